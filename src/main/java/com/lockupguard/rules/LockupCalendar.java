@@ -1,0 +1,132 @@
+package com.lockupguard.rules;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The calendar of one agreement (RULES.md section 2): calendar days on local dates in the
+ * agreement's zone, where the start of a day is its first instant (00:00, or the first instant
+ * after a DST gap).
+ */
+public final class LockupCalendar {
+
+    private final ZoneId zone;
+    private final LocalDate executionDate;
+    private final Instant firstRelease;
+    private final LocalDate secondReleaseDate;
+    private final Instant secondReleaseStart;
+    private final long trancheDays;
+    private final LocalDate rule144Date;
+    private final Instant effectiveAt;
+
+    private LockupCalendar(ZoneId zone, LocalDate executionDate, Instant firstRelease, LocalDate secondReleaseDate,
+            long trancheDays, LocalDate rule144Date, Instant effectiveAt) {
+        this.zone = zone;
+        this.executionDate = executionDate;
+        this.firstRelease = firstRelease;
+        this.secondReleaseDate = secondReleaseDate;
+        this.secondReleaseStart = secondReleaseDate.atStartOfDay(zone).toInstant();
+        this.trancheDays = trancheDays;
+        this.rule144Date = rule144Date;
+        this.effectiveAt = effectiveAt;
+    }
+
+    public static LockupCalendar of(AgreementTerms terms) {
+        return compute(terms.zone(), terms.executionDate(), terms.lockupDays(), terms.firstReleaseDays(),
+                terms.trancheDays(), terms.rule144HoldingMonths(), terms.effectiveAt());
+    }
+
+    static LockupCalendar compute(ZoneId zone, LocalDate executionDate, long lockupDays, long firstReleaseDays,
+            long trancheDays, long rule144HoldingMonths, Instant effectiveAt) {
+        Instant executionStart = executionDate.atStartOfDay(zone).toInstant();
+        Instant lockupEnd = executionDate.plusDays(lockupDays).atStartOfDay(zone).toInstant();
+        Instant release = effectiveAt == null ? lockupEnd : min(lockupEnd, effectiveAt);
+        Instant firstRelease = max(executionStart, release);
+        LocalDate secondReleaseDate = firstRelease.atZone(zone).toLocalDate().plusDays(firstReleaseDays);
+        LocalDate rule144Date = executionDate.plusMonths(rule144HoldingMonths);
+        return new LockupCalendar(zone, executionDate, firstRelease, secondReleaseDate, trancheDays, rule144Date,
+                effectiveAt);
+    }
+
+    /** FRD: the First Release instant, where the lock-up ends. */
+    public Instant firstRelease() {
+        return firstRelease;
+    }
+
+    public LocalDate firstReleaseDate() {
+        return localDate(firstRelease);
+    }
+
+    /** SRD: the Second Release Date, where period 0 begins. */
+    public LocalDate secondReleaseDate() {
+        return secondReleaseDate;
+    }
+
+    public Instant secondReleaseStart() {
+        return secondReleaseStart;
+    }
+
+    /** The local date from which unregistered shares are salable under Rule 144. */
+    public LocalDate rule144Date() {
+        return rule144Date;
+    }
+
+    public ZoneId zone() {
+        return zone;
+    }
+
+    public LocalDate executionDate() {
+        return executionDate;
+    }
+
+    public Window windowAt(Instant t) {
+        if (t.isBefore(firstRelease)) {
+            return Window.LOCKUP;
+        }
+        if (t.isBefore(secondReleaseStart)) {
+            return Window.FIRST;
+        }
+        long daysSinceSecondRelease = ChronoUnit.DAYS.between(secondReleaseDate, localDate(t));
+        // max(0, ..): only where a clock falls back across midnight can t be on the day before SRD here
+        return Window.period(Math.max(0, Math.floorDiv(daysSinceSecondRelease, trancheDays)));
+    }
+
+    /** Start of period k: the start of day SRD + k * trancheDays. */
+    public Instant periodStart(long k) {
+        return secondReleaseDate.plusDays(Math.multiplyExact(k, trancheDays)).atStartOfDay(zone).toInstant();
+    }
+
+    /** The start of the window after {@code window}. */
+    public Instant nextWindowStart(Window window) {
+        return switch (window.phase()) {
+            case LOCKUP -> firstRelease;
+            case FIRST -> secondReleaseStart;
+            case PERIOD -> periodStart(window.period() + 1);
+        };
+    }
+
+    /** Whether shares may legally be sold publicly at t: registration effective, or the Rule 144 date reached. */
+    public boolean registeredAt(Instant t) {
+        return (effectiveAt != null && !t.isBefore(effectiveAt)) || !localDate(t).isBefore(rule144Date);
+    }
+
+    public LocalDate localDate(Instant t) {
+        return t.atZone(zone).toLocalDate();
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    @Override
+    public String toString() {
+        return "LockupCalendar[zone=" + zone + ", FRD=" + firstRelease + ", SRD=" + secondReleaseDate
+                + ", trancheDays=" + trancheDays + ", rule144Date=" + rule144Date + "]";
+    }
+}

@@ -1,0 +1,587 @@
+package com.lockupguard.rules;
+
+import static com.lockupguard.rules.RulesFixtures.DUTCHESS;
+import static com.lockupguard.rules.RulesFixtures.EFFECTIVE;
+import static com.lockupguard.rules.RulesFixtures.at;
+import static com.lockupguard.rules.RulesFixtures.letter;
+import static com.lockupguard.rules.RulesFixtures.letterEffective;
+import static com.lockupguard.rules.RulesFixtures.proposal;
+import static com.lockupguard.rules.RulesFixtures.purchase;
+import static com.lockupguard.rules.RulesFixtures.sale;
+import static com.lockupguard.rules.RulesFixtures.transfer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class LockupRulesTest {
+
+    private final LockupRules rules = new LockupRules();
+
+    /** A holding under the worked example's terms (FRD 07-10 16:30, SRD 08-09). */
+    private static HoldingState registeredHolding() {
+        return HoldingState.fresh(letterEffective());
+    }
+
+    /** Decides an order and returns the state to continue from (the input when unchanged). */
+    private HoldingState apply(HoldingState state, OrderRequest order, Instant at) {
+        Ruling ruling = rules.decide(order, at, state, null);
+        return ruling.stateAfter() == null ? state : ruling.stateAfter();
+    }
+
+    @Nested
+    @DisplayName("1. INVALID_ORDER")
+    class InvalidOrders {
+
+        static Stream<OrderRequest> malformedOrders() {
+            return Stream.of(
+                    new OrderRequest(null, "dutchess", "CBYI", OrderKind.PUBLIC_SALE, 10L),
+                    new OrderRequest("", "dutchess", "CBYI", OrderKind.PUBLIC_SALE, 10L),
+                    new OrderRequest("a/b", "dutchess", "CBYI", OrderKind.PUBLIC_SALE, 10L),
+                    new OrderRequest("x".repeat(257), "dutchess", "CBYI", OrderKind.PUBLIC_SALE, 10L),
+                    new OrderRequest("o1", null, "CBYI", OrderKind.PUBLIC_SALE, 10L),
+                    new OrderRequest("o1", "dutchess", "", OrderKind.PUBLIC_SALE, 10L),
+                    new OrderRequest("o1", "dutchess", "CBYI", null, 10L),
+                    new OrderRequest("o1", "dutchess", "CBYI", OrderKind.PUBLIC_SALE, null),
+                    new OrderRequest("o1", "dutchess", "CBYI", OrderKind.PUBLIC_SALE, 0L),
+                    new OrderRequest("o1", "dutchess", "CBYI", OrderKind.PURCHASE, -5L),
+                    new OrderRequest("o1", "dutchess", "CBYI", OrderKind.PUBLIC_SALE, Long.MIN_VALUE));
+        }
+
+        @ParameterizedTest
+        @MethodSource("malformedOrders")
+        void shouldBlockMalformedOrderWithoutTouchingState(OrderRequest order) {
+            // when
+            Ruling ruling = rules.decide(order, at("2003-07-11T10:00:00-04:00"), registeredHolding(), null);
+            // then
+            assertThat(ruling.decision().outcome()).isEqualTo(Outcome.BLOCKED);
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.INVALID_ORDER);
+            assertThat(ruling.decision().maxAllowedNow()).isZero();
+            assertThat(ruling.decision().position()).isNull();
+            assertThat(ruling.decision().evaluatedAt()).isNull();
+            assertThat(ruling.stateAfter()).isNull();
+            assertThat(ruling.remember()).isFalse();
+        }
+
+        @Test
+        void shouldCheckValidityBeforeDuplicates() {
+            // given an id already decided
+            PriorOrder prior = new PriorOrder(OrderKind.PUBLIC_SALE, 10,
+                    rules.decide(sale("o1", 10), at("2003-07-11T10:00:00-04:00"), registeredHolding(), null)
+                            .decision());
+            // when the same id comes back with a zero quantity
+            Ruling ruling = rules.decide(sale("o1", 0), at("2003-07-11T10:01:00-04:00"), registeredHolding(), prior);
+            // then it is invalid, not a duplicate
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.INVALID_ORDER);
+        }
+
+        @Test
+        void shouldBlockOrderTimedOutsideTheSupportedYears() {
+            Ruling ruling = rules.decide(sale("o1", 10), Instant.parse("+10000-01-01T00:00:00Z"),
+                    registeredHolding(), null);
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.INVALID_ORDER);
+        }
+
+        @Test
+        void shouldAcceptLargestQuantityAsWellFormed() {
+            Ruling ruling = rules.decide(sale("o1", Long.MAX_VALUE), at("2003-07-11T10:00:00-04:00"),
+                    registeredHolding(), null);
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.FIRST_RELEASE_CAP, Reason.TOTAL_CAP);
+            assertThat(ruling.decision().maxAllowedNow()).isEqualTo(200_000);
+        }
+    }
+
+    @Nested
+    @DisplayName("2. duplicates")
+    class Duplicates {
+
+        private final Instant first = at("2003-07-20T11:00:00-04:00");
+
+        private PriorOrder decidedFirst(OrderRequest order) {
+            Ruling ruling = rules.decide(order, first, registeredHolding(), null);
+            assertThat(ruling.remember()).isTrue();
+            return new PriorOrder(order.kind(), order.quantity(), ruling.decision());
+        }
+
+        @Test
+        void shouldEmitFirstDecisionAgainForTransportRetry() {
+            // given e4 blocked at 07-20 11:00 with FIRST_RELEASE_CAP
+            HoldingState sold = apply(registeredHolding(), sale("e2", 120_000), at("2003-07-11T09:45:00-04:00"));
+            Ruling firstRuling = rules.decide(sale("e4", 90_000), first, sold, null);
+            PriorOrder prior = new PriorOrder(OrderKind.PUBLIC_SALE, 90_000, firstRuling.decision());
+            // when the same order arrives again five seconds later
+            Ruling retry = rules.decide(sale("e4", 90_000), at("2003-07-20T11:00:05-04:00"),
+                    firstRuling.stateAfter(), prior);
+            // then the first decision comes back unchanged, and nothing changes or is remembered anew
+            assertThat(retry.decision()).isSameAs(firstRuling.decision());
+            assertThat(retry.stateAfter()).isNull();
+            assertThat(retry.remember()).isFalse();
+        }
+
+        @Test
+        void shouldBlockReusedIdWithDifferentQuantity() {
+            PriorOrder prior = decidedFirst(sale("o1", 10));
+            Ruling ruling = rules.decide(sale("o1", 11), at("2003-07-21T10:00:00-04:00"), registeredHolding(), prior);
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.DUPLICATE_ORDER_ID);
+            assertThat(ruling.decision().maxAllowedNow()).isZero();
+            assertThat(ruling.decision().position()).isNull();
+            assertThat(ruling.decision().evaluatedAt()).isNull();
+            assertThat(ruling.stateAfter()).isNull();
+            assertThat(ruling.remember()).as("the first decision stands").isFalse();
+        }
+
+        @Test
+        void shouldBlockReusedIdWithDifferentKind() {
+            PriorOrder prior = decidedFirst(sale("o1", 10));
+            Ruling ruling = rules.decide(transfer("o1", 10), at("2003-07-21T10:00:00-04:00"), registeredHolding(),
+                    prior);
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.DUPLICATE_ORDER_ID);
+        }
+
+        @Test
+        void shouldBlockReusedPurchaseIdWithZeroAllowed() {
+            PriorOrder prior = decidedFirst(purchase("p1", 10));
+            Ruling ruling = rules.decide(purchase("p1", 20), at("2003-07-21T10:00:00-04:00"), registeredHolding(),
+                    prior);
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.DUPLICATE_ORDER_ID);
+            assertThat(ruling.decision().maxAllowedNow()).isZero();
+        }
+
+        @Test
+        void shouldAnswerRetryOfUnknownAgreementOrderWithFirstAnswerEvenAfterAgreementArrives() {
+            // given o1 was blocked for want of an agreement, then the agreement arrived
+            Ruling unknown = rules.decide(sale("o1", 10), first, null, null);
+            PriorOrder prior = new PriorOrder(OrderKind.PUBLIC_SALE, 10, unknown.decision());
+            // when o1 is retried
+            Ruling retry = rules.decide(sale("o1", 10), first.plusSeconds(60), registeredHolding(), prior);
+            // then one id never gets two answers
+            assertThat(retry.decision().reasons()).containsExactly(Reason.UNKNOWN_AGREEMENT);
+        }
+    }
+
+    @Nested
+    @DisplayName("3. PURCHASE")
+    class Purchases {
+
+        @Test
+        void shouldApprovePurchaseDuringLockupWithoutStateChange() {
+            Ruling ruling = rules.decide(purchase("p1", 1_000_000), at("2003-05-01T10:00:00-04:00"),
+                    registeredHolding(), null);
+            assertThat(ruling.decision().outcome()).isEqualTo(Outcome.APPROVED);
+            assertThat(ruling.decision().reasons()).isEmpty();
+            assertThat(ruling.decision().maxAllowedNow()).isNull();
+            assertThat(ruling.decision().position()).isNull();
+            assertThat(ruling.stateAfter()).as("not a disposition: the clock does not move").isNull();
+            assertThat(ruling.remember()).isTrue();
+        }
+
+        @Test
+        void shouldApprovePurchaseWithoutAgreement() {
+            Ruling ruling = rules.decide(purchase("p1", 5), at("2003-05-01T10:00:00-04:00"), null, null);
+            assertThat(ruling.decision().outcome()).isEqualTo(Outcome.APPROVED);
+        }
+    }
+
+    @Nested
+    @DisplayName("4. UNKNOWN_AGREEMENT")
+    class UnknownAgreement {
+
+        @Test
+        void shouldFailClosedWithoutAgreement() {
+            Ruling ruling = rules.decide(sale("o1", 1), at("2004-06-01T10:00:00-04:00"), null, null);
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.UNKNOWN_AGREEMENT);
+            assertThat(ruling.decision().maxAllowedNow()).isZero();
+            assertThat(ruling.decision().position()).isNull();
+            assertThat(ruling.stateAfter()).isNull();
+            assertThat(ruling.remember()).isTrue();
+        }
+    }
+
+    @Nested
+    @DisplayName("5. windows and registration")
+    class Gates {
+
+        @Test
+        void shouldBlockSaleDuringLockup() {
+            // e1: a public sale on 05-15, in lock-up and unregistered
+            Ruling ruling = rules.decide(sale("e1", 50_000), at("2003-05-15T10:00:00-04:00"), registeredHolding(),
+                    null);
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.LOCKUP_ACTIVE, Reason.NOT_REGISTERED);
+            assertThat(ruling.decision().maxAllowedNow()).isZero();
+        }
+
+        @Test
+        void shouldBlockTransferDuringLockupWithoutRegistrationReason() {
+            Ruling ruling = rules.decide(transfer("t1", 5), at("2003-05-15T10:00:00-04:00"), registeredHolding(), null);
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.LOCKUP_ACTIVE);
+        }
+
+        @Test
+        void shouldBlockSaleInLockupButRegisteredWithLockupOnly() {
+            // registered from 06-01, lock-up until the 90 days if effective later... use effective before FRD
+            HoldingState holding = HoldingState.fresh(letter().withEffectiveAt(at("2003-08-01T00:00:00-04:00")));
+            Ruling ruling = rules.decide(sale("o1", 5), at("2003-07-26T12:00:00-04:00"), holding, null);
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.LOCKUP_ACTIVE, Reason.NOT_REGISTERED);
+            Ruling registeredInLockup = rules.decide(sale("o2", 5), at("2003-07-26T12:00:00-04:00"),
+                    HoldingState.fresh(proposal().lockupDays(120L).effectiveAt(at("2003-09-01T00:00:00-04:00"))
+                            .rule144HoldingMonths(0L).terms()), null);
+            assertThat(registeredInLockup.decision().reasons()).containsExactly(Reason.LOCKUP_ACTIVE);
+        }
+
+        @Test
+        void shouldBlockPrivateTransferInFirstWindow() {
+            // e3: a private transfer on 07-11, in the first window
+            Ruling ruling = rules.decide(transfer("e3", 5_000), at("2003-07-11T09:46:00-04:00"), registeredHolding(),
+                    null);
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.TRANSFER_NOT_PERMITTED);
+            assertThat(ruling.decision().maxAllowedNow()).isZero();
+            assertThat(ruling.decision().position()).isNotNull();
+        }
+
+        @Test
+        void shouldBlockUnregisteredPublicSaleAfterLockupEnds() {
+            // given the letter with no registration: the first window opens 07-27, Rule 144 on 2004-04-28
+            HoldingState holding = HoldingState.fresh(letter());
+            // when a public sale comes on 08-01
+            Ruling ruling = rules.decide(sale("o1", 10), at("2003-08-01T10:00:00-04:00"), holding, null);
+            // then contract release is not legal salability
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.NOT_REGISTERED);
+            assertThat(ruling.decision().maxAllowedNow()).isZero();
+            assertThat(ruling.decision().position().contractCapacity()).isEqualTo(200_000);
+            assertThat(ruling.decision().position().availableNow()).isZero();
+        }
+
+        @Test
+        void shouldApprovePrivateTransferAfterSecondReleaseDateWithoutRegistration() {
+            HoldingState holding = HoldingState.fresh(letter());
+            Ruling ruling = rules.decide(transfer("t1", 10_000), at("2003-09-01T10:00:00-04:00"), holding, null);
+            assertThat(ruling.decision().outcome()).isEqualTo(Outcome.APPROVED);
+            assertThat(ruling.decision().maxAllowedNow()).isEqualTo(158_559 + 200_000);
+        }
+
+        @Test
+        void shouldApproveUnregisteredPublicSaleOnRule144Date() {
+            HoldingState holding = HoldingState.fresh(letter());
+            assertThat(rules.decide(sale("o1", 10), at("2004-04-27T23:59:59.999-04:00"), holding, null).decision()
+                    .reasons()).containsExactly(Reason.NOT_REGISTERED);
+            assertThat(rules.decide(sale("o1", 10), at("2004-04-28T00:00:00-04:00"), holding, null).decision()
+                    .outcome()).isEqualTo(Outcome.APPROVED);
+        }
+    }
+
+    @Nested
+    @DisplayName("6. capacity")
+    class CapacityChecks {
+
+        @Test
+        void shouldApproveSaleWithinFirstReleaseAndReportCapacityBeforeIt() {
+            // e2: 120,000 of the 200,000 First Release Shares on 07-11
+            Ruling ruling = rules.decide(sale("e2", 120_000), at("2003-07-11T09:45:00-04:00"), registeredHolding(),
+                    null);
+            assertThat(ruling.decision().outcome()).isEqualTo(Outcome.APPROVED);
+            assertThat(ruling.decision().maxAllowedNow()).isEqualTo(200_000);
+            assertThat(ruling.stateAfter().soldTotal()).isEqualTo(120_000);
+            assertThat(ruling.stateAfter().soldInFirstWindow()).isEqualTo(120_000);
+        }
+
+        @Test
+        void shouldBlockWholeOrderAboveFirstReleaseAndReportWhatFits() {
+            // e4: 90,000 when 80,000 are left
+            HoldingState sold = apply(registeredHolding(), sale("e2", 120_000), at("2003-07-11T09:45:00-04:00"));
+            Ruling ruling = rules.decide(sale("e4", 90_000), at("2003-07-20T11:00:00-04:00"), sold, null);
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.FIRST_RELEASE_CAP);
+            assertThat(ruling.decision().maxAllowedNow()).isEqualTo(80_000);
+            assertThat(ruling.stateAfter().soldTotal()).as("no partial approval").isEqualTo(120_000);
+        }
+
+        @Test
+        void shouldCarryUnsoldFirstReleaseSharesForward() {
+            // e5: after SRD the 80,000 unsold First Release Shares add to the 158,559 tranche
+            HoldingState sold = apply(registeredHolding(), sale("e2", 120_000), at("2003-07-11T09:45:00-04:00"));
+            Ruling ruling = rules.decide(sale("e5", 238_559), at("2003-08-11T10:00:00-04:00"), sold, null);
+            assertThat(ruling.decision().outcome()).isEqualTo(Outcome.APPROVED);
+            assertThat(ruling.decision().maxAllowedNow()).isEqualTo(238_559);
+            assertThat(ruling.stateAfter().carryUsed()).isEqualTo(80_000);
+            assertThat(ruling.stateAfter().trancheUsedIn(0)).isEqualTo(158_559);
+        }
+
+        @Test
+        void shouldBlockAnythingMoreInAnExhaustedPeriod() {
+            // e6
+            HoldingState state = apply(registeredHolding(), sale("e2", 120_000), at("2003-07-11T09:45:00-04:00"));
+            state = apply(state, sale("e5", 238_559), at("2003-08-11T10:00:00-04:00"));
+            Ruling ruling = rules.decide(sale("e6", 238_558), at("2003-08-11T10:01:00-04:00"), state, null);
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.PERIOD_CAP);
+            assertThat(ruling.decision().maxAllowedNow()).isZero();
+        }
+
+        @Test
+        void shouldReleaseNewTrancheEachPeriod() {
+            // e7, e8: P1 starts 09-08, a fresh 158,559
+            HoldingState state = apply(registeredHolding(), sale("e2", 120_000), at("2003-07-11T09:45:00-04:00"));
+            state = apply(state, sale("e5", 238_559), at("2003-08-11T10:00:00-04:00"));
+            Ruling e7 = rules.decide(sale("e7", 1), at("2003-09-09T15:00:00-04:00"), state, null);
+            assertThat(e7.decision().maxAllowedNow()).isEqualTo(158_559);
+            Ruling e8 = rules.decide(sale("e8", 158_559), at("2003-09-10T09:30:00-04:00"), e7.stateAfter(), null);
+            assertThat(e8.decision().reasons()).containsExactly(Reason.PERIOD_CAP);
+            assertThat(e8.decision().maxAllowedNow()).isEqualTo(158_558);
+        }
+
+        @Test
+        void shouldLetLettersExampleSellHundredThousandAnytimePlusTranchePerPeriod() {
+            // given: "if 100,000 Commitment Shares are sold prior to the Second Release Date"
+            HoldingState state = apply(HoldingState.fresh(letterEffective()), sale("a", 100_000),
+                    at("2003-07-15T10:00:00-04:00"));
+            // then "Investor shall be free to sell 100,000 shares at any time after the Second Release Date
+            // and, in addition, 158,559 shares every thirty days"
+            assertThat(rules.position(state, at("2003-08-09T00:00:00-04:00")).contractCapacity())
+                    .isEqualTo(100_000 + 158_559);
+            state = apply(state, sale("b", 158_559), at("2003-08-20T10:00:00-04:00"));
+            assertThat(rules.position(state, at("2003-08-20T10:00:00-04:00")).contractCapacity())
+                    .as("P0 tranche used, the 100,000 still there").isEqualTo(100_000);
+            assertThat(rules.position(state, at("2003-10-20T10:00:00-04:00")).contractCapacity())
+                    .as("P2: a fresh tranche plus the 100,000, never sold").isEqualTo(100_000 + 158_559);
+            Ruling d = rules.decide(sale("d", 258_559), at("2003-10-20T10:00:00-04:00"), state, null);
+            assertThat(d.decision().outcome()).isEqualTo(Outcome.APPROVED);
+        }
+
+        @Test
+        void shouldUseLapsingTrancheBeforeCarry() {
+            // given 100,000 carried into P0
+            HoldingState state = apply(registeredHolding(), sale("a", 100_000), at("2003-07-15T10:00:00-04:00"));
+            // when 50,000 are sold in P0
+            state = apply(state, sale("b", 50_000), at("2003-08-10T10:00:00-04:00"));
+            // then they come from the tranche, the carry is intact
+            assertThat(state.trancheUsedIn(0)).isEqualTo(50_000);
+            assertThat(state.carryUsed()).isZero();
+            // and P1 offers a full tranche plus the whole carry
+            assertThat(rules.position(state, at("2003-09-08T00:00:00-04:00")).contractCapacity())
+                    .isEqualTo(158_559 + 100_000);
+        }
+
+        @Test
+        void shouldLetUnusedTrancheLapseInNonCumulativeMode() {
+            // given the first release fully sold and nothing sold in P0
+            HoldingState state = apply(registeredHolding(), sale("a", 200_000), at("2003-07-15T10:00:00-04:00"));
+            // then P1 offers one tranche, not two
+            Ruling ruling = rules.decide(sale("b", 158_560), at("2003-09-10T10:00:00-04:00"), state, null);
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.PERIOD_CAP);
+            assertThat(ruling.decision().maxAllowedNow()).isEqualTo(158_559);
+        }
+
+        @Test
+        void shouldAccumulateUnusedTranchesInCumulativeMode() {
+            HoldingState state = HoldingState.fresh(letterEffective().withTrancheMode(TrancheMode.CUMULATIVE));
+            state = apply(state, sale("a", 200_000), at("2003-07-15T10:00:00-04:00"));
+            // P1 (from 09-08): 200,000 + 2 tranches may have been sold by then, P0's unused tranche included
+            Ruling ruling = rules.decide(sale("b", 2 * 158_559), at("2003-09-10T10:00:00-04:00"), state, null);
+            assertThat(ruling.decision().outcome()).isEqualTo(Outcome.APPROVED);
+            assertThat(ruling.decision().maxAllowedNow()).isEqualTo(2 * 158_559);
+        }
+
+        @Test
+        void shouldLetTotalCapBindInThirdPeriodBecauseLettersTranchesOvershootByTwoShares() {
+            // given: 200,000 + 3 * 158,559 = 675,677, two more than the 675,675 shares issued
+            HoldingState state = HoldingState.fresh(letterEffective().withTrancheMode(TrancheMode.CUMULATIVE));
+            state = apply(state, sale("a", 200_000), at("2003-07-15T10:00:00-04:00"));
+            // when P2 (from 10-08) would allow three tranches
+            Ruling ruling = rules.decide(sale("b", 3 * 158_559), at("2003-10-10T10:00:00-04:00"), state, null);
+            // then the schedule is capped at the total: 475,675 remain, not 475,677
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.PERIOD_CAP, Reason.TOTAL_CAP);
+            assertThat(ruling.decision().maxAllowedNow()).isEqualTo(475_675);
+        }
+
+        @Test
+        void shouldCapCumulativeScheduleAtTotal() {
+            HoldingState state = HoldingState.fresh(letterEffective().withTrancheMode(TrancheMode.CUMULATIVE));
+            Ruling ruling = rules.decide(sale("a", 675_676), at("2005-01-10T10:00:00-05:00"), state, null);
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.PERIOD_CAP, Reason.TOTAL_CAP);
+            assertThat(ruling.decision().maxAllowedNow()).isEqualTo(675_675);
+        }
+
+        @Test
+        void shouldNotOverflowCumulativeLimitFarInTheFuture() {
+            HoldingState state = HoldingState.fresh(proposal().trancheMode("CUMULATIVE").trancheDays(1L)
+                    .totalShares(1_000_000_000_000_000L).trancheShares(1_000_000_000_000_000L).terms());
+            Ruling ruling = rules.decide(sale("a", Long.MAX_VALUE), at("9999-12-31T12:00:00-05:00"), state, null);
+            assertThat(ruling.decision().maxAllowedNow()).isEqualTo(1_000_000_000_000_000L);
+        }
+
+        @Test
+        void shouldBlockBeyondTotalWithTotalCap() {
+            // given 300,000 in all: after the 200,000 first release only 100,000 remain, less than a tranche
+            HoldingState state = HoldingState.fresh(proposal().totalShares(300_000L).effectiveAt(EFFECTIVE).terms());
+            state = apply(state, sale("a", 200_000), at("2003-07-15T10:00:00-04:00"));
+            Ruling ruling = rules.decide(sale("b", 150_000), at("2003-08-15T10:00:00-04:00"), state, null);
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.TOTAL_CAP);
+            assertThat(ruling.decision().maxAllowedNow()).isEqualTo(100_000);
+        }
+
+        @Test
+        void shouldListPeriodCapBeforeTotalCap() {
+            HoldingState state = HoldingState.fresh(proposal().totalShares(300_000L).effectiveAt(EFFECTIVE).terms());
+            state = apply(state, sale("a", 200_000), at("2003-07-15T10:00:00-04:00"));
+            Ruling ruling = rules.decide(sale("b", 200_000), at("2003-08-15T10:00:00-04:00"), state, null);
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.PERIOD_CAP, Reason.TOTAL_CAP);
+        }
+    }
+
+    @Nested
+    @DisplayName("the evaluation clock")
+    class EvaluationClock {
+
+        @Test
+        void shouldEvaluateBackDatedOrderAtHoldingsLastEvaluationTime() {
+            // given the holding was last evaluated in P1 (09-09)
+            HoldingState state = apply(registeredHolding(), sale("a", 200_000), at("2003-07-15T10:00:00-04:00"));
+            state = apply(state, sale("b", 1), at("2003-09-09T10:00:00-04:00"));
+            // when an order arrives back-dated into P0, whose tranche was never used
+            Ruling ruling = rules.decide(sale("c", 158_559), at("2003-08-15T10:00:00-04:00"), state, null);
+            // then it is evaluated in P1 and cannot reach P0's unused tranche
+            assertThat(ruling.decision().evaluatedAt()).isEqualTo(at("2003-09-09T10:00:00-04:00"));
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.PERIOD_CAP);
+            assertThat(ruling.decision().maxAllowedNow()).isEqualTo(158_558);
+        }
+
+        @Test
+        void shouldMoveClockForBlockedDisposition() {
+            Ruling ruling = rules.decide(sale("a", 10), at("2003-05-15T10:00:00-04:00"), registeredHolding(), null);
+            assertThat(ruling.stateAfter().clock()).isEqualTo(at("2003-05-15T10:00:00-04:00"));
+        }
+
+        @Test
+        void shouldTruncateOrderTimeToMilliseconds() {
+            Ruling ruling = rules.decide(sale("a", 10), at("2003-07-11T10:00:00.123999-04:00"), registeredHolding(),
+                    null);
+            assertThat(ruling.decision().evaluatedAt()).isEqualTo(at("2003-07-11T10:00:00.123-04:00"));
+        }
+    }
+
+    @Nested
+    @DisplayName("agreement versions")
+    class AgreementVersions {
+
+        @Test
+        void shouldStartFreshHoldingOnFirstAgreement() {
+            AgreementUpdate update = rules.applyAgreement(null, letter());
+            assertThat(update).isEqualTo(new AgreementUpdate.Applied(HoldingState.fresh(letter())));
+        }
+
+        @Test
+        void shouldMoveFirstReleaseWhenEffectiveDateArrivesBeforeAnySale() {
+            // given the letter's lock-up: on 07-11 a sale is in lock-up
+            HoldingState state = apply(HoldingState.fresh(letter()), sale("a", 10), at("2003-07-11T09:00:00-04:00"));
+            // when the registration becomes effective on 07-10 16:30
+            AgreementUpdate update = rules.applyAgreement(state, letterEffective());
+            HoldingState updated = ((AgreementUpdate.Applied) update).state();
+            // then the clock survives and the next sale is in the first window
+            assertThat(updated.clock()).isEqualTo(at("2003-07-11T09:00:00-04:00"));
+            assertThat(rules.decide(sale("b", 10), at("2003-07-11T09:45:00-04:00"), updated, null).decision()
+                    .outcome()).isEqualTo(Outcome.APPROVED);
+        }
+
+        @Test
+        void shouldRejectCalendarMoveAfterSales() {
+            HoldingState state = apply(HoldingState.fresh(letterEffective()), sale("a", 10),
+                    at("2003-07-11T10:00:00-04:00"));
+            AgreementUpdate update = rules.applyAgreement(state, letter());
+            assertThat(update).isInstanceOf(AgreementUpdate.Rejected.class);
+            assertThat(((AgreementUpdate.Rejected) update).reason()).contains("First Release instant");
+        }
+
+        @Test
+        void shouldRejectTrancheChangesAfterSales() {
+            HoldingState state = apply(HoldingState.fresh(letterEffective()), sale("a", 10),
+                    at("2003-07-11T10:00:00-04:00"));
+            assertThat(rules.applyAgreement(state, letterEffective().withTrancheMode(TrancheMode.CUMULATIVE)))
+                    .isInstanceOf(AgreementUpdate.Rejected.class);
+            AgreementTerms weekly = proposal().effectiveAt(EFFECTIVE).trancheDays(7L).terms();
+            assertThat(rules.applyAgreement(state, weekly)).isInstanceOf(AgreementUpdate.Rejected.class);
+            AgreementTerms spelledDifferently = proposal().effectiveAt(EFFECTIVE).timeZone("US/Eastern").terms();
+            assertThat(rules.applyAgreement(state, spelledDifferently))
+                    .as("timeZone is compared as written").isInstanceOf(AgreementUpdate.Rejected.class);
+        }
+
+        @Test
+        void shouldAcceptShareCountAndEffectiveChangesThatLeaveCalendarAfterSales() {
+            // given the letter's 90-day calendar and a sale in the first window
+            HoldingState state = apply(HoldingState.fresh(letter().withEffectiveAt(at("2003-07-01T00:00:00-04:00"))),
+                    sale("a", 10), at("2003-07-05T10:00:00-04:00"));
+            // when share counts, Rule 144 months and the execution/lock-up change without moving FRD or SRD
+            AgreementTerms sameCalendar = proposal().totalShares(700_000L).trancheShares(100_000L)
+                    .rule144HoldingMonths(6L).effectiveAt(at("2003-07-01T00:00:00-04:00")).lockupDays(100L).terms();
+            AgreementUpdate update = rules.applyAgreement(state, sameCalendar);
+            // then the version is applied and the counters carried over
+            assertThat(update).isInstanceOf(AgreementUpdate.Applied.class);
+            assertThat(((AgreementUpdate.Applied) update).state().soldTotal()).isEqualTo(10);
+        }
+
+        @Test
+        void shouldAcceptAnyCalendarBeforeFirstSale() {
+            HoldingState state = apply(HoldingState.fresh(letter()), sale("a", 10), at("2003-05-11T10:00:00-04:00"));
+            assertThat(rules.applyAgreement(state, letterEffective().withTrancheMode(TrancheMode.CUMULATIVE)))
+                    .isInstanceOf(AgreementUpdate.Applied.class);
+        }
+    }
+
+    @Nested
+    @DisplayName("the position")
+    class Positions {
+
+        @Test
+        void shouldDescribeHoldingAfterApproval() {
+            Ruling ruling = rules.decide(sale("e2", 120_000), at("2003-07-11T09:45:00-04:00"), registeredHolding(),
+                    null);
+            Position position = ruling.decision().position();
+            assertThat(position.holding()).isEqualTo(DUTCHESS);
+            assertThat(position.asOf()).isEqualTo(at("2003-07-11T09:45:00-04:00"));
+            assertThat(position.window()).isEqualTo(Window.FIRST);
+            assertThat(position.registered()).isTrue();
+            assertThat(position.soldToDate()).isEqualTo(120_000);
+            assertThat(position.contractCapacity()).isEqualTo(80_000);
+            assertThat(position.releasedToDate()).isEqualTo(200_000);
+            assertThat(position.availableNow()).isEqualTo(80_000);
+            assertThat(position.nextReleaseAt()).isEqualTo(at("2003-08-09T00:00:00-04:00"));
+            assertThat(position.availableAtNextRelease()).isEqualTo(80_000 + 158_559);
+            assertThat(position.firstReleaseAt()).isEqualTo(EFFECTIVE);
+        }
+
+        @Test
+        void shouldShowNothingReleasedDuringLockup() {
+            Position position = rules.position(HoldingState.fresh(letter()), at("2003-06-01T10:00:00-04:00"));
+            assertThat(position.window()).isEqualTo(Window.LOCKUP);
+            assertThat(position.contractCapacity()).isZero();
+            assertThat(position.availableNow()).isZero();
+            assertThat(position.nextReleaseAt()).isEqualTo(at("2003-07-27T00:00:00-04:00"));
+            assertThat(position.availableAtNextRelease()).isEqualTo(200_000);
+        }
+
+        @Test
+        void shouldHaveNoNextReleaseOnceSoldOut() {
+            HoldingState state = new HoldingState(letterEffective(), 675_675, 200_000, 0, 3, 158_559,
+                    at("2004-01-01T00:00:00-05:00"));
+            Position position = rules.position(state, at("2004-01-01T00:00:00-05:00"));
+            assertThat(position.nextReleaseAt()).isNull();
+            assertThat(position.availableAtNextRelease()).isNull();
+            assertThat(position.contractCapacity()).isZero();
+        }
+
+        @Test
+        void shouldAttachPositionToBlockedDispositionsOnly() {
+            List<Ruling> rulings = List.of(
+                    rules.decide(sale("a", 50_000), at("2003-05-15T10:00:00-04:00"), registeredHolding(), null),
+                    rules.decide(sale("b", 500_000), at("2003-07-15T10:00:00-04:00"), registeredHolding(), null));
+            assertThat(rulings).allSatisfy(r -> {
+                assertThat(r.decision().outcome()).isEqualTo(Outcome.BLOCKED);
+                assertThat(r.decision().position()).isNotNull();
+                assertThat(r.decision().evaluatedAt()).isNotNull();
+            });
+        }
+    }
+}
