@@ -1,0 +1,247 @@
+package com.lockupguard.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+
+/** Invariants of RULES.md that must hold for any agreement and any stream of orders. */
+class RuleInvariantsProperties {
+
+    private final LockupRules rules = new LockupRules();
+
+    /** One order to submit: its id is drawn from a small pool so that retries and reuses happen. */
+    record Submission(int idNumber, OrderKind kind, long quantity, long minutesFromExecution) {
+    }
+
+    /** One step of a stream: time moves forward by {@code advance}; the order may claim an earlier time. */
+    record Step(int idNumber, OrderKind kind, long quantity, long advance, long backdate) {
+    }
+
+    @Provide
+    Arbitrary<AgreementTerms> agreements() {
+        Arbitrary<Long> total = Arbitraries.longs().between(1, 2_000_000);
+        Arbitrary<Long> tranche = Arbitraries.longs().between(1, 700_000);
+        Arbitrary<Long> days = Arbitraries.longs().between(1, 60);
+        Arbitrary<Long> lockup = Arbitraries.longs().between(0, 120);
+        Arbitrary<String> zone = Arbitraries.of("America/New_York", "UTC", "Europe/London", "Asia/Kolkata",
+                "America/St_Johns", "Australia/Lord_Howe");
+        Arbitrary<TrancheMode> mode = Arbitraries.of(TrancheMode.class);
+        Arbitrary<Long> effectiveMinutes = Arbitraries.longs().between(-10_000, 200_000).injectNull(0.3);
+        Arbitrary<Double> firstShare = Arbitraries.doubles().between(0, 1);
+        Arbitrary<Long> rule144 = Arbitraries.longs().between(0, 24);
+        return Combinators.combine(total, tranche, days, lockup, zone, mode, effectiveMinutes, firstShare)
+                .flatAs((t, tr, d, l, z, m, eff, share) -> rule144.map(r -> new AgreementTerms(
+                        new HoldingKey("inv", "SEC"), LocalDate.parse("2003-04-28"), z, t, l,
+                        (long) Math.floor(t * share), Math.max(1, d / 2), tr, d, m, r,
+                        eff == null ? null : Instant.parse("2003-04-28T04:00:00Z").plus(Duration.ofMinutes(eff)))));
+    }
+
+    @Provide
+    Arbitrary<List<Submission>> submissions() {
+        Arbitrary<Integer> id = Arbitraries.integers().between(0, 60);
+        Arbitrary<OrderKind> kind = Arbitraries.frequency(
+                Tuple.of(6, OrderKind.PUBLIC_SALE), Tuple.of(3, OrderKind.PRIVATE_TRANSFER),
+                Tuple.of(1, OrderKind.PURCHASE));
+        Arbitrary<Long> quantity = Arbitraries.oneOf(
+                Arbitraries.longs().between(1, 400_000),
+                Arbitraries.longs().between(1, 2_000),
+                Arbitraries.just(Long.MAX_VALUE));
+        Arbitrary<Long> advance = Arbitraries.longs().between(0, 30_000);
+        Arbitrary<Long> backdate = Arbitraries.frequency(Tuple.of(85, 0L), Tuple.of(15, 40_000L))
+                .flatMap(max -> Arbitraries.longs().between(0, max));
+        return Combinators.combine(id, kind, quantity, advance, backdate).as(Step::new).list().ofMinSize(1)
+                .ofMaxSize(80).map(steps -> {
+                    List<Submission> submissions = new ArrayList<>(steps.size());
+                    long clock = 0;
+                    for (Step step : steps) {
+                        clock += step.advance();
+                        submissions.add(new Submission(step.idNumber(), step.kind(), step.quantity(),
+                                Math.max(0, clock - step.backdate())));
+                    }
+                    return submissions;
+                });
+    }
+
+    /** The holding through a stream of orders, as the topology would run it, with every ruling kept. */
+    private final class Simulation {
+        HoldingState state;
+        final Map<String, PriorOrder> seen = new HashMap<>();
+        final List<Ruling> rulings = new ArrayList<>();
+        final List<HoldingState> statesBefore = new ArrayList<>();
+
+        Simulation(AgreementTerms terms) {
+            state = HoldingState.fresh(terms);
+        }
+
+        Ruling submit(Submission s) {
+            OrderRequest order = new OrderRequest("o" + s.idNumber(), "inv", "SEC", s.kind(), s.quantity());
+            Instant at = Instant.parse("2003-04-28T04:00:00Z").plus(Duration.ofMinutes(s.minutesFromExecution()));
+            Ruling ruling = rules.decide(order, at, state, seen.get(order.orderId()));
+            statesBefore.add(state);
+            rulings.add(ruling);
+            if (ruling.remember()) {
+                seen.put(order.orderId(), new PriorOrder(order.kind(), order.quantity(), ruling.decision()));
+            }
+            if (ruling.stateAfter() != null) {
+                state = ruling.stateAfter();
+            }
+            return ruling;
+        }
+    }
+
+    private Simulation run(AgreementTerms terms, List<Submission> submissions) {
+        Simulation simulation = new Simulation(terms);
+        submissions.forEach(simulation::submit);
+        return simulation;
+    }
+
+    @Property
+    void soldNeverExceedsTotal(@ForAll("agreements") AgreementTerms terms,
+            @ForAll("submissions") List<Submission> submissions) {
+        Simulation simulation = run(terms, submissions);
+        assertThat(simulation.state.soldTotal()).isLessThanOrEqualTo(terms.totalShares());
+    }
+
+    @Property
+    void soldToDateNeverExceedsCumulativeReleaseSchedule(@ForAll("agreements") AgreementTerms terms,
+            @ForAll("submissions") List<Submission> submissions) {
+        Simulation simulation = run(terms, submissions);
+        LockupCalendar calendar = terms.calendar();
+        for (Ruling ruling : simulation.rulings) {
+            if (ruling.stateAfter() == null) {
+                continue;
+            }
+            Window window = calendar.windowAt(ruling.stateAfter().clock());
+            long schedule = switch (window.phase()) {
+                case LOCKUP -> 0;
+                case FIRST -> terms.firstReleaseShares();
+                case PERIOD -> Capacity.cumulativeLimit(terms, window.period());
+            };
+            assertThat(ruling.stateAfter().soldTotal()).as("sold by %s", window).isLessThanOrEqualTo(schedule);
+        }
+    }
+
+    @Property
+    void nonCumulativePeriodNeverSellsMoreThanTrancheAndCarry(@ForAll("agreements") AgreementTerms anyTerms,
+            @ForAll("submissions") List<Submission> submissions) {
+        AgreementTerms terms = anyTerms.withTrancheMode(TrancheMode.NON_CUMULATIVE);
+        Simulation simulation = run(terms, submissions);
+        LockupCalendar calendar = terms.calendar();
+        Map<Long, Long> soldInPeriod = new HashMap<>();
+        long soldInFirstWindow = 0;
+        for (int i = 0; i < simulation.rulings.size(); i++) {
+            Ruling ruling = simulation.rulings.get(i);
+            // a retry re-emits the first decision: only a ruling that changes the holding is a fresh sale
+            if (ruling.decision().isApproved() && ruling.stateAfter() != null) {
+                long q = ruling.decision().order().quantity();
+                Window window = calendar.windowAt(ruling.decision().evaluatedAt());
+                if (window.phase() == Phase.FIRST) {
+                    soldInFirstWindow += q;
+                } else {
+                    soldInPeriod.merge(window.period(), q, Long::sum);
+                }
+            }
+        }
+        long carryAtSecondRelease = terms.firstReleaseShares() - soldInFirstWindow;
+        assertThat(soldInPeriod.values())
+                .allSatisfy(sold -> assertThat(sold).isLessThanOrEqualTo(terms.trancheShares() + carryAtSecondRelease));
+    }
+
+    @Property
+    void approvalsNeverHappenInLockup(@ForAll("agreements") AgreementTerms terms,
+            @ForAll("submissions") List<Submission> submissions) {
+        Simulation simulation = run(terms, submissions);
+        LockupCalendar calendar = terms.calendar();
+        simulation.rulings.stream()
+                .map(Ruling::decision)
+                .filter(d -> d.isApproved() && d.order().kind() != OrderKind.PURCHASE)
+                .forEach(d -> assertThat(calendar.windowAt(d.evaluatedAt())).isNotEqualTo(Window.LOCKUP));
+    }
+
+    @Property
+    void replayedDuplicateChangesNothing(@ForAll("agreements") AgreementTerms terms,
+            @ForAll("submissions") List<Submission> submissions, @ForAll @IntRange(min = 0, max = 79) int pick) {
+        // given a stream, and one of its orders submitted again at the end
+        Simulation simulation = run(terms, submissions);
+        Submission again = submissions.get(pick % submissions.size());
+        Ruling original = simulation.rulings.get(submissions.indexOf(again));
+        HoldingState before = simulation.state;
+        // when the retry is decided
+        Ruling retry = simulation.submit(again);
+        // then nothing changes, and its answer is the id's first answer
+        assertThat(retry.stateAfter()).isNull();
+        assertThat(retry.remember()).isFalse();
+        assertThat(simulation.state).isEqualTo(before);
+        PriorOrder first = simulation.seen.get("o" + again.idNumber());
+        if (first != null && first.kind() == again.kind() && first.quantity() == again.quantity()) {
+            assertThat(retry.decision()).isEqualTo(first.decision());
+        } else {
+            assertThat(retry.decision().reasons()).containsExactly(Reason.DUPLICATE_ORDER_ID);
+        }
+        assertThat(original).isNotNull();
+    }
+
+    @Property
+    void maxAllowedNowIsExactlyWhatWouldBeApproved(@ForAll("agreements") AgreementTerms terms,
+            @ForAll("submissions") List<Submission> submissions) {
+        Simulation simulation = run(terms, submissions);
+        for (int i = 0; i < simulation.rulings.size(); i++) {
+            Ruling fresh = simulation.rulings.get(i);
+            if (fresh.stateAfter() == null) {
+                continue; // not decided on the holding just now (e.g. a retry re-emitting its first decision)
+            }
+            Decision decision = fresh.decision();
+            boolean capacityBlock = !decision.isApproved() && decision.reasons().stream().allMatch(
+                    r -> r == Reason.FIRST_RELEASE_CAP || r == Reason.PERIOD_CAP || r == Reason.TOTAL_CAP);
+            if (!capacityBlock || decision.maxAllowedNow() == 0) {
+                continue;
+            }
+            // when the trader resizes to maxAllowedNow, at the same instant, under a new id
+            OrderRequest resized = new OrderRequest("resized", "inv", "SEC", decision.order().kind(),
+                    decision.maxAllowedNow());
+            Ruling ruling = rules.decide(resized, decision.evaluatedAt(), simulation.statesBefore.get(i), null);
+            OrderRequest oneMore = new OrderRequest("more", "inv", "SEC", decision.order().kind(),
+                    decision.maxAllowedNow() + 1);
+            Ruling tooMuch = rules.decide(oneMore, decision.evaluatedAt(), simulation.statesBefore.get(i), null);
+            // then it is approved, and one share more is not
+            assertThat(ruling.decision().isApproved()).isTrue();
+            assertThat(tooMuch.decision().isApproved()).isFalse();
+        }
+    }
+
+    @Property
+    void reasonsAreListedInRulesOrder(@ForAll("agreements") AgreementTerms terms,
+            @ForAll("submissions") List<Submission> submissions) {
+        Simulation simulation = run(terms, submissions);
+        simulation.rulings.forEach(r -> assertThat(r.decision().reasons()).isSorted());
+    }
+
+    @Property
+    void positionAddsUp(@ForAll("agreements") AgreementTerms terms,
+            @ForAll("submissions") List<Submission> submissions) {
+        Simulation simulation = run(terms, submissions);
+        simulation.rulings.stream().map(r -> r.decision().position()).filter(p -> p != null).forEach(p -> {
+            assertThat(p.releasedToDate()).isEqualTo(p.soldToDate() + p.contractCapacity());
+            assertThat(p.availableNow()).isBetween(0L, p.contractCapacity());
+            assertThat(p.contractCapacity()).isLessThanOrEqualTo(p.totalShares() - Math.min(p.totalShares(),
+                    p.soldToDate()));
+            if (p.nextReleaseAt() != null) {
+                assertThat(p.nextReleaseAt()).isAfter(p.asOf());
+            }
+        });
+    }
+}
