@@ -1,0 +1,31 @@
+package com.lockupguard.registry;
+
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+
+/** Picks the registry client a {@code schema.registry.url} asks for. */
+public final class SchemaRegistryClients {
+
+    public static final String URL_CONFIG = "schema.registry.url";
+    public static final String MOCK_SCHEME = "mock://";
+
+    private SchemaRegistryClients() {
+    }
+
+    /**
+     * The client for {@code schema.registry.url} in {@code configs}: {@code mock://<scope>} is
+     * the in-memory registry of that scope.
+     */
+    public static SchemaRegistryClient fromConfig(Map<String, ?> configs) {
+        Object url = configs.get(URL_CONFIG);
+        if (url == null || url.toString().isBlank()) {
+            throw new ConfigException(URL_CONFIG, url, "a schema registry URL is required, e.g. "
+                    + "http://localhost:8081 (or mock://<scope> for an in-memory registry in tests)");
+        }
+        String value = url.toString().trim();
+        if (value.startsWith(MOCK_SCHEME)) {
+            return InMemorySchemaRegistry.scope(value.substring(MOCK_SCHEME.length()));
+        }
+        throw new ConfigException(URL_CONFIG, value, "only mock://<scope> registries are supported by this build");
+    }
+}

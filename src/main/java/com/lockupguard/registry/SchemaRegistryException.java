@@ -1,0 +1,63 @@
+package com.lockupguard.registry;
+
+/**
+ * A schema registry failure. {@link #errorCode()} is Confluent's error code when the registry
+ * gave one (40401 subject not found, 40403 schema not found, 409 incompatible, 42201 invalid
+ * schema, ...), or the HTTP status, or -1.
+ */
+public class SchemaRegistryException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int errorCode;
+
+    public SchemaRegistryException(String message, int errorCode) {
+        this(message, errorCode, null);
+    }
+
+    public SchemaRegistryException(String message, int errorCode, Throwable cause) {
+        super(message, cause);
+        this.errorCode = errorCode;
+    }
+
+    public int errorCode() {
+        return errorCode;
+    }
+
+    /** 40401: the subject has no schema. */
+    public static final class SubjectNotFound extends SchemaRegistryException {
+        private static final long serialVersionUID = 1L;
+
+        public SubjectNotFound(String subject) {
+            super("subject '" + subject + "' is not registered: register its schema first (or set "
+                    + "auto.register.schemas=true where that is allowed)", 40401);
+        }
+    }
+
+    /** 40403: no schema with that id, or the schema is not registered under that subject. */
+    public static final class SchemaNotFound extends SchemaRegistryException {
+        private static final long serialVersionUID = 1L;
+
+        public SchemaNotFound(String message) {
+            super(message, 40403);
+        }
+    }
+
+    /** 409: the schema breaks the subject's compatibility level. */
+    public static final class IncompatibleSchema extends SchemaRegistryException {
+        private static final long serialVersionUID = 1L;
+
+        public IncompatibleSchema(String message) {
+            super(message, 409);
+        }
+    }
+
+    /** 42201: the registry cannot parse the schema. */
+    public static final class InvalidSchema extends SchemaRegistryException {
+        private static final long serialVersionUID = 1L;
+
+        public InvalidSchema(String message) {
+            super(message, 42201);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package com.lockupguard.serde;
+
+import com.lockupguard.registry.SchemaRegistryClient;
+import com.lockupguard.registry.SchemaRegistryClients;
+import com.lockupguard.registry.SchemaRegistryException;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Deserializes Confluent wire-format Avro: the writer's schema comes from the registry by the
+ * id in the header (cached), the reader's schema is the target class's when one is given, else
+ * the generated class named by the writer schema ({@code specific.avro.reader=true}), else the
+ * writer's (a GenericRecord). Every failure is a {@link SerializationException} naming the
+ * topic and what is wrong, so that Kafka Streams can dead-letter the record.
+ */
+public class AvroDeserializer<T> implements Deserializer<T> {
+
+    private static final ThreadLocal<BinaryDecoder> DECODER = new ThreadLocal<>();
+
+    private final Schema readerSchema;
+    private SchemaRegistryClient registry;
+    private boolean specificReader;
+    private final Map<Integer, DatumReader<T>> readersById = new ConcurrentHashMap<>();
+
+    public AvroDeserializer() {
+        this(null, null);
+    }
+
+    /** A deserializer into {@code targetClass}, resolving every writer schema against its schema. */
+    public AvroDeserializer(Class<? extends SpecificRecord> targetClass) {
+        this(null, targetClass);
+    }
+
+    public AvroDeserializer(SchemaRegistryClient registry, Class<? extends SpecificRecord> targetClass) {
+        this.registry = registry;
+        this.readerSchema = targetClass == null ? null : SpecificData.get().getSchema(targetClass);
+        this.specificReader = targetClass != null;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        AvroSerdeConfig config = new AvroSerdeConfig(configs);
+        specificReader = readerSchema != null || config.specificAvroReader();
+        if (registry == null) {
+            registry = SchemaRegistryClients.fromConfig(configs);
+        }
+    }
+
+    @Override
+    public T deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        if (registry == null) {
+            throw new IllegalStateException("AvroDeserializer used before configure()");
+        }
+        int schemaId = WireFormat.readSchemaId(data, topic);
+        DatumReader<T> reader = readerFor(schemaId, topic);
+        try {
+            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
+                    data.length - WireFormat.HEADER_SIZE, DECODER.get());
+            DECODER.set(decoder);
+            T value = reader.read(null, decoder);
+            if (!decoder.isEnd()) {
+                throw new SerializationException("record on '" + topic + "' has bytes left after the Avro "
+                        + "record written with schema id " + schemaId + ": it is corrupt or not this schema");
+            }
+            return value;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof SerializationException serializationException) {
+                throw serializationException;
+            }
+            throw new SerializationException("record on '" + topic + "' is not valid Avro for schema id "
+                    + schemaId + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+        }
+    }
+
+    private DatumReader<T> readerFor(int schemaId, String topic) {
+        DatumReader<T> cached = readersById.get(schemaId);
+        if (cached != null) {
+            return cached;
+        }
+        Schema writerSchema;
+        try {
+            writerSchema = registry.getSchemaById(schemaId);
+        } catch (SchemaRegistryException e) {
+            throw new SerializationException("record on '" + topic + "' names schema id " + schemaId
+                    + " that the registry cannot give: " + e.getMessage(), e);
+        }
+        DatumReader<T> reader;
+        if (readerSchema != null) {
+            reader = new SpecificDatumReader<>(writerSchema, readerSchema);
+        } else if (specificReader) {
+            reader = new SpecificDatumReader<>(writerSchema, SpecificData.get().getSchema(
+                    SpecificData.get().getClass(writerSchema)));
+        } else {
+            reader = new GenericDatumReader<>(writerSchema, writerSchema, GenericData.get());
+        }
+        readersById.put(schemaId, reader);
+        return reader;
+    }
+}

@@ -1,0 +1,91 @@
+package com.lockupguard.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class InMemorySchemaRegistryTest {
+
+    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    private final Schema v1 = SchemaBuilder.record("Thing").fields().requiredLong("a").endRecord();
+    private final Schema v2 = SchemaBuilder.record("Thing").fields().requiredLong("a")
+            .name("b").type().longType().longDefault(0).endRecord();
+    private final Schema breaking = SchemaBuilder.record("Thing").fields().requiredString("a").endRecord();
+
+    @Test
+    void shouldGiveSameIdToSameSchemaUnderEverySubject() {
+        int first = registry.register("a-value", v1);
+        int again = registry.register("a-value", v1);
+        int other = registry.register("b-value", v1);
+        assertThat(again).isEqualTo(first);
+        assertThat(other).isEqualTo(first);
+        assertThat(registry.getAllVersions("a-value")).hasSize(1);
+    }
+
+    @Test
+    void shouldNumberVersionsPerSubject() {
+        registry.register("a-value", v1);
+        int id2 = registry.register("a-value", v2);
+        SchemaMetadata latest = registry.getLatestSchemaMetadata("a-value");
+        assertThat(latest.version()).isEqualTo(2);
+        assertThat(latest.id()).isEqualTo(id2);
+        assertThat(latest.schema()).isEqualTo(v2);
+    }
+
+    @Test
+    void shouldRefuseBackwardIncompatibleVersion() {
+        registry.register("a-value", v1);
+        assertThat(registry.testCompatibility("a-value", breaking)).isFalse();
+        assertThatThrownBy(() -> registry.register("a-value", breaking))
+                .isInstanceOf(SchemaRegistryException.IncompatibleSchema.class)
+                .hasMessageContaining("a-value");
+    }
+
+    @Test
+    void shouldAcceptAnythingUnderNone() {
+        registry.register("a-value", v1);
+        registry.setCompatibility("a-value", CompatibilityLevel.NONE);
+        assertThat(registry.register("a-value", breaking)).isPositive();
+    }
+
+    @Test
+    void shouldCheckForwardCompatibility() {
+        Schema removesDefaultless = SchemaBuilder.record("Thing").fields().endRecord();
+        assertThat(CompatibilityLevel.FORWARD.allows(removesDefaultless, java.util.List.of(v1))).isFalse();
+        assertThat(CompatibilityLevel.BACKWARD.allows(removesDefaultless, java.util.List.of(v1))).isTrue();
+        assertThat(CompatibilityLevel.FULL.allows(v2, java.util.List.of(v1))).isTrue();
+    }
+
+    @Test
+    void shouldReportMissingSubjectAndSchemaWithConfluentCodes() {
+        assertThatThrownBy(() -> registry.getLatestSchemaMetadata("nope"))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40401));
+        registry.register("a-value", v1);
+        assertThatThrownBy(() -> registry.getId("a-value", v2))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40403));
+        assertThatThrownBy(() -> registry.getSchemaById(999))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40403));
+    }
+
+    @Test
+    void shouldShareOneRegistryPerMockScope() {
+        SchemaRegistryClient a = SchemaRegistryClients.fromConfig(Map.of("schema.registry.url", "mock://shared-x"));
+        SchemaRegistryClient b = SchemaRegistryClients.fromConfig(Map.of("schema.registry.url", "mock://shared-x"));
+        SchemaRegistryClient c = SchemaRegistryClients.fromConfig(Map.of("schema.registry.url", "mock://other-x"));
+        assertThat(a).isSameAs(b).isNotSameAs(c);
+        InMemorySchemaRegistry.dropScope("shared-x");
+        InMemorySchemaRegistry.dropScope("other-x");
+    }
+
+    @Test
+    void shouldNameTheSettingWhenUrlIsMissing() {
+        assertThatThrownBy(() -> SchemaRegistryClients.fromConfig(Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("schema.registry.url");
+    }
+}

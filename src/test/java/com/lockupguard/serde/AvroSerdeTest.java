@@ -1,0 +1,230 @@
+package com.lockupguard.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.OrderKind;
+import com.lockupguard.avro.Outcome;
+import com.lockupguard.avro.Phase;
+import com.lockupguard.avro.Position;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.avro.Reason;
+import com.lockupguard.avro.TrancheMode;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AvroSerdeTest {
+
+    private final String scope = "serde-test-" + UUID.randomUUID();
+    private final Map<String, Object> config = Map.of("schema.registry.url", "mock://" + scope);
+    private final InMemorySchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
+
+    @AfterEach
+    void dropRegistry() {
+        InMemorySchemaRegistry.dropScope(scope);
+    }
+
+    static ProposedOrder order() {
+        return ProposedOrder.newBuilder().setOrderId("e2").setInvestorId("dutchess").setSecurityId("CBYI")
+                .setKind(OrderKind.PUBLIC_SALE).setQuantity(120_000L).build();
+    }
+
+    static Decision decision() {
+        Position position = Position.newBuilder().setInvestorId("dutchess").setSecurityId("CBYI")
+                .setAsOf(Instant.parse("2003-07-11T13:45:00Z")).setPhase(Phase.FIRST).setPeriod(null)
+                .setRegistered(true).setTotalShares(675_675).setSoldToDate(120_000).setContractCapacity(80_000)
+                .setReleasedToDate(200_000).setAvailableNow(80_000)
+                .setNextReleaseAt(Instant.parse("2003-08-09T04:00:00Z")).setAvailableAtNextRelease(238_559L)
+                .setFirstReleaseAt(Instant.parse("2003-07-10T20:30:00Z"))
+                .setSecondReleaseAt(Instant.parse("2003-08-09T04:00:00Z"))
+                .setRule144Date(LocalDate.parse("2004-04-28")).build();
+        return Decision.newBuilder().setOrderId("e4").setInvestorId("dutchess").setSecurityId("CBYI")
+                .setKind(OrderKind.PUBLIC_SALE).setQuantity(90_000L).setOrderAt(Instant.parse("2003-07-20T15:00:00Z"))
+                .setOutcome(Outcome.BLOCKED).setReasons(List.of(Reason.FIRST_RELEASE_CAP)).setMaxAllowedNow(80_000L)
+                .setEvaluatedAt(Instant.parse("2003-07-20T15:00:00Z")).setPosition(position).build();
+    }
+
+    @Test
+    void shouldRoundTripEveryContract() {
+        // given
+        Agreement agreement = Agreement.newBuilder().setInvestorId("dutchess").setSecurityId("CBYI")
+                .setExecutionDate(LocalDate.parse("2003-04-28"))
+                .setEffectiveAt(Instant.parse("2003-07-10T20:30:00Z")).build();
+        // when / then
+        assertThat(roundTrip(Agreement.class, "agreements", agreement)).isEqualTo(agreement);
+        assertThat(roundTrip(ProposedOrder.class, "orders", order())).isEqualTo(order());
+        assertThat(roundTrip(Decision.class, "orders-blocked", decision())).isEqualTo(decision());
+    }
+
+    @Test
+    void shouldFillAgreementDefaultsWithLettersTerms() {
+        Agreement agreement = Agreement.newBuilder().setInvestorId("dutchess").setSecurityId("CBYI")
+                .setExecutionDate(LocalDate.parse("2003-04-28")).build();
+        assertThat(agreement.getTotalShares()).isEqualTo(675_675);
+        assertThat(agreement.getTrancheShares()).isEqualTo(158_559);
+        assertThat(agreement.getTrancheMode()).isEqualTo(TrancheMode.NON_CUMULATIVE);
+        assertThat(agreement.getTimeZone()).isEqualTo("America/New_York");
+        assertThat(agreement.getEffectiveAt()).isNull();
+    }
+
+    private <T extends org.apache.avro.specific.SpecificRecord> T roundTrip(Class<T> type, String topic, T value) {
+        SpecificAvroSerde<T> serde = SpecificAvroSerde.forValues(type, config);
+        return serde.deserializer().deserialize(topic, serde.serializer().serialize(topic, value));
+    }
+
+    @Test
+    void shouldWriteMagicByteAndBigEndianSchemaIdBeforeAvroBody() {
+        // given 257 schemas registered before ours, so that its id is 258 = 0x00000102
+        for (int i = 0; i < 257; i++) {
+            registry.register("filler-" + i, SchemaBuilder.record("Filler" + i).fields().endRecord());
+        }
+        SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class, config);
+        // when
+        byte[] bytes = serde.serializer().serialize("orders", order());
+        // then
+        assertThat(Arrays.copyOf(bytes, 5)).containsExactly(0x00, 0x00, 0x00, 0x01, 0x02);
+        assertThat(registry.getLatestSchemaMetadata("orders-value").id()).isEqualTo(258);
+        // and the body is plain Avro binary: union index 1 (string) then zig-zag length 2 and "e2"
+        assertThat(Arrays.copyOfRange(bytes, 5, 9)).containsExactly(0x02, 0x04, 'e', '2');
+    }
+
+    @Test
+    void shouldRegisterUnderTopicNameStrategySubjects() {
+        SpecificAvroSerde<ProposedOrder> values = SpecificAvroSerde.forValues(ProposedOrder.class, config);
+        SpecificAvroSerde<ProposedOrder> keys = new SpecificAvroSerde<>(ProposedOrder.class);
+        keys.configure(config, true);
+        values.serializer().serialize("orders", order());
+        keys.serializer().serialize("orders", order());
+        assertThat(registry.getAllSubjects()).containsExactlyInAnyOrder("orders-value", "orders-key");
+    }
+
+    @Test
+    void shouldReturnNullForNullRecordBothWays() {
+        SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class, config);
+        assertThat(serde.serializer().serialize("orders", null)).isNull();
+        assertThat(serde.deserializer().deserialize("orders", null)).isNull();
+    }
+
+    @Test
+    void shouldRejectUnknownSchemaId() {
+        SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class, config);
+        byte[] bytes = {0, 0, 0, 0x30, 0x39, 2, 4, 'e', '2'};
+        assertThatThrownBy(() -> serde.deserializer().deserialize("orders", bytes))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("schema id 12345")
+                .hasMessageContaining("orders");
+    }
+
+    @Test
+    void shouldRejectWrongMagicByte() {
+        SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class, config);
+        byte[] bytes = serde.serializer().serialize("orders", order());
+        bytes[0] = 1;
+        assertThatThrownBy(() -> serde.deserializer().deserialize("orders", bytes))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("0x01")
+                .hasMessageContaining("magic byte");
+    }
+
+    @Test
+    void shouldRejectInputShorterThanHeader() {
+        SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class, config);
+        assertThatThrownBy(() -> serde.deserializer().deserialize("orders", new byte[] {0, 0, 1}))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("fewer than the 5-byte");
+    }
+
+    @Test
+    void shouldRejectTruncatedAvroBody() {
+        SpecificAvroSerde<Decision> serde = SpecificAvroSerde.forValues(Decision.class, config);
+        byte[] bytes = serde.serializer().serialize("orders-blocked", decision());
+        for (int length = 5; length < bytes.length; length++) {
+            byte[] truncated = Arrays.copyOf(bytes, length);
+            assertThatThrownBy(() -> serde.deserializer().deserialize("orders-blocked", truncated))
+                    .as("truncated to %d of %d bytes", length, bytes.length)
+                    .isInstanceOf(SerializationException.class);
+        }
+    }
+
+    @Test
+    void shouldRejectTrailingBytes() {
+        SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class, config);
+        byte[] bytes = serde.serializer().serialize("orders", order());
+        byte[] longer = Arrays.copyOf(bytes, bytes.length + 3);
+        assertThatThrownBy(() -> serde.deserializer().deserialize("orders", longer))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("bytes left");
+    }
+
+    @Test
+    void shouldRefuseUnregisteredSchemaWhenAutoRegisterIsOff() {
+        SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class,
+                Map.of("schema.registry.url", "mock://" + scope, "auto.register.schemas", "false"));
+        assertThatThrownBy(() -> serde.serializer().serialize("orders", order()))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("orders-value");
+    }
+
+    @Test
+    void shouldUseRegisteredSchemaWhenAutoRegisterIsOff() {
+        int id = registry.register("orders-value", ProposedOrder.getClassSchema());
+        SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class,
+                Map.of("schema.registry.url", "mock://" + scope, "auto.register.schemas", false));
+        byte[] bytes = serde.serializer().serialize("orders", order());
+        assertThat(WireFormat.readSchemaId(bytes, "orders")).isEqualTo(id);
+    }
+
+    @Test
+    void shouldWriteWithLatestRegisteredSchemaWhenAsked() {
+        // given a newer version of the order schema with an extra optional field
+        Schema newer = SchemaBuilder.record("ProposedOrder").namespace("com.lockupguard.avro").fields()
+                .optionalString("orderId").optionalString("investorId").optionalString("securityId")
+                .name("kind").type().optional().type(ProposedOrder.getClassSchema().getField("kind").schema()
+                        .getTypes().get(1)).name("quantity").type().optional().longType()
+                .name("desk").type().stringType().stringDefault("unknown").endRecord();
+        registry.register("orders-value", ProposedOrder.getClassSchema());
+        int newerId = registry.register("orders-value", newer);
+        SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class,
+                Map.of("schema.registry.url", "mock://" + scope, "use.latest.version", true));
+        // when
+        byte[] bytes = serde.serializer().serialize("orders", order());
+        // then the record is written with the newer schema, its default filled in, and old readers still read it
+        assertThat(WireFormat.readSchemaId(bytes, "orders")).isEqualTo(newerId);
+        AvroDeserializer<GenericRecord> generic = new AvroDeserializer<>();
+        generic.configure(config, false);
+        assertThat(generic.deserialize("orders", bytes).get("desk").toString()).isEqualTo("unknown");
+        assertThat(serde.deserializer().deserialize("orders", bytes)).isEqualTo(order());
+    }
+
+    @Test
+    void shouldReadGenericRecordsWhenSpecificReaderIsOff() {
+        SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class, config);
+        AvroDeserializer<Object> generic = new AvroDeserializer<>();
+        generic.configure(config, false);
+        Object value = generic.deserialize("orders", serde.serializer().serialize("orders", order()));
+        assertThat(value).isInstanceOf(GenericRecord.class).isNotInstanceOf(ProposedOrder.class);
+        assertThat(((GenericRecord) value).get("quantity")).isEqualTo(120_000L);
+    }
+
+    @Test
+    void shouldReadSpecificClassNamedByWriterSchemaWithNoArgSerde() {
+        SpecificAvroSerde<ProposedOrder> typed = SpecificAvroSerde.forValues(ProposedOrder.class, config);
+        SpecificAvroSerde<ProposedOrder> byName = new SpecificAvroSerde<>();
+        byName.configure(config, false);
+        assertThat(byName.deserializer().deserialize("orders", typed.serializer().serialize("orders", order())))
+                .isEqualTo(order());
+    }
+}
