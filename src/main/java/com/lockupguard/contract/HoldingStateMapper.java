@@ -1,0 +1,43 @@
+package com.lockupguard.contract;
+
+import com.lockupguard.avro.SeenOrder;
+import com.lockupguard.rules.HoldingState;
+import com.lockupguard.rules.PriorOrder;
+
+/** The guard's store values to and from the rules' {@link HoldingState} and {@link PriorOrder}. */
+public final class HoldingStateMapper {
+
+    private HoldingStateMapper() {
+    }
+
+    public static com.lockupguard.avro.HoldingState toAvro(HoldingState state) {
+        return com.lockupguard.avro.HoldingState.newBuilder()
+                .setAgreement(AgreementMapper.toAvro(state.terms()))
+                .setSoldTotal(state.soldTotal())
+                .setSoldInFirstWindow(state.soldInFirstWindow())
+                .setCarryUsed(state.carryUsed())
+                .setTrancheUsedPeriod(state.trancheUsedPeriod())
+                .setTrancheUsed(state.trancheUsed())
+                .setEvaluationClock(state.clock())
+                .build();
+    }
+
+    public static HoldingState toRules(com.lockupguard.avro.HoldingState state) {
+        return new HoldingState(AgreementMapper.toTerms(state.getAgreement()), state.getSoldTotal(),
+                state.getSoldInFirstWindow(), state.getCarryUsed(), state.getTrancheUsedPeriod(),
+                state.getTrancheUsed(), state.getEvaluationClock());
+    }
+
+    public static SeenOrder toAvro(PriorOrder prior) {
+        return SeenOrder.newBuilder()
+                .setKind(OrderMapper.toAvro(prior.kind()))
+                .setQuantity(prior.quantity())
+                .setDecision(DecisionMapper.toAvro(prior.decision()))
+                .build();
+    }
+
+    public static PriorOrder toRules(SeenOrder seen) {
+        return new PriorOrder(OrderMapper.toRules(seen.getKind()), seen.getQuantity(),
+                DecisionMapper.toRules(seen.getDecision()));
+    }
+}

@@ -1,0 +1,49 @@
+package com.lockupguard.contract;
+
+import com.lockupguard.avro.Phase;
+import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.rules.Position;
+import com.lockupguard.rules.Window;
+
+/** Avro {@link com.lockupguard.avro.Position} to and from the rules' {@link Position}. */
+public final class PositionMapper {
+
+    private PositionMapper() {
+    }
+
+    public static com.lockupguard.avro.Position toAvro(Position position) {
+        Window window = position.window();
+        return com.lockupguard.avro.Position.newBuilder()
+                .setInvestorId(position.holding().investorId())
+                .setSecurityId(position.holding().securityId())
+                .setAsOf(position.asOf())
+                .setPhase(Phase.valueOf(window.phase().name()))
+                .setPeriod(window.period() >= 0 ? window.period() : null)
+                .setRegistered(position.registered())
+                .setTotalShares(position.totalShares())
+                .setSoldToDate(position.soldToDate())
+                .setContractCapacity(position.contractCapacity())
+                .setReleasedToDate(position.releasedToDate())
+                .setAvailableNow(position.availableNow())
+                .setNextReleaseAt(position.nextReleaseAt())
+                .setAvailableAtNextRelease(position.availableAtNextRelease())
+                .setFirstReleaseAt(position.firstReleaseAt())
+                .setSecondReleaseAt(position.secondReleaseAt())
+                .setRule144Date(position.rule144Date())
+                .build();
+    }
+
+    public static Position toRules(com.lockupguard.avro.Position position) {
+        Window window = switch (position.getPhase()) {
+            case LOCKUP -> Window.LOCKUP;
+            case FIRST -> Window.FIRST;
+            case PERIOD -> Window.period(position.getPeriod());
+            case UNKNOWN -> throw new IllegalArgumentException("position with an unknown phase");
+        };
+        return new Position(new HoldingKey(position.getInvestorId(), position.getSecurityId()), position.getAsOf(),
+                window, position.getRegistered(), position.getTotalShares(), position.getSoldToDate(),
+                position.getContractCapacity(), position.getReleasedToDate(), position.getAvailableNow(),
+                position.getNextReleaseAt(), position.getAvailableAtNextRelease(), position.getFirstReleaseAt(),
+                position.getSecondReleaseAt(), position.getRule144Date());
+    }
+}

@@ -1,0 +1,85 @@
+package com.lockupguard.topology;
+
+import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.HoldingState;
+import com.lockupguard.contract.AgreementMapper;
+import com.lockupguard.contract.HoldingStateMapper;
+import com.lockupguard.rules.AgreementProposal;
+import com.lockupguard.rules.AgreementTerms;
+import com.lockupguard.rules.AgreementUpdate;
+import com.lockupguard.rules.LockupRules;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies agreement versions to the holding-state store; dead-letters a version that is
+ * invalid, keyed to another holding, or would move a calendar after sales, so that a
+ * malformed agreement never replaces a good one.
+ */
+final class AgreementProcessor implements Processor<String, Agreement, String, byte[]> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgreementProcessor.class);
+
+    private final LockupRules rules;
+    private final Serializer<Agreement> agreementSerializer;
+    private final DecisionObserver observer;
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<String, HoldingState> holdings;
+
+    AgreementProcessor(LockupRules rules, Serializer<Agreement> agreementSerializer, DecisionObserver observer) {
+        this.rules = rules;
+        this.agreementSerializer = agreementSerializer;
+        this.observer = observer;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.holdings = context.getStateStore(StoreNames.HOLDING_STATE);
+    }
+
+    @Override
+    public void process(Record<String, Agreement> record) {
+        Agreement agreement = record.value();
+        if (agreement == null) {
+            deadLetter(record, DeadLetterReason.TOMBSTONE, "an agreement cannot be deleted by a tombstone: "
+                    + "ending an agreement is a manual compliance action");
+            return;
+        }
+        AgreementProposal.Check check = AgreementMapper.toProposal(agreement).check();
+        if (check instanceof AgreementProposal.Invalid invalid) {
+            deadLetter(record, DeadLetterReason.INVALID_AGREEMENT, "invalid agreement, previous version stays in "
+                    + "force: " + invalid.reason());
+            return;
+        }
+        AgreementTerms terms = ((AgreementProposal.Valid) check).terms();
+        String holdingKey = terms.holding().asString();
+        if (!holdingKey.equals(record.key())) {
+            deadLetter(record, DeadLetterReason.KEY_MISMATCH, "record key '" + record.key()
+                    + "' does not match the agreement's holding '" + holdingKey + "'");
+            return;
+        }
+        HoldingState stored = holdings.get(holdingKey);
+        AgreementUpdate update = rules.applyAgreement(stored == null ? null : HoldingStateMapper.toRules(stored),
+                terms);
+        if (update instanceof AgreementUpdate.Rejected rejected) {
+            deadLetter(record, DeadLetterReason.CALENDAR_LOCKED, rejected.reason());
+            return;
+        }
+        holdings.put(holdingKey, HoldingStateMapper.toAvro(((AgreementUpdate.Applied) update).state()));
+        LOG.debug("agreement for {} in force: {}", holdingKey, terms);
+    }
+
+    private void deadLetter(Record<String, Agreement> record, DeadLetterReason reason, String message) {
+        LOG.warn("agreement for key '{}' dead-lettered ({}): {}", record.key(), reason, message);
+        String topic = context.recordMetadata().map(m -> m.topic()).orElse("agreements");
+        byte[] value = agreementSerializer.serialize(topic, record.value());
+        context.forward(DeadLetters.of(record, value, context.recordMetadata(), reason, message));
+        observer.deadLettered(reason);
+    }
+}

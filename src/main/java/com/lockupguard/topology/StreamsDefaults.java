@@ -1,0 +1,27 @@
+package com.lockupguard.topology;
+
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+/**
+ * Kafka Streams settings the topology relies on wherever it runs (service, replay, tests): a
+ * record that cannot be deserialized, or whose processing throws, goes to the dead-letter topic
+ * with the error in its headers, and the stream goes on.
+ */
+public final class StreamsDefaults {
+
+    private StreamsDefaults() {
+    }
+
+    public static Properties errorHandling(TopicNames names) {
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class.getName());
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class.getName());
+        properties.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, names.deadLetters());
+        return properties;
+    }
+}

@@ -1,0 +1,373 @@
+package com.lockupguard.topology;
+
+import static com.lockupguard.topology.TopologyFixture.HOLDING;
+import static com.lockupguard.topology.TopologyFixture.at;
+import static com.lockupguard.topology.TopologyFixture.letter;
+import static com.lockupguard.topology.TopologyFixture.order;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.HoldingState;
+import com.lockupguard.avro.OrderKind;
+import com.lockupguard.avro.Outcome;
+import com.lockupguard.avro.Phase;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.avro.Reason;
+import com.lockupguard.avro.TrancheMode;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GuardTopologyTest {
+
+    private static final Instant EFFECTIVE = at("2003-07-10T16:30:00-04:00");
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyFixture guard;
+
+    @BeforeEach
+    void start() {
+        guard = new TopologyFixture(stateDir);
+    }
+
+    @AfterEach
+    void stop() {
+        guard.close();
+    }
+
+    private void registeredLetter() {
+        guard.agreement(letter().setEffectiveAt(EFFECTIVE).build(), "2003-07-10T16:30:00-04:00");
+    }
+
+    @Nested
+    @DisplayName("each outcome")
+    class Outcomes {
+
+        @Test
+        void shouldWriteApprovalToApprovedTopicWithPosition() {
+            // given
+            registeredLetter();
+            // when
+            guard.orders.pipeInput(HOLDING, order("e2", OrderKind.PUBLIC_SALE, 120_000),
+                    at("2003-07-11T09:45:00-04:00"));
+            // then
+            TestRecord<String, Decision> record = guard.approved.readRecord();
+            assertThat(guard.blocked.isEmpty()).isTrue();
+            assertThat(record.key()).isEqualTo(HOLDING);
+            assertThat(record.timestamp()).isEqualTo(at("2003-07-11T09:45:00-04:00").toEpochMilli());
+            Decision decision = record.value();
+            assertThat(decision.getOutcome()).isEqualTo(Outcome.APPROVED);
+            assertThat(decision.getReasons()).isEmpty();
+            assertThat(decision.getMaxAllowedNow()).isEqualTo(200_000);
+            assertThat(decision.getOrderId()).isEqualTo("e2");
+            assertThat(decision.getQuantity()).isEqualTo(120_000);
+            assertThat(decision.getEvaluatedAt()).isEqualTo(at("2003-07-11T09:45:00-04:00"));
+            assertThat(decision.getPosition().getSoldToDate()).isEqualTo(120_000);
+            assertThat(decision.getPosition().getAvailableNow()).isEqualTo(80_000);
+            assertThat(decision.getPosition().getPhase()).isEqualTo(Phase.FIRST);
+        }
+
+        @Test
+        void shouldBlockSaleDuringLockup() {
+            registeredLetter();
+            Decision decision = guard.decide(order("e1", OrderKind.PUBLIC_SALE, 50_000), "2003-05-15T10:00:00-04:00");
+            assertThat(decision.getOutcome()).isEqualTo(Outcome.BLOCKED);
+            assertThat(decision.getReasons()).containsExactly(Reason.LOCKUP_ACTIVE, Reason.NOT_REGISTERED);
+            assertThat(decision.getMaxAllowedNow()).isZero();
+        }
+
+        @Test
+        void shouldBlockTransferInFirstWindow() {
+            registeredLetter();
+            Decision decision = guard.decide(order("e3", OrderKind.PRIVATE_TRANSFER, 5_000),
+                    "2003-07-11T09:46:00-04:00");
+            assertThat(decision.getReasons()).containsExactly(Reason.TRANSFER_NOT_PERMITTED);
+        }
+
+        @Test
+        void shouldBlockUnregisteredSale() {
+            guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
+            Decision decision = guard.decide(order("o", OrderKind.PUBLIC_SALE, 1), "2003-08-01T10:00:00-04:00");
+            assertThat(decision.getReasons()).containsExactly(Reason.NOT_REGISTERED);
+        }
+
+        @Test
+        void shouldBlockBeyondCapacityAndReportWhatFits() {
+            registeredLetter();
+            guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            Decision first = guard.decide(order("e4", OrderKind.PUBLIC_SALE, 90_000), "2003-07-20T11:00:00-04:00");
+            assertThat(first.getReasons()).containsExactly(Reason.FIRST_RELEASE_CAP);
+            assertThat(first.getMaxAllowedNow()).isEqualTo(80_000);
+            guard.decide(order("e5", OrderKind.PUBLIC_SALE, 238_559), "2003-08-11T10:00:00-04:00");
+            Decision period = guard.decide(order("e6", OrderKind.PUBLIC_SALE, 1), "2003-08-11T10:01:00-04:00");
+            assertThat(period.getReasons()).containsExactly(Reason.PERIOD_CAP);
+        }
+
+        @Test
+        void shouldBlockBeyondTotalWithTotalCap() {
+            guard.agreement(letter().setEffectiveAt(EFFECTIVE).setTotalShares(250_000).build(),
+                    "2003-07-10T16:30:00-04:00");
+            guard.decide(order("a", OrderKind.PUBLIC_SALE, 200_000), "2003-07-11T09:45:00-04:00");
+            Decision decision = guard.decide(order("b", OrderKind.PUBLIC_SALE, 60_000), "2003-08-11T10:00:00-04:00");
+            assertThat(decision.getReasons()).containsExactly(Reason.TOTAL_CAP);
+            assertThat(decision.getMaxAllowedNow()).isEqualTo(50_000);
+        }
+
+        @Test
+        void shouldApprovePurchaseWithoutMaxAllowed() {
+            Decision decision = guard.decide(order("p", OrderKind.PURCHASE, 10), "2003-05-15T10:00:00-04:00");
+            assertThat(decision.getOutcome()).isEqualTo(Outcome.APPROVED);
+            assertThat(decision.getMaxAllowedNow()).isNull();
+            assertThat(decision.getPosition()).isNull();
+        }
+
+        @Test
+        void shouldFailClosedWithoutAgreement() {
+            Decision decision = guard.decide(order("o", OrderKind.PUBLIC_SALE, 1), "2004-06-01T10:00:00-04:00");
+            assertThat(decision.getReasons()).containsExactly(Reason.UNKNOWN_AGREEMENT);
+            assertThat(decision.getPosition()).isNull();
+        }
+
+        @Test
+        void shouldAnswerInvalidOrderWithBlockedDecisionEvenWithBrokenIds() {
+            // given an order with neither investor nor quantity, under a key of no holding
+            ProposedOrder broken = ProposedOrder.newBuilder().setOrderId("x").setKind(OrderKind.UNKNOWN).build();
+            // when
+            guard.orders.pipeInput("/", broken, at("2003-07-11T09:45:00-04:00"));
+            // then it gets a decision, not a dead letter
+            Decision decision = guard.blocked.readValue();
+            assertThat(decision.getReasons()).containsExactly(Reason.INVALID_ORDER);
+            assertThat(decision.getMaxAllowedNow()).isZero();
+            assertThat(decision.getKind()).isNull();
+            assertThat(guard.deadLetters.isEmpty()).isTrue();
+        }
+    }
+
+    @Nested
+    @DisplayName("duplicates")
+    class Duplicates {
+
+        @Test
+        void shouldEmitFirstDecisionAgainUnchangedForTransportRetry() {
+            // given e4 blocked once
+            registeredLetter();
+            guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            Decision first = guard.decide(order("e4", OrderKind.PUBLIC_SALE, 90_000), "2003-07-20T11:00:00-04:00");
+            HoldingState before = holdingState();
+            // when it is sent again
+            Decision retry = guard.decide(order("e4", OrderKind.PUBLIC_SALE, 90_000), "2003-07-20T11:00:05-04:00");
+            // then the same decision, the same state
+            assertThat(retry).isEqualTo(first);
+            assertThat(holdingState()).isEqualTo(before);
+        }
+
+        @Test
+        void shouldEmitApprovalAgainWithoutSellingTwice() {
+            registeredLetter();
+            Decision first = guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            Decision retry = guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-12T09:45:00-04:00");
+            assertThat(retry).isEqualTo(first);
+            assertThat(holdingState().getSoldTotal()).isEqualTo(120_000);
+        }
+
+        @Test
+        void shouldBlockReusedIdAndKeepFirstDecision() {
+            registeredLetter();
+            Decision first = guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            Decision reused = guard.decide(order("e2", OrderKind.PUBLIC_SALE, 1), "2003-07-11T09:46:00-04:00");
+            Decision retry = guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:47:00-04:00");
+            assertThat(reused.getReasons()).containsExactly(Reason.DUPLICATE_ORDER_ID);
+            assertThat(retry).isEqualTo(first);
+        }
+
+        @Test
+        void shouldKeepOrderIdsPerHolding() {
+            registeredLetter();
+            guard.agreements.pipeInput("other/CBYI", letter().setInvestorId("other").setEffectiveAt(EFFECTIVE)
+                    .build(), at("2003-07-10T16:30:00-04:00"));
+            guard.decide(order("same", OrderKind.PUBLIC_SALE, 10), "2003-07-11T09:45:00-04:00");
+            ProposedOrder otherHolding = ProposedOrder.newBuilder(order("same", OrderKind.PUBLIC_SALE, 20))
+                    .setInvestorId("other").build();
+            guard.orders.pipeInput("other/CBYI", otherHolding, at("2003-07-11T09:46:00-04:00"));
+            assertThat(guard.approved.readValue().getQuantity()).isEqualTo(20);
+        }
+    }
+
+    @Nested
+    @DisplayName("agreement versions")
+    class AgreementVersions {
+
+        @Test
+        void shouldApplyEffectiveDateArrivingBetweenOrders() {
+            // given the letter's lock-up: a sale on 07-11 is blocked
+            guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
+            Decision before = guard.decide(order("a", OrderKind.PUBLIC_SALE, 10), "2003-07-11T09:00:00-04:00");
+            // when the registration turns effective as of 07-10 16:30
+            guard.agreement(letter().setEffectiveAt(EFFECTIVE).build(), "2003-07-11T09:30:00-04:00");
+            Decision after = guard.decide(order("b", OrderKind.PUBLIC_SALE, 10), "2003-07-11T09:45:00-04:00");
+            // then the lock-up is over
+            assertThat(before.getReasons()).containsExactly(Reason.LOCKUP_ACTIVE, Reason.NOT_REGISTERED);
+            assertThat(after.getOutcome()).isEqualTo(Outcome.APPROVED);
+            assertThat(guard.drainDeadLetters()).isEmpty();
+        }
+
+        @Test
+        void shouldDeadLetterInvalidAgreementAndKeepPreviousInForce() {
+            // given a valid agreement in force
+            registeredLetter();
+            // when an invalid version arrives (first release above total)
+            guard.agreement(letter().setTotalShares(10).build(), "2003-07-11T09:00:00-04:00");
+            // then it is dead-lettered with the reason, and the previous version still decides
+            TestRecord<String, byte[]> letter = guard.deadLetters.readRecord();
+            assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("INVALID_AGREEMENT");
+            assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("exceeds totalShares");
+            assertThat(header(letter, DeadLetters.TOPIC_HEADER)).isEqualTo("agreements");
+            assertThat(header(letter, DeadLetters.OFFSET_HEADER)).isEqualTo("1");
+            assertThat(guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00")
+                    .getOutcome()).isEqualTo(Outcome.APPROVED);
+        }
+
+        @Test
+        void shouldDeadLetterUnknownTrancheMode() {
+            guard.agreement(letter().setTrancheMode(TrancheMode.UNKNOWN).build(), "2003-04-28T09:00:00-04:00");
+            assertThat(header(guard.deadLetters.readRecord(), DeadLetters.MESSAGE_HEADER)).contains("trancheMode");
+        }
+
+        @Test
+        void shouldDeadLetterCalendarMoveAfterSales() {
+            registeredLetter();
+            guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            guard.agreement(letter().build(), "2003-07-12T09:00:00-04:00");
+            TestRecord<String, byte[]> letter = guard.deadLetters.readRecord();
+            assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("CALENDAR_LOCKED");
+            assertThat(holdingState().getAgreement().getEffectiveAt()).isEqualTo(EFFECTIVE);
+        }
+
+        @Test
+        void shouldDeadLetterAgreementKeyedToAnotherHolding() {
+            guard.agreements.pipeInput("someone/else", letter().build(), at("2003-04-28T09:00:00-04:00"));
+            TestRecord<String, byte[]> letter = guard.deadLetters.readRecord();
+            assertThat(letter.key()).isEqualTo("someone/else");
+            assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("KEY_MISMATCH");
+            assertThat(holdingState()).isNull();
+        }
+
+        @Test
+        void shouldDeadLetterAgreementTombstone() {
+            guard.agreements.pipeInput(HOLDING, null, at("2003-04-28T09:00:00-04:00"));
+            assertThat(header(guard.deadLetters.readRecord(), DeadLetters.REASON_HEADER)).isEqualTo("TOMBSTONE");
+        }
+
+        @Test
+        void shouldKeepCountersWhenShareCountsChange() {
+            registeredLetter();
+            guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            guard.agreement(letter().setEffectiveAt(EFFECTIVE).setFirstReleaseShares(150_000).build(),
+                    "2003-07-12T09:00:00-04:00");
+            Decision decision = guard.decide(order("x", OrderKind.PUBLIC_SALE, 40_000), "2003-07-13T09:00:00-04:00");
+            assertThat(decision.getMaxAllowedNow()).isEqualTo(30_000);
+        }
+    }
+
+    @Nested
+    @DisplayName("records that cannot be decided")
+    class PoisonPills {
+
+        @Test
+        void shouldDeadLetterUndecodableOrderWithSourceAndErrorAndKeepGoing() {
+            // given
+            registeredLetter();
+            byte[] garbage = {0x7f, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06};
+            // when a poison pill comes between two good orders
+            guard.decide(order("before", OrderKind.PUBLIC_SALE, 10), "2003-07-11T09:45:00-04:00");
+            guard.rawOrders.pipeInput(HOLDING, garbage, at("2003-07-11T09:46:00-04:00"));
+            Decision after = guard.decide(order("after", OrderKind.PUBLIC_SALE, 10), "2003-07-11T09:47:00-04:00");
+            // then it is dead-lettered as it was, with where it came from and why
+            List<TestRecord<String, byte[]>> letters = guard.drainDeadLetters();
+            assertThat(letters).hasSize(1);
+            TestRecord<String, byte[]> letter = letters.get(0);
+            assertThat(letter.value()).containsExactly(garbage);
+            assertThat(letter.key()).isEqualTo(HOLDING);
+            assertThat(header(letter, DeadLetters.TOPIC_HEADER)).isEqualTo("orders");
+            assertThat(header(letter, DeadLetters.PARTITION_HEADER)).isEqualTo("0");
+            assertThat(header(letter, DeadLetters.OFFSET_HEADER)).isEqualTo("1");
+            assertThat(header(letter, DeadLetters.EXCEPTION_HEADER)).contains("SerializationException");
+            assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("magic byte");
+            // and the stream goes on
+            assertThat(after.getOutcome()).isEqualTo(Outcome.APPROVED);
+        }
+
+        @Test
+        void shouldDeadLetterUnknownSchemaIdAndTruncatedAvro() {
+            registeredLetter();
+            guard.rawOrders.pipeInput(HOLDING, new byte[] {0, 0, 0, 0x7f, 0x7f, 2}, at("2003-07-11T09:46:00-04:00"));
+            byte[] good = guard.topics.orders().valueSerde().serializer()
+                    .serialize("orders", order("x", OrderKind.PUBLIC_SALE, 10));
+            guard.rawOrders.pipeInput(HOLDING, java.util.Arrays.copyOf(good, good.length - 1),
+                    at("2003-07-11T09:47:00-04:00"));
+            List<TestRecord<String, byte[]>> letters = guard.drainDeadLetters();
+            assertThat(letters).extracting(l -> header(l, DeadLetters.MESSAGE_HEADER))
+                    .satisfiesExactly(m -> assertThat(m).contains("schema id 32639"),
+                            m -> assertThat(m).contains("not valid Avro"));
+            assertThat(guard.drainDecisions()).isEmpty();
+        }
+
+        @Test
+        void shouldDeadLetterUndecodableAgreement() {
+            guard.rawAgreements.pipeInput(HOLDING, "{\"json\":true}".getBytes(), at("2003-04-28T09:00:00-04:00"));
+            TestRecord<String, byte[]> letter = guard.deadLetters.readRecord();
+            assertThat(header(letter, DeadLetters.TOPIC_HEADER)).isEqualTo("agreements");
+            assertThat(holdingState()).isNull();
+        }
+
+        @Test
+        void shouldDeadLetterOrderKeyedToAnotherHolding() {
+            registeredLetter();
+            guard.orders.pipeInput("dutchess/OTHER", order("o", OrderKind.PUBLIC_SALE, 10),
+                    at("2003-07-11T09:45:00-04:00"));
+            TestRecord<String, byte[]> letter = guard.deadLetters.readRecord();
+            assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("KEY_MISMATCH");
+            assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("dutchess/OTHER").contains(HOLDING);
+            assertThat(guard.drainDecisions()).isEmpty();
+            assertThat(guard.topics.orders().valueSerde().deserializer().deserialize("orders", letter.value()))
+                    .as("the dead letter holds the order as it was").isEqualTo(order("o", OrderKind.PUBLIC_SALE, 10));
+        }
+
+        @Test
+        void shouldDeadLetterOrderTombstone() {
+            guard.orders.pipeInput(HOLDING, null, at("2003-07-11T09:45:00-04:00"));
+            assertThat(header(guard.deadLetters.readRecord(), DeadLetters.REASON_HEADER)).isEqualTo("TOMBSTONE");
+        }
+    }
+
+    @Test
+    void shouldRecordHoldingStateInItsChangelog() {
+        registeredLetter();
+        guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+        var changelog = guard.driver.createOutputTopic("lockup-guard-test-holding-state-changelog",
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                guard.topics.holdingStateSerde().deserializer());
+        List<HoldingState> states = changelog.readValuesToList();
+        assertThat(states).hasSize(2);
+        assertThat(states.get(1).getSoldTotal()).isEqualTo(120_000);
+    }
+
+    private HoldingState holdingState() {
+        KeyValueStore<String, HoldingState> store = guard.driver.getKeyValueStore(StoreNames.HOLDING_STATE);
+        return store.get(HOLDING);
+    }
+
+    static String header(TestRecord<String, byte[]> record, String name) {
+        return DeadLetters.header(record.headers(), name).orElse(null);
+    }
+}

@@ -1,0 +1,120 @@
+package com.lockupguard.topology;
+
+import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.OrderKind;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** A TopologyTestDriver on the guard's topology, with the service's error handling and a fresh mock registry. */
+final class TopologyFixture implements AutoCloseable {
+
+    static final String HOLDING = "dutchess/CBYI";
+
+    final String registryScope;
+    final Map<String, Object> serdeConfig;
+    final GuardTopics topics;
+    final Path stateDir;
+    TopologyTestDriver driver;
+    TestInputTopic<String, Agreement> agreements;
+    TestInputTopic<String, ProposedOrder> orders;
+    TestInputTopic<String, byte[]> rawOrders;
+    TestInputTopic<String, byte[]> rawAgreements;
+    TestOutputTopic<String, Decision> approved;
+    TestOutputTopic<String, Decision> blocked;
+    TestOutputTopic<String, byte[]> deadLetters;
+
+    TopologyFixture(Path stateDir) {
+        this(stateDir, "topology-test-" + UUID.randomUUID());
+    }
+
+    /** A guard on an existing registry scope, as a restarted instance would find it. */
+    TopologyFixture(Path stateDir, String registryScope) {
+        this.stateDir = stateDir;
+        this.registryScope = registryScope;
+        this.serdeConfig = Map.of("schema.registry.url", "mock://" + registryScope);
+        this.topics = GuardTopics.avro(TopicNames.defaults(), serdeConfig);
+        start();
+    }
+
+    void start() {
+        Properties properties = new Properties();
+        properties.putAll(StreamsDefaults.errorHandling(topics.names()));
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "lockup-guard-test");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(GuardTopology.build(topics), properties);
+        agreements = driver.createInputTopic("agreements", new StringSerializer(),
+                topics.agreements().valueSerde().serializer());
+        orders = driver.createInputTopic("orders", new StringSerializer(), topics.orders().valueSerde().serializer());
+        rawOrders = driver.createInputTopic("orders", new StringSerializer(), new ByteArraySerializer());
+        rawAgreements = driver.createInputTopic("agreements", new StringSerializer(), new ByteArraySerializer());
+        approved = driver.createOutputTopic("orders-approved", new StringDeserializer(),
+                topics.approved().valueSerde().deserializer());
+        blocked = driver.createOutputTopic("orders-blocked", new StringDeserializer(),
+                topics.blocked().valueSerde().deserializer());
+        deadLetters = driver.createOutputTopic("orders-dlq", new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    static Instant at(String isoWithOffset) {
+        return OffsetDateTime.parse(isoWithOffset).toInstant();
+    }
+
+    static Agreement.Builder letter() {
+        return Agreement.newBuilder().setInvestorId("dutchess").setSecurityId("CBYI")
+                .setExecutionDate(LocalDate.parse("2003-04-28"));
+    }
+
+    static ProposedOrder order(String id, OrderKind kind, long quantity) {
+        return ProposedOrder.newBuilder().setOrderId(id).setInvestorId("dutchess").setSecurityId("CBYI")
+                .setKind(kind).setQuantity(quantity).build();
+    }
+
+    void agreement(Agreement agreement, String at) {
+        agreements.pipeInput(HOLDING, agreement, at(at));
+    }
+
+    /** Pipes an order and returns the one decision it produced, failing unless there is exactly one. */
+    Decision decide(ProposedOrder order, String at) {
+        orders.pipeInput(HOLDING, order, at(at));
+        List<Decision> decisions = drainDecisions();
+        if (decisions.size() != 1) {
+            throw new AssertionError("expected exactly one decision, got " + decisions);
+        }
+        return decisions.get(0);
+    }
+
+    List<Decision> drainDecisions() {
+        List<Decision> decisions = new ArrayList<>();
+        approved.readValuesToList().forEach(decisions::add);
+        blocked.readValuesToList().forEach(decisions::add);
+        return decisions;
+    }
+
+    List<TestRecord<String, byte[]>> drainDeadLetters() {
+        return deadLetters.readRecordsToList();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        InMemorySchemaRegistry.dropScope(registryScope);
+    }
+}
