@@ -1,0 +1,36 @@
+package com.lockupguard.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.ProposedOrder;
+import java.time.Instant;
+
+/** One non-blank line of a replay timeline, parsed. */
+public sealed interface TimelineEntry {
+
+    int lineNumber();
+
+    /** An agreement line the replay can put on the agreements topic; {@code at} is null when left out. */
+    record AgreementLine(int lineNumber, Instant at, Agreement agreement) implements TimelineEntry {
+    }
+
+    /** An agreement line that cannot even be written as an agreement record (a field of the wrong type). */
+    record MalformedAgreementLine(int lineNumber, String reason) implements TimelineEntry {
+    }
+
+    /**
+     * An order line. {@code at} is null when it is missing, unparseable or outside the supported
+     * years: such an order cannot be a Kafka record and is answered INVALID_ORDER by the replay.
+     * {@code echo} holds the line's identifying fields as written, for the output.
+     */
+    record OrderLine(int lineNumber, Instant at, ProposedOrder order, OrderEcho echo) implements TimelineEntry {
+    }
+
+    /** A line that is not a JSON object or has no known {@code type}: skipped, and the replay fails. */
+    record UnreadableLine(int lineNumber, String reason) implements TimelineEntry {
+    }
+
+    /** The order line's fields as written (JSON null when left out). */
+    record OrderEcho(JsonNode orderId, JsonNode investorId, JsonNode securityId, JsonNode kind, JsonNode quantity) {
+    }
+}

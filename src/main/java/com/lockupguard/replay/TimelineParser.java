@@ -1,0 +1,210 @@
+package com.lockupguard.replay;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.OrderKind;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.avro.TrancheMode;
+import com.lockupguard.rules.LetterDefaults;
+import com.lockupguard.rules.SupportedTime;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/**
+ * Parses timeline lines (one JSON object each) into records the topology takes. Only what
+ * cannot be written as a record is judged here; every rule of RULES.md is left to the topology.
+ */
+public final class TimelineParser {
+
+    private final ObjectMapper json;
+
+    public TimelineParser(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** The entry for a line, or empty for a blank line. */
+    public Optional<TimelineEntry> parse(int lineNumber, String line) {
+        if (line.isBlank()) {
+            return Optional.empty();
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(line);
+        } catch (JsonProcessingException e) {
+            return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not valid JSON: "
+                    + e.getOriginalMessage()));
+        }
+        if (node == null || !node.isObject()) {
+            return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not a JSON object"));
+        }
+        JsonNode type = node.get("type");
+        String typeName = type != null && type.isTextual() ? type.textValue() : null;
+        if ("agreement".equals(typeName)) {
+            return Optional.of(agreement(lineNumber, node));
+        }
+        if ("order".equals(typeName)) {
+            return Optional.of(order(lineNumber, node));
+        }
+        return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "no known type (\"agreement\" or "
+                + "\"order\"): " + (type == null ? "type is missing" : "type is " + type)));
+    }
+
+    private static TimelineEntry order(int lineNumber, JsonNode node) {
+        ProposedOrder order = ProposedOrder.newBuilder()
+                .setOrderId(text(node.get("orderId")))
+                .setInvestorId(text(node.get("investorId")))
+                .setSecurityId(text(node.get("securityId")))
+                .setKind(kind(node.get("kind")))
+                .setQuantity(wholeNumber(node.get("quantity")))
+                .build();
+        TimelineEntry.OrderEcho echo = new TimelineEntry.OrderEcho(field(node, "orderId"), field(node, "investorId"),
+                field(node, "securityId"), field(node, "kind"), field(node, "quantity"));
+        Instant at = instant(node.get("at")).filter(SupportedTime::contains).orElse(null);
+        return new TimelineEntry.OrderLine(lineNumber, at, order, echo);
+    }
+
+    private static TimelineEntry agreement(int lineNumber, JsonNode node) {
+        try {
+            Agreement.Builder agreement = Agreement.newBuilder()
+                    .setInvestorId(requiredText(node, "investorId"))
+                    .setSecurityId(requiredText(node, "securityId"))
+                    .setExecutionDate(date(node, "executionDate"))
+                    .setTimeZone(optionalText(node, "timeZone", LetterDefaults.TIME_ZONE))
+                    .setTotalShares(optionalLong(node, "totalShares", LetterDefaults.TOTAL_SHARES))
+                    .setLockupDays(optionalLong(node, "lockupDays", LetterDefaults.LOCKUP_DAYS))
+                    .setFirstReleaseShares(optionalLong(node, "firstReleaseShares", LetterDefaults.FIRST_RELEASE_SHARES))
+                    .setFirstReleaseDays(optionalLong(node, "firstReleaseDays", LetterDefaults.FIRST_RELEASE_DAYS))
+                    .setTrancheShares(optionalLong(node, "trancheShares", LetterDefaults.TRANCHE_SHARES))
+                    .setTrancheDays(optionalLong(node, "trancheDays", LetterDefaults.TRANCHE_DAYS))
+                    .setTrancheMode(trancheMode(node))
+                    .setRule144HoldingMonths(optionalLong(node, "rule144HoldingMonths",
+                            LetterDefaults.RULE_144_HOLDING_MONTHS))
+                    .setEffectiveAt(optionalInstant(node, "effectiveAt"));
+            Instant at = instant(node.get("at")).filter(SupportedTime::contains).orElse(null);
+            return new TimelineEntry.AgreementLine(lineNumber, at, agreement.build());
+        } catch (MalformedField e) {
+            return new TimelineEntry.MalformedAgreementLine(lineNumber, e.getMessage());
+        }
+    }
+
+    private static final class MalformedField extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MalformedField(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static JsonNode field(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        return value == null ? NullNode.getInstance() : value;
+    }
+
+    private static boolean absent(JsonNode value) {
+        return value == null || value.isNull();
+    }
+
+    private static String text(JsonNode value) {
+        return value != null && value.isTextual() ? value.textValue() : null;
+    }
+
+    private static Long wholeNumber(JsonNode value) {
+        return value != null && value.isIntegralNumber() && value.canConvertToLong() ? value.longValue() : null;
+    }
+
+    private static OrderKind kind(JsonNode value) {
+        if (absent(value)) {
+            return null;
+        }
+        com.lockupguard.rules.OrderKind kind = com.lockupguard.rules.OrderKind.fromName(text(value));
+        return kind == null ? OrderKind.UNKNOWN : OrderKind.valueOf(kind.name());
+    }
+
+    private static Optional<Instant> instant(JsonNode value) {
+        if (value == null || !value.isTextual()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SupportedTime.toMillis(OffsetDateTime.parse(value.textValue()).toInstant()));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String requiredText(JsonNode node, String name) throws MalformedField {
+        JsonNode value = node.get(name);
+        if (absent(value)) {
+            throw new MalformedField(name + " is required");
+        }
+        if (!value.isTextual()) {
+            throw new MalformedField(name + " must be a string, was " + value);
+        }
+        return value.textValue();
+    }
+
+    private static String optionalText(JsonNode node, String name, String fallback) throws MalformedField {
+        JsonNode value = node.get(name);
+        if (absent(value)) {
+            return fallback;
+        }
+        if (!value.isTextual()) {
+            throw new MalformedField(name + " must be a string, was " + value);
+        }
+        return value.textValue();
+    }
+
+    private static long optionalLong(JsonNode node, String name, long fallback) throws MalformedField {
+        JsonNode value = node.get(name);
+        if (absent(value)) {
+            return fallback;
+        }
+        if (!value.isIntegralNumber()) {
+            throw new MalformedField(name + " must be a whole number, was " + value);
+        }
+        if (!value.canConvertToLong()) {
+            throw new MalformedField(name + " " + value + " is out of range");
+        }
+        return value.longValue();
+    }
+
+    private static LocalDate date(JsonNode node, String name) throws MalformedField {
+        String text = requiredText(node, name);
+        LocalDate date;
+        try {
+            date = LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new MalformedField(name + " '" + text + "' is not a yyyy-MM-dd date");
+        }
+        if (!SupportedTime.contains(date)) {
+            throw new MalformedField(name + " " + date + " is outside the years 1970 to 9999");
+        }
+        return date;
+    }
+
+    private static Instant optionalInstant(JsonNode node, String name) throws MalformedField {
+        JsonNode value = node.get(name);
+        if (absent(value)) {
+            return null;
+        }
+        Optional<Instant> instant = instant(value);
+        if (instant.isEmpty()) {
+            throw new MalformedField(name + " " + value + " is not an ISO-8601 instant with an offset");
+        }
+        return instant.get();
+    }
+
+    private static TrancheMode trancheMode(JsonNode node) throws MalformedField {
+        String text = optionalText(node, "trancheMode", LetterDefaults.TRANCHE_MODE.name());
+        com.lockupguard.rules.TrancheMode mode = com.lockupguard.rules.TrancheMode.fromName(text);
+        if (mode == null) {
+            throw new MalformedField("trancheMode '" + text + "' is unknown: use NON_CUMULATIVE or CUMULATIVE");
+        }
+        return TrancheMode.valueOf(mode.name());
+    }
+}
