@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.Position;
 import com.lockupguard.avro.Reason;
+import com.lockupguard.timeline.TimelineEntry;
 import java.time.Instant;
 
 /**

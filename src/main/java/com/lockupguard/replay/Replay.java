@@ -5,6 +5,8 @@ import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.timeline.TimelineEntry;
+import com.lockupguard.timeline.TimelineParser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,4 +1,4 @@
-package com.lockupguard.replay;
+package com.lockupguard.timeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,0 +1,178 @@
+package com.lockupguard.app;
+
+import com.lockupguard.serde.AvroSerdeConfig;
+import com.lockupguard.topology.TopicNames;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Every setting of the guard in one place: its type, default, documentation and validation.
+ * Settings not defined here (any Kafka Streams, consumer, producer, admin or security property:
+ * {@code security.protocol}, {@code sasl.*}, {@code ssl.*}, ...) pass through unchanged to
+ * Kafka Streams and its clients, and to the Avro serdes.
+ */
+public final class GuardConfig extends AbstractConfig {
+
+    public static final String BOOTSTRAP_SERVERS_CONFIG = CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG;
+    public static final String APPLICATION_ID_CONFIG = StreamsConfig.APPLICATION_ID_CONFIG;
+    public static final String SCHEMA_REGISTRY_URL_CONFIG = AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG;
+    public static final String AUTO_REGISTER_SCHEMAS_CONFIG = AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG;
+    public static final String PROCESSING_GUARANTEE_CONFIG = StreamsConfig.PROCESSING_GUARANTEE_CONFIG;
+    public static final String NUM_STANDBY_REPLICAS_CONFIG = StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG;
+    public static final String REPLICATION_FACTOR_CONFIG = StreamsConfig.REPLICATION_FACTOR_CONFIG;
+    public static final String COMMIT_INTERVAL_MS_CONFIG = StreamsConfig.COMMIT_INTERVAL_MS_CONFIG;
+    public static final String NUM_STREAM_THREADS_CONFIG = StreamsConfig.NUM_STREAM_THREADS_CONFIG;
+    public static final String STATE_DIR_CONFIG = StreamsConfig.STATE_DIR_CONFIG;
+
+    public static final String TOPIC_AGREEMENTS_CONFIG = "topic.agreements";
+    public static final String TOPIC_ORDERS_CONFIG = "topic.orders";
+    public static final String TOPIC_APPROVED_CONFIG = "topic.approved";
+    public static final String TOPIC_BLOCKED_CONFIG = "topic.blocked";
+    public static final String TOPIC_DEAD_LETTERS_CONFIG = "topic.dead.letters";
+    public static final String TOPICS_CREATE_CONFIG = "topics.create";
+    public static final String TOPICS_PARTITIONS_CONFIG = "topics.partitions";
+    public static final String TOPICS_REPLICATION_FACTOR_CONFIG = "topics.replication.factor";
+    public static final String ORDERS_TIMESTAMP_TYPE_CONFIG = "orders.timestamp.type";
+    public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
+
+    public static final String LOG_APPEND_TIME = "LogAppendTime";
+    public static final String CREATE_TIME = "CreateTime";
+
+    private static final ConfigDef DEFINITION = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, "localhost:9092", Importance.HIGH,
+                    "Kafka brokers to connect to, host:port[,host:port...].")
+            .define(APPLICATION_ID_CONFIG, Type.STRING, "lockup-guard", new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, "Kafka Streams application id: consumer group, transactional id prefix and "
+                            + "internal topic prefix. Every instance of one guard uses the same id.")
+            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "http://localhost:8081", new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, "Confluent-compatible schema registry URL(s), comma-separated; mock://<scope> "
+                            + "for an in-memory registry (tests, replay).")
+            .define(AUTO_REGISTER_SCHEMAS_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Register the guard's schemas at start. Set false in production, where schemas are registered "
+                            + "by a deployment step: the guard then refuses to start if one is missing.")
+            .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
+                    ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.HIGH,
+                    "exactly_once_v2: each order's state change and decision commit atomically (needs 3 brokers "
+                            + "for the transaction log in production). at_least_once may decide an order twice "
+                            + "after a crash.")
+            .define(NUM_STANDBY_REPLICAS_CONFIG, Type.INT, 1, Range.atLeast(0), Importance.MEDIUM,
+                    "Warm copies of each task's stores kept on other instances, for fast fail-over.")
+            .define(REPLICATION_FACTOR_CONFIG, Type.INT, -1, Importance.MEDIUM,
+                    "Replication of the guard's internal changelog topics; -1 takes the broker's default.")
+            .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 100L, Range.atLeast(1), Importance.MEDIUM,
+                    "How often a transaction is committed: the floor of decision latency under exactly_once_v2.")
+            .define(NUM_STREAM_THREADS_CONFIG, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
+                    "Stream threads per instance.")
+            .define(STATE_DIR_CONFIG, Type.STRING, System.getProperty("java.io.tmpdir") + "/kafka-streams",
+                    Importance.HIGH, "Where the RocksDB stores live. Put it on persistent disk: the stores come "
+                            + "back from their changelogs if it is lost, but that takes time.")
+            .define(TOPIC_AGREEMENTS_CONFIG, Type.STRING, TopicNames.defaults().agreements(),
+                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Input: agreement versions, keyed by "
+                            + "investorId/securityId (compacted).")
+            .define(TOPIC_ORDERS_CONFIG, Type.STRING, TopicNames.defaults().orders(), new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, "Input: proposed orders, keyed by investorId/securityId.")
+            .define(TOPIC_APPROVED_CONFIG, Type.STRING, TopicNames.defaults().approved(),
+                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: approved decisions.")
+            .define(TOPIC_BLOCKED_CONFIG, Type.STRING, TopicNames.defaults().blocked(),
+                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: blocked decisions.")
+            .define(TOPIC_DEAD_LETTERS_CONFIG, Type.STRING, TopicNames.defaults().deadLetters(),
+                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: records that could not be "
+                            + "decided or applied, with the reason in headers.")
+            .define(TOPICS_CREATE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Create missing topics at start; existing ones are checked either way.")
+            .define(TOPICS_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM,
+                    "Partitions of topics the guard creates: the most instances x threads that can share the "
+                            + "work. agreements and orders must have the same count.")
+            .define(TOPICS_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) -1, Importance.MEDIUM,
+                    "Replication of topics the guard creates; -1 takes the broker's default.")
+            .define(ORDERS_TIMESTAMP_TYPE_CONFIG, Type.STRING, LOG_APPEND_TIME,
+                    ValidString.in(LOG_APPEND_TIME, CREATE_TIME), Importance.MEDIUM,
+                    "message.timestamp.type of a created orders topic. LogAppendTime: the order's time is the "
+                            + "broker's, so a client cannot forward-date an order. CreateTime: the producer's "
+                            + "(replaying recorded event times).")
+            .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
+                    "How long a graceful shutdown may take.");
+
+    private final Map<String, String> originals;
+
+    public GuardConfig(Map<String, ?> settings) {
+        super(DEFINITION, settings, false);
+        Map<String, String> strings = new HashMap<>();
+        settings.forEach((key, value) -> strings.put(key, String.valueOf(value)));
+        this.originals = Map.copyOf(strings);
+    }
+
+    public static ConfigDef definition() {
+        return new ConfigDef(DEFINITION);
+    }
+
+    public TopicNames topicNames() {
+        return new TopicNames(getString(TOPIC_AGREEMENTS_CONFIG), getString(TOPIC_ORDERS_CONFIG),
+                getString(TOPIC_APPROVED_CONFIG), getString(TOPIC_BLOCKED_CONFIG),
+                getString(TOPIC_DEAD_LETTERS_CONFIG));
+    }
+
+    /** Settings for Kafka Streams: every setting given, with the guard's typed values and defaults. */
+    public Properties streamsProperties() {
+        Properties properties = new Properties();
+        originals.forEach((key, value) -> {
+            if (!isGuardOnlySetting(key)) {
+                properties.put(key, value);
+            }
+        });
+        properties.put(BOOTSTRAP_SERVERS_CONFIG, String.join(",", getList(BOOTSTRAP_SERVERS_CONFIG)));
+        properties.put(APPLICATION_ID_CONFIG, getString(APPLICATION_ID_CONFIG));
+        properties.put(PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE_CONFIG));
+        properties.put(NUM_STANDBY_REPLICAS_CONFIG, getInt(NUM_STANDBY_REPLICAS_CONFIG));
+        properties.put(REPLICATION_FACTOR_CONFIG, getInt(REPLICATION_FACTOR_CONFIG));
+        properties.put(COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS_CONFIG));
+        properties.put(NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS_CONFIG));
+        properties.put(STATE_DIR_CONFIG, getString(STATE_DIR_CONFIG));
+        return properties;
+    }
+
+    /** Settings for the Avro serdes and the schema registry client: everything given, typed values applied. */
+    public Map<String, Object> serdeConfig() {
+        Map<String, Object> config = new HashMap<>(originals);
+        config.put(SCHEMA_REGISTRY_URL_CONFIG, getString(SCHEMA_REGISTRY_URL_CONFIG));
+        config.put(AUTO_REGISTER_SCHEMAS_CONFIG, getBoolean(AUTO_REGISTER_SCHEMAS_CONFIG));
+        return config;
+    }
+
+    /** Settings for an admin, producer or consumer of the guard's cluster (connection and security only). */
+    public Properties clientProperties() {
+        Properties properties = new Properties();
+        originals.forEach((key, value) -> {
+            if (isClientConnectionSetting(key)) {
+                properties.put(key, value);
+            }
+        });
+        properties.put(BOOTSTRAP_SERVERS_CONFIG, String.join(",", getList(BOOTSTRAP_SERVERS_CONFIG)));
+        return properties;
+    }
+
+    /** The guard's own settings, which mean nothing to Kafka's clients. */
+    static boolean isGuardOnlySetting(String key) {
+        return key.startsWith("topic.") || key.startsWith("topics.") || key.startsWith("orders.")
+                || key.startsWith("shutdown.") || key.startsWith("http.") || key.startsWith("api.");
+    }
+
+    private static boolean isClientConnectionSetting(String key) {
+        return key.equals("security.protocol") || key.startsWith("sasl.") || key.startsWith("ssl.")
+                || key.equals("client.dns.lookup") || key.equals("request.timeout.ms")
+                || key.equals("default.api.timeout.ms");
+    }
+
+    public Map<String, String> originalStrings() {
+        return originals;
+    }
+}

@@ -1,0 +1,139 @@
+package com.lockupguard.app;
+
+import com.lockupguard.topology.DecisionObserver;
+import com.lockupguard.topology.GuardTopics;
+import com.lockupguard.topology.GuardTopology;
+import com.lockupguard.topology.StreamsDefaults;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The guard as a Kafka Streams application: provisions and checks its topics, runs the
+ * topology, replaces a stream thread that fails, and reports readiness. It never wipes local
+ * state on start: stores are reused, or restored from their changelogs when missing.
+ */
+public final class GuardService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GuardService.class);
+
+    private final GuardConfig config;
+    private final GuardTopics topics;
+    private final KafkaStreams streams;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final AtomicInteger replacedThreads = new AtomicInteger();
+    private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
+
+    private GuardService(GuardConfig config, GuardTopics topics, KafkaStreams streams) {
+        this.config = config;
+        this.topics = topics;
+        this.streams = streams;
+    }
+
+    /** A service for {@code config}, not yet started; {@code observer} sees every decision. */
+    public static GuardService create(GuardConfig config, DecisionObserver observer) {
+        GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
+        Topology topology = GuardTopology.build(topics, observer);
+        Properties properties = StreamsDefaults.errorHandling(config.topicNames());
+        properties.putAll(config.streamsProperties());
+        StreamsConfig streamsConfig = new StreamsConfig(properties); // fails here, naming the setting, if one is bad
+        GuardService service = new GuardService(config, topics, new KafkaStreams(topology, streamsConfig));
+        service.streams.setStateListener(service::onStateChange);
+        service.streams.setUncaughtExceptionHandler(service::onThreadFailure);
+        return service;
+    }
+
+    /** Provisions and checks the topics, then starts processing. */
+    public void start() throws InterruptedException {
+        try (Admin admin = Admin.create(config.clientProperties())) {
+            TopicProvisioner.from(admin, config).provision(config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG));
+        }
+        LOG.info("starting guard '{}' on {} with {}", config.getString(GuardConfig.APPLICATION_ID_CONFIG),
+                String.join(",", config.getList(GuardConfig.BOOTSTRAP_SERVERS_CONFIG)),
+                config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG));
+        streams.start();
+    }
+
+    private void onStateChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
+        state = newState;
+        if (newState == KafkaStreams.State.ERROR) {
+            LOG.error("guard state {} -> {}: no stream thread is left; the instance stops", oldState, newState);
+        } else {
+            LOG.info("guard state {} -> {}", oldState, newState);
+        }
+        if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
+            terminated.countDown();
+        }
+    }
+
+    private StreamThreadExceptionResponse onThreadFailure(Throwable failure) {
+        int replaced = replacedThreads.incrementAndGet();
+        LOG.error("a stream thread failed; replacing it (replacement #{}). Its open transaction is aborted and its "
+                + "tasks resume from the last commit.", replaced, failure);
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    /** Ready to decide: every task is running (not rebalancing or restoring). */
+    public boolean isReady() {
+        return state == KafkaStreams.State.RUNNING;
+    }
+
+    public KafkaStreams.State state() {
+        return state;
+    }
+
+    public int replacedThreads() {
+        return replacedThreads.get();
+    }
+
+    /** Waits until the guard is running; false if it did not get there in time. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!isReady() && System.nanoTime() < deadline) {
+            if (terminated.await(50, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        }
+        return isReady();
+    }
+
+    /** Blocks until the guard stops (closed, or failed with no thread left). */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public GuardTopics topics() {
+        return topics;
+    }
+
+    public GuardConfig config() {
+        return config;
+    }
+
+    /** Stops gracefully: commits what is processed, leaves the group, keeps local state for the next start. */
+    @Override
+    public void close() {
+        Duration timeout = Duration.ofMillis(config.getLong(GuardConfig.SHUTDOWN_TIMEOUT_MS_CONFIG));
+        LOG.info("stopping guard (up to {} s)", timeout.toSeconds());
+        boolean clean = streams.close(CloseOptions.groupMembershipOperation(
+                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(timeout));
+        if (!clean) {
+            LOG.warn("guard did not stop within {} s", timeout.toSeconds());
+        }
+        terminated.countDown();
+    }
+}

@@ -1,0 +1,60 @@
+package com.lockupguard.cli;
+
+import com.lockupguard.app.ConfigSources;
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.app.GuardService;
+import com.lockupguard.topology.DecisionObserver;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code run --config guard.properties}: the guard as a long-running Kafka Streams service. */
+@Command(name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the guard against a Kafka cluster until SIGTERM / Ctrl-C, then stops gracefully.",
+            "Settings, later ones winning: defaults, --config file, LOCKUP_GUARD_* environment variables "
+                    + "(LOCKUP_GUARD_BOOTSTRAP_SERVERS -> bootstrap.servers), --set key=value. Any Kafka Streams or "
+                    + "client property passes through. `lockup-guard config` lists the guard's own settings."
+        })
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file.")
+    private Path configFile;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "A setting, overriding all others.")
+    private Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        GuardConfig config;
+        try {
+            config = new GuardConfig(ConfigSources.load(configFile, System.getenv(), overrides));
+        } catch (ConfigException | IOException e) {
+            spec.commandLine().getErr().println("configuration error: " + e.getMessage());
+            return LockupGuardCli.EXIT_USAGE;
+        }
+        GuardService service;
+        try {
+            service = GuardService.create(config, DecisionObserver.NONE);
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println("configuration error: " + e.getMessage());
+            return LockupGuardCli.EXIT_USAGE;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(service::close, "lockup-guard-shutdown"));
+        service.start();
+        service.awaitTermination();
+        return service.state() == KafkaStreams.State.ERROR ? 1 : 0;
+    }
+}

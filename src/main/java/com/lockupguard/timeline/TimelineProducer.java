@@ -1,0 +1,134 @@
+package com.lockupguard.timeline;
+
+import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.topology.GuardTopics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a timeline to the guard's input topics through the real serdes, with each line's
+ * {@code at} as the record timestamp (an order without one gets the producer's time).
+ *
+ * <p>Safe on a just-created topic (KAFKA-15591: an idempotent producer bulk-sending there can
+ * lose a batch): records go one at a time until every partition of the topic has acknowledged
+ * one, and every send's result is checked. An agreement is flushed before the lines after it are sent, so that it is
+ * on the broker before the orders it governs.
+ */
+public final class TimelineProducer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TimelineProducer.class);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
+
+    /** What was sent. */
+    public record Sent(int agreements, int orders, int skipped) {
+    }
+
+    private final GuardTopics topics;
+    private final KafkaProducer<String, Agreement> agreements;
+    private final KafkaProducer<String, ProposedOrder> orders;
+    private final Set<TopicPartition> warmed = new HashSet<>();
+    private final List<Future<RecordMetadata>> inFlight = new ArrayList<>();
+
+    public TimelineProducer(Properties clientProperties, GuardTopics topics) {
+        this.topics = topics;
+        Properties properties = new Properties();
+        properties.putAll(clientProperties);
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        this.agreements = new KafkaProducer<>(properties, topics.agreements().keySerde().serializer(),
+                topics.agreements().valueSerde().serializer());
+        this.orders = new KafkaProducer<>(properties, topics.orders().keySerde().serializer(),
+                topics.orders().valueSerde().serializer());
+    }
+
+    /** Sends every agreement and order line in order; {@code progress} is told the count of lines sent. */
+    public Sent send(List<TimelineEntry> timeline, IntConsumer progress) throws InterruptedException {
+        int agreementCount = 0;
+        int orderCount = 0;
+        int skipped = 0;
+        for (TimelineEntry entry : timeline) {
+            if (entry instanceof TimelineEntry.AgreementLine line) {
+                Agreement agreement = line.agreement();
+                String key = HoldingKey.keyOf(agreement.getInvestorId(), agreement.getSecurityId());
+                send(agreements, new ProducerRecord<>(topics.agreements().name(), null, millis(line.at()), key,
+                        agreement));
+                awaitAll();
+                agreementCount++;
+            } else if (entry instanceof TimelineEntry.OrderLine line) {
+                ProposedOrder order = line.order();
+                String key = HoldingKey.keyOf(order.getInvestorId(), order.getSecurityId());
+                send(orders, new ProducerRecord<>(topics.orders().name(), null, millis(line.at()), key, order));
+                orderCount++;
+            } else {
+                skipped++;
+                LOG.warn("line {} not sent: {}", entry.lineNumber(), entry);
+            }
+            progress.accept(agreementCount + orderCount);
+        }
+        awaitAll();
+        return new Sent(agreementCount, orderCount, skipped);
+    }
+
+    private <V> void send(KafkaProducer<String, V> producer, ProducerRecord<String, V> record)
+            throws InterruptedException {
+        Future<RecordMetadata> result = producer.send(record);
+        inFlight.add(result);
+        int partitions = producer.partitionsFor(record.topic()).size();
+        if (warmedPartitions(record.topic()) < partitions) {
+            // until every partition has had a record acknowledged, records go one at a time
+            awaitAll();
+        }
+    }
+
+    private long warmedPartitions(String topic) {
+        return warmed.stream().filter(p -> p.topic().equals(topic)).count();
+    }
+
+    private void awaitAll() throws InterruptedException {
+        agreements.flush();
+        orders.flush();
+        for (Future<RecordMetadata> result : inFlight) {
+            try {
+                RecordMetadata written = result.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                warmed.add(new TopicPartition(written.topic(), written.partition()));
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a timeline record was not written: " + e.getCause().getMessage(),
+                        e.getCause());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("a timeline record was not acknowledged within "
+                        + SEND_TIMEOUT.toSeconds() + " s", e);
+            }
+        }
+        inFlight.clear();
+    }
+
+    private static Long millis(Instant at) {
+        return at == null ? null : at.toEpochMilli();
+    }
+
+    @Override
+    public void close() {
+        agreements.close(Duration.ofSeconds(10));
+        orders.close(Duration.ofSeconds(10));
+    }
+}
