@@ -32,6 +32,7 @@ public final class GuardService implements AutoCloseable {
     private final KafkaStreams streams;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicInteger replacedThreads = new AtomicInteger();
+    private final RestoreProgress restoreProgress = new RestoreProgress();
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
 
     private GuardService(GuardConfig config, GuardTopics topics, KafkaStreams streams) {
@@ -50,6 +51,7 @@ public final class GuardService implements AutoCloseable {
         GuardService service = new GuardService(config, topics, new KafkaStreams(topology, streamsConfig));
         service.streams.setStateListener(service::onStateChange);
         service.streams.setUncaughtExceptionHandler(service::onThreadFailure);
+        service.streams.setGlobalStateRestoreListener(service.restoreProgress);
         return service;
     }
 
@@ -94,6 +96,11 @@ public final class GuardService implements AutoCloseable {
 
     public int replacedThreads() {
         return replacedThreads.get();
+    }
+
+    /** Records restored from changelogs since start: non-zero after a start without local state. */
+    public long restoredRecords() {
+        return restoreProgress.restoredRecords();
     }
 
     /** Waits until the guard is running; false if it did not get there in time. */

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Stops an investor from selling restricted shares faster than their lock-up / leak-out "
                 + "agreement allows: a Kafka Streams pre-trade check.",
-        subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, ConfigCommand.class})
 public final class LockupGuardCli {
 
     /** Exit code when some input lines could not be read. */
@@ -18,7 +18,11 @@ public final class LockupGuardCli {
     public static final int EXIT_USAGE = 2;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine commandLine = commandLine();
+        int exitCode = commandLine.execute(args);
+        commandLine.getOut().flush();
+        commandLine.getErr().flush();
+        System.exit(exitCode);
     }
 
     public static CommandLine commandLine() {

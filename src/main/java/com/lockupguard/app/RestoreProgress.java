@@ -1,0 +1,34 @@
+package com.lockupguard.app;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Logs and counts state restored from changelog topics: what an operator watches after losing a disk. */
+final class RestoreProgress implements StateRestoreListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreProgress.class);
+
+    private final AtomicLong restoredRecords = new AtomicLong();
+
+    @Override
+    public void onRestoreStart(TopicPartition partition, String storeName, long startingOffset, long endingOffset) {
+        LOG.info("restoring {} from {} offsets {} to {}", storeName, partition, startingOffset, endingOffset);
+    }
+
+    @Override
+    public void onBatchRestored(TopicPartition partition, String storeName, long batchEndOffset, long numRestored) {
+        restoredRecords.addAndGet(numRestored);
+    }
+
+    @Override
+    public void onRestoreEnd(TopicPartition partition, String storeName, long totalRestored) {
+        LOG.info("restored {} from {}: {} records", storeName, partition, totalRestored);
+    }
+
+    long restoredRecords() {
+        return restoredRecords.get();
+    }
+}

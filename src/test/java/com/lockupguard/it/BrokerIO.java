@@ -1,0 +1,74 @@
+package com.lockupguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.lockupguard.app.DecisionReader;
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.timeline.TimelineProducer;
+import com.lockupguard.topology.GuardTopics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Sends scenarios to a running guard and reads its decisions back, read_committed. */
+final class BrokerIO {
+
+    private final GuardConfig config;
+    private final GuardTopics topics;
+
+    BrokerIO(Map<String, String> settings) {
+        this.config = new GuardConfig(settings);
+        this.topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
+    }
+
+    void produce(Scenario scenario) throws InterruptedException {
+        try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
+            producer.send(scenario.entries(), n -> { });
+        }
+    }
+
+    /**
+     * Sends at about {@code perSecond} lines a second (a load shape, so that a failure can be injected while
+     * orders are still streaming in); {@code sent} counts the lines sent so far.
+     */
+    void produce(Scenario scenario, int perSecond, AtomicInteger sent) throws InterruptedException {
+        long start = System.nanoTime();
+        try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
+            producer.send(scenario.entries(), n -> {
+                sent.set(n);
+                long due = start + n * 1_000_000_000L / perSecond;
+                LockSupport.parkNanos(Math.max(0, due - System.nanoTime()));
+            });
+        }
+    }
+
+    /** Every committed decision so far, waiting until at least {@code count} are there. */
+    List<DecisionReader.DecisionRecord> awaitDecisions(int count, Duration timeout) {
+        try (DecisionReader reader = new DecisionReader(config.clientProperties(), topics)) {
+            List<DecisionReader.DecisionRecord> decisions = reader.readUntil(count, timeout, d -> { });
+            // anything beyond the expected count would be a duplicate: give it a moment to show up
+            decisions.addAll(reader.readUntil(Integer.MAX_VALUE, Duration.ofSeconds(2), d -> { }));
+            return decisions;
+        }
+    }
+
+    static List<Scenario.Outcome> outcomes(List<DecisionReader.DecisionRecord> records) {
+        return records.stream().map(r -> Scenario.Outcome.of(r.decision())).toList();
+    }
+
+    /** Each order id decided exactly once (the scenario's ids are unique). */
+    static void assertEachOrderDecidedOnce(List<DecisionReader.DecisionRecord> records, int orders) {
+        Map<String, Long> perId = records.stream().collect(Collectors.groupingBy(r -> r.decision().getOrderId(),
+                Collectors.counting()));
+        assertThat(perId.values()).as("decisions per order id").allMatch(n -> n == 1);
+        assertThat(perId).hasSize(orders);
+    }
+
+    static <T> Map<String, T> lastBy(List<T> items, Function<T, String> key) {
+        return items.stream().collect(Collectors.toMap(key, i -> i, (a, b) -> b));
+    }
+}
