@@ -14,7 +14,7 @@ public final class SchemaRegistryClients {
 
     /**
      * The client for {@code schema.registry.url} in {@code configs}: {@code mock://<scope>} is
-     * the in-memory registry of that scope.
+     * the in-memory registry of that scope; http(s) URLs (comma-separated) a REST client.
      */
     public static SchemaRegistryClient fromConfig(Map<String, ?> configs) {
         Object url = configs.get(URL_CONFIG);
@@ -26,6 +26,9 @@ public final class SchemaRegistryClients {
         if (value.startsWith(MOCK_SCHEME)) {
             return InMemorySchemaRegistry.scope(value.substring(MOCK_SCHEME.length()));
         }
-        throw new ConfigException(URL_CONFIG, value, "only mock://<scope> registries are supported by this build");
+        if (value.startsWith("http://") || value.startsWith("https://")) {
+            return new HttpSchemaRegistryClient(configs);
+        }
+        throw new ConfigException(URL_CONFIG, value, "a schema registry URL starts with http://, https:// or mock://");
     }
 }

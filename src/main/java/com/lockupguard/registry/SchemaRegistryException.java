@@ -60,4 +60,22 @@ public class SchemaRegistryException extends RuntimeException {
             super(message, 42201);
         }
     }
+
+    /** 401 or 403: the registry refused the credentials or the operation. */
+    public static final class NotAuthorized extends SchemaRegistryException {
+        private static final long serialVersionUID = 1L;
+
+        public NotAuthorized(String message, int status) {
+            super(message, status);
+        }
+    }
+
+    /** 5xx or no answer, after every retry on every URL. */
+    public static final class Unavailable extends SchemaRegistryException {
+        private static final long serialVersionUID = 1L;
+
+        public Unavailable(String message, Throwable cause) {
+            super(message, -1, cause);
+        }
+    }
 }

@@ -1,0 +1,319 @@
+package com.lockupguard.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client of Confluent's Schema Registry REST API, with the JDK HTTP client and Jackson.
+ * Schemas by id and ids by (subject, schema) are cached for good — both are immutable in a
+ * registry — so that the serdes' hot path never calls the registry. Requests that get no
+ * answer or a 5xx are retried with bounded, doubling backoff, failing over across the URLs.
+ */
+public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final String ACCEPT = "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json, "
+            + "application/json";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final RegistryClientConfig config;
+    private final List<String> urls;
+    private final HttpClient http;
+    private final Duration readTimeout;
+    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
+    private volatile int preferredUrl;
+
+    public HttpSchemaRegistryClient(Map<String, ?> configs) {
+        this.config = new RegistryClientConfig(configs);
+        this.urls = config.urls();
+        if (urls.isEmpty()) {
+            throw new ConfigException(RegistryClientConfig.URL, configs.get(RegistryClientConfig.URL),
+                    "no registry URL given");
+        }
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofMillis(config.getInt(RegistryClientConfig.CONNECT_TIMEOUT_MS)))
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        if (urls.stream().anyMatch(u -> u.startsWith("https:"))) {
+            builder.sslContext(sslContext(config));
+        }
+        this.http = builder.build();
+        this.readTimeout = Duration.ofMillis(config.getInt(RegistryClientConfig.READ_TIMEOUT_MS));
+    }
+
+    @Override
+    public int register(String subject, Schema schema) {
+        Integer cached = cachedId(subject, schema);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = send("POST", "/subjects/" + encode(subject) + "/versions", body(schema), subject);
+        int id = answer.get("id").asInt();
+        remember(subject, schema, id);
+        return id;
+    }
+
+    @Override
+    public int getId(String subject, Schema schema) {
+        Integer cached = cachedId(subject, schema);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = send("POST", "/subjects/" + encode(subject), body(schema), subject);
+        int id = answer.get("id").asInt();
+        remember(subject, schema, id);
+        return id;
+    }
+
+    @Override
+    public Schema getSchemaById(int id) {
+        Schema cached = schemasById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = send("GET", "/schemas/ids/" + id, null, null);
+        Schema schema = parse(answer.get("schema").asText(), "schema id " + id);
+        schemasById.putIfAbsent(id, schema);
+        return schema;
+    }
+
+    @Override
+    public SchemaMetadata getLatestSchemaMetadata(String subject) {
+        JsonNode answer = send("GET", "/subjects/" + encode(subject) + "/versions/latest", null, subject);
+        int id = answer.get("id").asInt();
+        Schema schema = parse(answer.get("schema").asText(), "subject " + subject);
+        schemasById.putIfAbsent(id, schema);
+        return new SchemaMetadata(subject, answer.get("version").asInt(), id, schema);
+    }
+
+    @Override
+    public boolean testCompatibility(String subject, Schema schema) {
+        try {
+            JsonNode answer = send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest",
+                    body(schema), subject);
+            return answer.path("is_compatible").asBoolean(false);
+        } catch (SchemaRegistryException.SubjectNotFound e) {
+            return true; // nothing registered yet: anything is compatible
+        }
+    }
+
+    @Override
+    public Collection<String> getAllSubjects() {
+        JsonNode answer = send("GET", "/subjects", null, null);
+        List<String> subjects = new ArrayList<>();
+        answer.forEach(s -> subjects.add(s.asText()));
+        return subjects;
+    }
+
+    private Integer cachedId(String subject, Schema schema) {
+        Map<Schema, Integer> ids = idsBySubject.get(subject);
+        return ids == null ? null : ids.get(schema);
+    }
+
+    private void remember(String subject, Schema schema, int id) {
+        idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).put(schema, id);
+        schemasById.putIfAbsent(id, schema);
+    }
+
+    private String body(Schema schema) {
+        ObjectNode body = json.createObjectNode();
+        body.put("schema", schema.toString());
+        body.put("schemaType", "AVRO");
+        return body.toString();
+    }
+
+    /** Sends a request, retrying and failing over on no answer or 5xx; maps registry errors. */
+    private JsonNode send(String method, String path, String body, String subject) {
+        int attempts = config.getInt(RegistryClientConfig.MAX_RETRIES) + 1;
+        long wait = config.getInt(RegistryClientConfig.RETRIES_WAIT_MS);
+        long maxWait = config.getInt(RegistryClientConfig.RETRIES_MAX_WAIT_MS);
+        Exception last = null;
+        String lastProblem = null;
+        for (int attempt = 0; attempt < attempts; attempt++) {
+            int urlIndex = Math.floorMod(preferredUrl + attempt, urls.size());
+            String url = urls.get(urlIndex);
+            try {
+                HttpResponse<String> response = http.send(request(method, url, path, body),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                if (response.statusCode() < 300) {
+                    preferredUrl = urlIndex;
+                    return json.readTree(response.body());
+                }
+                if (response.statusCode() < 500) {
+                    throw failure(response, method, path, subject, url);
+                }
+                lastProblem = url + " answered " + response.statusCode() + ": " + errorMessage(response.body());
+            } catch (IOException e) {
+                last = e;
+                lastProblem = url + " gave no answer (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SchemaRegistryException.Unavailable("interrupted while calling the schema registry", e);
+            }
+            if (attempt + 1 < attempts) {
+                LOG.warn("schema registry request {} {} failed ({}); retrying in {} ms", method, path, lastProblem, wait);
+                sleep(wait);
+                wait = Math.min(maxWait, wait * 2);
+            }
+        }
+        throw new SchemaRegistryException.Unavailable("schema registry unavailable after " + attempts + " attempts on "
+                + urls + ": " + lastProblem + ". Check schema.registry.url and that the registry is up.", last);
+    }
+
+    private HttpRequest request(String method, String url, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
+                .timeout(readTimeout)
+                .header("Accept", ACCEPT);
+        String userInfo = config.userInfo(url);
+        if (userInfo != null && !userInfo.isEmpty()) {
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    userInfo.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", CONTENT_TYPE).method(method,
+                    HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        }
+        return request.build();
+    }
+
+    private SchemaRegistryException failure(HttpResponse<String> response, String method, String path,
+            String subject, String url) {
+        int status = response.statusCode();
+        int code = errorCode(response.body(), status);
+        String message = errorMessage(response.body());
+        if (status == 401) {
+            return new SchemaRegistryException.NotAuthorized("schema registry " + url + " refused the credentials "
+                    + "(401): set basic.auth.credentials.source=USER_INFO and basic.auth.user.info=user:password", 401);
+        }
+        if (status == 403) {
+            return new SchemaRegistryException.NotAuthorized("schema registry " + url + " does not allow " + method
+                    + " " + path + " for these credentials (403): grant the guard's principal access to subject "
+                    + subject, 403);
+        }
+        if (code == 40401) {
+            return new SchemaRegistryException.SubjectNotFound(subject);
+        }
+        if (code == 40402 || code == 40403 || status == 404) {
+            return new SchemaRegistryException.SchemaNotFound(message + (subject == null ? ""
+                    : ": the schema is not registered under subject '" + subject + "'; register it or deploy the "
+                            + "version that matches the registry"));
+        }
+        if (status == 409) {
+            return new SchemaRegistryException.IncompatibleSchema("schema registry refused the schema for subject '"
+                    + subject + "' as incompatible (409): " + message + ". Evolve it compatibly: add fields with "
+                    + "defaults, never change or remove a field's type, never reuse an enum symbol.");
+        }
+        if (status == 422) {
+            return new SchemaRegistryException.InvalidSchema("schema registry found the schema for subject '"
+                    + subject + "' invalid (" + code + "): " + message);
+        }
+        return new SchemaRegistryException("schema registry answered " + status + " (" + code + ") to " + method
+                + " " + path + ": " + message, code);
+    }
+
+    private int errorCode(String body, int fallback) {
+        try {
+            return json.readTree(body).path("error_code").asInt(fallback);
+        } catch (IOException e) {
+            return fallback;
+        }
+    }
+
+    private String errorMessage(String body) {
+        try {
+            JsonNode node = json.readTree(body);
+            return node.has("message") ? node.get("message").asText() : body;
+        } catch (IOException e) {
+            return body == null || body.length() < 200 ? String.valueOf(body) : body.substring(0, 200);
+        }
+    }
+
+    private static Schema parse(String text, String what) {
+        try {
+            return new Schema.Parser().parse(text);
+        } catch (SchemaParseException e) {
+            throw new SchemaRegistryException.InvalidSchema("the registry's " + what + " is not an Avro schema: "
+                    + e.getMessage());
+        }
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static SSLContext sslContext(RegistryClientConfig config) {
+        try {
+            TrustManagerFactory trust = null;
+            String truststore = config.getString(RegistryClientConfig.TRUSTSTORE_LOCATION);
+            if (truststore != null) {
+                trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trust.init(load(truststore, config.getString(RegistryClientConfig.TRUSTSTORE_TYPE),
+                        RegistryClientConfig.chars(config.getPassword(RegistryClientConfig.TRUSTSTORE_PASSWORD))));
+            }
+            KeyManagerFactory keys = null;
+            String keystore = config.getString(RegistryClientConfig.KEYSTORE_LOCATION);
+            if (keystore != null) {
+                keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                char[] keyPassword = RegistryClientConfig.chars(config.getPassword(RegistryClientConfig.KEY_PASSWORD));
+                char[] storePassword = RegistryClientConfig.chars(config.getPassword(RegistryClientConfig.KEYSTORE_PASSWORD));
+                keys.init(load(keystore, config.getString(RegistryClientConfig.KEYSTORE_TYPE), storePassword),
+                        keyPassword != null ? keyPassword : storePassword);
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(),
+                    null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new ConfigException("cannot set up TLS to the schema registry from schema.registry.ssl.*: "
+                    + e.getMessage());
+        }
+    }
+
+    private static KeyStore load(String location, String type, char[] password)
+            throws GeneralSecurityException, IOException {
+        KeyStore store = KeyStore.getInstance(type);
+        try (InputStream in = Files.newInputStream(Path.of(location))) {
+            store.load(in, password);
+        }
+        return store;
+    }
+}

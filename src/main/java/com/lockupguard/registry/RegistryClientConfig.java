@@ -1,0 +1,84 @@
+package com.lockupguard.registry;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.types.Password;
+
+/** The HTTP registry client's settings, under the names Confluent's client uses. */
+public final class RegistryClientConfig extends AbstractConfig {
+
+    public static final String URL = "schema.registry.url";
+    public static final String MAX_RETRIES = "max.retries";
+    public static final String RETRIES_WAIT_MS = "retries.wait.ms";
+    public static final String RETRIES_MAX_WAIT_MS = "retries.max.wait.ms";
+    public static final String CONNECT_TIMEOUT_MS = "http.connect.timeout.ms";
+    public static final String READ_TIMEOUT_MS = "http.read.timeout.ms";
+    public static final String CREDENTIALS_SOURCE = "basic.auth.credentials.source";
+    public static final String USER_INFO = "basic.auth.user.info";
+    public static final String TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+    public static final String TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+    public static final String TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
+    public static final String KEYSTORE_LOCATION = "schema.registry.ssl.keystore.location";
+    public static final String KEYSTORE_PASSWORD = "schema.registry.ssl.keystore.password";
+    public static final String KEYSTORE_TYPE = "schema.registry.ssl.keystore.type";
+    public static final String KEY_PASSWORD = "schema.registry.ssl.key.password";
+
+    private static final ConfigDef DEFINITION = new ConfigDef()
+            .define(URL, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
+                    "Comma-separated registry URLs; requests fail over from one to the next.")
+            .define(MAX_RETRIES, Type.INT, 3, Range.atLeast(0), Importance.LOW,
+                    "Retries of a request that got no answer or a 5xx, across the URLs.")
+            .define(RETRIES_WAIT_MS, Type.INT, 1000, Range.atLeast(0), Importance.LOW,
+                    "Wait before the first retry; doubled for each further one.")
+            .define(RETRIES_MAX_WAIT_MS, Type.INT, 20_000, Range.atLeast(0), Importance.LOW,
+                    "Longest wait between retries.")
+            .define(CONNECT_TIMEOUT_MS, Type.INT, 60_000, Range.atLeast(1), Importance.LOW,
+                    "Connection timeout.")
+            .define(READ_TIMEOUT_MS, Type.INT, 60_000, Range.atLeast(1), Importance.LOW,
+                    "How long to wait for an answer.")
+            .define(CREDENTIALS_SOURCE, Type.STRING, "URL", ValidString.in("URL", "USER_INFO"), Importance.MEDIUM,
+                    "Where basic-auth credentials come from: USER_INFO (basic.auth.user.info) or URL (user:pass@host).")
+            .define(USER_INFO, Type.PASSWORD, null, Importance.MEDIUM, "Basic-auth credentials as user:password.")
+            .define(TRUSTSTORE_LOCATION, Type.STRING, null, Importance.MEDIUM, "Trust store for the registry's TLS.")
+            .define(TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Trust store password.")
+            .define(TRUSTSTORE_TYPE, Type.STRING, "JKS", Importance.LOW, "Trust store type (JKS, PKCS12).")
+            .define(KEYSTORE_LOCATION, Type.STRING, null, Importance.MEDIUM, "Key store for TLS client authentication.")
+            .define(KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Key store password.")
+            .define(KEYSTORE_TYPE, Type.STRING, "JKS", Importance.LOW, "Key store type (JKS, PKCS12).")
+            .define(KEY_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Password of the key in the key store.");
+
+    public RegistryClientConfig(Map<String, ?> configs) {
+        super(DEFINITION, configs, false);
+    }
+
+    public List<String> urls() {
+        return getList(URL).stream().map(String::trim).filter(s -> !s.isEmpty())
+                .map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u).toList();
+    }
+
+    /** user:password for basic auth, or null. */
+    public String userInfo(String url) {
+        if ("USER_INFO".equals(getString(CREDENTIALS_SOURCE))) {
+            Password info = getPassword(USER_INFO);
+            return info == null ? null : info.value();
+        }
+        java.net.URI uri = java.net.URI.create(url);
+        return uri.getUserInfo();
+    }
+
+    static char[] chars(Password password) {
+        return password == null ? null : password.value().toCharArray();
+    }
+
+    @Override
+    public String toString() {
+        return "registry " + Arrays.toString(urls().toArray());
+    }
+}
