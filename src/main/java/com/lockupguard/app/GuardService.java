@@ -1,5 +1,6 @@
 package com.lockupguard.app;
 
+import com.lockupguard.registry.SchemaBootstrap;
 import com.lockupguard.topology.DecisionObserver;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.GuardTopology;
@@ -55,11 +56,14 @@ public final class GuardService implements AutoCloseable {
         return service;
     }
 
-    /** Provisions and checks the topics, then starts processing. */
+    /** Provisions and checks the topics and the registry's schemas, then starts processing. */
     public void start() throws InterruptedException {
         try (Admin admin = Admin.create(config.clientProperties())) {
             TopicProvisioner.from(admin, config).provision(config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG));
         }
+        topics.registry().ifPresent(registry -> new SchemaBootstrap(registry,
+                config.getBoolean(GuardConfig.AUTO_REGISTER_SCHEMAS_CONFIG))
+                .ensure(topics.subjects(config.getString(GuardConfig.APPLICATION_ID_CONFIG))));
         LOG.info("starting guard '{}' on {} with {}", config.getString(GuardConfig.APPLICATION_ID_CONFIG),
                 String.join(",", config.getList(GuardConfig.BOOTSTRAP_SERVERS_CONFIG)),
                 config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG));

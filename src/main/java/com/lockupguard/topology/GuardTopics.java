@@ -5,17 +5,28 @@ import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.HoldingState;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.SeenOrder;
+import com.lockupguard.registry.SchemaBootstrap;
+import com.lockupguard.registry.SchemaRegistryClient;
+import com.lockupguard.registry.SchemaRegistryClients;
 import com.lockupguard.serde.SpecificAvroSerde;
+import com.lockupguard.serde.SubjectNames;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * An immutable description of the guard's topics and stores with their serdes: what the
  * topology factory, the service, the replay and the tests share.
  */
 public final class GuardTopics {
+
+    /** Kafka Streams' name for the value serde class: here, the serde of every Avro topic and store. */
+    public static final String VALUE_SERDE_CONFIG = "default.value.serde";
 
     /** A topic's name with its key and value serdes. */
     public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde) {
@@ -34,9 +45,11 @@ public final class GuardTopics {
     private final Topic<String, byte[]> deadLetters;
     private final Serde<HoldingState> holdingStateSerde;
     private final Serde<SeenOrder> seenOrderSerde;
+    private final SchemaRegistryClient registry;
 
     private GuardTopics(TopicNames names, Serde<Agreement> agreementSerde, Serde<ProposedOrder> orderSerde,
-            Serde<Decision> decisionSerde, Serde<HoldingState> holdingStateSerde, Serde<SeenOrder> seenOrderSerde) {
+            Serde<Decision> decisionSerde, Serde<HoldingState> holdingStateSerde, Serde<SeenOrder> seenOrderSerde,
+            SchemaRegistryClient registry) {
         this.names = names;
         Serde<String> keys = Serdes.String();
         this.agreements = new Topic<>(names.agreements(), keys, agreementSerde);
@@ -46,16 +59,70 @@ public final class GuardTopics {
         this.deadLetters = new Topic<>(names.deadLetters(), keys, Serdes.ByteArray());
         this.holdingStateSerde = holdingStateSerde;
         this.seenOrderSerde = seenOrderSerde;
+        this.registry = registry;
     }
 
-    /** Topics with the guard's Avro serdes, configured from {@code serdeConfig} ({@code schema.registry.url}, ...). */
+    /**
+     * Topics with the guard's Avro serdes, configured from {@code serdeConfig}
+     * ({@code schema.registry.url}, ...), all on one registry client. When {@code default.value.serde}
+     * names another class (Confluent's {@code SpecificAvroSerde}, say), that class serves every
+     * topic and store instead.
+     */
     public static GuardTopics avro(TopicNames names, Map<String, ?> serdeConfig) {
+        Object pluggedIn = serdeConfig.get(VALUE_SERDE_CONFIG);
+        if (pluggedIn != null && !pluggedIn.toString().equals(SpecificAvroSerde.class.getName())) {
+            return new GuardTopics(names, plugged(pluggedIn, serdeConfig), plugged(pluggedIn, serdeConfig),
+                    plugged(pluggedIn, serdeConfig), plugged(pluggedIn, serdeConfig), plugged(pluggedIn, serdeConfig),
+                    null);
+        }
+        SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(serdeConfig);
         return new GuardTopics(names,
-                SpecificAvroSerde.forValues(Agreement.class, serdeConfig),
-                SpecificAvroSerde.forValues(ProposedOrder.class, serdeConfig),
-                SpecificAvroSerde.forValues(Decision.class, serdeConfig),
-                SpecificAvroSerde.forValues(HoldingState.class, serdeConfig),
-                SpecificAvroSerde.forValues(SeenOrder.class, serdeConfig));
+                specific(Agreement.class, registry, serdeConfig),
+                specific(ProposedOrder.class, registry, serdeConfig),
+                specific(Decision.class, registry, serdeConfig),
+                specific(HoldingState.class, registry, serdeConfig),
+                specific(SeenOrder.class, registry, serdeConfig),
+                registry);
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> Serde<T> specific(Class<T> type,
+            SchemaRegistryClient registry, Map<String, ?> serdeConfig) {
+        SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type, registry);
+        serde.configure(serdeConfig, false);
+        return serde;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Serde<T> plugged(Object className, Map<String, ?> serdeConfig) {
+        try {
+            Serde<T> serde = (Serde<T>) Utils.newInstance(className.toString(), Serde.class);
+            serde.configure(serdeConfig, false);
+            return serde;
+        } catch (ClassNotFoundException e) {
+            throw new ConfigException(VALUE_SERDE_CONFIG, className, "class not found on the classpath");
+        }
+    }
+
+    /** The registry client behind the built-in Avro serdes, or empty when a plugged-in serde is used. */
+    public Optional<SchemaRegistryClient> registry() {
+        return Optional.ofNullable(registry);
+    }
+
+    /** Every subject the guard reads or writes, with the schema it uses (Confluent's TopicNameStrategy). */
+    public List<SchemaBootstrap.Subject> subjects(String applicationId) {
+        return List.of(
+                new SchemaBootstrap.Subject(SubjectNames.of(names.agreements(), false), Agreement.getClassSchema(), false),
+                new SchemaBootstrap.Subject(SubjectNames.of(names.orders(), false), ProposedOrder.getClassSchema(), false),
+                new SchemaBootstrap.Subject(SubjectNames.of(names.approved(), false), Decision.getClassSchema(), true),
+                new SchemaBootstrap.Subject(SubjectNames.of(names.blocked(), false), Decision.getClassSchema(), true),
+                new SchemaBootstrap.Subject(SubjectNames.of(changelog(applicationId, StoreNames.HOLDING_STATE), false),
+                        HoldingState.getClassSchema(), true),
+                new SchemaBootstrap.Subject(SubjectNames.of(changelog(applicationId, StoreNames.SEEN_ORDERS), false),
+                        SeenOrder.getClassSchema(), true));
+    }
+
+    private static String changelog(String applicationId, String store) {
+        return applicationId + "-" + store + "-changelog";
     }
 
     public TopicNames names() {

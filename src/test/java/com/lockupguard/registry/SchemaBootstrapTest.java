@@ -1,0 +1,90 @@
+package com.lockupguard.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.topology.GuardTopics;
+import com.lockupguard.topology.TopicNames;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SchemaBootstrapTest {
+
+    private final String scope = "bootstrap-" + UUID.randomUUID();
+    private final InMemorySchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
+    private final List<SchemaBootstrap.Subject> subjects = GuardTopics
+            .avro(TopicNames.defaults(), Map.of("schema.registry.url", "mock://" + scope)).subjects("lockup-guard");
+
+    @AfterEach
+    void drop() {
+        InMemorySchemaRegistry.dropScope(scope);
+    }
+
+    @Test
+    void shouldRegisterWhatTheGuardWritesWhenAutoRegistering() {
+        new SchemaBootstrap(registry, true).ensure(subjects);
+        assertThat(registry.getAllSubjects()).containsExactlyInAnyOrder("orders-approved-value", "orders-blocked-value",
+                "lockup-guard-holding-state-changelog-value", "lockup-guard-seen-orders-changelog-value");
+    }
+
+    @Test
+    void shouldRefuseToStartNamingTheMissingSubjectWhenNotAutoRegistering() {
+        assertThatThrownBy(() -> new SchemaBootstrap(registry, false).ensure(subjects))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("orders-approved-value")
+                .hasMessageContaining("auto.register.schemas=false");
+    }
+
+    @Test
+    void shouldStartWhenEverySchemaIsAlreadyRegistered() {
+        new SchemaBootstrap(registry, true).ensure(subjects);
+        new SchemaBootstrap(registry, false).ensure(subjects);
+    }
+
+    @Test
+    void shouldRefuseToStartWhenSubjectHoldsAnIncompatibleSchema() {
+        registry.setCompatibility("orders-blocked-value", CompatibilityLevel.NONE);
+        registry.register("orders-blocked-value", SchemaBuilder.record("Decision").namespace("com.lockupguard.avro")
+                .fields().requiredInt("outcome").endRecord());
+        registry.setCompatibility("orders-blocked-value", CompatibilityLevel.BACKWARD);
+        assertThatThrownBy(() -> new SchemaBootstrap(registry, false).ensure(subjects))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("orders-blocked-value").hasMessageContaining("INCOMPATIBLE");
+    }
+
+    @Test
+    void shouldRefuseToAutoRegisterAnIncompatibleSchema() {
+        registry.register("orders-approved-value", SchemaBuilder.record("Decision").namespace("com.lockupguard.avro")
+                .fields().requiredInt("outcome").endRecord());
+        assertThatThrownBy(() -> new SchemaBootstrap(registry, true).ensure(subjects))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("orders-approved-value");
+    }
+
+    @Test
+    void shouldRefuseToStartWhenProducersWriteWhatTheGuardCannotRead() {
+        Schema unreadable = SchemaBuilder.record("ProposedOrder").namespace("com.lockupguard.avro").fields()
+                .requiredString("quantity").endRecord();
+        registry.register("orders-value", unreadable);
+        assertThatThrownBy(() -> new SchemaBootstrap(registry, true).ensure(subjects))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("orders-value").hasMessageContaining("cannot be read");
+    }
+
+    @Test
+    void shouldAcceptNewerCompatibleProducerSchema() {
+        Schema newer = new Schema.Parser().parse(ProposedOrder.getClassSchema().toString().replace(
+                "\"fields\":[", "\"fields\":[{\"name\":\"desk\",\"type\":\"string\",\"default\":\"\"},"));
+        registry.register("orders-value", ProposedOrder.getClassSchema());
+        registry.register("orders-value", newer);
+        new SchemaBootstrap(registry, false).ensure(List.of(new SchemaBootstrap.Subject("orders-value",
+                ProposedOrder.getClassSchema(), false)));
+        assertThat(Decision.getClassSchema()).isNotNull();
+    }
+}

@@ -1,0 +1,78 @@
+package com.lockupguard.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.OrderKind;
+import com.lockupguard.avro.Outcome;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.serde.SpecificAvroSerde;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The value serde is pluggable by class name, as Confluent's SpecificAvroSerde would be. */
+class PluggableSerdeTest {
+
+    /** A serde of our own, standing in for Confluent's: same wire format, and it counts its writes. */
+    public static final class CountingSerde<T extends org.apache.avro.specific.SpecificRecord>
+            extends SpecificAvroSerde<T> {
+        static final AtomicInteger WRITES = new AtomicInteger();
+
+        @Override
+        public Serializer<T> serializer() {
+            Serializer<T> inner = super.serializer();
+            return (topic, data) -> {
+                WRITES.incrementAndGet();
+                return inner.serialize(topic, data);
+            };
+        }
+    }
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void shouldUseValueSerdeNamedByDefaultValueSerde() {
+        String scope = "plug-" + UUID.randomUUID();
+        Map<String, Object> config = Map.of("schema.registry.url", "mock://" + scope,
+                GuardTopics.VALUE_SERDE_CONFIG, CountingSerde.class.getName());
+        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(), config);
+        assertThat(topics.orders().valueSerde()).isInstanceOf(CountingSerde.class);
+        assertThat(topics.registry()).isEmpty();
+
+        Properties properties = StreamsDefaults.errorHandling(topics.names());
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "plug");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        try (TopologyTestDriver driver = new TopologyTestDriver(GuardTopology.build(topics), properties)) {
+            int before = CountingSerde.WRITES.get();
+            driver.createInputTopic("orders", new StringSerializer(), topics.orders().valueSerde().serializer())
+                    .pipeInput("dutchess/CBYI", TopologyFixture.order("p", OrderKind.PURCHASE, 5));
+            Decision decision = driver.createOutputTopic("orders-approved", new StringDeserializer(),
+                    topics.approved().valueSerde().deserializer()).readValue();
+            assertThat(decision.getOutcome()).isEqualTo(Outcome.APPROVED);
+            assertThat(CountingSerde.WRITES.get() - before).as("input, decision, seen-orders changelog")
+                    .isGreaterThanOrEqualTo(3);
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldNameTheSettingWhenTheSerdeClassIsMissing() {
+        assertThatThrownBy(() -> GuardTopics.avro(TopicNames.defaults(), Map.of("schema.registry.url", "mock://x",
+                GuardTopics.VALUE_SERDE_CONFIG, "io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("default.value.serde");
+    }
+}
