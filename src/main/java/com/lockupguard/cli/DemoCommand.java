@@ -6,6 +6,7 @@ import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.GuardService;
 import com.lockupguard.embedded.EmbeddedKafkaCluster;
 import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.registry.SchemaRegistryServer;
 import com.lockupguard.timeline.TimelineEntry;
 import com.lockupguard.timeline.TimelineParser;
 import com.lockupguard.timeline.TimelineProducer;
@@ -63,6 +64,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Show the broker's and the guard's logs.")
     private boolean verbose;
 
+    @Option(names = "--registry-port", defaultValue = "0",
+            description = "Port of the schema registry served on 127.0.0.1 (0: any free port).")
+    private int registryPort;
+
+    @Option(names = "--endpoints-file", paramLabel = "FILE",
+            description = "Write bootstrap.servers and schema.registry.url as JSON here once everything is up.")
+    private Path endpointsFile;
+
     @Spec
     private CommandSpec spec;
 
@@ -83,9 +92,12 @@ final class DemoCommand implements Callable<Integer> {
         step(out, "starting Kafka (KRaft, 1 node, in this JVM)");
         String registryScope = "demo-" + UUID.randomUUID();
         Path stateDir = Files.createTempDirectory("lockup-guard-demo-state-");
-        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1, Map.of())) {
-            done(out, "up at " + kafka.bootstrapServers());
-            GuardConfig config = new GuardConfig(demoSettings(kafka.bootstrapServers(), registryScope, stateDir));
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1, Map.of());
+                SchemaRegistryServer registry = new SchemaRegistryServer.Builder(
+                        InMemorySchemaRegistry.scope(registryScope)).port(registryPort).start()) {
+            done(out, "bootstrap.servers=" + kafka.bootstrapServers());
+            done(out, "schema.registry.url=" + registry.url() + " (in memory, Confluent REST API)");
+            GuardConfig config = new GuardConfig(demoSettings(kafka.bootstrapServers(), registry.url(), stateDir));
 
             step(out, "starting the guard (" + config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG) + ", "
                     + partitions + " partitions)");
@@ -118,9 +130,10 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 out.println();
                 out.printf("%d of %d orders decided in %.1f s%n", decisions.size(), orderLines, elapsedSeconds());
+                writeEndpoints(kafka.bootstrapServers(), registry.url());
                 if (keepRunning) {
-                    out.println("running: bootstrap.servers=" + kafka.bootstrapServers() + " schema.registry.url=mock://"
-                            + registryScope + " (in this JVM). Ctrl-C to stop.");
+                    out.println("running until Ctrl-C: bootstrap.servers=" + kafka.bootstrapServers()
+                            + " schema.registry.url=" + registry.url());
                     out.flush();
                     awaitInterrupt();
                 }
@@ -134,11 +147,22 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, String> demoSettings(String bootstrapServers, String registryScope, Path stateDir) {
+    private void writeEndpoints(String bootstrapServers, String registryUrl) throws IOException {
+        if (endpointsFile == null) {
+            return;
+        }
+        Map<String, String> endpoints = Map.of("bootstrapServers", bootstrapServers, "schemaRegistryUrl", registryUrl);
+        Path partial = endpointsFile.resolveSibling(endpointsFile.getFileName() + ".tmp");
+        Files.writeString(partial, new ObjectMapper().writeValueAsString(endpoints));
+        Files.move(partial, endpointsFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private Map<String, String> demoSettings(String bootstrapServers, String registryUrl, Path stateDir) {
         Map<String, String> settings = new HashMap<>();
         settings.put(GuardConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         settings.put(GuardConfig.APPLICATION_ID_CONFIG, "lockup-guard-demo");
-        settings.put(GuardConfig.SCHEMA_REGISTRY_URL_CONFIG, "mock://" + registryScope);
+        settings.put(GuardConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
         settings.put(GuardConfig.STATE_DIR_CONFIG, stateDir.toString());
         settings.put(GuardConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
         settings.put(GuardConfig.TOPICS_PARTITIONS_CONFIG, Integer.toString(partitions));

@@ -1,0 +1,31 @@
+# Lockup Guard: build the jar with Maven, run it on a JRE.
+#   docker build -t lockup-guard:0.1.0 .
+#   docker run --rm -e LOCKUP_GUARD_BOOTSTRAP_SERVERS=kafka:9092 lockup-guard:0.1.0 run
+
+FROM maven:3.9.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q -ntp dependency:go-offline -Dmaven.test.skip=true || true
+COPY schemas schemas
+COPY examples examples
+COPY src/main src/main
+RUN mvn -B -q -ntp -Dmaven.test.skip=true package
+
+FROM eclipse-temurin:17.0.15_6-jre-jammy
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /app guard \
+ && mkdir -p /var/lib/lockup-guard \
+ && chown guard /var/lib/lockup-guard
+WORKDIR /app
+COPY --from=build /src/target/lib /app/lib
+COPY --from=build /src/target/lockup-guard.jar /app/lockup-guard.jar
+COPY examples /app/examples
+USER guard
+ENV LOCKUP_GUARD_STATE_DIR=/var/lib/lockup-guard/state \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+VOLUME /var/lib/lockup-guard
+EXPOSE 8080
+ENTRYPOINT ["java", "-jar", "/app/lockup-guard.jar"]
+CMD ["run"]

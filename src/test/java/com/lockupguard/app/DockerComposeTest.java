@@ -1,0 +1,82 @@
+package com.lockupguard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The container deployment: what docker-compose gives the guard is what the guard reads. */
+class DockerComposeTest {
+
+    private static JsonNode services;
+
+    @BeforeAll
+    static void read() throws Exception {
+        services = new ObjectMapper(new YAMLFactory()).readTree(Path.of("docker-compose.yml").toFile()).get("services");
+    }
+
+    private static Map<String, String> environment(String service) {
+        Map<String, String> environment = new HashMap<>();
+        services.get(service).get("environment").fields()
+                .forEachRemaining(e -> environment.put(e.getKey(), e.getValue().asText()));
+        return environment;
+    }
+
+    @Test
+    void shouldTurnGuardEnvironmentIntoItsSettings() {
+        // given the guard container's environment
+        GuardConfig config = new GuardConfig(ConfigSources.fromEnvironment(environment("lockup-guard")));
+        // then the guard talks to the compose services, keeps state on the volume and registers its schemas
+        assertThat(config.getList(GuardConfig.BOOTSTRAP_SERVERS_CONFIG)).containsExactly("kafka:19092");
+        assertThat(config.getString(GuardConfig.SCHEMA_REGISTRY_URL_CONFIG)).isEqualTo("http://schema-registry:8081");
+        assertThat(config.getBoolean(GuardConfig.AUTO_REGISTER_SCHEMAS_CONFIG)).isTrue();
+        assertThat(config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
+        assertThat(config.getString(GuardConfig.STATE_DIR_CONFIG)).startsWith(volumeMount("lockup-guard"));
+        assertThat(config.getShort(GuardConfig.TOPICS_REPLICATION_FACTOR_CONFIG)).isEqualTo((short) 1);
+        assertThat(config.streamsProperties().get("replication.factor")).isEqualTo(1);
+        assertThat(config.originalStrings()).containsEntry("http.host", "0.0.0.0");
+    }
+
+    @Test
+    void shouldProduceExampleDataShippedInTheImage() throws Exception {
+        JsonNode exampleData = services.get("example-data");
+        assertThat(exampleData.get("image").asText()).isEqualTo(services.get("lockup-guard").get("image").asText());
+        assertThat(exampleData.get("command").get(0).asText()).isEqualTo("produce");
+        String file = exampleData.get("command").get(1).asText();
+        assertThat(file).startsWith("/app/examples/");
+        assertThat(Path.of("examples", file.substring("/app/examples/".length()))).exists();
+        assertThat(Files.readString(Path.of("Dockerfile"))).contains("COPY examples /app/examples");
+        GuardConfig config = new GuardConfig(ConfigSources.fromEnvironment(environment("example-data")));
+        assertThat(config.getList(GuardConfig.BOOTSTRAP_SERVERS_CONFIG)).containsExactly("kafka:19092");
+    }
+
+    @Test
+    void shouldPinEveryImage() {
+        services.fields().forEachRemaining(service -> {
+            String image = service.getValue().path("image").asText();
+            assertThat(image).as(service.getKey()).matches(".+:[^:/]+").doesNotEndWith(":latest");
+        });
+    }
+
+    @Test
+    void shouldStartEachServiceOnlyWhenWhatItNeedsIsHealthy() {
+        services.fields().forEachRemaining(service -> service.getValue().path("depends_on").fields()
+                .forEachRemaining(dependency -> {
+                    assertThat(dependency.getValue().get("condition").asText()).as(service.getKey())
+                            .isEqualTo("service_healthy");
+                    assertThat(services.get(dependency.getKey()).has("healthcheck")).as(dependency.getKey()).isTrue();
+                }));
+    }
+
+    private static String volumeMount(String service) {
+        String volume = services.get(service).get("volumes").get(0).asText();
+        return volume.substring(volume.indexOf(':') + 1);
+    }
+}
