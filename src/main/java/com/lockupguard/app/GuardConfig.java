@@ -38,6 +38,13 @@ public final class GuardConfig extends AbstractConfig {
     public static final String TOPIC_APPROVED_CONFIG = "topic.approved";
     public static final String TOPIC_BLOCKED_CONFIG = "topic.blocked";
     public static final String TOPIC_DEAD_LETTERS_CONFIG = "topic.dead.letters";
+    public static final String TOPIC_POSITIONS_CONFIG = "topic.positions";
+    public static final String POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG = "positions.punctuation.interval.ms";
+    public static final String HTTP_HOST_CONFIG = "http.host";
+    public static final String HTTP_PORT_CONFIG = "http.port";
+    public static final String HTTP_ADVERTISED_HOST_CONFIG = "http.advertised.host";
+    public static final String API_TOKEN_CONFIG = "api.token";
+    public static final String API_DECISION_TIMEOUT_MS_CONFIG = "api.decision.timeout.ms";
     public static final String TOPICS_CREATE_CONFIG = "topics.create";
     public static final String TOPICS_PARTITIONS_CONFIG = "topics.partitions";
     public static final String TOPICS_REPLICATION_FACTOR_CONFIG = "topics.replication.factor";
@@ -87,6 +94,12 @@ public final class GuardConfig extends AbstractConfig {
             .define(TOPIC_DEAD_LETTERS_CONFIG, Type.STRING, TopicNames.defaults().deadLetters(),
                     new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: records that could not be "
                             + "decided or applied, with the reason in headers.")
+            .define(TOPIC_POSITIONS_CONFIG, Type.STRING, TopicNames.defaults().positions(),
+                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: each holding's position after every "
+                            + "decision, agreement and window boundary, keyed by investorId/securityId (compacted).")
+            .define(POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
+                    "How often the guard looks for holdings whose window boundary (release) has passed, to publish "
+                            + "their new position: the most a boundary position can be late.")
             .define(TOPICS_CREATE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Create missing topics at start; existing ones are checked either way.")
             .define(TOPICS_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM,
@@ -100,7 +113,18 @@ public final class GuardConfig extends AbstractConfig {
                             + "broker's, so a client cannot forward-date an order. CreateTime: the producer's "
                             + "(replaying recorded event times).")
             .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
-                    "How long a graceful shutdown may take.");
+                    "How long a graceful shutdown may take.")
+            .define(HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Interface the HTTP API, dashboard and /metrics listen on; 0.0.0.0 for all.")
+            .define(HTTP_PORT_CONFIG, Type.INT, 8080, Range.between(-1, 65_535), Importance.MEDIUM,
+                    "Port of the HTTP API, dashboard and /metrics; 0 for any free port, -1 for no HTTP server.")
+            .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                    "Host other instances use to reach this one's HTTP API (interactive queries); empty: http.host, "
+                            + "or this machine's name when http.host is 0.0.0.0.")
+            .define(API_TOKEN_CONFIG, Type.PASSWORD, null, Importance.HIGH,
+                    "When set, POST endpoints require 'Authorization: Bearer <token>'.")
+            .define(API_DECISION_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM,
+                    "How long POST /api/orders waits for the order's decision before answering 504.");
 
     private final Map<String, String> originals;
 
@@ -118,7 +142,7 @@ public final class GuardConfig extends AbstractConfig {
     public TopicNames topicNames() {
         return new TopicNames(getString(TOPIC_AGREEMENTS_CONFIG), getString(TOPIC_ORDERS_CONFIG),
                 getString(TOPIC_APPROVED_CONFIG), getString(TOPIC_BLOCKED_CONFIG),
-                getString(TOPIC_DEAD_LETTERS_CONFIG));
+                getString(TOPIC_DEAD_LETTERS_CONFIG), getString(TOPIC_POSITIONS_CONFIG));
     }
 
     /** Settings for Kafka Streams: every setting given, with the guard's typed values and defaults. */
@@ -137,6 +161,10 @@ public final class GuardConfig extends AbstractConfig {
         properties.put(COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS_CONFIG));
         properties.put(NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS_CONFIG));
         properties.put(STATE_DIR_CONFIG, getString(STATE_DIR_CONFIG));
+        if (getInt(HTTP_PORT_CONFIG) > 0 && !originals.containsKey(StreamsConfig.APPLICATION_SERVER_CONFIG)) {
+            // interactive queries: where other instances reach this one's stores
+            properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost() + ":" + getInt(HTTP_PORT_CONFIG));
+        }
         return properties;
     }
 
@@ -160,10 +188,28 @@ public final class GuardConfig extends AbstractConfig {
         return properties;
     }
 
+    /** The host other instances use to reach this one's HTTP API. */
+    public String advertisedHost() {
+        String advertised = getString(HTTP_ADVERTISED_HOST_CONFIG);
+        if (!advertised.isBlank()) {
+            return advertised;
+        }
+        String host = getString(HTTP_HOST_CONFIG);
+        if (!host.equals("0.0.0.0")) {
+            return host;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
     /** The guard's own settings, which mean nothing to Kafka's clients. */
     static boolean isGuardOnlySetting(String key) {
         return key.startsWith("topic.") || key.startsWith("topics.") || key.startsWith("orders.")
-                || key.startsWith("shutdown.") || key.startsWith("http.") || key.startsWith("api.");
+                || key.startsWith("shutdown.") || key.startsWith("http.") || key.startsWith("api.")
+                || key.startsWith("positions.");
     }
 
     private static boolean isClientConnectionSetting(String key) {

@@ -45,7 +45,8 @@ public final class GuardService implements AutoCloseable {
     /** A service for {@code config}, not yet started; {@code observer} sees every decision. */
     public static GuardService create(GuardConfig config, DecisionObserver observer) {
         GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
-        Topology topology = GuardTopology.build(topics, observer);
+        Topology topology = GuardTopology.build(topics, observer,
+                Duration.ofMillis(config.getLong(GuardConfig.POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG)));
         Properties properties = StreamsDefaults.errorHandling(config.topicNames());
         properties.putAll(config.streamsProperties());
         StreamsConfig streamsConfig = new StreamsConfig(properties); // fails here, naming the setting, if one is bad

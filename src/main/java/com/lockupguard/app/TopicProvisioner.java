@@ -74,7 +74,7 @@ public final class TopicProvisioner {
     private NewTopic newTopic(String topic) {
         Optional<Short> replication = replicationFactor > 0 ? Optional.of(replicationFactor) : Optional.empty();
         NewTopic newTopic = new NewTopic(topic, Optional.of(partitions), replication);
-        if (topic.equals(names.agreements())) {
+        if (topic.equals(names.agreements()) || topic.equals(names.positions())) {
             newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         } else if (topic.equals(names.orders())) {
             newTopic.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, ordersTimestampType));

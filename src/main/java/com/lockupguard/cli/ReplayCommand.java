@@ -51,6 +51,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Log what the topology does (dead letters, ...) on stderr.")
     private boolean verbose;
 
+    @Option(names = "--positions", paramLabel = "FILE", description = "Also write every position the guard "
+            + "publishes (after decisions, agreements and window boundaries, in event time) as JSONL to FILE.")
+    private Path positionsFile;
+
     @Spec
     private CommandSpec spec;
 
@@ -64,8 +68,10 @@ final class ReplayCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (BufferedReader in = open()) {
-            Replay.Result result = new Replay(mode == null ? null : mode.trancheMode).run(in, out, err);
+        try (BufferedReader in = open();
+                PrintWriter positions = positionsFile == null ? null
+                        : new PrintWriter(Files.newBufferedWriter(positionsFile, StandardCharsets.UTF_8))) {
+            Replay.Result result = new Replay(mode == null ? null : mode.trancheMode, positions).run(in, out, err);
             return result.succeeded() ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
         } catch (IOException e) {
             err.println("cannot replay " + timeline + ": " + e);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.TrancheMode;
+import com.lockupguard.contract.ContractJson;
 import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.timeline.TimelineEntry;
 import com.lockupguard.timeline.TimelineParser;
@@ -30,11 +31,19 @@ public final class Replay {
     private final ObjectMapper json = new ObjectMapper();
     private final TimelineParser parser = new TimelineParser(json);
     private final DecisionJson output = new DecisionJson(json);
+    private final ContractJson contracts = new ContractJson(json);
     private final TrancheMode modeOverride;
+    private final PrintWriter positions;
 
     /** @param modeOverride a tranche mode to impose on every agreement (a what-if), or null */
     public Replay(TrancheMode modeOverride) {
+        this(modeOverride, null);
+    }
+
+    /** @param positions where to write every position published on the way (JSONL), or null */
+    public Replay(TrancheMode modeOverride, PrintWriter positions) {
         this.modeOverride = modeOverride;
+        this.positions = positions;
     }
 
     public Result run(BufferedReader timeline, PrintWriter decisions, PrintWriter errors) throws IOException {
@@ -63,6 +72,7 @@ public final class Replay {
                         String key = HoldingKey.keyOf(value.getInvestorId(), value.getSecurityId());
                         decisions.println(json.writeValueAsString(
                                 output.of(order.echo(), driver.decide(key, value, order.at()))));
+                        writePositions(driver);
                     }
                 } else if (entry instanceof TimelineEntry.AgreementLine agreementLine) {
                     Instant at = agreementLine.at() == null ? lastTimestamp : agreementLine.at();
@@ -79,6 +89,7 @@ public final class Replay {
                     } else {
                         applied++;
                     }
+                    writePositions(driver);
                 } else if (entry instanceof TimelineEntry.MalformedAgreementLine malformed) {
                     rejected++;
                     errors.printf("line %d: agreement not applied: %s%n", entry.lineNumber(), malformed.reason());
@@ -90,6 +101,17 @@ public final class Replay {
         }
         decisions.flush();
         errors.flush();
+        if (positions != null) {
+            positions.flush();
+        }
         return new Result(orders, applied, rejected, unreadable);
+    }
+
+    private void writePositions(ReplayDriver driver) throws IOException {
+        for (com.lockupguard.avro.Position position : driver.drainPositions()) {
+            if (positions != null) {
+                positions.println(json.writeValueAsString(contracts.position(position)));
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ package com.lockupguard.replay;
 
 import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.Position;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.topology.DeadLetters;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,6 +47,8 @@ public final class ReplayDriver implements AutoCloseable {
     private final TestOutputTopic<String, Decision> approved;
     private final TestOutputTopic<String, Decision> blocked;
     private final TestOutputTopic<String, byte[]> deadLetters;
+    private final TestOutputTopic<String, Position> positions;
+    private Instant wallClock = Instant.EPOCH;
 
     public ReplayDriver() {
         try {
@@ -57,7 +61,9 @@ public final class ReplayDriver implements AutoCloseable {
         Properties properties = StreamsDefaults.errorHandling(names);
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "lockup-guard-replay");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(GuardTopology.build(topics), properties);
+        // the driver's wall clock follows the timeline's event time, so that releases (window boundaries) are
+        // published when the timeline reaches them, deterministically
+        driver = new TopologyTestDriver(GuardTopology.build(topics), properties, wallClock);
         StringSerializer keys = new StringSerializer();
         agreements = driver.createInputTopic(names.agreements(), keys, topics.agreements().valueSerde().serializer());
         orders = driver.createInputTopic(names.orders(), keys, topics.orders().valueSerde().serializer());
@@ -65,16 +71,32 @@ public final class ReplayDriver implements AutoCloseable {
         approved = driver.createOutputTopic(names.approved(), keyReader, topics.approved().valueSerde().deserializer());
         blocked = driver.createOutputTopic(names.blocked(), keyReader, topics.blocked().valueSerde().deserializer());
         deadLetters = driver.createOutputTopic(names.deadLetters(), keyReader, new ByteArrayDeserializer());
+        positions = driver.createOutputTopic(names.positions(), keyReader, topics.positions().valueSerde().deserializer());
+    }
+
+    /** Moves the driver's wall clock forward to {@code at}, publishing the releases that passed on the way. */
+    private void advanceTo(Instant at) {
+        if (at.isAfter(wallClock)) {
+            driver.advanceWallClockTime(Duration.between(wallClock, at));
+            wallClock = at;
+        }
+    }
+
+    /** Positions published since the last call: after decisions, agreements and passed window boundaries. */
+    public List<Position> drainPositions() {
+        return positions.readValuesToList();
     }
 
     /** Puts an agreement version on its topic; returns why it was dead-lettered, if it was. */
     public Optional<String> applyAgreement(String key, Agreement agreement, Instant at) {
+        advanceTo(at);
         agreements.pipeInput(key, agreement, at);
         return deadLetterMessages().stream().findFirst();
     }
 
     /** Puts an order on its topic and returns the one decision the topology produced for it. */
     public Decision decide(String key, ProposedOrder order, Instant at) {
+        advanceTo(at);
         orders.pipeInput(key, order, at);
         List<Decision> decisions = new ArrayList<>(1);
         decisions.addAll(approved.readValuesToList());

@@ -1,13 +1,14 @@
 package com.lockupguard.topology;
 
 import com.lockupguard.avro.Agreement;
-import com.lockupguard.avro.HoldingState;
 import com.lockupguard.contract.AgreementMapper;
 import com.lockupguard.contract.HoldingStateMapper;
 import com.lockupguard.rules.AgreementProposal;
 import com.lockupguard.rules.AgreementTerms;
 import com.lockupguard.rules.AgreementUpdate;
+import com.lockupguard.rules.HoldingState;
 import com.lockupguard.rules.LockupRules;
+import java.time.Instant;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -21,15 +22,16 @@ import org.slf4j.LoggerFactory;
  * invalid, keyed to another holding, or would move a calendar after sales, so that a
  * malformed agreement never replaces a good one.
  */
-final class AgreementProcessor implements Processor<String, Agreement, String, byte[]> {
+final class AgreementProcessor implements Processor<String, Agreement, String, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgreementProcessor.class);
 
     private final LockupRules rules;
     private final Serializer<Agreement> agreementSerializer;
     private final DecisionObserver observer;
-    private ProcessorContext<String, byte[]> context;
-    private KeyValueStore<String, HoldingState> holdings;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, com.lockupguard.avro.HoldingState> holdings;
+    private PositionPublisher positions;
 
     AgreementProcessor(LockupRules rules, Serializer<Agreement> agreementSerializer, DecisionObserver observer) {
         this.rules = rules;
@@ -38,9 +40,11 @@ final class AgreementProcessor implements Processor<String, Agreement, String, b
     }
 
     @Override
-    public void init(ProcessorContext<String, byte[]> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.holdings = context.getStateStore(StoreNames.HOLDING_STATE);
+        this.positions = new PositionPublisher(rules, context, holdings,
+                context.getStateStore(StoreNames.RELEASE_SCHEDULE));
     }
 
     @Override
@@ -64,14 +68,16 @@ final class AgreementProcessor implements Processor<String, Agreement, String, b
                     + "' does not match the agreement's holding '" + holdingKey + "'");
             return;
         }
-        HoldingState stored = holdings.get(holdingKey);
+        com.lockupguard.avro.HoldingState stored = holdings.get(holdingKey);
         AgreementUpdate update = rules.applyAgreement(stored == null ? null : HoldingStateMapper.toRules(stored),
                 terms);
         if (update instanceof AgreementUpdate.Rejected rejected) {
             deadLetter(record, DeadLetterReason.CALENDAR_LOCKED, rejected.reason());
             return;
         }
-        holdings.put(holdingKey, HoldingStateMapper.toAvro(((AgreementUpdate.Applied) update).state()));
+        HoldingState state = ((AgreementUpdate.Applied) update).state();
+        Instant at = state.evaluationTime(Instant.ofEpochMilli(record.timestamp()));
+        positions.store(holdingKey, stored, state, rules.position(state, at));
         LOG.debug("agreement for {} in force: {}", holdingKey, terms);
     }
 
@@ -79,7 +85,8 @@ final class AgreementProcessor implements Processor<String, Agreement, String, b
         LOG.warn("agreement for key '{}' dead-lettered ({}): {}", record.key(), reason, message);
         String topic = context.recordMetadata().map(m -> m.topic()).orElse("agreements");
         byte[] value = agreementSerializer.serialize(topic, record.value());
-        context.forward(DeadLetters.of(record, value, context.recordMetadata(), reason, message));
+        context.forward(DeadLetters.of(record, value, context.recordMetadata(), reason, message),
+                GuardTopology.DEAD_LETTER_SINK);
         observer.deadLettered(reason);
     }
 }

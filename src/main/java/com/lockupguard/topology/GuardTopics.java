@@ -3,6 +3,7 @@ package com.lockupguard.topology;
 import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.HoldingState;
+import com.lockupguard.avro.Position;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.SeenOrder;
 import com.lockupguard.registry.SchemaBootstrap;
@@ -43,13 +44,14 @@ public final class GuardTopics {
     private final Topic<String, Decision> approved;
     private final Topic<String, Decision> blocked;
     private final Topic<String, byte[]> deadLetters;
+    private final Topic<String, Position> positions;
     private final Serde<HoldingState> holdingStateSerde;
     private final Serde<SeenOrder> seenOrderSerde;
     private final SchemaRegistryClient registry;
 
     private GuardTopics(TopicNames names, Serde<Agreement> agreementSerde, Serde<ProposedOrder> orderSerde,
-            Serde<Decision> decisionSerde, Serde<HoldingState> holdingStateSerde, Serde<SeenOrder> seenOrderSerde,
-            SchemaRegistryClient registry) {
+            Serde<Decision> decisionSerde, Serde<Position> positionSerde, Serde<HoldingState> holdingStateSerde,
+            Serde<SeenOrder> seenOrderSerde, SchemaRegistryClient registry) {
         this.names = names;
         Serde<String> keys = Serdes.String();
         this.agreements = new Topic<>(names.agreements(), keys, agreementSerde);
@@ -57,6 +59,7 @@ public final class GuardTopics {
         this.approved = new Topic<>(names.approved(), keys, decisionSerde);
         this.blocked = new Topic<>(names.blocked(), keys, decisionSerde);
         this.deadLetters = new Topic<>(names.deadLetters(), keys, Serdes.ByteArray());
+        this.positions = new Topic<>(names.positions(), keys, positionSerde);
         this.holdingStateSerde = holdingStateSerde;
         this.seenOrderSerde = seenOrderSerde;
         this.registry = registry;
@@ -73,13 +76,14 @@ public final class GuardTopics {
         if (pluggedIn != null && !pluggedIn.toString().equals(SpecificAvroSerde.class.getName())) {
             return new GuardTopics(names, plugged(pluggedIn, serdeConfig), plugged(pluggedIn, serdeConfig),
                     plugged(pluggedIn, serdeConfig), plugged(pluggedIn, serdeConfig), plugged(pluggedIn, serdeConfig),
-                    null);
+                    plugged(pluggedIn, serdeConfig), null);
         }
         SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(serdeConfig);
         return new GuardTopics(names,
                 specific(Agreement.class, registry, serdeConfig),
                 specific(ProposedOrder.class, registry, serdeConfig),
                 specific(Decision.class, registry, serdeConfig),
+                specific(Position.class, registry, serdeConfig),
                 specific(HoldingState.class, registry, serdeConfig),
                 specific(SeenOrder.class, registry, serdeConfig),
                 registry);
@@ -115,6 +119,7 @@ public final class GuardTopics {
                 new SchemaBootstrap.Subject(SubjectNames.of(names.orders(), false), ProposedOrder.getClassSchema(), false),
                 new SchemaBootstrap.Subject(SubjectNames.of(names.approved(), false), Decision.getClassSchema(), true),
                 new SchemaBootstrap.Subject(SubjectNames.of(names.blocked(), false), Decision.getClassSchema(), true),
+                new SchemaBootstrap.Subject(SubjectNames.of(names.positions(), false), Position.getClassSchema(), true),
                 new SchemaBootstrap.Subject(SubjectNames.of(changelog(applicationId, StoreNames.HOLDING_STATE), false),
                         HoldingState.getClassSchema(), true),
                 new SchemaBootstrap.Subject(SubjectNames.of(changelog(applicationId, StoreNames.SEEN_ORDERS), false),
@@ -147,6 +152,10 @@ public final class GuardTopics {
 
     public Topic<String, byte[]> deadLetters() {
         return deadLetters;
+    }
+
+    public Topic<String, Position> positions() {
+        return positions;
     }
 
     public Serde<HoldingState> holdingStateSerde() {

@@ -1,6 +1,8 @@
 package com.lockupguard.topology;
 
 import com.lockupguard.rules.LockupRules;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -10,12 +12,13 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *  agreements ──► agreement-processor ──┬──────────────────────────────► orders-dlq
- *                        │              │
- *                  [holding-state]      │
- *                        │              │
- *  orders ─────► order-processor ───────┼──► orders-approved
- *                        │              ├──► orders-blocked
- *                  [seen-orders]        └──► orders-dlq
+ *                        │              └──────────────────────────────► holding-positions
+ *              [holding-state] [release-schedule]
+ *                        │
+ *  orders ─────► order-processor ───────┬──► orders-approved
+ *                        │   ▲          ├──► orders-blocked
+ *                [seen-orders]  │       ├──► orders-dlq
+ *                 wall-clock punctuator └──► holding-positions (also when a window boundary passes)
  * </pre>
  */
 public final class GuardTopology {
@@ -24,6 +27,12 @@ public final class GuardTopology {
     static final String ORDERS_SOURCE = "orders-source";
     static final String AGREEMENT_PROCESSOR = "agreement-processor";
     static final String ORDER_PROCESSOR = "order-processor";
+    static final String APPROVED_SINK = "approved-sink";
+    static final String BLOCKED_SINK = "blocked-sink";
+    static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    static final String POSITIONS_SINK = "positions-sink";
+    /** How often, in wall-clock time, the guard publishes positions of holdings whose window boundary passed. */
+    public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofSeconds(5);
 
     private GuardTopology() {
     }
@@ -33,6 +42,10 @@ public final class GuardTopology {
     }
 
     public static Topology build(GuardTopics topics, DecisionObserver observer) {
+        return build(topics, observer, DEFAULT_PUNCTUATION_INTERVAL);
+    }
+
+    public static Topology build(GuardTopics topics, DecisionObserver observer, Duration punctuationInterval) {
         LockupRules rules = new LockupRules();
         Topology topology = new Topology();
         topology.addSource(AGREEMENTS_SOURCE, topics.agreements().keySerde().deserializer(),
@@ -44,23 +57,28 @@ public final class GuardTopology {
                 () -> new AgreementProcessor(rules, topics.agreements().valueSerde().serializer(), observer),
                 AGREEMENTS_SOURCE);
         topology.addProcessor(ORDER_PROCESSOR,
-                () -> new OrderProcessor(rules, topics.orders().valueSerde().serializer(), observer),
+                () -> new OrderProcessor(rules, topics.orders().valueSerde().serializer(), observer,
+                        punctuationInterval),
                 ORDERS_SOURCE);
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.HOLDING_STATE),
                 topics.agreements().keySerde(), topics.holdingStateSerde()), AGREEMENT_PROCESSOR, ORDER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SEEN_ORDERS),
                 topics.orders().keySerde(), topics.seenOrderSerde()), ORDER_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.RELEASE_SCHEDULE),
+                Serdes.String(), Serdes.String()), AGREEMENT_PROCESSOR, ORDER_PROCESSOR);
 
-        topology.addSink(OrderProcessor.APPROVED_SINK, topics.approved().name(),
+        topology.addSink(APPROVED_SINK, topics.approved().name(),
                 topics.approved().keySerde().serializer(), topics.approved().valueSerde().serializer(),
                 ORDER_PROCESSOR);
-        topology.addSink(OrderProcessor.BLOCKED_SINK, topics.blocked().name(),
+        topology.addSink(BLOCKED_SINK, topics.blocked().name(),
                 topics.blocked().keySerde().serializer(), topics.blocked().valueSerde().serializer(),
                 ORDER_PROCESSOR);
-        topology.addSink(OrderProcessor.DEAD_LETTER_SINK, topics.deadLetters().name(),
+        topology.addSink(DEAD_LETTER_SINK, topics.deadLetters().name(),
                 topics.deadLetters().keySerde().serializer(), topics.deadLetters().valueSerde().serializer(),
                 AGREEMENT_PROCESSOR, ORDER_PROCESSOR);
+        topology.addSink(POSITIONS_SINK, topics.positions().name(), topics.positions().keySerde().serializer(),
+                topics.positions().valueSerde().serializer(), AGREEMENT_PROCESSOR, ORDER_PROCESSOR);
         return topology;
     }
 }

@@ -12,8 +12,10 @@ import com.lockupguard.rules.LockupRules;
 import com.lockupguard.rules.OrderRequest;
 import com.lockupguard.rules.PriorOrder;
 import com.lockupguard.rules.Ruling;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -28,10 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 final class OrderProcessor implements Processor<String, ProposedOrder, String, Object> {
 
-    static final String APPROVED_SINK = "approved-sink";
-    static final String BLOCKED_SINK = "blocked-sink";
-    static final String DEAD_LETTER_SINK = "dead-letter-sink";
-
     private static final Logger LOG = LoggerFactory.getLogger(OrderProcessor.class);
 
     private final LockupRules rules;
@@ -40,11 +38,15 @@ final class OrderProcessor implements Processor<String, ProposedOrder, String, O
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, HoldingState> holdings;
     private KeyValueStore<String, SeenOrder> seenOrders;
+    private PositionPublisher positions;
+    private final Duration punctuationInterval;
 
-    OrderProcessor(LockupRules rules, Serializer<ProposedOrder> orderSerializer, DecisionObserver observer) {
+    OrderProcessor(LockupRules rules, Serializer<ProposedOrder> orderSerializer, DecisionObserver observer,
+            Duration punctuationInterval) {
         this.rules = rules;
         this.orderSerializer = orderSerializer;
         this.observer = observer;
+        this.punctuationInterval = punctuationInterval;
     }
 
     @Override
@@ -52,6 +54,10 @@ final class OrderProcessor implements Processor<String, ProposedOrder, String, O
         this.context = context;
         this.holdings = context.getStateStore(StoreNames.HOLDING_STATE);
         this.seenOrders = context.getStateStore(StoreNames.SEEN_ORDERS);
+        this.positions = new PositionPublisher(rules, context, holdings,
+                context.getStateStore(StoreNames.RELEASE_SCHEDULE));
+        // releases happen with or without orders: publish positions as window boundaries pass
+        context.schedule(punctuationInterval, PunctuationType.WALL_CLOCK_TIME, positions::punctuate);
     }
 
     @Override
@@ -80,7 +86,7 @@ final class OrderProcessor implements Processor<String, ProposedOrder, String, O
                 state == null ? null : HoldingStateMapper.toRules(state), prior);
 
         if (ruling.stateAfter() != null) {
-            holdings.put(holding.asString(), HoldingStateMapper.toAvro(ruling.stateAfter()));
+            positions.store(holding.asString(), state, ruling.stateAfter(), ruling.decision().position());
         }
         // a retry re-emits the stored record itself, so its bytes are the first decision's
         Decision decision = prior != null && ruling.decision() == prior.decision()
@@ -91,7 +97,8 @@ final class OrderProcessor implements Processor<String, ProposedOrder, String, O
                     .setQuantity(order.quantity()).setDecision(decision).build());
         }
         boolean approved = ruling.decision().isApproved();
-        context.forward(record.withValue(decision), approved ? APPROVED_SINK : BLOCKED_SINK);
+        context.forward(record.withValue(decision),
+                approved ? GuardTopology.APPROVED_SINK : GuardTopology.BLOCKED_SINK);
         observer.decided(ruling.decision(), record.timestamp());
     }
 
@@ -99,7 +106,8 @@ final class OrderProcessor implements Processor<String, ProposedOrder, String, O
         LOG.warn("order with key '{}' dead-lettered ({}): {}", record.key(), reason, message);
         String topic = context.recordMetadata().map(m -> m.topic()).orElse("orders");
         byte[] value = orderSerializer.serialize(topic, record.value());
-        context.forward(DeadLetters.of(record, value, context.recordMetadata(), reason, message), DEAD_LETTER_SINK);
+        context.forward(DeadLetters.of(record, value, context.recordMetadata(), reason, message),
+                GuardTopology.DEAD_LETTER_SINK);
         observer.deadLettered(reason);
     }
 }

@@ -7,8 +7,23 @@ public final class StoreNames {
     public static final String HOLDING_STATE = "holding-state";
     /** {@code investorId/securityId/orderId} to the first order with that id and its decision. */
     public static final String SEEN_ORDERS = "seen-orders";
+    /**
+     * When each holding's next window boundary comes: {@code <boundary epoch millis, 19 digits>/<holding>} to the
+     * holding, so that the punctuator reads only the holdings whose boundary has passed, in time order.
+     */
+    public static final String RELEASE_SCHEDULE = "release-schedule";
 
     private StoreNames() {
+    }
+
+    /** The release-schedule key of a holding's boundary at {@code epochMillis}. */
+    public static String scheduleKey(long epochMillis, String holdingKey) {
+        return String.format("%019d/%s", epochMillis, holdingKey);
+    }
+
+    /** The boundary instant of a release-schedule key. */
+    public static long scheduleTime(String scheduleKey) {
+        return Long.parseLong(scheduleKey.substring(0, 19));
     }
 
     /** The seen-orders key of an order on a holding; ids never contain '/', so it is unambiguous. */

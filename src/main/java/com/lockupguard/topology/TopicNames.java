@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /** The guard's topic names. */
-public record TopicNames(String agreements, String orders, String approved, String blocked, String deadLetters) {
+public record TopicNames(String agreements, String orders, String approved, String blocked, String deadLetters,
+        String positions) {
 
     public TopicNames {
         Objects.requireNonNull(agreements, "agreements");
@@ -12,10 +13,12 @@ public record TopicNames(String agreements, String orders, String approved, Stri
         Objects.requireNonNull(approved, "approved");
         Objects.requireNonNull(blocked, "blocked");
         Objects.requireNonNull(deadLetters, "deadLetters");
+        Objects.requireNonNull(positions, "positions");
     }
 
     public static TopicNames defaults() {
-        return new TopicNames("agreements", "orders", "orders-approved", "orders-blocked", "orders-dlq");
+        return new TopicNames("agreements", "orders", "orders-approved", "orders-blocked", "orders-dlq",
+                "holding-positions");
     }
 
     /** The two inputs: keyed by holding and co-partitioned. */
@@ -24,6 +27,6 @@ public record TopicNames(String agreements, String orders, String approved, Stri
     }
 
     public List<String> all() {
-        return List.of(agreements, orders, approved, blocked, deadLetters);
+        return List.of(agreements, orders, approved, blocked, deadLetters, positions);
     }
 }

@@ -41,6 +41,9 @@ final class TopologyFixture implements AutoCloseable {
     TestOutputTopic<String, Decision> approved;
     TestOutputTopic<String, Decision> blocked;
     TestOutputTopic<String, byte[]> deadLetters;
+    TestOutputTopic<String, com.lockupguard.avro.Position> positions;
+    /** The driver's wall clock starts here; tests move it with advanceWallClockTime. */
+    static final Instant WALL_CLOCK_START = Instant.parse("2003-01-01T00:00:00Z");
 
     TopologyFixture(Path stateDir) {
         this(stateDir, "topology-test-" + UUID.randomUUID());
@@ -60,7 +63,7 @@ final class TopologyFixture implements AutoCloseable {
         properties.putAll(StreamsDefaults.errorHandling(topics.names()));
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "lockup-guard-test");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(GuardTopology.build(topics), properties);
+        driver = new TopologyTestDriver(GuardTopology.build(topics), properties, WALL_CLOCK_START);
         agreements = driver.createInputTopic("agreements", new StringSerializer(),
                 topics.agreements().valueSerde().serializer());
         orders = driver.createInputTopic("orders", new StringSerializer(), topics.orders().valueSerde().serializer());
@@ -71,6 +74,8 @@ final class TopologyFixture implements AutoCloseable {
         blocked = driver.createOutputTopic("orders-blocked", new StringDeserializer(),
                 topics.blocked().valueSerde().deserializer());
         deadLetters = driver.createOutputTopic("orders-dlq", new StringDeserializer(), new ByteArrayDeserializer());
+        positions = driver.createOutputTopic("holding-positions", new StringDeserializer(),
+                topics.positions().valueSerde().deserializer());
     }
 
     static Instant at(String isoWithOffset) {

@@ -1,0 +1,137 @@
+package com.lockupguard.topology;
+
+import static com.lockupguard.topology.TopologyFixture.HOLDING;
+import static com.lockupguard.topology.TopologyFixture.WALL_CLOCK_START;
+import static com.lockupguard.topology.TopologyFixture.at;
+import static com.lockupguard.topology.TopologyFixture.letter;
+import static com.lockupguard.topology.TopologyFixture.order;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.OrderKind;
+import com.lockupguard.avro.Phase;
+import com.lockupguard.avro.Position;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Positions as a stream: after every decision and agreement, and when a window boundary passes with no order. */
+class PositionsTest {
+
+    private static final Instant EFFECTIVE = at("2003-07-10T16:30:00-04:00");
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyFixture guard;
+    private Instant wallClock = WALL_CLOCK_START;
+
+    @BeforeEach
+    void start() {
+        guard = new TopologyFixture(stateDir);
+    }
+
+    @AfterEach
+    void stop() {
+        guard.close();
+    }
+
+    /** Moves the driver's wall clock to {@code instant} (plus one punctuation interval), as time passes. */
+    private void timePassesUntil(String instant) {
+        Instant target = at(instant).plus(GuardTopology.DEFAULT_PUNCTUATION_INTERVAL);
+        guard.driver.advanceWallClockTime(Duration.between(wallClock, target));
+        wallClock = target;
+    }
+
+    @Test
+    void shouldPublishPositionWhenAgreementArrives() {
+        guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
+        TestRecord<String, Position> record = guard.positions.readRecord();
+        assertThat(record.key()).isEqualTo(HOLDING);
+        assertThat(record.value().getPhase()).isEqualTo(Phase.LOCKUP);
+        assertThat(record.value().getAsOf()).isEqualTo(at("2003-04-28T09:00:00-04:00"));
+        assertThat(record.value().getNextReleaseAt()).isEqualTo(at("2003-07-27T00:00:00-04:00"));
+        assertThat(record.value().getAvailableAtNextRelease()).isEqualTo(200_000);
+    }
+
+    @Test
+    void shouldPublishReleaseAtFirstReleaseEvenWithoutAnyOrder() {
+        // given the letter with no registration, and no order
+        guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
+        guard.positions.readValuesToList();
+        // when the clock passes the First Release instant
+        timePassesUntil("2003-07-27T00:00:00-04:00");
+        // then the first window's 200,000 are released, as of that instant (and not salable: unregistered)
+        Position released = guard.positions.readValue();
+        assertThat(released.getAsOf()).isEqualTo(at("2003-07-27T00:00:00-04:00"));
+        assertThat(released.getPhase()).isEqualTo(Phase.FIRST);
+        assertThat(released.getReleasedToDate()).isEqualTo(200_000);
+        assertThat(released.getAvailableNow()).isZero();
+        assertThat(guard.positions.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldPublishFreshTrancheAtStartOfEachPeriod() {
+        // given the worked example after e2 (120,000 sold in the first window)
+        guard.agreement(letter().setEffectiveAt(EFFECTIVE).build(), "2003-07-10T16:30:00-04:00");
+        guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+        guard.positions.readValuesToList();
+        // when the Second Release Date and then period 1 begin with no order in between
+        timePassesUntil("2003-08-09T00:00:00-04:00");
+        Position secondRelease = guard.positions.readValue();
+        timePassesUntil("2003-09-08T00:00:00-04:00");
+        Position periodOne = guard.positions.readValue();
+        // then each is published as of its first instant
+        assertThat(secondRelease.getAsOf()).isEqualTo(at("2003-08-09T00:00:00-04:00"));
+        assertThat(secondRelease.getPhase()).isEqualTo(Phase.PERIOD);
+        assertThat(secondRelease.getPeriod()).isZero();
+        assertThat(secondRelease.getAvailableNow()).isEqualTo(158_559 + 80_000);
+        assertThat(periodOne.getPeriod()).isEqualTo(1);
+        assertThat(periodOne.getAvailableNow()).as("P0's tranche lapsed, the carry did not").isEqualTo(158_559 + 80_000);
+        assertThat(periodOne.getNextReleaseAt()).isEqualTo(at("2003-10-08T00:00:00-04:00"));
+    }
+
+    @Test
+    void shouldPublishEveryBoundaryPassedWhileTheClockWasAway() {
+        guard.agreement(letter().setEffectiveAt(EFFECTIVE).build(), "2003-07-10T16:30:00-04:00");
+        guard.positions.readValuesToList();
+        // when four months pass at once
+        timePassesUntil("2003-11-10T00:00:00-05:00");
+        // then SRD and every period start since are published, in order
+        List<Instant> published = guard.positions.readValuesToList().stream().map(Position::getAsOf).toList();
+        assertThat(published).containsExactly(at("2003-08-09T00:00:00-04:00"), at("2003-09-08T00:00:00-04:00"),
+                at("2003-10-08T00:00:00-04:00"), at("2003-11-07T00:00:00-05:00"));
+    }
+
+    @Test
+    void shouldPublishPositionOfEveryDecisionAndMoveTheReleaseSchedule() {
+        guard.agreement(letter().setEffectiveAt(EFFECTIVE).build(), "2003-07-10T16:30:00-04:00");
+        guard.positions.readValuesToList();
+        // when an order comes in period 0, after its boundary was published
+        timePassesUntil("2003-08-09T00:00:00-04:00");
+        guard.positions.readValuesToList();
+        Decision decision = guard.decide(order("a", OrderKind.PUBLIC_SALE, 1_000), "2003-08-20T10:00:00-04:00");
+        // then the decision's position is published too
+        assertThat(guard.positions.readValuesToList()).containsExactly(decision.getPosition());
+        // and the next boundary is published once, not twice
+        timePassesUntil("2003-09-08T00:00:00-04:00");
+        assertThat(guard.positions.readValuesToList()).hasSize(1);
+    }
+
+    @Test
+    void shouldStopPublishingReleasesOnceEverythingIsSold() {
+        guard.agreement(letter().setEffectiveAt(EFFECTIVE).setTotalShares(200_000).setTrancheShares(1).build(),
+                "2003-07-10T16:30:00-04:00");
+        Decision soldOut = guard.decide(order("all", OrderKind.PUBLIC_SALE, 200_000), "2003-07-11T09:45:00-04:00");
+        assertThat(soldOut.getPosition().getNextReleaseAt()).isNull();
+        guard.positions.readValuesToList();
+        timePassesUntil("2004-12-01T00:00:00-05:00");
+        assertThat(guard.positions.isEmpty()).isTrue();
+    }
+}
