@@ -2,6 +2,7 @@ package com.lockupguard.cli;
 
 import ch.qos.logback.classic.Level;
 import com.lockupguard.app.DecisionReader;
+import com.lockupguard.app.GuardApplication;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.GuardService;
 import com.lockupguard.embedded.EmbeddedKafkaCluster;
@@ -11,7 +12,6 @@ import com.lockupguard.timeline.TimelineEntry;
 import com.lockupguard.timeline.TimelineParser;
 import com.lockupguard.timeline.TimelineProducer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.lockupguard.topology.DecisionObserver;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,6 +68,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "Port of the schema registry served on 127.0.0.1 (0: any free port).")
     private int registryPort;
 
+    @Option(names = "--http-port", paramLabel = "PORT", description = "Port of the dashboard, API and /metrics on "
+            + "127.0.0.1 (default: 8080 with --keep-running, none without).")
+    private Integer httpPort;
+
     @Option(names = "--endpoints-file", paramLabel = "FILE",
             description = "Write bootstrap.servers and schema.registry.url as JSON here once everything is up.")
     private Path endpointsFile;
@@ -101,8 +105,8 @@ final class DemoCommand implements Callable<Integer> {
 
             step(out, "starting the guard (" + config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG) + ", "
                     + partitions + " partitions)");
-            try (GuardService guard = GuardService.create(config, DecisionObserver.NONE)) {
-                guard.start();
+            try (GuardApplication application = GuardApplication.start(config)) {
+                GuardService guard = application.service();
                 if (!guard.awaitRunning(Duration.ofSeconds(60))) {
                     out.println("the guard did not reach RUNNING within 60 s (state " + guard.state() + ")");
                     return 1;
@@ -130,10 +134,16 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 out.println();
                 out.printf("%d of %d orders decided in %.1f s%n", decisions.size(), orderLines, elapsedSeconds());
-                writeEndpoints(kafka.bootstrapServers(), registry.url());
+                String dashboard = application.httpPort() < 0 ? null
+                        : "http://127.0.0.1:" + application.httpPort() + "/";
+                writeEndpoints(kafka.bootstrapServers(), registry.url(), dashboard);
                 if (keepRunning) {
                     out.println("running until Ctrl-C: bootstrap.servers=" + kafka.bootstrapServers()
                             + " schema.registry.url=" + registry.url());
+                    if (dashboard != null) {
+                        out.println("dashboard: " + dashboard + "   API: " + dashboard + "api/holdings   metrics: "
+                                + dashboard + "metrics");
+                    }
                     out.flush();
                     awaitInterrupt();
                 }
@@ -147,11 +157,15 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void writeEndpoints(String bootstrapServers, String registryUrl) throws IOException {
+    private void writeEndpoints(String bootstrapServers, String registryUrl, String dashboard) throws IOException {
         if (endpointsFile == null) {
             return;
         }
-        Map<String, String> endpoints = Map.of("bootstrapServers", bootstrapServers, "schemaRegistryUrl", registryUrl);
+        Map<String, String> endpoints = new HashMap<>(Map.of("bootstrapServers", bootstrapServers,
+                "schemaRegistryUrl", registryUrl));
+        if (dashboard != null) {
+            endpoints.put("httpUrl", dashboard);
+        }
         Path partial = endpointsFile.resolveSibling(endpointsFile.getFileName() + ".tmp");
         Files.writeString(partial, new ObjectMapper().writeValueAsString(endpoints));
         Files.move(partial, endpointsFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
@@ -168,6 +182,8 @@ final class DemoCommand implements Callable<Integer> {
         settings.put(GuardConfig.TOPICS_PARTITIONS_CONFIG, Integer.toString(partitions));
         // the demo replays 2003: the orders keep their recorded event times
         settings.put(GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG, GuardConfig.CREATE_TIME);
+        int port = httpPort != null ? httpPort : keepRunning ? 8080 : -1;
+        settings.put(GuardConfig.HTTP_PORT_CONFIG, Integer.toString(port));
         return settings;
     }
 

@@ -2,8 +2,7 @@ package com.lockupguard.cli;
 
 import com.lockupguard.app.ConfigSources;
 import com.lockupguard.app.GuardConfig;
-import com.lockupguard.app.GuardService;
-import com.lockupguard.topology.DecisionObserver;
+import com.lockupguard.app.GuardApplication;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -33,6 +32,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "A setting, overriding all others.")
     private Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Port of the HTTP API, dashboard and /metrics (the http.port setting; -1: none).")
+    private Integer httpPort;
+
     @Spec
     private CommandSpec spec;
 
@@ -40,21 +43,23 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         GuardConfig config;
         try {
+            if (httpPort != null) {
+                overrides.put(GuardConfig.HTTP_PORT_CONFIG, httpPort.toString());
+            }
             config = new GuardConfig(ConfigSources.load(configFile, System.getenv(), overrides));
         } catch (ConfigException | IOException e) {
             spec.commandLine().getErr().println("configuration error: " + e.getMessage());
             return LockupGuardCli.EXIT_USAGE;
         }
-        GuardService service;
+        GuardApplication application;
         try {
-            service = GuardService.create(config, DecisionObserver.NONE);
+            application = GuardApplication.start(config);
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("configuration error: " + e.getMessage());
             return LockupGuardCli.EXIT_USAGE;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(service::close, "lockup-guard-shutdown"));
-        service.start();
-        service.awaitTermination();
-        return service.state() == KafkaStreams.State.ERROR ? 1 : 0;
+        Runtime.getRuntime().addShutdownHook(new Thread(application::close, "lockup-guard-shutdown"));
+        application.service().awaitTermination();
+        return application.service().state() == KafkaStreams.State.ERROR ? 1 : 0;
     }
 }

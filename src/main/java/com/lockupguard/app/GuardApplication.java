@@ -1,0 +1,143 @@
+package com.lockupguard.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.avro.HoldingState;
+import com.lockupguard.metrics.GuardMetrics;
+import com.lockupguard.topology.StoreNames;
+import com.lockupguard.web.DecisionFeed;
+import com.lockupguard.web.GuardWebServer;
+import com.lockupguard.web.Health;
+import com.lockupguard.web.KafkaOrderGateway;
+import com.lockupguard.web.StreamsHoldingsQuery;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+
+/**
+ * The whole guard in one process: the Kafka Streams service, its metrics, and (unless
+ * {@code http.port=-1}) the HTTP API, dashboard and /metrics. The HTTP server starts first, so
+ * that with {@code http.port=0} its actual port is what other instances are told.
+ */
+public final class GuardApplication implements AutoCloseable {
+
+    /** Decisions and positions read back per partition at start, for the dashboard's history. */
+    static final long FEED_HISTORY_PER_PARTITION = 5_000;
+
+    private final GuardMetrics metrics;
+    private final GuardService service;
+    private final GuardWebServer web;
+    private DecisionFeed feed;
+    private KafkaOrderGateway gateway;
+
+    private GuardApplication(GuardMetrics metrics, GuardService service, GuardWebServer web) {
+        this.metrics = metrics;
+        this.service = service;
+        this.web = web;
+    }
+
+    public static GuardApplication start(GuardConfig config) throws InterruptedException {
+        GuardMetrics metrics = new GuardMetrics();
+        ObjectMapper json = new ObjectMapper();
+        GuardWebServer web = null;
+        GuardConfig effective = config;
+        if (config.getInt(GuardConfig.HTTP_PORT_CONFIG) >= 0) {
+            Password token = config.getPassword(GuardConfig.API_TOKEN_CONFIG);
+            web = new GuardWebServer(new GuardWebServer.Settings(config.getString(GuardConfig.HTTP_HOST_CONFIG),
+                    config.getInt(GuardConfig.HTTP_PORT_CONFIG), token == null ? null : token.value(),
+                    Duration.ofMillis(config.getLong(GuardConfig.API_DECISION_TIMEOUT_MS_CONFIG))), metrics, json);
+            int port = web.start();
+            Map<String, String> settings = new HashMap<>(config.originalStrings());
+            settings.put(GuardConfig.HTTP_PORT_CONFIG, Integer.toString(port));
+            effective = new GuardConfig(settings);
+        }
+        GuardService service = GuardService.create(effective, metrics);
+        metrics.bind(service.streams());
+        GuardApplication application = new GuardApplication(metrics, service, web);
+        try {
+            service.start();
+            if (web != null) {
+                application.attachWeb(effective, json);
+            }
+            return application;
+        } catch (RuntimeException | InterruptedException e) {
+            application.close();
+            throw e;
+        }
+    }
+
+    private void attachWeb(GuardConfig config, ObjectMapper json) {
+        feed = new DecisionFeed(config.clientProperties(), service.topics(), FEED_HISTORY_PER_PARTITION);
+        feed.start();
+        gateway = new KafkaOrderGateway(config.clientProperties(), service.topics(), feed);
+        HostInfo self = HostInfo.buildFromEndpoint(
+                config.streamsProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
+        web.attach(new GuardWebServer.Backend(gateway,
+                new StreamsHoldingsQuery(service.streams(), self, json, Clock.systemUTC()), feed, health()));
+    }
+
+    private Health health() {
+        return new Health() {
+            @Override
+            public boolean live() {
+                KafkaStreams.State state = service.state();
+                return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
+                        && state != KafkaStreams.State.NOT_RUNNING;
+            }
+
+            @Override
+            public boolean ready() {
+                if (!service.isReady()) {
+                    return false;
+                }
+                try {
+                    service.streams().store(StoreQueryParameters.fromNameAndType(StoreNames.HOLDING_STATE,
+                            QueryableStoreTypes.<String, HoldingState>keyValueStore())).approximateNumEntries();
+                    return true;
+                } catch (InvalidStateStoreException e) {
+                    return false;
+                }
+            }
+
+            @Override
+            public String state() {
+                return service.state().name();
+            }
+        };
+    }
+
+    public GuardService service() {
+        return service;
+    }
+
+    public GuardMetrics metrics() {
+        return metrics;
+    }
+
+    /** The HTTP port, or -1 without an HTTP server. */
+    public int httpPort() {
+        return web == null ? -1 : web.port();
+    }
+
+    @Override
+    public void close() {
+        if (web != null) {
+            web.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (feed != null) {
+            feed.close();
+        }
+        service.close();
+        metrics.close();
+    }
+}

@@ -1,0 +1,125 @@
+package com.lockupguard.metrics;
+
+import com.lockupguard.rules.Decision;
+import com.lockupguard.rules.Reason;
+import com.lockupguard.topology.DeadLetterReason;
+import com.lockupguard.topology.DecisionObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The guard's metrics in Prometheus form: decisions by outcome and primary reason, dead
+ * letters by reason, decision latency (order record timestamp to decision produced), the
+ * pre-trade API's latency, Kafka Streams' own metrics and the JVM's.
+ */
+public final class GuardMetrics implements DecisionObserver, AutoCloseable {
+
+    /** Older orders are replays of recorded history (CreateTime), not latency: they are counted apart. */
+    static final Duration MAX_LIVE_LATENCY = Duration.ofHours(1);
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
+    private final Map<DeadLetterReason, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> apiTimers = new ConcurrentHashMap<>();
+    private final Timer decisionLatency;
+    private final Counter historicalOrders;
+    private KafkaStreamsMetrics streamsMetrics;
+
+    public GuardMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        decisionLatency = Timer.builder("lockup.guard.decision.latency")
+                .description("Time from an order record's timestamp to its decision being produced")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        historicalOrders = Counter.builder("lockup.guard.decision.latency.skipped")
+                .description("Decisions on orders timestamped more than an hour ago (replayed history), left out of "
+                        + "the latency histogram")
+                .register(registry);
+        // a series for every outcome and reason from the start, so that dashboards and alerts see zeros
+        decisionCounter("APPROVED", "NONE");
+        for (Reason reason : Reason.values()) {
+            decisionCounter("BLOCKED", reason.name());
+        }
+    }
+
+    /** Kafka Streams' own metrics (threads, tasks, stores, clients). */
+    public void bind(KafkaStreams streams) {
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+    }
+
+    @Override
+    public void decided(Decision decision, long orderTimestamp) {
+        String outcome = decision.outcome().name();
+        String reason = decision.reasons().isEmpty() ? "NONE" : decision.reasons().get(0).name();
+        decisionCounter(outcome, reason).increment();
+        long latency = System.currentTimeMillis() - orderTimestamp;
+        if (latency >= 0 && latency <= MAX_LIVE_LATENCY.toMillis()) {
+            decisionLatency.record(Duration.ofMillis(latency));
+        } else {
+            historicalOrders.increment();
+        }
+    }
+
+    @Override
+    public void deadLettered(DeadLetterReason reason) {
+        deadLetters.computeIfAbsent(reason, r -> Counter.builder("lockup.guard.dead.letters")
+                .description("Records the guard read but dead-lettered, by reason")
+                .tag("reason", r.name()).register(registry)).increment();
+    }
+
+    /** The latency of one pre-trade API endpoint, by HTTP status. */
+    public Timer apiTimer(String endpoint, int status) {
+        return apiTimers.computeIfAbsent(endpoint + '/' + status, key -> Timer.builder("lockup.guard.api.requests")
+                .description("Pre-trade API requests")
+                .tag("endpoint", endpoint).tag("status", Integer.toString(status))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry));
+    }
+
+    private Counter decisionCounter(String outcome, String reason) {
+        return decisions.computeIfAbsent(outcome + '/' + reason, key -> Counter.builder("lockup.guard.decisions")
+                .description("Decisions by outcome and primary reason")
+                .tag("outcome", outcome).tag("reason", reason)
+                .register(registry));
+    }
+
+    /** The Prometheus text exposition of every metric. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        registry.close();
+    }
+}

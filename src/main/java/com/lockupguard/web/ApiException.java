@@ -1,0 +1,60 @@
+package com.lockupguard.web;
+
+/** An HTTP answer other than success, with a message for the caller and, for 400s, the field at fault. */
+public final class ApiException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+    private final String field;
+    private final Integer retryAfterSeconds;
+
+    private ApiException(int status, String message, String field, Integer retryAfterSeconds) {
+        super(message, null, false, false);
+        this.status = status;
+        this.field = field;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public static ApiException badRequest(String field, String message) {
+        return new ApiException(400, message, field, null);
+    }
+
+    public static ApiException notFound(String message) {
+        return new ApiException(404, message, null, null);
+    }
+
+    public static ApiException unauthorized(String message) {
+        return new ApiException(401, message, null, null);
+    }
+
+    /** 503 with Retry-After: the guard is starting or rebalancing; ask again shortly. */
+    public static ApiException notReady(String message) {
+        return new ApiException(503, message, null, 1);
+    }
+
+    public static ApiException gatewayTimeout(String message) {
+        return new ApiException(504, message, null, null);
+    }
+
+    /** 500: an unexpected failure; the details go to the log, not to the caller. */
+    public static ApiException internal(String message) {
+        return new ApiException(500, message, null, null);
+    }
+
+    public static ApiException badGateway(String message) {
+        return new ApiException(502, message, null, 1);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String field() {
+        return field;
+    }
+
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+}

@@ -1,0 +1,215 @@
+package com.lockupguard.web;
+
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.Position;
+import com.lockupguard.topology.GuardTopics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the output topics say, as the API and the dashboard need it: one read_committed
+ * consumer (no group: every instance reads everything) over the approved, blocked and
+ * positions topics. It hands each decision to whoever waits for that order, keeps the recent
+ * decisions and each holding's position history, and tells live subscribers.
+ */
+public final class DecisionFeed implements DecisionHistory, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionFeed.class);
+    static final int RECENT_DECISIONS = 1_000;
+    static final int HISTORY_POINTS_PER_HOLDING = 2_000;
+
+    private final Properties clientProperties;
+    private final GuardTopics topics;
+    private final long historyPerPartition;
+    private final Map<String, List<CompletableFuture<Decision>>> waiting = new ConcurrentHashMap<>();
+    private final Deque<Decision> recent = new ArrayDeque<>();
+    private final Map<String, NavigableMap<Instant, HistoryPoint>> histories = new ConcurrentHashMap<>();
+    private final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+    private volatile KafkaConsumer<String, Object> consumer;
+
+    public DecisionFeed(Properties clientProperties, GuardTopics topics, long historyPerPartition) {
+        this.clientProperties = clientProperties;
+        this.topics = topics;
+        this.historyPerPartition = historyPerPartition;
+        this.thread = new Thread(this::run, "lockup-guard-decision-feed");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** The decision of order {@code orderId} on {@code holding}, when it is read. */
+    public CompletableFuture<Decision> await(String holding, String orderId) {
+        CompletableFuture<Decision> decision = new CompletableFuture<>();
+        String key = holding + '/' + orderId;
+        waiting.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(decision);
+        decision.whenComplete((d, e) -> waiting.computeIfPresent(key, (k, list) -> {
+            list.remove(decision);
+            return list.isEmpty() ? null : list;
+        }));
+        return decision;
+    }
+
+    @Override
+    public List<Decision> recent(String investorId, int limit) {
+        List<Decision> found = new ArrayList<>(Math.min(limit, RECENT_DECISIONS));
+        synchronized (recent) {
+            Iterator<Decision> newestFirst = recent.descendingIterator();
+            while (newestFirst.hasNext() && found.size() < limit) {
+                Decision decision = newestFirst.next();
+                if (investorId == null || investorId.equals(decision.getInvestorId())) {
+                    found.add(decision);
+                }
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public List<HistoryPoint> history(String holding) {
+        NavigableMap<Instant, HistoryPoint> points = histories.get(holding);
+        if (points == null) {
+            return List.of();
+        }
+        synchronized (points) {
+            return List.copyOf(points.values());
+        }
+    }
+
+    /** Subscribers are told on the feed's thread: they must not block. */
+    @Override
+    public AutoCloseable subscribe(Consumer<Event> subscriber) {
+        subscribers.add(subscriber);
+        return () -> subscribers.remove(subscriber);
+    }
+
+    private void run() {
+        try (KafkaConsumer<String, Object> reader = createConsumer()) {
+            consumer = reader;
+            while (running.get()) {
+                for (ConsumerRecord<String, Object> record : reader.poll(Duration.ofMillis(200))) {
+                    handle(record);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("the decision feed stopped: the API no longer sees decisions", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private KafkaConsumer<String, Object> createConsumer() {
+        Properties properties = new Properties();
+        properties.putAll(clientProperties);
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "lockup-guard-decision-feed");
+        Map<String, Deserializer<?>> byTopic = Map.of(
+                topics.approved().name(), topics.approved().valueSerde().deserializer(),
+                topics.blocked().name(), topics.blocked().valueSerde().deserializer(),
+                topics.positions().name(), topics.positions().valueSerde().deserializer());
+        Deserializer<Object> values = (topic, data) -> ((Deserializer<Object>) byTopic.get(topic)).deserialize(topic,
+                data);
+        KafkaConsumer<String, Object> reader = new KafkaConsumer<>(properties,
+                topics.approved().keySerde().deserializer(), values);
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : byTopic.keySet()) {
+            for (PartitionInfo info : reader.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+        }
+        reader.assign(partitions);
+        Map<TopicPartition, Long> beginning = reader.beginningOffsets(partitions);
+        Map<TopicPartition, Long> end = reader.endOffsets(partitions);
+        for (TopicPartition partition : partitions) {
+            reader.seek(partition, Math.max(beginning.get(partition), end.get(partition) - historyPerPartition));
+        }
+        return reader;
+    }
+
+    private void handle(ConsumerRecord<String, Object> record) {
+        if (record.value() instanceof Decision decision) {
+            synchronized (recent) {
+                recent.addLast(decision);
+                if (recent.size() > RECENT_DECISIONS) {
+                    recent.removeFirst();
+                }
+            }
+            if (decision.getPosition() != null) {
+                remember(record.key(), decision.getPosition());
+            }
+            List<CompletableFuture<Decision>> waiters = waiting.get(record.key() + '/' + decision.getOrderId());
+            if (waiters != null) {
+                waiters.forEach(w -> w.complete(decision));
+            }
+            publish(new Event("decision", record.key(), decision));
+        } else if (record.value() instanceof Position position) {
+            remember(record.key(), position);
+            publish(new Event("position", record.key(), position));
+        }
+    }
+
+    private void remember(String holding, Position position) {
+        NavigableMap<Instant, HistoryPoint> points = histories.computeIfAbsent(holding, h -> new TreeMap<>());
+        synchronized (points) {
+            points.put(position.getAsOf(), HistoryPoint.of(position));
+            while (points.size() > HISTORY_POINTS_PER_HOLDING) {
+                points.pollFirstEntry();
+            }
+        }
+    }
+
+    private void publish(Event event) {
+        for (Consumer<Event> subscriber : subscribers) {
+            try {
+                subscriber.accept(event);
+            } catch (RuntimeException e) {
+                LOG.debug("a feed subscriber failed; dropping it", e);
+                subscribers.remove(subscriber);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        KafkaConsumer<String, Object> reader = consumer;
+        if (reader != null) {
+            reader.wakeup();
+        }
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        waiting.values().forEach(list -> list.forEach(w -> w.cancel(false)));
+    }
+}

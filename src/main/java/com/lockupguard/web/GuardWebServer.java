@@ -1,0 +1,284 @@
+package com.lockupguard.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.Position;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.contract.ContractJson;
+import com.lockupguard.metrics.GuardMetrics;
+import com.lockupguard.rules.HoldingKey;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The guard's HTTP face: the pre-trade API, positions, recent decisions, a live feed, health,
+ * Prometheus metrics and the dashboard. It starts before the guard's streams so that its port
+ * is known to them (interactive queries); until the backend is attached it answers 503.
+ */
+public final class GuardWebServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GuardWebServer.class);
+
+    /** The server's settings. */
+    public record Settings(String host, int port, String apiToken, Duration decisionTimeout) {
+    }
+
+    /** What the server answers from, attached once the guard runs. */
+    public record Backend(OrderGateway orders, HoldingsQuery holdings, DecisionHistory feed, Health health) {
+    }
+
+    private final Settings settings;
+    private final GuardMetrics metrics;
+    private final ObjectMapper json;
+    private final ContractJson contracts;
+    private final ExecutorService liveFeed = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "lockup-guard-sse");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile Backend backend;
+    private Javalin app;
+
+    public GuardWebServer(Settings settings, GuardMetrics metrics, ObjectMapper json) {
+        this.settings = settings;
+        this.metrics = metrics;
+        this.json = json;
+        this.contracts = new ContractJson(json);
+    }
+
+    /** Starts listening; returns the port (the actual one when {@code port} is 0). */
+    public int start() {
+        app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jetty.host = settings.host();
+            config.jetty.port = settings.port();
+            config.jsonMapper(new JavalinJackson(json, false));
+            config.staticFiles.add("/web", Location.CLASSPATH);
+            config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                error(ctx, ApiException.internal("internal error (" + e.getClass().getSimpleName()
+                        + "); see the guard's log"));
+            });
+            config.routes.get("/health/live", this::live);
+            config.routes.get("/health/ready", this::ready);
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.scrape()));
+            config.routes.post("/api/orders", timed("orders", this::submitOrder));
+            config.routes.post("/api/what-if", timed("what-if", this::whatIf));
+            config.routes.get("/api/holdings", timed("holdings", ctx -> answer(ctx,
+                    backend().holdings().all(local(ctx)))));
+            config.routes.get("/api/holdings/{investorId}/{securityId}", timed("holding", this::holding));
+            config.routes.get("/api/holdings/{investorId}/{securityId}/history", this::history);
+            config.routes.get("/api/decisions", this::decisions);
+            config.routes.sse("/api/events", this::events);
+        }).start();
+        LOG.info("HTTP API, dashboard and /metrics on http://{}:{}/", settings.host(), app.port());
+        return app.port();
+    }
+
+    public void attach(Backend attached) {
+        this.backend = attached;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private Backend backend() {
+        Backend attached = backend;
+        if (attached == null) {
+            throw ApiException.notReady("the guard is starting; retry");
+        }
+        return attached;
+    }
+
+    private void live(Context ctx) {
+        Backend attached = backend;
+        boolean live = attached == null || attached.health().live();
+        ctx.status(live ? 200 : 503).json(status(live ? "UP" : "DOWN", attached));
+    }
+
+    private void ready(Context ctx) {
+        Backend attached = backend;
+        boolean ready = attached != null && attached.health().ready();
+        if (!ready) {
+            ctx.header("Retry-After", "1");
+        }
+        ctx.status(ready ? 200 : 503).json(status(ready ? "UP" : "DOWN", attached));
+    }
+
+    private ObjectNode status(String status, Backend attached) {
+        return json.createObjectNode().put("status", status)
+                .put("state", attached == null ? "STARTING" : attached.health().state());
+    }
+
+    private void submitOrder(Context ctx) throws InterruptedException {
+        authorize(ctx);
+        ProposedOrder order = OrderBody.parse(json, ctx.body());
+        try {
+            Decision decision = backend().orders().submit(order)
+                    .get(settings.decisionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            ctx.json(contracts.decision(decision));
+        } catch (TimeoutException e) {
+            throw ApiException.gatewayTimeout("no decision for order " + order.getOrderId() + " within "
+                    + settings.decisionTimeout().toMillis() + " ms. The order was sent and will be decided; resend "
+                    + "the same order (same orderId, kind and quantity) to get its decision");
+        } catch (java.util.concurrent.ExecutionException | CompletionException e) {
+            throw ApiException.badGateway("the order could not be sent to Kafka: " + e.getCause().getMessage());
+        }
+    }
+
+    private void whatIf(Context ctx) {
+        authorize(ctx);
+        String body = ctx.body();
+        ProposedOrder order = OrderBody.parse(json, body);
+        answer(ctx, backend().holdings().whatIf(order, body, local(ctx), ctx.header("Authorization")));
+    }
+
+    private void holding(Context ctx) {
+        HoldingKey holding = holdingOf(ctx);
+        answer(ctx, backend().holdings().one(holding, local(ctx)));
+    }
+
+    private void history(Context ctx) {
+        HoldingKey holding = holdingOf(ctx);
+        ArrayNode points = json.createArrayNode();
+        for (DecisionHistory.HistoryPoint point : backend().feed().history(holding.asString())) {
+            points.addObject().put("asOf", point.asOf().toString()).put("releasedToDate", point.releasedToDate())
+                    .put("soldToDate", point.soldToDate()).put("availableNow", point.availableNow())
+                    .put("contractCapacity", point.contractCapacity());
+        }
+        ctx.json(points);
+    }
+
+    private void decisions(Context ctx) {
+        int limit = intParam(ctx, "limit", 50, 1, DecisionFeed.RECENT_DECISIONS);
+        ArrayNode decisions = json.createArrayNode();
+        for (Decision decision : backend().feed().recent(ctx.queryParam("investorId"), limit)) {
+            decisions.add(contracts.decision(decision));
+        }
+        ctx.json(decisions);
+    }
+
+    private void events(SseClient client) {
+        client.keepAlive();
+        AutoCloseable[] subscription = new AutoCloseable[1];
+        subscription[0] = backend().feed().subscribe(event -> liveFeed.execute(() -> {
+            if (client.terminated()) {
+                close(subscription[0]);
+                return;
+            }
+            JsonNode payload = event.value() instanceof Decision decision ? contracts.decision(decision)
+                    : contracts.position((Position) event.value());
+            client.sendEvent(event.type(), payload.toString());
+        }));
+        client.onClose(() -> close(subscription[0]));
+        client.sendComment("connected");
+    }
+
+    private void answer(Context ctx, HoldingsQuery.Answer answer) {
+        ctx.header("X-Lockup-Guard-Served-By", answer.servedBy()).json(answer.body());
+    }
+
+    private static boolean local(Context ctx) {
+        return "true".equals(ctx.queryParam("local"));
+    }
+
+    private static HoldingKey holdingOf(Context ctx) {
+        String investor = ctx.pathParam("investorId");
+        String security = ctx.pathParam("securityId");
+        if (!HoldingKey.isValidId(investor) || !HoldingKey.isValidId(security)) {
+            throw ApiException.badRequest("investorId", "investorId and securityId must be 1 to 256 characters "
+                    + "without '/'");
+        }
+        return new HoldingKey(investor, security);
+    }
+
+    private static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        String value = ctx.queryParam(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed < min || parsed > max) {
+                throw ApiException.badRequest(name, name + " must be between " + min + " and " + max);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name, name + " must be a whole number, was '" + value + "'");
+        }
+    }
+
+    private void authorize(Context ctx) {
+        String token = settings.apiToken();
+        if (token == null || token.isEmpty()) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
+        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, expected)) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw ApiException.unauthorized("this endpoint needs 'Authorization: Bearer <api.token>'");
+        }
+    }
+
+    private Handler timed(String endpoint, Handler handler) {
+        return ctx -> {
+            long start = System.nanoTime();
+            try {
+                handler.handle(ctx);
+            } finally {
+                metrics.apiTimer(endpoint, ctx.statusCode()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+        };
+    }
+
+    private void error(Context ctx, ApiException e) {
+        ObjectNode body = json.createObjectNode().put("status", e.status()).put("error", e.getMessage());
+        if (e.field() != null) {
+            body.put("field", e.field());
+        }
+        if (e.retryAfterSeconds() != null) {
+            ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+        }
+        ctx.status(e.status()).json(body);
+    }
+
+    private static void close(AutoCloseable closeable) {
+        try {
+            if (closeable != null) {
+                closeable.close();
+            }
+        } catch (Exception e) {
+            LOG.debug("closing a feed subscription", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (app != null) {
+            app.stop();
+        }
+        liveFeed.shutdownNow();
+    }
+}

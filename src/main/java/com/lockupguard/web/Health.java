@@ -1,0 +1,14 @@
+package com.lockupguard.web;
+
+/** Whether the guard is alive and ready to decide, for /health/live and /health/ready. */
+public interface Health {
+
+    /** Not failed: the process should be left running. */
+    boolean live();
+
+    /** Running and its stores queryable: decisions and queries will be answered now. */
+    boolean ready();
+
+    /** A word for people: RUNNING, REBALANCING, ... */
+    String state();
+}

@@ -1,0 +1,29 @@
+package com.lockupguard.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.rules.HoldingKey;
+
+/**
+ * Positions and what-if decisions from the guard's state, wherever it lives. Answers are JSON,
+ * whether computed here or fetched from the instance that owns the holding. Throws
+ * {@link ApiException} (503 while rebalancing, 404 for an unknown holding).
+ */
+public interface HoldingsQuery {
+
+    /** A JSON answer and the instance (host:port) that computed it. */
+    record Answer(JsonNode body, String servedBy) {
+    }
+
+    /** Every holding's position now; {@code localOnly}: only those this instance owns. */
+    Answer all(boolean localOnly);
+
+    /** One holding's position now. */
+    Answer one(HoldingKey holding, boolean localOnly);
+
+    /**
+     * The decision {@code order} would get now, from the current state, recording nothing;
+     * {@code body} is the request as received, forwarded as is to the instance that owns the holding.
+     */
+    Answer whatIf(ProposedOrder order, String body, boolean localOnly, String authorization);
+}

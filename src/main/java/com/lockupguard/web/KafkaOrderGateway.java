@@ -1,0 +1,54 @@
+package com.lockupguard.web;
+
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.topology.GuardTopics;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Sends orders to the orders topic (the broker stamps the time when the topic uses
+ * LogAppendTime) and hands back the decision the feed reads for them.
+ */
+public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
+
+    private final GuardTopics topics;
+    private final DecisionFeed feed;
+    private final KafkaProducer<String, ProposedOrder> producer;
+
+    public KafkaOrderGateway(Properties clientProperties, GuardTopics topics, DecisionFeed feed) {
+        this.topics = topics;
+        this.feed = feed;
+        Properties properties = new Properties();
+        properties.putAll(clientProperties);
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        properties.put(ProducerConfig.CLIENT_ID_CONFIG, "lockup-guard-pretrade");
+        this.producer = new KafkaProducer<>(properties, topics.orders().keySerde().serializer(),
+                topics.orders().valueSerde().serializer());
+    }
+
+    @Override
+    public CompletableFuture<Decision> submit(ProposedOrder order) {
+        String holding = HoldingKey.keyOf(order.getInvestorId(), order.getSecurityId());
+        // wait first, send second: the decision cannot be read before anyone waits for it
+        CompletableFuture<Decision> decision = feed.await(holding, order.getOrderId());
+        producer.send(new ProducerRecord<>(topics.orders().name(), holding, order), (metadata, failure) -> {
+            if (failure != null) {
+                decision.completeExceptionally(failure);
+            }
+        });
+        return decision;
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,77 @@
+package com.lockupguard.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.avro.OrderKind;
+import com.lockupguard.avro.ProposedOrder;
+import java.util.UUID;
+
+/**
+ * An order as the API takes it: {@code orderId} (generated when missing), {@code investorId},
+ * {@code securityId}, {@code kind}, {@code quantity}. JSON that cannot be read, or a field of
+ * the wrong JSON type, is a 400 naming the field; a well-typed order the rules find invalid
+ * (quantity 0, an unknown kind) is still an order and gets its INVALID_ORDER decision.
+ */
+final class OrderBody {
+
+    private OrderBody() {
+    }
+
+    static ProposedOrder parse(ObjectMapper json, String body) {
+        JsonNode node;
+        try {
+            node = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest(null, "invalid JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiException.badRequest(null, "the body must be a JSON object with orderId, investorId, securityId, "
+                    + "kind and quantity");
+        }
+        String orderId = optionalText(node, "orderId");
+        return ProposedOrder.newBuilder()
+                .setOrderId(orderId == null ? UUID.randomUUID().toString() : orderId)
+                .setInvestorId(requiredText(node, "investorId"))
+                .setSecurityId(requiredText(node, "securityId"))
+                .setKind(kind(requiredText(node, "kind")))
+                .setQuantity(quantity(node))
+                .build();
+    }
+
+    private static String optionalText(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ApiException.badRequest(field, field + " must be a string, was " + value);
+        }
+        return value.textValue();
+    }
+
+    private static String requiredText(JsonNode node, String field) {
+        String value = optionalText(node, field);
+        if (value == null) {
+            throw ApiException.badRequest(field, field + " is required");
+        }
+        return value;
+    }
+
+    private static OrderKind kind(String name) {
+        com.lockupguard.rules.OrderKind kind = com.lockupguard.rules.OrderKind.fromName(name);
+        return kind == null ? OrderKind.UNKNOWN : OrderKind.valueOf(kind.name());
+    }
+
+    private static long quantity(JsonNode node) {
+        JsonNode value = node.get("quantity");
+        if (value == null || value.isNull()) {
+            throw ApiException.badRequest("quantity", "quantity is required");
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw ApiException.badRequest("quantity", "quantity must be a whole number of shares, was " + value);
+        }
+        return value.longValue();
+    }
+}

@@ -1,0 +1,385 @@
+package com.lockupguard.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.OrderKind;
+import com.lockupguard.avro.Outcome;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.avro.Reason;
+import com.lockupguard.metrics.GuardMetrics;
+import com.lockupguard.rules.HoldingKey;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP API against fake backends: every endpoint, its errors and its headers, without Kafka. */
+class GuardWebServerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ORDER = "{\"orderId\":\"o1\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\","
+            + "\"kind\":\"PUBLIC_SALE\",\"quantity\":1000}";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final GuardMetrics metrics = new GuardMetrics();
+    private final FakeGateway gateway = new FakeGateway();
+    private final FakeHoldings holdings = new FakeHoldings();
+    private final FakeHistory history = new FakeHistory();
+    private final FakeHealth health = new FakeHealth();
+    private GuardWebServer server;
+    private String base;
+
+    @BeforeEach
+    void start() {
+        start(null, true);
+    }
+
+    private void start(String token, boolean attach) {
+        server = new GuardWebServer(new GuardWebServer.Settings("127.0.0.1", 0, token, Duration.ofMillis(300)),
+                metrics, JSON);
+        base = "http://127.0.0.1:" + server.start();
+        if (attach) {
+            server.attach(new GuardWebServer.Backend(gateway, holdings, history, health));
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        metrics.close();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body());
+    }
+
+    static Decision decision(ProposedOrder order, Outcome outcome, List<Reason> reasons, Long maxAllowedNow) {
+        return Decision.newBuilder().setOrderId(order.getOrderId()).setInvestorId(order.getInvestorId())
+                .setSecurityId(order.getSecurityId()).setKind(order.getKind()).setQuantity(order.getQuantity())
+                .setOrderAt(Instant.parse("2026-01-05T15:00:00Z")).setOutcome(outcome).setReasons(reasons)
+                .setMaxAllowedNow(maxAllowedNow).build();
+    }
+
+    @Test
+    void shouldAnswerPreTradeCheckWithTheOrdersDecision() throws Exception {
+        HttpResponse<String> response = post("/api/orders", ORDER);
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode decision = json(response);
+        assertThat(decision.get("orderId").asText()).isEqualTo("o1");
+        assertThat(decision.get("decision").asText()).isEqualTo("BLOCKED");
+        assertThat(decision.get("reasons").get(0).asText()).isEqualTo("PERIOD_CAP");
+        assertThat(decision.get("maxAllowedNow").asLong()).isEqualTo(500);
+        assertThat(gateway.sent).hasSize(1);
+    }
+
+    @Test
+    void shouldGenerateOrderIdWhenMissing() throws Exception {
+        HttpResponse<String> response = post("/api/orders", ORDER.replace("\"orderId\":\"o1\",", ""));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response).get("orderId").asText()).hasSize(36);
+        assertThat(gateway.sent.get(0).getOrderId()).isEqualTo(json(response).get("orderId").asText());
+    }
+
+    @Test
+    void shouldPassWellTypedButInvalidOrderToTheGuardForItsDecision() throws Exception {
+        post("/api/orders", ORDER.replace("1000", "0").replace("PUBLIC_SALE", "SHORT_SALE"));
+        assertThat(gateway.sent.get(0).getQuantity()).isZero();
+        assertThat(gateway.sent.get(0).getKind()).isEqualTo(OrderKind.UNKNOWN);
+    }
+
+    @Test
+    void shouldAnswer504WhenNoDecisionComesInTime() throws Exception {
+        gateway.silent = true;
+        HttpResponse<String> response = post("/api/orders", ORDER);
+        assertThat(response.statusCode()).isEqualTo(504);
+        assertThat(json(response).get("error").asText()).contains("o1").contains("resend the same order");
+    }
+
+    @Test
+    void shouldNameThePositionOfInvalidJson() throws Exception {
+        HttpResponse<String> response = post("/api/orders", "{\"orderId\": \"o1\", quantity: 5}");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("error").asText()).startsWith("invalid JSON at line 1, column");
+    }
+
+    @Test
+    void shouldNameTheFieldOfTheWrongType() throws Exception {
+        HttpResponse<String> response = post("/api/orders", ORDER.replace("1000", "\"lots\""));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo("quantity");
+        assertThat(json(response).get("error").asText()).contains("whole number");
+        HttpResponse<String> missing = post("/api/what-if", "{\"investorId\":\"x\",\"securityId\":\"y\",\"quantity\":1}");
+        assertThat(json(missing).get("field").asText()).isEqualTo("kind");
+        HttpResponse<String> notObject = post("/api/orders", "[1,2]");
+        assertThat(notObject.statusCode()).isEqualTo(400);
+        assertThat(gateway.sent).isEmpty();
+    }
+
+    @Test
+    void shouldRequireBearerTokenOnPostEndpointsWhenConfigured() throws Exception {
+        server.close();
+        start("s3cret", true);
+        assertThat(post("/api/orders", ORDER).statusCode()).isEqualTo(401);
+        assertThat(post("/api/orders", ORDER).headers().firstValue("WWW-Authenticate")).contains("Bearer");
+        assertThat(post("/api/what-if", ORDER, "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
+        assertThat(post("/api/orders", ORDER, "Authorization", "Bearer s3cret").statusCode()).isEqualTo(200);
+        assertThat(post("/api/what-if", ORDER, "Authorization", "Bearer s3cret").statusCode()).isEqualTo(200);
+        assertThat(get("/api/holdings").statusCode()).as("reads need no token").isEqualTo(200);
+        assertThat(gateway.sent).hasSize(1);
+    }
+
+    @Test
+    void shouldAnswerWhatIfFromStateRecordingNothing() throws Exception {
+        HttpResponse<String> response = post("/api/what-if", ORDER);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response).get("decision").asText()).isEqualTo("APPROVED");
+        assertThat(response.headers().firstValue("X-Lockup-Guard-Served-By")).contains("127.0.0.1:1");
+        assertThat(holdings.whatIfBodies).containsExactly(ORDER);
+        assertThat(gateway.sent).as("nothing sent to Kafka").isEmpty();
+    }
+
+    @Test
+    void shouldListHoldingsAndAnswerOneWithWhoServedIt() throws Exception {
+        HttpResponse<String> all = get("/api/holdings");
+        assertThat(json(all).get(0).get("investorId").asText()).isEqualTo("dutchess");
+        HttpResponse<String> one = get("/api/holdings/dutchess/CBYI");
+        assertThat(one.statusCode()).isEqualTo(200);
+        assertThat(one.headers().firstValue("X-Lockup-Guard-Served-By")).contains("127.0.0.1:2");
+        assertThat(holdings.asked).containsExactly(new HoldingKey("dutchess", "CBYI"));
+        assertThat(get("/api/holdings/nobody/CBYI").statusCode()).isEqualTo(404);
+        assertThat(get("/api/holdings/dutchess/CBYI?local=true").statusCode()).isEqualTo(200);
+        assertThat(holdings.localOnly).containsExactly(false, false, true);
+    }
+
+    @Test
+    void shouldAnswer503WithRetryAfterDuringRebalance() throws Exception {
+        holdings.rebalancing = true;
+        for (HttpResponse<String> response : List.of(get("/api/holdings"), get("/api/holdings/dutchess/CBYI"),
+                post("/api/what-if", ORDER))) {
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).contains("1");
+            assertThat(json(response).get("error").asText()).contains("rebalancing");
+        }
+    }
+
+    @Test
+    void shouldAnswer503WhileTheGuardIsStarting() throws Exception {
+        server.close();
+        start(null, false);
+        HttpResponse<String> response = get("/api/holdings");
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).contains("1");
+        assertThat(get("/health/ready").statusCode()).isEqualTo(503);
+        assertThat(get("/health/live").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldReportLivenessAndReadiness() throws Exception {
+        assertThat(get("/health/ready").statusCode()).isEqualTo(200);
+        assertThat(json(get("/health/ready")).get("state").asText()).isEqualTo("RUNNING");
+        health.ready = false;
+        health.state = "REBALANCING";
+        HttpResponse<String> notReady = get("/health/ready");
+        assertThat(notReady.statusCode()).isEqualTo(503);
+        assertThat(json(notReady).get("state").asText()).isEqualTo("REBALANCING");
+        assertThat(get("/health/live").statusCode()).isEqualTo(200);
+        health.live = false;
+        assertThat(get("/health/live").statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void shouldListRecentDecisionsOfOneInvestorAndValidateLimit() throws Exception {
+        HttpResponse<String> response = get("/api/decisions?investorId=dutchess&limit=2");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response)).hasSize(2);
+        assertThat(history.asked).containsExactly("dutchess:2");
+        assertThat(get("/api/decisions?limit=0").statusCode()).isEqualTo(400);
+        assertThat(json(get("/api/decisions?limit=many")).get("field").asText()).isEqualTo("limit");
+    }
+
+    @Test
+    void shouldServeHoldingHistoryForTheChart() throws Exception {
+        JsonNode points = json(get("/api/holdings/dutchess/CBYI/history"));
+        assertThat(points).hasSize(2);
+        assertThat(points.get(1).get("releasedToDate").asLong()).isEqualTo(200_000);
+    }
+
+    @Test
+    void shouldStreamDecisionsAsServerSentEvents() throws Exception {
+        HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events"))
+                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v)
+                .startsWith("text/event-stream"));
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !history.subscribers.isEmpty());
+            ProposedOrder order = OrderBody.parse(JSON, ORDER);
+            history.publish(new DecisionHistory.Event("decision", "dutchess/CBYI",
+                    decision(order, Outcome.APPROVED, List.of(), 1000L)));
+            String line;
+            List<String> seen = new ArrayList<>();
+            while ((line = lines.readLine()) != null && !line.startsWith("data:")) {
+                seen.add(line);
+            }
+            assertThat(seen).contains("event: decision");
+            assertThat(line).contains("\"orderId\":\"o1\"").contains("\"decision\":\"APPROVED\"");
+        }
+    }
+
+    @Test
+    void shouldExposePrometheusMetricsWithApiLatency() throws Exception {
+        post("/api/what-if", ORDER);
+        HttpResponse<String> response = get("/metrics");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v)
+                .startsWith("text/plain"));
+        assertThat(response.body()).contains("lockup_guard_decisions_total{outcome=\"BLOCKED\",reason=\"LOCKUP_ACTIVE\"}")
+                .contains("lockup_guard_api_requests_seconds_count{endpoint=\"what-if\",status=\"200\"} 1")
+                .contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void shouldServeTheDashboard() throws Exception {
+        HttpResponse<String> page = get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>Lockup Guard</title>").doesNotContain("https://");
+        assertThat(get("/app.js").body()).contains("EventSource('/api/events')");
+    }
+
+    // ---- fakes
+
+    private static final class FakeGateway implements OrderGateway {
+        final List<ProposedOrder> sent = new CopyOnWriteArrayList<>();
+        volatile boolean silent;
+
+        @Override
+        public CompletableFuture<Decision> submit(ProposedOrder order) {
+            sent.add(order);
+            return silent ? new CompletableFuture<>() : CompletableFuture.completedFuture(
+                    decision(order, Outcome.BLOCKED, List.of(Reason.PERIOD_CAP), 500L));
+        }
+    }
+
+    private static final class FakeHoldings implements HoldingsQuery {
+        final List<HoldingKey> asked = new CopyOnWriteArrayList<>();
+        final List<Boolean> localOnly = new CopyOnWriteArrayList<>();
+        final List<String> whatIfBodies = new CopyOnWriteArrayList<>();
+        volatile boolean rebalancing;
+
+        private void check() {
+            if (rebalancing) {
+                throw ApiException.notReady("the guard's instances are rebalancing; retry");
+            }
+        }
+
+        @Override
+        public Answer all(boolean local) {
+            check();
+            localOnly.add(local);
+            return new Answer(JSON.createArrayNode().add(JSON.createObjectNode().put("investorId", "dutchess")),
+                    "127.0.0.1:2");
+        }
+
+        @Override
+        public Answer one(HoldingKey holding, boolean local) {
+            check();
+            if (holding.investorId().equals("nobody")) {
+                throw ApiException.notFound("no agreement for holding " + holding);
+            }
+            asked.add(holding);
+            localOnly.add(local);
+            return new Answer(JSON.createObjectNode().put("investorId", holding.investorId()), "127.0.0.1:2");
+        }
+
+        @Override
+        public Answer whatIf(ProposedOrder order, String body, boolean local, String authorization) {
+            check();
+            whatIfBodies.add(body);
+            return new Answer(JSON.createObjectNode().put("decision", "APPROVED"), "127.0.0.1:1");
+        }
+    }
+
+    private static final class FakeHistory implements DecisionHistory {
+        final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
+        final List<String> asked = new CopyOnWriteArrayList<>();
+        final Map<String, List<HistoryPoint>> points = new ConcurrentHashMap<>(Map.of("dutchess/CBYI", List.of(
+                new HistoryPoint(Instant.parse("2003-04-28T13:00:00Z"), 0, 0, 0, 0),
+                new HistoryPoint(Instant.parse("2003-07-10T20:30:00Z"), 200_000, 0, 200_000, 200_000))));
+
+        @Override
+        public List<Decision> recent(String investorId, int limit) {
+            asked.add(investorId + ":" + limit);
+            ProposedOrder order = ProposedOrder.newBuilder().setOrderId("x").setInvestorId("dutchess")
+                    .setSecurityId("CBYI").setKind(OrderKind.PURCHASE).setQuantity(1L).build();
+            return List.of(decision(order, Outcome.APPROVED, List.of(), null),
+                    decision(order, Outcome.APPROVED, List.of(), null));
+        }
+
+        @Override
+        public List<HistoryPoint> history(String holding) {
+            return points.getOrDefault(holding, List.of());
+        }
+
+        @Override
+        public AutoCloseable subscribe(Consumer<Event> subscriber) {
+            subscribers.add(subscriber);
+            return () -> subscribers.remove(subscriber);
+        }
+
+        void publish(Event event) {
+            subscribers.forEach(s -> s.accept(event));
+        }
+    }
+
+    private static final class FakeHealth implements Health {
+        volatile boolean live = true;
+        volatile boolean ready = true;
+        volatile String state = "RUNNING";
+
+        @Override
+        public boolean live() {
+            return live;
+        }
+
+        @Override
+        public boolean ready() {
+            return ready;
+        }
+
+        @Override
+        public String state() {
+            return state;
+        }
+    }
+}
