@@ -52,7 +52,8 @@ final class RemoteGuards {
             throw ApiException.badGateway("instance " + host.host() + ":" + host.port() + " answered "
                     + response.statusCode() + ": " + response.body());
         } catch (IOException e) {
-            throw ApiException.badGateway("instance " + host.host() + ":" + host.port()
+            // in a rebalance the owner may be gone or not yet up: transient, like the rebalance itself
+            throw ApiException.notReady("instance " + host.host() + ":" + host.port()
                     + " that owns this holding cannot be reached (" + e.getMessage() + "); retry");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

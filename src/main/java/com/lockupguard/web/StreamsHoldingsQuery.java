@@ -59,9 +59,12 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
     public Answer all(boolean localOnly) {
         ensureRunning();
         ArrayNode positions = json.createArrayNode();
-        try (KeyValueIterator<String, HoldingState> all = store(StoreNames.HOLDING_STATE, HoldingState.class).all()) {
-            all.forEachRemaining(entry -> positions.add(positionNow(entry.value)));
-        }
+        read(() -> {
+            try (KeyValueIterator<String, HoldingState> all = store(StoreNames.HOLDING_STATE, HoldingState.class).all()) {
+                all.forEachRemaining(entry -> positions.add(positionNow(entry.value)));
+            }
+            return null;
+        });
         if (!localOnly) {
             for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
                 if (!instance.hostInfo().equals(self) && !instance.topicPartitions().isEmpty()) {
@@ -82,7 +85,7 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
             return new Answer(remote.get(owner, "/api/holdings/" + encode(holding.investorId()) + "/"
                     + encode(holding.securityId()) + "?local=true"), hostAndPort(owner));
         }
-        HoldingState state = store(StoreNames.HOLDING_STATE, HoldingState.class).get(holding.asString());
+        HoldingState state = read(() -> store(StoreNames.HOLDING_STATE, HoldingState.class).get(holding.asString()));
         if (state == null) {
             throw ApiException.notFound("no agreement for holding " + holding);
         }
@@ -106,9 +109,9 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
             return new Answer(remote.post(owner, "/api/what-if?local=true", body, authorization),
                     hostAndPort(owner));
         }
-        HoldingState state = store(StoreNames.HOLDING_STATE, HoldingState.class).get(holding.asString());
-        SeenOrder seen = store(StoreNames.SEEN_ORDERS, SeenOrder.class)
-                .get(StoreNames.seenOrderKey(holding.asString(), request.orderId()));
+        HoldingState state = read(() -> store(StoreNames.HOLDING_STATE, HoldingState.class).get(holding.asString()));
+        SeenOrder seen = read(() -> store(StoreNames.SEEN_ORDERS, SeenOrder.class)
+                .get(StoreNames.seenOrderKey(holding.asString(), request.orderId())));
         PriorOrder prior = seen == null ? null : HoldingStateMapper.toRules(seen);
         Ruling ruling = rules.decide(request, now, state == null ? null : HoldingStateMapper.toRules(state), prior);
         return new Answer(contracts.decision(DecisionMapper.toAvro(ruling.decision())), hostAndPort(self));
@@ -137,10 +140,16 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name, Class<V> type) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+    }
+
+    /** A read of local stores; a store that migrates meanwhile (a rebalance) fails the read lazily: 503. */
+    private static <T> T read(java.util.function.Supplier<T> query) {
         try {
-            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+            return query.get();
         } catch (InvalidStateStoreException e) {
-            throw ApiException.notReady("the guard's stores are not queryable right now (" + e.getMessage() + "); retry");
+            throw ApiException.notReady("the guard's stores are moving between instances (rebalancing): "
+                    + e.getMessage() + "; retry");
         }
     }
 

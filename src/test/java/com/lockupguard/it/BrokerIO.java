@@ -25,6 +25,14 @@ final class BrokerIO {
         this.topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
     }
 
+    /** Creates the guard's topics as a starting guard would, for tests that produce before any guard runs. */
+    void createTopics() throws InterruptedException {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                config.clientProperties())) {
+            com.lockupguard.app.TopicProvisioner.from(admin, config).provision(true);
+        }
+    }
+
     void produce(Scenario scenario) throws InterruptedException {
         try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
             producer.send(scenario.entries(), n -> { });

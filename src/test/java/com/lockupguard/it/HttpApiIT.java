@@ -1,0 +1,203 @@
+package com.lockupguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.app.GuardApplication;
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.topology.StoreNames;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTTP API of two guard instances on a real broker: the pre-trade check, what-if, holdings
+ * fetched from the instance that owns them, recent decisions, and 503s while the group rebalances.
+ */
+@Timeout(300)
+class HttpApiIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static TestKafka kafka;
+    private static String scope;
+    private static Map<String, String> settings;
+
+    @TempDir
+    static Path stateDirs;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = TestKafka.start(1);
+        scope = "http-" + UUID.randomUUID();
+        settings = GuardInstance.settings(kafka, "guard-http", scope);
+        settings.put(GuardConfig.HTTP_PORT_CONFIG, "0");
+        // 8 holdings, their agreements registered in 2003; the orders below come now
+        BrokerIO io = new BrokerIO(settings);
+        io.createTopics();
+        io.produce(Scenario.random(5, 8, 0));
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        InMemorySchemaRegistry.dropScope(scope);
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private static GuardApplication start(String name) throws Exception {
+        Map<String, String> own = new HashMap<>(settings);
+        own.put(GuardConfig.STATE_DIR_CONFIG, stateDirs.resolve(name).toString());
+        GuardApplication application = GuardApplication.start(new GuardConfig(own));
+        assertThat(application.service().awaitRunning(Duration.ofSeconds(90))).isTrue();
+        return application;
+    }
+
+    private static HttpResponse<String> get(GuardApplication instance, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.httpPort() + path))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(GuardApplication instance, String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.httpPort() + path))
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String order(String id, String investor, String kind, long quantity) {
+        return "{\"orderId\":\"" + id + "\",\"investorId\":\"" + investor + "\",\"securityId\":\"SEC\",\"kind\":\""
+                + kind + "\",\"quantity\":" + quantity + "}";
+    }
+
+    /** The instance (host:port) that owns a holding now, according to Kafka Streams. */
+    private static String owner(GuardApplication instance, String holding) {
+        KeyQueryMetadata metadata = instance.service().streams().queryMetadataForKey(StoreNames.HOLDING_STATE, holding,
+                Serdes.String().serializer());
+        return metadata.activeHost().host() + ":" + metadata.activeHost().port();
+    }
+
+    private static String self(GuardApplication instance) {
+        return "127.0.0.1:" + instance.httpPort();
+    }
+
+    @Test
+    void shouldServeEveryEndpointAcrossTwoInstances() throws Exception {
+        try (GuardApplication a = start("a"); GuardApplication b = start("b")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> a.service().isReady() && b.service().isReady()
+                    && get(a, "/health/ready").statusCode() == 200 && get(b, "/health/ready").statusCode() == 200);
+            // a holding owned by b, asked of a
+            String remoteHolding = null;
+            for (int h = 0; h < 8 && remoteHolding == null; h++) {
+                if (owner(a, "investor-" + h + "/SEC").equals(self(b))) {
+                    remoteHolding = "investor-" + h;
+                }
+            }
+            assertThat(remoteHolding).as("with 4 partitions over two instances, b owns a holding").isNotNull();
+
+            // GET /api/holdings on a lists all 8, merged from both instances
+            HttpResponse<String> all = get(a, "/api/holdings");
+            assertThat(all.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(all.body())).hasSize(8);
+
+            // GET /api/holdings/{i}/{s} on a, for b's holding, is fetched from b
+            HttpResponse<String> one = get(a, "/api/holdings/" + remoteHolding + "/SEC");
+            assertThat(one.statusCode()).isEqualTo(200);
+            assertThat(one.headers().firstValue("X-Lockup-Guard-Served-By")).contains(self(b));
+            JsonNode before = JSON.readTree(one.body());
+            assertThat(before.get("investorId").asText()).isEqualTo(remoteHolding);
+            assertThat(before.get("phase").asText()).as("2003's agreement, now").isEqualTo("PERIOD");
+
+            // POST /api/what-if on a, for b's holding, is answered by b from its state and records nothing
+            HttpResponse<String> whatIf = post(a, "/api/what-if", order("w1", remoteHolding, "PUBLIC_SALE", 10));
+            assertThat(whatIf.statusCode()).isEqualTo(200);
+            assertThat(whatIf.headers().firstValue("X-Lockup-Guard-Served-By")).contains(self(b));
+            assertThat(JSON.readTree(whatIf.body()).get("decision").asText()).isEqualTo("APPROVED");
+            JsonNode after = JSON.readTree(get(a, "/api/holdings/" + remoteHolding + "/SEC").body());
+            assertThat(after.get("soldToDate")).isEqualTo(before.get("soldToDate"));
+
+            // POST /api/orders on a returns the committed decision, and its position moves
+            HttpResponse<String> submitted = post(a, "/api/orders", order("p1", remoteHolding, "PUBLIC_SALE", 10));
+            assertThat(submitted.statusCode()).isEqualTo(200);
+            JsonNode decision = JSON.readTree(submitted.body());
+            assertThat(decision.get("orderId").asText()).isEqualTo("p1");
+            assertThat(decision.get("decision").asText()).isEqualTo("APPROVED");
+            assertThat(decision.get("position").get("soldToDate").asLong())
+                    .isEqualTo(before.get("soldToDate").asLong() + 10);
+            // a retry of the same order gets the same decision
+            assertThat(JSON.readTree(post(b, "/api/orders", order("p1", remoteHolding, "PUBLIC_SALE", 10)).body()))
+                    .isEqualTo(decision);
+
+            // GET /api/decisions on b lists it
+            JsonNode recent = JSON.readTree(get(b, "/api/decisions?investorId=" + remoteHolding + "&limit=5").body());
+            assertThat(recent).isNotEmpty();
+            assertThat(recent.get(0).get("orderId").asText()).isEqualTo("p1");
+
+            // GET /metrics counts it
+            String metrics = get(a, "/metrics").body();
+            assertThat(metrics).contains("lockup_guard_api_requests_seconds_count{endpoint=\"orders\",status=\"200\"}");
+        }
+    }
+
+    @Test
+    void shouldAnswer503WithRetryAfterWhileTheGroupRebalancesAndNeverSpin() throws Exception {
+        try (GuardApplication a = start("c")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> get(a, "/health/ready").statusCode() == 200);
+            List<int[]> bracketed = new ArrayList<>(); // {status, hasRetryAfter} of requests made wholly during a rebalance
+            List<Integer> statuses = new ArrayList<>();
+            List<Long> durations = new ArrayList<>();
+            AtomicBoolean joining = new AtomicBoolean(true);
+            CompletableFuture<GuardApplication> second = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return start("d");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    joining.set(false);
+                }
+            });
+            // when a second instance joins, a rebalances: ask it all along
+            while (joining.get() || a.service().state() != KafkaStreams.State.RUNNING) {
+                KafkaStreams.State stateBefore = a.service().state();
+                long start = System.nanoTime();
+                HttpResponse<String> response = get(a, "/api/holdings/investor-1/SEC");
+                durations.add((System.nanoTime() - start) / 1_000_000);
+                KafkaStreams.State stateAfter = a.service().state();
+                statuses.add(response.statusCode());
+                if (stateBefore == KafkaStreams.State.REBALANCING && stateAfter == KafkaStreams.State.REBALANCING) {
+                    bracketed.add(new int[] {response.statusCode(),
+                            response.headers().firstValue("Retry-After").isPresent() ? 1 : 0});
+                }
+            }
+            try (GuardApplication d = second.get()) {
+                // then while rebalancing it answered 503 with Retry-After, and otherwise 200, and never made anyone wait
+                assertThat(bracketed).as("requests made during the rebalance").isNotEmpty()
+                        .allSatisfy(r -> assertThat(r).containsExactly(503, 1));
+                assertThat(statuses).containsOnly(200, 503);
+                assertThat(durations).allSatisfy(ms -> assertThat(ms).isLessThan(3_000));
+                await().atMost(Duration.ofSeconds(60)).until(() -> d.service().isReady() && a.service().isReady());
+            }
+        }
+    }
+}
