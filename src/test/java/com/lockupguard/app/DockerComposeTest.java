@@ -75,6 +75,31 @@ class DockerComposeTest {
                 }));
     }
 
+    @Test
+    void shouldChartOnlyMetricsTheGuardExposes() throws Exception {
+        // given the provisioned Grafana dashboard's queries
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("deploy/grafana/dashboards/lockup-guard.json").toFile());
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        dashboard.get("panels").forEach(panel -> panel.get("targets").forEach(target -> {
+            java.util.regex.Matcher names = java.util.regex.Pattern.compile("lockup_guard_[a-z_]+")
+                    .matcher(target.get("expr").asText());
+            while (names.find()) {
+                queried.add(names.group());
+            }
+        }));
+        // when the guard's metrics are scraped
+        try (com.lockupguard.metrics.GuardMetrics metrics = new com.lockupguard.metrics.GuardMetrics()) {
+            metrics.deadLettered(com.lockupguard.topology.DeadLetterReason.KEY_MISMATCH);
+            metrics.apiTimer("orders", 200).record(java.time.Duration.ofMillis(3));
+            String scrape = metrics.scrape();
+            // then every queried series exists
+            assertThat(queried).isNotEmpty().allSatisfy(name -> assertThat(scrape).contains(name));
+        }
+        // and Prometheus scrapes the guard where compose runs it
+        assertThat(Files.readString(Path.of("deploy/prometheus/prometheus.yml"))).contains("lockup-guard:8080")
+                .contains("/metrics");
+    }
+
     private static String volumeMount(String service) {
         String volume = services.get(service).get("volumes").get(0).asText();
         return volume.substring(volume.indexOf(':') + 1);
