@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Stops an investor from selling restricted shares faster than their lock-up / leak-out "
                 + "agreement allows: a Kafka Streams pre-trade check.",
-        subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, ProduceCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, ProduceCommand.class, BrokerCommand.class,
+            SoakCommand.class,
             ConfigCommand.class})
 public final class LockupGuardCli {
 
