@@ -122,4 +122,8 @@ final class TopologyFixture implements AutoCloseable {
         driver.close();
         InMemorySchemaRegistry.dropScope(registryScope);
     }
+
+    static String header(TestRecord<String, byte[]> record, String name) {
+        return DeadLetters.header(record.headers(), name).orElse(null);
+    }
 }
