@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,14 +144,26 @@ public final class TopicProvisioner {
         T get() throws ExecutionException, TimeoutException, InterruptedException;
     }
 
+    /**
+     * An admin request, retried while Kafka answers with a retriable error (a topic just created
+     * is not yet known to every broker, a leader is moving) until {@link #TIMEOUT_SECONDS}.
+     */
     private static <T> T call(AdminCall<T> call) throws InterruptedException {
-        try {
-            return call.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Kafka admin request failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not answer within " + TIMEOUT_SECONDS + " s: is "
-                    + "bootstrap.servers right and the cluster up?", e);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return call.get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Kafka admin request failed: " + e.getCause().getMessage(),
+                            e.getCause());
+                }
+                LOG.debug("retrying admin request after {}", e.getCause().toString());
+                Thread.sleep(200);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("Kafka did not answer within " + TIMEOUT_SECONDS + " s: is "
+                        + "bootstrap.servers right and the cluster up?", e);
+            }
         }
     }
 }
