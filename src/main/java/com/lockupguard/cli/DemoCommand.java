@@ -23,19 +23,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * {@code demo}: the whole guard in one process — a real single-node KRaft broker, an
@@ -84,9 +82,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!verbose) {
-            quiet("kafka", Level.ERROR);
-            quiet("org.apache.kafka", Level.ERROR);
-            quiet("com.lockupguard", Level.WARN);
+            LogLevels.quiet(Level.ERROR, Level.WARN);
         }
         PrintWriter out = spec.commandLine().getOut();
         List<TimelineEntry> timeline = readTimeline();
@@ -238,13 +234,7 @@ final class DemoCommand implements Callable<Integer> {
         stop.await();
     }
 
-    private static void quiet(String logger, Level level) {
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(logger)).setLevel(level);
-    }
-
     private static void deleteRecursively(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        Utils.delete(root.toFile());
     }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Stops an investor from selling restricted shares faster than their lock-up / leak-out "
                 + "agreement allows: a Kafka Streams pre-trade check.",
         subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, ProduceCommand.class, BrokerCommand.class,
-            SoakCommand.class,
+            SoakCommand.class, BenchCommand.class,
             ConfigCommand.class})
 public final class LockupGuardCli {
 

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,9 +61,9 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() {
         if (!verbose) {
             // the replay reports every dead-lettered agreement itself, with its line number
-            quiet("com.lockupguard.topology");
+            LogLevels.set("com.lockupguard.topology", Level.ERROR);
             // its state directory is a throwaway temporary one on purpose
-            quiet("org.apache.kafka.streams.processor.internals.StateDirectory");
+            LogLevels.set("org.apache.kafka.streams.processor.internals.StateDirectory", Level.ERROR);
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -77,10 +76,6 @@ final class ReplayCommand implements Callable<Integer> {
             err.println("cannot replay " + timeline + ": " + e);
             return LockupGuardCli.EXIT_USAGE;
         }
-    }
-
-    private static void quiet(String logger) {
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(logger)).setLevel(Level.ERROR);
     }
 
     private BufferedReader open() throws IOException {

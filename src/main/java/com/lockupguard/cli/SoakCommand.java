@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -60,9 +59,7 @@ final class SoakCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(Level.ERROR);
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("kafka")).setLevel(Level.ERROR);
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("com.lockupguard")).setLevel(Level.WARN);
+        LogLevels.quiet(Level.ERROR, Level.WARN);
         PrintWriter out = spec.commandLine().getOut();
         Path dir = workDir != null ? workDir : Files.createTempDirectory("lockup-guard-soak-");
         SoakReport report = new Soak(new Soak.Options(instances, holdings, rate, Duration.ofSeconds(duration), kills,
