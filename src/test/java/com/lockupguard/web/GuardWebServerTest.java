@@ -270,6 +270,23 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldTimeRejectedRequestsUnderTheirOwnStatusAndTellTheClientTheServerTime() throws Exception {
+        // given / when: one order the API cannot read and one it decides
+        HttpResponse<String> rejected = post("/api/what-if", "{\"investorId\": 7}");
+        HttpResponse<String> decided = post("/api/what-if", ORDER);
+
+        // then: the 400 is counted as a 400, and both answers say how long the server took
+        assertThat(rejected.statusCode()).isEqualTo(400);
+        assertThat(get("/metrics").body())
+                .contains("lockup_guard_api_requests_seconds_count{endpoint=\"what-if\",status=\"400\"} 1")
+                .contains("lockup_guard_api_requests_seconds_count{endpoint=\"what-if\",status=\"200\"} 1");
+        for (HttpResponse<String> response : List.of(rejected, decided)) {
+            assertThat(response.headers().firstValue("Server-Timing"))
+                    .hasValueSatisfying(v -> assertThat(v).matches("app;dur=\\d+\\.\\d{3}"));
+        }
+    }
+
+    @Test
     void shouldServeTheDashboard() throws Exception {
         HttpResponse<String> page = get("/");
         assertThat(page.statusCode()).isEqualTo(200);
