@@ -61,8 +61,10 @@ public final class GuardTopology {
                         punctuationInterval),
                 ORDERS_SOURCE);
 
+        // cached: a busy holding is written many times between two commits, its changelog once per commit
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.HOLDING_STATE),
-                topics.agreements().keySerde(), topics.holdingStateSerde()), AGREEMENT_PROCESSOR, ORDER_PROCESSOR);
+                topics.agreements().keySerde(), topics.holdingStateSerde()).withCachingEnabled(),
+                AGREEMENT_PROCESSOR, ORDER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SEEN_ORDERS),
                 topics.orders().keySerde(), topics.seenOrderSerde()), ORDER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.RELEASE_SCHEDULE),

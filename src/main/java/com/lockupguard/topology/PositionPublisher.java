@@ -8,6 +8,7 @@ import com.lockupguard.rules.Position;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -88,8 +89,15 @@ final class PositionPublisher {
         return due;
     }
 
+    /**
+     * Moves a holding's schedule entry from {@code previous} to {@code next}. Most orders leave the
+     * boundary where it was: then the entry is already there and nothing is written.
+     */
     private void reschedule(String holdingKey, Instant previous, Instant next) {
-        if (previous != null && !previous.equals(next)) {
+        if (Objects.equals(previous, next)) {
+            return;
+        }
+        if (previous != null) {
             schedule.delete(StoreNames.scheduleKey(previous.toEpochMilli(), holdingKey));
         }
         if (next != null) {

@@ -18,7 +18,13 @@ public final class StoreNames {
 
     /** The release-schedule key of a holding's boundary at {@code epochMillis}. */
     public static String scheduleKey(long epochMillis, String holdingKey) {
-        return String.format("%019d/%s", epochMillis, holdingKey);
+        if (epochMillis < 0) {
+            throw new IllegalArgumentException("a boundary before 1970: " + epochMillis);
+        }
+        String millis = Long.toString(epochMillis);
+        StringBuilder key = new StringBuilder(20 + holdingKey.length());
+        key.append("0".repeat(19 - millis.length())).append(millis).append('/').append(holdingKey);
+        return key.toString();
     }
 
     /** The boundary instant of a release-schedule key. */
