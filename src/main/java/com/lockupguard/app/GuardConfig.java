@@ -30,6 +30,7 @@ public final class GuardConfig extends AbstractConfig {
     public static final String NUM_STANDBY_REPLICAS_CONFIG = StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG;
     public static final String REPLICATION_FACTOR_CONFIG = StreamsConfig.REPLICATION_FACTOR_CONFIG;
     public static final String COMMIT_INTERVAL_MS_CONFIG = StreamsConfig.COMMIT_INTERVAL_MS_CONFIG;
+    public static final String POLL_MS_CONFIG = StreamsConfig.POLL_MS_CONFIG;
     public static final String NUM_STREAM_THREADS_CONFIG = StreamsConfig.NUM_STREAM_THREADS_CONFIG;
     public static final String STATE_DIR_CONFIG = StreamsConfig.STATE_DIR_CONFIG;
 
@@ -75,8 +76,13 @@ public final class GuardConfig extends AbstractConfig {
                     "Warm copies of each task's stores kept on other instances, for fast fail-over.")
             .define(REPLICATION_FACTOR_CONFIG, Type.INT, -1, Importance.MEDIUM,
                     "Replication of the guard's internal changelog topics; -1 takes the broker's default.")
-            .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 100L, Range.atLeast(1), Importance.MEDIUM,
-                    "How often a transaction is committed: the floor of decision latency under exactly_once_v2.")
+            .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 20L, Range.atLeast(1), Importance.MEDIUM,
+                    "How often a transaction is committed: the floor of decision latency under exactly_once_v2 "
+                            + "(Kafka Streams' default, 100, costs a pre-trade check about 80 ms; see BENCHMARKS.md).")
+            .define(POLL_MS_CONFIG, Type.LONG, 10L, Range.atLeast(1), Importance.LOW,
+                    "How long a stream thread waits for orders before it looks at its commit timer again: a "
+                            + "lone order's decision waits up to this long for its commit (Kafka Streams' "
+                            + "default is 100).")
             .define(NUM_STREAM_THREADS_CONFIG, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
                     "Stream threads per instance.")
             .define(STATE_DIR_CONFIG, Type.STRING, System.getProperty("java.io.tmpdir") + "/kafka-streams",
@@ -159,6 +165,7 @@ public final class GuardConfig extends AbstractConfig {
         properties.put(NUM_STANDBY_REPLICAS_CONFIG, getInt(NUM_STANDBY_REPLICAS_CONFIG));
         properties.put(REPLICATION_FACTOR_CONFIG, getInt(REPLICATION_FACTOR_CONFIG));
         properties.put(COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS_CONFIG));
+        properties.put(POLL_MS_CONFIG, getLong(POLL_MS_CONFIG));
         properties.put(NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS_CONFIG));
         properties.put(STATE_DIR_CONFIG, getString(STATE_DIR_CONFIG));
         if (getInt(HTTP_PORT_CONFIG) > 0 && !originals.containsKey(StreamsConfig.APPLICATION_SERVER_CONFIG)) {

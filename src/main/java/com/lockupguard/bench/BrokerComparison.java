@@ -128,7 +128,8 @@ public final class BrokerComparison {
                 + "cpu us/o = the process's CPU time per order, both during the backlog; latencies at the fixed rate");
         out.println("settings (both topologies): " + new TreeMap<>(options.tuning())
                 + " on top of the guard's defaults (exactly_once_v2, commit.interval.ms "
-                + GuardConfig.definition().defaultValues().get(GuardConfig.COMMIT_INTERVAL_MS_CONFIG) + ")");
+                + GuardConfig.definition().defaultValues().get(GuardConfig.COMMIT_INTERVAL_MS_CONFIG) + ", poll.ms "
+                + GuardConfig.definition().defaultValues().get(GuardConfig.POLL_MS_CONFIG) + ")");
         out.println();
         out.flush();
     }

@@ -31,7 +31,7 @@ final class BenchCommand implements Callable<Integer> {
     private int holdings;
 
     @Option(names = "--backlog", paramLabel = "ORDERS",
-            description = "Orders in the throughput backlog (default 20000 quick, 100000 otherwise).")
+            description = "Orders in the throughput backlog (default 50000 quick, 300000 otherwise).")
     private Integer backlog;
 
     @Option(names = "--rate", defaultValue = "1000", description = "Orders per second in the latency phase. "
@@ -64,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int orders = apiRequests != null ? apiRequests : quick ? 100 : 1_000;
         BrokerComparison.Options options = new BrokerComparison.Options(holdings,
-                backlog != null ? backlog : quick ? 20_000 : 100_000, rate,
+                backlog != null ? backlog : quick ? 50_000 : 300_000, rate,
                 Duration.ofSeconds(latencySeconds != null ? latencySeconds : quick ? 12 : 60),
                 rounds != null ? rounds : quick ? 1 : 3, orders * 5, orders, tuning);
         new BrokerComparison(options, out).run();
