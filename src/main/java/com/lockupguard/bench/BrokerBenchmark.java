@@ -84,7 +84,8 @@ final class BrokerBenchmark {
         Instant start = Instant.now().minusMillis(load.backlog() + 60_000L);
         produceBacklog(config, topics, timeline, start, load.backlog());
 
-        GuardService service = guard ? GuardService.create(config, new GuardMetrics()) : null;
+        GuardMetrics metrics = new GuardMetrics(); // the guard counts its decisions as in production
+        GuardService service = guard ? GuardService.create(config, metrics) : null;
         KafkaStreams streams = guard ? service.streams() : passThrough(config, topics);
         try (DecisionCounter decisions = new DecisionCounter(config, topics, "bench-" + name + "-")) {
             if (guard) {
@@ -105,7 +106,12 @@ final class BrokerBenchmark {
                     usage.streamThreadNanos() / (seconds * 1e9), usage.processNanos() / 1e3 / timed,
                     latency);
         } finally {
-            streams.close(Duration.ofSeconds(30));
+            if (guard) {
+                service.close();
+            } else {
+                streams.close(Duration.ofSeconds(30));
+            }
+            metrics.close();
         }
     }
 

@@ -147,7 +147,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         } finally {
             InMemorySchemaRegistry.dropScope(registryScope);
-            deleteRecursively(stateDir);
+            Utils.delete(stateDir.toFile());
             out.printf("stopped after %.1f s%n", elapsedSeconds());
             out.flush();
         }
@@ -232,9 +232,5 @@ final class DemoCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
         stop.await();
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        Utils.delete(root.toFile());
     }
 }

@@ -29,6 +29,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -97,7 +98,7 @@ public final class Soak {
             SyntheticTimeline generator = new SyntheticTimeline(options.seed(), options.holdings());
             List<String> timeline = Collections.synchronizedList(new ArrayList<>());
             TimelineParser parser = new TimelineParser(json);
-
+            Chaos chaos = new Chaos(kafka, instances);
             try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
                 timeline.addAll(generator.agreements(Instant.now()));
                 producer.send(parse(parser, timeline), n -> { });
@@ -109,7 +110,6 @@ public final class Soak {
                     instance.start();
                     instances.add(instance);
                 }
-                Chaos chaos = new Chaos(kafka, instances);
                 chaos.start();
                 long sent = produce(producer, generator, timeline, parser);
                 chaos.stop();
@@ -146,10 +146,10 @@ public final class Soak {
             try (DecisionReader reader = new DecisionReader(config.clientProperties(), topics)) {
                 decisions = reader.readUntil(Integer.MAX_VALUE, Duration.ofSeconds(10), d -> { });
             }
-            SoakReport report = verify(expected, decisions, timeline.size() - options.holdings(), transactionsFinished,
-                    groupEmpty);
+            SoakReport report = verify(expected, decisions, timeline.size() - options.holdings(), chaos,
+                    transactionsFinished, groupEmpty);
             if (report.passed()) {
-                deleteRecursively(options.workDir());
+                Utils.delete(options.workDir().toFile());
             } else {
                 log("kept %s (timeline, instance logs) for inspection", options.workDir());
             }
@@ -263,7 +263,7 @@ public final class Soak {
     }
 
     private SoakReport verify(Map<String, JsonNode> expected, List<DecisionReader.DecisionRecord> decisions,
-            long orders, boolean transactionsFinished, boolean groupEmpty) {
+            long orders, Chaos chaos, boolean transactionsFinished, boolean groupEmpty) {
         Map<String, List<Decision>> byId = new HashMap<>();
         for (DecisionReader.DecisionRecord record : decisions) {
             byId.computeIfAbsent(record.decision().getOrderId(), id -> new ArrayList<>()).add(record.decision());
@@ -305,8 +305,9 @@ public final class Soak {
                 positionsMismatched++;
             }
         }
-        return new SoakReport(options.instances(), orders, chaosKills, chaosBounces, decisions.size(), lost, duplicated,
-                mismatched, positionsMismatched, transactionsFinished, groupEmpty, (System.nanoTime() - started) / 1e9);
+        return new SoakReport(options.instances(), orders, chaos.kills.get(), chaos.bounces.get(), decisions.size(),
+                lost, duplicated, mismatched, positionsMismatched, transactionsFinished, groupEmpty,
+                (System.nanoTime() - started) / 1e9);
     }
 
     private static long sequence(String orderId) {
@@ -316,9 +317,6 @@ public final class Soak {
     private String reasons(Decision decision) {
         return json.valueToTree(decision.getReasons().stream().map(Enum::name).toList()).toString();
     }
-
-    private int chaosKills;
-    private int chaosBounces;
 
     /** Kills instances and bounces brokers at random moments of the soak; never two brokers down at once. */
     private final class Chaos {
@@ -406,18 +404,12 @@ public final class Soak {
             thread.join();
             restarts.shutdown();
             restarts.awaitTermination(10, TimeUnit.SECONDS);
-            chaosKills = kills.get();
-            chaosBounces = bounces.get();
         }
     }
 
     private void log(String format, Object... args) {
-        out.printf(java.util.Locale.ROOT, "[%6.1f s] %s%n", (System.nanoTime() - started) / 1e9,
-                String.format(java.util.Locale.ROOT, format, args));
+        out.printf(Locale.ROOT, "[%6.1f s] %s%n", (System.nanoTime() - started) / 1e9,
+                String.format(Locale.ROOT, format, args));
         out.flush();
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        Utils.delete(root.toFile());
     }
 }
