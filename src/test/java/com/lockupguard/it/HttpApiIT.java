@@ -163,7 +163,9 @@ class HttpApiIT {
     @Test
     void shouldAnswer503WithRetryAfterWhileTheGroupRebalancesAndNeverSpin() throws Exception {
         try (GuardApplication a = start("c")) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> get(a, "/health/ready").statusCode() == 200);
+            // given: a serves the holding (ready means queryable, not caught up with the agreements)
+            await().atMost(Duration.ofSeconds(60)).until(() -> get(a, "/health/ready").statusCode() == 200
+                    && get(a, "/api/holdings/investor-1/SEC").statusCode() == 200);
             List<int[]> bracketed = new ArrayList<>(); // {status, hasRetryAfter} of requests made wholly during a rebalance
             List<Integer> statuses = new ArrayList<>();
             List<Long> durations = new ArrayList<>();
