@@ -36,13 +36,16 @@ decision=$(curl -fsS -X POST "$base/api/orders" -H 'Content-Type: application/js
 echo "$decision"
 echo "$decision" | grep -q '"decision":"APPROVED"'
 
+# (no `tee /dev/stderr`: when stderr is a file, tee reopens and truncates it — CI's log)
 echo "== /api/holdings lists the letter's holding"
-curl -fsS "$base/api/holdings" | tee /dev/stderr | grep -q '"investorId":"dutchess","securityId":"CBYI"'
-echo
+holdings=$(curl -fsS "$base/api/holdings")
+echo "$holdings"
+echo "$holdings" | grep -q '"investorId":"dutchess","securityId":"CBYI"'
 
 echo "== /metrics shows decision counters"
-curl -fsS "$base/metrics" | grep '^lockup_guard_decisions_total' | tee /dev/stderr \
-  | grep -q 'lockup_guard_decisions_total{outcome="BLOCKED",reason="LOCKUP_ACTIVE"} 1.0'
+counters=$(curl -fsS "$base/metrics" | grep '^lockup_guard_decisions_total')
+echo "$counters"
+echo "$counters" | grep -q 'lockup_guard_decisions_total{outcome="BLOCKED",reason="LOCKUP_ACTIVE"} 1.0'
 
 echo "== the dashboard in headless Chromium"
 mkdir -p target
