@@ -55,7 +55,9 @@ class ScaleOutIT {
                         Thread.currentThread().interrupt();
                     }
                 });
-                await().atMost(Duration.ofSeconds(60)).until(() -> io.awaitDecisions(0, Duration.ZERO).size() >= 260);
+                // a second into the stream, with 3 s of it still to come (waiting for decisions
+                // instead made the kill race the producer's end on a busy machine)
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> sent.get() >= 100);
                 first.kill();
                 assertThat(sent.get()).as("orders still streaming when the instance was killed").isLessThan(400);
 
