@@ -11,23 +11,8 @@ PORT=${PORT:-18080}
 [ -f target/lockup-guard.jar ] || mvn -q -B -DskipTests package
 npm ci --prefix e2e/dashboard --no-audit --no-fund --loglevel=error
 
-work=$(mktemp -d)
-endpoints="$work/endpoints.json"
-java -jar target/lockup-guard.jar demo --keep-running --http-port "$PORT" --endpoints-file "$endpoints" \
-  > "$work/demo.log" 2>&1 &
-demo=$!
-cleanup() {
-  kill "$demo" 2>/dev/null || true
-  wait "$demo" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-for _ in $(seq 1 240); do
-  [ -f "$endpoints" ] && break
-  kill -0 "$demo" 2>/dev/null || { echo "the demo stopped:"; cat "$work/demo.log"; exit 1; }
-  sleep 0.5
-done
-[ -f "$endpoints" ] || { echo "the demo did not come up:"; cat "$work/demo.log"; exit 1; }
+source scripts/demo-in-background.sh
+start_demo --http-port "$PORT"
 base="http://127.0.0.1:$PORT"
 
 echo "== POST /api/orders returns a decision"

@@ -1,6 +1,7 @@
 package com.lockupguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.lockupguard.app.DecisionReader;
 import com.lockupguard.app.GuardConfig;
@@ -9,6 +10,7 @@ import com.lockupguard.topology.GuardTopics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -51,6 +53,37 @@ final class BrokerIO {
                 long due = start + n * 1_000_000_000L / perSecond;
                 LockSupport.parkNanos(Math.max(0, due - System.nanoTime()));
             });
+        }
+    }
+
+    /**
+     * Sends {@code scenario} on another thread at about {@code perSecond} lines a second, so that a
+     * failure can be injected while orders are still streaming in.
+     */
+    Streaming streamInBackground(Scenario scenario, int perSecond) {
+        AtomicInteger sent = new AtomicInteger();
+        return new Streaming(sent, CompletableFuture.runAsync(() -> {
+            try {
+                produce(scenario, perSecond, sent);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+    }
+
+    /** Lines being sent in the background: how many so far, and the end of it. */
+    record Streaming(AtomicInteger sent, CompletableFuture<Void> done) {
+
+        int sentSoFar() {
+            return sent.get();
+        }
+
+        void awaitSent(int lines) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> sent.get() >= lines);
+        }
+
+        void join() throws Exception {
+            done.get();
         }
     }
 

@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,24 +38,17 @@ class BrokerLossIT {
                 assertThat(io.awaitDecisions(150, Duration.ofSeconds(60))).hasSize(150);
 
                 // when a broker stops while orders stream in (100 a second), and comes back
-                AtomicInteger sent = new AtomicInteger();
-                CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
-                    try {
-                        new BrokerIO(settings).produce(all.tail(split), 100, sent);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+                BrokerIO.Streaming streaming = io.streamInBackground(all.tail(split), 100);
                 // a second into the stream, with 3.5 s of it still to come (waiting for decisions
                 // instead made the stop race the producer's end on a busy machine)
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> sent.get() >= 100);
+                streaming.awaitSent(100);
                 int victim = kafka.brokerIds().stream().sorted().skip(1).findFirst().orElseThrow();
                 kafka.stopBroker(victim);
-                int sentWhenStopped = sent.get();
+                int sentWhenStopped = streaming.sentSoFar();
                 await().atMost(Duration.ofSeconds(90)).until(() -> io.awaitDecisions(0, Duration.ZERO).size() >= 320);
-                int sentWhileDown = sent.get() - sentWhenStopped;
+                int sentWhileDown = streaming.sentSoFar() - sentWhenStopped;
                 kafka.restartBroker(victim);
-                producing.get();
+                streaming.join();
                 assertThat(sentWhenStopped).as("orders still streaming when the broker stopped").isLessThan(450);
                 assertThat(sentWhileDown).as("orders sent while the broker was down").isPositive();
 

@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,23 +45,18 @@ class ScaleOutIT {
                 assertThat(io.awaitDecisions(200, Duration.ofSeconds(60))).hasSize(200);
 
                 // when the rest streams in and the first instance is killed in the middle of it
-                AtomicInteger sent = new AtomicInteger();
-                CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
-                    try {
-                        new BrokerIO(settings).produce(all.tail(split), 100, sent);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+                BrokerIO.Streaming streaming = io.streamInBackground(all.tail(split), 100);
                 // a second into the stream, with 3 s of it still to come (waiting for decisions
                 // instead made the kill race the producer's end on a busy machine)
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> sent.get() >= 100);
+                streaming.awaitSent(100);
                 first.kill();
-                assertThat(sent.get()).as("orders still streaming when the instance was killed").isLessThan(400);
+                assertThat(streaming.sentSoFar()).as("orders still streaming when the instance was killed")
+                        .isLessThan(400);
 
                 // then the second instance takes every partition over
-                await().atMost(Duration.ofSeconds(90)).until(() -> activeTasks(second) == 4 && second.service().isReady());
-                producing.get();
+                await().atMost(Duration.ofSeconds(90))
+                        .until(() -> activeTasks(second) == 4 && second.service().isReady());
+                streaming.join();
                 List<DecisionReader.DecisionRecord> decisions = io.awaitDecisions(600, Duration.ofSeconds(120));
                 BrokerIO.assertEachOrderDecidedOnce(decisions, 600);
                 assertThat(Scenario.sorted(BrokerIO.outcomes(decisions)))
