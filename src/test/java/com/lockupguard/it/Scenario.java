@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -70,10 +71,11 @@ final class Scenario {
         List<String> lines = new ArrayList<>();
         LocalDate execution = LocalDate.parse("2003-04-28");
         ZoneId newYork = ZoneId.of("America/New_York");
+        ZonedDateTime agreed = execution.atTime(9, 0).atZone(newYork);
         for (int h = 0; h < holdings; h++) {
             ObjectNode agreement = JSON.createObjectNode();
             agreement.put("type", "agreement");
-            agreement.put("at", execution.atTime(9, 0).atZone(newYork).toOffsetDateTime().toString());
+            agreement.put("at", agreed.toOffsetDateTime().toString());
             agreement.put("investorId", "investor-" + h);
             agreement.put("securityId", "SEC");
             agreement.put("executionDate", execution.toString());
@@ -84,7 +86,10 @@ final class Scenario {
             }
             lines.add(agreement.toString());
         }
-        Instant clock = execution.atStartOfDay(newYork).toInstant();
+        // Kafka Streams interleaves the agreements and orders partitions of a task by record timestamp, so an
+        // order stamped before its agreement may be taken first whenever both are buffered; the replay reads the
+        // file in order. Orders start after the agreements so that a broker run and the replay must agree.
+        Instant clock = agreed.toInstant();
         long stepSeconds = 450L * 24 * 3600 / Math.max(1, orders);
         for (int n = 0; n < orders; n++) {
             clock = clock.plusSeconds(1 + (long) (random.nextDouble() * 2 * stepSeconds));
