@@ -138,14 +138,11 @@ public final class TimelineParser {
     }
 
     private static String requiredText(JsonNode node, String name) throws MalformedField {
-        JsonNode value = node.get(name);
-        if (absent(value)) {
+        String text = optionalText(node, name, null);
+        if (text == null) {
             throw new MalformedField(name + " is required");
         }
-        if (!value.isTextual()) {
-            throw new MalformedField(name + " must be a string, was " + value);
-        }
-        return value.textValue();
+        return text;
     }
 
     private static String optionalText(JsonNode node, String name, String fallback) throws MalformedField {
