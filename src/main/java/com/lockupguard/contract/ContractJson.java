@@ -37,6 +37,8 @@ public final class ContractJson {
         putLong(node, "quantity", decision.getQuantity());
         putInstant(node, "at", decision.getOrderAt());
         putInstant(node, "evaluatedAt", decision.getEvaluatedAt());
+        putLong(node, "agreementVersion", decision.getAgreementVersion());
+        node.put("termsHash", decision.getTermsHash());
         if (decision.getPosition() == null) {
             node.putNull("position");
         } else {
@@ -63,6 +65,8 @@ public final class ContractJson {
         putInstant(node, "firstReleaseAt", position.getFirstReleaseAt());
         putInstant(node, "secondReleaseAt", position.getSecondReleaseAt());
         putDate(node, "rule144Date", position.getRule144Date());
+        putLong(node, "agreementVersion", position.getAgreementVersion());
+        node.put("termsHash", position.getTermsHash());
         return node;
     }
 

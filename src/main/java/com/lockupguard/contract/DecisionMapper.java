@@ -31,6 +31,8 @@ public final class DecisionMapper {
                 .setMaxAllowedNow(decision.maxAllowedNow())
                 .setEvaluatedAt(decision.evaluatedAt())
                 .setPosition(decision.position() == null ? null : PositionMapper.toAvro(decision.position()))
+                .setAgreementVersion(decision.position() == null ? null : decision.position().agreementVersion())
+                .setTermsHash(decision.position() == null ? null : decision.position().termsHash())
                 .build();
     }
 

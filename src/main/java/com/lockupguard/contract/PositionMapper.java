@@ -30,6 +30,8 @@ public final class PositionMapper {
                 .setFirstReleaseAt(position.firstReleaseAt())
                 .setSecondReleaseAt(position.secondReleaseAt())
                 .setRule144Date(position.rule144Date())
+                .setAgreementVersion(position.agreementVersion())
+                .setTermsHash(position.termsHash())
                 .build();
     }
 
@@ -44,6 +46,7 @@ public final class PositionMapper {
                 window, position.getRegistered(), position.getTotalShares(), position.getSoldToDate(),
                 position.getContractCapacity(), position.getReleasedToDate(), position.getAvailableNow(),
                 position.getNextReleaseAt(), position.getAvailableAtNextRelease(), position.getFirstReleaseAt(),
-                position.getSecondReleaseAt(), position.getRule144Date());
+                position.getSecondReleaseAt(), position.getRule144Date(),
+                position.getAgreementVersion() == null ? 0 : position.getAgreementVersion(), position.getTermsHash());
     }
 }

@@ -55,18 +55,17 @@ final class Capacity {
     static HoldingState consume(HoldingState state, Window window, long quantity) {
         long soldTotal = state.soldTotal() + quantity;
         return switch (window.phase()) {
-            case FIRST -> new HoldingState(state.terms(), soldTotal, state.soldInFirstWindow() + quantity,
-                    state.carryUsed(), state.trancheUsedPeriod(), state.trancheUsed(), state.clock());
+            case FIRST -> state.withCounters(soldTotal, state.soldInFirstWindow() + quantity, state.carryUsed(),
+                    state.trancheUsedPeriod(), state.trancheUsed());
             case PERIOD -> {
                 if (state.terms().trancheMode() == TrancheMode.CUMULATIVE) {
-                    yield new HoldingState(state.terms(), soldTotal, state.soldInFirstWindow(), state.carryUsed(),
-                            state.trancheUsedPeriod(), state.trancheUsed(), state.clock());
+                    yield state.withCounters(soldTotal, state.soldInFirstWindow(), state.carryUsed(),
+                            state.trancheUsedPeriod(), state.trancheUsed());
                 }
                 long k = window.period();
                 long fromTranche = Math.min(quantity, trancheLeft(state, k));
-                yield new HoldingState(state.terms(), soldTotal, state.soldInFirstWindow(),
-                        state.carryUsed() + (quantity - fromTranche), k, state.trancheUsedIn(k) + fromTranche,
-                        state.clock());
+                yield state.withCounters(soldTotal, state.soldInFirstWindow(),
+                        state.carryUsed() + (quantity - fromTranche), k, state.trancheUsedIn(k) + fromTranche);
             }
             case LOCKUP -> throw new IllegalStateException("nothing is consumed in lock-up");
         };

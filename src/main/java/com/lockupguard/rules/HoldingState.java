@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param clock the holding's last evaluation time, null before its first disposition
  */
 public record HoldingState(
-        AgreementTerms terms,
+        AgreementInForce agreement,
         long soldTotal,
         long soldInFirstWindow,
         long carryUsed,
@@ -21,7 +21,7 @@ public record HoldingState(
         Instant clock) {
 
     public HoldingState {
-        Objects.requireNonNull(terms, "terms");
+        Objects.requireNonNull(agreement, "agreement");
         if (soldTotal < 0 || soldInFirstWindow < 0 || carryUsed < 0 || trancheUsed < 0 || trancheUsedPeriod < -1) {
             throw new IllegalArgumentException("counters must not be negative");
         }
@@ -29,11 +29,15 @@ public record HoldingState(
 
     /** A holding whose first agreement just arrived: nothing sold, no evaluation yet. */
     public static HoldingState fresh(AgreementTerms terms) {
-        return new HoldingState(terms, 0, 0, 0, -1, 0, null);
+        return new HoldingState(AgreementInForce.first(terms), 0, 0, 0, -1, 0, null);
+    }
+
+    public AgreementTerms terms() {
+        return agreement.terms();
     }
 
     public HoldingKey holding() {
-        return terms.holding();
+        return terms().holding();
     }
 
     /** Shares of period k's tranche already used. */
@@ -47,15 +51,22 @@ public record HoldingState(
     }
 
     public boolean isSoldOut() {
-        return soldTotal >= terms.totalShares();
+        return soldTotal >= terms().totalShares();
     }
 
+    /** The next agreement version in force, counters and clock carried over. */
     HoldingState withTerms(AgreementTerms newTerms) {
-        return new HoldingState(newTerms, soldTotal, soldInFirstWindow, carryUsed, trancheUsedPeriod, trancheUsed,
-                clock);
+        return new HoldingState(agreement.next(newTerms), soldTotal, soldInFirstWindow, carryUsed, trancheUsedPeriod,
+                trancheUsed, clock);
     }
 
     HoldingState withClock(Instant t) {
-        return new HoldingState(terms, soldTotal, soldInFirstWindow, carryUsed, trancheUsedPeriod, trancheUsed, t);
+        return new HoldingState(agreement, soldTotal, soldInFirstWindow, carryUsed, trancheUsedPeriod, trancheUsed, t);
+    }
+
+    HoldingState withCounters(long newSoldTotal, long newSoldInFirstWindow, long newCarryUsed,
+            long newTrancheUsedPeriod, long newTrancheUsed) {
+        return new HoldingState(agreement, newSoldTotal, newSoldInFirstWindow, newCarryUsed, newTrancheUsedPeriod,
+                newTrancheUsed, clock);
     }
 }

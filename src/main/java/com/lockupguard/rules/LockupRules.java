@@ -156,6 +156,7 @@ public final class LockupRules {
         AgreementTerms terms = state.terms();
         return new Position(terms.holding(), t, window, registered, terms.totalShares(), state.soldTotal(), capacity,
                 state.soldTotal() + capacity, availableNow, nextReleaseAt, availableAtNextRelease,
-                calendar.firstRelease(), calendar.secondReleaseStart(), calendar.rule144Date());
+                calendar.firstRelease(), calendar.secondReleaseStart(), calendar.rule144Date(),
+                state.agreement().version(), state.agreement().termsHash());
     }
 }

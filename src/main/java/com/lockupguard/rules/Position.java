@@ -12,6 +12,9 @@ import java.time.LocalDate;
  * @param availableNow     the maxAllowedNow a PUBLIC_SALE would get now (0 while unregistered)
  * @param nextReleaseAt    the next window start after asOf; null once every share is sold
  * @param availableAtNextRelease contractCapacity at nextReleaseAt if nothing more is sold; null once sold out
+ * @param agreementVersion the applied agreement version of the holding the position is computed under (1-based;
+ *                         0 in a position written by a guard that did not count versions yet)
+ * @param termsHash        the {@link TermsFingerprint} of that version's terms, or null where the version is 0
  */
 public record Position(
         HoldingKey holding,
@@ -27,5 +30,7 @@ public record Position(
         Long availableAtNextRelease,
         Instant firstReleaseAt,
         Instant secondReleaseAt,
-        LocalDate rule144Date) {
+        LocalDate rule144Date,
+        long agreementVersion,
+        String termsHash) {
 }

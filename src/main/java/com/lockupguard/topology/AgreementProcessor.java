@@ -1,8 +1,12 @@
 package com.lockupguard.topology;
 
 import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.AgreementAudit;
+import com.lockupguard.avro.AgreementOutcome;
+import com.lockupguard.avro.AgreementRejection;
 import com.lockupguard.contract.AgreementMapper;
 import com.lockupguard.contract.HoldingStateMapper;
+import com.lockupguard.rules.AgreementInForce;
 import com.lockupguard.rules.AgreementProposal;
 import com.lockupguard.rules.AgreementTerms;
 import com.lockupguard.rules.AgreementUpdate;
@@ -13,6 +17,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies agreement versions to the holding-state store; dead-letters a version that is
  * invalid, keyed to another holding, or would move a calendar after sales, so that a
- * malformed agreement never replaces a good one.
+ * malformed agreement never replaces a good one. Every version, applied or not, is written to
+ * the agreement audit with its outcome.
  */
 final class AgreementProcessor implements Processor<String, Agreement, String, Object> {
 
@@ -51,20 +57,20 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     public void process(Record<String, Agreement> record) {
         Agreement agreement = record.value();
         if (agreement == null) {
-            deadLetter(record, DeadLetterReason.TOMBSTONE, "an agreement cannot be deleted by a tombstone: "
+            reject(record, DeadLetterReason.TOMBSTONE, "an agreement cannot be deleted by a tombstone: "
                     + "ending an agreement is a manual compliance action");
             return;
         }
         AgreementProposal.Check check = AgreementMapper.toProposal(agreement).check();
         if (check instanceof AgreementProposal.Invalid invalid) {
-            deadLetter(record, DeadLetterReason.INVALID_AGREEMENT, "invalid agreement, previous version stays in "
+            reject(record, DeadLetterReason.INVALID_AGREEMENT, "invalid agreement, previous version stays in "
                     + "force: " + invalid.reason());
             return;
         }
         AgreementTerms terms = ((AgreementProposal.Valid) check).terms();
         String holdingKey = terms.holding().asString();
         if (!holdingKey.equals(record.key())) {
-            deadLetter(record, DeadLetterReason.KEY_MISMATCH, "record key '" + record.key()
+            reject(record, DeadLetterReason.KEY_MISMATCH, "record key '" + record.key()
                     + "' does not match the agreement's holding '" + holdingKey + "'");
             return;
         }
@@ -72,21 +78,46 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
         AgreementUpdate update = rules.applyAgreement(stored == null ? null : HoldingStateMapper.toRules(stored),
                 terms);
         if (update instanceof AgreementUpdate.Rejected rejected) {
-            deadLetter(record, DeadLetterReason.CALENDAR_LOCKED, rejected.reason());
+            reject(record, DeadLetterReason.CALENDAR_LOCKED, rejected.reason());
             return;
         }
         HoldingState state = ((AgreementUpdate.Applied) update).state();
         Instant at = state.evaluationTime(Instant.ofEpochMilli(record.timestamp()));
         positions.store(holdingKey, stored, state, rules.position(state, at));
-        LOG.debug("agreement for {} in force: {}", holdingKey, terms);
+        audit(record, audit(record, AgreementOutcome.APPLIED, null, null, state.agreement()).setAppliedAt(at));
+        LOG.debug("agreement for {} in force as version {}: {}", holdingKey, state.agreement().version(), terms);
     }
 
-    private void deadLetter(Record<String, Agreement> record, DeadLetterReason reason, String message) {
+    /** Dead-letters a version that is not applied, and writes it to the audit with the version still in force. */
+    private void reject(Record<String, Agreement> record, DeadLetterReason reason, String message) {
         LOG.warn("agreement for key '{}' dead-lettered ({}): {}", record.key(), reason, message);
-        String topic = context.recordMetadata().map(m -> m.topic()).orElse("agreements");
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("agreements");
         byte[] value = agreementSerializer.serialize(topic, record.value());
         context.forward(DeadLetters.of(record, value, context.recordMetadata(), reason, message),
                 GuardTopology.DEAD_LETTER_SINK);
+        com.lockupguard.avro.HoldingState inForce = record.key() == null ? null : holdings.get(record.key());
+        audit(record, audit(record, AgreementOutcome.REJECTED, AgreementRejection.valueOf(reason.name()), message,
+                inForce == null ? null : HoldingStateMapper.toRules(inForce).agreement()));
         observer.deadLettered(reason);
+    }
+
+    private AgreementAudit.Builder audit(Record<String, Agreement> record, AgreementOutcome outcome,
+            AgreementRejection rejection, String message, AgreementInForce inForce) {
+        AgreementAudit.Builder audit = AgreementAudit.newBuilder()
+                .setOutcome(outcome)
+                .setRejection(rejection)
+                .setMessage(message)
+                .setAgreement(record.value())
+                .setAgreementVersion(inForce == null ? null : inForce.version())
+                .setTermsHash(inForce == null ? null : inForce.termsHash())
+                .setRecordTimestamp(Instant.ofEpochMilli(record.timestamp()));
+        context.recordMetadata().ifPresent(source -> audit.setSourceTopic(source.topic())
+                .setSourcePartition(source.partition()).setSourceOffset(source.offset()));
+        return audit;
+    }
+
+    private void audit(Record<String, Agreement> record, AgreementAudit.Builder audit) {
+        context.forward(new Record<String, Object>(record.key(), audit.build(), record.timestamp()),
+                GuardTopology.AGREEMENT_AUDIT_SINK);
     }
 }

@@ -1,6 +1,7 @@
 package com.lockupguard.topology;
 
 import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.AgreementAudit;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.HoldingState;
 import com.lockupguard.avro.Position;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -45,23 +47,29 @@ public final class GuardTopics {
     private final Topic<String, Decision> blocked;
     private final Topic<String, byte[]> deadLetters;
     private final Topic<String, Position> positions;
+    private final Topic<String, AgreementAudit> agreementAudit;
     private final Serde<HoldingState> holdingStateSerde;
     private final Serde<SeenOrder> seenOrderSerde;
     private final SchemaRegistryClient registry;
 
-    private GuardTopics(TopicNames names, Serde<Agreement> agreementSerde, Serde<ProposedOrder> orderSerde,
-            Serde<Decision> decisionSerde, Serde<Position> positionSerde, Serde<HoldingState> holdingStateSerde,
-            Serde<SeenOrder> seenOrderSerde, SchemaRegistryClient registry) {
+    /** The value serde of each Avro type, all configured alike. */
+    private interface ValueSerdes {
+        <T extends SpecificRecord> Serde<T> of(Class<T> type);
+    }
+
+    private GuardTopics(TopicNames names, ValueSerdes serdes, SchemaRegistryClient registry) {
         this.names = names;
         Serde<String> keys = Serdes.String();
-        this.agreements = new Topic<>(names.agreements(), keys, agreementSerde);
-        this.orders = new Topic<>(names.orders(), keys, orderSerde);
+        Serde<Decision> decisionSerde = serdes.of(Decision.class);
+        this.agreements = new Topic<>(names.agreements(), keys, serdes.of(Agreement.class));
+        this.orders = new Topic<>(names.orders(), keys, serdes.of(ProposedOrder.class));
         this.approved = new Topic<>(names.approved(), keys, decisionSerde);
         this.blocked = new Topic<>(names.blocked(), keys, decisionSerde);
         this.deadLetters = new Topic<>(names.deadLetters(), keys, Serdes.ByteArray());
-        this.positions = new Topic<>(names.positions(), keys, positionSerde);
-        this.holdingStateSerde = holdingStateSerde;
-        this.seenOrderSerde = seenOrderSerde;
+        this.positions = new Topic<>(names.positions(), keys, serdes.of(Position.class));
+        this.agreementAudit = new Topic<>(names.agreementAudit(), keys, serdes.of(AgreementAudit.class));
+        this.holdingStateSerde = serdes.of(HoldingState.class);
+        this.seenOrderSerde = serdes.of(SeenOrder.class);
         this.registry = registry;
     }
 
@@ -74,26 +82,22 @@ public final class GuardTopics {
     public static GuardTopics avro(TopicNames names, Map<String, ?> serdeConfig) {
         Object pluggedIn = serdeConfig.get(VALUE_SERDE_CONFIG);
         if (pluggedIn != null && !pluggedIn.toString().equals(SpecificAvroSerde.class.getName())) {
-            return new GuardTopics(names, plugged(pluggedIn, serdeConfig), plugged(pluggedIn, serdeConfig),
-                    plugged(pluggedIn, serdeConfig), plugged(pluggedIn, serdeConfig), plugged(pluggedIn, serdeConfig),
-                    plugged(pluggedIn, serdeConfig), null);
+            return new GuardTopics(names, new ValueSerdes() {
+                @Override
+                public <T extends SpecificRecord> Serde<T> of(Class<T> type) {
+                    return plugged(pluggedIn, serdeConfig);
+                }
+            }, null);
         }
         SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(serdeConfig);
-        return new GuardTopics(names,
-                specific(Agreement.class, registry, serdeConfig),
-                specific(ProposedOrder.class, registry, serdeConfig),
-                specific(Decision.class, registry, serdeConfig),
-                specific(Position.class, registry, serdeConfig),
-                specific(HoldingState.class, registry, serdeConfig),
-                specific(SeenOrder.class, registry, serdeConfig),
-                registry);
-    }
-
-    private static <T extends org.apache.avro.specific.SpecificRecord> Serde<T> specific(Class<T> type,
-            SchemaRegistryClient registry, Map<String, ?> serdeConfig) {
-        SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type, registry);
-        serde.configure(serdeConfig, false);
-        return serde;
+        return new GuardTopics(names, new ValueSerdes() {
+            @Override
+            public <T extends SpecificRecord> Serde<T> of(Class<T> type) {
+                SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type, registry);
+                serde.configure(serdeConfig, false);
+                return serde;
+            }
+        }, registry);
     }
 
     @SuppressWarnings("unchecked")
@@ -120,6 +124,8 @@ public final class GuardTopics {
                 new SchemaBootstrap.Subject(SubjectNames.of(names.approved(), false), Decision.getClassSchema(), true),
                 new SchemaBootstrap.Subject(SubjectNames.of(names.blocked(), false), Decision.getClassSchema(), true),
                 new SchemaBootstrap.Subject(SubjectNames.of(names.positions(), false), Position.getClassSchema(), true),
+                new SchemaBootstrap.Subject(SubjectNames.of(names.agreementAudit(), false),
+                        AgreementAudit.getClassSchema(), true),
                 new SchemaBootstrap.Subject(SubjectNames.of(changelog(applicationId, StoreNames.HOLDING_STATE), false),
                         HoldingState.getClassSchema(), true),
                 new SchemaBootstrap.Subject(SubjectNames.of(changelog(applicationId, StoreNames.SEEN_ORDERS), false),
@@ -156,6 +162,10 @@ public final class GuardTopics {
 
     public Topic<String, Position> positions() {
         return positions;
+    }
+
+    public Topic<String, AgreementAudit> agreementAudit() {
+        return agreementAudit;
     }
 
     public Serde<HoldingState> holdingStateSerde() {

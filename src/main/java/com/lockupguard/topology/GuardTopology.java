@@ -12,7 +12,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *  agreements ──► agreement-processor ──┬──────────────────────────────► orders-dlq
- *                        │              └──────────────────────────────► holding-positions
+ *                        │              ├──────────────────────────────► holding-positions
+ *                        │              └──────────────────────────────► agreement-audit (every version)
  *              [holding-state] [release-schedule]
  *                        │
  *  orders ─────► order-processor ───────┬──► orders-approved
@@ -31,6 +32,7 @@ public final class GuardTopology {
     static final String BLOCKED_SINK = "blocked-sink";
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
     static final String POSITIONS_SINK = "positions-sink";
+    static final String AGREEMENT_AUDIT_SINK = "agreement-audit-sink";
     /** How often, in wall-clock time, the guard publishes positions of holdings whose window boundary passed. */
     public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofSeconds(5);
 
@@ -81,6 +83,9 @@ public final class GuardTopology {
                 AGREEMENT_PROCESSOR, ORDER_PROCESSOR);
         topology.addSink(POSITIONS_SINK, topics.positions().name(), topics.positions().keySerde().serializer(),
                 topics.positions().valueSerde().serializer(), AGREEMENT_PROCESSOR, ORDER_PROCESSOR);
+        topology.addSink(AGREEMENT_AUDIT_SINK, topics.agreementAudit().name(),
+                topics.agreementAudit().keySerde().serializer(), topics.agreementAudit().valueSerde().serializer(),
+                AGREEMENT_PROCESSOR);
         return topology;
     }
 }

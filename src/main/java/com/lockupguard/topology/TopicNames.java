@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /** The guard's topic names. */
 public record TopicNames(String agreements, String orders, String approved, String blocked, String deadLetters,
-        String positions) {
+        String positions, String agreementAudit) {
 
     public TopicNames {
         Objects.requireNonNull(agreements, "agreements");
@@ -14,11 +14,12 @@ public record TopicNames(String agreements, String orders, String approved, Stri
         Objects.requireNonNull(blocked, "blocked");
         Objects.requireNonNull(deadLetters, "deadLetters");
         Objects.requireNonNull(positions, "positions");
+        Objects.requireNonNull(agreementAudit, "agreementAudit");
     }
 
     public static TopicNames defaults() {
         return new TopicNames("agreements", "orders", "orders-approved", "orders-blocked", "orders-dlq",
-                "holding-positions");
+                "holding-positions", "agreement-audit");
     }
 
     /** The two inputs: keyed by holding and co-partitioned. */
@@ -26,7 +27,15 @@ public record TopicNames(String agreements, String orders, String approved, Stri
         return List.of(agreements, orders);
     }
 
+    /**
+     * The outputs that record what the guard decided: the compliance record, never compacted and
+     * kept at least {@code topics.decisions.retention.ms}.
+     */
+    public List<String> auditTrail() {
+        return List.of(approved, blocked, deadLetters, agreementAudit);
+    }
+
     public List<String> all() {
-        return List.of(agreements, orders, approved, blocked, deadLetters, positions);
+        return List.of(agreements, orders, approved, blocked, deadLetters, positions, agreementAudit);
     }
 }

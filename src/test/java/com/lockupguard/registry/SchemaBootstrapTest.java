@@ -31,7 +31,7 @@ class SchemaBootstrapTest {
     void shouldRegisterWhatTheGuardWritesWhenAutoRegistering() {
         new SchemaBootstrap(registry, true).ensure(subjects);
         assertThat(registry.getAllSubjects()).containsExactlyInAnyOrder("orders-approved-value", "orders-blocked-value",
-                "holding-positions-value",
+                "holding-positions-value", "agreement-audit-value",
                 "lockup-guard-holding-state-changelog-value", "lockup-guard-seen-orders-changelog-value");
     }
 

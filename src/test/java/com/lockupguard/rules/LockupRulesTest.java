@@ -564,8 +564,8 @@ class LockupRulesTest {
 
         @Test
         void shouldHaveNoNextReleaseOnceSoldOut() {
-            HoldingState state = new HoldingState(letterEffective(), 675_675, 200_000, 0, 3, 158_559,
-                    at("2004-01-01T00:00:00-05:00"));
+            HoldingState state = new HoldingState(AgreementInForce.first(letterEffective()), 675_675, 200_000, 0, 3,
+                    158_559, at("2004-01-01T00:00:00-05:00"));
             Position position = rules.position(state, at("2004-01-01T00:00:00-05:00"));
             assertThat(position.nextReleaseAt()).isNull();
             assertThat(position.availableAtNextRelease()).isNull();

@@ -6,6 +6,9 @@ import static com.lockupguard.topology.TopologyFixture.letter;
 import static com.lockupguard.topology.TopologyFixture.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.lockupguard.avro.AgreementAudit;
+import com.lockupguard.avro.AgreementOutcome;
+import com.lockupguard.avro.AgreementRejection;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.HoldingState;
 import com.lockupguard.avro.OrderKind;
@@ -14,6 +17,8 @@ import com.lockupguard.avro.Phase;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.Reason;
 import com.lockupguard.avro.TrancheMode;
+import com.lockupguard.contract.AgreementMapper;
+import com.lockupguard.rules.TermsFingerprint;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -276,6 +281,98 @@ class GuardTopologyTest {
                     "2003-07-12T09:00:00-04:00");
             Decision decision = guard.decide(order("x", OrderKind.PUBLIC_SALE, 40_000), "2003-07-13T09:00:00-04:00");
             assertThat(decision.getMaxAllowedNow()).isEqualTo(30_000);
+        }
+    }
+
+    @Nested
+    @DisplayName("the agreement audit")
+    class AgreementAuditTrail {
+
+        private final String letterHash = TermsFingerprint.of(AgreementMapper.toTerms(letter().build()));
+        private final String effectiveHash = TermsFingerprint.of(AgreementMapper.toTerms(
+                letter().setEffectiveAt(EFFECTIVE).build()));
+
+        @Test
+        void shouldAuditEveryAppliedVersionWithItsNumberAndTermsHash() {
+            // when two versions arrive
+            guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
+            guard.agreement(letter().setEffectiveAt(EFFECTIVE).build(), "2003-07-10T16:30:00-04:00");
+            // then both are in the audit, numbered, each with the hash of its own terms
+            List<TestRecord<String, AgreementAudit>> audit = guard.agreementAudit.readRecordsToList();
+            assertThat(audit).extracting(TestRecord::key).containsExactly(HOLDING, HOLDING);
+            assertThat(audit).extracting(r -> r.value().getOutcome())
+                    .containsExactly(AgreementOutcome.APPLIED, AgreementOutcome.APPLIED);
+            assertThat(audit).extracting(r -> r.value().getAgreementVersion()).containsExactly(1L, 2L);
+            assertThat(audit).extracting(r -> r.value().getTermsHash()).containsExactly(letterHash, effectiveHash);
+            assertThat(audit.get(1).value().getAgreement().getEffectiveAt()).isEqualTo(EFFECTIVE);
+            assertThat(audit.get(1).value().getAppliedAt()).isEqualTo(EFFECTIVE);
+            assertThat(audit.get(1).value().getSourceOffset()).isEqualTo(1L);
+        }
+
+        @Test
+        void shouldSayInEveryDecisionAndPositionWhichVersionGovernedIt() {
+            // given version 1, an order under it, then version 2
+            guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
+            Decision underFirst = guard.decide(order("a", OrderKind.PUBLIC_SALE, 10), "2003-07-01T09:00:00-04:00");
+            guard.agreement(letter().setEffectiveAt(EFFECTIVE).build(), "2003-07-10T16:30:00-04:00");
+            // when an order comes under version 2
+            Decision underSecond = guard.decide(order("b", OrderKind.PUBLIC_SALE, 10), "2003-07-11T09:00:00-04:00");
+            // then each decision, and its position, names its version and the hash of its terms
+            assertThat(underFirst.getAgreementVersion()).isEqualTo(1L);
+            assertThat(underFirst.getTermsHash()).isEqualTo(letterHash);
+            assertThat(underSecond.getAgreementVersion()).isEqualTo(2L);
+            assertThat(underSecond.getTermsHash()).isEqualTo(effectiveHash);
+            assertThat(underSecond.getPosition().getAgreementVersion()).isEqualTo(2L);
+            assertThat(underSecond.getPosition().getTermsHash()).isEqualTo(effectiveHash);
+            assertThat(guard.positions.readValuesToList()).last()
+                    .satisfies(position -> assertThat(position.getAgreementVersion()).isEqualTo(2L));
+        }
+
+        @Test
+        void shouldLeaveVersionOutOfDecisionsMadeWithoutHoldingState() {
+            Decision unknown = guard.decide(order("a", OrderKind.PUBLIC_SALE, 10), "2003-07-01T09:00:00-04:00");
+            assertThat(unknown.getAgreementVersion()).isNull();
+            assertThat(unknown.getTermsHash()).isNull();
+        }
+
+        @Test
+        void shouldAuditRejectedVersionWithReasonAndTheVersionStillInForce() {
+            // given version 1 in force
+            guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
+            // when an invalid version arrives, then a valid one
+            guard.agreement(letter().setTotalShares(10).build(), "2003-05-01T09:00:00-04:00");
+            guard.agreement(letter().setEffectiveAt(EFFECTIVE).build(), "2003-07-10T16:30:00-04:00");
+            // then the rejection is audited against version 1, and the rejected one is not counted
+            List<AgreementAudit> audit = guard.agreementAudit.readValuesToList();
+            assertThat(audit).extracting(AgreementAudit::getOutcome).containsExactly(AgreementOutcome.APPLIED,
+                    AgreementOutcome.REJECTED, AgreementOutcome.APPLIED);
+            AgreementAudit rejected = audit.get(1);
+            assertThat(rejected.getRejection()).isEqualTo(AgreementRejection.INVALID_AGREEMENT);
+            assertThat(rejected.getMessage()).contains("exceeds totalShares");
+            assertThat(rejected.getAgreement().getTotalShares()).isEqualTo(10L);
+            assertThat(rejected.getAgreementVersion()).isEqualTo(1L);
+            assertThat(rejected.getTermsHash()).isEqualTo(letterHash);
+            assertThat(rejected.getAppliedAt()).isNull();
+            assertThat(audit.get(2).getAgreementVersion()).isEqualTo(2L);
+        }
+
+        @Test
+        void shouldAuditCalendarMoveTombstoneAndWrongKey() {
+            // given a holding that has sold
+            registeredLetter();
+            guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            // when a calendar move, a tombstone and an agreement under another holding's key arrive
+            guard.agreement(letter().build(), "2003-07-12T09:00:00-04:00");
+            guard.agreements.pipeInput(HOLDING, null, at("2003-07-12T09:01:00-04:00"));
+            guard.agreements.pipeInput("someone/else", letter().build(), at("2003-07-12T09:02:00-04:00"));
+            // then each is audited as rejected with its reason, under the key it came with
+            List<TestRecord<String, AgreementAudit>> audit = guard.agreementAudit.readRecordsToList();
+            assertThat(audit).extracting(r -> r.value().getRejection()).containsExactly(null,
+                    AgreementRejection.CALENDAR_LOCKED, AgreementRejection.TOMBSTONE, AgreementRejection.KEY_MISMATCH);
+            assertThat(audit.get(2).value().getAgreement()).isNull();
+            assertThat(audit.get(2).value().getAgreementVersion()).isEqualTo(1L);
+            assertThat(audit.get(3).key()).isEqualTo("someone/else");
+            assertThat(audit.get(3).value().getAgreementVersion()).isNull();
         }
     }
 

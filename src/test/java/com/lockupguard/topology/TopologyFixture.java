@@ -1,6 +1,7 @@
 package com.lockupguard.topology;
 
 import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.AgreementAudit;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.ProposedOrder;
@@ -42,6 +43,7 @@ final class TopologyFixture implements AutoCloseable {
     TestOutputTopic<String, Decision> blocked;
     TestOutputTopic<String, byte[]> deadLetters;
     TestOutputTopic<String, com.lockupguard.avro.Position> positions;
+    TestOutputTopic<String, AgreementAudit> agreementAudit;
     /** The driver's wall clock starts here; tests move it with advanceWallClockTime. */
     static final Instant WALL_CLOCK_START = Instant.parse("2003-01-01T00:00:00Z");
 
@@ -76,6 +78,8 @@ final class TopologyFixture implements AutoCloseable {
         deadLetters = driver.createOutputTopic("orders-dlq", new StringDeserializer(), new ByteArrayDeserializer());
         positions = driver.createOutputTopic("holding-positions", new StringDeserializer(),
                 topics.positions().valueSerde().deserializer());
+        agreementAudit = driver.createOutputTopic("agreement-audit", new StringDeserializer(),
+                topics.agreementAudit().valueSerde().deserializer());
     }
 
     static Instant at(String isoWithOffset) {
