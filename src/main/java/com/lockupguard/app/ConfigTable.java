@@ -25,6 +25,9 @@ public final class ConfigTable {
             return "(required)";
         }
         Object value = key.defaultValue;
+        if (value == null) {
+            return "(unset)";
+        }
         if (value instanceof java.util.List<?> list) {
             value = list.stream().map(String::valueOf).collect(Collectors.joining(","));
         }

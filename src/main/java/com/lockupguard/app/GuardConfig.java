@@ -40,6 +40,7 @@ public final class GuardConfig extends AbstractConfig {
     public static final String TOPIC_BLOCKED_CONFIG = "topic.blocked";
     public static final String TOPIC_DEAD_LETTERS_CONFIG = "topic.dead.letters";
     public static final String TOPIC_POSITIONS_CONFIG = "topic.positions";
+    public static final String TOPIC_AGREEMENT_AUDIT_CONFIG = "topic.agreement.audit";
     public static final String POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG = "positions.punctuation.interval.ms";
     public static final String HTTP_HOST_CONFIG = "http.host";
     public static final String HTTP_PORT_CONFIG = "http.port";
@@ -50,10 +51,17 @@ public final class GuardConfig extends AbstractConfig {
     public static final String TOPICS_PARTITIONS_CONFIG = "topics.partitions";
     public static final String TOPICS_REPLICATION_FACTOR_CONFIG = "topics.replication.factor";
     public static final String ORDERS_TIMESTAMP_TYPE_CONFIG = "orders.timestamp.type";
+    public static final String TOPICS_DECISIONS_RETENTION_MS_CONFIG = "topics.decisions.retention.ms";
+    public static final String TOPICS_ORDERS_RETENTION_MS_CONFIG = "topics.orders.retention.ms";
+    public static final String TOPICS_RETENTION_CHECK_CONFIG = "topics.retention.check";
     public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
 
     public static final String LOG_APPEND_TIME = "LogAppendTime";
     public static final String CREATE_TIME = "CreateTime";
+    public static final String RETENTION_CHECK_FAIL = "fail";
+    public static final String RETENTION_CHECK_WARN = "warn";
+    /** Kafka's own default retention: how long a LogAppendTime orders topic the guard creates keeps orders. */
+    public static final long LOG_APPEND_TIME_ORDERS_RETENTION_MS = 7L * 24 * 60 * 60 * 1000;
 
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, "localhost:9092", Importance.HIGH,
@@ -103,6 +111,10 @@ public final class GuardConfig extends AbstractConfig {
             .define(TOPIC_POSITIONS_CONFIG, Type.STRING, TopicNames.defaults().positions(),
                     new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: each holding's position after every "
                             + "decision, agreement and window boundary, keyed by investorId/securityId (compacted).")
+            .define(TOPIC_AGREEMENT_AUDIT_CONFIG, Type.STRING, TopicNames.defaults().agreementAudit(),
+                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: every agreement version the guard "
+                            + "applied or rejected, with the outcome, the reason and the version number decisions "
+                            + "refer to (never compacted: the compacted agreements topic forgets old versions).")
             .define(POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
                     "How often the guard looks for holdings whose window boundary (release) has passed, to publish "
                             + "their new position: the most a boundary position can be late.")
@@ -118,6 +130,25 @@ public final class GuardConfig extends AbstractConfig {
                     "message.timestamp.type of a created orders topic. LogAppendTime: the order's time is the "
                             + "broker's, so a client cannot forward-date an order. CreateTime: the producer's "
                             + "(replaying recorded event times).")
+            .define(TOPICS_DECISIONS_RETENTION_MS_CONFIG, Type.LONG, -1L, Range.atLeast(-1), Importance.HIGH,
+                    "retention.ms of the topics that record what the guard decided (approved, blocked, dead letters, "
+                            + "agreement audit), when the guard creates them; -1 keeps them forever (broker-dealers "
+                            + "keep such records for years: SEC Rule 17a-4). When finite, those topics are created "
+                            + "with message.timestamp.type=LogAppendTime, so that the time counts from when the guard "
+                            + "wrote a record and not from the order's own, possibly historical, timestamp. At start, "
+                            + "existing ones must keep records at least this long and not delete by size.")
+            .define(TOPICS_ORDERS_RETENTION_MS_CONFIG, Type.LONG, null, new OrdersRetention(), Importance.MEDIUM,
+                    "retention.ms of an orders topic the guard creates. Default: -1 (forever) when "
+                            + "orders.timestamp.type=CreateTime, because the broker deletes by record timestamp and "
+                            + "would delete replayed or back-dated orders before the guard reads them; "
+                            + LOG_APPEND_TIME_ORDERS_RETENTION_MS + " (7 days, Kafka's default) with LogAppendTime, "
+                            + "where an order is kept 7 days after it arrived and the decisions carry every field of "
+                            + "the order. At start, an existing CreateTime orders topic must not delete by time or size.")
+            .define(TOPICS_RETENTION_CHECK_CONFIG, Type.STRING, RETENTION_CHECK_FAIL,
+                    ValidString.in(RETENTION_CHECK_FAIL, RETENTION_CHECK_WARN), Importance.MEDIUM,
+                    "What the start-up check does when an existing topic would delete records the guard has not read "
+                            + "or must keep (retention, cleanup.policy): fail refuses to start, naming the topic, the "
+                            + "setting and the kafka-configs command that fixes it; warn logs the same and starts.")
             .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
                     "How long a graceful shutdown may take.")
             .define(HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
@@ -148,7 +179,33 @@ public final class GuardConfig extends AbstractConfig {
     public TopicNames topicNames() {
         return new TopicNames(getString(TOPIC_AGREEMENTS_CONFIG), getString(TOPIC_ORDERS_CONFIG),
                 getString(TOPIC_APPROVED_CONFIG), getString(TOPIC_BLOCKED_CONFIG),
-                getString(TOPIC_DEAD_LETTERS_CONFIG), getString(TOPIC_POSITIONS_CONFIG));
+                getString(TOPIC_DEAD_LETTERS_CONFIG), getString(TOPIC_POSITIONS_CONFIG),
+                getString(TOPIC_AGREEMENT_AUDIT_CONFIG));
+    }
+
+    /** retention.ms of a created orders topic: the setting, or its default for the orders' timestamp type. */
+    public long ordersRetentionMs() {
+        Long configured = getLong(TOPICS_ORDERS_RETENTION_MS_CONFIG);
+        if (configured != null) {
+            return configured;
+        }
+        return CREATE_TIME.equals(getString(ORDERS_TIMESTAMP_TYPE_CONFIG)) ? -1L : LOG_APPEND_TIME_ORDERS_RETENTION_MS;
+    }
+
+    /** -1 or a positive number of milliseconds; unset takes the default of the orders' timestamp type. */
+    private static final class OrdersRetention implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value != null && (Long) value < -1) {
+                throw new org.apache.kafka.common.config.ConfigException(name, value, "must be -1 or at least 0");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "[-1,...], or unset: -1 with CreateTime, " + LOG_APPEND_TIME_ORDERS_RETENTION_MS
+                    + " with LogAppendTime";
+        }
     }
 
     /** Settings for Kafka Streams: every setting given, with the guard's typed values and defaults. */

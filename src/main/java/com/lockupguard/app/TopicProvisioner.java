@@ -1,6 +1,7 @@
 package com.lockupguard.app;
 
 import com.lockupguard.topology.TopicNames;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,51 +11,61 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the guard's missing topics with the right settings and checks the existing ones:
- * agreements compacted, orders stamped by the broker (unless configured otherwise), and the two
- * inputs co-partitioned, without which an agreement and its orders would meet in different tasks.
+ * Creates the guard's missing topics with the settings their role needs ({@link TopicPolicy}) and
+ * checks the existing ones: the two inputs co-partitioned, without which an agreement and its
+ * orders would meet in different tasks; no input that deletes records before they are read, and
+ * no audit-trail topic that keeps them shorter than {@code topics.decisions.retention.ms}.
  */
 public final class TopicProvisioner {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
-    private static final long TIMEOUT_SECONDS = 60;
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     private final Admin admin;
     private final TopicNames names;
     private final int partitions;
     private final short replicationFactor;
     private final String ordersTimestampType;
+    private final TopicPolicy policy;
+    private final boolean failOnRetentionProblems;
+    private final Duration timeout;
 
     public TopicProvisioner(Admin admin, TopicNames names, int partitions, short replicationFactor,
-            String ordersTimestampType) {
+            String ordersTimestampType, TopicPolicy policy, boolean failOnRetentionProblems, Duration timeout) {
         this.admin = admin;
         this.names = names;
         this.partitions = partitions;
         this.replicationFactor = replicationFactor;
         this.ordersTimestampType = ordersTimestampType;
+        this.policy = policy;
+        this.failOnRetentionProblems = failOnRetentionProblems;
+        this.timeout = timeout;
     }
 
     public static TopicProvisioner from(Admin admin, GuardConfig config) {
+        return from(admin, config, DEFAULT_TIMEOUT);
+    }
+
+    /** A provisioner whose every admin request gives up after {@code timeout}. */
+    public static TopicProvisioner from(Admin admin, GuardConfig config, Duration timeout) {
         return new TopicProvisioner(admin, config.topicNames(), config.getInt(GuardConfig.TOPICS_PARTITIONS_CONFIG),
                 config.getShort(GuardConfig.TOPICS_REPLICATION_FACTOR_CONFIG),
-                config.getString(GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG));
+                config.getString(GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG), TopicPolicy.of(config),
+                GuardConfig.RETENTION_CHECK_FAIL.equals(config.getString(GuardConfig.TOPICS_RETENTION_CHECK_CONFIG)),
+                timeout);
     }
 
     /** Creates what is missing, when {@code create}; then verifies. Fails with a message saying what to fix. */
     public void provision(boolean create) throws InterruptedException {
-        Set<String> existing = call(() -> admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
         List<NewTopic> missing = new ArrayList<>();
         for (String topic : names.all()) {
             if (!existing.contains(topic)) {
@@ -65,7 +76,8 @@ public final class TopicProvisioner {
             if (!create) {
                 throw new IllegalStateException("topics " + missing.stream().map(NewTopic::name).toList()
                         + " do not exist and topics.create=false: create them (agreements compacted, agreements and "
-                        + "orders with the same partition count) or set topics.create=true");
+                        + "orders with the same partition count, retention as README's 'Retention and the audit "
+                        + "trail' says) or set topics.create=true");
             }
             createAll(missing);
         }
@@ -74,22 +86,15 @@ public final class TopicProvisioner {
 
     private NewTopic newTopic(String topic) {
         Optional<Short> replication = replicationFactor > 0 ? Optional.of(replicationFactor) : Optional.empty();
-        NewTopic newTopic = new NewTopic(topic, Optional.of(partitions), replication);
-        if (topic.equals(names.agreements()) || topic.equals(names.positions())) {
-            newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        } else if (topic.equals(names.orders())) {
-            newTopic.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, ordersTimestampType));
-        }
-        return newTopic;
+        return new NewTopic(topic, Optional.of(partitions), replication).configs(policy.creationConfigs(topic));
     }
 
     private void createAll(List<NewTopic> missing) throws InterruptedException {
         for (NewTopic topic : missing) {
             try {
-                admin.createTopics(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 LOG.info("created topic {} ({} partitions, replication {}, {})", topic.name(), partitions,
-                        replicationFactor > 0 ? replicationFactor : "broker default",
-                        topic.configs() == null ? "default settings" : topic.configs());
+                        replicationFactor > 0 ? replicationFactor : "broker default", topic.configs());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new IllegalStateException("cannot create topic " + topic.name() + ": "
@@ -98,15 +103,19 @@ public final class TopicProvisioner {
                 // another instance created it first
             } catch (TimeoutException e) {
                 throw new IllegalStateException("the cluster did not create topic " + topic.name() + " within "
-                        + TIMEOUT_SECONDS + " s", e);
+                        + timeout.toSeconds() + " s", e);
             }
         }
     }
 
-    /** Checks the inputs are co-partitioned and warns about settings that weaken the guard. */
+    /**
+     * Checks the inputs are co-partitioned and that no topic deletes what the guard must read or keep:
+     * with {@code topics.retention.check=fail} a retention problem stops the guard, with {@code warn} it is
+     * logged. Warns about settings that weaken the guard.
+     */
     public void verify() throws InterruptedException {
-        Map<String, TopicDescription> inputs = call(() -> admin.describeTopics(names.inputs()).allTopicNames()
-                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        Map<String, TopicDescription> inputs = AdminRequests.retrying(timeout,
+                () -> admin.describeTopics(names.inputs()).allTopicNames());
         int agreementPartitions = inputs.get(names.agreements()).partitions().size();
         int orderPartitions = inputs.get(names.orders()).partitions().size();
         if (agreementPartitions != orderPartitions) {
@@ -115,16 +124,25 @@ public final class TopicProvisioner {
                     + "same partition count (and key both by investorId/securityId).", names.agreements(),
                     agreementPartitions, names.orders(), orderPartitions));
         }
-        Map<ConfigResource, Config> configs = call(() -> admin.describeConfigs(List.of(
-                new ConfigResource(ConfigResource.Type.TOPIC, names.agreements()),
-                new ConfigResource(ConfigResource.Type.TOPIC, names.orders()))).all()
-                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        String cleanup = value(configs, names.agreements(), TopicConfig.CLEANUP_POLICY_CONFIG);
-        if (cleanup == null || !cleanup.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
-            LOG.warn("topic {} has cleanup.policy={}: without compaction, old agreement versions expire and a "
-                    + "restored instance may miss an agreement; set cleanup.policy=compact", names.agreements(), cleanup);
+        Map<String, TopicSettings> settings = TopicSettings.describe(admin, names.all(), timeout);
+        List<TopicPolicy.Problem> problems = retentionProblems(settings);
+        if (!problems.isEmpty()) {
+            String report = problems.stream().map(TopicPolicy.Problem::message)
+                    .collect(java.util.stream.Collectors.joining("\n  ", "\n  ", ""));
+            if (failOnRetentionProblems) {
+                throw new IllegalStateException("the guard would lose records its topics must keep:" + report
+                        + "\n(" + GuardConfig.TOPICS_RETENTION_CHECK_CONFIG + "=" + GuardConfig.RETENTION_CHECK_WARN
+                        + " starts anyway)");
+            }
+            LOG.warn("{}={}: starting although the guard may lose records its topics must keep:{}",
+                    GuardConfig.TOPICS_RETENTION_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN, report);
         }
-        String timestamps = value(configs, names.orders(), TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+        String cleanup = settings.get(names.agreements()).get(TopicConfig.CLEANUP_POLICY_CONFIG);
+        if (cleanup == null || !cleanup.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+            LOG.warn("topic {} has cleanup.policy={}: without compaction the topic keeps every version forever (or "
+                    + "loses the latest one by retention); set cleanup.policy=compact", names.agreements(), cleanup);
+        }
+        String timestamps = settings.get(names.orders()).get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
         if (!ordersTimestampType.equals(timestamps)) {
             LOG.warn("topic {} has message.timestamp.type={} but orders.timestamp.type={}: {}", names.orders(),
                     timestamps, ordersTimestampType, GuardConfig.CREATE_TIME.equals(timestamps)
@@ -134,36 +152,16 @@ public final class TopicProvisioner {
                 orderPartitions);
     }
 
-    private static String value(Map<ConfigResource, Config> configs, String topic, String name) {
-        Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic));
-        ConfigEntry entry = config == null ? null : config.get(name);
-        return entry == null ? null : entry.value();
+    /** The retention problems of the guard's existing topics, as {@code run} would find them at start. */
+    public List<TopicPolicy.Problem> retentionProblems() throws InterruptedException {
+        Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
+        return retentionProblems(TopicSettings.describe(admin, names.all().stream().filter(existing::contains).toList(),
+                timeout));
     }
 
-    private interface AdminCall<T> {
-        T get() throws ExecutionException, TimeoutException, InterruptedException;
-    }
-
-    /**
-     * An admin request, retried while Kafka answers with a retriable error (a topic just created
-     * is not yet known to every broker, a leader is moving) until {@link #TIMEOUT_SECONDS}.
-     */
-    private static <T> T call(AdminCall<T> call) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-        while (true) {
-            try {
-                return call.get();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Kafka admin request failed: " + e.getCause().getMessage(),
-                            e.getCause());
-                }
-                LOG.debug("retrying admin request after {}", e.getCause().toString());
-                Thread.sleep(200);
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("Kafka did not answer within " + TIMEOUT_SECONDS + " s: is "
-                        + "bootstrap.servers right and the cluster up?", e);
-            }
-        }
+    private List<TopicPolicy.Problem> retentionProblems(Map<String, TopicSettings> settings) {
+        List<TopicPolicy.Problem> problems = new ArrayList<>();
+        settings.values().forEach(topic -> problems.addAll(policy.check(topic)));
+        return problems;
     }
 }

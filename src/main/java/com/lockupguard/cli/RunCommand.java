@@ -57,6 +57,10 @@ final class RunCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("configuration error: " + e.getMessage());
             return LockupGuardCli.EXIT_USAGE;
+        } catch (IllegalStateException e) {
+            // a start-up check failed (topics, schemas, cluster): its message says what to fix
+            spec.commandLine().getErr().println("cannot start: " + e.getMessage());
+            return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(application::close, "lockup-guard-shutdown"));
         application.service().awaitTermination();

@@ -1,0 +1,43 @@
+package com.lockupguard.app;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.RetriableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admin requests retried while Kafka answers with a retriable error (a topic just created is not
+ * yet known to every broker, a leader is moving), until a deadline.
+ */
+public final class AdminRequests {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminRequests.class);
+
+    private AdminRequests() {
+    }
+
+    /** The result of the request {@code request} makes, retried until {@code timeout}. */
+    public static <T> T retrying(Duration timeout, java.util.function.Supplier<KafkaFuture<T>> request)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return request.get().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Kafka admin request failed: " + e.getCause().getMessage(),
+                            e.getCause());
+                }
+                LOG.debug("retrying admin request after {}", e.getCause().toString());
+                Thread.sleep(200);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("Kafka did not answer within " + timeout.toSeconds() + " s: is "
+                        + "bootstrap.servers right and the cluster up?", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package com.lockupguard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.lockupguard.topology.TopicNames;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class TopicPolicyTest {
+
+    private static final TopicNames NAMES = TopicNames.defaults();
+    private static final long SIX_YEARS = 6L * 365 * 24 * 3600 * 1000;
+
+    private static TopicPolicy keepForever(String ordersTimestampType) {
+        return new TopicPolicy(NAMES, -1, GuardConfig.CREATE_TIME.equals(ordersTimestampType) ? -1
+                : GuardConfig.LOG_APPEND_TIME_ORDERS_RETENTION_MS, ordersTimestampType);
+    }
+
+    /** A topic as the broker describes it: its own settings over the broker's defaults (7 days, delete). */
+    private static TopicSettings topic(String name, String... settings) {
+        Map<String, String> values = new HashMap<>(Map.of("cleanup.policy", "delete", "retention.ms", "604800000",
+                "retention.bytes", "-1", "message.timestamp.type", "CreateTime"));
+        for (int i = 0; i < settings.length; i += 2) {
+            values.put(settings[i], settings[i + 1]);
+        }
+        return new TopicSettings(name, values);
+    }
+
+    @Nested
+    class WhenTheGuardCreatesATopic {
+
+        @Test
+        void shouldKeepCreateTimeOrdersForever() {
+            assertThat(keepForever(GuardConfig.CREATE_TIME).creationConfigs("orders")).containsAllEntriesOf(Map.of(
+                    "cleanup.policy", "delete", "message.timestamp.type", "CreateTime", "retention.ms", "-1",
+                    "retention.bytes", "-1"));
+        }
+
+        @Test
+        void shouldKeepLogAppendTimeOrdersSevenDaysAfterTheyArrive() {
+            assertThat(keepForever(GuardConfig.LOG_APPEND_TIME).creationConfigs("orders")).containsAllEntriesOf(
+                    Map.of("message.timestamp.type", "LogAppendTime", "retention.ms", "604800000"));
+        }
+
+        @Test
+        void shouldKeepEveryDecisionForeverByDefault() {
+            for (String topic : NAMES.auditTrail()) {
+                assertThat(keepForever(GuardConfig.CREATE_TIME).creationConfigs(topic)).as(topic)
+                        .containsEntry("retention.ms", "-1").containsEntry("retention.bytes", "-1")
+                        .containsEntry("cleanup.policy", "delete").doesNotContainKey("message.timestamp.type");
+            }
+        }
+
+        @Test
+        void shouldCountAFiniteDecisionRetentionFromWhenTheGuardWroteTheRecord() {
+            TopicPolicy policy = new TopicPolicy(NAMES, SIX_YEARS, -1, GuardConfig.CREATE_TIME);
+            assertThat(policy.creationConfigs("orders-approved")).containsEntry("retention.ms", Long.toString(SIX_YEARS))
+                    .containsEntry("message.timestamp.type", "LogAppendTime");
+        }
+
+        @Test
+        void shouldKeepAgreementsAndPositionsCompacted() {
+            assertThat(keepForever(GuardConfig.CREATE_TIME).creationConfigs("agreements"))
+                    .isEqualTo(Map.of("cleanup.policy", "compact"));
+            assertThat(keepForever(GuardConfig.CREATE_TIME).creationConfigs("holding-positions"))
+                    .isEqualTo(Map.of("cleanup.policy", "compact"));
+        }
+
+        @Test
+        void shouldFindNothingWrongWithTheTopicsItCreates() {
+            for (TopicPolicy policy : List.of(keepForever(GuardConfig.CREATE_TIME),
+                    keepForever(GuardConfig.LOG_APPEND_TIME), new TopicPolicy(NAMES, SIX_YEARS, -1, "CreateTime"))) {
+                for (String name : NAMES.all()) {
+                    Map<String, String> created = new HashMap<>(topic(name).values());
+                    created.putAll(policy.creationConfigs(name));
+                    assertThat(policy.check(new TopicSettings(name, created))).as(name).isEmpty();
+                }
+            }
+        }
+    }
+
+    @Nested
+    class WhenATopicExists {
+
+        @Test
+        void shouldRefuseCreateTimeOrdersThatDeleteByTime() {
+            List<TopicPolicy.Problem> problems = keepForever(GuardConfig.CREATE_TIME).check(topic("orders"));
+            assertThat(problems).singleElement().satisfies(problem -> {
+                assertThat(problem.setting()).isEqualTo("retention.ms");
+                assertThat(problem.actual()).isEqualTo("604800000");
+                assertThat(problem.required()).isEqualTo("-1");
+                assertThat(problem.message()).contains("topic 'orders'", "CreateTime",
+                        "kafka-configs --bootstrap-server <brokers> --entity-type topics --entity-name orders --alter "
+                                + "--add-config retention.ms=-1");
+            });
+        }
+
+        @Test
+        void shouldRefuseCreateTimeOrdersThatDeleteBySize() {
+            assertThat(keepForever(GuardConfig.CREATE_TIME).check(topic("orders", "retention.ms", "-1",
+                    "retention.bytes", "1073741824"))).extracting(TopicPolicy.Problem::setting)
+                    .containsExactly("retention.bytes");
+        }
+
+        @Test
+        void shouldAcceptLogAppendTimeOrdersWithFiniteRetention() {
+            assertThat(keepForever(GuardConfig.LOG_APPEND_TIME).check(topic("orders", "message.timestamp.type",
+                    "LogAppendTime"))).isEmpty();
+        }
+
+        @Test
+        void shouldRefuseCompactedOrders() {
+            assertThat(keepForever(GuardConfig.LOG_APPEND_TIME).check(topic("orders", "cleanup.policy", "compact",
+                    "message.timestamp.type", "LogAppendTime"))).extracting(TopicPolicy.Problem::setting)
+                    .containsExactly("cleanup.policy");
+        }
+
+        @Test
+        void shouldRefuseAgreementsThatDeleteRecordsByTheirOldTimestamps() {
+            assertThat(keepForever(GuardConfig.CREATE_TIME).check(topic("agreements", "cleanup.policy",
+                    "compact,delete"))).extracting(TopicPolicy.Problem::setting).containsExactly("retention.ms");
+            assertThat(keepForever(GuardConfig.CREATE_TIME).check(topic("agreements", "cleanup.policy", "compact")))
+                    .isEmpty();
+        }
+
+        @Test
+        void shouldRefuseDecisionsKeptShorterThanTheDecisionRetention() {
+            for (String name : NAMES.auditTrail()) {
+                assertThat(keepForever(GuardConfig.CREATE_TIME).check(topic(name))).as(name).singleElement()
+                        .satisfies(problem -> assertThat(problem.message()).contains("retention.ms=604800000",
+                                "topics.decisions.retention.ms=-1 (forever)"));
+            }
+            TopicPolicy sixYears = new TopicPolicy(NAMES, SIX_YEARS, -1, GuardConfig.CREATE_TIME);
+            assertThat(sixYears.check(topic("orders-blocked", "message.timestamp.type", "LogAppendTime")))
+                    .extracting(TopicPolicy.Problem::required).containsExactly(Long.toString(SIX_YEARS));
+        }
+
+        @Test
+        void shouldRefuseDecisionsDeletedBySizeOrCompacted() {
+            assertThat(keepForever(GuardConfig.CREATE_TIME).check(topic("orders-approved", "retention.ms", "-1",
+                    "retention.bytes", "10", "cleanup.policy", "compact,delete")))
+                    .extracting(TopicPolicy.Problem::setting).containsExactly("cleanup.policy", "retention.bytes");
+        }
+
+        @Test
+        void shouldRefuseFiniteDecisionRetentionCountedFromTheOrdersOwnTimestamps() {
+            // given decisions kept long enough, but on CreateTime: a 2003 order's decision is older than six years
+            TopicPolicy sixYears = new TopicPolicy(NAMES, SIX_YEARS, -1, GuardConfig.CREATE_TIME);
+            // then
+            assertThat(sixYears.check(topic("orders-approved", "retention.ms", Long.toString(SIX_YEARS))))
+                    .singleElement().satisfies(problem -> {
+                        assertThat(problem.setting()).isEqualTo("message.timestamp.type");
+                        assertThat(problem.required()).isEqualTo("LogAppendTime");
+                    });
+        }
+
+        @Test
+        void shouldLeaveCompactedPositionsAlone() {
+            assertThat(keepForever(GuardConfig.CREATE_TIME).check(topic("holding-positions", "cleanup.policy",
+                    "compact"))).isEmpty();
+        }
+    }
+}
