@@ -81,7 +81,7 @@ final class ApiBenchmark {
         }
         try (TimelineProducer producer = new TimelineProducer(config.clientProperties(),
                 application.service().topics())) {
-            producer.send(entries, n -> { });
+            producer.send(entries, n -> { }).orFail();
         }
     }
 

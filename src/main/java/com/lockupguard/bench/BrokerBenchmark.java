@@ -149,7 +149,7 @@ final class BrokerBenchmark {
             parser.parse(entries.size() + 1, line).ifPresent(entries::add);
         }
         try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
-            producer.send(entries, n -> { });
+            producer.send(entries, n -> { }).orFail();
         }
     }
 

@@ -10,6 +10,7 @@ import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.registry.SchemaRegistryServer;
 import com.lockupguard.timeline.TimelineEntry;
 import com.lockupguard.timeline.TimelineParser;
+import com.lockupguard.timeline.TimelinePreflight;
 import com.lockupguard.timeline.TimelineProducer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,6 +35,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -109,10 +112,25 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 done(out, guard.state().name());
 
+                int refused;
                 step(out, "producing the timeline: " + timeline.size() + " lines, " + orderLines + " orders");
+                try (Admin admin = Admin.create(config.clientProperties())) {
+                    List<TimelinePreflight.Problem> problems = TimelinePreflight.check(admin,
+                            guard.topics().agreements().name(), guard.topics().orders().name(), timeline,
+                            Instant.now());
+                    if (!problems.isEmpty()) {
+                        problems.forEach(problem -> out.println("not sent: " + problem));
+                        return 1;
+                    }
+                }
                 try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), guard.topics())) {
                     TimelineProducer.Sent sent = producer.send(timeline, n -> { });
-                    done(out, sent.agreements() + " agreements, " + sent.orders() + " orders sent");
+                    sent.rejected().forEach(out::println);
+                    done(out, sent.agreements() + " agreements, " + sent.orders() + " orders sent"
+                            + (sent.rejected().isEmpty() ? "" : ", " + sent.rejected().size() + " refused"));
+                    refused = sent.rejected().size();
+                    orderLines -= sent.rejected().stream()
+                            .filter(r -> r.topic().equals(guard.topics().orders().name())).count();
                 }
 
                 step(out, "reading decisions from " + guard.topics().approved().name() + " and "
@@ -143,7 +161,7 @@ final class DemoCommand implements Callable<Integer> {
                     out.flush();
                     awaitInterrupt();
                 }
-                return decisions.size() == orderLines ? 0 : 1;
+                return decisions.size() == orderLines && refused == 0 ? 0 : 1;
             }
         } finally {
             InMemorySchemaRegistry.dropScope(registryScope);

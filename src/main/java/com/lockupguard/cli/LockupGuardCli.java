@@ -18,6 +18,8 @@ public final class LockupGuardCli {
     public static final int EXIT_UNREADABLE_INPUT = 1;
     /** Exit code for a usage or I/O error. */
     public static final int EXIT_USAGE = 2;
+    /** Exit code when nothing was sent because the target topics would delete or refuse some of it. */
+    public static final int EXIT_REFUSED = 3;
 
     public static void main(String[] args) {
         CommandLine commandLine = commandLine();

@@ -6,6 +6,7 @@ import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.TopicProvisioner;
 import com.lockupguard.timeline.TimelineEntry;
 import com.lockupguard.timeline.TimelineParser;
+import com.lockupguard.timeline.TimelinePreflight;
 import com.lockupguard.timeline.TimelineProducer;
 import com.lockupguard.topology.GuardTopics;
 import java.io.BufferedReader;
@@ -14,6 +15,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +36,12 @@ import picocli.CommandLine.Spec;
             "Sends a JSONL timeline's agreements and orders to the guard's input topics, Avro in Confluent's wire "
                     + "format through the configured schema registry, each line's `at` as the record timestamp (the "
                     + "producer's time when an order has none; the broker's if the orders topic uses LogAppendTime).",
-            "Settings as for `run` (--config, LOCKUP_GUARD_* environment, --set). Lines that cannot be read are "
-                    + "reported and skipped; the exit code is then 1."
+            "Settings as for `run` (--config, LOCKUP_GUARD_* environment, --set). Lines that cannot be read, and "
+                    + "records the broker refuses, are reported with their line number; the exit code is then 1.",
+            "Before sending, the target topics' settings are checked: on a CreateTime topic the broker deletes "
+                    + "records by their own timestamp, so records stamped further back than its retention.ms would "
+                    + "be deleted before the guard reads them. Then nothing is sent (exit code 3) unless "
+                    + "--allow-expiring-records."
         })
 final class ProduceCommand implements Callable<Integer> {
 
@@ -47,6 +53,10 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "A setting, overriding all others.")
     private Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--allow-expiring-records", description = "Send even when a target topic would delete or refuse "
+            + "some of the records (each one the broker refuses is still reported).")
+    private boolean allowExpiringRecords;
 
     @Spec
     private CommandSpec spec;
@@ -83,17 +93,27 @@ final class ProduceCommand implements Callable<Integer> {
                 sendable.add(entry);
             }
         }
-        if (config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG)) {
-            try (Admin admin = Admin.create(config.clientProperties())) {
+        GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
+        try (Admin admin = Admin.create(config.clientProperties())) {
+            if (config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG)) {
                 TopicProvisioner.from(admin, config).provision(true);
             }
+            List<TimelinePreflight.Problem> problems = TimelinePreflight.check(admin, topics.agreements().name(),
+                    topics.orders().name(), sendable, Instant.now());
+            problems.forEach(problem -> err.println((allowExpiringRecords ? "warning: " : "not sent: ") + problem));
+            if (!problems.isEmpty() && !allowExpiringRecords) {
+                err.println("nothing was sent: the records above would be lost (--allow-expiring-records sends anyway)");
+                return LockupGuardCli.EXIT_REFUSED;
+            }
         }
-        GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
+        TimelineProducer.Sent sent;
         try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
-            TimelineProducer.Sent sent = producer.send(sendable, n -> { });
-            out.printf("sent %d agreements and %d orders to %s and %s%n", sent.agreements(), sent.orders(),
-                    topics.agreements().name(), topics.orders().name());
+            sent = producer.send(sendable, n -> { });
         }
-        return unreadable == 0 ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
+        sent.rejected().forEach(err::println);
+        out.printf("sent %d agreements and %d orders to %s and %s%s%n", sent.agreements(), sent.orders(),
+                topics.agreements().name(), topics.orders().name(),
+                sent.rejected().isEmpty() ? "" : "; the broker refused " + sent.rejected().size() + " record(s)");
+        return unreadable == 0 && sent.rejected().isEmpty() ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
     }
 }

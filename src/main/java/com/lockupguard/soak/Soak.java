@@ -101,7 +101,7 @@ public final class Soak {
             Chaos chaos = new Chaos(kafka, instances);
             try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
                 timeline.addAll(generator.agreements(Instant.now()));
-                producer.send(parse(parser, timeline), n -> { });
+                producer.send(parse(parser, timeline), n -> { }).orFail();
                 log("%d agreements sent; starting %d guard instances", options.holdings(), options.instances());
                 for (int i = 0; i < options.instances(); i++) {
                     Map<String, String> own = new HashMap<>(settings);
@@ -193,7 +193,7 @@ public final class Soak {
                 batch.add(generator.order(sent++, now.plusMillis(i)));
             }
             timeline.addAll(batch);
-            producer.send(parse(parser, batch), n -> { });
+            producer.send(parse(parser, batch), n -> { }).orFail();
             if (sent % (options.ratePerSecond() * 10L) < perTick) {
                 log("%d orders sent", sent);
             }

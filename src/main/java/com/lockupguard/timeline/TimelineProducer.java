@@ -30,23 +30,46 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Safe on a just-created topic (KAFKA-15591: an idempotent producer bulk-sending there can
  * lose a batch): records go one at a time until every partition of the topic has acknowledged
- * one, and every send's result is checked. An agreement is flushed before the lines after it are sent, so that it is
- * on the broker before the orders it governs.
+ * one, and every send's result is checked: a record the broker rejects (an old timestamp under
+ * {@code message.timestamp.before.max.ms}, say) is reported with its line number, and the rest are sent.
+ * An agreement is flushed before the lines after it are sent, so that it is on the broker before the
+ * orders it governs.
  */
 public final class TimelineProducer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TimelineProducer.class);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
 
-    /** What was sent. */
-    public record Sent(int agreements, int orders, int skipped) {
+    /** What was sent; {@code rejected} lists the lines the broker did not take. */
+    public record Sent(int agreements, int orders, int skipped, List<Rejected> rejected) {
+
+        /** This, if the broker took every line; otherwise fails, listing the lines it did not take. */
+        public Sent orFail() {
+            if (!rejected.isEmpty()) {
+                throw new IllegalStateException(rejected.size() + " timeline record(s) were not written: "
+                        + rejected);
+            }
+            return this;
+        }
+    }
+
+    /** A line the broker did not take, and why. */
+    public record Rejected(int lineNumber, String topic, String reason) {
+        @Override
+        public String toString() {
+            return "line " + lineNumber + ": rejected by the broker (topic " + topic + "): " + reason;
+        }
+    }
+
+    private record InFlight(int lineNumber, String topic, Future<RecordMetadata> result) {
     }
 
     private final GuardTopics topics;
     private final KafkaProducer<String, Agreement> agreements;
     private final KafkaProducer<String, ProposedOrder> orders;
     private final Set<TopicPartition> warmed = new HashSet<>();
-    private final List<Future<RecordMetadata>> inFlight = new ArrayList<>();
+    private final List<InFlight> inFlight = new ArrayList<>();
+    private final List<Rejected> rejected = new ArrayList<>();
 
     public TimelineProducer(Properties clientProperties, GuardTopics topics) {
         this.topics = topics;
@@ -70,14 +93,15 @@ public final class TimelineProducer implements AutoCloseable {
             if (entry instanceof TimelineEntry.AgreementLine line) {
                 Agreement agreement = line.agreement();
                 String key = HoldingKey.keyOf(agreement.getInvestorId(), agreement.getSecurityId());
-                send(agreements, new ProducerRecord<>(topics.agreements().name(), null, millis(line.at()), key,
-                        agreement));
+                send(line.lineNumber(), agreements, new ProducerRecord<>(topics.agreements().name(), null,
+                        millis(line.at()), key, agreement));
                 awaitAll();
                 agreementCount++;
             } else if (entry instanceof TimelineEntry.OrderLine line) {
                 ProposedOrder order = line.order();
                 String key = HoldingKey.keyOf(order.getInvestorId(), order.getSecurityId());
-                send(orders, new ProducerRecord<>(topics.orders().name(), null, millis(line.at()), key, order));
+                send(line.lineNumber(), orders, new ProducerRecord<>(topics.orders().name(), null, millis(line.at()),
+                        key, order));
                 orderCount++;
             } else {
                 skipped++;
@@ -86,13 +110,21 @@ public final class TimelineProducer implements AutoCloseable {
             progress.accept(agreementCount + orderCount);
         }
         awaitAll();
-        return new Sent(agreementCount, orderCount, skipped);
+        List<Rejected> rejections = List.copyOf(rejected);
+        rejected.clear();
+        rejections.forEach(r -> LOG.warn("{}", r));
+        return new Sent(agreementCount - countOn(rejections, topics.agreements().name()),
+                orderCount - countOn(rejections, topics.orders().name()), skipped, rejections);
     }
 
-    private <V> void send(KafkaProducer<String, V> producer, ProducerRecord<String, V> record)
+    private static int countOn(List<Rejected> rejections, String topic) {
+        return (int) rejections.stream().filter(r -> r.topic().equals(topic)).count();
+    }
+
+    private <V> void send(int lineNumber, KafkaProducer<String, V> producer, ProducerRecord<String, V> record)
             throws InterruptedException {
         Future<RecordMetadata> result = producer.send(record);
-        inFlight.add(result);
+        inFlight.add(new InFlight(lineNumber, record.topic(), result));
         int partitions = producer.partitionsFor(record.topic()).size();
         if (warmedPartitions(record.topic()) < partitions) {
             // until every partition has had a record acknowledged, records go one at a time
@@ -107,13 +139,12 @@ public final class TimelineProducer implements AutoCloseable {
     private void awaitAll() throws InterruptedException {
         agreements.flush();
         orders.flush();
-        for (Future<RecordMetadata> result : inFlight) {
+        for (InFlight sent : inFlight) {
             try {
-                RecordMetadata written = result.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                RecordMetadata written = sent.result().get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 warmed.add(new TopicPartition(written.topic(), written.partition()));
             } catch (ExecutionException e) {
-                throw new IllegalStateException("a timeline record was not written: " + e.getCause().getMessage(),
-                        e.getCause());
+                rejected.add(new Rejected(sent.lineNumber(), sent.topic(), e.getCause().toString()));
             } catch (TimeoutException e) {
                 throw new IllegalStateException("a timeline record was not acknowledged within "
                         + SEND_TIMEOUT.toSeconds() + " s", e);

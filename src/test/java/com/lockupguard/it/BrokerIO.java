@@ -8,13 +8,18 @@ import com.lockupguard.app.GuardConfig;
 import com.lockupguard.timeline.TimelineProducer;
 import com.lockupguard.topology.GuardTopics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 
 /** Sends scenarios to a running guard and reads its decisions back, read_committed. */
 final class BrokerIO {
@@ -37,7 +42,7 @@ final class BrokerIO {
 
     void produce(Scenario scenario) throws InterruptedException {
         try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
-            producer.send(scenario.entries(), n -> { });
+            producer.send(scenario.entries(), n -> { }).orFail();
         }
     }
 
@@ -52,7 +57,7 @@ final class BrokerIO {
                 sent.set(n);
                 long due = start + n * 1_000_000_000L / perSecond;
                 LockSupport.parkNanos(Math.max(0, due - System.nanoTime()));
-            });
+            }).orFail();
         }
     }
 
@@ -95,6 +100,29 @@ final class BrokerIO {
             decisions.addAll(reader.readUntil(Integer.MAX_VALUE, Duration.ofSeconds(2), d -> { }));
             return decisions;
         }
+    }
+
+    /** Every committed record of {@code topic} from the beginning, waiting until at least {@code count} are there. */
+    <V> List<V> awaitValues(GuardTopics.Topic<String, V> topic, int count, Duration timeout) {
+        Properties properties = config.clientProperties();
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(properties, topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<V> values = new ArrayList<>();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (values.size() < count && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(100)).forEach(record -> values.add(record.value()));
+            }
+            return values;
+        }
+    }
+
+    GuardTopics topics() {
+        return topics;
     }
 
     static List<Scenario.Outcome> outcomes(List<DecisionReader.DecisionRecord> records) {

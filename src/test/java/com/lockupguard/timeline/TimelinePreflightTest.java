@@ -1,0 +1,69 @@
+package com.lockupguard.timeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.app.TopicSettings;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TimelinePreflightTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
+    private final TimelineParser parser = new TimelineParser(new ObjectMapper());
+
+    private TimelineEntry order(int line, String at) {
+        return parser.parse(line, "{\"type\":\"order\",\"at\":\"" + at + "\",\"orderId\":\"o" + line
+                + "\",\"investorId\":\"i\",\"securityId\":\"s\",\"kind\":\"PUBLIC_SALE\",\"quantity\":1}").orElseThrow();
+    }
+
+    private static TopicSettings orders(String... settings) {
+        Map<String, String> values = new HashMap<>(Map.of("cleanup.policy", "delete", "retention.ms", "604800000",
+                "message.timestamp.type", "CreateTime", "message.timestamp.before.max.ms",
+                Long.toString(Long.MAX_VALUE), "message.timestamp.after.max.ms", "3600000"));
+        for (int i = 0; i < settings.length; i += 2) {
+            values.put(settings[i], settings[i + 1]);
+        }
+        return new TopicSettings("orders", values);
+    }
+
+    @Test
+    void shouldSayOnceThatHistoricalRecordsWouldBeDeletedBeforeTheGuardReadsThem() {
+        // given two 2003 orders and a recent one, for a CreateTime topic that keeps 7 days
+        List<TimelineEntry> records = List.of(order(1, "2026-11-30T12:00:00Z"), order(2, "2003-07-11T09:45:00-04:00"),
+                order(3, "2003-07-12T09:45:00-04:00"));
+        // when
+        List<TimelinePreflight.Problem> problems = TimelinePreflight.check(orders(), records, NOW);
+        // then one problem names the topic, the count, the first line and the fix
+        assertThat(problems).singleElement().satisfies(problem -> {
+            assertThat(problem.records()).isEqualTo(2);
+            assertThat(problem.firstLine()).isEqualTo(2);
+            assertThat(problem.toString()).contains("topic 'orders'", "retention.ms=604800000",
+                    "--entity-name orders --alter --add-config retention.ms=-1");
+        });
+    }
+
+    @Test
+    void shouldLetHistoricalRecordsThroughWhereNothingIsDeletedByTime() {
+        List<TimelineEntry> records = List.of(order(1, "2003-07-11T09:45:00-04:00"));
+        assertThat(TimelinePreflight.check(orders("retention.ms", "-1"), records, NOW)).isEmpty();
+        assertThat(TimelinePreflight.check(orders("message.timestamp.type", "LogAppendTime"), records, NOW)).isEmpty();
+        assertThat(TimelinePreflight.check(orders("cleanup.policy", "compact"), records, NOW)).isEmpty();
+    }
+
+    @Test
+    void shouldSayWhichRecordsTheBrokerWouldRefuseForTheirTimestamp() {
+        // given a topic that refuses records older than a day, and one from next week
+        List<TimelineEntry> records = List.of(order(1, "2003-07-11T09:45:00-04:00"), order(2, "2026-12-08T00:00:00Z"));
+        // when
+        List<TimelinePreflight.Problem> problems = TimelinePreflight.check(orders("retention.ms", "-1",
+                "message.timestamp.before.max.ms", "86400000"), records, NOW);
+        // then
+        assertThat(problems).extracting(TimelinePreflight.Problem::firstLine).containsExactly(1, 2);
+        assertThat(problems.get(0).what()).contains("message.timestamp.before.max.ms=86400000");
+        assertThat(problems.get(1).what()).contains("message.timestamp.after.max.ms=3600000");
+    }
+}
