@@ -45,8 +45,13 @@ final class GuardInstance implements AutoCloseable {
         Map<String, String> withState = new HashMap<>(settings);
         withState.put(GuardConfig.STATE_DIR_CONFIG, stateDir.toString());
         GuardService service = GuardService.create(new GuardConfig(withState), observer);
-        service.start();
         GuardInstance instance = new GuardInstance(service, stateDir);
+        try {
+            service.start();
+        } catch (RuntimeException e) {
+            instance.close();
+            throw e;
+        }
         if (!service.awaitRunning(Duration.ofSeconds(90))) {
             instance.close();
             throw new IllegalStateException("guard did not reach RUNNING: " + service.state());

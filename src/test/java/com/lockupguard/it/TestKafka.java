@@ -20,6 +20,11 @@ final class TestKafka implements AutoCloseable {
     }
 
     static TestKafka start(int brokers) throws Exception {
+        return start(brokers, Map.of());
+    }
+
+    /** A cluster with {@code overrides} on top of the test settings (broker settings, as in server.properties). */
+    static TestKafka start(int brokers, Map<String, String> overrides) throws Exception {
         int replication = Math.min(3, brokers);
         int minInsync = brokers >= 3 ? 2 : 1;
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
@@ -45,6 +50,7 @@ final class TestKafka implements AutoCloseable {
                 Map.entry("broker.heartbeat.interval.ms", "300"),
                 Map.entry("auto.create.topics.enable", "false"));
         settings.forEach(builder::setConfigProp);
+        overrides.forEach(builder::setConfigProp);
         KafkaClusterTestKit cluster = builder.build();
         try {
             cluster.format();
