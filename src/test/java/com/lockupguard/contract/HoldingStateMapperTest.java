@@ -1,0 +1,35 @@
+package com.lockupguard.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.HoldingState;
+import com.lockupguard.rules.TermsFingerprint;
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
+
+class HoldingStateMapperTest {
+
+    @Test
+    void shouldCountVersionsFromOneAndHashTheTermsOfStateStoredBeforeVersionsWereKept() {
+        // given a holding state as a guard older than 0.2.0 stored it: no version count, no hash
+        Agreement letter = Agreement.newBuilder().setInvestorId("dutchess").setSecurityId("CBYI")
+                .setExecutionDate(LocalDate.parse("2003-04-28")).build();
+        HoldingState old = HoldingState.newBuilder().setAgreement(letter).setSoldTotal(120_000).build();
+        // when it is read
+        com.lockupguard.rules.HoldingState state = HoldingStateMapper.toRules(old);
+        // then it is version 1 of the holding, with the hash of its terms, and its counters kept
+        assertThat(state.agreement().version()).isEqualTo(1);
+        assertThat(state.agreement().termsHash()).isEqualTo(TermsFingerprint.of(AgreementMapper.toTerms(letter)));
+        assertThat(state.soldTotal()).isEqualTo(120_000);
+    }
+
+    @Test
+    void shouldKeepVersionAndHashThroughTheStore() {
+        Agreement letter = Agreement.newBuilder().setInvestorId("dutchess").setSecurityId("CBYI")
+                .setExecutionDate(LocalDate.parse("2003-04-28")).build();
+        HoldingState stored = HoldingState.newBuilder().setAgreement(letter).setAgreementVersion(7)
+                .setTermsHash("cafe").build();
+        assertThat(HoldingStateMapper.toAvro(HoldingStateMapper.toRules(stored))).isEqualTo(stored);
+    }
+}
