@@ -20,6 +20,8 @@ import java.util.Map;
  * A second, independent reading of RULES.md for differential testing: it works on the timeline's
  * JSON directly and shares no code with the guard (no rules, contract, serde or topology class).
  * Deliberately plain: one method per section, values recomputed from the agreement each time.
+ * Sections 1 to 9: agreements, orders, and execution reports with their reservations and alerts. It remembers
+ * every order id, execution id and reservation forever (no retention), as the replay does.
  */
 final class ReferenceModel {
 
@@ -28,6 +30,10 @@ final class ReferenceModel {
     private static final long MAX_MS = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
     private static final LocalDate MAX_DATE = LocalDate.parse("9999-12-31");
 
+    /**
+     * {@code decisions}: one line per order line (section 6) and, in input order among them, one result line per
+     * execution report line (section 9).
+     */
     record Output(List<ObjectNode> decisions, List<Integer> rejectedAgreementLines, int unreadableLines) {
     }
 
@@ -73,14 +79,41 @@ final class ReferenceModel {
         }
     }
 
+    /**
+     * Section 9: an approved disposition's reservation. It remembers how the approval consumed (section 5):
+     * its kind, its window, and in a non-cumulative period {@code fromTranche} and {@code fromCarry}.
+     */
+    static final class Reservation {
+        final String kind;
+        final long window;
+        final boolean periodBuckets; // approved in a non-cumulative PERIOD k: trancheUsed(k) and carryUsed
+        final long fromTranche;
+        final long fromCarry;
+        long rest;
+        long filledBefore; // what fills and earlier give-backs have taken from it
+        String status = "OPEN"; // OPEN | CANCELLED | FILLED
+
+        Reservation(String kind, long window, boolean periodBuckets, long fromTranche, long fromCarry, long quantity) {
+            this.kind = kind;
+            this.window = window;
+            this.periodBuckets = periodBuckets;
+            this.fromTranche = fromTranche;
+            this.fromCarry = fromCarry;
+            this.rest = quantity;
+        }
+    }
+
     static final class Holding {
         Terms terms;
-        long sold;
+        long used; // section 9: usedTotal, the soldTotal of sections 4-6 (shares sold or reserved)
+        long usedInLockup; // section 9: what fills evaluated in LOCKUP consumed (never released)
         long soldFirst;
         long carryUsed;
         final Map<Long, Long> trancheUsed = new HashMap<>();
         Long clock;
         final Map<String, Object[]> seen = new HashMap<>(); // orderId -> {kind, quantity, decision}
+        final Map<String, Reservation> reservations = new HashMap<>(); // orderId -> its approval's reservation
+        final Map<String, Object[]> executions = new HashMap<>(); // executionId -> {kind, orderId, quantity}
     }
 
     private final Map<String, Holding> holdings = new HashMap<>();
@@ -117,6 +150,8 @@ final class ReferenceModel {
                 }
             } else if (type != null && type.isTextual() && type.asText().equals("order")) {
                 decisions.add(order(node));
+            } else if (type != null && type.isTextual() && type.asText().equals("execution")) {
+                decisions.add(execution(node)); // section 9: one result line per report line, in input order
             } else {
                 unreadable++;
             }
@@ -157,7 +192,7 @@ final class ReferenceModel {
         }
     }
 
-    /** Applies an agreement line; false when it is invalid or would move a sold holding's calendar. */
+    /** Applies an agreement line; false when it is invalid or would move a used holding's calendar. */
     private boolean agreement(JsonNode node) {
         if (!validId(node.get("investorId")) || !validId(node.get("securityId"))) {
             return false;
@@ -239,9 +274,13 @@ final class ReferenceModel {
                 || exec.plusMonths(rule144).isAfter(MAX_DATE)) {
             return false;
         }
-        String key = node.get("investorId").asText() + "\u0000" + node.get("securityId").asText();
-        Holding holding = holdings.computeIfAbsent(key, k -> new Holding());
-        if (holding.terms != null && holding.sold > 0) {
+        Holding holding = holdings.computeIfAbsent(key(node), k -> new Holding());
+        // section 9: the freeze applies once shares have been used at or after FRD, i.e. usedTotal minus what fills
+        // evaluated in LOCKUP consumed is above 0.
+        // RULES.md ambiguity: "once ... is above 0" is read as a test of the current value, not a latch: when every
+        // reservation was released and nothing was sold at or after FRD, the counters hold nothing attributed under
+        // the calendar, and it may move again.
+        if (holding.terms != null && holding.used - holding.usedInLockup > 0) {
             Terms was = holding.terms;
             boolean moves = was.frd() != terms.frd() || !was.srd().equals(terms.srd()) || !was.zone.equals(terms.zone)
                     || was.trancheDays != terms.trancheDays || !was.mode.equals(terms.mode);
@@ -272,21 +311,21 @@ final class ReferenceModel {
         }
         long q = qNode.asLong();
         String orderId = node.get("orderId").asText();
-        String key = node.get("investorId").asText() + "\u0000" + node.get("securityId").asText();
-        Holding holding = holdings.computeIfAbsent(key, k -> new Holding());
+        Holding holding = holdings.computeIfAbsent(key(node), k -> new Holding());
         Object[] prior = holding.seen.get(orderId);
         if (prior != null) {
+            // section 9: a retried order id gets its first decision again and opens no second reservation
             if (prior[0].equals(kind) && (long) prior[1] == q) {
                 return ((ObjectNode) prior[2]).deepCopy();
             }
             return blocked(out, 0L, "DUPLICATE_ORDER_ID");
         }
-        ObjectNode decision = decide(out, holding, kind, q, at);
+        ObjectNode decision = decide(out, holding, orderId, kind, q, at);
         holding.seen.put(orderId, new Object[] {kind, q, decision.deepCopy()});
         return decision;
     }
 
-    private ObjectNode decide(ObjectNode out, Holding h, String kind, long q, long at) {
+    private ObjectNode decide(ObjectNode out, Holding h, String orderId, String kind, long q, long at) {
         if (kind.equals("PURCHASE")) {
             out.put("decision", "APPROVED");
             out.putArray("reasons");
@@ -300,6 +339,37 @@ final class ReferenceModel {
         long t = h.clock == null ? at : Math.max(at, h.clock);
         h.clock = t;
         long w = a.window(t);
+        List<String> gates = gates(h, kind, t);
+        if (!gates.isEmpty()) {
+            return blocked(out, 0L, gates.toArray(String[]::new));
+        }
+        long windowCap = windowCapacity(h, w);
+        List<String> reasons = new ArrayList<>();
+        if (q > windowCap) {
+            reasons.add(w == -1 ? "FIRST_RELEASE_CAP" : "PERIOD_CAP");
+        }
+        if (q > a.total - h.used) {
+            reasons.add("TOTAL_CAP");
+        }
+        long capacity = capacity(h, w);
+        if (!reasons.isEmpty()) {
+            return blocked(out, capacity, reasons.toArray(String[]::new));
+        }
+        long fromTranche = consume(h, w, q);
+        // section 9: an approved disposition opens a reservation of its quantity, remembering how it consumed
+        boolean periodBuckets = w >= 0 && a.mode.equals("NON_CUMULATIVE");
+        h.reservations.put(orderId, new Reservation(kind, w, periodBuckets, fromTranche,
+                periodBuckets ? q - fromTranche : 0, q));
+        out.put("decision", "APPROVED");
+        out.putArray("reasons");
+        out.put("maxAllowedNow", capacity);
+        return out;
+    }
+
+    /** Section 4 step 5: the gates that block any quantity of {@code kind} at {@code t}. */
+    private static List<String> gates(Holding h, String kind, long t) {
+        Terms a = h.terms;
+        long w = a.window(t);
         List<String> gates = new ArrayList<>();
         if (w == -2) {
             gates.add("LOCKUP_ACTIVE");
@@ -310,57 +380,221 @@ final class ReferenceModel {
         if (kind.equals("PUBLIC_SALE") && !a.registered(t)) {
             gates.add("NOT_REGISTERED");
         }
-        if (!gates.isEmpty()) {
-            return blocked(out, 0L, gates.toArray(String[]::new));
-        }
-        long trancheLeft = w >= 0 ? Math.max(0, a.tranche - h.trancheUsed.getOrDefault(w, 0L)) : 0;
-        long carryLeft = Math.max(0, a.first - h.soldFirst - h.carryUsed);
-        long windowCap;
-        boolean windowBlocks;
-        List<String> reasons = new ArrayList<>();
+        return gates;
+    }
+
+    /** Section 4 step 6: the window capacity (may be negative); usedTotal in place of soldTotal (section 9). */
+    private static long windowCapacity(Holding h, long w) {
+        Terms a = h.terms;
         if (w == -1) {
-            windowCap = a.first - h.sold;
-            windowBlocks = q > windowCap;
-            if (windowBlocks) {
-                reasons.add("FIRST_RELEASE_CAP");
-            }
-        } else if (a.mode.equals("NON_CUMULATIVE")) {
-            windowCap = trancheLeft + carryLeft;
-            if (q > windowCap) {
-                reasons.add("PERIOD_CAP");
-            }
+            return a.first - h.used;
+        }
+        if (a.mode.equals("NON_CUMULATIVE")) {
+            return trancheLeft(h, w) + carryLeft(h);
+        }
+        // min(total, first + (k+1) * tranche), computed in BigInteger-free saturating steps
+        long schedule;
+        if (w + 1 > (a.total - a.first) / a.tranche) {
+            schedule = a.total;
         } else {
-            // min(total, first + (k+1) * tranche), computed in BigInteger-free saturating steps
-            long schedule;
-            if (w + 1 > (a.total - a.first) / a.tranche) {
-                schedule = a.total;
-            } else {
-                schedule = Math.min(a.total, a.first + (w + 1) * a.tranche);
-            }
-            windowCap = schedule - h.sold;
-            if (q > windowCap) {
-                reasons.add("PERIOD_CAP");
-            }
+            schedule = Math.min(a.total, a.first + (w + 1) * a.tranche);
         }
-        if (q > a.total - h.sold) {
-            reasons.add("TOTAL_CAP");
+        return schedule - h.used;
+    }
+
+    /** Section 4: the capacity of step 6, {@code min(window capacity, totalShares - usedTotal)}, never negative. */
+    private static long capacity(Holding h, long w) {
+        return Math.max(0, Math.min(windowCapacity(h, w), h.terms.total - h.used));
+    }
+
+    /** Section 4: the maxAllowedNow an order of {@code kind} would get at {@code t} (0 when a gate holds). */
+    private static long maxAllowedNow(Holding h, String kind, long t) {
+        return gates(h, kind, t).isEmpty() ? capacity(h, h.terms.window(t)) : 0;
+    }
+
+    /** Section 4 step 6: trancheLeft(k), floored at 0. */
+    private static long trancheLeft(Holding h, long k) {
+        return Math.max(0, h.terms.tranche - h.trancheUsed.getOrDefault(k, 0L));
+    }
+
+    /** Section 4 step 6: carryLeft, floored at 0 (section 9: carryUsed may pass the carry). */
+    private static long carryLeft(Holding h) {
+        return Math.max(0, h.terms.first - h.soldFirst - h.carryUsed);
+    }
+
+    /**
+     * Section 5 (and section 9's uncovered shares, "as section 5 would consume an approval"): consumes {@code q}
+     * in window {@code w}; returns the part taken from the period's tranche (non-cumulative PERIOD k), else 0.
+     */
+    private static long consume(Holding h, long w, long q) {
+        h.used = Math.addExact(h.used, q);
+        if (w < 0) {
+            // FIRST, and for uncovered fills LOCKUP too: shares sold in the lock-up never come back as carry.
+            // RULES.md ambiguity: section 5 counts soldInFirstWindow in FIRST whatever the mode, and section 9's
+            // "cumulative: usedTotal only" is read as speaking of PERIOD k only, so FIRST/LOCKUP count here in
+            // both modes (it matters only if a later agreement version switches the mode).
+            h.soldFirst = Math.addExact(h.soldFirst, q);
+            return 0;
         }
-        long capacity = Math.max(0, Math.min(windowCap, a.total - h.sold));
-        if (!reasons.isEmpty()) {
-            return blocked(out, capacity, reasons.toArray(String[]::new));
+        if (!h.terms.mode.equals("NON_CUMULATIVE")) {
+            return 0;
         }
-        h.sold += q;
-        if (w == -1) {
-            h.soldFirst += q;
-        } else if (a.mode.equals("NON_CUMULATIVE")) {
-            long fromTranche = Math.min(q, trancheLeft);
-            h.trancheUsed.merge(w, fromTranche, Long::sum);
-            h.carryUsed += q - fromTranche;
+        // the lapsing tranche first, then the carry
+        long fromTranche = Math.min(q, trancheLeft(h, w));
+        h.trancheUsed.merge(w, fromTranche, Math::addExact);
+        h.carryUsed = Math.addExact(h.carryUsed, q - fromTranche);
+        return fromTranche;
+    }
+
+    // ---- section 9
+
+    private ObjectNode execution(JsonNode node) {
+        ObjectNode out = JSON.createObjectNode();
+        out.set("executionId", orNull(node.get("executionId")));
+        out.set("orderId", orNull(node.get("orderId")));
+        out.set("investorId", orNull(node.get("investorId")));
+        out.set("securityId", orNull(node.get("securityId")));
+        out.putNull("result");
+        out.putNull("covered");
+        out.putNull("released");
+        out.putNull("alert");
+        // step 1: INVALID, no state
+        Long at = instantMs(node.get("at"));
+        JsonNode kindNode = node.get("kind");
+        String kind = kindNode != null && kindNode.isTextual() ? kindNode.asText() : null;
+        boolean kindOk = "FILL".equals(kind) || "CANCEL".equals(kind);
+        JsonNode qNode = node.get("quantity");
+        boolean qOk = "CANCEL".equals(kind) // ignored for CANCEL
+                || qNode != null && qNode.isIntegralNumber() && qNode.canConvertToLong() && qNode.asLong() > 0
+                        && qNode.asLong() <= 1_000_000_000_000_000L;
+        if (at == null || at < MIN_MS || at > MAX_MS || !validId(node.get("executionId"))
+                || !validId(node.get("orderId")) || !validId(node.get("investorId"))
+                || !validId(node.get("securityId")) || !kindOk || !qOk) {
+            return result(out, "INVALID");
         }
-        out.put("decision", "APPROVED");
-        out.putArray("reasons");
-        out.put("maxAllowedNow", capacity);
+        String executionId = node.get("executionId").asText();
+        String orderId = node.get("orderId").asText();
+        Long q = kind.equals("FILL") ? qNode.asLong() : null;
+        Holding h = holdings.computeIfAbsent(key(node), k -> new Holding());
+        // step 2: duplicates, per holding and executionId
+        Object[] first = h.executions.get(executionId);
+        if (first != null) {
+            boolean same = first[0].equals(kind) && first[1].equals(orderId) && java.util.Objects.equals(first[2], q);
+            return result(out, same ? "DUPLICATE" : "DUPLICATE_EXECUTION_ID");
+        }
+        // step 3: fail closed; not remembered, so a retry of it is UNKNOWN_AGREEMENT again
+        if (h.terms == null) {
+            return result(out, "UNKNOWN_AGREEMENT");
+        }
+        // step 4: APPLIED, remembered, at t = max(at, last evaluation time), which moves the clock
+        h.executions.put(executionId, new Object[] {kind, orderId, q});
+        long t = h.clock == null ? at : Math.max(at, h.clock);
+        h.clock = t;
+        result(out, "APPLIED");
+        if (kind.equals("CANCEL")) {
+            out.put("released", cancel(h, orderId));
+        } else {
+            fill(out, h, orderId, q, t);
+        }
         return out;
+    }
+
+    /** Section 9 step 4, CANCEL: releases the order's open reservation in full; returns {@code released}. */
+    private static long cancel(Holding h, String orderId) {
+        Reservation r = h.reservations.get(orderId);
+        if (r == null || !r.status.equals("OPEN")) {
+            return 0;
+        }
+        long rest = r.rest;
+        // "Releasing": fills use the tranche part first, so the rest is restCarry carry shares, the others tranche
+        long restCarry = Math.min(rest, r.fromCarry);
+        giveBack(h, r, rest, restCarry);
+        r.rest = 0;
+        r.status = "CANCELLED";
+        return rest;
+    }
+
+    /**
+     * Section 9 "Releasing" and the late-fill give-back: returns {@code m} shares, {@code carryPart} of them carry and
+     * the others tranche (non-cumulative PERIOD k only), to the approval window's buckets.
+     * A release after its window ended helps only through the carry or usedTotal: a lapsed tranche stays lapsed
+     * (what goes back to a past period's trancheUsed(k) is no longer offered once the clock has left it).
+     */
+    private static void giveBack(Holding h, Reservation r, long m, long carryPart) {
+        h.used -= m;
+        if (r.window == -1) {
+            h.soldFirst -= m; // first-window shares released after SRD become carry
+        } else if (r.periodBuckets) {
+            h.trancheUsed.merge(r.window, -(m - carryPart), Long::sum);
+            h.carryUsed -= carryPart;
+        } // cumulative PERIOD k: usedTotal only
+    }
+
+    /** Section 9 step 4, FILL: coverage, give-back, the uncovered consumption and its alert. */
+    private static void fill(ObjectNode out, Holding h, String orderId, long q, long t) {
+        Object[] order = h.seen.get(orderId);
+        if (order != null && order[0].equals("PURCHASE")) {
+            // a remembered PURCHASE was always approved; not a disposition: nothing changes but the clock
+            out.put("covered", 0L);
+            return;
+        }
+        long w = h.terms.window(t);
+        Reservation r = h.reservations.get(orderId);
+        long covered = 0;
+        String alertType;
+        if (r == null) {
+            alertType = "UNAPPROVED_SALE"; // never approved: blocked, or never seen
+        } else if (r.status.equals("OPEN") && w <= r.window) {
+            // the reservation's window, or an earlier one (a clock falling back across midnight)
+            covered = Math.min(q, r.rest);
+            take(r, covered);
+            alertType = "OVERFILL";
+        } else if (r.status.equals("OPEN")) {
+            // a later window: the shares it would have covered go back to the approval window, tranche part first
+            long m = Math.min(q, r.rest);
+            long fromTrancheLeft = Math.max(0, r.fromTranche - r.filledBefore);
+            giveBack(h, r, m, m - Math.min(m, fromTrancheLeft));
+            take(r, m);
+            alertType = "LATE_FILL";
+        } else if (r.status.equals("CANCELLED")) {
+            alertType = "LATE_FILL";
+        } else {
+            // RULES.md ambiguity: a reservation FILLED by an earlier late fill's give-back is "FILLED", so a further
+            // late fill of it is read literally as OVERFILL (q exceeded its rest of 0), not LATE_FILL.
+            alertType = "OVERFILL";
+        }
+        out.put("covered", covered);
+        long u = q - covered;
+        if (u > 0) {
+            String kind = r == null ? "PUBLIC_SALE" : r.kind;
+            long allowed = maxAllowedNow(h, kind, t); // after any give-back, before the uncovered shares
+            consume(h, w, u); // "without any check"
+            if (w == -2) {
+                h.usedInLockup += u;
+            }
+            ObjectNode alert = out.putObject("alert");
+            alert.put("type", alertType);
+            alert.put("quantity", u);
+            alert.put("breachesAgreement", u > allowed);
+        }
+    }
+
+    /** Section 9: a fill or give-back takes {@code m} from a reservation's rest (status FILLED at 0). */
+    private static void take(Reservation r, long m) {
+        r.rest -= m;
+        r.filledBefore += m;
+        if (r.rest == 0) {
+            r.status = "FILLED";
+        }
+    }
+
+    private static ObjectNode result(ObjectNode out, String result) {
+        out.put("result", result);
+        return out;
+    }
+
+    private static String key(JsonNode node) {
+        return node.get("investorId").asText() + "\u0000" + node.get("securityId").asText();
     }
 
     private static ObjectNode blocked(ObjectNode out, Long max, String... reasons) {
