@@ -427,6 +427,8 @@ final class ReferenceModel {
      * in window {@code w}; returns the part taken from the period's tranche (non-cumulative PERIOD k), else 0.
      */
     private static long consume(Holding h, long w, long q) {
+        // RULES.md ambiguity: uncovered fills (each <= 10^15) are consumed without any check, so usedTotal has no
+        // bound; the rules say no sum may overflow but not what a guard does past 2^63-1. The model throws there.
         h.used = Math.addExact(h.used, q);
         if (w < 0) {
             // FIRST, and for uncovered fills LOCKUP too: shares sold in the lock-up never come back as carry.
@@ -566,6 +568,8 @@ final class ReferenceModel {
         out.put("covered", covered);
         long u = q - covered;
         if (u > 0) {
+            // RULES.md ambiguity: "PUBLIC_SALE when there is no reservation" is read literally, also when the order id
+            // was a blocked PRIVATE_TRANSFER (its kind is not the reservation's: there is none).
             String kind = r == null ? "PUBLIC_SALE" : r.kind;
             long allowed = maxAllowedNow(h, kind, t); // after any give-back, before the uncovered shares
             consume(h, w, u); // "without any check"
