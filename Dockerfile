@@ -1,15 +1,17 @@
-# Lockup Guard: build the jar with Maven, run it on a JRE.
+# Lockup Guard's service image: run, config and produce, built from the service module alone (no broker,
+# no Scala, no test utilities on its classpath; the demo and the tools are in target/lockup-guard.jar).
 #   docker build -t lockup-guard:0.1.0 .
 #   docker run --rm -e LOCKUP_GUARD_BOOTSTRAP_SERVERS=kafka:9092 lockup-guard:0.1.0 run
 
 FROM maven:3.9.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
-RUN mvn -B -q -ntp dependency:go-offline -Dmaven.test.skip=true || true
+COPY service/pom.xml service/
+COPY tools/pom.xml tools/
+RUN mvn -B -q -ntp -pl service dependency:go-offline -Dmaven.test.skip=true || true
 COPY schemas schemas
-COPY examples examples
-COPY src/main src/main
-RUN mvn -B -q -ntp -Dmaven.test.skip=true package
+COPY service/src/main service/src/main
+RUN mvn -B -q -ntp -pl service -Dmaven.test.skip=true package
 
 FROM eclipse-temurin:17.0.15_6-jre-jammy
 RUN apt-get update \
@@ -19,8 +21,8 @@ RUN apt-get update \
  && mkdir -p /var/lib/lockup-guard \
  && chown guard /var/lib/lockup-guard
 WORKDIR /app
-COPY --from=build /src/target/lib /app/lib
-COPY --from=build /src/target/lockup-guard.jar /app/lockup-guard.jar
+COPY --from=build /src/service/target/lib /app/lib
+COPY --from=build /src/service/target/lockup-guard-service.jar /app/lockup-guard.jar
 COPY examples /app/examples
 USER guard
 ENV LOCKUP_GUARD_STATE_DIR=/var/lib/lockup-guard/state \

@@ -1,0 +1,105 @@
+package com.lockupguard.cli;
+
+import com.lockupguard.app.ConfigSources;
+import com.lockupguard.app.ConfigTable;
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.app.TopicPolicy;
+import com.lockupguard.app.TopicProvisioner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code config}: the guard's settings, or the settings a given configuration resolves to. */
+@Command(name = "config",
+        mixinStandardHelpOptions = true,
+        description = {"Prints the guard's settings as a Markdown table; with --config/--set/--check, validates "
+                + "a configuration and prints what it resolves to (secrets masked).",
+            "With --check it then asks the cluster, when it answers within --timeout, about the guard's existing "
+                    + "topics and reports what `run` would refuse at start (a topic that deletes records the guard "
+                    + "must read or keep), with the command that fixes it. Exit code 1 when there is such a problem "
+                    + "and topics.retention.check=fail, 2 on a configuration error."})
+public final class ConfigCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file to resolve.")
+    private Path configFile;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "A setting, overriding all others.")
+    private Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--check", description = "Resolve defaults, file, environment and --set, and validate.")
+    private boolean check;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "How long --check waits for the cluster (default: ${DEFAULT-VALUE}).")
+    private int timeoutSeconds;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (configFile == null && overrides.isEmpty() && !check) {
+            spec.commandLine().getOut().print(ConfigTable.markdown(GuardConfig.definition()));
+            return 0;
+        }
+        try {
+            GuardConfig config = new GuardConfig(ConfigSources.load(configFile, System.getenv(), overrides));
+            Map<String, Object> resolved = new TreeMap<>(config.values());
+            config.originalStrings().forEach(resolved::putIfAbsent);
+            resolved.forEach((key, value) -> spec.commandLine().getOut().println(key + "=" + masked(key, value)));
+            return check ? checkTopics(config) : 0;
+        } catch (ConfigException | IOException e) {
+            spec.commandLine().getErr().println("configuration error: " + e.getMessage());
+            return LockupGuardCli.EXIT_USAGE;
+        }
+    }
+
+    /** What the start-up topic check would say; the cluster not answering is reported, not an error. */
+    private int checkTopics(GuardConfig config) {
+        PrintWriter out = spec.commandLine().getOut();
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        Properties client = config.clientProperties();
+        client.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        client.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        List<TopicPolicy.Problem> problems;
+        try (Admin admin = Admin.create(client)) {
+            problems = TopicProvisioner.from(admin, config, timeout).retentionProblems();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return LockupGuardCli.EXIT_USAGE;
+        } catch (RuntimeException e) {
+            out.println("# topics not checked: " + e.getMessage());
+            return 0;
+        }
+        if (problems.isEmpty()) {
+            out.println("# topics: the existing ones keep what the guard must read and keep");
+            return 0;
+        }
+        boolean fails = GuardConfig.RETENTION_CHECK_FAIL.equals(
+                config.getString(GuardConfig.TOPICS_RETENTION_CHECK_CONFIG));
+        out.println("# topics: " + problems.size() + " problem(s); `run` would " + (fails ? "refuse to start" : "warn"));
+        problems.forEach(problem -> out.println("# " + problem.message()));
+        return fails ? LockupGuardCli.EXIT_UNREADABLE_INPUT : 0;
+    }
+
+    private static String masked(String key, Object value) {
+        String lower = key.toLowerCase(java.util.Locale.ROOT);
+        boolean secret = lower.contains("password") || lower.contains("secret") || lower.contains("jaas")
+                || lower.contains("user.info") || lower.contains("token");
+        return secret ? "[hidden]" : String.valueOf(value);
+    }
+}

@@ -1,0 +1,49 @@
+package com.lockupguard.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code java -jar lockup-guard-service.jar <command>}: the commands a deployment runs (the service's
+ * image). The full command line, with the demo and the tools, is the tools module's
+ * {@code LockupGuardTools}.
+ */
+@Command(name = "lockup-guard",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = LockupGuardCli.DESCRIPTION,
+        subcommands = {RunCommand.class, ProduceCommand.class, ConfigCommand.class})
+public final class LockupGuardCli {
+
+    public static final String DESCRIPTION = "Stops an investor from selling restricted shares faster than their "
+            + "lock-up / leak-out agreement allows: a Kafka Streams pre-trade check.";
+
+    /** Exit code when some input lines could not be read. */
+    public static final int EXIT_UNREADABLE_INPUT = 1;
+    /** Exit code for a usage or I/O error. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit code when nothing was sent because the target topics would delete or refuse some of it. */
+    public static final int EXIT_REFUSED = 3;
+
+    public static void main(String[] args) {
+        System.exit(execute(commandLine(), args));
+    }
+
+    public static CommandLine commandLine() {
+        return configured(new CommandLine(new LockupGuardCli()));
+    }
+
+    /** The settings every guard command line shares. */
+    public static CommandLine configured(CommandLine commandLine) {
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine;
+    }
+
+    /** Runs {@code args} and flushes what the command printed; the exit code. */
+    public static int execute(CommandLine commandLine, String[] args) {
+        int exitCode = commandLine.execute(args);
+        commandLine.getOut().flush();
+        commandLine.getErr().flush();
+        return exitCode;
+    }
+}

@@ -1,0 +1,119 @@
+package com.lockupguard.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.app.ConfigSources;
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.app.TopicProvisioner;
+import com.lockupguard.timeline.TimelineEntry;
+import com.lockupguard.timeline.TimelineParser;
+import com.lockupguard.timeline.TimelinePreflight;
+import com.lockupguard.timeline.TimelineProducer;
+import com.lockupguard.topology.GuardTopics;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code produce TIMELINE.jsonl --config FILE}: a timeline onto a real cluster, through the real serdes. */
+@Command(name = "produce",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Sends a JSONL timeline's agreements and orders to the guard's input topics, Avro in Confluent's wire "
+                    + "format through the configured schema registry, each line's `at` as the record timestamp (the "
+                    + "producer's time when an order has none; the broker's if the orders topic uses LogAppendTime).",
+            "Settings as for `run` (--config, LOCKUP_GUARD_* environment, --set). Lines that cannot be read, and "
+                    + "records the broker refuses, are reported with their line number; the exit code is then 1.",
+            "Before sending, the target topics' settings are checked: on a CreateTime topic the broker deletes "
+                    + "records by their own timestamp, so records stamped further back than its retention.ms would "
+                    + "be deleted before the guard reads them. Then nothing is sent (exit code 3) unless "
+                    + "--allow-expiring-records."
+        })
+public final class ProduceCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "TIMELINE", description = "JSONL timeline file.")
+    private Path timeline;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file.")
+    private Path configFile;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "A setting, overriding all others.")
+    private Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--allow-expiring-records", description = "Send even when a target topic would delete or refuse "
+            + "some of the records (each one the broker refuses is still reported).")
+    private boolean allowExpiringRecords;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        GuardConfig config;
+        List<TimelineEntry> entries = new ArrayList<>();
+        try {
+            config = new GuardConfig(ConfigSources.load(configFile, System.getenv(), overrides));
+            TimelineParser parser = new TimelineParser(new ObjectMapper());
+            try (BufferedReader reader = Files.newBufferedReader(timeline, StandardCharsets.UTF_8)) {
+                String line;
+                int number = 0;
+                while ((line = reader.readLine()) != null) {
+                    parser.parse(++number, line).ifPresent(entries::add);
+                }
+            }
+        } catch (ConfigException | IOException e) {
+            err.println("cannot produce " + timeline + ": " + e.getMessage());
+            return LockupGuardCli.EXIT_USAGE;
+        }
+        int unreadable = 0;
+        List<TimelineEntry> sendable = new ArrayList<>();
+        for (TimelineEntry entry : entries) {
+            if (entry instanceof TimelineEntry.UnreadableLine bad) {
+                err.printf("line %d: skipped: %s%n", bad.lineNumber(), bad.reason());
+                unreadable++;
+            } else if (entry instanceof TimelineEntry.MalformedAgreementLine bad) {
+                err.printf("line %d: agreement not sent: %s%n", bad.lineNumber(), bad.reason());
+            } else {
+                sendable.add(entry);
+            }
+        }
+        GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
+        try (Admin admin = Admin.create(config.clientProperties())) {
+            if (config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG)) {
+                TopicProvisioner.from(admin, config).provision(true);
+            }
+            List<TimelinePreflight.Problem> problems = TimelinePreflight.check(admin, topics.agreements().name(),
+                    topics.orders().name(), sendable, Instant.now());
+            problems.forEach(problem -> err.println((allowExpiringRecords ? "warning: " : "not sent: ") + problem));
+            if (!problems.isEmpty() && !allowExpiringRecords) {
+                err.println("nothing was sent: the records above would be lost (--allow-expiring-records sends anyway)");
+                return LockupGuardCli.EXIT_REFUSED;
+            }
+        }
+        TimelineProducer.Sent sent;
+        try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
+            sent = producer.send(sendable, n -> { });
+        }
+        sent.rejected().forEach(err::println);
+        out.printf("sent %d agreements and %d orders to %s and %s%s%n", sent.agreements(), sent.orders(),
+                topics.agreements().name(), topics.orders().name(),
+                sent.rejected().isEmpty() ? "" : "; the broker refused " + sent.rejected().size() + " record(s)");
+        return unreadable == 0 && sent.rejected().isEmpty() ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
+    }
+}

@@ -1,0 +1,69 @@
+package com.lockupguard.cli;
+
+import com.lockupguard.app.ConfigSources;
+import com.lockupguard.app.GuardApplication;
+import com.lockupguard.app.GuardConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code run --config guard.properties}: the guard as a long-running Kafka Streams service. */
+@Command(name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the guard against a Kafka cluster until SIGTERM / Ctrl-C, then stops gracefully.",
+            "Settings, later ones winning: defaults, --config file, LOCKUP_GUARD_* environment variables "
+                    + "(LOCKUP_GUARD_BOOTSTRAP_SERVERS -> bootstrap.servers), --set key=value. Any Kafka Streams or "
+                    + "client property passes through. `lockup-guard config` lists the guard's own settings."
+        })
+public final class RunCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file.")
+    private Path configFile;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "A setting, overriding all others.")
+    private Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Port of the HTTP API, dashboard and /metrics (the http.port setting; -1: none).")
+    private Integer httpPort;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        GuardConfig config;
+        try {
+            if (httpPort != null) {
+                overrides.put(GuardConfig.HTTP_PORT_CONFIG, httpPort.toString());
+            }
+            config = new GuardConfig(ConfigSources.load(configFile, System.getenv(), overrides));
+        } catch (ConfigException | IOException e) {
+            spec.commandLine().getErr().println("configuration error: " + e.getMessage());
+            return LockupGuardCli.EXIT_USAGE;
+        }
+        GuardApplication application;
+        try {
+            application = GuardApplication.start(config);
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println("configuration error: " + e.getMessage());
+            return LockupGuardCli.EXIT_USAGE;
+        } catch (IllegalStateException e) {
+            // a start-up check failed (topics, schemas, cluster): its message says what to fix
+            spec.commandLine().getErr().println("cannot start: " + e.getMessage());
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(application::close, "lockup-guard-shutdown"));
+        application.service().awaitTermination();
+        return application.service().state() == KafkaStreams.State.ERROR ? 1 : 0;
+    }
+}

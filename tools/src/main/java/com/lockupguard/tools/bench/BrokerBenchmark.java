@@ -1,0 +1,307 @@
+package com.lockupguard.tools.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.app.GuardService;
+import com.lockupguard.app.TopicProvisioner;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.metrics.GuardMetrics;
+import com.lockupguard.timeline.TimelineEntry;
+import com.lockupguard.timeline.TimelineParser;
+import com.lockupguard.timeline.TimelineProducer;
+import com.lockupguard.tools.timeline.SyntheticTimeline;
+import com.lockupguard.topology.GuardTopics;
+import com.lockupguard.topology.StreamsDefaults;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * One topology (the guard service, or the pass-through) on a broker, on its own topics and
+ * application id: first the throughput of a backlog of orders (from the first committed
+ * decisions readable to the last), then decision latency at a fixed rate
+ * (order record timestamp, stamped when sent, to the decision being readable
+ * {@code read_committed}; one clock, this process's).
+ */
+final class BrokerBenchmark {
+
+    /**
+     * What one run measured. During the backlog: how busy the stream threads were (1 = one core
+     * all the time) and the whole process's CPU time per order (broker, streams, clients), in
+     * microseconds.
+     */
+    record Result(String name, long orders, double ordersPerSecond, double streamThreadBusy,
+            double processCpuMicrosPerOrder, Percentiles latencyMs) {
+    }
+
+    /** The shape of one run; no latency phase when it is zero. */
+    record Load(int holdings, int backlog, int rate, Duration latencyPhase) {
+    }
+
+    private static final Duration WARM_UP = Duration.ofSeconds(2);
+
+    private final String bootstrapServers;
+    private final String registryUrl;
+    private final Map<String, String> tuning;
+    private final Path stateRoot;
+
+    BrokerBenchmark(String bootstrapServers, String registryUrl, Map<String, String> tuning, Path stateRoot) {
+        this.bootstrapServers = bootstrapServers;
+        this.registryUrl = registryUrl;
+        this.tuning = tuning;
+        this.stateRoot = stateRoot;
+    }
+
+    Result run(String name, boolean guard, Load load) throws Exception {
+        GuardConfig config = config(name);
+        GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
+        try (Admin admin = Admin.create(config.clientProperties())) {
+            TopicProvisioner.from(admin, config).provision(true);
+        }
+        SyntheticTimeline timeline = new SyntheticTimeline(7, load.holdings());
+        // the backlog lies in the past, so that the orders timed later are the newest
+        Instant start = Instant.now().minusMillis(load.backlog() + 60_000L);
+        produceBacklog(config, topics, timeline, start, load.backlog());
+
+        GuardMetrics metrics = new GuardMetrics(); // the guard counts its decisions as in production
+        GuardService service = guard ? GuardService.create(config, metrics) : null;
+        KafkaStreams streams = guard ? service.streams() : passThrough(config, topics);
+        try (DecisionCounter decisions = new DecisionCounter(config, topics, "bench-" + name + "-")) {
+            if (guard) {
+                service.start();
+            } else {
+                streams.start();
+            }
+            awaitRunning(streams);
+            decisions.awaitCount(load.backlog(), Duration.ofMinutes(5));
+            CpuClock.Usage usage = decisions.cpuSinceFirstBatch();
+            // from the first committed decisions read to the last: the first batch's were decided
+            // before the clocks started, so they are not counted
+            double seconds = (decisions.lastBatchAt() - decisions.firstBatchAt()) / 1e9;
+            long timed = load.backlog() - decisions.firstBatchCount();
+            Percentiles latency = load.latencyPhase().isZero() ? Percentiles.of(new long[0])
+                    : latencyAtRate(config, topics, timeline, load, decisions);
+            return new Result(name, load.backlog(), timed / seconds,
+                    usage.streamThreadNanos() / (seconds * 1e9), usage.processNanos() / 1e3 / timed,
+                    latency);
+        } finally {
+            if (guard) {
+                service.close();
+            } else {
+                streams.close(Duration.ofSeconds(30));
+            }
+            metrics.close();
+        }
+    }
+
+    /** The guard's settings for one run's own application id, state directory and topics. */
+    GuardConfig config(String name) throws Exception {
+        Map<String, String> settings = new HashMap<>(tuning);
+        settings.put(GuardConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(GuardConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
+        settings.put(GuardConfig.APPLICATION_ID_CONFIG, "bench-" + name);
+        settings.put(GuardConfig.STATE_DIR_CONFIG, Files.createDirectories(stateRoot.resolve(name)).toString());
+        settings.put(GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG, GuardConfig.CREATE_TIME);
+        settings.put(GuardConfig.HTTP_PORT_CONFIG, "-1");
+        settings.putIfAbsent(GuardConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
+        for (String topic : List.of("agreements", "orders", "approved", "blocked", "dead.letters", "positions")) {
+            settings.put("topic." + topic, "bench-" + name + "-" + topic);
+        }
+        return new GuardConfig(settings);
+    }
+
+    private static KafkaStreams passThrough(GuardConfig config, GuardTopics topics) {
+        Properties properties = StreamsDefaults.errorHandling(config.topicNames());
+        properties.putAll(config.streamsProperties());
+        return new KafkaStreams(PassThroughTopology.build(topics), new StreamsConfig(properties));
+    }
+
+    private static void produceBacklog(GuardConfig config, GuardTopics topics, SyntheticTimeline timeline,
+            Instant start, int backlog) throws InterruptedException {
+        TimelineParser parser = new TimelineParser(new ObjectMapper());
+        List<String> lines = new ArrayList<>(timeline.agreements(start));
+        for (int n = 0; n < backlog; n++) {
+            lines.add(timeline.order(n, start.plusMillis(n + 1)));
+        }
+        List<TimelineEntry> entries = new ArrayList<>(lines.size());
+        for (String line : lines) {
+            parser.parse(entries.size() + 1, line).ifPresent(entries::add);
+        }
+        try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
+            producer.send(entries, n -> { }).orFail();
+        }
+    }
+
+    private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("streams not RUNNING within 60 s: " + streams.state());
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    /** Sends {@code rate} orders a second, stamped with their send time, and times each decision's arrival. */
+    private static Percentiles latencyAtRate(GuardConfig config, GuardTopics topics, SyntheticTimeline timeline,
+            Load load, DecisionCounter decisions) throws Exception {
+        Properties producerConfig = config.clientProperties();
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        TimelineParser parser = new TimelineParser(new ObjectMapper());
+        long total = load.rate() * load.latencyPhase().toSeconds();
+        decisions.timeFrom(System.currentTimeMillis() + WARM_UP.toMillis());
+        try (KafkaProducer<String, ProposedOrder> producer = new KafkaProducer<>(producerConfig,
+                topics.orders().keySerde().serializer(), topics.orders().valueSerde().serializer())) {
+            long begin = System.nanoTime();
+            for (long sent = 0; sent < total; sent++) {
+                long wait = begin + sent * 1_000_000_000L / load.rate() - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                Instant now = Instant.now();
+                TimelineEntry.OrderLine line = (TimelineEntry.OrderLine) parser.parse(1,
+                        timeline.order(load.backlog() + sent, now)).orElseThrow();
+                ProposedOrder order = line.order();
+                producer.send(new ProducerRecord<>(topics.orders().name(), null, now.toEpochMilli(),
+                        order.getInvestorId() + "/" + order.getSecurityId(), order), (metadata, error) -> {
+                            if (error != null) {
+                                throw new IllegalStateException("an order was not sent", error);
+                            }
+                        });
+            }
+            producer.flush();
+        }
+        decisions.awaitCount(load.backlog() + total, Duration.ofMinutes(2));
+        return decisions.latencies();
+    }
+
+    /**
+     * Reads the decision topics {@code read_committed} from the beginning, counting decisions and
+     * timing those whose order was sent after the warm-up.
+     */
+    private static final class DecisionCounter implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final List<Long> latencies = new ArrayList<>();
+        private final CompletableFuture<Void> loop;
+        private volatile long timingFrom = Long.MAX_VALUE;
+        private volatile long count;
+        private volatile long firstBatchAt;
+        private volatile long firstBatchCount;
+        private volatile long lastBatchAt;
+        private final String streamThreadPrefix;
+        private volatile CpuClock cpu;
+
+        DecisionCounter(GuardConfig config, GuardTopics topics, String streamThreadPrefix) {
+            this.streamThreadPrefix = streamThreadPrefix;
+            Properties properties = config.clientProperties();
+            properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+            properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+            consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(topics.approved().name(), topics.blocked().name())) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            loop = CompletableFuture.runAsync(this::poll);
+        }
+
+        private void poll() {
+            try {
+                while (running.get()) {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(50));
+                    long arrived = System.currentTimeMillis();
+                    for (ConsumerRecord<byte[], byte[]> record : records) {
+                        if (record.timestamp() >= timingFrom) {
+                            synchronized (latencies) {
+                                latencies.add(arrived - record.timestamp());
+                            }
+                        }
+                    }
+                    if (!records.isEmpty()) {
+                        lastBatchAt = System.nanoTime();
+                        if (count == 0) {
+                            cpu = CpuClock.start(streamThreadPrefix);
+                            firstBatchAt = lastBatchAt;
+                            firstBatchCount = records.count();
+                        }
+                        count += records.count();
+                    }
+                }
+            } finally {
+                consumer.close();
+            }
+        }
+
+        void timeFrom(long epochMillis) {
+            timingFrom = epochMillis;
+        }
+
+        /** Waits until {@code expected} decisions have been read. */
+        void awaitCount(long expected, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (count < expected) {
+                if (System.nanoTime() > deadline || loop.isDone()) {
+                    throw new IllegalStateException("only " + count + " of " + expected + " decisions within "
+                            + timeout);
+                }
+                Thread.sleep(2);
+            }
+        }
+
+        /** CPU time used from the first batch of decisions read until now. */
+        CpuClock.Usage cpuSinceFirstBatch() {
+            return cpu.stop();
+        }
+
+        /** When the first batch of decisions was read, and how many it held. */
+        long firstBatchAt() {
+            return firstBatchAt;
+        }
+
+        long firstBatchCount() {
+            return firstBatchCount;
+        }
+
+        /** When the last batch of decisions was read: the end of a backlog, once no more orders come. */
+        long lastBatchAt() {
+            return lastBatchAt;
+        }
+
+        Percentiles latencies() {
+            synchronized (latencies) {
+                return Percentiles.of(latencies.stream().mapToLong(Long::longValue).toArray());
+            }
+        }
+
+        @Override
+        public void close() {
+            running.set(false);
+            loop.join();
+        }
+    }
+}

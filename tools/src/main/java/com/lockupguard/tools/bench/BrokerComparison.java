@@ -1,0 +1,157 @@
+package com.lockupguard.tools.bench;
+
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.tools.embedded.EmbeddedKafkaCluster;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * The guard service against the pass-through, in one run on one embedded broker: same topics,
+ * serdes, partitions and processing guarantee, alternating, each on its own topics; then the
+ * pre-trade API. Prints the machine, a table of every run and the ratio line.
+ */
+public final class BrokerComparison {
+
+    /** What to run. {@code tuning} is applied to both topologies (guard and Kafka settings). */
+    public record Options(int holdings, int backlog, int rate, Duration latencyPhase, int rounds, int whatIfRequests,
+            int orderRequests, Map<String, String> tuning) {
+    }
+
+    /** Medians over the rounds, and the ratio line. */
+    public record Summary(double throughputRatio, double guardP99Ms, double passThroughP99Ms) {
+
+        public String line() {
+            return String.format(Locale.ROOT, "guard/passthrough throughput=%.2f p99=%.0f ms vs %.0f ms",
+                    throughputRatio, guardP99Ms, passThroughP99Ms);
+        }
+    }
+
+    private static final int WARM_UP_BACKLOG = 20_000;
+
+    private final Options options;
+    private final PrintWriter out;
+
+    public BrokerComparison(Options options, PrintWriter out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public Summary run() throws Exception {
+        printMachine();
+        Path stateRoot = Files.createTempDirectory("lockup-guard-bench-");
+        String registryUrl = "mock://bench-" + UUID.randomUUID();
+        List<BrokerBenchmark.Result> guard = new ArrayList<>();
+        List<BrokerBenchmark.Result> passThrough = new ArrayList<>();
+        long started = System.nanoTime();
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1, Map.of())) {
+            BrokerBenchmark benchmark = new BrokerBenchmark(kafka.bootstrapServers(), registryUrl, options.tuning(),
+                    stateRoot);
+            BrokerBenchmark.Load load = new BrokerBenchmark.Load(options.holdings(), options.backlog(),
+                    options.rate(), options.latencyPhase());
+            out.printf(Locale.ROOT, "%-12s %5s %8s %10s %7s %9s %8s %8s %8s %8s%n", "topology", "round", "orders",
+                    "orders/s", "thread", "cpu us/o", "p50 ms", "p99 ms", "max ms", "samples");
+            // round 0 warms up the JIT, the broker and the page cache for both, and is not reported
+            BrokerBenchmark.Load warmUp = new BrokerBenchmark.Load(options.holdings(),
+                    Math.min(WARM_UP_BACKLOG, options.backlog()), options.rate(), Duration.ZERO);
+            benchmark.run("passthrough-0", false, warmUp);
+            benchmark.run("guard-0", true, warmUp);
+            for (int round = 1; round <= options.rounds(); round++) {
+                // alternate which goes first, so that neither always meets a warmer JVM and broker
+                boolean guardFirst = round % 2 == 0;
+                for (boolean isGuard : guardFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                    String name = (isGuard ? "guard" : "passthrough") + "-" + round;
+                    BrokerBenchmark.Result result = benchmark.run(name, isGuard, load);
+                    (isGuard ? guard : passThrough).add(result);
+                    print(isGuard ? "guard" : "passthrough", round, result);
+                }
+            }
+            if (options.whatIfRequests() > 0 || options.orderRequests() > 0) {
+                GuardConfig apiConfig = benchmark.config("api");
+                ApiBenchmark.Result api = new ApiBenchmark().run(apiConfig, options.whatIfRequests(),
+                        options.orderRequests());
+                out.println();
+                out.printf(Locale.ROOT, "%-22s %9s %9s %9s %8s   %s%n", "pre-trade API (1 client)", "p50 ms",
+                        "p99 ms", "max ms", "requests", "server-side p50 / p99 ms (Server-Timing)");
+                printApi("POST /api/what-if", api.whatIfMs(), api.whatIfServerMs());
+                printApi("POST /api/orders", api.ordersMs(), api.ordersServerMs());
+            }
+        } finally {
+            Utils.delete(stateRoot.toFile());
+        }
+        Summary summary = new Summary(median(guard, true) / median(passThrough, true), median(guard, false),
+                median(passThrough, false));
+        out.printf(Locale.ROOT, "%nwall time %.0f s%n", (System.nanoTime() - started) / 1e9);
+        out.println(summary.line());
+        out.flush();
+        return summary;
+    }
+
+    private void print(String topology, int round, BrokerBenchmark.Result result) {
+        Percentiles latency = result.latencyMs();
+        out.printf(Locale.ROOT, "%-12s %5d %8d %10.0f %6.0f%% %9.1f %8.0f %8.0f %8.0f %8d%n", topology, round,
+                result.orders(), result.ordersPerSecond(), 100 * result.streamThreadBusy(),
+                result.processCpuMicrosPerOrder(), latency.p50(), latency.p99(), latency.max(), latency.count());
+        out.flush();
+    }
+
+    private void printApi(String endpoint, Percentiles latency, Percentiles server) {
+        out.printf(Locale.ROOT, "%-24s %9.2f %9.2f %9.2f %8d   %.2f / %.2f%n", endpoint, latency.p50(), latency.p99(),
+                latency.max(), latency.count(), server.p50(), server.p99());
+    }
+
+    private void printMachine() {
+        Runtime runtime = Runtime.getRuntime();
+        out.printf(Locale.ROOT, "machine: %s, %d cores, %s; %s %s; max heap %d MiB%n", cpuModel(),
+                runtime.availableProcessors(), System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                System.getProperty("java.vm.name"), System.getProperty("java.version"),
+                runtime.maxMemory() / (1024 * 1024));
+        out.printf(Locale.ROOT, "load average at start: %.2f%n",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        out.printf(Locale.ROOT, "load: %d holdings, backlog %d orders, then %d orders/s for %d s (first 2 s not "
+                + "timed), %d round(s) after a warm-up round; one broker, broker and streams in this JVM%n",
+                options.holdings(), options.backlog(), options.rate(), options.latencyPhase().toSeconds(),
+                options.rounds());
+        out.println("columns: orders/s through the backlog; thread = the stream thread's share of a core and "
+                + "cpu us/o = the process's CPU time per order, both during the backlog; latencies at the fixed rate");
+        out.println("settings (both topologies): " + new TreeMap<>(options.tuning())
+                + " on top of the guard's defaults (exactly_once_v2, commit.interval.ms "
+                + GuardConfig.definition().defaultValues().get(GuardConfig.COMMIT_INTERVAL_MS_CONFIG) + ", poll.ms "
+                + GuardConfig.definition().defaultValues().get(GuardConfig.POLL_MS_CONFIG) + ")");
+        out.println();
+        out.flush();
+    }
+
+    private static String cpuModel() {
+        Path cpuInfo = Path.of("/proc/cpuinfo");
+        if (!Files.isReadable(cpuInfo)) {
+            return "unknown CPU";
+        }
+        try (Stream<String> lines = Files.lines(cpuInfo)) {
+            return lines.filter(line -> line.startsWith("model name")).findFirst()
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+
+    private static double median(List<BrokerBenchmark.Result> results, boolean throughput) {
+        double[] values = results.stream().mapToDouble(r -> throughput ? r.ordersPerSecond() : r.latencyMs().p99())
+                .toArray();
+        Arrays.sort(values);
+        int middle = values.length / 2;
+        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+}

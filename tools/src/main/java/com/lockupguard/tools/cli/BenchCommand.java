@@ -1,0 +1,74 @@
+package com.lockupguard.tools.cli;
+
+import ch.qos.logback.classic.Level;
+import com.lockupguard.cli.LogLevels;
+import com.lockupguard.tools.bench.BrokerComparison;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bench}: the guard against a pass-through topology on a broker, in one run, and the pre-trade API. */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Starts a Kafka broker in this JVM and runs, on it and alternating, the guard service and a pass-through "
+                    + "topology (same topics, serdes and exactly-once, no rules, no stores): throughput of a backlog, "
+                    + "then decision latency p50/p99 at a fixed rate. Then times POST /api/what-if and "
+                    + "POST /api/orders from one client.",
+            "Ends with: guard/passthrough throughput=<ratio> p99=<ms> vs <ms>"
+        })
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--quick", description = "One round, a smaller backlog and a shorter latency phase: under 2 minutes.")
+    private boolean quick;
+
+    @Option(names = "--holdings", defaultValue = "1000", description = "Holdings. Default ${DEFAULT-VALUE}.")
+    private int holdings;
+
+    @Option(names = "--backlog", paramLabel = "ORDERS",
+            description = "Orders in the throughput backlog (default 50000 quick, 300000 otherwise).")
+    private Integer backlog;
+
+    @Option(names = "--rate", defaultValue = "1000", description = "Orders per second in the latency phase. "
+            + "Default ${DEFAULT-VALUE}.")
+    private int rate;
+
+    @Option(names = "--latency-seconds", paramLabel = "SECONDS",
+            description = "Length of the latency phase (default 12 quick, 60 otherwise).")
+    private Integer latencySeconds;
+
+    @Option(names = "--rounds", paramLabel = "N", description = "Rounds of both topologies (default 1 quick, 3 "
+            + "otherwise); the summary takes the medians.")
+    private Integer rounds;
+
+    @Option(names = "--api-requests", paramLabel = "N",
+            description = "POST /api/orders requests timed (default 100 quick, 1000 otherwise; what-if gets 5 times "
+                    + "as many); 0 skips the API.")
+    private Integer apiRequests;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A guard or Kafka setting for both topologies, "
+            + "e.g. --set commit.interval.ms=100 (repeatable).")
+    private Map<String, String> tuning = new LinkedHashMap<>();
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        LogLevels.quiet(Level.ERROR, Level.ERROR);
+        PrintWriter out = spec.commandLine().getOut();
+        int orders = apiRequests != null ? apiRequests : quick ? 100 : 1_000;
+        BrokerComparison.Options options = new BrokerComparison.Options(holdings,
+                backlog != null ? backlog : quick ? 50_000 : 300_000, rate,
+                Duration.ofSeconds(latencySeconds != null ? latencySeconds : quick ? 12 : 60),
+                rounds != null ? rounds : quick ? 1 : 3, orders * 5, orders, tuning);
+        new BrokerComparison(options, out).run();
+        return 0;
+    }
+}

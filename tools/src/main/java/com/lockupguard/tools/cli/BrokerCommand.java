@@ -1,0 +1,48 @@
+package com.lockupguard.tools.cli;
+
+import com.lockupguard.tools.embedded.EmbeddedKafkaCluster;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code broker --nodes 3}: a real KRaft cluster in this process, until Ctrl-C. */
+@Command(name = "broker",
+        mixinStandardHelpOptions = true,
+        description = "Runs a real Kafka cluster (KRaft; with more than one node, that many brokers beside a separate "
+                + "controller) in this process, on loopback, in a temporary directory removed on exit, and prints its "
+                + "bootstrap servers. For developers without Docker, and for the soak.")
+final class BrokerCommand implements Callable<Integer> {
+
+    @Option(names = "--nodes", defaultValue = "3", description = "Brokers (default 3; replication 3, min.insync 2).")
+    private int nodes;
+
+    @Option(names = "--endpoints-file", paramLabel = "FILE", description = "Write bootstrap.servers here when up.")
+    private Path endpointsFile;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(nodes, Map.of())) {
+            out.println("bootstrap.servers=" + cluster.bootstrapServers());
+            out.println(nodes + " broker(s) up; Ctrl-C to stop and delete their data");
+            out.flush();
+            if (endpointsFile != null) {
+                Files.writeString(endpointsFile, "bootstrap.servers=" + cluster.bootstrapServers() + "\n");
+            }
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+        }
+        return 0;
+    }
+}

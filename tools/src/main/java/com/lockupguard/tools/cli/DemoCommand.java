@@ -1,0 +1,255 @@
+package com.lockupguard.tools.cli;
+
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.app.GuardApplication;
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.app.GuardService;
+import com.lockupguard.cli.LogLevels;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.timeline.TimelineEntry;
+import com.lockupguard.timeline.TimelineParser;
+import com.lockupguard.timeline.TimelinePreflight;
+import com.lockupguard.timeline.TimelineProducer;
+import com.lockupguard.tools.embedded.EmbeddedKafkaCluster;
+import com.lockupguard.tools.registry.SchemaRegistryServer;
+import com.lockupguard.tools.timeline.DecisionReader;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.utils.Utils;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code demo}: the whole guard in one process — a real single-node KRaft broker, an
+ * in-memory schema registry and the service with exactly-once — fed the letter's timeline.
+ */
+@Command(name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Starts a real Kafka broker (KRaft, one node, loopback, temporary directory) and the guard in this JVM, "
+                    + "produces the 2003 letter's example timeline with its event times, reads the decisions "
+                    + "read_committed and prints them as a table; then shuts everything down."
+        })
+final class DemoCommand implements Callable<Integer> {
+
+    static final String BUILT_IN_TIMELINE = "/examples/letter-2003.jsonl";
+
+    @Option(names = "--keep-running", description = "Leave the broker and the guard up until Ctrl-C.")
+    private boolean keepRunning;
+
+    @Option(names = "--timeline", paramLabel = "FILE", description = "Another JSONL timeline to play.")
+    private Path timelineFile;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the guard's topics.")
+    private int partitions;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show the broker's and the guard's logs.")
+    private boolean verbose;
+
+    @Option(names = "--registry-port", defaultValue = "0",
+            description = "Port of the schema registry served on 127.0.0.1 (0: any free port).")
+    private int registryPort;
+
+    @Option(names = "--http-port", paramLabel = "PORT", description = "Port of the dashboard, API and /metrics on "
+            + "127.0.0.1 (default: 8080 with --keep-running, none without).")
+    private Integer httpPort;
+
+    @Option(names = "--endpoints-file", paramLabel = "FILE",
+            description = "Write bootstrap.servers and schema.registry.url as JSON here once everything is up.")
+    private Path endpointsFile;
+
+    @Spec
+    private CommandSpec spec;
+
+    private final long started = System.nanoTime();
+
+    @Override
+    public Integer call() throws Exception {
+        if (!verbose) {
+            LogLevels.quiet(Level.ERROR, Level.WARN);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        List<TimelineEntry> timeline = readTimeline();
+        long orderLines = timeline.stream().filter(TimelineEntry.OrderLine.class::isInstance).count();
+        out.println("Lockup Guard demo: the 2003 Dutchess / Cal Bay letter on a real Kafka broker");
+
+        step(out, "starting Kafka (KRaft, 1 node, in this JVM)");
+        String registryScope = "demo-" + UUID.randomUUID();
+        Path stateDir = Files.createTempDirectory("lockup-guard-demo-state-");
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1, Map.of());
+                SchemaRegistryServer registry = new SchemaRegistryServer.Builder(
+                        InMemorySchemaRegistry.scope(registryScope)).port(registryPort).start()) {
+            done(out, "bootstrap.servers=" + kafka.bootstrapServers());
+            done(out, "schema.registry.url=" + registry.url() + " (in memory, Confluent REST API)");
+            GuardConfig config = new GuardConfig(demoSettings(kafka.bootstrapServers(), registry.url(), stateDir));
+
+            step(out, "starting the guard (" + config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG) + ", "
+                    + partitions + " partitions)");
+            try (GuardApplication application = GuardApplication.start(config)) {
+                GuardService guard = application.service();
+                if (!guard.awaitRunning(Duration.ofSeconds(60))) {
+                    out.println("the guard did not reach RUNNING within 60 s (state " + guard.state() + ")");
+                    return 1;
+                }
+                done(out, guard.state().name());
+
+                int refused;
+                step(out, "producing the timeline: " + timeline.size() + " lines, " + orderLines + " orders");
+                try (Admin admin = Admin.create(config.clientProperties())) {
+                    List<TimelinePreflight.Problem> problems = TimelinePreflight.check(admin,
+                            guard.topics().agreements().name(), guard.topics().orders().name(), timeline,
+                            Instant.now());
+                    if (!problems.isEmpty()) {
+                        problems.forEach(problem -> out.println("not sent: " + problem));
+                        return 1;
+                    }
+                }
+                try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), guard.topics())) {
+                    TimelineProducer.Sent sent = producer.send(timeline, n -> { });
+                    sent.rejected().forEach(out::println);
+                    done(out, sent.agreements() + " agreements, " + sent.orders() + " orders sent"
+                            + (sent.rejected().isEmpty() ? "" : ", " + sent.rejected().size() + " refused"));
+                    refused = sent.rejected().size();
+                    orderLines -= sent.rejected().stream()
+                            .filter(r -> r.topic().equals(guard.topics().orders().name())).count();
+                }
+
+                step(out, "reading decisions from " + guard.topics().approved().name() + " and "
+                        + guard.topics().blocked().name() + " (read_committed)");
+                out.println();
+                DecisionTable table = new DecisionTable(zoneOf(timeline));
+                out.print(table.header());
+                out.flush();
+                List<DecisionReader.DecisionRecord> decisions;
+                try (DecisionReader reader = new DecisionReader(config.clientProperties(), guard.topics())) {
+                    decisions = reader.readUntil((int) orderLines, Duration.ofSeconds(30), record -> {
+                        out.print(table.row(record.timestamp(), record.decision()));
+                        out.flush();
+                    });
+                }
+                out.println();
+                out.printf("%d of %d orders decided in %.1f s%n", decisions.size(), orderLines, elapsedSeconds());
+                String dashboard = application.httpPort() < 0 ? null
+                        : "http://127.0.0.1:" + application.httpPort() + "/";
+                writeEndpoints(kafka.bootstrapServers(), registry.url(), dashboard);
+                if (keepRunning) {
+                    out.println("running until Ctrl-C: bootstrap.servers=" + kafka.bootstrapServers()
+                            + " schema.registry.url=" + registry.url());
+                    if (dashboard != null) {
+                        out.println("dashboard: " + dashboard + "   API: " + dashboard + "api/holdings   metrics: "
+                                + dashboard + "metrics");
+                    }
+                    out.flush();
+                    awaitInterrupt();
+                }
+                return decisions.size() == orderLines && refused == 0 ? 0 : 1;
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(registryScope);
+            Utils.delete(stateDir.toFile());
+            out.printf("stopped after %.1f s%n", elapsedSeconds());
+            out.flush();
+        }
+    }
+
+    private void writeEndpoints(String bootstrapServers, String registryUrl, String dashboard) throws IOException {
+        if (endpointsFile == null) {
+            return;
+        }
+        Map<String, String> endpoints = new HashMap<>(Map.of("bootstrapServers", bootstrapServers,
+                "schemaRegistryUrl", registryUrl));
+        if (dashboard != null) {
+            endpoints.put("httpUrl", dashboard);
+        }
+        Path partial = endpointsFile.resolveSibling(endpointsFile.getFileName() + ".tmp");
+        Files.writeString(partial, new ObjectMapper().writeValueAsString(endpoints));
+        Files.move(partial, endpointsFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private Map<String, String> demoSettings(String bootstrapServers, String registryUrl, Path stateDir) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put(GuardConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(GuardConfig.APPLICATION_ID_CONFIG, "lockup-guard-demo");
+        settings.put(GuardConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
+        settings.put(GuardConfig.STATE_DIR_CONFIG, stateDir.toString());
+        settings.put(GuardConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
+        settings.put(GuardConfig.TOPICS_PARTITIONS_CONFIG, Integer.toString(partitions));
+        // the demo replays 2003: the orders keep their recorded event times
+        settings.put(GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG, GuardConfig.CREATE_TIME);
+        int port = httpPort != null ? httpPort : keepRunning ? 8080 : -1;
+        settings.put(GuardConfig.HTTP_PORT_CONFIG, Integer.toString(port));
+        return settings;
+    }
+
+    private List<TimelineEntry> readTimeline() throws IOException {
+        TimelineParser parser = new TimelineParser(new ObjectMapper());
+        List<TimelineEntry> entries = new ArrayList<>();
+        try (BufferedReader reader = open()) {
+            String line;
+            int number = 0;
+            while ((line = reader.readLine()) != null) {
+                parser.parse(++number, line).ifPresent(entries::add);
+            }
+        }
+        return entries;
+    }
+
+    private BufferedReader open() throws IOException {
+        if (timelineFile != null) {
+            return Files.newBufferedReader(timelineFile, StandardCharsets.UTF_8);
+        }
+        InputStream resource = DemoCommand.class.getResourceAsStream(BUILT_IN_TIMELINE);
+        if (resource == null) {
+            throw new IOException("the built-in timeline " + BUILT_IN_TIMELINE + " is missing from the jar");
+        }
+        return new BufferedReader(new InputStreamReader(resource, StandardCharsets.UTF_8));
+    }
+
+    /** The zone of the timeline's first agreement, to show times as the agreement counts days. */
+    private static ZoneId zoneOf(List<TimelineEntry> timeline) {
+        return timeline.stream().filter(TimelineEntry.AgreementLine.class::isInstance)
+                .map(e -> ((TimelineEntry.AgreementLine) e).agreement().getTimeZone())
+                .findFirst().map(ZoneId::of).orElse(ZoneId.of("UTC"));
+    }
+
+    private void step(PrintWriter out, String what) {
+        out.printf("[%5.1f s] %s ...%n", elapsedSeconds(), what);
+        out.flush();
+    }
+
+    private void done(PrintWriter out, String what) {
+        out.printf("[%5.1f s]   %s%n", elapsedSeconds(), what);
+        out.flush();
+    }
+
+    private double elapsedSeconds() {
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    private static void awaitInterrupt() throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        stop.await();
+    }
+}

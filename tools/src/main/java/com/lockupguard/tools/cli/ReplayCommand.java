@@ -1,0 +1,97 @@
+package com.lockupguard.tools.cli;
+
+import ch.qos.logback.classic.Level;
+import com.lockupguard.avro.TrancheMode;
+import com.lockupguard.cli.LockupGuardCli;
+import com.lockupguard.cli.LogLevels;
+import com.lockupguard.tools.replay.Replay;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code replay TIMELINE.jsonl}: decisions for a recorded timeline, through the topology test driver. */
+@Command(name = "replay",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Replays a JSONL timeline of agreements and orders through the guard's topology (Kafka's topology "
+                    + "test driver) and prints one decision per order line, as JSONL, in input order.",
+            "Agreements that are not applied and lines that cannot be read are reported on stderr with their line "
+                    + "number. Exit code 1 when a line could not be read, 2 on a usage or I/O error."
+        })
+final class ReplayCommand implements Callable<Integer> {
+
+    enum Mode {
+        CUMULATIVE(TrancheMode.CUMULATIVE),
+        NON_CUMULATIVE(TrancheMode.NON_CUMULATIVE);
+
+        final TrancheMode trancheMode;
+
+        Mode(TrancheMode trancheMode) {
+            this.trancheMode = trancheMode;
+        }
+    }
+
+    @Parameters(index = "0", paramLabel = "TIMELINE", description = "JSONL timeline file, or - for standard input.")
+    private String timeline;
+
+    @Option(names = "--mode", paramLabel = "cumulative|non-cumulative",
+            converter = ModeConverter.class,
+            description = "Override every agreement's tranche mode (a what-if).")
+    private Mode mode;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log what the topology does (dead letters, ...) on stderr.")
+    private boolean verbose;
+
+    @Option(names = "--positions", paramLabel = "FILE", description = "Also write every position the guard "
+            + "publishes (after decisions, agreements and window boundaries, in event time) as JSONL to FILE.")
+    private Path positionsFile;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (!verbose) {
+            // the replay reports every dead-lettered agreement itself, with its line number
+            LogLevels.set("com.lockupguard.topology", Level.ERROR);
+            // its state directory is a throwaway temporary one on purpose
+            LogLevels.set("org.apache.kafka.streams.processor.internals.StateDirectory", Level.ERROR);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (BufferedReader in = open();
+                PrintWriter positions = positionsFile == null ? null
+                        : new PrintWriter(Files.newBufferedWriter(positionsFile, StandardCharsets.UTF_8))) {
+            Replay.Result result = new Replay(mode == null ? null : mode.trancheMode, positions).run(in, out, err);
+            return result.succeeded() ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
+        } catch (IOException e) {
+            err.println("cannot replay " + timeline + ": " + e);
+            return LockupGuardCli.EXIT_USAGE;
+        }
+    }
+
+    private BufferedReader open() throws IOException {
+        if ("-".equals(timeline)) {
+            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        }
+        return Files.newBufferedReader(Path.of(timeline), StandardCharsets.UTF_8);
+    }
+
+    /** Accepts cumulative, non-cumulative, and the enum names, in any case. */
+    static final class ModeConverter implements picocli.CommandLine.ITypeConverter<Mode> {
+        @Override
+        public Mode convert(String value) {
+            return Mode.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        }
+    }
+}

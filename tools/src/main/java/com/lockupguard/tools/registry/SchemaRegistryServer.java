@@ -1,0 +1,298 @@
+package com.lockupguard.tools.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.lockupguard.registry.CompatibilityLevel;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.registry.SchemaMetadata;
+import com.lockupguard.registry.SchemaRegistryException;
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+
+/**
+ * A small schema registry speaking the subset of Confluent's REST API that serializers use, in
+ * memory, on the JDK's HTTP server: register, look up, schema by id, versions, latest, the
+ * compatibility check and the compatibility config. For tests and the embedded demo; production
+ * always points at a real registry.
+ */
+public final class SchemaRegistryServer implements AutoCloseable {
+
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final InMemorySchemaRegistry registry;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String requiredUserInfo;
+
+    private SchemaRegistryServer(InMemorySchemaRegistry registry, HttpServer server, String requiredUserInfo,
+            List<Filter> filters) {
+        this.registry = registry;
+        this.server = server;
+        this.requiredUserInfo = requiredUserInfo;
+        this.executor = Executors.newFixedThreadPool(4, r -> {
+            Thread thread = new Thread(r, "schema-registry-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        var context = server.createContext("/", this::handle);
+        context.getFilters().addAll(filters);
+    }
+
+    /** Builds a server; {@code port} 0 picks a free one. */
+    public static final class Builder {
+        private final InMemorySchemaRegistry registry;
+        private String host = "127.0.0.1";
+        private int port;
+        private SSLContext tls;
+        private boolean clientCertificates;
+        private String userInfo;
+        private final List<Filter> filters = new java.util.ArrayList<>();
+
+        public Builder(InMemorySchemaRegistry registry) {
+            this.registry = registry;
+        }
+
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        /** Serve HTTPS with this context. */
+        public Builder tls(SSLContext value) {
+            tls = value;
+            return this;
+        }
+
+        /** With {@link #tls}: require clients to present a certificate the context trusts. */
+        public Builder requireClientCertificates() {
+            clientCertificates = true;
+            return this;
+        }
+
+        /** Require HTTP basic auth with these user:password credentials. */
+        public Builder basicAuth(String value) {
+            userInfo = value;
+            return this;
+        }
+
+        /** A filter before the registry (fault injection in tests). */
+        public Builder filter(Filter value) {
+            filters.add(value);
+            return this;
+        }
+
+        public SchemaRegistryServer start() throws IOException {
+            HttpServer server;
+            if (tls == null) {
+                server = HttpServer.create(new InetSocketAddress(host, port), 0);
+            } else {
+                HttpsServer https = HttpsServer.create(new InetSocketAddress(host, port), 0);
+                boolean needClientAuth = clientCertificates;
+                https.setHttpsConfigurator(new HttpsConfigurator(tls) {
+                    @Override
+                    public void configure(com.sun.net.httpserver.HttpsParameters parameters) {
+                        javax.net.ssl.SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
+                        ssl.setNeedClientAuth(needClientAuth);
+                        parameters.setSSLParameters(ssl);
+                    }
+                });
+                server = https;
+            }
+            SchemaRegistryServer registryServer = new SchemaRegistryServer(registry, server, userInfo, filters);
+            server.start();
+            return registryServer;
+        }
+    }
+
+    public String url() {
+        String scheme = server instanceof HttpsServer ? "https" : "http";
+        return scheme + "://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort();
+    }
+
+    public InMemorySchemaRegistry registry() {
+        return registry;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (requiredUserInfo != null && !authorized(exchange)) {
+                exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"schema-registry\"");
+                respond(exchange, 401, error(401, "Unauthorized"));
+                return;
+            }
+            try {
+                respond(exchange, 200, route(exchange));
+            } catch (SchemaRegistryException e) {
+                int status = e.errorCode() >= 40400 && e.errorCode() < 40500 ? 404
+                        : e.errorCode() == 409 ? 409 : e.errorCode() >= 42200 ? 422 : 500;
+                respond(exchange, status, error(e.errorCode(), e.getMessage()));
+            } catch (NotFound e) {
+                respond(exchange, 404, error(404, e.getMessage()));
+            } catch (RuntimeException e) {
+                respond(exchange, 500, error(50001, e.toString()));
+            }
+        }
+    }
+
+    private static final class NotFound extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotFound(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private JsonNode route(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        String[] path = exchange.getRequestURI().getRawPath().replaceAll("^/+|/+$", "").split("/");
+        for (int i = 0; i < path.length; i++) {
+            path[i] = URLDecoder.decode(path[i], StandardCharsets.UTF_8);
+        }
+        if (path.length == 1 && path[0].equals("subjects") && method.equals("GET")) {
+            ArrayNode subjects = json.createArrayNode();
+            registry.getAllSubjects().forEach(subjects::add);
+            return subjects;
+        }
+        if (path.length == 3 && path[0].equals("schemas") && path[1].equals("ids") && method.equals("GET")) {
+            Schema schema = registry.getSchemaById(number(path[2]));
+            return json.createObjectNode().put("schema", schema.toString());
+        }
+        if (path.length == 2 && path[0].equals("subjects") && method.equals("POST")) {
+            Schema schema = requestSchema(exchange);
+            int id = registry.getId(path[1], schema);
+            return versionOf(path[1], id);
+        }
+        if (path.length == 3 && path[0].equals("subjects") && path[2].equals("versions")) {
+            if (method.equals("POST")) {
+                return json.createObjectNode().put("id", registry.register(path[1], requestSchema(exchange)));
+            }
+            ArrayNode versions = json.createArrayNode();
+            registry.getAllVersions(path[1]).forEach(v -> versions.add(v.version()));
+            return versions;
+        }
+        if (path.length == 4 && path[0].equals("subjects") && path[2].equals("versions") && method.equals("GET")) {
+            return metadata(version(path[1], path[3]));
+        }
+        if (path.length == 5 && path[0].equals("compatibility") && path[1].equals("subjects")
+                && path[3].equals("versions") && method.equals("POST")) {
+            Schema schema = requestSchema(exchange);
+            registry.getLatestSchemaMetadata(path[2]); // 40401 when the subject does not exist, as Confluent answers
+            return json.createObjectNode().put("is_compatible", registry.testCompatibility(path[2], schema));
+        }
+        if (path[0].equals("config")) {
+            return config(exchange, method, path.length == 2 ? path[1] : null);
+        }
+        throw new NotFound("no such endpoint: " + method + " " + exchange.getRequestURI().getPath());
+    }
+
+    private JsonNode config(HttpExchange exchange, String method, String subject) throws IOException {
+        if (method.equals("PUT")) {
+            CompatibilityLevel level = CompatibilityLevel.valueOf(
+                    json.readTree(body(exchange)).path("compatibility").asText().toUpperCase(Locale.ROOT));
+            if (subject == null) {
+                registry.setDefaultCompatibility(level);
+            } else {
+                registry.setCompatibility(subject, level);
+            }
+            return json.createObjectNode().put("compatibility", level.name());
+        }
+        CompatibilityLevel level = subject == null ? registry.defaultCompatibility() : registry.compatibility(subject);
+        return json.createObjectNode().put("compatibilityLevel", level.name());
+    }
+
+    private SchemaMetadata version(String subject, String version) {
+        if (version.equals("latest") || version.equals("-1")) {
+            return registry.getLatestSchemaMetadata(subject);
+        }
+        int wanted = number(version);
+        return registry.getAllVersions(subject).stream().filter(v -> v.version() == wanted).findFirst()
+                .orElseThrow(() -> new SchemaRegistryException.SchemaNotFound("Version " + version + " not found."));
+    }
+
+    private ObjectNode versionOf(String subject, int id) {
+        return metadata(registry.getAllVersions(subject).stream().filter(v -> v.id() == id).findFirst().orElseThrow());
+    }
+
+    private ObjectNode metadata(SchemaMetadata metadata) {
+        return json.createObjectNode().put("subject", metadata.subject()).put("version", metadata.version())
+                .put("id", metadata.id()).put("schema", metadata.schema().toString());
+    }
+
+    private Schema requestSchema(HttpExchange exchange) throws IOException {
+        JsonNode request = json.readTree(body(exchange));
+        String type = request.path("schemaType").asText("AVRO");
+        if (!type.equals("AVRO")) {
+            throw new SchemaRegistryException.InvalidSchema("Only AVRO schemas are supported, not " + type);
+        }
+        try {
+            return new Schema.Parser().parse(request.path("schema").asText());
+        } catch (SchemaParseException e) {
+            throw new SchemaRegistryException.InvalidSchema("Invalid schema: " + e.getMessage());
+        }
+    }
+
+    private static int number(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new NotFound("not a number: " + text);
+        }
+    }
+
+    private boolean authorized(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        String expected = "Basic " + Base64.getEncoder().encodeToString(requiredUserInfo.getBytes(StandardCharsets.UTF_8));
+        return expected.equals(header);
+    }
+
+    private static String body(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private ObjectNode error(int code, String message) {
+        return json.createObjectNode().put("error_code", code).put("message", message);
+    }
+
+    private void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = json.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,117 @@
+package com.lockupguard.tools.replay;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.avro.TrancheMode;
+import com.lockupguard.contract.ContractJson;
+import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.timeline.TimelineEntry;
+import com.lockupguard.timeline.TimelineParser;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Replays a recorded timeline through the guard's topology: one decision per order line, as
+ * JSONL, in input order. Agreement lines that are not applied, and lines that cannot be read,
+ * are reported on {@code errors} with their line number.
+ */
+public final class Replay {
+
+    /** What a replay did. {@code unreadableLines > 0} makes the replay fail. */
+    public record Result(int orders, int agreementsApplied, int agreementsRejected, int unreadableLines) {
+        public boolean succeeded() {
+            return unreadableLines == 0;
+        }
+    }
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final TimelineParser parser = new TimelineParser(json);
+    private final DecisionJson output = new DecisionJson(json);
+    private final ContractJson contracts = new ContractJson(json);
+    private final TrancheMode modeOverride;
+    private final PrintWriter positions;
+
+    /** @param modeOverride a tranche mode to impose on every agreement (a what-if), or null */
+    public Replay(TrancheMode modeOverride) {
+        this(modeOverride, null);
+    }
+
+    /** @param positions where to write every position published on the way (JSONL), or null */
+    public Replay(TrancheMode modeOverride, PrintWriter positions) {
+        this.modeOverride = modeOverride;
+        this.positions = positions;
+    }
+
+    public Result run(BufferedReader timeline, PrintWriter decisions, PrintWriter errors) throws IOException {
+        int orders = 0;
+        int applied = 0;
+        int rejected = 0;
+        int unreadable = 0;
+        Instant lastTimestamp = Instant.EPOCH;
+        try (ReplayDriver driver = new ReplayDriver()) {
+            String line;
+            int lineNumber = 0;
+            while ((line = timeline.readLine()) != null) {
+                lineNumber++;
+                Optional<TimelineEntry> parsed = parser.parse(lineNumber, line);
+                if (parsed.isEmpty()) {
+                    continue;
+                }
+                TimelineEntry entry = parsed.get();
+                if (entry instanceof TimelineEntry.OrderLine order) {
+                    orders++;
+                    if (order.at() == null) {
+                        decisions.println(json.writeValueAsString(output.invalidOrder(order.echo())));
+                    } else {
+                        lastTimestamp = order.at();
+                        ProposedOrder value = order.order();
+                        String key = HoldingKey.keyOf(value.getInvestorId(), value.getSecurityId());
+                        decisions.println(json.writeValueAsString(
+                                output.of(order.echo(), driver.decide(key, value, order.at()))));
+                        writePositions(driver);
+                    }
+                } else if (entry instanceof TimelineEntry.AgreementLine agreementLine) {
+                    Instant at = agreementLine.at() == null ? lastTimestamp : agreementLine.at();
+                    lastTimestamp = at;
+                    Agreement agreement = agreementLine.agreement();
+                    if (modeOverride != null) {
+                        agreement = Agreement.newBuilder(agreement).setTrancheMode(modeOverride).build();
+                    }
+                    String key = HoldingKey.keyOf(agreement.getInvestorId(), agreement.getSecurityId());
+                    Optional<String> deadLetter = driver.applyAgreement(key, agreement, at);
+                    if (deadLetter.isPresent()) {
+                        rejected++;
+                        errors.printf("line %d: agreement not applied: %s%n", entry.lineNumber(), deadLetter.get());
+                    } else {
+                        applied++;
+                    }
+                    writePositions(driver);
+                } else if (entry instanceof TimelineEntry.MalformedAgreementLine malformed) {
+                    rejected++;
+                    errors.printf("line %d: agreement not applied: %s%n", entry.lineNumber(), malformed.reason());
+                } else if (entry instanceof TimelineEntry.UnreadableLine unreadableLine) {
+                    unreadable++;
+                    errors.printf("line %d: skipped: %s%n", entry.lineNumber(), unreadableLine.reason());
+                }
+            }
+        }
+        decisions.flush();
+        errors.flush();
+        if (positions != null) {
+            positions.flush();
+        }
+        return new Result(orders, applied, rejected, unreadable);
+    }
+
+    private void writePositions(ReplayDriver driver) throws IOException {
+        for (com.lockupguard.avro.Position position : driver.drainPositions()) {
+            if (positions != null) {
+                positions.println(json.writeValueAsString(contracts.position(position)));
+            }
+        }
+    }
+}

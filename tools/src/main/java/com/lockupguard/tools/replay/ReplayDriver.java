@@ -1,0 +1,135 @@
+package com.lockupguard.tools.replay;
+
+import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.Position;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.topology.DeadLetters;
+import com.lockupguard.topology.GuardTopics;
+import com.lockupguard.topology.GuardTopology;
+import com.lockupguard.topology.StreamsDefaults;
+import com.lockupguard.topology.TopicNames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * The guard's topology in a TopologyTestDriver, with its own in-memory schema registry and a
+ * temporary state directory: records in, the decisions and dead letters each one produced out.
+ */
+public final class ReplayDriver implements AutoCloseable {
+
+    private final String registryScope = "replay-" + UUID.randomUUID();
+    private final Path stateDir;
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, Agreement> agreements;
+    private final TestInputTopic<String, ProposedOrder> orders;
+    private final TestOutputTopic<String, Decision> approved;
+    private final TestOutputTopic<String, Decision> blocked;
+    private final TestOutputTopic<String, byte[]> deadLetters;
+    private final TestOutputTopic<String, Position> positions;
+    private Instant wallClock = Instant.EPOCH;
+
+    public ReplayDriver() {
+        try {
+            stateDir = Files.createTempDirectory("lockup-guard-replay-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a state directory for the replay", e);
+        }
+        TopicNames names = TopicNames.defaults();
+        GuardTopics topics = GuardTopics.avro(names, Map.of("schema.registry.url", "mock://" + registryScope));
+        Properties properties = StreamsDefaults.errorHandling(names);
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "lockup-guard-replay");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // the driver's wall clock follows the timeline's event time, so that releases (window boundaries) are
+        // published when the timeline reaches them, deterministically
+        driver = new TopologyTestDriver(GuardTopology.build(topics), properties, wallClock);
+        StringSerializer keys = new StringSerializer();
+        agreements = driver.createInputTopic(names.agreements(), keys, topics.agreements().valueSerde().serializer());
+        orders = driver.createInputTopic(names.orders(), keys, topics.orders().valueSerde().serializer());
+        StringDeserializer keyReader = new StringDeserializer();
+        approved = driver.createOutputTopic(names.approved(), keyReader, topics.approved().valueSerde().deserializer());
+        blocked = driver.createOutputTopic(names.blocked(), keyReader, topics.blocked().valueSerde().deserializer());
+        deadLetters = driver.createOutputTopic(names.deadLetters(), keyReader, new ByteArrayDeserializer());
+        positions = driver.createOutputTopic(names.positions(), keyReader, topics.positions().valueSerde().deserializer());
+    }
+
+    /** Moves the driver's wall clock forward to {@code at}, publishing the releases that passed on the way. */
+    private void advanceTo(Instant at) {
+        if (at.isAfter(wallClock)) {
+            driver.advanceWallClockTime(Duration.between(wallClock, at));
+            wallClock = at;
+        }
+    }
+
+    /** Positions published since the last call: after decisions, agreements and passed window boundaries. */
+    public List<Position> drainPositions() {
+        return positions.readValuesToList();
+    }
+
+    /** Puts an agreement version on its topic; returns why it was dead-lettered, if it was. */
+    public Optional<String> applyAgreement(String key, Agreement agreement, Instant at) {
+        advanceTo(at);
+        agreements.pipeInput(key, agreement, at);
+        return deadLetterMessages().stream().findFirst();
+    }
+
+    /** Puts an order on its topic and returns the one decision the topology produced for it. */
+    public Decision decide(String key, ProposedOrder order, Instant at) {
+        advanceTo(at);
+        orders.pipeInput(key, order, at);
+        List<Decision> decisions = new ArrayList<>(1);
+        decisions.addAll(approved.readValuesToList());
+        decisions.addAll(blocked.readValuesToList());
+        if (decisions.size() != 1) {
+            throw new IllegalStateException("order " + order.getOrderId() + " produced " + decisions.size()
+                    + " decisions instead of one; dead letters: " + deadLetterMessages());
+        }
+        return decisions.get(0);
+    }
+
+    private List<String> deadLetterMessages() {
+        List<String> messages = new ArrayList<>();
+        for (TestRecord<String, byte[]> letter : deadLetters.readRecordsToList()) {
+            messages.add(DeadLetters.header(letter.headers(), DeadLetters.MESSAGE_HEADER).orElse("dead-lettered"));
+        }
+        return messages;
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.close();
+        } finally {
+            InMemorySchemaRegistry.dropScope(registryScope);
+            deleteRecursively(stateDir);
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        try {
+            Utils.delete(root.toFile());
+        } catch (IOException e) {
+            // a temporary directory left behind is not worth failing a replay for
+        }
+    }
+}

@@ -1,0 +1,415 @@
+package com.lockupguard.tools.soak;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.app.TopicProvisioner;
+import com.lockupguard.avro.Decision;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.timeline.TimelineEntry;
+import com.lockupguard.timeline.TimelineParser;
+import com.lockupguard.timeline.TimelineProducer;
+import com.lockupguard.tools.embedded.EmbeddedKafkaCluster;
+import com.lockupguard.tools.registry.SchemaRegistryServer;
+import com.lockupguard.tools.replay.Replay;
+import com.lockupguard.tools.timeline.DecisionReader;
+import com.lockupguard.tools.timeline.SyntheticTimeline;
+import com.lockupguard.topology.GuardTopics;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * A crash soak: a 3-broker cluster in this process, N guard instances as separate JVMs (same
+ * application id, a standby each), a producer of a random timeline over many holdings, and chaos
+ * — instances killed with SIGKILL and restarted at random moments, brokers bounced. Then, in the
+ * order of Kafka's EosTestDriver: all transactions finished, the group empty, and every output
+ * record checked against the replay of the same input.
+ */
+public final class Soak {
+
+    /** How hard and how long to push. */
+    public record Options(int instances, int holdings, int ratePerSecond, Duration duration, int kills, int bounces,
+            long seed, int partitions, Path workDir) {
+    }
+
+    static final String APPLICATION_ID = "lockup-guard-soak";
+    private static final Set<TransactionState> OPEN = Set.of(TransactionState.ONGOING,
+            TransactionState.PREPARE_COMMIT, TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE);
+
+    private final Options options;
+    private final PrintWriter out;
+    private final ObjectMapper json = new ObjectMapper();
+    private final long started = System.nanoTime();
+
+    public Soak(Options options, PrintWriter out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public SoakReport run() throws Exception {
+        Files.createDirectories(options.workDir());
+        String scope = "soak-" + UUID.randomUUID();
+        List<GuardProcess> instances = new ArrayList<>();
+        Thread reaper = new Thread(() -> instances.forEach(i -> {
+            try {
+                i.kill();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        Runtime.getRuntime().addShutdownHook(reaper);
+        log("starting 3 brokers and a controller (KRaft) in this process");
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(3, Map.of());
+                SchemaRegistryServer registry = new SchemaRegistryServer.Builder(InMemorySchemaRegistry.scope(scope))
+                        .start()) {
+            Map<String, String> settings = settings(kafka.allBootstrapServers(), registry.url());
+            GuardConfig config = new GuardConfig(settings);
+            try (Admin admin = Admin.create(config.clientProperties())) {
+                TopicProvisioner.from(admin, config).provision(true);
+            }
+            GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
+            SyntheticTimeline generator = new SyntheticTimeline(options.seed(), options.holdings());
+            List<String> timeline = Collections.synchronizedList(new ArrayList<>());
+            TimelineParser parser = new TimelineParser(json);
+            Chaos chaos = new Chaos(kafka, instances);
+            try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
+                timeline.addAll(generator.agreements(Instant.now()));
+                producer.send(parse(parser, timeline), n -> { }).orFail();
+                log("%d agreements sent; starting %d guard instances", options.holdings(), options.instances());
+                for (int i = 0; i < options.instances(); i++) {
+                    Map<String, String> own = new HashMap<>(settings);
+                    own.put(GuardConfig.STATE_DIR_CONFIG, options.workDir().resolve("instance-" + i).toString());
+                    GuardProcess instance = new GuardProcess(i, own, options.workDir().resolve("instance-" + i + ".log"));
+                    instance.start();
+                    instances.add(instance);
+                }
+                chaos.start();
+                long sent = produce(producer, generator, timeline, parser);
+                chaos.stop();
+                log("stopped producing after %d orders; %d kills, %d broker bounces", sent, chaos.kills.get(),
+                        chaos.bounces.get());
+            }
+            for (GuardProcess instance : instances) {
+                if (!instance.isAlive()) {
+                    instance.start();
+                }
+            }
+            Path timelineFile = options.workDir().resolve("timeline.jsonl");
+            Files.write(timelineFile, timeline);
+            Map<String, JsonNode> expected = replay(timeline);
+            log("replayed the %d lines through the topology test driver: %d decisions expected", timeline.size(),
+                    expected.size());
+
+            List<DecisionReader.DecisionRecord> decisions;
+            try (DecisionReader reader = new DecisionReader(config.clientProperties(), topics)) {
+                decisions = reader.readUntil(expected.size(), Duration.ofMinutes(5), d -> { });
+                decisions.addAll(reader.readUntil(Integer.MAX_VALUE, Duration.ofSeconds(5), d -> { }));
+            }
+            log("read %d decisions read_committed", decisions.size());
+            boolean transactionsFinished;
+            boolean groupEmpty;
+            try (Admin admin = Admin.create(config.clientProperties())) {
+                transactionsFinished = awaitTransactionsFinished(admin);
+                for (GuardProcess instance : instances) {
+                    instance.stop();
+                }
+                groupEmpty = awaitGroupEmpty(admin);
+            }
+            // what a last commit before the stop may have added
+            try (DecisionReader reader = new DecisionReader(config.clientProperties(), topics)) {
+                decisions = reader.readUntil(Integer.MAX_VALUE, Duration.ofSeconds(10), d -> { });
+            }
+            SoakReport report = verify(expected, decisions, timeline.size() - options.holdings(), chaos,
+                    transactionsFinished, groupEmpty);
+            if (report.passed()) {
+                Utils.delete(options.workDir().toFile());
+            } else {
+                log("kept %s (timeline, instance logs) for inspection", options.workDir());
+            }
+            return report;
+        } finally {
+            for (GuardProcess instance : instances) {
+                instance.kill();
+            }
+            Runtime.getRuntime().removeShutdownHook(reaper);
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    private Map<String, String> settings(String bootstrapServers, String registryUrl) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put(GuardConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(GuardConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
+        settings.put(GuardConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
+        settings.put(GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG, GuardConfig.CREATE_TIME);
+        settings.put(GuardConfig.TOPICS_PARTITIONS_CONFIG, Integer.toString(options.partitions()));
+        settings.put(GuardConfig.TOPICS_REPLICATION_FACTOR_CONFIG, "3");
+        settings.put(GuardConfig.REPLICATION_FACTOR_CONFIG, "3");
+        settings.put(GuardConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
+        settings.put(GuardConfig.HTTP_PORT_CONFIG, "-1");
+        settings.put("session.timeout.ms", "6000");
+        settings.put("heartbeat.interval.ms", "1000");
+        return settings;
+    }
+
+    /** Sends orders at the configured rate for the configured time, each stamped with its send time. */
+    private long produce(TimelineProducer producer, SyntheticTimeline generator, List<String> timeline,
+            TimelineParser parser) throws InterruptedException {
+        long deadline = System.nanoTime() + options.duration().toNanos();
+        long sent = 0;
+        long tickStart = System.nanoTime();
+        int perTick = Math.max(1, options.ratePerSecond() / 10);
+        while (System.nanoTime() < deadline) {
+            List<String> batch = new ArrayList<>(perTick);
+            Instant now = Instant.now();
+            for (int i = 0; i < perTick; i++) {
+                batch.add(generator.order(sent++, now.plusMillis(i)));
+            }
+            timeline.addAll(batch);
+            producer.send(parse(parser, batch), n -> { }).orFail();
+            if (sent % (options.ratePerSecond() * 10L) < perTick) {
+                log("%d orders sent", sent);
+            }
+            tickStart += 100_000_000L;
+            long sleep = tickStart - System.nanoTime();
+            if (sleep > 0) {
+                TimeUnit.NANOSECONDS.sleep(sleep);
+            }
+        }
+        return sent;
+    }
+
+    private static List<TimelineEntry> parse(TimelineParser parser, List<String> lines) {
+        List<TimelineEntry> entries = new ArrayList<>(lines.size());
+        synchronized (lines) {
+            for (String line : lines) {
+                parser.parse(entries.size() + 1, line).ifPresent(entries::add);
+            }
+        }
+        return entries;
+    }
+
+    private Map<String, JsonNode> replay(List<String> timeline) throws IOException {
+        StringWriter decisions = new StringWriter();
+        new Replay(null).run(new BufferedReader(new StringReader(String.join("\n", timeline))),
+                new PrintWriter(decisions), new PrintWriter(new StringWriter()));
+        Map<String, JsonNode> expected = new HashMap<>();
+        for (String line : decisions.toString().split("\n")) {
+            if (!line.isBlank()) {
+                JsonNode decision = json.readTree(line);
+                expected.put(decision.get("orderId").asText(), decision);
+            }
+        }
+        return expected;
+    }
+
+    private boolean awaitTransactionsFinished(Admin admin) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            long open = 0;
+            for (TransactionListing listing : admin.listTransactions().all().get(30, TimeUnit.SECONDS)) {
+                if (listing.transactionalId().startsWith(APPLICATION_ID) && OPEN.contains(listing.state())) {
+                    open++;
+                }
+            }
+            if (open == 0) {
+                log("all transactions finished");
+                return true;
+            }
+            Thread.sleep(500);
+        }
+        return false;
+    }
+
+    private boolean awaitGroupEmpty(Admin admin) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            GroupState state = admin.describeConsumerGroups(List.of(APPLICATION_ID)).all().get(30, TimeUnit.SECONDS)
+                    .get(APPLICATION_ID).groupState();
+            if (state == GroupState.EMPTY || state == GroupState.DEAD) {
+                log("consumer group %s is %s", APPLICATION_ID, state);
+                return true;
+            }
+            Thread.sleep(500);
+        }
+        return false;
+    }
+
+    private SoakReport verify(Map<String, JsonNode> expected, List<DecisionReader.DecisionRecord> decisions,
+            long orders, Chaos chaos, boolean transactionsFinished, boolean groupEmpty) {
+        Map<String, List<Decision>> byId = new HashMap<>();
+        for (DecisionReader.DecisionRecord record : decisions) {
+            byId.computeIfAbsent(record.decision().getOrderId(), id -> new ArrayList<>()).add(record.decision());
+        }
+        long lost = expected.keySet().stream().filter(id -> !byId.containsKey(id)).count();
+        long duplicated = byId.values().stream().mapToLong(list -> list.size() - 1).sum();
+        long mismatched = 0;
+        Map<String, String> lastOrderOfHolding = new HashMap<>();
+        for (Map.Entry<String, JsonNode> entry : expected.entrySet()) {
+            List<Decision> got = byId.get(entry.getKey());
+            if (got == null) {
+                continue;
+            }
+            JsonNode want = entry.getValue();
+            Decision first = got.get(0);
+            boolean same = want.get("decision").asText().equals(first.getOutcome().name())
+                    && want.get("reasons").toString().equals(reasons(first))
+                    && String.valueOf(want.get("maxAllowedNow").isNull() ? null : want.get("maxAllowedNow").asLong())
+                            .equals(String.valueOf(first.getMaxAllowedNow()));
+            if (!same) {
+                mismatched++;
+                if (mismatched <= 5) {
+                    log("MISMATCH %s: expected %s, got %s", entry.getKey(), want, first);
+                }
+            }
+            if (!want.get("position").isNull()) {
+                lastOrderOfHolding.merge(want.get("investorId").asText(), entry.getKey(),
+                        (a, b) -> sequence(a) > sequence(b) ? a : b);
+            }
+        }
+        long positionsMismatched = 0;
+        for (String orderId : lastOrderOfHolding.values()) {
+            List<Decision> got = byId.get(orderId);
+            JsonNode want = expected.get(orderId).get("position");
+            if (got == null || got.get(0).getPosition() == null
+                    || got.get(0).getPosition().getSoldToDate() != want.get("soldToDate").asLong()
+                    || got.get(0).getPosition().getReleasedToDate() != want.get("releasedToDate").asLong()
+                    || got.get(0).getPosition().getAvailableNow() != want.get("availableNow").asLong()) {
+                positionsMismatched++;
+            }
+        }
+        return new SoakReport(options.instances(), orders, chaos.kills.get(), chaos.bounces.get(), decisions.size(),
+                lost, duplicated, mismatched, positionsMismatched, transactionsFinished, groupEmpty,
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    private static long sequence(String orderId) {
+        return Long.parseLong(orderId.substring(orderId.indexOf('-') + 1));
+    }
+
+    private String reasons(Decision decision) {
+        return json.valueToTree(decision.getReasons().stream().map(Enum::name).toList()).toString();
+    }
+
+    /** Kills instances and bounces brokers at random moments of the soak; never two brokers down at once. */
+    private final class Chaos {
+        final AtomicInteger kills = new AtomicInteger();
+        final AtomicInteger bounces = new AtomicInteger();
+        private final EmbeddedKafkaCluster kafka;
+        private final List<GuardProcess> instances;
+        private final Random random = new Random(options.seed() ^ 0x5eed);
+        private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private Thread thread;
+
+        Chaos(EmbeddedKafkaCluster kafka, List<GuardProcess> instances) {
+            this.kafka = kafka;
+            this.instances = instances;
+        }
+
+        void start() {
+            long durationMs = options.duration().toMillis();
+            List<long[]> events = new ArrayList<>(); // {at ms, 0 kill | 1 bounce}
+            for (int i = 0; i < options.kills(); i++) {
+                events.add(new long[] {(long) (durationMs * (0.1 + 0.75 * random.nextDouble())), 0});
+            }
+            for (int i = 0; i < options.bounces(); i++) {
+                events.add(new long[] {(long) (durationMs * (0.15 + 0.6 * random.nextDouble())), 1});
+            }
+            events.sort(Comparator.comparingLong(e -> e[0]));
+            long begin = System.currentTimeMillis();
+            thread = new Thread(() -> {
+                try {
+                    for (long[] event : events) {
+                        long wait = begin + event[0] - System.currentTimeMillis();
+                        if (wait > 0) {
+                            Thread.sleep(wait);
+                        }
+                        if (!running.get()) {
+                            return;
+                        }
+                        if (event[1] == 0) {
+                            kill();
+                        } else {
+                            bounce();
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (IOException e) {
+                    log("chaos failed: %s", e);
+                }
+            }, "soak-chaos");
+            thread.start();
+        }
+
+        private void kill() throws InterruptedException {
+            List<GuardProcess> alive = instances.stream().filter(GuardProcess::isAlive).toList();
+            GuardProcess victim = (alive.isEmpty() ? instances : alive).get(random.nextInt(
+                    alive.isEmpty() ? instances.size() : alive.size()));
+            victim.kill();
+            int n = kills.incrementAndGet();
+            long restartIn = 1_000 + random.nextInt(3_000);
+            log("kill #%d: instance %d (SIGKILL), restarting it in %d ms", n, victim.number(), restartIn);
+            restarts.schedule(() -> {
+                try {
+                    victim.start();
+                } catch (IOException e) {
+                    log("restart of instance %d failed: %s", victim.number(), e);
+                }
+                return null;
+            }, restartIn, TimeUnit.MILLISECONDS);
+        }
+
+        private void bounce() throws InterruptedException, IOException {
+            int broker = kafka.brokerIds().get(random.nextInt(kafka.brokerIds().size()));
+            long down = 2_000 + random.nextInt(3_000);
+            int n = bounces.incrementAndGet();
+            log("broker bounce #%d: stopping broker %d for %d ms", n, broker, down);
+            kafka.stopBroker(broker);
+            Thread.sleep(down);
+            kafka.startBroker(broker);
+            log("broker %d back", broker);
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join();
+            restarts.shutdown();
+            restarts.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private void log(String format, Object... args) {
+        out.printf(Locale.ROOT, "[%6.1f s] %s%n", (System.nanoTime() - started) / 1e9,
+                String.format(Locale.ROOT, format, args));
+        out.flush();
+    }
+}

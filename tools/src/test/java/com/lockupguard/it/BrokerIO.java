@@ -1,0 +1,143 @@
+package com.lockupguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.timeline.TimelineProducer;
+import com.lockupguard.tools.timeline.DecisionReader;
+import com.lockupguard.topology.GuardTopics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/** Sends scenarios to a running guard and reads its decisions back, read_committed. */
+final class BrokerIO {
+
+    private final GuardConfig config;
+    private final GuardTopics topics;
+
+    BrokerIO(Map<String, String> settings) {
+        this.config = new GuardConfig(settings);
+        this.topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
+    }
+
+    /** Creates the guard's topics as a starting guard would, for tests that produce before any guard runs. */
+    void createTopics() throws InterruptedException {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                config.clientProperties())) {
+            com.lockupguard.app.TopicProvisioner.from(admin, config).provision(true);
+        }
+    }
+
+    void produce(Scenario scenario) throws InterruptedException {
+        try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
+            producer.send(scenario.entries(), n -> { }).orFail();
+        }
+    }
+
+    /**
+     * Sends at about {@code perSecond} lines a second (a load shape, so that a failure can be injected while
+     * orders are still streaming in); {@code sent} counts the lines sent so far.
+     */
+    void produce(Scenario scenario, int perSecond, AtomicInteger sent) throws InterruptedException {
+        long start = System.nanoTime();
+        try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
+            producer.send(scenario.entries(), n -> {
+                sent.set(n);
+                long due = start + n * 1_000_000_000L / perSecond;
+                LockSupport.parkNanos(Math.max(0, due - System.nanoTime()));
+            }).orFail();
+        }
+    }
+
+    /**
+     * Sends {@code scenario} on another thread at about {@code perSecond} lines a second, so that a
+     * failure can be injected while orders are still streaming in.
+     */
+    Streaming streamInBackground(Scenario scenario, int perSecond) {
+        AtomicInteger sent = new AtomicInteger();
+        return new Streaming(sent, CompletableFuture.runAsync(() -> {
+            try {
+                produce(scenario, perSecond, sent);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+    }
+
+    /** Lines being sent in the background: how many so far, and the end of it. */
+    record Streaming(AtomicInteger sent, CompletableFuture<Void> done) {
+
+        int sentSoFar() {
+            return sent.get();
+        }
+
+        void awaitSent(int lines) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> sent.get() >= lines);
+        }
+
+        void join() throws Exception {
+            done.get();
+        }
+    }
+
+    /** Every committed decision so far, waiting until at least {@code count} are there. */
+    List<DecisionReader.DecisionRecord> awaitDecisions(int count, Duration timeout) {
+        try (DecisionReader reader = new DecisionReader(config.clientProperties(), topics)) {
+            List<DecisionReader.DecisionRecord> decisions = reader.readUntil(count, timeout, d -> { });
+            // anything beyond the expected count would be a duplicate: give it a moment to show up
+            decisions.addAll(reader.readUntil(Integer.MAX_VALUE, Duration.ofSeconds(2), d -> { }));
+            return decisions;
+        }
+    }
+
+    /** Every committed record of {@code topic} from the beginning, waiting until at least {@code count} are there. */
+    <V> List<V> awaitValues(GuardTopics.Topic<String, V> topic, int count, Duration timeout) {
+        Properties properties = config.clientProperties();
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(properties, topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<V> values = new ArrayList<>();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (values.size() < count && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(100)).forEach(record -> values.add(record.value()));
+            }
+            return values;
+        }
+    }
+
+    GuardTopics topics() {
+        return topics;
+    }
+
+    static List<Scenario.Outcome> outcomes(List<DecisionReader.DecisionRecord> records) {
+        return records.stream().map(r -> Scenario.Outcome.of(r.decision())).toList();
+    }
+
+    /** Each order id decided exactly once (the scenario's ids are unique). */
+    static void assertEachOrderDecidedOnce(List<DecisionReader.DecisionRecord> records, int orders) {
+        Map<String, Long> perId = records.stream().collect(Collectors.groupingBy(r -> r.decision().getOrderId(),
+                Collectors.counting()));
+        assertThat(perId.values()).as("decisions per order id").allMatch(n -> n == 1);
+        assertThat(perId).hasSize(orders);
+    }
+
+    static <T> Map<String, T> lastBy(List<T> items, Function<T, String> key) {
+        return items.stream().collect(Collectors.toMap(key, i -> i, (a, b) -> b));
+    }
+}

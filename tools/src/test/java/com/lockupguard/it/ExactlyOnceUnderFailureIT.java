@@ -1,0 +1,135 @@
+package com.lockupguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.lockupguard.avro.HoldingState;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.tools.timeline.DecisionReader;
+import com.lockupguard.topology.DecisionObserver;
+import com.lockupguard.topology.StoreNames;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly-once under failure, as Kafka's EosIntegrationTest proves it: a stream thread dies in the
+ * middle of an open transaction, is replaced, and reprocesses from the last commit. Read
+ * read_committed, every order is decided exactly once, the decisions equal the replay's, and the
+ * stores hold the replay's final positions.
+ */
+@Timeout(240)
+class ExactlyOnceUnderFailureIT {
+
+    private static TestKafka kafka;
+
+    @TempDir
+    Path stateDir;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = TestKafka.start(1);
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    /** Fails the stream thread once, while deciding the {@code failAt}-th order. */
+    static final class FailOnce implements DecisionObserver {
+        private final int failAt;
+        private final AtomicInteger decided = new AtomicInteger();
+        private final AtomicBoolean failed = new AtomicBoolean();
+
+        FailOnce(int failAt) {
+            this.failAt = failAt;
+        }
+
+        @Override
+        public void decided(com.lockupguard.rules.Decision decision, long orderTimestamp) {
+            if (decided.incrementAndGet() == failAt && failed.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure in the middle of a transaction");
+            }
+        }
+    }
+
+    @Test
+    void shouldDecideEveryOrderExactlyOnceAcrossThreadFailure() throws Exception {
+        // given long transactions (commit every 5 s) and a failure injected after 300 of 600 decisions
+        Scenario scenario = Scenario.random(7, 8, 600);
+        String scope = "eos-" + UUID.randomUUID();
+        Map<String, String> settings = GuardInstance.settings(kafka, "guard-eos", scope);
+        settings.put("commit.interval.ms", "5000");
+        // let the injected exception kill the thread instead of dead-lettering the record
+        settings.put("processing.exception.handler",
+                "org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler");
+        FailOnce failOnce = new FailOnce(300);
+        try (GuardInstance guard = GuardInstance.start(settings, stateDir, failOnce)) {
+            BrokerIO io = new BrokerIO(settings);
+            // when
+            io.produce(scenario);
+            List<DecisionReader.DecisionRecord> decisions = io.awaitDecisions(600, Duration.ofSeconds(120));
+
+            // then the failure happened, inside an open transaction, and the thread was replaced
+            assertThat(failOnce.failed).isTrue();
+            assertThat(guard.service().replacedThreads()).isEqualTo(1);
+            assertThat(uncommittedDecisionCount(settings)).as("aborted decisions are in the log, not read")
+                    .isGreaterThan(decisions.size());
+            // and read_committed, each order exactly once, as the replay decides it
+            BrokerIO.assertEachOrderDecidedOnce(decisions, 600);
+            List<Scenario.Outcome> expected = scenario.expected();
+            assertThat(Scenario.sorted(BrokerIO.outcomes(decisions))).containsExactlyElementsOf(Scenario.sorted(expected));
+            // and the stores hold the replay's final positions
+            Map<String, Scenario.Outcome> lastExpected = BrokerIO.lastBy(
+                    expected.stream().filter(o -> o.soldToDate() != null).toList(),
+                    o -> o.investorId() + "/" + o.securityId());
+            ReadOnlyKeyValueStore<String, HoldingState> holdings = guard.service().streams().store(
+                    StoreQueryParameters.fromNameAndType(StoreNames.HOLDING_STATE,
+                            QueryableStoreTypes.keyValueStore()));
+            lastExpected.forEach((holding, last) ->
+                    assertThat(holdings.get(holding).getSoldTotal()).as(holding).isEqualTo(last.soldToDate()));
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    /** Records on the output topics including those of aborted transactions (read_uncommitted). */
+    private static long uncommittedDecisionCount(Map<String, String> settings) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get("bootstrap.servers"));
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            long count = 0;
+            for (String topic : List.of("orders-approved", "orders-blocked")) {
+                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions);
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                for (TopicPartition partition : partitions) {
+                    count += end.get(partition) - beginning.get(partition);
+                }
+            }
+            return count; // includes transaction markers as well as aborted records
+        }
+    }
+}

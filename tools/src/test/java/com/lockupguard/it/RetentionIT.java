@@ -1,0 +1,218 @@
+package com.lockupguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.avro.AgreementOutcome;
+import com.lockupguard.cli.LockupGuardCli;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.tools.cli.LockupGuardTools;
+import com.lockupguard.tools.timeline.DecisionReader;
+import com.lockupguard.topology.DecisionObserver;
+import com.lockupguard.topology.TopicNames;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Records stamped 2003 on a broker that deletes old segments within a second: on topics the
+ * guard created, no order is deleted before the guard reads it and no decision afterwards. A
+ * broker's default 7-day retention deletes such records as soon as their segment rolls (records
+ * that old roll a segment on every append), whether the guard has read them or not.
+ */
+@Timeout(240)
+class RetentionIT {
+
+    private static final int CHUNKS = 6;
+
+    private static TestKafka kafka;
+
+    @TempDir
+    Path stateDir;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        // the broker looks for expired segments from the start and every 200 ms, and deletes them at once
+        kafka = TestKafka.start(1, Map.of(
+                "log.retention.check.interval.ms", "200",
+                "log.roll.ms", "500",
+                "log.segment.delete.delay.ms", "0",
+                "log.initial.task.delay.ms", "0",
+                "log.retention.ms", "604800000"));
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void shouldDecideEveryHistoricalOrderOnceAndKeepEveryDecision() throws Exception {
+        // given a guard that creates its topics, and 20 holdings' 2003 timeline sent in chunks while it runs
+        Scenario scenario = Scenario.random(2003, 20, 600);
+        String scope = "retention-" + UUID.randomUUID();
+        Map<String, String> settings = GuardInstance.settings(kafka, "guard-retention", scope);
+        try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
+            BrokerIO io = new BrokerIO(settings);
+            int chunk = (scenario.lines().size() + CHUNKS - 1) / CHUNKS;
+            // when each chunk goes out after the broker has had time to roll and delete what came before
+            for (int sent = 0; sent < scenario.lines().size(); sent += chunk) {
+                io.produce(scenario.tail(sent).head(Math.min(chunk, scenario.lines().size() - sent)));
+                Thread.sleep(1_000);
+            }
+            List<DecisionReader.DecisionRecord> decided = io.awaitDecisions(scenario.orderCount(),
+                    Duration.ofSeconds(90));
+            // then every order was decided once, as the replay decides it
+            BrokerIO.assertEachOrderDecidedOnce(decided, scenario.orderCount());
+            assertThat(Scenario.sorted(BrokerIO.outcomes(decided)))
+                    .containsExactlyElementsOf(Scenario.sorted(scenario.expected()));
+            // and, after many more retention checks, every decision can still be read from the beginning
+            Thread.sleep(3_000);
+            List<DecisionReader.DecisionRecord> kept = io.awaitDecisions(scenario.orderCount(), Duration.ofSeconds(30));
+            assertThat(kept).hasSameSizeAs(decided);
+            // and every agreement version is in the audit
+            assertThat(io.awaitValues(io.topics().agreementAudit(), scenario.agreementLines(), Duration.ofSeconds(30)))
+                    .hasSize(scenario.agreementLines())
+                    .allSatisfy(audit -> assertThat(audit.getOutcome()).isEqualTo(AgreementOutcome.APPLIED));
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartOnPreCreatedTopicsThatLoseRecordsAndSaySoInConfigCheck() throws Exception {
+        // given topics created beforehand with the broker's defaults: 7 days, delete, orders on CreateTime
+        String scope = "precreated-" + UUID.randomUUID();
+        Map<String, String> settings = prefixed(GuardInstance.settings(kafka, "guard-precreated", scope), "precreated-");
+        GuardConfig config = new GuardConfig(settings);
+        createTopics(config.topicNames().all(), Map.of(
+                config.topicNames().orders(), Map.of("message.timestamp.type", "CreateTime"),
+                config.topicNames().agreements(), Map.of("cleanup.policy", "compact")));
+        try {
+            // when a guard starts, then it refuses, naming each topic, its setting and the fix
+            assertThatThrownBy(() -> GuardInstance.start(settings, stateDir, DecisionObserver.NONE))
+                    .hasMessageContaining("topic 'precreated-orders' has retention.ms=604800000")
+                    .hasMessageContaining("--entity-name precreated-orders --alter --add-config retention.ms=-1")
+                    .hasMessageContaining("topic 'precreated-orders-approved' has retention.ms=604800000")
+                    .hasMessageContaining("topic 'precreated-agreement-audit'")
+                    .hasMessageContaining("topics.retention.check=warn");
+            // and config --check reports the same without starting
+            StringWriter out = new StringWriter();
+            int exit = cli(out, new StringWriter(), args(List.of("config", "--check"), settings));
+            assertThat(exit).isEqualTo(1);
+            assertThat(out.toString()).contains("# topics: 5 problem(s); `run` would refuse to start",
+                    "topic 'precreated-orders-dlq' has retention.ms=604800000");
+            // and the operator may start it anyway, with a warning
+            settings.put(GuardConfig.TOPICS_RETENTION_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN);
+            try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
+                assertThat(guard.service().isReady()).isTrue();
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldSendNothingATopicWouldDeleteAndReportEveryRecordTheBrokerRefuses() throws Exception {
+        // given an orders topic that deletes after 7 days, and one that refuses records older than a day
+        String scope = "produce-" + UUID.randomUUID();
+        Map<String, String> settings = prefixed(GuardInstance.settings(kafka, "guard-produce", scope), "produce-");
+        settings.put(GuardConfig.TOPICS_CREATE_CONFIG, "false");
+        GuardConfig config = new GuardConfig(settings);
+        createTopics(List.of(config.topicNames().agreements(), config.topicNames().orders()), Map.of(
+                config.topicNames().orders(), Map.of("message.timestamp.type", "CreateTime"),
+                config.topicNames().agreements(), Map.of("cleanup.policy", "compact")));
+        Map<String, String> refusing = prefixed(new java.util.HashMap<>(settings), "refusing-");
+        GuardConfig refusingConfig = new GuardConfig(refusing);
+        createTopics(List.of(refusingConfig.topicNames().agreements(), refusingConfig.topicNames().orders()), Map.of(
+                refusingConfig.topicNames().orders(), Map.of("message.timestamp.type", "CreateTime",
+                        "retention.ms", "-1", "message.timestamp.before.max.ms", "86400000"),
+                refusingConfig.topicNames().agreements(), Map.of("cleanup.policy", "compact")));
+        List<String> letter = Files.readAllLines(Path.of("examples/letter-2003.jsonl"));
+        List<Integer> orderLines = new java.util.ArrayList<>();
+        for (int i = 0; i < letter.size(); i++) {
+            if (letter.get(i).contains("\"type\":\"order\"")) {
+                orderLines.add(i + 1);
+            }
+        }
+        try {
+            // when the letter's 2003 timeline is produced to the first
+            StringWriter err = new StringWriter();
+            int exit = cli(new StringWriter(), err, args(List.of("produce"), settings, "examples/letter-2003.jsonl"));
+            // then nothing is sent, and the reason is said once per topic, with the fix
+            assertThat(exit).isEqualTo(LockupGuardCli.EXIT_REFUSED);
+            assertThat(err.toString()).containsOnlyOnce("record(s) for topic 'produce-orders'")
+                    .contains(orderLines.size() + " record(s) for topic 'produce-orders' (first at line "
+                            + orderLines.get(0) + ")", "retention.ms=-1", "nothing was sent");
+            // when it is produced, anyway, to the second
+            err = new StringWriter();
+            exit = cli(new StringWriter(), err, args(List.of("produce"), refusing, "--allow-expiring-records",
+                    "examples/letter-2003.jsonl"));
+            // then every order line the broker refused is reported with its number
+            assertThat(exit).isEqualTo(LockupGuardCli.EXIT_UNREADABLE_INPUT);
+            for (int line : orderLines) {
+                assertThat(err.toString()).contains("line " + line + ": rejected by the broker (topic refusing-orders)");
+            }
+            assertThat(err.toString()).contains("InvalidTimestampException");
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    private static Map<String, String> prefixed(Map<String, String> settings, String prefix) {
+        TopicNames defaults = TopicNames.defaults();
+        settings.put(GuardConfig.TOPIC_AGREEMENTS_CONFIG, prefix + defaults.agreements());
+        settings.put(GuardConfig.TOPIC_ORDERS_CONFIG, prefix + defaults.orders());
+        settings.put(GuardConfig.TOPIC_APPROVED_CONFIG, prefix + defaults.approved());
+        settings.put(GuardConfig.TOPIC_BLOCKED_CONFIG, prefix + defaults.blocked());
+        settings.put(GuardConfig.TOPIC_DEAD_LETTERS_CONFIG, prefix + defaults.deadLetters());
+        settings.put(GuardConfig.TOPIC_POSITIONS_CONFIG, prefix + defaults.positions());
+        settings.put(GuardConfig.TOPIC_AGREEMENT_AUDIT_CONFIG, prefix + defaults.agreementAudit());
+        return settings;
+    }
+
+    /** Creates topics as an operator would, 4 partitions each, with the broker's defaults unless given. */
+    private static void createTopics(List<String> topics, Map<String, Map<String, String>> configs) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(topics.stream().map(topic -> new NewTopic(topic, 4, (short) 1)
+                    .configs(configs.getOrDefault(topic, Map.of()))).toList()).all().get();
+        }
+    }
+
+    /** {@code command}, every setting as {@code --set key=value}, then {@code more}. */
+    private static String[] args(List<String> command, Map<String, String> settings, String... more) {
+        List<String> args = new java.util.ArrayList<>(command);
+        settings.forEach((key, value) -> {
+            args.add("--set");
+            args.add(key + "=" + value);
+        });
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    private static int cli(StringWriter out, StringWriter err, String... args) {
+        CommandLine commandLine = LockupGuardTools.commandLine();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        int exit = commandLine.execute(args);
+        commandLine.getOut().flush();
+        commandLine.getErr().flush();
+        return exit;
+    }
+}

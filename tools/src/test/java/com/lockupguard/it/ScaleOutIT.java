@@ -1,0 +1,76 @@
+package com.lockupguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.tools.timeline.DecisionReader;
+import com.lockupguard.topology.DecisionObserver;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scale-out: two instances of one guard share a 4-partition orders topic; one is killed
+ * mid-stream and the other takes its partitions over. Each order is decided exactly once, as the
+ * replay decides it.
+ */
+@Timeout(300)
+class ScaleOutIT {
+
+    @TempDir
+    Path stateDirs;
+
+    @Test
+    void shouldShareWorkAndTakeOverPartitionsOfKilledInstance() throws Exception {
+        Scenario all = Scenario.random(23, 8, 600);
+        int split = all.agreementLines() + 200;
+        String scope = "scale-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-scale", scope);
+            BrokerIO io = new BrokerIO(settings);
+            GuardInstance first = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE);
+            try (GuardInstance second = GuardInstance.start(settings, stateDirs.resolve("b"), DecisionObserver.NONE)) {
+                // given both instances share the four partitions
+                await().atMost(Duration.ofSeconds(60)).until(() -> activeTasks(first) > 0 && activeTasks(second) > 0
+                        && first.service().isReady() && second.service().isReady());
+                assertThat(activeTasks(first) + activeTasks(second)).isEqualTo(4);
+                io.produce(all.head(split));
+                assertThat(io.awaitDecisions(200, Duration.ofSeconds(60))).hasSize(200);
+
+                // when the rest streams in and the first instance is killed in the middle of it
+                BrokerIO.Streaming streaming = io.streamInBackground(all.tail(split), 100);
+                // a second into the stream, with 3 s of it still to come (waiting for decisions
+                // instead made the kill race the producer's end on a busy machine)
+                streaming.awaitSent(100);
+                first.kill();
+                assertThat(streaming.sentSoFar()).as("orders still streaming when the instance was killed")
+                        .isLessThan(400);
+
+                // then the second instance takes every partition over
+                await().atMost(Duration.ofSeconds(90))
+                        .until(() -> activeTasks(second) == 4 && second.service().isReady());
+                streaming.join();
+                List<DecisionReader.DecisionRecord> decisions = io.awaitDecisions(600, Duration.ofSeconds(120));
+                BrokerIO.assertEachOrderDecidedOnce(decisions, 600);
+                assertThat(Scenario.sorted(BrokerIO.outcomes(decisions)))
+                        .containsExactlyElementsOf(Scenario.sorted(all.expected()));
+            } finally {
+                first.close();
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    private static int activeTasks(GuardInstance instance) {
+        return instance.service().streams().metadataForLocalThreads().stream()
+                .map(ThreadMetadata::activeTasks).mapToInt(java.util.Set::size).sum();
+    }
+}

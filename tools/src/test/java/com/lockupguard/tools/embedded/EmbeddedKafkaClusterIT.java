@@ -1,0 +1,73 @@
+package com.lockupguard.tools.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class EmbeddedKafkaClusterIT {
+
+    @Test
+    @Timeout(120)
+    void shouldServeProduceAndConsumeOnSingleCombinedNode() throws Exception {
+        try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(1, Map.of())) {
+            roundTrip(cluster, "smoke", (short) 1);
+        }
+    }
+
+    @Test
+    @Timeout(180)
+    void shouldKeepServingWhileOneOfThreeBrokersIsDown() throws Exception {
+        try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(3, Map.of())) {
+            roundTrip(cluster, "replicated", (short) 3);
+            cluster.stopBroker(2);
+            roundTrip(cluster, "replicated", (short) 3);
+            cluster.startBroker(2);
+            cluster.awaitBrokers(3, Duration.ofSeconds(60));
+            assertThat(cluster.bootstrapServers().split(",")).hasSize(3);
+        }
+    }
+
+    private static void roundTrip(EmbeddedKafkaCluster cluster, String topic, short replication) throws Exception {
+        try (Admin admin = Admin.create(cluster.adminConfig())) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                admin.createTopics(List.of(new NewTopic(topic, 1, replication))).all().get();
+            }
+        }
+        Properties producerConfig = new Properties();
+        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.allBootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig, new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, "k", "v")).get();
+        }
+        Properties consumerConfig = new Properties();
+        consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.allBootstrapServers());
+        consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "smoke-" + System.nanoTime());
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 30_000;
+            int seen = 0;
+            while (seen == 0 && System.currentTimeMillis() < deadline) {
+                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(200));
+                seen += records.count();
+            }
+            assertThat(seen).isPositive();
+        }
+    }
+}

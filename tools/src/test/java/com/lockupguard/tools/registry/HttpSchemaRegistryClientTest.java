@@ -1,0 +1,294 @@
+package com.lockupguard.tools.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.registry.HttpSchemaRegistryClient;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.registry.SchemaMetadata;
+import com.lockupguard.registry.SchemaRegistryException;
+import com.lockupguard.serde.SpecificAvroSerde;
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HttpSchemaRegistryClientTest {
+
+    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    private final Schema v1 = SchemaBuilder.record("Thing").namespace("test").fields().requiredLong("a").endRecord();
+    private final Schema v2 = SchemaBuilder.record("Thing").namespace("test").fields().requiredLong("a")
+            .name("b").type().longType().longDefault(0).endRecord();
+    private final Schema breaking = SchemaBuilder.record("Thing").namespace("test").fields().requiredString("a")
+            .endRecord();
+    private final AtomicInteger requests = new AtomicInteger();
+    private SchemaRegistryServer server;
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Counts requests; answers {@code status} to the first {@code times} requests matching {@code which}. */
+    private Filter fault(int status, int times, Predicate<HttpExchange> which) {
+        AtomicInteger left = new AtomicInteger(times);
+        return new Filter() {
+            @Override
+            public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+                requests.incrementAndGet();
+                if (which.test(exchange) && left.getAndDecrement() > 0) {
+                    byte[] body = ("{\"error_code\":" + status + ",\"message\":\"injected\"}")
+                            .getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(status, body.length);
+                    exchange.getResponseBody().write(body);
+                    exchange.close();
+                    return;
+                }
+                chain.doFilter(exchange);
+            }
+
+            @Override
+            public String description() {
+                return "fault injection";
+            }
+        };
+    }
+
+    private SchemaRegistryServer.Builder builder() {
+        return new SchemaRegistryServer.Builder(registry);
+    }
+
+    private HttpSchemaRegistryClient client(String url, String... settings) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("schema.registry.url", url);
+        config.put("retries.wait.ms", 10);
+        config.put("retries.max.wait.ms", 50);
+        for (int i = 0; i < settings.length; i += 2) {
+            config.put(settings[i], settings[i + 1]);
+        }
+        return new HttpSchemaRegistryClient(config);
+    }
+
+    @Test
+    void shouldRegisterLookUpAndFetchSchemasOverRest() throws Exception {
+        server = builder().filter(fault(500, 0, e -> false)).start();
+        HttpSchemaRegistryClient client = client(server.url());
+        // when
+        int id = client.register("things-value", v1);
+        // then
+        assertThat(registry.getLatestSchemaMetadata("things-value").id()).isEqualTo(id);
+        assertThat(client.getId("things-value", v1)).isEqualTo(id);
+        assertThat(client.getSchemaById(id)).isEqualTo(v1);
+        int id2 = client.register("things-value", v2);
+        SchemaMetadata latest = client.getLatestSchemaMetadata("things-value");
+        assertThat(latest.version()).isEqualTo(2);
+        assertThat(latest.id()).isEqualTo(id2);
+        assertThat(latest.schema()).isEqualTo(v2);
+        assertThat(client.getAllSubjects()).containsExactly("things-value");
+    }
+
+    @Test
+    void shouldAnswerFromCacheOnHotPath() throws Exception {
+        server = builder().filter(fault(500, 0, e -> false)).start();
+        HttpSchemaRegistryClient client = client(server.url());
+        int id = client.register("things-value", v1);
+        int afterRegister = requests.get();
+        for (int i = 0; i < 100; i++) {
+            client.register("things-value", v1);
+            client.getId("things-value", v1);
+            client.getSchemaById(id);
+        }
+        assertThat(requests.get()).isEqualTo(afterRegister);
+    }
+
+    @Test
+    void shouldServeSerdeHotPathWithoutCallingRegistry() throws Exception {
+        server = builder().filter(fault(500, 0, e -> false)).start();
+        SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class,
+                Map.of("schema.registry.url", server.url()));
+        ProposedOrder order = ProposedOrder.newBuilder().setOrderId("o").setQuantity(5L).build();
+        serde.deserializer().deserialize("orders", serde.serializer().serialize("orders", order));
+        int warm = requests.get();
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(serde.deserializer().deserialize("orders", serde.serializer().serialize("orders", order)))
+                    .isEqualTo(order);
+        }
+        assertThat(requests.get()).isEqualTo(warm);
+    }
+
+    @Test
+    void shouldCheckCompatibilityWithRealAvroRules() throws Exception {
+        server = builder().start();
+        HttpSchemaRegistryClient client = client(server.url());
+        assertThat(client.testCompatibility("things-value", breaking)).as("no subject yet").isTrue();
+        client.register("things-value", v1);
+        assertThat(client.testCompatibility("things-value", v2)).isTrue();
+        assertThat(client.testCompatibility("things-value", breaking)).isFalse();
+    }
+
+    @Test
+    void shouldExplainIncompatibleSchema() throws Exception {
+        server = builder().start();
+        HttpSchemaRegistryClient client = client(server.url());
+        client.register("things-value", v1);
+        assertThatThrownBy(() -> client.register("things-value", breaking))
+                .isInstanceOf(SchemaRegistryException.IncompatibleSchema.class)
+                .hasMessageContaining("things-value").hasMessageContaining("add fields with defaults");
+    }
+
+    @Test
+    void shouldMapUnknownSubjectAndUnknownSchemaAndUnknownId() throws Exception {
+        server = builder().start();
+        HttpSchemaRegistryClient client = client(server.url());
+        assertThatThrownBy(() -> client.getLatestSchemaMetadata("nothing-value"))
+                .isInstanceOfSatisfying(SchemaRegistryException.SubjectNotFound.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(40401))
+                .hasMessageContaining("nothing-value");
+        client.register("things-value", v1);
+        assertThatThrownBy(() -> client.getId("things-value", v2))
+                .isInstanceOfSatisfying(SchemaRegistryException.SchemaNotFound.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(40403))
+                .hasMessageContaining("things-value");
+        assertThatThrownBy(() -> client.getSchemaById(4242))
+                .isInstanceOf(SchemaRegistryException.SchemaNotFound.class).hasMessageContaining("4242");
+    }
+
+    @Test
+    void shouldReportInvalidSchema() throws Exception {
+        server = builder().filter(fault(422, 1, e -> true)).start();
+        HttpSchemaRegistryClient client = client(server.url());
+        assertThatThrownBy(() -> client.register("things-value", v1))
+                .isInstanceOf(SchemaRegistryException.InvalidSchema.class).hasMessageContaining("things-value");
+    }
+
+    @Test
+    void shouldRetryServerErrorsThenSucceed() throws Exception {
+        server = builder().filter(fault(500, 2, e -> true)).start();
+        HttpSchemaRegistryClient client = client(server.url(), "max.retries", "3");
+        assertThat(client.register("things-value", v1)).isPositive();
+        assertThat(requests.get()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldGiveUpAfterBoundedRetriesNamingTheRegistry() throws Exception {
+        server = builder().filter(fault(503, 100, e -> true)).start();
+        HttpSchemaRegistryClient client = client(server.url(), "max.retries", "2");
+        assertThatThrownBy(() -> client.register("things-value", v1))
+                .isInstanceOf(SchemaRegistryException.Unavailable.class)
+                .hasMessageContaining("3 attempts").hasMessageContaining(server.url()).hasMessageContaining("503");
+        assertThat(requests.get()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldRetryAfterTimeout() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        server = builder().filter(new Filter() {
+            @Override
+            public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+                if (calls.incrementAndGet() == 1) {
+                    try {
+                        Thread.sleep(1_500);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                chain.doFilter(exchange);
+            }
+
+            @Override
+            public String description() {
+                return "slow first answer";
+            }
+        }).start();
+        HttpSchemaRegistryClient client = client(server.url(), "http.read.timeout.ms", "300");
+        assertThat(client.register("things-value", v1)).isPositive();
+        assertThat(calls.get()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void shouldFailOverToNextUrlWhenFirstIsDown() throws Exception {
+        server = builder().start();
+        int deadPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            deadPort = socket.getLocalPort();
+        }
+        HttpSchemaRegistryClient client = client("http://127.0.0.1:" + deadPort + "," + server.url());
+        assertThat(client.register("things-value", v1)).isPositive();
+        assertThat(client.getSchemaById(1)).isEqualTo(v1);
+    }
+
+    @Test
+    void shouldExplainMissingCredentials() throws Exception {
+        server = builder().basicAuth("guard:s3cret").start();
+        HttpSchemaRegistryClient client = client(server.url());
+        assertThatThrownBy(() -> client.register("things-value", v1))
+                .isInstanceOfSatisfying(SchemaRegistryException.NotAuthorized.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(401))
+                .hasMessageContaining("basic.auth.user.info");
+    }
+
+    @Test
+    void shouldAuthenticateWithUserInfo() throws Exception {
+        server = builder().basicAuth("guard:s3cret").start();
+        HttpSchemaRegistryClient client = client(server.url(), "basic.auth.credentials.source", "USER_INFO",
+                "basic.auth.user.info", "guard:s3cret");
+        assertThat(client.register("things-value", v1)).isPositive();
+    }
+
+    @Test
+    void shouldAuthenticateWithCredentialsInUrl() throws Exception {
+        server = builder().basicAuth("guard:s3cret").start();
+        HttpSchemaRegistryClient client = client(server.url().replace("http://", "http://guard:s3cret@"));
+        assertThat(client.register("things-value", v1)).isPositive();
+    }
+
+    @Test
+    void shouldExplainForbidden() throws Exception {
+        server = builder().filter(fault(403, 1, e -> true)).start();
+        HttpSchemaRegistryClient client = client(server.url());
+        assertThatThrownBy(() -> client.register("things-value", v1))
+                .isInstanceOf(SchemaRegistryException.NotAuthorized.class).hasMessageContaining("things-value");
+    }
+
+    @Test
+    void shouldTalkTlsWithTrustStoreAndClientKeyStore() throws Exception {
+        TestCertificates serverCert = TestCertificates.create(dir, "registry");
+        TestCertificates clientCert = TestCertificates.create(dir, "guard");
+        server = builder().tls(serverCert.serverContext(clientCert)).requireClientCertificates().start();
+        assertThat(server.url()).startsWith("https://");
+        HttpSchemaRegistryClient client = client(server.url(),
+                "schema.registry.ssl.truststore.location", serverCert.trustStore.toString(),
+                "schema.registry.ssl.truststore.password", TestCertificates.PASSWORD,
+                "schema.registry.ssl.truststore.type", "PKCS12",
+                "schema.registry.ssl.keystore.location", clientCert.keyStore.toString(),
+                "schema.registry.ssl.keystore.password", TestCertificates.PASSWORD,
+                "schema.registry.ssl.keystore.type", "PKCS12");
+        assertThat(client.register("things-value", v1)).isPositive();
+    }
+
+    @Test
+    void shouldRefuseRegistryWhoseCertificateIsNotTrusted() throws Exception {
+        TestCertificates serverCert = TestCertificates.create(dir, "registry");
+        server = builder().tls(serverCert.serverContext(serverCert)).start();
+        HttpSchemaRegistryClient client = client(server.url(), "max.retries", "0");
+        assertThatThrownBy(() -> client.register("things-value", v1))
+                .isInstanceOf(SchemaRegistryException.Unavailable.class).hasMessageContaining("SSL");
+    }
+}

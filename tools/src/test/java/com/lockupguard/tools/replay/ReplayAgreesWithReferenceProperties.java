@@ -1,0 +1,70 @@
+package com.lockupguard.tools.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.lockupguard.avro.TrancheMode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * The replay, through the real topology and serdes, agrees order by order (decision, reasons in
+ * order, maxAllowedNow) with an independent reading of RULES.md, on random and adversarial
+ * timelines; and both reject the same agreement lines and skip the same unreadable lines.
+ */
+class ReplayAgreesWithReferenceProperties {
+
+    private static final Pattern REJECTED = Pattern.compile("^line (\\d+): agreement not applied", Pattern.MULTILINE);
+    private static final List<String> COMPARED = List.of("orderId", "investorId", "securityId", "decision", "reasons",
+            "maxAllowedNow");
+
+    @Property(tries = 150)
+    void replayAgreesWithReferenceModel(@ForAll long seed, @ForAll @IntRange(min = 1, max = 120) int length)
+            throws IOException {
+        agree(seed, length, null);
+    }
+
+    @Property(tries = 40)
+    void replayAgreesWithReferenceModelUnderModeOverride(@ForAll long seed,
+            @ForAll @IntRange(min = 1, max = 120) int length) throws IOException {
+        agree(seed, length, TrancheMode.CUMULATIVE);
+    }
+
+    private static void agree(long seed, int length, TrancheMode mode) throws IOException {
+        // given
+        List<String> timeline = new RandomTimelines(seed).timeline(length);
+        // when
+        ReplayTest.Output replay = ReplayTest.replay(mode, timeline.toArray(String[]::new));
+        ReferenceModel.Output model = new ReferenceModel(mode == null ? null : mode.name()).run(timeline);
+        // then
+        String context = "seed " + seed + ", timeline:\n" + String.join("\n", timeline);
+        assertThat(replay.decisions()).as(context).hasSameSizeAs(model.decisions());
+        for (int i = 0; i < model.decisions().size(); i++) {
+            ObjectNode want = model.decisions().get(i);
+            JsonNode got = replay.decisions().get(i);
+            for (String field : COMPARED) {
+                // compared as JSON text: 0 is 0 whether Jackson holds it as an int or a long
+                assertThat(String.valueOf(got.get(field))).as("decision %d field %s\n%s\n%s", i + 1, field, got,
+                        context).isEqualTo(String.valueOf(want.get(field)));
+            }
+        }
+        assertThat(rejectedLines(replay.errors())).as(context).isEqualTo(model.rejectedAgreementLines());
+        assertThat(replay.result().unreadableLines()).as(context).isEqualTo(model.unreadableLines());
+    }
+
+    private static List<Integer> rejectedLines(String errors) {
+        List<Integer> lines = new ArrayList<>();
+        Matcher matcher = REJECTED.matcher(errors);
+        while (matcher.find()) {
+            lines.add(Integer.parseInt(matcher.group(1)));
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,212 @@
+package com.lockupguard.tools.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.avro.TrancheMode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ReplayTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String AGREEMENT = "{\"type\":\"agreement\",\"at\":\"2003-04-28T09:00:00-04:00\","
+            + "\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\","
+            + "\"effectiveAt\":\"2003-07-10T16:30:00-04:00\"}";
+
+    /** What a replay printed. */
+    record Output(List<JsonNode> decisions, String errors, Replay.Result result) {
+        JsonNode only() {
+            assertThat(decisions).hasSize(1);
+            return decisions.get(0);
+        }
+    }
+
+    static Output replay(TrancheMode mode, String... lines) throws IOException {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Replay.Result result = new Replay(mode).run(new BufferedReader(new StringReader(String.join("\n", lines))),
+                new PrintWriter(out), new PrintWriter(err));
+        List<JsonNode> decisions = new ArrayList<>();
+        for (String line : out.toString().split("\n")) {
+            if (!line.isBlank()) {
+                decisions.add(JSON.readTree(line));
+            }
+        }
+        return new Output(decisions, err.toString(), result);
+    }
+
+    static Output replay(String... lines) throws IOException {
+        return replay(null, lines);
+    }
+
+    static String order(String id, String kind, long quantity, String at) {
+        return "{\"type\":\"order\",\"at\":\"" + at + "\",\"orderId\":\"" + id + "\",\"investorId\":\"dutchess\","
+                + "\"securityId\":\"CBYI\",\"kind\":\"" + kind + "\",\"quantity\":" + quantity + "}";
+    }
+
+    @Test
+    void shouldReplayLettersWorkedExampleExactlyAsExpected() throws IOException {
+        // given the worked example of RULES.md section 8
+        List<String> timeline = Files.readAllLines(Path.of("examples/letter-2003.jsonl"));
+        List<String> expected = Files.readAllLines(Path.of("tools/src/test/resources/letter-2003.expected.jsonl"));
+        // when
+        Output output = replay(timeline.toArray(String[]::new));
+        // then every decision, its reasons in order and maxAllowedNow agree, line by line
+        assertThat(output.decisions()).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            JsonNode want = JSON.readTree(expected.get(i));
+            JsonNode got = output.decisions().get(i);
+            for (String field : List.of("orderId", "investorId", "securityId", "decision", "reasons",
+                    "maxAllowedNow")) {
+                assertThat(got.get(field)).as("line %d %s", i + 1, field).isEqualTo(want.get(field));
+            }
+        }
+        assertThat(output.errors()).isEmpty();
+        assertThat(output.result()).isEqualTo(new Replay.Result(11, 2, 0, 0));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":10}",
+        "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\",\"orderId\":7,\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":10}",
+        "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\",\"orderId\":\"a/b\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":10}",
+        "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\",\"orderId\":\"o\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":10}",
+        "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\",\"orderId\":\"o\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"SHORT_SALE\",\"quantity\":10}",
+        "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\",\"orderId\":\"o\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"public_sale\",\"quantity\":10}",
+        "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\",\"orderId\":\"o\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"quantity\":10}",
+        "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\",\"orderId\":\"o\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\"}",
+        "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\",\"orderId\":\"o\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":1.0}",
+        "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\",\"orderId\":\"o\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":1e3}",
+        "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\",\"orderId\":\"o\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":\"10\"}",
+        "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\",\"orderId\":\"o\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":true}",
+        "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\",\"orderId\":\"o\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":-1}",
+        "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\",\"orderId\":\"o\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":9223372036854775808}",
+        "{\"type\":\"order\",\"orderId\":\"o\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":10}",
+        "{\"type\":\"order\",\"at\":\"yesterday\",\"orderId\":\"o\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":10}",
+        "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00\",\"orderId\":\"o\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":10}",
+        "{\"type\":\"order\",\"at\":\"1969-12-31T23:59:59Z\",\"orderId\":\"o\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":10}",
+    })
+    void shouldAnswerMalformedOrderLineWithInvalidOrder(String line) throws IOException {
+        Output output = replay(AGREEMENT, line);
+        JsonNode decision = output.only();
+        assertThat(decision.get("decision").asText()).isEqualTo("BLOCKED");
+        assertThat(decision.get("reasons")).containsExactly(JSON.getNodeFactory().textNode("INVALID_ORDER"));
+        assertThat(decision.get("maxAllowedNow").asLong()).isZero();
+        assertThat(output.errors()).isEmpty();
+        assertThat(output.result().succeeded()).isTrue();
+    }
+
+    @Test
+    void shouldEchoOrderFieldsAsWritten() throws IOException {
+        Output output = replay(AGREEMENT, "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\",\"orderId\":7,"
+                + "\"securityId\":\"CBYI\",\"kind\":\"SHORT\",\"quantity\":1.5}");
+        JsonNode decision = output.only();
+        assertThat(decision.get("orderId").asInt()).isEqualTo(7);
+        assertThat(decision.get("investorId").isNull()).isTrue();
+        assertThat(decision.get("kind").asText()).isEqualTo("SHORT");
+        assertThat(decision.get("quantity").asDouble()).isEqualTo(1.5);
+    }
+
+    @Test
+    void shouldAcceptLargestQuantityAndTruncateSubMillisecondTimes() throws IOException {
+        Output output = replay(AGREEMENT, "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00.123456-04:00\","
+                + "\"orderId\":\"o\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\","
+                + "\"quantity\":9223372036854775807}");
+        JsonNode decision = output.only();
+        assertThat(decision.get("reasons").toString()).isEqualTo("[\"FIRST_RELEASE_CAP\",\"TOTAL_CAP\"]");
+        assertThat(decision.get("evaluatedAt").asText()).isEqualTo("2003-07-11T13:45:00.123Z");
+    }
+
+    @Test
+    void shouldReportInvalidAgreementWithLineNumberAndKeepPreviousVersion() throws IOException {
+        Output output = replay(AGREEMENT,
+                "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\","
+                        + "\"executionDate\":\"2003-04-28\",\"trancheDays\":0}",
+                order("o1", "PUBLIC_SALE", 100, "2003-07-11T09:45:00-04:00"));
+        assertThat(output.errors()).startsWith("line 2: agreement not applied:").contains("trancheDays");
+        assertThat(output.only().get("decision").asText()).isEqualTo("APPROVED");
+        assertThat(output.result()).isEqualTo(new Replay.Result(1, 1, 1, 0));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"type\":\"agreement\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\"}",
+        "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\"}",
+        "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-02-30\"}",
+        "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\",\"totalShares\":1.5}",
+        "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\",\"totalShares\":\"675675\"}",
+        "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\",\"trancheMode\":\"ROLLING\"}",
+        "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\",\"effectiveAt\":\"2003-07-10\"}",
+        "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\",\"timeZone\":\"Nowhere/Land\"}",
+        "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\",\"lockupDays\":99999999999999999999}",
+        "{\"type\":\"agreement\",\"investorId\":\"du/tchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\"}",
+        "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"1969-04-28\"}",
+    })
+    void shouldReportAgreementLineThatIsNotAppliedAndGoOn(String line) throws IOException {
+        Output output = replay(line, order("o1", "PUBLIC_SALE", 100, "2003-07-11T09:45:00-04:00"));
+        assertThat(output.errors()).startsWith("line 1: agreement not applied:");
+        assertThat(output.only().get("reasons").get(0).asText()).isEqualTo("UNKNOWN_AGREEMENT");
+        assertThat(output.result().succeeded()).isTrue();
+    }
+
+    @Test
+    void shouldReportCalendarMoveAfterSales() throws IOException {
+        Output output = replay(AGREEMENT, order("o1", "PUBLIC_SALE", 100, "2003-07-11T09:45:00-04:00"),
+                "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\","
+                        + "\"executionDate\":\"2003-04-28\"}",
+                order("o2", "PUBLIC_SALE", 100, "2003-07-12T09:45:00-04:00"));
+        assertThat(output.errors()).startsWith("line 3: agreement not applied:").contains("calendar cannot move");
+        assertThat(output.decisions().get(1).get("decision").asText()).isEqualTo("APPROVED");
+    }
+
+    @Test
+    void shouldTakeLettersDefaultsForNullFields() throws IOException {
+        Output output = replay("{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\","
+                        + "\"executionDate\":\"2003-04-28\",\"totalShares\":null,\"timeZone\":null,\"trancheMode\":null,"
+                        + "\"effectiveAt\":null}",
+                order("o1", "PRIVATE_TRANSFER", 100, "2003-08-26T00:00:00-04:00"));
+        assertThat(output.only().get("maxAllowedNow").asLong()).isEqualTo(358_559);
+    }
+
+    @Test
+    void shouldSkipBlankLinesAndReportUnreadableOnes() throws IOException {
+        Output output = replay(AGREEMENT, "", "   ", "not json", "[1,2]", "{\"type\":\"cancel\"}", "{\"no\":\"type\"}",
+                order("o1", "PUBLIC_SALE", 100, "2003-07-11T09:45:00-04:00"));
+        assertThat(output.decisions()).hasSize(1);
+        assertThat(output.errors().lines()).hasSize(4)
+                .anySatisfy(l -> assertThat(l).startsWith("line 4: skipped: not valid JSON"))
+                .anySatisfy(l -> assertThat(l).startsWith("line 5: skipped: not a JSON object"))
+                .anySatisfy(l -> assertThat(l).startsWith("line 6: skipped: no known type"))
+                .anySatisfy(l -> assertThat(l).startsWith("line 7: skipped: no known type"));
+        assertThat(output.result().succeeded()).isFalse();
+    }
+
+    @Test
+    void shouldOverrideEveryAgreementsTrancheMode() throws IOException {
+        String[] timeline = {AGREEMENT, order("a", "PUBLIC_SALE", 200_000, "2003-07-11T09:45:00-04:00"),
+            order("b", "PUBLIC_SALE", 2 * 158_559, "2003-09-10T09:45:00-04:00")};
+        assertThat(replay(timeline).decisions().get(1).get("reasons").get(0).asText()).isEqualTo("PERIOD_CAP");
+        assertThat(replay(TrancheMode.CUMULATIVE, timeline).decisions().get(1).get("decision").asText())
+                .isEqualTo("APPROVED");
+    }
+
+    @Test
+    void shouldKeepHoldingsApart() throws IOException {
+        Output output = replay(AGREEMENT,
+                "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\",\"orderId\":\"o\",\"investorId\":\"x\","
+                        + "\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":10}");
+        assertThat(output.only().get("reasons").get(0).asText()).isEqualTo("UNKNOWN_AGREEMENT");
+    }
+}
