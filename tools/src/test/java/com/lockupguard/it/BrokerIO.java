@@ -104,8 +104,17 @@ final class BrokerIO {
 
     /** Every committed record of {@code topic} from the beginning, waiting until at least {@code count} are there. */
     <V> List<V> awaitValues(GuardTopics.Topic<String, V> topic, int count, Duration timeout) {
+        return awaitValues(topic, count, timeout, "read_committed");
+    }
+
+    /**
+     * Every record of {@code topic} from the beginning at {@code isolation} ({@code read_uncommitted} reads
+     * those of aborted transactions too), reading until at least {@code count} are there and none came for
+     * half a second, or {@code timeout} passes.
+     */
+    <V> List<V> awaitValues(GuardTopics.Topic<String, V> topic, int count, Duration timeout, String isolation) {
         Properties properties = config.clientProperties();
-        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(properties, topic.keySerde().deserializer(),
                 topic.valueSerde().deserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
@@ -114,8 +123,14 @@ final class BrokerIO {
             consumer.seekToBeginning(partitions);
             List<V> values = new ArrayList<>();
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (values.size() < count && System.nanoTime() < deadline) {
+            long quietSince = System.nanoTime();
+            while (System.nanoTime() < deadline
+                    && (values.size() < count || System.nanoTime() - quietSince < 500_000_000L)) {
+                int before = values.size();
                 consumer.poll(Duration.ofMillis(100)).forEach(record -> values.add(record.value()));
+                if (values.size() > before) {
+                    quietSince = System.nanoTime();
+                }
             }
             return values;
         }
