@@ -1,6 +1,7 @@
 package com.lockupguard.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.lockupguard.avro.Decision;
@@ -85,9 +86,11 @@ class SchemaBootstrapTest {
         Schema newer = new Schema.Parser().parse(ProposedOrder.getClassSchema().toString().replace(
                 "\"fields\":[", "\"fields\":[{\"name\":\"desk\",\"type\":\"string\",\"default\":\"\"},"));
         registry.register("orders-value", ProposedOrder.getClassSchema());
-        registry.register("orders-value", newer);
-        new SchemaBootstrap(registry, false).ensure(List.of(new SchemaBootstrap.Subject("orders-value",
-                ProposedOrder.getClassSchema(), false)));
-        assertThat(Decision.getClassSchema()).isNotNull();
+        int newerId = registry.register("orders-value", newer);
+        // when the guard, which reads with the older schema, starts
+        assertThatCode(() -> new SchemaBootstrap(registry, false).ensure(List.of(new SchemaBootstrap.Subject(
+                "orders-value", ProposedOrder.getClassSchema(), false)))).doesNotThrowAnyException();
+        // then the producers' newer schema stays the subject's latest
+        assertThat(registry.getLatestSchemaMetadata("orders-value").id()).isEqualTo(newerId);
     }
 }

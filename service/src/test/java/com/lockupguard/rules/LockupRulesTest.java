@@ -573,14 +573,33 @@ class LockupRulesTest {
         }
 
         @Test
-        void shouldAttachPositionToBlockedDispositionsOnly() {
-            List<Ruling> rulings = List.of(
-                    rules.decide(sale("a", 50_000), at("2003-05-15T10:00:00-04:00"), registeredHolding(), null),
-                    rules.decide(sale("b", 500_000), at("2003-07-15T10:00:00-04:00"), registeredHolding(), null));
-            assertThat(rulings).allSatisfy(r -> {
-                assertThat(r.decision().outcome()).isEqualTo(Outcome.BLOCKED);
+        void shouldAttachPositionAndEvaluationTimeToDispositionsDecidedOnTheHoldingAndToNothingElse() {
+            // given dispositions decided on the holding: approved, blocked by a gate, blocked by capacity
+            Instant july = at("2003-07-15T10:00:00-04:00");
+            List<Ruling> onTheHolding = List.of(
+                    rules.decide(sale("a", 1_000), july, registeredHolding(), null),
+                    rules.decide(sale("b", 50_000), at("2003-05-15T10:00:00-04:00"), registeredHolding(), null),
+                    rules.decide(sale("c", 500_000), july, registeredHolding(), null));
+            // and decisions made without the holding's state (RULES.md section 6)
+            Ruling first = rules.decide(sale("d", 10), july, registeredHolding(), null);
+            PriorOrder prior = new PriorOrder(OrderKind.PUBLIC_SALE, 10, first.decision());
+            List<Ruling> withoutState = List.of(
+                    rules.decide(sale("", 10), july, registeredHolding(), null),
+                    rules.decide(sale("e", 10), july, null, null),
+                    rules.decide(sale("d", 11), july, registeredHolding(), prior),
+                    rules.decide(purchase("f", 10), july, registeredHolding(), null));
+            // then
+            assertThat(onTheHolding).extracting(r -> r.decision().outcome())
+                    .containsExactly(Outcome.APPROVED, Outcome.BLOCKED, Outcome.BLOCKED);
+            assertThat(onTheHolding).allSatisfy(r -> {
                 assertThat(r.decision().position()).isNotNull();
-                assertThat(r.decision().evaluatedAt()).isNotNull();
+                assertThat(r.decision().evaluatedAt()).isEqualTo(r.decision().position().asOf());
+            });
+            assertThat(withoutState).extracting(r -> r.decision().reasons().isEmpty() ? "-" : r.decision().reasons()
+                    .get(0).name()).containsExactly("INVALID_ORDER", "UNKNOWN_AGREEMENT", "DUPLICATE_ORDER_ID", "-");
+            assertThat(withoutState).allSatisfy(r -> {
+                assertThat(r.decision().position()).isNull();
+                assertThat(r.decision().evaluatedAt()).isNull();
             });
         }
     }
