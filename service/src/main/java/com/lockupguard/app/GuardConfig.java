@@ -1,10 +1,13 @@
 package com.lockupguard.app;
 
 import com.lockupguard.serde.AvroSerdeConfig;
+import com.lockupguard.topology.GuardTopology;
 import com.lockupguard.topology.TopicNames;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -115,7 +118,8 @@ public final class GuardConfig extends AbstractConfig {
                     new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: every agreement version the guard "
                             + "applied or rejected, with the outcome, the reason and the version number decisions "
                             + "refer to (never compacted: the compacted agreements topic forgets old versions).")
-            .define(POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
+            .define(POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG, Type.LONG,
+                    GuardTopology.DEFAULT_PUNCTUATION_INTERVAL.toMillis(), Range.atLeast(100), Importance.LOW,
                     "How often the guard looks for holdings whose window boundary (release) has passed, to publish "
                             + "their new position: the most a boundary position can be late.")
             .define(TOPICS_CREATE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
@@ -163,7 +167,16 @@ public final class GuardConfig extends AbstractConfig {
             .define(API_DECISION_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM,
                     "How long POST /api/orders waits for the order's decision before answering 504.");
 
+    private static final Set<String> GUARD_ONLY = guardOnly();
+
     private final Map<String, String> originals;
+
+    private static Set<String> guardOnly() {
+        Set<String> names = new HashSet<>(DEFINITION.names());
+        names.removeAll(StreamsConfig.configDef().names());
+        names.removeAll(AvroSerdeConfig.definition().names());
+        return Set.copyOf(names);
+    }
 
     public GuardConfig(Map<String, ?> settings) {
         super(DEFINITION, settings, false);
@@ -269,11 +282,13 @@ public final class GuardConfig extends AbstractConfig {
         }
     }
 
-    /** The guard's own settings, which mean nothing to Kafka's clients. */
+    /**
+     * The guard's own settings, which mean nothing to Kafka's clients: those it defines that Kafka
+     * Streams and the serdes do not. The Kafka settings it defines (bootstrap.servers,
+     * application.id, ...) go to Kafka Streams with the guard's typed values and defaults.
+     */
     static boolean isGuardOnlySetting(String key) {
-        return key.startsWith("topic.") || key.startsWith("topics.") || key.startsWith("orders.")
-                || key.startsWith("shutdown.") || key.startsWith("http.") || key.startsWith("api.")
-                || key.startsWith("positions.");
+        return GUARD_ONLY.contains(key);
     }
 
     private static boolean isClientConnectionSetting(String key) {

@@ -14,6 +14,7 @@ import org.apache.kafka.common.config.types.Password;
 /** The HTTP registry client's settings, under the names Confluent's client uses. */
 public final class RegistryClientConfig extends AbstractConfig {
 
+    /** The one declaration of {@code schema.registry.url}: the serdes and the guard refer to it. */
     public static final String URL = "schema.registry.url";
     public static final String MAX_RETRIES = "max.retries";
     public static final String RETRIES_WAIT_MS = "retries.wait.ms";

@@ -6,7 +6,6 @@ import org.apache.kafka.common.config.ConfigException;
 /** Picks the registry client a {@code schema.registry.url} asks for. */
 public final class SchemaRegistryClients {
 
-    public static final String URL_CONFIG = "schema.registry.url";
     public static final String MOCK_SCHEME = "mock://";
 
     private SchemaRegistryClients() {
@@ -17,9 +16,9 @@ public final class SchemaRegistryClients {
      * the in-memory registry of that scope; http(s) URLs (comma-separated) a REST client.
      */
     public static SchemaRegistryClient fromConfig(Map<String, ?> configs) {
-        Object url = configs.get(URL_CONFIG);
+        Object url = configs.get(RegistryClientConfig.URL);
         if (url == null || url.toString().isBlank()) {
-            throw new ConfigException(URL_CONFIG, url, "a schema registry URL is required, e.g. "
+            throw new ConfigException(RegistryClientConfig.URL, url, "a schema registry URL is required, e.g. "
                     + "http://localhost:8081 (or mock://<scope> for an in-memory registry in tests)");
         }
         String value = url.toString().trim();
@@ -29,6 +28,6 @@ public final class SchemaRegistryClients {
         if (value.startsWith("http://") || value.startsWith("https://")) {
             return new HttpSchemaRegistryClient(configs);
         }
-        throw new ConfigException(URL_CONFIG, value, "a schema registry URL starts with http://, https:// or mock://");
+        throw new ConfigException(RegistryClientConfig.URL, value, "a schema registry URL starts with http://, https:// or mock://");
     }
 }

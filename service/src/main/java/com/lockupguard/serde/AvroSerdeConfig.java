@@ -1,5 +1,6 @@
 package com.lockupguard.serde;
 
+import com.lockupguard.registry.RegistryClientConfig;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -9,7 +10,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 /** The Avro serde's settings, under Confluent's names so that existing configuration carries over. */
 public final class AvroSerdeConfig extends AbstractConfig {
 
-    public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_URL_CONFIG = RegistryClientConfig.URL;
     public static final String AUTO_REGISTER_SCHEMAS_CONFIG = "auto.register.schemas";
     public static final String USE_LATEST_VERSION_CONFIG = "use.latest.version";
     public static final String SPECIFIC_AVRO_READER_CONFIG = "specific.avro.reader";

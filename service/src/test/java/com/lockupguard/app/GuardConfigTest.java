@@ -43,9 +43,23 @@ class GuardConfigTest {
 
     @Test
     void shouldKeepGuardOnlySettingsAwayFromKafkaClients() {
-        GuardConfig config = new GuardConfig(Map.of("topics.partitions", "3", "topic.orders", "trades"));
-        assertThat(config.streamsProperties()).doesNotContainKeys("topics.partitions", "topic.orders");
+        GuardConfig config = new GuardConfig(Map.of("topics.partitions", "3", "topic.orders", "trades",
+                "http.port", "9000", "api.token", "t", "topics.retention.check", "warn", "commit.interval.ms", "50"));
+        assertThat(config.streamsProperties()).doesNotContainKeys("topics.partitions", "topic.orders", "http.port",
+                "api.token", "topics.retention.check").containsEntry("commit.interval.ms", 50L);
         assertThat(config.topicNames().orders()).isEqualTo("trades");
+    }
+
+    @Test
+    void shouldTellGuardSettingsFromKafkaOnesByTheirDefinitions() {
+        // every setting the guard defines is either Kafka Streams' or the serdes' (passed on), or its own
+        for (String name : GuardConfig.definition().names()) {
+            boolean kafkaOrSerde = org.apache.kafka.streams.StreamsConfig.configDef().names().contains(name)
+                    || com.lockupguard.serde.AvroSerdeConfig.definition().names().contains(name);
+            assertThat(GuardConfig.isGuardOnlySetting(name)).as(name).isEqualTo(!kafkaOrSerde);
+        }
+        assertThat(GuardConfig.isGuardOnlySetting("bootstrap.servers")).isFalse();
+        assertThat(GuardConfig.isGuardOnlySetting("positions.punctuation.interval.ms")).isTrue();
     }
 
     @Test

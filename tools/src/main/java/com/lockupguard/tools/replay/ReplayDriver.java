@@ -5,6 +5,8 @@ import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.Position;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.registry.RegistryClientConfig;
+import com.lockupguard.registry.SchemaRegistryClients;
 import com.lockupguard.topology.DeadLetters;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.GuardTopology;
@@ -56,7 +58,7 @@ public final class ReplayDriver implements AutoCloseable {
             throw new UncheckedIOException("cannot create a state directory for the replay", e);
         }
         TopicNames names = TopicNames.defaults();
-        GuardTopics topics = GuardTopics.avro(names, Map.of("schema.registry.url", "mock://" + registryScope));
+        GuardTopics topics = GuardTopics.avro(names, Map.of(RegistryClientConfig.URL, SchemaRegistryClients.MOCK_SCHEME + registryScope));
         Properties properties = StreamsDefaults.errorHandling(names);
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "lockup-guard-replay");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
