@@ -39,6 +39,7 @@ public final class ContractJson {
         putInstant(node, "evaluatedAt", decision.getEvaluatedAt());
         putLong(node, "agreementVersion", decision.getAgreementVersion());
         node.put("termsHash", decision.getTermsHash());
+        node.put("repeated", decision.getRepeated());
         if (decision.getPosition() == null) {
             node.putNull("position");
         } else {

@@ -29,7 +29,7 @@ public final class LockupRules {
         // 2. a retry gets its first answer; a reused id with new content is blocked
         if (prior != null) {
             return order.sameContentAs(prior)
-                    ? unchanged(prior.decision(), false)
+                    ? new Ruling(prior.decision(), null, false, true)
                     : unchanged(Decision.blockedWithoutState(order, orderAt, Reason.DUPLICATE_ORDER_ID), false);
         }
         // 3. a purchase is not a disposition
@@ -63,7 +63,7 @@ public final class LockupRules {
         HoldingState after = Capacity.consume(clocked, window, order.quantity());
         Decision decision = new Decision(order, orderAt, Outcome.APPROVED, List.of(), capacity, t,
                 position(after, t, calendar));
-        return new Ruling(decision, after, true);
+        return new Ruling(decision, after, true, false);
     }
 
     private static List<Reason> gates(OrderKind kind, Window window, boolean registered) {
@@ -84,11 +84,11 @@ public final class LockupRules {
             HoldingState clocked, LockupCalendar calendar) {
         Decision decision = new Decision(order, orderAt, Outcome.BLOCKED, reasons, maxAllowedNow, t,
                 position(clocked, t, calendar));
-        return new Ruling(decision, clocked, true);
+        return new Ruling(decision, clocked, true, false);
     }
 
     private static Ruling unchanged(Decision decision, boolean remember) {
-        return new Ruling(decision, null, remember);
+        return new Ruling(decision, null, remember, false);
     }
 
     /**

@@ -5,6 +5,14 @@ package com.lockupguard.rules;
  *
  * @param stateAfter the holding's new state, or null when the holding does not change
  * @param remember   whether to remember the order id with this decision (RULES.md section 4, check 2)
+ * @param repeated   whether the decision is the id's first decision, answered again to a retry: the
+ *                   caller emits what it stored for the id, marked as repeated, and changes nothing
  */
-public record Ruling(Decision decision, HoldingState stateAfter, boolean remember) {
+public record Ruling(Decision decision, HoldingState stateAfter, boolean remember, boolean repeated) {
+
+    public Ruling {
+        if (repeated && (stateAfter != null || remember)) {
+            throw new IllegalArgumentException("a repeated decision changes nothing and is not remembered again");
+        }
+    }
 }

@@ -88,9 +88,9 @@ final class OrderProcessor implements Processor<String, ProposedOrder, String, O
         if (ruling.stateAfter() != null) {
             positions.store(holding.asString(), state, ruling.stateAfter(), ruling.decision().position());
         }
-        // a retry re-emits the stored record itself, so its bytes are the first decision's
-        Decision decision = prior != null && ruling.decision() == prior.decision()
-                ? seen.getDecision()
+        // a retry re-emits the stored record itself, marked as repeated: the first decision's content
+        Decision decision = ruling.repeated()
+                ? Decision.newBuilder(seen.getDecision()).setRepeated(true).build()
                 : DecisionMapper.toAvro(ruling.decision());
         if (ruling.remember()) {
             seenOrders.put(seenKey, SeenOrder.newBuilder().setKind(record.value().getKind())

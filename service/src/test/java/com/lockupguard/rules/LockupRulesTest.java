@@ -118,10 +118,12 @@ class LockupRulesTest {
             // when the same order arrives again five seconds later
             Ruling retry = rules.decide(sale("e4", 90_000), at("2003-07-20T11:00:05-04:00"),
                     firstRuling.stateAfter(), prior);
-            // then the first decision comes back unchanged, and nothing changes or is remembered anew
-            assertThat(retry.decision()).isSameAs(firstRuling.decision());
+            // then the first decision comes back unchanged, marked as repeated, and nothing changes or is remembered
+            assertThat(retry.decision()).isEqualTo(firstRuling.decision());
+            assertThat(retry.repeated()).isTrue();
             assertThat(retry.stateAfter()).isNull();
             assertThat(retry.remember()).isFalse();
+            assertThat(firstRuling.repeated()).isFalse();
         }
 
         @Test
@@ -134,6 +136,7 @@ class LockupRulesTest {
             assertThat(ruling.decision().evaluatedAt()).isNull();
             assertThat(ruling.stateAfter()).isNull();
             assertThat(ruling.remember()).as("the first decision stands").isFalse();
+            assertThat(ruling.repeated()).as("a new decision, not the first one again").isFalse();
         }
 
         @Test

@@ -171,8 +171,10 @@ class GuardTopologyTest {
             HoldingState before = holdingState();
             // when it is sent again
             Decision retry = guard.decide(order("e4", OrderKind.PUBLIC_SALE, 90_000), "2003-07-20T11:00:05-04:00");
-            // then the same decision, the same state
-            assertThat(retry).isEqualTo(first);
+            // then the same decision, marked as repeated, and the same state
+            assertThat(first.getRepeated()).isFalse();
+            assertThat(retry.getRepeated()).isTrue();
+            assertThat(retry).isEqualTo(TopologyFixture.repeated(first));
             assertThat(holdingState()).isEqualTo(before);
         }
 
@@ -181,7 +183,7 @@ class GuardTopologyTest {
             registeredLetter();
             Decision first = guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
             Decision retry = guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-12T09:45:00-04:00");
-            assertThat(retry).isEqualTo(first);
+            assertThat(retry).isEqualTo(TopologyFixture.repeated(first));
             assertThat(holdingState().getSoldTotal()).isEqualTo(120_000);
         }
 
@@ -192,7 +194,7 @@ class GuardTopologyTest {
             Decision reused = guard.decide(order("e2", OrderKind.PUBLIC_SALE, 1), "2003-07-11T09:46:00-04:00");
             Decision retry = guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:47:00-04:00");
             assertThat(reused.getReasons()).containsExactly(Reason.DUPLICATE_ORDER_ID);
-            assertThat(retry).isEqualTo(first);
+            assertThat(retry).isEqualTo(TopologyFixture.repeated(first));
         }
 
         @Test

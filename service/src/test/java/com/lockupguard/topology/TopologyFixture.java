@@ -127,6 +127,11 @@ final class TopologyFixture implements AutoCloseable {
         InMemorySchemaRegistry.dropScope(registryScope);
     }
 
+    /** {@code first} as a retry of its order gets it again: the same decision, marked as repeated. */
+    static Decision repeated(Decision first) {
+        return Decision.newBuilder(first).setRepeated(true).build();
+    }
+
     static String header(TestRecord<String, byte[]> record, String name) {
         return DeadLetters.header(record.headers(), name).orElse(null);
     }
