@@ -5,9 +5,9 @@ import com.lockupguard.app.ConfigSources;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.TopicProvisioner;
 import com.lockupguard.timeline.TimelineEntry;
-import com.lockupguard.timeline.TimelineParser;
 import com.lockupguard.timeline.TimelinePreflight;
 import com.lockupguard.timeline.TimelineProducer;
+import com.lockupguard.timeline.TimelineReader;
 import com.lockupguard.topology.GuardTopics;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -66,16 +66,11 @@ public final class ProduceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         GuardConfig config;
-        List<TimelineEntry> entries = new ArrayList<>();
+        List<TimelineEntry> entries;
         try {
             config = new GuardConfig(ConfigSources.load(configFile, System.getenv(), overrides));
-            TimelineParser parser = new TimelineParser(new ObjectMapper());
             try (BufferedReader reader = Files.newBufferedReader(timeline, StandardCharsets.UTF_8)) {
-                String line;
-                int number = 0;
-                while ((line = reader.readLine()) != null) {
-                    parser.parse(++number, line).ifPresent(entries::add);
-                }
+                entries = new TimelineReader(new ObjectMapper()).readAll(reader);
             }
         } catch (ConfigException | IOException e) {
             err.println("cannot produce " + timeline + ": " + e.getMessage());

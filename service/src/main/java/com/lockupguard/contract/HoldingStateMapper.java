@@ -36,14 +36,6 @@ public final class HoldingStateMapper {
                 state.getTrancheUsed(), state.getEvaluationClock());
     }
 
-    public static SeenOrder toAvro(PriorOrder prior) {
-        return SeenOrder.newBuilder()
-                .setKind(OrderMapper.toAvro(prior.kind()))
-                .setQuantity(prior.quantity())
-                .setDecision(DecisionMapper.toAvro(prior.decision()))
-                .build();
-    }
-
     public static PriorOrder toRules(SeenOrder seen) {
         return new PriorOrder(OrderMapper.toRules(seen.getKind()), seen.getQuantity(),
                 DecisionMapper.toRules(seen.getDecision()));

@@ -17,8 +17,14 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * Parses timeline lines (one JSON object each) into records the topology takes. Only what
- * cannot be written as a record is judged here; every rule of RULES.md is left to the topology.
+ * Parses timeline lines (one JSON object each) into records the topology takes. An order line
+ * always becomes an order record: a missing, mistyped or unknown field becomes null or UNKNOWN,
+ * which the topology answers with INVALID_ORDER (a missing or unreadable {@code at} leaves the
+ * line without a time). An agreement line that cannot be written as an {@code Agreement} record —
+ * a required field missing, a field of the wrong JSON type or out of range for a long, a date or
+ * instant that does not parse, an execution date outside 1970 to 9999, an unknown trancheMode —
+ * is rejected here, with the reason RULES.md section 1 gives; every other rule is left to the
+ * topology.
  */
 public final class TimelineParser {
 

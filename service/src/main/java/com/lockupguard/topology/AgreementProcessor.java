@@ -17,7 +17,6 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,15 +89,10 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
 
     /** Dead-letters a version that is not applied, and writes it to the audit with the version still in force. */
     private void reject(Record<String, Agreement> record, DeadLetterReason reason, String message) {
-        LOG.warn("agreement for key '{}' dead-lettered ({}): {}", record.key(), reason, message);
-        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("agreements");
-        byte[] value = agreementSerializer.serialize(topic, record.value());
-        context.forward(DeadLetters.of(record, value, context.recordMetadata(), reason, message),
-                GuardTopology.DEAD_LETTER_SINK);
+        DeadLetters.send(context, record, agreementSerializer, reason, message, observer);
         com.lockupguard.avro.HoldingState inForce = record.key() == null ? null : holdings.get(record.key());
         audit(record, audit(record, AgreementOutcome.REJECTED, AgreementRejection.valueOf(reason.name()), message,
                 inForce == null ? null : HoldingStateMapper.toRules(inForce).agreement()));
-        observer.deadLettered(reason);
     }
 
     private AgreementAudit.Builder audit(Record<String, Agreement> record, AgreementOutcome outcome,

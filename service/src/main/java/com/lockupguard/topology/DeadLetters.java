@@ -4,15 +4,22 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Dead-letter records. The guard's own use the header names Kafka Streams' dead-letter queue
  * uses for records it cannot deserialize (source topic, partition, offset, exception, message),
- * plus {@value #REASON_HEADER}, so that one consumer reads both kinds.
+ * plus {@value #REASON_HEADER}, so that one consumer reads both kinds. Their exception header
+ * names {@link RejectedRecordException}: the record was read, and refused.
  */
 public final class DeadLetters {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
     public static final String TOPIC_HEADER = "__streams.errors.topic";
     public static final String PARTITION_HEADER = "__streams.errors.partition";
@@ -34,10 +41,23 @@ public final class DeadLetters {
             put(headers, PARTITION_HEADER, Integer.toString(m.partition()));
             put(headers, OFFSET_HEADER, Long.toString(m.offset()));
         });
-        put(headers, EXCEPTION_HEADER, "com.lockupguard.topology.RejectedRecord");
+        put(headers, EXCEPTION_HEADER, RejectedRecordException.class.getName());
         put(headers, MESSAGE_HEADER, message);
         put(headers, REASON_HEADER, reason.name());
         return letter;
+    }
+
+    /**
+     * Sends {@code record} to the dead-letter topic from a processor: its value serialized as it was read,
+     * the reason in the headers, logged and counted.
+     */
+    static <V> void send(ProcessorContext<String, Object> context, Record<String, V> record, Serializer<V> serializer,
+            DeadLetterReason reason, String message, DecisionObserver observer) {
+        LOG.warn("record with key '{}' dead-lettered ({}): {}", record.key(), reason, message);
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+        byte[] value = serializer.serialize(topic, record.value());
+        context.forward(of(record, value, context.recordMetadata(), reason, message), GuardTopology.DEAD_LETTER_SINK);
+        observer.deadLettered(reason);
     }
 
     private static void put(Headers headers, String name, String value) {

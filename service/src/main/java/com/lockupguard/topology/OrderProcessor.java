@@ -20,8 +20,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Decides each order: loads the holding's state and the order id's first decision, asks the
@@ -29,8 +27,6 @@ import org.slf4j.LoggerFactory;
  * blocked topic. Records it cannot decide (no value, key of another holding) are dead-lettered.
  */
 final class OrderProcessor implements Processor<String, ProposedOrder, String, Object> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(OrderProcessor.class);
 
     private final LockupRules rules;
     private final Serializer<ProposedOrder> orderSerializer;
@@ -103,11 +99,6 @@ final class OrderProcessor implements Processor<String, ProposedOrder, String, O
     }
 
     private void deadLetter(Record<String, ProposedOrder> record, DeadLetterReason reason, String message) {
-        LOG.warn("order with key '{}' dead-lettered ({}): {}", record.key(), reason, message);
-        String topic = context.recordMetadata().map(m -> m.topic()).orElse("orders");
-        byte[] value = orderSerializer.serialize(topic, record.value());
-        context.forward(DeadLetters.of(record, value, context.recordMetadata(), reason, message),
-                GuardTopology.DEAD_LETTER_SINK);
-        observer.deadLettered(reason);
+        DeadLetters.send(context, record, orderSerializer, reason, message, observer);
     }
 }

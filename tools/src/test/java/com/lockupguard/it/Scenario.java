@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.timeline.TimelineEntry;
-import com.lockupguard.timeline.TimelineParser;
+import com.lockupguard.timeline.TimelineReader;
 import com.lockupguard.tools.replay.Replay;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -126,12 +126,7 @@ final class Scenario {
     }
 
     List<TimelineEntry> entries() {
-        TimelineParser parser = new TimelineParser(JSON);
-        List<TimelineEntry> entries = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            parser.parse(i + 1, lines.get(i)).ifPresent(entries::add);
-        }
-        return entries;
+        return new TimelineReader(JSON).parse(lines);
     }
 
     int orderCount() {

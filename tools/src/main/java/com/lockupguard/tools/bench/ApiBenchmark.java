@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.app.GuardApplication;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.timeline.TimelineEntry;
-import com.lockupguard.timeline.TimelineParser;
 import com.lockupguard.timeline.TimelineProducer;
+import com.lockupguard.timeline.TimelineReader;
 import com.lockupguard.tools.timeline.SyntheticTimeline;
 import java.io.IOException;
 import java.net.URI;
@@ -74,11 +74,7 @@ final class ApiBenchmark {
 
     private static void produceAgreements(GuardConfig config, GuardApplication application,
             SyntheticTimeline timeline) throws InterruptedException {
-        TimelineParser parser = new TimelineParser(new ObjectMapper());
-        List<TimelineEntry> entries = new ArrayList<>();
-        for (String line : timeline.agreements(Instant.now())) {
-            parser.parse(entries.size() + 1, line).ifPresent(entries::add);
-        }
+        List<TimelineEntry> entries = new TimelineReader(new ObjectMapper()).parse(timeline.agreements(Instant.now()));
         try (TimelineProducer producer = new TimelineProducer(config.clientProperties(),
                 application.service().topics())) {
             producer.send(entries, n -> { }).orFail();

@@ -9,6 +9,7 @@ import com.lockupguard.metrics.GuardMetrics;
 import com.lockupguard.timeline.TimelineEntry;
 import com.lockupguard.timeline.TimelineParser;
 import com.lockupguard.timeline.TimelineProducer;
+import com.lockupguard.timeline.TimelineReader;
 import com.lockupguard.tools.timeline.SyntheticTimeline;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.StreamsDefaults;
@@ -139,15 +140,11 @@ final class BrokerBenchmark {
 
     private static void produceBacklog(GuardConfig config, GuardTopics topics, SyntheticTimeline timeline,
             Instant start, int backlog) throws InterruptedException {
-        TimelineParser parser = new TimelineParser(new ObjectMapper());
         List<String> lines = new ArrayList<>(timeline.agreements(start));
         for (int n = 0; n < backlog; n++) {
             lines.add(timeline.order(n, start.plusMillis(n + 1)));
         }
-        List<TimelineEntry> entries = new ArrayList<>(lines.size());
-        for (String line : lines) {
-            parser.parse(entries.size() + 1, line).ifPresent(entries::add);
-        }
+        List<TimelineEntry> entries = new TimelineReader(new ObjectMapper()).parse(lines);
         try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
             producer.send(entries, n -> { }).orFail();
         }

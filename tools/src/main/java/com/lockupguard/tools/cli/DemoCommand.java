@@ -8,9 +8,9 @@ import com.lockupguard.app.GuardService;
 import com.lockupguard.cli.LogLevels;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.timeline.TimelineEntry;
-import com.lockupguard.timeline.TimelineParser;
 import com.lockupguard.timeline.TimelinePreflight;
 import com.lockupguard.timeline.TimelineProducer;
+import com.lockupguard.timeline.TimelineReader;
 import com.lockupguard.tools.embedded.EmbeddedKafkaCluster;
 import com.lockupguard.tools.registry.SchemaRegistryServer;
 import com.lockupguard.tools.timeline.DecisionReader;
@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -203,16 +202,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private List<TimelineEntry> readTimeline() throws IOException {
-        TimelineParser parser = new TimelineParser(new ObjectMapper());
-        List<TimelineEntry> entries = new ArrayList<>();
         try (BufferedReader reader = open()) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                parser.parse(++number, line).ifPresent(entries::add);
-            }
+            return new TimelineReader(new ObjectMapper()).readAll(reader);
         }
-        return entries;
     }
 
     private BufferedReader open() throws IOException {

@@ -7,7 +7,7 @@ import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.contract.ContractJson;
 import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.timeline.TimelineEntry;
-import com.lockupguard.timeline.TimelineParser;
+import com.lockupguard.timeline.TimelineReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,7 +29,7 @@ public final class Replay {
     }
 
     private final ObjectMapper json = new ObjectMapper();
-    private final TimelineParser parser = new TimelineParser(json);
+    private final TimelineReader reader = new TimelineReader(json);
     private final DecisionJson output = new DecisionJson(json);
     private final ContractJson contracts = new ContractJson(json);
     private final TrancheMode modeOverride;
@@ -47,64 +47,73 @@ public final class Replay {
     }
 
     public Result run(BufferedReader timeline, PrintWriter decisions, PrintWriter errors) throws IOException {
-        int orders = 0;
-        int applied = 0;
-        int rejected = 0;
-        int unreadable = 0;
-        Instant lastTimestamp = Instant.EPOCH;
+        Run run;
         try (ReplayDriver driver = new ReplayDriver()) {
-            String line;
-            int lineNumber = 0;
-            while ((line = timeline.readLine()) != null) {
-                lineNumber++;
-                Optional<TimelineEntry> parsed = parser.parse(lineNumber, line);
-                if (parsed.isEmpty()) {
-                    continue;
-                }
-                TimelineEntry entry = parsed.get();
-                if (entry instanceof TimelineEntry.OrderLine order) {
-                    orders++;
-                    if (order.at() == null) {
-                        decisions.println(json.writeValueAsString(output.invalidOrder(order.echo())));
-                    } else {
-                        lastTimestamp = order.at();
-                        ProposedOrder value = order.order();
-                        String key = HoldingKey.keyOf(value.getInvestorId(), value.getSecurityId());
-                        decisions.println(json.writeValueAsString(
-                                output.of(order.echo(), driver.decide(key, value, order.at()))));
-                        writePositions(driver);
-                    }
-                } else if (entry instanceof TimelineEntry.AgreementLine agreementLine) {
-                    Instant at = agreementLine.at() == null ? lastTimestamp : agreementLine.at();
-                    lastTimestamp = at;
-                    Agreement agreement = agreementLine.agreement();
-                    if (modeOverride != null) {
-                        agreement = Agreement.newBuilder(agreement).setTrancheMode(modeOverride).build();
-                    }
-                    String key = HoldingKey.keyOf(agreement.getInvestorId(), agreement.getSecurityId());
-                    Optional<String> deadLetter = driver.applyAgreement(key, agreement, at);
-                    if (deadLetter.isPresent()) {
-                        rejected++;
-                        errors.printf("line %d: agreement not applied: %s%n", entry.lineNumber(), deadLetter.get());
-                    } else {
-                        applied++;
-                    }
-                    writePositions(driver);
-                } else if (entry instanceof TimelineEntry.MalformedAgreementLine malformed) {
-                    rejected++;
-                    errors.printf("line %d: agreement not applied: %s%n", entry.lineNumber(), malformed.reason());
-                } else if (entry instanceof TimelineEntry.UnreadableLine unreadableLine) {
-                    unreadable++;
-                    errors.printf("line %d: skipped: %s%n", entry.lineNumber(), unreadableLine.reason());
-                }
-            }
+            run = new Run(driver, decisions, errors);
+            reader.forEach(timeline, run::accept);
         }
         decisions.flush();
         errors.flush();
         if (positions != null) {
             positions.flush();
         }
-        return new Result(orders, applied, rejected, unreadable);
+        return new Result(run.orders, run.applied, run.rejected, run.unreadable);
+    }
+
+    /** One replay: the driver, where its output goes, and what it has done so far. */
+    private final class Run {
+        private final ReplayDriver driver;
+        private final PrintWriter decisions;
+        private final PrintWriter errors;
+        private int orders;
+        private int applied;
+        private int rejected;
+        private int unreadable;
+        private Instant lastTimestamp = Instant.EPOCH;
+
+        Run(ReplayDriver driver, PrintWriter decisions, PrintWriter errors) {
+            this.driver = driver;
+            this.decisions = decisions;
+            this.errors = errors;
+        }
+
+        void accept(TimelineEntry entry) throws IOException {
+            if (entry instanceof TimelineEntry.OrderLine order) {
+                orders++;
+                if (order.at() == null) {
+                    decisions.println(json.writeValueAsString(output.invalidOrder(order.echo())));
+                } else {
+                    lastTimestamp = order.at();
+                    ProposedOrder value = order.order();
+                    String key = HoldingKey.keyOf(value.getInvestorId(), value.getSecurityId());
+                    decisions.println(json.writeValueAsString(
+                            output.of(order.echo(), driver.decide(key, value, order.at()))));
+                    writePositions(driver);
+                }
+            } else if (entry instanceof TimelineEntry.AgreementLine agreementLine) {
+                Instant at = agreementLine.at() == null ? lastTimestamp : agreementLine.at();
+                lastTimestamp = at;
+                Agreement agreement = agreementLine.agreement();
+                if (modeOverride != null) {
+                    agreement = Agreement.newBuilder(agreement).setTrancheMode(modeOverride).build();
+                }
+                String key = HoldingKey.keyOf(agreement.getInvestorId(), agreement.getSecurityId());
+                Optional<String> deadLetter = driver.applyAgreement(key, agreement, at);
+                if (deadLetter.isPresent()) {
+                    rejected++;
+                    errors.printf("line %d: agreement not applied: %s%n", entry.lineNumber(), deadLetter.get());
+                } else {
+                    applied++;
+                }
+                writePositions(driver);
+            } else if (entry instanceof TimelineEntry.MalformedAgreementLine malformed) {
+                rejected++;
+                errors.printf("line %d: agreement not applied: %s%n", entry.lineNumber(), malformed.reason());
+            } else if (entry instanceof TimelineEntry.UnreadableLine unreadableLine) {
+                unreadable++;
+                errors.printf("line %d: skipped: %s%n", entry.lineNumber(), unreadableLine.reason());
+            }
+        }
     }
 
     private void writePositions(ReplayDriver driver) throws IOException {

@@ -7,8 +7,8 @@ import com.lockupguard.app.TopicProvisioner;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.timeline.TimelineEntry;
-import com.lockupguard.timeline.TimelineParser;
 import com.lockupguard.timeline.TimelineProducer;
+import com.lockupguard.timeline.TimelineReader;
 import com.lockupguard.tools.embedded.EmbeddedKafkaCluster;
 import com.lockupguard.tools.registry.SchemaRegistryServer;
 import com.lockupguard.tools.replay.Replay;
@@ -97,11 +97,11 @@ public final class Soak {
             GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
             SyntheticTimeline generator = new SyntheticTimeline(options.seed(), options.holdings());
             List<String> timeline = Collections.synchronizedList(new ArrayList<>());
-            TimelineParser parser = new TimelineParser(json);
+            TimelineReader timelineReader = new TimelineReader(json);
             Chaos chaos = new Chaos(kafka, instances);
             try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
                 timeline.addAll(generator.agreements(Instant.now()));
-                producer.send(parse(parser, timeline), n -> { }).orFail();
+                producer.send(parse(timelineReader, timeline), n -> { }).orFail();
                 log("%d agreements sent; starting %d guard instances", options.holdings(), options.instances());
                 for (int i = 0; i < options.instances(); i++) {
                     Map<String, String> own = new HashMap<>(settings);
@@ -111,7 +111,7 @@ public final class Soak {
                     instances.add(instance);
                 }
                 chaos.start();
-                long sent = produce(producer, generator, timeline, parser);
+                long sent = produce(producer, generator, timeline, timelineReader);
                 chaos.stop();
                 log("stopped producing after %d orders; %d kills, %d broker bounces", sent, chaos.kills.get(),
                         chaos.bounces.get());
@@ -181,7 +181,7 @@ public final class Soak {
 
     /** Sends orders at the configured rate for the configured time, each stamped with its send time. */
     private long produce(TimelineProducer producer, SyntheticTimeline generator, List<String> timeline,
-            TimelineParser parser) throws InterruptedException {
+            TimelineReader reader) throws InterruptedException {
         long deadline = System.nanoTime() + options.duration().toNanos();
         long sent = 0;
         long tickStart = System.nanoTime();
@@ -193,7 +193,7 @@ public final class Soak {
                 batch.add(generator.order(sent++, now.plusMillis(i)));
             }
             timeline.addAll(batch);
-            producer.send(parse(parser, batch), n -> { }).orFail();
+            producer.send(parse(reader, batch), n -> { }).orFail();
             if (sent % (options.ratePerSecond() * 10L) < perTick) {
                 log("%d orders sent", sent);
             }
@@ -206,14 +206,10 @@ public final class Soak {
         return sent;
     }
 
-    private static List<TimelineEntry> parse(TimelineParser parser, List<String> lines) {
-        List<TimelineEntry> entries = new ArrayList<>(lines.size());
+    private static List<TimelineEntry> parse(TimelineReader reader, List<String> lines) {
         synchronized (lines) {
-            for (String line : lines) {
-                parser.parse(entries.size() + 1, line).ifPresent(entries::add);
-            }
+            return reader.parse(lines);
         }
-        return entries;
     }
 
     private Map<String, JsonNode> replay(List<String> timeline) throws IOException {

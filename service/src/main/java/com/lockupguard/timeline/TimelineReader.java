@@ -1,0 +1,55 @@
+package com.lockupguard.timeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a timeline, one JSON object per line, into entries numbered as the file's lines are: a
+ * blank line is skipped but counted, so that every message names the line a user sees.
+ */
+public final class TimelineReader {
+
+    /** What is done with each entry as it is read. */
+    @FunctionalInterface
+    public interface EntryHandler {
+        void accept(TimelineEntry entry) throws IOException;
+    }
+
+    private final TimelineParser parser;
+
+    public TimelineReader(ObjectMapper json) {
+        this.parser = new TimelineParser(json);
+    }
+
+    /** Hands each entry of {@code lines} to {@code handler} as it is read. */
+    public void forEach(BufferedReader lines, EntryHandler handler) throws IOException {
+        String line;
+        int lineNumber = 0;
+        while ((line = lines.readLine()) != null) {
+            lineNumber++;
+            var entry = parser.parse(lineNumber, line);
+            if (entry.isPresent()) {
+                handler.accept(entry.get());
+            }
+        }
+    }
+
+    /** Every entry of {@code lines}. */
+    public List<TimelineEntry> readAll(BufferedReader lines) throws IOException {
+        List<TimelineEntry> entries = new ArrayList<>();
+        forEach(lines, entries::add);
+        return entries;
+    }
+
+    /** Every entry of {@code lines}, the first being line 1. */
+    public List<TimelineEntry> parse(List<String> lines) {
+        List<TimelineEntry> entries = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            parser.parse(i + 1, lines.get(i)).ifPresent(entries::add);
+        }
+        return entries;
+    }
+}
