@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.app.GuardApplication;
 import com.lockupguard.app.GuardConfig;
@@ -145,9 +146,10 @@ class HttpApiIT {
             assertThat(decision.get("decision").asText()).isEqualTo("APPROVED");
             assertThat(decision.get("position").get("soldToDate").asLong())
                     .isEqualTo(before.get("soldToDate").asLong() + 10);
-            // a retry of the same order gets the same decision
+            // a retry of the same order gets the same decision, marked as repeated
+            assertThat(decision.get("repeated").asBoolean()).isFalse();
             assertThat(JSON.readTree(post(b, "/api/orders", order("p1", remoteHolding, "PUBLIC_SALE", 10)).body()))
-                    .isEqualTo(decision);
+                    .isEqualTo(((ObjectNode) decision.deepCopy()).put("repeated", true));
 
             // GET /api/decisions on b lists it
             JsonNode recent = JSON.readTree(get(b, "/api/decisions?investorId=" + remoteHolding + "&limit=5").body());
