@@ -44,6 +44,8 @@ public final class GuardConfig extends AbstractConfig {
     public static final String TOPIC_DEAD_LETTERS_CONFIG = "topic.dead.letters";
     public static final String TOPIC_POSITIONS_CONFIG = "topic.positions";
     public static final String TOPIC_AGREEMENT_AUDIT_CONFIG = "topic.agreement.audit";
+    public static final String TOPIC_EXECUTION_RESULTS_CONFIG = "topic.execution.results";
+    public static final String TOPIC_COMPLIANCE_ALERTS_CONFIG = "topic.compliance.alerts";
     public static final String POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG = "positions.punctuation.interval.ms";
     public static final String HTTP_HOST_CONFIG = "http.host";
     public static final String HTTP_PORT_CONFIG = "http.port";
@@ -103,7 +105,7 @@ public final class GuardConfig extends AbstractConfig {
                     new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Input: agreement versions, keyed by "
                             + "investorId/securityId (compacted).")
             .define(TOPIC_ORDERS_CONFIG, Type.STRING, TopicNames.defaults().orders(), new ConfigDef.NonEmptyString(),
-                    Importance.MEDIUM, "Input: proposed orders, keyed by investorId/securityId.")
+                    Importance.MEDIUM, "Input: proposed orders and execution reports, keyed by investorId/securityId.")
             .define(TOPIC_APPROVED_CONFIG, Type.STRING, TopicNames.defaults().approved(),
                     new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: approved decisions.")
             .define(TOPIC_BLOCKED_CONFIG, Type.STRING, TopicNames.defaults().blocked(),
@@ -118,6 +120,12 @@ public final class GuardConfig extends AbstractConfig {
                     new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: every agreement version the guard "
                             + "applied or rejected, with the outcome, the reason and the version number decisions "
                             + "refer to (never compacted: the compacted agreements topic forgets old versions).")
+            .define(TOPIC_EXECUTION_RESULTS_CONFIG, Type.STRING, TopicNames.defaults().executionResults(),
+                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: one result per execution report "
+                            + "(applied, duplicate, refused), with what it covered or released and the position after.")
+            .define(TOPIC_COMPLIANCE_ALERTS_CONFIG, Type.STRING, TopicNames.defaults().complianceAlerts(),
+                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: fills no live approval covered "
+                            + "(UNAPPROVED_SALE, LATE_FILL, OVERFILL), saying whether the agreement itself was breached.")
             .define(POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG, Type.LONG,
                     GuardTopology.DEFAULT_PUNCTUATION_INTERVAL.toMillis(), Range.atLeast(100), Importance.LOW,
                     "How often the guard looks for holdings whose window boundary (release) has passed, to publish "
@@ -193,7 +201,8 @@ public final class GuardConfig extends AbstractConfig {
         return new TopicNames(getString(TOPIC_AGREEMENTS_CONFIG), getString(TOPIC_ORDERS_CONFIG),
                 getString(TOPIC_APPROVED_CONFIG), getString(TOPIC_BLOCKED_CONFIG),
                 getString(TOPIC_DEAD_LETTERS_CONFIG), getString(TOPIC_POSITIONS_CONFIG),
-                getString(TOPIC_AGREEMENT_AUDIT_CONFIG));
+                getString(TOPIC_AGREEMENT_AUDIT_CONFIG), getString(TOPIC_EXECUTION_RESULTS_CONFIG),
+                getString(TOPIC_COMPLIANCE_ALERTS_CONFIG));
     }
 
     /** retention.ms of a created orders topic: the setting, or its default for the orders' timestamp type. */

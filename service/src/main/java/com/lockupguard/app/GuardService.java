@@ -4,6 +4,7 @@ import com.lockupguard.registry.SchemaBootstrap;
 import com.lockupguard.topology.DecisionObserver;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.GuardTopology;
+import com.lockupguard.topology.InputPartitions;
 import com.lockupguard.topology.StreamsDefaults;
 import java.time.Duration;
 import java.util.Properties;
@@ -36,21 +37,26 @@ public final class GuardService implements AutoCloseable {
     private final RestoreProgress restoreProgress = new RestoreProgress();
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
 
-    private GuardService(GuardConfig config, GuardTopics topics, KafkaStreams streams) {
+    private final InputPartitions inputPartitions;
+
+    private GuardService(GuardConfig config, GuardTopics topics, KafkaStreams streams, InputPartitions inputPartitions) {
         this.config = config;
         this.topics = topics;
         this.streams = streams;
+        this.inputPartitions = inputPartitions;
     }
 
     /** A service for {@code config}, not yet started; {@code observer} sees every decision. */
     public static GuardService create(GuardConfig config, DecisionObserver observer) {
         GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
+        InputPartitions inputPartitions = new InputPartitions();
         Topology topology = GuardTopology.build(topics, observer,
-                Duration.ofMillis(config.getLong(GuardConfig.POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG)));
+                Duration.ofMillis(config.getLong(GuardConfig.POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG)), inputPartitions);
         Properties properties = StreamsDefaults.errorHandling(config.topicNames());
         properties.putAll(config.streamsProperties());
         StreamsConfig streamsConfig = new StreamsConfig(properties); // fails here, naming the setting, if one is bad
-        GuardService service = new GuardService(config, topics, new KafkaStreams(topology, streamsConfig));
+        GuardService service = new GuardService(config, topics, new KafkaStreams(topology, streamsConfig),
+                inputPartitions);
         service.streams.setStateListener(service::onStateChange);
         service.streams.setUncaughtExceptionHandler(service::onThreadFailure);
         service.streams.setGlobalStateRestoreListener(service.restoreProgress);
@@ -60,7 +66,8 @@ public final class GuardService implements AutoCloseable {
     /** Provisions and checks the topics and the registry's schemas, then starts processing. */
     public void start() throws InterruptedException {
         try (Admin admin = Admin.create(config.clientProperties())) {
-            TopicProvisioner.from(admin, config).provision(config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG));
+            inputPartitions.set(TopicProvisioner.from(admin, config)
+                    .provision(config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG)));
         }
         topics.registry().ifPresent(registry -> new SchemaBootstrap(registry,
                 config.getBoolean(GuardConfig.AUTO_REGISTER_SCHEMAS_CONFIG))

@@ -63,8 +63,12 @@ public final class TopicProvisioner {
                 timeout);
     }
 
-    /** Creates what is missing, when {@code create}; then verifies. Fails with a message saying what to fix. */
-    public void provision(boolean create) throws InterruptedException {
+    /**
+     * Creates what is missing, when {@code create}; then verifies. Fails with a message saying what to fix.
+     *
+     * @return the inputs' partition count
+     */
+    public int provision(boolean create) throws InterruptedException {
         Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
         List<NewTopic> missing = new ArrayList<>();
         for (String topic : names.all()) {
@@ -81,7 +85,7 @@ public final class TopicProvisioner {
             }
             createAll(missing);
         }
-        verify();
+        return verify();
     }
 
     private NewTopic newTopic(String topic) {
@@ -112,8 +116,10 @@ public final class TopicProvisioner {
      * Checks the inputs are co-partitioned and that no topic deletes what the guard must read or keep:
      * with {@code topics.retention.check=fail} a retention problem stops the guard, with {@code warn} it is
      * logged. Warns about settings that weaken the guard.
+     *
+     * @return the inputs' partition count
      */
-    public void verify() throws InterruptedException {
+    public int verify() throws InterruptedException {
         Map<String, TopicDescription> inputs = AdminRequests.retrying(timeout,
                 () -> admin.describeTopics(names.inputs()).allTopicNames());
         int agreementPartitions = inputs.get(names.agreements()).partitions().size();
@@ -150,6 +156,7 @@ public final class TopicProvisioner {
         }
         LOG.info("topics verified: {} and {} co-partitioned with {} partitions", names.agreements(), names.orders(),
                 orderPartitions);
+        return orderPartitions;
     }
 
     /** The retention problems of the guard's existing topics, as {@code run} would find them at start. */

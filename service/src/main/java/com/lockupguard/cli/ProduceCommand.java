@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "produce",
         mixinStandardHelpOptions = true,
         description = {
-            "Sends a JSONL timeline's agreements and orders to the guard's input topics, Avro in Confluent's wire "
+            "Sends a JSONL timeline's agreements, orders and execution reports to the guard's input topics (orders and "
+                    + "reports to the orders topic, in line order), Avro in Confluent's wire "
                     + "format through the configured schema registry, each line's `at` as the record timestamp (the "
                     + "producer's time when an order has none; the broker's if the orders topic uses LogAppendTime).",
             "Settings as for `run` (--config, LOCKUP_GUARD_* environment, --set). Lines that cannot be read, and "
@@ -106,8 +107,8 @@ public final class ProduceCommand implements Callable<Integer> {
             sent = producer.send(sendable, n -> { });
         }
         sent.rejected().forEach(err::println);
-        out.printf("sent %d agreements and %d orders to %s and %s%s%n", sent.agreements(), sent.orders(),
-                topics.agreements().name(), topics.orders().name(),
+        out.printf("sent %d agreements to %s, %d orders and %d execution reports to %s%s%n", sent.agreements(),
+                topics.agreements().name(), sent.orders(), sent.executions(), topics.orders().name(),
                 sent.rejected().isEmpty() ? "" : "; the broker refused " + sent.rejected().size() + " record(s)");
         return unreadable == 0 && sent.rejected().isEmpty() ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
     }

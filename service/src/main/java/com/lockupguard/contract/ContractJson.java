@@ -58,6 +58,7 @@ public final class ContractJson {
         node.put("registered", position.getRegistered());
         node.put("totalShares", position.getTotalShares());
         node.put("soldToDate", position.getSoldToDate());
+        node.put("reservedNow", position.getReservedNow());
         node.put("contractCapacity", position.getContractCapacity());
         node.put("releasedToDate", position.getReleasedToDate());
         node.put("availableNow", position.getAvailableNow());

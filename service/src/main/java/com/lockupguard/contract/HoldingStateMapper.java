@@ -1,28 +1,43 @@
 package com.lockupguard.contract;
 
+import com.lockupguard.avro.OpenReservation;
+import com.lockupguard.avro.Phase;
+import com.lockupguard.avro.SeenExecution;
 import com.lockupguard.avro.SeenOrder;
 import com.lockupguard.rules.AgreementInForce;
 import com.lockupguard.rules.AgreementTerms;
+import com.lockupguard.rules.Counters;
+import com.lockupguard.rules.ExecutionKind;
 import com.lockupguard.rules.HoldingState;
+import com.lockupguard.rules.PriorExecution;
 import com.lockupguard.rules.PriorOrder;
+import com.lockupguard.rules.Reservation;
+import com.lockupguard.rules.ReservationStatus;
 import com.lockupguard.rules.TermsFingerprint;
+import com.lockupguard.rules.Window;
 
-/** The guard's store values to and from the rules' {@link HoldingState} and {@link PriorOrder}. */
+/**
+ * The guard's store values to and from the rules' types: the holding's state, what it remembers
+ * of order and execution ids, and its open reservations.
+ */
 public final class HoldingStateMapper {
 
     private HoldingStateMapper() {
     }
 
     public static com.lockupguard.avro.HoldingState toAvro(HoldingState state) {
+        Counters counters = state.counters();
         return com.lockupguard.avro.HoldingState.newBuilder()
                 .setAgreement(AgreementMapper.toAvro(state.terms()))
                 .setAgreementVersion(state.agreement().version())
                 .setTermsHash(state.agreement().termsHash())
-                .setSoldTotal(state.soldTotal())
-                .setSoldInFirstWindow(state.soldInFirstWindow())
-                .setCarryUsed(state.carryUsed())
-                .setTrancheUsedPeriod(state.trancheUsedPeriod())
-                .setTrancheUsed(state.trancheUsed())
+                .setSoldTotal(counters.usedTotal())
+                .setSoldInFirstWindow(counters.soldInFirstWindow())
+                .setCarryUsed(counters.carryUsed())
+                .setTrancheUsedPeriod(counters.trancheUsedPeriod())
+                .setTrancheUsed(counters.trancheUsed())
+                .setLockupConsumed(counters.lockupConsumed())
+                .setReservedTotal(counters.reservedTotal())
                 .setEvaluationClock(state.clock())
                 .build();
     }
@@ -30,14 +45,62 @@ public final class HoldingStateMapper {
     public static HoldingState toRules(com.lockupguard.avro.HoldingState state) {
         AgreementTerms terms = AgreementMapper.toTerms(state.getAgreement());
         String termsHash = state.getTermsHash() == null ? TermsFingerprint.of(terms) : state.getTermsHash();
-        return new HoldingState(new AgreementInForce(terms, state.getAgreementVersion(), termsHash),
-                state.getSoldTotal(),
-                state.getSoldInFirstWindow(), state.getCarryUsed(), state.getTrancheUsedPeriod(),
-                state.getTrancheUsed(), state.getEvaluationClock());
+        Counters counters = new Counters(state.getSoldTotal(), state.getSoldInFirstWindow(), state.getCarryUsed(),
+                state.getTrancheUsedPeriod(), state.getTrancheUsed(), state.getLockupConsumed(),
+                state.getReservedTotal());
+        return new HoldingState(new AgreementInForce(terms, state.getAgreementVersion(), termsHash), counters,
+                state.getEvaluationClock());
     }
 
     public static PriorOrder toRules(SeenOrder seen) {
         return new PriorOrder(OrderMapper.toRules(seen.getKind()), seen.getQuantity(),
-                DecisionMapper.toRules(seen.getDecision()));
+                DecisionMapper.toRules(seen.getDecision()),
+                seen.getReservation() == null ? null : toRules(seen.getReservation()));
+    }
+
+    public static PriorExecution toRules(SeenExecution seen) {
+        return new PriorExecution(ExecutionKind.valueOf(seen.getKind().name()), seen.getOrderId(), seen.getQuantity());
+    }
+
+    public static SeenExecution toAvro(PriorExecution prior) {
+        return SeenExecution.newBuilder()
+                .setKind(com.lockupguard.avro.ExecutionKind.valueOf(prior.kind().name()))
+                .setOrderId(prior.orderId())
+                .setQuantity(prior.quantity())
+                .build();
+    }
+
+    public static Reservation toRules(String orderId, OpenReservation open) {
+        Window window = switch (open.getPhase()) {
+            case FIRST -> Window.FIRST;
+            case PERIOD -> Window.period(open.getPeriod());
+            case LOCKUP, UNKNOWN -> throw new IllegalArgumentException("no reservation is opened in " + open.getPhase());
+        };
+        return new Reservation(orderId, OrderMapper.toRules(open.getKind()), window, open.getFromTranche(),
+                open.getFromCarry(), open.getQuantity(), open.getTaken(), open.getOpenedAt());
+    }
+
+    public static OpenReservation toAvro(Reservation reservation) {
+        Window window = reservation.window();
+        return OpenReservation.newBuilder()
+                .setKind(OrderMapper.toAvro(reservation.kind()))
+                .setPhase(Phase.valueOf(window.phase().name()))
+                .setPeriod(window.period() >= 0 ? window.period() : null)
+                .setFromTranche(reservation.fromTranche())
+                .setFromCarry(reservation.fromCarry())
+                .setQuantity(reservation.quantity())
+                .setTaken(reservation.taken())
+                .setOpenedAt(reservation.openedAt())
+                .build();
+    }
+
+    public static com.lockupguard.avro.ReservationStatus toAvro(ReservationStatus status) {
+        return status == null ? null : com.lockupguard.avro.ReservationStatus.valueOf(status.name());
+    }
+
+    /** A status added by a newer guard (UNKNOWN here) is taken as filled: its shares stay counted. */
+    static ReservationStatus toRules(com.lockupguard.avro.ReservationStatus status) {
+        return status == com.lockupguard.avro.ReservationStatus.UNKNOWN ? ReservationStatus.FILLED
+                : ReservationStatus.valueOf(status.name());
     }
 }

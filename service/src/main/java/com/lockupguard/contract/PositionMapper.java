@@ -22,6 +22,7 @@ public final class PositionMapper {
                 .setRegistered(position.registered())
                 .setTotalShares(position.totalShares())
                 .setSoldToDate(position.soldToDate())
+                .setReservedNow(position.reservedNow())
                 .setContractCapacity(position.contractCapacity())
                 .setReleasedToDate(position.releasedToDate())
                 .setAvailableNow(position.availableNow())
@@ -44,6 +45,7 @@ public final class PositionMapper {
         };
         return new Position(new HoldingKey(position.getInvestorId(), position.getSecurityId()), position.getAsOf(),
                 window, position.getRegistered(), position.getTotalShares(), position.getSoldToDate(),
+                position.getReservedNow(),
                 position.getContractCapacity(), position.getReleasedToDate(), position.getAvailableNow(),
                 position.getNextReleaseAt(), position.getAvailableAtNextRelease(), position.getFirstReleaseAt(),
                 position.getSecondReleaseAt(), position.getRule144Date(),

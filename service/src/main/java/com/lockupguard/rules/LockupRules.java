@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * The rule engine: RULES.md as pure functions, no Kafka. Callers load the holding's state and
- * the order id's prior decision, ask, then store what the {@link Ruling} says.
+ * what they remember of the order or execution id, ask, then store what the ruling says.
  */
 public final class LockupRules {
 
@@ -29,7 +29,7 @@ public final class LockupRules {
         // 2. a retry gets its first answer; a reused id with new content is blocked
         if (prior != null) {
             return order.sameContentAs(prior)
-                    ? new Ruling(prior.decision(), null, false, true)
+                    ? new Ruling(prior.decision(), null, false, true, null)
                     : unchanged(Decision.blockedWithoutState(order, orderAt, Reason.DUPLICATE_ORDER_ID), false);
         }
         // 3. a purchase is not a disposition
@@ -59,11 +59,18 @@ public final class LockupRules {
         if (!caps.isEmpty()) {
             return blocked(order, orderAt, caps, capacity, t, clocked, calendar);
         }
-        // 7. approved, maxAllowedNow computed before the order is applied
-        HoldingState after = Capacity.consume(clocked, window, order.quantity());
+        // 7. approved, maxAllowedNow computed before the order is applied; the approval opens a reservation
+        long quantity = order.quantity();
+        long fromTranche = Capacity.fromTranche(clocked, window, quantity);
+        long fromCarry = window.phase() == Phase.PERIOD && clocked.terms().trancheMode() == TrancheMode.NON_CUMULATIVE
+                ? quantity - fromTranche : 0;
+        Reservation reservation = new Reservation(order.orderId(), order.kind(), window, fromTranche, fromCarry,
+                quantity, 0, t);
+        HoldingState after = Capacity.consume(clocked, window, quantity);
+        after = after.with(after.counters().withReserved(quantity));
         Decision decision = new Decision(order, orderAt, Outcome.APPROVED, List.of(), capacity, t,
                 position(after, t, calendar));
-        return new Ruling(decision, after, true, false);
+        return new Ruling(decision, after, true, false, reservation);
     }
 
     private static List<Reason> gates(OrderKind kind, Window window, boolean registered) {
@@ -84,16 +91,122 @@ public final class LockupRules {
             HoldingState clocked, LockupCalendar calendar) {
         Decision decision = new Decision(order, orderAt, Outcome.BLOCKED, reasons, maxAllowedNow, t,
                 position(clocked, t, calendar));
-        return new Ruling(decision, clocked, true, false);
+        return new Ruling(decision, clocked, true, false, null);
     }
 
     private static Ruling unchanged(Decision decision, boolean remember) {
-        return new Ruling(decision, null, remember, false);
+        return new Ruling(decision, null, remember, false, null);
     }
 
     /**
-     * Applies a valid agreement version to a holding (RULES.md section 1). Once anything is sold,
-     * a version that would move the calendar is rejected.
+     * Applies one execution report (RULES.md section 9).
+     *
+     * @param at          the report record's timestamp (when it happened)
+     * @param holding     the holding's state, or null when no agreement has arrived for it
+     * @param prior       the first report with this execution id on this holding, or null
+     * @param order       what is remembered of the report's order id on this holding, or null
+     * @param reservation the order's open reservation, or null when it has none open
+     */
+    public ExecutionRuling applyExecution(ExecutionRequest report, Instant at, HoldingState holding,
+            PriorExecution prior, PriorOrder order, Reservation reservation) {
+        Objects.requireNonNull(report, "report");
+        Objects.requireNonNull(at, "at");
+        Instant reportAt = SupportedTime.toMillis(at);
+        // 1. a malformed report
+        if (!report.isWellFormed() || !SupportedTime.contains(reportAt)) {
+            return ExecutionRuling.notApplied(ExecutionResult.INVALID);
+        }
+        // 2. a transport retry is ignored; a reused id with other content is refused
+        if (prior != null) {
+            return ExecutionRuling.notApplied(report.sameContentAs(prior)
+                    ? ExecutionResult.DUPLICATE : ExecutionResult.DUPLICATE_EXECUTION_ID);
+        }
+        // 3. fail closed
+        if (holding == null) {
+            return ExecutionRuling.notApplied(ExecutionResult.UNKNOWN_AGREEMENT);
+        }
+        // 4. applied at t, which moves the holding's clock
+        Instant t = holding.evaluationTime(reportAt);
+        HoldingState clocked = holding.withClock(t);
+        return report.kind() == ExecutionKind.CANCEL
+                ? cancel(report, t, clocked, reservation)
+                : fill(report, t, clocked, order, reservation);
+    }
+
+    private ExecutionRuling cancel(ExecutionRequest report, Instant t, HoldingState state, Reservation reservation) {
+        if (reservation == null) {
+            return applied(t, state, null, 0L, null, null);
+        }
+        long rest = reservation.rest();
+        HoldingState released = release(state, reservation, rest);
+        return applied(t, released, null, rest, null,
+                new ExecutionRuling.ReservationChange(reservation.orderId(), null, ReservationStatus.CANCELLED));
+    }
+
+    private ExecutionRuling fill(ExecutionRequest report, Instant t, HoldingState state, PriorOrder order,
+            Reservation reservation) {
+        long q = report.quantity();
+        if (order != null && order.kind() == OrderKind.PURCHASE && order.decision().isApproved()) {
+            return applied(t, state, 0L, null, null, null); // a purchase is not a disposition
+        }
+        LockupCalendar calendar = state.terms().calendar();
+        Window window = calendar.windowAt(t);
+        long covered = 0;
+        AlertType uncoveredAs;
+        ExecutionRuling.ReservationChange change = null;
+        OrderKind kind = OrderKind.PUBLIC_SALE;
+        if (reservation != null) {
+            kind = reservation.kind();
+            long taken = Math.min(q, reservation.rest());
+            if (window.isLaterThan(reservation.window())) {
+                // a reservation covers fills only while its window lasts: the shares it would have covered go back
+                // to its window's buckets, and all q are counted where they sold
+                state = release(state, reservation, taken);
+                uncoveredAs = AlertType.LATE_FILL;
+            } else {
+                covered = taken;
+                state = state.with(state.counters().withReserved(-taken));
+                uncoveredAs = AlertType.OVERFILL;
+            }
+            Reservation after = reservation.take(taken);
+            change = new ExecutionRuling.ReservationChange(reservation.orderId(), after,
+                    after == null ? ReservationStatus.FILLED : ReservationStatus.OPEN);
+        } else if (order != null && order.isApprovedDisposition()) {
+            kind = order.kind();
+            uncoveredAs = order.closedStatus() == ReservationStatus.CANCELLED ? AlertType.LATE_FILL : AlertType.OVERFILL;
+        } else {
+            uncoveredAs = AlertType.UNAPPROVED_SALE;
+        }
+        long uncovered = q - covered;
+        Alert alert = null;
+        if (uncovered > 0) {
+            long allowedNow = maxAllowedNow(kind, state, window, calendar.registeredAt(t));
+            state = Capacity.consume(state, window, uncovered);
+            alert = Alert.of(uncoveredAs, uncovered, allowedNow, kind);
+        }
+        return applied(t, state, covered, null, alert, change);
+    }
+
+    /** {@code shares} of an open reservation given back to its window's buckets, and no longer reserved. */
+    private static HoldingState release(HoldingState state, Reservation reservation, long shares) {
+        // no longer reserved first: reserved shares are part of the used ones, never more
+        return Capacity.giveBack(state.with(state.counters().withReserved(-shares)), reservation, shares);
+    }
+
+    /** The maxAllowedNow an order of {@code kind} would get in {@code window}: 0 where a gate blocks it. */
+    private static long maxAllowedNow(OrderKind kind, HoldingState state, Window window, boolean registered) {
+        return gates(kind, window, registered).isEmpty() ? Capacity.of(state, window) : 0;
+    }
+
+    private ExecutionRuling applied(Instant t, HoldingState state, Long covered, Long released, Alert alert,
+            ExecutionRuling.ReservationChange change) {
+        return new ExecutionRuling(ExecutionResult.APPLIED, covered, released, alert, t, state, position(state, t),
+                change, true);
+    }
+
+    /**
+     * Applies a valid agreement version to a holding (RULES.md section 1). Once shares have been used
+     * at or after the First Release instant, a version that would move the calendar is rejected.
      *
      * @param current the holding's state, or null for its first agreement
      */
@@ -105,10 +218,10 @@ public final class LockupRules {
         if (!current.holding().equals(terms.holding())) {
             throw new IllegalArgumentException("agreement for " + terms.holding() + " applied to " + current.holding());
         }
-        if (current.soldTotal() > 0) {
+        if (current.hasUsedSharesSinceFirstRelease()) {
             String move = calendarMove(current.terms(), terms);
             if (move != null) {
-                return new AgreementUpdate.Rejected("the holding has already sold " + current.soldTotal()
+                return new AgreementUpdate.Rejected("the holding has already used " + current.usedTotal()
                         + " shares, so its calendar cannot move (" + move
                         + "); a correction after sales is a manual compliance action");
             }
@@ -137,7 +250,7 @@ public final class LockupRules {
         return null;
     }
 
-    /** The holding's position at instant t (RULES.md section 6). */
+    /** The holding's position at instant t (RULES.md sections 6 and 9). */
     public Position position(HoldingState state, Instant t) {
         return position(state, t, state.terms().calendar());
     }
@@ -154,9 +267,10 @@ public final class LockupRules {
             availableAtNextRelease = Capacity.of(state, calendar.windowAt(nextReleaseAt));
         }
         AgreementTerms terms = state.terms();
-        return new Position(terms.holding(), t, window, registered, terms.totalShares(), state.soldTotal(), capacity,
-                state.soldTotal() + capacity, availableNow, nextReleaseAt, availableAtNextRelease,
-                calendar.firstRelease(), calendar.secondReleaseStart(), calendar.rule144Date(),
+        Counters counters = state.counters();
+        return new Position(terms.holding(), t, window, registered, terms.totalShares(), counters.soldToDate(),
+                counters.reservedTotal(), capacity, counters.usedTotal() + capacity, availableNow, nextReleaseAt,
+                availableAtNextRelease, calendar.firstRelease(), calendar.secondReleaseStart(), calendar.rule144Date(),
                 state.agreement().version(), state.agreement().termsHash());
     }
 }

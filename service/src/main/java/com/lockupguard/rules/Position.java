@@ -8,7 +8,9 @@ import java.time.LocalDate;
  *
  * @param contractCapacity what the letter alone lets the investor dispose of now, whatever the kind and
  *                         registration (0 in lock-up)
- * @param releasedToDate   soldToDate + contractCapacity: lapsed tranches are not counted
+ * @param soldToDate       shares actually sold: used (sold or reserved) less what open reservations hold
+ * @param reservedNow      shares approved and not yet reported filled or cancelled (RULES.md section 9)
+ * @param releasedToDate   usedTotal + contractCapacity: lapsed tranches are not counted
  * @param availableNow     the maxAllowedNow a PUBLIC_SALE would get now (0 while unregistered)
  * @param nextReleaseAt    the next window start after asOf; null once every share is sold
  * @param availableAtNextRelease contractCapacity at nextReleaseAt if nothing more is sold; null once sold out
@@ -23,6 +25,7 @@ public record Position(
         boolean registered,
         long totalShares,
         long soldToDate,
+        long reservedNow,
         long contractCapacity,
         long releasedToDate,
         long availableNow,

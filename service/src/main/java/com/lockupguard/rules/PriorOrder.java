@@ -2,11 +2,33 @@ package com.lockupguard.rules;
 
 import java.util.Objects;
 
-/** An order id already decided for a holding: its content and its first decision. */
-public record PriorOrder(OrderKind kind, long quantity, Decision decision) {
+/**
+ * An order id already decided for a holding: its content, its first decision and, for an approved
+ * disposition, where its reservation stands ({@code status}; null when the order opened none, or was
+ * approved before reservations were kept, which counts as filled: its shares were counted as sold).
+ */
+public record PriorOrder(OrderKind kind, long quantity, Decision decision, ReservationStatus status) {
 
     public PriorOrder {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(decision, "decision");
+    }
+
+    public PriorOrder(OrderKind kind, long quantity, Decision decision) {
+        this(kind, quantity, decision, null);
+    }
+
+    /** Whether a sale or transfer with this id was approved on the holding. */
+    public boolean isApprovedDisposition() {
+        return decision.isApproved() && kind != OrderKind.PURCHASE;
+    }
+
+    /** Where its reservation stands now that it is not open: filled unless a CANCEL released it. */
+    ReservationStatus closedStatus() {
+        return status == ReservationStatus.CANCELLED ? ReservationStatus.CANCELLED : ReservationStatus.FILLED;
+    }
+
+    public PriorOrder withStatus(ReservationStatus newStatus) {
+        return new PriorOrder(kind, quantity, decision, newStatus);
     }
 }

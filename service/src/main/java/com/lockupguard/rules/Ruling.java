@@ -7,12 +7,17 @@ package com.lockupguard.rules;
  * @param remember   whether to remember the order id with this decision (RULES.md section 4, check 2)
  * @param repeated   whether the decision is the id's first decision, answered again to a retry: the
  *                   caller emits what it stored for the id, marked as repeated, and changes nothing
+ * @param opened     the reservation an approved disposition opens (RULES.md section 9), or null
  */
-public record Ruling(Decision decision, HoldingState stateAfter, boolean remember, boolean repeated) {
+public record Ruling(Decision decision, HoldingState stateAfter, boolean remember, boolean repeated,
+        Reservation opened) {
 
     public Ruling {
         if (repeated && (stateAfter != null || remember)) {
             throw new IllegalArgumentException("a repeated decision changes nothing and is not remembered again");
+        }
+        if (opened != null && (stateAfter == null || !decision.isApproved())) {
+            throw new IllegalArgumentException("only an approval on the holding opens a reservation");
         }
     }
 }

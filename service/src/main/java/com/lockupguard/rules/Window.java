@@ -19,6 +19,11 @@ public record Window(Phase phase, long period) {
         return new Window(Phase.PERIOD, k);
     }
 
+    /** Whether this window comes after {@code other}: LOCKUP, FIRST, then PERIOD 0, 1, 2, ... */
+    public boolean isLaterThan(Window other) {
+        return phase != other.phase ? phase.compareTo(other.phase) > 0 : period > other.period;
+    }
+
     @Override
     public String toString() {
         return phase == Phase.PERIOD ? "PERIOD " + period : phase.name();

@@ -4,6 +4,7 @@ import com.lockupguard.registry.SchemaRegistryClient;
 import com.lockupguard.registry.SchemaRegistryClients;
 import com.lockupguard.registry.SchemaRegistryException;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -30,12 +31,13 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     private static final ThreadLocal<BinaryDecoder> DECODER = new ThreadLocal<>();
 
     private final Schema readerSchema;
+    private final Map<String, Schema> readerSchemasByName;
     private SchemaRegistryClient registry;
     private boolean specificReader;
     private final Map<Integer, DatumReader<T>> readersById = new ConcurrentHashMap<>();
 
     public AvroDeserializer() {
-        this(null, null);
+        this(null, (Class<? extends SpecificRecord>) null);
     }
 
     /** A deserializer into {@code targetClass}, resolving every writer schema against its schema. */
@@ -46,7 +48,23 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     public AvroDeserializer(SchemaRegistryClient registry, Class<? extends SpecificRecord> targetClass) {
         this.registry = registry;
         this.readerSchema = targetClass == null ? null : SpecificData.get().getSchema(targetClass);
+        this.readerSchemasByName = null;
         this.specificReader = targetClass != null;
+    }
+
+    /**
+     * A deserializer of a topic that carries several record types: each record is read into the one of
+     * {@code targetClasses} its writer schema names; a record of any other type is refused.
+     */
+    public AvroDeserializer(SchemaRegistryClient registry, List<Class<? extends SpecificRecord>> targetClasses) {
+        this.registry = registry;
+        this.readerSchema = null;
+        this.readerSchemasByName = new java.util.LinkedHashMap<>();
+        for (Class<? extends SpecificRecord> type : targetClasses) {
+            Schema schema = SpecificData.get().getSchema(type);
+            readerSchemasByName.put(schema.getFullName(), schema);
+        }
+        this.specificReader = true;
     }
 
     @Override
@@ -100,7 +118,15 @@ public class AvroDeserializer<T> implements Deserializer<T> {
                     + " that the registry cannot give: " + e.getMessage(), e);
         }
         DatumReader<T> reader;
-        if (readerSchema != null) {
+        if (readerSchemasByName != null) {
+            Schema target = readerSchemasByName.get(writerSchema.getFullName());
+            if (target == null) {
+                // not cached: a producer may still register a schema of an accepted type under this id's name
+                throw new SerializationException("record on '" + topic + "' is a " + writerSchema.getFullName()
+                        + " (schema id " + schemaId + "); this topic carries " + readerSchemasByName.keySet());
+            }
+            reader = new SpecificDatumReader<>(writerSchema, target);
+        } else if (readerSchema != null) {
             reader = new SpecificDatumReader<>(writerSchema, readerSchema);
         } else if (specificReader) {
             reader = new SpecificDatumReader<>(writerSchema, SpecificData.get().getSchema(

@@ -18,8 +18,9 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Serializes Avro records in Confluent's wire format, registering or looking up their schema
- * under {@code <topic>-key|value}. Schema ids are cached per subject, so that the hot path
- * never calls the registry.
+ * under the subject the configured strategy names ({@code <topic>-key|value} by default;
+ * {@code key|value.subject.name.strategy} as Confluent's serializer takes it). Schema ids are
+ * cached per subject, so that the hot path never calls the registry.
  */
 public class AvroSerializer<T extends GenericContainer> implements Serializer<T> {
 
@@ -29,6 +30,7 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
     private boolean isKey;
     private boolean autoRegister;
     private boolean useLatestVersion;
+    private SubjectNames subjects = SubjectNames.TOPIC_NAME;
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
     private final Map<Schema, SpecificDatumWriter<Object>> writers = new ConcurrentHashMap<>();
 
@@ -47,6 +49,8 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         this.isKey = isKey;
         this.autoRegister = config.autoRegisterSchemas();
         this.useLatestVersion = config.useLatestVersion();
+        this.subjects = SubjectNames.fromConfig(configs.get(isKey ? SubjectNames.KEY_STRATEGY_CONFIG
+                : SubjectNames.VALUE_STRATEGY_CONFIG));
         if (registry == null) {
             registry = SchemaRegistryClients.fromConfig(configs);
         }
@@ -60,7 +64,7 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         if (registry == null) {
             throw new IllegalStateException("AvroSerializer used before configure()");
         }
-        String subject = SubjectNames.of(topic, isKey);
+        String subject = subjects.subject(topic, isKey, record.getSchema());
         try {
             if (useLatestVersion) {
                 SchemaMetadata latest = registry.getLatestSchemaMetadata(subject);

@@ -1,12 +1,61 @@
 package com.lockupguard.serde;
 
-/** Confluent's default TopicNameStrategy: the subject of a topic's keys or values. */
-public final class SubjectNames {
+import java.util.Locale;
+import org.apache.avro.Schema;
 
-    private SubjectNames() {
-    }
+/**
+ * The subject a record's schema is registered under, as Confluent's subject name strategies
+ * choose it: {@code <topic>-key|value} (TopicNameStrategy, the default), the record's full name
+ * (RecordNameStrategy), or {@code <topic>-<full name>} (TopicRecordNameStrategy), which lets one
+ * topic carry several record types.
+ */
+public enum SubjectNames {
+    TOPIC_NAME,
+    RECORD_NAME,
+    TOPIC_RECORD_NAME;
 
+    /** Confluent's names of the setting: the strategy of keys' and of values' subjects. */
+    public static final String KEY_STRATEGY_CONFIG = "key.subject.name.strategy";
+    public static final String VALUE_STRATEGY_CONFIG = "value.subject.name.strategy";
+
+    /** TopicNameStrategy's subject: {@code <topic>-key|value}. */
     public static String of(String topic, boolean isKey) {
         return topic + (isKey ? "-key" : "-value");
+    }
+
+    /** The name Confluent's setting gives this strategy. */
+    public String configName() {
+        return switch (this) {
+            case TOPIC_NAME -> "TopicNameStrategy";
+            case RECORD_NAME -> "RecordNameStrategy";
+            case TOPIC_RECORD_NAME -> "TopicRecordNameStrategy";
+        };
+    }
+
+    public String subject(String topic, boolean isKey, Schema schema) {
+        return switch (this) {
+            case TOPIC_NAME -> of(topic, isKey);
+            case RECORD_NAME -> schema.getFullName();
+            case TOPIC_RECORD_NAME -> topic + "-" + schema.getFullName();
+        };
+    }
+
+    /**
+     * The strategy a setting names: Confluent's class name ({@code io.confluent...TopicRecordNameStrategy})
+     * or its simple name; null or blank is the default, TopicNameStrategy.
+     */
+    public static SubjectNames fromConfig(Object value) {
+        if (value == null || value.toString().isBlank()) {
+            return TOPIC_NAME;
+        }
+        String name = value.toString().trim();
+        String simple = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        return switch (simple) {
+            case "topicnamestrategy" -> TOPIC_NAME;
+            case "recordnamestrategy" -> RECORD_NAME;
+            case "topicrecordnamestrategy" -> TOPIC_RECORD_NAME;
+            default -> throw new org.apache.kafka.common.config.ConfigException(VALUE_STRATEGY_CONFIG, value,
+                    "use TopicNameStrategy, RecordNameStrategy or TopicRecordNameStrategy");
+        };
     }
 }

@@ -2,6 +2,7 @@ package com.lockupguard.timeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.ProposedOrder;
 import java.time.Instant;
 
@@ -26,11 +27,24 @@ public sealed interface TimelineEntry {
     record OrderLine(int lineNumber, Instant at, ProposedOrder order, OrderEcho echo) implements TimelineEntry {
     }
 
+    /**
+     * An execution report line. {@code at} is null when it is missing, unparseable or outside the supported
+     * years: such a report cannot be a Kafka record and is answered INVALID by the replay. {@code echo} holds
+     * the line's identifying fields as written, for the output.
+     */
+    record ExecutionLine(int lineNumber, Instant at, ExecutionReport report, ExecutionEcho echo)
+            implements TimelineEntry {
+    }
+
     /** A line that is not a JSON object or has no known {@code type}: skipped, and the replay fails. */
     record UnreadableLine(int lineNumber, String reason) implements TimelineEntry {
     }
 
     /** The order line's fields as written (JSON null when left out). */
     record OrderEcho(JsonNode orderId, JsonNode investorId, JsonNode securityId, JsonNode kind, JsonNode quantity) {
+    }
+
+    /** The execution line's identifying fields as written (JSON null when left out). */
+    record ExecutionEcho(JsonNode executionId, JsonNode orderId, JsonNode investorId, JsonNode securityId) {
     }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.ExecutionKind;
+import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.TrancheMode;
@@ -17,10 +19,10 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * Parses timeline lines (one JSON object each) into records the topology takes. An order line
- * always becomes an order record: a missing, mistyped or unknown field becomes null or UNKNOWN,
- * which the topology answers with INVALID_ORDER (a missing or unreadable {@code at} leaves the
- * line without a time). An agreement line that cannot be written as an {@code Agreement} record —
+ * Parses timeline lines (one JSON object each) into records the topology takes. An order or
+ * execution line always becomes a record: a missing, mistyped or unknown field becomes null or
+ * UNKNOWN, which the topology answers with INVALID_ORDER or INVALID (a missing or unreadable
+ * {@code at} leaves the line without a time). An agreement line that cannot be written as an {@code Agreement} record —
  * a required field missing, a field of the wrong JSON type or out of range for a long, a date or
  * instant that does not parse, an execution date outside 1970 to 9999, an unknown trancheMode —
  * is rejected here, with the reason RULES.md section 1 gives; every other rule is left to the
@@ -57,8 +59,11 @@ public final class TimelineParser {
         if ("order".equals(typeName)) {
             return Optional.of(order(lineNumber, node));
         }
-        return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "no known type (\"agreement\" or "
-                + "\"order\"): " + (type == null ? "type is missing" : "type is " + type)));
+        if ("execution".equals(typeName)) {
+            return Optional.of(execution(lineNumber, node));
+        }
+        return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "no known type (\"agreement\", \"order\" "
+                + "or \"execution\"): " + (type == null ? "type is missing" : "type is " + type)));
     }
 
     private static TimelineEntry order(int lineNumber, JsonNode node) {
@@ -73,6 +78,21 @@ public final class TimelineParser {
                 field(node, "securityId"), field(node, "kind"), field(node, "quantity"));
         Instant at = instant(node.get("at")).filter(SupportedTime::contains).orElse(null);
         return new TimelineEntry.OrderLine(lineNumber, at, order, echo);
+    }
+
+    private static TimelineEntry execution(int lineNumber, JsonNode node) {
+        ExecutionReport report = ExecutionReport.newBuilder()
+                .setExecutionId(text(node.get("executionId")))
+                .setOrderId(text(node.get("orderId")))
+                .setInvestorId(text(node.get("investorId")))
+                .setSecurityId(text(node.get("securityId")))
+                .setKind(executionKind(node.get("kind")))
+                .setQuantity(wholeNumber(node.get("quantity")))
+                .build();
+        TimelineEntry.ExecutionEcho echo = new TimelineEntry.ExecutionEcho(field(node, "executionId"),
+                field(node, "orderId"), field(node, "investorId"), field(node, "securityId"));
+        Instant at = instant(node.get("at")).filter(SupportedTime::contains).orElse(null);
+        return new TimelineEntry.ExecutionLine(lineNumber, at, report, echo);
     }
 
     private static TimelineEntry agreement(int lineNumber, JsonNode node) {
@@ -130,6 +150,14 @@ public final class TimelineParser {
         }
         com.lockupguard.rules.OrderKind kind = com.lockupguard.rules.OrderKind.fromName(text(value));
         return kind == null ? OrderKind.UNKNOWN : OrderKind.valueOf(kind.name());
+    }
+
+    private static ExecutionKind executionKind(JsonNode value) {
+        if (absent(value)) {
+            return null;
+        }
+        com.lockupguard.rules.ExecutionKind kind = com.lockupguard.rules.ExecutionKind.fromName(text(value));
+        return kind == null ? ExecutionKind.UNKNOWN : ExecutionKind.valueOf(kind.name());
     }
 
     private static Optional<Instant> instant(JsonNode value) {

@@ -40,7 +40,7 @@ public final class TimelinePreflight {
         for (TimelineEntry entry : entries) {
             if (entry instanceof TimelineEntry.AgreementLine) {
                 byTopic.computeIfAbsent(agreementsTopic, t -> new ArrayList<>()).add(entry);
-            } else if (entry instanceof TimelineEntry.OrderLine) {
+            } else if (entry instanceof TimelineEntry.OrderLine || entry instanceof TimelineEntry.ExecutionLine) {
                 byTopic.computeIfAbsent(ordersTopic, t -> new ArrayList<>()).add(entry);
             }
         }
@@ -104,6 +104,9 @@ public final class TimelinePreflight {
 
     private static Instant at(TimelineEntry entry) {
         if (entry instanceof TimelineEntry.AgreementLine line) {
+            return line.at();
+        }
+        if (entry instanceof TimelineEntry.ExecutionLine line) {
             return line.at();
         }
         return entry instanceof TimelineEntry.OrderLine line ? line.at() : null;

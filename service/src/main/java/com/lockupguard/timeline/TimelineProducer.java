@@ -1,6 +1,7 @@
 package com.lockupguard.timeline;
 
 import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.topology.GuardTopics;
@@ -16,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,7 +43,7 @@ public final class TimelineProducer implements AutoCloseable {
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
 
     /** What was sent; {@code rejected} lists the lines the broker did not take. */
-    public record Sent(int agreements, int orders, int skipped, List<Rejected> rejected) {
+    public record Sent(int agreements, int orders, int executions, int skipped, List<Rejected> rejected) {
 
         /** This, if the broker took every line; otherwise fails, listing the lines it did not take. */
         public Sent orFail() {
@@ -53,20 +55,20 @@ public final class TimelineProducer implements AutoCloseable {
         }
     }
 
-    /** A line the broker did not take, and why. */
-    public record Rejected(int lineNumber, String topic, String reason) {
+    /** A line the broker did not take, and why; {@code type} is the line's ("agreement", "order", "execution"). */
+    public record Rejected(int lineNumber, String type, String topic, String reason) {
         @Override
         public String toString() {
             return "line " + lineNumber + ": rejected by the broker (topic " + topic + "): " + reason;
         }
     }
 
-    private record InFlight(int lineNumber, String topic, Future<RecordMetadata> result) {
+    private record InFlight(int lineNumber, String type, String topic, Future<RecordMetadata> result) {
     }
 
     private final GuardTopics topics;
     private final KafkaProducer<String, Agreement> agreements;
-    private final KafkaProducer<String, ProposedOrder> orders;
+    private final KafkaProducer<String, SpecificRecord> orders;
     private final Set<TopicPartition> warmed = new HashSet<>();
     private final List<InFlight> inFlight = new ArrayList<>();
     private final List<Rejected> rejected = new ArrayList<>();
@@ -84,47 +86,57 @@ public final class TimelineProducer implements AutoCloseable {
                 topics.orders().valueSerde().serializer());
     }
 
-    /** Sends every agreement and order line in order; {@code progress} is told the count of lines sent. */
+    /**
+     * Sends every agreement, order and execution line in order; {@code progress} is told the count of lines
+     * sent. Orders and execution reports go to the orders topic, in line order.
+     */
     public Sent send(List<TimelineEntry> timeline, IntConsumer progress) throws InterruptedException {
         int agreementCount = 0;
         int orderCount = 0;
+        int executionCount = 0;
         int skipped = 0;
         for (TimelineEntry entry : timeline) {
             if (entry instanceof TimelineEntry.AgreementLine line) {
                 Agreement agreement = line.agreement();
                 String key = HoldingKey.keyOf(agreement.getInvestorId(), agreement.getSecurityId());
-                send(line.lineNumber(), agreements, new ProducerRecord<>(topics.agreements().name(), null,
+                send(line.lineNumber(), "agreement", agreements, new ProducerRecord<>(topics.agreements().name(), null,
                         millis(line.at()), key, agreement));
                 awaitAll();
                 agreementCount++;
             } else if (entry instanceof TimelineEntry.OrderLine line) {
                 ProposedOrder order = line.order();
                 String key = HoldingKey.keyOf(order.getInvestorId(), order.getSecurityId());
-                send(line.lineNumber(), orders, new ProducerRecord<>(topics.orders().name(), null, millis(line.at()),
-                        key, order));
+                send(line.lineNumber(), "order", orders, new ProducerRecord<>(topics.orders().name(), null,
+                        millis(line.at()), key, order));
                 orderCount++;
+            } else if (entry instanceof TimelineEntry.ExecutionLine line) {
+                ExecutionReport report = line.report();
+                String key = HoldingKey.keyOf(report.getInvestorId(), report.getSecurityId());
+                send(line.lineNumber(), "execution", orders, new ProducerRecord<>(topics.orders().name(), null,
+                        millis(line.at()), key, report));
+                executionCount++;
             } else {
                 skipped++;
                 LOG.warn("line {} not sent: {}", entry.lineNumber(), entry);
             }
-            progress.accept(agreementCount + orderCount);
+            progress.accept(agreementCount + orderCount + executionCount);
         }
         awaitAll();
         List<Rejected> rejections = List.copyOf(rejected);
         rejected.clear();
         rejections.forEach(r -> LOG.warn("{}", r));
-        return new Sent(agreementCount - countOn(rejections, topics.agreements().name()),
-                orderCount - countOn(rejections, topics.orders().name()), skipped, rejections);
+        return new Sent(agreementCount - count(rejections, "agreement"), orderCount - count(rejections, "order"),
+                executionCount - count(rejections, "execution"), skipped, rejections);
     }
 
-    private static int countOn(List<Rejected> rejections, String topic) {
-        return (int) rejections.stream().filter(r -> r.topic().equals(topic)).count();
+    private static int count(List<Rejected> rejections, String type) {
+        return (int) rejections.stream().filter(r -> r.type().equals(type)).count();
     }
 
-    private <V> void send(int lineNumber, KafkaProducer<String, V> producer, ProducerRecord<String, V> record)
-            throws InterruptedException {
+    private <V> void send(int lineNumber, String type, KafkaProducer<String, V> producer,
+            ProducerRecord<String, V> record) throws InterruptedException {
         Future<RecordMetadata> result = producer.send(record);
-        inFlight.add(new InFlight(lineNumber, record.topic(), result));
+        inFlight.add(new InFlight(lineNumber, type, record.topic(), result));
         int partitions = producer.partitionsFor(record.topic()).size();
         if (warmedPartitions(record.topic()) < partitions) {
             // until every partition has had a record acknowledged, records go one at a time
@@ -144,7 +156,7 @@ public final class TimelineProducer implements AutoCloseable {
                 RecordMetadata written = sent.result().get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 warmed.add(new TopicPartition(written.topic(), written.partition()));
             } catch (ExecutionException e) {
-                rejected.add(new Rejected(sent.lineNumber(), sent.topic(), e.getCause().toString()));
+                rejected.add(new Rejected(sent.lineNumber(), sent.type(), sent.topic(), e.getCause().toString()));
             } catch (TimeoutException e) {
                 throw new IllegalStateException("a timeline record was not acknowledged within "
                         + SEND_TIMEOUT.toSeconds() + " s", e);

@@ -9,5 +9,16 @@ public enum DeadLetterReason {
     /** An agreement that breaks RULES.md section 1: the previous version stays in force. */
     INVALID_AGREEMENT,
     /** A valid agreement that would move the calendar of a holding that has already sold. */
-    CALENDAR_LOCKED
+    CALENDAR_LOCKED,
+    /**
+     * An execution report on a partition other than its key's (a producer that does not use Kafka's murmur2
+     * partitioner): applied there it would meet another task's state, so it is never applied.
+     */
+    WRONG_PARTITION,
+    /** An execution report with a missing or bad field (RULES.md section 9, check 1). */
+    INVALID_EXECUTION,
+    /** An execution id reused with other content (section 9, check 2): the first report stands. */
+    DUPLICATE_EXECUTION_ID,
+    /** An execution report for a holding without an agreement (section 9, check 3). */
+    UNKNOWN_AGREEMENT
 }

@@ -1,8 +1,10 @@
 package com.lockupguard.topology;
 
 import com.lockupguard.rules.Decision;
+import com.lockupguard.rules.ExecutionRequest;
+import com.lockupguard.rules.ExecutionRuling;
 
-/** Told of every decision and dead letter the topology produces: the hook for metrics and live views. */
+/** Told of every decision, report result and dead letter the topology produces: the hook for metrics and live views. */
 public interface DecisionObserver {
 
     DecisionObserver NONE = new DecisionObserver() {
@@ -10,6 +12,10 @@ public interface DecisionObserver {
 
     /** A decision was forwarded for an order record with timestamp {@code orderTimestamp}. */
     default void decided(Decision decision, long orderTimestamp) {
+    }
+
+    /** A result (and its alert, if any) was forwarded for an execution report with timestamp {@code reportTimestamp}. */
+    default void reported(ExecutionRequest report, ExecutionRuling ruling, long reportTimestamp) {
     }
 
     /** A record the topology could read was dead-lettered. */

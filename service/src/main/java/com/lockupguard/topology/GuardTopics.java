@@ -2,14 +2,20 @@ package com.lockupguard.topology;
 
 import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.AgreementAudit;
+import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.HoldingState;
+import com.lockupguard.avro.OpenReservation;
 import com.lockupguard.avro.Position;
 import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.avro.ReportResult;
+import com.lockupguard.avro.SeenExecution;
 import com.lockupguard.avro.SeenOrder;
 import com.lockupguard.registry.SchemaBootstrap;
 import com.lockupguard.registry.SchemaRegistryClient;
 import com.lockupguard.registry.SchemaRegistryClients;
+import com.lockupguard.serde.OneOfAvroSerde;
 import com.lockupguard.serde.SpecificAvroSerde;
 import com.lockupguard.serde.SubjectNames;
 import java.util.List;
@@ -42,19 +48,29 @@ public final class GuardTopics {
 
     private final TopicNames names;
     private final Topic<String, Agreement> agreements;
-    private final Topic<String, ProposedOrder> orders;
+    private final Topic<String, SpecificRecord> orders;
     private final Topic<String, Decision> approved;
     private final Topic<String, Decision> blocked;
     private final Topic<String, byte[]> deadLetters;
     private final Topic<String, Position> positions;
     private final Topic<String, AgreementAudit> agreementAudit;
+    private final Topic<String, ReportResult> executionResults;
+    private final Topic<String, ComplianceAlert> complianceAlerts;
     private final Serde<HoldingState> holdingStateSerde;
     private final Serde<SeenOrder> seenOrderSerde;
+    private final Serde<OpenReservation> reservationSerde;
+    private final Serde<SeenExecution> seenExecutionSerde;
     private final SchemaRegistryClient registry;
+
+    /** The record types the orders topic carries: proposed orders (its first type) and execution reports. */
+    public static final List<Class<? extends SpecificRecord>> ORDER_EVENTS = List.of(ProposedOrder.class,
+            ExecutionReport.class);
 
     /** The value serde of each Avro type, all configured alike. */
     private interface ValueSerdes {
         <T extends SpecificRecord> Serde<T> of(Class<T> type);
+
+        Serde<SpecificRecord> oneOf(List<Class<? extends SpecificRecord>> types);
     }
 
     private GuardTopics(TopicNames names, ValueSerdes serdes, SchemaRegistryClient registry) {
@@ -62,14 +78,18 @@ public final class GuardTopics {
         Serde<String> keys = Serdes.String();
         Serde<Decision> decisionSerde = serdes.of(Decision.class);
         this.agreements = new Topic<>(names.agreements(), keys, serdes.of(Agreement.class));
-        this.orders = new Topic<>(names.orders(), keys, serdes.of(ProposedOrder.class));
+        this.orders = new Topic<>(names.orders(), keys, serdes.oneOf(ORDER_EVENTS));
         this.approved = new Topic<>(names.approved(), keys, decisionSerde);
         this.blocked = new Topic<>(names.blocked(), keys, decisionSerde);
         this.deadLetters = new Topic<>(names.deadLetters(), keys, Serdes.ByteArray());
         this.positions = new Topic<>(names.positions(), keys, serdes.of(Position.class));
         this.agreementAudit = new Topic<>(names.agreementAudit(), keys, serdes.of(AgreementAudit.class));
+        this.executionResults = new Topic<>(names.executionResults(), keys, serdes.of(ReportResult.class));
+        this.complianceAlerts = new Topic<>(names.complianceAlerts(), keys, serdes.of(ComplianceAlert.class));
         this.holdingStateSerde = serdes.of(HoldingState.class);
         this.seenOrderSerde = serdes.of(SeenOrder.class);
+        this.reservationSerde = serdes.of(OpenReservation.class);
+        this.seenExecutionSerde = serdes.of(SeenExecution.class);
         this.registry = registry;
     }
 
@@ -87,6 +107,11 @@ public final class GuardTopics {
                 public <T extends SpecificRecord> Serde<T> of(Class<T> type) {
                     return plugged(pluggedIn, serdeConfig);
                 }
+
+                @Override
+                public Serde<SpecificRecord> oneOf(List<Class<? extends SpecificRecord>> types) {
+                    return plugged(pluggedIn, serdeConfig);
+                }
             }, null);
         }
         SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(serdeConfig);
@@ -94,6 +119,13 @@ public final class GuardTopics {
             @Override
             public <T extends SpecificRecord> Serde<T> of(Class<T> type) {
                 SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type, registry);
+                serde.configure(serdeConfig, false);
+                return serde;
+            }
+
+            @Override
+            public Serde<SpecificRecord> oneOf(List<Class<? extends SpecificRecord>> types) {
+                OneOfAvroSerde serde = new OneOfAvroSerde(types, registry);
                 serde.configure(serdeConfig, false);
                 return serde;
             }
@@ -116,20 +148,30 @@ public final class GuardTopics {
         return Optional.ofNullable(registry);
     }
 
-    /** Every subject the guard reads or writes, with the schema it uses (Confluent's TopicNameStrategy). */
+    /**
+     * Every subject the guard reads or writes, with the schema it uses: Confluent's TopicNameStrategy, and
+     * TopicRecordNameStrategy for the execution reports that share the orders topic.
+     */
     public List<SchemaBootstrap.Subject> subjects(String applicationId) {
         return List.of(
                 new SchemaBootstrap.Subject(SubjectNames.of(names.agreements(), false), Agreement.getClassSchema(), false),
                 new SchemaBootstrap.Subject(SubjectNames.of(names.orders(), false), ProposedOrder.getClassSchema(), false),
-                new SchemaBootstrap.Subject(SubjectNames.of(names.approved(), false), Decision.getClassSchema(), true),
-                new SchemaBootstrap.Subject(SubjectNames.of(names.blocked(), false), Decision.getClassSchema(), true),
-                new SchemaBootstrap.Subject(SubjectNames.of(names.positions(), false), Position.getClassSchema(), true),
-                new SchemaBootstrap.Subject(SubjectNames.of(names.agreementAudit(), false),
-                        AgreementAudit.getClassSchema(), true),
-                new SchemaBootstrap.Subject(SubjectNames.of(changelog(applicationId, StoreNames.HOLDING_STATE), false),
-                        HoldingState.getClassSchema(), true),
-                new SchemaBootstrap.Subject(SubjectNames.of(changelog(applicationId, StoreNames.SEEN_ORDERS), false),
-                        SeenOrder.getClassSchema(), true));
+                new SchemaBootstrap.Subject(SubjectNames.TOPIC_RECORD_NAME.subject(names.orders(), false,
+                        ExecutionReport.getClassSchema()), ExecutionReport.getClassSchema(), false),
+                written(names.approved(), Decision.getClassSchema()),
+                written(names.blocked(), Decision.getClassSchema()),
+                written(names.positions(), Position.getClassSchema()),
+                written(names.agreementAudit(), AgreementAudit.getClassSchema()),
+                written(names.executionResults(), ReportResult.getClassSchema()),
+                written(names.complianceAlerts(), ComplianceAlert.getClassSchema()),
+                written(changelog(applicationId, StoreNames.HOLDING_STATE), HoldingState.getClassSchema()),
+                written(changelog(applicationId, StoreNames.SEEN_ORDERS), SeenOrder.getClassSchema()),
+                written(changelog(applicationId, StoreNames.RESERVATIONS), OpenReservation.getClassSchema()),
+                written(changelog(applicationId, StoreNames.SEEN_EXECUTIONS), SeenExecution.getClassSchema()));
+    }
+
+    private static SchemaBootstrap.Subject written(String topic, org.apache.avro.Schema schema) {
+        return new SchemaBootstrap.Subject(SubjectNames.of(topic, false), schema, true);
     }
 
     private static String changelog(String applicationId, String store) {
@@ -144,7 +186,8 @@ public final class GuardTopics {
         return agreements;
     }
 
-    public Topic<String, ProposedOrder> orders() {
+    /** Proposed orders and execution reports ({@link #ORDER_EVENTS}). */
+    public Topic<String, SpecificRecord> orders() {
         return orders;
     }
 
@@ -166,6 +209,22 @@ public final class GuardTopics {
 
     public Topic<String, AgreementAudit> agreementAudit() {
         return agreementAudit;
+    }
+
+    public Topic<String, ReportResult> executionResults() {
+        return executionResults;
+    }
+
+    public Topic<String, ComplianceAlert> complianceAlerts() {
+        return complianceAlerts;
+    }
+
+    public Serde<OpenReservation> reservationSerde() {
+        return reservationSerde;
+    }
+
+    public Serde<SeenExecution> seenExecutionSerde() {
+        return seenExecutionSerde;
     }
 
     public Serde<HoldingState> holdingStateSerde() {

@@ -7,19 +7,22 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Builds the guard's topology. Agreements and orders are both keyed by holding, so they meet
- * in one task without repartitioning; both processors share the holding-state store.
+ * Builds the guard's topology. Agreements and order events are both keyed by holding, so they
+ * meet in one task without repartitioning; the orders topic carries a holding's proposed orders
+ * and execution reports, taken in the order they were appended.
  *
  * <pre>
- *  agreements ──► agreement-processor ──┬──────────────────────────────► orders-dlq
- *                        │              ├──────────────────────────────► holding-positions
- *                        │              └──────────────────────────────► agreement-audit (every version)
+ *  agreements ──► agreement-processor ──┬──────────────────────────────────► orders-dlq
+ *                        │              ├──────────────────────────────────► agreement-audit (every version)
+ *                        │              └──────────────────────────────────► holding-positions
  *              [holding-state] [release-schedule]
  *                        │
- *  orders ─────► order-processor ───────┬──► orders-approved
- *                        │   ▲          ├──► orders-blocked
- *                [seen-orders]  │       ├──► orders-dlq
- *                 wall-clock punctuator └──► holding-positions (also when a window boundary passes)
+ *  orders ──► order-events-processor ───┬──► orders-approved      (a proposed order's decision)
+ *  (orders and           │    ▲         ├──► orders-blocked
+ *   execution reports)   │    │         ├──► execution-results    (a report's result)
+ *     [seen-orders] [reservations]      ├──► compliance-alerts    (fills no approval covered)
+ *     [seen-executions]  │              ├──► orders-dlq
+ *                wall-clock punctuator  └──► holding-positions (also when a window boundary passes)
  * </pre>
  */
 public final class GuardTopology {
@@ -27,12 +30,14 @@ public final class GuardTopology {
     static final String AGREEMENTS_SOURCE = "agreements-source";
     static final String ORDERS_SOURCE = "orders-source";
     static final String AGREEMENT_PROCESSOR = "agreement-processor";
-    static final String ORDER_PROCESSOR = "order-processor";
+    static final String ORDER_EVENTS_PROCESSOR = "order-events-processor";
     static final String APPROVED_SINK = "approved-sink";
     static final String BLOCKED_SINK = "blocked-sink";
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
     static final String POSITIONS_SINK = "positions-sink";
     static final String AGREEMENT_AUDIT_SINK = "agreement-audit-sink";
+    static final String EXECUTION_RESULTS_SINK = "execution-results-sink";
+    static final String COMPLIANCE_ALERTS_SINK = "compliance-alerts-sink";
     /** How often, in wall-clock time, the guard publishes positions of holdings whose window boundary passed. */
     public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofSeconds(5);
 
@@ -44,10 +49,15 @@ public final class GuardTopology {
     }
 
     public static Topology build(GuardTopics topics, DecisionObserver observer) {
-        return build(topics, observer, DEFAULT_PUNCTUATION_INTERVAL);
+        return build(topics, observer, DEFAULT_PUNCTUATION_INTERVAL, InputPartitions.unchecked());
     }
 
-    public static Topology build(GuardTopics topics, DecisionObserver observer, Duration punctuationInterval) {
+    /**
+     * @param inputPartitions the inputs' partition count once known: an execution report on another partition
+     *                        than its key's is dead-lettered
+     */
+    public static Topology build(GuardTopics topics, DecisionObserver observer, Duration punctuationInterval,
+            InputPartitions inputPartitions) {
         LockupRules rules = new LockupRules();
         Topology topology = new Topology();
         topology.addSource(AGREEMENTS_SOURCE, topics.agreements().keySerde().deserializer(),
@@ -58,34 +68,36 @@ public final class GuardTopology {
         topology.addProcessor(AGREEMENT_PROCESSOR,
                 () -> new AgreementProcessor(rules, topics.agreements().valueSerde().serializer(), observer),
                 AGREEMENTS_SOURCE);
-        topology.addProcessor(ORDER_PROCESSOR,
-                () -> new OrderProcessor(rules, topics.orders().valueSerde().serializer(), observer,
-                        punctuationInterval),
+        topology.addProcessor(ORDER_EVENTS_PROCESSOR,
+                () -> new OrderEventsProcessor(rules, topics.orders().valueSerde().serializer(), observer,
+                        punctuationInterval, inputPartitions),
                 ORDERS_SOURCE);
 
         // cached: a busy holding is written many times between two commits, its changelog once per commit
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.HOLDING_STATE),
                 topics.agreements().keySerde(), topics.holdingStateSerde()).withCachingEnabled(),
-                AGREEMENT_PROCESSOR, ORDER_PROCESSOR);
+                AGREEMENT_PROCESSOR, ORDER_EVENTS_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SEEN_ORDERS),
-                topics.orders().keySerde(), topics.seenOrderSerde()), ORDER_PROCESSOR);
+                Serdes.String(), topics.seenOrderSerde()), ORDER_EVENTS_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.RESERVATIONS),
+                Serdes.String(), topics.reservationSerde()).withCachingEnabled(), ORDER_EVENTS_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SEEN_EXECUTIONS),
+                Serdes.String(), topics.seenExecutionSerde()), ORDER_EVENTS_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.RELEASE_SCHEDULE),
-                Serdes.String(), Serdes.String()), AGREEMENT_PROCESSOR, ORDER_PROCESSOR);
+                Serdes.String(), Serdes.String()), AGREEMENT_PROCESSOR, ORDER_EVENTS_PROCESSOR);
 
-        topology.addSink(APPROVED_SINK, topics.approved().name(),
-                topics.approved().keySerde().serializer(), topics.approved().valueSerde().serializer(),
-                ORDER_PROCESSOR);
-        topology.addSink(BLOCKED_SINK, topics.blocked().name(),
-                topics.blocked().keySerde().serializer(), topics.blocked().valueSerde().serializer(),
-                ORDER_PROCESSOR);
-        topology.addSink(DEAD_LETTER_SINK, topics.deadLetters().name(),
-                topics.deadLetters().keySerde().serializer(), topics.deadLetters().valueSerde().serializer(),
-                AGREEMENT_PROCESSOR, ORDER_PROCESSOR);
-        topology.addSink(POSITIONS_SINK, topics.positions().name(), topics.positions().keySerde().serializer(),
-                topics.positions().valueSerde().serializer(), AGREEMENT_PROCESSOR, ORDER_PROCESSOR);
-        topology.addSink(AGREEMENT_AUDIT_SINK, topics.agreementAudit().name(),
-                topics.agreementAudit().keySerde().serializer(), topics.agreementAudit().valueSerde().serializer(),
-                AGREEMENT_PROCESSOR);
+        sink(topology, APPROVED_SINK, topics.approved(), ORDER_EVENTS_PROCESSOR);
+        sink(topology, BLOCKED_SINK, topics.blocked(), ORDER_EVENTS_PROCESSOR);
+        sink(topology, EXECUTION_RESULTS_SINK, topics.executionResults(), ORDER_EVENTS_PROCESSOR);
+        sink(topology, COMPLIANCE_ALERTS_SINK, topics.complianceAlerts(), ORDER_EVENTS_PROCESSOR);
+        sink(topology, DEAD_LETTER_SINK, topics.deadLetters(), AGREEMENT_PROCESSOR, ORDER_EVENTS_PROCESSOR);
+        sink(topology, POSITIONS_SINK, topics.positions(), AGREEMENT_PROCESSOR, ORDER_EVENTS_PROCESSOR);
+        sink(topology, AGREEMENT_AUDIT_SINK, topics.agreementAudit(), AGREEMENT_PROCESSOR);
         return topology;
+    }
+
+    private static <V> void sink(Topology topology, String name, GuardTopics.Topic<String, V> topic,
+            String... parents) {
+        topology.addSink(name, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(), parents);
     }
 }

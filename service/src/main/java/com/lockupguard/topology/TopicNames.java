@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /** The guard's topic names. */
 public record TopicNames(String agreements, String orders, String approved, String blocked, String deadLetters,
-        String positions, String agreementAudit) {
+        String positions, String agreementAudit, String executionResults, String complianceAlerts) {
 
     public TopicNames {
         Objects.requireNonNull(agreements, "agreements");
@@ -15,14 +15,19 @@ public record TopicNames(String agreements, String orders, String approved, Stri
         Objects.requireNonNull(deadLetters, "deadLetters");
         Objects.requireNonNull(positions, "positions");
         Objects.requireNonNull(agreementAudit, "agreementAudit");
+        Objects.requireNonNull(executionResults, "executionResults");
+        Objects.requireNonNull(complianceAlerts, "complianceAlerts");
     }
 
     public static TopicNames defaults() {
         return new TopicNames("agreements", "orders", "orders-approved", "orders-blocked", "orders-dlq",
-                "holding-positions", "agreement-audit");
+                "holding-positions", "agreement-audit", "execution-results", "compliance-alerts");
     }
 
-    /** The two inputs: keyed by holding and co-partitioned. */
+    /**
+     * The two inputs: keyed by holding and co-partitioned. {@code orders} carries the proposed orders
+     * and the execution reports, so that a holding's are taken in the order they were appended.
+     */
     public List<String> inputs() {
         return List.of(agreements, orders);
     }
@@ -32,10 +37,11 @@ public record TopicNames(String agreements, String orders, String approved, Stri
      * kept at least {@code topics.decisions.retention.ms}.
      */
     public List<String> auditTrail() {
-        return List.of(approved, blocked, deadLetters, agreementAudit);
+        return List.of(approved, blocked, deadLetters, agreementAudit, executionResults, complianceAlerts);
     }
 
     public List<String> all() {
-        return List.of(agreements, orders, approved, blocked, deadLetters, positions, agreementAudit);
+        return List.of(agreements, orders, approved, blocked, deadLetters, positions, agreementAudit,
+                executionResults, complianceAlerts);
     }
 }

@@ -7,6 +7,7 @@ import com.lockupguard.topology.GuardTopics;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,7 +20,7 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
 
     private final GuardTopics topics;
     private final DecisionFeed feed;
-    private final KafkaProducer<String, ProposedOrder> producer;
+    private final KafkaProducer<String, SpecificRecord> producer;
 
     public KafkaOrderGateway(Properties clientProperties, GuardTopics topics, DecisionFeed feed) {
         this.topics = topics;

@@ -111,7 +111,7 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
         }
         HoldingState state = read(() -> store(StoreNames.HOLDING_STATE, HoldingState.class).get(holding.asString()));
         SeenOrder seen = read(() -> store(StoreNames.SEEN_ORDERS, SeenOrder.class)
-                .get(StoreNames.seenOrderKey(holding.asString(), request.orderId())));
+                .get(StoreNames.idKey(holding.asString(), request.orderId())));
         PriorOrder prior = seen == null ? null : HoldingStateMapper.toRules(seen);
         Ruling ruling = rules.decide(request, now, state == null ? null : HoldingStateMapper.toRules(state), prior);
         return new Answer(contracts.decision(DecisionMapper.toAvro(ruling.decision())), hostAndPort(self));

@@ -21,7 +21,7 @@ class HoldingStateMapperTest {
         // then it is version 1 of the holding, with the hash of its terms, and its counters kept
         assertThat(state.agreement().version()).isEqualTo(1);
         assertThat(state.agreement().termsHash()).isEqualTo(TermsFingerprint.of(AgreementMapper.toTerms(letter)));
-        assertThat(state.soldTotal()).isEqualTo(120_000);
+        assertThat(state.usedTotal()).isEqualTo(120_000);
     }
 
     @Test

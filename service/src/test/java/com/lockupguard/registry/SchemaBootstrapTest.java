@@ -32,7 +32,9 @@ class SchemaBootstrapTest {
     void shouldRegisterWhatTheGuardWritesWhenAutoRegistering() {
         new SchemaBootstrap(registry, true).ensure(subjects);
         assertThat(registry.getAllSubjects()).containsExactlyInAnyOrder("orders-approved-value", "orders-blocked-value",
-                "holding-positions-value", "agreement-audit-value",
+                "holding-positions-value", "agreement-audit-value", "execution-results-value",
+                "compliance-alerts-value", "lockup-guard-reservations-changelog-value",
+                "lockup-guard-seen-executions-changelog-value",
                 "lockup-guard-holding-state-changelog-value", "lockup-guard-seen-orders-changelog-value");
     }
 

@@ -289,8 +289,8 @@ class LockupRulesTest {
                     null);
             assertThat(ruling.decision().outcome()).isEqualTo(Outcome.APPROVED);
             assertThat(ruling.decision().maxAllowedNow()).isEqualTo(200_000);
-            assertThat(ruling.stateAfter().soldTotal()).isEqualTo(120_000);
-            assertThat(ruling.stateAfter().soldInFirstWindow()).isEqualTo(120_000);
+            assertThat(ruling.stateAfter().usedTotal()).isEqualTo(120_000);
+            assertThat(ruling.stateAfter().counters().soldInFirstWindow()).isEqualTo(120_000);
         }
 
         @Test
@@ -300,7 +300,7 @@ class LockupRulesTest {
             Ruling ruling = rules.decide(sale("e4", 90_000), at("2003-07-20T11:00:00-04:00"), sold, null);
             assertThat(ruling.decision().reasons()).containsExactly(Reason.FIRST_RELEASE_CAP);
             assertThat(ruling.decision().maxAllowedNow()).isEqualTo(80_000);
-            assertThat(ruling.stateAfter().soldTotal()).as("no partial approval").isEqualTo(120_000);
+            assertThat(ruling.stateAfter().usedTotal()).as("no partial approval").isEqualTo(120_000);
         }
 
         @Test
@@ -310,8 +310,8 @@ class LockupRulesTest {
             Ruling ruling = rules.decide(sale("e5", 238_559), at("2003-08-11T10:00:00-04:00"), sold, null);
             assertThat(ruling.decision().outcome()).isEqualTo(Outcome.APPROVED);
             assertThat(ruling.decision().maxAllowedNow()).isEqualTo(238_559);
-            assertThat(ruling.stateAfter().carryUsed()).isEqualTo(80_000);
-            assertThat(ruling.stateAfter().trancheUsedIn(0)).isEqualTo(158_559);
+            assertThat(ruling.stateAfter().counters().carryUsed()).isEqualTo(80_000);
+            assertThat(ruling.stateAfter().counters().trancheUsedIn(0)).isEqualTo(158_559);
         }
 
         @Test
@@ -361,8 +361,8 @@ class LockupRulesTest {
             // when 50,000 are sold in P0
             state = apply(state, sale("b", 50_000), at("2003-08-10T10:00:00-04:00"));
             // then they come from the tranche, the carry is intact
-            assertThat(state.trancheUsedIn(0)).isEqualTo(50_000);
-            assertThat(state.carryUsed()).isZero();
+            assertThat(state.counters().trancheUsedIn(0)).isEqualTo(50_000);
+            assertThat(state.counters().carryUsed()).isZero();
             // and P1 offers a full tranche plus the whole carry
             assertThat(rules.position(state, at("2003-09-08T00:00:00-04:00")).contractCapacity())
                     .isEqualTo(158_559 + 100_000);
@@ -522,7 +522,7 @@ class LockupRulesTest {
             AgreementUpdate update = rules.applyAgreement(state, sameCalendar);
             // then the version is applied and the counters carried over
             assertThat(update).isInstanceOf(AgreementUpdate.Applied.class);
-            assertThat(((AgreementUpdate.Applied) update).state().soldTotal()).isEqualTo(10);
+            assertThat(((AgreementUpdate.Applied) update).state().usedTotal()).isEqualTo(10);
         }
 
         @Test
@@ -546,7 +546,8 @@ class LockupRulesTest {
             assertThat(position.asOf()).isEqualTo(at("2003-07-11T09:45:00-04:00"));
             assertThat(position.window()).isEqualTo(Window.FIRST);
             assertThat(position.registered()).isTrue();
-            assertThat(position.soldToDate()).isEqualTo(120_000);
+            assertThat(position.soldToDate()).as("approved, not yet reported sold").isZero();
+            assertThat(position.reservedNow()).isEqualTo(120_000);
             assertThat(position.contractCapacity()).isEqualTo(80_000);
             assertThat(position.releasedToDate()).isEqualTo(200_000);
             assertThat(position.availableNow()).isEqualTo(80_000);
@@ -567,8 +568,8 @@ class LockupRulesTest {
 
         @Test
         void shouldHaveNoNextReleaseOnceSoldOut() {
-            HoldingState state = new HoldingState(AgreementInForce.first(letterEffective()), 675_675, 200_000, 0, 3,
-                    158_559, at("2004-01-01T00:00:00-05:00"));
+            HoldingState state = new HoldingState(AgreementInForce.first(letterEffective()),
+                    new Counters(675_675, 200_000, 0, 3, 158_559, 0, 0), at("2004-01-01T00:00:00-05:00"));
             Position position = rules.position(state, at("2004-01-01T00:00:00-05:00"));
             assertThat(position.nextReleaseAt()).isNull();
             assertThat(position.availableAtNextRelease()).isNull();

@@ -113,7 +113,7 @@ class RuleInvariantsProperties {
     void soldNeverExceedsTotal(@ForAll("agreements") AgreementTerms terms,
             @ForAll("submissions") List<Submission> submissions) {
         Simulation simulation = run(terms, submissions);
-        assertThat(simulation.state.soldTotal()).isLessThanOrEqualTo(terms.totalShares());
+        assertThat(simulation.state.usedTotal()).isLessThanOrEqualTo(terms.totalShares());
     }
 
     @Property
@@ -131,7 +131,7 @@ class RuleInvariantsProperties {
                 case FIRST -> terms.firstReleaseShares();
                 case PERIOD -> Capacity.cumulativeLimit(terms, window.period());
             };
-            assertThat(ruling.stateAfter().soldTotal()).as("sold by %s", window).isLessThanOrEqualTo(schedule);
+            assertThat(ruling.stateAfter().usedTotal()).as("sold by %s", window).isLessThanOrEqualTo(schedule);
         }
     }
 
@@ -238,10 +238,10 @@ class RuleInvariantsProperties {
             @ForAll("submissions") List<Submission> submissions) {
         Simulation simulation = run(terms, submissions);
         simulation.rulings.stream().map(r -> r.decision().position()).filter(p -> p != null).forEach(p -> {
-            assertThat(p.releasedToDate()).isEqualTo(p.soldToDate() + p.contractCapacity());
+            assertThat(p.releasedToDate()).isEqualTo(p.soldToDate() + p.reservedNow() + p.contractCapacity());
             assertThat(p.availableNow()).isBetween(0L, p.contractCapacity());
             assertThat(p.contractCapacity()).isLessThanOrEqualTo(p.totalShares() - Math.min(p.totalShares(),
-                    p.soldToDate()));
+                    p.soldToDate() + p.reservedNow()));
             if (p.nextReleaseAt() != null && !fallsBackBetween(terms, p.nextReleaseAt(), p.asOf())) {
                 assertThat(p.nextReleaseAt()).isAfter(p.asOf());
             }

@@ -77,7 +77,8 @@ class GuardTopologyTest {
             assertThat(decision.getOrderId()).isEqualTo("e2");
             assertThat(decision.getQuantity()).isEqualTo(120_000);
             assertThat(decision.getEvaluatedAt()).isEqualTo(at("2003-07-11T09:45:00-04:00"));
-            assertThat(decision.getPosition().getSoldToDate()).isEqualTo(120_000);
+            assertThat(decision.getPosition().getSoldToDate()).as("approved, not yet reported sold").isZero();
+            assertThat(decision.getPosition().getReservedNow()).isEqualTo(120_000);
             assertThat(decision.getPosition().getAvailableNow()).isEqualTo(80_000);
             assertThat(decision.getPosition().getPhase()).isEqualTo(Phase.FIRST);
         }

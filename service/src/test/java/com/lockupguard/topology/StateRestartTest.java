@@ -45,7 +45,7 @@ class StateRestartTest {
             assertThat(retry).isEqualTo(TopologyFixture.repeated(blockedBefore));
             Decision e5 = second.decide(order("e5", OrderKind.PUBLIC_SALE, 238_559), "2003-08-11T10:00:00-04:00");
             assertThat(e5.getOutcome()).isEqualTo(Outcome.APPROVED);
-            assertThat(e5.getPosition().getSoldToDate()).isEqualTo(358_559);
+            assertThat(e5.getPosition().getReservedNow()).isEqualTo(358_559);
             Decision e6 = second.decide(order("e6", OrderKind.PUBLIC_SALE, 1), "2003-08-11T10:01:00-04:00");
             assertThat(e6.getReasons()).containsExactly(Reason.PERIOD_CAP);
         } finally {

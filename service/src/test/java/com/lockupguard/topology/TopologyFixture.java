@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -36,7 +37,7 @@ final class TopologyFixture implements AutoCloseable {
     final Path stateDir;
     TopologyTestDriver driver;
     TestInputTopic<String, Agreement> agreements;
-    TestInputTopic<String, ProposedOrder> orders;
+    TestInputTopic<String, SpecificRecord> orders;
     TestInputTopic<String, byte[]> rawOrders;
     TestInputTopic<String, byte[]> rawAgreements;
     TestOutputTopic<String, Decision> approved;

@@ -25,6 +25,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -169,7 +170,7 @@ final class BrokerBenchmark {
         TimelineParser parser = new TimelineParser(new ObjectMapper());
         long total = load.rate() * load.latencyPhase().toSeconds();
         decisions.timeFrom(System.currentTimeMillis() + WARM_UP.toMillis());
-        try (KafkaProducer<String, ProposedOrder> producer = new KafkaProducer<>(producerConfig,
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(producerConfig,
                 topics.orders().keySerde().serializer(), topics.orders().valueSerde().serializer())) {
             long begin = System.nanoTime();
             for (long sent = 0; sent < total; sent++) {

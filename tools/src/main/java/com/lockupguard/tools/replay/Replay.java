@@ -2,6 +2,7 @@ package com.lockupguard.tools.replay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.contract.ContractJson;
@@ -15,14 +16,15 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Replays a recorded timeline through the guard's topology: one decision per order line, as
- * JSONL, in input order. Agreement lines that are not applied, and lines that cannot be read,
- * are reported on {@code errors} with their line number.
+ * Replays a recorded timeline through the guard's topology: one decision per order line and one
+ * result per execution line, as JSONL, in input order. Agreement lines that are not applied, and
+ * lines that cannot be read, are reported on {@code errors} with their line number.
  */
 public final class Replay {
 
     /** What a replay did. {@code unreadableLines > 0} makes the replay fail. */
-    public record Result(int orders, int agreementsApplied, int agreementsRejected, int unreadableLines) {
+    public record Result(int orders, int executions, int agreementsApplied, int agreementsRejected,
+            int unreadableLines) {
         public boolean succeeded() {
             return unreadableLines == 0;
         }
@@ -31,6 +33,7 @@ public final class Replay {
     private final ObjectMapper json = new ObjectMapper();
     private final TimelineReader reader = new TimelineReader(json);
     private final DecisionJson output = new DecisionJson(json);
+    private final ResultJson results = new ResultJson(json);
     private final ContractJson contracts = new ContractJson(json);
     private final TrancheMode modeOverride;
     private final PrintWriter positions;
@@ -57,7 +60,7 @@ public final class Replay {
         if (positions != null) {
             positions.flush();
         }
-        return new Result(run.orders, run.applied, run.rejected, run.unreadable);
+        return new Result(run.orders, run.executions, run.applied, run.rejected, run.unreadable);
     }
 
     /** One replay: the driver, where its output goes, and what it has done so far. */
@@ -66,6 +69,7 @@ public final class Replay {
         private final PrintWriter decisions;
         private final PrintWriter errors;
         private int orders;
+        private int executions;
         private int applied;
         private int rejected;
         private int unreadable;
@@ -88,6 +92,18 @@ public final class Replay {
                     String key = HoldingKey.keyOf(value.getInvestorId(), value.getSecurityId());
                     decisions.println(json.writeValueAsString(
                             output.of(order.echo(), driver.decide(key, value, order.at()))));
+                    writePositions(driver);
+                }
+            } else if (entry instanceof TimelineEntry.ExecutionLine execution) {
+                executions++;
+                if (execution.at() == null) {
+                    decisions.println(json.writeValueAsString(results.invalid(execution.echo())));
+                } else {
+                    lastTimestamp = execution.at();
+                    ExecutionReport report = execution.report();
+                    String key = HoldingKey.keyOf(report.getInvestorId(), report.getSecurityId());
+                    decisions.println(json.writeValueAsString(
+                            results.of(execution.echo(), driver.report(key, report, execution.at()))));
                     writePositions(driver);
                 }
             } else if (entry instanceof TimelineEntry.AgreementLine agreementLine) {

@@ -1,9 +1,12 @@
 package com.lockupguard.tools.replay;
 
 import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.Position;
 import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.avro.ReportResult;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.registry.SchemaRegistryClients;
@@ -24,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -44,11 +48,13 @@ public final class ReplayDriver implements AutoCloseable {
     private final Path stateDir;
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, Agreement> agreements;
-    private final TestInputTopic<String, ProposedOrder> orders;
+    private final TestInputTopic<String, SpecificRecord> orders;
     private final TestOutputTopic<String, Decision> approved;
     private final TestOutputTopic<String, Decision> blocked;
     private final TestOutputTopic<String, byte[]> deadLetters;
     private final TestOutputTopic<String, Position> positions;
+    private final TestOutputTopic<String, ReportResult> executionResults;
+    private final TestOutputTopic<String, ComplianceAlert> complianceAlerts;
     private Instant wallClock = Instant.EPOCH;
 
     public ReplayDriver() {
@@ -73,6 +79,10 @@ public final class ReplayDriver implements AutoCloseable {
         blocked = driver.createOutputTopic(names.blocked(), keyReader, topics.blocked().valueSerde().deserializer());
         deadLetters = driver.createOutputTopic(names.deadLetters(), keyReader, new ByteArrayDeserializer());
         positions = driver.createOutputTopic(names.positions(), keyReader, topics.positions().valueSerde().deserializer());
+        executionResults = driver.createOutputTopic(names.executionResults(), keyReader,
+                topics.executionResults().valueSerde().deserializer());
+        complianceAlerts = driver.createOutputTopic(names.complianceAlerts(), keyReader,
+                topics.complianceAlerts().valueSerde().deserializer());
     }
 
     /** Moves the driver's wall clock forward to {@code at}, publishing the releases that passed on the way. */
@@ -107,6 +117,22 @@ public final class ReplayDriver implements AutoCloseable {
                     + " decisions instead of one; dead letters: " + deadLetterMessages());
         }
         return decisions.get(0);
+    }
+
+    /** Puts an execution report on the orders topic and returns the one result the topology produced for it. */
+    public ReportResult report(String key, ExecutionReport report, Instant at) {
+        advanceTo(at);
+        orders.pipeInput(key, report, at);
+        List<ReportResult> results = executionResults.readValuesToList();
+        if (results.size() != 1) {
+            throw new IllegalStateException("execution report " + report.getExecutionId() + " produced "
+                    + results.size() + " results instead of one; dead letters: " + deadLetterMessages());
+        }
+        // an invalid, conflicting or agreement-less report is also dead-lettered, and an alert is also on its topic:
+        // the result says both
+        deadLetters.readRecordsToList();
+        complianceAlerts.readValuesToList();
+        return results.get(0);
     }
 
     private List<String> deadLetterMessages() {

@@ -74,7 +74,34 @@ class ReplayTest {
             }
         }
         assertThat(output.errors()).isEmpty();
-        assertThat(output.result()).isEqualTo(new Replay.Result(11, 2, 0, 0));
+        assertThat(output.result()).isEqualTo(new Replay.Result(11, 0, 2, 0, 0));
+    }
+
+    @Test
+    void shouldReplayLifecycleWorkedExampleExactlyAsExpected() throws IOException {
+        // given the order lifecycle's worked example (RULES.md section 9): fills, partial fills, cancels, an overfill,
+        // late fills, a fill of an order the guard never saw, a retried and a conflicting report, invalid ones
+        List<String> timeline = Files.readAllLines(Path.of("examples/lifecycle-2003.jsonl"));
+        List<String> expected = Files.readAllLines(Path.of("tools/src/test/resources/lifecycle-2003.expected.jsonl"));
+        // when
+        Output output = replay(timeline.toArray(String[]::new));
+        // then every decision and every report's result agree, line by line; a report's line has exactly the
+        // eight keys of section 9
+        assertThat(output.decisions()).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            JsonNode want = JSON.readTree(expected.get(i));
+            JsonNode got = output.decisions().get(i);
+            if (want.has("executionId")) {
+                assertThat(got).as("line %d", i + 1).isEqualTo(want);
+            } else {
+                for (String field : List.of("orderId", "investorId", "securityId", "decision", "reasons",
+                        "maxAllowedNow")) {
+                    assertThat(got.get(field)).as("line %d %s", i + 1, field).isEqualTo(want.get(field));
+                }
+            }
+        }
+        assertThat(output.errors()).isEmpty();
+        assertThat(output.result()).isEqualTo(new Replay.Result(13, 23, 3, 0, 0));
     }
 
     @ParameterizedTest
@@ -137,7 +164,7 @@ class ReplayTest {
                 order("o1", "PUBLIC_SALE", 100, "2003-07-11T09:45:00-04:00"));
         assertThat(output.errors()).startsWith("line 2: agreement not applied:").contains("trancheDays");
         assertThat(output.only().get("decision").asText()).isEqualTo("APPROVED");
-        assertThat(output.result()).isEqualTo(new Replay.Result(1, 1, 1, 0));
+        assertThat(output.result()).isEqualTo(new Replay.Result(1, 0, 1, 1, 0));
     }
 
     @ParameterizedTest

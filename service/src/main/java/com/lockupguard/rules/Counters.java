@@ -1,0 +1,73 @@
+package com.lockupguard.rules;
+
+/**
+ * A holding's counters (RULES.md sections 5 and 9). All arithmetic on them is exact: a sum that
+ * would overflow throws instead of wrapping.
+ *
+ * @param usedTotal         shares sold or reserved (the rules' usedTotal; sections 4–6 call it soldTotal)
+ * @param soldInFirstWindow of usedTotal, consumed in the first window or the lock-up
+ * @param carryUsed         unsold First Release Shares consumed after the Second Release Date
+ * @param trancheUsedPeriod period index k whose tranche {@code trancheUsed} counts, -1 for none; earlier
+ *                          periods' tranches have lapsed, since the clock never runs backwards
+ * @param trancheUsed       shares of period trancheUsedPeriod's tranche used
+ * @param lockupConsumed    of usedTotal, consumed by fills evaluated in the lock-up (they do not freeze the calendar)
+ * @param reservedTotal     of usedTotal, the rests of the open reservations
+ */
+public record Counters(long usedTotal, long soldInFirstWindow, long carryUsed, long trancheUsedPeriod,
+        long trancheUsed, long lockupConsumed, long reservedTotal) {
+
+    public static final Counters NONE = new Counters(0, 0, 0, -1, 0, 0, 0);
+
+    public Counters {
+        if (usedTotal < 0 || soldInFirstWindow < 0 || carryUsed < 0 || trancheUsed < 0 || trancheUsedPeriod < -1
+                || lockupConsumed < 0 || reservedTotal < 0 || reservedTotal > usedTotal) {
+            throw new IllegalArgumentException("counters out of range: " + usedTotal + ", " + soldInFirstWindow + ", "
+                    + carryUsed + ", " + trancheUsedPeriod + ", " + trancheUsed + ", " + lockupConsumed + ", "
+                    + reservedTotal);
+        }
+    }
+
+    /** Shares of period k's tranche already used. */
+    public long trancheUsedIn(long k) {
+        return trancheUsedPeriod == k ? trancheUsed : 0;
+    }
+
+    /** Shares actually sold: used, less what open reservations hold. */
+    public long soldToDate() {
+        return usedTotal - reservedTotal;
+    }
+
+    Counters withUsed(long delta) {
+        return new Counters(Math.addExact(usedTotal, delta), soldInFirstWindow, carryUsed, trancheUsedPeriod,
+                trancheUsed, lockupConsumed, reservedTotal);
+    }
+
+    Counters withFirstWindow(long delta) {
+        return new Counters(usedTotal, Math.addExact(soldInFirstWindow, delta), carryUsed, trancheUsedPeriod,
+                trancheUsed, lockupConsumed, reservedTotal);
+    }
+
+    Counters withCarry(long delta) {
+        return new Counters(usedTotal, soldInFirstWindow, Math.addExact(carryUsed, delta), trancheUsedPeriod,
+                trancheUsed, lockupConsumed, reservedTotal);
+    }
+
+    /** Period k's tranche used {@code delta} more (less, when negative); a lapsed period's is left alone. */
+    Counters withTranche(long k, long delta) {
+        if (delta == 0 || k < trancheUsedPeriod) {
+            return this; // the tranche of an earlier period has lapsed: nothing to count or give back
+        }
+        return new Counters(usedTotal, soldInFirstWindow, carryUsed, k, Math.addExact(trancheUsedIn(k), delta),
+                lockupConsumed, reservedTotal);
+    }
+
+    Counters withLockup(long delta) {
+        return new Counters(usedTotal, soldInFirstWindow, carryUsed, trancheUsedPeriod, trancheUsed,
+                Math.addExact(lockupConsumed, delta), reservedTotal);
+    }
+
+    Counters withReserved(long delta) {
+        return new Counters(usedTotal, soldInFirstWindow, carryUsed, trancheUsedPeriod, trancheUsed, lockupConsumed,
+                Math.addExact(reservedTotal, delta));
+    }
+}

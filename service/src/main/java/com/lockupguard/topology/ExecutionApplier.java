@@ -1,0 +1,130 @@
+package com.lockupguard.topology;
+
+import com.lockupguard.avro.ExecutionReport;
+import com.lockupguard.avro.HoldingState;
+import com.lockupguard.avro.OpenReservation;
+import com.lockupguard.avro.SeenExecution;
+import com.lockupguard.avro.SeenOrder;
+import com.lockupguard.contract.ExecutionMapper;
+import com.lockupguard.contract.HoldingStateMapper;
+import com.lockupguard.rules.ExecutionRequest;
+import com.lockupguard.rules.ExecutionResult;
+import com.lockupguard.rules.ExecutionRuling;
+import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.rules.LockupRules;
+import java.time.Instant;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Applies each execution report (RULES.md section 9): loads the holding's state, what it remembers
+ * of the execution id and the order id, and the order's open reservation; asks the rules; stores
+ * what they say; and forwards exactly one result to execution-results, the alert (if any) to
+ * compliance-alerts, and an invalid, conflicting or agreement-less report to the dead-letter topic.
+ * A report keyed to another holding, or on a partition other than its key's, is only dead-lettered.
+ */
+final class ExecutionApplier {
+
+    private final LockupRules rules;
+    private final ProcessorContext<String, Object> context;
+    private final HoldingStores stores;
+    private final PositionPublisher positions;
+    private final DecisionObserver observer;
+    private final InputPartitions inputPartitions;
+
+    ExecutionApplier(LockupRules rules, ProcessorContext<String, Object> context, HoldingStores stores,
+            PositionPublisher positions, DecisionObserver observer, InputPartitions inputPartitions) {
+        this.rules = rules;
+        this.context = context;
+        this.stores = stores;
+        this.positions = positions;
+        this.observer = observer;
+        this.inputPartitions = inputPartitions;
+    }
+
+    void apply(Record<String, ExecutionReport> record, OrderEventsProcessor.DeadLetter deadLetter) {
+        ExecutionRequest report = ExecutionMapper.toRequest(record.value());
+        HoldingKey holding = report.holdingOrNull();
+        if (holding != null && !holding.asString().equals(record.key())) {
+            deadLetter.send(DeadLetterReason.KEY_MISMATCH, "record key '" + record.key()
+                    + "' does not match the report's holding '" + holding + "'");
+            return;
+        }
+        int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
+        if (holding != null && !inputPartitions.isOwnPartition(record.key(), partition)) {
+            deadLetter.send(DeadLetterReason.WRONG_PARTITION, "the report for '" + record.key() + "' is on partition "
+                    + partition + ", not the one Kafka's default (murmur2) partitioner gives its key: its producer "
+                    + "must partition by key as the guard's inputs are");
+            return;
+        }
+        Instant at = Instant.ofEpochMilli(record.timestamp());
+        HoldingState stored = null;
+        SeenExecution seen = null;
+        SeenOrder order = null;
+        OpenReservation reservation = null;
+        String executionKey = null;
+        String orderKey = null;
+        if (report.isWellFormed()) {
+            String holdingKey = holding.asString();
+            executionKey = StoreNames.idKey(holdingKey, report.executionId());
+            orderKey = StoreNames.idKey(holdingKey, report.orderId());
+            stored = stores.holdings().get(holdingKey);
+            seen = stores.seenExecutions().get(executionKey);
+            order = stores.seenOrders().get(orderKey);
+            reservation = stores.reservations().get(orderKey);
+        }
+        ExecutionRuling ruling = rules.applyExecution(report, at,
+                stored == null ? null : HoldingStateMapper.toRules(stored),
+                seen == null ? null : HoldingStateMapper.toRules(seen),
+                order == null ? null : HoldingStateMapper.toRules(order),
+                reservation == null ? null : HoldingStateMapper.toRules(report.orderId(), reservation));
+
+        if (ruling.result() == ExecutionResult.APPLIED) {
+            positions.store(holding.asString(), stored, ruling.stateAfter(), ruling.position());
+            stores.seenExecutions().put(executionKey, HoldingStateMapper.toAvro(report.remembered()));
+            ExecutionRuling.ReservationChange change = ruling.reservation();
+            if (change != null) {
+                if (change.after() != null) {
+                    stores.reservations().put(orderKey, HoldingStateMapper.toAvro(change.after()));
+                } else {
+                    stores.reservations().delete(orderKey);
+                    if (order != null) {
+                        stores.seenOrders().put(orderKey, SeenOrder.newBuilder(order)
+                                .setReservation(HoldingStateMapper.toAvro(change.status())).build());
+                    }
+                }
+            }
+        }
+        context.forward(record.withValue(ExecutionMapper.toResult(record.value(), at, ruling)),
+                GuardTopology.EXECUTION_RESULTS_SINK);
+        if (ruling.alert() != null) {
+            context.forward(record.withValue(ExecutionMapper.toAlert(report, at, ruling)),
+                    GuardTopology.COMPLIANCE_ALERTS_SINK);
+        }
+        if (ruling.result().isDeadLettered()) {
+            deadLetter.send(deadLetterReason(ruling.result()), deadLetterMessage(report, ruling.result()));
+        }
+        observer.reported(report, ruling, record.timestamp());
+    }
+
+    private static DeadLetterReason deadLetterReason(ExecutionResult result) {
+        return switch (result) {
+            case INVALID -> DeadLetterReason.INVALID_EXECUTION;
+            case DUPLICATE_EXECUTION_ID -> DeadLetterReason.DUPLICATE_EXECUTION_ID;
+            case UNKNOWN_AGREEMENT -> DeadLetterReason.UNKNOWN_AGREEMENT;
+            case APPLIED, DUPLICATE -> throw new IllegalArgumentException(result + " is not dead-lettered");
+        };
+    }
+
+    private static String deadLetterMessage(ExecutionRequest report, ExecutionResult result) {
+        return switch (result) {
+            case INVALID -> "an execution report needs valid executionId, orderId, investorId and securityId, a "
+                    + "kind of FILL or CANCEL, and for a FILL a quantity from 1 to 10^15";
+            case DUPLICATE_EXECUTION_ID -> "execution id '" + report.executionId() + "' was applied before with "
+                    + "other content; the first report stands";
+            case UNKNOWN_AGREEMENT -> "no agreement for holding '" + report.holdingOrNull() + "'";
+            case APPLIED, DUPLICATE -> throw new IllegalArgumentException(result + " is not dead-lettered");
+        };
+    }
+}

@@ -1,0 +1,72 @@
+package com.lockupguard.topology;
+
+import com.lockupguard.avro.ExecutionReport;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.rules.LockupRules;
+import java.time.Duration;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Takes the orders topic's records in the order they were appended — proposed orders and
+ * execution reports of a holding alike — and hands each to what decides it: {@link OrderDecider}
+ * or {@link ExecutionApplier}, which share the holding's stores. Publishes positions as window
+ * boundaries pass.
+ */
+final class OrderEventsProcessor implements Processor<String, SpecificRecord, String, Object> {
+
+    private final LockupRules rules;
+    private final Serializer<SpecificRecord> eventSerializer;
+    private final DecisionObserver observer;
+    private final Duration punctuationInterval;
+    private final InputPartitions inputPartitions;
+    private ProcessorContext<String, Object> context;
+    private OrderDecider orders;
+    private ExecutionApplier executions;
+
+    OrderEventsProcessor(LockupRules rules, Serializer<SpecificRecord> eventSerializer, DecisionObserver observer,
+            Duration punctuationInterval, InputPartitions inputPartitions) {
+        this.rules = rules;
+        this.eventSerializer = eventSerializer;
+        this.observer = observer;
+        this.punctuationInterval = punctuationInterval;
+        this.inputPartitions = inputPartitions;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        HoldingStores stores = HoldingStores.of(context);
+        PositionPublisher positions = new PositionPublisher(rules, context, stores.holdings(),
+                context.getStateStore(StoreNames.RELEASE_SCHEDULE));
+        this.orders = new OrderDecider(rules, context, stores, positions, observer);
+        this.executions = new ExecutionApplier(rules, context, stores, positions, observer, inputPartitions);
+        // releases happen with or without orders: publish positions as window boundaries pass
+        context.schedule(punctuationInterval, PunctuationType.WALL_CLOCK_TIME, positions::punctuate);
+    }
+
+    @Override
+    public void process(Record<String, SpecificRecord> record) {
+        SpecificRecord value = record.value();
+        if (value instanceof ProposedOrder order) {
+            orders.decide(record.withValue(order), deadLetter(record));
+        } else if (value instanceof ExecutionReport report) {
+            executions.apply(record.withValue(report), deadLetter(record));
+        } else {
+            deadLetter(record).send(DeadLetterReason.TOMBSTONE, "a record without a value cannot be decided");
+        }
+    }
+
+    /** Sends {@code record}, as it was read, to the dead-letter topic with a reason. */
+    interface DeadLetter {
+        void send(DeadLetterReason reason, String message);
+    }
+
+    private DeadLetter deadLetter(Record<String, SpecificRecord> record) {
+        return (reason, message) -> DeadLetters.send(context, record, eventSerializer, reason, message, observer);
+    }
+}
