@@ -3,7 +3,10 @@ package com.lockupguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lockupguard.avro.HoldingState;
+import com.lockupguard.avro.ReportResult;
 import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.rules.ExecutionRequest;
+import com.lockupguard.rules.ExecutionRuling;
 import com.lockupguard.tools.timeline.DecisionReader;
 import com.lockupguard.topology.DecisionObserver;
 import com.lockupguard.topology.StoreNames;
@@ -51,10 +54,10 @@ class ExactlyOnceUnderFailureIT {
         }
     }
 
-    /** Fails the stream thread once, while deciding the {@code failAt}-th order. */
+    /** Fails the stream thread once, while taking the {@code failAt}-th order or execution report. */
     static final class FailOnce implements DecisionObserver {
         private final int failAt;
-        private final AtomicInteger decided = new AtomicInteger();
+        private final AtomicInteger taken = new AtomicInteger();
         private final AtomicBoolean failed = new AtomicBoolean();
 
         FailOnce(int failAt) {
@@ -63,7 +66,16 @@ class ExactlyOnceUnderFailureIT {
 
         @Override
         public void decided(com.lockupguard.rules.Decision decision, long orderTimestamp) {
-            if (decided.incrementAndGet() == failAt && failed.compareAndSet(false, true)) {
+            failOnce();
+        }
+
+        @Override
+        public void reported(ExecutionRequest report, ExecutionRuling ruling, long reportTimestamp) {
+            failOnce();
+        }
+
+        private void failOnce() {
+            if (taken.incrementAndGet() == failAt && failed.compareAndSet(false, true)) {
                 throw new IllegalStateException("injected failure in the middle of a transaction");
             }
         }
@@ -115,7 +127,47 @@ class ExactlyOnceUnderFailureIT {
                     StoreQueryParameters.fromNameAndType(StoreNames.HOLDING_STATE,
                             QueryableStoreTypes.keyValueStore()));
             lastExpected.forEach((holding, last) ->
-                    assertThat(holdings.get(holding).getSoldTotal()).as(holding).isEqualTo(last.soldToDate()));
+                    assertThat(holdings.get(holding).getSoldTotal()).as(holding).isEqualTo(last.usedAfter()));
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldAnswerEveryExecutionReportExactlyOnceAcrossThreadFailure() throws Exception {
+        // given orders with their fills, cancels and resent reports, and a failure injected in the middle of them
+        Scenario scenario = Scenario.randomWithExecutions(8, 8, 300);
+        int reports = scenario.executionCount();
+        String scope = "eos-reports-" + UUID.randomUUID();
+        Map<String, String> settings = GuardInstance.withTopicPrefix(
+                GuardInstance.settings(kafka, "guard-eos-reports", scope), "reports-");
+        settings.put("commit.interval.ms", "5000");
+        settings.put("processing.exception.handler",
+                "org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler");
+        FailOnce failOnce = new FailOnce((300 + reports) / 2);
+        try (GuardInstance guard = GuardInstance.start(settings, stateDir, failOnce)) {
+            BrokerIO io = new BrokerIO(settings);
+            // when
+            io.produce(scenario);
+            List<DecisionReader.DecisionRecord> decisions = io.awaitDecisions(300, Duration.ofSeconds(120));
+            List<ReportResult> results = io.awaitValues(io.topics().executionResults(), reports,
+                    Duration.ofSeconds(120));
+            // then the failure happened inside an open transaction, and its results were aborted, not read
+            assertThat(failOnce.failed).isTrue();
+            assertThat(guard.service().replacedThreads()).isEqualTo(1);
+            assertThat(io.awaitValues(io.topics().executionResults(), reports, Duration.ofSeconds(2),
+                    "read_uncommitted")).as("results of the aborted attempt are in the log").hasSizeGreaterThan(reports);
+            // and read_committed, each order decided once and each report answered once, as the replay does:
+            // a resent report is a DUPLICATE, and no fill is counted twice
+            BrokerIO.assertEachOrderDecidedOnce(decisions, 300);
+            assertThat(Scenario.sorted(BrokerIO.outcomes(decisions)))
+                    .containsExactlyElementsOf(Scenario.sorted(scenario.expected()));
+            List<Scenario.ResultOutcome> expected = scenario.expectedResults();
+            assertThat(expected).extracting(Scenario.ResultOutcome::result).contains("DUPLICATE");
+            assertThat(Scenario.sortedResults(results.stream().map(Scenario.ResultOutcome::of).toList()))
+                    .containsExactlyElementsOf(Scenario.sortedResults(expected));
+            assertThat(io.awaitValues(io.topics().complianceAlerts(), 0, Duration.ofSeconds(2)))
+                    .hasSize((int) expected.stream().filter(r -> r.alertType() != null).count());
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }

@@ -3,6 +3,7 @@ package com.lockupguard.it;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.GuardService;
 import com.lockupguard.topology.DecisionObserver;
+import com.lockupguard.topology.TopicNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,21 @@ final class GuardInstance implements AutoCloseable {
         settings.put("session.timeout.ms", "6000");
         settings.put("heartbeat.interval.ms", "1000");
         settings.put(GuardConfig.SHUTDOWN_TIMEOUT_MS_CONFIG, "20000");
+        return settings;
+    }
+
+    /** {@code settings} with every topic of the guard named {@code prefix + <its default name>}. */
+    static Map<String, String> withTopicPrefix(Map<String, String> settings, String prefix) {
+        TopicNames defaults = TopicNames.defaults();
+        settings.put(GuardConfig.TOPIC_AGREEMENTS_CONFIG, prefix + defaults.agreements());
+        settings.put(GuardConfig.TOPIC_ORDERS_CONFIG, prefix + defaults.orders());
+        settings.put(GuardConfig.TOPIC_APPROVED_CONFIG, prefix + defaults.approved());
+        settings.put(GuardConfig.TOPIC_BLOCKED_CONFIG, prefix + defaults.blocked());
+        settings.put(GuardConfig.TOPIC_DEAD_LETTERS_CONFIG, prefix + defaults.deadLetters());
+        settings.put(GuardConfig.TOPIC_POSITIONS_CONFIG, prefix + defaults.positions());
+        settings.put(GuardConfig.TOPIC_AGREEMENT_AUDIT_CONFIG, prefix + defaults.agreementAudit());
+        settings.put(GuardConfig.TOPIC_EXECUTION_RESULTS_CONFIG, prefix + defaults.executionResults());
+        settings.put(GuardConfig.TOPIC_COMPLIANCE_ALERTS_CONFIG, prefix + defaults.complianceAlerts());
         return settings;
     }
 

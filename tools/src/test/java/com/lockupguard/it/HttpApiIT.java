@@ -137,6 +137,7 @@ class HttpApiIT {
             assertThat(JSON.readTree(whatIf.body()).get("decision").asText()).isEqualTo("APPROVED");
             JsonNode after = JSON.readTree(get(a, "/api/holdings/" + remoteHolding + "/SEC").body());
             assertThat(after.get("soldToDate")).isEqualTo(before.get("soldToDate"));
+            assertThat(after.get("reservedNow")).isEqualTo(before.get("reservedNow"));
 
             // POST /api/orders on a returns the committed decision, and its position moves
             HttpResponse<String> submitted = post(a, "/api/orders", order("p1", remoteHolding, "PUBLIC_SALE", 10));
@@ -144,8 +145,9 @@ class HttpApiIT {
             JsonNode decision = JSON.readTree(submitted.body());
             assertThat(decision.get("orderId").asText()).isEqualTo("p1");
             assertThat(decision.get("decision").asText()).isEqualTo("APPROVED");
-            assertThat(decision.get("position").get("soldToDate").asLong())
-                    .isEqualTo(before.get("soldToDate").asLong() + 10);
+            assertThat(decision.get("position").get("reservedNow").asLong())
+                    .as("approved: reserved until its fills are reported")
+                    .isEqualTo(before.get("reservedNow").asLong() + 10);
             // a retry of the same order gets the same decision, marked as repeated
             assertThat(decision.get("repeated").asBoolean()).isFalse();
             assertThat(JSON.readTree(post(b, "/api/orders", order("p1", remoteHolding, "PUBLIC_SALE", 10)).body()))

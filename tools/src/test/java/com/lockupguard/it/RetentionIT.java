@@ -10,7 +10,6 @@ import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.tools.cli.LockupGuardTools;
 import com.lockupguard.tools.timeline.DecisionReader;
 import com.lockupguard.topology.DecisionObserver;
-import com.lockupguard.topology.TopicNames;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -99,7 +98,8 @@ class RetentionIT {
     void shouldRefuseToStartOnPreCreatedTopicsThatLoseRecordsAndSaySoInConfigCheck() throws Exception {
         // given topics created beforehand with the broker's defaults: 7 days, delete, orders on CreateTime
         String scope = "precreated-" + UUID.randomUUID();
-        Map<String, String> settings = prefixed(GuardInstance.settings(kafka, "guard-precreated", scope), "precreated-");
+        Map<String, String> settings = GuardInstance.withTopicPrefix(GuardInstance.settings(kafka, "guard-precreated", scope),
+                "precreated-");
         GuardConfig config = new GuardConfig(settings);
         createTopics(config.topicNames().all(), Map.of(
                 config.topicNames().orders(), Map.of("message.timestamp.type", "CreateTime"),
@@ -116,7 +116,8 @@ class RetentionIT {
             StringWriter out = new StringWriter();
             int exit = cli(out, new StringWriter(), args(List.of("config", "--check"), settings));
             assertThat(exit).isEqualTo(1);
-            assertThat(out.toString()).contains("# topics: 5 problem(s); `run` would refuse to start",
+            int problems = config.topicNames().auditTrail().size() + 1; // and orders
+            assertThat(out.toString()).contains("# topics: " + problems + " problem(s); `run` would refuse to start",
                     "topic 'precreated-orders-dlq' has retention.ms=604800000");
             // and the operator may start it anyway, with a warning
             settings.put(GuardConfig.TOPICS_RETENTION_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN);
@@ -132,13 +133,14 @@ class RetentionIT {
     void shouldSendNothingATopicWouldDeleteAndReportEveryRecordTheBrokerRefuses() throws Exception {
         // given an orders topic that deletes after 7 days, and one that refuses records older than a day
         String scope = "produce-" + UUID.randomUUID();
-        Map<String, String> settings = prefixed(GuardInstance.settings(kafka, "guard-produce", scope), "produce-");
+        Map<String, String> settings = GuardInstance.withTopicPrefix(GuardInstance.settings(kafka, "guard-produce", scope),
+                "produce-");
         settings.put(GuardConfig.TOPICS_CREATE_CONFIG, "false");
         GuardConfig config = new GuardConfig(settings);
         createTopics(List.of(config.topicNames().agreements(), config.topicNames().orders()), Map.of(
                 config.topicNames().orders(), Map.of("message.timestamp.type", "CreateTime"),
                 config.topicNames().agreements(), Map.of("cleanup.policy", "compact")));
-        Map<String, String> refusing = prefixed(new java.util.HashMap<>(settings), "refusing-");
+        Map<String, String> refusing = GuardInstance.withTopicPrefix(new java.util.HashMap<>(settings), "refusing-");
         GuardConfig refusingConfig = new GuardConfig(refusing);
         createTopics(List.of(refusingConfig.topicNames().agreements(), refusingConfig.topicNames().orders()), Map.of(
                 refusingConfig.topicNames().orders(), Map.of("message.timestamp.type", "CreateTime",
@@ -173,18 +175,6 @@ class RetentionIT {
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
-    }
-
-    private static Map<String, String> prefixed(Map<String, String> settings, String prefix) {
-        TopicNames defaults = TopicNames.defaults();
-        settings.put(GuardConfig.TOPIC_AGREEMENTS_CONFIG, prefix + defaults.agreements());
-        settings.put(GuardConfig.TOPIC_ORDERS_CONFIG, prefix + defaults.orders());
-        settings.put(GuardConfig.TOPIC_APPROVED_CONFIG, prefix + defaults.approved());
-        settings.put(GuardConfig.TOPIC_BLOCKED_CONFIG, prefix + defaults.blocked());
-        settings.put(GuardConfig.TOPIC_DEAD_LETTERS_CONFIG, prefix + defaults.deadLetters());
-        settings.put(GuardConfig.TOPIC_POSITIONS_CONFIG, prefix + defaults.positions());
-        settings.put(GuardConfig.TOPIC_AGREEMENT_AUDIT_CONFIG, prefix + defaults.agreementAudit());
-        return settings;
     }
 
     /** Creates topics as an operator would, 4 partitions each, with the broker's defaults unless given. */
