@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.app.GuardApplication;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.GuardService;
+import com.lockupguard.avro.ComplianceAlert;
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.ReportResult;
 import com.lockupguard.cli.LogLevels;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.timeline.TimelineEntry;
@@ -13,7 +16,8 @@ import com.lockupguard.timeline.TimelineProducer;
 import com.lockupguard.timeline.TimelineReader;
 import com.lockupguard.tools.embedded.EmbeddedKafkaCluster;
 import com.lockupguard.tools.registry.SchemaRegistryServer;
-import com.lockupguard.tools.timeline.DecisionReader;
+import com.lockupguard.tools.timeline.CommittedReader;
+import com.lockupguard.topology.GuardTopics;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,12 +50,13 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Starts a real Kafka broker (KRaft, one node, loopback, temporary directory) and the guard in this JVM, "
-                    + "produces the 2003 letter's example timeline with its event times, reads the decisions "
-                    + "read_committed and prints them as a table; then shuts everything down."
+                    + "produces the 2003 letter's story with its event times — orders, their fills, a cancel that "
+                    + "gives shares back and a sale no approval covered — reads the decisions, the reports' results "
+                    + "and the alerts read_committed and prints them as a table; then shuts everything down."
         })
 final class DemoCommand implements Callable<Integer> {
 
-    static final String BUILT_IN_TIMELINE = "/examples/letter-2003.jsonl";
+    static final String BUILT_IN_TIMELINE = "/examples/demo-2003.jsonl";
 
     @Option(names = "--keep-running", description = "Leave the broker and the guard up until Ctrl-C.")
     private boolean keepRunning;
@@ -90,6 +95,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<TimelineEntry> timeline = readTimeline();
         long orderLines = timeline.stream().filter(TimelineEntry.OrderLine.class::isInstance).count();
+        long executionLines = timeline.stream().filter(TimelineEntry.ExecutionLine.class::isInstance).count();
         out.println("Lockup Guard demo: the 2003 Dutchess / Cal Bay letter on a real Kafka broker");
 
         step(out, "starting Kafka (KRaft, 1 node, in this JVM)");
@@ -113,7 +119,8 @@ final class DemoCommand implements Callable<Integer> {
                 done(out, guard.state().name());
 
                 int refused;
-                step(out, "producing the timeline: " + timeline.size() + " lines, " + orderLines + " orders");
+                step(out, "producing the timeline: " + timeline.size() + " lines, " + orderLines + " orders, "
+                        + executionLines + " execution reports");
                 try (Admin admin = Admin.create(config.clientProperties())) {
                     List<TimelinePreflight.Problem> problems = TimelinePreflight.check(admin,
                             guard.topics().agreements().name(), guard.topics().orders().name(), timeline,
@@ -126,28 +133,40 @@ final class DemoCommand implements Callable<Integer> {
                 try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), guard.topics())) {
                     TimelineProducer.Sent sent = producer.send(timeline, n -> { });
                     sent.rejected().forEach(out::println);
-                    done(out, sent.agreements() + " agreements, " + sent.orders() + " orders sent"
+                    done(out, sent.agreements() + " agreements, " + sent.orders() + " orders, " + sent.executions()
+                            + " execution reports sent"
                             + (sent.rejected().isEmpty() ? "" : ", " + sent.rejected().size() + " refused"));
                     refused = sent.rejected().size();
-                    orderLines -= sent.rejected().stream()
-                            .filter(r -> r.topic().equals(guard.topics().orders().name())).count();
+                    orderLines = sent.orders();
+                    executionLines = sent.executions();
                 }
 
-                step(out, "reading decisions from " + guard.topics().approved().name() + " and "
-                        + guard.topics().blocked().name() + " (read_committed)");
-                out.println();
-                DecisionTable table = new DecisionTable(zoneOf(timeline));
-                out.print(table.header());
-                out.flush();
-                List<DecisionReader.DecisionRecord> decisions;
-                try (DecisionReader reader = new DecisionReader(config.clientProperties(), guard.topics())) {
-                    decisions = reader.readUntil((int) orderLines, Duration.ofSeconds(30), record -> {
-                        out.print(table.row(record.timestamp(), record.decision()));
-                        out.flush();
-                    });
+                step(out, "reading decisions, report results and alerts (read_committed)");
+                GuardTopics topics = guard.topics();
+                List<Decision> decisions;
+                List<ReportResult> results;
+                List<ComplianceAlert> alerts;
+                try (CommittedReader<Decision> decided = new CommittedReader<>(config.clientProperties(),
+                        topics.approved(), topics.blocked());
+                        CommittedReader<ReportResult> reported = new CommittedReader<>(config.clientProperties(),
+                                topics.executionResults());
+                        CommittedReader<ComplianceAlert> alerted = new CommittedReader<>(config.clientProperties(),
+                                topics.complianceAlerts())) {
+                    decisions = values(decided.readUntil((int) orderLines, Duration.ofSeconds(30), r -> { }));
+                    results = values(reported.readUntil((int) executionLines, Duration.ofSeconds(30), r -> { }));
+                    long alerting = results.stream().filter(r -> r.getAlert() != null).count();
+                    alerts = values(alerted.readUntil((int) alerting, Duration.ofSeconds(10), r -> { }));
                 }
+                DemoTable table = new DemoTable(zoneOf(timeline));
                 out.println();
-                out.printf("%d of %d orders decided in %.1f s%n", decisions.size(), orderLines, elapsedSeconds());
+                out.print(table.header());
+                out.print(table.rows(decisions, results));
+                out.println();
+                out.printf("%d alert(s) on %s:%n", alerts.size(), topics.complianceAlerts().name());
+                alerts.forEach(alert -> out.print(table.alert(alert)));
+                out.println();
+                out.printf("%d of %d orders decided, %d of %d execution reports answered in %.1f s%n",
+                        decisions.size(), orderLines, results.size(), executionLines, elapsedSeconds());
                 String dashboard = application.httpPort() < 0 ? null
                         : "http://127.0.0.1:" + application.httpPort() + "/";
                 writeEndpoints(kafka.bootstrapServers(), registry.url(), dashboard);
@@ -161,7 +180,7 @@ final class DemoCommand implements Callable<Integer> {
                     out.flush();
                     awaitInterrupt();
                 }
-                return decisions.size() == orderLines && refused == 0 ? 0 : 1;
+                return decisions.size() == orderLines && results.size() == executionLines && refused == 0 ? 0 : 1;
             }
         } finally {
             InMemorySchemaRegistry.dropScope(registryScope);
@@ -169,6 +188,10 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("stopped after %.1f s%n", elapsedSeconds());
             out.flush();
         }
+    }
+
+    private static <V> List<V> values(List<CommittedReader.Read<V>> records) {
+        return records.stream().map(CommittedReader.Read::value).toList();
     }
 
     private void writeEndpoints(String bootstrapServers, String registryUrl, String dashboard) throws IOException {

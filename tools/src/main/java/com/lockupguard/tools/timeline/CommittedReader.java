@@ -1,0 +1,77 @@
+package com.lockupguard.tools.timeline;
+
+import com.lockupguard.topology.GuardTopics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads some of the guard's output topics from the beginning, {@code read_committed}: only records
+ * of committed transactions, never one of an aborted attempt. No consumer group.
+ */
+public final class CommittedReader<V> implements AutoCloseable {
+
+    /** A record as read, with where it was read from. */
+    public record Read<V>(String topic, int partition, long offset, String key, long timestamp, V value) {
+    }
+
+    private final KafkaConsumer<String, V> consumer;
+
+    /** A reader of {@code topics}, which share their value type (the first one's serde reads them all). */
+    @SafeVarargs
+    public CommittedReader(Properties clientProperties, GuardTopics.Topic<String, V>... topics) {
+        Properties properties = new Properties();
+        properties.putAll(clientProperties);
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        consumer = new KafkaConsumer<>(properties, topics[0].keySerde().deserializer(),
+                topics[0].valueSerde().deserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (GuardTopics.Topic<String, V> topic : topics) {
+            for (PartitionInfo info : consumer.partitionsFor(topic.name(), Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic.name(), info.partition()));
+            }
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+    }
+
+    /** The records committed since the last poll, in record-timestamp order. */
+    public List<Read<V>> poll(Duration timeout) {
+        List<Read<V>> records = new ArrayList<>();
+        for (ConsumerRecord<String, V> record : consumer.poll(timeout)) {
+            records.add(new Read<>(record.topic(), record.partition(), record.offset(), record.key(),
+                    record.timestamp(), record.value()));
+        }
+        records.sort(Comparator.comparingLong(Read::timestamp));
+        return records;
+    }
+
+    /** Reads until {@code count} records have been read or {@code timeout} passes; each is also handed on. */
+    public List<Read<V>> readUntil(int count, Duration timeout, Consumer<Read<V>> onEach) {
+        List<Read<V>> all = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (all.size() < count && System.nanoTime() < deadline) {
+            for (Read<V> record : poll(Duration.ofMillis(100))) {
+                all.add(record);
+                onEach.accept(record);
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(5));
+    }
+}
