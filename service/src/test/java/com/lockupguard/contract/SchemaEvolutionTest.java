@@ -187,6 +187,55 @@ class SchemaEvolutionTest {
         assertThat(decision.getOrderId()).isEqualTo("f1");
     }
 
+    @Test
+    void shouldLetReleasedReadersReadCurrentPositionsWithTheirReservations() throws IOException {
+        // given an approval: a decision whose position has 120,000 reserved and nothing sold yet
+        raw("agreements").pipeInput("dutchess/CBYI", topics.agreements().valueSerde().serializer().serialize(
+                "agreements", com.lockupguard.avro.Agreement.newBuilder().setInvestorId("dutchess").setSecurityId("CBYI")
+                        .setExecutionDate(LocalDate.parse("2003-04-28")).setEffectiveAt(Instant.parse(
+                                "2003-07-10T20:30:00Z")).build()), Instant.parse("2003-07-10T20:30:00Z"));
+        raw("orders").pipeInput("dutchess/CBYI", topics.orders().valueSerde().serializer().serialize("orders",
+                com.lockupguard.avro.ProposedOrder.newBuilder().setOrderId("e2").setInvestorId("dutchess")
+                        .setSecurityId("CBYI").setKind(OrderKind.PUBLIC_SALE).setQuantity(120_000L).build()),
+                Instant.parse("2003-07-11T13:45:00Z"));
+        byte[] bytes = driver.createOutputTopic("orders-approved", new StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readValue();
+        // when a consumer on the released Decision schema reads it
+        Schema writer = InMemorySchemaRegistry.scope(scope).getSchemaById(WireFormat.readSchemaId(bytes, "t"));
+        GenericRecord old = new GenericDatumReader<GenericRecord>(writer, RELEASED.get("com.lockupguard.avro.Decision"))
+                .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
+        // then it sees the approval and its position, without the new fields
+        GenericRecord position = (GenericRecord) old.get("position");
+        assertThat(old.get("outcome").toString()).isEqualTo("APPROVED");
+        assertThat(position.get("soldToDate")).isEqualTo(0L);
+        assertThat(position.get("releasedToDate")).isEqualTo(200_000L);
+        assertThat(position.getSchema().getField("reservedNow")).isNull();
+    }
+
+    @Test
+    void shouldAnswerExecutionKindAddedByNewerProducerWithInvalidResult() throws IOException {
+        // given a future trading system that reports a trade bust and a new optional field
+        Schema future = new Schema.Parser().parse(Files.readString(
+                Path.of("service/src/test/resources/schemas/future/ExecutionReport.avsc")));
+        GenericRecord report = new GenericData.Record(future);
+        report.put("executionId", "b1");
+        report.put("orderId", "e2");
+        report.put("investorId", "dutchess");
+        report.put("securityId", "CBYI");
+        report.put("kind", new GenericData.EnumSymbol(future.getField("kind").schema().getTypes().get(1), "BUST"));
+        report.put("quantity", 10L);
+        report.put("venue", "XNYS");
+        // when the current guard reads it from the orders topic
+        raw("orders").pipeInput("dutchess/CBYI", write("orders-com.lockupguard.avro.ExecutionReport", report),
+                Instant.parse("2004-01-01T00:00:00Z"));
+        // then the unknown kind becomes UNKNOWN, and the report is answered INVALID, not lost to a serialization error
+        com.lockupguard.avro.ReportResult result = driver.createOutputTopic("execution-results",
+                new StringDeserializer(), topics.executionResults().valueSerde().deserializer()).readValue();
+        assertThat(result.getOutcome()).isEqualTo(com.lockupguard.avro.ExecutionResult.INVALID);
+        assertThat(result.getKind()).isEqualTo(com.lockupguard.avro.ExecutionKind.UNKNOWN);
+        assertThat(result.getExecutionId()).isEqualTo("b1");
+    }
+
     private TestInputTopic<String, byte[]> raw(String topic) {
         return driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer());
     }

@@ -7,15 +7,24 @@ import static com.lockupguard.topology.TopologyFixture.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lockupguard.avro.AgreementAudit;
+import com.lockupguard.avro.AlertType;
+import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.AgreementOutcome;
 import com.lockupguard.avro.AgreementRejection;
 import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.ExecutionReport;
+import com.lockupguard.avro.ExecutionResult;
 import com.lockupguard.avro.HoldingState;
+import com.lockupguard.avro.OpenReservation;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.Outcome;
 import com.lockupguard.avro.Phase;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.Reason;
+import com.lockupguard.avro.ReportResult;
+import com.lockupguard.avro.ReservationStatus;
+import com.lockupguard.avro.SeenExecution;
+import com.lockupguard.avro.SeenOrder;
 import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.contract.AgreementMapper;
 import com.lockupguard.rules.TermsFingerprint;
@@ -376,6 +385,122 @@ class GuardTopologyTest {
             assertThat(audit.get(2).value().getAgreementVersion()).isEqualTo(1L);
             assertThat(audit.get(3).key()).isEqualTo("someone/else");
             assertThat(audit.get(3).value().getAgreementVersion()).isNull();
+        }
+    }
+
+    @Nested
+    @DisplayName("execution reports")
+    class ExecutionReports {
+
+        @Test
+        void shouldUseTheReservationAndMoveReservedSharesToSold() {
+            // given an approval of 120,000
+            registeredLetter();
+            guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            // when 100,000 fill
+            ReportResult result = guard.report(TopologyFixture.fill("x1", "e2", 100_000), "2003-07-11T10:30:00-04:00");
+            // then the result says so, the position moves, the reservation keeps its rest, no alert
+            assertThat(result.getOutcome()).isEqualTo(ExecutionResult.APPLIED);
+            assertThat(result.getCovered()).isEqualTo(100_000L);
+            assertThat(result.getReleased()).isNull();
+            assertThat(result.getAlert()).isNull();
+            assertThat(result.getPosition().getSoldToDate()).isEqualTo(100_000);
+            assertThat(result.getPosition().getReservedNow()).isEqualTo(20_000);
+            assertThat(result.getEvaluatedAt()).isEqualTo(at("2003-07-11T10:30:00-04:00"));
+            assertThat(reservations().get(HOLDING + "/e2").getTaken()).isEqualTo(100_000);
+            assertThat(guard.complianceAlerts.isEmpty()).isTrue();
+            assertThat(guard.positions.readValuesToList()).last()
+                    .satisfies(position -> assertThat(position.getReservedNow()).isEqualTo(20_000));
+        }
+
+        @Test
+        void shouldReleaseTheRestOnCancelAndCloseTheReservation() {
+            registeredLetter();
+            guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            guard.report(TopologyFixture.fill("x1", "e2", 100_000), "2003-07-11T10:30:00-04:00");
+            // when the rest is cancelled
+            ReportResult result = guard.report(TopologyFixture.cancel("x2", "e2"), "2003-07-11T16:05:00-04:00");
+            // then it is released, the reservation is gone, and the order id remembers it was cancelled
+            assertThat(result.getReleased()).isEqualTo(20_000L);
+            assertThat(result.getCovered()).isNull();
+            assertThat(result.getPosition().getAvailableNow()).isEqualTo(100_000);
+            assertThat(reservations().get(HOLDING + "/e2")).isNull();
+            assertThat(seenOrders().get(HOLDING + "/e2").getReservation()).isEqualTo(ReservationStatus.CANCELLED);
+        }
+
+        @Test
+        void shouldRaiseAComplianceAlertForAFillNoApprovalCovers() {
+            // given a holding with 80,000 left in the first window
+            registeredLetter();
+            guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            // when 90,000 shares of an order never sent are reported filled
+            ReportResult result = guard.report(TopologyFixture.fill("x9", "z9", 90_000), "2003-07-12T10:00:00-04:00");
+            // then they are counted as sold anyway, and the alert says the agreement was breached
+            assertThat(result.getCovered()).isZero();
+            assertThat(result.getAlert().getType()).isEqualTo(AlertType.UNAPPROVED_SALE);
+            assertThat(result.getAlert().getBreachesAgreement()).isTrue();
+            ComplianceAlert alert = guard.complianceAlerts.readValue();
+            assertThat(alert.getExecutionId()).isEqualTo("x9");
+            assertThat(alert.getQuantity()).isEqualTo(90_000);
+            assertThat(alert.getAllowedNow()).isEqualTo(80_000);
+            assertThat(alert.getReservationKind()).isEqualTo(OrderKind.PUBLIC_SALE);
+            assertThat(alert.getPosition().getSoldToDate()).isEqualTo(90_000);
+            assertThat(alert.getAgreementVersion()).isEqualTo(1L);
+        }
+
+        @Test
+        void shouldIgnoreAResentReportAndRefuseAReusedExecutionId() {
+            registeredLetter();
+            guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            guard.report(TopologyFixture.fill("x1", "e2", 100_000), "2003-07-11T10:30:00-04:00");
+            // when the same report comes again, then the id with another quantity
+            ReportResult resent = guard.report(TopologyFixture.fill("x1", "e2", 100_000), "2003-07-11T10:31:00-04:00");
+            ReportResult reused = guard.report(TopologyFixture.fill("x1", "e2", 5), "2003-07-11T10:32:00-04:00");
+            // then the first is ignored, the second refused and dead-lettered, and nothing is counted twice
+            assertThat(resent.getOutcome()).isEqualTo(ExecutionResult.DUPLICATE);
+            assertThat(resent.getPosition()).isNull();
+            assertThat(reused.getOutcome()).isEqualTo(ExecutionResult.DUPLICATE_EXECUTION_ID);
+            List<TestRecord<String, byte[]>> letters = guard.drainDeadLetters();
+            assertThat(letters).singleElement().satisfies(letter ->
+                    assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("DUPLICATE_EXECUTION_ID"));
+            assertThat(reservations().get(HOLDING + "/e2").getTaken()).isEqualTo(100_000);
+        }
+
+        @Test
+        void shouldDeadLetterInvalidAndAgreementlessReportsWithAResult() {
+            // given no agreement
+            // when a report for the holding, and one without an execution id, arrive
+            ReportResult unknown = guard.report(TopologyFixture.fill("x1", "e2", 10), "2003-07-11T10:30:00-04:00");
+            ReportResult invalid = guard.report(ExecutionReport.newBuilder(TopologyFixture.fill("x2", "e2", 10))
+                    .setExecutionId(null).build(), "2003-07-11T10:31:00-04:00");
+            // then each gets a result and goes to the dead-letter topic with its reason
+            assertThat(unknown.getOutcome()).isEqualTo(ExecutionResult.UNKNOWN_AGREEMENT);
+            assertThat(invalid.getOutcome()).isEqualTo(ExecutionResult.INVALID);
+            assertThat(guard.drainDeadLetters()).extracting(letter -> header(letter, DeadLetters.REASON_HEADER))
+                    .containsExactly("UNKNOWN_AGREEMENT", "INVALID_EXECUTION");
+            assertThat(seenExecutions().get(HOLDING + "/x1")).as("not remembered").isNull();
+        }
+
+        @Test
+        void shouldDeadLetterAReportKeyedToAnotherHoldingWithoutAResult() {
+            registeredLetter();
+            guard.orders.pipeInput("someone/else", TopologyFixture.fill("x1", "e2", 10),
+                    at("2003-07-11T10:30:00-04:00"));
+            assertThat(guard.executionResults.isEmpty()).isTrue();
+            assertThat(guard.drainDeadLetters()).singleElement().satisfies(letter ->
+                    assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("KEY_MISMATCH"));
+        }
+
+        private KeyValueStore<String, OpenReservation> reservations() {
+            return guard.driver.getKeyValueStore(StoreNames.RESERVATIONS);
+        }
+
+        private KeyValueStore<String, SeenOrder> seenOrders() {
+            return guard.driver.getKeyValueStore(StoreNames.SEEN_ORDERS);
+        }
+
+        private KeyValueStore<String, SeenExecution> seenExecutions() {
+            return guard.driver.getKeyValueStore(StoreNames.SEEN_EXECUTIONS);
         }
     }
 

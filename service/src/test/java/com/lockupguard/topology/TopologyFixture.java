@@ -2,9 +2,13 @@ package com.lockupguard.topology;
 
 import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.AgreementAudit;
+import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.ExecutionKind;
+import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.avro.ReportResult;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -45,6 +49,8 @@ final class TopologyFixture implements AutoCloseable {
     TestOutputTopic<String, byte[]> deadLetters;
     TestOutputTopic<String, com.lockupguard.avro.Position> positions;
     TestOutputTopic<String, AgreementAudit> agreementAudit;
+    TestOutputTopic<String, ReportResult> executionResults;
+    TestOutputTopic<String, ComplianceAlert> complianceAlerts;
     /** The driver's wall clock starts here; tests move it with advanceWallClockTime. */
     static final Instant WALL_CLOCK_START = Instant.parse("2003-01-01T00:00:00Z");
 
@@ -81,6 +87,10 @@ final class TopologyFixture implements AutoCloseable {
                 topics.positions().valueSerde().deserializer());
         agreementAudit = driver.createOutputTopic("agreement-audit", new StringDeserializer(),
                 topics.agreementAudit().valueSerde().deserializer());
+        executionResults = driver.createOutputTopic("execution-results", new StringDeserializer(),
+                topics.executionResults().valueSerde().deserializer());
+        complianceAlerts = driver.createOutputTopic("compliance-alerts", new StringDeserializer(),
+                topics.complianceAlerts().valueSerde().deserializer());
     }
 
     static Instant at(String isoWithOffset) {
@@ -99,6 +109,26 @@ final class TopologyFixture implements AutoCloseable {
 
     void agreement(Agreement agreement, String at) {
         agreements.pipeInput(HOLDING, agreement, at(at));
+    }
+
+    static ExecutionReport fill(String executionId, String orderId, long quantity) {
+        return ExecutionReport.newBuilder().setExecutionId(executionId).setOrderId(orderId).setInvestorId("dutchess")
+                .setSecurityId("CBYI").setKind(ExecutionKind.FILL).setQuantity(quantity).build();
+    }
+
+    static ExecutionReport cancel(String executionId, String orderId) {
+        return ExecutionReport.newBuilder().setExecutionId(executionId).setOrderId(orderId).setInvestorId("dutchess")
+                .setSecurityId("CBYI").setKind(ExecutionKind.CANCEL).build();
+    }
+
+    /** Pipes an execution report and returns the one result it produced, failing unless there is exactly one. */
+    ReportResult report(ExecutionReport report, String at) {
+        orders.pipeInput(HOLDING, report, at(at));
+        List<ReportResult> results = executionResults.readValuesToList();
+        if (results.size() != 1) {
+            throw new AssertionError("expected exactly one result, got " + results);
+        }
+        return results.get(0);
     }
 
     /** Pipes an order and returns the one decision it produced, failing unless there is exactly one. */
