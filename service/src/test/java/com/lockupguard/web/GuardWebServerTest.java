@@ -419,8 +419,10 @@ class GuardWebServerTest {
     void shouldServeTheDashboard() throws Exception {
         HttpResponse<String> page = get("/");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("<title>Lockup Guard</title>").doesNotContain("https://");
-        assertThat(get("/app.js").body()).contains("EventSource('/api/events')");
+        assertThat(page.body()).contains("<title>Lockup Guard</title>").doesNotContain("https://")
+                .contains("id=\"alerts\"").contains("id=\"reservations\"").contains("<th class=\"num\">reserved</th>");
+        assertThat(get("/app.js").body()).contains("EventSource('/api/events')")
+                .contains("addEventListener('alert'").contains("/api/alerts").contains("/reservations");
     }
 
     // ---- fakes
