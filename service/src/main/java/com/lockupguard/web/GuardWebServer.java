@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The guard's HTTP face: the pre-trade API, positions and open reservations, recent decisions
- * and compliance alerts, a live feed, health, Prometheus metrics and the dashboard. It starts before the guard's streams so that its port
- * is known to them (interactive queries). Until the backend is attached, the API and
- * {@code /health/ready} answer 503 with Retry-After; {@code /health/live} (the process is up),
- * {@code /metrics} and the dashboard's files answer at once.
+ * and compliance alerts, a live feed, health, Prometheus metrics and the dashboard. It starts
+ * before the guard's streams so that its port is known to them (interactive queries). Until
+ * the backend is attached, the API and {@code /health/ready} answer 503 with Retry-After;
+ * {@code /health/live} (the process is up), {@code /metrics} and the dashboard's files answer
+ * at once.
  */
 public final class GuardWebServer implements AutoCloseable {
 
