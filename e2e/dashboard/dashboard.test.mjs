@@ -1,7 +1,9 @@
 // Usage: node dashboard.test.mjs BASE_URL SCREENSHOT.png
 // Loads the guard's dashboard in Debian's headless Chromium and checks what a compliance officer
-// would look for: the letter's holding, its decisions with reasons, a live order arriving over
-// server-sent events, and the released-vs-sold chart. Saves a screenshot either way.
+// would look for: the letter's holding with what is sold apart from what is reserved, its
+// decisions with reasons, a live order arriving over server-sent events and opening a
+// reservation, the released / sold / reserved chart, and the compliance alerts (a breach in red,
+// labelled "breach"). Saves a screenshot either way.
 import { chromium } from 'playwright-core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +31,16 @@ try {
   await holding.waitFor({ timeout: 30_000 });
   console.log('holding row:', (await holding.innerText()).replace(/\s+/g, ' '));
 
+  // the holdings table shows sold, reserved and available apart
+  const headers = (await page.locator('#holdings thead th').allInnerTexts()).map((h) => h.trim());
+  for (const column of ['released', 'sold', 'reserved', 'available now']) {
+    if (!headers.includes(column)) throw new Error(`holdings table has no '${column}' column: ${headers.join(' | ')}`);
+  }
+  const reservedCell = holding.locator('td[data-field="reservedNow"]');
+  if (!/^[\d,]+$/.test((await reservedCell.innerText()).trim())) throw new Error(`reserved shows '${await reservedCell.innerText()}'`);
+  await holding.locator('.usage .sold').waitFor({ state: 'attached', timeout: 30_000 });
+  await holding.click(); // the letter's holding in the detail panel, whatever other holdings the demo has
+
   // the decisions are in the feed, with their reasons
   await page.locator('#feed li[data-order-id="e1"]').waitFor({ timeout: 30_000 });
   const e1 = (await page.locator('#feed li[data-order-id="e1"]').innerText()).replace(/\s+/g, ' ');
@@ -43,13 +55,70 @@ try {
   await page.locator('#order-result', { hasText: '"decision"' }).waitFor({ timeout: 30_000 });
   await page.locator(`#feed li[data-order-id="${orderId}"]`).waitFor({ timeout: 30_000 });
   console.log('live decision:', (await page.locator(`#feed li[data-order-id="${orderId}"]`).innerText()).replace(/\s+/g, ' '));
+  const decided = JSON.parse(await page.locator('#order-result').innerText());
 
-  // the chart of released vs sold is drawn
+  // an approval is not a sale: it is an open reservation of the holding until filled or cancelled
+  await page.locator('#reservations').waitFor({ timeout: 30_000 });
+  if (decided.decision === 'APPROVED') {
+    const reservation = page.locator(`#reservations tbody tr[data-order-id="${orderId}"]`);
+    await reservation.waitFor({ timeout: 30_000 });
+    console.log('its reservation:', (await reservation.innerText()).replace(/\s+/g, ' '));
+    if (decided.position.reservedNow < decided.quantity) throw new Error(`approved but reservedNow is ${decided.position.reservedNow}`);
+    await page.waitForFunction(() => document.querySelector('#holdings tr[data-holding="dutchess/CBYI"] td[data-field="reservedNow"]')
+      ?.textContent.trim() !== '0', null, { timeout: 30_000 });
+  } else {
+    console.log(`the order was ${decided.decision} (${decided.reasons.join(', ')}): no reservation to look for`);
+  }
+  const reservations = await (await fetch(new URL('api/holdings/dutchess/CBYI/reservations', base))).json();
+  console.log(`open reservations of dutchess/CBYI: ${reservations.map((r) => `${r.orderId} rest ${r.rest}`).join(', ') || 'none'}`);
+  for (const r of reservations) {
+    if (!(r.ageSeconds >= -86400 * 366 && Number.isInteger(r.ageSeconds))) throw new Error(`reservation ${r.orderId} has age ${r.ageSeconds}`);
+  }
+
+  // the chart of released vs sold and reserved is drawn (sold and reserved are areas: empty, so not
+  // "visible", while nothing is, as in a timeline without fills)
   await page.locator('#chart path.released').waitFor({ timeout: 30_000 });
-  await page.locator('#chart path.sold').waitFor({ timeout: 30_000 });
+  for (const series of ['sold', 'reserved', 'available']) {
+    const path = page.locator(`#chart path.${series}`);
+    await path.waitFor({ state: 'attached', timeout: 30_000 });
+    const box = await path.boundingBox();
+    console.log(`chart ${series}: ${box && box.height > 0 ? 'drawn' : 'empty'}`);
+  }
   const calendar = (await page.locator('#calendar').innerText()).replace(/\s+/g, ' ');
   if (!calendar.includes('2004-04-28')) throw new Error(`calendar shows ${calendar}`);
   console.log('calendar:', calendar);
+
+  // compliance alerts: every alert the guard lists is shown, newest first; a breach red and labelled "breach"
+  await page.locator('#alerts').waitFor({ timeout: 30_000 });
+  const alerts = await (await fetch(new URL('api/alerts?limit=100', base))).json();
+  if (!alerts.length) {
+    await page.locator('#alerts li.muted', { hasText: 'no alerts' }).waitFor({ timeout: 30_000 });
+    console.log('alerts: none in the demo\'s data');
+  }
+  for (const a of alerts) {
+    const item = page.locator(`#alerts li[data-execution-id="${a.executionId}"][data-holding="${a.investorId}/${a.securityId}"]`);
+    await item.waitFor({ timeout: 30_000 });
+    const text = (await item.innerText()).replace(/\s+/g, ' ');
+    const label = (await item.locator('.label').innerText()).trim().toLowerCase();
+    const color = await item.evaluate((li) => getComputedStyle(li).borderLeftColor);
+    if (!text.includes(a.type) || !text.includes(a.orderId)) throw new Error(`alert ${a.executionId} shows ${text}`);
+    if (a.breachesAgreement !== (label === 'breach') || a.breachesAgreement !== (await item.getAttribute('class')).includes('breach')) {
+      throw new Error(`alert ${a.executionId} (breachesAgreement ${a.breachesAgreement}) is labelled '${label}'`);
+    }
+    if (a.breachesAgreement && color !== 'rgb(185, 28, 28)') throw new Error(`breach ${a.executionId} is not red: ${color}`);
+    console.log(`alert (${color}):`, text);
+  }
+  const shown = await page.locator('#alerts li[data-execution-id]').evaluateAll((items) => items.map((li) => li.dataset.executionId));
+  const newestFirst = [...alerts].sort((x, y) => Date.parse(y.evaluatedAt) - Date.parse(x.evaluatedAt)).map((a) => a.executionId);
+  if (JSON.stringify(shown) !== JSON.stringify(newestFirst)) throw new Error(`alerts shown ${shown}, expected ${newestFirst}`);
+
+  // the new counters are scraped, at 0 where nothing happened
+  const metrics = await (await fetch(new URL('metrics', base))).text();
+  for (const series of ['lockup_guard_execution_reports_total{result="APPLIED"}',
+    'lockup_guard_compliance_alerts_total{breaches_agreement="true",type="UNAPPROVED_SALE"}']) {
+    if (!metrics.includes(series)) throw new Error(`/metrics has no ${series}`);
+  }
+  console.log('report and alert counters:', metrics.split('\n').filter((l) => /^lockup_guard_(execution_reports|compliance_alerts)_total\{/.test(l) && !/ 0\.0$/.test(l)).join('; ') || 'all 0');
   if (problems.length) throw new Error(problems.join('; '));
 } catch (e) {
   failed = true;

@@ -1,11 +1,16 @@
-// Lockup Guard dashboard: positions now (polled), each holding's history (chart), a live feed of
-// decisions (server-sent events), and the pre-trade API. No dependencies: it works offline.
+// Lockup Guard dashboard: positions now (polled), each holding's history (chart) and open
+// reservations, compliance alerts, a live feed of decisions, fills and cancels (server-sent
+// events), and the pre-trade API. No dependencies: it works offline.
 'use strict';
 
-const state = { holdings: [], selected: null, history: [], decisions: [] };
+const state = { holdings: [], selected: null, history: [], alerts: [], alertKeys: new Set() };
 const fmt = new Intl.NumberFormat('en-US');
 const $ = (selector) => document.querySelector(selector);
+const MAX_ALERTS = 200;
 
+function esc(value) {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
 function shares(n) { return n === null || n === undefined ? '–' : fmt.format(n); }
 function when(iso) { return iso ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : '–'; }
 function windowOf(p) { return p.phase === 'PERIOD' ? `period ${p.period}` : p.phase.toLowerCase(); }
@@ -20,11 +25,31 @@ function countdown(iso) {
   return `in ${d ? d + 'd ' : ''}${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
 }
 
+/** A reservation's age, coarse: days and hours once it is a day old. */
+function age(seconds) {
+  if (seconds < 0) return `opens in ${age(-seconds)}`;
+  const d = Math.floor(seconds / 86400), h = Math.floor(seconds % 86400 / 3600), m = Math.floor(seconds % 3600 / 60);
+  if (d) return `${fmt.format(d)}d ${h}h`;
+  if (h) return `${h}h ${m}m`;
+  return `${m}m ${seconds % 60}s`;
+}
+
+/** Calls at most once per {@code ms}, the last call winning: for refreshes many events ask for at once. */
+function debounce(fn, ms) {
+  let timer = null;
+  return () => { clearTimeout(timer); timer = setTimeout(fn, ms); };
+}
+
 async function getJson(url, options) {
   const response = await fetch(url, options);
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw Object.assign(new Error(body.error || response.statusText), { status: response.status, body });
   return body;
+}
+
+function holdingPath(holding) {
+  const [investor, security] = holding.split('/');
+  return `/api/holdings/${encodeURIComponent(investor)}/${encodeURIComponent(security)}`;
 }
 
 async function refreshHealth() {
@@ -48,6 +73,24 @@ async function refreshHoldings() {
     if (e.status !== 503) console.warn('holdings', e);
   }
 }
+const refreshHoldingsSoon = debounce(refreshHoldings, 300);
+
+/**
+ * Of the holding's total shares: sold, reserved, available now, released but not sellable now
+ * (unregistered, or a transfer-only window), and the rest still locked up.
+ */
+function usageBar(p) {
+  const total = Math.max(1, p.totalShares);
+  const reserved = p.reservedNow || 0;
+  const available = Math.max(0, Math.min(p.availableNow, p.contractCapacity));
+  const releasedOnly = Math.max(0, p.contractCapacity - available);
+  const pct = (n) => `${(100 * n / total).toFixed(2)}%`;
+  const title = `sold ${shares(p.soldToDate)} · reserved ${shares(reserved)} · available now ${shares(available)}`
+    + ` · released to date ${shares(p.releasedToDate)} of ${shares(p.totalShares)}`;
+  return `<div class="usage" title="${esc(title)}">
+    <span class="sold" style="width:${pct(p.soldToDate)}"></span><span class="reserved" style="width:${pct(reserved)}"></span>
+    <span class="available" style="width:${pct(available)}"></span><span class="released" style="width:${pct(releasedOnly)}"></span></div>`;
+}
 
 function renderHoldings() {
   const body = $('#holdings tbody');
@@ -57,10 +100,12 @@ function renderHoldings() {
     const row = document.createElement('tr');
     row.dataset.holding = key(p);
     if (key(p) === state.selected) row.classList.add('selected');
-    row.innerHTML = `<td>${p.investorId}</td><td>${p.securityId}</td><td>${windowOf(p)}</td>
-      <td>${p.registered ? 'yes' : 'no'}</td><td class="num">${shares(p.releasedToDate)}</td>
-      <td class="num">${shares(p.soldToDate)}</td><td class="num">${shares(p.availableNow)}</td>
-      <td class="countdown" data-at="${p.nextReleaseAt || ''}">${countdown(p.nextReleaseAt)}</td>
+    row.innerHTML = `<td>${esc(p.investorId)}</td><td>${esc(p.securityId)}</td><td>${windowOf(p)}</td>
+      <td>${p.registered ? 'yes' : 'no'}</td><td class="num" data-field="releasedToDate">${shares(p.releasedToDate)}</td>
+      <td class="num" data-field="soldToDate">${shares(p.soldToDate)}</td>
+      <td class="num" data-field="reservedNow">${shares(p.reservedNow)}</td>
+      <td class="num" data-field="availableNow">${shares(p.availableNow)}</td><td class="bar">${usageBar(p)}</td>
+      <td class="countdown" data-at="${esc(p.nextReleaseAt || '')}">${countdown(p.nextReleaseAt)}</td>
       <td class="num">${shares(p.availableAtNextRelease)}</td>`;
     row.addEventListener('click', () => select(key(p)));
     body.appendChild(row);
@@ -77,20 +122,41 @@ async function select(holding) {
   document.querySelectorAll('#holdings tbody tr').forEach((r) => r.classList.toggle('selected', r.dataset.holding === holding));
   $('#detail').hidden = false;
   $('#detail-title').textContent = `Holding ${holding}`;
-  await refreshHistory();
+  await Promise.all([refreshHistory(), refreshReservations()]);
   renderCalendar();
 }
 
 async function refreshHistory() {
   if (!state.selected) return;
-  const [investor, security] = state.selected.split('/');
   try {
-    state.history = await getJson(`/api/holdings/${encodeURIComponent(investor)}/${encodeURIComponent(security)}/history`);
+    state.history = await getJson(`${holdingPath(state.selected)}/history`);
   } catch (e) {
     state.history = [];
   }
   renderChart();
 }
+
+async function refreshReservations() {
+  if (!state.selected) return;
+  const body = $('#reservations tbody');
+  let reservations;
+  try {
+    reservations = await getJson(`${holdingPath(state.selected)}/reservations`);
+  } catch (e) {
+    if (e.status === 503) return; // rebalancing: keep what is shown, the next event or poll asks again
+    body.innerHTML = `<tr><td colspan="8" class="muted">${esc(e.message)}</td></tr>`;
+    return;
+  }
+  if (!reservations.length) {
+    body.innerHTML = '<tr><td colspan="8" class="muted">no open reservations</td></tr>';
+    return;
+  }
+  body.innerHTML = reservations.map((r) => `<tr data-order-id="${esc(r.orderId)}"${r.ageSeconds > 86400 ? ' class="stale"' : ''}>
+    <td>${esc(r.orderId)}</td><td>${esc(r.kind)}</td><td>${windowOf(r)}</td><td class="num">${shares(r.quantity)}</td>
+    <td class="num">${shares(r.taken)}</td><td class="num">${shares(r.rest)}</td><td>${when(r.openedAt)}</td>
+    <td class="num" title="${esc(r.ageSeconds)} s">${age(r.ageSeconds)}</td></tr>`).join('');
+}
+const refreshSelectedSoon = debounce(() => { refreshHistory(); refreshReservations(); }, 300);
 
 function renderCalendar() {
   const p = state.holdings.find((h) => key(h) === state.selected);
@@ -103,25 +169,41 @@ function renderCalendar() {
     ['next release', p.nextReleaseAt ? `${when(p.nextReleaseAt)}` : 'none: all sold'],
     ['at next release', shares(p.availableAtNextRelease)],
     ['total shares', shares(p.totalShares)],
+    ['sold', shares(p.soldToDate)],
+    ['reserved', shares(p.reservedNow)],
+    ['available now', shares(p.availableNow)],
   ];
-  $('#calendar').innerHTML = rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('');
+  $('#calendar').innerHTML = rows.map(([k, v]) => `<dt>${k}</dt><dd>${esc(v)}</dd>`).join('');
 }
 
+/**
+ * The holding over time: sold, reserved and available now stacked, within the released-to-date
+ * line (released = sold + reserved + what the letter lets go now). Each value holds until the next point.
+ */
 function renderChart() {
   const svg = $('#chart');
   const W = 760, H = 300, left = 70, right = 14, top = 12, bottom = 34;
-  let points = state.history.map((p) => ({ ...p, t: Date.parse(p.asOf) }));
+  let points = state.history.map((p) => ({ ...p, reservedNow: p.reservedNow || 0, t: Date.parse(p.asOf) }));
   if (points.length && !$('#all-time').checked) {
     const start = points[0].t, end = start + 400 * 86400e3; // the agreement's first year or so
     points = points.filter((p) => p.t <= end);
   }
   if (!points.length) { svg.innerHTML = `<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no history yet</text>`; return; }
   const t0 = points[0].t, t1 = Math.max(points[points.length - 1].t, t0 + 86400e3);
-  const yMax = Math.max(1, ...points.map((p) => Math.max(p.releasedToDate, p.soldToDate)));
+  const sold = (p) => p.soldToDate;
+  const used = (p) => p.soldToDate + p.reservedNow;
+  const usable = (p) => used(p) + p.availableNow;
+  const yMax = Math.max(1, ...points.map((p) => Math.max(p.releasedToDate, usable(p))));
   const x = (t) => left + (t - t0) / (t1 - t0) * (W - left - right);
   const y = (v) => H - bottom - v / yMax * (H - top - bottom);
-  const step = (field) => points.map((p, i) => `${i ? 'H' : 'M'}${x(p.t).toFixed(1)} ${i ? `V${y(p[field]).toFixed(1)}` : y(p[field]).toFixed(1)}`).join(' ')
-    + ` H${(W - right).toFixed(1)}`;
+  const corners = (f) => {
+    const c = [];
+    points.forEach((p, i) => { if (i) c.push([x(p.t), c[c.length - 1][1]]); c.push([x(p.t), y(f(p))]); });
+    c.push([W - right, c[c.length - 1][1]]);
+    return c;
+  };
+  const line = (c) => 'M' + c.map(([a, b]) => `${a.toFixed(1)} ${b.toFixed(1)}`).join(' L');
+  const band = (lower, upper) => `${line(corners(upper))} L${corners(lower).reverse().map(([a, b]) => `${a.toFixed(1)} ${b.toFixed(1)}`).join(' L')} Z`;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ v: Math.round(yMax * f), y: y(yMax * f) }));
   const months = [];
   for (let d = new Date(t0); d.getTime() <= t1; d.setUTCMonth(d.getUTCMonth() + Math.max(1, Math.ceil((t1 - t0) / 86400e3 / 30 / 8)))) {
@@ -131,25 +213,51 @@ function renderChart() {
     ${ticks.map((k) => `<line class="grid" x1="${left}" x2="${W - right}" y1="${k.y}" y2="${k.y}"/>
       <text x="${left - 6}" y="${k.y + 4}" text-anchor="end">${fmt.format(k.v)}</text>`).join('')}
     ${months.map((m) => `<text x="${x(m.t)}" y="${H - 12}" text-anchor="middle">${m.label}</text>`).join('')}
+    <path class="available" d="${band(used, usable)}"/>
+    <path class="reserved" d="${band(sold, used)}"/>
+    <path class="sold" d="${band(() => 0, sold)}"/>
+    <path class="released" d="${line(corners((p) => p.releasedToDate))}"/>
     <line class="axis" x1="${left}" x2="${left}" y1="${top}" y2="${H - bottom}"/>
-    <line class="axis" x1="${left}" x2="${W - right}" y1="${H - bottom}" y2="${H - bottom}"/>
-    <path class="released" d="${step('releasedToDate')}"/>
-    <path class="sold" d="${step('soldToDate')}"/>
-    <path class="available" d="${step('availableNow')}"/>`;
+    <line class="axis" x1="${left}" x2="${W - right}" y1="${H - bottom}" y2="${H - bottom}"/>`;
+}
+
+function feedItem(dataset) {
+  const feed = $('#feed');
+  if (feed.querySelector(':scope > li.muted')) feed.innerHTML = '';
+  const item = document.createElement('li');
+  Object.assign(item.dataset, dataset);
+  return item;
+}
+
+function addToFeed(item, prepend) {
+  const feed = $('#feed');
+  if (prepend) feed.prepend(item); else feed.appendChild(item);
+  while (feed.children.length > 200) feed.lastChild.remove();
 }
 
 function renderDecision(d, prepend) {
-  const feed = $('#feed');
-  if (feed.querySelector('.muted')) feed.innerHTML = '';
-  const item = document.createElement('li');
-  item.dataset.orderId = d.orderId;
+  const item = feedItem({ orderId: d.orderId });
   item.innerHTML = `<span class="when">${when(d.at)}</span>
-    <span class="badge ${d.decision}">${d.decision}</span>
-    <span><b>${d.orderId}</b> ${d.investorId}/${d.securityId} ${d.kind || '?'} ${shares(d.quantity)}
-      ${d.reasons.length ? `<div class="reasons">${d.reasons.join(', ')}</div>` : ''}</span>
+    <span class="badge ${esc(d.decision)}">${esc(d.decision)}</span>
+    <span><b>${esc(d.orderId)}</b> ${esc(d.investorId)}/${esc(d.securityId)} ${esc(d.kind || '?')} ${shares(d.quantity)}
+      ${d.reasons.length ? `<div class="reasons">${esc(d.reasons.join(', '))}</div>` : ''}</span>
     <span class="when">max now ${shares(d.maxAllowedNow)}</span>`;
-  if (prepend) feed.prepend(item); else feed.appendChild(item);
-  while (feed.children.length > 200) feed.lastChild.remove();
+  addToFeed(item, prepend);
+}
+
+/** A fill or cancel as the guard took it: what its reservation covered or gave back. */
+function renderReport(r) {
+  const item = feedItem({ executionId: r.executionId || '', reportOf: r.orderId || '' });
+  item.classList.add('report');
+  const what = r.result !== 'APPLIED' ? esc(r.result)
+    : r.kind === 'CANCEL' ? `released ${shares(r.released)}` : `covered ${shares(r.covered)}`;
+  item.innerHTML = `<span class="when">${when(r.reportedAt)}</span>
+    <span class="badge ${esc(r.kind || 'UNKNOWN')}">${esc(r.kind || '?')}</span>
+    <span><b>${esc(r.orderId)}</b> ${esc(r.investorId)}/${esc(r.securityId)} ${r.kind === 'FILL' ? shares(r.quantity) : ''}
+      <span class="muted">exec ${esc(r.executionId)}</span>
+      ${r.alert ? `<div class="reasons">${esc(r.alert.type)} ${shares(r.alert.quantity)}${r.alert.breachesAgreement ? ' · breach' : ''}</div>` : ''}</span>
+    <span class="when">${what}</span>`;
+  addToFeed(item, true);
 }
 
 async function loadDecisions() {
@@ -162,6 +270,46 @@ async function loadDecisions() {
   }
 }
 
+function alertKey(a) { return `${a.investorId}/${a.securityId}/${a.executionId}`; }
+
+/** Adds alerts (newest first by evaluation time), once each: one may come both from the list and live. */
+function addAlerts(alerts) {
+  for (const a of alerts) {
+    if (state.alertKeys.has(alertKey(a))) continue;
+    state.alertKeys.add(alertKey(a));
+    state.alerts.push(a);
+  }
+  state.alerts.sort((a, b) => Date.parse(b.evaluatedAt) - Date.parse(a.evaluatedAt));
+  while (state.alerts.length > MAX_ALERTS) state.alertKeys.delete(alertKey(state.alerts.pop()));
+  renderAlerts();
+}
+
+function renderAlerts() {
+  const list = $('#alerts');
+  const breaches = state.alerts.filter((a) => a.breachesAgreement).length;
+  const pill = $('#alert-state');
+  pill.textContent = `alerts: ${state.alerts.length}${breaches ? ` (${breaches} breach${breaches > 1 ? 'es' : ''})` : ''}`;
+  pill.className = 'pill ' + (breaches ? 'bad' : state.alerts.length ? 'warn' : 'ok');
+  if (!state.alerts.length) { list.innerHTML = '<li class="muted">no alerts</li>'; return; }
+  list.innerHTML = state.alerts.map((a) => `<li class="alert ${a.breachesAgreement ? 'breach' : 'warning'}"
+      data-execution-id="${esc(a.executionId)}" data-holding="${esc(a.investorId)}/${esc(a.securityId)}"
+      data-breach="${a.breachesAgreement}">
+    <span class="when">${when(a.evaluatedAt)}</span>
+    <span class="label">${a.breachesAgreement ? 'breach' : 'within limit'}</span>
+    <span><b>${esc(a.investorId)}/${esc(a.securityId)}</b> order <b>${esc(a.orderId)}</b> <span class="type">${esc(a.type)}</span>
+      <span class="muted">exec ${esc(a.executionId)}</span></span>
+    <span class="amounts"><b>${shares(a.quantity)}</b> sold unapproved vs <b>${shares(a.allowedNow)}</b> allowed now</span>
+  </li>`).join('');
+}
+
+async function loadAlerts() {
+  try {
+    addAlerts(await getJson('/api/alerts?limit=100'));
+  } catch (e) {
+    setTimeout(loadAlerts, 2000);
+  }
+}
+
 function connectFeed() {
   const events = new EventSource('/api/events');
   events.onopen = () => { $('#feed-state').textContent = 'live feed: connected'; $('#feed-state').className = 'pill ok'; };
@@ -169,13 +317,20 @@ function connectFeed() {
   events.addEventListener('decision', (e) => {
     const d = JSON.parse(e.data);
     renderDecision(d, true);
-    if (d.position && `${d.investorId}/${d.securityId}` === state.selected) refreshHistory();
-    refreshHoldings();
+    if (d.position && `${d.investorId}/${d.securityId}` === state.selected) refreshSelectedSoon();
+    refreshHoldingsSoon();
   });
   events.addEventListener('position', (e) => {
     const p = JSON.parse(e.data);
-    if (key(p) === state.selected) refreshHistory();
+    if (key(p) === state.selected) refreshSelectedSoon();
+    refreshHoldingsSoon();
   });
+  events.addEventListener('report', (e) => {
+    const r = JSON.parse(e.data);
+    renderReport(r);
+    if (`${r.investorId}/${r.securityId}` === state.selected) refreshSelectedSoon();
+  });
+  events.addEventListener('alert', (e) => addAlerts([JSON.parse(e.data)]));
 }
 
 function orderFromForm() {
@@ -209,7 +364,9 @@ $('#all-time').addEventListener('change', renderChart);
 refreshHealth();
 refreshHoldings();
 loadDecisions();
+loadAlerts();
 connectFeed();
 setInterval(refreshHealth, 5000);
 setInterval(refreshHoldings, 5000);
+setInterval(refreshReservations, 5000);
 setInterval(tickCountdowns, 1000);

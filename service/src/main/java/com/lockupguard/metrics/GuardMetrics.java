@@ -1,6 +1,11 @@
 package com.lockupguard.metrics;
 
+import com.lockupguard.rules.Alert;
+import com.lockupguard.rules.AlertType;
 import com.lockupguard.rules.Decision;
+import com.lockupguard.rules.ExecutionRequest;
+import com.lockupguard.rules.ExecutionResult;
+import com.lockupguard.rules.ExecutionRuling;
 import com.lockupguard.rules.Reason;
 import com.lockupguard.topology.DeadLetterReason;
 import com.lockupguard.topology.DecisionObserver;
@@ -16,12 +21,14 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * The guard's metrics in Prometheus form: decisions by outcome and primary reason, dead
+ * The guard's metrics in Prometheus form: decisions by outcome and primary reason, execution
+ * reports by result, compliance alerts by type and whether they breached the agreement, dead
  * letters by reason, decision latency (order record timestamp to decision produced), the
  * pre-trade API's latency, Kafka Streams' own metrics and the JVM's.
  */
@@ -32,6 +39,8 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
+    private final Map<ExecutionResult, Counter> reports = new EnumMap<>(ExecutionResult.class);
+    private final Map<String, Counter> alerts = new ConcurrentHashMap<>();
     private final Map<DeadLetterReason, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Map<String, Timer> apiTimers = new ConcurrentHashMap<>();
     private final Timer decisionLatency;
@@ -60,6 +69,15 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
         for (Reason reason : Reason.values()) {
             decisionCounter("BLOCKED", reason.name());
         }
+        for (ExecutionResult result : ExecutionResult.values()) {
+            reports.put(result, Counter.builder("lockup.guard.execution.reports")
+                    .description("Execution reports (fills and cancels) by how they were taken")
+                    .tag("result", result.name()).register(registry));
+        }
+        for (AlertType type : AlertType.values()) {
+            alertCounter(type, true);
+            alertCounter(type, false);
+        }
     }
 
     /** Kafka Streams' own metrics (threads, tasks, stores, clients). */
@@ -82,6 +100,15 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
     }
 
     @Override
+    public void reported(ExecutionRequest report, ExecutionRuling ruling, long reportTimestamp) {
+        reports.get(ruling.result()).increment();
+        Alert alert = ruling.alert();
+        if (alert != null) {
+            alertCounter(alert.type(), alert.breachesAgreement()).increment();
+        }
+    }
+
+    @Override
     public void deadLettered(DeadLetterReason reason) {
         deadLetters.computeIfAbsent(reason, r -> Counter.builder("lockup.guard.dead.letters")
                 .description("Records the guard read but dead-lettered, by reason")
@@ -96,6 +123,15 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(100_000))
                 .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry));
+    }
+
+    private Counter alertCounter(AlertType type, boolean breachesAgreement) {
+        return alerts.computeIfAbsent(type.name() + '/' + breachesAgreement, key -> Counter.builder(
+                "lockup.guard.compliance.alerts")
+                .description("Shares sold without a live approval, by alert type and whether they breached the "
+                        + "agreement")
+                .tag("type", type.name()).tag("breaches_agreement", Boolean.toString(breachesAgreement))
                 .register(registry));
     }
 

@@ -1,7 +1,9 @@
 package com.lockupguard.web;
 
+import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.Position;
+import com.lockupguard.avro.ReportResult;
 import com.lockupguard.topology.GuardTopics;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,21 +34,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the output topics say, as the API and the dashboard need it: one read_committed
- * consumer (no group: every instance reads everything) over the approved, blocked and
- * positions topics. It hands each decision to whoever waits for that order, keeps the recent
- * decisions and each holding's position history, and tells live subscribers.
+ * consumer (no group: every instance reads everything) over the approved, blocked, positions,
+ * execution-results and compliance-alerts topics. It hands each decision to whoever waits for
+ * that order, keeps the recent decisions, the recent alerts and each holding's position
+ * history, and tells live subscribers of all of them.
  */
 public final class DecisionFeed implements DecisionHistory, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DecisionFeed.class);
     static final int RECENT_DECISIONS = 1_000;
     static final int HISTORY_POINTS_PER_HOLDING = 2_000;
+    static final int RECENT_ALERTS = 1_000;
 
     private final Properties clientProperties;
     private final GuardTopics topics;
     private final long historyPerPartition;
     private final Map<String, List<CompletableFuture<Decision>>> waiting = new ConcurrentHashMap<>();
     private final Deque<Decision> recent = new ArrayDeque<>();
+    private final RecentAlerts alerts = new RecentAlerts(RECENT_ALERTS);
     private final Map<String, NavigableMap<Instant, HistoryPoint>> histories = new ConcurrentHashMap<>();
     private final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -93,6 +98,11 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     }
 
     @Override
+    public List<ComplianceAlert> alerts(String investorId, String securityId, int limit) {
+        return alerts.newestFirst(investorId, securityId, limit);
+    }
+
+    @Override
     public List<HistoryPoint> history(String holding) {
         NavigableMap<Instant, HistoryPoint> points = histories.get(holding);
         if (points == null) {
@@ -135,7 +145,9 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         Map<String, Deserializer<?>> byTopic = Map.of(
                 topics.approved().name(), topics.approved().valueSerde().deserializer(),
                 topics.blocked().name(), topics.blocked().valueSerde().deserializer(),
-                topics.positions().name(), topics.positions().valueSerde().deserializer());
+                topics.positions().name(), topics.positions().valueSerde().deserializer(),
+                topics.executionResults().name(), topics.executionResults().valueSerde().deserializer(),
+                topics.complianceAlerts().name(), topics.complianceAlerts().valueSerde().deserializer());
         Deserializer<Object> values = (topic, data) -> ((Deserializer<Object>) byTopic.get(topic)).deserialize(topic,
                 data);
         KafkaConsumer<String, Object> reader = new KafkaConsumer<>(properties,
@@ -170,10 +182,15 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
             if (waiters != null) {
                 waiters.forEach(w -> w.complete(decision));
             }
-            publish(new Event("decision", record.key(), decision));
+            publish(new Event(Event.DECISION, record.key(), decision));
         } else if (record.value() instanceof Position position) {
             remember(record.key(), position);
-            publish(new Event("position", record.key(), position));
+            publish(new Event(Event.POSITION, record.key(), position));
+        } else if (record.value() instanceof ComplianceAlert alert) {
+            alerts.add(alert);
+            publish(new Event(Event.ALERT, record.key(), alert));
+        } else if (record.value() instanceof ReportResult result) {
+            publish(new Event(Event.REPORT, record.key(), result));
         }
     }
 

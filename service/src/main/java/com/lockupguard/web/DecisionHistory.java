@@ -1,5 +1,6 @@
 package com.lockupguard.web;
 
+import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.Position;
 import java.time.Instant;
@@ -7,28 +8,48 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 
-/** What the guard decided lately and how holdings moved, as the dashboard and /api/decisions show it. */
+/**
+ * What the guard decided lately, the alerts it raised and how holdings moved, as the dashboard,
+ * /api/decisions and /api/alerts show it.
+ */
 public interface DecisionHistory {
 
-    /** A point of a holding's chart: what was released and sold as of an instant. */
-    record HistoryPoint(Instant asOf, long releasedToDate, long soldToDate, long availableNow, long contractCapacity) {
+    /** A point of a holding's chart: what was released, sold and reserved as of an instant. */
+    record HistoryPoint(Instant asOf, long releasedToDate, long soldToDate, long reservedNow, long availableNow,
+            long contractCapacity) {
 
         static HistoryPoint of(Position position) {
             return new HistoryPoint(position.getAsOf(), position.getReleasedToDate(), position.getSoldToDate(),
-                    position.getAvailableNow(), position.getContractCapacity());
+                    position.getReservedNow(), position.getAvailableNow(), position.getContractCapacity());
         }
     }
 
-    /** A decision or a position, as it was read. */
+    /**
+     * A record as it was read, for the live feed: {@code type} is its server-sent event's name,
+     * {@value #DECISION} ({@code value} a {@link Decision}), {@value #POSITION} (a {@link Position}),
+     * {@value #REPORT} (a {@link com.lockupguard.avro.ReportResult}) or {@value #ALERT} (a
+     * {@link ComplianceAlert}).
+     */
     record Event(String type, String holding, SpecificRecord value) {
+
+        public static final String DECISION = "decision";
+        public static final String POSITION = "position";
+        public static final String REPORT = "report";
+        public static final String ALERT = "alert";
     }
 
     /** The latest decisions, newest first, of one investor or of all (null). */
     List<Decision> recent(String investorId, int limit);
 
+    /**
+     * The latest compliance alerts, newest (by evaluation time) first, of one investor and/or one
+     * security, or of all (nulls).
+     */
+    List<ComplianceAlert> alerts(String investorId, String securityId, int limit);
+
     /** A holding's position history, oldest first. */
     List<HistoryPoint> history(String holding);
 
-    /** Tells {@code subscriber} of every decision and position from now on; closing the result stops it. */
+    /** Tells {@code subscriber} of every decision, position, report result and alert from now on; closing the result stops it. */
     AutoCloseable subscribe(Consumer<Event> subscriber);
 }

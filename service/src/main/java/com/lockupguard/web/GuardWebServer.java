@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.Position;
 import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.avro.ReportResult;
 import com.lockupguard.contract.ContractJson;
 import com.lockupguard.metrics.GuardMetrics;
 import com.lockupguard.rules.HoldingKey;
@@ -29,11 +31,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The guard's HTTP face: the pre-trade API, positions, recent decisions, a live feed, health,
- * Prometheus metrics and the dashboard. It starts before the guard's streams so that its port
- * is known to them (interactive queries). Until the backend is attached, the API and
- * {@code /health/ready} answer 503 with Retry-After; {@code /health/live} (the process is up),
- * {@code /metrics} and the dashboard's files answer at once.
+ * The guard's HTTP face: the pre-trade API, positions and open reservations, recent decisions
+ * and compliance alerts, a live feed, health, Prometheus metrics and the dashboard. It starts
+ * before the guard's streams so that its port is known to them (interactive queries). Until
+ * the backend is attached, the API and {@code /health/ready} answer 503 with Retry-After;
+ * {@code /health/live} (the process is up), {@code /metrics} and the dashboard's files answer
+ * at once.
  */
 public final class GuardWebServer implements AutoCloseable {
 
@@ -90,7 +93,10 @@ public final class GuardWebServer implements AutoCloseable {
                     backend().holdings().all(local(ctx)))));
             config.routes.get("/api/holdings/{investorId}/{securityId}", timed("holding", this::holding));
             config.routes.get("/api/holdings/{investorId}/{securityId}/history", this::history);
+            config.routes.get("/api/holdings/{investorId}/{securityId}/reservations",
+                    timed("reservations", this::reservations));
             config.routes.get("/api/decisions", this::decisions);
+            config.routes.get("/api/alerts", this::alerts);
             config.routes.sse("/api/events", this::events);
         }).start();
         LOG.info("HTTP API, dashboard and /metrics on http://{}:{}/", settings.host(), app.port());
@@ -161,12 +167,18 @@ public final class GuardWebServer implements AutoCloseable {
         answer(ctx, backend().holdings().one(holding, local(ctx)));
     }
 
+    private void reservations(Context ctx) {
+        HoldingKey holding = holdingOf(ctx);
+        answer(ctx, backend().holdings().reservations(holding, local(ctx)));
+    }
+
     private void history(Context ctx) {
         HoldingKey holding = holdingOf(ctx);
         ArrayNode points = json.createArrayNode();
         for (DecisionHistory.HistoryPoint point : backend().feed().history(holding.asString())) {
             points.addObject().put("asOf", point.asOf().toString()).put("releasedToDate", point.releasedToDate())
-                    .put("soldToDate", point.soldToDate()).put("availableNow", point.availableNow())
+                    .put("soldToDate", point.soldToDate()).put("reservedNow", point.reservedNow())
+                    .put("availableNow", point.availableNow())
                     .put("contractCapacity", point.contractCapacity());
         }
         ctx.json(points);
@@ -181,6 +193,16 @@ public final class GuardWebServer implements AutoCloseable {
         ctx.json(decisions);
     }
 
+    private void alerts(Context ctx) {
+        int limit = intParam(ctx, "limit", 50, 1, DecisionFeed.RECENT_ALERTS);
+        ArrayNode alerts = json.createArrayNode();
+        for (ComplianceAlert alert : backend().feed().alerts(ctx.queryParam("investorId"),
+                ctx.queryParam("securityId"), limit)) {
+            alerts.add(contracts.alert(alert));
+        }
+        ctx.json(alerts);
+    }
+
     private void events(SseClient client) {
         client.keepAlive();
         AutoCloseable[] subscription = new AutoCloseable[1];
@@ -189,12 +211,25 @@ public final class GuardWebServer implements AutoCloseable {
                 close(subscription[0]);
                 return;
             }
-            JsonNode payload = event.value() instanceof Decision decision ? contracts.decision(decision)
-                    : contracts.position((Position) event.value());
-            client.sendEvent(event.type(), payload.toString());
+            client.sendEvent(event.type(), payload(event).toString());
         }));
         client.onClose(() -> close(subscription[0]));
         client.sendComment("connected");
+    }
+
+    /** A feed event's data: the JSON form of its record. */
+    private JsonNode payload(DecisionHistory.Event event) {
+        Object value = event.value();
+        if (value instanceof Decision decision) {
+            return contracts.decision(decision);
+        }
+        if (value instanceof ComplianceAlert alert) {
+            return contracts.alert(alert);
+        }
+        if (value instanceof ReportResult result) {
+            return contracts.report(result);
+        }
+        return contracts.position((Position) value);
     }
 
     private void answer(Context ctx, HoldingsQuery.Answer answer) {

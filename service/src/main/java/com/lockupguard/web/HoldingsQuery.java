@@ -5,7 +5,7 @@ import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.rules.HoldingKey;
 
 /**
- * Positions and what-if decisions from the guard's state, wherever it lives. Answers are JSON,
+ * Positions, open reservations and what-if decisions from the guard's state, wherever it lives. Answers are JSON,
  * whether computed here or fetched from the instance that owns the holding. Throws
  * {@link ApiException} (503 while rebalancing, 404 for an unknown holding).
  */
@@ -20,6 +20,12 @@ public interface HoldingsQuery {
 
     /** One holding's position now. */
     Answer one(HoldingKey holding, boolean localOnly);
+
+    /**
+     * One holding's open reservations (RULES.md section 9), oldest first, each with its age at the
+     * server's clock: what approvals still hold back that no fill or cancel has settled.
+     */
+    Answer reservations(HoldingKey holding, boolean localOnly);
 
     /**
      * The decision {@code order} would get now, from the current state, recording nothing;

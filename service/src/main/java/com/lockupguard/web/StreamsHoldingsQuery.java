@@ -2,38 +2,25 @@ package com.lockupguard.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.lockupguard.avro.HoldingState;
 import com.lockupguard.avro.ProposedOrder;
-import com.lockupguard.avro.SeenOrder;
-import com.lockupguard.contract.ContractJson;
-import com.lockupguard.contract.DecisionMapper;
-import com.lockupguard.contract.HoldingStateMapper;
 import com.lockupguard.contract.OrderMapper;
-import com.lockupguard.contract.PositionMapper;
 import com.lockupguard.rules.HoldingKey;
-import com.lockupguard.rules.LockupRules;
 import com.lockupguard.rules.OrderRequest;
-import com.lockupguard.rules.PriorOrder;
-import com.lockupguard.rules.Ruling;
 import com.lockupguard.topology.StoreNames;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Holdings through Kafka Streams' interactive queries: a holding owned by this instance is read
- * from its local store; one owned by another is fetched from that instance
+ * from its local stores ({@link LocalHoldings}); one owned by another is fetched from that instance
  * ({@code queryMetadataForKey}). While the group rebalances the answer is 503, never a wait.
  */
 public final class StreamsHoldingsQuery implements HoldingsQuery {
@@ -41,30 +28,25 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
     private final KafkaStreams streams;
     private final HostInfo self;
     private final RemoteGuards remote;
-    private final ContractJson contracts;
-    private final ObjectMapper json;
-    private final Clock clock;
-    private final LockupRules rules = new LockupRules();
+    private final LocalHoldings local;
 
     public StreamsHoldingsQuery(KafkaStreams streams, HostInfo self, ObjectMapper json, Clock clock) {
         this.streams = streams;
         this.self = self;
-        this.json = json;
-        this.clock = clock;
         this.remote = new RemoteGuards(json);
-        this.contracts = new ContractJson(json);
+        this.local = new LocalHoldings(new LocalHoldings.Stores() {
+            @Override
+            public <V> org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, V> store(String name) {
+                return streams.store(StoreQueryParameters.fromNameAndType(name,
+                        QueryableStoreTypes.<String, V>keyValueStore()));
+            }
+        }, json, clock);
     }
 
     @Override
     public Answer all(boolean localOnly) {
         ensureRunning();
-        ArrayNode positions = json.createArrayNode();
-        read(() -> {
-            try (KeyValueIterator<String, HoldingState> all = store(StoreNames.HOLDING_STATE, HoldingState.class).all()) {
-                all.forEachRemaining(entry -> positions.add(positionNow(entry.value)));
-            }
-            return null;
-        });
+        ArrayNode positions = local.all();
         if (!localOnly) {
             for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
                 if (!instance.hostInfo().equals(self) && !instance.topicPartitions().isEmpty()) {
@@ -79,42 +61,36 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
     public Answer one(HoldingKey holding, boolean localOnly) {
         HostInfo owner = owner(holding);
         if (!owner.equals(self)) {
-            if (localOnly) {
-                throw ApiException.notReady("holding " + holding + " moved to another instance; retry");
-            }
-            return new Answer(remote.get(owner, "/api/holdings/" + encode(holding.investorId()) + "/"
-                    + encode(holding.securityId()) + "?local=true"), hostAndPort(owner));
+            return new Answer(remote.get(owner, remotePath(holding, "", localOnly)), hostAndPort(owner));
         }
-        HoldingState state = read(() -> store(StoreNames.HOLDING_STATE, HoldingState.class).get(holding.asString()));
-        if (state == null) {
-            throw ApiException.notFound("no agreement for holding " + holding);
+        return new Answer(local.one(holding), hostAndPort(self));
+    }
+
+    @Override
+    public Answer reservations(HoldingKey holding, boolean localOnly) {
+        HostInfo owner = owner(holding);
+        if (!owner.equals(self)) {
+            return new Answer(remote.get(owner, remotePath(holding, "/reservations", localOnly)), hostAndPort(owner));
         }
-        return new Answer(positionNow(state), hostAndPort(self));
+        return new Answer(local.reservations(holding), hostAndPort(self));
     }
 
     @Override
     public Answer whatIf(ProposedOrder order, String body, boolean localOnly, String authorization) {
         OrderRequest request = OrderMapper.toRequest(order);
         HoldingKey holding = request.holdingOrNull();
-        Instant now = clock.instant();
         if (holding == null || !request.isWellFormed()) {
-            return new Answer(contracts.decision(DecisionMapper.toAvro(rules.decide(request, now, null, null)
-                    .decision())), hostAndPort(self));
+            return new Answer(local.whatIf(request), hostAndPort(self));
         }
         HostInfo owner = owner(holding);
         if (!owner.equals(self)) {
             if (localOnly) {
-                throw ApiException.notReady("holding " + holding + " moved to another instance; retry");
+                throw movedAway(holding);
             }
             return new Answer(remote.post(owner, "/api/what-if?local=true", body, authorization),
                     hostAndPort(owner));
         }
-        HoldingState state = read(() -> store(StoreNames.HOLDING_STATE, HoldingState.class).get(holding.asString()));
-        SeenOrder seen = read(() -> store(StoreNames.SEEN_ORDERS, SeenOrder.class)
-                .get(StoreNames.idKey(holding.asString(), request.orderId())));
-        PriorOrder prior = seen == null ? null : HoldingStateMapper.toRules(seen);
-        Ruling ruling = rules.decide(request, now, state == null ? null : HoldingStateMapper.toRules(state), prior);
-        return new Answer(contracts.decision(DecisionMapper.toAvro(ruling.decision())), hostAndPort(self));
+        return new Answer(local.whatIf(request), hostAndPort(self));
     }
 
     private HostInfo owner(HoldingKey holding) {
@@ -127,29 +103,23 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
         return metadata.activeHost();
     }
 
-    private com.fasterxml.jackson.databind.node.ObjectNode positionNow(HoldingState stored) {
-        com.lockupguard.rules.HoldingState state = HoldingStateMapper.toRules(stored);
-        return contracts.position(PositionMapper.toAvro(rules.position(state, state.evaluationTime(clock.instant()))));
+    /** The path that asks the owner of {@code holding} for its {@code suffix}; a forwarded request is not forwarded again. */
+    private static String remotePath(HoldingKey holding, String suffix, boolean localOnly) {
+        if (localOnly) {
+            throw movedAway(holding);
+        }
+        return "/api/holdings/" + encode(holding.investorId()) + "/" + encode(holding.securityId()) + suffix
+                + "?local=true";
+    }
+
+    private static ApiException movedAway(HoldingKey holding) {
+        return ApiException.notReady("holding " + holding + " moved to another instance; retry");
     }
 
     private void ensureRunning() {
         KafkaStreams.State state = streams.state();
         if (state != KafkaStreams.State.RUNNING) {
             throw ApiException.notReady("the guard is " + state + "; retry");
-        }
-    }
-
-    private <V> ReadOnlyKeyValueStore<String, V> store(String name, Class<V> type) {
-        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
-    }
-
-    /** A read of local stores; a store that migrates meanwhile (a rebalance) fails the read lazily: 503. */
-    private static <T> T read(java.util.function.Supplier<T> query) {
-        try {
-            return query.get();
-        } catch (InvalidStateStoreException e) {
-            throw ApiException.notReady("the guard's stores are moving between instances (rebalancing): "
-                    + e.getMessage() + "; retry");
         }
     }
 

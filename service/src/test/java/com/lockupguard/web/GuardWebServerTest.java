@@ -4,11 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.avro.AlertType;
+import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.ExecutionKind;
+import com.lockupguard.avro.ExecutionResult;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.Outcome;
+import com.lockupguard.avro.Phase;
+import com.lockupguard.avro.Position;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.Reason;
+import com.lockupguard.avro.ReportAlert;
+import com.lockupguard.avro.ReportResult;
 import com.lockupguard.metrics.GuardMetrics;
 import com.lockupguard.rules.HoldingKey;
 import java.io.BufferedReader;
@@ -20,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +99,30 @@ class GuardWebServerTest {
                 .setSecurityId(order.getSecurityId()).setKind(order.getKind()).setQuantity(order.getQuantity())
                 .setOrderAt(Instant.parse("2026-01-05T15:00:00Z")).setOutcome(outcome).setReasons(reasons)
                 .setMaxAllowedNow(maxAllowedNow).build();
+    }
+
+    static Position position(String investorId, String securityId, Instant asOf, long sold, long reserved) {
+        return Position.newBuilder().setInvestorId(investorId).setSecurityId(securityId).setAsOf(asOf)
+                .setPhase(Phase.FIRST).setPeriod(null).setRegistered(true).setTotalShares(675_675)
+                .setSoldToDate(sold).setReservedNow(reserved).setContractCapacity(200_000 - sold - reserved)
+                .setReleasedToDate(200_000).setAvailableNow(200_000 - sold - reserved)
+                .setNextReleaseAt(Instant.parse("2003-08-09T04:00:00Z")).setAvailableAtNextRelease(158_559L)
+                .setFirstReleaseAt(Instant.parse("2003-07-10T20:30:00Z"))
+                .setSecondReleaseAt(Instant.parse("2003-08-09T04:00:00Z"))
+                .setRule144Date(LocalDate.parse("2004-04-28")).setAgreementVersion(2L).setTermsHash("ab12")
+                .build();
+    }
+
+    /** An unapproved sale of {@code quantity} shares evaluated at {@code evaluatedAt}, with 80,000 allowed then. */
+    static ComplianceAlert alert(String executionId, String investorId, String securityId, String evaluatedAt,
+            long quantity) {
+        Instant at = Instant.parse(evaluatedAt);
+        return ComplianceAlert.newBuilder().setExecutionId(executionId).setOrderId("z-" + executionId)
+                .setInvestorId(investorId).setSecurityId(securityId).setReportedQuantity(quantity)
+                .setType(AlertType.UNAPPROVED_SALE).setQuantity(quantity).setAllowedNow(80_000)
+                .setBreachesAgreement(quantity > 80_000).setReservationKind(OrderKind.PUBLIC_SALE)
+                .setReportedAt(at).setEvaluatedAt(at).setPosition(position(investorId, securityId, at, quantity, 0))
+                .setAgreementVersion(2L).setTermsHash("ab12").build();
     }
 
     @Test
@@ -187,7 +220,7 @@ class GuardWebServerTest {
     void shouldAnswer503WithRetryAfterDuringRebalance() throws Exception {
         holdings.rebalancing = true;
         for (HttpResponse<String> response : List.of(get("/api/holdings"), get("/api/holdings/dutchess/CBYI"),
-                post("/api/what-if", ORDER))) {
+                get("/api/holdings/dutchess/CBYI/reservations"), post("/api/what-if", ORDER))) {
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(response.headers().firstValue("Retry-After")).contains("1");
             assertThat(json(response).get("error").asText()).contains("rebalancing");
@@ -234,6 +267,58 @@ class GuardWebServerTest {
         JsonNode points = json(get("/api/holdings/dutchess/CBYI/history"));
         assertThat(points).hasSize(2);
         assertThat(points.get(1).get("releasedToDate").asLong()).isEqualTo(200_000);
+        assertThat(points.get(1).get("soldToDate").asLong()).isEqualTo(20_000);
+        assertThat(points.get(1).get("reservedNow").asLong()).isEqualTo(50_000);
+    }
+
+    @Test
+    void shouldListOpenReservationsOfTheHoldingAsItsOwnerAnswers() throws Exception {
+        // given: the owner's answer (LocalHoldingsTest covers how it is computed)
+        // when
+        HttpResponse<String> response = get("/api/holdings/dutchess/CBYI/reservations");
+
+        // then: passed on as is, with who served it; an unknown holding is 404, a forwarded request stays local
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Lockup-Guard-Served-By")).contains("127.0.0.1:2");
+        assertThat(json(response)).hasSize(1);
+        assertThat(json(response).get(0).get("orderId").asText()).isEqualTo("e2");
+        assertThat(get("/api/holdings/nobody/CBYI/reservations").statusCode()).isEqualTo(404);
+        assertThat(get("/api/holdings/dutchess/CBYI/reservations?local=true").statusCode()).isEqualTo(200);
+        assertThat(holdings.asked).containsExactly(new HoldingKey("dutchess", "CBYI"), new HoldingKey("dutchess", "CBYI"));
+        assertThat(holdings.localOnly).containsExactly(false, true);
+        assertThat(get("/metrics").body())
+                .contains("lockup_guard_api_requests_seconds_count{endpoint=\"reservations\",status=\"404\"} 1");
+    }
+
+    @Test
+    void shouldListRecentAlertsNewestFirstFilteredByHoldingAndLimited() throws Exception {
+        // given: alerts read in another order than they were evaluated in
+        history.alerts.add(alert("x1", "dutchess", "CBYI", "2003-07-11T14:00:00Z", 1_000));
+        history.alerts.add(alert("x2", "dutchess", "CBYX", "2003-07-12T14:00:00Z", 2_000));
+        history.alerts.add(alert("x3", "dutchess", "CBYI", "2003-07-13T14:00:00Z", 90_000));
+        history.alerts.add(alert("x0", "ccm", "CBYI", "2003-07-01T14:00:00Z", 10));
+
+        // when
+        JsonNode all = json(get("/api/alerts"));
+        JsonNode holding = json(get("/api/alerts?investorId=dutchess&securityId=CBYI"));
+        JsonNode security = json(get("/api/alerts?securityId=CBYI&limit=2"));
+
+        // then
+        assertThat(all).extracting(a -> a.get("executionId").asText()).containsExactly("x3", "x2", "x1", "x0");
+        assertThat(holding).extracting(a -> a.get("executionId").asText()).containsExactly("x3", "x1");
+        assertThat(security).extracting(a -> a.get("executionId").asText()).containsExactly("x3", "x1");
+        JsonNode breach = all.get(0);
+        assertThat(breach.get("type").asText()).isEqualTo("UNAPPROVED_SALE");
+        assertThat(breach.get("quantity").asLong()).isEqualTo(90_000);
+        assertThat(breach.get("allowedNow").asLong()).isEqualTo(80_000);
+        assertThat(breach.get("breachesAgreement").asBoolean()).isTrue();
+        assertThat(breach.get("reservationKind").asText()).isEqualTo("PUBLIC_SALE");
+        assertThat(breach.get("evaluatedAt").asText()).isEqualTo("2003-07-13T14:00:00Z");
+        assertThat(breach.get("position").get("soldToDate").asLong()).isEqualTo(90_000);
+        assertThat(breach.get("position").has("reservedNow")).isTrue();
+        assertThat(all.get(1).get("breachesAgreement").asBoolean()).isFalse();
+        assertThat(get("/api/alerts?limit=0").statusCode()).isEqualTo(400);
+        assertThat(json(get("/api/alerts?limit=lots")).get("field").asText()).isEqualTo("limit");
     }
 
     @Test
@@ -258,6 +343,48 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldStreamAlertsAndReportResultsAsTheirOwnServerSentEvents() throws Exception {
+        HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events"))
+                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            // given: a subscribed page
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !history.subscribers.isEmpty());
+            ComplianceAlert alert = alert("x9", "dutchess", "CBYI", "2003-07-13T14:00:00Z", 90_000);
+            ReportResult result = ReportResult.newBuilder().setExecutionId("x9").setOrderId("z-x9")
+                    .setInvestorId("dutchess").setSecurityId("CBYI").setKind(ExecutionKind.FILL).setQuantity(90_000L)
+                    .setReportedAt(alert.getReportedAt()).setOutcome(ExecutionResult.APPLIED).setCovered(0L)
+                    .setAlert(ReportAlert.newBuilder().setType(AlertType.UNAPPROVED_SALE).setQuantity(90_000)
+                            .setAllowedNow(80_000).setBreachesAgreement(true).build())
+                    .setEvaluatedAt(alert.getEvaluatedAt()).setPosition(alert.getPosition())
+                    .setAgreementVersion(2L).setTermsHash("ab12").build();
+
+            // when: the feed reads a fill's result and its alert
+            history.publish(new DecisionHistory.Event(DecisionHistory.Event.REPORT, "dutchess/CBYI", result));
+            history.publish(new DecisionHistory.Event(DecisionHistory.Event.ALERT, "dutchess/CBYI", alert));
+
+            // then: each is an event of its own type, with its JSON form
+            Map<String, JsonNode> events = new java.util.LinkedHashMap<>();
+            String event = null;
+            String line;
+            while (events.size() < 2 && (line = lines.readLine()) != null) {
+                if (line.startsWith("event:")) {
+                    event = line.substring("event:".length()).trim();
+                } else if (line.startsWith("data:")) {
+                    events.put(event, JSON.readTree(line.substring("data:".length())));
+                }
+            }
+            assertThat(events).containsOnlyKeys("report", "alert");
+            assertThat(events.get("alert"))
+                    .isEqualTo(JSON.readTree(new com.lockupguard.contract.ContractJson(JSON).alert(alert).toString()));
+            assertThat(events.get("alert").get("breachesAgreement").asBoolean()).isTrue();
+            assertThat(events.get("report").get("result").asText()).isEqualTo("APPLIED");
+            assertThat(events.get("report").get("covered").asLong()).isZero();
+            assertThat(events.get("report").get("released").isNull()).isTrue();
+            assertThat(events.get("report").get("alert").get("type").asText()).isEqualTo("UNAPPROVED_SALE");
+        }
+    }
+
+    @Test
     void shouldExposePrometheusMetricsWithApiLatency() throws Exception {
         post("/api/what-if", ORDER);
         HttpResponse<String> response = get("/metrics");
@@ -266,6 +393,8 @@ class GuardWebServerTest {
                 .startsWith("text/plain"));
         assertThat(response.body()).contains("lockup_guard_decisions_total{outcome=\"BLOCKED\",reason=\"LOCKUP_ACTIVE\"}")
                 .contains("lockup_guard_api_requests_seconds_count{endpoint=\"what-if\",status=\"200\"} 1")
+                .contains("lockup_guard_execution_reports_total{result=\"APPLIED\"} 0.0")
+                .contains("lockup_guard_compliance_alerts_total{breaches_agreement=\"true\",type=\"LATE_FILL\"} 0.0")
                 .contains("jvm_memory_used_bytes");
     }
 
@@ -290,8 +419,10 @@ class GuardWebServerTest {
     void shouldServeTheDashboard() throws Exception {
         HttpResponse<String> page = get("/");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("<title>Lockup Guard</title>").doesNotContain("https://");
-        assertThat(get("/app.js").body()).contains("EventSource('/api/events')");
+        assertThat(page.body()).contains("<title>Lockup Guard</title>").doesNotContain("https://")
+                .contains("id=\"alerts\"").contains("id=\"reservations\"").contains("<th class=\"num\">reserved</th>");
+        assertThat(get("/app.js").body()).contains("EventSource('/api/events')")
+                .contains("addEventListener('alert'").contains("/api/alerts").contains("/reservations");
     }
 
     // ---- fakes
@@ -340,6 +471,18 @@ class GuardWebServerTest {
         }
 
         @Override
+        public Answer reservations(HoldingKey holding, boolean local) {
+            check();
+            if (holding.investorId().equals("nobody")) {
+                throw ApiException.notFound("no agreement for holding " + holding);
+            }
+            asked.add(holding);
+            localOnly.add(local);
+            return new Answer(JSON.createArrayNode().add(JSON.createObjectNode().put("orderId", "e2")
+                    .put("rest", 120_000).put("ageSeconds", 60)), "127.0.0.1:2");
+        }
+
+        @Override
         public Answer whatIf(ProposedOrder order, String body, boolean local, String authorization) {
             check();
             whatIfBodies.add(body);
@@ -350,9 +493,10 @@ class GuardWebServerTest {
     private static final class FakeHistory implements DecisionHistory {
         final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
         final List<String> asked = new CopyOnWriteArrayList<>();
+        final RecentAlerts alerts = new RecentAlerts(DecisionFeed.RECENT_ALERTS);
         final Map<String, List<HistoryPoint>> points = new ConcurrentHashMap<>(Map.of("dutchess/CBYI", List.of(
-                new HistoryPoint(Instant.parse("2003-04-28T13:00:00Z"), 0, 0, 0, 0),
-                new HistoryPoint(Instant.parse("2003-07-10T20:30:00Z"), 200_000, 0, 200_000, 200_000))));
+                new HistoryPoint(Instant.parse("2003-04-28T13:00:00Z"), 0, 0, 0, 0, 0),
+                new HistoryPoint(Instant.parse("2003-07-10T20:30:00Z"), 200_000, 20_000, 50_000, 130_000, 130_000))));
 
         @Override
         public List<Decision> recent(String investorId, int limit) {
@@ -361,6 +505,11 @@ class GuardWebServerTest {
                     .setSecurityId("CBYI").setKind(OrderKind.PURCHASE).setQuantity(1L).build();
             return List.of(decision(order, Outcome.APPROVED, List.of(), null),
                     decision(order, Outcome.APPROVED, List.of(), null));
+        }
+
+        @Override
+        public List<ComplianceAlert> alerts(String investorId, String securityId, int limit) {
+            return alerts.newestFirst(investorId, securityId, limit);
         }
 
         @Override

@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTTP API of two guard instances on a real broker: the pre-trade check, what-if, holdings
- * fetched from the instance that owns them, recent decisions, and 503s while the group rebalances.
+ * and their open reservations fetched from the instance that owns them, recent decisions, the
+ * compliance alert of an unapproved fill, and 503s while the group rebalances.
  */
 @Timeout(300)
 class HttpApiIT {
@@ -135,16 +137,20 @@ class HttpApiIT {
             assertThat(whatIf.statusCode()).isEqualTo(200);
             assertThat(whatIf.headers().firstValue("X-Lockup-Guard-Served-By")).contains(self(b));
             assertThat(JSON.readTree(whatIf.body()).get("decision").asText()).isEqualTo("APPROVED");
+            long allowedBefore = JSON.readTree(whatIf.body()).get("maxAllowedNow").asLong();
             JsonNode after = JSON.readTree(get(a, "/api/holdings/" + remoteHolding + "/SEC").body());
             assertThat(after.get("soldToDate")).isEqualTo(before.get("soldToDate"));
             assertThat(after.get("reservedNow")).isEqualTo(before.get("reservedNow"));
 
-            // POST /api/orders on a returns the committed decision, and its position moves
+            // POST /api/orders on a returns the committed decision, and its position moves: the approval is
+            // reserved, not sold (RULES.md section 9)
             HttpResponse<String> submitted = post(a, "/api/orders", order("p1", remoteHolding, "PUBLIC_SALE", 10));
             assertThat(submitted.statusCode()).isEqualTo(200);
             JsonNode decision = JSON.readTree(submitted.body());
             assertThat(decision.get("orderId").asText()).isEqualTo("p1");
             assertThat(decision.get("decision").asText()).isEqualTo("APPROVED");
+            assertThat(decision.get("position").get("soldToDate").asLong())
+                    .isEqualTo(before.get("soldToDate").asLong());
             assertThat(decision.get("position").get("reservedNow").asLong())
                     .as("approved: reserved until its fills are reported")
                     .isEqualTo(before.get("reservedNow").asLong() + 10);
@@ -152,6 +158,55 @@ class HttpApiIT {
             assertThat(decision.get("repeated").asBoolean()).isFalse();
             assertThat(JSON.readTree(post(b, "/api/orders", order("p1", remoteHolding, "PUBLIC_SALE", 10)).body()))
                     .isEqualTo(((ObjectNode) decision.deepCopy()).put("repeated", true));
+
+            // a what-if after the approval, on a, sees the capacity its open reservation holds
+            JsonNode whatIfAfter = JSON.readTree(post(a, "/api/what-if", order("w2", remoteHolding, "PUBLIC_SALE", 10))
+                    .body());
+            assertThat(whatIfAfter.get("maxAllowedNow").asLong()).isEqualTo(allowedBefore - 10);
+            assertThat(whatIfAfter.get("position").get("reservedNow").asLong()).as("p1's, and its own as if approved")
+                    .isEqualTo(20);
+            assertThat(JSON.readTree(get(a, "/api/holdings/" + remoteHolding + "/SEC").body()).get("reservedNow")
+                    .asLong()).as("a what-if records nothing").isEqualTo(10);
+
+            // GET /api/holdings/{i}/{s}/reservations on a, for b's holding, is answered by b: p1, nothing filled yet
+            HttpResponse<String> reservations = get(a, "/api/holdings/" + remoteHolding + "/SEC/reservations");
+            assertThat(reservations.statusCode()).isEqualTo(200);
+            assertThat(reservations.headers().firstValue("X-Lockup-Guard-Served-By")).contains(self(b));
+            JsonNode open = JSON.readTree(reservations.body());
+            assertThat(open).hasSize(1);
+            assertThat(open.get(0).get("orderId").asText()).isEqualTo("p1");
+            assertThat(open.get(0).get("kind").asText()).isEqualTo("PUBLIC_SALE");
+            assertThat(open.get(0).get("quantity").asLong()).isEqualTo(10);
+            assertThat(open.get(0).get("taken").asLong()).isZero();
+            assertThat(open.get(0).get("rest").asLong()).isEqualTo(10);
+            assertThat(open.get(0).get("ageSeconds").asLong()).isBetween(0L, 300L);
+            HttpResponse<String> ownerLocal = get(b, "/api/holdings/" + remoteHolding + "/SEC/reservations?local=true");
+            assertThat(ownerLocal.headers().firstValue("X-Lockup-Guard-Served-By")).contains(self(b));
+            assertThat(JSON.readTree(ownerLocal.body()).get(0).get("orderId").asText()).isEqualTo("p1");
+            assertThat(get(a, "/api/holdings/nobody/SEC/reservations").statusCode()).isEqualTo(404);
+
+            // a fill of an order the guard never approved, sent through the orders topic, is counted as sold
+            // and raises an alert that every instance lists
+            new BrokerIO(settings).produce(Scenario.of(List.of("{\"type\":\"execution\",\"at\":\"" + Instant.now()
+                    + "\",\"executionId\":\"x-unapproved\",\"orderId\":\"never-asked\",\"investorId\":\""
+                    + remoteHolding + "\",\"securityId\":\"SEC\",\"kind\":\"FILL\",\"quantity\":5}")));
+            String alertsPath = "/api/alerts?investorId=" + remoteHolding + "&securityId=SEC";
+            await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(get(a, alertsPath).body()).size() == 1);
+            JsonNode alert = JSON.readTree(get(a, alertsPath).body()).get(0);
+            assertThat(alert.get("executionId").asText()).isEqualTo("x-unapproved");
+            assertThat(alert.get("orderId").asText()).isEqualTo("never-asked");
+            assertThat(alert.get("type").asText()).isEqualTo("UNAPPROVED_SALE");
+            assertThat(alert.get("quantity").asLong()).isEqualTo(5);
+            assertThat(alert.get("breachesAgreement").asBoolean()).as("5 shares, with %s allowed now",
+                    alert.get("allowedNow")).isFalse();
+            assertThat(alert.get("position").get("reservedNow").asLong()).isEqualTo(10);
+            assertThat(alert.get("position").get("soldToDate").asLong()).isEqualTo(before.get("soldToDate").asLong() + 5);
+            await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(get(b, alertsPath).body()).size() == 1);
+            assertThat(JSON.readTree(get(a, "/api/alerts?investorId=" + remoteHolding + "&securityId=OTHER").body()))
+                    .isEmpty();
+            assertThat(get(b, "/metrics").body())
+                    .contains("lockup_guard_execution_reports_total{result=\"APPLIED\"} 1.0")
+                    .contains("lockup_guard_compliance_alerts_total{breaches_agreement=\"false\",type=\"UNAPPROVED_SALE\"} 1.0");
 
             // GET /api/decisions on b lists it
             JsonNode recent = JSON.readTree(get(b, "/api/decisions?investorId=" + remoteHolding + "&limit=5").body());

@@ -1,0 +1,86 @@
+package com.lockupguard.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.lockupguard.rules.AgreementTerms;
+import com.lockupguard.rules.AlertType;
+import com.lockupguard.rules.ExecutionKind;
+import com.lockupguard.rules.ExecutionRequest;
+import com.lockupguard.rules.ExecutionResult;
+import com.lockupguard.rules.ExecutionRuling;
+import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.rules.HoldingState;
+import com.lockupguard.rules.LockupRules;
+import com.lockupguard.rules.PriorExecution;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The execution report and compliance alert counters, as Prometheus scrapes them. */
+class GuardMetricsTest {
+
+    private static final HoldingKey HOLDING = new HoldingKey("dutchess", "CBYI");
+    /** The letter registered on 2003-07-10 16:30 New York: its first window, 200,000 shares, opens then. */
+    private static final HoldingState REGISTERED_LETTER = HoldingState.fresh(AgreementTerms.letter(HOLDING,
+            LocalDate.parse("2003-04-28"), Instant.parse("2003-07-10T20:30:00Z")));
+    private static final Instant IN_FIRST_WINDOW = Instant.parse("2003-07-11T14:00:00Z");
+
+    private final LockupRules rules = new LockupRules();
+    private final GuardMetrics metrics = new GuardMetrics();
+
+    @AfterEach
+    void close() {
+        metrics.close();
+    }
+
+    private static ExecutionRequest fill(String executionId, String orderId, long quantity) {
+        return new ExecutionRequest(executionId, orderId, "dutchess", "CBYI", ExecutionKind.FILL, quantity);
+    }
+
+    private void report(ExecutionRequest report, HoldingState state, PriorExecution prior) {
+        ExecutionRuling ruling = rules.applyExecution(report, IN_FIRST_WINDOW, state, prior, null, null);
+        metrics.reported(report, ruling, IN_FIRST_WINDOW.toEpochMilli());
+    }
+
+    @Test
+    void shouldExposeEveryReportResultAndAlertSeriesAtZeroFromTheStart() {
+        // given / when: a guard that has seen no report
+        String scrape = metrics.scrape();
+
+        // then: each result, and each alert type with and without a breach, is a series at 0
+        for (ExecutionResult result : ExecutionResult.values()) {
+            assertThat(scrape).contains("lockup_guard_execution_reports_total{result=\"" + result + "\"} 0.0");
+        }
+        for (AlertType type : AlertType.values()) {
+            assertThat(scrape)
+                    .contains("lockup_guard_compliance_alerts_total{breaches_agreement=\"false\",type=\"" + type
+                            + "\"} 0.0")
+                    .contains("lockup_guard_compliance_alerts_total{breaches_agreement=\"true\",type=\"" + type
+                            + "\"} 0.0");
+        }
+    }
+
+    @Test
+    void shouldCountReportsByResultAndAlertsByTypeAndBreach() {
+        // given / when: two unapproved fills, one within what the letter allows now (200,000) and one beyond,
+        // a transport retry, an invalid report and one for a holding without agreement
+        report(fill("x1", "never-asked", 1_000), REGISTERED_LETTER, null);
+        report(fill("x2", "never-asked-either", 250_000), REGISTERED_LETTER, null);
+        report(fill("x1", "never-asked", 1_000), REGISTERED_LETTER,
+                new PriorExecution(ExecutionKind.FILL, "never-asked", 1_000L));
+        report(fill("x3", "o", 0), REGISTERED_LETTER, null);
+        report(fill("x4", "o", 5), null, null);
+
+        // then
+        assertThat(metrics.scrape())
+                .contains("lockup_guard_execution_reports_total{result=\"APPLIED\"} 2.0")
+                .contains("lockup_guard_execution_reports_total{result=\"DUPLICATE\"} 1.0")
+                .contains("lockup_guard_execution_reports_total{result=\"INVALID\"} 1.0")
+                .contains("lockup_guard_execution_reports_total{result=\"UNKNOWN_AGREEMENT\"} 1.0")
+                .contains("lockup_guard_execution_reports_total{result=\"DUPLICATE_EXECUTION_ID\"} 0.0")
+                .contains("lockup_guard_compliance_alerts_total{breaches_agreement=\"false\",type=\"UNAPPROVED_SALE\"} 1.0")
+                .contains("lockup_guard_compliance_alerts_total{breaches_agreement=\"true\",type=\"UNAPPROVED_SALE\"} 1.0")
+                .contains("lockup_guard_compliance_alerts_total{breaches_agreement=\"false\",type=\"OVERFILL\"} 0.0");
+    }
+}

@@ -1,0 +1,213 @@
+package com.lockupguard.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.ExecutionKind;
+import com.lockupguard.avro.ExecutionReport;
+import com.lockupguard.avro.OrderKind;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.contract.OrderMapper;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.rules.OrderRequest;
+import com.lockupguard.topology.GuardTopics;
+import com.lockupguard.topology.GuardTopology;
+import com.lockupguard.topology.StreamsDefaults;
+import com.lockupguard.topology.TopicNames;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What an instance answers from its own stores, on the stores the guard's topology really writes
+ * (a TopologyTestDriver): open reservations and what-if decisions that count them.
+ */
+class LocalHoldingsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HoldingKey LETTER = new HoldingKey("dutchess", "CBYI");
+    /** The server's clock: 2003-07-11 11:00 in New York, in the letter's first window (registered 07-10 16:30). */
+    private static final Instant NOW = Instant.parse("2003-07-11T15:00:00Z");
+
+    @TempDir
+    Path stateDir;
+
+    private final String registryScope = "local-holdings-" + UUID.randomUUID();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Agreement> agreements;
+    private TestInputTopic<String, SpecificRecord> orders;
+    private LocalHoldings holdings;
+
+    @BeforeEach
+    void start() {
+        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(), Map.of("schema.registry.url",
+                "mock://" + registryScope));
+        Properties properties = new Properties();
+        properties.putAll(StreamsDefaults.errorHandling(topics.names()));
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "lockup-guard-web-test");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(GuardTopology.build(topics), properties, Instant.parse("2003-01-01T00:00:00Z"));
+        agreements = driver.createInputTopic("agreements", new StringSerializer(),
+                topics.agreements().valueSerde().serializer());
+        orders = driver.createInputTopic("orders", new StringSerializer(), topics.orders().valueSerde().serializer());
+        holdings = new LocalHoldings(new LocalHoldings.Stores() {
+            @Override
+            public <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+                return driver.getKeyValueStore(name);
+            }
+        }, JSON, Clock.fixed(NOW, ZoneOffset.UTC));
+        registered("CBYI");
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+        InMemorySchemaRegistry.dropScope(registryScope);
+    }
+
+    private static Instant at(String isoWithOffset) {
+        return OffsetDateTime.parse(isoWithOffset).toInstant();
+    }
+
+    /** The letter on dutchess/{@code security}, registered on 2003-07-10 16:30: 200,000 shares in its first window. */
+    private void registered(String security) {
+        agreements.pipeInput("dutchess/" + security, Agreement.newBuilder().setInvestorId("dutchess")
+                .setSecurityId(security).setExecutionDate(LocalDate.parse("2003-04-28"))
+                .setEffectiveAt(at("2003-07-10T16:30:00-04:00")).build(), at("2003-04-28T09:00:00-04:00"));
+    }
+
+    private void sale(String security, String orderId, long quantity, String at) {
+        orders.pipeInput("dutchess/" + security, ProposedOrder.newBuilder().setOrderId(orderId)
+                .setInvestorId("dutchess").setSecurityId(security).setKind(OrderKind.PUBLIC_SALE)
+                .setQuantity(quantity).build(), at(at));
+    }
+
+    private void report(String executionId, String orderId, ExecutionKind kind, Long quantity, String at) {
+        orders.pipeInput(LETTER.asString(), ExecutionReport.newBuilder().setExecutionId(executionId)
+                .setOrderId(orderId).setInvestorId("dutchess").setSecurityId("CBYI").setKind(kind)
+                .setQuantity(quantity).build(), at(at));
+    }
+
+    private static OrderRequest whatIf(String orderId, long quantity) {
+        return OrderMapper.toRequest(ProposedOrder.newBuilder().setOrderId(orderId).setInvestorId("dutchess")
+                .setSecurityId("CBYI").setKind(OrderKind.PUBLIC_SALE).setQuantity(quantity).build());
+    }
+
+    @Test
+    void shouldListOpenReservationsOldestFirstWithTheirAge() {
+        // given: two approvals whose order ids sort the other way round, the older one partly filled,
+        // and an approval on another security of the same investor
+        sale("CBYI", "z-first", 50_000, "2003-07-11T09:45:00-04:00");
+        sale("CBYI", "a-second", 30_000, "2003-07-11T10:15:00-04:00");
+        report("x1", "z-first", ExecutionKind.FILL, 20_000L, "2003-07-11T10:20:00-04:00");
+        registered("CBYIX");
+        sale("CBYIX", "b1", 1_000, "2003-07-11T09:00:00-04:00");
+
+        // when
+        JsonNode reservations = holdings.reservations(LETTER);
+
+        // then: oldest first, with what fills took, the rest, and the age at the server's clock
+        assertThat(reservations).extracting(r -> r.get("orderId").asText()).containsExactly("z-first", "a-second");
+        JsonNode oldest = reservations.get(0);
+        assertThat(oldest.get("kind").asText()).isEqualTo("PUBLIC_SALE");
+        assertThat(oldest.get("phase").asText()).isEqualTo("FIRST");
+        assertThat(oldest.get("period").isNull()).isTrue();
+        assertThat(oldest.get("quantity").asLong()).isEqualTo(50_000);
+        assertThat(oldest.get("taken").asLong()).isEqualTo(20_000);
+        assertThat(oldest.get("rest").asLong()).isEqualTo(30_000);
+        assertThat(oldest.get("fromTranche").asLong()).isZero();
+        assertThat(oldest.get("fromCarry").asLong()).isZero();
+        assertThat(oldest.get("openedAt").asText()).isEqualTo("2003-07-11T13:45:00Z");
+        assertThat(oldest.get("ageSeconds").asLong()).isEqualTo(75 * 60);
+        assertThat(reservations.get(1).get("ageSeconds").asLong()).isEqualTo(45 * 60);
+        assertThat(reservations.get(1).get("rest").asLong()).isEqualTo(30_000);
+    }
+
+    @Test
+    void shouldNoLongerListAReservationThatACancelReleasedOrAFillUsedUp() {
+        // given
+        sale("CBYI", "e2", 120_000, "2003-07-11T09:45:00-04:00");
+        sale("CBYI", "e3", 10_000, "2003-07-11T09:50:00-04:00");
+        sale("CBYI", "e4", 5_000, "2003-07-11T09:55:00-04:00");
+        report("x1", "e2", ExecutionKind.CANCEL, null, "2003-07-11T10:00:00-04:00");
+        report("x2", "e3", ExecutionKind.FILL, 10_000L, "2003-07-11T10:01:00-04:00");
+
+        // when / then
+        assertThat(holdings.reservations(LETTER)).extracting(r -> r.get("orderId").asText()).containsExactly("e4");
+    }
+
+    @Test
+    void shouldListNoReservationsOfAHoldingWithoutApprovalsAndAnswer404ForAnUnknownHolding() {
+        // given: the letter's holding, nothing approved
+        // when / then
+        assertThat(holdings.reservations(LETTER)).isEmpty();
+        ApiException unknown = catchThrowableOfType(ApiException.class,
+                () -> holdings.reservations(new HoldingKey("nobody", "CBYI")));
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.getMessage()).contains("nobody/CBYI");
+    }
+
+    @Test
+    void shouldSeeTheCapacityAnOpenApprovalHoldsInAWhatIf() {
+        // given: 200,000 shares sellable now; then an approval of 120,000 that nothing has filled yet
+        JsonNode before = holdings.whatIf(whatIf("w1", 100_000));
+        sale("CBYI", "e2", 120_000, "2003-07-11T09:45:00-04:00");
+
+        // when
+        JsonNode after = holdings.whatIf(whatIf("w2", 100_000));
+
+        // then: the reservation leaves 80,000, though nothing is sold
+        assertThat(before.get("decision").asText()).isEqualTo("APPROVED");
+        assertThat(before.get("maxAllowedNow").asLong()).isEqualTo(200_000);
+        assertThat(after.get("decision").asText()).isEqualTo("BLOCKED");
+        assertThat(after.get("reasons").get(0).asText()).isEqualTo("FIRST_RELEASE_CAP");
+        assertThat(after.get("maxAllowedNow").asLong()).isEqualTo(80_000);
+        assertThat(after.get("position").get("soldToDate").asLong()).isZero();
+        assertThat(after.get("position").get("reservedNow").asLong()).isEqualTo(120_000);
+        JsonNode position = holdings.one(LETTER);
+        assertThat(position.get("reservedNow").asLong()).isEqualTo(120_000);
+        assertThat(position.get("availableNow").asLong()).isEqualTo(80_000);
+        assertThat(holdings.whatIf(whatIf("w3", 80_000)).get("decision").asText()).isEqualTo("APPROVED");
+        assertThat(holdings.reservations(LETTER)).hasSize(1);
+    }
+
+    @Test
+    void shouldAnswer503WhenTheStoresMoveAwayDuringARead() {
+        // given: stores that a rebalance took away
+        LocalHoldings moving = new LocalHoldings(new LocalHoldings.Stores() {
+            @Override
+            public <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+                throw new InvalidStateStoreException("store " + name + " is migrating");
+            }
+        }, JSON, Clock.fixed(NOW, ZoneOffset.UTC));
+
+        // when
+        ApiException failure = catchThrowableOfType(ApiException.class, () -> moving.reservations(LETTER));
+
+        // then
+        assertThat(failure.status()).isEqualTo(503);
+        assertThat(failure.retryAfterSeconds()).isEqualTo(1);
+        assertThat(failure.getMessage()).contains("rebalancing");
+    }
+}
