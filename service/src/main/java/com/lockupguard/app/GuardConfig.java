@@ -1,8 +1,8 @@
 package com.lockupguard.app;
 
 import com.lockupguard.serde.AvroSerdeConfig;
-import com.lockupguard.topology.GuardTopology;
 import com.lockupguard.topology.TopicNames;
+import com.lockupguard.topology.TopologyOptions;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -127,7 +127,7 @@ public final class GuardConfig extends AbstractConfig {
                     new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: fills no live approval covered "
                             + "(UNAPPROVED_SALE, LATE_FILL, OVERFILL), saying whether the agreement itself was breached.")
             .define(POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG, Type.LONG,
-                    GuardTopology.DEFAULT_PUNCTUATION_INTERVAL.toMillis(), Range.atLeast(100), Importance.LOW,
+                    TopologyOptions.DEFAULT_PUNCTUATION_INTERVAL.toMillis(), Range.atLeast(100), Importance.LOW,
                     "How often the guard looks for holdings whose window boundary (release) has passed, to publish "
                             + "their new position: the most a boundary position can be late.")
             .define(TOPICS_CREATE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,

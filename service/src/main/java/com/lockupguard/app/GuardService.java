@@ -5,6 +5,7 @@ import com.lockupguard.topology.DecisionObserver;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.GuardTopology;
 import com.lockupguard.topology.InputPartitions;
+import com.lockupguard.topology.TopologyOptions;
 import com.lockupguard.topology.StreamsDefaults;
 import java.time.Duration;
 import java.util.Properties;
@@ -50,8 +51,10 @@ public final class GuardService implements AutoCloseable {
     public static GuardService create(GuardConfig config, DecisionObserver observer) {
         GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
         InputPartitions inputPartitions = new InputPartitions();
-        Topology topology = GuardTopology.build(topics, observer,
-                Duration.ofMillis(config.getLong(GuardConfig.POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG)), inputPartitions);
+        Topology topology = GuardTopology.build(topics, observer, TopologyOptions.service()
+                .withPunctuationInterval(Duration.ofMillis(config.getLong(
+                        GuardConfig.POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG)))
+                .withInputPartitions(inputPartitions));
         Properties properties = StreamsDefaults.errorHandling(config.topicNames());
         properties.putAll(config.streamsProperties());
         StreamsConfig streamsConfig = new StreamsConfig(properties); // fails here, naming the setting, if one is bad

@@ -38,10 +38,14 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     private KeyValueStore<String, com.lockupguard.avro.HoldingState> holdings;
     private PositionPublisher positions;
 
-    AgreementProcessor(LockupRules rules, Serializer<Agreement> agreementSerializer, DecisionObserver observer) {
+    private final boolean publishPositions;
+
+    AgreementProcessor(LockupRules rules, Serializer<Agreement> agreementSerializer, DecisionObserver observer,
+            boolean publishPositions) {
         this.rules = rules;
         this.agreementSerializer = agreementSerializer;
         this.observer = observer;
+        this.publishPositions = publishPositions;
     }
 
     @Override
@@ -49,7 +53,7 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
         this.context = context;
         this.holdings = context.getStateStore(StoreNames.HOLDING_STATE);
         this.positions = new PositionPublisher(rules, context, holdings,
-                context.getStateStore(StoreNames.RELEASE_SCHEDULE));
+                context.getStateStore(StoreNames.RELEASE_SCHEDULE), publishPositions);
     }
 
     @Override

@@ -2,8 +2,11 @@ package com.lockupguard.topology;
 
 import com.lockupguard.rules.LockupRules;
 import java.time.Duration;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -38,9 +41,6 @@ public final class GuardTopology {
     static final String AGREEMENT_AUDIT_SINK = "agreement-audit-sink";
     static final String EXECUTION_RESULTS_SINK = "execution-results-sink";
     static final String COMPLIANCE_ALERTS_SINK = "compliance-alerts-sink";
-    /** How often, in wall-clock time, the guard publishes positions of holdings whose window boundary passed. */
-    public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofSeconds(5);
-
     private GuardTopology() {
     }
 
@@ -49,15 +49,11 @@ public final class GuardTopology {
     }
 
     public static Topology build(GuardTopics topics, DecisionObserver observer) {
-        return build(topics, observer, DEFAULT_PUNCTUATION_INTERVAL, InputPartitions.unchecked());
+        return build(topics, observer, TopologyOptions.service());
     }
 
-    /**
-     * @param inputPartitions the inputs' partition count once known: an execution report on another partition
-     *                        than its key's is dead-lettered
-     */
-    public static Topology build(GuardTopics topics, DecisionObserver observer, Duration punctuationInterval,
-            InputPartitions inputPartitions) {
+    public static Topology build(GuardTopics topics, DecisionObserver observer, TopologyOptions options) {
+        TopologyOptions.Storage storage = options.storage();
         LockupRules rules = new LockupRules();
         Topology topology = new Topology();
         topology.addSource(AGREEMENTS_SOURCE, topics.agreements().keySerde().deserializer(),
@@ -66,25 +62,22 @@ public final class GuardTopology {
                 topics.orders().valueSerde().deserializer(), topics.orders().name());
 
         topology.addProcessor(AGREEMENT_PROCESSOR,
-                () -> new AgreementProcessor(rules, topics.agreements().valueSerde().serializer(), observer),
+                () -> new AgreementProcessor(rules, topics.agreements().valueSerde().serializer(), observer,
+                        options.publishPositions()),
                 AGREEMENTS_SOURCE);
         topology.addProcessor(ORDER_EVENTS_PROCESSOR,
-                () -> new OrderEventsProcessor(rules, topics.orders().valueSerde().serializer(), observer,
-                        punctuationInterval, inputPartitions),
+                () -> new OrderEventsProcessor(rules, topics.orders().valueSerde().serializer(), observer, options),
                 ORDERS_SOURCE);
 
-        // cached: a busy holding is written many times between two commits, its changelog once per commit
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.HOLDING_STATE),
-                topics.agreements().keySerde(), topics.holdingStateSerde()).withCachingEnabled(),
-                AGREEMENT_PROCESSOR, ORDER_EVENTS_PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SEEN_ORDERS),
-                Serdes.String(), topics.seenOrderSerde()), ORDER_EVENTS_PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.RESERVATIONS),
-                Serdes.String(), topics.reservationSerde()).withCachingEnabled(), ORDER_EVENTS_PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SEEN_EXECUTIONS),
-                Serdes.String(), topics.seenExecutionSerde()), ORDER_EVENTS_PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.RELEASE_SCHEDULE),
-                Serdes.String(), Serdes.String()), AGREEMENT_PROCESSOR, ORDER_EVENTS_PROCESSOR);
+        // cached (persistent): a busy holding is written many times between two commits, its changelog once per commit
+        store(topology, storage, StoreNames.HOLDING_STATE, topics.holdingStateSerde(), true, AGREEMENT_PROCESSOR,
+                ORDER_EVENTS_PROCESSOR);
+        store(topology, storage, StoreNames.SEEN_ORDERS, topics.seenOrderSerde(), false, ORDER_EVENTS_PROCESSOR);
+        store(topology, storage, StoreNames.RESERVATIONS, topics.reservationSerde(), true, ORDER_EVENTS_PROCESSOR);
+        store(topology, storage, StoreNames.SEEN_EXECUTIONS, topics.seenExecutionSerde(), false,
+                ORDER_EVENTS_PROCESSOR);
+        store(topology, storage, StoreNames.RELEASE_SCHEDULE, Serdes.String(), false, AGREEMENT_PROCESSOR,
+                ORDER_EVENTS_PROCESSOR);
 
         sink(topology, APPROVED_SINK, topics.approved(), ORDER_EVENTS_PROCESSOR);
         sink(topology, BLOCKED_SINK, topics.blocked(), ORDER_EVENTS_PROCESSOR);
@@ -94,6 +87,13 @@ public final class GuardTopology {
         sink(topology, POSITIONS_SINK, topics.positions(), AGREEMENT_PROCESSOR, ORDER_EVENTS_PROCESSOR);
         sink(topology, AGREEMENT_AUDIT_SINK, topics.agreementAudit(), AGREEMENT_PROCESSOR);
         return topology;
+    }
+
+    private static <V> void store(Topology topology, TopologyOptions.Storage storage, String name, Serde<V> values,
+            boolean cached, String... processors) {
+        StoreBuilder<KeyValueStore<String, V>> builder = Stores.keyValueStoreBuilder(storage.supplier(name),
+                Serdes.String(), values);
+        topology.addStateStore(cached && storage.caches() ? builder.withCachingEnabled() : builder, processors);
     }
 
     private static <V> void sink(Topology topology, String name, GuardTopics.Topic<String, V> topic,

@@ -3,10 +3,8 @@ package com.lockupguard.topology;
 import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.rules.LockupRules;
-import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -22,19 +20,17 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
     private final LockupRules rules;
     private final Serializer<SpecificRecord> eventSerializer;
     private final DecisionObserver observer;
-    private final Duration punctuationInterval;
-    private final InputPartitions inputPartitions;
+    private final TopologyOptions options;
     private ProcessorContext<String, Object> context;
     private OrderDecider orders;
     private ExecutionApplier executions;
 
     OrderEventsProcessor(LockupRules rules, Serializer<SpecificRecord> eventSerializer, DecisionObserver observer,
-            Duration punctuationInterval, InputPartitions inputPartitions) {
+            TopologyOptions options) {
         this.rules = rules;
         this.eventSerializer = eventSerializer;
         this.observer = observer;
-        this.punctuationInterval = punctuationInterval;
-        this.inputPartitions = inputPartitions;
+        this.options = options;
     }
 
     @Override
@@ -42,11 +38,12 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
         this.context = context;
         HoldingStores stores = HoldingStores.of(context);
         PositionPublisher positions = new PositionPublisher(rules, context, stores.holdings(),
-                context.getStateStore(StoreNames.RELEASE_SCHEDULE));
+                context.getStateStore(StoreNames.RELEASE_SCHEDULE), options.publishPositions());
         this.orders = new OrderDecider(rules, context, stores, positions, observer);
-        this.executions = new ExecutionApplier(rules, context, stores, positions, observer, inputPartitions);
+        this.executions = new ExecutionApplier(rules, context, stores, positions, observer,
+                options.inputPartitions());
         // releases happen with or without orders: publish positions as window boundaries pass
-        context.schedule(punctuationInterval, PunctuationType.WALL_CLOCK_TIME, positions::punctuate);
+        positions.schedule(options.punctuationInterval());
     }
 
     @Override

@@ -29,13 +29,24 @@ final class PositionPublisher {
     private final ProcessorContext<String, Object> context;
     private final KeyValueStore<String, HoldingState> holdings;
     private final KeyValueStore<String, String> schedule;
+    private final boolean publishing;
 
+    /** @param publishing whether positions go to the positions topic; otherwise only the holding's state is stored */
     PositionPublisher(LockupRules rules, ProcessorContext<String, Object> context,
-            KeyValueStore<String, HoldingState> holdings, KeyValueStore<String, String> schedule) {
+            KeyValueStore<String, HoldingState> holdings, KeyValueStore<String, String> schedule, boolean publishing) {
         this.rules = rules;
         this.context = context;
         this.holdings = holdings;
         this.schedule = schedule;
+        this.publishing = publishing;
+    }
+
+    /** Publishes passed window boundaries every {@code interval} of wall-clock time, when positions are published. */
+    void schedule(java.time.Duration interval) {
+        if (publishing) {
+            context.schedule(interval, org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
+                    this::punctuate);
+        }
     }
 
     /**
@@ -44,6 +55,10 @@ final class PositionPublisher {
      */
     void store(String holdingKey, HoldingState previous, com.lockupguard.rules.HoldingState state, Position position) {
         HoldingState stored = HoldingStateMapper.toAvro(state);
+        if (!publishing) {
+            holdings.put(holdingKey, stored);
+            return;
+        }
         stored.setNextBoundaryAt(position.nextReleaseAt());
         reschedule(holdingKey, previous == null ? null : previous.getNextBoundaryAt(), position.nextReleaseAt());
         holdings.put(holdingKey, stored);

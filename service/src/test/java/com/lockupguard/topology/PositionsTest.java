@@ -44,7 +44,7 @@ class PositionsTest {
 
     /** Moves the driver's wall clock to {@code instant} (plus one punctuation interval), as time passes. */
     private void timePassesUntil(String instant) {
-        Instant target = at(instant).plus(GuardTopology.DEFAULT_PUNCTUATION_INTERVAL);
+        Instant target = at(instant).plus(TopologyOptions.DEFAULT_PUNCTUATION_INTERVAL);
         guard.driver.advanceWallClockTime(Duration.between(wallClock, target));
         wallClock = target;
     }

@@ -51,7 +51,7 @@ public final class Replay {
 
     public Result run(BufferedReader timeline, PrintWriter decisions, PrintWriter errors) throws IOException {
         Run run;
-        try (ReplayDriver driver = new ReplayDriver()) {
+        try (ReplayDriver driver = new ReplayDriver(positions != null)) {
             run = new Run(driver, decisions, errors);
             reader.forEach(timeline, run::accept);
         }

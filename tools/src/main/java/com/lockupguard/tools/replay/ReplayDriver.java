@@ -11,10 +11,12 @@ import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.registry.SchemaRegistryClients;
 import com.lockupguard.topology.DeadLetters;
+import com.lockupguard.topology.DecisionObserver;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.GuardTopology;
 import com.lockupguard.topology.StreamsDefaults;
 import com.lockupguard.topology.TopicNames;
+import com.lockupguard.topology.TopologyOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -55,9 +57,17 @@ public final class ReplayDriver implements AutoCloseable {
     private final TestOutputTopic<String, Position> positions;
     private final TestOutputTopic<String, ReportResult> executionResults;
     private final TestOutputTopic<String, ComplianceAlert> complianceAlerts;
+    private final boolean publishesPositions;
     private Instant wallClock = Instant.EPOCH;
 
+    /** A driver whose topology publishes no positions ({@link #drainPositions()} is then always empty). */
     public ReplayDriver() {
+        this(false);
+    }
+
+    /** @param publishesPositions whether the topology publishes positions; the wall clock then follows event time */
+    public ReplayDriver(boolean publishesPositions) {
+        this.publishesPositions = publishesPositions;
         try {
             stateDir = Files.createTempDirectory("lockup-guard-replay-");
         } catch (IOException e) {
@@ -70,7 +80,8 @@ public final class ReplayDriver implements AutoCloseable {
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         // the driver's wall clock follows the timeline's event time, so that releases (window boundaries) are
         // published when the timeline reaches them, deterministically
-        driver = new TopologyTestDriver(GuardTopology.build(topics), properties, wallClock);
+        driver = new TopologyTestDriver(GuardTopology.build(topics, DecisionObserver.NONE, TopologyOptions.replay(publishesPositions)),
+                properties, wallClock);
         StringSerializer keys = new StringSerializer();
         agreements = driver.createInputTopic(names.agreements(), keys, topics.agreements().valueSerde().serializer());
         orders = driver.createInputTopic(names.orders(), keys, topics.orders().valueSerde().serializer());
@@ -87,7 +98,7 @@ public final class ReplayDriver implements AutoCloseable {
 
     /** Moves the driver's wall clock forward to {@code at}, publishing the releases that passed on the way. */
     private void advanceTo(Instant at) {
-        if (at.isAfter(wallClock)) {
+        if (publishesPositions && at.isAfter(wallClock)) {
             driver.advanceWallClockTime(Duration.between(wallClock, at));
             wallClock = at;
         }
@@ -95,7 +106,7 @@ public final class ReplayDriver implements AutoCloseable {
 
     /** Positions published since the last call: after decisions, agreements and passed window boundaries. */
     public List<Position> drainPositions() {
-        return positions.readValuesToList();
+        return publishesPositions ? positions.readValuesToList() : List.of();
     }
 
     /** Puts an agreement version on its topic; returns why it was dead-lettered, if it was. */
