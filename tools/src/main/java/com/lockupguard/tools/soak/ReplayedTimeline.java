@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The replay of a soak's timeline, which the guard's output must equal: each order's decision line, each
@@ -71,6 +72,18 @@ final class ReplayedTimeline {
     /** The result lines, one per report line, in line order. */
     List<JsonNode> results() {
         return results;
+    }
+
+    /** How many result lines have each result, and how many alerts of each type there are: "APPLIED=…, …". */
+    String resultCounts() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (JsonNode result : results) {
+            counts.merge(result.get("result").asText(), 1, Integer::sum);
+            if (!result.get("alert").isNull()) {
+                counts.merge("alert " + result.get("alert").get("type").asText(), 1, Integer::sum);
+            }
+        }
+        return counts.toString();
     }
 
     /** By holding key, for every holding with a decision or applied report that carried a position. */

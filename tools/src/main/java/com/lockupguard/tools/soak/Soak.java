@@ -135,7 +135,8 @@ public final class Soak {
             Files.write(timelineFile, timeline);
             ReplayedTimeline expected = ReplayedTimeline.of(timeline);
             log("replayed the %d lines through the topology test driver: %d decisions and %d report results "
-                    + "expected", timeline.size(), expected.decisions().size(), expected.results().size());
+                    + "expected %s", timeline.size(), expected.decisions().size(), expected.results().size(),
+                    expected.resultCounts());
 
             List<DecisionReader.DecisionRecord> decisions;
             try (DecisionReader reader = new DecisionReader(config.clientProperties(), topics)) {
