@@ -358,9 +358,19 @@ public final class Soak {
         }
 
         private void kill() throws InterruptedException {
-            List<GuardProcess> alive = instances.stream().filter(GuardProcess::isAlive).toList();
-            GuardProcess victim = (alive.isEmpty() ? instances : alive).get(random.nextInt(
-                    alive.isEmpty() ? instances.size() : alive.size()));
+            // with every instance down (their restarts pending), wait for one: killing a dead one would only
+            // schedule a second restart of it, and two JVMs on one state directory
+            List<GuardProcess> alive = alive();
+            long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (alive.isEmpty() && running.get() && System.nanoTime() < waitUntil) {
+                Thread.sleep(200);
+                alive = alive();
+            }
+            if (alive.isEmpty()) {
+                log("kill skipped: no instance is up");
+                return;
+            }
+            GuardProcess victim = alive.get(random.nextInt(alive.size()));
             victim.kill();
             int n = kills.incrementAndGet();
             long restartIn = 1_000 + random.nextInt(3_000);
@@ -373,6 +383,10 @@ public final class Soak {
                 }
                 return null;
             }, restartIn, TimeUnit.MILLISECONDS);
+        }
+
+        private List<GuardProcess> alive() {
+            return instances.stream().filter(GuardProcess::isAlive).toList();
         }
 
         private void bounce() throws InterruptedException, IOException {
