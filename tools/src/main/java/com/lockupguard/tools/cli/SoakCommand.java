@@ -19,11 +19,13 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Runs 3 brokers in this process and guard instances as separate JVMs (same application id, a standby "
-                    + "each), produces a random timeline over many holdings, kills instances with SIGKILL and restarts "
-                    + "them at random moments, and bounces brokers. Then, as Kafka's EosTestDriver does: waits for every "
-                    + "transaction to finish and the group to empty, and checks every decision against the replay of "
-                    + "the same input.",
-            "Prints the figures; exit code 0 only with 0 lost, 0 duplicated, 0 mismatched."
+                    + "each), produces a random timeline over many holdings (orders, and execution reports for them: "
+                    + "fills, partial fills, cancels, overfills, late fills, retries, conflicting and invalid reports), "
+                    + "kills instances with SIGKILL and restarts them at random moments, and bounces brokers. Then, as "
+                    + "Kafka's EosTestDriver does: waits for every transaction to finish and the group to empty, and "
+                    + "checks every decision, report result and compliance alert against the replay of the same input.",
+            "Prints the figures; exit code 0 only with 0 lost, 0 duplicated, 0 mismatched (decisions, final "
+                    + "positions, results, alerts)."
         })
 final class SoakCommand implements Callable<Integer> {
 
@@ -33,7 +35,8 @@ final class SoakCommand implements Callable<Integer> {
     @Option(names = "--holdings", defaultValue = "200", description = "Holdings (investors). Default ${DEFAULT-VALUE}.")
     private int holdings;
 
-    @Option(names = "--rate", defaultValue = "100", description = "Orders per second. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--rate", defaultValue = "100",
+            description = "Orders per second (execution reports come on top). Default ${DEFAULT-VALUE}.")
     private int rate;
 
     @Option(names = "--duration", defaultValue = "60", description = "Seconds of producing. Default ${DEFAULT-VALUE}.")

@@ -2,8 +2,10 @@ package com.lockupguard.tools.replay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.avro.ReportResult;
 import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.contract.ContractJson;
 import com.lockupguard.rules.HoldingKey;
@@ -30,6 +32,23 @@ public final class Replay {
         }
     }
 
+    /** What the topology answered each order and execution line, as records: for a caller that compares them. */
+    public interface Answers {
+        void decided(TimelineEntry.OrderLine line, Decision decision);
+
+        void reported(TimelineEntry.ExecutionLine line, ReportResult result);
+    }
+
+    private static final Answers IGNORED = new Answers() {
+        @Override
+        public void decided(TimelineEntry.OrderLine line, Decision decision) {
+        }
+
+        @Override
+        public void reported(TimelineEntry.ExecutionLine line, ReportResult result) {
+        }
+    };
+
     private final ObjectMapper json = new ObjectMapper();
     private final TimelineReader reader = new TimelineReader(json);
     private final DecisionJson output = new DecisionJson(json);
@@ -37,6 +56,7 @@ public final class Replay {
     private final ContractJson contracts = new ContractJson(json);
     private final TrancheMode modeOverride;
     private final PrintWriter positions;
+    private final Answers answers;
 
     /** @param modeOverride a tranche mode to impose on every agreement (a what-if), or null */
     public Replay(TrancheMode modeOverride) {
@@ -45,8 +65,14 @@ public final class Replay {
 
     /** @param positions where to write every position published on the way (JSONL), or null */
     public Replay(TrancheMode modeOverride, PrintWriter positions) {
+        this(modeOverride, positions, IGNORED);
+    }
+
+    /** @param answers told each decision and report result as it is printed (a line without time gets none) */
+    public Replay(TrancheMode modeOverride, PrintWriter positions, Answers answers) {
         this.modeOverride = modeOverride;
         this.positions = positions;
+        this.answers = answers;
     }
 
     public Result run(BufferedReader timeline, PrintWriter decisions, PrintWriter errors) throws IOException {
@@ -90,8 +116,9 @@ public final class Replay {
                     lastTimestamp = order.at();
                     ProposedOrder value = order.order();
                     String key = HoldingKey.keyOf(value.getInvestorId(), value.getSecurityId());
-                    decisions.println(json.writeValueAsString(
-                            output.of(order.echo(), driver.decide(key, value, order.at()))));
+                    Decision decision = driver.decide(key, value, order.at());
+                    decisions.println(json.writeValueAsString(output.of(order.echo(), decision)));
+                    answers.decided(order, decision);
                     writePositions(driver);
                 }
             } else if (entry instanceof TimelineEntry.ExecutionLine execution) {
@@ -102,8 +129,9 @@ public final class Replay {
                     lastTimestamp = execution.at();
                     ExecutionReport report = execution.report();
                     String key = HoldingKey.keyOf(report.getInvestorId(), report.getSecurityId());
-                    decisions.println(json.writeValueAsString(
-                            results.of(execution.echo(), driver.report(key, report, execution.at()))));
+                    ReportResult result = driver.report(key, report, execution.at());
+                    decisions.println(json.writeValueAsString(results.of(execution.echo(), result)));
+                    answers.reported(execution, result);
                     writePositions(driver);
                 }
             } else if (entry instanceof TimelineEntry.AgreementLine agreementLine) {

@@ -24,7 +24,11 @@ final class GuardProcess {
         this.logFile = logFile;
     }
 
+    /** Starts the instance, unless it is running: never two JVMs on one state directory. */
     synchronized void start() throws IOException {
+        if (isAlive()) {
+            return;
+        }
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx384m");

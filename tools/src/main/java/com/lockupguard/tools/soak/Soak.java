@@ -1,25 +1,24 @@
 package com.lockupguard.tools.soak;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.TopicProvisioner;
+import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.ReportResult;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.timeline.TimelineEntry;
 import com.lockupguard.timeline.TimelineProducer;
 import com.lockupguard.timeline.TimelineReader;
 import com.lockupguard.tools.embedded.EmbeddedKafkaCluster;
 import com.lockupguard.tools.registry.SchemaRegistryServer;
-import com.lockupguard.tools.replay.Replay;
+import com.lockupguard.tools.timeline.CommittedReader;
 import com.lockupguard.tools.timeline.DecisionReader;
+import com.lockupguard.tools.timeline.ExecutionDesk;
 import com.lockupguard.tools.timeline.SyntheticTimeline;
 import com.lockupguard.topology.GuardTopics;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,10 +46,12 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * A crash soak: a 3-broker cluster in this process, N guard instances as separate JVMs (same
- * application id, a standby each), a producer of a random timeline over many holdings, and chaos
- * — instances killed with SIGKILL and restarted at random moments, brokers bounced. Then, in the
- * order of Kafka's EosTestDriver: all transactions finished, the group empty, and every output
- * record checked against the replay of the same input.
+ * application id, a standby each), a producer of a random timeline over many holdings — orders, and
+ * a trading desk's execution reports for them ({@link ExecutionDesk}) — and chaos: instances killed
+ * with SIGKILL and restarted at random moments, brokers bounced. Then, in the order of Kafka's
+ * EosTestDriver: all transactions finished, the group empty, and every output record — decisions,
+ * report results, compliance alerts, and each holding's final position — checked against the replay
+ * of the same input.
  */
 public final class Soak {
 
@@ -99,8 +100,16 @@ public final class Soak {
             List<String> timeline = Collections.synchronizedList(new ArrayList<>());
             TimelineReader timelineReader = new TimelineReader(json);
             Chaos chaos = new Chaos(kafka, instances);
-            try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
-                timeline.addAll(generator.agreements(Instant.now()));
+            Instant start = Instant.now();
+            // halfway through producing, the window of every tenth holding ends: some approvals fill late
+            Instant windowEnd = start.plusSeconds(2).plus(options.duration().dividedBy(2));
+            long orders;
+            long reports;
+            try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics);
+                    ExecutionDesk desk = generator.desk(windowEnd)) {
+                List<String> agreements = generator.agreements(start, windowEnd);
+                desk.appended(agreements);
+                timeline.addAll(agreements);
                 producer.send(parse(timelineReader, timeline), n -> { }).orFail();
                 log("%d agreements sent; starting %d guard instances", options.holdings(), options.instances());
                 for (int i = 0; i < options.instances(); i++) {
@@ -111,10 +120,11 @@ public final class Soak {
                     instances.add(instance);
                 }
                 chaos.start();
-                long sent = produce(producer, generator, timeline, timelineReader);
+                orders = produce(new Lines(producer, timelineReader, timeline), generator, desk);
                 chaos.stop();
-                log("stopped producing after %d orders; %d kills, %d broker bounces", sent, chaos.kills.get(),
-                        chaos.bounces.get());
+                reports = desk.reports();
+                log("stopped producing after %d orders and %d execution reports; %d kills, %d broker bounces", orders,
+                        reports, chaos.kills.get(), chaos.bounces.get());
             }
             for (GuardProcess instance : instances) {
                 if (!instance.isAlive()) {
@@ -123,16 +133,22 @@ public final class Soak {
             }
             Path timelineFile = options.workDir().resolve("timeline.jsonl");
             Files.write(timelineFile, timeline);
-            Map<String, JsonNode> expected = replay(timeline);
-            log("replayed the %d lines through the topology test driver: %d decisions expected", timeline.size(),
-                    expected.size());
+            ReplayedTimeline expected = ReplayedTimeline.of(timeline);
+            log("replayed the %d lines through the topology test driver: %d decisions and %d report results "
+                    + "expected %s", timeline.size(), expected.decisions().size(), expected.results().size(),
+                    expected.resultCounts());
 
             List<DecisionReader.DecisionRecord> decisions;
             try (DecisionReader reader = new DecisionReader(config.clientProperties(), topics)) {
-                decisions = reader.readUntil(expected.size(), Duration.ofMinutes(5), d -> { });
+                decisions = reader.readUntil(expected.decisions().size(), Duration.ofMinutes(5), d -> { });
                 decisions.addAll(reader.readUntil(Integer.MAX_VALUE, Duration.ofSeconds(5), d -> { }));
             }
-            log("read %d decisions read_committed", decisions.size());
+            try (CommittedReader<ReportResult> reader = new CommittedReader<>(config.clientProperties(),
+                    topics.executionResults())) {
+                // the reports after the last order
+                log("read %d decisions and %d report results read_committed", decisions.size(),
+                        reader.readUntil(expected.results().size(), Duration.ofMinutes(2)).size());
+            }
             boolean transactionsFinished;
             boolean groupEmpty;
             try (Admin admin = Admin.create(config.clientProperties())) {
@@ -146,8 +162,12 @@ public final class Soak {
             try (DecisionReader reader = new DecisionReader(config.clientProperties(), topics)) {
                 decisions = reader.readUntil(Integer.MAX_VALUE, Duration.ofSeconds(10), d -> { });
             }
-            SoakReport report = verify(expected, decisions, timeline.size() - options.holdings(), chaos,
-                    transactionsFinished, groupEmpty);
+            List<ReportResult> results = readAll(config, topics.executionResults());
+            List<ComplianceAlert> alerts = readAll(config, topics.complianceAlerts());
+            log("read %d decisions, %d report results and %d compliance alerts read_committed", decisions.size(),
+                    results.size(), alerts.size());
+            SoakReport report = verify(expected, decisions.stream().map(DecisionReader.DecisionRecord::decision)
+                    .toList(), results, alerts, orders, reports, chaos, transactionsFinished, groupEmpty);
             if (report.passed()) {
                 Utils.delete(options.workDir().toFile());
             } else {
@@ -179,31 +199,52 @@ public final class Soak {
         return settings;
     }
 
-    /** Sends orders at the configured rate for the configured time, each stamped with its send time. */
-    private long produce(TimelineProducer producer, SyntheticTimeline generator, List<String> timeline,
-            TimelineReader reader) throws InterruptedException {
+    /**
+     * Sends orders at the configured rate for the configured time, each stamped with its send time, and the
+     * desk's reports as they come due; then the reports still planned, as they come due. Returns the orders sent.
+     */
+    private long produce(Lines lines, SyntheticTimeline generator, ExecutionDesk desk) throws InterruptedException {
         long deadline = System.nanoTime() + options.duration().toNanos();
         long sent = 0;
         long tickStart = System.nanoTime();
         int perTick = Math.max(1, options.ratePerSecond() / 10);
         while (System.nanoTime() < deadline) {
-            List<String> batch = new ArrayList<>(perTick);
+            List<String> orders = new ArrayList<>(perTick);
             Instant now = Instant.now();
             for (int i = 0; i < perTick; i++) {
-                batch.add(generator.order(sent++, now.plusMillis(i)));
+                orders.add(generator.order(sent++, now.plusMillis(i)));
             }
-            timeline.addAll(batch);
-            producer.send(parse(reader, batch), n -> { }).orFail();
+            lines.send(desk.batch(now, orders));
             if (sent % (options.ratePerSecond() * 10L) < perTick) {
-                log("%d orders sent", sent);
+                log("%d orders and %d execution reports sent", sent, desk.reports());
             }
-            tickStart += 100_000_000L;
-            long sleep = tickStart - System.nanoTime();
-            if (sleep > 0) {
-                TimeUnit.NANOSECONDS.sleep(sleep);
-            }
+            tickStart = sleepUntilNextTick(tickStart);
+        }
+        long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!desk.idle() && System.nanoTime() < drainDeadline) {
+            lines.send(desk.batch(Instant.now(), List.of()));
+            tickStart = sleepUntilNextTick(tickStart);
         }
         return sent;
+    }
+
+    private static long sleepUntilNextTick(long tickStart) throws InterruptedException {
+        long next = tickStart + 100_000_000L;
+        long sleep = next - System.nanoTime();
+        if (sleep > 0) {
+            TimeUnit.NANOSECONDS.sleep(sleep);
+        }
+        return next;
+    }
+
+    /** Appends lines to the timeline and sends them, in order. */
+    private record Lines(TimelineProducer producer, TimelineReader reader, List<String> timeline) {
+        void send(List<String> lines) throws InterruptedException {
+            if (!lines.isEmpty()) {
+                timeline.addAll(lines);
+                producer.send(parse(reader, lines), n -> { }).orFail();
+            }
+        }
     }
 
     private static List<TimelineEntry> parse(TimelineReader reader, List<String> lines) {
@@ -212,18 +253,10 @@ public final class Soak {
         }
     }
 
-    private Map<String, JsonNode> replay(List<String> timeline) throws IOException {
-        StringWriter decisions = new StringWriter();
-        new Replay(null).run(new BufferedReader(new StringReader(String.join("\n", timeline))),
-                new PrintWriter(decisions), new PrintWriter(new StringWriter()));
-        Map<String, JsonNode> expected = new HashMap<>();
-        for (String line : decisions.toString().split("\n")) {
-            if (!line.isBlank()) {
-                JsonNode decision = json.readTree(line);
-                expected.put(decision.get("orderId").asText(), decision);
-            }
+    private static <V> List<V> readAll(GuardConfig config, GuardTopics.Topic<String, V> topic) {
+        try (CommittedReader<V> reader = new CommittedReader<>(config.clientProperties(), topic)) {
+            return reader.readToEnd(Duration.ofMinutes(1)).stream().map(CommittedReader.Read::value).toList();
         }
-        return expected;
     }
 
     private boolean awaitTransactionsFinished(Admin admin) throws Exception {
@@ -258,60 +291,18 @@ public final class Soak {
         return false;
     }
 
-    private SoakReport verify(Map<String, JsonNode> expected, List<DecisionReader.DecisionRecord> decisions,
-            long orders, Chaos chaos, boolean transactionsFinished, boolean groupEmpty) {
-        Map<String, List<Decision>> byId = new HashMap<>();
-        for (DecisionReader.DecisionRecord record : decisions) {
-            byId.computeIfAbsent(record.decision().getOrderId(), id -> new ArrayList<>()).add(record.decision());
-        }
-        long lost = expected.keySet().stream().filter(id -> !byId.containsKey(id)).count();
-        long duplicated = byId.values().stream().mapToLong(list -> list.size() - 1).sum();
-        long mismatched = 0;
-        Map<String, String> lastOrderOfHolding = new HashMap<>();
-        for (Map.Entry<String, JsonNode> entry : expected.entrySet()) {
-            List<Decision> got = byId.get(entry.getKey());
-            if (got == null) {
-                continue;
-            }
-            JsonNode want = entry.getValue();
-            Decision first = got.get(0);
-            boolean same = want.get("decision").asText().equals(first.getOutcome().name())
-                    && want.get("reasons").toString().equals(reasons(first))
-                    && String.valueOf(want.get("maxAllowedNow").isNull() ? null : want.get("maxAllowedNow").asLong())
-                            .equals(String.valueOf(first.getMaxAllowedNow()));
-            if (!same) {
-                mismatched++;
-                if (mismatched <= 5) {
-                    log("MISMATCH %s: expected %s, got %s", entry.getKey(), want, first);
-                }
-            }
-            if (!want.get("position").isNull()) {
-                lastOrderOfHolding.merge(want.get("investorId").asText(), entry.getKey(),
-                        (a, b) -> sequence(a) > sequence(b) ? a : b);
-            }
-        }
-        long positionsMismatched = 0;
-        for (String orderId : lastOrderOfHolding.values()) {
-            List<Decision> got = byId.get(orderId);
-            JsonNode want = expected.get(orderId).get("position");
-            if (got == null || got.get(0).getPosition() == null
-                    || got.get(0).getPosition().getSoldToDate() != want.get("soldToDate").asLong()
-                    || got.get(0).getPosition().getReleasedToDate() != want.get("releasedToDate").asLong()
-                    || got.get(0).getPosition().getAvailableNow() != want.get("availableNow").asLong()) {
-                positionsMismatched++;
-            }
-        }
-        return new SoakReport(options.instances(), orders, chaos.kills.get(), chaos.bounces.get(), decisions.size(),
-                lost, duplicated, mismatched, positionsMismatched, transactionsFinished, groupEmpty,
-                (System.nanoTime() - started) / 1e9);
-    }
-
-    private static long sequence(String orderId) {
-        return Long.parseLong(orderId.substring(orderId.indexOf('-') + 1));
-    }
-
-    private String reasons(Decision decision) {
-        return json.valueToTree(decision.getReasons().stream().map(Enum::name).toList()).toString();
+    private SoakReport verify(ReplayedTimeline expected, List<Decision> decisions, List<ReportResult> results,
+            List<ComplianceAlert> alerts, long orders, long reports, Chaos chaos, boolean transactionsFinished,
+            boolean groupEmpty) {
+        Tally decided = new DecisionCheck(this::log).decisions(expected.decisions(), decisions);
+        long positionsMismatched = new PositionCheck(this::log).mismatched(expected.finalPositions(), decisions,
+                results);
+        ReportCheck reportCheck = new ReportCheck(this::log);
+        Tally answered = reportCheck.results(expected.results(), results);
+        Tally alerted = reportCheck.alerts(expected.results(), alerts);
+        return new SoakReport(options.instances(), orders, chaos.kills.get(), chaos.bounces.get(), decided.read(),
+                decided.lost(), decided.duplicated(), decided.mismatched(), positionsMismatched, transactionsFinished,
+                groupEmpty, (System.nanoTime() - started) / 1e9, reports, answered, alerted);
     }
 
     /** Kills instances and bounces brokers at random moments of the soak; never two brokers down at once. */
@@ -367,9 +358,19 @@ public final class Soak {
         }
 
         private void kill() throws InterruptedException {
-            List<GuardProcess> alive = instances.stream().filter(GuardProcess::isAlive).toList();
-            GuardProcess victim = (alive.isEmpty() ? instances : alive).get(random.nextInt(
-                    alive.isEmpty() ? instances.size() : alive.size()));
+            // with every instance down (their restarts pending), wait for one: killing a dead one would only
+            // schedule a second restart of it, and two JVMs on one state directory
+            List<GuardProcess> alive = alive();
+            long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (alive.isEmpty() && running.get() && System.nanoTime() < waitUntil) {
+                Thread.sleep(200);
+                alive = alive();
+            }
+            if (alive.isEmpty()) {
+                log("kill skipped: no instance is up");
+                return;
+            }
+            GuardProcess victim = alive.get(random.nextInt(alive.size()));
             victim.kill();
             int n = kills.incrementAndGet();
             long restartIn = 1_000 + random.nextInt(3_000);
@@ -382,6 +383,10 @@ public final class Soak {
                 }
                 return null;
             }, restartIn, TimeUnit.MILLISECONDS);
+        }
+
+        private List<GuardProcess> alive() {
+            return instances.stream().filter(GuardProcess::isAlive).toList();
         }
 
         private void bounce() throws InterruptedException, IOException {
@@ -401,6 +406,10 @@ public final class Soak {
             restarts.shutdown();
             restarts.awaitTermination(10, TimeUnit.SECONDS);
         }
+    }
+
+    private void log(String message) {
+        log("%s", message);
     }
 
     private void log(String format, Object... args) {

@@ -3,8 +3,8 @@ package com.lockupguard.tools.timeline;
 import com.lockupguard.topology.GuardTopics;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -15,8 +15,8 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Reads some of the guard's output topics from the beginning, {@code read_committed}: only records
- * of committed transactions, never one of an aborted attempt. No consumer group.
+ * Reads some of the guard's output topics from the beginning, {@code read_committed}, with their
+ * serdes: only records of committed transactions, each partition in offset order. No consumer group.
  */
 public final class CommittedReader<V> implements AutoCloseable {
 
@@ -25,6 +25,7 @@ public final class CommittedReader<V> implements AutoCloseable {
     }
 
     private final KafkaConsumer<String, V> consumer;
+    private final List<TopicPartition> partitions = new ArrayList<>();
 
     /** A reader of {@code topics}, which share their value type (the first one's serde reads them all). */
     @SafeVarargs
@@ -36,7 +37,6 @@ public final class CommittedReader<V> implements AutoCloseable {
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
         consumer = new KafkaConsumer<>(properties, topics[0].keySerde().deserializer(),
                 topics[0].valueSerde().deserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
         for (GuardTopics.Topic<String, V> topic : topics) {
             for (PartitionInfo info : consumer.partitionsFor(topic.name(), Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic.name(), info.partition()));
@@ -46,19 +46,23 @@ public final class CommittedReader<V> implements AutoCloseable {
         consumer.seekToBeginning(partitions);
     }
 
-    /** The records committed since the last poll, in record-timestamp order. */
+    /** The records committed since the last poll, each partition's in offset order. */
     public List<Read<V>> poll(Duration timeout) {
         List<Read<V>> records = new ArrayList<>();
         for (ConsumerRecord<String, V> record : consumer.poll(timeout)) {
             records.add(new Read<>(record.topic(), record.partition(), record.offset(), record.key(),
                     record.timestamp(), record.value()));
         }
-        records.sort(Comparator.comparingLong(Read::timestamp));
         return records;
     }
 
-    /** Reads until {@code count} records have been read or {@code timeout} passes; each is also handed on. */
-    public List<Read<V>> readUntil(int count, Duration timeout, Consumer<Read<V>> onEach) {
+    /** Reads until {@code count} records have been read by this call or {@code timeout} passes. */
+    public List<Read<V>> readUntil(long count, Duration timeout) {
+        return readUntil(count, timeout, read -> { });
+    }
+
+    /** As {@link #readUntil(long, Duration)}, handing each record on as it is read. */
+    public List<Read<V>> readUntil(long count, Duration timeout, Consumer<Read<V>> onEach) {
         List<Read<V>> all = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (all.size() < count && System.nanoTime() < deadline) {
@@ -68,6 +72,29 @@ public final class CommittedReader<V> implements AutoCloseable {
             }
         }
         return all;
+    }
+
+    /**
+     * Reads up to the last stable offset of every partition as it is now (or until {@code timeout} passes): once
+     * no transaction is open, every committed record.
+     */
+    public List<Read<V>> readToEnd(Duration timeout) {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+        List<Read<V>> read = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && !reached(ends)) {
+            read.addAll(poll(Duration.ofMillis(100)));
+        }
+        return read;
+    }
+
+    private boolean reached(Map<TopicPartition, Long> ends) {
+        for (TopicPartition partition : partitions) {
+            if (consumer.position(partition, Duration.ofSeconds(30)) < ends.get(partition)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

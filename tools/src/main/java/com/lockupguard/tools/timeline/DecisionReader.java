@@ -4,6 +4,7 @@ import com.lockupguard.avro.Decision;
 import com.lockupguard.topology.GuardTopics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.Consumer;
@@ -32,17 +33,20 @@ public final class DecisionReader implements AutoCloseable {
 
     /** The decisions committed since the last poll, in record-timestamp order. */
     public List<DecisionRecord> poll(Duration timeout) {
-        return reader.poll(timeout).stream().map(DecisionRecord::of).toList();
+        return reader.poll(timeout).stream().map(DecisionRecord::of)
+                .sorted(Comparator.comparingLong(DecisionRecord::timestamp)).toList();
     }
 
     /** Reads until {@code count} decisions have been read or {@code timeout} passes; each is also handed on. */
     public List<DecisionRecord> readUntil(int count, Duration timeout, Consumer<DecisionRecord> onEach) {
         List<DecisionRecord> all = new ArrayList<>();
-        reader.readUntil(count, timeout, read -> {
-            DecisionRecord record = DecisionRecord.of(read);
-            all.add(record);
-            onEach.accept(record);
-        });
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (all.size() < count && System.nanoTime() < deadline) {
+            for (DecisionRecord record : poll(Duration.ofMillis(100))) {
+                all.add(record);
+                onEach.accept(record);
+            }
+        }
         return all;
     }
 

@@ -6,15 +6,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * A reproducible timeline of many holdings for soaks and benchmarks: every agreement first (at
  * {@code start}), then orders with unique ids, one every {@code spacing}. Execution dates lie up
  * to 500 days before {@code start}, so that holdings are in every window (lock-up, first window,
  * periods; registered or not; both tranche modes); quantities make every cap bite.
+ *
+ * <p>With execution reports ({@link #desk}, {@link #linesWithReports}): a trading desk fills and cancels the
+ * orders as {@link ReportPlanner} says; and, so that some fills come late in a later window while the timeline
+ * runs for seconds only, every tenth holding ({@link #windowEnds}) gets an agreement whose current window ends at
+ * a given instant instead ({@link #agreements(Instant, Instant)}). Without them, the timeline is as it always was.
  */
 public final class SyntheticTimeline {
 
@@ -55,6 +63,65 @@ public final class SyntheticTimeline {
         return lines;
     }
 
+    /** Whether {@link #agreements(Instant, Instant)} makes the window of {@code holding} end: every tenth one. */
+    public static boolean windowEnds(int holding) {
+        return holding % 10 == 0;
+    }
+
+    /**
+     * The agreement lines, one per holding, at {@code at}: those of {@link #agreements(Instant)}, except that for
+     * the holdings of {@link #windowEnds} the window an order is in until {@code windowEnd} (truncated to the
+     * second) ends then: the first window or a period, in both tranche modes, and registered.
+     */
+    public List<String> agreements(Instant at, Instant windowEnd) {
+        List<String> lines = agreements(at);
+        for (int h = 0; h < holdings; h++) {
+            if (windowEnds(h)) {
+                lines.set(h, windowEndingAgreement(h, at, windowEnd.truncatedTo(ChronoUnit.SECONDS)));
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * An agreement whose window changes at {@code end}: its zone is the offset at which {@code end} is midnight,
+     * and its calendar puts a period start (or SRD) on that date. With the letter's defaults (90 days of lock-up,
+     * 30-day windows), {@code k} = 0, 1, 2 by holding: the first window ends, or period k-1.
+     */
+    private String windowEndingAgreement(int holding, Instant at, Instant end) {
+        long secondOfDay = Math.floorMod(end.getEpochSecond(), 86_400L);
+        ZoneOffset zone = ZoneOffset.ofTotalSeconds((int) (secondOfDay <= 64_800 ? -secondOfDay
+                : 86_400 - secondOfDay));
+        LocalDate boundary = end.atOffset(zone).toLocalDate();
+        int k = (holding / 10) % 3;
+        LocalDate firstRelease = boundary.minusDays(30L * k + 30);
+        ObjectNode agreement = json.createObjectNode();
+        agreement.put("type", "agreement");
+        agreement.put("at", at.toString());
+        agreement.put("investorId", investor(holding));
+        agreement.put("securityId", "SEC");
+        agreement.put("executionDate", firstRelease.minusDays(90).toString());
+        agreement.put("timeZone", zone.getId());
+        agreement.put("trancheMode", (holding / 10) % 2 == 0 ? "NON_CUMULATIVE" : "CUMULATIVE");
+        agreement.put("effectiveAt", firstRelease.atStartOfDay(zone).toInstant().toString());
+        return agreement.toString();
+    }
+
+    /**
+     * A desk that reports on this timeline's orders (see {@link ExecutionDesk}); the window of the holdings of
+     * {@link #windowEnds} ends at {@code windowEnd}, as {@link #agreements(Instant, Instant)} said. Hand it the
+     * agreement lines first.
+     */
+    public ExecutionDesk desk(Instant windowEnd) {
+        Set<String> ending = new HashSet<>();
+        for (int h = 0; h < holdings; h++) {
+            if (windowEnds(h)) {
+                ending.add(investor(h));
+            }
+        }
+        return new ExecutionDesk(seed, windowEnd.truncatedTo(ChronoUnit.SECONDS), ending::contains);
+    }
+
     /** Order {@code n} of the timeline, at {@code at}. */
     public String order(long n, Instant at) {
         Random random = new Random(seed * 1_000_003L + n);
@@ -75,6 +142,25 @@ public final class SyntheticTimeline {
         List<String> lines = new ArrayList<>(agreements(start));
         for (int n = 0; n < orders; n++) {
             lines.add(order(n, start.plus(spacing.multipliedBy(n + 1))));
+        }
+        return lines;
+    }
+
+    /**
+     * The whole timeline with execution reports: agreements at {@code start} (some windows ending halfway), then
+     * {@code orders} orders {@code spacing} apart, each followed in time by its reports, then the reports still
+     * planned.
+     */
+    public List<String> linesWithReports(Instant start, int orders, Duration spacing) {
+        Instant windowEnd = start.plus(spacing.multipliedBy(orders / 2 + 1));
+        List<String> lines = new ArrayList<>(agreements(start, windowEnd));
+        try (ExecutionDesk desk = desk(windowEnd)) {
+            desk.appended(lines);
+            for (int n = 0; n < orders; n++) {
+                Instant at = start.plus(spacing.multipliedBy(n + 1));
+                lines.addAll(desk.batch(at, List.of(order(n, at))));
+            }
+            lines.addAll(desk.rest());
         }
         return lines;
     }

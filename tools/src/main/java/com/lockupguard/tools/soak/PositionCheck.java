@@ -1,0 +1,58 @@
+package com.lockupguard.tools.soak;
+
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.Position;
+import com.lockupguard.avro.ReportResult;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Compares each holding's final position — carried by its last decision or applied report result — with the
+ * replay's: shares sold, released, available now and reserved.
+ */
+final class PositionCheck {
+
+    private static final int LOGGED = 5;
+
+    private final Consumer<String> log;
+
+    /** @param log told the first few mismatches */
+    PositionCheck(Consumer<String> log) {
+        this.log = log;
+    }
+
+    /** The holdings whose final position differs, or whose last answer was not read. */
+    long mismatched(Map<String, ReplayedTimeline.FinalPosition> expected, List<Decision> decisions,
+            List<ReportResult> results) {
+        Map<String, List<Decision>> decisionsById = DecisionCheck.byOrderId(decisions);
+        Map<ReportId, List<ReportResult>> resultsById = ReportCheck.group(results, ReportCheck::idOf);
+        long mismatched = 0;
+        for (Map.Entry<String, ReplayedTimeline.FinalPosition> entry : expected.entrySet()) {
+            ReplayedTimeline.FinalPosition want = entry.getValue();
+            Position got;
+            if (want.orderId() != null) {
+                List<Decision> answers = decisionsById.get(want.orderId());
+                got = answers == null ? null : answers.get(0).getPosition();
+            } else {
+                List<ReportResult> answers = resultsById.get(want.report());
+                got = answers == null || answers.size() <= want.occurrence() ? null
+                        : answers.get(want.occurrence()).getPosition();
+            }
+            if (!same(want.position(), got) && ++mismatched <= LOGGED) {
+                log.accept(String.format("final position MISMATCH %s (after %s): expected %s, got %s", entry.getKey(),
+                        want.orderId() != null ? "order " + want.orderId()
+                                : "report " + want.report() + " #" + (want.occurrence() + 1),
+                        want.position(), got));
+            }
+        }
+        return mismatched;
+    }
+
+    private static boolean same(Position want, Position got) {
+        return got != null && got.getSoldToDate() == want.getSoldToDate()
+                && got.getReleasedToDate() == want.getReleasedToDate()
+                && got.getAvailableNow() == want.getAvailableNow()
+                && got.getReservedNow() == want.getReservedNow();
+    }
+}

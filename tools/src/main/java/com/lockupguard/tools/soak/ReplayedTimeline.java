@@ -1,0 +1,115 @@
+package com.lockupguard.tools.soak;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.ExecutionReport;
+import com.lockupguard.avro.Position;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.avro.ReportResult;
+import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.timeline.TimelineEntry;
+import com.lockupguard.tools.replay.Replay;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The replay of a soak's timeline, which the guard's output must equal: each order's decision line, each
+ * execution report's result line (in line order), and each holding's final position — the position after its
+ * last decision or applied report.
+ */
+final class ReplayedTimeline {
+
+    /**
+     * The position a holding was left in, and the answer that carried it: the decision of {@code orderId}, or
+     * (when that is null) the result of the {@code occurrence}-th report with {@code report}'s id.
+     */
+    record FinalPosition(Position position, String orderId, ReportId report, int occurrence) {
+    }
+
+    private final Map<String, JsonNode> decisions = new HashMap<>();
+    private final List<JsonNode> results = new ArrayList<>();
+    private final Map<String, FinalPosition> finalPositions = new HashMap<>();
+    private final Map<ReportId, Integer> occurrences = new HashMap<>();
+
+    private ReplayedTimeline() {
+    }
+
+    static ReplayedTimeline of(List<String> timeline) throws IOException {
+        ReplayedTimeline replayed = new ReplayedTimeline();
+        StringWriter output = new StringWriter();
+        new Replay(null, null, replayed.new Positions()).run(
+                new BufferedReader(new StringReader(String.join("\n", timeline))), new PrintWriter(output),
+                new PrintWriter(new StringWriter()));
+        ObjectMapper json = new ObjectMapper();
+        for (String line : output.toString().split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode answer = json.readTree(line);
+            if (answer.has("result")) {
+                replayed.results.add(answer);
+            } else {
+                replayed.decisions.put(answer.get("orderId").asText(), answer);
+            }
+        }
+        return replayed;
+    }
+
+    /** The decision lines, by order id. */
+    Map<String, JsonNode> decisions() {
+        return decisions;
+    }
+
+    /** The result lines, one per report line, in line order. */
+    List<JsonNode> results() {
+        return results;
+    }
+
+    /** How many result lines have each result, and how many alerts of each type there are: "APPLIED=…, …". */
+    String resultCounts() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (JsonNode result : results) {
+            counts.merge(result.get("result").asText(), 1, Integer::sum);
+            if (!result.get("alert").isNull()) {
+                counts.merge("alert " + result.get("alert").get("type").asText(), 1, Integer::sum);
+            }
+        }
+        return counts.toString();
+    }
+
+    /** By holding key, for every holding with a decision or applied report that carried a position. */
+    Map<String, FinalPosition> finalPositions() {
+        return finalPositions;
+    }
+
+    /** Keeps the last position each holding's answers carried. */
+    private final class Positions implements Replay.Answers {
+        @Override
+        public void decided(TimelineEntry.OrderLine line, Decision decision) {
+            ProposedOrder order = line.order();
+            if (decision.getPosition() != null) {
+                finalPositions.put(HoldingKey.keyOf(order.getInvestorId(), order.getSecurityId()),
+                        new FinalPosition(decision.getPosition(), decision.getOrderId(), null, 0));
+            }
+        }
+
+        @Override
+        public void reported(TimelineEntry.ExecutionLine line, ReportResult result) {
+            ExecutionReport report = line.report();
+            ReportId id = ReportId.of(report.getInvestorId(), report.getSecurityId(), report.getExecutionId());
+            int occurrence = occurrences.merge(id, 1, Integer::sum) - 1;
+            if (result.getPosition() != null) {
+                finalPositions.put(id.holding(), new FinalPosition(result.getPosition(), null, id, occurrence));
+            }
+        }
+    }
+}
