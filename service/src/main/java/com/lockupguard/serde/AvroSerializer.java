@@ -4,8 +4,9 @@ import com.lockupguard.registry.SchemaMetadata;
 import com.lockupguard.registry.SchemaRegistryClient;
 import com.lockupguard.registry.SchemaRegistryClients;
 import com.lockupguard.registry.SchemaRegistryException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -24,7 +25,7 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class AvroSerializer<T extends GenericContainer> implements Serializer<T> {
 
-    private static final ThreadLocal<BinaryEncoder> ENCODER = new ThreadLocal<>();
+    private static final ThreadLocal<EncodeBuffer> BUFFER = ThreadLocal.withInitial(EncodeBuffer::new);
 
     private SchemaRegistryClient registry;
     private boolean isKey;
@@ -33,6 +34,11 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
     private SubjectNames subjects = SubjectNames.TOPIC_NAME;
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
     private final Map<Schema, SpecificDatumWriter<Object>> writers = new ConcurrentHashMap<>();
+    /** The last schema written to each topic, with its id and writer: the hot path's only lookup. */
+    private final Map<String, Target> lastTargetByTopic = new ConcurrentHashMap<>();
+
+    private record Target(Schema schema, int id, SpecificDatumWriter<Object> writer) {
+    }
 
     public AvroSerializer() {
     }
@@ -64,6 +70,10 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         if (registry == null) {
             throw new IllegalStateException("AvroSerializer used before configure()");
         }
+        Target last = lastTargetByTopic.get(topic);
+        if (last != null && last.schema() == record.getSchema()) {
+            return encodeOrFail(last, record, topic);
+        }
         String subject = subjects.subject(topic, isKey, record.getSchema());
         try {
             if (useLatestVersion) {
@@ -71,10 +81,12 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
                 Object value = latest.schema().equals(record.getSchema())
                         ? record
                         : SchemaResolution.convert(record, latest.schema());
-                return encode(latest.id(), latest.schema(), value);
+                return encode(latest.id(), writer(latest.schema()), value);
             }
             Schema schema = record.getSchema();
-            return encode(schemaId(subject, schema), schema, record);
+            Target target = new Target(schema, schemaId(subject, schema), writer(schema));
+            lastTargetByTopic.put(topic, target);
+            return encode(target.id(), target.writer(), record);
         } catch (SchemaRegistryException e) {
             throw new SerializationException("schema registry refused " + record.getSchema().getFullName()
                     + " for subject '" + subject + "': " + e.getMessage(), e);
@@ -84,16 +96,65 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         }
     }
 
-    private byte[] encode(int schemaId, Schema schema, Object value) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        byte[] header = new byte[WireFormat.HEADER_SIZE];
-        WireFormat.writeHeader(header, schemaId);
-        out.write(header);
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, ENCODER.get());
-        ENCODER.set(encoder);
-        writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(value, encoder);
+    private byte[] encodeOrFail(Target target, T record, String topic) {
+        try {
+            return encode(target.id(), target.writer(), record);
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot serialize " + record.getSchema().getFullName()
+                    + " for topic '" + topic + "': " + e.getMessage(), e);
+        }
+    }
+
+    private SpecificDatumWriter<Object> writer(Schema schema) {
+        return writers.computeIfAbsent(schema, SpecificDatumWriter::new);
+    }
+
+    private static byte[] encode(int schemaId, SpecificDatumWriter<Object> writer, Object value) throws IOException {
+        EncodeBuffer buffer = BUFFER.get();
+        BinaryEncoder encoder = buffer.start(schemaId);
+        writer.write(value, encoder);
         encoder.flush();
-        return out.toByteArray();
+        return buffer.toByteArray();
+    }
+
+    /**
+     * A thread's reusable output buffer and buffered encoder: one copy per record, the result, instead
+     * of a growing stream's copies and a lock per byte.
+     */
+    private static final class EncodeBuffer extends OutputStream {
+        private byte[] bytes = new byte[1024];
+        private int size;
+        private BinaryEncoder encoder;
+
+        BinaryEncoder start(int schemaId) {
+            size = WireFormat.HEADER_SIZE;
+            WireFormat.writeHeader(bytes, schemaId);
+            encoder = EncoderFactory.get().binaryEncoder(this, encoder);
+            return encoder;
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            bytes[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] source, int offset, int length) {
+            ensure(length);
+            System.arraycopy(source, offset, bytes, size, length);
+            size += length;
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, size);
+        }
     }
 
     private int schemaId(String subject, Schema schema) {
