@@ -54,7 +54,7 @@ public final class HoldingStateMapper {
 
     public static PriorOrder toRules(SeenOrder seen) {
         return new PriorOrder(OrderMapper.toRules(seen.getKind()), seen.getQuantity(),
-                DecisionMapper.toRules(seen.getDecision()),
+                com.lockupguard.rules.Outcome.valueOf(seen.getDecision().getOutcome().name()),
                 seen.getReservation() == null ? null : toRules(seen.getReservation()));
     }
 

@@ -20,6 +20,22 @@ public final class LockupCalendar {
     private final long trancheDays;
     private final LocalDate rule144Date;
     private final Instant effectiveAt;
+    /**
+     * The last period start and local day asked for: a holding's orders mostly fall in the same day and period,
+     * and the zone arithmetic behind them is the costliest step of a decision. Immutable values in volatile
+     * fields, so that a calendar shared between threads stays correct (at worst computed twice).
+     */
+    private volatile PeriodStart lastPeriodStart;
+    private volatile Day lastDay;
+
+    private record PeriodStart(long k, Instant start) {
+    }
+
+    private record Day(LocalDate date, Instant start, Instant end) {
+        boolean contains(Instant t) {
+            return !t.isBefore(start) && t.isBefore(end);
+        }
+    }
 
     private LockupCalendar(ZoneId zone, LocalDate executionDate, Instant firstRelease, LocalDate secondReleaseDate,
             long trancheDays, LocalDate rule144Date, Instant effectiveAt) {
@@ -95,7 +111,13 @@ public final class LockupCalendar {
 
     /** Start of period k: the start of day SRD + k * trancheDays. */
     public Instant periodStart(long k) {
-        return secondReleaseDate.plusDays(Math.multiplyExact(k, trancheDays)).atStartOfDay(zone).toInstant();
+        PeriodStart last = lastPeriodStart;
+        if (last != null && last.k() == k) {
+            return last.start();
+        }
+        Instant start = secondReleaseDate.plusDays(Math.multiplyExact(k, trancheDays)).atStartOfDay(zone).toInstant();
+        lastPeriodStart = new PeriodStart(k, start);
+        return start;
     }
 
     /** The start of the window after {@code window}. */
@@ -113,7 +135,17 @@ public final class LockupCalendar {
     }
 
     public LocalDate localDate(Instant t) {
-        return t.atZone(zone).toLocalDate();
+        Day last = lastDay;
+        if (last != null && last.contains(t)) {
+            return last.date();
+        }
+        LocalDate date = t.atZone(zone).toLocalDate();
+        Instant start = date.atStartOfDay(zone).toInstant();
+        Instant end = date.plusDays(1).atStartOfDay(zone).toInstant();
+        if (!t.isBefore(start) && t.isBefore(end)) { // the day holds t: always, unless near the ends of time
+            lastDay = new Day(date, start, end);
+        }
+        return date;
     }
 
     private static Instant min(Instant a, Instant b) {

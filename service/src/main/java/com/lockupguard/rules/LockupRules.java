@@ -29,7 +29,7 @@ public final class LockupRules {
         // 2. a retry gets its first answer; a reused id with new content is blocked
         if (prior != null) {
             return order.sameContentAs(prior)
-                    ? new Ruling(prior.decision(), null, false, true, null)
+                    ? Ruling.REPEATED
                     : unchanged(Decision.blockedWithoutState(order, orderAt, Reason.DUPLICATE_ORDER_ID), false);
         }
         // 3. a purchase is not a disposition
@@ -46,7 +46,7 @@ public final class LockupRules {
     private Ruling decideDisposition(OrderRequest order, Instant orderAt, HoldingState holding) {
         Instant t = holding.evaluationTime(orderAt);
         HoldingState clocked = holding.withClock(t);
-        LockupCalendar calendar = clocked.terms().calendar();
+        LockupCalendar calendar = clocked.agreement().calendar();
         Window window = calendar.windowAt(t);
         // 5. windows and registration
         List<Reason> gates = gates(order.kind(), window, calendar.registeredAt(t));
@@ -146,10 +146,10 @@ public final class LockupRules {
     private ExecutionRuling fill(ExecutionRequest report, Instant t, HoldingState state, PriorOrder order,
             Reservation reservation) {
         long q = report.quantity();
-        if (order != null && order.kind() == OrderKind.PURCHASE && order.decision().isApproved()) {
+        if (order != null && order.kind() == OrderKind.PURCHASE && order.outcome() == Outcome.APPROVED) {
             return applied(t, state, 0L, null, null, null); // a purchase is not a disposition
         }
-        LockupCalendar calendar = state.terms().calendar();
+        LockupCalendar calendar = state.agreement().calendar();
         Window window = calendar.windowAt(t);
         long covered = 0;
         AlertType uncoveredAs;
@@ -252,7 +252,7 @@ public final class LockupRules {
 
     /** The holding's position at instant t (RULES.md sections 6 and 9). */
     public Position position(HoldingState state, Instant t) {
-        return position(state, t, state.terms().calendar());
+        return position(state, t, state.agreement().calendar());
     }
 
     private static Position position(HoldingState state, Instant t, LockupCalendar calendar) {

@@ -76,9 +76,10 @@ final class OrderDecider {
                     .setReservation(ruling.opened() == null ? null : HoldingStateMapper.toAvro(ReservationStatus.OPEN))
                     .build());
         }
-        boolean approved = ruling.decision().isApproved();
+        com.lockupguard.rules.Decision decided = ruling.repeated()
+                ? com.lockupguard.contract.DecisionMapper.toRules(decision) : ruling.decision();
         context.forward(record.withValue(decision),
-                approved ? GuardTopology.APPROVED_SINK : GuardTopology.BLOCKED_SINK);
-        observer.decided(ruling.decision(), record.timestamp());
+                decided.isApproved() ? GuardTopology.APPROVED_SINK : GuardTopology.BLOCKED_SINK);
+        observer.decided(decided, record.timestamp());
     }
 }

@@ -14,6 +14,7 @@ import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.rules.LockupRules;
 import com.lockupguard.rules.OrderRequest;
 import com.lockupguard.rules.PriorOrder;
+import com.lockupguard.rules.Ruling;
 import com.lockupguard.topology.StoreNames;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,8 +92,8 @@ final class LocalHoldings {
         SeenOrder seen = read(() -> stores.<SeenOrder>store(StoreNames.SEEN_ORDERS)
                 .get(StoreNames.idKey(holding.asString(), order.orderId())));
         PriorOrder prior = seen == null ? null : HoldingStateMapper.toRules(seen);
-        return contracts.decision(DecisionMapper.toAvro(rules.decide(order, now,
-                state == null ? null : HoldingStateMapper.toRules(state), prior).decision()));
+        Ruling ruling = rules.decide(order, now, state == null ? null : HoldingStateMapper.toRules(state), prior);
+        return contracts.decision(ruling.repeated() ? seen.getDecision() : DecisionMapper.toAvro(ruling.decision()));
     }
 
     /**
