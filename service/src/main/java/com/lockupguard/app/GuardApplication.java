@@ -79,8 +79,8 @@ public final class GuardApplication implements AutoCloseable {
         gateway = new KafkaOrderGateway(config.clientProperties(), service.topics(), feed);
         HostInfo self = HostInfo.buildFromEndpoint(
                 config.streamsProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
-        web.attach(new GuardWebServer.Backend(gateway,
-                new StreamsHoldingsQuery(service.streams(), self, json, Clock.systemUTC()), feed, health()));
+        web.attach(new GuardWebServer.Backend(gateway, new StreamsHoldingsQuery(service.streams(), service.topics(),
+                self, json, Clock.systemUTC()), feed, health()));
     }
 
     private Health health() {

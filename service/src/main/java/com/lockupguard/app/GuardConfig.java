@@ -3,9 +3,11 @@ package com.lockupguard.app;
 import com.lockupguard.serde.AvroSerdeConfig;
 import com.lockupguard.topology.TopicNames;
 import com.lockupguard.topology.TopologyOptions;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -15,6 +17,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -47,6 +50,7 @@ public final class GuardConfig extends AbstractConfig {
     public static final String TOPIC_EXECUTION_RESULTS_CONFIG = "topic.execution.results";
     public static final String TOPIC_COMPLIANCE_ALERTS_CONFIG = "topic.compliance.alerts";
     public static final String POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG = "positions.punctuation.interval.ms";
+    public static final String ORDER_IDS_RETENTION_MS_CONFIG = "order.ids.retention.ms";
     public static final String HTTP_HOST_CONFIG = "http.host";
     public static final String HTTP_PORT_CONFIG = "http.port";
     public static final String HTTP_ADVERTISED_HOST_CONFIG = "http.advertised.host";
@@ -130,6 +134,15 @@ public final class GuardConfig extends AbstractConfig {
                     TopologyOptions.DEFAULT_PUNCTUATION_INTERVAL.toMillis(), Range.atLeast(100), Importance.LOW,
                     "How often the guard looks for holdings whose window boundary (release) has passed, to publish "
                             + "their new position: the most a boundary position can be late.")
+            .define(ORDER_IDS_RETENTION_MS_CONFIG, Type.LONG, TopologyOptions.DEFAULT_ID_RETENTION.toMillis(),
+                    new PositiveOrForever(), Importance.MEDIUM,
+                    "How long the guard remembers an order id (so that a retry gets its first decision and a reused "
+                            + "id is blocked) and an execution id (so that a repeated report is ignored), in "
+                            + "wall-clock time since it first saw them; an order whose reservation closed is "
+                            + "remembered this long from the close, and an open reservation is never forgotten. "
+                            + "The default, 180 days, is as long as good-till-cancel orders commonly live (Schwab "
+                            + "and Fidelity cancel them after 180 calendar days). -1 remembers ids forever: state "
+                            + "and changelogs then grow without bound.")
             .define(TOPICS_CREATE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Create missing topics at start; existing ones are checked either way.")
             .define(TOPICS_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM,
@@ -205,6 +218,12 @@ public final class GuardConfig extends AbstractConfig {
                 getString(TOPIC_COMPLIANCE_ALERTS_CONFIG));
     }
 
+    /** How long ids are remembered ({@value #ORDER_IDS_RETENTION_MS_CONFIG}); empty for forever. */
+    public Optional<Duration> idRetention() {
+        long millis = getLong(ORDER_IDS_RETENTION_MS_CONFIG);
+        return millis == -1 ? Optional.empty() : Optional.of(Duration.ofMillis(millis));
+    }
+
     /** retention.ms of a created orders topic: the setting, or its default for the orders' timestamp type. */
     public long ordersRetentionMs() {
         Long configured = getLong(TOPICS_ORDERS_RETENTION_MS_CONFIG);
@@ -219,7 +238,7 @@ public final class GuardConfig extends AbstractConfig {
         @Override
         public void ensureValid(String name, Object value) {
             if (value != null && (Long) value < -1) {
-                throw new org.apache.kafka.common.config.ConfigException(name, value, "must be -1 or at least 0");
+                throw new ConfigException(name, value, "must be -1 or at least 0");
             }
         }
 
@@ -227,6 +246,21 @@ public final class GuardConfig extends AbstractConfig {
         public String toString() {
             return "[-1,...], or unset: -1 with CreateTime, " + LOG_APPEND_TIME_ORDERS_RETENTION_MS
                     + " with LogAppendTime";
+        }
+    }
+
+    /** A positive number of milliseconds, or -1 for forever. */
+    private static final class PositiveOrForever implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null || ((Long) value != -1 && (Long) value < 1)) {
+                throw new ConfigException(name, value, "must be a positive number of milliseconds, or -1 for forever");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "-1 (forever), or [1,...]";
         }
     }
 

@@ -54,7 +54,8 @@ public final class GuardService implements AutoCloseable {
         Topology topology = GuardTopology.build(topics, observer, TopologyOptions.service()
                 .withPunctuationInterval(Duration.ofMillis(config.getLong(
                         GuardConfig.POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG)))
-                .withInputPartitions(inputPartitions));
+                .withInputPartitions(inputPartitions)
+                .withIdRetention(config.idRetention().orElse(null)));
         Properties properties = StreamsDefaults.errorHandling(config.topicNames());
         properties.putAll(config.streamsProperties());
         StreamsConfig streamsConfig = new StreamsConfig(properties); // fails here, naming the setting, if one is bad
@@ -74,7 +75,7 @@ public final class GuardService implements AutoCloseable {
         }
         topics.registry().ifPresent(registry -> new SchemaBootstrap(registry,
                 config.getBoolean(GuardConfig.AUTO_REGISTER_SCHEMAS_CONFIG))
-                .ensure(topics.subjects(config.getString(GuardConfig.APPLICATION_ID_CONFIG))));
+                .ensure(topics.subjects()));
         LOG.info("starting guard '{}' on {} with {}", config.getString(GuardConfig.APPLICATION_ID_CONFIG),
                 String.join(",", config.getList(GuardConfig.BOOTSTRAP_SERVERS_CONFIG)),
                 config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG));

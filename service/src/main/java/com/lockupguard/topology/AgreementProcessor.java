@@ -5,19 +5,20 @@ import com.lockupguard.avro.AgreementAudit;
 import com.lockupguard.avro.AgreementOutcome;
 import com.lockupguard.avro.AgreementRejection;
 import com.lockupguard.contract.AgreementMapper;
-import com.lockupguard.contract.HoldingStateMapper;
 import com.lockupguard.rules.AgreementInForce;
 import com.lockupguard.rules.AgreementProposal;
 import com.lockupguard.rules.AgreementTerms;
 import com.lockupguard.rules.AgreementUpdate;
 import com.lockupguard.rules.HoldingState;
 import com.lockupguard.rules.LockupRules;
+import com.lockupguard.state.LegacyStoreValues;
+import com.lockupguard.state.StateCodec;
+import com.lockupguard.state.StoredHolding;
 import java.time.Instant;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,17 +34,18 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
 
     private final LockupRules rules;
     private final Serializer<Agreement> agreementSerializer;
+    private final LegacyStoreValues legacy;
     private final DecisionObserver observer;
+    private final boolean publishPositions;
     private ProcessorContext<String, Object> context;
-    private KeyValueStore<String, com.lockupguard.avro.HoldingState> holdings;
+    private HoldingStores holdings;
     private PositionPublisher positions;
 
-    private final boolean publishPositions;
-
-    AgreementProcessor(LockupRules rules, Serializer<Agreement> agreementSerializer, DecisionObserver observer,
-            boolean publishPositions) {
+    AgreementProcessor(LockupRules rules, Serializer<Agreement> agreementSerializer, LegacyStoreValues legacy,
+            DecisionObserver observer, boolean publishPositions) {
         this.rules = rules;
         this.agreementSerializer = agreementSerializer;
+        this.legacy = legacy;
         this.observer = observer;
         this.publishPositions = publishPositions;
     }
@@ -51,9 +53,8 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.holdings = context.getStateStore(StoreNames.HOLDING_STATE);
-        this.positions = new PositionPublisher(rules, context, holdings,
-                context.getStateStore(StoreNames.RELEASE_SCHEDULE), publishPositions);
+        this.holdings = HoldingStores.holdingsOnly(context, new StateCodec(legacy));
+        this.positions = PositionPublisher.of(rules, context, holdings, publishPositions);
     }
 
     @Override
@@ -77,9 +78,8 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
                     + "' does not match the agreement's holding '" + holdingKey + "'");
             return;
         }
-        com.lockupguard.avro.HoldingState stored = holdings.get(holdingKey);
-        AgreementUpdate update = rules.applyAgreement(stored == null ? null : HoldingStateMapper.toRules(stored),
-                terms);
+        StoredHolding stored = holdings.holding(holdingKey);
+        AgreementUpdate update = rules.applyAgreement(stored == null ? null : stored.state(), terms);
         if (update instanceof AgreementUpdate.Rejected rejected) {
             reject(record, DeadLetterReason.CALENDAR_LOCKED, rejected.reason());
             return;
@@ -94,9 +94,9 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     /** Dead-letters a version that is not applied, and writes it to the audit with the version still in force. */
     private void reject(Record<String, Agreement> record, DeadLetterReason reason, String message) {
         DeadLetters.send(context, record, agreementSerializer, reason, message, observer);
-        com.lockupguard.avro.HoldingState inForce = record.key() == null ? null : holdings.get(record.key());
+        StoredHolding inForce = record.key() == null ? null : holdings.holding(record.key());
         audit(record, audit(record, AgreementOutcome.REJECTED, AgreementRejection.valueOf(reason.name()), message,
-                inForce == null ? null : HoldingStateMapper.toRules(inForce).agreement()));
+                inForce == null ? null : inForce.state().agreement()));
     }
 
     private AgreementAudit.Builder audit(Record<String, Agreement> record, AgreementOutcome outcome,

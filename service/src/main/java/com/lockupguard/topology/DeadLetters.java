@@ -56,7 +56,7 @@ public final class DeadLetters {
         LOG.warn("record with key '{}' dead-lettered ({}): {}", record.key(), reason, message);
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
         byte[] value = serializer.serialize(topic, record.value());
-        context.forward(of(record, value, context.recordMetadata(), reason, message), GuardTopology.DEAD_LETTER_SINK);
+        context.forward(of(record, value, context.recordMetadata(), reason, message), GuardTopology.DEAD_LETTERS);
         observer.deadLettered(reason);
     }
 

@@ -1,17 +1,16 @@
 package com.lockupguard.topology;
 
 import com.lockupguard.avro.ExecutionReport;
-import com.lockupguard.avro.HoldingState;
-import com.lockupguard.avro.OpenReservation;
-import com.lockupguard.avro.SeenExecution;
-import com.lockupguard.avro.SeenOrder;
 import com.lockupguard.contract.ExecutionMapper;
-import com.lockupguard.contract.HoldingStateMapper;
 import com.lockupguard.rules.ExecutionRequest;
 import com.lockupguard.rules.ExecutionResult;
 import com.lockupguard.rules.ExecutionRuling;
 import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.rules.LockupRules;
+import com.lockupguard.rules.Reservation;
+import com.lockupguard.state.RememberedExecution;
+import com.lockupguard.state.RememberedOrder;
+import com.lockupguard.state.StoredHolding;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -59,41 +58,32 @@ final class ExecutionApplier {
             return;
         }
         Instant at = Instant.ofEpochMilli(record.timestamp());
-        HoldingState stored = null;
-        SeenExecution seen = null;
-        SeenOrder order = null;
-        OpenReservation reservation = null;
+        StoredHolding stored = null;
+        RememberedExecution seen = null;
+        RememberedOrder order = null;
+        Reservation reservation = null;
         String executionKey = null;
         String orderKey = null;
         if (report.isWellFormed()) {
             String holdingKey = holding.asString();
             executionKey = StoreNames.idKey(holdingKey, report.executionId());
             orderKey = StoreNames.idKey(holdingKey, report.orderId());
-            stored = stores.holdings().get(holdingKey);
-            seen = stores.seenExecutions().get(executionKey);
-            order = stores.seenOrders().get(orderKey);
-            reservation = stores.reservations().get(orderKey);
+            stored = stores.holding(holdingKey);
+            seen = stores.execution(executionKey);
+            order = stores.order(orderKey, report.orderId());
+            reservation = stores.openReservation(orderKey, report.orderId(), order);
         }
-        ExecutionRuling ruling = rules.applyExecution(report, at,
-                stored == null ? null : HoldingStateMapper.toRules(stored),
-                seen == null ? null : HoldingStateMapper.toRules(seen),
-                order == null ? null : HoldingStateMapper.toRules(order),
-                reservation == null ? null : HoldingStateMapper.toRules(report.orderId(), reservation));
+        ExecutionRuling ruling = rules.applyExecution(report, at, stored == null ? null : stored.state(),
+                seen == null ? null : seen.prior(), order == null ? null : order.prior(), reservation);
 
         if (ruling.result() == ExecutionResult.APPLIED) {
+            long now = context.currentSystemTimeMs();
             positions.store(holding.asString(), stored, ruling.stateAfter(), ruling.position());
-            stores.seenExecutions().put(executionKey, HoldingStateMapper.toAvro(report.remembered()));
+            stores.put(executionKey, RememberedExecution.of(report.remembered(), now));
             ExecutionRuling.ReservationChange change = ruling.reservation();
-            if (change != null) {
-                if (change.after() != null) {
-                    stores.reservations().put(orderKey, HoldingStateMapper.toAvro(change.after()));
-                } else {
-                    stores.reservations().delete(orderKey);
-                    if (order != null) {
-                        stores.seenOrders().put(orderKey, SeenOrder.newBuilder(order)
-                                .setReservation(HoldingStateMapper.toAvro(change.status())).build());
-                    }
-                }
+            if (change != null && order != null) {
+                stores.update(orderKey, order, change.after() != null ? order.withOpen(change.after())
+                        : order.closed(change.status(), now));
             }
         }
         context.forward(record.withValue(ExecutionMapper.toResult(record.value(), at, ruling)),

@@ -18,10 +18,13 @@ import com.lockupguard.registry.SchemaRegistryClients;
 import com.lockupguard.serde.OneOfAvroSerde;
 import com.lockupguard.serde.SpecificAvroSerde;
 import com.lockupguard.serde.SubjectNames;
+import com.lockupguard.state.LegacyStoreValues;
+import com.lockupguard.state.StateCodec;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serde;
@@ -150,9 +153,10 @@ public final class GuardTopics {
 
     /**
      * Every subject the guard reads or writes, with the schema it uses: Confluent's TopicNameStrategy, and
-     * TopicRecordNameStrategy for the execution reports that share the orders topic.
+     * TopicRecordNameStrategy for the execution reports that share the orders topic. (The stores' changelogs
+     * are in the guard's compact encoding, not Avro: they have no subject.)
      */
-    public List<SchemaBootstrap.Subject> subjects(String applicationId) {
+    public List<SchemaBootstrap.Subject> subjects() {
         return List.of(
                 new SchemaBootstrap.Subject(SubjectNames.of(names.agreements(), false), Agreement.getClassSchema(), false),
                 new SchemaBootstrap.Subject(SubjectNames.of(names.orders(), false), ProposedOrder.getClassSchema(), false),
@@ -163,19 +167,11 @@ public final class GuardTopics {
                 written(names.positions(), Position.getClassSchema()),
                 written(names.agreementAudit(), AgreementAudit.getClassSchema()),
                 written(names.executionResults(), ReportResult.getClassSchema()),
-                written(names.complianceAlerts(), ComplianceAlert.getClassSchema()),
-                written(changelog(applicationId, StoreNames.HOLDING_STATE), HoldingState.getClassSchema()),
-                written(changelog(applicationId, StoreNames.SEEN_ORDERS), SeenOrder.getClassSchema()),
-                written(changelog(applicationId, StoreNames.RESERVATIONS), OpenReservation.getClassSchema()),
-                written(changelog(applicationId, StoreNames.SEEN_EXECUTIONS), SeenExecution.getClassSchema()));
+                written(names.complianceAlerts(), ComplianceAlert.getClassSchema()));
     }
 
     private static SchemaBootstrap.Subject written(String topic, org.apache.avro.Schema schema) {
         return new SchemaBootstrap.Subject(SubjectNames.of(topic, false), schema, true);
-    }
-
-    private static String changelog(String applicationId, String store) {
-        return applicationId + "-" + store + "-changelog";
     }
 
     public TopicNames names() {
@@ -219,19 +215,18 @@ public final class GuardTopics {
         return complianceAlerts;
     }
 
-    public Serde<OpenReservation> reservationSerde() {
-        return reservationSerde;
+    /** A codec of the guard's store values that reads an older guard's too: one per thread, it caches agreements. */
+    public StateCodec stateCodec() {
+        return new StateCodec(legacyStoreValues(new DecisionWire(this)::encode));
     }
 
-    public Serde<SeenExecution> seenExecutionSerde() {
-        return seenExecutionSerde;
-    }
-
-    public Serde<HoldingState> holdingStateSerde() {
-        return holdingStateSerde;
-    }
-
-    public Serde<SeenOrder> seenOrderSerde() {
-        return seenOrderSerde;
+    /**
+     * How the guard reads the store values a guard of 0.2.0 or older wrote, as Avro with this registry: every
+     * value an upgraded guard restores from its changelogs until it writes the value again, compact.
+     */
+    public LegacyStoreValues legacyStoreValues(Function<Decision, byte[]> decisionWire) {
+        return new LegacyStoreValues(new LegacyStoreValues.Readers(holdingStateSerde.deserializer(),
+                seenOrderSerde.deserializer(), reservationSerde.deserializer(), seenExecutionSerde.deserializer(),
+                decisionWire));
     }
 }

@@ -1,10 +1,26 @@
 package com.lockupguard.topology;
 
+import com.lockupguard.avro.Agreement;
+import com.lockupguard.contract.PositionMapper;
 import com.lockupguard.rules.LockupRules;
-import java.time.Duration;
+import com.lockupguard.rules.Position;
+import com.lockupguard.state.CompactPositionSerde;
+import com.lockupguard.state.LegacyStoreValues;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -15,18 +31,23 @@ import org.apache.kafka.streams.state.Stores;
  * and execution reports, taken in the order they were appended.
  *
  * <pre>
- *  agreements ──► agreement-processor ──┬──────────────────────────────────► orders-dlq
- *                        │              ├──────────────────────────────────► agreement-audit (every version)
- *                        │              └──────────────────────────────────► holding-positions
+ *  agreements ──► agreement-processor ──┬──────────────────────────────► orders-dlq
+ *                        │              └──────────────────────────────► agreement-audit (every version)
  *              [holding-state] [release-schedule]
  *                        │
  *  orders ──► order-events-processor ───┬──► orders-approved      (a proposed order's decision)
  *  (orders and           │    ▲         ├──► orders-blocked
  *   execution reports)   │    │         ├──► execution-results    (a report's result)
  *     [seen-orders] [reservations]      ├──► compliance-alerts    (fills no approval covered)
- *     [seen-executions]  │              ├──► orders-dlq
- *                wall-clock punctuator  └──► holding-positions (also when a window boundary passes)
+ *     [seen-executions]  │              └──► orders-dlq
+ *            wall-clock punctuators: window boundaries, id retention
+ *
+ *  both processors ──► [positions-outbox] ──(at each commit, each holding's latest)──► holding-positions
  * </pre>
+ *
+ * The positions outbox is a Kafka Streams table with a record cache and no store behind it: the
+ * processors put each holding's new position into it, and the cache forwards the latest one per
+ * holding when the task commits. The table's own input never carries a record.
  */
 public final class GuardTopology {
 
@@ -36,11 +57,17 @@ public final class GuardTopology {
     static final String ORDER_EVENTS_PROCESSOR = "order-events-processor";
     static final String APPROVED_SINK = "approved-sink";
     static final String BLOCKED_SINK = "blocked-sink";
+    /** Where both processors forward dead letters: a merge into the dead-letter sink. */
+    static final String DEAD_LETTERS = "dead-letters";
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
     static final String POSITIONS_SINK = "positions-sink";
     static final String AGREEMENT_AUDIT_SINK = "agreement-audit-sink";
     static final String EXECUTION_RESULTS_SINK = "execution-results-sink";
     static final String COMPLIANCE_ALERTS_SINK = "compliance-alerts-sink";
+    private static final String OUTBOX_INPUT = "positions-outbox-input";
+    private static final String OUTBOX_TABLE = "positions-outbox-table";
+    private static final String OUTBOX_FLUSH = "positions-outbox-flush";
+
     private GuardTopology() {
     }
 
@@ -53,51 +80,95 @@ public final class GuardTopology {
     }
 
     public static Topology build(GuardTopics topics, DecisionObserver observer, TopologyOptions options) {
-        TopologyOptions.Storage storage = options.storage();
         LockupRules rules = new LockupRules();
-        Topology topology = new Topology();
-        topology.addSource(AGREEMENTS_SOURCE, topics.agreements().keySerde().deserializer(),
-                topics.agreements().valueSerde().deserializer(), topics.agreements().name());
-        topology.addSource(ORDERS_SOURCE, topics.orders().keySerde().deserializer(),
-                topics.orders().valueSerde().deserializer(), topics.orders().name());
+        LegacyStoreValues legacy = topics.legacyStoreValues(new DecisionWire(topics)::encode);
+        TopologyOptions.Storage storage = options.storage();
+        StreamsBuilder builder = new StreamsBuilder();
+        Serde<String> keys = Serdes.String();
 
-        topology.addProcessor(AGREEMENT_PROCESSOR,
-                () -> new AgreementProcessor(rules, topics.agreements().valueSerde().serializer(), observer,
+        // cached (persistent): a busy holding or a filled order id is written many times between two commits,
+        // its changelog once per commit
+        builder.addStateStore(store(storage, StoreNames.HOLDING_STATE, Serdes.ByteArray(), true));
+        builder.addStateStore(store(storage, StoreNames.SEEN_ORDERS, Serdes.ByteArray(), true));
+        builder.addStateStore(store(storage, StoreNames.RESERVATIONS, Serdes.ByteArray(), false));
+        builder.addStateStore(store(storage, StoreNames.SEEN_EXECUTIONS, Serdes.ByteArray(), false));
+        builder.addStateStore(store(storage, StoreNames.RELEASE_SCHEDULE, Serdes.String(), false));
+
+        KStream<String, Agreement> agreements = builder.stream(topics.agreements().name(),
+                Consumed.with(keys, topics.agreements().valueSerde()).withName(AGREEMENTS_SOURCE));
+        KStream<String, SpecificRecord> orders = builder.stream(topics.orders().name(),
+                Consumed.with(keys, topics.orders().valueSerde()).withName(ORDERS_SOURCE));
+
+        List<String> agreementStores = new ArrayList<>(List.of(StoreNames.HOLDING_STATE,
+                StoreNames.RELEASE_SCHEDULE));
+        List<String> orderStores = new ArrayList<>(List.of(StoreNames.HOLDING_STATE, StoreNames.SEEN_ORDERS,
+                StoreNames.RESERVATIONS, StoreNames.SEEN_EXECUTIONS, StoreNames.RELEASE_SCHEDULE));
+        if (options.publishPositions()) {
+            positionsOutbox(agreements, topics);
+            agreementStores.add(StoreNames.POSITIONS_OUTBOX);
+            orderStores.add(StoreNames.POSITIONS_OUTBOX);
+        }
+
+        KStream<String, Object> agreementOutputs = agreements.process(
+                () -> new AgreementProcessor(rules, topics.agreements().valueSerde().serializer(), legacy, observer,
                         options.publishPositions()),
-                AGREEMENTS_SOURCE);
-        topology.addProcessor(ORDER_EVENTS_PROCESSOR,
-                () -> new OrderEventsProcessor(rules, topics.orders().valueSerde().serializer(), observer, options),
-                ORDERS_SOURCE);
+                Named.as(AGREEMENT_PROCESSOR), agreementStores.toArray(String[]::new));
+        KStream<String, Object> orderOutputs = orders.process(
+                () -> new OrderEventsProcessor(rules, topics, legacy, observer, options),
+                Named.as(ORDER_EVENTS_PROCESSOR), orderStores.toArray(String[]::new));
 
-        // cached (persistent): a busy holding is written many times between two commits, its changelog once per commit
-        store(topology, storage, StoreNames.HOLDING_STATE, topics.holdingStateSerde(), true, AGREEMENT_PROCESSOR,
-                ORDER_EVENTS_PROCESSOR);
-        store(topology, storage, StoreNames.SEEN_ORDERS, topics.seenOrderSerde(), false, ORDER_EVENTS_PROCESSOR);
-        store(topology, storage, StoreNames.RESERVATIONS, topics.reservationSerde(), true, ORDER_EVENTS_PROCESSOR);
-        store(topology, storage, StoreNames.SEEN_EXECUTIONS, topics.seenExecutionSerde(), false,
-                ORDER_EVENTS_PROCESSOR);
-        store(topology, storage, StoreNames.RELEASE_SCHEDULE, Serdes.String(), false, AGREEMENT_PROCESSOR,
-                ORDER_EVENTS_PROCESSOR);
-
-        sink(topology, APPROVED_SINK, topics.approved(), ORDER_EVENTS_PROCESSOR);
-        sink(topology, BLOCKED_SINK, topics.blocked(), ORDER_EVENTS_PROCESSOR);
-        sink(topology, EXECUTION_RESULTS_SINK, topics.executionResults(), ORDER_EVENTS_PROCESSOR);
-        sink(topology, COMPLIANCE_ALERTS_SINK, topics.complianceAlerts(), ORDER_EVENTS_PROCESSOR);
-        sink(topology, DEAD_LETTER_SINK, topics.deadLetters(), AGREEMENT_PROCESSOR, ORDER_EVENTS_PROCESSOR);
-        sink(topology, POSITIONS_SINK, topics.positions(), AGREEMENT_PROCESSOR, ORDER_EVENTS_PROCESSOR);
-        sink(topology, AGREEMENT_AUDIT_SINK, topics.agreementAudit(), AGREEMENT_PROCESSOR);
-        return topology;
+        // decisions arrive encoded (DecisionWire): the same bytes are remembered for a retry
+        orderOutputs.to(topics.approved().name(), produced(APPROVED_SINK, new ByteArraySerializer()));
+        orderOutputs.to(topics.blocked().name(), produced(BLOCKED_SINK, new ByteArraySerializer()));
+        orderOutputs.to(topics.executionResults().name(),
+                produced(EXECUTION_RESULTS_SINK, topics.executionResults().valueSerde().serializer()));
+        orderOutputs.to(topics.complianceAlerts().name(),
+                produced(COMPLIANCE_ALERTS_SINK, topics.complianceAlerts().valueSerde().serializer()));
+        agreementOutputs.to(topics.agreementAudit().name(),
+                produced(AGREEMENT_AUDIT_SINK, topics.agreementAudit().valueSerde().serializer()));
+        agreementOutputs.merge(orderOutputs, Named.as(DEAD_LETTERS))
+                .to(topics.deadLetters().name(), produced(DEAD_LETTER_SINK, new ByteArraySerializer()));
+        return builder.build();
     }
 
-    private static <V> void store(Topology topology, TopologyOptions.Storage storage, String name, Serde<V> values,
-            boolean cached, String... processors) {
+    /**
+     * The positions outbox: a table cached in front of an {@link OutboxStore}, written by the processors, whose
+     * cache forwards each holding's latest position to the positions topic at every commit (or when it evicts
+     * one). Its input is the agreements stream with every record dropped, since a table needs one.
+     */
+    private static void positionsOutbox(KStream<String, Agreement> agreements, GuardTopics topics) {
+        Serializer<com.lockupguard.avro.Position> avro = topics.positions().valueSerde().serializer();
+        Serializer<Position> published = (topic, position) -> position == null ? null
+                : avro.serialize(topic, PositionMapper.toAvro(position));
+        agreements.flatMapValues(agreement -> List.<Position>of(), Named.as(OUTBOX_INPUT))
+                .toTable(Named.as(OUTBOX_TABLE), Materialized.<String, Position>as(
+                                OutboxStore.supplier(StoreNames.POSITIONS_OUTBOX))
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(new CompactPositionSerde())
+                        .withCachingEnabled()
+                        .withLoggingDisabled())
+                .toStream(Named.as(OUTBOX_FLUSH))
+                .to(topics.positions().name(), Produced.with(Serdes.String(), Serdes.serdeFrom(published,
+                        new CompactPositionSerde().deserializer())).withName(POSITIONS_SINK));
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(TopologyOptions.Storage storage, String name,
+            Serde<V> values, boolean cached) {
         StoreBuilder<KeyValueStore<String, V>> builder = Stores.keyValueStoreBuilder(storage.supplier(name),
                 Serdes.String(), values);
-        topology.addStateStore(cached && storage.caches() ? builder.withCachingEnabled() : builder, processors);
+        if (!storage.logs()) {
+            builder = builder.withLoggingDisabled();
+        }
+        return cached && storage.caches() ? builder.withCachingEnabled() : builder;
     }
 
-    private static <V> void sink(Topology topology, String name, GuardTopics.Topic<String, V> topic,
-            String... parents) {
-        topology.addSink(name, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(), parents);
+    /** How a processor's output of one type reaches its sink: forwarded to the sink by name, so only its records. */
+    @SuppressWarnings("unchecked")
+    private static <V> Produced<String, Object> produced(String sinkName, Serializer<V> values) {
+        Serializer<Object> serializer = (Serializer<Object>) values;
+        Deserializer<Object> unused = (topic, data) -> {
+            throw new UnsupportedOperationException("a sink only writes");
+        };
+        return Produced.with(Serdes.String(), Serdes.serdeFrom(serializer, unused)).withName(sinkName);
     }
 }

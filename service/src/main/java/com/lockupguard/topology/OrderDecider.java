@@ -1,27 +1,24 @@
 package com.lockupguard.topology;
 
-import com.lockupguard.avro.Decision;
-import com.lockupguard.avro.HoldingState;
 import com.lockupguard.avro.ProposedOrder;
-import com.lockupguard.avro.SeenOrder;
 import com.lockupguard.contract.DecisionMapper;
-import com.lockupguard.contract.HoldingStateMapper;
 import com.lockupguard.contract.OrderMapper;
+import com.lockupguard.rules.Decision;
 import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.rules.LockupRules;
 import com.lockupguard.rules.OrderRequest;
-import com.lockupguard.rules.PriorOrder;
-import com.lockupguard.rules.ReservationStatus;
 import com.lockupguard.rules.Ruling;
+import com.lockupguard.state.RememberedOrder;
+import com.lockupguard.state.StoredHolding;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Decides each order: loads the holding's state and the order id's first decision, asks the
- * rules, stores what they say (an approval's reservation too), and forwards exactly one decision
- * to the approved or the blocked topic. An order it cannot decide (key of another holding) is
- * dead-lettered.
+ * Decides each order: loads the holding's state and what is remembered of the order id, asks the
+ * rules, stores what they say (an approval's reservation with the order id), and forwards exactly
+ * one decision to the approved or the blocked topic — encoded once, the same bytes that are
+ * remembered for a retry. An order it cannot decide (key of another holding) is dead-lettered.
  */
 final class OrderDecider {
 
@@ -29,14 +26,16 @@ final class OrderDecider {
     private final ProcessorContext<String, Object> context;
     private final HoldingStores stores;
     private final PositionPublisher positions;
+    private final DecisionWire wire;
     private final DecisionObserver observer;
 
     OrderDecider(LockupRules rules, ProcessorContext<String, Object> context, HoldingStores stores,
-            PositionPublisher positions, DecisionObserver observer) {
+            PositionPublisher positions, DecisionWire wire, DecisionObserver observer) {
         this.rules = rules;
         this.context = context;
         this.stores = stores;
         this.positions = positions;
+        this.wire = wire;
         this.observer = observer;
     }
 
@@ -48,38 +47,37 @@ final class OrderDecider {
                     + "' does not match the order's holding '" + holding + "'");
             return;
         }
-        HoldingState state = null;
-        String seenKey = null;
-        SeenOrder seen = null;
+        StoredHolding stored = null;
+        String idKey = null;
+        RememberedOrder remembered = null;
         if (order.isWellFormed()) {
-            state = stores.holdings().get(holding.asString());
-            seenKey = StoreNames.idKey(holding.asString(), order.orderId());
-            seen = stores.seenOrders().get(seenKey);
+            stored = stores.holding(holding.asString());
+            idKey = StoreNames.idKey(holding.asString(), order.orderId());
+            remembered = stores.order(idKey, order.orderId());
         }
-        PriorOrder prior = seen == null ? null : HoldingStateMapper.toRules(seen);
         Ruling ruling = rules.decide(order, Instant.ofEpochMilli(record.timestamp()),
-                state == null ? null : HoldingStateMapper.toRules(state), prior);
-
+                stored == null ? null : stored.state(), remembered == null ? null : remembered.prior());
+        if (ruling.repeated()) {
+            // a retry gets the stored first decision, marked as repeated, and changes nothing
+            com.lockupguard.avro.Decision again = wire.repeated(remembered.decision(), remembered.outcome());
+            forward(record, wire.encode(again), DecisionMapper.toRules(again));
+            return;
+        }
+        Decision decision = ruling.decision();
         if (ruling.stateAfter() != null) {
-            positions.store(holding.asString(), state, ruling.stateAfter(), ruling.decision().position());
+            positions.store(holding.asString(), stored, ruling.stateAfter(), decision.position());
         }
-        if (ruling.opened() != null) {
-            stores.reservations().put(seenKey, HoldingStateMapper.toAvro(ruling.opened()));
-        }
-        // a retry re-emits the stored record itself, marked as repeated: the first decision's content
-        Decision decision = ruling.repeated()
-                ? Decision.newBuilder(seen.getDecision()).setRepeated(true).build()
-                : DecisionMapper.toAvro(ruling.decision());
+        byte[] encoded = wire.encode(decision);
         if (ruling.remember()) {
-            stores.seenOrders().put(seenKey, SeenOrder.newBuilder().setKind(record.value().getKind())
-                    .setQuantity(order.quantity()).setDecision(decision)
-                    .setReservation(ruling.opened() == null ? null : HoldingStateMapper.toAvro(ReservationStatus.OPEN))
-                    .build());
+            stores.put(idKey, RememberedOrder.decided(order.kind(), order.quantity(), decision.outcome(), encoded,
+                    ruling.opened(), context.currentSystemTimeMs()));
         }
-        com.lockupguard.rules.Decision decided = ruling.repeated()
-                ? com.lockupguard.contract.DecisionMapper.toRules(decision) : ruling.decision();
-        context.forward(record.withValue(decision),
-                decided.isApproved() ? GuardTopology.APPROVED_SINK : GuardTopology.BLOCKED_SINK);
-        observer.decided(decided, record.timestamp());
+        forward(record, encoded, decision);
+    }
+
+    private void forward(Record<String, ProposedOrder> record, byte[] encoded, Decision decision) {
+        context.forward(record.withValue(encoded),
+                decision.isApproved() ? GuardTopology.APPROVED_SINK : GuardTopology.BLOCKED_SINK);
+        observer.decided(decision, record.timestamp());
     }
 }

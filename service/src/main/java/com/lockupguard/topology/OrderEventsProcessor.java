@@ -3,6 +3,8 @@ package com.lockupguard.topology;
 import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.rules.LockupRules;
+import com.lockupguard.state.LegacyStoreValues;
+import com.lockupguard.state.StateCodec;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -13,37 +15,43 @@ import org.apache.kafka.streams.processor.api.Record;
  * Takes the orders topic's records in the order they were appended — proposed orders and
  * execution reports of a holding alike — and hands each to what decides it: {@link OrderDecider}
  * or {@link ExecutionApplier}, which share the holding's stores. Publishes positions as window
- * boundaries pass.
+ * boundaries pass, and forgets ids whose retention passed.
  */
 final class OrderEventsProcessor implements Processor<String, SpecificRecord, String, Object> {
 
     private final LockupRules rules;
-    private final Serializer<SpecificRecord> eventSerializer;
+    private final GuardTopics topics;
+    private final LegacyStoreValues legacy;
     private final DecisionObserver observer;
     private final TopologyOptions options;
+    private final Serializer<SpecificRecord> eventSerializer;
     private ProcessorContext<String, Object> context;
     private OrderDecider orders;
     private ExecutionApplier executions;
 
-    OrderEventsProcessor(LockupRules rules, Serializer<SpecificRecord> eventSerializer, DecisionObserver observer,
+    OrderEventsProcessor(LockupRules rules, GuardTopics topics, LegacyStoreValues legacy, DecisionObserver observer,
             TopologyOptions options) {
         this.rules = rules;
-        this.eventSerializer = eventSerializer;
+        this.topics = topics;
+        this.legacy = legacy;
         this.observer = observer;
         this.options = options;
+        this.eventSerializer = topics.orders().valueSerde().serializer();
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        HoldingStores stores = HoldingStores.of(context);
-        PositionPublisher positions = new PositionPublisher(rules, context, stores.holdings(),
-                context.getStateStore(StoreNames.RELEASE_SCHEDULE), options.publishPositions());
-        this.orders = new OrderDecider(rules, context, stores, positions, observer);
+        HoldingStores stores = HoldingStores.all(context, new StateCodec(legacy));
+        PositionPublisher positions = PositionPublisher.of(rules, context, stores, options.publishPositions());
+        this.orders = new OrderDecider(rules, context, stores, positions, new DecisionWire(topics), observer);
         this.executions = new ExecutionApplier(rules, context, stores, positions, observer,
                 options.inputPartitions());
         // releases happen with or without orders: publish positions as window boundaries pass
-        positions.schedule(options.punctuationInterval());
+        positions.schedule(context, options.punctuationInterval());
+        if (options.idRetention() != null) {
+            new IdSweeper(stores, options.idRetention()).schedule(context);
+        }
     }
 
     @Override

@@ -1,24 +1,28 @@
 package com.lockupguard.topology;
 
-import com.lockupguard.avro.HoldingState;
-import com.lockupguard.contract.HoldingStateMapper;
-import com.lockupguard.contract.PositionMapper;
+import com.lockupguard.rules.HoldingState;
 import com.lockupguard.rules.LockupRules;
 import com.lockupguard.rules.Position;
+import com.lockupguard.state.StoredHolding;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
- * Publishes holdings' positions to the positions topic and keeps the release schedule: after
- * each position, the holding is due again at its next window boundary, so that a dashboard
- * sees a release happen even when no order comes.
+ * Stores holdings' new states and publishes their positions: into the positions outbox, whose
+ * record cache keeps each holding's latest until the commit, when Kafka Streams writes it to the
+ * positions topic (so a holding decided many times between two commits is published once, the
+ * latest state winning). Keeps the release schedule: after each position the holding is due again
+ * at its next window boundary, so that a dashboard sees a release happen even when no order comes.
  */
 final class PositionPublisher {
 
@@ -26,44 +30,47 @@ final class PositionPublisher {
     static final int MAX_PER_PUNCTUATION = 1_000;
 
     private final LockupRules rules;
-    private final ProcessorContext<String, Object> context;
-    private final KeyValueStore<String, HoldingState> holdings;
+    private final HoldingStores holdings;
     private final KeyValueStore<String, String> schedule;
-    private final boolean publishing;
+    private final TimestampedKeyValueStore<String, Position> outbox;
 
-    /** @param publishing whether positions go to the positions topic; otherwise only the holding's state is stored */
-    PositionPublisher(LockupRules rules, ProcessorContext<String, Object> context,
-            KeyValueStore<String, HoldingState> holdings, KeyValueStore<String, String> schedule, boolean publishing) {
+    /**
+     * @param outbox the positions outbox, or null when positions are not published: then only the holding's
+     *               state is stored
+     */
+    private PositionPublisher(LockupRules rules, HoldingStores holdings, KeyValueStore<String, String> schedule,
+            TimestampedKeyValueStore<String, Position> outbox) {
         this.rules = rules;
-        this.context = context;
         this.holdings = holdings;
         this.schedule = schedule;
-        this.publishing = publishing;
+        this.outbox = outbox;
+    }
+
+    static PositionPublisher of(LockupRules rules, ProcessingContext context, HoldingStores holdings,
+            boolean publishing) {
+        return new PositionPublisher(rules, holdings, context.getStateStore(StoreNames.RELEASE_SCHEDULE),
+                publishing ? context.getStateStore(StoreNames.POSITIONS_OUTBOX) : null);
     }
 
     /** Publishes passed window boundaries every {@code interval} of wall-clock time, when positions are published. */
-    void schedule(java.time.Duration interval) {
-        if (publishing) {
-            context.schedule(interval, org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
-                    this::punctuate);
+    void schedule(ProcessingContext context, Duration interval) {
+        if (outbox != null) {
+            context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
         }
     }
 
     /**
-     * Stores a holding's new state and publishes its position: {@code previous} is the state it
+     * Stores a holding's new state and publishes its position: {@code previous} is the stored holding it
      * replaces (null for a new holding), whose schedule entry it moves.
      */
-    void store(String holdingKey, HoldingState previous, com.lockupguard.rules.HoldingState state, Position position) {
-        HoldingState stored = HoldingStateMapper.toAvro(state);
-        if (!publishing) {
-            holdings.put(holdingKey, stored);
+    void store(String holdingKey, StoredHolding previous, HoldingState state, Position position) {
+        if (outbox == null) {
+            holdings.put(holdingKey, new StoredHolding(state, null));
             return;
         }
-        stored.setNextBoundaryAt(position.nextReleaseAt());
-        reschedule(holdingKey, previous == null ? null : previous.getNextBoundaryAt(), position.nextReleaseAt());
-        holdings.put(holdingKey, stored);
-        context.forward(new Record<>(holdingKey, (Object) PositionMapper.toAvro(position),
-                position.asOf().toEpochMilli()), GuardTopology.POSITIONS_SINK);
+        reschedule(holdingKey, previous == null ? null : previous.nextBoundaryAt(), position.nextReleaseAt());
+        holdings.put(holdingKey, new StoredHolding(state, position.nextReleaseAt()));
+        outbox.put(holdingKey, ValueAndTimestamp.make(position, position.asOf().toEpochMilli()));
     }
 
     /**
@@ -81,13 +88,13 @@ final class PositionPublisher {
             for (KeyValue<String, String> entry : due) {
                 budget--;
                 long boundary = StoreNames.scheduleTime(entry.key);
-                HoldingState stored = holdings.get(entry.value);
-                if (stored == null || stored.getNextBoundaryAt() == null
-                        || stored.getNextBoundaryAt().toEpochMilli() != boundary) {
+                StoredHolding stored = holdings.holding(entry.value);
+                if (stored == null || stored.nextBoundaryAt() == null
+                        || stored.nextBoundaryAt().toEpochMilli() != boundary) {
                     schedule.delete(entry.key); // left behind by an update: the holding is scheduled elsewhere
                     continue;
                 }
-                com.lockupguard.rules.HoldingState state = HoldingStateMapper.toRules(stored);
+                HoldingState state = stored.state();
                 store(entry.value, stored, state, rules.position(state, Instant.ofEpochMilli(boundary)));
             }
         }

@@ -1,17 +1,29 @@
 package com.lockupguard.topology;
 
-/** The guard's state stores; each is persistent and backed by a changelog topic {@code <application.id>-<name>-changelog}. */
+/**
+ * The guard's state stores. In the service each is persistent and backed by a changelog topic
+ * {@code <application.id>-<name>-changelog} (but the positions outbox); their values are in the compact
+ * encoding of {@link com.lockupguard.state.StateCodec}, or the Avro of a guard of 0.2.0 or older.
+ */
 public final class StoreNames {
 
     /** Holding key to the holding's agreement, counters and evaluation clock. */
     public static final String HOLDING_STATE = "holding-state";
     /**
      * {@code investorId/securityId/orderId} to the first order with that id, its decision and, for an approved
-     * sale or transfer, where its reservation stands.
+     * sale or transfer, where its reservation stands, with the open reservation (RULES.md section 9) itself.
      */
     public static final String SEEN_ORDERS = "seen-orders";
-    /** {@code investorId/securityId/orderId} to the order's open reservation (RULES.md section 9); deleted once closed. */
+    /**
+     * Where a guard of 0.2.0 or older kept open reservations, {@code investorId/securityId/orderId} to the
+     * reservation: read, moved into seen-orders and deleted as each is next used; nothing new is put here.
+     */
     public static final String RESERVATIONS = "reservations";
+    /**
+     * Each holding's latest position since the last commit: a record cache with nothing behind it, flushed to
+     * the positions topic at every commit (no changelog).
+     */
+    public static final String POSITIONS_OUTBOX = "positions-outbox";
     /** {@code investorId/securityId/executionId} to what the first report with that id said. */
     public static final String SEEN_EXECUTIONS = "seen-executions";
     /**
@@ -45,6 +57,16 @@ public final class StoreNames {
      */
     public static String idKey(String holdingKey, String id) {
         return holdingKey + '/' + id;
+    }
+
+    /** The id of an id key: what follows the holding's key. */
+    public static String idOf(String idKey) {
+        return idKey.substring(idKey.lastIndexOf('/') + 1);
+    }
+
+    /** The smallest key after {@code key}, for a range that continues past it. */
+    static String after(String key) {
+        return key + '\u0000';
     }
 
     /** What every id key of a holding starts with, for a prefix scan. */

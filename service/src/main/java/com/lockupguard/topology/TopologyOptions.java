@@ -7,29 +7,43 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * How a guard topology is built where it runs: the service (persistent stores, record caches,
- * partitions checked, ids forgotten after a retention) or the replay (in-memory stores, nothing
- * forgotten).
+ * changelogs, partitions checked, ids forgotten after a retention) or the replay (in-memory stores,
+ * nothing logged, nothing forgotten).
  *
  * @param punctuationInterval how often, in wall-clock time, passed window boundaries are published
  * @param inputPartitions     the inputs' partition count once known: an execution report on another
  *                            partition than its key's is dead-lettered
  * @param storage             where the stores keep their data
- * @param publishPositions    whether positions go to the positions topic (after every change and at window
- *                            boundaries); a replay that does not print them leaves them out
+ * @param publishPositions    whether positions go to the positions topic (at most once per holding per commit, and
+ *                            at window boundaries); a replay that does not print them leaves them out
+ * @param idRetention         how long order and execution ids are remembered, in wall-clock time since the guard
+ *                            first saw them (an id whose reservation closed: since it closed); null for forever.
+ *                            Open reservations are never forgotten.
  */
 public record TopologyOptions(Duration punctuationInterval, InputPartitions inputPartitions, Storage storage,
-        boolean publishPositions) {
+        boolean publishPositions, Duration idRetention) {
 
     /** How often, in wall-clock time, the guard publishes positions of holdings whose window boundary passed. */
     public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofSeconds(5);
+    /**
+     * How long ids are remembered by default: 180 days, as long as good-till-cancel orders commonly live (large
+     * US brokers such as Schwab and Fidelity cancel them after 180 calendar days). A retry or a late report of an
+     * order comes within its life; an order still open after that keeps its id anyway, since an open reservation
+     * is never forgotten, and one that closes is remembered for the retention again from its close.
+     */
+    public static final Duration DEFAULT_ID_RETENTION = Duration.ofDays(180);
 
     /** Where the stores keep their data. */
     public enum Storage {
-        /** RocksDB, with a record cache in front: a holding written many times between commits is logged once. */
+        /**
+         * RocksDB, each store with a changelog; the holding state, the order ids and the positions outbox with a
+         * record cache in front, so that a holding written many times between commits is logged (and its position
+         * published) once.
+         */
         PERSISTENT,
         /**
-         * Memory, no record cache: for the replay, where the test driver commits after every record and the
-         * state lives only as long as the process.
+         * Memory, no record cache, no changelog: for the replay, where the test driver commits after every record
+         * and the state lives only as long as the process.
          */
         IN_MEMORY;
 
@@ -40,31 +54,47 @@ public record TopologyOptions(Duration punctuationInterval, InputPartitions inpu
         boolean caches() {
             return this == PERSISTENT;
         }
+
+        boolean logs() {
+            return this == PERSISTENT;
+        }
     }
 
     public TopologyOptions {
         Objects.requireNonNull(punctuationInterval, "punctuationInterval");
         Objects.requireNonNull(inputPartitions, "inputPartitions");
         Objects.requireNonNull(storage, "storage");
+        if (idRetention != null && (idRetention.isNegative() || idRetention.isZero())) {
+            throw new IllegalArgumentException("an id retention is positive, or null for forever: " + idRetention);
+        }
     }
 
-    /** The service's: persistent stores, default punctuation, partitions not (yet) checked. */
+    /** The service's: persistent stores, default punctuation and id retention, partitions not (yet) checked. */
     public static TopologyOptions service() {
         return new TopologyOptions(DEFAULT_PUNCTUATION_INTERVAL, InputPartitions.unchecked(), Storage.PERSISTENT,
-                true);
+                true, DEFAULT_ID_RETENTION);
     }
 
-    /** The replay's: in-memory stores; positions published only when asked for. */
+    /** The replay's: in-memory stores, ids remembered forever; positions published only when asked for. */
     public static TopologyOptions replay(boolean publishPositions) {
         return new TopologyOptions(DEFAULT_PUNCTUATION_INTERVAL, InputPartitions.unchecked(), Storage.IN_MEMORY,
-                publishPositions);
+                publishPositions, null);
     }
 
     public TopologyOptions withPunctuationInterval(Duration interval) {
-        return new TopologyOptions(interval, inputPartitions, storage, publishPositions);
+        return new TopologyOptions(interval, inputPartitions, storage, publishPositions, idRetention);
     }
 
     public TopologyOptions withInputPartitions(InputPartitions partitions) {
-        return new TopologyOptions(punctuationInterval, partitions, storage, publishPositions);
+        return new TopologyOptions(punctuationInterval, partitions, storage, publishPositions, idRetention);
+    }
+
+    /** @param retention how long ids are remembered; null for forever */
+    public TopologyOptions withIdRetention(Duration retention) {
+        return new TopologyOptions(punctuationInterval, inputPartitions, storage, publishPositions, retention);
+    }
+
+    public TopologyOptions withStorage(Storage otherStorage) {
+        return new TopologyOptions(punctuationInterval, inputPartitions, otherStorage, publishPositions, idRetention);
     }
 }

@@ -3,18 +3,20 @@ package com.lockupguard.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.lockupguard.avro.HoldingState;
-import com.lockupguard.avro.OpenReservation;
-import com.lockupguard.avro.SeenOrder;
+import com.lockupguard.avro.Decision;
 import com.lockupguard.contract.ContractJson;
 import com.lockupguard.contract.DecisionMapper;
 import com.lockupguard.contract.HoldingStateMapper;
 import com.lockupguard.contract.PositionMapper;
 import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.rules.HoldingState;
 import com.lockupguard.rules.LockupRules;
 import com.lockupguard.rules.OrderRequest;
-import com.lockupguard.rules.PriorOrder;
+import com.lockupguard.rules.Reservation;
 import com.lockupguard.rules.Ruling;
+import com.lockupguard.state.RememberedOrder;
+import com.lockupguard.state.StateCodec;
+import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.StoreNames;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,26 +38,28 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 final class LocalHoldings {
 
-    /** The guard's local stores by name ({@link com.lockupguard.topology.StoreNames}). */
+    /** The guard's local stores by name ({@link com.lockupguard.topology.StoreNames}), values as stored. */
     interface Stores {
-        <V> ReadOnlyKeyValueStore<String, V> store(String name);
+        ReadOnlyKeyValueStore<String, byte[]> store(String name);
     }
 
     private static final Comparator<OpenReservationAt> OLDEST_FIRST = Comparator
-            .comparing((OpenReservationAt r) -> r.reservation().getOpenedAt())
-            .thenComparing(OpenReservationAt::orderId);
+            .comparing((OpenReservationAt r) -> r.reservation().openedAt())
+            .thenComparing(r -> r.reservation().orderId());
 
-    private record OpenReservationAt(String orderId, OpenReservation reservation) {
+    private record OpenReservationAt(Reservation reservation) {
     }
 
     private final Stores stores;
+    private final GuardTopics topics;
     private final ObjectMapper json;
     private final ContractJson contracts;
     private final Clock clock;
     private final LockupRules rules = new LockupRules();
 
-    LocalHoldings(Stores stores, ObjectMapper json, Clock clock) {
+    LocalHoldings(Stores stores, GuardTopics topics, ObjectMapper json, Clock clock) {
         this.stores = stores;
+        this.topics = topics;
         this.json = json;
         this.contracts = new ContractJson(json);
         this.clock = clock;
@@ -64,9 +68,10 @@ final class LocalHoldings {
     /** The position now of every holding in this instance's stores. */
     ArrayNode all() {
         ArrayNode positions = json.createArrayNode();
+        StateCodec codec = topics.stateCodec();
         read(() -> {
-            try (KeyValueIterator<String, HoldingState> all = holdings().all()) {
-                all.forEachRemaining(entry -> positions.add(positionNow(entry.value)));
+            try (KeyValueIterator<String, byte[]> all = holdings().all()) {
+                all.forEachRemaining(entry -> positions.add(positionNow(codec.holding(entry.value).state())));
             }
             return null;
         });
@@ -74,7 +79,7 @@ final class LocalHoldings {
     }
 
     ObjectNode one(HoldingKey holding) {
-        return positionNow(state(holding));
+        return positionNow(state(holding, topics.stateCodec()));
     }
 
     /**
@@ -88,12 +93,19 @@ final class LocalHoldings {
         if (holding == null || !order.isWellFormed()) {
             return contracts.decision(DecisionMapper.toAvro(rules.decide(order, now, null, null).decision()));
         }
-        HoldingState state = read(() -> holdings().get(holding.asString()));
-        SeenOrder seen = read(() -> stores.<SeenOrder>store(StoreNames.SEEN_ORDERS)
+        StateCodec codec = topics.stateCodec();
+        byte[] stored = read(() -> holdings().get(holding.asString()));
+        byte[] seen = read(() -> stores.store(StoreNames.SEEN_ORDERS)
                 .get(StoreNames.idKey(holding.asString(), order.orderId())));
-        PriorOrder prior = seen == null ? null : HoldingStateMapper.toRules(seen);
-        Ruling ruling = rules.decide(order, now, state == null ? null : HoldingStateMapper.toRules(state), prior);
-        return contracts.decision(ruling.repeated() ? seen.getDecision() : DecisionMapper.toAvro(ruling.decision()));
+        RememberedOrder remembered = seen == null ? null : codec.order(seen, order.orderId());
+        Ruling ruling = rules.decide(order, now, stored == null ? null : codec.holding(stored).state(),
+                remembered == null ? null : remembered.prior());
+        if (ruling.repeated()) {
+            Decision first = topics.approved().valueSerde().deserializer()
+                    .deserialize(topics.approved().name(), remembered.decision());
+            return contracts.decision(first);
+        }
+        return contracts.decision(DecisionMapper.toAvro(ruling.decision()));
     }
 
     /**
@@ -101,15 +113,26 @@ final class LocalHoldings {
      * (negative for one opened by a forward-dated order).
      */
     ArrayNode reservations(HoldingKey holding) {
-        state(holding);
+        StateCodec codec = topics.stateCodec();
+        state(holding, codec);
         String prefix = StoreNames.idPrefix(holding.asString());
         List<OpenReservationAt> open = read(() -> {
             List<OpenReservationAt> found = new ArrayList<>();
-            try (KeyValueIterator<String, OpenReservation> entries = stores.<OpenReservation>store(
-                    StoreNames.RESERVATIONS).prefixScan(prefix, new StringSerializer())) {
+            ReadOnlyKeyValueStore<String, byte[]> legacy = stores.store(StoreNames.RESERVATIONS);
+            try (KeyValueIterator<String, byte[]> entries = stores.store(StoreNames.SEEN_ORDERS)
+                    .prefixScan(prefix, new StringSerializer())) {
                 while (entries.hasNext()) {
-                    KeyValue<String, OpenReservation> entry = entries.next();
-                    found.add(new OpenReservationAt(entry.key.substring(prefix.length()), entry.value));
+                    KeyValue<String, byte[]> entry = entries.next();
+                    String orderId = entry.key.substring(prefix.length());
+                    RememberedOrder order = codec.order(entry.value, orderId);
+                    if (order.reservation() != null) {
+                        found.add(new OpenReservationAt(order.reservation()));
+                    } else if (order.hasReservationElsewhere()) {
+                        byte[] older = legacy.get(entry.key);
+                        if (older != null) {
+                            found.add(new OpenReservationAt(codec.legacyReservation(older, orderId)));
+                        }
+                    }
                 }
             }
             return found;
@@ -117,27 +140,27 @@ final class LocalHoldings {
         open.sort(OLDEST_FIRST);
         Instant now = clock.instant();
         ArrayNode answer = json.createArrayNode();
-        for (OpenReservationAt reservation : open) {
-            answer.add(contracts.reservation(reservation.orderId(), reservation.reservation())
-                    .put("ageSeconds", Duration.between(reservation.reservation().getOpenedAt(), now).getSeconds()));
+        for (OpenReservationAt at : open) {
+            Reservation reservation = at.reservation();
+            answer.add(contracts.reservation(reservation.orderId(), HoldingStateMapper.toAvro(reservation))
+                    .put("ageSeconds", Duration.between(reservation.openedAt(), now).getSeconds()));
         }
         return answer;
     }
 
-    private HoldingState state(HoldingKey holding) {
-        HoldingState state = read(() -> holdings().get(holding.asString()));
-        if (state == null) {
+    private HoldingState state(HoldingKey holding, StateCodec codec) {
+        byte[] stored = read(() -> holdings().get(holding.asString()));
+        if (stored == null) {
             throw ApiException.notFound("no agreement for holding " + holding);
         }
-        return state;
+        return codec.holding(stored).state();
     }
 
-    private ReadOnlyKeyValueStore<String, HoldingState> holdings() {
+    private ReadOnlyKeyValueStore<String, byte[]> holdings() {
         return stores.store(StoreNames.HOLDING_STATE);
     }
 
-    private ObjectNode positionNow(HoldingState stored) {
-        com.lockupguard.rules.HoldingState state = HoldingStateMapper.toRules(stored);
+    private ObjectNode positionNow(HoldingState state) {
         return contracts.position(PositionMapper.toAvro(rules.position(state, state.evaluationTime(clock.instant()))));
     }
 

@@ -6,6 +6,7 @@ import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.contract.OrderMapper;
 import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.rules.OrderRequest;
+import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.StoreNames;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -30,17 +31,13 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
     private final RemoteGuards remote;
     private final LocalHoldings local;
 
-    public StreamsHoldingsQuery(KafkaStreams streams, HostInfo self, ObjectMapper json, Clock clock) {
+    public StreamsHoldingsQuery(KafkaStreams streams, GuardTopics topics, HostInfo self, ObjectMapper json,
+            Clock clock) {
         this.streams = streams;
         this.self = self;
         this.remote = new RemoteGuards(json);
-        this.local = new LocalHoldings(new LocalHoldings.Stores() {
-            @Override
-            public <V> org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, V> store(String name) {
-                return streams.store(StoreQueryParameters.fromNameAndType(name,
-                        QueryableStoreTypes.<String, V>keyValueStore()));
-            }
-        }, json, clock);
+        this.local = new LocalHoldings(name -> streams.store(StoreQueryParameters.fromNameAndType(name,
+                QueryableStoreTypes.<String, byte[]>keyValueStore())), topics, json, clock);
     }
 
     @Override

@@ -21,7 +21,7 @@ class SchemaBootstrapTest {
     private final String scope = "bootstrap-" + UUID.randomUUID();
     private final InMemorySchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
     private final List<SchemaBootstrap.Subject> subjects = GuardTopics
-            .avro(TopicNames.defaults(), Map.of("schema.registry.url", "mock://" + scope)).subjects("lockup-guard");
+            .avro(TopicNames.defaults(), Map.of("schema.registry.url", "mock://" + scope)).subjects();
 
     @AfterEach
     void drop() {
@@ -33,9 +33,7 @@ class SchemaBootstrapTest {
         new SchemaBootstrap(registry, true).ensure(subjects);
         assertThat(registry.getAllSubjects()).containsExactlyInAnyOrder("orders-approved-value", "orders-blocked-value",
                 "holding-positions-value", "agreement-audit-value", "execution-results-value",
-                "compliance-alerts-value", "lockup-guard-reservations-changelog-value",
-                "lockup-guard-seen-executions-changelog-value",
-                "lockup-guard-holding-state-changelog-value", "lockup-guard-seen-orders-changelog-value");
+                "compliance-alerts-value");
     }
 
     @Test

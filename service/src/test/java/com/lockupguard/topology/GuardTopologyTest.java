@@ -7,26 +7,24 @@ import static com.lockupguard.topology.TopologyFixture.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lockupguard.avro.AgreementAudit;
-import com.lockupguard.avro.AlertType;
-import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.AgreementOutcome;
 import com.lockupguard.avro.AgreementRejection;
+import com.lockupguard.avro.AlertType;
+import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.ExecutionResult;
-import com.lockupguard.avro.HoldingState;
-import com.lockupguard.avro.OpenReservation;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.Outcome;
 import com.lockupguard.avro.Phase;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.Reason;
 import com.lockupguard.avro.ReportResult;
-import com.lockupguard.avro.ReservationStatus;
-import com.lockupguard.avro.SeenExecution;
-import com.lockupguard.avro.SeenOrder;
 import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.contract.AgreementMapper;
+import com.lockupguard.rules.HoldingState;
+import com.lockupguard.state.RememberedOrder;
+import com.lockupguard.state.StateCodec;
 import com.lockupguard.rules.TermsFingerprint;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -194,7 +192,7 @@ class GuardTopologyTest {
             Decision first = guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
             Decision retry = guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-12T09:45:00-04:00");
             assertThat(retry).isEqualTo(TopologyFixture.repeated(first));
-            assertThat(holdingState().getSoldTotal()).isEqualTo(120_000);
+            assertThat(holdingState().usedTotal()).isEqualTo(120_000);
         }
 
         @Test
@@ -267,7 +265,7 @@ class GuardTopologyTest {
             guard.agreement(letter().build(), "2003-07-12T09:00:00-04:00");
             TestRecord<String, byte[]> letter = guard.deadLetters.readRecord();
             assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("CALENDAR_LOCKED");
-            assertThat(holdingState().getAgreement().getEffectiveAt()).isEqualTo(EFFECTIVE);
+            assertThat(holdingState().terms().effectiveAt()).isEqualTo(EFFECTIVE);
         }
 
         @Test
@@ -407,7 +405,7 @@ class GuardTopologyTest {
             assertThat(result.getPosition().getSoldToDate()).isEqualTo(100_000);
             assertThat(result.getPosition().getReservedNow()).isEqualTo(20_000);
             assertThat(result.getEvaluatedAt()).isEqualTo(at("2003-07-11T10:30:00-04:00"));
-            assertThat(reservations().get(HOLDING + "/e2").getTaken()).isEqualTo(100_000);
+            assertThat(rememberedOrder("e2").reservation().taken()).isEqualTo(100_000);
             assertThat(guard.complianceAlerts.isEmpty()).isTrue();
             assertThat(guard.positions.readValuesToList()).last()
                     .satisfies(position -> assertThat(position.getReservedNow()).isEqualTo(20_000));
@@ -424,8 +422,9 @@ class GuardTopologyTest {
             assertThat(result.getReleased()).isEqualTo(20_000L);
             assertThat(result.getCovered()).isNull();
             assertThat(result.getPosition().getAvailableNow()).isEqualTo(100_000);
-            assertThat(reservations().get(HOLDING + "/e2")).isNull();
-            assertThat(seenOrders().get(HOLDING + "/e2").getReservation()).isEqualTo(ReservationStatus.CANCELLED);
+            assertThat(rememberedOrder("e2").reservation()).isNull();
+            assertThat(rememberedOrder("e2").status())
+                    .isEqualTo(com.lockupguard.rules.ReservationStatus.CANCELLED);
         }
 
         @Test
@@ -463,7 +462,7 @@ class GuardTopologyTest {
             List<TestRecord<String, byte[]>> letters = guard.drainDeadLetters();
             assertThat(letters).singleElement().satisfies(letter ->
                     assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("DUPLICATE_EXECUTION_ID"));
-            assertThat(reservations().get(HOLDING + "/e2").getTaken()).isEqualTo(100_000);
+            assertThat(rememberedOrder("e2").reservation().taken()).isEqualTo(100_000);
         }
 
         @Test
@@ -478,7 +477,8 @@ class GuardTopologyTest {
             assertThat(invalid.getOutcome()).isEqualTo(ExecutionResult.INVALID);
             assertThat(guard.drainDeadLetters()).extracting(letter -> header(letter, DeadLetters.REASON_HEADER))
                     .containsExactly("UNKNOWN_AGREEMENT", "INVALID_EXECUTION");
-            assertThat(seenExecutions().get(HOLDING + "/x1")).as("not remembered").isNull();
+            KeyValueStore<String, byte[]> seenExecutions = guard.driver.getKeyValueStore(StoreNames.SEEN_EXECUTIONS);
+            assertThat(seenExecutions.get(HOLDING + "/x1")).as("not remembered").isNull();
         }
 
         @Test
@@ -491,16 +491,9 @@ class GuardTopologyTest {
                     assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("KEY_MISMATCH"));
         }
 
-        private KeyValueStore<String, OpenReservation> reservations() {
-            return guard.driver.getKeyValueStore(StoreNames.RESERVATIONS);
-        }
-
-        private KeyValueStore<String, SeenOrder> seenOrders() {
-            return guard.driver.getKeyValueStore(StoreNames.SEEN_ORDERS);
-        }
-
-        private KeyValueStore<String, SeenExecution> seenExecutions() {
-            return guard.driver.getKeyValueStore(StoreNames.SEEN_EXECUTIONS);
+        private RememberedOrder rememberedOrder(String orderId) {
+            KeyValueStore<String, byte[]> seenOrders = guard.driver.getKeyValueStore(StoreNames.SEEN_ORDERS);
+            return guard.topics.stateCodec().order(seenOrders.get(StoreNames.idKey(HOLDING, orderId)), orderId);
         }
     }
 
@@ -581,15 +574,18 @@ class GuardTopologyTest {
         guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
         var changelog = guard.driver.createOutputTopic("lockup-guard-test-holding-state-changelog",
                 new org.apache.kafka.common.serialization.StringDeserializer(),
-                guard.topics.holdingStateSerde().deserializer());
-        List<HoldingState> states = changelog.readValuesToList();
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        StateCodec codec = guard.topics.stateCodec();
+        List<HoldingState> states = changelog.readValuesToList().stream()
+                .map(value -> codec.holding(value).state()).toList();
         assertThat(states).hasSize(2);
-        assertThat(states.get(1).getSoldTotal()).isEqualTo(120_000);
+        assertThat(states.get(1).usedTotal()).isEqualTo(120_000);
     }
 
     private HoldingState holdingState() {
-        KeyValueStore<String, HoldingState> store = guard.driver.getKeyValueStore(StoreNames.HOLDING_STATE);
-        return store.get(HOLDING);
+        KeyValueStore<String, byte[]> store = guard.driver.getKeyValueStore(StoreNames.HOLDING_STATE);
+        byte[] stored = store.get(HOLDING);
+        return stored == null ? null : guard.topics.stateCodec().holding(stored).state();
     }
 
     static String header(TestRecord<String, byte[]> record, String name) {

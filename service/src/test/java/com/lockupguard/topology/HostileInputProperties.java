@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.Decision;
-import com.lockupguard.avro.HoldingState;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.TrancheMode;
+import com.lockupguard.contract.AgreementMapper;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.serde.WireFormat;
+import com.lockupguard.state.StateCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -181,12 +182,13 @@ class HostileInputProperties {
                 deadLetters.forEach(letter -> assertThat(TopologyFixture.header(letter, DeadLetters.TOPIC_HEADER))
                         .isEqualTo(topic));
                 // a malformed agreement never replaces a good one
-                KeyValueStore<String, HoldingState> holdings = guard.driver.getKeyValueStore(StoreNames.HOLDING_STATE);
+                KeyValueStore<String, byte[]> holdings = guard.driver.getKeyValueStore(StoreNames.HOLDING_STATE);
+                StateCodec codec = guard.topics.stateCodec();
                 for (String investor : INVESTORS) {
-                    HoldingState state = holdings.get(investor + "/S");
+                    byte[] stored = holdings.get(investor + "/S");
                     Agreement expected = inForce.get(investor);
-                    assertThat(state == null ? null : state.getAgreement()).as("agreement in force for %s", investor)
-                            .isEqualTo(expected);
+                    assertThat(stored == null ? null : AgreementMapper.toAvro(codec.holding(stored).state().terms()))
+                            .as("agreement in force for %s", investor).isEqualTo(expected);
                 }
             }
             // and the stream still decides

@@ -62,8 +62,8 @@ class PluggableSerdeTest {
             Decision decision = driver.createOutputTopic("orders-approved", new StringDeserializer(),
                     topics.approved().valueSerde().deserializer()).readValue();
             assertThat(decision.getOutcome()).isEqualTo(Outcome.APPROVED);
-            assertThat(CountingSerde.WRITES.get() - before).as("input, decision, seen-orders changelog")
-                    .isGreaterThanOrEqualTo(3);
+            // the stores are in the guard's compact encoding, not Avro: only the input and the decision
+            assertThat(CountingSerde.WRITES.get() - before).as("input and decision").isEqualTo(2);
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }

@@ -33,7 +33,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,10 +57,11 @@ class LocalHoldingsTest {
     private TestInputTopic<String, Agreement> agreements;
     private TestInputTopic<String, SpecificRecord> orders;
     private LocalHoldings holdings;
+    private GuardTopics topics;
 
     @BeforeEach
     void start() {
-        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(), Map.of("schema.registry.url",
+        topics = GuardTopics.avro(TopicNames.defaults(), Map.of("schema.registry.url",
                 "mock://" + registryScope));
         Properties properties = new Properties();
         properties.putAll(StreamsDefaults.errorHandling(topics.names()));
@@ -71,12 +71,7 @@ class LocalHoldingsTest {
         agreements = driver.createInputTopic("agreements", new StringSerializer(),
                 topics.agreements().valueSerde().serializer());
         orders = driver.createInputTopic("orders", new StringSerializer(), topics.orders().valueSerde().serializer());
-        holdings = new LocalHoldings(new LocalHoldings.Stores() {
-            @Override
-            public <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-                return driver.getKeyValueStore(name);
-            }
-        }, JSON, Clock.fixed(NOW, ZoneOffset.UTC));
+        holdings = new LocalHoldings(driver::getKeyValueStore, topics, JSON, Clock.fixed(NOW, ZoneOffset.UTC));
         registered("CBYI");
     }
 
@@ -195,12 +190,9 @@ class LocalHoldingsTest {
     @Test
     void shouldAnswer503WhenTheStoresMoveAwayDuringARead() {
         // given: stores that a rebalance took away
-        LocalHoldings moving = new LocalHoldings(new LocalHoldings.Stores() {
-            @Override
-            public <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-                throw new InvalidStateStoreException("store " + name + " is migrating");
-            }
-        }, JSON, Clock.fixed(NOW, ZoneOffset.UTC));
+        LocalHoldings moving = new LocalHoldings(name -> {
+            throw new InvalidStateStoreException("store " + name + " is migrating");
+        }, topics, JSON, Clock.fixed(NOW, ZoneOffset.UTC));
 
         // when
         ApiException failure = catchThrowableOfType(ApiException.class, () -> moving.reservations(LETTER));

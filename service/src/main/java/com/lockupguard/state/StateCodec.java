@@ -1,0 +1,322 @@
+package com.lockupguard.state;
+
+import com.lockupguard.rules.AgreementInForce;
+import com.lockupguard.rules.AgreementTerms;
+import com.lockupguard.rules.Counters;
+import com.lockupguard.rules.ExecutionKind;
+import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.rules.HoldingState;
+import com.lockupguard.rules.OrderKind;
+import com.lockupguard.rules.Outcome;
+import com.lockupguard.rules.Phase;
+import com.lockupguard.rules.Reservation;
+import com.lockupguard.rules.ReservationStatus;
+import com.lockupguard.rules.TrancheMode;
+import com.lockupguard.rules.Window;
+import java.time.LocalDate;
+import java.util.HexFormat;
+
+/**
+ * The guard's store values in their compact encoding, and the versioned decoder that reads every
+ * format the stores and their changelogs may hold:
+ *
+ * <ul>
+ *   <li>{@value #COMPACT} — this encoding: a format byte, then the fields in a fixed order, numbers as
+ *       zig-zag varints, no schema, no registry;</li>
+ *   <li>{@code 0} — Confluent's magic byte: an Avro record written by a guard of 0.2.0 or older, read through
+ *       {@link LegacyStoreValues} with the writer's schema from the registry.</li>
+ * </ul>
+ *
+ * The public topics keep their Avro contracts; these values live only in the guard's own stores and
+ * changelogs. One codec per processor (it reuses a buffer and caches agreements): not thread-safe.
+ */
+public final class StateCodec {
+
+    /** The first byte of a value in this encoding. */
+    public static final int COMPACT = 1;
+    /** Agreements in force kept per codec: a task's holdings, up to this many, are never re-validated. */
+    static final int TERMS_CACHE_CAPACITY = 10_000;
+
+    private final LegacyStoreValues legacy;
+    private final TermsCache terms = new TermsCache(TERMS_CACHE_CAPACITY);
+    private final CompactOutput out = new CompactOutput();
+
+    /** @param legacy how to read values of an older guard, or null where none can exist (a replay's fresh stores) */
+    public StateCodec(LegacyStoreValues legacy) {
+        this.legacy = legacy;
+    }
+
+    // --- holding-state ---
+
+    public byte[] encode(StoredHolding holding) {
+        HoldingState state = holding.state();
+        TermsCache.Entry entry = terms.of(state.agreement(), StateCodec::encodeTerms);
+        Counters counters = state.counters();
+        out.reset().writeByte(COMPACT)
+                .writeLong(state.agreement().version())
+                .writeRaw(entry.hash())
+                .writeBytes(entry.encodedTerms())
+                .writeLong(counters.usedTotal())
+                .writeLong(counters.soldInFirstWindow())
+                .writeLong(counters.carryUsed())
+                .writeLong(counters.trancheUsedPeriod())
+                .writeLong(counters.trancheUsed())
+                .writeLong(counters.lockupConsumed())
+                .writeLong(counters.reservedTotal())
+                .writeInstant(state.clock())
+                .writeInstant(holding.nextBoundaryAt());
+        return out.toByteArray();
+    }
+
+    public StoredHolding holding(byte[] value) {
+        if (isLegacy(value)) {
+            return legacy().holding(value);
+        }
+        CompactInput in = compact(value, "holding-state");
+        long version = in.readLong();
+        byte[] hash = in.readRaw(TermsCache.HASH_BYTES);
+        TermsCache.Entry entry = terms.get(hash);
+        int termsLength = in.readLength();
+        if (entry == null) {
+            byte[] encodedTerms = in.readRaw(termsLength);
+            AgreementTerms decoded = decodeTerms(encodedTerms);
+            entry = terms.put(hash, new AgreementInForce(decoded, version, HexFormat.of().formatHex(hash)),
+                    encodedTerms);
+        } else {
+            in.skip(termsLength);
+        }
+        Counters counters = new Counters(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                in.readLong(), in.readLong());
+        HoldingState state = new HoldingState(entry.agreement().asVersion(version), counters, in.readInstant());
+        StoredHolding holding = new StoredHolding(state, in.readInstant());
+        in.requireEnd();
+        return holding;
+    }
+
+    private static byte[] encodeTerms(AgreementTerms terms) {
+        return new CompactOutput()
+                .writeString(terms.holding().investorId())
+                .writeString(terms.holding().securityId())
+                .writeLong(terms.executionDate().toEpochDay())
+                .writeString(terms.timeZone())
+                .writeLong(terms.totalShares())
+                .writeLong(terms.lockupDays())
+                .writeLong(terms.firstReleaseShares())
+                .writeLong(terms.firstReleaseDays())
+                .writeLong(terms.trancheShares())
+                .writeLong(terms.trancheDays())
+                .writeByte(code(terms.trancheMode()))
+                .writeLong(terms.rule144HoldingMonths())
+                .writeInstant(terms.effectiveAt())
+                .toByteArray();
+    }
+
+    private static AgreementTerms decodeTerms(byte[] encoded) {
+        CompactInput in = new CompactInput(encoded, 0);
+        AgreementTerms decoded = new AgreementTerms(new HoldingKey(in.readString(), in.readString()),
+                LocalDate.ofEpochDay(in.readLong()), in.readString(), in.readLong(), in.readLong(), in.readLong(),
+                in.readLong(), in.readLong(), in.readLong(), trancheMode(in.readByte()), in.readLong(),
+                in.readInstant());
+        in.requireEnd();
+        return decoded;
+    }
+
+    // --- seen-orders ---
+
+    public byte[] encode(RememberedOrder order) {
+        out.reset().writeByte(COMPACT)
+                .writeByte(code(order.kind()))
+                .writeByte(code(order.outcome()))
+                .writeByte(code(order.status()))
+                .writeLong(order.quantity())
+                .writeLong(order.rememberedAt());
+        Reservation open = order.reservation();
+        out.writeByte(open == null ? 0 : 1);
+        if (open != null) {
+            out.writeByte(code(open.window().phase()))
+                    .writeLong(open.window().period())
+                    .writeLong(open.fromTranche())
+                    .writeLong(open.fromCarry())
+                    .writeLong(open.quantity())
+                    .writeLong(open.taken())
+                    .writeLong(open.openedAt().toEpochMilli());
+        }
+        out.writeBytes(order.decision());
+        return out.toByteArray();
+    }
+
+    /** The remembered order of {@code orderId}, whose key is its holding's and its id's. */
+    public RememberedOrder order(byte[] value, String orderId) {
+        if (isLegacy(value)) {
+            return legacy().order(value);
+        }
+        CompactInput in = compact(value, "seen-orders");
+        OrderKind kind = orderKind(in.readByte());
+        Outcome outcome = outcome(in.readByte());
+        ReservationStatus status = status(in.readByte());
+        long quantity = in.readLong();
+        long rememberedAt = in.readLong();
+        Reservation open = null;
+        if (in.readByte() == 1) {
+            Phase phase = phase(in.readByte());
+            long period = in.readLong();
+            Window window = phase == Phase.PERIOD ? Window.period(period) : Window.FIRST;
+            open = new Reservation(orderId, kind, window, in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                    java.time.Instant.ofEpochMilli(in.readLong()));
+        }
+        RememberedOrder order = new RememberedOrder(kind, quantity, outcome, in.readBytes(), status, open,
+                rememberedAt);
+        in.requireEnd();
+        return order;
+    }
+
+    /** An open reservation of the reservations store, where a guard of 0.2.0 or older kept them. */
+    public Reservation legacyReservation(byte[] value, String orderId) {
+        return legacy().reservation(value, orderId);
+    }
+
+    // --- seen-executions ---
+
+    public byte[] encode(RememberedExecution execution) {
+        out.reset().writeByte(COMPACT)
+                .writeByte(code(execution.kind()))
+                .writeString(execution.orderId())
+                .writeLong(execution.rememberedAt())
+                .writeByte(execution.quantity() == null ? 0 : 1);
+        if (execution.quantity() != null) {
+            out.writeLong(execution.quantity());
+        }
+        return out.toByteArray();
+    }
+
+    public RememberedExecution execution(byte[] value) {
+        if (isLegacy(value)) {
+            return legacy().execution(value);
+        }
+        CompactInput in = compact(value, "seen-executions");
+        ExecutionKind kind = executionKind(in.readByte());
+        String orderId = in.readString();
+        long rememberedAt = in.readLong();
+        Long quantity = in.readByte() == 1 ? in.readLong() : null;
+        in.requireEnd();
+        return new RememberedExecution(kind, orderId, quantity, rememberedAt);
+    }
+
+    // --- formats ---
+
+    private static boolean isLegacy(byte[] value) {
+        return value.length > 0 && value[0] == LegacyStoreValues.MAGIC_BYTE;
+    }
+
+    private LegacyStoreValues legacy() {
+        if (legacy == null) {
+            throw new CorruptStoreValueException("an Avro store value of an older guard where none can be");
+        }
+        return legacy;
+    }
+
+    private static CompactInput compact(byte[] value, String store) {
+        if (value.length == 0 || value[0] != COMPACT) {
+            throw new CorruptStoreValueException(store + " value starts with "
+                    + (value.length == 0 ? "nothing" : String.format("byte 0x%02x", value[0]))
+                    + ": neither this guard's encoding (0x01) nor an older guard's Avro (0x00)");
+        }
+        return new CompactInput(value, 1);
+    }
+
+    // --- codes: fixed numbers, never ordinals, so that a reordered enum cannot change what is stored ---
+
+    private static int code(OrderKind kind) {
+        return switch (kind) {
+            case PUBLIC_SALE -> 1;
+            case PRIVATE_TRANSFER -> 2;
+            case PURCHASE -> 3;
+        };
+    }
+
+    private static OrderKind orderKind(int code) {
+        return switch (code) {
+            case 1 -> OrderKind.PUBLIC_SALE;
+            case 2 -> OrderKind.PRIVATE_TRANSFER;
+            case 3 -> OrderKind.PURCHASE;
+            default -> throw unknown("order kind", code);
+        };
+    }
+
+    private static int code(Outcome outcome) {
+        return outcome == Outcome.APPROVED ? 1 : 2;
+    }
+
+    private static Outcome outcome(int code) {
+        return switch (code) {
+            case 1 -> Outcome.APPROVED;
+            case 2 -> Outcome.BLOCKED;
+            default -> throw unknown("outcome", code);
+        };
+    }
+
+    private static int code(ReservationStatus status) {
+        if (status == null) {
+            return 0;
+        }
+        return switch (status) {
+            case OPEN -> 1;
+            case FILLED -> 2;
+            case CANCELLED -> 3;
+        };
+    }
+
+    private static ReservationStatus status(int code) {
+        return switch (code) {
+            case 0 -> null;
+            case 1 -> ReservationStatus.OPEN;
+            case 2 -> ReservationStatus.FILLED;
+            case 3 -> ReservationStatus.CANCELLED;
+            default -> throw unknown("reservation status", code);
+        };
+    }
+
+    private static int code(Phase phase) {
+        return switch (phase) {
+            case LOCKUP -> 0;
+            case FIRST -> 1;
+            case PERIOD -> 2;
+        };
+    }
+
+    private static Phase phase(int code) {
+        return switch (code) {
+            case 1 -> Phase.FIRST;
+            case 2 -> Phase.PERIOD;
+            default -> throw unknown("reservation window", code);
+        };
+    }
+
+    private static int code(ExecutionKind kind) {
+        return kind == ExecutionKind.FILL ? 1 : 2;
+    }
+
+    private static ExecutionKind executionKind(int code) {
+        return switch (code) {
+            case 1 -> ExecutionKind.FILL;
+            case 2 -> ExecutionKind.CANCEL;
+            default -> throw unknown("execution kind", code);
+        };
+    }
+
+    private static int code(TrancheMode mode) {
+        return mode == TrancheMode.NON_CUMULATIVE ? 1 : 2;
+    }
+
+    private static TrancheMode trancheMode(int code) {
+        return switch (code) {
+            case 1 -> TrancheMode.NON_CUMULATIVE;
+            case 2 -> TrancheMode.CUMULATIVE;
+            default -> throw unknown("tranche mode", code);
+        };
+    }
+
+    private static CorruptStoreValueException unknown(String what, int code) {
+        return new CorruptStoreValueException("unknown " + what + " code " + code);
+    }
+}

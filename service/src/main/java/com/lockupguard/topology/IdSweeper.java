@@ -1,0 +1,98 @@
+package com.lockupguard.topology;
+
+import com.lockupguard.state.RememberedExecution;
+import com.lockupguard.state.RememberedOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Forgets order and execution ids remembered longer than the retention, in wall-clock time since
+ * the guard first saw them (an order whose reservation closed: since it closed). An open
+ * reservation is never forgotten. Walks the stores a slice at a time on a wall-clock punctuation,
+ * resuming where it stopped, so that a task is never stalled for long; an id is forgotten within
+ * one walk of the store after its retention passed. A value written before the guard kept the
+ * time it first saw an id starts its retention when the walk first meets it.
+ */
+final class IdSweeper {
+
+    /** How often a slice is swept. */
+    static final Duration INTERVAL = Duration.ofSeconds(1);
+    /** Entries of each store read per slice: a million ids are walked in about a quarter of an hour. */
+    static final int SLICE = 1_000;
+
+    private final HoldingStores stores;
+    private final long retentionMillis;
+    private String orderCursor;
+    private String executionCursor;
+
+    IdSweeper(HoldingStores stores, Duration retention) {
+        this.stores = stores;
+        this.retentionMillis = retention.toMillis();
+    }
+
+    void schedule(ProcessingContext context) {
+        context.schedule(INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::sweep);
+    }
+
+    void sweep(long now) {
+        long cutoff = now - retentionMillis;
+        orderCursor = sweep(stores.seenOrders(), orderCursor, (key, value) -> {
+            RememberedOrder order = stores.codec().order(value, StoreNames.idOf(key));
+            if (order.rememberedAt() == RememberedOrder.SINCE_UNKNOWN) {
+                return stores.codec().encode(order.rememberedSince(now));
+            }
+            return order.isForgettable(cutoff) ? FORGET : KEEP;
+        });
+        executionCursor = sweep(stores.seenExecutions(), executionCursor, (key, value) -> {
+            RememberedExecution execution = stores.codec().execution(value);
+            if (execution.rememberedAt() == RememberedOrder.SINCE_UNKNOWN) {
+                return stores.codec().encode(execution.rememberedSince(now));
+            }
+            return execution.isForgettable(cutoff) ? FORGET : KEEP;
+        });
+    }
+
+    /** What to do with an entry: keep it ({@link #KEEP}), forget it ({@link #FORGET}), or put the value returned. */
+    private interface Verdict {
+        byte[] on(String key, byte[] value);
+    }
+
+    private static final byte[] KEEP = null;
+    /** A marker, compared by identity: no encoded value is empty. */
+    private static final byte[] FORGET = new byte[0];
+
+    /** Sweeps one slice of {@code store} from {@code cursor}; returns where the next slice starts (null: from the top). */
+    private static String sweep(KeyValueStore<String, byte[]> store, String cursor, Verdict verdict) {
+        List<KeyValue<String, byte[]>> changes = new ArrayList<>();
+        String last = null;
+        int read = 0;
+        try (KeyValueIterator<String, byte[]> entries = store.range(cursor, null)) {
+            while (entries.hasNext() && read < SLICE) {
+                KeyValue<String, byte[]> entry = entries.next();
+                read++;
+                last = entry.key;
+                byte[] change = verdict.on(entry.key, entry.value);
+                if (change == FORGET) {
+                    changes.add(KeyValue.pair(entry.key, null));
+                } else if (change != KEEP) {
+                    changes.add(KeyValue.pair(entry.key, change));
+                }
+            }
+        }
+        // changed after the iterator is closed: a store need not support writes under an open iterator
+        for (KeyValue<String, byte[]> change : changes) {
+            if (change.value == null) {
+                store.delete(change.key);
+            } else {
+                store.put(change.key, change.value);
+            }
+        }
+        return read < SLICE ? null : StoreNames.after(last);
+    }
+}
