@@ -39,6 +39,7 @@ final class TopologyFixture implements AutoCloseable {
     final Map<String, Object> serdeConfig;
     final GuardTopics topics;
     final Path stateDir;
+    final TopologyOptions options;
     TopologyTestDriver driver;
     TestInputTopic<String, Agreement> agreements;
     TestInputTopic<String, SpecificRecord> orders;
@@ -60,8 +61,18 @@ final class TopologyFixture implements AutoCloseable {
 
     /** A guard on an existing registry scope, as a restarted instance would find it. */
     TopologyFixture(Path stateDir, String registryScope) {
+        this(stateDir, registryScope, TopologyOptions.service());
+    }
+
+    /** A guard built with {@code options}. */
+    TopologyFixture(Path stateDir, TopologyOptions options) {
+        this(stateDir, "topology-test-" + UUID.randomUUID(), options);
+    }
+
+    private TopologyFixture(Path stateDir, String registryScope, TopologyOptions options) {
         this.stateDir = stateDir;
         this.registryScope = registryScope;
+        this.options = options;
         this.serdeConfig = Map.of("schema.registry.url", "mock://" + registryScope);
         this.topics = GuardTopics.avro(TopicNames.defaults(), serdeConfig);
         start();
@@ -72,7 +83,8 @@ final class TopologyFixture implements AutoCloseable {
         properties.putAll(StreamsDefaults.errorHandling(topics.names()));
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "lockup-guard-test");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(GuardTopology.build(topics), properties, WALL_CLOCK_START);
+        driver = new TopologyTestDriver(GuardTopology.build(topics, DecisionObserver.NONE, options), properties,
+                WALL_CLOCK_START);
         agreements = driver.createInputTopic("agreements", new StringSerializer(),
                 topics.agreements().valueSerde().serializer());
         orders = driver.createInputTopic("orders", new StringSerializer(), topics.orders().valueSerde().serializer());

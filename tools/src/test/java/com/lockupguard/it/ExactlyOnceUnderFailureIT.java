@@ -2,11 +2,11 @@ package com.lockupguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.lockupguard.avro.HoldingState;
 import com.lockupguard.avro.ReportResult;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.rules.ExecutionRequest;
 import com.lockupguard.rules.ExecutionRuling;
+import com.lockupguard.state.StateCodec;
 import com.lockupguard.tools.timeline.DecisionReader;
 import com.lockupguard.topology.DecisionObserver;
 import com.lockupguard.topology.StoreNames;
@@ -123,11 +123,12 @@ class ExactlyOnceUnderFailureIT {
             Map<String, Scenario.Outcome> lastExpected = BrokerIO.lastBy(
                     expected.stream().filter(o -> o.soldToDate() != null).toList(),
                     o -> o.investorId() + "/" + o.securityId());
-            ReadOnlyKeyValueStore<String, HoldingState> holdings = guard.service().streams().store(
+            ReadOnlyKeyValueStore<String, byte[]> holdings = guard.service().streams().store(
                     StoreQueryParameters.fromNameAndType(StoreNames.HOLDING_STATE,
                             QueryableStoreTypes.keyValueStore()));
-            lastExpected.forEach((holding, last) ->
-                    assertThat(holdings.get(holding).getSoldTotal()).as(holding).isEqualTo(last.usedAfter()));
+            StateCodec codec = guard.service().topics().stateCodec();
+            lastExpected.forEach((holding, last) -> assertThat(codec.holding(holdings.get(holding)).state().usedTotal())
+                    .as(holding).isEqualTo(last.usedAfter()));
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }

@@ -1,0 +1,159 @@
+package com.lockupguard.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.lockupguard.contract.HoldingStateMapper;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.rules.AgreementInForce;
+import com.lockupguard.rules.AgreementTerms;
+import com.lockupguard.rules.Counters;
+import com.lockupguard.rules.ExecutionKind;
+import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.rules.HoldingState;
+import com.lockupguard.rules.OrderKind;
+import com.lockupguard.rules.Outcome;
+import com.lockupguard.rules.Reservation;
+import com.lockupguard.rules.ReservationStatus;
+import com.lockupguard.rules.TrancheMode;
+import com.lockupguard.rules.Window;
+import com.lockupguard.serde.SpecificAvroSerde;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.UUID;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class StateCodecTest {
+
+    private static final HoldingKey LETTER = new HoldingKey("dutchess", "CBYI");
+    private static final Instant EFFECTIVE = Instant.parse("2003-07-10T20:30:00Z");
+
+    private final String scope = "codec-" + UUID.randomUUID();
+    private final StateCodec codec = new StateCodec(null);
+
+    @AfterEach
+    void dropRegistry() {
+        InMemorySchemaRegistry.dropScope(scope);
+    }
+
+    private static HoldingState holding(AgreementTerms terms, long version, Counters counters, Instant clock) {
+        return new HoldingState(AgreementInForce.first(terms).asVersion(version), counters, clock);
+    }
+
+    private static AgreementTerms letter() {
+        return AgreementTerms.letter(LETTER, LocalDate.parse("2003-04-28"), EFFECTIVE);
+    }
+
+    @Property
+    void shouldReadBackEveryHoldingItWrites(@ForAll @LongRange(min = 0, max = 675_675) long used,
+            @ForAll @LongRange(min = -1, max = 40) long period, @ForAll @LongRange(min = 1, max = 1_000) long version,
+            @ForAll boolean clocked, @ForAll boolean cumulative, @ForAll boolean registered) {
+        // given a holding with any counters, clock, version and terms
+        AgreementTerms terms = AgreementTerms.letter(LETTER, LocalDate.parse("2003-04-28"),
+                registered ? EFFECTIVE : null).withTrancheMode(cumulative ? TrancheMode.CUMULATIVE
+                : TrancheMode.NON_CUMULATIVE);
+        Counters counters = new Counters(used, used / 2, used / 3, period, used / 4, used / 5, used / 6);
+        StoredHolding stored = new StoredHolding(holding(terms, version, counters,
+                clocked ? Instant.ofEpochMilli(1_057_000_000_123L + used) : null),
+                clocked ? Instant.parse("2003-08-09T04:00:00Z") : null);
+        // when it is written and read, by this codec and by a fresh one (nothing cached)
+        byte[] value = codec.encode(stored);
+        // then it is the same holding
+        assertThat(codec.holding(value)).isEqualTo(stored);
+        assertThat(new StateCodec(null).holding(value)).isEqualTo(stored);
+        assertThat(value[0]).isEqualTo((byte) StateCodec.COMPACT);
+    }
+
+    @Test
+    void shouldShareTheCachedTermsAndCalendarBetweenReadsButKeepEachVersion() {
+        // given one holding's state written at two agreement versions with the same terms
+        byte[] atOne = codec.encode(new StoredHolding(holding(letter(), 1, Counters.NONE, null), null));
+        byte[] atThree = codec.encode(new StoredHolding(holding(letter(), 3, Counters.NONE, null), null));
+        // when both are read
+        AgreementInForce one = codec.holding(atOne).state().agreement();
+        AgreementInForce three = codec.holding(atThree).state().agreement();
+        // then the terms were validated once and the calendar computed once; each keeps its version
+        assertThat(three.terms()).isSameAs(one.terms());
+        assertThat(three.calendar()).isSameAs(one.calendar());
+        assertThat(one.version()).isEqualTo(1);
+        assertThat(three.version()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldWriteAHoldingInFewerBytesThanItsAvroRecord() {
+        // given the letter's holding after some sales
+        StoredHolding stored = new StoredHolding(holding(letter(), 2,
+                new Counters(320_000, 200_000, 0, 0, 120_000, 0, 20_000),
+                Instant.parse("2003-08-20T14:00:00Z")), Instant.parse("2003-09-08T04:00:00Z"));
+        SpecificAvroSerde<com.lockupguard.avro.HoldingState> avroSerde = new SpecificAvroSerde<>(
+                com.lockupguard.avro.HoldingState.class, InMemorySchemaRegistry.scope(scope));
+        avroSerde.configure(Map.of("schema.registry.url", "mock://" + scope), false);
+        com.lockupguard.avro.HoldingState avro = HoldingStateMapper.toAvro(stored.state());
+        avro.setNextBoundaryAt(stored.nextBoundaryAt());
+        // when
+        int compact = codec.encode(stored).length;
+        int asAvro = avroSerde.serializer().serialize("lockup-guard-holding-state-changelog", avro).length;
+        // then (120 bytes against 158: the hash as 32 bytes instead of 64 hex characters, no union indexes)
+        assertThat(compact).isLessThan(asAvro);
+    }
+
+    @Test
+    void shouldReadBackAnOrderWithItsOpenReservationAndItsDecisionBytes() {
+        byte[] decision = {0, 0, 0, 0, 9, 42, 43};
+        Reservation open = new Reservation("e2", OrderKind.PUBLIC_SALE, Window.period(3), 100, 20, 120_000, 7,
+                Instant.parse("2003-07-11T13:45:00Z"));
+        RememberedOrder order = RememberedOrder.decided(OrderKind.PUBLIC_SALE, 120_000, Outcome.APPROVED, decision,
+                open, 1_764_000_000_000L);
+
+        RememberedOrder read = codec.order(codec.encode(order), "e2");
+
+        assertThat(read.reservation()).isEqualTo(open);
+        assertThat(read.status()).isEqualTo(ReservationStatus.OPEN);
+        assertThat(read.decision()).containsExactly(decision);
+        assertThat(read.prior()).isEqualTo(order.prior());
+        assertThat(read.rememberedAt()).isEqualTo(1_764_000_000_000L);
+    }
+
+    @Test
+    void shouldReadBackClosedAndReservationlessOrders() {
+        RememberedOrder blocked = RememberedOrder.decided(OrderKind.PRIVATE_TRANSFER, 5, Outcome.BLOCKED,
+                new byte[] {1}, null, 10);
+        Reservation open = new Reservation("e4", OrderKind.PUBLIC_SALE, Window.FIRST, 0, 0, 40_000, 0,
+                Instant.parse("2003-07-12T14:00:00Z"));
+        RememberedOrder cancelled = RememberedOrder.decided(OrderKind.PUBLIC_SALE, 40_000, Outcome.APPROVED,
+                new byte[] {2}, open, 10).closed(ReservationStatus.CANCELLED, 20);
+
+        assertThat(codec.order(codec.encode(blocked), "p").prior()).isEqualTo(blocked.prior());
+        RememberedOrder read = codec.order(codec.encode(cancelled), "e4");
+        assertThat(read.status()).isEqualTo(ReservationStatus.CANCELLED);
+        assertThat(read.reservation()).isNull();
+        assertThat(read.rememberedAt()).as("the retention runs from the close").isEqualTo(20);
+    }
+
+    @Test
+    void shouldReadBackExecutions() {
+        RememberedExecution fill = new RememberedExecution(ExecutionKind.FILL, "e2", 100_000L, 5);
+        RememberedExecution cancel = new RememberedExecution(ExecutionKind.CANCEL, "e2", null, 6);
+        assertThat(codec.execution(codec.encode(fill))).isEqualTo(fill);
+        assertThat(codec.execution(codec.encode(cancel))).isEqualTo(cancel);
+    }
+
+    @Test
+    void shouldRefuseBytesItDidNotWrite() {
+        byte[] good = codec.encode(new RememberedExecution(ExecutionKind.FILL, "e2", 100_000L, 5));
+        assertThatThrownBy(() -> codec.execution(new byte[] {7, 1, 2}))
+                .isInstanceOf(CorruptStoreValueException.class).hasMessageContaining("0x07");
+        assertThatThrownBy(() -> codec.execution(Arrays.copyOf(good, good.length - 1)))
+                .isInstanceOf(CorruptStoreValueException.class).hasMessageContaining("early");
+        assertThatThrownBy(() -> codec.execution(Arrays.copyOf(good, good.length + 1)))
+                .isInstanceOf(CorruptStoreValueException.class).hasMessageContaining("left");
+        assertThatThrownBy(() -> codec.execution(new byte[] {0, 0, 0, 0, 1}))
+                .as("an older guard's Avro, with no way to read it").isInstanceOf(CorruptStoreValueException.class);
+    }
+}

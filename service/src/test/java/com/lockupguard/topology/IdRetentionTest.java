@@ -1,0 +1,138 @@
+package com.lockupguard.topology;
+
+import static com.lockupguard.topology.TopologyFixture.HOLDING;
+import static com.lockupguard.topology.TopologyFixture.letter;
+import static com.lockupguard.topology.TopologyFixture.order;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.ExecutionResult;
+import com.lockupguard.avro.OrderKind;
+import com.lockupguard.avro.Outcome;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * order.ids.retention.ms: ids are forgotten once the retention has passed in wall-clock time since
+ * the guard first saw them (a closed reservation: since it closed), never before, and never while
+ * a reservation is open. The driver's wall clock stands for the service's.
+ */
+class IdRetentionTest {
+
+    private static final Duration RETENTION = Duration.ofHours(1);
+    /** The sweeper's slice and interval, with room: every id is visited once this has passed. */
+    private static final Duration SWEPT = IdSweeper.INTERVAL.multipliedBy(5);
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyFixture guard;
+
+    @BeforeEach
+    void start() {
+        guard = new TopologyFixture(stateDir, TopologyOptions.service().withIdRetention(RETENTION));
+        guard.agreement(letter().setEffectiveAt(TopologyFixture.at("2003-07-10T16:30:00-04:00")).build(),
+                "2003-07-10T16:30:00-04:00");
+    }
+
+    @AfterEach
+    void stop() {
+        guard.close();
+    }
+
+    /** Three orders: one blocked, one approved and filled (closed), one approved and left open; and its fill. */
+    private void decideAndFill() {
+        guard.decide(order("blocked", OrderKind.PRIVATE_TRANSFER, 10), "2003-07-11T09:40:00-04:00");
+        guard.decide(order("filled", OrderKind.PUBLIC_SALE, 1_000), "2003-07-11T09:45:00-04:00");
+        guard.report(TopologyFixture.fill("x1", "filled", 1_000), "2003-07-11T09:50:00-04:00");
+        guard.decide(order("open", OrderKind.PUBLIC_SALE, 2_000), "2003-07-11T09:55:00-04:00");
+    }
+
+    @Test
+    void shouldForgetIdsOnceTheRetentionHasPassedButNeverAnOpenReservation() {
+        // given
+        decideAndFill();
+        assertThat(keys(StoreNames.SEEN_ORDERS)).hasSize(3);
+        assertThat(keys(StoreNames.SEEN_EXECUTIONS)).hasSize(1);
+        // when the retention passes, and the sweeper walks the stores
+        guard.driver.advanceWallClockTime(RETENTION.plus(SWEPT));
+        // then the store shrinks to the open reservation's order id
+        assertThat(keys(StoreNames.SEEN_ORDERS)).containsExactly(StoreNames.idKey(HOLDING, "open"));
+        assertThat(keys(StoreNames.SEEN_EXECUTIONS)).isEmpty();
+        // and a forgotten id is an order like any new one; the open one is still answered as a retry
+        Decision again = guard.decide(order("blocked", OrderKind.PRIVATE_TRANSFER, 10), "2003-07-12T09:40:00-04:00");
+        assertThat(again.getRepeated()).isFalse();
+        assertThat(guard.decide(order("open", OrderKind.PUBLIC_SALE, 2_000), "2003-07-12T09:41:00-04:00")
+                .getRepeated()).isTrue();
+    }
+
+    @Test
+    void shouldForgetNothingBeforeTheRetentionHasPassed() {
+        // given
+        decideAndFill();
+        // when all but the last second of the retention passes, the sweeper walking the stores all the while
+        guard.driver.advanceWallClockTime(RETENTION.minusSeconds(1));
+        // then every id is remembered: a retry gets its first decision, a repeated report is a duplicate
+        assertThat(keys(StoreNames.SEEN_ORDERS)).hasSize(3);
+        assertThat(keys(StoreNames.SEEN_EXECUTIONS)).hasSize(1);
+        Decision retry = guard.decide(order("blocked", OrderKind.PRIVATE_TRANSFER, 10), "2003-07-12T09:40:00-04:00");
+        assertThat(retry.getRepeated()).isTrue();
+        assertThat(retry.getOutcome()).isEqualTo(Outcome.BLOCKED);
+        assertThat(guard.report(TopologyFixture.fill("x1", "filled", 1_000), "2003-07-12T09:50:00-04:00")
+                .getOutcome()).isEqualTo(ExecutionResult.DUPLICATE);
+    }
+
+    @Test
+    void shouldRememberAReservationClosedLateForTheRetentionFromItsClose() {
+        // given an approval left open for ten retentions
+        decideAndFill();
+        guard.driver.advanceWallClockTime(RETENTION.multipliedBy(10));
+        assertThat(keys(StoreNames.SEEN_ORDERS)).containsExactly(StoreNames.idKey(HOLDING, "open"));
+        // when it is finally filled
+        guard.report(TopologyFixture.fill("x2", "open", 2_000), "2003-07-12T10:00:00-04:00");
+        // then its id is still remembered almost a retention later, and forgotten after
+        guard.driver.advanceWallClockTime(RETENTION.minusSeconds(1));
+        assertThat(keys(StoreNames.SEEN_ORDERS)).containsExactly(StoreNames.idKey(HOLDING, "open"));
+        guard.driver.advanceWallClockTime(SWEPT);
+        assertThat(keys(StoreNames.SEEN_ORDERS)).isEmpty();
+        assertThat(keys(StoreNames.SEEN_EXECUTIONS)).isEmpty();
+    }
+
+    @Test
+    void shouldWalkAStoreLargerThanOneSliceToTheEnd() {
+        // given more ids than one sweep reads
+        Instant at = TopologyFixture.at("2003-07-11T10:00:00-04:00");
+        int ids = IdSweeper.SLICE * 2 + 500;
+        for (int i = 0; i < ids; i++) {
+            guard.orders.pipeInput(HOLDING, order("p" + i, OrderKind.PURCHASE, 1), at.plusSeconds(i));
+        }
+        guard.drainDecisions();
+        assertThat(keys(StoreNames.SEEN_ORDERS)).hasSize(ids);
+        // when the retention passes and three slices are swept
+        guard.driver.advanceWallClockTime(RETENTION);
+        for (int slice = 0; slice < 3; slice++) {
+            guard.driver.advanceWallClockTime(IdSweeper.INTERVAL);
+        }
+        // then all are forgotten
+        assertThat(keys(StoreNames.SEEN_ORDERS)).isEmpty();
+    }
+
+    private List<String> keys(String store) {
+        KeyValueStore<String, byte[]> kv = guard.driver.getKeyValueStore(store);
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> all = kv.all()) {
+            all.forEachRemaining((KeyValue<String, byte[]> entry) -> keys.add(entry.key));
+        }
+        return keys;
+    }
+}
