@@ -38,6 +38,14 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
     private final Map<String, Target> lastTargetByTopic = new ConcurrentHashMap<>();
 
     private record Target(Schema schema, int id, SpecificDatumWriter<Object> writer) {
+        void write(Object value, BinaryEncoder out) throws IOException {
+            DecisionEncoder.RecordEncoder hand = DecisionEncoder.forSchema(schema);
+            if (hand != null) {
+                hand.encode(value, out);
+            } else {
+                writer.write(value, out);
+            }
+        }
     }
 
     public AvroSerializer() {
@@ -81,12 +89,12 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
                 Object value = latest.schema().equals(record.getSchema())
                         ? record
                         : SchemaResolution.convert(record, latest.schema());
-                return encode(latest.id(), writer(latest.schema()), value);
+                return encode(new Target(latest.schema(), latest.id(), writer(latest.schema())), value);
             }
             Schema schema = record.getSchema();
             Target target = new Target(schema, schemaId(subject, schema), writer(schema));
             lastTargetByTopic.put(topic, target);
-            return encode(target.id(), target.writer(), record);
+            return encode(target, record);
         } catch (SchemaRegistryException e) {
             throw new SerializationException("schema registry refused " + record.getSchema().getFullName()
                     + " for subject '" + subject + "': " + e.getMessage(), e);
@@ -98,7 +106,7 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
 
     private byte[] encodeOrFail(Target target, T record, String topic) {
         try {
-            return encode(target.id(), target.writer(), record);
+            return encode(target, record);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot serialize " + record.getSchema().getFullName()
                     + " for topic '" + topic + "': " + e.getMessage(), e);
@@ -109,10 +117,10 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         return writers.computeIfAbsent(schema, SpecificDatumWriter::new);
     }
 
-    private static byte[] encode(int schemaId, SpecificDatumWriter<Object> writer, Object value) throws IOException {
+    private static byte[] encode(Target target, Object value) throws IOException {
         EncodeBuffer buffer = BUFFER.get();
-        BinaryEncoder encoder = buffer.start(schemaId);
-        writer.write(value, encoder);
+        BinaryEncoder encoder = buffer.start(target.id());
+        target.write(value, encoder);
         encoder.flush();
         return buffer.toByteArray();
     }
