@@ -1,8 +1,10 @@
 package com.lockupguard.contract;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.OpenReservation;
@@ -10,8 +12,9 @@ import com.lockupguard.avro.Position;
 import com.lockupguard.avro.Reason;
 import com.lockupguard.avro.ReportAlert;
 import com.lockupguard.avro.ReportResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.LocalDate;
 
 /**
  * The JSON form of decisions and positions, the same for the replay's output and the HTTP API:
@@ -27,54 +30,125 @@ public final class ContractJson {
         this.json = json;
     }
 
+    /**
+     * The fields of an order as it was written, to echo in place of the decision's own (the replay echoes a
+     * mistyped field instead of dropping it).
+     */
+    public record AsWritten(JsonNode orderId, JsonNode investorId, JsonNode securityId, JsonNode kind,
+            JsonNode quantity) {
+    }
+
     public ObjectNode decision(Decision decision) {
-        ObjectNode node = json.createObjectNode();
-        node.put("orderId", decision.getOrderId());
-        node.put("investorId", decision.getInvestorId());
-        node.put("securityId", decision.getSecurityId());
-        node.put("decision", decision.getOutcome().name());
-        ArrayNode reasons = node.putArray("reasons");
-        for (Reason reason : decision.getReasons()) {
-            reasons.add(reason.name());
-        }
-        putLong(node, "maxAllowedNow", decision.getMaxAllowedNow());
-        node.put("kind", decision.getKind() == null ? null : decision.getKind().name());
-        putLong(node, "quantity", decision.getQuantity());
-        putInstant(node, "at", decision.getOrderAt());
-        putInstant(node, "evaluatedAt", decision.getEvaluatedAt());
-        putLong(node, "agreementVersion", decision.getAgreementVersion());
-        node.put("termsHash", decision.getTermsHash());
-        node.put("repeated", decision.getRepeated());
-        if (decision.getPosition() == null) {
-            node.putNull("position");
+        return tree(generator -> writeDecision(generator, decision, null));
+    }
+
+    /**
+     * Writes a decision's JSON object; where {@code asWritten} is given, the order's ids, kind and quantity are
+     * the order's as written instead of the decision's.
+     */
+    public void writeDecision(JsonGenerator out, Decision decision, AsWritten asWritten) throws IOException {
+        out.writeStartObject();
+        if (asWritten == null) {
+            out.writeStringField("orderId", decision.getOrderId());
+            out.writeStringField("investorId", decision.getInvestorId());
+            out.writeStringField("securityId", decision.getSecurityId());
         } else {
-            node.set("position", position(decision.getPosition()));
+            writeNode(out, "orderId", asWritten.orderId());
+            writeNode(out, "investorId", asWritten.investorId());
+            writeNode(out, "securityId", asWritten.securityId());
         }
-        return node;
+        out.writeStringField("decision", decision.getOutcome().name());
+        out.writeArrayFieldStart("reasons");
+        for (Reason reason : decision.getReasons()) {
+            out.writeString(reason.name());
+        }
+        out.writeEndArray();
+        writeLong(out, "maxAllowedNow", decision.getMaxAllowedNow());
+        if (asWritten == null) {
+            out.writeStringField("kind", decision.getKind() == null ? null : decision.getKind().name());
+            writeLong(out, "quantity", decision.getQuantity());
+        } else {
+            writeNode(out, "kind", asWritten.kind());
+            writeNode(out, "quantity", asWritten.quantity());
+        }
+        writeInstant(out, "at", decision.getOrderAt());
+        writeInstant(out, "evaluatedAt", decision.getEvaluatedAt());
+        writeLong(out, "agreementVersion", decision.getAgreementVersion());
+        out.writeStringField("termsHash", decision.getTermsHash());
+        out.writeBooleanField("repeated", decision.getRepeated());
+        if (decision.getPosition() == null) {
+            out.writeNullField("position");
+        } else {
+            out.writeFieldName("position");
+            writePosition(out, decision.getPosition());
+        }
+        out.writeEndObject();
     }
 
     public ObjectNode position(Position position) {
-        ObjectNode node = json.createObjectNode();
-        node.put("investorId", position.getInvestorId());
-        node.put("securityId", position.getSecurityId());
-        putInstant(node, "asOf", position.getAsOf());
-        node.put("phase", position.getPhase().name());
-        putLong(node, "period", position.getPeriod());
-        node.put("registered", position.getRegistered());
-        node.put("totalShares", position.getTotalShares());
-        node.put("soldToDate", position.getSoldToDate());
-        node.put("reservedNow", position.getReservedNow());
-        node.put("contractCapacity", position.getContractCapacity());
-        node.put("releasedToDate", position.getReleasedToDate());
-        node.put("availableNow", position.getAvailableNow());
-        putInstant(node, "nextReleaseAt", position.getNextReleaseAt());
-        putLong(node, "availableAtNextRelease", position.getAvailableAtNextRelease());
-        putInstant(node, "firstReleaseAt", position.getFirstReleaseAt());
-        putInstant(node, "secondReleaseAt", position.getSecondReleaseAt());
-        putDate(node, "rule144Date", position.getRule144Date());
-        putLong(node, "agreementVersion", position.getAgreementVersion());
-        node.put("termsHash", position.getTermsHash());
-        return node;
+        return tree(generator -> writePosition(generator, position));
+    }
+
+    /** Writes a position's JSON object. */
+    public void writePosition(JsonGenerator out, Position position) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("investorId", position.getInvestorId());
+        out.writeStringField("securityId", position.getSecurityId());
+        writeInstant(out, "asOf", position.getAsOf());
+        out.writeStringField("phase", position.getPhase().name());
+        writeLong(out, "period", position.getPeriod());
+        out.writeBooleanField("registered", position.getRegistered());
+        out.writeNumberField("totalShares", position.getTotalShares());
+        out.writeNumberField("soldToDate", position.getSoldToDate());
+        out.writeNumberField("reservedNow", position.getReservedNow());
+        out.writeNumberField("contractCapacity", position.getContractCapacity());
+        out.writeNumberField("releasedToDate", position.getReleasedToDate());
+        out.writeNumberField("availableNow", position.getAvailableNow());
+        writeInstant(out, "nextReleaseAt", position.getNextReleaseAt());
+        writeLong(out, "availableAtNextRelease", position.getAvailableAtNextRelease());
+        writeInstant(out, "firstReleaseAt", position.getFirstReleaseAt());
+        writeInstant(out, "secondReleaseAt", position.getSecondReleaseAt());
+        out.writeStringField("rule144Date", position.getRule144Date() == null ? null
+                : position.getRule144Date().toString());
+        writeLong(out, "agreementVersion", position.getAgreementVersion());
+        out.writeStringField("termsHash", position.getTermsHash());
+        out.writeEndObject();
+    }
+
+    /** Something that writes one JSON value. */
+    private interface Writing {
+        void to(JsonGenerator out) throws IOException;
+    }
+
+    /** What {@code writing} writes, as a tree: the API's answers are built from the same writers as the replay's lines. */
+    private ObjectNode tree(Writing writing) {
+        try (TokenBuffer buffer = new TokenBuffer(json, false)) {
+            writing.to(buffer);
+            return json.readTree(buffer.asParser());
+        } catch (IOException e) {
+            throw new UncheckedIOException("a JSON tree in memory cannot fail to build", e);
+        }
+    }
+
+    private static void writeNode(JsonGenerator out, String name, JsonNode value) throws IOException {
+        out.writeFieldName(name);
+        if (value == null) {
+            out.writeNull();
+        } else {
+            out.writeTree(value);
+        }
+    }
+
+    private static void writeLong(JsonGenerator out, String name, Long value) throws IOException {
+        if (value == null) {
+            out.writeNullField(name);
+        } else {
+            out.writeNumberField(name, value);
+        }
+    }
+
+    private static void writeInstant(JsonGenerator out, String name, Instant value) throws IOException {
+        out.writeStringField(name, value == null ? null : IsoInstant.format(value));
     }
 
     /** A compliance alert: the fill's ids first, then what was uncovered and whether it breached the agreement. */
@@ -160,7 +234,4 @@ public final class ContractJson {
         node.put(name, value == null ? null : value.toString());
     }
 
-    private static void putDate(ObjectNode node, String name, LocalDate value) {
-        node.put(name, value == null ? null : value.toString());
-    }
 }

@@ -10,11 +10,11 @@ import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.TrancheMode;
+import com.lockupguard.contract.IsoInstant;
 import com.lockupguard.rules.LetterDefaults;
 import com.lockupguard.rules.SupportedTime;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
@@ -165,7 +165,7 @@ public final class TimelineParser {
             return Optional.empty();
         }
         try {
-            return Optional.of(SupportedTime.toMillis(OffsetDateTime.parse(value.textValue()).toInstant()));
+            return Optional.of(SupportedTime.toMillis(IsoInstant.parse(value.textValue())));
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }

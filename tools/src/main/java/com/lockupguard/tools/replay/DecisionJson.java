@@ -1,10 +1,12 @@
 package com.lockupguard.tools.replay;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.contract.ContractJson;
 import com.lockupguard.timeline.TimelineEntry;
+import java.io.IOException;
 
 /**
  * The replay's output line for one order: the decision as the API renders it, with the order's
@@ -22,6 +24,12 @@ public final class DecisionJson {
 
     public ObjectNode of(TimelineEntry.OrderEcho echo, Decision decision) {
         return echoed(echo, contracts.decision(decision));
+    }
+
+    /** Writes {@link #of} to {@code out}, without building it as a tree first: the replay's hot path. */
+    public void write(JsonGenerator out, TimelineEntry.OrderEcho echo, Decision decision) throws IOException {
+        contracts.writeDecision(out, decision, new ContractJson.AsWritten(echo.orderId(), echo.investorId(),
+                echo.securityId(), echo.kind(), echo.quantity()));
     }
 
     /** The answer to an order line that cannot become a Kafka record: its time is missing or unreadable. */

@@ -1,6 +1,8 @@
 package com.lockupguard.tools.replay;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.ExecutionReport;
@@ -77,8 +79,11 @@ public final class Replay {
 
     public Result run(BufferedReader timeline, PrintWriter decisions, PrintWriter errors) throws IOException {
         Run run;
-        try (ReplayDriver driver = new ReplayDriver(positions != null)) {
-            run = new Run(driver, decisions, errors);
+        try (ReplayDriver driver = new ReplayDriver(positions != null);
+                JsonGenerator lines = json.getFactory().createGenerator(decisions)
+                        .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+            lines.setRootValueSeparator(null);
+            run = new Run(driver, lines, errors);
             reader.forEach(timeline, run::accept);
         }
         decisions.flush();
@@ -92,7 +97,8 @@ public final class Replay {
     /** One replay: the driver, where its output goes, and what it has done so far. */
     private final class Run {
         private final ReplayDriver driver;
-        private final PrintWriter decisions;
+        /** One JSON line per order or report, written in turn with {@link #line}. */
+        private final JsonGenerator decisions;
         private final PrintWriter errors;
         private int orders;
         private int executions;
@@ -101,7 +107,7 @@ public final class Replay {
         private int unreadable;
         private Instant lastTimestamp = Instant.EPOCH;
 
-        Run(ReplayDriver driver, PrintWriter decisions, PrintWriter errors) {
+        Run(ReplayDriver driver, JsonGenerator decisions, PrintWriter errors) {
             this.driver = driver;
             this.decisions = decisions;
             this.errors = errors;
@@ -111,26 +117,27 @@ public final class Replay {
             if (entry instanceof TimelineEntry.OrderLine order) {
                 orders++;
                 if (order.at() == null) {
-                    decisions.println(json.writeValueAsString(output.invalidOrder(order.echo())));
+                    line(output.invalidOrder(order.echo()));
                 } else {
                     lastTimestamp = order.at();
                     ProposedOrder value = order.order();
                     String key = HoldingKey.keyOf(value.getInvestorId(), value.getSecurityId());
                     Decision decision = driver.decide(key, value, order.at());
-                    decisions.println(json.writeValueAsString(output.of(order.echo(), decision)));
+                    output.write(decisions, order.echo(), decision);
+                    decisions.writeRaw('\n');
                     answers.decided(order, decision);
                     writePositions(driver);
                 }
             } else if (entry instanceof TimelineEntry.ExecutionLine execution) {
                 executions++;
                 if (execution.at() == null) {
-                    decisions.println(json.writeValueAsString(results.invalid(execution.echo())));
+                    line(results.invalid(execution.echo()));
                 } else {
                     lastTimestamp = execution.at();
                     ExecutionReport report = execution.report();
                     String key = HoldingKey.keyOf(report.getInvestorId(), report.getSecurityId());
                     ReportResult result = driver.report(key, report, execution.at());
-                    decisions.println(json.writeValueAsString(results.of(execution.echo(), result)));
+                    line(results.of(execution.echo(), result));
                     answers.reported(execution, result);
                     writePositions(driver);
                 }
@@ -157,6 +164,11 @@ public final class Replay {
                 unreadable++;
                 errors.printf("line %d: skipped: %s%n", entry.lineNumber(), unreadableLine.reason());
             }
+        }
+
+        private void line(ObjectNode answer) throws IOException {
+            decisions.writeTree(answer);
+            decisions.writeRaw('\n');
         }
     }
 

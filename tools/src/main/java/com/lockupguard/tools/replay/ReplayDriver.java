@@ -78,6 +78,9 @@ public final class ReplayDriver implements AutoCloseable {
         Properties properties = StreamsDefaults.errorHandling(names);
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "lockup-guard-replay");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // each record is piped alone and processed before the next: there is never a second partition to wait for,
+        // and Kafka Streams 4.4 formats a log line per record while it checks (PartitionGroup.readyToProcess)
+        properties.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // the driver's wall clock follows the timeline's event time, so that releases (window boundaries) are
         // published when the timeline reaches them, deterministically
         driver = new TopologyTestDriver(GuardTopology.build(topics, DecisionObserver.NONE, TopologyOptions.replay(publishesPositions)),
