@@ -32,6 +32,13 @@ public record HoldingKey(String investorId, String securityId) {
         return Objects.toString(investorId, "") + SEPARATOR + Objects.toString(securityId, "");
     }
 
+    /** Whether {@code key} is this holding's key ({@link #asString()}), compared without building it. */
+    public boolean isKey(String key) {
+        return key != null && key.length() == investorId.length() + 1 + securityId.length()
+                && key.startsWith(investorId) && key.charAt(investorId.length()) == SEPARATOR
+                && key.endsWith(securityId);
+    }
+
     public String asString() {
         return keyOf(investorId, securityId);
     }

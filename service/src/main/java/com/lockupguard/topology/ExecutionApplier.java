@@ -45,7 +45,7 @@ final class ExecutionApplier {
     void apply(Record<String, ExecutionReport> record, OrderEventsProcessor.DeadLetter deadLetter) {
         ExecutionRequest report = ExecutionMapper.toRequest(record.value());
         HoldingKey holding = report.holdingOrNull();
-        if (holding != null && !holding.asString().equals(record.key())) {
+        if (holding != null && !holding.isKey(record.key())) {
             deadLetter.send(DeadLetterReason.KEY_MISMATCH, "record key '" + record.key()
                     + "' does not match the report's holding '" + holding + "'");
             return;
@@ -65,7 +65,7 @@ final class ExecutionApplier {
         String executionKey = null;
         String orderKey = null;
         if (report.isWellFormed()) {
-            String holdingKey = holding.asString();
+            String holdingKey = record.key();
             executionKey = StoreNames.idKey(holdingKey, report.executionId());
             orderKey = StoreNames.idKey(holdingKey, report.orderId());
             stored = stores.holding(holdingKey);
@@ -78,7 +78,7 @@ final class ExecutionApplier {
 
         if (ruling.result() == ExecutionResult.APPLIED) {
             long now = context.currentSystemTimeMs();
-            positions.store(holding.asString(), stored, ruling.stateAfter(), ruling.position());
+            positions.store(record.key(), stored, ruling.stateAfter(), ruling.position());
             stores.put(executionKey, RememberedExecution.of(report.remembered(), now));
             ExecutionRuling.ReservationChange change = ruling.reservation();
             if (change != null && order != null) {

@@ -86,27 +86,34 @@ public final class GuardTopology {
         StreamsBuilder builder = new StreamsBuilder();
         Serde<String> keys = Serdes.String();
 
-        // cached (persistent): a busy holding or a filled order id is written many times between two commits,
-        // its changelog once per commit
+        // cached (persistent): a busy holding is written many times between two commits, its changelog once per
+        // commit. The ids are not: nearly every order brings a new one, so a cache of them would fill with ids
+        // and evict on every put, holding states and positions too, before they coalesce
         builder.addStateStore(store(storage, StoreNames.HOLDING_STATE, Serdes.ByteArray(), true));
-        builder.addStateStore(store(storage, StoreNames.SEEN_ORDERS, Serdes.ByteArray(), true));
-        builder.addStateStore(store(storage, StoreNames.RESERVATIONS, Serdes.ByteArray(), false));
+        builder.addStateStore(store(storage, StoreNames.SEEN_ORDERS, Serdes.ByteArray(), false));
         builder.addStateStore(store(storage, StoreNames.SEEN_EXECUTIONS, Serdes.ByteArray(), false));
-        builder.addStateStore(store(storage, StoreNames.RELEASE_SCHEDULE, Serdes.String(), false));
+        if (storage.mayHoldOlderValues()) {
+            builder.addStateStore(store(storage, StoreNames.RESERVATIONS, Serdes.ByteArray(), false));
+        }
+        if (options.publishPositions()) {
+            builder.addStateStore(store(storage, StoreNames.RELEASE_SCHEDULE, Serdes.String(), false));
+        }
 
         KStream<String, Agreement> agreements = builder.stream(topics.agreements().name(),
                 Consumed.with(keys, topics.agreements().valueSerde()).withName(AGREEMENTS_SOURCE));
         KStream<String, SpecificRecord> orders = builder.stream(topics.orders().name(),
                 Consumed.with(keys, topics.orders().valueSerde()).withName(ORDERS_SOURCE));
 
-        List<String> agreementStores = new ArrayList<>(List.of(StoreNames.HOLDING_STATE,
-                StoreNames.RELEASE_SCHEDULE));
+        List<String> agreementStores = new ArrayList<>(List.of(StoreNames.HOLDING_STATE));
         List<String> orderStores = new ArrayList<>(List.of(StoreNames.HOLDING_STATE, StoreNames.SEEN_ORDERS,
-                StoreNames.RESERVATIONS, StoreNames.SEEN_EXECUTIONS, StoreNames.RELEASE_SCHEDULE));
+                StoreNames.SEEN_EXECUTIONS));
+        if (storage.mayHoldOlderValues()) {
+            orderStores.add(StoreNames.RESERVATIONS);
+        }
         if (options.publishPositions()) {
             positionsOutbox(agreements, topics);
-            agreementStores.add(StoreNames.POSITIONS_OUTBOX);
-            orderStores.add(StoreNames.POSITIONS_OUTBOX);
+            agreementStores.addAll(List.of(StoreNames.RELEASE_SCHEDULE, StoreNames.POSITIONS_OUTBOX));
+            orderStores.addAll(List.of(StoreNames.RELEASE_SCHEDULE, StoreNames.POSITIONS_OUTBOX));
         }
 
         KStream<String, Object> agreementOutputs = agreements.process(

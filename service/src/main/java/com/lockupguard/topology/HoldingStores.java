@@ -31,10 +31,14 @@ final class HoldingStores {
         this.codec = codec;
     }
 
-    /** Every store of a holding, for the order events processor. */
-    static HoldingStores all(ProcessingContext context, StateCodec codec) {
+    /**
+     * Every store of a holding, for the order events processor; {@code withOlderReservations} where an older guard's
+     * reservations store may hold open reservations ({@link TopologyOptions.Storage#mayHoldOlderValues()}).
+     */
+    static HoldingStores all(ProcessingContext context, StateCodec codec, boolean withOlderReservations) {
         return new HoldingStores(context.getStateStore(StoreNames.HOLDING_STATE),
-                context.getStateStore(StoreNames.SEEN_ORDERS), context.getStateStore(StoreNames.RESERVATIONS),
+                context.getStateStore(StoreNames.SEEN_ORDERS),
+                withOlderReservations ? context.getStateStore(StoreNames.RESERVATIONS) : null,
                 context.getStateStore(StoreNames.SEEN_EXECUTIONS), codec);
     }
 
@@ -73,6 +77,10 @@ final class HoldingStores {
         if (!order.hasReservationElsewhere()) {
             return order.reservation();
         }
+        if (legacyReservations == null) {
+            throw new IllegalStateException("order " + idKey + " has its reservation in an older guard's store, "
+                    + "which this topology does not have");
+        }
         byte[] value = legacyReservations.get(idKey);
         return value == null ? null : codec.legacyReservation(value, orderId);
     }
@@ -80,7 +88,7 @@ final class HoldingStores {
     /** Stores {@code order} as it now stands; an open reservation an older guard kept apart is kept with it from now on. */
     void update(String idKey, RememberedOrder before, RememberedOrder after) {
         put(idKey, after);
-        if (before.hasReservationElsewhere()) {
+        if (before.hasReservationElsewhere() && legacyReservations != null) {
             legacyReservations.delete(idKey);
         }
     }

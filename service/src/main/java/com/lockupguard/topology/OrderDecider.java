@@ -42,7 +42,7 @@ final class OrderDecider {
     void decide(Record<String, ProposedOrder> record, OrderEventsProcessor.DeadLetter deadLetter) {
         OrderRequest order = OrderMapper.toRequest(record.value());
         HoldingKey holding = order.holdingOrNull();
-        if (holding != null && !holding.asString().equals(record.key())) {
+        if (holding != null && !holding.isKey(record.key())) {
             deadLetter.send(DeadLetterReason.KEY_MISMATCH, "record key '" + record.key()
                     + "' does not match the order's holding '" + holding + "'");
             return;
@@ -51,8 +51,8 @@ final class OrderDecider {
         String idKey = null;
         RememberedOrder remembered = null;
         if (order.isWellFormed()) {
-            stored = stores.holding(holding.asString());
-            idKey = StoreNames.idKey(holding.asString(), order.orderId());
+            stored = stores.holding(record.key());
+            idKey = StoreNames.idKey(record.key(), order.orderId());
             remembered = stores.order(idKey, order.orderId());
         }
         Ruling ruling = rules.decide(order, Instant.ofEpochMilli(record.timestamp()),
@@ -65,7 +65,7 @@ final class OrderDecider {
         }
         Decision decision = ruling.decision();
         if (ruling.stateAfter() != null) {
-            positions.store(holding.asString(), stored, ruling.stateAfter(), decision.position());
+            positions.store(record.key(), stored, ruling.stateAfter(), decision.position());
         }
         byte[] encoded = wire.encode(decision);
         if (ruling.remember()) {

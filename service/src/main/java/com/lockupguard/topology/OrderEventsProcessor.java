@@ -42,7 +42,8 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        HoldingStores stores = HoldingStores.all(context, new StateCodec(legacy));
+        HoldingStores stores = HoldingStores.all(context, new StateCodec(legacy),
+                options.storage().mayHoldOlderValues());
         PositionPublisher positions = PositionPublisher.of(rules, context, stores, options.publishPositions());
         this.orders = new OrderDecider(rules, context, stores, positions, new DecisionWire(topics), observer);
         this.executions = new ExecutionApplier(rules, context, stores, positions, observer,

@@ -35,8 +35,9 @@ final class PositionPublisher {
     private final TimestampedKeyValueStore<String, Position> outbox;
 
     /**
-     * @param outbox the positions outbox, or null when positions are not published: then only the holding's
-     *               state is stored
+     * @param schedule the release schedule, or null when positions are not published
+     * @param outbox   the positions outbox, or null when positions are not published: then only the holding's
+     *                 state is stored
      */
     private PositionPublisher(LockupRules rules, HoldingStores holdings, KeyValueStore<String, String> schedule,
             TimestampedKeyValueStore<String, Position> outbox) {
@@ -48,8 +49,10 @@ final class PositionPublisher {
 
     static PositionPublisher of(LockupRules rules, ProcessingContext context, HoldingStores holdings,
             boolean publishing) {
-        return new PositionPublisher(rules, holdings, context.getStateStore(StoreNames.RELEASE_SCHEDULE),
-                publishing ? context.getStateStore(StoreNames.POSITIONS_OUTBOX) : null);
+        return publishing
+                ? new PositionPublisher(rules, holdings, context.getStateStore(StoreNames.RELEASE_SCHEDULE),
+                        context.getStateStore(StoreNames.POSITIONS_OUTBOX))
+                : new PositionPublisher(rules, holdings, null, null);
     }
 
     /** Publishes passed window boundaries every {@code interval} of wall-clock time, when positions are published. */
