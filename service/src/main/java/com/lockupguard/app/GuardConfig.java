@@ -118,8 +118,9 @@ public final class GuardConfig extends AbstractConfig {
                     new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: records that could not be "
                             + "decided or applied, with the reason in headers.")
             .define(TOPIC_POSITIONS_CONFIG, Type.STRING, TopicNames.defaults().positions(),
-                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: each holding's position after every "
-                            + "decision, agreement and window boundary, keyed by investorId/securityId (compacted).")
+                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: each holding's position after its "
+                            + "decisions, reports, agreements and window boundaries (the latest per holding per "
+                            + "commit), keyed by investorId/securityId (compacted).")
             .define(TOPIC_AGREEMENT_AUDIT_CONFIG, Type.STRING, TopicNames.defaults().agreementAudit(),
                     new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: every agreement version the guard "
                             + "applied or rejected, with the outcome, the reason and the version number decisions "

@@ -70,9 +70,4 @@ public record RememberedOrder(OrderKind kind, long quantity, Outcome outcome, by
     public RememberedOrder rememberedSince(long since) {
         return new RememberedOrder(kind, quantity, outcome, decision, status, reservation, since);
     }
-
-    /** Whether the id may be forgotten: remembered since {@code cutoff} or before, and no reservation open. */
-    public boolean isForgettable(long cutoff) {
-        return status != ReservationStatus.OPEN && rememberedAt != SINCE_UNKNOWN && rememberedAt <= cutoff;
-    }
 }

@@ -170,6 +170,27 @@ public final class StateCodec {
         return order;
     }
 
+    /** What the retention of a remembered order depends on: since when it is remembered, and whether it is open. */
+    public record Retention(long since, boolean open) {
+        /** Whether the id may be forgotten: remembered since {@code cutoff} or before, and no reservation open. */
+        public boolean isForgettable(long cutoff) {
+            return !open && since != RememberedOrder.SINCE_UNKNOWN && since <= cutoff;
+        }
+    }
+
+    /** {@link Retention} of a remembered order, read from the head of the value without decoding the rest. */
+    public Retention orderRetention(byte[] value) {
+        if (isLegacy(value)) {
+            RememberedOrder order = legacy().order(value);
+            return new Retention(order.rememberedAt(), order.status() == ReservationStatus.OPEN);
+        }
+        CompactInput in = compact(value, "seen-orders");
+        in.skip(2); // kind, outcome
+        ReservationStatus status = status(in.readByte());
+        in.readLong(); // quantity
+        return new Retention(in.readLong(), status == ReservationStatus.OPEN);
+    }
+
     /** An open reservation of the reservations store, where a guard of 0.2.0 or older kept them. */
     public Reservation legacyReservation(byte[] value, String orderId) {
         return legacy().reservation(value, orderId);

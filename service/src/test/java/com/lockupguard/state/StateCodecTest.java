@@ -118,6 +118,8 @@ class StateCodecTest {
         assertThat(read.decision()).containsExactly(decision);
         assertThat(read.prior()).isEqualTo(order.prior());
         assertThat(read.rememberedAt()).isEqualTo(1_764_000_000_000L);
+        assertThat(codec.orderRetention(codec.encode(order)))
+                .isEqualTo(new StateCodec.Retention(1_764_000_000_000L, true));
     }
 
     @Test
@@ -134,6 +136,7 @@ class StateCodecTest {
         assertThat(read.status()).isEqualTo(ReservationStatus.CANCELLED);
         assertThat(read.reservation()).isNull();
         assertThat(read.rememberedAt()).as("the retention runs from the close").isEqualTo(20);
+        assertThat(codec.orderRetention(codec.encode(cancelled))).isEqualTo(new StateCodec.Retention(20, false));
     }
 
     @Test

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Positions as a stream: after every decision and agreement, and when a window boundary passes with no order. */
+/** Positions as a stream: after decisions and agreements (the latest per commit), and when a window boundary passes with no order. */
 class PositionsTest {
 
     private static final Instant EFFECTIVE = at("2003-07-10T16:30:00-04:00");
