@@ -15,7 +15,8 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Reads the store values of a guard of 0.2.0 or older: Avro records in Confluent's wire format,
+ * Reads the store values of an older guard (0.1.0, and development builds before the compact
+ * encoding; some of those kept open reservations in a store of their own): Avro records in Confluent's wire format,
  * each read with its writer's schema from the registry (so every older version of them reads),
  * mapped to what the stores keep now. Nothing writes this format any more; a value read this way
  * is written back compact the next time the guard changes it.

@@ -23,7 +23,7 @@ import java.util.HexFormat;
  * <ul>
  *   <li>{@value #COMPACT} — this encoding: a format byte, then the fields in a fixed order, numbers as
  *       zig-zag varints, no schema, no registry;</li>
- *   <li>{@code 0} — Confluent's magic byte: an Avro record written by a guard of 0.2.0 or older, read through
+ *   <li>{@code 0} — Confluent's magic byte: an Avro record written by an older guard, read through
  *       {@link LegacyStoreValues} with the writer's schema from the registry.</li>
  * </ul>
  *
@@ -191,7 +191,7 @@ public final class StateCodec {
         return new Retention(in.readLong(), status == ReservationStatus.OPEN);
     }
 
-    /** An open reservation of the reservations store, where a guard of 0.2.0 or older kept them. */
+    /** An open reservation of the reservations store, where an older guard kept them. */
     public Reservation legacyReservation(byte[] value, String orderId) {
         return legacy().reservation(value, orderId);
     }

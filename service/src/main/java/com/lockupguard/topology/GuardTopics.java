@@ -221,7 +221,7 @@ public final class GuardTopics {
     }
 
     /**
-     * How the guard reads the store values a guard of 0.2.0 or older wrote, as Avro with this registry: every
+     * How the guard reads the store values an older guard wrote, as Avro with this registry: every
      * value an upgraded guard restores from its changelogs until it writes the value again, compact.
      */
     public LegacyStoreValues legacyStoreValues(Function<Decision, byte[]> decisionWire) {

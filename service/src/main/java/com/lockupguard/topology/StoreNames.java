@@ -3,7 +3,7 @@ package com.lockupguard.topology;
 /**
  * The guard's state stores. In the service each is persistent and backed by a changelog topic
  * {@code <application.id>-<name>-changelog} (but the positions outbox); their values are in the compact
- * encoding of {@link com.lockupguard.state.StateCodec}, or the Avro of a guard of 0.2.0 or older.
+ * encoding of {@link com.lockupguard.state.StateCodec}, or the Avro an older guard wrote.
  */
 public final class StoreNames {
 
@@ -15,7 +15,7 @@ public final class StoreNames {
      */
     public static final String SEEN_ORDERS = "seen-orders";
     /**
-     * Where a guard of 0.2.0 or older kept open reservations, {@code investorId/securityId/orderId} to the
+     * Where an older guard kept open reservations, {@code investorId/securityId/orderId} to the
      * reservation: read, moved into seen-orders and deleted as each is next used; nothing new is put here.
      */
     public static final String RESERVATIONS = "reservations";

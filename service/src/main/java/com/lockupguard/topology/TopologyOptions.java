@@ -61,7 +61,7 @@ public record TopologyOptions(Duration punctuationInterval, InputPartitions inpu
 
         /**
          * Whether the stores may hold what an older guard wrote (restored from its changelogs): then the store where
-         * a guard of 0.2.0 kept open reservations is read too. Fresh in-memory stores never do.
+         * an older guard kept open reservations is read too. Fresh in-memory stores never do.
          */
         boolean mayHoldOlderValues() {
             return this == PERSISTENT;

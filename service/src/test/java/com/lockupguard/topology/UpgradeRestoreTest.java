@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An upgrade: the stores restored from the changelogs a guard of 0.2.0 wrote (Avro values, open
+ * An upgrade: the stores restored from the changelogs an older guard wrote (Avro values, open
  * reservations in a store of their own), then the next records: the guard answers exactly as the
  * old guard did (src/test/resources/upgrade/README.md says how the fixture was made).
  */
@@ -59,7 +59,7 @@ class UpgradeRestoreTest {
     @Test
     void shouldAnswerAsTheOldGuardDidAfterRestoringItsChangelogs() throws IOException {
         // given the registry the old guard wrote with, and its stores restored from its changelogs
-        JsonNode fixture = JSON.readTree(FIXTURE.resolve("changelogs-0.2.0.json").toFile());
+        JsonNode fixture = JSON.readTree(FIXTURE.resolve("changelogs-avro.json").toFile());
         registerSchemasWithTheirIds(fixture.get("schemas"));
         guard = new TopologyFixture(stateDir, scope);
         restore(fixture.get("changelogs"));
