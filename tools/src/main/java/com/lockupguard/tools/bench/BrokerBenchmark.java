@@ -54,7 +54,7 @@ final class BrokerBenchmark {
      * microseconds.
      */
     record Result(String name, long orders, double ordersPerSecond, double streamThreadBusy,
-            double processCpuMicrosPerOrder, Percentiles latencyMs) {
+            double processCpuMicrosPerOrder, double recordsPerOrder, Percentiles latencyMs) {
     }
 
     /** The shape of one run; no latency phase when it is zero. */
@@ -98,6 +98,7 @@ final class BrokerBenchmark {
             awaitRunning(streams);
             decisions.awaitCount(load.backlog(), Duration.ofMinutes(5));
             CpuClock.Usage usage = decisions.cpuSinceFirstBatch();
+            double recordsPerOrder = recordsSent(streams) / load.backlog();
             // from the first committed decisions read to the last: the first batch's were decided
             // before the clocks started, so they are not counted
             double seconds = (decisions.lastBatchAt() - decisions.firstBatchAt()) / 1e9;
@@ -105,7 +106,7 @@ final class BrokerBenchmark {
             Percentiles latency = load.latencyPhase().isZero() ? Percentiles.of(new long[0])
                     : latencyAtRate(config, topics, timeline, load, decisions);
             return new Result(name, load.backlog(), timed / seconds,
-                    usage.streamThreadNanos() / (seconds * 1e9), usage.processNanos() / 1e3 / timed,
+                    usage.streamThreadNanos() / (seconds * 1e9), usage.processNanos() / 1e3 / timed, recordsPerOrder,
                     latency);
         } finally {
             if (guard) {
@@ -149,6 +150,21 @@ final class BrokerBenchmark {
         try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
             producer.send(entries, n -> { }).orFail();
         }
+    }
+
+    /**
+     * Records the topology's producers have sent so far — outputs and changelogs, not transaction markers: after
+     * the backlog, what each order cost in records (the agreements' few included).
+     */
+    private static double recordsSent(KafkaStreams streams) {
+        double sent = 0;
+        for (var metric : streams.metrics().entrySet()) {
+            if (metric.getKey().group().equals("producer-metrics")
+                    && metric.getKey().name().equals("record-send-total")) {
+                sent += ((Number) metric.getValue().metricValue()).doubleValue();
+            }
+        }
+        return sent;
     }
 
     private static void awaitRunning(KafkaStreams streams) throws InterruptedException {

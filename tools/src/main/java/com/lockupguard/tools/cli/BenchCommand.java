@@ -3,6 +3,7 @@ package com.lockupguard.tools.cli;
 import ch.qos.logback.classic.Level;
 import com.lockupguard.cli.LogLevels;
 import com.lockupguard.tools.bench.BrokerComparison;
+import com.lockupguard.tools.bench.RestoreBenchmark;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -21,7 +22,9 @@ import picocli.CommandLine.Spec;
                     + "topology (same topics, serdes and exactly-once, no rules, no stores): throughput of a backlog, "
                     + "then decision latency p50/p99 at a fixed rate. Then times POST /api/what-if and "
                     + "POST /api/orders from one client.",
-            "Ends with: guard/passthrough throughput=<ratio> p99=<ms> vs <ms>"
+            "Ends with: guard/passthrough throughput=<ratio> p99=<ms> vs <ms>",
+            "With --restore-holdings, measures the state instead: bytes per holding and per order id, and the "
+                    + "restore rate of a guard started without local state."
         })
 final class BenchCommand implements Callable<Integer> {
 
@@ -56,6 +59,15 @@ final class BenchCommand implements Callable<Integer> {
             + "e.g. --set commit.interval.ms=100 (repeatable).")
     private Map<String, String> tuning = new LinkedHashMap<>();
 
+    @Option(names = "--restore-holdings", paramLabel = "N",
+            description = "Measure the state of N holdings instead: their changelogs written as the guard writes them, "
+                    + "then restored by a guard without local state (e.g. 200000).")
+    private Integer restoreHoldings;
+
+    @Option(names = "--ids-per-holding", paramLabel = "N", defaultValue = "2",
+            description = "Remembered order ids per holding with --restore-holdings. Default ${DEFAULT-VALUE}.")
+    private int idsPerHolding;
+
     @Spec
     private CommandSpec spec;
 
@@ -63,6 +75,11 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LogLevels.quiet(Level.ERROR, Level.ERROR);
         PrintWriter out = spec.commandLine().getOut();
+        if (restoreHoldings != null) {
+            RestoreBenchmark restore = new RestoreBenchmark(out);
+            restore.print(restore.run(restoreHoldings, idsPerHolding));
+            return 0;
+        }
         int orders = apiRequests != null ? apiRequests : quick ? 100 : 1_000;
         BrokerComparison.Options options = new BrokerComparison.Options(holdings,
                 backlog != null ? backlog : quick ? 50_000 : 300_000, rate,

@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Orders per second through the whole topology in the test driver, as the replay runs it: Avro
- * serde with the in-memory registry, RocksDB stores (holding state and seen order ids), one
- * decision read back per order. 1,000 holdings, each order a new id.
+ * serde with the in-memory registry, in-memory stores (holding state and seen order ids) without
+ * changelogs, no positions, one decision read back per order. 1,000 holdings, each order a new id.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -1,0 +1,233 @@
+package com.lockupguard.tools.bench;
+
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.app.GuardService;
+import com.lockupguard.app.TopicProvisioner;
+import com.lockupguard.avro.Decision;
+import com.lockupguard.contract.DecisionMapper;
+import com.lockupguard.rules.AgreementTerms;
+import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.rules.HoldingState;
+import com.lockupguard.rules.LockupRules;
+import com.lockupguard.rules.OrderKind;
+import com.lockupguard.rules.OrderRequest;
+import com.lockupguard.rules.Ruling;
+import com.lockupguard.state.RememberedOrder;
+import com.lockupguard.state.StateCodec;
+import com.lockupguard.state.StoredHolding;
+import com.lockupguard.tools.embedded.EmbeddedKafkaCluster;
+import com.lockupguard.topology.DecisionObserver;
+import com.lockupguard.topology.GuardTopics;
+import com.lockupguard.topology.InputPartitions;
+import com.lockupguard.topology.StoreNames;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ReplicaInfo;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * What the guard's state costs at scale, measured where it can be: the changelogs of {@code holdings}
+ * holdings (each with its agreement, counters and clock) and {@code idsPerHolding} remembered order
+ * ids each (with the decision as sent), written as the guard writes them; then a guard started on an
+ * empty state directory restores them, on one embedded broker. Prints bytes per holding and per id
+ * (in the changelog, and on disk in RocksDB after the restore) and the restore rate.
+ */
+public final class RestoreBenchmark {
+
+    private static final String APPLICATION_ID = "restore-bench";
+    private static final int PARTITIONS = 6;
+
+    /** The figures of one run. */
+    public record Result(int holdings, long ids, double changelogBytesPerHolding, double changelogBytesPerId,
+            double rocksDbBytesPerHolding, double rocksDbBytesPerId, double restoreSeconds, long restoredRecords) {
+
+        double recordsPerSecond() {
+            return restoredRecords / restoreSeconds;
+        }
+    }
+
+    private final PrintWriter out;
+
+    public RestoreBenchmark(PrintWriter out) {
+        this.out = out;
+    }
+
+    public Result run(int holdings, int idsPerHolding) throws Exception {
+        Path stateRoot = Files.createTempDirectory("lockup-guard-restore-");
+        String scope = "restore-bench-" + UUID.randomUUID();
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1, Map.of())) {
+            GuardConfig config = config(kafka.bootstrapServers(), scope, stateRoot.resolve("guard"));
+            GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
+            try (Admin admin = Admin.create(config.clientProperties())) {
+                TopicProvisioner.from(admin, config).provision(true);
+                admin.createTopics(List.of(changelog(StoreNames.HOLDING_STATE), changelog(StoreNames.SEEN_ORDERS)))
+                        .all().get();
+            }
+            long started = System.nanoTime();
+            long ids = writeChangelogs(config, topics, holdings, idsPerHolding);
+            out.printf(Locale.ROOT, "wrote the changelogs of %d holdings and %d order ids in %.0f s%n", holdings, ids,
+                    (System.nanoTime() - started) / 1e9);
+            out.flush();
+            long holdingBytes;
+            long idBytes;
+            try (Admin admin = Admin.create(config.clientProperties())) {
+                holdingBytes = topicBytes(admin, changelogName(StoreNames.HOLDING_STATE));
+                idBytes = topicBytes(admin, changelogName(StoreNames.SEEN_ORDERS));
+            }
+            // a guard with no local state: every store comes back from its changelog
+            long restoreStart = System.nanoTime();
+            long restored;
+            double restoreSeconds;
+            try (GuardService guard = GuardService.create(config, DecisionObserver.NONE)) {
+                guard.start();
+                long expected = holdings + ids;
+                while (guard.restoredRecords() < expected || !guard.isReady()) {
+                    if (System.nanoTime() - restoreStart > Duration.ofMinutes(30).toNanos()) {
+                        throw new IllegalStateException("restored " + guard.restoredRecords() + " of " + expected
+                                + " records in 30 minutes");
+                    }
+                    Thread.sleep(20);
+                }
+                restoreSeconds = (System.nanoTime() - restoreStart) / 1e9;
+                restored = guard.restoredRecords();
+            }
+            long holdingDisk = directoryBytes(stateRoot.resolve("guard"), StoreNames.HOLDING_STATE);
+            long idDisk = directoryBytes(stateRoot.resolve("guard"), StoreNames.SEEN_ORDERS);
+            return new Result(holdings, ids, (double) holdingBytes / holdings, ids == 0 ? 0 : (double) idBytes / ids,
+                    (double) holdingDisk / holdings, ids == 0 ? 0 : (double) idDisk / ids, restoreSeconds, restored);
+        } finally {
+            com.lockupguard.registry.InMemorySchemaRegistry.dropScope(scope);
+            Utils.delete(stateRoot.toFile());
+        }
+    }
+
+    public void print(Result result) {
+        out.printf(Locale.ROOT, "%n%-50s %12s%n", "state", "measured");
+        out.printf(Locale.ROOT, "%-50s %12d%n", "holdings", result.holdings());
+        out.printf(Locale.ROOT, "%-50s %12d%n", "remembered order ids", result.ids());
+        out.printf(Locale.ROOT, "%-50s %12.0f%n", "changelog bytes per holding (key, value, headers)",
+                result.changelogBytesPerHolding());
+        out.printf(Locale.ROOT, "%-50s %12.0f%n", "changelog bytes per order id", result.changelogBytesPerId());
+        out.printf(Locale.ROOT, "%-50s %12.0f%n", "RocksDB bytes per holding (after restore)",
+                result.rocksDbBytesPerHolding());
+        out.printf(Locale.ROOT, "%-50s %12.0f%n", "RocksDB bytes per order id (after restore)",
+                result.rocksDbBytesPerId());
+        out.printf(Locale.ROOT, "%-50s %12.1f%n", "restore, start to running (s)", result.restoreSeconds());
+        out.printf(Locale.ROOT, "%-50s %12.0f%n", "restored records/s (one instance, one thread)",
+                result.recordsPerSecond());
+        out.flush();
+    }
+
+    private static GuardConfig config(String bootstrapServers, String scope, Path stateDir) throws IOException {
+        Map<String, String> settings = new HashMap<>();
+        settings.put(GuardConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(GuardConfig.SCHEMA_REGISTRY_URL_CONFIG, "mock://" + scope);
+        settings.put(GuardConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
+        settings.put(GuardConfig.STATE_DIR_CONFIG, Files.createDirectories(stateDir).toString());
+        settings.put(GuardConfig.HTTP_PORT_CONFIG, "-1");
+        settings.put(GuardConfig.TOPICS_PARTITIONS_CONFIG, Integer.toString(PARTITIONS));
+        settings.put(GuardConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
+        return new GuardConfig(settings);
+    }
+
+    private static String changelogName(String store) {
+        return APPLICATION_ID + "-" + store + "-changelog";
+    }
+
+    private static NewTopic changelog(String store) {
+        return new NewTopic(changelogName(store), PARTITIONS, (short) 1)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    }
+
+    /**
+     * Writes each holding's state — the letter's agreement, effective, after one approved sale — and its remembered
+     * order ids, each with a decision as the guard sends it, to the partition of the holding's task.
+     */
+    private long writeChangelogs(GuardConfig config, GuardTopics topics, int holdings, int idsPerHolding)
+            throws Exception {
+        Properties properties = new Properties();
+        properties.putAll(config.clientProperties());
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, 50);
+        properties.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        StateCodec codec = topics.stateCodec();
+        LockupRules rules = new LockupRules();
+        Instant effective = Instant.parse("2003-07-10T20:30:00Z");
+        Instant sold = Instant.parse("2003-07-11T13:45:00Z");
+        long ids = 0;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(properties, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (int h = 0; h < holdings; h++) {
+                HoldingKey holding = new HoldingKey("investor-" + h, "CBYI");
+                String key = holding.asString();
+                int partition = InputPartitions.expectedPartition(key, PARTITIONS);
+                HoldingState fresh = HoldingState.fresh(AgreementTerms.letter(holding, LocalDate.parse("2003-04-28"),
+                        effective));
+                Ruling ruling = rules.decide(new OrderRequest("o-" + h, holding.investorId(), holding.securityId(),
+                        OrderKind.PUBLIC_SALE, 1_000L), sold, fresh, null);
+                producer.send(new ProducerRecord<>(changelogName(StoreNames.HOLDING_STATE), partition, key,
+                        codec.encode(new StoredHolding(ruling.stateAfter(), Instant.parse("2003-08-09T04:00:00Z")))));
+                Decision decision = DecisionMapper.toAvro(ruling.decision());
+                for (int i = 0; i < idsPerHolding; i++) {
+                    String orderId = "order-" + h + "-" + i;
+                    decision.setOrderId(orderId);
+                    byte[] sent = topics.approved().valueSerde().serializer().serialize(topics.approved().name(),
+                            decision);
+                    RememberedOrder remembered = RememberedOrder.decided(OrderKind.PUBLIC_SALE, 1_000,
+                            ruling.decision().outcome(), sent, null, System.currentTimeMillis());
+                    producer.send(new ProducerRecord<>(changelogName(StoreNames.SEEN_ORDERS), partition,
+                            StoreNames.idKey(key, orderId), codec.encode(remembered)));
+                    ids++;
+                }
+            }
+            producer.flush();
+        }
+        return ids;
+    }
+
+    private static long topicBytes(Admin admin, String topic) throws Exception {
+        long bytes = 0;
+        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(node -> node.id()).toList();
+        for (var broker : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+            for (var dir : broker.values()) {
+                for (Map.Entry<org.apache.kafka.common.TopicPartition, ReplicaInfo> replica
+                        : dir.replicaInfos().entrySet()) {
+                    if (replica.getKey().topic().equals(topic)) {
+                        bytes += replica.getValue().size();
+                    }
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /** Bytes of the files of {@code store} in every task directory under the state directory. */
+    private static long directoryBytes(Path stateDir, String store) throws IOException {
+        try (Stream<Path> files = Files.walk(stateDir)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(path -> path.toString().contains("/" + store + "/"))
+                    .mapToLong(path -> path.toFile().length())
+                    .sum();
+        }
+    }
+}
