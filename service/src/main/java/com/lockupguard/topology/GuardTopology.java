@@ -89,14 +89,15 @@ public final class GuardTopology {
         // cached (persistent): a busy holding is written many times between two commits, its changelog once per
         // commit. The ids are not: nearly every order brings a new one, so a cache of them would fill with ids
         // and evict on every put, holding states and positions too, before they coalesce
-        builder.addStateStore(store(storage, StoreNames.HOLDING_STATE, Serdes.ByteArray(), true));
-        builder.addStateStore(store(storage, StoreNames.SEEN_ORDERS, Serdes.ByteArray(), false));
-        builder.addStateStore(store(storage, StoreNames.SEEN_EXECUTIONS, Serdes.ByteArray(), false));
+        builder.addStateStore(store(storage, StoreNames.HOLDING_STATE, Serdes.ByteArray(), true, false));
+        builder.addStateStore(store(storage, StoreNames.SEEN_ORDERS, Serdes.ByteArray(), false, false));
+        builder.addStateStore(store(storage, StoreNames.SEEN_EXECUTIONS, Serdes.ByteArray(), false, false));
         if (storage.mayHoldOlderValues()) {
-            builder.addStateStore(store(storage, StoreNames.RESERVATIONS, Serdes.ByteArray(), false));
+            builder.addStateStore(store(storage, StoreNames.RESERVATIONS, Serdes.ByteArray(), false, false));
         }
         if (options.publishPositions()) {
-            builder.addStateStore(store(storage, StoreNames.RELEASE_SCHEDULE, Serdes.String(), false));
+            // scanned for due boundaries at every punctuation
+            builder.addStateStore(store(storage, StoreNames.RELEASE_SCHEDULE, Serdes.String(), false, true));
         }
 
         KStream<String, Agreement> agreements = builder.stream(topics.agreements().name(),
@@ -160,8 +161,8 @@ public final class GuardTopology {
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(TopologyOptions.Storage storage, String name,
-            Serde<V> values, boolean cached) {
-        StoreBuilder<KeyValueStore<String, V>> builder = Stores.keyValueStoreBuilder(storage.supplier(name),
+            Serde<V> values, boolean cached, boolean scanned) {
+        StoreBuilder<KeyValueStore<String, V>> builder = Stores.keyValueStoreBuilder(storage.supplier(name, scanned),
                 Serdes.String(), values);
         if (!storage.logs()) {
             builder = builder.withLoggingDisabled();

@@ -36,19 +36,23 @@ public record TopologyOptions(Duration punctuationInterval, InputPartitions inpu
     /** Where the stores keep their data. */
     public enum Storage {
         /**
-         * RocksDB, each store with a changelog; the holding state, the order ids and the positions outbox with a
-         * record cache in front, so that a holding written many times between commits is logged (and its position
-         * published) once.
+         * RocksDB, each store with a changelog; the holding state and the positions outbox with a record cache in
+         * front, so that a holding written many times between commits is logged (and its position published) once.
          */
         PERSISTENT,
         /**
          * Memory, no record cache, no changelog: for the replay, where the test driver commits after every record
-         * and the state lives only as long as the process.
+         * and the state lives only as long as the process. Stores read and written by key are hash maps (a scan sorts
+         * them first); the one scanned at every punctuation is Kafka Streams' sorted in-memory store.
          */
         IN_MEMORY;
 
-        KeyValueBytesStoreSupplier supplier(String name) {
-            return this == PERSISTENT ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
+        /** @param scanned whether the topology scans the store by key range as often as it reads it */
+        KeyValueBytesStoreSupplier supplier(String name, boolean scanned) {
+            if (this == PERSISTENT) {
+                return Stores.persistentKeyValueStore(name);
+            }
+            return scanned ? Stores.inMemoryKeyValueStore(name) : HashedMemoryStore.supplier(name);
         }
 
         boolean caches() {
