@@ -5,6 +5,12 @@ import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.cli.ProduceCommand;
 import com.lockupguard.cli.RunCommand;
 import com.lockupguard.cli.VersionProvider;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,7 +28,12 @@ import picocli.CommandLine.Command;
 public final class LockupGuardTools {
 
     public static void main(String[] args) {
-        System.exit(LockupGuardCli.execute(commandLine(), args));
+        CommandLine commandLine = commandLine();
+        // standard output through a large buffer: System.out flushes every write it is given, which made a replay's
+        // 100,000 lines some ten thousand 8 KB writes to a pipe; a line printed with println is flushed at once
+        commandLine.setOut(new PrintWriter(new OutputStreamWriter(new BufferedOutputStream(
+                new FileOutputStream(FileDescriptor.out), 1 << 20), StandardCharsets.UTF_8), true));
+        System.exit(LockupGuardCli.execute(commandLine, args));
     }
 
     public static CommandLine commandLine() {

@@ -81,7 +81,10 @@ public final class Replay {
         Run run;
         try (ReplayDriver driver = new ReplayDriver(positions != null);
                 JsonGenerator lines = json.getFactory().createGenerator(decisions)
-                        .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+                        .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                        // writing a tree (an echoed field) flushes the generator; that must not reach the output,
+                        // which would write every such piece of every line on its own
+                        .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM)) {
             lines.setRootValueSeparator(null);
             run = new Run(driver, lines, errors);
             reader.forEach(timeline, run::accept);
