@@ -2,12 +2,14 @@ package com.lockupguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.lockupguard.avro.Position;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.tools.timeline.DecisionReader;
 import com.lockupguard.topology.DecisionObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -76,6 +78,19 @@ class EndToEndIT {
             BrokerIO.assertEachOrderDecidedOnce(decisions, 400);
             assertThat(Scenario.sorted(BrokerIO.outcomes(decisions)))
                     .containsExactlyElementsOf(Scenario.sorted(scenario.expected()));
+            // and each holding's latest published position (positions coalesce per commit, through the outbox) is
+            // the replay's final one
+            Map<String, Position> published = new LinkedHashMap<>();
+            io.awaitValues(io.topics().positions(), 8, Duration.ofSeconds(30))
+                    .forEach(position -> published.put(position.getInvestorId() + "/" + position.getSecurityId(),
+                            position));
+            Map<String, Scenario.Outcome> last = BrokerIO.lastBy(scenario.expected().stream()
+                    .filter(o -> o.soldToDate() != null).toList(), o -> o.investorId() + "/" + o.securityId());
+            assertThat(published.keySet()).containsAll(last.keySet());
+            last.forEach((holding, outcome) -> {
+                assertThat(published.get(holding).getSoldToDate()).as(holding).isEqualTo(outcome.soldToDate());
+                assertThat(published.get(holding).getReservedNow()).as(holding).isEqualTo(outcome.reservedNow());
+            });
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
