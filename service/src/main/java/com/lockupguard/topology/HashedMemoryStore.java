@@ -10,16 +10,8 @@ import java.util.NoSuchElementException;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.Query;
-import org.apache.kafka.streams.query.QueryConfig;
-import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * An in-memory store in a hash map, for the replay's holding states and ids: every access there is a
@@ -27,62 +19,29 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Kafka Streams' own in-memory store (a tree) — a tenth of a replay's time went to those. A scan
  * sorts the keys first, so it is correct but costs a sort: not for a store that is scanned often.
  */
-final class HashedMemoryStore implements KeyValueStore<Bytes, byte[]> {
+final class HashedMemoryStore extends MemoryBytesStore {
 
     private static final Comparator<Bytes> KEY_ORDER = Comparator.naturalOrder();
 
-    private final String name;
     private final Map<Bytes, byte[]> entries = new HashMap<>();
-    private boolean open;
 
     private HashedMemoryStore(String name) {
-        this.name = name;
+        super(name);
     }
 
     static KeyValueBytesStoreSupplier supplier(String name) {
-        return new KeyValueBytesStoreSupplier() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public KeyValueStore<Bytes, byte[]> get() {
-                return new HashedMemoryStore(name);
-            }
-
-            @Override
-            public String metricsScope() {
-                return "in-memory-hash";
-            }
-        };
+        return MemoryBytesStore.supplier(name, "in-memory-hash", HashedMemoryStore::new);
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public void init(StateStoreContext context, StateStore root) {
-        context.register(root, (key, value) -> put(Bytes.wrap(key), value));
-        open = true;
+    void restore(byte[] key, byte[] value) {
+        put(Bytes.wrap(key), value);
     }
 
     @Override
     public void close() {
         entries.clear();
-        open = false;
-    }
-
-    @Override
-    public boolean persistent() {
-        return false;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
+        super.close();
     }
 
     @Override
@@ -157,16 +116,6 @@ final class HashedMemoryStore implements KeyValueStore<Bytes, byte[]> {
     @Override
     public long approximateNumEntries() {
         return entries.size();
-    }
-
-    @Override
-    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return QueryResult.forUnknownQueryType(query, this);
-    }
-
-    @Override
-    public Position getPosition() {
-        return Position.emptyPosition();
     }
 
     /** The entries from {@code from} to {@code to} (inclusive; null: unbounded), sorted as Kafka Streams' stores are. */

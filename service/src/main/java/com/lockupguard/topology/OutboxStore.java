@@ -5,16 +5,8 @@ import java.util.NoSuchElementException;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.Query;
-import org.apache.kafka.streams.query.QueryConfig;
-import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * A store that keeps nothing, for an outbox: Kafka Streams' record cache in front of it holds each
@@ -22,61 +14,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * dropped. So the outbox costs no disk, no changelog and no memory beyond the cache, and what it
  * publishes is at most one record per key per commit, the latest.
  */
-final class OutboxStore implements KeyValueStore<Bytes, byte[]> {
-
-    private final String name;
-    private boolean open;
+final class OutboxStore extends MemoryBytesStore {
 
     private OutboxStore(String name) {
-        this.name = name;
+        super(name);
     }
 
     /** The supplier of an outbox store named {@code name}. */
     static KeyValueBytesStoreSupplier supplier(String name) {
-        return new KeyValueBytesStoreSupplier() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public KeyValueStore<Bytes, byte[]> get() {
-                return new OutboxStore(name);
-            }
-
-            @Override
-            public String metricsScope() {
-                return "outbox";
-            }
-        };
+        return MemoryBytesStore.supplier(name, "outbox", OutboxStore::new);
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public void init(StateStoreContext context, StateStore root) {
-        context.register(root, (key, value) -> {
-            // nothing to restore: an outbox has no changelog
-        });
-        open = true;
-    }
-
-    @Override
-    public void close() {
-        open = false;
-    }
-
-    @Override
-    public boolean persistent() {
-        return false;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
+    void restore(byte[] key, byte[] value) {
+        // nothing to restore: an outbox has no changelog
     }
 
     @Override
@@ -132,16 +83,6 @@ final class OutboxStore implements KeyValueStore<Bytes, byte[]> {
     @Override
     public long approximateNumEntries() {
         return 0;
-    }
-
-    @Override
-    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return QueryResult.forUnknownQueryType(query, this);
-    }
-
-    @Override
-    public Position getPosition() {
-        return Position.emptyPosition();
     }
 
     private static final KeyValueIterator<Bytes, byte[]> EMPTY = new KeyValueIterator<>() {
