@@ -428,7 +428,8 @@ class GuardWebServerTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<title>Lockup Guard</title>").doesNotContain("https://")
                 .contains("id=\"alerts\"").contains("id=\"reservations\"").contains("<th class=\"num\">reserved</th>");
-        assertThat(get("/app.js").body()).contains("EventSource('/api/events')")
+        assertThat(get("/app.js").body()).contains("new EventSource(`/api/events?ticket=").contains("/api/events/ticket")
+                .contains("sessionStorage").doesNotContain("localStorage")
                 .contains("addEventListener('alert'").contains("/api/alerts").contains("/reservations");
     }
 
