@@ -54,7 +54,8 @@ public final class GuardApplication implements AutoCloseable {
             security = HttpSecurity.from(config);
             security.checkExposure(host); // refuses a network-facing API without authentication
             if (security.remoteKeys() != null) {
-                security.remoteKeys().prefetch();
+                // a warning early when the issuer cannot be reached; never holds up the start
+                java.util.concurrent.CompletableFuture.runAsync(security.remoteKeys()::prefetch);
             }
             web = new GuardWebServer(new GuardWebServer.Settings(host, config.getInt(GuardConfig.HTTP_PORT_CONFIG),
                     Duration.ofMillis(config.getLong(GuardConfig.API_DECISION_TIMEOUT_MS_CONFIG)),

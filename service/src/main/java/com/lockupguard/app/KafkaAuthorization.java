@@ -84,8 +84,8 @@ public final class KafkaAuthorization {
             } catch (TimeoutException e) {
                 continue;
             }
-            if (allowed == null) {
-                continue; // the broker did not say
+            if (allowed == null || allowed.isEmpty()) {
+                continue; // the broker did not say (a described topic allows at least DESCRIBE)
             }
             for (KafkaPermission permission : required) {
                 if (permission.resourceType() == ResourceType.TOPIC && permission.pattern() == PatternType.LITERAL
