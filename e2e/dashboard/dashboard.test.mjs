@@ -30,6 +30,7 @@ page.on('request', (r) => requested.push(r.url()));
 let failed = false;
 try {
   await page.goto(base, { waitUntil: 'domcontentloaded' });
+  if (!token && await page.locator('#sign-in').isVisible()) throw new Error('sign-in shown although no token is needed');
 
   if (token) {
     // the guard answers 401: the page asks for a token, which a person pastes
@@ -38,6 +39,7 @@ try {
     await page.fill('#token', token);
     await page.click('#use-token');
     await page.locator('#auth-state', { hasText: 'token in use' }).waitFor({ timeout: 30_000 });
+    await page.locator('#sign-in').waitFor({ state: 'hidden', timeout: 30_000 });
     const stored = await page.evaluate(() => ({ session: sessionStorage.length, local: localStorage.length }));
     if (stored.local !== 0) throw new Error('the token must not be kept in localStorage');
   }
