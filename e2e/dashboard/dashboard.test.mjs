@@ -3,13 +3,16 @@
 // would look for: the letter's holding with what is sold apart from what is reserved, its
 // decisions with reasons, a live order arriving over server-sent events and opening a
 // reservation, the released / sold / reserved chart, and the compliance alerts (a breach in red,
-// labelled "breach"). Saves a screenshot either way.
+// labelled "breach"). With API_TOKEN set, the guard requires authentication: the page must ask for
+// a token, and the person pastes it. Saves a screenshot either way.
 import { chromium } from 'playwright-core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const [base, screenshot] = process.argv.slice(2);
+const token = process.env.API_TOKEN || '';
+const authorized = token ? { headers: { Authorization: `Bearer ${token}` } } : {};
 const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'guard-chromium-')), {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
@@ -21,10 +24,25 @@ const page = browser.pages()[0] || await browser.newPage();
 const problems = [];
 page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+const requested = [];
+page.on('request', (r) => requested.push(r.url()));
 
 let failed = false;
 try {
   await page.goto(base, { waitUntil: 'domcontentloaded' });
+  if (!token && await page.locator('#sign-in').isVisible()) throw new Error('sign-in shown although no token is needed');
+
+  if (token) {
+    // the guard answers 401: the page asks for a token, which a person pastes
+    await page.locator('#sign-in').waitFor({ state: 'visible', timeout: 30_000 });
+    console.log('sign-in asked for:', (await page.locator('#auth-state').innerText()).trim());
+    await page.fill('#token', token);
+    await page.click('#use-token');
+    await page.locator('#auth-state', { hasText: 'token in use' }).waitFor({ timeout: 30_000 });
+    await page.locator('#sign-in').waitFor({ state: 'hidden', timeout: 30_000 });
+    const stored = await page.evaluate(() => ({ session: sessionStorage.length, local: localStorage.length }));
+    if (stored.local !== 0) throw new Error('the token must not be kept in localStorage');
+  }
 
   // the letter's holding is listed, with its position now
   const holding = page.locator('#holdings tbody tr[data-holding="dutchess/CBYI"]');
@@ -69,7 +87,7 @@ try {
   } else {
     console.log(`the order was ${decided.decision} (${decided.reasons.join(', ')}): no reservation to look for`);
   }
-  const reservations = await (await fetch(new URL('api/holdings/dutchess/CBYI/reservations', base))).json();
+  const reservations = await (await fetch(new URL('api/holdings/dutchess/CBYI/reservations', base), authorized)).json();
   console.log(`open reservations of dutchess/CBYI: ${reservations.map((r) => `${r.orderId} rest ${r.rest}`).join(', ') || 'none'}`);
   for (const r of reservations) {
     if (!(r.ageSeconds >= -86400 * 366 && Number.isInteger(r.ageSeconds))) throw new Error(`reservation ${r.orderId} has age ${r.ageSeconds}`);
@@ -90,7 +108,7 @@ try {
 
   // compliance alerts: every alert the guard lists is shown, newest first; a breach red and labelled "breach"
   await page.locator('#alerts').waitFor({ timeout: 30_000 });
-  const alerts = await (await fetch(new URL('api/alerts?limit=100', base))).json();
+  const alerts = await (await fetch(new URL('api/alerts?limit=100', base), authorized)).json();
   if (!alerts.length) {
     await page.locator('#alerts li.muted', { hasText: 'no alerts' }).waitFor({ timeout: 30_000 });
     console.log('alerts: none in the demo\'s data');
@@ -113,13 +131,18 @@ try {
   if (JSON.stringify(shown) !== JSON.stringify(newestFirst)) throw new Error(`alerts shown ${shown}, expected ${newestFirst}`);
 
   // the new counters are scraped, at 0 where nothing happened
-  const metrics = await (await fetch(new URL('metrics', base))).text();
+  const metrics = await (await fetch(new URL('metrics', base), authorized)).text();
   for (const series of ['lockup_guard_execution_reports_total{result="APPLIED"}',
     'lockup_guard_compliance_alerts_total{breaches_agreement="true",type="UNAPPROVED_SALE"}']) {
     if (!metrics.includes(series)) throw new Error(`/metrics has no ${series}`);
   }
   console.log('report and alert counters:', metrics.split('\n').filter((l) => /^lockup_guard_(execution_reports|compliance_alerts)_total\{/.test(l) && !/ 0\.0$/.test(l)).join('; ') || 'all 0');
-  if (problems.length) throw new Error(problems.join('; '));
+  // the page never put the token into a URL (the live feed went by a ticket)
+  if (token && requested.some((url) => url.includes(token))) throw new Error('the token appeared in a request URL');
+  if (token && !requested.some((url) => /\/api\/events\?ticket=/.test(url))) throw new Error('the live feed did not use a ticket');
+  // the browser logs failed requests (the 401s before the token) as console errors: those are expected
+  const unexpected = problems.filter((p) => !(token && /401/.test(p)));
+  if (unexpected.length) throw new Error(unexpected.join('; '));
 } catch (e) {
   failed = true;
   console.error('dashboard check failed:', e.message);

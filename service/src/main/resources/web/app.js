@@ -1,6 +1,13 @@
 // Lockup Guard dashboard: positions now (polled), each holding's history (chart) and open
 // reservations, compliance alerts, a live feed of decisions, fills and cancels (server-sent
 // events), and the pre-trade API. No dependencies: it works offline.
+//
+// When the guard asks for authentication (401), a person pastes a bearer token (a JWT from the
+// company's identity provider, or api.token in development). It is kept in sessionStorage (this
+// tab only, gone when it closes) and sent as 'Authorization: Bearer' with every API call; never in
+// a URL. The live feed's EventSource cannot send that header: the page buys a single-use ticket
+// (POST /api/events/ticket, valid 30 s) and opens /api/events?ticket=..., and a new one each time
+// it reconnects.
 'use strict';
 
 const state = { holdings: [], selected: null, history: [], alerts: [], alertKeys: new Set() };
@@ -40,11 +47,50 @@ function debounce(fn, ms) {
   return () => { clearTimeout(timer); timer = setTimeout(fn, ms); };
 }
 
+const TOKEN_KEY = 'lockup-guard.token';
+const auth = { token: sessionStorage.getItem(TOKEN_KEY) || '' };
+
+function withAuth(options = {}) {
+  const headers = { ...(options.headers || {}) };
+  if (auth.token) headers.Authorization = `Bearer ${auth.token}`;
+  return { ...options, headers };
+}
+
 async function getJson(url, options) {
-  const response = await fetch(url, options);
+  const response = await fetch(url, withAuth(options));
   const body = await response.json().catch(() => ({}));
+  if (response.status === 401 || response.status === 403) needToken(response.status, body.error);
   if (!response.ok) throw Object.assign(new Error(body.error || response.statusText), { status: response.status, body });
   return body;
+}
+
+/** The guard refused the page's credential (or it has none): ask for a token. */
+function needToken(status, message) {
+  const pill = $('#auth-state');
+  pill.hidden = false;
+  pill.className = 'pill bad';
+  pill.textContent = status === 403 ? 'token lacks a role' : auth.token ? 'token refused' : 'sign in: paste a token';
+  pill.title = message || '';
+  $('#sign-in').hidden = false;
+  $('#sign-out').hidden = !auth.token;
+}
+
+function signedIn() {
+  const pill = $('#auth-state');
+  pill.hidden = false;
+  pill.className = 'pill ok';
+  pill.textContent = 'token in use';
+  pill.title = 'kept for this tab only';
+  $('#sign-in').hidden = true;
+  $('#sign-out').hidden = false;
+}
+
+function useToken(token) {
+  auth.token = token.trim();
+  if (auth.token) sessionStorage.setItem(TOKEN_KEY, auth.token); else sessionStorage.removeItem(TOKEN_KEY);
+  $('#token').value = '';
+  if (auth.token) signedIn(); else needToken(401);
+  refreshAll();
 }
 
 function holdingPath(holding) {
@@ -66,6 +112,7 @@ async function refreshHealth() {
 async function refreshHoldings() {
   try {
     state.holdings = await getJson('/api/holdings');
+    if (auth.token) signedIn();
     state.holdings.sort((a, b) => key(a).localeCompare(key(b)));
     renderHoldings();
     if (!state.selected && state.holdings.length) select(key(state.holdings[0]));
@@ -266,7 +313,7 @@ async function loadDecisions() {
     $('#feed').innerHTML = decisions.length ? '' : '<li class="muted">waiting for decisions…</li>';
     decisions.forEach((d) => renderDecision(d, false));
   } catch (e) {
-    setTimeout(loadDecisions, 2000);
+    if (e.status !== 401 && e.status !== 403) setTimeout(loadDecisions, 2000); // else: after sign-in
   }
 }
 
@@ -306,14 +353,40 @@ async function loadAlerts() {
   try {
     addAlerts(await getJson('/api/alerts?limit=100'));
   } catch (e) {
-    setTimeout(loadAlerts, 2000);
+    if (e.status !== 401 && e.status !== 403) setTimeout(loadAlerts, 2000);
   }
 }
 
-function connectFeed() {
-  const events = new EventSource('/api/events');
-  events.onopen = () => { $('#feed-state').textContent = 'live feed: connected'; $('#feed-state').className = 'pill ok'; };
-  events.onerror = () => { $('#feed-state').textContent = 'live feed: reconnecting…'; $('#feed-state').className = 'pill bad'; };
+let events = null;
+let reconnect = null;
+
+function feedState(text, ok) {
+  $('#feed-state').textContent = `live feed: ${text}`;
+  $('#feed-state').className = `pill ${ok ? 'ok' : 'bad'}`;
+}
+
+/** Opens the live feed with a fresh single-use ticket; on any error, closes it and comes back with a new one. */
+async function connectFeed() {
+  clearTimeout(reconnect);
+  if (events) { events.close(); events = null; }
+  let ticket;
+  try {
+    ticket = await getJson('/api/events/ticket', { method: 'POST' });
+  } catch (e) {
+    if (e.status === 401 || e.status === 403) { feedState('needs a token', false); return; }
+    feedState('reconnecting…', false);
+    reconnect = setTimeout(connectFeed, 2000);
+    return;
+  }
+  events = new EventSource(`/api/events?ticket=${encodeURIComponent(ticket.ticket)}`);
+  events.onopen = () => feedState('connected', true);
+  events.onerror = () => {
+    // EventSource would retry with the same, spent ticket: start over instead
+    events.close();
+    events = null;
+    feedState('reconnecting…', false);
+    reconnect = setTimeout(connectFeed, 2000);
+  };
   events.addEventListener('decision', (e) => {
     const d = JSON.parse(e.data);
     renderDecision(d, true);
@@ -360,12 +433,18 @@ async function sendOrder(path) {
 $('#order-form').addEventListener('submit', (e) => { e.preventDefault(); sendOrder('/api/orders'); });
 $('#what-if').addEventListener('click', () => sendOrder('/api/what-if'));
 $('#all-time').addEventListener('change', renderChart);
+$('#sign-in').addEventListener('submit', (e) => { e.preventDefault(); useToken($('#token').value); });
+$('#sign-out').addEventListener('click', () => useToken(''));
+
+function refreshAll() {
+  refreshHoldings();
+  loadDecisions();
+  loadAlerts();
+  connectFeed();
+}
 
 refreshHealth();
-refreshHoldings();
-loadDecisions();
-loadAlerts();
-connectFeed();
+refreshAll();
 setInterval(refreshHealth, 5000);
 setInterval(refreshHoldings, 5000);
 setInterval(refreshReservations, 5000);

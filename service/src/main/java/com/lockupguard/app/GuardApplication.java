@@ -8,12 +8,12 @@ import com.lockupguard.web.DecisionFeed;
 import com.lockupguard.web.GuardWebServer;
 import com.lockupguard.web.Health;
 import com.lockupguard.web.KafkaOrderGateway;
+import com.lockupguard.web.PeerAccess;
 import com.lockupguard.web.StreamsHoldingsQuery;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -48,11 +48,18 @@ public final class GuardApplication implements AutoCloseable {
         ObjectMapper json = new ObjectMapper();
         GuardWebServer web = null;
         GuardConfig effective = config;
+        HttpSecurity security = null;
         if (config.getInt(GuardConfig.HTTP_PORT_CONFIG) >= 0) {
-            Password token = config.getPassword(GuardConfig.API_TOKEN_CONFIG);
-            web = new GuardWebServer(new GuardWebServer.Settings(config.getString(GuardConfig.HTTP_HOST_CONFIG),
-                    config.getInt(GuardConfig.HTTP_PORT_CONFIG), token == null ? null : token.value(),
-                    Duration.ofMillis(config.getLong(GuardConfig.API_DECISION_TIMEOUT_MS_CONFIG))), metrics, json);
+            String host = config.getString(GuardConfig.HTTP_HOST_CONFIG);
+            security = HttpSecurity.from(config);
+            security.checkExposure(host); // refuses a network-facing API without authentication
+            if (security.remoteKeys() != null) {
+                // a warning early when the issuer cannot be reached; never holds up the start
+                java.util.concurrent.CompletableFuture.runAsync(security.remoteKeys()::prefetch);
+            }
+            web = new GuardWebServer(new GuardWebServer.Settings(host, config.getInt(GuardConfig.HTTP_PORT_CONFIG),
+                    Duration.ofMillis(config.getLong(GuardConfig.API_DECISION_TIMEOUT_MS_CONFIG)),
+                    security.authentication(), security.https()), metrics, json);
             int port = web.start();
             Map<String, String> settings = new HashMap<>(config.originalStrings());
             settings.put(GuardConfig.HTTP_PORT_CONFIG, Integer.toString(port));
@@ -64,7 +71,7 @@ public final class GuardApplication implements AutoCloseable {
         try {
             service.start();
             if (web != null) {
-                application.attachWeb(effective, json);
+                application.attachWeb(effective, json, security.peers());
             }
             return application;
         } catch (RuntimeException | InterruptedException e) {
@@ -73,14 +80,14 @@ public final class GuardApplication implements AutoCloseable {
         }
     }
 
-    private void attachWeb(GuardConfig config, ObjectMapper json) {
+    private void attachWeb(GuardConfig config, ObjectMapper json, PeerAccess peers) {
         feed = new DecisionFeed(config.clientProperties(), service.topics(), FEED_HISTORY_PER_PARTITION);
         feed.start();
         gateway = new KafkaOrderGateway(config.clientProperties(), service.topics(), feed);
         HostInfo self = HostInfo.buildFromEndpoint(
                 config.streamsProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
         web.attach(new GuardWebServer.Backend(gateway, new StreamsHoldingsQuery(service.streams(), service.topics(),
-                self, json, Clock.systemUTC()), feed, health()));
+                self, json, Clock.systemUTC(), peers), feed, health()));
     }
 
     private Health health() {

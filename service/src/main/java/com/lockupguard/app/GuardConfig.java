@@ -6,6 +6,7 @@ import com.lockupguard.topology.TopologyOptions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -71,6 +72,38 @@ public final class GuardConfig extends AbstractConfig {
     public static final String RETENTION_CHECK_WARN = "warn";
     /** Kafka's own default retention: how long a LogAppendTime orders topic the guard creates keeps orders. */
     public static final long LOG_APPEND_TIME_ORDERS_RETENTION_MS = 7L * 24 * 60 * 60 * 1000;
+
+    // ---- security of the HTTP API: authentication (bearer JWTs, static tokens) and TLS
+
+    public static final String API_SERVICE_TOKEN_CONFIG = "api.service.token";
+    public static final String API_AUTH_JWT_JWKS_URL_CONFIG = "api.auth.jwt.jwks.url";
+    public static final String API_AUTH_JWT_JWKS_FILE_CONFIG = "api.auth.jwt.jwks.file";
+    public static final String API_AUTH_JWT_JWKS_CACHE_MS_CONFIG = "api.auth.jwt.jwks.cache.ms";
+    public static final String API_AUTH_JWT_ISSUER_CONFIG = "api.auth.jwt.issuer";
+    public static final String API_AUTH_JWT_AUDIENCE_CONFIG = "api.auth.jwt.audience";
+    public static final String API_AUTH_JWT_ALGORITHMS_CONFIG = "api.auth.jwt.algorithms";
+    public static final String API_AUTH_JWT_CLOCK_SKEW_MS_CONFIG = "api.auth.jwt.clock.skew.ms";
+    public static final String API_AUTH_JWT_ROLES_CLAIM_CONFIG = "api.auth.jwt.roles.claim";
+    public static final String API_AUTH_ROLE_READ_CONFIG = "api.auth.role.read";
+    public static final String API_AUTH_ROLE_SUBMIT_CONFIG = "api.auth.role.submit";
+    public static final String HTTP_SSL_KEYSTORE_LOCATION_CONFIG = "http.ssl.keystore.location";
+    public static final String HTTP_SSL_KEYSTORE_PASSWORD_CONFIG = "http.ssl.keystore.password";
+    public static final String HTTP_SSL_KEY_PASSWORD_CONFIG = "http.ssl.key.password";
+    public static final String HTTP_SSL_KEYSTORE_TYPE_CONFIG = "http.ssl.keystore.type";
+    public static final String HTTP_SSL_ENABLED_PROTOCOLS_CONFIG = "http.ssl.enabled.protocols";
+    public static final String HTTP_SSL_TRUSTSTORE_LOCATION_CONFIG = "http.ssl.truststore.location";
+    public static final String HTTP_SSL_TRUSTSTORE_PASSWORD_CONFIG = "http.ssl.truststore.password";
+    public static final String HTTP_SSL_TRUSTSTORE_TYPE_CONFIG = "http.ssl.truststore.type";
+
+    public static final List<String> API_AUTH_JWT_ALGORITHMS_DEFAULT = List.of("RS256", "ES256");
+    public static final long API_AUTH_JWT_CLOCK_SKEW_MS_DEFAULT = 30_000L;
+    public static final long API_AUTH_JWT_JWKS_CACHE_MS_DEFAULT = 300_000L;
+    public static final String API_AUTH_JWT_ROLES_CLAIM_DEFAULT = "scope";
+    public static final String API_AUTH_ROLE_READ_DEFAULT = "lockup-guard:read";
+    public static final String API_AUTH_ROLE_SUBMIT_DEFAULT = "lockup-guard:submit";
+    public static final String STORE_TYPE_PKCS12 = "PKCS12";
+    public static final String STORE_TYPE_JKS = "JKS";
+    public static final List<String> HTTP_SSL_ENABLED_PROTOCOLS_DEFAULT = List.of("TLSv1.3", "TLSv1.2");
 
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, "localhost:9092", Importance.HIGH,
@@ -185,9 +218,16 @@ public final class GuardConfig extends AbstractConfig {
                     "Host other instances use to reach this one's HTTP API (interactive queries); empty: http.host, "
                             + "or this machine's name when http.host is 0.0.0.0.")
             .define(API_TOKEN_CONFIG, Type.PASSWORD, null, Importance.HIGH,
-                    "When set, POST endpoints require 'Authorization: Bearer <token>'.")
+                    "A static bearer token for development and tests: 'Authorization: Bearer <token>' grants read "
+                            + "and submit. Setting it (or a JWKS) turns authentication on: every /api/* and /metrics "
+                            + "request then needs a credential; /health/* and the dashboard's files stay open. "
+                            + "Production: JWTs (api.auth.jwt.*).")
             .define(API_DECISION_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM,
                     "How long POST /api/orders waits for the order's decision before answering 504.");
+
+    static {
+        defineHttpSecurity(DEFINITION);
+    }
 
     private static final Set<String> GUARD_ONLY = guardOnly();
 
@@ -209,6 +249,120 @@ public final class GuardConfig extends AbstractConfig {
 
     public static ConfigDef definition() {
         return new ConfigDef(DEFINITION);
+    }
+
+    /** The HTTP API's authentication and TLS settings: README's "Security" section says how they fit together. */
+    private static void defineHttpSecurity(ConfigDef definition) {
+        definition
+                .define(API_SERVICE_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
+                        "A secret the instances of one guard share and send each other (interactive queries: a "
+                                + "holding, its reservations or a what-if asked of the instance that owns it). It "
+                                + "grants only those forwarded requests. Unset: an instance passes on the caller's "
+                                + "own bearer token.")
+                .define(API_AUTH_JWT_JWKS_URL_CONFIG, Type.STRING, "", new JwksUrl(), Importance.HIGH,
+                        "The JWKS URL of the issuer of bearer JWTs (OIDC: the jwks_uri of "
+                                + "<issuer>/.well-known/openid-configuration). Fetched when needed and cached; "
+                                + "https, trusting the JVM's CAs and http.ssl.truststore.* (http only on loopback).")
+                .define(API_AUTH_JWT_JWKS_FILE_CONFIG, Type.STRING, "", Importance.HIGH,
+                        "A JWKS file instead of a URL (air-gapped issuers): read at start, and again when it "
+                                + "changes.")
+                .define(API_AUTH_JWT_JWKS_CACHE_MS_CONFIG, Type.LONG, API_AUTH_JWT_JWKS_CACHE_MS_DEFAULT,
+                        Range.atLeast(1_000), Importance.LOW,
+                        "How long fetched keys are used when the JWKS response does not say (Cache-Control). A "
+                                + "token with an unknown key id fetches them again, at most every 30 s.")
+                .define(API_AUTH_JWT_ISSUER_CONFIG, Type.STRING, "", Importance.HIGH,
+                        "The 'iss' a JWT must carry; required with a JWKS.")
+                .define(API_AUTH_JWT_AUDIENCE_CONFIG, Type.STRING, "", Importance.HIGH,
+                        "An 'aud' a JWT must carry (the guard's client or API id at the issuer); required with a "
+                                + "JWKS.")
+                .define(API_AUTH_JWT_ALGORITHMS_CONFIG, Type.LIST, API_AUTH_JWT_ALGORITHMS_DEFAULT,
+                        new Algorithms(), Importance.MEDIUM,
+                        "Signature algorithms accepted. Asymmetric only: 'none' and HMAC (HS256, ...) are never "
+                                + "accepted, so a token 'signed' with the issuer's public key is refused.")
+                .define(API_AUTH_JWT_CLOCK_SKEW_MS_CONFIG, Type.LONG, API_AUTH_JWT_CLOCK_SKEW_MS_DEFAULT,
+                        Range.between(0, 300_000), Importance.LOW,
+                        "How far the guard's clock and the issuer's may disagree when exp and nbf are checked.")
+                .define(API_AUTH_JWT_ROLES_CLAIM_CONFIG, Type.LIST, API_AUTH_JWT_ROLES_CLAIM_DEFAULT, Importance.MEDIUM,
+                        "The claim(s) a JWT's roles are read from: a space-separated string (scope) or a JSON array "
+                                + "(roles, groups); a dotted name reaches into an object (realm_access.roles).")
+                .define(API_AUTH_ROLE_READ_CONFIG, Type.LIST, API_AUTH_ROLE_READ_DEFAULT, Importance.MEDIUM,
+                        "Role-claim values that grant 'read': holdings, their history and reservations, decisions, "
+                                + "alerts, the live feed, /metrics.")
+                .define(API_AUTH_ROLE_SUBMIT_CONFIG, Type.LIST, API_AUTH_ROLE_SUBMIT_DEFAULT, Importance.MEDIUM,
+                        "Role-claim values that grant 'submit': POST /api/orders and /api/what-if.")
+                .define(HTTP_SSL_KEYSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.HIGH,
+                        "Key store with the HTTP server's certificate and key: when set, the API, the dashboard "
+                                + "and /metrics are served over https only, and instances call each other over https.")
+                .define(HTTP_SSL_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.HIGH,
+                        "Password of http.ssl.keystore.location.")
+                .define(HTTP_SSL_KEY_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.HIGH,
+                        "Password of the private key in the key store; unset: the key store's password.")
+                .define(HTTP_SSL_KEYSTORE_TYPE_CONFIG, Type.STRING, STORE_TYPE_PKCS12,
+                        ValidString.in(STORE_TYPE_PKCS12, STORE_TYPE_JKS), Importance.LOW,
+                        "Type of http.ssl.keystore.location.")
+                .define(HTTP_SSL_ENABLED_PROTOCOLS_CONFIG, Type.LIST, HTTP_SSL_ENABLED_PROTOCOLS_DEFAULT,
+                        ConfigDef.ValidList.in("TLSv1.3", "TLSv1.2"), Importance.LOW,
+                        "TLS versions the HTTP server accepts.")
+                .define(HTTP_SSL_TRUSTSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                        "Trust store for the guard's own https calls: other instances (their certificates' CA) "
+                                + "and the JWKS URL, in addition to the JVM's CAs.")
+                .define(HTTP_SSL_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
+                        "Password of http.ssl.truststore.location, if it has one.")
+                .define(HTTP_SSL_TRUSTSTORE_TYPE_CONFIG, Type.STRING, STORE_TYPE_PKCS12,
+                        ValidString.in(STORE_TYPE_PKCS12, STORE_TYPE_JKS), Importance.LOW,
+                        "Type of http.ssl.truststore.location.");
+    }
+
+    /** Empty, or an absolute https URL (http only to a loopback host: a JWKS fetched in clear could be swapped). */
+    private static final class JwksUrl implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String text = value == null ? "" : value.toString().trim();
+            if (text.isEmpty()) {
+                return;
+            }
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(text);
+            } catch (java.net.URISyntaxException e) {
+                throw new org.apache.kafka.common.config.ConfigException(name, value, "not a URL");
+            }
+            boolean https = "https".equalsIgnoreCase(uri.getScheme());
+            boolean loopbackHttp = "http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null
+                    && HttpExposure.isLoopback(uri.getHost());
+            if (uri.getHost() == null || !(https || loopbackHttp)) {
+                throw new org.apache.kafka.common.config.ConfigException(name, value,
+                        "must be an https URL (http only to localhost): keys fetched in clear could be replaced");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "https URL, or empty";
+        }
+    }
+
+    /** Asymmetric JWS algorithms only. */
+    private static final class Algorithms implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            @SuppressWarnings("unchecked")
+            List<String> algorithms = (List<String>) value;
+            if (algorithms.isEmpty()) {
+                throw new org.apache.kafka.common.config.ConfigException(name, value, "name at least one algorithm");
+            }
+            for (String algorithm : algorithms) {
+                if (!com.lockupguard.security.JwtVerifier.ASYMMETRIC.contains(algorithm)) {
+                    throw new org.apache.kafka.common.config.ConfigException(name, value, algorithm
+                            + " is not accepted: only asymmetric signatures (never none or HMAC)");
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512";
+        }
     }
 
     public TopicNames topicNames() {

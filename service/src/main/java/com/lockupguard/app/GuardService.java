@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -22,13 +23,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The guard as a Kafka Streams application: provisions and checks its topics, runs the
- * topology, replaces a stream thread that fails, and reports readiness. It never wipes local
+ * The guard as a Kafka Streams application: provisions and checks its topics and its Kafka
+ * permissions, runs the topology, replaces a stream thread that fails (but stops, naming the
+ * ACL, when Kafka refuses it one), and reports readiness. It never wipes local
  * state on start: stores are reused, or restored from their changelogs when missing.
  */
 public final class GuardService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuardService.class);
+    private static final Duration PERMISSION_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
     private final GuardConfig config;
     private final GuardTopics topics;
@@ -37,6 +40,7 @@ public final class GuardService implements AutoCloseable {
     private final AtomicInteger replacedThreads = new AtomicInteger();
     private final RestoreProgress restoreProgress = new RestoreProgress();
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
+    private volatile RuntimeException fatal;
 
     private final InputPartitions inputPartitions;
 
@@ -70,8 +74,19 @@ public final class GuardService implements AutoCloseable {
     /** Provisions and checks the topics and the registry's schemas, then starts processing. */
     public void start() throws InterruptedException {
         try (Admin admin = Admin.create(config.clientProperties())) {
-            inputPartitions.set(TopicProvisioner.from(admin, config)
-                    .provision(config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG)));
+            TopicProvisioner provisioner = TopicProvisioner.from(admin, config);
+            try {
+                provisioner.createMissing(config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG));
+            } catch (IllegalStateException e) {
+                throw explained(e, AclOperation.CREATE);
+            }
+            // every permission Kafka can be asked about, before Kafka Streams meets a missing one mid-way
+            KafkaAuthorization.verify(admin, config, PERMISSION_CHECK_TIMEOUT);
+            try {
+                inputPartitions.set(provisioner.verify());
+            } catch (IllegalStateException e) {
+                throw explained(e, AclOperation.DESCRIBE_CONFIGS);
+            }
         }
         topics.registry().ifPresent(registry -> new SchemaBootstrap(registry,
                 config.getBoolean(GuardConfig.AUTO_REGISTER_SCHEMAS_CONFIG))
@@ -94,7 +109,19 @@ public final class GuardService implements AutoCloseable {
         }
     }
 
+    private IllegalStateException explained(IllegalStateException failure, AclOperation operation) {
+        return KafkaAuthorization.explain(failure, config, operation).<IllegalStateException>map(e -> e)
+                .orElse(failure);
+    }
+
     private StreamThreadExceptionResponse onThreadFailure(Throwable failure) {
+        java.util.Optional<MissingPermissionException> denied = KafkaAuthorization.explain(failure, config, null);
+        if (denied.isPresent()) {
+            // a missing ACL does not come back by itself: a replaced thread would fail the same way, forever
+            fatal = denied.get();
+            LOG.error("the guard stops: {}", denied.get().getMessage());
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
         int replaced = replacedThreads.incrementAndGet();
         LOG.error("a stream thread failed; replacing it (replacement #{}). Its open transaction is aborted and its "
                 + "tasks resume from the last commit.", replaced, failure);
@@ -108,6 +135,12 @@ public final class GuardService implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return state;
+    }
+
+    /** Why the guard stopped on its own, when it did for a reason a person must fix (a missing ACL). */
+    public java.util.Optional<String> failure() {
+        RuntimeException stopped = fatal;
+        return stopped == null ? java.util.Optional.empty() : java.util.Optional.of(stopped.getMessage());
     }
 
     public int replacedThreads() {

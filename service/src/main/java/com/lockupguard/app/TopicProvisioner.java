@@ -69,6 +69,12 @@ public final class TopicProvisioner {
      * @return the inputs' partition count
      */
     public int provision(boolean create) throws InterruptedException {
+        createMissing(create);
+        return verify();
+    }
+
+    /** Creates the guard's missing topics, when {@code create}; fails naming them when they are missing and not. */
+    public void createMissing(boolean create) throws InterruptedException {
         Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
         List<NewTopic> missing = new ArrayList<>();
         for (String topic : names.all()) {
@@ -85,7 +91,6 @@ public final class TopicProvisioner {
             }
             createAll(missing);
         }
-        return verify();
     }
 
     private NewTopic newTopic(String topic) {

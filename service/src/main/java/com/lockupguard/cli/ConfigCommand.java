@@ -3,6 +3,9 @@ package com.lockupguard.cli;
 import com.lockupguard.app.ConfigSources;
 import com.lockupguard.app.ConfigTable;
 import com.lockupguard.app.GuardConfig;
+import com.lockupguard.app.GuardPermissions;
+import com.lockupguard.app.HttpExposure;
+import com.lockupguard.app.HttpSecurity;
 import com.lockupguard.app.TopicPolicy;
 import com.lockupguard.app.TopicProvisioner;
 import java.io.IOException;
@@ -17,7 +20,9 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,8 +36,11 @@ import picocli.CommandLine.Spec;
             "With --check it then asks the cluster, when it answers within --timeout, about the guard's existing "
                     + "topics and reports what `run` would refuse at start (a topic that deletes records the guard "
                     + "must read or keep), with the command that fixes it. Exit code 1 when there is such a problem "
-                    + "and topics.retention.check=fail, 2 on a configuration error."})
+                    + "and topics.retention.check=fail, 2 on a configuration error.",
+            "With --acls it prints the kafka-acls commands that grant what the guard needs."})
 public final class ConfigCommand implements Callable<Integer> {
+
+    static final String DEFAULT_PRINCIPAL = "User:lockup-guard";
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file to resolve.")
     private Path configFile;
@@ -47,20 +55,41 @@ public final class ConfigCommand implements Callable<Integer> {
             description = "How long --check waits for the cluster (default: ${DEFAULT-VALUE}).")
     private int timeoutSeconds;
 
+    @Option(names = "--acls", description = "Print the kafka-acls commands that grant the guard, configured so, "
+            + "what it needs on the cluster (README's Security section lists them for the defaults).")
+    private boolean acls;
+
+    @Option(names = "--principal", paramLabel = "PRINCIPAL", description = "The guard's principal for --acls "
+            + "(default: User:<the sasl.jaas.config user name>, or User:lockup-guard).")
+    private String principal;
+
     @Spec
     private CommandSpec spec;
 
     @Override
     public Integer call() {
-        if (configFile == null && overrides.isEmpty() && !check) {
+        if (configFile == null && overrides.isEmpty() && !check && !acls) {
             spec.commandLine().getOut().print(ConfigTable.markdown(GuardConfig.definition()));
             return 0;
         }
         try {
             GuardConfig config = new GuardConfig(ConfigSources.load(configFile, System.getenv(), overrides));
+            if (acls) {
+                String who = principal != null ? principal
+                        : java.util.Optional.ofNullable(GuardPermissions.principal(config)).orElse(DEFAULT_PRINCIPAL);
+                spec.commandLine().getOut().print(GuardPermissions.commands(config, who));
+                return 0;
+            }
             Map<String, Object> resolved = new TreeMap<>(config.values());
             config.originalStrings().forEach(resolved::putIfAbsent);
             resolved.forEach((key, value) -> spec.commandLine().getOut().println(key + "=" + masked(key, value)));
+            if (check && config.getInt(GuardConfig.HTTP_PORT_CONFIG) >= 0) {
+                // the HTTP API's settings that only make sense together, and the refusal to serve the network unauthenticated
+                HttpSecurity security = HttpSecurity.from(config);
+                HttpExposure.check(config.getString(GuardConfig.HTTP_HOST_CONFIG), security.authentication().enabled());
+                spec.commandLine().getOut().println("# http: authentication " + security.authentication().describe()
+                        + (security.https() == null ? ", plain http" : ", https"));
+            }
             return check ? checkTopics(config) : 0;
         } catch (ConfigException | IOException e) {
             spec.commandLine().getErr().println("configuration error: " + e.getMessage());
@@ -96,10 +125,13 @@ public final class ConfigCommand implements Callable<Integer> {
         return fails ? LockupGuardCli.EXIT_UNREADABLE_INPUT : 0;
     }
 
-    private static String masked(String key, Object value) {
+    /** Secrets hidden: every PASSWORD-typed setting, and any setting whose name says it holds one. */
+    static String masked(String key, Object value) {
         String lower = key.toLowerCase(java.util.Locale.ROOT);
-        boolean secret = lower.contains("password") || lower.contains("secret") || lower.contains("jaas")
-                || lower.contains("user.info") || lower.contains("token");
+        ConfigDef.ConfigKey defined = GuardConfig.definition().configKeys().get(key);
+        boolean secret = value instanceof Password || (defined != null && defined.type == ConfigDef.Type.PASSWORD)
+                || lower.contains("password") || lower.contains("secret") || lower.contains("jaas")
+                || lower.contains("user.info") || lower.contains("token") || lower.contains("credential");
         return secret ? "[hidden]" : String.valueOf(value);
     }
 }

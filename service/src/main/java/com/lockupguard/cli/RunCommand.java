@@ -64,6 +64,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(application::close, "lockup-guard-shutdown"));
         application.service().awaitTermination();
+        application.service().failure().ifPresent(reason -> spec.commandLine().getErr()
+                .println("the guard stopped: " + reason));
         return application.service().state() == KafkaStreams.State.ERROR ? 1 : 0;
     }
 }

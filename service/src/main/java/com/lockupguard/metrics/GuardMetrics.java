@@ -7,6 +7,7 @@ import com.lockupguard.rules.ExecutionRequest;
 import com.lockupguard.rules.ExecutionResult;
 import com.lockupguard.rules.ExecutionRuling;
 import com.lockupguard.rules.Reason;
+import com.lockupguard.security.AuthFailure;
 import com.lockupguard.topology.DeadLetterReason;
 import com.lockupguard.topology.DecisionObserver;
 import io.micrometer.core.instrument.Counter;
@@ -30,7 +31,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * The guard's metrics in Prometheus form: decisions by outcome and primary reason, execution
  * reports by result, compliance alerts by type and whether they breached the agreement, dead
  * letters by reason, decision latency (order record timestamp to decision produced), the
- * pre-trade API's latency, Kafka Streams' own metrics and the JVM's.
+ * pre-trade API's latency, refused API credentials by reason, Kafka Streams' own metrics and the JVM's.
  */
 public final class GuardMetrics implements DecisionObserver, AutoCloseable {
 
@@ -43,6 +44,7 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
     private final Map<String, Counter> alerts = new ConcurrentHashMap<>();
     private final Map<DeadLetterReason, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Map<String, Timer> apiTimers = new ConcurrentHashMap<>();
+    private final Map<AuthFailure, Counter> authFailures = new EnumMap<>(AuthFailure.class);
     private final Timer decisionLatency;
     private final Counter historicalOrders;
     private KafkaStreamsMetrics streamsMetrics;
@@ -77,6 +79,11 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
         for (AlertType type : AlertType.values()) {
             alertCounter(type, true);
             alertCounter(type, false);
+        }
+        for (AuthFailure failure : AuthFailure.values()) {
+            authFailures.put(failure, Counter.builder("lockup.guard.api.auth.failures")
+                    .description("API requests refused for their credential, by reason (401s and 403s)")
+                    .tag("reason", failure.tag()).register(registry));
         }
     }
 
@@ -113,6 +120,11 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
         deadLetters.computeIfAbsent(reason, r -> Counter.builder("lockup.guard.dead.letters")
                 .description("Records the guard read but dead-lettered, by reason")
                 .tag("reason", r.name()).register(registry)).increment();
+    }
+
+    /** A request refused for its credential (none, invalid, expired, lacking the role...). */
+    public void authFailed(AuthFailure failure) {
+        authFailures.get(failure).increment();
     }
 
     /** The latency of one pre-trade API endpoint, by HTTP status. */

@@ -28,6 +28,16 @@ public final class ApiException extends RuntimeException {
         return new ApiException(401, message, null, null);
     }
 
+    /** 403: the caller is known but may not do this. */
+    public static ApiException forbidden(String message) {
+        return new ApiException(403, message, null, null);
+    }
+
+    /** 429: too many of something at once; ask again shortly. */
+    public static ApiException tooManyRequests(String message) {
+        return new ApiException(429, message, null, 1);
+    }
+
     /** 503 with Retry-After: the guard is starting or rebalancing; ask again shortly. */
     public static ApiException notReady(String message) {
         return new ApiException(503, message, null, 1);

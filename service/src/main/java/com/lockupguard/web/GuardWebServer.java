@@ -18,13 +18,21 @@ import io.javalin.http.Handler;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import com.lockupguard.security.AuthFailure;
+import com.lockupguard.security.AuthenticationException;
+import com.lockupguard.security.BearerAuthenticator;
+import com.lockupguard.security.Principal;
+import com.lockupguard.security.Role;
+import com.lockupguard.security.SseTickets;
+import io.javalin.security.RouteRole;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -37,14 +45,44 @@ import org.slf4j.LoggerFactory;
  * the backend is attached, the API and {@code /health/ready} answer 503 with Retry-After;
  * {@code /health/live} (the process is up), {@code /metrics} and the dashboard's files answer
  * at once.
+ *
+ * <p>With authentication configured every /api/* route and /metrics need a bearer credential and
+ * the role their route declares ({@link Access}); the live feed also takes a single-use ticket
+ * ({@link SseTickets}), since a browser's EventSource cannot send a header. With TLS configured it
+ * serves https only.
  */
 public final class GuardWebServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuardWebServer.class);
 
-    /** The server's settings. */
-    public record Settings(String host, int port, String apiToken, Duration decisionTimeout) {
+    /**
+     * The server's settings.
+     *
+     * @param authentication who may call the API (off: {@link BearerAuthenticator#none()})
+     * @param https TLS, or null for plain http
+     */
+    public record Settings(String host, int port, Duration decisionTimeout, BearerAuthenticator authentication,
+            HttpsSettings https) {
+
+        /** Plain http; {@code apiToken}, when set, is the only credential (grants read and submit). */
+        public Settings(String host, int port, String apiToken, Duration decisionTimeout) {
+            this(host, port, decisionTimeout, BearerAuthenticator.staticToken(apiToken), null);
+        }
     }
+
+    /** What a route needs: a role, and whether another instance or an event-stream ticket may call it. */
+    enum Access implements RouteRole {
+        READ, SUBMIT,
+        /** Another instance with the service token may call it, for its local part ({@code local=true}). */
+        PEER,
+        /** A ticket from {@code POST /api/events/ticket} is accepted instead of a header (the live feed). */
+        TICKET
+    }
+
+    static final String PRINCIPAL = "lockup-guard.principal";
+    private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; "
+            + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+            + "base-uri 'none'; form-action 'self'";
 
     /** What the server answers from, attached once the guard runs. */
     public record Backend(OrderGateway orders, HoldingsQuery holdings, DecisionHistory feed, Health health) {
@@ -59,14 +97,27 @@ public final class GuardWebServer implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    private final ScheduledExecutorService streamExpiry = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "lockup-guard-sse-expiry");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final SseTickets tickets;
+    private final Clock clock;
     private volatile Backend backend;
     private Javalin app;
 
     public GuardWebServer(Settings settings, GuardMetrics metrics, ObjectMapper json) {
+        this(settings, metrics, json, Clock.systemUTC());
+    }
+
+    GuardWebServer(Settings settings, GuardMetrics metrics, ObjectMapper json, Clock clock) {
         this.settings = settings;
         this.metrics = metrics;
         this.json = json;
         this.contracts = new ContractJson(json);
+        this.clock = clock;
+        this.tickets = new SseTickets(clock);
     }
 
     /** Starts listening; returns the port (the actual one when {@code port} is 0). */
@@ -75,7 +126,14 @@ public final class GuardWebServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
+            if (settings.https() != null) {
+                // replaces the plain connector: nothing is served in clear
+                config.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, settings.host(),
+                        settings.port(), settings.https()));
+            }
             config.jsonMapper(new JavalinJackson(json, false));
+            config.routes.before(this::securityHeaders);
+            config.routes.beforeMatched(this::authorize);
             config.staticFiles.add("/web", Location.CLASSPATH);
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -86,21 +144,115 @@ public final class GuardWebServer implements AutoCloseable {
             config.routes.get("/health/live", this::live);
             config.routes.get("/health/ready", this::ready);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(metrics.scrape()));
-            config.routes.post("/api/orders", timed("orders", this::submitOrder));
-            config.routes.post("/api/what-if", timed("what-if", this::whatIf));
+                    .result(metrics.scrape()), Access.READ);
+            config.routes.post("/api/orders", timed("orders", this::submitOrder), Access.SUBMIT);
+            config.routes.post("/api/what-if", timed("what-if", this::whatIf), Access.SUBMIT, Access.PEER);
             config.routes.get("/api/holdings", timed("holdings", ctx -> answer(ctx,
-                    backend().holdings().all(local(ctx)))));
-            config.routes.get("/api/holdings/{investorId}/{securityId}", timed("holding", this::holding));
-            config.routes.get("/api/holdings/{investorId}/{securityId}/history", this::history);
+                    backend().holdings().all(local(ctx), authorization(ctx)))), Access.READ, Access.PEER);
+            config.routes.get("/api/holdings/{investorId}/{securityId}", timed("holding", this::holding),
+                    Access.READ, Access.PEER);
+            config.routes.get("/api/holdings/{investorId}/{securityId}/history", this::history, Access.READ);
             config.routes.get("/api/holdings/{investorId}/{securityId}/reservations",
-                    timed("reservations", this::reservations));
-            config.routes.get("/api/decisions", this::decisions);
-            config.routes.get("/api/alerts", this::alerts);
-            config.routes.sse("/api/events", this::events);
+                    timed("reservations", this::reservations), Access.READ, Access.PEER);
+            config.routes.get("/api/decisions", this::decisions, Access.READ);
+            config.routes.get("/api/alerts", this::alerts, Access.READ);
+            config.routes.post("/api/events/ticket", this::ticket, Access.READ);
+            config.routes.sse("/api/events", this::events, Access.READ, Access.TICKET);
         }).start();
-        LOG.info("HTTP API, dashboard and /metrics on http://{}:{}/", settings.host(), app.port());
+        LOG.info("HTTP API, dashboard and /metrics on {}://{}:{}/ (authentication: {})",
+                settings.https() == null ? "http" : "https", settings.host(), app.port(),
+                settings.authentication().describe());
         return app.port();
+    }
+
+    /**
+     * Who may call a matched route: every /api/* route and /metrics needs a credential once authentication is
+     * configured (a route that forgot to declare its role needs READ); /health/* and the dashboard's files do
+     * not. 401 for no or a bad credential, 403 for a good one without the role; the token never appears in
+     * the answer or the log.
+     */
+    private void authorize(Context ctx) {
+        java.util.Set<RouteRole> roles = ctx.routeRoles();
+        boolean guarded = !roles.isEmpty() || ctx.path().startsWith("/api/") || ctx.path().equals("/metrics");
+        if (!guarded) {
+            return;
+        }
+        BearerAuthenticator authentication = settings.authentication();
+        if (!authentication.enabled()) {
+            ctx.attribute(PRINCIPAL, Principal.anonymous());
+            return;
+        }
+        Principal principal;
+        try {
+            if (ctx.queryParam("access_token") != null) {
+                throw new AuthenticationException(AuthFailure.TOKEN_IN_URL);
+            }
+            String ticket = ctx.queryParam("ticket");
+            if (ticket != null) {
+                if (!roles.contains(Access.TICKET)) {
+                    throw new AuthenticationException(AuthFailure.TOKEN_IN_URL);
+                }
+                principal = tickets.redeem(ticket);
+            } else {
+                principal = authentication.authenticate(ctx.header("Authorization"));
+            }
+            Role required = roles.contains(Access.SUBMIT) ? Role.SUBMIT : Role.READ;
+            boolean allowed = principal.kind() == Principal.Kind.PEER
+                    ? roles.contains(Access.PEER) && local(ctx)
+                    : principal.has(required);
+            if (!allowed) {
+                LOG.info("403: {} ({}) lacks the {} role for {} {}", principal.subject(), principal.kind(),
+                        required.name().toLowerCase(Locale.ROOT), ctx.method(), ctx.path());
+                throw new AuthenticationException(AuthFailure.FORBIDDEN);
+            }
+        } catch (AuthenticationException e) {
+            refuse(ctx, e.failure());
+            return;
+        }
+        ctx.attribute(PRINCIPAL, principal);
+    }
+
+    private void refuse(Context ctx, AuthFailure failure) {
+        metrics.authFailed(failure);
+        LOG.debug("{} {} {} refused: {} (from {})", failure.status(), ctx.method(), ctx.path(), failure.tag(),
+                ctx.ip());
+        StringBuilder challenge = new StringBuilder("Bearer realm=\"lockup-guard\"");
+        if (failure.bearerError() != null) {
+            challenge.append(", error=\"").append(failure.bearerError()).append("\", error_description=\"")
+                    .append(failure.description().replace('"', '\'')).append('"');
+        }
+        ctx.header("WWW-Authenticate", challenge.toString());
+        throw failure.status() == 403 ? ApiException.forbidden(failure.description())
+                : ApiException.unauthorized(failure.description());
+    }
+
+    /** Headers every answer carries: no sniffing, no framing, no referrer (a ticket in a URL stays put), no caching of data. */
+    private void securityHeaders(Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        if (ctx.path().startsWith("/api/") || ctx.path().equals("/metrics")) {
+            ctx.header("Cache-Control", "no-store");
+        }
+        if (settings.https() != null) {
+            ctx.header("Strict-Transport-Security", "max-age=31536000");
+        }
+    }
+
+    /** A single-use ticket for the live feed, for a page whose EventSource cannot send the bearer token. */
+    private void ticket(Context ctx) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        SseTickets.Ticket ticket = tickets.issue(principal == null ? Principal.anonymous() : principal);
+        if (ticket == null) {
+            throw ApiException.tooManyRequests("too many event-stream tickets outstanding; retry");
+        }
+        ctx.json(json.createObjectNode().put("ticket", ticket.value())
+                .put("expiresAt", ticket.expiresAt().toString()));
+    }
+
+    private static String authorization(Context ctx) {
+        return ctx.header("Authorization");
     }
 
     public void attach(Backend attached) {
@@ -140,7 +292,6 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     private void submitOrder(Context ctx) throws InterruptedException {
-        authorize(ctx);
         ProposedOrder order = OrderBody.parse(json, ctx.body());
         try {
             Decision decision = backend().orders().submit(order)
@@ -156,20 +307,19 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     private void whatIf(Context ctx) {
-        authorize(ctx);
         String body = ctx.body();
         ProposedOrder order = OrderBody.parse(json, body);
-        answer(ctx, backend().holdings().whatIf(order, body, local(ctx), ctx.header("Authorization")));
+        answer(ctx, backend().holdings().whatIf(order, body, local(ctx), authorization(ctx)));
     }
 
     private void holding(Context ctx) {
         HoldingKey holding = holdingOf(ctx);
-        answer(ctx, backend().holdings().one(holding, local(ctx)));
+        answer(ctx, backend().holdings().one(holding, local(ctx), authorization(ctx)));
     }
 
     private void reservations(Context ctx) {
         HoldingKey holding = holdingOf(ctx);
-        answer(ctx, backend().holdings().reservations(holding, local(ctx)));
+        answer(ctx, backend().holdings().reservations(holding, local(ctx), authorization(ctx)));
     }
 
     private void history(Context ctx) {
@@ -205,6 +355,13 @@ public final class GuardWebServer implements AutoCloseable {
 
     private void events(SseClient client) {
         client.keepAlive();
+        Principal principal = client.ctx().attribute(PRINCIPAL);
+        if (principal != null && principal.expiresAt() != null) {
+            // the stream ends when the credential that opened it does: a page must come back with a new one
+            long millis = Math.max(0, principal.expiresAt().toEpochMilli() - clock.millis());
+            ScheduledFuture<?> expiry = streamExpiry.schedule(client::close, millis, TimeUnit.MILLISECONDS);
+            client.onClose(() -> expiry.cancel(false));
+        }
         AutoCloseable[] subscription = new AutoCloseable[1];
         subscription[0] = backend().feed().subscribe(event -> liveFeed.execute(() -> {
             if (client.terminated()) {
@@ -266,20 +423,6 @@ public final class GuardWebServer implements AutoCloseable {
         }
     }
 
-    private void authorize(Context ctx) {
-        String token = settings.apiToken();
-        if (token == null || token.isEmpty()) {
-            return;
-        }
-        String header = ctx.header("Authorization");
-        byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
-        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, expected)) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            throw ApiException.unauthorized("this endpoint needs 'Authorization: Bearer <api.token>'");
-        }
-    }
-
     /**
      * Times an endpoint, by the status it answers with (an {@link ApiException} is turned into its
      * answer here, so that a 400 is counted as a 400), and tells the client how long the server
@@ -327,5 +470,6 @@ public final class GuardWebServer implements AutoCloseable {
             app.stop();
         }
         liveFeed.shutdownNow();
+        streamExpiry.shutdownNow();
     }
 }

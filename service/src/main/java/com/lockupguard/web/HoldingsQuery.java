@@ -15,17 +15,20 @@ public interface HoldingsQuery {
     record Answer(JsonNode body, String servedBy) {
     }
 
-    /** Every holding's position now; {@code localOnly}: only those this instance owns. */
-    Answer all(boolean localOnly);
+    /**
+     * Every holding's position now; {@code localOnly}: only those this instance owns. {@code authorization} is
+     * the caller's credential, which a request to another instance may carry on ({@link PeerAccess}).
+     */
+    Answer all(boolean localOnly, String authorization);
 
     /** One holding's position now. */
-    Answer one(HoldingKey holding, boolean localOnly);
+    Answer one(HoldingKey holding, boolean localOnly, String authorization);
 
     /**
      * One holding's open reservations (RULES.md section 9), oldest first, each with its age at the
      * server's clock: what approvals still hold back that no fill or cancel has settled.
      */
-    Answer reservations(HoldingKey holding, boolean localOnly);
+    Answer reservations(HoldingKey holding, boolean localOnly, String authorization);
 
     /**
      * The decision {@code order} would get now, from the current state, recording nothing;

@@ -10,20 +10,35 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.apache.kafka.streams.state.HostInfo;
 
-/** Asks another instance of the guard, over its HTTP API, for what only it holds. */
+/**
+ * Asks another instance of the guard, over its HTTP API, for what only it holds: over https when
+ * this instance serves https, with the service credential ({@link PeerAccess}).
+ */
 final class RemoteGuards {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http;
     private final ObjectMapper json;
+    private final PeerAccess access;
 
     RemoteGuards(ObjectMapper json) {
-        this.json = json;
+        this(json, PeerAccess.plain());
     }
 
-    JsonNode get(HostInfo host, String path) {
-        return send(host, HttpRequest.newBuilder(uri(host, path)).GET(), null);
+    RemoteGuards(ObjectMapper json, PeerAccess access) {
+        this.json = json;
+        this.access = access;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT);
+        if (access.https() && access.ssl() != null) {
+            builder.sslContext(access.ssl());
+        }
+        this.http = builder.build();
+    }
+
+    /** GET {@code path} of {@code host}, on behalf of a caller who sent {@code authorization} (may be null). */
+    JsonNode get(HostInfo host, String path, String authorization) {
+        return send(host, HttpRequest.newBuilder(uri(host, path)).GET(), authorization);
     }
 
     JsonNode post(HostInfo host, String path, String body, String authorization) {
@@ -32,7 +47,8 @@ final class RemoteGuards {
         return send(host, request, authorization);
     }
 
-    private JsonNode send(HostInfo host, HttpRequest.Builder request, String authorization) {
+    private JsonNode send(HostInfo host, HttpRequest.Builder request, String callerAuthorization) {
+        String authorization = access.authorization(callerAuthorization);
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -49,6 +65,12 @@ final class RemoteGuards {
             if (response.statusCode() == 404) {
                 throw ApiException.notFound(json.readTree(response.body()).path("error").asText("not found"));
             }
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                // the instances disagree on credentials (api.service.token, issuer, keys): an operator's problem
+                throw ApiException.badGateway("instance " + host.host() + ":" + host.port() + " refused this "
+                        + "instance's credential (" + response.statusCode() + "): give every instance the same "
+                        + "api.service.token and api.auth.* settings");
+            }
             throw ApiException.badGateway("instance " + host.host() + ":" + host.port() + " answered "
                     + response.statusCode() + ": " + response.body());
         } catch (IOException e) {
@@ -61,7 +83,7 @@ final class RemoteGuards {
         }
     }
 
-    private static URI uri(HostInfo host, String path) {
-        return URI.create("http://" + host.host() + ":" + host.port() + path);
+    private URI uri(HostInfo host, String path) {
+        return URI.create((access.https() ? "https://" : "http://") + host.host() + ":" + host.port() + path);
     }
 }

@@ -31,23 +31,25 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
     private final RemoteGuards remote;
     private final LocalHoldings local;
 
+    /** {@code peers}: how other instances are asked (https, credential). */
     public StreamsHoldingsQuery(KafkaStreams streams, GuardTopics topics, HostInfo self, ObjectMapper json,
-            Clock clock) {
+            Clock clock, PeerAccess peers) {
         this.streams = streams;
         this.self = self;
-        this.remote = new RemoteGuards(json);
+        this.remote = new RemoteGuards(json, peers);
         this.local = new LocalHoldings(name -> streams.store(StoreQueryParameters.fromNameAndType(name,
                 QueryableStoreTypes.<String, byte[]>keyValueStore())), topics, json, clock);
     }
 
     @Override
-    public Answer all(boolean localOnly) {
+    public Answer all(boolean localOnly, String authorization) {
         ensureRunning();
         ArrayNode positions = local.all();
         if (!localOnly) {
             for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
                 if (!instance.hostInfo().equals(self) && !instance.topicPartitions().isEmpty()) {
-                    remote.get(instance.hostInfo(), "/api/holdings?local=true").forEach(positions::add);
+                    remote.get(instance.hostInfo(), "/api/holdings?local=true", authorization)
+                            .forEach(positions::add);
                 }
             }
         }
@@ -55,19 +57,21 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
     }
 
     @Override
-    public Answer one(HoldingKey holding, boolean localOnly) {
+    public Answer one(HoldingKey holding, boolean localOnly, String authorization) {
         HostInfo owner = owner(holding);
         if (!owner.equals(self)) {
-            return new Answer(remote.get(owner, remotePath(holding, "", localOnly)), hostAndPort(owner));
+            return new Answer(remote.get(owner, remotePath(holding, "", localOnly), authorization),
+                    hostAndPort(owner));
         }
         return new Answer(local.one(holding), hostAndPort(self));
     }
 
     @Override
-    public Answer reservations(HoldingKey holding, boolean localOnly) {
+    public Answer reservations(HoldingKey holding, boolean localOnly, String authorization) {
         HostInfo owner = owner(holding);
         if (!owner.equals(self)) {
-            return new Answer(remote.get(owner, remotePath(holding, "/reservations", localOnly)), hostAndPort(owner));
+            return new Answer(remote.get(owner, remotePath(holding, "/reservations", localOnly), authorization),
+                    hostAndPort(owner));
         }
         return new Answer(local.reservations(holding), hostAndPort(self));
     }

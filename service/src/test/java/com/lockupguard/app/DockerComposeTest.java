@@ -45,6 +45,26 @@ class DockerComposeTest {
     }
 
     @Test
+    void shouldServeTheNetworkOnlyWithAuthenticationAndScrapeMetricsWithTheSameCredential() throws Exception {
+        // given the guard container's environment, bound to every interface
+        GuardConfig config = new GuardConfig(ConfigSources.fromEnvironment(environment("lockup-guard")));
+
+        // then it has a credential, so it starts (the refusal rule), and Prometheus scrapes /metrics with it
+        HttpSecurity security = HttpSecurity.from(config);
+        org.assertj.core.api.Assertions.assertThatCode(() -> security.checkExposure("0.0.0.0"))
+                .doesNotThrowAnyException();
+        String token = config.getPassword(GuardConfig.API_TOKEN_CONFIG).value();
+        JsonNode scrape = new ObjectMapper(new YAMLFactory()).readTree(Path.of("deploy/prometheus/prometheus.yml")
+                .toFile()).get("scrape_configs").get(0);
+        assertThat(scrape.get("authorization").get("type").asText()).isEqualTo("Bearer");
+        assertThat(scrape.get("authorization").get("credentials").asText()).isEqualTo(token);
+        assertThat(security.authentication().authenticate("Bearer " + token).has(
+                com.lockupguard.security.Role.READ)).isTrue();
+        assertThat(services.get("lockup-guard").get("healthcheck").get("test").toString())
+                .as("the health check needs no token").contains("/health/ready");
+    }
+
+    @Test
     void shouldProduceExampleDataShippedInTheImage() throws Exception {
         JsonNode exampleData = services.get("example-data");
         assertThat(exampleData.get("image").asText()).isEqualTo(services.get("lockup-guard").get("image").asText());

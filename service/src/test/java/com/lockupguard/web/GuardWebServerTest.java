@@ -181,16 +181,23 @@ class GuardWebServerTest {
     }
 
     @Test
-    void shouldRequireBearerTokenOnPostEndpointsWhenConfigured() throws Exception {
+    void shouldRequireTheStaticTokenOnEveryApiEndpointOnceItIsConfigured() throws Exception {
+        // given a server with api.token set
         server.close();
         start("s3cret", true);
+
+        // when / then: without it or with another, nothing; with it, everything (ApiSecurityTest tries the rest)
         assertThat(post("/api/orders", ORDER).statusCode()).isEqualTo(401);
-        assertThat(post("/api/orders", ORDER).headers().firstValue("WWW-Authenticate")).contains("Bearer");
+        assertThat(post("/api/orders", ORDER).headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                v -> assertThat(v).startsWith("Bearer"));
         assertThat(post("/api/what-if", ORDER, "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
+        assertThat(get("/api/holdings").statusCode()).as("reads need it too").isEqualTo(401);
+        assertThat(get("/metrics").statusCode()).isEqualTo(401);
         assertThat(post("/api/orders", ORDER, "Authorization", "Bearer s3cret").statusCode()).isEqualTo(200);
         assertThat(post("/api/what-if", ORDER, "Authorization", "Bearer s3cret").statusCode()).isEqualTo(200);
-        assertThat(get("/api/holdings").statusCode()).as("reads need no token").isEqualTo(200);
         assertThat(gateway.sent).hasSize(1);
+        assertThat(get("/health/ready").statusCode()).as("health stays open").isEqualTo(200);
+        assertThat(get("/").statusCode()).as("the dashboard's files stay open").isEqualTo(200);
     }
 
     @Test
@@ -421,7 +428,8 @@ class GuardWebServerTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<title>Lockup Guard</title>").doesNotContain("https://")
                 .contains("id=\"alerts\"").contains("id=\"reservations\"").contains("<th class=\"num\">reserved</th>");
-        assertThat(get("/app.js").body()).contains("EventSource('/api/events')")
+        assertThat(get("/app.js").body()).contains("new EventSource(`/api/events?ticket=").contains("/api/events/ticket")
+                .contains("sessionStorage").doesNotContain("localStorage")
                 .contains("addEventListener('alert'").contains("/api/alerts").contains("/reservations");
     }
 
@@ -452,7 +460,7 @@ class GuardWebServerTest {
         }
 
         @Override
-        public Answer all(boolean local) {
+        public Answer all(boolean local, String authorization) {
             check();
             localOnly.add(local);
             return new Answer(JSON.createArrayNode().add(JSON.createObjectNode().put("investorId", "dutchess")),
@@ -460,7 +468,7 @@ class GuardWebServerTest {
         }
 
         @Override
-        public Answer one(HoldingKey holding, boolean local) {
+        public Answer one(HoldingKey holding, boolean local, String authorization) {
             check();
             if (holding.investorId().equals("nobody")) {
                 throw ApiException.notFound("no agreement for holding " + holding);
@@ -471,7 +479,7 @@ class GuardWebServerTest {
         }
 
         @Override
-        public Answer reservations(HoldingKey holding, boolean local) {
+        public Answer reservations(HoldingKey holding, boolean local, String authorization) {
             check();
             if (holding.investorId().equals("nobody")) {
                 throw ApiException.notFound("no agreement for holding " + holding);

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.app.GuardApplication;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.security.testing.TestIssuer;
+import com.lockupguard.security.testing.TestPki;
 import com.lockupguard.topology.StoreNames;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,15 +36,18 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The HTTP API of two guard instances on a real broker: the pre-trade check, what-if, holdings
- * and their open reservations fetched from the instance that owns them, recent decisions, the
- * compliance alert of an unapproved fill, and 503s while the group rebalances.
+ * The HTTP API of two guard instances on a real broker, as production runs it — https with a
+ * certificate of a test CA, bearer JWTs, instances calling each other over https with the service
+ * token: the pre-trade check, what-if, holdings and their open reservations fetched from the
+ * instance that owns them, recent decisions, the compliance alert of an unapproved fill, and 503s
+ * while the group rebalances.
  */
 @Timeout(300)
 class HttpApiIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static HttpClient http;
+    private static String token;
     private static TestKafka kafka;
     private static String scope;
     private static Map<String, String> settings;
@@ -56,6 +61,23 @@ class HttpApiIT {
         scope = "http-" + UUID.randomUUID();
         settings = GuardInstance.settings(kafka, "guard-http", scope);
         settings.put(GuardConfig.HTTP_PORT_CONFIG, "0");
+        // https with a certificate for 127.0.0.1 (what each instance advertises), trusted by the other
+        TestPki pki = TestPki.create("http-it-ca");
+        settings.put(GuardConfig.HTTP_SSL_KEYSTORE_LOCATION_CONFIG, TestPki.writeKeyStore(
+                stateDirs.resolve("http.p12"), "PKCS12", "http-pass", "http-pass", pki.localhost()).toString());
+        settings.put(GuardConfig.HTTP_SSL_KEYSTORE_PASSWORD_CONFIG, "http-pass");
+        settings.put(GuardConfig.HTTP_SSL_TRUSTSTORE_LOCATION_CONFIG,
+                pki.writeTrustStore(stateDirs.resolve("trust.p12"), "PKCS12", "trust-pass").toString());
+        settings.put(GuardConfig.HTTP_SSL_TRUSTSTORE_PASSWORD_CONFIG, "trust-pass");
+        // bearer JWTs for callers, a service token between instances
+        TestIssuer issuer = TestIssuer.rsa("http-it");
+        settings.put(GuardConfig.API_AUTH_JWT_JWKS_FILE_CONFIG, issuer.writeJwks(stateDirs.resolve("jwks.json"))
+                .toString());
+        settings.put(GuardConfig.API_AUTH_JWT_ISSUER_CONFIG, TestIssuer.ISSUER);
+        settings.put(GuardConfig.API_AUTH_JWT_AUDIENCE_CONFIG, TestIssuer.AUDIENCE);
+        settings.put(GuardConfig.API_SERVICE_TOKEN_CONFIG, "instances-of-guard-http");
+        token = issuer.token().expiresAt(Instant.now().plus(Duration.ofHours(1))).sign();
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(pki.clientContext()).build();
         // 8 holdings, their agreements registered in 2003; the orders below come now
         BrokerIO io = new BrokerIO(settings);
         io.createTopics();
@@ -79,14 +101,16 @@ class HttpApiIT {
     }
 
     private static HttpResponse<String> get(GuardApplication instance, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.httpPort() + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + instance.httpPort() + path))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(GuardApplication instance, String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.httpPort() + path))
-                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + instance.httpPort() + path))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String order(String id, String investor, String kind, long quantity) {
@@ -118,6 +142,11 @@ class HttpApiIT {
                 }
             }
             assertThat(remoteHolding).as("with 4 partitions over two instances, b owns a holding").isNotNull();
+
+            // without a token, nothing; with one, everything below (b answers a's forwarded requests: a sends the
+            // service token over https)
+            assertThat(http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + a.httpPort()
+                    + "/api/holdings")).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
 
             // GET /api/holdings on a lists all 8, merged from both instances
             HttpResponse<String> all = get(a, "/api/holdings");

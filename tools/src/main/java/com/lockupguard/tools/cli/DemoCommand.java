@@ -78,6 +78,10 @@ final class DemoCommand implements Callable<Integer> {
             + "127.0.0.1 (default: 8080 with --keep-running, none without).")
     private Integer httpPort;
 
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "A guard setting on top of the demo's "
+            + "(api.token=..., the api.auth.jwt.* and http.ssl.* settings: the dashboard with authentication or TLS).")
+    private Map<String, String> overrides = new java.util.LinkedHashMap<>();
+
     @Option(names = "--endpoints-file", paramLabel = "FILE",
             description = "Write bootstrap.servers and schema.registry.url as JSON here once everything is up.")
     private Path endpointsFile;
@@ -167,8 +171,10 @@ final class DemoCommand implements Callable<Integer> {
                 out.println();
                 out.printf("%d of %d orders decided, %d of %d execution reports answered in %.1f s%n",
                         decisions.size(), orderLines, results.size(), executionLines, elapsedSeconds());
+                String scheme = config.getString(GuardConfig.HTTP_SSL_KEYSTORE_LOCATION_CONFIG).isBlank() ? "http"
+                        : "https";
                 String dashboard = application.httpPort() < 0 ? null
-                        : "http://127.0.0.1:" + application.httpPort() + "/";
+                        : scheme + "://127.0.0.1:" + application.httpPort() + "/";
                 writeEndpoints(kafka.bootstrapServers(), registry.url(), dashboard);
                 if (keepRunning) {
                     out.println("running until Ctrl-C: bootstrap.servers=" + kafka.bootstrapServers()
@@ -221,6 +227,7 @@ final class DemoCommand implements Callable<Integer> {
         settings.put(GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG, GuardConfig.CREATE_TIME);
         int port = httpPort != null ? httpPort : keepRunning ? 8080 : -1;
         settings.put(GuardConfig.HTTP_PORT_CONFIG, Integer.toString(port));
+        settings.putAll(overrides);
         return settings;
     }
 

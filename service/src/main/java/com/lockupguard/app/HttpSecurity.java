@@ -1,0 +1,187 @@
+package com.lockupguard.app;
+
+import com.lockupguard.security.BearerAuthenticator;
+import com.lockupguard.security.JwksKeys;
+import com.lockupguard.security.JwtSettings;
+import com.lockupguard.security.JwtVerifier;
+import com.lockupguard.security.Role;
+import com.lockupguard.security.StaticToken;
+import com.lockupguard.security.TlsStores;
+import com.lockupguard.web.HttpsSettings;
+import com.lockupguard.web.PeerAccess;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+import org.jose4j.keys.resolvers.VerificationKeyResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API's security, from the settings: who may call it ({@link BearerAuthenticator}), its
+ * TLS, and how instances call each other. Settings that only make sense together are checked
+ * together; a mistake stops start-up with a message naming the settings, and never their secrets.
+ *
+ * @param https null: plain http
+ */
+public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings https, PeerAccess peers,
+        JwksKeys.Remote remoteKeys) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpSecurity.class);
+
+    public static HttpSecurity from(GuardConfig config) {
+        HttpsSettings https = https(config);
+        SSLContext trust = trust(config);
+        String apiToken = secret(config, GuardConfig.API_TOKEN_CONFIG);
+        String serviceToken = secret(config, GuardConfig.API_SERVICE_TOKEN_CONFIG);
+        JwksKeys.Remote remote = null;
+        JwtVerifier jwt = null;
+        String jwtDescription = null;
+        String url = config.getString(GuardConfig.API_AUTH_JWT_JWKS_URL_CONFIG).trim();
+        String file = config.getString(GuardConfig.API_AUTH_JWT_JWKS_FILE_CONFIG).trim();
+        String issuer = config.getString(GuardConfig.API_AUTH_JWT_ISSUER_CONFIG).trim();
+        String audience = config.getString(GuardConfig.API_AUTH_JWT_AUDIENCE_CONFIG).trim();
+        if (!url.isEmpty() && !file.isEmpty()) {
+            throw new ConfigException("set one of " + GuardConfig.API_AUTH_JWT_JWKS_URL_CONFIG + " and "
+                    + GuardConfig.API_AUTH_JWT_JWKS_FILE_CONFIG + ", not both");
+        }
+        if (!url.isEmpty() || !file.isEmpty()) {
+            if (issuer.isEmpty() || audience.isEmpty()) {
+                throw new ConfigException("bearer JWTs need " + GuardConfig.API_AUTH_JWT_ISSUER_CONFIG + " and "
+                        + GuardConfig.API_AUTH_JWT_AUDIENCE_CONFIG + ": without them a token any client of the same "
+                        + "issuer got for another service would be accepted");
+            }
+            VerificationKeyResolver keys;
+            if (!url.isEmpty()) {
+                remote = JwksKeys.url(URI.create(url), Duration.ofMillis(config.getLong(
+                        GuardConfig.API_AUTH_JWT_JWKS_CACHE_MS_CONFIG)), trust);
+                keys = remote;
+                jwtDescription = "JWT from " + url;
+            } else {
+                try {
+                    keys = JwksKeys.file(Path.of(file));
+                } catch (IOException e) {
+                    throw new ConfigException(GuardConfig.API_AUTH_JWT_JWKS_FILE_CONFIG, file,
+                            "cannot be read as a JWKS: " + e.getMessage());
+                }
+                jwtDescription = "JWT from " + file;
+            }
+            jwt = new JwtVerifier(keys, new JwtSettings(issuer, audience,
+                    config.getList(GuardConfig.API_AUTH_JWT_ALGORITHMS_CONFIG),
+                    Duration.ofMillis(config.getLong(GuardConfig.API_AUTH_JWT_CLOCK_SKEW_MS_CONFIG)),
+                    config.getList(GuardConfig.API_AUTH_JWT_ROLES_CLAIM_CONFIG),
+                    Map.of(Role.READ, new LinkedHashSet<>(config.getList(GuardConfig.API_AUTH_ROLE_READ_CONFIG)),
+                            Role.SUBMIT, new LinkedHashSet<>(config.getList(
+                                    GuardConfig.API_AUTH_ROLE_SUBMIT_CONFIG)))));
+            jwtDescription += " (issuer " + issuer + ", audience " + audience + ")";
+        } else if (!issuer.isEmpty() || !audience.isEmpty()) {
+            throw new ConfigException(GuardConfig.API_AUTH_JWT_ISSUER_CONFIG + " and "
+                    + GuardConfig.API_AUTH_JWT_AUDIENCE_CONFIG + " are set but no JWKS is: set "
+                    + GuardConfig.API_AUTH_JWT_JWKS_URL_CONFIG + " or " + GuardConfig.API_AUTH_JWT_JWKS_FILE_CONFIG);
+        }
+        BearerAuthenticator authentication = new BearerAuthenticator(
+                apiToken == null ? null : new StaticToken(apiToken),
+                serviceToken == null ? null : new StaticToken(serviceToken), jwt, jwtDescription);
+        return new HttpSecurity(authentication, https, new PeerAccess(https != null, trust, serviceToken), remote);
+    }
+
+    /**
+     * Refuses a server reachable beyond this machine without authentication; warns where the
+     * configuration is weaker than it looks.
+     */
+    public void checkExposure(String host) {
+        HttpExposure.check(host, authentication.enabled());
+        boolean loopback = HttpExposure.isLoopback(host);
+        if (!loopback && https == null && authentication.enabled()) {
+            LOG.warn("{}={} serves bearer-token authentication over plain http: tokens cross the network in clear. "
+                    + "Set {} (or terminate TLS in front of the guard)", GuardConfig.HTTP_HOST_CONFIG, host,
+                    GuardConfig.HTTP_SSL_KEYSTORE_LOCATION_CONFIG);
+        }
+        if (authentication.acceptsJwt() && authentication.acceptsStaticToken()) {
+            LOG.warn("{} is set beside JWT authentication: whoever holds it may read and submit. It is meant for "
+                    + "development", GuardConfig.API_TOKEN_CONFIG);
+        }
+    }
+
+    private static HttpsSettings https(GuardConfig config) {
+        String location = config.getString(GuardConfig.HTTP_SSL_KEYSTORE_LOCATION_CONFIG).trim();
+        if (location.isEmpty()) {
+            return null;
+        }
+        String password = secret(config, GuardConfig.HTTP_SSL_KEYSTORE_PASSWORD_CONFIG);
+        if (password == null) {
+            throw new ConfigException(GuardConfig.HTTP_SSL_KEYSTORE_PASSWORD_CONFIG + " is required with "
+                    + GuardConfig.HTTP_SSL_KEYSTORE_LOCATION_CONFIG);
+        }
+        String type = config.getString(GuardConfig.HTTP_SSL_KEYSTORE_TYPE_CONFIG);
+        Path keyStore = Path.of(location);
+        if (!Files.isReadable(keyStore)) {
+            throw new ConfigException(GuardConfig.HTTP_SSL_KEYSTORE_LOCATION_CONFIG, location, "cannot be read");
+        }
+        String keyPassword = secret(config, GuardConfig.HTTP_SSL_KEY_PASSWORD_CONFIG);
+        checkKeyStore(keyStore, password, keyPassword == null ? password : keyPassword, type);
+        return new HttpsSettings(keyStore, password, keyPassword, type,
+                config.getList(GuardConfig.HTTP_SSL_ENABLED_PROTOCOLS_CONFIG));
+    }
+
+    /** Opens the key store and its key now, so that a wrong password stops start-up with a clear message. */
+    private static void checkKeyStore(Path location, String password, String keyPassword, String type) {
+        KeyStore store;
+        try {
+            store = TlsStores.load(location, password, type);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(GuardConfig.HTTP_SSL_KEYSTORE_LOCATION_CONFIG + ": " + e.getMessage()
+                    + " (check " + GuardConfig.HTTP_SSL_KEYSTORE_PASSWORD_CONFIG + " and "
+                    + GuardConfig.HTTP_SSL_KEYSTORE_TYPE_CONFIG + ")");
+        }
+        try {
+            boolean hasKey = false;
+            for (String alias : java.util.Collections.list(store.aliases())) {
+                if (store.isKeyEntry(alias)) {
+                    store.getKey(alias, keyPassword.toCharArray());
+                    hasKey = true;
+                }
+            }
+            if (!hasKey) {
+                throw new ConfigException(GuardConfig.HTTP_SSL_KEYSTORE_LOCATION_CONFIG + ": " + location
+                        + " holds no private key");
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            throw new ConfigException(GuardConfig.HTTP_SSL_KEY_PASSWORD_CONFIG + ": the private key in " + location
+                    + " cannot be opened (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** Trusts the JVM's CAs and the configured trust store, for calls to other instances and the JWKS. */
+    private static SSLContext trust(GuardConfig config) {
+        String location = config.getString(GuardConfig.HTTP_SSL_TRUSTSTORE_LOCATION_CONFIG).trim();
+        KeyStore store = null;
+        if (!location.isEmpty()) {
+            try {
+                store = TlsStores.load(Path.of(location), secret(config, GuardConfig.HTTP_SSL_TRUSTSTORE_PASSWORD_CONFIG),
+                        config.getString(GuardConfig.HTTP_SSL_TRUSTSTORE_TYPE_CONFIG));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(GuardConfig.HTTP_SSL_TRUSTSTORE_LOCATION_CONFIG + ": " + e.getMessage());
+            }
+        }
+        return TlsStores.trusting(store, true);
+    }
+
+    private static String secret(GuardConfig config, String name) {
+        Password password = config.getPassword(name);
+        return password == null || password.value().isEmpty() ? null : password.value();
+    }
+
+    @Override
+    public String toString() {
+        return "HttpSecurity[authentication=" + authentication.describe() + ", https=" + https + ", peers=" + peers
+                + "]";
+    }
+}

@@ -1,0 +1,52 @@
+package com.lockupguard.security;
+
+/**
+ * Why a request was refused. The tag is the {@code reason} of the failed-login counter; the
+ * description is what the caller is told (never the token, never what was expected).
+ */
+public enum AuthFailure {
+    MISSING("missing", 401, null, "this endpoint needs 'Authorization: Bearer <token>'"),
+    MALFORMED("malformed", 401, "invalid_token", "the token is not a well-formed JWT"),
+    INVALID("invalid", 401, "invalid_token", "the token's signature, algorithm or key is not accepted"),
+    EXPIRED("expired", 401, "invalid_token", "the token has expired"),
+    NOT_YET_VALID("not_yet_valid", 401, "invalid_token", "the token is not valid yet"),
+    WRONG_ISSUER("wrong_issuer", 401, "invalid_token", "the token was issued by another issuer"),
+    WRONG_AUDIENCE("wrong_audience", 401, "invalid_token", "the token is meant for another audience"),
+    MISSING_CLAIM("missing_claim", 401, "invalid_token", "the token lacks a required claim (exp, sub, iss, aud)"),
+    TOKEN_IN_URL("token_in_url", 401, "invalid_request",
+            "credentials are not accepted in the URL; send 'Authorization: Bearer <token>'"),
+    TICKET("ticket", 401, "invalid_token",
+            "the event-stream ticket is unknown, used or expired; ask POST /api/events/ticket for a new one"),
+    FORBIDDEN("forbidden", 403, "insufficient_scope", "the token does not grant the role this endpoint needs");
+
+    private final String tag;
+    private final int status;
+    private final String bearerError;
+    private final String description;
+
+    AuthFailure(String tag, int status, String bearerError, String description) {
+        this.tag = tag;
+        this.status = status;
+        this.bearerError = bearerError;
+        this.description = description;
+    }
+
+    /** The {@code reason} tag of {@code lockup_guard_api_auth_failures_total}. */
+    public String tag() {
+        return tag;
+    }
+
+    /** 401, or 403 for a valid credential without the role. */
+    public int status() {
+        return status;
+    }
+
+    /** RFC 6750's {@code error} attribute of {@code WWW-Authenticate}, or null when no credential was sent. */
+    public String bearerError() {
+        return bearerError;
+    }
+
+    public String description() {
+        return description;
+    }
+}

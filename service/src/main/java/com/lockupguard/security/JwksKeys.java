@@ -1,0 +1,159 @@
+package com.lockupguard.security;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.Key;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.jose4j.http.Get;
+import org.jose4j.jwk.HttpsJwks;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
+import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
+import org.jose4j.keys.resolvers.VerificationKeyResolver;
+import org.jose4j.lang.JoseException;
+import org.jose4j.lang.UnresolvableKeyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The issuer's public keys, from its JWKS: fetched from a URL and cached, or read from a file and
+ * read again when the file changes (key rotation without a restart).
+ */
+public final class JwksKeys {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JwksKeys.class);
+
+    /**
+     * A token signed with a key id the cache does not know makes the guard fetch the JWKS again, at most once
+     * in this long: tokens with made-up key ids cannot turn the guard into a load on the issuer.
+     */
+    static final Duration UNKNOWN_KEY_REFETCH_INTERVAL = Duration.ofSeconds(30);
+    /** While the issuer cannot be reached, the keys fetched last are used this long. */
+    static final Duration KEEP_KEYS_WHILE_UNREACHABLE = Duration.ofHours(1);
+    /** How often a JWKS file is looked at for changes. */
+    static final Duration FILE_CHECK_INTERVAL = Duration.ofSeconds(5);
+
+    private JwksKeys() {
+    }
+
+    /**
+     * Keys from {@code url}, cached for {@code cacheDuration} when the response does not say how long
+     * (Cache-Control, Expires); over https, trusting {@code ssl}'s trust managers ({@code null}: the JVM's).
+     */
+    public static Remote url(URI url, Duration cacheDuration, SSLContext ssl) {
+        HttpsJwks jwks = new HttpsJwks(url.toString());
+        jwks.setDefaultCacheDuration(cacheDuration.toSeconds());
+        jwks.setRetainCacheOnErrorDuration(KEEP_KEYS_WHILE_UNREACHABLE.toSeconds());
+        jwks.setRefreshReprieveThreshold(UNKNOWN_KEY_REFETCH_INTERVAL.toMillis());
+        Get get = new Get();
+        get.setConnectTimeout(5_000);
+        get.setReadTimeout(5_000);
+        if (ssl != null) {
+            get.setSslSocketFactory(ssl.getSocketFactory());
+        }
+        jwks.setSimpleHttpGet(get);
+        return new Remote(url, jwks);
+    }
+
+    /** Keys from a JWKS file; fails now if it cannot be read or is not a JWKS. */
+    public static VerificationKeyResolver file(Path file) throws IOException {
+        return new FileKeys(file);
+    }
+
+    /** A JWKS at a URL. */
+    public static final class Remote implements VerificationKeyResolver {
+        private final URI url;
+        private final HttpsJwks jwks;
+        private final HttpsJwksVerificationKeyResolver resolver;
+
+        private Remote(URI url, HttpsJwks jwks) {
+            this.url = url;
+            this.jwks = jwks;
+            this.resolver = new HttpsJwksVerificationKeyResolver(jwks);
+        }
+
+        /** Fetches the keys now; false (and a warning) when the issuer cannot be reached. */
+        public boolean prefetch() {
+            try {
+                int keys = jwks.getJsonWebKeys().size();
+                LOG.info("JWKS {}: {} key(s)", url, keys);
+                return true;
+            } catch (IOException | JoseException e) {
+                LOG.warn("JWKS {} cannot be read now ({}): bearer JWTs are refused until it can",
+                        url, e.getClass().getSimpleName());
+                return false;
+            }
+        }
+
+        @Override
+        public Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nestingContext)
+                throws UnresolvableKeyException {
+            return resolver.resolveKey(jws, nestingContext);
+        }
+    }
+
+    /** A JWKS file, read again when its modification time changes. */
+    private static final class FileKeys implements VerificationKeyResolver {
+        private final Path file;
+        private volatile Snapshot snapshot;
+
+        private record Snapshot(FileTime modified, JwksVerificationKeyResolver resolver, long checkedAtNanos) {
+        }
+
+        FileKeys(Path file) throws IOException {
+            this.file = file;
+            this.snapshot = read(System.nanoTime());
+            LOG.info("JWKS file {}: read", file);
+        }
+
+        private Snapshot read(long now) throws IOException {
+            FileTime modified = Files.getLastModifiedTime(file);
+            try {
+                return new Snapshot(modified, new JwksVerificationKeyResolver(
+                        new JsonWebKeySet(Files.readString(file)).getJsonWebKeys()), now);
+            } catch (JoseException e) {
+                throw new IOException("JWKS file " + file + " is not a JSON Web Key Set: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nestingContext)
+                throws UnresolvableKeyException {
+            return current().resolver().resolveKey(jws, nestingContext);
+        }
+
+        private Snapshot current() {
+            Snapshot seen = snapshot;
+            long now = System.nanoTime();
+            if (now - seen.checkedAtNanos() < FILE_CHECK_INTERVAL.toNanos()) {
+                return seen;
+            }
+            synchronized (this) {
+                seen = snapshot;
+                if (now - seen.checkedAtNanos() < FILE_CHECK_INTERVAL.toNanos()) {
+                    return seen;
+                }
+                try {
+                    if (!Files.getLastModifiedTime(file).equals(seen.modified())) {
+                        snapshot = read(now);
+                        LOG.info("JWKS file {}: read again (it changed)", file);
+                    } else {
+                        snapshot = new Snapshot(seen.modified(), seen.resolver(), now);
+                    }
+                } catch (IOException e) {
+                    LOG.warn("JWKS file {} cannot be read again ({}); keeping the keys read before", file,
+                            e.getMessage());
+                    snapshot = new Snapshot(seen.modified(), seen.resolver(), now);
+                }
+                return snapshot;
+            }
+        }
+    }
+}

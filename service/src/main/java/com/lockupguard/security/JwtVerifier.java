@@ -1,0 +1,182 @@
+package com.lockupguard.security;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.ErrorCodeValidator;
+import org.jose4j.jwt.consumer.ErrorCodes;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.keys.resolvers.VerificationKeyResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies bearer JWTs (OIDC access tokens) with jose4j: the signature against the issuer's keys
+ * (a JWKS), with an asymmetric algorithm from the allow-list only — so neither {@code alg: none}
+ * nor an HMAC "signed" with the public key is ever accepted —, the issuer, the audience,
+ * {@code exp} (required, and at most a day ahead), {@code nbf}, a subject, within a bounded clock
+ * skew; then maps the role claims to the guard's roles.
+ *
+ * <p>jose4j's exception messages quote the token: they are never logged nor passed on. A refusal
+ * is an {@link AuthenticationException} that names the reason only.
+ */
+public final class JwtVerifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JwtVerifier.class);
+
+    /** The algorithms that may be allowed: signatures with a public key, never HMAC or none. */
+    public static final Set<String> ASYMMETRIC = Set.of(
+            AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.RSA_USING_SHA384,
+            AlgorithmIdentifiers.RSA_USING_SHA512, AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
+            AlgorithmIdentifiers.RSA_PSS_USING_SHA384, AlgorithmIdentifiers.RSA_PSS_USING_SHA512,
+            AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
+            AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384,
+            AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512);
+
+    /** A token whose {@code exp} is further ahead is refused: no issuer hands out day-long access tokens by mistake. */
+    static final int MAX_LIFETIME_MINUTES = 24 * 60;
+
+    /** Three base64url parts: a JWS in compact form (an encrypted JWT, five parts, is not accepted). */
+    private static final Pattern COMPACT_JWS = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+
+    private final JwtConsumer consumer;
+    private final JwtSettings settings;
+
+    public JwtVerifier(VerificationKeyResolver keys, JwtSettings settings) {
+        for (String algorithm : settings.algorithms()) {
+            if (!ASYMMETRIC.contains(algorithm)) {
+                throw new IllegalArgumentException("JWT algorithm " + algorithm + " is not allowed; use one of "
+                        + ASYMMETRIC);
+            }
+        }
+        this.settings = settings;
+        this.consumer = new JwtConsumerBuilder()
+                .setVerificationKeyResolver(keys)
+                .setJwsAlgorithmConstraints(new AlgorithmConstraints(ConstraintType.PERMIT,
+                        settings.algorithms().toArray(new String[0])))
+                .setJweAlgorithmConstraints(new AlgorithmConstraints(ConstraintType.PERMIT))
+                .setRequireExpirationTime()
+                .setMaxFutureValidityInMinutes(MAX_LIFETIME_MINUTES)
+                .setAllowedClockSkewInSeconds((int) settings.clockSkew().toSeconds())
+                .setRequireSubject()
+                .setExpectedIssuer(settings.issuer())
+                .setExpectedAudience(settings.audience())
+                .build();
+    }
+
+    /** The caller the token names, with the roles its claims grant; refused with the reason only. */
+    public Principal verify(String token) throws AuthenticationException {
+        if (token == null || !COMPACT_JWS.matcher(token).matches()) {
+            throw refused(AuthFailure.MALFORMED, List.of());
+        }
+        JwtClaims claims;
+        try {
+            claims = consumer.processToClaims(token);
+        } catch (InvalidJwtException e) {
+            throw refused(classify(e), codes(e));
+        }
+        try {
+            NumericDate expiration = claims.getExpirationTime();
+            return new Principal(claims.getSubject(), roles(claims), Principal.Kind.JWT,
+                    Instant.ofEpochSecond(expiration.getValue()));
+        } catch (MalformedClaimException e) {
+            throw refused(AuthFailure.MISSING_CLAIM, List.of(ErrorCodes.MALFORMED_CLAIM));
+        }
+    }
+
+    private static AuthenticationException refused(AuthFailure failure, List<Integer> codes) {
+        // the reason and jose4j's error codes only: its messages quote the token
+        LOG.debug("refused a bearer JWT: {} (jose4j error codes {})", failure, codes);
+        return new AuthenticationException(failure);
+    }
+
+    private static List<Integer> codes(InvalidJwtException e) {
+        List<Integer> codes = new ArrayList<>();
+        for (ErrorCodeValidator.Error error : e.getErrorDetails()) {
+            codes.add(error.getErrorCode());
+        }
+        return codes;
+    }
+
+    static AuthFailure classify(InvalidJwtException e) {
+        if (e.hasExpired()) {
+            return AuthFailure.EXPIRED;
+        }
+        if (e.hasErrorCode(ErrorCodes.NOT_YET_VALID)) {
+            return AuthFailure.NOT_YET_VALID;
+        }
+        if (e.hasErrorCode(ErrorCodes.ISSUER_INVALID)) {
+            return AuthFailure.WRONG_ISSUER;
+        }
+        if (e.hasErrorCode(ErrorCodes.AUDIENCE_INVALID)) {
+            return AuthFailure.WRONG_AUDIENCE;
+        }
+        if (e.hasErrorCode(ErrorCodes.EXPIRATION_MISSING) || e.hasErrorCode(ErrorCodes.ISSUER_MISSING)
+                || e.hasErrorCode(ErrorCodes.AUDIENCE_MISSING) || e.hasErrorCode(ErrorCodes.SUBJECT_MISSING)
+                || e.hasErrorCode(ErrorCodes.MALFORMED_CLAIM)) {
+            return AuthFailure.MISSING_CLAIM;
+        }
+        if (e.hasErrorCode(ErrorCodes.JSON_INVALID)) {
+            return AuthFailure.MALFORMED;
+        }
+        // a bad signature, an algorithm not allowed (none, HS256, ...), an unknown key, a lifetime over a day
+        return AuthFailure.INVALID;
+    }
+
+    /** The guard's roles the token's role claims grant. */
+    Set<Role> roles(JwtClaims claims) {
+        Set<String> values = claimValues(claims.getClaimsMap(), settings.roleClaims());
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        for (Map.Entry<Role, Set<String>> grant : settings.roleValues().entrySet()) {
+            if (grant.getValue().stream().anyMatch(values::contains)) {
+                roles.add(grant.getKey());
+            }
+        }
+        return roles;
+    }
+
+    /**
+     * Every value of the named claims: a string is split at whitespace (OAuth's {@code scope}), an array
+     * gives its strings; a name not found as such, with dots, is looked up as a path into nested objects.
+     */
+    static Set<String> claimValues(Map<String, Object> claims, List<String> names) {
+        Set<String> values = new LinkedHashSet<>();
+        for (String name : names) {
+            Object value = claims.containsKey(name) ? claims.get(name) : path(claims, name);
+            if (value instanceof String text) {
+                for (String part : text.trim().split("\\s+")) {
+                    if (!part.isEmpty()) {
+                        values.add(part);
+                    }
+                }
+            } else if (value instanceof List<?> list) {
+                list.stream().filter(String.class::isInstance).map(String.class::cast).forEach(values::add);
+            }
+        }
+        return values;
+    }
+
+    private static Object path(Map<String, Object> claims, String dotted) {
+        Object node = claims;
+        for (String part : dotted.split("\\.")) {
+            if (!(node instanceof Map<?, ?> map)) {
+                return null;
+            }
+            node = map.get(part);
+        }
+        return node;
+    }
+}

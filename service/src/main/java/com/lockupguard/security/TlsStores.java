@@ -1,0 +1,137 @@
+package com.lockupguard.security;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/** Key and trust stores as Kafka names them ({@code *.location}, {@code *.password}, {@code *.type}). */
+public final class TlsStores {
+
+    private TlsStores() {
+    }
+
+    /** A key or trust store from its file; the message names the file and never the password. */
+    public static KeyStore load(Path location, String password, String type) {
+        try (InputStream in = Files.newInputStream(location)) {
+            KeyStore store = KeyStore.getInstance(type);
+            store.load(in, password == null ? null : password.toCharArray());
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot read the " + type + " store " + location + ": "
+                    + e.getClass().getSimpleName() + (e.getCause() instanceof java.security.UnrecoverableKeyException
+                            ? " (wrong password?)" : ""), e);
+        }
+    }
+
+    /**
+     * A client context that trusts the certificates of {@code trustStore} and, when {@code withJvmDefaults},
+     * the JVM's own CAs too (an issuer's JWKS behind a public CA, other instances behind a private one).
+     */
+    public static SSLContext trusting(KeyStore trustStore, boolean withJvmDefaults) {
+        try {
+            List<X509ExtendedTrustManager> managers = new ArrayList<>();
+            if (trustStore != null) {
+                managers.add(x509(trustStore));
+            }
+            if (withJvmDefaults || trustStore == null) {
+                managers.add(x509(null));
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {managers.size() == 1 ? managers.get(0) : new AnyOf(managers)},
+                    null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    private static X509ExtendedTrustManager x509(KeyStore store) throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        for (TrustManager manager : factory.getTrustManagers()) {
+            if (manager instanceof X509ExtendedTrustManager x509) {
+                return x509;
+            }
+        }
+        throw new GeneralSecurityException("no X.509 trust manager");
+    }
+
+    /** Trusts a server whichever of its trust managers does (hostname checks included: they are extended ones). */
+    private static final class AnyOf extends X509ExtendedTrustManager {
+        private final List<X509ExtendedTrustManager> managers;
+
+        AnyOf(List<X509ExtendedTrustManager> managers) {
+            this.managers = List.copyOf(managers);
+        }
+
+        private interface Check {
+            void run(X509ExtendedTrustManager manager) throws CertificateException;
+        }
+
+        private void any(Check check) throws CertificateException {
+            CertificateException last = null;
+            for (X509ExtendedTrustManager manager : managers) {
+                try {
+                    check.run(manager);
+                    return;
+                } catch (CertificateException e) {
+                    last = e;
+                }
+            }
+            throw last;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            any(m -> m.checkServerTrusted(chain, authType, socket));
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            any(m -> m.checkServerTrusted(chain, authType, engine));
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            any(m -> m.checkServerTrusted(chain, authType));
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            any(m -> m.checkClientTrusted(chain, authType, socket));
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            any(m -> m.checkClientTrusted(chain, authType, engine));
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            any(m -> m.checkClientTrusted(chain, authType));
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return managers.stream().flatMap(m -> java.util.Arrays.stream(m.getAcceptedIssuers()))
+                    .toArray(X509Certificate[]::new);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package com.lockupguard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.lockupguard.security.Principal;
+import com.lockupguard.security.testing.TestIssuer;
+import com.lockupguard.security.testing.TestPki;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP API's security settings: what they build, what they refuse together, and the refusal to start. */
+class HttpSecurityTest {
+
+    @TempDir
+    Path dir;
+
+    private static GuardConfig config(String... settings) {
+        Map<String, String> map = new HashMap<>();
+        for (int i = 0; i < settings.length; i += 2) {
+            map.put(settings[i], settings[i + 1]);
+        }
+        return new GuardConfig(map);
+    }
+
+    @Test
+    void shouldRefuseToStartBoundToANetworkAddressWithoutAuthentication() {
+        // given a guard asked to serve every interface, with no credential configured
+        GuardConfig open = config("http.host", "0.0.0.0", "http.port", "0", "bootstrap.servers", "127.0.0.1:1");
+
+        // when / then: it stops before it connects to anything, naming what to set
+        assertThatThrownBy(() -> GuardApplication.start(open)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.host=0.0.0.0").hasMessageContaining("no authentication is configured")
+                .hasMessageContaining("api.auth.jwt.jwks.url").hasMessageContaining("api.auth.jwt.issuer")
+                .hasMessageContaining("api.auth.jwt.audience").hasMessageContaining("api.token")
+                .hasMessageContaining("http.port=-1");
+    }
+
+    @Test
+    void shouldServeLoopbackWithoutAuthenticationAndTheNetworkOnlyWithIt() {
+        for (String loopback : new String[] {"127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"}) {
+            assertThatCode(() -> HttpExposure.check(loopback, false)).as(loopback).doesNotThrowAnyException();
+        }
+        for (String network : new String[] {"0.0.0.0", "::", "10.1.2.3", "192.168.0.7", "no-such-host.invalid"}) {
+            assertThatThrownBy(() -> HttpExposure.check(network, false)).as(network)
+                    .isInstanceOf(ConfigException.class);
+            assertThatCode(() -> HttpExposure.check(network, true)).as(network).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void shouldCountAStaticTokenOrAJwksAsAuthentication() throws Exception {
+        assertThat(HttpSecurity.from(config()).authentication().enabled()).isFalse();
+        assertThat(HttpSecurity.from(config("api.token", "t")).authentication().enabled()).isTrue();
+        Path jwks = TestIssuer.rsa("k").writeJwks(dir.resolve("jwks.json"));
+        HttpSecurity jwt = HttpSecurity.from(config("api.auth.jwt.jwks.file", jwks.toString(),
+                "api.auth.jwt.issuer", TestIssuer.ISSUER, "api.auth.jwt.audience", TestIssuer.AUDIENCE));
+        assertThat(jwt.authentication().acceptsJwt()).isTrue();
+        assertThatThrownBy(() -> jwt.authentication().authenticate("Bearer " + TestIssuer.rsa("k").token().sign()))
+                .as("another key with the same id").isInstanceOf(com.lockupguard.security.AuthenticationException.class);
+    }
+
+    @Test
+    void shouldRequireIssuerAndAudienceWithAJwks() throws Exception {
+        Path jwks = TestIssuer.rsa("k").writeJwks(dir.resolve("jwks.json"));
+        assertThatThrownBy(() -> HttpSecurity.from(config("api.auth.jwt.jwks.file", jwks.toString(),
+                "api.auth.jwt.issuer", TestIssuer.ISSUER))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("api.auth.jwt.audience");
+        assertThatThrownBy(() -> HttpSecurity.from(config("api.auth.jwt.jwks.url", "https://idp.test/jwks",
+                "api.auth.jwt.audience", "guard"))).hasMessageContaining("api.auth.jwt.issuer");
+        assertThatThrownBy(() -> HttpSecurity.from(config("api.auth.jwt.issuer", "i", "api.auth.jwt.audience",
+                "a"))).hasMessageContaining("no JWKS");
+        assertThatThrownBy(() -> HttpSecurity.from(config("api.auth.jwt.jwks.file", jwks.toString(),
+                "api.auth.jwt.jwks.url", "https://idp.test/jwks", "api.auth.jwt.issuer", "i",
+                "api.auth.jwt.audience", "a"))).hasMessageContaining("not both");
+    }
+
+    @Test
+    void shouldRefuseAJwksFetchedInClearBeyondLoopbackAndAnyHmacAlgorithm() {
+        assertThatThrownBy(() -> config("api.auth.jwt.jwks.url", "http://idp.example.com/jwks"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("api.auth.jwt.jwks.url");
+        assertThatCode(() -> config("api.auth.jwt.jwks.url", "http://127.0.0.1:8180/jwks"))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> config("api.auth.jwt.jwks.url", "https://idp.example.com/jwks"))
+                .doesNotThrowAnyException();
+        for (String algorithm : new String[] {"none", "HS256", "RS256,HS512"}) {
+            assertThatThrownBy(() -> config("api.auth.jwt.algorithms", algorithm)).as(algorithm)
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("api.auth.jwt.algorithms");
+        }
+    }
+
+    @Test
+    void shouldNameAWrongKeyStorePasswordButNeverThePassword() throws Exception {
+        // given a PKCS12 key store with the password "right-pass"
+        Path store = TestPki.writeKeyStore(dir.resolve("server.p12"), "PKCS12", "right-pass", "right-pass",
+                TestPki.create("ca").localhost());
+
+        // when / then
+        assertThatThrownBy(() -> HttpSecurity.from(config("http.ssl.keystore.location", store.toString(),
+                "http.ssl.keystore.password", "wrong-pass-123"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.ssl.keystore.password").hasMessageNotContaining("wrong-pass-123")
+                .hasMessageNotContaining("right-pass");
+        assertThatThrownBy(() -> HttpSecurity.from(config("http.ssl.keystore.location", store.toString())))
+                .hasMessageContaining("http.ssl.keystore.password is required");
+        assertThatThrownBy(() -> HttpSecurity.from(config("http.ssl.keystore.location", dir.resolve("missing.p12")
+                .toString(), "http.ssl.keystore.password", "x"))).hasMessageContaining("cannot be read");
+        HttpSecurity tls = HttpSecurity.from(config("http.ssl.keystore.location", store.toString(),
+                "http.ssl.keystore.password", "right-pass", "api.service.token", "peer-secret"));
+        assertThat(tls.https()).isNotNull();
+        assertThat(tls.peers().https()).isTrue();
+        assertThat(tls.toString() + tls.peers() + tls.https()).doesNotContain("right-pass")
+                .doesNotContain("peer-secret");
+    }
+
+    @Test
+    void shouldGiveTheServiceTokenThePeerRoleOnly() throws Exception {
+        HttpSecurity security = HttpSecurity.from(config("api.service.token", "peer-secret", "api.token", "dev"));
+        assertThat(security.authentication().authenticate("Bearer peer-secret").kind())
+                .isEqualTo(Principal.Kind.PEER);
+        assertThat(security.authentication().authenticate("Bearer dev").kind())
+                .isEqualTo(Principal.Kind.STATIC_TOKEN);
+    }
+}

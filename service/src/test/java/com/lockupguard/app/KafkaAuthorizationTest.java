@@ -1,0 +1,160 @@
+package com.lockupguard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kafka's authorization exceptions, as Kafka Streams and the admin client throw them (the chains
+ * seen on a broker with the StandardAuthorizer), turned into the permission they mean.
+ */
+class KafkaAuthorizationTest {
+
+    private static final String PASSWORD = "guard-secret-password";
+
+    private static GuardConfig config(String... extra) {
+        Map<String, String> settings = new HashMap<>(Map.of("application.id", "guard-x", "bootstrap.servers",
+                "broker:9093", "security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                        + "username=\"guard-x\" password=\"" + PASSWORD + "\";"));
+        for (int i = 0; i < extra.length; i += 2) {
+            settings.put(extra[i], extra[i + 1]);
+        }
+        return new GuardConfig(settings);
+    }
+
+    private static MissingPermissionException explain(Throwable failure, AclOperation operation) {
+        return KafkaAuthorization.explain(failure, config(), operation).orElseThrow();
+    }
+
+    private static KafkaPermission only(MissingPermissionException explained) {
+        assertThat(explained.missing()).hasSize(1);
+        assertThat(explained.getMessage()).startsWith("principal User:guard-x needs ")
+                .contains("kafka-acls --bootstrap-server broker:9093 --add --allow-principal User:guard-x")
+                .doesNotContain(PASSWORD);
+        return explained.missing().get(0);
+    }
+
+    @Test
+    void shouldNameReadOnTheGroupWhenKafkaStreamsMayNotJoinIt() {
+        StreamsException failure = new StreamsException(new GroupAuthorizationException(
+                "Not authorized to access group: guard-x", "guard-x"));
+        KafkaPermission missing = only(explain(failure, null));
+        assertThat(missing.describe()).isEqualTo("READ on GROUP 'guard-x' (LITERAL)");
+        assertThat(explain(failure, null).getMessage()).contains("--operation Read --group guard-x");
+    }
+
+    @Test
+    void shouldNameWriteOnTheTransactionalIdPrefixWhenTransactionsAreRefused() {
+        StreamsException failure = new StreamsException("Error encountered trying to initialize transactions "
+                + "[stream-thread [guard-x-1-StreamThread-1]]", new KafkaException("Cannot execute transactional "
+                        + "method because we are in an error state", new TransactionalIdAuthorizationException(
+                                "Transactional Id authorization failed.")));
+        KafkaPermission missing = only(explain(failure, null));
+        assertThat(missing.describe()).isEqualTo("WRITE on TRANSACTIONAL_ID 'guard-x-' (PREFIXED)");
+        assertThat(explain(failure, null).getMessage())
+                .contains("--operation Write --resource-pattern-type prefixed --transactional-id guard-x-");
+    }
+
+    @Test
+    void shouldNameWriteOnTheOutputTopicADecisionCouldNotBeSentTo() {
+        StreamsException failure = new StreamsException("Error encountered sending record to topic orders-approved "
+                + "for task 0_0 due to:\norg.apache.kafka.common.errors.TopicAuthorizationException: Not authorized "
+                + "to access topics: [orders-approved]", new TopicAuthorizationException(Set.of("orders-approved")));
+        assertThat(only(explain(failure, null)).describe()).isEqualTo("WRITE on TOPIC 'orders-approved' (LITERAL)");
+    }
+
+    @Test
+    void shouldNameReadOnAnInputKafkaStreamsMayNotConsume() {
+        StreamsException failure = new StreamsException(new TopicAuthorizationException(Set.of("orders")));
+        assertThat(only(explain(failure, null)).describe()).isEqualTo("READ on TOPIC 'orders' (LITERAL)");
+    }
+
+    @Test
+    void shouldNameTheInternalTopicPrefixForAChangelogKafkaStreamsCannotCreateReadOrWrite() {
+        StreamsException create = new StreamsException("Could not create topic guard-x-holding-state-changelog.",
+                new TopicAuthorizationException("Authorization failed."));
+        assertThat(only(explain(create, null)).describe()).isEqualTo("CREATE on TOPIC 'guard-x-' (PREFIXED)");
+        StreamsException restore = new StreamsException("Restore consumer get unexpected error polling records.",
+                new TopicAuthorizationException(Set.of("guard-x-holding-state-changelog")));
+        assertThat(only(explain(restore, null)).describe()).isEqualTo("READ on TOPIC 'guard-x-' (PREFIXED)");
+        StreamsException write = new StreamsException("Error encountered sending record to topic "
+                + "guard-x-seen-orders-changelog for task 0_1 due to: ...",
+                new TopicAuthorizationException(Set.of("guard-x-seen-orders-changelog")));
+        assertThat(only(explain(write, null)).describe()).isEqualTo("WRITE on TOPIC 'guard-x-' (PREFIXED)");
+    }
+
+    @Test
+    void shouldNameCreateOrDescribeConfigsWhenTheStartUpChecksAreRefused() {
+        IllegalStateException create = new IllegalStateException("cannot create topic orders-approved: "
+                + "Authorization failed.", new TopicAuthorizationException("Authorization failed."));
+        assertThat(only(explain(create, AclOperation.CREATE)).describe())
+                .isEqualTo("CREATE on TOPIC 'orders-approved' (LITERAL)");
+        IllegalStateException configs = new IllegalStateException("Kafka admin request failed: ...",
+                new TopicAuthorizationException(Set.of("agreements")));
+        assertThat(only(explain(configs, AclOperation.DESCRIBE_CONFIGS)).describe())
+                .isEqualTo("DESCRIBE_CONFIGS on TOPIC 'agreements' (LITERAL)");
+        ClusterAuthorizationException cluster = new ClusterAuthorizationException("Cluster authorization failed.");
+        assertThat(only(explain(cluster, null)).resourceType()).isEqualTo(ResourceType.CLUSTER);
+    }
+
+    @Test
+    void shouldLeaveOtherFailuresAlone() {
+        assertThat(KafkaAuthorization.explain(new StreamsException("boom", new IllegalArgumentException()), config(),
+                null)).isEmpty();
+    }
+
+    @Test
+    void shouldSayTheGuardsPrincipalOnlyWhenTheSettingsTellIt() {
+        assertThat(GuardPermissions.principal(config())).isEqualTo("User:guard-x");
+        assertThat(GuardPermissions.principal(config("sasl.mechanism", "OAUTHBEARER"))).isNull();
+        assertThat(GuardPermissions.principal(new GuardConfig(Map.of()))).isNull();
+        MissingPermissionException unknown = KafkaAuthorization.explain(new GroupAuthorizationException("no",
+                "guard-x"), config("sasl.mechanism", "GSSAPI"), null).orElseThrow();
+        assertThat(unknown.getMessage()).startsWith("the guard's principal needs READ on GROUP 'guard-x'");
+    }
+
+    // ---- what the guard needs
+
+    @Test
+    void shouldNeedOnlyWhatItsConfigurationUses() {
+        List<KafkaPermission> all = GuardPermissions.required(config());
+        assertThat(all).extracting(KafkaPermission::describe).contains(
+                "READ on TOPIC 'agreements' (LITERAL)", "DESCRIBE_CONFIGS on TOPIC 'orders' (LITERAL)",
+                "WRITE on TOPIC 'orders-approved' (LITERAL)", "READ on TOPIC 'orders-approved' (LITERAL)",
+                "WRITE on TOPIC 'orders' (LITERAL)", "CREATE on TOPIC 'compliance-alerts' (LITERAL)",
+                "CREATE on TOPIC 'guard-x-' (PREFIXED)", "READ on GROUP 'guard-x' (LITERAL)",
+                "WRITE on TRANSACTIONAL_ID 'guard-x-' (PREFIXED)");
+        assertThat(all).noneMatch(p -> p.operation() == AclOperation.ALL || p.operation() == AclOperation.ALTER
+                || p.operation() == AclOperation.DELETE || p.resourceType() == ResourceType.CLUSTER);
+        List<KafkaPermission> minimal = GuardPermissions.required(config("http.port", "-1", "topics.create", "false",
+                "processing.guarantee", "at_least_once"));
+        assertThat(minimal).noneMatch(p -> p.resourceType() == ResourceType.TRANSACTIONAL_ID)
+                .noneMatch(p -> p.operation() == AclOperation.CREATE && p.pattern() == PatternType.LITERAL)
+                .noneMatch(p -> p.why().equals(GuardPermissions.API_READS));
+    }
+
+    @Test
+    void shouldListInTheReadmeExactlyTheAclsOfConfigAcls() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        String commands = GuardPermissions.commands(new GuardConfig(Map.of("bootstrap.servers", "<brokers>")),
+                "User:lockup-guard");
+        assertThat(readme).as("README's ACL list is out of date: run scripts/update-readme-config.py")
+                .contains("```bash\n" + commands + "```");
+    }
+}

@@ -1,0 +1,72 @@
+package com.lockupguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code config --check} shows what a configuration resolves to, its secrets hidden; {@code --acls} what to grant. */
+class ConfigCommandTest {
+
+    private static String run(String... arguments) {
+        StringWriter out = new StringWriter();
+        CommandLine command = new CommandLine(new ConfigCommand());
+        command.setOut(new PrintWriter(out));
+        command.setErr(new PrintWriter(out));
+        command.execute(arguments);
+        return out.toString();
+    }
+
+    @Test
+    void shouldHideEverySecretTheGuardAndKafkaTakeInConfigCheck() {
+        // given every secret setting, each with a value that must not show
+        String[][] secrets = {
+            {"api.token", "dev-token-value"},
+            {"api.service.token", "peer-token-value"},
+            {"http.ssl.keystore.password", "keystore-pass-value"},
+            {"http.ssl.key.password", "key-pass-value"},
+            {"http.ssl.truststore.password", "truststore-pass-value"},
+            {"sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"g\" "
+                + "password=\"jaas-pass-value\";"},
+            {"ssl.keystore.password", "kafka-keystore-pass-value"},
+            {"basic.auth.user.info", "registry:registry-pass-value"},
+        };
+        String[] arguments = new String[secrets.length * 2 + 4];
+        arguments[0] = "--set";
+        arguments[1] = "http.port=-1";
+        arguments[2] = "--set";
+        arguments[3] = "bootstrap.servers=127.0.0.1:1";
+        for (int i = 0; i < secrets.length; i++) {
+            arguments[4 + 2 * i] = "--set";
+            arguments[5 + 2 * i] = secrets[i][0] + "=" + secrets[i][1];
+        }
+
+        // when
+        String output = run(arguments);
+
+        // then each is listed, hidden
+        for (String[] secret : secrets) {
+            assertThat(output).contains(secret[0] + "=[hidden]").doesNotContain(secret[1]);
+        }
+        assertThat(output).doesNotContain("-value");
+    }
+
+    @Test
+    void shouldPrintTheAclsForTheConfiguredNamesAndPrincipal() {
+        String output = run("--acls", "--set", "application.id=guard-eu", "--set", "topic.orders=eu-orders",
+                "--principal", "User:guard-eu");
+        assertThat(output).contains("--allow-principal User:guard-eu")
+                .contains("--topic eu-orders")
+                .contains("--operation Read --group guard-eu")
+                .contains("--resource-pattern-type prefixed --transactional-id guard-eu-");
+    }
+
+    @Test
+    void shouldReportAnOpenNetworkApiInConfigCheck() {
+        String output = run("--check", "--timeout", "1", "--set", "http.host=0.0.0.0", "--set",
+                "bootstrap.servers=127.0.0.1:1");
+        assertThat(output).contains("configuration error").contains("no authentication is configured");
+    }
+}

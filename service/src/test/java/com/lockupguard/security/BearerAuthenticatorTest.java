@@ -1,0 +1,140 @@
+package com.lockupguard.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Static tokens, the service token, the Authorization header's shape, and the live feed's tickets. */
+class BearerAuthenticatorTest {
+
+    private final BearerAuthenticator tokens = new BearerAuthenticator(new StaticToken("dev-token"),
+            new StaticToken("peer-secret"), null, null);
+
+    private static AuthFailure refusal(BearerAuthenticator authenticator, String header) {
+        try {
+            authenticator.authenticate(header);
+            return null;
+        } catch (AuthenticationException e) {
+            return e.failure();
+        }
+    }
+
+    @Test
+    void shouldLetEveryoneDoEverythingWhenNothingIsConfigured() throws Exception {
+        BearerAuthenticator none = BearerAuthenticator.none();
+        assertThat(none.enabled()).isFalse();
+        assertThat(none.authenticate(null).roles()).containsExactlyInAnyOrder(Role.READ, Role.SUBMIT);
+    }
+
+    @Test
+    void shouldGrantBothRolesToTheStaticToken() throws Exception {
+        Principal principal = tokens.authenticate("Bearer dev-token");
+        assertThat(principal.kind()).isEqualTo(Principal.Kind.STATIC_TOKEN);
+        assertThat(principal.roles()).containsExactlyInAnyOrder(Role.READ, Role.SUBMIT);
+        assertThat(tokens.authenticate("bearer dev-token").kind()).as("the scheme is case-insensitive")
+                .isEqualTo(Principal.Kind.STATIC_TOKEN);
+    }
+
+    @Test
+    void shouldGrantNoRoleButPeerToTheServiceToken() throws Exception {
+        Principal peer = tokens.authenticate("Bearer peer-secret");
+        assertThat(peer.kind()).isEqualTo(Principal.Kind.PEER);
+        assertThat(peer.roles()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseMissingWrongAndMisshapenCredentials() {
+        assertThat(refusal(tokens, null)).isEqualTo(AuthFailure.MISSING);
+        assertThat(refusal(tokens, "")).isEqualTo(AuthFailure.MISSING);
+        assertThat(refusal(tokens, "Basic ZGV2OnRva2Vu")).isEqualTo(AuthFailure.MALFORMED);
+        assertThat(refusal(tokens, "Bearer")).isEqualTo(AuthFailure.MALFORMED);
+        assertThat(refusal(tokens, "Bearer dev-token2")).isEqualTo(AuthFailure.INVALID);
+        assertThat(refusal(tokens, "Bearer dev-toke")).isEqualTo(AuthFailure.INVALID);
+        assertThat(refusal(tokens, "dev-token")).isEqualTo(AuthFailure.MALFORMED);
+    }
+
+    @Test
+    void shouldCompareDigestsOfEqualLengthWhateverTheCandidate() {
+        StaticToken token = new StaticToken("s3cret");
+        assertThat(token.matches("s3cret")).isTrue();
+        assertThat(token.matches("s3cre")).isFalse();
+        assertThat(token.matches("s3cret-and-more")).isFalse();
+        assertThat(token.matches(null)).isFalse();
+        assertThat(token.toString()).doesNotContain("s3cret");
+        assertThatThrownBy(() -> new StaticToken("")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldNameWhatItAcceptsWithoutTheSecrets() {
+        assertThat(tokens.describe()).contains("api.token").doesNotContain("dev-token").doesNotContain("peer-secret");
+    }
+
+    // ---- tickets
+
+    private static final class MutableClock extends Clock {
+        Instant now = Instant.parse("2026-01-05T15:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private static final Principal ALICE = new Principal("alice", Set.of(Role.READ), Principal.Kind.JWT, null);
+
+    @Test
+    void shouldRedeemATicketOnceOnly() throws Exception {
+        SseTickets tickets = new SseTickets(new MutableClock());
+        SseTickets.Ticket ticket = tickets.issue(ALICE);
+        assertThat(tickets.redeem(ticket.value())).isEqualTo(ALICE);
+        assertThatThrownBy(() -> tickets.redeem(ticket.value())).isInstanceOf(AuthenticationException.class);
+        assertThat(tickets.outstanding()).isZero();
+    }
+
+    @Test
+    void shouldRefuseAnExpiredTicket() {
+        MutableClock clock = new MutableClock();
+        SseTickets tickets = new SseTickets(clock);
+        SseTickets.Ticket ticket = tickets.issue(ALICE);
+        clock.now = clock.now.plus(SseTickets.TTL);
+        assertThatThrownBy(() -> tickets.redeem(ticket.value())).isInstanceOf(AuthenticationException.class)
+                .extracting(e -> ((AuthenticationException) e).failure()).isEqualTo(AuthFailure.TICKET);
+    }
+
+    @Test
+    void shouldNotOutliveTheTokenItWasIssuedFor() {
+        MutableClock clock = new MutableClock();
+        Principal expiring = new Principal("bob", Set.of(Role.READ), Principal.Kind.JWT, clock.now.plusSeconds(5));
+        assertThat(new SseTickets(clock).issue(expiring).expiresAt()).isEqualTo(clock.now.plusSeconds(5));
+    }
+
+    @Test
+    void shouldRefuseUnknownTicketsAndBoundHowManyAreOutstanding() {
+        MutableClock clock = new MutableClock();
+        SseTickets tickets = new SseTickets(clock, Duration.ofSeconds(30), 2);
+        assertThatThrownBy(() -> tickets.redeem("made-up")).isInstanceOf(AuthenticationException.class);
+        assertThatThrownBy(() -> tickets.redeem(null)).isInstanceOf(AuthenticationException.class);
+        assertThat(tickets.issue(ALICE)).isNotNull();
+        assertThat(tickets.issue(ALICE)).isNotNull();
+        assertThat(tickets.issue(ALICE)).as("a third while two are outstanding").isNull();
+        clock.now = clock.now.plusSeconds(31);
+        assertThat(tickets.issue(ALICE)).as("expired ones make room").isNotNull();
+        assertThat(tickets.issue(ALICE).value()).hasSizeGreaterThanOrEqualTo(43).doesNotContain("=");
+    }
+}

@@ -1,0 +1,340 @@
+package com.lockupguard.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.lockupguard.security.testing.TestIssuer;
+import com.lockupguard.security.testing.TestPki;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The JWT verifier: every refusal named by its reason, and the role claims mapped to the guard's roles. */
+class JwtVerifierTest {
+
+    private static TestIssuer issuer;
+    private static TestIssuer other;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        issuer = TestIssuer.rsa("key-1");
+        other = TestIssuer.rsa("key-1"); // same key id, another key: a forger's
+    }
+
+    private static JwtSettings settings(List<String> roleClaims) {
+        return new JwtSettings(TestIssuer.ISSUER, TestIssuer.AUDIENCE, List.of("RS256", "ES256"),
+                Duration.ofSeconds(30), roleClaims, Map.of(Role.READ, Set.of(TestIssuer.READ, "compliance-officer"),
+                        Role.SUBMIT, Set.of(TestIssuer.SUBMIT)));
+    }
+
+    private JwtVerifier verifier(TestIssuer... trusted) throws Exception {
+        Path jwks = Files.writeString(dir.resolve("jwks-" + System.nanoTime() + ".json"), TestIssuer.jwks(trusted));
+        return new JwtVerifier(JwksKeys.file(jwks), settings(List.of("scope")));
+    }
+
+    private static AuthFailure refusal(JwtVerifier verifier, String token) {
+        try {
+            verifier.verify(token);
+            return null;
+        } catch (AuthenticationException e) {
+            if (token.length() > 8) {
+                assertThat(e.getMessage()).as("never the token").doesNotContain(token);
+            }
+            return e.failure();
+        }
+    }
+
+    @Test
+    void shouldAcceptAValidTokenWithItsSubjectRolesAndExpiry() throws Exception {
+        // given
+        JwtVerifier verifier = verifier(issuer);
+        Instant exp = Instant.now().plusSeconds(300);
+
+        // when
+        Principal principal = verifier.verify(issuer.token().expiresAt(exp).sign());
+
+        // then
+        assertThat(principal.subject()).isEqualTo("alice");
+        assertThat(principal.roles()).containsExactlyInAnyOrder(Role.READ, Role.SUBMIT);
+        assertThat(principal.kind()).isEqualTo(Principal.Kind.JWT);
+        assertThat(principal.expiresAt()).isEqualTo(Instant.ofEpochSecond(exp.getEpochSecond()));
+    }
+
+    @Test
+    void shouldAcceptAnEs256Token() throws Exception {
+        TestIssuer ec = TestIssuer.ec("ec-1");
+        assertThat(verifier(ec).verify(ec.token().sign()).roles()).contains(Role.READ);
+    }
+
+    @Test
+    void shouldRejectExpiredToken() throws Exception {
+        String token = issuer.token().expiresAt(Instant.now().minusSeconds(120)).sign();
+        assertThat(refusal(verifier(issuer), token)).isEqualTo(AuthFailure.EXPIRED);
+    }
+
+    @Test
+    void shouldAcceptATokenJustExpiredWithinTheClockSkew() throws Exception {
+        String token = issuer.token().expiresAt(Instant.now().minusSeconds(5)).sign();
+        assertThat(verifier(issuer).verify(token).subject()).isEqualTo("alice");
+    }
+
+    @Test
+    void shouldRejectTokenNotYetValid() throws Exception {
+        String token = issuer.token().notBefore(Instant.now().plusSeconds(120)).sign();
+        assertThat(refusal(verifier(issuer), token)).isEqualTo(AuthFailure.NOT_YET_VALID);
+    }
+
+    @Test
+    void shouldRejectTokenOfAnotherIssuer() throws Exception {
+        String token = issuer.token().claim("iss", "https://evil.test").sign();
+        assertThat(refusal(verifier(issuer), token)).isEqualTo(AuthFailure.WRONG_ISSUER);
+    }
+
+    @Test
+    void shouldRejectTokenForAnotherAudience() throws Exception {
+        String token = issuer.token().claim("aud", "payments-api").sign();
+        assertThat(refusal(verifier(issuer), token)).isEqualTo(AuthFailure.WRONG_AUDIENCE);
+    }
+
+    @Test
+    void shouldAcceptAnAudienceListThatNamesTheGuard() throws Exception {
+        String token = issuer.token().claim("aud", List.of("payments-api", TestIssuer.AUDIENCE)).sign();
+        assertThat(verifier(issuer).verify(token).subject()).isEqualTo("alice");
+    }
+
+    @Test
+    void shouldRejectTokenSignedByAnotherKey() throws Exception {
+        assertThat(refusal(verifier(issuer), other.token().sign())).isEqualTo(AuthFailure.INVALID);
+    }
+
+    @Test
+    void shouldRejectTokenWithoutSignatureAlgNone() throws Exception {
+        assertThat(refusal(verifier(issuer), issuer.token().unsigned())).isEqualTo(AuthFailure.INVALID);
+    }
+
+    @Test
+    void shouldRejectHs256TokenSignedWithThePublicKeyKeyConfusion() throws Exception {
+        assertThat(refusal(verifier(issuer), issuer.token().hmacWithPublicKey())).isEqualTo(AuthFailure.INVALID);
+    }
+
+    @Test
+    void shouldRejectTokenWithAnUnknownKeyId() throws Exception {
+        assertThat(refusal(verifier(issuer), issuer.token().keyId("key-9").sign())).isEqualTo(AuthFailure.INVALID);
+    }
+
+    @Test
+    void shouldRejectTokensMissingExpirySubjectIssuerOrAudience() throws Exception {
+        JwtVerifier verifier = verifier(issuer);
+        for (String claim : List.of("exp", "sub", "iss", "aud")) {
+            assertThat(refusal(verifier, issuer.token().claim(claim, null).sign())).as(claim)
+                    .isIn(AuthFailure.MISSING_CLAIM, AuthFailure.WRONG_ISSUER, AuthFailure.WRONG_AUDIENCE);
+        }
+        assertThat(refusal(verifier, issuer.token().claim("exp", null).sign())).isEqualTo(AuthFailure.MISSING_CLAIM);
+        assertThat(refusal(verifier, issuer.token().claim("sub", null).sign())).isEqualTo(AuthFailure.MISSING_CLAIM);
+    }
+
+    @Test
+    void shouldRejectTokenLivingLongerThanADay() throws Exception {
+        String token = issuer.token().expiresAt(Instant.now().plus(Duration.ofDays(30))).sign();
+        assertThat(refusal(verifier(issuer), token)).isEqualTo(AuthFailure.INVALID);
+    }
+
+    @Test
+    void shouldRejectMalformedTokens() throws Exception {
+        JwtVerifier verifier = verifier(issuer);
+        for (String token : List.of("", "not-a-jwt", "a.b", "a.b.c.d.e", "eyJ!.eyJ.sig", "e30.e30.")) {
+            assertThat(refusal(verifier, token)).as(token).isIn(AuthFailure.MALFORMED, AuthFailure.INVALID);
+        }
+        assertThat(refusal(verifier, "not-a-jwt")).isEqualTo(AuthFailure.MALFORMED);
+    }
+
+    @Test
+    void shouldNotAllowHmacOrNoneInTheAlgorithmList() {
+        for (String algorithm : List.of("none", "HS256", "HS512")) {
+            assertThatThrownBy(() -> new JwtVerifier((jws, nesting) -> null, new JwtSettings("i", "a",
+                    List.of(algorithm), Duration.ZERO, List.of("scope"), Map.of())))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(algorithm);
+        }
+    }
+
+    @Test
+    void shouldRejectAnEs256TokenWhenOnlyRs256IsAllowed() throws Exception {
+        TestIssuer ec = TestIssuer.ec("ec-1");
+        JwtVerifier rsOnly = new JwtVerifier(JwksKeys.file(ec.writeJwks(dir.resolve("ec.json"))),
+                new JwtSettings(TestIssuer.ISSUER, TestIssuer.AUDIENCE, List.of("RS256"), Duration.ofSeconds(30),
+                        List.of("scope"), Map.of()));
+        assertThat(refusal(rsOnly, ec.token().sign())).isEqualTo(AuthFailure.INVALID);
+    }
+
+    // ---- roles
+
+    @Test
+    void shouldMapSpaceSeparatedScopesToRoles() throws Exception {
+        JwtVerifier verifier = verifier(issuer);
+        assertThat(verifier.verify(issuer.token().scope("openid " + TestIssuer.READ).sign()).roles())
+                .containsExactly(Role.READ);
+        assertThat(verifier.verify(issuer.token().scope(TestIssuer.SUBMIT).sign()).roles())
+                .containsExactly(Role.SUBMIT);
+        assertThat(verifier.verify(issuer.token().scope("openid profile").sign()).roles()).isEmpty();
+        assertThat(verifier.verify(issuer.token().scope(null).sign()).roles()).isEmpty();
+    }
+
+    @Test
+    void shouldMapAJsonArrayClaimAndANestedOneToRoles() throws Exception {
+        // given roles in Keycloak's realm_access.roles and in a plain roles array
+        JwtVerifier verifier = new JwtVerifier(JwksKeys.file(issuer.writeJwks(dir.resolve("k.json"))),
+                settings(List.of("roles", "realm_access.roles")));
+
+        // when / then
+        assertThat(verifier.verify(issuer.token().claim("roles", List.of("compliance-officer")).sign()).roles())
+                .containsExactly(Role.READ);
+        assertThat(verifier.verify(issuer.token().claim("realm_access", Map.of("roles",
+                List.of(TestIssuer.SUBMIT, "offline_access"))).sign()).roles()).containsExactly(Role.SUBMIT);
+        assertThat(verifier.verify(issuer.token().claim("roles", "compliance-officer " + TestIssuer.SUBMIT).sign())
+                .roles()).containsExactlyInAnyOrder(Role.READ, Role.SUBMIT);
+        assertThat(verifier.verify(issuer.token().claim("roles", List.of(7, true)).sign()).roles())
+                .as("only strings count").isEmpty();
+    }
+
+    @Test
+    void shouldReadClaimValuesFromStringsArraysAndPaths() {
+        Map<String, Object> claims = Map.of("scope", " a  b ", "groups", List.of("g1", 2, "g2"),
+                "resource_access", Map.of("guard", Map.of("roles", List.of("r1"))), "odd.name", "dotted");
+        assertThat(JwtVerifier.claimValues(claims, List.of("scope", "groups", "resource_access.guard.roles",
+                "odd.name", "missing", "scope.deeper"))).containsExactly("a", "b", "g1", "g2", "r1", "dotted");
+    }
+
+    // ---- where the keys come from
+
+    @Test
+    void shouldReadAJwksFileAgainWhenItChanges() throws Exception {
+        // given a JWKS file with key-1 only
+        TestIssuer rotated = TestIssuer.rsa("key-2");
+        Path file = issuer.writeJwks(dir.resolve("rotating.json"));
+        JwtVerifier verifier = new JwtVerifier(JwksKeys.file(file), settings(List.of("scope")));
+        assertThat(refusal(verifier, rotated.token().sign())).isEqualTo(AuthFailure.INVALID);
+
+        // when the issuer rotates to key-2 and the file is replaced
+        Files.writeString(file, TestIssuer.jwks(issuer, rotated));
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(10)));
+
+        // then within the file check interval tokens of key-2 pass, and key-1's still do
+        org.awaitility.Awaitility.await().atMost(JwksKeys.FILE_CHECK_INTERVAL.plusSeconds(5))
+                .until(() -> refusal(verifier, rotated.token().sign()) == null);
+        assertThat(verifier.verify(issuer.token().sign()).subject()).isEqualTo("alice");
+    }
+
+    @Test
+    void shouldFetchAJwksUrlOnceAndServeTokensFromItsCache() throws Exception {
+        // given an issuer serving its JWKS over http on loopback, counting requests
+        AtomicInteger fetches = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/jwks", exchange -> {
+            fetches.incrementAndGet();
+            byte[] body = issuer.jwks().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        try {
+            JwksKeys.Remote keys = JwksKeys.url(URI.create("http://127.0.0.1:" + server.getAddress().getPort()
+                    + "/jwks"), Duration.ofMinutes(5), null);
+            JwtVerifier verifier = new JwtVerifier(keys, settings(List.of("scope")));
+
+            // when twenty tokens are verified, and one with an unknown key id twice
+            for (int i = 0; i < 20; i++) {
+                verifier.verify(issuer.token().claim("sub", "user-" + i).sign());
+            }
+            refusal(verifier, issuer.token().keyId("unknown").sign());
+            refusal(verifier, issuer.token().keyId("unknown").sign());
+
+            // then the JWKS was fetched once, and once more for the unknown key at most
+            assertThat(fetches.get()).isBetween(1, 2);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void shouldFetchAnHttpsJwksTrustingTheConfiguredCaAndRefuseAnUntrustedOne() throws Exception {
+        // given an issuer serving its JWKS over https with a certificate of the test CA
+        TestPki pki = TestPki.create("jwks-test-ca");
+        HttpsServer server = httpsJwks(pki);
+        try {
+            URI url = URI.create("https://localhost:" + server.getAddress().getPort() + "/jwks");
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", pki.caCertificate());
+
+            // when the guard trusts the CA (beside the JVM's), the keys are fetched; with the JVM's CAs only, not
+            JwksKeys.Remote trusting = JwksKeys.url(url, Duration.ofMinutes(5), TlsStores.trusting(trust, true));
+            JwksKeys.Remote jvmOnly = JwksKeys.url(url, Duration.ofMinutes(5), TlsStores.trusting(null, true));
+
+            // then
+            assertThat(trusting.prefetch()).isTrue();
+            assertThat(new JwtVerifier(trusting, settings(List.of("scope"))).verify(issuer.token().sign()).subject())
+                    .isEqualTo("alice");
+            assertThat(jvmOnly.prefetch()).isFalse();
+            assertThat(refusal(new JwtVerifier(jvmOnly, settings(List.of("scope"))), issuer.token().sign()))
+                    .isEqualTo(AuthFailure.INVALID);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private static HttpsServer httpsJwks(TestPki pki) throws Exception {
+        TestPki.Issued certificate = pki.localhost();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("server", certificate.keys().getPrivate(), "x".toCharArray(),
+                new java.security.cert.Certificate[] {certificate.certificate(), certificate.ca()});
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(keys, "x".toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(factory.getKeyManagers(), null, null);
+        HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(context));
+        AtomicReference<String> body = new AtomicReference<>(issuer.jwks());
+        server.createContext("/jwks", exchange -> {
+            byte[] bytes = body.get().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    @Test
+    void shouldRefuseToStartOnAJwksFileThatIsNotOne() throws Exception {
+        Path file = Files.writeString(dir.resolve("bad.json"), "{\"not\":\"keys\"");
+        assertThatThrownBy(() -> JwksKeys.file(file)).hasMessageContaining("bad.json");
+    }
+}

@@ -1,0 +1,542 @@
+package com.lockupguard.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.avro.ComplianceAlert;
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.Outcome;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.metrics.GuardMetrics;
+import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.security.BearerAuthenticator;
+import com.lockupguard.security.JwksKeys;
+import com.lockupguard.security.JwtSettings;
+import com.lockupguard.security.JwtVerifier;
+import com.lockupguard.security.Role;
+import com.lockupguard.security.SseTickets;
+import com.lockupguard.security.StaticToken;
+import com.lockupguard.security.testing.TestIssuer;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API under attack, over real HTTP with a real JWT verifier (a JWKS file) and fake backends:
+ * every endpoint without a token, with each kind of bad or forged token, with a token lacking the
+ * role, with the token in the URL, with reused and expired live-feed tickets; and what a refusal
+ * leaves behind (an answer and a log without the token, a counted failure).
+ */
+class ApiSecurityTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ORDER = "{\"orderId\":\"o1\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\","
+            + "\"kind\":\"PUBLIC_SALE\",\"quantity\":1000}";
+    private static final String PEER_SECRET = "peer-secret-0123456789";
+
+    /** Every route that needs a credential once authentication is configured: method, path. */
+    private static final List<String[]> GUARDED = List.of(
+            new String[] {"GET", "/api/holdings"},
+            new String[] {"GET", "/api/holdings/dutchess/CBYI"},
+            new String[] {"GET", "/api/holdings/dutchess/CBYI/history"},
+            new String[] {"GET", "/api/holdings/dutchess/CBYI/reservations"},
+            new String[] {"GET", "/api/decisions"},
+            new String[] {"GET", "/api/alerts"},
+            new String[] {"GET", "/api/events"},
+            new String[] {"GET", "/metrics"},
+            new String[] {"POST", "/api/orders"},
+            new String[] {"POST", "/api/what-if"},
+            new String[] {"POST", "/api/events/ticket"});
+
+    private static TestIssuer issuer;
+    private static TestIssuer forger;
+
+    @TempDir
+    static Path dir;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final GuardMetrics metrics = new GuardMetrics();
+    private final MovableClock clock = new MovableClock();
+    private GuardWebServer server;
+    private String base;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        issuer = TestIssuer.rsa("guard-key");
+        forger = TestIssuer.rsa("guard-key");
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        JwtVerifier jwt = new JwtVerifier(JwksKeys.file(issuer.writeJwks(dir.resolve("jwks.json"))), new JwtSettings(
+                TestIssuer.ISSUER, TestIssuer.AUDIENCE, List.of("RS256", "ES256"), Duration.ofSeconds(30),
+                List.of("scope"), Map.of(Role.READ, Set.of(TestIssuer.READ), Role.SUBMIT, Set.of(TestIssuer.SUBMIT))));
+        server = new GuardWebServer(new GuardWebServer.Settings("127.0.0.1", 0, Duration.ofMillis(500),
+                new BearerAuthenticator(null, new StaticToken(PEER_SECRET), jwt, "JWT"), null), metrics, JSON, clock);
+        base = "http://127.0.0.1:" + server.start();
+        server.attach(new GuardWebServer.Backend(new Orders(), new Holdings(), new History(), new Up()));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        metrics.close();
+    }
+
+    private HttpResponse<String> call(String method, String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+        if (method.equals("POST")) {
+            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                    path.contains("ticket") ? "" : ORDER));
+        } else {
+            request.GET();
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (path.equals("/api/events")) {
+            HttpResponse<InputStream> stream = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            if (stream.statusCode() == 200) {
+                stream.body().close();
+                return new Answer(stream, "");
+            }
+            return new Answer(stream, new String(stream.body().readAllBytes(), StandardCharsets.UTF_8));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A token's signature, or the whole token when it has none (alg none): a part that must never leak. */
+    private static String signature(String token) {
+        String signature = token.substring(token.lastIndexOf('.') + 1);
+        return signature.isEmpty() ? token : signature;
+    }
+
+    private static String challenge(HttpResponse<String> response) {
+        return response.headers().firstValue("WWW-Authenticate").orElse("");
+    }
+
+    private double failures(String reason) {
+        String prefix = "lockup_guard_api_auth_failures_total{reason=\"" + reason + "\"} ";
+        return metrics.scrape().lines().filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()))).sum();
+    }
+
+    // ---- no credential, bad credentials
+
+    @Test
+    void shouldAnswer401WithABearerChallengeOnEveryApiEndpointAndMetricsWithoutAToken() throws Exception {
+        for (String[] route : GUARDED) {
+            // when
+            HttpResponse<String> response = call(route[0], route[1], null);
+
+            // then
+            assertThat(response.statusCode()).as(route[0] + " " + route[1]).isEqualTo(401);
+            assertThat(challenge(response)).as(route[1]).isEqualTo("Bearer realm=\"lockup-guard\"");
+            assertThat(JSON.readTree(response.body()).get("status").asInt()).isEqualTo(401);
+        }
+        assertThat(failures("missing")).isEqualTo(GUARDED.size());
+    }
+
+    @Test
+    void shouldRefuseEveryForgedOrFaultyTokenWith401InvalidTokenAndCountIt() throws Exception {
+        // given tokens that must all be refused, by the reason the counter shows
+        Instant now = Instant.now();
+        Map<String, String[]> attacks = new LinkedHashMap<>();
+        attacks.put("malformed", new String[] {"not.a-jwt", "malformed"});
+        attacks.put("expired", new String[] {issuer.token().expiresAt(now.minusSeconds(120)).sign(), "expired"});
+        attacks.put("not yet valid", new String[] {issuer.token().notBefore(now.plusSeconds(300)).sign(),
+            "not_yet_valid"});
+        attacks.put("wrong issuer", new String[] {issuer.token().claim("iss", "https://evil.test").sign(),
+            "wrong_issuer"});
+        attacks.put("wrong audience", new String[] {issuer.token().claim("aud", "another-api").sign(),
+            "wrong_audience"});
+        attacks.put("signed by another key", new String[] {forger.token().sign(), "invalid"});
+        attacks.put("alg none", new String[] {issuer.token().unsigned(), "invalid"});
+        attacks.put("HS256 with the public key", new String[] {issuer.token().hmacWithPublicKey(), "invalid"});
+        attacks.put("no subject", new String[] {issuer.token().claim("sub", null).sign(), "missing_claim"});
+        attacks.put("static secret, wrong", new String[] {PEER_SECRET + "x", "malformed"});
+
+        for (Map.Entry<String, String[]> attack : attacks.entrySet()) {
+            String token = attack.getValue()[0];
+            for (String[] route : List.of(new String[] {"GET", "/api/holdings"}, new String[] {"POST", "/api/orders"},
+                    new String[] {"GET", "/metrics"})) {
+                // when
+                HttpResponse<String> response = call(route[0], route[1], token);
+
+                // then
+                assertThat(response.statusCode()).as(attack.getKey() + " on " + route[1]).isEqualTo(401);
+                assertThat(challenge(response)).as(attack.getKey()).startsWith("Bearer realm=\"lockup-guard\", "
+                        + "error=\"invalid_token\", error_description=");
+                assertThat(challenge(response) + response.body()).as("the token is never echoed")
+                        .doesNotContain(token).doesNotContain(signature(token));
+            }
+            assertThat(failures(attack.getValue()[1])).as(attack.getKey()).isGreaterThanOrEqualTo(3);
+        }
+        assertThat(failures("expired")).isEqualTo(3);
+        assertThat(failures("invalid")).isEqualTo(9);
+    }
+
+    @Test
+    void shouldAnswer403ToAValidTokenWithoutTheRoleTheEndpointNeeds() throws Exception {
+        // given a reader and a trader
+        String reader = issuer.token().scope(TestIssuer.READ).sign();
+        String trader = issuer.token().scope(TestIssuer.SUBMIT).sign();
+
+        // when / then
+        HttpResponse<String> readerOrders = call("POST", "/api/orders", reader);
+        assertThat(readerOrders.statusCode()).isEqualTo(403);
+        assertThat(challenge(readerOrders)).contains("error=\"insufficient_scope\"");
+        assertThat(call("POST", "/api/what-if", reader).statusCode()).isEqualTo(403);
+        assertThat(call("GET", "/api/holdings", trader).statusCode()).isEqualTo(403);
+        assertThat(call("GET", "/metrics", trader).statusCode()).isEqualTo(403);
+        assertThat(call("GET", "/api/events", trader).statusCode()).isEqualTo(403);
+        assertThat(call("POST", "/api/events/ticket", trader).statusCode()).isEqualTo(403);
+        assertThat(call("GET", "/api/holdings", issuer.token().scope("openid").sign()).statusCode()).isEqualTo(403);
+        assertThat(failures("forbidden")).isEqualTo(7);
+    }
+
+    @Test
+    void shouldServeAValidTokenWhatItsRolesAllow() throws Exception {
+        // given
+        String reader = issuer.token().scope(TestIssuer.READ).sign();
+        String trader = issuer.token().scope(TestIssuer.SUBMIT).sign();
+
+        // when / then
+        for (String[] route : GUARDED) {
+            String token = route[1].equals("/api/orders") || route[1].equals("/api/what-if") ? trader : reader;
+            assertThat(call(route[0], route[1], token).statusCode()).as(route[0] + " " + route[1]).isEqualTo(200);
+        }
+        assertThat(JSON.readTree(call("POST", "/api/orders", trader).body()).get("decision").asText())
+                .isEqualTo("APPROVED");
+        assertThat(call("GET", "/metrics", reader).body()).contains("lockup_guard_api_auth_failures_total");
+    }
+
+    @Test
+    void shouldRefuseATokenInTheUrlEvenAValidOne() throws Exception {
+        // given a valid token, sent as a query parameter
+        String token = issuer.token().sign();
+
+        // when / then: refused on every endpoint, the live feed included, with or without a header too
+        for (String path : List.of("/api/holdings?access_token=", "/metrics?access_token=",
+                "/api/events?access_token=")) {
+            HttpResponse<String> response = call("GET", path + token, null);
+            assertThat(response.statusCode()).as(path).isEqualTo(401);
+            assertThat(challenge(response)).contains("error=\"invalid_request\"");
+        }
+        assertThat(call("GET", "/api/holdings?access_token=" + token, token).statusCode()).isEqualTo(401);
+        assertThat(failures("token_in_url")).isEqualTo(4);
+    }
+
+    @Test
+    void shouldKeepHealthAndTheDashboardsFilesOpen() throws Exception {
+        assertThat(call("GET", "/health/live", null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/health/ready", null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/", null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/app.js", null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/style.css", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldSendSecurityHeadersAndNeverCacheData() throws Exception {
+        HttpResponse<String> page = call("GET", "/", null);
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+                .contains("script-src 'self'").contains("frame-ancestors 'none'"));
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
+        assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+        assertThat(call("GET", "/api/holdings", issuer.token().sign()).headers().firstValue("Cache-Control"))
+                .contains("no-store");
+    }
+
+    // ---- the live feed's tickets
+
+    private String ticket(String token) throws Exception {
+        HttpResponse<String> response = call("POST", "/api/events/ticket", token);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Cache-Control")).contains("no-store");
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(Instant.parse(body.get("expiresAt").asText())).isBefore(clock.instant().plusSeconds(31));
+        return body.get("ticket").asText();
+    }
+
+    private HttpResponse<InputStream> events(String query) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/api/events" + query))
+                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    @Test
+    void shouldOpenTheLiveFeedWithATicketOnceAndNeverAgain() throws Exception {
+        // given a ticket bought with a reader's token
+        String ticket = ticket(issuer.token().scope(TestIssuer.READ).sign());
+
+        // when the page opens the feed with it, twice
+        HttpResponse<InputStream> first = events("?ticket=" + ticket);
+        HttpResponse<InputStream> second = events("?ticket=" + ticket);
+
+        // then the first streams, the second (a replay) is refused
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v)
+                .startsWith("text/event-stream"));
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(first.body(), StandardCharsets.UTF_8))) {
+            assertThat(lines.readLine()).isEqualTo(": connected");
+        }
+        assertThat(second.statusCode()).isEqualTo(401);
+        second.body().close();
+        assertThat(failures("ticket")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseAnExpiredTicketAMadeUpOneAndATicketOnAnotherEndpoint() throws Exception {
+        // given
+        String reader = issuer.token().scope(TestIssuer.READ).sign();
+        String expiring = ticket(reader);
+        String elsewhere = ticket(reader);
+
+        // when the ticket's 30 seconds pass
+        clock.advance(SseTickets.TTL.plusSeconds(1));
+
+        // then
+        assertThat(events("?ticket=" + expiring).statusCode()).isEqualTo(401);
+        assertThat(events("?ticket=made-up").statusCode()).isEqualTo(401);
+        HttpResponse<String> onHoldings = call("GET", "/api/holdings?ticket=" + elsewhere, null);
+        assertThat(onHoldings.statusCode()).as("a ticket is for the live feed only").isEqualTo(401);
+        assertThat(failures("ticket")).isEqualTo(2);
+        assertThat(failures("token_in_url")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldEndTheLiveFeedWhenTheTokenThatOpenedItExpires() throws Exception {
+        // given a feed opened with a token good for three more seconds (by the server's clock)
+        String token = issuer.token().expiresAt(Instant.now().plusSeconds(3)).sign();
+        HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events"))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        long start = System.nanoTime();
+
+        // when / then the server closes it when the token lapses
+        try (InputStream body = stream.body()) {
+            body.readAllBytes(); // returns at the end of the stream
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1_500),
+                Duration.ofSeconds(15));
+    }
+
+    // ---- instances calling each other
+
+    @Test
+    void shouldLetTheServiceTokenAskOnlyForTheLocalPartOfAHoldingOrWhatIf() throws Exception {
+        assertThat(call("GET", "/api/holdings?local=true", PEER_SECRET).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/api/holdings/dutchess/CBYI?local=true", PEER_SECRET).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/api/holdings/dutchess/CBYI/reservations?local=true", PEER_SECRET).statusCode())
+                .isEqualTo(200);
+        assertThat(call("POST", "/api/what-if?local=true", PEER_SECRET).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/api/holdings", PEER_SECRET).statusCode()).as("not forwarded").isEqualTo(403);
+        assertThat(call("POST", "/api/orders?local=true", PEER_SECRET).statusCode()).isEqualTo(403);
+        assertThat(call("GET", "/api/decisions?local=true", PEER_SECRET).statusCode()).isEqualTo(403);
+        assertThat(call("GET", "/metrics?local=true", PEER_SECRET).statusCode()).isEqualTo(403);
+        assertThat(call("POST", "/api/events/ticket?local=true", PEER_SECRET).statusCode()).isEqualTo(403);
+    }
+
+    // ---- what a refusal leaves behind
+
+    @Test
+    void shouldNeverLogTheTokenOfAFailedLogin() throws Exception {
+        // given the shipped logback.xml with the root logger at its most verbose (an operator debugging), recorded
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Level level = root.getLevel();
+        ListAppender<ILoggingEvent> recorded = new ListAppender<>();
+        recorded.start();
+        root.addAppender(recorded);
+        root.setLevel(Level.ALL);
+        List<String> tokens = new ArrayList<>();
+        try {
+            // when real tokens fail: expired, forged, key confusion, another audience
+            tokens.add(issuer.token().expiresAt(Instant.now().minusSeconds(300)).sign());
+            tokens.add(forger.token().sign());
+            tokens.add(issuer.token().hmacWithPublicKey());
+            tokens.add(issuer.token().claim("aud", "another-api").sign());
+            tokens.add(issuer.token().scope(TestIssuer.READ).sign()); // valid, but 403 on orders
+            for (String token : tokens) {
+                call("POST", "/api/orders", token);
+                call("GET", "/api/holdings?access_token=" + token, null);
+            }
+        } finally {
+            root.detachAppender(recorded);
+            root.setLevel(level);
+        }
+
+        // then something was logged, and not one token, nor a token's signature
+        assertThat(recorded.list).isNotEmpty();
+        for (ILoggingEvent event : recorded.list) {
+            String text = event.getFormattedMessage()
+                    + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+            for (String token : tokens) {
+                assertThat(text).as(event.getLoggerName()).doesNotContain(token).doesNotContain(signature(token))
+                        .doesNotContain(token.substring(token.indexOf('.') + 1, token.lastIndexOf('.')));
+            }
+        }
+    }
+
+    // ---- fakes
+
+    /** A 200 for the live feed's request, whose body is a stream the test closed at once. */
+    private record Answer(HttpResponse<InputStream> response, String body) implements HttpResponse<String> {
+        @Override
+        public int statusCode() {
+            return response.statusCode();
+        }
+
+        @Override
+        public HttpRequest request() {
+            return response.request();
+        }
+
+        @Override
+        public java.util.Optional<HttpResponse<String>> previousResponse() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public java.net.http.HttpHeaders headers() {
+            return response.headers();
+        }
+
+        @Override
+        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+            return response.sslSession();
+        }
+
+        @Override
+        public URI uri() {
+            return response.uri();
+        }
+
+        @Override
+        public HttpClient.Version version() {
+            return response.version();
+        }
+    }
+
+    private static final class MovableClock extends Clock {
+        private volatile Instant now = Instant.now();
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private static final class Orders implements OrderGateway {
+        @Override
+        public CompletableFuture<Decision> submit(ProposedOrder order) {
+            return CompletableFuture.completedFuture(GuardWebServerTest.decision(order, Outcome.APPROVED, List.of(),
+                    1000L));
+        }
+    }
+
+    private static final class Holdings implements HoldingsQuery {
+        @Override
+        public Answer all(boolean localOnly, String authorization) {
+            return new Answer(JSON.createArrayNode(), "127.0.0.1:1");
+        }
+
+        @Override
+        public Answer one(HoldingKey holding, boolean localOnly, String authorization) {
+            return new Answer(JSON.createObjectNode().put("investorId", holding.investorId()), "127.0.0.1:1");
+        }
+
+        @Override
+        public Answer reservations(HoldingKey holding, boolean localOnly, String authorization) {
+            return new Answer(JSON.createArrayNode(), "127.0.0.1:1");
+        }
+
+        @Override
+        public Answer whatIf(ProposedOrder order, String body, boolean localOnly, String authorization) {
+            return new Answer(JSON.createObjectNode().put("decision", "APPROVED"), "127.0.0.1:1");
+        }
+    }
+
+    private static final class History implements DecisionHistory {
+        @Override
+        public List<Decision> recent(String investorId, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public List<ComplianceAlert> alerts(String investorId, String securityId, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public List<HistoryPoint> history(String holding) {
+            return List.of();
+        }
+
+        @Override
+        public AutoCloseable subscribe(Consumer<Event> subscriber) {
+            return () -> { };
+        }
+    }
+
+    private static final class Up implements Health {
+        @Override
+        public boolean live() {
+            return true;
+        }
+
+        @Override
+        public boolean ready() {
+            return true;
+        }
+
+        @Override
+        public String state() {
+            return "RUNNING";
+        }
+    }
+}
