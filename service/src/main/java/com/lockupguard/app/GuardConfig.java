@@ -191,7 +191,7 @@ public final class GuardConfig extends AbstractConfig {
                             + "(replaying recorded event times).")
             .define(TOPICS_DECISIONS_RETENTION_MS_CONFIG, Type.LONG, -1L, Range.atLeast(-1), Importance.HIGH,
                     "retention.ms of the topics that record what the guard decided (approved, blocked, dead letters, "
-                            + "agreement audit), when the guard creates them; -1 keeps them forever (broker-dealers "
+                            + "agreement audit, execution results, compliance alerts), when the guard creates them; -1 keeps them forever (broker-dealers "
                             + "keep such records for years: SEC Rule 17a-4). When finite, those topics are created "
                             + "with message.timestamp.type=LogAppendTime, so that the time counts from when the guard "
                             + "wrote a record and not from the order's own, possibly historical, timestamp. At start, "

@@ -21,7 +21,10 @@ public final class TopicPolicy {
         AGREEMENTS,
         /** Proposed orders: read once, in order, keyed by holding. */
         ORDERS,
-        /** A record of what the guard decided: approved, blocked, dead letters, agreement audit. */
+        /**
+         * A record of what the guard decided: approved, blocked, dead letters, agreement audit, execution
+         * results, compliance alerts.
+         */
         AUDIT_TRAIL,
         /** Latest position per holding: compacted. */
         POSITIONS

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.lockupguard.app.GuardConfig;
+import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.AgreementAudit;
+import com.lockupguard.timeline.TimelineEntry;
 import com.lockupguard.timeline.TimelineProducer;
 import com.lockupguard.tools.timeline.DecisionReader;
 import com.lockupguard.topology.GuardTopics;
@@ -12,10 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,10 +45,42 @@ final class BrokerIO {
         }
     }
 
+    /**
+     * Sends the scenario as a desk trades on agreements that are in place: its leading agreement lines first,
+     * then the rest once the guard has applied them (each on the agreement audit). Kafka Streams takes a task's
+     * partitions in record-time order only among records it knows are on the broker as of its last fetch of
+     * each, so an order sent a moment after its agreement can still be decided before it (UNKNOWN_AGREEMENT,
+     * failing closed; the README says so). {@code auditReader} reads the audit (the sender may not be allowed to).
+     */
+    void produce(Scenario scenario, BrokerIO auditReader) throws InterruptedException {
+        int agreements = scenario.leadingAgreementLines();
+        if (agreements == 0 || agreements == scenario.lines().size()) {
+            send(scenario);
+            return;
+        }
+        send(scenario.head(agreements));
+        auditReader.awaitAudited(scenario.head(agreements).entries().stream()
+                .map(entry -> ((TimelineEntry.AgreementLine) entry).agreement()).collect(Collectors.toSet()));
+        send(scenario.tail(agreements));
+    }
+
     void produce(Scenario scenario) throws InterruptedException {
+        produce(scenario, this);
+    }
+
+    private void send(Scenario scenario) throws InterruptedException {
         try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
             producer.send(scenario.entries(), n -> { }).orFail();
         }
+    }
+
+    private void awaitAudited(Set<Agreement> sent) {
+        List<AgreementAudit> audit = readFromBeginning(topics.agreementAudit(), "read_committed",
+                Duration.ofSeconds(60), Duration.ZERO,
+                values -> values.stream().map(AgreementAudit::getAgreement).collect(Collectors.toSet())
+                        .containsAll(sent));
+        assertThat(audit).as("the agreement audit, before sending the orders")
+                .extracting(AgreementAudit::getAgreement).containsAll(sent);
     }
 
     /**
@@ -113,6 +150,15 @@ final class BrokerIO {
      * half a second, or {@code timeout} passes.
      */
     <V> List<V> awaitValues(GuardTopics.Topic<String, V> topic, int count, Duration timeout, String isolation) {
+        return readFromBeginning(topic, isolation, timeout, Duration.ofMillis(500), values -> values.size() >= count);
+    }
+
+    /**
+     * Every record of {@code topic} from the beginning, reading until {@code enough} holds and none came for
+     * {@code quiet}, or {@code timeout} passes.
+     */
+    private <V> List<V> readFromBeginning(GuardTopics.Topic<String, V> topic, String isolation, Duration timeout,
+            Duration quiet, Predicate<List<V>> enough) {
         Properties properties = config.clientProperties();
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(properties, topic.keySerde().deserializer(),
@@ -125,7 +171,7 @@ final class BrokerIO {
             long deadline = System.nanoTime() + timeout.toNanos();
             long quietSince = System.nanoTime();
             while (System.nanoTime() < deadline
-                    && (values.size() < count || System.nanoTime() - quietSince < 500_000_000L)) {
+                    && (!enough.test(values) || System.nanoTime() - quietSince < quiet.toNanos())) {
                 int before = values.size();
                 consumer.poll(Duration.ofMillis(100)).forEach(record -> values.add(record.value()));
                 if (values.size() > before) {

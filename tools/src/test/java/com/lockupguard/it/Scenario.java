@@ -210,6 +210,15 @@ final class Scenario {
         return new Scenario(lines.subList(count, lines.size()));
     }
 
+    /** How many lines, from the first, are agreements. */
+    int leadingAgreementLines() {
+        int count = 0;
+        while (count < lines.size() && lines.get(count).contains("\"agreement\"")) {
+            count++;
+        }
+        return count;
+    }
+
     int agreementLines() {
         return (int) lines.stream().filter(l -> l.contains("\"agreement\"")).count();
     }

@@ -146,10 +146,10 @@ class SecuredKafkaIT {
                     .isTrue();
 
             // when the desk sends the timeline
-            new BrokerIO(as(kafka.scram(DESK, "desk-password"))).produce(scenario);
+            BrokerIO reader = new BrokerIO(as(kafka.superUser()));
+            new BrokerIO(as(kafka.scram(DESK, "desk-password"))).produce(scenario, reader);
 
             // then each order is decided once, as the replay decides it (read by the super user, read_committed)
-            BrokerIO reader = new BrokerIO(as(kafka.superUser()));
             List<DecisionReader.DecisionRecord> decisions = reader.awaitDecisions(scenario.orderCount(),
                     Duration.ofSeconds(60));
             BrokerIO.assertEachOrderDecidedOnce(decisions, scenario.orderCount());
