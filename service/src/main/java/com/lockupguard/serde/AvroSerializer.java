@@ -37,9 +37,15 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
     /** The last schema written to each topic, with its id and writer: the hot path's only lookup. */
     private final Map<String, Target> lastTargetByTopic = new ConcurrentHashMap<>();
 
-    private record Target(Schema schema, int id, SpecificDatumWriter<Object> writer) {
+    /** A topic's schema, its id, and how to write it: by hand where {@link DecisionEncoder} can, else Avro's writer. */
+    private record Target(Schema schema, int id, SpecificDatumWriter<Object> writer,
+            DecisionEncoder.RecordEncoder hand) {
+
+        Target(Schema schema, int id, SpecificDatumWriter<Object> writer) {
+            this(schema, id, writer, DecisionEncoder.forSchema(schema));
+        }
+
         void write(Object value, BinaryEncoder out) throws IOException {
-            DecisionEncoder.RecordEncoder hand = DecisionEncoder.forSchema(schema);
             if (hand != null) {
                 hand.encode(value, out);
             } else {
@@ -135,9 +141,11 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         private BinaryEncoder encoder;
 
         BinaryEncoder start(int schemaId) {
+            // reconfiguring a buffered encoder first writes out what it still holds: the rest of a record whose
+            // encoding failed. That goes into the old record's space, which the header and the new record replace.
+            encoder = EncoderFactory.get().binaryEncoder(this, encoder);
             size = WireFormat.HEADER_SIZE;
             WireFormat.writeHeader(bytes, schemaId);
-            encoder = EncoderFactory.get().binaryEncoder(this, encoder);
             return encoder;
         }
 

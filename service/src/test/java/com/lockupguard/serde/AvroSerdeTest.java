@@ -80,6 +80,24 @@ class AvroSerdeTest {
         assertThat(agreement.getEffectiveAt()).isNull();
     }
 
+    @Test
+    void shouldWriteARecordWholeAfterTheThreadsPreviousRecordFailedHalfWritten() {
+        // given a decision that fails part way through its encoding (a required field left null)
+        SpecificAvroSerde<Decision> serde = SpecificAvroSerde.forValues(Decision.class, config);
+        Decision broken = decision();
+        broken.setOutcome(null);
+        assertThatThrownBy(() -> serde.serializer().serialize("orders-blocked", broken))
+                .isInstanceOf(SerializationException.class);
+
+        // when the same thread writes the next one
+        byte[] next = serde.serializer().serialize("orders-blocked", decision());
+
+        // then it holds that record alone: nothing the failed one left behind
+        assertThat(next).isEqualTo(SpecificAvroSerde.forValues(Decision.class, config).serializer()
+                .serialize("orders-blocked", decision()));
+        assertThat(serde.deserializer().deserialize("orders-blocked", next)).isEqualTo(decision());
+    }
+
     private <T extends org.apache.avro.specific.SpecificRecord> T roundTrip(Class<T> type, String topic, T value) {
         SpecificAvroSerde<T> serde = SpecificAvroSerde.forValues(type, config);
         return serde.deserializer().deserialize(topic, serde.serializer().serialize(topic, value));
