@@ -4,7 +4,6 @@ import com.lockupguard.app.ConfigSources;
 import com.lockupguard.app.ConfigTable;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.GuardPermissions;
-import com.lockupguard.app.HttpExposure;
 import com.lockupguard.app.HttpSecurity;
 import com.lockupguard.app.TopicPolicy;
 import com.lockupguard.app.TopicProvisioner;
@@ -20,9 +19,12 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -86,7 +88,7 @@ public final class ConfigCommand implements Callable<Integer> {
             if (check && config.getInt(GuardConfig.HTTP_PORT_CONFIG) >= 0) {
                 // the HTTP API's settings that only make sense together, and the refusal to serve the network unauthenticated
                 HttpSecurity security = HttpSecurity.from(config);
-                HttpExposure.check(config.getString(GuardConfig.HTTP_HOST_CONFIG), security.authentication().enabled());
+                security.checkExposure(config.getString(GuardConfig.HTTP_HOST_CONFIG));
                 spec.commandLine().getOut().println("# http: authentication " + security.authentication().describe()
                         + (security.https() == null ? ", plain http" : ", https"));
             }
@@ -125,13 +127,33 @@ public final class ConfigCommand implements Callable<Integer> {
         return fails ? LockupGuardCli.EXIT_UNREADABLE_INPUT : 0;
     }
 
-    /** Secrets hidden: every PASSWORD-typed setting, and any setting whose name says it holds one. */
+    /**
+     * Secrets hidden: every PASSWORD-typed setting of the guard or of Kafka's clients (also under a prefix such as
+     * {@code producer.}: {@code ssl.keystore.key} is a private key), and any setting whose name says it holds one.
+     */
     static String masked(String key, Object value) {
         String lower = key.toLowerCase(java.util.Locale.ROOT);
-        ConfigDef.ConfigKey defined = GuardConfig.definition().configKeys().get(key);
-        boolean secret = value instanceof Password || (defined != null && defined.type == ConfigDef.Type.PASSWORD)
+        boolean secret = value instanceof Password || definedAsPassword(key)
                 || lower.contains("password") || lower.contains("secret") || lower.contains("jaas")
                 || lower.contains("user.info") || lower.contains("token") || lower.contains("credential");
         return secret ? "[hidden]" : String.valueOf(value);
+    }
+
+    /** Where a setting's type is declared: the guard's, Kafka Streams' and its clients' (SSL and SASL) settings. */
+    private static final List<ConfigDef> DEFINITIONS = List.of(GuardConfig.definition(), StreamsConfig.configDef(),
+            ProducerConfig.configDef(), ConsumerConfig.configDef(), AdminClientConfig.configDef());
+
+    private static boolean definedAsPassword(String key) {
+        for (String name = key; ; name = name.substring(name.indexOf('.') + 1)) {
+            for (ConfigDef definition : DEFINITIONS) {
+                ConfigDef.ConfigKey defined = definition.configKeys().get(name);
+                if (defined != null && defined.type == ConfigDef.Type.PASSWORD) {
+                    return true;
+                }
+            }
+            if (name.indexOf('.') < 0) {
+                return false;
+            }
+        }
     }
 }

@@ -32,6 +32,9 @@ class ConfigCommandTest {
                 + "password=\"jaas-pass-value\";"},
             {"ssl.keystore.password", "kafka-keystore-pass-value"},
             {"basic.auth.user.info", "registry:registry-pass-value"},
+            // a PEM private key: named by nothing but Kafka's own definition of it as a password
+            {"ssl.keystore.key", "-----BEGIN PRIVATE KEY-----pem-key-value"},
+            {"producer.ssl.keystore.key", "-----BEGIN PRIVATE KEY-----producer-pem-key-value"},
         };
         String[] arguments = new String[secrets.length * 2 + 4];
         arguments[0] = "--set";
