@@ -5,8 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Short-lived, single-use tickets for the live feed. A browser's {@code EventSource} cannot send
@@ -21,6 +22,11 @@ public final class SseTickets {
     public static final Duration TTL = Duration.ofSeconds(30);
     /** Outstanding tickets per instance, at most: a flood of ticket requests cannot fill the memory. */
     static final int MAX_OUTSTANDING = 10_000;
+    /**
+     * Outstanding tickets per subject, at most: one caller flooding the ticket endpoint cannot take the
+     * live feed from everyone else (a page holds one ticket for the moment it takes to connect).
+     */
+    static final int MAX_PER_SUBJECT = 100;
 
     /** A ticket as handed out: its value (once) and when it lapses. */
     public record Ticket(String value, Instant expiresAt) {
@@ -34,27 +40,31 @@ public final class SseTickets {
     }
 
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Issued> outstanding = new ConcurrentHashMap<>();
+    private final Map<String, Issued> outstanding = new HashMap<>();
+    private final Map<String, Integer> perSubject = new HashMap<>();
     private final Clock clock;
     private final Duration ttl;
     private final int maxOutstanding;
+    private final int maxPerSubject;
 
     public SseTickets(Clock clock) {
-        this(clock, TTL, MAX_OUTSTANDING);
+        this(clock, TTL, MAX_OUTSTANDING, MAX_PER_SUBJECT);
     }
 
-    SseTickets(Clock clock, Duration ttl, int maxOutstanding) {
+    SseTickets(Clock clock, Duration ttl, int maxOutstanding, int maxPerSubject) {
         this.clock = clock;
         this.ttl = ttl;
         this.maxOutstanding = maxOutstanding;
+        this.maxPerSubject = maxPerSubject;
     }
 
     /** A new ticket for {@code principal}; null when too many are outstanding (the caller answers 429). */
-    public Ticket issue(Principal principal) {
+    public synchronized Ticket issue(Principal principal) {
         Instant now = clock.instant();
-        if (outstanding.size() >= maxOutstanding) {
-            outstanding.values().removeIf(issued -> !issued.expiresAt().isAfter(now));
-            if (outstanding.size() >= maxOutstanding) {
+        String subject = principal.subject();
+        if (full(subject)) {
+            forgetExpired(now);
+            if (full(subject)) {
                 return null;
             }
         }
@@ -66,20 +76,42 @@ public final class SseTickets {
             expiresAt = principal.expiresAt();
         }
         outstanding.put(key(value), new Issued(principal, expiresAt));
+        perSubject.merge(subject, 1, Integer::sum);
         return new Ticket(value, expiresAt);
     }
 
     /** The principal a ticket was issued to; the ticket is spent either way. */
-    public Principal redeem(String value) throws AuthenticationException {
+    public synchronized Principal redeem(String value) throws AuthenticationException {
         Issued issued = value == null ? null : outstanding.remove(key(value));
+        if (issued != null) {
+            uncount(issued);
+        }
         if (issued == null || !issued.expiresAt().isAfter(clock.instant())) {
             throw new AuthenticationException(AuthFailure.TICKET);
         }
         return issued.principal();
     }
 
-    int outstanding() {
+    synchronized int outstanding() {
         return outstanding.size();
+    }
+
+    private boolean full(String subject) {
+        return outstanding.size() >= maxOutstanding || perSubject.getOrDefault(subject, 0) >= maxPerSubject;
+    }
+
+    private void forgetExpired(Instant now) {
+        for (Iterator<Issued> it = outstanding.values().iterator(); it.hasNext(); ) {
+            Issued issued = it.next();
+            if (!issued.expiresAt().isAfter(now)) {
+                it.remove();
+                uncount(issued);
+            }
+        }
+    }
+
+    private void uncount(Issued issued) {
+        perSubject.computeIfPresent(issued.principal().subject(), (subject, count) -> count == 1 ? null : count - 1);
     }
 
     private static String key(String value) {

@@ -12,22 +12,23 @@ import com.lockupguard.avro.ReportResult;
 import com.lockupguard.contract.ContractJson;
 import com.lockupguard.metrics.GuardMetrics;
 import com.lockupguard.rules.HoldingKey;
-import io.javalin.Javalin;
-import io.javalin.http.Context;
-import io.javalin.http.Handler;
-import io.javalin.http.sse.SseClient;
-import io.javalin.http.staticfiles.Location;
-import io.javalin.json.JavalinJackson;
 import com.lockupguard.security.AuthFailure;
 import com.lockupguard.security.AuthenticationException;
 import com.lockupguard.security.BearerAuthenticator;
 import com.lockupguard.security.Principal;
 import com.lockupguard.security.Role;
 import com.lockupguard.security.SseTickets;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -242,8 +243,9 @@ public final class GuardWebServer implements AutoCloseable {
 
     /** A single-use ticket for the live feed, for a page whose EventSource cannot send the bearer token. */
     private void ticket(Context ctx) {
-        Principal principal = ctx.attribute(PRINCIPAL);
-        SseTickets.Ticket ticket = tickets.issue(principal == null ? Principal.anonymous() : principal);
+        // set by the authentication in front of every /api/* route; a missing one must not fall open to anonymous
+        Principal principal = Objects.requireNonNull(ctx.attribute(PRINCIPAL), "no authenticated caller");
+        SseTickets.Ticket ticket = tickets.issue(principal);
         if (ticket == null) {
             throw ApiException.tooManyRequests("too many event-stream tickets outstanding; retry");
         }

@@ -97,6 +97,7 @@ class BearerAuthenticatorTest {
     }
 
     private static final Principal ALICE = new Principal("alice", Set.of(Role.READ), Principal.Kind.JWT, null);
+    private static final Principal BOB = new Principal("bob", Set.of(Role.READ), Principal.Kind.JWT, null);
 
     @Test
     void shouldRedeemATicketOnceOnly() throws Exception {
@@ -127,7 +128,7 @@ class BearerAuthenticatorTest {
     @Test
     void shouldRefuseUnknownTicketsAndBoundHowManyAreOutstanding() {
         MutableClock clock = new MutableClock();
-        SseTickets tickets = new SseTickets(clock, Duration.ofSeconds(30), 2);
+        SseTickets tickets = new SseTickets(clock, Duration.ofSeconds(30), 2, 2);
         assertThatThrownBy(() -> tickets.redeem("made-up")).isInstanceOf(AuthenticationException.class);
         assertThatThrownBy(() -> tickets.redeem(null)).isInstanceOf(AuthenticationException.class);
         assertThat(tickets.issue(ALICE)).isNotNull();
@@ -136,5 +137,25 @@ class BearerAuthenticatorTest {
         clock.now = clock.now.plusSeconds(31);
         assertThat(tickets.issue(ALICE)).as("expired ones make room").isNotNull();
         assertThat(tickets.issue(ALICE).value()).hasSizeGreaterThanOrEqualTo(43).doesNotContain("=");
+    }
+
+    @Test
+    void shouldNotLetOneCallerFloodingTicketsTakeTheLiveFeedFromOthers() throws AuthenticationException {
+        // given a caller who holds as many outstanding tickets as one subject may
+        MutableClock clock = new MutableClock();
+        SseTickets tickets = new SseTickets(clock, Duration.ofSeconds(30), 10, 3);
+        SseTickets.Ticket first = tickets.issue(ALICE);
+        tickets.issue(ALICE);
+        tickets.issue(ALICE);
+
+        // when they ask for more, and someone else asks for one
+        SseTickets.Ticket flood = tickets.issue(ALICE);
+        SseTickets.Ticket other = tickets.issue(BOB);
+
+        // then only the flooding caller is refused, and a redeemed ticket gives them room again
+        assertThat(flood).isNull();
+        assertThat(other).isNotNull();
+        assertThat(tickets.redeem(first.value())).isEqualTo(ALICE);
+        assertThat(tickets.issue(ALICE)).isNotNull();
     }
 }
