@@ -15,6 +15,7 @@ import com.lockupguard.rules.TrancheMode;
 import com.lockupguard.rules.Window;
 import java.time.LocalDate;
 import java.util.HexFormat;
+import java.util.function.Function;
 
 /**
  * The guard's store values in their compact encoding, and the versioned decoder that reads every
@@ -194,6 +195,27 @@ public final class StateCodec {
     /** An open reservation of the reservations store, where an older guard kept them. */
     public Reservation legacyReservation(byte[] value, String orderId) {
         return legacy().reservation(value, orderId);
+    }
+
+    /**
+     * The order's open reservation: kept with it, or — for an order an older guard approved — the one its
+     * reservations store holds under {@code idKey}, read through {@code olderStore} (null when the topology has no
+     * such store); null when none is open.
+     */
+    public Reservation openReservation(RememberedOrder order, String idKey, String orderId,
+            Function<String, byte[]> olderStore) {
+        if (order == null) {
+            return null;
+        }
+        if (!order.hasReservationElsewhere()) {
+            return order.reservation();
+        }
+        if (olderStore == null) {
+            throw new IllegalStateException("order " + idKey + " has its reservation in an older guard's store, "
+                    + "which this topology does not have");
+        }
+        byte[] value = olderStore.apply(idKey);
+        return value == null ? null : legacyReservation(value, orderId);
     }
 
     // --- seen-executions ---

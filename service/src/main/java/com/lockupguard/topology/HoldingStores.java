@@ -11,7 +11,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The stores a holding's orders, reports and agreements meet in — its state, the order ids and
  * execution ids it remembers (keys: {@link StoreNames}) — read and written through one processor's
- * {@link StateCodec}. Values are bytes in the stores and their changelogs; only this class encodes them.
+ * {@link StateCodec}. Values are bytes in the stores and their changelogs, encoded by that codec: here,
+ * and by the {@link IdSweeper}, which walks the raw id stores.
  */
 final class HoldingStores {
 
@@ -71,18 +72,7 @@ final class HoldingStores {
      * reservations store it used; null when none is open.
      */
     Reservation openReservation(String idKey, String orderId, RememberedOrder order) {
-        if (order == null) {
-            return null;
-        }
-        if (!order.hasReservationElsewhere()) {
-            return order.reservation();
-        }
-        if (legacyReservations == null) {
-            throw new IllegalStateException("order " + idKey + " has its reservation in an older guard's store, "
-                    + "which this topology does not have");
-        }
-        byte[] value = legacyReservations.get(idKey);
-        return value == null ? null : codec.legacyReservation(value, orderId);
+        return codec.openReservation(order, idKey, orderId, legacyReservations == null ? null : legacyReservations::get);
     }
 
     /** Stores {@code order} as it now stands; an open reservation an older guard kept apart is kept with it from now on. */

@@ -43,12 +43,8 @@ final class LocalHoldings {
         ReadOnlyKeyValueStore<String, byte[]> store(String name);
     }
 
-    private static final Comparator<OpenReservationAt> OLDEST_FIRST = Comparator
-            .comparing((OpenReservationAt r) -> r.reservation().openedAt())
-            .thenComparing(r -> r.reservation().orderId());
-
-    private record OpenReservationAt(Reservation reservation) {
-    }
+    private static final Comparator<Reservation> OLDEST_FIRST = Comparator.comparing(Reservation::openedAt)
+            .thenComparing(Reservation::orderId);
 
     private final Stores stores;
     private final GuardTopics topics;
@@ -114,24 +110,22 @@ final class LocalHoldings {
      */
     ArrayNode reservations(HoldingKey holding) {
         StateCodec codec = topics.stateCodec();
-        state(holding, codec);
+        ArrayNode answer = json.createArrayNode();
+        if (state(holding, codec).counters().reservedTotal() == 0) {
+            return answer; // reservedTotal is the sum of the open reservations' rests
+        }
         String prefix = StoreNames.idPrefix(holding.asString());
-        List<OpenReservationAt> open = read(() -> {
-            List<OpenReservationAt> found = new ArrayList<>();
-            ReadOnlyKeyValueStore<String, byte[]> legacy = stores.store(StoreNames.RESERVATIONS);
+        List<Reservation> open = read(() -> {
+            List<Reservation> found = new ArrayList<>();
             try (KeyValueIterator<String, byte[]> entries = stores.store(StoreNames.SEEN_ORDERS)
                     .prefixScan(prefix, new StringSerializer())) {
                 while (entries.hasNext()) {
                     KeyValue<String, byte[]> entry = entries.next();
                     String orderId = entry.key.substring(prefix.length());
-                    RememberedOrder order = codec.order(entry.value, orderId);
-                    if (order.reservation() != null) {
-                        found.add(new OpenReservationAt(order.reservation()));
-                    } else if (order.hasReservationElsewhere()) {
-                        byte[] older = legacy.get(entry.key);
-                        if (older != null) {
-                            found.add(new OpenReservationAt(codec.legacyReservation(older, orderId)));
-                        }
+                    Reservation reservation = codec.openReservation(codec.order(entry.value, orderId), entry.key,
+                            orderId, key -> stores.store(StoreNames.RESERVATIONS).get(key));
+                    if (reservation != null) {
+                        found.add(reservation);
                     }
                 }
             }
@@ -139,9 +133,7 @@ final class LocalHoldings {
         });
         open.sort(OLDEST_FIRST);
         Instant now = clock.instant();
-        ArrayNode answer = json.createArrayNode();
-        for (OpenReservationAt at : open) {
-            Reservation reservation = at.reservation();
+        for (Reservation reservation : open) {
             answer.add(contracts.reservation(reservation.orderId(), HoldingStateMapper.toAvro(reservation))
                     .put("ageSeconds", Duration.between(reservation.openedAt(), now).getSeconds()));
         }
