@@ -148,10 +148,11 @@ public final class TopicProvisioner {
             LOG.warn("{}={}: starting although the guard may lose records its topics must keep:{}",
                     GuardConfig.TOPICS_RETENTION_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN, report);
         }
-        String cleanup = settings.get(names.agreements()).get(TopicConfig.CLEANUP_POLICY_CONFIG);
-        if (cleanup == null || !cleanup.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+        TopicSettings agreements = settings.get(names.agreements());
+        if (!agreements.compacts()) {
             LOG.warn("topic {} has cleanup.policy={}: without compaction the topic keeps every version forever (or "
-                    + "loses the latest one by retention); set cleanup.policy=compact", names.agreements(), cleanup);
+                    + "loses the latest one by retention); set cleanup.policy=compact", names.agreements(),
+                    agreements.cleanupPolicy());
         }
         String timestamps = settings.get(names.orders()).get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
         if (!ordersTimestampType.equals(timestamps)) {

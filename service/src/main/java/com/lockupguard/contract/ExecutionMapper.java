@@ -23,17 +23,6 @@ public final class ExecutionMapper {
                 report.getSecurityId(), kind, report.getQuantity());
     }
 
-    public static ExecutionReport toAvro(ExecutionRequest report) {
-        return ExecutionReport.newBuilder()
-                .setExecutionId(report.executionId())
-                .setOrderId(report.orderId())
-                .setInvestorId(report.investorId())
-                .setSecurityId(report.securityId())
-                .setKind(report.kind() == null ? null : com.lockupguard.avro.ExecutionKind.valueOf(report.kind().name()))
-                .setQuantity(report.quantity())
-                .build();
-    }
-
     /** The one answer to {@code report}, received with timestamp {@code reportedAt}. */
     public static ReportResult toResult(ExecutionReport report, Instant reportedAt, ExecutionRuling ruling) {
         Alert alert = ruling.alert();

@@ -62,14 +62,6 @@ public final class HoldingStateMapper {
         return new PriorExecution(ExecutionKind.valueOf(seen.getKind().name()), seen.getOrderId(), seen.getQuantity());
     }
 
-    public static SeenExecution toAvro(PriorExecution prior) {
-        return SeenExecution.newBuilder()
-                .setKind(com.lockupguard.avro.ExecutionKind.valueOf(prior.kind().name()))
-                .setOrderId(prior.orderId())
-                .setQuantity(prior.quantity())
-                .build();
-    }
-
     public static Reservation toRules(String orderId, OpenReservation open) {
         Window window = switch (open.getPhase()) {
             case FIRST -> Window.FIRST;
@@ -92,10 +84,6 @@ public final class HoldingStateMapper {
                 .setTaken(reservation.taken())
                 .setOpenedAt(reservation.openedAt())
                 .build();
-    }
-
-    public static com.lockupguard.avro.ReservationStatus toAvro(ReservationStatus status) {
-        return status == null ? null : com.lockupguard.avro.ReservationStatus.valueOf(status.name());
     }
 
     /** A status added by a newer guard (UNKNOWN here) is taken as filled: its shares stay counted. */

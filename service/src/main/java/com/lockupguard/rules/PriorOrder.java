@@ -29,8 +29,4 @@ public record PriorOrder(OrderKind kind, long quantity, Outcome outcome, Reserva
     ReservationStatus closedStatus() {
         return status == ReservationStatus.CANCELLED ? ReservationStatus.CANCELLED : ReservationStatus.FILLED;
     }
-
-    public PriorOrder withStatus(ReservationStatus newStatus) {
-        return new PriorOrder(kind, quantity, outcome, newStatus);
-    }
 }

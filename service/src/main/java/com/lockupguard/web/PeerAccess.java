@@ -9,11 +9,6 @@ import javax.net.ssl.SSLContext;
  */
 public record PeerAccess(boolean https, SSLContext ssl, String serviceToken) {
 
-    /** Plain http, the caller's credential passed on: as without any security configured. */
-    public static PeerAccess plain() {
-        return new PeerAccess(false, null, null);
-    }
-
     /** The Authorization header a call made for a caller with {@code callerAuthorization} carries. */
     String authorization(String callerAuthorization) {
         return serviceToken != null ? "Bearer " + serviceToken : callerAuthorization;

@@ -22,10 +22,6 @@ final class RemoteGuards {
     private final ObjectMapper json;
     private final PeerAccess access;
 
-    RemoteGuards(ObjectMapper json) {
-        this(json, PeerAccess.plain());
-    }
-
     RemoteGuards(ObjectMapper json, PeerAccess access) {
         this.json = json;
         this.access = access;
