@@ -16,9 +16,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Forgets order and execution ids remembered longer than the retention, in wall-clock time since
  * the guard first saw them (an order whose reservation closed: since it closed). An open
  * reservation is never forgotten. Walks the stores a slice at a time on a wall-clock punctuation,
- * resuming where it stopped, so that a task is never stalled for long; an id is forgotten within
- * one walk of the store after its retention passed. A value written before the guard kept the
- * time it first saw an id starts its retention when the walk first meets it.
+ * resuming where it stopped, so that a task is never stalled for long, and starts a store's next
+ * walk {@link #walkEvery} after its last one started (a small store is not re-read a thousand
+ * entries a second for nothing): an id is forgotten at most that, plus one walk, after its
+ * retention passed. A value written before the guard kept the time it first saw an id starts its
+ * retention when the walk first meets it.
  */
 final class IdSweeper {
 
@@ -29,15 +31,43 @@ final class IdSweeper {
      * quarter of an hour, in slices short enough (well under a millisecond) not to delay the orders behind them.
      */
     static final int SLICE = 100;
+    /** The longest pause between two walks of a store. */
+    static final Duration LONGEST_PAUSE = Duration.ofHours(1);
 
     private final HoldingStores stores;
     private final long retentionMillis;
-    private String orderCursor;
-    private String executionCursor;
+    private final long walkEveryMillis;
+    private final Walk orders = new Walk();
+    private final Walk executions = new Walk();
+
+    /** Where a store's walk stands: its cursor (null: between walks) and when it started. */
+    private static final class Walk {
+        String cursor;
+        long startedAt = Long.MIN_VALUE;
+
+        /** Whether a slice is due at {@code now}: a walk is under way, or the next one is due. */
+        boolean due(long now, long walkEveryMillis) {
+            if (cursor != null) {
+                return true;
+            }
+            if (startedAt != Long.MIN_VALUE && now - startedAt < walkEveryMillis) {
+                return false;
+            }
+            startedAt = now;
+            return true;
+        }
+    }
 
     IdSweeper(HoldingStores stores, Duration retention) {
         this.stores = stores;
         this.retentionMillis = retention.toMillis();
+        this.walkEveryMillis = walkEvery(retention).toMillis();
+    }
+
+    /** How often a store's walk starts: a tenth of the retention, between one slice interval and an hour. */
+    static Duration walkEvery(Duration retention) {
+        Duration tenth = retention.dividedBy(10);
+        return tenth.compareTo(INTERVAL) < 0 ? INTERVAL : tenth.compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : tenth;
     }
 
     void schedule(ProcessingContext context) {
@@ -46,20 +76,25 @@ final class IdSweeper {
 
     void sweep(long now) {
         long cutoff = now - retentionMillis;
-        orderCursor = sweep(stores.seenOrders(), orderCursor, (key, value) -> {
-            StateCodec.Retention retention = stores.codec().orderRetention(value);
-            if (retention.since() == RememberedOrder.SINCE_UNKNOWN) {
-                return stores.codec().encode(stores.codec().order(value, StoreNames.idOf(key)).rememberedSince(now));
-            }
-            return retention.isForgettable(cutoff) ? FORGET : KEEP;
-        });
-        executionCursor = sweep(stores.seenExecutions(), executionCursor, (key, value) -> {
-            RememberedExecution execution = stores.codec().execution(value);
-            if (execution.rememberedAt() == RememberedOrder.SINCE_UNKNOWN) {
-                return stores.codec().encode(execution.rememberedSince(now));
-            }
-            return execution.isForgettable(cutoff) ? FORGET : KEEP;
-        });
+        if (orders.due(now, walkEveryMillis)) {
+            orders.cursor = sweep(stores.seenOrders(), orders.cursor, (key, value) -> {
+                StateCodec.Retention retention = stores.codec().orderRetention(value);
+                if (retention.since() == RememberedOrder.SINCE_UNKNOWN) {
+                    return stores.codec().encode(
+                            stores.codec().order(value, StoreNames.idOf(key)).rememberedSince(now));
+                }
+                return retention.isForgettable(cutoff) ? FORGET : KEEP;
+            });
+        }
+        if (executions.due(now, walkEveryMillis)) {
+            executions.cursor = sweep(stores.seenExecutions(), executions.cursor, (key, value) -> {
+                RememberedExecution execution = stores.codec().execution(value);
+                if (execution.rememberedAt() == RememberedOrder.SINCE_UNKNOWN) {
+                    return stores.codec().encode(execution.rememberedSince(now));
+                }
+                return execution.isForgettable(cutoff) ? FORGET : KEEP;
+            });
+        }
     }
 
     /** What to do with an entry: keep it ({@link #KEEP}), forget it ({@link #FORGET}), or put the value returned. */

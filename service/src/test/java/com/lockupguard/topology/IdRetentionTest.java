@@ -30,8 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 class IdRetentionTest {
 
     private static final Duration RETENTION = Duration.ofHours(1);
-    /** Time for the sweeper to visit these few ids, with room (the driver fires one sweep per advance). */
-    private static final Duration SWEPT = Duration.ofSeconds(5);
+    /**
+     * Time for the sweeper to start its next walk and visit these few ids, with room (the driver fires one sweep
+     * per advance).
+     */
+    private static final Duration SWEPT = IdSweeper.walkEvery(RETENTION).plusSeconds(5);
 
     @TempDir
     Path stateDir;
@@ -125,6 +128,27 @@ class IdRetentionTest {
         }
         // then all are forgotten
         assertThat(keys(StoreNames.SEEN_ORDERS)).isEmpty();
+    }
+
+    @Test
+    void shouldStartAWalkEveryTenthOfTheRetentionAtMostAnHourApart() {
+        assertThat(IdSweeper.walkEvery(Duration.ofDays(180))).isEqualTo(Duration.ofHours(1));
+        assertThat(IdSweeper.walkEvery(RETENTION)).isEqualTo(Duration.ofMinutes(6));
+        assertThat(IdSweeper.walkEvery(Duration.ofMillis(10))).isEqualTo(IdSweeper.INTERVAL);
+    }
+
+    @Test
+    void shouldNotWalkASmallStoreAgainBeforeTheNextWalkIsDue() {
+        // given a walk that has just read every id, one of them forgettable a second later
+        decideAndFill();
+        guard.driver.advanceWallClockTime(RETENTION.minusSeconds(1));
+        assertThat(keys(StoreNames.SEEN_ORDERS)).hasSize(3);
+        // when the retention passes, but the next walk is not due yet
+        guard.driver.advanceWallClockTime(Duration.ofSeconds(2));
+        // then nothing was read again (and forgotten); at the next walk it is
+        assertThat(keys(StoreNames.SEEN_ORDERS)).hasSize(3);
+        guard.driver.advanceWallClockTime(SWEPT);
+        assertThat(keys(StoreNames.SEEN_ORDERS)).containsExactly(StoreNames.idKey(HOLDING, "open"));
     }
 
     private List<String> keys(String store) {
