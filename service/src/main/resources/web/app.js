@@ -41,10 +41,13 @@ function age(seconds) {
   return `${m}m ${seconds % 60}s`;
 }
 
-/** Calls at most once per {@code ms}, the last call winning: for refreshes many events ask for at once. */
-function debounce(fn, ms) {
+/**
+ * Calls {@code fn} {@code ms} after the first of a burst of calls, once for the whole burst: for refreshes
+ * many events ask for at once. A steady stream of events still refreshes every {@code ms}.
+ */
+function throttle(fn, ms) {
   let timer = null;
-  return () => { clearTimeout(timer); timer = setTimeout(fn, ms); };
+  return () => { if (!timer) timer = setTimeout(() => { timer = null; fn(); }, ms); };
 }
 
 const TOKEN_KEY = 'lockup-guard.token';
@@ -120,7 +123,7 @@ async function refreshHoldings() {
     if (e.status !== 503) console.warn('holdings', e);
   }
 }
-const refreshHoldingsSoon = debounce(refreshHoldings, 300);
+const refreshHoldingsSoon = throttle(refreshHoldings, 300);
 
 /**
  * Of the holding's total shares: sold, reserved, available now, released but not sellable now
@@ -203,7 +206,7 @@ async function refreshReservations() {
     <td class="num">${shares(r.taken)}</td><td class="num">${shares(r.rest)}</td><td>${when(r.openedAt)}</td>
     <td class="num" title="${esc(r.ageSeconds)} s">${age(r.ageSeconds)}</td></tr>`).join('');
 }
-const refreshSelectedSoon = debounce(() => { refreshHistory(); refreshReservations(); }, 300);
+const refreshSelectedSoon = throttle(() => { refreshHistory(); refreshReservations(); }, 300);
 
 function renderCalendar() {
   const p = state.holdings.find((h) => key(h) === state.selected);
