@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "replay",
         mixinStandardHelpOptions = true,
         description = {
-            "Replays a JSONL timeline of agreements and orders through the guard's topology (Kafka's topology "
-                    + "test driver) and prints one decision per order line, as JSONL, in input order.",
+            "Replays a JSONL timeline of agreements, orders and execution reports through the guard's topology "
+                    + "(Kafka's topology test driver) and prints, as JSONL in input order, one decision per order "
+                    + "line and one result per execution line (RULES.md section 9).",
             "Agreements that are not applied and lines that cannot be read are reported on stderr with their line "
                     + "number. Exit code 1 when a line could not be read, 2 on a usage or I/O error."
         })
