@@ -138,16 +138,13 @@ public final class Soak {
                     + "expected %s", timeline.size(), expected.decisions().size(), expected.results().size(),
                     expected.resultCounts());
 
-            List<DecisionReader.DecisionRecord> decisions;
-            try (DecisionReader reader = new DecisionReader(config.clientProperties(), topics)) {
-                decisions = reader.readUntil(expected.decisions().size(), Duration.ofMinutes(5), d -> { });
-                decisions.addAll(reader.readUntil(Integer.MAX_VALUE, Duration.ofSeconds(5), d -> { }));
-            }
-            try (CommittedReader<ReportResult> reader = new CommittedReader<>(config.clientProperties(),
-                    topics.executionResults())) {
-                // the reports after the last order
-                log("read %d decisions and %d report results read_committed", decisions.size(),
-                        reader.readUntil(expected.results().size(), Duration.ofMinutes(2)).size());
+            // wait for the guard to catch up: every decision, and the reports after the last order
+            try (DecisionReader reader = new DecisionReader(config.clientProperties(), topics);
+                    CommittedReader<ReportResult> results = new CommittedReader<>(config.clientProperties(),
+                            topics.executionResults())) {
+                log("read %d decisions and %d report results read_committed",
+                        reader.readUntil(expected.decisions().size(), Duration.ofMinutes(5), d -> { }).size(),
+                        results.readUntil(expected.results().size(), Duration.ofMinutes(2)).size());
             }
             boolean transactionsFinished;
             boolean groupEmpty;
@@ -158,16 +155,13 @@ public final class Soak {
                 }
                 groupEmpty = awaitGroupEmpty(admin);
             }
-            // what a last commit before the stop may have added
-            try (DecisionReader reader = new DecisionReader(config.clientProperties(), topics)) {
-                decisions = reader.readUntil(Integer.MAX_VALUE, Duration.ofSeconds(10), d -> { });
-            }
+            // everything committed, with what a last commit before the stop may have added
+            List<Decision> decisions = readAll(config, topics.approved(), topics.blocked());
             List<ReportResult> results = readAll(config, topics.executionResults());
             List<ComplianceAlert> alerts = readAll(config, topics.complianceAlerts());
             log("read %d decisions, %d report results and %d compliance alerts read_committed", decisions.size(),
                     results.size(), alerts.size());
-            SoakReport report = verify(expected, decisions.stream().map(DecisionReader.DecisionRecord::decision)
-                    .toList(), results, alerts, orders, reports, chaos, transactionsFinished, groupEmpty);
+            SoakReport report = verify(expected, decisions, results, alerts, orders, reports, chaos, transactionsFinished, groupEmpty);
             if (report.passed()) {
                 Utils.delete(options.workDir().toFile());
             } else {
@@ -253,8 +247,9 @@ public final class Soak {
         }
     }
 
-    private static <V> List<V> readAll(GuardConfig config, GuardTopics.Topic<String, V> topic) {
-        try (CommittedReader<V> reader = new CommittedReader<>(config.clientProperties(), topic)) {
+    @SafeVarargs
+    private static <V> List<V> readAll(GuardConfig config, GuardTopics.Topic<String, V>... topics) {
+        try (CommittedReader<V> reader = new CommittedReader<>(config.clientProperties(), topics)) {
             return reader.readToEnd(Duration.ofMinutes(1)).stream().map(CommittedReader.Read::value).toList();
         }
     }
