@@ -35,6 +35,11 @@ public final class StoreNames {
     private StoreNames() {
     }
 
+    /** The changelog topic Kafka Streams keeps for {@code store} of the application {@code applicationId}. */
+    public static String changelogTopic(String applicationId, String store) {
+        return applicationId + "-" + store + "-changelog";
+    }
+
     /** The release-schedule key of a holding's boundary at {@code epochMillis}. */
     public static String scheduleKey(long epochMillis, String holdingKey) {
         if (epochMillis < 0) {

@@ -126,7 +126,7 @@ class UpgradeRestoreIT {
     }
 
     private static String changelog(String store) {
-        return APPLICATION_ID + "-" + store + "-changelog";
+        return StoreNames.changelogTopic(APPLICATION_ID, store);
     }
 
     /** The holding a store key belongs to: the key itself, an id key's first two parts, a schedule key's last two. */

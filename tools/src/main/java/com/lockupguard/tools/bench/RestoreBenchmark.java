@@ -151,7 +151,7 @@ public final class RestoreBenchmark {
     }
 
     private static String changelogName(String store) {
-        return APPLICATION_ID + "-" + store + "-changelog";
+        return StoreNames.changelogTopic(APPLICATION_ID, store);
     }
 
     private static NewTopic changelog(String store) {

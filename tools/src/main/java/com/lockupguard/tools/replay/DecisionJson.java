@@ -22,11 +22,10 @@ public final class DecisionJson {
         this.contracts = new ContractJson(json);
     }
 
-    public ObjectNode of(TimelineEntry.OrderEcho echo, Decision decision) {
-        return echoed(echo, contracts.decision(decision));
-    }
-
-    /** Writes {@link #of} to {@code out}, without building it as a tree first: the replay's hot path. */
+    /**
+     * Writes the decision's JSON to {@code out}, the order's identifying fields as the line wrote them, without
+     * building it as a tree first: the replay's hot path.
+     */
     public void write(JsonGenerator out, TimelineEntry.OrderEcho echo, Decision decision) throws IOException {
         contracts.writeDecision(out, decision, new ContractJson.AsWritten(echo.orderId(), echo.investorId(),
                 echo.securityId(), echo.kind(), echo.quantity()));
