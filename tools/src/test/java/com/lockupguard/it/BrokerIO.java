@@ -154,8 +154,9 @@ final class BrokerIO {
     }
 
     /**
-     * Every record of {@code topic} from the beginning, reading until {@code enough} holds and none came for
-     * {@code quiet}, or {@code timeout} passes.
+     * Every record of {@code topic} from the beginning, reading at least to each partition's end as it was when
+     * the read began (so that "none there" means none written), then until {@code enough} holds and none came
+     * for {@code quiet}, or {@code timeout} passes.
      */
     private <V> List<V> readFromBeginning(GuardTopics.Topic<String, V> topic, String isolation, Duration timeout,
             Duration quiet, Predicate<List<V>> enough) {
@@ -167,11 +168,12 @@ final class BrokerIO {
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions); // at the consumer's isolation level
             List<V> values = new ArrayList<>();
             long deadline = System.nanoTime() + timeout.toNanos();
             long quietSince = System.nanoTime();
-            while (System.nanoTime() < deadline
-                    && (!enough.test(values) || System.nanoTime() - quietSince < quiet.toNanos())) {
+            while (System.nanoTime() < deadline && (!reached(consumer, ends) || !enough.test(values)
+                    || System.nanoTime() - quietSince < quiet.toNanos())) {
                 int before = values.size();
                 consumer.poll(Duration.ofMillis(100)).forEach(record -> values.add(record.value()));
                 if (values.size() > before) {
@@ -180,6 +182,10 @@ final class BrokerIO {
             }
             return values;
         }
+    }
+
+    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
+        return ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
     }
 
     GuardTopics topics() {
