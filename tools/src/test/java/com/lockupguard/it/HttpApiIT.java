@@ -254,8 +254,9 @@ class HttpApiIT {
             // given: a serves the holding (ready means queryable, not caught up with the agreements)
             await().atMost(Duration.ofSeconds(60)).until(() -> get(a, "/health/ready").statusCode() == 200
                     && get(a, "/api/holdings/investor-1/SEC").statusCode() == 200);
-            List<int[]> bracketed = new ArrayList<>(); // {status, hasRetryAfter} of requests made wholly during a rebalance
-            List<Integer> statuses = new ArrayList<>();
+            // statuses of requests made wholly while a's client state said REBALANCING
+            List<Integer> bracketed = new ArrayList<>();
+            List<int[]> answers = new ArrayList<>(); // {status, hasRetryAfter} of every request
             List<Long> durations = new ArrayList<>();
             AtomicBoolean joining = new AtomicBoolean(true);
             CompletableFuture<GuardApplication> second = CompletableFuture.supplyAsync(() -> {
@@ -274,17 +275,20 @@ class HttpApiIT {
                 HttpResponse<String> response = get(a, "/api/holdings/investor-1/SEC");
                 durations.add((System.nanoTime() - start) / 1_000_000);
                 KafkaStreams.State stateAfter = a.service().state();
-                statuses.add(response.statusCode());
+                answers.add(new int[] {response.statusCode(),
+                        response.headers().firstValue("Retry-After").isPresent() ? 1 : 0});
                 if (stateBefore == KafkaStreams.State.REBALANCING && stateAfter == KafkaStreams.State.REBALANCING) {
-                    bracketed.add(new int[] {response.statusCode(),
-                            response.headers().firstValue("Retry-After").isPresent() ? 1 : 0});
+                    bracketed.add(response.statusCode());
                 }
             }
             try (GuardApplication d = second.get()) {
                 // then while rebalancing it answered 503 with Retry-After, and otherwise 200, and never made anyone wait
-                assertThat(bracketed).as("requests made during the rebalance").isNotEmpty()
-                        .allSatisfy(r -> assertThat(r).containsExactly(503, 1));
-                assertThat(statuses).containsOnly(200, 503);
+                // (the client's state lags its stream thread's, which decides: a request while the client still
+                // says REBALANCING may already be served, by a thread RUNNING with the holding's task)
+                assertThat(bracketed).as("requests made during the rebalance").contains(503);
+                assertThat(answers).allSatisfy(r -> assertThat(r).satisfiesAnyOf(
+                        answer -> assertThat(answer).containsExactly(200, 0),
+                        answer -> assertThat(answer).containsExactly(503, 1)));
                 assertThat(durations).allSatisfy(ms -> assertThat(ms).isLessThan(3_000));
                 await().atMost(Duration.ofSeconds(60)).until(() -> d.service().isReady() && a.service().isReady());
             }
