@@ -58,19 +58,18 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
 
     @Override
     public Answer one(HoldingKey holding, boolean localOnly, String authorization) {
-        HostInfo owner = owner(holding);
-        if (!owner.equals(self)) {
-            return new Answer(remote.get(owner, remotePath(holding, "", localOnly), authorization),
-                    hostAndPort(owner));
+        HostInfo owner = otherOwner(holding, localOnly);
+        if (owner != null) {
+            return new Answer(remote.get(owner, remotePath(holding, ""), authorization), hostAndPort(owner));
         }
         return new Answer(local.one(holding), hostAndPort(self));
     }
 
     @Override
     public Answer reservations(HoldingKey holding, boolean localOnly, String authorization) {
-        HostInfo owner = owner(holding);
-        if (!owner.equals(self)) {
-            return new Answer(remote.get(owner, remotePath(holding, "/reservations", localOnly), authorization),
+        HostInfo owner = otherOwner(holding, localOnly);
+        if (owner != null) {
+            return new Answer(remote.get(owner, remotePath(holding, "/reservations"), authorization),
                     hostAndPort(owner));
         }
         return new Answer(local.reservations(holding), hostAndPort(self));
@@ -83,15 +82,27 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
         if (holding == null || !request.isWellFormed()) {
             return new Answer(local.whatIf(request), hostAndPort(self));
         }
-        HostInfo owner = owner(holding);
-        if (!owner.equals(self)) {
-            if (localOnly) {
-                throw movedAway(holding);
-            }
+        HostInfo owner = otherOwner(holding, localOnly);
+        if (owner != null) {
             return new Answer(remote.post(owner, "/api/what-if?local=true", body, authorization),
                     hostAndPort(owner));
         }
         return new Answer(local.whatIf(request), hostAndPort(self));
+    }
+
+    /**
+     * The other instance that owns {@code holding}, or null when this one does; a forwarded request
+     * ({@code localOnly}) is not forwarded again: the holding moved meanwhile.
+     */
+    private HostInfo otherOwner(HoldingKey holding, boolean localOnly) {
+        HostInfo owner = owner(holding);
+        if (owner.equals(self)) {
+            return null;
+        }
+        if (localOnly) {
+            throw ApiException.notReady("holding " + holding + " moved to another instance; retry");
+        }
+        return owner;
     }
 
     private HostInfo owner(HoldingKey holding) {
@@ -104,17 +115,10 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
         return metadata.activeHost();
     }
 
-    /** The path that asks the owner of {@code holding} for its {@code suffix}; a forwarded request is not forwarded again. */
-    private static String remotePath(HoldingKey holding, String suffix, boolean localOnly) {
-        if (localOnly) {
-            throw movedAway(holding);
-        }
+    /** The path that asks the owner of {@code holding} for its {@code suffix}, to answer from its own stores. */
+    private static String remotePath(HoldingKey holding, String suffix) {
         return "/api/holdings/" + encode(holding.investorId()) + "/" + encode(holding.securityId()) + suffix
                 + "?local=true";
-    }
-
-    private static ApiException movedAway(HoldingKey holding) {
-        return ApiException.notReady("holding " + holding + " moved to another instance; retry");
     }
 
     private void ensureRunning() {
