@@ -9,12 +9,10 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.Outcome;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.metrics.GuardMetrics;
-import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.security.BearerAuthenticator;
 import com.lockupguard.security.JwksKeys;
 import com.lockupguard.security.JwtSettings;
@@ -43,7 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,7 +101,8 @@ class ApiSecurityTest {
         server = new GuardWebServer(new GuardWebServer.Settings("127.0.0.1", 0, Duration.ofMillis(500),
                 new BearerAuthenticator(null, new StaticToken(PEER_SECRET), jwt, "JWT"), null), metrics, JSON, clock);
         base = "http://127.0.0.1:" + server.start();
-        server.attach(new GuardWebServer.Backend(new Orders(), new Holdings(), new History(), new Up()));
+        server.attach(new GuardWebServer.Backend(new Orders(), new StubBackend.Holdings(), new StubBackend.NoHistory(),
+                new StubBackend.Up()));
     }
 
     @AfterEach
@@ -479,64 +477,4 @@ class ApiSecurityTest {
         }
     }
 
-    private static final class Holdings implements HoldingsQuery {
-        @Override
-        public Answer all(boolean localOnly, String authorization) {
-            return new Answer(JSON.createArrayNode(), "127.0.0.1:1");
-        }
-
-        @Override
-        public Answer one(HoldingKey holding, boolean localOnly, String authorization) {
-            return new Answer(JSON.createObjectNode().put("investorId", holding.investorId()), "127.0.0.1:1");
-        }
-
-        @Override
-        public Answer reservations(HoldingKey holding, boolean localOnly, String authorization) {
-            return new Answer(JSON.createArrayNode(), "127.0.0.1:1");
-        }
-
-        @Override
-        public Answer whatIf(ProposedOrder order, String body, boolean localOnly, String authorization) {
-            return new Answer(JSON.createObjectNode().put("decision", "APPROVED"), "127.0.0.1:1");
-        }
-    }
-
-    private static final class History implements DecisionHistory {
-        @Override
-        public List<Decision> recent(String investorId, int limit) {
-            return List.of();
-        }
-
-        @Override
-        public List<ComplianceAlert> alerts(String investorId, String securityId, int limit) {
-            return List.of();
-        }
-
-        @Override
-        public List<HistoryPoint> history(String holding) {
-            return List.of();
-        }
-
-        @Override
-        public AutoCloseable subscribe(Consumer<Event> subscriber) {
-            return () -> { };
-        }
-    }
-
-    private static final class Up implements Health {
-        @Override
-        public boolean live() {
-            return true;
-        }
-
-        @Override
-        public boolean ready() {
-            return true;
-        }
-
-        @Override
-        public String state() {
-            return "RUNNING";
-        }
-    }
 }

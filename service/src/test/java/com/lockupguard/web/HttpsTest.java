@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.metrics.GuardMetrics;
-import com.lockupguard.rules.HoldingKey;
-import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.security.BearerAuthenticator;
 import com.lockupguard.security.StaticToken;
 import com.lockupguard.security.TlsStores;
@@ -69,7 +67,7 @@ class HttpsTest {
                 JSON);
         int port = server.start();
         server.attach(new GuardWebServer.Backend(order -> new java.util.concurrent.CompletableFuture<>(),
-                new OneHolding(), new NoHistory(), new Running()));
+                new StubBackend.Holdings(), new StubBackend.NoHistory(), new StubBackend.Up()));
         return port;
     }
 
@@ -186,68 +184,5 @@ class HttpsTest {
         assertThatThrownBy(() -> misconfigured.get(owner, "/api/holdings?local=true", "Bearer " + TOKEN))
                 .isInstanceOf(ApiException.class).hasMessageContaining("api.service.token")
                 .hasMessageNotContaining("another-peer-token");
-    }
-
-    // ---- fakes
-
-    private static final class OneHolding implements HoldingsQuery {
-        @Override
-        public Answer all(boolean localOnly, String authorization) {
-            return new Answer(JSON.createArrayNode(), "localhost:1");
-        }
-
-        @Override
-        public Answer one(HoldingKey holding, boolean localOnly, String authorization) {
-            return new Answer(JSON.createObjectNode().put("investorId", holding.investorId()), "localhost:1");
-        }
-
-        @Override
-        public Answer reservations(HoldingKey holding, boolean localOnly, String authorization) {
-            return new Answer(JSON.createArrayNode(), "localhost:1");
-        }
-
-        @Override
-        public Answer whatIf(ProposedOrder order, String body, boolean localOnly, String authorization) {
-            return new Answer(JSON.createObjectNode(), "localhost:1");
-        }
-    }
-
-    private static final class NoHistory implements DecisionHistory {
-        @Override
-        public List<com.lockupguard.avro.Decision> recent(String investorId, int limit) {
-            return List.of();
-        }
-
-        @Override
-        public List<com.lockupguard.avro.ComplianceAlert> alerts(String investorId, String securityId, int limit) {
-            return List.of();
-        }
-
-        @Override
-        public List<HistoryPoint> history(String holding) {
-            return List.of();
-        }
-
-        @Override
-        public AutoCloseable subscribe(java.util.function.Consumer<Event> subscriber) {
-            return () -> { };
-        }
-    }
-
-    private static final class Running implements Health {
-        @Override
-        public boolean live() {
-            return true;
-        }
-
-        @Override
-        public boolean ready() {
-            return true;
-        }
-
-        @Override
-        public String state() {
-            return "RUNNING";
-        }
     }
 }

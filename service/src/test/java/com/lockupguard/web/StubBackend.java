@@ -1,0 +1,82 @@
+package com.lockupguard.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.avro.ComplianceAlert;
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.rules.HoldingKey;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** A backend with nothing behind it, for tests of the HTTP server itself (authentication, TLS): it answers at once. */
+final class StubBackend {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private StubBackend() {
+    }
+
+    /** Answers every holding query from this instance: no holdings, any one holding as itself, what-if approved. */
+    static final class Holdings implements HoldingsQuery {
+        @Override
+        public Answer all(boolean localOnly, String authorization) {
+            return new Answer(JSON.createArrayNode(), "127.0.0.1:1");
+        }
+
+        @Override
+        public Answer one(HoldingKey holding, boolean localOnly, String authorization) {
+            return new Answer(JSON.createObjectNode().put("investorId", holding.investorId()), "127.0.0.1:1");
+        }
+
+        @Override
+        public Answer reservations(HoldingKey holding, boolean localOnly, String authorization) {
+            return new Answer(JSON.createArrayNode(), "127.0.0.1:1");
+        }
+
+        @Override
+        public Answer whatIf(ProposedOrder order, String body, boolean localOnly, String authorization) {
+            return new Answer(JSON.createObjectNode().put("decision", "APPROVED"), "127.0.0.1:1");
+        }
+    }
+
+    /** No decisions, alerts or history, and a live feed that never sends. */
+    static final class NoHistory implements DecisionHistory {
+        @Override
+        public List<Decision> recent(String investorId, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public List<ComplianceAlert> alerts(String investorId, String securityId, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public List<HistoryPoint> history(String holding) {
+            return List.of();
+        }
+
+        @Override
+        public AutoCloseable subscribe(Consumer<Event> subscriber) {
+            return () -> { };
+        }
+    }
+
+    /** Live, ready and RUNNING. */
+    static final class Up implements Health {
+        @Override
+        public boolean live() {
+            return true;
+        }
+
+        @Override
+        public boolean ready() {
+            return true;
+        }
+
+        @Override
+        public String state() {
+            return "RUNNING";
+        }
+    }
+}
