@@ -191,11 +191,12 @@ public final class GuardConfig extends AbstractConfig {
                             + "(replaying recorded event times).")
             .define(TOPICS_DECISIONS_RETENTION_MS_CONFIG, Type.LONG, -1L, Range.atLeast(-1), Importance.HIGH,
                     "retention.ms of the topics that record what the guard decided (approved, blocked, dead letters, "
-                            + "agreement audit, execution results, compliance alerts), when the guard creates them; -1 keeps them forever (broker-dealers "
-                            + "keep such records for years: SEC Rule 17a-4). When finite, those topics are created "
-                            + "with message.timestamp.type=LogAppendTime, so that the time counts from when the guard "
-                            + "wrote a record and not from the order's own, possibly historical, timestamp. At start, "
-                            + "existing ones must keep records at least this long and not delete by size.")
+                            + "agreement audit, execution results, compliance alerts), when the guard creates them; "
+                            + "-1 keeps them forever (broker-dealers keep such records for years: SEC Rule 17a-4). "
+                            + "When finite, those topics are created with message.timestamp.type=LogAppendTime, so "
+                            + "that the time counts from when the guard wrote a record and not from the order's own, "
+                            + "possibly historical, timestamp. At start, existing ones must keep records at least "
+                            + "this long and not delete by size.")
             .define(TOPICS_ORDERS_RETENTION_MS_CONFIG, Type.LONG, null, new OrdersRetention(), Importance.MEDIUM,
                     "retention.ms of an orders topic the guard creates. Default: -1 (forever) when "
                             + "orders.timestamp.type=CreateTime, because the broker deletes by record timestamp and "

@@ -72,7 +72,8 @@ final class HoldingStores {
      * reservations store it used; null when none is open.
      */
     Reservation openReservation(String idKey, String orderId, RememberedOrder order) {
-        return codec.openReservation(order, idKey, orderId, legacyReservations == null ? null : legacyReservations::get);
+        return codec.openReservation(order, idKey, orderId,
+                legacyReservations == null ? null : legacyReservations::get);
     }
 
     /** Stores {@code order} as it now stands; an open reservation an older guard kept apart is kept with it from now on. */

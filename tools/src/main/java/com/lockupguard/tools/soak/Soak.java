@@ -161,7 +161,8 @@ public final class Soak {
             List<ComplianceAlert> alerts = readAll(config, topics.complianceAlerts());
             log("read %d decisions, %d report results and %d compliance alerts read_committed", decisions.size(),
                     results.size(), alerts.size());
-            SoakReport report = verify(expected, decisions, results, alerts, orders, reports, chaos, transactionsFinished, groupEmpty);
+            SoakReport report = verify(expected, decisions, results, alerts, orders, reports, chaos,
+                    transactionsFinished, groupEmpty);
             if (report.passed()) {
                 Utils.delete(options.workDir().toFile());
             } else {
