@@ -64,6 +64,10 @@ final class SoakCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LogLevels.quiet(Level.ERROR, Level.WARN);
+        // the topology in this JVM is the replay that tells the desk what was approved and what to expect: the
+        // invalid and conflicting reports the soak sends on purpose would each log a dead letter (the guard
+        // instances log theirs to their own files)
+        LogLevels.set("com.lockupguard.topology", Level.ERROR);
         PrintWriter out = spec.commandLine().getOut();
         Path dir = workDir != null ? workDir : Files.createTempDirectory("lockup-guard-soak-");
         SoakReport report = new Soak(new Soak.Options(instances, holdings, rate, Duration.ofSeconds(duration), kills,
