@@ -45,6 +45,10 @@ class OrderLifecycleIT {
     private static final String EFFECTIVE_LETTER = "{\"type\":\"agreement\",\"at\":\"2003-07-10T16:30:00-04:00\","
             + "\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\","
             + "\"effectiveAt\":\"2003-07-10T16:30:00-04:00\"}";
+    /** The letter's e2: a public sale of 120,000 the morning after the registration became effective. */
+    private static final String ORDER_E2 = "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\","
+            + "\"orderId\":\"e2\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\","
+            + "\"quantity\":120000}";
 
     private static TestKafka kafka;
 
@@ -71,9 +75,7 @@ class OrderLifecycleIT {
                 GuardInstance.settings(kafka, "guard-lifecycle-order", scope), "order-");
         try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
             BrokerIO io = new BrokerIO(settings);
-            io.produce(Scenario.of(List.of(EFFECTIVE_LETTER, "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\","
-                    + "\"orderId\":\"e2\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\","
-                    + "\"quantity\":120000}")));
+            io.produce(Scenario.of(List.of(EFFECTIVE_LETTER, ORDER_E2)));
             List<DecisionReader.DecisionRecord> decided = io.awaitDecisions(1, Duration.ofSeconds(60));
             assertThat(decided).singleElement().satisfies(d -> assertThat(d.decision().getOutcome().name())
                     .isEqualTo("APPROVED"));
@@ -136,9 +138,7 @@ class OrderLifecycleIT {
                 GuardInstance.settings(kafka, "guard-lifecycle-partition", scope), "partition-");
         try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
             BrokerIO io = new BrokerIO(settings);
-            io.produce(Scenario.of(List.of(EFFECTIVE_LETTER, "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\","
-                    + "\"orderId\":\"e2\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\","
-                    + "\"quantity\":120000}")));
+            io.produce(Scenario.of(List.of(EFFECTIVE_LETTER, ORDER_E2)));
             io.awaitDecisions(1, Duration.ofSeconds(60));
             int own = InputPartitions.expectedPartition("dutchess/CBYI", 4);
             int other = (own + 1) % 4;
