@@ -50,11 +50,13 @@ final class BrokerBenchmark {
 
     /**
      * What one run measured. During the backlog: how busy the stream threads were (1 = one core
-     * all the time) and the whole process's CPU time per order (broker, streams, clients), in
-     * microseconds.
+     * all the time), and CPU time per order in microseconds: of the whole process (broker,
+     * streams, clients, JIT and GC), of the stream threads, and of the broker's request handler,
+     * network and transaction marker threads.
      */
     record Result(String name, long orders, double ordersPerSecond, double streamThreadBusy,
-            double processCpuMicrosPerOrder, double recordsPerOrder, Percentiles latencyMs) {
+            double processCpuMicrosPerOrder, double streamCpuMicrosPerOrder, double brokerCpuMicrosPerOrder,
+            double recordsPerOrder, Percentiles latencyMs) {
     }
 
     /** The shape of one run; no latency phase when it is zero. */
@@ -106,7 +108,8 @@ final class BrokerBenchmark {
             Percentiles latency = load.latencyPhase().isZero() ? Percentiles.of(new long[0])
                     : latencyAtRate(config, topics, timeline, load, decisions);
             return new Result(name, load.backlog(), timed / seconds,
-                    usage.streamThreadNanos() / (seconds * 1e9), usage.processNanos() / 1e3 / timed, recordsPerOrder,
+                    usage.streamThreadNanos() / (seconds * 1e9), usage.processNanos() / 1e3 / timed,
+                    usage.streamThreadNanos() / 1e3 / timed, usage.brokerNanos() / 1e3 / timed, recordsPerOrder,
                     latency);
         } finally {
             if (guard) {

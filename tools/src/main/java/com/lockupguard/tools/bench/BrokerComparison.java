@@ -61,8 +61,9 @@ public final class BrokerComparison {
                     stateRoot);
             BrokerBenchmark.Load load = new BrokerBenchmark.Load(options.holdings(), options.backlog(),
                     options.rate(), options.latencyPhase());
-            out.printf(Locale.ROOT, "%-12s %5s %8s %10s %7s %9s %6s %8s %8s %8s %8s%n", "topology", "round",
-                    "orders", "orders/s", "thread", "cpu us/o", "rec/o", "p50 ms", "p99 ms", "max ms", "samples");
+            out.printf(Locale.ROOT, "%-12s %5s %8s %10s %7s %9s %9s %9s %6s %8s %8s %8s %8s%n", "topology", "round",
+                    "orders", "orders/s", "thread", "cpu us/o", "stream", "broker", "rec/o", "p50 ms", "p99 ms",
+                    "max ms", "samples");
             // round 0 warms up the JIT, the broker and the page cache for both, and is not reported
             BrokerBenchmark.Load warmUp = new BrokerBenchmark.Load(options.holdings(),
                     Math.min(WARM_UP_BACKLOG, options.backlog()), options.rate(), Duration.ZERO);
@@ -101,10 +102,10 @@ public final class BrokerComparison {
 
     private void print(String topology, int round, BrokerBenchmark.Result result) {
         Percentiles latency = result.latencyMs();
-        out.printf(Locale.ROOT, "%-12s %5d %8d %10.0f %6.0f%% %9.1f %6.2f %8.0f %8.0f %8.0f %8d%n", topology, round,
-                result.orders(), result.ordersPerSecond(), 100 * result.streamThreadBusy(),
-                result.processCpuMicrosPerOrder(), result.recordsPerOrder(), latency.p50(), latency.p99(),
-                latency.max(), latency.count());
+        out.printf(Locale.ROOT, "%-12s %5d %8d %10.0f %6.0f%% %9.1f %9.1f %9.1f %6.2f %8.0f %8.0f %8.0f %8d%n",
+                topology, round, result.orders(), result.ordersPerSecond(), 100 * result.streamThreadBusy(),
+                result.processCpuMicrosPerOrder(), result.streamCpuMicrosPerOrder(), result.brokerCpuMicrosPerOrder(),
+                result.recordsPerOrder(), latency.p50(), latency.p99(), latency.max(), latency.count());
         out.flush();
     }
 
@@ -125,10 +126,11 @@ public final class BrokerComparison {
                 + "timed), %d round(s) after a warm-up round; one broker, broker and streams in this JVM%n",
                 options.holdings(), options.backlog(), options.rate(), options.latencyPhase().toSeconds(),
                 options.rounds());
-        out.println("columns: orders/s through the backlog; thread = the stream thread's share of a core and "
-                + "cpu us/o = the process's CPU time per order, both during the backlog; rec/o = records the "
-                + "topology sent per order (outputs and changelogs, not transaction markers); latencies at the fixed "
-                + "rate");
+        out.println("columns: orders/s through the backlog; thread = the stream thread's share of a core; cpu us/o = "
+                + "the process's CPU time per order, of which stream = the stream thread's and broker = the broker's "
+                + "request handler, network and transaction marker threads' (the rest: clients' I/O, JIT, GC); all "
+                + "during the backlog; rec/o = records the topology sent per order (outputs and changelogs, not "
+                + "transaction markers); latencies at the fixed rate");
         out.println("settings (both topologies): " + new TreeMap<>(options.tuning())
                 + " on top of the guard's defaults (exactly_once_v2, commit.interval.ms "
                 + GuardConfig.definition().defaultValues().get(GuardConfig.COMMIT_INTERVAL_MS_CONFIG) + ", poll.ms "

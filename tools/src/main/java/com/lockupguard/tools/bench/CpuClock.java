@@ -6,13 +6,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * CPU time over a stretch of a benchmark: of the whole process, and of the stream threads of one
- * Kafka Streams application (threads named {@code <client id prefix>...-StreamThread-<n>}).
+ * CPU time over a stretch of a benchmark: of the whole process, of the stream threads of one
+ * Kafka Streams application (threads named {@code <client id prefix>...-StreamThread-<n>}), and
+ * of the broker's request handler and network threads (the broker runs in this process).
  */
 final class CpuClock {
 
     /** CPU time used between {@link #start} and {@link #stop}, in nanoseconds. */
-    record Usage(long processNanos, long streamThreadNanos) {
+    record Usage(long processNanos, long streamThreadNanos, long brokerNanos) {
     }
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -24,7 +25,7 @@ final class CpuClock {
     private CpuClock(String threadPrefix) {
         this.threadPrefix = threadPrefix;
         this.processStart = processCpuNanos();
-        this.threadStarts = streamThreadCpu();
+        this.threadStarts = threadCpu();
     }
 
     static CpuClock start(String threadPrefix) {
@@ -32,20 +33,37 @@ final class CpuClock {
     }
 
     Usage stop() {
-        long threads = 0;
-        for (Map.Entry<Long, Long> thread : streamThreadCpu().entrySet()) {
-            threads += thread.getValue() - threadStarts.getOrDefault(thread.getKey(), 0L);
+        long stream = 0;
+        long broker = 0;
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            long used = Math.max(0, THREADS.getThreadCpuTime(thread.getId()))
+                    - threadStarts.getOrDefault(thread.getId(), 0L);
+            if (isStreamThread(thread.getName())) {
+                stream += used;
+            } else if (isBrokerThread(thread.getName())) {
+                broker += used;
+            }
         }
-        return new Usage(processCpuNanos() - processStart, threads);
+        return new Usage(processCpuNanos() - processStart, stream, broker);
     }
 
-    private Map<Long, Long> streamThreadCpu() {
+    private boolean isStreamThread(String name) {
+        return name.startsWith(threadPrefix) && name.matches(".*-StreamThread-\\d+");
+    }
+
+    /**
+     * The threads that serve clients' requests: appends, fetches, transaction markers (a KRaft
+     * broker names them so); not the controller's or the log cleaner's.
+     */
+    private static boolean isBrokerThread(String name) {
+        return name.startsWith("data-plane-kafka-request-handler-") || name.startsWith("TxnMarkerSenderThread-")
+                || name.startsWith("data-plane-kafka-network-thread-") && !name.contains("-CONTROLLER-");
+    }
+
+    private static Map<Long, Long> threadCpu() {
         Map<Long, Long> cpu = new HashMap<>();
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            String name = thread.getName();
-            if (name.startsWith(threadPrefix) && name.matches(".*-StreamThread-\\d+")) {
-                cpu.put(thread.getId(), Math.max(0, THREADS.getThreadCpuTime(thread.getId())));
-            }
+            cpu.put(thread.getId(), Math.max(0, THREADS.getThreadCpuTime(thread.getId())));
         }
         return cpu;
     }

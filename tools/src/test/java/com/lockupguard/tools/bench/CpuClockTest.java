@@ -1,0 +1,61 @@
+package com.lockupguard.tools.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class CpuClockTest {
+
+    private static final long BUSY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    @Test
+    void shouldCountEachThreadsCpuUnderTheRoleItsNameSays() throws Exception {
+        // given a clock started before three busy threads: the benchmarked application's stream thread, a broker
+        // request handler, and a stream thread of another application
+        CpuClock clock = CpuClock.start("bench-guard-1-");
+
+        // when each burns the same CPU time
+        CountDownLatch measured = new CountDownLatch(1);
+        runBusy(measured, "bench-guard-1-0a1b-StreamThread-1", "data-plane-kafka-request-handler-3",
+                "bench-passthrough-1-0a1b-StreamThread-1");
+        CpuClock.Usage usage = clock.stop();
+        measured.countDown();
+
+        // then the stream thread and the broker thread are counted once each, the other application under neither
+        assertThat(usage.streamThreadNanos()).isBetween(BUSY_NANOS, BUSY_NANOS * 3 / 2);
+        assertThat(usage.brokerNanos()).isBetween(BUSY_NANOS, BUSY_NANOS * 3 / 2);
+        assertThat(usage.processNanos()).isGreaterThanOrEqualTo(3 * BUSY_NANOS);
+    }
+
+    /**
+     * Starts a thread per name, each spinning until it has used {@link #BUSY_NANOS} of CPU, and waits for all; they
+     * stay alive until {@code measured}, since the clock reads the threads that are alive.
+     */
+    private static void runBusy(CountDownLatch measured, String... names) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(names.length);
+        for (String name : names) {
+            Thread thread = new Thread(() -> {
+                long start = cpuNow();
+                while (cpuNow() - start < BUSY_NANOS) {
+                    Thread.onSpinWait();
+                }
+                done.countDown();
+                try {
+                    measured.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+        assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private static long cpuNow() {
+        return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+}
