@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * CPU time over a stretch of a benchmark: of the whole process, of the stream threads of one
  * Kafka Streams application (threads named {@code <client id prefix>...-StreamThread-<n>}), and
- * of the broker's request handler and network threads (the broker runs in this process).
+ * of the broker's request handler, network and transaction marker threads (the broker runs in
+ * this process).
  */
 final class CpuClock {
 
@@ -36,8 +37,11 @@ final class CpuClock {
         long stream = 0;
         long broker = 0;
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            long used = Math.max(0, THREADS.getThreadCpuTime(thread.getId()))
-                    - threadStarts.getOrDefault(thread.getId(), 0L);
+            long now = THREADS.getThreadCpuTime(thread.getId());
+            if (now < 0) {
+                continue; // ended since it was listed
+            }
+            long used = now - threadStarts.getOrDefault(thread.getId(), 0L);
             if (isStreamThread(thread.getName())) {
                 stream += used;
             } else if (isBrokerThread(thread.getName())) {
