@@ -41,12 +41,25 @@ final class CompactInput {
         return (int) length;
     }
 
-    Instant readInstant() {
+    /** Whether an optional {@code what} follows, as {@link CompactOutput#writePresence} wrote it. */
+    boolean readPresence(String what) {
         return switch (readByte()) {
-            case 0 -> null;
-            case 1 -> Instant.ofEpochMilli(readLong());
-            default -> throw new CorruptStoreValueException("an instant's presence byte is neither 0 nor 1");
+            case 0 -> false;
+            case 1 -> true;
+            default -> throw new CorruptStoreValueException(what + "'s presence byte is neither 0 nor 1");
         };
+    }
+
+    Instant readInstant() {
+        return readPresence("an instant") ? Instant.ofEpochMilli(readLong()) : null;
+    }
+
+    Long readOptionalLong(String what) {
+        return readPresence(what) ? readLong() : null;
+    }
+
+    String readOptionalString(String what) {
+        return readPresence(what) ? readString() : null;
     }
 
     String readString() {

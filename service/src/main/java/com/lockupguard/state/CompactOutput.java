@@ -37,12 +37,24 @@ final class CompactOutput {
         return this;
     }
 
+    /** Whether an optional value follows: 1, or 0 for none. */
+    CompactOutput writePresence(boolean present) {
+        return writeByte(present ? 1 : 0);
+    }
+
     /** An instant at millisecond precision, or null. */
     CompactOutput writeInstant(Instant instant) {
-        if (instant == null) {
-            return writeByte(0);
-        }
-        return writeByte(1).writeLong(instant.toEpochMilli());
+        return instant == null ? writePresence(false) : writePresence(true).writeLong(instant.toEpochMilli());
+    }
+
+    /** A long or null. */
+    CompactOutput writeOptionalLong(Long value) {
+        return value == null ? writePresence(false) : writePresence(true).writeLong(value);
+    }
+
+    /** A string or null. */
+    CompactOutput writeOptionalString(String value) {
+        return value == null ? writePresence(false) : writePresence(true).writeString(value);
     }
 
     CompactOutput writeString(String value) {

@@ -42,18 +42,12 @@ public final class CompactPositionSerde implements Serde<Position> {
                 .writeLong(p.releasedToDate())
                 .writeLong(p.availableNow())
                 .writeInstant(p.nextReleaseAt())
-                .writeByte(p.availableAtNextRelease() == null ? 0 : 1);
-        if (p.availableAtNextRelease() != null) {
-            out.writeLong(p.availableAtNextRelease());
-        }
-        out.writeInstant(p.firstReleaseAt())
+                .writeOptionalLong(p.availableAtNextRelease())
+                .writeInstant(p.firstReleaseAt())
                 .writeInstant(p.secondReleaseAt())
                 .writeLong(p.rule144Date().toEpochDay())
                 .writeLong(p.agreementVersion())
-                .writeByte(p.termsHash() == null ? 0 : 1);
-        if (p.termsHash() != null) {
-            out.writeString(p.termsHash());
-        }
+                .writeOptionalString(p.termsHash());
         return out.toByteArray();
     }
 
@@ -70,8 +64,8 @@ public final class CompactPositionSerde implements Serde<Position> {
                 : Window.LOCKUP;
         Position position = new Position(holding, asOf, window, in.readByte() == 1, in.readLong(), in.readLong(),
                 in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readInstant(),
-                in.readByte() == 1 ? in.readLong() : null, in.readInstant(), in.readInstant(),
-                LocalDate.ofEpochDay(in.readLong()), in.readLong(), in.readByte() == 1 ? in.readString() : null);
+                in.readOptionalLong("availableAtNextRelease"), in.readInstant(), in.readInstant(),
+                LocalDate.ofEpochDay(in.readLong()), in.readLong(), in.readOptionalString("termsHash"));
         in.requireEnd();
         return position;
     }

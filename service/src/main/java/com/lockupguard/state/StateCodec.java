@@ -132,7 +132,7 @@ public final class StateCodec {
                 .writeLong(order.quantity())
                 .writeLong(order.rememberedAt());
         Reservation open = order.reservation();
-        out.writeByte(open == null ? 0 : 1);
+        out.writePresence(open != null);
         if (open != null) {
             out.writeByte(code(open.window().phase()))
                     .writeLong(open.window().period())
@@ -158,7 +158,7 @@ public final class StateCodec {
         long quantity = in.readLong();
         long rememberedAt = in.readLong();
         Reservation open = null;
-        if (in.readByte() == 1) {
+        if (in.readPresence("a reservation")) {
             Phase phase = phase(in.readByte());
             long period = in.readLong();
             Window window = phase == Phase.PERIOD ? Window.period(period) : Window.FIRST;
@@ -225,10 +225,7 @@ public final class StateCodec {
                 .writeByte(code(execution.kind()))
                 .writeString(execution.orderId())
                 .writeLong(execution.rememberedAt())
-                .writeByte(execution.quantity() == null ? 0 : 1);
-        if (execution.quantity() != null) {
-            out.writeLong(execution.quantity());
-        }
+                .writeOptionalLong(execution.quantity());
         return out.toByteArray();
     }
 
@@ -240,7 +237,7 @@ public final class StateCodec {
         ExecutionKind kind = executionKind(in.readByte());
         String orderId = in.readString();
         long rememberedAt = in.readLong();
-        Long quantity = in.readByte() == 1 ? in.readLong() : null;
+        Long quantity = in.readOptionalLong("quantity");
         in.requireEnd();
         return new RememberedExecution(kind, orderId, quantity, rememberedAt);
     }
