@@ -370,7 +370,8 @@ class ApiSecurityTest {
 
     @Test
     void shouldNeverLogTheTokenOfAFailedLogin() throws Exception {
-        // given the shipped logback.xml with the root logger at its most verbose (an operator debugging), recorded
+        // given the shipped logging (StandardErrorLogging) with the root logger at its most verbose (an operator
+        // debugging), recorded
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         Level level = root.getLevel();
         ListAppender<ILoggingEvent> recorded = new ListAppender<>();

@@ -1,0 +1,114 @@
+package com.lockupguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+
+class StandardErrorLoggingTest {
+
+    private final LoggerContext context = new LoggerContext();
+
+    @Test
+    void shouldLogEverythingToStandardErrorAtTheShippedLevels() {
+        // given no configuration file and no level in the environment
+        StandardErrorLogging logging = logging(Map.of(), Map.of(), Set.of());
+
+        // when logback runs it
+        ExecutionStatus status = logging.configure(context);
+
+        // then it is the whole configuration: one appender, on stderr, and the levels the commands ship with
+        assertThat(status).isEqualTo(ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+        Appender<ILoggingEvent> appender = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
+        assertThat(appender).isInstanceOf(ConsoleAppender.class);
+        assertThat(((ConsoleAppender<ILoggingEvent>) appender).getTarget()).isEqualTo("System.err");
+        assertThat(appender.isStarted()).isTrue();
+        assertThat(level(Logger.ROOT_LOGGER_NAME)).isEqualTo(Level.WARN);
+        assertThat(level("com.lockupguard")).isEqualTo(Level.INFO);
+        assertThat(level("org.apache.kafka")).isEqualTo(Level.WARN);
+        assertThat(level("kafka")).isEqualTo(Level.WARN);
+        assertThat(level("org.eclipse.jetty")).isEqualTo(Level.INFO);
+        assertThat(level("com.yammer.metrics")).isEqualTo(Level.ERROR);
+    }
+
+    @Test
+    void shouldSetOnlyTheGuardsOwnLevelFromTheEnvironment() {
+        // given an operator debugging the guard
+        StandardErrorLogging logging = logging(Map.of(), Map.of("LOCKUP_GUARD_LOG_LEVEL", " debug "), Set.of());
+
+        // when
+        logging.configure(context);
+
+        // then the guard's loggers say more; Jetty's stay at INFO (its DEBUG would log bearer tokens), Kafka's at WARN
+        assertThat(level("com.lockupguard")).isEqualTo(Level.DEBUG);
+        assertThat(context.getLogger("com.lockupguard.topology.OrderDecider").isDebugEnabled()).isTrue();
+        assertThat(level("org.eclipse.jetty")).isEqualTo(Level.INFO);
+        assertThat(level("org.apache.kafka")).isEqualTo(Level.WARN);
+    }
+
+    @Test
+    void shouldLogAtInfoAndSaySoOnStandardErrorWhenTheLevelIsNotOne() {
+        // given a level that is not one, and a recorder next to stderr
+        ListAppender<ILoggingEvent> recorded = new ListAppender<>();
+        recorded.start();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(recorded);
+        StandardErrorLogging logging = logging(Map.of(), Map.of("LOCKUP_GUARD_LOG_LEVEL", "LOUD"), Set.of());
+
+        // when
+        logging.configure(context);
+
+        // then INFO, and a warning through the log itself (logback's own status warnings would go to stdout)
+        assertThat(level("com.lockupguard")).isEqualTo(Level.INFO);
+        assertThat(recorded.list).singleElement().satisfies(event -> {
+            assertThat(event.getLevel()).isEqualTo(Level.WARN);
+            assertThat(event.getFormattedMessage()).contains("LOCKUP_GUARD_LOG_LEVEL='LOUD' is not a log level");
+        });
+    }
+
+    @Test
+    void shouldStepAsideForAConfigurationFileNamedBySystemProperty() {
+        // given an operator's own file
+        StandardErrorLogging logging = logging(Map.of("logback.configurationFile", "/etc/guard/logback.xml"), Map.of(),
+                Set.of());
+
+        // when
+        ExecutionStatus status = logging.configure(context);
+
+        // then logback goes on to read it, and nothing of this configuration is left behind
+        assertThat(status).isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
+        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext()).isFalse();
+        assertThat(context.getLogger("com.lockupguard").getLevel()).isNull();
+    }
+
+    @Test
+    void shouldStepAsideForALogbackFileOnTheClasspath() {
+        // given a logback.xml, or a test's logback-test.xml, on the classpath
+        for (String file : Set.of("logback.xml", "logback-test.xml")) {
+            StandardErrorLogging logging = logging(Map.of(), Map.of(), Set.of(file));
+
+            // when / then logback reads that file as it would without this configurator
+            assertThat(logging.configure(context)).as(file).isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
+        }
+        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext()).isFalse();
+    }
+
+    private StandardErrorLogging logging(Map<String, String> properties, Map<String, String> environment,
+            Set<String> classpath) {
+        StandardErrorLogging logging = new StandardErrorLogging(properties::get, environment::get, classpath::contains);
+        logging.setContext(context);
+        return logging;
+    }
+
+    private Level level(String logger) {
+        return context.getLogger(logger).getLevel();
+    }
+}
