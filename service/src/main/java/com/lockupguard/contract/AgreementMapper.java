@@ -8,6 +8,9 @@ import com.lockupguard.rules.TrancheMode;
 /** Avro {@link Agreement} to and from the rules' agreement types. */
 public final class AgreementMapper {
 
+    private static final SameNamedConstants<TrancheMode, com.lockupguard.avro.TrancheMode> TRANCHE_MODES_TO_AVRO =
+            SameNamedConstants.of(TrancheMode.class, com.lockupguard.avro.TrancheMode.class);
+
     private AgreementMapper() {
     }
 
@@ -49,6 +52,6 @@ public final class AgreementMapper {
     }
 
     static com.lockupguard.avro.TrancheMode toAvro(TrancheMode mode) {
-        return com.lockupguard.avro.TrancheMode.valueOf(mode.name());
+        return TRANCHE_MODES_TO_AVRO.map(mode);
     }
 }

@@ -10,6 +10,15 @@ import java.util.List;
 /** Avro {@link com.lockupguard.avro.Decision} to and from the rules' {@link Decision}. */
 public final class DecisionMapper {
 
+    private static final SameNamedConstants<Reason, com.lockupguard.avro.Reason> REASONS_TO_AVRO =
+            SameNamedConstants.of(Reason.class, com.lockupguard.avro.Reason.class);
+    private static final SameNamedConstants<com.lockupguard.avro.Reason, Reason> REASONS_TO_RULES =
+            SameNamedConstants.of(com.lockupguard.avro.Reason.class, Reason.class);
+    private static final SameNamedConstants<com.lockupguard.rules.Outcome, Outcome> OUTCOMES_TO_AVRO =
+            SameNamedConstants.of(com.lockupguard.rules.Outcome.class, Outcome.class);
+    private static final SameNamedConstants<Outcome, com.lockupguard.rules.Outcome> OUTCOMES_TO_RULES =
+            SameNamedConstants.of(Outcome.class, com.lockupguard.rules.Outcome.class);
+
     private DecisionMapper() {
     }
 
@@ -17,7 +26,7 @@ public final class DecisionMapper {
         OrderRequest order = decision.order();
         List<com.lockupguard.avro.Reason> reasons = new ArrayList<>(decision.reasons().size());
         for (Reason reason : decision.reasons()) {
-            reasons.add(com.lockupguard.avro.Reason.valueOf(reason.name()));
+            reasons.add(REASONS_TO_AVRO.map(reason));
         }
         return com.lockupguard.avro.Decision.newBuilder()
                 .setOrderId(order.orderId())
@@ -26,7 +35,7 @@ public final class DecisionMapper {
                 .setKind(OrderMapper.toAvro(order.kind()))
                 .setQuantity(order.quantity())
                 .setOrderAt(decision.orderAt())
-                .setOutcome(Outcome.valueOf(decision.outcome().name()))
+                .setOutcome(OUTCOMES_TO_AVRO.map(decision.outcome()))
                 .setReasons(reasons)
                 .setMaxAllowedNow(decision.maxAllowedNow())
                 .setEvaluatedAt(decision.evaluatedAt())
@@ -40,13 +49,18 @@ public final class DecisionMapper {
     public static Decision toRules(com.lockupguard.avro.Decision decision) {
         List<Reason> reasons = new ArrayList<>(decision.getReasons().size());
         for (com.lockupguard.avro.Reason reason : decision.getReasons()) {
-            reasons.add(Reason.valueOf(reason.name()));
+            reasons.add(REASONS_TO_RULES.map(reason));
         }
         OrderRequest order = new OrderRequest(decision.getOrderId(), decision.getInvestorId(),
                 decision.getSecurityId(), OrderMapper.toRules(decision.getKind()), decision.getQuantity());
         return new Decision(order, decision.getOrderAt(),
-                com.lockupguard.rules.Outcome.valueOf(decision.getOutcome().name()), reasons,
+                toRules(decision.getOutcome()), reasons,
                 decision.getMaxAllowedNow(), decision.getEvaluatedAt(),
                 decision.getPosition() == null ? null : PositionMapper.toRules(decision.getPosition()));
+    }
+
+    /** An outcome the guard wrote itself; one an older guard does not know ({@code UNKNOWN}) is refused. */
+    public static com.lockupguard.rules.Outcome toRules(Outcome outcome) {
+        return OUTCOMES_TO_RULES.map(outcome);
     }
 }

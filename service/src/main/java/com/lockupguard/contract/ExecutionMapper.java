@@ -13,6 +13,13 @@ import java.time.Instant;
 /** Avro {@link ExecutionReport} to the rules' {@link ExecutionRequest}; the rules' ruling to the report's result and alert. */
 public final class ExecutionMapper {
 
+    private static final SameNamedConstants<com.lockupguard.rules.ExecutionResult, com.lockupguard.avro.ExecutionResult>
+            RESULTS_TO_AVRO = SameNamedConstants.of(com.lockupguard.rules.ExecutionResult.class,
+                    com.lockupguard.avro.ExecutionResult.class);
+    private static final SameNamedConstants<com.lockupguard.rules.AlertType, com.lockupguard.avro.AlertType>
+            ALERT_TYPES_TO_AVRO = SameNamedConstants.of(com.lockupguard.rules.AlertType.class,
+                    com.lockupguard.avro.AlertType.class);
+
     private ExecutionMapper() {
     }
 
@@ -34,11 +41,11 @@ public final class ExecutionMapper {
                 .setKind(report.getKind())
                 .setQuantity(report.getQuantity())
                 .setReportedAt(reportedAt)
-                .setOutcome(com.lockupguard.avro.ExecutionResult.valueOf(ruling.result().name()))
+                .setOutcome(RESULTS_TO_AVRO.map(ruling.result()))
                 .setCovered(ruling.covered())
                 .setReleased(ruling.released())
                 .setAlert(alert == null ? null : ReportAlert.newBuilder()
-                        .setType(com.lockupguard.avro.AlertType.valueOf(alert.type().name()))
+                        .setType(ALERT_TYPES_TO_AVRO.map(alert.type()))
                         .setQuantity(alert.quantity())
                         .setBreachesAgreement(alert.breachesAgreement())
                         .setAllowedNow(alert.allowedNow())
@@ -59,7 +66,7 @@ public final class ExecutionMapper {
                 .setInvestorId(report.investorId())
                 .setSecurityId(report.securityId())
                 .setReportedQuantity(report.quantity())
-                .setType(com.lockupguard.avro.AlertType.valueOf(alert.type().name()))
+                .setType(ALERT_TYPES_TO_AVRO.map(alert.type()))
                 .setQuantity(alert.quantity())
                 .setBreachesAgreement(alert.breachesAgreement())
                 .setAllowedNow(alert.allowedNow())

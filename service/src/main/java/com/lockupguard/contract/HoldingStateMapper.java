@@ -54,7 +54,7 @@ public final class HoldingStateMapper {
 
     public static PriorOrder toRules(SeenOrder seen) {
         return new PriorOrder(OrderMapper.toRules(seen.getKind()), seen.getQuantity(),
-                com.lockupguard.rules.Outcome.valueOf(seen.getDecision().getOutcome().name()),
+                DecisionMapper.toRules(seen.getDecision().getOutcome()),
                 seen.getReservation() == null ? null : toRules(seen.getReservation()));
     }
 
@@ -76,7 +76,7 @@ public final class HoldingStateMapper {
         Window window = reservation.window();
         return OpenReservation.newBuilder()
                 .setKind(OrderMapper.toAvro(reservation.kind()))
-                .setPhase(Phase.valueOf(window.phase().name()))
+                .setPhase(PositionMapper.toAvro(window.phase()))
                 .setPeriod(window.period() >= 0 ? window.period() : null)
                 .setFromTranche(reservation.fromTranche())
                 .setFromCarry(reservation.fromCarry())

@@ -7,6 +7,9 @@ import com.lockupguard.rules.OrderRequest;
 /** Avro {@link ProposedOrder} to and from the rules' {@link OrderRequest}. */
 public final class OrderMapper {
 
+    private static final SameNamedConstants<OrderKind, com.lockupguard.avro.OrderKind> KINDS_TO_AVRO =
+            SameNamedConstants.of(OrderKind.class, com.lockupguard.avro.OrderKind.class);
+
     private OrderMapper() {
     }
 
@@ -30,7 +33,7 @@ public final class OrderMapper {
         return kind == null ? null : OrderKind.fromName(kind.name());
     }
 
-    static com.lockupguard.avro.OrderKind toAvro(OrderKind kind) {
-        return kind == null ? null : com.lockupguard.avro.OrderKind.valueOf(kind.name());
+    public static com.lockupguard.avro.OrderKind toAvro(OrderKind kind) {
+        return kind == null ? null : KINDS_TO_AVRO.map(kind);
     }
 }

@@ -8,6 +8,9 @@ import com.lockupguard.rules.Window;
 /** Avro {@link com.lockupguard.avro.Position} to and from the rules' {@link Position}. */
 public final class PositionMapper {
 
+    private static final SameNamedConstants<com.lockupguard.rules.Phase, Phase> PHASES_TO_AVRO =
+            SameNamedConstants.of(com.lockupguard.rules.Phase.class, Phase.class);
+
     private PositionMapper() {
     }
 
@@ -17,7 +20,7 @@ public final class PositionMapper {
                 .setInvestorId(position.holding().investorId())
                 .setSecurityId(position.holding().securityId())
                 .setAsOf(position.asOf())
-                .setPhase(Phase.valueOf(window.phase().name()))
+                .setPhase(toAvro(window.phase()))
                 .setPeriod(window.period() >= 0 ? window.period() : null)
                 .setRegistered(position.registered())
                 .setTotalShares(position.totalShares())
@@ -50,5 +53,9 @@ public final class PositionMapper {
                 position.getNextReleaseAt(), position.getAvailableAtNextRelease(), position.getFirstReleaseAt(),
                 position.getSecondReleaseAt(), position.getRule144Date(),
                 position.getAgreementVersion() == null ? 0 : position.getAgreementVersion(), position.getTermsHash());
+    }
+
+    static Phase toAvro(com.lockupguard.rules.Phase phase) {
+        return PHASES_TO_AVRO.map(phase);
     }
 }

@@ -11,6 +11,7 @@ import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.contract.IsoInstant;
+import com.lockupguard.contract.OrderMapper;
 import com.lockupguard.rules.LetterDefaults;
 import com.lockupguard.rules.SupportedTime;
 import java.time.Instant;
@@ -149,7 +150,7 @@ public final class TimelineParser {
             return null;
         }
         com.lockupguard.rules.OrderKind kind = com.lockupguard.rules.OrderKind.fromName(text(value));
-        return kind == null ? OrderKind.UNKNOWN : OrderKind.valueOf(kind.name());
+        return kind == null ? OrderKind.UNKNOWN : OrderMapper.toAvro(kind);
     }
 
     private static ExecutionKind executionKind(JsonNode value) {

@@ -35,7 +35,7 @@ final class DecisionWire {
     }
 
     byte[] encode(Decision decision) {
-        return serializer.serialize(topic(Outcome.valueOf(decision.getOutcome().name())), decision);
+        return serializer.serialize(topic(DecisionMapper.toRules(decision.getOutcome())), decision);
     }
 
     Decision decode(byte[] wire, Outcome outcome) {
