@@ -42,6 +42,8 @@ public final class DecisionMapper {
                 .setPosition(decision.position() == null ? null : PositionMapper.toAvro(decision.position()))
                 .setAgreementVersion(decision.position() == null ? null : decision.position().agreementVersion())
                 .setTermsHash(decision.position() == null ? null : decision.position().termsHash())
+                // set, not left to the schema's default, which the builder would deep-copy for every decision
+                .setRepeated(false)
                 .build();
     }
 
