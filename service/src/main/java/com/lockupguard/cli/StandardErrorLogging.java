@@ -20,7 +20,7 @@ import org.slf4j.Logger;
  * {@code LOCKUP_GUARD_LOG_LEVEL} (TRACE, DEBUG, INFO, WARN, ERROR or OFF; INFO by default), Kafka and the rest at
  * WARN.
  *
- * <p>In code rather than in a {@code logback.xml} because reading XML costs every command about 0.2 s of start-up
+ * <p>In code rather than in a {@code logback.xml} because reading XML cost every command about 0.15 s of start-up
  * (logback's XML configurator and the JDK's parser: some 450 classes), a twentieth of a 100,000-order replay. An
  * operator's own file still wins: with {@code -Dlogback.configurationFile=...}, or a {@code logback.xml} or
  * {@code logback-test.xml} on the classpath, this steps aside and logback reads that file as usual.

@@ -1,6 +1,8 @@
 package com.lockupguard.contract;
 
-import java.util.Arrays;
+import java.lang.reflect.Array;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Each constant of one enum to the constant of the same name in another: the rules' enums and the Avro contract's
@@ -16,17 +18,17 @@ final class SameNamedConstants<A extends Enum<A>, B extends Enum<B>> {
     /** By ordinal of {@code A}: its namesake in {@code B}, or null where {@code B} has none. */
     private final B[] namesakes;
 
+    @SuppressWarnings("unchecked")
     private SameNamedConstants(Class<A> from, Class<B> to) {
         this.to = to;
+        Map<String, B> byName = new HashMap<>();
+        for (B constant : to.getEnumConstants()) {
+            byName.put(constant.name(), constant);
+        }
         A[] constants = from.getEnumConstants();
-        this.namesakes = Arrays.copyOf(to.getEnumConstants(), constants.length);
-        Arrays.fill(namesakes, null);
+        this.namesakes = (B[]) Array.newInstance(to, constants.length);
         for (A constant : constants) {
-            for (B candidate : to.getEnumConstants()) {
-                if (candidate.name().equals(constant.name())) {
-                    namesakes[constant.ordinal()] = candidate;
-                }
-            }
+            namesakes[constant.ordinal()] = byName.get(constant.name());
         }
     }
 
