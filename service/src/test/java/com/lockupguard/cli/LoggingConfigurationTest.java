@@ -3,6 +3,7 @@ package com.lockupguard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.status.Status;
@@ -19,9 +20,11 @@ class LoggingConfigurationTest {
         // it would log DEBUG on stdout, mixing logs into the replay's output)
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
 
-        // then: the guard's configurator ran, without errors, and the root logger writes to stderr
+        // then: the guard's configurator ran and was the whole configuration (no logback.xml read), without errors,
+        // and the root logger writes to stderr
         assertThat(context.getStatusManager().getCopyOfStatusList()).noneMatch(s -> s.getLevel() == Status.ERROR)
-                .anyMatch(s -> s.getMessage().contains(StandardErrorLogging.class.getName()));
+                .anyMatch(s -> s.getMessage().contains(StandardErrorLogging.class.getName())
+                        && s.getMessage().contains(ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY.name()));
         Appender<?> appender = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
         assertThat(appender).isInstanceOf(ConsoleAppender.class);
         assertThat(((ConsoleAppender<?>) appender).getTarget()).isEqualTo("System.err");
