@@ -1,7 +1,6 @@
 package com.lockupguard.contract;
 
 import com.lockupguard.avro.OpenReservation;
-import com.lockupguard.avro.Phase;
 import com.lockupguard.avro.SeenExecution;
 import com.lockupguard.avro.SeenOrder;
 import com.lockupguard.rules.AgreementInForce;
@@ -21,6 +20,13 @@ import com.lockupguard.rules.Window;
  * of order and execution ids, and its open reservations.
  */
 public final class HoldingStateMapper {
+
+    private static final SameNamedConstants<com.lockupguard.avro.ExecutionKind, ExecutionKind>
+            EXECUTION_KINDS_TO_RULES = SameNamedConstants.of(com.lockupguard.avro.ExecutionKind.class,
+                    ExecutionKind.class);
+    private static final SameNamedConstants<com.lockupguard.avro.ReservationStatus, ReservationStatus>
+            STATUSES_TO_RULES = SameNamedConstants.of(com.lockupguard.avro.ReservationStatus.class,
+                    ReservationStatus.class);
 
     private HoldingStateMapper() {
     }
@@ -59,7 +65,7 @@ public final class HoldingStateMapper {
     }
 
     public static PriorExecution toRules(SeenExecution seen) {
-        return new PriorExecution(ExecutionKind.valueOf(seen.getKind().name()), seen.getOrderId(), seen.getQuantity());
+        return new PriorExecution(EXECUTION_KINDS_TO_RULES.map(seen.getKind()), seen.getOrderId(), seen.getQuantity());
     }
 
     public static Reservation toRules(String orderId, OpenReservation open) {
@@ -89,6 +95,6 @@ public final class HoldingStateMapper {
     /** A status added by a newer guard (UNKNOWN here) is taken as filled: its shares stay counted. */
     static ReservationStatus toRules(com.lockupguard.avro.ReservationStatus status) {
         return status == com.lockupguard.avro.ReservationStatus.UNKNOWN ? ReservationStatus.FILLED
-                : ReservationStatus.valueOf(status.name());
+                : STATUSES_TO_RULES.map(status);
     }
 }
