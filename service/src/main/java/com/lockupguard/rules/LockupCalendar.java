@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.time.zone.ZoneOffsetTransition;
 
 /**
  * The calendar of one agreement (RULES.md section 2): calendar days on local dates in the
@@ -31,6 +32,11 @@ public final class LockupCalendar {
     private record PeriodStart(long k, Instant start) {
     }
 
+    /**
+     * A local day as the instants from its start to the next day's start. Only a day without an offset change in it
+     * is remembered: where a clock falls back across midnight, instants after the next day's start are on this day
+     * again (America/Goose_Bay, 1997-10-26 00:01 to 10-25 23:01), so the next day's span would claim them wrongly.
+     */
     private record Day(LocalDate date, Instant start, Instant end) {
         boolean contains(Instant t) {
             return !t.isBefore(start) && t.isBefore(end);
@@ -142,10 +148,16 @@ public final class LockupCalendar {
         LocalDate date = t.atZone(zone).toLocalDate();
         Instant start = date.atStartOfDay(zone).toInstant();
         Instant end = date.plusDays(1).atStartOfDay(zone).toInstant();
-        if (!t.isBefore(start) && t.isBefore(end)) { // the day holds t: always, unless near the ends of time
+        if (!t.isBefore(start) && t.isBefore(end) && offsetFixedThrough(start, end)) {
             lastDay = new Day(date, start, end);
         }
         return date;
+    }
+
+    /** Whether the zone's offset stays the same from {@code start} to {@code end}: every instant between has one date. */
+    private boolean offsetFixedThrough(Instant start, Instant end) {
+        ZoneOffsetTransition next = zone.getRules().nextTransition(start);
+        return next == null || next.getInstant().isAfter(end);
     }
 
     private static Instant min(Instant a, Instant b) {

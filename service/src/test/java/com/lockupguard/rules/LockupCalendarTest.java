@@ -196,6 +196,27 @@ class LockupCalendarTest {
         }
 
         @Test
+        void shouldKeepTheRepeatedHourOnItsOwnDateAfterTheNextDaysStartWasPlaced() {
+            // given Goose Bay fell back on 1997-10-26 00:01 ADT to 10-25 23:01 AST, and one-day periods from an
+            // SRD of 10-25: 10-25 is period 0, 10-26 period 1
+            LockupCalendar calendar = proposal(LocalDate.parse("1997-10-24")).timeZone("America/Goose_Bay")
+                    .lockupDays(0L).firstReleaseDays(1L).trancheDays(1L).terms().calendar();
+            assertThat(calendar.secondReleaseDate()).isEqualTo(LocalDate.parse("1997-10-25"));
+            // when the start of period 1 is placed first, as a position's next release is
+            Instant nextDayStart = calendar.periodStart(1);
+            assertThat(nextDayStart).isEqualTo(at("1997-10-26T00:00:00-03:00"));
+            assertThat(calendar.windowAt(nextDayStart)).isEqualTo(Window.period(1));
+            // then an instant after it, in the repeated hour, is on 10-25 again: period 0, every time it is asked
+            Instant repeatedHour = at("1997-10-25T23:31:00-04:00");
+            assertThat(repeatedHour).isAfter(nextDayStart);
+            for (int ask = 0; ask < 3; ask++) {
+                assertThat(calendar.localDate(repeatedHour)).isEqualTo(LocalDate.parse("1997-10-25"));
+                assertThat(calendar.windowAt(repeatedHour)).isEqualTo(Window.period(0));
+                assertThat(calendar.windowAt(nextDayStart)).isEqualTo(Window.period(1));
+            }
+        }
+
+        @Test
         void shouldCountDaysInTheAgreementsZone() {
             LockupCalendar tokyo = proposal(LocalDate.parse("2003-04-28")).timeZone("Asia/Tokyo").terms().calendar();
             assertThat(tokyo.firstRelease()).isEqualTo(at("2003-07-27T00:00:00+09:00"));
