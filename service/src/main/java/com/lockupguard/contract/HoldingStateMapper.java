@@ -31,6 +31,11 @@ public final class HoldingStateMapper {
     private HoldingStateMapper() {
     }
 
+    /**
+     * The state as an older guard stored it in Avro (this one writes its compact encoding): for tests and benchmarks
+     * that write such values. That schema has no count of the previous period's tranche, which only a fall-back
+     * across midnight reads again; it is not written.
+     */
     public static com.lockupguard.avro.HoldingState toAvro(HoldingState state) {
         Counters counters = state.counters();
         return com.lockupguard.avro.HoldingState.newBuilder()
@@ -48,11 +53,12 @@ public final class HoldingStateMapper {
                 .build();
     }
 
+    /** A state an older guard stored in Avro; it kept no count of the previous period's tranche: 0. */
     public static HoldingState toRules(com.lockupguard.avro.HoldingState state) {
         AgreementTerms terms = AgreementMapper.toTerms(state.getAgreement());
         String termsHash = state.getTermsHash() == null ? TermsFingerprint.of(terms) : state.getTermsHash();
         Counters counters = new Counters(state.getSoldTotal(), state.getSoldInFirstWindow(), state.getCarryUsed(),
-                state.getTrancheUsedPeriod(), state.getTrancheUsed(), state.getLockupConsumed(),
+                state.getTrancheUsedPeriod(), state.getTrancheUsed(), 0, state.getLockupConsumed(),
                 state.getReservedTotal());
         return new HoldingState(new AgreementInForce(terms, state.getAgreementVersion(), termsHash), counters,
                 state.getEvaluationClock());

@@ -24,6 +24,8 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@value #COMPACT} — this encoding: a format byte, then the fields in a fixed order, numbers as
  *       zig-zag varints, no schema, no registry;</li>
+ *   <li>{@value #COMPACT_HOLDING_2} — a holding-state value that also counts the previous period's tranche
+ *       ({@link Counters#previousTrancheUsed()}), written since; one without it reads as 0 there;</li>
  *   <li>{@code 0} — Confluent's magic byte: an Avro record written by an older guard, read through
  *       {@link LegacyStoreValues} with the writer's schema from the registry.</li>
  * </ul>
@@ -35,6 +37,8 @@ public final class StateCodec {
 
     /** The first byte of a value in this encoding. */
     public static final int COMPACT = 1;
+    /** The first byte of a holding-state value in this encoding with the previous period's tranche counted. */
+    public static final int COMPACT_HOLDING_2 = 2;
     /** Agreements in force kept per codec: a task's holdings, up to this many, are never re-validated. */
     static final int TERMS_CACHE_CAPACITY = 10_000;
 
@@ -53,7 +57,7 @@ public final class StateCodec {
         HoldingState state = holding.state();
         TermsCache.Entry entry = terms.of(state.agreement(), StateCodec::encodeTerms);
         Counters counters = state.counters();
-        out.reset().writeByte(COMPACT)
+        out.reset().writeByte(COMPACT_HOLDING_2)
                 .writeLong(state.agreement().version())
                 .writeRaw(entry.hash())
                 .writeBytes(entry.encodedTerms())
@@ -62,6 +66,7 @@ public final class StateCodec {
                 .writeLong(counters.carryUsed())
                 .writeLong(counters.trancheUsedPeriod())
                 .writeLong(counters.trancheUsed())
+                .writeLong(counters.previousTrancheUsed())
                 .writeLong(counters.lockupConsumed())
                 .writeLong(counters.reservedTotal())
                 .writeInstant(state.clock())
@@ -73,7 +78,11 @@ public final class StateCodec {
         if (isLegacy(value)) {
             return legacy().holding(value);
         }
-        CompactInput in = compact(value, "holding-state");
+        boolean countsPreviousTranche = value.length > 0 && value[0] == COMPACT_HOLDING_2;
+        if (!countsPreviousTranche && (value.length == 0 || value[0] != COMPACT)) {
+            throw notThisEncoding(value, "holding-state", "0x02, or 0x01 before the previous tranche was counted");
+        }
+        CompactInput in = new CompactInput(value, 1);
         long version = in.readLong();
         byte[] hash = in.readRaw(TermsCache.HASH_BYTES);
         TermsCache.Entry entry = terms.get(hash);
@@ -87,7 +96,7 @@ public final class StateCodec {
             in.skip(termsLength);
         }
         Counters counters = new Counters(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-                in.readLong(), in.readLong());
+                countsPreviousTranche ? in.readLong() : 0, in.readLong(), in.readLong());
         HoldingState state = new HoldingState(entry.agreement().asVersion(version), counters, in.readInstant());
         StoredHolding holding = new StoredHolding(state, in.readInstant());
         in.requireEnd();
@@ -257,11 +266,15 @@ public final class StateCodec {
 
     private static CompactInput compact(byte[] value, String store) {
         if (value.length == 0 || value[0] != COMPACT) {
-            throw new CorruptStoreValueException(store + " value starts with "
-                    + (value.length == 0 ? "nothing" : String.format("byte 0x%02x", value[0]))
-                    + ": neither this guard's encoding (0x01) nor an older guard's Avro (0x00)");
+            throw notThisEncoding(value, store, "0x01");
         }
         return new CompactInput(value, 1);
+    }
+
+    private static CorruptStoreValueException notThisEncoding(byte[] value, String store, String formats) {
+        return new CorruptStoreValueException(store + " value starts with "
+                + (value.length == 0 ? "nothing" : String.format("byte 0x%02x", value[0]))
+                + ": neither this guard's encoding (" + formats + ") nor an older guard's Avro (0x00)");
     }
 
     // --- codes: fixed numbers, never ordinals, so that a reordered enum cannot change what is stored ---

@@ -12,6 +12,7 @@ import static com.lockupguard.rules.RulesFixtures.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -455,6 +456,28 @@ class LockupRulesTest {
         }
 
         @Test
+        void shouldFindWhatWasLeftOfAPeriodsTrancheWhenTheLocalDateRunsBackIntoIt() {
+            // given St John's fell back on 2003-10-26 at 00:01 NDT to 10-25 23:01 NST, and one-day periods of 100
+            // shares from an SRD of 10-25: 10-25 is P0, 10-26 P1
+            HoldingState state = HoldingState.fresh(new AgreementProposal.Builder("dutchess", "CBYI",
+                    LocalDate.parse("2003-10-24")).timeZone("America/St_Johns").lockupDays(0L).firstReleaseShares(0L)
+                    .firstReleaseDays(1L).trancheShares(100L).trancheDays(1L).terms());
+            // and P0's tranche used up on the 25th, then 60 of P1's in the minute after midnight
+            state = apply(state, transfer("a", 100), at("2003-10-25T22:00:00-02:30"));
+            state = apply(state, transfer("b", 60), at("2003-10-26T00:00:30-02:30"));
+            // when an order comes in the repeated hour, on the 25th again
+            Ruling ruling = rules.decide(transfer("c", 1), at("2003-10-25T23:30:00-03:30"), state, null);
+            // then it is P0, whose tranche is gone: blocked, not a fresh 100
+            assertThat(ruling.decision().position().window()).isEqualTo(Window.period(0));
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.PERIOD_CAP);
+            assertThat(ruling.decision().maxAllowedNow()).isZero();
+            // and back on the 26th, P1 has the 40 it had left
+            Ruling after = rules.decide(transfer("d", 41), at("2003-10-26T00:30:00-03:30"), state, null);
+            assertThat(after.decision().reasons()).containsExactly(Reason.PERIOD_CAP);
+            assertThat(after.decision().maxAllowedNow()).isEqualTo(40);
+        }
+
+        @Test
         void shouldMoveClockForBlockedDisposition() {
             Ruling ruling = rules.decide(sale("a", 10), at("2003-05-15T10:00:00-04:00"), registeredHolding(), null);
             assertThat(ruling.stateAfter().clock()).isEqualTo(at("2003-05-15T10:00:00-04:00"));
@@ -571,7 +594,7 @@ class LockupRulesTest {
         @Test
         void shouldHaveNoNextReleaseOnceSoldOut() {
             HoldingState state = new HoldingState(AgreementInForce.first(letterEffective()),
-                    new Counters(675_675, 200_000, 0, 3, 158_559, 0, 0), at("2004-01-01T00:00:00-05:00"));
+                    new Counters(675_675, 200_000, 0, 3, 158_559, 0, 0, 0), at("2004-01-01T00:00:00-05:00"));
             Position position = rules.position(state, at("2004-01-01T00:00:00-05:00"));
             assertThat(position.nextReleaseAt()).isNull();
             assertThat(position.availableAtNextRelease()).isNull();

@@ -21,6 +21,7 @@ import com.lockupguard.serde.SpecificAvroSerde;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 import net.jqwik.api.ForAll;
@@ -58,7 +59,7 @@ class StateCodecTest {
         AgreementTerms terms = AgreementTerms.letter(LETTER, LocalDate.parse("2003-04-28"),
                 registered ? EFFECTIVE : null).withTrancheMode(cumulative ? TrancheMode.CUMULATIVE
                 : TrancheMode.NON_CUMULATIVE);
-        Counters counters = new Counters(used, used / 2, used / 3, period, used / 4, used / 5, used / 6);
+        Counters counters = new Counters(used, used / 2, used / 3, period, used / 4, used / 7, used / 5, used / 6);
         StoredHolding stored = new StoredHolding(holding(terms, version, counters,
                 clocked ? Instant.ofEpochMilli(1_057_000_000_123L + used) : null),
                 clocked ? Instant.parse("2003-08-09T04:00:00Z") : null);
@@ -67,7 +68,33 @@ class StateCodecTest {
         // then it is the same holding
         assertThat(codec.holding(value)).isEqualTo(stored);
         assertThat(new StateCodec(null).holding(value)).isEqualTo(stored);
-        assertThat(value[0]).isEqualTo((byte) StateCodec.COMPACT);
+        assertThat(value[0]).isEqualTo((byte) StateCodec.COMPACT_HOLDING_2);
+    }
+
+    @Test
+    void shouldReadAHoldingWrittenBeforeThePreviousPeriodsTrancheWasCounted() {
+        // given a holding-state value as the guard wrote it before the count (format 0x01), captured from that build
+        byte[] written = HexFormat.of().parseHex("0104494b4d923929ca14664c7f1a817d58beff11fe77760b0e4a0553f007b38bae"
+                + "0a70106475746368657373084342594994be0120416d65726963612f4e65775f596f726bb6bd52b40180b5183cbead133c0118"
+                + "0180b5bfdec93d9ea83480b518a09c0102bead130080f1040180e6ededf03d018098cf9d833e");
+        // when this guard reads it
+        StoredHolding read = codec.holding(written);
+        // then every field is there, and the previous period's tranche, which that guard did not keep, counts 0
+        assertThat(read).isEqualTo(new StoredHolding(holding(letter(), 2,
+                new Counters(428_559, 200_000, 10_000, 1, 158_559, 0, 0, 40_000),
+                Instant.parse("2003-09-09T15:00:00Z")), Instant.parse("2003-10-08T04:00:00Z")));
+        // and it is written back in this format, which the same reader reads
+        byte[] rewritten = codec.encode(read);
+        assertThat(rewritten[0]).isEqualTo((byte) StateCodec.COMPACT_HOLDING_2);
+        assertThat(new StateCodec(null).holding(rewritten)).isEqualTo(read);
+    }
+
+    @Test
+    void shouldRefuseAHoldingValueInNeitherFormat() {
+        byte[] value = codec.encode(new StoredHolding(holding(letter(), 1, Counters.NONE, null), null));
+        value[0] = 3;
+        assertThatThrownBy(() -> codec.holding(value)).isInstanceOf(CorruptStoreValueException.class)
+                .hasMessageContaining("byte 0x03").hasMessageContaining("0x02, or 0x01");
     }
 
     @Test
@@ -89,7 +116,7 @@ class StateCodecTest {
     void shouldWriteAHoldingInFewerBytesThanItsAvroRecord() {
         // given the letter's holding after some sales
         StoredHolding stored = new StoredHolding(holding(letter(), 2,
-                new Counters(320_000, 200_000, 0, 0, 120_000, 0, 20_000),
+                new Counters(320_000, 200_000, 0, 0, 120_000, 0, 0, 20_000),
                 Instant.parse("2003-08-20T14:00:00Z")), Instant.parse("2003-09-08T04:00:00Z"));
         SpecificAvroSerde<com.lockupguard.avro.HoldingState> avroSerde = new SpecificAvroSerde<>(
                 com.lockupguard.avro.HoldingState.class, InMemorySchemaRegistry.scope(scope));
