@@ -2,8 +2,10 @@ package com.lockupguard.tools.replay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,6 +99,69 @@ final class RandomTimelines {
             }
         }
         return lines;
+    }
+
+    /**
+     * Orders and reports around a clock that falls back across midnight: America/St_Johns and America/Goose_Bay on
+     * 2003-10-26 at 00:01, back to 23:01 on the 25th. With one- and two-day periods that change at that midnight,
+     * an evaluation in the minute after it is in the later period, and one in the repeated hour after that in the
+     * earlier period again (RULES.md section 2, the max in PERIOD k), whose tranche is what was left of it. The
+     * clock mostly moves by minutes, and often jumps to the minute before the fall-back.
+     */
+    List<String> timelineAcrossAFallBackAtMidnight(int length) {
+        List<String> lines = new ArrayList<>(length);
+        String zone = oneOf("America/St_Johns", "America/Goose_Bay");
+        Instant fallBack = ZoneId.of(zone).getRules().nextTransition(Instant.parse("2003-10-20T00:00:00Z")).getInstant();
+        long fallBackMinutes = Duration.between(Instant.parse("2003-01-01T00:00:00Z"), fallBack).toMinutes();
+        clockMinutes = fallBackMinutes - 1 - random.nextInt(6 * 60);
+        nextOrderId = 0;
+        nextExecutionId = 0;
+        orders.clear();
+        executions.clear();
+        for (int i = 0; i < length; i++) {
+            if (i < 2) {
+                lines.add(fallBackAgreement("i" + i, zone));
+                continue;
+            }
+            if (clockMinutes < fallBackMinutes - 1 && random.nextInt(5) == 0) {
+                clockMinutes = fallBackMinutes - 1; // 00:00 on the 26th, the minute before the clock falls back
+            } else {
+                clockMinutes += random.nextInt(6) == 0 ? random.nextInt(90) : random.nextInt(4);
+            }
+            int pick = random.nextInt(100);
+            if (pick < 45) {
+                lines.add(remembered(smallerOrder(order())));
+            } else if (pick < 85) {
+                lines.add(execution());
+            } else if (pick < 92) {
+                lines.add(remembered(retryOf(lines)));
+            } else {
+                lines.add(executionRetry(random.nextBoolean()));
+            }
+        }
+        return lines;
+    }
+
+    /** An agreement whose Second Release Date is two, one or no days before the fall-back's date, in small numbers. */
+    private String fallBackAgreement(String investorId, String zone) {
+        long lockupDays = random.nextInt(3);
+        long firstReleaseDays = 1 + random.nextInt(2);
+        LocalDate secondRelease = LocalDate.parse("2003-10-26").minusDays(random.nextInt(3));
+        ObjectNode node = JSON.createObjectNode();
+        node.put("type", "agreement");
+        node.put("investorId", investorId);
+        node.put("securityId", "S");
+        node.put("executionDate", secondRelease.minusDays(firstReleaseDays + lockupDays).toString());
+        node.put("timeZone", zone);
+        node.put("totalShares", 1_000 + random.nextInt(4_000));
+        node.put("firstReleaseShares", random.nextInt(60));
+        node.put("trancheShares", 5 + random.nextInt(40));
+        node.put("lockupDays", lockupDays);
+        node.put("firstReleaseDays", firstReleaseDays);
+        node.put("trancheDays", 1 + random.nextInt(2));
+        node.put("trancheMode", random.nextInt(5) == 0 ? "CUMULATIVE" : "NON_CUMULATIVE");
+        node.put("rule144HoldingMonths", random.nextBoolean() ? 0 : 12); // public sales registered, or only transfers
+        return node.toString();
     }
 
     private String agreementFor(String investorId) {
@@ -458,7 +523,7 @@ final class RandomTimelines {
 
     /** The start of the clock's local day in one of the zones, or the millisecond before it: window edges. */
     private String localMidnight(long minutes) {
-        java.time.ZoneId zone = java.time.ZoneId.of(oneOf(ZONES));
+        ZoneId zone = ZoneId.of(oneOf(ZONES));
         Instant instant = Instant.parse("2003-01-01T00:00:00Z").plusSeconds(minutes * 60);
         Instant midnight = instant.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
         if (random.nextBoolean()) {

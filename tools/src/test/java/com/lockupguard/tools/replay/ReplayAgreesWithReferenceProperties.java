@@ -52,6 +52,12 @@ class ReplayAgreesWithReferenceProperties {
         agree(new RandomTimelines(seed).timelineWithExecutions(length), seed, TrancheMode.CUMULATIVE);
     }
 
+    @Property(tries = 60)
+    void replayAgreesWithReferenceModelWhereTheLocalDateRunsBackwards(@ForAll long seed,
+            @ForAll @IntRange(min = 2, max = 120) int length) throws IOException {
+        agree(new RandomTimelines(seed).timelineAcrossAFallBackAtMidnight(length), seed, null);
+    }
+
     private static void agree(long seed, int length, TrancheMode mode) throws IOException {
         agree(new RandomTimelines(seed).timeline(length), seed, mode);
     }
