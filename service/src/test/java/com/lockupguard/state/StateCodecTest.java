@@ -126,7 +126,7 @@ class StateCodecTest {
         // when
         int compact = codec.encode(stored).length;
         int asAvro = avroSerde.serializer().serialize("lockup-guard-holding-state-changelog", avro).length;
-        // then (120 bytes against 158: the hash as 32 bytes instead of 64 hex characters, no union indexes)
+        // then (121 bytes against 158: the hash as 32 bytes instead of 64 hex characters, no union indexes)
         assertThat(compact).isLessThan(asAvro);
     }
 
