@@ -22,12 +22,14 @@ public final class LockupCalendar {
     private final LocalDate rule144Date;
     private final Instant effectiveAt;
     /**
-     * The last period start and local day asked for: a holding's orders mostly fall in the same day and period,
-     * and the zone arithmetic behind them is the costliest step of a decision. Immutable values in volatile
-     * fields, so that a calendar shared between threads stays correct (at worst computed twice).
+     * The last period start and the last two local days asked for: a holding's orders mostly fall in the same day and
+     * period, and each decision asks for its own day and for the day of the next release, while the zone arithmetic
+     * behind them is the costliest step of a decision. Immutable values in volatile fields, so that a calendar shared
+     * between threads stays correct (at worst computed twice).
      */
     private volatile PeriodStart lastPeriodStart;
     private volatile Day lastDay;
+    private volatile Day dayBefore;
 
     private record PeriodStart(long k, Instant start) {
     }
@@ -145,10 +147,15 @@ public final class LockupCalendar {
         if (last != null && last.contains(t)) {
             return last.date();
         }
+        Day before = dayBefore;
+        if (before != null && before.contains(t)) {
+            return before.date();
+        }
         LocalDate date = t.atZone(zone).toLocalDate();
         Instant start = date.atStartOfDay(zone).toInstant();
         Instant end = date.plusDays(1).atStartOfDay(zone).toInstant();
         if (!t.isBefore(start) && t.isBefore(end) && offsetFixedThrough(start, end)) {
+            dayBefore = last;
             lastDay = new Day(date, start, end);
         }
         return date;
