@@ -24,8 +24,10 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@value #COMPACT} — this encoding: a format byte, then the fields in a fixed order, numbers as
  *       zig-zag varints, no schema, no registry;</li>
- *   <li>{@value #COMPACT_HOLDING_2} — a holding-state value that also counts the previous period's tranche
- *       ({@link Counters#previousTrancheUsed()}), written since; one without it reads as 0 there;</li>
+ *   <li>{@value #COMPACT_HOLDING_2} — a holding-state value as this guard writes it: the layout of
+ *       {@value #COMPACT} with the previous period's tranche ({@link Counters#previousTrancheUsed()}) after
+ *       {@code trancheUsed}. A holding-state value of format {@value #COMPACT}, from a guard before it, reads 0
+ *       there;</li>
  *   <li>{@code 0} — Confluent's magic byte: an Avro record written by an older guard, read through
  *       {@link LegacyStoreValues} with the writer's schema from the registry.</li>
  * </ul>

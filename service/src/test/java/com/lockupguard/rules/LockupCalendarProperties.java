@@ -17,13 +17,13 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * The calendar remembers the last local day and period start it placed. Whatever it was asked before, its answers
+ * The calendar remembers the last local days and period start it placed. Whatever it was asked before, its answers
  * must be those of a calendar asked nothing yet, and its local dates those of {@code java.time}: around every kind
  * of clock change, including those that fall back across midnight and run the local date backwards.
  */
 class LockupCalendarProperties {
 
-    /** Zones whose clocks jump at or across midnight, skip or repeat a day, or move by half an hour; and plain ones. */
+    /** Zones whose clocks jump at or across midnight, skip a whole day, or move by half an hour; and plain ones. */
     private static final List<String> ZONES = List.of("America/Goose_Bay", "America/St_Johns", "America/Sao_Paulo",
             "America/Havana", "Asia/Beirut", "Pacific/Apia", "Australia/Lord_Howe", "America/New_York",
             "Asia/Kolkata", "UTC");
