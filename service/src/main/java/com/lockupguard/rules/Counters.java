@@ -14,8 +14,9 @@ package com.lockupguard.rules;
  *                            a clock falls back across midnight: the local date, and with it the period, then runs
  *                            back by a day for an hour (America/St_Johns before 2011), into a period whose tranche
  *                            is what was left of it (RULES.md sections 2 and 4: trancheUsed(k) is per period).
- *                            Earlier periods have lapsed for good: the evaluation clock never runs backwards, and a
- *                            clock change moves the local date back by one day at most
+ *                            Under one calendar, earlier periods have lapsed for good: the evaluation clock never
+ *                            runs backwards, and a clock change moves the local date back by one day at most (a
+ *                            calendar that moves numbers its periods afresh: {@link #withPeriodsRenumbered()})
  * @param lockupConsumed      of usedTotal, consumed by fills evaluated in the lock-up (they do not freeze the calendar)
  * @param reservedTotal       of usedTotal, the rests of the open reservations
  */
@@ -73,6 +74,16 @@ public record Counters(long usedTotal, long soldInFirstWindow, long carryUsed, l
         }
         return new Counters(usedTotal, soldInFirstWindow, carryUsed, k, Math.addExact(trancheUsedIn(k), delta),
                 trancheUsedIn(k - 1), lockupConsumed, reservedTotal);
+    }
+
+    /**
+     * The counters under a calendar that numbers its periods afresh (an agreement version that moves it, accepted only
+     * while nothing has been used since the First Release instant, so no period has used its tranche): no period
+     * counted yet. Else a period before the previous one of the old numbering would count as lapsed, and sales in
+     * it would not count against its tranche.
+     */
+    Counters withPeriodsRenumbered() {
+        return new Counters(usedTotal, soldInFirstWindow, carryUsed, -1, 0, 0, lockupConsumed, reservedTotal);
     }
 
     Counters withLockup(long delta) {

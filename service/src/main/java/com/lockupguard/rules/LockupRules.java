@@ -218,15 +218,17 @@ public final class LockupRules {
         if (!current.holding().equals(terms.holding())) {
             throw new IllegalArgumentException("agreement for " + terms.holding() + " applied to " + current.holding());
         }
-        if (current.hasUsedSharesSinceFirstRelease()) {
-            String move = calendarMove(current.terms(), terms);
-            if (move != null) {
-                return new AgreementUpdate.Rejected("the holding has already used " + current.usedTotal()
-                        + " shares, so its calendar cannot move (" + move
-                        + "); a correction after sales is a manual compliance action");
-            }
+        String move = calendarMove(current.terms(), terms);
+        if (move == null) {
+            return new AgreementUpdate.Applied(current.withTerms(terms));
         }
-        return new AgreementUpdate.Applied(current.withTerms(terms));
+        if (current.hasUsedSharesSinceFirstRelease()) {
+            return new AgreementUpdate.Rejected("the holding has already used " + current.usedTotal()
+                    + " shares, so its calendar cannot move (" + move
+                    + "); a correction after sales is a manual compliance action");
+        }
+        // the new calendar numbers its periods afresh; no period has used any of its tranche
+        return new AgreementUpdate.Applied(current.withTerms(terms).with(current.counters().withPeriodsRenumbered()));
     }
 
     private static String calendarMove(AgreementTerms before, AgreementTerms after) {

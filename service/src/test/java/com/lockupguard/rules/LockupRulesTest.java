@@ -515,6 +515,29 @@ class LockupRulesTest {
         }
 
         @Test
+        void shouldCountTheTranchesOfACalendarThatMovedWhenEverySaleWasCancelled() {
+            // given one-day periods of 100 shares from an SRD of 06-02, and 50 approved in P6 (06-08), then cancelled
+            AgreementProposal.Builder daily = new AgreementProposal.Builder("dutchess", "CBYI",
+                    LocalDate.parse("2003-06-01")).lockupDays(0L).firstReleaseShares(0L).firstReleaseDays(1L)
+                    .trancheShares(100L).trancheDays(1L);
+            Ruling approved = rules.decide(transfer("a", 50), at("2003-06-08T10:00:00-04:00"),
+                    HoldingState.fresh(daily.terms()), null);
+            assertThat(approved.decision().position().window()).isEqualTo(Window.period(6));
+            HoldingState cancelled = rules.applyExecution(new ExecutionRequest("x1", "a", "dutchess", "CBYI",
+                    ExecutionKind.CANCEL, null), at("2003-06-08T11:00:00-04:00"), approved.stateAfter(), null, null,
+                    approved.opened()).stateAfter();
+            // when a version with 30-day periods moves the calendar, which nothing used since FRD allows
+            AgreementUpdate update = rules.applyAgreement(cancelled, daily.trancheDays(30L).terms());
+            HoldingState moved = ((AgreementUpdate.Applied) update).state();
+            // then 06-08 is P0 of the new calendar, and its tranche counts: 100, then nothing more
+            HoldingState state = apply(moved, transfer("b", 100), at("2003-06-08T12:00:00-04:00"));
+            Ruling ruling = rules.decide(transfer("c", 100), at("2003-06-08T13:00:00-04:00"), state, null);
+            assertThat(ruling.decision().position().window()).isEqualTo(Window.period(0));
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.PERIOD_CAP);
+            assertThat(ruling.decision().maxAllowedNow()).isZero();
+        }
+
+        @Test
         void shouldRejectCalendarMoveAfterSales() {
             HoldingState state = apply(HoldingState.fresh(letterEffective()), sale("a", 10),
                     at("2003-07-11T10:00:00-04:00"));
