@@ -28,7 +28,7 @@ class LockupCalendarProperties {
             "America/Havana", "Asia/Beirut", "Pacific/Apia", "Australia/Lord_Howe", "America/New_York",
             "Asia/Kolkata", "UTC");
 
-    /** An agreement of short windows, so that days around a clock change are period boundaries. */
+    /** An agreement of short windows, so that days around a clock change are period boundaries; instants asked. */
     record Case(AgreementTerms terms, List<Instant> asked) {
     }
 
@@ -37,13 +37,19 @@ class LockupCalendarProperties {
         return Combinators.combine(Arbitraries.of(ZONES), Arbitraries.longs().between(
                         Instant.parse("1985-01-01T00:00:00Z").getEpochSecond(),
                         Instant.parse("2015-01-01T00:00:00Z").getEpochSecond()),
-                        Arbitraries.integers().between(0, 4), Arbitraries.longs().between(1, 3))
-                .flatAs((zone, from, daysBefore, trancheDays) -> {
+                        Arbitraries.integers().between(0, 4), Arbitraries.longs().between(1, 3),
+                        Arbitraries.longs().between(-2_160, 2_160).injectNull(0.3),
+                        Arbitraries.of(0L, 12L))
+                .flatAs((zone, from, daysBefore, trancheDays, effectiveMinutes, rule144Months) -> {
                     ZoneOffsetTransition change = ZoneId.of(zone).getRules().nextTransition(Instant.ofEpochSecond(from));
                     Instant around = change == null ? Instant.ofEpochSecond(from) : change.getInstant();
                     LocalDate execution = around.atZone(ZoneOffset.UTC).toLocalDate().minusDays(daysBefore);
+                    // registered from an instant near the change, from the start (Rule 144 at 0 months), or not yet
                     AgreementTerms terms = new AgreementProposal.Builder("inv", "SEC", execution).timeZone(zone)
-                            .lockupDays(0L).firstReleaseDays(1L).trancheDays(trancheDays).terms();
+                            .lockupDays(0L).firstReleaseDays(1L).trancheDays(trancheDays)
+                            .effectiveAt(effectiveMinutes == null ? null : around.plus(Duration.ofMinutes(
+                                    effectiveMinutes)))
+                            .rule144HoldingMonths(rule144Months).terms();
                     // within a day and a half either side of the change, to the minute
                     return Arbitraries.longs().between(-2_160, 2_160).map(minutes -> around.plus(Duration.ofMinutes(
                             minutes))).list().ofMinSize(1).ofMaxSize(40).map(asked -> new Case(terms, asked));

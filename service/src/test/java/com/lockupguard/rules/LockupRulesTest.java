@@ -478,6 +478,26 @@ class LockupRulesTest {
         }
 
         @Test
+        void shouldGiveBackToThePreviousPeriodWhatTheRepeatedHourThenFinds() {
+            // given the same St John's calendar: P0's tranche approved whole on the 25th, then 10 of P1's after midnight
+            HoldingState state = HoldingState.fresh(new AgreementProposal.Builder("dutchess", "CBYI",
+                    LocalDate.parse("2003-10-24")).timeZone("America/St_Johns").lockupDays(0L).firstReleaseShares(0L)
+                    .firstReleaseDays(1L).trancheShares(100L).trancheDays(1L).terms());
+            Ruling first = rules.decide(transfer("a", 100), at("2003-10-25T22:00:00-02:30"), state, null);
+            state = apply(first.stateAfter(), transfer("b", 10), at("2003-10-26T00:00:30-02:30"));
+            // when the first order is cancelled in P1: its 100 go back to P0's tranche, the period before the latest
+            ExecutionRuling cancel = rules.applyExecution(new ExecutionRequest("x1", "a", "dutchess", "CBYI",
+                    ExecutionKind.CANCEL, null), at("2003-10-26T00:00:40-02:30"), state, null, null, first.opened());
+            assertThat(cancel.released()).isEqualTo(100);
+            // then in the repeated hour, on the 25th again, P0 has its 100 back
+            Ruling ruling = rules.decide(transfer("c", 100), at("2003-10-25T23:30:00-03:30"), cancel.stateAfter(),
+                    null);
+            assertThat(ruling.decision().position().window()).isEqualTo(Window.period(0));
+            assertThat(ruling.decision().outcome()).isEqualTo(Outcome.APPROVED);
+            assertThat(ruling.decision().maxAllowedNow()).isEqualTo(100);
+        }
+
+        @Test
         void shouldMoveClockForBlockedDisposition() {
             Ruling ruling = rules.decide(sale("a", 10), at("2003-05-15T10:00:00-04:00"), registeredHolding(), null);
             assertThat(ruling.stateAfter().clock()).isEqualTo(at("2003-05-15T10:00:00-04:00"));
