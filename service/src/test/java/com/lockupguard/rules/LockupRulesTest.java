@@ -442,6 +442,16 @@ class LockupRulesTest {
     @DisplayName("the evaluation clock")
     class EvaluationClock {
 
+        /**
+         * St John's fell back on 2003-10-26 at 00:01 NDT to 10-25 23:01 NST. One-day periods of 100 shares from an
+         * SRD of 10-25: 10-25 is P0, 10-26 P1, and the repeated hour is in P0 again.
+         */
+        private static HoldingState stJohnsDailyHolding() {
+            return HoldingState.fresh(new AgreementProposal.Builder("dutchess", "CBYI", LocalDate.parse("2003-10-24"))
+                    .timeZone("America/St_Johns").lockupDays(0L).firstReleaseShares(0L).firstReleaseDays(1L)
+                    .trancheShares(100L).trancheDays(1L).terms());
+        }
+
         @Test
         void shouldEvaluateBackDatedOrderAtHoldingsLastEvaluationTime() {
             // given the holding was last evaluated in P1 (09-09)
@@ -457,12 +467,8 @@ class LockupRulesTest {
 
         @Test
         void shouldFindWhatWasLeftOfAPeriodsTrancheWhenTheLocalDateRunsBackIntoIt() {
-            // given St John's fell back on 2003-10-26 at 00:01 NDT to 10-25 23:01 NST, and one-day periods of 100
-            // shares from an SRD of 10-25: 10-25 is P0, 10-26 P1
-            HoldingState state = HoldingState.fresh(new AgreementProposal.Builder("dutchess", "CBYI",
-                    LocalDate.parse("2003-10-24")).timeZone("America/St_Johns").lockupDays(0L).firstReleaseShares(0L)
-                    .firstReleaseDays(1L).trancheShares(100L).trancheDays(1L).terms());
-            // and P0's tranche used up on the 25th, then 60 of P1's in the minute after midnight
+            // given P0's tranche used up on the 25th, then 60 of P1's in the minute after midnight
+            HoldingState state = stJohnsDailyHolding();
             state = apply(state, transfer("a", 100), at("2003-10-25T22:00:00-02:30"));
             state = apply(state, transfer("b", 60), at("2003-10-26T00:00:30-02:30"));
             // when an order comes in the repeated hour, on the 25th again
@@ -479,10 +485,8 @@ class LockupRulesTest {
 
         @Test
         void shouldGiveBackToThePreviousPeriodWhatTheRepeatedHourThenFinds() {
-            // given the same St John's calendar: P0's tranche approved whole on the 25th, then 10 of P1's after midnight
-            HoldingState state = HoldingState.fresh(new AgreementProposal.Builder("dutchess", "CBYI",
-                    LocalDate.parse("2003-10-24")).timeZone("America/St_Johns").lockupDays(0L).firstReleaseShares(0L)
-                    .firstReleaseDays(1L).trancheShares(100L).trancheDays(1L).terms());
+            // given P0's tranche approved whole on the 25th, then 10 of P1's after midnight
+            HoldingState state = stJohnsDailyHolding();
             Ruling first = rules.decide(transfer("a", 100), at("2003-10-25T22:00:00-02:30"), state, null);
             state = apply(first.stateAfter(), transfer("b", 10), at("2003-10-26T00:00:30-02:30"));
             // when the first order is cancelled in P1: its 100 go back to P0's tranche, the period before the latest
