@@ -142,6 +142,67 @@ final class RandomTimelines {
         return lines;
     }
 
+    /**
+     * Sales over the short periods of one calendar, each then cancelled, so that nothing stays used since FRD; then a
+     * version that moves the calendar (RULES.md section 1 lets it while nothing is used), which numbers the periods
+     * afresh, often back below the periods the first sales were in; then sales under the new calendar.
+     */
+    List<String> timelineWithACalendarMove(int length) {
+        List<String> lines = new ArrayList<>(length);
+        clockMinutes = (LocalDate.parse("2003-03-10").toEpochDay() - LocalDate.parse("2003-01-01").toEpochDay()) * 24 * 60;
+        nextOrderId = 0;
+        nextExecutionId = 0;
+        orders.clear();
+        executions.clear();
+        long[] trancheDays = {1 + random.nextInt(2), 1 + random.nextInt(2)};
+        long trancheShares = 5 + random.nextInt(40);
+        lines.add(calendarAgreement("i0", trancheDays[0], trancheShares));
+        lines.add(calendarAgreement("i1", trancheDays[1], trancheShares));
+        int sales = Math.max(1, (length - 4) / 3);
+        for (int i = 0; i < sales; i++) {
+            clockMinutes += random.nextInt(36 * 60); // across several one- or two-day periods
+            lines.add(remembered(smallerOrder(order())));
+        }
+        for (ObjectNode order : orders) {
+            ObjectNode cancel = JSON.createObjectNode();
+            cancel.put("type", "execution");
+            cancel.put("at", instant(clockMinutes));
+            cancel.put("executionId", "x" + nextExecutionId++);
+            cancel.set("orderId", order.get("orderId"));
+            cancel.set("investorId", order.get("investorId"));
+            cancel.set("securityId", order.get("securityId"));
+            cancel.put("kind", "CANCEL");
+            lines.add(cancel.toString());
+        }
+        clockMinutes += random.nextInt(60);
+        lines.add(calendarAgreement("i0", 10 + random.nextInt(30), trancheShares));
+        lines.add(calendarAgreement("i1", 10 + random.nextInt(30), trancheShares));
+        while (lines.size() < length) {
+            clockMinutes += random.nextInt(6 * 60);
+            lines.add(random.nextInt(4) == 0 ? execution() : remembered(smallerOrder(order())));
+        }
+        return lines;
+    }
+
+    /** An agreement of periods of {@code trancheDays}, registered from the start, with no First Release Shares. */
+    private String calendarAgreement(String investorId, long trancheDays, long trancheShares) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("type", "agreement");
+        node.put("at", instant(clockMinutes));
+        node.put("investorId", investorId);
+        node.put("securityId", "S");
+        node.put("executionDate", "2003-03-01");
+        node.put("timeZone", "America/New_York");
+        node.put("totalShares", 100_000);
+        node.put("firstReleaseShares", 0);
+        node.put("trancheShares", trancheShares);
+        node.put("lockupDays", 0);
+        node.put("firstReleaseDays", 1);
+        node.put("trancheDays", trancheDays);
+        node.put("rule144HoldingMonths", 0);
+        return node.toString();
+    }
+
     /** An agreement whose Second Release Date is two, one or no days before the fall-back's date, in small numbers. */
     private String fallBackAgreement(String investorId, String zone) {
         long lockupDays = random.nextInt(3);

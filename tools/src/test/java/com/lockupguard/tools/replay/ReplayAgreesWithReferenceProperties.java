@@ -58,6 +58,12 @@ class ReplayAgreesWithReferenceProperties {
         agree(new RandomTimelines(seed).timelineAcrossAFallBackAtMidnight(length), seed, null);
     }
 
+    @Property(tries = 60)
+    void replayAgreesWithReferenceModelAfterACalendarMove(@ForAll long seed,
+            @ForAll @IntRange(min = 8, max = 120) int length) throws IOException {
+        agree(new RandomTimelines(seed).timelineWithACalendarMove(length), seed, null);
+    }
+
     private static void agree(long seed, int length, TrancheMode mode) throws IOException {
         agree(new RandomTimelines(seed).timeline(length), seed, mode);
     }
