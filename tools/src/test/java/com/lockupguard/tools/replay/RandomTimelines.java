@@ -68,10 +68,7 @@ final class RandomTimelines {
     List<String> timelineWithExecutions(int length) {
         List<String> lines = new ArrayList<>(length);
         clockMinutes = random.nextInt(120 * 24 * 60); // often near FRD, where approvals begin
-        nextOrderId = 0;
-        nextExecutionId = 0;
-        orders.clear();
-        executions.clear();
+        startWithNoIds();
         // both holdings of holding() start with an agreement, so that most reports reach step 4
         lines.add(agreementFor("i0"));
         for (int i = 1; i < length; i++) {
@@ -114,10 +111,7 @@ final class RandomTimelines {
         Instant fallBack = ZoneId.of(zone).getRules().nextTransition(Instant.parse("2003-10-20T00:00:00Z")).getInstant();
         long fallBackMinutes = Duration.between(Instant.parse("2003-01-01T00:00:00Z"), fallBack).toMinutes();
         clockMinutes = fallBackMinutes - 1 - random.nextInt(6 * 60);
-        nextOrderId = 0;
-        nextExecutionId = 0;
-        orders.clear();
-        executions.clear();
+        startWithNoIds();
         for (int i = 0; i < length; i++) {
             if (i < 2) {
                 lines.add(fallBackAgreement("i" + i, zone));
@@ -150,14 +144,10 @@ final class RandomTimelines {
     List<String> timelineWithACalendarMove(int length) {
         List<String> lines = new ArrayList<>(length);
         clockMinutes = (LocalDate.parse("2003-03-10").toEpochDay() - LocalDate.parse("2003-01-01").toEpochDay()) * 24 * 60;
-        nextOrderId = 0;
-        nextExecutionId = 0;
-        orders.clear();
-        executions.clear();
-        long[] trancheDays = {1 + random.nextInt(2), 1 + random.nextInt(2)};
+        startWithNoIds();
         long trancheShares = 5 + random.nextInt(40);
-        lines.add(calendarAgreement("i0", trancheDays[0], trancheShares));
-        lines.add(calendarAgreement("i1", trancheDays[1], trancheShares));
+        lines.add(calendarAgreement("i0", 1 + random.nextInt(2), trancheShares));
+        lines.add(calendarAgreement("i1", 1 + random.nextInt(2), trancheShares));
         int sales = Math.max(1, (length - 4) / 3);
         for (int i = 0; i < sales; i++) {
             clockMinutes += random.nextInt(36 * 60); // across several one- or two-day periods
@@ -223,6 +213,14 @@ final class RandomTimelines {
         node.put("trancheMode", random.nextInt(5) == 0 ? "CUMULATIVE" : "NON_CUMULATIVE");
         node.put("rule144HoldingMonths", random.nextBoolean() ? 0 : 12); // public sales registered, or only transfers
         return node.toString();
+    }
+
+    /** A timeline with reports starts with no order or execution ids used and none remembered. */
+    private void startWithNoIds() {
+        nextOrderId = 0;
+        nextExecutionId = 0;
+        orders.clear();
+        executions.clear();
     }
 
     private String agreementFor(String investorId) {
