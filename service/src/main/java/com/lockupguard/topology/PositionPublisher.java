@@ -30,6 +30,7 @@ final class PositionPublisher {
     static final int MAX_PER_PUNCTUATION = 1_000;
 
     private final LockupRules rules;
+    private final ProcessingContext context;
     private final HoldingStores holdings;
     private final KeyValueStore<String, String> schedule;
     private final TimestampedKeyValueStore<String, Position> outbox;
@@ -39,9 +40,10 @@ final class PositionPublisher {
      * @param outbox   the positions outbox, or null when positions are not published: then only the holding's
      *                 state is stored
      */
-    private PositionPublisher(LockupRules rules, HoldingStores holdings, KeyValueStore<String, String> schedule,
-            TimestampedKeyValueStore<String, Position> outbox) {
+    private PositionPublisher(LockupRules rules, ProcessingContext context, HoldingStores holdings,
+            KeyValueStore<String, String> schedule, TimestampedKeyValueStore<String, Position> outbox) {
         this.rules = rules;
+        this.context = context;
         this.holdings = holdings;
         this.schedule = schedule;
         this.outbox = outbox;
@@ -50,9 +52,9 @@ final class PositionPublisher {
     static PositionPublisher of(LockupRules rules, ProcessingContext context, HoldingStores holdings,
             boolean publishing) {
         return publishing
-                ? new PositionPublisher(rules, holdings, context.getStateStore(StoreNames.RELEASE_SCHEDULE),
+                ? new PositionPublisher(rules, context, holdings, context.getStateStore(StoreNames.RELEASE_SCHEDULE),
                         context.getStateStore(StoreNames.POSITIONS_OUTBOX))
-                : new PositionPublisher(rules, holdings, null, null);
+                : new PositionPublisher(rules, context, holdings, null, null);
     }
 
     /** Publishes passed window boundaries every {@code interval} of wall-clock time, when positions are published. */
@@ -71,9 +73,29 @@ final class PositionPublisher {
             holdings.put(holdingKey, new StoredHolding(state, null));
             return;
         }
-        reschedule(holdingKey, previous == null ? null : previous.nextBoundaryAt(), position.nextReleaseAt());
-        holdings.put(holdingKey, new StoredHolding(state, position.nextReleaseAt()));
-        outbox.put(holdingKey, ValueAndTimestamp.make(position, position.asOf().toEpochMilli()));
+        Position published = notBehindPublished(previous, state, position);
+        reschedule(holdingKey, previous == null ? null : previous.nextBoundaryAt(), published.nextReleaseAt());
+        holdings.put(holdingKey, new StoredHolding(state, published.nextReleaseAt()));
+        outbox.put(holdingKey, ValueAndTimestamp.make(published, published.asOf().toEpochMilli()));
+    }
+
+    /**
+     * The position to publish after a record evaluated at {@code position}'s instant: that position, unless
+     * window boundaries after it were already published — the record waited in a backlog while the wall clock
+     * passed them. Then the holding, with the record counted, is published as of the latest of those
+     * boundaries, so that its published position never goes back to an earlier window (the record's own
+     * position is in its decision or result). Boundaries still ahead of the wall clock are never published.
+     */
+    private Position notBehindPublished(StoredHolding previous, HoldingState state, Position position) {
+        Instant publishedBefore = previous == null ? null : previous.nextBoundaryAt();
+        Position latest = position;
+        while (publishedBefore != null && latest.nextReleaseAt() != null
+                && latest.nextReleaseAt().isBefore(publishedBefore)
+                && latest.nextReleaseAt().isAfter(latest.asOf())
+                && latest.nextReleaseAt().toEpochMilli() <= context.currentSystemTimeMs()) {
+            latest = rules.position(state, latest.nextReleaseAt());
+        }
+        return latest;
     }
 
     /**

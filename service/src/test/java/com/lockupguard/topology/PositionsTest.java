@@ -126,6 +126,31 @@ class PositionsTest {
     }
 
     @Test
+    void shouldNotPublishAnEarlierWindowAfterItsBoundaryWasPublished() {
+        // given the worked example after e2 (120,000 sold in the first window), and the Second Release Date's
+        // position already published
+        guard.agreement(letter().setEffectiveAt(EFFECTIVE).build(), "2003-07-10T16:30:00-04:00");
+        guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+        guard.positions.readValuesToList();
+        timePassesUntil("2003-08-09T00:00:00-04:00");
+        assertThat(guard.positions.readValuesToList()).extracting(Position::getPhase).containsExactly(Phase.PERIOD);
+        // when an order appended a second before that boundary comes after it (it waited in a backlog)
+        Decision late = guard.decide(order("late", OrderKind.PUBLIC_SALE, 1), "2003-08-08T23:59:59-04:00");
+        // then it is judged in the first window, at its own time, as RULES.md section 3 says
+        assertThat(late.getPosition().getPhase()).isEqualTo(Phase.FIRST);
+        // and the holding's published position stays in period 0, with the order counted (its carry is one less)
+        List<Position> published = guard.positions.readValuesToList();
+        assertThat(published).hasSize(1);
+        assertThat(published.get(0).getAsOf()).isEqualTo(at("2003-08-09T00:00:00-04:00"));
+        assertThat(published.get(0).getPhase()).isEqualTo(Phase.PERIOD);
+        assertThat(published.get(0).getAvailableNow()).isEqualTo(158_559 + 79_999);
+        assertThat(published.get(0).getNextReleaseAt()).isEqualTo(at("2003-09-08T00:00:00-04:00"));
+        // and the boundary is not published again at the next punctuation
+        timePassesUntil("2003-08-09T00:01:00-04:00");
+        assertThat(guard.positions.isEmpty()).isTrue();
+    }
+
+    @Test
     void shouldStopPublishingReleasesOnceEverythingIsSold() {
         guard.agreement(letter().setEffectiveAt(EFFECTIVE).setTotalShares(200_000).setTrancheShares(1).build(),
                 "2003-07-10T16:30:00-04:00");
