@@ -362,6 +362,7 @@ async function loadAlerts() {
 
 let events = null;
 let reconnect = null;
+let feedLost = false;
 
 function feedState(text, ok) {
   $('#feed-state').textContent = `live feed: ${text}`;
@@ -382,9 +383,19 @@ async function connectFeed() {
     return;
   }
   events = new EventSource(`/api/events?ticket=${encodeURIComponent(ticket.ticket)}`);
-  events.onopen = () => feedState('connected', true);
+  events.onopen = () => {
+    feedState('connected', true);
+    if (feedLost) {
+      // what happened while the feed was away (the guard drops a reader that falls too far behind)
+      feedLost = false;
+      loadDecisions();
+      loadAlerts();
+      refreshHoldings();
+    }
+  };
   events.onerror = () => {
     // EventSource would retry with the same, spent ticket: start over instead
+    feedLost = true;
     events.close();
     events = null;
     feedState('reconnecting…', false);

@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -93,11 +92,7 @@ public final class GuardWebServer implements AutoCloseable {
     private final GuardMetrics metrics;
     private final ObjectMapper json;
     private final ContractJson contracts;
-    private final ExecutorService liveFeed = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "lockup-guard-sse");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final LiveStreams liveStreams = new LiveStreams();
     private final ScheduledExecutorService streamExpiry = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "lockup-guard-sse-expiry");
         thread.setDaemon(true);
@@ -135,6 +130,7 @@ public final class GuardWebServer implements AutoCloseable {
             config.jsonMapper(new JavalinJackson(json, false));
             config.routes.before(this::securityHeaders);
             config.routes.beforeMatched(this::authorize);
+            config.routes.beforeMatched("/api/events", this::admitLiveStream);
             config.staticFiles.add("/web", Location.CLASSPATH);
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -364,16 +360,19 @@ public final class GuardWebServer implements AutoCloseable {
             ScheduledFuture<?> expiry = streamExpiry.schedule(client::close, millis, TimeUnit.MILLISECONDS);
             client.onClose(() -> expiry.cancel(false));
         }
-        AutoCloseable[] subscription = new AutoCloseable[1];
-        subscription[0] = backend().feed().subscribe(event -> liveFeed.execute(() -> {
-            if (client.terminated()) {
-                close(subscription[0]);
-                return;
-            }
-            client.sendEvent(event.type(), payload(event).toString());
-        }));
-        client.onClose(() -> close(subscription[0]));
         client.sendComment("connected");
+        liveStreams.open(client, principal == null ? Principal.anonymous().subject() : principal.subject(),
+                backend().feed(), event -> payload(event).toString());
+    }
+
+    /** 429 for a live stream over {@link LiveStreams}' caps, before its answer begins. */
+    private void admitLiveStream(Context ctx) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        String subject = principal == null ? Principal.anonymous().subject() : principal.subject();
+        if (!liveStreams.admits(subject)) {
+            throw ApiException.tooManyRequests("too many live streams: at most " + LiveStreams.MAX_STREAMS_PER_SUBJECT
+                    + " per subject and " + LiveStreams.MAX_STREAMS + " in all");
+        }
     }
 
     /** A feed event's data: the JSON form of its record. */
@@ -456,22 +455,11 @@ public final class GuardWebServer implements AutoCloseable {
         ctx.status(e.status()).json(body);
     }
 
-    private static void close(AutoCloseable closeable) {
-        try {
-            if (closeable != null) {
-                closeable.close();
-            }
-        } catch (Exception e) {
-            LOG.debug("closing a feed subscription", e);
-        }
-    }
-
     @Override
     public void close() {
         if (app != null) {
             app.stop();
         }
-        liveFeed.shutdownNow();
         streamExpiry.shutdownNow();
     }
 }

@@ -1,0 +1,173 @@
+package com.lockupguard.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.avro.ComplianceAlert;
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.OrderKind;
+import com.lockupguard.avro.Outcome;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.metrics.GuardMetrics;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The live feed ({@code GET /api/events}) when a reader stops reading, and when one opens too many streams. */
+class LiveStreamsTest {
+
+    private final GuardMetrics metrics = new GuardMetrics();
+    private final Feed feed = new Feed();
+    private final List<Socket> sockets = new ArrayList<>();
+    private GuardWebServer server;
+    private int port;
+
+    @BeforeEach
+    void start() {
+        server = new GuardWebServer(new GuardWebServer.Settings("127.0.0.1", 0, null, Duration.ofSeconds(1)), metrics,
+                new ObjectMapper());
+        port = server.start();
+        server.attach(new GuardWebServer.Backend(null, new StubBackend.Holdings(), feed, new StubBackend.Up()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+        server.close();
+        metrics.close();
+    }
+
+    @Test
+    void shouldKeepFeedingReadersWhileAnotherStopsReadingAndDisconnectTheOneThatFellBehind() throws Exception {
+        // given a reader that never reads (a small receive buffer fills at once) and one that does
+        Socket stalled = openStream(1024);
+        Socket reading = openStream(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.size() == 2);
+        AtomicInteger received = countDecisions(reading);
+        // when more decisions are published than a stream may fall behind by, in bursts the reading one keeps up with
+        int events = LiveStreams.QUEUE_CAPACITY * 2;
+        int burst = LiveStreams.QUEUE_CAPACITY / 10;
+        for (int sent = 0; sent < events; ) {
+            for (int i = 0; i < burst; i++, sent++) {
+                feed.publish(decisionEvent(sent));
+            }
+            int published = sent;
+            // then the reading one gets each burst, in far less time than the server's idle timeout (30 s)
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(received.get()).isEqualTo(published));
+        }
+        // and the stalled one is disconnected: no longer subscribed, nothing queued for it
+        await().atMost(Duration.ofSeconds(5)).until(() -> feed.subscribers.size() == 1);
+        assertThat(stalled.isClosed()).isFalse(); // its end, not ours: the server let it go
+    }
+
+    @Test
+    void shouldRefuseMoreStreamsPerSubjectThanTheCapAndAdmitAgainOnceOneCloses() throws Exception {
+        // given as many streams as one subject may hold (authentication off: every caller is the same subject)
+        List<Socket> open = new ArrayList<>();
+        for (int i = 0; i < LiveStreams.MAX_STREAMS_PER_SUBJECT; i++) {
+            open.add(openStream(0));
+            int expected = i + 1;
+            await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.size() == expected);
+        }
+        // when one more is asked for
+        String refused = statusLine(openStream(0));
+        // then it is refused before its answer begins, and nobody else is disturbed
+        assertThat(refused).startsWith("HTTP/1.1 429");
+        assertThat(feed.subscribers).hasSize(LiveStreams.MAX_STREAMS_PER_SUBJECT);
+        // and once a reader goes away, its place is free again
+        open.get(0).close();
+        feed.publish(decisionEvent(0)); // a write to the closed socket is what tells the server it went
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(statusLine(openStream(0)))
+                .startsWith("HTTP/1.1 200"));
+    }
+
+    private Socket openStream(int receiveBuffer) throws Exception {
+        Socket socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new InetSocketAddress("127.0.0.1", port));
+        socket.getOutputStream().write(("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream"
+                + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        sockets.add(socket);
+        return socket;
+    }
+
+    private static String statusLine(Socket socket) throws Exception {
+        socket.setSoTimeout(5_000);
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+                .readLine();
+    }
+
+    private static AtomicInteger countDecisions(Socket socket) {
+        AtomicInteger received = new AtomicInteger();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (line.equals("event: decision")) {
+                        received.incrementAndGet();
+                    }
+                }
+            } catch (Exception e) {
+                // the test ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return received;
+    }
+
+    private static DecisionHistory.Event decisionEvent(int i) {
+        ProposedOrder order = ProposedOrder.newBuilder().setOrderId("o-" + i + "-" + "x".repeat(200))
+                .setInvestorId("dutchess").setSecurityId("CBYI").setKind(OrderKind.PUBLIC_SALE).setQuantity(1L).build();
+        return new DecisionHistory.Event(DecisionHistory.Event.DECISION, "dutchess/CBYI",
+                GuardWebServerTest.decision(order, Outcome.APPROVED, List.of(), 1L));
+    }
+
+    /** A feed whose events the test publishes, on its own thread, as the guard's feed does. */
+    private static final class Feed implements DecisionHistory {
+        final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
+
+        @Override
+        public List<Decision> recent(String investorId, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public List<ComplianceAlert> alerts(String investorId, String securityId, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public List<HistoryPoint> history(String holding) {
+            return List.of();
+        }
+
+        @Override
+        public AutoCloseable subscribe(Consumer<Event> subscriber) {
+            subscribers.add(subscriber);
+            return () -> subscribers.remove(subscriber);
+        }
+
+        void publish(Event event) {
+            subscribers.forEach(subscriber -> subscriber.accept(event));
+        }
+    }
+}
