@@ -8,8 +8,11 @@ import java.nio.file.attribute.FileTime;
 import java.security.Key;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import org.jose4j.http.Get;
+import org.jose4j.http.SimpleGet;
+import org.jose4j.http.SimpleResponse;
 import org.jose4j.jwk.HttpsJwks;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jws.JsonWebSignature;
@@ -32,7 +35,8 @@ public final class JwksKeys {
 
     /**
      * A token signed with a key id the cache does not know makes the guard fetch the JWKS again, at most once
-     * in this long: tokens with made-up key ids cannot turn the guard into a load on the issuer.
+     * in this long: tokens with made-up key ids cannot turn the guard into a load on the issuer. The issuer is
+     * asked no more often than this in any case, also while it fails or serves no keys.
      */
     static final Duration UNKNOWN_KEY_REFETCH_INTERVAL = Duration.ofSeconds(30);
     /** While the issuer cannot be reached, the keys fetched last are used this long. */
@@ -48,6 +52,10 @@ public final class JwksKeys {
      * (Cache-Control, Expires); over https, trusting {@code ssl}'s trust managers ({@code null}: the JVM's).
      */
     public static Remote url(URI url, Duration cacheDuration, SSLContext ssl) {
+        return url(url, cacheDuration, ssl, System::nanoTime);
+    }
+
+    static Remote url(URI url, Duration cacheDuration, SSLContext ssl, LongSupplier nanoClock) {
         HttpsJwks jwks = new HttpsJwks(url.toString());
         jwks.setDefaultCacheDuration(cacheDuration.toSeconds());
         jwks.setRetainCacheOnErrorDuration(KEEP_KEYS_WHILE_UNREACHABLE.toSeconds());
@@ -55,11 +63,44 @@ public final class JwksKeys {
         Get get = new Get();
         get.setConnectTimeout(5_000);
         get.setReadTimeout(5_000);
+        // one attempt: a retry with backoff would hold every request waiting for the keys that much longer
+        get.setRetries(0);
         if (ssl != null) {
             get.setSslSocketFactory(ssl.getSocketFactory());
         }
-        jwks.setSimpleHttpGet(get);
+        jwks.setSimpleHttpGet(new Throttled(get, nanoClock));
         return new Remote(url, jwks);
+    }
+
+    /**
+     * The issuer's JWKS endpoint, asked at most once per {@link #UNKNOWN_KEY_REFETCH_INTERVAL}. jose4j itself
+     * limits refetches for unknown key ids only while it holds keys; with none (the issuer failed at start, has
+     * failed for longer than {@link #KEEP_KEYS_WHILE_UNREACHABLE}, or serves an empty set) it would fetch for
+     * every token, one request at a time. A request within the interval fails at once, as an unreachable issuer.
+     */
+    static final class Throttled implements SimpleGet {
+        private final SimpleGet http;
+        private final LongSupplier nanoClock;
+        private boolean asked;
+        private long askedAt;
+
+        Throttled(SimpleGet http, LongSupplier nanoClock) {
+            this.http = http;
+            this.nanoClock = nanoClock;
+        }
+
+        @Override
+        public synchronized SimpleResponse get(String location) throws IOException {
+            long now = nanoClock.getAsLong();
+            long since = now - askedAt;
+            if (asked && since < UNKNOWN_KEY_REFETCH_INTERVAL.toNanos()) {
+                throw new IOException("the JWKS was asked for " + Duration.ofNanos(since).toMillis()
+                        + " ms ago; it is asked at most every " + UNKNOWN_KEY_REFETCH_INTERVAL.toSeconds() + " s");
+            }
+            asked = true;
+            askedAt = now;
+            return http.get(location);
+        }
     }
 
     /** Keys from a JWKS file; fails now if it cannot be read or is not a JWKS. */

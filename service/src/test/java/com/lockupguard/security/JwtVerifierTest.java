@@ -282,6 +282,57 @@ class JwtVerifierTest {
     }
 
     @Test
+    void shouldAskAnIssuerThatFailsForItsKeysAtMostOnceEveryThirtySeconds() throws Exception {
+        assertIssuerAskedAtMostEveryInterval(503, "unavailable");
+    }
+
+    @Test
+    void shouldAskAnIssuerThatServesNoKeysForThemAtMostOnceEveryThirtySeconds() throws Exception {
+        assertIssuerAskedAtMostEveryInterval(200, "{\"keys\":[]}");
+    }
+
+    /** Without keys, jose4j would fetch for every token; forged key ids must not make the guard hammer the issuer. */
+    private static void assertIssuerAskedAtMostEveryInterval(int status, String answer) throws Exception {
+        // given an issuer that answers every request for its JWKS so, and a guard that found no keys at start
+        AtomicInteger fetches = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/jwks", exchange -> {
+            fetches.incrementAndGet();
+            byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        try {
+            AtomicReference<Duration> clock = new AtomicReference<>(Duration.ofHours(1));
+            JwksKeys.Remote keys = JwksKeys.url(URI.create("http://127.0.0.1:" + server.getAddress().getPort()
+                    + "/jwks"), Duration.ofMinutes(5), null, () -> clock.get().toNanos());
+            keys.prefetch();
+            JwtVerifier verifier = new JwtVerifier(keys, settings(List.of("scope")));
+            assertThat(fetches.get()).isEqualTo(1);
+
+            // when fifty tokens with made-up key ids come within the interval
+            for (int i = 0; i < 50; i++) {
+                clock.set(clock.get().plusMillis(100));
+                assertThat(refusal(verifier, issuer.token().keyId("made-up-" + i).sign()))
+                        .isEqualTo(AuthFailure.INVALID);
+            }
+            // then the issuer was not asked again
+            assertThat(fetches.get()).isEqualTo(1);
+
+            // and once the interval has passed since it was last asked, one token makes the guard ask again
+            clock.set(clock.get().plus(JwksKeys.UNKNOWN_KEY_REFETCH_INTERVAL));
+            refusal(verifier, issuer.token().sign());
+            refusal(verifier, issuer.token().sign());
+            assertThat(fetches.get()).isEqualTo(2);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void shouldFetchAnHttpsJwksTrustingTheConfiguredCaAndRefuseAnUntrustedOne() throws Exception {
         // given an issuer serving its JWKS over https with a certificate of the test CA
         TestPki pki = TestPki.create("jwks-test-ca");
