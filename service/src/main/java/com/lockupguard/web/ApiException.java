@@ -34,6 +34,16 @@ public final class ApiException extends RuntimeException {
     }
 
     /** 429: too many of something at once; ask again shortly. */
+    /** 415: a body not in the media type the endpoint takes. */
+    public static ApiException unsupportedMediaType(String message) {
+        return new ApiException(415, message, null, null);
+    }
+
+    /** 421: a request addressed to a name this server does not answer to. */
+    public static ApiException misdirected(String message) {
+        return new ApiException(421, message, null, null);
+    }
+
     public static ApiException tooManyRequests(String message) {
         return new ApiException(429, message, null, 1);
     }

@@ -176,6 +176,15 @@ public final class GuardWebServer implements AutoCloseable {
         }
         BearerAuthenticator authentication = settings.authentication();
         if (!authentication.enabled()) {
+            if (!LoopbackHost.named(ctx.host())) {
+                // a web page can point its own name at 127.0.0.1 (DNS rebinding) and then read and submit as if
+                // it were the dashboard: open, the guard answers only requests addressed to this machine
+                LOG.info("421: {} {} addressed to host '{}', with authentication off", ctx.method(), ctx.path(),
+                        ctx.host());
+                throw ApiException.misdirected("with no authentication configured the guard answers only requests "
+                        + "addressed to this machine (Host localhost, 127.0.0.1 or [::1]); configure authentication "
+                        + "to serve it under another name");
+            }
             ctx.attribute(PRINCIPAL, Principal.anonymous());
             return;
         }
@@ -290,7 +299,7 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     private void submitOrder(Context ctx) throws InterruptedException {
-        ProposedOrder order = OrderBody.parse(json, ctx.body());
+        ProposedOrder order = OrderBody.parse(json, jsonBody(ctx));
         try {
             Decision decision = backend().orders().submit(order)
                     .get(settings.decisionTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -305,9 +314,24 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     private void whatIf(Context ctx) {
-        String body = ctx.body();
+        String body = jsonBody(ctx);
         ProposedOrder order = OrderBody.parse(json, body);
         answer(ctx, backend().holdings().whatIf(order, body, local(ctx), authorization(ctx)));
+    }
+
+    /**
+     * An order's body, which must say it is JSON: a page of another site can send a form or a plain-text body
+     * to the guard without asking, but not a JSON one — for that the browser asks first (CORS), and the guard
+     * allows no other site. So a page the user happens to open cannot submit orders through the guard.
+     */
+    private static String jsonBody(Context ctx) {
+        String type = ctx.contentType();
+        String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!mediaType.equals("application/json")) {
+            throw ApiException.unsupportedMediaType("send the order as JSON, with 'Content-Type: application/json'"
+                    + (type == null ? "" : " (not '" + type + "')"));
+        }
+        return ctx.body();
     }
 
     private void holding(Context ctx) {

@@ -138,6 +138,50 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldRefuseAnOrderNotSentAsJsonSoThatAnotherSitesPageCannotSubmitOne() throws Exception {
+        // given what a page of another site may send without the browser asking first: a form, or plain text
+        for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data")) {
+            for (String path : List.of("/api/orders", "/api/what-if")) {
+                // when
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", type).header("Origin", "https://evil.example")
+                        .POST(HttpRequest.BodyPublishers.ofString(ORDER)).build(), HttpResponse.BodyHandlers.ofString());
+                // then
+                assertThat(response.statusCode()).as(type + " to " + path).isEqualTo(415);
+                assertThat(json(response).get("error").asText()).contains("application/json");
+            }
+        }
+        assertThat(gateway.sent).isEmpty();
+        // and JSON with a charset is JSON
+        assertThat(post("/api/orders", ORDER, "Content-Type", "application/json; charset=UTF-8").statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void shouldAnswerOnlyRequestsAddressedToThisMachineWhileAuthenticationIsOff() throws Exception {
+        // given the open API on loopback; when a page that rebound its own name to 127.0.0.1 calls it
+        String rebound = rawGet("/api/holdings", "rebind.evil.example:" + URI.create(base).getPort());
+        // then it is refused, and the holdings are not in the answer
+        assertThat(rebound).startsWith("HTTP/1.1 421");
+        // and the names of this machine are answered
+        for (String host : List.of("localhost", "127.0.0.1", "[::1]")) {
+            assertThat(rawGet("/api/holdings", host + ":" + URI.create(base).getPort())).as(host)
+                    .startsWith("HTTP/1.1 200");
+        }
+    }
+
+    /** A GET with the Host header given (HttpClient will not set one), and the answer's status line. */
+    private String rawGet(String path, String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(base).getPort())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+                    .readLine();
+        }
+    }
+
+    @Test
     void shouldGenerateOrderIdWhenMissing() throws Exception {
         HttpResponse<String> response = post("/api/orders", ORDER.replace("\"orderId\":\"o1\",", ""));
         assertThat(response.statusCode()).isEqualTo(200);
