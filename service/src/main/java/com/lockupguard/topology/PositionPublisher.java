@@ -1,6 +1,7 @@
 package com.lockupguard.topology;
 
 import com.lockupguard.rules.HoldingState;
+import com.lockupguard.rules.LockupCalendar;
 import com.lockupguard.rules.LockupRules;
 import com.lockupguard.rules.Position;
 import com.lockupguard.state.StoredHolding;
@@ -74,9 +75,15 @@ final class PositionPublisher {
             return;
         }
         Position published = notBehindPublished(previous, state, position);
-        reschedule(holdingKey, previous == null ? null : previous.nextBoundaryAt(), published.nextReleaseAt());
-        holdings.put(holdingKey, new StoredHolding(state, published.nextReleaseAt()));
+        reschedule(holdingKey, scheduledAt(previous), published.nextReleaseAt());
+        holdings.put(holdingKey, new StoredHolding(state, published.nextReleaseAt() != null
+                ? published.nextReleaseAt() : state.agreement().calendar().nextWindowStart(published.window())));
         outbox.put(holdingKey, ValueAndTimestamp.make(published, published.asOf().toEpochMilli()));
+    }
+
+    /** Where a stored holding is in the release schedule: at its next boundary, unless it is sold out. */
+    private static Instant scheduledAt(StoredHolding holding) {
+        return holding == null || holding.state().isSoldOut() ? null : holding.nextBoundaryAt();
     }
 
     /**
@@ -88,14 +95,20 @@ final class PositionPublisher {
      */
     private Position notBehindPublished(StoredHolding previous, HoldingState state, Position position) {
         Instant publishedBefore = previous == null ? null : previous.nextBoundaryAt();
-        Position latest = position;
-        while (publishedBefore != null && latest.nextReleaseAt() != null
-                && latest.nextReleaseAt().isBefore(publishedBefore)
-                && latest.nextReleaseAt().isAfter(latest.asOf())
-                && latest.nextReleaseAt().toEpochMilli() <= context.currentSystemTimeMs()) {
-            latest = rules.position(state, latest.nextReleaseAt());
+        if (publishedBefore == null || position.nextReleaseAt() != null
+                && !position.nextReleaseAt().isBefore(publishedBefore)) {
+            return position; // nearly always: nothing after the record's own window was published
         }
-        return latest;
+        // walked on the calendar, not on positions: a record that sells the holding out has no next release
+        LockupCalendar calendar = state.agreement().calendar();
+        long now = context.currentSystemTimeMs();
+        Instant asOf = position.asOf();
+        Instant next = calendar.nextWindowStart(calendar.windowAt(asOf));
+        while (next.isAfter(asOf) && next.isBefore(publishedBefore) && next.toEpochMilli() <= now) {
+            asOf = next;
+            next = calendar.nextWindowStart(calendar.windowAt(asOf));
+        }
+        return asOf.equals(position.asOf()) ? position : rules.position(state, asOf);
     }
 
     /**
@@ -114,8 +127,8 @@ final class PositionPublisher {
                 budget--;
                 long boundary = StoreNames.scheduleTime(entry.key);
                 StoredHolding stored = holdings.holding(entry.value);
-                if (stored == null || stored.nextBoundaryAt() == null
-                        || stored.nextBoundaryAt().toEpochMilli() != boundary) {
+                Instant scheduledAt = scheduledAt(stored);
+                if (scheduledAt == null || scheduledAt.toEpochMilli() != boundary) {
                     schedule.delete(entry.key); // left behind by an update: the holding is scheduled elsewhere
                     continue;
                 }

@@ -151,6 +151,25 @@ class PositionsTest {
     }
 
     @Test
+    void shouldNotPublishAnEarlierWindowWhenALateOrderSellsTheHoldingOut() {
+        // given 200,000 shares in all, 120,000 sold in the first window, and the Second Release Date published
+        guard.agreement(letter().setEffectiveAt(EFFECTIVE).setTotalShares(200_000).build(), "2003-07-10T16:30:00-04:00");
+        guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+        guard.positions.readValuesToList();
+        timePassesUntil("2003-08-09T00:00:00-04:00");
+        guard.positions.readValuesToList();
+        // when a late order, stamped in the first window, sells the rest: there is no next release to walk to
+        Decision late = guard.decide(order("late", OrderKind.PUBLIC_SALE, 80_000), "2003-08-08T23:59:59-04:00");
+        // then it is approved in the first window, and the holding is published sold out, in period 0
+        assertThat(late.getPosition().getPhase()).isEqualTo(Phase.FIRST);
+        List<Position> published = guard.positions.readValuesToList();
+        assertThat(published).extracting(Position::getAsOf).containsExactly(at("2003-08-09T00:00:00-04:00"));
+        assertThat(published.get(0).getPhase()).isEqualTo(Phase.PERIOD);
+        assertThat(published.get(0).getReservedNow()).as("both approvals, not yet filled").isEqualTo(200_000);
+        assertThat(published.get(0).getNextReleaseAt()).isNull();
+    }
+
+    @Test
     void shouldStopPublishingReleasesOnceEverythingIsSold() {
         guard.agreement(letter().setEffectiveAt(EFFECTIVE).setTotalShares(200_000).setTrancheShares(1).build(),
                 "2003-07-10T16:30:00-04:00");
