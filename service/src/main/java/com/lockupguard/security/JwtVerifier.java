@@ -89,6 +89,10 @@ public final class JwtVerifier {
             throw refused(classify(e), codes(e));
         }
         try {
+            if (claims.getSubject().isBlank()) {
+                // jose4j asks only that it be there: a blank one names nobody in the log or the per-caller limits
+                throw refused(AuthFailure.MISSING_CLAIM, List.of(ErrorCodes.SUBJECT_MISSING));
+            }
             NumericDate expiration = claims.getExpirationTime();
             return new Principal(claims.getSubject(), roles(claims), Principal.Kind.JWT,
                     Instant.ofEpochSecond(expiration.getValue()));

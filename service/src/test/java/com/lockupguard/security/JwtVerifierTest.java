@@ -154,6 +154,9 @@ class JwtVerifierTest {
         }
         assertThat(refusal(verifier, issuer.token().claim("exp", null).sign())).isEqualTo(AuthFailure.MISSING_CLAIM);
         assertThat(refusal(verifier, issuer.token().claim("sub", null).sign())).isEqualTo(AuthFailure.MISSING_CLAIM);
+        // a subject that names nobody is no subject: logs, and the per-caller limits, need one
+        assertThat(refusal(verifier, issuer.token().claim("sub", "").sign())).isEqualTo(AuthFailure.MISSING_CLAIM);
+        assertThat(refusal(verifier, issuer.token().claim("sub", " ").sign())).isEqualTo(AuthFailure.MISSING_CLAIM);
     }
 
     @Test
