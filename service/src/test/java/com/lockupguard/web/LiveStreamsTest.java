@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.lockupguard.avro.ComplianceAlert;
-import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.Outcome;
 import com.lockupguard.avro.ProposedOrder;
@@ -18,9 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class LiveStreamsTest {
 
     private final GuardMetrics metrics = new GuardMetrics();
-    private final Feed feed = new Feed();
+    private final StubBackend.Feed feed = new StubBackend.Feed();
     private final List<Socket> sockets = new ArrayList<>();
     private GuardWebServer server;
     private int port;
@@ -139,35 +135,5 @@ class LiveStreamsTest {
                 .setInvestorId("dutchess").setSecurityId("CBYI").setKind(OrderKind.PUBLIC_SALE).setQuantity(1L).build();
         return new DecisionHistory.Event(DecisionHistory.Event.DECISION, "dutchess/CBYI",
                 GuardWebServerTest.decision(order, Outcome.APPROVED, List.of(), 1L));
-    }
-
-    /** A feed whose events the test publishes, on its own thread, as the guard's feed does. */
-    private static final class Feed implements DecisionHistory {
-        final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
-
-        @Override
-        public List<Decision> recent(String investorId, int limit) {
-            return List.of();
-        }
-
-        @Override
-        public List<ComplianceAlert> alerts(String investorId, String securityId, int limit) {
-            return List.of();
-        }
-
-        @Override
-        public List<HistoryPoint> history(String holding) {
-            return List.of();
-        }
-
-        @Override
-        public AutoCloseable subscribe(Consumer<Event> subscriber) {
-            subscribers.add(subscriber);
-            return () -> subscribers.remove(subscriber);
-        }
-
-        void publish(Event event) {
-            subscribers.forEach(subscriber -> subscriber.accept(event));
-        }
     }
 }

@@ -6,6 +6,7 @@ import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.rules.HoldingKey;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /** A backend with nothing behind it, for tests of the HTTP server itself (authentication, TLS): it answers at once. */
@@ -40,7 +41,7 @@ final class StubBackend {
     }
 
     /** No decisions, alerts or history, and a live feed that never sends. */
-    static final class NoHistory implements DecisionHistory {
+    static class NoHistory implements DecisionHistory {
         @Override
         public List<Decision> recent(String investorId, int limit) {
             return List.of();
@@ -59,6 +60,21 @@ final class StubBackend {
         @Override
         public AutoCloseable subscribe(Consumer<Event> subscriber) {
             return () -> { };
+        }
+    }
+
+    /** No decisions, alerts or history; a live feed that sends what the test publishes, on the test's thread. */
+    static final class Feed extends NoHistory {
+        final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
+
+        @Override
+        public AutoCloseable subscribe(Consumer<Event> subscriber) {
+            subscribers.add(subscriber);
+            return () -> subscribers.remove(subscriber);
+        }
+
+        void publish(Event event) {
+            subscribers.forEach(subscriber -> subscriber.accept(event));
         }
     }
 
