@@ -120,8 +120,11 @@ public final class GuardConfig extends AbstractConfig {
             .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
                     ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.HIGH,
                     "exactly_once_v2: each order's state change and decision commit atomically (needs 3 brokers "
-                            + "for the transaction log in production). at_least_once may decide an order twice "
-                            + "after a crash.")
+                            + "for the transaction log in production). at_least_once, for tests and development only: "
+                            + "after a crash the orders of the last commit interval are decided again, and their "
+                            + "shares may be counted twice or, where an order's id was saved but not its holding's "
+                            + "counters, not at all, so that the guard may then approve more than the agreement "
+                            + "allows.")
             .define(NUM_STANDBY_REPLICAS_CONFIG, Type.INT, 1, Range.atLeast(0), Importance.MEDIUM,
                     "Warm copies of each task's stores kept on other instances, for fast fail-over.")
             .define(REPLICATION_FACTOR_CONFIG, Type.INT, -1, Importance.MEDIUM,

@@ -94,6 +94,12 @@ public final class GuardService implements AutoCloseable {
         LOG.info("starting guard '{}' on {} with {}", config.getString(GuardConfig.APPLICATION_ID_CONFIG),
                 String.join(",", config.getList(GuardConfig.BOOTSTRAP_SERVERS_CONFIG)),
                 config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG));
+        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG))) {
+            LOG.warn("{}={}: after a crash this guard may count an order's shares twice or not at all, and then "
+                    + "approve more than an agreement allows; use {} outside tests and development",
+                    GuardConfig.PROCESSING_GUARANTEE_CONFIG, config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG),
+                    StreamsConfig.EXACTLY_ONCE_V2);
+        }
         streams.start();
     }
 
