@@ -64,10 +64,12 @@ final class OrderDecider {
             return;
         }
         Decision decision = ruling.decision();
+        // first what can fail (the registry may refuse or be away): an order that gets no decision, dead-lettered
+        // by the processing handler, must change nothing, or its shares would be counted and a resend counted again
+        byte[] encoded = wire.encode(decision);
         if (ruling.stateAfter() != null) {
             positions.store(record.key(), stored, ruling.stateAfter(), decision.position());
         }
-        byte[] encoded = wire.encode(decision);
         if (ruling.remember()) {
             stores.put(idKey, RememberedOrder.decided(order.kind(), order.quantity(), decision.outcome(), encoded,
                     ruling.opened(), context.currentSystemTimeMs()));

@@ -541,6 +541,32 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldChangeNothingForAnOrderWhoseDecisionCannotBeEncoded() {
+            // given the letter, and a registry that refuses the decision's schema for orders-approved (another
+            // record is registered under the subject, and its compatibility is FULL)
+            registeredLetter();
+            com.lockupguard.registry.InMemorySchemaRegistry registry =
+                    com.lockupguard.registry.InMemorySchemaRegistry.scope(guard.registryScope);
+            registry.register("orders-approved-value", org.apache.avro.SchemaBuilder.record("Other").fields()
+                    .requiredString("x").endRecord());
+            registry.setCompatibility("orders-approved-value", com.lockupguard.registry.CompatibilityLevel.FULL);
+            // when an approvable order comes: its decision cannot be encoded
+            guard.orders.pipeInput(HOLDING, order("e2", OrderKind.PUBLIC_SALE, 120_000),
+                    at("2003-07-11T09:45:00-04:00"));
+            // then it is dead-lettered with the registry's refusal, and no decision is sent
+            assertThat(guard.drainDeadLetters()).extracting(l -> header(l, DeadLetters.MESSAGE_HEADER))
+                    .singleElement().asString().contains("incompatible");
+            assertThat(guard.drainDecisions()).isEmpty();
+            // and nothing was counted or remembered: once the registry takes the schema, the first window is whole
+            // and the same order is decided as new
+            registry.setCompatibility("orders-approved-value", com.lockupguard.registry.CompatibilityLevel.NONE);
+            Decision again = guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:50:00-04:00");
+            assertThat(again.getOutcome()).isEqualTo(Outcome.APPROVED);
+            assertThat(again.getRepeated()).isFalse();
+            assertThat(again.getMaxAllowedNow()).isEqualTo(200_000);
+        }
+
+        @Test
         void shouldDeadLetterUndecodableAgreement() {
             guard.rawAgreements.pipeInput(HOLDING, "{\"json\":true}".getBytes(), at("2003-04-28T09:00:00-04:00"));
             TestRecord<String, byte[]> letter = guard.deadLetters.readRecord();
