@@ -225,7 +225,8 @@ public final class GuardConfig extends AbstractConfig {
                     "A static bearer token for development and tests: 'Authorization: Bearer <token>' grants read "
                             + "and submit. Setting it (or a JWKS) turns authentication on: every /api/* and /metrics "
                             + "request then needs a credential; /health/* and the dashboard's files stay open. "
-                            + "Production: JWTs (api.auth.jwt.*).")
+                            + "At least 16 characters when the API is served beyond this machine. Production: JWTs "
+                            + "(api.auth.jwt.*).")
             .define(API_DECISION_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM,
                     "How long POST /api/orders waits for the order's decision before answering 504.");
 
@@ -262,7 +263,8 @@ public final class GuardConfig extends AbstractConfig {
                         "A secret the instances of one guard share and send each other (interactive queries: a "
                                 + "holding, its reservations or a what-if asked of the instance that owns it). It "
                                 + "grants only those forwarded requests. Unset: an instance passes on the caller's "
-                                + "own bearer token.")
+                                + "own bearer token. At least 16 characters when the API is served beyond this "
+                                + "machine.")
                 .define(API_AUTH_JWT_JWKS_URL_CONFIG, Type.STRING, "", new JwksUrl(), Importance.HIGH,
                         "The JWKS URL of the issuer of bearer JWTs (OIDC: the jwks_uri of "
                                 + "<issuer>/.well-known/openid-configuration). Fetched when needed and cached; "

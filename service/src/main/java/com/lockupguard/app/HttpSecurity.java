@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.apache.kafka.common.config.ConfigException;
@@ -32,9 +34,12 @@ import org.slf4j.LoggerFactory;
  * @param https null: plain http
  */
 public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings https, PeerAccess peers,
-        JwksKeys.Remote remoteKeys) {
+        JwksKeys.Remote remoteKeys, List<String> shortStaticTokens) {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpSecurity.class);
+
+    /** The fewest characters a static token must have for an API served beyond this machine. */
+    static final int MIN_STATIC_TOKEN_LENGTH = 16;
 
     public static HttpSecurity from(GuardConfig config) {
         HttpsSettings https = https(config);
@@ -89,7 +94,15 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
         BearerAuthenticator authentication = new BearerAuthenticator(
                 apiToken == null ? null : new StaticToken(apiToken),
                 serviceToken == null ? null : new StaticToken(serviceToken), jwt, jwtDescription);
-        return new HttpSecurity(authentication, https, new PeerAccess(https != null, trust, serviceToken), remote);
+        List<String> shortTokens = new ArrayList<>();
+        if (apiToken != null && apiToken.length() < MIN_STATIC_TOKEN_LENGTH) {
+            shortTokens.add(GuardConfig.API_TOKEN_CONFIG);
+        }
+        if (serviceToken != null && serviceToken.length() < MIN_STATIC_TOKEN_LENGTH) {
+            shortTokens.add(GuardConfig.API_SERVICE_TOKEN_CONFIG);
+        }
+        return new HttpSecurity(authentication, https, new PeerAccess(https != null, trust, serviceToken), remote,
+                List.copyOf(shortTokens));
     }
 
     /**
@@ -99,6 +112,12 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
     public void checkExposure(String host) {
         HttpExposure.check(host, authentication.enabled());
         boolean loopback = HttpExposure.isLoopback(host);
+        if (!loopback && !shortStaticTokens.isEmpty()) {
+            throw new ConfigException(String.join(" and ", shortStaticTokens) + " must have at least "
+                    + MIN_STATIC_TOKEN_LENGTH + " characters when " + GuardConfig.HTTP_HOST_CONFIG + "=" + host
+                    + " serves the API beyond this machine: a short token can be guessed, and attempts are not "
+                    + "limited. Generate one, for example with 'openssl rand -hex 24'");
+        }
         if (!loopback && https == null && authentication.enabled()) {
             LOG.warn("{}={} serves bearer-token authentication over plain http: tokens cross the network in clear. "
                     + "Set {} (or terminate TLS in front of the guard)", GuardConfig.HTTP_HOST_CONFIG, host,

@@ -54,6 +54,24 @@ class HttpSecurityTest {
     }
 
     @Test
+    void shouldRefuseAShortStaticTokenForAnApiServedBeyondThisMachine() {
+        // given tokens one character short of the minimum
+        String shortToken = "s".repeat(HttpSecurity.MIN_STATIC_TOKEN_LENGTH - 1);
+        for (String setting : new String[] {"api.token", "api.service.token"}) {
+            HttpSecurity security = HttpSecurity.from(config("api.token", "t".repeat(16), setting, shortToken));
+            // when served beyond this machine, then refused, naming the setting and never the token
+            assertThatThrownBy(() -> security.checkExposure("0.0.0.0")).as(setting)
+                    .isInstanceOf(ConfigException.class).hasMessageContaining(setting)
+                    .hasMessageContaining("at least 16 characters").hasMessageNotContaining(shortToken);
+            // and on loopback, for development, accepted
+            assertThatCode(() -> security.checkExposure("127.0.0.1")).as(setting).doesNotThrowAnyException();
+        }
+        // and a token of the minimum length is accepted beyond this machine
+        assertThatCode(() -> HttpSecurity.from(config("api.token", "t".repeat(16))).checkExposure("0.0.0.0"))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
     void shouldCountAStaticTokenOrAJwksAsAuthentication() throws Exception {
         assertThat(HttpSecurity.from(config()).authentication().enabled()).isFalse();
         assertThat(HttpSecurity.from(config("api.token", "t")).authentication().enabled()).isTrue();
