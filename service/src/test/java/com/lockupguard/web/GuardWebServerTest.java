@@ -35,7 +35,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -542,8 +541,7 @@ class GuardWebServerTest {
         }
     }
 
-    private static final class FakeHistory implements DecisionHistory {
-        final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
+    private static final class FakeHistory extends StubBackend.Feed {
         final List<String> asked = new CopyOnWriteArrayList<>();
         final RecentAlerts alerts = new RecentAlerts(DecisionFeed.RECENT_ALERTS);
         final Map<String, List<HistoryPoint>> points = new ConcurrentHashMap<>(Map.of("dutchess/CBYI", List.of(
@@ -567,16 +565,6 @@ class GuardWebServerTest {
         @Override
         public List<HistoryPoint> history(String holding) {
             return points.getOrDefault(holding, List.of());
-        }
-
-        @Override
-        public AutoCloseable subscribe(Consumer<Event> subscriber) {
-            subscribers.add(subscriber);
-            return () -> subscribers.remove(subscriber);
-        }
-
-        void publish(Event event) {
-            subscribers.forEach(s -> s.accept(event));
         }
     }
 

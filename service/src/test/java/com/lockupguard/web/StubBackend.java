@@ -64,7 +64,7 @@ final class StubBackend {
     }
 
     /** No decisions, alerts or history; a live feed that sends what the test publishes, on the test's thread. */
-    static final class Feed extends NoHistory {
+    static class Feed extends NoHistory {
         final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
 
         @Override
