@@ -33,7 +33,6 @@ public final class ApiException extends RuntimeException {
         return new ApiException(403, message, null, null);
     }
 
-    /** 429: too many of something at once; ask again shortly. */
     /** 415: a body not in the media type the endpoint takes. */
     public static ApiException unsupportedMediaType(String message) {
         return new ApiException(415, message, null, null);
@@ -44,6 +43,7 @@ public final class ApiException extends RuntimeException {
         return new ApiException(421, message, null, null);
     }
 
+    /** 429: too many of something at once; ask again shortly. */
     public static ApiException tooManyRequests(String message) {
         return new ApiException(429, message, null, 1);
     }

@@ -179,7 +179,7 @@ public final class GuardWebServer implements AutoCloseable {
             if (!LoopbackHost.named(ctx.host())) {
                 // a web page can point its own name at 127.0.0.1 (DNS rebinding) and then read and submit as if
                 // it were the dashboard: open, the guard answers only requests addressed to this machine
-                LOG.info("421: {} {} addressed to host '{}', with authentication off", ctx.method(), ctx.path(),
+                LOG.debug("421: {} {} addressed to host '{}', with authentication off", ctx.method(), ctx.path(),
                         ctx.host());
                 throw ApiException.misdirected("with no authentication configured the guard answers only requests "
                         + "addressed to this machine (Host localhost, 127.0.0.1 or [::1]); configure authentication "
@@ -385,15 +385,17 @@ public final class GuardWebServer implements AutoCloseable {
             client.onClose(() -> expiry.cancel(false));
         }
         client.sendComment("connected");
-        liveStreams.open(client, principal == null ? Principal.anonymous().subject() : principal.subject(),
-                backend().feed(), event -> payload(event).toString());
+        liveStreams.open(client, subjectOf(principal), backend().feed(), event -> payload(event).toString());
+    }
+
+    /** Whom the live-stream caps count a stream for: every caller is one subject while authentication is off. */
+    private static String subjectOf(Principal principal) {
+        return principal == null ? Principal.anonymous().subject() : principal.subject();
     }
 
     /** 429 for a live stream over {@link LiveStreams}' caps, before its answer begins. */
     private void admitLiveStream(Context ctx) {
-        Principal principal = ctx.attribute(PRINCIPAL);
-        String subject = principal == null ? Principal.anonymous().subject() : principal.subject();
-        if (!liveStreams.admits(subject)) {
+        if (!liveStreams.admits(subjectOf(ctx.attribute(PRINCIPAL)))) {
             throw ApiException.tooManyRequests("too many live streams: at most " + LiveStreams.MAX_STREAMS_PER_SUBJECT
                     + " per subject and " + LiveStreams.MAX_STREAMS + " in all");
         }
