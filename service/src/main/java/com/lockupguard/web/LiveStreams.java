@@ -59,11 +59,6 @@ final class LiveStreams {
         sender.start();
     }
 
-    /** Streams open now. */
-    synchronized int open() {
-        return open;
-    }
-
     private synchronized boolean reserve(String subject) {
         if (!admits(subject)) {
             return false;
