@@ -168,13 +168,16 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     preferredUrl = urlIndex;
                     return json.readTree(response.body());
                 }
-                if (response.statusCode() < 500) {
+                if (response.statusCode() < 500 && !isTransient(response.statusCode())) {
                     throw failure(response, method, path, subject, url);
                 }
-                lastProblem = url + " answered " + response.statusCode() + ": " + errorMessage(response.body());
+                lastProblem = RegistryClientConfig.shown(url) + " answered " + response.statusCode() + ": "
+                        + errorMessage(response.body());
+                wait = Math.max(wait, Math.min(maxWait, retryAfterMillis(response)));
             } catch (IOException e) {
                 last = e;
-                lastProblem = url + " gave no answer (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+                lastProblem = RegistryClientConfig.shown(url) + " gave no answer (" + e.getClass().getSimpleName()
+                        + ": " + e.getMessage() + ")";
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SchemaRegistryException.Unavailable("interrupted while calling the schema registry", e);
@@ -186,7 +189,23 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             }
         }
         throw new SchemaRegistryException.Unavailable("schema registry unavailable after " + attempts + " attempts on "
-                + urls + ": " + lastProblem + ". Check schema.registry.url and that the registry is up.", last);
+                + urls.stream().map(RegistryClientConfig::shown).toList() + ": " + lastProblem
+                + ". Check schema.registry.url and that the registry is up.", last);
+    }
+
+    /** 408 (the registry timed the request out) and 429 (rate limited, as Confluent Cloud does): ask again. */
+    private static boolean isTransient(int status) {
+        return status == 408 || status == 429;
+    }
+
+    /** The wait a 429 or 503 asks for (Retry-After, in seconds), or 0. */
+    private static long retryAfterMillis(HttpResponse<String> response) {
+        try {
+            return response.headers().firstValue("Retry-After").map(v -> Long.parseLong(v.trim()) * 1_000)
+                    .orElse(0L);
+        } catch (NumberFormatException e) {
+            return 0; // an HTTP date: the usual backoff will do
+        }
     }
 
     private HttpRequest request(String method, String url, String path, String body) {
@@ -213,11 +232,14 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         int code = errorCode(response.body(), status);
         String message = errorMessage(response.body());
         if (status == 401) {
-            return new SchemaRegistryException.NotAuthorized("schema registry " + url + " refused the credentials "
-                    + "(401): set basic.auth.credentials.source=USER_INFO and basic.auth.user.info=user:password", 401);
+            return new SchemaRegistryException.NotAuthorized("schema registry " + RegistryClientConfig.shown(url)
+                    + " refused the credentials (401): give them in basic.auth.user.info=user:password with "
+                    + "basic.auth.credentials.source=USER_INFO, or in the URL (user:password@host) with "
+                    + "basic.auth.credentials.source=URL", 401);
         }
         if (status == 403) {
-            return new SchemaRegistryException.NotAuthorized("schema registry " + url + " does not allow " + method
+            return new SchemaRegistryException.NotAuthorized("schema registry " + RegistryClientConfig.shown(url)
+                    + " does not allow " + method
                     + " " + path + " for these credentials (403): grant the guard's principal access to subject "
                     + subject, 403);
         }

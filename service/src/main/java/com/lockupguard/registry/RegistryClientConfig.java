@@ -3,6 +3,7 @@ package com.lockupguard.registry;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -13,6 +14,9 @@ import org.apache.kafka.common.config.types.Password;
 
 /** The HTTP registry client's settings, under the names Confluent's client uses. */
 public final class RegistryClientConfig extends AbstractConfig {
+
+    /** The user-info part of each URL's authority in a list: {@code scheme://user:password@}. */
+    private static final Pattern USER_INFO_IN_URL = Pattern.compile("(^|,\\s*)([A-Za-z][A-Za-z0-9+.-]*://)[^/@,]*@");
 
     /** The one declaration of {@code schema.registry.url}: the serdes and the guard refer to it. */
     public static final String URL = "schema.registry.url";
@@ -74,12 +78,17 @@ public final class RegistryClientConfig extends AbstractConfig {
         return uri.getUserInfo();
     }
 
+    /** {@code url} (or a comma-separated list) as it may be shown in logs and messages: without user:password. */
+    public static String shown(String url) {
+        return USER_INFO_IN_URL.matcher(url).replaceAll("$1$2");
+    }
+
     static char[] chars(Password password) {
         return password == null ? null : password.value().toCharArray();
     }
 
     @Override
     public String toString() {
-        return "registry " + Arrays.toString(urls().toArray());
+        return "registry " + Arrays.toString(urls().stream().map(RegistryClientConfig::shown).toArray());
     }
 }

@@ -28,6 +28,7 @@ public final class SchemaRegistryClients {
         if (value.startsWith("http://") || value.startsWith("https://")) {
             return new HttpSchemaRegistryClient(configs);
         }
-        throw new ConfigException(RegistryClientConfig.URL, value, "a schema registry URL starts with http://, https:// or mock://");
+        throw new ConfigException(RegistryClientConfig.URL, RegistryClientConfig.shown(value),
+                "a schema registry URL starts with http://, https:// or mock://");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.registry.HttpSchemaRegistryClient;
+import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.registry.SchemaMetadata;
 import com.lockupguard.registry.SchemaRegistryException;
@@ -256,6 +257,33 @@ class HttpSchemaRegistryClientTest {
     void shouldAuthenticateWithCredentialsInUrl() throws Exception {
         server = builder().basicAuth("guard:s3cret").start();
         HttpSchemaRegistryClient client = client(server.url().replace("http://", "http://guard:s3cret@"));
+        assertThat(client.register("things-value", v1)).isPositive();
+    }
+
+    @Test
+    void shouldNeverShowTheCredentialsOfAUrl() throws Exception {
+        // given credentials in the URL, and a registry that is down, then one that refuses them
+        server = builder().basicAuth("guard:s3cret").filter(fault(503, 3, e -> true)).start();
+        String withCredentials = server.url().replace("http://", "http://guard:s3cret@");
+        HttpSchemaRegistryClient client = client(withCredentials, "max.retries", "2");
+        // when / then: the messages (logged, and in dead-letter headers) name the registry, not the password
+        assertThatThrownBy(() -> client.register("things-value", v1))
+                .isInstanceOf(SchemaRegistryException.Unavailable.class)
+                .hasMessageContaining(server.url()).hasMessageNotContaining("s3cret");
+        HttpSchemaRegistryClient wrong = client(server.url().replace("http://", "http://guard:wrong-one@"));
+        assertThatThrownBy(() -> wrong.register("things-value", v1))
+                .isInstanceOf(SchemaRegistryException.NotAuthorized.class)
+                .hasMessageContaining(server.url()).hasMessageNotContaining("wrong-one");
+        assertThat(RegistryClientConfig.shown("https://a:b@r1:8081/x, http://c@r2,mock://s"))
+                .isEqualTo("https://r1:8081/x, http://r2,mock://s");
+    }
+
+    @Test
+    void shouldRetryWhenRateLimitedOrTimedOutByTheRegistry() throws Exception {
+        // given a registry that answers 429 (rate limited, as Confluent Cloud does) and then 408 once each
+        server = builder().filter(fault(429, 1, e -> true)).filter(fault(408, 1, e -> true)).start();
+        HttpSchemaRegistryClient client = client(server.url(), "max.retries", "3");
+        // when / then: asked again, not failed
         assertThat(client.register("things-value", v1)).isPositive();
     }
 
