@@ -1,0 +1,119 @@
+package com.lockupguard.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.lockupguard.registry.SchemaRegistryException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.Record;
+import org.junit.jupiter.api.Test;
+
+/** A record that fails for want of the schema registry stops the thread (to be read again); any other is dead-lettered. */
+class RegistryOutageTest {
+
+    private static final byte[] VALUE = "a valid order".getBytes(StandardCharsets.UTF_8);
+    private static final SerializationException OUTAGE = new SerializationException("record on 'orders' names "
+            + "schema id 7 that the registry cannot give", new SchemaRegistryException.Unavailable("registry down", null));
+    private static final SerializationException GARBAGE = new SerializationException("unknown magic byte");
+
+    @Test
+    void shouldStopTheThreadWhenAnInputCannotBeReadForWantOfTheRegistry() {
+        // given the guard's handler, configured as the guard configures it
+        DeserializationExceptionHandler handler = configured(new RegistryOutage.OnDeserialization());
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("orders", 0, 41, null, VALUE);
+        // when a valid record cannot be read because the registry is away, then: fail, and dead-letter nothing
+        DeserializationExceptionHandler.Response outage = handler.handleError(CONTEXT, record, OUTAGE);
+        assertThat(outage.result()).isEqualTo(DeserializationExceptionHandler.Result.FAIL);
+        assertThat(outage.deadLetterQueueRecords()).isEmpty();
+        // and a record that is not valid is dead-lettered, and the stream goes on
+        DeserializationExceptionHandler.Response garbage = handler.handleError(CONTEXT, record, GARBAGE);
+        assertThat(garbage.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
+        assertThat(garbage.deadLetterQueueRecords()).singleElement()
+                .satisfies(letter -> assertThat(letter.topic()).isEqualTo("orders-dlq"));
+    }
+
+    @Test
+    void shouldStopTheThreadWhenADecisionCannotBeWrittenForWantOfTheRegistry() {
+        ProcessingExceptionHandler handler = configured(new RegistryOutage.OnProcessing());
+        Record<String, byte[]> record = new Record<>("dutchess/CBYI", VALUE, 0L);
+        ProcessingExceptionHandler.Response outage = handler.handleError(CONTEXT, record, OUTAGE);
+        assertThat(outage.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+        assertThat(outage.deadLetterQueueRecords()).isEmpty();
+        ProcessingExceptionHandler.Response other = handler.handleError(CONTEXT, record,
+                new IllegalStateException("a bug"));
+        assertThat(other.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+        assertThat(other.deadLetterQueueRecords()).hasSize(1);
+    }
+
+    @Test
+    void shouldBeTheHandlersTheGuardRunsWith() {
+        Properties defaults = StreamsDefaults.errorHandling(TopicNames.defaults());
+        assertThat(defaults.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG))
+                .isEqualTo(RegistryOutage.OnDeserialization.class.getName());
+        assertThat(defaults.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))
+                .isEqualTo(RegistryOutage.OnProcessing.class.getName());
+    }
+
+    private static <T extends org.apache.kafka.common.Configurable> T configured(T handler) {
+        Map<String, Object> settings = Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "orders-dlq");
+        handler.configure(settings);
+        return handler;
+    }
+
+    private static final ErrorHandlerContext CONTEXT = new ErrorHandlerContext() {
+        @Override
+        public String topic() {
+            return "orders";
+        }
+
+        @Override
+        public int partition() {
+            return 0;
+        }
+
+        @Override
+        public long offset() {
+            return 41;
+        }
+
+        @Override
+        public Headers headers() {
+            return new RecordHeaders();
+        }
+
+        @Override
+        public String processorNodeId() {
+            return "orders-source";
+        }
+
+        @Override
+        public TaskId taskId() {
+            return new TaskId(0, 0);
+        }
+
+        @Override
+        public long timestamp() {
+            return 0;
+        }
+
+        @Override
+        public byte[] sourceRawKey() {
+            return "dutchess/CBYI".getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public byte[] sourceRawValue() {
+            return VALUE;
+        }
+    };
+}
