@@ -43,7 +43,7 @@ class ReferenceModelTest {
     void shouldReproduceLettersWorkedExample() throws IOException {
         // given
         List<String> timeline = Files.readAllLines(Path.of("examples/letter-2003.jsonl"));
-        List<String> expected = Files.readAllLines(Path.of("tools/src/test/resources/letter-2003.expected.jsonl"));
+        List<String> expected = Files.readAllLines(Path.of("examples/letter-2003.expected.jsonl"));
         // when
         ReferenceModel.Output output = new ReferenceModel(null).run(timeline);
         // then
@@ -56,7 +56,7 @@ class ReferenceModelTest {
     void shouldReproduceLifecycleExample() throws IOException {
         // given
         List<String> timeline = Files.readAllLines(Path.of("examples/lifecycle-2003.jsonl"));
-        List<String> expected = Files.readAllLines(Path.of("tools/src/test/resources/lifecycle-2003.expected.jsonl"));
+        List<String> expected = Files.readAllLines(Path.of("examples/lifecycle-2003.expected.jsonl"));
         // when
         ReferenceModel.Output output = new ReferenceModel(null).run(timeline);
         // then

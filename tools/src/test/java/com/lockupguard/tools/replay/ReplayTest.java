@@ -60,7 +60,7 @@ class ReplayTest {
     void shouldReplayLettersWorkedExampleExactlyAsExpected() throws IOException {
         // given the worked example of RULES.md section 8
         List<String> timeline = Files.readAllLines(Path.of("examples/letter-2003.jsonl"));
-        List<String> expected = Files.readAllLines(Path.of("tools/src/test/resources/letter-2003.expected.jsonl"));
+        List<String> expected = Files.readAllLines(Path.of("examples/letter-2003.expected.jsonl"));
         // when
         Output output = replay(timeline.toArray(String[]::new));
         // then every decision, its reasons in order and maxAllowedNow agree, line by line
@@ -82,7 +82,7 @@ class ReplayTest {
         // given the order lifecycle's worked example (RULES.md section 9): fills, partial fills, cancels, an overfill,
         // late fills, a fill of an order the guard never saw, a retried and a conflicting report, invalid ones
         List<String> timeline = Files.readAllLines(Path.of("examples/lifecycle-2003.jsonl"));
-        List<String> expected = Files.readAllLines(Path.of("tools/src/test/resources/lifecycle-2003.expected.jsonl"));
+        List<String> expected = Files.readAllLines(Path.of("examples/lifecycle-2003.expected.jsonl"));
         // when
         Output output = replay(timeline.toArray(String[]::new));
         // then every decision and every report's result agree, line by line; a report's line has exactly the
