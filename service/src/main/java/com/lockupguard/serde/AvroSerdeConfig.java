@@ -13,6 +13,7 @@ public final class AvroSerdeConfig extends AbstractConfig {
     public static final String SCHEMA_REGISTRY_URL_CONFIG = RegistryClientConfig.URL;
     public static final String AUTO_REGISTER_SCHEMAS_CONFIG = "auto.register.schemas";
     public static final String USE_LATEST_VERSION_CONFIG = "use.latest.version";
+    public static final String LATEST_CACHE_TTL_SEC_CONFIG = "latest.cache.ttl.sec";
     public static final String SPECIFIC_AVRO_READER_CONFIG = "specific.avro.reader";
 
     private static final ConfigDef DEFINITION = new ConfigDef()
@@ -23,6 +24,9 @@ public final class AvroSerdeConfig extends AbstractConfig {
                             + "production, where schemas are registered by a deployment step.")
             .define(USE_LATEST_VERSION_CONFIG, Type.BOOLEAN, false, Importance.LOW,
                     "Serialize with the latest schema registered under the subject instead of the record's own.")
+            .define(LATEST_CACHE_TTL_SEC_CONFIG, Type.LONG, -1L, ConfigDef.Range.atLeast(-1), Importance.LOW,
+                    "With use.latest.version: how long the latest schema of a subject is used before the registry "
+                            + "is asked again, in seconds; -1 (Confluent's default): until restart.")
             .define(SPECIFIC_AVRO_READER_CONFIG, Type.BOOLEAN, false, Importance.LOW,
                     "Deserialize into generated SpecificRecord classes instead of GenericRecord.");
 
@@ -40,6 +44,12 @@ public final class AvroSerdeConfig extends AbstractConfig {
 
     public boolean useLatestVersion() {
         return getBoolean(USE_LATEST_VERSION_CONFIG);
+    }
+
+    /** How long a subject's latest schema is kept, or null for as long as the serializer lives. */
+    public java.time.Duration latestCacheTtl() {
+        long seconds = getLong(LATEST_CACHE_TTL_SEC_CONFIG);
+        return seconds < 0 ? null : java.time.Duration.ofSeconds(seconds);
     }
 
     public boolean specificAvroReader() {

@@ -6,6 +6,7 @@ import com.lockupguard.registry.SchemaRegistryClients;
 import com.lockupguard.registry.SchemaRegistryException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,11 +32,17 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
     private boolean isKey;
     private boolean autoRegister;
     private boolean useLatestVersion;
+    private Duration latestCacheTtl;
     private SubjectNames subjects = SubjectNames.TOPIC_NAME;
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
     private final Map<Schema, SpecificDatumWriter<Object>> writers = new ConcurrentHashMap<>();
     /** The last schema written to each topic, with its id and writer: the hot path's only lookup. */
     private final Map<String, Target> lastTargetByTopic = new ConcurrentHashMap<>();
+    /** With use.latest.version: each subject's latest schema, and when it was asked for. */
+    private final Map<String, Latest> latestBySubject = new ConcurrentHashMap<>();
+
+    private record Latest(Target target, long askedAtNanos) {
+    }
 
     /** A topic's schema, its id, and how to write it: by hand where {@link DecisionEncoder} can, else Avro's writer. */
     private record Target(Schema schema, int id, SpecificDatumWriter<Object> writer,
@@ -43,6 +50,11 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
 
         Target(Schema schema, int id, SpecificDatumWriter<Object> writer) {
             this(schema, id, writer, DecisionEncoder.forSchema(schema));
+        }
+
+        /** Avro's writer only: what is written to another schema than its own may be a generic record. */
+        static Target writerOnly(Schema schema, int id, SpecificDatumWriter<Object> writer) {
+            return new Target(schema, id, writer, null);
         }
 
         void write(Object value, BinaryEncoder out) throws IOException {
@@ -69,6 +81,7 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         this.isKey = isKey;
         this.autoRegister = config.autoRegisterSchemas();
         this.useLatestVersion = config.useLatestVersion();
+        this.latestCacheTtl = config.latestCacheTtl();
         this.subjects = SubjectNames.fromConfig(configs.get(isKey ? SubjectNames.KEY_STRATEGY_CONFIG
                 : SubjectNames.VALUE_STRATEGY_CONFIG));
         if (registry == null) {
@@ -91,11 +104,11 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         String subject = subjects.subject(topic, isKey, record.getSchema());
         try {
             if (useLatestVersion) {
-                SchemaMetadata latest = registry.getLatestSchemaMetadata(subject);
+                Target latest = latest(subject);
                 Object value = latest.schema().equals(record.getSchema())
                         ? record
                         : SchemaResolution.convert(record, latest.schema());
-                return encode(new Target(latest.schema(), latest.id(), writer(latest.schema())), value);
+                return encode(latest, value);
             }
             Schema schema = record.getSchema();
             Target target = new Target(schema, schemaId(subject, schema), writer(schema));
@@ -117,6 +130,19 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
             throw new SerializationException("cannot serialize " + record.getSchema().getFullName()
                     + " for topic '" + topic + "': " + e.getMessage(), e);
         }
+    }
+
+    /** The subject's latest schema, asked of the registry once per {@code latest.cache.ttl.sec}, not per record. */
+    private Target latest(String subject) {
+        long now = System.nanoTime();
+        Latest cached = latestBySubject.get(subject);
+        if (cached != null && (latestCacheTtl == null || now - cached.askedAtNanos() < latestCacheTtl.toNanos())) {
+            return cached.target();
+        }
+        SchemaMetadata latest = registry.getLatestSchemaMetadata(subject);
+        Target target = Target.writerOnly(latest.schema(), latest.id(), writer(latest.schema()));
+        latestBySubject.put(subject, new Latest(target, now));
+        return target;
     }
 
     private SpecificDatumWriter<Object> writer(Schema schema) {

@@ -13,6 +13,8 @@ import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.Reason;
 import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.registry.SchemaMetadata;
+import com.lockupguard.registry.SchemaRegistryClient;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -225,6 +227,73 @@ class AvroSerdeTest {
         generic.configure(config, false);
         assertThat(generic.deserialize("orders", bytes).get("desk").toString()).isEqualTo("unknown");
         assertThat(serde.deserializer().deserialize("orders", bytes)).isEqualTo(order());
+    }
+
+    @Test
+    void shouldAskTheRegistryForTheLatestSchemaOncePerSubjectNotPerRecord() {
+        // given the latest version registered, and a registry that counts the questions
+        registry.register("orders-value", ProposedOrder.getClassSchema());
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        SchemaRegistryClient counting = new SchemaRegistryClient() {
+            @Override
+            public int register(String subject, Schema schema) {
+                return registry.register(subject, schema);
+            }
+
+            @Override
+            public int getId(String subject, Schema schema) {
+                return registry.getId(subject, schema);
+            }
+
+            @Override
+            public Schema getSchemaById(int id) {
+                return registry.getSchemaById(id);
+            }
+
+            @Override
+            public SchemaMetadata getLatestSchemaMetadata(String subject) {
+                asked.incrementAndGet();
+                return registry.getLatestSchemaMetadata(subject);
+            }
+
+            @Override
+            public boolean testCompatibility(String subject, Schema schema) {
+                return registry.testCompatibility(subject, schema);
+            }
+
+            @Override
+            public java.util.Collection<String> getAllSubjects() {
+                return registry.getAllSubjects();
+            }
+        };
+        for (long ttl : new long[] {-1, 0}) {
+            asked.set(0);
+            AvroSerializer<ProposedOrder> serializer = new AvroSerializer<>(counting);
+            serializer.configure(Map.of("schema.registry.url", "mock://" + scope, "use.latest.version", true,
+                    "latest.cache.ttl.sec", ttl), false);
+            // when a hundred orders are written
+            for (int i = 0; i < 100; i++) {
+                serializer.serialize("orders", order());
+            }
+            // then the registry was asked once (Confluent's default, -1: kept), or every time with a TTL of 0
+            assertThat(asked.get()).as("latest.cache.ttl.sec=" + ttl).isEqualTo(ttl < 0 ? 1 : 100);
+        }
+    }
+
+    @Test
+    void shouldWriteAGenericRecordWithTheLatestSchemaEvenWhereADecisionIsWrittenByHand() throws Exception {
+        // given the decision schema as the subject's latest, and a decision as a generic record
+        registry.register("orders-blocked-value", Decision.getClassSchema());
+        byte[] specific = new AvroSerializer<Decision>(registry).serialize("orders-blocked", decision());
+        GenericRecord generic = new org.apache.avro.generic.GenericDatumReader<GenericRecord>(Decision.getClassSchema())
+                .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(specific, 5, specific.length - 5,
+                        null));
+        AvroSerializer<GenericRecord> latest = new AvroSerializer<>(registry);
+        latest.configure(Map.of("schema.registry.url", "mock://" + scope, "use.latest.version", true), false);
+        // when
+        byte[] bytes = latest.serialize("orders-blocked", generic);
+        // then it is written (not cast to the generated class), the same bytes as the decision's own
+        assertThat(bytes).isEqualTo(specific);
     }
 
     @Test
