@@ -129,8 +129,13 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         } else if (readerSchema != null) {
             reader = new SpecificDatumReader<>(writerSchema, readerSchema);
         } else if (specificReader) {
-            reader = new SpecificDatumReader<>(writerSchema, SpecificData.get().getSchema(
-                    SpecificData.get().getClass(writerSchema)));
+            Class<?> generated = SpecificData.get().getClass(writerSchema);
+            if (generated == null) {
+                throw new SerializationException("record on '" + topic + "' is a " + writerSchema.getFullName()
+                        + " (schema id " + schemaId + "), which has no generated class here; read it with "
+                        + "specific.avro.reader=false");
+            }
+            reader = new SpecificDatumReader<>(writerSchema, SpecificData.get().getSchema(generated));
         } else {
             reader = new GenericDatumReader<>(writerSchema, writerSchema, GenericData.get());
         }

@@ -297,6 +297,20 @@ class AvroSerdeTest {
     }
 
     @Test
+    void shouldRefuseARecordWithoutAGeneratedClassUnderTheSpecificReaderNamingIt() {
+        // given a record of a type this JVM has no generated class for
+        Schema other = SchemaBuilder.record("Elsewhere").namespace("com.example").fields().requiredLong("a").endRecord();
+        GenericRecord record = new org.apache.avro.generic.GenericData.Record(other);
+        record.put("a", 1L);
+        byte[] bytes = new AvroSerializer<GenericRecord>(registry).serialize("orders", record);
+        AvroDeserializer<Object> specific = new AvroDeserializer<>();
+        specific.configure(Map.of("schema.registry.url", "mock://" + scope, "specific.avro.reader", true), false);
+        // when / then: a SerializationException (dead-lettered with the record), naming the topic and the type
+        assertThatThrownBy(() -> specific.deserialize("orders", bytes)).isInstanceOf(SerializationException.class)
+                .hasMessageContaining("'orders'").hasMessageContaining("com.example.Elsewhere");
+    }
+
+    @Test
     void shouldReadGenericRecordsWhenSpecificReaderIsOff() {
         SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class, config);
         AvroDeserializer<Object> generic = new AvroDeserializer<>();
