@@ -198,7 +198,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return status == 408 || status == 429;
     }
 
-    /** The wait a 429 or 503 asks for (Retry-After, in seconds), or 0. */
+    /** The wait a retried answer asks for (Retry-After, in seconds), or 0. */
     private static long retryAfterMillis(HttpResponse<String> response) {
         try {
             return response.headers().firstValue("Retry-After").map(v -> Long.parseLong(v.trim()) * 1_000)

@@ -1,6 +1,7 @@
 package com.lockupguard.serde;
 
 import com.lockupguard.registry.RegistryClientConfig;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -47,9 +48,9 @@ public final class AvroSerdeConfig extends AbstractConfig {
     }
 
     /** How long a subject's latest schema is kept, or null for as long as the serializer lives. */
-    public java.time.Duration latestCacheTtl() {
+    public Duration latestCacheTtl() {
         long seconds = getLong(LATEST_CACHE_TTL_SEC_CONFIG);
-        return seconds < 0 ? null : java.time.Duration.ofSeconds(seconds);
+        return seconds < 0 ? null : Duration.ofSeconds(seconds);
     }
 
     public boolean specificAvroReader() {
