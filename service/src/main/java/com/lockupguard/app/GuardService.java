@@ -5,6 +5,7 @@ import com.lockupguard.topology.DecisionObserver;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.GuardTopology;
 import com.lockupguard.topology.InputPartitions;
+import com.lockupguard.topology.RegistryOutage;
 import com.lockupguard.topology.TopologyOptions;
 import com.lockupguard.topology.StreamsDefaults;
 import java.time.Duration;
@@ -41,6 +42,7 @@ public final class GuardService implements AutoCloseable {
     private final RestoreProgress restoreProgress = new RestoreProgress();
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
     private volatile RuntimeException fatal;
+    private volatile boolean closing;
 
     private final InputPartitions inputPartitions;
 
@@ -131,6 +133,11 @@ public final class GuardService implements AutoCloseable {
         int replaced = replacedThreads.incrementAndGet();
         LOG.error("a stream thread failed; replacing it (replacement #{}). Its open transaction is aborted and its "
                 + "tasks resume from the last commit.", replaced, failure);
+        if (RegistryOutage.causes(failure)) {
+            // a replacement would restore its tasks only to fail on the same record while the registry is away
+            topics.registry().ifPresent(registry -> new RegistryRecovery(registry, RegistryRecovery.PROBE_INTERVAL,
+                    RegistryRecovery.MAX_WAIT, () -> closing).awaitAnswer());
+        }
         return StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 
@@ -191,6 +198,7 @@ public final class GuardService implements AutoCloseable {
     public void close() {
         Duration timeout = Duration.ofMillis(config.getLong(GuardConfig.SHUTDOWN_TIMEOUT_MS_CONFIG));
         LOG.info("stopping guard (up to {} s)", timeout.toSeconds());
+        closing = true;
         boolean clean = streams.close(CloseOptions.groupMembershipOperation(
                 CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(timeout));
         if (!clean) {

@@ -134,6 +134,23 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return subjects;
     }
 
+    @Override
+    public boolean answers() {
+        for (String url : urls) {
+            try {
+                if (http.send(request("GET", url, "/", null), HttpResponse.BodyHandlers.discarding()).statusCode() < 500) {
+                    return true;
+                }
+            } catch (IOException e) {
+                LOG.debug("schema registry {} gave no answer: {}", RegistryClientConfig.shown(url), e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
     private Integer cachedId(String subject, Schema schema) {
         Map<Schema, Integer> ids = idsBySubject.get(subject);
         return ids == null ? null : ids.get(schema);

@@ -27,6 +27,14 @@ public interface SchemaRegistryClient extends AutoCloseable {
 
     Collection<String> getAllSubjects();
 
+    /**
+     * Whether the registry answers at all, asked once on each URL without retrying: any answer below 500,
+     * even a refusal, counts. For waiting out an outage, not for reading anything.
+     */
+    default boolean answers() {
+        return true;
+    }
+
     @Override
     default void close() {
     }

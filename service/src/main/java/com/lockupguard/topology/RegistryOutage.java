@@ -26,7 +26,7 @@ public final class RegistryOutage {
     }
 
     /** Whether the registry's being away is what {@code failure} comes down to. */
-    static boolean causes(Throwable failure) {
+    public static boolean causes(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof SchemaRegistryException.Unavailable) {
                 return true;

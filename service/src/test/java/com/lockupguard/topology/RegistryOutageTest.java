@@ -1,22 +1,34 @@
 package com.lockupguard.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.registry.SchemaRegistryException;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A record that fails for want of the schema registry stops the thread (to be read again); any other is dead-lettered. */
 class RegistryOutageTest {
@@ -62,6 +74,35 @@ class RegistryOutageTest {
                 .isEqualTo(RegistryOutage.OnDeserialization.class.getName());
         assertThat(defaults.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))
                 .isEqualTo(RegistryOutage.OnProcessing.class.getName());
+    }
+
+    @Test
+    void shouldFailTheStreamThreadWithTheOutageInItsCauses(@TempDir Path stateDir) throws IOException {
+        // given the guard's topology, whose registry gives no answer (a closed port, no retries)
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        TopicNames names = TopicNames.defaults();
+        GuardTopics topics = GuardTopics.avro(names, Map.of(RegistryClientConfig.URL, "http://127.0.0.1:" + closedPort,
+                RegistryClientConfig.MAX_RETRIES, 0));
+        Properties properties = StreamsDefaults.errorHandling(names);
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "registry-outage");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        try (TopologyTestDriver driver = new TopologyTestDriver(GuardTopology.build(topics), properties)) {
+            // when an order arrives in Confluent's wire format, naming a schema id the guard has not cached
+            byte[] order = ByteBuffer.allocate(6).put((byte) 0).putInt(7).put((byte) 0).array();
+            // then the stream thread fails, and the failure it dies of (what the guard's thread handler is given)
+            // names the outage: that is how the handler knows to wait for the registry before replacing it
+            assertThatThrownBy(() -> driver.createInputTopic(names.orders(), new StringSerializer(),
+                    new ByteArraySerializer()).pipeInput("dutchess/CBYI", order))
+                    .satisfies(failure -> assertThat(RegistryOutage.causes(failure)).isTrue());
+            // and nothing was dead-lettered or decided
+            assertThat(driver.createOutputTopic(names.deadLetters(), new StringDeserializer(),
+                    new ByteArrayDeserializer()).isEmpty()).isTrue();
+            assertThat(driver.createOutputTopic(names.blocked(), new StringDeserializer(),
+                    new ByteArrayDeserializer()).isEmpty()).isTrue();
+        }
     }
 
     private static <T extends org.apache.kafka.common.Configurable> T configured(T handler) {

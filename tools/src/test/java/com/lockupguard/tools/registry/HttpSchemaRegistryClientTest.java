@@ -236,6 +236,29 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldTellWhetherTheRegistryAnswersAtAllAskingOnceWithoutRetrying() throws Exception {
+        // given a registry that is up, one that answers only 503, one that refuses the credentials, and a closed port
+        int deadPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            deadPort = socket.getLocalPort();
+        }
+        String dead = "http://127.0.0.1:" + deadPort;
+        server = builder().start();
+        assertThat(client(server.url()).answers()).isTrue();
+        assertThat(client(dead + "," + server.url()).answers()).as("another URL answers").isTrue();
+        assertThat(client(dead, "max.retries", "5").answers()).isFalse();
+        server.close();
+        // a refusal is an answer: the registry is there
+        server = builder().basicAuth("guard:s3cret").start();
+        assertThat(client(server.url()).answers()).isTrue();
+        server.close();
+        requests.set(0);
+        server = builder().filter(fault(503, 100, e -> true)).start();
+        assertThat(client(server.url(), "max.retries", "5").answers()).isFalse();
+        assertThat(requests.get()).as("asked once, whatever max.retries says").isEqualTo(1);
+    }
+
+    @Test
     void shouldExplainMissingCredentials() throws Exception {
         server = builder().basicAuth("guard:s3cret").start();
         HttpSchemaRegistryClient client = client(server.url());
