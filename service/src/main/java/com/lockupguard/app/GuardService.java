@@ -1,6 +1,7 @@
 package com.lockupguard.app;
 
 import com.lockupguard.registry.SchemaBootstrap;
+import com.lockupguard.registry.SchemaRegistryException;
 import com.lockupguard.topology.DecisionObserver;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.GuardTopology;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The guard as a Kafka Streams application: provisions and checks its topics and its Kafka
  * permissions, runs the topology, replaces a stream thread that fails (but stops, naming the
- * ACL, when Kafka refuses it one), and reports readiness. It never wipes local
- * state on start: stores are reused, or restored from their changelogs when missing.
+ * ACL, when Kafka refuses it one, and when the schema registry refuses its credentials), and
+ * reports readiness. It never wipes local state on start: stores are reused, or restored from
+ * their changelogs when missing.
  */
 public final class GuardService implements AutoCloseable {
 
@@ -128,6 +130,13 @@ public final class GuardService implements AutoCloseable {
             // a missing ACL does not come back by itself: a replaced thread would fail the same way, forever
             fatal = denied.get();
             LOG.error("the guard stops: {}", denied.get().getMessage());
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        java.util.Optional<SchemaRegistryException.NotAuthorized> refused = RegistryOutage.refusal(failure);
+        if (refused.isPresent()) {
+            // nor do refused registry credentials: every replacement would stop at the same record
+            fatal = refused.get();
+            LOG.error("the guard stops: {}", refused.get().getMessage());
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         int replaced = replacedThreads.incrementAndGet();

@@ -2,6 +2,7 @@ package com.lockupguard.topology;
 
 import com.lockupguard.registry.SchemaRegistryException;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -11,12 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A record that fails because the schema registry cannot be reached is not a bad record: reading a
- * valid order or agreement, or writing a decision, needs a schema the guard has not cached yet (after a
- * restart, or a producer's new schema version). Dead-lettering it, as a bad record is, would skip it for
- * good — an agreement version lost, an order never decided. Instead the stream thread fails: its open
- * transaction is aborted, the thread is replaced, and it resumes from its last commit, asking again.
- * Every other failure is dead-lettered as before, and the stream goes on.
+ * A record that fails because the schema registry cannot be reached, or refuses the guard, is not a bad
+ * record: reading a valid order or agreement, or writing a decision, needs a schema the guard has not cached
+ * yet (after a restart, or a producer's new schema version). Dead-lettering it, as a bad record is, would
+ * skip it for good — an agreement version lost, an order never decided. Instead the stream thread fails:
+ * its open transaction is aborted, and the record is read again from the last commit, by a replacement
+ * thread once the registry answers, or, when the registry refused the guard's credentials (401 or 403),
+ * after a person has fixed them and restarted the guard. Every other failure is dead-lettered as before,
+ * and the stream goes on.
  */
 public final class RegistryOutage {
 
@@ -27,39 +30,57 @@ public final class RegistryOutage {
 
     /** Whether the registry's being away is what {@code failure} comes down to. */
     public static boolean causes(Throwable failure) {
+        return find(failure, SchemaRegistryException.Unavailable.class).isPresent();
+    }
+
+    /** The registry's refusal of the guard's credentials or access (401, 403), if that is what {@code failure} is. */
+    public static Optional<SchemaRegistryException.NotAuthorized> refusal(Throwable failure) {
+        return find(failure, SchemaRegistryException.NotAuthorized.class);
+    }
+
+    private static <T extends Throwable> Optional<T> find(Throwable failure, Class<T> type) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SchemaRegistryException.Unavailable) {
-                return true;
+            if (type.isInstance(cause)) {
+                return Optional.of(type.cast(cause));
             }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@code failure} is the registry's, not the record's: the thread must stop, not skip the record. */
+    private static boolean stopsTheThread(ErrorHandlerContext context, Exception failure) {
+        if (causes(failure)) {
+            LOG.error("the schema registry cannot be reached for the record at {}-{}@{}: the stream thread stops and "
+                    + "resumes from its last commit, so that the record is not skipped ({})", context.topic(),
+                    context.partition(), context.offset(), failure.getMessage());
+            return true;
+        }
+        if (refusal(failure).isPresent()) {
+            LOG.error("the schema registry refused the guard for the record at {}-{}@{}: the stream thread stops "
+                    + "rather than skip the record ({})", context.topic(), context.partition(), context.offset(),
+                    failure.getMessage());
+            return true;
         }
         return false;
     }
 
-    private static void log(ErrorHandlerContext context, Exception failure) {
-        LOG.error("the schema registry cannot be reached for the record at {}-{}@{}: the stream thread stops and "
-                + "resumes from its last commit, so that the record is not skipped ({})", context.topic(),
-                context.partition(), context.offset(), failure.getMessage());
-    }
-
-    /** For records that cannot be read: fail on a registry outage, else dead-letter and go on. */
+    /** For records that cannot be read: fail when the registry is away or refuses the guard, else dead-letter and go on. */
     public static final class OnDeserialization extends LogAndContinueExceptionHandler {
         @Override
         public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                 Exception failure) {
-            if (causes(failure)) {
-                log(context, failure);
+            if (stopsTheThread(context, failure)) {
                 return Response.fail(List.of());
             }
             return super.handleError(context, record, failure);
         }
     }
 
-    /** For records whose processing throws: fail on a registry outage, else dead-letter and go on. */
+    /** For records whose processing throws: fail when the registry is away or refuses the guard, else dead-letter. */
     public static final class OnProcessing extends LogAndContinueProcessingExceptionHandler {
         @Override
         public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception failure) {
-            if (causes(failure)) {
-                log(context, failure);
+            if (stopsTheThread(context, failure)) {
                 return Response.fail(List.of());
             }
             return super.handleError(context, record, failure);

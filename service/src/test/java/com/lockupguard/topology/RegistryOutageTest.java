@@ -1,15 +1,18 @@
 package com.lockupguard.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.registry.SchemaRegistryException;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,6 +39,9 @@ class RegistryOutageTest {
     private static final byte[] VALUE = "a valid order".getBytes(StandardCharsets.UTF_8);
     private static final SerializationException OUTAGE = new SerializationException("record on 'orders' names "
             + "schema id 7 that the registry cannot give", new SchemaRegistryException.Unavailable("registry down", null));
+    private static final SerializationException REFUSAL = new SerializationException("record on 'orders' names "
+            + "schema id 7 that the registry cannot give", new SchemaRegistryException.NotAuthorized(
+                    "schema registry refused the credentials (401)", 401));
     private static final SerializationException GARBAGE = new SerializationException("unknown magic byte");
 
     @Test
@@ -47,6 +53,10 @@ class RegistryOutageTest {
         DeserializationExceptionHandler.Response outage = handler.handleError(CONTEXT, record, OUTAGE);
         assertThat(outage.result()).isEqualTo(DeserializationExceptionHandler.Result.FAIL);
         assertThat(outage.deadLetterQueueRecords()).isEmpty();
+        // and so does a record the registry refuses to describe to the guard (its credentials, not the record)
+        DeserializationExceptionHandler.Response refused = handler.handleError(CONTEXT, record, REFUSAL);
+        assertThat(refused.result()).isEqualTo(DeserializationExceptionHandler.Result.FAIL);
+        assertThat(refused.deadLetterQueueRecords()).isEmpty();
         // and a record that is not valid is dead-lettered, and the stream goes on
         DeserializationExceptionHandler.Response garbage = handler.handleError(CONTEXT, record, GARBAGE);
         assertThat(garbage.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
@@ -61,6 +71,8 @@ class RegistryOutageTest {
         ProcessingExceptionHandler.Response outage = handler.handleError(CONTEXT, record, OUTAGE);
         assertThat(outage.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
         assertThat(outage.deadLetterQueueRecords()).isEmpty();
+        assertThat(handler.handleError(CONTEXT, record, REFUSAL).result())
+                .isEqualTo(ProcessingExceptionHandler.Result.FAIL);
         ProcessingExceptionHandler.Response other = handler.handleError(CONTEXT, record,
                 new IllegalStateException("a bug"));
         assertThat(other.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
@@ -83,8 +95,44 @@ class RegistryOutageTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
+        Thrown thrown = pipeOrderWithUncachedSchema("http://127.0.0.1:" + closedPort, stateDir);
+        // then the failure the stream thread dies of (what the guard's thread handler is given) names the outage:
+        // that is how the handler knows to wait for the registry before replacing the thread
+        assertThat(RegistryOutage.causes(thrown.failure())).isTrue();
+        // and nothing was dead-lettered or decided
+        assertThat(thrown.deadLettersAndDecisions()).isZero();
+    }
+
+    @Test
+    void shouldFailTheStreamThreadWithTheRegistrysRefusalInItsCauses(@TempDir Path stateDir) throws IOException {
+        // given the guard's topology, whose registry refuses its credentials
+        HttpServer registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        registry.createContext("/", exchange -> {
+            byte[] body = "{\"error_code\":401,\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(401, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        registry.start();
+        try {
+            String url = "http://127.0.0.1:" + registry.getAddress().getPort();
+            Thrown thrown = pipeOrderWithUncachedSchema(url, stateDir);
+            // then the failure the thread dies of is the refusal, and the record was neither dead-lettered nor decided
+            assertThat(RegistryOutage.refusal(thrown.failure())).get()
+                    .satisfies(refusal -> assertThat(refusal.errorCode()).isEqualTo(401));
+            assertThat(thrown.deadLettersAndDecisions()).isZero();
+        } finally {
+            registry.stop(0);
+        }
+    }
+
+    private record Thrown(Throwable failure, long deadLettersAndDecisions) {
+    }
+
+    /** Pipes an order naming a schema id the guard has not cached to a guard whose registry is {@code url}. */
+    private static Thrown pipeOrderWithUncachedSchema(String url, Path stateDir) {
         TopicNames names = TopicNames.defaults();
-        GuardTopics topics = GuardTopics.avro(names, Map.of(RegistryClientConfig.URL, "http://127.0.0.1:" + closedPort,
+        GuardTopics topics = GuardTopics.avro(names, Map.of(RegistryClientConfig.URL, url,
                 RegistryClientConfig.MAX_RETRIES, 0));
         Properties properties = StreamsDefaults.errorHandling(names);
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "registry-outage");
@@ -92,16 +140,14 @@ class RegistryOutageTest {
         try (TopologyTestDriver driver = new TopologyTestDriver(GuardTopology.build(topics), properties)) {
             // when an order arrives in Confluent's wire format, naming a schema id the guard has not cached
             byte[] order = ByteBuffer.allocate(6).put((byte) 0).putInt(7).put((byte) 0).array();
-            // then the stream thread fails, and the failure it dies of (what the guard's thread handler is given)
-            // names the outage: that is how the handler knows to wait for the registry before replacing it
-            assertThatThrownBy(() -> driver.createInputTopic(names.orders(), new StringSerializer(),
-                    new ByteArraySerializer()).pipeInput("dutchess/CBYI", order))
-                    .satisfies(failure -> assertThat(RegistryOutage.causes(failure)).isTrue());
-            // and nothing was dead-lettered or decided
-            assertThat(driver.createOutputTopic(names.deadLetters(), new StringDeserializer(),
-                    new ByteArrayDeserializer()).isEmpty()).isTrue();
-            assertThat(driver.createOutputTopic(names.blocked(), new StringDeserializer(),
-                    new ByteArrayDeserializer()).isEmpty()).isTrue();
+            Throwable failure = catchThrowable(() -> driver.createInputTopic(names.orders(), new StringSerializer(),
+                    new ByteArraySerializer()).pipeInput("dutchess/CBYI", order));
+            long written = 0;
+            for (String topic : List.of(names.deadLetters(), names.approved(), names.blocked())) {
+                written += driver.createOutputTopic(topic, new StringDeserializer(), new ByteArrayDeserializer())
+                        .getQueueSize();
+            }
+            return new Thrown(failure, written);
         }
     }
 
