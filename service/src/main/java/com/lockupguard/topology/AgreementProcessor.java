@@ -15,7 +15,6 @@ import com.lockupguard.state.LegacyStoreValues;
 import com.lockupguard.state.StateCodec;
 import com.lockupguard.state.StoredHolding;
 import java.time.Instant;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -33,7 +32,6 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     private static final Logger LOG = LoggerFactory.getLogger(AgreementProcessor.class);
 
     private final LockupRules rules;
-    private final Serializer<Agreement> agreementSerializer;
     private final LegacyStoreValues legacy;
     private final DecisionObserver observer;
     private final boolean publishPositions;
@@ -41,10 +39,9 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     private HoldingStores holdings;
     private PositionPublisher positions;
 
-    AgreementProcessor(LockupRules rules, Serializer<Agreement> agreementSerializer, LegacyStoreValues legacy,
-            DecisionObserver observer, boolean publishPositions) {
+    AgreementProcessor(LockupRules rules, LegacyStoreValues legacy, DecisionObserver observer,
+            boolean publishPositions) {
         this.rules = rules;
-        this.agreementSerializer = agreementSerializer;
         this.legacy = legacy;
         this.observer = observer;
         this.publishPositions = publishPositions;
@@ -91,12 +88,16 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
         LOG.debug("agreement for {} in force as version {}: {}", holdingKey, state.agreement().version(), terms);
     }
 
-    /** Dead-letters a version that is not applied, and writes it to the audit with the version still in force. */
+    /**
+     * Writes a version that is not applied to the audit, with the version still in force, then throws it to the
+     * dead-letter topic ({@link RejectedRecordException}).
+     */
     private void reject(Record<String, Agreement> record, DeadLetterReason reason, String message) {
-        DeadLetters.send(context, record, agreementSerializer, reason, message, observer);
+        RejectedRecordException refused = DeadLetters.refuse(record, reason, message, observer);
         StoredHolding inForce = record.key() == null ? null : holdings.holding(record.key());
         audit(record, audit(record, AgreementOutcome.REJECTED, AgreementRejection.valueOf(reason.name()), message,
                 inForce == null ? null : inForce.state().agreement()));
+        throw refused;
     }
 
     private AgreementAudit.Builder audit(Record<String, Agreement> record, AgreementOutcome outcome,

@@ -2,12 +2,12 @@ package com.lockupguard.topology;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Dead-letter records. The guard's own use the header names Kafka Streams' dead-letter queue
  * uses for records it cannot deserialize (source topic, partition, offset, exception, message),
  * plus {@value #REASON_HEADER}, so that one consumer reads both kinds. Their exception header
- * names {@link RejectedRecordException}: the record was read, and refused.
+ * names {@link RejectedRecordException}: the record was read, and refused. Both kinds hold the
+ * record's key and value as they were received.
  */
 public final class DeadLetters {
 
@@ -31,33 +32,28 @@ public final class DeadLetters {
     private DeadLetters() {
     }
 
-    /** The dead letter of {@code source}, whose value serialized as {@code value}. */
-    static Record<String, byte[]> of(Record<String, ?> source, byte[] value, Optional<RecordMetadata> metadata,
-            DeadLetterReason reason, String message) {
-        Record<String, byte[]> letter = new Record<>(source.key(), value, source.timestamp(), source.headers());
-        Headers headers = letter.headers();
-        metadata.ifPresent(m -> {
-            put(headers, TOPIC_HEADER, m.topic());
-            put(headers, PARTITION_HEADER, Integer.toString(m.partition()));
-            put(headers, OFFSET_HEADER, Long.toString(m.offset()));
-        });
-        put(headers, EXCEPTION_HEADER, RejectedRecordException.class.getName());
-        put(headers, MESSAGE_HEADER, message);
-        put(headers, REASON_HEADER, reason.name());
-        return letter;
+    /**
+     * Refuses {@code record}: logs and counts it, and returns what its processor throws once it has written
+     * everything else the record calls for.
+     */
+    static RejectedRecordException refuse(Record<String, ?> record, DeadLetterReason reason, String message,
+            DecisionObserver observer) {
+        LOG.warn("record with key '{}' dead-lettered ({}): {}", record.key(), reason, message);
+        observer.deadLettered(reason);
+        return new RejectedRecordException(reason, message);
     }
 
-    /**
-     * Sends {@code record} to the dead-letter topic from a processor: its value serialized as it was read,
-     * the reason in the headers, logged and counted.
-     */
-    static <V> void send(ProcessorContext<String, Object> context, Record<String, V> record, Serializer<V> serializer,
-            DeadLetterReason reason, String message, DecisionObserver observer) {
-        LOG.warn("record with key '{}' dead-lettered ({}): {}", record.key(), reason, message);
-        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
-        byte[] value = serializer.serialize(topic, record.value());
-        context.forward(of(record, value, context.recordMetadata(), reason, message), GuardTopology.DEAD_LETTERS);
-        observer.deadLettered(reason);
+    /** The dead letter of a refused record, for {@code topic}: its key and value as received, the refusal in its headers. */
+    static ProducerRecord<byte[], byte[]> of(String topic, ErrorHandlerContext context, RejectedRecordException refused) {
+        Headers headers = new RecordHeaders(context.headers() == null ? new Header[0] : context.headers().toArray());
+        put(headers, TOPIC_HEADER, context.topic());
+        put(headers, PARTITION_HEADER, Integer.toString(context.partition()));
+        put(headers, OFFSET_HEADER, Long.toString(context.offset()));
+        put(headers, EXCEPTION_HEADER, RejectedRecordException.class.getName());
+        put(headers, MESSAGE_HEADER, refused.getMessage());
+        put(headers, REASON_HEADER, refused.reason().name());
+        return new ProducerRecord<>(topic, null, context.timestamp(), context.sourceRawKey(), context.sourceRawValue(),
+                headers);
     }
 
     private static void put(Headers headers, String name, String value) {

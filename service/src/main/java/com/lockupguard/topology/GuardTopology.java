@@ -58,8 +58,6 @@ public final class GuardTopology {
     static final String APPROVED_SINK = "approved-sink";
     static final String BLOCKED_SINK = "blocked-sink";
     /** Where both processors forward dead letters: a merge into the dead-letter sink. */
-    static final String DEAD_LETTERS = "dead-letters";
-    static final String DEAD_LETTER_SINK = "dead-letter-sink";
     static final String POSITIONS_SINK = "positions-sink";
     static final String AGREEMENT_AUDIT_SINK = "agreement-audit-sink";
     static final String EXECUTION_RESULTS_SINK = "execution-results-sink";
@@ -118,8 +116,7 @@ public final class GuardTopology {
         }
 
         KStream<String, Object> agreementOutputs = agreements.process(
-                () -> new AgreementProcessor(rules, topics.agreements().valueSerde().serializer(), legacy, observer,
-                        options.publishPositions()),
+                () -> new AgreementProcessor(rules, legacy, observer, options.publishPositions()),
                 Named.as(AGREEMENT_PROCESSOR), agreementStores.toArray(String[]::new));
         KStream<String, Object> orderOutputs = orders.process(
                 () -> new OrderEventsProcessor(rules, topics, legacy, observer, options),
@@ -134,8 +131,7 @@ public final class GuardTopology {
                 produced(COMPLIANCE_ALERTS_SINK, topics.complianceAlerts().valueSerde().serializer()));
         agreementOutputs.to(topics.agreementAudit().name(),
                 produced(AGREEMENT_AUDIT_SINK, topics.agreementAudit().valueSerde().serializer()));
-        agreementOutputs.merge(orderOutputs, Named.as(DEAD_LETTERS))
-                .to(topics.deadLetters().name(), produced(DEAD_LETTER_SINK, new ByteArraySerializer()));
+        // refused records reach the dead-letter topic through ProcessingFailureHandler, as they were received
         return builder.build();
     }
 

@@ -6,7 +6,6 @@ import com.lockupguard.rules.LockupRules;
 import com.lockupguard.state.LegacyStoreValues;
 import com.lockupguard.state.StateCodec;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -24,7 +23,6 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
     private final LegacyStoreValues legacy;
     private final DecisionObserver observer;
     private final TopologyOptions options;
-    private final Serializer<SpecificRecord> eventSerializer;
     private ProcessorContext<String, Object> context;
     private OrderDecider orders;
     private ExecutionApplier executions;
@@ -36,7 +34,6 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
         this.legacy = legacy;
         this.observer = observer;
         this.options = options;
-        this.eventSerializer = topics.orders().valueSerde().serializer();
     }
 
     @Override
@@ -57,14 +54,16 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
 
     @Override
     public void process(Record<String, SpecificRecord> record) {
+        Refusal refusal = new Refusal(record, observer);
         SpecificRecord value = record.value();
         if (value instanceof ProposedOrder order) {
-            orders.decide(record.withValue(order), deadLetter(record));
+            orders.decide(record.withValue(order), refusal);
         } else if (value instanceof ExecutionReport report) {
-            executions.apply(record.withValue(report), deadLetter(record));
+            executions.apply(record.withValue(report), refusal);
         } else {
-            deadLetter(record).send(DeadLetterReason.TOMBSTONE, "a record without a value cannot be decided");
+            refusal.send(DeadLetterReason.TOMBSTONE, "a record without a value cannot be decided");
         }
+        refusal.throwIfSent();
     }
 
     /** Sends {@code record}, as it was read, to the dead-letter topic with a reason. */
@@ -72,7 +71,31 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
         void send(DeadLetterReason reason, String message);
     }
 
-    private DeadLetter deadLetter(Record<String, SpecificRecord> record) {
-        return (reason, message) -> DeadLetters.send(context, record, eventSerializer, reason, message, observer);
+    /**
+     * The record's dead letter, if it is refused: thrown once everything else the record calls for (a result,
+     * an alert) is written, for {@link ProcessingFailureHandler} to send the record as it was received.
+     */
+    private static final class Refusal implements DeadLetter {
+        private final Record<String, SpecificRecord> record;
+        private final DecisionObserver observer;
+        private RejectedRecordException refused;
+
+        Refusal(Record<String, SpecificRecord> record, DecisionObserver observer) {
+            this.record = record;
+            this.observer = observer;
+        }
+
+        @Override
+        public void send(DeadLetterReason reason, String message) {
+            if (refused == null) {
+                refused = DeadLetters.refuse(record, reason, message, observer);
+            }
+        }
+
+        void throwIfSent() {
+            if (refused != null) {
+                throw refused;
+            }
+        }
     }
 }

@@ -6,8 +6,6 @@ import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
-import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +46,7 @@ public final class RegistryOutage {
     }
 
     /** Whether {@code failure} is the registry's, not the record's: the thread must stop, not skip the record. */
-    private static boolean stopsTheThread(ErrorHandlerContext context, Exception failure) {
+    static boolean stopsTheThread(ErrorHandlerContext context, Exception failure) {
         if (causes(failure)) {
             LOG.error("the schema registry cannot be reached for the record at {}-{}@{}: the stream thread stops and "
                     + "resumes from its last commit, so that the record is not skipped ({})", context.topic(),
@@ -69,17 +67,6 @@ public final class RegistryOutage {
         @Override
         public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                 Exception failure) {
-            if (stopsTheThread(context, failure)) {
-                return Response.fail(List.of());
-            }
-            return super.handleError(context, record, failure);
-        }
-    }
-
-    /** For records whose processing throws: fail when the registry is away or refuses the guard, else dead-letter. */
-    public static final class OnProcessing extends LogAndContinueProcessingExceptionHandler {
-        @Override
-        public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception failure) {
             if (stopsTheThread(context, failure)) {
                 return Response.fail(List.of());
             }

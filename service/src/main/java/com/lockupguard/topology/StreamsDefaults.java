@@ -5,9 +5,10 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Kafka Streams settings the topology relies on wherever it runs (service, replay, tests): a
- * record that cannot be deserialized, or whose processing throws, goes to the dead-letter topic
- * with the error in its headers, and the stream goes on — unless the schema registry could not be
- * reached, which is no fault of the record ({@link RegistryOutage}).
+ * record that cannot be deserialized, whose processing throws, or that the guard refuses goes to
+ * the dead-letter topic as it was received, with the error in its headers, and the stream goes on —
+ * unless the schema registry could not be reached or refused the guard, which is no fault of the
+ * record ({@link RegistryOutage}, {@link ProcessingFailureHandler}).
  */
 public final class StreamsDefaults {
 
@@ -19,7 +20,7 @@ public final class StreamsDefaults {
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 RegistryOutage.OnDeserialization.class.getName());
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                RegistryOutage.OnProcessing.class.getName());
+                ProcessingFailureHandler.class.getName());
         properties.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, names.deadLetters());
         // the topology has no global stores; enabling it now is what Kafka 5.0 will default to
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);

@@ -66,7 +66,7 @@ class RegistryOutageTest {
 
     @Test
     void shouldStopTheThreadWhenADecisionCannotBeWrittenForWantOfTheRegistry() {
-        ProcessingExceptionHandler handler = configured(new RegistryOutage.OnProcessing());
+        ProcessingExceptionHandler handler = configured(new ProcessingFailureHandler());
         Record<String, byte[]> record = new Record<>("dutchess/CBYI", VALUE, 0L);
         ProcessingExceptionHandler.Response outage = handler.handleError(CONTEXT, record, OUTAGE);
         assertThat(outage.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
@@ -85,7 +85,7 @@ class RegistryOutageTest {
         assertThat(defaults.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG))
                 .isEqualTo(RegistryOutage.OnDeserialization.class.getName());
         assertThat(defaults.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))
-                .isEqualTo(RegistryOutage.OnProcessing.class.getName());
+                .isEqualTo(ProcessingFailureHandler.class.getName());
     }
 
     @Test

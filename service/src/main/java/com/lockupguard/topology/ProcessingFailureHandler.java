@@ -1,0 +1,40 @@
+package com.lockupguard.topology;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * What happens to a record whose processing throws. A record the guard refused
+ * ({@link RejectedRecordException}) goes to the dead-letter topic as it was received, with its reason; one
+ * that fails because the schema registry is away or refuses the guard stops the stream thread, so that it is
+ * read again ({@link RegistryOutage}); any other failure is dead-lettered by Kafka Streams, and the stream
+ * goes on.
+ */
+public final class ProcessingFailureHandler extends LogAndContinueProcessingExceptionHandler {
+
+    private String deadLetterTopic;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        super.configure(configs);
+        Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+        deadLetterTopic = topic == null ? null : topic.toString();
+    }
+
+    @Override
+    public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception failure) {
+        if (RegistryOutage.stopsTheThread(context, failure)) {
+            return Response.fail(List.of());
+        }
+        if (failure instanceof RejectedRecordException refused) {
+            // logged and counted where it was refused
+            return Response.resume(deadLetterTopic == null ? List.of()
+                    : List.of(DeadLetters.of(deadLetterTopic, context, refused)));
+        }
+        return super.handleError(context, record, failure);
+    }
+}
