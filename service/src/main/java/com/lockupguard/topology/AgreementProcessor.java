@@ -11,6 +11,7 @@ import com.lockupguard.rules.AgreementTerms;
 import com.lockupguard.rules.AgreementUpdate;
 import com.lockupguard.rules.HoldingState;
 import com.lockupguard.rules.LockupRules;
+import com.lockupguard.rules.SupportedTime;
 import com.lockupguard.state.LegacyStoreValues;
 import com.lockupguard.state.StateCodec;
 import com.lockupguard.state.StoredHolding;
@@ -60,6 +61,12 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
         if (agreement == null) {
             reject(record, DeadLetterReason.TOMBSTONE, "an agreement cannot be deleted by a tombstone: "
                     + "ending an agreement is a manual compliance action");
+            return;
+        }
+        Instant recordAt = Instant.ofEpochMilli(record.timestamp());
+        if (!SupportedTime.contains(recordAt)) {
+            reject(record, DeadLetterReason.INVALID_AGREEMENT, "invalid agreement, previous version stays in force: "
+                    + "its record time " + recordAt + " is outside the years 1970 to 9999");
             return;
         }
         AgreementProposal.Check check = AgreementMapper.toProposal(agreement).check();

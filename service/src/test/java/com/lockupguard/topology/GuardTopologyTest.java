@@ -259,6 +259,24 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldDeadLetterAnAgreementStampedOutsideTheSupportedYearsAndKeepThePreviousInForce() {
+            // given a valid agreement in force
+            registeredLetter();
+            // when a new version arrives on a record stamped in the year 292278994 (a producer's bad clock)
+            guard.agreements.pipeInput(HOLDING, letter().setTotalShares(700_000).build(), Long.MAX_VALUE);
+            // then it is dead-lettered and audited as invalid, without a failure, and the previous version decides
+            TestRecord<String, byte[]> letter = guard.deadLetters.readRecord();
+            assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("INVALID_AGREEMENT");
+            assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("1970 to 9999");
+            assertThat(header(letter, DeadLetters.EXCEPTION_HEADER)).isEqualTo(RejectedRecordException.class.getName());
+            assertThat(guard.agreementAudit.readValuesToList()).last()
+                    .satisfies(audit -> assertThat(audit.getRejection()).isEqualTo(AgreementRejection.INVALID_AGREEMENT));
+            Decision decision = guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            assertThat(decision.getOutcome()).isEqualTo(Outcome.APPROVED);
+            assertThat(decision.getPosition().getTotalShares()).isEqualTo(675_675L);
+        }
+
+        @Test
         void shouldDeadLetterCalendarMoveAfterSales() {
             registeredLetter();
             guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
