@@ -97,9 +97,10 @@ final class LocalHoldings {
         Ruling ruling = rules.decide(order, now, stored == null ? null : codec.holding(stored).state(),
                 remembered == null ? null : remembered.prior());
         if (ruling.repeated()) {
+            // answered as the resend would be: the first decision, marked as repeated
             Decision first = topics.approved().valueSerde().deserializer()
                     .deserialize(topics.approved().name(), remembered.decision());
-            return contracts.decision(first);
+            return contracts.decision(Decision.newBuilder(first).setRepeated(true).build());
         }
         return contracts.decision(DecisionMapper.toAvro(ruling.decision()));
     }

@@ -188,6 +188,19 @@ class LocalHoldingsTest {
     }
 
     @Test
+    void shouldAnswerAWhatIfOfADecidedOrderAsItsResendWouldBeAnswered() {
+        // given an order the guard has decided
+        sale("CBYI", "e2", 120_000, "2003-07-11T09:45:00-04:00");
+        JsonNode decided = holdings.whatIf(whatIf("e2", 120_000));
+
+        // when a what-if asks about the same order again, then it is answered as a resend is: the first decision,
+        // marked as repeated (RULES.md section 4.2)
+        assertThat(decided.get("decision").asText()).isEqualTo("APPROVED");
+        assertThat(decided.get("evaluatedAt").asText()).isEqualTo("2003-07-11T13:45:00Z");
+        assertThat(decided.get("repeated").asBoolean()).isTrue();
+    }
+
+    @Test
     void shouldAnswer503WhenTheStoresMoveAwayDuringARead() {
         // given: stores that a rebalance took away
         LocalHoldings moving = new LocalHoldings(name -> {
