@@ -21,6 +21,7 @@ import com.lockupguard.security.SseTickets;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -451,21 +452,30 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     /**
-     * Times an endpoint, by the status it answers with (an {@link ApiException} is turned into its
-     * answer here, so that a 400 is counted as a 400), and tells the client how long the server
-     * took in a {@code Server-Timing} header.
+     * Times an endpoint, by the status it answers with, and tells the client how long the server took in a
+     * {@code Server-Timing} header. An {@link ApiException} is turned into its answer here, so that a 400 is
+     * counted as a 400; a refusal of the web server's own (413 for a body over the size limit) is counted under its
+     * status and anything else as the 500 it becomes, both left to the exception handlers to answer.
      */
     private Handler timed(String endpoint, Handler handler) {
         return ctx -> {
             long start = System.nanoTime();
+            Integer failedWith = null;
             try {
                 handler.handle(ctx);
             } catch (ApiException e) {
                 error(ctx, e);
+            } catch (HttpResponseException e) {
+                failedWith = e.getStatus();
+                throw e;
+            } catch (Exception e) {
+                failedWith = 500;
+                throw e;
             } finally {
                 long took = System.nanoTime() - start;
                 ctx.header("Server-Timing", String.format(Locale.ROOT, "app;dur=%.3f", took / 1e6));
-                metrics.apiTimer(endpoint, ctx.statusCode()).record(took, TimeUnit.NANOSECONDS);
+                metrics.apiTimer(endpoint, failedWith != null ? failedWith : ctx.statusCode())
+                        .record(took, TimeUnit.NANOSECONDS);
             }
         };
     }

@@ -466,6 +466,29 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldTimeAFailedRequestUnderTheStatusItAnswered() throws Exception {
+        // given: a backend failing with an unexpected exception, and bodies over the server's size limit
+        holdings.broken = true;
+        String tooLarge = "{\"orderId\":\"" + "x".repeat(1_100_000) + "\"}";
+
+        // when
+        HttpResponse<String> failed = get("/api/holdings");
+        HttpResponse<String> largeWhatIf = post("/api/what-if", tooLarge);
+        HttpResponse<String> largeOrder = post("/api/orders", tooLarge);
+
+        // then: each is counted under the status the caller got, none under 200
+        assertThat(failed.statusCode()).isEqualTo(500);
+        assertThat(largeWhatIf.statusCode()).isEqualTo(413);
+        assertThat(largeOrder.statusCode()).isEqualTo(413);
+        assertThat(get("/metrics").body())
+                .contains("lockup_guard_api_requests_seconds_count{endpoint=\"holdings\",status=\"500\"} 1")
+                .contains("lockup_guard_api_requests_seconds_count{endpoint=\"what-if\",status=\"413\"} 1")
+                .contains("lockup_guard_api_requests_seconds_count{endpoint=\"orders\",status=\"413\"} 1")
+                .doesNotContain("status=\"200\"");
+        assertThat(gateway.sent).isEmpty();
+    }
+
+    @Test
     void shouldServeTheDashboard() throws Exception {
         HttpResponse<String> page = get("/");
         assertThat(page.statusCode()).isEqualTo(200);
@@ -495,10 +518,14 @@ class GuardWebServerTest {
         final List<Boolean> localOnly = new CopyOnWriteArrayList<>();
         final List<String> whatIfBodies = new CopyOnWriteArrayList<>();
         volatile boolean rebalancing;
+        volatile boolean broken;
 
         private void check() {
             if (rebalancing) {
                 throw ApiException.notReady("the guard's instances are rebalancing; retry");
+            }
+            if (broken) {
+                throw new IllegalStateException("a store read failed");
             }
         }
 
