@@ -62,6 +62,14 @@ public final class ApiException extends RuntimeException {
         return new ApiException(500, message, null, null);
     }
 
+    /**
+     * An answer the web server itself gives before or around a route (413 for a body over its size limit, 404 or
+     * 405 for no such endpoint), so that it reads like every other error.
+     */
+    public static ApiException refusedByServer(int status, String message) {
+        return new ApiException(status, message, null, null);
+    }
+
     public static ApiException badGateway(String message) {
         return new ApiException(502, message, null, 1);
     }

@@ -20,6 +20,7 @@ import com.lockupguard.security.Role;
 import com.lockupguard.security.SseTickets;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.ContentType;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseClient;
@@ -103,6 +104,7 @@ public final class GuardWebServer implements AutoCloseable {
     private final Clock clock;
     private volatile Backend backend;
     private Javalin app;
+    private long maxRequestBytes;
 
     public GuardWebServer(Settings settings, GuardMetrics metrics, ObjectMapper json) {
         this(settings, metrics, json, Clock.systemUTC());
@@ -129,16 +131,14 @@ public final class GuardWebServer implements AutoCloseable {
                         settings.port(), settings.https()));
             }
             config.jsonMapper(new JavalinJackson(json, false));
+            maxRequestBytes = config.http.maxRequestSize;
             config.routes.before(this::securityHeaders);
             config.routes.beforeMatched(this::authorize);
             config.routes.beforeMatched("/api/events", this::admitLiveStream);
             config.staticFiles.add("/web", Location.CLASSPATH);
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
-            config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-                error(ctx, ApiException.internal("internal error (" + e.getClass().getSimpleName()
-                        + "); see the guard's log"));
-            });
+            config.routes.exception(HttpResponseException.class, this::refusedByServer);
+            config.routes.exception(Exception.class, this::internalError);
             config.routes.get("/health/live", this::live);
             config.routes.get("/health/ready", this::ready);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -453,9 +453,9 @@ public final class GuardWebServer implements AutoCloseable {
 
     /**
      * Times an endpoint, by the status it answers with, and tells the client how long the server took in a
-     * {@code Server-Timing} header. An {@link ApiException} is turned into its answer here, so that a 400 is
-     * counted as a 400; a refusal of the web server's own (413 for a body over the size limit) is counted under its
-     * status and anything else as the 500 it becomes, both left to the exception handlers to answer.
+     * {@code Server-Timing} header. An {@link ApiException} or a refusal of the web server's own (413 for a body
+     * over the size limit) is answered here, so that a 400 is counted as a 400; anything else is counted as the 500
+     * it becomes and left to the exception handler, which logs it and answers.
      */
     private Handler timed(String endpoint, Handler handler) {
         return ctx -> {
@@ -466,8 +466,7 @@ public final class GuardWebServer implements AutoCloseable {
             } catch (ApiException e) {
                 error(ctx, e);
             } catch (HttpResponseException e) {
-                failedWith = e.getStatus();
-                throw e;
+                refusedByServer(e, ctx);
             } catch (Exception e) {
                 failedWith = 500;
                 throw e;
@@ -478,6 +477,27 @@ public final class GuardWebServer implements AutoCloseable {
                         .record(took, TimeUnit.NANOSECONDS);
             }
         };
+    }
+
+    /**
+     * The web server's own refusals (413 for a body over its size limit, 404 or 405 for no such endpoint): JSON
+     * like every other error on the API, /health and /metrics; plain text for the dashboard's files.
+     */
+    private void refusedByServer(HttpResponseException e, Context ctx) {
+        String path = ctx.path();
+        if (path.startsWith("/api/") || path.startsWith("/health/") || path.equals("/metrics")) {
+            error(ctx, ApiException.refusedByServer(e.getStatus(), e.getStatus() == 413
+                    ? "the request body is over the server's limit of " + maxRequestBytes + " bytes"
+                    : e.getMessage()));
+        } else {
+            ctx.status(e.getStatus()).contentType(ContentType.TEXT_PLAIN).result(e.getMessage());
+        }
+    }
+
+    /** 500: the details go to the log, not to the caller. */
+    private void internalError(Exception e, Context ctx) {
+        LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+        error(ctx, ApiException.internal("internal error (" + e.getClass().getSimpleName() + "); see the guard's log"));
     }
 
     private void error(Context ctx, ApiException e) {

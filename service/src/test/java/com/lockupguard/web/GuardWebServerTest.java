@@ -489,6 +489,52 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldAnswerEveryApiErrorAsJsonWithStatusAndError() throws Exception {
+        // given / when: a body over the size limit, a path that is no endpoint, a method an endpoint does not take
+        HttpResponse<String> tooLarge = post("/api/what-if", "{\"orderId\":\"" + "x".repeat(1_100_000) + "\"}");
+        HttpResponse<String> noEndpoint = get("/api/nope");
+        HttpResponse<String> wrongMethod = http.send(HttpRequest.newBuilder(URI.create(base + "/api/orders"))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> internal = failingHoldings();
+
+        // then: each is JSON, with the status it answered and an error message
+        for (HttpResponse<String> response : List.of(tooLarge, noEndpoint, wrongMethod, internal)) {
+            assertThat(response.headers().firstValue("Content-Type")).as(response.uri().getPath())
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+            JsonNode body = json(response);
+            assertThat(body.get("status").asInt()).as(response.uri().getPath()).isEqualTo(response.statusCode());
+            assertThat(body.get("error").asText()).as(response.uri().getPath()).isNotBlank();
+        }
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(json(tooLarge).get("error").asText()).contains("limit of 1000000 bytes");
+        assertThat(noEndpoint.statusCode()).isEqualTo(404);
+        assertThat(wrongMethod.statusCode()).isIn(404, 405);
+        assertThat(internal.statusCode()).isEqualTo(500);
+        assertThat(json(internal).get("error").asText()).doesNotContain("a store read failed");
+    }
+
+    private HttpResponse<String> failingHoldings() throws Exception {
+        holdings.broken = true;
+        try {
+            return get("/api/holdings");
+        } finally {
+            holdings.broken = false;
+        }
+    }
+
+    @Test
+    void shouldAnswerAMissingDashboardFileAsAPlain404() throws Exception {
+        // when: a file the dashboard does not have
+        HttpResponse<String> missing = get("/nope.html");
+
+        // then: a 404 a browser shows as text, not the API's JSON
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+        assertThat(missing.body()).containsIgnoringCase("not found");
+    }
+
+    @Test
     void shouldServeTheDashboard() throws Exception {
         HttpResponse<String> page = get("/");
         assertThat(page.statusCode()).isEqualTo(200);
