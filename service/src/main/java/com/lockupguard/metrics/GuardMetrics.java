@@ -28,8 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * The guard's metrics in Prometheus form: decisions by outcome and primary reason, execution
- * reports by result, compliance alerts by type and whether they breached the agreement, dead
+ * The guard's metrics in Prometheus form: decisions by outcome and primary reason (a retry answered
+ * with its first decision again counted apart, as repeated), execution reports by result, compliance alerts by type and whether they breached the agreement, dead
  * letters by reason, decision latency (order record timestamp to decision produced), the
  * pre-trade API's latency, refused API credentials by reason, Kafka Streams' own metrics and the JVM's.
  */
@@ -40,6 +40,7 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
+    private final Map<String, Counter> repeatedDecisions = new ConcurrentHashMap<>();
     private final Map<ExecutionResult, Counter> reports = new EnumMap<>(ExecutionResult.class);
     private final Map<String, Counter> alerts = new ConcurrentHashMap<>();
     private final Map<DeadLetterReason, Counter> deadLetters = new ConcurrentHashMap<>();
@@ -68,8 +69,10 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
                 .register(registry);
         // a series for every outcome and reason from the start, so that dashboards and alerts see zeros
         decisionCounter("APPROVED", "NONE");
+        repeatedCounter("APPROVED", "NONE");
         for (Reason reason : Reason.values()) {
             decisionCounter("BLOCKED", reason.name());
+            repeatedCounter("BLOCKED", reason.name());
         }
         for (ExecutionResult result : ExecutionResult.values()) {
             reports.put(result, Counter.builder("lockup.guard.execution.reports")
@@ -95,8 +98,21 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
 
     @Override
     public void decided(Decision decision, long orderTimestamp) {
+        decided(decision, orderTimestamp, false);
+    }
+
+    /**
+     * A retry's repeated decision is counted apart: the order was decided once, and counted then, and answering
+     * its retry took no decision, so it has no decision latency either.
+     */
+    @Override
+    public void decided(Decision decision, long orderTimestamp, boolean repeated) {
         String outcome = decision.outcome().name();
         String reason = decision.reasons().isEmpty() ? "NONE" : decision.reasons().get(0).name();
+        if (repeated) {
+            repeatedCounter(outcome, reason).increment();
+            return;
+        }
         decisionCounter(outcome, reason).increment();
         long latency = System.currentTimeMillis() - orderTimestamp;
         if (latency >= 0 && latency <= MAX_LIVE_LATENCY.toMillis()) {
@@ -150,6 +166,15 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
     private Counter decisionCounter(String outcome, String reason) {
         return decisions.computeIfAbsent(outcome + '/' + reason, key -> Counter.builder("lockup.guard.decisions")
                 .description("Decisions by outcome and primary reason")
+                .tag("outcome", outcome).tag("reason", reason)
+                .register(registry));
+    }
+
+    private Counter repeatedCounter(String outcome, String reason) {
+        return repeatedDecisions.computeIfAbsent(outcome + '/' + reason, key -> Counter.builder(
+                "lockup.guard.decisions.repeated")
+                .description("Retries answered with their order id's first decision again, by its outcome and primary "
+                        + "reason; not counted in lockup_guard_decisions_total")
                 .tag("outcome", outcome).tag("reason", reason)
                 .register(registry));
     }

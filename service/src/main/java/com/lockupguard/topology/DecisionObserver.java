@@ -10,7 +10,16 @@ public interface DecisionObserver {
     DecisionObserver NONE = new DecisionObserver() {
     };
 
-    /** A decision was forwarded for an order record with timestamp {@code orderTimestamp}. */
+    /**
+     * A decision was forwarded for an order record with timestamp {@code orderTimestamp}; {@code repeated} when it
+     * is a retry's answer, the order id's first decision emitted again (RULES.md §4.2), which decided nothing new.
+     * By default the same as {@link #decided(Decision, long)}, for an observer that does not tell them apart.
+     */
+    default void decided(Decision decision, long orderTimestamp, boolean repeated) {
+        decided(decision, orderTimestamp);
+    }
+
+    /** A decision, first or repeated, was forwarded for an order record with timestamp {@code orderTimestamp}. */
     default void decided(Decision decision, long orderTimestamp) {
     }
 

@@ -60,7 +60,7 @@ final class OrderDecider {
         if (ruling.repeated()) {
             // a retry gets the stored first decision, marked as repeated, and changes nothing
             com.lockupguard.avro.Decision again = wire.repeated(remembered.decision(), remembered.outcome());
-            forward(record, wire.encode(again), DecisionMapper.toRules(again));
+            forward(record, wire.encode(again), DecisionMapper.toRules(again), true);
             return;
         }
         Decision decision = ruling.decision();
@@ -74,12 +74,12 @@ final class OrderDecider {
             stores.put(idKey, RememberedOrder.decided(order.kind(), order.quantity(), decision.outcome(), encoded,
                     ruling.opened(), context.currentSystemTimeMs()));
         }
-        forward(record, encoded, decision);
+        forward(record, encoded, decision, false);
     }
 
-    private void forward(Record<String, ProposedOrder> record, byte[] encoded, Decision decision) {
+    private void forward(Record<String, ProposedOrder> record, byte[] encoded, Decision decision, boolean repeated) {
         context.forward(record.withValue(encoded),
                 decision.isApproved() ? GuardTopology.APPROVED_SINK : GuardTopology.BLOCKED_SINK);
-        observer.decided(decision, record.timestamp());
+        observer.decided(decision, record.timestamp(), repeated);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lockupguard.rules.AgreementTerms;
 import com.lockupguard.rules.AlertType;
+import com.lockupguard.rules.Decision;
 import com.lockupguard.rules.ExecutionKind;
 import com.lockupguard.rules.ExecutionRequest;
 import com.lockupguard.rules.ExecutionResult;
@@ -11,13 +12,18 @@ import com.lockupguard.rules.ExecutionRuling;
 import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.rules.HoldingState;
 import com.lockupguard.rules.LockupRules;
+import com.lockupguard.rules.OrderKind;
+import com.lockupguard.rules.OrderRequest;
+import com.lockupguard.rules.Outcome;
 import com.lockupguard.rules.PriorExecution;
+import com.lockupguard.rules.Reason;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The execution report and compliance alert counters, as Prometheus scrapes them. */
+/** The decision, execution report and compliance alert counters, as Prometheus scrapes them. */
 class GuardMetricsTest {
 
     private static final HoldingKey HOLDING = new HoldingKey("dutchess", "CBYI");
@@ -82,5 +88,36 @@ class GuardMetricsTest {
                 .contains("lockup_guard_compliance_alerts_total{breaches_agreement=\"false\",type=\"UNAPPROVED_SALE\"} 1.0")
                 .contains("lockup_guard_compliance_alerts_total{breaches_agreement=\"true\",type=\"UNAPPROVED_SALE\"} 1.0")
                 .contains("lockup_guard_compliance_alerts_total{breaches_agreement=\"false\",type=\"OVERFILL\"} 0.0");
+    }
+
+    @Test
+    void shouldCountARetrysRepeatedDecisionApartFromDecisionsAndOutOfTheLatency() {
+        // given an order approved, and one blocked, each decided just now
+        long now = System.currentTimeMillis();
+        Decision approved = decision("o1", Outcome.APPROVED, List.of());
+        Decision blocked = decision("o2", Outcome.BLOCKED, List.of(Reason.PERIOD_CAP));
+        metrics.decided(approved, now, false);
+        metrics.decided(blocked, now, false);
+
+        // when each is retried twice, and answered with its first decision again
+        for (int retry = 0; retry < 2; retry++) {
+            metrics.decided(approved, now, true);
+            metrics.decided(blocked, now, true);
+        }
+
+        // then each was decided once; the repeats are counted on their own and took no decision time
+        assertThat(metrics.scrape())
+                .contains("lockup_guard_decisions_total{outcome=\"APPROVED\",reason=\"NONE\"} 1.0")
+                .contains("lockup_guard_decisions_total{outcome=\"BLOCKED\",reason=\"PERIOD_CAP\"} 1.0")
+                .contains("lockup_guard_decisions_repeated_total{outcome=\"APPROVED\",reason=\"NONE\"} 2.0")
+                .contains("lockup_guard_decisions_repeated_total{outcome=\"BLOCKED\",reason=\"PERIOD_CAP\"} 2.0")
+                .contains("lockup_guard_decisions_repeated_total{outcome=\"BLOCKED\",reason=\"TOTAL_CAP\"} 0.0")
+                .contains("lockup_guard_decision_latency_seconds_count 2")
+                .contains("lockup_guard_decision_latency_skipped_total 0.0");
+    }
+
+    private static Decision decision(String orderId, Outcome outcome, List<Reason> reasons) {
+        return new Decision(new OrderRequest(orderId, "dutchess", "CBYI", OrderKind.PUBLIC_SALE, 1_000L),
+                IN_FIRST_WINDOW, outcome, reasons, 500L, null, null);
     }
 }

@@ -187,6 +187,27 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldTellTheObserverThatARetrysDecisionIsRepeated() {
+            // given a guard telling an observer what it decides
+            guard.close();
+            List<Boolean> repeated = new java.util.concurrent.CopyOnWriteArrayList<>();
+            guard = new TopologyFixture(stateDir, new DecisionObserver() {
+                @Override
+                public void decided(com.lockupguard.rules.Decision decision, long orderTimestamp, boolean again) {
+                    repeated.add(again);
+                }
+            });
+            registeredLetter();
+
+            // when an order is decided, then retried
+            guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:05-04:00");
+
+            // then the observer is told the first is a decision and the second a repeat of it
+            assertThat(repeated).containsExactly(false, true);
+        }
+
+        @Test
         void shouldEmitApprovalAgainWithoutSellingTwice() {
             registeredLetter();
             Decision first = guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");

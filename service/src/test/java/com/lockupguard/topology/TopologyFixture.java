@@ -40,6 +40,7 @@ final class TopologyFixture implements AutoCloseable {
     final GuardTopics topics;
     final Path stateDir;
     final TopologyOptions options;
+    final DecisionObserver observer;
     TopologyTestDriver driver;
     TestInputTopic<String, Agreement> agreements;
     TestInputTopic<String, SpecificRecord> orders;
@@ -66,13 +67,23 @@ final class TopologyFixture implements AutoCloseable {
 
     /** A guard built with {@code options}. */
     TopologyFixture(Path stateDir, TopologyOptions options) {
-        this(stateDir, "topology-test-" + UUID.randomUUID(), options);
+        this(stateDir, "topology-test-" + UUID.randomUUID(), options, DecisionObserver.NONE);
+    }
+
+    /** A guard that tells {@code observer} what it decides. */
+    TopologyFixture(Path stateDir, DecisionObserver observer) {
+        this(stateDir, "topology-test-" + UUID.randomUUID(), TopologyOptions.service(), observer);
     }
 
     private TopologyFixture(Path stateDir, String registryScope, TopologyOptions options) {
+        this(stateDir, registryScope, options, DecisionObserver.NONE);
+    }
+
+    private TopologyFixture(Path stateDir, String registryScope, TopologyOptions options, DecisionObserver observer) {
         this.stateDir = stateDir;
         this.registryScope = registryScope;
         this.options = options;
+        this.observer = observer;
         this.serdeConfig = Map.of("schema.registry.url", "mock://" + registryScope);
         this.topics = GuardTopics.avro(TopicNames.defaults(), serdeConfig);
         start();
@@ -83,7 +94,7 @@ final class TopologyFixture implements AutoCloseable {
         properties.putAll(StreamsDefaults.errorHandling(topics.names()));
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "lockup-guard-test");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(GuardTopology.build(topics, DecisionObserver.NONE, options), properties,
+        driver = new TopologyTestDriver(GuardTopology.build(topics, observer, options), properties,
                 WALL_CLOCK_START);
         agreements = driver.createInputTopic("agreements", new StringSerializer(),
                 topics.agreements().valueSerde().serializer());
