@@ -102,6 +102,16 @@ try {
     const box = await path.boundingBox();
     console.log(`chart ${series}: ${box && box.height > 0 ? 'drawn' : 'empty'}`);
   }
+  // unless "all time" is ticked the chart ends at the holding's latest point (the order just submitted, if it
+  // was approved), however long ago the letter was signed
+  const history = await (await fetch(new URL('api/holdings/dutchess/CBYI/history', base), authorized)).json();
+  const latest = Math.max(...history.map((p) => Date.parse(p.asOf)));
+  await page.waitForFunction((t) => Date.parse(document.querySelector('#chart').dataset.to || '') >= t, latest,
+    { timeout: 30_000 }).catch(async () => {
+    throw new Error(`the chart ends at ${await page.locator('#chart').getAttribute('data-to')}, before the latest point `
+      + new Date(latest).toISOString());
+  });
+  console.log(`chart: ${await page.locator('#chart').getAttribute('data-from')} to ${await page.locator('#chart').getAttribute('data-to')}`);
   const calendar = (await page.locator('#calendar').innerText()).replace(/\s+/g, ' ');
   if (!calendar.includes('2004-04-28')) throw new Error(`calendar shows ${calendar}`);
   console.log('calendar:', calendar);

@@ -229,17 +229,23 @@ function renderCalendar() {
 /**
  * The holding over time: sold, reserved and available now stacked, within the released-to-date
  * line (released = sold + reserved + what the letter lets go now). Each value holds until the next point.
+ * Unless "all time" is ticked, the chart shows the 400 days or so up to the latest point: the holding now,
+ * however old its agreement, starting from the value that held when the window opens.
  */
 function renderChart() {
   const svg = $('#chart');
   const W = 760, H = 300, left = 70, right = 14, top = 12, bottom = 34;
   let points = state.history.map((p) => ({ ...p, reservedNow: p.reservedNow || 0, t: Date.parse(p.asOf) }));
   if (points.length && !$('#all-time').checked) {
-    const start = points[0].t, end = start + 400 * 86400e3; // the agreement's first year or so
-    points = points.filter((p) => p.t <= end);
+    const start = points[points.length - 1].t - 400 * 86400e3;
+    const before = points.filter((p) => p.t < start).pop();
+    points = points.filter((p) => p.t >= start);
+    if (before) points.unshift({ ...before, t: start }); // what held when the window opens
   }
   if (!points.length) { svg.innerHTML = `<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no history yet</text>`; return; }
   const t0 = points[0].t, t1 = Math.max(points[points.length - 1].t, t0 + 86400e3);
+  svg.dataset.from = new Date(t0).toISOString();
+  svg.dataset.to = new Date(t1).toISOString();
   const sold = (p) => p.soldToDate;
   const used = (p) => p.soldToDate + p.reservedNow;
   const usable = (p) => used(p) + p.availableNow;
