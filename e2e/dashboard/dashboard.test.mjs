@@ -139,6 +139,11 @@ try {
   const shown = await page.locator('#alerts li[data-execution-id]').evaluateAll((items) => items.map((li) => li.dataset.executionId));
   const newestFirst = [...alerts].sort((x, y) => Date.parse(y.evaluatedAt) - Date.parse(x.evaluatedAt)).map((a) => a.executionId);
   if (JSON.stringify(shown) !== JSON.stringify(newestFirst)) throw new Error(`alerts shown ${shown}, expected ${newestFirst}`);
+  // the pill counts the latest alerts the page shows, and does not read like a total
+  const pill = (await page.locator('#alert-state').innerText()).trim();
+  const pillReads = shown.length ? new RegExp(`^alerts: latest ${shown.length}( \\(\\d+ breach(es)?\\))?$`) : /^alerts: none recent$/;
+  if (!pillReads.test(pill)) throw new Error(`the alert pill reads '${pill}' for ${shown.length} alerts shown`);
+  console.log('alert pill:', pill);
 
   // the new counters are scraped, at 0 where nothing happened
   const metrics = await (await fetch(new URL('metrics', base), authorized)).text();

@@ -344,7 +344,12 @@ function renderAlerts() {
   const list = $('#alerts');
   const breaches = state.alerts.filter((a) => a.breachesAgreement).length;
   const pill = $('#alert-state');
-  pill.textContent = `alerts: ${state.alerts.length}${breaches ? ` (${breaches} breach${breaches > 1 ? 'es' : ''})` : ''}`;
+  // the page holds the latest alerts only (what it loaded, then what came live), not a count since the start
+  pill.textContent = state.alerts.length
+    ? `alerts: latest ${state.alerts.length}${breaches ? ` (${breaches} breach${breaches > 1 ? 'es' : ''})` : ''}`
+    : 'alerts: none recent';
+  pill.title = `the latest compliance alerts, at most ${MAX_ALERTS} on this page; /metrics counts every alert `
+    + 'since each instance started (lockup_guard_compliance_alerts_total)';
   pill.className = 'pill ' + (breaches ? 'bad' : state.alerts.length ? 'warn' : 'ok');
   if (!state.alerts.length) { list.innerHTML = '<li class="muted">no alerts</li>'; return; }
   list.innerHTML = state.alerts.map((a) => `<li class="alert ${a.breachesAgreement ? 'breach' : 'warning'}"
