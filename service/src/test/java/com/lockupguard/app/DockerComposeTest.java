@@ -120,6 +120,24 @@ class DockerComposeTest {
                 .contains("/metrics");
     }
 
+    @Test
+    void shouldChartCountsOverAWindowInACountUnitNotPerSecond() throws Exception {
+        // given the provisioned Grafana dashboard's panels
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("deploy/grafana/dashboards/lockup-guard.json").toFile());
+
+        // when / then: a panel of increase(...[window]) plots how many in that window, which is no rate: neither
+        // its unit (ops, reqps... are per second) nor its title may say per second
+        dashboard.get("panels").forEach(panel -> {
+            boolean counts = java.util.stream.StreamSupport.stream(panel.get("targets").spliterator(), false)
+                    .anyMatch(target -> target.get("expr").asText().contains("increase("));
+            if (counts) {
+                String title = panel.get("title").asText();
+                assertThat(panel.at("/fieldConfig/defaults/unit").asText()).as(title).isNotIn("ops", "reqps", "rps", "wps");
+                assertThat(title).doesNotContainIgnoringCase("per second");
+            }
+        });
+    }
+
     private static String volumeMount(String service) {
         String volume = services.get(service).get("volumes").get(0).asText();
         return volume.substring(volume.indexOf(':') + 1);
