@@ -26,7 +26,8 @@ final class RegistryRecovery {
     private final long maxProbes;
     private final BooleanSupplier stopping;
 
-    RegistryRecovery(SchemaRegistryClient registry, Duration probeInterval, Duration maxWait, BooleanSupplier stopping) {
+    RegistryRecovery(SchemaRegistryClient registry, Duration probeInterval, Duration maxWait,
+            BooleanSupplier stopping) {
         this.registry = registry;
         this.probeInterval = probeInterval;
         this.maxProbes = Math.max(1, maxWait.toMillis() / Math.max(1, probeInterval.toMillis()));

@@ -29,9 +29,9 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The guard's metrics in Prometheus form: decisions by outcome and primary reason (a retry answered
- * with its first decision again counted apart, as repeated), execution reports by result, compliance alerts by type and whether they breached the agreement, dead
- * letters by reason, decision latency (order record timestamp to decision produced), the
- * pre-trade API's latency, refused API credentials by reason, Kafka Streams' own metrics and the JVM's.
+ * with its first decision again counted apart, as repeated), execution reports by result,
+ * compliance alerts by type and whether they breached the agreement, dead letters by reason,
+ * decision latency (order record timestamp to decision produced), the pre-trade API's latency, refused API credentials by reason, Kafka Streams' own metrics and the JVM's.
  */
 public final class GuardMetrics implements DecisionObserver, AutoCloseable {
 

@@ -138,7 +138,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     public boolean answers() {
         for (String url : urls) {
             try {
-                if (http.send(request("GET", url, "/", null), HttpResponse.BodyHandlers.discarding()).statusCode() < 500) {
+                HttpResponse<Void> answer = http.send(request("GET", url, "/", null),
+                        HttpResponse.BodyHandlers.discarding());
+                if (answer.statusCode() < 500) {
                     return true;
                 }
             } catch (IOException e) {

@@ -43,8 +43,9 @@ public final class DeadLetters {
         return new RejectedRecordException(reason, message);
     }
 
-    /** The dead letter of a refused record, for {@code topic}: its key and value as received, the refusal in its headers. */
-    static ProducerRecord<byte[], byte[]> of(String topic, ErrorHandlerContext context, RejectedRecordException refused) {
+    /** The dead letter of a refused record, for {@code topic}: its key and value as received, the refusal in headers. */
+    static ProducerRecord<byte[], byte[]> of(String topic, ErrorHandlerContext context,
+            RejectedRecordException refused) {
         Headers headers = new RecordHeaders(context.headers() == null ? new Header[0] : context.headers().toArray());
         put(headers, TOPIC_HEADER, context.topic());
         put(headers, PARTITION_HEADER, Integer.toString(context.partition()));

@@ -62,7 +62,7 @@ public final class RegistryOutage {
         return false;
     }
 
-    /** For records that cannot be read: fail when the registry is away or refuses the guard, else dead-letter and go on. */
+    /** For records that cannot be read: fail when the registry is away or refuses the guard, else dead-letter. */
     public static final class OnDeserialization extends LogAndContinueExceptionHandler {
         @Override
         public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
