@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -46,20 +47,27 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     static final int HISTORY_POINTS_PER_HOLDING = 2_000;
     static final int RECENT_ALERTS = 1_000;
 
-    private final Properties clientProperties;
-    private final GuardTopics topics;
+    private final Supplier<Consumer<String, Object>> consumers;
+    private final List<String> topics;
     private final long historyPerPartition;
     private final Map<String, List<CompletableFuture<Decision>>> waiting = new ConcurrentHashMap<>();
     private final Deque<Decision> recent = new ArrayDeque<>();
     private final RecentAlerts alerts = new RecentAlerts(RECENT_ALERTS);
     private final Map<String, NavigableMap<Instant, HistoryPoint>> histories = new ConcurrentHashMap<>();
-    private final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
-    private volatile KafkaConsumer<String, Object> consumer;
+    private volatile Consumer<String, Object> consumer;
 
     public DecisionFeed(Properties clientProperties, GuardTopics topics, long historyPerPartition) {
-        this.clientProperties = clientProperties;
+        this(() -> createConsumer(clientProperties, topics), List.of(topics.approved().name(),
+                topics.blocked().name(), topics.positions().name(), topics.executionResults().name(),
+                topics.complianceAlerts().name()), historyPerPartition);
+    }
+
+    /** A feed over {@code topics}, read by the consumers {@code consumers} creates (unassigned). */
+    DecisionFeed(Supplier<Consumer<String, Object>> consumers, List<String> topics, long historyPerPartition) {
+        this.consumers = consumers;
         this.topics = topics;
         this.historyPerPartition = historyPerPartition;
         this.thread = new Thread(this::run, "lockup-guard-decision-feed");
@@ -115,14 +123,15 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
 
     /** Subscribers are told on the feed's thread: they must not block. */
     @Override
-    public AutoCloseable subscribe(Consumer<Event> subscriber) {
+    public AutoCloseable subscribe(java.util.function.Consumer<Event> subscriber) {
         subscribers.add(subscriber);
         return () -> subscribers.remove(subscriber);
     }
 
     private void run() {
-        try (KafkaConsumer<String, Object> reader = createConsumer()) {
+        try (Consumer<String, Object> reader = consumers.get()) {
             consumer = reader;
+            assign(reader);
             while (running.get()) {
                 for (ConsumerRecord<String, Object> record : reader.poll(Duration.ofMillis(200))) {
                     handle(record);
@@ -136,7 +145,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private KafkaConsumer<String, Object> createConsumer() {
+    private static Consumer<String, Object> createConsumer(Properties clientProperties, GuardTopics topics) {
         Properties properties = new Properties();
         properties.putAll(clientProperties);
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
@@ -150,10 +159,12 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                 topics.complianceAlerts().name(), topics.complianceAlerts().valueSerde().deserializer());
         Deserializer<Object> values = (topic, data) -> ((Deserializer<Object>) byTopic.get(topic)).deserialize(topic,
                 data);
-        KafkaConsumer<String, Object> reader = new KafkaConsumer<>(properties,
-                topics.approved().keySerde().deserializer(), values);
+        return new KafkaConsumer<>(properties, topics.approved().keySerde().deserializer(), values);
+    }
+
+    private void assign(Consumer<String, Object> reader) {
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : byTopic.keySet()) {
+        for (String topic : topics) {
             for (PartitionInfo info : reader.partitionsFor(topic, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic, info.partition()));
             }
@@ -164,7 +175,6 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         for (TopicPartition partition : partitions) {
             reader.seek(partition, Math.max(beginning.get(partition), end.get(partition) - historyPerPartition));
         }
-        return reader;
     }
 
     private void handle(ConsumerRecord<String, Object> record) {
@@ -205,7 +215,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     }
 
     private void publish(Event event) {
-        for (Consumer<Event> subscriber : subscribers) {
+        for (java.util.function.Consumer<Event> subscriber : subscribers) {
             try {
                 subscriber.accept(event);
             } catch (RuntimeException e) {
@@ -218,7 +228,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     @Override
     public void close() {
         running.set(false);
-        KafkaConsumer<String, Object> reader = consumer;
+        Consumer<String, Object> reader = consumer;
         if (reader != null) {
             reader.wakeup();
         }

@@ -9,6 +9,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -20,18 +21,26 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
 
     private final GuardTopics topics;
     private final DecisionFeed feed;
-    private final KafkaProducer<String, SpecificRecord> producer;
+    private final Producer<String, SpecificRecord> producer;
 
     public KafkaOrderGateway(Properties clientProperties, GuardTopics topics, DecisionFeed feed) {
+        this(topics, feed, createProducer(clientProperties, topics));
+    }
+
+    KafkaOrderGateway(GuardTopics topics, DecisionFeed feed, Producer<String, SpecificRecord> producer) {
         this.topics = topics;
         this.feed = feed;
+        this.producer = producer;
+    }
+
+    private static Producer<String, SpecificRecord> createProducer(Properties clientProperties, GuardTopics topics) {
         Properties properties = new Properties();
         properties.putAll(clientProperties);
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         properties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         properties.put(ProducerConfig.CLIENT_ID_CONFIG, "lockup-guard-pretrade");
-        this.producer = new KafkaProducer<>(properties, topics.orders().keySerde().serializer(),
+        return new KafkaProducer<>(properties, topics.orders().keySerde().serializer(),
                 topics.orders().valueSerde().serializer());
     }
 
