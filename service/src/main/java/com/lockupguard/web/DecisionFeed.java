@@ -7,10 +7,7 @@ import com.lockupguard.avro.ReportResult;
 import com.lockupguard.topology.GuardTopics;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -51,7 +48,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     private final List<String> topics;
     private final long historyPerPartition;
     private final Map<String, List<CompletableFuture<Decision>>> waiting = new ConcurrentHashMap<>();
-    private final Deque<Decision> recent = new ArrayDeque<>();
+    private final RecentDecisions recent = new RecentDecisions(RECENT_DECISIONS);
     private final RecentAlerts alerts = new RecentAlerts(RECENT_ALERTS);
     private final Map<String, NavigableMap<Instant, HistoryPoint>> histories = new ConcurrentHashMap<>();
     private final List<java.util.function.Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
@@ -92,17 +89,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
 
     @Override
     public List<Decision> recent(String investorId, int limit) {
-        List<Decision> found = new ArrayList<>(Math.min(limit, RECENT_DECISIONS));
-        synchronized (recent) {
-            Iterator<Decision> newestFirst = recent.descendingIterator();
-            while (newestFirst.hasNext() && found.size() < limit) {
-                Decision decision = newestFirst.next();
-                if (investorId == null || investorId.equals(decision.getInvestorId())) {
-                    found.add(decision);
-                }
-            }
-        }
-        return found;
+        return recent.newestFirst(investorId, limit);
     }
 
     @Override
@@ -179,12 +166,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
 
     private void handle(ConsumerRecord<String, Object> record) {
         if (record.value() instanceof Decision decision) {
-            synchronized (recent) {
-                recent.addLast(decision);
-                if (recent.size() > RECENT_DECISIONS) {
-                    recent.removeFirst();
-                }
-            }
+            recent.add(decision);
             if (decision.getPosition() != null) {
                 remember(record.key(), decision.getPosition());
             }

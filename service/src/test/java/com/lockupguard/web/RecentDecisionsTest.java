@@ -1,0 +1,51 @@
+package com.lockupguard.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.OrderKind;
+import com.lockupguard.avro.Outcome;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The decisions the feed keeps in memory for /api/decisions and the dashboard. */
+class RecentDecisionsTest {
+
+    static Decision decision(String orderId, String investorId, String evaluatedAt) {
+        Instant at = evaluatedAt == null ? Instant.parse("2003-07-01T00:00:00Z") : Instant.parse(evaluatedAt);
+        return Decision.newBuilder().setOrderId(orderId).setInvestorId(investorId).setSecurityId("CBYI")
+                .setKind(OrderKind.PUBLIC_SALE).setQuantity(10L).setOrderAt(at).setOutcome(Outcome.APPROVED)
+                .setReasons(List.of()).setEvaluatedAt(evaluatedAt == null ? null : at).build();
+    }
+
+    @Test
+    void shouldKeepTheNewestByDecisionTimeAndForgetTheOldestFirst() {
+        // given: room for three, four decisions read out of time order (two partitions side by side)
+        RecentDecisions decisions = new RecentDecisions(3);
+        decisions.add(decision("p0-a", "dutchess", "2003-07-11T14:00:00Z"));
+        decisions.add(decision("p1-a", "ccm", "2003-07-01T14:00:00Z"));
+        decisions.add(decision("p0-b", "dutchess", "2003-07-12T14:00:00Z"));
+        decisions.add(decision("p1-b", "ccm", "2003-07-12T14:00:00Z"));
+
+        // when / then: the oldest went, and equal times come newest read first
+        assertThat(decisions.newestFirst(null, 10)).extracting(Decision::getOrderId)
+                .containsExactly("p1-b", "p0-b", "p0-a");
+        assertThat(decisions.newestFirst("ccm", 10)).extracting(Decision::getOrderId).containsExactly("p1-b");
+        assertThat(decisions.newestFirst(null, 1)).extracting(Decision::getOrderId).containsExactly("p1-b");
+        assertThat(decisions.newestFirst("nobody", 10)).isEmpty();
+    }
+
+    @Test
+    void shouldPlaceADecisionWithoutEvaluationTimeAtItsOrderTime() {
+        // given: an UNKNOWN_AGREEMENT-like decision, made without holding state, between two others
+        RecentDecisions decisions = new RecentDecisions(10);
+        decisions.add(decision("late", "dutchess", "2003-07-12T14:00:00Z"));
+        decisions.add(decision("stateless", "dutchess", null)); // ordered 2003-07-01
+        decisions.add(decision("early", "dutchess", "2003-06-30T14:00:00Z"));
+
+        // when / then
+        assertThat(decisions.newestFirst(null, 10)).extracting(Decision::getOrderId)
+                .containsExactly("late", "stateless", "early");
+    }
+}
