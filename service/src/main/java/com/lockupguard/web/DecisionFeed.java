@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * What the output topics say, as the API and the dashboard need it: one read_committed
  * consumer (no group: every instance reads everything) over the approved, blocked, positions,
  * execution-results and compliance-alerts topics. It hands each decision to whoever waits for
- * that order, keeps the recent decisions, the recent alerts and each holding's position
+ * it (by its order's correlation header), keeps the recent decisions, the recent alerts and each holding's position
  * history, and tells live subscribers of all of them.
  */
 public final class DecisionFeed implements DecisionHistory, AutoCloseable {
@@ -47,7 +47,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     private final Supplier<Consumer<String, Object>> consumers;
     private final List<String> topics;
     private final long historyPerPartition;
-    private final Map<String, List<CompletableFuture<Decision>>> waiting = new ConcurrentHashMap<>();
+    private final DecisionWaiters waiting = new DecisionWaiters();
     private final RecentDecisions recent = new RecentDecisions(RECENT_DECISIONS);
     private final RecentAlerts alerts = new RecentAlerts(RECENT_ALERTS);
     private final Map<String, NavigableMap<Instant, HistoryPoint>> histories = new ConcurrentHashMap<>();
@@ -75,16 +75,9 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         thread.start();
     }
 
-    /** The decision of order {@code orderId} on {@code holding}, when it is read. */
-    public CompletableFuture<Decision> await(String holding, String orderId) {
-        CompletableFuture<Decision> decision = new CompletableFuture<>();
-        String key = holding + '/' + orderId;
-        waiting.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(decision);
-        decision.whenComplete((d, e) -> waiting.computeIfPresent(key, (k, list) -> {
-            list.remove(decision);
-            return list.isEmpty() ? null : list;
-        }));
-        return decision;
+    /** The decision of the order sent with {@code correlationId} ({@link OrderCorrelation}), when it is read. */
+    public CompletableFuture<Decision> await(String correlationId) {
+        return waiting.await(correlationId);
     }
 
     @Override
@@ -170,10 +163,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
             if (decision.getPosition() != null) {
                 remember(record.key(), decision.getPosition());
             }
-            List<CompletableFuture<Decision>> waiters = waiting.get(record.key() + '/' + decision.getOrderId());
-            if (waiters != null) {
-                waiters.forEach(w -> w.complete(decision));
-            }
+            waiting.decided(record.headers(), decision);
             publish(new Event(Event.DECISION, record.key(), decision));
         } else if (record.value() instanceof Position position) {
             remember(record.key(), position);
@@ -219,6 +209,6 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        waiting.values().forEach(list -> list.forEach(w -> w.cancel(false)));
+        waiting.cancelAll();
     }
 }

@@ -15,7 +15,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Sends orders to the orders topic (the broker stamps the time when the topic uses
- * LogAppendTime) and hands back the decision the feed reads for them.
+ * LogAppendTime), each with a correlation header of its own, and hands back the decision the feed
+ * reads with that header: the topology forwards an order's headers with its decision.
  */
 public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
 
@@ -47,9 +48,13 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
     @Override
     public CompletableFuture<Decision> submit(ProposedOrder order) {
         String holding = HoldingKey.keyOf(order.getInvestorId(), order.getSecurityId());
-        // wait first, send second: the decision cannot be read before anyone waits for it
-        CompletableFuture<Decision> decision = feed.await(holding, order.getOrderId());
-        producer.send(new ProducerRecord<>(topics.orders().name(), holding, order), (metadata, failure) -> {
+        // wait first, send second: the decision cannot be read before anyone waits for it. It is told by the
+        // order's own correlation id, not its order id: a reused id's block must not answer the first order's
+        // caller, nor its approval the second's
+        String correlationId = OrderCorrelation.newId();
+        CompletableFuture<Decision> decision = feed.await(correlationId);
+        producer.send(new ProducerRecord<>(topics.orders().name(), null, holding, order,
+                OrderCorrelation.headers(correlationId)), (metadata, failure) -> {
             if (failure != null) {
                 decision.completeExceptionally(failure);
             }

@@ -26,9 +26,14 @@ import com.lockupguard.rules.HoldingState;
 import com.lockupguard.state.RememberedOrder;
 import com.lockupguard.state.StateCodec;
 import com.lockupguard.rules.TermsFingerprint;
+import com.lockupguard.web.OrderCorrelation;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -224,6 +229,41 @@ class GuardTopologyTest {
             Decision retry = guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:47:00-04:00");
             assertThat(reused.getReasons()).containsExactly(Reason.DUPLICATE_ORDER_ID);
             assertThat(retry).isEqualTo(TopologyFixture.repeated(first));
+        }
+
+        @Test
+        void shouldSendEachDecisionWithTheHeadersOfTheOrderItAnswers() {
+            // given: an order, another with its id and other content, and a retry of the first, each with a
+            // correlation header of its own (as the HTTP API sends them)
+            registeredLetter();
+            guard.orders.pipeInput(new TestRecord<>(HOLDING, order("e2", OrderKind.PUBLIC_SALE, 120_000),
+                    correlated("c-first"), at("2003-07-11T09:45:00-04:00")));
+            guard.orders.pipeInput(new TestRecord<>(HOLDING, order("e2", OrderKind.PUBLIC_SALE, 1),
+                    correlated("c-reused"), at("2003-07-11T09:46:00-04:00")));
+            guard.orders.pipeInput(new TestRecord<>(HOLDING, order("e2", OrderKind.PUBLIC_SALE, 120_000),
+                    correlated("c-retry"), at("2003-07-11T09:47:00-04:00")));
+
+            // when / then: each decision carries its own order's header back, the reused id's block and the
+            // retry's repeated approval alike
+            TestRecord<String, Decision> first = guard.approved.readRecord();
+            TestRecord<String, Decision> reused = guard.blocked.readRecord();
+            TestRecord<String, Decision> retry = guard.approved.readRecord();
+            assertThat(correlation(first)).isEqualTo("c-first");
+            assertThat(first.value().getRepeated()).isFalse();
+            assertThat(correlation(reused)).isEqualTo("c-reused");
+            assertThat(reused.value().getReasons()).containsExactly(Reason.DUPLICATE_ORDER_ID);
+            assertThat(correlation(retry)).isEqualTo("c-retry");
+            assertThat(retry.value().getRepeated()).isTrue();
+        }
+
+        private static Headers correlated(String id) {
+            return new RecordHeaders().add(OrderCorrelation.HEADER, id.getBytes(StandardCharsets.UTF_8));
+        }
+
+        private static String correlation(TestRecord<String, Decision> record) {
+            Header[] headers = record.headers().toArray();
+            assertThat(headers).extracting(Header::key).containsOnlyOnce(OrderCorrelation.HEADER);
+            return new String(record.headers().lastHeader(OrderCorrelation.HEADER).value(), StandardCharsets.UTF_8);
         }
 
         @Test

@@ -46,11 +46,14 @@ class DecisionFeedTest {
         // given
         MockFeedConsumer consumer = new MockFeedConsumer(2, List.of());
         start(consumer);
-        CompletableFuture<Decision> waiting = feed.await("dutchess/CBYI", "o-1");
+        CompletableFuture<Decision> waiting = feed.await("c-1");
 
-        // when
+        // when: another order's decision, one no one waits for, then the one with its order's correlation id
         consumer.append(MockFeedConsumer.APPROVED, 1, "dutchess/CBYI",
-                GuardWebServerTest.decision(order("o-1", 10), Outcome.APPROVED, List.of(), 100L), null);
+                GuardWebServerTest.decision(order("o-1", 99), Outcome.APPROVED, List.of(), 100L), null);
+        consumer.append(MockFeedConsumer.APPROVED, 1, "dutchess/CBYI",
+                GuardWebServerTest.decision(order("o-1", 10), Outcome.APPROVED, List.of(), 100L),
+                OrderCorrelation.headers("c-1"));
 
         // then
         Decision decision = waiting.get(10, TimeUnit.SECONDS);

@@ -1,0 +1,99 @@
+package com.lockupguard.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.Outcome;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.avro.Reason;
+import com.lockupguard.topology.GuardTopics;
+import com.lockupguard.topology.TopicNames;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Orders sent and their decisions handed back, with no broker: what the gateway sends is in a mock producer,
+ * and decisions reach the feed with the headers of the order they answer, as the topology forwards them.
+ */
+class KafkaOrderGatewayTest {
+
+    private static final String HOLDING = "dutchess/CBYI";
+
+    private final MockFeedConsumer consumer = new MockFeedConsumer(1, List.of());
+    private final MockProducer<String, SpecificRecord> producer = new MockProducer<>(true, null,
+            new StringSerializer(), (topic, value) -> new byte[0]);
+    private DecisionFeed feed;
+    private KafkaOrderGateway gateway;
+
+    @BeforeEach
+    void start() {
+        feed = new DecisionFeed(() -> consumer, MockFeedConsumer.TOPICS, 5_000);
+        feed.start();
+        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
+                Map.of("schema.registry.url", "mock://gateway-test-" + UUID.randomUUID()));
+        gateway = new KafkaOrderGateway(topics, feed, producer);
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        feed.close();
+    }
+
+    private void decide(ProducerRecord<String, SpecificRecord> sent, Decision decision) {
+        consumer.append(decision.getOutcome() == Outcome.APPROVED ? MockFeedConsumer.APPROVED
+                : MockFeedConsumer.BLOCKED, 0, sent.key(), decision, sent.headers());
+    }
+
+    @Test
+    void shouldAnswerEachOfTwoOrdersWithOneIdWithItsOwnDecision() throws Exception {
+        // given: two orders with one id and different quantities, submitted at once
+        ProposedOrder ten = DecisionFeedTest.order("o-1", 10);
+        ProposedOrder twenty = DecisionFeedTest.order("o-1", 20);
+        CompletableFuture<Decision> first = gateway.submit(ten);
+        CompletableFuture<Decision> second = gateway.submit(twenty);
+
+        // when the guard approves the first and blocks the second as a reused id (RULES.md section 4.2)
+        List<ProducerRecord<String, SpecificRecord>> sent = producer.history();
+        assertThat(sent).hasSize(2);
+        decide(sent.get(0), GuardWebServerTest.decision(ten, Outcome.APPROVED, List.of(), 100L));
+        decide(sent.get(1), GuardWebServerTest.decision(twenty, Outcome.BLOCKED, List.of(Reason.DUPLICATE_ORDER_ID),
+                0L));
+
+        // then each caller gets its own order's decision
+        Decision firstDecision = first.get(10, TimeUnit.SECONDS);
+        assertThat(firstDecision.getOutcome()).isEqualTo(Outcome.APPROVED);
+        assertThat(firstDecision.getQuantity()).isEqualTo(10);
+        Decision secondDecision = second.get(10, TimeUnit.SECONDS);
+        assertThat(secondDecision.getOutcome()).isEqualTo(Outcome.BLOCKED);
+        assertThat(secondDecision.getReasons()).containsExactly(Reason.DUPLICATE_ORDER_ID);
+        assertThat(secondDecision.getQuantity()).isEqualTo(20);
+    }
+
+    @Test
+    void shouldAnswerAResendWithTheRepeatedDecision() throws Exception {
+        // given: an order whose caller gave up before its decision came (a 504), decided meanwhile
+        ProposedOrder order = DecisionFeedTest.order("o-2", 10);
+        gateway.submit(order).cancel(false);
+        Decision decided = GuardWebServerTest.decision(order, Outcome.APPROVED, List.of(), 100L);
+        decide(producer.history().get(0), decided);
+
+        // when it is resent, and the guard answers the resend with the first decision, marked as repeated
+        CompletableFuture<Decision> resent = gateway.submit(order);
+        Decision repeated = Decision.newBuilder(decided).setRepeated(true).build();
+        decide(producer.history().get(1), repeated);
+
+        // then the resend gets it
+        assertThat(resent.get(10, TimeUnit.SECONDS)).isEqualTo(repeated);
+    }
+}
