@@ -5,6 +5,7 @@ import com.lockupguard.avro.HoldingState;
 import com.lockupguard.metrics.GuardMetrics;
 import com.lockupguard.topology.StoreNames;
 import com.lockupguard.web.DecisionFeed;
+import com.lockupguard.web.FeedAwareHealth;
 import com.lockupguard.web.GuardWebServer;
 import com.lockupguard.web.Health;
 import com.lockupguard.web.KafkaOrderGateway;
@@ -87,10 +88,10 @@ public final class GuardApplication implements AutoCloseable {
         HostInfo self = HostInfo.buildFromEndpoint(
                 config.streamsProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
         web.attach(new GuardWebServer.Backend(gateway, new StreamsHoldingsQuery(service.streams(), service.topics(),
-                self, json, Clock.systemUTC(), peers), feed, health()));
+                self, json, Clock.systemUTC(), peers), feed, new FeedAwareHealth(streamsHealth(), feed::outage)));
     }
 
-    private Health health() {
+    private Health streamsHealth() {
         return new Health() {
             @Override
             public boolean live() {

@@ -5,26 +5,33 @@ import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.Position;
 import com.lockupguard.avro.ReportResult;
 import com.lockupguard.topology.GuardTopics;
+import com.lockupguard.topology.RegistryOutage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -34,8 +41,11 @@ import org.slf4j.LoggerFactory;
  * What the output topics say, as the API and the dashboard need it: one read_committed
  * consumer (no group: every instance reads everything) over the approved, blocked, positions,
  * execution-results and compliance-alerts topics. It hands each decision to whoever waits for
- * it (by its order's correlation header), keeps the recent decisions, the recent alerts and each holding's position
- * history, and tells live subscribers of all of them.
+ * it (by its order's correlation header), keeps the recent decisions, the recent alerts and each
+ * holding's position history, and tells live subscribers of all of them. A record it cannot decode
+ * is logged and skipped; on any other failure (a registry outage while decoding, a broker gone) it
+ * restarts its consumer after a bounded backoff, resuming where it stopped, and says so in
+ * {@link #outage()} meanwhile, for /health/ready.
  */
 public final class DecisionFeed implements DecisionHistory, AutoCloseable {
 
@@ -43,6 +53,8 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     static final int RECENT_DECISIONS = 1_000;
     static final int HISTORY_POINTS_PER_HOLDING = 2_000;
     static final int RECENT_ALERTS = 1_000;
+    static final Duration FIRST_RESTART_DELAY = Duration.ofMillis(200);
+    static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(10);
 
     private final Supplier<Consumer<String, Object>> consumers;
     private final List<String> topics;
@@ -54,7 +66,12 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     private final List<java.util.function.Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final RestartBackoff backoff = new RestartBackoff(FIRST_RESTART_DELAY, MAX_RESTART_DELAY);
+    /** Per partition, the offset after the last record read (the feed's thread only): where a restart resumes. */
+    private final Map<TopicPartition, Long> readUpTo = new HashMap<>();
     private volatile Consumer<String, Object> consumer;
+    private volatile String outage;
 
     public DecisionFeed(Properties clientProperties, GuardTopics topics, long historyPerPartition) {
         this(() -> createConsumer(clientProperties, topics), List.of(topics.approved().name(),
@@ -108,19 +125,76 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         return () -> subscribers.remove(subscriber);
     }
 
+    /**
+     * Why the feed is not reading now — it failed and restarts its consumer — or empty while it reads. Orders
+     * sent meanwhile are decided, and their callers get the decisions once it reads again, unless they time out.
+     */
+    public Optional<String> outage() {
+        return Optional.ofNullable(outage);
+    }
+
     private void run() {
+        while (running.get()) {
+            try {
+                read();
+            } catch (WakeupException e) {
+                // closing
+            } catch (RuntimeException e) {
+                if (!running.get()) {
+                    return;
+                }
+                Duration delay = backoff.next();
+                outage = "the decision feed failed (" + e + "); it restarts in " + delay.toMillis() + " ms";
+                LOG.error("the decision feed failed: it restarts its consumer in {} ms, where it stopped reading",
+                        delay.toMillis(), e);
+                pause(delay);
+            }
+        }
+    }
+
+    /** Reads until closed: from where the last consumer stopped, or the recent backlog at first. */
+    private void read() {
         try (Consumer<String, Object> reader = consumers.get()) {
             consumer = reader;
+            if (!running.get()) {
+                return; // closed while it was created: close() woke up the one before
+            }
             assign(reader);
+            outage = null;
             while (running.get()) {
-                for (ConsumerRecord<String, Object> record : reader.poll(Duration.ofMillis(200))) {
+                ConsumerRecords<String, Object> records;
+                try {
+                    records = reader.poll(Duration.ofMillis(200));
+                } catch (RecordDeserializationException e) {
+                    if (RegistryOutage.causes(e)) {
+                        throw e; // not the record's fault: read it again once the registry answers
+                    }
+                    skip(reader, e);
+                    continue;
+                }
+                backoff.reset();
+                for (ConsumerRecord<String, Object> record : records) {
                     handle(record);
+                    readUpTo.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
                 }
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("the decision feed stopped: the API no longer sees decisions", e);
+        }
+    }
+
+    /** A record that cannot be decoded must not stop the feed: every other decision would be lost to the API. */
+    private void skip(Consumer<String, Object> reader, RecordDeserializationException e) {
+        LOG.error("the decision feed skips the record at {}@{}: it cannot be decoded", e.topicPartition(), e.offset(),
+                e);
+        reader.seek(e.topicPartition(), e.offset() + 1);
+        readUpTo.put(e.topicPartition(), e.offset() + 1);
+    }
+
+    private void pause(Duration delay) {
+        try {
+            closed.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.set(false);
         }
     }
 
@@ -153,7 +227,10 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         Map<TopicPartition, Long> beginning = reader.beginningOffsets(partitions);
         Map<TopicPartition, Long> end = reader.endOffsets(partitions);
         for (TopicPartition partition : partitions) {
-            reader.seek(partition, Math.max(beginning.get(partition), end.get(partition) - historyPerPartition));
+            long from = Math.max(beginning.get(partition),
+                    readUpTo.getOrDefault(partition, end.get(partition) - historyPerPartition));
+            reader.seek(partition, from);
+            readUpTo.put(partition, from);
         }
     }
 
@@ -200,6 +277,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     @Override
     public void close() {
         running.set(false);
+        closed.countDown();
         Consumer<String, Object> reader = consumer;
         if (reader != null) {
             reader.wakeup();

@@ -291,7 +291,12 @@ public final class GuardWebServer implements AutoCloseable {
         if (!ready) {
             ctx.header("Retry-After", "1");
         }
-        ctx.status(ready ? 200 : 503).json(status(ready ? "UP" : "DOWN", attached));
+        ObjectNode status = status(ready ? "UP" : "DOWN", attached);
+        String reason = attached == null ? null : attached.health().reason();
+        if (!ready && reason != null) {
+            status.put("reason", reason);
+        }
+        ctx.status(ready ? 200 : 503).json(status);
     }
 
     private ObjectNode status(String status, Backend attached) {

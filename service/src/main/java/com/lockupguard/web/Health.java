@@ -11,4 +11,9 @@ public interface Health {
 
     /** A word for people: RUNNING, REBALANCING, ... */
     String state();
+
+    /** Why it is not ready when {@link #state()} does not say (the decision feed is down, say), or null. */
+    default String reason() {
+        return null;
+    }
 }

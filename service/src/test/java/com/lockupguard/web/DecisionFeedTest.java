@@ -7,14 +7,18 @@ import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.Outcome;
 import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.registry.SchemaRegistryException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -89,5 +93,68 @@ class DecisionFeedTest {
                 .containsExactly("new-9", "new-8", "new-7", "new-6", "new-5", "new-4", "new-3", "new-2", "new-1",
                         "new-0");
         assertThat(recent.get(recent.size() - 1).getOrderId()).as("the oldest kept").isEqualTo("old-210");
+    }
+
+    @Test
+    void shouldSkipARecordItCannotDecodeAndGoOn() throws Exception {
+        // given: a feed reading, and an alert it cannot decode (a schema id the registry does not know)
+        MockFeedConsumer consumer = new MockFeedConsumer(1, List.of());
+        start(consumer);
+        CompletableFuture<Decision> waiting = feed.await("c-1");
+        consumer.appendUndecodable(MockFeedConsumer.ALERTS, 0,
+                new SchemaRegistryException.SchemaNotFound("no schema with id 99"));
+
+        // when a decision comes after it
+        consumer.append(MockFeedConsumer.APPROVED, 0, "dutchess/CBYI",
+                GuardWebServerTest.decision(order("o-1", 10), Outcome.APPROVED, List.of(), 100L),
+                OrderCorrelation.headers("c-1"));
+
+        // then it was read past the bad record, and the feed never went down
+        assertThat(waiting.get(10, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-1");
+        assertThat(consumer.position(new TopicPartition(MockFeedConsumer.ALERTS, 0))).isEqualTo(1);
+        assertThat(feed.outage()).isEmpty();
+    }
+
+    @Test
+    void shouldRestartAfterARegistryOutageWhereItStoppedAndSayItIsDownMeanwhile() throws Exception {
+        // given: a feed that read one decision, then meets a record it cannot decode for want of the registry
+        Decision read = GuardWebServerTest.decision(order("o-0", 5), Outcome.APPROVED, List.of(), 100L);
+        MockFeedConsumer first = new MockFeedConsumer(1, List.of(
+                MockFeedConsumer.record(MockFeedConsumer.APPROVED, 0, 0, "dutchess/CBYI", read, null)));
+        CountDownLatch registryBack = new CountDownLatch(1);
+        Decision next = GuardWebServerTest.decision(order("o-1", 10), Outcome.APPROVED, List.of(), 100L);
+        List<ConsumerRecord<String, Object>> afterRestart = List.of(
+                MockFeedConsumer.record(MockFeedConsumer.APPROVED, 0, 0, "dutchess/CBYI", read, null),
+                MockFeedConsumer.record(MockFeedConsumer.APPROVED, 0, 1, "dutchess/CBYI", next,
+                        OrderCorrelation.headers("c-1")));
+        AtomicInteger created = new AtomicInteger();
+        feed = new DecisionFeed(() -> {
+            if (created.getAndIncrement() == 0) {
+                return first;
+            }
+            try {
+                registryBack.await(); // the restart waits here, the feed down, until the test lets it go on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new MockFeedConsumer(1, afterRestart);
+        }, MockFeedConsumer.TOPICS, 5_000);
+        feed.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.recent(null, 10).size() == 1);
+        CompletableFuture<Decision> waiting = feed.await("c-1");
+
+        // when the registry cannot be reached while it decodes
+        first.appendUndecodable(MockFeedConsumer.APPROVED, 0,
+                new SchemaRegistryException.Unavailable("connection refused", null));
+
+        // then it says it is down, and why
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.outage().isPresent());
+        assertThat(feed.outage().get()).contains("decision feed failed").contains("restarts in");
+
+        // and when it can read again, it resumes where it stopped: the next decision is handed over, none twice
+        registryBack.countDown();
+        assertThat(waiting.get(10, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.outage().isEmpty());
+        assertThat(feed.recent(null, 10)).extracting(Decision::getOrderId).containsExactlyInAnyOrder("o-0", "o-1");
     }
 }

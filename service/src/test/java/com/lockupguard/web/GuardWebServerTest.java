@@ -303,6 +303,21 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldSayWhyItIsNotReady() throws Exception {
+        // given: Kafka Streams running, but the decision feed down
+        health.ready = false;
+        health.reason = "the decision feed failed (broker gone); it restarts in 400 ms";
+
+        // when
+        HttpResponse<String> notReady = get("/health/ready");
+
+        // then
+        assertThat(notReady.statusCode()).isEqualTo(503);
+        assertThat(json(notReady).get("state").asText()).isEqualTo("RUNNING");
+        assertThat(json(notReady).get("reason").asText()).isEqualTo(health.reason);
+    }
+
+    @Test
     void shouldListRecentDecisionsOfOneInvestorAndValidateLimit() throws Exception {
         HttpResponse<String> response = get("/api/decisions?investorId=dutchess&limit=2");
         assertThat(response.statusCode()).isEqualTo(200);
@@ -645,6 +660,12 @@ class GuardWebServerTest {
         volatile boolean live = true;
         volatile boolean ready = true;
         volatile String state = "RUNNING";
+        volatile String reason;
+
+        @Override
+        public String reason() {
+            return reason;
+        }
 
         @Override
         public boolean live() {

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
@@ -68,6 +69,25 @@ final class MockFeedConsumer extends MockConsumer<String, Object> {
     /** Appends {@code value} to a partition: it is read at the feed's next poll. */
     synchronized void append(String topic, int partition, String key, Object value, Headers headers) {
         schedulePollTask(() -> addRecord(record(topic, partition, next(topic, partition), key, value, headers)));
+    }
+
+    /**
+     * Appends a record that cannot be decoded: the feed's next poll fails on it, as a Kafka consumer's does, with
+     * {@code cause}; and again at every poll from its offset.
+     */
+    synchronized void appendUndecodable(String topic, int partition, RuntimeException cause) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        long offset = next(topic, partition);
+        schedulePollTask(() -> failAt(tp, offset, cause));
+    }
+
+    private synchronized void failAt(TopicPartition tp, long offset, RuntimeException cause) {
+        if (position(tp) == offset) {
+            setPollException(new RecordDeserializationException(RecordDeserializationException
+                    .DeserializationExceptionOrigin.VALUE, tp, offset, 0L, TimestampType.CREATE_TIME, null, null,
+                    new RecordHeaders(), "cannot decode the record at " + tp + "@" + offset, cause));
+            schedulePollTask(() -> failAt(tp, offset, cause));
+        }
     }
 
     private synchronized long next(String topic, int partition) {

@@ -1,0 +1,41 @@
+package com.lockupguard.web;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The guard's health with its decision feed: not ready while the feed is down, since every
+ * {@code POST /api/orders} would then wait for a decision it cannot read, and the dashboard would
+ * freeze. Liveness stays the stream's: the feed restarts itself, and a restarted process would
+ * meet the same broker or registry trouble it is waiting out.
+ */
+public final class FeedAwareHealth implements Health {
+
+    private final Health streams;
+    private final Supplier<Optional<String>> feedOutage;
+
+    public FeedAwareHealth(Health streams, Supplier<Optional<String>> feedOutage) {
+        this.streams = streams;
+        this.feedOutage = feedOutage;
+    }
+
+    @Override
+    public boolean live() {
+        return streams.live();
+    }
+
+    @Override
+    public boolean ready() {
+        return streams.ready() && feedOutage.get().isEmpty();
+    }
+
+    @Override
+    public String state() {
+        return streams.state();
+    }
+
+    @Override
+    public String reason() {
+        return feedOutage.get().orElseGet(streams::reason);
+    }
+}

@@ -1,0 +1,33 @@
+package com.lockupguard.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Readiness with the decision feed: what /health/ready and /health/live are told. */
+class FeedAwareHealthTest {
+
+    @Test
+    void shouldBeUnreadyWithTheFeedsReasonWhileTheFeedIsDownAndStayLive() {
+        // given: Kafka Streams up
+        AtomicReference<String> outage = new AtomicReference<>();
+        Health health = new FeedAwareHealth(new StubBackend.Up(), () -> Optional.ofNullable(outage.get()));
+        assertThat(health.ready()).isTrue();
+        assertThat(health.reason()).isNull();
+
+        // when the feed goes down
+        outage.set("the decision feed failed (broker gone); it restarts in 200 ms");
+
+        // then not ready, and why; still live: the feed restarts itself
+        assertThat(health.ready()).isFalse();
+        assertThat(health.reason()).isEqualTo(outage.get());
+        assertThat(health.live()).isTrue();
+        assertThat(health.state()).isEqualTo("RUNNING");
+
+        // and ready again once it reads
+        outage.set(null);
+        assertThat(health.ready()).isTrue();
+    }
+}
