@@ -7,6 +7,7 @@ import com.lockupguard.app.GuardPermissions;
 import com.lockupguard.app.HttpSecurity;
 import com.lockupguard.app.TopicPolicy;
 import com.lockupguard.app.TopicProvisioner;
+import com.lockupguard.registry.RegistryClientConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -94,7 +95,8 @@ public final class ConfigCommand implements Callable<Integer> {
             }
             return check ? checkTopics(config) : 0;
         } catch (ConfigException | IOException e) {
-            spec.commandLine().getErr().println("configuration error: " + e.getMessage());
+            // a refused value is quoted in the message: a URL's credentials with it
+            spec.commandLine().getErr().println("configuration error: " + RegistryClientConfig.shown(e.getMessage()));
             return LockupGuardCli.EXIT_USAGE;
         }
     }
@@ -129,14 +131,16 @@ public final class ConfigCommand implements Callable<Integer> {
 
     /**
      * Secrets hidden: every PASSWORD-typed setting of the guard or of Kafka's clients (also under a prefix such as
-     * {@code producer.}: {@code ssl.keystore.key} is a private key), and any setting whose name says it holds one.
+     * {@code producer.}: {@code ssl.keystore.key} is a private key), any setting whose name says it holds one, and
+     * the credentials of any URL in any other value ({@code schema.registry.url=https://user:password@host}, a
+     * list of them, the same under a prefix): shown without them, as the registry client logs its URLs.
      */
     static String masked(String key, Object value) {
         String lower = key.toLowerCase(java.util.Locale.ROOT);
         boolean secret = value instanceof Password || definedAsPassword(key)
                 || lower.contains("password") || lower.contains("secret") || lower.contains("jaas")
                 || lower.contains("user.info") || lower.contains("token") || lower.contains("credential");
-        return secret ? "[hidden]" : String.valueOf(value);
+        return secret ? "[hidden]" : RegistryClientConfig.shown(String.valueOf(value));
     }
 
     /** Where a setting's type is declared: the guard's, Kafka Streams' and its clients' (SSL and SASL) settings. */

@@ -15,8 +15,14 @@ import org.apache.kafka.common.config.types.Password;
 /** The HTTP registry client's settings, under the names Confluent's client uses. */
 public final class RegistryClientConfig extends AbstractConfig {
 
-    /** The user-info part of each URL's authority in a list: {@code scheme://user:password@}. */
-    private static final Pattern USER_INFO_IN_URL = Pattern.compile("(^|,\\s*)([A-Za-z][A-Za-z0-9+.-]*://)[^/@,]*@");
+    /**
+     * The user-info part of every URL in a text (a list, a prefixed setting's raw value): after each
+     * {@code scheme://}, everything up to the last {@code @} before the next {@code scheme://}. Deliberately
+     * greedy: a password with an unencoded {@code @}, {@code /} or {@code ,} is hidden whole, at the price of
+     * hiding a host too when a URL's path or query holds an {@code @}.
+     */
+    private static final Pattern USER_INFO_IN_URL = Pattern.compile(
+            "([A-Za-z][A-Za-z0-9+.-]*://)(?:(?![A-Za-z][A-Za-z0-9+.-]*://).)*@", Pattern.DOTALL);
 
     /** The one declaration of {@code schema.registry.url}: the serdes and the guard refer to it. */
     public static final String URL = "schema.registry.url";
@@ -78,9 +84,12 @@ public final class RegistryClientConfig extends AbstractConfig {
         return uri.getUserInfo();
     }
 
-    /** {@code url} (or a comma-separated list) as it may be shown in logs and messages: without user:password. */
+    /**
+     * {@code url} (or a comma-separated list, or any text holding URLs) as it may be shown in logs, messages
+     * and {@code config --check}: without user:password.
+     */
     public static String shown(String url) {
-        return USER_INFO_IN_URL.matcher(url).replaceAll("$1$2");
+        return USER_INFO_IN_URL.matcher(url).replaceAll("$1");
     }
 
     static char[] chars(Password password) {

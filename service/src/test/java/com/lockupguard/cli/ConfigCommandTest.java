@@ -57,6 +57,35 @@ class ConfigCommandTest {
     }
 
     @Test
+    void shouldHideCredentialsInRegistryUrlsInConfigCheck() {
+        // given credentials in the registry URL (basic.auth.credentials.source=URL), in a list and under a prefix
+        String output = run("--check", "--timeout", "1", "--set", "http.port=-1",
+                "--set", "bootstrap.servers=127.0.0.1:1",
+                "--set", "schema.registry.url=https://alice:s3cret@registry.example:8081",
+                "--set", "basic.auth.credentials.source=URL",
+                "--set", "producer.schema.registry.url= http://r1:8081, https://bob:pw-two@r2:8081/sr",
+                // an unencoded @ or comma in a password is still a password
+                "--set", "consumer.schema.registry.url=https://carol:p@ss,w0rd@r3:8081");
+
+        // when / then: each URL is listed without its user:password
+        assertThat(output).contains("schema.registry.url=https://registry.example:8081")
+                .contains("producer.schema.registry.url= http://r1:8081, https://r2:8081/sr")
+                .contains("consumer.schema.registry.url=https://r3:8081")
+                .doesNotContain("s3cret").doesNotContain("pw-two").doesNotContain("ss,w0rd")
+                .doesNotContain("alice").doesNotContain("bob").doesNotContain("carol");
+    }
+
+    @Test
+    void shouldHideCredentialsOfARefusedUrlInTheConfigurationError() {
+        // when a URL with credentials is refused, the message quoting it
+        String output = run("--check", "--set", "api.auth.jwt.jwks.url=http://idp:jwks-pass@issuer.example/jwks");
+
+        // then names the setting, not the password
+        assertThat(output).contains("configuration error").contains("api.auth.jwt.jwks.url")
+                .contains("http://issuer.example/jwks").doesNotContain("jwks-pass");
+    }
+
+    @Test
     void shouldPrintTheAclsForTheConfiguredNamesAndPrincipal() {
         String output = run("--acls", "--set", "application.id=guard-eu", "--set", "topic.orders=eu-orders",
                 "--principal", "User:guard-eu");
