@@ -3,6 +3,7 @@ package com.lockupguard.cli;
 import com.lockupguard.app.ConfigSources;
 import com.lockupguard.app.GuardApplication;
 import com.lockupguard.app.GuardConfig;
+import com.lockupguard.registry.RegistryClientConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -48,14 +49,14 @@ public final class RunCommand implements Callable<Integer> {
             }
             config = new GuardConfig(ConfigSources.load(configFile, System.getenv(), overrides));
         } catch (ConfigException | IOException e) {
-            spec.commandLine().getErr().println("configuration error: " + e.getMessage());
+            spec.commandLine().getErr().println("configuration error: " + RegistryClientConfig.shown(e.getMessage()));
             return LockupGuardCli.EXIT_USAGE;
         }
         GuardApplication application;
         try {
             application = GuardApplication.start(config);
         } catch (ConfigException e) {
-            spec.commandLine().getErr().println("configuration error: " + e.getMessage());
+            spec.commandLine().getErr().println("configuration error: " + RegistryClientConfig.shown(e.getMessage()));
             return LockupGuardCli.EXIT_USAGE;
         } catch (IllegalStateException e) {
             // a start-up check failed (topics, schemas, cluster): its message says what to fix
