@@ -82,9 +82,9 @@ public final class GuardApplication implements AutoCloseable {
     }
 
     private void attachWeb(GuardConfig config, ObjectMapper json, PeerAccess peers) {
-        feed = new DecisionFeed(config.clientProperties(), service.topics(), FEED_HISTORY_PER_PARTITION);
+        feed = new DecisionFeed(config.consumerProperties(), service.topics(), FEED_HISTORY_PER_PARTITION);
         feed.start();
-        gateway = new KafkaOrderGateway(config.clientProperties(), service.topics(), feed);
+        gateway = new KafkaOrderGateway(config.producerProperties(), service.topics(), feed);
         HostInfo self = HostInfo.buildFromEndpoint(
                 config.streamsProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
         web.attach(new GuardWebServer.Backend(gateway, new StreamsHoldingsQuery(service.streams(), service.topics(),

@@ -12,6 +12,9 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -25,7 +28,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * Every setting of the guard in one place: its type, default, documentation and validation.
  * Settings not defined here (any Kafka Streams, consumer, producer, admin or security property:
  * {@code security.protocol}, {@code sasl.*}, {@code ssl.*}, ...) pass through unchanged to
- * Kafka Streams and its clients, and to the Avro serdes.
+ * Kafka Streams and its clients, and to the Avro serdes; the guard's own clients take theirs as
+ * Kafka Streams' clients do ({@link #adminProperties()}, ...).
  */
 public final class GuardConfig extends AbstractConfig {
 
@@ -457,7 +461,104 @@ public final class GuardConfig extends AbstractConfig {
         return config;
     }
 
-    /** Settings for an admin, producer or consumer of the guard's cluster (connection and security only). */
+    /**
+     * Settings for the admin that creates the guard's topics and checks its permissions at start (and for
+     * {@code config --check}), built as Kafka Streams builds its own admin's: {@code admin.*} settings win.
+     */
+    public Properties adminProperties() {
+        return clientProperties(ClientRole.ADMIN);
+    }
+
+    /** Settings for the producer of {@code POST /api/orders}: {@code producer.*} settings win, no transactional id. */
+    public Properties producerProperties() {
+        return clientProperties(ClientRole.PRODUCER);
+    }
+
+    /** Settings for the decision feed's consumer: {@code consumer.*} settings win, no group settings. */
+    public Properties consumerProperties() {
+        return clientProperties(ClientRole.CONSUMER);
+    }
+
+    /**
+     * The guard's own clients, and what each takes: the settings its Kafka configuration defines, the prefix that
+     * addresses it alone (Kafka Streams' {@code admin.}, {@code producer.} and {@code consumer.}), and the settings
+     * that belong to Kafka Streams' clients only. The feed reads by assignment, outside the guard's group: a
+     * {@code group.instance.id} meant for the stream threads, or {@code group.protocol=streams}, would break it.
+     * The API's producer is not transactional: with the {@code transactional.id} meant for Kafka Streams (which
+     * overrides it anyway) every send would fail.
+     */
+    private enum ClientRole {
+        ADMIN(StreamsConfig.ADMIN_CLIENT_PREFIX, AdminClientConfig.configNames(), Set.of()),
+        PRODUCER(StreamsConfig.PRODUCER_PREFIX, ProducerConfig.configNames(),
+                Set.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG)),
+        CONSUMER(StreamsConfig.CONSUMER_PREFIX, ConsumerConfig.configNames(),
+                Set.of(ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                        ConsumerConfig.GROUP_PROTOCOL_CONFIG, ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG));
+
+        private final String prefix;
+        private final Set<String> names;
+        private final Set<String> streamsOwned;
+
+        ClientRole(String prefix, Set<String> names, Set<String> streamsOwned) {
+            this.prefix = prefix;
+            this.names = names;
+            this.streamsOwned = streamsOwned;
+        }
+    }
+
+    /**
+     * A client's settings as Kafka Streams builds its own clients': every setting given that the client defines
+     * ({@code client.id}, {@code metadata.max.age.ms}, {@code security.*}, {@code sasl.*}, {@code ssl.*}, ...) and
+     * every custom one (a plug-in's, which no Kafka configuration defines), the guard's typed
+     * {@code bootstrap.servers}, then the role's prefixed settings on top. Left out: the guard's own settings, Kafka
+     * Streams' own ({@code application.id}, {@code commit.interval.ms}, ...), other clients' settings, those
+     * under another prefix ({@code producer.}, {@code main.consumer.}, {@code topic.}, ...), and the role's
+     * settings that belong to Kafka Streams' clients only.
+     */
+    private Properties clientProperties(ClientRole role) {
+        Properties properties = new Properties();
+        originals.forEach((key, value) -> {
+            if (!isGuardOnlySetting(key) && (role.names.contains(key) || isCustomSetting(key))) {
+                properties.put(key, value);
+            }
+        });
+        properties.put(BOOTSTRAP_SERVERS_CONFIG, String.join(",", getList(BOOTSTRAP_SERVERS_CONFIG)));
+        originals.forEach((key, value) -> {
+            if (key.startsWith(role.prefix) && key.length() > role.prefix.length()) {
+                properties.put(key.substring(role.prefix.length()), value);
+            }
+        });
+        role.streamsOwned.forEach(properties::remove);
+        return properties;
+    }
+
+    /** Kafka Streams' prefixes: a setting under one is meant for the client (or topics) it names only. */
+    private static final List<String> STREAMS_PREFIXES = List.of(StreamsConfig.CONSUMER_PREFIX,
+            StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
+            StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX,
+            StreamsConfig.TOPIC_PREFIX);
+
+    /** Defined by no Kafka configuration and under none of Kafka Streams' prefixes: a plug-in's, passed to all. */
+    private static boolean isCustomSetting(String key) {
+        return !KAFKA_DEFINED.contains(key) && STREAMS_PREFIXES.stream().noneMatch(key::startsWith);
+    }
+
+    private static final Set<String> KAFKA_DEFINED = kafkaDefined();
+
+    private static Set<String> kafkaDefined() {
+        Set<String> names = new HashSet<>(StreamsConfig.configDef().names());
+        names.addAll(ConsumerConfig.configNames());
+        names.addAll(ProducerConfig.configNames());
+        names.addAll(AdminClientConfig.configNames());
+        return Set.copyOf(names);
+    }
+
+    /**
+     * Connection and security settings only ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}, ...), for
+     * the tools' own clients (load generators, readers of results), which must not take the guard's client
+     * settings. The guard's own clients take {@link #adminProperties()}, {@link #producerProperties()} and
+     * {@link #consumerProperties()}.
+     */
     public Properties clientProperties() {
         Properties properties = new Properties();
         originals.forEach((key, value) -> {

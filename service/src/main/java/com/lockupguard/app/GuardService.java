@@ -77,7 +77,7 @@ public final class GuardService implements AutoCloseable {
 
     /** Provisions and checks the topics and the registry's schemas, then starts processing. */
     public void start() throws InterruptedException {
-        try (Admin admin = Admin.create(config.clientProperties())) {
+        try (Admin admin = Admin.create(config.adminProperties())) {
             TopicProvisioner provisioner = TopicProvisioner.from(admin, config);
             try {
                 provisioner.createMissing(config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG));

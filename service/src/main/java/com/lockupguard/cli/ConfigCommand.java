@@ -105,7 +105,7 @@ public final class ConfigCommand implements Callable<Integer> {
     private int checkTopics(GuardConfig config) {
         PrintWriter out = spec.commandLine().getOut();
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        Properties client = config.clientProperties();
+        Properties client = config.adminProperties();
         client.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         client.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         List<TopicPolicy.Problem> problems;

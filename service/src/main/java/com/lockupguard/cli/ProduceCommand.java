@@ -90,7 +90,7 @@ public final class ProduceCommand implements Callable<Integer> {
             }
         }
         GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
-        try (Admin admin = Admin.create(config.clientProperties())) {
+        try (Admin admin = Admin.create(config.adminProperties())) {
             if (config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG)) {
                 TopicProvisioner.from(admin, config).provision(true);
             }
@@ -103,7 +103,7 @@ public final class ProduceCommand implements Callable<Integer> {
             }
         }
         TimelineProducer.Sent sent;
-        try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
+        try (TimelineProducer producer = new TimelineProducer(config.producerProperties(), topics)) {
             sent = producer.send(sendable, n -> { });
         }
         sent.rejected().forEach(err::println);

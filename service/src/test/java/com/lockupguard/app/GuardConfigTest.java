@@ -1,13 +1,19 @@
 package com.lockupguard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +45,117 @@ class GuardConfigTest {
         assertThat(config.clientProperties()).containsEntry("ssl.truststore.location", "/etc/trust.jks")
                 .doesNotContainKey("max.poll.records");
         assertThat(config.serdeConfig()).containsEntry("basic.auth.credentials.source", "USER_INFO");
+    }
+
+    @Test
+    void shouldGiveEachOfTheGuardsClientsEverySettingItsKafkaConfigurationDefines() {
+        // given client settings of every kind, none of them prefixed
+        GuardConfig config = new GuardConfig(Map.ofEntries(Map.entry("bootstrap.servers", "k1:9093, k2:9093"),
+                Map.entry("client.id", "guard-eu"), Map.entry("metadata.max.age.ms", "60000"),
+                Map.entry("security.providers", "com.example.HsmProviderCreator"),
+                Map.entry("security.protocol", "SASL_SSL"), Map.entry("sasl.mechanism", "SCRAM-SHA-512"),
+                Map.entry("ssl.truststore.location", "/etc/trust.jks"), Map.entry("max.poll.records", "250"),
+                Map.entry("batch.size", "65536"), Map.entry("default.api.timeout.ms", "20000"),
+                Map.entry("com.example.plugin.endpoint", "https://plugin.example")));
+
+        // when
+        Properties admin = config.adminProperties();
+        Properties producer = config.producerProperties();
+        Properties consumer = config.consumerProperties();
+
+        // then those every client takes reach all three, bootstrap.servers as the guard reads it
+        for (Properties client : List.of(admin, producer, consumer)) {
+            assertThat(client).containsEntry("bootstrap.servers", "k1:9093,k2:9093")
+                    .containsEntry("client.id", "guard-eu").containsEntry("metadata.max.age.ms", "60000")
+                    .containsEntry("security.providers", "com.example.HsmProviderCreator")
+                    .containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                    .containsEntry("ssl.truststore.location", "/etc/trust.jks")
+                    // a plug-in's setting, which no Kafka configuration defines, as Kafka Streams passes it on
+                    .containsEntry("com.example.plugin.endpoint", "https://plugin.example");
+        }
+        // and each client's own only that client
+        assertThat(consumer).containsEntry("max.poll.records", "250").containsEntry("default.api.timeout.ms", "20000")
+                .doesNotContainKey("batch.size");
+        assertThat(producer).containsEntry("batch.size", "65536")
+                .doesNotContainKeys("max.poll.records", "default.api.timeout.ms");
+        assertThat(admin).containsEntry("default.api.timeout.ms", "20000")
+                .doesNotContainKeys("max.poll.records", "batch.size");
+    }
+
+    @Test
+    void shouldLetTheRolePrefixWinForThatClientOnly() {
+        // given a principal for all clients, and another, as for Kafka Streams' own admin, under admin.
+        GuardConfig config = new GuardConfig(Map.of(
+                "sasl.jaas.config", "ScramLoginModule required username=\"guard\" password=\"g\";",
+                "admin.sasl.jaas.config", "ScramLoginModule required username=\"guard-admin\" password=\"a\";",
+                "admin.bootstrap.servers", "admin-listener:9095",
+                "producer.linger.ms", "0", "producer.client.id", "guard-pretrade",
+                "consumer.max.poll.records", "50", "max.poll.records", "500", "consumer.fetch.max.wait.ms", "100"));
+
+        // when
+        Properties admin = config.adminProperties();
+        Properties producer = config.producerProperties();
+        Properties consumer = config.consumerProperties();
+
+        // then the admin that provisions topics connects as guard-admin, wherever admin.* says
+        assertThat(admin).containsEntry("sasl.jaas.config",
+                        "ScramLoginModule required username=\"guard-admin\" password=\"a\";")
+                .containsEntry("bootstrap.servers", "admin-listener:9095");
+        // and the others as guard, each with its own prefixed settings, unprefixed
+        assertThat(producer).containsEntry("sasl.jaas.config",
+                        "ScramLoginModule required username=\"guard\" password=\"g\";")
+                .containsEntry("bootstrap.servers", "localhost:9092")
+                .containsEntry("linger.ms", "0").containsEntry("client.id", "guard-pretrade");
+        assertThat(consumer).containsEntry("max.poll.records", "50").containsEntry("fetch.max.wait.ms", "100")
+                .doesNotContainKeys("linger.ms", "client.id");
+        // and no prefixed name reaches a client as it was given
+        for (Properties client : List.of(admin, producer, consumer)) {
+            assertThat(client.stringPropertyNames()).noneMatch(
+                    key -> key.startsWith("admin.") || key.startsWith("producer.") || key.startsWith("consumer."));
+        }
+    }
+
+    @Test
+    void shouldKeepGuardOnlyAndKafkaStreamsOnlySettingsAwayFromTheGuardsClients() {
+        // given the guard's own settings, Kafka Streams' own, and settings for Kafka Streams' internal clients
+        GuardConfig config = new GuardConfig(Map.ofEntries(Map.entry("topics.partitions", "3"),
+                Map.entry("topic.orders", "trades"), Map.entry("http.port", "9000"),
+                Map.entry("api.token", "a-static-token-of-some-length"), Map.entry("topics.retention.check", "warn"),
+                Map.entry("application.id", "guard-eu"), Map.entry("commit.interval.ms", "50"),
+                Map.entry("num.stream.threads", "2"), Map.entry("state.dir", "/var/lib/guard"),
+                Map.entry("processing.guarantee", "exactly_once_v2"), Map.entry("max.task.idle.ms", "0"),
+                Map.entry("main.consumer.max.poll.records", "1000"), Map.entry("restore.consumer.client.rack", "r1"),
+                Map.entry("global.consumer.fetch.min.bytes", "1"), Map.entry("topic.segment.bytes", "1048576")));
+
+        // when / then none reaches any of the guard's own clients, prefixed or not
+        for (Properties client : List.of(config.adminProperties(), config.producerProperties(),
+                config.consumerProperties())) {
+            assertThat(client).containsOnlyKeys("bootstrap.servers");
+        }
+    }
+
+    @Test
+    void shouldKeepIdentitiesOfKafkaStreamsClientsFromTheFeedAndTheApiProducer() {
+        // given Kafka Streams' group protocol, static membership and a transactional id, prefixed and not
+        Map<String, String> settings = Map.of("group.protocol", "streams", "group.instance.id", "guard-1",
+                "consumer.group.instance.id", "guard-1", "consumer.group.id", "someone-elses",
+                "transactional.id", "guard-tx", "producer.transactional.id", "guard-tx");
+        GuardConfig config = new GuardConfig(settings);
+
+        // when
+        Properties consumer = config.consumerProperties();
+        Properties producer = config.producerProperties();
+
+        // then the feed, which reads by assignment, joins no group, and the API's producer is not transactional
+        assertThat(consumer).doesNotContainKeys("group.protocol", "group.instance.id", "group.id");
+        assertThat(producer).doesNotContainKey("transactional.id");
+        // and both are valid configurations of their clients (group.protocol=streams is not, for a consumer)
+        consumer.put("key.deserializer", StringDeserializer.class.getName());
+        consumer.put("value.deserializer", StringDeserializer.class.getName());
+        assertThatCode(() -> new ConsumerConfig(consumer)).doesNotThrowAnyException();
+        producer.put("key.serializer", StringSerializer.class.getName());
+        producer.put("value.serializer", StringSerializer.class.getName());
+        assertThatCode(() -> new ProducerConfig(producer)).doesNotThrowAnyException();
     }
 
     @Test
