@@ -315,6 +315,9 @@ public final class GuardWebServer implements AutoCloseable {
                     + settings.decisionTimeout().toMillis() + " ms. The order was sent and will be decided; resend "
                     + "the same order (same orderId, kind and quantity) to get its decision");
         } catch (java.util.concurrent.ExecutionException | CompletionException e) {
+            if (e.getCause() instanceof ApiException refused) {
+                throw refused; // refused before it was sent
+            }
             throw ApiException.badGateway("the order could not be sent to Kafka: " + e.getCause().getMessage());
         }
     }

@@ -5,6 +5,7 @@ import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.topology.GuardTopics;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
@@ -47,6 +48,12 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
 
     @Override
     public CompletableFuture<Decision> submit(ProposedOrder order) {
+        Optional<String> feedDown = feed.outage();
+        if (feedDown.isPresent()) {
+            // its decision could not be read back: refuse before sending, so that the caller knows it was not sent
+            return CompletableFuture.failedFuture(ApiException.notReady("order " + order.getOrderId()
+                    + " was not sent: the guard cannot read decisions back now (" + feedDown.get() + ")"));
+        }
         String holding = HoldingKey.keyOf(order.getInvestorId(), order.getSecurityId());
         // wait first, send second: the decision cannot be read before anyone waits for it. It is told by the
         // order's own correlation id, not its order id: a reused id's block must not answer the first order's

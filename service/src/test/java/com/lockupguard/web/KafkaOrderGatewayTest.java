@@ -1,17 +1,21 @@
 package com.lockupguard.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.Outcome;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.Reason;
+import com.lockupguard.registry.SchemaRegistryException;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.TopicNames;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -95,5 +99,24 @@ class KafkaOrderGatewayTest {
 
         // then the resend gets it
         assertThat(resent.get(10, TimeUnit.SECONDS)).isEqualTo(repeated);
+    }
+
+    @Test
+    void shouldRefuseAnOrderWithoutSendingItWhileTheFeedCannotReadDecisions() throws Exception {
+        // given: a feed that meets a record it cannot decode for want of the registry, and restarts meanwhile
+        consumer.appendUndecodable(MockFeedConsumer.APPROVED, 0,
+                new SchemaRegistryException.Unavailable("connection refused", null));
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.outage().isPresent());
+
+        // when an order is submitted
+        CompletableFuture<Decision> refused = gateway.submit(DecisionFeedTest.order("o-3", 10));
+
+        // then it is refused at once as not ready (503, ask again), and nothing was sent
+        assertThat(refused).failsWithin(Duration.ofSeconds(1)).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(503);
+                    assertThat(e.getMessage()).contains("o-3 was not sent");
+                });
+        assertThat(producer.history()).isEmpty();
     }
 }
