@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.app.ConfigSources;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.TopicProvisioner;
+import com.lockupguard.timeline.SendableLines;
 import com.lockupguard.timeline.TimelineEntry;
 import com.lockupguard.timeline.TimelinePreflight;
 import com.lockupguard.timeline.TimelineProducer;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +36,10 @@ import picocli.CommandLine.Spec;
             "Sends a JSONL timeline's agreements, orders and execution reports to the guard's input topics (orders and "
                     + "reports to the orders topic, in line order), Avro in Confluent's wire "
                     + "format through the configured schema registry, each line's `at` as the record timestamp (the "
-                    + "producer's time when an order has none; the broker's if the orders topic uses LogAppendTime).",
-            "Settings as for `run` (--config, LOCKUP_GUARD_* environment, --set). Lines that cannot be read, and "
-                    + "records the broker refuses, are reported with their line number; the exit code is then 1.",
+                    + "producer's time when a line has none; the broker's if the orders topic uses LogAppendTime).",
+            "Settings as for `run` (--config, LOCKUP_GUARD_* environment, --set). Lines that cannot be read or "
+                    + "written as a record (an `at` that is not an instant with an offset, say) are not sent; they, "
+                    + "and records the broker refuses, are reported with their line number; the exit code is then 1.",
             "Before sending, the target topics' settings are checked: on a CreateTime topic the broker deletes "
                     + "records by their own timestamp, so records stamped further back than its retention.ms would "
                     + "be deleted before the guard reads them. Then nothing is sent (exit code 3) unless "
@@ -77,18 +78,9 @@ public final class ProduceCommand implements Callable<Integer> {
             err.println("cannot produce " + timeline + ": " + e.getMessage());
             return LockupGuardCli.EXIT_USAGE;
         }
-        int unreadable = 0;
-        List<TimelineEntry> sendable = new ArrayList<>();
-        for (TimelineEntry entry : entries) {
-            if (entry instanceof TimelineEntry.UnreadableLine bad) {
-                err.printf("line %d: skipped: %s%n", bad.lineNumber(), bad.reason());
-                unreadable++;
-            } else if (entry instanceof TimelineEntry.MalformedAgreementLine bad) {
-                err.printf("line %d: agreement not sent: %s%n", bad.lineNumber(), bad.reason());
-            } else {
-                sendable.add(entry);
-            }
-        }
+        SendableLines lines = SendableLines.of(entries);
+        lines.refusals().forEach(err::println);
+        List<TimelineEntry> sendable = lines.sendable();
         GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
         try (Admin admin = Admin.create(config.adminProperties())) {
             if (config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG)) {
@@ -110,6 +102,6 @@ public final class ProduceCommand implements Callable<Integer> {
         out.printf("sent %d agreements to %s, %d orders and %d execution reports to %s%s%n", sent.agreements(),
                 topics.agreements().name(), sent.orders(), sent.executions(), topics.orders().name(),
                 sent.rejected().isEmpty() ? "" : "; the broker refused " + sent.rejected().size() + " record(s)");
-        return unreadable == 0 && sent.rejected().isEmpty() ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
+        return lines.refusals().isEmpty() && sent.rejected().isEmpty() ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
     }
 }

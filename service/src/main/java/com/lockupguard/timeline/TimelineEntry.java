@@ -11,8 +11,11 @@ public sealed interface TimelineEntry {
 
     int lineNumber();
 
-    /** An agreement line the replay can put on the agreements topic; {@code at} is null when left out. */
-    record AgreementLine(int lineNumber, Instant at, Agreement agreement) implements TimelineEntry {
+    /**
+     * An agreement line the replay can put on the agreements topic; {@code at} is null when left out or unreadable,
+     * and {@code atProblem} says why an {@code at} that was written could not be read (null otherwise).
+     */
+    record AgreementLine(int lineNumber, Instant at, String atProblem, Agreement agreement) implements TimelineEntry {
     }
 
     /** An agreement line that cannot even be written as an agreement record (a field of the wrong type). */
@@ -22,17 +25,21 @@ public sealed interface TimelineEntry {
     /**
      * An order line. {@code at} is null when it is missing, unparseable or outside the supported
      * years: such an order cannot be a Kafka record and is answered INVALID_ORDER by the replay.
-     * {@code echo} holds the line's identifying fields as written, for the output.
+     * {@code atProblem} tells an unreadable {@code at} from a missing one: it says why the {@code at} written on the
+     * line could not be read, and is null when {@code at} was read or left out (only then may a producer stamp the
+     * order with its own time). {@code echo} holds the line's identifying fields as written, for the output.
      */
-    record OrderLine(int lineNumber, Instant at, ProposedOrder order, OrderEcho echo) implements TimelineEntry {
+    record OrderLine(int lineNumber, Instant at, String atProblem, ProposedOrder order, OrderEcho echo)
+            implements TimelineEntry {
     }
 
     /**
      * An execution report line. {@code at} is null when it is missing, unparseable or outside the supported
-     * years: such a report cannot be a Kafka record and is answered INVALID by the replay. {@code echo} holds
-     * the line's identifying fields as written, for the output.
+     * years: such a report cannot be a Kafka record and is answered INVALID by the replay. {@code atProblem} says
+     * why an {@code at} written on the line could not be read (null when it was read or left out). {@code echo}
+     * holds the line's identifying fields as written, for the output.
      */
-    record ExecutionLine(int lineNumber, Instant at, ExecutionReport report, ExecutionEcho echo)
+    record ExecutionLine(int lineNumber, Instant at, String atProblem, ExecutionReport report, ExecutionEcho echo)
             implements TimelineEntry {
     }
 

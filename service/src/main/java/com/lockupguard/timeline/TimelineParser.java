@@ -23,7 +23,8 @@ import java.util.Optional;
  * Parses timeline lines (one JSON object each) into records the topology takes. An order or
  * execution line always becomes a record: a missing, mistyped or unknown field becomes null or
  * UNKNOWN, which the topology answers with INVALID_ORDER or INVALID (a missing or unreadable
- * {@code at} leaves the line without a time). An agreement line that cannot be written as an {@code Agreement} record —
+ * {@code at} leaves the line without a time; an unreadable one is also named, so that a producer never takes it for a
+ * missing one). An agreement line that cannot be written as an {@code Agreement} record —
  * a required field missing, a field of the wrong JSON type or out of range for a long, a date or
  * instant that does not parse, an execution date outside 1970 to 9999, an unknown trancheMode —
  * is rejected here, with the reason RULES.md section 1 gives; every other rule is left to the
@@ -77,8 +78,8 @@ public final class TimelineParser {
                 .build();
         TimelineEntry.OrderEcho echo = new TimelineEntry.OrderEcho(field(node, "orderId"), field(node, "investorId"),
                 field(node, "securityId"), field(node, "kind"), field(node, "quantity"));
-        Instant at = instant(node.get("at")).filter(SupportedTime::contains).orElse(null);
-        return new TimelineEntry.OrderLine(lineNumber, at, order, echo);
+        Stamp stamp = stamp(node);
+        return new TimelineEntry.OrderLine(lineNumber, stamp.at(), stamp.problem(), order, echo);
     }
 
     private static TimelineEntry execution(int lineNumber, JsonNode node) {
@@ -92,8 +93,8 @@ public final class TimelineParser {
                 .build();
         TimelineEntry.ExecutionEcho echo = new TimelineEntry.ExecutionEcho(field(node, "executionId"),
                 field(node, "orderId"), field(node, "investorId"), field(node, "securityId"));
-        Instant at = instant(node.get("at")).filter(SupportedTime::contains).orElse(null);
-        return new TimelineEntry.ExecutionLine(lineNumber, at, report, echo);
+        Stamp stamp = stamp(node);
+        return new TimelineEntry.ExecutionLine(lineNumber, stamp.at(), stamp.problem(), report, echo);
     }
 
     private static TimelineEntry agreement(int lineNumber, JsonNode node) {
@@ -113,11 +114,31 @@ public final class TimelineParser {
                     .setRule144HoldingMonths(optionalLong(node, "rule144HoldingMonths",
                             LetterDefaults.RULE_144_HOLDING_MONTHS))
                     .setEffectiveAt(optionalInstant(node, "effectiveAt"));
-            Instant at = instant(node.get("at")).filter(SupportedTime::contains).orElse(null);
-            return new TimelineEntry.AgreementLine(lineNumber, at, agreement.build());
+            Stamp stamp = stamp(node);
+            return new TimelineEntry.AgreementLine(lineNumber, stamp.at(), stamp.problem(), agreement.build());
         } catch (MalformedField e) {
             return new TimelineEntry.MalformedAgreementLine(lineNumber, e.getMessage());
         }
+    }
+
+    /** A line's {@code at}: the instant, or null with the reason it could not be read, or neither when left out. */
+    private record Stamp(Instant at, String problem) {
+        static final Stamp MISSING = new Stamp(null, null);
+    }
+
+    private static Stamp stamp(JsonNode node) {
+        JsonNode value = node.get("at");
+        if (absent(value)) {
+            return Stamp.MISSING;
+        }
+        Optional<Instant> at = instant(value);
+        if (at.isEmpty()) {
+            return new Stamp(null, "at " + value + " is not an ISO-8601 instant with an offset");
+        }
+        if (!SupportedTime.contains(at.get())) {
+            return new Stamp(null, "at " + value + " is outside the years 1970 to 9999");
+        }
+        return new Stamp(at.get(), null);
     }
 
     private static final class MalformedField extends Exception {

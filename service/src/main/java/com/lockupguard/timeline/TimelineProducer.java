@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends a timeline to the guard's input topics through the real serdes, with each line's
- * {@code at} as the record timestamp (an order without one gets the producer's time).
+ * {@code at} as the record timestamp (a line that leaves {@code at} out gets the producer's time; one whose
+ * {@code at} cannot be read, or that is not a record at all, is not sent: see {@link SendableLines}).
  *
  * <p>Safe on a just-created topic (KAFKA-15591: an idempotent producer bulk-sending there can
  * lose a batch): records go one at a time until every partition of the topic has acknowledged
@@ -96,7 +97,12 @@ public final class TimelineProducer implements AutoCloseable {
         int executionCount = 0;
         int skipped = 0;
         for (TimelineEntry entry : timeline) {
-            if (entry instanceof TimelineEntry.AgreementLine line) {
+            String refusal = SendableLines.refusal(entry);
+            if (refusal != null) {
+                // never sent with the producer's time: only a line that left `at` out gets it
+                skipped++;
+                LOG.warn("line {} not sent: {}", entry.lineNumber(), refusal);
+            } else if (entry instanceof TimelineEntry.AgreementLine line) {
                 Agreement agreement = line.agreement();
                 String key = HoldingKey.keyOf(agreement.getInvestorId(), agreement.getSecurityId());
                 send(line.lineNumber(), "agreement", agreements, new ProducerRecord<>(topics.agreements().name(), null,
@@ -115,9 +121,6 @@ public final class TimelineProducer implements AutoCloseable {
                 send(line.lineNumber(), "execution", orders, new ProducerRecord<>(topics.orders().name(), null,
                         millis(line.at()), key, report));
                 executionCount++;
-            } else {
-                skipped++;
-                LOG.warn("line {} not sent: {}", entry.lineNumber(), entry);
             }
             progress.accept(agreementCount + orderCount + executionCount);
         }

@@ -10,6 +10,7 @@ import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.ReportResult;
 import com.lockupguard.cli.LogLevels;
 import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.timeline.SendableLines;
 import com.lockupguard.timeline.TimelineEntry;
 import com.lockupguard.timeline.TimelinePreflight;
 import com.lockupguard.timeline.TimelineProducer;
@@ -97,7 +98,10 @@ final class DemoCommand implements Callable<Integer> {
             LogLevels.quiet(Level.ERROR, Level.WARN);
         }
         PrintWriter out = spec.commandLine().getOut();
-        List<TimelineEntry> timeline = readTimeline();
+        // a line that cannot be sent as written is reported and left out, never sent with the producer's time
+        SendableLines lines = SendableLines.of(readTimeline());
+        lines.refusals().forEach(spec.commandLine().getErr()::println);
+        List<TimelineEntry> timeline = lines.sendable();
         long orderLines = timeline.stream().filter(TimelineEntry.OrderLine.class::isInstance).count();
         long executionLines = timeline.stream().filter(TimelineEntry.ExecutionLine.class::isInstance).count();
         out.println("Lockup Guard demo: the 2003 Dutchess / Cal Bay letter on a real Kafka broker");
@@ -186,7 +190,8 @@ final class DemoCommand implements Callable<Integer> {
                     out.flush();
                     awaitInterrupt();
                 }
-                return decisions.size() == orderLines && results.size() == executionLines && refused == 0 ? 0 : 1;
+                return decisions.size() == orderLines && results.size() == executionLines && refused == 0
+                        && lines.refusals().isEmpty() ? 0 : 1;
             }
         } finally {
             InMemorySchemaRegistry.dropScope(registryScope);
