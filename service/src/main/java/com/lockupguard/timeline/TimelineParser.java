@@ -1,8 +1,11 @@
 package com.lockupguard.timeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.ExecutionKind;
@@ -14,6 +17,8 @@ import com.lockupguard.contract.IsoInstant;
 import com.lockupguard.contract.OrderMapper;
 import com.lockupguard.rules.LetterDefaults;
 import com.lockupguard.rules.SupportedTime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -32,10 +37,15 @@ import java.util.Optional;
  */
 public final class TimelineParser {
 
-    private final ObjectMapper json;
+    /** One JSON value per line, no key twice: {@code {..}{..}} or a second {@code quantity} is an unreadable line. */
+    private final ObjectReader json;
+    private final OverlongNumbers overlongNumbers;
 
     public TimelineParser(ObjectMapper json) {
-        this.json = json;
+        // a duplicate key is caught as the tree is built, at no cost (STRICT_DUPLICATE_DETECTION would hash every key)
+        this.json = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
+                DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+        this.overlongNumbers = new OverlongNumbers(json);
     }
 
     /** The entry for a line, or empty for a blank line. */
@@ -45,7 +55,7 @@ public final class TimelineParser {
         }
         JsonNode node;
         try {
-            node = json.readTree(line);
+            node = readTree(line);
         } catch (JsonProcessingException e) {
             return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not valid JSON: "
                     + e.getOriginalMessage()));
@@ -66,6 +76,20 @@ public final class TimelineParser {
         }
         return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "no known type (\"agreement\", \"order\" "
                 + "or \"execution\"): " + (type == null ? "type is missing" : "type is " + type)));
+    }
+
+    private JsonNode readTree(String line) throws JsonProcessingException {
+        try {
+            return json.readTree(line);
+        } catch (StreamConstraintsException tooLong) {
+            try {
+                return overlongNumbers.readTree(line);
+            } catch (JsonProcessingException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // a String has no I/O
+            }
+        }
     }
 
     private static TimelineEntry order(int lineNumber, JsonNode node) {
@@ -216,6 +240,9 @@ public final class TimelineParser {
         JsonNode value = node.get(name);
         if (absent(value)) {
             return fallback;
+        }
+        if (OverlongNumbers.isOverlong(value)) {
+            throw new MalformedField(name + " is out of range (a number too long to read)");
         }
         if (!value.isIntegralNumber()) {
             throw new MalformedField(name + " must be a whole number, was " + value);

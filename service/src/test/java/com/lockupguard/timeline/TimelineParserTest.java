@@ -41,4 +41,65 @@ class TimelineParserTest {
         assertThat(readable.at()).isEqualTo(Instant.parse("2003-07-11T13:45:00Z"));
         assertThat(readable.atProblem()).isNull();
     }
+
+    @Test
+    void shouldNotReadALineHoldingMoreThanOneJsonValue() {
+        // given an order followed by a second order, and an order followed by garbage
+        String order = ORDER.formatted("", "1");
+        // when
+        TimelineEntry two = parse(order + order);
+        TimelineEntry garbage = parse(order + " garbage");
+        // then neither is an order: both are unreadable lines
+        assertThat(two).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class,
+                line -> assertThat(line.reason()).startsWith("not valid JSON: Trailing token"));
+        assertThat(garbage).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class,
+                line -> assertThat(line.reason()).contains("'garbage'"));
+    }
+
+    @Test
+    void shouldNotReadALineGivingAFieldTwice() {
+        // given an order whose quantity is given twice
+        String line = ORDER.formatted("", "1000,\"quantity\":999999");
+        // when
+        TimelineEntry entry = parse(line);
+        // then it is unreadable, not an order for the last value
+        assertThat(entry).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class,
+                unreadable -> assertThat(unreadable.reason()).contains("Duplicate field 'quantity'"));
+    }
+
+    @Test
+    void shouldTakeAQuantityTooLongForJacksonAsNotAWholeNumber() throws Exception {
+        // given orders whose quantity has 1,001 and 30 digits (Jackson reads numbers of up to 1,000)
+        String overlong = "9".repeat(1001);
+        // when
+        TimelineEntry entry = parse(ORDER.formatted("\"at\":\"2003-07-11T09:45:00-04:00\",", overlong));
+        TimelineEntry thirtyDigits = parse(ORDER.formatted("", "9".repeat(30)));
+        // then both are orders without a valid quantity (INVALID_ORDER), the long one echoed as written
+        assertThat(entry).isInstanceOfSatisfying(TimelineEntry.OrderLine.class, order -> {
+            assertThat(order.order().getQuantity()).isNull();
+            assertThat(order.order().getOrderId()).isEqualTo("o");
+            assertThat(order.at()).isNotNull();
+        });
+        assertThat(new ObjectMapper().writeValueAsString(((TimelineEntry.OrderLine) entry).echo().quantity()))
+                .isEqualTo(overlong);
+        assertThat(thirtyDigits).isInstanceOfSatisfying(TimelineEntry.OrderLine.class,
+                order -> assertThat(order.order().getQuantity()).isNull());
+    }
+
+    @Test
+    void shouldReadALineWithAnOverlongNumberAsStrictlyAsAnyOther() {
+        // given lines with a 1,001-digit number: an agreement's share count, an order given twice, a second value
+        String overlong = "1" + "0".repeat(1000);
+        String agreement = "{\"type\":\"agreement\",\"investorId\":\"i\",\"securityId\":\"s\","
+                + "\"executionDate\":\"2003-04-28\",\"totalShares\":" + overlong + "}";
+        // when
+        TimelineEntry malformed = parse(agreement);
+        TimelineEntry twice = parse(ORDER.formatted("", overlong + ",\"quantity\":1"));
+        TimelineEntry trailing = parse(ORDER.formatted("", overlong) + "{}");
+        // then the agreement is malformed, the others unreadable
+        assertThat(malformed).isInstanceOfSatisfying(TimelineEntry.MalformedAgreementLine.class,
+                line -> assertThat(line.reason()).startsWith("totalShares is out of range"));
+        assertThat(twice).isInstanceOf(TimelineEntry.UnreadableLine.class);
+        assertThat(trailing).isInstanceOf(TimelineEntry.UnreadableLine.class);
+    }
 }
