@@ -6,6 +6,7 @@ import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.TopicProvisioner;
 import com.lockupguard.timeline.SendableLines;
 import com.lockupguard.timeline.TimelineEntry;
+import com.lockupguard.timeline.TimelineInput;
 import com.lockupguard.timeline.TimelinePreflight;
 import com.lockupguard.timeline.TimelineProducer;
 import com.lockupguard.timeline.TimelineReader;
@@ -13,8 +14,6 @@ import com.lockupguard.topology.GuardTopics;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -71,11 +70,14 @@ public final class ProduceCommand implements Callable<Integer> {
         List<TimelineEntry> entries;
         try {
             config = new GuardConfig(ConfigSources.load(configFile, System.getenv(), overrides));
-            try (BufferedReader reader = Files.newBufferedReader(timeline, StandardCharsets.UTF_8)) {
-                entries = new TimelineReader(new ObjectMapper()).readAll(reader);
-            }
         } catch (ConfigException | IOException e) {
             err.println("cannot produce " + timeline + ": " + e.getMessage());
+            return LockupGuardCli.EXIT_USAGE;
+        }
+        try (BufferedReader reader = TimelineInput.open(timeline)) {
+            entries = new TimelineReader(new ObjectMapper()).readAll(reader);
+        } catch (IOException e) {
+            err.println("cannot produce " + timeline + ": " + TimelineInput.describe(e));
             return LockupGuardCli.EXIT_USAGE;
         }
         SendableLines lines = SendableLines.of(entries);

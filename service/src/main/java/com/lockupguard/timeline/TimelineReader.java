@@ -5,12 +5,16 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads a timeline, one JSON object per line, into entries numbered as the file's lines are: a
- * blank line is skipped but counted, so that every message names the line a user sees.
+ * blank line is skipped but counted, so that every message names the line a user sees. A byte order mark
+ * starting line 1 is dropped; a line that held bytes that are not UTF-8 ({@link TimelineInput}) is unreadable.
  */
 public final class TimelineReader {
+
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
 
     /** What is done with each entry as it is read. */
     @FunctionalInterface
@@ -30,7 +34,7 @@ public final class TimelineReader {
         int lineNumber = 0;
         while ((line = lines.readLine()) != null) {
             lineNumber++;
-            var entry = parser.parse(lineNumber, line);
+            var entry = entry(lineNumber, line);
             if (entry.isPresent()) {
                 handler.accept(entry.get());
             }
@@ -48,8 +52,18 @@ public final class TimelineReader {
     public List<TimelineEntry> parse(List<String> lines) {
         List<TimelineEntry> entries = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
-            parser.parse(i + 1, lines.get(i)).ifPresent(entries::add);
+            entry(i + 1, lines.get(i)).ifPresent(entries::add);
         }
         return entries;
+    }
+
+    private Optional<TimelineEntry> entry(int lineNumber, String line) {
+        if (lineNumber == 1 && line.startsWith(BYTE_ORDER_MARK)) {
+            line = line.substring(BYTE_ORDER_MARK.length()); // an editor's UTF-8 signature, not part of the JSON
+        }
+        if (TimelineInput.isMalformed(line)) {
+            return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not valid UTF-8"));
+        }
+        return parser.parse(lineNumber, line);
     }
 }

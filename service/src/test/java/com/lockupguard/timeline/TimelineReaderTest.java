@@ -1,13 +1,20 @@
 package com.lockupguard.timeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TimelineReaderTest {
 
@@ -26,5 +33,56 @@ class TimelineReaderTest {
         assertThat(read).extracting(TimelineEntry::lineNumber).containsExactly(2, 5, 6);
         assertThat(parsed).extracting(TimelineEntry::lineNumber).containsExactly(2, 5, 6);
         assertThat(read.get(1)).isInstanceOf(TimelineEntry.UnreadableLine.class);
+    }
+
+    @Test
+    void shouldReportALineThatIsNotUtf8AndReadTheOthersFromAFileAsFromAStream(@TempDir Path dir) throws IOException {
+        // given a timeline whose second line holds a Latin-1 byte, as a file and as a stream
+        byte[] bytes = concat(utf8(ORDER + "\n{\"x\":\"soci"), new byte[] {(byte) 0xE9}, utf8("t\u00e9\"}\n" + ORDER));
+        Path file = Files.write(dir.resolve("latin1.jsonl"), bytes);
+        // when
+        List<TimelineEntry> fromFile;
+        try (BufferedReader lines = TimelineInput.open(file)) {
+            fromFile = reader.readAll(lines);
+        }
+        List<TimelineEntry> fromStream = reader.readAll(TimelineInput.open(new ByteArrayInputStream(bytes)));
+        // then both read lines 1 and 3 and report line 2, by its number
+        for (List<TimelineEntry> read : List.of(fromFile, fromStream)) {
+            assertThat(read).extracting(TimelineEntry::lineNumber).containsExactly(1, 2, 3);
+            assertThat(read.get(0)).isInstanceOf(TimelineEntry.OrderLine.class);
+            assertThat(read.get(1)).isEqualTo(new TimelineEntry.UnreadableLine(2, "not valid UTF-8"));
+            assertThat(read.get(2)).isInstanceOf(TimelineEntry.OrderLine.class);
+        }
+    }
+
+    @Test
+    void shouldReadTheFirstLineOfAFileStartingWithAByteOrderMark() throws IOException {
+        // given a timeline an editor saved with a UTF-8 signature
+        byte[] bytes = utf8("\uFEFF" + ORDER + "\n" + ORDER + "\n");
+        // when
+        List<TimelineEntry> read = reader.readAll(TimelineInput.open(new ByteArrayInputStream(bytes)));
+        // then line 1 is an order like line 2
+        assertThat(read).hasSize(2).allSatisfy(entry -> assertThat(entry).isInstanceOf(TimelineEntry.OrderLine.class));
+    }
+
+    @Test
+    void shouldSayThatAMissingTimelineDoesNotExist(@TempDir Path dir) {
+        // given a path to no file
+        Path missing = dir.resolve("nope.jsonl");
+        // when / then
+        assertThatThrownBy(() -> TimelineInput.open(missing)).isInstanceOfSatisfying(IOException.class,
+                e -> assertThat(TimelineInput.describe(e)).isEqualTo("no such file"));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
     }
 }

@@ -8,10 +8,12 @@ import com.lockupguard.app.GuardService;
 import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.ReportResult;
+import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.cli.LogLevels;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.timeline.SendableLines;
 import com.lockupguard.timeline.TimelineEntry;
+import com.lockupguard.timeline.TimelineInput;
 import com.lockupguard.timeline.TimelinePreflight;
 import com.lockupguard.timeline.TimelineProducer;
 import com.lockupguard.timeline.TimelineReader;
@@ -99,7 +101,13 @@ final class DemoCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         // a line that cannot be sent as written is reported and left out, never sent with the producer's time
-        SendableLines lines = SendableLines.of(readTimeline());
+        SendableLines lines;
+        try {
+            lines = SendableLines.of(readTimeline());
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("cannot read " + timelineFile + ": " + TimelineInput.describe(e));
+            return LockupGuardCli.EXIT_USAGE;
+        }
         lines.refusals().forEach(spec.commandLine().getErr()::println);
         List<TimelineEntry> timeline = lines.sendable();
         long orderLines = timeline.stream().filter(TimelineEntry.OrderLine.class::isInstance).count();
@@ -244,7 +252,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private BufferedReader open() throws IOException {
         if (timelineFile != null) {
-            return Files.newBufferedReader(timelineFile, StandardCharsets.UTF_8);
+            return TimelineInput.open(timelineFile);
         }
         InputStream resource = DemoCommand.class.getResourceAsStream(BUILT_IN_TIMELINE);
         if (resource == null) {

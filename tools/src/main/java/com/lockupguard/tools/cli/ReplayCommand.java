@@ -4,10 +4,10 @@ import ch.qos.logback.classic.Level;
 import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.cli.LogLevels;
+import com.lockupguard.timeline.TimelineInput;
 import com.lockupguard.tools.replay.Replay;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,16 +76,14 @@ final class ReplayCommand implements Callable<Integer> {
             Replay.Result result = new Replay(mode == null ? null : mode.trancheMode, positions).run(in, out, err);
             return result.succeeded() ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
         } catch (IOException e) {
-            err.println("cannot replay " + timeline + ": " + e);
+            err.println("cannot replay " + timeline + ": " + TimelineInput.describe(e));
             return LockupGuardCli.EXIT_USAGE;
         }
     }
 
     private BufferedReader open() throws IOException {
-        if ("-".equals(timeline)) {
-            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        }
-        return Files.newBufferedReader(Path.of(timeline), StandardCharsets.UTF_8);
+        // the same decoding for both: a line that is not UTF-8 is reported and skipped
+        return "-".equals(timeline) ? TimelineInput.open(System.in) : TimelineInput.open(Path.of(timeline));
     }
 
     /** Accepts cumulative, non-cumulative, and the enum names, in any case. */

@@ -3,10 +3,13 @@ package com.lockupguard.tools.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lockupguard.cli.LockupGuardCli;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -44,7 +47,25 @@ class ReplayCommandTest {
     @Test
     void shouldExitWithUsageCodeForMissingFile() {
         assertThat(run("replay", dir.resolve("missing.jsonl").toString())).isEqualTo(LockupGuardCli.EXIT_USAGE);
-        assertThat(err.toString()).contains("cannot replay");
+        assertThat(err.toString()).contains("cannot replay").contains(": no such file");
+    }
+
+    @Test
+    void shouldReportALineThatIsNotUtf8ByItsNumberAndReplayTheRest() throws Exception {
+        // given the letter's timeline with a Latin-1 byte in an order id on line 4
+        List<String> letter = Files.readAllLines(Path.of("examples/letter-2003.jsonl"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int i = 0; i < letter.size(); i++) {
+            String line = i == 3 ? letter.get(i).replaceFirst("\"orderId\":\"", "\"orderId\":\"\u00e9") : letter.get(i);
+            bytes.writeBytes((line + "\n").getBytes(i == 3 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
+        }
+        Path timeline = Files.write(dir.resolve("latin1.jsonl"), bytes.toByteArray());
+        // when
+        int exit = run("replay", timeline.toString());
+        // then that line is reported and skipped, every other order decided
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_UNREADABLE_INPUT);
+        assertThat(err.toString()).isEqualTo("line 4: skipped: not valid UTF-8" + System.lineSeparator());
+        assertThat(out.toString().lines()).hasSize(10);
     }
 
     @Test
