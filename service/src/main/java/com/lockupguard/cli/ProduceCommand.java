@@ -75,7 +75,8 @@ public final class ProduceCommand implements Callable<Integer> {
             return LockupGuardCli.EXIT_USAGE;
         }
         try (BufferedReader reader = TimelineInput.open(timeline)) {
-            entries = new TimelineReader(new ObjectMapper()).readAll(reader);
+            entries = new TimelineReader(new ObjectMapper(),
+                    (lineNumber, warning) -> err.printf("line %d: warning: %s%n", lineNumber, warning)).readAll(reader);
         } catch (IOException e) {
             err.println("cannot produce " + timeline + ": " + TimelineInput.describe(e));
             return LockupGuardCli.EXIT_USAGE;

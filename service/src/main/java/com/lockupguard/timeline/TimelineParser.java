@@ -23,6 +23,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Parses timeline lines (one JSON object each) into records the topology takes. An order or
@@ -37,11 +39,27 @@ import java.util.Optional;
  */
 public final class TimelineParser {
 
+    /** Told of what a line holds that the parser ignores (an unknown field); the line's entry is the same. */
+    @FunctionalInterface
+    public interface Warnings {
+        void warn(int lineNumber, String message);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(TimelineParser.class);
+    /** The warnings of a caller that does not report them itself: logged. */
+    static final Warnings LOGGED = (lineNumber, message) -> LOG.warn("line {}: {}", lineNumber, message);
+
     /** One JSON value per line, no key twice: {@code {..}{..}} or a second {@code quantity} is an unreadable line. */
     private final ObjectReader json;
     private final OverlongNumbers overlongNumbers;
+    private final Warnings warnings;
 
     public TimelineParser(ObjectMapper json) {
+        this(json, LOGGED);
+    }
+
+    public TimelineParser(ObjectMapper json, Warnings warnings) {
+        this.warnings = warnings;
         // a duplicate key is caught as the tree is built, at no cost (STRICT_DUPLICATE_DETECTION would hash every key)
         this.json = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
                 DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
@@ -66,16 +84,26 @@ public final class TimelineParser {
         JsonNode type = node.get("type");
         String typeName = type != null && type.isTextual() ? type.textValue() : null;
         if ("agreement".equals(typeName)) {
+            warnOfUnknown(lineNumber, node, KnownFields.AGREEMENT);
             return Optional.of(agreement(lineNumber, node));
         }
         if ("order".equals(typeName)) {
+            warnOfUnknown(lineNumber, node, KnownFields.ORDER);
             return Optional.of(order(lineNumber, node));
         }
         if ("execution".equals(typeName)) {
+            warnOfUnknown(lineNumber, node, KnownFields.EXECUTION);
             return Optional.of(execution(lineNumber, node));
         }
         return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "no known type (\"agreement\", \"order\" "
                 + "or \"execution\"): " + (type == null ? "type is missing" : "type is " + type)));
+    }
+
+    private void warnOfUnknown(int lineNumber, JsonNode node, KnownFields known) {
+        String unknown = known.unknownIn(node);
+        if (unknown != null) {
+            warnings.warn(lineNumber, unknown);
+        }
     }
 
     private JsonNode readTree(String line) throws JsonProcessingException {

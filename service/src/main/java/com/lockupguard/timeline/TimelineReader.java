@@ -24,8 +24,14 @@ public final class TimelineReader {
 
     private final TimelineParser parser;
 
+    /** A reader that logs its warnings (an unknown field, say). */
     public TimelineReader(ObjectMapper json) {
-        this.parser = new TimelineParser(json);
+        this(json, TimelineParser.LOGGED);
+    }
+
+    /** A reader that tells {@code warnings} what a line holds that it ignores (an unknown field, say). */
+    public TimelineReader(ObjectMapper json, TimelineParser.Warnings warnings) {
+        this.parser = new TimelineParser(json, warnings);
     }
 
     /** Hands each entry of {@code lines} to {@code handler} as it is read. */

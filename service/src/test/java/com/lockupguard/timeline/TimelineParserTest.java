@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TimelineParserTest {
@@ -101,5 +103,31 @@ class TimelineParserTest {
                 line -> assertThat(line.reason()).startsWith("totalShares is out of range"));
         assertThat(twice).isInstanceOf(TimelineEntry.UnreadableLine.class);
         assertThat(trailing).isInstanceOf(TimelineEntry.UnreadableLine.class);
+    }
+
+    @Test
+    void shouldWarnOfFieldsItDoesNotKnowAndReadTheLineAsWithoutThem() {
+        // given an agreement with a misspelt totalShares, and an order and a report with a field of their own
+        List<String> warnings = new ArrayList<>();
+        TimelineParser warning = new TimelineParser(new ObjectMapper(),
+                (lineNumber, message) -> warnings.add(lineNumber + ": " + message));
+        String agreement = "{\"type\":\"agreement\",\"investorId\":\"i\",\"securityId\":\"s\","
+                + "\"executionDate\":\"2003-04-28\",\"totalshares\":1000}";
+        String order = ORDER.formatted("\"note\":\"desk 4\",", "1");
+        String execution = "{\"type\":\"execution\",\"executionId\":\"x\",\"orderId\":\"o\",\"investorId\":\"i\","
+                + "\"securityId\":\"s\",\"kind\":\"FILL\",\"qty\":1}";
+        // when
+        TimelineEntry read = warning.parse(1, agreement).orElseThrow();
+        warning.parse(2, order);
+        warning.parse(3, execution);
+        warning.parse(4, ORDER.formatted("", "1"));
+        // then each line's unknown fields are named, and the agreement keeps the letter's total
+        assertThat(warnings).containsExactly(
+                "1: unknown field(s) ignored: \"totalshares\" (did you mean \"totalShares\"?) (a field left out takes "
+                        + "the letter's value)",
+                "2: unknown field(s) ignored: \"note\"",
+                "3: unknown field(s) ignored: \"qty\"");
+        assertThat(read).isInstanceOfSatisfying(TimelineEntry.AgreementLine.class,
+                line -> assertThat(line.agreement().getTotalShares()).isEqualTo(675_675L));
     }
 }

@@ -246,7 +246,9 @@ final class DemoCommand implements Callable<Integer> {
 
     private List<TimelineEntry> readTimeline() throws IOException {
         try (BufferedReader reader = open()) {
-            return new TimelineReader(new ObjectMapper()).readAll(reader);
+            PrintWriter err = spec.commandLine().getErr();
+            return new TimelineReader(new ObjectMapper(),
+                    (lineNumber, warning) -> err.printf("line %d: warning: %s%n", lineNumber, warning)).readAll(reader);
         }
     }
 

@@ -52,7 +52,6 @@ public final class Replay {
     };
 
     private final ObjectMapper json = new ObjectMapper();
-    private final TimelineReader reader = new TimelineReader(json);
     private final DecisionJson output = new DecisionJson(json);
     private final ResultJson results = new ResultJson(json);
     private final ContractJson contracts = new ContractJson(json);
@@ -87,6 +86,9 @@ public final class Replay {
                         .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM)) {
             lines.setRootValueSeparator(null);
             run = new Run(driver, lines, errors);
+            // a warning (an unknown field) goes to stderr, never changing a decision
+            TimelineReader reader = new TimelineReader(json,
+                    (lineNumber, warning) -> errors.printf("line %d: warning: %s%n", lineNumber, warning));
             reader.forEach(timeline, run::accept);
         }
         decisions.flush();

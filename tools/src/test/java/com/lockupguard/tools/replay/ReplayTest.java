@@ -57,6 +57,23 @@ class ReplayTest {
     }
 
     @Test
+    void shouldWarnOnStderrOfAnUnknownFieldAndDecideAsWithoutIt() throws IOException {
+        // given the same timeline twice, once with a misspelt agreement field and an order field of its own
+        String misspelt = AGREEMENT.replace("}", ",\"totalshares\":1000}");
+        String order = order("e2", "PUBLIC_SALE", 120_000, "2003-07-11T09:45:00-04:00");
+        // when
+        Output plain = replay(AGREEMENT, order);
+        Output warned = replay(misspelt, order.replace("}", ",\"desk\":4}"));
+        // then the decisions are the same (the letter's 675,675 applies), and stderr names each line's field
+        assertThat(warned.decisions()).isEqualTo(plain.decisions());
+        assertThat(warned.errors().lines()).containsExactly(
+                "line 1: warning: unknown field(s) ignored: \"totalshares\" (did you mean \"totalShares\"?) (a field "
+                        + "left out takes the letter's value)",
+                "line 2: warning: unknown field(s) ignored: \"desk\"");
+        assertThat(warned.result()).isEqualTo(plain.result());
+    }
+
+    @Test
     void shouldReplayLettersWorkedExampleExactlyAsExpected() throws IOException {
         // given the worked example of RULES.md section 8
         List<String> timeline = Files.readAllLines(Path.of("examples/letter-2003.jsonl"));
