@@ -4,9 +4,9 @@ import com.lockupguard.tools.embedded.EmbeddedKafkaCluster;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,6 +20,9 @@ import picocli.CommandLine.Spec;
                 + "bootstrap servers. For developers without Docker, and for the soak.")
 final class BrokerCommand implements Callable<Integer> {
 
+    /** How long Ctrl-C waits for the brokers to stop and their data to be deleted. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+
     @Option(names = "--nodes", defaultValue = "3", description = "Brokers (default 3; replication 3, min.insync 2).")
     private int nodes;
 
@@ -32,16 +35,19 @@ final class BrokerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(nodes, Map.of())) {
-            out.println("bootstrap.servers=" + cluster.bootstrapServers());
-            out.println(nodes + " broker(s) up; Ctrl-C to stop and delete their data");
-            out.flush();
-            if (endpointsFile != null) {
-                Files.writeString(endpointsFile, "bootstrap.servers=" + cluster.bootstrapServers() + "\n");
+        // the hook waits until the cluster is closed and its data deleted: the JVM halts once the hook returns
+        try (ShutdownHandshake shutdown = ShutdownHandshake.install(CLOSE_TIMEOUT)) {
+            try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(nodes, Map.of())) {
+                out.println("bootstrap.servers=" + cluster.bootstrapServers());
+                out.println(nodes + " broker(s) up; Ctrl-C to stop and delete their data");
+                out.flush();
+                if (endpointsFile != null) {
+                    Files.writeString(endpointsFile, "bootstrap.servers=" + cluster.bootstrapServers() + "\n");
+                }
+                shutdown.awaitStop();
             }
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            stop.await();
+            out.println("stopped; the brokers' data is deleted");
+            out.flush();
         }
         return 0;
     }

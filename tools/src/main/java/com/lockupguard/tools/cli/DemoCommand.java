@@ -37,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
@@ -96,6 +95,17 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!keepRunning) {
+            return demo(null);
+        }
+        // Ctrl-C waits until everything is closed and the temporary data deleted: the JVM halts once the hook returns
+        try (ShutdownHandshake shutdown = ShutdownHandshake.install(BrokerCommand.CLOSE_TIMEOUT)) {
+            return demo(shutdown);
+        }
+    }
+
+    /** The demo; with {@code shutdown}, it keeps running until the signal. */
+    private int demo(ShutdownHandshake shutdown) throws Exception {
         if (!verbose) {
             LogLevels.quiet(Level.ERROR, Level.WARN);
         }
@@ -188,7 +198,7 @@ final class DemoCommand implements Callable<Integer> {
                 String dashboard = application.httpPort() < 0 ? null
                         : scheme + "://127.0.0.1:" + application.httpPort() + "/";
                 writeEndpoints(kafka.bootstrapServers(), registry.url(), dashboard);
-                if (keepRunning) {
+                if (shutdown != null) {
                     out.println("running until Ctrl-C: bootstrap.servers=" + kafka.bootstrapServers()
                             + " schema.registry.url=" + registry.url());
                     if (dashboard != null) {
@@ -196,7 +206,7 @@ final class DemoCommand implements Callable<Integer> {
                                 + dashboard + "metrics");
                     }
                     out.flush();
-                    awaitInterrupt();
+                    shutdown.awaitStop();
                 }
                 return decisions.size() == orderLines && results.size() == executionLines && refused == 0
                         && lines.refusals().isEmpty() ? 0 : 1;
@@ -282,11 +292,5 @@ final class DemoCommand implements Callable<Integer> {
 
     private double elapsedSeconds() {
         return (System.nanoTime() - started) / 1e9;
-    }
-
-    private static void awaitInterrupt() throws InterruptedException {
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-        stop.await();
     }
 }

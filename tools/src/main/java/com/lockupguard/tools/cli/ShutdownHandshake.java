@@ -1,0 +1,78 @@
+package com.lockupguard.tools.cli;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SIGTERM or Ctrl-C for a command that must finish cleanly. The JVM halts as soon as its shutdown hooks return, so
+ * a hook that only tells the main thread to stop lets the JVM halt while the main thread is still closing: the
+ * broker's data is never deleted, a replay's buffered lines never written. Here the hook releases {@code stop},
+ * then waits, a bounded time, until the main thread has closed what it holds and {@link #close closed} this. The
+ * hook writes nothing, so it never writes beside the main thread.
+ */
+final class ShutdownHandshake implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShutdownHandshake.class);
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Duration closeTimeout;
+    private final Thread hook = new Thread(this::onShutdown, "lockup-guard-shutdown");
+    private volatile boolean installed;
+
+    /** A handshake whose hook is not installed: {@link #onShutdown} plays it. */
+    ShutdownHandshake(Duration closeTimeout) {
+        this.closeTimeout = closeTimeout;
+    }
+
+    /** A handshake whose hook the JVM runs on SIGTERM or Ctrl-C, waiting up to {@code closeTimeout} for the close. */
+    static ShutdownHandshake install(Duration closeTimeout) {
+        ShutdownHandshake handshake = new ShutdownHandshake(closeTimeout);
+        Runtime.getRuntime().addShutdownHook(handshake.hook);
+        handshake.installed = true;
+        return handshake;
+    }
+
+    /** Whether the hook has asked the main thread to stop: checked between two units of work. */
+    boolean stopRequested() {
+        return stop.getCount() == 0;
+    }
+
+    /** Blocks the main thread until the hook asks it to stop. */
+    void awaitStop() throws InterruptedException {
+        stop.await();
+    }
+
+    /**
+     * What the hook does: asks the main thread to stop, then waits until it has closed or the timeout has passed.
+     * Whether it closed in time.
+     */
+    boolean onShutdown() {
+        stop.countDown();
+        try {
+            if (closed.await(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            LOG.warn("still closing after {} s: stopping anyway", closeTimeout.toSeconds());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    /** The main thread has closed everything it holds: the hook may return and the JVM halt. */
+    @Override
+    public void close() {
+        closed.countDown();
+        if (installed && !stopRequested()) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook); // done without a signal: the hook is not needed
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already shutting down: the hook finds `closed` released and returns at once
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package com.lockupguard.tools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ShutdownHandshakeTest {
+
+    @Test
+    void shouldLetTheHookReturnOnlyOnceTheMainThreadHasClosed() throws Exception {
+        // given a main thread that waits for the signal, then takes a while to close (deleting its data, say)
+        ShutdownHandshake handshake = new ShutdownHandshake(Duration.ofSeconds(30));
+        List<String> events = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> main = CompletableFuture.runAsync(() -> {
+            try (handshake) {
+                handshake.awaitStop();
+                Thread.sleep(300);
+                events.add("closed");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        // when the hook runs
+        boolean closedInTime = handshake.onShutdown();
+        events.add("hook returned");
+        // then it returned after the main thread had closed, not as soon as it had asked it to stop
+        main.get(5, TimeUnit.SECONDS);
+        assertThat(closedInTime).isTrue();
+        assertThat(events).containsExactly("closed", "hook returned");
+    }
+
+    @Test
+    void shouldLetTheHookReturnAfterItsTimeoutWhenTheMainThreadNeverCloses() {
+        // given a main thread that never closes
+        ShutdownHandshake handshake = new ShutdownHandshake(Duration.ofMillis(200));
+        // when the hook runs
+        long started = System.nanoTime();
+        boolean closedInTime = handshake.onShutdown();
+        // then it gives up after the timeout, having asked the main thread to stop
+        assertThat(closedInTime).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        assertThat(handshake.stopRequested()).isTrue();
+    }
+
+    @Test
+    void shouldNotAskToStopBeforeTheHookRuns() {
+        // given / when a handshake no signal reached
+        ShutdownHandshake handshake = new ShutdownHandshake(Duration.ofSeconds(1));
+        // then
+        assertThat(handshake.stopRequested()).isFalse();
+    }
+}
