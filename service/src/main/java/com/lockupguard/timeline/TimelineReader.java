@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * Reads a timeline, one JSON object per line, into entries numbered as the file's lines are: a
@@ -36,9 +37,14 @@ public final class TimelineReader {
 
     /** Hands each entry of {@code lines} to {@code handler} as it is read. */
     public void forEach(BufferedReader lines, EntryHandler handler) throws IOException {
+        forEach(lines, handler, () -> false);
+    }
+
+    /** Hands each entry of {@code lines} to {@code handler} as it is read, until the end or {@code stop} says so. */
+    public void forEach(BufferedReader lines, EntryHandler handler, BooleanSupplier stop) throws IOException {
         String line;
         int lineNumber = 0;
-        while ((line = lines.readLine()) != null) {
+        while (!stop.getAsBoolean() && (line = lines.readLine()) != null) {
             lineNumber++;
             var entry = entry(lineNumber, line);
             if (entry.isPresent()) {

@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,9 +28,14 @@ import picocli.CommandLine.Spec;
                     + "(Kafka's topology test driver) and prints, as JSONL in input order, one decision per order "
                     + "line and one result per execution line (RULES.md section 9).",
             "Agreements that are not applied and lines that cannot be read are reported on stderr with their line "
-                    + "number. Exit code 1 when a line could not be read, 2 on a usage or I/O error."
+                    + "number. Exit code 1 when a line could not be read, 2 on a usage or I/O error.",
+            "From stdin (-), each answer is flushed as it is written. SIGTERM or Ctrl-C stops the replay after the "
+                    + "line it is on, with every complete answer written."
         })
 final class ReplayCommand implements Callable<Integer> {
+
+    /** How long SIGTERM waits for the replay to finish its line and write out what it has: one line, a close. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     enum Mode {
         CUMULATIVE(TrancheMode.CUMULATIVE),
@@ -70,10 +76,25 @@ final class ReplayCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // SIGTERM / Ctrl-C: the replay stops after the line it is on and writes out every complete line before the
+        // JVM halts; a stream from stdin is answered line by line, each answer flushed as it is written
+        try (ShutdownHandshake shutdown = ShutdownHandshake.install(CLOSE_TIMEOUT)) {
+            int exitCode = replay(out, err, new Replay.Pacing(isStdin(), shutdown::stopRequested));
+            if (shutdown.stopRequested()) {
+                err.println("replay stopped by a signal: the output answers the lines read before it");
+            }
+            out.flush();
+            err.flush();
+            return exitCode;
+        }
+    }
+
+    private int replay(PrintWriter out, PrintWriter err, Replay.Pacing pacing) {
         try (BufferedReader in = open();
                 PrintWriter positions = positionsFile == null ? null
                         : new PrintWriter(Files.newBufferedWriter(positionsFile, StandardCharsets.UTF_8))) {
-            Replay.Result result = new Replay(mode == null ? null : mode.trancheMode, positions).run(in, out, err);
+            Replay.Result result = new Replay(mode == null ? null : mode.trancheMode, positions)
+                    .run(in, out, err, pacing);
             return result.succeeded() ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
         } catch (IOException e) {
             err.println("cannot replay " + timeline + ": " + TimelineInput.describe(e));
@@ -81,9 +102,13 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
+    private boolean isStdin() {
+        return "-".equals(timeline);
+    }
+
     private BufferedReader open() throws IOException {
         // the same decoding for both: a line that is not UTF-8 is reported and skipped
-        return "-".equals(timeline) ? TimelineInput.open(System.in) : TimelineInput.open(Path.of(timeline));
+        return isStdin() ? TimelineInput.open(System.in) : TimelineInput.open(Path.of(timeline));
     }
 
     /** Accepts cumulative, non-cumulative, and the enum names, in any case. */

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * Replays a recorded timeline through the guard's topology: one decision per order line and one
@@ -76,7 +77,21 @@ public final class Replay {
         this.answers = answers;
     }
 
+    /**
+     * How a run writes and ends: {@code flushEachLine} flushes every output line as it is written (a live stream
+     * read from stdin); {@code stopRequested}, asked between two lines, ends the run early with complete lines.
+     */
+    public record Pacing(boolean flushEachLine, BooleanSupplier stopRequested) {
+        /** A file: output flushed at the end, every line read. */
+        public static final Pacing BATCH = new Pacing(false, () -> false);
+    }
+
     public Result run(BufferedReader timeline, PrintWriter decisions, PrintWriter errors) throws IOException {
+        return run(timeline, decisions, errors, Pacing.BATCH);
+    }
+
+    public Result run(BufferedReader timeline, PrintWriter decisions, PrintWriter errors, Pacing pacing)
+            throws IOException {
         Run run;
         try (ReplayDriver driver = new ReplayDriver(positions != null);
                 JsonGenerator lines = json.getFactory().createGenerator(decisions)
@@ -89,7 +104,14 @@ public final class Replay {
             // a warning (an unknown field) goes to stderr, never changing a decision
             TimelineReader reader = new TimelineReader(json,
                     (lineNumber, warning) -> errors.printf("line %d: warning: %s%n", lineNumber, warning));
-            reader.forEach(timeline, run::accept);
+            if (pacing.flushEachLine()) {
+                reader.forEach(timeline, entry -> {
+                    run.accept(entry);
+                    run.flush(decisions);
+                }, pacing.stopRequested());
+            } else {
+                reader.forEach(timeline, run::accept, pacing.stopRequested());
+            }
         }
         decisions.flush();
         errors.flush();
@@ -168,6 +190,16 @@ public final class Replay {
             } else if (entry instanceof TimelineEntry.UnreadableLine unreadableLine) {
                 unreadable++;
                 errors.printf("line %d: skipped: %s%n", entry.lineNumber(), unreadableLine.reason());
+            }
+        }
+
+        /** Writes out what the lines so far have produced. */
+        void flush(PrintWriter out) throws IOException {
+            decisions.flush(); // the generator's buffer, to out, which it does not flush itself
+            out.flush();
+            errors.flush();
+            if (positions != null) {
+                positions.flush();
             }
         }
 
