@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Spec;
                     + "producer's time when a line has none; the broker's if the orders topic uses LogAppendTime).",
             "Settings as for `run` (--config, LOCKUP_GUARD_* environment, --set). Lines that cannot be read or "
                     + "written as a record (an `at` that is not an instant with an offset, say) are not sent; they, "
-                    + "and records the broker refuses, are reported with their line number; the exit code is then 1.",
+                    + "and records the broker refuses, are reported with their line number; the exit code is then 1. "
+                    + "Exit code 2 on a usage or I/O error, or when Kafka or the schema registry cannot be reached.",
             "Before sending, the target topics' settings are checked: on a CreateTime topic the broker deletes "
                     + "records by their own timestamp, so records stamped further back than its retention.ms would "
                     + "be deleted before the guard reads them. Then nothing is sent (exit code 3) unless "
@@ -83,7 +85,19 @@ public final class ProduceCommand implements Callable<Integer> {
         }
         SendableLines lines = SendableLines.of(entries);
         lines.refusals().forEach(err::println);
-        List<TimelineEntry> sendable = lines.sendable();
+        try {
+            int sent = send(config, lines.sendable(), out, err);
+            return sent != 0 || lines.refusals().isEmpty() ? sent : LockupGuardCli.EXIT_UNREADABLE_INPUT;
+        } catch (IllegalStateException | KafkaException e) {
+            // Kafka or the registry cannot be reached, or refuses the client: the message says what to check
+            err.println("cannot produce " + timeline + ": " + messageOf(e));
+            return LockupGuardCli.EXIT_USAGE;
+        }
+    }
+
+    /** Sends {@code sendable}; 0, or the exit code of what went wrong. */
+    private int send(GuardConfig config, List<TimelineEntry> sendable, PrintWriter out, PrintWriter err)
+            throws InterruptedException {
         GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
         try (Admin admin = Admin.create(config.adminProperties())) {
             if (config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG)) {
@@ -105,6 +119,15 @@ public final class ProduceCommand implements Callable<Integer> {
         out.printf("sent %d agreements to %s, %d orders and %d execution reports to %s%s%n", sent.agreements(),
                 topics.agreements().name(), sent.orders(), sent.executions(), topics.orders().name(),
                 sent.rejected().isEmpty() ? "" : "; the broker refused " + sent.rejected().size() + " record(s)");
-        return lines.refusals().isEmpty() && sent.rejected().isEmpty() ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
+        return sent.rejected().isEmpty() ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
+    }
+
+    private static String messageOf(RuntimeException e) {
+        Throwable cause = e.getCause();
+        if (cause == null || cause.getMessage() == null
+                || String.valueOf(e.getMessage()).contains(cause.getMessage())) {
+            return e.getMessage();
+        }
+        return e.getMessage() + ": " + cause.getMessage();
     }
 }
