@@ -174,7 +174,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                 }
                 backoff.reset();
                 for (ConsumerRecord<String, Object> record : records) {
-                    handle(record);
+                    handleOrSkip(record);
                     readUpTo.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
                 }
             }
@@ -231,6 +231,19 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                     readUpTo.getOrDefault(partition, end.get(partition) - historyPerPartition));
             reader.seek(partition, from);
             readUpTo.put(partition, from);
+        }
+    }
+
+    /**
+     * A record the feed decoded but cannot take in (a position without a holding key, say) is skipped: restarting
+     * would meet it again, for good, and every decision after it would be lost to the API.
+     */
+    private void handleOrSkip(ConsumerRecord<String, Object> record) {
+        try {
+            handle(record);
+        } catch (RuntimeException e) {
+            LOG.error("the decision feed skips the record at {}-{}@{}: it cannot take it in", record.topic(),
+                    record.partition(), record.offset(), e);
         }
     }
 

@@ -116,6 +116,25 @@ class DecisionFeedTest {
     }
 
     @Test
+    void shouldSkipARecordItCannotHandleAndGoOn() throws Exception {
+        // given: a feed reading, and a position it decodes but cannot file: it has no holding key
+        MockFeedConsumer consumer = new MockFeedConsumer(1, List.of());
+        start(consumer);
+        CompletableFuture<Decision> waiting = feed.await("c-1");
+        consumer.append("holding-positions", 0, null, GuardWebServerTest.position("dutchess", "CBYI",
+                Instant.parse("2003-07-11T13:45:00Z"), 10, 0), null);
+
+        // when a decision comes after it
+        consumer.append(MockFeedConsumer.APPROVED, 0, "dutchess/CBYI",
+                GuardWebServerTest.decision(order("o-1", 10), Outcome.APPROVED, List.of(), 100L),
+                OrderCorrelation.headers("c-1"));
+
+        // then the feed went past the record, instead of restarting on it for good
+        assertThat(waiting.get(10, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-1");
+        assertThat(feed.outage()).isEmpty();
+    }
+
+    @Test
     void shouldRestartAfterARegistryOutageWhereItStoppedAndSayItIsDownMeanwhile() throws Exception {
         // given: a feed that read one decision, then meets a record it cannot decode for want of the registry
         Decision read = GuardWebServerTest.decision(order("o-0", 5), Outcome.APPROVED, List.of(), 100L);
