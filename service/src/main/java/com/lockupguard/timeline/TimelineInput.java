@@ -21,8 +21,9 @@ import java.nio.file.Path;
 public final class TimelineInput {
 
     /**
-     * What the decoder puts in place of bytes that are not UTF-8: a lone low surrogate, which no valid UTF-8 decodes
-     * to (a JSON escape {@code \udfff} is six ASCII characters), so that a line holding it is known to be malformed.
+     * What the decoder puts in place of bytes that are not UTF-8: a low surrogate. Valid UTF-8 decodes to one only
+     * as the second half of a pair (U+1F3FF is U+D83C U+DFFF), never alone (a JSON escape {@code \udfff} is six
+     * ASCII characters), so a line holding it without a high surrogate before it is known to be malformed.
      */
     static final char MALFORMED = '\uDFFF';
 
@@ -45,8 +46,13 @@ public final class TimelineInput {
 
     /** Whether {@code line}, read through {@link #open}, held bytes that are not UTF-8. */
     static boolean isMalformed(String line) {
-        // on an all-Latin-1 line (the usual JSON line) this returns at once, without a scan
-        return line.indexOf(MALFORMED) >= 0;
+        // on an all-Latin-1 line (the usual JSON line) indexOf returns at once, without a scan
+        for (int at = line.indexOf(MALFORMED); at >= 0; at = line.indexOf(MALFORMED, at + 1)) {
+            if (at == 0 || !Character.isHighSurrogate(line.charAt(at - 1))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Why a timeline could not be read, for a message that names the file already: "no such file", say. */

@@ -56,6 +56,20 @@ class TimelineReaderTest {
     }
 
     @Test
+    void shouldReadCharactersOutsideTheBasicPlaneWhoseSecondHalfIsTheMarkOfABadByte() throws IOException {
+        // given an order whose id is U+1F3FF, written in UTF-16 as a pair ending in U+DFFF, and one with a bad byte
+        String skinTone = new String(Character.toChars(0x1F3FF));
+        byte[] bytes = concat(utf8(ORDER.replace("\"e2\"", "\"" + skinTone + "\"") + "\n{\"x\":\"" + skinTone),
+                new byte[] {(byte) 0xE9}, utf8("\"}\n"));
+        // when
+        List<TimelineEntry> read = reader.readAll(TimelineInput.open(new ByteArrayInputStream(bytes)));
+        // then the valid character is read, and only the bad byte makes its line unreadable
+        assertThat(read.get(0)).isInstanceOfSatisfying(TimelineEntry.OrderLine.class,
+                line -> assertThat(line.order().getOrderId()).isEqualTo(skinTone));
+        assertThat(read.get(1)).isEqualTo(new TimelineEntry.UnreadableLine(2, "not valid UTF-8"));
+    }
+
+    @Test
     void shouldReadTheFirstLineOfAFileStartingWithAByteOrderMark() throws IOException {
         // given a timeline an editor saved with a UTF-8 signature
         byte[] bytes = utf8("\uFEFF" + ORDER + "\n" + ORDER + "\n");
