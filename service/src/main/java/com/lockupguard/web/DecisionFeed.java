@@ -92,6 +92,11 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         thread.start();
     }
 
+    /** How many orders' callers wait for their decision now. */
+    int waitingForDecisions() {
+        return waiting.size();
+    }
+
     /** The decision of the order sent with {@code correlationId} ({@link OrderCorrelation}), when it is read. */
     public CompletableFuture<Decision> await(String correlationId) {
         return waiting.await(correlationId);
@@ -144,12 +149,22 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                     return;
                 }
                 Duration delay = backoff.next();
-                outage = "the decision feed failed (" + e + "); it restarts in " + delay.toMillis() + " ms";
+                outage = "the decision feed failed (" + e + rootCause(e) + "); it restarts in " + delay.toMillis()
+                        + " ms";
                 LOG.error("the decision feed failed: it restarts its consumer in {} ms, where it stopped reading",
                         delay.toMillis(), e);
                 pause(delay);
             }
         }
+    }
+
+    /** What lies under {@code failure}, for a reason that says what to fix ("; ...: 401"), or nothing. */
+    private static String rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == failure ? "" : "; " + root;
     }
 
     /** Reads until closed: from where the last consumer stopped, or the recent backlog at first. */
@@ -166,8 +181,8 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                 try {
                     records = reader.poll(Duration.ofMillis(200));
                 } catch (RecordDeserializationException e) {
-                    if (RegistryOutage.causes(e)) {
-                        throw e; // not the record's fault: read it again once the registry answers
+                    if (RegistryOutage.causes(e) || RegistryOutage.refusal(e).isPresent()) {
+                        throw e; // not the record's fault: read it again once the registry answers or admits the guard
                     }
                     skip(reader, e);
                     continue;

@@ -31,6 +31,10 @@ final class DecisionWaiters {
         }
     }
 
+    int size() {
+        return waiting.size();
+    }
+
     void cancelAll() {
         waiting.values().forEach(w -> w.cancel(false));
     }

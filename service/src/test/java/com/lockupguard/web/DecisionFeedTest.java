@@ -135,6 +135,19 @@ class DecisionFeedTest {
     }
 
     @Test
+    void shouldNotSkipARecordTheRegistryRefusesToDescribeButSayItIsDown() throws Exception {
+        // given: a feed reading, then a decision whose schema the registry refuses to give the guard (401)
+        MockFeedConsumer consumer = new MockFeedConsumer(1, List.of());
+        start(consumer);
+        consumer.appendUndecodable(MockFeedConsumer.APPROVED, 0,
+                new SchemaRegistryException.NotAuthorized("refused the credentials (401)", 401));
+
+        // then it is not skipped, as a record with a bad schema id would be: the feed is down, and says why
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.outage().isPresent());
+        assertThat(feed.outage()).get().asString().contains("401");
+    }
+
+    @Test
     void shouldRestartAfterARegistryOutageWhereItStoppedAndSayItIsDownMeanwhile() throws Exception {
         // given: a feed that read one decision, then meets a record it cannot decode for want of the registry
         Decision read = GuardWebServerTest.decision(order("o-0", 5), Outcome.APPROVED, List.of(), 100L);
