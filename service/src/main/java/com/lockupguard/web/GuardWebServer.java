@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -306,11 +307,12 @@ public final class GuardWebServer implements AutoCloseable {
 
     private void submitOrder(Context ctx) throws InterruptedException {
         ProposedOrder order = OrderBody.parse(json, jsonBody(ctx));
+        CompletableFuture<Decision> submitted = backend().orders().submit(order);
         try {
-            Decision decision = backend().orders().submit(order)
-                    .get(settings.decisionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            Decision decision = submitted.get(settings.decisionTimeout().toMillis(), TimeUnit.MILLISECONDS);
             ctx.json(contracts.decision(decision));
         } catch (TimeoutException e) {
+            submitted.cancel(false); // nobody waits for it any more: a resend waits anew
             throw ApiException.gatewayTimeout("no decision for order " + order.getOrderId() + " within "
                     + settings.decisionTimeout().toMillis() + " ms. The order was sent and will be decided; resend "
                     + "the same order (same orderId, kind and quantity) to get its decision");

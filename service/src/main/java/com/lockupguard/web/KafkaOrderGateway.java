@@ -60,12 +60,17 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
         // caller, nor its approval the second's
         String correlationId = OrderCorrelation.newId();
         CompletableFuture<Decision> decision = feed.await(correlationId);
-        producer.send(new ProducerRecord<>(topics.orders().name(), null, holding, order,
-                OrderCorrelation.headers(correlationId)), (metadata, failure) -> {
-            if (failure != null) {
-                decision.completeExceptionally(failure);
-            }
-        });
+        try {
+            producer.send(new ProducerRecord<>(topics.orders().name(), null, holding, order,
+                    OrderCorrelation.headers(correlationId)), (metadata, failure) -> {
+                if (failure != null) {
+                    decision.completeExceptionally(failure);
+                }
+            });
+        } catch (RuntimeException refused) {
+            // refused before it was sent (the serializer, say): completing the wait also forgets it
+            decision.completeExceptionally(refused);
+        }
         return decision;
     }
 

@@ -201,6 +201,8 @@ class GuardWebServerTest {
         HttpResponse<String> response = post("/api/orders", ORDER);
         assertThat(response.statusCode()).isEqualTo(504);
         assertThat(json(response).get("error").asText()).contains("o1").contains("resend the same order");
+        // and the decision is no longer waited for: the feed forgets the waiter, a resend waits anew
+        assertThat(gateway.answers.get(0).isCancelled()).isTrue();
     }
 
     @Test
@@ -564,13 +566,16 @@ class GuardWebServerTest {
 
     private static final class FakeGateway implements OrderGateway {
         final List<ProposedOrder> sent = new CopyOnWriteArrayList<>();
+        final List<CompletableFuture<Decision>> answers = new CopyOnWriteArrayList<>();
         volatile boolean silent;
 
         @Override
         public CompletableFuture<Decision> submit(ProposedOrder order) {
             sent.add(order);
-            return silent ? new CompletableFuture<>() : CompletableFuture.completedFuture(
+            CompletableFuture<Decision> answer = silent ? new CompletableFuture<>() : CompletableFuture.completedFuture(
                     decision(order, Outcome.BLOCKED, List.of(Reason.PERIOD_CAP), 500L));
+            answers.add(answer);
+            return answer;
         }
     }
 

@@ -119,4 +119,24 @@ class KafkaOrderGatewayTest {
                 });
         assertThat(producer.history()).isEmpty();
     }
+
+    @Test
+    void shouldAnswerAnOrderThatCannotBeSentAndForgetItsWaiter() throws Exception {
+        // given: a producer that refuses the order outright (the serializer cannot reach the registry)
+        MockProducer<String, SpecificRecord> refusing = new MockProducer<>(true, null, new StringSerializer(),
+                (topic, value) -> {
+                    throw new org.apache.kafka.common.errors.SerializationException("registry unavailable");
+                });
+        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
+                Map.of("schema.registry.url", "mock://gateway-test-" + UUID.randomUUID()));
+        KafkaOrderGateway failing = new KafkaOrderGateway(topics, feed, refusing);
+
+        // when an order is submitted
+        CompletableFuture<Decision> decision = failing.submit(DecisionFeedTest.order("o-4", 10));
+
+        // then its caller is told it was not sent, and nobody waits for its decision any more
+        assertThat(decision).failsWithin(Duration.ofSeconds(1)).withThrowableOfType(ExecutionException.class)
+                .havingCause().withMessageContaining("registry unavailable");
+        assertThat(feed.waitingForDecisions()).isZero();
+    }
 }
