@@ -19,47 +19,75 @@ final class RegistryRecovery {
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
     static final Duration MAX_WAIT = Duration.ofSeconds(60);
 
+    /** Time as the wait sees it: a clock and a sleep, so that tests need not wait. */
+    interface Time {
+        Time SYSTEM = new Time() {
+            @Override
+            public long nanos() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void sleep(Duration duration) throws InterruptedException {
+                Thread.sleep(duration.toMillis());
+            }
+        };
+
+        long nanos();
+
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(RegistryRecovery.class);
 
     private final SchemaRegistryClient registry;
     private final Duration probeInterval;
-    private final long maxProbes;
+    private final Duration maxWait;
     private final BooleanSupplier stopping;
+    private final Time time;
 
     RegistryRecovery(SchemaRegistryClient registry, Duration probeInterval, Duration maxWait,
             BooleanSupplier stopping) {
+        this(registry, probeInterval, maxWait, stopping, Time.SYSTEM);
+    }
+
+    RegistryRecovery(SchemaRegistryClient registry, Duration probeInterval, Duration maxWait,
+            BooleanSupplier stopping, Time time) {
         this.registry = registry;
         this.probeInterval = probeInterval;
-        this.maxProbes = Math.max(1, maxWait.toMillis() / Math.max(1, probeInterval.toMillis()));
+        this.maxWait = maxWait;
         this.stopping = stopping;
+        this.time = time;
     }
 
     /**
-     * Asks the registry every probe interval until it answers, the wait's bound passes, the guard is
-     * stopping or the thread is interrupted. Returns whether the registry answered.
+     * Asks the registry every probe interval, each probe bounded by the interval, until it answers, the wait's
+     * bound passes (probes included: a registry that hangs does not stretch it), the guard is stopping or the
+     * thread is interrupted. Returns whether the registry answered.
      */
     boolean awaitAnswer() {
-        for (long probe = 1; probe <= maxProbes && !stopping.getAsBoolean(); probe++) {
-            if (registry.answers()) {
+        long deadline = time.nanos() + maxWait.toNanos();
+        for (int probe = 1; !stopping.getAsBoolean(); probe++) {
+            if (registry.answers(probeInterval)) {
                 LOG.info("the schema registry answers again (after {} probe(s)); replacing the stream thread", probe);
                 return true;
             }
-            if (probe == maxProbes) {
-                break;
+            long left = deadline - time.nanos();
+            if (left <= 0) {
+                LOG.warn("the schema registry still does not answer; replacing the stream thread anyway");
+                return false;
             }
             if (probe == 1) {
                 LOG.warn("the schema registry does not answer; asking every {} s for up to {} s before the stream "
-                        + "thread is replaced", probeInterval.toSeconds(), probeInterval.multipliedBy(maxProbes)
-                        .toSeconds());
+                        + "thread is replaced", probeInterval.toSeconds(), maxWait.toSeconds());
             }
             try {
-                Thread.sleep(probeInterval.toMillis());
+                time.sleep(Duration.ofNanos(Math.min(left, probeInterval.toNanos())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
         }
-        LOG.warn("the schema registry still does not answer; replacing the stream thread anyway");
         return false;
     }
 }

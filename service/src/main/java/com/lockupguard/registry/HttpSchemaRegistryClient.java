@@ -21,7 +21,11 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -135,17 +139,24 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     @Override
-    public boolean answers() {
+    public boolean answers(Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
         for (String url : urls) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            CompletableFuture<HttpResponse<Void>> answer = http.sendAsync(request("GET", url, "/", null),
+                    HttpResponse.BodyHandlers.discarding());
             try {
-                HttpResponse<Void> answer = http.send(request("GET", url, "/", null),
-                        HttpResponse.BodyHandlers.discarding());
-                if (answer.statusCode() < 500) {
+                if (answer.get(left, TimeUnit.NANOSECONDS).statusCode() < 500) {
                     return true;
                 }
-            } catch (IOException e) {
+            } catch (ExecutionException | TimeoutException e) {
+                answer.cancel(true);
                 LOG.debug("schema registry {} gave no answer: {}", RegistryClientConfig.shown(url), e.toString());
             } catch (InterruptedException e) {
+                answer.cancel(true);
                 Thread.currentThread().interrupt();
                 return false;
             }

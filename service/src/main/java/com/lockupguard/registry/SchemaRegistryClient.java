@@ -1,5 +1,6 @@
 package com.lockupguard.registry;
 
+import java.time.Duration;
 import java.util.Collection;
 import org.apache.avro.Schema;
 
@@ -28,10 +29,10 @@ public interface SchemaRegistryClient extends AutoCloseable {
     Collection<String> getAllSubjects();
 
     /**
-     * Whether the registry answers at all, asked once on each URL without retrying: any answer below 500,
-     * even a refusal, counts. For waiting out an outage, not for reading anything.
+     * Whether the registry answers at all within {@code within}, asked once on each URL without retrying: any
+     * answer below 500, even a refusal, counts. For waiting out an outage, not for reading anything.
      */
-    default boolean answers() {
+    default boolean answers(Duration within) {
         return true;
     }
 

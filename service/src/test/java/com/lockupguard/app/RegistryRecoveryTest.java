@@ -5,45 +5,71 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.lockupguard.registry.SchemaMetadata;
 import com.lockupguard.registry.SchemaRegistryClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 
 /** A stream thread that failed for want of the registry is replaced when the registry answers, not before. */
 class RegistryRecoveryTest {
 
-    private static final Duration PROBE = Duration.ofMillis(1);
+    private static final Duration PROBE = RegistryRecovery.PROBE_INTERVAL;
+    private static final Duration BOUND = RegistryRecovery.MAX_WAIT;
+
+    /** Time that passes only when the wait sleeps, or a probe takes it. */
+    private final FakeTime time = new FakeTime();
+
+    private boolean await(Registry registry, BooleanSupplier stopping) {
+        return new RegistryRecovery(registry, PROBE, BOUND, stopping, time).awaitAnswer();
+    }
 
     @Test
     void shouldWaitUntilTheRegistryAnswersAgain() {
         // given a registry that gives no answer to the first three probes
         Registry registry = new Registry(3);
         // when the failed thread waits for it
-        boolean answered = new RegistryRecovery(registry, PROBE, Duration.ofSeconds(10), () -> false).awaitAnswer();
-        // then it was asked four times and answered the fourth
+        boolean answered = await(registry, () -> false);
+        // then it was asked four times, a probe interval apart, each probe bounded by the interval
         assertThat(answered).isTrue();
         assertThat(registry.probes).hasValue(4);
+        assertThat(time.elapsed()).isEqualTo(PROBE.multipliedBy(3));
+        assertThat(registry.timeouts).containsOnly(PROBE);
     }
 
     @Test
     void shouldNotWaitWhenTheRegistryAnswersAtOnce() {
         Registry registry = new Registry(0);
-        assertThat(new RegistryRecovery(registry, Duration.ofHours(1), Duration.ofHours(2), () -> false).awaitAnswer())
-                .isTrue();
+        assertThat(await(registry, () -> false)).isTrue();
         assertThat(registry.probes).hasValue(1);
+        assertThat(time.elapsed()).isZero();
     }
 
     @Test
     void shouldGiveUpWaitingAfterTheBound() {
         // given a registry that never answers
         Registry registry = new Registry(Integer.MAX_VALUE);
-        // when the wait is bounded to five probe intervals
-        boolean answered = new RegistryRecovery(registry, PROBE, PROBE.multipliedBy(5), () -> false).awaitAnswer();
-        // then the thread is replaced after five probes all the same
+        // when the failed thread waits for it
+        boolean answered = await(registry, () -> false);
+        // then it is replaced all the same once the bound has passed
         assertThat(answered).isFalse();
-        assertThat(registry.probes).hasValue(5);
+        assertThat(time.elapsed()).isEqualTo(BOUND);
+        assertThat(registry.probes).hasValue(31);
+    }
+
+    @Test
+    void shouldKeepToTheBoundWhenEveryProbeHangsForItsWholeTimeout() {
+        // given a registry that takes every probe's whole time and gives no answer (a hung server)
+        Registry registry = new Registry(Integer.MAX_VALUE);
+        registry.onProbe = n -> time.pass(PROBE);
+        // when the failed thread waits for it
+        boolean answered = await(registry, () -> false);
+        // then the wait still ends at the bound, not after as many probes as fit into it, each at its timeout
+        assertThat(answered).isFalse();
+        assertThat(time.elapsed()).isLessThanOrEqualTo(BOUND.plus(PROBE));
     }
 
     @Test
@@ -53,7 +79,7 @@ class RegistryRecoveryTest {
         AtomicBoolean stopping = new AtomicBoolean();
         registry.onProbe = n -> stopping.set(n == 2);
         // when the failed thread waits
-        boolean answered = new RegistryRecovery(registry, PROBE, Duration.ofSeconds(10), stopping::get).awaitAnswer();
+        boolean answered = await(registry, stopping::get);
         // then it stops asking at once, so that closing the guard is not held up
         assertThat(answered).isFalse();
         assertThat(registry.probes).hasValue(2);
@@ -64,8 +90,7 @@ class RegistryRecoveryTest {
         Registry registry = new Registry(Integer.MAX_VALUE);
         Thread.currentThread().interrupt();
         try {
-            assertThat(new RegistryRecovery(registry, Duration.ofSeconds(1), Duration.ofSeconds(10), () -> false)
-                    .awaitAnswer()).isFalse();
+            assertThat(new RegistryRecovery(registry, PROBE, BOUND, () -> false).awaitAnswer()).isFalse();
             assertThat(Thread.currentThread().isInterrupted()).isTrue();
             assertThat(registry.probes).hasValue(1);
         } finally {
@@ -73,10 +98,33 @@ class RegistryRecoveryTest {
         }
     }
 
+    private static final class FakeTime implements RegistryRecovery.Time {
+        private long nanos;
+
+        @Override
+        public long nanos() {
+            return nanos;
+        }
+
+        @Override
+        public void sleep(Duration duration) {
+            pass(duration);
+        }
+
+        void pass(Duration duration) {
+            nanos += duration.toNanos();
+        }
+
+        Duration elapsed() {
+            return Duration.ofNanos(nanos);
+        }
+    }
+
     /** A registry that gives no answer to its first {@code silentProbes} probes; nothing else is asked of it. */
     private static final class Registry implements SchemaRegistryClient {
         private final int silentProbes;
         private final AtomicInteger probes = new AtomicInteger();
+        private final List<Duration> timeouts = new ArrayList<>();
         private java.util.function.IntConsumer onProbe = n -> { };
 
         Registry(int silentProbes) {
@@ -84,7 +132,8 @@ class RegistryRecoveryTest {
         }
 
         @Override
-        public boolean answers() {
+        public boolean answers(Duration within) {
+            timeouts.add(within);
             int probe = probes.incrementAndGet();
             onProbe.accept(probe);
             return probe > silentProbes;

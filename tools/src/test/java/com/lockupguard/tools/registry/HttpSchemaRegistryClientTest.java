@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HttpSchemaRegistryClientTest {
+
+    private static final Duration PROBE = Duration.ofSeconds(5);
 
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private final Schema v1 = SchemaBuilder.record("Thing").namespace("test").fields().requiredLong("a").endRecord();
@@ -244,18 +247,41 @@ class HttpSchemaRegistryClientTest {
         }
         String dead = "http://127.0.0.1:" + deadPort;
         server = builder().start();
-        assertThat(client(server.url()).answers()).isTrue();
-        assertThat(client(dead + "," + server.url()).answers()).as("another URL answers").isTrue();
-        assertThat(client(dead, "max.retries", "5").answers()).isFalse();
+        assertThat(client(server.url()).answers(PROBE)).isTrue();
+        assertThat(client(dead + "," + server.url()).answers(PROBE)).as("another URL answers").isTrue();
+        assertThat(client(dead, "max.retries", "5").answers(PROBE)).isFalse();
         server.close();
         // a refusal is an answer: the registry is there
         server = builder().basicAuth("guard:s3cret").start();
-        assertThat(client(server.url()).answers()).isTrue();
+        assertThat(client(server.url()).answers(PROBE)).isTrue();
         server.close();
         requests.set(0);
         server = builder().filter(fault(503, 100, e -> true)).start();
-        assertThat(client(server.url(), "max.retries", "5").answers()).isFalse();
+        assertThat(client(server.url(), "max.retries", "5").answers(PROBE)).isFalse();
         assertThat(requests.get()).as("asked once, whatever max.retries says").isEqualTo(1);
+    }
+
+    @Test
+    void shouldGiveUpOnARegistryThatDoesNotAnswerWithinTheProbesTime() throws Exception {
+        // given a registry that answers only after 3 s (hung), though the client would wait 60 s for an answer
+        server = builder().filter(new Filter() {
+            @Override
+            public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+                try {
+                    Thread.sleep(3_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                chain.doFilter(exchange);
+            }
+
+            @Override
+            public String description() {
+                return "hung";
+            }
+        }).start();
+        // when it is asked whether it answers within 300 ms, then it does not: the probe is bounded by its time
+        assertThat(client(server.url(), "http.read.timeout.ms", "60000").answers(Duration.ofMillis(300))).isFalse();
     }
 
     @Test
