@@ -2,6 +2,10 @@ package com.lockupguard.tools.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.TrancheMode;
@@ -14,9 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 class ReplayTest {
 
@@ -92,6 +98,26 @@ class ReplayTest {
         }
         assertThat(output.errors()).isEmpty();
         assertThat(output.result()).isEqualTo(new Replay.Result(11, 0, 2, 0, 0));
+    }
+
+    @Test
+    void shouldReplayTheWorkedExamplesWithoutAWarningFromTheTestDriver() throws IOException {
+        // given the test driver's warnings, recorded
+        Logger driverLog = (Logger) LoggerFactory.getLogger(TopologyTestDriver.class);
+        ListAppender<ILoggingEvent> recorded = new ListAppender<>();
+        recorded.start();
+        driverLog.addAppender(recorded);
+        try {
+            // when both worked examples are replayed: reports, refused ones, no dead letter until late in the day
+            for (String example : List.of("examples/letter-2003.jsonl", "examples/lifecycle-2003.jsonl")) {
+                replay(Files.readAllLines(Path.of(example)).toArray(String[]::new));
+            }
+        } finally {
+            driverLog.detachAppender(recorded);
+        }
+        // then the replay asked the driver for no topic it had not produced ("Unrecognized topic"), nor anything else
+        assertThat(recorded.list).filteredOn(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
+                .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
     }
 
     @Test
