@@ -21,6 +21,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
 
+    /** The most requests in flight an idempotent producer takes. */
+    private static final int MAX_IDEMPOTENT_IN_FLIGHT = 5;
+
     private final GuardTopics topics;
     private final DecisionFeed feed;
     private final Producer<String, SpecificRecord> producer;
@@ -38,8 +41,15 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
     private static Producer<String, SpecificRecord> createProducer(Properties clientProperties, GuardTopics topics) {
         Properties properties = new Properties();
         properties.putAll(clientProperties);
+        // an order is sent once and acknowledged by every in-sync replica, whatever the stream threads' own
+        // producer settings allow (an at-least-once deployment may turn retries off or allow 10 requests in flight)
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        properties.remove(ProducerConfig.RETRIES_CONFIG);
+        Object inFlight = properties.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+        if (inFlight != null && Integer.parseInt(inFlight.toString().trim()) > MAX_IDEMPOTENT_IN_FLIGHT) {
+            properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, MAX_IDEMPOTENT_IN_FLIGHT);
+        }
         properties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         properties.put(ProducerConfig.CLIENT_ID_CONFIG, "lockup-guard-pretrade");
         return new KafkaProducer<>(properties, topics.orders().keySerde().serializer(),

@@ -1,8 +1,10 @@
 package com.lockupguard.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
+import com.lockupguard.app.GuardConfig;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.Outcome;
 import com.lockupguard.avro.ProposedOrder;
@@ -138,5 +140,18 @@ class KafkaOrderGatewayTest {
         assertThat(decision).failsWithin(Duration.ofSeconds(1)).withThrowableOfType(ExecutionException.class)
                 .havingCause().withMessageContaining("registry unavailable");
         assertThat(feed.waitingForDecisions()).isZero();
+    }
+
+    @Test
+    void shouldStartWithSettingsKafkaStreamsTakesThatAnIdempotentProducerRefuses() {
+        // given the guard's settings for an at-least-once deployment that an idempotent producer refuses
+        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:9", "schema.registry.url",
+                "mock://gateway-test-" + UUID.randomUUID(), "processing.guarantee", "at_least_once",
+                "max.in.flight.requests.per.connection", "10", "retries", "0"));
+        GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
+        // when the order gateway's producer is built from them, then it starts: the API's orders keep their
+        // guarantees (idempotent, acks=all), not the stream threads' settings
+        assertThatCode(() -> new KafkaOrderGateway(config.producerProperties(), topics, feed).close())
+                .doesNotThrowAnyException();
     }
 }
