@@ -3,7 +3,6 @@ package com.lockupguard.registry;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -14,15 +13,6 @@ import org.apache.kafka.common.config.types.Password;
 
 /** The HTTP registry client's settings, under the names Confluent's client uses. */
 public final class RegistryClientConfig extends AbstractConfig {
-
-    /**
-     * The user-info part of every URL in a text (a list, a prefixed setting's raw value): after each
-     * {@code scheme://}, everything up to the last {@code @} before the next {@code scheme://}. Deliberately
-     * greedy: a password with an unencoded {@code @}, {@code /} or {@code ,} is hidden whole, at the price of
-     * hiding a host too when a URL's path or query holds an {@code @}.
-     */
-    private static final Pattern USER_INFO_IN_URL = Pattern.compile(
-            "([A-Za-z][A-Za-z0-9+.-]*://)(?:(?![A-Za-z][A-Za-z0-9+.-]*://).)*@", Pattern.DOTALL);
 
     /** The one declaration of {@code schema.registry.url}: the serdes and the guard refer to it. */
     public static final String URL = "schema.registry.url";
@@ -85,11 +75,49 @@ public final class RegistryClientConfig extends AbstractConfig {
     }
 
     /**
-     * {@code url} (or a comma-separated list, or any text holding URLs) as it may be shown in logs, messages
-     * and {@code config --check}: without user:password.
+     * {@code text} — a URL, a comma-separated list of them, or any message holding URLs — as it may be shown in
+     * logs, messages and {@code config --check}: without the user-info of any URL. A URL's user-info is what lies
+     * between its {@code scheme://} and the last {@code @} before the next whitespace or the next URL, so that a
+     * password holding an unencoded {@code @}, {@code /} or {@code ,} is hidden whole (at the price of hiding the
+     * host too of a URL whose path holds an {@code @}). Linear in the text's length.
      */
-    public static String shown(String url) {
-        return USER_INFO_IN_URL.matcher(url).replaceAll("$1");
+    public static String shown(String text) {
+        StringBuilder shown = null;
+        int copied = 0;
+        int separator = text.indexOf("://");
+        while (separator >= 0) {
+            int from = separator + 3;
+            int next = text.indexOf("://", from);
+            int limit = next < 0 ? text.length() : schemeStart(text, next);
+            int end = from;
+            while (end < limit && !Character.isWhitespace(text.charAt(end))) {
+                end++;
+            }
+            int at = end - 1;
+            while (at >= from && text.charAt(at) != '@') {
+                at--;
+            }
+            if (at >= from) {
+                shown = shown == null ? new StringBuilder(text.length()) : shown;
+                shown.append(text, copied, from);
+                copied = at + 1;
+            }
+            separator = next;
+        }
+        return shown == null ? text : shown.append(text, copied, text.length()).toString();
+    }
+
+    /** Where the scheme of the URL whose {@code ://} is at {@code separator} starts. */
+    private static int schemeStart(String text, int separator) {
+        int start = separator;
+        while (start > 0 && isSchemeCharacter(text.charAt(start - 1))) {
+            start--;
+        }
+        return start;
+    }
+
+    private static boolean isSchemeCharacter(char c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '+' || c == '.' || c == '-');
     }
 
     static char[] chars(Password password) {

@@ -1,0 +1,43 @@
+package com.lockupguard.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** URLs as they may be shown in logs and messages: never with a password, and never naming the wrong host. */
+class RegistryClientConfigTest {
+
+    @Test
+    void shouldHideTheUserInfoOfEveryUrlInAListOrAMessage() {
+        assertThat(RegistryClientConfig.shown("https://a:b@r1:8081/x, http://c@r2,mock://s"))
+                .isEqualTo("https://r1:8081/x, http://r2,mock://s");
+        assertThat(RegistryClientConfig.shown("Invalid value http://idp:pass@issuer.example/jwks for configuration"))
+                .isEqualTo("Invalid value http://issuer.example/jwks for configuration");
+    }
+
+    @Test
+    void shouldHideAPasswordHoldingAnUnencodedAtSlashOrComma() {
+        assertThat(RegistryClientConfig.shown("https://carol:p@ss,w0rd@r3:8081"))
+                .isEqualTo("https://r3:8081");
+        assertThat(RegistryClientConfig.shown("https://dave:pa/ss@r4:8081/sr")).isEqualTo("https://r4:8081/sr");
+    }
+
+    @Test
+    void shouldLeaveAnAtSignAfterTheUrlAlone() {
+        // given a message naming a registry, then someone's address
+        String message = "schema registry http://registry:8081 answered 500 (ask ops@example.com)";
+        // when / then: nothing is hidden, and the registry keeps its name (not "http://example.com)")
+        assertThat(RegistryClientConfig.shown(message)).isEqualTo(message);
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldReadALongTextOnceNotOncePerCharacter() {
+        // given 2 million characters of one word, then a URL with credentials (a pathological message)
+        String text = "x".repeat(1_000_000) + "http://" + "y".repeat(1_000_000) + "@host";
+        // when / then: hidden, in time linear in the text (a backtracking pattern took 45 s on 40,000 characters)
+        assertThat(RegistryClientConfig.shown(text)).isEqualTo("x".repeat(1_000_000) + "http://host");
+    }
+}
