@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,21 +32,7 @@ class RuleInvariantsProperties {
 
     @Provide
     Arbitrary<AgreementTerms> agreements() {
-        Arbitrary<Long> total = Arbitraries.longs().between(1, 2_000_000);
-        Arbitrary<Long> tranche = Arbitraries.longs().between(1, 700_000);
-        Arbitrary<Long> days = Arbitraries.longs().between(1, 60);
-        Arbitrary<Long> lockup = Arbitraries.longs().between(0, 120);
-        Arbitrary<String> zone = Arbitraries.of("America/New_York", "UTC", "Europe/London", "Asia/Kolkata",
-                "America/St_Johns", "Australia/Lord_Howe");
-        Arbitrary<TrancheMode> mode = Arbitraries.of(TrancheMode.class);
-        Arbitrary<Long> effectiveMinutes = Arbitraries.longs().between(-10_000, 200_000).injectNull(0.3);
-        Arbitrary<Double> firstShare = Arbitraries.doubles().between(0, 1);
-        Arbitrary<Long> rule144 = Arbitraries.longs().between(0, 24);
-        return Combinators.combine(total, tranche, days, lockup, zone, mode, effectiveMinutes, firstShare)
-                .flatAs((t, tr, d, l, z, m, eff, share) -> rule144.map(r -> new AgreementTerms(
-                        new HoldingKey("inv", "SEC"), LocalDate.parse("2003-04-28"), z, t, l,
-                        (long) Math.floor(t * share), Math.max(1, d / 2), tr, d, m, r,
-                        eff == null ? null : Instant.parse("2003-04-28T04:00:00Z").plus(Duration.ofMinutes(eff)))));
+        return ArbitraryTerms.any();
     }
 
     @Provide

@@ -7,6 +7,7 @@ import com.lockupguard.contract.HoldingStateMapper;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.rules.AgreementInForce;
 import com.lockupguard.rules.AgreementTerms;
+import com.lockupguard.rules.ArbitraryTerms;
 import com.lockupguard.rules.Counters;
 import com.lockupguard.rules.ExecutionKind;
 import com.lockupguard.rules.HoldingKey;
@@ -15,7 +16,6 @@ import com.lockupguard.rules.OrderKind;
 import com.lockupguard.rules.Outcome;
 import com.lockupguard.rules.Reservation;
 import com.lockupguard.rules.ReservationStatus;
-import com.lockupguard.rules.TrancheMode;
 import com.lockupguard.rules.Window;
 import com.lockupguard.serde.SpecificAvroSerde;
 import java.time.Instant;
@@ -24,8 +24,10 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,14 +53,17 @@ class StateCodecTest {
         return AgreementTerms.letter(LETTER, LocalDate.parse("2003-04-28"), EFFECTIVE);
     }
 
+    @Provide
+    Arbitrary<AgreementTerms> terms() {
+        return ArbitraryTerms.any();
+    }
+
     @Property
     void shouldReadBackEveryHoldingItWrites(@ForAll @LongRange(min = 0, max = 675_675) long used,
             @ForAll @LongRange(min = -1, max = 40) long period, @ForAll @LongRange(min = 1, max = 1_000) long version,
-            @ForAll boolean clocked, @ForAll boolean cumulative, @ForAll boolean registered) {
-        // given a holding with any counters, clock, version and terms
-        AgreementTerms terms = AgreementTerms.letter(LETTER, LocalDate.parse("2003-04-28"),
-                registered ? EFFECTIVE : null).withTrancheMode(cumulative ? TrancheMode.CUMULATIVE
-                : TrancheMode.NON_CUMULATIVE);
+            @ForAll boolean clocked, @ForAll("terms") AgreementTerms terms) {
+        // given a holding with any counters, clock, version and terms (zone, totals, day counts, tranche mode,
+        // Rule 144 months, registered or not)
         Counters counters = new Counters(used, used / 2, used / 3, period, used / 4, used / 7, used / 5, used / 6);
         StoredHolding stored = new StoredHolding(holding(terms, version, counters,
                 clocked ? Instant.ofEpochMilli(1_057_000_000_123L + used) : null),
