@@ -413,8 +413,10 @@ class LockupRulesTest {
 
         @Test
         void shouldNotOverflowCumulativeLimitFarInTheFuture() {
+            // given tranches so large that the cumulative schedule at 9999 (2.9 million daily tranches) wraps past
+            // Long.MAX_VALUE to a negative number, were it summed without a guard
             HoldingState state = HoldingState.fresh(proposal().trancheMode("CUMULATIVE").trancheDays(1L)
-                    .totalShares(1_000_000_000_000_000L).trancheShares(1_000_000_000_000_000L).terms());
+                    .totalShares(1_000_000_000_000_000L).trancheShares(800_000_000_000_000L).terms());
             Ruling ruling = rules.decide(sale("a", Long.MAX_VALUE), at("9999-12-31T12:00:00-05:00"), state, null);
             assertThat(ruling.decision().maxAllowedNow()).isEqualTo(1_000_000_000_000_000L);
         }
@@ -568,6 +570,19 @@ class LockupRulesTest {
             AgreementUpdate update = rules.applyAgreement(state, letter());
             assertThat(update).isInstanceOf(AgreementUpdate.Rejected.class);
             assertThat(((AgreementUpdate.Rejected) update).reason()).contains("First Release instant");
+        }
+
+        @Test
+        void shouldRejectAMoveOfTheSecondReleaseDateAloneAfterSales() {
+            // given a sale in the first window
+            HoldingState state = apply(HoldingState.fresh(letterEffective()), sale("a", 10),
+                    at("2003-07-11T10:00:00-04:00"));
+            // when a version keeps the First Release instant but makes the first window a day longer
+            AgreementUpdate update = rules.applyAgreement(state,
+                    proposal().effectiveAt(EFFECTIVE).firstReleaseDays(31L).terms());
+            // then it is refused: every period would start a day later
+            assertThat(update).isInstanceOf(AgreementUpdate.Rejected.class);
+            assertThat(((AgreementUpdate.Rejected) update).reason()).contains("Second Release Date");
         }
 
         @Test
