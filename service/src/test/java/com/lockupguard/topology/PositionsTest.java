@@ -179,4 +179,24 @@ class PositionsTest {
         timePassesUntil("2004-12-01T00:00:00-05:00");
         assertThat(guard.positions.isEmpty()).isTrue();
     }
+
+    @Test
+    void shouldPublishAtMostAThousandReleasesPerPunctuationAndTheRestAtTheNext() {
+        // given more holdings than one punctuation publishes, all with the letter's First Release on 2003-07-27
+        int holdings = PositionPublisher.MAX_PER_PUNCTUATION + 1;
+        for (int i = 0; i < holdings; i++) {
+            guard.agreements.pipeInput("inv-" + i + "/CBYI", letter().setInvestorId("inv-" + i).build(),
+                    at("2003-04-28T09:00:00-04:00"));
+        }
+        assertThat(guard.positions.readValuesToList()).hasSize(holdings);
+        // when the wall clock passes the First Release once, then once more
+        timePassesUntil("2003-07-27T00:00:00-04:00");
+        List<Position> first = guard.positions.readValuesToList();
+        guard.driver.advanceWallClockTime(TopologyOptions.DEFAULT_PUNCTUATION_INTERVAL);
+        List<Position> second = guard.positions.readValuesToList();
+        // then the first punctuation published a thousand releases, so as not to stall the task, and the next the rest
+        assertThat(first).hasSize(PositionPublisher.MAX_PER_PUNCTUATION)
+                .allSatisfy(position -> assertThat(position.getPhase()).isEqualTo(Phase.FIRST));
+        assertThat(second).hasSize(1).allSatisfy(position -> assertThat(position.getPhase()).isEqualTo(Phase.FIRST));
+    }
 }
