@@ -75,6 +75,28 @@ class HttpSchemaRegistryClientTest {
         };
     }
 
+    /** Holds each request whose number (from 1, counted in {@code calls}) {@code which} picks for {@code millis}. */
+    private static Filter delaying(long millis, AtomicInteger calls, java.util.function.IntPredicate which) {
+        return new Filter() {
+            @Override
+            public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+                if (which.test(calls.incrementAndGet())) {
+                    try {
+                        Thread.sleep(millis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                chain.doFilter(exchange);
+            }
+
+            @Override
+            public String description() {
+                return "delaying " + millis + " ms";
+            }
+        };
+    }
+
     private SchemaRegistryServer.Builder builder() {
         return new SchemaRegistryServer.Builder(registry);
     }
@@ -203,24 +225,7 @@ class HttpSchemaRegistryClientTest {
     @Test
     void shouldRetryAfterTimeout() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        server = builder().filter(new Filter() {
-            @Override
-            public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
-                if (calls.incrementAndGet() == 1) {
-                    try {
-                        Thread.sleep(1_500);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                chain.doFilter(exchange);
-            }
-
-            @Override
-            public String description() {
-                return "slow first answer";
-            }
-        }).start();
+        server = builder().filter(delaying(1_500, calls, call -> call == 1)).start();
         HttpSchemaRegistryClient client = client(server.url(), "http.read.timeout.ms", "300");
         assertThat(client.register("things-value", v1)).isPositive();
         assertThat(calls.get()).isGreaterThanOrEqualTo(2);
@@ -264,22 +269,7 @@ class HttpSchemaRegistryClientTest {
     @Test
     void shouldGiveUpOnARegistryThatDoesNotAnswerWithinTheProbesTime() throws Exception {
         // given a registry that answers only after 3 s (hung), though the client would wait 60 s for an answer
-        server = builder().filter(new Filter() {
-            @Override
-            public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
-                try {
-                    Thread.sleep(3_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                chain.doFilter(exchange);
-            }
-
-            @Override
-            public String description() {
-                return "hung";
-            }
-        }).start();
+        server = builder().filter(delaying(3_000, new AtomicInteger(), call -> true)).start();
         // when it is asked whether it answers within 300 ms, then it does not: the probe is bounded by its time
         assertThat(client(server.url(), "http.read.timeout.ms", "60000").answers(Duration.ofMillis(300))).isFalse();
     }
