@@ -76,6 +76,18 @@ class ConfigCommandTest {
     }
 
     @Test
+    void shouldHideAUrlWhosePasswordCannotBeToldFromItsHost() {
+        // given registry URLs whose unencoded passwords hold a space, or a "://"
+        String output = run("--check", "--timeout", "1", "--set", "http.port=-1",
+                "--set", "bootstrap.servers=127.0.0.1:1",
+                "--set", "schema.registry.url=http://desk:pa ss@r1:8081",
+                "--set", "producer.schema.registry.url=http://desk:p4://x@r2:8081");
+        // when / then: neither password shows, not even in part
+        assertThat(output).contains("schema.registry.url=[hidden]").contains("producer.schema.registry.url=[hidden]")
+                .doesNotContain("pa ss").doesNotContain("p4:").doesNotContain("desk");
+    }
+
+    @Test
     void shouldHideCredentialsOfARefusedUrlInTheConfigurationError() {
         // when a URL with credentials is refused, the message quoting it
         String output = run("--check", "--set", "api.auth.jwt.jwks.url=http://idp:jwks-pass@issuer.example/jwks");
