@@ -68,14 +68,17 @@ final class RegistryRecovery {
     boolean awaitAnswer() {
         long deadline = time.nanos() + maxWait.toNanos();
         for (int probe = 1; !stopping.getAsBoolean(); probe++) {
-            if (registry.answers(probeInterval)) {
+            long left = deadline - time.nanos();
+            if (probe > 1 && left <= 0) {
+                return givenUp();
+            }
+            if (registry.answers(Duration.ofNanos(Math.min(probeInterval.toNanos(), Math.max(1, left))))) {
                 LOG.info("the schema registry answers again (after {} probe(s)); replacing the stream thread", probe);
                 return true;
             }
-            long left = deadline - time.nanos();
+            left = deadline - time.nanos();
             if (left <= 0) {
-                LOG.warn("the schema registry still does not answer; replacing the stream thread anyway");
-                return false;
+                return givenUp();
             }
             if (probe == 1) {
                 LOG.warn("the schema registry does not answer; asking every {} s for up to {} s before the stream "
@@ -88,6 +91,11 @@ final class RegistryRecovery {
                 return false;
             }
         }
+        return false;
+    }
+
+    private static boolean givenUp() {
+        LOG.warn("the schema registry still does not answer; replacing the stream thread anyway");
         return false;
     }
 }

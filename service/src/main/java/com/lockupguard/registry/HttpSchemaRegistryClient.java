@@ -138,30 +138,38 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return subjects;
     }
 
+    /** Asks every URL at once, so that a hung one does not use up the time a healthy one would answer in. */
     @Override
     public boolean answers(Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
+        CompletableFuture<Boolean> answered = new CompletableFuture<>();
+        List<CompletableFuture<HttpResponse<Void>>> asked = new ArrayList<>(urls.size());
+        List<CompletableFuture<HttpResponse<Void>>> heard = new ArrayList<>(urls.size());
         for (String url : urls) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
             CompletableFuture<HttpResponse<Void>> answer = http.sendAsync(request("GET", url, "/", null),
                     HttpResponse.BodyHandlers.discarding());
-            try {
-                if (answer.get(left, TimeUnit.NANOSECONDS).statusCode() < 500) {
-                    return true;
+            heard.add(answer.whenComplete((response, failure) -> {
+                if (response != null && response.statusCode() < 500) {
+                    answered.complete(true);
+                } else if (failure != null) {
+                    LOG.debug("schema registry {} gave no answer: {}", RegistryClientConfig.shown(url),
+                            failure.toString());
                 }
-            } catch (ExecutionException | TimeoutException e) {
-                answer.cancel(true);
-                LOG.debug("schema registry {} gave no answer: {}", RegistryClientConfig.shown(url), e.toString());
-            } catch (InterruptedException e) {
-                answer.cancel(true);
-                Thread.currentThread().interrupt();
-                return false;
-            }
+            }));
+            asked.add(answer);
         }
-        return false;
+        // after every answer was heard (not merely received): false only when none was below 500
+        CompletableFuture.allOf(heard.toArray(CompletableFuture[]::new)).whenComplete((all, failure) ->
+                answered.complete(false));
+        try {
+            return answered.get(within.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            asked.forEach(answer -> answer.cancel(true));
+        }
     }
 
     private Integer cachedId(String subject, Schema schema) {

@@ -275,6 +275,16 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldHearTheSecondUrlWhenTheFirstHangs() throws Exception {
+        // given two registry URLs, the first hung for longer than the probe's time, the second up
+        try (SchemaRegistryServer hung = builder().filter(delaying(10_000, new AtomicInteger(), call -> true)).start()) {
+            server = builder().start();
+            // when / then: the second is heard within the probe's time
+            assertThat(client(hung.url() + "," + server.url()).answers(Duration.ofSeconds(2))).isTrue();
+        }
+    }
+
+    @Test
     void shouldExplainMissingCredentials() throws Exception {
         server = builder().basicAuth("guard:s3cret").start();
         HttpSchemaRegistryClient client = client(server.url());
