@@ -37,7 +37,9 @@ public final class RegistryOutage {
     }
 
     private static <T extends Throwable> Optional<T> find(Throwable failure, Class<T> type) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+        // bounded: a cycle of causes must not hang a stream thread
+        Throwable cause = failure;
+        for (int depth = 0; cause != null && depth < 64; depth++, cause = cause.getCause()) {
             if (type.isInstance(cause)) {
                 return Optional.of(type.cast(cause));
             }

@@ -9,12 +9,15 @@ import com.lockupguard.topology.RegistryOutage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -159,9 +162,11 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     }
 
     /** What lies under {@code failure}, for a reason that says what to fix ("; ...: 401"), or nothing. */
-    private static String rootCause(Throwable failure) {
+    static String rootCause(Throwable failure) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.add(failure);
         Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
+        while (root.getCause() != null && seen.add(root.getCause())) { // a cycle of causes ends the walk
             root = root.getCause();
         }
         return root == failure ? "" : "; " + root;
@@ -264,11 +269,11 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
 
     private void handle(ConsumerRecord<String, Object> record) {
         if (record.value() instanceof Decision decision) {
+            waiting.decided(record.headers(), decision); // first: its caller gets it, whatever fails below
             recent.add(decision);
             if (decision.getPosition() != null) {
                 remember(record.key(), decision.getPosition());
             }
-            waiting.decided(record.headers(), decision);
             publish(new Event(Event.DECISION, record.key(), decision));
         } else if (record.value() instanceof Position position) {
             remember(record.key(), position);

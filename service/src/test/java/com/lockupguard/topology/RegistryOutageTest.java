@@ -31,6 +31,7 @@ import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A record that fails for want of the schema registry stops the thread (to be read again); any other is dead-lettered. */
@@ -77,6 +78,18 @@ class RegistryOutageTest {
                 new IllegalStateException("a bug"));
         assertThat(other.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
         assertThat(other.deadLetterQueueRecords()).hasSize(1);
+    }
+
+    @Test
+    @Timeout(10) // the walk must end: without the bound it never returns
+    void shouldTellAFailureWhoseCausesGoRoundFromAnOutage() {
+        // given a failure whose causes form a cycle (a library's bug), without the registry in it
+        RuntimeException outer = new RuntimeException("outer");
+        RuntimeException inner = new RuntimeException("inner", outer);
+        outer.initCause(inner);
+        // when / then: the walk ends
+        assertThat(RegistryOutage.causes(outer)).isFalse();
+        assertThat(RegistryOutage.refusal(outer)).isEmpty();
     }
 
     @Test

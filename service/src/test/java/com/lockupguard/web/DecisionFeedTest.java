@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The decision feed over a consumer with no broker behind it. */
 class DecisionFeedTest {
@@ -132,6 +133,30 @@ class DecisionFeedTest {
         // then the feed went past the record, instead of restarting on it for good
         assertThat(waiting.get(10, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-1");
         assertThat(feed.outage()).isEmpty();
+    }
+
+    @Test
+    void shouldHandADecisionToItsCallerEvenWhenItsPositionCannotBeFiled() throws Exception {
+        // given: a feed reading, and a caller waiting
+        MockFeedConsumer consumer = new MockFeedConsumer(1, List.of());
+        start(consumer);
+        CompletableFuture<Decision> waiting = feed.await("c-1");
+        // when its decision comes with a position the feed cannot file (no holding key)
+        Decision decision = GuardWebServerTest.decision(order("o-1", 10), Outcome.APPROVED, List.of(), 100L);
+        decision.setPosition(GuardWebServerTest.position("dutchess", "CBYI", Instant.parse("2003-07-11T13:45:00Z"),
+                10, 0));
+        consumer.append(MockFeedConsumer.APPROVED, 0, null, decision, OrderCorrelation.headers("c-1"));
+        // then the caller gets it all the same
+        assertThat(waiting.get(10, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-1");
+    }
+
+    @Test
+    @Timeout(10) // the walk must end: without the bound it never returns
+    void shouldNameTheRootCauseOfAFailureWhoseCausesGoRound() {
+        RuntimeException outer = new RuntimeException("outer");
+        RuntimeException inner = new RuntimeException("inner", outer);
+        outer.initCause(inner);
+        assertThat(DecisionFeed.rootCause(outer)).isEqualTo("; java.lang.RuntimeException: inner");
     }
 
     @Test
