@@ -33,6 +33,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(403, message, null, null);
     }
 
+    /** 406: the caller does not accept the only media type the endpoint answers in. */
+    public static ApiException notAcceptable(String message) {
+        return new ApiException(406, message, null, null);
+    }
+
     /** 415: a body not in the media type the endpoint takes. */
     public static ApiException unsupportedMediaType(String message) {
         return new ApiException(415, message, null, null);

@@ -83,6 +83,7 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     static final String PRINCIPAL = "lockup-guard.principal";
+    private static final String EVENT_STREAM = "text/event-stream";
     private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; "
             + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
             + "base-uri 'none'; form-action 'self'";
@@ -135,6 +136,7 @@ public final class GuardWebServer implements AutoCloseable {
             maxRequestBytes = config.http.maxRequestSize;
             config.routes.before(this::securityHeaders);
             config.routes.beforeMatched(this::authorize);
+            config.routes.beforeMatched("/api/events", this::requireEventStream);
             config.routes.beforeMatched("/api/events", this::admitLiveStream);
             config.staticFiles.add("/web", Location.CLASSPATH);
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
@@ -200,6 +202,7 @@ public final class GuardWebServer implements AutoCloseable {
                 if (!roles.contains(Access.TICKET)) {
                     throw new AuthenticationException(AuthFailure.TOKEN_IN_URL);
                 }
+                requireEventStream(ctx); // a single-use ticket is not spent on a request the feed will not answer
                 principal = tickets.redeem(ticket);
             } else {
                 principal = authentication.authenticate(ctx.header("Authorization"));
@@ -405,6 +408,19 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     /** 429 for a live stream over {@link LiveStreams}' caps, before its answer begins. */
+    /**
+     * The live feed answers only a client that accepts an event stream (an EventSource does); anything else would
+     * get an empty 200 from the server's stream handler. Asked after authorization (401 and 403 come first), but
+     * before a ticket is redeemed, so that such a request does not spend it.
+     */
+    private void requireEventStream(Context ctx) {
+        String accept = ctx.header("Accept");
+        if (accept == null || !accept.contains(EVENT_STREAM)) {
+            throw ApiException.notAcceptable("the live feed is an event stream: send Accept: " + EVENT_STREAM
+                    + " (an EventSource does)");
+        }
+    }
+
     private void admitLiveStream(Context ctx) {
         if (!liveStreams.admits(subjectOf(ctx.attribute(PRINCIPAL)))) {
             throw ApiException.tooManyRequests("too many live streams: at most " + LiveStreams.MAX_STREAMS_PER_SUBJECT

@@ -123,6 +123,7 @@ class ApiSecurityTest {
             request.header("Authorization", "Bearer " + token);
         }
         if (path.equals("/api/events")) {
+            request.header("Accept", "text/event-stream"); // as an EventSource sends it
             HttpResponse<InputStream> stream = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             if (stream.statusCode() == 200) {
                 stream.body().close();
@@ -311,6 +312,24 @@ class ApiSecurityTest {
         assertThat(second.statusCode()).isEqualTo(401);
         second.body().close();
         assertThat(failures("ticket")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAnswer406ToALiveFeedRequestThatDoesNotAcceptAnEventStreamAndKeepItsTicket() throws Exception {
+        // given a ticket bought with a reader's token
+        String ticket = ticket(issuer.token().scope(TestIssuer.READ).sign());
+
+        // when a plain client (curl's Accept: */*) opens the feed with it
+        HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events?ticket=" + ticket))
+                .header("Accept", "*/*").GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        // then it is told what to send, and the ticket is not spent on an empty answer
+        assertThat(plain.statusCode()).isEqualTo(406);
+        assertThat(JSON.readTree(plain.body()).get("error").asText()).contains("Accept: text/event-stream");
+        HttpResponse<InputStream> stream = events("?ticket=" + ticket);
+        assertThat(stream.statusCode()).isEqualTo(200);
+        stream.body().close();
+        assertThat(failures("ticket")).isZero();
     }
 
     @Test
