@@ -18,11 +18,14 @@ import java.util.Properties;
  * dropped, the rest lower-cased, {@code _} becomes {@code .}, {@code __} becomes {@code _} and
  * {@code ___} becomes {@code -} (the convention of Confluent's images). So
  * {@code LOCKUP_GUARD_BOOTSTRAP_SERVERS} is {@code bootstrap.servers} and
- * {@code LOCKUP_GUARD_SASL_JAAS_CONFIG} is {@code sasl.jaas.config}.
+ * {@code LOCKUP_GUARD_SASL_JAAS_CONFIG} is {@code sasl.jaas.config}. {@code LOCKUP_GUARD_LOG_LEVEL} is the one
+ * exception: it is the log level, read by the logging set-up.
  */
 public final class ConfigSources {
 
     public static final String ENV_PREFIX = "LOCKUP_GUARD_";
+    /** The level of the guard's own loggers: read by the logging set-up, not a setting of the guard or of Kafka. */
+    public static final String LOG_LEVEL_VARIABLE = ENV_PREFIX + "LOG_LEVEL";
 
     private ConfigSources() {
     }
@@ -51,7 +54,7 @@ public final class ConfigSources {
     public static Map<String, String> fromEnvironment(Map<String, String> environment) {
         Map<String, String> settings = new HashMap<>();
         environment.forEach((name, value) -> {
-            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length() && !name.equals(LOG_LEVEL_VARIABLE)) {
                 settings.put(settingName(name.substring(ENV_PREFIX.length())), value);
             }
         });

@@ -1,5 +1,6 @@
 package com.lockupguard.cli;
 
+import com.lockupguard.app.ConfigSources;
 import ch.qos.logback.classic.ClassicConstants;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
@@ -29,7 +30,7 @@ import org.slf4j.Logger;
 public final class StandardErrorLogging extends ContextAwareBase implements Configurator {
 
     /** The environment variable that sets the level of the guard's own loggers ({@code com.lockupguard}). */
-    public static final String LEVEL_VARIABLE = "LOCKUP_GUARD_LOG_LEVEL";
+    public static final String LEVEL_VARIABLE = ConfigSources.LOG_LEVEL_VARIABLE;
     static final String APPENDER = "STDERR";
     static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n";
 

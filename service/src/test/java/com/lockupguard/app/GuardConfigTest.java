@@ -213,6 +213,19 @@ class GuardConfigTest {
     }
 
     @Test
+    void shouldNotTurnTheLogLevelVariableIntoASettingForKafka() {
+        // given the log level, which the logging set-up reads from the environment itself
+        Map<String, String> environment = Map.of("LOCKUP_GUARD_LOG_LEVEL", "DEBUG",
+                "LOCKUP_GUARD_BOOTSTRAP_SERVERS", "kafka:9092");
+
+        // when
+        Map<String, String> settings = ConfigSources.fromEnvironment(environment);
+
+        // then it is not passed on to Kafka Streams, its clients and the serdes as an unknown "log.level"
+        assertThat(settings).containsOnly(Map.entry("bootstrap.servers", "kafka:9092"));
+    }
+
+    @Test
     void shouldLetEnvironmentOverrideFileAndCommandLineOverrideBoth() throws Exception {
         Path file = Files.writeString(dir.resolve("guard.properties"),
                 "bootstrap.servers=file:9092\napplication.id=from-file\ntopics.partitions=12\n");
