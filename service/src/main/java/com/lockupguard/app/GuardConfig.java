@@ -196,7 +196,7 @@ public final class GuardConfig extends AbstractConfig {
                     "message.timestamp.type of a created orders topic. LogAppendTime: the order's time is the "
                             + "broker's, so a client cannot forward-date an order. CreateTime: the producer's "
                             + "(replaying recorded event times).")
-            .define(TOPICS_DECISIONS_RETENTION_MS_CONFIG, Type.LONG, -1L, Range.atLeast(-1), Importance.HIGH,
+            .define(TOPICS_DECISIONS_RETENTION_MS_CONFIG, Type.LONG, -1L, new PositiveOrForever(), Importance.HIGH,
                     "retention.ms of the topics that record what the guard decided (approved, blocked, dead letters, "
                             + "agreement audit, execution results, compliance alerts), when the guard creates them; "
                             + "-1 keeps them forever (broker-dealers keep such records for years: SEC Rule 17a-4). "
@@ -402,14 +402,15 @@ public final class GuardConfig extends AbstractConfig {
     private static final class OrdersRetention implements ConfigDef.Validator {
         @Override
         public void ensureValid(String name, Object value) {
-            if (value != null && (Long) value < -1) {
-                throw new ConfigException(name, value, "must be -1 or at least 0");
+            if (value != null && (Long) value != -1 && (Long) value < 1) {
+                throw new ConfigException(name, value, "must be a positive number of milliseconds, or -1 for forever "
+                        + "(0 would delete orders at once, before the guard reads them)");
             }
         }
 
         @Override
         public String toString() {
-            return "[-1,...], or unset: -1 with CreateTime, " + LOG_APPEND_TIME_ORDERS_RETENTION_MS
+            return "-1 (forever), [1,...], or unset: -1 with CreateTime, " + LOG_APPEND_TIME_ORDERS_RETENTION_MS
                     + " with LogAppendTime";
         }
     }

@@ -16,6 +16,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class GuardConfigTest {
 
@@ -210,6 +212,16 @@ class GuardConfigTest {
         assertThat(settings).containsOnly(Map.entry("bootstrap.servers", "kafka:9092"),
                 Map.entry("sasl.jaas.config", "x"), Map.entry("schema.registry.url", "http://sr:8081"),
                 Map.entry("some_underscore-dash", "y"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"topics.decisions.retention.ms", "topics.orders.retention.ms"})
+    void shouldRefuseARetentionOfZeroWhichWouldDeleteRecordsAtOnce(String setting) {
+        // given / when / then: -1 (forever) and positive times pass, 0 does not
+        assertThat(new GuardConfig(Map.of(setting, "-1")).getLong(setting)).isEqualTo(-1L);
+        assertThat(new GuardConfig(Map.of(setting, "1")).getLong(setting)).isEqualTo(1L);
+        assertThatThrownBy(() -> new GuardConfig(Map.of(setting, "0"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(setting).hasMessageContaining("-1");
     }
 
     @Test
