@@ -64,6 +64,7 @@ public final class GuardTopics {
     private final Serde<OpenReservation> reservationSerde;
     private final Serde<SeenExecution> seenExecutionSerde;
     private final SchemaRegistryClient registry;
+    private final SubjectNames writtenSubjects;
 
     /** The record types the orders topic carries: proposed orders (its first type) and execution reports. */
     public static final List<Class<? extends SpecificRecord>> ORDER_EVENTS = List.of(ProposedOrder.class,
@@ -76,8 +77,10 @@ public final class GuardTopics {
         Serde<SpecificRecord> oneOf(List<Class<? extends SpecificRecord>> types);
     }
 
-    private GuardTopics(TopicNames names, ValueSerdes serdes, SchemaRegistryClient registry) {
+    private GuardTopics(TopicNames names, ValueSerdes serdes, SchemaRegistryClient registry,
+            SubjectNames writtenSubjects) {
         this.names = names;
+        this.writtenSubjects = writtenSubjects;
         Serde<String> keys = Serdes.String();
         Serde<Decision> decisionSerde = serdes.of(Decision.class);
         this.agreements = new Topic<>(names.agreements(), keys, serdes.of(Agreement.class));
@@ -115,7 +118,7 @@ public final class GuardTopics {
                 public Serde<SpecificRecord> oneOf(List<Class<? extends SpecificRecord>> types) {
                     return plugged(pluggedIn, serdeConfig);
                 }
-            }, null);
+            }, null, SubjectNames.TOPIC_NAME);
         }
         SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(serdeConfig);
         return new GuardTopics(names, new ValueSerdes() {
@@ -132,7 +135,7 @@ public final class GuardTopics {
                 serde.configure(serdeConfig, false);
                 return serde;
             }
-        }, registry);
+        }, registry, SubjectNames.fromConfig(serdeConfig.get(SubjectNames.VALUE_STRATEGY_CONFIG)));
     }
 
     @SuppressWarnings("unchecked")
@@ -152,9 +155,10 @@ public final class GuardTopics {
     }
 
     /**
-     * Every subject the guard reads or writes, with the schema it uses: Confluent's TopicNameStrategy, and
-     * TopicRecordNameStrategy for the execution reports that share the orders topic. (The stores' changelogs
-     * are in the guard's compact encoding, not Avro: they have no subject.)
+     * Every subject the guard reads or writes, with the schema it uses. It reads under Confluent's
+     * TopicNameStrategy, and TopicRecordNameStrategy for the execution reports that share the orders topic; it
+     * writes under {@code value.subject.name.strategy} (TopicNameStrategy unless set), as its serializers do.
+     * (The stores' changelogs are in the guard's compact encoding, not Avro: they have no subject.)
      */
     public List<SchemaBootstrap.Subject> subjects() {
         return List.of(
@@ -170,8 +174,8 @@ public final class GuardTopics {
                 written(names.complianceAlerts(), ComplianceAlert.getClassSchema()));
     }
 
-    private static SchemaBootstrap.Subject written(String topic, org.apache.avro.Schema schema) {
-        return new SchemaBootstrap.Subject(SubjectNames.of(topic, false), schema, true);
+    private SchemaBootstrap.Subject written(String topic, org.apache.avro.Schema schema) {
+        return new SchemaBootstrap.Subject(writtenSubjects.subject(topic, false, schema), schema, true);
     }
 
     public TopicNames names() {

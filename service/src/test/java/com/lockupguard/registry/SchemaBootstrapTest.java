@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.OrderKind;
+import com.lockupguard.avro.Outcome;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.TopicNames;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,6 +37,25 @@ class SchemaBootstrapTest {
         assertThat(registry.getAllSubjects()).containsExactlyInAnyOrder("orders-approved-value", "orders-blocked-value",
                 "holding-positions-value", "agreement-audit-value", "execution-results-value",
                 "compliance-alerts-value");
+    }
+
+    @Test
+    void shouldCheckTheSubjectsTheGuardWritesUnderTheSubjectNameStrategyItIsConfiguredWith() {
+        // given a guard configured, as report producers are told to be, with TopicRecordNameStrategy
+        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(), Map.of("schema.registry.url", "mock://" + scope,
+                "value.subject.name.strategy", "TopicRecordNameStrategy"));
+        new SchemaBootstrap(registry, true).ensure(topics.subjects());
+
+        // when it writes a decision
+        List<String> before = List.copyOf(registry.getAllSubjects());
+        topics.approved().valueSerde().serializer().serialize("orders-approved", Decision.newBuilder()
+                .setOrderId("o1").setInvestorId("dutchess").setSecurityId("CBYI").setKind(OrderKind.PUBLIC_SALE)
+                .setQuantity(1L).setOrderAt(Instant.parse("2003-07-11T13:45:00Z")).setOutcome(Outcome.APPROVED)
+                .setReasons(List.of()).setMaxAllowedNow(null).build());
+
+        // then it writes under the subject the start-up check registered, not another one
+        assertThat(before).contains("orders-approved-com.lockupguard.avro.Decision");
+        assertThat(registry.getAllSubjects()).containsExactlyInAnyOrderElementsOf(before);
     }
 
     @Test
