@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = LockupGuardCli.DESCRIPTION,
-        subcommands = {RunCommand.class, ProduceCommand.class, ConfigCommand.class})
+        subcommands = {RunCommand.class, ProduceCommand.class, ConfigCommand.class, SchemasCommand.class})
 public final class LockupGuardCli {
 
     public static final String DESCRIPTION = "Stops an investor from selling restricted shares faster than their "

@@ -4,6 +4,7 @@ import com.lockupguard.cli.ConfigCommand;
 import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.cli.ProduceCommand;
 import com.lockupguard.cli.RunCommand;
+import com.lockupguard.cli.SchemasCommand;
 import com.lockupguard.cli.VersionProvider;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code java -jar target/lockup-guard.jar <command>}: every command — the service's ({@code run},
- * {@code config}, {@code produce}) and the tools' ({@code demo}, {@code replay}, {@code broker},
+ * {@code config}, {@code schemas}, {@code produce}) and the tools' ({@code demo}, {@code replay}, {@code broker},
  * {@code soak}, {@code bench}).
  */
 @Command(name = "lockup-guard",
@@ -24,7 +25,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = LockupGuardCli.DESCRIPTION,
         subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, ProduceCommand.class,
-            BrokerCommand.class, SoakCommand.class, BenchCommand.class, ConfigCommand.class})
+            BrokerCommand.class, SoakCommand.class, BenchCommand.class, ConfigCommand.class, SchemasCommand.class})
 public final class LockupGuardTools {
 
     public static void main(String[] args) {

@@ -1,0 +1,112 @@
+package com.lockupguard.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.app.ConfigSources;
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.registry.RegistryClientConfig;
+import com.lockupguard.registry.SchemaBootstrap;
+import com.lockupguard.registry.SchemaRegistryClient;
+import com.lockupguard.topology.GuardTopics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code schemas}: the subjects and schemas of the guard's topics, for a deployment step that registers them where
+ * the guard may not ({@code auto.register.schemas=false}); or their registration, with the guard's own client.
+ */
+@Command(name = "schemas",
+        mixinStandardHelpOptions = true,
+        description = {"Prints, one JSON line each, the schema registry subjects of the guard's topics as a "
+                + "configuration names them: {\"subject\", \"record\", \"written\", \"schema\"}, the schema whole "
+                + "(named types inlined), as a registry's POST /subjects/{subject}/versions takes it. `written` "
+                + "marks what the guard writes; the others are its producers' (agreements, orders, execution "
+                + "reports).",
+            "With --register it registers what the guard writes (with --inputs, the producers' subjects too) "
+                    + "through the configured registry client, so that `run` starts with "
+                    + "auto.register.schemas=false. Exit code 1 when a subject could not be registered, 2 on a "
+                    + "configuration error."})
+public final class SchemasCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file (topic names, registry).")
+    private Path configFile;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "A setting, overriding all others.")
+    private Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--register", description = "Register the subjects instead of printing them.")
+    private boolean register;
+
+    @Option(names = "--inputs", description = "With --register: the producers' subjects too.")
+    private boolean inputs;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        GuardTopics topics;
+        try {
+            GuardConfig config = new GuardConfig(ConfigSources.load(configFile, System.getenv(), overrides));
+            topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
+        } catch (ConfigException | IOException e) {
+            // a refused value is quoted in the message: a URL's credentials with it
+            spec.commandLine().getErr().println("configuration error: " + RegistryClientConfig.shown(e.getMessage()));
+            return LockupGuardCli.EXIT_USAGE;
+        }
+        if (!register) {
+            topics.subjects().forEach(this::print);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+        if (topics.registry().isEmpty()) {
+            spec.commandLine().getErr().println("default.value.serde is a plugged-in serde: it registers its own "
+                    + "schemas, and the guard has no registry client of its own");
+            return LockupGuardCli.EXIT_USAGE;
+        }
+        try (SchemaRegistryClient registry = topics.registry().get()) {
+            return registerAll(registry, topics.subjects());
+        }
+    }
+
+    private int registerAll(SchemaRegistryClient registry, List<SchemaBootstrap.Subject> subjects) {
+        PrintWriter out = spec.commandLine().getOut();
+        for (SchemaBootstrap.Subject subject : subjects) {
+            if (!subject.written() && !inputs) {
+                continue;
+            }
+            try {
+                int id = registry.register(subject.name(), subject.schema());
+                out.println(subject.name() + ": id " + id + " (" + subject.schema().getFullName() + ")");
+                out.flush();
+            } catch (RuntimeException e) {
+                spec.commandLine().getErr().println("subject " + subject.name() + " not registered: "
+                        + RegistryClientConfig.shown(String.valueOf(e.getMessage())));
+                return LockupGuardCli.EXIT_UNREADABLE_INPUT;
+            }
+        }
+        return 0;
+    }
+
+    private void print(SchemaBootstrap.Subject subject) {
+        try {
+            spec.commandLine().getOut().println(JSON.writeValueAsString(JSON.createObjectNode()
+                    .put("subject", subject.name()).put("record", subject.schema().getFullName())
+                    .put("written", subject.written()).put("schema", subject.schema().toString())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

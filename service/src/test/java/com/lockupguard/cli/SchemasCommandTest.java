@@ -1,0 +1,107 @@
+package com.lockupguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.registry.SchemaBootstrap;
+import com.lockupguard.topology.GuardTopics;
+import com.lockupguard.topology.TopicNames;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code schemas}: what a deployment step registers when the guard may not (auto.register.schemas=false). */
+class SchemasCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String scope = "schemas-" + UUID.randomUUID();
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @AfterEach
+    void drop() {
+        InMemorySchemaRegistry.dropScope(scope);
+    }
+
+    private int run(String... arguments) {
+        CommandLine command = new CommandLine(new SchemasCommand());
+        command.setOut(new PrintWriter(out));
+        command.setErr(new PrintWriter(err));
+        return command.execute(arguments);
+    }
+
+    @Test
+    void shouldPrintEverySubjectWithASchemaTheRegistryCanTakeAsIs() throws Exception {
+        // when
+        int exit = run();
+
+        // then one line per subject, the schema whole (its named types inlined), as a registry's POST body takes it
+        assertThat(exit).isZero();
+        List<String> subjects = new ArrayList<>();
+        for (String line : out.toString().split("\n")) {
+            JsonNode entry = JSON.readTree(line);
+            subjects.add(entry.get("subject").asText());
+            Schema schema = new Schema.Parser().parse(entry.get("schema").asText());
+            assertThat(entry.get("record").asText()).isEqualTo(schema.getFullName());
+        }
+        assertThat(subjects).containsExactly("agreements-value", "orders-value",
+                "orders-com.lockupguard.avro.ExecutionReport", "orders-approved-value", "orders-blocked-value",
+                "holding-positions-value", "agreement-audit-value", "execution-results-value",
+                "compliance-alerts-value");
+    }
+
+    @Test
+    void shouldRegisterWhatTheGuardWritesSoThatItStartsWithAutoRegisterOff() {
+        // given an empty registry
+        InMemorySchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
+
+        // when
+        int exit = run("--register", "--set", "schema.registry.url=mock://" + scope);
+
+        // then the guard's own subjects are there, the producers' are left to them, and the guard would start
+        assertThat(exit).isZero();
+        assertThat(registry.getAllSubjects()).containsExactlyInAnyOrder("orders-approved-value",
+                "orders-blocked-value", "holding-positions-value", "agreement-audit-value", "execution-results-value",
+                "compliance-alerts-value");
+        assertThat(out.toString()).contains("orders-approved-value: id ");
+        assertThatCode(() -> new SchemaBootstrap(registry, false).ensure(GuardTopics
+                .avro(TopicNames.defaults(), Map.of("schema.registry.url", "mock://" + scope)).subjects()))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void shouldRegisterTheProducersSubjectsTooWhenAsked() {
+        // given
+        InMemorySchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
+
+        // when
+        int exit = run("--register", "--inputs", "--set", "schema.registry.url=mock://" + scope, "--set",
+                "topic.orders=desk-orders");
+
+        // then
+        assertThat(exit).isZero();
+        assertThat(registry.getAllSubjects()).contains("agreements-value", "desk-orders-value",
+                "desk-orders-com.lockupguard.avro.ExecutionReport").hasSize(9);
+    }
+
+    @Test
+    void shouldSayWhichSubjectFailedWhenTheRegistryCannotBeReached() {
+        // when
+        int exit = run("--register", "--set", "schema.registry.url=http://127.0.0.1:1", "--set", "max.retries=0");
+
+        // then
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_UNREADABLE_INPUT);
+        assertThat(err.toString()).contains("orders-approved-value").contains("127.0.0.1:1");
+    }
+}
