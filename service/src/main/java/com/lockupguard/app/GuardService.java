@@ -64,7 +64,7 @@ public final class GuardService implements AutoCloseable {
                         GuardConfig.POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG)))
                 .withInputPartitions(inputPartitions)
                 .withIdRetention(config.idRetention().orElse(null)));
-        Properties properties = StreamsDefaults.errorHandling(config.topicNames());
+        Properties properties = StreamsDefaults.errorHandling(config.topicNames(), observer);
         properties.putAll(config.streamsProperties());
         StreamsConfig streamsConfig = new StreamsConfig(properties); // fails here, naming the setting, if one is bad
         GuardService service = new GuardService(config, topics, new KafkaStreams(topology, streamsConfig),

@@ -83,6 +83,9 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
             alertCounter(type, true);
             alertCounter(type, false);
         }
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            deadLetterCounter(reason);
+        }
         for (AuthFailure failure : AuthFailure.values()) {
             authFailures.put(failure, Counter.builder("lockup.guard.api.auth.failures")
                     .description("API requests refused for their credential, by reason (401s and 403s)")
@@ -133,9 +136,14 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
 
     @Override
     public void deadLettered(DeadLetterReason reason) {
-        deadLetters.computeIfAbsent(reason, r -> Counter.builder("lockup.guard.dead.letters")
-                .description("Records the guard read but dead-lettered, by reason")
-                .tag("reason", r.name()).register(registry)).increment();
+        deadLetterCounter(reason).increment();
+    }
+
+    private Counter deadLetterCounter(DeadLetterReason reason) {
+        return deadLetters.computeIfAbsent(reason, r -> Counter.builder("lockup.guard.dead.letters")
+                .description("Records dead-lettered, by reason: the guard's refusals of records it read, UNDECODABLE "
+                        + "(could not be read) and PROCESSING_FAILURE (processing threw)")
+                .tag("reason", r.name()).register(registry));
     }
 
     /** A request refused for its credential (none, invalid, expired, lacking the role...). */

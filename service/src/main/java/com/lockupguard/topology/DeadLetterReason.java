@@ -1,7 +1,19 @@
 package com.lockupguard.topology;
 
-/** Why the guard itself dead-lettered a record it could read (header {@value DeadLetters#REASON_HEADER}). */
+/**
+ * Why a record was dead-lettered: the guard's own refusals of records it could read (header
+ * {@value DeadLetters#REASON_HEADER}), and the two kinds Kafka Streams dead-letters itself, with its exception in
+ * the headers but no reason header ({@link #UNDECODABLE}, {@link #PROCESSING_FAILURE}). Each is counted under its
+ * reason, so that one metric shows every dead letter.
+ */
 public enum DeadLetterReason {
+    /**
+     * A record that cannot be deserialized: not the wire format, an unknown schema id, a schema the guard's type
+     * cannot read, truncated Avro (a producer's bug, or another application's record on the topic).
+     */
+    UNDECODABLE,
+    /** A record whose processing threw an unexpected exception (a defect of the guard, logged with its stack). */
+    PROCESSING_FAILURE,
     /** A record without a value: nothing to decide or apply. */
     TOMBSTONE,
     /** The record's key is not its value's holding {@code investorId/securityId}. */

@@ -17,10 +17,12 @@ import org.apache.kafka.streams.processor.api.Record;
 public final class ProcessingFailureHandler extends LogAndContinueProcessingExceptionHandler {
 
     private String deadLetterTopic;
+    private DecisionObserver observer = DecisionObserver.NONE;
 
     @Override
     public void configure(Map<String, ?> configs) {
         super.configure(configs);
+        observer = StreamsDefaults.observer(configs);
         Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
         deadLetterTopic = topic == null ? null : topic.toString();
     }
@@ -35,6 +37,7 @@ public final class ProcessingFailureHandler extends LogAndContinueProcessingExce
             return Response.resume(deadLetterTopic == null ? List.of()
                     : List.of(DeadLetters.of(deadLetterTopic, context, refused)));
         }
+        observer.deadLettered(DeadLetterReason.PROCESSING_FAILURE);
         return super.handleError(context, record, failure);
     }
 }

@@ -2,6 +2,7 @@ package com.lockupguard.topology;
 
 import com.lockupguard.registry.SchemaRegistryException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -66,12 +67,22 @@ public final class RegistryOutage {
 
     /** For records that cannot be read: fail when the registry is away or refuses the guard, else dead-letter. */
     public static final class OnDeserialization extends LogAndContinueExceptionHandler {
+
+        private DecisionObserver observer = DecisionObserver.NONE;
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            super.configure(configs);
+            observer = StreamsDefaults.observer(configs);
+        }
+
         @Override
         public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                 Exception failure) {
             if (stopsTheThread(context, failure)) {
                 return Response.fail(List.of());
             }
+            observer.deadLettered(DeadLetterReason.UNDECODABLE);
             return super.handleError(context, record, failure);
         }
     }

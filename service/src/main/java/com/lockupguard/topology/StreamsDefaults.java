@@ -15,8 +15,21 @@ public final class StreamsDefaults {
     private StreamsDefaults() {
     }
 
+    /**
+     * Where the error handlers find the observer they tell of the dead letters Kafka Streams writes itself
+     * (records that cannot be deserialized, or whose processing failed): Kafka Streams passes its settings,
+     * objects included, to each handler's {@code configure}.
+     */
+    static final String OBSERVER_CONFIG = "lockup-guard.dead-letter.observer";
+
     public static Properties errorHandling(TopicNames names) {
+        return errorHandling(names, DecisionObserver.NONE);
+    }
+
+    /** The settings, with {@code observer} told of every dead letter (as the topology tells it of its own). */
+    public static Properties errorHandling(TopicNames names, DecisionObserver observer) {
         Properties properties = new Properties();
+        properties.put(OBSERVER_CONFIG, observer);
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 RegistryOutage.OnDeserialization.class.getName());
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
@@ -25,5 +38,10 @@ public final class StreamsDefaults {
         // the topology has no global stores; enabling it now is what Kafka 5.0 will default to
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         return properties;
+    }
+
+    /** The observer {@link #errorHandling(TopicNames, DecisionObserver)} put into {@code configs}, or none. */
+    static DecisionObserver observer(java.util.Map<String, ?> configs) {
+        return configs.get(OBSERVER_CONFIG) instanceof DecisionObserver observer ? observer : DecisionObserver.NONE;
     }
 }

@@ -17,6 +17,7 @@ import com.lockupguard.rules.OrderRequest;
 import com.lockupguard.rules.Outcome;
 import com.lockupguard.rules.PriorExecution;
 import com.lockupguard.rules.Reason;
+import com.lockupguard.topology.DeadLetterReason;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -65,6 +66,20 @@ class GuardMetricsTest {
                     .contains("lockup_guard_compliance_alerts_total{breaches_agreement=\"true\",type=\"" + type
                             + "\"} 0.0");
         }
+    }
+
+    @Test
+    void shouldExposeEveryDeadLetterReasonFromTheStartAndCountEach() {
+        // given a guard that has dead-lettered nothing: every reason is a series at 0
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            assertThat(metrics.scrape()).contains("lockup_guard_dead_letters_total{reason=\"" + reason + "\"} 0.0");
+        }
+
+        // when a poison pill is dead-lettered
+        metrics.deadLettered(DeadLetterReason.UNDECODABLE);
+
+        // then
+        assertThat(metrics.scrape()).contains("lockup_guard_dead_letters_total{reason=\"UNDECODABLE\"} 1.0");
     }
 
     @Test

@@ -605,6 +605,31 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldCountAPoisonPillAmongTheDeadLettersAsUndecodable() {
+            // given a guard telling an observer what it dead-letters
+            guard.close();
+            List<DeadLetterReason> counted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            guard = new TopologyFixture(stateDir, new DecisionObserver() {
+                @Override
+                public void deadLettered(DeadLetterReason reason) {
+                    counted.add(reason);
+                }
+            });
+            registeredLetter();
+
+            // when an order and an agreement arrive that cannot be read, and an order keyed to another holding
+            guard.rawOrders.pipeInput(HOLDING, new byte[] {0x7f, 1, 2, 3, 4, 5}, at("2003-07-11T09:46:00-04:00"));
+            guard.rawAgreements.pipeInput(HOLDING, "{}".getBytes(), at("2003-07-11T09:47:00-04:00"));
+            guard.orders.pipeInput("dutchess/OTHER", order("o", OrderKind.PUBLIC_SALE, 10),
+                    at("2003-07-11T09:48:00-04:00"));
+
+            // then all three are counted, so that one metric shows every dead letter
+            assertThat(guard.drainDeadLetters()).hasSize(3);
+            assertThat(counted).containsExactly(DeadLetterReason.UNDECODABLE, DeadLetterReason.UNDECODABLE,
+                    DeadLetterReason.KEY_MISMATCH);
+        }
+
+        @Test
         void shouldDeadLetterUnknownSchemaIdAndTruncatedAvro() {
             registeredLetter();
             guard.rawOrders.pipeInput(HOLDING, new byte[] {0, 0, 0, 0x7f, 0x7f, 2}, at("2003-07-11T09:46:00-04:00"));

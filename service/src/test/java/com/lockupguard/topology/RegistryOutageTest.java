@@ -66,6 +66,35 @@ class RegistryOutageTest {
     }
 
     @Test
+    void shouldCountAFailedRecordAmongTheDeadLettersButNotOneReadAgainAfterAnOutage() {
+        // given both handlers, configured as the guard configures them, with an observer
+        List<DeadLetterReason> counted = new java.util.ArrayList<>();
+        DecisionObserver observer = new DecisionObserver() {
+            @Override
+            public void deadLettered(DeadLetterReason reason) {
+                counted.add(reason);
+            }
+        };
+        Map<String, Object> settings = new java.util.HashMap<>();
+        StreamsDefaults.errorHandling(TopicNames.defaults(), observer).forEach((k, v) -> settings.put((String) k, v));
+        RegistryOutage.OnDeserialization reading = new RegistryOutage.OnDeserialization();
+        reading.configure(settings);
+        ProcessingFailureHandler processing = new ProcessingFailureHandler();
+        processing.configure(settings);
+        ConsumerRecord<byte[], byte[]> raw = new ConsumerRecord<>("orders", 0, 7L, new byte[0], VALUE);
+        Record<String, byte[]> record = new Record<>("dutchess/CBYI", VALUE, 0L);
+
+        // when each meets an outage, then a failure of the record's own
+        reading.handleError(CONTEXT, raw, OUTAGE);
+        processing.handleError(CONTEXT, record, OUTAGE);
+        reading.handleError(CONTEXT, raw, GARBAGE);
+        processing.handleError(CONTEXT, record, new IllegalStateException("a bug"));
+
+        // then only the dead-lettered ones are counted, each under its kind
+        assertThat(counted).containsExactly(DeadLetterReason.UNDECODABLE, DeadLetterReason.PROCESSING_FAILURE);
+    }
+
+    @Test
     void shouldStopTheThreadWhenADecisionCannotBeWrittenForWantOfTheRegistry() {
         ProcessingExceptionHandler handler = configured(new ProcessingFailureHandler());
         Record<String, byte[]> record = new Record<>("dutchess/CBYI", VALUE, 0L);

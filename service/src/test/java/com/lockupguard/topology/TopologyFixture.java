@@ -91,7 +91,7 @@ final class TopologyFixture implements AutoCloseable {
 
     void start() {
         Properties properties = new Properties();
-        properties.putAll(StreamsDefaults.errorHandling(topics.names()));
+        properties.putAll(StreamsDefaults.errorHandling(topics.names(), observer));
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "lockup-guard-test");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(GuardTopology.build(topics, observer, options), properties,
