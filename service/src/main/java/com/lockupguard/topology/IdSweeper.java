@@ -1,5 +1,6 @@
 package com.lockupguard.topology;
 
+import com.lockupguard.state.CorruptStoreValueException;
 import com.lockupguard.state.RememberedExecution;
 import com.lockupguard.state.RememberedOrder;
 import com.lockupguard.state.StateCodec;
@@ -11,6 +12,8 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Forgets order and execution ids remembered longer than the retention, in wall-clock time since
@@ -20,9 +23,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * walk {@link #walkEvery} after its last one started (a small store is not re-read a thousand
  * entries a second for nothing): an id is forgotten at most that, plus one walk, after its
  * retention passed. A value written before the guard kept the time it first saw an id starts its
- * retention when the walk first meets it.
+ * retention when the walk first meets it. A value the guard cannot read is kept (it may be an open
+ * reservation), logged, and walked past.
  */
 final class IdSweeper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IdSweeper.class);
 
     /** How often a slice is swept. */
     static final Duration INTERVAL = Duration.ofMillis(100);
@@ -106,6 +112,23 @@ final class IdSweeper {
     /** A marker, compared by identity: no encoded value is empty. */
     private static final byte[] FORGET = new byte[0];
 
+    /**
+     * The verdict on one entry; an entry whose value cannot be read is kept and walked past, or the walk would stop
+     * on it for good, every slice failing there. A registry that is away or refuses the guard stops the slice.
+     */
+    private static byte[] verdictOrKeep(String store, KeyValue<String, byte[]> entry, Verdict verdict) {
+        try {
+            return verdict.on(entry.key, entry.value);
+        } catch (CorruptStoreValueException e) {
+            if (RegistryOutage.causes(e) || RegistryOutage.refusal(e).isPresent()) {
+                throw e;
+            }
+            LOG.warn("{} holds a value the guard cannot read under '{}': kept, never forgotten ({})", store, entry.key,
+                    e.getMessage());
+            return KEEP;
+        }
+    }
+
     /** Sweeps one slice of {@code store} from {@code cursor}; returns where the next slice starts (null: from the top). */
     private static String sweep(KeyValueStore<String, byte[]> store, String cursor, Verdict verdict) {
         List<KeyValue<String, byte[]>> changes = new ArrayList<>();
@@ -116,7 +139,7 @@ final class IdSweeper {
                 KeyValue<String, byte[]> entry = entries.next();
                 read++;
                 last = entry.key;
-                byte[] change = verdict.on(entry.key, entry.value);
+                byte[] change = verdictOrKeep(store.name(), entry, verdict);
                 if (change == FORGET) {
                     changes.add(KeyValue.pair(entry.key, null));
                 } else if (change != KEEP) {

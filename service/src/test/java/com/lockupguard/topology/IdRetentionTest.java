@@ -151,6 +151,20 @@ class IdRetentionTest {
         assertThat(keys(StoreNames.SEEN_ORDERS)).containsExactly(StoreNames.idKey(HOLDING, "open"));
     }
 
+    @Test
+    void shouldWalkPastAValueItCannotReadAndKeepIt() {
+        // given forgettable ids, and before them in the walk a seen-orders value in no format the guard reads
+        decideAndFill();
+        String corrupt = StoreNames.idKey(HOLDING, "a-corrupt");
+        KeyValueStore<String, byte[]> seenOrders = guard.driver.getKeyValueStore(StoreNames.SEEN_ORDERS);
+        seenOrders.put(corrupt, new byte[] {7, 1, 2});
+        // when the retention passes, and the sweeper walks the store
+        guard.driver.advanceWallClockTime(RETENTION.plus(SWEPT));
+        // then the ids after it are forgotten all the same, and the value it cannot read is kept
+        assertThat(keys(StoreNames.SEEN_ORDERS)).containsExactly(corrupt, StoreNames.idKey(HOLDING, "open"));
+        assertThat(keys(StoreNames.SEEN_EXECUTIONS)).isEmpty();
+    }
+
     private List<String> keys(String store) {
         KeyValueStore<String, byte[]> kv = guard.driver.getKeyValueStore(store);
         List<String> keys = new ArrayList<>();
