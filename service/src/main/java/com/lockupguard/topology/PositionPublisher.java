@@ -4,6 +4,7 @@ import com.lockupguard.rules.HoldingState;
 import com.lockupguard.rules.LockupCalendar;
 import com.lockupguard.rules.LockupRules;
 import com.lockupguard.rules.Position;
+import com.lockupguard.state.CorruptStoreValueException;
 import com.lockupguard.state.StoredHolding;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stores holdings' new states and publishes their positions: into the positions outbox, whose
@@ -26,6 +29,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * at its next window boundary, so that a dashboard sees a release happen even when no order comes.
  */
 final class PositionPublisher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PositionPublisher.class);
 
     /** Most boundary positions published per punctuation; the rest follow at the next one. */
     static final int MAX_PER_PUNCTUATION = 1_000;
@@ -126,7 +131,7 @@ final class PositionPublisher {
             for (KeyValue<String, String> entry : due) {
                 budget--;
                 long boundary = StoreNames.scheduleTime(entry.key);
-                StoredHolding stored = holdings.holding(entry.value);
+                StoredHolding stored = readable(entry);
                 Instant scheduledAt = scheduledAt(stored);
                 if (scheduledAt == null || scheduledAt.toEpochMilli() != boundary) {
                     schedule.delete(entry.key); // left behind by an update: the holding is scheduled elsewhere
@@ -135,6 +140,24 @@ final class PositionPublisher {
                 HoldingState state = stored.state();
                 store(entry.value, stored, state, rules.position(state, Instant.ofEpochMilli(boundary)));
             }
+        }
+    }
+
+    /**
+     * The stored holding a schedule entry names, or null when there is none — or none the guard can read: its entry
+     * is then dropped (and the holding's records are dead-lettered as they come), or every punctuation would stop
+     * on it for good and no release behind it would ever be published. A registry that is away stops the punctuation.
+     */
+    private StoredHolding readable(KeyValue<String, String> entry) {
+        try {
+            return holdings.holding(entry.value);
+        } catch (CorruptStoreValueException e) {
+            if (RegistryOutage.causes(e) || RegistryOutage.refusal(e).isPresent()) {
+                throw e;
+            }
+            LOG.error("holding {} is due for a release, but its stored state cannot be read: its release is not "
+                    + "published ({})", entry.value, e.getMessage());
+            return null;
         }
     }
 

@@ -199,4 +199,22 @@ class PositionsTest {
                 .allSatisfy(position -> assertThat(position.getPhase()).isEqualTo(Phase.FIRST));
         assertThat(second).hasSize(1).allSatisfy(position -> assertThat(position.getPhase()).isEqualTo(Phase.FIRST));
     }
+
+    @Test
+    void shouldPublishTheOtherReleasesWhenOneHoldingsStoredStateCannotBeRead() {
+        // given two holdings released at the same First Release, the first in the schedule's order unreadable
+        guard.agreements.pipeInput("aaa/CBYI", letter().setInvestorId("aaa").build(), at("2003-04-28T09:00:00-04:00"));
+        guard.agreements.pipeInput("zzz/CBYI", letter().setInvestorId("zzz").build(), at("2003-04-28T09:00:00-04:00"));
+        guard.positions.readValuesToList();
+        org.apache.kafka.streams.state.KeyValueStore<String, byte[]> holdings =
+                guard.driver.getKeyValueStore(StoreNames.HOLDING_STATE);
+        holdings.put("aaa/CBYI", new byte[] {7, 1, 2});
+        // when the wall clock passes the First Release, and one more punctuation
+        timePassesUntil("2003-07-27T00:00:00-04:00");
+        guard.driver.advanceWallClockTime(TopologyOptions.DEFAULT_PUNCTUATION_INTERVAL);
+        // then the readable holding's release is published all the same
+        List<TestRecord<String, Position>> published = guard.positions.readRecordsToList();
+        assertThat(published).extracting(TestRecord::key).containsExactly("zzz/CBYI");
+        assertThat(published.get(0).value().getPhase()).isEqualTo(Phase.FIRST);
+    }
 }
