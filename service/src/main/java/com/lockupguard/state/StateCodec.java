@@ -13,9 +13,11 @@ import com.lockupguard.rules.Reservation;
 import com.lockupguard.rules.ReservationStatus;
 import com.lockupguard.rules.TrancheMode;
 import com.lockupguard.rules.Window;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The guard's store values in their compact encoding, and the versioned decoder that reads every
@@ -77,6 +79,10 @@ public final class StateCodec {
     }
 
     public StoredHolding holding(byte[] value) {
+        return readable("holding-state", () -> decodeHolding(value));
+    }
+
+    private StoredHolding decodeHolding(byte[] value) {
         if (isLegacy(value)) {
             return legacy().holding(value);
         }
@@ -159,6 +165,10 @@ public final class StateCodec {
 
     /** The remembered order of {@code orderId}, whose key is its holding's and its id's. */
     public RememberedOrder order(byte[] value, String orderId) {
+        return readable("seen-orders", () -> decodeOrder(value, orderId));
+    }
+
+    private RememberedOrder decodeOrder(byte[] value, String orderId) {
         if (isLegacy(value)) {
             return legacy().order(value);
         }
@@ -193,7 +203,7 @@ public final class StateCodec {
     /** {@link Retention} of a remembered order, read from the head of the value without decoding the rest. */
     public Retention orderRetention(byte[] value) {
         if (isLegacy(value)) {
-            RememberedOrder order = legacy().order(value);
+            RememberedOrder order = readable("seen-orders", () -> legacy().order(value));
             return new Retention(order.rememberedAt(), order.status() == ReservationStatus.OPEN);
         }
         CompactInput in = compact(value, "seen-orders");
@@ -205,7 +215,7 @@ public final class StateCodec {
 
     /** An open reservation of the reservations store, where an older guard kept them. */
     public Reservation legacyReservation(byte[] value, String orderId) {
-        return legacy().reservation(value, orderId);
+        return readable("reservations", () -> legacy().reservation(value, orderId));
     }
 
     /**
@@ -241,6 +251,10 @@ public final class StateCodec {
     }
 
     public RememberedExecution execution(byte[] value) {
+        return readable("seen-executions", () -> decodeExecution(value));
+    }
+
+    private RememberedExecution decodeExecution(byte[] value) {
         if (isLegacy(value)) {
             return legacy().execution(value);
         }
@@ -254,6 +268,18 @@ public final class StateCodec {
     }
 
     // --- formats ---
+
+    /**
+     * What {@code decoding} reads; a value whose fields no guard writes (a count below zero, a version 0, a date out
+     * of range: what the records they are read into refuse) fails as the corrupt store value it is.
+     */
+    private static <T> T readable(String store, Supplier<T> decoding) {
+        try {
+            return decoding.get();
+        } catch (IllegalArgumentException | DateTimeException | ArithmeticException e) {
+            throw new CorruptStoreValueException(store + " value holds what no guard writes: " + e.getMessage(), e);
+        }
+    }
 
     private static boolean isLegacy(byte[] value) {
         return value.length > 0 && value[0] == LegacyStoreValues.MAGIC_BYTE;

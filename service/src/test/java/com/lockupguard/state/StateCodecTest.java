@@ -191,4 +191,23 @@ class StateCodecTest {
         assertThatThrownBy(() -> codec.execution(new byte[] {0, 0, 0, 0, 1}))
                 .as("an older guard's Avro, with no way to read it").isInstanceOf(CorruptStoreValueException.class);
     }
+
+    @Test
+    void shouldRefuseAWellFramedValueWhoseFieldsNoGuardWrites() {
+        // given a holding whose reserved shares exceed its used ones, and a closed order that keeps a reservation
+        byte[] holding = codec.encode(new StoredHolding(holding(letter(), 1, new Counters(5, 0, 0, -1, 0, 0, 0, 5),
+                null), null));
+        assertThat(holding[holding.length - 3]).as("reservedTotal 5, zig-zag").isEqualTo((byte) 10);
+        holding[holding.length - 3] = 12;
+        Reservation open = new Reservation("e2", OrderKind.PUBLIC_SALE, Window.FIRST, 0, 0, 100, 0,
+                Instant.parse("2003-07-11T13:45:00Z"));
+        byte[] order = codec.encode(RememberedOrder.decided(OrderKind.PUBLIC_SALE, 100, Outcome.APPROVED,
+                new byte[] {1}, open, 10));
+        order[3] = 2; // FILLED
+        // when read, then each is refused as a value the store should not hold, not as a programming error
+        assertThatThrownBy(() -> new StateCodec(null).holding(holding)).isInstanceOf(CorruptStoreValueException.class)
+                .hasMessageContaining("holding-state").hasMessageContaining("counters out of range");
+        assertThatThrownBy(() -> codec.order(order, "e2")).isInstanceOf(CorruptStoreValueException.class)
+                .hasMessageContaining("seen-orders").hasMessageContaining("only an open reservation is kept");
+    }
 }

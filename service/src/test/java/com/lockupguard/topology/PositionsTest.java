@@ -202,13 +202,20 @@ class PositionsTest {
 
     @Test
     void shouldPublishTheOtherReleasesWhenOneHoldingsStoredStateCannotBeRead() {
-        // given two holdings released at the same First Release, the first in the schedule's order unreadable
-        guard.agreements.pipeInput("aaa/CBYI", letter().setInvestorId("aaa").build(), at("2003-04-28T09:00:00-04:00"));
-        guard.agreements.pipeInput("zzz/CBYI", letter().setInvestorId("zzz").build(), at("2003-04-28T09:00:00-04:00"));
+        // given three holdings released at the same First Release, the first two in the schedule's order unreadable:
+        // bytes in no format, and a value in this format with a field no guard writes (agreement version 0)
+        for (String investor : List.of("aaa", "mmm", "zzz")) {
+            guard.agreements.pipeInput(investor + "/CBYI", letter().setInvestorId(investor).build(),
+                    at("2003-04-28T09:00:00-04:00"));
+        }
         guard.positions.readValuesToList();
         org.apache.kafka.streams.state.KeyValueStore<String, byte[]> holdings =
                 guard.driver.getKeyValueStore(StoreNames.HOLDING_STATE);
         holdings.put("aaa/CBYI", new byte[] {7, 1, 2});
+        byte[] versionZero = holdings.get("mmm/CBYI");
+        assertThat(versionZero[1]).as("version 1, zig-zag").isEqualTo((byte) 2);
+        versionZero[1] = 0;
+        holdings.put("mmm/CBYI", versionZero);
         // when the wall clock passes the First Release, and one more punctuation
         timePassesUntil("2003-07-27T00:00:00-04:00");
         guard.driver.advanceWallClockTime(TopologyOptions.DEFAULT_PUNCTUATION_INTERVAL);
