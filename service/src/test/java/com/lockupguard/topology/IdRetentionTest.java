@@ -83,8 +83,8 @@ class IdRetentionTest {
     void shouldForgetNothingBeforeTheRetentionHasPassed() {
         // given
         decideAndFill();
-        // when all but the last second of the retention passes, the sweeper walking the stores all the while
-        guard.driver.advanceWallClockTime(RETENTION.minusSeconds(1));
+        // when all but the last millisecond of the retention passes, and the sweeper walks the stores then
+        guard.driver.advanceWallClockTime(RETENTION.minusMillis(1));
         // then every id is remembered: a retry gets its first decision, a repeated report is a duplicate
         assertThat(keys(StoreNames.SEEN_ORDERS)).hasSize(3);
         assertThat(keys(StoreNames.SEEN_EXECUTIONS)).hasSize(1);
@@ -93,6 +93,21 @@ class IdRetentionTest {
         assertThat(retry.getOutcome()).isEqualTo(Outcome.BLOCKED);
         assertThat(guard.report(TopologyFixture.fill("x1", "filled", 1_000), "2003-07-12T09:50:00-04:00")
                 .getOutcome()).isEqualTo(ExecutionResult.DUPLICATE);
+    }
+
+    @Test
+    void shouldForgetAnIdTheMillisecondItsRetentionHasPassedAndNotBefore() {
+        // given ids first seen a millisecond apart in wall-clock time
+        guard.decide(order("early", OrderKind.PURCHASE, 1), "2003-07-11T09:40:00-04:00");
+        guard.report(TopologyFixture.fill("x-early", "elsewhere", 1), "2003-07-11T09:41:00-04:00");
+        guard.driver.advanceWallClockTime(Duration.ofMillis(1));
+        guard.decide(order("late", OrderKind.PURCHASE, 1), "2003-07-11T09:42:00-04:00");
+        guard.report(TopologyFixture.fill("x-late", "elsewhere", 1), "2003-07-11T09:43:00-04:00");
+        // when the sweeper walks the stores exactly a retention after the first were seen
+        guard.driver.advanceWallClockTime(RETENTION.minusMillis(1));
+        // then those are forgotten, and those seen a millisecond later are not
+        assertThat(keys(StoreNames.SEEN_ORDERS)).containsExactly(StoreNames.idKey(HOLDING, "late"));
+        assertThat(keys(StoreNames.SEEN_EXECUTIONS)).containsExactly(StoreNames.idKey(HOLDING, "x-late"));
     }
 
     @Test

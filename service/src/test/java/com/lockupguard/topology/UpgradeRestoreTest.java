@@ -95,6 +95,33 @@ class UpgradeRestoreTest {
         assertThat(legacy.get("dutchess/CBYI/e7")).isNull();
     }
 
+    @Test
+    void shouldNeverForgetAnOpenReservationTheOldGuardKeptApart() throws IOException {
+        // given the old guard's stores restored, with open reservations in the store of their own
+        JsonNode fixture = JSON.readTree(FIXTURE.resolve("changelogs-avro.json").toFile());
+        registerSchemasWithTheirIds(fixture.get("schemas"));
+        guard = new TopologyFixture(stateDir, scope);
+        restore(fixture.get("changelogs"));
+        List<String> open = keys(StoreNames.RESERVATIONS);
+        assertThat(open).containsExactlyInAnyOrder("dutchess/CBYI/e2", "dutchess/CBYI/e6", "fund2/ACME/a1");
+        // when the sweeper first meets the old ids, and again once the retention has passed since
+        java.time.Duration retention = TopologyOptions.DEFAULT_ID_RETENTION;
+        guard.driver.advanceWallClockTime(java.time.Duration.ofMinutes(1));
+        guard.driver.advanceWallClockTime(retention.plusHours(2));
+        // then the ids without an open reservation are forgotten, and those with one are all kept
+        assertThat(keys(StoreNames.SEEN_ORDERS)).containsExactlyInAnyOrderElementsOf(open);
+        assertThat(keys(StoreNames.SEEN_EXECUTIONS)).isEmpty();
+    }
+
+    private List<String> keys(String store) {
+        List<String> keys = new ArrayList<>();
+        KeyValueStore<String, Object> kv = guard.driver.getKeyValueStore(store);
+        try (var all = kv.all()) {
+            all.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        return keys;
+    }
+
     /** Registers the old registry's schemas in id order, so that each gets the id the old values name. */
     private void registerSchemasWithTheirIds(JsonNode schemas) {
         InMemorySchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
