@@ -210,4 +210,33 @@ class StateCodecTest {
         assertThatThrownBy(() -> codec.order(order, "e2")).isInstanceOf(CorruptStoreValueException.class)
                 .hasMessageContaining("seen-orders").hasMessageContaining("only an open reservation is kept");
     }
+
+    @Property
+    void shouldReadBackIdsAndCountsAtTheEdgesOfTheirRange(@ForAll("edges") long number, @ForAll("ids") String orderId) {
+        // given an execution and an order whose numbers are at the edges of a long, and ids empty, long or not ASCII
+        RememberedExecution execution = new RememberedExecution(ExecutionKind.FILL, orderId, number, number);
+        Reservation open = new Reservation(orderId, OrderKind.PRIVATE_TRANSFER, Window.period(Long.MAX_VALUE),
+                0, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE - 1, Instant.ofEpochMilli(number));
+        RememberedOrder order = RememberedOrder.decided(OrderKind.PRIVATE_TRANSFER, number, Outcome.APPROVED,
+                orderId.getBytes(java.nio.charset.StandardCharsets.UTF_8), open, number);
+        // when written and read, then each is what was written
+        assertThat(codec.execution(codec.encode(execution))).isEqualTo(execution);
+        RememberedOrder read = codec.order(codec.encode(order), orderId);
+        assertThat(read.reservation()).isEqualTo(open);
+        assertThat(read.quantity()).isEqualTo(number);
+        assertThat(read.rememberedAt()).isEqualTo(number);
+        assertThat(read.decision()).containsExactly(order.decision());
+        assertThat(codec.orderRetention(codec.encode(order))).isEqualTo(new StateCodec.Retention(number, true));
+    }
+
+    @Provide
+    Arbitrary<Long> edges() {
+        return net.jqwik.api.Arbitraries.of(Long.MIN_VALUE, Long.MIN_VALUE + 1, -1L, 0L, 1L, 63L, 64L, -64L, -65L,
+                Integer.MAX_VALUE + 1L, Long.MAX_VALUE - 1, Long.MAX_VALUE);
+    }
+
+    @Provide
+    Arbitrary<String> ids() {
+        return net.jqwik.api.Arbitraries.of("", "x", "é\u0000\uD83D\uDE00", "i".repeat(70_000));
+    }
 }
