@@ -168,6 +168,35 @@ class RegistryOutageTest {
         }
     }
 
+    @Test
+    void shouldStopTheIdSweepRatherThanPassAnOlderGuardsIdWhileTheRegistryIsAway(@TempDir Path stateDir)
+            throws IOException {
+        // given a guard whose registry gives no answer, and an order id an older guard remembered, in its Avro
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        TopicNames names = TopicNames.defaults();
+        GuardTopics topics = GuardTopics.avro(names, Map.of(RegistryClientConfig.URL, "http://127.0.0.1:" + closedPort,
+                RegistryClientConfig.MAX_RETRIES, 0));
+        Properties properties = StreamsDefaults.errorHandling(names);
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "registry-outage-sweep");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        try (TopologyTestDriver driver = new TopologyTestDriver(GuardTopology.build(topics, DecisionObserver.NONE,
+                TopologyOptions.service().withIdRetention(java.time.Duration.ofHours(1))), properties)) {
+            byte[] older = ByteBuffer.allocate(6).put((byte) 0).putInt(7).put((byte) 0).array();
+            org.apache.kafka.streams.state.KeyValueStore<String, byte[]> seenOrders =
+                    driver.getKeyValueStore(StoreNames.SEEN_ORDERS);
+            seenOrders.put("dutchess/CBYI/e1", older);
+            // when the sweeper meets it
+            Throwable failure = catchThrowable(() -> driver.advanceWallClockTime(java.time.Duration.ofSeconds(1)));
+            // then the sweep stops on the outage (the thread fails, to be replaced), as a record would: the value is
+            // not taken for a corrupt one and walked past
+            assertThat(RegistryOutage.causes(failure)).as("%s", failure).isTrue();
+            assertThat(seenOrders.get("dutchess/CBYI/e1")).containsExactly(older);
+        }
+    }
+
     private record Thrown(Throwable failure, long deadLettersAndDecisions) {
     }
 
