@@ -48,7 +48,13 @@ public final class LegacyStoreValues {
 
     StoredHolding holding(byte[] value) {
         HoldingState state = read(readers.holdings(), "holding-state", value);
-        return new StoredHolding(HoldingStateMapper.toRules(state), state.getNextBoundaryAt());
+        try {
+            return new StoredHolding(HoldingStateMapper.toRules(state), state.getNextBoundaryAt());
+        } catch (IllegalStateException e) {
+            // its agreement, valid when the older guard applied it, fails this guard's checks
+            throw new CorruptStoreValueException("holding-state value of an older guard cannot be read: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** An older guard's remembered order; its open reservation, if any, is in the reservations store. */

@@ -239,4 +239,21 @@ class StateCodecTest {
     Arbitrary<String> ids() {
         return net.jqwik.api.Arbitraries.of("", "x", "é\u0000\uD83D\uDE00", "i".repeat(70_000));
     }
+
+    @Test
+    void shouldRefuseAnOlderGuardsHoldingWhoseAgreementIsNoLongerValid() {
+        // given an older guard's holding-state value (Avro) whose agreement this guard's checks refuse
+        SpecificAvroSerde<com.lockupguard.avro.HoldingState> avroSerde = new SpecificAvroSerde<>(
+                com.lockupguard.avro.HoldingState.class, InMemorySchemaRegistry.scope(scope));
+        avroSerde.configure(Map.of("schema.registry.url", "mock://" + scope), false);
+        com.lockupguard.avro.HoldingState avro = HoldingStateMapper.toAvro(holding(letter(), 1, Counters.NONE, null));
+        avro.getAgreement().setTotalShares(0);
+        byte[] older = avroSerde.serializer().serialize("lockup-guard-holding-state-changelog", avro);
+        StateCodec upgraded = new StateCodec(new LegacyStoreValues(new LegacyStoreValues.Readers(
+                avroSerde.deserializer(), (topic, bytes) -> null, (topic, bytes) -> null, (topic, bytes) -> null,
+                decision -> new byte[0])));
+        // when it is read, then it is refused as a store value this guard cannot read
+        assertThatThrownBy(() -> upgraded.holding(older)).isInstanceOf(CorruptStoreValueException.class)
+                .hasMessageContaining("holding-state").hasMessageContaining("totalShares");
+    }
 }
