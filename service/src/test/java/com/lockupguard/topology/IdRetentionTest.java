@@ -173,11 +173,13 @@ class IdRetentionTest {
         String corrupt = StoreNames.idKey(HOLDING, "a-corrupt");
         KeyValueStore<String, byte[]> seenOrders = guard.driver.getKeyValueStore(StoreNames.SEEN_ORDERS);
         seenOrders.put(corrupt, new byte[] {7, 1, 2});
-        // when the retention passes, and the sweeper walks the store
+        KeyValueStore<String, byte[]> seenExecutions = guard.driver.getKeyValueStore(StoreNames.SEEN_EXECUTIONS);
+        seenExecutions.put(corrupt, new byte[] {1, 9});
+        // when the retention passes, and the sweeper walks the stores
         guard.driver.advanceWallClockTime(RETENTION.plus(SWEPT));
-        // then the ids after it are forgotten all the same, and the value it cannot read is kept
+        // then the ids after it are forgotten all the same, and the values it cannot read are kept
         assertThat(keys(StoreNames.SEEN_ORDERS)).containsExactly(corrupt, StoreNames.idKey(HOLDING, "open"));
-        assertThat(keys(StoreNames.SEEN_EXECUTIONS)).isEmpty();
+        assertThat(keys(StoreNames.SEEN_EXECUTIONS)).containsExactly(corrupt);
     }
 
     private List<String> keys(String store) {
