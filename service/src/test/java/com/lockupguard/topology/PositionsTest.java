@@ -223,5 +223,7 @@ class PositionsTest {
         List<TestRecord<String, Position>> published = guard.positions.readRecordsToList();
         assertThat(published).extracting(TestRecord::key).containsExactly("zzz/CBYI");
         assertThat(published.get(0).value().getPhase()).isEqualTo(Phase.FIRST);
+        // and no punctuation failed: a failed one is dead-lettered, a record without key or value each time
+        assertThat(guard.drainDeadLetters()).isEmpty();
     }
 }
