@@ -15,6 +15,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,13 +41,17 @@ import picocli.CommandLine.Spec;
             "Settings as for `run` (--config, LOCKUP_GUARD_* environment, --set). Lines that cannot be read or "
                     + "written as a record (an `at` that is not an instant with an offset, say) are not sent; they, "
                     + "and records the broker refuses, are reported with their line number; the exit code is then 1. "
-                    + "Exit code 2 on a usage or I/O error, or when Kafka or the schema registry cannot be reached.",
+                    + "Exit code 2 on a usage or I/O error, or when Kafka (within 10 s) or the schema registry cannot be "
+                    + "reached.",
             "Before sending, the target topics' settings are checked: on a CreateTime topic the broker deletes "
                     + "records by their own timestamp, so records stamped further back than its retention.ms would "
                     + "be deleted before the guard reads them. Then nothing is sent (exit code 3) unless "
                     + "--allow-expiring-records."
         })
 public final class ProduceCommand implements Callable<Integer> {
+
+    /** How long the cluster has to answer its first question; a dead one is said so at once, not after a minute. */
+    static final Duration REACH_TIMEOUT = Duration.ofSeconds(10);
 
     @Parameters(index = "0", paramLabel = "TIMELINE", description = "JSONL timeline file.")
     private Path timeline;
@@ -99,7 +104,7 @@ public final class ProduceCommand implements Callable<Integer> {
     private int send(GuardConfig config, List<TimelineEntry> sendable, PrintWriter out, PrintWriter err)
             throws InterruptedException {
         GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
-        try (Admin admin = Admin.create(config.adminProperties())) {
+        try (Admin admin = ClusterProbe.reach(config.adminProperties(), REACH_TIMEOUT)) {
             if (config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG)) {
                 TopicProvisioner.from(admin, config).provision(true);
             }

@@ -2,12 +2,23 @@ package com.lockupguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 class ProduceCommandTest {
@@ -39,6 +50,36 @@ class ProduceCommandTest {
     }
 
     @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldSayPromptlyAndInOneLineThatNoBrokerListens() throws Exception {
+        // given a timeline, a loopback port nothing listens on, and what Kafka's clients log recorded
+        Path timeline = Files.writeString(dir.resolve("t.jsonl"), "{\"type\":\"agreement\",\"investorId\":\"i\","
+                + "\"securityId\":\"s\",\"executionDate\":\"2003-04-28\"}\n");
+        int port = portNothingListensOn();
+        Logger kafka = (Logger) LoggerFactory.getLogger("org.apache.kafka");
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        kafka.addAppender(logged);
+        long started = System.nanoTime();
+        int exit;
+        try {
+            // when
+            exit = run("produce", timeline.toString(), "--set", "bootstrap.servers=127.0.0.1:" + port);
+        } finally {
+            kafka.detachAppender(logged);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        // then one line says so, well before the client's own 60 s, and the client's connection warnings stay away
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).isEqualTo("cannot produce " + timeline + ": Kafka did not answer within "
+                + ProduceCommand.REACH_TIMEOUT.toSeconds() + " s: is bootstrap.servers right and the cluster up?"
+                + System.lineSeparator());
+        assertThat(took).isLessThan(ProduceCommand.REACH_TIMEOUT.plusSeconds(15));
+        assertThat(logged.list).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
+    }
+
+    @Test
     void shouldSayThatAMissingTimelineDoesNotExist() {
         // given / when
         int exit = run("produce", dir.resolve("nope.jsonl").toString());
@@ -46,5 +87,11 @@ class ProduceCommandTest {
         assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
         assertThat(err.toString()).isEqualTo("cannot produce " + dir.resolve("nope.jsonl") + ": no such file"
                 + System.lineSeparator());
+    }
+
+    private static int portNothingListensOn() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 }
