@@ -2,6 +2,7 @@ package com.lockupguard.app;
 
 import com.lockupguard.topology.TopicNames;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,7 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.streams.StreamsConfig;
@@ -79,19 +83,81 @@ public final class GuardPermissions {
         }
     }
 
+    /** The guard's Kafka clients, as {@link #principals} names them. */
+    public static final String ADMIN = "admin (Kafka Streams' and the guard's: topics, permission checks)";
+    public static final String PRODUCER = "producer (Kafka Streams': outputs, changelogs, transactions; "
+            + "POST /api/orders)";
+    public static final String MAIN_CONSUMER = "main consumer (Kafka Streams': inputs, group)";
+    public static final String RESTORE_CONSUMER = "restore consumer (Kafka Streams': changelogs)";
+    public static final String FEED_CONSUMER = "decision feed consumer (the API)";
+
     /**
-     * The guard's principal as Kafka will see it: {@code User:<username>} of a PLAIN or SCRAM login; null when
-     * the settings do not say (mTLS, Kerberos, OAUTHBEARER). Only the user name is read from the JAAS text.
+     * The guard's principal as Kafka will see it, when every one of its clients logs in as the same one:
+     * {@code User:<username>} of a PLAIN or SCRAM login; null when the settings do not say (mTLS, Kerberos,
+     * OAUTHBEARER, no SASL) or the clients log in as different principals ({@link #principals}).
      */
     public static String principal(GuardConfig config) {
-        Map<String, String> settings = config.originalStrings();
-        String mechanism = settings.getOrDefault("sasl.mechanism", "GSSAPI").toUpperCase(Locale.ROOT);
-        String jaas = settings.get("sasl.jaas.config");
-        if (jaas == null || !(mechanism.equals("PLAIN") || mechanism.startsWith("SCRAM-"))) {
+        Set<String> distinct = new LinkedHashSet<>(principals(config).values());
+        return distinct.size() == 1 ? distinct.iterator().next() : null;
+    }
+
+    /**
+     * Each of the guard's Kafka clients with the principal it logs in as (null where its settings do not say), from
+     * the settings that client takes: unprefixed ones, then its role's prefixed ones on top ({@code admin.},
+     * {@code producer.}, {@code consumer.}, then {@code main.consumer.} or {@code restore.consumer.}), as Kafka
+     * Streams builds its clients and {@link GuardConfig} the guard's own.
+     */
+    public static Map<String, String> principals(GuardConfig config) {
+        Map<String, String> principals = new LinkedHashMap<>();
+        principals.put(ADMIN, principalOf(config.adminProperties()));
+        principals.put(PRODUCER, principalOf(config.producerProperties()));
+        principals.put(MAIN_CONSUMER, principalOf(streamsConsumer(config, StreamsConfig.MAIN_CONSUMER_PREFIX)));
+        principals.put(RESTORE_CONSUMER, principalOf(streamsConsumer(config, StreamsConfig.RESTORE_CONSUMER_PREFIX)));
+        if (config.getInt(GuardConfig.HTTP_PORT_CONFIG) >= 0) {
+            principals.put(FEED_CONSUMER, principalOf(config.consumerProperties()));
+        }
+        return principals;
+    }
+
+    /**
+     * The login settings of one of Kafka Streams' consumers, as {@code StreamsConfig} builds them: unprefixed, then
+     * {@code consumer.}, then the consumer's own {@code prefix} on top (without building a {@code StreamsConfig},
+     * which warns of settings that concern the stream threads only).
+     */
+    private static Map<String, String> streamsConsumer(GuardConfig config, String prefix) {
+        Map<String, String> originals = config.originalStrings();
+        Map<String, String> client = new HashMap<>();
+        for (String name : List.of(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SaslConfigs.SASL_MECHANISM,
+                SaslConfigs.SASL_JAAS_CONFIG)) {
+            String value = originals.get(name);
+            value = originals.getOrDefault(StreamsConfig.CONSUMER_PREFIX + name, value);
+            value = originals.getOrDefault(prefix + name, value);
+            if (value != null) {
+                client.put(name, value);
+            }
+        }
+        return client;
+    }
+
+    /** {@code User:<username>} of a client's SASL PLAIN or SCRAM login; null when its settings do not say. */
+    private static String principalOf(Map<?, ?> client) {
+        String protocol = setting(client, CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
+                CommonClientConfigs.DEFAULT_SECURITY_PROTOCOL).toUpperCase(Locale.ROOT);
+        String mechanism = setting(client, SaslConfigs.SASL_MECHANISM, SaslConfigs.DEFAULT_SASL_MECHANISM)
+                .toUpperCase(Locale.ROOT);
+        Object jaas = client.get(SaslConfigs.SASL_JAAS_CONFIG);
+        if (!protocol.startsWith("SASL_") || jaas == null
+                || !(mechanism.equals("PLAIN") || mechanism.startsWith("SCRAM-"))) {
             return null;
         }
-        Matcher user = JAAS_USERNAME.matcher(jaas);
+        String text = jaas instanceof Password password ? password.value() : String.valueOf(jaas);
+        Matcher user = JAAS_USERNAME.matcher(text);
         return user.find() ? "User:" + user.group(1) : null;
+    }
+
+    private static String setting(Map<?, ?> client, String name, String otherwise) {
+        Object value = client.get(name);
+        return value == null ? otherwise : String.valueOf(value);
     }
 
     /** {@code kafka-acls} commands that grant {@code permissions} to {@code principal}, one per purpose. */

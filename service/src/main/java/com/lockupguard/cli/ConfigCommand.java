@@ -15,9 +15,11 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -65,7 +67,9 @@ public final class ConfigCommand implements Callable<Integer> {
     private boolean acls;
 
     @Option(names = "--principal", paramLabel = "PRINCIPAL", description = "The guard's principal for --acls "
-            + "(default: User:<the sasl.jaas.config user name>, or User:lockup-guard).")
+            + "(default: User:<the user name of the SASL login its clients use, sasl.jaas.config or admin., "
+            + "producer., consumer., main.consumer., restore.consumer.sasl.jaas.config>, or User:lockup-guard; "
+            + "clients of different principals are named, and each is granted).")
     private String principal;
 
     @Spec
@@ -80,9 +84,7 @@ public final class ConfigCommand implements Callable<Integer> {
         try {
             GuardConfig config = new GuardConfig(ConfigSources.load(configFile, System.getenv(), overrides));
             if (acls) {
-                String who = principal != null ? principal
-                        : java.util.Optional.ofNullable(GuardPermissions.principal(config)).orElse(DEFAULT_PRINCIPAL);
-                spec.commandLine().getOut().print(GuardPermissions.commands(config, who));
+                spec.commandLine().getOut().print(acls(config, principal));
                 return 0;
             }
             Map<String, Object> resolved = new TreeMap<>(config.values());
@@ -101,6 +103,31 @@ public final class ConfigCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("configuration error: " + RegistryClientConfig.shown(e.getMessage()));
             return LockupGuardCli.EXIT_USAGE;
         }
+    }
+
+    /**
+     * The commands for {@code given} (--principal), or for the principal the guard's clients log in as, or
+     * {@link #DEFAULT_PRINCIPAL} when their settings do not say. When the clients log in as different principals,
+     * the output says which is which and grants to each of them, rather than to one picked silently.
+     */
+    static String acls(GuardConfig config, String given) {
+        Map<String, String> byClient = GuardPermissions.principals(config);
+        Set<String> distinct = new LinkedHashSet<>(byClient.values());
+        if (given != null || distinct.size() == 1) {
+            String who = given != null ? given
+                    : java.util.Optional.ofNullable(distinct.iterator().next()).orElse(DEFAULT_PRINCIPAL);
+            return GuardPermissions.commands(config, who);
+        }
+        StringBuilder out = new StringBuilder("# the guard's Kafka clients log in as different principals:\n");
+        byClient.forEach((client, who) -> out.append("#   ").append(client).append(": ")
+                .append(who == null ? "not told by its settings (mTLS, Kerberos, OAUTHBEARER, no SASL)" : who)
+                .append('\n'));
+        out.append("# each principal below is granted everything the guard needs; narrow each to what its clients "
+                + "do, or give one principal with --principal\n");
+        distinct.remove(null);
+        distinct.forEach(who -> out.append("\n# ---- ").append(who).append('\n')
+                .append(GuardPermissions.commands(config, who)));
+        return out.toString();
     }
 
     /** What the start-up topic check would say; the cluster not answering is reported, not an error. */

@@ -129,6 +129,26 @@ class KafkaAuthorizationTest {
         assertThat(unknown.getMessage()).startsWith("the guard's principal needs READ on GROUP 'guard-x'");
     }
 
+    @Test
+    void shouldSayThePrincipalOnlyWhenEveryClientLogsInAsIt() {
+        // given logins that Kafka Streams' clients take under their role prefixes
+        String other = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"guard-y\" "
+                + "password=\"" + PASSWORD + "\";";
+        // when / then a login every client takes, prefixed or not, is the principal
+        assertThat(GuardPermissions.principal(config("sasl.jaas.config", other, "admin.sasl.jaas.config", other)))
+                .isEqualTo("User:guard-y");
+        // and one client of another principal leaves it unsaid, as does SASL the clients do not use
+        assertThat(GuardPermissions.principal(config("restore.consumer.sasl.jaas.config", other))).isNull();
+        assertThat(GuardPermissions.principal(config("producer.sasl.mechanism", "OAUTHBEARER"))).isNull();
+        assertThat(GuardPermissions.principal(config("security.protocol", "SSL"))).isNull();
+        assertThat(GuardPermissions.principals(config("restore.consumer.sasl.jaas.config", other)))
+                .containsEntry(GuardPermissions.RESTORE_CONSUMER, "User:guard-y")
+                .containsEntry(GuardPermissions.MAIN_CONSUMER, "User:guard-x")
+                .containsEntry(GuardPermissions.ADMIN, "User:guard-x")
+                .containsEntry(GuardPermissions.PRODUCER, "User:guard-x")
+                .containsEntry(GuardPermissions.FEED_CONSUMER, "User:guard-x");
+    }
+
     // ---- what the guard needs
 
     @Test

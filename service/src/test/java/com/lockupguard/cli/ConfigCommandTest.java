@@ -108,6 +108,37 @@ class ConfigCommandTest {
     }
 
     @Test
+    void shouldGrantThePrincipalOfARolePrefixedLoginWhenEveryClientSharesIt() {
+        // given a login given to each client under its role's prefix (as Kafka Streams passes them), none unprefixed
+        String login = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"guard-eu\" "
+                + "password=\"secret\";";
+        // when
+        String output = run("--acls", "--set", "security.protocol=SASL_SSL", "--set", "sasl.mechanism=SCRAM-SHA-512",
+                "--set", "admin.sasl.jaas.config=" + login, "--set", "producer.sasl.jaas.config=" + login,
+                "--set", "consumer.sasl.jaas.config=" + login);
+        // then the ACLs are for that principal, not the default one
+        assertThat(output).contains("--allow-principal User:guard-eu")
+                .doesNotContain("User:lockup-guard").doesNotContain("different principals");
+    }
+
+    @Test
+    void shouldSayWhichClientLogsInAsWhichPrincipalWhenTheyDiffer() {
+        // given one login for all clients, and another for Kafka Streams' main consumer only
+        String login = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"%s\" "
+                + "password=\"secret\";";
+        // when
+        String output = run("--acls", "--set", "security.protocol=SASL_SSL", "--set", "sasl.mechanism=SCRAM-SHA-512",
+                "--set", "sasl.jaas.config=" + login.formatted("guard"),
+                "--set", "main.consumer.sasl.jaas.config=" + login.formatted("guard-reader"));
+        // then the output says which client is which principal, and grants to both rather than to one
+        assertThat(output).startsWith("# the guard's Kafka clients log in as different principals:")
+                .containsPattern("(?m)^#   main consumer .*: User:guard-reader$")
+                .containsPattern("(?m)^#   admin .*: User:guard$")
+                .contains("--allow-principal User:guard \\").contains("--allow-principal User:guard-reader \\")
+                .doesNotContain("User:lockup-guard").doesNotContain("secret");
+    }
+
+    @Test
     void shouldReportAnOpenNetworkApiInConfigCheck() {
         String output = run("--check", "--timeout", "1", "--set", "http.host=0.0.0.0", "--set",
                 "bootstrap.servers=127.0.0.1:1");
