@@ -1,5 +1,6 @@
 package com.lockupguard.app;
 
+import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.serde.AvroSerdeConfig;
 import com.lockupguard.topology.TopicNames;
 import com.lockupguard.topology.TopologyOptions;
@@ -335,13 +336,14 @@ public final class GuardConfig extends AbstractConfig {
             try {
                 uri = new java.net.URI(text);
             } catch (java.net.URISyntaxException e) {
-                throw new org.apache.kafka.common.config.ConfigException(name, value, "not a URL");
+                throw new org.apache.kafka.common.config.ConfigException(name, RegistryClientConfig.quoted(text),
+                        "not a URL");
             }
             boolean https = "https".equalsIgnoreCase(uri.getScheme());
             boolean loopbackHttp = "http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null
                     && HttpExposure.isLoopback(uri.getHost());
             if (uri.getHost() == null || !(https || loopbackHttp)) {
-                throw new org.apache.kafka.common.config.ConfigException(name, value,
+                throw new org.apache.kafka.common.config.ConfigException(name, RegistryClientConfig.quoted(text),
                         "must be an https URL (http only to localhost): keys fetched in clear could be replaced");
             }
         }

@@ -10,8 +10,6 @@ import com.lockupguard.app.TopicProvisioner;
 import com.lockupguard.registry.RegistryClientConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -169,29 +167,7 @@ public final class ConfigCommand implements Callable<Integer> {
         boolean secret = value instanceof Password || definedAsPassword(key)
                 || lower.contains("password") || lower.contains("secret") || lower.contains("jaas")
                 || lower.contains("user.info") || lower.contains("token") || lower.contains("credential");
-        return secret ? "[hidden]" : withoutUrlCredentials(String.valueOf(value));
-    }
-
-    /**
-     * {@code value} with the user-info of its URLs hidden; hidden whole when one of its URLs holds an {@code @} but
-     * does not parse as a URL with user-info and a host (a password with a space or a {@code ://} in it): where
-     * such a password ends cannot be told, so none of it is shown.
-     */
-    private static String withoutUrlCredentials(String value) {
-        for (String entry : value.split(",")) {
-            String url = entry.trim();
-            if (url.contains("://") && url.indexOf('@') >= 0) {
-                try {
-                    URI parsed = new URI(url);
-                    if (parsed.getRawUserInfo() == null || parsed.getHost() == null) {
-                        return "[hidden]";
-                    }
-                } catch (URISyntaxException e) {
-                    return "[hidden]";
-                }
-            }
-        }
-        return RegistryClientConfig.shown(value);
+        return secret ? RegistryClientConfig.HIDDEN : RegistryClientConfig.quoted(String.valueOf(value));
     }
 
     /** Where a setting's type is declared: the guard's, Kafka Streams' and its clients' (SSL and SASL) settings. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,8 +62,18 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         this.config = new RegistryClientConfig(configs);
         this.urls = config.urls();
         if (urls.isEmpty()) {
-            throw new ConfigException(RegistryClientConfig.URL, configs.get(RegistryClientConfig.URL),
+            throw new ConfigException(RegistryClientConfig.URL,
+                    RegistryClientConfig.quoted(String.valueOf(configs.get(RegistryClientConfig.URL))),
                     "no registry URL given");
+        }
+        for (String url : urls) {
+            // here rather than at the first request, whose IllegalArgumentException would quote it whole
+            if (!isUrl(url)) {
+                throw new ConfigException(RegistryClientConfig.URL,
+                        RegistryClientConfig.quoted(String.valueOf(configs.get(RegistryClientConfig.URL))),
+                        "not an http(s) URL with a host: percent-encode a space, '@', '/' or ':' in a password, or "
+                                + "give it in basic.auth.user.info with basic.auth.credentials.source=USER_INFO");
+            }
         }
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofMillis(config.getInt(RegistryClientConfig.CONNECT_TIMEOUT_MS)))
@@ -72,6 +83,16 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         this.http = builder.build();
         this.readTimeout = Duration.ofMillis(config.getInt(RegistryClientConfig.READ_TIMEOUT_MS));
+    }
+
+    private static boolean isUrl(String url) {
+        try {
+            URI parsed = new URI(url);
+            return parsed.getHost() != null
+                    && ("http".equalsIgnoreCase(parsed.getScheme()) || "https".equalsIgnoreCase(parsed.getScheme()));
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package com.lockupguard.registry;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,9 @@ public final class RegistryClientConfig extends AbstractConfig {
     public static final String KEYSTORE_PASSWORD = "schema.registry.ssl.keystore.password";
     public static final String KEYSTORE_TYPE = "schema.registry.ssl.keystore.type";
     public static final String KEY_PASSWORD = "schema.registry.ssl.key.password";
+
+    /** What {@link #quoted} shows of a value it cannot show safely. */
+    public static final String HIDDEN = "[hidden]";
 
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(URL, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
@@ -105,6 +110,29 @@ public final class RegistryClientConfig extends AbstractConfig {
             separator = next;
         }
         return shown == null ? text : shown.append(text, copied, text.length()).toString();
+    }
+
+    /**
+     * A setting's {@code value} — a URL, or a comma-separated list of them — as a message or {@code config --check}
+     * may quote it: {@link #shown} when each of its URLs parses, and {@code [hidden]} whole when one holds an
+     * {@code @} but does not parse as a URL with user-info and a host (a password with an unencoded space or
+     * {@code ://} in it): where such a password ends cannot be told, so none of it is shown.
+     */
+    public static String quoted(String value) {
+        for (String entry : value.split(",")) {
+            String url = entry.trim();
+            if (url.contains("://") && url.indexOf('@') >= 0) {
+                try {
+                    URI parsed = new URI(url);
+                    if (parsed.getRawUserInfo() == null || parsed.getHost() == null) {
+                        return HIDDEN;
+                    }
+                } catch (URISyntaxException e) {
+                    return HIDDEN;
+                }
+            }
+        }
+        return shown(value);
     }
 
     /** Where the scheme of the URL whose {@code ://} is at {@code separator} starts. */

@@ -28,7 +28,7 @@ public final class SchemaRegistryClients {
         if (value.startsWith("http://") || value.startsWith("https://")) {
             return new HttpSchemaRegistryClient(configs);
         }
-        throw new ConfigException(RegistryClientConfig.URL, RegistryClientConfig.shown(value),
+        throw new ConfigException(RegistryClientConfig.URL, RegistryClientConfig.quoted(value),
                 "a schema registry URL starts with http://, https:// or mock://");
     }
 }

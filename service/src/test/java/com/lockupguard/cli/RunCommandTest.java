@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** {@code run} refuses a bad configuration before it connects to anything, naming the setting. */
@@ -24,5 +28,30 @@ class RunCommandTest {
         assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
         assertThat(err.toString()).contains("configuration error").contains("api.auth.jwt.jwks.url")
                 .contains("http://issuer.example/jwks").doesNotContain("jwks-pass");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "schema.registry.url=ftp://desk:pa ss@r1:8081",
+        "schema.registry.url=http://desk:pa ss@r1:8081",
+        "schema.registry.url=http://r0:8081,https://desk:p4://x@r2:8081",
+        "api.auth.jwt.jwks.url=https://desk:pa ss@issuer.example/jwks",
+        "api.auth.jwt.jwks.url=https://desk:p4://x@issuer.example/jwks"})
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldHideAUrlWhosePasswordCannotBeToldFromItsHostInTheConfigurationError(String setting) {
+        // given a URL whose unencoded password holds a space, or a "://", and no cluster to reach
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new RunCommand());
+        command.setErr(new PrintWriter(err));
+
+        // when
+        int exit = command.execute("--set", setting, "--set", "bootstrap.servers=127.0.0.1:1",
+                "--set", "http.port=-1");
+
+        // then the configuration error names the setting, and shows nothing of the password, not even in part
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        String name = setting.substring(0, setting.indexOf('='));
+        assertThat(err.toString()).startsWith("configuration error: ").contains(name)
+                .doesNotContain("desk").doesNotContain("pa ss").doesNotContain("ss@").doesNotContain("p4:");
     }
 }

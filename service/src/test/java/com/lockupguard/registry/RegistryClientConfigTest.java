@@ -25,6 +25,14 @@ class RegistryClientConfigTest {
     }
 
     @Test
+    void shouldQuoteAValueHiddenWholeWhenAPasswordCannotBeToldFromItsHost() {
+        assertThat(RegistryClientConfig.quoted("http://r0:8081, http://desk:pa ss@r1:8081")).isEqualTo("[hidden]");
+        assertThat(RegistryClientConfig.quoted("https://desk:p4://x@r2:8081")).isEqualTo("[hidden]");
+        assertThat(RegistryClientConfig.quoted("https://a:b@r1:8081/x, mock://s"))
+                .isEqualTo("https://r1:8081/x, mock://s");
+    }
+
+    @Test
     void shouldLeaveAnAtSignAfterTheUrlAlone() {
         // given a message naming a registry, then someone's address
         String message = "schema registry http://registry:8081 answered 500 (ask ops@example.com)";
