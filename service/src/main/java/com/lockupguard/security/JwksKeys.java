@@ -103,6 +103,21 @@ public final class JwksKeys {
         }
     }
 
+    /** {@code url} as it may be logged, as the guard shows every URL: without its user-info (user and password). */
+    static String shown(URI url) {
+        String userInfo = url.getRawUserInfo();
+        if (userInfo == null) {
+            return url.toString();
+        }
+        if (url.getHost() == null) {
+            return "[hidden]";
+        }
+        String authority = url.getRawAuthority();
+        return url.getScheme() + "://" + authority.substring(userInfo.length() + 1)
+                + (url.getRawPath() == null ? "" : url.getRawPath())
+                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+    }
+
     /** Keys from a JWKS file; fails now if it cannot be read or is not a JWKS. */
     public static VerificationKeyResolver file(Path file) throws IOException {
         return new FileKeys(file);
@@ -110,12 +125,13 @@ public final class JwksKeys {
 
     /** A JWKS at a URL. */
     public static final class Remote implements VerificationKeyResolver {
-        private final URI url;
+        /** As logged: without user-info. */
+        private final String url;
         private final HttpsJwks jwks;
         private final HttpsJwksVerificationKeyResolver resolver;
 
         private Remote(URI url, HttpsJwks jwks) {
-            this.url = url;
+            this.url = shown(url);
             this.jwks = jwks;
             this.resolver = new HttpsJwksVerificationKeyResolver(jwks);
         }
