@@ -170,6 +170,29 @@ class PositionsTest {
     }
 
     @Test
+    void shouldNotPublishABoundaryTheWallClockHasNotReachedAfterAnAgreementStampedAheadOfIt() {
+        // given the worked example's agreement, the wall clock on 2 August (the first window), and a new version of
+        // the agreement stamped ahead of the wall clock, in period 0: its position is published as of its own time
+        guard.agreement(letter().setEffectiveAt(EFFECTIVE).build(), "2003-07-10T16:30:00-04:00");
+        timePassesUntil("2003-08-02T10:00:00-04:00");
+        guard.positions.readValuesToList();
+        guard.agreement(letter().setEffectiveAt(EFFECTIVE).build(), "2003-08-20T10:00:00-04:00");
+        assertThat(guard.positions.readValuesToList()).extracting(Position::getPhase).containsExactly(Phase.PERIOD);
+        // when an order comes at the wall clock's time, before that version's instant (the holding's clock is not
+        // moved by an agreement)
+        Decision decision = guard.decide(order("a", OrderKind.PUBLIC_SALE, 1_000), "2003-08-02T10:00:00-04:00");
+        // then it is judged at its own time, in the first window
+        assertThat(decision.getPosition().getPhase()).isEqualTo(Phase.FIRST);
+        // and the holding is published as of that time too: the Second Release Date, already behind the published
+        // position but still ahead of the wall clock, is not published before the wall clock reaches it
+        assertThat(guard.positions.readValuesToList()).extracting(Position::getAsOf)
+                .containsExactly(at("2003-08-02T10:00:00-04:00"));
+        timePassesUntil("2003-08-09T00:00:00-04:00");
+        assertThat(guard.positions.readValuesToList()).extracting(Position::getAsOf)
+                .containsExactly(at("2003-08-09T00:00:00-04:00"));
+    }
+
+    @Test
     void shouldStopPublishingReleasesOnceEverythingIsSold() {
         guard.agreement(letter().setEffectiveAt(EFFECTIVE).setTotalShares(200_000).setTrancheShares(1).build(),
                 "2003-07-10T16:30:00-04:00");
