@@ -108,8 +108,10 @@ public final class ProduceCommand implements Callable<Integer> {
             if (config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG)) {
                 TopicProvisioner.from(admin, config).provision(true);
             }
-            List<TimelinePreflight.Problem> problems = TimelinePreflight.check(admin, topics.agreements().name(),
+            TimelinePreflight.Findings findings = TimelinePreflight.check(admin, topics.agreements().name(),
                     topics.orders().name(), sendable, Instant.now());
+            findings.warnings().forEach(warning -> err.println("warning: " + warning));
+            List<TimelinePreflight.Problem> problems = findings.problems();
             problems.forEach(problem -> err.println((allowExpiringRecords ? "warning: " : "not sent: ") + problem));
             if (!problems.isEmpty() && !allowExpiringRecords) {
                 err.println("nothing was sent: the records above would be lost (--allow-expiring-records sends anyway)");

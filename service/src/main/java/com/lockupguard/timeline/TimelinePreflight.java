@@ -15,7 +15,9 @@ import org.apache.kafka.common.config.TopicConfig;
  * {@code CreateTime} topic the broker deletes a record by its own timestamp, so a record stamped
  * further back than {@code retention.ms} is deleted as soon as its segment rolls, read or not;
  * one stamped outside {@code message.timestamp.before.max.ms} / {@code after.max.ms} is refused.
- * Each problem is said once per topic, with the oldest line it concerns and the fix.
+ * Each problem is said once per topic, with the oldest line it concerns and the fix. On a
+ * {@code LogAppendTime} topic nothing is lost, but the broker replaces every record's time with its
+ * own: a timeline's times then count for nothing, which is worth a warning.
  */
 public final class TimelinePreflight {
 
@@ -33,8 +35,12 @@ public final class TimelinePreflight {
     private TimelinePreflight() {
     }
 
-    /** The problems of sending {@code entries} to {@code agreementsTopic} and {@code ordersTopic} at {@code now}. */
-    public static List<Problem> check(Admin admin, String agreementsTopic, String ordersTopic,
+    /** What sending a timeline would do wrong: records lost or refused ({@code problems}), or restamped. */
+    public record Findings(List<Problem> problems, List<Problem> warnings) {
+    }
+
+    /** The findings of sending {@code entries} to {@code agreementsTopic} and {@code ordersTopic} at {@code now}. */
+    public static Findings check(Admin admin, String agreementsTopic, String ordersTopic,
             List<TimelineEntry> entries, Instant now) throws InterruptedException {
         Map<String, List<TimelineEntry>> byTopic = new HashMap<>();
         for (TimelineEntry entry : entries) {
@@ -45,12 +51,32 @@ public final class TimelinePreflight {
             }
         }
         List<Problem> problems = new ArrayList<>();
+        List<Problem> warnings = new ArrayList<>();
         if (byTopic.isEmpty()) {
-            return problems;
+            return new Findings(problems, warnings);
         }
         Map<String, TopicSettings> settings = TopicSettings.describe(admin, List.copyOf(byTopic.keySet()), TIMEOUT);
-        byTopic.forEach((topic, records) -> problems.addAll(check(settings.get(topic), records, now)));
-        return problems;
+        byTopic.forEach((topic, records) -> {
+            problems.addAll(check(settings.get(topic), records, now));
+            warnings.addAll(restamped(settings.get(topic), records));
+        });
+        return new Findings(problems, warnings);
+    }
+
+    /**
+     * On a {@code LogAppendTime} topic, the records that carry a time of their own: the broker stamps them with the
+     * time it appends them, and the guard decides them then, not at their {@code at}.
+     */
+    public static List<Problem> restamped(TopicSettings settings, List<TimelineEntry> records) {
+        List<Problem> warnings = new ArrayList<>();
+        if (!settings.isCreateTime()) {
+            add(warnings, settings.topic(), records, at -> true,
+                    "carry an `at`, but the topic's message.timestamp.type is LogAppendTime: the broker stamps each "
+                            + "with the time it appends it, and the guard decides them at that time, not at their `at`",
+                    "to keep the timeline's times, send it to a CreateTime topic (orders.timestamp.type=CreateTime "
+                            + "when the guard creates the orders topic)");
+        }
+        return warnings;
     }
 
     /** The problems of sending {@code records} at {@code now} to the topic with {@code settings}. */

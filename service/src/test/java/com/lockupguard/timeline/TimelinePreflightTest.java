@@ -55,6 +55,28 @@ class TimelinePreflightTest {
     }
 
     @Test
+    void shouldWarnThatABrokerStampedTopicReplacesTheTimelinesTimes() {
+        // given two timed orders and one without a time, for a LogAppendTime topic (the guard's default)
+        List<TimelineEntry> records = List.of(order(1, "2003-07-11T09:45:00-04:00"),
+                parser.parse(2, "{\"type\":\"order\",\"orderId\":\"o2\",\"investorId\":\"i\",\"securityId\":\"s\","
+                        + "\"kind\":\"PUBLIC_SALE\",\"quantity\":1}").orElseThrow(),
+                order(3, "2003-07-12T09:45:00-04:00"));
+        TopicSettings brokerStamped = orders("message.timestamp.type", "LogAppendTime");
+
+        // when
+        List<TimelinePreflight.Problem> warnings = TimelinePreflight.restamped(brokerStamped, records);
+
+        // then nothing is refused, but the user hears that the timed ones will be decided at the broker's time
+        assertThat(TimelinePreflight.check(brokerStamped, records, NOW)).isEmpty();
+        assertThat(warnings).singleElement().satisfies(warning -> {
+            assertThat(warning.records()).isEqualTo(2);
+            assertThat(warning.firstLine()).isEqualTo(1);
+            assertThat(warning.toString()).contains("LogAppendTime", "orders.timestamp.type=CreateTime");
+        });
+        assertThat(TimelinePreflight.restamped(orders(), records)).isEmpty();
+    }
+
+    @Test
     void shouldSayWhichRecordsTheBrokerWouldRefuseForTheirTimestamp() {
         // given a topic that refuses records older than a day, and one from next week
         List<TimelineEntry> records = List.of(order(1, "2003-07-11T09:45:00-04:00"), order(2, "2026-12-08T00:00:00Z"));

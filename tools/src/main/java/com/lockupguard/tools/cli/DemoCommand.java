@@ -150,7 +150,7 @@ final class DemoCommand implements Callable<Integer> {
                 try (Admin admin = Admin.create(config.clientProperties())) {
                     List<TimelinePreflight.Problem> problems = TimelinePreflight.check(admin,
                             guard.topics().agreements().name(), guard.topics().orders().name(), timeline,
-                            Instant.now());
+                            Instant.now()).problems();
                     if (!problems.isEmpty()) {
                         problems.forEach(problem -> out.println("not sent: " + problem));
                         return 1;
