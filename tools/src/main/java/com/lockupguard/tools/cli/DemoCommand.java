@@ -52,8 +52,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Starts a real Kafka broker (KRaft, one node, loopback, temporary directory) and the guard in this JVM, "
-                    + "produces the 2003 letter's story with its event times — orders, their fills, a cancel that "
-                    + "gives shares back and a sale no approval covered — reads the decisions, the reports' results "
+                    + "produces the 2003 letter's story with its event times — orders, their fills, two cancels that "
+                    + "give shares back and a sale no approval covered — reads the decisions, the reports' results "
                     + "and the alerts read_committed and prints them as a table; then shuts everything down."
         })
 final class DemoCommand implements Callable<Integer> {
