@@ -149,6 +149,23 @@ class KafkaAuthorizationTest {
                 .containsEntry(GuardPermissions.FEED_CONSUMER, "User:guard-x");
     }
 
+    @Test
+    void shouldNotCheckPermissionsAsTheAdminWhenTheOtherClientsLogInAsSomeoneElse() throws Exception {
+        // given a main consumer and producer that log in as guard-y, while the admin logs in as guard-x
+        String other = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"guard-y\" "
+                + "password=\"" + PASSWORD + "\";";
+        GuardConfig config = config("consumer.sasl.jaas.config", other, "producer.sasl.jaas.config", other);
+        // and an admin that fails the test if it is asked anything
+        org.apache.kafka.clients.admin.Admin admin = (org.apache.kafka.clients.admin.Admin) java.lang.reflect.Proxy
+                .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {
+                    org.apache.kafka.clients.admin.Admin.class}, (proxy, method, arguments) -> {
+                        throw new AssertionError("asked " + method.getName() + " as the admin's principal");
+                    });
+
+        // when / then: what the admin may do says nothing of what guard-y may, so it is not asked
+        KafkaAuthorization.verify(admin, config, java.time.Duration.ofSeconds(1));
+    }
+
     // ---- what the guard needs
 
     @Test
