@@ -136,7 +136,7 @@ public final class ConfigCommand implements Callable<Integer> {
         client.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         client.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         List<TopicPolicy.Problem> problems;
-        try (Admin admin = Admin.create(client)) {
+        try (Admin admin = ClusterProbe.reach(client, timeout)) {
             problems = TopicProvisioner.from(admin, config, timeout).retentionProblems();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -2,9 +2,16 @@ package com.lockupguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /** {@code config --check} shows what a configuration resolves to, its secrets hidden; {@code --acls} what to grant. */
@@ -17,6 +24,31 @@ class ConfigCommandTest {
         command.setErr(new PrintWriter(out));
         command.execute(arguments);
         return out.toString();
+    }
+
+    @Test
+    void shouldSayInOneLineThatTheClusterDidNotAnswerWithoutTheClientsWarnings() throws Exception {
+        // given a loopback port nothing listens on, and what Kafka's clients log recorded
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Logger kafka = (Logger) LoggerFactory.getLogger("org.apache.kafka");
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        kafka.addAppender(logged);
+        String output;
+        try {
+            // when
+            output = run("--check", "--timeout", "3", "--set", "http.port=-1", "--set",
+                    "bootstrap.servers=127.0.0.1:" + port);
+        } finally {
+            kafka.detachAppender(logged);
+        }
+
+        // then
+        assertThat(output).contains("# topics not checked: Kafka did not answer within 3 s");
+        assertThat(logged.list).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
     }
 
     @Test
