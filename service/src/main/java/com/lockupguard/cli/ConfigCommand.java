@@ -1,6 +1,5 @@
 package com.lockupguard.cli;
 
-import com.lockupguard.app.ConfigSources;
 import com.lockupguard.app.ConfigTable;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.GuardPermissions;
@@ -10,9 +9,7 @@ import com.lockupguard.app.TopicProvisioner;
 import com.lockupguard.registry.RegistryClientConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +26,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,11 +45,8 @@ public final class ConfigCommand implements Callable<Integer> {
 
     static final String DEFAULT_PRINCIPAL = "User:lockup-guard";
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file to resolve.")
-    private Path configFile;
-
-    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "A setting, overriding all others.")
-    private Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin
+    private SettingsOptions settings;
 
     @Option(names = "--check", description = "Resolve defaults, file, environment and --set, and validate.")
     private boolean check;
@@ -75,12 +70,12 @@ public final class ConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (configFile == null && overrides.isEmpty() && !check && !acls) {
+        if (!settings.given() && !check && !acls) {
             spec.commandLine().getOut().print(ConfigTable.markdown(GuardConfig.definition()));
             return 0;
         }
         try {
-            GuardConfig config = new GuardConfig(ConfigSources.load(configFile, System.getenv(), overrides));
+            GuardConfig config = new GuardConfig(settings.load());
             if (acls) {
                 spec.commandLine().getOut().print(acls(config, principal));
                 return 0;

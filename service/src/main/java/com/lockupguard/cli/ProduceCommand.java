@@ -1,7 +1,6 @@
 package com.lockupguard.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.lockupguard.app.ConfigSources;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.TopicProvisioner;
 import com.lockupguard.timeline.SendableLines;
@@ -17,14 +16,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -56,11 +54,8 @@ public final class ProduceCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TIMELINE", description = "JSONL timeline file.")
     private Path timeline;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file.")
-    private Path configFile;
-
-    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "A setting, overriding all others.")
-    private Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin
+    private SettingsOptions settings;
 
     @Option(names = "--allow-expiring-records", description = "Send even when a target topic would delete or refuse "
             + "some of the records (each one the broker refuses is still reported).")
@@ -76,7 +71,7 @@ public final class ProduceCommand implements Callable<Integer> {
         GuardConfig config;
         List<TimelineEntry> entries;
         try {
-            config = new GuardConfig(ConfigSources.load(configFile, System.getenv(), overrides));
+            config = new GuardConfig(settings.load());
         } catch (ConfigException | IOException e) {
             err.println("cannot produce " + timeline + ": " + e.getMessage());
             return LockupGuardCli.EXIT_USAGE;

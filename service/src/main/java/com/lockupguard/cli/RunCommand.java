@@ -1,17 +1,14 @@
 package com.lockupguard.cli;
 
-import com.lockupguard.app.ConfigSources;
 import com.lockupguard.app.GuardApplication;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.registry.RegistryClientConfig;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,11 +24,8 @@ import picocli.CommandLine.Spec;
         })
 public final class RunCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file.")
-    private Path configFile;
-
-    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "A setting, overriding all others.")
-    private Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin
+    private SettingsOptions settings;
 
     @Option(names = "--http-port", paramLabel = "PORT",
             description = "Port of the HTTP API, dashboard and /metrics (the http.port setting; -1: none).")
@@ -45,9 +39,9 @@ public final class RunCommand implements Callable<Integer> {
         GuardConfig config;
         try {
             if (httpPort != null) {
-                overrides.put(GuardConfig.HTTP_PORT_CONFIG, httpPort.toString());
+                settings.override(GuardConfig.HTTP_PORT_CONFIG, httpPort.toString());
             }
-            config = new GuardConfig(ConfigSources.load(configFile, System.getenv(), overrides));
+            config = new GuardConfig(settings.load());
         } catch (ConfigException | IOException e) {
             spec.commandLine().getErr().println("configuration error: " + RegistryClientConfig.shown(e.getMessage()));
             return LockupGuardCli.EXIT_USAGE;

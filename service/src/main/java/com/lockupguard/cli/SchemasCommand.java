@@ -1,7 +1,6 @@
 package com.lockupguard.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.lockupguard.app.ConfigSources;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.registry.SchemaBootstrap;
@@ -10,13 +9,11 @@ import com.lockupguard.topology.GuardTopics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,11 +37,8 @@ public final class SchemasCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file (topic names, registry).")
-    private Path configFile;
-
-    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "A setting, overriding all others.")
-    private Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin
+    private SettingsOptions settings;
 
     @Option(names = "--register", description = "Register the subjects instead of printing them.")
     private boolean register;
@@ -59,7 +53,7 @@ public final class SchemasCommand implements Callable<Integer> {
     public Integer call() {
         GuardTopics topics;
         try {
-            GuardConfig config = new GuardConfig(ConfigSources.load(configFile, System.getenv(), overrides));
+            GuardConfig config = new GuardConfig(settings.load());
             topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
         } catch (ConfigException | IOException e) {
             // a refused value is quoted in the message: a URL's credentials with it

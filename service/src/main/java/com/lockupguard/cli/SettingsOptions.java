@@ -1,0 +1,37 @@
+package com.lockupguard.cli;
+
+import com.lockupguard.app.ConfigSources;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The options every command that takes the guard's configuration shares ({@code run}, {@code produce},
+ * {@code config}, {@code schemas}): a properties file and {@code --set} overrides, on top of the defaults and the
+ * {@code LOCKUP_GUARD_*} environment ({@link ConfigSources}).
+ */
+final class SettingsOptions {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file.")
+    private Path configFile;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "A setting, overriding all others.")
+    private Map<String, String> overrides = new LinkedHashMap<>();
+
+    /** The settings: the file's, then the environment's, then {@code --set}'s. */
+    Map<String, String> load() throws IOException {
+        return ConfigSources.load(configFile, System.getenv(), overrides);
+    }
+
+    /** A setting a command's own option gives, as if by {@code --set}. */
+    void override(String name, String value) {
+        overrides.put(name, value);
+    }
+
+    /** Whether a file or any {@code --set} was given. */
+    boolean given() {
+        return configFile != null || !overrides.isEmpty();
+    }
+}
