@@ -22,7 +22,11 @@ final class DecisionCheck {
         this.log = log;
     }
 
-    /** Lost: an order without decision; duplicated: a second one; mismatched: outcome, reasons or maxAllowedNow. */
+    /**
+     * Lost: an order without decision; duplicated: a second one; mismatched: outcome, reasons, maxAllowedNow or
+     * repeated (a sole decision marked repeated is a retry's answer: the first was never committed), and every
+     * decision for an order id the replay never decided.
+     */
     Tally decisions(Map<String, JsonNode> expected, List<Decision> actual) {
         Map<String, List<Decision>> byId = byOrderId(actual);
         long lost = expected.keySet().stream().filter(id -> !byId.containsKey(id)).count();
@@ -38,9 +42,16 @@ final class DecisionCheck {
             boolean same = want.get("decision").asText().equals(first.getOutcome().name())
                     && want.get("reasons").toString().equals(reasons(first))
                     && String.valueOf(want.get("maxAllowedNow").isNull() ? null : want.get("maxAllowedNow").asLong())
-                            .equals(String.valueOf(first.getMaxAllowedNow()));
+                            .equals(String.valueOf(first.getMaxAllowedNow()))
+                    && want.path("repeated").asBoolean(false) == first.getRepeated();
             if (!same && ++mismatched <= LOGGED) {
                 log.accept(String.format("MISMATCH %s: expected %s, got %s", entry.getKey(), want, first));
+            }
+        }
+        for (Map.Entry<String, List<Decision>> entry : byId.entrySet()) {
+            if (!expected.containsKey(entry.getKey()) && (mismatched += entry.getValue().size()) <= LOGGED) {
+                log.accept(String.format("UNEXPECTED %s: the replay decided no such order; read %s", entry.getKey(),
+                        entry.getValue()));
             }
         }
         return new Tally(actual.size(), lost, duplicated, mismatched);

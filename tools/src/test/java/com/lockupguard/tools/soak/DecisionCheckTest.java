@@ -1,0 +1,76 @@
+package com.lockupguard.tools.soak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.Outcome;
+import com.lockupguard.avro.Reason;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DecisionCheckTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<String> logged = new ArrayList<>();
+    private final DecisionCheck check = new DecisionCheck(logged::add);
+
+    /** A replay decision line: a first decision, never a repeated one. */
+    private static JsonNode line(String orderId, String outcome, long maxAllowedNow, String... reasons) {
+        var line = JSON.createObjectNode().put("orderId", orderId).put("decision", outcome)
+                .put("maxAllowedNow", maxAllowedNow).put("repeated", false);
+        var array = line.putArray("reasons");
+        for (String reason : reasons) {
+            array.add(reason);
+        }
+        return line;
+    }
+
+    private static Decision decision(String orderId, Outcome outcome, long maxAllowedNow, boolean repeated,
+            Reason... reasons) {
+        return Decision.newBuilder().setOrderId(orderId).setOrderAt(Instant.EPOCH).setOutcome(outcome)
+                .setReasons(List.of(reasons)).setMaxAllowedNow(maxAllowedNow).setRepeated(repeated).build();
+    }
+
+    @Test
+    void shouldFindNothingWhenEveryOrderIsDecidedOnceAsTheReplayDecidesIt() {
+        // given an approval and a block
+        Map<String, JsonNode> expected = Map.of("o-1", line("o-1", "APPROVED", 100),
+                "o-2", line("o-2", "BLOCKED", 0, "LOCKUP_ACTIVE"));
+        // when the guard wrote the same
+        Tally tally = check.decisions(expected, List.of(decision("o-1", Outcome.APPROVED, 100, false),
+                decision("o-2", Outcome.BLOCKED, 0, false, Reason.LOCKUP_ACTIVE)));
+        // then
+        assertThat(tally).isEqualTo(new Tally(2, 0, 0, 0));
+        assertThat(logged).isEmpty();
+    }
+
+    @Test
+    void shouldCountADecisionForAnOrderTheReplayNeverDecidedAsMismatched() {
+        // given one order the replay decided
+        Map<String, JsonNode> expected = Map.of("o-1", line("o-1", "APPROVED", 100));
+        // when the guard also wrote a decision for an order id the timeline never held
+        Tally tally = check.decisions(expected, List.of(decision("o-1", Outcome.APPROVED, 100, false),
+                decision("o-ghost", Outcome.APPROVED, 100, false)));
+        // then the soak cannot pass
+        assertThat(tally).isEqualTo(new Tally(2, 0, 0, 1));
+        assertThat(logged).singleElement().asString().contains("UNEXPECTED").contains("o-ghost");
+    }
+
+    @Test
+    void shouldCountASoleDecisionMarkedRepeatedAsMismatched() {
+        // given an order sent once, which the replay decides as a first decision
+        Map<String, JsonNode> expected = Map.of("o-1", line("o-1", "APPROVED", 100));
+        // when the only decision the guard wrote is a retry's: its state remembered the order, but the first
+        // decision was never committed
+        Tally tally = check.decisions(expected, List.of(decision("o-1", Outcome.APPROVED, 100, true)));
+        // then
+        assertThat(tally).isEqualTo(new Tally(1, 0, 0, 1));
+        assertThat(logged).singleElement().asString().contains("MISMATCH o-1");
+    }
+}
