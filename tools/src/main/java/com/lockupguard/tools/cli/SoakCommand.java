@@ -1,14 +1,17 @@
 package com.lockupguard.tools.cli;
 
 import ch.qos.logback.classic.Level;
+import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.cli.LogLevels;
 import com.lockupguard.tools.soak.Soak;
 import com.lockupguard.tools.soak.SoakReport;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -55,7 +58,8 @@ final class SoakCommand implements Callable<Integer> {
     private long seed;
 
     @Option(names = "--work-dir", paramLabel = "DIR",
-            description = "Where instance state, logs and the timeline go (kept when the soak fails).")
+            description = "Where instance state, logs and the timeline go: a new or empty directory, deleted when the "
+                    + "soak passes, kept when it fails.")
     private Path workDir;
 
     @Spec
@@ -69,11 +73,29 @@ final class SoakCommand implements Callable<Integer> {
         // instances log theirs to their own files)
         LogLevels.set("com.lockupguard.topology", Level.ERROR);
         PrintWriter out = spec.commandLine().getOut();
+        if (workDir != null && !isNewOrEmpty(workDir)) {
+            // a passing soak deletes its work dir, with whatever else is in it
+            spec.commandLine().getErr().println("--work-dir " + workDir + " is not empty (or not a directory): "
+                    + "a passing soak deletes its work dir; give a new or empty one");
+            return LockupGuardCli.EXIT_USAGE;
+        }
         Path dir = workDir != null ? workDir : Files.createTempDirectory("lockup-guard-soak-");
         SoakReport report = new Soak(new Soak.Options(instances, holdings, rate, Duration.ofSeconds(duration), kills,
                 bounces, seed, partitions, dir), out).run();
         out.println(report.figures());
         out.println(report.passed() ? "SOAK PASSED" : "SOAK FAILED");
         return report.passed() ? 0 : 1;
+    }
+
+    private static boolean isNewOrEmpty(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return true;
+        }
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
     }
 }
