@@ -95,16 +95,14 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!keepRunning) {
-            return demo(null);
-        }
-        // Ctrl-C waits until everything is closed and the temporary data deleted: the JVM halts once the hook returns
+        // Ctrl-C, at any step, waits until everything is closed and the temporary data deleted: the JVM halts once
+        // the hook returns
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(BrokerCommand.CLOSE_TIMEOUT)) {
             return demo(shutdown);
         }
     }
 
-    /** The demo; with {@code shutdown}, it keeps running until the signal. */
+    /** The demo, cut short when {@code shutdown} asks; with --keep-running, it keeps running until then. */
     private int demo(ShutdownHandshake shutdown) throws Exception {
         if (!verbose) {
             LogLevels.quiet(Level.ERROR, Level.WARN);
@@ -133,16 +131,22 @@ final class DemoCommand implements Callable<Integer> {
             done(out, "bootstrap.servers=" + kafka.bootstrapServers());
             done(out, "schema.registry.url=" + registry.url() + " (in memory, Confluent REST API)");
             GuardConfig config = new GuardConfig(demoSettings(kafka.bootstrapServers(), registry.url(), stateDir));
+            if (shutdown.stopRequested()) {
+                return 1;
+            }
 
             step(out, "starting the guard (" + config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG) + ", "
                     + partitions + " partitions)");
             try (GuardApplication application = GuardApplication.start(config)) {
                 GuardService guard = application.service();
-                if (!guard.awaitRunning(Duration.ofSeconds(60))) {
+                if (!guard.awaitRunning(Duration.ofSeconds(60)) && !shutdown.stopRequested()) {
                     out.println("the guard did not reach RUNNING within 60 s (state " + guard.state() + ")");
                     return 1;
                 }
                 done(out, guard.state().name());
+                if (shutdown.stopRequested()) {
+                    return 1;
+                }
 
                 int refused;
                 step(out, "producing the timeline: " + timeline.size() + " lines, " + orderLines + " orders, "
@@ -167,6 +171,9 @@ final class DemoCommand implements Callable<Integer> {
                     executionLines = sent.executions();
                 }
 
+                if (shutdown.stopRequested()) {
+                    return 1;
+                }
                 step(out, "reading decisions, report results and alerts (read_committed)");
                 GuardTopics topics = guard.topics();
                 List<Decision> decisions;
@@ -198,7 +205,7 @@ final class DemoCommand implements Callable<Integer> {
                 String dashboard = application.httpPort() < 0 ? null
                         : scheme + "://127.0.0.1:" + application.httpPort() + "/";
                 writeEndpoints(kafka.bootstrapServers(), registry.url(), dashboard);
-                if (shutdown != null) {
+                if (keepRunning) {
                     out.println("running until Ctrl-C: bootstrap.servers=" + kafka.bootstrapServers()
                             + " schema.registry.url=" + registry.url());
                     if (dashboard != null) {

@@ -1,0 +1,54 @@
+package com.lockupguard.tools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo in its own JVM, stopped as Ctrl-C stops it (the JVM's shutdown, here by SIGTERM). */
+class DemoShutdownIT {
+
+    @TempDir
+    Path tmp;
+
+    @TempDir
+    Path logs;
+
+    @Test
+    @Timeout(180)
+    void shouldDeleteTheBrokersDataAndTheStateWhenStoppedHalfwayThrough() throws Exception {
+        // given a demo (without --keep-running) whose broker is up and whose guard is starting
+        Path log = logs.resolve("demo.log");
+        Process demo = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+                LockupGuardTools.class.getName(), "demo").redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.readString(log).contains("starting the guard"));
+            assertThat(entries(tmp)).as("the demo's temporary directories").isNotEmpty();
+            // when it is stopped (Ctrl-C)
+            demo.destroy();
+            assertThat(demo.waitFor(90, TimeUnit.SECONDS)).isTrue();
+            // then it closed before the JVM halted: its broker's data and its state are gone
+            assertThat(entries(tmp)).as("left in java.io.tmpdir; demo log:%n%s", Files.readString(log)).isEmpty();
+        } finally {
+            demo.destroyForcibly();
+        }
+    }
+
+    private static List<String> entries(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(path -> path.getFileName().toString()).filter(name -> name.startsWith("lockup-guard-"))
+                    .toList();
+        }
+    }
+}
