@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
                     + "Kafka's EosTestDriver does: waits for every transaction to finish and the group to empty, and "
                     + "checks every decision, report result and compliance alert against the replay of the same input.",
             "Prints the figures; exit code 0 only with 0 lost, 0 duplicated, 0 mismatched (decisions, final "
-                    + "positions, results, alerts)."
+                    + "positions, results, alerts). Ctrl-C stops it (SOAK STOPPED): its guards killed, its brokers' "
+                    + "data deleted, its work dir kept."
         })
 final class SoakCommand implements Callable<Integer> {
 
@@ -80,11 +81,20 @@ final class SoakCommand implements Callable<Integer> {
             return LockupGuardCli.EXIT_USAGE;
         }
         Path dir = workDir != null ? workDir : Files.createTempDirectory("lockup-guard-soak-");
-        SoakReport report = new Soak(new Soak.Options(instances, holdings, rate, Duration.ofSeconds(duration), kills,
-                bounces, seed, partitions, dir), out).run();
-        out.println(report.figures());
-        out.println(report.passed() ? "SOAK PASSED" : "SOAK FAILED");
-        return report.passed() ? 0 : 1;
+        // Ctrl-C stops the soak at its next step, and waits until its guards are killed and its brokers' data
+        // deleted: the JVM halts once the hook returns
+        try (ShutdownHandshake shutdown = ShutdownHandshake.install(BrokerCommand.CLOSE_TIMEOUT)) {
+            try {
+                SoakReport report = new Soak(new Soak.Options(instances, holdings, rate, Duration.ofSeconds(duration),
+                        kills, bounces, seed, partitions, dir), out, shutdown::stopRequested).run();
+                out.println(report.figures());
+                out.println(report.passed() ? "SOAK PASSED" : "SOAK FAILED");
+                return report.passed() ? 0 : 1;
+            } catch (Soak.StoppedException stopped) {
+                out.println("SOAK STOPPED"); // before the handshake closes: the JVM halts then
+                return 1;
+            }
+        }
     }
 
     private static boolean isNewOrEmpty(Path dir) throws IOException {

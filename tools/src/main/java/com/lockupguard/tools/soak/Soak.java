@@ -38,6 +38,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
@@ -64,16 +65,29 @@ public final class Soak {
     private static final Set<TransactionState> OPEN = Set.of(TransactionState.ONGOING,
             TransactionState.PREPARE_COMMIT, TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE);
 
+    /** The soak was asked to stop (Ctrl-C) before it had a verdict: its guards are killed, its brokers' data deleted. */
+    public static final class StoppedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StoppedException() {
+            super("the soak was stopped before its verdict");
+        }
+    }
+
     private final Options options;
     private final PrintWriter out;
+    private final BooleanSupplier stopRequested;
     private final ObjectMapper json = new ObjectMapper();
     private final long started = System.nanoTime();
 
-    public Soak(Options options, PrintWriter out) {
+    /** @param stopRequested asked between two steps of the soak: when true, it cleans up and stops */
+    public Soak(Options options, PrintWriter out, BooleanSupplier stopRequested) {
         this.options = options;
         this.out = out;
+        this.stopRequested = stopRequested;
     }
 
+    /** @throws StoppedException when asked to stop before the verdict; the work dir is then kept */
     public SoakReport run() throws Exception {
         Files.createDirectories(options.workDir());
         String scope = "soak-" + UUID.randomUUID();
@@ -87,6 +101,7 @@ public final class Soak {
         }));
         Runtime.getRuntime().addShutdownHook(reaper);
         log("starting 3 brokers and a controller (KRaft) in this process");
+        Chaos chaos = null;
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(3, Map.of());
                 SchemaRegistryServer registry = new SchemaRegistryServer.Builder(InMemorySchemaRegistry.scope(scope))
                         .start()) {
@@ -99,7 +114,7 @@ public final class Soak {
             SyntheticTimeline generator = new SyntheticTimeline(options.seed(), options.holdings());
             List<String> timeline = Collections.synchronizedList(new ArrayList<>());
             TimelineReader timelineReader = new TimelineReader(json);
-            Chaos chaos = new Chaos(kafka, instances);
+            chaos = new Chaos(kafka, instances);
             Instant start = Instant.now();
             // halfway through producing, the window of every tenth holding ends: some approvals fill late
             Instant windowEnd = start.plusSeconds(2).plus(options.duration().dividedBy(2));
@@ -121,6 +136,7 @@ public final class Soak {
                 }
                 chaos.start();
                 orders = produce(new Lines(producer, timelineReader, timeline), generator, desk);
+                checkStop();
                 chaos.stop();
                 reports = desk.reports();
                 log("stopped producing after %d orders and %d execution reports; %d kills, %d broker bounces", orders,
@@ -143,18 +159,22 @@ public final class Soak {
                     CommittedReader<ReportResult> results = new CommittedReader<>(config.clientProperties(),
                             topics.executionResults())) {
                 log("read %d decisions and %d report results read_committed",
-                        reader.readUntil(expected.decisions().size(), Duration.ofMinutes(5), d -> { }).size(),
-                        results.readUntil(expected.results().size(), Duration.ofMinutes(2)).size());
+                        readUntil(expected.decisions().size(), Duration.ofMinutes(5),
+                                (count, timeout) -> reader.readUntil((int) count, timeout, d -> { }).size()),
+                        readUntil(expected.results().size(), Duration.ofMinutes(2),
+                                (count, timeout) -> results.readUntil(count, timeout).size()));
             }
             boolean transactionsFinished;
             boolean groupEmpty;
             try (Admin admin = Admin.create(config.clientProperties())) {
                 transactionsFinished = awaitTransactionsFinished(admin);
                 for (GuardProcess instance : instances) {
+                    checkStop();
                     instance.stop();
                 }
                 groupEmpty = awaitGroupEmpty(admin);
             }
+            checkStop();
             // everything committed, with what a last commit before the stop may have added
             List<Decision> decisions = readAll(config, topics.approved(), topics.blocked());
             List<ReportResult> results = readAll(config, topics.executionResults());
@@ -169,11 +189,22 @@ public final class Soak {
                 log("kept %s (timeline, instance logs) for inspection", options.workDir());
             }
             return report;
+        } catch (StoppedException stopped) {
+            log("stopped before the verdict: killing the guard instances, deleting the brokers' data; kept %s",
+                    options.workDir());
+            throw stopped;
         } finally {
+            if (chaos != null) {
+                chaos.abort(); // no restart after the kills below
+            }
             for (GuardProcess instance : instances) {
                 instance.kill();
             }
-            Runtime.getRuntime().removeShutdownHook(reaper);
+            try {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the reaper has run or runs now, and finds the instances dead
+            }
             InMemorySchemaRegistry.dropScope(scope);
         }
     }
@@ -203,7 +234,7 @@ public final class Soak {
         long sent = 0;
         long tickStart = System.nanoTime();
         int perTick = Math.max(1, options.ratePerSecond() / 10);
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && !stopRequested.getAsBoolean()) {
             List<String> orders = new ArrayList<>(perTick);
             Instant now = Instant.now();
             for (int i = 0; i < perTick; i++) {
@@ -216,11 +247,33 @@ public final class Soak {
             tickStart = sleepUntilNextTick(tickStart);
         }
         long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!desk.idle() && System.nanoTime() < drainDeadline) {
+        while (!desk.idle() && System.nanoTime() < drainDeadline && !stopRequested.getAsBoolean()) {
             lines.send(desk.batch(Instant.now(), List.of()));
             tickStart = sleepUntilNextTick(tickStart);
         }
         return sent;
+    }
+
+    private void checkStop() throws StoppedException {
+        if (stopRequested.getAsBoolean()) {
+            throw new StoppedException();
+        }
+    }
+
+    /** Reads a second at a time, until {@code expected} were read, {@code timeout} passed or a stop is asked. */
+    private long readUntil(long expected, Duration timeout, Reading reading) throws StoppedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long read = 0;
+        while (read < expected && System.nanoTime() < deadline) {
+            checkStop();
+            read += reading.read(expected - read, Duration.ofSeconds(1));
+        }
+        return read;
+    }
+
+    /** One bounded read: how many records it read. */
+    private interface Reading {
+        int read(long count, Duration timeout);
     }
 
     private static long sleepUntilNextTick(long tickStart) throws InterruptedException {
@@ -258,6 +311,7 @@ public final class Soak {
     private boolean awaitTransactionsFinished(Admin admin) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
+            checkStop();
             long open = 0;
             for (TransactionListing listing : admin.listTransactions().all().get(30, TimeUnit.SECONDS)) {
                 if (listing.transactionalId().startsWith(APPLICATION_ID) && OPEN.contains(listing.state())) {
@@ -276,6 +330,7 @@ public final class Soak {
     private boolean awaitGroupEmpty(Admin admin) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
+            checkStop();
             GroupState state = admin.describeConsumerGroups(List.of(APPLICATION_ID)).all().get(30, TimeUnit.SECONDS)
                     .get(APPLICATION_ID).groupState();
             if (state == GroupState.EMPTY || state == GroupState.DEAD) {
@@ -396,10 +451,22 @@ public final class Soak {
             log("broker %d back", broker);
         }
 
+        /** After the last event: waits for it to end and for the restarts still pending. */
         void stop() throws InterruptedException {
             running.set(false);
             thread.join();
             restarts.shutdown();
+            restarts.awaitTermination(10, TimeUnit.SECONDS);
+        }
+
+        /** At once, on the way out: no further kill, bounce or restart. */
+        void abort() throws InterruptedException {
+            running.set(false);
+            if (thread != null) {
+                thread.interrupt();
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            }
+            restarts.shutdownNow();
             restarts.awaitTermination(10, TimeUnit.SECONDS);
         }
     }
