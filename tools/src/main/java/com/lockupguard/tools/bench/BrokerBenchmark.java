@@ -25,6 +25,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -69,15 +70,19 @@ final class BrokerBenchmark {
     private final String registryUrl;
     private final Map<String, String> tuning;
     private final Path stateRoot;
+    private final BooleanSupplier stopRequested;
 
-    BrokerBenchmark(String bootstrapServers, String registryUrl, Map<String, String> tuning, Path stateRoot) {
+    BrokerBenchmark(String bootstrapServers, String registryUrl, Map<String, String> tuning, Path stateRoot,
+            BooleanSupplier stopRequested) {
         this.bootstrapServers = bootstrapServers;
         this.registryUrl = registryUrl;
         this.tuning = tuning;
         this.stateRoot = stateRoot;
+        this.stopRequested = stopRequested;
     }
 
     Result run(String name, boolean guard, Load load) throws Exception {
+        BenchStoppedException.check(stopRequested);
         GuardConfig config = config(name);
         GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
         try (Admin admin = Admin.create(config.clientProperties())) {
@@ -91,13 +96,13 @@ final class BrokerBenchmark {
         GuardMetrics metrics = new GuardMetrics(); // the guard counts its decisions as in production
         GuardService service = guard ? GuardService.create(config, metrics) : null;
         KafkaStreams streams = guard ? service.streams() : passThrough(config, topics);
-        try (DecisionCounter decisions = new DecisionCounter(config, topics, "bench-" + name + "-")) {
+        try (DecisionCounter decisions = new DecisionCounter(config, topics, "bench-" + name + "-", stopRequested)) {
             if (guard) {
                 service.start();
             } else {
                 streams.start();
             }
-            awaitRunning(streams);
+            awaitRunning(streams, stopRequested);
             decisions.awaitCount(load.backlog(), Duration.ofMinutes(5));
             CpuClock.Usage usage = decisions.cpuSinceFirstBatch();
             double recordsPerOrder = recordsSent(streams) / load.backlog();
@@ -170,9 +175,11 @@ final class BrokerBenchmark {
         return sent;
     }
 
-    private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
+    private static void awaitRunning(KafkaStreams streams, BooleanSupplier stopRequested)
+            throws InterruptedException, BenchStoppedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (streams.state() != KafkaStreams.State.RUNNING) {
+            BenchStoppedException.check(stopRequested);
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("streams not RUNNING within 60 s: " + streams.state());
             }
@@ -181,7 +188,7 @@ final class BrokerBenchmark {
     }
 
     /** Sends {@code rate} orders a second, stamped with their send time, and times each decision's arrival. */
-    private static Percentiles latencyAtRate(GuardConfig config, GuardTopics topics, SyntheticTimeline timeline,
+    private Percentiles latencyAtRate(GuardConfig config, GuardTopics topics, SyntheticTimeline timeline,
             Load load, DecisionCounter decisions) throws Exception {
         Properties producerConfig = config.clientProperties();
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -193,6 +200,7 @@ final class BrokerBenchmark {
                 topics.orders().keySerde().serializer(), topics.orders().valueSerde().serializer())) {
             long begin = System.nanoTime();
             for (long sent = 0; sent < total; sent++) {
+                BenchStoppedException.check(stopRequested);
                 long wait = begin + sent * 1_000_000_000L / load.rate() - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
@@ -230,9 +238,12 @@ final class BrokerBenchmark {
         private volatile long lastBatchAt;
         private final String streamThreadPrefix;
         private volatile CpuClock cpu;
+        private final BooleanSupplier stopRequested;
 
-        DecisionCounter(GuardConfig config, GuardTopics topics, String streamThreadPrefix) {
+        DecisionCounter(GuardConfig config, GuardTopics topics, String streamThreadPrefix,
+                BooleanSupplier stopRequested) {
             this.streamThreadPrefix = streamThreadPrefix;
+            this.stopRequested = stopRequested;
             Properties properties = config.clientProperties();
             properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
@@ -279,9 +290,10 @@ final class BrokerBenchmark {
         }
 
         /** Waits until {@code expected} decisions have been read. */
-        void awaitCount(long expected, Duration timeout) throws InterruptedException {
+        void awaitCount(long expected, Duration timeout) throws InterruptedException, BenchStoppedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (count < expected) {
+                BenchStoppedException.check(stopRequested);
                 if (System.nanoTime() > deadline || loop.isDone()) {
                     throw new IllegalStateException("only " + count + " of " + expected + " decisions within "
                             + timeout);

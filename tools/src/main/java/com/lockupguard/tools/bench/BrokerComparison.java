@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.common.utils.Utils;
 
@@ -43,12 +44,16 @@ public final class BrokerComparison {
 
     private final Options options;
     private final PrintWriter out;
+    private final BooleanSupplier stopRequested;
 
-    public BrokerComparison(Options options, PrintWriter out) {
+    /** @param stopRequested asked between runs and while one waits: when true, it closes all and stops */
+    public BrokerComparison(Options options, PrintWriter out, BooleanSupplier stopRequested) {
         this.options = options;
         this.out = out;
+        this.stopRequested = stopRequested;
     }
 
+    /** @throws BenchStoppedException when asked to stop: no summary is printed */
     public Summary run() throws Exception {
         printMachine();
         Path stateRoot = Files.createTempDirectory("lockup-guard-bench-");
@@ -58,7 +63,7 @@ public final class BrokerComparison {
         long started = System.nanoTime();
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1, Map.of())) {
             BrokerBenchmark benchmark = new BrokerBenchmark(kafka.bootstrapServers(), registryUrl, options.tuning(),
-                    stateRoot);
+                    stateRoot, stopRequested);
             BrokerBenchmark.Load load = new BrokerBenchmark.Load(options.holdings(), options.backlog(),
                     options.rate(), options.latencyPhase());
             out.printf(Locale.ROOT, "%-12s %5s %8s %10s %7s %9s %9s %9s %6s %8s %8s %8s %8s%n", "topology", "round",
@@ -79,6 +84,7 @@ public final class BrokerComparison {
                     print(isGuard ? "guard" : "passthrough", round, result);
                 }
             }
+            BenchStoppedException.check(stopRequested);
             if (options.whatIfRequests() > 0 || options.orderRequests() > 0) {
                 GuardConfig apiConfig = benchmark.config("api");
                 ApiBenchmark.Result api = new ApiBenchmark().run(apiConfig, options.whatIfRequests(),
@@ -92,6 +98,7 @@ public final class BrokerComparison {
         } finally {
             Utils.delete(stateRoot.toFile());
         }
+        BenchStoppedException.check(stopRequested);
         Summary summary = new Summary(median(guard, true) / median(passThrough, true), median(guard, false),
                 median(passThrough, false));
         out.printf(Locale.ROOT, "%nwall time %.0f s%n", (System.nanoTime() - started) / 1e9);

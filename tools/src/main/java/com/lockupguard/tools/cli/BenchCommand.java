@@ -2,6 +2,7 @@ package com.lockupguard.tools.cli;
 
 import ch.qos.logback.classic.Level;
 import com.lockupguard.cli.LogLevels;
+import com.lockupguard.tools.bench.BenchStoppedException;
 import com.lockupguard.tools.bench.BrokerComparison;
 import com.lockupguard.tools.bench.RestoreBenchmark;
 import java.io.PrintWriter;
@@ -85,7 +86,17 @@ final class BenchCommand implements Callable<Integer> {
                 backlog != null ? backlog : quick ? 50_000 : 300_000, rate,
                 Duration.ofSeconds(latencySeconds != null ? latencySeconds : quick ? 12 : 60),
                 rounds != null ? rounds : quick ? 1 : 3, orders * 5, orders, tuning);
-        new BrokerComparison(options, out).run();
-        return 0;
+        // Ctrl-C stops the run and waits until its streams and broker are closed and their data deleted: the JVM
+        // halts once the hook returns. No ratio line is printed then: a script reading the last line sees none.
+        try (ShutdownHandshake shutdown = ShutdownHandshake.install(BrokerCommand.CLOSE_TIMEOUT)) {
+            try {
+                new BrokerComparison(options, out, shutdown::stopRequested).run();
+                return 0;
+            } catch (BenchStoppedException stopped) {
+                out.println("bench stopped: no figures");
+                out.flush();
+                return 1;
+            }
+        }
     }
 }

@@ -1,0 +1,56 @@
+package com.lockupguard.tools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A bench in its own JVM, stopped as Ctrl-C stops it (the JVM's shutdown, here by SIGTERM). */
+class BenchShutdownIT {
+
+    @TempDir
+    Path tmp;
+
+    @TempDir
+    Path logs;
+
+    @Test
+    @Timeout(240)
+    void shouldDeleteTheBrokersDataAndTheStateAndPrintNoRatioWhenStoppedMidRun() throws Exception {
+        // given a bench that has started its rounds
+        Path log = logs.resolve("bench.log");
+        Process bench = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+                LockupGuardTools.class.getName(), "bench", "--quick", "--api-requests", "0")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Files.readString(log).contains("topology     round"));
+            assertThat(entries(tmp)).as("the bench's temporary directories").isNotEmpty();
+            // when it is stopped (Ctrl-C)
+            bench.destroy();
+            // then it closed before the JVM halted: the broker's data and the state are gone, and no ratio line
+            // was printed for a script to take as the result
+            assertThat(bench.waitFor(90, TimeUnit.SECONDS)).isTrue();
+            assertThat(entries(tmp)).as("left in java.io.tmpdir; bench log:%n%s", Files.readString(log)).isEmpty();
+            assertThat(Files.readString(log)).doesNotContain("guard/passthrough");
+        } finally {
+            bench.destroyForcibly();
+        }
+    }
+
+    private static List<String> entries(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(path -> path.getFileName().toString()).filter(name -> name.startsWith("lockup-guard-"))
+                    .toList();
+        }
+    }
+}
