@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -109,15 +110,23 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         if (controller != null) {
             controller.start();
         }
-        // brokers wait for the controller quorum in startup(): start them side by side
+        // brokers wait for the controller quorum in startup(): start them side by side; a broker that cannot start
+        // fails the cluster's start at once, with its reason, rather than being waited for
         List<Thread> starters = new ArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
         for (KafkaNode broker : brokers.values()) {
             Thread starter = new Thread(broker::start, "start-broker-" + broker.nodeId());
+            starter.setUncaughtExceptionHandler((thread, failure) -> failures.add(failure));
             starters.add(starter);
             starter.start();
         }
         for (Thread starter : starters) {
             starter.join();
+        }
+        if (!failures.isEmpty()) {
+            IllegalStateException failed = new IllegalStateException("a broker did not start", failures.get(0));
+            failures.stream().skip(1).forEach(failed::addSuppressed);
+            throw failed;
         }
         awaitBrokers(brokers.size(), Duration.ofSeconds(60));
         LOG.info("Kafka cluster of {} broker(s) up in {} ms at {}", brokers.size(),

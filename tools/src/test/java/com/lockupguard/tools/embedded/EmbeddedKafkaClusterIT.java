@@ -1,6 +1,7 @@
 package com.lockupguard.tools.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -40,6 +42,20 @@ class EmbeddedKafkaClusterIT {
             cluster.awaitBrokers(3, Duration.ofSeconds(60));
             assertThat(cluster.bootstrapServers().split(",")).hasSize(3);
         }
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldFailAtOnceWithTheCauseWhenABrokerCannotStart() {
+        // given a broker setting the broker refuses (at least one I/O thread is needed)
+        Map<String, String> refused = Map.of("num.io.threads", "0");
+        // when the single node is started with it
+        long started = System.nanoTime();
+        Throwable failure = catchThrowable(() -> EmbeddedKafkaCluster.start(1, refused).close());
+        // then the start fails with the broker's own reason, without first waiting for a broker that never comes
+        assertThat(failure).isNotNull();
+        assertThat(failure).hasRootCauseInstanceOf(ConfigException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
     }
 
     private static void roundTrip(EmbeddedKafkaCluster cluster, String topic, short replication) throws Exception {
