@@ -33,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -67,11 +68,15 @@ public final class RestoreBenchmark {
     }
 
     private final PrintWriter out;
+    private final BooleanSupplier stopRequested;
 
-    public RestoreBenchmark(PrintWriter out) {
+    /** @param stopRequested asked while it writes and while it waits for the restore: when true, it closes all */
+    public RestoreBenchmark(PrintWriter out, BooleanSupplier stopRequested) {
         this.out = out;
+        this.stopRequested = stopRequested;
     }
 
+    /** @throws BenchStoppedException when asked to stop: no figures */
     public Result run(int holdings, int idsPerHolding) throws Exception {
         Path stateRoot = Files.createTempDirectory("lockup-guard-restore-");
         String scope = "restore-bench-" + UUID.randomUUID();
@@ -102,6 +107,7 @@ public final class RestoreBenchmark {
                 guard.start();
                 long expected = holdings + ids;
                 while (guard.restoredRecords() < expected || !guard.isReady()) {
+                    BenchStoppedException.check(stopRequested);
                     if (System.nanoTime() - restoreStart > Duration.ofMinutes(30).toNanos()) {
                         throw new IllegalStateException("restored " + guard.restoredRecords() + " of " + expected
                                 + " records in 30 minutes");
@@ -178,6 +184,9 @@ public final class RestoreBenchmark {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(properties, new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int h = 0; h < holdings; h++) {
+                if (h % 1_000 == 0) {
+                    BenchStoppedException.check(stopRequested);
+                }
                 HoldingKey holding = new HoldingKey("investor-" + h, "CBYI");
                 String key = holding.asString();
                 int partition = InputPartitions.expectedPartition(key, PARTITIONS);

@@ -76,27 +76,35 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LogLevels.quiet(Level.ERROR, Level.ERROR);
         PrintWriter out = spec.commandLine().getOut();
+        // Ctrl-C stops the run and waits until its streams and broker are closed and their data deleted: the JVM
+        // halts once the hook returns. No figures are printed then: a script reading the last line sees none.
+        try (ShutdownHandshake shutdown = ShutdownHandshake.install(BrokerCommand.CLOSE_TIMEOUT)) {
+            try {
+                run(out, shutdown);
+                return 0;
+            } catch (Exception e) {
+                if (!(e instanceof BenchStoppedException) && !shutdown.stopRequested()) {
+                    throw e;
+                }
+                // stopped, or failed because it was being stopped (a broker starting as the JVM shuts down)
+                out.println("bench stopped: no figures");
+                out.flush();
+                return 1;
+            }
+        }
+    }
+
+    private void run(PrintWriter out, ShutdownHandshake shutdown) throws Exception {
         if (restoreHoldings != null) {
-            RestoreBenchmark restore = new RestoreBenchmark(out);
+            RestoreBenchmark restore = new RestoreBenchmark(out, shutdown::stopRequested);
             restore.print(restore.run(restoreHoldings, idsPerHolding));
-            return 0;
+            return;
         }
         int orders = apiRequests != null ? apiRequests : quick ? 100 : 1_000;
         BrokerComparison.Options options = new BrokerComparison.Options(holdings,
                 backlog != null ? backlog : quick ? 50_000 : 300_000, rate,
                 Duration.ofSeconds(latencySeconds != null ? latencySeconds : quick ? 12 : 60),
                 rounds != null ? rounds : quick ? 1 : 3, orders * 5, orders, tuning);
-        // Ctrl-C stops the run and waits until its streams and broker are closed and their data deleted: the JVM
-        // halts once the hook returns. No ratio line is printed then: a script reading the last line sees none.
-        try (ShutdownHandshake shutdown = ShutdownHandshake.install(BrokerCommand.CLOSE_TIMEOUT)) {
-            try {
-                new BrokerComparison(options, out, shutdown::stopRequested).run();
-                return 0;
-            } catch (BenchStoppedException stopped) {
-                out.println("bench stopped: no figures");
-                out.flush();
-                return 1;
-            }
-        }
+        new BrokerComparison(options, out, shutdown::stopRequested).run();
     }
 }

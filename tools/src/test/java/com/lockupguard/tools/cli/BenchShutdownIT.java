@@ -47,6 +47,30 @@ class BenchShutdownIT {
         }
     }
 
+    @Test
+    @Timeout(240)
+    void shouldDeleteTheBrokersDataAndTheStateWhenTheRestoreBenchmarkIsStopped() throws Exception {
+        // given a restore benchmark on its way to writing the changelogs of many holdings
+        Path log = logs.resolve("restore.log");
+        Process bench = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+                LockupGuardTools.class.getName(), "bench", "--restore-holdings", "2000000")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> entries(tmp).stream().anyMatch(name -> name.startsWith("lockup-guard-restore-"))
+                            && entries(tmp).stream().anyMatch(name -> name.startsWith("lockup-guard-kafka-")));
+            // when it is stopped (Ctrl-C)
+            bench.destroy();
+            // then its broker's data and its state are gone, and no figures were printed
+            assertThat(bench.waitFor(90, TimeUnit.SECONDS)).isTrue();
+            assertThat(entries(tmp)).as("left in java.io.tmpdir; bench log:%n%s", Files.readString(log)).isEmpty();
+            assertThat(Files.readString(log)).contains("bench stopped").doesNotContain("restored records/s");
+        } finally {
+            bench.destroyForcibly();
+        }
+    }
+
     private static List<String> entries(Path dir) throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(path -> path.getFileName().toString()).filter(name -> name.startsWith("lockup-guard-"))
