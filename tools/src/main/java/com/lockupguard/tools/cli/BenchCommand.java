@@ -1,6 +1,7 @@
 package com.lockupguard.tools.cli;
 
 import ch.qos.logback.classic.Level;
+import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.cli.LogLevels;
 import com.lockupguard.tools.bench.BenchStoppedException;
 import com.lockupguard.tools.bench.BrokerComparison;
@@ -76,6 +77,12 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LogLevels.quiet(Level.ERROR, Level.ERROR);
         PrintWriter out = spec.commandLine().getOut();
+        String refused = refusedOption();
+        if (refused != null) {
+            // refused before the broker starts: a zero would only fail, or print NaN, minutes later
+            spec.commandLine().getErr().println(refused + " must be at least 1");
+            return LockupGuardCli.EXIT_USAGE;
+        }
         // Ctrl-C stops the run and waits until its streams and broker are closed and their data deleted: the JVM
         // halts once the hook returns. No figures are printed then: a script reading the last line sees none.
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(BrokerCommand.CLOSE_TIMEOUT)) {
@@ -92,6 +99,26 @@ final class BenchCommand implements Callable<Integer> {
                 return 1;
             }
         }
+    }
+
+    /** The first option given below its minimum of 1, or null. */
+    private String refusedOption() {
+        if (holdings < 1) {
+            return "--holdings";
+        }
+        if (backlog != null && backlog < 1) {
+            return "--backlog";
+        }
+        if (rate < 1) {
+            return "--rate";
+        }
+        if (rounds != null && rounds < 1) {
+            return "--rounds";
+        }
+        if (restoreHoldings != null && restoreHoldings < 1) {
+            return "--restore-holdings";
+        }
+        return null;
     }
 
     private void run(PrintWriter out, ShutdownHandshake shutdown) throws Exception {

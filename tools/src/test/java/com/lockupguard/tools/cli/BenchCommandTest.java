@@ -1,0 +1,44 @@
+package com.lockupguard.tools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.lockupguard.cli.LockupGuardCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class BenchCommandTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine commandLine = LockupGuardTools.commandLine();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        return commandLine.execute(args);
+    }
+
+    @Test
+    void shouldRefuseZeroRoundsBeforeStartingAnything() {
+        // when no round is asked for (the summary is a median over the rounds)
+        int exit = run("bench", "--quick", "--api-requests", "0", "--rounds", "0");
+        // then it says so at once, rather than running the warm-up and failing on an empty median
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--rounds");
+        assertThat(out.toString()).doesNotContain("machine:");
+    }
+
+    @Test
+    void shouldRefuseARateOrBacklogOfZeroBeforeStartingAnything() {
+        // when the latency phase would send no order a second, or the backlog holds none
+        int zeroRate = run("bench", "--quick", "--api-requests", "0", "--rate", "0");
+        int zeroBacklog = run("bench", "--quick", "--api-requests", "0", "--backlog", "0");
+        // then
+        assertThat(zeroRate).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(zeroBacklog).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--rate").contains("--backlog");
+        assertThat(out.toString()).doesNotContain("machine:");
+    }
+}
