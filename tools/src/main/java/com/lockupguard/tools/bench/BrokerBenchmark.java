@@ -105,7 +105,7 @@ final class BrokerBenchmark {
             awaitRunning(streams, stopRequested);
             decisions.awaitCount(load.backlog(), Duration.ofMinutes(5));
             CpuClock.Usage usage = decisions.cpuSinceFirstBatch();
-            double recordsPerOrder = recordsSent(streams) / load.backlog();
+            double recordsPerOrder = RecordsSent.of(streams.metrics()) / load.backlog();
             // from the first committed decisions read to the last: the first batch's were decided
             // before the clocks started, so they are not counted
             double seconds = (decisions.lastBatchAt() - decisions.firstBatchAt()) / 1e9;
@@ -158,21 +158,6 @@ final class BrokerBenchmark {
         try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
             producer.send(entries, n -> { }).orFail();
         }
-    }
-
-    /**
-     * Records the topology's producers have sent so far — outputs and changelogs, not transaction markers: after
-     * the backlog, what each order cost in records (the agreements' few included).
-     */
-    private static double recordsSent(KafkaStreams streams) {
-        double sent = 0;
-        for (var metric : streams.metrics().entrySet()) {
-            if (metric.getKey().group().equals("producer-metrics")
-                    && metric.getKey().name().equals("record-send-total")) {
-                sent += ((Number) metric.getValue().metricValue()).doubleValue();
-            }
-        }
-        return sent;
     }
 
     private static void awaitRunning(KafkaStreams streams, BooleanSupplier stopRequested)
