@@ -2,13 +2,16 @@ package com.lockupguard.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.app.GuardConfig;
+import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.registry.SchemaBootstrap;
 import com.lockupguard.registry.SchemaRegistryClient;
+import com.lockupguard.serde.SubjectNames;
 import com.lockupguard.topology.GuardTopics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigException;
@@ -27,8 +30,8 @@ import picocli.CommandLine.Spec;
         description = {"Prints, one JSON line each, the schema registry subjects of the guard's topics as a "
                 + "configuration names them: {\"subject\", \"record\", \"written\", \"schema\"}, the schema whole "
                 + "(named types inlined), as a registry's POST /subjects/{subject}/versions takes it. `written` "
-                + "marks what the guard writes; the others are its producers' (agreements, orders, execution "
-                + "reports).",
+                + "marks what the guard writes (orders too while its HTTP API, POST /api/orders, is on); the others "
+                + "are its producers' (agreements, orders, execution reports).",
             "With --register it registers what the guard writes (with --inputs, the producers' subjects too) "
                     + "through the configured registry client, so that `run` starts with "
                     + "auto.register.schemas=false. Exit code 1 when a subject could not be registered, 2 on a "
@@ -52,16 +55,18 @@ public final class SchemasCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         GuardTopics topics;
+        List<SchemaBootstrap.Subject> subjects;
         try {
             GuardConfig config = new GuardConfig(settings.load());
             topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
+            subjects = subjects(config, topics);
         } catch (ConfigException | IOException e) {
             // a refused value is quoted in the message: a URL's credentials with it
             spec.commandLine().getErr().println("configuration error: " + RegistryClientConfig.shown(e.getMessage()));
             return LockupGuardCli.EXIT_USAGE;
         }
         if (!register) {
-            topics.subjects().forEach(this::print);
+            subjects.forEach(this::print);
             spec.commandLine().getOut().flush();
             return 0;
         }
@@ -70,9 +75,26 @@ public final class SchemasCommand implements Callable<Integer> {
                     + "schemas, and the guard has no registry client of its own");
             return LockupGuardCli.EXIT_USAGE;
         }
+        // the API's orders subject last: a version of it its other producers hold that this one cannot join must not
+        // keep the stream's outputs from being registered
+        List<SchemaBootstrap.Subject> order = subjects.stream().sorted(Comparator.comparing(subject ->
+                subject.written() && subject.schema().equals(ProposedOrder.getClassSchema()))).toList();
         try (SchemaRegistryClient registry = topics.registry().get()) {
-            return registerAll(registry, topics.subjects());
+            return registerAll(registry, order);
         }
+    }
+
+    /**
+     * The guard's subjects; with the HTTP API on, the orders subject is one it writes too: {@code POST /api/orders}
+     * produces orders under it, and with {@code auto.register.schemas=false} could not without it.
+     */
+    private static List<SchemaBootstrap.Subject> subjects(GuardConfig config, GuardTopics topics) {
+        if (config.getInt(GuardConfig.HTTP_PORT_CONFIG) < 0) {
+            return topics.subjects();
+        }
+        String orders = SubjectNames.of(config.topicNames().orders(), false);
+        return topics.subjects().stream().map(subject -> subject.name().equals(orders)
+                ? new SchemaBootstrap.Subject(subject.name(), subject.schema(), true) : subject).toList();
     }
 
     private int registerAll(SchemaRegistryClient registry, List<SchemaBootstrap.Subject> subjects) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.avro.OrderKind;
+import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.registry.SchemaBootstrap;
 import com.lockupguard.topology.GuardTopics;
@@ -69,15 +71,48 @@ class SchemasCommandTest {
         // when
         int exit = run("--register", "--set", "schema.registry.url=mock://" + scope);
 
-        // then the guard's own subjects are there, the producers' are left to them, and the guard would start
+        // then the guard's own subjects are there (orders-value too: its HTTP API writes orders), the producers'
+        // are left to them, and the guard would start
         assertThat(exit).isZero();
-        assertThat(registry.getAllSubjects()).containsExactlyInAnyOrder("orders-approved-value",
+        assertThat(registry.getAllSubjects()).containsExactlyInAnyOrder("orders-value", "orders-approved-value",
                 "orders-blocked-value", "holding-positions-value", "agreement-audit-value", "execution-results-value",
                 "compliance-alerts-value");
         assertThat(out.toString()).contains("orders-approved-value: id ");
         assertThatCode(() -> new SchemaBootstrap(registry, false).ensure(GuardTopics
                 .avro(TopicNames.defaults(), Map.of("schema.registry.url", "mock://" + scope)).subjects()))
                 .doesNotThrowAnyException();
+    }
+
+    @Test
+    void shouldRegisterTheOrdersSubjectThatThePreTradeApiWritesWhenTheApiIsOn() {
+        // given an empty registry, and a guard whose HTTP API (POST /api/orders, on by default) produces orders
+        InMemorySchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
+
+        // when
+        int exit = run("--register", "--set", "schema.registry.url=mock://" + scope);
+
+        // then the API can write an order with auto.register.schemas=false, as the guard's own producer writes it
+        assertThat(exit).isZero();
+        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(), Map.of("schema.registry.url", "mock://" + scope,
+                "auto.register.schemas", "false"));
+        assertThatCode(() -> topics.orders().valueSerde().serializer().serialize("orders", ProposedOrder.newBuilder()
+                .setOrderId("o1").setInvestorId("dutchess").setSecurityId("CBYI").setKind(OrderKind.PUBLIC_SALE)
+                .setQuantity(1L).build())).doesNotThrowAnyException();
+        assertThat(registry.getAllSubjects()).contains("orders-value");
+        assertThat(out.toString()).contains("orders-value: id ");
+    }
+
+    @Test
+    void shouldLeaveTheOrdersSubjectToTheProducersWhenTheApiIsOff() {
+        // given
+        InMemorySchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
+
+        // when
+        int exit = run("--register", "--set", "schema.registry.url=mock://" + scope, "--set", "http.port=-1");
+
+        // then
+        assertThat(exit).isZero();
+        assertThat(registry.getAllSubjects()).doesNotContain("orders-value", "agreements-value").hasSize(6);
     }
 
     @Test
