@@ -1,4 +1,4 @@
-# Lockup Guard's service image: run, config and produce, built from the service module alone (no broker,
+# Lockup Guard's service image: run, config, schemas and produce, built from the service module alone (no broker,
 # no Scala, no test utilities on its classpath; the demo and the tools are in target/lockup-guard.jar).
 #   docker build -t lockup-guard:0.1.0 .
 #   docker run --rm -p 8080:8080 -e LOCKUP_GUARD_BOOTSTRAP_SERVERS=kafka:9092 \
