@@ -407,7 +407,6 @@ public final class GuardWebServer implements AutoCloseable {
         return principal == null ? Principal.anonymous().subject() : principal.subject();
     }
 
-    /** 429 for a live stream over {@link LiveStreams}' caps, before its answer begins. */
     /**
      * The live feed answers only a client that accepts an event stream (an EventSource does); anything else would
      * get an empty 200 from the server's stream handler. Asked after authorization (401 and 403 come first), but
@@ -421,6 +420,7 @@ public final class GuardWebServer implements AutoCloseable {
         }
     }
 
+    /** 429 for a live stream over {@link LiveStreams}' caps, before its answer begins. */
     private void admitLiveStream(Context ctx) {
         if (!liveStreams.admits(subjectOf(ctx.attribute(PRINCIPAL)))) {
             throw ApiException.tooManyRequests("too many live streams: at most " + LiveStreams.MAX_STREAMS_PER_SUBJECT
