@@ -74,6 +74,11 @@ public final class GuardTopics {
     private interface ValueSerdes {
         <T extends SpecificRecord> Serde<T> of(Class<T> type);
 
+        /** The serde of an input's type: its producers' subject, whatever strategy the guard writes with. */
+        default <T extends SpecificRecord> Serde<T> ofInput(Class<T> type) {
+            return of(type);
+        }
+
         Serde<SpecificRecord> oneOf(List<Class<? extends SpecificRecord>> types);
     }
 
@@ -83,7 +88,7 @@ public final class GuardTopics {
         this.writtenSubjects = writtenSubjects;
         Serde<String> keys = Serdes.String();
         Serde<Decision> decisionSerde = serdes.of(Decision.class);
-        this.agreements = new Topic<>(names.agreements(), keys, serdes.of(Agreement.class));
+        this.agreements = new Topic<>(names.agreements(), keys, serdes.ofInput(Agreement.class));
         this.orders = new Topic<>(names.orders(), keys, serdes.oneOf(ORDER_EVENTS));
         this.approved = new Topic<>(names.approved(), keys, decisionSerde);
         this.blocked = new Topic<>(names.blocked(), keys, decisionSerde);
@@ -126,6 +131,15 @@ public final class GuardTopics {
             public <T extends SpecificRecord> Serde<T> of(Class<T> type) {
                 SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type, registry);
                 serde.configure(serdeConfig, false);
+                return serde;
+            }
+
+            @Override
+            public <T extends SpecificRecord> Serde<T> ofInput(Class<T> type) {
+                Map<String, Object> inputConfig = new java.util.HashMap<>(serdeConfig);
+                inputConfig.put(SubjectNames.VALUE_STRATEGY_CONFIG, SubjectNames.TOPIC_NAME.configName());
+                SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type, registry);
+                serde.configure(inputConfig, false);
                 return serde;
             }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.Outcome;
@@ -11,6 +12,7 @@ import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.TopicNames;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -56,6 +58,21 @@ class SchemaBootstrapTest {
         // then it writes under the subject the start-up check registered, not another one
         assertThat(before).contains("orders-approved-com.lockupguard.avro.Decision");
         assertThat(registry.getAllSubjects()).containsExactlyInAnyOrderElementsOf(before);
+    }
+
+    @Test
+    void shouldWriteInputsUnderTheirOwnSubjectsWhateverStrategyTheGuardWritesWith() {
+        // given a guard configured with TopicRecordNameStrategy for what it writes
+        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(), Map.of("schema.registry.url", "mock://" + scope,
+                "value.subject.name.strategy", "TopicRecordNameStrategy"));
+
+        // when produce (or a test) writes an agreement with the guard's agreements serde
+        topics.agreements().valueSerde().serializer().serialize("agreements", Agreement.newBuilder()
+                .setInvestorId("dutchess").setSecurityId("CBYI").setExecutionDate(LocalDate.parse("2003-04-28"))
+                .build());
+
+        // then it goes under the input subject the start-up check reads and schemas --inputs registers
+        assertThat(registry.getAllSubjects()).containsExactly("agreements-value");
     }
 
     @Test
