@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,10 +26,7 @@ class BenchShutdownIT {
     void shouldDeleteTheBrokersDataAndTheStateAndPrintNoRatioWhenStoppedMidRun() throws Exception {
         // given a bench that has started its rounds
         Path log = logs.resolve("bench.log");
-        Process bench = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
-                LockupGuardTools.class.getName(), "bench", "--quick", "--api-requests", "0")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process bench = CommandProcess.start(tmp, log, "bench", "--quick", "--api-requests", "0");
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                     .until(() -> Files.readString(log).contains("topology     round"));
@@ -52,10 +48,7 @@ class BenchShutdownIT {
     void shouldDeleteTheBrokersDataAndTheStateWhenTheRestoreBenchmarkIsStopped() throws Exception {
         // given a restore benchmark on its way to writing the changelogs of many holdings
         Path log = logs.resolve("restore.log");
-        Process bench = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
-                LockupGuardTools.class.getName(), "bench", "--restore-holdings", "2000000")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process bench = CommandProcess.start(tmp, log, "bench", "--restore-holdings", "2000000");
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                     .until(() -> entries(tmp).stream().anyMatch(name -> name.startsWith("lockup-guard-restore-"))
@@ -72,9 +65,6 @@ class BenchShutdownIT {
     }
 
     private static List<String> entries(Path dir) throws Exception {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(path -> path.getFileName().toString()).filter(name -> name.startsWith("lockup-guard-"))
-                    .toList();
-        }
+        return CommandProcess.entries(dir, "lockup-guard-");
     }
 }

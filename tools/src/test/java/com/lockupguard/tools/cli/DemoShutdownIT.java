@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,10 +26,7 @@ class DemoShutdownIT {
     void shouldDeleteTheBrokersDataAndTheStateWhenStoppedHalfwayThrough() throws Exception {
         // given a demo (without --keep-running) whose broker is up and whose guard is starting
         Path log = logs.resolve("demo.log");
-        Process demo = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
-                LockupGuardTools.class.getName(), "demo").redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process demo = CommandProcess.start(tmp, log, "demo");
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
                     .until(() -> Files.readString(log).contains("starting the guard"));
@@ -46,9 +42,6 @@ class DemoShutdownIT {
     }
 
     private static List<String> entries(Path dir) throws Exception {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(path -> path.getFileName().toString()).filter(name -> name.startsWith("lockup-guard-"))
-                    .toList();
-        }
+        return CommandProcess.entries(dir, "lockup-guard-");
     }
 }

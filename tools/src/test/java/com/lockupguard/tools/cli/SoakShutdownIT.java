@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,11 +26,8 @@ class SoakShutdownIT {
     void shouldStopItsGuardsAndDeleteTheBrokersDataWhenStoppedWhileProducing() throws Exception {
         // given a soak that is producing, its guard instance up
         Path log = logs.resolve("soak.log");
-        Process soak = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
-                LockupGuardTools.class.getName(), "soak", "--instances", "1", "--duration", "120", "--kills", "0",
-                "--bounces", "0", "--holdings", "5", "--rate", "20").redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process soak = CommandProcess.start(tmp, log, "soak", "--instances", "1", "--duration", "120", "--kills", "0",
+                "--bounces", "0", "--holdings", "5", "--rate", "20");
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                     .until(() -> Files.readString(log).contains("starting 1 guard instances"));
@@ -54,8 +50,6 @@ class SoakShutdownIT {
     }
 
     private static List<String> entries(Path dir) throws Exception {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(path -> path.getFileName().toString()).toList();
-        }
+        return CommandProcess.entries(dir, "");
     }
 }
