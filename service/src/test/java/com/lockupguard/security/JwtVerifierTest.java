@@ -3,15 +3,14 @@ package com.lockupguard.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.lockupguard.security.testing.JwksEndpoint;
 import com.lockupguard.security.testing.TestIssuer;
 import com.lockupguard.security.testing.TestPki;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -254,17 +253,8 @@ class JwtVerifierTest {
     void shouldFetchAJwksUrlOnceAndServeTokensFromItsCache() throws Exception {
         // given an issuer serving its JWKS over http on loopback, counting requests
         AtomicInteger fetches = new AtomicInteger();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/jwks", exchange -> {
-            fetches.incrementAndGet();
-            byte[] body = issuer.jwks().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
+        HttpServer server = JwksEndpoint.serve(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0), 200,
+                issuer::jwks, fetches);
         try {
             JwksKeys.Remote keys = JwksKeys.url(URI.create("http://127.0.0.1:" + server.getAddress().getPort()
                     + "/jwks"), Duration.ofMinutes(5), null);
@@ -298,16 +288,8 @@ class JwtVerifierTest {
     private static void assertIssuerAskedAtMostEveryInterval(int status, String answer) throws Exception {
         // given an issuer that answers every request for its JWKS so, and a guard that found no keys at start
         AtomicInteger fetches = new AtomicInteger();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/jwks", exchange -> {
-            fetches.incrementAndGet();
-            byte[] body = answer.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
+        HttpServer server = JwksEndpoint.serve(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0), status,
+                () -> answer, fetches);
         try {
             AtomicReference<Duration> clock = new AtomicReference<>(Duration.ofHours(1));
             JwksKeys.Remote keys = JwksKeys.url(URI.create("http://127.0.0.1:" + server.getAddress().getPort()
@@ -374,16 +356,7 @@ class JwtVerifierTest {
         context.init(factory.getKeyManagers(), null, null);
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(context));
-        AtomicReference<String> body = new AtomicReference<>(issuer.jwks());
-        server.createContext("/jwks", exchange -> {
-            byte[] bytes = body.get().getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        });
-        server.start();
-        return server;
+        return JwksEndpoint.serve(server, 200, issuer::jwks, new AtomicInteger());
     }
 
     @Test

@@ -59,10 +59,7 @@ class UpgradeRestoreTest {
     @Test
     void shouldAnswerAsTheOldGuardDidAfterRestoringItsChangelogs() throws IOException {
         // given the registry the old guard wrote with, and its stores restored from its changelogs
-        JsonNode fixture = JSON.readTree(FIXTURE.resolve("changelogs-avro.json").toFile());
-        registerSchemasWithTheirIds(fixture.get("schemas"));
-        guard = new TopologyFixture(stateDir, scope);
-        restore(fixture.get("changelogs"));
+        startOnTheOldGuardsChangelogs();
         // when the records after them come
         List<JsonNode> answers = new ArrayList<>();
         TimelineParser parser = new TimelineParser(JSON);
@@ -98,10 +95,7 @@ class UpgradeRestoreTest {
     @Test
     void shouldNeverForgetAnOpenReservationTheOldGuardKeptApart() throws IOException {
         // given the old guard's stores restored, with open reservations in the store of their own
-        JsonNode fixture = JSON.readTree(FIXTURE.resolve("changelogs-avro.json").toFile());
-        registerSchemasWithTheirIds(fixture.get("schemas"));
-        guard = new TopologyFixture(stateDir, scope);
-        restore(fixture.get("changelogs"));
+        startOnTheOldGuardsChangelogs();
         List<String> open = keys(StoreNames.RESERVATIONS);
         assertThat(open).containsExactlyInAnyOrder("dutchess/CBYI/e2", "dutchess/CBYI/e6", "fund2/ACME/a1");
         // when the sweeper first meets the old ids, and again once the retention has passed since
@@ -123,6 +117,14 @@ class UpgradeRestoreTest {
     }
 
     /** Registers the old registry's schemas in id order, so that each gets the id the old values name. */
+    /** A guard started on the registry the old guard wrote with, its stores restored from the old changelogs. */
+    private void startOnTheOldGuardsChangelogs() throws IOException {
+        JsonNode fixture = JSON.readTree(FIXTURE.resolve("changelogs-avro.json").toFile());
+        registerSchemasWithTheirIds(fixture.get("schemas"));
+        guard = new TopologyFixture(stateDir, scope);
+        restore(fixture.get("changelogs"));
+    }
+
     private void registerSchemasWithTheirIds(JsonNode schemas) {
         InMemorySchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
         for (int id = 1; schemas.has(Integer.toString(id)); id++) {
