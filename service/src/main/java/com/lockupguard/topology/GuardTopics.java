@@ -20,6 +20,7 @@ import com.lockupguard.serde.SpecificAvroSerde;
 import com.lockupguard.serde.SubjectNames;
 import com.lockupguard.state.LegacyStoreValues;
 import com.lockupguard.state.StateCodec;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -136,7 +137,7 @@ public final class GuardTopics {
 
             @Override
             public <T extends SpecificRecord> Serde<T> ofInput(Class<T> type) {
-                Map<String, Object> inputConfig = new java.util.HashMap<>(serdeConfig);
+                Map<String, Object> inputConfig = new HashMap<>(serdeConfig);
                 inputConfig.put(SubjectNames.VALUE_STRATEGY_CONFIG, SubjectNames.TOPIC_NAME.configName());
                 SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type, registry);
                 serde.configure(inputConfig, false);

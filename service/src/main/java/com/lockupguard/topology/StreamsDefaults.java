@@ -1,5 +1,6 @@
 package com.lockupguard.topology;
 
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -41,7 +42,7 @@ public final class StreamsDefaults {
     }
 
     /** The observer {@link #errorHandling(TopicNames, DecisionObserver)} put into {@code configs}, or none. */
-    static DecisionObserver observer(java.util.Map<String, ?> configs) {
+    static DecisionObserver observer(Map<String, ?> configs) {
         return configs.get(OBSERVER_CONFIG) instanceof DecisionObserver observer ? observer : DecisionObserver.NONE;
     }
 }
