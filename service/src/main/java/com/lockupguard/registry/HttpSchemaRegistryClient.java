@@ -30,8 +30,8 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -340,10 +340,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
     }
 
+    /**
+     * A schema the registry holds, parsed as Confluent's client parses it: without validating defaults, which the
+     * registry checked (or, before it did, did not) when the schema was registered. A default that does not match
+     * its field's type is only used by a reader that lacks the field, never by the writer whose schema this is.
+     */
     private static Schema parse(String text, String what) {
         try {
-            return new Schema.Parser().parse(text);
-        } catch (SchemaParseException e) {
+            return new Schema.Parser().setValidateDefaults(false).parse(text);
+        } catch (AvroRuntimeException e) {
             throw new SchemaRegistryException.InvalidSchema("the registry's " + what + " is not an Avro schema: "
                     + e.getMessage());
         }

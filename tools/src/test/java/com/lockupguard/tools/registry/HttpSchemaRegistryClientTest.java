@@ -97,6 +97,29 @@ class HttpSchemaRegistryClientTest {
         };
     }
 
+    /** Answers 200 with {@code body} to every request whose path is {@code path}, as a real registry would. */
+    private static Filter answering(String path, String body) {
+        return new Filter() {
+            @Override
+            public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+                if (!exchange.getRequestURI().getPath().equals(path)) {
+                    chain.doFilter(exchange);
+                    return;
+                }
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/vnd.schemaregistry.v1+json");
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes);
+                exchange.close();
+            }
+
+            @Override
+            public String description() {
+                return "canned answer to " + path;
+            }
+        };
+    }
+
     private SchemaRegistryServer.Builder builder() {
         return new SchemaRegistryServer.Builder(registry);
     }
@@ -194,6 +217,27 @@ class HttpSchemaRegistryClientTest {
                 .hasMessageContaining("things-value");
         assertThatThrownBy(() -> client.getSchemaById(4242))
                 .isInstanceOf(SchemaRegistryException.SchemaNotFound.class).hasMessageContaining("4242");
+    }
+
+    @Test
+    void shouldReadARegisteredSchemaWhoseDefaultDoesNotMatchItsTypeAsConfluentsClientDoes() throws Exception {
+        // given: a schema registered before the registry validated defaults (null is no default of a string), which
+        // Confluent's client reads: it parses the schemas it fetches without validating their defaults
+        String legacy = "{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"Legacy\\\",\\\"namespace\\\":\\\"test\\\",\\\"fields\\\":"
+                + "[{\\\"name\\\":\\\"note\\\",\\\"type\\\":\\\"string\\\",\\\"default\\\":null}]}";
+        server = builder()
+                .filter(answering("/schemas/ids/7", "{\"schema\":\"" + legacy + "\"}"))
+                .filter(answering("/subjects/legacy-value/versions/latest", "{\"subject\":\"legacy-value\","
+                        + "\"version\":1,\"id\":7,\"schema\":\"" + legacy + "\"}"))
+                .start();
+        HttpSchemaRegistryClient client = client(server.url());
+        // when
+        Schema byId = client.getSchemaById(7);
+        SchemaMetadata latest = client.getLatestSchemaMetadata("legacy-value");
+        // then
+        assertThat(byId.getField("note")).isNotNull();
+        assertThat(latest.id()).isEqualTo(7);
+        assertThat(latest.schema().getFullName()).isEqualTo("test.Legacy");
     }
 
     @Test
