@@ -20,8 +20,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -126,7 +128,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             return cached;
         }
         JsonNode answer = send("GET", "/schemas/ids/" + id, null, null);
-        Schema schema = parse(answer.get("schema").asText(), "schema id " + id);
+        Schema schema = parse(answer, "schema id " + id);
         schemasById.putIfAbsent(id, schema);
         return schema;
     }
@@ -135,7 +137,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     public SchemaMetadata getLatestSchemaMetadata(String subject) {
         JsonNode answer = send("GET", "/subjects/" + encode(subject) + "/versions/latest", null, subject);
         int id = answer.get("id").asInt();
-        Schema schema = parse(answer.get("schema").asText(), "subject " + subject);
+        Schema schema = parse(answer, "subject " + subject);
         schemasById.putIfAbsent(id, schema);
         return new SchemaMetadata(subject, answer.get("version").asInt(), id, schema);
     }
@@ -345,12 +347,31 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * registry checked (or, before it did, did not) when the schema was registered. A default that does not match
      * its field's type is only used by a reader that lacks the field, never by the writer whose schema this is.
      */
-    private static Schema parse(String text, String what) {
+    private Schema parse(JsonNode answer, String what) {
         try {
-            return new Schema.Parser().setValidateDefaults(false).parse(text);
+            Schema.Parser parser = new Schema.Parser().setValidateDefaults(false);
+            parseReferences(parser, answer.path("references"), new HashSet<>());
+            return parser.parse(answer.path("schema").asText());
         } catch (AvroRuntimeException e) {
             throw new SchemaRegistryException.InvalidSchema("the registry's " + what + " is not an Avro schema: "
                     + e.getMessage());
+        }
+    }
+
+    /**
+     * Parses into {@code parser}, dependencies first, the schemas a registered schema references (Confluent's schema
+     * references: each a subject and version whose schema defines a name the referencing schema uses), each once.
+     */
+    private void parseReferences(Schema.Parser parser, JsonNode references, Set<String> parsed) {
+        for (JsonNode reference : references) {
+            String subject = reference.path("subject").asText();
+            String version = reference.path("version").asText();
+            if (parsed.add(subject + "/" + version)) {
+                JsonNode referenced = send("GET", "/subjects/" + encode(subject) + "/versions/" + encode(version),
+                        null, subject);
+                parseReferences(parser, referenced.path("references"), parsed);
+                parser.parse(referenced.path("schema").asText());
+            }
         }
     }
 

@@ -241,6 +241,31 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldResolveTheSchemasASchemaReferencesAsConfluentsClientDoes() throws Exception {
+        // given: an order schema whose price is a Money record registered under its own subject, referenced by name
+        String money = "{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"Money\\\",\\\"namespace\\\":\\\"test\\\",\\\"fields\\\":"
+                + "[{\\\"name\\\":\\\"cents\\\",\\\"type\\\":\\\"long\\\"}]}";
+        String order = "{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"Order\\\",\\\"namespace\\\":\\\"test\\\",\\\"fields\\\":"
+                + "[{\\\"name\\\":\\\"price\\\",\\\"type\\\":\\\"test.Money\\\"}]}";
+        String references = "\"references\":[{\"name\":\"test.Money\",\"subject\":\"money-value\",\"version\":1}]";
+        server = builder()
+                .filter(answering("/subjects/money-value/versions/1", "{\"subject\":\"money-value\",\"version\":1,"
+                        + "\"id\":3,\"schema\":\"" + money + "\"}"))
+                .filter(answering("/schemas/ids/9", "{\"schema\":\"" + order + "\"," + references + "}"))
+                .filter(answering("/subjects/orders-value/versions/latest", "{\"subject\":\"orders-value\","
+                        + "\"version\":2,\"id\":9,\"schema\":\"" + order + "\"," + references + "}"))
+                .start();
+        HttpSchemaRegistryClient client = client(server.url());
+        // when
+        Schema byId = client.getSchemaById(9);
+        SchemaMetadata latest = client.getLatestSchemaMetadata("orders-value");
+        // then
+        assertThat(byId.getField("price").schema().getFullName()).isEqualTo("test.Money");
+        assertThat(byId.getField("price").schema().getField("cents")).isNotNull();
+        assertThat(latest.schema()).isEqualTo(byId);
+    }
+
+    @Test
     void shouldReportInvalidSchema() throws Exception {
         server = builder().filter(fault(422, 1, e -> true)).start();
         HttpSchemaRegistryClient client = client(server.url());
