@@ -56,6 +56,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final List<String> urls;
     private final HttpClient http;
     private final Duration readTimeout;
+    private final String bearerToken;
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
     private volatile int preferredUrl;
@@ -85,6 +86,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         this.http = builder.build();
         this.readTimeout = Duration.ofMillis(config.getInt(RegistryClientConfig.READ_TIMEOUT_MS));
+        this.bearerToken = config.bearerToken();
     }
 
     private static boolean isUrl(String url) {
@@ -274,7 +276,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 .timeout(readTimeout)
                 .header("Accept", ACCEPT);
         String userInfo = config.userInfo(url);
-        if (userInfo != null && !userInfo.isEmpty()) {
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+            header(request, "target-sr-cluster", config.getString(RegistryClientConfig.BEARER_LOGICAL_CLUSTER));
+            header(request, "Confluent-Identity-Pool-Id",
+                    config.getString(RegistryClientConfig.BEARER_IDENTITY_POOL_ID));
+        } else if (userInfo != null && !userInfo.isEmpty()) {
             request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                     userInfo.getBytes(StandardCharsets.UTF_8)));
         }
@@ -287,6 +294,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return request.build();
     }
 
+    private static void header(HttpRequest.Builder request, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            request.header(name, value.trim());
+        }
+    }
+
     private SchemaRegistryException failure(HttpResponse<String> response, String method, String path,
             String subject, String url) {
         int status = response.statusCode();
@@ -296,7 +309,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             return new SchemaRegistryException.NotAuthorized("schema registry " + RegistryClientConfig.shown(url)
                     + " refused the credentials (401): give them in basic.auth.user.info=user:password with "
                     + "basic.auth.credentials.source=USER_INFO, or in the URL (user:password@host) with "
-                    + "basic.auth.credentials.source=URL", 401);
+                    + "basic.auth.credentials.source=URL, or a token in bearer.auth.token with "
+                    + "bearer.auth.credentials.source=STATIC_TOKEN", 401);
         }
         if (status == 403) {
             return new SchemaRegistryException.NotAuthorized("schema registry " + RegistryClientConfig.shown(url)

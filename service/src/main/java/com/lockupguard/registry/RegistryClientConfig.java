@@ -25,6 +25,12 @@ public final class RegistryClientConfig extends AbstractConfig {
     public static final String READ_TIMEOUT_MS = "http.read.timeout.ms";
     public static final String CREDENTIALS_SOURCE = "basic.auth.credentials.source";
     public static final String USER_INFO = "basic.auth.user.info";
+    public static final String BEARER_CREDENTIALS_SOURCE = "bearer.auth.credentials.source";
+    public static final String BEARER_TOKEN = "bearer.auth.token";
+    public static final String BEARER_LOGICAL_CLUSTER = "bearer.auth.logical.cluster";
+    public static final String BEARER_IDENTITY_POOL_ID = "bearer.auth.identity.pool.id";
+    /** The one bearer credentials source served: a token given in {@link #BEARER_TOKEN}. */
+    public static final String STATIC_TOKEN = "STATIC_TOKEN";
     public static final String TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
     public static final String TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
     public static final String TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
@@ -52,6 +58,13 @@ public final class RegistryClientConfig extends AbstractConfig {
             .define(CREDENTIALS_SOURCE, Type.STRING, "URL", ValidString.in("URL", "USER_INFO"), Importance.MEDIUM,
                     "Where basic-auth credentials come from: USER_INFO (basic.auth.user.info) or URL (user:pass@host).")
             .define(USER_INFO, Type.PASSWORD, null, Importance.MEDIUM, "Basic-auth credentials as user:password.")
+            .define(BEARER_CREDENTIALS_SOURCE, Type.STRING, null, Importance.MEDIUM,
+                    "STATIC_TOKEN: send bearer.auth.token as a bearer token instead of basic auth; unset: no token.")
+            .define(BEARER_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "The bearer token (STATIC_TOKEN).")
+            .define(BEARER_LOGICAL_CLUSTER, Type.STRING, null, Importance.LOW,
+                    "With a bearer token: the registry cluster id (lsrc-...) sent as target-sr-cluster (Confluent Cloud).")
+            .define(BEARER_IDENTITY_POOL_ID, Type.STRING, null, Importance.LOW,
+                    "With a bearer token: the identity pool sent as Confluent-Identity-Pool-Id (Confluent Cloud).")
             .define(TRUSTSTORE_LOCATION, Type.STRING, null, Importance.MEDIUM, "Trust store for the registry's TLS.")
             .define(TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Trust store password.")
             .define(TRUSTSTORE_TYPE, Type.STRING, "JKS", Importance.LOW, "Trust store type (JKS, PKCS12).")
@@ -67,6 +80,29 @@ public final class RegistryClientConfig extends AbstractConfig {
     public List<String> urls() {
         return getList(URL).stream().map(String::trim).filter(s -> !s.isEmpty())
                 .map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u).toList();
+    }
+
+    /**
+     * The bearer token to send, or null when {@code bearer.auth.credentials.source} is unset. A source other than
+     * STATIC_TOKEN (Confluent's OAUTHBEARER, SASL_OAUTHBEARER_INHERIT, CUSTOM), or STATIC_TOKEN without a token,
+     * is refused rather than ignored: ignored, every request would be refused as unauthenticated.
+     */
+    public String bearerToken() {
+        String source = getString(BEARER_CREDENTIALS_SOURCE);
+        if (source == null || source.isBlank()) {
+            return null;
+        }
+        if (!STATIC_TOKEN.equalsIgnoreCase(source.trim())) {
+            throw new org.apache.kafka.common.config.ConfigException(BEARER_CREDENTIALS_SOURCE, source,
+                    "only STATIC_TOKEN (with bearer.auth.token) is supported; fetch the token outside the guard, or "
+                            + "use basic.auth.*");
+        }
+        Password token = getPassword(BEARER_TOKEN);
+        if (token == null || token.value().isBlank()) {
+            throw new org.apache.kafka.common.config.ConfigException(BEARER_TOKEN, HIDDEN,
+                    "bearer.auth.credentials.source=STATIC_TOKEN needs the token in bearer.auth.token");
+        }
+        return token.value();
     }
 
     /** user:password for basic auth, or null. */

@@ -372,6 +372,31 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldAuthenticateWithAStaticBearerTokenAndConfluentCloudsRoutingHeaders() throws Exception {
+        // given: a registry that, like Confluent Cloud with OAuth, takes a bearer token and the target cluster and pool
+        server = builder().filter(fault(401, Integer.MAX_VALUE,
+                e -> !"Bearer t0ken".equals(e.getRequestHeaders().getFirst("Authorization"))
+                        || !"lsrc-123".equals(e.getRequestHeaders().getFirst("target-sr-cluster"))
+                        || !"pool-9".equals(e.getRequestHeaders().getFirst("Confluent-Identity-Pool-Id"))))
+                .start();
+        HttpSchemaRegistryClient client = client(server.url(), "bearer.auth.credentials.source", "STATIC_TOKEN",
+                "bearer.auth.token", "t0ken", "bearer.auth.logical.cluster", "lsrc-123",
+                "bearer.auth.identity.pool.id", "pool-9");
+        // when / then
+        assertThat(client.register("things-value", v1)).isPositive();
+    }
+
+    @Test
+    void shouldRefuseABearerCredentialsSourceItCannotServeInsteadOfIgnoringIt() {
+        assertThatThrownBy(() -> client("http://localhost:8081", "bearer.auth.credentials.source", "OAUTHBEARER"))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining("STATIC_TOKEN");
+        assertThatThrownBy(() -> client("http://localhost:8081", "bearer.auth.credentials.source", "STATIC_TOKEN"))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining("bearer.auth.token");
+    }
+
+    @Test
     void shouldAuthenticateWithCredentialsInUrl() throws Exception {
         server = builder().basicAuth("guard:s3cret").start();
         HttpSchemaRegistryClient client = client(server.url().replace("http://", "http://guard:s3cret@"));
