@@ -1,6 +1,8 @@
 package com.lockupguard.registry;
 
+import java.util.Collection;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigException;
 
 /** Picks the registry client a {@code schema.registry.url} asks for. */
@@ -17,11 +19,14 @@ public final class SchemaRegistryClients {
      */
     public static SchemaRegistryClient fromConfig(Map<String, ?> configs) {
         Object url = configs.get(RegistryClientConfig.URL);
-        if (url == null || url.toString().isBlank()) {
+        // a list, as Confluent's serdes declare the setting, or a comma-separated string
+        String value = url instanceof Collection<?> urls
+                ? urls.stream().map(String::valueOf).collect(Collectors.joining(","))
+                : url == null ? "" : url.toString().trim();
+        if (value.isBlank()) {
             throw new ConfigException(RegistryClientConfig.URL, url, "a schema registry URL is required, e.g. "
                     + "http://localhost:8081 (or mock://<scope> for an in-memory registry in tests)");
         }
-        String value = url.toString().trim();
         if (value.startsWith(MOCK_SCHEME)) {
             return InMemorySchemaRegistry.scope(value.substring(MOCK_SCHEME.length()));
         }

@@ -18,7 +18,7 @@ public final class AvroSerdeConfig extends AbstractConfig {
     public static final String SPECIFIC_AVRO_READER_CONFIG = "specific.avro.reader";
 
     private static final ConfigDef DEFINITION = new ConfigDef()
-            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
+            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
                     "Comma-separated schema registry URLs; mock://<scope> for an in-memory registry in tests.")
             .define(AUTO_REGISTER_SCHEMAS_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Register a record's schema under <topic>-key|value when serializing. Recommended false in "

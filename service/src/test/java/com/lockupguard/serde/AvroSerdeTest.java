@@ -132,6 +132,18 @@ class AvroSerdeTest {
     }
 
     @Test
+    void shouldTakeTheRegistryUrlAsAListAsConfluentsSerdeDoes() {
+        // given: the URL setting as Confluent's serdes declare it, a list
+        SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class,
+                Map.of("schema.registry.url", List.of("mock://" + scope)));
+        // when
+        byte[] bytes = serde.serializer().serialize("orders", order());
+        // then
+        assertThat(serde.deserializer().deserialize("orders", bytes)).isEqualTo(order());
+        assertThat(registry.getAllSubjects()).containsExactly("orders-value");
+    }
+
+    @Test
     void shouldReturnNullForNullRecordBothWays() {
         SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class, config);
         assertThat(serde.serializer().serialize("orders", null)).isNull();
