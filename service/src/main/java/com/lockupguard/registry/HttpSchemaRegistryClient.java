@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -81,6 +83,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofMillis(config.getInt(RegistryClientConfig.CONNECT_TIMEOUT_MS)))
                 .followRedirects(HttpClient.Redirect.NORMAL);
+        InetSocketAddress proxy = config.proxy();
+        if (proxy != null) {
+            builder.proxy(ProxySelector.of(proxy));
+        }
         if (urls.stream().anyMatch(u -> u.startsWith("https:"))) {
             builder.sslContext(sslContext(config));
         }

@@ -1,5 +1,6 @@
 package com.lockupguard.registry;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Arrays;
@@ -29,6 +30,8 @@ public final class RegistryClientConfig extends AbstractConfig {
     public static final String BEARER_TOKEN = "bearer.auth.token";
     public static final String BEARER_LOGICAL_CLUSTER = "bearer.auth.logical.cluster";
     public static final String BEARER_IDENTITY_POOL_ID = "bearer.auth.identity.pool.id";
+    public static final String PROXY_HOST = "proxy.host";
+    public static final String PROXY_PORT = "proxy.port";
     /** The one bearer credentials source served: a token given in {@link #BEARER_TOKEN}. */
     public static final String STATIC_TOKEN = "STATIC_TOKEN";
     public static final String TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
@@ -65,6 +68,10 @@ public final class RegistryClientConfig extends AbstractConfig {
                     "With a bearer token: the registry cluster id (lsrc-...) sent as target-sr-cluster (Confluent Cloud).")
             .define(BEARER_IDENTITY_POOL_ID, Type.STRING, null, Importance.LOW,
                     "With a bearer token: the identity pool sent as Confluent-Identity-Pool-Id (Confluent Cloud).")
+            .define(PROXY_HOST, Type.STRING, null, Importance.LOW,
+                    "HTTP proxy to reach the registry through (a host name, or a URL whose host is used); unset: "
+                            + "the JVM's proxy settings.")
+            .define(PROXY_PORT, Type.INT, null, Importance.LOW, "Port of proxy.host.")
             .define(TRUSTSTORE_LOCATION, Type.STRING, null, Importance.MEDIUM, "Trust store for the registry's TLS.")
             .define(TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Trust store password.")
             .define(TRUSTSTORE_TYPE, Type.STRING, "JKS", Importance.LOW, "Trust store type (JKS, PKCS12).")
@@ -103,6 +110,25 @@ public final class RegistryClientConfig extends AbstractConfig {
                     "bearer.auth.credentials.source=STATIC_TOKEN needs the token in bearer.auth.token");
         }
         return token.value();
+    }
+
+    /** The proxy {@code proxy.host} and {@code proxy.port} name, or null when either is unset (as Confluent's client). */
+    public InetSocketAddress proxy() {
+        String host = getString(PROXY_HOST);
+        Integer port = getInt(PROXY_PORT);
+        if (host == null || host.isBlank() || port == null || port <= 0) {
+            return null;
+        }
+        String name = host.trim();
+        try {
+            URI uri = new URI(name);
+            if (uri.getHost() != null) {
+                name = uri.getHost();
+            }
+        } catch (URISyntaxException e) {
+            throw new org.apache.kafka.common.config.ConfigException(PROXY_HOST, host, "not a host name or URL");
+        }
+        return InetSocketAddress.createUnresolved(name, port);
     }
 
     /** user:password for basic auth, or null. */

@@ -397,6 +397,32 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldReachTheRegistryThroughTheProxyConfluentsProxySettingsName() throws Exception {
+        // given: a registry reachable only through a forward proxy (here the stub itself, which answers what it is sent)
+        java.util.List<String> targets = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server = builder().filter(new Filter() {
+            @Override
+            public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+                targets.add(exchange.getRequestURI().toString());
+                chain.doFilter(exchange);
+            }
+
+            @Override
+            public String description() {
+                return "proxy";
+            }
+        }).start();
+        String proxyPort = server.url().substring(server.url().lastIndexOf(':') + 1);
+        HttpSchemaRegistryClient client = client("http://registry.invalid:8081", "max.retries", "0",
+                "proxy.host", "127.0.0.1", "proxy.port", proxyPort);
+        // when
+        int id = client.register("things-value", v1);
+        // then: the request went to the proxy, naming the registry
+        assertThat(client.getSchemaById(id)).isEqualTo(v1);
+        assertThat(targets).first().asString().startsWith("http://registry.invalid:8081/subjects/things-value");
+    }
+
+    @Test
     void shouldAuthenticateWithCredentialsInUrl() throws Exception {
         server = builder().basicAuth("guard:s3cret").start();
         HttpSchemaRegistryClient client = client(server.url().replace("http://", "http://guard:s3cret@"));
