@@ -12,11 +12,15 @@ import com.lockupguard.avro.AgreementOutcome;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.web.OrderCorrelation;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -92,6 +96,24 @@ class RefusedRecordBytesTest {
         assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("KEY_MISMATCH");
         assertThat(header(letter, DeadLetters.TOPIC_HEADER)).isEqualTo("orders");
         assertThat(guard.drainDecisions()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepTheRefusedRecordsOwnHeadersBesideTheRefusal() {
+        // given the letter agreement, and an order sent with its caller's correlation header
+        guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
+        guard.agreementAudit.readValuesToList();
+        byte[] sent = guard.topics.orders().valueSerde().serializer().serialize("orders",
+                order("o-1", OrderKind.PUBLIC_SALE, 1_000));
+        Headers headers = new RecordHeaders().add(OrderCorrelation.HEADER, "caller-7".getBytes(StandardCharsets.UTF_8));
+
+        // when the order is refused (keyed by another holding)
+        guard.rawOrders.pipeInput(new TestRecord<>("someone/ELSE", sent, headers, at("2003-08-01T10:00:00-04:00")));
+
+        // then its dead letter still carries the header its sender can match it by, beside the refusal's
+        TestRecord<String, byte[]> letter = single(guard.drainDeadLetters());
+        assertThat(header(letter, OrderCorrelation.HEADER)).isEqualTo("caller-7");
+        assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("KEY_MISMATCH");
     }
 
     /**
