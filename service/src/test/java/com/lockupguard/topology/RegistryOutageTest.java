@@ -197,6 +197,39 @@ class RegistryOutageTest {
         }
     }
 
+    @Test
+    void shouldStopTheReleasePunctuationRatherThanDropAnOlderGuardsHoldingWhileTheRegistryIsAway(
+            @TempDir Path stateDir) throws IOException {
+        // given a guard whose registry gives no answer, and a holding an older guard stored, in its Avro, due for
+        // a release
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        TopicNames names = TopicNames.defaults();
+        GuardTopics topics = GuardTopics.avro(names, Map.of(RegistryClientConfig.URL, "http://127.0.0.1:" + closedPort,
+                RegistryClientConfig.MAX_RETRIES, 0));
+        Properties properties = StreamsDefaults.errorHandling(names);
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "registry-outage-release");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        try (TopologyTestDriver driver = new TopologyTestDriver(GuardTopology.build(topics, DecisionObserver.NONE,
+                TopologyOptions.service()), properties)) {
+            byte[] older = ByteBuffer.allocate(6).put((byte) 0).putInt(7).put((byte) 0).array();
+            driver.<String, byte[]>getKeyValueStore(StoreNames.HOLDING_STATE).put("dutchess/CBYI", older);
+            org.apache.kafka.streams.state.KeyValueStore<String, String> schedule =
+                    driver.getKeyValueStore(StoreNames.RELEASE_SCHEDULE);
+            String due = StoreNames.scheduleKey(0, "dutchess/CBYI");
+            schedule.put(due, "dutchess/CBYI");
+            // when the release punctuation meets it
+            Throwable failure = catchThrowable(
+                    () -> driver.advanceWallClockTime(TopologyOptions.DEFAULT_PUNCTUATION_INTERVAL));
+            // then the punctuation stops on the outage (the thread fails, to be replaced): the holding is not taken
+            // for an unreadable one and its release dropped from the schedule for good
+            assertThat(RegistryOutage.causes(failure)).as("%s", failure).isTrue();
+            assertThat(schedule.get(due)).isEqualTo("dutchess/CBYI");
+        }
+    }
+
     private record Thrown(Throwable failure, long deadLettersAndDecisions) {
     }
 
