@@ -224,6 +224,24 @@ class PositionsTest {
     }
 
     @Test
+    void shouldDropAScheduleEntryLeftBehindWithoutPublishingAPositionAtIt() {
+        // given a holding due at its First Release, and an entry for it at an earlier instant the schedule kept
+        guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
+        guard.positions.readValuesToList();
+        org.apache.kafka.streams.state.KeyValueStore<String, String> schedule =
+                guard.driver.getKeyValueStore(StoreNames.RELEASE_SCHEDULE);
+        String stale = StoreNames.scheduleKey(at("2003-05-01T00:00:00-04:00").toEpochMilli(), HOLDING);
+        schedule.put(stale, HOLDING);
+        // when the wall clock passes that instant
+        timePassesUntil("2003-05-01T00:00:00-04:00");
+        // then the entry is dropped, and no position is published as of an instant that is no boundary of the holding
+        assertThat(guard.positions.readValuesToList()).isEmpty();
+        assertThat(schedule.get(stale)).isNull();
+        assertThat(schedule.get(StoreNames.scheduleKey(at("2003-07-27T00:00:00-04:00").toEpochMilli(), HOLDING)))
+                .isEqualTo(HOLDING);
+    }
+
+    @Test
     void shouldPublishTheOtherReleasesWhenOneHoldingsStoredStateCannotBeRead() {
         // given three holdings released at the same First Release, the first two in the schedule's order unreadable:
         // bytes in no format, and a value in this format with a field no guard writes (agreement version 0)
