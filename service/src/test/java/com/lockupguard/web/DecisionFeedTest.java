@@ -214,4 +214,44 @@ class DecisionFeedTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> feed.outage().isEmpty());
         assertThat(feed.recent(null, 10)).extracting(Decision::getOrderId).containsExactlyInAnyOrder("o-0", "o-1");
     }
+
+    @Test
+    void shouldRestartAFreshOutageAfterTheFirstDelayOnceItHasReadAgain() throws Exception {
+        // given a feed whose first two consumers fail (its backoff grown), and whose third reads a decision
+        Decision read = GuardWebServerTest.decision(order("o-0", 5), Outcome.APPROVED, List.of(), 100L);
+        MockFeedConsumer third = new MockFeedConsumer(1, List.of(
+                MockFeedConsumer.record(MockFeedConsumer.APPROVED, 0, 0, "dutchess/CBYI", read, null)));
+        CountDownLatch released = new CountDownLatch(1);
+        AtomicInteger created = new AtomicInteger();
+        feed = new DecisionFeed(() -> {
+            int n = created.getAndIncrement();
+            if (n < 2) {
+                throw new IllegalStateException("broker gone");
+            }
+            if (n == 2) {
+                return third;
+            }
+            try {
+                released.await(); // the next restart waits here, the feed down, until the test ends
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new MockFeedConsumer(1, List.of());
+        }, MockFeedConsumer.TOPICS, 5_000);
+        feed.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.recent(null, 10).size() == 1);
+
+        // when, having read again, it meets a new outage
+        third.appendUndecodable(MockFeedConsumer.APPROVED, 0,
+                new SchemaRegistryException.Unavailable("connection refused", null));
+
+        // then it restarts after the first delay again, not after the grown one of the outage before
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> feed.outage().isPresent());
+            assertThat(feed.outage().get())
+                    .contains("restarts in " + DecisionFeed.FIRST_RESTART_DELAY.toMillis() + " ms");
+        } finally {
+            released.countDown();
+        }
+    }
 }
