@@ -136,6 +136,17 @@ class HttpSecurityTest {
     }
 
     @Test
+    void shouldRefuseAKeyStoreWithoutAPrivateKeyNamingIt() throws Exception {
+        // given a trust store, holding only the CA's certificate, set as the key store by mistake
+        Path trustStore = TestPki.create("ca").writeTrustStore(dir.resolve("trust.p12"), "PKCS12", "store-pass");
+
+        // when / then start-up stops, saying what is wrong, rather than serving https with no key
+        assertThatThrownBy(() -> HttpSecurity.from(config("http.ssl.keystore.location", trustStore.toString(),
+                "http.ssl.keystore.password", "store-pass"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.ssl.keystore.location").hasMessageContaining("holds no private key");
+    }
+
+    @Test
     void shouldGiveTheServiceTokenThePeerRoleOnly() throws Exception {
         HttpSecurity security = HttpSecurity.from(config("api.service.token", "peer-secret", "api.token", "dev"));
         assertThat(security.authentication().authenticate("Bearer peer-secret").kind())
