@@ -46,7 +46,8 @@ class HttpSecurityTest {
         for (String loopback : new String[] {"127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"}) {
             assertThatCode(() -> HttpExposure.check(loopback, false)).as(loopback).doesNotThrowAnyException();
         }
-        for (String network : new String[] {"0.0.0.0", "::", "10.1.2.3", "192.168.0.7", "no-such-host.invalid"}) {
+        for (String network : new String[] {"0.0.0.0", "::", "10.1.2.3", "192.168.0.7", "no-such-host.invalid",
+                "localhost.invalid"}) {
             assertThatThrownBy(() -> HttpExposure.check(network, false)).as(network)
                     .isInstanceOf(ConfigException.class);
             assertThatCode(() -> HttpExposure.check(network, true)).as(network).doesNotThrowAnyException();
