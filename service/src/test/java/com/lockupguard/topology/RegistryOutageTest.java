@@ -172,18 +172,8 @@ class RegistryOutageTest {
     void shouldStopTheIdSweepRatherThanPassAnOlderGuardsIdWhileTheRegistryIsAway(@TempDir Path stateDir)
             throws IOException {
         // given a guard whose registry gives no answer, and an order id an older guard remembered, in its Avro
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        TopicNames names = TopicNames.defaults();
-        GuardTopics topics = GuardTopics.avro(names, Map.of(RegistryClientConfig.URL, "http://127.0.0.1:" + closedPort,
-                RegistryClientConfig.MAX_RETRIES, 0));
-        Properties properties = StreamsDefaults.errorHandling(names);
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "registry-outage-sweep");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        try (TopologyTestDriver driver = new TopologyTestDriver(GuardTopology.build(topics, DecisionObserver.NONE,
-                TopologyOptions.service().withIdRetention(java.time.Duration.ofHours(1))), properties)) {
+        try (TopologyTestDriver driver = onARegistryThatGivesNoAnswer(stateDir,
+                TopologyOptions.service().withIdRetention(java.time.Duration.ofHours(1)))) {
             byte[] older = ByteBuffer.allocate(6).put((byte) 0).putInt(7).put((byte) 0).array();
             org.apache.kafka.streams.state.KeyValueStore<String, byte[]> seenOrders =
                     driver.getKeyValueStore(StoreNames.SEEN_ORDERS);
@@ -202,18 +192,7 @@ class RegistryOutageTest {
             @TempDir Path stateDir) throws IOException {
         // given a guard whose registry gives no answer, and a holding an older guard stored, in its Avro, due for
         // a release
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        TopicNames names = TopicNames.defaults();
-        GuardTopics topics = GuardTopics.avro(names, Map.of(RegistryClientConfig.URL, "http://127.0.0.1:" + closedPort,
-                RegistryClientConfig.MAX_RETRIES, 0));
-        Properties properties = StreamsDefaults.errorHandling(names);
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "registry-outage-release");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        try (TopologyTestDriver driver = new TopologyTestDriver(GuardTopology.build(topics, DecisionObserver.NONE,
-                TopologyOptions.service()), properties)) {
+        try (TopologyTestDriver driver = onARegistryThatGivesNoAnswer(stateDir, TopologyOptions.service())) {
             byte[] older = ByteBuffer.allocate(6).put((byte) 0).putInt(7).put((byte) 0).array();
             driver.<String, byte[]>getKeyValueStore(StoreNames.HOLDING_STATE).put("dutchess/CBYI", older);
             org.apache.kafka.streams.state.KeyValueStore<String, String> schedule =
@@ -253,6 +232,22 @@ class RegistryOutageTest {
             }
             return new Thrown(failure, written);
         }
+    }
+
+    /** The guard's topology on a registry that gives no answer (a closed port, no retries). */
+    private static TopologyTestDriver onARegistryThatGivesNoAnswer(Path stateDir, TopologyOptions options)
+            throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        TopicNames names = TopicNames.defaults();
+        GuardTopics topics = GuardTopics.avro(names, Map.of(RegistryClientConfig.URL, "http://127.0.0.1:" + closedPort,
+                RegistryClientConfig.MAX_RETRIES, 0));
+        Properties properties = StreamsDefaults.errorHandling(names);
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "registry-outage-punctuation");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        return new TopologyTestDriver(GuardTopology.build(topics, DecisionObserver.NONE, options), properties);
     }
 
     private static <T extends org.apache.kafka.common.Configurable> T configured(T handler) {
