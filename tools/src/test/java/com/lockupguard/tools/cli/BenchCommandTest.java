@@ -3,10 +3,8 @@ package com.lockupguard.tools.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lockupguard.cli.LockupGuardCli;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class BenchCommandTest {
 
@@ -14,10 +12,7 @@ class BenchCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine commandLine = LockupGuardTools.commandLine();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        return commandLine.execute(args);
+        return CapturedCommand.run(out, err, args);
     }
 
     @Test

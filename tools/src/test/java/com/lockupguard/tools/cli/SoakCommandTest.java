@@ -3,13 +3,11 @@ package com.lockupguard.tools.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lockupguard.cli.LockupGuardCli;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class SoakCommandTest {
 
@@ -20,10 +18,7 @@ class SoakCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine commandLine = LockupGuardTools.commandLine();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        return commandLine.execute(args);
+        return CapturedCommand.run(out, err, args);
     }
 
     @Test
