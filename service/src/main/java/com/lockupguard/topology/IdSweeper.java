@@ -6,7 +6,9 @@ import com.lockupguard.state.RememberedOrder;
 import com.lockupguard.state.StateCodec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * entries a second for nothing): an id is forgotten at most that, plus one walk, after its
  * retention passed. A value written before the guard kept the time it first saw an id starts its
  * retention when the walk first meets it. A value the guard cannot read is kept (it may be an open
- * reservation), logged, and walked past.
+ * reservation), walked past, and logged the first time a walk meets it (not at every walk).
  */
 final class IdSweeper {
 
@@ -39,12 +41,16 @@ final class IdSweeper {
     static final int SLICE = 100;
     /** The longest pause between two walks of a store. */
     static final Duration LONGEST_PAUSE = Duration.ofHours(1);
+    /** Unreadable values warned about, per store, before further ones are logged at DEBUG only. */
+    static final int UNREADABLE_WARNINGS = 1_000;
 
     private final HoldingStores stores;
     private final long retentionMillis;
     private final long walkEveryMillis;
     private final Walk orders = new Walk();
     private final Walk executions = new Walk();
+    private final UnreadableValues unreadableOrders = new UnreadableValues();
+    private final UnreadableValues unreadableExecutions = new UnreadableValues();
 
     /** Where a store's walk stands: its cursor (null: between walks) and when it started. */
     private static final class Walk {
@@ -83,7 +89,7 @@ final class IdSweeper {
     void sweep(long now) {
         long cutoff = now - retentionMillis;
         if (orders.due(now, walkEveryMillis)) {
-            orders.cursor = sweep(stores.seenOrders(), orders.cursor, (key, value) -> {
+            orders.cursor = sweep(stores.seenOrders(), orders.cursor, unreadableOrders, (key, value) -> {
                 StateCodec.Retention retention = stores.codec().orderRetention(value);
                 if (retention.since() == RememberedOrder.SINCE_UNKNOWN) {
                     return stores.codec().encode(
@@ -93,7 +99,7 @@ final class IdSweeper {
             });
         }
         if (executions.due(now, walkEveryMillis)) {
-            executions.cursor = sweep(stores.seenExecutions(), executions.cursor, (key, value) -> {
+            executions.cursor = sweep(stores.seenExecutions(), executions.cursor, unreadableExecutions, (key, value) -> {
                 RememberedExecution execution = stores.codec().execution(value);
                 if (execution.rememberedAt() == RememberedOrder.SINCE_UNKNOWN) {
                     return stores.codec().encode(execution.rememberedSince(now));
@@ -113,24 +119,49 @@ final class IdSweeper {
     private static final byte[] FORGET = new byte[0];
 
     /**
+     * The keys of one store whose values the walk could not read and has warned about: a walk meets them again every
+     * time, and one warning each is enough. Bounded, so that a store full of unreadable values cannot fill the heap.
+     */
+    private static final class UnreadableValues {
+        private final Set<String> warned = new HashSet<>();
+
+        void report(String store, String key, CorruptStoreValueException e) {
+            if (warned.contains(key)) {
+                LOG.debug("{} still holds a value the guard cannot read under '{}'", store, key);
+            } else if (warned.size() < UNREADABLE_WARNINGS) {
+                warned.add(key);
+                LOG.warn("{} holds a value the guard cannot read under '{}': kept, never forgotten ({})", store, key,
+                        e.getMessage());
+                if (warned.size() == UNREADABLE_WARNINGS) {
+                    LOG.warn("{}: {} unreadable values reported; any further ones are logged at DEBUG only", store,
+                            UNREADABLE_WARNINGS);
+                }
+            } else {
+                LOG.debug("{} holds a value the guard cannot read under '{}': kept ({})", store, key, e.getMessage());
+            }
+        }
+    }
+
+    /**
      * The verdict on one entry; an entry whose value cannot be read is kept and walked past, or the walk would stop
      * on it for good, every slice failing there. A registry that is away or refuses the guard stops the slice.
      */
-    private static byte[] verdictOrKeep(String store, KeyValue<String, byte[]> entry, Verdict verdict) {
+    private static byte[] verdictOrKeep(String store, KeyValue<String, byte[]> entry, UnreadableValues unreadable,
+            Verdict verdict) {
         try {
             return verdict.on(entry.key, entry.value);
         } catch (CorruptStoreValueException e) {
             if (RegistryOutage.causes(e) || RegistryOutage.refusal(e).isPresent()) {
                 throw e;
             }
-            LOG.warn("{} holds a value the guard cannot read under '{}': kept, never forgotten ({})", store, entry.key,
-                    e.getMessage());
+            unreadable.report(store, entry.key, e);
             return KEEP;
         }
     }
 
     /** Sweeps one slice of {@code store} from {@code cursor}; returns where the next slice starts (null: from the top). */
-    private static String sweep(KeyValueStore<String, byte[]> store, String cursor, Verdict verdict) {
+    private static String sweep(KeyValueStore<String, byte[]> store, String cursor, UnreadableValues unreadable,
+            Verdict verdict) {
         List<KeyValue<String, byte[]>> changes = new ArrayList<>();
         String last = null;
         int read = 0;
@@ -139,7 +170,7 @@ final class IdSweeper {
                 KeyValue<String, byte[]> entry = entries.next();
                 read++;
                 last = entry.key;
-                byte[] change = verdictOrKeep(store.name(), entry, verdict);
+                byte[] change = verdictOrKeep(store.name(), entry, unreadable, verdict);
                 if (change == FORGET) {
                     changes.add(KeyValue.pair(entry.key, null));
                 } else if (change != KEEP) {

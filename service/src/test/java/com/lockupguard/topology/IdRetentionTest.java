@@ -5,6 +5,10 @@ import static com.lockupguard.topology.TopologyFixture.letter;
 import static com.lockupguard.topology.TopologyFixture.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.ExecutionResult;
 import com.lockupguard.avro.OrderKind;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * order.ids.retention.ms: ids are forgotten once the retention has passed in wall-clock time since
@@ -182,6 +187,36 @@ class IdRetentionTest {
         assertThat(keys(StoreNames.SEEN_EXECUTIONS)).containsExactly(corrupt);
         // and no sweep failed: a failed punctuation is dead-lettered, a record without key or value each time
         assertThat(guard.drainDeadLetters()).isEmpty();
+    }
+
+    @Test
+    void shouldWarnAboutAValueItCannotReadOnceNotOnEveryWalk() {
+        // given a seen-orders and a seen-executions value in no format the guard reads, and the sweeper's log recorded
+        decideAndFill();
+        String corrupt = StoreNames.idKey(HOLDING, "a-corrupt");
+        guard.driver.getKeyValueStore(StoreNames.SEEN_ORDERS).put(corrupt, new byte[] {7, 1, 2});
+        guard.driver.getKeyValueStore(StoreNames.SEEN_EXECUTIONS).put(corrupt, new byte[] {1, 9});
+        Logger log = (Logger) LoggerFactory.getLogger(IdSweeper.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
+        try {
+            // when the sweeper walks both stores five times
+            for (int walk = 0; walk < 5; walk++) {
+                guard.driver.advanceWallClockTime(SWEPT);
+            }
+
+            // then each value was warned about once, and is still kept
+            assertThat(logged.list).filteredOn(event -> event.getLevel() == Level.WARN)
+                    .extracting(ILoggingEvent::getFormattedMessage).hasSize(2)
+                    .anySatisfy(message -> assertThat(message).startsWith(StoreNames.SEEN_ORDERS + " holds a value"))
+                    .anySatisfy(message -> assertThat(message).startsWith(StoreNames.SEEN_EXECUTIONS + " holds a value"))
+                    .allSatisfy(message -> assertThat(message).contains(corrupt));
+            assertThat(keys(StoreNames.SEEN_ORDERS)).contains(corrupt);
+            assertThat(keys(StoreNames.SEEN_EXECUTIONS)).contains(corrupt);
+        } finally {
+            log.detachAppender(logged);
+        }
     }
 
     private List<String> keys(String store) {
