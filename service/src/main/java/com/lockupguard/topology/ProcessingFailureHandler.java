@@ -12,17 +12,19 @@ import org.apache.kafka.streams.processor.api.Record;
  * ({@link RejectedRecordException}) goes to the dead-letter topic as it was received, with its reason; one
  * that fails because the schema registry is away or refuses the guard stops the stream thread, so that it is
  * read again ({@link RegistryOutage}); any other failure is dead-lettered by Kafka Streams, and the stream
- * goes on.
+ * goes on. A dead letter too large for the producer is cut down ({@link DeadLetterFit}).
  */
 public final class ProcessingFailureHandler extends LogAndContinueProcessingExceptionHandler {
 
     private String deadLetterTopic;
     private DecisionObserver observer = DecisionObserver.NONE;
+    private DeadLetterFit fit = DeadLetterFit.of(Map.of());
 
     @Override
     public void configure(Map<String, ?> configs) {
         super.configure(configs);
         observer = StreamsDefaults.observer(configs);
+        fit = DeadLetterFit.of(configs);
         Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
         deadLetterTopic = topic == null ? null : topic.toString();
     }
@@ -35,9 +37,11 @@ public final class ProcessingFailureHandler extends LogAndContinueProcessingExce
         if (failure instanceof RejectedRecordException refused) {
             // logged and counted where it was refused
             return Response.resume(deadLetterTopic == null ? List.of()
-                    : List.of(DeadLetters.of(deadLetterTopic, context, refused)));
+                    : List.of(fit.fit(DeadLetters.of(deadLetterTopic, context, refused))));
         }
         observer.deadLettered(DeadLetterReason.PROCESSING_FAILURE);
-        return super.handleError(context, record, failure);
+        Response response = super.handleError(context, record, failure);
+        return response.result() == Result.RESUME ? Response.resume(fit.fit(response.deadLetterQueueRecords()))
+                : Response.fail(fit.fit(response.deadLetterQueueRecords()));
     }
 }

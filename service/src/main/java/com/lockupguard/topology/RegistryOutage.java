@@ -65,15 +65,20 @@ public final class RegistryOutage {
         return false;
     }
 
-    /** For records that cannot be read: fail when the registry is away or refuses the guard, else dead-letter. */
+    /**
+     * For records that cannot be read: fail when the registry is away or refuses the guard, else dead-letter (cut down
+     * to what the producer may send: {@link DeadLetterFit}).
+     */
     public static final class OnDeserialization extends LogAndContinueExceptionHandler {
 
         private DecisionObserver observer = DecisionObserver.NONE;
+        private DeadLetterFit fit = DeadLetterFit.of(Map.of());
 
         @Override
         public void configure(Map<String, ?> configs) {
             super.configure(configs);
             observer = StreamsDefaults.observer(configs);
+            fit = DeadLetterFit.of(configs);
         }
 
         @Override
@@ -83,7 +88,10 @@ public final class RegistryOutage {
                 return Response.fail(List.of());
             }
             observer.deadLettered(DeadLetterReason.UNDECODABLE);
-            return super.handleError(context, record, failure);
+            // a record that only just fitted on its topic does not fit with the error in its headers
+            Response response = super.handleError(context, record, failure);
+            return response.result() == Result.RESUME ? Response.resume(fit.fit(response.deadLetterQueueRecords()))
+                    : Response.fail(fit.fit(response.deadLetterQueueRecords()));
         }
     }
 }

@@ -1,0 +1,122 @@
+package com.lockupguard.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a dead letter within what the guard's producer may send ({@code max.request.size}). A dead letter is the
+ * refused record with the error added in headers, so a record that only just fitted on its topic does not fit on the
+ * dead-letter topic; Kafka Streams would answer the failed send with another dead letter of the same record, which
+ * fails the same way, until the stream thread's stack overflows, and the replaced thread meets the record again.
+ * Such a dead letter is written without the record's value, and, if that is not enough, with only the error's
+ * headers: what is left says how large the record was and where it lies ({@value DeadLetters#TOPIC_HEADER},
+ * {@code .partition}, {@code .offset}), so that it can be read from its own topic.
+ */
+final class DeadLetterFit {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterFit.class);
+
+    /** On a dead letter written without the record's value: how many bytes the value had, and why. */
+    static final String VALUE_OMITTED_HEADER = "lockup-guard.dlq.value-omitted";
+    /** On a dead letter written without the record's key: how many bytes the key had. */
+    static final String KEY_OMITTED_HEADER = "lockup-guard.dlq.key-omitted";
+
+    /** A record batch's header and one record's framing, rounded up: what the producer adds to the bytes given. */
+    static final int RECORD_OVERHEAD = 128;
+    /** Each header's framing (two lengths), at most. */
+    private static final int HEADER_OVERHEAD = 10;
+    /** The longest key, and error message, kept on a dead letter cut down to its error headers. */
+    static final int KEPT_BYTES = 1024;
+    /** The headers a dead letter cut down to its error keeps. */
+    private static final Set<String> ERROR_HEADERS = Set.of(DeadLetters.TOPIC_HEADER, DeadLetters.PARTITION_HEADER,
+            DeadLetters.OFFSET_HEADER, DeadLetters.EXCEPTION_HEADER, DeadLetters.MESSAGE_HEADER,
+            DeadLetters.REASON_HEADER);
+
+    private final int maxBytes;
+
+    DeadLetterFit(int maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    /** The limit of the guard's producer, as Kafka Streams gives it its settings ({@code producer.} first). */
+    static DeadLetterFit of(Map<String, ?> configs) {
+        Object value = configs.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        if (value == null) {
+            value = configs.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        }
+        if (value == null) {
+            value = ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        }
+        return new DeadLetterFit(value instanceof Number number ? number.intValue()
+                : Integer.parseInt(value.toString().trim()));
+    }
+
+    List<ProducerRecord<byte[], byte[]>> fit(List<ProducerRecord<byte[], byte[]>> deadLetters) {
+        return deadLetters.stream().map(this::fit).toList();
+    }
+
+    /** {@code deadLetter} as it is if the producer may send it, else cut down until it may. */
+    ProducerRecord<byte[], byte[]> fit(ProducerRecord<byte[], byte[]> deadLetter) {
+        if (size(deadLetter.key(), deadLetter.value(), deadLetter.headers()) <= maxBytes) {
+            return deadLetter;
+        }
+        int valueBytes = deadLetter.value() == null ? 0 : deadLetter.value().length;
+        String omitted = valueBytes + " bytes, omitted: with the error headers the dead letter would exceed "
+                + "max.request.size (" + maxBytes + "); the record is on its topic at the partition and offset named";
+        Headers headers = new RecordHeaders(deadLetter.headers().toArray());
+        headers.remove(VALUE_OMITTED_HEADER);
+        headers.add(VALUE_OMITTED_HEADER, omitted.getBytes(StandardCharsets.UTF_8));
+        byte[] key = deadLetter.key();
+        if (size(key, null, headers) > maxBytes) {
+            headers = errorHeadersOnly(headers);
+            if (key != null && key.length > KEPT_BYTES) {
+                headers.add(KEY_OMITTED_HEADER, (key.length + " bytes").getBytes(StandardCharsets.UTF_8));
+                key = null;
+            }
+        }
+        LOG.warn("a dead letter of {} bytes exceeds max.request.size ({}): written without the record's value{}, "
+                + "which stays on {} at partition {}, offset {}", size(deadLetter.key(), deadLetter.value(),
+                deadLetter.headers()), maxBytes, key == deadLetter.key() ? "" : " and key",
+                DeadLetters.header(headers, DeadLetters.TOPIC_HEADER).orElse("?"),
+                DeadLetters.header(headers, DeadLetters.PARTITION_HEADER).orElse("?"),
+                DeadLetters.header(headers, DeadLetters.OFFSET_HEADER).orElse("?"));
+        return new ProducerRecord<>(deadLetter.topic(), deadLetter.partition(), deadLetter.timestamp(), key, null,
+                headers);
+    }
+
+    /** The error's headers and the omission's, each cut to {@value #KEPT_BYTES} bytes; the record's own dropped. */
+    private static Headers errorHeadersOnly(Headers headers) {
+        Headers kept = new RecordHeaders();
+        for (Header header : headers) {
+            if (ERROR_HEADERS.contains(header.key()) || header.key().equals(VALUE_OMITTED_HEADER)) {
+                byte[] value = header.value();
+                kept.add(header.key(), value == null || value.length <= KEPT_BYTES ? value
+                        : java.util.Arrays.copyOf(value, KEPT_BYTES));
+            }
+        }
+        return kept;
+    }
+
+    /** At least what the producer counts against {@code max.request.size} for a record of these bytes. */
+    static int size(byte[] key, byte[] value, Headers headers) {
+        long size = RECORD_OVERHEAD + length(key) + length(value);
+        for (Header header : headers) {
+            size += HEADER_OVERHEAD + header.key().getBytes(StandardCharsets.UTF_8).length + length(header.value());
+        }
+        return (int) Math.min(Integer.MAX_VALUE, size);
+    }
+
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
+    }
+}

@@ -1,0 +1,121 @@
+package com.lockupguard.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.Record;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A record whose processing throws is dead-lettered and the stream goes on, also when the record is too large to be
+ * sent again with the error added: a dead letter the producer refuses would fail the task on that record for good.
+ */
+class ProcessingFailureHandlerTest {
+
+    private static final int MAX_REQUEST_SIZE = 2_000;
+
+    @Test
+    void shouldDeadLetterARefusedRecordTooLargeToSendWithoutItsValue() {
+        // given a guard whose producer sends at most 2,000 bytes, and a refused record of 1,990
+        ProcessingFailureHandler handler = handler();
+        Context context = new Context(bytes(1_990));
+        // when it is refused
+        ProcessingExceptionHandler.Response response = handler.handleError(context,
+                new Record<>("k", "v", 5L), new RejectedRecordException(DeadLetterReason.INVALID_AGREEMENT, "bad"));
+        // then the stream goes on, and the dead letter fits: the refusal and where the record lies, not its value
+        assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(letter -> fitsWithoutItsValue(letter,
+                "INVALID_AGREEMENT"));
+    }
+
+    @Test
+    void shouldDeadLetterAFailedRecordTooLargeToSendWithoutItsValue() {
+        // given the same guard and record
+        ProcessingFailureHandler handler = handler();
+        Context context = new Context(bytes(1_990));
+        // when its processing fails unexpectedly (Kafka Streams builds that dead letter, with a stack trace)
+        ProcessingExceptionHandler.Response response = handler.handleError(context, new Record<>("k", "v", 5L),
+                new IllegalStateException("boom"));
+        // then the stream goes on, and the dead letter fits as well
+        assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(letter -> fitsWithoutItsValue(letter,
+                null));
+    }
+
+    private static void fitsWithoutItsValue(ProducerRecord<byte[], byte[]> letter, String reason) {
+        assertThat(letter.topic()).isEqualTo("orders-dlq");
+        assertThat(letter.value()).isNull();
+        assertThat(DeadLetterFit.size(letter.key(), letter.value(), letter.headers()))
+                .isLessThanOrEqualTo(MAX_REQUEST_SIZE);
+        assertThat(DeadLetters.header(letter.headers(), DeadLetterFit.VALUE_OMITTED_HEADER)).get().asString()
+                .startsWith("1990 bytes, omitted");
+        assertThat(DeadLetters.header(letter.headers(), DeadLetters.OFFSET_HEADER)).contains("77");
+        assertThat(DeadLetters.header(letter.headers(), DeadLetters.REASON_HEADER))
+                .isEqualTo(java.util.Optional.ofNullable(reason));
+    }
+
+    private static ProcessingFailureHandler handler() {
+        ProcessingFailureHandler handler = new ProcessingFailureHandler();
+        handler.configure(Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "orders-dlq",
+                StreamsConfig.producerPrefix("max.request.size"), MAX_REQUEST_SIZE));
+        return handler;
+    }
+
+    private static byte[] bytes(int length) {
+        byte[] bytes = new byte[length];
+        Arrays.fill(bytes, (byte) 'x');
+        return bytes;
+    }
+
+    /** Where a record being processed came from, as Kafka Streams tells its handlers. */
+    private record Context(byte[] sourceRawValue) implements ErrorHandlerContext {
+        @Override
+        public String topic() {
+            return "agreements";
+        }
+
+        @Override
+        public int partition() {
+            return 1;
+        }
+
+        @Override
+        public long offset() {
+            return 77;
+        }
+
+        @Override
+        public Headers headers() {
+            return new RecordHeaders();
+        }
+
+        @Override
+        public String processorNodeId() {
+            return "agreement-processor";
+        }
+
+        @Override
+        public TaskId taskId() {
+            return new TaskId(0, 1);
+        }
+
+        @Override
+        public long timestamp() {
+            return 5L;
+        }
+
+        @Override
+        public byte[] sourceRawKey() {
+            return "investor/SEC".getBytes(StandardCharsets.UTF_8);
+        }
+    }
+}
