@@ -4,21 +4,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a dead letter within what the guard's producer may send ({@code max.request.size}). A dead letter is the
  * refused record with the error added in headers, so a record that only just fitted on its topic does not fit on the
- * dead-letter topic; Kafka Streams would answer the failed send with another dead letter of the same record, which
- * fails the same way, until the stream thread's stack overflows, and the replaced thread meets the record again.
- * Such a dead letter is written without the record's value, and, if that is not enough, with only the error's
+ * dead-letter topic; the refused send would fail the task ({@link SendLimit}), and every replaced stream thread would
+ * meet the record again. Such a dead letter is written without the record's value, and, if that is not enough, with only the error's
  * headers: what is left says how large the record was and where it lies ({@value DeadLetters#TOPIC_HEADER},
  * {@code .partition}, {@code .offset}), so that it can be read from its own topic.
  */
@@ -31,10 +28,6 @@ final class DeadLetterFit {
     /** On a dead letter written without the record's key: how many bytes the key had. */
     static final String KEY_OMITTED_HEADER = "lockup-guard.dlq.key-omitted";
 
-    /** A record batch's header and one record's framing, rounded up: what the producer adds to the bytes given. */
-    static final int RECORD_OVERHEAD = 128;
-    /** Each header's framing (two lengths), at most. */
-    private static final int HEADER_OVERHEAD = 10;
     /** The longest key, and error message, kept on a dead letter cut down to its error headers. */
     static final int KEPT_BYTES = 1024;
     /** The headers a dead letter cut down to its error keeps. */
@@ -42,23 +35,15 @@ final class DeadLetterFit {
             DeadLetters.OFFSET_HEADER, DeadLetters.EXCEPTION_HEADER, DeadLetters.MESSAGE_HEADER,
             DeadLetters.REASON_HEADER);
 
-    private final int maxBytes;
+    private final SendLimit limit;
 
-    DeadLetterFit(int maxBytes) {
-        this.maxBytes = maxBytes;
+    DeadLetterFit(SendLimit limit) {
+        this.limit = limit;
     }
 
-    /** The limit of the guard's producer, as Kafka Streams gives it its settings ({@code producer.} first). */
+    /** Fitted to the limit of the guard's producer, as Kafka Streams gives it its settings. */
     static DeadLetterFit of(Map<String, ?> configs) {
-        Object value = configs.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
-        if (value == null) {
-            value = configs.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
-        }
-        if (value == null) {
-            value = ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
-        }
-        return new DeadLetterFit(value instanceof Number number ? number.intValue()
-                : Integer.parseInt(value.toString().trim()));
+        return new DeadLetterFit(SendLimit.of(configs));
     }
 
     List<ProducerRecord<byte[], byte[]>> fit(List<ProducerRecord<byte[], byte[]>> deadLetters) {
@@ -67,17 +52,17 @@ final class DeadLetterFit {
 
     /** {@code deadLetter} as it is if the producer may send it, else cut down until it may. */
     ProducerRecord<byte[], byte[]> fit(ProducerRecord<byte[], byte[]> deadLetter) {
-        if (size(deadLetter.key(), deadLetter.value(), deadLetter.headers()) <= maxBytes) {
+        if (limit.fits(deadLetter.key(), deadLetter.value(), deadLetter.headers())) {
             return deadLetter;
         }
         int valueBytes = deadLetter.value() == null ? 0 : deadLetter.value().length;
         String omitted = valueBytes + " bytes, omitted: with the error headers the dead letter would exceed "
-                + "max.request.size (" + maxBytes + "); the record is on its topic at the partition and offset named";
+                + "max.request.size (" + limit.maxBytes() + "); the record is on its topic at the partition and offset named";
         Headers headers = new RecordHeaders(deadLetter.headers().toArray());
         headers.remove(VALUE_OMITTED_HEADER);
         headers.add(VALUE_OMITTED_HEADER, omitted.getBytes(StandardCharsets.UTF_8));
         byte[] key = deadLetter.key();
-        if (size(key, null, headers) > maxBytes) {
+        if (!limit.fits(key, null, headers)) {
             headers = errorHeadersOnly(headers);
             if (key != null && key.length > KEPT_BYTES) {
                 headers.add(KEY_OMITTED_HEADER, (key.length + " bytes").getBytes(StandardCharsets.UTF_8));
@@ -85,8 +70,8 @@ final class DeadLetterFit {
             }
         }
         LOG.warn("a dead letter of {} bytes exceeds max.request.size ({}): written without the record's value{}, "
-                + "which stays on {} at partition {}, offset {}", size(deadLetter.key(), deadLetter.value(),
-                deadLetter.headers()), maxBytes, key == deadLetter.key() ? "" : " and key",
+                + "which stays on {} at partition {}, offset {}", SendLimit.size(deadLetter.key(), deadLetter.value(),
+                deadLetter.headers()), limit.maxBytes(), key == deadLetter.key() ? "" : " and key",
                 DeadLetters.header(headers, DeadLetters.TOPIC_HEADER).orElse("?"),
                 DeadLetters.header(headers, DeadLetters.PARTITION_HEADER).orElse("?"),
                 DeadLetters.header(headers, DeadLetters.OFFSET_HEADER).orElse("?"));
@@ -105,18 +90,5 @@ final class DeadLetterFit {
             }
         }
         return kept;
-    }
-
-    /** At least what the producer counts against {@code max.request.size} for a record of these bytes. */
-    static int size(byte[] key, byte[] value, Headers headers) {
-        long size = RECORD_OVERHEAD + length(key) + length(value);
-        for (Header header : headers) {
-            size += HEADER_OVERHEAD + header.key().getBytes(StandardCharsets.UTF_8).length + length(header.value());
-        }
-        return (int) Math.min(Integer.MAX_VALUE, size);
-    }
-
-    private static int length(byte[] bytes) {
-        return bytes == null ? 0 : bytes.length;
     }
 }

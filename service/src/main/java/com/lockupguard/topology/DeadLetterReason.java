@@ -32,5 +32,10 @@ public enum DeadLetterReason {
     /** An execution id reused with other content (section 9, check 2): the first report stands. */
     DUPLICATE_EXECUTION_ID,
     /** An execution report for a holding without an agreement (section 9, check 3). */
-    UNKNOWN_AGREEMENT
+    UNKNOWN_AGREEMENT,
+    /**
+     * An order whose decision is larger than the guard's producer may send ({@code max.request.size}): one that only
+     * just fitted on the orders topic, its id or its headers most of its bytes. Not decided; nothing changes.
+     */
+    DECISION_TOO_LARGE
 }

@@ -10,6 +10,7 @@ import com.lockupguard.rules.OrderRequest;
 import com.lockupguard.rules.Ruling;
 import com.lockupguard.state.RememberedOrder;
 import com.lockupguard.state.StoredHolding;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -28,15 +29,17 @@ final class OrderDecider {
     private final PositionPublisher positions;
     private final DecisionWire wire;
     private final DecisionObserver observer;
+    private final SendLimit limit;
 
     OrderDecider(LockupRules rules, ProcessorContext<String, Object> context, HoldingStores stores,
-            PositionPublisher positions, DecisionWire wire, DecisionObserver observer) {
+            PositionPublisher positions, DecisionWire wire, DecisionObserver observer, SendLimit limit) {
         this.rules = rules;
         this.context = context;
         this.stores = stores;
         this.positions = positions;
         this.wire = wire;
         this.observer = observer;
+        this.limit = limit;
     }
 
     void decide(Record<String, ProposedOrder> record, OrderEventsProcessor.DeadLetter deadLetter) {
@@ -60,13 +63,19 @@ final class OrderDecider {
         if (ruling.repeated()) {
             // a retry gets the stored first decision, marked as repeated, and changes nothing
             com.lockupguard.avro.Decision again = wire.repeated(remembered.decision(), remembered.outcome());
-            forward(record, wire.encode(again), DecisionMapper.toRules(again), true);
+            byte[] encoded = wire.encode(again);
+            if (fits(record, encoded, deadLetter)) {
+                forward(record, encoded, DecisionMapper.toRules(again), true);
+            }
             return;
         }
         Decision decision = ruling.decision();
         // first what can fail (the registry may refuse or be away): an order that gets no decision, dead-lettered
         // by the processing handler, must change nothing, or its shares would be counted and a resend counted again
         byte[] encoded = wire.encode(decision);
+        if (!fits(record, encoded, deadLetter)) {
+            return;
+        }
         if (ruling.stateAfter() != null) {
             positions.store(record.key(), stored, ruling.stateAfter(), decision.position());
         }
@@ -75,6 +84,23 @@ final class OrderDecider {
                     ruling.opened(), context.currentSystemTimeMs()));
         }
         forward(record, encoded, decision, false);
+    }
+
+    /**
+     * Whether the decision can be sent: else the order is dead-lettered, undecided and changing nothing. Only an
+     * order that only just fitted on its topic can meet this: an invalid one whose id is most of its bytes (the
+     * blocked decision repeats the id), or one whose headers are (a decision carries its order's headers).
+     */
+    private boolean fits(Record<String, ProposedOrder> record, byte[] encoded,
+            OrderEventsProcessor.DeadLetter deadLetter) {
+        if (limit.fits(record.key(), encoded, record.headers())) {
+            return true;
+        }
+        deadLetter.send(DeadLetterReason.DECISION_TOO_LARGE, "its decision would be "
+                + SendLimit.size(record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), encoded,
+                record.headers()) + " bytes with the order's key and headers, more than max.request.size ("
+                + limit.maxBytes() + ") lets the guard send: the order is not decided and changes nothing");
+        return false;
     }
 
     private void forward(Record<String, ProposedOrder> record, byte[] encoded, Decision decision, boolean repeated) {

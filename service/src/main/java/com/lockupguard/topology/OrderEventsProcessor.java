@@ -42,7 +42,8 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
         HoldingStores stores = HoldingStores.all(context, new StateCodec(legacy),
                 options.storage().mayHoldOlderValues());
         PositionPublisher positions = PositionPublisher.of(rules, context, stores, options.publishPositions());
-        this.orders = new OrderDecider(rules, context, stores, positions, new DecisionWire(topics), observer);
+        this.orders = new OrderDecider(rules, context, stores, positions, new DecisionWire(topics), observer,
+                SendLimit.of(context.appConfigs()));
         this.executions = new ExecutionApplier(rules, context, stores, positions, observer,
                 options.inputPartitions());
         // releases happen with or without orders: publish positions as window boundaries pass

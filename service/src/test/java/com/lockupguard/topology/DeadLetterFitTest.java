@@ -19,7 +19,7 @@ class DeadLetterFitTest {
         // given a dead letter well under the limit
         ProducerRecord<byte[], byte[]> letter = letter(bytes(100), bytes(1_000), errorHeaders());
         // when it is fitted
-        ProducerRecord<byte[], byte[]> fitted = new DeadLetterFit(LIMIT).fit(letter);
+        ProducerRecord<byte[], byte[]> fitted = new DeadLetterFit(new SendLimit(LIMIT)).fit(letter);
         // then it is the same record
         assertThat(fitted).isSameAs(letter);
     }
@@ -30,9 +30,9 @@ class DeadLetterFitTest {
         Headers headers = errorHeaders();
         headers.add("correlation-id", "c-1".getBytes(StandardCharsets.UTF_8));
         ProducerRecord<byte[], byte[]> letter = letter(bytes(20), bytes(LIMIT - 200), headers);
-        assertThat(DeadLetterFit.size(letter.key(), letter.value(), letter.headers())).isGreaterThan(LIMIT);
+        assertThat(SendLimit.size(letter.key(), letter.value(), letter.headers())).isGreaterThan(LIMIT);
         // when it is fitted
-        ProducerRecord<byte[], byte[]> fitted = new DeadLetterFit(LIMIT).fit(letter);
+        ProducerRecord<byte[], byte[]> fitted = new DeadLetterFit(new SendLimit(LIMIT)).fit(letter);
         // then it keeps its key, topic, timestamp and every header, loses its value, and says so
         assertThat(fitted.value()).isNull();
         assertThat(fitted.key()).isEqualTo(letter.key());
@@ -42,7 +42,7 @@ class DeadLetterFitTest {
         assertThat(DeadLetters.header(fitted.headers(), "correlation-id")).contains("c-1");
         assertThat(DeadLetters.header(fitted.headers(), DeadLetterFit.VALUE_OMITTED_HEADER)).get()
                 .asString().startsWith((LIMIT - 200) + " bytes, omitted");
-        assertThat(DeadLetterFit.size(fitted.key(), fitted.value(), fitted.headers())).isLessThanOrEqualTo(LIMIT);
+        assertThat(SendLimit.size(fitted.key(), fitted.value(), fitted.headers())).isLessThanOrEqualTo(LIMIT);
     }
 
     @Test
@@ -53,9 +53,9 @@ class DeadLetterFitTest {
         headers.add(DeadLetters.MESSAGE_HEADER, bytes(5_000));
         ProducerRecord<byte[], byte[]> letter = letter(bytes(3_000), bytes(10), headers);
         // when it is fitted
-        ProducerRecord<byte[], byte[]> fitted = new DeadLetterFit(LIMIT).fit(letter);
+        ProducerRecord<byte[], byte[]> fitted = new DeadLetterFit(new SendLimit(LIMIT)).fit(letter);
         // then only the error's headers are left, its message cut short, and the key is dropped and measured
-        assertThat(DeadLetterFit.size(fitted.key(), fitted.value(), fitted.headers())).isLessThanOrEqualTo(LIMIT);
+        assertThat(SendLimit.size(fitted.key(), fitted.value(), fitted.headers())).isLessThanOrEqualTo(LIMIT);
         assertThat(fitted.key()).isNull();
         assertThat(fitted.value()).isNull();
         assertThat(fitted.headers().lastHeader("bulky")).isNull();

@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -602,6 +603,37 @@ class GuardTopologyTest {
             assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("magic byte");
             // and the stream goes on
             assertThat(after.getOutcome()).isEqualTo(Outcome.APPROVED);
+        }
+
+        @Test
+        void shouldDeadLetterAnOrderWhoseDecisionIsTooLargeToSendAndChangeNothing() {
+            // given a guard whose producer sends at most 3,000 bytes, on the letter's agreement
+            guard.close();
+            guard = new TopologyFixture(stateDir, Map.of("producer.max.request.size", 3_000));
+            registeredLetter();
+            // when an invalid order arrives whose id is most of its bytes (its blocked decision repeats the id), and
+            // a valid sale of every share the window releases whose headers are most of its bytes
+            guard.orders.pipeInput(HOLDING, order("i".repeat(2_900), OrderKind.PUBLIC_SALE, 10),
+                    at("2003-07-11T09:45:00-04:00"));
+            Headers bulky = new RecordHeaders().add("desk-note", new byte[2_800]);
+            guard.orders.pipeInput(new TestRecord<>(HOLDING, order("bulky", OrderKind.PUBLIC_SALE, 200_000), bulky,
+                    at("2003-07-11T09:46:00-04:00")));
+            // then neither is decided: each is dead-lettered, saying why, in a dead letter that fits
+            assertThat(guard.drainDecisions()).isEmpty();
+            List<TestRecord<String, byte[]>> letters = guard.drainDeadLetters();
+            assertThat(letters).hasSize(2).allSatisfy(letter -> {
+                assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("DECISION_TOO_LARGE");
+                assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("max.request.size (3000)");
+                assertThat(SendLimit.size(letter.key().getBytes(StandardCharsets.UTF_8), letter.value(),
+                        letter.headers())).isLessThanOrEqualTo(3_000);
+            });
+            // and the valid sale reserved nothing: the same sale under another id gets the whole window
+            Decision again = guard.decide(order("again", OrderKind.PUBLIC_SALE, 200_000), "2003-07-11T09:47:00-04:00");
+            assertThat(again.getOutcome()).isEqualTo(Outcome.APPROVED);
+            // and the bulky order's id was not remembered: sent again with another quantity, it is no duplicate
+            Decision resent = guard.decide(order("bulky", OrderKind.PUBLIC_SALE, 1), "2003-07-11T09:48:00-04:00");
+            assertThat(resent.getRepeated()).isFalse();
+            assertThat(resent.getReasons()).doesNotContain(Reason.DUPLICATE_ORDER_ID);
         }
 
         @Test

@@ -54,7 +54,7 @@ class ProcessingFailureHandlerTest {
     private static void fitsWithoutItsValue(ProducerRecord<byte[], byte[]> letter, String reason) {
         assertThat(letter.topic()).isEqualTo("orders-dlq");
         assertThat(letter.value()).isNull();
-        assertThat(DeadLetterFit.size(letter.key(), letter.value(), letter.headers()))
+        assertThat(SendLimit.size(letter.key(), letter.value(), letter.headers()))
                 .isLessThanOrEqualTo(MAX_REQUEST_SIZE);
         assertThat(DeadLetters.header(letter.headers(), DeadLetterFit.VALUE_OMITTED_HEADER)).get().asString()
                 .startsWith("1990 bytes, omitted");

@@ -41,6 +41,8 @@ final class TopologyFixture implements AutoCloseable {
     final Path stateDir;
     final TopologyOptions options;
     final DecisionObserver observer;
+    /** Kafka Streams (and its clients') settings added to the fixture's own. */
+    final Map<String, ?> settings;
     TopologyTestDriver driver;
     TestInputTopic<String, Agreement> agreements;
     TestInputTopic<String, SpecificRecord> orders;
@@ -75,11 +77,23 @@ final class TopologyFixture implements AutoCloseable {
         this(stateDir, "topology-test-" + UUID.randomUUID(), TopologyOptions.service(), observer);
     }
 
+    /** A guard with Kafka Streams (and its clients') {@code settings} added to the fixture's own. */
+    TopologyFixture(Path stateDir, Map<String, ?> settings) {
+        this(stateDir, "topology-test-" + UUID.randomUUID(), TopologyOptions.service(), DecisionObserver.NONE,
+                settings);
+    }
+
     private TopologyFixture(Path stateDir, String registryScope, TopologyOptions options) {
         this(stateDir, registryScope, options, DecisionObserver.NONE);
     }
 
     private TopologyFixture(Path stateDir, String registryScope, TopologyOptions options, DecisionObserver observer) {
+        this(stateDir, registryScope, options, observer, Map.of());
+    }
+
+    private TopologyFixture(Path stateDir, String registryScope, TopologyOptions options, DecisionObserver observer,
+            Map<String, ?> settings) {
+        this.settings = settings;
         this.stateDir = stateDir;
         this.registryScope = registryScope;
         this.options = options;
@@ -94,6 +108,7 @@ final class TopologyFixture implements AutoCloseable {
         properties.putAll(StreamsDefaults.errorHandling(topics.names(), observer));
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "lockup-guard-test");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        properties.putAll(settings);
         driver = new TopologyTestDriver(GuardTopology.build(topics, observer, options), properties,
                 WALL_CLOCK_START);
         agreements = driver.createInputTopic("agreements", new StringSerializer(),

@@ -34,10 +34,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An unreadable order as large as the orders topic takes: its dead letter, the record with the error in its headers,
- * is larger than a producer may send. Kafka Streams answers a dead letter it cannot send with another dead letter of
- * the same record, which cannot be sent either, until the stream thread's stack overflows — and the replaced thread
- * meets the same record again, for good. The guard must write a dead letter that fits, and go on deciding.
+ * Records as large as the orders topic takes, whose answer is larger than a producer may send: an unreadable one, whose
+ * dead letter is the record with the error added in its headers, and an order with an id of about 1 MB, whose blocked
+ * decision repeats the id. A send the producer refuses fails the task, and the replaced thread meets the same record
+ * again, for good: one record would stop its partition. The guard must answer both with a dead letter that fits, and
+ * go on deciding.
  */
 @Timeout(180)
 class OversizedDeadLetterIT {
@@ -49,7 +50,7 @@ class OversizedDeadLetterIT {
     Path stateDir;
 
     @Test
-    void shouldDeadLetterAnOversizedUnreadableOrderAndDecideTheNextOne() throws Exception {
+    void shouldDeadLetterRecordsTooLargeToAnswerAndDecideTheNextOrder() throws Exception {
         // given a guard that has decided a scenario's orders
         Scenario scenario = Scenario.random(47, 2, 20);
         String scope = "oversized-" + UUID.randomUUID();
@@ -60,52 +61,72 @@ class OversizedDeadLetterIT {
                 io.produce(scenario);
                 assertThat(io.awaitDecisions(20, Duration.ofSeconds(60))).hasSize(20);
 
-                // when an unreadable record of about 1 MB arrives for a holding, and then an order for it
-                Order next = nextOrder(scenario);
+                // when, for one holding, an unreadable record of about 1 MB arrives, then an order whose id alone is
+                // about 1 MB (invalid: its blocked decision, which repeats the id, would not fit), then an order
+                Order next = nextOrder(scenario, "o-after-pill", 3);
                 byte[] pill = new byte[PILL_BYTES];
                 Arrays.fill(pill, (byte) 'x');
                 String orders = io.topics().names().orders();
+                byte[] hugeId = orderAsLargeAsTheTopicTakes(io, nextOrder(scenario, "", 2).value());
                 Properties properties = new GuardConfig(settings).clientProperties();
                 try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(properties, new StringSerializer(),
                         new ByteArraySerializer())) {
-                    producer.send(new ProducerRecord<>(orders, null, next.timestamp() - 1, next.key(), pill)).get();
+                    producer.send(new ProducerRecord<>(orders, null, next.timestamp() - 2, next.key(), pill)).get();
+                    producer.send(new ProducerRecord<>(orders, null, next.timestamp() - 1, next.key(), hugeId)).get();
                     byte[] order = io.topics().orders().valueSerde().serializer().serialize(orders, next.value());
                     producer.send(new ProducerRecord<>(orders, null, next.timestamp(), next.key(), order)).get();
                 }
 
-                // then the order is decided, by the thread that met the record: it was not replaced
+                // then the order is decided, by the thread that met the records: it was not replaced
                 List<DecisionReader.DecisionRecord> decisions = io.awaitDecisions(21, Duration.ofSeconds(60));
                 assertThat(decisions).hasSize(21)
                         .filteredOn(d -> d.decision().getOrderId().equals("o-after-pill")).hasSize(1);
                 assertThat(guard.service().replacedThreads()).as("stream threads replaced").isZero();
-                // and the record is dead-lettered under its key, without its value, saying why and where it lies
+                // and both records are dead-lettered under their key, without their value, saying why and where
                 List<ConsumerRecord<String, byte[]>> deadLetters = deadLetters(settings, io);
-                assertThat(deadLetters).hasSize(1);
-                ConsumerRecord<String, byte[]> letter = deadLetters.get(0);
-                assertThat(letter.key()).isEqualTo(next.key());
-                assertThat(letter.value()).isNull();
-                assertThat(header(letter, "__streams.errors.topic")).isEqualTo(orders);
-                assertThat(header(letter, "__streams.errors.offset")).isNotBlank();
-                assertThat(header(letter, "__streams.errors.exception")).isNotBlank();
-                assertThat(header(letter, "lockup-guard.dlq.value-omitted"))
-                        .contains(String.valueOf(PILL_BYTES));
+                assertThat(deadLetters).hasSize(2).allSatisfy(letter -> {
+                    assertThat(letter.key()).isEqualTo(next.key());
+                    assertThat(letter.value()).isNull();
+                    assertThat(header(letter, "__streams.errors.topic")).isEqualTo(orders);
+                    assertThat(header(letter, "__streams.errors.offset")).isNotBlank();
+                    assertThat(header(letter, "__streams.errors.exception")).isNotBlank();
+                });
+                assertThat(header(deadLetters.get(0), "lockup-guard.dlq.value-omitted"))
+                        .startsWith(PILL_BYTES + " bytes");
+                assertThat(header(deadLetters.get(1), "lockup-guard.dlq.value-omitted"))
+                        .startsWith(hugeId.length + " bytes");
+                assertThat(header(deadLetters.get(1), "lockup-guard.dlq.reason")).isEqualTo("DECISION_TOO_LARGE");
             }
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
     }
 
+    /**
+     * {@code order} with an id that makes its encoding as large as a producer may send with its key: the broker
+     * takes it; its decision, which repeats the id and adds its own fields, is larger.
+     */
+    private static byte[] orderAsLargeAsTheTopicTakes(BrokerIO io, ProposedOrder order) {
+        String topic = io.topics().names().orders();
+        // the producer's bound: a batch's header (61 bytes) and a record's framing (21 at most) around key and value
+        int target = 1_048_576 - 82 - HoldingKey.keyOf(order.getInvestorId(), order.getSecurityId()).length() - 8;
+        int framing = io.topics().orders().valueSerde().serializer().serialize(topic,
+                ProposedOrder.newBuilder(order).setOrderId("i".repeat(1_000_000)).build()).length - 1_000_000;
+        return io.topics().orders().valueSerde().serializer().serialize(topic,
+                ProposedOrder.newBuilder(order).setOrderId("i".repeat(target - framing)).build());
+    }
+
     /** An order as its producer keys and stamps it. */
     private record Order(String key, long timestamp, ProposedOrder value) {
     }
 
-    /** The scenario's last order again, under a new id a moment later. */
-    private static Order nextOrder(Scenario scenario) {
+    /** The scenario's last order again, under a new id, {@code seconds} later. */
+    private static Order nextOrder(Scenario scenario, String orderId, int seconds) {
         TimelineEntry.OrderLine line = scenario.entries().stream().filter(TimelineEntry.OrderLine.class::isInstance)
                 .map(TimelineEntry.OrderLine.class::cast).reduce((first, last) -> last).orElseThrow();
-        ProposedOrder order = ProposedOrder.newBuilder(line.order()).setOrderId("o-after-pill").build();
+        ProposedOrder order = ProposedOrder.newBuilder(line.order()).setOrderId(orderId).build();
         return new Order(HoldingKey.keyOf(order.getInvestorId(), order.getSecurityId()),
-                line.at().plusSeconds(2).toEpochMilli(), order);
+                line.at().plusSeconds(seconds).toEpochMilli(), order);
     }
 
     private static List<ConsumerRecord<String, byte[]>> deadLetters(Map<String, String> settings, BrokerIO io) {

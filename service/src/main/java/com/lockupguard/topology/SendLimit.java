@@ -1,0 +1,56 @@
+package com.lockupguard.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The largest record the guard's producer sends: its {@code max.request.size}, against which it measures a record's
+ * key, value and headers with their framing. A record over it is refused by the producer, and under exactly-once the
+ * refusal fails the task's transaction whatever an error handler says: the replaced thread then meets the same
+ * input record again, for good. So what the guard writes is measured before it is sent.
+ */
+record SendLimit(int maxBytes) {
+
+    /** A record batch's header (61 bytes) and one record's framing (at most 21), rounded up. */
+    static final int RECORD_OVERHEAD = 128;
+    /** Each header's framing (two lengths), at most. */
+    private static final int HEADER_OVERHEAD = 10;
+
+    /** The limit of the guard's producer, as Kafka Streams gives it its settings ({@code producer.} first). */
+    static SendLimit of(Map<String, ?> configs) {
+        Object value = configs.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        if (value == null) {
+            value = configs.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        }
+        if (value == null) {
+            value = ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        }
+        return new SendLimit(value instanceof Number number ? number.intValue()
+                : Integer.parseInt(value.toString().trim()));
+    }
+
+    boolean fits(byte[] key, byte[] value, Headers headers) {
+        return size(key, value, headers) <= maxBytes;
+    }
+
+    boolean fits(String key, byte[] value, Headers headers) {
+        return fits(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, headers);
+    }
+
+    /** At least what the producer counts against {@code max.request.size} for a record of these bytes. */
+    static int size(byte[] key, byte[] value, Headers headers) {
+        long size = RECORD_OVERHEAD + length(key) + length(value);
+        for (Header header : headers) {
+            size += HEADER_OVERHEAD + header.key().getBytes(StandardCharsets.UTF_8).length + length(header.value());
+        }
+        return (int) Math.min(Integer.MAX_VALUE, size);
+    }
+
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
+    }
+}
