@@ -64,7 +64,7 @@ final class BrokerBenchmark {
     record Load(int holdings, int backlog, int rate, Duration latencyPhase) {
     }
 
-    private static final Duration WARM_UP = Duration.ofSeconds(2);
+    private static final Duration WARM_UP = Duration.ofSeconds(BrokerComparison.LATENCY_WARM_UP_SECONDS);
 
     private final String bootstrapServers;
     private final String registryUrl;

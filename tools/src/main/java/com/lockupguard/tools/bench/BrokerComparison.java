@@ -40,6 +40,12 @@ public final class BrokerComparison {
         }
     }
 
+    /** The start of each latency phase that is not timed: the topology settles into the fixed rate. */
+    public static final int LATENCY_WARM_UP_SECONDS = 2;
+
+    /** The shortest latency phase: one second timed after the warm-up, so at least {@code rate} decisions. */
+    public static final int MIN_LATENCY_SECONDS = LATENCY_WARM_UP_SECONDS + 1;
+
     private static final int WARM_UP_BACKLOG = 20_000;
 
     private final Options options;
@@ -129,10 +135,10 @@ public final class BrokerComparison {
                 runtime.maxMemory() / (1024 * 1024));
         out.printf(Locale.ROOT, "load average at start: %.2f%n",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        out.printf(Locale.ROOT, "load: %d holdings, backlog %d orders, then %d orders/s for %d s (first 2 s not "
+        out.printf(Locale.ROOT, "load: %d holdings, backlog %d orders, then %d orders/s for %d s (first %d s not "
                 + "timed), %d round(s) after a warm-up round; one broker, broker and streams in this JVM%n",
                 options.holdings(), options.backlog(), options.rate(), options.latencyPhase().toSeconds(),
-                options.rounds());
+                LATENCY_WARM_UP_SECONDS, options.rounds());
         out.println("columns: orders/s through the backlog; thread = the stream thread's share of a core; cpu us/o = "
                 + "the process's CPU time per order, of which stream = the stream thread's and broker = the broker's "
                 + "request handler, network and transaction marker threads' (the rest: clients' I/O, JIT, GC); all "

@@ -45,7 +45,9 @@ final class BenchCommand implements Callable<Integer> {
     private int rate;
 
     @Option(names = "--latency-seconds", paramLabel = "SECONDS",
-            description = "Length of the latency phase (default 12 quick, 60 otherwise).")
+            description = "Length of the latency phase (default 12 quick, 60 otherwise; at least "
+                    + BrokerComparison.MIN_LATENCY_SECONDS + ": its first " + BrokerComparison.LATENCY_WARM_UP_SECONDS
+                    + " s are a warm-up, not timed).")
     private Integer latencySeconds;
 
     @Option(names = "--rounds", paramLabel = "N", description = "Rounds of both topologies (default 1 quick, 3 "
@@ -80,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
         String refused = refusedOption();
         if (refused != null) {
             // refused before the broker starts: a zero would only fail, or print NaN, minutes later
-            spec.commandLine().getErr().println(refused + " must be at least 1");
+            spec.commandLine().getErr().println(refused);
             return LockupGuardCli.EXIT_USAGE;
         }
         // Ctrl-C stops the run and waits until its streams and broker are closed and their data deleted: the JVM
@@ -101,22 +103,27 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The first option given below its minimum of 1, or null. */
+    /** Why the first option given below its minimum is refused, or null. */
     private String refusedOption() {
         if (holdings < 1) {
-            return "--holdings";
+            return "--holdings must be at least 1";
         }
         if (backlog != null && backlog < 1) {
-            return "--backlog";
+            return "--backlog must be at least 1";
         }
         if (rate < 1) {
-            return "--rate";
+            return "--rate must be at least 1";
+        }
+        if (latencySeconds != null && latencySeconds < BrokerComparison.MIN_LATENCY_SECONDS) {
+            // a shorter phase ends before its warm-up does: no decision timed, every latency figure NaN
+            return "--latency-seconds must be at least " + BrokerComparison.MIN_LATENCY_SECONDS + ": its first "
+                    + BrokerComparison.LATENCY_WARM_UP_SECONDS + " s are a warm-up, not timed";
         }
         if (rounds != null && rounds < 1) {
-            return "--rounds";
+            return "--rounds must be at least 1";
         }
         if (restoreHoldings != null && restoreHoldings < 1) {
-            return "--restore-holdings";
+            return "--restore-holdings must be at least 1";
         }
         return null;
     }

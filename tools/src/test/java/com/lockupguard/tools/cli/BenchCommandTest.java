@@ -36,4 +36,16 @@ class BenchCommandTest {
         assertThat(err.toString()).contains("--rate").contains("--backlog");
         assertThat(out.toString()).doesNotContain("machine:");
     }
+
+    @Test
+    void shouldRefuseALatencyPhaseTooShortToTimeAnyDecision() {
+        // when the latency phase would end within its untimed warm-up (the first 2 s), or not run at all
+        int oneSecond = run("bench", "--quick", "--api-requests", "0", "--backlog", "1000", "--latency-seconds", "1");
+        int none = run("bench", "--quick", "--api-requests", "0", "--backlog", "1000", "--latency-seconds", "0");
+        // then it says so before starting anything, rather than printing NaN for every latency figure
+        assertThat(oneSecond).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(none).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--latency-seconds must be at least 3");
+        assertThat(out.toString()).doesNotContain("machine:").doesNotContain("NaN");
+    }
 }
