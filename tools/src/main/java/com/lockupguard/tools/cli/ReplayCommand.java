@@ -79,7 +79,13 @@ final class ReplayCommand implements Callable<Integer> {
         // SIGTERM / Ctrl-C: the replay stops after the line it is on and writes out every complete line before the
         // JVM halts; a stream from stdin is answered line by line, each answer flushed as it is written
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(CLOSE_TIMEOUT)) {
-            int exitCode = replay(out, err, new Replay.Pacing(isStdin(), shutdown::stopRequested));
+            StoppableStdin stdin = null;
+            if (isStdin()) {
+                // a replay blocked on stdin, waiting for the next line, must not keep the JVM from halting
+                stdin = new StoppableStdin();
+                shutdown.onStop(stdin::stop);
+            }
+            int exitCode = replay(stdin, out, err, new Replay.Pacing(isStdin(), shutdown::stopRequested));
             if (shutdown.stopRequested()) {
                 err.println("replay stopped by a signal: the output answers the lines read before it");
             }
@@ -89,8 +95,9 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private int replay(PrintWriter out, PrintWriter err, Replay.Pacing pacing) {
-        try (BufferedReader in = open();
+    private int replay(StoppableStdin stdin, PrintWriter out, PrintWriter err, Replay.Pacing pacing) {
+        // the same decoding for both: a line that is not UTF-8 is reported and skipped
+        try (BufferedReader in = stdin != null ? TimelineInput.open(stdin) : TimelineInput.open(Path.of(timeline));
                 PrintWriter positions = positionsFile == null ? null
                         : new PrintWriter(Files.newBufferedWriter(positionsFile, StandardCharsets.UTF_8))) {
             Replay.Result result = new Replay(mode == null ? null : mode.trancheMode, positions)
@@ -104,11 +111,6 @@ final class ReplayCommand implements Callable<Integer> {
 
     private boolean isStdin() {
         return "-".equals(timeline);
-    }
-
-    private BufferedReader open() throws IOException {
-        // the same decoding for both: a line that is not UTF-8 is reported and skipped
-        return isStdin() ? TimelineInput.open(System.in) : TimelineInput.open(Path.of(timeline));
     }
 
     /** Accepts cumulative, non-cumulative, and the enum names, in any case. */

@@ -20,6 +20,7 @@ final class ShutdownHandshake implements AutoCloseable {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Duration closeTimeout;
+    private volatile Runnable wakeUp = () -> { };
     private final Thread hook = new Thread(this::onShutdown, "lockup-guard-shutdown");
     private volatile boolean installed;
 
@@ -41,6 +42,14 @@ final class ShutdownHandshake implements AutoCloseable {
         return stop.getCount() == 0;
     }
 
+    /**
+     * What the hook runs right after asking the main thread to stop, to wake it from a wait that checks for a stop
+     * only between two units of work (a read of stdin, blocked until the next line). It must write nothing.
+     */
+    void onStop(Runnable wakeUp) {
+        this.wakeUp = wakeUp;
+    }
+
     /** Blocks the main thread until the hook asks it to stop. */
     void awaitStop() throws InterruptedException {
         stop.await();
@@ -52,6 +61,7 @@ final class ShutdownHandshake implements AutoCloseable {
      */
     boolean onShutdown() {
         stop.countDown();
+        wakeUp.run();
         try {
             if (closed.await(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 return true;

@@ -106,6 +106,9 @@ public final class Replay {
                     (lineNumber, warning) -> errors.printf("line %d: warning: %s%n", lineNumber, warning));
             if (pacing.flushEachLine()) {
                 reader.forEach(timeline, entry -> {
+                    if (pacing.stopRequested().getAsBoolean()) {
+                        return; // the stop may have ended the stream in the middle of this line: not answered
+                    }
                     run.accept(entry);
                     run.flush(decisions);
                 }, pacing.stopRequested());

@@ -54,4 +54,16 @@ class ShutdownHandshakeTest {
         // then
         assertThat(handshake.stopRequested()).isFalse();
     }
+
+    @Test
+    void shouldWakeTheMainThreadRightAfterAskingItToStop() {
+        // given a main thread that checks for a stop only between two reads, and a way to end the read it is in
+        ShutdownHandshake handshake = new ShutdownHandshake(Duration.ofMillis(100));
+        List<Boolean> stopRequestedWhenWoken = new CopyOnWriteArrayList<>();
+        handshake.onStop(() -> stopRequestedWhenWoken.add(handshake.stopRequested()));
+        // when the hook runs
+        handshake.onShutdown();
+        // then it woke the main thread once, after the stop was asked for, so the main thread sees it on waking
+        assertThat(stopRequestedWhenWoken).containsExactly(true);
+    }
 }

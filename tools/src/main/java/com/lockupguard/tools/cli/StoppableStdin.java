@@ -1,0 +1,61 @@
+package com.lockupguard.tools.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+
+/**
+ * Standard input that a signal can end. {@code System.in} cannot be woken from a read blocked on a pipe or terminal
+ * with nothing to say: closing it from another thread leaves the read blocked. Closing a {@link FileChannel} wakes
+ * every read blocked on it, so {@link #stop} ends the input at once, and the reader sees the end of the input.
+ */
+final class StoppableStdin extends InputStream {
+
+    private final FileChannel channel = new FileInputStream(FileDescriptor.in).getChannel();
+    private final InputStream in = Channels.newInputStream(channel);
+    private volatile boolean stopped;
+
+    /** Ends the input: a read blocked now, and every read after, sees its end. Called from another thread. */
+    void stop() {
+        stopped = true;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // stdin is left as it is: the JVM is shutting down
+        }
+    }
+
+    @Override
+    public int read() throws IOException {
+        try {
+            return in.read();
+        } catch (ClosedChannelException e) {
+            return endIfStopped(e);
+        }
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        try {
+            return in.read(buffer, offset, length);
+        } catch (ClosedChannelException e) {
+            return endIfStopped(e);
+        }
+    }
+
+    private int endIfStopped(ClosedChannelException e) throws ClosedChannelException {
+        if (stopped) {
+            return -1;
+        }
+        throw e;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}
