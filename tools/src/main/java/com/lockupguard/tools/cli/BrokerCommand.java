@@ -2,7 +2,6 @@ package com.lockupguard.tools.cli;
 
 import com.lockupguard.tools.embedded.EmbeddedKafkaCluster;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -26,7 +25,8 @@ final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "3", description = "Brokers (default 3; replication 3, min.insync 2).")
     private int nodes;
 
-    @Option(names = "--endpoints-file", paramLabel = "FILE", description = "Write bootstrap.servers here when up.")
+    @Option(names = "--endpoints-file", paramLabel = "FILE", description = "Write bootstrap.servers here when up "
+            + "(a file left there by an earlier run is removed at start); deleted on exit.")
     private Path endpointsFile;
 
     @Spec
@@ -36,14 +36,14 @@ final class BrokerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         // the hook waits until the cluster is closed and its data deleted: the JVM halts once the hook returns
-        try (ShutdownHandshake shutdown = ShutdownHandshake.install(CLOSE_TIMEOUT)) {
+        // the endpoints file is deleted once the brokers are stopped, before the hook lets the JVM halt
+        try (ShutdownHandshake shutdown = ShutdownHandshake.install(CLOSE_TIMEOUT);
+                EndpointsFile endpoints = EndpointsFile.claim(endpointsFile)) {
             try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(nodes, Map.of())) {
                 out.println("bootstrap.servers=" + cluster.bootstrapServers());
                 out.println(nodes + " broker(s) up; Ctrl-C to stop and delete their data");
                 out.flush();
-                if (endpointsFile != null) {
-                    Files.writeString(endpointsFile, "bootstrap.servers=" + cluster.bootstrapServers() + "\n");
-                }
+                endpoints.write("bootstrap.servers=" + cluster.bootstrapServers() + "\n");
                 shutdown.awaitStop();
             }
             out.println("stopped; the brokers' data is deleted");

@@ -85,7 +85,8 @@ final class DemoCommand implements Callable<Integer> {
     private Map<String, String> overrides = new java.util.LinkedHashMap<>();
 
     @Option(names = "--endpoints-file", paramLabel = "FILE",
-            description = "Write bootstrap.servers and schema.registry.url as JSON here once everything is up.")
+            description = "Write bootstrap.servers and schema.registry.url as JSON here once everything is up (a file "
+                    + "left there by an earlier run is removed at start); deleted on exit.")
     private Path endpointsFile;
 
     @Spec
@@ -97,13 +98,14 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // Ctrl-C, at any step, waits until everything is closed and the temporary data deleted: the JVM halts once
         // the hook returns
-        try (ShutdownHandshake shutdown = ShutdownHandshake.install(BrokerCommand.CLOSE_TIMEOUT)) {
-            return demo(shutdown);
+        try (ShutdownHandshake shutdown = ShutdownHandshake.install(BrokerCommand.CLOSE_TIMEOUT);
+                EndpointsFile endpoints = EndpointsFile.claim(endpointsFile)) {
+            return demo(shutdown, endpoints);
         }
     }
 
     /** The demo, cut short when {@code shutdown} asks; with --keep-running, it keeps running until then. */
-    private int demo(ShutdownHandshake shutdown) throws Exception {
+    private int demo(ShutdownHandshake shutdown, EndpointsFile endpoints) throws Exception {
         if (!verbose) {
             LogLevels.quiet(Level.ERROR, Level.WARN);
         }
@@ -204,7 +206,7 @@ final class DemoCommand implements Callable<Integer> {
                         : "https";
                 String dashboard = application.httpPort() < 0 ? null
                         : scheme + "://127.0.0.1:" + application.httpPort() + "/";
-                writeEndpoints(kafka.bootstrapServers(), registry.url(), dashboard);
+                endpoints.write(endpointsJson(kafka.bootstrapServers(), registry.url(), dashboard));
                 if (keepRunning) {
                     out.println("running until Ctrl-C: bootstrap.servers=" + kafka.bootstrapServers()
                             + " schema.registry.url=" + registry.url());
@@ -230,19 +232,14 @@ final class DemoCommand implements Callable<Integer> {
         return records.stream().map(CommittedReader.Read::value).toList();
     }
 
-    private void writeEndpoints(String bootstrapServers, String registryUrl, String dashboard) throws IOException {
-        if (endpointsFile == null) {
-            return;
-        }
+    private static String endpointsJson(String bootstrapServers, String registryUrl, String dashboard)
+            throws IOException {
         Map<String, String> endpoints = new HashMap<>(Map.of("bootstrapServers", bootstrapServers,
                 "schemaRegistryUrl", registryUrl));
         if (dashboard != null) {
             endpoints.put("httpUrl", dashboard);
         }
-        Path partial = endpointsFile.resolveSibling(endpointsFile.getFileName() + ".tmp");
-        Files.writeString(partial, new ObjectMapper().writeValueAsString(endpoints));
-        Files.move(partial, endpointsFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return new ObjectMapper().writeValueAsString(endpoints);
     }
 
     private Map<String, String> demoSettings(String bootstrapServers, String registryUrl, Path stateDir) {

@@ -41,6 +41,46 @@ class DemoShutdownIT {
         }
     }
 
+    @Test
+    @Timeout(180)
+    void shouldDeleteItsEndpointsFileWhenItEnds() throws Exception {
+        // given a demo that writes its endpoints for a script
+        Path endpoints = logs.resolve("demo.endpoints.json");
+        Path log = logs.resolve("demo-ends.log");
+        Process demo = CommandProcess.start(tmp, log, "demo", "--endpoints-file", endpoints.toString());
+        try {
+            // when it ends by itself
+            assertThat(demo.waitFor(150, TimeUnit.SECONDS)).isTrue();
+            // then its endpoints, of a broker that is gone, went with it
+            assertThat(demo.exitValue()).as("demo log:%n%s", Files.readString(log)).isZero();
+            assertThat(endpoints).doesNotExist();
+        } finally {
+            demo.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Timeout(180)
+    void shouldDeleteItsEndpointsFileWhenStoppedWhileKeptRunning() throws Exception {
+        // given a demo kept running, its endpoints written
+        Path endpoints = logs.resolve("demo.endpoints.json");
+        Path log = logs.resolve("demo-kept.log");
+        Process demo = CommandProcess.start(tmp, log, "demo", "--keep-running", "--http-port", "0",
+                "--endpoints-file", endpoints.toString());
+        try {
+            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.readString(log).contains("running until Ctrl-C"));
+            assertThat(endpoints).content().contains("bootstrapServers");
+            // when it is stopped (Ctrl-C)
+            demo.destroy();
+            assertThat(demo.waitFor(90, TimeUnit.SECONDS)).isTrue();
+            // then its endpoints went with it
+            assertThat(endpoints).as("demo log:%n%s", Files.readString(log)).doesNotExist();
+        } finally {
+            demo.destroyForcibly();
+        }
+    }
+
     private static List<String> entries(Path dir) throws Exception {
         return CommandProcess.entries(dir, "lockup-guard-");
     }

@@ -1,0 +1,70 @@
+package com.lockupguard.tools.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code --endpoints-file} of a command that serves something ({@code broker}, {@code demo}), which a script
+ * waits for: it names what is up only while it is. One left by an earlier run that was killed is removed at start,
+ * this run's is written whole (a temporary file moved into place: a reader never sees half of it), and deleted when
+ * the run ends — unless another run has written its own there since.
+ */
+final class EndpointsFile implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EndpointsFile.class);
+
+    private final Path path;
+    private volatile String written;
+
+    private EndpointsFile(Path path) {
+        this.path = path;
+    }
+
+    /** The file at {@code path} (none when null), a stale one removed at once. */
+    static EndpointsFile claim(Path path) throws IOException {
+        if (path != null) {
+            Files.deleteIfExists(path);
+        }
+        return new EndpointsFile(path);
+    }
+
+    /** Writes {@code content} as the whole file, replacing what is there in one step. */
+    void write(String content) throws IOException {
+        if (path == null) {
+            return;
+        }
+        Path absolute = path.toAbsolutePath();
+        Path partial = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
+        try {
+            Files.writeString(partial, content, StandardCharsets.UTF_8);
+            Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            written = content;
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+    }
+
+    /** Deletes the file if this run wrote it and it still holds what this run wrote. */
+    @Override
+    public void close() {
+        String ours = written;
+        if (ours == null) {
+            return;
+        }
+        try {
+            if (Files.readString(path, StandardCharsets.UTF_8).equals(ours)) {
+                Files.delete(path);
+            }
+        } catch (NoSuchFileException gone) {
+            // someone removed it already
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", path, e.toString());
+        }
+    }
+}
