@@ -39,6 +39,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 
 /**
  * One topology (the guard service, or the pass-through) on a broker, on its own topics and
@@ -96,13 +97,24 @@ final class BrokerBenchmark {
         GuardMetrics metrics = new GuardMetrics(); // the guard counts its decisions as in production
         GuardService service = guard ? GuardService.create(config, metrics) : null;
         KafkaStreams streams = guard ? service.streams() : passThrough(config, topics);
-        try (DecisionCounter decisions = new DecisionCounter(config, topics, "bench-" + name + "-", stopRequested)) {
+        // the guard replaces a failed stream thread itself (and stops on a failure a person must fix): its decisions
+        // then stop coming; the pass-through's streams stop on the first failure, which the watch keeps
+        RoundWatch watch = new RoundWatch(name, streams, guard ? () -> guardTrouble(service) : () -> null,
+                RoundWatch.STALL);
+        if (!guard) {
+            streams.setUncaughtExceptionHandler(failure -> {
+                watch.threadFailed(failure);
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+        }
+        try (DecisionCounter decisions = new DecisionCounter(config, topics, "bench-" + name + "-", stopRequested,
+                watch)) {
             if (guard) {
                 service.start();
             } else {
                 streams.start();
             }
-            awaitRunning(streams, stopRequested);
+            awaitRunning(streams, stopRequested, watch);
             decisions.awaitCount(load.backlog(), Duration.ofMinutes(5));
             CpuClock.Usage usage = decisions.cpuSinceFirstBatch();
             double recordsPerOrder = RecordsSent.of(streams.metrics()) / load.backlog();
@@ -111,7 +123,7 @@ final class BrokerBenchmark {
             double seconds = (decisions.lastBatchAt() - decisions.firstBatchAt()) / 1e9;
             long timed = load.backlog() - decisions.firstBatchCount();
             Percentiles latency = load.latencyPhase().isZero() ? Percentiles.of(new long[0])
-                    : latencyAtRate(config, topics, timeline, load, decisions);
+                    : latencyAtRate(config, topics, timeline, load, decisions, watch);
             return new Result(name, load.backlog(), timed / seconds,
                     usage.streamThreadNanos() / (seconds * 1e9), usage.processNanos() / 1e3 / timed,
                     usage.streamThreadNanos() / 1e3 / timed, usage.brokerNanos() / 1e3 / timed, recordsPerOrder,
@@ -124,6 +136,15 @@ final class BrokerBenchmark {
             }
             metrics.close();
         }
+    }
+
+    /** What the guard says of a failure that would stop its decisions, or null. */
+    private static String guardTrouble(GuardService service) {
+        if (service.failure().isPresent()) {
+            return service.failure().get();
+        }
+        int replaced = service.replacedThreads();
+        return replaced == 0 ? null : replaced + " stream thread(s) failed and were replaced (logged above)";
     }
 
     /** The guard's settings for one run's own application id, state directory and topics. */
@@ -160,13 +181,14 @@ final class BrokerBenchmark {
         }
     }
 
-    private static void awaitRunning(KafkaStreams streams, BooleanSupplier stopRequested)
-            throws InterruptedException, BenchStoppedException {
+    private static void awaitRunning(KafkaStreams streams, BooleanSupplier stopRequested, RoundWatch watch)
+            throws InterruptedException, BenchStoppedException, RoundFailedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (streams.state() != KafkaStreams.State.RUNNING) {
             BenchStoppedException.check(stopRequested);
+            watch.check();
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("streams not RUNNING within 60 s: " + streams.state());
+                throw watch.failed("not RUNNING within 60 s");
             }
             Thread.sleep(2);
         }
@@ -174,7 +196,7 @@ final class BrokerBenchmark {
 
     /** Sends {@code rate} orders a second, stamped with their send time, and times each decision's arrival. */
     private Percentiles latencyAtRate(GuardConfig config, GuardTopics topics, SyntheticTimeline timeline,
-            Load load, DecisionCounter decisions) throws Exception {
+            Load load, DecisionCounter decisions, RoundWatch watch) throws Exception {
         Properties producerConfig = config.clientProperties();
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
@@ -186,6 +208,7 @@ final class BrokerBenchmark {
             long begin = System.nanoTime();
             for (long sent = 0; sent < total; sent++) {
                 BenchStoppedException.check(stopRequested);
+                watch.check();
                 long wait = begin + sent * 1_000_000_000L / load.rate() - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
@@ -224,11 +247,13 @@ final class BrokerBenchmark {
         private final String streamThreadPrefix;
         private volatile CpuClock cpu;
         private final BooleanSupplier stopRequested;
+        private final RoundWatch watch;
 
         DecisionCounter(GuardConfig config, GuardTopics topics, String streamThreadPrefix,
-                BooleanSupplier stopRequested) {
+                BooleanSupplier stopRequested, RoundWatch watch) {
             this.streamThreadPrefix = streamThreadPrefix;
             this.stopRequested = stopRequested;
+            this.watch = watch;
             Properties properties = config.clientProperties();
             properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
@@ -274,14 +299,19 @@ final class BrokerBenchmark {
             timingFrom = epochMillis;
         }
 
-        /** Waits until {@code expected} decisions have been read. */
-        void awaitCount(long expected, Duration timeout) throws InterruptedException, BenchStoppedException {
+        /** Waits until {@code expected} decisions have been read; fails once the topology or this reader stops. */
+        void awaitCount(long expected, Duration timeout)
+                throws InterruptedException, BenchStoppedException, RoundFailedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (count < expected) {
                 BenchStoppedException.check(stopRequested);
-                if (System.nanoTime() > deadline || loop.isDone()) {
-                    throw new IllegalStateException("only " + count + " of " + expected + " decisions within "
-                            + timeout);
+                watch.check(count, expected);
+                if (loop.isDone()) {
+                    throw watch.failed("the decisions' reader stopped after " + count + " of " + expected + ": "
+                            + loop.handle((ok, error) -> String.valueOf(error)).join());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw watch.failed("only " + count + " of " + expected + " decisions within " + timeout);
                 }
                 Thread.sleep(2);
             }

@@ -6,6 +6,7 @@ import com.lockupguard.cli.LogLevels;
 import com.lockupguard.tools.bench.BenchStoppedException;
 import com.lockupguard.tools.bench.BrokerComparison;
 import com.lockupguard.tools.bench.RestoreBenchmark;
+import com.lockupguard.tools.bench.RoundFailedException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -25,6 +26,8 @@ import picocli.CommandLine.Spec;
                     + "then decision latency p50/p99 at a fixed rate. Then times POST /api/what-if and "
                     + "POST /api/orders from one client.",
             "Ends with: guard/passthrough throughput=<ratio> p99=<ms> vs <ms>",
+            "A round whose topology stops (its streams in ERROR) or reads no new decision for 60 s fails at once: "
+                    + "the cause on stderr, then 'bench stopped: no figures' (as after Ctrl-C), exit code 1.",
             "With --restore-holdings, measures the state instead: bytes per holding and per order id, and the "
                     + "restore rate of a guard started without local state."
         })
@@ -91,6 +94,13 @@ final class BenchCommand implements Callable<Integer> {
             try {
                 run(out, shutdown);
                 return 0;
+            } catch (RoundFailedException e) {
+                // a round whose topology died: why, then the same last line as a stopped run, and no figures
+                spec.commandLine().getErr().println("bench: " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                out.println("bench stopped: no figures");
+                out.flush();
+                return 1;
             } catch (Exception e) {
                 if (!(e instanceof BenchStoppedException) && !shutdown.stopRequested()) {
                     throw e;
