@@ -34,8 +34,13 @@ public enum DeadLetterReason {
     /** An execution report for a holding without an agreement (section 9, check 3). */
     UNKNOWN_AGREEMENT,
     /**
-     * An order whose decision is larger than the guard's producer may send ({@code max.request.size}): one that only
-     * just fitted on the orders topic, its id or its headers most of its bytes. Not decided; nothing changes.
+     * An order whose decision is larger than the guard's producer may send ({@code max.request.size}): an invalid one
+     * that only just fitted on the orders topic, its id most of its bytes. Not decided; nothing changes.
      */
-    DECISION_TOO_LARGE
+    DECISION_TOO_LARGE,
+    /**
+     * An order or execution report whose headers leave no room, within {@code max.request.size}, for an answer that
+     * carries them (decisions, results and alerts carry their record's headers). Not decided or applied.
+     */
+    HEADERS_TOO_LARGE
 }

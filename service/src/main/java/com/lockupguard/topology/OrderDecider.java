@@ -10,7 +10,6 @@ import com.lockupguard.rules.OrderRequest;
 import com.lockupguard.rules.Ruling;
 import com.lockupguard.state.RememberedOrder;
 import com.lockupguard.state.StoredHolding;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -88,8 +87,8 @@ final class OrderDecider {
 
     /**
      * Whether the decision can be sent: else the order is dead-lettered, undecided and changing nothing. Only an
-     * order that only just fitted on its topic can meet this: an invalid one whose id is most of its bytes (the
-     * blocked decision repeats the id), or one whose headers are (a decision carries its order's headers).
+     * invalid order that only just fitted on its topic can meet this, its id most of its bytes (the blocked decision
+     * repeats the id): headers that leave no room for an answer are refused before ({@link OrderEventsProcessor}).
      */
     private boolean fits(Record<String, ProposedOrder> record, byte[] encoded,
             OrderEventsProcessor.DeadLetter deadLetter) {
@@ -97,8 +96,7 @@ final class OrderDecider {
             return true;
         }
         deadLetter.send(DeadLetterReason.DECISION_TOO_LARGE, "its decision would be "
-                + SendLimit.size(record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), encoded,
-                record.headers()) + " bytes with the order's key and headers, more than max.request.size ("
+                + SendLimit.size(SendLimit.bytes(record.key()), encoded, record.headers()) + " bytes with the order's key and headers, more than max.request.size ("
                 + limit.maxBytes() + ") lets the guard send: the order is not decided and changes nothing");
         return false;
     }

@@ -25,6 +25,7 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
     private final TopologyOptions options;
     private ProcessorContext<String, Object> context;
     private OrderDecider orders;
+    private SendLimit limit;
     private ExecutionApplier executions;
 
     OrderEventsProcessor(LockupRules rules, GuardTopics topics, LegacyStoreValues legacy, DecisionObserver observer,
@@ -42,8 +43,8 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
         HoldingStores stores = HoldingStores.all(context, new StateCodec(legacy),
                 options.storage().mayHoldOlderValues());
         PositionPublisher positions = PositionPublisher.of(rules, context, stores, options.publishPositions());
-        this.orders = new OrderDecider(rules, context, stores, positions, new DecisionWire(topics), observer,
-                SendLimit.of(context.appConfigs()));
+        this.limit = SendLimit.of(context.appConfigs());
+        this.orders = new OrderDecider(rules, context, stores, positions, new DecisionWire(topics), observer, limit);
         this.executions = new ExecutionApplier(rules, context, stores, positions, observer,
                 options.inputPartitions());
         // releases happen with or without orders: publish positions as window boundaries pass
@@ -57,7 +58,13 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
     public void process(Record<String, SpecificRecord> record) {
         Refusal refusal = new Refusal(record, observer);
         SpecificRecord value = record.value();
-        if (value instanceof ProposedOrder order) {
+        if (!limit.leavesRoomForAnswer(record.key(), record.headers())) {
+            // an answer carries its record's headers: one the producer refuses would fail the task on this record
+            refusal.send(DeadLetterReason.HEADERS_TOO_LARGE, "its key and headers take "
+                    + SendLimit.size(SendLimit.bytes(record.key()), null, record.headers()) + " bytes, which leaves "
+                    + "no room for an answer within max.request.size (" + limit.maxBytes() + "): not decided or "
+                    + "applied, nothing changes");
+        } else if (value instanceof ProposedOrder order) {
             orders.decide(record.withValue(order), refusal);
         } else if (value instanceof ExecutionReport report) {
             executions.apply(record.withValue(report), refusal);

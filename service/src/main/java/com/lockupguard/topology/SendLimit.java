@@ -33,12 +33,27 @@ record SendLimit(int maxBytes) {
                 : Integer.parseInt(value.toString().trim()));
     }
 
+    /** The most an answer's own bytes may take (a decision, a result, an alert: a few hundred bytes today). */
+    static final int ANSWER_ALLOWANCE = 64 * 1024;
+
+    /**
+     * Whether a record with this key and these headers leaves room for an answer that carries them (a decision, an
+     * execution result, an alert): {@link #ANSWER_ALLOWANCE}, or a quarter of the limit if that is less.
+     */
+    boolean leavesRoomForAnswer(String key, Headers headers) {
+        return size(bytes(key), null, headers) <= maxBytes - Math.min(ANSWER_ALLOWANCE, maxBytes / 4);
+    }
+
     boolean fits(byte[] key, byte[] value, Headers headers) {
         return size(key, value, headers) <= maxBytes;
     }
 
     boolean fits(String key, byte[] value, Headers headers) {
-        return fits(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, headers);
+        return fits(bytes(key), value, headers);
+    }
+
+    static byte[] bytes(String key) {
+        return key == null ? null : key.getBytes(StandardCharsets.UTF_8);
     }
 
     /** At least what the producer counts against {@code max.request.size} for a record of these bytes. */

@@ -611,21 +611,26 @@ class GuardTopologyTest {
             guard.close();
             guard = new TopologyFixture(stateDir, Map.of("producer.max.request.size", 3_000));
             registeredLetter();
-            // when an invalid order arrives whose id is most of its bytes (its blocked decision repeats the id), and
-            // a valid sale of every share the window releases whose headers are most of its bytes
+            // when an invalid order arrives whose id is most of its bytes (its blocked decision repeats the id)
             guard.orders.pipeInput(HOLDING, order("i".repeat(2_900), OrderKind.PUBLIC_SALE, 10),
                     at("2003-07-11T09:45:00-04:00"));
-            Headers bulky = new RecordHeaders().add("desk-note", new byte[2_800]);
+            // and a valid sale of every share the window releases, whose headers are most of its bytes (each
+            // answer carries them), and an execution report with such headers
+            Headers bulky = new RecordHeaders().add("desk-note", new byte[2_500]);
             guard.orders.pipeInput(new TestRecord<>(HOLDING, order("bulky", OrderKind.PUBLIC_SALE, 200_000), bulky,
                     at("2003-07-11T09:46:00-04:00")));
-            // then neither is decided: each is dead-lettered, saying why, in a dead letter that fits
+            guard.orders.pipeInput(new TestRecord<>(HOLDING, TopologyFixture.fill("x-bulky", "bulky", 10), bulky,
+                    at("2003-07-11T09:46:30-04:00")));
+            // then none is decided or applied: each is dead-lettered, saying why, in a dead letter that fits
             assertThat(guard.drainDecisions()).isEmpty();
+            assertThat(guard.executionResults.readValuesToList()).isEmpty();
             List<TestRecord<String, byte[]>> letters = guard.drainDeadLetters();
-            assertThat(letters).hasSize(2).allSatisfy(letter -> {
-                assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("DECISION_TOO_LARGE");
+            assertThat(letters).extracting(letter -> header(letter, DeadLetters.REASON_HEADER))
+                    .containsExactly("DECISION_TOO_LARGE", "HEADERS_TOO_LARGE", "HEADERS_TOO_LARGE");
+            assertThat(letters).allSatisfy(letter -> {
                 assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("max.request.size (3000)");
-                assertThat(SendLimit.size(letter.key().getBytes(StandardCharsets.UTF_8), letter.value(),
-                        letter.headers())).isLessThanOrEqualTo(3_000);
+                assertThat(SendLimit.size(SendLimit.bytes(letter.key()), letter.value(), letter.headers()))
+                        .isLessThanOrEqualTo(3_000);
             });
             // and the valid sale reserved nothing: the same sale under another id gets the whole window
             Decision again = guard.decide(order("again", OrderKind.PUBLIC_SALE, 200_000), "2003-07-11T09:47:00-04:00");
