@@ -15,7 +15,9 @@ import com.lockupguard.rules.SupportedTime;
 import com.lockupguard.state.LegacyStoreValues;
 import com.lockupguard.state.StateCodec;
 import com.lockupguard.state.StoredHolding;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -26,11 +28,16 @@ import org.slf4j.LoggerFactory;
  * Applies agreement versions to the holding-state store; dead-letters a version that is
  * invalid, keyed to another holding, or would move a calendar after sales, so that a
  * malformed agreement never replaces a good one. Every version, applied or not, is written to
- * the agreement audit with its outcome.
+ * the agreement audit with its outcome, but one whose key leaves no room for its audit record (dead-lettered only).
  */
 final class AgreementProcessor implements Processor<String, Agreement, String, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgreementProcessor.class);
+
+    /** The longest rejection message the audit repeats, in chars: a rejection may quote the field it refuses. */
+    static final int AUDIT_MESSAGE_CHARS = 1_024;
+    /** The most bytes of text an audited version may hold and still be repeated in full by its audit record. */
+    static final int AUDIT_AGREEMENT_TEXT_BYTES = 16 * 1024;
 
     private final LockupRules rules;
     private final LegacyStoreValues legacy;
@@ -39,6 +46,8 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     private ProcessorContext<String, Object> context;
     private HoldingStores holdings;
     private PositionPublisher positions;
+    private SendLimit limit;
+
 
     AgreementProcessor(LockupRules rules, LegacyStoreValues legacy, DecisionObserver observer,
             boolean publishPositions) {
@@ -53,11 +62,19 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
         this.context = context;
         this.holdings = HoldingStores.holdingsOnly(context, new StateCodec(legacy));
         this.positions = PositionPublisher.of(rules, context, holdings, publishPositions);
+        this.limit = SendLimit.of(context.appConfigs());
     }
 
     @Override
     public void process(Record<String, Agreement> record) {
         Agreement agreement = record.value();
+        if (!limit.leavesRoomForAnswer(record.key(), new RecordHeaders())) {
+            // the audit record is keyed as the version is: one the producer refuses would fail the task for good
+            throw DeadLetters.refuse(record, DeadLetterReason.KEY_OR_HEADERS_TOO_LARGE, "its key takes "
+                    + SendLimit.size(SendLimit.bytes(record.key()), null, new RecordHeaders()) + " bytes, which "
+                    + "leaves no room for its audit record within max.request.size (" + limit.maxBytes()
+                    + "): not audited or applied", observer);
+        }
         if (agreement == null) {
             reject(record, DeadLetterReason.TOMBSTONE, "an agreement cannot be deleted by a tombstone: "
                     + "ending an agreement is a manual compliance action");
@@ -112,14 +129,43 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
         AgreementAudit.Builder audit = AgreementAudit.newBuilder()
                 .setOutcome(outcome)
                 .setRejection(rejection)
-                .setMessage(message)
-                .setAgreement(record.value())
+                .setMessage(bounded(message, record.value()))
+                .setAgreement(repeatable(record.value()) ? record.value() : null)
                 .setAgreementVersion(inForce == null ? null : inForce.version())
                 .setTermsHash(inForce == null ? null : inForce.termsHash())
                 .setRecordTimestamp(Instant.ofEpochMilli(record.timestamp()));
         context.recordMetadata().ifPresent(source -> audit.setSourceTopic(source.topic())
                 .setSourcePartition(source.partition()).setSourceOffset(source.offset()));
         return audit;
+    }
+
+    /**
+     * Whether the audit may repeat {@code agreement} in full: a version whose text (ids, zone) is larger than any
+     * valid one can be is not, so that its audit record stays within what the producer sends; the audit's source
+     * topic, partition and offset say where it is.
+     */
+    private static boolean repeatable(Agreement agreement) {
+        return agreement == null || textBytes(agreement) <= AUDIT_AGREEMENT_TEXT_BYTES;
+    }
+
+    private static long textBytes(Agreement agreement) {
+        return utf8Bytes(agreement.getInvestorId()) + utf8Bytes(agreement.getSecurityId())
+                + utf8Bytes(agreement.getTimeZone());
+    }
+
+    private static long utf8Bytes(CharSequence text) {
+        return text == null ? 0 : text.toString().getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** {@code message} cut to {@value #AUDIT_MESSAGE_CHARS} chars, saying so when the version is not repeated. */
+    private static String bounded(String message, Agreement agreement) {
+        if (message == null) {
+            return null;
+        }
+        String cut = message.length() <= AUDIT_MESSAGE_CHARS ? message
+                : message.substring(0, AUDIT_MESSAGE_CHARS) + "… (" + message.length() + " chars)";
+        return repeatable(agreement) ? cut : cut + "; the version itself (" + textBytes(agreement)
+                + " bytes of text) is too large to repeat here: read it at the source offset";
     }
 
     private void audit(Record<String, Agreement> record, AgreementAudit.Builder audit) {

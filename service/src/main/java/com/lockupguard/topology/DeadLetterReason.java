@@ -42,5 +42,5 @@ public enum DeadLetterReason {
      * An order or execution report whose headers leave no room, within {@code max.request.size}, for an answer that
      * carries them (decisions, results and alerts carry their record's headers). Not decided or applied.
      */
-    HEADERS_TOO_LARGE
+    KEY_OR_HEADERS_TOO_LARGE
 }

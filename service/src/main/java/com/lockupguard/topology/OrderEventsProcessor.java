@@ -60,7 +60,7 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
         SpecificRecord value = record.value();
         if (!limit.leavesRoomForAnswer(record.key(), record.headers())) {
             // an answer carries its record's headers: one the producer refuses would fail the task on this record
-            refusal.send(DeadLetterReason.HEADERS_TOO_LARGE, "its key and headers take "
+            refusal.send(DeadLetterReason.KEY_OR_HEADERS_TOO_LARGE, "its key and headers take "
                     + SendLimit.size(SendLimit.bytes(record.key()), null, record.headers()) + " bytes, which leaves "
                     + "no room for an answer within max.request.size (" + limit.maxBytes() + "): not decided or "
                     + "applied, nothing changes");

@@ -315,6 +315,45 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldAuditAnOversizedInvalidVersionWithoutRepeatingIt() {
+            // given a valid agreement in force
+            registeredLetter();
+            guard.agreementAudit.readValuesToList();
+            // when an invalid version arrives whose time zone is 20,000 characters (its rejection quotes the zone)
+            guard.agreement(letter().setTimeZone("Z".repeat(20_000)).build(), "2003-07-11T09:00:00-04:00");
+            // then it is audited as rejected, with where it is, without repeating it or all of the message
+            AgreementAudit audit = guard.agreementAudit.readValue();
+            assertThat(audit.getOutcome()).isEqualTo(AgreementOutcome.REJECTED);
+            assertThat(audit.getAgreement()).isNull();
+            assertThat(audit.getSourceOffset()).isEqualTo(1L);
+            assertThat(audit.getMessage()).hasSizeLessThan(AgreementProcessor.AUDIT_MESSAGE_CHARS + 200)
+                    .startsWith("invalid agreement").contains("timeZone").contains("too large to repeat");
+            // and it is dead-lettered as invalid, and the previous version still decides
+            assertThat(header(guard.deadLetters.readRecord(), DeadLetters.REASON_HEADER))
+                    .isEqualTo("INVALID_AGREEMENT");
+            assertThat(guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00")
+                    .getOutcome()).isEqualTo(Outcome.APPROVED);
+        }
+
+        @Test
+        void shouldDeadLetterAVersionWhoseKeyLeavesNoRoomForItsAudit() {
+            // given a guard whose producer sends at most 3,000 bytes
+            guard.close();
+            guard = new TopologyFixture(stateDir, Map.of("producer.max.request.size", 3_000));
+            // when a version arrives keyed with 2,500 characters (its audit record would carry the key)
+            guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
+            guard.agreementAudit.readValuesToList();
+            guard.agreements.pipeInput("k".repeat(2_500), letter().setTotalShares(700_000).build(),
+                    at("2003-07-11T09:00:00-04:00"));
+            // then it is dead-lettered, saying why, in a dead letter that fits, and neither audited nor applied
+            TestRecord<String, byte[]> letter = guard.deadLetters.readRecord();
+            assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("KEY_OR_HEADERS_TOO_LARGE");
+            assertThat(SendLimit.size(SendLimit.bytes(letter.key()), letter.value(), letter.headers()))
+                    .isLessThanOrEqualTo(3_000);
+            assertThat(guard.agreementAudit.readValuesToList()).isEmpty();
+        }
+
+        @Test
         void shouldDeadLetterUnknownTrancheMode() {
             guard.agreement(letter().setTrancheMode(TrancheMode.UNKNOWN).build(), "2003-04-28T09:00:00-04:00");
             assertThat(header(guard.deadLetters.readRecord(), DeadLetters.MESSAGE_HEADER)).contains("trancheMode");
@@ -626,7 +665,7 @@ class GuardTopologyTest {
             assertThat(guard.executionResults.readValuesToList()).isEmpty();
             List<TestRecord<String, byte[]>> letters = guard.drainDeadLetters();
             assertThat(letters).extracting(letter -> header(letter, DeadLetters.REASON_HEADER))
-                    .containsExactly("DECISION_TOO_LARGE", "HEADERS_TOO_LARGE", "HEADERS_TOO_LARGE");
+                    .containsExactly("DECISION_TOO_LARGE", "KEY_OR_HEADERS_TOO_LARGE", "KEY_OR_HEADERS_TOO_LARGE");
             assertThat(letters).allSatisfy(letter -> {
                 assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("max.request.size (3000)");
                 assertThat(SendLimit.size(SendLimit.bytes(letter.key()), letter.value(), letter.headers()))
