@@ -162,8 +162,7 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
         if (message == null) {
             return null;
         }
-        String cut = message.length() <= AUDIT_MESSAGE_CHARS ? message
-                : message.substring(0, AUDIT_MESSAGE_CHARS) + "… (" + message.length() + " chars)";
+        String cut = DeadLetters.brief(message, AUDIT_MESSAGE_CHARS);
         return repeatable(agreement) ? cut : cut + "; the version itself (" + textBytes(agreement)
                 + " bytes of text) is too large to repeat here: read it at the source offset";
     }

@@ -38,7 +38,8 @@ public final class DeadLetters {
      */
     static RejectedRecordException refuse(Record<String, ?> record, DeadLetterReason reason, String message,
             DecisionObserver observer) {
-        LOG.warn("record with key '{}' dead-lettered ({}): {}", record.key(), reason, message);
+        LOG.warn("record with key '{}' dead-lettered ({}): {}", brief(record.key(), LOGGED_KEY_CHARS), reason,
+                brief(message, LOGGED_MESSAGE_CHARS));
         observer.deadLettered(reason);
         return new RejectedRecordException(reason, message);
     }
@@ -55,6 +56,15 @@ public final class DeadLetters {
         put(headers, REASON_HEADER, refused.reason().name());
         return new ProducerRecord<>(topic, null, context.timestamp(), context.sourceRawKey(), context.sourceRawValue(),
                 headers);
+    }
+
+    /** What of a refused record's key, and of the refusal's message, is logged: either may quote a 1 MB field. */
+    static final int LOGGED_KEY_CHARS = 256;
+    static final int LOGGED_MESSAGE_CHARS = 1_024;
+
+    static String brief(String text, int chars) {
+        return text == null || text.length() <= chars ? text
+                : text.substring(0, chars) + "… (" + text.length() + " chars)";
     }
 
     private static void put(Headers headers, String name, String value) {
