@@ -1,0 +1,162 @@
+package com.lockupguard.app;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.DescribeConfigsResult;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsResult;
+import org.apache.kafka.clients.admin.DescribeTopicsResult;
+import org.apache.kafka.clients.admin.ListTopicsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.TopicListing;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.internals.KafkaFutureImpl;
+
+/**
+ * An {@link Admin} that answers, from memory, the few requests the start-up checks make: its topics, their
+ * settings and what the principal may do on them. What it is not told to answer fails the test.
+ */
+final class FakeAdmin {
+
+    /** A topic on the fake cluster: its partitions, settings and the operations the principal may do on it. */
+    static final class Topic {
+        final String name;
+        final int partitions;
+        final Map<String, String> configs = new HashMap<>();
+        Set<AclOperation> authorized = Set.of();
+        RuntimeException describeFailure;
+
+        Topic(String name, int partitions) {
+            this.name = name;
+            this.partitions = partitions;
+        }
+    }
+
+    final Map<String, Topic> topics = new LinkedHashMap<>();
+    /** Topics the guard asked to create, in order. */
+    final List<NewTopic> created = new ArrayList<>();
+    /** Topics another instance creates just before this one asks (the answer is TopicExistsException). */
+    final Set<String> createdByAnother = new java.util.HashSet<>();
+    /** Topics the cluster refuses to create, with its reason. */
+    final Map<String, RuntimeException> createFailures = new HashMap<>();
+    /** The operations the principal may do on groups, by group; a group not here does not exist. */
+    final Map<String, Set<AclOperation>> groups = new HashMap<>();
+
+    Topic topic(String name, int partitions, Map<String, String> configs) {
+        Topic topic = new Topic(name, partitions);
+        topic.configs.putAll(configs);
+        topics.put(name, topic);
+        return topic;
+    }
+
+    Admin admin() {
+        return (Admin) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Admin.class},
+                (proxy, method, arguments) -> switch (method.getName()) {
+                    case "listTopics" -> listTopics();
+                    case "createTopics" -> createTopics((Collection<?>) arguments[0]);
+                    case "describeTopics" -> describeTopics((Collection<?>) arguments[0]);
+                    case "describeConfigs" -> describeConfigs((Collection<?>) arguments[0]);
+                    case "describeConsumerGroups" -> describeConsumerGroups((Collection<?>) arguments[0]);
+                    case "close" -> null;
+                    default -> throw new AssertionError("the fake admin was asked " + method.getName());
+                });
+    }
+
+    private ListTopicsResult listTopics() throws ReflectiveOperationException {
+        Map<String, TopicListing> listings = new LinkedHashMap<>();
+        topics.keySet().forEach(name -> listings.put(name, new TopicListing(name, Uuid.randomUuid(), false)));
+        Constructor<ListTopicsResult> constructor = ListTopicsResult.class.getDeclaredConstructor(KafkaFuture.class);
+        constructor.setAccessible(true);
+        return constructor.newInstance(KafkaFuture.completedFuture(listings));
+    }
+
+    private CreateTopicsResult createTopics(Collection<?> requested) {
+        Map<String, KafkaFuture<CreateTopicsResult.TopicMetadataAndConfig>> futures = new HashMap<>();
+        for (Object request : requested) {
+            NewTopic topic = (NewTopic) request;
+            created.add(topic);
+            if (createFailures.containsKey(topic.name())) {
+                futures.put(topic.name(), failed(createFailures.get(topic.name())));
+                continue;
+            }
+            int partitions = topic.numPartitions() > 0 ? topic.numPartitions() : 1;
+            boolean existed = topics.containsKey(topic.name()) || createdByAnother.contains(topic.name());
+            if (!topics.containsKey(topic.name())) {
+                topic(topic.name(), partitions, topic.configs() == null ? Map.of() : topic.configs());
+            }
+            futures.put(topic.name(), existed ? failed(new TopicExistsException("Topic '" + topic.name()
+                    + "' already exists.")) : KafkaFuture.completedFuture(null));
+        }
+        return new CreateTopicsResult(futures) { };
+    }
+
+    private DescribeTopicsResult describeTopics(Collection<?> names) {
+        Map<String, KafkaFuture<TopicDescription>> futures = new LinkedHashMap<>();
+        for (Object name : names) {
+            Topic topic = topics.get((String) name);
+            if (topic == null) {
+                futures.put((String) name, failed(new UnknownTopicOrPartitionException("unknown topic " + name)));
+            } else if (topic.describeFailure != null) {
+                futures.put(topic.name, failed(topic.describeFailure));
+            } else {
+                Node node = new Node(0, "broker", 9092);
+                List<TopicPartitionInfo> partitions = IntStream.range(0, topic.partitions)
+                        .mapToObj(p -> new TopicPartitionInfo(p, node, List.of(node), List.of(node))).toList();
+                futures.put(topic.name, KafkaFuture.completedFuture(new TopicDescription(topic.name, false,
+                        partitions, topic.authorized)));
+            }
+        }
+        return new DescribeTopicsResult(null, futures) { };
+    }
+
+    private DescribeConfigsResult describeConfigs(Collection<?> resources) {
+        Map<ConfigResource, KafkaFuture<Config>> futures = new HashMap<>();
+        for (Object resource : resources) {
+            ConfigResource config = (ConfigResource) resource;
+            Topic topic = topics.get(config.name());
+            futures.put(config, topic == null ? failed(new UnknownTopicOrPartitionException("unknown topic "
+                    + config.name())) : KafkaFuture.completedFuture(new Config(topic.configs.entrySet().stream()
+                            .map(e -> new ConfigEntry(e.getKey(), e.getValue())).toList())));
+        }
+        return new DescribeConfigsResult(futures) { };
+    }
+
+    private DescribeConsumerGroupsResult describeConsumerGroups(Collection<?> ids) {
+        Map<String, KafkaFuture<org.apache.kafka.clients.admin.ConsumerGroupDescription>> futures = new HashMap<>();
+        for (Object id : ids) {
+            Set<AclOperation> allowed = groups.get((String) id);
+            futures.put((String) id, allowed == null ? failed(new GroupIdNotFoundException("no group " + id))
+                    : KafkaFuture.completedFuture(new org.apache.kafka.clients.admin.ConsumerGroupDescription(
+                            (String) id, false, List.of(), "", org.apache.kafka.common.GroupType.CLASSIC,
+                            org.apache.kafka.common.GroupState.EMPTY, new Node(0, "broker", 9092), allowed,
+                            java.util.Optional.empty(), java.util.Optional.empty())));
+        }
+        return new DescribeConsumerGroupsResult(futures);
+    }
+
+    private static <T> KafkaFuture<T> failed(Throwable cause) {
+        KafkaFutureImpl<T> future = new KafkaFutureImpl<>();
+        future.completeExceptionally(cause);
+        return future;
+    }
+}

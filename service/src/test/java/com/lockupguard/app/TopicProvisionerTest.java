@@ -1,0 +1,131 @@
+package com.lockupguard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.lockupguard.topology.TopicNames;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.PolicyViolationException;
+import org.junit.jupiter.api.Test;
+
+/** Creating the guard's missing topics and checking the existing ones, on a cluster that answers from memory. */
+class TopicProvisionerTest {
+
+    private static final TopicNames NAMES = TopicNames.defaults();
+
+    private final FakeAdmin cluster = new FakeAdmin();
+
+    private TopicProvisioner provisioner(String... extra) {
+        Map<String, String> settings = new HashMap<>(Map.of("application.id", "guard-x", "bootstrap.servers",
+                "broker:9092"));
+        for (int i = 0; i < extra.length; i += 2) {
+            settings.put(extra[i], extra[i + 1]);
+        }
+        return TopicProvisioner.from(cluster.admin(), new GuardConfig(settings), Duration.ofSeconds(5));
+    }
+
+    /** Every topic of the guard, as the guard itself would create it, with {@code partitions}. */
+    private void existingTopics(int partitions) {
+        TopicPolicy policy = TopicPolicy.of(new GuardConfig(Map.of("bootstrap.servers", "broker:9092")));
+        NAMES.all().forEach(topic -> cluster.topic(topic, partitions, policy.creationConfigs(topic)));
+    }
+
+    @Test
+    void shouldCreateEveryMissingTopicWithTheConfiguredPartitionsReplicationAndTheSettingsOfItsRole()
+            throws Exception {
+        // given an empty cluster, and a guard configured for 12 partitions replicated 3 times
+        TopicProvisioner provisioner = provisioner("topics.partitions", "12", "topics.replication.factor", "3");
+
+        // when it provisions its topics
+        int partitions = provisioner.provision(true);
+
+        // then each was created once, with the partitions and replication asked for
+        assertThat(partitions).isEqualTo(12);
+        assertThat(cluster.created).extracting(NewTopic::name).containsExactlyInAnyOrderElementsOf(NAMES.all());
+        assertThat(cluster.created).allSatisfy(topic -> {
+            assertThat(topic.numPartitions()).as(topic.name()).isEqualTo(12);
+            assertThat(topic.replicationFactor()).as(topic.name()).isEqualTo((short) 3);
+        });
+        // and the settings that keep each topic's records as long as the guard needs them
+        assertThat(created(NAMES.agreements()).configs()).containsEntry("cleanup.policy", "compact");
+        assertThat(created(NAMES.orders()).configs()).containsEntry("cleanup.policy", "delete")
+                .containsEntry("message.timestamp.type", "LogAppendTime");
+        assertThat(created(NAMES.approved()).configs()).containsEntry("retention.bytes", "-1");
+    }
+
+    @Test
+    void shouldLeaveReplicationToTheBrokerWhenNoneIsConfigured() throws Exception {
+        // given an empty cluster and no topics.replication.factor
+        // when
+        provisioner().createMissing(true);
+        // then the broker's default.replication.factor decides
+        assertThat(cluster.created).isNotEmpty().allSatisfy(topic -> assertThat(topic.replicationFactor())
+                .as(topic.name()).isEqualTo((short) -1));
+    }
+
+    @Test
+    void shouldNameTheMissingTopicsAndCreateNoneWhenTopicsCreateIsOff() {
+        // given a cluster with the inputs only
+        cluster.topic(NAMES.agreements(), 6, Map.of("cleanup.policy", "compact"));
+        cluster.topic(NAMES.orders(), 6, Map.of("message.timestamp.type", "LogAppendTime"));
+
+        // when / then the guard refuses to start, naming what is missing, and creates nothing
+        assertThatThrownBy(() -> provisioner("topics.create", "false").provision(false))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(NAMES.approved()).hasMessageContaining(NAMES.blocked())
+                .hasMessageContaining("topics.create=false");
+        assertThat(cluster.created).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseInputsThatAreNotCoPartitioned() {
+        // given every topic, but agreements with 3 partitions and orders with 6: a holding's agreement and its
+        // orders would be read by different tasks
+        existingTopics(6);
+        cluster.topics.remove(NAMES.agreements());
+        cluster.topic(NAMES.agreements(), 3, Map.of("cleanup.policy", "compact"));
+
+        // when / then
+        assertThatThrownBy(() -> provisioner().provision(true)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'agreements' (3 partitions) and 'orders' (6 partitions) are not co-partitioned");
+    }
+
+    @Test
+    void shouldStartWhenAnotherInstanceCreatesATopicFirst() throws Exception {
+        // given two instances starting at once: the other one creates orders-approved between this one's look
+        // and its create
+        cluster.createdByAnother.add(NAMES.approved());
+
+        // when / then this one goes on, with every topic there
+        assertThat(provisioner().provision(true)).isEqualTo(6);
+        assertThat(cluster.topics.keySet()).containsExactlyInAnyOrderElementsOf(NAMES.all());
+    }
+
+    @Test
+    void shouldSayWhichTopicTheClusterRefusedToCreateAndWhy() {
+        // given a cluster whose creation policy refuses one of the topics
+        cluster.createFailures.put(NAMES.blocked(), new PolicyViolationException("replication factor must be 3"));
+
+        // when / then
+        assertThatThrownBy(() -> provisioner().createMissing(true)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("cannot create topic orders-blocked: replication factor must be 3");
+    }
+
+    @Test
+    void shouldReportRetentionProblemsOfTheTopicsThatExistBeforeTheFirstStart() throws Exception {
+        // given a cluster where only the orders topic exists yet, keeping records 7 days by their CreateTime
+        cluster.topic(NAMES.orders(), 6, Map.of("message.timestamp.type", "CreateTime", "retention.ms", "604800000"));
+
+        // when config --check asks for retention problems
+        // then it reports that topic's, and the missing ones are no problem of retention
+        assertThat(provisioner().retentionProblems()).extracting(TopicPolicy.Problem::topic)
+                .containsExactly(NAMES.orders());
+    }
+
+    private NewTopic created(String name) {
+        return cluster.created.stream().filter(topic -> topic.name().equals(name)).findFirst().orElseThrow();
+    }
+}
