@@ -1,6 +1,7 @@
 package com.lockupguard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,6 +165,79 @@ class KafkaAuthorizationTest {
 
         // when / then: what the admin may do says nothing of what guard-y may, so it is not asked
         KafkaAuthorization.verify(admin, config, java.time.Duration.ofSeconds(1));
+    }
+
+    // ---- what the brokers say at start
+
+    /** Every topic of {@code config}, where its principal may do all it needs but CREATE and {@code refused}. */
+    private static FakeAdmin clusterAllowingAllBut(GuardConfig config, AclOperation... refused) {
+        FakeAdmin cluster = new FakeAdmin();
+        Set<AclOperation> withheld = Set.of(refused);
+        for (KafkaPermission permission : GuardPermissions.required(config)) {
+            if (permission.resourceType() == ResourceType.TOPIC && permission.pattern() == PatternType.LITERAL) {
+                FakeAdmin.Topic topic = cluster.topics.containsKey(permission.name())
+                        ? cluster.topics.get(permission.name()) : cluster.topic(permission.name(), 6, Map.of());
+                Set<AclOperation> allowed = new java.util.HashSet<>(topic.authorized);
+                allowed.add(AclOperation.DESCRIBE);
+                if (permission.operation() != AclOperation.CREATE && !withheld.contains(permission.operation())) {
+                    allowed.add(permission.operation());
+                }
+                topic.authorized = allowed;
+            }
+        }
+        return cluster;
+    }
+
+    @Test
+    void shouldStartOnExistingTopicsItMayUseThoughItMayNotCreateThem() throws Exception {
+        // given topics an operator created, on which the guard may do everything but CREATE (it asks for CREATE
+        // only in case they are missing)
+        FakeAdmin cluster = clusterAllowingAllBut(config());
+
+        // when / then the start-up check lets it start
+        KafkaAuthorization.verify(cluster.admin(), config(), java.time.Duration.ofSeconds(5));
+    }
+
+    @Test
+    void shouldRefuseToStartNamingWhatItMustDoOnAnOutputItMayNotEvenSee() {
+        // given a cluster where the guard has no ACL at all on orders-blocked: the broker will not even describe it
+        FakeAdmin cluster = clusterAllowingAllBut(config());
+        cluster.topics.get("orders-blocked").describeFailure = new TopicAuthorizationException(
+                Set.of("orders-blocked"));
+
+        // when / then it refuses to start, rather than stop at its first blocked order, hours later
+        assertThatThrownBy(() -> KafkaAuthorization.verify(cluster.admin(), config(),
+                java.time.Duration.ofSeconds(5))).isInstanceOfSatisfying(MissingPermissionException.class,
+                        refused -> assertThat(refused.missing()).extracting(KafkaPermission::describe)
+                                .contains("WRITE on TOPIC 'orders-blocked' (LITERAL)"));
+    }
+
+    @Test
+    void shouldRefuseToStartNamingEveryTopicOperationTheBrokersSayItMayNotDo() {
+        // given a cluster where the guard may read but not write its outputs, nor describe its inputs' settings
+        FakeAdmin cluster = clusterAllowingAllBut(config(), AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS);
+
+        // when / then it names them all at once
+        assertThatThrownBy(() -> KafkaAuthorization.verify(cluster.admin(), config(),
+                java.time.Duration.ofSeconds(5))).isInstanceOfSatisfying(MissingPermissionException.class,
+                        refused -> assertThat(refused.missing()).extracting(KafkaPermission::describe)
+                                .contains("WRITE on TOPIC 'orders-approved' (LITERAL)",
+                                        "WRITE on TOPIC 'compliance-alerts' (LITERAL)",
+                                        "DESCRIBE_CONFIGS on TOPIC 'agreements' (LITERAL)")
+                                .noneMatch(p -> p.startsWith("CREATE")));
+    }
+
+    @Test
+    void shouldRefuseToStartWhenTheBrokersSayItMayNotReadItsGroup() {
+        // given a group that exists (an earlier start) and that the guard may describe but not join
+        FakeAdmin cluster = clusterAllowingAllBut(config());
+        cluster.groups.put("guard-x", Set.of(AclOperation.DESCRIBE));
+
+        // when / then
+        assertThatThrownBy(() -> KafkaAuthorization.verify(cluster.admin(), config(),
+                java.time.Duration.ofSeconds(5))).isInstanceOfSatisfying(MissingPermissionException.class,
+                        refused -> assertThat(refused.missing()).extracting(KafkaPermission::describe)
+                                .containsExactly("READ on GROUP 'guard-x' (LITERAL)"));
     }
 
     // ---- what the guard needs
