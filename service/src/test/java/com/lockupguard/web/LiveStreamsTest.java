@@ -91,6 +91,26 @@ class LiveStreamsTest {
                 .startsWith("HTTP/1.1 200"));
     }
 
+    @Test
+    void shouldAdmitReadersForAsLongAsTheyComeAndGoEvenOnceMoreHaveComeThanMayBeOpenAtOnce() throws Exception {
+        // given readers that open the feed one after another, each going away before the next comes (page reloads),
+        // more of them over time than the instance holds open at once
+        for (int i = 0; i < LiveStreams.MAX_STREAMS; i++) {
+            Socket reader = openStream(0);
+            await().pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(10))
+                    .until(() -> feed.subscribers.size() == 1);
+            reader.close();
+            // a write to the closed socket is what tells the server it went
+            await().pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(10)).until(() -> {
+                feed.publish(decisionEvent(0));
+                return feed.subscribers.isEmpty();
+            });
+        }
+        // when one more comes, then it is admitted: a stream that ended gave its place back
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(statusLine(openStream(0)))
+                .startsWith("HTTP/1.1 200"));
+    }
+
     private Socket openStream(int receiveBuffer) throws Exception {
         Socket socket = new Socket();
         if (receiveBuffer > 0) {
