@@ -12,6 +12,8 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,6 +73,22 @@ class LiveStreamsTest {
     }
 
     @Test
+    void shouldEndTheStreamOfAReaderThatFellBehindSoThatItsPageReconnects() throws Exception {
+        // given a reader that does not read (a small receive buffer fills at once)
+        Socket stalled = openStream(1024);
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.size() == 1);
+        // when it falls further behind than a stream may
+        for (int i = 0; i < LiveStreams.QUEUE_CAPACITY * 2 && !feed.subscribers.isEmpty(); i++) {
+            feed.publish(decisionEvent(i));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.isEmpty());
+        // then, once it reads again, what was sent is followed by the end of the stream, long before the server's
+        // idle timeout (30 s): its EventSource reconnects and the page reloads what it missed, rather than wait on
+        // a stream that sends nothing more
+        await().atMost(Duration.ofSeconds(10)).until(() -> endOfStream(stalled));
+    }
+
+    @Test
     void shouldRefuseMoreStreamsPerSubjectThanTheCapAndAdmitAgainOnceOneCloses() throws Exception {
         // given as many streams as one subject may hold (authentication off: every caller is the same subject)
         List<Socket> open = new ArrayList<>();
@@ -122,6 +140,22 @@ class LiveStreamsTest {
         socket.getOutputStream().flush();
         sockets.add(socket);
         return socket;
+    }
+
+    /** Reads what {@code socket} has; true once the server ended the stream, false if it is still open. */
+    private static boolean endOfStream(Socket socket) throws Exception {
+        socket.setSoTimeout(200);
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            while (socket.getInputStream().read(buffer) >= 0) {
+                // what was sent before the end
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException e) {
+            return true; // reset: ended all the same
+        }
     }
 
     private static String statusLine(Socket socket) throws Exception {
