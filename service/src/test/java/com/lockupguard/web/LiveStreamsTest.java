@@ -8,6 +8,12 @@ import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.Outcome;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.metrics.GuardMetrics;
+import com.lockupguard.security.BearerAuthenticator;
+import com.lockupguard.security.JwksKeys;
+import com.lockupguard.security.JwtSettings;
+import com.lockupguard.security.JwtVerifier;
+import com.lockupguard.security.Role;
+import com.lockupguard.security.testing.TestIssuer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
@@ -15,13 +21,17 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The live feed ({@code GET /api/events}) when a reader stops reading, and when one opens too many streams. */
 class LiveStreamsTest {
@@ -129,14 +139,56 @@ class LiveStreamsTest {
                 .startsWith("HTTP/1.1 200"));
     }
 
+    @Test
+    void shouldRefuseMoreStreamsInAllThanTheInstanceHoldsWhateverTheirSubjects(@TempDir Path dir) throws Exception {
+        // given a guard that authenticates readers by JWT
+        TestIssuer issuer = TestIssuer.rsa("live-key");
+        JwtVerifier jwt = new JwtVerifier(JwksKeys.file(issuer.writeJwks(dir.resolve("jwks.json"))), new JwtSettings(
+                TestIssuer.ISSUER, TestIssuer.AUDIENCE, List.of("RS256"), Duration.ofSeconds(30), List.of("scope"),
+                Map.of(Role.READ, Set.of(TestIssuer.READ), Role.SUBMIT, Set.of(TestIssuer.SUBMIT))));
+        GuardMetrics jwtMetrics = new GuardMetrics();
+        GuardWebServer jwtServer = new GuardWebServer(new GuardWebServer.Settings("127.0.0.1", 0, Duration.ofSeconds(1),
+                new BearerAuthenticator(null, null, jwt, "JWT"), null), jwtMetrics, new ObjectMapper());
+        try {
+            int jwtPort = jwtServer.start();
+            jwtServer.attach(new GuardWebServer.Backend(null, new StubBackend.Holdings(), feed, new StubBackend.Up()));
+            // and as many streams open as it holds, each subject within its own cap
+            int subjects = LiveStreams.MAX_STREAMS / LiveStreams.MAX_STREAMS_PER_SUBJECT;
+            for (int subject = 0; subject < subjects; subject++) {
+                String token = issuer.token().claim("sub", "reader-" + subject).sign();
+                for (int i = 0; i < LiveStreams.MAX_STREAMS_PER_SUBJECT; i++) {
+                    openStream(jwtPort, 0, token);
+                }
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> feed.subscribers.size() == LiveStreams.MAX_STREAMS);
+
+            // when one more subject asks for a stream
+            String refused = statusLine(openStream(jwtPort, 0, issuer.token().claim("sub", "reader-" + subjects)
+                    .sign()));
+
+            // then it is refused: no number of identities takes every thread of the instance
+            assertThat(refused).startsWith("HTTP/1.1 429");
+            assertThat(feed.subscribers).hasSize(LiveStreams.MAX_STREAMS);
+        } finally {
+            jwtServer.close();
+            jwtMetrics.close();
+        }
+    }
+
     private Socket openStream(int receiveBuffer) throws Exception {
+        return openStream(port, receiveBuffer, null);
+    }
+
+    private Socket openStream(int serverPort, int receiveBuffer, String bearer) throws Exception {
+
         Socket socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
         }
-        socket.connect(new InetSocketAddress("127.0.0.1", port));
+        socket.connect(new InetSocketAddress("127.0.0.1", serverPort));
+        String authorization = bearer == null ? "" : "Authorization: Bearer " + bearer + "\r\n";
         socket.getOutputStream().write(("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream"
-                + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                + "\r\n" + authorization + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
         sockets.add(socket);
         return socket;
