@@ -234,8 +234,20 @@ class SecuredKafkaIT {
         try {
             service.start();
             assertThat(service.awaitRunning(Duration.ofSeconds(60))).as("a guard without " + name).isFalse();
-            return service.failure().orElseThrow(() -> new AssertionError("stopped (" + service.state()
+            String why = service.failure().orElseThrow(() -> new AssertionError("stopped (" + service.state()
                     + ") without saying why"));
+            // and it has stopped for good: `run`, which waits for that, exits with the reason rather than hang
+            java.util.concurrent.CompletableFuture<Void> terminated = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            service.awaitTermination();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+            await("a guard without " + name + " terminates").atMost(Duration.ofSeconds(30))
+                    .until(terminated::isDone);
+            return why;
         } catch (MissingPermissionException e) {
             return e.getMessage();
         } finally {
@@ -278,4 +290,5 @@ class SecuredKafkaIT {
         assertThat(why).startsWith("principal User:guard-nocreate needs CREATE on TOPIC 'guard-nocreate-' "
                 + "(PREFIXED)");
     }
+
 }
