@@ -291,4 +291,13 @@ class SecuredKafkaIT {
                 + "(PREFIXED)");
     }
 
+    @Test
+    @Order(7)
+    void shouldRefuseToStartWithoutCreateOnATopicItMustCreateNamingIt() throws Exception {
+        String why = whyItStopsWithout("nocreatetopic", is(AclOperation.CREATE, ResourceType.TOPIC,
+                "nocreatetopic-orders-blocked"));
+        assertThat(why).startsWith("principal User:guard-nocreatetopic needs CREATE on TOPIC "
+                + "'nocreatetopic-orders-blocked' (LITERAL)").contains("--operation Create --topic "
+                        + "nocreatetopic-orders-blocked");
+    }
 }
