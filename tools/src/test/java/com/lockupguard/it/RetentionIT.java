@@ -130,6 +130,29 @@ class RetentionIT {
     }
 
     @Test
+    void shouldRefuseToStartWithoutItsTopicsWhenTopicsCreateIsOffAndCreateNone() throws Exception {
+        // given none of the guard's topics on the cluster, and topics.create=false: an operator manages them (a
+        // misspelt name must not become a new, empty topic the guard waits on)
+        String scope = "absent-" + UUID.randomUUID();
+        Map<String, String> settings = GuardInstance.withTopicPrefix(GuardInstance.settings(kafka, "guard-absent", scope),
+                "absent-");
+        settings.put(GuardConfig.TOPICS_CREATE_CONFIG, "false");
+        try {
+            // when a guard starts, then it refuses, naming the missing topics and the setting
+            assertThatThrownBy(() -> GuardInstance.start(settings, stateDir, DecisionObserver.NONE))
+                    .hasMessageContaining("absent-orders").hasMessageContaining("absent-orders-approved")
+                    .hasMessageContaining("topics.create=false");
+            // and it created none of them
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                assertThat(admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS))
+                        .noneMatch(topic -> topic.startsWith("absent-"));
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
     void shouldSendNothingATopicWouldDeleteAndReportEveryRecordTheBrokerRefuses() throws Exception {
         // given an orders topic that deletes after 7 days, and one that refuses records older than a day
         String scope = "produce-" + UUID.randomUUID();
