@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Scale-out: two instances of one guard share a 4-partition orders topic; one is killed
  * mid-stream and the other takes its partitions over. Each order is decided exactly once, as the
- * replay decides it.
+ * replay decides it. One that is stopped leaves the group, so its partitions move at once.
  */
 @Timeout(300)
 class ScaleOutIT {
@@ -61,6 +61,34 @@ class ScaleOutIT {
                 BrokerIO.assertEachOrderDecidedOnce(decisions, 600);
                 assertThat(Scenario.sorted(BrokerIO.outcomes(decisions)))
                         .containsExactlyElementsOf(Scenario.sorted(all.expected()));
+            } finally {
+                first.close();
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldHandAStoppedInstancesPartitionsOverAtOnceRatherThanWhenItsSessionExpires() throws Exception {
+        String scope = "stop-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given two instances sharing the four partitions, whose sessions outlast a rebalance by far
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-stop", scope);
+            settings.put("session.timeout.ms", "60000");
+            settings.put("heartbeat.interval.ms", "3000");
+            GuardInstance first = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE);
+            try (GuardInstance second = GuardInstance.start(settings, stateDirs.resolve("b"), DecisionObserver.NONE)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> activeTasks(first) > 0 && activeTasks(second) > 0
+                        && first.service().isReady() && second.service().isReady());
+
+                // when the first one is stopped, as a rolling restart stops it
+                first.close();
+
+                // then the second decides every partition's orders well before the first's session would expire:
+                // orders do not wait a session timeout for a guard that said it was going
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> activeTasks(second) == 4 && second.service().isReady());
             } finally {
                 first.close();
             }
