@@ -12,6 +12,7 @@ public enum AuthFailure {
     NOT_YET_VALID("not_yet_valid", 401, "invalid_token", "the token is not valid yet"),
     WRONG_ISSUER("wrong_issuer", 401, "invalid_token", "the token was issued by another issuer"),
     WRONG_AUDIENCE("wrong_audience", 401, "invalid_token", "the token is meant for another audience"),
+    WRONG_TYPE("wrong_type", 401, "invalid_token", "the token is not an access token (its typ header)"),
     MISSING_CLAIM("missing_claim", 401, "invalid_token", "the token lacks a required claim (exp, sub, iss, aud)"),
     TOKEN_IN_URL("token_in_url", 401, "invalid_request",
             "credentials are not accepted in the URL; send 'Authorization: Bearer <token>'"),

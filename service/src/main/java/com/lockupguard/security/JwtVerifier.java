@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * (a JWKS), with an asymmetric algorithm from the allow-list only — so neither {@code alg: none}
  * nor an HMAC "signed" with the public key is ever accepted —, the issuer, the audience,
  * {@code exp} (required, and at most a day ahead), {@code nbf}, a subject, within a bounded clock
- * skew; then maps the role claims to the guard's roles.
+ * skew, and that its {@code typ}, if any, is an access token's ({@link AccessTokenType}); then maps the role claims
+ * to the guard's roles.
  *
  * <p>jose4j's exception messages quote the token: they are never logged nor passed on. A refusal
  * is an {@link AuthenticationException} that names the reason only.
@@ -74,6 +75,7 @@ public final class JwtVerifier {
                 .setRequireSubject()
                 .setExpectedIssuer(settings.issuer())
                 .setExpectedAudience(settings.audience())
+                .registerValidator(new AccessTokenType())
                 .build();
     }
 
@@ -127,6 +129,9 @@ public final class JwtVerifier {
         }
         if (e.hasErrorCode(ErrorCodes.AUDIENCE_INVALID)) {
             return AuthFailure.WRONG_AUDIENCE;
+        }
+        if (e.hasErrorCode(ErrorCodes.TYPE_INVALID)) {
+            return AuthFailure.WRONG_TYPE;
         }
         if (e.hasErrorCode(ErrorCodes.EXPIRATION_MISSING) || e.hasErrorCode(ErrorCodes.ISSUER_MISSING)
                 || e.hasErrorCode(ErrorCodes.AUDIENCE_MISSING) || e.hasErrorCode(ErrorCodes.SUBJECT_MISSING)

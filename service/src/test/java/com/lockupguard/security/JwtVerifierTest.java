@@ -159,6 +159,36 @@ class JwtVerifierTest {
     }
 
     @Test
+    void shouldAcceptAnAccessTokenTypedJwtOrAtJwtOrNotTypedAtAll() throws Exception {
+        // given the types an OIDC access token carries: none, JWT (RFC 7519), at+jwt (RFC 9068), as media types too
+        JwtVerifier verifier = verifier(issuer);
+        List<String> accepted = java.util.Arrays.asList(null, "JWT", "jwt", "at+jwt", "AT+JWT", "application/jwt",
+                "application/at+jwt", "Application/AT+JWT");
+
+        for (String typ : accepted) {
+            // when
+            AuthFailure refused = refusal(verifier, issuer.token().type(typ).sign());
+
+            // then
+            assertThat(refused).as("typ " + typ).isNull();
+        }
+    }
+
+    @Test
+    void shouldRejectATokenOfAnotherTypeSignedByTheIssuer() throws Exception {
+        // given tokens the issuer signed for other purposes (RFC 8725 section 3.11: explicit typing)
+        JwtVerifier verifier = verifier(issuer);
+        for (String typ : List.of("JWS", "secevent+jwt", "application/secevent+jwt", "logout+jwt", "dpop+jwt",
+                "", "text/jwt", "application/jwt; charset=utf-8", "at+jwt+jwt")) {
+            // when
+            AuthFailure refused = refusal(verifier, issuer.token().type(typ).sign());
+
+            // then
+            assertThat(refused).as("typ '" + typ + "'").isEqualTo(AuthFailure.WRONG_TYPE);
+        }
+    }
+
+    @Test
     void shouldRejectTokenLivingLongerThanADay() throws Exception {
         String token = issuer.token().expiresAt(Instant.now().plus(Duration.ofDays(30))).sign();
         assertThat(refusal(verifier(issuer), token)).isEqualTo(AuthFailure.INVALID);

@@ -183,6 +183,7 @@ class ApiSecurityTest {
         attacks.put("alg none", new String[] {issuer.token().unsigned(), "invalid"});
         attacks.put("HS256 with the public key", new String[] {issuer.token().hmacWithPublicKey(), "invalid"});
         attacks.put("no subject", new String[] {issuer.token().claim("sub", null).sign(), "missing_claim"});
+        attacks.put("another kind of token", new String[] {issuer.token().type("secevent+jwt").sign(), "wrong_type"});
         attacks.put("static secret, wrong", new String[] {PEER_SECRET + "x", "malformed"});
 
         for (Map.Entry<String, String[]> attack : attacks.entrySet()) {

@@ -77,6 +77,7 @@ public final class TestIssuer {
     public final class Token {
         private final Map<String, Object> claims = new LinkedHashMap<>();
         private String keyId = key.getKeyId();
+        private String type;
 
         Token() {
             Instant now = Instant.now();
@@ -116,6 +117,12 @@ public final class TestIssuer {
             return this;
         }
 
+        /** The {@code typ} header: none unless set (as many issuers' access tokens). */
+        public Token type(String typ) {
+            this.type = typ;
+            return this;
+        }
+
         private JwtClaims jwtClaims() throws Exception {
             return JwtClaims.parse(org.jose4j.json.JsonUtil.toJson(claims));
         }
@@ -127,6 +134,9 @@ public final class TestIssuer {
             jws.setKey(key.getPrivateKey());
             jws.setKeyIdHeaderValue(keyId);
             jws.setAlgorithmHeaderValue(algorithm);
+            if (type != null) {
+                jws.setHeader("typ", type);
+            }
             return jws.getCompactSerialization();
         }
 
