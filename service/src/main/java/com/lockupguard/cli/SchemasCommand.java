@@ -11,6 +11,7 @@ import com.lockupguard.topology.GuardTopics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -59,6 +60,11 @@ public final class SchemasCommand implements Callable<Integer> {
         try {
             GuardConfig config = new GuardConfig(settings.load());
             topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
+            if (topics.whySubjectsUnknown().isPresent()) {
+                // printing TopicNameStrategy's subjects would send a deployment step to register the wrong ones
+                spec.commandLine().getErr().println(topics.whySubjectsUnknown().get());
+                return LockupGuardCli.EXIT_USAGE;
+            }
             subjects = subjects(config, topics);
         } catch (ConfigException | IOException e) {
             // a refused value is quoted in the message: a URL's credentials with it
@@ -66,6 +72,10 @@ public final class SchemasCommand implements Callable<Integer> {
             return LockupGuardCli.EXIT_USAGE;
         }
         if (!register) {
+            topics.pluggedSerde().ifPresent(serde -> spec.commandLine().getErr().println("note: "
+                    + GuardTopics.VALUE_SERDE_CONFIG + " " + serde + " is a plugged-in serde: its subjects are named "
+                    + "as Confluent's serializers name them by " + SubjectNames.VALUE_STRATEGY_CONFIG
+                    + "; a serde that names them otherwise writes under its own"));
             subjects.forEach(this::print);
             spec.commandLine().getOut().flush();
             return 0;
@@ -86,15 +96,20 @@ public final class SchemasCommand implements Callable<Integer> {
 
     /**
      * The guard's subjects; with the HTTP API on, the orders subject is one it writes too: {@code POST /api/orders}
-     * produces orders under it, and with {@code auto.register.schemas=false} could not without it.
+     * produces orders under it, and with {@code auto.register.schemas=false} could not without it. (Its own serde
+     * writes them under the producers' subject; a plugged-in serde, maybe under another.)
      */
     private static List<SchemaBootstrap.Subject> subjects(GuardConfig config, GuardTopics topics) {
         if (config.getInt(GuardConfig.HTTP_PORT_CONFIG) < 0) {
             return topics.subjects();
         }
-        String orders = SubjectNames.of(config.topicNames().orders(), false);
-        return topics.subjects().stream().map(subject -> subject.name().equals(orders)
-                ? new SchemaBootstrap.Subject(subject.name(), subject.schema(), true) : subject).toList();
+        SchemaBootstrap.Subject orders = topics.ordersWritten();
+        List<SchemaBootstrap.Subject> subjects = new ArrayList<>(topics.subjects().stream().map(subject ->
+                subject.name().equals(orders.name()) ? orders : subject).toList());
+        if (subjects.stream().noneMatch(subject -> subject.name().equals(orders.name()))) {
+            subjects.add(orders);
+        }
+        return subjects;
     }
 
     private int registerAll(SchemaRegistryClient registry, List<SchemaBootstrap.Subject> subjects) {

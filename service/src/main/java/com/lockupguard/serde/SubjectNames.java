@@ -1,6 +1,7 @@
 package com.lockupguard.serde;
 
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.avro.Schema;
 
 /**
@@ -45,17 +46,22 @@ public enum SubjectNames {
      * or its simple name; null or blank is the default, TopicNameStrategy.
      */
     public static SubjectNames fromConfig(Object value) {
+        return named(value).orElseThrow(() -> new org.apache.kafka.common.config.ConfigException(
+                VALUE_STRATEGY_CONFIG, value, "use TopicNameStrategy, RecordNameStrategy or TopicRecordNameStrategy"));
+    }
+
+    /** The strategy a setting names, as {@link #fromConfig}; empty for a strategy of another's (a class of its own). */
+    public static Optional<SubjectNames> named(Object value) {
         if (value == null || value.toString().isBlank()) {
-            return TOPIC_NAME;
+            return Optional.of(TOPIC_NAME);
         }
         String name = value.toString().trim();
         String simple = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
         return switch (simple) {
-            case "topicnamestrategy" -> TOPIC_NAME;
-            case "recordnamestrategy" -> RECORD_NAME;
-            case "topicrecordnamestrategy" -> TOPIC_RECORD_NAME;
-            default -> throw new org.apache.kafka.common.config.ConfigException(VALUE_STRATEGY_CONFIG, value,
-                    "use TopicNameStrategy, RecordNameStrategy or TopicRecordNameStrategy");
+            case "topicnamestrategy" -> Optional.of(TOPIC_NAME);
+            case "recordnamestrategy" -> Optional.of(RECORD_NAME);
+            case "topicrecordnamestrategy" -> Optional.of(TOPIC_RECORD_NAME);
+            default -> Optional.empty();
         };
     }
 }

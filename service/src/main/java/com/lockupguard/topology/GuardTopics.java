@@ -65,7 +65,12 @@ public final class GuardTopics {
     private final Serde<OpenReservation> reservationSerde;
     private final Serde<SeenExecution> seenExecutionSerde;
     private final SchemaRegistryClient registry;
+    /** The strategy the guard's outputs are written under; null when a plugged-in serde's cannot be known. */
     private final SubjectNames writtenSubjects;
+    /** The plugged-in serde's class name, or null for the guard's own serdes. */
+    private final String pluggedSerde;
+    /** The {@code value.subject.name.strategy} setting as given, for a message. */
+    private final Object strategySetting;
 
     /** The record types the orders topic carries: proposed orders (its first type) and execution reports. */
     public static final List<Class<? extends SpecificRecord>> ORDER_EVENTS = List.of(ProposedOrder.class,
@@ -84,9 +89,11 @@ public final class GuardTopics {
     }
 
     private GuardTopics(TopicNames names, ValueSerdes serdes, SchemaRegistryClient registry,
-            SubjectNames writtenSubjects) {
+            SubjectNames writtenSubjects, String pluggedSerde, Object strategySetting) {
         this.names = names;
         this.writtenSubjects = writtenSubjects;
+        this.pluggedSerde = pluggedSerde;
+        this.strategySetting = strategySetting;
         Serde<String> keys = Serdes.String();
         Serde<Decision> decisionSerde = serdes.of(Decision.class);
         this.agreements = new Topic<>(names.agreements(), keys, serdes.ofInput(Agreement.class));
@@ -109,10 +116,12 @@ public final class GuardTopics {
      * Topics with the guard's Avro serdes, configured from {@code serdeConfig}
      * ({@code schema.registry.url}, ...), all on one registry client. When {@code default.value.serde}
      * names another class (Confluent's {@code SpecificAvroSerde}, say), that class serves every
-     * topic and store instead.
+     * topic and store instead, and names its subjects as Confluent's serializers do, by
+     * {@code value.subject.name.strategy}: known for Confluent's own strategies, unknown for a class of another's.
      */
     public static GuardTopics avro(TopicNames names, Map<String, ?> serdeConfig) {
         Object pluggedIn = serdeConfig.get(VALUE_SERDE_CONFIG);
+        Object strategy = serdeConfig.get(SubjectNames.VALUE_STRATEGY_CONFIG);
         if (pluggedIn != null && !pluggedIn.toString().equals(SpecificAvroSerde.class.getName())) {
             return new GuardTopics(names, new ValueSerdes() {
                 @Override
@@ -124,7 +133,7 @@ public final class GuardTopics {
                 public Serde<SpecificRecord> oneOf(List<Class<? extends SpecificRecord>> types) {
                     return plugged(pluggedIn, serdeConfig);
                 }
-            }, null, SubjectNames.TOPIC_NAME);
+            }, null, SubjectNames.named(strategy).orElse(null), pluggedIn.toString(), strategy);
         }
         SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(serdeConfig);
         return new GuardTopics(names, new ValueSerdes() {
@@ -150,7 +159,7 @@ public final class GuardTopics {
                 serde.configure(serdeConfig, false);
                 return serde;
             }
-        }, registry, SubjectNames.fromConfig(serdeConfig.get(SubjectNames.VALUE_STRATEGY_CONFIG)));
+        }, registry, SubjectNames.fromConfig(strategy), null, strategy);
     }
 
     @SuppressWarnings("unchecked")
@@ -169,13 +178,39 @@ public final class GuardTopics {
         return Optional.ofNullable(registry);
     }
 
+    /** The plugged-in serde's class name ({@code default.value.serde}), or empty for the guard's own serdes. */
+    public Optional<String> pluggedSerde() {
+        return Optional.ofNullable(pluggedSerde);
+    }
+
+    /**
+     * Why the subjects the guard writes under cannot be named: a plugged-in serde told a
+     * {@code value.subject.name.strategy} of its own, which only that class knows. Empty when {@link #subjects()}
+     * names them.
+     */
+    public Optional<String> whySubjectsUnknown() {
+        if (writtenSubjects != null) {
+            return Optional.empty();
+        }
+        return Optional.of(VALUE_SERDE_CONFIG + " " + pluggedSerde + " is a plugged-in serde with "
+                + SubjectNames.VALUE_STRATEGY_CONFIG + "=" + strategySetting
+                + ", a strategy of its own: the guard cannot know the subjects it writes under (it knows "
+                + "TopicNameStrategy, RecordNameStrategy and TopicRecordNameStrategy only)");
+    }
+
     /**
      * Every subject the guard reads or writes, with the schema it uses. It reads under Confluent's
      * TopicNameStrategy, and TopicRecordNameStrategy for the execution reports that share the orders topic; it
-     * writes under {@code value.subject.name.strategy} (TopicNameStrategy unless set), as its serializers do.
-     * (The stores' changelogs are in the guard's compact encoding, not Avro: they have no subject.)
+     * writes under {@code value.subject.name.strategy} (TopicNameStrategy unless set), as its serializers do — a
+     * plugged-in serde too, as Confluent's does. (The stores' changelogs are in the guard's compact encoding, not
+     * Avro: they have no subject.)
+     *
+     * @throws IllegalStateException when they cannot be known ({@link #whySubjectsUnknown()})
      */
     public List<SchemaBootstrap.Subject> subjects() {
+        whySubjectsUnknown().ifPresent(why -> {
+            throw new IllegalStateException(why);
+        });
         return List.of(
                 new SchemaBootstrap.Subject(SubjectNames.of(names.agreements(), false), Agreement.getClassSchema(), false),
                 new SchemaBootstrap.Subject(SubjectNames.of(names.orders(), false), ProposedOrder.getClassSchema(), false),
@@ -187,6 +222,22 @@ public final class GuardTopics {
                 written(names.agreementAudit(), AgreementAudit.getClassSchema()),
                 written(names.executionResults(), ReportResult.getClassSchema()),
                 written(names.complianceAlerts(), ComplianceAlert.getClassSchema()));
+    }
+
+    /**
+     * The subject of the orders the guard writes itself ({@code POST /api/orders}): its own serde writes a proposed
+     * order under {@code <orders>-value} whatever the strategy (what the desks' producers use); a plugged-in serde,
+     * under the strategy's subject.
+     *
+     * @throws IllegalStateException when it cannot be known ({@link #whySubjectsUnknown()})
+     */
+    public SchemaBootstrap.Subject ordersWritten() {
+        whySubjectsUnknown().ifPresent(why -> {
+            throw new IllegalStateException(why);
+        });
+        SubjectNames strategy = pluggedSerde == null ? SubjectNames.TOPIC_NAME : writtenSubjects;
+        return new SchemaBootstrap.Subject(strategy.subject(names.orders(), false, ProposedOrder.getClassSchema()),
+                ProposedOrder.getClassSchema(), true);
     }
 
     private SchemaBootstrap.Subject written(String topic, org.apache.avro.Schema schema) {

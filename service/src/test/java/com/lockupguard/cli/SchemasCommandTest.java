@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -26,6 +29,8 @@ import picocli.CommandLine;
 class SchemasCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A plugged-in serde standing in for Confluent's: it names its subjects by value.subject.name.strategy. */
+    private static final String COUNTING_SERDE = "com.lockupguard.topology.PluggableSerdeTest$CountingSerde";
 
     private final String scope = "schemas-" + UUID.randomUUID();
     private final StringWriter out = new StringWriter();
@@ -128,6 +133,68 @@ class SchemasCommandTest {
         assertThat(exit).isZero();
         assertThat(registry.getAllSubjects()).contains("agreements-value", "desk-orders-value",
                 "desk-orders-com.lockupguard.avro.ExecutionReport").hasSize(9);
+    }
+
+    @Test
+    void shouldPrintTheSubjectsAPluggedInSerdeWritesUnderTheConfiguredStrategy() throws Exception {
+        // given a plugged-in serde that names its subjects as Confluent's does, by value.subject.name.strategy
+        String[] settings = {"--set", "schema.registry.url=mock://" + scope, "--set",
+            "default.value.serde=" + COUNTING_SERDE, "--set",
+            "value.subject.name.strategy=TopicRecordNameStrategy"};
+
+        // when
+        int exit = run(settings);
+
+        // then what the guard writes is named as that strategy names it, orders too (the HTTP API writes them)
+        assertThat(exit).isZero();
+        Map<String, Boolean> written = new java.util.LinkedHashMap<>();
+        for (String line : out.toString().split("\n")) {
+            JsonNode entry = JSON.readTree(line);
+            written.put(entry.get("subject").asText(), entry.get("written").asBoolean());
+        }
+        assertThat(written).containsEntry("orders-approved-com.lockupguard.avro.Decision", true)
+                .containsEntry("orders-blocked-com.lockupguard.avro.Decision", true)
+                .containsEntry("holding-positions-com.lockupguard.avro.Position", true)
+                .containsEntry("compliance-alerts-com.lockupguard.avro.ComplianceAlert", true)
+                .containsEntry("orders-com.lockupguard.avro.ProposedOrder", true)
+                .doesNotContainKeys("orders-approved-value", "holding-positions-value")
+                .containsEntry("agreements-value", false);
+        // and it is the subject the serde itself writes an order under
+        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(), Map.of("schema.registry.url", "mock://" + scope,
+                "default.value.serde", COUNTING_SERDE,
+                "value.subject.name.strategy", "TopicRecordNameStrategy"));
+        topics.orders().valueSerde().serializer().serialize("orders", ProposedOrder.newBuilder().setOrderId("o1")
+                .setInvestorId("dutchess").setSecurityId("CBYI").setKind(OrderKind.PUBLIC_SALE).setQuantity(1L)
+                .build());
+        assertThat(InMemorySchemaRegistry.scope(scope).getAllSubjects())
+                .containsExactly("orders-com.lockupguard.avro.ProposedOrder");
+    }
+
+    /** A plugged-in serde that takes any subject name strategy, as Confluent's loads a strategy class of the user's. */
+    public static final class OwnStrategySerde implements Serde<Object> {
+        @Override
+        public Serializer<Object> serializer() {
+            throw new UnsupportedOperationException("schemas never writes a record");
+        }
+
+        @Override
+        public Deserializer<Object> deserializer() {
+            throw new UnsupportedOperationException("schemas never reads a record");
+        }
+    }
+
+    @Test
+    void shouldSayItCannotKnowTheSubjectsOfAPluggedInSerdeWithAStrategyOfItsOwn() {
+        // when the plugged-in serde is told a subject name strategy the guard does not know
+        int exit = run("--set", "schema.registry.url=mock://" + scope, "--set",
+                "default.value.serde=" + OwnStrategySerde.class.getName(), "--set",
+                "value.subject.name.strategy=com.example.DeskSubjectStrategy");
+
+        // then no subject is printed, and it says why
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).contains("default.value.serde").contains("com.example.DeskSubjectStrategy")
+                .contains("cannot");
     }
 
     @Test
