@@ -49,6 +49,31 @@ class BearerAuthenticatorTest {
     }
 
     @Test
+    void shouldAskForACredentialWhenOnlyTheServiceTokenIsConfigured() {
+        // given an instance that only shares a service token with its peers
+        BearerAuthenticator peersOnly = new BearerAuthenticator(null, new StaticToken("peer-secret"), null, null);
+
+        // when / then the API is not open: a request without a credential is refused
+        assertThat(peersOnly.enabled()).isTrue();
+        assertThat(refusal(peersOnly, null)).isEqualTo(AuthFailure.MISSING);
+    }
+
+    @Test
+    void shouldStillAcceptTheStaticTokenBesideJwts() throws Exception {
+        // given api.token set beside JWT authentication (the guard warns, but both are accepted)
+        JwtVerifier jwt = new JwtVerifier((jws, nesting) -> null, new JwtSettings("https://issuer.test", "guard",
+                java.util.List.of("RS256"), Duration.ofSeconds(30), java.util.List.of("scope"), java.util.Map.of()));
+        BearerAuthenticator both = new BearerAuthenticator(new StaticToken("dev-token"), null, jwt, null);
+
+        // when
+        Principal principal = both.authenticate("Bearer dev-token");
+
+        // then
+        assertThat(principal.kind()).isEqualTo(Principal.Kind.STATIC_TOKEN);
+        assertThat(refusal(both, "Bearer not-a-jwt")).isEqualTo(AuthFailure.MALFORMED);
+    }
+
+    @Test
     void shouldRefuseMissingWrongAndMisshapenCredentials() {
         assertThat(refusal(tokens, null)).isEqualTo(AuthFailure.MISSING);
         assertThat(refusal(tokens, "")).isEqualTo(AuthFailure.MISSING);
