@@ -45,6 +45,35 @@ class TimelineParserTest {
     }
 
     @Test
+    void shouldRefuseAnAgreementWhoseNumberDoesNotFitALongRatherThanTruncateIt() {
+        // given an agreement whose totalShares is 2^64 + 675,675: as a long, it would wrap around to 675,675
+        String line = "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\","
+                + "\"executionDate\":\"2003-04-28\",\"totalShares\":18446744073710227291}";
+
+        // when
+        TimelineEntry entry = parse(line);
+
+        // then it is refused, naming the field, and never read as another number
+        assertThat(entry).isInstanceOfSatisfying(TimelineEntry.MalformedAgreementLine.class,
+                malformed -> assertThat(malformed.reason()).isEqualTo("totalShares 18446744073710227291 is out of "
+                        + "range"));
+    }
+
+    @Test
+    void shouldRefuseAnAgreementWhoseTextFieldIsANumber() {
+        // given an agreement whose investorId is written as a JSON number
+        String line = "{\"type\":\"agreement\",\"investorId\":1234,\"securityId\":\"CBYI\","
+                + "\"executionDate\":\"2003-04-28\"}";
+
+        // when
+        TimelineEntry entry = parse(line);
+
+        // then it is refused (orders naming investor 1234 as a number are INVALID_ORDER: they could never meet it)
+        assertThat(entry).isInstanceOfSatisfying(TimelineEntry.MalformedAgreementLine.class,
+                malformed -> assertThat(malformed.reason()).isEqualTo("investorId must be a string, was 1234"));
+    }
+
+    @Test
     void shouldNotReadALineHoldingMoreThanOneJsonValue() {
         // given an order followed by a second order, and an order followed by garbage
         String order = ORDER.formatted("", "1");
