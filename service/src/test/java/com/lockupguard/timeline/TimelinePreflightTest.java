@@ -20,6 +20,12 @@ class TimelinePreflightTest {
                 + "\",\"investorId\":\"i\",\"securityId\":\"s\",\"kind\":\"PUBLIC_SALE\",\"quantity\":1}").orElseThrow();
     }
 
+    private TimelineEntry execution(int line, String at) {
+        return parser.parse(line, "{\"type\":\"execution\",\"at\":\"" + at + "\",\"executionId\":\"x" + line
+                + "\",\"orderId\":\"o1\",\"investorId\":\"i\",\"securityId\":\"s\",\"kind\":\"FILL\","
+                + "\"quantity\":1}").orElseThrow();
+    }
+
     private static TopicSettings orders(String... settings) {
         Map<String, String> values = new HashMap<>(Map.of("cleanup.policy", "delete", "retention.ms", "604800000",
                 "message.timestamp.type", "CreateTime", "message.timestamp.before.max.ms",
@@ -87,5 +93,33 @@ class TimelinePreflightTest {
         assertThat(problems).extracting(TimelinePreflight.Problem::firstLine).containsExactly(1, 2);
         assertThat(problems.get(0).what()).contains("message.timestamp.before.max.ms=86400000");
         assertThat(problems.get(1).what()).contains("message.timestamp.after.max.ms=3600000");
+    }
+
+    @Test
+    void shouldSayThatHistoricalExecutionReportsWouldBeDeletedAsOrdersWould() {
+        // given a recent order and a fill and a cancel of 2003, for a CreateTime topic that keeps 7 days
+        List<TimelineEntry> records = List.of(order(1, "2026-11-30T12:00:00Z"),
+                execution(2, "2003-07-11T10:30:00-04:00"), execution(3, "2003-07-11T16:05:00-04:00"));
+
+        // when
+        List<TimelinePreflight.Problem> problems = TimelinePreflight.check(orders(), records, NOW);
+
+        // then the reports are counted, from the first of them: the broker would delete them, fills lost
+        assertThat(problems).singleElement().satisfies(problem -> {
+            assertThat(problem.records()).isEqualTo(2);
+            assertThat(problem.firstLine()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void shouldLetThroughRecordsStampedAheadWithinWhatTheBrokerTakes() {
+        // given an order stamped half an hour ahead, for a topic that takes records up to an hour ahead
+        List<TimelineEntry> records = List.of(order(1, "2026-12-01T12:30:00Z"));
+
+        // when
+        List<TimelinePreflight.Problem> problems = TimelinePreflight.check(orders(), records, NOW);
+
+        // then nothing is said: the broker takes it
+        assertThat(problems).isEmpty();
     }
 }
