@@ -108,6 +108,26 @@ class SchemasCommandTest {
     }
 
     @Test
+    void shouldRegisterTheOrdersSubjectTheApiWritesUnderWhateverStrategyTheOutputsUse() {
+        // given an empty registry, and a guard writing its outputs under TopicRecordNameStrategy
+        InMemorySchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
+
+        // when
+        int exit = run("--register", "--set", "schema.registry.url=mock://" + scope, "--set",
+                "value.subject.name.strategy=TopicRecordNameStrategy");
+
+        // then the API's orders go under the producers' orders-value, as its serde writes them, and it can write one
+        assertThat(exit).isZero();
+        assertThat(registry.getAllSubjects()).contains("orders-value", "orders-approved-com.lockupguard.avro.Decision")
+                .doesNotContain("orders-com.lockupguard.avro.ProposedOrder");
+        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(), Map.of("schema.registry.url", "mock://" + scope,
+                "auto.register.schemas", "false", "value.subject.name.strategy", "TopicRecordNameStrategy"));
+        assertThatCode(() -> topics.orders().valueSerde().serializer().serialize("orders", ProposedOrder.newBuilder()
+                .setOrderId("o1").setInvestorId("dutchess").setSecurityId("CBYI").setKind(OrderKind.PUBLIC_SALE)
+                .setQuantity(1L).build())).doesNotThrowAnyException();
+    }
+
+    @Test
     void shouldLeaveTheOrdersSubjectToTheProducersWhenTheApiIsOff() {
         // given
         InMemorySchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
@@ -195,6 +215,64 @@ class SchemasCommandTest {
         assertThat(out.toString()).isEmpty();
         assertThat(err.toString()).contains("default.value.serde").contains("com.example.DeskSubjectStrategy")
                 .contains("cannot");
+    }
+
+    @Test
+    void shouldRegisterTheOrdersSubjectWhenTheApiListensOnAnyFreePort() {
+        // given an empty registry, and a guard whose API takes any free port (http.port=0): it is on
+        InMemorySchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
+
+        // when
+        int exit = run("--register", "--set", "schema.registry.url=mock://" + scope, "--set", "http.port=0");
+
+        // then
+        assertThat(exit).isZero();
+        assertThat(registry.getAllSubjects()).contains("orders-value");
+    }
+
+    @Test
+    void shouldExitWithTheConfigurationErrorCodeOnARefusedSetting() {
+        // when a setting is refused
+        int exit = run("--set", "http.port=many");
+
+        // then it says so with exit code 2 (a deployment step tells it from a registry that refused a subject, 1)
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("configuration error: ").contains("http.port");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void shouldNotShowTheRegistryPasswordWhenARefusedValueIsTheUrl() {
+        // when the registry URL itself is refused, with its password in it
+        int exit = run("--set", "schema.registry.url=ftp://guard:s3cret@registry.test");
+
+        // then
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("configuration error: ").doesNotContain("s3cret");
+    }
+
+    @Test
+    void shouldNotShowTheRegistryPasswordWhenASubjectCannotBeRegistered() {
+        // when the registry, whose URL carries a password, cannot be reached
+        int exit = run("--register", "--set", "schema.registry.url=http://guard:s3cret@127.0.0.1:1", "--set",
+                "max.retries=0");
+
+        // then the subject and the registry are named, never the password
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_UNREADABLE_INPUT);
+        assertThat(err.toString()).contains("orders-approved-value").doesNotContain("s3cret");
+    }
+
+    @Test
+    void shouldRefuseToRegisterWithAPluggedInSerdeRatherThanSayNothing() {
+        // when a deployment step asks to register with a plugged-in serde (which registers its own schemas)
+        InMemorySchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
+        int exit = run("--register", "--set", "schema.registry.url=mock://" + scope, "--set",
+                "default.value.serde=" + COUNTING_SERDE);
+
+        // then it fails, saying why, rather than succeed having registered nothing
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("plugged-in serde");
+        assertThat(registry.getAllSubjects()).isEmpty();
     }
 
     @Test
