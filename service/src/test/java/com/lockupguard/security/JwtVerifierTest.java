@@ -280,6 +280,34 @@ class JwtVerifierTest {
     }
 
     @Test
+    void shouldKeepTheKeysReadBeforeWhileTheJwksFileIsHalfWritten() throws Exception {
+        // given a JWKS file read at start, and JwksKeys' log recorded
+        Path file = issuer.writeJwks(dir.resolve("rewritten.json"));
+        JwtVerifier verifier = new JwtVerifier(JwksKeys.file(file), settings(List.of("scope")));
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(JwksKeys.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
+        try {
+            // when an operator's copy has only begun to replace it when the guard looks again
+            Files.writeString(file, "{\"keys\":[{\"kty\":");
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(10)));
+            org.awaitility.Awaitility.await().atMost(JwksKeys.FILE_CHECK_INTERVAL.plusSeconds(5)).until(() -> {
+                verifier.verify(issuer.token().sign());
+                return logged.list.stream().anyMatch(event -> event.getFormattedMessage().contains("cannot be read "
+                        + "again"));
+            });
+
+            // then tokens of the keys read before are still accepted
+            assertThat(verifier.verify(issuer.token().sign()).subject()).isEqualTo("alice");
+        } finally {
+            log.detachAppender(logged);
+        }
+    }
+
+    @Test
     void shouldFetchAJwksUrlOnceAndServeTokensFromItsCache() throws Exception {
         // given an issuer serving its JWKS over http on loopback, counting requests
         AtomicInteger fetches = new AtomicInteger();
