@@ -187,10 +187,13 @@ class RetentionIT {
                             + orderLines.get(0) + ")", "retention.ms=-1", "nothing was sent");
             // when it is produced, anyway, to the second
             err = new StringWriter();
-            exit = cli(new StringWriter(), err, args(List.of("produce"), refusing, "--allow-expiring-records",
+            StringWriter out = new StringWriter();
+            exit = cli(out, err, args(List.of("produce"), refusing, "--allow-expiring-records",
                     "examples/letter-2003.jsonl"));
-            // then every order line the broker refused is reported with its number
+            // then every order line the broker refused is reported with its number, and none is counted as sent
             assertThat(exit).isEqualTo(LockupGuardCli.EXIT_UNREADABLE_INPUT);
+            assertThat(out.toString()).contains(", 0 orders and 0 execution reports to refusing-orders; the broker "
+                    + "refused " + orderLines.size() + " record(s)");
             for (int line : orderLines) {
                 assertThat(err.toString()).contains("line " + line + ": rejected by the broker (topic refusing-orders)");
             }
