@@ -12,6 +12,7 @@ import com.lockupguard.tools.timeline.DecisionReader;
 import com.lockupguard.topology.GuardTopics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -129,12 +130,17 @@ final class BrokerIO {
         }
     }
 
-    /** Every committed decision so far, waiting until at least {@code count} are there. */
+    /**
+     * Every committed decision so far, waiting until at least {@code count} are there, in record-timestamp order (a
+     * holding's decisions are spread over the approved and blocked topics, which one poll need not return together;
+     * the sort is stable, so each topic partition keeps its own order).
+     */
     List<DecisionReader.DecisionRecord> awaitDecisions(int count, Duration timeout) {
         try (DecisionReader reader = new DecisionReader(config.clientProperties(), topics)) {
             List<DecisionReader.DecisionRecord> decisions = reader.readUntil(count, timeout, d -> { });
             // anything beyond the expected count would be a duplicate: give it a moment to show up
             decisions.addAll(reader.readUntil(Integer.MAX_VALUE, Duration.ofSeconds(2), d -> { }));
+            decisions.sort(Comparator.comparingLong(DecisionReader.DecisionRecord::timestamp));
             return decisions;
         }
     }
