@@ -292,7 +292,8 @@ public final class GuardConfig extends AbstractConfig {
                                 + "accepted, so a token 'signed' with the issuer's public key is refused.")
                 .define(API_AUTH_JWT_CLOCK_SKEW_MS_CONFIG, Type.LONG, API_AUTH_JWT_CLOCK_SKEW_MS_DEFAULT,
                         Range.between(0, 300_000), Importance.LOW,
-                        "How far the guard's clock and the issuer's may disagree when exp and nbf are checked.")
+                        "How far the guard's clock and the issuer's may disagree when exp and nbf are checked "
+                                + "(rounded up to whole seconds, as the checks count them).")
                 .define(API_AUTH_JWT_ROLES_CLAIM_CONFIG, Type.LIST, API_AUTH_JWT_ROLES_CLAIM_DEFAULT, Importance.MEDIUM,
                         "The claim(s) a JWT's roles are read from: a space-separated string (scope) or a JSON array "
                                 + "(roles, groups); a dotted name reaches into an object (realm_access.roles).")

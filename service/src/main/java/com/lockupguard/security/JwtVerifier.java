@@ -71,7 +71,8 @@ public final class JwtVerifier {
                 .setJweAlgorithmConstraints(new AlgorithmConstraints(ConstraintType.PERMIT))
                 .setRequireExpirationTime()
                 .setMaxFutureValidityInMinutes(MAX_LIFETIME_MINUTES)
-                .setAllowedClockSkewInSeconds((int) settings.clockSkew().toSeconds())
+                // jose4j counts whole seconds: round up, so that the skew allowed is never less than configured
+                .setAllowedClockSkewInSeconds((int) ((settings.clockSkew().toMillis() + 999) / 1000))
                 .setRequireSubject()
                 .setExpectedIssuer(settings.issuer())
                 .setExpectedAudience(settings.audience())

@@ -101,6 +101,19 @@ class JwtVerifierTest {
     }
 
     @Test
+    void shouldAllowAtLeastTheConfiguredSkewWhenItIsNotWholeSeconds() throws Exception {
+        // given a verifier allowing 1,500 ms of skew (the issuer's exp is in whole seconds)
+        Path jwks = Files.writeString(dir.resolve("jwks-skew.json"), TestIssuer.jwks(issuer));
+        JwtSettings skew = settings(List.of("scope"));
+        JwtVerifier verifier = new JwtVerifier(JwksKeys.file(jwks), new JwtSettings(skew.issuer(), skew.audience(),
+                skew.algorithms(), Duration.ofMillis(1_500), skew.roleClaims(), skew.roleValues()));
+        // when a token arrives that expired a second ago, within the 1,500 ms allowed
+        String token = issuer.token().expiresAt(Instant.now().minusSeconds(1)).sign();
+        // then it is accepted: the skew is rounded up to whole seconds, never down (1 s would refuse it)
+        assertThat(verifier.verify(token).subject()).isEqualTo("alice");
+    }
+
+    @Test
     void shouldRejectTokenNotYetValid() throws Exception {
         String token = issuer.token().notBefore(Instant.now().plusSeconds(120)).sign();
         assertThat(refusal(verifier(issuer), token)).isEqualTo(AuthFailure.NOT_YET_VALID);
