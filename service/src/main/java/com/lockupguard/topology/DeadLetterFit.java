@@ -8,6 +8,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,22 @@ final class DeadLetterFit {
 
     List<ProducerRecord<byte[], byte[]>> fit(List<ProducerRecord<byte[], byte[]>> deadLetters) {
         return deadLetters.stream().map(this::fit).toList();
+    }
+
+    /** {@code response}, its dead letters fitted. */
+    DeserializationExceptionHandler.Response fit(DeserializationExceptionHandler.Response response) {
+        List<ProducerRecord<byte[], byte[]>> fitted = fit(response.deadLetterQueueRecords());
+        return response.result() == DeserializationExceptionHandler.Result.RESUME
+                ? DeserializationExceptionHandler.Response.resume(fitted)
+                : DeserializationExceptionHandler.Response.fail(fitted);
+    }
+
+    /** {@code response}, its dead letters fitted. */
+    ProcessingExceptionHandler.Response fit(ProcessingExceptionHandler.Response response) {
+        List<ProducerRecord<byte[], byte[]>> fitted = fit(response.deadLetterQueueRecords());
+        return response.result() == ProcessingExceptionHandler.Result.RESUME
+                ? ProcessingExceptionHandler.Response.resume(fitted)
+                : ProcessingExceptionHandler.Response.fail(fitted);
     }
 
     /** {@code deadLetter} as it is if the producer may send it, else cut down until it may. */

@@ -40,8 +40,6 @@ public final class ProcessingFailureHandler extends LogAndContinueProcessingExce
                     : List.of(fit.fit(DeadLetters.of(deadLetterTopic, context, refused))));
         }
         observer.deadLettered(DeadLetterReason.PROCESSING_FAILURE);
-        Response response = super.handleError(context, record, failure);
-        return response.result() == Result.RESUME ? Response.resume(fit.fit(response.deadLetterQueueRecords()))
-                : Response.fail(fit.fit(response.deadLetterQueueRecords()));
+        return fit.fit(super.handleError(context, record, failure));
     }
 }

@@ -89,9 +89,7 @@ public final class RegistryOutage {
             }
             observer.deadLettered(DeadLetterReason.UNDECODABLE);
             // a record that only just fitted on its topic does not fit with the error in its headers
-            Response response = super.handleError(context, record, failure);
-            return response.result() == Result.RESUME ? Response.resume(fit.fit(response.deadLetterQueueRecords()))
-                    : Response.fail(fit.fit(response.deadLetterQueueRecords()));
+            return fit.fit(super.handleError(context, record, failure));
         }
     }
 }

@@ -2,16 +2,11 @@ package com.lockupguard.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
-import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +22,7 @@ class ProcessingFailureHandlerTest {
     void shouldDeadLetterARefusedRecordTooLargeToSendWithoutItsValue() {
         // given a guard whose producer sends at most 2,000 bytes, and a refused record of 1,990
         ProcessingFailureHandler handler = handler();
-        Context context = new Context(bytes(1_990));
+        SourceRecordContext context = new SourceRecordContext("agreements", 1, 77, "investor/SEC", bytes(1_990));
         // when it is refused
         ProcessingExceptionHandler.Response response = handler.handleError(context,
                 new Record<>("k", "v", 5L), new RejectedRecordException(DeadLetterReason.INVALID_AGREEMENT, "bad"));
@@ -41,7 +36,7 @@ class ProcessingFailureHandlerTest {
     void shouldDeadLetterAFailedRecordTooLargeToSendWithoutItsValue() {
         // given the same guard and record
         ProcessingFailureHandler handler = handler();
-        Context context = new Context(bytes(1_990));
+        SourceRecordContext context = new SourceRecordContext("agreements", 1, 77, "investor/SEC", bytes(1_990));
         // when its processing fails unexpectedly (Kafka Streams builds that dead letter, with a stack trace)
         ProcessingExceptionHandler.Response response = handler.handleError(context, new Record<>("k", "v", 5L),
                 new IllegalStateException("boom"));
@@ -74,48 +69,5 @@ class ProcessingFailureHandlerTest {
         byte[] bytes = new byte[length];
         Arrays.fill(bytes, (byte) 'x');
         return bytes;
-    }
-
-    /** Where a record being processed came from, as Kafka Streams tells its handlers. */
-    private record Context(byte[] sourceRawValue) implements ErrorHandlerContext {
-        @Override
-        public String topic() {
-            return "agreements";
-        }
-
-        @Override
-        public int partition() {
-            return 1;
-        }
-
-        @Override
-        public long offset() {
-            return 77;
-        }
-
-        @Override
-        public Headers headers() {
-            return new RecordHeaders();
-        }
-
-        @Override
-        public String processorNodeId() {
-            return "agreement-processor";
-        }
-
-        @Override
-        public TaskId taskId() {
-            return new TaskId(0, 1);
-        }
-
-        @Override
-        public long timestamp() {
-            return 5L;
-        }
-
-        @Override
-        public byte[] sourceRawKey() {
-            return "investor/SEC".getBytes(StandardCharsets.UTF_8);
-        }
     }
 }

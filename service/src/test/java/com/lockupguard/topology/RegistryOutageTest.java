@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -28,7 +26,6 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
-import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -256,50 +253,5 @@ class RegistryOutageTest {
         return handler;
     }
 
-    private static final ErrorHandlerContext CONTEXT = new ErrorHandlerContext() {
-        @Override
-        public String topic() {
-            return "orders";
-        }
-
-        @Override
-        public int partition() {
-            return 0;
-        }
-
-        @Override
-        public long offset() {
-            return 41;
-        }
-
-        @Override
-        public Headers headers() {
-            return new RecordHeaders();
-        }
-
-        @Override
-        public String processorNodeId() {
-            return "orders-source";
-        }
-
-        @Override
-        public TaskId taskId() {
-            return new TaskId(0, 0);
-        }
-
-        @Override
-        public long timestamp() {
-            return 0;
-        }
-
-        @Override
-        public byte[] sourceRawKey() {
-            return "dutchess/CBYI".getBytes(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public byte[] sourceRawValue() {
-            return VALUE;
-        }
-    };
+    private static final ErrorHandlerContext CONTEXT = new SourceRecordContext("orders", 0, 41, "dutchess/CBYI", VALUE);
 }
