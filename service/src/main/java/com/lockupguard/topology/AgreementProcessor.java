@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Applies agreement versions to the holding-state store; dead-letters a version that is
  * invalid, keyed to another holding, or would move a calendar after sales, so that a
  * malformed agreement never replaces a good one. Every version, applied or not, is written to
- * the agreement audit with its outcome, but one whose key leaves no room for its audit record (dead-lettered only).
+ * the agreement audit with its outcome, but one whose key leaves no room for its audit record
+ * (dead-lettered only).
  */
 final class AgreementProcessor implements Processor<String, Agreement, String, Object> {
 
@@ -47,7 +48,6 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     private HoldingStores holdings;
     private PositionPublisher positions;
     private SendLimit limit;
-
 
     AgreementProcessor(LockupRules rules, LegacyStoreValues legacy, DecisionObserver observer,
             boolean publishPositions) {

@@ -1,6 +1,7 @@
 package com.lockupguard.topology;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * Keeps a dead letter within what the guard's producer may send ({@code max.request.size}). A dead letter is the
  * refused record with the error added in headers, so a record that only just fitted on its topic does not fit on the
  * dead-letter topic; the refused send would fail the task ({@link SendLimit}), and every replaced stream thread would
- * meet the record again. Such a dead letter is written without the record's value, and, if that is not enough, with only the error's
- * headers: what is left says how large the record was and where it lies ({@value DeadLetters#TOPIC_HEADER},
- * {@code .partition}, {@code .offset}), so that it can be read from its own topic.
+ * meet the record again. Such a dead letter is written without the record's value, and, if that is not enough, with
+ * only the error's headers: what is left says how large the record was and where it lies
+ * ({@value DeadLetters#TOPIC_HEADER}, {@code .partition}, {@code .offset}), so that it can be read from its own topic.
  */
 final class DeadLetterFit {
 
@@ -75,7 +76,8 @@ final class DeadLetterFit {
         }
         int valueBytes = deadLetter.value() == null ? 0 : deadLetter.value().length;
         String omitted = valueBytes + " bytes, omitted: with the error headers the dead letter would exceed "
-                + "max.request.size (" + limit.maxBytes() + "); the record is on its topic at the partition and offset named";
+                + "max.request.size (" + limit.maxBytes() + "); the record is on its topic at the partition and "
+                + "offset named";
         Headers headers = new RecordHeaders(deadLetter.headers().toArray());
         headers.remove(VALUE_OMITTED_HEADER);
         headers.add(VALUE_OMITTED_HEADER, omitted.getBytes(StandardCharsets.UTF_8));
@@ -104,7 +106,7 @@ final class DeadLetterFit {
             if (ERROR_HEADERS.contains(header.key()) || header.key().equals(VALUE_OMITTED_HEADER)) {
                 byte[] value = header.value();
                 kept.add(header.key(), value == null || value.length <= KEPT_BYTES ? value
-                        : java.util.Arrays.copyOf(value, KEPT_BYTES));
+                        : Arrays.copyOf(value, KEPT_BYTES));
             }
         }
         return kept;

@@ -39,8 +39,9 @@ public enum DeadLetterReason {
      */
     DECISION_TOO_LARGE,
     /**
-     * An order or execution report whose headers leave no room, within {@code max.request.size}, for an answer that
-     * carries them (decisions, results and alerts carry their record's headers). Not decided or applied.
+     * An order or execution report whose key and headers leave no room, within {@code max.request.size}, for an
+     * answer that carries them (decisions, results and alerts carry their record's key and headers), or an agreement
+     * whose key leaves none for its audit record. Not decided, applied or audited.
      */
     KEY_OR_HEADERS_TOO_LARGE
 }

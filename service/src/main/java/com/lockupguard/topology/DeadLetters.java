@@ -29,6 +29,10 @@ public final class DeadLetters {
     public static final String MESSAGE_HEADER = "__streams.errors.message";
     public static final String REASON_HEADER = "lockup-guard.dlq.reason";
 
+    /** What of a refused record's key, and of the refusal's message, is logged: either may quote a 1 MB field. */
+    static final int LOGGED_KEY_CHARS = 256;
+    static final int LOGGED_MESSAGE_CHARS = 1_024;
+
     private DeadLetters() {
     }
 
@@ -57,10 +61,6 @@ public final class DeadLetters {
         return new ProducerRecord<>(topic, null, context.timestamp(), context.sourceRawKey(), context.sourceRawValue(),
                 headers);
     }
-
-    /** What of a refused record's key, and of the refusal's message, is logged: either may quote a 1 MB field. */
-    static final int LOGGED_KEY_CHARS = 256;
-    static final int LOGGED_MESSAGE_CHARS = 1_024;
 
     static String brief(String text, int chars) {
         return text == null || text.length() <= chars ? text

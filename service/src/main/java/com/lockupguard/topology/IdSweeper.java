@@ -49,13 +49,15 @@ final class IdSweeper {
     private final long walkEveryMillis;
     private final Walk orders = new Walk();
     private final Walk executions = new Walk();
-    private final UnreadableValues unreadableOrders = new UnreadableValues();
-    private final UnreadableValues unreadableExecutions = new UnreadableValues();
 
-    /** Where a store's walk stands: its cursor (null: between walks) and when it started. */
+    /**
+     * Where a store's walk stands: its cursor (null: between walks) and when it started; and the values it could not
+     * read.
+     */
     private static final class Walk {
         String cursor;
         long startedAt = Long.MIN_VALUE;
+        final UnreadableValues unreadable = new UnreadableValues();
 
         /** Whether a slice is due at {@code now}: a walk is under way, or the next one is due. */
         boolean due(long now, long walkEveryMillis) {
@@ -89,7 +91,7 @@ final class IdSweeper {
     void sweep(long now) {
         long cutoff = now - retentionMillis;
         if (orders.due(now, walkEveryMillis)) {
-            orders.cursor = sweep(stores.seenOrders(), orders.cursor, unreadableOrders, (key, value) -> {
+            orders.cursor = sweep(stores.seenOrders(), orders, (key, value) -> {
                 StateCodec.Retention retention = stores.codec().orderRetention(value);
                 if (retention.since() == RememberedOrder.SINCE_UNKNOWN) {
                     return stores.codec().encode(
@@ -99,7 +101,7 @@ final class IdSweeper {
             });
         }
         if (executions.due(now, walkEveryMillis)) {
-            executions.cursor = sweep(stores.seenExecutions(), executions.cursor, unreadableExecutions, (key, value) -> {
+            executions.cursor = sweep(stores.seenExecutions(), executions, (key, value) -> {
                 RememberedExecution execution = stores.codec().execution(value);
                 if (execution.rememberedAt() == RememberedOrder.SINCE_UNKNOWN) {
                     return stores.codec().encode(execution.rememberedSince(now));
@@ -159,18 +161,17 @@ final class IdSweeper {
         }
     }
 
-    /** Sweeps one slice of {@code store} from {@code cursor}; returns where the next slice starts (null: from the top). */
-    private static String sweep(KeyValueStore<String, byte[]> store, String cursor, UnreadableValues unreadable,
-            Verdict verdict) {
+    /** Sweeps one slice of {@code store} from where {@code walk} stands; returns where the next starts (null: top). */
+    private static String sweep(KeyValueStore<String, byte[]> store, Walk walk, Verdict verdict) {
         List<KeyValue<String, byte[]>> changes = new ArrayList<>();
         String last = null;
         int read = 0;
-        try (KeyValueIterator<String, byte[]> entries = store.range(cursor, null)) {
+        try (KeyValueIterator<String, byte[]> entries = store.range(walk.cursor, null)) {
             while (entries.hasNext() && read < SLICE) {
                 KeyValue<String, byte[]> entry = entries.next();
                 read++;
                 last = entry.key;
-                byte[] change = verdictOrKeep(store.name(), entry, unreadable, verdict);
+                byte[] change = verdictOrKeep(store.name(), entry, walk.unreadable, verdict);
                 if (change == FORGET) {
                     changes.add(KeyValue.pair(entry.key, null));
                 } else if (change != KEEP) {

@@ -210,7 +210,8 @@ class IdRetentionTest {
             assertThat(logged.list).filteredOn(event -> event.getLevel() == Level.WARN)
                     .extracting(ILoggingEvent::getFormattedMessage).hasSize(2)
                     .anySatisfy(message -> assertThat(message).startsWith(StoreNames.SEEN_ORDERS + " holds a value"))
-                    .anySatisfy(message -> assertThat(message).startsWith(StoreNames.SEEN_EXECUTIONS + " holds a value"))
+                    .anySatisfy(message -> assertThat(message)
+                            .startsWith(StoreNames.SEEN_EXECUTIONS + " holds a value"))
                     .allSatisfy(message -> assertThat(message).contains(corrupt));
             assertThat(keys(StoreNames.SEEN_ORDERS)).contains(corrupt);
             assertThat(keys(StoreNames.SEEN_EXECUTIONS)).contains(corrupt);
