@@ -39,7 +39,10 @@ public final class JwksKeys {
      * asked no more often than this in any case, also while it fails or serves no keys.
      */
     static final Duration UNKNOWN_KEY_REFETCH_INTERVAL = Duration.ofSeconds(30);
-    /** While the issuer cannot be reached, the keys fetched last are used this long. */
+    /**
+     * While the issuer cannot be reached, the keys fetched last are used this long after each failed refresh
+     * (jose4j's retained cache): through a long outage, until the issuer answers again.
+     */
     static final Duration KEEP_KEYS_WHILE_UNREACHABLE = Duration.ofHours(1);
     /** How often a JWKS file is looked at for changes. */
     static final Duration FILE_CHECK_INTERVAL = Duration.ofSeconds(5);
