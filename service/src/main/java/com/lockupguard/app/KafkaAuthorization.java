@@ -1,5 +1,6 @@
 package com.lockupguard.app;
 
+import com.lockupguard.topology.FailureCauses;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -160,7 +161,7 @@ public final class KafkaAuthorization {
             AclOperation operation) {
         AuthorizationException denied = null;
         StringBuilder context = new StringBuilder();
-        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+        for (Throwable t : FailureCauses.of(failure)) {
             context.append(' ').append(t.getMessage());
             if (denied == null && t instanceof AuthorizationException authorization) {
                 denied = authorization;

@@ -29,23 +29,12 @@ public final class RegistryOutage {
 
     /** Whether the registry's being away is what {@code failure} comes down to. */
     public static boolean causes(Throwable failure) {
-        return find(failure, SchemaRegistryException.Unavailable.class).isPresent();
+        return FailureCauses.find(failure, SchemaRegistryException.Unavailable.class).isPresent();
     }
 
     /** The registry's refusal of the guard's credentials or access (401, 403), if that is what {@code failure} is. */
     public static Optional<SchemaRegistryException.NotAuthorized> refusal(Throwable failure) {
-        return find(failure, SchemaRegistryException.NotAuthorized.class);
-    }
-
-    private static <T extends Throwable> Optional<T> find(Throwable failure, Class<T> type) {
-        // bounded: a cycle of causes must not hang a stream thread
-        Throwable cause = failure;
-        for (int depth = 0; cause != null && depth < 64; depth++, cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return Optional.of(type.cast(cause));
-            }
-        }
-        return Optional.empty();
+        return FailureCauses.find(failure, SchemaRegistryException.NotAuthorized.class);
     }
 
     /** Whether {@code failure} is the registry's, not the record's: the thread must stop, not skip the record. */

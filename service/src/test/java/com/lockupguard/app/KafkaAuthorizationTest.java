@@ -19,6 +19,7 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Kafka's authorization exceptions, as Kafka Streams and the admin client throw them (the chains
@@ -58,6 +59,22 @@ class KafkaAuthorizationTest {
         KafkaPermission missing = only(explain(failure, null));
         assertThat(missing.describe()).isEqualTo("READ on GROUP 'guard-x' (LITERAL)");
         assertThat(explain(failure, null).getMessage()).contains("--operation Read --group guard-x");
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldExplainAFailureWhoseCausesFormACycleAndReturn() {
+        // given a refusal whose chain of causes loops back on itself (initCause allows a cycle of two)
+        GroupAuthorizationException denied = new GroupAuthorizationException("Not authorized to access group: "
+                + "guard-x", "guard-x");
+        KafkaException wrapper = new KafkaException("Failed to join the group");
+        wrapper.initCause(denied);
+        denied.initCause(wrapper);
+        StreamsException failure = new StreamsException("stream thread failed", wrapper);
+        // when it is explained, on the failing stream thread
+        KafkaPermission missing = only(explain(failure, null));
+        // then the walk ends, and the permission is named
+        assertThat(missing.describe()).isEqualTo("READ on GROUP 'guard-x' (LITERAL)");
     }
 
     @Test
