@@ -3,9 +3,11 @@ package com.lockupguard.app;
 import com.lockupguard.registry.SchemaBootstrap;
 import com.lockupguard.registry.SchemaRegistryException;
 import com.lockupguard.topology.DecisionObserver;
+import com.lockupguard.topology.FailureCauses;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.GuardTopology;
 import com.lockupguard.topology.InputPartitions;
+import com.lockupguard.topology.OutputMessageLimit;
 import com.lockupguard.topology.RegistryOutage;
 import com.lockupguard.topology.TopologyOptions;
 import com.lockupguard.topology.StreamsDefaults;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -35,6 +38,7 @@ public final class GuardService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuardService.class);
     private static final Duration PERMISSION_CHECK_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration OUTPUT_LIMIT_TIMEOUT = Duration.ofSeconds(10);
 
     private final GuardConfig config;
     private final GuardTopics topics;
@@ -47,12 +51,15 @@ public final class GuardService implements AutoCloseable {
     private volatile boolean closing;
 
     private final InputPartitions inputPartitions;
+    private final OutputMessageLimit outputLimit;
 
-    private GuardService(GuardConfig config, GuardTopics topics, KafkaStreams streams, InputPartitions inputPartitions) {
+    private GuardService(GuardConfig config, GuardTopics topics, KafkaStreams streams, InputPartitions inputPartitions,
+            OutputMessageLimit outputLimit) {
         this.config = config;
         this.topics = topics;
         this.streams = streams;
         this.inputPartitions = inputPartitions;
+        this.outputLimit = outputLimit;
     }
 
     /** A service for {@code config}, not yet started; {@code observer} sees every decision. */
@@ -64,11 +71,12 @@ public final class GuardService implements AutoCloseable {
                         GuardConfig.POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG)))
                 .withInputPartitions(inputPartitions)
                 .withIdRetention(config.idRetention().orElse(null)));
-        Properties properties = StreamsDefaults.errorHandling(config.topicNames(), observer);
+        OutputMessageLimit outputLimit = OutputMessageLimit.unchecked();
+        Properties properties = StreamsDefaults.errorHandling(config.topicNames(), observer, outputLimit);
         properties.putAll(config.streamsProperties());
         StreamsConfig streamsConfig = new StreamsConfig(properties); // fails here, naming the setting, if one is bad
         GuardService service = new GuardService(config, topics, new KafkaStreams(topology, streamsConfig),
-                inputPartitions);
+                inputPartitions, outputLimit);
         service.streams.setStateListener(service::onStateChange);
         service.streams.setUncaughtExceptionHandler(service::onThreadFailure);
         service.streams.setGlobalStateRestoreListener(service.restoreProgress);
@@ -88,6 +96,7 @@ public final class GuardService implements AutoCloseable {
             KafkaAuthorization.verify(admin, config, PERMISSION_CHECK_TIMEOUT);
             try {
                 inputPartitions.set(provisioner.verify());
+                readOutputLimit(provisioner);
             } catch (IllegalStateException e) {
                 throw explained(e, AclOperation.DESCRIBE_CONFIGS);
             }
@@ -142,12 +151,36 @@ public final class GuardService implements AutoCloseable {
         int replaced = replacedThreads.incrementAndGet();
         LOG.error("a stream thread failed; replacing it (replacement #{}). Its open transaction is aborted and its "
                 + "tasks resume from the last commit.", replaced, failure);
+        if (FailureCauses.find(failure, RecordTooLargeException.class).isPresent()) {
+            // an operator lowered a topic's max.message.bytes since start: what the replacement writes keeps within it
+            rereadOutputLimit();
+        }
         if (RegistryOutage.causes(failure)) {
             // a replacement would restore its tasks only to fail on the same record while the registry is away
             topics.registry().ifPresent(registry -> new RegistryRecovery(registry, RegistryRecovery.PROBE_INTERVAL,
                     RegistryRecovery.MAX_WAIT, () -> closing).awaitAnswer());
         }
         return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    /** Keeps what the guard writes within the smallest {@code max.message.bytes} of the topics it writes. */
+    private void readOutputLimit(TopicProvisioner provisioner) throws InterruptedException {
+        provisioner.smallestMessages().ifPresent(limit -> {
+            outputLimit.set(limit.topic(), limit.maxMessageBytes());
+            LOG.info("the topics the guard writes take records of up to {} bytes (max.message.bytes of {}), or "
+                    + "the producer's max.request.size if that is less: a larger answer is dead-lettered",
+                    limit.maxMessageBytes(), limit.topic());
+        });
+    }
+
+    private void rereadOutputLimit() {
+        try (Admin admin = Admin.create(config.adminProperties())) {
+            readOutputLimit(TopicProvisioner.from(admin, config, OUTPUT_LIMIT_TIMEOUT));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read the max.message.bytes of the guard's topics again: {}", e.toString());
+        }
     }
 
     /** Ready to decide: every task is running (not rebalancing or restoring). */

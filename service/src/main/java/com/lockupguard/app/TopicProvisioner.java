@@ -165,6 +165,26 @@ public final class TopicProvisioner {
         return orderPartitions;
     }
 
+    /** The topic the guard writes that takes the smallest records, with its {@code max.message.bytes}. */
+    public record MessageLimit(String topic, int maxMessageBytes) {
+    }
+
+    /**
+     * Which topic the guard writes takes the smallest records ({@code max.message.bytes}, as the cluster resolves it
+     * now); empty when the cluster names no limit. The guard's inputs do not count: it never writes to them.
+     */
+    public Optional<MessageLimit> smallestMessages() throws InterruptedException {
+        List<String> outputs = names.all().stream().filter(topic -> !names.inputs().contains(topic)).toList();
+        MessageLimit smallest = null;
+        for (TopicSettings topic : TopicSettings.describe(admin, outputs, timeout).values()) {
+            long bytes = topic.number(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (bytes > 0 && bytes <= Integer.MAX_VALUE && (smallest == null || bytes < smallest.maxMessageBytes())) {
+                smallest = new MessageLimit(topic.topic(), (int) bytes);
+            }
+        }
+        return Optional.ofNullable(smallest);
+    }
+
     /** The retention problems of the guard's existing topics, as {@code run} would find them at start. */
     public List<TopicPolicy.Problem> retentionProblems() throws InterruptedException {
         Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());

@@ -72,8 +72,8 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
             // the audit record is keyed as the version is: one the producer refuses would fail the task for good
             throw DeadLetters.refuse(record, DeadLetterReason.KEY_OR_HEADERS_TOO_LARGE, "its key takes "
                     + SendLimit.size(SendLimit.bytes(record.key()), null, new RecordHeaders()) + " bytes, which "
-                    + "leaves no room for its audit record within max.request.size (" + limit.maxBytes()
-                    + "): not audited or applied", observer);
+                    + "leaves no room for its audit record within " + limit.describe()
+                    + ": not audited or applied", observer);
         }
         if (agreement == null) {
             reject(record, DeadLetterReason.TOMBSTONE, "an agreement cannot be deleted by a tombstone: "

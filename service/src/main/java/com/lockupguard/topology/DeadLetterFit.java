@@ -15,12 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a dead letter within what the guard's producer may send ({@code max.request.size}). A dead letter is the
- * refused record with the error added in headers, so a record that only just fitted on its topic does not fit on the
- * dead-letter topic; the refused send would fail the task ({@link SendLimit}), and every replaced stream thread would
- * meet the record again. Such a dead letter is written without the record's value, and, if that is not enough, with
- * only the error's headers: what is left says how large the record was and where it lies
- * ({@value DeadLetters#TOPIC_HEADER}, {@code .partition}, {@code .offset}), so that it can be read from its own topic.
+ * Keeps a dead letter within what the guard may send ({@link SendLimit}: the producer's {@code max.request.size}, or
+ * the topics' {@code max.message.bytes} if less). A dead letter is the refused record with the error added in
+ * headers, so a record that only just fitted on its topic does not fit on the dead-letter topic; the refused send
+ * would fail the task, and every replaced stream thread would meet the record again. Such a dead letter is written
+ * without the record's value, and, if that is not enough, with only the error's headers: what is left says how large
+ * the record was and where it lies ({@value DeadLetters#TOPIC_HEADER}, {@code .partition}, {@code .offset}), so that
+ * it can be read from its own topic.
  */
 final class DeadLetterFit {
 
@@ -44,7 +45,7 @@ final class DeadLetterFit {
         this.limit = limit;
     }
 
-    /** Fitted to the limit of the guard's producer, as Kafka Streams gives it its settings. */
+    /** Fitted to the limit in the settings Kafka Streams gives the handlers. */
     static DeadLetterFit of(Map<String, ?> configs) {
         return new DeadLetterFit(SendLimit.of(configs));
     }
@@ -76,7 +77,7 @@ final class DeadLetterFit {
         }
         int valueBytes = deadLetter.value() == null ? 0 : deadLetter.value().length;
         String omitted = valueBytes + " bytes, omitted: with the error headers the dead letter would exceed "
-                + "max.request.size (" + limit.maxBytes() + "); the record is on its topic at the partition and "
+                + limit.describe() + "; the record is on its topic at the partition and "
                 + "offset named";
         Headers headers = new RecordHeaders(deadLetter.headers().toArray());
         headers.remove(VALUE_OMITTED_HEADER);
@@ -89,9 +90,9 @@ final class DeadLetterFit {
                 key = null;
             }
         }
-        LOG.warn("a dead letter of {} bytes exceeds max.request.size ({}): written without the record's value{}, "
+        LOG.warn("a dead letter of {} bytes exceeds {}: written without the record's value{}, "
                 + "which stays on {} at partition {}, offset {}", SendLimit.size(deadLetter.key(), deadLetter.value(),
-                deadLetter.headers()), limit.maxBytes(), key == deadLetter.key() ? "" : " and key",
+                deadLetter.headers()), limit.describe(), key == deadLetter.key() ? "" : " and key",
                 DeadLetters.header(headers, DeadLetters.TOPIC_HEADER).orElse("?"),
                 DeadLetters.header(headers, DeadLetters.PARTITION_HEADER).orElse("?"),
                 DeadLetters.header(headers, DeadLetters.OFFSET_HEADER).orElse("?"));

@@ -97,8 +97,8 @@ final class OrderDecider {
         }
         deadLetter.send(DeadLetterReason.DECISION_TOO_LARGE, "its decision would be "
                 + SendLimit.size(SendLimit.bytes(record.key()), encoded, record.headers())
-                + " bytes with the order's key and headers, more than max.request.size (" + limit.maxBytes()
-                + ") lets the guard send: the order is not decided and changes nothing");
+                + " bytes with the order's key and headers, more than " + limit.describe()
+                + " lets the guard send: the order is not decided and changes nothing");
         return false;
     }
 

@@ -62,7 +62,7 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
             // an answer carries its record's headers: one the producer refuses would fail the task on this record
             refusal.send(DeadLetterReason.KEY_OR_HEADERS_TOO_LARGE, "its key and headers take "
                     + SendLimit.size(SendLimit.bytes(record.key()), null, record.headers()) + " bytes, which leaves "
-                    + "no room for an answer within max.request.size (" + limit.maxBytes() + "): not decided or "
+                    + "no room for an answer within " + limit.describe() + ": not decided or "
                     + "applied, nothing changes");
         } else if (value instanceof ProposedOrder order) {
             orders.decide(record.withValue(order), refusal);

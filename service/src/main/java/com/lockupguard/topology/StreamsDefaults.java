@@ -22,6 +22,8 @@ public final class StreamsDefaults {
      * objects included, to each handler's {@code configure}.
      */
     static final String OBSERVER_CONFIG = "lockup-guard.dead-letter.observer";
+    /** Where the topology and the error handlers find the limit of the topics the guard writes. */
+    static final String OUTPUT_MESSAGE_LIMIT_CONFIG = "lockup-guard.output-message-limit";
 
     public static Properties errorHandling(TopicNames names) {
         return errorHandling(names, DecisionObserver.NONE);
@@ -29,8 +31,18 @@ public final class StreamsDefaults {
 
     /** The settings, with {@code observer} told of every dead letter (as the topology tells it of its own). */
     public static Properties errorHandling(TopicNames names, DecisionObserver observer) {
+        return errorHandling(names, observer, OutputMessageLimit.unchecked());
+    }
+
+    /**
+     * The settings, with {@code observer} told of every dead letter, and what the guard writes kept within {@code
+     * outputLimit} once the service sets it.
+     */
+    public static Properties errorHandling(TopicNames names, DecisionObserver observer,
+            OutputMessageLimit outputLimit) {
         Properties properties = new Properties();
         properties.put(OBSERVER_CONFIG, observer);
+        properties.put(OUTPUT_MESSAGE_LIMIT_CONFIG, outputLimit);
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 RegistryOutage.OnDeserialization.class.getName());
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
@@ -44,5 +56,11 @@ public final class StreamsDefaults {
     /** The observer {@link #errorHandling(TopicNames, DecisionObserver)} put into {@code configs}, or none. */
     static DecisionObserver observer(Map<String, ?> configs) {
         return configs.get(OBSERVER_CONFIG) instanceof DecisionObserver observer ? observer : DecisionObserver.NONE;
+    }
+
+    /** The limit {@link #errorHandling(TopicNames, DecisionObserver, OutputMessageLimit)} put into {@code configs}. */
+    static OutputMessageLimit outputMessageLimit(Map<String, ?> configs) {
+        return configs.get(OUTPUT_MESSAGE_LIMIT_CONFIG) instanceof OutputMessageLimit limit ? limit
+                : OutputMessageLimit.unchecked();
     }
 }

@@ -7,6 +7,7 @@ import com.lockupguard.topology.TopicNames;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,31 @@ class TopicProvisionerTest {
         assertThat(created(NAMES.orders()).configs()).containsEntry("cleanup.policy", "delete")
                 .containsEntry("message.timestamp.type", "LogAppendTime");
         assertThat(created(NAMES.approved()).configs()).containsEntry("retention.bytes", "-1");
+    }
+
+    @Test
+    void shouldFindTheSmallestRecordLimitAmongTheTopicsTheGuardWritesButNotItsInputs() throws Exception {
+        // given the guard's topics, where an input takes the smallest records, then an output, then the rest at
+        // the broker's default
+        existingTopics(6);
+        cluster.topics.values().forEach(topic -> topic.configs.put("max.message.bytes", "1048588"));
+        cluster.topics.get(NAMES.orders()).configs.put("max.message.bytes", "50000");
+        cluster.topics.get(NAMES.positions()).configs.put("max.message.bytes", "200000");
+        cluster.topics.get(NAMES.complianceAlerts()).configs.put("max.message.bytes", "300000");
+
+        // when it asks for the smallest
+        Optional<TopicProvisioner.MessageLimit> smallest = provisioner().smallestMessages();
+
+        // then it names the output whose records must be smallest: the guard never writes to its inputs
+        assertThat(smallest).contains(new TopicProvisioner.MessageLimit(NAMES.positions(), 200_000));
+    }
+
+    @Test
+    void shouldFindNoRecordLimitWhenTheClusterNamesNone() throws Exception {
+        // given the guard's topics, described without max.message.bytes
+        existingTopics(6);
+        // when / then there is no topic limit to keep to, only the producer's
+        assertThat(provisioner().smallestMessages()).isEmpty();
     }
 
     @Test

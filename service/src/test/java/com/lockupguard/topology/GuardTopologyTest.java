@@ -696,6 +696,33 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldKeepItsAnswersWithinTheSmallestMessageSizeOfTheTopicsItWrites() {
+            // given a guard whose producer may send 1 MiB, told once it runs (as the service tells it after reading
+            // the topics' settings) that a topic it writes takes records of up to 3,000 bytes
+            OutputMessageLimit outputs = OutputMessageLimit.unchecked();
+            guard.close();
+            guard = new TopologyFixture(stateDir, Map.of(StreamsDefaults.OUTPUT_MESSAGE_LIMIT_CONFIG, outputs));
+            registeredLetter();
+            outputs.set("orders-blocked", 3_000);
+            // when an invalid order arrives whose id is most of its bytes (its blocked decision repeats the id)
+            guard.orders.pipeInput(HOLDING, order("i".repeat(2_900), OrderKind.PUBLIC_SALE, 10),
+                    at("2003-07-11T09:45:00-04:00"));
+            // then it is not decided but dead-lettered, naming the topic's limit, in a dead letter that fits it
+            assertThat(guard.drainDecisions()).isEmpty();
+            List<TestRecord<String, byte[]>> letters = guard.drainDeadLetters();
+            assertThat(letters).singleElement().satisfies(letter -> {
+                assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("DECISION_TOO_LARGE");
+                assertThat(header(letter, DeadLetters.MESSAGE_HEADER))
+                        .contains("max.message.bytes of the topics the guard writes (3000, topic orders-blocked)");
+                assertThat(SendLimit.size(SendLimit.bytes(letter.key()), letter.value(), letter.headers()))
+                        .isLessThanOrEqualTo(3_000);
+            });
+            // and an ordinary order is decided
+            Decision next = guard.decide(order("next", OrderKind.PUBLIC_SALE, 1_000), "2003-07-11T09:46:00-04:00");
+            assertThat(next.getOutcome()).isEqualTo(Outcome.APPROVED);
+        }
+
+        @Test
         void shouldCountAPoisonPillAmongTheDeadLettersAsUndecodable() {
             // given a guard telling an observer what it dead-letters
             guard.close();

@@ -1,8 +1,11 @@
 package com.lockupguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.lockupguard.app.GuardConfig;
+import com.lockupguard.app.TopicPolicy;
+import com.lockupguard.app.TopicSettings;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.rules.HoldingKey;
@@ -14,16 +17,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -45,6 +56,8 @@ class OversizedDeadLetterIT {
 
     /** Under the broker's and the producer's 1 MiB limits, with room for a record's framing: the topic takes it. */
     private static final int PILL_BYTES = 1_048_000;
+    /** The {@code max.message.bytes} an operator gives some of the guard's output topics. */
+    private static final int TOPIC_LIMIT = 100_000;
 
     @TempDir
     Path stateDir;
@@ -100,6 +113,106 @@ class OversizedDeadLetterIT {
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
+    }
+
+    @Test
+    void shouldKeepWithinTheMessageSizeOfTheTopicsItWrites() throws Exception {
+        // given topics the guard writes whose max.message.bytes an operator set below the producer's 1 MiB before
+        // the guard started: the blocked decisions and the dead letters take 100,000 bytes
+        String scope = "topic-limit-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-topic-limit", scope);
+            GuardConfig config = new GuardConfig(settings);
+            try (Admin admin = Admin.create(config.adminProperties())) {
+                TopicPolicy policy = TopicPolicy.of(config);
+                List<NewTopic> limited = new ArrayList<>();
+                for (String topic : limitedTopics(config)) {
+                    Map<String, String> configs = new HashMap<>(policy.creationConfigs(topic));
+                    configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(TOPIC_LIMIT));
+                    limited.add(new NewTopic(topic, 4, (short) 1).configs(configs));
+                }
+                admin.createTopics(limited).all().get();
+            }
+            try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
+                // when records whose answers would exceed the limit arrive, then an order, then the guard answers
+                // each within the limit, and the thread that met them decides the order
+                expectRecordsTooLargeToAnswerDeadLetteredAndTheNextDecided(settings, guard);
+                assertThat(guard.service().replacedThreads()).as("stream threads replaced").isZero();
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldKeepWithinAMessageSizeLoweredWhileItRuns() throws Exception {
+        // given a running guard, whose topics take the broker's default 1 MiB
+        String scope = "topic-limit-live-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-topic-limit-live", scope);
+            GuardConfig config = new GuardConfig(settings);
+            try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
+                // when an operator lowers the max.message.bytes of the blocked decisions and the dead letters to
+                // 100,000, and the broker applies it
+                try (Admin admin = Admin.create(config.adminProperties())) {
+                    AlterConfigOp lower = new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                            String.valueOf(TOPIC_LIMIT)), AlterConfigOp.OpType.SET);
+                    Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
+                    limitedTopics(config).forEach(topic -> changes.put(
+                            new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(lower)));
+                    admin.incrementalAlterConfigs(changes).all().get();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> TopicSettings.describe(admin,
+                            limitedTopics(config), Duration.ofSeconds(10)).values().stream()
+                            .allMatch(topic -> topic.number(TopicConfig.MAX_MESSAGE_BYTES_CONFIG) == TOPIC_LIMIT));
+                }
+                // then records whose answers would exceed the new limit are answered within it, once the broker
+                // has refused the first answer: the thread it failed is replaced once, and the order is decided
+                expectRecordsTooLargeToAnswerDeadLetteredAndTheNextDecided(settings, guard);
+                assertThat(guard.service().replacedThreads()).as("stream threads replaced").isEqualTo(1);
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    /** The topics the tests limit: those the two records' answers go to. */
+    private static List<String> limitedTopics(GuardConfig config) {
+        return List.of(config.topicNames().blocked(), config.topicNames().deadLetters());
+    }
+
+    /**
+     * For one holding: an unreadable record of 300,000 bytes (its dead letter would be as large), then an invalid
+     * order with an id of 200,000 characters (its blocked decision repeats it), then an order. The order must be
+     * decided, and both records dead-lettered without their value.
+     */
+    private void expectRecordsTooLargeToAnswerDeadLetteredAndTheNextDecided(Map<String, String> settings,
+            GuardInstance guard) throws Exception {
+        Scenario scenario = Scenario.random(48, 2, 20);
+        BrokerIO io = new BrokerIO(settings);
+        io.produce(scenario);
+        assertThat(io.awaitDecisions(20, Duration.ofSeconds(60))).hasSize(20);
+        Order next = nextOrder(scenario, "o-after-large", 3);
+        byte[] pill = new byte[3 * TOPIC_LIMIT];
+        Arrays.fill(pill, (byte) 'x');
+        String orders = io.topics().names().orders();
+        byte[] longId = io.topics().orders().valueSerde().serializer().serialize(orders,
+                ProposedOrder.newBuilder(nextOrder(scenario, "", 2).value())
+                        .setOrderId("i".repeat(2 * TOPIC_LIMIT)).build());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new GuardConfig(settings)
+                .clientProperties(), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(orders, null, next.timestamp() - 2, next.key(), pill)).get();
+            producer.send(new ProducerRecord<>(orders, null, next.timestamp() - 1, next.key(), longId)).get();
+            byte[] order = io.topics().orders().valueSerde().serializer().serialize(orders, next.value());
+            producer.send(new ProducerRecord<>(orders, null, next.timestamp(), next.key(), order)).get();
+        }
+        List<DecisionReader.DecisionRecord> decisions = io.awaitDecisions(21, Duration.ofSeconds(60));
+        assertThat(decisions).hasSize(21)
+                .filteredOn(d -> d.decision().getOrderId().equals("o-after-large")).hasSize(1);
+        List<ConsumerRecord<String, byte[]>> deadLetters = deadLetters(settings, io);
+        assertThat(deadLetters).hasSize(2).allSatisfy(letter -> assertThat(letter.value()).isNull());
+        assertThat(header(deadLetters.get(0), "lockup-guard.dlq.value-omitted")).startsWith(pill.length + " bytes");
+        assertThat(header(deadLetters.get(1), "lockup-guard.dlq.reason")).isEqualTo("DECISION_TOO_LARGE");
+        assertThat(guard.service().isReady()).isTrue();
     }
 
     /**
