@@ -23,6 +23,7 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -450,6 +451,12 @@ public final class GuardConfig extends AbstractConfig {
         properties.put(POLL_MS_CONFIG, getLong(POLL_MS_CONFIG));
         properties.put(NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS_CONFIG));
         properties.put(STATE_DIR_CONFIG, getString(STATE_DIR_CONFIG));
+        // the changelogs Kafka Streams creates carry the timestamps of the records the guard answers, as its outputs
+        // do (TopicPolicy): however old or far ahead, the broker must not refuse them
+        for (String bound : List.of(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG,
+                TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG)) {
+            properties.putIfAbsent(StreamsConfig.topicPrefix(bound), Long.toString(Long.MAX_VALUE));
+        }
         if (getInt(HTTP_PORT_CONFIG) > 0 && !originals.containsKey(StreamsConfig.APPLICATION_SERVER_CONFIG)) {
             // interactive queries: where other instances reach this one's stores
             properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost() + ":" + getInt(HTTP_PORT_CONFIG));

@@ -11,7 +11,8 @@ import org.apache.kafka.common.config.TopicConfig;
  * What each of the guard's topics must be, by its role: the settings a topic gets when the
  * guard creates it, and the problems of an existing one. Inputs must not lose a record before
  * the guard reads it; the audit trail (what the guard decided) must keep every record at least
- * {@code topics.decisions.retention.ms}.
+ * {@code topics.decisions.retention.ms}; an output must take the timestamps of the records the
+ * guard answers.
  */
 public final class TopicPolicy {
 
@@ -44,6 +45,8 @@ public final class TopicPolicy {
     }
 
     private static final String FOREVER = "-1";
+    /** A timestamp bound that takes any timestamp: Kafka's default before 4.0, for both. */
+    private static final String ANY_TIMESTAMP = Long.toString(Long.MAX_VALUE);
 
     private final TopicNames names;
     private final long decisionsRetentionMs;
@@ -83,8 +86,11 @@ public final class TopicPolicy {
     public Map<String, String> creationConfigs(String topic) {
         Map<String, String> configs = new LinkedHashMap<>();
         switch (roleOf(topic)) {
-            case AGREEMENTS, POSITIONS -> configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
-                    TopicConfig.CLEANUP_POLICY_COMPACT);
+            case AGREEMENTS -> configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+            case POSITIONS -> {
+                configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+                takeAnyTimestamp(configs);
+            }
             case ORDERS -> {
                 configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
                 configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, ordersTimestampType);
@@ -99,12 +105,26 @@ public final class TopicPolicy {
                     // records carry the order's timestamp; a finite retention must count from when they were written
                     configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, GuardConfig.LOG_APPEND_TIME);
                 }
+                takeAnyTimestamp(configs);
             }
         }
         return configs;
     }
 
-    /** The problems of an existing topic ({@code cleanup.policy}, {@code retention.*}, {@code message.timestamp.type}). */
+    /**
+     * An output's records carry the timestamps of the records they answer, however old (a backlog after an outage, a
+     * replayed timeline) or new (an input that takes a later one): the broker must not refuse them, whatever bounds
+     * it sets topics by default (Kafka 4 refuses records stamped over an hour ahead unless told otherwise).
+     */
+    private static void takeAnyTimestamp(Map<String, String> configs) {
+        configs.put(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, ANY_TIMESTAMP);
+        configs.put(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, ANY_TIMESTAMP);
+    }
+
+    /**
+     * The problems of an existing topic ({@code cleanup.policy}, {@code retention.*}, {@code message.timestamp.type},
+     * an output's {@code message.timestamp.before.max.ms}).
+     */
     public List<Problem> check(TopicSettings settings) {
         List<Problem> problems = new ArrayList<>();
         String topic = settings.topic();
@@ -163,6 +183,50 @@ public final class TopicPolicy {
                 // the latest position per holding, republished after every change: compaction is what it wants
             }
         }
+        long beforeMax = settings.number(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG);
+        if (isOutput(topic) && createTime && beforeMax >= 0 && beforeMax < Long.MAX_VALUE) {
+            problems.add(new Problem(topic, TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG,
+                    Long.toString(beforeMax), ANY_TIMESTAMP, "its records carry the timestamps of the records they "
+                            + "answer, so the broker refuses the answer to one stamped longer ago than that (a "
+                            + "backlog after an outage, a replayed timeline), and the guard stops on that record"));
+        }
         return problems;
+    }
+
+    /**
+     * The problems of each of {@code topics} ({@link #check(TopicSettings)}), and of an output that refuses records
+     * stamped further ahead ({@code message.timestamp.after.max.ms}) than an input takes: the guard's answer to such
+     * a record carries its timestamp.
+     */
+    public List<Problem> check(Map<String, TopicSettings> topics) {
+        List<Problem> problems = new ArrayList<>();
+        topics.values().forEach(topic -> problems.addAll(check(topic)));
+        long inputsAfterMax = -1;
+        for (String input : names.inputs()) {
+            TopicSettings settings = topics.get(input);
+            if (settings != null && settings.isCreateTime()) {
+                inputsAfterMax = Math.max(inputsAfterMax, afterMax(settings));
+            }
+        }
+        for (TopicSettings output : topics.values()) {
+            long afterMax = afterMax(output);
+            if (isOutput(output.topic()) && output.isCreateTime() && afterMax < inputsAfterMax) {
+                problems.add(new Problem(output.topic(), TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG,
+                        Long.toString(afterMax), ANY_TIMESTAMP, "an input takes records stamped up to "
+                                + inputsAfterMax + " ms ahead, and the answer to one carries its timestamp: the "
+                                + "broker would refuse it, and the guard stop on that record"));
+            }
+        }
+        return problems;
+    }
+
+    /** A topic's {@code message.timestamp.after.max.ms}; no bound when the cluster does not name one. */
+    private static long afterMax(TopicSettings settings) {
+        long afterMax = settings.number(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG);
+        return afterMax < 0 ? Long.MAX_VALUE : afterMax;
+    }
+
+    private boolean isOutput(String topic) {
+        return !names.inputs().contains(topic);
     }
 }

@@ -141,12 +141,13 @@ public final class TopicProvisioner {
             String report = problems.stream().map(TopicPolicy.Problem::message)
                     .collect(java.util.stream.Collectors.joining("\n  ", "\n  ", ""));
             if (failOnRetentionProblems) {
-                throw new IllegalStateException("the guard would lose records its topics must keep:" + report
-                        + "\n(" + GuardConfig.TOPICS_RETENTION_CHECK_CONFIG + "=" + GuardConfig.RETENTION_CHECK_WARN
-                        + " starts anyway)");
+                throw new IllegalStateException("the guard would lose records its topics must keep, or have its "
+                        + "answers refused:" + report + "\n(" + GuardConfig.TOPICS_RETENTION_CHECK_CONFIG + "="
+                        + GuardConfig.RETENTION_CHECK_WARN + " starts anyway)");
             }
-            LOG.warn("{}={}: starting although the guard may lose records its topics must keep:{}",
-                    GuardConfig.TOPICS_RETENTION_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN, report);
+            LOG.warn("{}={}: starting although the guard may lose records its topics must keep, or have its "
+                    + "answers refused:{}", GuardConfig.TOPICS_RETENTION_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN,
+                    report);
         }
         TopicSettings agreements = settings.get(names.agreements());
         if (!agreements.compacts()) {
@@ -193,8 +194,6 @@ public final class TopicProvisioner {
     }
 
     private List<TopicPolicy.Problem> retentionProblems(Map<String, TopicSettings> settings) {
-        List<TopicPolicy.Problem> problems = new ArrayList<>();
-        settings.values().forEach(topic -> problems.addAll(policy.check(topic)));
-        return problems;
+        return policy.check(settings);
     }
 }

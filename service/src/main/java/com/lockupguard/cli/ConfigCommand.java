@@ -141,7 +141,7 @@ public final class ConfigCommand implements Callable<Integer> {
             return 0;
         }
         if (problems.isEmpty()) {
-            out.println("# topics: the existing ones keep what the guard must read and keep");
+            out.println("# topics: the existing ones keep what the guard must read and keep, and take its answers");
             return 0;
         }
         boolean fails = GuardConfig.RETENTION_CHECK_FAIL.equals(

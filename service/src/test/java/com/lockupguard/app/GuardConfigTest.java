@@ -37,6 +37,19 @@ class GuardConfigTest {
     }
 
     @Test
+    void shouldLetTheChangelogsTakeAnyTimestampUnlessTold() {
+        // given no setting for Kafka Streams' own topics, and one that bounds how far back they take
+        Properties byDefault = new GuardConfig(Map.of()).streamsProperties();
+        Properties told = new GuardConfig(Map.of("topic.message.timestamp.before.max.ms", "604800000"))
+                .streamsProperties();
+        // then by default the changelogs Kafka Streams creates take any timestamp, as the guard's outputs do
+        assertThat(byDefault).containsEntry("topic.message.timestamp.before.max.ms", Long.toString(Long.MAX_VALUE))
+                .containsEntry("topic.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE));
+        // and a setting given wins
+        assertThat(told).containsEntry("topic.message.timestamp.before.max.ms", "604800000");
+    }
+
+    @Test
     void shouldPassUnknownKafkaSettingsThroughToStreamsAndSerdes() {
         GuardConfig config = new GuardConfig(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN",
                 "ssl.truststore.location", "/etc/trust.jks", "max.poll.records", "250",

@@ -19,10 +19,14 @@ class TopicPolicyTest {
                 : GuardConfig.LOG_APPEND_TIME_ORDERS_RETENTION_MS, ordersTimestampType);
     }
 
-    /** A topic as the broker describes it: its own settings over the broker's defaults (7 days, delete). */
+    /**
+     * A topic as the broker describes it: its own settings over Kafka 4's defaults (7 days, delete, any timestamp
+     * back and up to an hour ahead).
+     */
     private static TopicSettings topic(String name, String... settings) {
         Map<String, String> values = new HashMap<>(Map.of("cleanup.policy", "delete", "retention.ms", "604800000",
-                "retention.bytes", "-1", "message.timestamp.type", "CreateTime"));
+                "retention.bytes", "-1", "message.timestamp.type", "CreateTime", "message.timestamp.before.max.ms",
+                Long.toString(Long.MAX_VALUE), "message.timestamp.after.max.ms", "3600000"));
         for (int i = 0; i < settings.length; i += 2) {
             values.put(settings[i], settings[i + 1]);
         }
@@ -66,7 +70,27 @@ class TopicPolicyTest {
             assertThat(keepForever(GuardConfig.CREATE_TIME).creationConfigs("agreements"))
                     .isEqualTo(Map.of("cleanup.policy", "compact"));
             assertThat(keepForever(GuardConfig.CREATE_TIME).creationConfigs("holding-positions"))
-                    .isEqualTo(Map.of("cleanup.policy", "compact"));
+                    .containsEntry("cleanup.policy", "compact");
+        }
+
+        @Test
+        void shouldLetEveryOutputTakeAnyTimestampTheRecordsItAnswersCarry() {
+            // given the guard's policies, with a finite decision retention (LogAppendTime) or not (CreateTime)
+            for (TopicPolicy policy : List.of(keepForever(GuardConfig.CREATE_TIME),
+                    new TopicPolicy(NAMES, SIX_YEARS, -1, GuardConfig.CREATE_TIME))) {
+                // when it creates its outputs, then none bounds timestamps, whatever the broker's defaults
+                for (String output : List.of("orders-approved", "orders-blocked", "orders-dlq", "holding-positions",
+                        "agreement-audit", "execution-results", "compliance-alerts")) {
+                    assertThat(policy.creationConfigs(output)).as(output)
+                            .containsEntry("message.timestamp.before.max.ms", Long.toString(Long.MAX_VALUE))
+                            .containsEntry("message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE));
+                }
+                // and the inputs keep the broker's bounds: what their producers may stamp is the owners' to say
+                for (String input : NAMES.inputs()) {
+                    assertThat(policy.creationConfigs(input)).as(input)
+                            .doesNotContainKeys("message.timestamp.before.max.ms", "message.timestamp.after.max.ms");
+                }
+            }
         }
 
         @Test
@@ -84,6 +108,45 @@ class TopicPolicyTest {
 
     @Nested
     class WhenATopicExists {
+
+        @Test
+        void shouldRefuseAnOutputThatRefusesAnswersToRecordsStampedLongAgo() {
+            // given outputs on CreateTime that take records stamped at most a day ago, or on LogAppendTime
+            TopicPolicy policy = keepForever(GuardConfig.CREATE_TIME);
+            // when / then the CreateTime one is a problem, saying what to set; the LogAppendTime one and an input
+            // are not
+            assertThat(policy.check(topic("orders-approved", "retention.ms", "-1", "message.timestamp.before.max.ms",
+                    "86400000"))).singleElement().satisfies(problem -> {
+                        assertThat(problem.setting()).isEqualTo("message.timestamp.before.max.ms");
+                        assertThat(problem.required()).isEqualTo(Long.toString(Long.MAX_VALUE));
+                        assertThat(problem.message()).contains("the guard stops on that record");
+                    });
+            assertThat(policy.check(topic("holding-positions", "message.timestamp.before.max.ms", "86400000")))
+                    .hasSize(1);
+            assertThat(policy.check(topic("orders-approved", "retention.ms", "-1", "message.timestamp.before.max.ms",
+                    "86400000", "message.timestamp.type", "LogAppendTime"))).isEmpty();
+            assertThat(policy.check(topic("orders", "message.timestamp.before.max.ms", "86400000",
+                    "retention.ms", "-1"))).isEmpty();
+        }
+
+        @Test
+        void shouldRefuseAnOutputThatTakesRecordsStampedLessFarAheadThanAnInputTakes() {
+            // given the guard's topics at Kafka 4's defaults, but for the orders topic, which takes any timestamp
+            TopicPolicy policy = keepForever(GuardConfig.CREATE_TIME);
+            Map<String, TopicSettings> topics = new java.util.LinkedHashMap<>();
+            NAMES.all().forEach(name -> topics.put(name, topic(name, "retention.ms", "-1")));
+            assertThat(policy.check(topics)).as("every topic at the broker's defaults").isEmpty();
+            topics.put("orders", topic("orders", "retention.ms", "-1", "message.timestamp.after.max.ms",
+                    Long.toString(Long.MAX_VALUE)));
+            // when they are checked together
+            List<TopicPolicy.Problem> problems = policy.check(topics);
+            // then each CreateTime output is a problem: the answer to an order stamped two hours ahead would be refused
+            assertThat(problems).extracting(TopicPolicy.Problem::topic).containsExactlyInAnyOrder("orders-approved",
+                    "orders-blocked", "orders-dlq", "holding-positions", "agreement-audit", "execution-results",
+                    "compliance-alerts");
+            assertThat(problems).allSatisfy(problem -> assertThat(problem.setting())
+                    .isEqualTo("message.timestamp.after.max.ms"));
+        }
 
         @Test
         void shouldRefuseCreateTimeOrdersThatDeleteByTime() {
