@@ -183,24 +183,34 @@ public final class TopicPolicy {
                 // the latest position per holding, republished after every change: compaction is what it wants
             }
         }
-        long beforeMax = settings.number(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG);
-        if (isOutput(topic) && createTime && beforeMax >= 0 && beforeMax < Long.MAX_VALUE) {
-            problems.add(new Problem(topic, TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG,
-                    Long.toString(beforeMax), ANY_TIMESTAMP, "its records carry the timestamps of the records they "
-                            + "answer, so the broker refuses the answer to one stamped longer ago than that (a "
-                            + "backlog after an outage, a replayed timeline), and the guard stops on that record"));
+        if (isOutput(topic)) {
+            problems.addAll(timestampsBackProblems(settings));
         }
         return problems;
+    }
+
+    /** The problem of a topic the guard writes that refuses records stamped longer ago than some bound. */
+    private static List<Problem> timestampsBackProblems(TopicSettings settings) {
+        long beforeMax = settings.number(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG);
+        if (!settings.isCreateTime() || beforeMax < 0 || beforeMax == Long.MAX_VALUE) {
+            return List.of();
+        }
+        return List.of(new Problem(settings.topic(), TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG,
+                Long.toString(beforeMax), ANY_TIMESTAMP, "its records carry the timestamps of the records they "
+                        + "answer, so the broker refuses the answer to one stamped longer ago than that (a "
+                        + "backlog after an outage, a replayed timeline), and the guard stops on that record"));
     }
 
     /**
      * The problems of each of {@code topics} ({@link #check(TopicSettings)}), and of an output that refuses records
      * stamped further ahead ({@code message.timestamp.after.max.ms}) than an input takes: the guard's answer to such
-     * a record carries its timestamp.
+     * a record carries its timestamp. A topic that is not one of the guard's is a changelog of its stores, which
+     * Kafka Streams creates and the guard writes: only its timestamp bounds are checked.
      */
     public List<Problem> check(Map<String, TopicSettings> topics) {
         List<Problem> problems = new ArrayList<>();
-        topics.values().forEach(topic -> problems.addAll(check(topic)));
+        topics.values().forEach(topic -> problems.addAll(names.all().contains(topic.topic()) ? check(topic)
+                : timestampsBackProblems(topic)));
         long inputsAfterMax = -1;
         for (String input : names.inputs()) {
             TopicSettings settings = topics.get(input);

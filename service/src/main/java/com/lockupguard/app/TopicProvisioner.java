@@ -3,6 +3,7 @@ package com.lockupguard.app;
 import com.lockupguard.topology.TopicNames;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,9 +38,12 @@ public final class TopicProvisioner {
     private final TopicPolicy policy;
     private final boolean failOnRetentionProblems;
     private final Duration timeout;
+    /** The prefix of the changelogs Kafka Streams creates for the guard's stores: its application id and a dash. */
+    private final String changelogPrefix;
 
     public TopicProvisioner(Admin admin, TopicNames names, int partitions, short replicationFactor,
-            String ordersTimestampType, TopicPolicy policy, boolean failOnRetentionProblems, Duration timeout) {
+            String ordersTimestampType, TopicPolicy policy, boolean failOnRetentionProblems, Duration timeout,
+            String applicationId) {
         this.admin = admin;
         this.names = names;
         this.partitions = partitions;
@@ -48,6 +52,7 @@ public final class TopicProvisioner {
         this.policy = policy;
         this.failOnRetentionProblems = failOnRetentionProblems;
         this.timeout = timeout;
+        this.changelogPrefix = applicationId + "-";
     }
 
     public static TopicProvisioner from(Admin admin, GuardConfig config) {
@@ -60,7 +65,7 @@ public final class TopicProvisioner {
                 config.getShort(GuardConfig.TOPICS_REPLICATION_FACTOR_CONFIG),
                 config.getString(GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG), TopicPolicy.of(config),
                 GuardConfig.RETENTION_CHECK_FAIL.equals(config.getString(GuardConfig.TOPICS_RETENTION_CHECK_CONFIG)),
-                timeout);
+                timeout, config.getString(GuardConfig.APPLICATION_ID_CONFIG));
     }
 
     /**
@@ -136,7 +141,7 @@ public final class TopicProvisioner {
                     agreementPartitions, names.orders(), orderPartitions));
         }
         Map<String, TopicSettings> settings = TopicSettings.describe(admin, names.all(), timeout);
-        List<TopicPolicy.Problem> problems = retentionProblems(settings);
+        List<TopicPolicy.Problem> problems = retentionProblems(withChangelogs(settings));
         if (!problems.isEmpty()) {
             String report = problems.stream().map(TopicPolicy.Problem::message)
                     .collect(java.util.stream.Collectors.joining("\n  ", "\n  ", ""));
@@ -189,8 +194,30 @@ public final class TopicProvisioner {
     /** The retention problems of the guard's existing topics, as {@code run} would find them at start. */
     public List<TopicPolicy.Problem> retentionProblems() throws InterruptedException {
         Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
-        return retentionProblems(TopicSettings.describe(admin, names.all().stream().filter(existing::contains).toList(),
-                timeout));
+        return retentionProblems(withChangelogs(TopicSettings.describe(admin,
+                names.all().stream().filter(existing::contains).toList(), timeout)));
+    }
+
+    /**
+     * {@code settings} and those of the changelogs Kafka Streams created for the guard's stores, which its answers'
+     * timestamps reach too; without them when the principal may not read their settings (the guard's ACLs do not
+     * ask for it).
+     */
+    private Map<String, TopicSettings> withChangelogs(Map<String, TopicSettings> settings)
+            throws InterruptedException {
+        List<String> changelogs = AdminRequests.retrying(timeout, () -> admin.listTopics().names()).stream()
+                .filter(topic -> topic.startsWith(changelogPrefix) && topic.endsWith("-changelog")).sorted().toList();
+        if (changelogs.isEmpty()) {
+            return settings;
+        }
+        Map<String, TopicSettings> all = new LinkedHashMap<>(settings);
+        try {
+            all.putAll(TopicSettings.describe(admin, changelogs, timeout));
+        } catch (IllegalStateException e) {
+            LOG.info("the settings of the changelogs {} cannot be read ({}): their timestamp bounds are not checked",
+                    changelogs, e.getMessage());
+        }
+        return all;
     }
 
     private List<TopicPolicy.Problem> retentionProblems(Map<String, TopicSettings> settings) {

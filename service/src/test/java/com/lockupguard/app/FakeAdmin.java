@@ -45,6 +45,7 @@ final class FakeAdmin {
         final Map<String, String> configs = new HashMap<>();
         Set<AclOperation> authorized = Set.of();
         RuntimeException describeFailure;
+        RuntimeException describeConfigsFailure;
 
         Topic(String name, int partitions) {
             this.name = name;
@@ -134,9 +135,13 @@ final class FakeAdmin {
         for (Object resource : resources) {
             ConfigResource config = (ConfigResource) resource;
             Topic topic = topics.get(config.name());
-            futures.put(config, topic == null ? failed(new UnknownTopicOrPartitionException("unknown topic "
-                    + config.name())) : KafkaFuture.completedFuture(new Config(topic.configs.entrySet().stream()
-                            .map(e -> new ConfigEntry(e.getKey(), e.getValue())).toList())));
+            if (topic == null || topic.describeConfigsFailure != null) {
+                futures.put(config, failed(topic == null ? new UnknownTopicOrPartitionException("unknown topic "
+                        + config.name()) : topic.describeConfigsFailure));
+            } else {
+                futures.put(config, KafkaFuture.completedFuture(new Config(topic.configs.entrySet().stream()
+                        .map(e -> new ConfigEntry(e.getKey(), e.getValue())).toList())));
+            }
         }
         return new DescribeConfigsResult(futures) { };
     }

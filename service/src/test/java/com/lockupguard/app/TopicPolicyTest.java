@@ -130,6 +130,22 @@ class TopicPolicyTest {
         }
 
         @Test
+        void shouldCheckOnlyTheTimestampBoundsOfAChangelogOfItsStores() {
+            // given the guard's topics and a compacted changelog of one of its stores, on CreateTime, that refuses
+            // records stamped over a day ago
+            TopicPolicy policy = keepForever(GuardConfig.CREATE_TIME);
+            Map<String, TopicSettings> topics = new java.util.LinkedHashMap<>();
+            NAMES.all().forEach(name -> topics.put(name, topic(name, "retention.ms", "-1")));
+            topics.put("guard-holding-state-changelog", topic("guard-holding-state-changelog", "cleanup.policy",
+                    "compact", "message.timestamp.before.max.ms", "86400000"));
+            // when / then the bound is its one problem: compaction is what a changelog wants
+            assertThat(policy.check(topics)).singleElement().satisfies(problem -> {
+                assertThat(problem.topic()).isEqualTo("guard-holding-state-changelog");
+                assertThat(problem.setting()).isEqualTo("message.timestamp.before.max.ms");
+            });
+        }
+
+        @Test
         void shouldRefuseAnOutputThatTakesRecordsStampedLessFarAheadThanAnInputTakes() {
             // given the guard's topics at Kafka 4's defaults, but for the orders topic, which takes any timestamp
             TopicPolicy policy = keepForever(GuardConfig.CREATE_TIME);

@@ -8,8 +8,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.Test;
 
 /** Creating the guard's missing topics and checking the existing ones, on a cluster that answers from memory. */
@@ -80,6 +82,37 @@ class TopicProvisionerTest {
         existingTopics(6);
         // when / then there is no topic limit to keep to, only the producer's
         assertThat(provisioner().smallestMessages()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseToStartOnAChangelogOfItsStoresThatRefusesOldTimestamps() {
+        // given the guard's topics, a changelog an older guard had Kafka Streams create under a cluster default that
+        // refuses records stamped over a day ago, and another application's changelog alike
+        existingTopics(6);
+        Map<String, String> boundedBack = Map.of("cleanup.policy", "compact", "message.timestamp.type", "CreateTime",
+                "message.timestamp.before.max.ms", "86400000");
+        cluster.topic("guard-x-holding-state-changelog", 6, boundedBack);
+        cluster.topic("other-app-store-changelog", 6, boundedBack);
+
+        // when / then the guard refuses to start, naming its own changelog and the setting to change
+        assertThatThrownBy(() -> provisioner().provision(true)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("topic 'guard-x-holding-state-changelog' has message.timestamp.before.max.ms="
+                        + "86400000")
+                .hasMessageContaining("--alter --add-config message.timestamp.before.max.ms=" + Long.MAX_VALUE)
+                .hasMessageNotContaining("other-app");
+    }
+
+    @Test
+    void shouldStartWhenItMayNotReadTheSettingsOfItsChangelogs() throws Exception {
+        // given the guard's topics and a changelog whose settings the principal may not describe (the guard's ACLs
+        // do not ask for it)
+        existingTopics(6);
+        cluster.topic("guard-x-holding-state-changelog", 6, Map.of("message.timestamp.before.max.ms", "86400000"))
+                .describeConfigsFailure = new TopicAuthorizationException("not authorized",
+                        Set.of("guard-x-holding-state-changelog"));
+
+        // when / then it starts, not checking that changelog
+        assertThat(provisioner().provision(true)).isEqualTo(6);
     }
 
     @Test
