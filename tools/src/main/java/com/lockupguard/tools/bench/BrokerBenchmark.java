@@ -59,6 +59,21 @@ final class BrokerBenchmark {
     record Result(String name, long orders, double ordersPerSecond, double streamThreadBusy,
             double processCpuMicrosPerOrder, double streamCpuMicrosPerOrder, double brokerCpuMicrosPerOrder,
             double recordsPerOrder, Percentiles latencyMs) {
+
+        /**
+         * The figures of a backlog of {@code backlog} orders whose decisions were read in batches, the first
+         * ({@code firstBatchCount} decisions) {@code nanos} before the last. Throughput and CPU per order count the
+         * decisions after the first batch, which were decided before the clocks started; records per order, every
+         * record the topology sent for the backlog.
+         */
+        static Result ofBacklog(String name, long backlog, long firstBatchCount, long nanos, CpuClock.Usage usage,
+                double recordsSent, Percentiles latencyMs) {
+            double seconds = nanos / 1e9;
+            long timed = backlog - firstBatchCount;
+            return new Result(name, backlog, timed / seconds, usage.streamThreadNanos() / (seconds * 1e9),
+                    usage.processNanos() / 1e3 / timed, usage.streamThreadNanos() / 1e3 / timed,
+                    usage.brokerNanos() / 1e3 / timed, recordsSent / backlog, latencyMs);
+        }
     }
 
     /** The shape of one run; no latency phase when it is zero. */
@@ -116,18 +131,14 @@ final class BrokerBenchmark {
             }
             awaitRunning(streams, stopRequested, watch);
             decisions.awaitCount(load.backlog(), Duration.ofMinutes(5));
+            // the backlog's figures, taken before the latency phase adds records, CPU time and batches
             CpuClock.Usage usage = decisions.cpuSinceFirstBatch();
-            double recordsPerOrder = RecordsSent.of(streams.metrics()) / load.backlog();
-            // from the first committed decisions read to the last: the first batch's were decided
-            // before the clocks started, so they are not counted
-            double seconds = (decisions.lastBatchAt() - decisions.firstBatchAt()) / 1e9;
-            long timed = load.backlog() - decisions.firstBatchCount();
+            double recordsSent = RecordsSent.of(streams.metrics());
+            long backlogNanos = decisions.lastBatchAt() - decisions.firstBatchAt();
             Percentiles latency = load.latencyPhase().isZero() ? Percentiles.of(new long[0])
                     : latencyAtRate(config, topics, timeline, load, decisions, watch);
-            return new Result(name, load.backlog(), timed / seconds,
-                    usage.streamThreadNanos() / (seconds * 1e9), usage.processNanos() / 1e3 / timed,
-                    usage.streamThreadNanos() / 1e3 / timed, usage.brokerNanos() / 1e3 / timed, recordsPerOrder,
-                    latency);
+            return Result.ofBacklog(name, load.backlog(), decisions.firstBatchCount(), backlogNanos, usage,
+                    recordsSent, latency);
         } finally {
             if (guard) {
                 service.close();

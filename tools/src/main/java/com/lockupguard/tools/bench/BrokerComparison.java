@@ -34,6 +34,12 @@ public final class BrokerComparison {
     /** Medians over the rounds, and the ratio line. */
     public record Summary(double throughputRatio, double guardP99Ms, double passThroughP99Ms) {
 
+        /** Each topology's median throughput and p99 over its rounds; the throughput ratio is of the medians. */
+        static Summary of(List<BrokerBenchmark.Result> guard, List<BrokerBenchmark.Result> passThrough) {
+            return new Summary(median(guard, true) / median(passThrough, true), median(guard, false),
+                    median(passThrough, false));
+        }
+
         public String line() {
             return String.format(Locale.ROOT, "guard/passthrough throughput=%.2f p99=%.0f ms vs %.0f ms",
                     throughputRatio, guardP99Ms, passThroughP99Ms);
@@ -105,8 +111,7 @@ public final class BrokerComparison {
             Utils.delete(stateRoot.toFile());
         }
         BenchStoppedException.check(stopRequested);
-        Summary summary = new Summary(median(guard, true) / median(passThrough, true), median(guard, false),
-                median(passThrough, false));
+        Summary summary = Summary.of(guard, passThrough);
         out.printf(Locale.ROOT, "%nwall time %.0f s%n", (System.nanoTime() - started) / 1e9);
         out.println(summary.line());
         out.flush();

@@ -33,6 +33,8 @@ class RecordsSentTest {
         metric("producer-metrics", "record-send-total", "thread-1-producer", 100);
         metric("producer-metrics", "record-send-total", "thread-2-producer", 50);
         metric("consumer-fetch-manager-metrics", "records-consumed-total", "thread-1-consumer", 1_000);
+        // and the same records again by topic, which a producer also reports under that name
+        metric("producer-topic-metrics", "record-send-total", "thread-1-producer", 100);
         // then
         assertThat(RecordsSent.of(metrics)).isEqualTo(150);
     }
