@@ -51,6 +51,33 @@ class DecisionCheckTest {
     }
 
     @Test
+    void shouldCountAnOrderWithoutDecisionAsLostAndASecondDecisionAsDuplicated() {
+        // given two orders the replay decided
+        Map<String, JsonNode> expected = Map.of("o-1", line("o-1", "APPROVED", 100),
+                "o-2", line("o-2", "BLOCKED", 0, "LOCKUP_ACTIVE"));
+        // when the guard decided the first twice (a decision committed again after a crash) and never the second
+        Tally tally = check.decisions(expected, List.of(decision("o-1", Outcome.APPROVED, 100, false),
+                decision("o-1", Outcome.APPROVED, 100, false)));
+        // then
+        assertThat(tally).isEqualTo(new Tally(2, 1, 1, 0));
+    }
+
+    @Test
+    void shouldCountADecisionThatDiffersInOutcomeReasonsOrMaxAllowedNowAsMismatched() {
+        // given three orders the replay decided
+        Map<String, JsonNode> expected = Map.of("o-1", line("o-1", "APPROVED", 100),
+                "o-2", line("o-2", "BLOCKED", 0, "LOCKUP_ACTIVE"),
+                "o-3", line("o-3", "BLOCKED", 50, "PERIOD_CAP"));
+        // when the guard decided each once, but each differently: the outcome, a reason, the quantity allowed
+        Tally tally = check.decisions(expected, List.of(decision("o-1", Outcome.BLOCKED, 100, false),
+                decision("o-2", Outcome.BLOCKED, 0, false, Reason.NOT_REGISTERED),
+                decision("o-3", Outcome.BLOCKED, 40, false, Reason.PERIOD_CAP)));
+        // then each is a mismatch
+        assertThat(tally).isEqualTo(new Tally(3, 0, 0, 3));
+        assertThat(logged).hasSize(3);
+    }
+
+    @Test
     void shouldCountADecisionForAnOrderTheReplayNeverDecidedAsMismatched() {
         // given one order the replay decided
         Map<String, JsonNode> expected = Map.of("o-1", line("o-1", "APPROVED", 100));

@@ -115,6 +115,35 @@ class ReportCheckTest {
     }
 
     @Test
+    void shouldCountAResultOrAlertThatDiffersInItsOrderReleasedSharesBreachOrAlertQuantityAsMismatched() {
+        // given a late fill, a cancel that released 5 shares, an overfill and an unapproved sale, as replayed
+        JsonNode late = line("i-1", "x-1", "APPLIED", 0L, "LATE_FILL", 7);
+        var cancel = (com.fasterxml.jackson.databind.node.ObjectNode) line("i-1", "x-2", "APPLIED", null, null, 0);
+        cancel.put("released", 5);
+        JsonNode overfill = line("i-1", "x-3", "APPLIED", 0L, "OVERFILL", 3);
+        JsonNode unapproved = line("i-1", "x-4", "APPLIED", 0L, "UNAPPROVED_SALE", 9);
+        List<JsonNode> expected = List.of(late, cancel, overfill, unapproved);
+        // when the guard's answers name another order, release 4, call the overfill a breach, alert on 8 shares
+        ReportResult lateResult = result(late);
+        lateResult.setOrderId("o-2");
+        ReportResult cancelResult = result(cancel);
+        cancelResult.setReleased(4L);
+        ReportResult overfillResult = result(overfill);
+        overfillResult.getAlert().setBreachesAgreement(true);
+        ReportResult unapprovedResult = result(unapproved);
+        unapprovedResult.getAlert().setQuantity(8);
+        ComplianceAlert lateAlert = alert(late);
+        lateAlert.setOrderId("o-2");
+        ComplianceAlert overfillAlert = alert(overfill);
+        overfillAlert.setBreachesAgreement(true);
+        Tally results = check.results(expected, List.of(lateResult, cancelResult, overfillResult, unapprovedResult));
+        Tally alerts = check.alerts(expected, List.of(lateAlert, overfillAlert, alert(unapproved)));
+        // then each differing answer is a mismatch
+        assertThat(results).isEqualTo(new Tally(4, 0, 0, 4));
+        assertThat(alerts).isEqualTo(new Tally(3, 0, 0, 2));
+    }
+
+    @Test
     void shouldCountAnAlertTheReplayDidNotRaiseAsMismatchedAndOneItRaisedButNotReadAsLost() {
         // given one fill the replay alerted on and one it did not
         List<JsonNode> expected = List.of(line("i-1", "x-1", "APPLIED", 0L, "UNAPPROVED_SALE", 4),

@@ -1,0 +1,48 @@
+package com.lockupguard.tools.soak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReplayedTimelineTest {
+
+    private static final String AGREEMENT = "{\"type\":\"agreement\",\"at\":\"2003-07-10T16:30:00-04:00\","
+            + "\"investorId\":\"d\",\"securityId\":\"C\",\"executionDate\":\"2003-04-28\","
+            + "\"effectiveAt\":\"2003-07-10T16:30:00-04:00\"}";
+
+    private static String order(String orderId, String at, long quantity) {
+        return "{\"type\":\"order\",\"at\":\"" + at + "\",\"orderId\":\"" + orderId
+                + "\",\"investorId\":\"d\",\"securityId\":\"C\",\"kind\":\"PUBLIC_SALE\",\"quantity\":" + quantity + "}";
+    }
+
+    private static String fill(String executionId, String at, long quantity) {
+        return "{\"type\":\"execution\",\"at\":\"" + at + "\",\"executionId\":\"" + executionId
+                + "\",\"orderId\":\"e1\",\"investorId\":\"d\",\"securityId\":\"C\",\"kind\":\"FILL\",\"quantity\":"
+                + quantity + "}";
+    }
+
+    @Test
+    void shouldKeepEachHoldingsLastPositionWithTheAnswerThatCarriedIt() throws IOException {
+        // given an approved order, two fills under one execution id (the first invalid, with no position) and a
+        // second order on another holding, decided before them
+        List<String> timeline = List.of(AGREEMENT, order("e1", "2003-07-11T09:45:00-04:00", 120_000),
+                AGREEMENT.replace("\"d\"", "\"other\""),
+                order("o1", "2003-07-11T09:50:00-04:00", 1_000).replace("\"d\"", "\"other\""),
+                fill("x1", "2003-07-11T10:30:00-04:00", -5), fill("x1", "2003-07-11T10:31:00-04:00", 100_000));
+        // when
+        ReplayedTimeline replayed = ReplayedTimeline.of(timeline);
+        // then the holding's last answer is the valid fill's, the second with its id; the other holding's is its
+        // order's decision
+        assertThat(replayed.decisions()).containsOnlyKeys("e1", "o1");
+        assertThat(replayed.results()).hasSize(2);
+        ReplayedTimeline.FinalPosition last = replayed.finalPositions().get("d/C");
+        assertThat(last.orderId()).isNull();
+        assertThat(last.report()).isEqualTo(ReportId.of("d", "C", "x1"));
+        assertThat(last.occurrence()).isEqualTo(1);
+        assertThat(last.position().getSoldToDate()).isEqualTo(100_000);
+        assertThat(replayed.finalPositions().get("other/C").orderId()).isEqualTo("o1");
+        assertThat(replayed.resultCounts()).isEqualTo("{APPLIED=1, INVALID=1}");
+    }
+}

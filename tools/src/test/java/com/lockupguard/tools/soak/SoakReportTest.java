@@ -1,0 +1,54 @@
+package com.lockupguard.tools.soak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SoakReportTest {
+
+    private static final Tally CLEAN = new Tally(10, 0, 0, 0);
+
+    private static SoakReport report(long lost, long duplicated, long mismatched, long positions,
+            boolean transactionsFinished, boolean groupEmpty, Tally results, Tally alerts) {
+        return new SoakReport(2, 100, 3, 1, 100, lost, duplicated, mismatched, positions, transactionsFinished,
+                groupEmpty, 30, 40, results, alerts);
+    }
+
+    @Test
+    void shouldPassWhenEverythingWasAnsweredOnceAsTheReplayAnswersIt() {
+        assertThat(report(0, 0, 0, 0, true, true, CLEAN, CLEAN).passed()).isTrue();
+    }
+
+    @Test
+    void shouldFailOnAnySingleLostDuplicatedOrMismatchedAnswerOrAnUnfinishedEnd() {
+        // given reports each with one thing wrong
+        List<SoakReport> failing = List.of(
+                report(1, 0, 0, 0, true, true, CLEAN, CLEAN),
+                report(0, 1, 0, 0, true, true, CLEAN, CLEAN),
+                report(0, 0, 1, 0, true, true, CLEAN, CLEAN),
+                report(0, 0, 0, 1, true, true, CLEAN, CLEAN),
+                report(0, 0, 0, 0, false, true, CLEAN, CLEAN),
+                report(0, 0, 0, 0, true, false, CLEAN, CLEAN),
+                report(0, 0, 0, 0, true, true, new Tally(10, 1, 0, 0), CLEAN),
+                report(0, 0, 0, 0, true, true, new Tally(10, 0, 1, 0), CLEAN),
+                report(0, 0, 0, 0, true, true, new Tally(10, 0, 0, 1), CLEAN),
+                report(0, 0, 0, 0, true, true, CLEAN, new Tally(10, 1, 0, 0)),
+                report(0, 0, 0, 0, true, true, CLEAN, new Tally(10, 0, 1, 0)),
+                report(0, 0, 0, 0, true, true, CLEAN, new Tally(10, 0, 0, 1)));
+        // then none passes
+        assertThat(failing).noneMatch(SoakReport::passed);
+    }
+
+    @Test
+    void shouldPrintEveryFigureUnderItsName() {
+        // given
+        SoakReport report = new SoakReport(3, 48_000, 24, 3, 48_001, 1, 2, 3, 4, true, false, 513.4, 9_000,
+                new Tally(9_001, 5, 6, 7), new Tally(300, 8, 9, 10));
+        // then
+        assertThat(report.figures()).isEqualTo("instances=3 orders=48000 kills=24 broker_bounces=3 decisions=48001 "
+                + "lost=1 duplicated=2 mismatched=3 final_positions_mismatched=4 transactions_finished=true "
+                + "group_empty=false seconds=513 reports=9000 results=9001 results_lost=5 results_duplicated=6 "
+                + "results_mismatched=7 alerts=300 alerts_lost=8 alerts_duplicated=9 alerts_mismatched=10");
+    }
+}
