@@ -264,6 +264,83 @@ class ReplayTest {
     }
 
     @Test
+    void shouldAnswerAnExecutionLineWithoutReadableTimeAsInvalidAndGoOn() throws IOException {
+        // given a fill whose time cannot be read, between two orders
+        Output output = replay(AGREEMENT, order("o1", "PUBLIC_SALE", 100, "2003-07-11T09:45:00-04:00"),
+                FILL.replace("2003-07-11T10:30:00-04:00", "yesterday"),
+                order("o2", "PUBLIC_SALE", 100, "2003-07-11T11:00:00-04:00"));
+        // then it gets its answer, in its place, and the next order is decided
+        assertThat(output.decisions()).hasSize(3);
+        assertThat(output.decisions().get(1).get("executionId").asText()).isEqualTo("x1");
+        assertThat(output.decisions().get(1).get("result").asText()).isEqualTo("INVALID");
+        assertThat(output.decisions().get(2).get("orderId").asText()).isEqualTo("o2");
+    }
+
+    @Test
+    void shouldWriteThePositionALastFillLeftBeforeTheReplayEnds() throws IOException {
+        // given an approved order whose fill is the timeline's last line
+        List<JsonNode> positions = positions(AGREEMENT, order("o1", "PUBLIC_SALE", 120_000,
+                "2003-07-11T09:45:00-04:00"), FILL);
+        // then the last position written is the one the fill left
+        assertThat(positions).last().satisfies(position -> {
+            assertThat(position.get("soldToDate").asLong()).isEqualTo(100_000);
+            assertThat(position.get("reservedNow").asLong()).isEqualTo(20_000);
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void shouldPublishTheNewTermsOfAnAgreementLineWithoutTimeAsOfTheHoldingsLastAnswer(boolean afterAFill)
+            throws IOException {
+        // given an agreement version without "at", with more shares, after an order or after that order's fill
+        String order = order("o1", "PUBLIC_SALE", 120_000, "2003-07-11T09:45:00-04:00");
+        String version = AGREEMENT.replace("\"at\":\"2003-04-28T09:00:00-04:00\",", "")
+                .replace("}", ",\"totalShares\":700000}");
+        List<JsonNode> positions = afterAFill ? positions(AGREEMENT, order, FILL, version)
+                : positions(AGREEMENT, order, version);
+        // then the last position written has its terms, as of that answer's time: not 1970, not ahead of it
+        assertThat(positions).last().satisfies(position -> {
+            assertThat(position.get("totalShares").asLong()).isEqualTo(700_000);
+            assertThat(position.get("asOf").asText())
+                    .isEqualTo(afterAFill ? "2003-07-11T14:30:00Z" : "2003-07-11T13:45:00Z");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void shouldPublishAWindowBoundaryThatAnOrderOrFillPassesBeforeItsAnswer(boolean fill) throws IOException {
+        // given an order the day after the lock-up ended (2003-07-10 16:30 EDT), or a fill after the second
+        // release date (2003-08-09 00:00 EDT)
+        String order = order("o1", "PUBLIC_SALE", 120_000, "2003-07-11T09:45:00-04:00");
+        List<JsonNode> positions = fill
+                ? positions(AGREEMENT, order, FILL.replace("2003-07-11T10:30:00-04:00", "2003-08-11T10:00:00-04:00"))
+                : positions(AGREEMENT, order);
+        // then the boundary's position is published, in event time, before the answer's
+        List<String> asOf = positions.stream().map(position -> position.get("asOf").asText()).toList();
+        assertThat(asOf).endsWith(fill
+                ? new String[] {"2003-07-11T13:45:00Z", "2003-08-09T04:00:00Z", "2003-08-11T14:00:00Z"}
+                : new String[] {"2003-04-28T13:00:00Z", "2003-07-10T20:30:00Z", "2003-07-11T13:45:00Z"});
+    }
+
+    private static final String FILL = "{\"type\":\"execution\",\"at\":\"2003-07-11T10:30:00-04:00\","
+            + "\"executionId\":\"x1\",\"orderId\":\"o1\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\","
+            + "\"kind\":\"FILL\",\"quantity\":100000}";
+
+    /** The positions a replay of {@code lines} published, in the order written. */
+    private static List<JsonNode> positions(String... lines) throws IOException {
+        StringWriter positions = new StringWriter();
+        new Replay(null, new PrintWriter(positions)).run(new BufferedReader(new StringReader(String.join("\n",
+                lines))), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        List<JsonNode> written = new ArrayList<>();
+        for (String line : positions.toString().split("\n")) {
+            if (!line.isBlank()) {
+                written.add(JSON.readTree(line));
+            }
+        }
+        return written;
+    }
+
+    @Test
     void shouldOverrideEveryAgreementsTrancheMode() throws IOException {
         String[] timeline = {AGREEMENT, order("a", "PUBLIC_SALE", 200_000, "2003-07-11T09:45:00-04:00"),
             order("b", "PUBLIC_SALE", 2 * 158_559, "2003-09-10T09:45:00-04:00")};
