@@ -88,6 +88,7 @@ final class SoakCommand implements Callable<Integer> {
                 SoakReport report = new Soak(new Soak.Options(instances, holdings, rate, Duration.ofSeconds(duration),
                         kills, bounces, seed, partitions, dir), out, shutdown::stopRequested).run();
                 out.println(report.figures());
+                report.chaosShortfall().ifPresent(shortfall -> out.println("chaos incomplete: " + shortfall));
                 out.println(report.passed() ? "SOAK PASSED" : "SOAK FAILED");
                 return report.passed() ? 0 : 1;
             } catch (Soak.StoppedException stopped) {

@@ -351,7 +351,8 @@ public final class Soak {
         ReportCheck reportCheck = new ReportCheck(this::log);
         Tally answered = reportCheck.results(expected.results(), results);
         Tally alerted = reportCheck.alerts(expected.results(), alerts);
-        return new SoakReport(options.instances(), orders, chaos.kills.get(), chaos.bounces.get(), decided.read(),
+        return new SoakReport(options.instances(), orders, chaos.kills.get(), options.kills(), chaos.bounces.get(),
+                options.bounces(), decided.read(),
                 decided.lost(), decided.duplicated(), decided.mismatched(), positionsMismatched, transactionsFinished,
                 groupEmpty, (System.nanoTime() - started) / 1e9, reports, answered, alerted);
     }
@@ -393,16 +394,19 @@ public final class Soak {
                         if (!running.get()) {
                             return;
                         }
-                        if (event[1] == 0) {
-                            kill();
-                        } else {
-                            bounce();
+                        try {
+                            if (event[1] == 0) {
+                                kill();
+                            } else {
+                                bounce();
+                            }
+                        } catch (IOException e) {
+                            // the next events still happen; the report counts what was done
+                            log("chaos event failed: %s", e);
                         }
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                } catch (IOException e) {
-                    log("chaos failed: %s", e);
                 }
             }, "soak-chaos");
             thread.start();
@@ -443,11 +447,12 @@ public final class Soak {
         private void bounce() throws InterruptedException, IOException {
             int broker = kafka.brokerIds().get(random.nextInt(kafka.brokerIds().size()));
             long down = 2_000 + random.nextInt(3_000);
-            int n = bounces.incrementAndGet();
+            int n = bounces.get() + 1;
             log("broker bounce #%d: stopping broker %d for %d ms", n, broker, down);
             kafka.stopBroker(broker);
             Thread.sleep(down);
             kafka.startBroker(broker);
+            bounces.incrementAndGet(); // counted once done: the report compares it with the bounces asked for
             log("broker %d back", broker);
         }
 

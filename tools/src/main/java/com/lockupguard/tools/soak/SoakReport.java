@@ -4,15 +4,26 @@ package com.lockupguard.tools.soak;
  * What a soak did and found. Lost, duplicated and mismatched must be 0: every order decided
  * exactly once, as the replay of the same input decides it, and every holding's final position
  * equal; every execution report answered exactly once, as the replay answers it, and every alert
- * raised exactly once.
+ * raised exactly once. And the soak must have done the kills and broker bounces it was asked for:
+ * a clean answer without them proves nothing about crashes.
  */
-public record SoakReport(int instances, long orders, int kills, int brokerBounces, long decisions, long lost,
+public record SoakReport(int instances, long orders, int kills, int killsAsked, int brokerBounces,
+        int brokerBouncesAsked, long decisions, long lost,
         long duplicated, long mismatched, long positionsMismatched, boolean transactionsFinished,
         boolean groupEmpty, double seconds, long reports, Tally results, Tally alerts) {
 
     public boolean passed() {
         return lost == 0 && duplicated == 0 && mismatched == 0 && positionsMismatched == 0 && transactionsFinished
-                && groupEmpty && results.clean() && alerts.clean();
+                && groupEmpty && results.clean() && alerts.clean() && chaosShortfall().isEmpty();
+    }
+
+    /** What the soak was asked to do to the guard and did not, if anything. */
+    public java.util.Optional<String> chaosShortfall() {
+        if (kills == killsAsked && brokerBounces == brokerBouncesAsked) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(String.format(java.util.Locale.ROOT, "asked for %d kills and %d broker bounces, "
+                + "did %d and %d (the soak's log says why)", killsAsked, brokerBouncesAsked, kills, brokerBounces));
     }
 
     public String figures() {

@@ -11,8 +11,8 @@ class SoakReportTest {
 
     private static SoakReport report(long lost, long duplicated, long mismatched, long positions,
             boolean transactionsFinished, boolean groupEmpty, Tally results, Tally alerts) {
-        return new SoakReport(2, 100, 3, 1, 100, lost, duplicated, mismatched, positions, transactionsFinished,
-                groupEmpty, 30, 40, results, alerts);
+        return new SoakReport(2, 100, 3, 3, 1, 1, 100, lost, duplicated, mismatched, positions,
+                transactionsFinished, groupEmpty, 30, 40, results, alerts);
     }
 
     @Test
@@ -41,9 +41,21 @@ class SoakReportTest {
     }
 
     @Test
+    void shouldFailAsCleanASoakThatDidNotKillOrBounceAsAsked() {
+        // given clean answers after fewer kills, or fewer broker bounces, than asked for (a chaos event that failed)
+        SoakReport noKills = new SoakReport(2, 100, 0, 3, 1, 1, 100, 0, 0, 0, 0, true, true, 30, 40, CLEAN, CLEAN);
+        SoakReport noBounce = new SoakReport(2, 100, 3, 3, 0, 1, 100, 0, 0, 0, 0, true, true, 30, 40, CLEAN, CLEAN);
+        // then neither passes, and each says what it did not do
+        assertThat(List.of(noKills, noBounce)).noneMatch(SoakReport::passed);
+        assertThat(noKills.chaosShortfall()).contains("asked for 3 kills and 1 broker bounces, did 0 and 1 (the "
+                + "soak's log says why)");
+        assertThat(report(0, 0, 0, 0, true, true, CLEAN, CLEAN).chaosShortfall()).isEmpty();
+    }
+
+    @Test
     void shouldPrintEveryFigureUnderItsName() {
         // given
-        SoakReport report = new SoakReport(3, 48_000, 24, 3, 48_001, 1, 2, 3, 4, true, false, 513.4, 9_000,
+        SoakReport report = new SoakReport(3, 48_000, 24, 24, 3, 3, 48_001, 1, 2, 3, 4, true, false, 513.4, 9_000,
                 new Tally(9_001, 5, 6, 7), new Tally(300, 8, 9, 10));
         // then
         assertThat(report.figures()).isEqualTo("instances=3 orders=48000 kills=24 broker_bounces=3 decisions=48001 "
