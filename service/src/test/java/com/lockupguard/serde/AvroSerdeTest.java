@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.ExecutionKind;
+import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.Outcome;
 import com.lockupguard.avro.Phase;
@@ -220,6 +222,52 @@ class AvroSerdeTest {
     }
 
     @Test
+    void shouldWriteEachRecordTypeWithItsOwnSchemaWhenOneSerializerWritesSeveralToATopic() {
+        // given one serializer naming subjects by topic and record, as a producer of orders and reports configures it
+        AvroSerializer<org.apache.avro.specific.SpecificRecord> serializer = new AvroSerializer<>();
+        serializer.configure(Map.of("schema.registry.url", "mock://" + scope,
+                "value.subject.name.strategy", "TopicRecordNameStrategy"), false);
+        ExecutionReport report = ExecutionReport.newBuilder().setExecutionId("x1").setOrderId("e2")
+                .setInvestorId("dutchess").setSecurityId("CBYI").setKind(ExecutionKind.FILL).setQuantity(100L).build();
+        // when it writes an order, then a report, then an order again to the same topic
+        byte[] first = serializer.serialize("orders", order());
+        byte[] second = serializer.serialize("orders", report);
+        byte[] third = serializer.serialize("orders", order());
+        // then each is written with its own schema's id, and reads back as what was written
+        AvroDeserializer<org.apache.avro.specific.SpecificRecord> reader = new AvroDeserializer<>();
+        reader.configure(Map.of("schema.registry.url", "mock://" + scope, "specific.avro.reader", true), false);
+        assertThat(WireFormat.readSchemaId(second, "orders"))
+                .isEqualTo(registry.getId("orders-com.lockupguard.avro.ExecutionReport", ExecutionReport.getClassSchema()))
+                .isNotEqualTo(WireFormat.readSchemaId(first, "orders"));
+        assertThat(reader.deserialize("orders", second)).isEqualTo(report);
+        assertThat(reader.deserialize("orders", third)).isEqualTo(order());
+    }
+
+    @Test
+    void shouldRegisterTheSchemaUnderEachTopicsSubjectWhenOneSerializerWritesItToSeveralTopics() {
+        // given one serializer of decisions, writing to the approved and to the blocked topic
+        AvroSerializer<Decision> serializer = new AvroSerializer<>();
+        serializer.configure(config, false);
+        // when it writes a decision to each
+        serializer.serialize("orders-approved", decision());
+        serializer.serialize("orders-blocked", decision());
+        // then the schema is registered under both topics' subjects, not only under the first one's
+        assertThat(registry.getAllSubjects()).containsExactlyInAnyOrder("orders-approved-value", "orders-blocked-value");
+    }
+
+    @Test
+    void shouldRefuseToWriteToATopicWhoseSubjectDoesNotHoldTheSchemaThoughAnotherTopicsDoes() {
+        // given the decision schema registered under the approved topic's subject only, and auto-registration off
+        registry.register("orders-approved-value", Decision.getClassSchema());
+        AvroSerializer<Decision> serializer = new AvroSerializer<>();
+        serializer.configure(Map.of("schema.registry.url", "mock://" + scope, "auto.register.schemas", false), false);
+        serializer.serialize("orders-approved", decision());
+        // when it writes a decision to the blocked topic, then it is refused, naming that topic's subject
+        assertThatThrownBy(() -> serializer.serialize("orders-blocked", decision()))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("orders-blocked-value");
+    }
+
+    @Test
     void shouldWriteWithLatestRegisteredSchemaWhenAsked() {
         // given a newer version of the order schema with an extra optional field
         Schema newer = SchemaBuilder.record("ProposedOrder").namespace("com.lockupguard.avro").fields()
@@ -290,6 +338,27 @@ class AvroSerdeTest {
             // then the registry was asked once (Confluent's default, -1: kept), or every time with a TTL of 0
             assertThat(asked.get()).as("latest.cache.ttl.sec=" + ttl).isEqualTo(ttl < 0 ? 1 : 100);
         }
+    }
+
+    @Test
+    void shouldTakeUpANewerLatestSchemaOnceTheLatestCacheTtlHasPassed() {
+        // given a serializer writing with the latest schema, kept for a second
+        int olderId = registry.register("orders-value", ProposedOrder.getClassSchema());
+        AvroSerializer<ProposedOrder> serializer = new AvroSerializer<>();
+        serializer.configure(Map.of("schema.registry.url", "mock://" + scope, "use.latest.version", true,
+                "latest.cache.ttl.sec", 1), false);
+        assertThat(WireFormat.readSchemaId(serializer.serialize("orders", order()), "orders")).isEqualTo(olderId);
+        // when a newer version is registered
+        Schema newer = SchemaBuilder.record("ProposedOrder").namespace("com.lockupguard.avro").fields()
+                .optionalString("orderId").optionalString("investorId").optionalString("securityId")
+                .name("kind").type().optional().type(ProposedOrder.getClassSchema().getField("kind").schema()
+                        .getTypes().get(1)).name("quantity").type().optional().longType()
+                .name("desk").type().stringType().stringDefault("unknown").endRecord();
+        int newerId = registry.register("orders-value", newer);
+        // then the serializer writes with it within about that second, not only after a restart
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> WireFormat.readSchemaId(serializer.serialize("orders", order()), "orders") == newerId);
     }
 
     @Test
