@@ -172,6 +172,17 @@ class StateCodecTest {
     }
 
     @Test
+    void shouldFindNoOpenReservationWhenAnOlderGuardsReservationsStoreNoLongerHoldsIt() {
+        // given an order an older guard approved, open, with its reservation kept in that guard's own store
+        RememberedOrder older = new RememberedOrder(OrderKind.PUBLIC_SALE, 40_000, Outcome.APPROVED, new byte[] {1},
+                ReservationStatus.OPEN, null, RememberedOrder.SINCE_UNKNOWN);
+        // when that store holds nothing under the order's key
+        Reservation open = codec.openReservation(older, "dutchess/CBYI/e4", "e4", key -> null);
+        // then none is open, rather than the empty value failing as unreadable
+        assertThat(open).isNull();
+    }
+
+    @Test
     void shouldReadBackExecutions() {
         RememberedExecution fill = new RememberedExecution(ExecutionKind.FILL, "e2", 100_000L, 5);
         RememberedExecution cancel = new RememberedExecution(ExecutionKind.CANCEL, "e2", null, 6);
