@@ -326,17 +326,21 @@ class AvroSerdeTest {
                 return registry.getAllSubjects();
             }
         };
-        for (long ttl : new long[] {-1, 0}) {
+        for (Long ttl : Arrays.asList(null, -1L, 0L)) {
             asked.set(0);
             AvroSerializer<ProposedOrder> serializer = new AvroSerializer<>(counting);
-            serializer.configure(Map.of("schema.registry.url", "mock://" + scope, "use.latest.version", true,
-                    "latest.cache.ttl.sec", ttl), false);
+            Map<String, Object> settings = new java.util.HashMap<>(Map.of("schema.registry.url", "mock://" + scope,
+                    "use.latest.version", true));
+            if (ttl != null) {
+                settings.put("latest.cache.ttl.sec", ttl);
+            }
+            serializer.configure(settings, false);
             // when a hundred orders are written
             for (int i = 0; i < 100; i++) {
                 serializer.serialize("orders", order());
             }
-            // then the registry was asked once (Confluent's default, -1: kept), or every time with a TTL of 0
-            assertThat(asked.get()).as("latest.cache.ttl.sec=" + ttl).isEqualTo(ttl < 0 ? 1 : 100);
+            // then the registry was asked once (unset, or Confluent's default, -1: kept), or every time with a TTL of 0
+            assertThat(asked.get()).as("latest.cache.ttl.sec=" + ttl).isEqualTo(ttl == null || ttl < 0 ? 1 : 100);
         }
     }
 
