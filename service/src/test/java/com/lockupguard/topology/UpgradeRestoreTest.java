@@ -107,6 +107,22 @@ class UpgradeRestoreTest {
         assertThat(keys(StoreNames.SEEN_EXECUTIONS)).isEmpty();
     }
 
+    @Test
+    void shouldRememberTheOldGuardsIdsForTheRetentionFromWhenTheSweeperFirstMeetsThem() throws IOException {
+        // given the old guard's stores restored: its values do not say since when it remembered each id
+        startOnTheOldGuardsChangelogs();
+        List<String> orders = keys(StoreNames.SEEN_ORDERS);
+        List<String> executions = keys(StoreNames.SEEN_EXECUTIONS);
+        assertThat(executions).isNotEmpty();
+        // when the sweeper first meets the old ids, and walks them again an hour before the retention has passed since
+        java.time.Duration retention = TopologyOptions.DEFAULT_ID_RETENTION;
+        guard.driver.advanceWallClockTime(java.time.Duration.ofMinutes(1));
+        guard.driver.advanceWallClockTime(retention.minusHours(1));
+        // then every one is still remembered: a retry of an old order or report is answered as a repeat
+        assertThat(keys(StoreNames.SEEN_ORDERS)).containsExactlyInAnyOrderElementsOf(orders);
+        assertThat(keys(StoreNames.SEEN_EXECUTIONS)).containsExactlyInAnyOrderElementsOf(executions);
+    }
+
     private List<String> keys(String store) {
         List<String> keys = new ArrayList<>();
         KeyValueStore<String, Object> kv = guard.driver.getKeyValueStore(store);
