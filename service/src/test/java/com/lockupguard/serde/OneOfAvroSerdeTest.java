@@ -47,6 +47,18 @@ class OneOfAvroSerdeTest {
     }
 
     @Test
+    void shouldRefuseToReadATypeTheTopicDoesNotCarryNamingTheOnesItDoes() {
+        // given a decision written to the orders topic by a producer with its own serializer
+        serde.configure(Map.of("schema.registry.url", "mock://" + scope), false);
+        AvroSerializer<com.lockupguard.avro.Decision> other = new AvroSerializer<>(registry);
+        byte[] decision = other.serialize("orders", AvroSerdeTest.decision());
+        // when the orders topic's serde reads it, then it is refused as undecodable, naming what the topic carries
+        assertThatThrownBy(() -> serde.deserializer().deserialize("orders", decision))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("com.lockupguard.avro.Decision")
+                .hasMessageContaining("ProposedOrder").hasMessageContaining("ExecutionReport");
+    }
+
+    @Test
     void shouldRefuseToWriteATypeTheTopicDoesNotCarryNamingTheOnesItDoes() {
         serde.configure(Map.of("schema.registry.url", "mock://" + scope), false);
         assertThatThrownBy(() -> serde.serializer().serialize("orders", AvroSerdeTest.decision()))
