@@ -457,6 +457,54 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldWaitAsLongAsARateLimitingRegistryAsksBeforeAskingAgain() throws Exception {
+        // given a registry that answers the first request 429 with Retry-After: 1 (second), as Confluent Cloud does
+        java.util.List<Long> askedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicInteger limited = new AtomicInteger(1);
+        server = builder().filter(new Filter() {
+            @Override
+            public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+                askedAt.add(System.nanoTime());
+                if (limited.getAndDecrement() > 0) {
+                    byte[] body = "{\"error_code\":429,\"message\":\"slow down\"}".getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().set("Retry-After", "1");
+                    exchange.sendResponseHeaders(429, body.length);
+                    exchange.getResponseBody().write(body);
+                    exchange.close();
+                    return;
+                }
+                chain.doFilter(exchange);
+            }
+
+            @Override
+            public String description() {
+                return "rate limiting once";
+            }
+        }).start();
+        // and a client whose own backoff is far shorter
+        HttpSchemaRegistryClient client = client(server.url(), "max.retries", "1", "retries.max.wait.ms", "5000");
+        // when it registers a schema
+        assertThat(client.register("things-value", v1)).isPositive();
+        // then it asked again only after the second the registry asked for
+        assertThat(askedAt).hasSize(2);
+        assertThat(Duration.ofNanos(askedAt.get(1) - askedAt.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+    }
+
+    @Test
+    void shouldLookASchemaUpUnderEachSubjectNotAnswerFromAnotherSubjectsId() throws Exception {
+        // given a schema registered under one subject
+        server = builder().start();
+        HttpSchemaRegistryClient client = client(server.url());
+        int id = client.register("things-value", v1);
+        // when it is looked up under a subject that does not hold it, then the registry's answer is given
+        assertThatThrownBy(() -> client.getId("others-value", v1))
+                .isInstanceOf(SchemaRegistryException.SubjectNotFound.class).hasMessageContaining("others-value");
+        // and registered under that subject, it is registered there (with the same id, as Confluent gives)
+        assertThat(client.register("others-value", v1)).isEqualTo(id);
+        assertThat(registry.getAllSubjects()).containsExactlyInAnyOrder("things-value", "others-value");
+    }
+
+    @Test
     void shouldExplainForbidden() throws Exception {
         server = builder().filter(fault(403, 1, e -> true)).start();
         HttpSchemaRegistryClient client = client(server.url());
