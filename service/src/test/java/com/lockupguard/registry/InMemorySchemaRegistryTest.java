@@ -62,6 +62,39 @@ class InMemorySchemaRegistryTest {
     }
 
     @Test
+    void shouldNotFindASchemaUnderASubjectThatDoesNotHoldItThoughAnotherDoes() {
+        // given v1 registered under a-value, and b-value holding only v2
+        registry.register("a-value", v1);
+        registry.register("b-value", v2);
+        // when v1 is looked up under b-value, then it is not found there (40403), as Confluent's registry answers
+        assertThatThrownBy(() -> registry.getId("b-value", v1))
+                .isInstanceOfSatisfying(SchemaRegistryException.SchemaNotFound.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(40403))
+                .hasMessageContaining("b-value");
+    }
+
+    @Test
+    void shouldCheckTransitiveLevelsAgainstEveryVersionAndTheOthersAgainstTheLatestOnly() {
+        // given a subject's versions: a as a long, then a removed
+        Schema withoutA = SchemaBuilder.record("Thing").fields().endRecord();
+        java.util.List<Schema> versions = java.util.List.of(v1, withoutA);
+        // and a candidate with a back, as a string with a default: it reads the latest's records, not the first's
+        Schema aAsString = SchemaBuilder.record("Thing").fields().name("a").type().stringType().stringDefault("x")
+                .endRecord();
+        // when / then
+        assertThat(CompatibilityLevel.BACKWARD.allows(aAsString, versions)).isTrue();
+        assertThat(CompatibilityLevel.BACKWARD_TRANSITIVE.allows(aAsString, versions)).isFalse();
+        assertThat(CompatibilityLevel.FULL_TRANSITIVE.allows(aAsString, versions)).isFalse();
+        // and a transitive level checks only its own direction: a removed field without a default is backward
+        // compatible only, a field added without a default forward compatible only
+        Schema addsC = SchemaBuilder.record("Thing").fields().requiredLong("a").requiredLong("c").endRecord();
+        assertThat(CompatibilityLevel.BACKWARD_TRANSITIVE.allows(withoutA, java.util.List.of(v1))).isTrue();
+        assertThat(CompatibilityLevel.FORWARD_TRANSITIVE.allows(withoutA, java.util.List.of(v1))).isFalse();
+        assertThat(CompatibilityLevel.FORWARD_TRANSITIVE.allows(addsC, java.util.List.of(v1))).isTrue();
+        assertThat(CompatibilityLevel.BACKWARD_TRANSITIVE.allows(addsC, java.util.List.of(v1))).isFalse();
+    }
+
+    @Test
     void shouldReportMissingSubjectAndSchemaWithConfluentCodes() {
         assertThatThrownBy(() -> registry.getLatestSchemaMetadata("nope"))
                 .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40401));
