@@ -313,6 +313,62 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldKeepAskingTheUrlThatAnsweredRatherThanTheOneThatFailed() throws Exception {
+        // given two registry URLs, the first answering only 503, the second up
+        AtomicInteger toFirst = new AtomicInteger();
+        try (SchemaRegistryServer failing = builder().filter(fault(503, Integer.MAX_VALUE, e -> {
+            toFirst.incrementAndGet();
+            return true;
+        })).start()) {
+            server = builder().start();
+            HttpSchemaRegistryClient client = client(failing.url() + "," + server.url());
+            // when it registers a schema, then another, then asks for the latest
+            client.register("things-value", v1);
+            client.register("things-value", v2);
+            client.getLatestSchemaMetadata("things-value");
+            // then only the first request went to the failing URL: the client stayed with the one that answered
+            assertThat(toFirst.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldGiveUpAtOnceAfterTheLastAttemptNotAfterAnotherWait() throws Exception {
+        // given a registry that answers only 503, and a client that waits 5 s between attempts but makes only one
+        server = builder().filter(fault(503, 100, e -> true)).start();
+        HttpSchemaRegistryClient client = client(server.url(), "max.retries", "0", "retries.wait.ms", "5000",
+                "retries.max.wait.ms", "5000");
+        long start = System.nanoTime();
+        // when / then: it fails as soon as its one attempt failed
+        assertThatThrownBy(() -> client.register("things-value", v1))
+                .isInstanceOf(SchemaRegistryException.Unavailable.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void shouldDoubleTheWaitBetweenRetriesUpToRetriesMaxWaitOnly() throws Exception {
+        // given a registry that answers only 503, and a client that retries 4 times, from 10 ms up to 20 ms apart
+        server = builder().filter(fault(503, 100, e -> true)).start();
+        HttpSchemaRegistryClient client = client(server.url(), "max.retries", "4", "retries.wait.ms", "10",
+                "retries.max.wait.ms", "20");
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(HttpSchemaRegistryClient.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
+        try {
+            // when it gives up
+            assertThatThrownBy(() -> client.register("things-value", v1))
+                    .isInstanceOf(SchemaRegistryException.Unavailable.class);
+        } finally {
+            log.detachAppender(logged);
+        }
+        // then it waited 10 ms, then 20 ms each time: doubled, but never past the longest wait
+        assertThat(logged.list).extracting(event -> event.getFormattedMessage()
+                .replaceAll(".*retrying in (\\d+) ms.*", "$1")).containsExactly("10", "20", "20", "20");
+    }
+
+    @Test
     void shouldTellWhetherTheRegistryAnswersAtAllAskingOnceWithoutRetrying() throws Exception {
         // given a registry that is up, one that answers only 503, one that refuses the credentials, and a closed port
         int deadPort;
