@@ -18,6 +18,26 @@ class RegistryClientConfigTest {
     }
 
     @Test
+    void shouldHideTheUserInfoOfEachUrlOfAListWrittenWithoutSpaces() {
+        // given registry URLs listed as most configurations list them, with commas only
+        // when / then: each keeps its host, and neither password shows
+        assertThat(RegistryClientConfig.shown("https://a:b@r1:8081,https://c:d@r2:8081/sr"))
+                .isEqualTo("https://r1:8081,https://r2:8081/sr");
+    }
+
+    @Test
+    void shouldRefuseARegistryUrlWithoutAHostAtOnceWithoutShowingItsPassword() {
+        // given a registry URL whose unencoded '/' in the password leaves no host to be told
+        java.util.Map<String, Object> settings = java.util.Map.of("schema.registry.url", "http://desk:pa/ss@r1:8081");
+        // when the client is made, then it is refused there, naming the setting, and not at its first request (whose
+        // error would quote the URL whole)
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HttpSchemaRegistryClient(settings))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining("schema.registry.url").hasMessageNotContaining("pa/ss")
+                .hasMessageNotContaining("desk");
+    }
+
+    @Test
     void shouldHideAPasswordHoldingAnUnencodedAtSlashOrComma() {
         assertThat(RegistryClientConfig.shown("https://carol:p@ss,w0rd@r3:8081"))
                 .isEqualTo("https://r3:8081");
