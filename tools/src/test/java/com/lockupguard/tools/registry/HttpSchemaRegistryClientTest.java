@@ -266,6 +266,22 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldFetchASchemaByIdOnceNotForEveryRecordThatNamesIt() throws Exception {
+        // given a schema registered by another client
+        server = builder().filter(fault(500, 0, e -> false)).start();
+        int id = client(server.url()).register("things-value", v1);
+        HttpSchemaRegistryClient client = client(server.url());
+        // when a fresh client fetches it by id again and again
+        client.getSchemaById(id);
+        int afterFirst = requests.get();
+        for (int i = 0; i < 10; i++) {
+            assertThat(client.getSchemaById(id)).isEqualTo(v1);
+        }
+        // then only the first fetch asked the registry
+        assertThat(requests.get()).isEqualTo(afterFirst);
+    }
+
+    @Test
     void shouldReportInvalidSchema() throws Exception {
         server = builder().filter(fault(422, 1, e -> true)).start();
         HttpSchemaRegistryClient client = client(server.url());
