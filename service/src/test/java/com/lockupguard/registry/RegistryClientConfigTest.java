@@ -38,6 +38,35 @@ class RegistryClientConfigTest {
     }
 
     @Test
+    void shouldTakeTheProxysHostFromAUrlAndNoProxyFromABlankHost() {
+        // given proxy settings as Confluent's client takes them: a host, or a URL whose host is used
+        java.util.function.Function<String, java.net.InetSocketAddress> proxy = host -> new RegistryClientConfig(
+                java.util.Map.of("schema.registry.url", "http://r1:8081", "proxy.host", host, "proxy.port", 3128))
+                .proxy();
+        // when / then
+        assertThat(proxy.apply("http://proxy.example:8080").getHostString()).isEqualTo("proxy.example");
+        assertThat(proxy.apply("http://proxy.example:8080").getPort()).isEqualTo(3128);
+        assertThat(proxy.apply(" proxy.example ").getHostString()).isEqualTo("proxy.example");
+        assertThat(proxy.apply("  ")).as("a blank host, as an unset variable leaves it: the JVM's settings").isNull();
+    }
+
+    @Test
+    void shouldRefuseABearerSourceItCannotServeAndABlankToken() {
+        // given a bearer source the guard does not serve, though a token is given; and STATIC_TOKEN with a blank token
+        RegistryClientConfig oauth = new RegistryClientConfig(java.util.Map.of("schema.registry.url", "http://r1:8081",
+                "bearer.auth.credentials.source", "OAUTHBEARER", "bearer.auth.token", "t0ken"));
+        RegistryClientConfig blank = new RegistryClientConfig(java.util.Map.of("schema.registry.url", "http://r1:8081",
+                "bearer.auth.credentials.source", "STATIC_TOKEN", "bearer.auth.token", "  "));
+        // when / then: each is refused, not sent (every request would be refused as unauthenticated)
+        org.assertj.core.api.Assertions.assertThatThrownBy(oauth::bearerToken)
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class).hasMessageContaining("OAUTHBEARER")
+                .hasMessageContaining("only STATIC_TOKEN");
+        org.assertj.core.api.Assertions.assertThatThrownBy(blank::bearerToken)
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining("bearer.auth.token");
+    }
+
+    @Test
     void shouldHideAPasswordHoldingAnUnencodedAtSlashOrComma() {
         assertThat(RegistryClientConfig.shown("https://carol:p@ss,w0rd@r3:8081"))
                 .isEqualTo("https://r3:8081");
