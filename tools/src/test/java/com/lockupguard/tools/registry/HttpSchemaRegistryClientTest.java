@@ -154,6 +154,16 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldTakeARegistryUrlWrittenWithATrailingSlash() throws Exception {
+        // given the registry's URL as it is often copied, ending in '/'
+        server = builder().start();
+        HttpSchemaRegistryClient client = client(server.url() + "/");
+        // when / then: its requests go to /subjects/..., not //subjects/...
+        int id = client.register("things-value", v1);
+        assertThat(client.getLatestSchemaMetadata("things-value").id()).isEqualTo(id);
+    }
+
+    @Test
     void shouldAnswerFromCacheOnHotPath() throws Exception {
         server = builder().filter(fault(500, 0, e -> false)).start();
         HttpSchemaRegistryClient client = client(server.url());
