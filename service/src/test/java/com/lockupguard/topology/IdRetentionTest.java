@@ -220,6 +220,35 @@ class IdRetentionTest {
         }
     }
 
+    @Test
+    void shouldWarnAboutAtMostAThousandUnreadableValuesAStoreHolds() {
+        // given a seen-orders store holding more values the guard cannot read than it warns about, and its log recorded
+        KeyValueStore<String, byte[]> seenOrders = guard.driver.getKeyValueStore(StoreNames.SEEN_ORDERS);
+        int unreadable = IdSweeper.UNREADABLE_WARNINGS + 50;
+        for (int i = 0; i < unreadable; i++) {
+            seenOrders.put(StoreNames.idKey(HOLDING, String.format("corrupt-%05d", i)), new byte[] {7, 1, 2});
+        }
+        Logger log = (Logger) LoggerFactory.getLogger(IdSweeper.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
+        try {
+            // when the sweeper walks the whole store, a slice at a time
+            guard.driver.advanceWallClockTime(SWEPT);
+            for (int slice = 0; slice < unreadable / IdSweeper.SLICE + 5; slice++) {
+                guard.driver.advanceWallClockTime(IdSweeper.INTERVAL);
+            }
+            // then it warned about the first thousand, and said once that it would log the others at DEBUG only
+            List<String> warnings = logged.list.stream().filter(event -> event.getLevel() == Level.WARN)
+                    .map(ILoggingEvent::getFormattedMessage).toList();
+            assertThat(warnings).hasSize(IdSweeper.UNREADABLE_WARNINGS + 1);
+            assertThat(warnings).last().asString().contains("further ones are logged at DEBUG only");
+            assertThat(keys(StoreNames.SEEN_ORDERS)).hasSize(unreadable);
+        } finally {
+            log.detachAppender(logged);
+        }
+    }
+
     private List<String> keys(String store) {
         KeyValueStore<String, byte[]> kv = guard.driver.getKeyValueStore(store);
         List<String> keys = new ArrayList<>();
