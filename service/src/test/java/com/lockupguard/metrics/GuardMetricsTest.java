@@ -131,6 +131,31 @@ class GuardMetricsTest {
                 .contains("lockup_guard_decision_latency_skipped_total 0.0");
     }
 
+    @Test
+    void shouldCountABlockedOrderUnderItsFirstReasonOnly() {
+        // given an order blocked for two reasons, the first the primary one
+        Decision blocked = decision("o3", Outcome.BLOCKED, List.of(Reason.FIRST_RELEASE_CAP, Reason.TOTAL_CAP));
+        // when it is decided
+        metrics.decided(blocked, System.currentTimeMillis(), false);
+        // then it is counted once, under its primary reason
+        assertThat(metrics.scrape())
+                .contains("lockup_guard_decisions_total{outcome=\"BLOCKED\",reason=\"FIRST_RELEASE_CAP\"} 1.0")
+                .contains("lockup_guard_decisions_total{outcome=\"BLOCKED\",reason=\"TOTAL_CAP\"} 0.0");
+    }
+
+    @Test
+    void shouldLeaveAnOrderStampedAheadOfTheClockOutOfTheLatency() {
+        // given an order whose timestamp is a minute ahead of this clock (its producer's clock runs fast)
+        long ahead = System.currentTimeMillis() + 60_000;
+        // when it is decided
+        metrics.decided(decision("o4", Outcome.APPROVED, List.of()), ahead, false);
+        // then it is counted as a decision, but no negative latency goes into the histogram
+        assertThat(metrics.scrape())
+                .contains("lockup_guard_decisions_total{outcome=\"APPROVED\",reason=\"NONE\"} 1.0")
+                .contains("lockup_guard_decision_latency_seconds_count 0")
+                .contains("lockup_guard_decision_latency_skipped_total 1.0");
+    }
+
     private static Decision decision(String orderId, Outcome outcome, List<Reason> reasons) {
         return new Decision(new OrderRequest(orderId, "dutchess", "CBYI", OrderKind.PUBLIC_SALE, 1_000L),
                 IN_FIRST_WINDOW, outcome, reasons, 500L, null, null);
