@@ -204,6 +204,26 @@ class StateCodecTest {
     }
 
     @Test
+    void shouldRefuseAsCorruptAValueWhoseLengthIsNegativeOrRunsPastItsEnd() {
+        // given seen-executions values whose order id's length is -1 (zig-zag 0x01), or 2 with 1 byte left
+        byte[] negative = {1, 1, 0x01, 'e', '2'};
+        byte[] pastTheEnd = {1, 1, 0x04, 'e'};
+        // when read, then each is refused as a corrupt store value (which the sweeper walks past), not an index error
+        assertThatThrownBy(() -> codec.execution(negative)).isInstanceOf(CorruptStoreValueException.class)
+                .hasMessageContaining("length of -1");
+        assertThatThrownBy(() -> codec.execution(pastTheEnd)).isInstanceOf(CorruptStoreValueException.class)
+                .hasMessageContaining("length of 2");
+    }
+
+    @Test
+    void shouldRefuseAHoldingValueWithBytesLeftAfterIt() {
+        byte[] written = codec.encode(new StoredHolding(holding(letter(), 1, Counters.NONE, null), null));
+        byte[] longer = Arrays.copyOf(written, written.length + 1);
+        assertThatThrownBy(() -> new StateCodec(null).holding(longer)).isInstanceOf(CorruptStoreValueException.class)
+                .hasMessageContaining("left");
+    }
+
+    @Test
     void shouldRefuseAWellFramedValueWhoseFieldsNoGuardWrites() {
         // given a holding whose reserved shares exceed its used ones, and a closed order that keeps a reservation
         byte[] holding = codec.encode(new StoredHolding(holding(letter(), 1, new Counters(5, 0, 0, -1, 0, 0, 0, 5),
