@@ -25,6 +25,16 @@ class HoldingStateMapperTest {
     }
 
     @Test
+    void shouldTakeAReservationStatusANewerGuardAddedAsFilledSoThatItsSharesStayCounted() {
+        // given a reservation status this guard does not know (UNKNOWN, as Avro reads a newer guard's symbol)
+        // when it is read, then it is FILLED: its shares stay sold, never released as a cancel's would be
+        assertThat(HoldingStateMapper.toRules(com.lockupguard.avro.ReservationStatus.UNKNOWN))
+                .isEqualTo(com.lockupguard.rules.ReservationStatus.FILLED);
+        assertThat(HoldingStateMapper.toRules(com.lockupguard.avro.ReservationStatus.CANCELLED))
+                .isEqualTo(com.lockupguard.rules.ReservationStatus.CANCELLED);
+    }
+
+    @Test
     void shouldKeepVersionAndHashThroughTheStore() {
         Agreement letter = Agreement.newBuilder().setInvestorId("dutchess").setSecurityId("CBYI")
                 .setExecutionDate(LocalDate.parse("2003-04-28")).build();
