@@ -121,6 +121,22 @@ class SchemaBootstrapTest {
     }
 
     @Test
+    void shouldRefuseToStartWhenProducersDroppedAFieldTheGuardReadsWithoutADefault() {
+        // given a guard that reads things with a field a, which has no default, and producers whose latest schema
+        // dropped it: the guard cannot read their records, though they could read the guard's
+        Schema guardReads = SchemaBuilder.record("Thing").namespace("test").fields().requiredLong("a")
+                .optionalString("b").endRecord();
+        Schema producersWrite = SchemaBuilder.record("Thing").namespace("test").fields().optionalString("b")
+                .endRecord();
+        registry.register("things-value", producersWrite);
+        // when it starts, then it refuses, rather than dead-letter every record it reads
+        assertThatThrownBy(() -> new SchemaBootstrap(registry, false).ensure(List.of(new SchemaBootstrap.Subject(
+                "things-value", guardReads, false))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("things-value").hasMessageContaining("cannot be read");
+    }
+
+    @Test
     void shouldAcceptNewerCompatibleProducerSchema() {
         Schema newer = new Schema.Parser().parse(ProposedOrder.getClassSchema().toString().replace(
                 "\"fields\":[", "\"fields\":[{\"name\":\"desk\",\"type\":\"string\",\"default\":\"\"},"));
