@@ -32,6 +32,7 @@ class InMemorySchemaRegistryTest {
         registry.register("a-value", v1);
         int id2 = registry.register("a-value", v2);
         SchemaMetadata latest = registry.getLatestSchemaMetadata("a-value");
+        assertThat(registry.getAllVersions("a-value")).extracting(SchemaMetadata::version).containsExactly(1, 2);
         assertThat(latest.version()).isEqualTo(2);
         assertThat(latest.id()).isEqualTo(id2);
         assertThat(latest.schema()).isEqualTo(v2);
