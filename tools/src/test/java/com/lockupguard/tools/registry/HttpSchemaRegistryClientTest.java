@@ -359,15 +359,15 @@ class HttpSchemaRegistryClientTest {
 
     @Test
     void shouldGiveUpAtOnceAfterTheLastAttemptNotAfterAnotherWait() throws Exception {
-        // given a registry that answers only 503, and a client that waits 5 s between attempts but makes only one
+        // given a registry that answers only 503, and a client that waits 60 s between attempts but makes only one
         server = builder().filter(fault(503, 100, e -> true)).start();
-        HttpSchemaRegistryClient client = client(server.url(), "max.retries", "0", "retries.wait.ms", "5000",
-                "retries.max.wait.ms", "5000");
+        HttpSchemaRegistryClient client = client(server.url(), "max.retries", "0", "retries.wait.ms", "60000",
+                "retries.max.wait.ms", "60000");
         long start = System.nanoTime();
-        // when / then: it fails as soon as its one attempt failed
+        // when / then: it fails as soon as its one attempt failed, not a wait later (a margin no slow machine needs)
         assertThatThrownBy(() -> client.register("things-value", v1))
                 .isInstanceOf(SchemaRegistryException.Unavailable.class);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
     }
 
     @Test
