@@ -141,7 +141,8 @@ public final class TopicProvisioner {
                     agreementPartitions, names.orders(), orderPartitions));
         }
         Map<String, TopicSettings> settings = TopicSettings.describe(admin, names.all(), timeout);
-        List<TopicPolicy.Problem> problems = retentionProblems(withChangelogs(settings));
+        List<TopicPolicy.Problem> problems = retentionProblems(withChangelogs(settings,
+                AdminRequests.retrying(timeout, () -> admin.listTopics().names())));
         if (!problems.isEmpty()) {
             String report = problems.stream().map(TopicPolicy.Problem::message)
                     .collect(java.util.stream.Collectors.joining("\n  ", "\n  ", ""));
@@ -195,17 +196,17 @@ public final class TopicProvisioner {
     public List<TopicPolicy.Problem> retentionProblems() throws InterruptedException {
         Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
         return retentionProblems(withChangelogs(TopicSettings.describe(admin,
-                names.all().stream().filter(existing::contains).toList(), timeout)));
+                names.all().stream().filter(existing::contains).toList(), timeout), existing));
     }
 
     /**
-     * {@code settings} and those of the changelogs Kafka Streams created for the guard's stores, which its answers'
-     * timestamps reach too; without them when the principal may not read their settings (the guard's ACLs do not
-     * ask for it).
+     * {@code settings} and those of the changelogs Kafka Streams created for the guard's stores among {@code
+     * existing}, which its answers' timestamps reach too; without them when the principal may not read their settings
+     * (the guard's ACLs do not ask for it).
      */
-    private Map<String, TopicSettings> withChangelogs(Map<String, TopicSettings> settings)
+    private Map<String, TopicSettings> withChangelogs(Map<String, TopicSettings> settings, Set<String> existing)
             throws InterruptedException {
-        List<String> changelogs = AdminRequests.retrying(timeout, () -> admin.listTopics().names()).stream()
+        List<String> changelogs = existing.stream()
                 .filter(topic -> topic.startsWith(changelogPrefix) && topic.endsWith("-changelog")).sorted().toList();
         if (changelogs.isEmpty()) {
             return settings;

@@ -352,9 +352,9 @@ public final class Soak {
         Tally answered = reportCheck.results(expected.results(), results);
         Tally alerted = reportCheck.alerts(expected.results(), alerts);
         return new SoakReport(options.instances(), orders, chaos.kills.get(), options.kills(), chaos.bounces.get(),
-                options.bounces(), decided.read(),
-                decided.lost(), decided.duplicated(), decided.mismatched(), positionsMismatched, transactionsFinished,
-                groupEmpty, (System.nanoTime() - started) / 1e9, reports, answered, alerted);
+                options.bounces(), decided.read(), decided.lost(), decided.duplicated(), decided.mismatched(),
+                positionsMismatched, transactionsFinished, groupEmpty, (System.nanoTime() - started) / 1e9, reports,
+                answered, alerted);
     }
 
     /** Kills instances and bounces brokers at random moments of the soak; never two brokers down at once. */
@@ -458,8 +458,9 @@ public final class Soak {
 
         /** After the last event: waits for it to end and for the restarts still pending. */
         void stop() throws InterruptedException {
-            running.set(false);
+            // every event happens, however late the ones before made it: the report holds the soak to all of them
             thread.join();
+            running.set(false);
             restarts.shutdown();
             restarts.awaitTermination(10, TimeUnit.SECONDS);
         }
