@@ -382,12 +382,16 @@ class HttpSchemaRegistryClientTest {
                 new ch.qos.logback.core.read.ListAppender<>();
         logged.start();
         log.addAppender(logged);
+        // whatever level a test before this one left the logging at (the CLI's tests quiet it)
+        ch.qos.logback.classic.Level level = log.getLevel();
+        log.setLevel(ch.qos.logback.classic.Level.WARN);
         try {
             // when it gives up
             assertThatThrownBy(() -> client.register("things-value", v1))
                     .isInstanceOf(SchemaRegistryException.Unavailable.class);
         } finally {
             log.detachAppender(logged);
+            log.setLevel(level);
         }
         // then it waited 10 ms, then 20 ms each time: doubled, but never past the longest wait
         assertThat(logged.list).extracting(event -> event.getFormattedMessage()
