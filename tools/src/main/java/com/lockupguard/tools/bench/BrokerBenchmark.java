@@ -65,11 +65,18 @@ final class BrokerBenchmark {
          * ({@code firstBatchCount} decisions) {@code nanos} before the last. Throughput and CPU per order count the
          * decisions after the first batch, which were decided before the clocks started; records per order, every
          * record the topology sent for the backlog.
+         *
+         * @throws RoundFailedException when the first batch held the whole backlog: nothing was timed, and every
+         *     figure would be NaN or infinite
          */
         static Result ofBacklog(String name, long backlog, long firstBatchCount, long nanos, CpuClock.Usage usage,
-                double recordsSent, Percentiles latencyMs) {
-            double seconds = nanos / 1e9;
+                double recordsSent, Percentiles latencyMs) throws RoundFailedException {
             long timed = backlog - firstBatchCount;
+            if (timed <= 0 || nanos <= 0) {
+                throw new RoundFailedException(name, "its " + backlog + " decisions were read in one batch, before "
+                        + "any clock could start: nothing was timed; give a larger --backlog");
+            }
+            double seconds = nanos / 1e9;
             return new Result(name, backlog, timed / seconds, usage.streamThreadNanos() / (seconds * 1e9),
                     usage.processNanos() / 1e3 / timed, usage.streamThreadNanos() / 1e3 / timed,
                     usage.brokerNanos() / 1e3 / timed, recordsSent / backlog, latencyMs);

@@ -1,6 +1,7 @@
 package com.lockupguard.tools.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ class BrokerBenchmarkResultTest {
     private static final Percentiles LATENCY = new Percentiles(10_000, 20, 40, 60);
 
     @Test
-    void shouldTimeTheDecisionsReadAfterTheFirstBatchOverTheTimeSinceIt() {
+    void shouldTimeTheDecisionsReadAfterTheFirstBatchOverTheTimeSinceIt() throws Exception {
         // given a backlog of 10,000 whose first 1,000 decisions were read in one batch, the last half a second
         // later; meanwhile the process used 0.9 s of CPU, the stream thread 0.25 s and the broker 0.09 s, and the
         // topology sent 22,000 records for the whole backlog
@@ -29,5 +30,16 @@ class BrokerBenchmarkResultTest {
         assertThat(result.recordsPerOrder()).isCloseTo(2.2, within(1e-9));
         assertThat(result.latencyMs()).isEqualTo(LATENCY);
         assertThat(result.name()).isEqualTo("guard-1");
+    }
+
+    @Test
+    void shouldFailTheRoundWhenTheFirstBatchHeldTheWholeBacklog() {
+        // given a backlog of one order (bench --backlog 1), read in the batch that starts the clocks
+        CpuClock.Usage usage = new CpuClock.Usage(1_000_000L, 500_000L, 100_000L);
+        // when / then the round fails, saying why and what to give, rather than print NaN orders/s in the last line
+        assertThatThrownBy(() -> BrokerBenchmark.Result.ofBacklog("guard-1", 1, 1, 0, usage, 3, LATENCY))
+                .isInstanceOf(RoundFailedException.class)
+                .hasMessage("guard-1 failed: its 1 decisions were read in one batch, before any clock could start: "
+                        + "nothing was timed; give a larger --backlog");
     }
 }
