@@ -327,7 +327,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (code == 40401) {
             return new SchemaRegistryException.SubjectNotFound(subject);
         }
-        if (code == 40402 || code == 40403 || status == 404) {
+        if (status == 404 && code != 40402 && code != 40403) {
+            // a registry answers a missing schema or version with its own code: this is a path it does not serve
+            return new SchemaRegistryException.SchemaNotFound(RegistryClientConfig.shown(url) + " answered 404 to "
+                    + method + " " + path + " without a schema registry's error code (" + message + "): is "
+                    + "schema.registry.url right, its path included?");
+        }
+        if (code == 40402 || code == 40403) {
             return new SchemaRegistryException.SchemaNotFound(message + (subject == null ? ""
                     : ": the schema is not registered under subject '" + subject + "'; register it or deploy the "
                             + "version that matches the registry"));

@@ -300,6 +300,19 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldSayTheUrlMayBeWrongWhenAPathItDoesNotServeAnswers404() throws Exception {
+        // given a registry reached under a base path it does not serve (schema.registry.url ending in /api)
+        server = builder().start();
+        HttpSchemaRegistryClient client = client(server.url() + "/api");
+        // when / then the answer names the URL to check, not a subject the schema is missing from
+        assertThatThrownBy(() -> client.register("things-value", v1))
+                .isInstanceOf(SchemaRegistryException.SchemaNotFound.class)
+                .hasMessageContaining("answered 404 to POST /subjects/things-value/versions")
+                .hasMessageContaining("is schema.registry.url right, its path included?")
+                .hasMessageNotContaining("is not registered under subject");
+    }
+
+    @Test
     void shouldRetryServerErrorsThenSucceed() throws Exception {
         server = builder().filter(fault(500, 2, e -> true)).start();
         HttpSchemaRegistryClient client = client(server.url(), "max.retries", "3");
