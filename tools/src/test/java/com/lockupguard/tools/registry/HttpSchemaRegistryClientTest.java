@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -38,6 +39,8 @@ class HttpSchemaRegistryClientTest {
     private final Schema breaking = SchemaBuilder.record("Thing").namespace("test").fields().requiredString("a")
             .endRecord();
     private final AtomicInteger requests = new AtomicInteger();
+    /** When each request the fault filters saw came ({@link System#nanoTime()}). */
+    private final List<Long> requestedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
     private SchemaRegistryServer server;
 
     @TempDir
@@ -52,14 +55,24 @@ class HttpSchemaRegistryClientTest {
 
     /** Counts requests; answers {@code status} to the first {@code times} requests matching {@code which}. */
     private Filter fault(int status, int times, Predicate<HttpExchange> which) {
+        return fault(status, times, which, Map.of());
+    }
+
+    /**
+     * Counts requests and notes when each came; answers {@code status}, with {@code headers}, to the first {@code
+     * times} requests matching {@code which}.
+     */
+    private Filter fault(int status, int times, Predicate<HttpExchange> which, Map<String, String> headers) {
         AtomicInteger left = new AtomicInteger(times);
         return new Filter() {
             @Override
             public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
                 requests.incrementAndGet();
+                requestedAt.add(System.nanoTime());
                 if (which.test(exchange) && left.getAndDecrement() > 0) {
                     byte[] body = ("{\"error_code\":" + status + ",\"message\":\"injected\"}")
                             .getBytes(StandardCharsets.UTF_8);
+                    headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
                     exchange.sendResponseHeaders(status, body.length);
                     exchange.getResponseBody().write(body);
                     exchange.close();
@@ -558,35 +571,15 @@ class HttpSchemaRegistryClientTest {
     @Test
     void shouldWaitAsLongAsARateLimitingRegistryAsksBeforeAskingAgain() throws Exception {
         // given a registry that answers the first request 429 with Retry-After: 1 (second), as Confluent Cloud does
-        java.util.List<Long> askedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
-        AtomicInteger limited = new AtomicInteger(1);
-        server = builder().filter(new Filter() {
-            @Override
-            public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
-                askedAt.add(System.nanoTime());
-                if (limited.getAndDecrement() > 0) {
-                    byte[] body = "{\"error_code\":429,\"message\":\"slow down\"}".getBytes(StandardCharsets.UTF_8);
-                    exchange.getResponseHeaders().set("Retry-After", "1");
-                    exchange.sendResponseHeaders(429, body.length);
-                    exchange.getResponseBody().write(body);
-                    exchange.close();
-                    return;
-                }
-                chain.doFilter(exchange);
-            }
-
-            @Override
-            public String description() {
-                return "rate limiting once";
-            }
-        }).start();
+        server = builder().filter(fault(429, 1, e -> true, Map.of("Retry-After", "1"))).start();
         // and a client whose own backoff is far shorter
         HttpSchemaRegistryClient client = client(server.url(), "max.retries", "1", "retries.max.wait.ms", "5000");
         // when it registers a schema
         assertThat(client.register("things-value", v1)).isPositive();
         // then it asked again only after the second the registry asked for
-        assertThat(askedAt).hasSize(2);
-        assertThat(Duration.ofNanos(askedAt.get(1) - askedAt.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        assertThat(requestedAt).hasSize(2);
+        assertThat(Duration.ofNanos(requestedAt.get(1) - requestedAt.get(0)))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(950));
     }
 
     @Test
