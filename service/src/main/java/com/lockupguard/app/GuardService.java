@@ -38,7 +38,6 @@ public final class GuardService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuardService.class);
     private static final Duration PERMISSION_CHECK_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration OUTPUT_LIMIT_TIMEOUT = Duration.ofSeconds(10);
 
     private final GuardConfig config;
     private final GuardTopics topics;
@@ -49,6 +48,7 @@ public final class GuardService implements AutoCloseable {
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
     private volatile RuntimeException fatal;
     private volatile boolean closing;
+    private volatile OutputLimitWatch outputLimitWatch;
 
     private final InputPartitions inputPartitions;
     private final OutputMessageLimit outputLimit;
@@ -85,35 +85,49 @@ public final class GuardService implements AutoCloseable {
 
     /** Provisions and checks the topics and the registry's schemas, then starts processing. */
     public void start() throws InterruptedException {
-        try (Admin admin = Admin.create(config.adminProperties())) {
-            TopicProvisioner provisioner = TopicProvisioner.from(admin, config);
-            try {
-                provisioner.createMissing(config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG));
-            } catch (IllegalStateException e) {
-                throw explained(e, AclOperation.CREATE);
+        Admin admin = Admin.create(config.adminProperties());
+        OutputLimitWatch watch = new OutputLimitWatch(admin, config, outputLimit);
+        try {
+            provision(admin, watch);
+            outputLimitWatch = watch;
+            topics.registry().ifPresent(registry -> new SchemaBootstrap(registry,
+                    config.getBoolean(GuardConfig.AUTO_REGISTER_SCHEMAS_CONFIG))
+                    .ensure(topics.subjects()));
+            LOG.info("starting guard '{}' on {} with {}", config.getString(GuardConfig.APPLICATION_ID_CONFIG),
+                    String.join(",", config.getList(GuardConfig.BOOTSTRAP_SERVERS_CONFIG)),
+                    config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG));
+            if (!StreamsConfig.EXACTLY_ONCE_V2.equals(config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG))) {
+                LOG.warn("{}={}: after a crash this guard may count an order's shares twice or not at all, and then "
+                        + "approve more than an agreement allows; use {} outside tests and development",
+                        GuardConfig.PROCESSING_GUARANTEE_CONFIG,
+                        config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG), StreamsConfig.EXACTLY_ONCE_V2);
             }
-            // every permission Kafka can be asked about, before Kafka Streams meets a missing one mid-way
-            KafkaAuthorization.verify(admin, config, PERMISSION_CHECK_TIMEOUT);
-            try {
-                inputPartitions.set(provisioner.verify());
-                readOutputLimit(provisioner);
-            } catch (IllegalStateException e) {
-                throw explained(e, AclOperation.DESCRIBE_CONFIGS);
-            }
+            streams.start();
+            watch.repeatEvery(Duration.ofMillis(
+                    config.getLong(GuardConfig.TOPICS_MAX_MESSAGE_BYTES_REFRESH_MS_CONFIG)));
+        } catch (RuntimeException | InterruptedException e) {
+            outputLimitWatch = null;
+            watch.close();
+            throw e;
         }
-        topics.registry().ifPresent(registry -> new SchemaBootstrap(registry,
-                config.getBoolean(GuardConfig.AUTO_REGISTER_SCHEMAS_CONFIG))
-                .ensure(topics.subjects()));
-        LOG.info("starting guard '{}' on {} with {}", config.getString(GuardConfig.APPLICATION_ID_CONFIG),
-                String.join(",", config.getList(GuardConfig.BOOTSTRAP_SERVERS_CONFIG)),
-                config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG));
-        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG))) {
-            LOG.warn("{}={}: after a crash this guard may count an order's shares twice or not at all, and then "
-                    + "approve more than an agreement allows; use {} outside tests and development",
-                    GuardConfig.PROCESSING_GUARANTEE_CONFIG, config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG),
-                    StreamsConfig.EXACTLY_ONCE_V2);
+    }
+
+    /** Creates and checks the topics, the permissions, and the limits of what the guard may write to them. */
+    private void provision(Admin admin, OutputLimitWatch watch) throws InterruptedException {
+        TopicProvisioner provisioner = TopicProvisioner.from(admin, config);
+        try {
+            provisioner.createMissing(config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG));
+        } catch (IllegalStateException e) {
+            throw explained(e, AclOperation.CREATE);
         }
-        streams.start();
+        // every permission Kafka can be asked about, before Kafka Streams meets a missing one mid-way
+        KafkaAuthorization.verify(admin, config, PERMISSION_CHECK_TIMEOUT);
+        try {
+            inputPartitions.set(provisioner.verify());
+            watch.read(provisioner);
+        } catch (IllegalStateException e) {
+            throw explained(e, AclOperation.DESCRIBE_CONFIGS);
+        }
     }
 
     private void onStateChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
@@ -151,9 +165,10 @@ public final class GuardService implements AutoCloseable {
         int replaced = replacedThreads.incrementAndGet();
         LOG.error("a stream thread failed; replacing it (replacement #{}). Its open transaction is aborted and its "
                 + "tasks resume from the last commit.", replaced, failure);
-        if (FailureCauses.find(failure, RecordTooLargeException.class).isPresent()) {
-            // an operator lowered a topic's max.message.bytes since start: what the replacement writes keeps within it
-            rereadOutputLimit();
+        OutputLimitWatch watch = outputLimitWatch;
+        if (watch != null && FailureCauses.find(failure, RecordTooLargeException.class).isPresent()) {
+            // an operator lowered a topic's max.message.bytes since it was last read: the replacement keeps within it
+            watch.readAgain();
         }
         if (RegistryOutage.causes(failure)) {
             // a replacement would restore its tasks only to fail on the same record while the registry is away
@@ -161,26 +176,6 @@ public final class GuardService implements AutoCloseable {
                     RegistryRecovery.MAX_WAIT, () -> closing).awaitAnswer());
         }
         return StreamThreadExceptionResponse.REPLACE_THREAD;
-    }
-
-    /** Keeps what the guard writes within the smallest {@code max.message.bytes} of the topics it writes. */
-    private void readOutputLimit(TopicProvisioner provisioner) throws InterruptedException {
-        provisioner.smallestMessages().ifPresent(limit -> {
-            outputLimit.set(limit.topic(), limit.maxMessageBytes());
-            LOG.info("the topics the guard writes take records of up to {} bytes (max.message.bytes of {}), or "
-                    + "the producer's max.request.size if that is less: a larger answer is dead-lettered",
-                    limit.maxMessageBytes(), limit.topic());
-        });
-    }
-
-    private void rereadOutputLimit() {
-        try (Admin admin = Admin.create(config.adminProperties())) {
-            readOutputLimit(TopicProvisioner.from(admin, config, OUTPUT_LIMIT_TIMEOUT));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.warn("cannot read the max.message.bytes of the guard's topics again: {}", e.toString());
-        }
     }
 
     /** Ready to decide: every task is running (not rebalancing or restoring). */
@@ -245,6 +240,10 @@ public final class GuardService implements AutoCloseable {
                 CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(timeout));
         if (!clean) {
             LOG.warn("guard did not stop within {} s", timeout.toSeconds());
+        }
+        OutputLimitWatch watch = outputLimitWatch;
+        if (watch != null) {
+            watch.close();
         }
         terminated.countDown();
     }

@@ -19,12 +19,19 @@ public final class OutputMessageLimit {
         return new OutputMessageLimit();
     }
 
-    /** {@code topic}, the guard's output taking the smallest records, takes records of up to {@code bytes}. */
-    public void set(String topic, int bytes) {
+    /**
+     * {@code topic}, the guard's output taking the smallest records, takes records of up to {@code bytes}.
+     *
+     * @return whether that differs from what was known
+     */
+    public boolean set(String topic, int bytes) {
         if (bytes < 1) {
             throw new IllegalArgumentException("max.message.bytes of topic " + topic + " is " + bytes);
         }
-        this.limit = new Limit(topic, bytes);
+        Limit now = new Limit(topic, bytes);
+        boolean changed = !now.equals(limit);
+        this.limit = now;
+        return changed;
     }
 
     /** The limit in bytes; {@link Integer#MAX_VALUE} while unknown. */

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -122,17 +123,7 @@ class OversizedDeadLetterIT {
         String scope = "topic-limit-" + UUID.randomUUID();
         try (TestKafka kafka = TestKafka.start(1)) {
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-topic-limit", scope);
-            GuardConfig config = new GuardConfig(settings);
-            try (Admin admin = Admin.create(config.adminProperties())) {
-                TopicPolicy policy = TopicPolicy.of(config);
-                List<NewTopic> limited = new ArrayList<>();
-                for (String topic : limitedTopics(config)) {
-                    Map<String, String> configs = new HashMap<>(policy.creationConfigs(topic));
-                    configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(TOPIC_LIMIT));
-                    limited.add(new NewTopic(topic, 4, (short) 1).configs(configs));
-                }
-                admin.createTopics(limited).all().get();
-            }
+            createLimitedTopics(new GuardConfig(settings));
             try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
                 // when records whose answers would exceed the limit arrive, then an order, then the guard answers
                 // each within the limit, and the thread that met them decides the order
@@ -150,21 +141,13 @@ class OversizedDeadLetterIT {
         String scope = "topic-limit-live-" + UUID.randomUUID();
         try (TestKafka kafka = TestKafka.start(1)) {
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-topic-limit-live", scope);
+            // that reads the limits only at start and when the broker refuses a record as too large
+            settings.put(GuardConfig.TOPICS_MAX_MESSAGE_BYTES_REFRESH_MS_CONFIG, "0");
             GuardConfig config = new GuardConfig(settings);
             try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
                 // when an operator lowers the max.message.bytes of the blocked decisions and the dead letters to
                 // 100,000, and the broker applies it
-                try (Admin admin = Admin.create(config.adminProperties())) {
-                    AlterConfigOp lower = new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                            String.valueOf(TOPIC_LIMIT)), AlterConfigOp.OpType.SET);
-                    Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
-                    limitedTopics(config).forEach(topic -> changes.put(
-                            new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(lower)));
-                    admin.incrementalAlterConfigs(changes).all().get();
-                    await().atMost(Duration.ofSeconds(30)).until(() -> TopicSettings.describe(admin,
-                            limitedTopics(config), Duration.ofSeconds(10)).values().stream()
-                            .allMatch(topic -> topic.number(TopicConfig.MAX_MESSAGE_BYTES_CONFIG) == TOPIC_LIMIT));
-                }
+                setLimitOfLimitedTopics(config, TOPIC_LIMIT);
                 // then records whose answers would exceed the new limit are answered within it, once the broker
                 // has refused the first answer: the thread it failed is replaced once, and the order is decided
                 expectRecordsTooLargeToAnswerDeadLetteredAndTheNextDecided(settings, guard);
@@ -172,6 +155,88 @@ class OversizedDeadLetterIT {
             }
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldUseAMessageSizeRaisedWhileItRuns() throws Exception {
+        // given topics the guard writes whose max.message.bytes was 100,000 when it started, and a guard that reads
+        // the limits again every half second
+        String scope = "topic-limit-raised-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-topic-limit-raised", scope);
+            settings.put(GuardConfig.TOPICS_MAX_MESSAGE_BYTES_REFRESH_MS_CONFIG, "500");
+            GuardConfig config = new GuardConfig(settings);
+            createLimitedTopics(config);
+            try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
+                Scenario scenario = Scenario.random(49, 2, 20);
+                BrokerIO io = new BrokerIO(settings);
+                io.produce(scenario);
+                assertThat(io.awaitDecisions(20, Duration.ofSeconds(60))).hasSize(20);
+                // and an invalid order whose blocked decision, repeating its 200,000-character id, would not fit:
+                // dead-lettered
+                sendOrderWithLongId(settings, io, nextOrder(scenario, "before-raise-", 1));
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(deadLetters(settings, io))
+                        .singleElement().satisfies(letter -> assertThat(header(letter, "lockup-guard.dlq.reason"))
+                                .isEqualTo("DECISION_TOO_LARGE")));
+
+                // when the operator raises the limit to 1 MiB, and the broker applies it
+                setLimitOfLimitedTopics(config, 1_048_576);
+
+                // then such orders are decided again, without a restart: one sent every second soon is
+                AtomicInteger sent = new AtomicInteger();
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                    int next = sent.incrementAndGet();
+                    sendOrderWithLongId(settings, io, nextOrder(scenario, "after-raise-" + next + "-", 1 + next));
+                    return io.awaitDecisions(20, Duration.ofSeconds(10)).stream()
+                            .anyMatch(d -> d.decision().getOrderId().startsWith("after-raise-"));
+                });
+                assertThat(guard.service().replacedThreads()).as("stream threads replaced").isZero();
+                assertThat(guard.service().isReady()).isTrue();
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    /** The guard's topics, created with the blocked decisions and the dead letters taking 100,000 bytes. */
+    private static void createLimitedTopics(GuardConfig config) throws Exception {
+        try (Admin admin = Admin.create(config.adminProperties())) {
+            TopicPolicy policy = TopicPolicy.of(config);
+            List<NewTopic> limited = new ArrayList<>();
+            for (String topic : limitedTopics(config)) {
+                Map<String, String> configs = new HashMap<>(policy.creationConfigs(topic));
+                configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(TOPIC_LIMIT));
+                limited.add(new NewTopic(topic, 4, (short) 1).configs(configs));
+            }
+            admin.createTopics(limited).all().get();
+        }
+    }
+
+    /** Sets the max.message.bytes of the limited topics to {@code bytes}, as an operator would, until applied. */
+    private static void setLimitOfLimitedTopics(GuardConfig config, int bytes) throws Exception {
+        try (Admin admin = Admin.create(config.adminProperties())) {
+            AlterConfigOp set = new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                    String.valueOf(bytes)), AlterConfigOp.OpType.SET);
+            Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
+            limitedTopics(config).forEach(topic -> changes.put(
+                    new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(set)));
+            admin.incrementalAlterConfigs(changes).all().get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> TopicSettings.describe(admin,
+                    limitedTopics(config), Duration.ofSeconds(10)).values().stream()
+                    .allMatch(topic -> topic.number(TopicConfig.MAX_MESSAGE_BYTES_CONFIG) == bytes));
+        }
+    }
+
+    /** {@code order} with its id followed by 200,000 characters: invalid, and its blocked decision repeats the id. */
+    private static void sendOrderWithLongId(Map<String, String> settings, BrokerIO io, Order order) throws Exception {
+        String orders = io.topics().names().orders();
+        byte[] value = io.topics().orders().valueSerde().serializer().serialize(orders,
+                ProposedOrder.newBuilder(order.value()).setOrderId(order.value().getOrderId()
+                        + "i".repeat(2 * TOPIC_LIMIT)).build());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new GuardConfig(settings)
+                .clientProperties(), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(orders, null, order.timestamp(), order.key(), value)).get();
         }
     }
 
