@@ -70,7 +70,7 @@ public final class GuardConfig extends AbstractConfig {
     public static final String TOPICS_DECISIONS_RETENTION_MS_CONFIG = "topics.decisions.retention.ms";
     public static final String TOPICS_ORDERS_RETENTION_MS_CONFIG = "topics.orders.retention.ms";
     public static final String TOPICS_RETENTION_CHECK_CONFIG = "topics.retention.check";
-    public static final String TOPICS_MAX_MESSAGE_BYTES_REFRESH_MS_CONFIG = "topics.max.message.bytes.refresh.ms";
+    public static final String TOPICS_CHECK_INTERVAL_MS_CONFIG = "topics.check.interval.ms";
     public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
 
     public static final String LOG_APPEND_TIME = "LogAppendTime";
@@ -219,12 +219,12 @@ public final class GuardConfig extends AbstractConfig {
                     "What the start-up check does when an existing topic would delete records the guard has not read "
                             + "or must keep (retention, cleanup.policy): fail refuses to start, naming the topic, the "
                             + "setting and the kafka-configs command that fixes it; warn logs the same and starts.")
-            .define(TOPICS_MAX_MESSAGE_BYTES_REFRESH_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
-                    "How often the guard reads again, while it runs, the max.message.bytes of the topics it writes "
-                            + "(read at start, and whenever the broker refuses a record as too large): an answer "
-                            + "larger than the smallest is dead-lettered, so a limit an operator lowers is kept to "
-                            + "before the broker refuses an answer and one raised is used without a restart. 0: only "
-                            + "at start and on a refusal.")
+            .define(TOPICS_CHECK_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
+                    "How often the guard reads its topics again while it runs (and whenever a stream thread fails), "
+                            + "as it did at start: the max.message.bytes of those it writes, so that a limit an "
+                            + "operator lowers is kept to before the broker refuses an answer and one raised is used "
+                            + "without a restart; and the partition count of its inputs, which must not change: "
+                            + "partitions added stop the guard. 0: only at start and when a stream thread fails.")
             .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
                     "How long a graceful shutdown may take.")
             .define(HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,

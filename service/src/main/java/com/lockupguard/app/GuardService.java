@@ -48,7 +48,7 @@ public final class GuardService implements AutoCloseable {
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
     private volatile RuntimeException fatal;
     private volatile boolean closing;
-    private volatile OutputLimitWatch outputLimitWatch;
+    private volatile TopicWatch topicWatch;
 
     private final InputPartitions inputPartitions;
     private final OutputMessageLimit outputLimit;
@@ -86,10 +86,10 @@ public final class GuardService implements AutoCloseable {
     /** Provisions and checks the topics and the registry's schemas, then starts processing. */
     public void start() throws InterruptedException {
         Admin admin = Admin.create(config.adminProperties());
-        OutputLimitWatch watch = new OutputLimitWatch(admin, config, outputLimit);
+        TopicWatch watch = new TopicWatch(admin, config, outputLimit);
         try {
             provision(admin, watch);
-            outputLimitWatch = watch;
+            topicWatch = watch;
             topics.registry().ifPresent(registry -> new SchemaBootstrap(registry,
                     config.getBoolean(GuardConfig.AUTO_REGISTER_SCHEMAS_CONFIG))
                     .ensure(topics.subjects()));
@@ -103,17 +103,17 @@ public final class GuardService implements AutoCloseable {
                         config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG), StreamsConfig.EXACTLY_ONCE_V2);
             }
             streams.start();
-            watch.repeatEvery(Duration.ofMillis(
-                    config.getLong(GuardConfig.TOPICS_MAX_MESSAGE_BYTES_REFRESH_MS_CONFIG)));
+            watch.repeatEvery(Duration.ofMillis(config.getLong(GuardConfig.TOPICS_CHECK_INTERVAL_MS_CONFIG)),
+                    this::stopOnRepartitionedInputs);
         } catch (RuntimeException | InterruptedException e) {
-            outputLimitWatch = null;
+            topicWatch = null;
             watch.close();
             throw e;
         }
     }
 
     /** Creates and checks the topics, the permissions, and the limits of what the guard may write to them. */
-    private void provision(Admin admin, OutputLimitWatch watch) throws InterruptedException {
+    private void provision(Admin admin, TopicWatch watch) throws InterruptedException {
         TopicProvisioner provisioner = TopicProvisioner.from(admin, config);
         try {
             provisioner.createMissing(config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG));
@@ -123,8 +123,9 @@ public final class GuardService implements AutoCloseable {
         // every permission Kafka can be asked about, before Kafka Streams meets a missing one mid-way
         KafkaAuthorization.verify(admin, config, PERMISSION_CHECK_TIMEOUT);
         try {
-            inputPartitions.set(provisioner.verify());
-            watch.read(provisioner);
+            int partitions = provisioner.verify();
+            inputPartitions.set(partitions);
+            watch.read(provisioner, partitions);
         } catch (IllegalStateException e) {
             throw explained(e, AclOperation.DESCRIBE_CONFIGS);
         }
@@ -162,13 +163,21 @@ public final class GuardService implements AutoCloseable {
             LOG.error("the guard stops: {}", refused.get().getMessage());
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
+        TopicWatch watch = topicWatch;
+        java.util.Optional<String> repartitioned = watch == null ? java.util.Optional.empty()
+                : watch.inputsRepartitioned();
+        if (repartitioned.isPresent()) {
+            // Kafka Streams fails every rebalance once it sees the new partitions: a replaced thread would too
+            fatal = new IllegalStateException(repartitioned.get());
+            LOG.error("the guard stops: {}", repartitioned.get());
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
         int replaced = replacedThreads.incrementAndGet();
         LOG.error("a stream thread failed; replacing it (replacement #{}). Its open transaction is aborted and its "
                 + "tasks resume from the last commit.", replaced, failure);
-        OutputLimitWatch watch = outputLimitWatch;
         if (watch != null && FailureCauses.find(failure, RecordTooLargeException.class).isPresent()) {
             // an operator lowered a topic's max.message.bytes since it was last read: the replacement keeps within it
-            watch.readAgain();
+            watch.readLimitAgain();
         }
         if (RegistryOutage.causes(failure)) {
             // a replacement would restore its tasks only to fail on the same record while the registry is away
@@ -176,6 +185,18 @@ public final class GuardService implements AutoCloseable {
                     RegistryRecovery.MAX_WAIT, () -> closing).awaitAnswer());
         }
         return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    /**
+     * Stops the guard, from the topic watch, once partitions were added to its inputs: before Kafka Streams sees them
+     * (up to {@code metadata.max.age.ms} later), leaving the orders on the new partitions undecided meanwhile.
+     */
+    private void stopOnRepartitionedInputs(String reason) {
+        fatal = new IllegalStateException(reason);
+        LOG.error("the guard stops: {}", reason);
+        // returns at once: the watch's thread must not wait for the stream threads, which close() waits for
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ZERO));
     }
 
     /** Ready to decide: every task is running (not rebalancing or restoring). */
@@ -241,7 +262,7 @@ public final class GuardService implements AutoCloseable {
         if (!clean) {
             LOG.warn("guard did not stop within {} s", timeout.toSeconds());
         }
-        OutputLimitWatch watch = outputLimitWatch;
+        TopicWatch watch = topicWatch;
         if (watch != null) {
             watch.close();
         }

@@ -1,5 +1,6 @@
 package com.lockupguard.app;
 
+import com.lockupguard.topology.StoreNames;
 import com.lockupguard.topology.TopicNames;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the guard's missing topics with the settings their role needs ({@link TopicPolicy}) and
  * checks the existing ones: the two inputs co-partitioned, without which an agreement and its
- * orders would meet in different tasks; no input that deletes records before they are read, and
- * no audit-trail topic that keeps them shorter than {@code topics.decisions.retention.ms}.
+ * orders would meet in different tasks, and with the partition count the guard's state was built
+ * for ({@link InputRepartitioning}); no input that deletes records before they are read, and no
+ * audit-trail topic that keeps them shorter than {@code topics.decisions.retention.ms}.
  */
 public final class TopicProvisioner {
 
@@ -38,8 +40,7 @@ public final class TopicProvisioner {
     private final TopicPolicy policy;
     private final boolean failOnRetentionProblems;
     private final Duration timeout;
-    /** The prefix of the changelogs Kafka Streams creates for the guard's stores: its application id and a dash. */
-    private final String changelogPrefix;
+    private final String applicationId;
 
     public TopicProvisioner(Admin admin, TopicNames names, int partitions, short replicationFactor,
             String ordersTimestampType, TopicPolicy policy, boolean failOnRetentionProblems, Duration timeout,
@@ -52,7 +53,7 @@ public final class TopicProvisioner {
         this.policy = policy;
         this.failOnRetentionProblems = failOnRetentionProblems;
         this.timeout = timeout;
-        this.changelogPrefix = applicationId + "-";
+        this.applicationId = applicationId;
     }
 
     public static TopicProvisioner from(Admin admin, GuardConfig config) {
@@ -130,19 +131,19 @@ public final class TopicProvisioner {
      * @return the inputs' partition count
      */
     public int verify() throws InterruptedException {
-        Map<String, TopicDescription> inputs = AdminRequests.retrying(timeout,
-                () -> admin.describeTopics(names.inputs()).allTopicNames());
-        int agreementPartitions = inputs.get(names.agreements()).partitions().size();
-        int orderPartitions = inputs.get(names.orders()).partitions().size();
+        Map<String, Integer> inputs = inputPartitions();
+        int agreementPartitions = inputs.get(names.agreements());
+        int orderPartitions = inputs.get(names.orders());
         if (agreementPartitions != orderPartitions) {
             throw new IllegalStateException(String.format("topics '%s' (%d partitions) and '%s' (%d partitions) are "
                     + "not co-partitioned: a holding's agreement and its orders must meet in one task. Give both the "
                     + "same partition count (and key both by investorId/securityId).", names.agreements(),
                     agreementPartitions, names.orders(), orderPartitions));
         }
+        Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
+        checkStateBuiltFor(orderPartitions, changelogs(existing));
         Map<String, TopicSettings> settings = TopicSettings.describe(admin, names.all(), timeout);
-        List<TopicPolicy.Problem> problems = retentionProblems(withChangelogs(settings,
-                AdminRequests.retrying(timeout, () -> admin.listTopics().names())));
+        List<TopicPolicy.Problem> problems = retentionProblems(withChangelogs(settings, existing));
         if (!problems.isEmpty()) {
             String report = problems.stream().map(TopicPolicy.Problem::message)
                     .collect(java.util.stream.Collectors.joining("\n  ", "\n  ", ""));
@@ -170,6 +171,41 @@ public final class TopicProvisioner {
         LOG.info("topics verified: {} and {} co-partitioned with {} partitions", names.agreements(), names.orders(),
                 orderPartitions);
         return orderPartitions;
+    }
+
+    /** The partition count of each of the guard's inputs, as the cluster has it now. */
+    public Map<String, Integer> inputPartitions() throws InterruptedException {
+        Map<String, TopicDescription> inputs = AdminRequests.retrying(timeout,
+                () -> admin.describeTopics(names.inputs()).allTopicNames());
+        Map<String, Integer> partitions = new LinkedHashMap<>();
+        inputs.forEach((topic, description) -> partitions.put(topic, description.partitions().size()));
+        return partitions;
+    }
+
+    /**
+     * Refuses inputs of {@code partitions} when a changelog of the guard's stores has another count: Kafka Streams
+     * created it with the inputs' count of the day, so partitions were added to the inputs since. Skipped, and
+     * logged, when the principal may not describe the changelogs.
+     */
+    private void checkStateBuiltFor(int partitions, List<String> changelogs) throws InterruptedException {
+        if (changelogs.isEmpty()) {
+            return;
+        }
+        Map<String, TopicDescription> described;
+        try {
+            described = AdminRequests.retrying(timeout, () -> admin.describeTopics(changelogs).allTopicNames());
+        } catch (IllegalStateException e) {
+            LOG.info("the changelogs {} cannot be described ({}): their partition count is not checked", changelogs,
+                    e.getMessage());
+            return;
+        }
+        for (String changelog : changelogs) {
+            int built = described.get(changelog).partitions().size();
+            if (built != partitions) {
+                throw new IllegalStateException(InputRepartitioning.atStart(names, partitions, changelog, built,
+                        applicationId));
+            }
+        }
     }
 
     /** The topic the guard writes that takes the smallest records, with its {@code max.message.bytes}. */
@@ -206,8 +242,7 @@ public final class TopicProvisioner {
      */
     private Map<String, TopicSettings> withChangelogs(Map<String, TopicSettings> settings, Set<String> existing)
             throws InterruptedException {
-        List<String> changelogs = existing.stream()
-                .filter(topic -> topic.startsWith(changelogPrefix) && topic.endsWith("-changelog")).sorted().toList();
+        List<String> changelogs = changelogs(existing);
         if (changelogs.isEmpty()) {
             return settings;
         }
@@ -219,6 +254,12 @@ public final class TopicProvisioner {
                     changelogs, e.getMessage());
         }
         return all;
+    }
+
+    /** The changelogs Kafka Streams created for the guard's stores among {@code existing}. */
+    private List<String> changelogs(Set<String> existing) {
+        return StoreNames.withChangelogs().stream().map(store -> StoreNames.changelogTopic(applicationId, store))
+                .filter(existing::contains).sorted().toList();
     }
 
     private List<TopicPolicy.Problem> retentionProblems(Map<String, TopicSettings> settings) {

@@ -61,6 +61,8 @@ public final class RunCommand implements Callable<Integer> {
         application.service().awaitTermination();
         application.service().failure().ifPresent(reason -> spec.commandLine().getErr()
                 .println("the guard stopped: " + reason));
-        return application.service().state() == KafkaStreams.State.ERROR ? 1 : 0;
+        // stopped on its own (a missing ACL, inputs repartitioned) or with no stream thread left: not a clean stop
+        return application.service().failure().isPresent()
+                || application.service().state() == KafkaStreams.State.ERROR ? 1 : 0;
     }
 }

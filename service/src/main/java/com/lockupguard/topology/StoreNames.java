@@ -1,5 +1,7 @@
 package com.lockupguard.topology;
 
+import java.util.List;
+
 /**
  * The guard's state stores. In the service each is persistent and backed by a changelog topic
  * {@code <application.id>-<name>-changelog} (but the positions outbox); their values are in the compact
@@ -33,6 +35,11 @@ public final class StoreNames {
     public static final String RELEASE_SCHEDULE = "release-schedule";
 
     private StoreNames() {
+    }
+
+    /** The stores backed by a changelog in the service: every store but the positions outbox. */
+    public static List<String> withChangelogs() {
+        return List.of(HOLDING_STATE, SEEN_ORDERS, RESERVATIONS, SEEN_EXECUTIONS, RELEASE_SCHEDULE);
     }
 
     /** The changelog topic Kafka Streams keeps for {@code store} of the application {@code applicationId}. */

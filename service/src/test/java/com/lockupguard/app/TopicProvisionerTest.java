@@ -116,6 +116,60 @@ class TopicProvisionerTest {
     }
 
     @Test
+    void shouldRefuseInputsWithMorePartitionsThanItsStateWasBuiltFor() {
+        // given inputs of 12 partitions, and the changelogs Kafka Streams created for the guard's stores when they
+        // had 6: partitions were added to them since
+        existingTopics(12);
+        Map<String, String> compacted = Map.of("cleanup.policy", "compact");
+        cluster.topic("guard-x-holding-state-changelog", 6, compacted);
+        cluster.topic("guard-x-seen-orders-changelog", 6, compacted);
+
+        // when / then the guard refuses to start, saying what was built for what and why it matters
+        assertThatThrownBy(() -> provisioner().provision(true)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'agreements' and 'orders' have 12 partitions, but this guard's state "
+                        + "(application.id=guard-x) was built for 6: its changelog 'guard-x-holding-state-changelog' "
+                        + "has 6")
+                .hasMessageContaining("would be decided without it")
+                .hasMessageContaining("README, 'The partition count is fixed'");
+    }
+
+    @Test
+    void shouldStartOnInputsWithThePartitionCountOfItsStateAndIgnoreOtherApplicationsChangelogs() throws Exception {
+        // given inputs and the guard's changelogs of 6 partitions, and changelogs of other applications whose ids
+        // start like the guard's, with another count
+        existingTopics(6);
+        Map<String, String> compacted = Map.of("cleanup.policy", "compact");
+        cluster.topic("guard-x-holding-state-changelog", 6, compacted);
+        cluster.topic("guard-x-seen-orders-changelog", 6, compacted);
+        cluster.topic("guard-x-eu-holding-state-changelog", 3, compacted);
+        cluster.topic("guard-x-other-store-changelog", 3, compacted);
+
+        // when / then it starts
+        assertThat(provisioner().provision(true)).isEqualTo(6);
+    }
+
+    @Test
+    void shouldStartWhenItMayNotDescribeItsChangelogs() throws Exception {
+        // given inputs of 6 partitions and a changelog of the guard's the principal may not describe
+        existingTopics(6);
+        cluster.topic("guard-x-holding-state-changelog", 3, Map.of("cleanup.policy", "compact")).describeFailure =
+                new TopicAuthorizationException("not authorized", Set.of("guard-x-holding-state-changelog"));
+
+        // when / then it starts, leaving that check to Kafka Streams
+        assertThat(provisioner().provision(true)).isEqualTo(6);
+    }
+
+    @Test
+    void shouldReadThePartitionCountOfEachInput() throws Exception {
+        // given inputs of 6 partitions
+        existingTopics(6);
+
+        // when / then
+        assertThat(provisioner().inputPartitions()).containsOnly(Map.entry(NAMES.agreements(), 6),
+                Map.entry(NAMES.orders(), 6));
+    }
+
+    @Test
     void shouldLeaveReplicationToTheBrokerWhenNoneIsConfigured() throws Exception {
         // given an empty cluster and no topics.replication.factor
         // when

@@ -142,7 +142,7 @@ class OversizedDeadLetterIT {
         try (TestKafka kafka = TestKafka.start(1)) {
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-topic-limit-live", scope);
             // that reads the limits only at start and when the broker refuses a record as too large
-            settings.put(GuardConfig.TOPICS_MAX_MESSAGE_BYTES_REFRESH_MS_CONFIG, "0");
+            settings.put(GuardConfig.TOPICS_CHECK_INTERVAL_MS_CONFIG, "0");
             GuardConfig config = new GuardConfig(settings);
             try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
                 // when an operator lowers the max.message.bytes of the blocked decisions and the dead letters to
@@ -165,7 +165,7 @@ class OversizedDeadLetterIT {
         String scope = "topic-limit-raised-" + UUID.randomUUID();
         try (TestKafka kafka = TestKafka.start(1)) {
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-topic-limit-raised", scope);
-            settings.put(GuardConfig.TOPICS_MAX_MESSAGE_BYTES_REFRESH_MS_CONFIG, "500");
+            settings.put(GuardConfig.TOPICS_CHECK_INTERVAL_MS_CONFIG, "500");
             GuardConfig config = new GuardConfig(settings);
             createLimitedTopics(config);
             try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {

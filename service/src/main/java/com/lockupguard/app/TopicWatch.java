@@ -1,0 +1,143 @@
+package com.lockupguard.app;
+
+import com.lockupguard.topology.OutputMessageLimit;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads again, while the guard runs, what it checked of its topics at start: every {@code topics.check.interval.ms},
+ * and whenever a stream thread fails.
+ * <ul>
+ * <li>The smallest {@code max.message.bytes} of the topics it writes, kept in {@link OutputMessageLimit}: a limit an
+ * operator lowered is kept to before the broker refuses an answer (a refusal fails the transaction and costs a
+ * replaced stream thread, which rebuilds its stores), and one raised is used without a restart.</li>
+ * <li>The partition count of its inputs. Partitions added to them move holdings' keys to other partitions than their
+ * state, which Kafka Streams cannot move: the guard must stop rather than decide those orders without it
+ * ({@link InputRepartitioning}).</li>
+ * </ul>
+ */
+final class TopicWatch implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicWatch.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final Admin admin;
+    private final GuardConfig config;
+    private final OutputMessageLimit limit;
+    private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "lockup-guard-topic-watch");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile int inputPartitions;
+    private volatile boolean failing;
+    private volatile boolean closed;
+
+    /** A watch asking through {@code admin}, which it closes when it is closed. */
+    TopicWatch(Admin admin, GuardConfig config, OutputMessageLimit limit) {
+        this.admin = admin;
+        this.config = config;
+        this.limit = limit;
+    }
+
+    /**
+     * Takes what the start-up {@code provisioner} verified: the inputs' {@code partitions}, and the limit, which it
+     * reads; a failure is thrown, as the start's are.
+     */
+    void read(TopicProvisioner provisioner, int partitions) throws InterruptedException {
+        inputPartitions = partitions;
+        provisioner.smallestMessages().ifPresent(smallest -> {
+            limit.set(smallest.topic(), smallest.maxMessageBytes());
+            LOG.info("the topics the guard writes take records of up to {} bytes (max.message.bytes of {}), or "
+                    + "the producer's max.request.size if that is less: a larger answer is dead-lettered",
+                    smallest.maxMessageBytes(), smallest.topic());
+        });
+    }
+
+    /**
+     * Reads the topics again every {@code interval} from now on (never when it is zero), handing {@code
+     * repartitioned} why the guard must stop when its inputs' partitions changed.
+     */
+    void repeatEvery(Duration interval, Consumer<String> repartitioned) {
+        if (!interval.isZero()) {
+            schedule.scheduleWithFixedDelay(() -> {
+                Optional<String> changed = inputsRepartitioned();
+                if (changed.isPresent()) {
+                    repartitioned.accept(changed.get());
+                    schedule.shutdown(); // nothing more to watch: the guard stops
+                } else {
+                    readLimitAgain();
+                }
+            }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Reads the limit again, logging a change; a failure is logged (once while it lasts) and keeps the last read. */
+    void readLimitAgain() {
+        try {
+            TopicProvisioner.from(admin, config, TIMEOUT).smallestMessages().ifPresent(now -> {
+                if (limit.set(now.topic(), now.maxMessageBytes())) {
+                    LOG.info("the topics the guard writes now take records of up to {} bytes (max.message.bytes of "
+                            + "{}): answers are kept within that", now.maxMessageBytes(), now.topic());
+                }
+            });
+            recovered();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    /** Why the guard must stop, when its inputs no longer have the partition count it started with. */
+    Optional<String> inputsRepartitioned() {
+        int expected = inputPartitions;
+        if (expected == 0) {
+            return Optional.empty();
+        }
+        try {
+            Optional<String> changed = InputRepartitioning.since(expected, config.topicNames(),
+                    TopicProvisioner.from(admin, config, TIMEOUT).inputPartitions());
+            recovered();
+            return changed;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+        return Optional.empty();
+    }
+
+    private void recovered() {
+        if (failing) {
+            failing = false;
+            LOG.info("the guard's topics can be read again");
+        }
+    }
+
+    private void failed(RuntimeException e) {
+        if (!failing && !closed) {
+            failing = true;
+            LOG.warn("cannot read the guard's topics again; keeping what was last read: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        schedule.shutdownNow();
+        try {
+            schedule.awaitTermination(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        admin.close(Duration.ZERO);
+    }
+}
