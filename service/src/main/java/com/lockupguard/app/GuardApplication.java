@@ -68,6 +68,7 @@ public final class GuardApplication implements AutoCloseable {
         }
         GuardService service = GuardService.create(effective, metrics);
         metrics.bind(service.streams());
+        metrics.bindTopicProblems(service::topicProblems);
         GuardApplication application = new GuardApplication(metrics, service, web);
         try {
             service.start();

@@ -223,8 +223,10 @@ public final class GuardConfig extends AbstractConfig {
                     "How often the guard reads its topics again while it runs (and whenever a stream thread fails), "
                             + "as it did at start: the max.message.bytes of those it writes, so that a limit an "
                             + "operator lowers is kept to before the broker refuses an answer and one raised is used "
-                            + "without a restart; and the partition count of its inputs, which must not change: "
-                            + "partitions added stop the guard. 0: only at start and when a stream thread fails.")
+                            + "without a restart; the partition count of its inputs, which must not change: "
+                            + "partitions added stop the guard; and their retention, a change that would lose records "
+                            + "being logged and counted (lockup_guard_topic_problems). 0: only at start and when a "
+                            + "stream thread fails.")
             .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
                     "How long a graceful shutdown may take.")
             .define(HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,

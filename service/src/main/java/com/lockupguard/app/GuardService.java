@@ -199,6 +199,15 @@ public final class GuardService implements AutoCloseable {
                 .withTimeout(Duration.ZERO));
     }
 
+    /**
+     * How many problems the last check of the guard's topics found while it runs: settings that would delete records
+     * it has not read or must keep, or refuse its answers (each logged at ERROR with its fix).
+     */
+    public int topicProblems() {
+        TopicWatch watch = topicWatch;
+        return watch == null ? 0 : watch.topicProblems();
+    }
+
     /** Ready to decide: every task is running (not rebalancing or restoring). */
     public boolean isReady() {
         return state == KafkaStreams.State.RUNNING;

@@ -2,7 +2,9 @@ package com.lockupguard.app;
 
 import com.lockupguard.topology.OutputMessageLimit;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * <li>The partition count of its inputs. Partitions added to them move holdings' keys to other partitions than their
  * state, which Kafka Streams cannot move: the guard must stop rather than decide those orders without it
  * ({@link InputRepartitioning}).</li>
+ * <li>Their retention and the other settings the start-up check reads ({@link TopicPolicy}): a change that would
+ * lose records or refuse answers is logged and counted ({@code lockup_guard_topic_problems}), not stopped for: the
+ * decisions are still right, what is at risk is their record, or orders not yet read.</li>
  * </ul>
  */
 final class TopicWatch implements AutoCloseable {
@@ -37,6 +42,7 @@ final class TopicWatch implements AutoCloseable {
         return thread;
     });
     private volatile int inputPartitions;
+    private volatile Set<String> topicProblems = Set.of();
     private volatile boolean failing;
     private volatile boolean closed;
 
@@ -53,6 +59,9 @@ final class TopicWatch implements AutoCloseable {
      */
     void read(TopicProvisioner provisioner, int partitions) throws InterruptedException {
         inputPartitions = partitions;
+        Set<String> problems = new LinkedHashSet<>();
+        provisioner.retentionProblems().forEach(problem -> problems.add(problem.message()));
+        topicProblems = Set.copyOf(problems); // logged by the start-up check already (topics.retention.check=warn)
         provisioner.smallestMessages().ifPresent(smallest -> {
             limit.set(smallest.topic(), smallest.maxMessageBytes());
             LOG.info("the topics the guard writes take records of up to {} bytes (max.message.bytes of {}), or "
@@ -74,6 +83,7 @@ final class TopicWatch implements AutoCloseable {
                     schedule.shutdown(); // nothing more to watch: the guard stops
                 } else {
                     readLimitAgain();
+                    checkRetention();
                 }
             }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -113,6 +123,33 @@ final class TopicWatch implements AutoCloseable {
             failed(e);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Runs the start-up's retention check again: a topic changed since (by an operator, or a policy that caps
+     * retention cluster-wide) that would now delete records the guard has not read or must keep, or refuse its
+     * answers. Each new problem is logged at ERROR with its fix, and one gone at INFO; the guard keeps deciding.
+     */
+    void checkRetention() {
+        try {
+            Set<String> now = new LinkedHashSet<>();
+            TopicProvisioner.from(admin, config, TIMEOUT).retentionProblems().forEach(p -> now.add(p.message()));
+            recovered();
+            now.stream().filter(problem -> !topicProblems.contains(problem)).forEach(problem -> LOG.error(
+                    "a topic of the guard changed while it runs: {}", problem));
+            topicProblems.stream().filter(problem -> !now.contains(problem)).forEach(problem -> LOG.info(
+                    "no longer a problem: {}", problem));
+            topicProblems = Set.copyOf(now);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    /** How many problems the last retention check found: records the guard's topics would lose or refuse. */
+    int topicProblems() {
+        return topicProblems.size();
     }
 
     private void recovered() {

@@ -11,6 +11,7 @@ import com.lockupguard.security.AuthFailure;
 import com.lockupguard.topology.DeadLetterReason;
 import com.lockupguard.topology.DecisionObserver;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -97,6 +99,16 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
     public void bind(KafkaStreams streams) {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
+    }
+
+    /**
+     * The problems the last check of the guard's topics found ({@code lockup_guard_topic_problems}): settings changed
+     * while it runs that would delete records it has not read or must keep, or refuse its answers. Alert on &gt; 0.
+     */
+    public void bindTopicProblems(IntSupplier problems) {
+        Gauge.builder("lockup.guard.topic.problems", problems::getAsInt)
+                .description("Settings of the guard's topics that would lose records or refuse its answers")
+                .register(registry);
     }
 
     @Override

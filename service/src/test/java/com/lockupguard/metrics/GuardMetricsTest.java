@@ -51,6 +51,20 @@ class GuardMetricsTest {
     }
 
     @Test
+    void shouldExposeTheProblemsTheLastCheckOfTheTopicsFound() {
+        // given a gauge over the service's count of topic problems
+        java.util.concurrent.atomic.AtomicInteger problems = new java.util.concurrent.atomic.AtomicInteger();
+        metrics.bindTopicProblems(problems::get);
+        assertThat(metrics.scrape()).contains("lockup_guard_topic_problems 0.0");
+
+        // when a check finds two
+        problems.set(2);
+
+        // then a scrape says so: something to alert on
+        assertThat(metrics.scrape()).contains("lockup_guard_topic_problems 2.0");
+    }
+
+    @Test
     void shouldExposeEveryReportResultAndAlertSeriesAtZeroFromTheStart() {
         // given / when: a guard that has seen no report
         String scrape = metrics.scrape();

@@ -2,6 +2,7 @@ package com.lockupguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.avro.AgreementOutcome;
@@ -19,7 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,6 +128,37 @@ class RetentionIT {
             try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
                 assertThat(guard.service().isReady()).isTrue();
             }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldReportARetentionShortenedWhileItRunsAndKeepDeciding() throws Exception {
+        // given a running guard that checks its topics every second, and found nothing wrong at start
+        String scope = "shortened-" + UUID.randomUUID();
+        Map<String, String> settings = GuardInstance.withTopicPrefix(GuardInstance.settings(kafka, "guard-shortened",
+                scope), "shortened-");
+        settings.put(GuardConfig.TOPICS_CHECK_INTERVAL_MS_CONFIG, "1000");
+        GuardConfig config = new GuardConfig(settings);
+        try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
+            assertThat(guard.service().topicProblems()).isZero();
+
+            // when a cluster policy caps the execution results' retention at a week
+            try (Admin admin = Admin.create(config.adminProperties())) {
+                AlterConfigOp week = new AlterConfigOp(new ConfigEntry("retention.ms", "604800000"),
+                        AlterConfigOp.OpType.SET);
+                admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC,
+                        config.topicNames().executionResults()), List.of(week))).all().get();
+            }
+
+            // then the guard counts it within a few checks, and keeps deciding
+            await().atMost(Duration.ofSeconds(30)).until(() -> guard.service().topicProblems() == 1);
+            assertThat(guard.service().isReady()).isTrue();
+            Scenario scenario = Scenario.random(71, 2, 10);
+            BrokerIO io = new BrokerIO(settings);
+            io.produce(scenario);
+            assertThat(io.awaitDecisions(10, Duration.ofSeconds(60))).hasSize(10);
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }

@@ -1,0 +1,88 @@
+package com.lockupguard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.lockupguard.topology.OutputMessageLimit;
+import com.lockupguard.topology.TopicNames;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.junit.jupiter.api.Test;
+
+class TopicWatchTest {
+
+    private static final TopicNames NAMES = TopicNames.defaults();
+    private static final GuardConfig CONFIG = new GuardConfig(Map.of("application.id", "guard-x",
+            "bootstrap.servers", "broker:9092"));
+
+    private final FakeAdmin cluster = new FakeAdmin();
+
+    /** A watch that read, at start, the guard's topics as the guard creates them, with 6 partitions. */
+    private TopicWatch startedWatch() throws InterruptedException {
+        TopicPolicy policy = TopicPolicy.of(CONFIG);
+        NAMES.all().forEach(topic -> cluster.topic(topic, 6, policy.creationConfigs(topic)));
+        TopicWatch watch = new TopicWatch(cluster.admin(), CONFIG, OutputMessageLimit.unchecked());
+        watch.read(TopicProvisioner.from(cluster.admin(), CONFIG, Duration.ofSeconds(5)), 6);
+        return watch;
+    }
+
+    @Test
+    void shouldCountARetentionShortenedWhileTheGuardRunsUntilItIsMended() throws Exception {
+        // given a watch that found nothing wrong at start
+        TopicWatch watch = startedWatch();
+        assertThat(watch.topicProblems()).isZero();
+
+        // when a policy caps the blocked decisions' retention at a day, then an operator restores it
+        cluster.topics.get(NAMES.blocked()).configs.put("retention.ms", "86400000");
+        watch.checkRetention();
+        int whileShortened = watch.topicProblems();
+        cluster.topics.get(NAMES.blocked()).configs.put("retention.ms", "-1");
+        watch.checkRetention();
+
+        // then the problem counted while it lasted, and no longer
+        assertThat(whileShortened).isEqualTo(1);
+        assertThat(watch.topicProblems()).isZero();
+    }
+
+    @Test
+    void shouldKeepTheLastCountWhileTheTopicsCannotBeRead() throws Exception {
+        // given a watch that counted one problem
+        TopicWatch watch = startedWatch();
+        cluster.topics.get(NAMES.approved()).configs.put("retention.bytes", "1073741824");
+        watch.checkRetention();
+        assertThat(watch.topicProblems()).isEqualTo(1);
+
+        // when the settings can no longer be read
+        cluster.topics.get(NAMES.approved()).describeConfigsFailure = new TopicAuthorizationException("denied");
+        watch.checkRetention();
+
+        // then the count stays: an unreadable topic is not a mended one
+        assertThat(watch.topicProblems()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldSayWhyTheGuardMustStopOnceEitherInputHasMorePartitions() throws Exception {
+        // given a watch started on inputs of 6 partitions
+        TopicWatch watch = startedWatch();
+        assertThat(watch.inputsRepartitioned()).isEmpty();
+
+        // when partitions are added to the orders
+        cluster.topic(NAMES.orders(), 12, cluster.topics.get(NAMES.orders()).configs);
+
+        // then
+        assertThat(watch.inputsRepartitioned()).hasValueSatisfying(reason -> assertThat(reason)
+                .contains("'agreements' has 6 and 'orders' 12, the guard started with 6"));
+    }
+
+    @Test
+    void shouldNotStopTheGuardWhenThePartitionCountsCannotBeRead() throws Exception {
+        // given a watch started on inputs of 6 partitions
+        TopicWatch watch = startedWatch();
+
+        // when the inputs cannot be described
+        cluster.topics.get(NAMES.orders()).describeFailure = new TopicAuthorizationException("denied");
+
+        // then nothing is known to have changed
+        assertThat(watch.inputsRepartitioned()).isEmpty();
+    }
+}
