@@ -132,16 +132,12 @@ public final class TopicProvisioner {
      */
     public int verify() throws InterruptedException {
         Map<String, Integer> inputs = inputPartitions();
-        int agreementPartitions = inputs.get(names.agreements());
-        int orderPartitions = inputs.get(names.orders());
-        if (agreementPartitions != orderPartitions) {
-            throw new IllegalStateException(String.format("topics '%s' (%d partitions) and '%s' (%d partitions) are "
-                    + "not co-partitioned: a holding's agreement and its orders must meet in one task. Give both the "
-                    + "same partition count (and key both by investorId/securityId).", names.agreements(),
-                    agreementPartitions, names.orders(), orderPartitions));
-        }
         Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
-        checkStateBuiltFor(orderPartitions, changelogs(existing));
+        Optional<String> refused = partitionRefusal(inputs, existing);
+        if (refused.isPresent()) {
+            throw new IllegalStateException(refused.get());
+        }
+        int orderPartitions = inputs.get(names.orders());
         Map<String, TopicSettings> settings = TopicSettings.describe(admin, names.all(), timeout);
         List<TopicPolicy.Problem> problems = retentionProblems(withChangelogs(settings, existing));
         if (!problems.isEmpty()) {
@@ -183,13 +179,35 @@ public final class TopicProvisioner {
     }
 
     /**
-     * Refuses inputs of {@code partitions} when a changelog of the guard's stores has another count: Kafka Streams
-     * created it with the inputs' count of the day, so partitions were added to the inputs since. Skipped, and
-     * logged, when the principal may not describe the changelogs.
+     * Why {@code run} would refuse the inputs' partition counts, as {@link #verify} does; empty when it would not, or
+     * when an input does not exist yet.
      */
-    private void checkStateBuiltFor(int partitions, List<String> changelogs) throws InterruptedException {
+    public Optional<String> partitionRefusal() throws InterruptedException {
+        Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
+        if (!existing.containsAll(names.inputs())) {
+            return Optional.empty();
+        }
+        return partitionRefusal(inputPartitions(), existing);
+    }
+
+    /**
+     * Inputs not co-partitioned, or whose count differs from a changelog of the guard's stores: Kafka Streams created
+     * it with the inputs' count of the day, so partitions were added to the inputs since. The changelogs are not
+     * checked, and that is logged, when the principal may not describe them.
+     */
+    private Optional<String> partitionRefusal(Map<String, Integer> inputs, Set<String> existing)
+            throws InterruptedException {
+        int agreementPartitions = inputs.get(names.agreements());
+        int orderPartitions = inputs.get(names.orders());
+        if (agreementPartitions != orderPartitions) {
+            return Optional.of(String.format("topics '%s' (%d partitions) and '%s' (%d partitions) are not "
+                    + "co-partitioned: a holding's agreement and its orders must meet in one task. Give both the same "
+                    + "partition count (and key both by investorId/securityId).", names.agreements(),
+                    agreementPartitions, names.orders(), orderPartitions));
+        }
+        List<String> changelogs = changelogs(existing);
         if (changelogs.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         Map<String, TopicDescription> described;
         try {
@@ -197,15 +215,16 @@ public final class TopicProvisioner {
         } catch (IllegalStateException e) {
             LOG.info("the changelogs {} cannot be described ({}): their partition count is not checked", changelogs,
                     e.getMessage());
-            return;
+            return Optional.empty();
         }
         for (String changelog : changelogs) {
             int built = described.get(changelog).partitions().size();
-            if (built != partitions) {
-                throw new IllegalStateException(InputRepartitioning.atStart(names, partitions, changelog, built,
+            if (built != orderPartitions) {
+                return Optional.of(InputRepartitioning.atStart(names, orderPartitions, changelog, built,
                         applicationId));
             }
         }
+        return Optional.empty();
     }
 
     /** The topic the guard writes that takes the smallest records, with its {@code max.message.bytes}. */

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -37,9 +38,11 @@ import picocli.CommandLine.Spec;
         description = {"Prints the guard's settings as a Markdown table; with --config/--set/--check, validates "
                 + "a configuration and prints what it resolves to (secrets masked).",
             "With --check it then asks the cluster, when it answers within --timeout, about the guard's existing "
-                    + "topics and reports what `run` would refuse at start (a topic that deletes records the guard "
-                    + "must read or keep), with the command that fixes it. Exit code 1 when there is such a problem "
-                    + "and topics.retention.check=fail, 2 on a configuration error.",
+                    + "topics and reports what `run` would refuse at start: a topic that deletes records the guard "
+                    + "must read or keep, with the command that fixes it; inputs not co-partitioned, or with "
+                    + "partitions added since the guard's state was built. Exit code 1 when `run` would refuse "
+                    + "(a retention problem with topics.retention.check=fail, or the partitions), 2 on a "
+                    + "configuration error.",
             "With --acls it prints the kafka-acls commands that grant what the guard needs."})
 public final class ConfigCommand implements Callable<Integer> {
 
@@ -108,7 +111,7 @@ public final class ConfigCommand implements Callable<Integer> {
         Set<String> distinct = new LinkedHashSet<>(byClient.values());
         if (given != null || distinct.size() == 1) {
             String who = given != null ? given
-                    : java.util.Optional.ofNullable(distinct.iterator().next()).orElse(DEFAULT_PRINCIPAL);
+                    : Optional.ofNullable(distinct.iterator().next()).orElse(DEFAULT_PRINCIPAL);
             return GuardPermissions.commands(config, who);
         }
         StringBuilder out = new StringBuilder("# the guard's Kafka clients log in as different principals:\n");
@@ -131,8 +134,11 @@ public final class ConfigCommand implements Callable<Integer> {
         client.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         client.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         List<TopicPolicy.Problem> problems;
+        Optional<String> refused;
         try (Admin admin = ClusterProbe.reach(client, timeout)) {
-            problems = TopicProvisioner.from(admin, config, timeout).retentionProblems();
+            TopicProvisioner provisioner = TopicProvisioner.from(admin, config, timeout);
+            refused = provisioner.partitionRefusal();
+            problems = provisioner.retentionProblems();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return LockupGuardCli.EXIT_USAGE;
@@ -140,15 +146,18 @@ public final class ConfigCommand implements Callable<Integer> {
             out.println("# topics not checked: " + e.getMessage());
             return 0;
         }
+        refused.ifPresent(reason -> out.println("# topics: `run` would refuse to start: " + reason));
         if (problems.isEmpty()) {
-            out.println("# topics: the existing ones keep what the guard must read and keep, and take its answers");
-            return 0;
+            if (refused.isEmpty()) {
+                out.println("# topics: the existing ones keep what the guard must read and keep, and take its answers");
+            }
+            return refused.isPresent() ? LockupGuardCli.EXIT_UNREADABLE_INPUT : 0;
         }
         boolean fails = GuardConfig.RETENTION_CHECK_FAIL.equals(
                 config.getString(GuardConfig.TOPICS_RETENTION_CHECK_CONFIG));
         out.println("# topics: " + problems.size() + " problem(s); `run` would " + (fails ? "refuse to start" : "warn"));
         problems.forEach(problem -> out.println("# " + problem.message()));
-        return fails ? LockupGuardCli.EXIT_UNREADABLE_INPUT : 0;
+        return fails || refused.isPresent() ? LockupGuardCli.EXIT_UNREADABLE_INPUT : 0;
     }
 
     /**

@@ -160,6 +160,19 @@ class TopicProvisionerTest {
     }
 
     @Test
+    void shouldSayWhatRunWouldRefuseOfThePartitionsWithoutCreatingAnything() throws Exception {
+        // given an empty cluster, then inputs that are not co-partitioned
+        assertThat(provisioner().partitionRefusal()).as("before the inputs exist").isEmpty();
+        cluster.topic(NAMES.agreements(), 6, Map.of("cleanup.policy", "compact"));
+        cluster.topic(NAMES.orders(), 12, Map.of());
+
+        // when / then config --check's question is answered as the start would, and nothing is created
+        assertThat(provisioner().partitionRefusal()).hasValueSatisfying(reason -> assertThat(reason)
+                .contains("'agreements' (6 partitions) and 'orders' (12 partitions) are not co-partitioned"));
+        assertThat(cluster.created).isEmpty();
+    }
+
+    @Test
     void shouldReadThePartitionCountOfEachInput() throws Exception {
         // given inputs of 6 partitions
         existingTopics(6);

@@ -6,9 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.tools.cli.LockupGuardTools;
 import com.lockupguard.topology.DecisionObserver;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
@@ -17,6 +22,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Partitions added to the guard's inputs while it runs. Kafka puts a key on {@code murmur2(key) % count}: with 8
@@ -51,6 +57,12 @@ class PartitionsAddedIT {
 
             // and it refuses to start again on those inputs, its state having been built for 4 partitions
             expectRefusedAtStart(settings);
+            // and config --check says so without starting
+            StringWriter out = new StringWriter();
+            assertThat(configCheck(settings, out)).isEqualTo(1);
+            assertThat(out.toString()).contains("# topics: `run` would refuse to start: 'agreements' and 'orders' "
+                    + "have 8 partitions, but this guard's state (application.id=guard-partitions-watch) was built "
+                    + "for 4");
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
@@ -78,6 +90,17 @@ class PartitionsAddedIT {
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
+    }
+
+    private static int configCheck(Map<String, String> settings, StringWriter out) {
+        List<String> args = new ArrayList<>(List.of("config", "--check"));
+        settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+        CommandLine commandLine = LockupGuardTools.commandLine();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(new StringWriter()));
+        int exit = commandLine.execute(args.toArray(String[]::new));
+        commandLine.getOut().flush();
+        return exit;
     }
 
     private static void decideSomeOrders(Map<String, String> settings) throws InterruptedException {
