@@ -70,6 +70,7 @@ public final class GuardConfig extends AbstractConfig {
     public static final String TOPICS_DECISIONS_RETENTION_MS_CONFIG = "topics.decisions.retention.ms";
     public static final String TOPICS_ORDERS_RETENTION_MS_CONFIG = "topics.orders.retention.ms";
     public static final String TOPICS_RETENTION_CHECK_CONFIG = "topics.retention.check";
+    public static final String TOPICS_EXISTING_DECISIONS_CHECK_CONFIG = "topics.existing.decisions.check";
     public static final String TOPICS_CHECK_INTERVAL_MS_CONFIG = "topics.check.interval.ms";
     public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
 
@@ -219,6 +220,13 @@ public final class GuardConfig extends AbstractConfig {
                     "What the start-up check does when an existing topic would delete records the guard has not read "
                             + "or must keep (retention, cleanup.policy): fail refuses to start, naming the topic, the "
                             + "setting and the kafka-configs command that fixes it; warn logs the same and starts.")
+            .define(TOPICS_EXISTING_DECISIONS_CHECK_CONFIG, Type.STRING, RETENTION_CHECK_FAIL,
+                    ValidString.in(RETENTION_CHECK_FAIL, RETENTION_CHECK_WARN), Importance.MEDIUM,
+                    "What the start-up check does when this application.id has never run (no state, no position on "
+                            + "the inputs) but the approved and blocked topics already hold another guard's "
+                            + "decisions, as after a mistyped application.id: it would decide every order the inputs "
+                            + "keep again, without that guard's state. fail refuses to start, saying so; warn logs "
+                            + "it and starts.")
             .define(TOPICS_CHECK_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
                     "How often the guard reads its topics again while it runs (and whenever a stream thread fails), "
                             + "as it did at start: the max.message.bytes of those it writes, so that a limit an "

@@ -13,6 +13,7 @@ import com.lockupguard.topology.TopologyOptions;
 import com.lockupguard.topology.StreamsDefaults;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -128,6 +129,28 @@ public final class GuardService implements AutoCloseable {
             watch.read(provisioner, partitions);
         } catch (IllegalStateException e) {
             throw explained(e, AclOperation.DESCRIBE_CONFIGS);
+        }
+        checkDecisionsOfAnotherGuard(admin);
+    }
+
+    /** Refuses, or warns, when another guard's decisions are on the outputs of this never-run one. */
+    private void checkDecisionsOfAnotherGuard(Admin admin) throws InterruptedException {
+        java.util.Optional<String> found;
+        try {
+            Set<String> existing = AdminRequests.retrying(PERMISSION_CHECK_TIMEOUT, () -> admin.listTopics().names());
+            found = DecisionsOfAnotherGuard.find(admin, config, existing, PERMISSION_CHECK_TIMEOUT);
+        } catch (IllegalStateException e) {
+            LOG.info("whether another guard's decisions are on the guard's topics is not checked: {}",
+                    e.getMessage());
+            return;
+        }
+        if (found.isPresent()) {
+            if (GuardConfig.RETENTION_CHECK_FAIL.equals(
+                    config.getString(GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG))) {
+                throw new IllegalStateException(found.get());
+            }
+            LOG.warn("{}={}: starting although {}", GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG,
+                    GuardConfig.RETENTION_CHECK_WARN, found.get());
         }
     }
 

@@ -1,6 +1,8 @@
 package com.lockupguard.cli;
 
+import com.lockupguard.app.AdminRequests;
 import com.lockupguard.app.ConfigTable;
+import com.lockupguard.app.DecisionsOfAnotherGuard;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.GuardPermissions;
 import com.lockupguard.app.HttpSecurity;
@@ -40,9 +42,10 @@ import picocli.CommandLine.Spec;
             "With --check it then asks the cluster, when it answers within --timeout, about the guard's existing "
                     + "topics and reports what `run` would refuse at start: a topic that deletes records the guard "
                     + "must read or keep, with the command that fixes it; inputs not co-partitioned, or with "
-                    + "partitions added since the guard's state was built. Exit code 1 when `run` would refuse "
-                    + "(a retention problem with topics.retention.check=fail, or the partitions), 2 on a "
-                    + "configuration error.",
+                    + "partitions added since the guard's state was built; another guard's decisions on the "
+                    + "topics of one that never ran. Exit code 1 when `run` would refuse (a retention problem with "
+                    + "topics.retention.check=fail, the partitions, another guard's decisions with "
+                    + "topics.existing.decisions.check=fail), 2 on a configuration error.",
             "With --acls it prints the kafka-acls commands that grant what the guard needs."})
 public final class ConfigCommand implements Callable<Integer> {
 
@@ -138,6 +141,11 @@ public final class ConfigCommand implements Callable<Integer> {
         try (Admin admin = ClusterProbe.reach(client, timeout)) {
             TopicProvisioner provisioner = TopicProvisioner.from(admin, config, timeout);
             refused = provisioner.partitionRefusal();
+            if (refused.isEmpty() && GuardConfig.RETENTION_CHECK_FAIL.equals(
+                    config.getString(GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG))) {
+                refused = DecisionsOfAnotherGuard.find(admin, config,
+                        AdminRequests.retrying(timeout, () -> admin.listTopics().names()), timeout);
+            }
             problems = provisioner.retentionProblems();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -6,14 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.registry.InMemorySchemaRegistry;
-import com.lockupguard.tools.cli.LockupGuardTools;
 import com.lockupguard.topology.DecisionObserver;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
@@ -22,7 +18,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Partitions added to the guard's inputs while it runs. Kafka puts a key on {@code murmur2(key) % count}: with 8
@@ -59,7 +54,7 @@ class PartitionsAddedIT {
             expectRefusedAtStart(settings);
             // and config --check says so without starting
             StringWriter out = new StringWriter();
-            assertThat(configCheck(settings, out)).isEqualTo(1);
+            assertThat(ConfigCheck.run(settings, out)).isEqualTo(1);
             assertThat(out.toString()).contains("# topics: `run` would refuse to start: 'agreements' and 'orders' "
                     + "have 8 partitions, but this guard's state (application.id=guard-partitions-watch) was built "
                     + "for 4");
@@ -90,17 +85,6 @@ class PartitionsAddedIT {
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
-    }
-
-    private static int configCheck(Map<String, String> settings, StringWriter out) {
-        List<String> args = new ArrayList<>(List.of("config", "--check"));
-        settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
-        CommandLine commandLine = LockupGuardTools.commandLine();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(new StringWriter()));
-        int exit = commandLine.execute(args.toArray(String[]::new));
-        commandLine.getOut().flush();
-        return exit;
     }
 
     private static void decideSomeOrders(Map<String, String> settings) throws InterruptedException {

@@ -1,0 +1,88 @@
+package com.lockupguard.app;
+
+import com.lockupguard.topology.StoreNames;
+import com.lockupguard.topology.TopicNames;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * A guard about to start for the first time on decision topics another guard already writes: its application id has
+ * neither committed a position on the inputs nor state (changelogs), yet the approved and blocked topics hold
+ * committed decisions. Started, it would decide again every order the inputs keep, from the first ({@code
+ * auto.offset.reset=earliest}), without the other guard's state, and write a second decision for each, beside every
+ * new order's two: usually a mistyped or changed {@code application.id}.
+ */
+public final class DecisionsOfAnotherGuard {
+
+    private DecisionsOfAnotherGuard() {
+    }
+
+    /** Why the guard must not start, when another guard's decisions are there; {@code existing}: the topics. */
+    public static Optional<String> find(Admin admin, GuardConfig config, Set<String> existing, Duration timeout)
+            throws InterruptedException {
+        String applicationId = config.getString(GuardConfig.APPLICATION_ID_CONFIG);
+        TopicNames names = config.topicNames();
+        boolean hasState = StoreNames.withChangelogs().stream()
+                .anyMatch(store -> existing.contains(StoreNames.changelogTopic(applicationId, store)));
+        if (hasState || hasCommittedPosition(admin, applicationId, names, timeout)) {
+            return Optional.empty();
+        }
+        List<String> decisions = List.of(names.approved(), names.blocked());
+        long held = committedRecords(admin, decisions.stream().filter(existing::contains).toList(), timeout);
+        if (held == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format("this guard (application.id=%s) has never run here: it has no state and no "
+                + "position on '%s', but '%s' and '%s' already hold decisions (%d offsets), written by a guard "
+                + "with another application.id. Started, this one would decide every order '%s' keeps again, from the "
+                + "first, without that guard's state, and write a second decision for each. Is application.id right? "
+                + "To start a new guard on these topics anyway, set %s=%s.", applicationId, names.orders(),
+                names.approved(), names.blocked(), held, names.orders(),
+                GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN));
+    }
+
+    private static boolean hasCommittedPosition(Admin admin, String group, TopicNames names, Duration timeout)
+            throws InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> committed = AdminRequests.retrying(timeout,
+                () -> admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+        return committed.keySet().stream().anyMatch(partition -> names.inputs().contains(partition.topic()));
+    }
+
+    /** Committed records (and transaction markers) between the start and the last stable offset of {@code topics}. */
+    private static long committedRecords(Admin admin, List<String> topics, Duration timeout)
+            throws InterruptedException {
+        if (topics.isEmpty()) {
+            return 0;
+        }
+        Map<String, TopicDescription> described = AdminRequests.retrying(timeout,
+                () -> admin.describeTopics(topics).allTopicNames());
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> stable = new HashMap<>();
+        described.values().forEach(topic -> topic.partitions().forEach(partition -> {
+            TopicPartition tp = new TopicPartition(topic.name(), partition.partition());
+            earliest.put(tp, OffsetSpec.earliest());
+            stable.put(tp, OffsetSpec.latest());
+        }));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = AdminRequests.retrying(timeout,
+                () -> admin.listOffsets(earliest).all());
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = AdminRequests.retrying(timeout,
+                () -> admin.listOffsets(stable, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all());
+        long held = 0;
+        for (TopicPartition partition : starts.keySet()) {
+            held += Math.max(0, ends.get(partition).offset() - starts.get(partition).offset());
+        }
+        return held;
+    }
+}

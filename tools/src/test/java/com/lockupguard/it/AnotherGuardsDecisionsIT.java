@@ -1,0 +1,75 @@
+package com.lockupguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.topology.DecisionObserver;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A second guard, under another application.id (a typo, a changed deployment), started on the topics a first guard
+ * decides on. Kafka Streams gives the new id a new consumer group, which starts at the first order the inputs keep,
+ * and no state: it would decide every kept order again, without the sales the first guard counted, and write a
+ * second decision for each next to the first.
+ */
+@Timeout(240)
+class AnotherGuardsDecisionsIT {
+
+    @TempDir
+    Path stateDirs;
+
+    @Test
+    void shouldRefuseToStartANewApplicationIdOnAnotherGuardsDecisionsUnlessTold() throws Exception {
+        Scenario scenario = Scenario.random(83, 3, 30);
+        String scope = "another-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given a guard that decided 30 orders, and stopped
+            Map<String, String> first = GuardInstance.settings(kafka, "guard-first", scope);
+            BrokerIO io = new BrokerIO(first);
+            try (GuardInstance guard = GuardInstance.start(first, stateDirs.resolve("first"), DecisionObserver.NONE)) {
+                io.produce(scenario);
+                assertThat(io.awaitDecisions(30, Duration.ofSeconds(60))).hasSize(30);
+            }
+
+            // when a guard with another application.id starts on the same topics
+            Map<String, String> second = new HashMap<>(first);
+            second.put(GuardConfig.APPLICATION_ID_CONFIG, "guard-second");
+
+            // then it refuses, saying why, and nothing is decided again
+            assertThatThrownBy(() -> GuardInstance.start(second, stateDirs.resolve("second"), DecisionObserver.NONE))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("this guard (application.id=guard-second) has never run here")
+                    .hasMessageContaining("would decide every order 'orders' keeps again")
+                    .hasMessageContaining("topics.existing.decisions.check=warn");
+            assertThat(io.awaitDecisions(30, Duration.ofSeconds(10))).hasSize(30);
+            // and config --check says so without starting
+            StringWriter out = new StringWriter();
+            assertThat(ConfigCheck.run(second, out)).isEqualTo(1);
+            assertThat(out.toString()).contains("# topics: `run` would refuse to start: this guard "
+                    + "(application.id=guard-second) has never run here");
+
+            // and the first guard starts again as before: it has run here
+            try (GuardInstance again = GuardInstance.start(first, stateDirs.resolve("first"), DecisionObserver.NONE)) {
+                assertThat(again.service().isReady()).isTrue();
+            }
+
+            // and told to, the second starts, and does what the check warned of: each order decided a second time
+            second.put(GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN);
+            try (GuardInstance told = GuardInstance.start(second, stateDirs.resolve("second"), DecisionObserver.NONE)) {
+                assertThat(io.awaitDecisions(60, Duration.ofSeconds(60))).hasSize(60);
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+}
