@@ -353,6 +353,27 @@ class ApiSecurityTest {
     }
 
     @Test
+    void shouldTakeATicketOnTheLiveFeedAloneNotToBuyAnotherNorOnAnyOtherRoute() throws Exception {
+        // given a valid ticket
+        String ticket = ticket(issuer.token().sign()); // both roles
+        List<String[]> others = GUARDED.stream().filter(route -> !route[1].equals("/api/events")).toList();
+
+        for (String[] route : others) {
+            // when it is sent to another route instead of a bearer token
+            HttpResponse<String> response = call(route[0], route[1] + "?ticket=" + ticket, null);
+
+            // then it is refused as a credential in the URL
+            assertThat(response.statusCode()).as(route[0] + " " + route[1]).isEqualTo(401);
+            assertThat(challenge(response)).as(route[1]).contains("error=\"invalid_request\"");
+        }
+        assertThat(failures("token_in_url")).isEqualTo(others.size());
+        // and it still opens the live feed once
+        HttpResponse<InputStream> stream = events("?ticket=" + ticket);
+        assertThat(stream.statusCode()).isEqualTo(200);
+        stream.body().close();
+    }
+
+    @Test
     void shouldEndTheLiveFeedWhenTheTokenThatOpenedItExpires() throws Exception {
         // given a feed opened with a token good for three more seconds (by the server's clock)
         String token = issuer.token().expiresAt(Instant.now().plusSeconds(3)).sign();
@@ -380,10 +401,24 @@ class ApiSecurityTest {
                 .isEqualTo(200);
         assertThat(call("POST", "/api/what-if?local=true", PEER_SECRET).statusCode()).isEqualTo(200);
         assertThat(call("GET", "/api/holdings", PEER_SECRET).statusCode()).as("not forwarded").isEqualTo(403);
-        assertThat(call("POST", "/api/orders?local=true", PEER_SECRET).statusCode()).isEqualTo(403);
-        assertThat(call("GET", "/api/decisions?local=true", PEER_SECRET).statusCode()).isEqualTo(403);
-        assertThat(call("GET", "/metrics?local=true", PEER_SECRET).statusCode()).isEqualTo(403);
-        assertThat(call("POST", "/api/events/ticket?local=true", PEER_SECRET).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void shouldRefuseTheServiceTokenEveryRouteNoInstanceForwards() throws Exception {
+        // given every guarded route but the four an instance forwards to the holding's owner
+        List<String> forwarded = List.of("/api/holdings", "/api/holdings/dutchess/CBYI",
+                "/api/holdings/dutchess/CBYI/reservations", "/api/what-if");
+        List<String[]> others = GUARDED.stream().filter(route -> !forwarded.contains(route[1])).toList();
+        assertThat(others).hasSize(GUARDED.size() - forwarded.size());
+
+        for (String[] route : others) {
+            // when another instance's credential asks for it, even for the local part
+            HttpResponse<String> response = call(route[0], route[1] + "?local=true", PEER_SECRET);
+
+            // then it may not: it reads or submits nothing of its own
+            assertThat(response.statusCode()).as(route[0] + " " + route[1]).isEqualTo(403);
+        }
+        assertThat(failures("forbidden")).isEqualTo(others.size());
     }
 
     // ---- what a refusal leaves behind
