@@ -84,7 +84,7 @@ class GuardWebServerTest {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
+            request.setHeader(headers[i], headers[i + 1]); // replaces the JSON Content-Type when one is given
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -157,6 +157,20 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldTakeJsonWhateverTheCaseOfItsMediaTypeAndWithParameters() throws Exception {
+        // given media types that name JSON (RFC 9110: type, subtype and parameter names are case-insensitive)
+        for (String type : List.of("application/json; charset=UTF-8", "Application/JSON", "APPLICATION/JSON;charset=utf-8",
+                " application/json ")) {
+            // when
+            HttpResponse<String> response = post("/api/orders", ORDER, "Content-Type", type);
+
+            // then
+            assertThat(response.statusCode()).as(type).isEqualTo(200);
+        }
+        assertThat(gateway.sent).hasSize(4);
+    }
+
+    @Test
     void shouldAnswerOnlyRequestsAddressedToThisMachineWhileAuthenticationIsOff() throws Exception {
         // given the open API on loopback; when a page that rebound its own name to 127.0.0.1 calls it
         String rebound = rawGet("/api/holdings", "rebind.evil.example:" + URI.create(base).getPort());
@@ -203,6 +217,34 @@ class GuardWebServerTest {
         assertThat(json(response).get("error").asText()).contains("o1").contains("resend the same order");
         // and the decision is no longer waited for: the feed forgets the waiter, a resend waits anew
         assertThat(gateway.answers.get(0).isCancelled()).isTrue();
+    }
+
+    @Test
+    void shouldAnswer503ToAnOrderTheGatewayRefusedBeforeSendingIt() throws Exception {
+        // given: a gateway that cannot read decisions back now, and so sends nothing
+        gateway.refusal = ApiException.notReady("order o1 was not sent: the guard cannot read decisions back now");
+
+        // when
+        HttpResponse<String> response = post("/api/orders", ORDER);
+
+        // then: not sent, ask again shortly; not a 502 that says Kafka lost it
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).contains("1");
+        assertThat(json(response).get("error").asText()).isEqualTo(gateway.refusal.getMessage());
+    }
+
+    @Test
+    void shouldAnswer502ToAnOrderKafkaDidNotTake() throws Exception {
+        // given: a producer whose send failed
+        gateway.failure = new org.apache.kafka.common.errors.TimeoutException("Expiring 1 record(s)");
+
+        // when
+        HttpResponse<String> response = post("/api/orders", ORDER);
+
+        // then
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(json(response).get("error").asText()).startsWith("the order could not be sent to Kafka")
+                .contains("Expiring 1 record(s)");
     }
 
     @Test
@@ -269,6 +311,17 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldAnswerEveryInstancesHoldingsUnlessLocalIsTrue() throws Exception {
+        // when: a caller says local=false, or leaves local out
+        get("/api/holdings?local=false");
+        get("/api/holdings");
+        get("/api/holdings?local=true");
+
+        // then: only local=true asks for this instance's part alone
+        assertThat(holdings.localOnly).containsExactly(false, false, true);
+    }
+
+    @Test
     void shouldAnswer503WithRetryAfterDuringRebalance() throws Exception {
         holdings.rebalancing = true;
         for (HttpResponse<String> response : List.of(get("/api/holdings"), get("/api/holdings/dutchess/CBYI"),
@@ -286,7 +339,9 @@ class GuardWebServerTest {
         HttpResponse<String> response = get("/api/holdings");
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("Retry-After")).contains("1");
-        assertThat(get("/health/ready").statusCode()).isEqualTo(503);
+        HttpResponse<String> ready = get("/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.headers().firstValue("Retry-After")).contains("1");
         assertThat(get("/health/live").statusCode()).isEqualTo(200);
     }
 
@@ -327,6 +382,21 @@ class GuardWebServerTest {
         assertThat(history.asked).containsExactly("dutchess:2");
         assertThat(get("/api/decisions?limit=0").statusCode()).isEqualTo(400);
         assertThat(json(get("/api/decisions?limit=many")).get("field").asText()).isEqualTo("limit");
+    }
+
+    @Test
+    void shouldRefuseALimitAboveTheDecisionsAndAlertsTheGuardKeeps() throws Exception {
+        for (String path : List.of("/api/decisions", "/api/alerts")) {
+            // when: at most what an instance keeps (README: at most 1,000; above, 400)
+            HttpResponse<String> most = get(path + "?limit=1000");
+            HttpResponse<String> over = get(path + "?limit=1001");
+
+            // then
+            assertThat(most.statusCode()).as(path).isEqualTo(200);
+            assertThat(over.statusCode()).as(path).isEqualTo(400);
+            assertThat(json(over).get("field").asText()).isEqualTo("limit");
+            assertThat(json(over).get("error").asText()).isEqualTo("limit must be between 1 and 1000");
+        }
     }
 
     @Test
@@ -407,6 +477,19 @@ class GuardWebServerTest {
             assertThat(seen).contains("event: decision");
             assertThat(line).contains("\"orderId\":\"o1\"").contains("\"decision\":\"APPROVED\"");
         }
+    }
+
+    @Test
+    void shouldAnswer406ToALiveFeedRequestThatDoesNotAcceptAnEventStream() throws Exception {
+        // when: a plain client (curl sends Accept: */*) asks for the live feed
+        HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events"))
+                .header("Accept", "*/*").timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        // then it is told what to send, rather than answered with an empty stream
+        assertThat(plain.statusCode()).isEqualTo(406);
+        assertThat(json(plain).get("error").asText()).contains("Accept: text/event-stream");
+        assertThat(history.subscribers).isEmpty();
     }
 
     @Test
@@ -568,9 +651,18 @@ class GuardWebServerTest {
         final List<ProposedOrder> sent = new CopyOnWriteArrayList<>();
         final List<CompletableFuture<Decision>> answers = new CopyOnWriteArrayList<>();
         volatile boolean silent;
+        volatile ApiException refusal;
+        volatile RuntimeException failure;
 
         @Override
         public CompletableFuture<Decision> submit(ProposedOrder order) {
+            if (refusal != null) {
+                return CompletableFuture.failedFuture(refusal);
+            }
+            if (failure != null) {
+                sent.add(order);
+                return CompletableFuture.failedFuture(failure);
+            }
             sent.add(order);
             CompletableFuture<Decision> answer = silent ? new CompletableFuture<>() : CompletableFuture.completedFuture(
                     decision(order, Outcome.BLOCKED, List.of(Reason.PERIOD_CAP), 500L));
