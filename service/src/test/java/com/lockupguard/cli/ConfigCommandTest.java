@@ -67,6 +67,12 @@ class ConfigCommandTest {
             // a PEM private key: named by nothing but Kafka's own definition of it as a password
             {"ssl.keystore.key", "-----BEGIN PRIVATE KEY-----pem-key-value"},
             {"producer.ssl.keystore.key", "-----BEGIN PRIVATE KEY-----producer-pem-key-value"},
+            // defined by no Kafka configuration: the schema registry client's bearer token, a plug-in's secrets,
+            // hidden by their names alone
+            {"bearer.auth.token", "registry-bearer-value"},
+            {"plugin.vault.password", "plugin-pass-value"},
+            {"plugin.api.secret", "plugin-secret-value"},
+            {"plugin.cloud.credentials", "plugin-credentials-value"},
         };
         String[] arguments = new String[secrets.length * 2 + 4];
         arguments[0] = "--set";
