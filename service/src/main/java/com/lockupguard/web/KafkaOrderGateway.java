@@ -39,6 +39,12 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
     }
 
     private static Producer<String, SpecificRecord> createProducer(Properties clientProperties, GuardTopics topics) {
+        return new KafkaProducer<>(producerSettings(clientProperties), topics.orders().keySerde().serializer(),
+                topics.orders().valueSerde().serializer());
+    }
+
+    /** The guard's producer settings, with what every order sent needs whatever they say. */
+    static Properties producerSettings(Properties clientProperties) {
         Properties properties = new Properties();
         properties.putAll(clientProperties);
         // an order is sent once and acknowledged by every in-sync replica, whatever the stream threads' own
@@ -52,8 +58,7 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
         }
         properties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         properties.put(ProducerConfig.CLIENT_ID_CONFIG, "lockup-guard-pretrade");
-        return new KafkaProducer<>(properties, topics.orders().keySerde().serializer(),
-                topics.orders().valueSerde().serializer());
+        return properties;
     }
 
     @Override

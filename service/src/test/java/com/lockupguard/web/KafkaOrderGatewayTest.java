@@ -143,6 +143,25 @@ class KafkaOrderGatewayTest {
     }
 
     @Test
+    void shouldSendEveryOrderAcknowledgedByAllReplicasAndOnceWhateverTheDeploymentAllowsItsProducers() {
+        // given producer settings a throughput-minded at-least-once deployment gives Kafka Streams' producers
+        GuardConfig config = new GuardConfig(Map.of("processing.guarantee", "at_least_once", "acks", "1",
+                "producer.acks", "0", "enable.idempotence", "false", "retries", "0",
+                "max.in.flight.requests.per.connection", "10", "linger.ms", "50"));
+
+        // when the order gateway's producer settings are made from them
+        java.util.Properties settings = KafkaOrderGateway.producerSettings(config.producerProperties());
+
+        // then an order is written to every in-sync replica, once, in order, and at once: an approval a caller
+        // acts on cannot be lost by a leader's failure, nor sent twice by a retry
+        assertThat(settings.get("acks")).isEqualTo("all");
+        assertThat(settings.get("enable.idempotence")).isEqualTo(true);
+        assertThat(settings).doesNotContainKey("retries");
+        assertThat(settings.get("max.in.flight.requests.per.connection")).isEqualTo(5);
+        assertThat(settings.get("linger.ms")).isEqualTo(0);
+    }
+
+    @Test
     void shouldStartWithSettingsKafkaStreamsTakesThatAnIdempotentProducerRefuses() {
         // given the guard's settings for an at-least-once deployment that an idempotent producer refuses
         GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:9", "schema.registry.url",
