@@ -67,6 +67,25 @@ class DecisionFeedTest {
     }
 
     @Test
+    void shouldListADecisionWhoseOrderCarriedAnEmptyCorrelationHeader() {
+        // given: a feed reading, and the decision of an order another producer sent with the API's header, empty
+        MockFeedConsumer consumer = new MockFeedConsumer(1, List.of());
+        start(consumer);
+        org.apache.kafka.common.header.Headers empty = new org.apache.kafka.common.header.internals.RecordHeaders()
+                .add(OrderCorrelation.HEADER, null);
+
+        // when it is read, then a decision after it
+        consumer.append(MockFeedConsumer.APPROVED, 0, "dutchess/CBYI",
+                GuardWebServerTest.decision(order("o-1", 10), Outcome.APPROVED, List.of(), 100L), empty);
+        consumer.append(MockFeedConsumer.APPROVED, 0, "dutchess/CBYI",
+                GuardWebServerTest.decision(order("o-2", 10), Outcome.APPROVED, List.of(), 100L), null);
+
+        // then both are listed: no caller waits for the first, but /api/decisions and the dashboard show it
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.recent(null, 10).size() == 2);
+        assertThat(feed.recent(null, 10)).extracting(Decision::getOrderId).containsExactlyInAnyOrder("o-1", "o-2");
+    }
+
+    @Test
     void shouldListTheBacklogNewestFirstAndKeepTheNewestOfEveryTopic() {
         // given: after a restart, a backlog read partition after partition: 1,200 older approvals spread over two
         // partitions (even minutes on one, odd on the other), and the 10 newest decisions, blocks, on a third
