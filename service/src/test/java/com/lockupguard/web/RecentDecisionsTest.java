@@ -37,6 +37,20 @@ class RecentDecisionsTest {
     }
 
     @Test
+    void shouldListABackDatedOrdersDecisionByWhenTheHoldingDecidedIt() {
+        // given: an order stamped a week back, decided after a newer one (the holding's clock does not go back)
+        RecentDecisions decisions = new RecentDecisions(2);
+        decisions.add(decision("first", "dutchess", "2003-07-12T14:00:00Z"));
+        decisions.add(Decision.newBuilder(decision("back-dated", "dutchess", "2003-07-12T15:00:00Z"))
+                .setOrderAt(Instant.parse("2003-07-05T09:00:00Z")).build());
+        decisions.add(decision("latest", "dutchess", "2003-07-12T16:00:00Z"));
+
+        // when / then: listed, and kept, by its decision time, not forgotten as if it were a week old
+        assertThat(decisions.newestFirst(null, 10)).extracting(Decision::getOrderId)
+                .containsExactly("latest", "back-dated");
+    }
+
+    @Test
     void shouldPlaceADecisionWithoutEvaluationTimeAtItsOrderTime() {
         // given: an UNKNOWN_AGREEMENT-like decision, made without holding state, between two others
         RecentDecisions decisions = new RecentDecisions(10);
