@@ -264,6 +264,22 @@ class GuardConfigTest {
     }
 
     @Test
+    void shouldDropTheSpacesAPropertiesFileLeavesAfterAValue() throws Exception {
+        // given a file whose values end in spaces and a tab, invisible in an editor (Properties keeps them), among
+        // them settings no configuration of the guard's or Kafka's parses (and so trims): the registry client's
+        Path file = Files.writeString(dir.resolve("trailing.properties"),
+                "application.id=guard-eu   \nbasic.auth.user.info=registry:s3cret\t\nbearer.auth.token=t0ken \n");
+
+        // when
+        GuardConfig config = new GuardConfig(ConfigSources.load(file, Map.of(), Map.of()));
+
+        // then the guard joins its own group, and the registry client gets the credentials as written
+        assertThat(config.getString("application.id")).isEqualTo("guard-eu");
+        assertThat(config.serdeConfig()).containsEntry("basic.auth.user.info", "registry:s3cret")
+                .containsEntry("bearer.auth.token", "t0ken");
+    }
+
+    @Test
     void shouldDocumentEverySettingInReadme() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
         String table = ConfigTable.markdown(GuardConfig.definition());
