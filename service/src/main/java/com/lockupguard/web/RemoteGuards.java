@@ -80,6 +80,12 @@ final class RemoteGuards {
     }
 
     private URI uri(HostInfo host, String path) {
-        return URI.create((access.https() ? "https://" : "http://") + host.host() + ":" + host.port() + path);
+        return URI.create((access.https() ? "https://" : "http://") + authorityHost(host.host()) + ":" + host.port()
+                + path);
+    }
+
+    /** An IPv6 address in brackets, as a URL needs it: Kafka Streams names an instance's host without them. */
+    private static String authorityHost(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 }

@@ -1,0 +1,46 @@
+package com.lockupguard.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.metrics.GuardMetrics;
+import java.time.Duration;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** How an instance asks the one that owns a holding, as Kafka Streams names it (host and port). */
+class RemoteGuardsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final GuardMetrics metrics = new GuardMetrics();
+    private GuardWebServer owner;
+
+    @AfterEach
+    void stop() {
+        if (owner != null) {
+            owner.close();
+        }
+        metrics.close();
+    }
+
+    @Test
+    void shouldAskAnInstanceThatAdvertisesAnIpv6Address() {
+        // given the owner of a holding listening on an IPv6 address, which Kafka Streams names without brackets
+        owner = new GuardWebServer(new GuardWebServer.Settings("::1", 0, null, Duration.ofSeconds(1)), metrics, JSON);
+        int port = owner.start();
+        owner.attach(new GuardWebServer.Backend(null, new StubBackend.Holdings(), new StubBackend.NoHistory(),
+                new StubBackend.Up()));
+        HostInfo host = HostInfo.buildFromEndpoint("[::1]:" + port);
+        assertThat(host.host()).isEqualTo("::1");
+
+        // when another instance asks it for the holding
+        JsonNode holding = new RemoteGuards(JSON, new PeerAccess(false, null, null))
+                .get(host, "/api/holdings/dutchess/CBYI?local=true", null);
+
+        // then it is answered
+        assertThat(holding.get("investorId").asText()).isEqualTo("dutchess");
+    }
+}
