@@ -243,7 +243,7 @@ public final class GuardConfig extends AbstractConfig {
                     "Port of the HTTP API, dashboard and /metrics; 0 for any free port, -1 for no HTTP server.")
             .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, "", Importance.MEDIUM,
                     "Host other instances use to reach this one's HTTP API (interactive queries); empty: http.host, "
-                            + "or this machine's name when http.host is 0.0.0.0.")
+                            + "or this machine's name when http.host is every interface's (0.0.0.0 or ::).")
             .define(API_TOKEN_CONFIG, Type.PASSWORD, null, Importance.HIGH,
                     "A static bearer token for development and tests: 'Authorization: Bearer <token>' grants read "
                             + "and submit. Setting it (or a JWKS) turns authentication on: every /api/* and /metrics "
@@ -605,13 +605,32 @@ public final class GuardConfig extends AbstractConfig {
             return advertised;
         }
         String host = getString(HTTP_HOST_CONFIG);
-        if (!host.equals("0.0.0.0")) {
+        if (!isEveryInterface(host)) {
             return host;
         }
         try {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (java.net.UnknownHostException e) {
             return "localhost";
+        }
+    }
+
+    /**
+     * Whether {@code host} is the address of every interface, IPv4's 0.0.0.0 or IPv6's ::, which names no machine
+     * another instance could call. Only an address is looked at: a name is never resolved here.
+     */
+    static boolean isEveryInterface(String host) {
+        String bare = host.trim();
+        if (bare.startsWith("[") && bare.endsWith("]")) {
+            bare = bare.substring(1, bare.length() - 1);
+        }
+        if (!bare.contains(":") && !bare.matches("[0-9.]+")) {
+            return false;
+        }
+        try {
+            return java.net.InetAddress.getByName(bare).isAnyLocalAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 

@@ -279,6 +279,18 @@ class GuardConfigTest {
                 .containsEntry("bearer.auth.token", "t0ken");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0"})
+    void shouldAdvertiseThisMachinesNameWhenListeningOnEveryInterface(String wildcard) throws Exception {
+        // given an API listening on every interface, IPv4 or IPv6, and no advertised host
+        GuardConfig config = new GuardConfig(Map.of("http.host", wildcard, "http.port", "8080"));
+
+        // when / then other instances are told this machine's name: an address of every interface names none
+        String name = java.net.InetAddress.getLocalHost().getHostName();
+        assertThat(config.advertisedHost()).isEqualTo(name);
+        assertThat(config.streamsProperties().getProperty("application.server")).isEqualTo(name + ":8080");
+    }
+
     @Test
     void shouldDocumentEverySettingInReadme() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
