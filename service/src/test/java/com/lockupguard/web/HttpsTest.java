@@ -112,6 +112,23 @@ class HttpsTest {
     }
 
     @Test
+    void shouldRefuseAProtocolVersionTheSettingsLeaveOut() throws Exception {
+        // given a server told to speak TLS 1.3 only (http.ssl.enabled.protocols=TLSv1.3)
+        Path store = TestPki.writeKeyStore(dir.resolve("tls13.p12"), "PKCS12", "store-pass", "store-pass",
+                certificate);
+        int port = start(new HttpsSettings(store, "store-pass", null, "PKCS12", List.of("TLSv1.3")));
+        javax.net.ssl.SSLParameters tls12 = new javax.net.ssl.SSLParameters();
+        tls12.setProtocols(new String[] {"TLSv1.2"});
+
+        // when / then: a client that speaks TLS 1.2 only is refused, one that speaks 1.3 is served
+        HttpClient old = HttpClient.newBuilder().sslContext(pki.clientContext()).sslParameters(tls12).build();
+        assertThatThrownBy(() -> get(old, "https://localhost:" + port + "/health/live"))
+                .isInstanceOf(SSLHandshakeException.class);
+        HttpClient current = HttpClient.newBuilder().sslContext(pki.clientContext()).build();
+        assertThat(get(current, "https://localhost:" + port + "/health/live").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void shouldBeVerifiedByCurlAgainstTheTestCa() throws Exception {
         Assumptions.assumeTrue(curlInstalled(), "curl is not installed here: the https check with curl is skipped "
                 + "(HttpClient checks the same certificate in the other tests)");
