@@ -292,6 +292,27 @@ class GuardConfigTest {
     }
 
     @Test
+    void shouldRememberIdsForeverAtMinusOneAndOtherwiseForTheTimeSet() {
+        // given / when / then: -1 is forever, not a retention of -1 ms that forgets every id at once (a retry would
+        // be decided anew and a reused id approved)
+        assertThat(new GuardConfig(Map.of("order.ids.retention.ms", "-1")).idRetention()).isEmpty();
+        assertThat(new GuardConfig(Map.of("order.ids.retention.ms", "60000")).idRetention())
+                .contains(java.time.Duration.ofMinutes(1));
+        assertThat(new GuardConfig(Map.of()).idRetention()).contains(java.time.Duration.ofDays(180));
+    }
+
+    @Test
+    void shouldKeepACreatedCreateTimeOrdersTopicForeverUnlessTold() {
+        // given / when / then: on CreateTime the broker deletes by the order's own timestamp, so a replayed or
+        // back-dated order would be deleted before the guard reads it; LogAppendTime keeps Kafka's 7 days
+        assertThat(new GuardConfig(Map.of("orders.timestamp.type", "CreateTime")).ordersRetentionMs()).isEqualTo(-1L);
+        assertThat(new GuardConfig(Map.of("orders.timestamp.type", "LogAppendTime")).ordersRetentionMs())
+                .isEqualTo(7L * 24 * 60 * 60 * 1000);
+        assertThat(new GuardConfig(Map.of("orders.timestamp.type", "CreateTime", "topics.orders.retention.ms",
+                "86400000")).ordersRetentionMs()).isEqualTo(86_400_000L);
+    }
+
+    @Test
     void shouldDocumentEverySettingInReadme() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
         String table = ConfigTable.markdown(GuardConfig.definition());
