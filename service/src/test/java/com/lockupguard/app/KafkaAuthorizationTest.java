@@ -278,6 +278,16 @@ class KafkaAuthorizationTest {
     }
 
     @Test
+    void shouldNeedWhatTheApiDoesWhenItListensOnAnyFreePort() {
+        // given the API on any free port (http.port=0), as tests and several instances on one host run it
+        List<KafkaPermission> anyPort = GuardPermissions.required(config("http.port", "0"));
+
+        // when / then the API's reads and its orders' writes are still granted and checked at start
+        assertThat(anyPort).extracting(KafkaPermission::describe).contains("READ on TOPIC 'orders-approved' (LITERAL)",
+                "READ on TOPIC 'holding-positions' (LITERAL)", "WRITE on TOPIC 'orders' (LITERAL)");
+    }
+
+    @Test
     void shouldListInTheReadmeExactlyTheAclsOfConfigAcls() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
         String commands = GuardPermissions.commands(new GuardConfig(Map.of("bootstrap.servers", "<brokers>")),
