@@ -85,6 +85,17 @@ class HttpSecurityTest {
     }
 
     @Test
+    void shouldTakeAnEmptyTokenForNoTokenAtAll() {
+        // given tokens set empty, as a compose file's LOCKUP_GUARD_API_TOKEN: ${API_TOKEN:-} leaves them
+        HttpSecurity security = HttpSecurity.from(config("api.token", "", "api.service.token", ""));
+
+        // when / then authentication stays off (loopback only), rather than on with a token no one can send
+        assertThat(security.authentication().enabled()).isFalse();
+        assertThat(security.peers().serviceToken()).as("instances pass on the caller's token").isNull();
+        assertThatCode(() -> security.checkExposure("127.0.0.1")).doesNotThrowAnyException();
+    }
+
+    @Test
     void shouldRequireIssuerAndAudienceWithAJwks() throws Exception {
         Path jwks = TestIssuer.rsa("k").writeJwks(dir.resolve("jwks.json"));
         assertThatThrownBy(() -> HttpSecurity.from(config("api.auth.jwt.jwks.file", jwks.toString(),
