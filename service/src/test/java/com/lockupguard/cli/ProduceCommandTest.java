@@ -80,6 +80,20 @@ class ProduceCommandTest {
     }
 
     @Test
+    void shouldExitWithTheUsageCodeOnARefusedSetting() throws Exception {
+        // given a timeline, and a setting the guard refuses
+        Path timeline = Files.writeString(dir.resolve("t.jsonl"), "{\"type\":\"agreement\",\"investorId\":\"i\","
+                + "\"securityId\":\"s\",\"executionDate\":\"2003-04-28\"}\n");
+
+        // when
+        int exit = run("produce", timeline.toString(), "--set", "topics.partitions=0");
+
+        // then the configuration error is named, with the usage exit code, not the one for refused lines
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("cannot produce " + timeline + ": ").contains("topics.partitions");
+    }
+
+    @Test
     void shouldSayThatAMissingTimelineDoesNotExist() {
         // given / when
         int exit = run("produce", dir.resolve("nope.jsonl").toString());
