@@ -18,12 +18,17 @@ import picocli.CommandLine;
 class ConfigCommandTest {
 
     private static String run(String... arguments) {
+        return runForExit(arguments).getValue();
+    }
+
+    /** The exit code and the output of {@code config} with {@code arguments}. */
+    private static java.util.Map.Entry<Integer, String> runForExit(String... arguments) {
         StringWriter out = new StringWriter();
         CommandLine command = new CommandLine(new ConfigCommand());
         command.setOut(new PrintWriter(out));
         command.setErr(new PrintWriter(out));
-        command.execute(arguments);
-        return out.toString();
+        int exit = command.execute(arguments);
+        return java.util.Map.entry(exit, out.toString());
     }
 
     @Test
@@ -37,17 +42,18 @@ class ConfigCommandTest {
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
         logged.start();
         kafka.addAppender(logged);
-        String output;
+        java.util.Map.Entry<Integer, String> result;
         try {
             // when
-            output = run("--check", "--timeout", "3", "--set", "http.port=-1", "--set",
+            result = runForExit("--check", "--timeout", "3", "--set", "http.port=-1", "--set",
                     "bootstrap.servers=127.0.0.1:" + port);
         } finally {
             kafka.detachAppender(logged);
         }
 
-        // then
-        assertThat(output).contains("# topics not checked: Kafka did not answer within 3 s");
+        // then: reported, not an error of the configuration, which is valid (a CI step checks it with no cluster)
+        assertThat(result.getValue()).contains("# topics not checked: Kafka did not answer within 3 s");
+        assertThat(result.getKey()).isZero();
         assertThat(logged.list).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
     }
 
