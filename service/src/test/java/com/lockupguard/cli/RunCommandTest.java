@@ -30,6 +30,22 @@ class RunCommandTest {
                 .contains("http://issuer.example/jwks").doesNotContain("jwks-pass");
     }
 
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldTakeTheHttpPortOptionAsTheHttpPortSetting() {
+        // given a port no server can listen on, given by --http-port, and no cluster to reach
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new RunCommand());
+        command.setErr(new PrintWriter(err));
+
+        // when
+        int exit = command.execute("--http-port", "70000", "--set", "bootstrap.servers=127.0.0.1:1");
+
+        // then it is checked as http.port is, before anything starts
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("configuration error: ").contains("http.port").contains("70000");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "schema.registry.url=ftp://desk:pa ss@r1:8081",
