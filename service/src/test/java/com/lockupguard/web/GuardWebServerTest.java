@@ -311,6 +311,23 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldAnswer400NamingTheFieldForAHoldingIdNoHoldingCanHave() throws Exception {
+        // given an investor id over the 256 characters a holding's id may have
+        String tooLong = "i".repeat(257);
+
+        for (String path : List.of("/api/holdings/" + tooLong + "/CBYI", "/api/holdings/" + tooLong + "/CBYI/history",
+                "/api/holdings/" + tooLong + "/CBYI/reservations")) {
+            // when
+            HttpResponse<String> response = get(path);
+
+            // then the caller is told what is wrong with the request, not that the server failed
+            assertThat(response.statusCode()).as(path).isEqualTo(400);
+            assertThat(json(response).get("field").asText()).isEqualTo("investorId");
+        }
+        assertThat(holdings.asked).isEmpty();
+    }
+
+    @Test
     void shouldAnswerEveryInstancesHoldingsUnlessLocalIsTrue() throws Exception {
         // when: a caller says local=false, or leaves local out
         get("/api/holdings?local=false");
