@@ -313,6 +313,15 @@ class GuardConfigTest {
     }
 
     @Test
+    void shouldKeepAnApplicationServerGivenOutright() {
+        // given an instance reached through an address of its own (a load balancer, a NAT), set as Kafka Streams'
+        GuardConfig config = new GuardConfig(Map.of("http.port", "8080", "application.server", "guard-1.example:443"));
+
+        // when / then other instances are told that address, not http.host's
+        assertThat(config.streamsProperties().getProperty("application.server")).isEqualTo("guard-1.example:443");
+    }
+
+    @Test
     void shouldDocumentEverySettingInReadme() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
         String table = ConfigTable.markdown(GuardConfig.definition());
