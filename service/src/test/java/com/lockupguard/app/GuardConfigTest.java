@@ -322,6 +322,13 @@ class GuardConfigTest {
     }
 
     @Test
+    void shouldRefuseAnEmptyListOfJwtAlgorithms() {
+        // given / when / then: no algorithm would refuse every token; the setting is named instead
+        assertThatThrownBy(() -> new GuardConfig(Map.of("api.auth.jwt.algorithms", "")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("api.auth.jwt.algorithms");
+    }
+
+    @Test
     void shouldDocumentEverySettingInReadme() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
         String table = ConfigTable.markdown(GuardConfig.definition());
