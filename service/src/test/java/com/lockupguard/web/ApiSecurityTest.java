@@ -374,6 +374,7 @@ class ApiSecurityTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30) // a stream that never ends would otherwise hang the build
     void shouldEndTheLiveFeedWhenTheTokenThatOpenedItExpires() throws Exception {
         // given a feed opened with a token good for three more seconds (by the server's clock)
         String token = issuer.token().expiresAt(Instant.now().plusSeconds(3)).sign();
