@@ -268,6 +268,32 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldRefuseAQuantityThatIsNotAWholeNumberOfSharesRatherThanRoundIt() throws Exception {
+        // given quantities that would be cut to another number of shares: a fraction, one past what a long holds
+        for (String quantity : List.of("1000.5", "1e3", "18446744073709551617")) {
+            // when
+            HttpResponse<String> response = post("/api/orders", ORDER.replace("1000", quantity));
+
+            // then refused naming the field, not decided for 1000 or 1 shares
+            assertThat(response.statusCode()).as(quantity).isEqualTo(400);
+            assertThat(json(response).get("field").asText()).isEqualTo("quantity");
+        }
+        assertThat(gateway.sent).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAnOrderIdThatIsNotAStringRatherThanMakeOneUp() throws Exception {
+        // when: an order whose id the caller sent as a number, as a careless client would
+        HttpResponse<String> response = post("/api/orders", ORDER.replace("\"o1\"", "123"));
+
+        // then it is refused naming the field: a generated id would make each resend a new order, decided anew
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo("orderId");
+        assertThat(json(response).get("error").asText()).isEqualTo("orderId must be a string, was 123");
+        assertThat(gateway.sent).isEmpty();
+    }
+
+    @Test
     void shouldRequireTheStaticTokenOnEveryApiEndpointOnceItIsConfigured() throws Exception {
         // given a server with api.token set
         server.close();
