@@ -143,6 +143,26 @@ class KafkaOrderGatewayTest {
     }
 
     @Test
+    void shouldFailTheOrderAtOnceWhenKafkaDoesNotTakeIt() throws Exception {
+        // given: a producer whose sends are acknowledged only when the test says
+        MockProducer<String, SpecificRecord> pending = new MockProducer<>(false, null, new StringSerializer(),
+                (topic, value) -> new byte[0]);
+        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
+                Map.of("schema.registry.url", "mock://gateway-test-" + UUID.randomUUID()));
+        KafkaOrderGateway sending = new KafkaOrderGateway(topics, feed, pending);
+        CompletableFuture<Decision> decision = sending.submit(DecisionFeedTest.order("o-5", 10));
+
+        // when the broker does not take it (its delivery timed out)
+        pending.errorNext(new org.apache.kafka.common.errors.TimeoutException("Expiring 1 record(s)"));
+
+        // then its caller is told so at once (502), not after the decision timeout as if it had been sent, and
+        // nobody waits for its decision any more
+        assertThat(decision).failsWithin(Duration.ofSeconds(1)).withThrowableOfType(ExecutionException.class)
+                .havingCause().withMessageContaining("Expiring 1 record(s)");
+        assertThat(feed.waitingForDecisions()).isZero();
+    }
+
+    @Test
     void shouldSendEveryOrderAcknowledgedByAllReplicasAndOnceWhateverTheDeploymentAllowsItsProducers() {
         // given producer settings a throughput-minded at-least-once deployment gives Kafka Streams' producers
         GuardConfig config = new GuardConfig(Map.of("processing.guarantee", "at_least_once", "acks", "1",
