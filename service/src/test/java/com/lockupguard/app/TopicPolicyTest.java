@@ -225,6 +225,18 @@ class TopicPolicyTest {
         }
 
         @Test
+        void shouldRefuseATopicThatKeepsNoBytesAtAll() {
+            // given retention.bytes=0: the broker deletes every closed segment, read or not
+            TopicPolicy policy = keepForever(GuardConfig.CREATE_TIME);
+
+            // when / then: the record of what the guard decided, and the orders it has yet to read, would be lost
+            assertThat(policy.check(topic("orders-approved", "retention.ms", "-1", "retention.bytes", "0")))
+                    .extracting(TopicPolicy.Problem::setting).containsExactly("retention.bytes");
+            assertThat(policy.check(topic("orders", "retention.ms", "-1", "retention.bytes", "0")))
+                    .extracting(TopicPolicy.Problem::setting).containsExactly("retention.bytes");
+        }
+
+        @Test
         void shouldRefuseFiniteDecisionRetentionCountedFromTheOrdersOwnTimestamps() {
             // given decisions kept long enough, but on CreateTime: a 2003 order's decision is older than six years
             TopicPolicy sixYears = new TopicPolicy(NAMES, SIX_YEARS, -1, GuardConfig.CREATE_TIME);
