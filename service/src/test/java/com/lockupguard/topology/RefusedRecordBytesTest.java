@@ -16,6 +16,7 @@ import com.lockupguard.web.OrderCorrelation;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
@@ -114,6 +115,47 @@ class RefusedRecordBytesTest {
         TestRecord<String, byte[]> letter = single(guard.drainDeadLetters());
         assertThat(header(letter, OrderCorrelation.HEADER)).isEqualTo("caller-7");
         assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("KEY_MISMATCH");
+    }
+
+    @Test
+    void shouldReplaceTheErrorHeadersOfARecordRedrivenFromTheDeadLetterTopic() {
+        // given the letter agreement, and an order an operator sends again as it lies on the dead-letter topic,
+        // with the headers of its first refusal
+        guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
+        guard.agreementAudit.readValuesToList();
+        Headers firstRefusal = new RecordHeaders()
+                .add(DeadLetters.TOPIC_HEADER, "elsewhere".getBytes(StandardCharsets.UTF_8))
+                .add(DeadLetters.OFFSET_HEADER, "99".getBytes(StandardCharsets.UTF_8))
+                .add(DeadLetters.REASON_HEADER, "UNKNOWN_AGREEMENT".getBytes(StandardCharsets.UTF_8));
+
+        // when it is refused again (keyed by another holding)
+        guard.orders.pipeInput(new TestRecord<>("someone/ELSE", order("o-1", OrderKind.PUBLIC_SALE, 1_000),
+                firstRefusal, at("2003-08-01T10:00:00-04:00")));
+
+        // then its dead letter says where and why this time, once: a reader of the first header of a name is not
+        // told the old refusal
+        Headers headers = single(guard.drainDeadLetters()).headers();
+        assertThat(headers.headers(DeadLetters.TOPIC_HEADER)).singleElement()
+                .satisfies(h -> assertThat(new String(h.value(), StandardCharsets.UTF_8)).isEqualTo("orders"));
+        assertThat(headers.headers(DeadLetters.OFFSET_HEADER)).singleElement()
+                .satisfies(h -> assertThat(new String(h.value(), StandardCharsets.UTF_8)).isEqualTo("0"));
+        assertThat(headers.headers(DeadLetters.REASON_HEADER)).singleElement()
+                .satisfies(h -> assertThat(new String(h.value(), StandardCharsets.UTF_8)).isEqualTo("KEY_MISMATCH"));
+    }
+
+    @Test
+    void shouldDeadLetterARefusedRecordWithTheTimestampOfTheRecordItself() {
+        // given the letter agreement
+        guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
+        guard.agreementAudit.readValuesToList();
+        Instant ordered = at("2003-08-01T10:00:00-04:00");
+
+        // when an order stamped months after the guard's wall clock is refused (keyed by another holding)
+        guard.orders.pipeInput("someone/ELSE", order("o-1", OrderKind.PUBLIC_SALE, 1_000), ordered);
+
+        // then its dead letter carries the order's own timestamp, as everything the guard writes carries the
+        // timestamp of the record it answers (README, "Timestamps the broker refuses")
+        assertThat(single(guard.drainDeadLetters()).timestamp()).isEqualTo(ordered.toEpochMilli());
     }
 
     /**
