@@ -696,6 +696,31 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldDeadLetterAnUndecodableRecordTooLargeToSendWithoutItsValueAndKeepGoing() {
+            // given a guard whose producer sends at most 3,000 bytes
+            guard.close();
+            guard = new TopologyFixture(stateDir, Map.of("producer.max.request.size", 3_000));
+            registeredLetter();
+            // when a record that is not the wire format only just fits on the orders topic
+            byte[] garbage = new byte[2_800];
+            java.util.Arrays.fill(garbage, (byte) 0x7f);
+            guard.rawOrders.pipeInput(HOLDING, garbage, at("2003-07-11T09:45:00-04:00"));
+            // then its dead letter, the error headers added, is written without its value, within what the producer
+            // sends (one over it would fail the task, and every thread after it, on this record)
+            List<TestRecord<String, byte[]>> letters = guard.drainDeadLetters();
+            assertThat(letters).singleElement().satisfies(letter -> {
+                assertThat(letter.value()).isNull();
+                assertThat(header(letter, DeadLetterFit.VALUE_OMITTED_HEADER)).startsWith("2800 bytes, omitted");
+                assertThat(header(letter, DeadLetters.OFFSET_HEADER)).isEqualTo("0");
+                assertThat(SendLimit.size(SendLimit.bytes(letter.key()), letter.value(), letter.headers()))
+                        .isLessThanOrEqualTo(3_000);
+            });
+            // and the stream goes on
+            Decision next = guard.decide(order("next", OrderKind.PUBLIC_SALE, 1_000), "2003-07-11T09:46:00-04:00");
+            assertThat(next.getOutcome()).isEqualTo(Outcome.APPROVED);
+        }
+
+        @Test
         void shouldKeepItsAnswersWithinTheSmallestMessageSizeOfTheTopicsItWrites() {
             // given a guard whose producer may send 1 MiB, told once it runs (as the service tells it after reading
             // the topics' settings) that a topic it writes takes records of up to 3,000 bytes
