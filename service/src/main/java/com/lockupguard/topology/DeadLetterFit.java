@@ -54,17 +54,19 @@ final class DeadLetterFit {
         return deadLetters.stream().map(this::fit).toList();
     }
 
-    /** {@code response}, its dead letters fitted. */
+    /** Kafka Streams' {@code response}, its dead letters with only their latest error, and fitted. */
     DeserializationExceptionHandler.Response fit(DeserializationExceptionHandler.Response response) {
-        List<ProducerRecord<byte[], byte[]>> fitted = fit(response.deadLetterQueueRecords());
+        List<ProducerRecord<byte[], byte[]>> fitted = fit(response.deadLetterQueueRecords().stream()
+                .map(DeadLetters::withLatestErrorOnly).toList());
         return response.result() == DeserializationExceptionHandler.Result.RESUME
                 ? DeserializationExceptionHandler.Response.resume(fitted)
                 : DeserializationExceptionHandler.Response.fail(fitted);
     }
 
-    /** {@code response}, its dead letters fitted. */
+    /** Kafka Streams' {@code response}, its dead letters with only their latest error, and fitted. */
     ProcessingExceptionHandler.Response fit(ProcessingExceptionHandler.Response response) {
-        List<ProducerRecord<byte[], byte[]>> fitted = fit(response.deadLetterQueueRecords());
+        List<ProducerRecord<byte[], byte[]>> fitted = fit(response.deadLetterQueueRecords().stream()
+                .map(DeadLetters::withLatestErrorOnly).toList());
         return response.result() == ProcessingExceptionHandler.Result.RESUME
                 ? ProcessingExceptionHandler.Response.resume(fitted)
                 : ProcessingExceptionHandler.Response.fail(fitted);

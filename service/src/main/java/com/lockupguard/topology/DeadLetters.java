@@ -28,6 +28,10 @@ public final class DeadLetters {
     public static final String EXCEPTION_HEADER = "__streams.errors.exception";
     public static final String MESSAGE_HEADER = "__streams.errors.message";
     public static final String REASON_HEADER = "lockup-guard.dlq.reason";
+    /** What Kafka Streams' error headers start with. */
+    private static final String STREAMS_ERROR_PREFIX = "__streams.errors.";
+    /** What the guard's own dead-letter headers start with: the reason, and what {@link DeadLetterFit} omitted. */
+    private static final String GUARD_PREFIX = "lockup-guard.dlq.";
 
     /** What of a refused record's key, and of the refusal's message, is logged: either may quote a 1 MB field. */
     static final int LOGGED_KEY_CHARS = 256;
@@ -51,7 +55,7 @@ public final class DeadLetters {
     /** The dead letter of a refused record, for {@code topic}: its key and value as received, the refusal in headers. */
     static ProducerRecord<byte[], byte[]> of(String topic, ErrorHandlerContext context,
             RejectedRecordException refused) {
-        Headers headers = new RecordHeaders(context.headers() == null ? new Header[0] : context.headers().toArray());
+        Headers headers = withoutErrors(context.headers() == null ? new Header[0] : context.headers().toArray());
         put(headers, TOPIC_HEADER, context.topic());
         put(headers, PARTITION_HEADER, Integer.toString(context.partition()));
         put(headers, OFFSET_HEADER, Long.toString(context.offset()));
@@ -62,13 +66,54 @@ public final class DeadLetters {
                 headers);
     }
 
+    /**
+     * {@code deadLetter}, as Kafka Streams built it (a record it could not read, or whose processing failed), without
+     * what an earlier dead-lettering of the record left in its headers. Kafka Streams adds its error headers after the
+     * record's own, so a record sent again from the dead-letter topic would carry two of each, the earlier first, and
+     * the guard's reason for a refusal that no longer applies.
+     */
+    static ProducerRecord<byte[], byte[]> withLatestErrorOnly(ProducerRecord<byte[], byte[]> deadLetter) {
+        Header[] all = deadLetter.headers().toArray();
+        Headers kept = new RecordHeaders();
+        for (int i = 0; i < all.length; i++) {
+            String name = all[i].key();
+            boolean earlier = name.startsWith(GUARD_PREFIX) || name.startsWith(STREAMS_ERROR_PREFIX)
+                    && occursAfter(all, i, name);
+            if (!earlier) {
+                kept.add(all[i]);
+            }
+        }
+        return kept.toArray().length == all.length ? deadLetter
+                : new ProducerRecord<>(deadLetter.topic(), deadLetter.partition(), deadLetter.timestamp(),
+                        deadLetter.key(), deadLetter.value(), kept);
+    }
+
+    /** The record's own headers, without any an earlier dead-lettering of it added. */
+    private static Headers withoutErrors(Header[] received) {
+        Headers own = new RecordHeaders();
+        for (Header header : received) {
+            if (!header.key().startsWith(GUARD_PREFIX) && !header.key().startsWith(STREAMS_ERROR_PREFIX)) {
+                own.add(header);
+            }
+        }
+        return own;
+    }
+
+    private static boolean occursAfter(Header[] headers, int index, String name) {
+        for (int i = index + 1; i < headers.length; i++) {
+            if (headers[i].key().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String brief(String text, int chars) {
         return text == null || text.length() <= chars ? text
                 : text.substring(0, chars) + "… (" + text.length() + " chars)";
     }
 
     private static void put(Headers headers, String name, String value) {
-        headers.remove(name);
         headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 

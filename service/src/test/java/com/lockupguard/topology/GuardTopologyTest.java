@@ -696,6 +696,33 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldDeadLetterARedrivenRecordWithOnlyTheErrorOfItsLatestReading() {
+            // given a record an operator sends again as it lies on the dead-letter topic: refused once by the guard,
+            // its headers carry that refusal
+            registeredLetter();
+            Headers earlier = new RecordHeaders()
+                    .add("correlation-id", "c-7".getBytes(StandardCharsets.UTF_8))
+                    .add(DeadLetters.TOPIC_HEADER, "orders".getBytes(StandardCharsets.UTF_8))
+                    .add(DeadLetters.OFFSET_HEADER, "41".getBytes(StandardCharsets.UTF_8))
+                    .add(DeadLetters.EXCEPTION_HEADER, RejectedRecordException.class.getName()
+                            .getBytes(StandardCharsets.UTF_8))
+                    .add(DeadLetters.REASON_HEADER, "KEY_MISMATCH".getBytes(StandardCharsets.UTF_8));
+            // when it cannot be read this time
+            guard.rawOrders.pipeInput(new TestRecord<>(HOLDING, new byte[] {0x7f, 1, 2, 3}, earlier,
+                    at("2003-07-11T09:45:00-04:00")));
+            // then its dead letter says what happened now, once each, and no longer the earlier refusal's reason
+            TestRecord<String, byte[]> letter = guard.deadLetters.readRecord();
+            assertThat(letter.headers().headers(DeadLetters.OFFSET_HEADER)).singleElement()
+                    .satisfies(h -> assertThat(new String(h.value(), StandardCharsets.UTF_8)).isEqualTo("0"));
+            assertThat(letter.headers().headers(DeadLetters.EXCEPTION_HEADER)).singleElement()
+                    .satisfies(h -> assertThat(new String(h.value(), StandardCharsets.UTF_8))
+                            .contains("SerializationException"));
+            assertThat(header(letter, DeadLetters.REASON_HEADER)).isNull();
+            // and it keeps the record's own headers
+            assertThat(header(letter, "correlation-id")).isEqualTo("c-7");
+        }
+
+        @Test
         void shouldDeadLetterAnUndecodableRecordTooLargeToSendWithoutItsValueAndKeepGoing() {
             // given a guard whose producer sends at most 3,000 bytes
             guard.close();
