@@ -35,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -623,6 +624,37 @@ class GuardTopologyTest {
             assertThat(guard.executionResults.isEmpty()).isTrue();
             assertThat(guard.drainDeadLetters()).singleElement().satisfies(letter ->
                     assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("KEY_MISMATCH"));
+        }
+
+        @Test
+        void shouldDeadLetterAReportOnAnotherPartitionThanItsKeysWithoutApplyingIt() {
+            // given a guard whose inputs have as many partitions as put the holding on another partition than the
+            // first (the test driver reads every record from partition 0), and an approval of 120,000
+            InputPartitions inputs = InputPartitions.unchecked();
+            guard.close();
+            guard = new TopologyFixture(stateDir, TopologyOptions.service().withInputPartitions(inputs));
+            inputs.set(partitionsPuttingTheHoldingElsewhere());
+            registeredLetter();
+            guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            // when its fill arrives on partition 0, from a producer that does not partition by key
+            guard.orders.pipeInput(HOLDING, TopologyFixture.fill("x1", "e2", 100_000),
+                    at("2003-07-11T10:30:00-04:00"));
+            // then it is dead-lettered, saying why, without a result, and the reservation is not touched: applied
+            // there it would meet another task's state
+            assertThat(guard.executionResults.isEmpty()).isTrue();
+            assertThat(guard.drainDeadLetters()).singleElement().satisfies(letter -> {
+                assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("WRONG_PARTITION");
+                assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("on partition 0");
+            });
+            assertThat(rememberedOrder("e2").reservation().taken()).isZero();
+        }
+
+        /** The fewest partitions on which Kafka's producer puts the holding's key elsewhere than partition 0. */
+        private int partitionsPuttingTheHoldingElsewhere() {
+            byte[] key = HOLDING.getBytes(StandardCharsets.UTF_8);
+            return java.util.stream.IntStream.rangeClosed(2, 64)
+                    .filter(partitions -> BuiltInPartitioner.partitionForKey(key, partitions) != 0)
+                    .findFirst().orElseThrow();
         }
 
         private RememberedOrder rememberedOrder(String orderId) {
