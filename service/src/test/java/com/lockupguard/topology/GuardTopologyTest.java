@@ -914,6 +914,27 @@ class GuardTopologyTest {
         assertThat(states.get(1).usedTotal()).isEqualTo(120_000);
     }
 
+    @Test
+    void shouldRecordRememberedIdsAndTheReleaseScheduleInTheirChangelogs() {
+        // given the letter, an approved order and its fill
+        registeredLetter();
+        guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+        guard.report(TopologyFixture.fill("x1", "e2", 100_000), "2003-07-11T10:30:00-04:00");
+        // when another instance takes the holding over, it has only the changelogs to restore from
+        // then the order id, the execution id and the holding's next boundary are in them: without them it would
+        // count a retried order again, apply a redelivered fill again, and publish no release
+        assertThat(changelogKeys(StoreNames.SEEN_ORDERS)).contains(StoreNames.idKey(HOLDING, "e2"));
+        assertThat(changelogKeys(StoreNames.SEEN_EXECUTIONS)).contains(StoreNames.idKey(HOLDING, "x1"));
+        assertThat(changelogKeys(StoreNames.RELEASE_SCHEDULE)).anySatisfy(key -> assertThat(key).endsWith(HOLDING));
+    }
+
+    private List<String> changelogKeys(String store) {
+        return guard.driver.createOutputTopic(StoreNames.changelogTopic("lockup-guard-test", store),
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readKeyValuesToList().stream()
+                .map(entry -> entry.key).toList();
+    }
+
     private HoldingState holdingState() {
         KeyValueStore<String, byte[]> store = guard.driver.getKeyValueStore(StoreNames.HOLDING_STATE);
         byte[] stored = store.get(HOLDING);
