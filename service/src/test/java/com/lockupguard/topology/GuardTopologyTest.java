@@ -455,6 +455,19 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldStampEachAuditRecordWithItsVersionsTimestamp() {
+            // when a version is applied, and a later one refused (keyed to another holding)
+            Instant applied = at("2003-04-28T09:00:00-04:00");
+            Instant refused = at("2003-05-02T09:00:00-04:00");
+            guard.agreements.pipeInput(HOLDING, letter().build(), applied);
+            guard.agreements.pipeInput("dutchess/OTHER", letter().build(), refused);
+            // then each audit record carries the timestamp of the version it audits, as every record the guard
+            // writes carries that of the record it answers
+            assertThat(guard.agreementAudit.readRecordsToList()).extracting(TestRecord::timestamp)
+                    .containsExactly(applied.toEpochMilli(), refused.toEpochMilli());
+        }
+
+        @Test
         void shouldSayInEveryDecisionAndPositionWhichVersionGovernedIt() {
             // given version 1, an order under it, then version 2
             guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
@@ -624,6 +637,26 @@ class GuardTopologyTest {
             assertThat(guard.executionResults.isEmpty()).isTrue();
             assertThat(guard.drainDeadLetters()).singleElement().satisfies(letter ->
                     assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("KEY_MISMATCH"));
+        }
+
+        @Test
+        void shouldAnswerAReportWithItsKeyTimestampAndHeaders() {
+            // given a holding, and a fill no approval covers, sent with its desk's correlation header
+            registeredLetter();
+            Instant filled = at("2003-07-12T10:00:00-04:00");
+            Headers headers = new RecordHeaders().add(OrderCorrelation.HEADER, "c-9".getBytes(StandardCharsets.UTF_8));
+            // when it is applied
+            guard.orders.pipeInput(new TestRecord<>(HOLDING, TopologyFixture.fill("x9", "z9", 90_000), headers,
+                    filled));
+            // then its result and its alert carry the report's key, timestamp and header, so that the desk can
+            // match them to the report, and a topic's timestamp bounds see the report's own time
+            TestRecord<String, ReportResult> result = guard.executionResults.readRecord();
+            TestRecord<String, ComplianceAlert> alert = guard.complianceAlerts.readRecord();
+            for (TestRecord<String, ?> answer : List.of(result, alert)) {
+                assertThat(answer.key()).isEqualTo(HOLDING);
+                assertThat(answer.timestamp()).isEqualTo(filled.toEpochMilli());
+                assertThat(DeadLetters.header(answer.headers(), OrderCorrelation.HEADER)).contains("c-9");
+            }
         }
 
         @Test

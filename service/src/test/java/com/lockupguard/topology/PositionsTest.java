@@ -61,6 +61,23 @@ class PositionsTest {
     }
 
     @Test
+    void shouldStampEachPositionWithTheInstantItIsAsOf() {
+        // given the letter, published as of its record's time
+        guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
+        // when its First Release passes with no order, and an order comes after
+        timePassesUntil("2003-07-27T00:00:00-04:00");
+        guard.decide(order("e2", OrderKind.PUBLIC_SALE, 1_000), "2003-07-28T09:45:00-04:00");
+        // then each position's record is stamped with its as-of instant: the agreement's, the boundary's, the
+        // order's, not the wall clock of the guard that published it
+        List<TestRecord<String, Position>> published = guard.positions.readRecordsToList();
+        assertThat(published).extracting(TestRecord::timestamp).containsExactly(
+                at("2003-04-28T09:00:00-04:00").toEpochMilli(), at("2003-07-27T00:00:00-04:00").toEpochMilli(),
+                at("2003-07-28T09:45:00-04:00").toEpochMilli());
+        assertThat(published).allSatisfy(record ->
+                assertThat(record.timestamp()).isEqualTo(record.value().getAsOf().toEpochMilli()));
+    }
+
+    @Test
     void shouldPublishReleaseAtFirstReleaseEvenWithoutAnyOrder() {
         // given the letter with no registration, and no order
         guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
