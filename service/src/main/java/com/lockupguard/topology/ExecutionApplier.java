@@ -1,6 +1,7 @@
 package com.lockupguard.topology;
 
 import com.lockupguard.avro.ExecutionReport;
+import com.lockupguard.avro.ReportResult;
 import com.lockupguard.contract.ExecutionMapper;
 import com.lockupguard.rules.ExecutionRequest;
 import com.lockupguard.rules.ExecutionResult;
@@ -12,6 +13,7 @@ import com.lockupguard.state.RememberedExecution;
 import com.lockupguard.state.RememberedOrder;
 import com.lockupguard.state.StoredHolding;
 import java.time.Instant;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
@@ -21,9 +23,13 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * of the execution id and the order id, and the order's open reservation; asks the rules; stores
  * what they say; and forwards exactly one result to execution-results, the alert (if any) to
  * compliance-alerts, and an invalid, conflicting or agreement-less report to the dead-letter topic.
- * A report keyed to another holding, or on a partition other than its key's, is only dead-lettered.
+ * A report keyed to another holding, or on a partition other than its key's, is only dead-lettered; so is an
+ * invalid one whose result, repeating its ids as received, would be too large to send.
  */
 final class ExecutionApplier {
+
+    private static final String INVALID_MESSAGE = "an execution report needs valid executionId, orderId, investorId "
+            + "and securityId, a kind of FILL or CANCEL, and for a FILL a quantity from 1 to 10^15";
 
     private final LockupRules rules;
     private final ProcessorContext<String, Object> context;
@@ -31,15 +37,22 @@ final class ExecutionApplier {
     private final PositionPublisher positions;
     private final DecisionObserver observer;
     private final InputPartitions inputPartitions;
+    private final SendLimit limit;
+    private final Serializer<ReportResult> results;
+    private final String resultsTopic;
 
     ExecutionApplier(LockupRules rules, ProcessorContext<String, Object> context, HoldingStores stores,
-            PositionPublisher positions, DecisionObserver observer, InputPartitions inputPartitions) {
+            PositionPublisher positions, DecisionObserver observer, InputPartitions inputPartitions,
+            SendLimit limit, GuardTopics.Topic<String, ReportResult> results) {
         this.rules = rules;
         this.context = context;
         this.stores = stores;
         this.positions = positions;
         this.observer = observer;
         this.inputPartitions = inputPartitions;
+        this.limit = limit;
+        this.results = results.valueSerde().serializer();
+        this.resultsTopic = results.name();
     }
 
     void apply(Record<String, ExecutionReport> record, OrderEventsProcessor.DeadLetter deadLetter) {
@@ -86,8 +99,12 @@ final class ExecutionApplier {
                         : order.closed(change.status(), now));
             }
         }
-        context.forward(record.withValue(ExecutionMapper.toResult(record.value(), at, ruling)),
-                GuardTopology.EXECUTION_RESULTS_SINK);
+        ReportResult result = ExecutionMapper.toResult(record.value(), at, ruling);
+        if (ruling.result() == ExecutionResult.INVALID && !fits(record, result, deadLetter)) {
+            observer.reported(report, ruling, record.timestamp());
+            return;
+        }
+        context.forward(record.withValue(result), GuardTopology.EXECUTION_RESULTS_SINK);
         if (ruling.alert() != null) {
             context.forward(record.withValue(ExecutionMapper.toAlert(report, at, ruling)),
                     GuardTopology.COMPLIANCE_ALERTS_SINK);
@@ -96,6 +113,25 @@ final class ExecutionApplier {
             deadLetter.send(deadLetterReason(ruling.result()), deadLetterMessage(report, ruling.result()));
         }
         observer.reported(report, ruling, record.timestamp());
+    }
+
+    /**
+     * Whether an invalid report's result can be sent: else the report is dead-lettered without one. Its ids, repeated
+     * as received, are unbounded (a valid report's are at most 256 code points each), so one that only just fitted on
+     * the orders topic has a result the producer would refuse, failing the task on this report for good. Measured by
+     * encoding the result, which only an invalid report costs.
+     */
+    private boolean fits(Record<String, ExecutionReport> record, ReportResult result,
+            OrderEventsProcessor.DeadLetter deadLetter) {
+        byte[] encoded = results.serialize(resultsTopic, result);
+        if (limit.fits(record.key(), encoded, record.headers())) {
+            return true;
+        }
+        deadLetter.send(DeadLetterReason.INVALID_EXECUTION, INVALID_MESSAGE + "; its result, which repeats the "
+                + "report's ids as received, would be " + SendLimit.size(SendLimit.bytes(record.key()), encoded,
+                record.headers()) + " bytes with the report's key and headers, more than " + limit.describe()
+                + " lets the guard send: no result is sent");
+        return false;
     }
 
     private static DeadLetterReason deadLetterReason(ExecutionResult result) {
@@ -109,8 +145,7 @@ final class ExecutionApplier {
 
     private static String deadLetterMessage(ExecutionRequest report, ExecutionResult result) {
         return switch (result) {
-            case INVALID -> "an execution report needs valid executionId, orderId, investorId and securityId, a "
-                    + "kind of FILL or CANCEL, and for a FILL a quantity from 1 to 10^15";
+            case INVALID -> INVALID_MESSAGE;
             case DUPLICATE_EXECUTION_ID -> "execution id '" + report.executionId() + "' was applied before with "
                     + "other content; the first report stands";
             case UNKNOWN_AGREEMENT -> "no agreement for holding '" + report.holdingOrNull() + "'";

@@ -46,7 +46,7 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
         this.limit = SendLimit.of(context.appConfigs());
         this.orders = new OrderDecider(rules, context, stores, positions, new DecisionWire(topics), observer, limit);
         this.executions = new ExecutionApplier(rules, context, stores, positions, observer,
-                options.inputPartitions());
+                options.inputPartitions(), limit, topics.executionResults());
         // releases happen with or without orders: publish positions as window boundaries pass
         positions.schedule(context, options.punctuationInterval());
         if (options.idRetention() != null) {

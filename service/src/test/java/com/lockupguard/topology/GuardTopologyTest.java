@@ -813,6 +813,34 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldDeadLetterAnInvalidReportWhoseResultIsTooLargeToSendAndKeepGoing() {
+            // given a guard whose producer sends at most 3,000 bytes, on the letter's agreement
+            guard.close();
+            guard = new TopologyFixture(stateDir, Map.of("producer.max.request.size", 3_000));
+            registeredLetter();
+            var rawResults = guard.driver.createOutputTopic("execution-results",
+                    new org.apache.kafka.common.serialization.StringDeserializer(),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+            // when an invalid report arrives whose execution id is most of its bytes (its result repeats the id as
+            // received: one the producer refuses would fail the task, and every thread after it, on this report)
+            guard.orders.pipeInput(HOLDING, TopologyFixture.fill("x".repeat(2_900), "e2", 10),
+                    at("2003-07-11T09:45:00-04:00"));
+            // then no result is sent, and the report is dead-lettered as invalid, saying why it has no result
+            assertThat(rawResults.readRecordsToList()).allSatisfy(result ->
+                    assertThat(SendLimit.size(SendLimit.bytes(result.key()), result.value(), result.headers()))
+                            .isLessThanOrEqualTo(3_000));
+            assertThat(guard.drainDeadLetters()).singleElement().satisfies(letter -> {
+                assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("INVALID_EXECUTION");
+                assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("max.request.size (3000)");
+            });
+            // and the next report is answered
+            guard.decide(order("e2", OrderKind.PUBLIC_SALE, 1_000), "2003-07-11T09:46:00-04:00");
+            guard.orders.pipeInput(HOLDING, TopologyFixture.fill("x1", "e2", 1_000), at("2003-07-11T09:47:00-04:00"));
+            assertThat(guard.executionResults.readValuesToList()).singleElement()
+                    .satisfies(result -> assertThat(result.getOutcome()).isEqualTo(ExecutionResult.APPLIED));
+        }
+
+        @Test
         void shouldKeepItsAnswersWithinTheSmallestMessageSizeOfTheTopicsItWrites() {
             // given a guard whose producer may send 1 MiB, told once it runs (as the service tells it after reading
             // the topics' settings) that a topic it writes takes records of up to 3,000 bytes
