@@ -455,6 +455,22 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldAuditAVersionStampedBeforeTheHoldingsClockAsAppliedAtTheClock() {
+            // given the registered letter, and a sale that moved the holding's clock to 09:45 on July 11
+            registeredLetter();
+            guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            guard.agreementAudit.readValuesToList();
+            // when a new version of the same calendar arrives stamped earlier than that (a producer's clock behind)
+            guard.agreement(letter().setEffectiveAt(EFFECTIVE).setTotalShares(2_000_000).build(),
+                    "2003-07-11T09:00:00-04:00");
+            // then it is applied at the holding's clock, which never goes back, and its audit says so
+            AgreementAudit audit = guard.agreementAudit.readValue();
+            assertThat(audit.getOutcome()).isEqualTo(AgreementOutcome.APPLIED);
+            assertThat(audit.getAppliedAt()).isEqualTo(at("2003-07-11T09:45:00-04:00"));
+            assertThat(audit.getRecordTimestamp()).isEqualTo(at("2003-07-11T09:00:00-04:00"));
+        }
+
+        @Test
         void shouldStampEachAuditRecordWithItsVersionsTimestamp() {
             // when a version is applied, and a later one refused (keyed to another holding)
             Instant applied = at("2003-04-28T09:00:00-04:00");
