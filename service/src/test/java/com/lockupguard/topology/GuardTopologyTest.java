@@ -102,6 +102,21 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldWriteEachDecisionUnderTheSubjectOfTheTopicItGoesTo() {
+            // given
+            registeredLetter();
+            // when one order is blocked and another approved
+            guard.decide(order("e1", OrderKind.PUBLIC_SALE, 50_000), "2003-05-15T10:00:00-04:00");
+            guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            // then each decision's schema is under its own topic's subject (TopicNameStrategy), as the guard lists
+            // the subjects it writes for a registry whose clients may not register them
+            com.lockupguard.registry.InMemorySchemaRegistry registry =
+                    com.lockupguard.registry.InMemorySchemaRegistry.scope(guard.registryScope);
+            assertThat(registry.getAllVersions("orders-blocked-value")).isNotEmpty();
+            assertThat(registry.getAllVersions("orders-approved-value")).isNotEmpty();
+        }
+
+        @Test
         void shouldBlockSaleDuringLockup() {
             registeredLetter();
             Decision decision = guard.decide(order("e1", OrderKind.PUBLIC_SALE, 50_000), "2003-05-15T10:00:00-04:00");
