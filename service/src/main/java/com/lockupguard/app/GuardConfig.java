@@ -273,6 +273,27 @@ public final class GuardConfig extends AbstractConfig {
         Map<String, String> strings = new HashMap<>();
         settings.forEach((key, value) -> strings.put(key, String.valueOf(value)));
         this.originals = Map.copyOf(strings);
+        refuseATopicOfTwoRoles();
+    }
+
+    /**
+     * Each topic.* names its own topic: an output named like an input would be read back (a dead letter dead-lettered
+     * again, for ever), and two outputs sharing one would mix records their readers cannot tell apart or take the
+     * other's retention (positions are compacted; the decisions must never be).
+     */
+    private void refuseATopicOfTwoRoles() {
+        Map<String, String> roleOf = new HashMap<>();
+        for (String setting : List.of(TOPIC_AGREEMENTS_CONFIG, TOPIC_ORDERS_CONFIG, TOPIC_APPROVED_CONFIG,
+                TOPIC_BLOCKED_CONFIG, TOPIC_DEAD_LETTERS_CONFIG, TOPIC_POSITIONS_CONFIG, TOPIC_AGREEMENT_AUDIT_CONFIG,
+                TOPIC_EXECUTION_RESULTS_CONFIG, TOPIC_COMPLIANCE_ALERTS_CONFIG)) {
+            String topic = getString(setting);
+            String other = roleOf.putIfAbsent(topic, setting);
+            if (other != null) {
+                throw new ConfigException(setting, topic, "is also " + other + "'s topic: each of the guard's "
+                        + "topics has one role (an output named like an input would be read back; two outputs "
+                        + "sharing a topic mix records and retention)");
+            }
+        }
     }
 
     public static ConfigDef definition() {

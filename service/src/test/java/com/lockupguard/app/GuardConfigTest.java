@@ -329,6 +329,20 @@ class GuardConfigTest {
     }
 
     @Test
+    void shouldRefuseATopicNamedForTwoRoles() {
+        // given / when a dead-letter topic named like the orders topic (the guard would read its own dead letters,
+        // and dead-letter them again), and positions (compacted) sharing the blocked decisions' topic
+        // then each is refused at once, naming both settings
+        assertThatThrownBy(() -> new GuardConfig(Map.of("topic.dead.letters", "orders")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("topic.dead.letters").hasMessageContaining("topic.orders");
+        assertThatThrownBy(() -> new GuardConfig(Map.of("topic.positions", "orders-blocked")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("topic.positions").hasMessageContaining("topic.blocked");
+        assertThatCode(() -> new GuardConfig(Map.of("topic.dead.letters", "orders-dlq-2"))).doesNotThrowAnyException();
+    }
+
+    @Test
     void shouldDocumentEverySettingInReadme() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
         String table = ConfigTable.markdown(GuardConfig.definition());
