@@ -124,9 +124,9 @@ public final class GuardService implements AutoCloseable {
         // every permission Kafka can be asked about, before Kafka Streams meets a missing one mid-way
         KafkaAuthorization.verify(admin, config, PERMISSION_CHECK_TIMEOUT);
         try {
-            int partitions = provisioner.verify();
-            inputPartitions.set(partitions);
-            watch.read(provisioner, partitions);
+            TopicProvisioner.Verified verified = provisioner.verify();
+            inputPartitions.set(verified.partitions());
+            watch.read(provisioner, verified);
         } catch (IllegalStateException e) {
             throw explained(e, AclOperation.DESCRIBE_CONFIGS);
         }

@@ -76,7 +76,7 @@ public final class TopicProvisioner {
      */
     public int provision(boolean create) throws InterruptedException {
         createMissing(create);
-        return verify();
+        return verify().partitions();
     }
 
     /** Creates the guard's missing topics, when {@code create}; fails naming them when they are missing and not. */
@@ -128,9 +128,9 @@ public final class TopicProvisioner {
      * with {@code topics.retention.check=fail} a retention problem stops the guard, with {@code warn} it is
      * logged. Warns about settings that weaken the guard.
      *
-     * @return the inputs' partition count
+     * @return the inputs' partition count, and the retention problems found (those warned of)
      */
-    public int verify() throws InterruptedException {
+    public Verified verify() throws InterruptedException {
         Map<String, Integer> inputs = inputPartitions();
         Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
         Optional<String> refused = partitionRefusal(inputs, existing);
@@ -166,7 +166,11 @@ public final class TopicProvisioner {
         }
         LOG.info("topics verified: {} and {} co-partitioned with {} partitions", names.agreements(), names.orders(),
                 orderPartitions);
-        return orderPartitions;
+        return new Verified(orderPartitions, problems);
+    }
+
+    /** What {@link #verify} found: the inputs' partition count, and the problems it warned of, if it did not fail. */
+    public record Verified(int partitions, List<TopicPolicy.Problem> problems) {
     }
 
     /** The partition count of each of the guard's inputs, as the cluster has it now. */

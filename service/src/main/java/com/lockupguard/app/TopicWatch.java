@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,14 +55,14 @@ final class TopicWatch implements AutoCloseable {
     }
 
     /**
-     * Takes what the start-up {@code provisioner} verified: the inputs' {@code partitions}, and the limit, which it
-     * reads; a failure is thrown, as the start's are.
+     * Takes what the start-up {@code provisioner} {@code verified}: the inputs' partition count and the problems it
+     * warned of (topics.retention.check=warn), which are no news later; and reads the limit. A failure is thrown, as
+     * the start's are.
      */
-    void read(TopicProvisioner provisioner, int partitions) throws InterruptedException {
-        inputPartitions = partitions;
-        Set<String> problems = new LinkedHashSet<>();
-        provisioner.retentionProblems().forEach(problem -> problems.add(problem.message()));
-        topicProblems = Set.copyOf(problems); // logged by the start-up check already (topics.retention.check=warn)
+    void read(TopicProvisioner provisioner, TopicProvisioner.Verified verified) throws InterruptedException {
+        inputPartitions = verified.partitions();
+        topicProblems = verified.problems().stream().map(TopicPolicy.Problem::message)
+                .collect(Collectors.toUnmodifiableSet());
         provisioner.smallestMessages().ifPresent(smallest -> {
             limit.set(smallest.topic(), smallest.maxMessageBytes());
             LOG.info("the topics the guard writes take records of up to {} bytes (max.message.bytes of {}), or "

@@ -22,7 +22,8 @@ class TopicWatchTest {
         TopicPolicy policy = TopicPolicy.of(CONFIG);
         NAMES.all().forEach(topic -> cluster.topic(topic, 6, policy.creationConfigs(topic)));
         TopicWatch watch = new TopicWatch(cluster.admin(), CONFIG, OutputMessageLimit.unchecked());
-        watch.read(TopicProvisioner.from(cluster.admin(), CONFIG, Duration.ofSeconds(5)), 6);
+        TopicProvisioner provisioner = TopicProvisioner.from(cluster.admin(), CONFIG, Duration.ofSeconds(5));
+        watch.read(provisioner, provisioner.verify());
         return watch;
     }
 
