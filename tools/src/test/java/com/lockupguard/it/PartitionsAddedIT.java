@@ -6,18 +6,25 @@ import static org.awaitility.Awaitility.await;
 
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.tools.cli.LockupGuardTools;
 import com.lockupguard.topology.DecisionObserver;
+import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Partitions added to the guard's inputs while it runs. Kafka puts a key on {@code murmur2(key) % count}: with 8
@@ -82,6 +89,37 @@ class PartitionsAddedIT {
                 expectStoppedNamingTheChange(guard);
                 assertThat(guard.service().replacedThreads()).as("stream threads replaced").isZero();
             }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldEndTheRunCommandWithExitCode1NamingWhyTheGuardStopped() throws Exception {
+        String scope = "partitions-run-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given `lockup-guard run` deciding orders, its topics read again every second
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-partitions-run", scope);
+            settings.put(GuardConfig.TOPICS_CHECK_INTERVAL_MS_CONFIG, "1000");
+            settings.put(GuardConfig.HTTP_PORT_CONFIG, "-1");
+            settings.put(GuardConfig.STATE_DIR_CONFIG, stateDir.toString());
+            List<String> args = new ArrayList<>(List.of("run"));
+            settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+            new BrokerIO(settings).createTopics(); // as run creates them: produced orders wait for it, not for them
+            StringWriter err = new StringWriter();
+            CommandLine commandLine = LockupGuardTools.commandLine();
+            commandLine.setErr(new PrintWriter(err, true));
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+                    () -> commandLine.execute(args.toArray(String[]::new)));
+            decideSomeOrders(settings);
+
+            // when partitions are added to its inputs
+            addPartitions(settings, 8);
+
+            // then run ends on its own with exit code 1, a supervisor's cue, saying why on stderr
+            assertThat(exit.get(60, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(err.toString()).contains("the guard stopped: partitions were added to the guard's inputs "
+                    + "while it ran");
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
