@@ -34,8 +34,7 @@ public final class DecisionsOfAnotherGuard {
             throws InterruptedException {
         String applicationId = config.getString(GuardConfig.APPLICATION_ID_CONFIG);
         TopicNames names = config.topicNames();
-        boolean hasState = StoreNames.withChangelogs().stream()
-                .anyMatch(store -> existing.contains(StoreNames.changelogTopic(applicationId, store)));
+        boolean hasState = !StoreNames.changelogsAmong(applicationId, existing).isEmpty();
         if (hasState || hasCommittedPosition(admin, applicationId, names, timeout)) {
             return Optional.empty();
         }

@@ -126,7 +126,7 @@ public final class GuardService implements AutoCloseable {
         try {
             TopicProvisioner.Verified verified = provisioner.verify();
             inputPartitions.set(verified.partitions());
-            watch.read(provisioner, verified);
+            watch.read(verified);
         } catch (IllegalStateException e) {
             throw explained(e, AclOperation.DESCRIBE_CONFIGS);
         }

@@ -166,11 +166,14 @@ public final class TopicProvisioner {
         }
         LOG.info("topics verified: {} and {} co-partitioned with {} partitions", names.agreements(), names.orders(),
                 orderPartitions);
-        return new Verified(orderPartitions, problems);
+        return new Verified(orderPartitions, problems, smallestOf(settings));
     }
 
-    /** What {@link #verify} found: the inputs' partition count, and the problems it warned of, if it did not fail. */
-    public record Verified(int partitions, List<TopicPolicy.Problem> problems) {
+    /**
+     * What {@link #verify} found: the inputs' partition count, the problems it warned of (if it did not fail), and
+     * which topic the guard writes takes the smallest records.
+     */
+    public record Verified(int partitions, List<TopicPolicy.Problem> problems, Optional<MessageLimit> smallest) {
     }
 
     /** The partition count of each of the guard's inputs, as the cluster has it now. */
@@ -209,7 +212,7 @@ public final class TopicProvisioner {
                     + "partition count (and key both by investorId/securityId).", names.agreements(),
                     agreementPartitions, names.orders(), orderPartitions));
         }
-        List<String> changelogs = changelogs(existing);
+        List<String> changelogs = StoreNames.changelogsAmong(applicationId, existing);
         if (changelogs.isEmpty()) {
             return Optional.empty();
         }
@@ -240,22 +243,44 @@ public final class TopicProvisioner {
      * now); empty when the cluster names no limit. The guard's inputs do not count: it never writes to them.
      */
     public Optional<MessageLimit> smallestMessages() throws InterruptedException {
-        List<String> outputs = names.all().stream().filter(topic -> !names.inputs().contains(topic)).toList();
+        return smallestOf(TopicSettings.describe(admin, outputs(), timeout));
+    }
+
+    /** The retention problems of the guard's existing topics, as {@code run} would find them at start. */
+    public List<TopicPolicy.Problem> retentionProblems() throws InterruptedException {
+        return readAgain().problems();
+    }
+
+    /**
+     * The guard's existing topics' settings, read once, as a running guard checks them again: their retention
+     * problems, and which topic it writes takes the smallest records.
+     */
+    public Reading readAgain() throws InterruptedException {
+        Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
+        Map<String, TopicSettings> settings = TopicSettings.describe(admin,
+                names.all().stream().filter(existing::contains).toList(), timeout);
+        return new Reading(smallestOf(settings), retentionProblems(withChangelogs(settings, existing)));
+    }
+
+    /** What {@link #readAgain} found. */
+    public record Reading(Optional<MessageLimit> smallest, List<TopicPolicy.Problem> problems) {
+    }
+
+    private List<String> outputs() {
+        return names.all().stream().filter(topic -> !names.inputs().contains(topic)).toList();
+    }
+
+    /** The output among {@code settings} that takes the smallest records; empty when none names a limit. */
+    private Optional<MessageLimit> smallestOf(Map<String, TopicSettings> settings) {
         MessageLimit smallest = null;
-        for (TopicSettings topic : TopicSettings.describe(admin, outputs, timeout).values()) {
-            long bytes = topic.number(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        for (String output : outputs()) {
+            TopicSettings topic = settings.get(output);
+            long bytes = topic == null ? 0 : topic.number(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
             if (bytes > 0 && bytes <= Integer.MAX_VALUE && (smallest == null || bytes < smallest.maxMessageBytes())) {
                 smallest = new MessageLimit(topic.topic(), (int) bytes);
             }
         }
         return Optional.ofNullable(smallest);
-    }
-
-    /** The retention problems of the guard's existing topics, as {@code run} would find them at start. */
-    public List<TopicPolicy.Problem> retentionProblems() throws InterruptedException {
-        Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
-        return retentionProblems(withChangelogs(TopicSettings.describe(admin,
-                names.all().stream().filter(existing::contains).toList(), timeout), existing));
     }
 
     /**
@@ -265,7 +290,7 @@ public final class TopicProvisioner {
      */
     private Map<String, TopicSettings> withChangelogs(Map<String, TopicSettings> settings, Set<String> existing)
             throws InterruptedException {
-        List<String> changelogs = changelogs(existing);
+        List<String> changelogs = StoreNames.changelogsAmong(applicationId, existing);
         if (changelogs.isEmpty()) {
             return settings;
         }
@@ -277,12 +302,6 @@ public final class TopicProvisioner {
                     changelogs, e.getMessage());
         }
         return all;
-    }
-
-    /** The changelogs Kafka Streams created for the guard's stores among {@code existing}. */
-    private List<String> changelogs(Set<String> existing) {
-        return StoreNames.withChangelogs().stream().map(store -> StoreNames.changelogTopic(applicationId, store))
-                .filter(existing::contains).sorted().toList();
     }
 
     private List<TopicPolicy.Problem> retentionProblems(Map<String, TopicSettings> settings) {

@@ -55,15 +55,14 @@ final class TopicWatch implements AutoCloseable {
     }
 
     /**
-     * Takes what the start-up {@code provisioner} {@code verified}: the inputs' partition count and the problems it
-     * warned of (topics.retention.check=warn), which are no news later; and reads the limit. A failure is thrown, as
-     * the start's are.
+     * Takes what the start-up check {@code verified}: the inputs' partition count, the problems it warned of
+     * (topics.retention.check=warn), which are no news later, and the limit.
      */
-    void read(TopicProvisioner provisioner, TopicProvisioner.Verified verified) throws InterruptedException {
+    void read(TopicProvisioner.Verified verified) {
         inputPartitions = verified.partitions();
         topicProblems = verified.problems().stream().map(TopicPolicy.Problem::message)
                 .collect(Collectors.toUnmodifiableSet());
-        provisioner.smallestMessages().ifPresent(smallest -> {
+        verified.smallest().ifPresent(smallest -> {
             limit.set(smallest.topic(), smallest.maxMessageBytes());
             LOG.info("the topics the guard writes take records of up to {} bytes (max.message.bytes of {}), or "
                     + "the producer's max.request.size if that is less: a larger answer is dead-lettered",
@@ -83,28 +82,34 @@ final class TopicWatch implements AutoCloseable {
                     repartitioned.accept(changed.get());
                     schedule.shutdown(); // nothing more to watch: the guard stops
                 } else {
-                    readLimitAgain();
-                    checkRetention();
+                    readAgain();
                 }
             }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
-    /** Reads the limit again, logging a change; a failure is logged (once while it lasts) and keeps the last read. */
+    /**
+     * Reads the limit again, when a refusal says it may have been lowered, logging a change; a failure is logged
+     * (once while it lasts) and keeps the last read.
+     */
     void readLimitAgain() {
         try {
-            TopicProvisioner.from(admin, config, TIMEOUT).smallestMessages().ifPresent(now -> {
-                if (limit.set(now.topic(), now.maxMessageBytes())) {
-                    LOG.info("the topics the guard writes now take records of up to {} bytes (max.message.bytes of "
-                            + "{}): answers are kept within that", now.maxMessageBytes(), now.topic());
-                }
-            });
+            keepWithin(TopicProvisioner.from(admin, config, TIMEOUT).smallestMessages());
             recovered();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             failed(e);
         }
+    }
+
+    private void keepWithin(Optional<TopicProvisioner.MessageLimit> smallest) {
+        smallest.ifPresent(now -> {
+            if (limit.set(now.topic(), now.maxMessageBytes())) {
+                LOG.info("the topics the guard writes now take records of up to {} bytes (max.message.bytes of "
+                        + "{}): answers are kept within that", now.maxMessageBytes(), now.topic());
+            }
+        });
     }
 
     /** Why the guard must stop, when its inputs no longer have the partition count it started with. */
@@ -127,15 +132,18 @@ final class TopicWatch implements AutoCloseable {
     }
 
     /**
-     * Runs the start-up's retention check again: a topic changed since (by an operator, or a policy that caps
-     * retention cluster-wide) that would now delete records the guard has not read or must keep, or refuse its
-     * answers. Each new problem is logged at ERROR with its fix, and one gone at INFO; the guard keeps deciding.
+     * Reads the topics' settings again, once for both: the limit, and the start-up's retention check, a topic changed
+     * since (by an operator, or a policy that caps retention cluster-wide) that would now delete records the guard
+     * has not read or must keep, or refuse its answers. Each new problem is logged at ERROR with its fix, and one gone
+     * at INFO; the guard keeps deciding. A failure is logged (once while it lasts) and keeps the last read.
      */
-    void checkRetention() {
+    void readAgain() {
         try {
-            Set<String> now = new LinkedHashSet<>();
-            TopicProvisioner.from(admin, config, TIMEOUT).retentionProblems().forEach(p -> now.add(p.message()));
+            TopicProvisioner.Reading reading = TopicProvisioner.from(admin, config, TIMEOUT).readAgain();
             recovered();
+            keepWithin(reading.smallest());
+            Set<String> now = new LinkedHashSet<>();
+            reading.problems().forEach(problem -> now.add(problem.message()));
             now.stream().filter(problem -> !topicProblems.contains(problem)).forEach(problem -> LOG.error(
                     "a topic of the guard changed while it runs: {}", problem));
             topicProblems.stream().filter(problem -> !now.contains(problem)).forEach(problem -> LOG.info(

@@ -1,6 +1,7 @@
 package com.lockupguard.topology;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The guard's state stores. In the service each is persistent and backed by a changelog topic
@@ -40,6 +41,12 @@ public final class StoreNames {
     /** The stores backed by a changelog in the service: every store but the positions outbox. */
     public static List<String> withChangelogs() {
         return List.of(HOLDING_STATE, SEEN_ORDERS, RESERVATIONS, SEEN_EXECUTIONS, RELEASE_SCHEDULE);
+    }
+
+    /** The changelogs of {@code applicationId}'s stores among {@code topics}, by name. */
+    public static List<String> changelogsAmong(String applicationId, Set<String> topics) {
+        return withChangelogs().stream().map(store -> changelogTopic(applicationId, store)).filter(topics::contains)
+                .sorted().toList();
     }
 
     /** The changelog topic Kafka Streams keeps for {@code store} of the application {@code applicationId}. */

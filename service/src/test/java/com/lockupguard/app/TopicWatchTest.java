@@ -23,7 +23,7 @@ class TopicWatchTest {
         NAMES.all().forEach(topic -> cluster.topic(topic, 6, policy.creationConfigs(topic)));
         TopicWatch watch = new TopicWatch(cluster.admin(), CONFIG, OutputMessageLimit.unchecked());
         TopicProvisioner provisioner = TopicProvisioner.from(cluster.admin(), CONFIG, Duration.ofSeconds(5));
-        watch.read(provisioner, provisioner.verify());
+        watch.read(provisioner.verify());
         return watch;
     }
 
@@ -35,10 +35,10 @@ class TopicWatchTest {
 
         // when a policy caps the blocked decisions' retention at a day, then an operator restores it
         cluster.topics.get(NAMES.blocked()).configs.put("retention.ms", "86400000");
-        watch.checkRetention();
+        watch.readAgain();
         int whileShortened = watch.topicProblems();
         cluster.topics.get(NAMES.blocked()).configs.put("retention.ms", "-1");
-        watch.checkRetention();
+        watch.readAgain();
 
         // then the problem counted while it lasted, and no longer
         assertThat(whileShortened).isEqualTo(1);
@@ -50,12 +50,12 @@ class TopicWatchTest {
         // given a watch that counted one problem
         TopicWatch watch = startedWatch();
         cluster.topics.get(NAMES.approved()).configs.put("retention.bytes", "1073741824");
-        watch.checkRetention();
+        watch.readAgain();
         assertThat(watch.topicProblems()).isEqualTo(1);
 
         // when the settings can no longer be read
         cluster.topics.get(NAMES.approved()).describeConfigsFailure = new TopicAuthorizationException("denied");
-        watch.checkRetention();
+        watch.readAgain();
 
         // then the count stays: an unreadable topic is not a mended one
         assertThat(watch.topicProblems()).isEqualTo(1);
