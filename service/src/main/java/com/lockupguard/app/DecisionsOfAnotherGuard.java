@@ -1,6 +1,5 @@
 package com.lockupguard.app;
 
-import com.lockupguard.topology.StoreNames;
 import com.lockupguard.topology.TopicNames;
 import java.time.Duration;
 import java.util.HashMap;
@@ -13,7 +12,6 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
@@ -29,15 +27,17 @@ public final class DecisionsOfAnotherGuard {
     private DecisionsOfAnotherGuard() {
     }
 
-    /** Why the guard must not start, when another guard's decisions are there; {@code existing}: the topics. */
-    public static Optional<String> find(Admin admin, GuardConfig config, Set<String> existing, Duration timeout)
-            throws InterruptedException {
-        String applicationId = config.getString(GuardConfig.APPLICATION_ID_CONFIG);
-        TopicNames names = config.topicNames();
-        boolean hasState = !StoreNames.changelogsAmong(applicationId, existing).isEmpty();
-        if (hasState || hasCommittedPosition(admin, applicationId, names, timeout)) {
+    /**
+     * Why the guard must not start, when another guard's decisions are there; {@code history}: this guard's,
+     * {@code existing}: the topics.
+     */
+    public static Optional<String> find(Admin admin, GuardConfig config, GuardHistory history, Set<String> existing,
+            Duration timeout) throws InterruptedException {
+        if (history.hasRun()) {
             return Optional.empty();
         }
+        String applicationId = history.applicationId();
+        TopicNames names = config.topicNames();
         List<String> decisions = List.of(names.approved(), names.blocked());
         long held = committedRecords(admin, decisions.stream().filter(existing::contains).toList(), timeout);
         if (held == 0) {
@@ -50,13 +50,6 @@ public final class DecisionsOfAnotherGuard {
                 + "To start a new guard on these topics anyway, set %s=%s.", applicationId, names.orders(),
                 names.approved(), names.blocked(), held, names.orders(),
                 GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN));
-    }
-
-    private static boolean hasCommittedPosition(Admin admin, String group, TopicNames names, Duration timeout)
-            throws InterruptedException {
-        Map<TopicPartition, OffsetAndMetadata> committed = AdminRequests.retrying(timeout,
-                () -> admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
-        return committed.keySet().stream().anyMatch(partition -> names.inputs().contains(partition.topic()));
     }
 
     /** Committed records (and transaction markers) between the start and the last stable offset of {@code topics}. */

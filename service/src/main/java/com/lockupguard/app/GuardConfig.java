@@ -71,6 +71,7 @@ public final class GuardConfig extends AbstractConfig {
     public static final String TOPICS_ORDERS_RETENTION_MS_CONFIG = "topics.orders.retention.ms";
     public static final String TOPICS_RETENTION_CHECK_CONFIG = "topics.retention.check";
     public static final String TOPICS_EXISTING_DECISIONS_CHECK_CONFIG = "topics.existing.decisions.check";
+    public static final String TOPICS_LOST_STATE_CHECK_CONFIG = "topics.lost.state.check";
     public static final String TOPICS_CHECK_INTERVAL_MS_CONFIG = "topics.check.interval.ms";
     public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
 
@@ -227,12 +228,22 @@ public final class GuardConfig extends AbstractConfig {
                             + "decisions, as after a mistyped application.id: it would decide every order the inputs "
                             + "keep again, without that guard's state. fail refuses to start, saying so; warn logs "
                             + "it and starts.")
+            .define(TOPICS_LOST_STATE_CHECK_CONFIG, Type.STRING, RETENTION_CHECK_FAIL,
+                    ValidString.in(RETENTION_CHECK_FAIL, RETENTION_CHECK_WARN), Importance.MEDIUM,
+                    "What the start-up check does when this application.id has decided orders here (Kafka Streams "
+                            + "committed its position on the inputs) but the changelogs of its state are gone, "
+                            + "deleted since it last ran: it would decide from nothing, blocking every order "
+                            + "UNKNOWN_AGREEMENT until its agreement is sent again, then forgetting the shares sold "
+                            + "and the approvals open. fail refuses to start, saying how to rebuild the state from "
+                            + "the inputs; warn logs it and starts from empty state. (Deleted while the guard runs, "
+                            + "they stop it at the next check of topics.check.interval.ms, whatever this says.)")
             .define(TOPICS_CHECK_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
                     "How often the guard reads its topics again while it runs (and whenever a stream thread fails), "
                             + "as it did at start: the max.message.bytes of those it writes, so that a limit an "
                             + "operator lowers is kept to before the broker refuses an answer and one raised is used "
                             + "without a restart; the partition count of its inputs, which must not change: "
-                            + "partitions added stop the guard; and their retention, a change that would lose records "
+                            + "partitions added stop the guard; the changelogs of its state, one deleted (or created "
+                            + "again) stopping it; and their retention, a change that would lose records "
                             + "being logged and counted (lockup_guard_topic_problems). 0: only at start and when a "
                             + "stream thread fails.")
             .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,

@@ -12,12 +12,15 @@ import com.lockupguard.topology.RegistryOutage;
 import com.lockupguard.topology.TopologyOptions;
 import com.lockupguard.topology.StreamsDefaults;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicListing;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.streams.CloseOptions;
@@ -105,7 +108,7 @@ public final class GuardService implements AutoCloseable {
             }
             streams.start();
             watch.repeatEvery(Duration.ofMillis(config.getLong(GuardConfig.TOPICS_CHECK_INTERVAL_MS_CONFIG)),
-                    this::stopOnRepartitionedInputs);
+                    this::stopOnItsOwn);
         } catch (RuntimeException | InterruptedException e) {
             topicWatch = null;
             watch.close();
@@ -130,27 +133,40 @@ public final class GuardService implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw explained(e, AclOperation.DESCRIBE_CONFIGS);
         }
-        checkDecisionsOfAnotherGuard(admin);
+        checkHistory(admin, watch);
     }
 
-    /** Refuses, or warns, when another guard's decisions are on the outputs of this never-run one. */
-    private void checkDecisionsOfAnotherGuard(Admin admin) throws InterruptedException {
-        java.util.Optional<String> found;
+    /**
+     * Refuses, or warns, when this guard's state was deleted since it last ran, or when another guard's decisions are
+     * on the outputs of this never-run one; hands the watch the changelogs as they are.
+     */
+    private void checkHistory(Admin admin, TopicWatch watch) throws InterruptedException {
+        java.util.Optional<String> lost;
+        java.util.Optional<String> another;
         try {
-            Set<String> existing = AdminRequests.retrying(PERMISSION_CHECK_TIMEOUT, () -> admin.listTopics().names());
-            found = DecisionsOfAnotherGuard.find(admin, config, existing, PERMISSION_CHECK_TIMEOUT);
+            Collection<TopicListing> listings = AdminRequests.retrying(PERMISSION_CHECK_TIMEOUT,
+                    () -> admin.listTopics().listings());
+            Set<String> existing = listings.stream().map(TopicListing::name).collect(Collectors.toSet());
+            GuardHistory history = GuardHistory.read(admin, config, existing, PERMISSION_CHECK_TIMEOUT);
+            lost = LostState.atStart(config, history);
+            another = DecisionsOfAnotherGuard.find(admin, config, history, existing, PERMISSION_CHECK_TIMEOUT);
+            watch.rememberChangelogs(listings);
         } catch (IllegalStateException e) {
-            LOG.info("whether another guard's decisions are on the guard's topics is not checked: {}",
-                    e.getMessage());
+            LOG.info("whether the guard's state is there, and whether another guard's decisions are on its topics, is "
+                    + "not checked: {}", e.getMessage());
             return;
         }
+        refuseOrWarn(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, lost);
+        refuseOrWarn(GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG, another);
+    }
+
+    /** Refuses to start for {@code found}, or warns of it, as the setting {@code check} says. */
+    private void refuseOrWarn(String check, java.util.Optional<String> found) {
         if (found.isPresent()) {
-            if (GuardConfig.RETENTION_CHECK_FAIL.equals(
-                    config.getString(GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG))) {
+            if (GuardConfig.RETENTION_CHECK_FAIL.equals(config.getString(check))) {
                 throw new IllegalStateException(found.get());
             }
-            LOG.warn("{}={}: starting although {}", GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG,
-                    GuardConfig.RETENTION_CHECK_WARN, found.get());
+            LOG.warn("{}={}: starting although {}", check, GuardConfig.RETENTION_CHECK_WARN, found.get());
         }
     }
 
@@ -187,12 +203,12 @@ public final class GuardService implements AutoCloseable {
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         TopicWatch watch = topicWatch;
-        java.util.Optional<String> repartitioned = watch == null ? java.util.Optional.empty()
-                : watch.inputsRepartitioned();
-        if (repartitioned.isPresent()) {
-            // Kafka Streams fails every rebalance once it sees the new partitions: a replaced thread would too
-            fatal = new IllegalStateException(repartitioned.get());
-            LOG.error("the guard stops: {}", repartitioned.get());
+        java.util.Optional<String> mustStop = watch == null ? java.util.Optional.empty() : watch.mustStop();
+        if (mustStop.isPresent()) {
+            // Kafka Streams fails every rebalance once it sees new input partitions, and would create a deleted
+            // changelog again, empty, and restore from it: a replaced thread must not
+            fatal = new IllegalStateException(mustStop.get());
+            LOG.error("the guard stops: {}", mustStop.get());
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         int replaced = replacedThreads.incrementAndGet();
@@ -211,10 +227,11 @@ public final class GuardService implements AutoCloseable {
     }
 
     /**
-     * Stops the guard, from the topic watch, once partitions were added to its inputs: before Kafka Streams sees them
-     * (up to {@code metadata.max.age.ms} later), leaving the orders on the new partitions undecided meanwhile.
+     * Stops the guard, from the topic watch: once partitions were added to its inputs, before Kafka Streams sees them
+     * (up to {@code metadata.max.age.ms} later), leaving the orders on the new partitions undecided meanwhile; once a
+     * changelog of its state was deleted, before a rebalance creates it again and a task restores nothing from it.
      */
-    private void stopOnRepartitionedInputs(String reason) {
+    private void stopOnItsOwn(String reason) {
         fatal = new IllegalStateException(reason);
         LOG.error("the guard stops: {}", reason);
         // returns at once: the watch's thread must not wait for the stream threads, which close() waits for

@@ -1,8 +1,11 @@
 package com.lockupguard.app;
 
 import com.lockupguard.topology.OutputMessageLimit;
+import com.lockupguard.topology.StoreNames;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -11,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicListing;
+import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * <li>The partition count of its inputs. Partitions added to them move holdings' keys to other partitions than their
  * state, which Kafka Streams cannot move: the guard must stop rather than decide those orders without it
  * ({@link InputRepartitioning}).</li>
+ * <li>Its changelogs, by topic id. One deleted leaves the stream thread retrying its sends to it, deciding nothing; one
+ * created again is empty, and state restored from it is gone ({@link LostState}): the guard must stop.</li>
  * <li>Their retention and the other settings the start-up check reads ({@link TopicPolicy}): a change that would
  * lose records or refuse answers is logged and counted ({@code lockup_guard_topic_problems}), not stopped for: the
  * decisions are still right, what is at risk is their record, or orders not yet read.</li>
@@ -43,6 +50,7 @@ final class TopicWatch implements AutoCloseable {
         return thread;
     });
     private volatile int inputPartitions;
+    private volatile Map<String, Uuid> changelogs = Map.of();
     private volatile Set<String> topicProblems = Set.of();
     private volatile boolean failing;
     private volatile boolean closed;
@@ -70,16 +78,21 @@ final class TopicWatch implements AutoCloseable {
         });
     }
 
+    /** Takes the guard's changelogs as the start-up check found them ({@code listings}: the cluster's topics). */
+    void rememberChangelogs(Collection<TopicListing> listings) {
+        changelogs = changelogIds(listings);
+    }
+
     /**
-     * Reads the topics again every {@code interval} from now on (never when it is zero), handing {@code
-     * repartitioned} why the guard must stop when its inputs' partitions changed.
+     * Reads the topics again every {@code interval} from now on (never when it is zero), handing {@code stop} why
+     * the guard must stop when it must ({@link #mustStop()}).
      */
-    void repeatEvery(Duration interval, Consumer<String> repartitioned) {
+    void repeatEvery(Duration interval, Consumer<String> stop) {
         if (!interval.isZero()) {
             schedule.scheduleWithFixedDelay(() -> {
-                Optional<String> changed = inputsRepartitioned();
+                Optional<String> changed = mustStop();
                 if (changed.isPresent()) {
-                    repartitioned.accept(changed.get());
+                    stop.accept(changed.get());
                     schedule.shutdown(); // nothing more to watch: the guard stops
                 } else {
                     readAgain();
@@ -112,8 +125,16 @@ final class TopicWatch implements AutoCloseable {
         });
     }
 
+    /**
+     * Why the guard must stop: its inputs no longer have the partition count it started with, or a changelog of its
+     * state was deleted.
+     */
+    Optional<String> mustStop() {
+        return inputsRepartitioned().or(this::stateDeleted);
+    }
+
     /** Why the guard must stop, when its inputs no longer have the partition count it started with. */
-    Optional<String> inputsRepartitioned() {
+    private Optional<String> inputsRepartitioned() {
         int expected = inputPartitions;
         if (expected == 0) {
             return Optional.empty();
@@ -129,6 +150,35 @@ final class TopicWatch implements AutoCloseable {
             failed(e);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why the guard must stop, when a changelog it had is gone or is another topic; one Kafka Streams created since
+     * (at a first start, or for a store an upgrade added) is remembered from now on.
+     */
+    private Optional<String> stateDeleted() {
+        try {
+            Map<String, Uuid> now = changelogIds(AdminRequests.retrying(TIMEOUT, () -> admin.listTopics().listings()));
+            recovered();
+            Optional<String> deleted = LostState.since(config.getString(GuardConfig.APPLICATION_ID_CONFIG),
+                    config.topicNames(), changelogs, now);
+            if (deleted.isEmpty()) {
+                changelogs = now;
+            }
+            return deleted;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+        return Optional.empty();
+    }
+
+    private Map<String, Uuid> changelogIds(Collection<TopicListing> listings) {
+        Set<String> names = Set.copyOf(StoreNames.changelogsAmong(config.getString(GuardConfig.APPLICATION_ID_CONFIG),
+                listings.stream().map(TopicListing::name).collect(Collectors.toSet())));
+        return listings.stream().filter(listing -> names.contains(listing.name()))
+                .collect(Collectors.toUnmodifiableMap(TopicListing::name, TopicListing::topicId));
     }
 
     /**

@@ -3,6 +3,8 @@ package com.lockupguard.cli;
 import com.lockupguard.app.AdminRequests;
 import com.lockupguard.app.ConfigTable;
 import com.lockupguard.app.DecisionsOfAnotherGuard;
+import com.lockupguard.app.GuardHistory;
+import com.lockupguard.app.LostState;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.GuardPermissions;
 import com.lockupguard.app.HttpSecurity;
@@ -141,10 +143,8 @@ public final class ConfigCommand implements Callable<Integer> {
         try (Admin admin = ClusterProbe.reach(client, timeout)) {
             TopicProvisioner provisioner = TopicProvisioner.from(admin, config, timeout);
             refused = provisioner.partitionRefusal();
-            if (refused.isEmpty() && GuardConfig.RETENTION_CHECK_FAIL.equals(
-                    config.getString(GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG))) {
-                refused = DecisionsOfAnotherGuard.find(admin, config,
-                        AdminRequests.retrying(timeout, () -> admin.listTopics().names()), timeout);
+            if (refused.isEmpty()) {
+                refused = historyRefusal(admin, config, timeout);
             }
             problems = provisioner.retentionProblems();
         } catch (InterruptedException e) {
@@ -166,6 +166,26 @@ public final class ConfigCommand implements Callable<Integer> {
         out.println("# topics: " + problems.size() + " problem(s); `run` would " + (fails ? "refuse to start" : "warn"));
         problems.forEach(problem -> out.println("# " + problem.message()));
         return fails || refused.isPresent() ? LockupGuardCli.EXIT_UNREADABLE_INPUT : 0;
+    }
+
+    /**
+     * Why {@code run} would refuse to start for what the cluster keeps of this guard's earlier runs: its state deleted,
+     * or another guard's decisions on the outputs of a never-run one (each unless its check is set to warn).
+     */
+    private static Optional<String> historyRefusal(Admin admin, GuardConfig config, Duration timeout)
+            throws InterruptedException {
+        Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
+        GuardHistory history = GuardHistory.read(admin, config, existing, timeout);
+        Optional<String> lost = LostState.atStart(config, history);
+        if (lost.isPresent() && refuses(config, GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG)) {
+            return lost;
+        }
+        return refuses(config, GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG)
+                ? DecisionsOfAnotherGuard.find(admin, config, history, existing, timeout) : Optional.empty();
+    }
+
+    private static boolean refuses(GuardConfig config, String check) {
+        return GuardConfig.RETENTION_CHECK_FAIL.equals(config.getString(check));
     }
 
     /**

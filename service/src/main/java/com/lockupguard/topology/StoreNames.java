@@ -43,6 +43,15 @@ public final class StoreNames {
         return List.of(HOLDING_STATE, SEEN_ORDERS, RESERVATIONS, SEEN_EXECUTIONS, RELEASE_SCHEDULE);
     }
 
+    /**
+     * The stores every guard has kept since the first, whose changelogs exist once a guard has read its inputs:
+     * the agreements, counters and clocks of the holdings, and the remembered orders with their open reservations.
+     * (The others came later: an older guard's application id need not have their changelogs yet.)
+     */
+    public static List<String> alwaysKept() {
+        return List.of(HOLDING_STATE, SEEN_ORDERS);
+    }
+
     /** The changelogs of {@code applicationId}'s stores among {@code topics}, by name. */
     public static List<String> changelogsAmong(String applicationId, Set<String> topics) {
         return withChangelogs().stream().map(store -> changelogTopic(applicationId, store)).filter(topics::contains)

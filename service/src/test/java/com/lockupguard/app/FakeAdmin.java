@@ -42,6 +42,7 @@ final class FakeAdmin {
     static final class Topic {
         final String name;
         final int partitions;
+        final Uuid id = Uuid.randomUuid();
         final Map<String, String> configs = new HashMap<>();
         Set<AclOperation> authorized = Set.of();
         RuntimeException describeFailure;
@@ -85,7 +86,7 @@ final class FakeAdmin {
 
     private ListTopicsResult listTopics() throws ReflectiveOperationException {
         Map<String, TopicListing> listings = new LinkedHashMap<>();
-        topics.keySet().forEach(name -> listings.put(name, new TopicListing(name, Uuid.randomUuid(), false)));
+        topics.values().forEach(topic -> listings.put(topic.name, new TopicListing(topic.name, topic.id, false)));
         Constructor<ListTopicsResult> constructor = ListTopicsResult.class.getDeclaredConstructor(KafkaFuture.class);
         constructor.setAccessible(true);
         return constructor.newInstance(KafkaFuture.completedFuture(listings));

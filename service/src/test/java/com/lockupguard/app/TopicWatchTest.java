@@ -3,6 +3,7 @@ package com.lockupguard.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lockupguard.topology.OutputMessageLimit;
+import com.lockupguard.topology.StoreNames;
 import com.lockupguard.topology.TopicNames;
 import java.time.Duration;
 import java.util.Map;
@@ -65,13 +66,13 @@ class TopicWatchTest {
     void shouldSayWhyTheGuardMustStopOnceEitherInputHasMorePartitions() throws Exception {
         // given a watch started on inputs of 6 partitions
         TopicWatch watch = startedWatch();
-        assertThat(watch.inputsRepartitioned()).isEmpty();
+        assertThat(watch.mustStop()).isEmpty();
 
         // when partitions are added to the orders
         cluster.topic(NAMES.orders(), 12, cluster.topics.get(NAMES.orders()).configs);
 
         // then
-        assertThat(watch.inputsRepartitioned()).hasValueSatisfying(reason -> assertThat(reason)
+        assertThat(watch.mustStop()).hasValueSatisfying(reason -> assertThat(reason)
                 .contains("'agreements' has 6 and 'orders' 12, the guard started with 6"));
     }
 
@@ -84,6 +85,49 @@ class TopicWatchTest {
         cluster.topics.get(NAMES.orders()).describeFailure = new TopicAuthorizationException("denied");
 
         // then nothing is known to have changed
-        assertThat(watch.inputsRepartitioned()).isEmpty();
+        assertThat(watch.mustStop()).isEmpty();
+    }
+
+    @Test
+    void shouldSayWhyTheGuardMustStopOnceAChangelogOfItsStateIsDeletedOrCreatedAgain() throws Exception {
+        // given a watch started with the guard's changelogs there
+        String holdingState = StoreNames.changelogTopic("guard-x", StoreNames.HOLDING_STATE);
+        String seenOrders = StoreNames.changelogTopic("guard-x", StoreNames.SEEN_ORDERS);
+        cluster.topic(holdingState, 6, Map.of("cleanup.policy", "compact"));
+        cluster.topic(seenOrders, 6, Map.of("cleanup.policy", "compact"));
+        TopicWatch watch = startedWatch();
+        watch.rememberChangelogs(cluster.admin().listTopics().listings().get());
+        assertThat(watch.mustStop()).isEmpty();
+
+        // when one is deleted, and then created again by Kafka Streams, empty
+        cluster.topics.remove(holdingState);
+        java.util.Optional<String> deleted = watch.mustStop();
+        cluster.topic(holdingState, 6, Map.of("cleanup.policy", "compact"));
+        java.util.Optional<String> createdAgain = watch.mustStop();
+
+        // then each time the guard must stop
+        assertThat(deleted).hasValueSatisfying(reason -> assertThat(reason).startsWith(
+                "the guard's state was deleted while it ran: 'guard-x-holding-state-changelog' was deleted."));
+        assertThat(createdAgain).hasValueSatisfying(reason -> assertThat(reason).startsWith(
+                "the guard's state was deleted while it ran: 'guard-x-holding-state-changelog' was deleted and "
+                        + "created again."));
+    }
+
+    @Test
+    void shouldWatchTheChangelogsKafkaStreamsCreatesAfterAFirstStart() throws Exception {
+        // given a guard's first start: no changelog yet
+        TopicWatch watch = startedWatch();
+        watch.rememberChangelogs(cluster.admin().listTopics().listings().get());
+
+        // when Kafka Streams creates one, the watch reads it, and then it is deleted
+        String seenOrders = StoreNames.changelogTopic("guard-x", StoreNames.SEEN_ORDERS);
+        cluster.topic(seenOrders, 6, Map.of("cleanup.policy", "compact"));
+        java.util.Optional<String> created = watch.mustStop();
+        cluster.topics.remove(seenOrders);
+
+        // then its creation is no reason to stop, its deletion is
+        assertThat(created).isEmpty();
+        assertThat(watch.mustStop()).hasValueSatisfying(reason -> assertThat(reason)
+                .contains("'guard-x-seen-orders-changelog' was deleted"));
     }
 }

@@ -1,0 +1,90 @@
+package com.lockupguard.app;
+
+import com.lockupguard.topology.StoreNames;
+import com.lockupguard.topology.TopicNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * The guard's state deleted: the changelogs of its stores gone (by hand, by a tool that removes the topics it does not
+ * know of, with another application's topics), after the guard decided orders. Kafka Streams creates a missing
+ * changelog again, empty, and restores nothing from it, not even from a local state directory, whose checkpoint no
+ * longer matches. The guard would then decide from nothing: every holding's agreement unknown, so each order blocked
+ * UNKNOWN_AGREEMENT, until its agreement is sent again; from then on the shares already sold and the approvals still
+ * open forgotten, so that it approves more than the agreement allows. Deleted while the guard runs, the changelogs
+ * leave its producer retrying the sends to them, and no order is decided.
+ */
+public final class LostState {
+
+    private LostState() {
+    }
+
+    /**
+     * Why the guard must not start: Kafka Streams committed its positions on the inputs, after deciding, but a
+     * changelog every guard keeps ({@link StoreNames#alwaysKept()}) is missing.
+     */
+    public static Optional<String> atStart(GuardConfig config, GuardHistory history) {
+        Map<TopicPartition, Long> decided = history.decidedUpTo();
+        if (decided.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> missing = StoreNames.alwaysKept().stream()
+                .map(store -> StoreNames.changelogTopic(history.applicationId(), store))
+                .filter(changelog -> !history.changelogs().contains(changelog)).toList();
+        if (missing.isEmpty()) {
+            return Optional.empty();
+        }
+        long records = decided.values().stream().mapToLong(Long::longValue).sum();
+        TopicNames names = config.topicNames();
+        return Optional.of(String.format("this guard's state is gone: it (application.id=%s) has read %d records of "
+                + "'%s' and '%s', but its changelog%s %s %s missing, deleted since it last ran. Started, it would "
+                + "decide from nothing: every order blocked UNKNOWN_AGREEMENT until its agreement is sent again, and "
+                + "then the shares already sold and the approvals still open forgotten, so that it approves more than "
+                + "the agreements allow. %s To start from empty state anyway, set %s=%s.", history.applicationId(),
+                records, names.agreements(), names.orders(), missing.size() == 1 ? "" : "s", quoted(missing),
+                missing.size() == 1 ? "is" : "are", rebuild(history.applicationId(), names),
+                GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN));
+    }
+
+    /**
+     * Why the guard must stop: a changelog it had, by topic id ({@code before}), is gone or is another topic now
+     * ({@code now}: the guard's changelogs as they are).
+     */
+    static Optional<String> since(String applicationId, TopicNames names, Map<String, Uuid> before,
+            Map<String, Uuid> now) {
+        List<String> changes = new ArrayList<>();
+        new java.util.TreeMap<>(before).forEach((changelog, id) -> {
+            Uuid current = now.get(changelog);
+            if (current == null) {
+                changes.add("'" + changelog + "' was deleted");
+            } else if (!current.equals(id)) {
+                changes.add("'" + changelog + "' was deleted and created again");
+            }
+        });
+        if (changes.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("the guard's state was deleted while it ran: " + String.join(", ", changes) + ". Its "
+                + "stores can no longer be written, so no order is decided, and a changelog Kafka Streams creates "
+                + "again is empty: a guard restored from it decides from nothing. The guard stops. " + rebuild(
+                applicationId, names));
+    }
+
+    /** How to build the state again: from the inputs, by Kafka's own reset tool. */
+    private static String rebuild(String applicationId, TopicNames names) {
+        return String.format("To rebuild the state from the inputs, which must still hold every agreement and order "
+                + "(an orders topic that deletes by time or size does not), stop every instance, delete its state.dir, and "
+                + "run kafka-streams-application-reset --bootstrap-server <servers> --application-id %s --input-topics "
+                + "%s,%s: the guard then decides every order kept again, from the first, and writes a second decision "
+                + "for each beside the first.", applicationId, names.agreements(), names.orders());
+    }
+
+    private static String quoted(List<String> topics) {
+        return topics.stream().map(topic -> "'" + topic + "'").collect(Collectors.joining(" and "));
+    }
+}

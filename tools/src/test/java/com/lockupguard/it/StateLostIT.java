@@ -1,0 +1,144 @@
+package com.lockupguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.topology.DecisionObserver;
+import com.lockupguard.topology.StoreNames;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.tools.StreamsResetter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The changelogs of a guard's state deleted: by hand, by a tool that removes the topics it does not know of. Kafka
+ * Streams would create them again, empty, and restore nothing from them, not even from a local state directory; seen
+ * here before the guard checked: with the changelogs deleted while it was stopped, it started and blocked every order
+ * UNKNOWN_AGREEMENT (its agreements forgotten, and with them the shares it had approved); deleted while it ran, it
+ * decided nothing more for minutes, its producer retrying the sends to them, while it said RUNNING.
+ */
+@Timeout(300)
+class StateLostIT {
+
+    private static final String AGREEMENT = "{\"type\":\"agreement\",\"at\":\"2003-04-28T09:00:00-04:00\","
+            + "\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\","
+            + "\"effectiveAt\":\"2003-07-10T16:30:00-04:00\"}";
+
+    @TempDir
+    Path stateDirs;
+
+    /** A sale of 150,000 of the first release's 200,000, in its window. */
+    private static String sale(String orderId, String at) {
+        return "{\"type\":\"order\",\"at\":\"" + at + "\",\"orderId\":\"" + orderId + "\",\"investorId\":\"dutchess\","
+                + "\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":150000}";
+    }
+
+    @Test
+    void shouldRefuseToStartWithoutItsStateUntilKafkasResetToolRebuildsItFromTheInputs() throws Exception {
+        String scope = "state-lost-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given a guard that approved 150,000 shares of the first release's 200,000, and stopped
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-state-lost", scope);
+            BrokerIO io = new BrokerIO(settings);
+            try (GuardInstance guard = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
+                io.produce(Scenario.of(List.of(AGREEMENT, sale("e1", "2003-07-11T09:45:00-04:00"))));
+                assertThat(BrokerIO.outcomes(io.awaitDecisions(1, Duration.ofSeconds(60))))
+                        .extracting(Scenario.Outcome::decision).containsExactly("APPROVED");
+            }
+
+            // when the changelogs of its state are deleted
+            deleteChangelogs(settings, "guard-state-lost");
+
+            // then it refuses to start, even with its state directory, saying why and how to rebuild the state
+            assertThatThrownBy(() -> GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("this guard's state is gone: it (application.id=guard-state-lost) has "
+                            + "read 2 records of 'agreements' and 'orders', but its changelogs "
+                            + "'guard-state-lost-holding-state-changelog' and 'guard-state-lost-seen-orders-changelog' "
+                            + "are missing")
+                    .hasMessageContaining("kafka-streams-application-reset --bootstrap-server <servers> "
+                            + "--application-id guard-state-lost --input-topics agreements,orders");
+            // and config --check says so without starting
+            StringWriter out = new StringWriter();
+            assertThat(ConfigCheck.run(settings, out)).isEqualTo(1);
+            assertThat(out.toString()).contains("# topics: `run` would refuse to start: this guard's state is gone");
+
+            // when the state is rebuilt as the refusal says: Kafka's own reset tool, a new state directory
+            int reset = new StreamsResetter().execute(new String[] {"--bootstrap-server", kafka.bootstrapServers(),
+                    "--application-id", "guard-state-lost", "--input-topics", "agreements,orders"});
+            assertThat(reset).as("kafka-streams-application-reset's exit code").isZero();
+            try (GuardInstance rebuilt = GuardInstance.start(settings, stateDirs.resolve("b"), DecisionObserver.NONE)) {
+                io.produce(Scenario.of(List.of(sale("e2", "2003-07-11T10:00:00-04:00"))));
+
+                // then it starts, decides the kept order again (a second decision beside the first), and knows the
+                // 150,000 approved: a second sale of 150,000 is blocked, 50,000 being left
+                List<Scenario.Outcome> decisions = BrokerIO.outcomes(io.awaitDecisions(3, Duration.ofSeconds(60)));
+                assertThat(decisions).extracting(Scenario.Outcome::orderId, Scenario.Outcome::decision)
+                        .containsExactly(tuple("e1", "APPROVED"),
+                                tuple("e1", "APPROVED"),
+                                tuple("e2", "BLOCKED"));
+                assertThat(decisions.get(2).maxAllowedNow()).isEqualTo(50_000L);
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldStopWhenItsStateIsDeletedWhileItRuns() throws Exception {
+        String scope = "state-deleted-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given a guard that reads its topics again every half second, having decided an order
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-state-deleted", scope);
+            settings.put(GuardConfig.TOPICS_CHECK_INTERVAL_MS_CONFIG, "500");
+            BrokerIO io = new BrokerIO(settings);
+            try (GuardInstance guard = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
+                io.produce(Scenario.of(List.of(AGREEMENT, sale("e1", "2003-07-11T09:45:00-04:00"))));
+                assertThat(io.awaitDecisions(1, Duration.ofSeconds(60))).hasSize(1);
+
+                // when the changelogs of its state are deleted
+                deleteChangelogs(settings, "guard-state-deleted");
+
+                // then it stops, saying why, no longer ready
+                await().atMost(Duration.ofSeconds(30)).dontCatchUncaughtExceptions()
+                        .until(() -> guard.service().state() == KafkaStreams.State.NOT_RUNNING
+                                || guard.service().state() == KafkaStreams.State.ERROR);
+                assertThat(guard.service().isReady()).isFalse();
+                assertThat(guard.service().failure()).hasValueSatisfying(reason -> assertThat(reason)
+                        .startsWith("the guard's state was deleted while it ran: "
+                                + "'guard-state-deleted-holding-state-changelog' was deleted, "
+                                + "'guard-state-deleted-seen-orders-changelog' was deleted."));
+            }
+
+            // and started again, it refuses: it did not create them again, empty
+            assertThatThrownBy(() -> GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("this guard's state is gone");
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    private static void deleteChangelogs(Map<String, String> settings, String applicationId) throws Exception {
+        List<String> changelogs = StoreNames.alwaysKept().stream()
+                .map(store -> StoreNames.changelogTopic(applicationId, store)).toList();
+        try (Admin admin = Admin.create(new GuardConfig(settings).adminProperties())) {
+            admin.deleteTopics(changelogs).all().get();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Collections.disjoint(admin.listTopics().names().get(), changelogs));
+        }
+    }
+}
