@@ -2,6 +2,7 @@ package com.lockupguard.app;
 
 import com.lockupguard.topology.StoreNames;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ public record GuardHistory(String applicationId, Map<TopicPartition, OffsetAndMe
     public GuardHistory {
         Map<TopicPartition, OffsetAndMetadata> sorted = new TreeMap<>(BY_TOPIC_AND_PARTITION);
         sorted.putAll(positions);
-        positions = java.util.Collections.unmodifiableMap(sorted);
+        positions = Collections.unmodifiableMap(sorted);
         changelogs = List.copyOf(changelogs);
     }
 

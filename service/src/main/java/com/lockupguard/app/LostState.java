@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -39,14 +40,15 @@ public final class LostState {
         if (missing.isEmpty()) {
             return Optional.empty();
         }
-        long records = decided.values().stream().mapToLong(Long::longValue).sum();
+        long offsets = decided.values().stream().mapToLong(Long::longValue).sum();
         TopicNames names = config.topicNames();
-        return Optional.of(String.format("this guard's state is gone: it (application.id=%s) has read %d records of "
-                + "'%s' and '%s', but its changelog%s %s %s missing, deleted since it last ran. Started, it would "
-                + "decide from nothing: every order blocked UNKNOWN_AGREEMENT until its agreement is sent again, and "
-                + "then the shares already sold and the approvals still open forgotten, so that it approves more than "
-                + "the agreements allow. %s To start from empty state anyway, set %s=%s.", history.applicationId(),
-                records, names.agreements(), names.orders(), missing.size() == 1 ? "" : "s", quoted(missing),
+        return Optional.of(String.format("this guard's state is gone: it (application.id=%s) has decided here, "
+                + "Kafka Streams having committed its positions on '%s' and '%s' (%d offsets in all), but its "
+                + "changelog%s %s %s missing, deleted since it last ran. Started, it would decide from nothing: "
+                + "every order blocked UNKNOWN_AGREEMENT until its agreement is sent again, and then the shares "
+                + "already sold and the approvals still open forgotten, so that it approves more than the agreements "
+                + "allow. %s To start from empty state anyway, set %s=%s.", history.applicationId(),
+                names.agreements(), names.orders(), offsets, missing.size() == 1 ? "" : "s", quoted(missing),
                 missing.size() == 1 ? "is" : "are", rebuild(history.applicationId(), names),
                 GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN));
     }
@@ -58,7 +60,7 @@ public final class LostState {
     static Optional<String> since(String applicationId, TopicNames names, Map<String, Uuid> before,
             Map<String, Uuid> now) {
         List<String> changes = new ArrayList<>();
-        new java.util.TreeMap<>(before).forEach((changelog, id) -> {
+        new TreeMap<>(before).forEach((changelog, id) -> {
             Uuid current = now.get(changelog);
             if (current == null) {
                 changes.add("'" + changelog + "' was deleted");
@@ -78,10 +80,11 @@ public final class LostState {
     /** How to build the state again: from the inputs, by Kafka's own reset tool. */
     private static String rebuild(String applicationId, TopicNames names) {
         return String.format("To rebuild the state from the inputs, which must still hold every agreement and order "
-                + "(an orders topic that deletes by time or size does not), stop every instance, delete its state.dir, and "
-                + "run kafka-streams-application-reset --bootstrap-server <servers> --application-id %s --input-topics "
-                + "%s,%s: the guard then decides every order kept again, from the first, and writes a second decision "
-                + "for each beside the first.", applicationId, names.agreements(), names.orders());
+                + "(an orders topic that deletes by time or size does not), stop every instance, delete its "
+                + "state.dir, and run kafka-streams-application-reset --bootstrap-server <servers> --application-id "
+                + "%s --input-topics %s,%s: the guard then decides every order kept again, from the first, and "
+                + "writes a second decision for each beside the first.", applicationId, names.agreements(),
+                names.orders());
     }
 
     private static String quoted(List<String> topics) {

@@ -33,9 +33,10 @@ class LostStateTest {
         // when the start-up check looks
         // then it refuses, naming both changelogs, what would follow, how to rebuild and how to start anyway
         assertThat(LostState.atStart(CONFIG, history)).hasValueSatisfying(reason -> assertThat(reason)
-                .startsWith("this guard's state is gone: it (application.id=guard-x) has read 43 records of "
-                        + "'agreements' and 'orders', but its changelogs 'guard-x-holding-state-changelog' and "
-                        + "'guard-x-seen-orders-changelog' are missing")
+                .startsWith("this guard's state is gone: it (application.id=guard-x) has decided here, Kafka Streams "
+                        + "having committed its positions on 'agreements' and 'orders' (43 offsets in all), but its "
+                        + "changelogs 'guard-x-holding-state-changelog' and 'guard-x-seen-orders-changelog' are "
+                        + "missing")
                 .contains("every order blocked UNKNOWN_AGREEMENT until its agreement is sent again")
                 .contains("approves more than the agreements allow")
                 .contains("kafka-streams-application-reset --bootstrap-server <servers> --application-id guard-x "

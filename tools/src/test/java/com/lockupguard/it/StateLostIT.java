@@ -66,9 +66,9 @@ class StateLostIT {
             assertThatThrownBy(() -> GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageStartingWith("this guard's state is gone: it (application.id=guard-state-lost) has "
-                            + "read 2 records of 'agreements' and 'orders', but its changelogs "
-                            + "'guard-state-lost-holding-state-changelog' and 'guard-state-lost-seen-orders-changelog' "
-                            + "are missing")
+                            + "decided here, Kafka Streams having committed its positions on 'agreements' and 'orders' "
+                            + "(2 offsets in all), but its changelogs 'guard-state-lost-holding-state-changelog' and "
+                            + "'guard-state-lost-seen-orders-changelog' are missing")
                     .hasMessageContaining("kafka-streams-application-reset --bootstrap-server <servers> "
                             + "--application-id guard-state-lost --input-topics agreements,orders");
             // and config --check says so without starting
