@@ -2,18 +2,10 @@ package com.lockupguard.app;
 
 import com.lockupguard.topology.TopicNames;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * A guard about to start for the first time on decision topics another guard already writes: its application id has
@@ -39,7 +31,7 @@ public final class DecisionsOfAnotherGuard {
         String applicationId = history.applicationId();
         TopicNames names = config.topicNames();
         List<String> decisions = List.of(names.approved(), names.blocked());
-        long held = committedRecords(admin, decisions.stream().filter(existing::contains).toList(), timeout);
+        long held = HeldRecords.in(admin, decisions.stream().filter(existing::contains).toList(), timeout);
         if (held == 0) {
             return Optional.empty();
         }
@@ -50,31 +42,5 @@ public final class DecisionsOfAnotherGuard {
                 + "To start a new guard on these topics anyway, set %s=%s.", applicationId, names.orders(),
                 names.approved(), names.blocked(), held, names.orders(),
                 GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN));
-    }
-
-    /** Committed records (and transaction markers) between the start and the last stable offset of {@code topics}. */
-    private static long committedRecords(Admin admin, List<String> topics, Duration timeout)
-            throws InterruptedException {
-        if (topics.isEmpty()) {
-            return 0;
-        }
-        Map<String, TopicDescription> described = AdminRequests.retrying(timeout,
-                () -> admin.describeTopics(topics).allTopicNames());
-        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-        Map<TopicPartition, OffsetSpec> stable = new HashMap<>();
-        described.values().forEach(topic -> topic.partitions().forEach(partition -> {
-            TopicPartition tp = new TopicPartition(topic.name(), partition.partition());
-            earliest.put(tp, OffsetSpec.earliest());
-            stable.put(tp, OffsetSpec.latest());
-        }));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = AdminRequests.retrying(timeout,
-                () -> admin.listOffsets(earliest).all());
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = AdminRequests.retrying(timeout,
-                () -> admin.listOffsets(stable, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all());
-        long held = 0;
-        for (TopicPartition partition : starts.keySet()) {
-            held += Math.max(0, ends.get(partition).offset() - starts.get(partition).offset());
-        }
-        return held;
     }
 }

@@ -72,6 +72,7 @@ public final class GuardConfig extends AbstractConfig {
     public static final String TOPICS_RETENTION_CHECK_CONFIG = "topics.retention.check";
     public static final String TOPICS_EXISTING_DECISIONS_CHECK_CONFIG = "topics.existing.decisions.check";
     public static final String TOPICS_LOST_STATE_CHECK_CONFIG = "topics.lost.state.check";
+    public static final String TOPICS_LOST_POSITIONS_CHECK_CONFIG = "topics.lost.positions.check";
     public static final String TOPICS_CHECK_INTERVAL_MS_CONFIG = "topics.check.interval.ms";
     public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
 
@@ -237,6 +238,15 @@ public final class GuardConfig extends AbstractConfig {
                             + "and the approvals open. fail refuses to start, saying how to rebuild the state from "
                             + "the inputs; warn logs it and starts from empty state. (Deleted while the guard runs, "
                             + "they stop it at the next check of topics.check.interval.ms, whatever this says.)")
+            .define(TOPICS_LOST_POSITIONS_CHECK_CONFIG, Type.STRING, RETENTION_CHECK_FAIL,
+                    ValidString.in(RETENTION_CHECK_FAIL, RETENTION_CHECK_WARN), Importance.MEDIUM,
+                    "What the start-up check does when this application.id has state (its changelogs hold records) "
+                            + "but no committed position on the inputs, as once the broker deleted them "
+                            + "(offsets.retention.minutes after its last instance stopped): it would read every "
+                            + "record the inputs keep again, answering each remembered order a second time and "
+                            + "deciding each forgotten one again, its shares counted twice. fail refuses to start, "
+                            + "saying how to set the positions where it stopped; warn logs it and starts from the "
+                            + "first record kept.")
             .define(TOPICS_CHECK_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
                     "How often the guard reads its topics again while it runs (and whenever a stream thread fails), "
                             + "as it did at start: the max.message.bytes of those it writes, so that a limit an "

@@ -137,11 +137,12 @@ public final class GuardService implements AutoCloseable {
     }
 
     /**
-     * Refuses, or warns, when this guard's state was deleted since it last ran, or when another guard's decisions are
-     * on the outputs of this never-run one; hands the watch the changelogs as they are.
+     * Refuses, or warns, when this guard's state or its positions on the inputs were deleted since it last ran, or when
+     * another guard's decisions are on the outputs of this never-run one; hands the watch the changelogs as they are.
      */
     private void checkHistory(Admin admin, TopicWatch watch) throws InterruptedException {
         java.util.Optional<String> lost;
+        java.util.Optional<String> positions;
         java.util.Optional<String> another;
         try {
             Collection<TopicListing> listings = AdminRequests.retrying(PERMISSION_CHECK_TIMEOUT,
@@ -149,14 +150,16 @@ public final class GuardService implements AutoCloseable {
             Set<String> existing = listings.stream().map(TopicListing::name).collect(Collectors.toSet());
             GuardHistory history = GuardHistory.read(admin, config, existing, PERMISSION_CHECK_TIMEOUT);
             lost = LostState.atStart(config, history);
+            positions = LostPositions.atStart(admin, config, history, PERMISSION_CHECK_TIMEOUT);
             another = DecisionsOfAnotherGuard.find(admin, config, history, existing, PERMISSION_CHECK_TIMEOUT);
             watch.rememberChangelogs(listings);
         } catch (IllegalStateException e) {
-            LOG.info("whether the guard's state is there, and whether another guard's decisions are on its topics, is "
-                    + "not checked: {}", e.getMessage());
+            LOG.info("whether the guard's state and positions are there, and whether another guard's decisions are on "
+                    + "its topics, is not checked: {}", e.getMessage());
             return;
         }
         refuseOrWarn(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, lost);
+        refuseOrWarn(GuardConfig.TOPICS_LOST_POSITIONS_CHECK_CONFIG, positions);
         refuseOrWarn(GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG, another);
     }
 

@@ -4,6 +4,7 @@ import com.lockupguard.app.AdminRequests;
 import com.lockupguard.app.ConfigTable;
 import com.lockupguard.app.DecisionsOfAnotherGuard;
 import com.lockupguard.app.GuardHistory;
+import com.lockupguard.app.LostPositions;
 import com.lockupguard.app.LostState;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.GuardPermissions;
@@ -169,8 +170,9 @@ public final class ConfigCommand implements Callable<Integer> {
     }
 
     /**
-     * Why {@code run} would refuse to start for what the cluster keeps of this guard's earlier runs: its state deleted,
-     * or another guard's decisions on the outputs of a never-run one (each unless its check is set to warn).
+     * Why {@code run} would refuse to start for what the cluster keeps of this guard's earlier runs: its state or its
+     * positions deleted, or another guard's decisions on the outputs of a never-run one (each unless its check is set
+     * to warn).
      */
     private static Optional<String> historyRefusal(Admin admin, GuardConfig config, Duration timeout)
             throws InterruptedException {
@@ -179,6 +181,10 @@ public final class ConfigCommand implements Callable<Integer> {
         Optional<String> lost = LostState.atStart(config, history);
         if (lost.isPresent() && refuses(config, GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG)) {
             return lost;
+        }
+        Optional<String> positions = LostPositions.atStart(admin, config, history, timeout);
+        if (positions.isPresent() && refuses(config, GuardConfig.TOPICS_LOST_POSITIONS_CHECK_CONFIG)) {
+            return positions;
         }
         return refuses(config, GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG)
                 ? DecisionsOfAnotherGuard.find(admin, config, history, existing, timeout) : Optional.empty();

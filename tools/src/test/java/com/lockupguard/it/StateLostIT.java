@@ -17,18 +17,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.tools.StreamsResetter;
+import org.apache.kafka.tools.consumer.group.ConsumerGroupCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The changelogs of a guard's state deleted: by hand, by a tool that removes the topics it does not know of. Kafka
- * Streams would create them again, empty, and restore nothing from them, not even from a local state directory; seen
- * here before the guard checked: with the changelogs deleted while it was stopped, it started and blocked every order
- * UNKNOWN_AGREEMENT (its agreements forgotten, and with them the shares it had approved); deleted while it ran, it
- * decided nothing more for minutes, its producer retrying the sends to them, while it said RUNNING.
+ * What a guard kept of its past, deleted. The changelogs of its state (by hand, by a tool that removes the topics it
+ * does not know of): Kafka Streams would create them again, empty, and restore nothing from them, not even from a local
+ * state directory. Seen here before the guard checked: with the changelogs deleted while it was stopped, it started
+ * and blocked every order UNKNOWN_AGREEMENT (its agreements forgotten, and with them the shares it had approved);
+ * deleted while it ran, it decided nothing more for minutes, its producer retrying the sends to them, while it said
+ * RUNNING. Its positions on the inputs (the broker deletes them some time after the last instance stopped): it read
+ * the inputs again from the first.
  */
 @Timeout(300)
 class StateLostIT {
@@ -91,6 +95,62 @@ class StateLostIT {
                                 tuple("e1", "APPROVED"),
                                 tuple("e2", "BLOCKED"));
                 assertThat(decisions.get(2).maxAllowedNow()).isEqualTo(50_000L);
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartWithoutItsPositionsUntilTheyAreSetWhereItStopped() throws Exception {
+        String scope = "positions-lost-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given a guard that approved 150,000 shares of the first release's 200,000, and stopped
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-positions-lost", scope);
+            BrokerIO io = new BrokerIO(settings);
+            try (GuardInstance guard = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
+                io.produce(Scenario.of(List.of(AGREEMENT, sale("e1", "2003-07-11T09:45:00-04:00"))));
+                assertThat(io.awaitDecisions(1, Duration.ofSeconds(60))).hasSize(1);
+            }
+
+            // when its positions on the inputs are deleted, as the broker does offsets.retention.minutes after the
+            // last instance stopped (seen before the check: started, it read both inputs again from the first, and
+            // wrote a second decision for the order)
+            try (Admin admin = Admin.create(new GuardConfig(settings).adminProperties())) {
+                admin.deleteConsumerGroups(List.of("guard-positions-lost")).all().get();
+            }
+
+            // then it refuses to start, saying why and how to set them
+            assertThatThrownBy(() -> GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("this guard's positions on its inputs are gone: it "
+                            + "(application.id=guard-positions-lost) has state")
+                    .hasMessageContaining("kafka-consumer-groups --bootstrap-server <servers> --group "
+                            + "guard-positions-lost --reset-offsets --topic agreements --topic orders --to-datetime");
+            StringWriter out = new StringWriter();
+            assertThat(ConfigCheck.run(settings, out)).isEqualTo(1);
+            assertThat(out.toString()).contains("# topics: `run` would refuse to start: this guard's positions on its "
+                    + "inputs are gone");
+
+            // when they are set as the refusal says, by Kafka's own tool, just after its last decision
+            Exit.setExitProcedure((code, message) -> {
+                throw new AssertionError("kafka-consumer-groups exited " + code + ": " + message);
+            });
+            try {
+                ConsumerGroupCommand.main(new String[] {"--bootstrap-server", kafka.bootstrapServers(), "--group",
+                        "guard-positions-lost", "--reset-offsets", "--topic", "agreements", "--topic", "orders",
+                        "--to-datetime", "2003-07-11T13:45:00.001+00:00", "--execute"});
+            } finally {
+                Exit.resetExitProcedure();
+            }
+
+            // then it starts where it stopped: the next sale is decided with the 150,000 approved, and none again
+            try (GuardInstance guard = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
+                io.produce(Scenario.of(List.of(sale("e2", "2003-07-11T10:00:00-04:00"))));
+                List<Scenario.Outcome> decisions = BrokerIO.outcomes(io.awaitDecisions(2, Duration.ofSeconds(60)));
+                assertThat(decisions).extracting(Scenario.Outcome::orderId, Scenario.Outcome::decision)
+                        .containsExactly(tuple("e1", "APPROVED"), tuple("e2", "BLOCKED"));
+                assertThat(decisions.get(1).maxAllowedNow()).isEqualTo(50_000L);
             }
         } finally {
             InMemorySchemaRegistry.dropScope(scope);

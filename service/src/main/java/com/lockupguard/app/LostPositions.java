@@ -1,0 +1,45 @@
+package com.lockupguard.app;
+
+import com.lockupguard.topology.TopicNames;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * The guard's positions on its inputs gone while its state stays: the broker deletes a consumer group's committed
+ * offsets {@code offsets.retention.minutes} (7 days by default) after its last member left, and an operator may delete
+ * the group. Kafka Streams then starts from the first record the inputs keep ({@code auto.offset.reset=earliest}):
+ * every order the guard still remembers answered a second time, beside its first decision; every one it no longer
+ * remembers ({@code order.ids.retention.ms}) decided again and its shares counted twice; every agreement version
+ * applied again.
+ */
+public final class LostPositions {
+
+    private LostPositions() {
+    }
+
+    /** Why the guard must not start: its changelogs hold its state, but it has no position on the inputs. */
+    public static Optional<String> atStart(Admin admin, GuardConfig config, GuardHistory history, Duration timeout)
+            throws InterruptedException {
+        if (!history.positions().isEmpty() || history.changelogs().isEmpty()) {
+            return Optional.empty();
+        }
+        long held = HeldRecords.in(admin, history.changelogs(), timeout);
+        if (held == 0) {
+            return Optional.empty(); // created at a first start, before anything was decided
+        }
+        TopicNames names = config.topicNames();
+        return Optional.of(String.format("this guard's positions on its inputs are gone: it (application.id=%s) has "
+                + "state, its changelogs holding %d offsets, but no committed position on '%s' or '%s'. The broker "
+                + "deletes a group's positions offsets.retention.minutes (7 days by default) after its last instance "
+                + "stopped, or they were deleted. Started, it would read every record the inputs keep again, from "
+                + "the first: each order it remembers answered a second time beside its first decision, each one it "
+                + "has forgotten (order.ids.retention.ms) decided again and its shares counted twice, each agreement "
+                + "version applied again. Set the positions where it stopped before starting it, for example "
+                + "kafka-consumer-groups --bootstrap-server <servers> --group %s --reset-offsets --topic %s --topic "
+                + "%s --to-datetime <just after its last decision's timestamp> --execute (an order it remembers, read "
+                + "again, is answered as before); to read every kept record again, set %s=%s.",
+                history.applicationId(), held, names.agreements(), names.orders(), history.applicationId(), names.agreements(), names.orders(),
+                GuardConfig.TOPICS_LOST_POSITIONS_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN));
+    }
+}
