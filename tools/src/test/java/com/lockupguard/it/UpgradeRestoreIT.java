@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.app.GuardConfig;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.ReportResult;
 import com.lockupguard.registry.InMemorySchemaRegistry;
@@ -59,6 +60,8 @@ class UpgradeRestoreIT {
             // given the registry the older guard wrote with, and its changelog topics, and nothing else
             registerSchemasWithTheirIds(scope, fixture.get("schemas"));
             Map<String, String> settings = GuardInstance.settings(kafka, APPLICATION_ID, scope);
+            // the fixture holds the older guard's changelogs, not the inputs it read nor its positions on them
+            settings.put(GuardConfig.TOPICS_LOST_POSITIONS_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN);
             BrokerIO io = new BrokerIO(settings);
             io.createTopics();
             long written = writeChangelogs(settings, fixture.get("changelogs"));

@@ -153,6 +153,8 @@ public final class RestoreBenchmark {
         settings.put(GuardConfig.HTTP_PORT_CONFIG, "-1");
         settings.put(GuardConfig.TOPICS_PARTITIONS_CONFIG, Integer.toString(PARTITIONS));
         settings.put(GuardConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
+        // the state is written straight to the changelogs, so no position was ever committed on the inputs
+        settings.put(GuardConfig.TOPICS_LOST_POSITIONS_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN);
         return new GuardConfig(settings);
     }
 
