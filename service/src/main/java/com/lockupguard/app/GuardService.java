@@ -139,28 +139,43 @@ public final class GuardService implements AutoCloseable {
     /**
      * Refuses, or warns, when this guard's state or its positions on the inputs were deleted since it last ran, or when
      * another guard's decisions are on the outputs of this never-run one; hands the watch the changelogs as they are.
+     * A check the cluster does not answer is logged and skipped; the others still run.
      */
     private void checkHistory(Admin admin, TopicWatch watch) throws InterruptedException {
-        java.util.Optional<String> lost;
-        java.util.Optional<String> positions;
-        java.util.Optional<String> another;
+        Collection<TopicListing> listings;
+        Set<String> existing;
+        GuardHistory history;
         try {
-            Collection<TopicListing> listings = AdminRequests.retrying(PERMISSION_CHECK_TIMEOUT,
-                    () -> admin.listTopics().listings());
-            Set<String> existing = listings.stream().map(TopicListing::name).collect(Collectors.toSet());
-            GuardHistory history = GuardHistory.read(admin, config, existing, PERMISSION_CHECK_TIMEOUT);
-            lost = LostState.atStart(config, history);
-            positions = LostPositions.atStart(admin, config, history, PERMISSION_CHECK_TIMEOUT);
-            another = DecisionsOfAnotherGuard.find(admin, config, history, existing, PERMISSION_CHECK_TIMEOUT);
-            watch.rememberChangelogs(listings);
+            listings = AdminRequests.retrying(PERMISSION_CHECK_TIMEOUT, () -> admin.listTopics().listings());
+            existing = listings.stream().map(TopicListing::name).collect(Collectors.toSet());
+            history = GuardHistory.read(admin, config, existing, PERMISSION_CHECK_TIMEOUT);
         } catch (IllegalStateException e) {
             LOG.info("whether the guard's state and positions are there, and whether another guard's decisions are on "
                     + "its topics, is not checked: {}", e.getMessage());
             return;
         }
-        refuseOrWarn(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, lost);
-        refuseOrWarn(GuardConfig.TOPICS_LOST_POSITIONS_CHECK_CONFIG, positions);
-        refuseOrWarn(GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG, another);
+        watch.rememberChangelogs(listings);
+        refuseOrWarn(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, LostState.atStart(config, history));
+        refuseOrWarn(GuardConfig.TOPICS_LOST_POSITIONS_CHECK_CONFIG, unlessUnanswered("whether the guard's positions "
+                + "are there", () -> LostPositions.atStart(admin, config, history, PERMISSION_CHECK_TIMEOUT)));
+        refuseOrWarn(GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG, unlessUnanswered("whether another guard's "
+                + "decisions are on the guard's topics", () -> DecisionsOfAnotherGuard.find(admin, config, history,
+                existing, PERMISSION_CHECK_TIMEOUT)));
+    }
+
+    /** A start-up check that asks the cluster; its failure to answer is logged, and nothing found. */
+    private interface ClusterCheck {
+        java.util.Optional<String> find() throws InterruptedException;
+    }
+
+    private static java.util.Optional<String> unlessUnanswered(String what, ClusterCheck check)
+            throws InterruptedException {
+        try {
+            return check.find();
+        } catch (IllegalStateException e) {
+            LOG.info("{} is not checked: {}", what, e.getMessage());
+            return java.util.Optional.empty();
+        }
     }
 
     /** Refuses to start for {@code found}, or warns of it, as the setting {@code check} says. */
