@@ -139,17 +139,8 @@ final class TopicWatch implements AutoCloseable {
         if (expected == 0) {
             return Optional.empty();
         }
-        try {
-            Optional<String> changed = InputRepartitioning.since(expected, config.topicNames(),
-                    TopicProvisioner.from(admin, config, TIMEOUT).inputPartitions());
-            recovered();
-            return changed;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            failed(e);
-        }
-        return Optional.empty();
+        return asked(() -> InputRepartitioning.since(expected, config.topicNames(),
+                TopicProvisioner.from(admin, config, TIMEOUT).inputPartitions()));
     }
 
     /**
@@ -157,15 +148,28 @@ final class TopicWatch implements AutoCloseable {
      * (at a first start, or for a store an upgrade added) is remembered from now on.
      */
     private Optional<String> stateDeleted() {
-        try {
+        return asked(() -> {
             Map<String, Uuid> now = changelogIds(AdminRequests.retrying(TIMEOUT, () -> admin.listTopics().listings()));
-            recovered();
             Optional<String> deleted = LostState.since(config.getString(GuardConfig.APPLICATION_ID_CONFIG),
                     config.topicNames(), changelogs, now);
             if (deleted.isEmpty()) {
                 changelogs = now;
             }
             return deleted;
+        });
+    }
+
+    /** A question to the cluster whose answer may be a reason for the guard to stop. */
+    private interface StopCheck {
+        Optional<String> ask() throws InterruptedException;
+    }
+
+    /** What {@code check} found; nothing when the cluster did not answer (logged once while that lasts). */
+    private Optional<String> asked(StopCheck check) {
+        try {
+            Optional<String> found = check.ask();
+            recovered();
+            return found;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

@@ -58,9 +58,7 @@ class StateLostIT {
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-state-lost", scope);
             BrokerIO io = new BrokerIO(settings);
             try (GuardInstance guard = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
-                io.produce(Scenario.of(List.of(AGREEMENT, sale("e1", "2003-07-11T09:45:00-04:00"))));
-                assertThat(BrokerIO.outcomes(io.awaitDecisions(1, Duration.ofSeconds(60))))
-                        .extracting(Scenario.Outcome::decision).containsExactly("APPROVED");
+                approveTheFirstSale(io);
             }
 
             // when the changelogs of its state are deleted
@@ -109,8 +107,7 @@ class StateLostIT {
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-positions-lost", scope);
             BrokerIO io = new BrokerIO(settings);
             try (GuardInstance guard = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
-                io.produce(Scenario.of(List.of(AGREEMENT, sale("e1", "2003-07-11T09:45:00-04:00"))));
-                assertThat(io.awaitDecisions(1, Duration.ofSeconds(60))).hasSize(1);
+                approveTheFirstSale(io);
             }
 
             // when its positions on the inputs are deleted, as the broker does offsets.retention.minutes after the
@@ -161,13 +158,12 @@ class StateLostIT {
     void shouldStopWhenItsStateIsDeletedWhileItRuns() throws Exception {
         String scope = "state-deleted-" + UUID.randomUUID();
         try (TestKafka kafka = TestKafka.start(1)) {
-            // given a guard that reads its topics again every half second, having decided an order
+            // given a guard that reads its topics again every half second, having approved a sale
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-state-deleted", scope);
             settings.put(GuardConfig.TOPICS_CHECK_INTERVAL_MS_CONFIG, "500");
             BrokerIO io = new BrokerIO(settings);
             try (GuardInstance guard = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
-                io.produce(Scenario.of(List.of(AGREEMENT, sale("e1", "2003-07-11T09:45:00-04:00"))));
-                assertThat(io.awaitDecisions(1, Duration.ofSeconds(60))).hasSize(1);
+                approveTheFirstSale(io);
 
                 // when the changelogs of its state are deleted
                 deleteChangelogs(settings, "guard-state-deleted");
@@ -190,6 +186,13 @@ class StateLostIT {
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
+    }
+
+    /** Sends the agreement and a sale of 150,000 of its first release, and waits for the sale's approval. */
+    private static void approveTheFirstSale(BrokerIO io) throws InterruptedException {
+        io.produce(Scenario.of(List.of(AGREEMENT, sale("e1", "2003-07-11T09:45:00-04:00"))));
+        assertThat(BrokerIO.outcomes(io.awaitDecisions(1, Duration.ofSeconds(60))))
+                .extracting(Scenario.Outcome::decision).containsExactly("APPROVED");
     }
 
     private static void deleteChangelogs(Map<String, String> settings, String applicationId) throws Exception {
