@@ -247,14 +247,17 @@ public final class GuardService implements AutoCloseable {
     /**
      * Stops the guard, from the topic watch: once partitions were added to its inputs, before Kafka Streams sees them
      * (up to {@code metadata.max.age.ms} later), leaving the orders on the new partitions undecided meanwhile; once a
-     * changelog of its state was deleted, before a rebalance creates it again and a task restores nothing from it.
+     * changelog of its state was deleted, before a rebalance creates it again and a task restores nothing from it; once
+     * a topic it writes was deleted, on which every transaction with an answer for it waits.
      */
     private void stopOnItsOwn(String reason) {
         fatal = new IllegalStateException(reason);
         LOG.error("the guard stops: {}", reason);
-        // returns at once: the watch's thread must not wait for the stream threads, which close() waits for
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ZERO));
+        // on a thread of its own: the watch's thread must not wait for the stream threads, and a stream thread stuck
+        // on a deleted topic never stops, so that only close()'s time limit ends the wait of those who await the end
+        Thread closer = new Thread(this::close, "lockup-guard-stop");
+        closer.setDaemon(true);
+        closer.start();
     }
 
     /**
