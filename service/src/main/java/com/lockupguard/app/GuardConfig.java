@@ -252,8 +252,9 @@ public final class GuardConfig extends AbstractConfig {
                             + "as it did at start: the max.message.bytes of those it writes, so that a limit an "
                             + "operator lowers is kept to before the broker refuses an answer and one raised is used "
                             + "without a restart; the partition count of its inputs, which must not change: "
-                            + "partitions added stop the guard; the changelogs of its state, one deleted (or created "
-                            + "again) stopping it; and their retention, a change that would lose records "
+                            + "partitions added stop the guard; the topics it writes and the changelogs of its state, "
+                            + "one deleted (a changelog created again too) stopping it; and their retention, a change "
+                            + "that would lose records "
                             + "being logged and counted (lockup_guard_topic_problems). 0: only at start and when a "
                             + "stream thread fails.")
             .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,

@@ -243,7 +243,7 @@ public final class TopicProvisioner {
      * now); empty when the cluster names no limit. The guard's inputs do not count: it never writes to them.
      */
     public Optional<MessageLimit> smallestMessages() throws InterruptedException {
-        return smallestOf(TopicSettings.describe(admin, outputs(), timeout));
+        return smallestOf(TopicSettings.describe(admin, names.outputs(), timeout));
     }
 
     /** The retention problems of the guard's existing topics, as {@code run} would find them at start. */
@@ -266,14 +266,10 @@ public final class TopicProvisioner {
     public record Reading(Optional<MessageLimit> smallest, List<TopicPolicy.Problem> problems) {
     }
 
-    private List<String> outputs() {
-        return names.all().stream().filter(topic -> !names.inputs().contains(topic)).toList();
-    }
-
     /** The output among {@code settings} that takes the smallest records; empty when none names a limit. */
     private Optional<MessageLimit> smallestOf(Map<String, TopicSettings> settings) {
         MessageLimit smallest = null;
-        for (String output : outputs()) {
+        for (String output : names.outputs()) {
             TopicSettings topic = settings.get(output);
             long bytes = topic == null ? 0 : topic.number(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
             if (bytes > 0 && bytes <= Integer.MAX_VALUE && (smallest == null || bytes < smallest.maxMessageBytes())) {

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * <li>The partition count of its inputs. Partitions added to them move holdings' keys to other partitions than their
  * state, which Kafka Streams cannot move: the guard must stop rather than decide those orders without it
  * ({@link InputRepartitioning}).</li>
- * <li>Its changelogs, by topic id. One deleted leaves the stream thread retrying its sends to it, deciding nothing; one
- * created again is empty, and state restored from it is gone ({@link LostState}): the guard must stop.</li>
+ * <li>The topics it writes, and its changelogs, by topic id. One deleted leaves the stream thread retrying its sends
+ * to it, deciding nothing ({@link DeletedOutputs}); a changelog created again is empty, and state restored from it is
+ * gone ({@link LostState}): the guard must stop.</li>
  * <li>Their retention and the other settings the start-up check reads ({@link TopicPolicy}): a change that would
  * lose records or refuse answers is logged and counted ({@code lockup_guard_topic_problems}), not stopped for: the
  * decisions are still right, what is at risk is their record, or orders not yet read.</li>
@@ -80,7 +81,7 @@ final class TopicWatch implements AutoCloseable {
 
     /** Takes the guard's changelogs as the start-up check found them ({@code listings}: the cluster's topics). */
     void rememberChangelogs(Collection<TopicListing> listings) {
-        changelogs = changelogIds(listings);
+        changelogs = changelogIds(listings.stream().map(TopicListing::name).collect(Collectors.toSet()), listings);
     }
 
     /**
@@ -130,7 +131,7 @@ final class TopicWatch implements AutoCloseable {
      * state was deleted.
      */
     Optional<String> mustStop() {
-        return inputsRepartitioned().or(this::stateDeleted);
+        return inputsRepartitioned().or(this::topicsDeleted);
     }
 
     /** Why the guard must stop, when its inputs no longer have the partition count it started with. */
@@ -144,14 +145,17 @@ final class TopicWatch implements AutoCloseable {
     }
 
     /**
-     * Why the guard must stop, when a changelog it had is gone or is another topic; one Kafka Streams created since
-     * (at a first start, or for a store an upgrade added) is remembered from now on.
+     * Why the guard must stop, when a topic it writes is gone ({@link DeletedOutputs}), or a changelog it had is gone
+     * or is another topic ({@link LostState}); one Kafka Streams created since (at a first start, or for a store an
+     * upgrade added) is remembered from now on.
      */
-    private Optional<String> stateDeleted() {
+    private Optional<String> topicsDeleted() {
         return asked(() -> {
-            Map<String, Uuid> now = changelogIds(AdminRequests.retrying(TIMEOUT, () -> admin.listTopics().listings()));
-            Optional<String> deleted = LostState.since(config.getString(GuardConfig.APPLICATION_ID_CONFIG),
-                    config.topicNames(), changelogs, now);
+            Collection<TopicListing> listings = AdminRequests.retrying(TIMEOUT, () -> admin.listTopics().listings());
+            Set<String> existing = listings.stream().map(TopicListing::name).collect(Collectors.toSet());
+            Map<String, Uuid> now = changelogIds(existing, listings);
+            Optional<String> deleted = DeletedOutputs.among(config, existing).or(() -> LostState.since(
+                    config.getString(GuardConfig.APPLICATION_ID_CONFIG), config.topicNames(), changelogs, now));
             if (deleted.isEmpty()) {
                 changelogs = now;
             }
@@ -178,9 +182,9 @@ final class TopicWatch implements AutoCloseable {
         return Optional.empty();
     }
 
-    private Map<String, Uuid> changelogIds(Collection<TopicListing> listings) {
+    private Map<String, Uuid> changelogIds(Set<String> existing, Collection<TopicListing> listings) {
         Set<String> names = Set.copyOf(StoreNames.changelogsAmong(config.getString(GuardConfig.APPLICATION_ID_CONFIG),
-                listings.stream().map(TopicListing::name).collect(Collectors.toSet())));
+                existing));
         return listings.stream().filter(listing -> names.contains(listing.name()))
                 .collect(Collectors.toUnmodifiableMap(TopicListing::name, TopicListing::topicId));
     }

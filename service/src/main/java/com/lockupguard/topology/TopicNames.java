@@ -40,6 +40,11 @@ public record TopicNames(String agreements, String orders, String approved, Stri
         return List.of(approved, blocked, deadLetters, agreementAudit, executionResults, complianceAlerts);
     }
 
+    /** The topics the guard writes: every one but the inputs. */
+    public List<String> outputs() {
+        return all().stream().filter(topic -> !inputs().contains(topic)).toList();
+    }
+
     public List<String> all() {
         return List.of(agreements, orders, approved, blocked, deadLetters, positions, agreementAudit,
                 executionResults, complianceAlerts);

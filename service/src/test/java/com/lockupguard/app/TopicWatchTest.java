@@ -130,4 +130,19 @@ class TopicWatchTest {
         assertThat(watch.mustStop()).hasValueSatisfying(reason -> assertThat(reason)
                 .contains("'guard-x-seen-orders-changelog' was deleted"));
     }
+
+    @Test
+    void shouldSayWhyTheGuardMustStopOnceATopicItWritesIsDeleted() throws Exception {
+        // given a watch started with every topic of the guard there
+        TopicWatch watch = startedWatch();
+        watch.rememberChangelogs(cluster.admin().listTopics().listings().get());
+
+        // when the approved decisions' topic is deleted
+        cluster.topics.remove(NAMES.approved());
+
+        // then the guard must stop, and is told it will create the topic again when started
+        assertThat(watch.mustStop()).hasValueSatisfying(reason -> assertThat(reason)
+                .startsWith("a topic the guard writes was deleted while it ran: 'orders-approved'.")
+                .contains("Started again, it creates it"));
+    }
 }

@@ -1,0 +1,90 @@
+package com.lockupguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.topology.DecisionObserver;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A topic the guard writes deleted while it runs. Seen here before the guard watched for it: with orders-approved
+ * deleted, no order was decided any more, approved or blocked, for as long as the test waited, while the guard said
+ * RUNNING and replaced no thread: every transaction waited on the missing topic.
+ */
+@Timeout(240)
+class OutputDeletedIT {
+
+    private static final String AGREEMENT = "{\"type\":\"agreement\",\"at\":\"2003-04-28T09:00:00-04:00\","
+            + "\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\","
+            + "\"effectiveAt\":\"2003-07-10T16:30:00-04:00\"}";
+
+    @TempDir
+    Path stateDir;
+
+    private static String sale(String orderId, String at, long quantity) {
+        return "{\"type\":\"order\",\"at\":\"" + at + "\",\"orderId\":\"" + orderId + "\",\"investorId\":\"dutchess\","
+                + "\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":" + quantity + "}";
+    }
+
+    @Test
+    void shouldStopWhenATopicItWritesIsDeletedAndDecideWhatItCouldNotOnceStartedAgain() throws Exception {
+        String scope = "output-deleted-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given a guard that reads its topics again every half second, having approved a sale of 100,000
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-output-deleted", scope);
+            settings.put(GuardConfig.TOPICS_CHECK_INTERVAL_MS_CONFIG, "500");
+            settings.put(GuardConfig.SHUTDOWN_TIMEOUT_MS_CONFIG, "5000");
+            BrokerIO io = new BrokerIO(settings);
+            try (GuardInstance guard = GuardInstance.start(settings, stateDir.resolve("first"), DecisionObserver.NONE)) {
+                io.produce(Scenario.of(List.of(AGREEMENT, sale("e1", "2003-07-11T09:45:00-04:00", 100_000))));
+                assertThat(io.awaitDecisions(1, Duration.ofSeconds(60))).hasSize(1);
+
+                // when the approved decisions' topic is deleted, and two more sales arrive
+                try (Admin admin = Admin.create(new GuardConfig(settings).adminProperties())) {
+                    admin.deleteTopics(List.of("orders-approved")).all().get();
+                }
+                io.produce(Scenario.of(List.of(sale("e2", "2003-07-11T10:00:00-04:00", 60_000),
+                        sale("e3", "2003-07-11T10:01:00-04:00", 60_000))));
+
+                // then it stops, saying why, no longer ready, and what `run` waits for ends within shutdown.timeout.ms
+                // although the stream thread, stuck on the missing topic, never does
+                await().atMost(Duration.ofSeconds(30)).until(() -> guard.service().failure().isPresent());
+                assertThat(guard.service().failure().get())
+                        .startsWith("a topic the guard writes was deleted while it ran: 'orders-approved'.");
+                assertThat(guard.service().isReady()).isFalse();
+                CompletableFuture.runAsync(() -> {
+                    try {
+                        guard.service().awaitTermination();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }).get(60, TimeUnit.SECONDS);
+            }
+
+            // and started again (on another state directory: the stuck thread keeps its own locked in this JVM, as a
+            // new process would not), it creates the topic and decides the two sales, knowing the first's 100,000
+            try (GuardInstance again = GuardInstance.start(settings, stateDir.resolve("again"),
+                    DecisionObserver.NONE)) {
+                assertThat(BrokerIO.outcomes(io.awaitDecisions(2, Duration.ofSeconds(60))))
+                        .extracting(Scenario.Outcome::orderId, Scenario.Outcome::decision,
+                                Scenario.Outcome::maxAllowedNow)
+                        .containsExactly(tuple("e2", "APPROVED", 100_000L), tuple("e3", "BLOCKED", 40_000L));
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+}
