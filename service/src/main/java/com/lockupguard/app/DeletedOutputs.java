@@ -1,6 +1,5 @@
 package com.lockupguard.app;
 
-import com.lockupguard.topology.TopicNames;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

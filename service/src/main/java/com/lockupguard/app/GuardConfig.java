@@ -240,13 +240,13 @@ public final class GuardConfig extends AbstractConfig {
                             + "they stop it at the next check of topics.check.interval.ms, whatever this says.)")
             .define(TOPICS_LOST_POSITIONS_CHECK_CONFIG, Type.STRING, RETENTION_CHECK_FAIL,
                     ValidString.in(RETENTION_CHECK_FAIL, RETENTION_CHECK_WARN), Importance.MEDIUM,
-                    "What the start-up check does when this application.id has state (its changelogs hold records) "
-                            + "but no committed position on the inputs, as once the broker deleted them "
-                            + "(offsets.retention.minutes after its last instance stopped): it would read every "
-                            + "record the inputs keep again, answering each remembered order a second time and "
-                            + "deciding each forgotten one again, its shares counted twice. fail refuses to start, "
-                            + "saying how to set the positions where it stopped; warn logs it and starts from the "
-                            + "first record kept.")
+                    "What the start-up check does when this application.id has state (its changelogs hold "
+                            + "committed records) but no committed position on the inputs, as once the broker "
+                            + "deleted them (offsets.retention.minutes after its last instance stopped): it would "
+                            + "read every record the inputs keep again, answering each remembered order a second "
+                            + "time and deciding each forgotten one again, its shares counted twice. fail refuses to "
+                            + "start, saying how to set the positions where it stopped; warn logs it and starts from "
+                            + "the first record kept.")
             .define(TOPICS_CHECK_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
                     "How often the guard reads its topics again while it runs (and whenever a stream thread fails), "
                             + "as it did at start: the max.message.bytes of those it writes, so that a limit an "

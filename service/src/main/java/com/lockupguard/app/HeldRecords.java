@@ -1,18 +1,24 @@
 package com.lockupguard.app;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** What topics hold, counted by offsets: whether a guard wrote to them. */
+/** What topics hold: whether a guard wrote to them. */
 final class HeldRecords {
 
     private HeldRecords() {
@@ -41,5 +47,38 @@ final class HeldRecords {
             held += Math.max(0, ends.get(partition).offset() - starts.get(partition).offset());
         }
         return held;
+    }
+
+    /**
+     * Whether any of {@code topics} holds a committed record: what a transaction aborted before it committed (a guard
+     * stopped before its first commit) does not count, though it takes offsets.
+     */
+    static boolean anyCommitted(GuardConfig config, List<String> topics, Duration timeout) {
+        Properties properties = config.consumerProperties();
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            topics.forEach(topic -> consumer.partitionsFor(topic, timeout).forEach(partition -> partitions.add(
+                    new TopicPartition(partition.topic(), partition.partition()))));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout); // the last stable offsets
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!consumer.poll(Duration.ofMillis(100)).isEmpty()) {
+                    return true;
+                }
+                if (partitions.stream().allMatch(partition -> consumer.position(partition, timeout)
+                        >= ends.get(partition))) {
+                    return false;
+                }
+            }
+            throw new IllegalStateException("reading " + topics + " took longer than " + timeout.toSeconds() + " s");
+        } catch (KafkaException e) {
+            throw new IllegalStateException("cannot read " + topics + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -25,8 +25,8 @@ public final class LostPositions {
             return Optional.empty();
         }
         long held = HeldRecords.in(admin, history.changelogs(), timeout);
-        if (held == 0) {
-            return Optional.empty(); // created at a first start, before anything was decided
+        if (held == 0 || !HeldRecords.anyCommitted(config, history.changelogs(), timeout)) {
+            return Optional.empty(); // created at a first start that committed nothing
         }
         TopicNames names = config.topicNames();
         return Optional.of(String.format("this guard's positions on its inputs are gone: it (application.id=%s) has "

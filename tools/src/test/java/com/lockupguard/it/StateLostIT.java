@@ -15,8 +15,15 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.tools.StreamsResetter;
@@ -148,6 +155,38 @@ class StateLostIT {
                 assertThat(decisions).extracting(Scenario.Outcome::orderId, Scenario.Outcome::decision)
                         .containsExactly(tuple("e1", "APPROVED"), tuple("e2", "BLOCKED"));
                 assertThat(decisions.get(1).maxAllowedNow()).isEqualTo(50_000L);
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldStartAfterAFirstRunThatCommittedNothing() throws Exception {
+        String scope = "nothing-committed-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given a first run that wrote to its holdings' changelog and stopped before its first commit: the
+            // records of its aborted transaction take offsets, and it has no position on the inputs
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-nothing-committed", scope);
+            String changelog = StoreNames.changelogTopic("guard-nothing-committed", StoreNames.HOLDING_STATE);
+            GuardConfig config = new GuardConfig(settings);
+            try (Admin admin = Admin.create(config.adminProperties())) {
+                admin.createTopics(List.of(new NewTopic(changelog, 4, (short) 1).configs(Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
+            }
+            Properties producer = config.producerProperties();
+            producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "guard-nothing-committed-first-run");
+            try (KafkaProducer<byte[], byte[]> first = new KafkaProducer<>(producer, new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                first.initTransactions();
+                first.beginTransaction();
+                first.send(new ProducerRecord<>(changelog, 0, "dutchess/CBYI".getBytes(), new byte[] {1})).get();
+                first.abortTransaction();
+            }
+
+            // when it starts again, then it starts: nothing it decided was kept, so nothing is decided twice
+            try (GuardInstance guard = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
+                approveTheFirstSale(new BrokerIO(settings));
             }
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
