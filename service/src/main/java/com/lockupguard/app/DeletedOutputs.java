@@ -22,11 +22,13 @@ final class DeletedOutputs {
         if (missing.isEmpty()) {
             return Optional.empty();
         }
-        boolean creates = config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG);
-        return Optional.of(String.format("a topic the guard writes was deleted while it ran: %s. Each transaction that "
-                + "holds an answer for it waits on it, so no order is decided. The guard stops. Started again, it %s, "
-                + "and decides, from its last commit, the orders it could not.",
-                missing.stream().map(topic -> "'" + topic + "'").collect(Collectors.joining(", ")),
-                creates ? "creates it" : "refuses to start until it is created (topics.create=false)"));
+        boolean one = missing.size() == 1;
+        String named = missing.stream().map(topic -> "'" + topic + "'").collect(Collectors.joining(", "));
+        String atStart = config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG) ? "creates " + (one ? "it" : "them")
+                : "refuses to start until " + (one ? "it is" : "they are") + " created (topics.create=false)";
+        return Optional.of(String.format("%s the guard writes %s deleted while it ran: %s. Each transaction that holds "
+                + "an answer for %s waits on it, so no order is decided. The guard stops. Started again, it %s, and "
+                + "decides, from its last commit, the orders it could not.", one ? "a topic" : "topics",
+                one ? "was" : "were", named, one ? "it" : "one of them", atStart));
     }
 }

@@ -145,4 +145,24 @@ class TopicWatchTest {
                 .startsWith("a topic the guard writes was deleted while it ran: 'orders-approved'.")
                 .contains("Started again, it creates it"));
     }
+
+    @Test
+    void shouldNameEveryTopicItWritesThatWasDeletedAndSayAStartWithoutCreatingTopicsRefuses() throws Exception {
+        // given a guard that does not create its topics, watching them
+        GuardConfig noCreate = new GuardConfig(Map.of("application.id", "guard-x", "bootstrap.servers",
+                "broker:9092", "topics.create", "false"));
+        TopicPolicy policy = TopicPolicy.of(noCreate);
+        NAMES.all().forEach(topic -> cluster.topic(topic, 6, policy.creationConfigs(topic)));
+        TopicWatch watch = new TopicWatch(cluster.admin(), noCreate, OutputMessageLimit.unchecked());
+        watch.read(TopicProvisioner.from(cluster.admin(), noCreate, Duration.ofSeconds(5)).verify());
+
+        // when two of its outputs are deleted
+        cluster.topics.remove(NAMES.approved());
+        cluster.topics.remove(NAMES.deadLetters());
+
+        // then both are named, and what a start will do
+        assertThat(watch.mustStop()).hasValueSatisfying(reason -> assertThat(reason)
+                .startsWith("topics the guard writes were deleted while it ran: 'orders-approved', 'orders-dlq'.")
+                .contains("Started again, it refuses to start until they are created (topics.create=false)"));
+    }
 }
