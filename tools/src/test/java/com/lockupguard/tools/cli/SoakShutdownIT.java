@@ -31,6 +31,9 @@ class SoakShutdownIT {
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                     .until(() -> Files.readString(log).contains("starting 1 guard instances"));
+            // the soak logs that line before it starts the JVM
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> soak.descendants().findAny().isPresent());
             List<ProcessHandle> guards = soak.descendants().toList();
             assertThat(guards).as("the guard JVMs").isNotEmpty();
             // when it is stopped (Ctrl-C)
