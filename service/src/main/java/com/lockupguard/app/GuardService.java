@@ -163,11 +163,7 @@ public final class GuardService implements AutoCloseable {
                 existing, PERMISSION_CHECK_TIMEOUT)));
     }
 
-    /** A start-up check that asks the cluster; its failure to answer is logged, and nothing found. */
-    private interface ClusterCheck {
-        java.util.Optional<String> find() throws InterruptedException;
-    }
-
+    /** What a start-up {@code check} found; when the cluster does not answer, that is logged and nothing found. */
     private static java.util.Optional<String> unlessUnanswered(String what, ClusterCheck check)
             throws InterruptedException {
         try {

@@ -163,15 +163,10 @@ final class TopicWatch implements AutoCloseable {
         });
     }
 
-    /** A question to the cluster whose answer may be a reason for the guard to stop. */
-    private interface StopCheck {
-        Optional<String> ask() throws InterruptedException;
-    }
-
     /** What {@code check} found; nothing when the cluster did not answer (logged once while that lasts). */
-    private Optional<String> asked(StopCheck check) {
+    private Optional<String> asked(ClusterCheck check) {
         try {
-            Optional<String> found = check.ask();
+            Optional<String> found = check.find();
             recovered();
             return found;
         } catch (InterruptedException e) {
