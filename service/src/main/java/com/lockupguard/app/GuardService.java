@@ -155,33 +155,19 @@ public final class GuardService implements AutoCloseable {
             return;
         }
         watch.rememberChangelogs(listings);
-        refuseOrWarn(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, LostState.atStart(config, history));
-        refuseOrWarn(GuardConfig.TOPICS_LOST_POSITIONS_CHECK_CONFIG, unlessUnanswered("whether the guard's positions "
-                + "are there", () -> LostPositions.atStart(admin, config, history, PERMISSION_CHECK_TIMEOUT)));
-        refuseOrWarn(GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG, unlessUnanswered("whether another guard's "
-                + "decisions are on the guard's topics", () -> DecisionsOfAnotherGuard.find(admin, config, history,
-                existing, PERMISSION_CHECK_TIMEOUT)));
-    }
-
-    /** What a start-up {@code check} found; when the cluster does not answer, that is logged and nothing found. */
-    private static java.util.Optional<String> unlessUnanswered(String what, ClusterCheck check)
-            throws InterruptedException {
-        try {
-            return check.find();
-        } catch (IllegalStateException e) {
-            LOG.info("{} is not checked: {}", what, e.getMessage());
-            return java.util.Optional.empty();
+        for (HistoryChecks.Finding finding : HistoryChecks.run(admin, config, history, existing,
+                PERMISSION_CHECK_TIMEOUT, (what, failure) -> LOG.info("{} is not checked: {}", what,
+                        failure.getMessage()))) {
+            refuseOrWarn(finding);
         }
     }
 
-    /** Refuses to start for {@code found}, or warns of it, as the setting {@code check} says. */
-    private void refuseOrWarn(String check, java.util.Optional<String> found) {
-        if (found.isPresent()) {
-            if (GuardConfig.RETENTION_CHECK_FAIL.equals(config.getString(check))) {
-                throw new IllegalStateException(found.get());
-            }
-            LOG.warn("{}={}: starting although {}", check, GuardConfig.RETENTION_CHECK_WARN, found.get());
+    /** Refuses to start for {@code finding}, or warns of it, as its setting says. */
+    private void refuseOrWarn(HistoryChecks.Finding finding) {
+        if (finding.refuses(config)) {
+            throw new IllegalStateException(finding.reason());
         }
+        LOG.warn("{}={}: starting although {}", finding.setting(), GuardConfig.RETENTION_CHECK_WARN, finding.reason());
     }
 
     private void onStateChange(KafkaStreams.State newState, KafkaStreams.State oldState) {

@@ -2,13 +2,11 @@ package com.lockupguard.cli;
 
 import com.lockupguard.app.AdminRequests;
 import com.lockupguard.app.ConfigTable;
-import com.lockupguard.app.DecisionsOfAnotherGuard;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.GuardHistory;
 import com.lockupguard.app.GuardPermissions;
+import com.lockupguard.app.HistoryChecks;
 import com.lockupguard.app.HttpSecurity;
-import com.lockupguard.app.LostPositions;
-import com.lockupguard.app.LostState;
 import com.lockupguard.app.TopicPolicy;
 import com.lockupguard.app.TopicProvisioner;
 import com.lockupguard.registry.RegistryClientConfig;
@@ -178,20 +176,9 @@ public final class ConfigCommand implements Callable<Integer> {
             throws InterruptedException {
         Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
         GuardHistory history = GuardHistory.read(admin, config, existing, timeout);
-        Optional<String> lost = LostState.atStart(config, history);
-        if (lost.isPresent() && refuses(config, GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG)) {
-            return lost;
-        }
-        Optional<String> positions = LostPositions.atStart(admin, config, history, timeout);
-        if (positions.isPresent() && refuses(config, GuardConfig.TOPICS_LOST_POSITIONS_CHECK_CONFIG)) {
-            return positions;
-        }
-        return refuses(config, GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG)
-                ? DecisionsOfAnotherGuard.find(admin, config, history, existing, timeout) : Optional.empty();
-    }
-
-    private static boolean refuses(GuardConfig config, String check) {
-        return GuardConfig.RETENTION_CHECK_FAIL.equals(config.getString(check));
+        return HistoryChecks.run(admin, config, history, existing, timeout, (what, failure) -> {
+            throw failure; // reported as the topics not checked
+        }).stream().filter(finding -> finding.refuses(config)).map(HistoryChecks.Finding::reason).findFirst();
     }
 
     /**
