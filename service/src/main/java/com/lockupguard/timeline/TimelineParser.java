@@ -15,6 +15,7 @@ import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.contract.IsoInstant;
 import com.lockupguard.contract.OrderMapper;
+import com.lockupguard.contract.UnicodeText;
 import com.lockupguard.rules.LetterDefaults;
 import com.lockupguard.rules.SupportedTime;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +83,13 @@ public final class TimelineParser {
         if (node == null || !node.isObject()) {
             return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not a JSON object"));
         }
+        // a lone surrogate reaches a string through an escape (\ud800) or a line not read through TimelineInput
+        if (line.contains("\\u") || UnicodeText.loneSurrogateIndex(line) >= 0) {
+            String notText = notUnicodeText(node, null);
+            if (notText != null) {
+                return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not Unicode text: " + notText));
+            }
+        }
         JsonNode type = node.get("type");
         String typeName = type != null && type.isTextual() ? type.textValue() : null;
         if ("agreement".equals(typeName)) {
@@ -97,6 +106,36 @@ public final class TimelineParser {
         }
         return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "no known type (\"agreement\", \"order\" "
                 + "or \"execution\"): " + (type == null ? "type is missing" : "type is " + type)));
+    }
+
+    /** The first string of {@code node}, a field's name or a value, that is not Unicode text, described; or null. */
+    private static String notUnicodeText(JsonNode node, String field) {
+        if (node.isTextual()) {
+            int at = UnicodeText.loneSurrogateIndex(node.textValue());
+            return at < 0 ? null : (field == null ? "a value" : field) + " holds "
+                    + UnicodeText.loneSurrogateAt(node.textValue(), at);
+        }
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> member : node.properties()) {
+                int at = UnicodeText.loneSurrogateIndex(member.getKey());
+                if (at >= 0) {
+                    return "a field's name holds " + UnicodeText.loneSurrogateAt(member.getKey(), at);
+                }
+                String inValue = notUnicodeText(member.getValue(), field == null ? member.getKey() : field);
+                if (inValue != null) {
+                    return inValue;
+                }
+            }
+        }
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                String inElement = notUnicodeText(element, field);
+                if (inElement != null) {
+                    return inElement;
+                }
+            }
+        }
+        return null;
     }
 
     private void warnOfUnknown(int lineNumber, JsonNode node, KnownFields known) {

@@ -5,13 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.contract.UnicodeText;
 import java.util.UUID;
 
 /**
  * An order as the API takes it: {@code orderId} (generated when missing), {@code investorId},
  * {@code securityId}, {@code kind}, {@code quantity}. JSON that cannot be read, or a field of
  * the wrong JSON type, is a 400 naming the field; a well-typed order the rules find invalid
- * (quantity 0, an unknown kind) is still an order and gets its INVALID_ORDER decision.
+ * (quantity 0, an unknown kind) is still an order and gets its INVALID_ORDER decision. A string that is not
+ * Unicode text ({@link UnicodeText}) is a 400 too: Kafka cannot carry it as written.
  */
 final class OrderBody {
 
@@ -47,6 +49,12 @@ final class OrderBody {
         }
         if (!value.isTextual()) {
             throw ApiException.badRequest(field, field + " must be a string, was " + value);
+        }
+        int loneSurrogate = UnicodeText.loneSurrogateIndex(value.textValue());
+        if (loneSurrogate >= 0) {
+            // Kafka would carry it as '?': the order decided under an id its sender never used, and never answered
+            throw ApiException.badRequest(field, field + " is not Unicode text: it holds "
+                    + UnicodeText.loneSurrogateAt(value.textValue(), loneSurrogate));
         }
         return value.textValue();
     }

@@ -45,6 +45,40 @@ class TimelineParserTest {
     }
 
     @Test
+    void shouldNotReadALineWhoseIdHoldsALoneSurrogateThatKafkaWouldCarryAsAQuestionMark() {
+        // given two order ids that differ only in a lone surrogate, written as a JSON escape: as UTF-8 on a topic,
+        // both would be "a?"
+        String first = ORDER.formatted("", "1").replace("\"orderId\":\"o\"", "\"orderId\":\"a\\ud800\"");
+        String second = ORDER.formatted("", "1").replace("\"orderId\":\"o\"", "\"orderId\":\"a\\udc01\"");
+        String inAnUnknownField = ORDER.formatted("\"note\":[\"x\\ud800\"],", "1");
+
+        // when
+        TimelineEntry firstEntry = parse(first);
+        TimelineEntry secondEntry = parse(second);
+
+        // then neither is read, so neither is answered under an id its sender did not use
+        assertThat(firstEntry).isEqualTo(new TimelineEntry.UnreadableLine(1, "not Unicode text: orderId holds a lone "
+                + "surrogate (\\ud800, character 2), which UTF-8 cannot carry"));
+        assertThat(secondEntry).isEqualTo(new TimelineEntry.UnreadableLine(1, "not Unicode text: orderId holds a lone "
+                + "surrogate (\\udc01, character 2), which UTF-8 cannot carry"));
+        assertThat(parse(inAnUnknownField)).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class,
+                unreadable -> assertThat(unreadable.reason()).startsWith("not Unicode text: note holds"));
+    }
+
+    @Test
+    void shouldReadAnIdWhoseSurrogatePairIsWrittenAsJsonEscapes() {
+        // given an order id ending in U+1F600, written as the escapes of its two halves
+        String line = ORDER.formatted("", "1").replace("\"orderId\":\"o\"", "\"orderId\":\"o\\ud83d\\ude00\"");
+
+        // when
+        TimelineEntry entry = parse(line);
+
+        // then it is an order like any other
+        assertThat(entry).isInstanceOfSatisfying(TimelineEntry.OrderLine.class,
+                order -> assertThat(order.order().getOrderId()).isEqualTo("o\ud83d\ude00"));
+    }
+
+    @Test
     void shouldRefuseAnAgreementWhoseNumberDoesNotFitALongRatherThanTruncateIt() {
         // given an agreement whose totalShares is 2^64 + 675,675: as a long, it would wrap around to 675,675
         String line = "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\","

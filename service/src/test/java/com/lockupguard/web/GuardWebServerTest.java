@@ -294,6 +294,19 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldRefuseAnOrderIdThatIsNotUnicodeTextRatherThanSendItAsAnotherId() throws Exception {
+        // when: an order whose id ends in half a surrogate pair, which the orders topic would carry as "o1?"
+        HttpResponse<String> response = post("/api/orders", ORDER.replace("\"o1\"", "\"o1\\ud83d\""));
+
+        // then it is refused naming the field: sent, it would be decided as "o1?" and this request never answered
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo("orderId");
+        assertThat(json(response).get("error").asText()).isEqualTo("orderId is not Unicode text: it holds a lone "
+                + "surrogate (\\ud83d, character 3), which UTF-8 cannot carry");
+        assertThat(gateway.sent).isEmpty();
+    }
+
+    @Test
     void shouldRequireTheStaticTokenOnEveryApiEndpointOnceItIsConfigured() throws Exception {
         // given a server with api.token set
         server.close();

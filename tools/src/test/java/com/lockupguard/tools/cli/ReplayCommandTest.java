@@ -64,6 +64,30 @@ class ReplayCommandTest {
     }
 
     @Test
+    void shouldReportOrdersWhoseIdsHoldALoneSurrogateRatherThanDecideThemAsOneId() throws Exception {
+        // given the letter's agreement, then two orders whose ids differ only in a lone surrogate (which UTF-8, and so
+        // the orders topic, would carry as "a?" both), then one whose id ends in a whole surrogate pair
+        String order = "{\"type\":\"order\",\"at\":\"2003-09-15T10:00:00-04:00\",\"orderId\":\"%s\","
+                + "\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PRIVATE_TRANSFER\",\"quantity\":1000}";
+        String agreement = Files.readAllLines(Path.of("examples/letter-2003.jsonl")).get(0);
+        Path timeline = Files.writeString(dir.resolve("surrogates.jsonl"), String.join("\n", agreement,
+                order.formatted("a\\ud800"), order.formatted("a\\udbff"), order.formatted("a\\ud83d\\ude00")) + "\n");
+
+        // when
+        int exit = run("replay", timeline.toString());
+
+        // then the two are reported and skipped, and the third decided under its id as written
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_UNREADABLE_INPUT);
+        assertThat(err.toString().lines()).containsExactly(
+                "line 2: skipped: not Unicode text: orderId holds a lone surrogate (\\ud800, character 2), which "
+                        + "UTF-8 cannot carry",
+                "line 3: skipped: not Unicode text: orderId holds a lone surrogate (\\udbff, character 2), which "
+                        + "UTF-8 cannot carry");
+        assertThat(out.toString().lines()).singleElement().asString()
+                .startsWith("{\"orderId\":\"a\ud83d\ude00\",").contains("\"decision\":\"APPROVED\"");
+    }
+
+    @Test
     void shouldAcceptModeSpelledAsInTheIssue() {
         assertThat(run("replay", "--mode", "cumulative", "examples/letter-2003.jsonl")).isZero();
         assertThat(run("replay", "--mode", "non-cumulative", "examples/letter-2003.jsonl")).isZero();
