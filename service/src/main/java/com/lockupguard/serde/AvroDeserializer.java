@@ -10,9 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
@@ -24,11 +22,12 @@ import org.apache.kafka.common.serialization.Deserializer;
  * id in the header (cached), the reader's schema is the target class's when one is given, else
  * the generated class named by the writer schema ({@code specific.avro.reader=true}), else the
  * writer's (a GenericRecord). Every failure is a {@link SerializationException} naming the
- * topic and what is wrong, so that Kafka Streams can dead-letter the record.
+ * topic and what is wrong, so that Kafka Streams can dead-letter the record; a string whose bytes
+ * are not UTF-8 is one ({@link StrictUtf8Decoder}), not read with a replacement character.
  */
 public class AvroDeserializer<T> implements Deserializer<T> {
 
-    private static final ThreadLocal<BinaryDecoder> DECODER = new ThreadLocal<>();
+    private static final ThreadLocal<StrictUtf8Decoder> DECODER = ThreadLocal.withInitial(StrictUtf8Decoder::new);
 
     private final Schema readerSchema;
     private final Map<String, Schema> readerSchemasByName;
@@ -87,9 +86,8 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         int schemaId = WireFormat.readSchemaId(data, topic);
         DatumReader<T> reader = readerFor(schemaId, topic);
         try {
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
-                    data.length - WireFormat.HEADER_SIZE, DECODER.get());
-            DECODER.set(decoder);
+            StrictUtf8Decoder decoder = DECODER.get().on(data, WireFormat.HEADER_SIZE,
+                    data.length - WireFormat.HEADER_SIZE);
             T value = reader.read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new SerializationException("record on '" + topic + "' has bytes left after the Avro "
@@ -99,6 +97,10 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         } catch (IOException | RuntimeException e) {
             if (e instanceof SerializationException serializationException) {
                 throw serializationException;
+            }
+            if (e instanceof StrictUtf8Decoder.NotUtf8Exception notUtf8) {
+                throw new SerializationException("record on '" + topic + "' (schema id " + schemaId + ") holds "
+                        + notUtf8.getMessage(), e);
             }
             throw new SerializationException("record on '" + topic + "' is not valid Avro for schema id "
                     + schemaId + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);

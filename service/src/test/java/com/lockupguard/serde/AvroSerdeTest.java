@@ -17,6 +17,7 @@ import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.registry.SchemaMetadata;
 import com.lockupguard.registry.SchemaRegistryClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -191,6 +192,42 @@ class AvroSerdeTest {
                     .as("truncated to %d of %d bytes", length, bytes.length)
                     .isInstanceOf(SerializationException.class);
         }
+    }
+
+    @Test
+    void shouldRefuseAnIdWhoseBytesAreNotUtf8RatherThanReadItWithAReplacementCharacter() {
+        // given orders whose id's four bytes are Latin-1 "é ", an overlong '/', an encoded surrogate, a code point
+        // past U+10FFFF, a sequence cut short, and "ë" then Latin-1 "é": each read leniently as "Zo\ufffd..." would be one id with another
+        SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class, config);
+        for (int[] notUtf8 : List.of(new int[] {0xe9, ' ', 'x', 'x'}, new int[] {0xc0, 0xaf, 'x', 'x'},
+                new int[] {0xed, 0xa0, 0x80, 'x'}, new int[] {0xf4, 0x90, 0x80, 0x80}, new int[] {'x', 'x', 0xe2, 0x82}, new int[] {0xc3, 0xab, 0xe9, 'x'})) {
+            byte[] bytes = withIdBytes(serde, notUtf8);
+
+            // when / then it is refused, saying which byte, so that the guard dead-letters it
+            int firstBad = notUtf8[0] == 'x' || notUtf8[0] == 0xc3 ? 5 : 3; // "ë" (C3 AB) is UTF-8
+            assertThatThrownBy(() -> serde.deserializer().deserialize("orders", bytes))
+                    .as(Arrays.toString(notUtf8))
+                    .isInstanceOf(SerializationException.class)
+                    .hasMessageStartingWith("record on 'orders' (schema id ")
+                    .hasMessageContaining("holds a string that is not UTF-8 (byte " + firstBad + " of 6 is 0x");
+        }
+        // while ids whose bytes are UTF-8, "ë" and U+1F600 among them, are read as written
+        assertThat(serde.deserializer().deserialize("orders", withIdBytes(serde, new int[] {0xc3, 0xab, 'x', 'x'}))
+                .getOrderId()).isEqualTo("Zo\u00ebxx");
+        assertThat(serde.deserializer().deserialize("orders", withIdBytes(serde, new int[] {0xf0, 0x9f, 0x98, 0x80}))
+                .getOrderId()).isEqualTo("Zo\ud83d\ude00");
+    }
+
+    /** An order on the wire whose id is "Zo" and then {@code tail}'s four bytes, six bytes in all. */
+    private static byte[] withIdBytes(SpecificAvroSerde<ProposedOrder> serde, int[] tail) {
+        ProposedOrder order = order();
+        order.setOrderId("Zo____");
+        byte[] bytes = serde.serializer().serialize("orders", order);
+        int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("Zo____") + 2;
+        for (int i = 0; i < tail.length; i++) {
+            bytes[at + i] = (byte) tail[i];
+        }
+        return bytes;
     }
 
     @Test

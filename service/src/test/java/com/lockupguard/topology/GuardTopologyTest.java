@@ -756,6 +756,32 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldDeadLetterAnOrderWhoseIdIsNotUtf8RatherThanDecideItAsAnotherId() {
+            // given the letter, and an order whose id a Latin-1 producer wrote: "Zoé " as 5A 6F E9 20
+            registeredLetter();
+            byte[] bytes = guard.topics.orders().valueSerde().serializer().serialize("orders",
+                    order("Zo__", OrderKind.PUBLIC_SALE, 10));
+            int at = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("Zo__");
+            bytes[at + 2] = (byte) 0xe9;
+            bytes[at + 3] = ' ';
+
+            // when it comes between two good orders
+            guard.decide(order("before", OrderKind.PUBLIC_SALE, 10), "2003-07-11T09:45:00-04:00");
+            guard.rawOrders.pipeInput(HOLDING, bytes, at("2003-07-11T09:46:00-04:00"));
+            Decision after = guard.decide(order("after", OrderKind.PUBLIC_SALE, 10), "2003-07-11T09:47:00-04:00");
+
+            // then it is dead-lettered as it was, saying why, and not decided as "Zo\ufffd " (one id with every
+            // other that differs only there)
+            List<TestRecord<String, byte[]>> letters = guard.drainDeadLetters();
+            assertThat(letters).singleElement().satisfies(letter -> {
+                assertThat(letter.value()).containsExactly(bytes);
+                assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("holds a string that is not UTF-8 "
+                        + "(byte 3 of 4 is 0xe9");
+            });
+            assertThat(after.getOutcome()).isEqualTo(Outcome.APPROVED);
+        }
+
+        @Test
         void shouldDeadLetterAnOrderWhoseDecisionIsTooLargeToSendAndChangeNothing() {
             // given a guard whose producer sends at most 3,000 bytes, on the letter's agreement
             guard.close();
