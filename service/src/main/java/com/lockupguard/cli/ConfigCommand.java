@@ -139,12 +139,11 @@ public final class ConfigCommand implements Callable<Integer> {
         client.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         List<TopicPolicy.Problem> problems;
         Optional<String> refused;
+        List<HistoryChecks.Finding> findings;
         try (Admin admin = ClusterProbe.reach(client, timeout)) {
             TopicProvisioner provisioner = TopicProvisioner.from(admin, config, timeout);
             refused = provisioner.partitionRefusal();
-            if (refused.isEmpty()) {
-                refused = historyRefusal(admin, config, timeout);
-            }
+            findings = refused.isEmpty() ? historyFindings(admin, config, timeout) : List.of();
             problems = provisioner.retentionProblems();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -154,31 +153,35 @@ public final class ConfigCommand implements Callable<Integer> {
             return 0;
         }
         refused.ifPresent(reason -> out.println("# topics: `run` would refuse to start: " + reason));
+        // a finding its setting turns into a warning is printed too: that setting may have been meant for one start
+        findings.forEach(finding -> out.println("# topics: `run` would " + (finding.refuses(config)
+                ? "refuse to start" : "warn") + ": " + finding.reason()));
+        boolean refuses = refused.isPresent() || findings.stream().anyMatch(finding -> finding.refuses(config));
         if (problems.isEmpty()) {
-            if (refused.isEmpty()) {
+            if (!refuses && findings.isEmpty()) {
                 out.println("# topics: the existing ones keep what the guard must read and keep, and take its answers");
             }
-            return refused.isPresent() ? LockupGuardCli.EXIT_UNREADABLE_INPUT : 0;
+            return refuses ? LockupGuardCli.EXIT_UNREADABLE_INPUT : 0;
         }
         boolean fails = GuardConfig.RETENTION_CHECK_FAIL.equals(
                 config.getString(GuardConfig.TOPICS_RETENTION_CHECK_CONFIG));
         out.println("# topics: " + problems.size() + " problem(s); `run` would " + (fails ? "refuse to start" : "warn"));
         problems.forEach(problem -> out.println("# " + problem.message()));
-        return fails || refused.isPresent() ? LockupGuardCli.EXIT_UNREADABLE_INPUT : 0;
+        return fails || refuses ? LockupGuardCli.EXIT_UNREADABLE_INPUT : 0;
     }
 
     /**
-     * Why {@code run} would refuse to start for what the cluster keeps of this guard's earlier runs: its state or its
-     * positions deleted, or another guard's decisions on the outputs of a never-run one (each unless its check is set
-     * to warn).
+     * What {@code run} would find in what the cluster keeps of this guard's earlier runs: its state or its positions
+     * deleted, or another guard's decisions on the outputs of a never-run one; each a refusal unless its check is set
+     * to warn.
      */
-    private static Optional<String> historyRefusal(Admin admin, GuardConfig config, Duration timeout)
+    private static List<HistoryChecks.Finding> historyFindings(Admin admin, GuardConfig config, Duration timeout)
             throws InterruptedException {
         Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
         GuardHistory history = GuardHistory.read(admin, config, existing, timeout);
         return HistoryChecks.run(admin, config, history, existing, timeout, (what, failure) -> {
             throw failure; // reported as the topics not checked
-        }).stream().filter(finding -> finding.refuses(config)).map(HistoryChecks.Finding::reason).findFirst();
+        });
     }
 
     /**

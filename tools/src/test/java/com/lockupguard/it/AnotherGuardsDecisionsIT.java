@@ -65,6 +65,11 @@ class AnotherGuardsDecisionsIT {
 
             // and told to, the second starts, and does what the check warned of: each order decided a second time
             second.put(GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN);
+            StringWriter warned = new StringWriter();
+            assertThat(ConfigCheck.run(second, warned)).isZero();
+            assertThat(warned.toString()).contains("# topics: `run` would warn: this guard "
+                    + "(application.id=guard-second) has never run here")
+                    .doesNotContain("the existing ones keep what the guard must read");
             try (GuardInstance told = GuardInstance.start(second, stateDirs.resolve("second"), DecisionObserver.NONE)) {
                 assertThat(io.awaitDecisions(60, Duration.ofSeconds(60))).hasSize(60);
             }
