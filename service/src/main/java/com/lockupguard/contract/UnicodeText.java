@@ -26,9 +26,12 @@ public final class UnicodeText {
         return -1;
     }
 
-    /** Why {@code text}, which has a lone surrogate at {@code index}, cannot be carried: for a message. */
+    /**
+     * Why {@code text}, which has a lone surrogate at {@code index} (a char index), cannot be carried: for a message
+     * that counts characters as code points, a pair being one.
+     */
     public static String loneSurrogateAt(CharSequence text, int index) {
         return String.format("a lone surrogate (\\u%04x, character %d), which UTF-8 cannot carry", (int) text.charAt(
-                index), index + 1);
+                index), Character.codePointCount(text, 0, index) + 1);
     }
 }

@@ -26,6 +26,9 @@ final class StrictUtf8Decoder extends Decoder {
         }
     }
 
+    /** How much of a refused string its message repeats: it is the sender's, and goes into logs and headers. */
+    private static final int SHOWN_CHARS = 64;
+
     private BinaryDecoder in;
     private final Utf8 scratch = new Utf8();
 
@@ -61,13 +64,28 @@ final class StrictUtf8Decoder extends Decoder {
                     return;
                 } catch (CharacterCodingException e) {
                     int bad = rest.position(); // where the decoder stopped: the first byte that is not UTF-8
+                    String shown = shown(new String(bytes, 0, length, StandardCharsets.UTF_8));
                     throw new NotUtf8Exception("a string that is not UTF-8 (byte " + (bad + 1) + " of " + length
-                            + " is 0x" + Integer.toHexString(bytes[bad] & 0xff) + "; read as UTF-8, \""
-                            + new String(bytes, 0, length, StandardCharsets.UTF_8) + "\"): Avro strings are UTF-8, "
-                            + "and read with a replacement character, ids that differ only there would be one");
+                            + " is 0x" + Integer.toHexString(bytes[bad] & 0xff) + "; read as UTF-8, \"" + shown
+                            + "\"): Avro strings are UTF-8, and read with a replacement character, ids that differ "
+                            + "only there would be one");
                 }
             }
         }
+    }
+
+    /** At most {@value #SHOWN_CHARS} characters of {@code text}, its control characters escaped. */
+    private static String shown(String text) {
+        StringBuilder shown = new StringBuilder(SHOWN_CHARS + 8);
+        for (int i = 0; i < Math.min(text.length(), SHOWN_CHARS); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                shown.append(String.format("\\u%04x", (int) c));
+            } else {
+                shown.append(c);
+            }
+        }
+        return text.length() > SHOWN_CHARS ? shown.append('…').toString() : shown.toString();
     }
 
     @Override

@@ -41,5 +41,8 @@ class UnicodeTextProperties {
         // then the message names the unit as a JSON escape writes it, and its place counted from 1
         assertThat(UnicodeText.loneSurrogateAt("o-\ud83d", 2))
                 .isEqualTo("a lone surrogate (\\ud83d, character 3), which UTF-8 cannot carry");
+        // and a whole pair before it counts as one character, as the id rule counts code points
+        assertThat(UnicodeText.loneSurrogateAt("\ud83d\ude00\ud83d", 2))
+                .isEqualTo("a lone surrogate (\\ud83d, character 2), which UTF-8 cannot carry");
     }
 }
