@@ -50,6 +50,21 @@ final class HeldRecords {
     }
 
     /**
+     * Whether anything was ever written to {@code topic} since it was created: an end offset (high watermark) above 0
+     * on one of its partitions. It never goes back for one topic, whatever its records' deletion or compaction; a
+     * topic deleted and created again starts from 0.
+     */
+    static boolean everWritten(Admin admin, String topic, Duration timeout) throws InterruptedException {
+        TopicDescription described = AdminRequests.retrying(timeout,
+                () -> admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        described.partitions().forEach(partition -> latest.put(new TopicPartition(topic, partition.partition()),
+                OffsetSpec.latest()));
+        return AdminRequests.retrying(timeout, () -> admin.listOffsets(latest).all()).values().stream()
+                .anyMatch(end -> end.offset() > 0);
+    }
+
+    /**
      * Whether any of {@code topics} holds a committed record: what a transaction aborted before it committed (a guard
      * stopped before its first commit) does not count, though it takes offsets.
      */

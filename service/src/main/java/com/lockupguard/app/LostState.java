@@ -2,12 +2,15 @@ package com.lockupguard.app;
 
 import com.lockupguard.topology.StoreNames;
 import com.lockupguard.topology.TopicNames;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
@@ -50,6 +53,43 @@ public final class LostState {
                 + "allow. %s To start from empty state anyway, set %s=%s.", history.applicationId(),
                 names.agreements(), names.orders(), offsets, missing.size() == 1 ? "" : "s", quoted(missing),
                 missing.size() == 1 ? "is" : "are", rebuild(history.applicationId(), names),
+                GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN));
+    }
+
+    /**
+     * Why the guard must not start: Kafka Streams committed its positions on the orders, and the approved topic holds
+     * approvals, each of which was remembered in the {@code seen-orders} changelog in the transaction that wrote it;
+     * but that changelog has never been written. It was deleted and created again since the guard decided: by hand,
+     * by a tool that creates the topics it manages, by an instance started meanwhile with the check set to warn.
+     * (Its state has no other sign of it: the changelog is there, and Kafka Streams restores it, empty.)
+     *
+     * @param existing the cluster's topics
+     */
+    public static Optional<String> emptied(Admin admin, GuardConfig config, GuardHistory history,
+            Set<String> existing, Duration timeout) throws InterruptedException {
+        TopicNames names = config.topicNames();
+        String seenOrders = StoreNames.changelogTopic(history.applicationId(), StoreNames.SEEN_ORDERS);
+        long decidedOrders = history.decidedUpTo().entrySet().stream()
+                .filter(position -> position.getKey().topic().equals(names.orders()))
+                .mapToLong(Map.Entry::getValue).sum();
+        // offsets, not records: DESCRIBE is all it needs (a guard without the API may not read its approvals), and
+        // an approval of this guard's, even one aborted, was written beside its seen-orders record
+        if (decidedOrders == 0 || !history.changelogs().contains(seenOrders) || !existing.contains(names.approved())
+                || HeldRecords.everWritten(admin, seenOrders, timeout)
+                || HeldRecords.in(admin, List.of(names.approved()), timeout) == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format("this guard's state is gone: it (application.id=%s) has decided here, Kafka "
+                + "Streams having committed its positions on '%s' (%d offsets in all), and '%s' holds approvals, each "
+                + "remembered in the changelog '%s' as it was sent; but that changelog has never been written: it was "
+                + "deleted and created again since the guard decided (by hand, by a tool that creates the topics it "
+                + "manages; or, if it has decided no valid order since, by a start with %s=%s or by "
+                + "kafka-streams-application-reset). Started, it would have forgotten every "
+                + "order it decided and every approval still open: an order sent again decided again and its shares "
+                + "counted twice, the fills and cancels of open approvals no longer met by their reservations. %s To "
+                + "start from this state anyway, set %s=%s.", history.applicationId(), names.orders(), decidedOrders,
+                names.approved(), seenOrders, GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG,
+                GuardConfig.RETENTION_CHECK_WARN, rebuild(history.applicationId(), names),
                 GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN));
     }
 

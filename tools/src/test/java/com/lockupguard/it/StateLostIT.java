@@ -194,6 +194,59 @@ class StateLostIT {
     }
 
     @Test
+    void shouldRefuseToStartWhenItsRememberedOrdersWereDeletedAndCreatedAgainWhileItWasStopped() throws Exception {
+        String scope = "orders-emptied-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given a guard that approved 150,000 shares of the first release's 200,000, and stopped
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-orders-emptied", scope);
+            BrokerIO io = new BrokerIO(settings);
+            try (GuardInstance guard = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
+                approveTheFirstSale(io);
+            }
+
+            // when the changelog of its remembered orders is deleted and created again as it was, as a tool that
+            // creates the topics it manages would: present, so the check for a missing changelog does not see it
+            String changelog = StoreNames.changelogTopic("guard-orders-emptied", StoreNames.SEEN_ORDERS);
+            try (Admin admin = Admin.create(new GuardConfig(settings).adminProperties())) {
+                int partitions = admin.describeTopics(List.of(changelog)).allTopicNames().get().get(changelog)
+                        .partitions().size();
+                admin.deleteTopics(List.of(changelog)).all().get();
+                NewTopic again = new NewTopic(changelog, partitions, (short) 1)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                        .until(() -> admin.createTopics(List.of(again)).all().get() == null);
+            }
+
+            // then it refuses to start, saying why and how to rebuild the state
+            assertThatThrownBy(() -> GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("this guard's state is gone: it (application.id=guard-orders-emptied) "
+                            + "has decided here, Kafka Streams having committed its positions on 'orders' (1 offsets in "
+                            + "all), and 'orders-approved' holds approvals, each remembered in the changelog "
+                            + "'guard-orders-emptied-seen-orders-changelog' as it was sent; but that changelog has never "
+                            + "been written")
+                    .hasMessageContaining("kafka-streams-application-reset");
+            StringWriter out = new StringWriter();
+            assertThat(ConfigCheck.run(settings, out)).isEqualTo(1);
+            assertThat(out.toString()).contains("# topics: `run` would refuse to start: this guard's state is gone");
+
+            // and told to start anyway, on a new host (its state restored from the changelogs alone), it does what
+            // the refusal prevents: the approved order, sent again as a client retries, is no longer answered as
+            // before but decided again, against the shares it took itself
+            settings.put(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN);
+            try (GuardInstance told = GuardInstance.start(settings, stateDirs.resolve("b"), DecisionObserver.NONE)) {
+                io.produce(Scenario.of(List.of(sale("e1", "2003-07-11T09:45:00-04:00"))));
+                // (the two share a timestamp and sit on two topics: their order as read is not theirs)
+                assertThat(BrokerIO.outcomes(io.awaitDecisions(2, Duration.ofSeconds(60))))
+                        .extracting(Scenario.Outcome::orderId, Scenario.Outcome::decision)
+                        .containsExactlyInAnyOrder(tuple("e1", "APPROVED"), tuple("e1", "BLOCKED"));
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
     void shouldStopWhenItsStateIsDeletedWhileItRuns() throws Exception {
         String scope = "state-deleted-" + UUID.randomUUID();
         try (TestKafka kafka = TestKafka.start(1)) {
