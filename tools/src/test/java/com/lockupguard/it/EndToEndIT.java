@@ -3,9 +3,11 @@ package com.lockupguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lockupguard.avro.Position;
+import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.tools.timeline.DecisionReader;
 import com.lockupguard.topology.DecisionObserver;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,6 +60,41 @@ class EndToEndIT {
             List<DecisionReader.DecisionRecord> decisions = io.awaitDecisions(letter.orderCount(), Duration.ofSeconds(60));
             // then the same decisions, in the same order (one holding: one partition)
             assertThat(BrokerIO.outcomes(decisions)).containsExactlyElementsOf(letter.expected());
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldProduceEveryReadableLineOfAFileAndReportTheOthersThenDecideAsTheReplay() throws Exception {
+        // given the letter's timeline with two lines that cannot be sent as written after its first order: a sale
+        // whose id holds a lone surrogate (Kafka would carry "e9\ud800" as "e9?", a new order taking the capacity
+        // the letter's next sales use), and a line that is not JSON
+        List<String> letter = Files.readAllLines(Path.of("examples/letter-2003.jsonl"));
+        List<String> lines = new java.util.ArrayList<>(letter);
+        lines.add(2, "{\"type\":\"order\",\"at\":\"2003-07-11T09:44:00-04:00\",\"orderId\":\"e9\\ud800\","
+                + "\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":200000}");
+        lines.add(3, "not json");
+        Path file = Files.write(stateDir.resolve("letter-with-unreadable-lines.jsonl"), lines);
+        String scope = "e2e-" + UUID.randomUUID();
+        Map<String, String> settings = GuardInstance.withTopicPrefix(
+                GuardInstance.settings(kafka, "guard-e2e-produced", scope), "produced-");
+        try (GuardInstance guard = GuardInstance.start(settings, stateDir.resolve("state"), DecisionObserver.NONE)) {
+            // when it is produced as an operator would
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int exit = GuardCommand.run(List.of("produce"), settings, out, err, file.toString());
+
+            // then the two are reported by line and not sent, the exit code says so, and every other line is sent
+            assertThat(exit).isEqualTo(LockupGuardCli.EXIT_UNREADABLE_INPUT);
+            assertThat(err.toString()).contains("line 3: skipped: not Unicode text: orderId holds a lone surrogate "
+                    + "(\\ud800, character 3)", "line 4: skipped: not valid JSON");
+            Scenario scenario = Scenario.of(letter);
+            assertThat(out.toString()).contains(scenario.orderCount() + " orders and 0 execution reports");
+            // and the guard decides exactly the letter's orders, as the replay does: none of them took less
+            BrokerIO io = new BrokerIO(settings);
+            assertThat(BrokerIO.outcomes(io.awaitDecisions(scenario.orderCount(), Duration.ofSeconds(60))))
+                    .containsExactlyElementsOf(scenario.expected());
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }

@@ -8,10 +8,8 @@ import com.lockupguard.app.GuardConfig;
 import com.lockupguard.avro.AgreementOutcome;
 import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.registry.InMemorySchemaRegistry;
-import com.lockupguard.tools.cli.LockupGuardTools;
 import com.lockupguard.tools.timeline.DecisionReader;
 import com.lockupguard.topology.DecisionObserver;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Records stamped 2003 on a broker that deletes old segments within a second: on topics the
@@ -118,7 +115,7 @@ class RetentionIT {
                     .hasMessageContaining("topics.retention.check=warn");
             // and config --check reports the same without starting
             StringWriter out = new StringWriter();
-            int exit = cli(out, new StringWriter(), args(List.of("config", "--check"), settings));
+            int exit = ConfigCheck.run(settings, out);
             assertThat(exit).isEqualTo(1);
             int problems = config.topicNames().auditTrail().size() + 1; // and orders
             assertThat(out.toString()).contains("# topics: " + problems + " problem(s); `run` would refuse to start",
@@ -214,7 +211,8 @@ class RetentionIT {
         try {
             // when the letter's 2003 timeline is produced to the first
             StringWriter err = new StringWriter();
-            int exit = cli(new StringWriter(), err, args(List.of("produce"), settings, "examples/letter-2003.jsonl"));
+            int exit = GuardCommand.run(List.of("produce"), settings, new StringWriter(), err,
+                    "examples/letter-2003.jsonl");
             // then nothing is sent, and the reason is said once per topic, with the fix
             assertThat(exit).isEqualTo(LockupGuardCli.EXIT_REFUSED);
             assertThat(err.toString()).containsOnlyOnce("record(s) for topic 'produce-orders'")
@@ -223,8 +221,8 @@ class RetentionIT {
             // when it is produced, anyway, to the second
             err = new StringWriter();
             StringWriter out = new StringWriter();
-            exit = cli(out, err, args(List.of("produce"), refusing, "--allow-expiring-records",
-                    "examples/letter-2003.jsonl"));
+            exit = GuardCommand.run(List.of("produce"), refusing, out, err, "--allow-expiring-records",
+                    "examples/letter-2003.jsonl");
             // then every order line the broker refused is reported with its number, and none is counted as sent
             assertThat(exit).isEqualTo(LockupGuardCli.EXIT_UNREADABLE_INPUT);
             assertThat(out.toString()).contains(", 0 orders and 0 execution reports to refusing-orders; the broker "
@@ -244,26 +242,5 @@ class RetentionIT {
             admin.createTopics(topics.stream().map(topic -> new NewTopic(topic, 4, (short) 1)
                     .configs(configs.getOrDefault(topic, Map.of()))).toList()).all().get();
         }
-    }
-
-    /** {@code command}, every setting as {@code --set key=value}, then {@code more}. */
-    private static String[] args(List<String> command, Map<String, String> settings, String... more) {
-        List<String> args = new java.util.ArrayList<>(command);
-        settings.forEach((key, value) -> {
-            args.add("--set");
-            args.add(key + "=" + value);
-        });
-        args.addAll(List.of(more));
-        return args.toArray(String[]::new);
-    }
-
-    private static int cli(StringWriter out, StringWriter err, String... args) {
-        CommandLine commandLine = LockupGuardTools.commandLine();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int exit = commandLine.execute(args);
-        commandLine.getOut().flush();
-        commandLine.getErr().flush();
-        return exit;
     }
 }
