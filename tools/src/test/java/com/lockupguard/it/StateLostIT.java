@@ -64,9 +64,7 @@ class StateLostIT {
             // given a guard that approved 150,000 shares of the first release's 200,000, and stopped
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-state-lost", scope);
             BrokerIO io = new BrokerIO(settings);
-            try (GuardInstance guard = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
-                approveTheFirstSale(io);
-            }
+            approveTheFirstSaleAndStop(settings, io);
 
             // when the changelogs of its state are deleted
             deleteChangelogs(settings, "guard-state-lost");
@@ -113,9 +111,7 @@ class StateLostIT {
             // given a guard that approved 150,000 shares of the first release's 200,000, and stopped
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-positions-lost", scope);
             BrokerIO io = new BrokerIO(settings);
-            try (GuardInstance guard = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
-                approveTheFirstSale(io);
-            }
+            approveTheFirstSaleAndStop(settings, io);
 
             // when its positions on the inputs are deleted, as the broker does offsets.retention.minutes after the
             // last instance stopped (seen before the check: started, it read both inputs again from the first, and
@@ -200,9 +196,7 @@ class StateLostIT {
             // given a guard that approved 150,000 shares of the first release's 200,000, and stopped
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-orders-emptied", scope);
             BrokerIO io = new BrokerIO(settings);
-            try (GuardInstance guard = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
-                approveTheFirstSale(io);
-            }
+            approveTheFirstSaleAndStop(settings, io);
 
             // when the changelog of its remembered orders is deleted and created again as it was, as a tool that
             // creates the topics it manages would: present, so the check for a missing changelog does not see it
@@ -277,6 +271,13 @@ class StateLostIT {
                     .hasMessageStartingWith("this guard's state is gone");
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    /** Starts a guard on state directory "a", has it approve the first sale ({@link #approveTheFirstSale}), stops it. */
+    private void approveTheFirstSaleAndStop(Map<String, String> settings, BrokerIO io) throws Exception {
+        try (GuardInstance guard = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
+            approveTheFirstSale(io);
         }
     }
 
