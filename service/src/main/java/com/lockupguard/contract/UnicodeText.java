@@ -2,9 +2,9 @@ package com.lockupguard.contract;
 
 /**
  * Whether a string is Unicode text, which the guard's topics can carry: they hold strings as UTF-8, and UTF-8 has
- * no encoding for a surrogate without its pair. JSON can still write one ({@code "\ud800"}); Java's UTF-8 encoder
- * then puts {@code ?} in its place, so that two such ids, {@code "a\ud800"} and {@code "a\ud801"}, would reach the
- * guard as one id, {@code "a?"}, and be answered under an id their sender never used. The JSON the guard reads
+ * no encoding for a surrogate without its pair. JSON can still write one (the escape of U+D800 alone); Java's UTF-8
+ * encoder then puts {@code ?} in its place, so that two such ids, "a" then U+D800 and "a" then U+D801, would reach
+ * the guard as one id, {@code "a?"}, and be answered under an id their sender never used. The JSON the guard reads
  * (timelines, the API's orders) is therefore refused where it holds one.
  */
 public final class UnicodeText {

@@ -12,7 +12,7 @@ import org.apache.avro.util.Utf8;
 /**
  * Avro's binary decoder, but a string whose bytes are not UTF-8 is refused ({@link NotUtf8Exception}) where Avro puts
  * U+FFFD in their place. Avro strings are UTF-8; a producer that writes an id in Latin-1 ("Zoé" as 5A 6F E9) would
- * otherwise have it read as "Zo\uFFFD", the same id as every other that differs only in such a byte: two investors
+ * otherwise have it read as "Zo" and U+FFFD, the same id as every other that differs only in such a byte: two investors
  * one holding, two orders one order id.
  */
 final class StrictUtf8Decoder extends Decoder {

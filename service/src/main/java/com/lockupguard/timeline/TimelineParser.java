@@ -83,7 +83,7 @@ public final class TimelineParser {
         if (node == null || !node.isObject()) {
             return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not a JSON object"));
         }
-        // a lone surrogate reaches a string through an escape (\ud800) or a line not read through TimelineInput
+        // a lone surrogate reaches a string through a JSON escape or a line not read through TimelineInput
         if (line.contains("\\u") || UnicodeText.loneSurrogateIndex(line) >= 0) {
             String notText = notUnicodeText(node, null);
             if (notText != null) {

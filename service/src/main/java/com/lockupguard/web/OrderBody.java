@@ -52,7 +52,7 @@ final class OrderBody {
         }
         int loneSurrogate = UnicodeText.loneSurrogateIndex(value.textValue());
         if (loneSurrogate >= 0) {
-            // Kafka would carry it as '?': the order decided under an id its sender never used, and never answered
+            // Kafka would carry it as '?': the order decided, and answered, under an id its sender never used
             throw ApiException.badRequest(field, field + " is not Unicode text: it holds "
                     + UnicodeText.loneSurrogateAt(value.textValue(), loneSurrogate));
         }

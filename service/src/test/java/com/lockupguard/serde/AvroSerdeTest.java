@@ -197,7 +197,8 @@ class AvroSerdeTest {
     @Test
     void shouldRefuseAnIdWhoseBytesAreNotUtf8RatherThanReadItWithAReplacementCharacter() {
         // given orders whose id's four bytes are Latin-1 "é ", an overlong '/', an encoded surrogate, a code point
-        // past U+10FFFF, a sequence cut short, and "ë" then Latin-1 "é": each read leniently as "Zo\ufffd..." would be one id with another
+        // past U+10FFFF, a sequence cut short, and "ë" then Latin-1 "é": each read leniently, with U+FFFD, would
+        // be one id with another
         SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class, config);
         for (int[] notUtf8 : List.of(new int[] {0xe9, ' ', 'x', 'x'}, new int[] {0xc0, 0xaf, 'x', 'x'},
                 new int[] {0xed, 0xa0, 0x80, 'x'}, new int[] {0xf4, 0x90, 0x80, 0x80}, new int[] {'x', 'x', 0xe2, 0x82}, new int[] {0xc3, 0xab, 0xe9, 'x'})) {

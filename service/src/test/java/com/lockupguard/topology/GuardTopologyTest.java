@@ -770,7 +770,7 @@ class GuardTopologyTest {
             guard.rawOrders.pipeInput(HOLDING, bytes, at("2003-07-11T09:46:00-04:00"));
             Decision after = guard.decide(order("after", OrderKind.PUBLIC_SALE, 10), "2003-07-11T09:47:00-04:00");
 
-            // then it is dead-lettered as it was, saying why, and not decided as "Zo\ufffd " (one id with every
+            // then it is dead-lettered as it was, saying why, and not decided as "Zo", U+FFFD, " " (one id with every
             // other that differs only there)
             List<TestRecord<String, byte[]>> letters = guard.drainDeadLetters();
             assertThat(letters).singleElement().satisfies(letter -> {

@@ -68,7 +68,7 @@ class EndToEndIT {
     @Test
     void shouldProduceEveryReadableLineOfAFileAndReportTheOthersThenDecideAsTheReplay() throws Exception {
         // given the letter's timeline with two lines that cannot be sent as written after its first order: a sale
-        // whose id holds a lone surrogate (Kafka would carry "e9\ud800" as "e9?", a new order taking the capacity
+        // whose id holds a lone surrogate (Kafka would carry "e9" and U+D800 as "e9?", a new order taking the capacity
         // the letter's next sales use), and a line that is not JSON
         List<String> letter = Files.readAllLines(Path.of("examples/letter-2003.jsonl"));
         List<String> lines = new java.util.ArrayList<>(letter);
