@@ -201,7 +201,8 @@ class AvroSerdeTest {
         // be one id with another
         SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class, config);
         for (int[] notUtf8 : List.of(new int[] {0xe9, ' ', 'x', 'x'}, new int[] {0xc0, 0xaf, 'x', 'x'},
-                new int[] {0xed, 0xa0, 0x80, 'x'}, new int[] {0xf4, 0x90, 0x80, 0x80}, new int[] {'x', 'x', 0xe2, 0x82}, new int[] {0xc3, 0xab, 0xe9, 'x'})) {
+                new int[] {0xed, 0xa0, 0x80, 'x'}, new int[] {0xf4, 0x90, 0x80, 0x80},
+                new int[] {'x', 'x', 0xe2, 0x82}, new int[] {0xc3, 0xab, 0xe9, 'x'})) {
             byte[] bytes = withIdBytes(serde, notUtf8);
 
             // when / then it is refused, saying which byte, so that the guard dead-letters it
