@@ -215,10 +215,10 @@ class StateLostIT {
             assertThatThrownBy(() -> GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageStartingWith("this guard's state is gone: it (application.id=guard-orders-emptied) "
-                            + "has decided here, Kafka Streams having committed its positions on 'orders' (1 offsets in "
-                            + "all), and 'orders-approved' holds approvals, each remembered in the changelog "
-                            + "'guard-orders-emptied-seen-orders-changelog' as it was sent; but that changelog has never "
-                            + "been written")
+                            + "has decided here, Kafka Streams having committed its positions on 'orders' (1 offsets "
+                            + "in all), and 'orders-approved' holds approvals, each remembered in the changelog "
+                            + "'guard-orders-emptied-seen-orders-changelog' as it was sent; but that changelog has "
+                            + "never been written")
                     .hasMessageContaining("kafka-streams-application-reset");
             StringWriter out = new StringWriter();
             assertThat(ConfigCheck.run(settings, out)).isEqualTo(1);
@@ -274,7 +274,7 @@ class StateLostIT {
         }
     }
 
-    /** Starts a guard on state directory "a", has it approve the first sale ({@link #approveTheFirstSale}), stops it. */
+    /** Starts a guard on state directory "a", has it approve the first sale ({@link #approveTheFirstSale}), stops. */
     private void approveTheFirstSaleAndStop(Map<String, String> settings, BrokerIO io) throws Exception {
         try (GuardInstance guard = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
             approveTheFirstSale(io);

@@ -68,7 +68,8 @@ class ReplayCommandTest {
         // given the letter's agreement, then two orders whose ids differ only in a lone surrogate (which UTF-8, and so
         // the orders topic, would carry as "a?" both), then one whose id ends in a whole surrogate pair
         String order = "{\"type\":\"order\",\"at\":\"2003-09-15T10:00:00-04:00\",\"orderId\":\"%s\","
-                + "\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PRIVATE_TRANSFER\",\"quantity\":1000}";
+                + "\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PRIVATE_TRANSFER\","
+                + "\"quantity\":1000}";
         String agreement = Files.readAllLines(Path.of("examples/letter-2003.jsonl")).get(0);
         Path timeline = Files.writeString(dir.resolve("surrogates.jsonl"), String.join("\n", agreement,
                 order.formatted("a\\ud800"), order.formatted("a\\udbff"), order.formatted("a\\ud83d\\ude00")) + "\n");
