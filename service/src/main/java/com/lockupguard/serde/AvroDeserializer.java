@@ -4,8 +4,10 @@ import com.lockupguard.registry.SchemaRegistryClient;
 import com.lockupguard.registry.SchemaRegistryClients;
 import com.lockupguard.registry.SchemaRegistryException;
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -33,7 +35,14 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     private final Map<String, Schema> readerSchemasByName;
     private SchemaRegistryClient registry;
     private boolean specificReader;
-    private final Map<Integer, DatumReader<T>> readersById = new ConcurrentHashMap<>();
+    private final Map<Integer, Reading<T>> readersById = new ConcurrentHashMap<>();
+
+    /**
+     * How records of one writer schema are read: the datum reader, and whether bytes the writer wrote can only be
+     * read as a string (the reader's schema holds no bytes), so that they are checked as UTF-8 as strings are.
+     */
+    private record Reading<T>(DatumReader<T> reader, boolean bytesAreText) {
+    }
 
     public AvroDeserializer() {
         this(null, (Class<? extends SpecificRecord>) null);
@@ -84,11 +93,11 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             throw new IllegalStateException("AvroDeserializer used before configure()");
         }
         int schemaId = WireFormat.readSchemaId(data, topic);
-        DatumReader<T> reader = readerFor(schemaId, topic);
+        Reading<T> reading = readerFor(schemaId, topic);
         try {
             StrictUtf8Decoder decoder = DECODER.get().on(data, WireFormat.HEADER_SIZE,
-                    data.length - WireFormat.HEADER_SIZE);
-            T value = reader.read(null, decoder);
+                    data.length - WireFormat.HEADER_SIZE, reading.bytesAreText());
+            T value = reading.reader().read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new SerializationException("record on '" + topic + "' has bytes left after the Avro "
                         + "record written with schema id " + schemaId + ": it is corrupt or not this schema");
@@ -107,8 +116,8 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         }
     }
 
-    private DatumReader<T> readerFor(int schemaId, String topic) {
-        DatumReader<T> cached = readersById.get(schemaId);
+    private Reading<T> readerFor(int schemaId, String topic) {
+        Reading<T> cached = readersById.get(schemaId);
         if (cached != null) {
             return cached;
         }
@@ -119,7 +128,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             throw new SerializationException("record on '" + topic + "' names schema id " + schemaId
                     + " that the registry cannot give: " + e.getMessage(), e);
         }
-        DatumReader<T> reader;
+        Schema read; // the generated class's schema, or null for a generic record of the writer's
         if (readerSchemasByName != null) {
             Schema target = readerSchemasByName.get(writerSchema.getFullName());
             if (target == null) {
@@ -127,9 +136,9 @@ public class AvroDeserializer<T> implements Deserializer<T> {
                 throw new SerializationException("record on '" + topic + "' is a " + writerSchema.getFullName()
                         + " (schema id " + schemaId + "); this topic carries " + readerSchemasByName.keySet());
             }
-            reader = new SpecificDatumReader<>(writerSchema, target);
+            read = target;
         } else if (readerSchema != null) {
-            reader = new SpecificDatumReader<>(writerSchema, readerSchema);
+            read = readerSchema;
         } else if (specificReader) {
             Class<?> generated = SpecificData.get().getClass(writerSchema);
             if (generated == null) {
@@ -137,11 +146,28 @@ public class AvroDeserializer<T> implements Deserializer<T> {
                         + " (schema id " + schemaId + "), which has no generated class here; read it with "
                         + "specific.avro.reader=false");
             }
-            reader = new SpecificDatumReader<>(writerSchema, SpecificData.get().getSchema(generated));
+            read = SpecificData.get().getSchema(generated);
         } else {
-            reader = new GenericDatumReader<>(writerSchema, writerSchema, GenericData.get());
+            read = null;
         }
-        readersById.put(schemaId, reader);
-        return reader;
+        DatumReader<T> reader = read == null
+                ? new GenericDatumReader<>(writerSchema, writerSchema, GenericData.get())
+                : new SpecificDatumReader<>(writerSchema, read);
+        Reading<T> reading = new Reading<>(reader, !holdsBytes(read == null ? writerSchema : read, new HashSet<>()));
+        readersById.put(schemaId, reading);
+        return reading;
+    }
+
+    /** Whether {@code schema} has bytes anywhere in it; {@code seen} holds the named types already looked into. */
+    private static boolean holdsBytes(Schema schema, Set<String> seen) {
+        return switch (schema.getType()) {
+            case BYTES -> true;
+            case ARRAY -> holdsBytes(schema.getElementType(), seen);
+            case MAP -> holdsBytes(schema.getValueType(), seen);
+            case UNION -> schema.getTypes().stream().anyMatch(branch -> holdsBytes(branch, seen));
+            case RECORD -> seen.add(schema.getFullName())
+                    && schema.getFields().stream().anyMatch(field -> holdsBytes(field.schema(), seen));
+            default -> false;
+        };
     }
 }

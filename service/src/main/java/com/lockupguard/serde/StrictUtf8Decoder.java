@@ -30,11 +30,17 @@ final class StrictUtf8Decoder extends Decoder {
     private static final int SHOWN_CHARS = 64;
 
     private BinaryDecoder in;
+    private boolean bytesAreText;
     private final Utf8 scratch = new Utf8();
 
-    /** This decoder, reading {@code length} bytes of {@code data} from {@code offset}. */
-    StrictUtf8Decoder on(byte[] data, int offset, int length) {
+    /**
+     * This decoder, reading {@code length} bytes of {@code data} from {@code offset}. With {@code bytesAreText}, bytes
+     * are checked as strings are: a reader whose schema holds no bytes asks for bytes only where the writer's bytes
+     * are promoted to the reader's string (skipped fields are skipped, not read), which Avro decodes leniently.
+     */
+    StrictUtf8Decoder on(byte[] data, int offset, int length, boolean bytesAreText) {
         in = DecoderFactory.get().binaryDecoder(data, offset, length, in);
+        this.bytesAreText = bytesAreText;
         return this;
     }
 
@@ -46,7 +52,7 @@ final class StrictUtf8Decoder extends Decoder {
     @Override
     public Utf8 readString(Utf8 old) throws IOException {
         Utf8 read = in.readString(old);
-        requireUtf8(read.getBytes(), read.getByteLength());
+        requireUtf8(read.getBytes(), 0, read.getByteLength());
         return read;
     }
 
@@ -55,18 +61,19 @@ final class StrictUtf8Decoder extends Decoder {
         return readString(scratch).toString();
     }
 
-    static void requireUtf8(byte[] bytes, int length) throws NotUtf8Exception {
-        for (int i = 0; i < length; i++) {
+    /** Refuses the {@code length} bytes of {@code bytes} from {@code offset} unless they are UTF-8. */
+    static void requireUtf8(byte[] bytes, int offset, int length) throws NotUtf8Exception {
+        for (int i = offset; i < offset + length; i++) {
             if (bytes[i] < 0) { // not ASCII: only now is the whole string checked
-                ByteBuffer rest = ByteBuffer.wrap(bytes, i, length - i);
+                ByteBuffer rest = ByteBuffer.wrap(bytes, i, offset + length - i);
                 try {
                     StandardCharsets.UTF_8.newDecoder().decode(rest);
                     return;
                 } catch (CharacterCodingException e) {
                     int bad = rest.position(); // where the decoder stopped: the first byte that is not UTF-8
-                    String shown = shown(new String(bytes, 0, length, StandardCharsets.UTF_8));
-                    throw new NotUtf8Exception("a string that is not UTF-8 (byte " + (bad + 1) + " of " + length
-                            + " is 0x" + Integer.toHexString(bytes[bad] & 0xff) + "; read as UTF-8, \"" + shown
+                    String shown = shown(new String(bytes, offset, length, StandardCharsets.UTF_8));
+                    throw new NotUtf8Exception("a string that is not UTF-8 (byte " + (bad - offset + 1) + " of "
+                            + length + " is 0x" + Integer.toHexString(bytes[bad] & 0xff) + "; read as UTF-8, \"" + shown
                             + "\"): Avro strings are UTF-8, and read with a replacement character, ids that differ "
                             + "only there would be one");
                 }
@@ -125,7 +132,11 @@ final class StrictUtf8Decoder extends Decoder {
 
     @Override
     public ByteBuffer readBytes(ByteBuffer old) throws IOException {
-        return in.readBytes(old);
+        ByteBuffer read = in.readBytes(old);
+        if (bytesAreText) {
+            requireUtf8(read.array(), read.arrayOffset() + read.position(), read.remaining());
+        }
+        return read;
     }
 
     @Override

@@ -17,6 +17,7 @@ import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.registry.SchemaMetadata;
 import com.lockupguard.registry.SchemaRegistryClient;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.AfterEach;
@@ -218,6 +220,55 @@ class AvroSerdeTest {
                 .getOrderId()).isEqualTo("Zo\u00ebxx");
         assertThat(serde.deserializer().deserialize("orders", withIdBytes(serde, new int[] {0xf0, 0x9f, 0x98, 0x80}))
                 .getOrderId()).isEqualTo("Zo\ud83d\ude00");
+    }
+
+    @Test
+    void shouldRefuseAnIdWrittenAsBytesThatAreNotUtf8WhereItsWriterSchemaPromotesBytesToTheStringRead() {
+        // given a producer whose schema has the order id as bytes, which Avro promotes to the string the guard reads
+        Schema bytesIds = new Schema.Parser().parse(ProposedOrder.getClassSchema().toString()
+                .replace("\"orderId\",\"type\":[\"null\",{\"type\":\"string\",\"avro.java.string\":\"String\"}]",
+                        "\"orderId\",\"type\":[\"null\",\"bytes\"]"));
+        assertThat(bytesIds.getField("orderId").schema().getTypes().get(1).getType()).isEqualTo(Schema.Type.BYTES);
+        AvroSerializer<GenericRecord> producer = new AvroSerializer<>(registry);
+        producer.configure(config, false);
+        AvroDeserializer<ProposedOrder> guard = new AvroDeserializer<>(ProposedOrder.class);
+        guard.configure(config, false);
+
+        // when its id's bytes are Latin-1 "Zoé" / then the record is refused, as the same id written as a string is
+        byte[] latin1 = producer.serialize("orders", orderWithBytesId(bytesIds, new byte[] {'Z', 'o', (byte) 0xe9}));
+        assertThatThrownBy(() -> guard.deserialize("orders", latin1))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("holds a string that is not UTF-8 (byte 3 of 3 is 0xe9");
+
+        // while the UTF-8 "Zoë" is read as written
+        byte[] utf8 = producer.serialize("orders",
+                orderWithBytesId(bytesIds, "Zo\u00eb".getBytes(StandardCharsets.UTF_8)));
+        assertThat(guard.deserialize("orders", utf8).getOrderId()).isEqualTo("Zo\u00eb");
+    }
+
+    @Test
+    void shouldReadBytesThatAreNotUtf8WhereTheReaderReadsThemAsBytes() {
+        // given a record of a type with a bytes field, read as a generic record of its own schema
+        Schema blob = SchemaBuilder.record("Blob").namespace("com.example").fields().requiredBytes("b").endRecord();
+        GenericRecord record = new GenericData.Record(blob);
+        record.put("b", ByteBuffer.wrap(new byte[] {(byte) 0xe9, (byte) 0xff}));
+        byte[] bytes = new AvroSerializer<GenericRecord>(registry).serialize("blobs", record);
+        AvroDeserializer<Object> generic = new AvroDeserializer<>();
+        generic.configure(config, false);
+        // when
+        Object read = generic.deserialize("blobs", bytes);
+        // then its bytes are read as written: only bytes that become a string must be UTF-8
+        assertThat(((GenericRecord) read).get("b")).isEqualTo(ByteBuffer.wrap(new byte[] {(byte) 0xe9, (byte) 0xff}));
+    }
+
+    private static GenericRecord orderWithBytesId(Schema bytesIds, byte[] id) {
+        GenericRecord written = (GenericRecord) GenericData.get().deepCopy(ProposedOrder.getClassSchema(), order());
+        GenericData.Record record = new GenericData.Record(bytesIds);
+        for (Schema.Field field : bytesIds.getFields()) {
+            record.put(field.name(), written.get(field.name()));
+        }
+        record.put("orderId", ByteBuffer.wrap(id));
+        return record;
     }
 
     /** An order on the wire whose id is "Zo" and then {@code tail}'s four bytes, six bytes in all. */
