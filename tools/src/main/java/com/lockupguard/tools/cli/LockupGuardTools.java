@@ -9,9 +9,12 @@ import com.lockupguard.cli.VersionProvider;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,6 +32,17 @@ import picocli.CommandLine.Command;
 public final class LockupGuardTools {
 
     public static void main(String[] args) {
+        Optional<List<String>> replayJvm = ReplayJvm.childCommand(args);
+        if (replayJvm.isPresent()) {
+            try {
+                System.exit(ReplayJvm.run(replayJvm.get()));
+            } catch (IOException e) {
+                // no second JVM to be had: the replay runs here, as a small one does
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                System.exit(LockupGuardCli.EXIT_USAGE);
+            }
+        }
         CommandLine commandLine = commandLine();
         // standard output through a large buffer: System.out flushes every write it is given, which made a replay's
         // 100,000 lines some ten thousand 8 KB writes to a pipe; a line printed with println is flushed at once

@@ -1,0 +1,123 @@
+package com.lockupguard.tools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A large replay started as a user starts it, {@code java ... replay FILE}, which runs in a serial-collector JVM. */
+class ReplayJvmIT {
+
+    /** The exit status of a JVM that SIGTERM shut down: 128 + 15. */
+    private static final int STOPPED_BY_SIGTERM = 143;
+
+    @TempDir
+    Path dir;
+
+    /** The letter's agreement made effective, then {@code orders} sales of 10 shares a minute apart. */
+    private Path timeline(int orders) throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(Path.of("examples/letter-2003.jsonl")).subList(0, 3));
+        Instant at = Instant.parse("2003-07-11T14:00:00Z");
+        for (int i = 1; i <= orders; i++) {
+            lines.add("{\"type\":\"order\",\"at\":\"" + at.plusSeconds(60L * i) + "\",\"orderId\":\"o" + i
+                    + "\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\","
+                    + "\"quantity\":10}");
+        }
+        Path file = Files.write(dir.resolve("orders-" + orders + ".jsonl"), lines, StandardCharsets.UTF_8);
+        assertThat(Files.size(file)).isGreaterThanOrEqualTo(ReplayJvm.MIN_TIMELINE_BYTES);
+        return file;
+    }
+
+    /** Whether the JVM picked G1 here, as for this test's own JVM, started with no collector chosen. */
+    private static boolean pickedG1() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().anyMatch(gc -> gc.getName().startsWith("G1"));
+    }
+
+    private Process start(Path out, Path err, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Djava.io.tmpdir=" + dir, "-Xlog:gc:file=" + dir.resolve("gc-%p.log"), "-cp",
+                System.getProperty("java.class.path"), LockupGuardTools.class.getName()));
+        command.addAll(List.of(arguments));
+        return new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    }
+
+    /** What the JVMs that ran wrote first in their collector logs: the collector each used. */
+    private List<String> collectorsUsed() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(file -> file.getFileName().toString().startsWith("gc-")).map(file -> {
+                try {
+                    return Files.readString(file).lines().filter(line -> line.contains("Using ")).findFirst()
+                            .orElse("?").replaceAll(".*Using ", "");
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).sorted().toList();
+        }
+    }
+
+    @Test
+    @Timeout(180)
+    void shouldReplayALargeTimelineInASerialCollectorJvmWritingWhatTheReplayInThisJvmWrites() throws Exception {
+        // given a machine on which the JVM picks G1 (two cores or more), and a timeline of 12,000 orders, above the
+        // size that pays for a second JVM
+        assumeTrue(pickedG1(), "the JVM picks the serial collector itself here");
+        Path timeline = timeline(12_000);
+        Path out = dir.resolve("out.jsonl");
+        Path err = dir.resolve("err.txt");
+        // when it is replayed as a user replays it
+        Process replay = start(out, err, "replay", timeline.toString());
+        // then it ran in a second JVM with the serial collector, started by the first, which G1 collects
+        assertThat(replay.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(replay.exitValue()).as(Files.readString(err)).isZero();
+        assertThat(collectorsUsed()).containsExactly("G1", "Serial");
+        // and wrote, byte for byte, what the replay writes in the JVM it was started in
+        StringWriter inProcess = new StringWriter();
+        assertThat(CapturedCommand.run(inProcess, new StringWriter(), "replay", timeline.toString())).isZero();
+        assertThat(Files.readString(out)).hasLineCount(12_001).isEqualTo(inProcess.toString());
+        assertThat(Files.readString(err)).isEmpty();
+    }
+
+    @Test
+    @Timeout(180)
+    void shouldStopTheReplaysJvmWhenStoppedWritingOutEveryLineItAnswered() throws Exception {
+        // given a replay of 300,000 orders under way in its second JVM, its first decisions written
+        assumeTrue(pickedG1(), "the JVM picks the serial collector itself here");
+        Path out = dir.resolve("out.jsonl");
+        Path err = dir.resolve("err.txt");
+        Process replay = start(out, err, "replay", timeline(300_000).toString());
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> replay.descendants().findAny().isPresent() && Files.size(out) > 0);
+            ProcessHandle child = replay.descendants().findFirst().orElseThrow();
+            // when the JVM the user started, and it alone, is sent SIGTERM (as timeout, kill or systemd send it)
+            replay.toHandle().destroy();
+            // then the replay's JVM is stopped too, after the line it was on, and the first exits as a stopped JVM
+            assertThat(replay.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+            assertThat(replay.exitValue()).isEqualTo(STOPPED_BY_SIGTERM);
+            assertThat(child.isAlive()).as("the replay's JVM is left running").isFalse();
+            // with every line it answered written whole, and the stop said on stderr
+            List<String> lines = Files.readAllLines(out);
+            assertThat(lines).isNotEmpty().hasSizeLessThan(300_001)
+                    .allSatisfy(line -> assertThat(line).startsWith("{\"orderId\":\"").endsWith("}"));
+            assertThat(Files.readString(err)).contains("replay stopped by a signal");
+        } finally {
+            replay.descendants().forEach(ProcessHandle::destroyForcibly);
+            replay.destroyForcibly();
+        }
+    }
+}
