@@ -1,5 +1,6 @@
 package com.lockupguard.registry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,6 +26,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -234,15 +236,22 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 HttpResponse<String> response = http.send(request(method, url, path, body),
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 if (response.statusCode() < 300) {
-                    preferredUrl = urlIndex;
-                    return json.readTree(response.body());
-                }
-                if (response.statusCode() < 500 && !isTransient(response.statusCode())) {
+                    Optional<JsonNode> answer = jsonOrEmpty(response.body());
+                    if (answer.isPresent()) {
+                        preferredUrl = urlIndex;
+                        return answer.get();
+                    }
+                    // not a registry's answer (a proxy's page): asked again, and another URL may be the registry
+                    lastProblem = RegistryClientConfig.shown(url) + " answered " + response.statusCode()
+                            + " with a body that is not JSON (\"" + errorMessage(response.body())
+                            + "\"): is schema.registry.url the registry's own?";
+                } else if (response.statusCode() < 500 && !isTransient(response.statusCode())) {
                     throw failure(response, method, path, subject, url);
+                } else {
+                    lastProblem = RegistryClientConfig.shown(url) + " answered " + response.statusCode() + ": "
+                            + errorMessage(response.body());
+                    wait = Math.max(wait, Math.min(maxWait, retryAfterMillis(response)));
                 }
-                lastProblem = RegistryClientConfig.shown(url) + " answered " + response.statusCode() + ": "
-                        + errorMessage(response.body());
-                wait = Math.max(wait, Math.min(maxWait, retryAfterMillis(response)));
             } catch (IOException e) {
                 last = e;
                 lastProblem = RegistryClientConfig.shown(url) + " gave no answer (" + e.getClass().getSimpleName()
@@ -349,6 +358,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         return new SchemaRegistryException("schema registry answered " + status + " (" + code + ") to " + method
                 + " " + path + ": " + message, code);
+    }
+
+    /** {@code body} read as JSON, or empty when it is not JSON. */
+    private Optional<JsonNode> jsonOrEmpty(String body) {
+        try {
+            return Optional.of(json.readTree(body));
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
     }
 
     private int errorCode(String body, int fallback) {

@@ -344,6 +344,22 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldSayARegistryAnsweredWithABodyThatIsNotJsonRatherThanThatItGaveNoAnswer() throws Exception {
+        // given a URL whose server answers 200 with a web page (a proxy's login page, say) to every request
+        server = builder().filter(answering("/subjects/things-value/versions",
+                "<!DOCTYPE html><html><body>Sign in to continue</body></html>")).start();
+        HttpSchemaRegistryClient client = client(server.url(), "max.retries", "1");
+        // when / then: unavailable, as a registry that cannot be read is (the guard's thread stops rather than
+        // skip a record), saying what it answered and what to check
+        assertThatThrownBy(() -> client.register("things-value", v1))
+                .isInstanceOf(SchemaRegistryException.Unavailable.class)
+                .hasMessageContaining(server.url() + " answered 200 with a body that is not JSON "
+                        + "(\"<!DOCTYPE html><html><body>Sign in to continue</body></html>\")")
+                .hasMessageContaining("is schema.registry.url the registry's own?")
+                .hasMessageNotContaining("gave no answer");
+    }
+
+    @Test
     void shouldRetryAfterTimeout() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         server = builder().filter(delaying(1_500, calls, call -> call == 1)).start();
