@@ -39,7 +39,11 @@ public class AvroDeserializer<T> implements Deserializer<T> {
 
     /**
      * How records of one writer schema are read: the datum reader, and whether bytes the writer wrote can only be
-     * read as a string (the reader's schema holds no bytes), so that they are checked as UTF-8 as strings are.
+     * read as a string (the reader's schema holds no bytes), so that they are checked as UTF-8 as strings are. Avro's
+     * readers (its fast reader, the default, as its resolving one) read a writer's bytes only as the reader's bytes
+     * or as a string they are promoted to, and skip those of a field the reader lacks. A reader schema with bytes
+     * (or a decimal on bytes) would leave promoted strings unchecked: none of the guard's contracts has one, and a
+     * test says so.
      */
     private record Reading<T>(DatumReader<T> reader, boolean bytesAreText) {
     }
@@ -153,9 +157,14 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         DatumReader<T> reader = read == null
                 ? new GenericDatumReader<>(writerSchema, writerSchema, GenericData.get())
                 : new SpecificDatumReader<>(writerSchema, read);
-        Reading<T> reading = new Reading<>(reader, !holdsBytes(read == null ? writerSchema : read, new HashSet<>()));
+        Reading<T> reading = new Reading<>(reader, !holdsBytes(read == null ? writerSchema : read));
         readersById.put(schemaId, reading);
         return reading;
+    }
+
+    /** Whether {@code schema} has bytes anywhere in it. */
+    static boolean holdsBytes(Schema schema) {
+        return holdsBytes(schema, new HashSet<>());
     }
 
     /** Whether {@code schema} has bytes anywhere in it; {@code seen} holds the named types already looked into. */

@@ -247,6 +247,20 @@ class AvroSerdeTest {
     }
 
     @Test
+    void shouldHoldNoBytesInAnyContractTheGuardReadsFromProducersSoThatEveryPromotedStringIsChecked() {
+        // a writer's bytes promoted to a string are checked only where the reader's schema holds no bytes at all
+        // (AvroDeserializer): a bytes field added to one of these would leave its promoted strings unchecked
+        for (Schema contract : List.of(ProposedOrder.getClassSchema(), ExecutionReport.getClassSchema(),
+                Agreement.getClassSchema())) {
+            assertThat(AvroDeserializer.holdsBytes(contract)).as(contract.getFullName()).isFalse();
+        }
+        Schema blob = SchemaBuilder.record("Blob").namespace("com.example").fields()
+                .name("parts").type().array().items().unionOf().nullType().and().bytesType().endUnion().noDefault()
+                .endRecord();
+        assertThat(AvroDeserializer.holdsBytes(blob)).as("bytes in a union in an array").isTrue();
+    }
+
+    @Test
     void shouldReadBytesThatAreNotUtf8WhereTheReaderReadsThemAsBytes() {
         // given a record of a type with a bytes field, read as a generic record of its own schema
         Schema blob = SchemaBuilder.record("Blob").namespace("com.example").fields().requiredBytes("b").endRecord();
