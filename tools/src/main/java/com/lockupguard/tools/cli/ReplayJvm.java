@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Only where it pays and changes nothing the user chose: a timeline file of at least
  * {@value #MIN_TIMELINE_BYTES} bytes (a JVM start costs more than a small replay gains; a live stream on standard
- * input stays here), no collector chosen on the command line, no debugger attached, and not already in such a JVM.
+ * input stays here), none of the options {@link #keepsTheReplayHere} names (a collector, a debugger or profiler, a
+ * JMX port, a recording or log file both JVMs would write), and not already in a serial-collector JVM.
  * {@code -Dlockupguard.replay.fork=false} keeps the replay in the JVM it was started in.
  */
 final class ReplayJvm {
@@ -40,6 +41,16 @@ final class ReplayJvm {
     /** The option that makes the replay's JVM: a single-threaded batch, collected by a single thread. */
     static final String SERIAL_GC = "-XX:+UseSerialGC";
 
+    /** The replay's options followed by a value, which is not the timeline. */
+    private static final Set<String> OPTIONS_WITH_A_VALUE = Set.of("--mode", "--positions");
+
+    /** Where a JVM takes options from besides its command line: all of them show in its input arguments. */
+    private static final Set<String> OPTIONS_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
+            "_JAVA_OPTIONS");
+
+    /** The exit status of a JVM that SIGTERM shut down: 128 + 15. */
+    private static final int STOPPED_BY_SIGTERM = 143;
+
     /** How long this JVM, stopped, waits for the child to write out its complete lines (its own wait is 5 s). */
     private static final long CHILD_STOP_SECONDS = 10;
 
@@ -48,7 +59,7 @@ final class ReplayJvm {
 
     /** What this JVM was started with and runs, as {@link #childCommand} needs it. */
     record ThisJvm(List<String> options, Set<String> collectors, Optional<String> javaCommand, String classPath,
-            Map<String, String> environment, boolean forkAllowed) {
+            boolean forkAllowed) {
 
         static ThisJvm current() {
             Set<String> collectors = new HashSet<>();
@@ -57,24 +68,12 @@ final class ReplayJvm {
             }
             return new ThisJvm(ManagementFactory.getRuntimeMXBean().getInputArguments(), collectors,
                     ProcessHandle.current().info().command(), System.getProperty("java.class.path", ""),
-                    System.getenv(), !"false".equals(System.getProperty(FORK_PROPERTY)));
+                    !"false".equals(System.getProperty(FORK_PROPERTY)));
         }
 
         /** The serial collector's two halves: young ("Copy") and old ("MarkSweepCompact"). */
         boolean runsSerialCollector() {
             return collectors.contains("Copy");
-        }
-
-        /** Options this JVM took from JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS, which the child takes from there too. */
-        Set<String> optionsFromEnvironment() {
-            Set<String> fromEnvironment = new HashSet<>();
-            for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")) {
-                String value = environment.get(variable);
-                if (value != null && !value.isBlank()) {
-                    fromEnvironment.addAll(Arrays.asList(value.trim().split("\\s+")));
-                }
-            }
-            return fromEnvironment;
         }
     }
 
@@ -84,32 +83,25 @@ final class ReplayJvm {
      * keeps. Looks at this JVM only for a large replay.
      */
     static Optional<List<String>> childCommand(String[] args) {
-        if (args.length < 2 || !"replay".equals(args[0]) || "false".equals(System.getProperty(FORK_PROPERTY))
-                || !namesALargeFile(args)) {
+        if (!isReplayOfALargeFile(args) || "false".equals(System.getProperty(FORK_PROPERTY))) {
             return Optional.empty();
         }
         return childCommand(args, ThisJvm.current());
     }
 
-    /** {@link #childCommand(String[])} in {@code jvm}. */
+    /**
+     * {@link #childCommand(String[])} in {@code jvm}. The child is given every option this JVM was given, those of
+     * JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS and _JAVA_OPTIONS among them, which {@link #run} takes out of its
+     * environment: an agent is not loaded twice, and no option is lost to quoting.
+     */
     static Optional<List<String>> childCommand(String[] args, ThisJvm jvm) {
-        if (args.length < 2 || !"replay".equals(args[0]) || !jvm.forkAllowed() || jvm.javaCommand().isEmpty()
-                || jvm.runsSerialCollector() || !namesALargeFile(args)) {
+        if (!isReplayOfALargeFile(args) || !jvm.forkAllowed() || jvm.javaCommand().isEmpty()
+                || jvm.runsSerialCollector() || jvm.options().stream().anyMatch(ReplayJvm::keepsTheReplayHere)) {
             return Optional.empty();
-        }
-        for (String option : jvm.options()) {
-            if (isCollectorChoice(option) || isDebugger(option)) {
-                return Optional.empty();
-            }
         }
         List<String> command = new ArrayList<>();
         command.add(jvm.javaCommand().get());
-        Set<String> fromEnvironment = jvm.optionsFromEnvironment();
-        for (String option : jvm.options()) {
-            if (!fromEnvironment.contains(option)) {
-                command.add(option);
-            }
-        }
+        command.addAll(jvm.options());
         command.add(SERIAL_GC);
         command.add("-D" + FORK_PROPERTY + "=false");
         command.add("-cp");
@@ -120,14 +112,31 @@ final class ReplayJvm {
     }
 
     /**
+     * Whether {@code option} keeps the replay in this JVM: a collector chosen, or a thing only one process can have
+     * or that the user means for this one — a debugger or native agent (a profiler), a JMX port, a flight
+     * recording or a class archive written at exit, a log file whose name does not hold the process id ({@code %p}),
+     * which both JVMs would write.
+     */
+    static boolean keepsTheReplayHere(String option) {
+        return option.matches("-XX:[+-]Use\\w*GC")
+                || option.startsWith("-agentlib:") || option.startsWith("-agentpath:") || option.startsWith("-Xrun")
+                || option.equals("-Xdebug")
+                || option.startsWith("-Dcom.sun.management.jmxremote.")
+                || option.startsWith("-XX:StartFlightRecording") || option.startsWith("-XX:ArchiveClassesAtExit")
+                || option.startsWith("-Xlog:") && option.contains("file=") && !option.contains("%p");
+    }
+
+    /**
      * Runs {@code command} with this JVM's standard streams until it exits, and returns its exit code. Stopped
      * (SIGTERM, Ctrl-C), this JVM stops the child the same way and waits for it to write out its complete lines.
      */
     static int run(List<String> command) throws IOException, InterruptedException {
         // the hook is in place before the child starts, and waits for the start: a stop never leaves a child running
         AtomicReference<Process> child = new AtomicReference<>();
+        AtomicBoolean stopped = new AtomicBoolean();
         Thread passStop = new Thread(() -> {
             synchronized (child) {
+                stopped.set(true);
                 Process started = child.get();
                 if (started != null && started.isAlive()) {
                     started.destroy(); // SIGTERM: the replay stops after its line and writes out what it has
@@ -142,7 +151,13 @@ final class ReplayJvm {
         Runtime.getRuntime().addShutdownHook(passStop);
         try {
             synchronized (child) {
-                child.set(new ProcessBuilder(command).inheritIO().start());
+                if (stopped.get()) {
+                    return STOPPED_BY_SIGTERM; // stopped before the start: the JVM's own exit status stands
+                }
+                ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+                // their options are on the command line already, as this JVM was given them
+                builder.environment().keySet().removeAll(OPTIONS_VARIABLES);
+                child.set(builder.start());
             }
             return child.get().waitFor();
         } finally {
@@ -154,26 +169,31 @@ final class ReplayJvm {
         }
     }
 
-    /** Whether an argument names a regular file of at least {@value #MIN_TIMELINE_BYTES} bytes: the timeline. */
-    private static boolean namesALargeFile(String[] args) {
+    /**
+     * Whether {@code args} replay a regular file of at least {@value #MIN_TIMELINE_BYTES} bytes. The timeline is
+     * the one argument that is neither an option nor an option's value ({@code --mode}, {@code --positions}).
+     */
+    static boolean isReplayOfALargeFile(String[] args) {
+        if (args.length < 2 || !"replay".equals(args[0])) {
+            return false;
+        }
+        String timeline = null;
         for (int i = 1; i < args.length; i++) {
-            try {
-                Path path = Path.of(args[i]);
-                if (Files.isRegularFile(path) && Files.size(path) >= MIN_TIMELINE_BYTES) {
-                    return true;
-                }
-            } catch (InvalidPathException | IOException e) {
-                // not a file: an option, or a timeline the replay itself will report
+            if (OPTIONS_WITH_A_VALUE.contains(args[i])) {
+                i++; // its value
+            } else if (args[i].equals("--")) {
+                timeline = i + 1 < args.length ? args[i + 1] : null;
+                break;
+            } else if (args[i].equals("-") || !args[i].startsWith("-")) {
+                timeline = args[i];
+                break;
             }
         }
-        return false;
-    }
-
-    private static boolean isCollectorChoice(String option) {
-        return option.matches("-XX:[+-]Use\\w*GC");
-    }
-
-    private static boolean isDebugger(String option) {
-        return option.startsWith("-agentlib:jdwp") || option.startsWith("-Xrunjdwp") || option.equals("-Xdebug");
+        try {
+            Path path = timeline == null || timeline.equals("-") ? null : Path.of(timeline);
+            return path != null && Files.isRegularFile(path) && Files.size(path) >= MIN_TIMELINE_BYTES;
+        } catch (InvalidPathException | IOException e) {
+            return false; // not a file the replay can read: it says so itself
+        }
     }
 }

@@ -48,12 +48,18 @@ class ReplayJvmIT {
         return ManagementFactory.getGarbageCollectorMXBeans().stream().anyMatch(gc -> gc.getName().startsWith("G1"));
     }
 
-    private Process start(Path out, Path err, String... arguments) throws IOException {
+    /** Starts {@code arguments} as {@code java -cp … LockupGuardTools} with {@code javaToolOptions}, if not null. */
+    private Process start(Path out, Path err, String javaToolOptions, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Djava.io.tmpdir=" + dir, "-Xlog:gc:file=" + dir.resolve("gc-%p.log"), "-cp",
                 System.getProperty("java.class.path"), LockupGuardTools.class.getName()));
         command.addAll(List.of(arguments));
-        return new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
+        if (javaToolOptions != null) {
+            builder.environment().put("JAVA_TOOL_OPTIONS", javaToolOptions);
+        }
+        return builder.start();
     }
 
     /** What the JVMs that ran wrote first in their collector logs: the collector each used. */
@@ -79,8 +85,8 @@ class ReplayJvmIT {
         Path timeline = timeline(12_000);
         Path out = dir.resolve("out.jsonl");
         Path err = dir.resolve("err.txt");
-        // when it is replayed as a user replays it
-        Process replay = start(out, err, "replay", timeline.toString());
+        // when it is replayed as a user replays it, with an option in JAVA_TOOL_OPTIONS
+        Process replay = start(out, err, "-Dlockupguard.it=1", "replay", timeline.toString());
         // then it ran in a second JVM with the serial collector, started by the first, which G1 collects
         assertThat(replay.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(replay.exitValue()).as(Files.readString(err)).isZero();
@@ -89,7 +95,9 @@ class ReplayJvmIT {
         StringWriter inProcess = new StringWriter();
         assertThat(CapturedCommand.run(inProcess, new StringWriter(), "replay", timeline.toString())).isZero();
         assertThat(Files.readString(out)).hasLineCount(12_001).isEqualTo(inProcess.toString());
-        assertThat(Files.readString(err)).isEmpty();
+        // and the option from the environment was taken once, by the first JVM, and handed on on the command line
+        assertThat(Files.readString(err)).isEqualTo("Picked up JAVA_TOOL_OPTIONS: -Dlockupguard.it=1"
+                + System.lineSeparator());
     }
 
     @Test
@@ -99,7 +107,7 @@ class ReplayJvmIT {
         assumeTrue(pickedG1(), "the JVM picks the serial collector itself here");
         Path out = dir.resolve("out.jsonl");
         Path err = dir.resolve("err.txt");
-        Process replay = start(out, err, "replay", timeline(300_000).toString());
+        Process replay = start(out, err, null, "replay", timeline(300_000).toString());
         try {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
                     .until(() -> replay.descendants().findAny().isPresent() && Files.size(out) > 0);

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,15 +28,15 @@ class ReplayJvmTest {
         small = Files.write(dir.resolve("small.jsonl"), new byte[(int) ReplayJvm.MIN_TIMELINE_BYTES - 1]);
     }
 
-    private static ReplayJvm.ThisJvm jvm(List<String> options, Set<String> collectors, Map<String, String> env) {
+    private static ReplayJvm.ThisJvm jvm(List<String> options, Set<String> collectors) {
         return new ReplayJvm.ThisJvm(options, collectors, Optional.of("/opt/jdk/bin/java"), "target/lockup-guard.jar",
-                env, true);
+                true);
     }
 
     @Test
     void shouldReplayALargeTimelineInASerialCollectorJvmWithThisJvmsOptionsAndTheWholeCommandLine() {
         // given a replay of a large timeline in a JVM that G1 collects, started with options of the user's
-        ReplayJvm.ThisJvm jvm = jvm(List.of("-Xmx2g", "-Duser.timezone=UTC"), G1, Map.of());
+        ReplayJvm.ThisJvm jvm = jvm(List.of("-Xmx2g", "-Duser.timezone=UTC"), G1);
         // when
         Optional<List<String>> child = ReplayJvm.childCommand(
                 new String[] {"replay", "--mode", "cumulative", large.toString()}, jvm);
@@ -50,41 +49,58 @@ class ReplayJvmTest {
 
     @Test
     void shouldKeepASmallOrPipedReplayAndEveryOtherCommandInThisJvm() {
-        ReplayJvm.ThisJvm jvm = jvm(List.of(), G1, Map.of());
+        ReplayJvm.ThisJvm jvm = jvm(List.of(), G1);
         // a JVM start would cost more than a small replay gains; stdin is not handed on; other commands stay
         assertThat(ReplayJvm.childCommand(new String[] {"replay", small.toString()}, jvm)).isEmpty();
         assertThat(ReplayJvm.childCommand(new String[] {"replay", "-"}, jvm)).isEmpty();
         assertThat(ReplayJvm.childCommand(new String[] {"replay", dir.resolve("missing").toString()}, jvm)).isEmpty();
         assertThat(ReplayJvm.childCommand(new String[] {"produce", large.toString()}, jvm)).isEmpty();
         assertThat(ReplayJvm.childCommand(new String[] {"replay"}, jvm)).isEmpty();
+        // a large file as --positions' output is not the timeline
+        assertThat(ReplayJvm.childCommand(new String[] {"replay", "--positions", large.toString(), "-"}, jvm))
+                .isEmpty();
+        assertThat(ReplayJvm.childCommand(new String[] {"replay", "-v", "--positions", large.toString(),
+            small.toString()}, jvm)).isEmpty();
+        // while the timeline is found among the options, after them, or after --
+        assertThat(ReplayJvm.childCommand(new String[] {"replay", "--mode", "cumulative", "-v", "--", large.toString()},
+                jvm)).isPresent();
+        assertThat(ReplayJvm.childCommand(new String[] {"replay", "--positions", small.toString(), large.toString()},
+                jvm)).isPresent();
     }
 
     @Test
     void shouldKeepTheReplayInThisJvmWhereTheUserChoseTheCollectorAttachedADebuggerOrTurnedItOff() {
         String[] replay = {"replay", large.toString()};
-        assertThat(ReplayJvm.childCommand(replay, jvm(List.of("-XX:+UseParallelGC"), Set.of("PS Scavenge"), Map.of())))
+        assertThat(ReplayJvm.childCommand(replay, jvm(List.of("-XX:+UseParallelGC"), Set.of("PS Scavenge"))))
                 .as("a collector chosen").isEmpty();
-        assertThat(ReplayJvm.childCommand(replay, jvm(List.of("-XX:+UseG1GC"), G1, Map.of())))
+        assertThat(ReplayJvm.childCommand(replay, jvm(List.of("-XX:+UseG1GC"), G1)))
                 .as("G1 chosen").isEmpty();
-        assertThat(ReplayJvm.childCommand(replay, jvm(List.of(), Set.of("Copy", "MarkSweepCompact"), Map.of())))
+        assertThat(ReplayJvm.childCommand(replay, jvm(List.of(), Set.of("Copy", "MarkSweepCompact"))))
                 .as("the serial collector already, as on one core").isEmpty();
         assertThat(ReplayJvm.childCommand(replay, jvm(
-                List.of("-agentlib:jdwp=transport=dt_socket,server=y,address=5005"), G1, Map.of())))
+                List.of("-agentlib:jdwp=transport=dt_socket,server=y,address=5005"), G1)))
                 .as("a debugger").isEmpty();
         assertThat(ReplayJvm.childCommand(replay, new ReplayJvm.ThisJvm(List.of(), G1, Optional.of("java"), "x.jar",
-                Map.of(), false))).as("-Dlockupguard.replay.fork=false").isEmpty();
+                false))).as("-Dlockupguard.replay.fork=false").isEmpty();
         assertThat(ReplayJvm.childCommand(replay, new ReplayJvm.ThisJvm(List.of(), G1, Optional.empty(), "x.jar",
-                Map.of(), true))).as("no java command to start").isEmpty();
+                true))).as("no java command to start").isEmpty();
     }
 
     @Test
-    void shouldNotRepeatOptionsThatTheChildTakesFromTheEnvironmentItself() {
-        // given options from JAVA_TOOL_OPTIONS (an agent, which loaded twice would run twice) and the command line
-        ReplayJvm.ThisJvm jvm = jvm(List.of("-javaagent:/opt/agent.jar", "-Dfrom.env=1", "-Xmx1g"), G1,
-                Map.of("JAVA_TOOL_OPTIONS", " -javaagent:/opt/agent.jar  -Dfrom.env=1 "));
-        // when
-        List<String> child = ReplayJvm.childCommand(new String[] {"replay", large.toString()}, jvm).orElseThrow();
-        // then the child, which reads the same environment, is given only the command line's
-        assertThat(child).contains("-Xmx1g").doesNotContain("-javaagent:/opt/agent.jar", "-Dfrom.env=1");
+    void shouldKeepTheReplayInThisJvmWhereAnOptionIsForOneProcessOnly() {
+        // given options that a second JVM would fail on, or that would write over what the user asked of this one
+        for (String option : List.of("-Dcom.sun.management.jmxremote.port=9010",
+                "-XX:StartFlightRecording=duration=60s,filename=replay.jfr", "-XX:ArchiveClassesAtExit=app.jsa",
+                "-agentpath:/opt/async-profiler/libasyncProfiler.so=start,file=profile.html", "-Xlog:gc:file=gc.log",
+                "-Xrunjdwp:transport=dt_socket")) {
+            // when / then
+            assertThat(ReplayJvm.childCommand(new String[] {"replay", large.toString()}, jvm(List.of(option), G1)))
+                    .as(option).isEmpty();
+        }
+        // while a log file named by process, and options of the JVM's own, are passed on
+        assertThat(ReplayJvm.childCommand(new String[] {"replay", large.toString()}, jvm(List.of(
+                "-Xlog:gc:file=gc-%p.log", "-Xlog:gc", "-javaagent:/opt/agent.jar", "-XX:+HeapDumpOnOutOfMemoryError"),
+                G1)).orElseThrow()).contains("-Xlog:gc:file=gc-%p.log", "-Xlog:gc", "-javaagent:/opt/agent.jar",
+                "-XX:+HeapDumpOnOutOfMemoryError");
     }
 }
