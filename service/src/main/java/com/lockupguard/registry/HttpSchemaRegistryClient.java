@@ -26,7 +26,6 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -236,15 +235,17 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 HttpResponse<String> response = http.send(request(method, url, path, body),
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 if (response.statusCode() < 300) {
-                    Optional<JsonNode> answer = jsonOrEmpty(response.body());
-                    if (answer.isPresent()) {
+                    try {
+                        JsonNode answer = json.readTree(response.body());
                         preferredUrl = urlIndex;
-                        return answer.get();
+                        return answer;
+                    } catch (JsonProcessingException notJson) {
+                        // not a registry's answer (a proxy's page): asked again, and another URL may be the registry
+                        last = notJson;
+                        lastProblem = RegistryClientConfig.shown(url) + " answered " + response.statusCode()
+                                + " with a body that is not JSON (\"" + errorMessage(response.body())
+                                + "\"): is schema.registry.url the registry's own?";
                     }
-                    // not a registry's answer (a proxy's page): asked again, and another URL may be the registry
-                    lastProblem = RegistryClientConfig.shown(url) + " answered " + response.statusCode()
-                            + " with a body that is not JSON (\"" + errorMessage(response.body())
-                            + "\"): is schema.registry.url the registry's own?";
                 } else if (response.statusCode() < 500 && !isTransient(response.statusCode())) {
                     throw failure(response, method, path, subject, url);
                 } else {
@@ -358,15 +359,6 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         return new SchemaRegistryException("schema registry answered " + status + " (" + code + ") to " + method
                 + " " + path + ": " + message, code);
-    }
-
-    /** {@code body} read as JSON, or empty when it is not JSON. */
-    private Optional<JsonNode> jsonOrEmpty(String body) {
-        try {
-            return Optional.of(json.readTree(body));
-        } catch (JsonProcessingException e) {
-            return Optional.empty();
-        }
     }
 
     private int errorCode(String body, int fallback) {

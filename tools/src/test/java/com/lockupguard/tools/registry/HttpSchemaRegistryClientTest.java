@@ -356,7 +356,8 @@ class HttpSchemaRegistryClientTest {
                 .hasMessageContaining(server.url() + " answered 200 with a body that is not JSON "
                         + "(\"<!DOCTYPE html><html><body>Sign in to continue</body></html>\")")
                 .hasMessageContaining("is schema.registry.url the registry's own?")
-                .hasMessageNotContaining("gave no answer");
+                .hasMessageNotContaining("gave no answer")
+                .hasCauseInstanceOf(com.fasterxml.jackson.core.JsonProcessingException.class);
     }
 
     @Test
