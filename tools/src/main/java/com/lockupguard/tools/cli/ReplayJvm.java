@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * replay's, byte for byte.
  *
  * <p>Only where it pays and changes nothing the user chose: a timeline file of at least
- * {@value #MIN_TIMELINE_BYTES} bytes (a JVM start costs more than a small replay gains; a live stream on standard
- * input stays here), none of the options {@link #keepsTheReplayHere} names (a collector, a debugger or profiler, a
+ * {@value #MIN_TIMELINE_BYTES} bytes, named or redirected to standard input (a JVM start costs more than a small
+ * replay gains; a pipe, a live stream, stays here), none of the options {@link #keepsTheReplayHere} names (a collector, a debugger or profiler, a
  * JMX port, a recording or log file both JVMs would write), and not already in a serial-collector JVM.
  * {@code -Dlockupguard.replay.fork=false} keeps the replay in the JVM it was started in.
  */
@@ -40,6 +40,9 @@ final class ReplayJvm {
 
     /** The option that makes the replay's JVM: a single-threaded batch, collected by a single thread. */
     static final String SERIAL_GC = "-XX:+UseSerialGC";
+
+    /** This process's standard input, as Linux shows it: a link to the file redirected to it, if one is. */
+    private static final Path STANDARD_INPUT = Path.of("/proc/self/fd/0");
 
     /** The replay's options followed by a value, which is not the timeline. */
     private static final Set<String> OPTIONS_WITH_A_VALUE = Set.of("--mode", "--positions");
@@ -170,8 +173,9 @@ final class ReplayJvm {
     }
 
     /**
-     * Whether {@code args} replay a regular file of at least {@value #MIN_TIMELINE_BYTES} bytes. The timeline is
-     * the one argument that is neither an option nor an option's value ({@code --mode}, {@code --positions}).
+     * Whether {@code args} replay a regular file of at least {@value #MIN_TIMELINE_BYTES} bytes, named or
+     * redirected to standard input. The timeline is the one argument that is neither an option nor an option's value
+     * ({@code --mode}, {@code --positions}).
      */
     static boolean isReplayOfALargeFile(String[] args) {
         if (args.length < 2 || !"replay".equals(args[0])) {
@@ -190,7 +194,8 @@ final class ReplayJvm {
             }
         }
         try {
-            Path path = timeline == null || timeline.equals("-") ? null : Path.of(timeline);
+            // standard input redirected from a file ("replay - < FILE") is that file; a pipe is not a regular file
+            Path path = timeline == null ? null : timeline.equals("-") ? STANDARD_INPUT : Path.of(timeline);
             return path != null && Files.isRegularFile(path) && Files.size(path) >= MIN_TIMELINE_BYTES;
         } catch (InvalidPathException | IOException e) {
             return false; // not a file the replay can read: it says so itself

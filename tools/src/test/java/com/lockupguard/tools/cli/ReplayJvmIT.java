@@ -50,6 +50,10 @@ class ReplayJvmIT {
 
     /** Starts {@code arguments} as {@code java -cp … LockupGuardTools} with {@code javaToolOptions}, if not null. */
     private Process start(Path out, Path err, String javaToolOptions, String... arguments) throws IOException {
+        return builder(out, err, javaToolOptions, arguments).start();
+    }
+
+    private ProcessBuilder builder(Path out, Path err, String javaToolOptions, String... arguments) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Djava.io.tmpdir=" + dir, "-Xlog:gc:file=" + dir.resolve("gc-%p.log"), "-cp",
                 System.getProperty("java.class.path"), LockupGuardTools.class.getName()));
@@ -59,7 +63,7 @@ class ReplayJvmIT {
         if (javaToolOptions != null) {
             builder.environment().put("JAVA_TOOL_OPTIONS", javaToolOptions);
         }
-        return builder.start();
+        return builder;
     }
 
     /** What the JVMs that ran wrote first in their collector logs: the collector each used. */
@@ -98,6 +102,26 @@ class ReplayJvmIT {
         // and the option from the environment was taken once, by the first JVM, and handed on on the command line
         assertThat(Files.readString(err)).isEqualTo("Picked up JAVA_TOOL_OPTIONS: -Dlockupguard.it=1"
                 + System.lineSeparator());
+    }
+
+    @Test
+    @Timeout(180)
+    void shouldReplayALargeFileRedirectedToStandardInputInTheSerialCollectorJvmToo() throws Exception {
+        // given a timeline of 12,000 orders given as standard input, as "replay - < FILE" gives it
+        assumeTrue(pickedG1(), "the JVM picks the serial collector itself here");
+        Path timeline = timeline(12_000);
+        Path out = dir.resolve("out.jsonl");
+        Path err = dir.resolve("err.txt");
+        ProcessBuilder replay = builder(out, err, null, "replay", "-").redirectInput(timeline.toFile());
+        // when it is replayed
+        Process process = replay.start();
+        // then in the second JVM, which read the file from the first one's standard input, every line of it
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(Files.readString(err)).isZero();
+        assertThat(collectorsUsed()).containsExactly("G1", "Serial");
+        StringWriter inProcess = new StringWriter();
+        assertThat(CapturedCommand.run(inProcess, new StringWriter(), "replay", timeline.toString())).isZero();
+        assertThat(Files.readString(out)).hasLineCount(12_001).isEqualTo(inProcess.toString());
     }
 
     @Test
