@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
                     + "line and one result per execution line (RULES.md section 9).",
             "Agreements that are not applied and lines that cannot be read are reported on stderr with their line "
                     + "number. Exit code 1 when a line could not be read, 2 on a usage or I/O error.",
-            "From stdin (-), each answer is flushed as it is written. SIGTERM or Ctrl-C stops the replay after the "
+            "From a pipe on stdin (-), each answer is flushed as it is written. SIGTERM or Ctrl-C stops the replay after the "
                     + "line it is on, with every complete answer written."
         })
 final class ReplayCommand implements Callable<Integer> {
@@ -85,7 +85,9 @@ final class ReplayCommand implements Callable<Integer> {
                 stdin = new StoppableStdin();
                 shutdown.onStop(stdin::stop);
             }
-            int exitCode = replay(stdin, out, err, new Replay.Pacing(isStdin(), shutdown::stopRequested));
+            // a file redirected to stdin is read as a file is, its answers written in large pieces
+            boolean live = isStdin() && !StoppableStdin.isAFile();
+            int exitCode = replay(stdin, out, err, new Replay.Pacing(live, shutdown::stopRequested));
             if (shutdown.stopRequested()) {
                 err.println("replay stopped by a signal: the output answers the lines read before it");
             }

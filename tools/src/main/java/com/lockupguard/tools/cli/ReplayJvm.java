@@ -41,9 +41,6 @@ final class ReplayJvm {
     /** The option that makes the replay's JVM: a single-threaded batch, collected by a single thread. */
     static final String SERIAL_GC = "-XX:+UseSerialGC";
 
-    /** This process's standard input, as Linux shows it: a link to the file redirected to it, if one is. */
-    private static final Path STANDARD_INPUT = Path.of("/proc/self/fd/0");
-
     /** The replay's options followed by a value, which is not the timeline. */
     private static final Set<String> OPTIONS_WITH_A_VALUE = Set.of("--mode", "--positions");
 
@@ -195,7 +192,7 @@ final class ReplayJvm {
         }
         try {
             // standard input redirected from a file ("replay - < FILE") is that file; a pipe is not a regular file
-            Path path = timeline == null ? null : timeline.equals("-") ? STANDARD_INPUT : Path.of(timeline);
+            Path path = timeline == null ? null : timeline.equals("-") ? StoppableStdin.PATH : Path.of(timeline);
             return path != null && Files.isRegularFile(path) && Files.size(path) >= MIN_TIMELINE_BYTES;
         } catch (InvalidPathException | IOException e) {
             return false; // not a file the replay can read: it says so itself

@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Standard input that a signal can end. {@code System.in} cannot be woken from a read blocked on a pipe or terminal
@@ -14,6 +16,9 @@ import java.nio.channels.FileChannel;
  * every read blocked on it, so {@link #stop} ends the input at once, and the reader sees the end of the input.
  */
 final class StoppableStdin extends InputStream {
+
+    /** Standard input as Linux shows it: a link to the file redirected to it, if one is. */
+    static final Path PATH = Path.of("/proc/self/fd/0");
 
     private final FileChannel channel = new FileInputStream(FileDescriptor.in).getChannel();
     private final InputStream in = Channels.newInputStream(channel);
@@ -52,6 +57,11 @@ final class StoppableStdin extends InputStream {
             return -1;
         }
         throw e;
+    }
+
+    /** Whether standard input is a file redirected to it ({@code < FILE}), not a pipe or a terminal: not live. */
+    static boolean isAFile() {
+        return Files.isRegularFile(PATH);
     }
 
     @Override
