@@ -45,6 +45,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * What the guard's state costs at scale, measured where it can be: the changelogs of {@code holdings}
@@ -57,6 +58,8 @@ public final class RestoreBenchmark {
 
     private static final String APPLICATION_ID = "restore-bench";
     private static final int PARTITIONS = 6;
+    /** How long a restore may go without restoring a record (a start, the last step to running) before it fails. */
+    private static final Duration RESTORE_STALL = Duration.ofMinutes(5);
 
     /** The figures of one run. */
     public record Result(int holdings, long ids, double changelogBytesPerHolding, double changelogBytesPerId,
@@ -106,11 +109,24 @@ public final class RestoreBenchmark {
             try (GuardService guard = GuardService.create(config, DecisionObserver.NONE)) {
                 guard.start();
                 long expected = holdings + ids;
+                long lastCount = -1;
+                long lastProgress = System.nanoTime();
                 while (guard.restoredRecords() < expected || !guard.isReady()) {
                     BenchStoppedException.check(stopRequested);
-                    if (System.nanoTime() - restoreStart > Duration.ofMinutes(30).toNanos()) {
-                        throw new IllegalStateException("restored " + guard.restoredRecords() + " of " + expected
-                                + " records in 30 minutes");
+                    if (guard.failure().isPresent() || guard.state() == KafkaStreams.State.ERROR
+                            || guard.state() == KafkaStreams.State.NOT_RUNNING) {
+                        throw new IllegalStateException("the guard stopped while restoring (" + guard.state()
+                                + ", restored " + guard.restoredRecords() + " of " + expected + " records)"
+                                + guard.failure().map(why -> ": " + why).orElse(""));
+                    }
+                    long count = guard.restoredRecords();
+                    if (count != lastCount) {
+                        lastCount = count;
+                        lastProgress = System.nanoTime();
+                    } else if (System.nanoTime() - lastProgress > RESTORE_STALL.toNanos()) {
+                        // a stalled restore is not waited on for half an hour, as it was; a slow one still finishes
+                        throw new IllegalStateException("restored " + count + " of " + expected + " records, none in "
+                                + "the last " + RESTORE_STALL.toMinutes() + " minutes (" + guard.state() + ")");
                     }
                     Thread.sleep(20);
                 }
