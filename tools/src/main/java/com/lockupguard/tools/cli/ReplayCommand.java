@@ -29,8 +29,8 @@ import picocli.CommandLine.Spec;
                     + "line and one result per execution line (RULES.md section 9).",
             "Agreements that are not applied and lines that cannot be read are reported on stderr with their line "
                     + "number. Exit code 1 when a line could not be read, 2 on a usage or I/O error.",
-            "From a pipe on stdin (-), each answer is flushed as it is written. SIGTERM or Ctrl-C stops the replay after the "
-                    + "line it is on, with every complete answer written."
+            "From a pipe on stdin (-), each answer is flushed as it is written. SIGTERM or Ctrl-C stops the replay "
+                    + "after the line it is on, with every complete answer written."
         })
 final class ReplayCommand implements Callable<Integer> {
 

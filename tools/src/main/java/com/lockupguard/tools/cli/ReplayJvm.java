@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Only where it pays and changes nothing the user chose: a timeline file of at least
  * {@value #MIN_TIMELINE_BYTES} bytes, named or redirected to standard input (a JVM start costs more than a small
- * replay gains; a pipe, a live stream, stays here), none of the options {@link #keepsTheReplayHere} names (a collector, a debugger or profiler, a
- * JMX port, a recording or log file both JVMs would write), and not already in a serial-collector JVM.
+ * replay gains; a pipe, a live stream, stays here), none of the options {@link #keepsTheReplayHere} names (a
+ * collector, a debugger or profiler, a JMX port, a recording or log file both JVMs would write), and not already in a
+ * serial-collector JVM.
  * {@code -Dlockupguard.replay.fork=false} keeps the replay in the JVM it was started in.
  */
 final class ReplayJvm {
