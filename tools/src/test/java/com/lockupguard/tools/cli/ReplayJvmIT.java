@@ -91,14 +91,9 @@ class ReplayJvmIT {
         Path err = dir.resolve("err.txt");
         // when it is replayed as a user replays it, with an option in JAVA_TOOL_OPTIONS
         Process replay = start(out, err, "-Dlockupguard.it=1", "replay", timeline.toString());
-        // then it ran in a second JVM with the serial collector, started by the first, which G1 collects
-        assertThat(replay.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(replay.exitValue()).as(Files.readString(err)).isZero();
-        assertThat(collectorsUsed()).containsExactly("G1", "Serial");
-        // and wrote, byte for byte, what the replay writes in the JVM it was started in
-        StringWriter inProcess = new StringWriter();
-        assertThat(CapturedCommand.run(inProcess, new StringWriter(), "replay", timeline.toString())).isZero();
-        assertThat(Files.readString(out)).hasLineCount(12_001).isEqualTo(inProcess.toString());
+        // then it ran in a second JVM with the serial collector, started by the first, which G1 collects, and wrote,
+        // byte for byte, what the replay writes in the JVM it was started in
+        assertReplayedInASerialCollectorJvmAsInThisJvm(replay, timeline, out, err);
         // and the option from the environment was taken once, by the first JVM, and handed on on the command line
         assertThat(Files.readString(err)).isEqualTo("Picked up JAVA_TOOL_OPTIONS: -Dlockupguard.it=1"
                 + System.lineSeparator());
@@ -116,8 +111,14 @@ class ReplayJvmIT {
         // when it is replayed
         Process process = replay.start();
         // then in the second JVM, which read the file from the first one's standard input, every line of it
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(Files.readString(err)).isZero();
+        assertReplayedInASerialCollectorJvmAsInThisJvm(process, timeline, out, err);
+    }
+
+    /** That {@code replay} ended well, in a serial-collector JVM the first (G1) one started, as it does in this one. */
+    private void assertReplayedInASerialCollectorJvmAsInThisJvm(Process replay, Path timeline, Path out, Path err)
+            throws Exception {
+        assertThat(replay.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(replay.exitValue()).as(Files.readString(err)).isZero();
         assertThat(collectorsUsed()).containsExactly("G1", "Serial");
         StringWriter inProcess = new StringWriter();
         assertThat(CapturedCommand.run(inProcess, new StringWriter(), "replay", timeline.toString())).isZero();
