@@ -237,7 +237,8 @@ public final class GuardConfig extends AbstractConfig {
                             + "UNKNOWN_AGREEMENT until its agreement is sent again, then forgetting the shares sold "
                             + "and the approvals open; or when its remembered orders' changelog was created again "
                             + "since (never written, though its approvals were sent), so that a retried order would "
-                            + "be decided again. fail refuses to start, saying how to rebuild the state from "
+                            + "be decided again; or its holdings' changelog (never written, though their positions "
+                            + "were published). fail refuses to start, saying how to rebuild the state from "
                             + "the inputs; warn logs it and starts from empty state. (Deleted while the guard runs, "
                             + "they stop it at the next check of topics.check.interval.ms, whatever this says.)")
             .define(TOPICS_LOST_POSITIONS_CHECK_CONFIG, Type.STRING, RETENTION_CHECK_FAIL,

@@ -9,8 +9,8 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The start-up checks of what the cluster keeps of this guard's earlier runs, in the order they are weighed: its state
- * deleted, or its remembered orders deleted and created again ({@link LostState}), its positions on the inputs deleted
- * ({@link LostPositions}), another guard's decisions on the outputs of this never-run one
+ * deleted, or its remembered orders or its holdings deleted and created again ({@link LostState}), its positions on
+ * the inputs deleted ({@link LostPositions}), another guard's decisions on the outputs of this never-run one
  * ({@link DecisionsOfAnotherGuard}). {@code run} and {@code config --check} both ask here.
  */
 public final class HistoryChecks {
@@ -40,6 +40,9 @@ public final class HistoryChecks {
             asked("whether the guard's remembered orders were emptied", unanswered,
                     () -> LostState.emptied(admin, config, history, existing, timeout)).ifPresent(reason -> found.add(
                             new Finding(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, reason)));
+            asked("whether the guard's holdings were emptied", unanswered,
+                    () -> LostState.holdingsEmptied(admin, config, history, existing, timeout)).ifPresent(reason ->
+                            found.add(new Finding(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, reason)));
         }
         asked("whether the guard's positions are there", unanswered,
                 () -> LostPositions.atStart(admin, config, history, timeout)).ifPresent(reason -> found.add(

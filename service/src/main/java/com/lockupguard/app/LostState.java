@@ -94,6 +94,42 @@ public final class LostState {
     }
 
     /**
+     * Why the guard must not start: Kafka Streams committed its positions on the inputs, and the positions topic holds
+     * positions, each published in the transaction that wrote its holding's state to the {@code holding-state}
+     * changelog (a position is published only with the state it describes); but that changelog has never been
+     * written. It was deleted and created again since the guard decided, as {@link #emptied} finds of the remembered
+     * orders. (Its approvals cannot tell: a purchase is approved without any holding state, and a guard without the
+     * API is not granted READ on them; the agreement audit records rejected versions too.)
+     *
+     * @param existing the cluster's topics
+     */
+    public static Optional<String> holdingsEmptied(Admin admin, GuardConfig config, GuardHistory history,
+            Set<String> existing, Duration timeout) throws InterruptedException {
+        TopicNames names = config.topicNames();
+        String holdings = StoreNames.changelogTopic(history.applicationId(), StoreNames.HOLDING_STATE);
+        long decided = history.decidedUpTo().values().stream().mapToLong(Long::longValue).sum();
+        // offsets, as for the remembered orders; both are sent at the commit, so only a guard stopped while sending
+        // the first transaction that wrote a holding can leave a position (aborted) without its state
+        if (decided == 0 || !history.changelogs().contains(holdings) || !existing.contains(names.positions())
+                || HeldRecords.everWritten(admin, holdings, timeout)
+                || HeldRecords.in(admin, List.of(names.positions()), timeout) == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format("this guard's state is gone: it (application.id=%s) has decided here, Kafka "
+                + "Streams having committed its positions on '%s' and '%s' (%d offsets in all), and '%s' holds the "
+                + "holdings' positions, each published with the holding's state written to the changelog '%s'; but "
+                + "that changelog has never been written: it was deleted and created again since the guard decided "
+                + "(by hand, by a tool that creates the topics it manages; or, if it has applied no agreement and "
+                + "approved no sale since, by a start with %s=%s or by kafka-streams-application-reset). Started, it "
+                + "would decide from nothing: every order blocked UNKNOWN_AGREEMENT until its agreement is sent "
+                + "again, and then the shares already sold forgotten, so that it approves more than the agreements "
+                + "allow. %s To start from this state anyway, set %s=%s.", history.applicationId(), names.agreements(),
+                names.orders(), decided, names.positions(), holdings, GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG,
+                GuardConfig.RETENTION_CHECK_WARN, rebuild(history.applicationId(), names),
+                GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN));
+    }
+
+    /**
      * Why the guard must stop: a changelog it had, by topic id ({@code before}), is gone or is another topic now
      * ({@code now}: the guard's changelogs as they are).
      */

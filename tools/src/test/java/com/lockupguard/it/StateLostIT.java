@@ -200,16 +200,7 @@ class StateLostIT {
 
             // when the changelog of its remembered orders is deleted and created again as it was, as a tool that
             // creates the topics it manages would: present, so the check for a missing changelog does not see it
-            String changelog = StoreNames.changelogTopic("guard-orders-emptied", StoreNames.SEEN_ORDERS);
-            try (Admin admin = Admin.create(new GuardConfig(settings).adminProperties())) {
-                int partitions = admin.describeTopics(List.of(changelog)).allTopicNames().get().get(changelog)
-                        .partitions().size();
-                admin.deleteTopics(List.of(changelog)).all().get();
-                NewTopic again = new NewTopic(changelog, partitions, (short) 1)
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-                await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                        .until(() -> admin.createTopics(List.of(again)).all().get() == null);
-            }
+            createAgain(settings, StoreNames.changelogTopic("guard-orders-emptied", StoreNames.SEEN_ORDERS));
 
             // then it refuses to start, saying why and how to rebuild the state
             assertThatThrownBy(() -> GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE))
@@ -235,6 +226,55 @@ class StateLostIT {
                         .extracting(Scenario.Outcome::orderId, Scenario.Outcome::decision)
                         .containsExactlyInAnyOrder(tuple("e1", "APPROVED"), tuple("e1", "BLOCKED"));
             }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartWhenItsHoldingsWereDeletedAndCreatedAgainWhileItWasStopped() throws Exception {
+        String scope = "holdings-emptied-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given a guard that approved 150,000 shares of the first release's 200,000, and stopped
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-holdings-emptied", scope);
+            BrokerIO io = new BrokerIO(settings);
+            approveTheFirstSaleAndStop(settings, io);
+
+            // when the changelog of its holdings' state is deleted and created again as it was
+            createAgain(settings, StoreNames.changelogTopic("guard-holdings-emptied", StoreNames.HOLDING_STATE));
+
+            // then it refuses to start, saying why and how to rebuild the state
+            assertThatThrownBy(() -> GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("this guard's state is gone: it (application.id=guard-holdings-emptied) "
+                            + "has decided here, Kafka Streams having committed its positions on 'agreements' and "
+                            + "'orders' (2 offsets in all), and 'holding-positions' holds the holdings' positions, "
+                            + "each published with the holding's state written to the changelog "
+                            + "'guard-holdings-emptied-holding-state-changelog'; but that changelog has never been "
+                            + "written")
+                    .hasMessageContaining("kafka-streams-application-reset");
+            StringWriter out = new StringWriter();
+            assertThat(ConfigCheck.run(settings, out)).isEqualTo(1);
+            assertThat(out.toString()).contains("# topics: `run` would refuse to start: this guard's state is gone");
+
+            // and told to start anyway, on a new host, it does what the refusal prevents: the holding's agreement is
+            // unknown until it is sent again, and then the 150,000 approved are forgotten, so that a second sale of
+            // 150,000 is approved: 300,000 of a first release of 200,000
+            settings.put(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN);
+            try (GuardInstance told = GuardInstance.start(settings, stateDirs.resolve("b"), DecisionObserver.NONE)) {
+                io.produce(Scenario.of(List.of(sale("e2", "2003-07-11T10:00:00-04:00"))));
+                assertThat(BrokerIO.outcomes(io.awaitDecisions(2, Duration.ofSeconds(60))).get(1).reasons())
+                        .containsExactly("UNKNOWN_AGREEMENT");
+                io.produce(Scenario.of(List.of(AGREEMENT, sale("e3", "2003-07-11T10:15:00-04:00"))));
+                assertThat(BrokerIO.outcomes(io.awaitDecisions(3, Duration.ofSeconds(60))))
+                        .extracting(Scenario.Outcome::orderId, Scenario.Outcome::decision)
+                        .containsExactly(tuple("e1", "APPROVED"), tuple("e2", "BLOCKED"), tuple("e3", "APPROVED"));
+            }
+
+            // and once that guard has written its holdings' state again, the check no longer refuses: the changelog
+            // it had then is the one it restores from
+            settings.put(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_FAIL);
+            GuardInstance.start(settings, stateDirs.resolve("c"), DecisionObserver.NONE).close();
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
@@ -286,6 +326,19 @@ class StateLostIT {
         io.produce(Scenario.of(List.of(AGREEMENT, sale("e1", "2003-07-11T09:45:00-04:00"))));
         assertThat(BrokerIO.outcomes(io.awaitDecisions(1, Duration.ofSeconds(60))))
                 .extracting(Scenario.Outcome::decision).containsExactly("APPROVED");
+    }
+
+    /** Deletes {@code changelog} and creates it again as it was, as a tool that creates the topics it manages would. */
+    private static void createAgain(Map<String, String> settings, String changelog) throws Exception {
+        try (Admin admin = Admin.create(new GuardConfig(settings).adminProperties())) {
+            int partitions = admin.describeTopics(List.of(changelog)).allTopicNames().get().get(changelog)
+                    .partitions().size();
+            admin.deleteTopics(List.of(changelog)).all().get();
+            NewTopic again = new NewTopic(changelog, partitions, (short) 1)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> admin.createTopics(List.of(again)).all().get() == null);
+        }
     }
 
     private static void deleteChangelogs(Map<String, String> settings, String applicationId) throws Exception {
