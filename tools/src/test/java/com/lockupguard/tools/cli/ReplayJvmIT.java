@@ -127,6 +127,50 @@ class ReplayJvmIT {
 
     @Test
     @Timeout(180)
+    void shouldLoadTheReplaysClassesFromTheArchiveTheBuildWroteBesideTheJar() throws Exception {
+        // given the jar as the build left it, with its class archive, and a timeline of 12,000 orders
+        assumeTrue(pickedG1(), "the JVM picks the serial collector itself here");
+        Path jar = Path.of("target/lockup-guard.jar");
+        assertThat(jar.resolveSibling(ReplayJvm.CLASS_ARCHIVE)).as("the build's class archive (not built with "
+                + "-Dexec.skip?)").isRegularFile();
+        Path timeline = timeline(12_000);
+        Path out = dir.resolve("out.jsonl");
+        Path err = dir.resolve("err.txt");
+        // when it is replayed as a user replays it, java -jar, each JVM logging where it loaded its classes from
+        Process replay = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-Xlog:gc:file=" + dir.resolve("gc-%p.log"), "-Xlog:class+load:file=" + dir.resolve("classes-%p.log"),
+                "-jar", jar.toString(), "replay", timeline.toString())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(replay.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(replay.exitValue()).as(Files.readString(err)).isZero();
+        // then the serial-collector JVM took thousands of its classes from the archive and the first JVM none, and
+        // the replay's output is its decisions alone: nothing the JVM says of archives
+        assertThat(classesFromTheArchiveBy("Serial")).isGreaterThan(1_000);
+        assertThat(classesFromTheArchiveBy("G1")).isZero();
+        assertThat(Files.readAllLines(out)).hasSize(12_001)
+                .allSatisfy(line -> assertThat(line).startsWith("{\"orderId\":\"").endsWith("}"));
+        assertThat(Files.readString(err)).isEmpty();
+    }
+
+    /** How many classes the JVM that used {@code collector} loaded from a dynamic class archive. */
+    private long classesFromTheArchiveBy(String collector) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            Path gcLog = files.filter(file -> file.getFileName().toString().startsWith("gc-")).filter(file -> {
+                try {
+                    return Files.readString(file).contains("Using " + collector);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).findFirst().orElseThrow();
+            Path classLog = gcLog.resolveSibling(gcLog.getFileName().toString().replace("gc-", "classes-"));
+            try (Stream<String> lines = Files.lines(classLog)) {
+                return lines.filter(line -> line.endsWith("source: shared objects file (top)")).count();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(180)
     void shouldStopTheReplaysJvmWhenStoppedWritingOutEveryLineItAnswered() throws Exception {
         // given a replay of 300,000 orders under way in its second JVM, its first decisions written
         assumeTrue(pickedG1(), "the JVM picks the serial collector itself here");

@@ -30,7 +30,12 @@ class ReplayJvmTest {
 
     private static ReplayJvm.ThisJvm jvm(List<String> options, Set<String> collectors) {
         return new ReplayJvm.ThisJvm(options, collectors, Optional.of("/opt/jdk/bin/java"), "target/lockup-guard.jar",
-                true);
+                true, Optional.empty());
+    }
+
+    private static ReplayJvm.ThisJvm withClassArchive(List<String> options) {
+        return new ReplayJvm.ThisJvm(options, G1, Optional.of("/opt/jdk/bin/java"), "target/lockup-guard.jar",
+                true, Optional.of(Path.of("/opt/lockup-guard/target/lockup-guard.jsa")));
     }
 
     @Test
@@ -81,9 +86,9 @@ class ReplayJvmTest {
                 List.of("-agentlib:jdwp=transport=dt_socket,server=y,address=5005"), G1)))
                 .as("a debugger").isEmpty();
         assertThat(ReplayJvm.childCommand(replay, new ReplayJvm.ThisJvm(List.of(), G1, Optional.of("java"), "x.jar",
-                false))).as("-Dlockupguard.replay.fork=false").isEmpty();
+                false, Optional.empty()))).as("-Dlockupguard.replay.fork=false").isEmpty();
         assertThat(ReplayJvm.childCommand(replay, new ReplayJvm.ThisJvm(List.of(), G1, Optional.empty(), "x.jar",
-                true))).as("no java command to start").isEmpty();
+                true, Optional.empty()))).as("no java command to start").isEmpty();
     }
 
     @Test
@@ -102,5 +107,32 @@ class ReplayJvmTest {
                 "-Xlog:gc:file=gc-%p.log", "-Xlog:gc", "-javaagent:/opt/agent.jar", "-XX:+HeapDumpOnOutOfMemoryError"),
                 G1)).orElseThrow()).contains("-Xlog:gc:file=gc-%p.log", "-Xlog:gc", "-javaagent:/opt/agent.jar",
                 "-XX:+HeapDumpOnOutOfMemoryError");
+    }
+
+    @Test
+    void shouldMapTheClassArchiveBesideTheJarQuietlyBeforeTheUsersOptions() {
+        // given a JVM whose jar has the build's class archive beside it, started with a log option of the user's
+        ReplayJvm.ThisJvm jvm = withClassArchive(List.of("-Xlog:cds"));
+        // when
+        List<String> child = ReplayJvm.childCommand(new String[] {"replay", large.toString()}, jvm).orElseThrow();
+        // then the child maps it, says nothing of it on the replay's output, and the user's -Xlog comes after
+        assertThat(child.subList(0, 4)).containsExactly("/opt/jdk/bin/java",
+                "-XX:SharedArchiveFile=/opt/lockup-guard/target/lockup-guard.jsa", "-Xlog:cds*=off", "-Xlog:cds");
+    }
+
+    @Test
+    void shouldLeaveClassSharingAsTheUserChoseIt() {
+        for (String option : List.of("-Xshare:off", "-XX:SharedArchiveFile=mine.jsa", "-XX:-UseSharedSpaces")) {
+            // given a JVM given its own class sharing
+            ReplayJvm.ThisJvm jvm = withClassArchive(List.of(option));
+            // when
+            List<String> child = ReplayJvm.childCommand(new String[] {"replay", large.toString()}, jvm).orElseThrow();
+            // then the child has the user's option, and not the build's archive
+            assertThat(child).as(option).contains(option)
+                    .noneMatch(argument -> argument.contains("lockup-guard.jsa") || argument.startsWith("-Xlog:cds"));
+        }
+        // and without an archive beside the jar, the child is started as before
+        assertThat(ReplayJvm.childCommand(new String[] {"replay", large.toString()}, jvm(List.of(), G1)).orElseThrow())
+                .noneMatch(argument -> argument.startsWith("-XX:SharedArchiveFile") || argument.startsWith("-Xlog"));
     }
 }
