@@ -36,7 +36,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -163,6 +165,25 @@ final class BrokerBenchmark {
         }
         int replaced = service.replacedThreads();
         return replaced == 0 ? null : replaced + " stream thread(s) failed and were replaced (logged above)";
+    }
+
+    /**
+     * Throws the {@link ConfigException} that {@code tuning} would stop the first round with, naming the setting,
+     * without a broker: the guard's settings, Kafka Streams' and its clients', as both topologies take them.
+     */
+    static void checkSettings(Map<String, String> tuning) {
+        Properties properties = StreamsDefaults.errorHandling(new GuardConfig(Map.of()).topicNames());
+        properties.putAll(new GuardConfig(tuning).streamsProperties());
+        StreamsConfig streams = new StreamsConfig(properties);
+        Map<String, Object> producer = new HashMap<>(streams.getProducerConfigs("bench-settings"));
+        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        new ProducerConfig(producer);
+        Map<String, Object> consumer = new HashMap<>(streams.getMainConsumerConfigs("bench-settings",
+                "bench-settings", 0));
+        consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        new ConsumerConfig(consumer);
     }
 
     /** The guard's settings for one run's own application id, state directory and topics. */

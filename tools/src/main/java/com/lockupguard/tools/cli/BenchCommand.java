@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -88,6 +89,13 @@ final class BenchCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(refused);
             return LockupGuardCli.EXIT_USAGE;
         }
+        try {
+            BrokerComparison.checkSettings(tuning);
+        } catch (ConfigException e) {
+            // found by the first round otherwise, after the broker's start, as a stack trace
+            spec.commandLine().getErr().println("bench: --set: " + e.getMessage());
+            return LockupGuardCli.EXIT_USAGE;
+        }
         // Ctrl-C stops the run and waits until its streams and broker are closed and their data deleted: the JVM
         // halts once the hook returns. No figures are printed then: a script reading the last line sees none.
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(BrokerCommand.CLOSE_TIMEOUT)) {
@@ -103,14 +111,26 @@ final class BenchCommand implements Callable<Integer> {
                 return 1;
             } catch (Exception e) {
                 if (!(e instanceof BenchStoppedException) && !shutdown.stopRequested()) {
-                    throw e;
+                    // outside a round (the broker's start, the API's phase): why, and the last line of any failure
+                    spec.commandLine().getErr().println("bench: failed: " + causes(e));
+                    spec.commandLine().getErr().flush();
                 }
-                // stopped, or failed because it was being stopped (a broker starting as the JVM shuts down)
+                // or stopped, or failed because it was being stopped (a broker starting as the JVM shuts down)
                 out.println("bench stopped: no figures");
                 out.flush();
                 return 1;
             }
         }
+    }
+
+    /** {@code failure} and each of its causes, as {@code toString} gives them. */
+    static String causes(Throwable failure) {
+        StringBuilder text = new StringBuilder(String.valueOf(failure));
+        for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause();
+                cause = cause.getCause()) {
+            text.append("; caused by: ").append(cause);
+        }
+        return text.toString();
     }
 
     /** Why the first option given below its minimum is refused, or null. */

@@ -48,4 +48,28 @@ class BenchCommandTest {
         assertThat(err.toString()).contains("--latency-seconds must be at least 3");
         assertThat(out.toString()).doesNotContain("machine:").doesNotContain("NaN");
     }
+
+    @Test
+    void shouldRefuseASettingThatCannotBeReadBeforeStartingTheBroker() {
+        // when a --set value is not of its setting's type: a Kafka Streams setting, and a client's under its prefix
+        int streams = run("bench", "--quick", "--api-requests", "0", "--set", "commit.interval.ms=abc");
+        int producer = run("bench", "--quick", "--api-requests", "0", "--set", "producer.batch.size=big");
+        // then it says which, before the broker starts (it was found in the first round, as a stack trace)
+        assertThat(streams).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(producer).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("bench: --set: Invalid value abc for configuration commit.interval.ms")
+                .contains("Invalid value big for configuration batch.size").doesNotContain("\tat ");
+        assertThat(out.toString()).doesNotContain("machine:");
+    }
+
+    @Test
+    void shouldNameAFailureAndEachOfItsCauses() {
+        // given a failure outside a round, as the broker's start throws it
+        Exception failure = new IllegalStateException("broker did not start",
+                new java.io.UncheckedIOException(new java.io.IOException("Address already in use")));
+        // when / then
+        assertThat(BenchCommand.causes(failure)).isEqualTo("java.lang.IllegalStateException: broker did not start; "
+                + "caused by: java.io.UncheckedIOException: java.io.IOException: Address already in use; caused by: "
+                + "java.io.IOException: Address already in use");
+    }
 }
