@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** What topics hold: whether a guard wrote to them. */
@@ -62,6 +63,22 @@ final class HeldRecords {
                 OffsetSpec.latest()));
         return AdminRequests.retrying(timeout, () -> admin.listOffsets(latest).all()).values().stream()
                 .anyMatch(end -> end.offset() > 0);
+    }
+
+    /**
+     * Whether {@code topic}, whose offsets say it was written, holds a committed record, or cannot be read to tell
+     * (without READ on it, as a guard without the API has on its outputs, its offsets are taken at their word): the
+     * records of an aborted transaction take offsets too.
+     */
+    static boolean committedOrUnreadable(GuardConfig config, String topic, Duration timeout) {
+        try {
+            return anyCommitted(config, List.of(topic), timeout);
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof AuthorizationException) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     /**

@@ -72,11 +72,13 @@ public final class LostState {
         long decidedOrders = history.decidedUpTo().entrySet().stream()
                 .filter(position -> position.getKey().topic().equals(names.orders()))
                 .mapToLong(Map.Entry::getValue).sum();
-        // offsets, not records: DESCRIBE is all it needs (a guard without the API may not read its approvals), and
-        // an approval of this guard's, even one aborted, was written beside its seen-orders record
+        // offsets first: DESCRIBE is all they need. Both are sent before the commit, to different partitions, so a
+        // guard stopped while sending its first approval can leave that approval, aborted, without its record:
+        // then the approvals are read, where the guard may (with the API), for one that was committed
         if (decidedOrders == 0 || !history.changelogs().contains(seenOrders) || !existing.contains(names.approved())
                 || HeldRecords.everWritten(admin, seenOrders, timeout)
-                || HeldRecords.in(admin, List.of(names.approved()), timeout) == 0) {
+                || HeldRecords.in(admin, List.of(names.approved()), timeout) == 0
+                || !HeldRecords.committedOrUnreadable(config, names.approved(), timeout)) {
             return Optional.empty();
         }
         return Optional.of(String.format("this guard's state is gone: it (application.id=%s) has decided here, Kafka "
@@ -108,11 +110,12 @@ public final class LostState {
         TopicNames names = config.topicNames();
         String holdings = StoreNames.changelogTopic(history.applicationId(), StoreNames.HOLDING_STATE);
         long decided = history.decidedUpTo().values().stream().mapToLong(Long::longValue).sum();
-        // offsets, as for the remembered orders; both are sent at the commit, so only a guard stopped while sending
-        // the first transaction that wrote a holding can leave a position (aborted) without its state
+        // as for the remembered orders: offsets, then, where the guard may read them, a committed position (a guard
+        // stopped while sending its first transaction that wrote a holding can leave a position, aborted, alone)
         if (decided == 0 || !history.changelogs().contains(holdings) || !existing.contains(names.positions())
                 || HeldRecords.everWritten(admin, holdings, timeout)
-                || HeldRecords.in(admin, List.of(names.positions()), timeout) == 0) {
+                || HeldRecords.in(admin, List.of(names.positions()), timeout) == 0
+                || !HeldRecords.committedOrUnreadable(config, names.positions(), timeout)) {
             return Optional.empty();
         }
         return Optional.of(String.format("this guard's state is gone: it (application.id=%s) has decided here, Kafka "

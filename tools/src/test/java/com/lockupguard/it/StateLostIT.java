@@ -281,6 +281,44 @@ class StateLostIT {
     }
 
     @Test
+    void shouldStartWhenItsOnlyPositionBesideAnUnwrittenHoldingsChangelogWasAborted() throws Exception {
+        String scope = "position-aborted-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given a guard that decided an order without writing any holding (no agreement yet), and stopped
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-position-aborted", scope);
+            BrokerIO io = new BrokerIO(settings);
+            try (GuardInstance guard = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
+                io.produce(Scenario.of(List.of(sale("e1", "2003-07-11T09:45:00-04:00"))));
+                assertThat(BrokerIO.outcomes(io.awaitDecisions(1, Duration.ofSeconds(60))))
+                        .extracting(Scenario.Outcome::reasons).containsExactly(List.of("UNKNOWN_AGREEMENT"));
+            }
+            // and then, as a guard stopped while sending its first transaction that wrote a holding leaves it, a
+            // position that reached the broker without its holding's state, and was aborted
+            Properties producer = new GuardConfig(settings).producerProperties();
+            producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "guard-position-aborted-stopped");
+            try (KafkaProducer<byte[], byte[]> stopped = new KafkaProducer<>(producer, new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                stopped.initTransactions();
+                stopped.beginTransaction();
+                stopped.send(new ProducerRecord<>("holding-positions", "dutchess/CBYI".getBytes(), new byte[] {0}))
+                        .get();
+                stopped.abortTransaction();
+            }
+
+            // when it starts again, then it starts: its holdings' changelog was never written, and no position of
+            // its was committed either
+            try (GuardInstance again = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
+                io.produce(Scenario.of(List.of(AGREEMENT, sale("e2", "2003-07-11T10:00:00-04:00"))));
+                assertThat(BrokerIO.outcomes(io.awaitDecisions(2, Duration.ofSeconds(60))))
+                        .extracting(Scenario.Outcome::orderId, Scenario.Outcome::decision)
+                        .containsExactly(tuple("e1", "BLOCKED"), tuple("e2", "APPROVED"));
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
     void shouldStopWhenItsStateIsDeletedWhileItRuns() throws Exception {
         String scope = "state-deleted-" + UUID.randomUUID();
         try (TestKafka kafka = TestKafka.start(1)) {
