@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code -Dlockupguard.replay.fork=false} keeps the replay in the JVM it was started in.
  *
  * <p>The child also maps the class archive the build writes beside the jar ({@value #CLASS_ARCHIVE}: the classes a
- * replay loads, parsed and verified once, at build time), which takes about 0.4 s off its start. An archive the JVM
+ * replay loads, parsed and verified once, at build time), which takes 0.3 to 0.5 s off its start. An archive the JVM
  * cannot use (another java, the jar rebuilt or moved) is passed over without a word, and the classes are loaded as
  * usual; the user's own {@code -Xshare} or {@code -XX:SharedArchiveFile} is kept instead.
  */
@@ -162,10 +162,14 @@ final class ReplayJvm {
                 || option.startsWith("-Xlog:") && option.contains("file=") && !option.contains("%p");
     }
 
-    /** Whether {@code option} is the user's choice of class sharing: an archive of their own, or none. */
+    /**
+     * Whether {@code option} is the user's choice of class sharing: an archive or class list of their own, none, or
+     * a later JDK's AOT cache (which the JVM refuses beside a {@code SharedArchiveFile}).
+     */
     static boolean choosesClassSharing(String option) {
-        return option.startsWith("-Xshare:") || option.startsWith("-XX:SharedArchiveFile")
-                || option.matches("-XX:[+-]UseSharedSpaces");
+        return option.startsWith("-Xshare:")
+                || option.matches("-XX:[+-]?(Shared\\w*|UseSharedSpaces|AutoCreateSharedArchive|DumpLoadedClassList"
+                        + "|AOT\\w*)(=.*)?");
     }
 
     /**

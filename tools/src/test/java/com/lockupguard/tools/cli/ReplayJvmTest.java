@@ -122,7 +122,10 @@ class ReplayJvmTest {
 
     @Test
     void shouldLeaveClassSharingAsTheUserChoseIt() {
-        for (String option : List.of("-Xshare:off", "-XX:SharedArchiveFile=mine.jsa", "-XX:-UseSharedSpaces")) {
+        for (String option : List.of("-Xshare:off", "-XX:SharedArchiveFile=mine.jsa", "-XX:-UseSharedSpaces",
+                "-XX:+AutoCreateSharedArchive", "-XX:SharedClassListFile=classes.lst", "-XX:DumpLoadedClassList=x.lst",
+                "-XX:AOTCache=app.aot", "-XX:AOTMode=record", "-XX:AOTConfiguration=app.aotconf",
+                "-XX:AOTCacheOutput=app.aot")) {
             // given a JVM given its own class sharing
             ReplayJvm.ThisJvm jvm = withClassArchive(List.of(option));
             // when
