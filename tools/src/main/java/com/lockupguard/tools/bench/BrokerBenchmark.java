@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -172,34 +173,47 @@ final class BrokerBenchmark {
      * without a broker: the guard's settings, Kafka Streams' and its clients', as both topologies take them.
      */
     static void checkSettings(Map<String, String> tuning) {
-        Properties properties = StreamsDefaults.errorHandling(new GuardConfig(Map.of()).topicNames());
-        properties.putAll(new GuardConfig(tuning).streamsProperties());
+        GuardConfig config = new GuardConfig(settings(tuning, "localhost:9092", "mock://bench-settings", "settings",
+                Path.of("bench-settings")));
+        Properties properties = StreamsDefaults.errorHandling(config.topicNames());
+        properties.putAll(config.streamsProperties());
         StreamsConfig streams = new StreamsConfig(properties);
         Map<String, Object> producer = new HashMap<>(streams.getProducerConfigs("bench-settings"));
         producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         new ProducerConfig(producer);
-        Map<String, Object> consumer = new HashMap<>(streams.getMainConsumerConfigs("bench-settings",
-                "bench-settings", 0));
-        consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        new ConsumerConfig(consumer);
+        for (Map<String, Object> consumerConfigs : List.of(
+                streams.getMainConsumerConfigs("bench-settings", "bench-settings", 0),
+                streams.getRestoreConsumerConfigs("bench-settings"))) {
+            Map<String, Object> consumer = new HashMap<>(consumerConfigs);
+            consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            new ConsumerConfig(consumer);
+        }
+        new AdminClientConfig(streams.getAdminConfigs("bench-settings"));
     }
 
     /** The guard's settings for one run's own application id, state directory and topics. */
     GuardConfig config(String name) throws Exception {
+        return new GuardConfig(settings(tuning, bootstrapServers, registryUrl, name,
+                Files.createDirectories(stateRoot.resolve(name))));
+    }
+
+    /** {@code tuning} under what the bench sets for a run called {@code name}: its broker, registry, id and topics. */
+    private static Map<String, String> settings(Map<String, String> tuning, String bootstrapServers,
+            String registryUrl, String name, Path stateDir) {
         Map<String, String> settings = new HashMap<>(tuning);
         settings.put(GuardConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         settings.put(GuardConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
         settings.put(GuardConfig.APPLICATION_ID_CONFIG, "bench-" + name);
-        settings.put(GuardConfig.STATE_DIR_CONFIG, Files.createDirectories(stateRoot.resolve(name)).toString());
+        settings.put(GuardConfig.STATE_DIR_CONFIG, stateDir.toString());
         settings.put(GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG, GuardConfig.CREATE_TIME);
         settings.put(GuardConfig.HTTP_PORT_CONFIG, "-1");
         settings.putIfAbsent(GuardConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
         for (String topic : List.of("agreements", "orders", "approved", "blocked", "dead.letters", "positions")) {
             settings.put("topic." + topic, "bench-" + name + "-" + topic);
         }
-        return new GuardConfig(settings);
+        return settings;
     }
 
     private static KafkaStreams passThrough(GuardConfig config, GuardTopics topics) {

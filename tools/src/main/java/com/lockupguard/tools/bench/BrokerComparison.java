@@ -59,18 +59,18 @@ public final class BrokerComparison {
     private final BooleanSupplier stopRequested;
 
     /** @param stopRequested asked between runs and while one waits: when true, it closes all and stops */
+    public BrokerComparison(Options options, PrintWriter out, BooleanSupplier stopRequested) {
+        this.options = options;
+        this.out = out;
+        this.stopRequested = stopRequested;
+    }
+
     /**
      * Throws the {@link org.apache.kafka.common.config.ConfigException} that {@code settings} ({@code --set}) would
      * stop the first round with, before a broker is started.
      */
     public static void checkSettings(Map<String, String> settings) {
         BrokerBenchmark.checkSettings(settings);
-    }
-
-    public BrokerComparison(Options options, PrintWriter out, BooleanSupplier stopRequested) {
-        this.options = options;
-        this.out = out;
-        this.stopRequested = stopRequested;
     }
 
     /** @throws BenchStoppedException when asked to stop: no summary is printed */

@@ -9,8 +9,11 @@ import com.lockupguard.tools.bench.RestoreBenchmark;
 import com.lockupguard.tools.bench.RoundFailedException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
@@ -90,7 +93,9 @@ final class BenchCommand implements Callable<Integer> {
             return LockupGuardCli.EXIT_USAGE;
         }
         try {
-            BrokerComparison.checkSettings(tuning);
+            if (restoreHoldings == null) { // the restore's guard takes no --set
+                BrokerComparison.checkSettings(tuning);
+            }
         } catch (ConfigException e) {
             // found by the first round otherwise, after the broker's start, as a stack trace
             spec.commandLine().getErr().println("bench: --set: " + e.getMessage());
@@ -123,11 +128,12 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code failure} and each of its causes, as {@code toString} gives them. */
+    /** {@code failure} and each of its causes, as {@code toString} gives them, each once. */
     static String causes(Throwable failure) {
         StringBuilder text = new StringBuilder(String.valueOf(failure));
-        for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause();
-                cause = cause.getCause()) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.add(failure);
+        for (Throwable cause = failure.getCause(); cause != null && seen.add(cause); cause = cause.getCause()) {
             text.append("; caused by: ").append(cause);
         }
         return text.toString();

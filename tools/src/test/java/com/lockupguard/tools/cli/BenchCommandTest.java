@@ -1,9 +1,14 @@
 package com.lockupguard.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.lockupguard.cli.LockupGuardCli;
+import com.lockupguard.tools.bench.BrokerComparison;
 import java.io.StringWriter;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 class BenchCommandTest {
@@ -71,5 +76,31 @@ class BenchCommandTest {
         assertThat(BenchCommand.causes(failure)).isEqualTo("java.lang.IllegalStateException: broker did not start; "
                 + "caused by: java.io.UncheckedIOException: java.io.IOException: Address already in use; caused by: "
                 + "java.io.IOException: Address already in use");
+    }
+
+    @Test
+    void shouldNameEachCauseOnceWhenTwoAreEachOthersCause() {
+        // given two exceptions each the other's cause (initCause allows it; printStackTrace marks it CIRCULAR)
+        Exception first = new IllegalStateException("first");
+        Exception second = new IllegalStateException("second", first);
+        first.initCause(second);
+        // when / then
+        assertThat(BenchCommand.causes(first)).isEqualTo("java.lang.IllegalStateException: first; caused by: "
+                + "java.lang.IllegalStateException: second");
+    }
+
+    @Test
+    void shouldCheckTheSettingsAsBothTopologiesAndAllTheirClientsTakeThem() {
+        // given settings the bench sets itself for every run (its own HTTP port, topics): not refused, though not
+        // valid as given
+        assertThatCode(() -> BrokerComparison.checkSettings(Map.of("http.port", "abc", "topic.orders", "")))
+                .doesNotThrowAnyException();
+        // while a setting of the restore consumer's, or of the admin client's, is read as they read it
+        assertThatThrownBy(() -> BrokerComparison.checkSettings(Map.of("restore.consumer.max.poll.records", "abc")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("max.poll.records");
+        assertThatThrownBy(() -> BrokerComparison.checkSettings(Map.of("admin.retries", "abc")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("retries");
+        assertThatCode(() -> BrokerComparison.checkSettings(Map.of("commit.interval.ms", "100",
+                "producer.batch.size", "65536"))).doesNotThrowAnyException();
     }
 }

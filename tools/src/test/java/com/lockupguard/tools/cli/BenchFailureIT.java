@@ -42,4 +42,26 @@ class BenchFailureIT {
             bench.destroyForcibly();
         }
     }
+
+    @Test
+    @Timeout(120)
+    void shouldEndAFailureOutsideARoundWithItsCauseAndTheNoFiguresLine() throws Exception {
+        // given a bench that cannot create its temporary directory: java.io.tmpdir names a file
+        Path notADirectory = Files.writeString(tmp.resolve("not-a-directory"), "");
+        Path log = logs.resolve("bench.log");
+        Process bench = CommandProcess.start(notADirectory, log, "bench", "--quick", "--api-requests", "0");
+        try {
+            // when it runs
+            assertThat(bench.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            // then it says why in one line (it was a stack trace), ends with the line a script reads for no figures,
+            // and exits 1
+            String output = Files.readString(log);
+            assertThat(bench.exitValue()).as(output).isEqualTo(1);
+            assertThat(output.lines().filter(line -> line.startsWith("bench: failed: "))).singleElement().asString()
+                    .contains("not-a-directory");
+            assertThat(output).doesNotContain("\tat ").endsWith("bench stopped: no figures" + System.lineSeparator());
+        } finally {
+            bench.destroyForcibly();
+        }
+    }
 }
