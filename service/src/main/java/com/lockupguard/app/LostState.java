@@ -72,13 +72,8 @@ public final class LostState {
         long decidedOrders = history.decidedUpTo().entrySet().stream()
                 .filter(position -> position.getKey().topic().equals(names.orders()))
                 .mapToLong(Map.Entry::getValue).sum();
-        // offsets first: DESCRIBE is all they need. Both are sent before the commit, to different partitions, so a
-        // guard stopped while sending its first approval can leave that approval, aborted, without its record:
-        // then the approvals are read, where the guard may (with the API), for one that was committed
         if (decidedOrders == 0 || !history.changelogs().contains(seenOrders) || !existing.contains(names.approved())
-                || HeldRecords.everWritten(admin, seenOrders, timeout)
-                || HeldRecords.in(admin, List.of(names.approved()), timeout) == 0
-                || !HeldRecords.committedOrUnreadable(config, names.approved(), timeout)) {
+                || !writtenWithoutItsChangelog(admin, config, names.approved(), seenOrders, timeout)) {
             return Optional.empty();
         }
         return Optional.of(String.format("this guard's state is gone: it (application.id=%s) has decided here, Kafka "
@@ -110,12 +105,8 @@ public final class LostState {
         TopicNames names = config.topicNames();
         String holdings = StoreNames.changelogTopic(history.applicationId(), StoreNames.HOLDING_STATE);
         long decided = history.decidedUpTo().values().stream().mapToLong(Long::longValue).sum();
-        // as for the remembered orders: offsets, then, where the guard may read them, a committed position (a guard
-        // stopped while sending its first transaction that wrote a holding can leave a position, aborted, alone)
         if (decided == 0 || !history.changelogs().contains(holdings) || !existing.contains(names.positions())
-                || HeldRecords.everWritten(admin, holdings, timeout)
-                || HeldRecords.in(admin, List.of(names.positions()), timeout) == 0
-                || !HeldRecords.committedOrUnreadable(config, names.positions(), timeout)) {
+                || !writtenWithoutItsChangelog(admin, config, names.positions(), holdings, timeout)) {
             return Optional.empty();
         }
         return Optional.of(String.format("this guard's state is gone: it (application.id=%s) has decided here, Kafka "
@@ -130,6 +121,19 @@ public final class LostState {
                 names.orders(), decided, names.positions(), holdings, GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG,
                 GuardConfig.RETENTION_CHECK_WARN, rebuild(history.applicationId(), names),
                 GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN));
+    }
+
+    /**
+     * Whether {@code output} holds records though {@code changelog}, written in the transaction of each, never was.
+     * Offsets first: DESCRIBE is all they need. Both are sent at the commit, to different partitions, so a guard
+     * stopped while sending its first such transaction can leave the output's record, aborted, without its
+     * changelog's: then the output is read, where the guard may (with the API), for a committed record.
+     */
+    private static boolean writtenWithoutItsChangelog(Admin admin, GuardConfig config, String output,
+            String changelog, Duration timeout) throws InterruptedException {
+        return !HeldRecords.everWritten(admin, changelog, timeout)
+                && HeldRecords.in(admin, List.of(output), timeout) > 0
+                && HeldRecords.committedOrUnreadable(config, output, timeout);
     }
 
     /**

@@ -202,18 +202,12 @@ class StateLostIT {
             // creates the topics it manages would: present, so the check for a missing changelog does not see it
             createAgain(settings, StoreNames.changelogTopic("guard-orders-emptied", StoreNames.SEEN_ORDERS));
 
-            // then it refuses to start, saying why and how to rebuild the state
-            assertThatThrownBy(() -> GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageStartingWith("this guard's state is gone: it (application.id=guard-orders-emptied) "
-                            + "has decided here, Kafka Streams having committed its positions on 'orders' (1 offsets "
-                            + "in all), and 'orders-approved' holds approvals, each remembered in the changelog "
-                            + "'guard-orders-emptied-seen-orders-changelog' as it was sent; but that changelog has "
-                            + "never been written")
-                    .hasMessageContaining("kafka-streams-application-reset");
-            StringWriter out = new StringWriter();
-            assertThat(ConfigCheck.run(settings, out)).isEqualTo(1);
-            assertThat(out.toString()).contains("# topics: `run` would refuse to start: this guard's state is gone");
+            // then it refuses to start, saying why and how to rebuild the state, and config --check says so
+            assertRefusedToStartAsStateGone(settings, "this guard's state is gone: it "
+                    + "(application.id=guard-orders-emptied) has decided here, Kafka Streams having committed its "
+                    + "positions on 'orders' (1 offsets in all), and 'orders-approved' holds approvals, each "
+                    + "remembered in the changelog 'guard-orders-emptied-seen-orders-changelog' as it was sent; but "
+                    + "that changelog has never been written");
 
             // and told to start anyway, on a new host (its state restored from the changelogs alone), it does what
             // the refusal prevents: the approved order, sent again as a client retries, is no longer answered as
@@ -243,19 +237,12 @@ class StateLostIT {
             // when the changelog of its holdings' state is deleted and created again as it was
             createAgain(settings, StoreNames.changelogTopic("guard-holdings-emptied", StoreNames.HOLDING_STATE));
 
-            // then it refuses to start, saying why and how to rebuild the state
-            assertThatThrownBy(() -> GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageStartingWith("this guard's state is gone: it (application.id=guard-holdings-emptied) "
-                            + "has decided here, Kafka Streams having committed its positions on 'agreements' and "
-                            + "'orders' (2 offsets in all), and 'holding-positions' holds the holdings' positions, "
-                            + "each published with the holding's state written to the changelog "
-                            + "'guard-holdings-emptied-holding-state-changelog'; but that changelog has never been "
-                            + "written")
-                    .hasMessageContaining("kafka-streams-application-reset");
-            StringWriter out = new StringWriter();
-            assertThat(ConfigCheck.run(settings, out)).isEqualTo(1);
-            assertThat(out.toString()).contains("# topics: `run` would refuse to start: this guard's state is gone");
+            // then it refuses to start, saying why and how to rebuild the state, and config --check says so
+            assertRefusedToStartAsStateGone(settings, "this guard's state is gone: it "
+                    + "(application.id=guard-holdings-emptied) has decided here, Kafka Streams having committed its "
+                    + "positions on 'agreements' and 'orders' (2 offsets in all), and 'holding-positions' holds the "
+                    + "holdings' positions, each published with the holding's state written to the changelog "
+                    + "'guard-holdings-emptied-holding-state-changelog'; but that changelog has never been written");
 
             // and told to start anyway, on a new host, it does what the refusal prevents: the holding's agreement is
             // unknown until it is sent again, and then the 150,000 approved are forgotten, so that a second sale of
@@ -364,6 +351,17 @@ class StateLostIT {
         io.produce(Scenario.of(List.of(AGREEMENT, sale("e1", "2003-07-11T09:45:00-04:00"))));
         assertThat(BrokerIO.outcomes(io.awaitDecisions(1, Duration.ofSeconds(60))))
                 .extracting(Scenario.Outcome::decision).containsExactly("APPROVED");
+    }
+
+    /** That a guard with {@code settings} refuses to start saying {@code reason} and the reset, as config --check. */
+    private void assertRefusedToStartAsStateGone(Map<String, String> settings, String reason) throws Exception {
+        assertThatThrownBy(() -> GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith(reason)
+                .hasMessageContaining("kafka-streams-application-reset");
+        StringWriter out = new StringWriter();
+        assertThat(ConfigCheck.run(settings, out)).isEqualTo(1);
+        assertThat(out.toString()).contains("# topics: `run` would refuse to start: this guard's state is gone");
     }
 
     /** Deletes {@code changelog} and creates it again as it was, as a tool that creates the topics it manages would. */

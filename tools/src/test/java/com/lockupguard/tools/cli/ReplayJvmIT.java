@@ -174,7 +174,7 @@ class ReplayJvmIT {
                 && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) >= 0;
     }
 
-    /** Starts {@code java -jar jar replay timeline}, each JVM logging its collector and where it loaded classes from. */
+    /** Starts {@code java -jar jar replay timeline}, each JVM logging its collector and whence it loaded classes. */
     private Process replayWithClassLogs(Path jar, Path timeline, Path out, Path err) throws IOException {
         return new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "-Xlog:gc:file=" + dir.resolve("gc-%p.log"), "-Xlog:class+load:file=" + dir.resolve("classes-%p.log"),
