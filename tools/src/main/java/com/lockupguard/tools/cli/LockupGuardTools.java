@@ -17,19 +17,22 @@ import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code java -jar target/lockup-guard.jar <command>}: every command — the service's ({@code run},
  * {@code config}, {@code schemas}, {@code produce}) and the tools' ({@code demo}, {@code replay}, {@code broker},
  * {@code soak}, {@code bench}).
  */
-@Command(name = "lockup-guard",
+@Command(name = LockupGuardTools.NAME,
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = LockupGuardCli.DESCRIPTION,
         subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, ProduceCommand.class,
             BrokerCommand.class, SoakCommand.class, BenchCommand.class, ConfigCommand.class, SchemasCommand.class})
 public final class LockupGuardTools {
+
+    static final String NAME = "lockup-guard";
 
     public static void main(String[] args) {
         Optional<List<String>> replayJvm = ReplayJvm.childCommand(args);
@@ -43,7 +46,7 @@ public final class LockupGuardTools {
                 System.exit(LockupGuardCli.EXIT_USAGE);
             }
         }
-        CommandLine commandLine = commandLine();
+        CommandLine commandLine = commandLineFor(args);
         // standard output through a large buffer: System.out flushes every write it is given, which made a replay's
         // 100,000 lines some ten thousand 8 KB writes to a pipe; a line printed with println is flushed at once
         commandLine.setOut(new PrintWriter(new OutputStreamWriter(new BufferedOutputStream(
@@ -53,5 +56,20 @@ public final class LockupGuardTools {
 
     public static CommandLine commandLine() {
         return LockupGuardCli.configured(new CommandLine(new LockupGuardTools()));
+    }
+
+    /**
+     * The command line that runs {@code args}: for a replay, {@code lockup-guard} with {@code replay} alone under it,
+     * which parses, answers and explains itself as under the whole one (its usage is {@code lockup-guard replay}),
+     * without the model of the other commands, which picocli builds by reflection at a tenth of a second of every
+     * replay's start; the whole command line otherwise.
+     */
+    static CommandLine commandLineFor(String[] args) {
+        if (args.length == 0 || !"replay".equals(args[0])) {
+            return commandLine();
+        }
+        CommandLine tools = new CommandLine(CommandSpec.create().name(NAME));
+        tools.addSubcommand(new CommandLine(new ReplayCommand()));
+        return LockupGuardCli.configured(tools);
     }
 }

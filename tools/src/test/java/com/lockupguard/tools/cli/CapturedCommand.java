@@ -12,7 +12,7 @@ final class CapturedCommand {
 
     /** Runs {@code args} as {@code java -jar lockup-guard.jar} would, writing into {@code out} and {@code err}. */
     static int run(StringWriter out, StringWriter err, String... args) {
-        CommandLine commandLine = LockupGuardTools.commandLine();
+        CommandLine commandLine = LockupGuardTools.commandLineFor(args);
         commandLine.setOut(new PrintWriter(out));
         commandLine.setErr(new PrintWriter(err));
         return commandLine.execute(args);
