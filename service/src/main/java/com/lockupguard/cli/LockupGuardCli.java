@@ -33,10 +33,21 @@ public final class LockupGuardCli {
         return configured(new CommandLine(new LockupGuardCli()));
     }
 
-    /** The settings every guard command line shares. */
+    /**
+     * The settings every guard command line shares: enum values in any case, and the jar's version for
+     * {@code --version} of every command (picocli gives a subcommand none of its parent's, and it printed nothing).
+     */
     public static CommandLine configured(CommandLine commandLine) {
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        withVersion(commandLine);
         return commandLine;
+    }
+
+    private static void withVersion(CommandLine commandLine) {
+        if (commandLine.getCommandSpec().version().length == 0) {
+            commandLine.getCommandSpec().versionProvider(new VersionProvider());
+        }
+        commandLine.getSubcommands().values().forEach(LockupGuardCli::withVersion);
     }
 
     /** Runs {@code args} and flushes what the command printed; the exit code. */

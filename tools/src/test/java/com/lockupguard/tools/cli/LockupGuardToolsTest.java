@@ -39,11 +39,25 @@ class LockupGuardToolsTest {
             assertThat(fastOut.toString()).as(String.join(" ", args)).isEqualTo(wholeOut.toString());
             assertThat(fastErr.toString()).as(String.join(" ", args)).isEqualTo(wholeErr.toString());
         }
-        // and the usage is the command's under the tools' name
+        // and the version is the jar's, the usage the command's under the tools' name
+        StringWriter version = new StringWriter();
+        run(LockupGuardTools.commandLineFor(new String[] {"replay", "-V"}), version, new StringWriter(), "replay",
+                "-V");
+        assertThat(version.toString()).startsWith("lockup-guard ");
         StringWriter out = new StringWriter();
         run(LockupGuardTools.commandLineFor(new String[] {"replay", "--help"}), out, new StringWriter(), "replay",
                 "--help");
         assertThat(out.toString()).startsWith("Usage: lockup-guard replay ");
+    }
+
+    @Test
+    void shouldPrintTheVersionForEveryToolsCommand() {
+        for (String command : LockupGuardTools.commandLine().getSubcommands().keySet()) {
+            StringWriter out = new StringWriter();
+            assertThat(run(LockupGuardTools.commandLineFor(new String[] {command}), out, new StringWriter(), command,
+                    "--version")).as(command).isZero();
+            assertThat(out.toString()).as(command).startsWith("lockup-guard ");
+        }
     }
 
     @Test
