@@ -35,7 +35,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>The child also maps the class archive the build writes beside the jar ({@value #CLASS_ARCHIVE}: the classes a
  * replay loads, parsed and verified once, at build time), which takes 0.3 to 0.5 s off its start. An archive the JVM
  * cannot use (another java, the jar rebuilt or moved) is passed over without a word, and the classes are loaded as
- * usual; the user's own {@code -Xshare} or {@code -XX:SharedArchiveFile} is kept instead.
+ * usual; the user's own {@code -Xshare} or {@code -XX:SharedArchiveFile} is kept instead. It backs its heap with
+ * transparent huge pages where the system offers them on request ({@code madvise}): 3 % of the wall time, fewer misses
+ * of the address cache for a heap swept every tenth of a second. And what the JVM says goes to standard error, not to
+ * the standard output that holds the replay's answers; but for what it says of class archives, which is nothing.
  */
 final class ReplayJvm {
 
@@ -52,10 +55,13 @@ final class ReplayJvm {
     static final String CLASS_ARCHIVE = "lockup-guard.jsa";
 
     /**
-     * The JVM writes what it says of class archives to standard output, which is the replay's: that it cannot use
-     * one, that it passed over a class it could not archive. Silenced in the child, where the archive is ours.
+     * The JVM writes its warnings to standard output, which holds the replay's answers: to standard error in the
+     * child instead, but those of class archives (that it cannot use ours), which go nowhere.
      */
-    static final String QUIET_CLASS_ARCHIVE = "-Xlog:cds*=off";
+    static final List<String> WARNINGS_TO_STDERR = List.of("-Xlog:disable", "-Xlog:all=warning,cds*=off:stderr");
+
+    /** Huge pages for the heap, where the system gives them to a JVM that asks (transparent huge pages: madvise). */
+    static final String HUGE_PAGES = "-XX:+UseTransparentHugePages";
 
     /** The replay's options followed by a value, which is not the timeline. */
     private static final Set<String> OPTIONS_WITH_A_VALUE = Set.of("--mode", "--positions");
@@ -132,10 +138,13 @@ final class ReplayJvm {
         }
         List<String> command = new ArrayList<>();
         command.add(jvm.javaCommand().get());
+        // before the user's options, so that an -Xlog of theirs is theirs
+        command.addAll(WARNINGS_TO_STDERR);
         if (jvm.classArchive().isPresent() && jvm.options().stream().noneMatch(ReplayJvm::choosesClassSharing)) {
-            // before the user's options, so that an -Xlog of theirs naming cds is theirs
             command.add("-XX:SharedArchiveFile=" + jvm.classArchive().get());
-            command.add(QUIET_CLASS_ARCHIVE);
+        }
+        if (jvm.options().stream().noneMatch(ReplayJvm::choosesPages)) {
+            command.add(HUGE_PAGES);
         }
         command.addAll(jvm.options());
         command.add(SERIAL_GC);
@@ -160,6 +169,11 @@ final class ReplayJvm {
                 || option.startsWith("-Dcom.sun.management.jmxremote.")
                 || option.startsWith("-XX:StartFlightRecording") || option.startsWith("-XX:ArchiveClassesAtExit")
                 || option.startsWith("-Xlog:") && option.contains("file=") && !option.contains("%p");
+    }
+
+    /** Whether {@code option} is the user's choice of the heap's pages. */
+    static boolean choosesPages(String option) {
+        return option.matches("-XX:[+-]?(UseTransparentHugePages|UseLargePages\\w*|LargePageSizeInBytes)(=.*)?");
     }
 
     /**

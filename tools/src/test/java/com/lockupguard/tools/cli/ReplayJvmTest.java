@@ -45,9 +45,10 @@ class ReplayJvmTest {
         // when
         Optional<List<String>> child = ReplayJvm.childCommand(
                 new String[] {"replay", "--mode", "cumulative", large.toString()}, jvm);
-        // then the same replay runs in a JVM of the same java, with the user's options, the serial collector, and
-        // the mark that keeps it from starting another
-        assertThat(child).contains(List.of("/opt/jdk/bin/java", "-Xmx2g", "-Duser.timezone=UTC", "-XX:+UseSerialGC",
+        // then the same replay runs in a JVM of the same java, its warnings on stderr, on huge pages, with the
+        // user's options, the serial collector, and the mark that keeps it from starting another
+        assertThat(child).contains(List.of("/opt/jdk/bin/java", "-Xlog:disable", "-Xlog:all=warning,cds*=off:stderr",
+                "-XX:+UseTransparentHugePages", "-Xmx2g", "-Duser.timezone=UTC", "-XX:+UseSerialGC",
                 "-Dlockupguard.replay.fork=false", "-cp", "target/lockup-guard.jar", LockupGuardTools.class.getName(),
                 "replay", "--mode", "cumulative", large.toString()));
     }
@@ -116,8 +117,21 @@ class ReplayJvmTest {
         // when
         List<String> child = ReplayJvm.childCommand(new String[] {"replay", large.toString()}, jvm).orElseThrow();
         // then the child maps it, says nothing of it on the replay's output, and the user's -Xlog comes after
-        assertThat(child.subList(0, 4)).containsExactly("/opt/jdk/bin/java",
-                "-XX:SharedArchiveFile=/opt/lockup-guard/target/lockup-guard.jsa", "-Xlog:cds*=off", "-Xlog:cds");
+        assertThat(child.subList(0, 6)).containsExactly("/opt/jdk/bin/java", "-Xlog:disable",
+                "-Xlog:all=warning,cds*=off:stderr", "-XX:SharedArchiveFile=/opt/lockup-guard/target/lockup-guard.jsa",
+                "-XX:+UseTransparentHugePages", "-Xlog:cds");
+    }
+
+    @Test
+    void shouldLeaveTheHeapsPagesAsTheUserChoseThem() {
+        for (String option : List.of("-XX:-UseTransparentHugePages", "-XX:+UseLargePages",
+                "-XX:+UseLargePagesIndividualAllocation", "-XX:LargePageSizeInBytes=2m")) {
+            // given a JVM given its own pages
+            List<String> child = ReplayJvm.childCommand(new String[] {"replay", large.toString()},
+                    jvm(List.of(option), G1)).orElseThrow();
+            // then the child has the user's option, and not ours
+            assertThat(child).as(option).contains(option).doesNotContain("-XX:+UseTransparentHugePages");
+        }
     }
 
     @Test
@@ -132,10 +146,10 @@ class ReplayJvmTest {
             List<String> child = ReplayJvm.childCommand(new String[] {"replay", large.toString()}, jvm).orElseThrow();
             // then the child has the user's option, and not the build's archive
             assertThat(child).as(option).contains(option)
-                    .noneMatch(argument -> argument.contains("lockup-guard.jsa") || argument.startsWith("-Xlog:cds"));
+                    .noneMatch(argument -> argument.contains("lockup-guard.jsa"));
         }
         // and without an archive beside the jar, the child is started as before
         assertThat(ReplayJvm.childCommand(new String[] {"replay", large.toString()}, jvm(List.of(), G1)).orElseThrow())
-                .noneMatch(argument -> argument.startsWith("-XX:SharedArchiveFile") || argument.startsWith("-Xlog"));
+                .noneMatch(argument -> argument.startsWith("-XX:SharedArchiveFile"));
     }
 }
