@@ -36,8 +36,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * replay loads, parsed and verified once, at build time), which takes 0.3 to 0.5 s off its start. An archive the JVM
  * cannot use (another java, the jar rebuilt or moved) is passed over without a word, and the classes are loaded as
  * usual; the user's own {@code -Xshare} or {@code -XX:SharedArchiveFile} is kept instead. It backs its heap with
- * transparent huge pages where the system offers them on request ({@code madvise}): 3 % of the wall time, fewer misses
- * of the address cache for a heap swept every tenth of a second. And what the JVM says goes to standard error, not to
+ * transparent huge pages where Linux grants them on request ({@code madvise}, read from {@value #HUGE_PAGES_MODE}):
+ * 3 % of the wall time. Elsewhere the option is not asked for: the JVM warns when the system has them off, and on
+ * other systems it does not know it, and does not start. And what the JVM says goes to standard error, not to
  * the standard output that holds the replay's answers; but for what it says of class archives, which is nothing.
  */
 final class ReplayJvm {
@@ -63,6 +64,9 @@ final class ReplayJvm {
     /** Huge pages for the heap, where the system gives them to a JVM that asks (transparent huge pages: madvise). */
     static final String HUGE_PAGES = "-XX:+UseTransparentHugePages";
 
+    /** Where Linux says how it gives transparent huge pages: {@code always [madvise] never}, the mode in brackets. */
+    static final String HUGE_PAGES_MODE = "/sys/kernel/mm/transparent_hugepage/enabled";
+
     /** The replay's options followed by a value, which is not the timeline. */
     private static final Set<String> OPTIONS_WITH_A_VALUE = Set.of("--mode", "--positions");
 
@@ -83,9 +87,10 @@ final class ReplayJvm {
      * What this JVM was started with and runs, as {@link #childCommand} needs it.
      *
      * @param classArchive the class archive beside the jar this JVM runs, when there is one
+     * @param hugePagesOnRequest whether the system gives transparent huge pages to a JVM that asks
      */
     record ThisJvm(List<String> options, Set<String> collectors, Optional<String> javaCommand, String classPath,
-            boolean forkAllowed, Optional<Path> classArchive) {
+            boolean forkAllowed, Optional<Path> classArchive, boolean hugePagesOnRequest) {
 
         static ThisJvm current() {
             Set<String> collectors = new HashSet<>();
@@ -94,7 +99,17 @@ final class ReplayJvm {
             }
             return new ThisJvm(ManagementFactory.getRuntimeMXBean().getInputArguments(), collectors,
                     ProcessHandle.current().info().command(), System.getProperty("java.class.path", ""),
-                    !"false".equals(System.getProperty(FORK_PROPERTY)), classArchiveBesideTheJar());
+                    !"false".equals(System.getProperty(FORK_PROPERTY)), classArchiveBesideTheJar(),
+                    systemGivesHugePagesOnRequest());
+        }
+
+        /** Whether Linux gives transparent huge pages to a process that asks for them ({@code [madvise]}). */
+        private static boolean systemGivesHugePagesOnRequest() {
+            try {
+                return Files.readString(Path.of(HUGE_PAGES_MODE)).contains("[madvise]");
+            } catch (IOException | RuntimeException e) {
+                return false; // not Linux, or not told: not asked for
+            }
         }
 
         /** {@value ReplayJvm#CLASS_ARCHIVE} in the directory of the jar this class was loaded from, if it is there. */
@@ -143,7 +158,7 @@ final class ReplayJvm {
         if (jvm.classArchive().isPresent() && jvm.options().stream().noneMatch(ReplayJvm::choosesClassSharing)) {
             command.add("-XX:SharedArchiveFile=" + jvm.classArchive().get());
         }
-        if (jvm.options().stream().noneMatch(ReplayJvm::choosesPages)) {
+        if (jvm.hugePagesOnRequest() && jvm.options().stream().noneMatch(ReplayJvm::choosesPages)) {
             command.add(HUGE_PAGES);
         }
         command.addAll(jvm.options());
@@ -173,7 +188,8 @@ final class ReplayJvm {
 
     /** Whether {@code option} is the user's choice of the heap's pages. */
     static boolean choosesPages(String option) {
-        return option.matches("-XX:[+-]?(UseTransparentHugePages|UseLargePages\\w*|LargePageSizeInBytes)(=.*)?");
+        return option.matches("-XX:[+-]?(UseTransparentHugePages|UseLargePages\\w*|LargePageSizeInBytes|UseHugeTLBFS"
+                + "|UseSHM)(=.*)?");
     }
 
     /**

@@ -30,12 +30,12 @@ class ReplayJvmTest {
 
     private static ReplayJvm.ThisJvm jvm(List<String> options, Set<String> collectors) {
         return new ReplayJvm.ThisJvm(options, collectors, Optional.of("/opt/jdk/bin/java"), "target/lockup-guard.jar",
-                true, Optional.empty());
+                true, Optional.empty(), true);
     }
 
     private static ReplayJvm.ThisJvm withClassArchive(List<String> options) {
         return new ReplayJvm.ThisJvm(options, G1, Optional.of("/opt/jdk/bin/java"), "target/lockup-guard.jar",
-                true, Optional.of(Path.of("/opt/lockup-guard/target/lockup-guard.jsa")));
+                true, Optional.of(Path.of("/opt/lockup-guard/target/lockup-guard.jsa")), true);
     }
 
     @Test
@@ -87,9 +87,9 @@ class ReplayJvmTest {
                 List.of("-agentlib:jdwp=transport=dt_socket,server=y,address=5005"), G1)))
                 .as("a debugger").isEmpty();
         assertThat(ReplayJvm.childCommand(replay, new ReplayJvm.ThisJvm(List.of(), G1, Optional.of("java"), "x.jar",
-                false, Optional.empty()))).as("-Dlockupguard.replay.fork=false").isEmpty();
+                false, Optional.empty(), true))).as("-Dlockupguard.replay.fork=false").isEmpty();
         assertThat(ReplayJvm.childCommand(replay, new ReplayJvm.ThisJvm(List.of(), G1, Optional.empty(), "x.jar",
-                true, Optional.empty()))).as("no java command to start").isEmpty();
+                true, Optional.empty(), true))).as("no java command to start").isEmpty();
     }
 
     @Test
@@ -125,13 +125,20 @@ class ReplayJvmTest {
     @Test
     void shouldLeaveTheHeapsPagesAsTheUserChoseThem() {
         for (String option : List.of("-XX:-UseTransparentHugePages", "-XX:+UseLargePages",
-                "-XX:+UseLargePagesIndividualAllocation", "-XX:LargePageSizeInBytes=2m")) {
+                "-XX:+UseLargePagesIndividualAllocation", "-XX:LargePageSizeInBytes=2m", "-XX:+UseHugeTLBFS",
+                "-XX:+UseSHM")) {
             // given a JVM given its own pages
             List<String> child = ReplayJvm.childCommand(new String[] {"replay", large.toString()},
                     jvm(List.of(option), G1)).orElseThrow();
             // then the child has the user's option, and not ours
             assertThat(child).as(option).contains(option).doesNotContain("-XX:+UseTransparentHugePages");
         }
+        // and where the system does not give huge pages on request (off, always, or not Linux: a JVM there does not
+        // know the option, and would not start), they are not asked for
+        ReplayJvm.ThisJvm noHugePages = new ReplayJvm.ThisJvm(List.of(), G1, Optional.of("java"), "x.jar", true,
+                Optional.empty(), false);
+        assertThat(ReplayJvm.childCommand(new String[] {"replay", large.toString()}, noHugePages).orElseThrow())
+                .doesNotContain("-XX:+UseTransparentHugePages").contains("-Xlog:all=warning,cds*=off:stderr");
     }
 
     @Test
