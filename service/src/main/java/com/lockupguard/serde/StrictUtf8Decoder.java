@@ -63,22 +63,34 @@ final class StrictUtf8Decoder extends Decoder {
 
     /** Refuses the {@code length} bytes of {@code bytes} from {@code offset} unless they are UTF-8. */
     static void requireUtf8(byte[] bytes, int offset, int length) throws NotUtf8Exception {
+        String notUtf8 = whereNotUtf8(bytes, offset, length);
+        if (notUtf8 != null) {
+            throw new NotUtf8Exception("a string that is not UTF-8 (" + notUtf8 + "): Avro strings are UTF-8, and "
+                    + "read with a replacement character, ids that differ only there would be one");
+        }
+    }
+
+    /**
+     * Where the {@code length} bytes of {@code bytes} from {@code offset} stop being UTF-8, with the text as UTF-8
+     * reads it, a replacement character where they stop ({@code byte 3 of 4 is 0xe9; read as UTF-8, ...}); null
+     * when they are UTF-8.
+     */
+    static String whereNotUtf8(byte[] bytes, int offset, int length) {
         for (int i = offset; i < offset + length; i++) {
             if (bytes[i] < 0) { // not ASCII: only now is the whole string checked
                 ByteBuffer rest = ByteBuffer.wrap(bytes, i, offset + length - i);
                 try {
                     StandardCharsets.UTF_8.newDecoder().decode(rest);
-                    return;
+                    return null;
                 } catch (CharacterCodingException e) {
                     int bad = rest.position(); // where the decoder stopped: the first byte that is not UTF-8
                     String shown = shown(new String(bytes, offset, length, StandardCharsets.UTF_8));
-                    throw new NotUtf8Exception("a string that is not UTF-8 (byte " + (bad - offset + 1) + " of "
-                            + length + " is 0x" + Integer.toHexString(bytes[bad] & 0xff) + "; read as UTF-8, \"" + shown
-                            + "\"): Avro strings are UTF-8, and read with a replacement character, ids that differ "
-                            + "only there would be one");
+                    return "byte " + (bad - offset + 1) + " of " + length + " is 0x"
+                            + Integer.toHexString(bytes[bad] & 0xff) + "; read as UTF-8, \"" + shown + "\"";
                 }
             }
         }
+        return null;
     }
 
     /** At most {@value #SHOWN_CHARS} characters of {@code text}, its control characters escaped. */

@@ -4,6 +4,7 @@ import com.lockupguard.avro.Agreement;
 import com.lockupguard.contract.PositionMapper;
 import com.lockupguard.rules.LockupRules;
 import com.lockupguard.rules.Position;
+import com.lockupguard.serde.Utf8KeyDeserializer;
 import com.lockupguard.state.CompactPositionSerde;
 import com.lockupguard.state.LegacyStoreValues;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -82,7 +84,8 @@ public final class GuardTopology {
         LegacyStoreValues legacy = topics.legacyStoreValues(new DecisionWire(topics)::encode);
         TopologyOptions.Storage storage = options.storage();
         StreamsBuilder builder = new StreamsBuilder();
-        Serde<String> keys = Serdes.String();
+        // keys that are not UTF-8 are refused, not read with a replacement character (Utf8KeyDeserializer)
+        Serde<String> keys = Serdes.serdeFrom(new StringSerializer(), new Utf8KeyDeserializer());
 
         // cached (persistent): a busy holding is written many times between two commits, its changelog once per
         // commit. The ids are not: nearly every order brings a new one, so a cache of them would fill with ids

@@ -39,6 +39,8 @@ import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -778,6 +780,38 @@ class GuardTopologyTest {
                 assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("holds a string that is not UTF-8 "
                         + "(byte 3 of 4 is 0xe9");
             });
+            assertThat(after.getOutcome()).isEqualTo(Outcome.APPROVED);
+        }
+
+        @Test
+        void shouldDeadLetterARecordWhoseKeyIsNotUtf8RatherThanReadItAsAnotherHoldings() {
+            // given the letter, and records keyed by a Latin-1 producer: "dutchess/CBYI" with its "e" as E9
+            registeredLetter();
+            byte[] key = HOLDING.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            key[HOLDING.indexOf('e')] = (byte) 0xe9;
+            TestInputTopic<byte[], byte[]> latin1Orders = guard.driver.createInputTopic("orders",
+                    new ByteArraySerializer(), new ByteArraySerializer());
+            TestInputTopic<byte[], byte[]> latin1Agreements = guard.driver.createInputTopic("agreements",
+                    new ByteArraySerializer(), new ByteArraySerializer());
+            byte[] order = guard.topics.orders().valueSerde().serializer().serialize("orders",
+                    order("latin-1", OrderKind.PUBLIC_SALE, 10));
+
+            // when an order and an agreement come so keyed, between two good orders
+            guard.decide(order("before", OrderKind.PUBLIC_SALE, 10), "2003-07-11T09:45:00-04:00");
+            latin1Orders.pipeInput(key, order, at("2003-07-11T09:46:00-04:00"));
+            latin1Agreements.pipeInput(key, guard.topics.agreements().valueSerde().serializer().serialize("agreements",
+                    letter().setEffectiveAt(EFFECTIVE).build()), at("2003-07-11T09:46:30-04:00"));
+            Decision after = guard.decide(order("after", OrderKind.PUBLIC_SALE, 10), "2003-07-11T09:47:00-04:00");
+
+            // then both are dead-lettered as they came, key and value, saying why (read with a replacement
+            // character, such keys of two holdings would be one); neither is decided or applied
+            List<TestRecord<String, byte[]>> letters = guard.drainDeadLetters();
+            assertThat(letters).hasSize(2).allSatisfy(letter -> {
+                assertThat(header(letter, DeadLetters.EXCEPTION_HEADER)).contains("SerializationException");
+                assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("is not UTF-8 (byte 6 of 13 is 0xe9");
+            });
+            assertThat(letters.get(0).value()).containsExactly(order);
+            assertThat(guard.drainDecisions()).extracting(Decision::getOrderId).doesNotContain("latin-1");
             assertThat(after.getOutcome()).isEqualTo(Outcome.APPROVED);
         }
 
