@@ -107,7 +107,7 @@ public final class JwksKeys {
     }
 
     /** {@code url} as it may be logged, as the guard shows every URL: without its user-info (user and password). */
-    static String shown(URI url) {
+    public static String shown(URI url) {
         String userInfo = url.getRawUserInfo();
         if (userInfo == null) {
             return url.toString();

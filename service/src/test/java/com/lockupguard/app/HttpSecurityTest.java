@@ -111,6 +111,21 @@ class HttpSecurityTest {
     }
 
     @Test
+    void shouldDescribeTheAuthenticationWithoutTheJwksUrlsPassword() {
+        // given a JWKS fetched with a user and password in its URL
+        HttpSecurity security = HttpSecurity.from(config("api.auth.jwt.jwks.url",
+                "https://jwks-user:S3cretJwksPw@idp.example/jwks", "api.auth.jwt.issuer", "https://idp.example",
+                "api.auth.jwt.audience", "lockup-guard"));
+
+        // when described, as the start-up log and config --check show it
+        String described = security.authentication().describe();
+
+        // then the URL is named without its user-info
+        assertThat(described).contains("JWT from https://idp.example/jwks").doesNotContain("S3cretJwksPw")
+                .doesNotContain("jwks-user");
+    }
+
+    @Test
     void shouldRefuseAJwksFetchedInClearBeyondLoopbackAndAnyHmacAlgorithm() {
         assertThatThrownBy(() -> config("api.auth.jwt.jwks.url", "http://idp.example.com/jwks"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("api.auth.jwt.jwks.url");
