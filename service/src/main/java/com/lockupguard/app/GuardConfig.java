@@ -258,8 +258,9 @@ public final class GuardConfig extends AbstractConfig {
                             + "partitions added stop the guard; the topics it writes and the changelogs of its state, "
                             + "one deleted (a changelog created again too) stopping it; and their retention, a change "
                             + "that would lose records "
-                            + "being logged and counted (lockup_guard_topic_problems). 0: only at start and when a "
-                            + "stream thread fails.")
+                            + "being logged and counted (lockup_guard_topic_problems); and who writes its decision "
+                            + "topics, another application's transactional producer (another guard) being logged "
+                            + "and counted the same way. 0: only at start and when a stream thread fails.")
             .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
                     "How long a graceful shutdown may take.")
             .define(HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,

@@ -5,6 +5,7 @@ import com.lockupguard.topology.StoreNames;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,6 +17,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicListing;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * <li>Their retention and the other settings the start-up check reads ({@link TopicPolicy}): a change that would
  * lose records or refuse answers is logged and counted ({@code lockup_guard_topic_problems}), not stopped for: the
  * decisions are still right, what is at risk is their record, or orders not yet read.</li>
+ * <li>Who else writes the decision topics ({@link OtherWriters}): another guard deciding the same orders is logged and
+ * counted the same way, not stopped for, since it sees this one too and would stop as well, leaving no guard to
+ * decide.</li>
  * </ul>
  */
 final class TopicWatch implements AutoCloseable {
@@ -53,6 +58,10 @@ final class TopicWatch implements AutoCloseable {
     private volatile int inputPartitions;
     private volatile Map<String, Uuid> changelogs = Map.of();
     private volatile Set<String> topicProblems = Set.of();
+    /** Null under at_least_once, where the guard's own producers are not transactional. */
+    private final OtherWriters otherWriters;
+    private Optional<String> otherWriting = Optional.empty();
+    private boolean writersUnknown;
     private volatile boolean failing;
     private volatile boolean closed;
 
@@ -61,6 +70,10 @@ final class TopicWatch implements AutoCloseable {
         this.admin = admin;
         this.config = config;
         this.limit = limit;
+        this.otherWriters = StreamsConfig.EXACTLY_ONCE_V2.equals(config.getString(
+                GuardConfig.PROCESSING_GUARANTEE_CONFIG)) ? new OtherWriters(admin,
+                config.getString(GuardConfig.APPLICATION_ID_CONFIG), List.of(config.topicNames().approved(),
+                config.topicNames().blocked())) : null;
     }
 
     /**
@@ -90,6 +103,7 @@ final class TopicWatch implements AutoCloseable {
      */
     void repeatEvery(Duration interval, Consumer<String> stop) {
         if (!interval.isZero()) {
+            schedule.execute(this::lookForOtherWriters); // what writes the decision topics now, to compare with
             schedule.scheduleWithFixedDelay(() -> {
                 Optional<String> changed = mustStop();
                 if (changed.isPresent()) {
@@ -197,6 +211,8 @@ final class TopicWatch implements AutoCloseable {
             keepWithin(reading.smallest());
             Set<String> now = new LinkedHashSet<>();
             reading.problems().forEach(problem -> now.add(problem.message()));
+            lookForOtherWriters();
+            otherWriting.ifPresent(now::add);
             now.stream().filter(problem -> !topicProblems.contains(problem)).forEach(problem -> LOG.error(
                     "a topic of the guard changed while it runs: {}", problem));
             topicProblems.stream().filter(problem -> !now.contains(problem)).forEach(problem -> LOG.info(
@@ -209,7 +225,31 @@ final class TopicWatch implements AutoCloseable {
         }
     }
 
-    /** How many problems the last retention check found: records the guard's topics would lose or refuse. */
+    /**
+     * Looks at who writes the decision topics ({@link OtherWriters}), keeping what was last found when the cluster does
+     * not say (logged once: a principal without READ on them, say).
+     */
+    private void lookForOtherWriters() {
+        if (otherWriters == null) {
+            return;
+        }
+        try {
+            otherWriting = otherWriters.since(TIMEOUT);
+            writersUnknown = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (!writersUnknown && !closed) {
+                writersUnknown = true;
+                LOG.warn("cannot tell whether another application writes the decision topics: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * How many problems the last check found: records the guard's topics would lose or refuse, another application
+     * writing its decisions.
+     */
     int topicProblems() {
         return topicProblems.size();
     }

@@ -16,13 +16,20 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeConfigsResult;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsResult;
+import org.apache.kafka.clients.admin.DescribeProducersResult;
 import org.apache.kafka.clients.admin.DescribeTopicsResult;
 import org.apache.kafka.clients.admin.ListTopicsResult;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.ListTransactionsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.TopicListing;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclOperation;
@@ -34,7 +41,7 @@ import org.apache.kafka.common.internals.KafkaFutureImpl;
 
 /**
  * An {@link Admin} that answers, from memory, the few requests the start-up checks make: its topics, their
- * settings and what the principal may do on them. What it is not told to answer fails the test.
+ * settings and what the principal may do on them, and who wrote them. What it is not told to answer fails the test.
  */
 final class FakeAdmin {
 
@@ -63,6 +70,12 @@ final class FakeAdmin {
     final Map<String, RuntimeException> createFailures = new HashMap<>();
     /** The operations the principal may do on groups, by group; a group not here does not exist. */
     final Map<String, Set<AclOperation>> groups = new HashMap<>();
+    /** The producers that wrote each partition, as DescribeProducers answers; a partition not here had none. */
+    final Map<TopicPartition, List<ProducerState>> producers = new HashMap<>();
+    /** Transactional ids by producer id, as ListTransactions answers them (those the principal may describe). */
+    final Map<Long, String> transactionalIds = new HashMap<>();
+    /** Why DescribeProducers fails, when it does. */
+    RuntimeException describeProducersFailure;
 
     Topic topic(String name, int partitions, Map<String, String> configs) {
         Topic topic = new Topic(name, partitions);
@@ -79,6 +92,8 @@ final class FakeAdmin {
                     case "describeTopics" -> describeTopics((Collection<?>) arguments[0]);
                     case "describeConfigs" -> describeConfigs((Collection<?>) arguments[0]);
                     case "describeConsumerGroups" -> describeConsumerGroups((Collection<?>) arguments[0]);
+                    case "describeProducers" -> describeProducers((Collection<?>) arguments[0]);
+                    case "listTransactions" -> listTransactions((ListTransactionsOptions) arguments[0]);
                     case "close" -> null;
                     default -> throw new AssertionError("the fake admin was asked " + method.getName());
                 });
@@ -158,6 +173,32 @@ final class FakeAdmin {
                             java.util.Optional.empty(), java.util.Optional.empty())));
         }
         return new DescribeConsumerGroupsResult(futures);
+    }
+
+    private DescribeProducersResult describeProducers(Collection<?> partitions) throws ReflectiveOperationException {
+        Map<TopicPartition, KafkaFuture<DescribeProducersResult.PartitionProducerState>> futures = new HashMap<>();
+        for (Object partition : partitions) {
+            futures.put((TopicPartition) partition, describeProducersFailure != null ? failed(describeProducersFailure)
+                    : KafkaFuture.completedFuture(new DescribeProducersResult.PartitionProducerState(
+                            producers.getOrDefault((TopicPartition) partition, List.of()))));
+        }
+        Constructor<DescribeProducersResult> constructor = DescribeProducersResult.class.getDeclaredConstructor(
+                Map.class);
+        constructor.setAccessible(true);
+        return constructor.newInstance(futures);
+    }
+
+    private ListTransactionsResult listTransactions(ListTransactionsOptions options)
+            throws ReflectiveOperationException {
+        KafkaFutureImpl<Collection<TransactionListing>> listings = new KafkaFutureImpl<>();
+        listings.complete(transactionalIds.entrySet().stream()
+                .filter(id -> options.filteredProducerIds().isEmpty()
+                        || options.filteredProducerIds().contains(id.getKey()))
+                .map(id -> new TransactionListing(id.getValue(), id.getKey(), TransactionState.ONGOING)).toList());
+        Constructor<ListTransactionsResult> constructor = ListTransactionsResult.class.getDeclaredConstructor(
+                KafkaFuture.class);
+        constructor.setAccessible(true);
+        return constructor.newInstance(KafkaFuture.completedFuture(Map.of(0, listings)));
     }
 
     private static <T> KafkaFuture<T> failed(Throwable cause) {

@@ -6,7 +6,12 @@ import com.lockupguard.topology.OutputMessageLimit;
 import com.lockupguard.topology.StoreNames;
 import com.lockupguard.topology.TopicNames;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +20,9 @@ class TopicWatchTest {
     private static final TopicNames NAMES = TopicNames.defaults();
     private static final GuardConfig CONFIG = new GuardConfig(Map.of("application.id", "guard-x",
             "bootstrap.servers", "broker:9092"));
+
+    private static final String OURS = "guard-x-3a5bdd41-87e0-413a-8cb7-987d9498105f-1";
+    private static final String THEIRS = "guard-y-9ee7389d-1805-4413-9f4f-0febef9fb1e9-1";
 
     private final FakeAdmin cluster = new FakeAdmin();
 
@@ -60,6 +68,78 @@ class TopicWatchTest {
 
         // then the count stays: an unreadable topic is not a mended one
         assertThat(watch.topicProblems()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCountAnotherApplicationWritingTheDecisionsWhileItDoes() throws Exception {
+        // given a watch that has looked at who writes the decisions: this guard, and a guard that has stopped
+        TopicWatch watch = startedWatch();
+        cluster.transactionalIds.putAll(Map.of(1L, OURS, 2L, THEIRS));
+        TopicPartition approved = new TopicPartition(NAMES.approved(), 3);
+        cluster.producers.put(approved, List.of(producer(1, 7), producer(2, 5)));
+        watch.readAgain();
+        int before = watch.topicProblems();
+
+        // when the other guard commits decisions, then is stopped, while this one goes on deciding
+        cluster.producers.put(approved, List.of(producer(1, 8), producer(2, 6)));
+        watch.readAgain();
+        int whileItWrites = watch.topicProblems();
+        List<Integer> afterItStopped = new java.util.ArrayList<>();
+        for (int look = 0; look < OtherWriters.QUIET_LOOKS; look++) {
+            cluster.producers.put(approved, List.of(producer(1, 9 + look), producer(2, 6)));
+            watch.readAgain();
+            afterItStopped.add(watch.topicProblems());
+        }
+
+        // then it counted while it wrote, and for as many looks as a slow writer may leave between two writes
+        assertThat(before).isZero();
+        assertThat(whileItWrites).isEqualTo(1);
+        assertThat(afterItStopped).containsExactly(1, 1, 1, 1, 0);
+    }
+
+    @Test
+    void shouldKeepWhatItFoundOfOtherWritersWhileTheirProducersCannotBeDescribed() throws Exception {
+        // given a watch that counted another application writing the decisions
+        TopicWatch watch = startedWatch();
+        cluster.transactionalIds.put(2L, THEIRS);
+        TopicPartition blocked = new TopicPartition(NAMES.blocked(), 0);
+        cluster.producers.put(blocked, List.of(producer(2, 5)));
+        watch.readAgain();
+        cluster.producers.put(blocked, List.of(producer(2, 6)));
+        watch.readAgain();
+        assertThat(watch.topicProblems()).isEqualTo(1);
+
+        // when the producers can no longer be described
+        cluster.describeProducersFailure = new TopicAuthorizationException("denied");
+        watch.readAgain();
+
+        // then the count stays
+        assertThat(watch.topicProblems()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNotLookForOtherWritersUnderAtLeastOnce() throws Exception {
+        // given a guard whose own producers are not transactional
+        GuardConfig atLeastOnce = new GuardConfig(Map.of("application.id", "guard-x", "bootstrap.servers",
+                "broker:9092", "processing.guarantee", "at_least_once"));
+        TopicPolicy policy = TopicPolicy.of(atLeastOnce);
+        NAMES.all().forEach(topic -> cluster.topic(topic, 6, policy.creationConfigs(topic)));
+        TopicWatch watch = new TopicWatch(cluster.admin(), atLeastOnce, OutputMessageLimit.unchecked());
+        watch.read(TopicProvisioner.from(cluster.admin(), atLeastOnce, Duration.ofSeconds(5)).verify());
+        TopicPartition approved = new TopicPartition(NAMES.approved(), 0);
+        cluster.producers.put(approved, List.of(producer(9, 0)));
+        watch.readAgain();
+
+        // when a producer no listing names writes the decisions: it may be the guard's own
+        cluster.producers.put(approved, List.of(producer(9, 1)));
+        watch.readAgain();
+
+        // then
+        assertThat(watch.topicProblems()).isZero();
+    }
+
+    private static ProducerState producer(long id, int epoch) {
+        return new ProducerState(id, epoch, -1, 1_796_275_527_823L + epoch, OptionalInt.of(0), OptionalLong.empty());
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.lockupguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.registry.InMemorySchemaRegistry;
@@ -72,6 +73,48 @@ class AnotherGuardsDecisionsIT {
                     .doesNotContain("the existing ones keep what the guard must read");
             try (GuardInstance told = GuardInstance.start(second, stateDirs.resolve("second"), DecisionObserver.NONE)) {
                 assertThat(io.awaitDecisions(60, Duration.ofSeconds(60))).hasSize(60);
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldCountAnotherGuardDecidingTheSameOrdersWhileBothRun() throws Exception {
+        Scenario scenario = Scenario.random(89, 3, 30);
+        String scope = "another-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given a guard deciding alone, reading its topics again every half second
+            Map<String, String> first = GuardInstance.settings(kafka, "guard-first", scope);
+            first.put(GuardConfig.TOPICS_CHECK_INTERVAL_MS_CONFIG, "500");
+            BrokerIO io = new BrokerIO(first);
+            try (GuardInstance guard = GuardInstance.start(first, stateDirs.resolve("first"), DecisionObserver.NONE)) {
+                io.produce(scenario);
+                assertThat(io.awaitDecisions(30, Duration.ofSeconds(60))).hasSize(30);
+                Thread.sleep(1_500);
+                assertThat(guard.service().topicProblems()).isZero();
+
+                // when a second guard, under an application id that begins with the first one's, is told to start on
+                // its decisions, and the desk sends the orders again (a retry): each guard answers each of them
+                Map<String, String> second = new HashMap<>(first);
+                second.put(GuardConfig.APPLICATION_ID_CONFIG, "guard-first-2");
+                second.put(GuardConfig.TOPICS_EXISTING_DECISIONS_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN);
+                try (GuardInstance other = GuardInstance.start(second, stateDirs.resolve("second"),
+                        DecisionObserver.NONE)) {
+                    assertThat(io.awaitDecisions(60, Duration.ofSeconds(60))).hasSize(60);
+                    io.produce(scenario);
+                    assertThat(io.awaitDecisions(120, Duration.ofSeconds(60))).hasSize(120);
+
+                    // then each counts the other writing the decisions
+                    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                        assertThat(guard.service().topicProblems()).isEqualTo(1);
+                        assertThat(other.service().topicProblems()).isEqualTo(1);
+                    });
+                }
+
+                // and once the other has stopped, the first no longer counts it, a few looks later
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                        assertThat(guard.service().topicProblems()).isZero());
             }
         } finally {
             InMemorySchemaRegistry.dropScope(scope);

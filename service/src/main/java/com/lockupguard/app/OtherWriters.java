@@ -1,0 +1,126 @@
+package com.lockupguard.app;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Another application writing the guard's decision topics while the guard runs: two guards under different
+ * application ids on the same inputs and outputs (a mistyped id, a second deployment, one started with
+ * {@code topics.existing.decisions.check=warn} and the other left running) each decide every order, and every consumer
+ * of the decisions sees two for each, decided from two states. The start-up check catches a new id on decided topics
+ * ({@link DecisionsOfAnotherGuard}); this catches the two running together, whatever either did before.
+ *
+ * <p>Each look asks the brokers which producers wrote each decision partition ({@code DescribeProducers}) and, for
+ * those, their transactional ids ({@code ListTransactions}). Kafka Streams names a transactional producer
+ * {@code <application.id>-<process uuid>-<thread>}: one named otherwise whose state on a partition changed since the
+ * last look (a transaction since, under transactions version 2 a new epoch), or that holds a transaction open on it
+ * now, is another writer, reported until it has written nothing for {@value #QUIET_LOOKS} looks. A producer the brokers do not name (not transactional, or a transactional id this
+ * principal may not describe) counts too, since this guard's own are transactional and its own to describe. Under
+ * {@code at_least_once} the guard's own producers are not transactional, and nothing is looked for.
+ */
+final class OtherWriters {
+
+    /**
+     * How many looks in a row a writer must be seen writing nothing before it is no longer reported: a guard
+     * deciding a few orders a minute writes between some looks only.
+     */
+    static final int QUIET_LOOKS = 5;
+    private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
+    private final Admin admin;
+    private final List<String> topics;
+    private final Pattern ours;
+    private Map<TopicPartition, Map<Long, ProducerState>> seen = Map.of();
+    private final Map<String, Writing> others = new TreeMap<>();
+    private long looks;
+
+    /** Watches {@code topics} (the decision topics) for writers other than {@code applicationId}'s. */
+    OtherWriters(Admin admin, String applicationId, List<String> topics) {
+        this.admin = admin;
+        this.topics = List.copyOf(topics);
+        this.ours = Pattern.compile(Pattern.quote(applicationId) + "-" + UUID + "-\\d+");
+    }
+
+    /**
+     * The other writers seen at this look or at one of the {@value #QUIET_LOOKS} before it, with the topics each wrote,
+     * as one message; the first look only remembers what it saw, unless a producer holds a transaction open.
+     */
+    Optional<String> since(Duration timeout) throws InterruptedException {
+        Map<TopicPartition, Map<Long, ProducerState>> now = producers(timeout);
+        Map<Long, Set<String>> active = new HashMap<>();
+        now.forEach((partition, producers) -> producers.forEach((id, state) -> {
+            ProducerState before = seen.getOrDefault(partition, Map.of()).get(id);
+            boolean wrote = !seen.isEmpty() && !state.equals(before);
+            if (wrote || state.currentTransactionStartOffset().isPresent()) {
+                active.computeIfAbsent(id, any -> new TreeSet<>()).add(partition.topic());
+            }
+        }));
+        seen = now;
+        looks++;
+        if (!active.isEmpty()) {
+            Map<Long, String> named = AdminRequests.retrying(timeout, () -> admin.listTransactions(
+                    new ListTransactionsOptions().filterProducerIds(active.keySet())).all()).stream()
+                    .collect(Collectors.toMap(TransactionListing::producerId, TransactionListing::transactionalId,
+                            (first, second) -> first));
+            active.forEach((id, written) -> {
+                String name = named.get(id);
+                if (name == null || !ours.matcher(name).matches()) {
+                    String writer = name == null ? "a producer the brokers do not name (producer id " + id
+                            + ": not transactional, or a transactional id this guard may not describe)"
+                            : "transactional.id " + name;
+                    Writing writing = others.computeIfAbsent(writer, any -> new Writing());
+                    writing.topics.addAll(written);
+                    writing.lastLook = looks;
+                }
+            });
+        }
+        others.values().removeIf(writing -> looks - writing.lastLook >= QUIET_LOOKS);
+        if (others.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> writers = new ArrayList<>();
+        others.forEach((writer, writing) -> writers.add(writer + " on " + writing.topics.stream()
+                .map(topic -> "'" + topic + "'").collect(Collectors.joining(" and "))));
+        return Optional.of(String.format("another application is writing the guard's decision topics while it runs: "
+                + "%s. Another guard on the same orders decides each of them as well, from its own state, and every "
+                + "consumer of the decisions sees two for an order, which may differ. Stop the guard whose "
+                + "application.id is not the one these topics belong to.", String.join("; ", writers)));
+    }
+
+    /** What another writer wrote, and at which look it was last seen writing. */
+    private static final class Writing {
+        final Set<String> topics = new TreeSet<>();
+        long lastLook;
+    }
+
+    private Map<TopicPartition, Map<Long, ProducerState>> producers(Duration timeout) throws InterruptedException {
+        Map<String, TopicDescription> described = AdminRequests.retrying(timeout,
+                () -> admin.describeTopics(topics).allTopicNames());
+        List<TopicPartition> partitions = described.values().stream()
+                .flatMap(topic -> IntStream.range(0, topic.partitions().size())
+                        .mapToObj(partition -> new TopicPartition(topic.name(), partition)))
+                .toList();
+        Map<TopicPartition, Map<Long, ProducerState>> producers = new HashMap<>();
+        AdminRequests.retrying(timeout, () -> admin.describeProducers(partitions).all()).forEach((partition, found) ->
+                producers.put(partition, found.activeProducers().stream().filter(Objects::nonNull)
+                        .collect(Collectors.toMap(ProducerState::producerId, state -> state, (a, b) -> b))));
+        return producers;
+    }
+}
