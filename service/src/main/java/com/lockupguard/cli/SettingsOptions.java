@@ -1,6 +1,7 @@
 package com.lockupguard.cli;
 
 import com.lockupguard.app.ConfigSources;
+import com.lockupguard.timeline.TimelineInput;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -20,9 +21,16 @@ final class SettingsOptions {
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "A setting, overriding all others.")
     private Map<String, String> overrides = new LinkedHashMap<>();
 
-    /** The settings: the file's, then the environment's, then {@code --set}'s. */
+    /**
+     * The settings: the file's, then the environment's, then {@code --set}'s; a file that cannot be read is named,
+     * with why (its exception's message alone is the bare path).
+     */
     Map<String, String> load() throws IOException {
-        return ConfigSources.load(configFile, System.getenv(), overrides);
+        try {
+            return ConfigSources.load(configFile, System.getenv(), overrides);
+        } catch (IOException e) {
+            throw new IOException("cannot read " + configFile + ": " + TimelineInput.describe(e), e);
+        }
     }
 
     /** A setting a command's own option gives, as if by {@code --set}. */

@@ -31,6 +31,22 @@ class RunCommandTest {
     }
 
     @Test
+    void shouldSayWhyAConfigFileCannotBeRead() {
+        // given a --config file that does not exist
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new RunCommand());
+        command.setErr(new PrintWriter(err));
+
+        // when
+        int exit = command.execute("--config", "/no-such-folder/guard.properties");
+
+        // then the file is named, with why, not only its path
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString().strip()).isEqualTo(
+                "configuration error: cannot read /no-such-folder/guard.properties: no such file");
+    }
+
+    @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void shouldTakeTheHttpPortOptionAsTheHttpPortSetting() {
         // given a port no server can listen on, given by --http-port, and no cluster to reach

@@ -99,12 +99,20 @@ final class ReplayCommand implements Callable<Integer> {
 
     private int replay(StoppableStdin stdin, PrintWriter out, PrintWriter err, Replay.Pacing pacing) {
         // the same decoding for both: a line that is not UTF-8 is reported and skipped
-        try (BufferedReader in = stdin != null ? TimelineInput.open(stdin) : TimelineInput.open(Path.of(timeline));
-                PrintWriter positions = positionsFile == null ? null
-                        : new PrintWriter(Files.newBufferedWriter(positionsFile, StandardCharsets.UTF_8))) {
-            Replay.Result result = new Replay(mode == null ? null : mode.trancheMode, positions)
-                    .run(in, out, err, pacing);
-            return result.succeeded() ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
+        try (BufferedReader in = stdin != null ? TimelineInput.open(stdin) : TimelineInput.open(Path.of(timeline))) {
+            PrintWriter positions;
+            try {
+                positions = positionsFile == null ? null
+                        : new PrintWriter(Files.newBufferedWriter(positionsFile, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                err.println("cannot write the positions to " + positionsFile + ": " + TimelineInput.describe(e));
+                return LockupGuardCli.EXIT_USAGE;
+            }
+            try (positions) {
+                Replay.Result result = new Replay(mode == null ? null : mode.trancheMode, positions)
+                        .run(in, out, err, pacing);
+                return result.succeeded() ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
+            }
         } catch (IOException e) {
             err.println("cannot replay " + timeline + ": " + TimelineInput.describe(e));
             return LockupGuardCli.EXIT_USAGE;

@@ -46,6 +46,21 @@ class ReplayCommandTest {
     }
 
     @Test
+    void shouldNameThePositionsFileWhenItCannotBeWrittenNotTheTimeline() {
+        // given a positions file in a folder that does not exist
+        Path positions = dir.resolve("no-such-folder").resolve("positions.jsonl");
+
+        // when
+        int exit = run("replay", "--positions", positions.toString(), "examples/letter-2003.jsonl");
+
+        // then
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("cannot write the positions to " + positions + ": no such file")
+                .doesNotContain("letter-2003");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void shouldReportALineThatIsNotUtf8ByItsNumberAndReplayTheRest() throws Exception {
         // given the letter's timeline with a Latin-1 byte in an order id on line 4
         List<String> letter = Files.readAllLines(Path.of("examples/letter-2003.jsonl"));
