@@ -28,6 +28,11 @@ public final class AdminRequests {
             try {
                 return request.get().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
+                        && System.nanoTime() > deadline) {
+                    // "Timed out waiting for a node assignment": no broker answered at all
+                    throw notAnswered(timeout, e.getCause());
+                }
                 if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
                     throw new IllegalStateException("Kafka admin request failed: " + e.getCause().getMessage(),
                             e.getCause());
@@ -35,9 +40,13 @@ public final class AdminRequests {
                 LOG.debug("retrying admin request after {}", e.getCause().toString());
                 Thread.sleep(200);
             } catch (TimeoutException e) {
-                throw new IllegalStateException("Kafka did not answer within " + timeout.toSeconds() + " s: is "
-                        + "bootstrap.servers right and the cluster up?", e);
+                throw notAnswered(timeout, e);
             }
         }
+    }
+
+    private static IllegalStateException notAnswered(Duration timeout, Throwable cause) {
+        return new IllegalStateException("Kafka did not answer within " + timeout.toSeconds() + " s: is "
+                + "bootstrap.servers right and the cluster up?", cause);
     }
 }

@@ -66,7 +66,15 @@ public final class GuardApplication implements AutoCloseable {
             settings.put(GuardConfig.HTTP_PORT_CONFIG, Integer.toString(port));
             effective = new GuardConfig(settings);
         }
-        GuardService service = GuardService.create(effective, metrics);
+        GuardService service;
+        try {
+            service = GuardService.create(effective, metrics);
+        } catch (RuntimeException e) {
+            if (web != null) {
+                web.close(); // or its threads would keep the JVM up after the command returns
+            }
+            throw e;
+        }
         metrics.bind(service.streams());
         metrics.bindTopicProblems(service::topicProblems);
         GuardApplication application = new GuardApplication(metrics, service, web);

@@ -521,6 +521,9 @@ public final class GuardConfig extends AbstractConfig {
                 TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG)) {
             properties.putIfAbsent(StreamsConfig.topicPrefix(bound), Long.toString(Long.MAX_VALUE));
         }
+        // the guard has no global store, so no global thread: Kafka Streams 4.4 warns at every start that the
+        // processing exception handler is off for one unless this is set (it will be on by default in 5.0)
+        properties.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         if (getInt(HTTP_PORT_CONFIG) > 0 && !originals.containsKey(StreamsConfig.APPLICATION_SERVER_CONFIG)) {
             // interactive queries: where other instances reach this one's stores
             properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost() + ":" + getInt(HTTP_PORT_CONFIG));

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,6 +25,8 @@ import picocli.CommandLine.Spec;
                     + "client property passes through. `lockup-guard config` lists the guard's own settings."
         })
 public final class RunCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
     @Mixin
     private SettingsOptions settings;
@@ -55,6 +59,11 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             // a start-up check failed (topics, schemas, cluster): its message says what to fix
             spec.commandLine().getErr().println("cannot start: " + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            // the HTTP port taken, a bootstrap server no name resolves, the registry down: the cause says what
+            LOG.debug("the guard could not start", e);
+            spec.commandLine().getErr().println("cannot start: " + RegistryClientConfig.shown(FailureText.causes(e)));
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(application::close, "lockup-guard-shutdown"));

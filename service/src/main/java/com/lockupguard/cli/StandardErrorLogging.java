@@ -19,7 +19,7 @@ import org.slf4j.Logger;
  * The commands' logging, set up in code (found by logback through {@code META-INF/services}): everything to stderr,
  * since stdout belongs to the commands' output (replay decisions, the demo's table); the guard's own loggers at
  * {@code LOCKUP_GUARD_LOG_LEVEL} (TRACE, DEBUG, INFO, WARN, ERROR or OFF; INFO by default), Kafka and the rest at
- * WARN.
+ * WARN, the web server at INFO, or at the guard's level when that is quieter.
  *
  * <p>In code rather than in a {@code logback.xml} because reading XML cost every command about 0.15 s of start-up
  * (logback's XML configurator and the JDK's parser: some 450 classes), a twentieth of a 100,000-order replay. An
@@ -33,6 +33,7 @@ public final class StandardErrorLogging extends ContextAwareBase implements Conf
     public static final String LEVEL_VARIABLE = ConfigSources.LOG_LEVEL_VARIABLE;
     static final String APPENDER = "STDERR";
     static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n";
+    private static final String JETTY = "org.eclipse.jetty";
 
     /**
      * Levels by logger, the guard's own aside. Jetty is never below INFO: its DEBUG logs carry request headers,
@@ -43,7 +44,7 @@ public final class StandardErrorLogging extends ContextAwareBase implements Conf
             "org.apache.kafka", Level.WARN,
             "kafka", Level.WARN,
             "org.apache.zookeeper", Level.WARN,
-            "org.eclipse.jetty", Level.INFO,
+            JETTY, Level.INFO,
             "com.yammer.metrics", Level.ERROR);
 
     private final Function<String, String> systemProperties;
@@ -89,6 +90,10 @@ public final class StandardErrorLogging extends ContextAwareBase implements Conf
         String asked = environment.apply(LEVEL_VARIABLE);
         Level guard = asked == null || asked.isBlank() ? Level.INFO : Level.toLevel(asked.trim(), null);
         context.getLogger("com.lockupguard").setLevel(guard == null ? Level.INFO : guard);
+        if (guard != null && guard.isGreaterOrEqual(Level.WARN)) {
+            // the web server's start and stop lines follow a quieter guard; never below INFO (see LEVELS)
+            context.getLogger(JETTY).setLevel(guard);
+        }
         if (guard == null) {
             // to stderr like any log: logback prints its own warnings on stdout, the commands' output
             context.getLogger(StandardErrorLogging.class).warn("{}='{}' is not a log level (TRACE, DEBUG, INFO, WARN, "

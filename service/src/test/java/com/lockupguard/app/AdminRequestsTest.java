@@ -43,4 +43,18 @@ class AdminRequestsTest {
                 // then the start fails, saying why, rather than waiting for ever
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("just created, not yet known");
     }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldSayNoBrokerAnsweredWhenTheClientTimesOutWaitingForOne() {
+        // given no broker at the bootstrap servers: the client fails each call "waiting for a node assignment"
+        KafkaFutureImpl<String> noBroker = new KafkaFutureImpl<>();
+        noBroker.completeExceptionally(new org.apache.kafka.common.errors.TimeoutException(
+                "Timed out waiting for a node assignment. Call: listTopics"));
+
+        // when / then the start fails saying what to check, not in the client's words
+        assertThatThrownBy(() -> AdminRequests.retrying(Duration.ofMillis(500), () -> noBroker))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Kafka did not answer within 0 s: is bootstrap.servers right and the cluster up?");
+    }
 }

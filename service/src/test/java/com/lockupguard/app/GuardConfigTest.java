@@ -50,6 +50,27 @@ class GuardConfigTest {
     }
 
     @Test
+    void shouldGiveKafkaStreamsNoCauseToWarnAtEveryStart() {
+        // given Kafka Streams' own log, as a start reads it
+        ch.qos.logback.classic.Logger streamsConfigLog = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger(org.apache.kafka.streams.StreamsConfig.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        streamsConfigLog.addAppender(logged);
+        try {
+            // when the guard's settings are read as Kafka Streams reads them
+            new org.apache.kafka.streams.StreamsConfig(new GuardConfig(Map.of()).streamsProperties());
+        } finally {
+            streamsConfigLog.detachAppender(logged);
+        }
+
+        // then nothing is worth a warning (it warned of a global thread's exception handler: the guard has none)
+        assertThat(logged.list).noneMatch(event -> event.getLevel().isGreaterOrEqual(
+                ch.qos.logback.classic.Level.WARN));
+    }
+
+    @Test
     void shouldPassUnknownKafkaSettingsThroughToStreamsAndSerdes() {
         GuardConfig config = new GuardConfig(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN",
                 "ssl.truststore.location", "/etc/trust.jks", "max.poll.records", "250",

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,6 +30,43 @@ class RunCommandTest {
         assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
         assertThat(err.toString()).contains("configuration error").contains("api.auth.jwt.jwks.url")
                 .contains("http://issuer.example/jwks").doesNotContain("jwks-pass");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldSayInOneLineThatTheHttpPortIsTaken() throws Exception {
+        // given a port another process listens on
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            StringWriter err = new StringWriter();
+            CommandLine command = new CommandLine(new RunCommand());
+            command.setErr(new PrintWriter(err));
+
+            // when
+            int exit = command.execute("--http-port", Integer.toString(taken.getLocalPort()), "--set",
+                    "bootstrap.servers=127.0.0.1:1");
+
+            // then one line says so, not a stack trace
+            assertThat(exit).isEqualTo(1);
+            assertThat(err.toString()).startsWith("cannot start: ").contains("Address already in use")
+                    .doesNotContain("\tat ").hasLineCount(1);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldSayInOneLineThatNoBootstrapServerResolves() {
+        // given a bootstrap server no name service knows
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new RunCommand());
+        command.setErr(new PrintWriter(err));
+
+        // when
+        int exit = command.execute("--http-port", "-1", "--set", "bootstrap.servers=no-such-broker.invalid:9092");
+
+        // then
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).startsWith("cannot start: ").contains("No resolvable bootstrap urls")
+                .doesNotContain("\tat ").hasLineCount(1);
     }
 
     @Test

@@ -56,6 +56,19 @@ class StandardErrorLoggingTest {
     }
 
     @Test
+    void shouldQuietTheWebServerWithAQuieterGuard() {
+        // given an operator who wants warnings only
+        StandardErrorLogging logging = logging(Map.of(), Map.of("LOCKUP_GUARD_LOG_LEVEL", "WARN"), Set.of());
+
+        // when
+        logging.configure(context);
+
+        // then the web server's start and stop lines are not logged either
+        assertThat(level("com.lockupguard")).isEqualTo(Level.WARN);
+        assertThat(level("org.eclipse.jetty")).isEqualTo(Level.WARN);
+    }
+
+    @Test
     void shouldLogAtInfoAndSaySoOnStandardErrorWhenTheLevelIsNotOne() {
         // given a level that is not one, and a recorder next to stderr
         ListAppender<ILoggingEvent> recorded = new ListAppender<>();

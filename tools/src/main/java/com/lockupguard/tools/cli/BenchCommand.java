@@ -1,6 +1,7 @@
 package com.lockupguard.tools.cli;
 
 import ch.qos.logback.classic.Level;
+import com.lockupguard.cli.FailureText;
 import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.cli.LogLevels;
 import com.lockupguard.tools.bench.BenchStoppedException;
@@ -9,11 +10,8 @@ import com.lockupguard.tools.bench.RestoreBenchmark;
 import com.lockupguard.tools.bench.RoundFailedException;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
@@ -117,7 +115,7 @@ final class BenchCommand implements Callable<Integer> {
             } catch (Exception e) {
                 if (!(e instanceof BenchStoppedException) && !shutdown.stopRequested()) {
                     // outside a round (the broker's start, the API's phase): why, and the last line of any failure
-                    spec.commandLine().getErr().println("bench: failed: " + causes(e));
+                    spec.commandLine().getErr().println("bench: failed: " + FailureText.causes(e));
                     spec.commandLine().getErr().flush();
                 }
                 // or stopped, or failed because it was being stopped (a broker starting as the JVM shuts down)
@@ -126,17 +124,6 @@ final class BenchCommand implements Callable<Integer> {
                 return 1;
             }
         }
-    }
-
-    /** {@code failure} and each of its causes, as {@code toString} gives them, each once. */
-    static String causes(Throwable failure) {
-        StringBuilder text = new StringBuilder(String.valueOf(failure));
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        seen.add(failure);
-        for (Throwable cause = failure.getCause(); cause != null && seen.add(cause); cause = cause.getCause()) {
-            text.append("; caused by: ").append(cause);
-        }
-        return text.toString();
     }
 
     /** Why the first option given below its minimum is refused, or null. */

@@ -68,28 +68,6 @@ class BenchCommandTest {
     }
 
     @Test
-    void shouldNameAFailureAndEachOfItsCauses() {
-        // given a failure outside a round, as the broker's start throws it
-        Exception failure = new IllegalStateException("broker did not start",
-                new java.io.UncheckedIOException(new java.io.IOException("Address already in use")));
-        // when / then
-        assertThat(BenchCommand.causes(failure)).isEqualTo("java.lang.IllegalStateException: broker did not start; "
-                + "caused by: java.io.UncheckedIOException: java.io.IOException: Address already in use; caused by: "
-                + "java.io.IOException: Address already in use");
-    }
-
-    @Test
-    void shouldNameEachCauseOnceWhenTwoAreEachOthersCause() {
-        // given two exceptions each the other's cause (initCause allows it; printStackTrace marks it CIRCULAR)
-        Exception first = new IllegalStateException("first");
-        Exception second = new IllegalStateException("second", first);
-        first.initCause(second);
-        // when / then
-        assertThat(BenchCommand.causes(first)).isEqualTo("java.lang.IllegalStateException: first; caused by: "
-                + "java.lang.IllegalStateException: second");
-    }
-
-    @Test
     void shouldCheckTheSettingsAsBothTopologiesAndAllTheirClientsTakeThem() {
         // given settings the bench sets itself for every run (its own HTTP port, topics): not refused, though not
         // valid as given
