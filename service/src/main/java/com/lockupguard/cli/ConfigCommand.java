@@ -1,6 +1,7 @@
 package com.lockupguard.cli;
 
 import com.lockupguard.app.AdminRequests;
+import com.lockupguard.app.ClientSettings;
 import com.lockupguard.app.ConfigTable;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.GuardHistory;
@@ -40,7 +41,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {"Prints the guard's settings as a Markdown table; with --config/--set/--check, validates "
                 + "a configuration and prints what it resolves to (secrets masked).",
-            "With --check it then asks the cluster, when it answers within --timeout, about the guard's existing "
+            "With --check it also refuses what Kafka's clients or the registry's client would refuse at start, "
+                    + "and names settings none of them knows (misspelt?); then it asks the cluster, when it answers "
+                    + "within --timeout, about the guard's existing "
                     + "topics and reports what `run` would refuse at start: a topic that deletes records the guard "
                     + "must read or keep, with the command that fixes it; inputs not co-partitioned, or with "
                     + "partitions added since the guard's state was built; another guard's decisions on the "
@@ -90,6 +93,15 @@ public final class ConfigCommand implements Callable<Integer> {
             Map<String, Object> resolved = new TreeMap<>(config.values());
             config.originalStrings().forEach(resolved::putIfAbsent);
             resolved.forEach((key, value) -> spec.commandLine().getOut().println(key + "=" + masked(key, value)));
+            if (check) {
+                // as run's clients take them: a value one refuses stops run at start
+                ClientSettings.check(config);
+                Set<String> unknown = ClientSettings.unknown(config);
+                if (!unknown.isEmpty()) {
+                    spec.commandLine().getOut().println("# settings neither the guard nor Kafka's clients know, so "
+                            + "without effect (misspelt?): " + String.join(", ", unknown));
+                }
+            }
             if (check && config.getInt(GuardConfig.HTTP_PORT_CONFIG) >= 0) {
                 // the HTTP API's settings that only make sense together, and the refusal to serve the network unauthenticated
                 HttpSecurity security = HttpSecurity.from(config);

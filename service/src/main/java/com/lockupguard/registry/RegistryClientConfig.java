@@ -80,6 +80,11 @@ public final class RegistryClientConfig extends AbstractConfig {
             .define(KEYSTORE_TYPE, Type.STRING, "JKS", Importance.LOW, "Key store type (JKS, PKCS12).")
             .define(KEY_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Password of the key in the key store.");
 
+    /** The names of the registry client's settings. */
+    public static java.util.Set<String> names() {
+        return DEFINITION.names();
+    }
+
     public RegistryClientConfig(Map<String, ?> configs) {
         super(DEFINITION, configs, false);
     }

@@ -18,6 +18,22 @@ public final class SchemaRegistryClients {
      * the in-memory registry of that scope; http(s) URLs (comma-separated) a REST client.
      */
     public static SchemaRegistryClient fromConfig(Map<String, ?> configs) {
+        String value = checkedUrl(configs);
+        if (value.startsWith(MOCK_SCHEME)) {
+            return InMemorySchemaRegistry.scope(value.substring(MOCK_SCHEME.length()));
+        }
+        return new HttpSchemaRegistryClient(configs);
+    }
+
+    /** Throws the {@link ConfigException} {@link #fromConfig} would throw for {@code configs}, without a client. */
+    public static void check(Map<String, ?> configs) {
+        if (!checkedUrl(configs).startsWith(MOCK_SCHEME)) {
+            new RegistryClientConfig(configs);
+        }
+    }
+
+    /** The registry's URL setting as one string, refused when it is missing or no registry's. */
+    private static String checkedUrl(Map<String, ?> configs) {
         Object url = configs.get(RegistryClientConfig.URL);
         // a list, as Confluent's serdes declare the setting, or a comma-separated string
         String value = url instanceof Collection<?> urls
@@ -27,11 +43,8 @@ public final class SchemaRegistryClients {
             throw new ConfigException(RegistryClientConfig.URL, url, "a schema registry URL is required, e.g. "
                     + "http://localhost:8081 (or mock://<scope> for an in-memory registry in tests)");
         }
-        if (value.startsWith(MOCK_SCHEME)) {
-            return InMemorySchemaRegistry.scope(value.substring(MOCK_SCHEME.length()));
-        }
-        if (value.startsWith("http://") || value.startsWith("https://")) {
-            return new HttpSchemaRegistryClient(configs);
+        if (value.startsWith(MOCK_SCHEME) || value.startsWith("http://") || value.startsWith("https://")) {
+            return value;
         }
         throw new ConfigException(RegistryClientConfig.URL, RegistryClientConfig.quoted(value),
                 "a schema registry URL starts with http://, https:// or mock://");

@@ -11,6 +11,8 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
@@ -29,6 +31,42 @@ class ConfigCommandTest {
         command.setErr(new PrintWriter(out));
         int exit = command.execute(arguments);
         return java.util.Map.entry(exit, out.toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "producer.linger.ms=abc|Invalid value abc for configuration linger.ms",
+        "consumer.max.poll.records=0|Invalid value 0 for configuration max.poll.records",
+        "schema.registry.url=ftp://registry:8081|a schema registry URL starts with http://, https:// or mock://"})
+    void shouldRefuseAValueOneOfTheGuardsClientsWouldRefuseAtStart(String setting, String refusal) {
+        // when a value only a Kafka client or the registry's client checks is given
+        java.util.Map.Entry<Integer, String> result = runForExit("--check", "--set", "http.port=-1", "--set", setting);
+
+        // then it is refused as run refuses it, before any cluster is asked
+        assertThat(result.getKey()).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(result.getValue()).contains("configuration error: ").contains(refusal)
+                .doesNotContain("# topics");
+    }
+
+    @Test
+    void shouldNameSettingsNeitherTheGuardNorKafkasClientsKnow() throws Exception {
+        // given a loopback port nothing listens on
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+
+        // when two names are misspelt, beside known ones with and without a client's prefix
+        java.util.Map.Entry<Integer, String> result = runForExit("--check", "--timeout", "1", "--set",
+                "http.port=-1", "--set", "bootstrap.servers=127.0.0.1:" + port, "--set", "comit.interval.ms=100",
+                "--set", "producer.lingr.ms=5", "--set", "producer.linger.ms=5", "--set",
+                "main.consumer.fetch.min.bytes=1", "--set", "basic.auth.user.info=u:p", "--set",
+                "topic.orders=desk-orders");
+
+        // then they are named, once, and the check goes on: they are not errors
+        assertThat(result.getValue()).contains("# settings neither the guard nor Kafka's clients know, so without "
+                + "effect (misspelt?): comit.interval.ms, producer.lingr.ms" + System.lineSeparator());
+        assertThat(result.getKey()).isZero();
     }
 
     @Test

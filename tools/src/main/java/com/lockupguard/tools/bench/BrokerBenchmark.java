@@ -1,6 +1,7 @@
 package com.lockupguard.tools.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.app.ClientSettings;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.GuardService;
 import com.lockupguard.app.TopicProvisioner;
@@ -28,7 +29,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -39,7 +39,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -173,24 +172,8 @@ final class BrokerBenchmark {
      * without a broker: the guard's settings, Kafka Streams' and its clients', as both topologies take them.
      */
     static void checkSettings(Map<String, String> tuning) {
-        GuardConfig config = new GuardConfig(settings(tuning, "localhost:9092", "mock://bench-settings", "settings",
-                Path.of("bench-settings")));
-        Properties properties = StreamsDefaults.errorHandling(config.topicNames());
-        properties.putAll(config.streamsProperties());
-        StreamsConfig streams = new StreamsConfig(properties);
-        Map<String, Object> producer = new HashMap<>(streams.getProducerConfigs("bench-settings"));
-        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        new ProducerConfig(producer);
-        for (Map<String, Object> consumerConfigs : List.of(
-                streams.getMainConsumerConfigs("bench-settings", "bench-settings", 0),
-                streams.getRestoreConsumerConfigs("bench-settings"))) {
-            Map<String, Object> consumer = new HashMap<>(consumerConfigs);
-            consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            new ConsumerConfig(consumer);
-        }
-        new AdminClientConfig(streams.getAdminConfigs("bench-settings"));
+        ClientSettings.check(new GuardConfig(settings(tuning, "localhost:9092", "mock://bench-settings", "settings",
+                Path.of("bench-settings"))));
     }
 
     /** The guard's settings for one run's own application id, state directory and topics. */

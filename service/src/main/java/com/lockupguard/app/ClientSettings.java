@@ -1,0 +1,101 @@
+package com.lockupguard.app;
+
+import com.lockupguard.registry.RegistryClientConfig;
+import com.lockupguard.registry.SchemaRegistryClients;
+import com.lockupguard.serde.AvroSerdeConfig;
+import com.lockupguard.topology.StreamsDefaults;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The settings as every client of the guard takes them: Kafka Streams and the clients it makes (producer, main and
+ * restore consumers, admin), the API's own producer and consumer, and the schema registry's serdes. A value one of
+ * them refuses stops {@code run} at start; checked here, it stops {@code config --check} and {@code bench} before
+ * anything starts, with the same message.
+ */
+public final class ClientSettings {
+
+    /** Prefixes by which a setting addresses one client of Kafka Streams alone. */
+    private static final List<String> CLIENT_PREFIXES = List.of(StreamsConfig.PRODUCER_PREFIX,
+            StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
+            StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
+
+    private ClientSettings() {
+    }
+
+    /** Throws the {@link ConfigException} the first client to refuse a value of {@code config} throws. */
+    public static void check(GuardConfig config) {
+        new AvroSerdeConfig(config.serdeConfig());
+        SchemaRegistryClients.check(config.serdeConfig());
+        Properties properties = StreamsDefaults.errorHandling(config.topicNames());
+        properties.putAll(config.streamsProperties());
+        StreamsConfig streams = new StreamsConfig(properties);
+        String client = "settings-check";
+        producer(streams.getProducerConfigs(client));
+        consumer(streams.getMainConsumerConfigs(client, client, 0));
+        consumer(streams.getRestoreConsumerConfigs(client));
+        new AdminClientConfig(streams.getAdminConfigs(client));
+        producer(config.producerProperties());
+        consumer(config.consumerProperties());
+    }
+
+    /**
+     * The settings given that neither the guard, nor Kafka Streams, nor a Kafka client, nor the registry's serdes
+     * know, with or without a client's prefix ({@code producer.}, {@code consumer.}, ...): misspelt, most likely,
+     * and so without effect. Topic settings ({@code topic.*}) are the guard's or the topics'.
+     */
+    public static Set<String> unknown(GuardConfig config) {
+        Set<String> known = new TreeSet<>(GuardConfig.definition().names());
+        known.addAll(StreamsConfig.configDef().names());
+        known.addAll(ProducerConfig.configNames());
+        known.addAll(ConsumerConfig.configNames());
+        known.addAll(AdminClientConfig.configNames());
+        known.addAll(AvroSerdeConfig.definition().names());
+        known.addAll(RegistryClientConfig.names());
+        Set<String> unknown = new TreeSet<>();
+        for (String name : config.originalStrings().keySet()) {
+            String bare = name;
+            for (String prefix : CLIENT_PREFIXES) {
+                if (name.startsWith(prefix)) {
+                    bare = name.substring(prefix.length());
+                    break;
+                }
+            }
+            if (!known.contains(bare) && !name.startsWith(StreamsConfig.TOPIC_PREFIX)) {
+                unknown.add(name);
+            }
+        }
+        return unknown;
+    }
+
+    private static void producer(Map<?, ?> settings) {
+        Map<String, Object> producer = copy(settings);
+        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        new ProducerConfig(producer);
+    }
+
+    private static void consumer(Map<?, ?> settings) {
+        Map<String, Object> consumer = copy(settings);
+        consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        new ConsumerConfig(consumer);
+    }
+
+    private static Map<String, Object> copy(Map<?, ?> settings) {
+        Map<String, Object> copy = new HashMap<>();
+        settings.forEach((key, value) -> copy.put(String.valueOf(key), value));
+        return copy;
+    }
+}
