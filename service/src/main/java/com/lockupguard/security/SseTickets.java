@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Short-lived, single-use tickets for the live feed. A browser's {@code EventSource} cannot send
@@ -78,6 +79,13 @@ public final class SseTickets {
         outstanding.put(key(value), new Issued(principal, expiresAt));
         perSubject.merge(subject, 1, Integer::sum);
         return new Ticket(value, expiresAt);
+    }
+
+    /** The principal a live ticket was issued to, without spending it; nothing for a spent or expired one. */
+    public synchronized Optional<Principal> holder(String value) {
+        Issued issued = value == null ? null : outstanding.get(key(value));
+        return issued == null || !issued.expiresAt().isAfter(clock.instant()) ? Optional.empty()
+                : Optional.of(issued.principal());
     }
 
     /** The principal a ticket was issued to; the ticket is spent either way. */

@@ -203,6 +203,9 @@ public final class GuardWebServer implements AutoCloseable {
                     throw new AuthenticationException(AuthFailure.TOKEN_IN_URL);
                 }
                 requireEventStream(ctx); // a single-use ticket is not spent on a request the feed will not answer
+                if (tickets.holder(ticket).filter(holder -> !liveStreams.admits(subjectOf(holder))).isPresent()) {
+                    throw tooManyLiveStreams(); // nor on one it would refuse: the client retries with it
+                }
                 principal = tickets.redeem(ticket);
             } else {
                 principal = authentication.authenticate(ctx.header("Authorization"));
@@ -423,9 +426,13 @@ public final class GuardWebServer implements AutoCloseable {
     /** 429 for a live stream over {@link LiveStreams}' caps, before its answer begins. */
     private void admitLiveStream(Context ctx) {
         if (!liveStreams.admits(subjectOf(ctx.attribute(PRINCIPAL)))) {
-            throw ApiException.tooManyRequests("too many live streams: at most " + LiveStreams.MAX_STREAMS_PER_SUBJECT
-                    + " per subject and " + LiveStreams.MAX_STREAMS + " in all");
+            throw tooManyLiveStreams();
         }
+    }
+
+    private static ApiException tooManyLiveStreams() {
+        return ApiException.tooManyRequests("too many live streams: at most " + LiveStreams.MAX_STREAMS_PER_SUBJECT
+                + " per subject and " + LiveStreams.MAX_STREAMS + " in all");
     }
 
     /** A feed event's data: the JSON form of its record. */

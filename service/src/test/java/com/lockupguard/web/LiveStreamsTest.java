@@ -20,6 +20,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,15 +147,8 @@ class LiveStreamsTest {
     void shouldRefuseMoreStreamsInAllThanTheInstanceHoldsWhateverTheirSubjects(@TempDir Path dir) throws Exception {
         // given a guard that authenticates readers by JWT
         TestIssuer issuer = TestIssuer.rsa("live-key");
-        JwtVerifier jwt = new JwtVerifier(JwksKeys.file(issuer.writeJwks(dir.resolve("jwks.json"))), new JwtSettings(
-                TestIssuer.ISSUER, TestIssuer.AUDIENCE, List.of("RS256"), Duration.ofSeconds(30), List.of("scope"),
-                Map.of(Role.READ, Set.of(TestIssuer.READ), Role.SUBMIT, Set.of(TestIssuer.SUBMIT))));
-        GuardMetrics jwtMetrics = new GuardMetrics();
-        GuardWebServer jwtServer = new GuardWebServer(new GuardWebServer.Settings("127.0.0.1", 0, Duration.ofSeconds(1),
-                new BearerAuthenticator(null, null, jwt, "JWT"), null), jwtMetrics, new ObjectMapper());
-        try {
-            int jwtPort = jwtServer.start();
-            jwtServer.attach(new GuardWebServer.Backend(null, new StubBackend.Holdings(), feed, new StubBackend.Up()));
+        try (JwtGuard guard = JwtGuard.start(issuer, dir, feed)) {
+            int jwtPort = guard.port();
             // and as many streams open as it holds, each subject within its own cap
             int subjects = LiveStreams.MAX_STREAMS / LiveStreams.MAX_STREAMS_PER_SUBJECT;
             for (int subject = 0; subject < subjects; subject++) {
@@ -169,9 +166,70 @@ class LiveStreamsTest {
             // then it is refused: no number of identities takes every thread of the instance
             assertThat(refused).startsWith("HTTP/1.1 429");
             assertThat(feed.subscribers).hasSize(LiveStreams.MAX_STREAMS);
-        } finally {
-            jwtServer.close();
-            jwtMetrics.close();
+        }
+    }
+
+    @Test
+    void shouldKeepATicketRefusedForTooManyStreamsSoThatItOpensOneOnceAPlaceIsFree(@TempDir Path dir)
+            throws Exception {
+        // given a reader holding as many streams as one subject may, by JWT, and a ticket bought with the same token
+        TestIssuer issuer = TestIssuer.rsa("live-key");
+        try (JwtGuard guard = JwtGuard.start(issuer, dir, feed)) {
+            String token = issuer.token().claim("sub", "reader").sign();
+            List<Socket> open = new ArrayList<>();
+            for (int i = 0; i < LiveStreams.MAX_STREAMS_PER_SUBJECT; i++) {
+                open.add(openStream(guard.port(), 0, token));
+            }
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> feed.subscribers.size() == LiveStreams.MAX_STREAMS_PER_SUBJECT);
+            String ticket = guard.ticket(token);
+
+            // when its page opens one more with the ticket, and again once one of its streams has gone
+            String refused = statusLine(openStream(guard.port(), "/api/events?ticket=" + ticket, 0, null));
+            open.get(0).close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                feed.publish(decisionEvent(0)); // a write to the closed socket is what tells the server it went
+                return feed.subscribers.size() < LiveStreams.MAX_STREAMS_PER_SUBJECT;
+            });
+            String retried = statusLine(openStream(guard.port(), "/api/events?ticket=" + ticket, 0, null));
+
+            // then the 429 did not spend the ticket: the retry it invites opens the stream
+            assertThat(refused).startsWith("HTTP/1.1 429");
+            assertThat(retried).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    /** A web server that authenticates by JWTs of {@code issuer}, feeding its live streams from {@code feed}. */
+    private record JwtGuard(GuardWebServer server, GuardMetrics metrics, int port) implements AutoCloseable {
+
+        static JwtGuard start(TestIssuer issuer, Path dir, StubBackend.Feed feed) throws Exception {
+            JwtVerifier jwt = new JwtVerifier(JwksKeys.file(issuer.writeJwks(dir.resolve("jwks.json"))),
+                    new JwtSettings(TestIssuer.ISSUER, TestIssuer.AUDIENCE, List.of("RS256"), Duration.ofSeconds(30),
+                            List.of("scope"), Map.of(Role.READ, Set.of(TestIssuer.READ), Role.SUBMIT,
+                                    Set.of(TestIssuer.SUBMIT))));
+            GuardMetrics metrics = new GuardMetrics();
+            GuardWebServer server = new GuardWebServer(new GuardWebServer.Settings("127.0.0.1", 0,
+                    Duration.ofSeconds(1), new BearerAuthenticator(null, null, jwt, "JWT"), null), metrics,
+                    new ObjectMapper());
+            int port = server.start();
+            server.attach(new GuardWebServer.Backend(null, new StubBackend.Holdings(), feed, new StubBackend.Up()));
+            return new JwtGuard(server, metrics, port);
+        }
+
+        /** A live-feed ticket bought with {@code bearer}. */
+        String ticket(String bearer) throws Exception {
+            HttpResponse<String> bought = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/events/ticket"))
+                    .header("Authorization", "Bearer " + bearer).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(bought.statusCode()).isEqualTo(200);
+            return new ObjectMapper().readTree(bought.body()).get("ticket").asText();
+        }
+
+        @Override
+        public void close() {
+            server.close();
+            metrics.close();
         }
     }
 
@@ -180,14 +238,17 @@ class LiveStreamsTest {
     }
 
     private Socket openStream(int serverPort, int receiveBuffer, String bearer) throws Exception {
+        return openStream(serverPort, "/api/events", receiveBuffer, bearer);
+    }
 
+    private Socket openStream(int serverPort, String target, int receiveBuffer, String bearer) throws Exception {
         Socket socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
         }
         socket.connect(new InetSocketAddress("127.0.0.1", serverPort));
         String authorization = bearer == null ? "" : "Authorization: Bearer " + bearer + "\r\n";
-        socket.getOutputStream().write(("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream"
+        socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream"
                 + "\r\n" + authorization + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
         sockets.add(socket);
