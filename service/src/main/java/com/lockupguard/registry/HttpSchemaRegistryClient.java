@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -255,8 +256,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 }
             } catch (IOException e) {
                 last = e;
-                lastProblem = RegistryClientConfig.shown(url) + " gave no answer (" + e.getClass().getSimpleName()
-                        + ": " + e.getMessage() + ")";
+                // the JDK's client leaves a refused connection's message out (ConnectException: null)
+                lastProblem = RegistryClientConfig.shown(url) + " gave no answer (" + (e instanceof ConnectException
+                        && e.getMessage() == null ? "could not connect" : e.getClass().getSimpleName() + ": "
+                        + e.getMessage()) + ")";
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SchemaRegistryException.Unavailable("interrupted while calling the schema registry", e);

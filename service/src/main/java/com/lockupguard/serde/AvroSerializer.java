@@ -115,7 +115,8 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
             lastTargetByTopic.put(topic, target);
             return encode(target, record);
         } catch (SchemaRegistryException e) {
-            throw new SerializationException("schema registry refused " + record.getSchema().getFullName()
+            throw new SerializationException((e instanceof SchemaRegistryException.Unavailable
+                    ? "schema registry unavailable for " : "schema registry refused ") + record.getSchema().getFullName()
                     + " for subject '" + subject + "': " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot serialize " + record.getSchema().getFullName()

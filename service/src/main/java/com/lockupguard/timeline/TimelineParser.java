@@ -68,6 +68,14 @@ public final class TimelineParser {
         this.overlongNumbers = new OverlongNumbers(json);
     }
 
+    /** Why Jackson could not read a line, without the names of its own settings it adds to some reasons. */
+    private static String whyNot(JsonProcessingException e) {
+        String reason = e.getOriginalMessage();
+        int setting = reason.indexOf(": not allowed when `");
+        return setting < 0 ? reason : reason.substring(0, setting).replace(" for `ObjectNode`", "")
+                + " (a field may appear once)";
+    }
+
     /** The entry for a line, or empty for a blank line. */
     public Optional<TimelineEntry> parse(int lineNumber, String line) {
         if (line.isBlank()) {
@@ -77,8 +85,7 @@ public final class TimelineParser {
         try {
             node = readTree(line);
         } catch (JsonProcessingException e) {
-            return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not valid JSON: "
-                    + e.getOriginalMessage()));
+            return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not valid JSON: " + whyNot(e)));
         }
         if (node == null || !node.isObject()) {
             return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not a JSON object"));

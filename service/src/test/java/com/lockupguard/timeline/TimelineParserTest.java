@@ -129,7 +129,8 @@ class TimelineParserTest {
         TimelineEntry entry = parse(line);
         // then it is unreadable, not an order for the last value
         assertThat(entry).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class,
-                unreadable -> assertThat(unreadable.reason()).contains("Duplicate field 'quantity'"));
+                unreadable -> assertThat(unreadable.reason())
+                        .isEqualTo("not valid JSON: Duplicate field 'quantity' (a field may appear once)"));
     }
 
     @Test

@@ -127,7 +127,12 @@ final class ReplayCommand implements Callable<Integer> {
     static final class ModeConverter implements picocli.CommandLine.ITypeConverter<Mode> {
         @Override
         public Mode convert(String value) {
-            return Mode.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            try {
+                return Mode.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a tranche mode: "
+                        + "cumulative or non-cumulative");
+            }
         }
     }
 }

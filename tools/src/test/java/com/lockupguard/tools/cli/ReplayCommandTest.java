@@ -108,5 +108,7 @@ class ReplayCommandTest {
         assertThat(run("replay", "--mode", "cumulative", "examples/letter-2003.jsonl")).isZero();
         assertThat(run("replay", "--mode", "non-cumulative", "examples/letter-2003.jsonl")).isZero();
         assertThat(run("replay", "--mode", "rolling", "examples/letter-2003.jsonl")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("Invalid value for option '--mode': 'rolling' is not a tranche mode: "
+                + "cumulative or non-cumulative" + System.lineSeparator()).doesNotContain("Exception");
     }
 }

@@ -370,6 +370,21 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldSayItCouldNotConnectToARegistryThatIsNotThere() throws Exception {
+        // given a registry URL nothing listens on
+        int deadPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            deadPort = socket.getLocalPort();
+        }
+        HttpSchemaRegistryClient client = client("http://127.0.0.1:" + deadPort, "max.retries", "0");
+        // when / then: said in words, not as the JDK's message-less exception
+        assertThatThrownBy(() -> client.register("things-value", v1))
+                .isInstanceOf(SchemaRegistryException.Unavailable.class)
+                .hasMessageContaining("http://127.0.0.1:" + deadPort + " gave no answer (could not connect)")
+                .hasMessageNotContaining("null");
+    }
+
+    @Test
     void shouldFailOverToNextUrlWhenFirstIsDown() throws Exception {
         server = builder().start();
         int deadPort;
