@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
             "Replays a JSONL timeline of agreements, orders and execution reports through the guard's topology "
                     + "(Kafka's topology test driver) and prints, as JSONL in input order, one decision per order "
                     + "line and one result per execution line (RULES.md section 9).",
-            "Agreements that are not applied and lines that cannot be read are reported on stderr with their line "
-                    + "number. Exit code 1 when a line could not be read, 2 on a usage or I/O error.",
+            "Agreements that are not applied, lines that cannot be read and orders or reports the topology "
+                    + "dead-letters are reported on stderr with their line number. Exit code 1 when a line could not "
+                    + "be read or answered, 2 on a usage or I/O error.",
             "From a pipe on stdin (-), each answer is flushed as it is written. SIGTERM or Ctrl-C stops the replay "
                     + "after the line it is on, with every complete answer written."
         })
@@ -69,8 +70,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!verbose) {
-            // the replay reports every dead-lettered agreement itself, with its line number
+            // the replay reports every dead-lettered agreement, order and report itself, with its line number
             LogLevels.set("com.lockupguard.topology", Level.ERROR);
+            LogLevels.set("org.apache.kafka.streams.errors", Level.ERROR);
             // its state directory is a throwaway temporary one on purpose
             LogLevels.set("org.apache.kafka.streams.processor.internals.StateDirectory", Level.ERROR);
         }

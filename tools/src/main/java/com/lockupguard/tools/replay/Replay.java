@@ -27,11 +27,14 @@ import java.util.function.BooleanSupplier;
  */
 public final class Replay {
 
-    /** What a replay did. {@code unreadableLines > 0} makes the replay fail. */
+    /**
+     * What a replay did. A line that could not be read, or an order or report the topology dead-lettered instead of
+     * answering ({@code unanswered}), makes the replay fail.
+     */
     public record Result(int orders, int executions, int agreementsApplied, int agreementsRejected,
-            int unreadableLines) {
+            int unreadableLines, int unanswered) {
         public boolean succeeded() {
-            return unreadableLines == 0;
+            return unreadableLines == 0 && unanswered == 0;
         }
     }
 
@@ -121,7 +124,7 @@ public final class Replay {
         if (positions != null) {
             positions.flush();
         }
-        return new Result(run.orders, run.executions, run.applied, run.rejected, run.unreadable);
+        return new Result(run.orders, run.executions, run.applied, run.rejected, run.unreadable, run.unanswered);
     }
 
     /** One replay: the driver, where its output goes, and what it has done so far. */
@@ -135,6 +138,7 @@ public final class Replay {
         private int applied;
         private int rejected;
         private int unreadable;
+        private int unanswered;
         private Instant lastTimestamp = Instant.EPOCH;
 
         Run(ReplayDriver driver, JsonGenerator decisions, PrintWriter errors) {
@@ -152,7 +156,13 @@ public final class Replay {
                     lastTimestamp = order.at();
                     ProposedOrder value = order.order();
                     String key = HoldingKey.keyOf(value.getInvestorId(), value.getSecurityId());
-                    Decision decision = driver.decide(key, value, order.at());
+                    Decision decision;
+                    try {
+                        decision = driver.decide(key, value, order.at());
+                    } catch (DeadLetteredException e) {
+                        unanswered(entry, e);
+                        return;
+                    }
                     output.write(decisions, order.echo(), decision);
                     decisions.writeRaw('\n');
                     answers.decided(order, decision);
@@ -166,7 +176,13 @@ public final class Replay {
                     lastTimestamp = execution.at();
                     ExecutionReport report = execution.report();
                     String key = HoldingKey.keyOf(report.getInvestorId(), report.getSecurityId());
-                    ReportResult result = driver.report(key, report, execution.at());
+                    ReportResult result;
+                    try {
+                        result = driver.report(key, report, execution.at());
+                    } catch (DeadLetteredException e) {
+                        unanswered(entry, e);
+                        return;
+                    }
                     line(results.of(execution.echo(), result));
                     answers.reported(execution, result);
                     writePositions(driver);
@@ -194,6 +210,12 @@ public final class Replay {
                 unreadable++;
                 errors.printf("line %d: skipped: %s%n", entry.lineNumber(), unreadableLine.reason());
             }
+        }
+
+        private void unanswered(TimelineEntry entry, DeadLetteredException e) throws IOException {
+            unanswered++;
+            errors.printf("line %d: %s%n", entry.lineNumber(), e.getMessage());
+            writePositions(driver);
         }
 
         /** Writes out what the lines so far have produced. */

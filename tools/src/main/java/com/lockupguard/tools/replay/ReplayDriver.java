@@ -129,8 +129,12 @@ public final class ReplayDriver implements AutoCloseable {
         decisions.addAll(approved.readValuesToList());
         decisions.addAll(blocked.readValuesToList());
         if (decisions.size() != 1) {
+            List<String> deadLetters = deadLetterMessages();
+            if (decisions.isEmpty() && !deadLetters.isEmpty()) {
+                throw new DeadLetteredException("order " + order.getOrderId(), deadLetters);
+            }
             throw new IllegalStateException("order " + order.getOrderId() + " produced " + decisions.size()
-                    + " decisions instead of one; dead letters: " + deadLetterMessages());
+                    + " decisions instead of one; dead letters: " + deadLetters);
         }
         return decisions.get(0);
     }
@@ -141,8 +145,12 @@ public final class ReplayDriver implements AutoCloseable {
         orders.pipeInput(key, report, at);
         List<ReportResult> results = executionResults.readValuesToList();
         if (results.size() != 1) {
+            List<String> deadLetters = deadLetterMessages();
+            if (results.isEmpty() && !deadLetters.isEmpty()) {
+                throw new DeadLetteredException("execution report " + report.getExecutionId(), deadLetters);
+            }
             throw new IllegalStateException("execution report " + report.getExecutionId() + " produced "
-                    + results.size() + " results instead of one; dead letters: " + deadLetterMessages());
+                    + results.size() + " results instead of one; dead letters: " + deadLetters);
         }
         // an invalid, conflicting or agreement-less report is also dead-lettered, and an alert is also on its topic:
         // the result says both

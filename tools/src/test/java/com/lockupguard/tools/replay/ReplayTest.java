@@ -97,7 +97,7 @@ class ReplayTest {
             }
         }
         assertThat(output.errors()).isEmpty();
-        assertThat(output.result()).isEqualTo(new Replay.Result(11, 0, 2, 0, 0));
+        assertThat(output.result()).isEqualTo(new Replay.Result(11, 0, 2, 0, 0, 0));
     }
 
     @Test
@@ -144,7 +144,7 @@ class ReplayTest {
             }
         }
         assertThat(output.errors()).isEmpty();
-        assertThat(output.result()).isEqualTo(new Replay.Result(13, 23, 3, 0, 0));
+        assertThat(output.result()).isEqualTo(new Replay.Result(13, 23, 3, 0, 0, 0));
     }
 
     @ParameterizedTest
@@ -200,6 +200,30 @@ class ReplayTest {
     }
 
     @Test
+    void shouldSayWhichLineWasDeadLetteredInsteadOfAnsweredAndReplayTheRest() throws IOException {
+        // given fills no approval covers, of the largest quantity a report may carry, until the shares used no longer
+        // fit in a long (9,224 of them), and an order after them
+        List<String> lines = new ArrayList<>(List.of(AGREEMENT));
+        for (int i = 0; i < 9_224; i++) {
+            lines.add("{\"type\":\"execution\",\"at\":\"2003-07-11T10:00:00-04:00\",\"executionId\":\"x" + i
+                    + "\",\"orderId\":\"zz\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"FILL\","
+                    + "\"quantity\":1000000000000000}");
+        }
+        lines.add(order("o1", "PUBLIC_SALE", 1, "2003-07-11T10:01:00-04:00"));
+
+        // when
+        Output output = replay(lines.toArray(String[]::new));
+
+        // then the last fill is named by its line, and the replay goes on to answer the order, failing in the end
+        assertThat(output.errors()).isEqualTo("line 9225: execution report x9223 was dead-lettered, with no answer: "
+                + "long overflow" + System.lineSeparator());
+        assertThat(output.decisions()).hasSize(9_223 + 1);
+        assertThat(output.decisions().get(9_223).get("orderId").asText()).isEqualTo("o1");
+        assertThat(output.result()).isEqualTo(new Replay.Result(1, 9_224, 1, 0, 0, 1));
+        assertThat(output.result().succeeded()).isFalse();
+    }
+
+    @Test
     void shouldReportInvalidAgreementWithLineNumberAndKeepPreviousVersion() throws IOException {
         Output output = replay(AGREEMENT,
                 "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\","
@@ -207,7 +231,7 @@ class ReplayTest {
                 order("o1", "PUBLIC_SALE", 100, "2003-07-11T09:45:00-04:00"));
         assertThat(output.errors()).startsWith("line 2: agreement not applied:").contains("trancheDays");
         assertThat(output.only().get("decision").asText()).isEqualTo("APPROVED");
-        assertThat(output.result()).isEqualTo(new Replay.Result(1, 0, 1, 1, 0));
+        assertThat(output.result()).isEqualTo(new Replay.Result(1, 0, 1, 1, 0, 0));
     }
 
     @ParameterizedTest
