@@ -28,11 +28,15 @@ class TopicWatchTest {
 
     /** A watch that read, at start, the guard's topics as the guard creates them, with 6 partitions. */
     private TopicWatch startedWatch() throws InterruptedException {
-        TopicPolicy policy = TopicPolicy.of(CONFIG);
+        return startedWatch(CONFIG);
+    }
+
+    /** A watch of a guard with {@code config} that read, at start, the guard's topics as it creates them. */
+    private TopicWatch startedWatch(GuardConfig config) throws InterruptedException {
+        TopicPolicy policy = TopicPolicy.of(config);
         NAMES.all().forEach(topic -> cluster.topic(topic, 6, policy.creationConfigs(topic)));
-        TopicWatch watch = new TopicWatch(cluster.admin(), CONFIG, OutputMessageLimit.unchecked());
-        TopicProvisioner provisioner = TopicProvisioner.from(cluster.admin(), CONFIG, Duration.ofSeconds(5));
-        watch.read(provisioner.verify());
+        TopicWatch watch = new TopicWatch(cluster.admin(), config, OutputMessageLimit.unchecked());
+        watch.read(TopicProvisioner.from(cluster.admin(), config, Duration.ofSeconds(5)).verify());
         return watch;
     }
 
@@ -120,12 +124,8 @@ class TopicWatchTest {
     @Test
     void shouldNotLookForOtherWritersUnderAtLeastOnce() throws Exception {
         // given a guard whose own producers are not transactional
-        GuardConfig atLeastOnce = new GuardConfig(Map.of("application.id", "guard-x", "bootstrap.servers",
-                "broker:9092", "processing.guarantee", "at_least_once"));
-        TopicPolicy policy = TopicPolicy.of(atLeastOnce);
-        NAMES.all().forEach(topic -> cluster.topic(topic, 6, policy.creationConfigs(topic)));
-        TopicWatch watch = new TopicWatch(cluster.admin(), atLeastOnce, OutputMessageLimit.unchecked());
-        watch.read(TopicProvisioner.from(cluster.admin(), atLeastOnce, Duration.ofSeconds(5)).verify());
+        TopicWatch watch = startedWatch(new GuardConfig(Map.of("application.id", "guard-x", "bootstrap.servers",
+                "broker:9092", "processing.guarantee", "at_least_once")));
         TopicPartition approved = new TopicPartition(NAMES.approved(), 0);
         cluster.producers.put(approved, List.of(producer(9, 0)));
         watch.readAgain();
@@ -229,12 +229,8 @@ class TopicWatchTest {
     @Test
     void shouldNameEveryTopicItWritesThatWasDeletedAndSayAStartWithoutCreatingTopicsRefuses() throws Exception {
         // given a guard that does not create its topics, watching them
-        GuardConfig noCreate = new GuardConfig(Map.of("application.id", "guard-x", "bootstrap.servers",
-                "broker:9092", "topics.create", "false"));
-        TopicPolicy policy = TopicPolicy.of(noCreate);
-        NAMES.all().forEach(topic -> cluster.topic(topic, 6, policy.creationConfigs(topic)));
-        TopicWatch watch = new TopicWatch(cluster.admin(), noCreate, OutputMessageLimit.unchecked());
-        watch.read(TopicProvisioner.from(cluster.admin(), noCreate, Duration.ofSeconds(5)).verify());
+        TopicWatch watch = startedWatch(new GuardConfig(Map.of("application.id", "guard-x", "bootstrap.servers",
+                "broker:9092", "topics.create", "false")));
 
         // when two of its outputs are deleted
         cluster.topics.remove(NAMES.approved());

@@ -16,15 +16,20 @@ import picocli.CommandLine;
 /** {@code run} refuses a bad configuration before it connects to anything, naming the setting. */
 class RunCommandTest {
 
+    /** {@code run} with {@code arguments}, its standard error into {@code err}; the exit code. */
+    private static int run(StringWriter err, String... arguments) {
+        CommandLine command = new CommandLine(new RunCommand());
+        command.setErr(new PrintWriter(err));
+        return command.execute(arguments);
+    }
+
     @Test
     void shouldHideCredentialsOfARefusedUrlInTheConfigurationError() {
         // given a URL with credentials that the guard refuses
         StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new RunCommand());
-        command.setErr(new PrintWriter(err));
 
         // when
-        int exit = command.execute("--set", "api.auth.jwt.jwks.url=http://idp:jwks-pass@issuer.example/jwks");
+        int exit = run(err, "--set", "api.auth.jwt.jwks.url=http://idp:jwks-pass@issuer.example/jwks");
 
         // then the message quoting it names the setting and the URL, not the password
         assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
@@ -38,11 +43,9 @@ class RunCommandTest {
         // given a port another process listens on
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             StringWriter err = new StringWriter();
-            CommandLine command = new CommandLine(new RunCommand());
-            command.setErr(new PrintWriter(err));
 
             // when
-            int exit = command.execute("--http-port", Integer.toString(taken.getLocalPort()), "--set",
+            int exit = run(err, "--http-port", Integer.toString(taken.getLocalPort()), "--set",
                     "bootstrap.servers=127.0.0.1:1");
 
             // then one line says so, not a stack trace
@@ -57,11 +60,9 @@ class RunCommandTest {
     void shouldSayInOneLineThatNoBootstrapServerResolves() {
         // given a bootstrap server no name service knows
         StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new RunCommand());
-        command.setErr(new PrintWriter(err));
 
         // when
-        int exit = command.execute("--http-port", "-1", "--set", "bootstrap.servers=no-such-broker.invalid:9092");
+        int exit = run(err, "--http-port", "-1", "--set", "bootstrap.servers=no-such-broker.invalid:9092");
 
         // then
         assertThat(exit).isEqualTo(1);
@@ -73,11 +74,9 @@ class RunCommandTest {
     void shouldSayWhyAConfigFileCannotBeRead() {
         // given a --config file that does not exist
         StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new RunCommand());
-        command.setErr(new PrintWriter(err));
 
         // when
-        int exit = command.execute("--config", "/no-such-folder/guard.properties");
+        int exit = run(err, "--config", "/no-such-folder/guard.properties");
 
         // then the file is named, with why, not only its path
         assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
@@ -90,11 +89,9 @@ class RunCommandTest {
     void shouldTakeTheHttpPortOptionAsTheHttpPortSetting() {
         // given a port no server can listen on, given by --http-port, and no cluster to reach
         StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new RunCommand());
-        command.setErr(new PrintWriter(err));
 
         // when
-        int exit = command.execute("--http-port", "70000", "--set", "bootstrap.servers=127.0.0.1:1");
+        int exit = run(err, "--http-port", "70000", "--set", "bootstrap.servers=127.0.0.1:1");
 
         // then it is checked as http.port is, before anything starts
         assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
@@ -112,11 +109,9 @@ class RunCommandTest {
     void shouldHideAUrlWhosePasswordCannotBeToldFromItsHostInTheConfigurationError(String setting) {
         // given a URL whose unencoded password holds a space, or a "://", and no cluster to reach
         StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new RunCommand());
-        command.setErr(new PrintWriter(err));
 
         // when
-        int exit = command.execute("--set", setting, "--set", "bootstrap.servers=127.0.0.1:1",
+        int exit = run(err, "--set", setting, "--set", "bootstrap.servers=127.0.0.1:1",
                 "--set", "http.port=-1");
 
         // then the configuration error names the setting, and shows nothing of the password, not even in part
