@@ -31,6 +31,9 @@ public final class ClientSettings {
             StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
             StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
 
+    /** A config provider's own settings ({@code config.providers.<name>.class}, ...): every client takes them. */
+    private static final String CONFIG_PROVIDERS = "config.providers.";
+
     private ClientSettings() {
     }
 
@@ -40,7 +43,15 @@ public final class ClientSettings {
         SchemaRegistryClients.check(config.serdeConfig());
         Properties properties = StreamsDefaults.errorHandling(config.topicNames());
         properties.putAll(config.streamsProperties());
-        StreamsConfig streams = new StreamsConfig(properties);
+        StreamsConfig streams;
+        try {
+            streams = new StreamsConfig(properties);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Kafka 4.4 fails so on consumer.enable.metrics.push=false, say: run would stop at the same place
+            throw new ConfigException("Kafka Streams cannot read these settings: " + e);
+        }
         String client = "settings-check";
         producer(streams.getProducerConfigs(client));
         consumer(streams.getMainConsumerConfigs(client, client, 0));
@@ -53,7 +64,8 @@ public final class ClientSettings {
     /**
      * The settings given that neither the guard, nor Kafka Streams, nor a Kafka client, nor the registry's serdes
      * know, with or without a client's prefix ({@code producer.}, {@code consumer.}, ...): misspelt, most likely,
-     * and so without effect. Topic settings ({@code topic.*}) are the guard's or the topics'.
+     * and so without effect. Topic settings ({@code topic.*}) are the guard's or the topics', client tags
+     * ({@code client.tag.*}) Kafka Streams', and a config provider's ({@code config.providers.*}) every client's.
      */
     public static Set<String> unknown(GuardConfig config) {
         Set<String> known = new TreeSet<>(GuardConfig.definition().names());
@@ -72,7 +84,8 @@ public final class ClientSettings {
                     break;
                 }
             }
-            if (!known.contains(bare) && !name.startsWith(StreamsConfig.TOPIC_PREFIX)) {
+            if (!known.contains(bare) && !name.startsWith(StreamsConfig.TOPIC_PREFIX)
+                    && !bare.startsWith(StreamsConfig.CLIENT_TAG_PREFIX) && !bare.startsWith(CONFIG_PROVIDERS)) {
                 unknown.add(name);
             }
         }

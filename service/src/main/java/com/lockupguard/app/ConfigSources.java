@@ -45,6 +45,8 @@ public final class ConfigSources {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(reader);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("not a properties file: " + e.getMessage(), e); // a malformed Unicode escape
         }
         Map<String, String> settings = new HashMap<>();
         properties.stringPropertyNames().forEach(name -> settings.put(name, properties.getProperty(name).trim()));

@@ -31,9 +31,12 @@ import org.apache.kafka.common.TopicPartition;
  * those, their transactional ids ({@code ListTransactions}). Kafka Streams names a transactional producer
  * {@code <application.id>-<process uuid>-<thread>}: one named otherwise whose state on a partition changed since the
  * last look (a transaction since, under transactions version 2 a new epoch), or that holds a transaction open on it
- * now, is another writer, reported until it has written nothing for {@value #QUIET_LOOKS} looks. A producer the brokers do not name (not transactional, or a transactional id this
- * principal may not describe) counts too, since this guard's own are transactional and its own to describe. Under
- * {@code at_least_once} the guard's own producers are not transactional, and nothing is looked for.
+ * now, is another writer, reported until it has written nothing for {@value #QUIET_LOOKS} looks. A producer the
+ * brokers do not name (not transactional, or a transactional id this principal may not describe) counts too, since
+ * this guard's own are transactional and its own to describe, unless its epoch is spent: a transactional id whose
+ * epochs run out (every commit takes one under transactions version 2: at a commit every 20 ms, in 11 minutes) gets
+ * a new producer id, and the brokers name only the new one. Under {@code at_least_once} the guard's own producers are
+ * not transactional, and nothing is looked for.
  */
 final class OtherWriters {
 
@@ -72,16 +75,17 @@ final class OtherWriters {
                 active.computeIfAbsent(id, any -> new TreeSet<>()).add(partition.topic());
             }
         }));
+        // names first: a look whose names cannot be read leaves what was seen as it was, for the next to compare with
+        Map<Long, String> named = active.isEmpty() ? Map.of() : AdminRequests.retrying(timeout,
+                () -> admin.listTransactions(new ListTransactionsOptions().filterProducerIds(active.keySet())).all())
+                .stream().collect(Collectors.toMap(TransactionListing::producerId,
+                        TransactionListing::transactionalId, (first, second) -> first));
         seen = now;
         looks++;
         if (!active.isEmpty()) {
-            Map<Long, String> named = AdminRequests.retrying(timeout, () -> admin.listTransactions(
-                    new ListTransactionsOptions().filterProducerIds(active.keySet())).all()).stream()
-                    .collect(Collectors.toMap(TransactionListing::producerId, TransactionListing::transactionalId,
-                            (first, second) -> first));
             active.forEach((id, written) -> {
                 String name = named.get(id);
-                if (name == null || !ours.matcher(name).matches()) {
+                if (name == null ? !retired(id, now) : !ours.matcher(name).matches()) {
                     String writer = name == null ? "a producer the brokers do not name (producer id " + id
                             + ": not transactional, or a transactional id this guard may not describe)"
                             : "transactional.id " + name;
@@ -102,6 +106,15 @@ final class OtherWriters {
                 + "%s. Another guard on the same orders decides each of them as well, from its own state, and every "
                 + "consumer of the decisions sees two for an order, which may differ. Stop the guard whose "
                 + "application.id is not the one these topics belong to.", String.join("; ", writers)));
+    }
+
+    /**
+     * Whether producer {@code id} has spent its epochs: its transactional id, if it has one, now writes under another
+     * producer id, the only one the brokers name.
+     */
+    private static boolean retired(long id, Map<TopicPartition, Map<Long, ProducerState>> producers) {
+        return producers.values().stream().map(byId -> byId.get(id)).filter(Objects::nonNull)
+                .anyMatch(state -> state.producerEpoch() >= Short.MAX_VALUE - 1);
     }
 
     /** What another writer wrote, and at which look it was last seen writing. */

@@ -60,7 +60,7 @@ final class TopicWatch implements AutoCloseable {
     private volatile Set<String> topicProblems = Set.of();
     /** Null under at_least_once, where the guard's own producers are not transactional. */
     private final OtherWriters otherWriters;
-    private Optional<String> otherWriting = Optional.empty();
+    private volatile Optional<String> otherWriting = Optional.empty();
     private boolean writersUnknown;
     private volatile boolean failing;
     private volatile boolean closed;
@@ -212,7 +212,6 @@ final class TopicWatch implements AutoCloseable {
             Set<String> now = new LinkedHashSet<>();
             reading.problems().forEach(problem -> now.add(problem.message()));
             lookForOtherWriters();
-            otherWriting.ifPresent(now::add);
             now.stream().filter(problem -> !topicProblems.contains(problem)).forEach(problem -> LOG.error(
                     "a topic of the guard changed while it runs: {}", problem));
             topicProblems.stream().filter(problem -> !now.contains(problem)).forEach(problem -> LOG.info(
@@ -234,8 +233,15 @@ final class TopicWatch implements AutoCloseable {
             return;
         }
         try {
-            otherWriting = otherWriters.since(TIMEOUT);
+            Optional<String> found = otherWriters.since(TIMEOUT);
             writersUnknown = false;
+            if (found.isPresent() && !found.equals(otherWriting)) {
+                LOG.error("{}", found.get()); // again only when a writer, or a topic it writes, is added
+            } else if (found.isEmpty() && otherWriting.isPresent()) {
+                LOG.info("no other application has written the guard's decision topics for {} looks",
+                        OtherWriters.QUIET_LOOKS);
+            }
+            otherWriting = found;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -251,7 +257,7 @@ final class TopicWatch implements AutoCloseable {
      * writing its decisions.
      */
     int topicProblems() {
-        return topicProblems.size();
+        return topicProblems.size() + (otherWriting.isPresent() ? 1 : 0);
     }
 
     private void recovered() {

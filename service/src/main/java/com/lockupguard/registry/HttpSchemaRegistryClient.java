@@ -66,22 +66,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private volatile int preferredUrl;
 
     public HttpSchemaRegistryClient(Map<String, ?> configs) {
-        this.config = new RegistryClientConfig(configs);
+        this.config = checked(configs);
         this.urls = config.urls();
-        if (urls.isEmpty()) {
-            throw new ConfigException(RegistryClientConfig.URL,
-                    RegistryClientConfig.quoted(String.valueOf(configs.get(RegistryClientConfig.URL))),
-                    "no registry URL given");
-        }
-        for (String url : urls) {
-            // here rather than at the first request, whose IllegalArgumentException would quote it whole
-            if (!isUrl(url)) {
-                throw new ConfigException(RegistryClientConfig.URL,
-                        RegistryClientConfig.quoted(String.valueOf(configs.get(RegistryClientConfig.URL))),
-                        "not an http(s) URL with a host: percent-encode a space, '@', '/' or ':' in a password, or "
-                                + "give it in basic.auth.user.info with basic.auth.credentials.source=USER_INFO");
-            }
-        }
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofMillis(config.getInt(RegistryClientConfig.CONNECT_TIMEOUT_MS)))
                 .followRedirects(HttpClient.Redirect.NORMAL);
@@ -95,6 +81,34 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         this.http = builder.build();
         this.readTimeout = Duration.ofMillis(config.getInt(RegistryClientConfig.READ_TIMEOUT_MS));
         this.bearerToken = config.bearerToken();
+    }
+
+    /**
+     * {@code configs} read as the client reads them, refused ({@link ConfigException}) as its construction refuses
+     * them: the URLs, the proxy, the bearer token, the trust and key stores of an https registry. Nothing is asked.
+     */
+    static RegistryClientConfig checked(Map<String, ?> configs) {
+        RegistryClientConfig config = new RegistryClientConfig(configs);
+        if (config.urls().isEmpty()) {
+            throw new ConfigException(RegistryClientConfig.URL,
+                    RegistryClientConfig.quoted(String.valueOf(configs.get(RegistryClientConfig.URL))),
+                    "no registry URL given");
+        }
+        for (String url : config.urls()) {
+            // here rather than at the first request, whose IllegalArgumentException would quote it whole
+            if (!isUrl(url)) {
+                throw new ConfigException(RegistryClientConfig.URL,
+                        RegistryClientConfig.quoted(String.valueOf(configs.get(RegistryClientConfig.URL))),
+                        "not an http(s) URL with a host: percent-encode a space, '@', '/' or ':' in a password, or "
+                                + "give it in basic.auth.user.info with basic.auth.credentials.source=USER_INFO");
+            }
+        }
+        config.proxy();
+        if (config.urls().stream().anyMatch(u -> u.startsWith("https:"))) {
+            sslContext(config);
+        }
+        config.bearerToken();
+        return config;
     }
 
     private static boolean isUrl(String url) {

@@ -28,7 +28,7 @@ public final class SchemaRegistryClients {
     /** Throws the {@link ConfigException} {@link #fromConfig} would throw for {@code configs}, without a client. */
     public static void check(Map<String, ?> configs) {
         if (!checkedUrl(configs).startsWith(MOCK_SCHEME)) {
-            new RegistryClientConfig(configs);
+            HttpSchemaRegistryClient.checked(configs);
         }
     }
 

@@ -115,9 +115,10 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
             lastTargetByTopic.put(topic, target);
             return encode(target, record);
         } catch (SchemaRegistryException e) {
-            throw new SerializationException((e instanceof SchemaRegistryException.Unavailable
-                    ? "schema registry unavailable for " : "schema registry refused ") + record.getSchema().getFullName()
-                    + " for subject '" + subject + "': " + e.getMessage(), e);
+            String what = e instanceof SchemaRegistryException.Unavailable ? "schema registry unavailable for "
+                    : "schema registry refused ";
+            throw new SerializationException(what + record.getSchema().getFullName() + " for subject '" + subject
+                    + "': " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot serialize " + record.getSchema().getFullName()
                     + " for subject '" + subject + "': " + e.getMessage(), e);

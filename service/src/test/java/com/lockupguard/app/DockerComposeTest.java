@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,6 +85,17 @@ class DockerComposeTest {
             String image = service.getValue().path("image").asText();
             assertThat(image).as(service.getKey()).matches(".+:[^:/]+").doesNotEndWith(":latest");
         });
+    }
+
+    @Test
+    void shouldPublishEveryPortOnLoopbackOnly() {
+        // a PLAINTEXT broker, kafka-ui (which can write approvals) and Grafana without a login, and the guard's
+        // development token in the file: none of them for the machine's network
+        List<String> published = new ArrayList<>();
+        services.fields().forEachRemaining(service -> service.getValue().path("ports")
+                .forEach(port -> published.add(service.getKey() + " " + port.asText())));
+        assertThat(published).isNotEmpty()
+                .allSatisfy(port -> assertThat(port).matches("\\S+ 127\\.0\\.0\\.1:\\d+:\\d+"));
     }
 
     @Test

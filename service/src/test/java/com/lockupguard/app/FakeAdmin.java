@@ -76,6 +76,8 @@ final class FakeAdmin {
     final Map<Long, String> transactionalIds = new HashMap<>();
     /** Why DescribeProducers fails, when it does. */
     RuntimeException describeProducersFailure;
+    /** Why ListTransactions fails, when it does. */
+    RuntimeException listTransactionsFailure;
 
     Topic topic(String name, int partitions, Map<String, String> configs) {
         Topic topic = new Topic(name, partitions);
@@ -191,10 +193,14 @@ final class FakeAdmin {
     private ListTransactionsResult listTransactions(ListTransactionsOptions options)
             throws ReflectiveOperationException {
         KafkaFutureImpl<Collection<TransactionListing>> listings = new KafkaFutureImpl<>();
-        listings.complete(transactionalIds.entrySet().stream()
-                .filter(id -> options.filteredProducerIds().isEmpty()
-                        || options.filteredProducerIds().contains(id.getKey()))
-                .map(id -> new TransactionListing(id.getValue(), id.getKey(), TransactionState.ONGOING)).toList());
+        if (listTransactionsFailure != null) {
+            listings.completeExceptionally(listTransactionsFailure);
+        } else {
+            listings.complete(transactionalIds.entrySet().stream()
+                    .filter(id -> options.filteredProducerIds().isEmpty()
+                            || options.filteredProducerIds().contains(id.getKey()))
+                    .map(id -> new TransactionListing(id.getValue(), id.getKey(), TransactionState.ONGOING)).toList());
+        }
         Constructor<ListTransactionsResult> constructor = ListTransactionsResult.class.getDeclaredConstructor(
                 KafkaFuture.class);
         constructor.setAccessible(true);

@@ -86,6 +86,39 @@ class OtherWritersTest {
     }
 
     @Test
+    void shouldNotCountTheGuardsOwnProducerIdRetiredWhenItsEpochsRanOut() throws Exception {
+        // given this guard's producer a commit away from its last epoch
+        wrote(APPROVED, producer(1, Short.MAX_VALUE - 2));
+        writers.since(TIMEOUT);
+
+        // when it commits with its last epoch and its transactional id moves to a new producer id, the only one the
+        // brokers name from then on
+        cluster.transactionalIds.remove(1L);
+        cluster.transactionalIds.put(3L, OURS);
+        wrote(APPROVED, producer(1, Short.MAX_VALUE - 1), producer(3, 0));
+
+        // then
+        assertThat(writers.since(TIMEOUT)).isEmpty();
+    }
+
+    @Test
+    void shouldStillReportAWriteSeenAtALookWhoseNamesCouldNotBeRead() throws Exception {
+        // given
+        wrote(APPROVED, producer(2, 5));
+        writers.since(TIMEOUT);
+
+        // when the other application writes, and the names cannot be read at the next look, but can at the one after
+        wrote(APPROVED, producer(2, 6));
+        cluster.listTransactionsFailure = new org.apache.kafka.common.errors.ClusterAuthorizationException("denied");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> writers.since(TIMEOUT))
+                .isInstanceOf(IllegalStateException.class);
+        cluster.listTransactionsFailure = null;
+
+        // then the write is reported all the same
+        assertThat(writers.since(TIMEOUT)).hasValueSatisfying(found -> assertThat(found).contains(THEIRS));
+    }
+
+    @Test
     void shouldCountAnotherApplicationHoldingATransactionOpenAtTheFirstLook() throws Exception {
         // given, when another application is in a transaction on the decisions as the guard first looks
         wrote(APPROVED, new ProducerState(2, 5, -1, 0, OptionalInt.of(0), OptionalLong.of(42)));

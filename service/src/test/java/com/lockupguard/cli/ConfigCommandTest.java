@@ -37,7 +37,8 @@ class ConfigCommandTest {
     @CsvSource(delimiter = '|', value = {
         "producer.linger.ms=abc|Invalid value abc for configuration linger.ms",
         "consumer.max.poll.records=0|Invalid value 0 for configuration max.poll.records",
-        "schema.registry.url=ftp://registry:8081|a schema registry URL starts with http://, https:// or mock://"})
+        "schema.registry.url=ftp://registry:8081|a schema registry URL starts with http://, https:// or mock://",
+        "consumer.enable.metrics.push=false|Kafka Streams cannot read these settings"})
     void shouldRefuseAValueOneOfTheGuardsClientsWouldRefuseAtStart(String setting, String refusal) {
         // when a value only a Kafka client or the registry's client checks is given
         java.util.Map.Entry<Integer, String> result = runForExit("--check", "--set", "http.port=-1", "--set", setting);
@@ -61,7 +62,8 @@ class ConfigCommandTest {
                 "http.port=-1", "--set", "bootstrap.servers=127.0.0.1:" + port, "--set", "comit.interval.ms=100",
                 "--set", "producer.lingr.ms=5", "--set", "producer.linger.ms=5", "--set",
                 "main.consumer.fetch.min.bytes=1", "--set", "basic.auth.user.info=u:p", "--set",
-                "topic.orders=desk-orders");
+                "topic.orders=desk-orders", "--set", "client.tag.zone=eu-1", "--set",
+                "config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider");
 
         // then they are named, once, and the check goes on: they are not errors
         assertThat(result.getValue()).contains("# settings neither the guard nor Kafka's clients know, so without "

@@ -71,6 +71,28 @@ class RunCommandTest {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldLetGoOfTheHttpPortWhenTheStartFailsAfterTheServerStarted() throws Exception {
+        // given a free port for the HTTP API, and a bootstrap server no name service knows
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        StringWriter err = new StringWriter();
+
+        // when the start fails after the web server took the port
+        int exit = run(err, "--http-port", Integer.toString(port), "--set",
+                "bootstrap.servers=no-such-broker.invalid:9092");
+
+        // then the port is free again: the server was stopped with the rest
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).startsWith("cannot start: ");
+        try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(again.isBound()).isTrue();
+        }
+    }
+
+    @Test
     void shouldSayWhyAConfigFileCannotBeRead() {
         // given a --config file that does not exist
         StringWriter err = new StringWriter();
@@ -82,6 +104,23 @@ class RunCommandTest {
         assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
         assertThat(err.toString().strip()).isEqualTo(
                 "configuration error: cannot read /no-such-folder/guard.properties: no such file");
+    }
+
+    @Test
+    void shouldNameAConfigFileThatIsNotAPropertiesFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // given a file whose escape is cut short
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("guard.properties"),
+                "application.id=desk\\u00\n");
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = run(err, "--config", file.toString());
+
+        // then
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("configuration error: cannot read " + file + ": not a properties file: ")
+                .doesNotContain("\tat ");
     }
 
     @Test
