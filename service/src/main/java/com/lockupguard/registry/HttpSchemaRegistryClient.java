@@ -66,7 +66,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private volatile int preferredUrl;
 
     public HttpSchemaRegistryClient(Map<String, ?> configs) {
-        this.config = checked(configs);
+        this.config = withUrlsChecked(configs); // the rest is checked as it is built below
         this.urls = config.urls();
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofMillis(config.getInt(RegistryClientConfig.CONNECT_TIMEOUT_MS)))
@@ -88,6 +88,17 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * them: the URLs, the proxy, the bearer token, the trust and key stores of an https registry. Nothing is asked.
      */
     static RegistryClientConfig checked(Map<String, ?> configs) {
+        RegistryClientConfig config = withUrlsChecked(configs);
+        config.proxy();
+        if (config.urls().stream().anyMatch(u -> u.startsWith("https:"))) {
+            sslContext(config);
+        }
+        config.bearerToken();
+        return config;
+    }
+
+    /** {@code configs} read as the client reads them, its URLs refused unless each is an http(s) URL with a host. */
+    private static RegistryClientConfig withUrlsChecked(Map<String, ?> configs) {
         RegistryClientConfig config = new RegistryClientConfig(configs);
         if (config.urls().isEmpty()) {
             throw new ConfigException(RegistryClientConfig.URL,
@@ -103,11 +114,6 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                                 + "give it in basic.auth.user.info with basic.auth.credentials.source=USER_INFO");
             }
         }
-        config.proxy();
-        if (config.urls().stream().anyMatch(u -> u.startsWith("https:"))) {
-            sslContext(config);
-        }
-        config.bearerToken();
         return config;
     }
 
