@@ -68,6 +68,12 @@ public final class GuardService implements AutoCloseable {
 
     /** A service for {@code config}, not yet started; {@code observer} sees every decision. */
     public static GuardService create(GuardConfig config, DecisionObserver observer) {
+        Set<String> unknown = ClientSettings.unknown(config);
+        if (!unknown.isEmpty()) {
+            // Kafka's clients mention what they did not use at INFO, each client apart, and not the guard's own
+            LOG.warn("settings neither the guard nor Kafka's clients know, so without effect (misspelt?): {}",
+                    String.join(", ", unknown));
+        }
         GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
         InputPartitions inputPartitions = new InputPartitions();
         Topology topology = GuardTopology.build(topics, observer, TopologyOptions.service()

@@ -2,10 +2,17 @@ package com.lockupguard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.lockupguard.topology.DecisionObserver;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,5 +32,43 @@ class GuardServiceTest {
             assertThat(service.awaitRunning(Duration.ofMillis(200))).isFalse();
             assertThat(service.isReady()).isFalse();
         }
+    }
+
+    @Test
+    void shouldWarnOfSettingsNobodyKnowsWhenTheGuardIsMade() {
+        // given a misspelt Kafka Streams setting and a misspelt producer one, next to a known one
+        Map<String, String> settings = Map.of("comit.interval.ms", "50", "producer.lingr.ms", "5",
+                "producer.linger.ms", "5");
+
+        // when run makes the guard, then the operator is warned of both, by name, once
+        assertThat(warningsWhenMadeWith(settings)).containsExactly("settings neither the guard nor Kafka's clients "
+                + "know, so without effect (misspelt?): comit.interval.ms, producer.lingr.ms");
+    }
+
+    @Test
+    void shouldNotWarnOfSettingsWhenAllAreKnown() {
+        // given only settings the guard or Kafka's clients know
+        Map<String, String> settings = Map.of("commit.interval.ms", "50", "producer.linger.ms", "5");
+
+        // when run makes the guard, then nothing is worth a warning
+        assertThat(warningsWhenMadeWith(settings)).isEmpty();
+    }
+
+    /** What the service logs at WARN or above while it is made and closed with {@code settings} added. */
+    private List<String> warningsWhenMadeWith(Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
+                "mock://guard-service-test", "state.dir", stateDir.toString()));
+        all.putAll(settings);
+        Logger serviceLog = (Logger) LoggerFactory.getLogger(GuardService.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        serviceLog.addAppender(logged);
+        try {
+            GuardService.create(new GuardConfig(all), DecisionObserver.NONE).close();
+        } finally {
+            serviceLog.detachAppender(logged);
+        }
+        return logged.list.stream().filter(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
+                .map(ILoggingEvent::getFormattedMessage).toList();
     }
 }
