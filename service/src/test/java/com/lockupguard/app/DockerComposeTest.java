@@ -99,6 +99,16 @@ class DockerComposeTest {
     }
 
     @Test
+    void shouldGiveTheGuardLongerToStopThanItsOwnShutdownTimeout() {
+        // Docker kills after 10 s unless told; a guard killed before it has closed restores all its state at start
+        String grace = services.get("lockup-guard").path("stop_grace_period").asText();
+        long shutdownTimeoutMs = new GuardConfig(ConfigSources.fromEnvironment(environment("lockup-guard")))
+                .getLong(GuardConfig.SHUTDOWN_TIMEOUT_MS_CONFIG);
+        assertThat(grace).matches("\\d+s");
+        assertThat(Long.parseLong(grace.substring(0, grace.length() - 1)) * 1000).isGreaterThan(shutdownTimeoutMs);
+    }
+
+    @Test
     void shouldStartEachServiceOnlyWhenWhatItNeedsIsHealthy() {
         services.fields().forEachRemaining(service -> service.getValue().path("depends_on").fields()
                 .forEachRemaining(dependency -> {
