@@ -63,7 +63,8 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
                 .description("Time from an order record's timestamp to its decision being produced")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(30))
+                // as far as a live order goes: a backlog after a restore reads as minutes, not as the top bucket
+                .maximumExpectedValue(MAX_LIVE_LATENCY)
                 .register(registry);
         historicalOrders = Counter.builder("lockup.guard.decision.latency.skipped")
                 .description("Decisions on orders timestamped more than an hour ago (replayed history), left out of "
@@ -172,7 +173,8 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
                 .tag("endpoint", endpoint).tag("status", Integer.toString(status))
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(100_000))
-                .maximumExpectedValue(Duration.ofSeconds(30))
+                // as far as a live order goes: a backlog after a restore reads as minutes, not as the top bucket
+                .maximumExpectedValue(MAX_LIVE_LATENCY)
                 .register(registry));
     }
 

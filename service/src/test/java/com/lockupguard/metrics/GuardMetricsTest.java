@@ -158,6 +158,21 @@ class GuardMetricsTest {
     }
 
     @Test
+    void shouldPutALiveOrderDecidedMinutesLateInAFiniteLatencyBucket() {
+        // given an order decided five minutes after it was sent (a backlog after a restore, say)
+        long fiveMinutesAgo = System.currentTimeMillis() - 300_000;
+        // when it is decided
+        metrics.decided(decision("o5", Outcome.APPROVED, List.of()), fiveMinutesAgo, false);
+        // then the first bucket to hold it is one of minutes, below the top: a quantile over them reads minutes
+        double firstHolding = metrics.scrape().lines()
+                .filter(line -> line.startsWith("lockup_guard_decision_latency_seconds_bucket{le=\"")
+                        && line.endsWith("} 1"))
+                .map(line -> line.substring(line.indexOf('"') + 1, line.lastIndexOf('"')))
+                .findFirst().map(Double::parseDouble).orElseThrow();
+        assertThat(firstHolding).isBetween(300.0, 600.0);
+    }
+
+    @Test
     void shouldLeaveAnOrderStampedAheadOfTheClockOutOfTheLatency() {
         // given an order whose timestamp is a minute ahead of this clock (its producer's clock runs fast)
         long ahead = System.currentTimeMillis() + 60_000;
