@@ -348,7 +348,7 @@ public final class GuardWebServer implements AutoCloseable {
             throw ApiException.unsupportedMediaType("send the order as JSON, with 'Content-Type: application/json'"
                     + (type == null ? "" : " (not '" + type + "')"));
         }
-        return ctx.body();
+        return OrderBody.text(ctx.bodyAsBytes());
     }
 
     private void holding(Context ctx) {

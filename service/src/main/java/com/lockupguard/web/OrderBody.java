@@ -1,11 +1,17 @@
 package com.lockupguard.web;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.contract.UnicodeText;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
@@ -13,17 +19,33 @@ import java.util.UUID;
  * {@code securityId}, {@code kind}, {@code quantity}. JSON that cannot be read, or a field of
  * the wrong JSON type, is a 400 naming the field; a well-typed order the rules find invalid
  * (quantity 0, an unknown kind) is still an order and gets its INVALID_ORDER decision. A string that is not
- * Unicode text ({@link UnicodeText}) is a 400 too: Kafka cannot carry it as written.
+ * Unicode text ({@link UnicodeText}) is a 400 too: Kafka cannot carry it as written. So are a body whose bytes are
+ * not UTF-8, a field given twice and anything after the object: each would be read as some other order than the one
+ * its sender meant (bytes replaced by U+FFFD, two orders then one id; the last of two quantities).
  */
 final class OrderBody {
 
     private OrderBody() {
     }
 
+    /** The body's bytes as text, refused (a 400 naming the byte) where they are not UTF-8, which JSON is. */
+    static String text(byte[] body) {
+        ByteBuffer bytes = ByteBuffer.wrap(body);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            // read leniently, two ids that differ only in such a byte would be one, the second order taken as a retry
+            throw ApiException.badRequest(null, "the body is not UTF-8: byte " + (bytes.position() + 1) + " of "
+                    + body.length + " is 0x" + Integer.toHexString(body[bytes.position()] & 0xff));
+        }
+    }
+
     static ProposedOrder parse(ObjectMapper json, String body) {
         JsonNode node;
         try {
-            node = json.readTree(body);
+            node = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(body);
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest(null, "invalid JSON at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());

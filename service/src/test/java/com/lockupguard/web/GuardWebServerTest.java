@@ -81,8 +81,12 @@ class GuardWebServerTest {
     }
 
     private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+        return post(path, body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    private HttpResponse<String> post(String path, byte[] body, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
         for (int i = 0; i < headers.length; i += 2) {
             request.setHeader(headers[i], headers[i + 1]); // replaces the JSON Content-Type when one is given
         }
@@ -252,6 +256,58 @@ class GuardWebServerTest {
         HttpResponse<String> response = post("/api/orders", "{\"orderId\": \"o1\", quantity: 5}");
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json(response).get("error").asText()).startsWith("invalid JSON at line 1, column");
+    }
+
+    @Test
+    void shouldRefuseABodyThatIsNotUtf8RatherThanReadTwoOrdersAsOne() throws Exception {
+        // given two orders whose ids differ only in a Latin-1 byte (0xe9, 0xe8), which lenient UTF-8 reads as U+FFFD
+        for (byte latin1 : new byte[] {(byte) 0xe9, (byte) 0xe8}) {
+            byte[] body = ORDER.replace("\"o1\"", "\"o1-?\"").getBytes(StandardCharsets.UTF_8);
+            int at = ORDER.indexOf("o1") + 3;
+            body[at] = latin1;
+            for (String path : List.of("/api/orders", "/api/what-if")) {
+                // when either is sent
+                HttpResponse<String> response = post(path, body);
+
+                // then it is refused naming the byte, not decided as "o1-" and U+FFFD, the second then a retry
+                assertThat(response.statusCode()).as(path).isEqualTo(400);
+                assertThat(json(response).get("error").asText()).isEqualTo("the body is not UTF-8: byte " + (at + 1)
+                        + " of " + body.length + " is 0x" + Integer.toHexString(latin1 & 0xff));
+            }
+        }
+        assertThat(gateway.sent).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAFieldGivenTwiceRatherThanTakeOneOfThem() throws Exception {
+        // given orders that give their quantity, or their id, twice: which one the sender meant is not known
+        for (String order : List.of(ORDER.replace("}", ",\"quantity\":5}"),
+                ORDER.replace("{", "{\"orderId\":\"o2\","))) {
+            // when sent
+            HttpResponse<String> response = post("/api/orders", order);
+
+            // then refused, naming the field and where it came again
+            assertThat(response.statusCode()).as(order).isEqualTo(400);
+            assertThat(json(response).get("error").asText()).as(order).startsWith("invalid JSON at line 1, column")
+                    .contains("Duplicate field");
+        }
+        assertThat(gateway.sent).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAnythingAfterTheOrderRatherThanIgnoreIt() throws Exception {
+        // given an order followed by text, by a second object, by a bracket: a client's bug, or two orders in one
+        for (String body : List.of(ORDER + " xx", ORDER + "{\"orderId\":\"o2\"}", ORDER + "]")) {
+            for (String path : List.of("/api/orders", "/api/what-if")) {
+                // when sent
+                HttpResponse<String> response = post(path, body);
+
+                // then refused as invalid JSON, with where the rest begins
+                assertThat(response.statusCode()).as(path + " " + body).isEqualTo(400);
+                assertThat(json(response).get("error").asText()).startsWith("invalid JSON at line 1, column");
+            }
+        }
+        assertThat(gateway.sent).isEmpty();
     }
 
     @Test
