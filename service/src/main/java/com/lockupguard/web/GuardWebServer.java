@@ -96,7 +96,7 @@ public final class GuardWebServer implements AutoCloseable {
     private final GuardMetrics metrics;
     private final ObjectMapper json;
     private final ContractJson contracts;
-    private final LiveStreams liveStreams = new LiveStreams();
+    private final LiveStreams liveStreams;
     private final ScheduledExecutorService streamExpiry = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "lockup-guard-sse-expiry");
         thread.setDaemon(true);
@@ -113,6 +113,12 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     GuardWebServer(Settings settings, GuardMetrics metrics, ObjectMapper json, Clock clock) {
+        this(settings, metrics, json, clock, LiveStreams.HEARTBEAT);
+    }
+
+    /** With the live feed's streams sent a comment after {@code liveHeartbeat} without a write. */
+    GuardWebServer(Settings settings, GuardMetrics metrics, ObjectMapper json, Clock clock, Duration liveHeartbeat) {
+        this.liveStreams = new LiveStreams(liveHeartbeat);
         this.settings = settings;
         this.metrics = metrics;
         this.json = json;

@@ -1,6 +1,7 @@
 package com.lockupguard.web;
 
 import io.javalin.http.sse.SseClient;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -17,7 +18,10 @@ import org.slf4j.LoggerFactory;
  * stream has its own sender thread, so a reader that stops reading (a stalled page, a hostile client) blocks
  * nobody else's feed. Its queue is bounded: once it is full the reader is disconnected, and its page reconnects
  * and reloads what it missed from the API, rather than the guard holding events for it without end. Streams are
- * capped in total and per subject, so that no reader can take every thread.
+ * capped in total and per subject, so that no reader can take every thread. A stream with nothing to send is sent a
+ * comment every {@link #HEARTBEAT}: only a write finds a reader that went away without a word (a page closed, a
+ * network cut), and frees its place; a quiet guard would otherwise keep it until its next decision. The comment also
+ * keeps proxies from cutting a quiet stream.
  */
 final class LiveStreams {
 
@@ -30,9 +34,23 @@ final class LiveStreams {
     /** Events a stream may fall behind before it is disconnected. */
     static final int QUEUE_CAPACITY = 10_000;
 
+    /** How long a stream goes without a write before it is sent a comment. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(15);
+
     private final Map<String, Integer> perSubject = new HashMap<>();
     private final AtomicInteger opened = new AtomicInteger();
+    private final long heartbeatNanos;
+    private final long pollMillis;
     private int open;
+
+    LiveStreams() {
+        this(HEARTBEAT);
+    }
+
+    LiveStreams(Duration heartbeat) {
+        this.heartbeatNanos = heartbeat.toNanos();
+        this.pollMillis = Math.max(1, Math.min(1000, heartbeat.toMillis()));
+    }
 
     /** Whether {@code subject} may open another stream now (checked before the stream's answer begins). */
     synchronized boolean admits(String subject) {
@@ -101,10 +119,15 @@ final class LiveStreams {
         @Override
         public void run() {
             try {
+                long lastWrite = System.nanoTime();
                 while (!ended.get() && !client.terminated()) {
-                    DecisionHistory.Event event = queue.poll(1, TimeUnit.SECONDS);
+                    DecisionHistory.Event event = queue.poll(pollMillis, TimeUnit.MILLISECONDS);
                     if (event != null && !ended.get()) {
                         client.sendEvent(event.type(), render.apply(event));
+                        lastWrite = System.nanoTime();
+                    } else if (System.nanoTime() - lastWrite >= heartbeatNanos) {
+                        client.sendComment("heartbeat"); // a reader that went away fails it, and the stream ends
+                        lastWrite = System.nanoTime();
                     }
                 }
             } catch (InterruptedException e) {

@@ -124,6 +124,44 @@ class LiveStreamsTest {
     }
 
     @Test
+    void shouldFreeThePlaceOfAReaderThatWentAwayOnAQuietGuardWithoutWaitingForADecision() throws Exception {
+        // given a guard whose streams are sent a comment after 200 ms without a write, and a subject holding as
+        // many streams as it may
+        restartWithHeartbeat(Duration.ofMillis(200));
+        List<Socket> open = new ArrayList<>();
+        for (int i = 0; i < LiveStreams.MAX_STREAMS_PER_SUBJECT; i++) {
+            open.add(openStream(0));
+            int expected = i + 1;
+            await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.size() == expected);
+        }
+        // when one reader goes away and nothing is decided
+        open.get(0).close();
+
+        // then its place is free again all the same: the comment written to it found it gone
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.size()
+                == LiveStreams.MAX_STREAMS_PER_SUBJECT - 1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(statusLine(openStream(0)))
+                .startsWith("HTTP/1.1 200"));
+    }
+
+    @Test
+    void shouldSendAQuietReaderACommentSoThatProxiesKeepItsStream() throws Exception {
+        // given a guard whose streams are sent a comment after 200 ms without a write
+        restartWithHeartbeat(Duration.ofMillis(200));
+        // when a reader is connected and nothing is decided
+        Socket reader = openStream(0);
+        reader.setSoTimeout(10_000);
+        BufferedReader lines = new BufferedReader(new InputStreamReader(reader.getInputStream(),
+                StandardCharsets.UTF_8));
+        // then it is sent a comment, which an EventSource ignores
+        String line;
+        do {
+            line = lines.readLine();
+        } while (line != null && !line.equals(": heartbeat"));
+        assertThat(line).isEqualTo(": heartbeat");
+    }
+
+    @Test
     void shouldAdmitReadersForAsLongAsTheyComeAndGoEvenOnceMoreHaveComeThanMayBeOpenAtOnce() throws Exception {
         // given readers that open the feed one after another, each going away before the next comes (page reloads),
         // more of them over time than the instance holds open at once
@@ -231,6 +269,15 @@ class LiveStreamsTest {
             server.close();
             metrics.close();
         }
+    }
+
+    /** The server again, its streams sent a comment after {@code heartbeat} without a write. */
+    private void restartWithHeartbeat(Duration heartbeat) {
+        server.close();
+        server = new GuardWebServer(new GuardWebServer.Settings("127.0.0.1", 0, null, Duration.ofSeconds(1)),
+                metrics, new ObjectMapper(), java.time.Clock.systemUTC(), heartbeat);
+        port = server.start();
+        server.attach(new GuardWebServer.Backend(null, new StubBackend.Holdings(), feed, new StubBackend.Up()));
     }
 
     private Socket openStream(int receiveBuffer) throws Exception {
