@@ -75,6 +75,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(status, message, null, null);
     }
 
+    /** 413 without Retry-After: the order is too large to be sent at all; the same request would fail again. */
+    public static ApiException payloadTooLarge(String message) {
+        return new ApiException(413, message, null, null);
+    }
+
     public static ApiException badGateway(String message) {
         return new ApiException(502, message, null, 1);
     }

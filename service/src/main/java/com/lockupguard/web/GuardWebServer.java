@@ -38,6 +38,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -331,6 +332,12 @@ public final class GuardWebServer implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException | CompletionException e) {
             if (e.getCause() instanceof ApiException refused) {
                 throw refused; // refused before it was sent
+            }
+            if (e.getCause() instanceof RecordTooLargeException tooLarge) {
+                // no resend can pass: not a 502, whose Retry-After would ask for one
+                throw ApiException.payloadTooLarge("the order is too large for Kafka to carry, and was not sent: "
+                        + tooLarge.getMessage() + " (ids over " + HoldingKey.MAX_ID_CODE_POINTS
+                        + " characters are invalid orders in any case)");
             }
             throw ApiException.badGateway("the order could not be sent to Kafka: " + e.getCause().getMessage());
         }

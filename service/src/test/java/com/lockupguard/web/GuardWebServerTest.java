@@ -238,6 +238,23 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldAnswer413WithoutRetryAfterToAnOrderTooLargeForKafka() throws Exception {
+        // given: a producer that refuses the order's record as larger than it may send
+        gateway.failure = new org.apache.kafka.common.errors.RecordTooLargeException("The message is 1200182 bytes "
+                + "when serialized which is larger than 1048576");
+
+        // when
+        HttpResponse<String> response = post("/api/orders", ORDER);
+
+        // then: not a 502 whose Retry-After asks for a resend that would fail the same way
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.headers().firstValue("Retry-After")).isEmpty();
+        assertThat(json(response).get("error").asText()).isEqualTo("the order is too large for Kafka to carry, and "
+                + "was not sent: The message is 1200182 bytes when serialized which is larger than 1048576 (ids over "
+                + "256 characters are invalid orders in any case)");
+    }
+
+    @Test
     void shouldAnswer502ToAnOrderKafkaDidNotTake() throws Exception {
         // given: a producer whose send failed
         gateway.failure = new org.apache.kafka.common.errors.TimeoutException("Expiring 1 record(s)");
