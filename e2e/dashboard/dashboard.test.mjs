@@ -36,6 +36,12 @@ try {
     // the guard answers 401: the page asks for a token, which a person pastes
     await page.locator('#sign-in').waitFor({ state: 'visible', timeout: 30_000 });
     console.log('sign-in asked for:', (await page.locator('#auth-state').innerText()).trim());
+    // while it waits for one, it stops asking: each refused poll counts as an authentication failure
+    await page.waitForTimeout(6_000);
+    const polls = requested.filter((url) => new URL(url).pathname === '/api/holdings').length;
+    if (polls !== 1) throw new Error(`asked /api/holdings ${polls} times while waiting for a token`);
+    // and offers no link to /metrics, which a link cannot send the token to
+    if (await page.locator('#metrics-link').isVisible()) throw new Error('the metrics link is shown, but would be a 401');
     await page.fill('#token', token);
     await page.click('#use-token');
     await page.locator('#auth-state', { hasText: 'token in use' }).waitFor({ timeout: 30_000 });
@@ -74,6 +80,18 @@ try {
   await page.locator(`#feed li[data-order-id="${orderId}"]`).waitFor({ timeout: 30_000 });
   console.log('live decision:', (await page.locator(`#feed li[data-order-id="${orderId}"]`).innerText()).replace(/\s+/g, ' '));
   const decided = JSON.parse(await page.locator('#order-result').innerText());
+
+  // the same order sent again is shown as a retry of it, not as a second decision
+  await page.fill('input[name="orderId"]', orderId);
+  await page.fill('input[name="quantity"]', '1000');
+  await page.click('#submit');
+  const retry = page.locator(`#feed li.repeated[data-order-id="${orderId}"]`);
+  await retry.waitFor({ timeout: 30_000 });
+  if (!(await retry.innerText()).includes('retry')) throw new Error(`the resend shows ${await retry.innerText()}`);
+  // every decision's badge is shown whole
+  const clipped = await page.locator('#feed .badge').evaluateAll((badges) => badges
+    .filter((b) => b.scrollWidth > b.clientWidth).map((b) => b.textContent));
+  if (clipped.length) throw new Error(`badges cut off: ${clipped.join(', ')}`);
 
   // an approval is not a sale: it is an open reservation of the holding until filled or cancelled
   await page.locator('#reservations').waitFor({ timeout: 30_000 });

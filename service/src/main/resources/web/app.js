@@ -51,7 +51,9 @@ function throttle(fn, ms) {
 }
 
 const TOKEN_KEY = 'lockup-guard.token';
-const auth = { token: sessionStorage.getItem(TOKEN_KEY) || '' };
+// waiting: the guard refused the page's credential; polls stop until a person gives another (each
+// refused poll would count as an authentication failure on the guard's metrics, ~720 an hour a tab)
+const auth = { token: sessionStorage.getItem(TOKEN_KEY) || '', waiting: false };
 
 function withAuth(options = {}) {
   const headers = { ...(options.headers || {}) };
@@ -69,6 +71,8 @@ async function getJson(url, options) {
 
 /** The guard refused the page's credential (or it has none): ask for a token. */
 function needToken(status, message) {
+  auth.waiting = true;
+  $('#metrics-link').hidden = true; // a link cannot send the token: it would only show a 401
   const pill = $('#auth-state');
   pill.hidden = false;
   pill.className = 'pill bad';
@@ -79,6 +83,7 @@ function needToken(status, message) {
 }
 
 function signedIn() {
+  $('#metrics-link').hidden = true;
   const pill = $('#auth-state');
   pill.hidden = false;
   pill.className = 'pill ok';
@@ -90,6 +95,7 @@ function signedIn() {
 
 function useToken(token) {
   auth.token = token.trim();
+  auth.waiting = false;
   if (auth.token) sessionStorage.setItem(TOKEN_KEY, auth.token); else sessionStorage.removeItem(TOKEN_KEY);
   $('#token').value = '';
   if (auth.token) signedIn(); else needToken(401);
@@ -293,9 +299,11 @@ function addToFeed(item, prepend) {
 
 function renderDecision(d, prepend) {
   const item = feedItem({ orderId: d.orderId });
+  // a retry answered with the order's first decision: no second approval, and no shares counted again
+  if (d.repeated) item.classList.add('repeated');
   item.innerHTML = `<span class="when">${when(d.at)}</span>
     <span class="badge ${esc(d.decision)}">${esc(d.decision)}</span>
-    <span><b>${esc(d.orderId)}</b> ${esc(d.investorId)}/${esc(d.securityId)} ${esc(d.kind || '?')} ${shares(d.quantity)}
+    <span><b>${esc(d.orderId)}</b>${d.repeated ? ' <span class="retry" title="a resend of this order, answered with its first decision">retry</span>' : ''} ${esc(d.investorId)}/${esc(d.securityId)} ${esc(d.kind || '?')} ${shares(d.quantity)}
       ${d.reasons.length ? `<div class="reasons">${esc(d.reasons.join(', '))}</div>` : ''}</span>
     <span class="when">max now ${shares(d.maxAllowedNow)}</span>`;
   addToFeed(item, prepend);
@@ -471,6 +479,6 @@ function refreshAll() {
 refreshHealth();
 refreshAll();
 setInterval(refreshHealth, 5000);
-setInterval(refreshHoldings, 5000);
-setInterval(refreshReservations, 5000);
+setInterval(() => { if (!auth.waiting) refreshHoldings(); }, 5000);
+setInterval(() => { if (!auth.waiting) refreshReservations(); }, 5000);
 setInterval(tickCountdowns, 1000);
