@@ -92,6 +92,8 @@ public final class GuardApplication implements AutoCloseable {
 
     private void attachWeb(GuardConfig config, ObjectMapper json, PeerAccess peers) {
         feed = new DecisionFeed(config.consumerProperties(), service.topics(), FEED_HISTORY_PER_PARTITION);
+        DecisionFeed reading = feed;
+        metrics.bindDecisionFeed(() -> reading.outage().isEmpty(), reading::skippedRecords, reading::restarts);
         feed.start();
         gateway = new KafkaOrderGateway(config.producerProperties(), service.topics(), feed);
         HostInfo self = HostInfo.buildFromEndpoint(

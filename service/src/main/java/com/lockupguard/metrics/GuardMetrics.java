@@ -11,6 +11,7 @@ import com.lockupguard.security.AuthFailure;
 import com.lockupguard.topology.DeadLetterReason;
 import com.lockupguard.topology.DecisionObserver;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -26,7 +27,9 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -111,6 +114,24 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
         Gauge.builder("lockup.guard.topic.problems", problems::getAsInt)
                 .description("Settings of the guard's topics that would lose records or refuse its answers, and "
                         + "another application writing its decisions")
+                .register(registry);
+    }
+
+    /**
+     * The API's decision feed, which {@code POST /api/orders} waits on and the page reads: whether it reads now
+     * ({@code lockup_guard_decision_feed_up}, 0 while it restarts after a failure: orders then answer 503), the
+     * records it went past because it could not decode or take them in, and its restarts.
+     */
+    public void bindDecisionFeed(BooleanSupplier reading, LongSupplier skipped, LongSupplier restarts) {
+        Gauge.builder("lockup.guard.decision.feed.up", () -> reading.getAsBoolean() ? 1 : 0)
+                .description("1 while the API's decision feed reads, 0 while it restarts after a failure")
+                .register(registry);
+        // a function counter holds its object weakly: this one lives as long as its registry
+        FunctionCounter.builder("lockup.guard.decision.feed.skipped", this, metrics -> skipped.getAsLong())
+                .description("Records the decision feed could not decode or take in, and went past")
+                .register(registry);
+        FunctionCounter.builder("lockup.guard.decision.feed.restarts", this, metrics -> restarts.getAsLong())
+                .description("Times the decision feed failed and restarted its consumer")
                 .register(registry);
     }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -75,6 +76,8 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     private final Map<TopicPartition, Long> readUpTo = new HashMap<>();
     private volatile Consumer<String, Object> consumer;
     private volatile String outage;
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong restarts = new AtomicLong();
 
     public DecisionFeed(Properties clientProperties, GuardTopics topics, long historyPerPartition) {
         this(() -> createConsumer(clientProperties, topics), List.of(topics.approved().name(),
@@ -141,6 +144,16 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         return Optional.ofNullable(outage);
     }
 
+    /** Records the feed could not decode or take in, and went past: the API and the page never show them. */
+    public long skippedRecords() {
+        return skipped.get();
+    }
+
+    /** How often the feed failed and restarted its consumer. */
+    public long restarts() {
+        return restarts.get();
+    }
+
     private void run() {
         while (running.get()) {
             try {
@@ -151,6 +164,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                 if (!running.get()) {
                     return;
                 }
+                restarts.incrementAndGet();
                 Duration delay = backoff.next();
                 outage = "the decision feed failed (" + e + rootCause(e) + "); it restarts in " + delay.toMillis()
                         + " ms";
@@ -207,6 +221,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                 e);
         reader.seek(e.topicPartition(), e.offset() + 1);
         readUpTo.put(e.topicPartition(), e.offset() + 1);
+        skipped.incrementAndGet();
     }
 
     private void pause(Duration delay) {
@@ -264,6 +279,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("the decision feed skips the record at {}-{}@{}: it cannot take it in", record.topic(),
                     record.partition(), record.offset(), e);
+            skipped.incrementAndGet();
         }
     }
 

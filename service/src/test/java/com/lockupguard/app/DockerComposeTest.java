@@ -144,6 +144,41 @@ class DockerComposeTest {
     }
 
     @Test
+    void shouldAlertOnlyOnMetricsTheGuardExposesWithRulesPrometheusLoads() throws Exception {
+        // given the alerting rules Prometheus loads, where compose runs it
+        JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(Path.of("deploy/prometheus/alerts.yml").toFile());
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        List<String> alerts = new ArrayList<>();
+        rules.get("groups").forEach(group -> group.get("rules").forEach(rule -> {
+            alerts.add(rule.get("alert").asText());
+            assertThat(rule.at("/labels/severity").asText()).as(rule.get("alert").asText()).isIn("page", "ticket");
+            java.util.regex.Matcher names = java.util.regex.Pattern.compile("lockup_guard_[a-z_]+")
+                    .matcher(rule.get("expr").asText());
+            while (names.find()) {
+                queried.add(names.group());
+            }
+        }));
+        // when the guard's metrics are scraped, its decision feed and topic check bound as the application binds them
+        try (com.lockupguard.metrics.GuardMetrics metrics = new com.lockupguard.metrics.GuardMetrics()) {
+            metrics.bindTopicProblems(() -> 0);
+            metrics.bindDecisionFeed(() -> true, () -> 0, () -> 0);
+            String scrape = metrics.scrape();
+            // then every series an alert asks for exists, and so do the ones every page-worthy failure shows in
+            assertThat(queried).allSatisfy(name -> assertThat(scrape).as(name)
+                    .containsPattern("(?m)^" + name + "[{ ]"));
+        }
+        assertThat(queried).contains("lockup_guard_compliance_alerts_total", "lockup_guard_topic_problems",
+                "lockup_guard_decision_feed_up", "lockup_guard_dead_letters_total");
+        assertThat(alerts).contains("LockupGuardDown", "LockupGuardNoStreamThread", "LockupGuardAgreementBreached");
+        // and Prometheus loads them: named in its configuration, mounted beside it
+        assertThat(new ObjectMapper(new YAMLFactory()).readTree(Path.of("deploy/prometheus/prometheus.yml").toFile())
+                .get("rule_files").get(0).asText()).isEqualTo("alerts.yml");
+        List<String> mounts = new ArrayList<>();
+        services.get("prometheus").get("volumes").forEach(volume -> mounts.add(volume.asText()));
+        assertThat(mounts).contains("./deploy/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro");
+    }
+
+    @Test
     void shouldChartCountsOverAWindowInACountUnitNotPerSecond() throws Exception {
         // given the provisioned Grafana dashboard's panels
         JsonNode dashboard = new ObjectMapper().readTree(Path.of("deploy/grafana/dashboards/lockup-guard.json").toFile());

@@ -173,6 +173,20 @@ class GuardMetricsTest {
     }
 
     @Test
+    void shouldExposeWhetherTheDecisionFeedReadsAndWhatItSkippedAndHowOftenItRestarted() {
+        // given a feed that restarted twice, skipped three records, and is down now
+        java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean(false);
+        metrics.bindDecisionFeed(reading::get, () -> 3, () -> 2);
+        // when scraped, then so it reads
+        assertThat(metrics.scrape()).contains("lockup_guard_decision_feed_up 0.0")
+                .contains("lockup_guard_decision_feed_skipped_total 3.0")
+                .contains("lockup_guard_decision_feed_restarts_total 2.0");
+        // and once it reads again, it is up
+        reading.set(true);
+        assertThat(metrics.scrape()).contains("lockup_guard_decision_feed_up 1.0");
+    }
+
+    @Test
     void shouldLeaveAnOrderStampedAheadOfTheClockOutOfTheLatency() {
         // given an order whose timestamp is a minute ahead of this clock (its producer's clock runs fast)
         long ahead = System.currentTimeMillis() + 60_000;

@@ -133,6 +133,8 @@ class DecisionFeedTest {
         assertThat(waiting.get(10, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-1");
         assertThat(consumer.position(new TopicPartition(MockFeedConsumer.ALERTS, 0))).isEqualTo(1);
         assertThat(feed.outage()).isEmpty();
+        assertThat(feed.skippedRecords()).as("counted for the metrics").isEqualTo(1);
+        assertThat(feed.restarts()).isZero();
     }
 
     @Test
@@ -152,6 +154,7 @@ class DecisionFeedTest {
         // then the feed went past the record, instead of restarting on it for good
         assertThat(waiting.get(10, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-1");
         assertThat(feed.outage()).isEmpty();
+        assertThat(feed.skippedRecords()).as("counted for the metrics").isEqualTo(1);
     }
 
     @Test
@@ -232,6 +235,8 @@ class DecisionFeedTest {
         assertThat(waiting.get(10, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-1");
         await().atMost(Duration.ofSeconds(10)).until(() -> feed.outage().isEmpty());
         assertThat(feed.recent(null, 10)).extracting(Decision::getOrderId).containsExactlyInAnyOrder("o-0", "o-1");
+        assertThat(feed.restarts()).as("counted for the metrics").isEqualTo(1);
+        assertThat(feed.skippedRecords()).as("the record was read again, not skipped").isZero();
     }
 
     @Test
