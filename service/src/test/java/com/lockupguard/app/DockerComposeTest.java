@@ -130,8 +130,10 @@ class DockerComposeTest {
                 queried.add(names.group());
             }
         }));
-        // when the guard's metrics are scraped
+        // when the guard's metrics are scraped, its decision feed and topic check bound as the application binds them
         try (com.lockupguard.metrics.GuardMetrics metrics = new com.lockupguard.metrics.GuardMetrics()) {
+            metrics.bindTopicProblems(() -> 0);
+            metrics.bindDecisionFeed(() -> true, () -> 0, () -> 0);
             metrics.deadLettered(com.lockupguard.topology.DeadLetterReason.KEY_MISMATCH);
             metrics.apiTimer("orders", 200).record(java.time.Duration.ofMillis(3));
             String scrape = metrics.scrape();
