@@ -194,7 +194,6 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                 return; // closed while it was created: close() woke up the one before
             }
             assign(reader);
-            outage = null;
             while (running.get()) {
                 ConsumerRecords<String, Object> records;
                 try {
@@ -207,6 +206,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                     continue;
                 }
                 backoff.reset();
+                outage = null; // reading again: not before, or a feed failing at every poll would look up between
                 for (ConsumerRecord<String, Object> record : records) {
                     handleOrSkip(record);
                     readUpTo.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);

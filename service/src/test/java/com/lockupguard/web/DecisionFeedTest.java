@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -277,5 +278,44 @@ class DecisionFeedTest {
         } finally {
             released.countDown();
         }
+    }
+
+    @Test
+    void shouldSayItIsDownUntilItHasReadAgainNotOnceItHasConnected() throws Exception {
+        // given a feed whose first consumer fails, and whose second is assigned its partitions but has not yet
+        // answered a poll (a registry slow to answer, say)
+        CountDownLatch polling = new CountDownLatch(1);
+        CountDownLatch pollAnswers = new CountDownLatch(1);
+        MockFeedConsumer slow = new MockFeedConsumer(1, List.of()) {
+            @Override
+            public ConsumerRecords<String, Object> poll(Duration timeout) {
+                polling.countDown();
+                try {
+                    pollAnswers.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.poll(timeout);
+            }
+        };
+        AtomicInteger created = new AtomicInteger();
+        feed = new DecisionFeed(() -> {
+            if (created.getAndIncrement() == 0) {
+                throw new IllegalStateException("broker gone");
+            }
+            return slow;
+        }, MockFeedConsumer.TOPICS, 5_000);
+        feed.start();
+        try {
+            // when the second waits on its first poll
+            assertThat(polling.await(10, TimeUnit.SECONDS)).isTrue();
+
+            // then the feed is still down: orders are refused (503) and its metric reads 0, not 1 between failures
+            assertThat(feed.outage()).isPresent();
+        } finally {
+            pollAnswers.countDown();
+        }
+        // and once the poll has answered, it reads
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.outage().isEmpty());
     }
 }

@@ -21,7 +21,7 @@ import org.apache.kafka.common.record.TimestampType;
  * A consumer of the feed's topics with no broker behind it: records are appended with {@link #append}, and
  * reach the feed at its next poll, on its own thread.
  */
-final class MockFeedConsumer extends MockConsumer<String, Object> {
+class MockFeedConsumer extends MockConsumer<String, Object> {
 
     static final String APPROVED = "orders-approved";
     static final String BLOCKED = "orders-blocked";
