@@ -61,17 +61,22 @@ function withAuth(options = {}) {
   return { ...options, headers };
 }
 
-async function getJson(url, options) {
+/** {@code submit}: an order or what-if, for which a 403 says the token may read but not submit: polls go on. */
+async function getJson(url, { submit, ...options } = {}) {
   const response = await fetch(url, withAuth(options));
   const body = await response.json().catch(() => ({}));
-  if (response.status === 401 || response.status === 403) needToken(response.status, body.error);
+  if (response.status === 401 || response.status === 403) {
+    needToken(response.status, body.error, !(submit && response.status === 403));
+  } else if (response.ok) {
+    auth.waiting = false; // the credential works (again): poll again
+  }
   if (!response.ok) throw Object.assign(new Error(body.error || response.statusText), { status: response.status, body });
   return body;
 }
 
 /** The guard refused the page's credential (or it has none): ask for a token. */
-function needToken(status, message) {
-  auth.waiting = true;
+function needToken(status, message, stopPolling = true) {
+  if (stopPolling) auth.waiting = true;
   $('#metrics-link').hidden = true; // a link cannot send the token: it would only show a 401
   const pill = $('#auth-state');
   pill.hidden = false;
@@ -456,6 +461,7 @@ async function sendOrder(path) {
   try {
     const decision = await getJson(path, {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(orderFromForm()),
+      submit: true,
     });
     result.textContent = JSON.stringify(decision, null, 2);
   } catch (e) {
