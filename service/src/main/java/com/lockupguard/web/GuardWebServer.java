@@ -33,9 +33,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -98,11 +97,8 @@ public final class GuardWebServer implements AutoCloseable {
     private final ObjectMapper json;
     private final ContractJson contracts;
     private final LiveStreams liveStreams;
-    private final ScheduledExecutorService streamExpiry = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "lockup-guard-sse-expiry");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Ends each live stream when its credential expires; a stream that ends first cancels its task, which goes. */
+    private final ScheduledThreadPoolExecutor streamExpiry = streamExpiry();
     private final SseTickets tickets;
     private final Clock clock;
     private volatile Backend backend;
@@ -126,6 +122,21 @@ public final class GuardWebServer implements AutoCloseable {
         this.contracts = new ContractJson(json);
         this.clock = clock;
         this.tickets = new SseTickets(clock);
+    }
+
+    private static ScheduledThreadPoolExecutor streamExpiry() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "lockup-guard-sse-expiry");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true); // a token lives for hours: its cancelled task must not wait as long
+        return executor;
+    }
+
+    /** Live streams whose end at their credential's expiry is still to come. */
+    int streamExpiriesPending() {
+        return streamExpiry.getQueue().size();
     }
 
     /** Starts listening; returns the port (the actual one when {@code port} is 0). */
@@ -408,14 +419,15 @@ public final class GuardWebServer implements AutoCloseable {
     private void events(SseClient client) {
         client.keepAlive();
         Principal principal = client.ctx().attribute(PRINCIPAL);
+        Runnable onEnd = () -> { };
         if (principal != null && principal.expiresAt() != null) {
             // the stream ends when the credential that opened it does: a page must come back with a new one
             long millis = Math.max(0, principal.expiresAt().toEpochMilli() - clock.millis());
             ScheduledFuture<?> expiry = streamExpiry.schedule(client::close, millis, TimeUnit.MILLISECONDS);
-            client.onClose(() -> expiry.cancel(false));
+            onEnd = () -> expiry.cancel(false); // or each reconnect would leave its task, and its client, for hours
         }
         client.sendComment("connected");
-        liveStreams.open(client, subjectOf(principal), backend().feed(), event -> payload(event).toString());
+        liveStreams.open(client, subjectOf(principal), backend().feed(), event -> payload(event).toString(), onEnd);
     }
 
     /** Whom the live-stream caps count a stream for: every caller is one subject while authentication is off. */

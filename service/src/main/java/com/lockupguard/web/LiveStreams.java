@@ -59,16 +59,19 @@ final class LiveStreams {
 
     /**
      * Streams the events {@code feed} gives to {@code client} until either ends; {@code render} turns an event
-     * into its data line. A stream over the caps (a race with {@link #admits}) is closed at once.
+     * into its data line, and {@code onEnd} runs once it has ended (the client keeps one close callback, this
+     * class's). A stream over the caps (a race with {@link #admits}) is closed at once.
      */
-    void open(SseClient client, String subject, DecisionHistory feed, Function<DecisionHistory.Event, String> render) {
+    void open(SseClient client, String subject, DecisionHistory feed, Function<DecisionHistory.Event, String> render,
+            Runnable onEnd) {
         if (!reserve(subject)) {
             LOG.info("live feed: {} already holds {} streams or {} are open; refused", subject,
                     MAX_STREAMS_PER_SUBJECT, MAX_STREAMS);
             client.close();
+            onEnd.run();
             return;
         }
-        Stream stream = new Stream(client, subject, render);
+        Stream stream = new Stream(client, subject, render, onEnd);
         stream.subscription = feed.subscribe(stream::offer);
         client.onClose(stream::end);
         Thread sender = new Thread(stream, "lockup-guard-sse-" + opened.incrementAndGet());
@@ -96,15 +99,17 @@ final class LiveStreams {
         private final SseClient client;
         private final String subject;
         private final Function<DecisionHistory.Event, String> render;
+        private final Runnable onEnd;
         private final BlockingQueue<DecisionHistory.Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
         private final AtomicBoolean ended = new AtomicBoolean();
         private volatile AutoCloseable subscription;
         private volatile Thread sender;
 
-        Stream(SseClient client, String subject, Function<DecisionHistory.Event, String> render) {
+        Stream(SseClient client, String subject, Function<DecisionHistory.Event, String> render, Runnable onEnd) {
             this.client = client;
             this.subject = subject;
             this.render = render;
+            this.onEnd = onEnd;
         }
 
         /** Called by the feed's thread: queues, never waits. */
@@ -139,6 +144,7 @@ final class LiveStreams {
                 client.close();
                 // the slot is free only once this thread is done: the caps bound threads, not just subscriptions
                 release(subject);
+                onEnd.run();
             }
         }
 

@@ -182,6 +182,27 @@ class LiveStreamsTest {
     }
 
     @Test
+    void shouldForgetAStreamsEndAtItsTokensExpiryOnceTheStreamHasEnded(@TempDir Path dir) throws Exception {
+        // given a guard that authenticates readers by JWT, and a reader whose token expires in an hour
+        TestIssuer issuer = TestIssuer.rsa("live-key");
+        try (JwtGuard guard = JwtGuard.start(issuer, dir, feed)) {
+            Socket reader = openStream(guard.port(), 0, issuer.token().sign());
+            await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.size() == 1);
+            assertThat(guard.server().streamExpiriesPending()).as("its end at the expiry, to come").isEqualTo(1);
+
+            // when the reader goes away (a write tells the server)
+            reader.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                feed.publish(decisionEvent(0));
+                return feed.subscribers.isEmpty();
+            });
+
+            // then nothing is kept for it until its token would have expired: a page reconnecting all day adds none
+            await().atMost(Duration.ofSeconds(10)).until(() -> guard.server().streamExpiriesPending() == 0);
+        }
+    }
+
+    @Test
     void shouldRefuseMoreStreamsInAllThanTheInstanceHoldsWhateverTheirSubjects(@TempDir Path dir) throws Exception {
         // given a guard that authenticates readers by JWT
         TestIssuer issuer = TestIssuer.rsa("live-key");
