@@ -194,8 +194,7 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
                 .tag("endpoint", endpoint).tag("status", Integer.toString(status))
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(100_000))
-                // as far as a live order goes: a backlog after a restore reads as minutes, not as the top bucket
-                .maximumExpectedValue(MAX_LIVE_LATENCY)
+                .maximumExpectedValue(Duration.ofSeconds(30)) // a request ends by api.decision.timeout.ms
                 .register(registry));
     }
 
