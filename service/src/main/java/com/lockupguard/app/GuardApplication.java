@@ -77,6 +77,7 @@ public final class GuardApplication implements AutoCloseable {
         }
         metrics.bind(service.streams());
         metrics.bindTopicProblems(service::topicProblems);
+        metrics.bindReplacedThreads(service::replacedThreads);
         GuardApplication application = new GuardApplication(metrics, service, web);
         try {
             service.start();

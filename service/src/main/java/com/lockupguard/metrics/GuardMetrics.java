@@ -118,6 +118,18 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
     }
 
     /**
+     * Stream threads that failed and were replaced ({@code lockup_guard_stream_threads_replaced_total}): each
+     * replacement resumes from the last commit, so a failure that comes back at every record keeps the guard up,
+     * its threads alive, and nothing decided.
+     */
+    public void bindReplacedThreads(IntSupplier replaced) {
+        // a function counter holds its object weakly: this one lives as long as its registry
+        FunctionCounter.builder("lockup.guard.stream.threads.replaced", this, metrics -> replaced.getAsInt())
+                .description("Stream threads that failed and were replaced, resuming from the last commit")
+                .register(registry);
+    }
+
+    /**
      * The API's decision feed, which {@code POST /api/orders} waits on and the page reads: whether it reads now
      * ({@code lockup_guard_decision_feed_up}, 0 while it restarts after a failure: orders then answer 503), the
      * records it went past because it could not decode or take them in, and its restarts.

@@ -165,6 +165,7 @@ class DockerComposeTest {
         // when the guard's metrics are scraped, its decision feed and topic check bound as the application binds them
         try (com.lockupguard.metrics.GuardMetrics metrics = new com.lockupguard.metrics.GuardMetrics()) {
             metrics.bindTopicProblems(() -> 0);
+            metrics.bindReplacedThreads(() -> 0);
             metrics.bindDecisionFeed(() -> true, () -> 0, () -> 0);
             String scrape = metrics.scrape();
             // then every series an alert asks for exists, and so do the ones every page-worthy failure shows in
@@ -172,7 +173,8 @@ class DockerComposeTest {
                     .containsPattern("(?m)^" + name + "[{ ]"));
         }
         assertThat(queried).contains("lockup_guard_compliance_alerts_total", "lockup_guard_topic_problems",
-                "lockup_guard_decision_feed_up", "lockup_guard_dead_letters_total");
+                "lockup_guard_decision_feed_up", "lockup_guard_dead_letters_total",
+                "lockup_guard_stream_threads_replaced_total");
         assertThat(alerts).contains("LockupGuardDown", "LockupGuardRestarting", "LockupGuardAgreementBreached");
         // and Prometheus loads them: named in its configuration, mounted beside it
         assertThat(new ObjectMapper(new YAMLFactory()).readTree(Path.of("deploy/prometheus/prometheus.yml").toFile())

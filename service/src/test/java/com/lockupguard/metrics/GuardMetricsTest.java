@@ -187,6 +187,17 @@ class GuardMetricsTest {
     }
 
     @Test
+    void shouldCountTheStreamThreadsThatFailedAndWereReplaced() {
+        // given a guard that replaced two failed stream threads
+        java.util.concurrent.atomic.AtomicInteger replaced = new java.util.concurrent.atomic.AtomicInteger(2);
+        metrics.bindReplacedThreads(replaced::get);
+        // when scraped, then so it reads, and it follows the guard's count
+        assertThat(metrics.scrape()).contains("lockup_guard_stream_threads_replaced_total 2.0");
+        replaced.incrementAndGet();
+        assertThat(metrics.scrape()).contains("lockup_guard_stream_threads_replaced_total 3.0");
+    }
+
+    @Test
     void shouldLeaveAnOrderStampedAheadOfTheClockOutOfTheLatency() {
         // given an order whose timestamp is a minute ahead of this clock (its producer's clock runs fast)
         long ahead = System.currentTimeMillis() + 60_000;
