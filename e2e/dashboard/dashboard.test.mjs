@@ -70,6 +70,10 @@ try {
   const e1 = (await page.locator('#feed li[data-order-id="e1"]').innerText()).replace(/\s+/g, ' ');
   if (!e1.includes('BLOCKED') || !e1.includes('LOCKUP_ACTIVE')) throw new Error(`e1 shows ${e1}`);
   console.log('decision e1:', e1);
+  // and so are the fills and cancels the demo reported before the page opened
+  await page.locator('#feed li.report').first().waitFor({ timeout: 30_000 });
+  console.log('reports listed at load:', (await page.locator('#feed li.report').allInnerTexts())
+    .map((r) => r.replace(/\s+/g, ' ')).join(' | '));
 
   // an order submitted through the pre-trade form comes back decided, and arrives in the live feed
   const orderId = `browser-${Date.now()}`;

@@ -315,7 +315,7 @@ function renderDecision(d, prepend) {
 }
 
 /** A fill or cancel as the guard took it: what its reservation covered or gave back. */
-function renderReport(r) {
+function renderReport(r, prepend = true) {
   const item = feedItem({ executionId: r.executionId || '', reportOf: r.orderId || '' });
   item.classList.add('report');
   const what = r.result !== 'APPLIED' ? esc(r.result)
@@ -326,14 +326,19 @@ function renderReport(r) {
       <span class="muted">exec ${esc(r.executionId)}</span>
       ${r.alert ? `<div class="reasons">${esc(r.alert.type)} ${shares(r.alert.quantity)}${r.alert.breachesAgreement ? ' · breach' : ''}</div>` : ''}</span>
     <span class="when">${what}</span>`;
-  addToFeed(item, true);
+  addToFeed(item, prepend);
 }
 
+/** The latest decisions, and the fills and cancels among them, newest first as the live feed adds them. */
 async function loadDecisions() {
   try {
-    const decisions = await getJson('/api/decisions?limit=50');
-    $('#feed').innerHTML = decisions.length ? '' : '<li class="muted">waiting for decisions…</li>';
-    decisions.forEach((d) => renderDecision(d, false));
+    const [decisions, reports] = await Promise.all([getJson('/api/decisions?limit=50'),
+      getJson('/api/reports?limit=50')]);
+    const entries = [...decisions.map((d) => ({ at: Date.parse(d.at), show: () => renderDecision(d, false) })),
+      ...reports.map((r) => ({ at: Date.parse(r.reportedAt), show: () => renderReport(r, false) }))];
+    entries.sort((a, b) => b.at - a.at);
+    $('#feed').innerHTML = entries.length ? '' : '<li class="muted">waiting for decisions…</li>';
+    entries.slice(0, 50).forEach((entry) => entry.show());
   } catch (e) {
     if (e.status !== 401 && e.status !== 403) setTimeout(loadDecisions, 2000); // else: after sign-in
   }

@@ -57,6 +57,8 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     static final int RECENT_DECISIONS = 1_000;
     static final int HISTORY_POINTS_PER_HOLDING = 2_000;
     static final int RECENT_ALERTS = 1_000;
+    /** Execution reports' results kept for {@code /api/reports}, newest by when they happened. */
+    static final int RECENT_REPORTS = 1_000;
     static final Duration FIRST_RESTART_DELAY = Duration.ofMillis(200);
     static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(10);
 
@@ -65,7 +67,8 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     private final long historyPerPartition;
     private final DecisionWaiters waiting = new DecisionWaiters();
     private final RecentDecisions recent = new RecentDecisions(RECENT_DECISIONS);
-    private final RecentAlerts alerts = new RecentAlerts(RECENT_ALERTS);
+    private final RecentOfHoldings<ComplianceAlert> alerts = RecentOfHoldings.alerts(RECENT_ALERTS);
+    private final RecentOfHoldings<ReportResult> reports = RecentOfHoldings.reports(RECENT_REPORTS);
     private final Map<String, NavigableMap<Instant, HistoryPoint>> histories = new ConcurrentHashMap<>();
     private final List<java.util.function.Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -116,6 +119,11 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     @Override
     public List<ComplianceAlert> alerts(String investorId, String securityId, int limit) {
         return alerts.newestFirst(investorId, securityId, limit);
+    }
+
+    @Override
+    public List<ReportResult> reports(String investorId, String securityId, int limit) {
+        return reports.newestFirst(investorId, securityId, limit);
     }
 
     @Override
@@ -298,6 +306,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
             alerts.add(alert);
             publish(new Event(Event.ALERT, record.key(), alert));
         } else if (record.value() instanceof ReportResult result) {
+            reports.add(result);
             publish(new Event(Event.REPORT, record.key(), result));
         }
     }

@@ -3,6 +3,7 @@ package com.lockupguard.web;
 import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.Position;
+import com.lockupguard.avro.ReportResult;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
@@ -10,7 +11,7 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * What the guard decided lately, the alerts it raised and how holdings moved, as the dashboard,
- * /api/decisions and /api/alerts show it.
+ * /api/decisions, /api/alerts and /api/reports show it.
  */
 public interface DecisionHistory {
 
@@ -46,6 +47,12 @@ public interface DecisionHistory {
      * security, or of all (nulls).
      */
     List<ComplianceAlert> alerts(String investorId, String securityId, int limit);
+
+    /**
+     * The latest execution reports' results (fills and cancels as the guard took them), newest (by when they
+     * happened) first, of one investor and/or one security, or of all (nulls).
+     */
+    List<ReportResult> reports(String investorId, String securityId, int limit);
 
     /** A holding's position history, oldest first. */
     List<HistoryPoint> history(String holding);

@@ -29,6 +29,7 @@ import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +38,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,6 +177,7 @@ public final class GuardWebServer implements AutoCloseable {
                     timed("reservations", this::reservations), Access.READ, Access.PEER);
             config.routes.get("/api/decisions", this::decisions, Access.READ);
             config.routes.get("/api/alerts", this::alerts, Access.READ);
+            config.routes.get("/api/reports", this::reports, Access.READ);
             config.routes.post("/api/events/ticket", this::ticket, Access.READ);
             config.routes.sse("/api/events", this::events, Access.READ, Access.TICKET);
         }).start();
@@ -407,13 +410,27 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     private void alerts(Context ctx) {
-        int limit = intParam(ctx, "limit", 50, 1, DecisionFeed.RECENT_ALERTS);
-        ArrayNode alerts = json.createArrayNode();
-        for (ComplianceAlert alert : backend().feed().alerts(ctx.queryParam("investorId"),
-                ctx.queryParam("securityId"), limit)) {
-            alerts.add(contracts.alert(alert));
+        listOfHoldings(ctx, DecisionFeed.RECENT_ALERTS, backend().feed()::alerts, contracts::alert);
+    }
+
+    private void reports(Context ctx) {
+        listOfHoldings(ctx, DecisionFeed.RECENT_REPORTS, backend().feed()::reports, contracts::report);
+    }
+
+    /** The records of holdings {@code ?investorId=}, {@code ?securityId=} and {@code ?limit=} ask for, newest first. */
+    private <T> void listOfHoldings(Context ctx, int most, OfHoldings<T> query, Function<T, JsonNode> asJson) {
+        int limit = intParam(ctx, "limit", 50, 1, most);
+        ArrayNode records = json.createArrayNode();
+        for (T record : query.newestFirst(ctx.queryParam("investorId"), ctx.queryParam("securityId"), limit)) {
+            records.add(asJson.apply(record));
         }
-        ctx.json(alerts);
+        ctx.json(records);
+    }
+
+    /** A list of the feed's, by holding: {@link DecisionHistory#alerts} or {@link DecisionHistory#reports}. */
+    @FunctionalInterface
+    private interface OfHoldings<T> {
+        List<T> newestFirst(String investorId, String securityId, int limit);
     }
 
     private void events(SseClient client) {

@@ -69,6 +69,7 @@ class ApiSecurityTest {
             new String[] {"GET", "/api/holdings/dutchess/CBYI/reservations"},
             new String[] {"GET", "/api/decisions"},
             new String[] {"GET", "/api/alerts"},
+            new String[] {"GET", "/api/reports"},
             new String[] {"GET", "/api/events"},
             new String[] {"GET", "/metrics"},
             new String[] {"POST", "/api/orders"},

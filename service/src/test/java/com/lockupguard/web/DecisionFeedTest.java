@@ -117,6 +117,24 @@ class DecisionFeedTest {
     }
 
     @Test
+    void shouldKeepTheReportResultsItReadsForAPageOpenedLater() throws Exception {
+        // given a feed reading
+        MockFeedConsumer consumer = new MockFeedConsumer(1, List.of());
+        start(consumer);
+
+        // when it reads two fills' results
+        consumer.append("execution-results", 0, "dutchess/CBYI",
+                GuardWebServerTest.report("x1", "dutchess", "CBYI", "2003-07-11T14:00:00Z"), null);
+        consumer.append("execution-results", 0, "dutchess/CBYI",
+                GuardWebServerTest.report("x2", "dutchess", "CBYI", "2003-07-12T14:00:00Z"), null);
+
+        // then it lists them, newest first, beside telling the live pages
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.reports(null, null, 10).size() == 2);
+        assertThat(feed.reports("dutchess", "CBYI", 10)).extracting(r -> r.getExecutionId())
+                .containsExactly("x2", "x1");
+    }
+
+    @Test
     void shouldSkipARecordItCannotDecodeAndGoOn() throws Exception {
         // given: a feed reading, and an alert it cannot decode (a schema id the registry does not know)
         MockFeedConsumer consumer = new MockFeedConsumer(1, List.of());

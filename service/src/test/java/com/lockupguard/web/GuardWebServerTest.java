@@ -128,6 +128,16 @@ class GuardWebServerTest {
                 .setAgreementVersion(2L).setTermsHash("ab12").build();
     }
 
+    /** An applied fill of {@code executionId}, of order {@code "z-" + executionId}, 1,000 shares covered. */
+    static ReportResult report(String executionId, String investorId, String securityId, String reportedAt) {
+        Instant at = Instant.parse(reportedAt);
+        return ReportResult.newBuilder().setExecutionId(executionId).setOrderId("z-" + executionId)
+                .setInvestorId(investorId).setSecurityId(securityId).setKind(ExecutionKind.FILL).setQuantity(1_000L)
+                .setReportedAt(at).setOutcome(ExecutionResult.APPLIED).setCovered(1_000L).setEvaluatedAt(at)
+                .setPosition(position(investorId, securityId, at, 1_000, 0)).setAgreementVersion(2L)
+                .setTermsHash("ab12").build();
+    }
+
     @Test
     void shouldAnswerPreTradeCheckWithTheOrdersDecision() throws Exception {
         HttpResponse<String> response = post("/api/orders", ORDER);
@@ -515,7 +525,7 @@ class GuardWebServerTest {
 
     @Test
     void shouldRefuseALimitAboveTheDecisionsAndAlertsTheGuardKeeps() throws Exception {
-        for (String path : List.of("/api/decisions", "/api/alerts")) {
+        for (String path : List.of("/api/decisions", "/api/alerts", "/api/reports")) {
             // when: at most what an instance keeps (README: at most 1,000; above, 400)
             HttpResponse<String> most = get(path + "?limit=1000");
             HttpResponse<String> over = get(path + "?limit=1001");
@@ -585,6 +595,26 @@ class GuardWebServerTest {
         assertThat(all.get(1).get("breachesAgreement").asBoolean()).isFalse();
         assertThat(get("/api/alerts?limit=0").statusCode()).isEqualTo(400);
         assertThat(json(get("/api/alerts?limit=lots")).get("field").asText()).isEqualTo("limit");
+    }
+
+    @Test
+    void shouldListRecentReportResultsNewestFirstFilteredByHoldingAndLimited() throws Exception {
+        // given: fills read in another order than they happened in
+        history.reports.add(report("x1", "dutchess", "CBYI", "2003-07-11T14:00:00Z"));
+        history.reports.add(report("x3", "dutchess", "CBYI", "2003-07-13T14:00:00Z"));
+        history.reports.add(report("x2", "ccm", "CBYI", "2003-07-12T14:00:00Z"));
+
+        // when
+        JsonNode all = json(get("/api/reports"));
+        JsonNode holding = json(get("/api/reports?investorId=dutchess&securityId=CBYI&limit=1"));
+
+        // then: as the live feed shows them, so that a page opened later shows the fills and cancels before it
+        assertThat(all).extracting(r -> r.get("executionId").asText()).containsExactly("x3", "x2", "x1");
+        assertThat(holding).extracting(r -> r.get("executionId").asText()).containsExactly("x3");
+        assertThat(all.get(0).get("result").asText()).isEqualTo("APPLIED");
+        assertThat(all.get(0).get("covered").asLong()).isEqualTo(1_000);
+        assertThat(all.get(0).get("reportedAt").asText()).isEqualTo("2003-07-13T14:00:00Z");
+        assertThat(get("/api/reports?limit=0").statusCode()).isEqualTo(400);
     }
 
     @Test
@@ -857,7 +887,8 @@ class GuardWebServerTest {
 
     private static final class FakeHistory extends StubBackend.Feed {
         final List<String> asked = new CopyOnWriteArrayList<>();
-        final RecentAlerts alerts = new RecentAlerts(DecisionFeed.RECENT_ALERTS);
+        final RecentOfHoldings<ComplianceAlert> alerts = RecentOfHoldings.alerts(DecisionFeed.RECENT_ALERTS);
+        final RecentOfHoldings<ReportResult> reports = RecentOfHoldings.reports(DecisionFeed.RECENT_REPORTS);
         final Map<String, List<HistoryPoint>> points = new ConcurrentHashMap<>(Map.of("dutchess/CBYI", List.of(
                 new HistoryPoint(Instant.parse("2003-04-28T13:00:00Z"), 0, 0, 0, 0, 0),
                 new HistoryPoint(Instant.parse("2003-07-10T20:30:00Z"), 200_000, 20_000, 50_000, 130_000, 130_000))));
@@ -874,6 +905,11 @@ class GuardWebServerTest {
         @Override
         public List<ComplianceAlert> alerts(String investorId, String securityId, int limit) {
             return alerts.newestFirst(investorId, securityId, limit);
+        }
+
+        @Override
+        public List<ReportResult> reports(String investorId, String securityId, int limit) {
+            return reports.newestFirst(investorId, securityId, limit);
         }
 
         @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.avro.ReportResult;
 import com.lockupguard.rules.HoldingKey;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,6 +50,11 @@ final class StubBackend {
 
         @Override
         public List<ComplianceAlert> alerts(String investorId, String securityId, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public List<ReportResult> reports(String investorId, String securityId, int limit) {
             return List.of();
         }
 
