@@ -125,23 +125,13 @@ class DockerComposeTest {
         // given the provisioned Grafana dashboard's queries
         JsonNode dashboard = new ObjectMapper().readTree(Path.of("deploy/grafana/dashboards/lockup-guard.json").toFile());
         java.util.Set<String> queried = new java.util.TreeSet<>();
-        dashboard.get("panels").forEach(panel -> panel.get("targets").forEach(target -> {
-            java.util.regex.Matcher names = java.util.regex.Pattern.compile("lockup_guard_[a-z_]+")
-                    .matcher(target.get("expr").asText());
-            while (names.find()) {
-                queried.add(names.group());
-            }
-        }));
-        // when the guard's metrics are scraped, its decision feed and topic check bound as the application binds them
-        try (com.lockupguard.metrics.GuardMetrics metrics = new com.lockupguard.metrics.GuardMetrics()) {
-            metrics.bindTopicProblems(() -> 0);
-            metrics.bindDecisionFeed(() -> true, () -> 0, () -> 0);
-            metrics.deadLettered(com.lockupguard.topology.DeadLetterReason.KEY_MISMATCH);
-            metrics.apiTimer("orders", 200).record(java.time.Duration.ofMillis(3));
-            String scrape = metrics.scrape();
-            // then every queried series exists
-            assertThat(queried).isNotEmpty().allSatisfy(name -> assertThat(scrape).contains(name));
-        }
+        dashboard.get("panels").forEach(panel -> panel.get("targets").forEach(target ->
+                queried.addAll(guardSeries(target.get("expr").asText()))));
+        // when the guard's metrics are scraped
+        String scrape = scrapeAsTheApplicationBindsIt();
+        // then every queried series exists
+        assertThat(queried).isNotEmpty().allSatisfy(name -> assertThat(scrape).as(name)
+                .containsPattern("(?m)^" + name + "[{ ]"));
         // and Prometheus scrapes the guard where compose runs it
         assertThat(Files.readString(Path.of("deploy/prometheus/prometheus.yml"))).contains("lockup-guard:8080")
                 .contains("/metrics");
@@ -156,22 +146,12 @@ class DockerComposeTest {
         rules.get("groups").forEach(group -> group.get("rules").forEach(rule -> {
             alerts.add(rule.get("alert").asText());
             assertThat(rule.at("/labels/severity").asText()).as(rule.get("alert").asText()).isIn("page", "ticket");
-            java.util.regex.Matcher names = java.util.regex.Pattern.compile("lockup_guard_[a-z_]+")
-                    .matcher(rule.get("expr").asText());
-            while (names.find()) {
-                queried.add(names.group());
-            }
+            queried.addAll(guardSeries(rule.get("expr").asText()));
         }));
-        // when the guard's metrics are scraped, its decision feed and topic check bound as the application binds them
-        try (com.lockupguard.metrics.GuardMetrics metrics = new com.lockupguard.metrics.GuardMetrics()) {
-            metrics.bindTopicProblems(() -> 0);
-            metrics.bindReplacedThreads(() -> 0);
-            metrics.bindDecisionFeed(() -> true, () -> 0, () -> 0);
-            String scrape = metrics.scrape();
-            // then every series an alert asks for exists, and so do the ones every page-worthy failure shows in
-            assertThat(queried).allSatisfy(name -> assertThat(scrape).as(name)
-                    .containsPattern("(?m)^" + name + "[{ ]"));
-        }
+        // when the guard's metrics are scraped
+        String scrape = scrapeAsTheApplicationBindsIt();
+        // then every series an alert asks for exists, and so do the ones every page-worthy failure shows in
+        assertThat(queried).allSatisfy(name -> assertThat(scrape).as(name).containsPattern("(?m)^" + name + "[{ ]"));
         assertThat(queried).contains("lockup_guard_compliance_alerts_total", "lockup_guard_topic_problems",
                 "lockup_guard_decision_feed_up", "lockup_guard_dead_letters_total",
                 "lockup_guard_stream_threads_replaced_total");
@@ -200,6 +180,28 @@ class DockerComposeTest {
                 assertThat(title).doesNotContainIgnoringCase("per second");
             }
         });
+    }
+
+    /** The guard's own series ({@code lockup_guard_*}) a PromQL expression names. */
+    private static List<String> guardSeries(String expr) {
+        List<String> names = new ArrayList<>();
+        java.util.regex.Matcher found = java.util.regex.Pattern.compile("lockup_guard_[a-z_]+").matcher(expr);
+        while (found.find()) {
+            names.add(found.group());
+        }
+        return names;
+    }
+
+    /** A scrape of the guard's metrics, bound as the application binds them, a dead letter and a request in. */
+    private static String scrapeAsTheApplicationBindsIt() {
+        try (com.lockupguard.metrics.GuardMetrics metrics = new com.lockupguard.metrics.GuardMetrics()) {
+            metrics.bindTopicProblems(() -> 0);
+            metrics.bindReplacedThreads(() -> 0);
+            metrics.bindDecisionFeed(() -> true, () -> 0, () -> 0);
+            metrics.deadLettered(com.lockupguard.topology.DeadLetterReason.KEY_MISMATCH);
+            metrics.apiTimer("orders", 200).record(java.time.Duration.ofMillis(3));
+            return metrics.scrape();
+        }
     }
 
     private static String volumeMount(String service) {
