@@ -571,7 +571,16 @@ public final class GuardWebServer implements AutoCloseable {
 
     /** 500: the details go to the log, not to the caller. */
     private void internalError(Exception e, Context ctx) {
-        LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+        String request;
+        try {
+            request = ctx.method() + " " + ctx.path();
+        } catch (RuntimeException recycled) {
+            // the server is done with the request (a stream whose reader left, a stop): there is nobody to answer,
+            // and a handler that throws here sets Javalin's error handling off again
+            LOG.debug("a request the web server was done with failed", e);
+            return;
+        }
+        LOG.error("{} failed", request, e);
         error(ctx, ApiException.internal("internal error (" + e.getClass().getSimpleName() + "); see the guard's log"));
     }
 
@@ -588,6 +597,12 @@ public final class GuardWebServer implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            // while the server still serves them: stopped first, it would take their requests from under them
+            liveStreams.closeAll(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (app != null) {
             app.stop();
         }

@@ -1,11 +1,17 @@
 package com.lockupguard.web;
 
 import io.javalin.http.sse.SseClient;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,6 +44,7 @@ final class LiveStreams {
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
     private final Map<String, Integer> perSubject = new HashMap<>();
+    private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
     private final AtomicInteger opened = new AtomicInteger();
     private final long heartbeatNanos;
     private final long pollMillis;
@@ -74,6 +81,11 @@ final class LiveStreams {
         Stream stream = new Stream(client, subject, render, onEnd);
         stream.subscription = feed.subscribe(stream::offer);
         client.onClose(stream::end);
+        HttpServletRequest request = client.ctx().req();
+        if (request.isAsyncStarted()) {
+            request.getAsyncContext().addListener(new ServerDone(stream));
+        }
+        streams.add(stream);
         Thread sender = new Thread(stream, "lockup-guard-sse-" + opened.incrementAndGet());
         sender.setDaemon(true);
         stream.sender = sender;
@@ -94,6 +106,57 @@ final class LiveStreams {
         perSubject.computeIfPresent(subject, (s, n) -> n == 1 ? null : n - 1);
     }
 
+    /**
+     * Ends every open stream while the web server still serves them, and waits up to {@code wait} for their
+     * senders: called before the server stops, which would otherwise take the requests from under them.
+     */
+    void closeAll(Duration wait) throws InterruptedException {
+        List<Stream> open = List.copyOf(streams);
+        open.forEach(Stream::closeFromServer);
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (Stream stream : open) {
+            Thread sender = stream.sender;
+            long left = deadline - System.nanoTime();
+            if (sender != null && left > 0) {
+                sender.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+    }
+
+    /**
+     * Told by the web server when it is done with a stream's request: completed, failed (the reader went away) or
+     * timed out. From then on the request may be recycled for another, and a write to it, or closing it, would
+     * run Javalin's completion on a request that is no longer there: it fails, and its error handling fails in
+     * turn, without end (seen: millions of warnings a minute from one sender thread).
+     */
+    private static final class ServerDone implements AsyncListener {
+        private final Stream stream;
+
+        ServerDone(Stream stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            stream.serverDone();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            stream.serverDone();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            stream.serverDone();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // a stream is not started again
+        }
+    }
+
     /** One reader's stream: its queue, and the thread that sends from it. */
     private final class Stream implements Runnable {
         private final SseClient client;
@@ -104,6 +167,10 @@ final class LiveStreams {
         private final AtomicBoolean ended = new AtomicBoolean();
         private volatile AutoCloseable subscription;
         private volatile Thread sender;
+        /** Held for every use of the client's request: the server does not recycle it while a write is under way. */
+        private final Object request = new Object();
+        /** Whether the server is done with the request (guarded by {@link #request}): nothing may touch it then. */
+        private boolean serverDone;
 
         Stream(SseClient client, String subject, Function<DecisionHistory.Event, String> render, Runnable onEnd) {
             this.client = client;
@@ -128,10 +195,16 @@ final class LiveStreams {
                 while (!ended.get() && !client.terminated()) {
                     DecisionHistory.Event event = queue.poll(pollMillis, TimeUnit.MILLISECONDS);
                     if (event != null && !ended.get()) {
-                        client.sendEvent(event.type(), render.apply(event));
+                        String data = render.apply(event);
+                        if (!whileServed(() -> client.sendEvent(event.type(), data))) {
+                            break;
+                        }
                         lastWrite = System.nanoTime();
                     } else if (System.nanoTime() - lastWrite >= heartbeatNanos) {
-                        client.sendComment("heartbeat"); // a reader that went away fails it, and the stream ends
+                        // a reader that went away fails it, and the stream ends
+                        if (!whileServed(() -> client.sendComment("heartbeat"))) {
+                            break;
+                        }
                         lastWrite = System.nanoTime();
                     }
                 }
@@ -141,11 +214,37 @@ final class LiveStreams {
                 LOG.debug("live feed: a stream of {} failed", subject, e);
             } finally {
                 end();
-                client.close();
+                whileServed(client::close);
+                streams.remove(this);
                 // the slot is free only once this thread is done: the caps bound threads, not just subscriptions
                 release(subject);
                 onEnd.run();
             }
+        }
+
+        /** Runs {@code use} of the request unless the server is done with it; whether it ran. */
+        private boolean whileServed(Runnable use) {
+            synchronized (request) {
+                if (serverDone) {
+                    return false;
+                }
+                use.run();
+                return true;
+            }
+        }
+
+        /** The server is done with the request: the stream ends without touching it again. */
+        void serverDone() {
+            synchronized (request) {
+                serverDone = true;
+            }
+            end();
+        }
+
+        /** The web server stops: the stream is closed while the request is still served. */
+        void closeFromServer() {
+            whileServed(client::close);
+            end();
         }
 
         /** Stops the stream: no more events are queued, the queued ones are dropped and the sender stops. */

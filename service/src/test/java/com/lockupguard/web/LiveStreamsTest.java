@@ -145,6 +145,44 @@ class LiveStreamsTest {
     }
 
     @Test
+    void shouldEndStreamsWithoutTouchingARequestTheServerIsDoneWith() throws Exception {
+        // given Javalin's own log recorded, and a guard whose streams are sent a comment after 100 ms
+        ch.qos.logback.classic.Logger javalin = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger("io.javalin.Javalin");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        javalin.addAppender(logged);
+        List<ch.qos.logback.classic.spi.ILoggingEvent> warnings;
+        try {
+            restartWithHeartbeat(Duration.ofMillis(100));
+            // when a reader goes away from a quiet guard, which comments on for a while
+            Socket leaving = openStream(0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.size() == 1);
+            leaving.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.isEmpty());
+            Thread.sleep(500);
+            // and the server stops while another reader is connected
+            openStream(0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.size() == 1);
+            server.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(thread -> thread.getName().startsWith("lockup-guard-sse-") && thread.isAlive()));
+        } finally {
+            javalin.detachAppender(logged);
+            synchronized (logged) {
+                warnings = new ArrayList<>(logged.list);
+            }
+            server = new GuardWebServer(new GuardWebServer.Settings("127.0.0.1", 0, null, Duration.ofSeconds(1)),
+                    metrics, new ObjectMapper()); // not started: nothing for the test's end to stop
+        }
+
+        // then every stream ended, and none touched its request once the server was done with it: that failed,
+        // and Javalin's handling of the failure failed in turn, without end (millions of warnings a minute)
+        assertThat(warnings).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).isEmpty();
+    }
+
+    @Test
     void shouldSendAQuietReaderACommentSoThatProxiesKeepItsStream() throws Exception {
         // given a guard whose streams are sent a comment after 200 ms without a write
         restartWithHeartbeat(Duration.ofMillis(200));
