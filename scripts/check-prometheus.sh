@@ -11,10 +11,16 @@ promtool=$(command -v promtool || true)
 if [ -z "$promtool" ]; then
   unpacked=$(mktemp -d)
   trap 'rm -rf "$unpacked"' EXIT
-  if ! (cd "$unpacked" && apt-get download -qq prometheus >/dev/null 2>&1); then
-    # a fresh machine may have no package lists yet
-    if [ "$(id -u)" -eq 0 ]; then apt-get update -qq >/dev/null; else sudo apt-get update -qq >/dev/null; fi
-    (cd "$unpacked" && apt-get download -qq prometheus >/dev/null 2>&1)
+  download() { (cd "$unpacked" && apt-get "$@" download -qq prometheus) >/dev/null 2>&1; }
+  if ! download; then
+    # no package lists yet (a fresh machine): fetch them into a directory of its own, which needs no root
+    mkdir -p "$unpacked/lists/partial" "$unpacked/cache/archives/partial"
+    private=(-o "Dir::State::Lists=$unpacked/lists" -o "Dir::Cache=$unpacked/cache" -o Debug::NoLocking=1)
+    apt-get "${private[@]}" update -qq >/dev/null 2>&1 || true
+    download "${private[@]}" || {
+      echo "check-prometheus: cannot download Debian's prometheus package for promtool (apt-get download prometheus)" >&2
+      exit 1
+    }
   fi
   dpkg-deb -x "$unpacked"/prometheus_*.deb "$unpacked/root"
   promtool="$unpacked/root/usr/bin/promtool"

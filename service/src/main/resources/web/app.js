@@ -332,8 +332,12 @@ function renderReport(r, prepend = true) {
 /** The latest decisions, and the fills and cancels among them, newest first as the live feed adds them. */
 async function loadDecisions() {
   try {
+    // reports are an addition: an instance that cannot list them (an older one, mid-upgrade) still shows decisions
     const [decisions, reports] = await Promise.all([getJson('/api/decisions?limit=50'),
-      getJson('/api/reports?limit=50')]);
+      getJson('/api/reports?limit=50').catch((e) => {
+        if (e.status === 401 || e.status === 403) throw e;
+        return [];
+      })]);
     const entries = [...decisions.map((d) => ({ at: Date.parse(d.at), show: () => renderDecision(d, false) })),
       ...reports.map((r) => ({ at: Date.parse(r.reportedAt), show: () => renderReport(r, false) }))];
     entries.sort((a, b) => b.at - a.at);

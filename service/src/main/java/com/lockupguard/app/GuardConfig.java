@@ -364,7 +364,7 @@ public final class GuardConfig extends AbstractConfig {
                                 + "(roles, groups); a dotted name reaches into an object (realm_access.roles).")
                 .define(API_AUTH_ROLE_READ_CONFIG, Type.LIST, API_AUTH_ROLE_READ_DEFAULT, Importance.MEDIUM,
                         "Role-claim values that grant 'read': holdings, their history and reservations, decisions, "
-                                + "alerts, the live feed, /metrics.")
+                                + "alerts, report results, the live feed, /metrics.")
                 .define(API_AUTH_ROLE_SUBMIT_CONFIG, Type.LIST, API_AUTH_ROLE_SUBMIT_DEFAULT, Importance.MEDIUM,
                         "Role-claim values that grant 'submit': POST /api/orders and /api/what-if.")
                 .define(HTTP_SSL_KEYSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.HIGH,
