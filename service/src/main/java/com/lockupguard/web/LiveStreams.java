@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,7 +169,7 @@ final class LiveStreams {
         private volatile AutoCloseable subscription;
         private volatile Thread sender;
         /** Held for every use of the client's request: the server does not recycle it while a write is under way. */
-        private final Object request = new Object();
+        private final ReentrantLock request = new ReentrantLock();
         /** Whether the server is done with the request (guarded by {@link #request}): nothing may touch it then. */
         private boolean serverDone;
 
@@ -224,26 +225,49 @@ final class LiveStreams {
 
         /** Runs {@code use} of the request unless the server is done with it; whether it ran. */
         private boolean whileServed(Runnable use) {
-            synchronized (request) {
-                if (serverDone) {
-                    return false;
-                }
-                use.run();
-                return true;
+            request.lock();
+            try {
+                return runUnlessServerDone(use);
+            } finally {
+                request.unlock();
             }
         }
 
-        /** The server is done with the request: the stream ends without touching it again. */
+        private boolean runUnlessServerDone(Runnable use) {
+            if (serverDone) {
+                return false;
+            }
+            use.run();
+            return true;
+        }
+
+        /** The server is done with the request (it waits for a write under way): the stream ends without it. */
         void serverDone() {
-            synchronized (request) {
+            request.lock();
+            try {
                 serverDone = true;
+            } finally {
+                request.unlock();
             }
             end();
         }
 
-        /** The web server stops: the stream is closed while the request is still served. */
+        /**
+         * The web server stops: the stream is closed while the request is still served, unless a write to a reader
+         * that does not read holds it; that write fails when the server stops, and the stream ends then.
+         */
         void closeFromServer() {
-            whileServed(client::close);
+            try {
+                if (request.tryLock(100, TimeUnit.MILLISECONDS)) {
+                    try {
+                        runUnlessServerDone(client::close);
+                    } finally {
+                        request.unlock();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             end();
         }
 

@@ -183,6 +183,31 @@ class LiveStreamsTest {
     }
 
     @Test
+    void shouldStopTheServerPromptlyWhileAWriteToAReaderThatDoesNotReadIsUnderWay() throws Exception {
+        // given a reader that does not read (a small receive buffer fills at once), its stream's sender blocked
+        // in a write, well short of the events that would disconnect it
+        Socket stalled = openStream(1024);
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.size() == 1);
+        for (int i = 0; i < LiveStreams.QUEUE_CAPACITY / 2; i++) {
+            feed.publish(decisionEvent(i));
+        }
+        Thread.sleep(500);
+
+        // when the server stops
+        long started = System.nanoTime();
+        server.close();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        // then it does not wait for that write (it fails as the server stops), and the stream ends
+        assertThat(took).isLessThan(Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(thread -> thread.getName().startsWith("lockup-guard-sse-") && thread.isAlive()));
+        stalled.close();
+        server = new GuardWebServer(new GuardWebServer.Settings("127.0.0.1", 0, null, Duration.ofSeconds(1)),
+                metrics, new ObjectMapper()); // not started: nothing for the test's end to stop
+    }
+
+    @Test
     void shouldSendAQuietReaderACommentSoThatProxiesKeepItsStream() throws Exception {
         // given a guard whose streams are sent a comment after 200 ms without a write
         restartWithHeartbeat(Duration.ofMillis(200));
