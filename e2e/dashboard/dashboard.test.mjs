@@ -174,6 +174,39 @@ try {
     if (!metrics.includes(series)) throw new Error(`/metrics has no ${series}`);
   }
   console.log('report and alert counters:', metrics.split('\n').filter((l) => /^lockup_guard_(execution_reports|compliance_alerts)_total\{/.test(l) && !/ 0\.0$/.test(l)).join('; ') || 'all 0');
+  // a decision that arrives live while the page loads its lists is shown once (the page opening, or coming back
+  // after its feed was lost): not replaced by lists read before it was decided, nor shown twice beside lists read
+  // after
+  for (const listed of ['before', 'after']) {
+    let releaseList;
+    const listHeld = new Promise((resolve) => { releaseList = resolve; });
+    let listAsked;
+    const listAskedFor = new Promise((resolve) => { listAsked = resolve; });
+    const isDecisionList = (url) => url.pathname === '/api/decisions';
+    await page.route(isDecisionList, async (route) => {
+      listAsked();
+      const before = listed === 'before' ? await route.fetch() : null;
+      await listHeld;
+      await route.fulfill({ response: before || await route.fetch() });
+    });
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await listAskedFor;
+    await page.locator('#feed-state', { hasText: 'connected' }).waitFor({ timeout: 30_000 });
+    const raced = `raced-${listed}-${Date.now()}`;
+    const sent = await fetch(new URL('api/orders', base), {
+      method: 'POST', headers: { ...authorized.headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ orderId: raced, investorId: 'dutchess', securityId: 'CBYI', kind: 'PUBLIC_SALE', quantity: 1 }),
+    });
+    if (!sent.ok) throw new Error(`POST /api/orders answered ${sent.status}: ${await sent.text()}`);
+    await page.waitForTimeout(2_000); // its live event reaches the page while the list is held
+    releaseList();
+    await page.locator('#feed li[data-order-id="e1"]').waitFor({ timeout: 30_000 });
+    await page.unroute(isDecisionList);
+    const rows = await page.locator(`#feed li[data-order-id="${raced}"]`).count();
+    if (rows !== 1) throw new Error(`a decision sent live while a list read ${listed} it loaded is shown ${rows} times`);
+    console.log(`a decision arriving while a list read ${listed} it loads: shown once`);
+  }
+
   // the page never put the token into a URL (the live feed went by a ticket)
   if (token && requested.some((url) => url.includes(token))) throw new Error('the token appeared in a request URL');
   if (token && !requested.some((url) => /\/api\/events\?ticket=/.test(url))) throw new Error('the live feed did not use a ticket');

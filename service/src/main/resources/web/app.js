@@ -329,8 +329,38 @@ function renderReport(r, prepend = true) {
   addToFeed(item, prepend);
 }
 
-/** The latest decisions, and the fills and cancels among them, newest first as the live feed adds them. */
+// What identifies a feed row, so that one listed and also sent live is shown once
+function decisionKey(d) {
+  return ['d', d.orderId, d.investorId, d.securityId, d.decision, d.repeated, d.evaluatedAt, d.at].join('|');
+}
+function reportKey(r) { return ['r', r.executionId, r.orderId, r.investorId, r.securityId, r.kind, r.result].join('|'); }
+
+// While the lists load, rows that arrive live are held (else the lists, read before they were decided, would
+// replace them); once shown, the rows the lists had are matched off against what arrives live for a while,
+// since the guard lists a row as it sends it.
+const LISTED_ROWS_MATCH_MS = 10_000;
+const feedSync = { generation: 0, held: null, listed: new Map(), listedUntil: 0 };
+
+function showLive(key, show) {
+  if (feedSync.held) { feedSync.held.push({ key, show }); return; }
+  const listed = Date.now() < feedSync.listedUntil ? feedSync.listed.get(key) || 0 : 0;
+  if (listed > 0) {
+    if (listed === 1) feedSync.listed.delete(key); else feedSync.listed.set(key, listed - 1);
+    return;
+  }
+  show();
+}
+
+function showHeld() {
+  const held = feedSync.held || [];
+  feedSync.held = null;
+  held.forEach((row) => showLive(row.key, row.show));
+}
+
+/** The latest decisions, and the fills and cancels among them, newest first as the API lists them. */
 async function loadDecisions() {
+  const generation = ++feedSync.generation;
+  feedSync.held = feedSync.held || [];
   try {
     // reports are an addition: an instance that cannot list them (an older one, mid-upgrade) still shows decisions
     const [decisions, reports] = await Promise.all([getJson('/api/decisions?limit=50'),
@@ -338,12 +368,23 @@ async function loadDecisions() {
         if (e.status === 401 || e.status === 403) throw e;
         return [];
       })]);
-    const entries = [...decisions.map((d) => ({ at: Date.parse(d.at), show: () => renderDecision(d, false) })),
-      ...reports.map((r) => ({ at: Date.parse(r.reportedAt), show: () => renderReport(r, false) }))];
+    if (generation !== feedSync.generation) return; // a later load shows the feed
+    const entries = [
+      ...decisions.map((d) => ({ at: Date.parse(d.evaluatedAt || d.at), key: decisionKey(d),
+        show: () => renderDecision(d, false) })),
+      ...reports.map((r) => ({ at: Date.parse(r.reportedAt), key: reportKey(r), show: () => renderReport(r, false) }))];
     entries.sort((a, b) => b.at - a.at);
     $('#feed').innerHTML = entries.length ? '' : '<li class="muted">waiting for decisions…</li>';
-    entries.slice(0, 50).forEach((entry) => entry.show());
+    feedSync.listed = new Map();
+    for (const entry of entries.slice(0, 50)) {
+      entry.show();
+      feedSync.listed.set(entry.key, (feedSync.listed.get(entry.key) || 0) + 1);
+    }
+    feedSync.listedUntil = Date.now() + LISTED_ROWS_MATCH_MS;
+    showHeld();
   } catch (e) {
+    if (generation !== feedSync.generation) return;
+    showHeld(); // what came live is shown all the same
     if (e.status !== 401 && e.status !== 403) setTimeout(loadDecisions, 2000); // else: after sign-in
   }
 }
@@ -436,7 +477,7 @@ async function connectFeed() {
   };
   events.addEventListener('decision', (e) => {
     const d = JSON.parse(e.data);
-    renderDecision(d, true);
+    showLive(decisionKey(d), () => renderDecision(d, true));
     if (d.position && `${d.investorId}/${d.securityId}` === state.selected) refreshSelectedSoon();
     refreshHoldingsSoon();
   });
@@ -447,7 +488,7 @@ async function connectFeed() {
   });
   events.addEventListener('report', (e) => {
     const r = JSON.parse(e.data);
-    renderReport(r);
+    showLive(reportKey(r), () => renderReport(r));
     if (`${r.investorId}/${r.securityId}` === state.selected) refreshSelectedSoon();
   });
   events.addEventListener('alert', (e) => addAlerts([JSON.parse(e.data)]));
