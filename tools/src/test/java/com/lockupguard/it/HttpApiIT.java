@@ -233,6 +233,19 @@ class HttpApiIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(get(b, alertsPath).body()).size() == 1);
             assertThat(JSON.readTree(get(a, "/api/alerts?investorId=" + remoteHolding + "&securityId=OTHER").body()))
                     .isEmpty();
+            // and so does GET /api/reports, the fill's result beside its alert, on both instances
+            String reportsPath = "/api/reports?investorId=" + remoteHolding + "&securityId=SEC";
+            for (GuardApplication instance : List.of(a, b)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(get(instance, reportsPath).body())
+                        .size() == 1);
+                JsonNode report = JSON.readTree(get(instance, reportsPath).body()).get(0);
+                assertThat(report.get("executionId").asText()).isEqualTo("x-unapproved");
+                assertThat(report.get("kind").asText()).isEqualTo("FILL");
+                assertThat(report.get("result").asText()).isEqualTo("APPLIED");
+                assertThat(report.get("alert").get("type").asText()).isEqualTo("UNAPPROVED_SALE");
+            }
+            assertThat(JSON.readTree(get(a, "/api/reports?investorId=" + remoteHolding + "&securityId=OTHER").body()))
+                    .isEmpty();
             assertThat(get(b, "/metrics").body())
                     .contains("lockup_guard_execution_reports_total{result=\"APPLIED\"} 1.0")
                     .contains("lockup_guard_compliance_alerts_total{breaches_agreement=\"false\",type=\"UNAPPROVED_SALE\"} 1.0");
