@@ -9,9 +9,10 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * Reads a timeline, one JSON object per line, into entries numbered as the file's lines are: a
- * blank line is skipped but counted, so that every message names the line a user sees. A byte order mark
- * starting line 1 is dropped; a line that held bytes that are not UTF-8 ({@link TimelineInput}) is unreadable.
+ * Reads a timeline, one JSON object per line ({@link JsonLines}: a line ends at a line feed), into entries numbered
+ * as the file's lines are: a blank line is skipped but counted, so that every message names the line a user sees.
+ * A byte order mark starting line 1 is dropped; a line that held bytes that are not UTF-8 ({@link TimelineInput}) is
+ * unreadable.
  */
 public final class TimelineReader {
 
@@ -42,9 +43,10 @@ public final class TimelineReader {
 
     /** Hands each entry of {@code lines} to {@code handler} as it is read, until the end or {@code stop} says so. */
     public void forEach(BufferedReader lines, EntryHandler handler, BooleanSupplier stop) throws IOException {
+        JsonLines text = new JsonLines(lines);
         String line;
         int lineNumber = 0;
-        while (!stop.getAsBoolean() && (line = lines.readLine()) != null) {
+        while (!stop.getAsBoolean() && (line = text.next()) != null) {
             lineNumber++;
             var entry = entry(lineNumber, line);
             if (entry.isPresent()) {

@@ -70,6 +70,21 @@ class TimelineReaderTest {
     }
 
     @Test
+    void shouldTakeACarriageReturnInsideALineAsWhitespaceNotAsTheLinesEnd() throws IOException {
+        // given an order with a bare CR between two fields (JSON whitespace), a line that is not JSON, CRLF endings
+        String crInside = ORDER.replace(",\"investorId\"", ",\r\"investorId\"");
+        byte[] bytes = utf8(crInside + "\r\n{bad\r\n" + ORDER + "\r\n");
+        // when
+        List<TimelineEntry> read = reader.readAll(TimelineInput.open(new ByteArrayInputStream(bytes)));
+        // then the first line is one order, and the lines keep the numbers grep -n gives them
+        assertThat(read).extracting(TimelineEntry::lineNumber).containsExactly(1, 2, 3);
+        assertThat(read.get(0)).isInstanceOfSatisfying(TimelineEntry.OrderLine.class,
+                line -> assertThat(line.order().getInvestorId()).isEqualTo("dutchess"));
+        assertThat(read.get(1)).isInstanceOf(TimelineEntry.UnreadableLine.class);
+        assertThat(read.get(2)).isInstanceOf(TimelineEntry.OrderLine.class);
+    }
+
+    @Test
     void shouldReadTheFirstLineOfAFileStartingWithAByteOrderMark() throws IOException {
         // given a timeline an editor saved with a UTF-8 signature
         byte[] bytes = utf8("\uFEFF" + ORDER + "\n" + ORDER + "\n");

@@ -102,6 +102,11 @@ final class ReplayCommand implements Callable<Integer> {
     private int replay(StoppableStdin stdin, PrintWriter out, PrintWriter err, Replay.Pacing pacing) {
         // the same decoding for both: a line that is not UTF-8 is reported and skipped
         try (BufferedReader in = stdin != null ? TimelineInput.open(stdin) : TimelineInput.open(Path.of(timeline))) {
+            String refused = positionsRefused();
+            if (refused != null) {
+                err.println(refused);
+                return LockupGuardCli.EXIT_USAGE;
+            }
             PrintWriter positions;
             try {
                 positions = positionsFile == null ? null
@@ -119,6 +124,22 @@ final class ReplayCommand implements Callable<Integer> {
             err.println("cannot replay " + timeline + ": " + TimelineInput.describe(e));
             return LockupGuardCli.EXIT_USAGE;
         }
+    }
+
+    /** Why the positions cannot go where {@code --positions} says, or null: never over the timeline being read. */
+    private String positionsRefused() throws IOException {
+        if (positionsFile == null) {
+            return null;
+        }
+        if (positionsFile.toString().equals("-")) {
+            return "--positions needs a file: the decisions are written to standard output";
+        }
+        if (!isStdin() && Files.exists(positionsFile) && Files.isSameFile(positionsFile, Path.of(timeline))) {
+            // opened for writing, it would be emptied before a line of it was read: the recording lost, no output
+            return "--positions " + positionsFile + " is the timeline itself: writing the positions there would "
+                    + "erase it";
+        }
+        return null;
     }
 
     private boolean isStdin() {

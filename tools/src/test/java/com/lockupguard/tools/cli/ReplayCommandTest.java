@@ -61,6 +61,36 @@ class ReplayCommandTest {
     }
 
     @Test
+    void shouldRefuseToWriteThePositionsOverTheTimelineItReads() throws Exception {
+        // given a recorded timeline, named directly and through a link
+        Path timeline = Files.copy(Path.of("examples/letter-2003.jsonl"), dir.resolve("recorded.jsonl"));
+        Path link = Files.createSymbolicLink(dir.resolve("link.jsonl"), timeline);
+        byte[] recorded = Files.readAllBytes(timeline);
+
+        for (Path positions : List.of(timeline, link)) {
+            // when the positions are asked for in the same file
+            int exit = run("replay", "--positions", positions.toString(), timeline.toString());
+
+            // then nothing is replayed, and the recording is left as it was
+            assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+            assertThat(err.toString()).contains("--positions " + positions + " is the timeline itself");
+            assertThat(out.toString()).isEmpty();
+            assertThat(Files.readAllBytes(timeline)).isEqualTo(recorded);
+        }
+    }
+
+    @Test
+    void shouldRefusePositionsOnStandardOutputWhereTheDecisionsGo() {
+        // when
+        int exit = run("replay", "--positions", "-", "examples/letter-2003.jsonl");
+
+        // then no file named '-' is made, and the decisions are not mixed with positions
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--positions needs a file");
+        assertThat(Path.of("-")).doesNotExist();
+    }
+
+    @Test
     void shouldReportALineThatIsNotUtf8ByItsNumberAndReplayTheRest() throws Exception {
         // given the letter's timeline with a Latin-1 byte in an order id on line 4
         List<String> letter = Files.readAllLines(Path.of("examples/letter-2003.jsonl"));

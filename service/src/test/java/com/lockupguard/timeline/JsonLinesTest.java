@@ -1,0 +1,76 @@
+package com.lockupguard.timeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JsonLinesTest {
+
+    @Test
+    void shouldEndLinesAtLineFeedsDroppingTheCarriageReturnOfACrlf() throws IOException {
+        // given LF and CRLF endings, a bare CR inside a line, blank lines and a last line with no end
+        String text = "a\nb\r\nc\rd\n\n\r\ne";
+        // when / then
+        assertThat(lines(new StringReader(text))).containsExactly("a", "b", "c\rd", "", "", "e");
+    }
+
+    @Test
+    void shouldReadNothingFromAnEmptyTextAndNoLastLineAfterAFinalLineFeed() throws IOException {
+        assertThat(lines(new StringReader(""))).isEmpty();
+        assertThat(lines(new StringReader("x\n"))).containsExactly("x");
+        assertThat(lines(new StringReader("\n"))).containsExactly("");
+    }
+
+    @Test
+    void shouldReadLinesLongerThanItsBufferAndACrlfSplitAcrossTwoReads() throws IOException {
+        // given a line of 20,000 characters, then one whose CR ends one read and whose LF starts the next
+        String longLine = "x".repeat(20_000);
+        String text = longLine + "\n" + "y".repeat(8_191 - 20_001 % 8_192) + "\r\nz";
+        // when read whole, and a character at a time (a pipe that hands over what it has)
+        List<String> whole = lines(new StringReader(text));
+        List<String> trickled = lines(new OneCharAtATime(text));
+        // then both give the same lines, the CR dropped
+        assertThat(whole).hasSize(3);
+        assertThat(whole.get(0)).isEqualTo(longLine);
+        assertThat(whole.get(1)).doesNotContain("\r").matches("y+");
+        assertThat(whole.get(2)).isEqualTo("z");
+        assertThat(trickled).isEqualTo(whole);
+    }
+
+    private static List<String> lines(Reader in) throws IOException {
+        JsonLines text = new JsonLines(in);
+        List<String> lines = new ArrayList<>();
+        for (String line = text.next(); line != null; line = text.next()) {
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    /** A reader that hands over one character per read, as a slow pipe can. */
+    private static final class OneCharAtATime extends Reader {
+        private final String text;
+        private int at;
+
+        OneCharAtATime(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) {
+            if (at == text.length()) {
+                return -1;
+            }
+            buffer[offset] = text.charAt(at++);
+            return 1;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
