@@ -5,6 +5,7 @@ import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.ProposedOrder;
 import java.time.Instant;
+import java.util.List;
 
 /** One non-blank line of a replay timeline, parsed. */
 public sealed interface TimelineEntry {
@@ -28,19 +29,21 @@ public sealed interface TimelineEntry {
      * {@code atProblem} tells an unreadable {@code at} from a missing one: it says why the {@code at} written on the
      * line could not be read, and is null when {@code at} was read or left out (only then may a producer stamp the
      * order with its own time). {@code echo} holds the line's identifying fields as written, for the output.
+     * {@code problems} says what makes the line INVALID_ORDER, field by field (empty when nothing does).
      */
-    record OrderLine(int lineNumber, Instant at, String atProblem, ProposedOrder order, OrderEcho echo)
-            implements TimelineEntry {
+    record OrderLine(int lineNumber, Instant at, String atProblem, ProposedOrder order, OrderEcho echo,
+            List<String> problems) implements TimelineEntry {
     }
 
     /**
      * An execution report line. {@code at} is null when it is missing, unparseable or outside the supported
      * years: such a report cannot be a Kafka record and is answered INVALID by the replay. {@code atProblem} says
      * why an {@code at} written on the line could not be read (null when it was read or left out). {@code echo}
-     * holds the line's identifying fields as written, for the output.
+     * holds the line's identifying fields as written, for the output; {@code problems} says what makes the report
+     * INVALID, field by field (empty when nothing does).
      */
-    record ExecutionLine(int lineNumber, Instant at, String atProblem, ExecutionReport report, ExecutionEcho echo)
-            implements TimelineEntry {
+    record ExecutionLine(int lineNumber, Instant at, String atProblem, ExecutionReport report, ExecutionEcho echo,
+            List<String> problems) implements TimelineEntry {
     }
 
     /** A line that is not a JSON object or has no known {@code type}: skipped, and the replay fails. */

@@ -177,7 +177,8 @@ public final class TimelineParser {
         TimelineEntry.OrderEcho echo = new TimelineEntry.OrderEcho(field(node, "orderId"), field(node, "investorId"),
                 field(node, "securityId"), field(node, "kind"), field(node, "quantity"));
         Stamp stamp = stamp(node);
-        return new TimelineEntry.OrderLine(lineNumber, stamp.at(), stamp.problem(), order, echo);
+        return new TimelineEntry.OrderLine(lineNumber, stamp.at(), stamp.problem(), order, echo,
+                LineProblems.ofOrder(node, stamp.problem()));
     }
 
     private static TimelineEntry execution(int lineNumber, JsonNode node) {
@@ -192,7 +193,8 @@ public final class TimelineParser {
         TimelineEntry.ExecutionEcho echo = new TimelineEntry.ExecutionEcho(field(node, "executionId"),
                 field(node, "orderId"), field(node, "investorId"), field(node, "securityId"));
         Stamp stamp = stamp(node);
-        return new TimelineEntry.ExecutionLine(lineNumber, stamp.at(), stamp.problem(), report, echo);
+        return new TimelineEntry.ExecutionLine(lineNumber, stamp.at(), stamp.problem(), report, echo,
+                LineProblems.ofExecution(node, stamp.problem()));
     }
 
     private static TimelineEntry agreement(int lineNumber, JsonNode node) {

@@ -57,7 +57,8 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Override every agreement's tranche mode (a what-if).")
     private Mode mode;
 
-    @Option(names = {"-v", "--verbose"}, description = "Log what the topology does (dead letters, ...) on stderr.")
+    @Option(names = {"-v", "--verbose"}, description = "Say on stderr, by line and field, what made each "
+            + "INVALID_ORDER or INVALID answer, and log what the topology does (dead letters, ...).")
     private boolean verbose;
 
     @Option(names = "--positions", paramLabel = "FILE", description = "Also write every position the guard "
@@ -116,8 +117,11 @@ final class ReplayCommand implements Callable<Integer> {
                 return LockupGuardCli.EXIT_USAGE;
             }
             try (positions) {
-                Replay.Result result = new Replay(mode == null ? null : mode.trancheMode, positions)
-                        .run(in, out, err, pacing);
+                Replay replay = new Replay(mode == null ? null : mode.trancheMode, positions);
+                if (verbose) {
+                    replay.explainingInvalidLines();
+                }
+                Replay.Result result = replay.run(in, out, err, pacing);
                 return result.succeeded() ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
             }
         } catch (IOException e) {

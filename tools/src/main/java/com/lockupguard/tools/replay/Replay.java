@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.ExecutionReport;
+import com.lockupguard.avro.ExecutionResult;
 import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.avro.Reason;
 import com.lockupguard.avro.ReportResult;
 import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.contract.ContractJson;
@@ -17,6 +19,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -62,6 +65,7 @@ public final class Replay {
     private final TrancheMode modeOverride;
     private final PrintWriter positions;
     private final Answers answers;
+    private boolean explainInvalid;
 
     /** @param modeOverride a tranche mode to impose on every agreement (a what-if), or null */
     public Replay(TrancheMode modeOverride) {
@@ -78,6 +82,15 @@ public final class Replay {
         this.modeOverride = modeOverride;
         this.positions = positions;
         this.answers = answers;
+    }
+
+    /**
+     * Also says on stderr, by line and field, what made each INVALID_ORDER or INVALID answer (for {@code -v}): the
+     * answer carries only the code, and without this stderr holds only lines that were not answered.
+     */
+    public Replay explainingInvalidLines() {
+        explainInvalid = true;
+        return this;
     }
 
     /**
@@ -152,6 +165,7 @@ public final class Replay {
                 orders++;
                 if (order.at() == null) {
                     line(output.invalidOrder(order.echo()));
+                    whyInvalid(order.lineNumber(), "INVALID_ORDER", order.problems());
                 } else {
                     lastTimestamp = order.at();
                     ProposedOrder value = order.order();
@@ -165,6 +179,9 @@ public final class Replay {
                     }
                     output.write(decisions, order.echo(), decision);
                     decisions.writeRaw('\n');
+                    if (decision.getReasons().contains(Reason.INVALID_ORDER)) {
+                        whyInvalid(order.lineNumber(), "INVALID_ORDER", order.problems());
+                    }
                     answers.decided(order, decision);
                     writePositions(driver);
                 }
@@ -172,6 +189,7 @@ public final class Replay {
                 executions++;
                 if (execution.at() == null) {
                     line(results.invalid(execution.echo()));
+                    whyInvalid(execution.lineNumber(), "INVALID", execution.problems());
                 } else {
                     lastTimestamp = execution.at();
                     ExecutionReport report = execution.report();
@@ -184,6 +202,9 @@ public final class Replay {
                         return;
                     }
                     line(results.of(execution.echo(), result));
+                    if (result.getOutcome() == ExecutionResult.INVALID) {
+                        whyInvalid(execution.lineNumber(), "INVALID", execution.problems());
+                    }
                     answers.reported(execution, result);
                     writePositions(driver);
                 }
@@ -209,6 +230,13 @@ public final class Replay {
             } else if (entry instanceof TimelineEntry.UnreadableLine unreadableLine) {
                 unreadable++;
                 errors.printf("line %d: skipped: %s%n", entry.lineNumber(), unreadableLine.reason());
+            }
+        }
+
+        /** What made a line's answer INVALID_ORDER or INVALID, field by field: the answer carries only the code. */
+        private void whyInvalid(int lineNumber, String answer, List<String> problems) {
+            if (explainInvalid && !problems.isEmpty()) {
+                errors.printf("line %d: answered %s: %s%n", lineNumber, answer, String.join("; ", problems));
             }
         }
 

@@ -91,6 +91,35 @@ class ReplayCommandTest {
     }
 
     @Test
+    void shouldSayWhenVerboseWhatMadeAnOrderOrReportInvalidByLineAndFieldAndStillExitZero() throws Exception {
+        // given the letter's agreement, an order written with a local time, one with a fraction, a fill of 0
+        Path timeline = Files.writeString(dir.resolve("invalid.jsonl"), String.join("\n",
+                "{\"type\":\"agreement\",\"at\":\"2003-04-28T09:00:00-04:00\",\"investorId\":\"dutchess\","
+                        + "\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\"}",
+                "{\"type\":\"order\",\"at\":\"2003-07-02T10:00:00\",\"orderId\":\"o1\",\"investorId\":"
+                        + "\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":5}",
+                "{\"type\":\"order\",\"at\":\"2003-08-02T10:00:00-04:00\",\"orderId\":\"o2\",\"investorId\":"
+                        + "\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":1.5}",
+                "{\"type\":\"execution\",\"at\":\"2003-08-02T11:00:00-04:00\",\"executionId\":\"x1\",\"orderId\":"
+                        + "\"o2\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"FILL\","
+                        + "\"quantity\":0}"));
+
+        // when
+        int quiet = run("replay", timeline.toString());
+        assertThat(err.toString()).isEmpty();
+        int exit = run("replay", "-v", timeline.toString());
+
+        // then each is answered, and with -v stderr says which field of which line to fix
+        assertThat(quiet).isZero();
+        assertThat(exit).isZero();
+        assertThat(out.toString().lines()).hasSize(6);
+        assertThat(err.toString().lines()).containsExactly(
+                "line 2: answered INVALID_ORDER: at \"2003-07-02T10:00:00\" is not an ISO-8601 instant with an offset",
+                "line 3: answered INVALID_ORDER: quantity 1.5 is not a JSON integer",
+                "line 4: answered INVALID: quantity 0 is not from 1 to 1000000000000000");
+    }
+
+    @Test
     void shouldReportALineThatIsNotUtf8ByItsNumberAndReplayTheRest() throws Exception {
         // given the letter's timeline with a Latin-1 byte in an order id on line 4
         List<String> letter = Files.readAllLines(Path.of("examples/letter-2003.jsonl"));

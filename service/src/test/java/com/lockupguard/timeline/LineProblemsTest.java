@@ -1,0 +1,70 @@
+package com.lockupguard.timeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LineProblemsTest {
+
+    private static final String ORDER = "{\"type\":\"order\",\"at\":\"2003-08-02T10:00:00-04:00\",\"orderId\":\"o1\","
+            + "\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":5}";
+    private static final String FILL = "{\"type\":\"execution\",\"at\":\"2003-08-02T11:00:00-04:00\",\"executionId\":"
+            + "\"x1\",\"orderId\":\"o1\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"FILL\","
+            + "\"quantity\":5}";
+
+    private final TimelineReader reader = new TimelineReader(new ObjectMapper());
+
+    @Test
+    void shouldFindNothingWrongWithAWellFormedOrderOrReport() {
+        assertThat(orderProblems(ORDER)).isEmpty();
+        assertThat(executionProblems(FILL)).isEmpty();
+        assertThat(executionProblems(FILL.replace("\"FILL\",\"quantity\":5", "\"CANCEL\""))).isEmpty();
+    }
+
+    @Test
+    void shouldNameEachFieldThatMakesAnOrderInvalidWithTheValueWritten() {
+        // given an order with a local time, an id with '/', an unknown kind and a fraction
+        String order = ORDER.replace("10:00:00-04:00", "10:00:00").replace("\"o1\"", "\"a/b\"")
+                .replace("PUBLIC_SALE", "SELL").replace("\"quantity\":5", "\"quantity\":1.5");
+        // when / then
+        assertThat(orderProblems(order)).containsExactly(
+                "at \"2003-08-02T10:00:00\" is not an ISO-8601 instant with an offset",
+                "orderId \"a/b\" is not 1 to 256 characters without '/'",
+                "kind \"SELL\" is not one of PUBLIC_SALE, PRIVATE_TRANSFER, PURCHASE",
+                "quantity 1.5 is not a JSON integer");
+    }
+
+    @Test
+    void shouldSayWhatIsMissingOrOutOfRange() {
+        assertThat(orderProblems("{\"type\":\"order\",\"investorId\":5,\"quantity\":0}")).containsExactly(
+                "at is missing", "orderId is missing", "investorId 5 is not a string", "securityId is missing",
+                "kind is missing", "quantity 0 is not positive");
+        assertThat(orderProblems(ORDER.replace("\"quantity\":5", "\"quantity\":99999999999999999999")))
+                .containsExactly("quantity 99999999999999999999 is more than a 64-bit count holds");
+        assertThat(executionProblems(FILL.replace("\"quantity\":5", "\"quantity\":1000000000000001")))
+                .containsExactly("quantity 1000000000000001 is not from 1 to 1000000000000000");
+        assertThat(executionProblems(FILL.replace("\"FILL\"", "\"REFILL\"")))
+                .containsExactly("kind \"REFILL\" is not one of FILL, CANCEL");
+    }
+
+    @Test
+    void shouldCutAHugeValueInItsMessage() {
+        // given an order id of 100,000 characters
+        String order = ORDER.replace("\"o1\"", "\"" + "x".repeat(100_000) + "\"");
+        // when
+        List<String> problems = orderProblems(order);
+        // then the message shows its start and its length, not all of it
+        assertThat(problems).singleElement().asString().startsWith("orderId \"xxx").contains("(100002 characters)")
+                .hasSizeLessThan(200);
+    }
+
+    private List<String> orderProblems(String line) {
+        return ((TimelineEntry.OrderLine) reader.parse(List.of(line)).get(0)).problems();
+    }
+
+    private List<String> executionProblems(String line) {
+        return ((TimelineEntry.ExecutionLine) reader.parse(List.of(line)).get(0)).problems();
+    }
+}
