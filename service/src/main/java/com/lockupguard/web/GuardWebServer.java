@@ -38,6 +38,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
@@ -59,6 +61,8 @@ import org.slf4j.LoggerFactory;
 public final class GuardWebServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuardWebServer.class);
+    /** How much longer than the decision timeout a stop waits for the requests under way. */
+    private static final Duration STOP_MARGIN = Duration.ofSeconds(1);
 
     /**
      * The server's settings.
@@ -104,6 +108,9 @@ public final class GuardWebServer implements AutoCloseable {
     private final SseTickets tickets;
     private final Clock clock;
     private volatile Backend backend;
+    /** {@code POST /api/orders} requests being answered, which a stop waits for. */
+    private final AtomicInteger ordersUnderWay = new AtomicInteger();
+    private volatile boolean stopping;
     private Javalin app;
     private long maxRequestBytes;
 
@@ -332,12 +339,31 @@ public final class GuardWebServer implements AutoCloseable {
                 .put("state", attached == null ? "STARTING" : attached.health().state());
     }
 
-    private void submitOrder(Context ctx) throws InterruptedException {
+    private void submitOrder(Context ctx) {
+        ordersUnderWay.incrementAndGet();
+        try {
+            if (stopping) {
+                throw ApiException.notReady("the guard is stopping; send the order to another instance, or again "
+                        + "once this one is back");
+            }
+            decideOrder(ctx);
+        } finally {
+            ordersUnderWay.decrementAndGet();
+        }
+    }
+
+    private void decideOrder(Context ctx) {
         ProposedOrder order = OrderBody.parse(json, jsonBody(ctx));
         CompletableFuture<Decision> submitted = backend().orders().submit(order);
         try {
             Decision decision = submitted.get(settings.decisionTimeout().toMillis(), TimeUnit.MILLISECONDS);
             ctx.json(contracts.decision(decision));
+        } catch (InterruptedException e) {
+            // the server is being stopped past its grace: still an answer, and one that says what to do
+            Thread.currentThread().interrupt();
+            submitted.cancel(false);
+            throw ApiException.notReady("the guard is stopping; the order " + order.getOrderId() + " may have been "
+                    + "sent and decided: resend the same order (same orderId, kind and quantity) to get its decision");
         } catch (TimeoutException e) {
             submitted.cancel(false); // nobody waits for it any more: a resend waits anew
             throw ApiException.gatewayTimeout("no decision for order " + order.getOrderId() + " within "
@@ -597,6 +623,13 @@ public final class GuardWebServer implements AutoCloseable {
 
     @Override
     public void close() {
+        // a stop (SIGTERM) lets the orders under way get their decisions, within the decision timeout, before the
+        // server closes their connections; the decision feed and the producer close after the server
+        stopping = true;
+        long deadline = System.nanoTime() + settings.decisionTimeout().plus(STOP_MARGIN).toNanos();
+        while (ordersUnderWay.get() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
         try {
             // while the server still serves them: stopped first, it would take their requests from under them
             liveStreams.closeAll(Duration.ofSeconds(2));

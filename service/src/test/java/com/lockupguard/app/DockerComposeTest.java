@@ -102,12 +102,14 @@ class DockerComposeTest {
     void shouldGiveTheGuardLongerToStopThanItsOwnShutdownTimeout() {
         // Docker kills after 10 s unless told; a guard killed before it has closed restores all its state at start
         String grace = services.get("lockup-guard").path("stop_grace_period").asText();
-        long shutdownTimeoutMs = new GuardConfig(ConfigSources.fromEnvironment(environment("lockup-guard")))
-                .getLong(GuardConfig.SHUTDOWN_TIMEOUT_MS_CONFIG);
+        GuardConfig config = new GuardConfig(ConfigSources.fromEnvironment(environment("lockup-guard")));
+        long shutdownTimeoutMs = config.getLong(GuardConfig.SHUTDOWN_TIMEOUT_MS_CONFIG);
+        long ordersUnderWayMs = config.getLong(GuardConfig.API_DECISION_TIMEOUT_MS_CONFIG) + 1_000;
         assertThat(grace).matches("\\d+s");
-        // its close: the API's producer and decision feed (5 s each), then Kafka Streams within the timeout
+        // its close: the orders under way get their decisions, the API's producer and decision feed close (5 s
+        // each), then Kafka Streams within the timeout
         assertThat(Long.parseLong(grace.substring(0, grace.length() - 1)) * 1000)
-                .isGreaterThan(shutdownTimeoutMs + 10_000);
+                .isGreaterThan(ordersUnderWayMs + 10_000 + shutdownTimeoutMs);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package com.lockupguard.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,6 +36,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -221,6 +223,51 @@ class GuardWebServerTest {
         post("/api/orders", ORDER.replace("1000", "0").replace("PUBLIC_SALE", "SHORT_SALE"));
         assertThat(gateway.sent.get(0).getQuantity()).isZero();
         assertThat(gateway.sent.get(0).getKind()).isEqualTo(OrderKind.UNKNOWN);
+    }
+
+    @Test
+    void shouldAnswerAnOrderInFlightWhenTheServerStopsRatherThanDropItsConnection() throws Exception {
+        // given an order sent, whose decision has not come yet
+        gateway.silent = true;
+        CompletableFuture<HttpResponse<String>> response = http.sendAsync(HttpRequest.newBuilder(
+                URI.create(base + "/api/orders")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(ORDER)).build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.answers.size() == 1);
+
+        // when the guard stops (SIGTERM), and the decision comes while it is stopping
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(server::close);
+        Thread.sleep(100);
+        HttpResponse<String> another = post("/api/orders", ORDER.replace("o1", "o2"));
+        gateway.answers.get(0).complete(decision(gateway.sent.get(0), Outcome.APPROVED, List.of(), 1000L));
+
+        // then the sender gets its decision, not a connection closed under it
+        HttpResponse<String> answered = response.get(10, TimeUnit.SECONDS);
+        assertThat(answered.statusCode()).isEqualTo(200);
+        assertThat(json(answered).get("decision").asText()).isEqualTo("APPROVED");
+        stopped.get(10, TimeUnit.SECONDS);
+        // and an order sent while it stops is not taken: 503, to be sent elsewhere
+        assertThat(another.statusCode()).isEqualTo(503);
+        assertThat(another.headers().firstValue("Retry-After")).isPresent();
+        assertThat(json(another).get("error").asText()).startsWith("the guard is stopping");
+        assertThat(gateway.sent).hasSize(1);
+    }
+
+    @Test
+    void shouldAnswer503WhenTheServerStopsBeforeAnOrdersDecisionComes() throws Exception {
+        // given an order sent whose decision never comes
+        gateway.silent = true;
+        CompletableFuture<HttpResponse<String>> response = http.sendAsync(HttpRequest.newBuilder(
+                URI.create(base + "/api/orders")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(ORDER)).build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.answers.size() == 1);
+
+        // when the guard stops
+        server.close();
+
+        // then it has answered 504 (the decision timeout) or 503, saying how to get the decision: never nothing
+        HttpResponse<String> answered = response.get(10, TimeUnit.SECONDS);
+        assertThat(answered.statusCode()).isIn(503, 504);
+        assertThat(json(answered).get("error").asText()).contains("resend the same order");
     }
 
     @Test
