@@ -114,9 +114,10 @@ public final class GuardApplication implements AutoCloseable {
 
             @Override
             public boolean ready() {
-                if (!service.isReady()) {
-                    return false;
-                }
+                return service.isReady() && storesQueryable();
+            }
+
+            private boolean storesQueryable() {
                 try {
                     service.streams().store(StoreQueryParameters.fromNameAndType(StoreNames.HOLDING_STATE,
                             QueryableStoreTypes.<String, HoldingState>keyValueStore())).approximateNumEntries();
@@ -129,6 +130,14 @@ public final class GuardApplication implements AutoCloseable {
             @Override
             public String state() {
                 return service.state().name();
+            }
+
+            @Override
+            public String reason() {
+                // RUNNING, and yet not ready: a replaced stream thread waiting for its group, say
+                return service.isReady() && !storesQueryable() ? "the holdings' stores cannot be read yet: a stream "
+                        + "thread is waiting for its group (after a thread was replaced, up to session.timeout.ms) "
+                        + "or restoring" : null;
             }
         };
     }
