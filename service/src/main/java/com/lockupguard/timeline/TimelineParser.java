@@ -68,12 +68,19 @@ public final class TimelineParser {
         this.overlongNumbers = new OverlongNumbers(json);
     }
 
-    /** Why Jackson could not read a line, without the names of its own settings it adds to some reasons. */
+    /** Why Jackson could not read a line, without the names of its own classes and settings it adds to some. */
     private static String whyNot(JsonProcessingException e) {
         String reason = e.getOriginalMessage();
+        if (reason.startsWith("Trailing token")) {
+            return "more after the object (a line holds one JSON object)";
+        }
         int setting = reason.indexOf(": not allowed when `");
-        return setting < 0 ? reason : reason.substring(0, setting).replace(" for `ObjectNode`", "")
-                + " (a field may appear once)";
+        if (setting >= 0) {
+            return reason.substring(0, setting).replace(" for `ObjectNode`", "") + " (a field may appear once)";
+        }
+        // a string or a number over Jackson's limits: "... exceeds the maximum allowed (20000000, from
+        // StreamReadConstraints.getMaxStringLength())"
+        return reason.replaceAll(", from `?StreamReadConstraints\\.\\w+\\(\\)`?\\)", ")");
     }
 
     /** The entry for a line, or empty for a blank line. */

@@ -115,10 +115,22 @@ class TimelineParserTest {
         TimelineEntry two = parse(order + order);
         TimelineEntry garbage = parse(order + " garbage");
         // then neither is an order: both are unreadable lines
-        assertThat(two).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class,
-                line -> assertThat(line.reason()).startsWith("not valid JSON: Trailing token"));
+        assertThat(two).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class, line -> assertThat(line.reason())
+                .isEqualTo("not valid JSON: more after the object (a line holds one JSON object)"));
         assertThat(garbage).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class,
                 line -> assertThat(line.reason()).contains("'garbage'"));
+    }
+
+    @Test
+    void shouldSayAStringIsTooLongWithoutNamingJacksonsClasses() {
+        // given an order line holding an unknown field of 20,000,001 characters
+        String line = ORDER.formatted("\"note\":\"" + "x".repeat(20_000_001) + "\",", "1");
+        // when
+        TimelineEntry entry = parse(line);
+        // then the line is unreadable, and the reason says why in the user's terms
+        assertThat(entry).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class, unreadable -> assertThat(
+                unreadable.reason()).contains("20000001").contains("maximum allowed (20000000)")
+                .doesNotContain("StreamReadConstraints"));
     }
 
     @Test
