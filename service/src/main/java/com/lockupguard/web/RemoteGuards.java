@@ -3,6 +3,7 @@ package com.lockupguard.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,11 +73,17 @@ final class RemoteGuards {
         } catch (IOException e) {
             // in a rebalance the owner may be gone or not yet up: transient, like the rebalance itself
             throw ApiException.notReady("instance " + host.host() + ":" + host.port()
-                    + " that owns this holding cannot be reached (" + e.getMessage() + "); retry");
+                    + " that owns this holding cannot be reached (" + why(e) + "); retry");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiException.notReady("interrupted");
         }
+    }
+
+    /** What went wrong, also where the client gives no message: a refused connection's is null. */
+    private static String why(IOException e) {
+        return e.getMessage() != null ? e.getMessage()
+                : e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName();
     }
 
     private URI uri(HostInfo host, String path) {

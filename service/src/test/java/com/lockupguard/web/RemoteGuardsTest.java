@@ -1,10 +1,13 @@
 package com.lockupguard.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.metrics.GuardMetrics;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
@@ -42,5 +45,26 @@ class RemoteGuardsTest {
 
         // then it is answered
         assertThat(holding.get("investorId").asText()).isEqualTo("dutchess");
+    }
+
+    @Test
+    void shouldSayAnOwnerThatIsGoneCannotBeReachedAndWhy() throws Exception {
+        // given the address of an owner that has just stopped: nothing listens on its port
+        int port;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = closed.getLocalPort();
+        }
+        HostInfo gone = new HostInfo("127.0.0.1", port);
+
+        // when another instance asks it
+        Throwable refused = catchThrowable(() -> new RemoteGuards(JSON, new PeerAccess(false, null, null))
+                .get(gone, "/api/holdings/dutchess/CBYI?local=true", null));
+
+        // then a 503 to retry, saying why, not "(null)"
+        assertThat(refused).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(503);
+            assertThat(e.getMessage()).isEqualTo("instance 127.0.0.1:" + port
+                    + " that owns this holding cannot be reached (connection refused); retry");
+        });
     }
 }
