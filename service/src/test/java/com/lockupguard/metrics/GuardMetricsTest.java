@@ -18,6 +18,7 @@ import com.lockupguard.rules.Outcome;
 import com.lockupguard.rules.PriorExecution;
 import com.lockupguard.rules.Reason;
 import com.lockupguard.topology.DeadLetterReason;
+import io.micrometer.core.instrument.Gauge;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -62,6 +63,19 @@ class GuardMetricsTest {
 
         // then a scrape says so: something to alert on
         assertThat(metrics.scrape()).contains("lockup_guard_topic_problems 2.0");
+    }
+
+    @Test
+    void shouldScrapeTheRocksDbStoresMetricsThatThePositionsOutboxSharesANameWith() {
+        // given a store metric of the positions outbox, as Kafka Streams tags it, registered first (as at a start)
+        Gauge.builder("kafka.stream.state.put.rate", () -> 1.0).tags("outbox.state.id", "positions-outbox",
+                "task.id", "0_0").register(metrics.registry());
+        // when a RocksDB store's metric of the same name comes
+        Gauge.builder("kafka.stream.state.put.rate", () -> 2.0).tags("rocksdb.state.id", "holding-state",
+                "task.id", "0_0").register(metrics.registry());
+        // then the store's is scraped, and the outbox's, which would have kept it out, is not
+        assertThat(metrics.scrape()).contains("kafka_stream_state_put_rate{rocksdb_state_id=\"holding-state\","
+                + "task_id=\"0_0\"} 2.0").doesNotContain("positions-outbox");
     }
 
     @Test
