@@ -139,7 +139,9 @@ final class ReplayCommand implements Callable<Integer> {
         if (positionsFile.toString().equals("-")) {
             return "--positions needs a file: the decisions are written to standard output";
         }
-        if (!isStdin() && Files.exists(positionsFile) && Files.isSameFile(positionsFile, Path.of(timeline))) {
+        // the timeline as named, or the file redirected to stdin (replay - < FILE); a pipe cannot be told apart
+        Path read = isStdin() ? (StoppableStdin.isAFile() ? StoppableStdin.PATH : null) : Path.of(timeline);
+        if (read != null && Files.exists(positionsFile) && Files.isSameFile(positionsFile, read)) {
             // opened for writing, it would be emptied before a line of it was read: the recording lost, no output
             return "--positions " + positionsFile + " is the timeline itself: writing the positions there would "
                     + "erase it";

@@ -100,6 +100,25 @@ class ReplayJvmIT {
     }
 
     @Test
+    @Timeout(60)
+    void shouldRefuseToWriteThePositionsOverTheFileRedirectedToStandardInput() throws Exception {
+        // given a recorded timeline given as standard input (large: a second JVM reads it), and the positions asked
+        // for in that very file
+        Path timeline = timeline(12_000);
+        byte[] recorded = Files.readAllBytes(timeline);
+        Path out = dir.resolve("out.jsonl");
+        Path err = dir.resolve("err.txt");
+        // when it is replayed
+        Process replay = builder(out, err, null, "replay", "--positions", timeline.toString(), "-")
+                .redirectInput(timeline.toFile()).start();
+        // then it is refused, and the recording is left as it was
+        assertThat(replay.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(replay.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(err)).contains("is the timeline itself");
+        assertThat(Files.readAllBytes(timeline)).isEqualTo(recorded);
+    }
+
+    @Test
     @Timeout(180)
     void shouldReplayALargeFileRedirectedToStandardInputInTheSerialCollectorJvmToo() throws Exception {
         // given a timeline of 12,000 orders given as standard input, as "replay - < FILE" gives it
