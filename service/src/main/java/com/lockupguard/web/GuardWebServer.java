@@ -322,12 +322,14 @@ public final class GuardWebServer implements AutoCloseable {
 
     private void ready(Context ctx) {
         Backend attached = backend;
-        boolean ready = attached != null && attached.health().ready();
+        // stopping, it takes no new order: a load balancer should send them elsewhere at once
+        boolean ready = !stopping && attached != null && attached.health().ready();
         if (!ready) {
             ctx.header("Retry-After", "1");
         }
         ObjectNode status = status(ready ? "UP" : "DOWN", attached);
-        String reason = attached == null ? null : attached.health().reason();
+        String reason = stopping ? "stopping: the orders under way are being answered, and no new one is taken"
+                : attached == null ? null : attached.health().reason();
         if (!ready && reason != null) {
             status.put("reason", reason);
         }
@@ -353,10 +355,12 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     private void decideOrder(Context ctx) {
+        // the decision timeout counts from the request's start, sending included: a stop waits no longer for it
+        long deadline = System.nanoTime() + settings.decisionTimeout().toNanos();
         ProposedOrder order = OrderBody.parse(json, jsonBody(ctx));
         CompletableFuture<Decision> submitted = backend().orders().submit(order);
         try {
-            Decision decision = submitted.get(settings.decisionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            Decision decision = submitted.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             ctx.json(contracts.decision(decision));
         } catch (InterruptedException e) {
             // the server is being stopped past its grace: still an answer, and one that says what to do

@@ -238,6 +238,7 @@ class GuardWebServerTest {
         CompletableFuture<Void> stopped = CompletableFuture.runAsync(server::close);
         Thread.sleep(100);
         HttpResponse<String> another = post("/api/orders", ORDER.replace("o1", "o2"));
+        HttpResponse<String> readiness = get("/health/ready");
         gateway.answers.get(0).complete(decision(gateway.sent.get(0), Outcome.APPROVED, List.of(), 1000L));
 
         // then the sender gets its decision, not a connection closed under it
@@ -250,10 +251,13 @@ class GuardWebServerTest {
         assertThat(another.headers().firstValue("Retry-After")).isPresent();
         assertThat(json(another).get("error").asText()).startsWith("the guard is stopping");
         assertThat(gateway.sent).hasSize(1);
+        // which readiness says at once, so that a load balancer sends no more
+        assertThat(readiness.statusCode()).isEqualTo(503);
+        assertThat(json(readiness).get("reason").asText()).startsWith("stopping");
     }
 
     @Test
-    void shouldAnswer503WhenTheServerStopsBeforeAnOrdersDecisionComes() throws Exception {
+    void shouldAnswer504WhenTheServerStopsAndAnOrdersDecisionDoesNotComeInTime() throws Exception {
         // given an order sent whose decision never comes
         gateway.silent = true;
         CompletableFuture<HttpResponse<String>> response = http.sendAsync(HttpRequest.newBuilder(
@@ -264,9 +268,9 @@ class GuardWebServerTest {
         // when the guard stops
         server.close();
 
-        // then it has answered 504 (the decision timeout) or 503, saying how to get the decision: never nothing
+        // then it has answered 504 at the decision timeout, saying how to get the decision: never nothing
         HttpResponse<String> answered = response.get(10, TimeUnit.SECONDS);
-        assertThat(answered.statusCode()).isIn(503, 504);
+        assertThat(answered.statusCode()).isEqualTo(504);
         assertThat(json(answered).get("error").asText()).contains("resend the same order");
     }
 
