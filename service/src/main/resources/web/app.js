@@ -333,12 +333,15 @@ function renderReport(r, prepend = true) {
 function decisionKey(d) {
   return ['d', d.orderId, d.investorId, d.securityId, d.decision, d.repeated, d.evaluatedAt, d.at].join('|');
 }
-function reportKey(r) { return ['r', r.executionId, r.orderId, r.investorId, r.securityId, r.kind, r.result].join('|'); }
+function reportKey(r) {
+  return ['r', r.executionId, r.orderId, r.investorId, r.securityId, r.kind, r.result, r.reportedAt].join('|');
+}
 
 // While the lists load, rows that arrive live are held (else the lists, read before they were decided, would
-// replace them); once shown, the rows the lists had are matched off against what arrives live for a while,
-// since the guard lists a row as it sends it.
-const LISTED_ROWS_MATCH_MS = 10_000;
+// replace them); once shown, the rows the lists had are matched off against what arrives live for a moment,
+// since the guard lists a row as it sends it. Only a moment: a retry repeats its first answer field for field, and
+// a later one must show.
+const LISTED_ROWS_MATCH_MS = 2_000;
 const feedSync = { generation: 0, held: null, listed: new Map(), listedUntil: 0 };
 
 function showLive(key, show) {
@@ -436,7 +439,8 @@ async function loadAlerts() {
 
 let events = null;
 let reconnect = null;
-let feedLost = false;
+// true at first too: the lists the page loaded at once may have been read before the feed opened
+let feedLost = true;
 
 function feedState(text, ok) {
   $('#feed-state').textContent = `live feed: ${text}`;
@@ -460,7 +464,8 @@ async function connectFeed() {
   events.onopen = () => {
     feedState('connected', true);
     if (feedLost) {
-      // what happened while the feed was away (the guard drops a reader that falls too far behind)
+      // what happened while the feed was away (the guard drops a reader that falls too far behind, or it was not
+      // open yet)
       feedLost = false;
       loadDecisions();
       loadAlerts();
