@@ -23,13 +23,18 @@ final class JsonLines {
     /** The next line without its end, or null at the end of the text. A pipe's line is returned once it ends. */
     String next() throws IOException {
         StringBuilder started = null;
+        char[] chars = buffer;
         while (true) {
-            for (int i = position; i < limit; i++) {
-                if (buffer[i] == '\n') {
-                    String line = started == null ? new String(buffer, position, i - position)
-                            : started.append(buffer, position, i - position).toString();
+            int from = position;
+            int end = limit;
+            for (int i = from; i < end; i++) {
+                if (chars[i] == '\n') {
                     position = i + 1;
-                    return withoutCarriageReturn(line);
+                    int length = i > from && chars[i - 1] == '\r' ? i - 1 - from : i - from;
+                    if (started == null) {
+                        return new String(chars, from, length);
+                    }
+                    return withoutCarriageReturn(started.append(chars, from, i - from).toString());
                 }
             }
             if (position < limit) {

@@ -13,6 +13,7 @@ import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.TrancheMode;
+import com.lockupguard.contract.ExecutionMapper;
 import com.lockupguard.contract.IsoInstant;
 import com.lockupguard.contract.OrderMapper;
 import com.lockupguard.contract.UnicodeText;
@@ -23,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -184,8 +186,10 @@ public final class TimelineParser {
         TimelineEntry.OrderEcho echo = new TimelineEntry.OrderEcho(field(node, "orderId"), field(node, "investorId"),
                 field(node, "securityId"), field(node, "kind"), field(node, "quantity"));
         Stamp stamp = stamp(node);
+        // the rules' own check first: a well-formed line, the usual one, costs no more than that
+        boolean wellFormed = stamp.at() != null && OrderMapper.toRequest(order).isWellFormed();
         return new TimelineEntry.OrderLine(lineNumber, stamp.at(), stamp.problem(), order, echo,
-                LineProblems.ofOrder(node, stamp.problem()));
+                wellFormed ? List.of() : LineProblems.ofOrder(node, stamp.problem()));
     }
 
     private static TimelineEntry execution(int lineNumber, JsonNode node) {
@@ -200,8 +204,9 @@ public final class TimelineParser {
         TimelineEntry.ExecutionEcho echo = new TimelineEntry.ExecutionEcho(field(node, "executionId"),
                 field(node, "orderId"), field(node, "investorId"), field(node, "securityId"));
         Stamp stamp = stamp(node);
+        boolean wellFormed = stamp.at() != null && ExecutionMapper.toRequest(report).isWellFormed();
         return new TimelineEntry.ExecutionLine(lineNumber, stamp.at(), stamp.problem(), report, echo,
-                LineProblems.ofExecution(node, stamp.problem()));
+                wellFormed ? List.of() : LineProblems.ofExecution(node, stamp.problem()));
     }
 
     private static TimelineEntry agreement(int lineNumber, JsonNode node) {
