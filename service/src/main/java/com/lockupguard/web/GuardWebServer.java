@@ -41,7 +41,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -625,15 +627,20 @@ public final class GuardWebServer implements AutoCloseable {
         ctx.status(e.status()).json(body);
     }
 
+    /** Waits until {@code underWay} is 0, for {@code atMost}. */
+    private static void waitUntil(IntSupplier underWay, Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (underWay.getAsInt() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+    }
+
     @Override
     public void close() {
         // a stop (SIGTERM) lets the orders under way get their decisions, within the decision timeout, before the
         // server closes their connections; the decision feed and the producer close after the server
         stopping = true;
-        long deadline = System.nanoTime() + settings.decisionTimeout().plus(STOP_MARGIN).toNanos();
-        while (ordersUnderWay.get() > 0 && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
-        }
+        waitUntil(ordersUnderWay::get, settings.decisionTimeout().plus(STOP_MARGIN));
         try {
             // while the server still serves them: stopped first, it would take their requests from under them
             liveStreams.closeAll(Duration.ofSeconds(2));
@@ -641,6 +648,11 @@ public final class GuardWebServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (app != null) {
+            // an answer is written after its handler returns: let those given go out before the connections close
+            StatisticsHandler requests = app.jettyServer().server().getDescendant(StatisticsHandler.class);
+            if (requests != null) {
+                waitUntil(requests::getRequestsActive, STOP_MARGIN);
+            }
             app.stop();
         }
         streamExpiry.shutdownNow();

@@ -63,8 +63,11 @@ class GuardWebServerTest {
     }
 
     private void start(String token, boolean attach) {
-        server = new GuardWebServer(new GuardWebServer.Settings("127.0.0.1", 0, token, Duration.ofMillis(300)),
-                metrics, JSON);
+        start(token, attach, Duration.ofMillis(300));
+    }
+
+    private void start(String token, boolean attach, Duration decisionTimeout) {
+        server = new GuardWebServer(new GuardWebServer.Settings("127.0.0.1", 0, token, decisionTimeout), metrics, JSON);
         base = "http://127.0.0.1:" + server.start();
         if (attach) {
             server.attach(new GuardWebServer.Backend(gateway, holdings, history, health));
@@ -225,14 +228,22 @@ class GuardWebServerTest {
         assertThat(gateway.sent.get(0).getKind()).isEqualTo(OrderKind.UNKNOWN);
     }
 
-    @Test
-    void shouldAnswerAnOrderInFlightWhenTheServerStopsRatherThanDropItsConnection() throws Exception {
-        // given an order sent, whose decision has not come yet
+    /** An order sent, its request waiting for a decision the gateway holds back. */
+    private CompletableFuture<HttpResponse<String>> orderAwaitingItsDecision() {
         gateway.silent = true;
         CompletableFuture<HttpResponse<String>> response = http.sendAsync(HttpRequest.newBuilder(
                 URI.create(base + "/api/orders")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(ORDER)).build(), HttpResponse.BodyHandlers.ofString());
         await().atMost(Duration.ofSeconds(10)).until(() -> gateway.answers.size() == 1);
+        return response;
+    }
+
+    @Test
+    void shouldAnswerAnOrderInFlightWhenTheServerStopsRatherThanDropItsConnection() throws Exception {
+        // given a guard that waits 10 s for a decision, and an order sent whose decision has not come yet
+        server.close();
+        start(null, true, Duration.ofSeconds(10));
+        CompletableFuture<HttpResponse<String>> response = orderAwaitingItsDecision();
 
         // when the guard stops (SIGTERM), and the decision comes while it is stopping
         CompletableFuture<Void> stopped = CompletableFuture.runAsync(server::close);
@@ -259,11 +270,7 @@ class GuardWebServerTest {
     @Test
     void shouldAnswer504WhenTheServerStopsAndAnOrdersDecisionDoesNotComeInTime() throws Exception {
         // given an order sent whose decision never comes
-        gateway.silent = true;
-        CompletableFuture<HttpResponse<String>> response = http.sendAsync(HttpRequest.newBuilder(
-                URI.create(base + "/api/orders")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(ORDER)).build(), HttpResponse.BodyHandlers.ofString());
-        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.answers.size() == 1);
+        CompletableFuture<HttpResponse<String>> response = orderAwaitingItsDecision();
 
         // when the guard stops
         server.close();
