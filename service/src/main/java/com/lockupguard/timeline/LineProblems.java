@@ -8,6 +8,7 @@ import com.lockupguard.rules.OrderKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -29,12 +30,7 @@ final class LineProblems {
         for (String id : List.of("orderId", "investorId", "securityId")) {
             id(line, id, problems);
         }
-        JsonNode kind = line.get("kind");
-        if (absent(kind)) {
-            problems.add("kind is missing");
-        } else if (!kind.isTextual() || OrderKind.fromName(kind.textValue()) == null) {
-            problems.add("kind " + shown(kind) + " is not one of " + names(OrderKind.values()));
-        }
+        kind(line, OrderKind::fromName, OrderKind.values(), problems);
         quantity(line, Long.MAX_VALUE, problems);
         return List.copyOf(problems);
     }
@@ -45,15 +41,23 @@ final class LineProblems {
         for (String id : List.of("executionId", "orderId", "investorId", "securityId")) {
             id(line, id, problems);
         }
-        JsonNode kind = line.get("kind");
-        if (absent(kind)) {
-            problems.add("kind is missing");
-        } else if (!kind.isTextual() || ExecutionKind.fromName(kind.textValue()) == null) {
-            problems.add("kind " + shown(kind) + " is not one of " + names(ExecutionKind.values()));
-        } else if (ExecutionKind.fromName(kind.textValue()) == ExecutionKind.FILL) {
+        if (kind(line, ExecutionKind::fromName, ExecutionKind.values(), problems) == ExecutionKind.FILL) {
             quantity(line, ExecutionRequest.MAX_FILL_QUANTITY, problems);
         }
         return List.copyOf(problems);
+    }
+
+    /** The kind written, when it is one of {@code kinds}; otherwise null, and the problem said. */
+    private static <K extends Enum<K>> K kind(JsonNode line, Function<String, K> fromName, K[] kinds,
+            List<String> problems) {
+        JsonNode value = line.get("kind");
+        K kind = value != null && value.isTextual() ? fromName.apply(value.textValue()) : null;
+        if (absent(value)) {
+            problems.add("kind is missing");
+        } else if (kind == null) {
+            problems.add("kind " + shown(value) + " is not one of " + names(kinds));
+        }
+        return kind;
     }
 
     private static void time(JsonNode line, String atProblem, List<String> problems) {
