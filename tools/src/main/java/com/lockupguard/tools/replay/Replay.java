@@ -18,7 +18,9 @@ import com.lockupguard.timeline.TimelineReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -152,12 +154,31 @@ public final class Replay {
         private int rejected;
         private int unreadable;
         private int unanswered;
-        private Instant lastTimestamp = Instant.EPOCH;
+        /** The time of the last line that had one, null before the first. */
+        private Instant lastTimestamp;
 
         Run(ReplayDriver driver, JsonGenerator decisions, PrintWriter errors) {
             this.driver = driver;
             this.decisions = decisions;
             this.errors = errors;
+        }
+
+        /**
+         * The time of an agreement line without {@code at}: the previous line's, or, on a timeline's first timed
+         * line, the start of the agreement's execution date in its zone (the shares did not exist before), so that
+         * the position it publishes is not dated 1970.
+         */
+        private Instant timeWithoutAt(Agreement agreement) {
+            if (lastTimestamp != null) {
+                return lastTimestamp;
+            }
+            try {
+                Instant issued = agreement.getExecutionDate().atStartOfDay(ZoneId.of(agreement.getTimeZone()))
+                        .toInstant();
+                return issued.isBefore(Instant.EPOCH) ? Instant.EPOCH : issued;
+            } catch (DateTimeException e) {
+                return Instant.EPOCH;
+            }
         }
 
         void accept(TimelineEntry entry) throws IOException {
@@ -209,9 +230,9 @@ public final class Replay {
                     writePositions(driver);
                 }
             } else if (entry instanceof TimelineEntry.AgreementLine agreementLine) {
-                Instant at = agreementLine.at() == null ? lastTimestamp : agreementLine.at();
-                lastTimestamp = at;
                 Agreement agreement = agreementLine.agreement();
+                Instant at = agreementLine.at() == null ? timeWithoutAt(agreement) : agreementLine.at();
+                lastTimestamp = at;
                 if (modeOverride != null) {
                     agreement = Agreement.newBuilder(agreement).setTrancheMode(modeOverride).build();
                 }

@@ -330,6 +330,18 @@ class ReplayTest {
         });
     }
 
+    @Test
+    void shouldDateTheFirstAgreementWithoutTimeAtTheStartOfItsExecutionDate() throws IOException {
+        // given a timeline whose first line is an agreement without "at", in Tokyo's zone
+        String agreement = AGREEMENT.replace("\"at\":\"2003-04-28T09:00:00-04:00\",", "")
+                .replace("}", ",\"timeZone\":\"Asia/Tokyo\"}");
+        // when it is replayed alone
+        List<JsonNode> positions = positions(agreement);
+        // then its position is as of the day the shares were issued, midnight in Tokyo: not 1970
+        assertThat(positions).singleElement().satisfies(position ->
+                assertThat(position.get("asOf").asText()).isEqualTo("2003-04-27T15:00:00Z"));
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void shouldPublishAWindowBoundaryThatAnOrderOrFillPassesBeforeItsAnswer(boolean fill) throws IOException {
