@@ -176,17 +176,23 @@ try {
   console.log('report and alert counters:', metrics.split('\n').filter((l) => /^lockup_guard_(execution_reports|compliance_alerts)_total\{/.test(l) && !/ 0\.0$/.test(l)).join('; ') || 'all 0');
   // a decision that arrives live while the page loads its lists is shown once (the page opening, or coming back
   // after its feed was lost): not replaced by lists read before it was decided, nor shown twice beside lists read
-  // after
-  for (const listed of ['before', 'after']) {
+  // after; and shown although the list never answers ('hung': the page gives the list up and asks again)
+  for (const listed of ['before', 'after', 'hung']) {
     let releaseList;
-    const listHeld = new Promise((resolve) => { releaseList = resolve; });
+    let released = false;
+    const listHeld = new Promise((resolve) => { releaseList = () => { released = true; resolve(); }; });
     let listAsked;
     const listAskedFor = new Promise((resolve) => { listAsked = resolve; });
     const isDecisionList = (url) => url.pathname === '/api/decisions';
     await page.route(isDecisionList, async (route) => {
       listAsked();
+      if (listed === 'hung' && released) return route.fallback(); // the list asked for after that is answered
       const before = listed === 'before' ? await route.fetch() : null;
       await listHeld;
+      if (listed === 'hung') {
+        await route.abort().catch(() => {}); // the page gave it up already
+        return;
+      }
       await route.fulfill({ response: before || await route.fetch() });
     });
     await page.reload({ waitUntil: 'domcontentloaded' });
@@ -198,13 +204,18 @@ try {
       body: JSON.stringify({ orderId: raced, investorId: 'dutchess', securityId: 'CBYI', kind: 'PUBLIC_SALE', quantity: 1 }),
     });
     if (!sent.ok) throw new Error(`POST /api/orders answered ${sent.status}: ${await sent.text()}`);
-    await page.waitForTimeout(2_000); // its live event reaches the page while the list is held
+    if (listed === 'hung') {
+      await page.locator(`#feed li[data-order-id="${raced}"]`).waitFor({ timeout: 20_000 });
+    } else {
+      await page.waitForTimeout(2_000); // its live event reaches the page while the list is held
+    }
     releaseList();
     await page.locator('#feed li[data-order-id="e1"]').waitFor({ timeout: 30_000 });
     await page.unroute(isDecisionList);
     const rows = await page.locator(`#feed li[data-order-id="${raced}"]`).count();
-    if (rows !== 1) throw new Error(`a decision sent live while a list read ${listed} it loaded is shown ${rows} times`);
-    console.log(`a decision arriving while a list read ${listed} it loads: shown once`);
+    const when = listed === 'hung' ? 'while its list hung' : `while a list read ${listed} it loaded`;
+    if (rows !== 1) throw new Error(`a decision sent live ${when} is shown ${rows} times`);
+    console.log(`a decision arriving ${when}: shown once`);
   }
 
   // the page never put the token into a URL (the live feed went by a ticket)

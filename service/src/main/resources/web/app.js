@@ -61,10 +61,19 @@ function withAuth(options = {}) {
   return { ...options, headers };
 }
 
+// A read the guard has not answered within this is given up (and, as any failed read, asked again): a hung list
+// would hold the live rows that arrive meanwhile (showLive) for as long as it hangs. An order is not timed out
+// here: the guard answers it, 504 at the latest after api.decision.timeout.ms, with the orderId to resend.
+const READ_TIMEOUT_MS = 5_000;
+
 /** {@code submit}: an order or what-if, for which a 403 says the token may read but not submit: polls go on. */
 async function getJson(url, { submit, ...options } = {}) {
-  const response = await fetch(url, withAuth(options));
-  const body = await response.json().catch(() => ({}));
+  const timeout = submit ? {} : { signal: AbortSignal.timeout(READ_TIMEOUT_MS) };
+  const response = await fetch(url, withAuth({ ...timeout, ...options }));
+  const body = await response.json().catch((e) => {
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') throw e; // a body that stopped coming: not an answer
+    return {};
+  });
   if (response.status === 401 || response.status === 403) {
     needToken(response.status, body.error, !(submit && response.status === 403));
   } else if (response.ok) {
@@ -114,7 +123,8 @@ function holdingPath(holding) {
 
 async function refreshHealth() {
   try {
-    const health = await fetch('/health/ready').then((r) => r.json());
+    const health = await fetch('/health/ready', { signal: AbortSignal.timeout(READ_TIMEOUT_MS) })
+      .then((r) => r.json());
     $('#guard-state').textContent = `guard: ${health.state}`;
     $('#guard-state').className = 'pill ' + (health.status === 'UP' ? 'ok' : 'bad');
   } catch (e) {
