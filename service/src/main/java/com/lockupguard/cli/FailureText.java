@@ -7,17 +7,41 @@ import java.util.Set;
 /** A failure as one line for a command's standard error: what a user reads instead of a stack trace. */
 public final class FailureText {
 
+    private static final String OUR_PACKAGE = "com.lockupguard.";
+
     private FailureText() {
     }
 
-    /** {@code failure} and each of its causes, as {@code toString} gives them, each once. */
+    /**
+     * {@code failure} and those of its causes that add words, each once. Our own exceptions are shown by their
+     * message alone: it is written for the user. Another's shows as {@code toString} gives it. A cause is left out
+     * when the line already says what it says, or when it has no message and one of ours already explained the
+     * failure (a {@code ConnectException} under "the registry gave no answer (could not connect)").
+     */
     public static String causes(Throwable failure) {
-        StringBuilder text = new StringBuilder(String.valueOf(failure));
+        StringBuilder text = new StringBuilder(shown(failure));
+        boolean explained = explains(failure);
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         seen.add(failure);
         for (Throwable cause = failure.getCause(); cause != null && seen.add(cause); cause = cause.getCause()) {
-            text.append("; caused by: ").append(cause);
+            String message = cause.getMessage();
+            boolean silent = message == null || message.isBlank();
+            if (silent && explained || !silent && text.indexOf(message) >= 0 || text.indexOf(shown(cause)) >= 0) {
+                continue;
+            }
+            text.append("; caused by: ").append(shown(cause));
+            explained |= explains(cause);
         }
         return text.toString();
+    }
+
+    private static String shown(Throwable failure) {
+        return explains(failure) ? failure.getMessage() : String.valueOf(failure);
+    }
+
+    /** One of ours with a message. */
+    private static boolean explains(Throwable failure) {
+        String message = failure.getMessage();
+        return failure.getClass().getName().startsWith(OUR_PACKAGE) && message != null && !message.isBlank();
     }
 }

@@ -113,6 +113,14 @@ class DockerComposeTest {
     }
 
     @Test
+    void shouldStartTheGuardAgainWhenItExitsOnAFailure() {
+        // the guard exits 1 when the registry or Kafka does not answer at start, and when it stops on its own (a
+        // missing ACL, its inputs repartitioned): without a restart policy it would stay down
+        assertThat(services.get("lockup-guard").path("restart").asText()).isIn("on-failure", "unless-stopped",
+                "always");
+    }
+
+    @Test
     void shouldStartEachServiceOnlyWhenWhatItNeedsIsHealthy() {
         services.fields().forEachRemaining(service -> service.getValue().path("depends_on").fields()
                 .forEachRemaining(dependency -> {

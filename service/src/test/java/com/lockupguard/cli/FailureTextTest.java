@@ -2,19 +2,23 @@ package com.lockupguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.lockupguard.registry.SchemaRegistryException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
 import org.junit.jupiter.api.Test;
 
 class FailureTextTest {
 
     @Test
-    void shouldNameAFailureAndEachOfItsCauses() {
-        // given a failure, as a broker's start throws it
+    void shouldNameAFailureAndEachCauseThatAddsWords() {
+        // given a failure, as a broker's start throws it, whose wrapper repeats its cause's text
         Exception failure = new IllegalStateException("broker did not start",
-                new java.io.UncheckedIOException(new java.io.IOException("Address already in use")));
-        // when / then
+                new UncheckedIOException(new IOException("Address already in use")));
+        // when / then the cause the wrapper already shows is not shown again
         assertThat(FailureText.causes(failure)).isEqualTo("java.lang.IllegalStateException: broker did not start; "
-                + "caused by: java.io.UncheckedIOException: java.io.IOException: Address already in use; caused by: "
-                + "java.io.IOException: Address already in use");
+                + "caused by: java.io.UncheckedIOException: java.io.IOException: Address already in use");
     }
 
     @Test
@@ -26,5 +30,27 @@ class FailureTextTest {
         // when / then
         assertThat(FailureText.causes(first)).isEqualTo("java.lang.IllegalStateException: first; caused by: "
                 + "java.lang.IllegalStateException: second");
+    }
+
+    @Test
+    void shouldShowOurOwnFailureByItsMessageWithoutTheCausesThatSayNothingMore() {
+        // given the registry client's failure, over the JDK's message-less connection failures
+        ConnectException refused = new ConnectException();
+        refused.initCause(new ClosedChannelException());
+        Exception failure = new SchemaRegistryException.Unavailable("schema registry unavailable after 4 attempts: "
+                + "http://127.0.0.1:1 gave no answer (could not connect)", new ConnectException().initCause(refused));
+        // when / then the line is what we wrote for the user: no class names, no "caused by" that adds nothing
+        assertThat(FailureText.causes(failure)).isEqualTo("schema registry unavailable after 4 attempts: "
+                + "http://127.0.0.1:1 gave no answer (could not connect)");
+    }
+
+    @Test
+    void shouldKeepACauseWithAMessageUnderOurOwnFailure() {
+        // given one of ours whose cause says something it does not
+        Exception failure = new SchemaRegistryException.Unavailable("schema registry unavailable",
+                new IOException("PKIX path building failed"));
+        // when / then
+        assertThat(FailureText.causes(failure)).isEqualTo("schema registry unavailable; caused by: "
+                + "java.io.IOException: PKIX path building failed");
     }
 }
