@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +24,17 @@ class GuardConfigTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void shouldEnableTheGlobalProcessingHandlerWhereThePartitionAssignorReadsItToo() {
+        // given the settings Kafka Streams gets
+        StreamsConfig streams = new StreamsConfig(new GuardConfig(Map.of()).streamsProperties());
+        // when the partition assignor reads the main consumer's settings as Streams settings, as it does at start
+        StreamsConfig assignors = new StreamsConfig(streams.getMainConsumerConfigs("g", "c", 0));
+        // then both have the handler on, so neither warns at every start that it is off
+        assertThat(streams.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
+        assertThat(assignors.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
+    }
 
     @Test
     void shouldRunExactlyOnceWithDefaultsThatNeedNothingSet() {
