@@ -17,7 +17,6 @@ import com.lockupguard.state.StateCodec;
 import com.lockupguard.state.StoredHolding;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -68,10 +67,11 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     @Override
     public void process(Record<String, Agreement> record) {
         Agreement agreement = record.value();
-        if (!limit.leavesRoomForAnswer(record.key(), new RecordHeaders())) {
-            // the audit record is keyed as the version is: one the producer refuses would fail the task for good
-            throw DeadLetters.refuse(record, DeadLetterReason.KEY_OR_HEADERS_TOO_LARGE, "its key takes "
-                    + SendLimit.size(SendLimit.bytes(record.key()), null, new RecordHeaders()) + " bytes, which "
+        if (!limit.leavesRoomForAnswer(record.key(), record.headers())) {
+            // the audit record is keyed as the version is, and carries its headers: one the producer refuses would
+            // fail the task for good
+            throw DeadLetters.refuse(record, DeadLetterReason.KEY_OR_HEADERS_TOO_LARGE, "its key and headers take "
+                    + SendLimit.size(SendLimit.bytes(record.key()), null, record.headers()) + " bytes, which "
                     + "leaves no room for its audit record within " + limit.describe()
                     + ": not audited or applied", observer);
         }
@@ -133,7 +133,8 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
                 .setAgreement(repeatable(record.value()) ? record.value() : null)
                 .setAgreementVersion(inForce == null ? null : inForce.version())
                 .setTermsHash(inForce == null ? null : inForce.termsHash())
-                .setRecordTimestamp(Instant.ofEpochMilli(record.timestamp()));
+                .setRecordTimestamp(Instant.ofEpochMilli(record.timestamp()))
+                .setProcessedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()));
         context.recordMetadata().ifPresent(source -> audit.setSourceTopic(source.topic())
                 .setSourcePartition(source.partition()).setSourceOffset(source.offset()));
         return audit;
@@ -167,8 +168,12 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
                 + " bytes of text) is too large to repeat here: read it at the source offset";
     }
 
+    /**
+     * Writes {@code audit} with the version's timestamp and headers: who sent a version, and why, travels in the
+     * headers its producer gives it ({@code changed-by}, say), which the compacted agreements topic forgets.
+     */
     private void audit(Record<String, Agreement> record, AgreementAudit.Builder audit) {
-        context.forward(new Record<String, Object>(record.key(), audit.build(), record.timestamp()),
+        context.forward(new Record<String, Object>(record.key(), audit.build(), record.timestamp(), record.headers()),
                 GuardTopology.AGREEMENT_AUDIT_SINK);
     }
 }

@@ -32,6 +32,7 @@ import com.lockupguard.rules.TermsFingerprint;
 import com.lockupguard.web.OrderCorrelation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -498,6 +499,29 @@ class GuardTopologyTest {
             // writes carries that of the record it answers
             assertThat(guard.agreementAudit.readRecordsToList()).extracting(TestRecord::timestamp)
                     .containsExactly(applied.toEpochMilli(), refused.toEpochMilli());
+        }
+
+        @Test
+        void shouldAuditWhoSentAVersionAndWhenTheGuardTookItNotOnlyTheTimeItIsStampedWith() {
+            // given the guard's clock a year after the version's timestamp (an amendment entered back-dated)
+            guard.driver.advanceWallClockTime(Duration.ofDays(365));
+            Headers who = new RecordHeaders().add("changed-by", "alice@compliance".getBytes(StandardCharsets.UTF_8))
+                    .add("change-reason", "registration effective".getBytes(StandardCharsets.UTF_8));
+            // when a version arrives with its author and reason in its headers, and one is refused
+            guard.agreements.pipeInput(new TestRecord<>(HOLDING, letter().build(), who,
+                    at("2003-04-28T09:00:00-04:00")));
+            guard.agreements.pipeInput(new TestRecord<>("dutchess/OTHER", letter().build(), who,
+                    at("2003-04-28T09:00:00-04:00")));
+            // then each audit record carries those headers, and the guard's own time when it took the version
+            List<TestRecord<String, AgreementAudit>> audit = guard.agreementAudit.readRecordsToList();
+            assertThat(audit).hasSize(2).allSatisfy(record -> {
+                assertThat(new String(record.headers().lastHeader("changed-by").value(), StandardCharsets.UTF_8))
+                        .isEqualTo("alice@compliance");
+                assertThat(record.headers().lastHeader("change-reason")).isNotNull();
+                assertThat(record.value().getProcessedAt())
+                        .isEqualTo(TopologyFixture.WALL_CLOCK_START.plus(Duration.ofDays(365)));
+                assertThat(record.value().getRecordTimestamp()).isEqualTo(at("2003-04-28T09:00:00-04:00"));
+            });
         }
 
         @Test
