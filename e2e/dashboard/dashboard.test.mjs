@@ -136,6 +136,10 @@ try {
   console.log(`chart: ${await page.locator('#chart').getAttribute('data-from')} to ${await page.locator('#chart').getAttribute('data-to')}`);
   const calendar = (await page.locator('#calendar').innerText()).replace(/\s+/g, ' ');
   if (!calendar.includes('2004-04-28')) throw new Error(`calendar shows ${calendar}`);
+  // its dates in the agreement's zone, where the letter counts them: the lock-up ended 16:30 in New York
+  if (!calendar.includes('2003-07-10 16:30 America/New_York 2003-07-10 20:30 UTC')) {
+    throw new Error(`calendar does not show the release dates in the agreement's zone: ${calendar}`);
+  }
   console.log('calendar:', calendar);
 
   // compliance alerts: every alert the guard lists is shown, newest first; a breach red and labelled "breach"

@@ -20,6 +20,22 @@ function esc(value) {
 }
 function shares(n) { return n === null || n === undefined ? '–' : fmt.format(n); }
 function when(iso) { return iso ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : '–'; }
+/**
+ * An instant in the agreement's zone, where its release dates are counted (Tokyo's 07-27 00:00 is 07-26 15:00 UTC),
+ * and in UTC beneath it: [text, under]. In UTC alone when the guard did not say the zone (an older instance) or the
+ * browser does not know it.
+ */
+function zoned(iso, zone) {
+  if (!iso || !zone || zone === 'UTC') return [when(iso), null];
+  try {
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric',
+      month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
+    return [`${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${zone}`, when(iso)];
+  } catch (e) {
+    return [when(iso), null];
+  }
+}
 function windowOf(p) { return p.phase === 'PERIOD' ? `period ${p.period}` : p.phase.toLowerCase(); }
 function key(p) { return `${p.investorId}/${p.securityId}`; }
 
@@ -233,18 +249,19 @@ function renderCalendar() {
   const p = state.holdings.find((h) => key(h) === state.selected);
   if (!p) return;
   const rows = [
-    ['lock-up ends (FRD)', when(p.firstReleaseAt)],
-    ['Second Release Date', when(p.secondReleaseAt)],
-    ['Rule 144 date', p.rule144Date],
+    ['lock-up ends (FRD)', ...zoned(p.firstReleaseAt, p.timeZone)],
+    ['Second Release Date', ...zoned(p.secondReleaseAt, p.timeZone)],
+    ['Rule 144 date', p.rule144Date, p.timeZone],
     ['window now', windowOf(p)],
-    ['next release', p.nextReleaseAt ? `${when(p.nextReleaseAt)}` : 'none: all sold'],
+    ['next release', ...(p.nextReleaseAt ? zoned(p.nextReleaseAt, p.timeZone) : ['none: all sold'])],
     ['at next release', shares(p.availableAtNextRelease)],
     ['total shares', shares(p.totalShares)],
     ['sold', shares(p.soldToDate)],
     ['reserved', shares(p.reservedNow)],
     ['available now', shares(p.availableNow)],
   ];
-  $('#calendar').innerHTML = rows.map(([k, v]) => `<dt>${k}</dt><dd>${esc(v)}</dd>`).join('');
+  $('#calendar').innerHTML = rows.map(([k, v, under]) => `<dt>${k}</dt><dd>${esc(v)}${under
+    ? `<br><span class="muted">${esc(under)}</span>` : ''}</dd>`).join('');
 }
 
 /**
@@ -435,7 +452,7 @@ function renderAlerts() {
     <span class="label">${a.breachesAgreement ? 'breach' : 'within limit'}</span>
     <span><b>${esc(a.investorId)}/${esc(a.securityId)}</b> order <b>${esc(a.orderId)}</b> <span class="type">${esc(a.type)}</span>
       <span class="muted">exec ${esc(a.executionId)}</span></span>
-    <span class="amounts"><b>${shares(a.quantity)}</b> sold unapproved vs <b>${shares(a.allowedNow)}</b> allowed now</span>
+    <span class="amounts"><b>${shares(a.quantity)}</b> sold without a live approval vs <b>${shares(a.allowedNow)}</b> allowed now</span>
   </li>`).join('');
 }
 

@@ -153,8 +153,13 @@ final class LocalHoldings {
         return stores.store(StoreNames.HOLDING_STATE);
     }
 
+    /**
+     * The position now, with the agreement's {@code timeZone}: its release dates are dates in that zone, which the
+     * position's instants do not say (Tokyo's first release date, 07-27, is 07-26 15:00 UTC).
+     */
     private ObjectNode positionNow(HoldingState state) {
-        return contracts.position(PositionMapper.toAvro(rules.position(state, state.evaluationTime(clock.instant()))));
+        return contracts.position(PositionMapper.toAvro(rules.position(state, state.evaluationTime(clock.instant()))))
+                .put("timeZone", state.agreement().terms().timeZone());
     }
 
     /** A read of local stores; a store that migrates meanwhile (a rebalance) fails the read, lazily too: 503. */

@@ -188,6 +188,20 @@ class LocalHoldingsTest {
     }
 
     @Test
+    void shouldGiveEachPositionTheZoneItsReleaseDatesAreCountedIn() {
+        // given the letter in New York, and one in Tokyo, whose release dates are Tokyo's dates
+        agreements.pipeInput("dutchess/TKY", Agreement.newBuilder().setInvestorId("dutchess").setSecurityId("TKY")
+                .setExecutionDate(LocalDate.parse("2003-04-28")).setTimeZone("Asia/Tokyo").build(),
+                at("2003-04-28T09:00:00+09:00"));
+        // when / then each position says its zone: 2003-07-26T15:00:00Z is Tokyo's 07-27
+        JsonNode tokyo = holdings.one(new HoldingKey("dutchess", "TKY"));
+        assertThat(tokyo.get("timeZone").asText()).isEqualTo("Asia/Tokyo");
+        assertThat(tokyo.get("firstReleaseAt").asText()).isEqualTo("2003-07-26T15:00:00Z");
+        assertThat(holdings.all()).extracting(p -> p.get("timeZone").asText())
+                .containsExactlyInAnyOrder("America/New_York", "Asia/Tokyo");
+    }
+
+    @Test
     void shouldAnswerAWhatIfOfADecidedOrderAsItsResendWouldBeAnswered() {
         // given an order the guard has decided
         sale("CBYI", "e2", 120_000, "2003-07-11T09:45:00-04:00");
