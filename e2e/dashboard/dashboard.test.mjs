@@ -140,6 +140,10 @@ try {
   if (!calendar.includes('2003-07-10 16:30 America/New_York 2003-07-10 20:30 UTC')) {
     throw new Error(`calendar does not show the release dates in the agreement's zone: ${calendar}`);
   }
+  // and which version of the agreement governs the holding, as its decisions cite it
+  if (!/agreement version \d+ terms hash [0-9a-f]{12}…/.test(calendar)) {
+    throw new Error(`calendar does not name the agreement's version and terms hash: ${calendar}`);
+  }
   console.log('calendar:', calendar);
 
   // compliance alerts: every alert the guard lists is shown, newest first; a breach red and labelled "breach"

@@ -259,6 +259,8 @@ function renderCalendar() {
     ['sold', shares(p.soldToDate)],
     ['reserved', shares(p.reservedNow)],
     ['available now', shares(p.availableNow)],
+    ['agreement', p.agreementVersion ? `version ${p.agreementVersion}` : '–',
+      p.termsHash ? `terms hash ${p.termsHash.slice(0, 12)}…` : null],
   ];
   $('#calendar').innerHTML = rows.map(([k, v, under]) => `<dt>${k}</dt><dd>${esc(v)}${under
     ? `<br><span class="muted">${esc(under)}</span>` : ''}</dd>`).join('');

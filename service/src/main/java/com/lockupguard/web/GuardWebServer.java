@@ -182,6 +182,8 @@ public final class GuardWebServer implements AutoCloseable {
             config.routes.get("/api/holdings/{investorId}/{securityId}", timed("holding", this::holding),
                     Access.READ, Access.PEER);
             config.routes.get("/api/holdings/{investorId}/{securityId}/history", this::history, Access.READ);
+            config.routes.get("/api/holdings/{investorId}/{securityId}/agreement",
+                    timed("agreement", this::agreement), Access.READ, Access.PEER);
             config.routes.get("/api/holdings/{investorId}/{securityId}/reservations",
                     timed("reservations", this::reservations), Access.READ, Access.PEER);
             config.routes.get("/api/decisions", this::decisions, Access.READ);
@@ -418,6 +420,11 @@ public final class GuardWebServer implements AutoCloseable {
     private void reservations(Context ctx) {
         HoldingKey holding = holdingOf(ctx);
         answer(ctx, backend().holdings().reservations(holding, local(ctx), authorization(ctx)));
+    }
+
+    private void agreement(Context ctx) {
+        HoldingKey holding = holdingOf(ctx);
+        answer(ctx, backend().holdings().agreement(holding, local(ctx), authorization(ctx)));
     }
 
     private void history(Context ctx) {

@@ -31,6 +31,12 @@ public interface HoldingsQuery {
     Answer reservations(HoldingKey holding, boolean localOnly, String authorization);
 
     /**
+     * The agreement in force for one holding: its version number, its terms hash, and the terms as the hash is
+     * taken of them, which decisions and positions refer to by version and hash.
+     */
+    Answer agreement(HoldingKey holding, boolean localOnly, String authorization);
+
+    /**
      * The decision {@code order} would get now, from the current state, recording nothing;
      * {@code body} is the request as received, forwarded as is to the instance that owns the holding.
      */

@@ -1,5 +1,6 @@
 package com.lockupguard.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,12 +9,14 @@ import com.lockupguard.contract.ContractJson;
 import com.lockupguard.contract.DecisionMapper;
 import com.lockupguard.contract.HoldingStateMapper;
 import com.lockupguard.contract.PositionMapper;
+import com.lockupguard.rules.AgreementInForce;
 import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.rules.HoldingState;
 import com.lockupguard.rules.LockupRules;
 import com.lockupguard.rules.OrderRequest;
 import com.lockupguard.rules.Reservation;
 import com.lockupguard.rules.Ruling;
+import com.lockupguard.rules.TermsFingerprint;
 import com.lockupguard.state.RememberedOrder;
 import com.lockupguard.state.StateCodec;
 import com.lockupguard.topology.GuardTopics;
@@ -137,6 +140,24 @@ final class LocalHoldings {
         for (Reservation reservation : open) {
             answer.add(contracts.reservation(reservation.orderId(), HoldingStateMapper.toAvro(reservation))
                     .put("ageSeconds", Duration.between(reservation.openedAt(), now).getSeconds()));
+        }
+        return answer;
+    }
+
+    /**
+     * The agreement in force: {@code agreementVersion}, {@code termsHash}, {@code canonicalTerms} (the exact text
+     * whose SHA-256 is the hash) and {@code terms} (the same, as an object).
+     */
+    ObjectNode agreement(HoldingKey holding) {
+        AgreementInForce inForce = state(holding, topics.stateCodec()).agreement();
+        String canonical = TermsFingerprint.canonicalText(inForce.terms());
+        ObjectNode answer = json.createObjectNode().put("investorId", holding.investorId())
+                .put("securityId", holding.securityId()).put("agreementVersion", inForce.version())
+                .put("termsHash", inForce.termsHash()).put("canonicalTerms", canonical);
+        try {
+            answer.set("terms", json.readTree(canonical));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the canonical terms are JSON", e);
         }
         return answer;
     }

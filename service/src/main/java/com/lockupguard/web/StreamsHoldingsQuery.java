@@ -76,6 +76,15 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
     }
 
     @Override
+    public Answer agreement(HoldingKey holding, boolean localOnly, String authorization) {
+        HostInfo owner = otherOwner(holding, localOnly);
+        if (owner != null) {
+            return new Answer(remote.get(owner, remotePath(holding, "/agreement"), authorization), hostAndPort(owner));
+        }
+        return new Answer(local.agreement(holding), hostAndPort(self));
+    }
+
+    @Override
     public Answer whatIf(ProposedOrder order, String body, boolean localOnly, String authorization) {
         OrderRequest request = OrderMapper.toRequest(order);
         HoldingKey holding = request.holdingOrNull();

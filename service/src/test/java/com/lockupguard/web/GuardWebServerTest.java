@@ -496,7 +496,7 @@ class GuardWebServerTest {
         String tooLong = "i".repeat(257);
 
         for (String path : List.of("/api/holdings/" + tooLong + "/CBYI", "/api/holdings/" + tooLong + "/CBYI/history",
-                "/api/holdings/" + tooLong + "/CBYI/reservations")) {
+                "/api/holdings/" + tooLong + "/CBYI/reservations", "/api/holdings/" + tooLong + "/CBYI/agreement")) {
             // when
             HttpResponse<String> response = get(path);
 
@@ -522,7 +522,8 @@ class GuardWebServerTest {
     void shouldAnswer503WithRetryAfterDuringRebalance() throws Exception {
         holdings.rebalancing = true;
         for (HttpResponse<String> response : List.of(get("/api/holdings"), get("/api/holdings/dutchess/CBYI"),
-                get("/api/holdings/dutchess/CBYI/reservations"), post("/api/what-if", ORDER))) {
+                get("/api/holdings/dutchess/CBYI/reservations"), get("/api/holdings/dutchess/CBYI/agreement"),
+                post("/api/what-if", ORDER))) {
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(response.headers().firstValue("Retry-After")).contains("1");
             assertThat(json(response).get("error").asText()).contains("rebalancing");
@@ -622,6 +623,23 @@ class GuardWebServerTest {
         assertThat(holdings.localOnly).containsExactly(false, true);
         assertThat(get("/metrics").body())
                 .contains("lockup_guard_api_requests_seconds_count{endpoint=\"reservations\",status=\"404\"} 1");
+    }
+
+    @Test
+    void shouldAnswerTheAgreementInForceAsItsOwnerAnswers() throws Exception {
+        // given: the owner's answer (LocalHoldingsTest covers how it is computed)
+        // when
+        HttpResponse<String> response = get("/api/holdings/dutchess/CBYI/agreement");
+
+        // then: passed on as is, with who served it; an unknown holding is 404, a forwarded request stays local
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Lockup-Guard-Served-By")).contains("127.0.0.1:2");
+        assertThat(json(response).get("agreementVersion").asLong()).isEqualTo(2);
+        assertThat(get("/api/holdings/nobody/CBYI/agreement").statusCode()).isEqualTo(404);
+        assertThat(get("/api/holdings/dutchess/CBYI/agreement?local=true").statusCode()).isEqualTo(200);
+        assertThat(holdings.localOnly).containsExactly(false, true);
+        assertThat(get("/metrics").body())
+                .contains("lockup_guard_api_requests_seconds_count{endpoint=\"agreement\",status=\"404\"} 1");
     }
 
     @Test
@@ -933,6 +951,18 @@ class GuardWebServerTest {
             localOnly.add(local);
             return new Answer(JSON.createArrayNode().add(JSON.createObjectNode().put("orderId", "e2")
                     .put("rest", 120_000).put("ageSeconds", 60)), "127.0.0.1:2");
+        }
+
+        @Override
+        public Answer agreement(HoldingKey holding, boolean local, String authorization) {
+            check();
+            if (holding.investorId().equals("nobody")) {
+                throw ApiException.notFound("no agreement for holding " + holding);
+            }
+            asked.add(holding);
+            localOnly.add(local);
+            return new Answer(JSON.createObjectNode().put("agreementVersion", 2).put("termsHash", "ab"),
+                    "127.0.0.1:2");
         }
 
         @Override

@@ -1,6 +1,7 @@
 package com.lockupguard.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,12 +19,15 @@ import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.GuardTopology;
 import com.lockupguard.topology.StreamsDefaults;
 import com.lockupguard.topology.TopicNames;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -199,6 +203,25 @@ class LocalHoldingsTest {
         assertThat(tokyo.get("firstReleaseAt").asText()).isEqualTo("2003-07-26T15:00:00Z");
         assertThat(holdings.all()).extracting(p -> p.get("timeZone").asText())
                 .containsExactlyInAnyOrder("America/New_York", "Asia/Tokyo");
+    }
+
+    @Test
+    void shouldAnswerTheAgreementInForceWithTheTextItsHashIsTakenOf() throws Exception {
+        // given the letter, then its registration as version 2
+        agreements.pipeInput(LETTER.asString(), Agreement.newBuilder().setInvestorId("dutchess").setSecurityId("CBYI")
+                .setExecutionDate(LocalDate.parse("2003-04-28")).setEffectiveAt(at("2003-07-01T09:00:00-04:00"))
+                .build(), at("2003-07-01T09:00:00-04:00"));
+        // when
+        JsonNode agreement = holdings.agreement(LETTER);
+        // then version 2, whose hash is the SHA-256 of the canonical text given, and whose terms it shows
+        assertThat(agreement.get("agreementVersion").asLong()).isEqualTo(2);
+        byte[] digest = MessageDigest.getInstance("SHA-256")
+                .digest(agreement.get("canonicalTerms").asText().getBytes(StandardCharsets.UTF_8));
+        assertThat(agreement.get("termsHash").asText()).isEqualTo(HexFormat.of().formatHex(digest));
+        assertThat(agreement.get("terms").get("effectiveAt").asText()).isEqualTo("2003-07-01T13:00:00.000Z");
+        assertThat(agreement.get("terms").get("totalShares").asLong()).isEqualTo(675_675);
+        assertThatThrownBy(() -> holdings.agreement(new HoldingKey("nobody", "CBYI")))
+                .isInstanceOf(ApiException.class).hasMessageContaining("no agreement");
     }
 
     @Test

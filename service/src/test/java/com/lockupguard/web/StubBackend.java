@@ -36,6 +36,11 @@ final class StubBackend {
         }
 
         @Override
+        public Answer agreement(HoldingKey holding, boolean localOnly, String authorization) {
+            return new Answer(JSON.createObjectNode().put("agreementVersion", 1), "127.0.0.1:1");
+        }
+
+        @Override
         public Answer whatIf(ProposedOrder order, String body, boolean localOnly, String authorization) {
             return new Answer(JSON.createObjectNode().put("decision", "APPROVED"), "127.0.0.1:1");
         }

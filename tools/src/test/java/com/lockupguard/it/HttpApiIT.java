@@ -214,6 +214,13 @@ class HttpApiIT {
             assertThat(JSON.readTree(ownerLocal.body()).get(0).get("orderId").asText()).isEqualTo("p1");
             assertThat(get(a, "/api/holdings/nobody/SEC/reservations").statusCode()).isEqualTo(404);
 
+            // GET /api/holdings/{i}/{s}/agreement on a, for b's holding, is answered by b: the version decisions cite
+            HttpResponse<String> agreement = get(a, "/api/holdings/" + remoteHolding + "/SEC/agreement");
+            assertThat(agreement.statusCode()).isEqualTo(200);
+            assertThat(agreement.headers().firstValue("X-Lockup-Guard-Served-By")).contains(self(b));
+            assertThat(JSON.readTree(agreement.body()).get("termsHash").asText())
+                    .isEqualTo(whatIfAfter.get("termsHash").asText());
+
             // a fill of an order the guard never approved, sent through the orders topic, is counted as sold
             // and raises an alert that every instance lists
             new BrokerIO(settings).produce(Scenario.of(List.of("{\"type\":\"execution\",\"at\":\"" + Instant.now()
