@@ -15,6 +15,7 @@ import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.contract.ExecutionMapper;
 import com.lockupguard.contract.IsoInstant;
+import com.lockupguard.contract.JacksonMessages;
 import com.lockupguard.contract.OrderMapper;
 import com.lockupguard.contract.UnicodeText;
 import com.lockupguard.rules.LetterDefaults;
@@ -72,7 +73,7 @@ public final class TimelineParser {
 
     /** Why Jackson could not read a line, without the names of its own classes and settings it adds to some. */
     private static String whyNot(JsonProcessingException e) {
-        String reason = e.getOriginalMessage();
+        String reason = JacksonMessages.reason(e);
         if (reason.startsWith("Trailing token")) {
             return "more after the object (a line holds one JSON object)";
         }
@@ -80,9 +81,7 @@ public final class TimelineParser {
         if (setting >= 0) {
             return reason.substring(0, setting).replace(" for `ObjectNode`", "") + " (a field may appear once)";
         }
-        // a string or a number over Jackson's limits: "... exceeds the maximum allowed (20000000, from
-        // StreamReadConstraints.getMaxStringLength())"
-        return reason.replaceAll(", from `?StreamReadConstraints\\.\\w+\\(\\)`?\\)", ")");
+        return reason;
     }
 
     /** The entry for a line, or empty for a blank line. */

@@ -1,5 +1,6 @@
 package com.lockupguard.web;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.contract.JacksonMessages;
 import com.lockupguard.contract.UnicodeText;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -47,8 +49,10 @@ final class OrderBody {
             node = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                     .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(body);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest(null, "invalid JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            // a limit Jackson keeps (nesting, a number's or a name's length) is reported without a location
+            JsonLocation where = e.getLocation();
+            throw ApiException.badRequest(null, "invalid JSON" + (where == null ? "" : " at line " + where.getLineNr()
+                    + ", column " + where.getColumnNr()) + ": " + JacksonMessages.reason(e));
         }
         if (node == null || !node.isObject()) {
             throw ApiException.badRequest(null, "the body must be a JSON object with orderId, investorId, securityId, "

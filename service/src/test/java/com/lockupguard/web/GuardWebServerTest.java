@@ -344,6 +344,24 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldAnswer400ToJsonBeyondTheParsersLimitsNot500() throws Exception {
+        // given small bodies past Jackson's limits: a 1,001-digit quantity, 1,001 nested arrays, a 60,000-char name
+        for (String body : List.of(ORDER.replace("1000", "1".repeat(1001)), "[".repeat(1001) + "]".repeat(1001),
+                "{\"" + "k".repeat(60_000) + "\":1}")) {
+            for (String path : List.of("/api/orders", "/api/what-if")) {
+                // when sent
+                HttpResponse<String> response = post(path, body);
+
+                // then refused as the client's error, saying which limit, without Jackson's setting names
+                assertThat(response.statusCode()).as(path).isEqualTo(400);
+                assertThat(json(response).get("error").asText()).startsWith("invalid JSON: ")
+                        .contains("exceeds the maximum allowed").doesNotContain("StreamReadConstraints");
+            }
+        }
+        assertThat(gateway.sent).isEmpty();
+    }
+
+    @Test
     void shouldRefuseABodyThatIsNotUtf8RatherThanReadTwoOrdersAsOne() throws Exception {
         // given two orders whose ids differ only in a Latin-1 byte (0xe9, 0xe8), which lenient UTF-8 reads as U+FFFD
         for (byte latin1 : new byte[] {(byte) 0xe9, (byte) 0xe8}) {
