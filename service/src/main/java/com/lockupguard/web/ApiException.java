@@ -38,6 +38,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(406, message, null, null);
     }
 
+    /** 408: the request's body did not arrive in time. */
+    public static ApiException requestTimeout(String message) {
+        return new ApiException(408, message, null, null);
+    }
+
     /** 415: a body not in the media type the endpoint takes. */
     public static ApiException unsupportedMediaType(String message) {
         return new ApiException(415, message, null, null);

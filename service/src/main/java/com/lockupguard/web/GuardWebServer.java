@@ -27,6 +27,8 @@ import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -115,6 +117,7 @@ public final class GuardWebServer implements AutoCloseable {
     private volatile boolean stopping;
     private Javalin app;
     private long maxRequestBytes;
+    private RequestBodies bodies;
 
     public GuardWebServer(Settings settings, GuardMetrics metrics, ObjectMapper json) {
         this(settings, metrics, json, Clock.systemUTC());
@@ -163,6 +166,7 @@ public final class GuardWebServer implements AutoCloseable {
             }
             config.jsonMapper(new JavalinJackson(json, false));
             maxRequestBytes = config.http.maxRequestSize;
+            bodies = new RequestBodies(maxRequestBytes);
             config.routes.before(this::securityHeaders);
             config.routes.beforeMatched(this::authorize);
             config.routes.beforeMatched("/api/events", this::requireEventStream);
@@ -402,14 +406,23 @@ public final class GuardWebServer implements AutoCloseable {
      * to the guard without asking, but not a JSON one — for that the browser asks first (CORS), and the guard
      * allows no other site. So a page the user happens to open cannot submit orders through the guard.
      */
-    private static String jsonBody(Context ctx) {
+    private String jsonBody(Context ctx) {
         String type = ctx.contentType();
         String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!mediaType.equals("application/json")) {
             throw ApiException.unsupportedMediaType("send the order as JSON, with 'Content-Type: application/json'"
                     + (type == null ? "" : " (not '" + type + "')"));
         }
-        return OrderBody.text(ctx.bodyAsBytes());
+        return OrderBody.text(bodies.read(subjectOf(ctx.attribute(PRINCIPAL)), ctx.contentLength(),
+                inputOf(ctx)));
+    }
+
+    private static InputStream inputOf(Context ctx) {
+        try {
+            return ctx.req().getInputStream();
+        } catch (IOException e) {
+            throw ApiException.badRequest(null, "the request body cannot be read: " + e.getMessage());
+        }
     }
 
     private void holding(Context ctx) {

@@ -214,6 +214,35 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldKeepAnsweringWhileACallerTricklesItsBodiesAndCountAnAbandonedOneAsTheCallersError() throws Exception {
+        // given a caller that started as many bodies as it may have coming, and sends them no further
+        List<java.net.Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < RequestBodies.PER_CALLER; i++) {
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(base).getPort());
+                socket.getOutputStream().write(("POST /api/what-if HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 900\r\n\r\n{\"inv")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                slow.add(socket);
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    // when it starts one more, then it is told to wait; and the server answers everyone else
+                    assertThat(post("/api/what-if", ORDER).statusCode()).isEqualTo(429));
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        } finally {
+            for (java.net.Socket socket : slow) {
+                socket.close();
+            }
+        }
+        // and the bodies it abandoned are its error, not the server's: counted as 400s, none as a 500
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get("/metrics").body())
+                .contains("lockup_guard_api_requests_seconds_count{endpoint=\"what-if\",status=\"400\"} "
+                        + RequestBodies.PER_CALLER)
+                .doesNotContain("status=\"500\""));
+    }
+
+    @Test
     void shouldGenerateOrderIdWhenMissing() throws Exception {
         HttpResponse<String> response = post("/api/orders", ORDER.replace("\"orderId\":\"o1\",", ""));
         assertThat(response.statusCode()).isEqualTo(200);

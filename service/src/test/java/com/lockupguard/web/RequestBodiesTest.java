@@ -1,0 +1,146 @@
+package com.lockupguard.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class RequestBodiesTest {
+
+    private final RequestBodies bodies = new RequestBodies(1_000, Duration.ofMillis(300));
+
+    /** A body that sends one byte, then one more every {@code pause}, until {@code stop} opens, then ends. */
+    private static InputStream trickle(Duration pause, CountDownLatch stop) {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                try {
+                    return stop.await(pause.toMillis(), TimeUnit.MILLISECONDS) ? -1 : 'x';
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+            }
+
+            @Override
+            public int read(byte[] into, int offset, int length) throws IOException {
+                int one = read();
+                if (one < 0) {
+                    return -1;
+                }
+                into[offset] = (byte) one;
+                return 1;
+            }
+        };
+    }
+
+    @Test
+    void shouldReadABodyThatArrivesInTime() {
+        byte[] order = "{\"orderId\":\"o1\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(bodies.read("desk", order.length, new ByteArrayInputStream(order))).isEqualTo(order);
+    }
+
+    @Test
+    void shouldAnswer408ToABodyThatKeepsTricklingPastTheDeadline() {
+        // given a body that sends a byte every 50 ms and never ends
+        long start = System.nanoTime();
+        // when
+        ApiException refused = catchThrowableOfType(ApiException.class,
+                () -> bodies.read("desk", 900, trickle(Duration.ofMillis(50), new CountDownLatch(1))));
+        // then it is cut at the deadline, not when the client pleases
+        assertThat(refused.status()).isEqualTo(408);
+        assertThat(refused.getMessage()).contains("did not arrive within");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void shouldAnswer400NotAFailureWhenTheClientEndsTheBodyEarly() {
+        // given a body whose connection breaks half way (Jetty's EofException is an IOException)
+        InputStream broken = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("Early EOF");
+            }
+        };
+        // when / then the caller's error, not the server's
+        ApiException refused = catchThrowableOfType(ApiException.class, () -> bodies.read("desk", 100, broken));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.getMessage()).contains("ended before it was complete");
+    }
+
+    @Test
+    void shouldAnswer413ToABodyOverTheLimitDeclaredOrNot() {
+        assertThat(catchThrowableOfType(ApiException.class,
+                () -> bodies.read("desk", 1_001, new ByteArrayInputStream(new byte[0]))).status()).isEqualTo(413);
+        assertThat(catchThrowableOfType(ApiException.class,
+                () -> bodies.read("desk", -1, new ByteArrayInputStream(new byte[1_001]))).status()).isEqualTo(413);
+    }
+
+    @Test
+    void shouldLetOneCallerHaveOnlyAFewBodiesComingAtOnceAndOthersGoOn() throws Exception {
+        // given one caller with as many slow bodies coming as it may have
+        RequestBodies patient = new RequestBodies(1_000, Duration.ofSeconds(20));
+        CountDownLatch stop = new CountDownLatch(1);
+        ExecutorService senders = Executors.newCachedThreadPool();
+        try {
+            List<Future<byte[]>> coming = new ArrayList<>();
+            for (int i = 0; i < RequestBodies.PER_CALLER; i++) {
+                coming.add(senders.submit(() -> patient.read("slow", -1, trickle(Duration.ofMillis(100), stop))));
+            }
+            Thread.sleep(300);
+            // when it starts one more, and another caller sends one
+            ApiException refused = catchThrowableOfType(ApiException.class,
+                    () -> patient.read("slow", -1, trickle(Duration.ofMillis(100), stop)));
+            byte[] other = patient.read("desk", 2, new ByteArrayInputStream(new byte[] {'{', '}'}));
+            // then the slow caller is told to wait, and the other is served
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.retryAfterSeconds()).isEqualTo(1);
+            assertThat(other).hasSize(2);
+            // and once its bodies have come, the slow caller may send again
+            stop.countDown();
+            for (Future<byte[]> body : coming) {
+                assertThat(body.get(10, TimeUnit.SECONDS)).isNotEmpty();
+            }
+            assertThat(patient.read("slow", 1, new ByteArrayInputStream(new byte[] {'x'}))).hasSize(1);
+        } finally {
+            stop.countDown();
+            senders.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldAnswer503WhenAllCallersTogetherHaveTheMostBodiesComing() throws Exception {
+        // given as many slow bodies coming as the server takes, from different callers
+        RequestBodies patient = new RequestBodies(1_000, Duration.ofSeconds(20));
+        CountDownLatch stop = new CountDownLatch(1);
+        ExecutorService senders = Executors.newCachedThreadPool();
+        try {
+            for (int i = 0; i < RequestBodies.IN_TRANSIT; i++) {
+                String caller = "caller-" + i;
+                senders.submit(() -> patient.read(caller, -1, trickle(Duration.ofMillis(100), stop)));
+            }
+            Thread.sleep(500);
+            // when one more comes, then it waits a moment and is told to come back
+            ApiException refused = catchThrowableOfType(ApiException.class,
+                    () -> patient.read("another", 2, new ByteArrayInputStream(new byte[] {'{', '}'})));
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.retryAfterSeconds()).isEqualTo(1);
+        } finally {
+            stop.countDown();
+            senders.shutdownNow();
+        }
+    }
+}
