@@ -359,13 +359,13 @@ public final class GuardConfig extends AbstractConfig {
                         Range.between(0, 300_000), Importance.LOW,
                         "How far the guard's clock and the issuer's may disagree when exp and nbf are checked "
                                 + "(rounded up to whole seconds, as the checks count them).")
-                .define(API_AUTH_JWT_ROLES_CLAIM_CONFIG, Type.LIST, API_AUTH_JWT_ROLES_CLAIM_DEFAULT, Importance.MEDIUM,
+                .define(API_AUTH_JWT_ROLES_CLAIM_CONFIG, Type.LIST, API_AUTH_JWT_ROLES_CLAIM_DEFAULT, new NoBlankValues(), Importance.MEDIUM,
                         "The claim(s) a JWT's roles are read from: a space-separated string (scope) or a JSON array "
                                 + "(roles, groups); a dotted name reaches into an object (realm_access.roles).")
-                .define(API_AUTH_ROLE_READ_CONFIG, Type.LIST, API_AUTH_ROLE_READ_DEFAULT, Importance.MEDIUM,
+                .define(API_AUTH_ROLE_READ_CONFIG, Type.LIST, API_AUTH_ROLE_READ_DEFAULT, new NoBlankValues(), Importance.MEDIUM,
                         "Role-claim values that grant 'read': holdings, their history and reservations, decisions, "
                                 + "alerts, report results, the live feed, /metrics.")
-                .define(API_AUTH_ROLE_SUBMIT_CONFIG, Type.LIST, API_AUTH_ROLE_SUBMIT_DEFAULT, Importance.MEDIUM,
+                .define(API_AUTH_ROLE_SUBMIT_CONFIG, Type.LIST, API_AUTH_ROLE_SUBMIT_DEFAULT, new NoBlankValues(), Importance.MEDIUM,
                         "Role-claim values that grant 'submit': POST /api/orders and /api/what-if.")
                 .define(HTTP_SSL_KEYSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.HIGH,
                         "Key store with the HTTP server's certificate and key: when set, the API, the dashboard "
@@ -480,6 +480,24 @@ public final class GuardConfig extends AbstractConfig {
         public String toString() {
             return "-1 (forever), [1,...], or unset: -1 with CreateTime, " + LOG_APPEND_TIME_ORDERS_RETENTION_MS
                     + " with LogAppendTime";
+        }
+    }
+
+    /**
+     * A list without an empty value: "a," is read as "a" and "", and an empty value would grant a role to a token
+     * whose claim holds an empty string.
+     */
+    private static final class NoBlankValues implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value instanceof List<?> values && values.stream().anyMatch(v -> v == null || v.toString().isBlank())) {
+                throw new ConfigException(name, value, "holds an empty value (a comma too many?)");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "values without an empty one";
         }
     }
 

@@ -36,6 +36,15 @@ class GuardConfigTest {
         assertThat(assignors.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"api.auth.role.submit", "api.auth.role.read", "api.auth.jwt.roles.claim"})
+    void shouldRefuseARoleSettingWithAnEmptyValueWhichWouldGrantTheRoleToAnEmptyClaim(String name) {
+        // given a comma too many, which Kafka's list type reads as a last, empty value
+        assertThatThrownBy(() -> new GuardConfig(Map.of(name, "lockup-guard:submit,")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(name)
+                .hasMessageContaining("empty value");
+    }
+
     @Test
     void shouldRunExactlyOnceWithDefaultsThatNeedNothingSet() {
         GuardConfig config = new GuardConfig(Map.of());

@@ -266,7 +266,7 @@ class JwtVerifierTest {
 
     @Test
     void shouldReadClaimValuesFromStringsArraysAndPaths() {
-        Map<String, Object> claims = Map.of("scope", " a  b ", "groups", List.of("g1", 2, "g2"),
+        Map<String, Object> claims = Map.of("scope", " a  b ", "groups", List.of("g1", 2, "", " ", "g2"),
                 "resource_access", Map.of("guard", Map.of("roles", List.of("r1"))), "odd.name", "dotted");
         assertThat(JwtVerifier.claimValues(claims, List.of("scope", "groups", "resource_access.guard.roles",
                 "odd.name", "missing", "scope.deeper"))).containsExactly("a", "b", "g1", "g2", "r1", "dotted");
