@@ -32,7 +32,13 @@ public final class StandardErrorLogging extends ContextAwareBase implements Conf
     /** The environment variable that sets the level of the guard's own loggers ({@code com.lockupguard}). */
     public static final String LEVEL_VARIABLE = ConfigSources.LOG_LEVEL_VARIABLE;
     static final String APPENDER = "STDERR";
-    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n";
+    /**
+     * One line per message, whatever it quotes: a line break in a record's key, an order id or a token's subject is
+     * written as {@code \n}, and any other control character (an ANSI escape, say) as {@code ?}, so that text from
+     * outside cannot forge a log line of its own (the stack trace, when there is one, still follows on its lines).
+     */
+    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{24} - "
+            + "%replace(%replace(%msg){'\\r\\n|\\r|\\n', '\\\\n'}){'[\\p{Cntrl}\\u0085\\u2028\\u2029&&[^\\t]]', '?'}%n";
     private static final String JETTY = "org.eclipse.jetty";
 
     /**

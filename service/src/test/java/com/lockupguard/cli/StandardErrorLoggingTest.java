@@ -6,9 +6,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.read.ListAppender;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,24 @@ class StandardErrorLoggingTest {
         assertThat(level("kafka")).isEqualTo(Level.WARN);
         assertThat(level("org.eclipse.jetty")).isEqualTo(Level.INFO);
         assertThat(level("com.yammer.metrics")).isEqualTo(Level.ERROR);
+    }
+
+    @Test
+    void shouldWriteEachMessageOnOneLineWhateverItQuotes() {
+        // given the commands' logging, and a record key that carries a forged log line and an ANSI escape
+        logging(Map.of(), Map.of(), Set.of()).configure(context);
+        ch.qos.logback.classic.Logger logger = context.getLogger("com.lockupguard.topology.DeadLetters");
+        LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, Level.WARN,
+                "record with key '{}' dead-lettered", null,
+                new Object[] {"dutchess/CBYI\r\n12:07:07.000 ERROR c.l.app.GuardService - FORGED \u001b[31m\u2028x"});
+
+        // when it is written
+        String written = new String(((ConsoleAppender<ILoggingEvent>) context.getLogger(Logger.ROOT_LOGGER_NAME)
+                .getAppender("STDERR")).getEncoder().encode(event), StandardCharsets.UTF_8);
+
+        // then on one line, the line break shown as \n and the escape as ?
+        assertThat(written).endsWith(System.lineSeparator()).hasLineCount(1)
+                .contains("record with key 'dutchess/CBYI\\n12:07:07.000 ERROR c.l.app.GuardService - FORGED ?[31m?x'");
     }
 
     @Test
