@@ -359,13 +359,16 @@ public final class GuardConfig extends AbstractConfig {
                         Range.between(0, 300_000), Importance.LOW,
                         "How far the guard's clock and the issuer's may disagree when exp and nbf are checked "
                                 + "(rounded up to whole seconds, as the checks count them).")
-                .define(API_AUTH_JWT_ROLES_CLAIM_CONFIG, Type.LIST, API_AUTH_JWT_ROLES_CLAIM_DEFAULT, new NoBlankValues(), Importance.MEDIUM,
+                .define(API_AUTH_JWT_ROLES_CLAIM_CONFIG, Type.LIST, API_AUTH_JWT_ROLES_CLAIM_DEFAULT,
+                        new NoBlankValues(), Importance.MEDIUM,
                         "The claim(s) a JWT's roles are read from: a space-separated string (scope) or a JSON array "
                                 + "(roles, groups); a dotted name reaches into an object (realm_access.roles).")
-                .define(API_AUTH_ROLE_READ_CONFIG, Type.LIST, API_AUTH_ROLE_READ_DEFAULT, new NoBlankValues(), Importance.MEDIUM,
+                .define(API_AUTH_ROLE_READ_CONFIG, Type.LIST, API_AUTH_ROLE_READ_DEFAULT, new NoBlankValues(),
+                        Importance.MEDIUM,
                         "Role-claim values that grant 'read': holdings, their history and reservations, decisions, "
                                 + "alerts, report results, the live feed, /metrics.")
-                .define(API_AUTH_ROLE_SUBMIT_CONFIG, Type.LIST, API_AUTH_ROLE_SUBMIT_DEFAULT, new NoBlankValues(), Importance.MEDIUM,
+                .define(API_AUTH_ROLE_SUBMIT_CONFIG, Type.LIST, API_AUTH_ROLE_SUBMIT_DEFAULT, new NoBlankValues(),
+                        Importance.MEDIUM,
                         "Role-claim values that grant 'submit': POST /api/orders and /api/what-if.")
                 .define(HTTP_SSL_KEYSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.HIGH,
                         "Key store with the HTTP server's certificate and key: when set, the API, the dashboard "

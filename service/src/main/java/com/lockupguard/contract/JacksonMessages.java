@@ -2,7 +2,7 @@ package com.lockupguard.contract;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
-/** Why Jackson could not read some JSON, in words for whoever sent it: without the names of its classes and settings. */
+/** Why Jackson could not read some JSON, in words for whoever sent it: without its class and setting names. */
 public final class JacksonMessages {
 
     private JacksonMessages() {

@@ -160,7 +160,8 @@ public final class JwtVerifier {
 
     /**
      * Every value of the named claims: a string is split at whitespace (OAuth's {@code scope}), an array
-     * gives its strings; neither gives an empty one, which no role is granted by. A name not found as such, with dots, is looked up as a path into nested objects.
+     * gives its strings; neither gives an empty one, which no role is granted by. A name not found as such, with
+     * dots, is looked up as a path into nested objects.
      */
     static Set<String> claimValues(Map<String, Object> claims, List<String> names) {
         Set<String> values = new LinkedHashSet<>();

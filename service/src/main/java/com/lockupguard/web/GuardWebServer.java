@@ -94,10 +94,6 @@ public final class GuardWebServer implements AutoCloseable {
 
     static final String PRINCIPAL = "lockup-guard.principal";
     private static final String EVENT_STREAM = "text/event-stream";
-    private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; "
-            + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
-            + "base-uri 'none'; form-action 'self'";
-
     /** What the server answers from, attached once the guard runs. */
     public record Backend(OrderGateway orders, HoldingsQuery holdings, DecisionHistory feed, Health health) {
     }
@@ -164,6 +160,8 @@ public final class GuardWebServer implements AutoCloseable {
                 config.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, settings.host(),
                         settings.port(), settings.https()));
             }
+            config.jetty.modifyServer(server -> server.setErrorHandler(new ServerErrors(json,
+                    settings.https() != null)));
             config.jsonMapper(new JavalinJackson(json, false));
             maxRequestBytes = config.http.maxRequestSize;
             bodies = new RequestBodies(maxRequestBytes);
@@ -278,15 +276,9 @@ public final class GuardWebServer implements AutoCloseable {
 
     /** Headers every answer carries: no sniffing, no framing, no referrer (a ticket in a URL stays put), no caching of data. */
     private void securityHeaders(Context ctx) {
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Referrer-Policy", "no-referrer");
-        ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        SecurityHeaders.apply(ctx::header, settings.https() != null);
         if (ctx.path().startsWith("/api/") || ctx.path().equals("/metrics")) {
             ctx.header("Cache-Control", "no-store");
-        }
-        if (settings.https() != null) {
-            ctx.header("Strict-Transport-Security", "max-age=31536000");
         }
     }
 

@@ -243,6 +243,34 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldAnswerTheWebServersOwnRefusalsInJsonWithTheHeadersEveryAnswerCarries() throws Exception {
+        // given a path the server will not read, and headers over its limit: refused before any route sees them
+        for (String request : List.of("GET /../x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(100_000)
+                        + "\r\nConnection: close\r\n\r\n")) {
+            // when
+            String answer = rawExchange(request);
+            // then JSON like every error of the API, with the security headers, not Jetty's HTML page
+            String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+            assertThat(answer).as(answer).matches("(?s)HTTP/1.1 4(00|31) .*");
+            assertThat(head).contains("content-type: application/json").contains("x-content-type-options: nosniff")
+                    .contains("x-frame-options: deny").contains("content-security-policy: default-src 'self'");
+            JsonNode body = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+            assertThat(body.get("status").asInt()).isIn(400, 431);
+            assertThat(body.get("error").asText()).isNotBlank();
+        }
+    }
+
+    /** {@code request} as written, and everything the server answers until it closes the connection. */
+    private String rawExchange(String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(base).getPort())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
     void shouldGenerateOrderIdWhenMissing() throws Exception {
         HttpResponse<String> response = post("/api/orders", ORDER.replace("\"orderId\":\"o1\",", ""));
         assertThat(response.statusCode()).isEqualTo(200);

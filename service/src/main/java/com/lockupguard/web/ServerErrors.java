@@ -1,0 +1,51 @@
+package com.lockupguard.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The answers the web server gives before any route sees the request (a URI it will not read, headers over its
+ * limit): JSON with {@code status} and {@code error}, and the headers every answer carries, as the API's own errors,
+ * instead of Jetty's HTML page without them.
+ */
+final class ServerErrors extends ErrorHandler {
+
+    private final ObjectMapper json;
+    private final boolean https;
+
+    ServerErrors(ObjectMapper json, boolean https) {
+        this.json = json;
+        this.https = https;
+    }
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+            Callback callback) {
+        HttpFields.Mutable headers = response.getHeaders();
+        SecurityHeaders.apply(headers::put, https);
+        headers.put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, body(code, message), callback);
+    }
+
+    /** A request so malformed that none can be built from it (431, a bad request line): the body and its headers. */
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+        SecurityHeaders.apply(fields::put, https);
+        fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+        return body(status, reason);
+    }
+
+    private ByteBuffer body(int status, String message) {
+        String error = message == null || message.isBlank() ? HttpStatus.getMessage(status) : message;
+        return ByteBuffer.wrap(json.createObjectNode().put("status", status).put("error", error).toString()
+                .getBytes(StandardCharsets.UTF_8));
+    }
+}
