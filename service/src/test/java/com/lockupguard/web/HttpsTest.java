@@ -129,6 +129,24 @@ class HttpsTest {
     }
 
     @Test
+    void shouldOfferTls12OnlyWithAuthenticatedEncryption() throws Exception {
+        // given a server with the default protocols (TLS 1.3 and 1.2)
+        int port = start(pkcs12());
+        // when a TLS 1.2 client offers only a CBC suite, then it is refused; offering GCM, it is served
+        assertThatThrownBy(() -> get(tls12Client("TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384"),
+                "https://localhost:" + port + "/health/live")).isInstanceOf(SSLHandshakeException.class);
+        assertThat(get(tls12Client("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), "https://localhost:" + port
+                + "/health/live").statusCode()).isEqualTo(200);
+    }
+
+    private HttpClient tls12Client(String cipherSuite) throws Exception {
+        javax.net.ssl.SSLParameters parameters = new javax.net.ssl.SSLParameters();
+        parameters.setProtocols(new String[] {"TLSv1.2"});
+        parameters.setCipherSuites(new String[] {cipherSuite});
+        return HttpClient.newBuilder().sslContext(pki.clientContext()).sslParameters(parameters).build();
+    }
+
+    @Test
     void shouldBeVerifiedByCurlAgainstTheTestCa() throws Exception {
         Assumptions.assumeTrue(curlInstalled(), "curl is not installed here: the https check with curl is skipped "
                 + "(HttpClient checks the same certificate in the other tests)");
