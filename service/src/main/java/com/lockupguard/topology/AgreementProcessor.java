@@ -20,6 +20,7 @@ import java.time.Instant;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,17 +44,19 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     private final LegacyStoreValues legacy;
     private final DecisionObserver observer;
     private final boolean publishPositions;
+    private final InputPartitions inputPartitions;
     private ProcessorContext<String, Object> context;
     private HoldingStores holdings;
     private PositionPublisher positions;
     private SendLimit limit;
 
     AgreementProcessor(LockupRules rules, LegacyStoreValues legacy, DecisionObserver observer,
-            boolean publishPositions) {
+            boolean publishPositions, InputPartitions inputPartitions) {
         this.rules = rules;
         this.legacy = legacy;
         this.observer = observer;
         this.publishPositions = publishPositions;
+        this.inputPartitions = inputPartitions;
     }
 
     @Override
@@ -97,6 +100,14 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
         if (!holdingKey.equals(record.key())) {
             reject(record, DeadLetterReason.KEY_MISMATCH, "record key '" + record.key()
                     + "' does not match the agreement's holding '" + holdingKey + "'");
+            return;
+        }
+        // applied on another partition's task, the holding's orders would never meet it (UNKNOWN_AGREEMENT), and
+        // orders on that partition would be decided against a second copy of the holding
+        String misplaced = inputPartitions.misplaced("the agreement", record.key(),
+                context.recordMetadata().map(RecordMetadata::partition).orElse(-1));
+        if (misplaced != null) {
+            reject(record, DeadLetterReason.WRONG_PARTITION, misplaced);
             return;
         }
         StoredHolding stored = holdings.holding(holdingKey);

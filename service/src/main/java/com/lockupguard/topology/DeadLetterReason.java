@@ -23,8 +23,8 @@ public enum DeadLetterReason {
     /** A valid agreement that would move the calendar of a holding that has already sold. */
     CALENDAR_LOCKED,
     /**
-     * An execution report on a partition other than its key's (a producer that does not use Kafka's murmur2
-     * partitioner): applied there it would meet another task's state, so it is never applied.
+     * An order, an execution report or an agreement on a partition other than its key's (a producer that does not
+     * use Kafka's murmur2 partitioner): taken there it would meet another task's state, so it never is.
      */
     WRONG_PARTITION,
     /** An execution report with a missing or bad field (RULES.md section 9, check 1). */

@@ -63,11 +63,10 @@ final class ExecutionApplier {
                     + "' does not match the report's holding '" + holding + "'");
             return;
         }
-        int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
-        if (holding != null && !inputPartitions.isOwnPartition(record.key(), partition)) {
-            deadLetter.send(DeadLetterReason.WRONG_PARTITION, "the report for '" + record.key() + "' is on partition "
-                    + partition + ", not the one Kafka's default (murmur2) partitioner gives its key: its producer "
-                    + "must partition by key as the guard's inputs are");
+        String misplaced = holding == null ? null : inputPartitions.misplaced("the report", record.key(),
+                context.recordMetadata().map(RecordMetadata::partition).orElse(-1));
+        if (misplaced != null) {
+            deadLetter.send(DeadLetterReason.WRONG_PARTITION, misplaced);
             return;
         }
         Instant at = Instant.ofEpochMilli(record.timestamp());

@@ -119,7 +119,8 @@ public final class GuardTopology {
         }
 
         KStream<String, Object> agreementOutputs = agreements.process(
-                () -> new AgreementProcessor(rules, legacy, observer, options.publishPositions()),
+                () -> new AgreementProcessor(rules, legacy, observer, options.publishPositions(),
+                        options.inputPartitions()),
                 Named.as(AGREEMENT_PROCESSOR), agreementStores.toArray(String[]::new));
         KStream<String, Object> orderOutputs = orders.process(
                 () -> new OrderEventsProcessor(rules, topics, legacy, observer, options),

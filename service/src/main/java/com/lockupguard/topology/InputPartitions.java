@@ -30,6 +30,21 @@ public final class InputPartitions {
         return partitions == 0 || partition < 0 || expectedPartition(key, partitions) == partition;
     }
 
+    /**
+     * Why {@code what} (an order, a report, an agreement) keyed {@code key} and read on {@code partition} must not be
+     * taken there, or null when it may. A producer that does not partition by murmur2 puts a holding's records on
+     * another partition than its key's: taken there, they would meet another task's state (no agreement, or a second
+     * copy of the holding whose sales the first never counts), and the API, which asks the key's partition's task,
+     * would not see them.
+     */
+    public String misplaced(String what, String key, int partition) {
+        if (isOwnPartition(key, partition)) {
+            return null;
+        }
+        return what + " for '" + key + "' is on partition " + partition + ", not the one Kafka's default (murmur2) "
+                + "partitioner gives its key: its producer must partition by key as the guard's inputs are";
+    }
+
     /** The partition of {@code key} among {@code partitions}, as Kafka's producer chooses it. */
     public static int expectedPartition(String key, int partitions) {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;

@@ -13,6 +13,7 @@ import com.lockupguard.state.StoredHolding;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Decides each order: loads the holding's state and what is remembered of the order id, asks the
@@ -29,9 +30,11 @@ final class OrderDecider {
     private final DecisionWire wire;
     private final DecisionObserver observer;
     private final SendLimit limit;
+    private final InputPartitions inputPartitions;
 
     OrderDecider(LockupRules rules, ProcessorContext<String, Object> context, HoldingStores stores,
-            PositionPublisher positions, DecisionWire wire, DecisionObserver observer, SendLimit limit) {
+            PositionPublisher positions, DecisionWire wire, DecisionObserver observer, SendLimit limit,
+            InputPartitions inputPartitions) {
         this.rules = rules;
         this.context = context;
         this.stores = stores;
@@ -39,6 +42,7 @@ final class OrderDecider {
         this.wire = wire;
         this.observer = observer;
         this.limit = limit;
+        this.inputPartitions = inputPartitions;
     }
 
     void decide(Record<String, ProposedOrder> record, OrderEventsProcessor.DeadLetter deadLetter) {
@@ -47,6 +51,14 @@ final class OrderDecider {
         if (holding != null && !holding.isKey(record.key())) {
             deadLetter.send(DeadLetterReason.KEY_MISMATCH, "record key '" + record.key()
                     + "' does not match the order's holding '" + holding + "'");
+            return;
+        }
+        // decided on another partition's task, it would be decided without the holding's state, and remembered
+        // where a resend on the right partition never looks: one order id, two answers
+        String misplaced = holding == null ? null : inputPartitions.misplaced("the order", record.key(),
+                context.recordMetadata().map(RecordMetadata::partition).orElse(-1));
+        if (misplaced != null) {
+            deadLetter.send(DeadLetterReason.WRONG_PARTITION, misplaced);
             return;
         }
         StoredHolding stored = null;

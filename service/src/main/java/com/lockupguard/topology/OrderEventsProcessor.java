@@ -44,7 +44,8 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
                 options.storage().mayHoldOlderValues());
         PositionPublisher positions = PositionPublisher.of(rules, context, stores, options.publishPositions());
         this.limit = SendLimit.of(context.appConfigs());
-        this.orders = new OrderDecider(rules, context, stores, positions, new DecisionWire(topics), observer, limit);
+        this.orders = new OrderDecider(rules, context, stores, positions, new DecisionWire(topics), observer, limit,
+                options.inputPartitions());
         this.executions = new ExecutionApplier(rules, context, stores, positions, observer,
                 options.inputPartitions(), limit, topics.executionResults());
         // releases happen with or without orders: publish positions as window boundaries pass

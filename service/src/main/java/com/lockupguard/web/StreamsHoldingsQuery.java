@@ -1,5 +1,6 @@
 package com.lockupguard.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.lockupguard.avro.ProposedOrder;
@@ -11,6 +12,7 @@ import com.lockupguard.topology.StoreNames;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -58,30 +60,27 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
 
     @Override
     public Answer one(HoldingKey holding, boolean localOnly, String authorization) {
-        HostInfo owner = otherOwner(holding, localOnly);
-        if (owner != null) {
-            return new Answer(remote.get(owner, remotePath(holding, ""), authorization), hostAndPort(owner));
-        }
-        return new Answer(local.one(holding), hostAndPort(self));
+        return fromOwner(holding, localOnly, authorization, "", local::one);
     }
 
     @Override
     public Answer reservations(HoldingKey holding, boolean localOnly, String authorization) {
-        HostInfo owner = otherOwner(holding, localOnly);
-        if (owner != null) {
-            return new Answer(remote.get(owner, remotePath(holding, "/reservations"), authorization),
-                    hostAndPort(owner));
-        }
-        return new Answer(local.reservations(holding), hostAndPort(self));
+        return fromOwner(holding, localOnly, authorization, "/reservations", local::reservations);
     }
 
     @Override
     public Answer agreement(HoldingKey holding, boolean localOnly, String authorization) {
+        return fromOwner(holding, localOnly, authorization, "/agreement", local::agreement);
+    }
+
+    /** {@code here}'s answer when this instance owns {@code holding}, else its owner's to the holding's {@code path}. */
+    private Answer fromOwner(HoldingKey holding, boolean localOnly, String authorization, String path,
+            Function<HoldingKey, JsonNode> here) {
         HostInfo owner = otherOwner(holding, localOnly);
         if (owner != null) {
-            return new Answer(remote.get(owner, remotePath(holding, "/agreement"), authorization), hostAndPort(owner));
+            return new Answer(remote.get(owner, remotePath(holding, path), authorization), hostAndPort(owner));
         }
-        return new Answer(local.agreement(holding), hostAndPort(self));
+        return new Answer(here.apply(holding), hostAndPort(self));
     }
 
     @Override

@@ -718,14 +718,12 @@ class GuardTopologyTest {
 
         @Test
         void shouldDeadLetterAReportOnAnotherPartitionThanItsKeysWithoutApplyingIt() {
-            // given a guard whose inputs have as many partitions as put the holding on another partition than the
-            // first (the test driver reads every record from partition 0), and an approval of 120,000
-            InputPartitions inputs = InputPartitions.unchecked();
-            guard.close();
-            guard = new TopologyFixture(stateDir, TopologyOptions.service().withInputPartitions(inputs));
-            inputs.set(partitionsPuttingTheHoldingElsewhere());
+            // given an approval of 120,000, then a guard whose inputs have as many partitions as put the holding on
+            // another partition than the first (the test driver reads every record from partition 0)
+            InputPartitions inputs = guardCheckingPartitions();
             registeredLetter();
             guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            inputs.set(partitionsPuttingTheHoldingElsewhere());
             // when its fill arrives on partition 0, from a producer that does not partition by key
             guard.orders.pipeInput(HOLDING, TopologyFixture.fill("x1", "e2", 100_000),
                     at("2003-07-11T10:30:00-04:00"));
@@ -737,6 +735,49 @@ class GuardTopologyTest {
                 assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("on partition 0");
             });
             assertThat(rememberedOrder("e2").reservation().taken()).isZero();
+        }
+
+        @Test
+        void shouldDeadLetterAnOrderOnAnotherPartitionThanItsKeysWithoutDecidingIt() {
+            // given the letter, then inputs partitioned so that the holding is not on partition 0
+            InputPartitions inputs = guardCheckingPartitions();
+            registeredLetter();
+            inputs.set(partitionsPuttingTheHoldingElsewhere());
+            // when an order arrives on partition 0, from a producer that does not partition by key
+            guard.orders.pipeInput(HOLDING, order("w1", OrderKind.PUBLIC_SALE, 1_000),
+                    at("2003-07-11T09:45:00-04:00"));
+            // then it is dead-lettered, not decided there (without its holding's state, and remembered where a
+            // resend on the right partition never looks: one order id, two answers)
+            assertThat(guard.approved.isEmpty()).isTrue();
+            assertThat(guard.blocked.isEmpty()).isTrue();
+            assertThat(guard.drainDeadLetters()).singleElement().satisfies(letter -> {
+                assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("WRONG_PARTITION");
+                assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).startsWith("the order for 'dutchess/CBYI'")
+                        .contains("on partition 0");
+            });
+        }
+
+        @Test
+        void shouldRefuseAnAgreementOnAnotherPartitionThanItsKeysAndAuditWhy() {
+            // given inputs partitioned so that the holding is not on partition 0
+            guardCheckingPartitions().set(partitionsPuttingTheHoldingElsewhere());
+            // when its agreement arrives on partition 0
+            guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
+            // then it is not applied where the holding's orders never meet it: refused, audited, dead-lettered
+            AgreementAudit audit = guard.agreementAudit.readValue();
+            assertThat(audit.getOutcome()).isEqualTo(AgreementOutcome.REJECTED);
+            assertThat(audit.getRejection()).isEqualTo(AgreementRejection.WRONG_PARTITION);
+            assertThat(guard.drainDeadLetters()).singleElement().satisfies(letter ->
+                    assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("WRONG_PARTITION"));
+            assertThat(guard.positions.isEmpty()).isTrue();
+        }
+
+        /** A new guard that checks its inputs' partitions once it is told their count. */
+        private InputPartitions guardCheckingPartitions() {
+            InputPartitions inputs = InputPartitions.unchecked();
+            guard.close();
+            guard = new TopologyFixture(stateDir, TopologyOptions.service().withInputPartitions(inputs));
+            return inputs;
         }
 
         /** The fewest partitions on which Kafka's producer puts the holding's key elsewhere than partition 0. */

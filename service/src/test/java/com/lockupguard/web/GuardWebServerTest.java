@@ -997,6 +997,16 @@ class GuardWebServerTest {
             }
         }
 
+        /** Records a question about one holding; "nobody" has no agreement. */
+        private void askedFor(HoldingKey holding, boolean local) {
+            check();
+            if (holding.investorId().equals("nobody")) {
+                throw ApiException.notFound("no agreement for holding " + holding);
+            }
+            asked.add(holding);
+            localOnly.add(local);
+        }
+
         @Override
         public Answer all(boolean local, String authorization) {
             check();
@@ -1007,35 +1017,20 @@ class GuardWebServerTest {
 
         @Override
         public Answer one(HoldingKey holding, boolean local, String authorization) {
-            check();
-            if (holding.investorId().equals("nobody")) {
-                throw ApiException.notFound("no agreement for holding " + holding);
-            }
-            asked.add(holding);
-            localOnly.add(local);
+            askedFor(holding, local);
             return new Answer(JSON.createObjectNode().put("investorId", holding.investorId()), "127.0.0.1:2");
         }
 
         @Override
         public Answer reservations(HoldingKey holding, boolean local, String authorization) {
-            check();
-            if (holding.investorId().equals("nobody")) {
-                throw ApiException.notFound("no agreement for holding " + holding);
-            }
-            asked.add(holding);
-            localOnly.add(local);
+            askedFor(holding, local);
             return new Answer(JSON.createArrayNode().add(JSON.createObjectNode().put("orderId", "e2")
                     .put("rest", 120_000).put("ageSeconds", 60)), "127.0.0.1:2");
         }
 
         @Override
         public Answer agreement(HoldingKey holding, boolean local, String authorization) {
-            check();
-            if (holding.investorId().equals("nobody")) {
-                throw ApiException.notFound("no agreement for holding " + holding);
-            }
-            asked.add(holding);
-            localOnly.add(local);
+            askedFor(holding, local);
             return new Answer(JSON.createObjectNode().put("agreementVersion", 2).put("termsHash", "ab"),
                     "127.0.0.1:2");
         }

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,6 +23,16 @@ import org.junit.jupiter.api.Timeout;
 class RequestBodiesTest {
 
     private final RequestBodies bodies = new RequestBodies(1_000, Duration.ofMillis(300));
+    /** Bodies with time to come, sent on {@link #senders} as long as {@link #stop} is closed. */
+    private final RequestBodies patient = new RequestBodies(1_000, Duration.ofSeconds(20));
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final ExecutorService senders = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void endTheBodiesStillComing() {
+        stop.countDown();
+        senders.shutdownNow();
+    }
 
     /** A body that sends one byte, then one more every {@code pause}, until {@code stop} opens, then ends. */
     private static InputStream trickle(Duration pause, CountDownLatch stop) {
@@ -92,55 +103,39 @@ class RequestBodiesTest {
     @Test
     void shouldLetOneCallerHaveOnlyAFewBodiesComingAtOnceAndOthersGoOn() throws Exception {
         // given one caller with as many slow bodies coming as it may have
-        RequestBodies patient = new RequestBodies(1_000, Duration.ofSeconds(20));
-        CountDownLatch stop = new CountDownLatch(1);
-        ExecutorService senders = Executors.newCachedThreadPool();
-        try {
-            List<Future<byte[]>> coming = new ArrayList<>();
-            for (int i = 0; i < RequestBodies.PER_CALLER; i++) {
-                coming.add(senders.submit(() -> patient.read("slow", -1, trickle(Duration.ofMillis(100), stop))));
-            }
-            Thread.sleep(300);
-            // when it starts one more, and another caller sends one
-            ApiException refused = catchThrowableOfType(ApiException.class,
-                    () -> patient.read("slow", -1, trickle(Duration.ofMillis(100), stop)));
-            byte[] other = patient.read("desk", 2, new ByteArrayInputStream(new byte[] {'{', '}'}));
-            // then the slow caller is told to wait, and the other is served
-            assertThat(refused.status()).isEqualTo(429);
-            assertThat(refused.retryAfterSeconds()).isEqualTo(1);
-            assertThat(other).hasSize(2);
-            // and once its bodies have come, the slow caller may send again
-            stop.countDown();
-            for (Future<byte[]> body : coming) {
-                assertThat(body.get(10, TimeUnit.SECONDS)).isNotEmpty();
-            }
-            assertThat(patient.read("slow", 1, new ByteArrayInputStream(new byte[] {'x'}))).hasSize(1);
-        } finally {
-            stop.countDown();
-            senders.shutdownNow();
+        List<Future<byte[]>> coming = new ArrayList<>();
+        for (int i = 0; i < RequestBodies.PER_CALLER; i++) {
+            coming.add(senders.submit(() -> patient.read("slow", -1, trickle(Duration.ofMillis(100), stop))));
         }
+        Thread.sleep(300);
+        // when it starts one more, and another caller sends one
+        ApiException refused = catchThrowableOfType(ApiException.class,
+                () -> patient.read("slow", -1, trickle(Duration.ofMillis(100), stop)));
+        byte[] other = patient.read("desk", 2, new ByteArrayInputStream(new byte[] {'{', '}'}));
+        // then the slow caller is told to wait, and the other is served
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.retryAfterSeconds()).isEqualTo(1);
+        assertThat(other).hasSize(2);
+        // and once its bodies have come, the slow caller may send again
+        stop.countDown();
+        for (Future<byte[]> body : coming) {
+            assertThat(body.get(10, TimeUnit.SECONDS)).isNotEmpty();
+        }
+        assertThat(patient.read("slow", 1, new ByteArrayInputStream(new byte[] {'x'}))).hasSize(1);
     }
 
     @Test
     void shouldAnswer503WhenAllCallersTogetherHaveTheMostBodiesComing() throws Exception {
         // given as many slow bodies coming as the server takes, from different callers
-        RequestBodies patient = new RequestBodies(1_000, Duration.ofSeconds(20));
-        CountDownLatch stop = new CountDownLatch(1);
-        ExecutorService senders = Executors.newCachedThreadPool();
-        try {
-            for (int i = 0; i < RequestBodies.IN_TRANSIT; i++) {
-                String caller = "caller-" + i;
-                senders.submit(() -> patient.read(caller, -1, trickle(Duration.ofMillis(100), stop)));
-            }
-            Thread.sleep(500);
-            // when one more comes, then it waits a moment and is told to come back
-            ApiException refused = catchThrowableOfType(ApiException.class,
-                    () -> patient.read("another", 2, new ByteArrayInputStream(new byte[] {'{', '}'})));
-            assertThat(refused.status()).isEqualTo(503);
-            assertThat(refused.retryAfterSeconds()).isEqualTo(1);
-        } finally {
-            stop.countDown();
-            senders.shutdownNow();
+        for (int i = 0; i < RequestBodies.IN_TRANSIT; i++) {
+            String caller = "caller-" + i;
+            senders.submit(() -> patient.read(caller, -1, trickle(Duration.ofMillis(100), stop)));
         }
+        Thread.sleep(500);
+        // when one more comes, then it waits a moment and is told to come back
+        ApiException refused = catchThrowableOfType(ApiException.class,
+                () -> patient.read("another", 2, new ByteArrayInputStream(new byte[] {'{', '}'})));
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.retryAfterSeconds()).isEqualTo(1);
     }
 }
