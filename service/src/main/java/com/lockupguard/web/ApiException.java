@@ -1,6 +1,9 @@
 package com.lockupguard.web;
 
-/** An HTTP answer other than success, with a message for the caller and, for 400s, the field at fault. */
+/**
+ * An HTTP answer other than success, with a message for the caller, for 400s the field at fault, and, for an order
+ * that may have been sent, its {@code orderId} (generated or not), which a resend must carry.
+ */
 public final class ApiException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
@@ -8,12 +11,23 @@ public final class ApiException extends RuntimeException {
     private final int status;
     private final String field;
     private final Integer retryAfterSeconds;
+    private final String orderId;
 
     private ApiException(int status, String message, String field, Integer retryAfterSeconds) {
+        this(status, message, field, retryAfterSeconds, null);
+    }
+
+    private ApiException(int status, String message, String field, Integer retryAfterSeconds, String orderId) {
         super(message, null, false, false);
         this.status = status;
         this.field = field;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.orderId = orderId;
+    }
+
+    /** This answer, about the order {@code id}. */
+    public ApiException forOrder(String id) {
+        return new ApiException(status, getMessage(), field, retryAfterSeconds, id);
     }
 
     public static ApiException badRequest(String field, String message) {
@@ -95,6 +109,10 @@ public final class ApiException extends RuntimeException {
 
     public String field() {
         return field;
+    }
+
+    public String orderId() {
+        return orderId;
     }
 
     public Integer retryAfterSeconds() {

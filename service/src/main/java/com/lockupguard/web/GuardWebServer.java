@@ -367,23 +367,26 @@ public final class GuardWebServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             submitted.cancel(false);
             throw ApiException.notReady("the guard is stopping; the order " + order.getOrderId() + " may have been "
-                    + "sent and decided: resend the same order (same orderId, kind and quantity) to get its decision");
+                    + "sent and decided: resend the same order (same orderId, kind and quantity) to get its decision")
+                    .forOrder(order.getOrderId());
         } catch (TimeoutException e) {
             submitted.cancel(false); // nobody waits for it any more: a resend waits anew
             throw ApiException.gatewayTimeout("no decision for order " + order.getOrderId() + " within "
                     + settings.decisionTimeout().toMillis() + " ms. The order was sent and will be decided; resend "
-                    + "the same order (same orderId, kind and quantity) to get its decision");
+                    + "the same order (same orderId, kind and quantity) to get its decision")
+                    .forOrder(order.getOrderId());
         } catch (java.util.concurrent.ExecutionException | CompletionException e) {
             if (e.getCause() instanceof ApiException refused) {
-                throw refused; // refused before it was sent
+                throw refused.forOrder(order.getOrderId()); // refused before it was sent
             }
             if (e.getCause() instanceof RecordTooLargeException tooLarge) {
                 // no resend can pass: not a 502, whose Retry-After would ask for one
                 throw ApiException.payloadTooLarge("the order is too large for Kafka to carry, and was not sent: "
                         + tooLarge.getMessage() + " (ids over " + HoldingKey.MAX_ID_CODE_POINTS
-                        + " characters are invalid orders in any case)");
+                        + " characters are invalid orders in any case)").forOrder(order.getOrderId());
             }
-            throw ApiException.badGateway("the order could not be sent to Kafka: " + e.getCause().getMessage());
+            throw ApiException.badGateway("the order could not be sent to Kafka: " + e.getCause().getMessage())
+                    .forOrder(order.getOrderId());
         }
     }
 
@@ -632,6 +635,9 @@ public final class GuardWebServer implements AutoCloseable {
         ObjectNode body = json.createObjectNode().put("status", e.status()).put("error", e.getMessage());
         if (e.field() != null) {
             body.put("field", e.field());
+        }
+        if (e.orderId() != null) {
+            body.put("orderId", e.orderId());
         }
         if (e.retryAfterSeconds() != null) {
             ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));

@@ -344,6 +344,11 @@ class GuardWebServerTest {
         HttpResponse<String> response = post("/api/orders", ORDER);
         assertThat(response.statusCode()).isEqualTo(504);
         assertThat(json(response).get("error").asText()).contains("o1").contains("resend the same order");
+        assertThat(json(response).get("orderId").asText()).isEqualTo("o1");
+        // and one generated is given apart, for the resend, which must carry it
+        HttpResponse<String> generated = post("/api/orders", ORDER.replace("\"orderId\":\"o1\",", ""));
+        assertThat(json(generated).get("orderId").asText()).hasSize(36)
+                .isEqualTo(gateway.sent.get(1).getOrderId().toString());
         // and the decision is no longer waited for: the feed forgets the waiter, a resend waits anew
         assertThat(gateway.answers.get(0).isCancelled()).isTrue();
     }
