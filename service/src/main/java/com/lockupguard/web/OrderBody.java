@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -26,6 +27,9 @@ import java.util.UUID;
  * its sender meant (bytes replaced by U+FFFD, two orders then one id; the last of two quantities).
  */
 final class OrderBody {
+
+    /** The fields an order has. */
+    private static final List<String> FIELDS = List.of("orderId", "investorId", "securityId", "kind", "quantity");
 
     private OrderBody() {
     }
@@ -58,6 +62,7 @@ final class OrderBody {
             throw ApiException.badRequest(null, "the body must be a JSON object with orderId, investorId, securityId, "
                     + "kind and quantity");
         }
+        node.fieldNames().forEachRemaining(OrderBody::known);
         String orderId = optionalText(node, "orderId");
         return ProposedOrder.newBuilder()
                 .setOrderId(orderId == null ? UUID.randomUUID().toString() : orderId)
@@ -66,6 +71,17 @@ final class OrderBody {
                 .setKind(kind(requiredText(node, "kind")))
                 .setQuantity(quantity(node))
                 .build();
+    }
+
+    /**
+     * Refuses a field the API does not take: a misspelt {@code orderID} would otherwise leave the order without
+     * its id, a new one would be generated, and the resend after a timeout would be a second order.
+     */
+    private static void known(String field) {
+        if (!FIELDS.contains(field)) {
+            throw ApiException.badRequest(field, "the API takes no field '" + field + "': an order has "
+                    + String.join(", ", FIELDS) + " (an execution report goes to the orders topic, not to the API)");
+        }
     }
 
     private static String optionalText(JsonNode node, String field) {
@@ -103,8 +119,12 @@ final class OrderBody {
         if (value == null || value.isNull()) {
             throw ApiException.badRequest("quantity", "quantity is required");
         }
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+        if (!value.isIntegralNumber()) {
             throw ApiException.badRequest("quantity", "quantity must be a whole number of shares, was " + value);
+        }
+        if (!value.canConvertToLong()) {
+            throw ApiException.badRequest("quantity", "quantity " + value + " is more than the most shares an order "
+                    + "can have, " + Long.MAX_VALUE);
         }
         return value.longValue();
     }

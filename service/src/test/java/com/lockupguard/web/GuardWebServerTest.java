@@ -476,6 +476,33 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldRefuseAFieldTheApiDoesNotTakeRatherThanDecideAnOrderWithoutIt() throws Exception {
+        // given an order whose id is misspelt (it would get a new id each time: a resend, a second order), and a
+        // fill sent to the API as if it were an order
+        for (String body : List.of(ORDER.replace("\"orderId\"", "\"orderID\""),
+                ORDER.replace("{", "{\"executionId\":\"x1\","))) {
+            for (String path : List.of("/api/orders", "/api/what-if")) {
+                // when
+                HttpResponse<String> response = post(path, body);
+                // then refused, naming the field and the ones an order has
+                assertThat(response.statusCode()).as(path + " " + body).isEqualTo(400);
+                assertThat(json(response).get("field").asText()).isIn("orderID", "executionId");
+                assertThat(json(response).get("error").asText()).contains("orderId, investorId, securityId, kind, "
+                        + "quantity");
+            }
+        }
+        assertThat(gateway.sent).isEmpty();
+    }
+
+    @Test
+    void shouldSayAQuantityTooLargeForAnOrderIsTooLargeNotFractional() throws Exception {
+        HttpResponse<String> response = post("/api/orders", ORDER.replace("1000", "99999999999999999999"));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("error").asText()).contains("more than the most shares")
+                .doesNotContain("whole number");
+    }
+
+    @Test
     void shouldNameTheFieldOfTheWrongType() throws Exception {
         HttpResponse<String> response = post("/api/orders", ORDER.replace("1000", "\"lots\""));
         assertThat(response.statusCode()).isEqualTo(400);
