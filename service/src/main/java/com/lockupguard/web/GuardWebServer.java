@@ -45,6 +45,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,6 +144,11 @@ public final class GuardWebServer implements AutoCloseable {
         });
         executor.setRemoveOnCancelPolicy(true); // a token lives for hours: its cancelled task must not wait as long
         return executor;
+    }
+
+    /** Request bodies still coming. */
+    int requestBodiesComing() {
+        return bodies.coming();
     }
 
     /** Live streams whose end at their credential's expiry is still to come. */
@@ -408,8 +415,16 @@ public final class GuardWebServer implements AutoCloseable {
             throw ApiException.unsupportedMediaType("send the order as JSON, with 'Content-Type: application/json'"
                     + (type == null ? "" : " (not '" + type + "')"));
         }
-        return OrderBody.text(bodies.read(subjectOf(ctx.attribute(PRINCIPAL)), ctx.contentLength(),
-                inputOf(ctx)));
+        // a caller is a credential from an address: with authentication off, or one token for all, each client
+        EndPoint connection = ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData()
+                .getConnection().getEndPoint();
+        long idleTimeout = connection.getIdleTimeout();
+        try {
+            return OrderBody.text(bodies.read(subjectOf(ctx.attribute(PRINCIPAL)) + "@" + ctx.ip(),
+                    ctx.contentLength(), inputOf(ctx), connection::setIdleTimeout));
+        } finally {
+            connection.setIdleTimeout(idleTimeout);
+        }
     }
 
     private static InputStream inputOf(Context ctx) {

@@ -59,6 +59,10 @@ final class RemoteGuards {
                 throw ApiException.notReady("instance " + host.host() + ":" + host.port()
                         + " that owns this holding is not ready (rebalancing); retry");
             }
+            if (response.statusCode() == 429) {
+                throw ApiException.tooManyRequests("instance " + host.host() + ":" + host.port() + " that owns this "
+                        + "holding has too many requests of this caller under way; retry");
+            }
             if (response.statusCode() == 404) {
                 throw ApiException.notFound(json.readTree(response.body()).path("error").asText("not found"));
             }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +16,10 @@ import org.slf4j.LoggerFactory;
  * Reads request bodies within a deadline, a limited number at a time. The web server reads a body on one of its
  * threads, which waits while the body comes: a client that sends one byte every few seconds holds a thread for as long
  * as it likes, and a few hundred such requests held every thread, so that nothing was answered, /health/live
- * included. Now a body must arrive within {@link #DEADLINE}, one caller may have {@link #PER_CALLER} of them coming at
- * once, and all callers {@link #IN_TRANSIT}: the rest of the server's threads stay free for everyone else.
+ * included. Now a body must arrive within {@link #DEADLINE} (each wait for more of it is cut at the deadline), and of
+ * the bodies still coming one caller may have {@link #PER_CALLER} at once, all callers {@link #IN_TRANSIT}: the rest
+ * of the server's threads stay free for everyone else. A body that arrived with its headers, as an order's does, is
+ * read at once and counts against no limit.
  */
 final class RequestBodies {
 
@@ -29,6 +32,8 @@ final class RequestBodies {
     static final int PER_CALLER = 8;
     /** How long a request waits for one of the {@link #IN_TRANSIT} places before it is told to come back. */
     private static final Duration PLACE_WAIT = Duration.ofSeconds(1);
+    /** A read that fails this close to the deadline was cut by it. */
+    private static final long CUT_AT_DEADLINE = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final long maxBytes;
     private final Duration deadline;
@@ -49,9 +54,13 @@ final class RequestBodies {
      * Throws {@link ApiException}: 413 over the size limit, 408 when it does not arrive within the deadline, 400 when
      * the client ends it early, 429 when the caller has too many bodies coming, 503 when all callers have.
      */
-    byte[] read(String caller, long contentLength, InputStream body) {
+    byte[] read(String caller, long contentLength, InputStream body, LongConsumer waitAtMostMillis) {
         if (contentLength > maxBytes) {
             throw tooLarge();
+        }
+        byte[] arrived = arrivedWhole(contentLength, body);
+        if (arrived != null) {
+            return arrived;
         }
         if (perCaller.merge(caller, 1, Integer::sum) > PER_CALLER) {
             release(caller);
@@ -63,7 +72,7 @@ final class RequestBodies {
                 throw ApiException.notReady("the server is receiving " + IN_TRANSIT + " request bodies already");
             }
             try {
-                return readWithin(body);
+                return readWithin(body, waitAtMostMillis);
             } finally {
                 places.release();
             }
@@ -75,27 +84,58 @@ final class RequestBodies {
         }
     }
 
-    private byte[] readWithin(InputStream body) {
+    /** Bodies still coming, from all callers. */
+    int coming() {
+        return IN_TRANSIT - places.availablePermits();
+    }
+
+    /** The body, when all of it came with the headers (its declared length is buffered already), else null. */
+    private static byte[] arrivedWhole(long contentLength, InputStream body) {
+        try {
+            return contentLength >= 0 && body.available() >= contentLength ? body.readNBytes((int) contentLength)
+                    : null;
+        } catch (IOException e) {
+            return null; // read as a body still coming, which says what went wrong
+        }
+    }
+
+    /**
+     * The rest of the body, each wait for more of it ({@code waitAtMostMillis} sets the connection's idle timeout)
+     * cut at the deadline.
+     */
+    private byte[] readWithin(InputStream body, LongConsumer waitAtMostMillis) {
         long until = System.nanoTime() + deadline.toNanos();
         ByteArrayOutputStream read = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
         try {
+            waitAtMostMillis.accept(Math.max(1, deadline.toMillis()));
             for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
                 read.write(buffer, 0, n);
                 if (read.size() > maxBytes) {
                     throw tooLarge();
                 }
-                if (System.nanoTime() - until > 0) {
-                    throw ApiException.requestTimeout("the request body did not arrive within "
-                            + deadline.toSeconds() + " s (" + read.size() + " bytes came)");
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    throw late(read.size());
                 }
+                waitAtMostMillis.accept(TimeUnit.NANOSECONDS.toMillis(left) + 1);
             }
         } catch (IOException e) {
-            // the client closed the connection, or it went idle, before the body's end: nobody to answer
+            if (until - System.nanoTime() < CUT_AT_DEADLINE) {
+                throw late(read.size()); // the wait for more was cut at the deadline (a timer fires a little early)
+            }
+            // the client closed the connection before the body's end: there is nobody to answer
             LOG.debug("a request body ended early", e);
-            throw ApiException.badRequest(null, "the request body ended before it was complete: " + e.getMessage());
+            throw ApiException.badRequest(null, "the request body ended before it was complete (" + read.size()
+                    + " bytes came)");
         }
         return read.toByteArray();
+    }
+
+    private ApiException late(int bytes) {
+        long millis = deadline.toMillis();
+        return ApiException.requestTimeout("the request body did not arrive within " + (millis % 1000 == 0
+                ? millis / 1000 + " s" : millis + " ms") + " (" + bytes + " bytes came)");
     }
 
     private ApiException tooLarge() {

@@ -214,32 +214,64 @@ class GuardWebServerTest {
     }
 
     @Test
-    void shouldKeepAnsweringWhileACallerTricklesItsBodiesAndCountAnAbandonedOneAsTheCallersError() throws Exception {
+    void shouldKeepAnsweringWhileACallerStallsItsBodiesAndCutEachAtTheDeadline() throws Exception {
         // given a caller that started as many bodies as it may have coming, and sends them no further
-        List<java.net.Socket> slow = new ArrayList<>();
+        List<java.net.Socket> stalled = new ArrayList<>();
         try {
             for (int i = 0; i < RequestBodies.PER_CALLER; i++) {
-                java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(base).getPort());
-                socket.getOutputStream().write(("POST /api/what-if HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: 900\r\n\r\n{\"inv")
-                        .getBytes(StandardCharsets.ISO_8859_1));
-                slow.add(socket);
+                stalled.add(stalledBody());
             }
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    // when it starts one more, then it is told to wait; and the server answers everyone else
-                    assertThat(post("/api/what-if", ORDER).statusCode()).isEqualTo(429));
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.requestBodiesComing() == RequestBodies.PER_CALLER);
+            // when it starts one more, then it is told to wait, at once
+            try (java.net.Socket oneMore = stalledBody()) {
+                assertThat(statusLine(oneMore)).startsWith("HTTP/1.1 429");
+            }
+            // and the server answers everyone else meanwhile, a whole body from the same caller too
             assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            assertThat(post("/api/what-if", ORDER).statusCode()).isEqualTo(200);
+            // and each stalled body is answered 408 at the deadline, not when the connection would go idle (30 s)
+            long start = System.nanoTime();
+            for (java.net.Socket socket : stalled) {
+                assertThat(statusLine(socket)).startsWith("HTTP/1.1 408");
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(RequestBodies.DEADLINE.plus(Duration.ofSeconds(5)));
         } finally {
-            for (java.net.Socket socket : slow) {
+            for (java.net.Socket socket : stalled) {
                 socket.close();
             }
         }
-        // and the bodies it abandoned are its error, not the server's: counted as 400s, none as a 500
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get("/metrics").body())
-                .contains("lockup_guard_api_requests_seconds_count{endpoint=\"what-if\",status=\"400\"} "
+        assertThat(get("/metrics").body())
+                .contains("lockup_guard_api_requests_seconds_count{endpoint=\"what-if\",status=\"408\"} "
                         + RequestBodies.PER_CALLER)
+                .doesNotContain("status=\"500\"");
+    }
+
+    @Test
+    void shouldCountABodyItsClientAbandonsAsTheClientsErrorNotTheServers() throws Exception {
+        // given a body whose client goes away half way
+        stalledBody().close();
+        // then a 400, not a 500 with an ERROR and its stack trace
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get("/metrics").body())
+                .contains("lockup_guard_api_requests_seconds_count{endpoint=\"what-if\",status=\"400\"} 1")
                 .doesNotContain("status=\"500\""));
+    }
+
+    /** A what-if whose headers say 900 bytes, of which 5 are sent. */
+    private java.net.Socket stalledBody() throws Exception {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(base).getPort());
+        socket.setSoTimeout(30_000);
+        socket.getOutputStream().write(("POST /api/what-if HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 900\r\n\r\n{\"inv")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    private static String statusLine(java.net.Socket socket) throws Exception {
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+                .readLine();
     }
 
     @Test

@@ -15,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class RequestBodiesTest {
 
+    /** A connection whose idle timeout nobody sets: the stream's own waits stand. */
+    private static final LongConsumer NO_WAIT = millis -> { };
     private final RequestBodies bodies = new RequestBodies(1_000, Duration.ofMillis(300));
     /** Bodies with time to come, sent on {@link #senders} as long as {@link #stop} is closed. */
     private final RequestBodies patient = new RequestBodies(1_000, Duration.ofSeconds(20));
@@ -61,7 +65,7 @@ class RequestBodiesTest {
     @Test
     void shouldReadABodyThatArrivesInTime() {
         byte[] order = "{\"orderId\":\"o1\"}".getBytes(StandardCharsets.UTF_8);
-        assertThat(bodies.read("desk", order.length, new ByteArrayInputStream(order))).isEqualTo(order);
+        assertThat(bodies.read("desk", order.length, new ByteArrayInputStream(order), NO_WAIT)).isEqualTo(order);
     }
 
     @Test
@@ -70,11 +74,59 @@ class RequestBodiesTest {
         long start = System.nanoTime();
         // when
         ApiException refused = catchThrowableOfType(ApiException.class,
-                () -> bodies.read("desk", 900, trickle(Duration.ofMillis(50), new CountDownLatch(1))));
+                () -> bodies.read("desk", 900, trickle(Duration.ofMillis(50), new CountDownLatch(1)), NO_WAIT));
         // then it is cut at the deadline, not when the client pleases
         assertThat(refused.status()).isEqualTo(408);
         assertThat(refused.getMessage()).contains("did not arrive within");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void shouldAnswer408AtTheDeadlineToABodyThatStopsComing() {
+        // given a body that sends a few bytes, then nothing: each read waits until the connection's idle timeout,
+        // which the reader sets (Jetty's would be 30 s), then fails as Jetty's does
+        AtomicLong idleTimeout = new AtomicLong(30_000);
+        InputStream stalled = new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() throws IOException {
+                if (sent++ < 5) {
+                    return 'x';
+                }
+                try {
+                    Thread.sleep(idleTimeout.get());
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                throw new IOException("java.util.concurrent.TimeoutException: Idle timeout expired");
+            }
+
+            @Override
+            public int read(byte[] into, int offset, int length) throws IOException {
+                into[offset] = (byte) read();
+                return 1;
+            }
+        };
+        long start = System.nanoTime();
+        // when
+        ApiException refused = catchThrowableOfType(ApiException.class,
+                () -> bodies.read("desk", 900, stalled, idleTimeout::set));
+        // then cut at the deadline, a 408 in words, not after the server's idle timeout as a 400 with class names
+        assertThat(refused.status()).isEqualTo(408);
+        assertThat(refused.getMessage()).isEqualTo("the request body did not arrive within 300 ms (5 bytes came)");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void shouldReadABodyThatCameWithItsHeadersWhateverTheCallerHasComing() throws Exception {
+        // given a caller with as many slow bodies coming as it may have
+        for (int i = 0; i < RequestBodies.PER_CALLER; i++) {
+            senders.submit(() -> patient.read("busy", -1, trickle(Duration.ofMillis(100), stop), NO_WAIT));
+        }
+        Thread.sleep(300);
+        // when it sends a body that came whole with its headers, then it is read: no thread waits for it
+        assertThat(patient.read("busy", 2, new ByteArrayInputStream(new byte[] {'{', '}'}), NO_WAIT)).hasSize(2);
     }
 
     @Test
@@ -87,7 +139,7 @@ class RequestBodiesTest {
             }
         };
         // when / then the caller's error, not the server's
-        ApiException refused = catchThrowableOfType(ApiException.class, () -> bodies.read("desk", 100, broken));
+        ApiException refused = catchThrowableOfType(ApiException.class, () -> bodies.read("desk", 100, broken, NO_WAIT));
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.getMessage()).contains("ended before it was complete");
     }
@@ -95,9 +147,9 @@ class RequestBodiesTest {
     @Test
     void shouldAnswer413ToABodyOverTheLimitDeclaredOrNot() {
         assertThat(catchThrowableOfType(ApiException.class,
-                () -> bodies.read("desk", 1_001, new ByteArrayInputStream(new byte[0]))).status()).isEqualTo(413);
+                () -> bodies.read("desk", 1_001, new ByteArrayInputStream(new byte[0]), NO_WAIT)).status()).isEqualTo(413);
         assertThat(catchThrowableOfType(ApiException.class,
-                () -> bodies.read("desk", -1, new ByteArrayInputStream(new byte[1_001]))).status()).isEqualTo(413);
+                () -> bodies.read("desk", -1, new ByteArrayInputStream(new byte[1_001]), NO_WAIT)).status()).isEqualTo(413);
     }
 
     @Test
@@ -105,13 +157,13 @@ class RequestBodiesTest {
         // given one caller with as many slow bodies coming as it may have
         List<Future<byte[]>> coming = new ArrayList<>();
         for (int i = 0; i < RequestBodies.PER_CALLER; i++) {
-            coming.add(senders.submit(() -> patient.read("slow", -1, trickle(Duration.ofMillis(100), stop))));
+            coming.add(senders.submit(() -> patient.read("slow", -1, trickle(Duration.ofMillis(100), stop), NO_WAIT)));
         }
         Thread.sleep(300);
         // when it starts one more, and another caller sends one
         ApiException refused = catchThrowableOfType(ApiException.class,
-                () -> patient.read("slow", -1, trickle(Duration.ofMillis(100), stop)));
-        byte[] other = patient.read("desk", 2, new ByteArrayInputStream(new byte[] {'{', '}'}));
+                () -> patient.read("slow", -1, trickle(Duration.ofMillis(100), stop), NO_WAIT));
+        byte[] other = patient.read("desk", 2, new ByteArrayInputStream(new byte[] {'{', '}'}), NO_WAIT);
         // then the slow caller is told to wait, and the other is served
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.retryAfterSeconds()).isEqualTo(1);
@@ -121,7 +173,7 @@ class RequestBodiesTest {
         for (Future<byte[]> body : coming) {
             assertThat(body.get(10, TimeUnit.SECONDS)).isNotEmpty();
         }
-        assertThat(patient.read("slow", 1, new ByteArrayInputStream(new byte[] {'x'}))).hasSize(1);
+        assertThat(patient.read("slow", 1, new ByteArrayInputStream(new byte[] {'x'}), NO_WAIT)).hasSize(1);
     }
 
     @Test
@@ -129,12 +181,12 @@ class RequestBodiesTest {
         // given as many slow bodies coming as the server takes, from different callers
         for (int i = 0; i < RequestBodies.IN_TRANSIT; i++) {
             String caller = "caller-" + i;
-            senders.submit(() -> patient.read(caller, -1, trickle(Duration.ofMillis(100), stop)));
+            senders.submit(() -> patient.read(caller, -1, trickle(Duration.ofMillis(100), stop), NO_WAIT));
         }
         Thread.sleep(500);
         // when one more comes, then it waits a moment and is told to come back
         ApiException refused = catchThrowableOfType(ApiException.class,
-                () -> patient.read("another", 2, new ByteArrayInputStream(new byte[] {'{', '}'})));
+                () -> patient.read("another", -1, trickle(Duration.ofMillis(100), stop), NO_WAIT));
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.retryAfterSeconds()).isEqualTo(1);
     }
