@@ -77,10 +77,11 @@ function withAuth(options = {}) {
   return { ...options, headers };
 }
 
-// A read the guard has not answered within this is given up (and, as any failed read, asked again): a hung list
-// would hold the live rows that arrive meanwhile (showLive) for as long as it hangs. An order is not timed out
-// here: the guard answers it, 504 at the latest after api.decision.timeout.ms, with the orderId to resend.
-const READ_TIMEOUT_MS = 5_000;
+// A read the guard has not answered within this (the holdings ask each other instance, 3 s at most each) is given
+// up and, as any failed read, asked again: a hung list would hold the live rows that arrive meanwhile (showLive) for
+// as long as it hangs. An order is not timed out here: the guard answers it, 504 at the latest after
+// api.decision.timeout.ms, with the orderId to resend.
+const READ_TIMEOUT_MS = 10_000;
 
 /** {@code submit}: an order or what-if, for which a 403 says the token may read but not submit: polls go on. */
 async function getJson(url, { submit, ...options } = {}) {
@@ -218,6 +219,7 @@ async function refreshHistory() {
   try {
     state.history = await getJson(`${holdingPath(state.selected)}/history`);
   } catch (e) {
+    if (e.name === 'TimeoutError') return; // the chart drawn stays until a read answers
     state.history = [];
   }
   renderChart();

@@ -546,10 +546,10 @@ public final class GuardConfig extends AbstractConfig {
         // processing exception handler is off for one unless this is set (it will be on by default in 5.0). It
         // warns again from the partition assignor, which reads the main consumer's settings as Streams settings:
         // they carry it only with the consumer's prefix
-        for (String name : List.of(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG,
-                StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG))) {
-            properties.putIfAbsent(name, "true");
-        }
+        properties.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        properties.putIfAbsent(StreamsConfig.mainConsumerPrefix(
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+                properties.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG));
         if (getInt(HTTP_PORT_CONFIG) > 0 && !originals.containsKey(StreamsConfig.APPLICATION_SERVER_CONFIG)) {
             // interactive queries: where other instances reach this one's stores
             properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost() + ":" + getInt(HTTP_PORT_CONFIG));

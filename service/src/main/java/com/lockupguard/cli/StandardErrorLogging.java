@@ -34,11 +34,12 @@ public final class StandardErrorLogging extends ContextAwareBase implements Conf
     static final String APPENDER = "STDERR";
     /**
      * One line per message, whatever it quotes: a line break in a record's key, an order id or a token's subject is
-     * written as {@code \n}, and any other control character (an ANSI escape, say) as {@code ?}, so that text from
-     * outside cannot forge a log line of its own (the stack trace, when there is one, still follows on its lines).
+     * written as {@code \n}, and any other control character (C0 or C1: an ANSI escape, say) as {@code ?}, so that
+     * text from outside cannot forge a log line of its own. The stack trace, when there is one, follows on its own
+     * lines as Java prints it; the guard's messages quote outside text, its exceptions' messages do not.
      */
     static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{24} - "
-            + "%replace(%replace(%msg){'\\r\\n|\\r|\\n', '\\\\n'}){'[\\p{Cntrl}\\u0085\\u2028\\u2029&&[^\\t]]', '?'}%n";
+            + "%replace(%replace(%msg){'\\r\\n|\\r|\\n', '\\\\n'}){'[\\p{Cc}\\u2028\\u2029&&[^\\t]]', '?'}%n";
     private static final String JETTY = "org.eclipse.jetty";
 
     /**

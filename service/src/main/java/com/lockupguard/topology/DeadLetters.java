@@ -89,7 +89,7 @@ public final class DeadLetters {
     }
 
     /** The record's own headers, without any an earlier dead-lettering of it added. */
-    private static Headers withoutErrors(Header[] received) {
+    static Headers withoutErrors(Header[] received) {
         Headers own = new RecordHeaders();
         for (Header header : received) {
             if (!header.key().startsWith(GUARD_PREFIX) && !header.key().startsWith(STREAMS_ERROR_PREFIX)) {

@@ -32,6 +32,7 @@ final class ServerErrors extends ErrorHandler {
         HttpFields.Mutable headers = response.getHeaders();
         SecurityHeaders.apply(headers::put, https);
         headers.put(HttpHeader.CONTENT_TYPE, "application/json");
+        headers.put(HttpHeader.CACHE_CONTROL, "no-store");
         response.write(true, body(code, message), callback);
     }
 
@@ -40,6 +41,7 @@ final class ServerErrors extends ErrorHandler {
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         SecurityHeaders.apply(fields::put, https);
         fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+        fields.put(HttpHeader.CACHE_CONTROL, "no-store");
         return body(status, reason);
     }
 

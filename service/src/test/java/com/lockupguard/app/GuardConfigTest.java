@@ -34,6 +34,11 @@ class GuardConfigTest {
         // then both have the handler on, so neither warns at every start that it is off
         assertThat(streams.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
         assertThat(assignors.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
+        // and one told otherwise is told so in both places
+        StreamsConfig off = new StreamsConfig(new GuardConfig(Map.of(
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "false")).streamsProperties());
+        assertThat(new StreamsConfig(off.getMainConsumerConfigs("g", "c", 0))
+                .getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isFalse();
     }
 
     @ParameterizedTest

@@ -506,7 +506,9 @@ class GuardTopologyTest {
             // given the guard's clock a year after the version's timestamp (an amendment entered back-dated)
             guard.driver.advanceWallClockTime(Duration.ofDays(365));
             Headers who = new RecordHeaders().add("changed-by", "alice@compliance".getBytes(StandardCharsets.UTF_8))
-                    .add("change-reason", "registration effective".getBytes(StandardCharsets.UTF_8));
+                    .add("change-reason", "registration effective".getBytes(StandardCharsets.UTF_8))
+                    // as a version sent again from the dead-letter topic carries them
+                    .add(DeadLetters.REASON_HEADER, "INVALID_AGREEMENT".getBytes(StandardCharsets.UTF_8));
             // when a version arrives with its author and reason in its headers, and one is refused
             guard.agreements.pipeInput(new TestRecord<>(HOLDING, letter().build(), who,
                     at("2003-04-28T09:00:00-04:00")));
@@ -518,6 +520,7 @@ class GuardTopologyTest {
                 assertThat(new String(record.headers().lastHeader("changed-by").value(), StandardCharsets.UTF_8))
                         .isEqualTo("alice@compliance");
                 assertThat(record.headers().lastHeader("change-reason")).isNotNull();
+                assertThat(record.headers().lastHeader(DeadLetters.REASON_HEADER)).as("an earlier error's").isNull();
                 assertThat(record.value().getProcessedAt())
                         .isEqualTo(TopologyFixture.WALL_CLOCK_START.plus(Duration.ofDays(365)));
                 assertThat(record.value().getRecordTimestamp()).isEqualTo(at("2003-04-28T09:00:00-04:00"));
