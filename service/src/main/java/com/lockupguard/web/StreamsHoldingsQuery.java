@@ -73,7 +73,7 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
         return fromOwner(holding, localOnly, authorization, "/agreement", local::agreement);
     }
 
-    /** {@code here}'s answer when this instance owns {@code holding}, else its owner's to the holding's {@code path}. */
+    /** {@code here}'s answer when this instance owns {@code holding}, else its owner's to {@code path} of it. */
     private Answer fromOwner(HoldingKey holding, boolean localOnly, String authorization, String path,
             Function<HoldingKey, JsonNode> here) {
         HostInfo owner = otherOwner(holding, localOnly);

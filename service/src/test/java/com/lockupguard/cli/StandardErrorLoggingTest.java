@@ -49,7 +49,8 @@ class StandardErrorLoggingTest {
         ch.qos.logback.classic.Logger logger = context.getLogger("com.lockupguard.topology.DeadLetters");
         LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, Level.WARN,
                 "record with key '{}' dead-lettered", null,
-                new Object[] {"dutchess/CBYI\r\n12:07:07.000 ERROR c.l.app.GuardService - FORGED \u001b[31m\u2028x\u009b1m"});
+                new Object[] {"dutchess/CBYI\r\n12:07:07.000 ERROR c.l.app.GuardService - FORGED "
+                        + "\u001b[31m\u2028x\u009b1m"});
 
         // when it is written
         String written = new String(((ConsoleAppender<ILoggingEvent>) context.getLogger(Logger.ROOT_LOGGER_NAME)
@@ -57,7 +58,8 @@ class StandardErrorLoggingTest {
 
         // then on one line, the line break shown as \n and the escape as ?
         assertThat(written).endsWith(System.lineSeparator()).hasLineCount(1)
-                .contains("record with key 'dutchess/CBYI\\n12:07:07.000 ERROR c.l.app.GuardService - FORGED ?[31m?x?1m'");
+                .contains("record with key 'dutchess/CBYI\\n12:07:07.000 ERROR c.l.app.GuardService - FORGED "
+                        + "?[31m?x?1m'");
     }
 
     @Test

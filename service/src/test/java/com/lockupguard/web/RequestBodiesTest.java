@@ -139,17 +139,18 @@ class RequestBodiesTest {
             }
         };
         // when / then the caller's error, not the server's
-        ApiException refused = catchThrowableOfType(ApiException.class, () -> bodies.read("desk", 100, broken, NO_WAIT));
+        ApiException refused = catchThrowableOfType(ApiException.class,
+                () -> bodies.read("desk", 100, broken, NO_WAIT));
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.getMessage()).contains("ended before it was complete");
     }
 
     @Test
     void shouldAnswer413ToABodyOverTheLimitDeclaredOrNot() {
-        assertThat(catchThrowableOfType(ApiException.class,
-                () -> bodies.read("desk", 1_001, new ByteArrayInputStream(new byte[0]), NO_WAIT)).status()).isEqualTo(413);
-        assertThat(catchThrowableOfType(ApiException.class,
-                () -> bodies.read("desk", -1, new ByteArrayInputStream(new byte[1_001]), NO_WAIT)).status()).isEqualTo(413);
+        assertThat(catchThrowableOfType(ApiException.class, () -> bodies.read("desk", 1_001,
+                new ByteArrayInputStream(new byte[0]), NO_WAIT)).status()).isEqualTo(413);
+        assertThat(catchThrowableOfType(ApiException.class, () -> bodies.read("desk", -1,
+                new ByteArrayInputStream(new byte[1_001]), NO_WAIT)).status()).isEqualTo(413);
     }
 
     @Test
