@@ -20,7 +20,6 @@ import java.time.Instant;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,8 +103,7 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
         }
         // applied on another partition's task, the holding's orders would never meet it (UNKNOWN_AGREEMENT), and
         // orders on that partition would be decided against a second copy of the holding
-        String misplaced = inputPartitions.misplaced("the agreement", record.key(),
-                context.recordMetadata().map(RecordMetadata::partition).orElse(-1));
+        String misplaced = inputPartitions.misplaced("the agreement", record.key(), context);
         if (misplaced != null) {
             reject(record, DeadLetterReason.WRONG_PARTITION, misplaced);
             return;

@@ -16,7 +16,6 @@ import java.time.Instant;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Applies each execution report (RULES.md section 9): loads the holding's state, what it remembers
@@ -63,8 +62,7 @@ final class ExecutionApplier {
                     + "' does not match the report's holding '" + holding + "'");
             return;
         }
-        String misplaced = holding == null ? null : inputPartitions.misplaced("the report", record.key(),
-                context.recordMetadata().map(RecordMetadata::partition).orElse(-1));
+        String misplaced = holding == null ? null : inputPartitions.misplaced("the report", record.key(), context);
         if (misplaced != null) {
             deadLetter.send(DeadLetterReason.WRONG_PARTITION, misplaced);
             return;

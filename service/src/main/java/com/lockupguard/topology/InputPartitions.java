@@ -2,6 +2,8 @@ package com.lockupguard.topology;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * The partition count of the guard's inputs, once the service has checked them at start, and the
@@ -25,19 +27,23 @@ public final class InputPartitions {
     }
 
     /** Whether {@code key} belongs on {@code partition}; true while the count is unknown. */
-    public boolean isOwnPartition(String key, int partition) {
+    private boolean isOwnPartition(String key, int partition) {
         int partitions = count;
         return partitions == 0 || partition < 0 || expectedPartition(key, partitions) == partition;
     }
 
     /**
-     * Why {@code what} (an order, a report, an agreement) keyed {@code key} and read on {@code partition} must not be
-     * taken there, or null when it may. A producer that does not partition by murmur2 puts a holding's records on
-     * another partition than its key's: taken there, they would meet another task's state (no agreement, or a second
-     * copy of the holding whose sales the first never counts), and the API, which asks the key's partition's task,
-     * would not see them.
+     * Why {@code what} (an order, a report, an agreement) keyed {@code key}, the record {@code context} is processing,
+     * must not be taken on the partition it was read from, or null when it may. A producer that does not partition by
+     * murmur2 puts a holding's records on another partition than its key's: taken there, they would meet another
+     * task's state (no agreement, or a second copy of the holding whose sales the first never counts), and the API,
+     * which asks the key's partition's task, would not see them.
      */
-    public String misplaced(String what, String key, int partition) {
+    String misplaced(String what, String key, ProcessingContext context) {
+        if (count == 0) {
+            return null; // the replay, or before the service has checked its inputs
+        }
+        int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
         if (isOwnPartition(key, partition)) {
             return null;
         }

@@ -13,7 +13,6 @@ import com.lockupguard.state.StoredHolding;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Decides each order: loads the holding's state and what is remembered of the order id, asks the
@@ -55,8 +54,7 @@ final class OrderDecider {
         }
         // decided on another partition's task, it would be decided without the holding's state, and remembered
         // where a resend on the right partition never looks: one order id, two answers
-        String misplaced = holding == null ? null : inputPartitions.misplaced("the order", record.key(),
-                context.recordMetadata().map(RecordMetadata::partition).orElse(-1));
+        String misplaced = holding == null ? null : inputPartitions.misplaced("the order", record.key(), context);
         if (misplaced != null) {
             deadLetter.send(DeadLetterReason.WRONG_PARTITION, misplaced);
             return;
