@@ -226,10 +226,12 @@ class GuardWebServerTest {
             try (java.net.Socket oneMore = stalledBody()) {
                 assertThat(statusLine(oneMore)).startsWith("HTTP/1.1 429");
             }
-            // and the server answers everyone else meanwhile, a whole body from the same caller too
+            // and the server answers everyone else meanwhile: another address, even with its body sent after its
+            // headers, and from the same caller a body sent with its headers, which no thread waits for
             assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-            assertThat(post("/api/what-if", ORDER).statusCode()).isEqualTo(200);
+            assertThat(rawWhatIf("127.0.0.2", false)).startsWith("HTTP/1.1 200");
+            assertThat(rawWhatIf("127.0.0.1", true)).startsWith("HTTP/1.1 200");
             // and each stalled body is answered 408 at the deadline, not when the connection would go idle (30 s)
             long start = System.nanoTime();
             for (java.net.Socket socket : stalled) {
@@ -267,6 +269,27 @@ class GuardWebServerTest {
                 .getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
         return socket;
+    }
+
+    /** The status line of a what-if sent from {@code address}, its body in the headers' write or 100 ms after. */
+    private String rawWhatIf(String address, boolean bodyWithHeaders) throws Exception {
+        byte[] body = ORDER.getBytes(StandardCharsets.UTF_8);
+        String headers = "POST /api/what-if HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getByName("127.0.0.1"),
+                URI.create(base).getPort(), java.net.InetAddress.getByName(address), 0)) {
+            socket.setSoTimeout(10_000);
+            socket.setTcpNoDelay(true);
+            if (bodyWithHeaders) {
+                socket.getOutputStream().write((headers + ORDER).getBytes(StandardCharsets.UTF_8));
+            } else {
+                socket.getOutputStream().write(headers.getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                Thread.sleep(100);
+                socket.getOutputStream().write(body);
+            }
+            return statusLine(socket);
+        }
     }
 
     private static String statusLine(java.net.Socket socket) throws Exception {
