@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * as it likes, and a few hundred such requests held every thread, so that nothing was answered, /health/live
  * included. Now a body must arrive within {@link #DEADLINE} (each wait for more of it is cut at the deadline), and of
  * the bodies still coming one caller may have {@link #PER_CALLER} at once, all callers {@link #IN_TRANSIT}: the rest
- * of the server's threads stay free for everyone else. A body that arrived with its headers, as an order's does, is
- * read at once and counts against no limit.
+ * of the server's threads stay free for everyone else. A body already there when its request is read (a small order
+ * sent with its headers) counts against no limit.
  */
 final class RequestBodies {
 
