@@ -367,33 +367,38 @@ public final class GuardWebServer implements AutoCloseable {
         ProposedOrder order = OrderBody.parse(json, jsonBody(ctx));
         CompletableFuture<Decision> submitted = backend().orders().submit(order);
         try {
-            Decision decision = submitted.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            ctx.json(contracts.decision(decision));
+            ctx.json(contracts.decision(awaitDecision(order, submitted, deadline)));
+        } catch (ApiException e) {
+            throw e.forOrder(order.getOrderId()); // it may have been sent: a resend must carry its id
+        }
+    }
+
+    /** {@code order}'s decision, or the answer that says why there is none by {@code deadline}. */
+    private Decision awaitDecision(ProposedOrder order, CompletableFuture<Decision> submitted, long deadline) {
+        try {
+            return submitted.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             // the server is being stopped past its grace: still an answer, and one that says what to do
             Thread.currentThread().interrupt();
             submitted.cancel(false);
             throw ApiException.notReady("the guard is stopping; the order " + order.getOrderId() + " may have been "
-                    + "sent and decided: resend the same order (same orderId, kind and quantity) to get its decision")
-                    .forOrder(order.getOrderId());
+                    + "sent and decided: resend the same order (same orderId, kind and quantity) to get its decision");
         } catch (TimeoutException e) {
             submitted.cancel(false); // nobody waits for it any more: a resend waits anew
             throw ApiException.gatewayTimeout("no decision for order " + order.getOrderId() + " within "
                     + settings.decisionTimeout().toMillis() + " ms. The order was sent and will be decided; resend "
-                    + "the same order (same orderId, kind and quantity) to get its decision")
-                    .forOrder(order.getOrderId());
+                    + "the same order (same orderId, kind and quantity) to get its decision");
         } catch (java.util.concurrent.ExecutionException | CompletionException e) {
             if (e.getCause() instanceof ApiException refused) {
-                throw refused.forOrder(order.getOrderId()); // refused before it was sent
+                throw refused; // refused before it was sent
             }
             if (e.getCause() instanceof RecordTooLargeException tooLarge) {
                 // no resend can pass: not a 502, whose Retry-After would ask for one
                 throw ApiException.payloadTooLarge("the order is too large for Kafka to carry, and was not sent: "
                         + tooLarge.getMessage() + " (ids over " + HoldingKey.MAX_ID_CODE_POINTS
-                        + " characters are invalid orders in any case)").forOrder(order.getOrderId());
+                        + " characters are invalid orders in any case)");
             }
-            throw ApiException.badGateway("the order could not be sent to Kafka: " + e.getCause().getMessage())
-                    .forOrder(order.getOrderId());
+            throw ApiException.badGateway("the order could not be sent to Kafka: " + e.getCause().getMessage());
         }
     }
 
