@@ -27,6 +27,7 @@ import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
+import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -44,6 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
+import java.util.function.LongConsumer;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EndPoint;
@@ -96,6 +98,8 @@ public final class GuardWebServer implements AutoCloseable {
 
     static final String PRINCIPAL = "lockup-guard.principal";
     private static final String EVENT_STREAM = "text/event-stream";
+    /** A request attribute: the request's body was opened, which asks a client that waits to be asked to send it. */
+    private static final String BODY_OPENED = "lockup-guard.body-opened";
     /** What the server answers from, attached once the guard runs. */
     public record Backend(OrderGateway orders, HoldingsQuery holdings, DecisionHistory feed, Health health) {
     }
@@ -420,20 +424,59 @@ public final class GuardWebServer implements AutoCloseable {
             throw ApiException.unsupportedMediaType("send the order as JSON, with 'Content-Type: application/json'"
                     + (type == null ? "" : " (not '" + type + "')"));
         }
-        // a caller is a credential from an address: with authentication off, or one token for all, each client
+        return onConnection(ctx, waitAtMost -> OrderBody.text(bodies.read(callerOf(ctx), ctx.contentLength(),
+                () -> inputOf(ctx), waitAtMost)));
+    }
+
+    /** A caller is a credential from an address: with authentication off, or one token for all, each client. */
+    private static String callerOf(Context ctx) {
+        return subjectOf(ctx.attribute(PRINCIPAL)) + "@" + ctx.ip();
+    }
+
+    /**
+     * What {@code reading} returns, given a way to cut each wait for more of the request's body (the connection's
+     * idle timeout, put back afterwards).
+     */
+    private static <T> T onConnection(Context ctx, Function<LongConsumer, T> reading) {
         EndPoint connection = ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData()
                 .getConnection().getEndPoint();
         long idleTimeout = connection.getIdleTimeout();
         try {
-            return OrderBody.text(bodies.read(subjectOf(ctx.attribute(PRINCIPAL)) + "@" + ctx.ip(),
-                    ctx.contentLength(), inputOf(ctx), connection::setIdleTimeout));
+            return reading.apply(connection::setIdleTimeout);
         } finally {
             connection.setIdleTimeout(idleTimeout);
         }
     }
 
+    /**
+     * Reads what is left of the body of a request answered with {@code e} ({@link RequestBodies#discard}), so that
+     * the client still sending it reads the answer instead of a reset connection. Not a body late already (408), nor
+     * one a client waits to be asked for ({@code Expect: 100-continue}) and was not: it is not coming; nor one from a
+     * caller the server did not let in (401, 403, a path that is no endpoint), who may not take the places that the
+     * bodies coming share.
+     */
+    private void discardUnreadBody(Context ctx, ApiException e) {
+        boolean declared = ctx.contentLength() > 0 || ctx.header("Transfer-Encoding") != null;
+        boolean notAsked = "100-continue".equalsIgnoreCase(ctx.header("Expect")) && ctx.attribute(BODY_OPENED) == null;
+        if (!declared || notAsked || e.status() == 408 || ctx.attribute(PRINCIPAL) == null || bodies == null) {
+            return;
+        }
+        try {
+            ServletInputStream body = ctx.req().getInputStream();
+            if (!body.isFinished()) {
+                onConnection(ctx, waitAtMost -> {
+                    bodies.discard(callerOf(ctx), ctx.contentLength(), body, waitAtMost);
+                    return null;
+                });
+            }
+        } catch (IOException | RuntimeException unread) {
+            LOG.debug("the unread body of a request answered {} was not read", e.status(), unread);
+        }
+    }
+
     private static InputStream inputOf(Context ctx) {
         try {
+            ctx.attribute(BODY_OPENED, Boolean.TRUE);
             return ctx.req().getInputStream();
         } catch (IOException e) {
             throw ApiException.badRequest(null, "the request body cannot be read: " + e.getMessage());
@@ -652,6 +695,7 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     private void error(Context ctx, ApiException e) {
+        discardUnreadBody(ctx, e);
         ObjectNode body = json.createObjectNode().put("status", e.status()).put("error", e.getMessage());
         if (e.field() != null) {
             body.put("field", e.field());

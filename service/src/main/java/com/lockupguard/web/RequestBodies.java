@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,11 @@ final class RequestBodies {
     static final int PER_CALLER = 8;
     /** How long a request waits for one of the {@link #IN_TRANSIT} places before it is told to come back. */
     private static final Duration PLACE_WAIT = Duration.ofSeconds(1);
+    /**
+     * The most of an unread body {@link #discard} reads: a client sending more than that to an order API is not
+     * waited for.
+     */
+    static final long DISCARDED_AT_MOST = 8L << 20;
     /** A read that fails this close to the deadline was cut by it. */
     private static final long CUT_AT_DEADLINE = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -50,14 +56,18 @@ final class RequestBodies {
     }
 
     /**
-     * The body of a request from {@code caller}, declared {@code contentLength} bytes long (-1 when not declared).
-     * Throws {@link ApiException}: 413 over the size limit, 408 when it does not arrive within the deadline, 400 when
-     * the client ends it early, 429 when the caller has too many bodies coming, 503 when all callers have.
+     * The body of a request from {@code caller}, declared {@code contentLength} bytes long (-1 when not declared),
+     * {@code opened} only once that length is within the limit: opening a body asks a client that waits to be asked
+     * ({@code Expect: 100-continue}) to send it, and a server that then answers 413 without reading it has that
+     * client's connection reset under the answer. Throws {@link ApiException}: 413 over the size limit, 408 when it
+     * does not arrive within the deadline, 400 when the client ends it early, 429 when the caller has too many bodies
+     * coming, 503 when all callers have.
      */
-    byte[] read(String caller, long contentLength, InputStream body, LongConsumer waitAtMostMillis) {
+    byte[] read(String caller, long contentLength, Supplier<InputStream> opened, LongConsumer waitAtMostMillis) {
         if (contentLength > maxBytes) {
             throw tooLarge();
         }
+        InputStream body = opened.get();
         byte[] arrived = arrivedWhole(contentLength, body);
         if (arrived != null) {
             return arrived;
@@ -79,6 +89,44 @@ final class RequestBodies {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiException.notReady("the server is stopping");
+        } finally {
+            release(caller);
+        }
+    }
+
+    /**
+     * Reads and drops what is left of the body of a request answered without reading it (an error: 413, 401, 415,
+     * ...). A server that closes a connection while its client is still sending has the client's system reset it,
+     * and the answer already on its way is lost: the client saw "connection reset" or "received no bytes" instead of
+     * the 413 that says why. At most {@link #DISCARDED_AT_MOST} bytes, within the deadline, and only while the caller
+     * and the server have room for one more body coming (a place is not waited for); otherwise, and for a client that
+     * asked to be told before it sends ({@code Expect: 100-continue}), the connection is closed as before.
+     */
+    void discard(String caller, long contentLength, InputStream body, LongConsumer waitAtMostMillis) {
+        if (contentLength > DISCARDED_AT_MOST) {
+            return;
+        }
+        try {
+            if (perCaller.merge(caller, 1, Integer::sum) > PER_CALLER || !places.tryAcquire()) {
+                return;
+            }
+            try {
+                long until = System.nanoTime() + deadline.toNanos();
+                byte[] buffer = new byte[8192];
+                long left = until - System.nanoTime();
+                for (long dropped = 0; dropped <= DISCARDED_AT_MOST && left > 0; left = until - System.nanoTime()) {
+                    waitAtMostMillis.accept(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                    int n = body.read(buffer);
+                    if (n < 0) {
+                        return;
+                    }
+                    dropped += n;
+                }
+            } finally {
+                places.release();
+            }
+        } catch (IOException e) {
+            LOG.debug("a request body answered unread ended early", e);
         } finally {
             release(caller);
         }

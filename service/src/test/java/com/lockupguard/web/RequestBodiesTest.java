@@ -65,7 +65,7 @@ class RequestBodiesTest {
     @Test
     void shouldReadABodyThatArrivesInTime() {
         byte[] order = "{\"orderId\":\"o1\"}".getBytes(StandardCharsets.UTF_8);
-        assertThat(bodies.read("desk", order.length, new ByteArrayInputStream(order), NO_WAIT)).isEqualTo(order);
+        assertThat(bodies.read("desk", order.length, () -> new ByteArrayInputStream(order), NO_WAIT)).isEqualTo(order);
     }
 
     @Test
@@ -74,7 +74,7 @@ class RequestBodiesTest {
         long start = System.nanoTime();
         // when
         ApiException refused = catchThrowableOfType(ApiException.class,
-                () -> bodies.read("desk", 900, trickle(Duration.ofMillis(50), new CountDownLatch(1)), NO_WAIT));
+                () -> bodies.read("desk", 900, () -> trickle(Duration.ofMillis(50), new CountDownLatch(1)), NO_WAIT));
         // then it is cut at the deadline, not when the client pleases
         assertThat(refused.status()).isEqualTo(408);
         assertThat(refused.getMessage()).contains("did not arrive within");
@@ -111,7 +111,7 @@ class RequestBodiesTest {
         long start = System.nanoTime();
         // when
         ApiException refused = catchThrowableOfType(ApiException.class,
-                () -> bodies.read("desk", 900, stalled, idleTimeout::set));
+                () -> bodies.read("desk", 900, () -> stalled, idleTimeout::set));
         // then cut at the deadline, a 408 in words, not after the server's idle timeout as a 400 with class names
         assertThat(refused.status()).isEqualTo(408);
         assertThat(refused.getMessage()).isEqualTo("the request body did not arrive within 300 ms (5 bytes came)");
@@ -122,11 +122,11 @@ class RequestBodiesTest {
     void shouldReadABodyThatCameWithItsHeadersWhateverTheCallerHasComing() throws Exception {
         // given a caller with as many slow bodies coming as it may have
         for (int i = 0; i < RequestBodies.PER_CALLER; i++) {
-            senders.submit(() -> patient.read("busy", -1, trickle(Duration.ofMillis(100), stop), NO_WAIT));
+            senders.submit(() -> patient.read("busy", -1, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
         }
         Thread.sleep(300);
         // when it sends a body that came whole with its headers, then it is read: no thread waits for it
-        assertThat(patient.read("busy", 2, new ByteArrayInputStream(new byte[] {'{', '}'}), NO_WAIT)).hasSize(2);
+        assertThat(patient.read("busy", 2, () -> new ByteArrayInputStream(new byte[] {'{', '}'}), NO_WAIT)).hasSize(2);
     }
 
     @Test
@@ -140,7 +140,7 @@ class RequestBodiesTest {
         };
         // when / then the caller's error, not the server's
         ApiException refused = catchThrowableOfType(ApiException.class,
-                () -> bodies.read("desk", 100, broken, NO_WAIT));
+                () -> bodies.read("desk", 100, () -> broken, NO_WAIT));
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.getMessage()).contains("ended before it was complete");
     }
@@ -148,9 +148,95 @@ class RequestBodiesTest {
     @Test
     void shouldAnswer413ToABodyOverTheLimitDeclaredOrNot() {
         assertThat(catchThrowableOfType(ApiException.class, () -> bodies.read("desk", 1_001,
-                new ByteArrayInputStream(new byte[0]), NO_WAIT)).status()).isEqualTo(413);
+                () -> new ByteArrayInputStream(new byte[0]), NO_WAIT)).status()).isEqualTo(413);
         assertThat(catchThrowableOfType(ApiException.class, () -> bodies.read("desk", -1,
-                new ByteArrayInputStream(new byte[1_001]), NO_WAIT)).status()).isEqualTo(413);
+                () -> new ByteArrayInputStream(new byte[1_001]), NO_WAIT)).status()).isEqualTo(413);
+    }
+
+    @Test
+    void shouldNotOpenABodyDeclaredOverTheLimit() {
+        // given a body declared over the limit, whose opening would ask a client that waits (Expect: 100-continue)
+        AtomicLong opened = new AtomicLong();
+        // when it is read
+        ApiException refused = catchThrowableOfType(ApiException.class, () -> bodies.read("desk", 1_001, () -> {
+            opened.incrementAndGet();
+            return new ByteArrayInputStream(new byte[1_001]);
+        }, NO_WAIT));
+        // then it is refused without being asked for
+        assertThat(refused.status()).isEqualTo(413);
+        assertThat(opened).hasValue(0);
+    }
+
+    @Test
+    void shouldReadTheRestOfABodyAnsweredUnreadSoThatItsClientGetsTheAnswer() {
+        // given a body of 5,000 bytes, over the limit, that the server answered without reading
+        Counted body = new Counted(5_000);
+        // when its rest is discarded
+        bodies.discard("desk", 5_000, body, NO_WAIT);
+        // then all of it was read
+        assertThat(body.read).hasValue(5_000);
+        assertThat(body.ended).isTrue();
+    }
+
+    @Test
+    void shouldDiscardNoMoreThanItsLimit() {
+        // given a body declared over what is discarded, and one that never ends
+        Counted declared = new Counted(RequestBodies.DISCARDED_AT_MOST + 1);
+        Counted endless = new Counted(Long.MAX_VALUE);
+        // when each is discarded
+        bodies.discard("desk", RequestBodies.DISCARDED_AT_MOST + 1, declared, NO_WAIT);
+        patient.discard("desk", -1, endless, NO_WAIT);
+        // then the first is not read at all, and the second no further than the limit and a buffer
+        assertThat(declared.read).hasValue(0);
+        assertThat(endless.read.get()).isBetween(RequestBodies.DISCARDED_AT_MOST, RequestBodies.DISCARDED_AT_MOST
+                + 8192);
+    }
+
+    @Test
+    void shouldNotDiscardForACallerWithAllItsBodiesComing() throws Exception {
+        // given one caller with as many slow bodies coming as it may have
+        for (int i = 0; i < RequestBodies.PER_CALLER; i++) {
+            senders.submit(() -> patient.read("slow", -1, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
+        }
+        Thread.sleep(300);
+        // when a body of its answered unread is discarded
+        Counted body = new Counted(100);
+        patient.discard("slow", 100, body, NO_WAIT);
+        // then it is not read: the connection closes, and the server's threads stay free
+        assertThat(body.read).hasValue(0);
+        // and another caller's is
+        Counted other = new Counted(100);
+        patient.discard("desk", 100, other, NO_WAIT);
+        assertThat(other.read).hasValue(100);
+    }
+
+    /** A body of {@code length} zeros that counts what was read of it. */
+    private static final class Counted extends InputStream {
+        final AtomicLong read = new AtomicLong();
+        final long length;
+        boolean ended;
+
+        Counted(long length) {
+            this.length = length;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : 0;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int wanted) {
+            long left = length - read.get();
+            if (left <= 0) {
+                ended = true;
+                return -1;
+            }
+            int n = (int) Math.min(wanted, left);
+            read.addAndGet(n);
+            return n;
+        }
     }
 
     @Test
@@ -158,13 +244,14 @@ class RequestBodiesTest {
         // given one caller with as many slow bodies coming as it may have
         List<Future<byte[]>> coming = new ArrayList<>();
         for (int i = 0; i < RequestBodies.PER_CALLER; i++) {
-            coming.add(senders.submit(() -> patient.read("slow", -1, trickle(Duration.ofMillis(100), stop), NO_WAIT)));
+            coming.add(senders.submit(() -> patient.read("slow", -1, () -> trickle(Duration.ofMillis(100), stop),
+                    NO_WAIT)));
         }
         Thread.sleep(300);
         // when it starts one more, and another caller sends one
         ApiException refused = catchThrowableOfType(ApiException.class,
-                () -> patient.read("slow", -1, trickle(Duration.ofMillis(100), stop), NO_WAIT));
-        byte[] other = patient.read("desk", 2, new ByteArrayInputStream(new byte[] {'{', '}'}), NO_WAIT);
+                () -> patient.read("slow", -1, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
+        byte[] other = patient.read("desk", 2, () -> new ByteArrayInputStream(new byte[] {'{', '}'}), NO_WAIT);
         // then the slow caller is told to wait, and the other is served
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.retryAfterSeconds()).isEqualTo(1);
@@ -174,7 +261,7 @@ class RequestBodiesTest {
         for (Future<byte[]> body : coming) {
             assertThat(body.get(10, TimeUnit.SECONDS)).isNotEmpty();
         }
-        assertThat(patient.read("slow", 1, new ByteArrayInputStream(new byte[] {'x'}), NO_WAIT)).hasSize(1);
+        assertThat(patient.read("slow", 1, () -> new ByteArrayInputStream(new byte[] {'x'}), NO_WAIT)).hasSize(1);
     }
 
     @Test
@@ -182,12 +269,12 @@ class RequestBodiesTest {
         // given as many slow bodies coming as the server takes, from different callers
         for (int i = 0; i < RequestBodies.IN_TRANSIT; i++) {
             String caller = "caller-" + i;
-            senders.submit(() -> patient.read(caller, -1, trickle(Duration.ofMillis(100), stop), NO_WAIT));
+            senders.submit(() -> patient.read(caller, -1, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
         }
         Thread.sleep(500);
         // when one more comes, then it waits a moment and is told to come back
         ApiException refused = catchThrowableOfType(ApiException.class,
-                () -> patient.read("another", -1, trickle(Duration.ofMillis(100), stop), NO_WAIT));
+                () -> patient.read("another", -1, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.retryAfterSeconds()).isEqualTo(1);
     }
