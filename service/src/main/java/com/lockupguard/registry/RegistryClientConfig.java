@@ -148,10 +148,12 @@ public final class RegistryClientConfig extends AbstractConfig {
 
     /**
      * {@code text} — a URL, a comma-separated list of them, or any message holding URLs — as it may be shown in
-     * logs, messages and {@code config --check}: without the user-info of any URL. A URL's user-info is what lies
-     * between its {@code scheme://} and the last {@code @} before the next whitespace or the next URL, so that a
-     * password holding an unencoded {@code @}, {@code /} or {@code ,} is hidden whole (at the price of hiding the
-     * host too of a URL whose path holds an {@code @}). Linear in the text's length.
+     * logs, messages and {@code config --check}: without the user-info of any URL, nor the value of a query parameter
+     * whose name says it holds a secret ({@link #secretParameter}: a presigned URL's {@code sig} or
+     * {@code X-Amz-Signature}, an {@code api_key}). A URL's user-info is what lies between its {@code scheme://} and
+     * the last {@code @} before the next whitespace or the next URL, so that a password holding an unencoded
+     * {@code @}, {@code /} or {@code ,} is hidden whole (at the price of hiding the host too of a URL whose path holds
+     * an {@code @}). Linear in the text's length.
      */
     public static String shown(String text) {
         StringBuilder shown = null;
@@ -165,18 +167,56 @@ public final class RegistryClientConfig extends AbstractConfig {
             while (end < limit && !Character.isWhitespace(text.charAt(end))) {
                 end++;
             }
+            while (end > from && text.charAt(end - 1) == ',') {
+                end--; // a list's separator, not the URL's
+            }
             int at = end - 1;
             while (at >= from && text.charAt(at) != '@') {
                 at--;
             }
-            if (at >= from) {
+            int host = at >= from ? at + 1 : from;
+            String rest = text.substring(host, end);
+            String restShown = withoutSecrets(rest);
+            if (host > from || !restShown.equals(rest)) {
                 shown = shown == null ? new StringBuilder(text.length()) : shown;
-                shown.append(text, copied, from);
-                copied = at + 1;
+                shown.append(text, copied, from).append(restShown);
+                copied = end;
             }
             separator = next;
         }
         return shown == null ? text : shown.append(text, copied, text.length()).toString();
+    }
+
+    /** A URL from its host on, with the value of each {@link #secretParameter} of its query hidden. */
+    private static String withoutSecrets(String url) {
+        int query = url.indexOf('?');
+        if (query < 0) {
+            return url;
+        }
+        int fragment = url.indexOf('#', query);
+        int queryEnd = fragment < 0 ? url.length() : fragment;
+        StringBuilder shown = new StringBuilder(url.length()).append(url, 0, query + 1);
+        String[] parameters = url.substring(query + 1, queryEnd).split("&", -1);
+        for (int i = 0; i < parameters.length; i++) {
+            int equals = parameters[i].indexOf('=');
+            shown.append(i == 0 ? "" : "&").append(equals > 0 && secretParameter(parameters[i].substring(0, equals))
+                    ? parameters[i].substring(0, equals + 1) + HIDDEN : parameters[i]);
+        }
+        return shown.append(url, queryEnd, url.length()).toString();
+    }
+
+    /**
+     * Whether a query parameter named {@code name} may hold a secret: its name holds {@code sig}, {@code key},
+     * {@code token}, {@code secret}, {@code pass}, {@code auth}, {@code cred} or {@code code}, in any case.
+     */
+    static boolean secretParameter(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        for (String secret : new String[] {"sig", "key", "token", "secret", "pass", "auth", "cred", "code"}) {
+            if (lower.contains(secret)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

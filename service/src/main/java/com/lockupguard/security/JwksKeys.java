@@ -106,19 +106,18 @@ public final class JwksKeys {
         }
     }
 
-    /** {@code url} as it may be logged, as the guard shows every URL: without its user-info (user and password). */
-    public static String shown(URI url) {
+    /**
+     * {@code url} as it may be logged: without its user-info (user and password) or its query, which may hold a
+     * signature (a presigned URL) or a key.
+     */
+    static String shown(URI url) {
         String userInfo = url.getRawUserInfo();
-        if (userInfo == null) {
-            return url.toString();
-        }
-        if (url.getHost() == null) {
+        if (userInfo != null && url.getHost() == null) {
             return "[hidden]";
         }
         String authority = url.getRawAuthority();
-        return url.getScheme() + "://" + authority.substring(userInfo.length() + 1)
-                + (url.getRawPath() == null ? "" : url.getRawPath())
-                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+        return url.getScheme() + "://" + (userInfo == null ? authority : authority.substring(userInfo.length() + 1))
+                + (url.getRawPath() == null ? "" : url.getRawPath()) + (url.getRawQuery() == null ? "" : "?[hidden]");
     }
 
     /** Keys from a JWKS file; fails now if it cannot be read or is not a JWKS. */

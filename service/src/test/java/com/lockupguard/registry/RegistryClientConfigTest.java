@@ -18,6 +18,25 @@ class RegistryClientConfigTest {
     }
 
     @Test
+    void shouldHideTheValueOfEveryQueryParameterWhoseNameSaysItHoldsASecret() {
+        // given a presigned JWKS URL (Azure SAS, S3) and one with an API key, in a list and in a message
+        String sas = "https://store.blob.core.windows.net/idp/jwks.json?sv=2024-01-01&sig=c2VjcmV0&se=2027-01-01";
+        String s3 = "https://b.s3.amazonaws.com/jwks?X-Amz-Credential=AKIA%2F1&X-Amz-Signature=ab12&X-Amz-Expires=60";
+        // when / then: those values are hidden, the rest of each URL stays, user-info still goes, a fragment stays
+        assertThat(RegistryClientConfig.shown(sas + "," + s3)).isEqualTo(
+                "https://store.blob.core.windows.net/idp/jwks.json?sv=2024-01-01&sig=[hidden]&se=2027-01-01,"
+                        + "https://b.s3.amazonaws.com/jwks?X-Amz-Credential=[hidden]&X-Amz-Signature=[hidden]"
+                        + "&X-Amz-Expires=60");
+        assertThat(RegistryClientConfig.shown("JWKS http://u:p@idp/keys?api_key=k3y&v=1#top cannot be read"))
+                .isEqualTo("JWKS http://idp/keys?api_key=[hidden]&v=1#top cannot be read");
+        assertThat(RegistryClientConfig.quoted("https://idp.example/jwks?access_token=t0k3n"))
+                .isEqualTo("https://idp.example/jwks?access_token=[hidden]");
+        // and a URL with nothing secret is shown as it is
+        String plain = "https://login.example/tenant/discovery/v2.0/keys?p=b2c_1_signin&appid=42";
+        assertThat(RegistryClientConfig.shown(plain)).isSameAs(plain);
+    }
+
+    @Test
     void shouldHideTheUserInfoOfEachUrlOfAListWrittenWithoutSpaces() {
         // given registry URLs listed as most configurations list them, with commas only
         // when / then: each keeps its host, and neither password shows

@@ -38,21 +38,22 @@ class JwksKeysTest {
         log.addAppender(logged);
         log.setLevel(Level.INFO);
         try {
-            // when keys are fetched from URLs with a user and password: one that answers, one that cannot
+            // when keys are fetched from URLs with a user and password: one that answers, one that cannot (presigned)
             boolean read = JwksKeys.url(URI.create("http://idp:jwks-secret@127.0.0.1:"
                     + server.getAddress().getPort() + "/jwks"), Duration.ofMinutes(5), null).prefetch();
             boolean unreachable = JwksKeys.url(URI.create("http://idp:jwks-secret@127.0.0.1:" + nothingListens
-                    + "/jwks"), Duration.ofMinutes(5), null).prefetch();
+                    + "/jwks?sig=s3cr3t"), Duration.ofMinutes(5), null).prefetch();
 
-            // then both are logged with their host, port and path, and neither with the user nor the password
+            // then both are logged with their host, port and path, and neither with the user, the password nor the
+            // query
             assertThat(read).isTrue();
             assertThat(unreachable).isFalse();
             assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage).hasSize(2)
                     .anySatisfy(message -> assertThat(message).startsWith("JWKS http://127.0.0.1:"
                             + server.getAddress().getPort() + "/jwks: "))
                     .anySatisfy(message -> assertThat(message).startsWith("JWKS http://127.0.0.1:" + nothingListens
-                            + "/jwks cannot be read"))
-                    .noneSatisfy(message -> assertThat(message).containsAnyOf("jwks-secret", "idp"));
+                            + "/jwks?[hidden] cannot be read"))
+                    .noneSatisfy(message -> assertThat(message).containsAnyOf("jwks-secret", "idp", "s3cr3t"));
         } finally {
             log.detachAppender(logged);
             log.setLevel(level);
