@@ -199,6 +199,8 @@ public final class GuardWebServer implements AutoCloseable {
                     timed("agreement", this::agreement), Access.READ, Access.PEER);
             config.routes.get("/api/holdings/{investorId}/{securityId}/reservations",
                     timed("reservations", this::reservations), Access.READ, Access.PEER);
+            config.routes.get("/api/holdings/{investorId}/{securityId}/orders/{orderId}",
+                    timed("order", this::order), Access.READ, Access.PEER);
             config.routes.get("/api/decisions", this::decisions, Access.READ);
             config.routes.get("/api/alerts", this::alerts, Access.READ);
             config.routes.get("/api/reports", this::reports, Access.READ);
@@ -491,6 +493,15 @@ public final class GuardWebServer implements AutoCloseable {
     private void reservations(Context ctx) {
         HoldingKey holding = holdingOf(ctx);
         answer(ctx, backend().holdings().reservations(holding, local(ctx), authorization(ctx)));
+    }
+
+    private void order(Context ctx) {
+        HoldingKey holding = holdingOf(ctx);
+        String orderId = ctx.pathParam("orderId");
+        if (!HoldingKey.isValidId(orderId)) {
+            throw ApiException.badRequest("orderId", "orderId must be 1 to 256 characters without '/'");
+        }
+        answer(ctx, backend().holdings().order(holding, orderId, local(ctx), authorization(ctx)));
     }
 
     private void agreement(Context ctx) {

@@ -37,6 +37,13 @@ public interface HoldingsQuery {
     Answer agreement(HoldingKey holding, boolean localOnly, String authorization);
 
     /**
+     * What became of order {@code orderId} of one holding, side-effect free: its first decision as written, and
+     * where its reservation stands (open, with what is left of it; filled; cancelled); 404 when the guard does not
+     * know the id — not decided yet, never sent, or forgotten after {@code order.ids.retention.ms}.
+     */
+    Answer order(HoldingKey holding, String orderId, boolean localOnly, String authorization);
+
+    /**
      * The decision {@code order} would get now, from the current state, recording nothing;
      * {@code body} is the request as received, forwarded as is to the instance that owns the holding.
      */

@@ -136,12 +136,44 @@ final class LocalHoldings {
             return found;
         });
         open.sort(OLDEST_FIRST);
-        Instant now = clock.instant();
         for (Reservation reservation : open) {
-            answer.add(contracts.reservation(reservation.orderId(), HoldingStateMapper.toAvro(reservation))
-                    .put("ageSeconds", Duration.between(reservation.openedAt(), now).getSeconds()));
+            answer.add(reservationNow(reservation));
         }
         return answer;
+    }
+
+    /**
+     * What became of order {@code orderId}: its first {@code decision} as written (a resend gets it again, marked
+     * repeated), {@code reservationStatus} ({@code OPEN}, {@code FILLED}, {@code CANCELLED}; null for an order that
+     * opened none) and, while open, the {@code reservation} as {@link #reservations} lists it. 404 for an id the
+     * holding's state does not hold.
+     */
+    ObjectNode order(HoldingKey holding, String orderId) {
+        StateCodec codec = topics.stateCodec();
+        String key = StoreNames.idKey(holding.asString(), orderId);
+        RememberedOrder remembered = read(() -> {
+            byte[] seen = stores.store(StoreNames.SEEN_ORDERS).get(key);
+            return seen == null ? null : codec.order(seen, orderId);
+        });
+        if (remembered == null) {
+            throw ApiException.notFound("order " + orderId + " of holding " + holding + " is not known here: not "
+                    + "decided yet, never sent, or forgotten after order.ids.retention.ms");
+        }
+        Decision decision = topics.approved().valueSerde().deserializer().deserialize(topics.approved().name(),
+                remembered.decision());
+        ObjectNode answer = json.createObjectNode().put("investorId", holding.investorId())
+                .put("securityId", holding.securityId()).put("orderId", orderId);
+        answer.set("decision", contracts.decision(decision));
+        answer.put("reservationStatus", remembered.status() == null ? null : remembered.status().name());
+        Reservation open = read(() -> codec.openReservation(remembered, key, orderId,
+                reservationKey -> stores.store(StoreNames.RESERVATIONS).get(reservationKey)));
+        answer.set("reservation", open == null ? null : reservationNow(open));
+        return answer;
+    }
+
+    private ObjectNode reservationNow(Reservation reservation) {
+        return contracts.reservation(reservation.orderId(), HoldingStateMapper.toAvro(reservation))
+                .put("ageSeconds", Duration.between(reservation.openedAt(), clock.instant()).getSeconds());
     }
 
     /**

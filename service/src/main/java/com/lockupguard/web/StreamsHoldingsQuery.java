@@ -73,6 +73,12 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
         return fromOwner(holding, localOnly, authorization, "/agreement", local::agreement);
     }
 
+    @Override
+    public Answer order(HoldingKey holding, String orderId, boolean localOnly, String authorization) {
+        return fromOwner(holding, localOnly, authorization, "/orders/" + encode(orderId),
+                here -> local.order(here, orderId));
+    }
+
     /** {@code here}'s answer when this instance owns {@code holding}, else its owner's to {@code path} of it. */
     private Answer fromOwner(HoldingKey holding, boolean localOnly, String authorization, String path,
             Function<HoldingKey, JsonNode> here) {

@@ -701,7 +701,7 @@ class GuardWebServerTest {
         holdings.rebalancing = true;
         for (HttpResponse<String> response : List.of(get("/api/holdings"), get("/api/holdings/dutchess/CBYI"),
                 get("/api/holdings/dutchess/CBYI/reservations"), get("/api/holdings/dutchess/CBYI/agreement"),
-                post("/api/what-if", ORDER))) {
+                get("/api/holdings/dutchess/CBYI/orders/o1"), post("/api/what-if", ORDER))) {
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(response.headers().firstValue("Retry-After")).contains("1");
             assertThat(json(response).get("error").asText()).contains("rebalancing");
@@ -818,6 +818,27 @@ class GuardWebServerTest {
         assertThat(holdings.localOnly).containsExactly(false, true);
         assertThat(get("/metrics").body())
                 .contains("lockup_guard_api_requests_seconds_count{endpoint=\"agreement\",status=\"404\"} 1");
+    }
+
+    @Test
+    void shouldAnswerWhatBecameOfAnOrderAsItsOwnerAnswers() throws Exception {
+        // given: the owner's answer (LocalHoldingsTest covers how it is computed)
+        // when
+        HttpResponse<String> response = get("/api/holdings/dutchess/CBYI/orders/o%2D1%20b");
+
+        // then: passed on as is, with who served it, for the id as sent; an unknown holding is 404, an id no order
+        // can have 400 naming it, and a forwarded request stays local
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Lockup-Guard-Served-By")).contains("127.0.0.1:2");
+        assertThat(json(response).get("orderId").asText()).isEqualTo("o-1 b");
+        assertThat(get("/api/holdings/nobody/CBYI/orders/o1").statusCode()).isEqualTo(404);
+        HttpResponse<String> tooLong = get("/api/holdings/dutchess/CBYI/orders/" + "o".repeat(257));
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(json(tooLong).get("field").asText()).isEqualTo("orderId");
+        assertThat(get("/api/holdings/dutchess/CBYI/orders/o1?local=true").statusCode()).isEqualTo(200);
+        assertThat(holdings.localOnly).containsExactly(false, true);
+        assertThat(get("/metrics").body())
+                .contains("lockup_guard_api_requests_seconds_count{endpoint=\"order\",status=\"404\"} 1");
     }
 
     @Test
@@ -1155,6 +1176,13 @@ class GuardWebServerTest {
         public Answer agreement(HoldingKey holding, boolean local, String authorization) {
             askedFor(holding, local);
             return new Answer(JSON.createObjectNode().put("agreementVersion", 2).put("termsHash", "ab"),
+                    "127.0.0.1:2");
+        }
+
+        @Override
+        public Answer order(HoldingKey holding, String orderId, boolean local, String authorization) {
+            askedFor(holding, local);
+            return new Answer(JSON.createObjectNode().put("orderId", orderId).put("reservationStatus", "OPEN"),
                     "127.0.0.1:2");
         }
 

@@ -238,6 +238,58 @@ class LocalHoldingsTest {
     }
 
     @Test
+    void shouldTellWhatBecameOfEachOrderWithoutDecidingAnything() {
+        // given: an approval partly filled, one cancelled, one filled whole, and a block
+        sale("CBYI", "open", 50_000, "2003-07-11T09:45:00-04:00");
+        report("x1", "open", ExecutionKind.FILL, 20_000L, "2003-07-11T10:00:00-04:00");
+        sale("CBYI", "cancelled", 10_000, "2003-07-11T09:50:00-04:00");
+        report("x2", "cancelled", ExecutionKind.CANCEL, null, "2003-07-11T10:01:00-04:00");
+        sale("CBYI", "filled", 5_000, "2003-07-11T09:55:00-04:00");
+        report("x3", "filled", ExecutionKind.FILL, 5_000L, "2003-07-11T10:02:00-04:00");
+        sale("CBYI", "blocked", 500_000, "2003-07-11T10:05:00-04:00");
+        String before = holdings.one(LETTER).toString();
+
+        // when each is looked up
+        JsonNode open = holdings.order(LETTER, "open");
+        JsonNode cancelled = holdings.order(LETTER, "cancelled");
+        JsonNode filled = holdings.order(LETTER, "filled");
+        JsonNode blocked = holdings.order(LETTER, "blocked");
+
+        // then: the first decision as written, where its reservation stands, and the open one's rest and age
+        assertThat(open.get("decision").get("decision").asText()).isEqualTo("APPROVED");
+        assertThat(open.get("decision").get("quantity").asLong()).isEqualTo(50_000);
+        assertThat(open.get("decision").get("repeated").asBoolean()).isFalse();
+        assertThat(open.get("reservationStatus").asText()).isEqualTo("OPEN");
+        assertThat(open.get("reservation").get("rest").asLong()).isEqualTo(30_000);
+        assertThat(open.get("reservation").get("ageSeconds").asLong()).isEqualTo(4_500);
+        assertThat(cancelled.get("reservationStatus").asText()).isEqualTo("CANCELLED");
+        assertThat(cancelled.get("reservation").isNull()).isTrue();
+        assertThat(filled.get("reservationStatus").asText()).isEqualTo("FILLED");
+        assertThat(blocked.get("decision").get("decision").asText()).isEqualTo("BLOCKED");
+        assertThat(blocked.get("decision").get("reasons").get(0).asText()).isEqualTo("FIRST_RELEASE_CAP");
+        assertThat(blocked.get("reservationStatus").isNull()).isTrue();
+        assertThat(blocked.get("reservation").isNull()).isTrue();
+        // and nothing changed by asking
+        assertThat(holdings.one(LETTER).toString()).isEqualTo(before);
+    }
+
+    @Test
+    void shouldAnswer404ForAnOrderIdTheHoldingDoesNotKnow() {
+        // given an order decided on another security of the same investor
+        registered("CBYIX");
+        sale("CBYIX", "e1", 1_000, "2003-07-11T09:00:00-04:00");
+
+        // when / then: not known on this holding, nor anything on an unknown one
+        ApiException unknown = catchThrowableOfType(ApiException.class, () -> holdings.order(LETTER, "e1"));
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.getMessage()).contains("order e1 of holding dutchess/CBYI is not known");
+        assertThat(catchThrowableOfType(ApiException.class,
+                () -> holdings.order(new HoldingKey("nobody", "CBYI"), "e1")).status()).isEqualTo(404);
+        assertThat(holdings.order(new HoldingKey("dutchess", "CBYIX"), "e1").get("decision").get("decision")
+                .asText()).isEqualTo("APPROVED");
+    }
+
+    @Test
     void shouldAnswer503WhenTheStoresMoveAwayDuringARead() {
         // given: stores that a rebalance took away
         LocalHoldings moving = new LocalHoldings(name -> {

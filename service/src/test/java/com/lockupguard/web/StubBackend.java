@@ -41,6 +41,11 @@ final class StubBackend {
         }
 
         @Override
+        public Answer order(HoldingKey holding, String orderId, boolean localOnly, String authorization) {
+            return new Answer(JSON.createObjectNode().put("orderId", orderId), "127.0.0.1:1");
+        }
+
+        @Override
         public Answer whatIf(ProposedOrder order, String body, boolean localOnly, String authorization) {
             return new Answer(JSON.createObjectNode().put("decision", "APPROVED"), "127.0.0.1:1");
         }

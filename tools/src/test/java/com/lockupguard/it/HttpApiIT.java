@@ -214,6 +214,18 @@ class HttpApiIT {
             assertThat(JSON.readTree(ownerLocal.body()).get(0).get("orderId").asText()).isEqualTo("p1");
             assertThat(get(a, "/api/holdings/nobody/SEC/reservations").statusCode()).isEqualTo(404);
 
+            // GET /api/holdings/{i}/{s}/orders/{orderId} on a, for b's holding, is answered by b: p1's decision as
+            // written, its reservation open; an order the guard never decided is 404
+            HttpResponse<String> lookedUp = get(a, "/api/holdings/" + remoteHolding + "/SEC/orders/p1");
+            assertThat(lookedUp.statusCode()).isEqualTo(200);
+            assertThat(lookedUp.headers().firstValue("X-Lockup-Guard-Served-By")).contains(self(b));
+            JsonNode p1 = JSON.readTree(lookedUp.body());
+            assertThat(p1.get("decision")).isEqualTo(decision);
+            assertThat(p1.get("reservationStatus").asText()).isEqualTo("OPEN");
+            assertThat(p1.get("reservation").get("rest").asLong()).isEqualTo(10);
+            assertThat(get(a, "/api/holdings/" + remoteHolding + "/SEC/orders/w1").statusCode())
+                    .as("a what-if is not an order").isEqualTo(404);
+
             // GET /api/holdings/{i}/{s}/agreement on a, for b's holding, is answered by b: the version decisions cite
             HttpResponse<String> agreement = get(a, "/api/holdings/" + remoteHolding + "/SEC/agreement");
             assertThat(agreement.statusCode()).isEqualTo(200);
