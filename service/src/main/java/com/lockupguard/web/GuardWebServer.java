@@ -100,6 +100,8 @@ public final class GuardWebServer implements AutoCloseable {
     private static final String EVENT_STREAM = "text/event-stream";
     /** A request attribute: the request's body was opened, which asks a client that waits to be asked to send it. */
     private static final String BODY_OPENED = "lockup-guard.body-opened";
+    /** A request attribute: its route reads its body ({@link #takingABody}). */
+    private static final String TAKES_BODY = "lockup-guard.takes-body";
     /** What the server answers from, attached once the guard runs. */
     public record Backend(OrderGateway orders, HoldingsQuery holdings, DecisionHistory feed, Health health) {
     }
@@ -188,8 +190,9 @@ public final class GuardWebServer implements AutoCloseable {
             config.routes.get("/health/ready", this::ready);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()), Access.READ);
-            config.routes.post("/api/orders", timed("orders", this::submitOrder), Access.SUBMIT);
-            config.routes.post("/api/what-if", timed("what-if", this::whatIf), Access.SUBMIT, Access.PEER);
+            config.routes.post("/api/orders", timed("orders", takingABody(this::submitOrder)), Access.SUBMIT);
+            config.routes.post("/api/what-if", timed("what-if", takingABody(this::whatIf)), Access.SUBMIT,
+                    Access.PEER);
             config.routes.get("/api/holdings", timed("holdings", ctx -> answer(ctx,
                     backend().holdings().all(local(ctx), authorization(ctx)))), Access.READ, Access.PEER);
             config.routes.get("/api/holdings/{investorId}/{securityId}", timed("holding", this::holding),
@@ -426,8 +429,25 @@ public final class GuardWebServer implements AutoCloseable {
             throw ApiException.unsupportedMediaType("send the order as JSON, with 'Content-Type: application/json'"
                     + (type == null ? "" : " (not '" + type + "')"));
         }
-        return onConnection(ctx, waitAtMost -> OrderBody.text(bodies.read(callerOf(ctx), ctx.contentLength(),
-                () -> inputOf(ctx), waitAtMost)));
+        return onConnection(ctx, waitAtMost -> OrderBody.text(bodies.read(callerOf(ctx),
+                ctx.req().getContentLengthLong(), waitsToBeAsked(ctx), () -> inputOf(ctx), waitAtMost)));
+    }
+
+    /** Whether the client sends its body only once asked ({@code Expect: 100-continue}). */
+    private static boolean waitsToBeAsked(Context ctx) {
+        return "100-continue".equalsIgnoreCase(ctx.header("Expect"));
+    }
+
+    /**
+     * A route whose handler reads the request's body: an error it answers without reading all of it has the rest
+     * read and dropped ({@link #discardUnreadBody}). Only such routes, whose callers were let in with the role to
+     * send bodies, take the places bodies coming share for that.
+     */
+    private static Handler takingABody(Handler handler) {
+        return ctx -> {
+            ctx.attribute(TAKES_BODY, Boolean.TRUE);
+            handler.handle(ctx);
+        };
     }
 
     /** A caller is a credential from an address: with authentication off, or one token for all, each client. */
@@ -452,22 +472,23 @@ public final class GuardWebServer implements AutoCloseable {
 
     /**
      * Reads what is left of the body of a request answered with {@code e} ({@link RequestBodies#discard}), so that
-     * the client still sending it reads the answer instead of a reset connection. Not a body late already (408), nor
-     * one a client waits to be asked for ({@code Expect: 100-continue}) and was not: it is not coming; nor one from a
-     * caller the server did not let in (401, 403, a path that is no endpoint), who may not take the places that the
-     * bodies coming share.
+     * the client still sending it reads the answer instead of a reset connection: on a route {@link #takingABody}
+     * only, whose callers the server let in (not after a 401 or 403, nor on a path that is no endpoint, nor for a
+     * reader's GET). Not a body late already (408), nor one a client waits to be asked for
+     * ({@code Expect: 100-continue}) and was not: it is not coming.
      */
     private void discardUnreadBody(Context ctx, ApiException e) {
-        boolean declared = ctx.contentLength() > 0 || ctx.header("Transfer-Encoding") != null;
-        boolean notAsked = "100-continue".equalsIgnoreCase(ctx.header("Expect")) && ctx.attribute(BODY_OPENED) == null;
-        if (!declared || notAsked || e.status() == 408 || ctx.attribute(PRINCIPAL) == null || bodies == null) {
+        long length = ctx.req().getContentLengthLong();
+        boolean declared = length > 0 || ctx.header("Transfer-Encoding") != null;
+        boolean notAsked = waitsToBeAsked(ctx) && ctx.attribute(BODY_OPENED) == null;
+        if (!declared || notAsked || e.status() == 408 || ctx.attribute(TAKES_BODY) == null || bodies == null) {
             return;
         }
         try {
             ServletInputStream body = ctx.req().getInputStream();
             if (!body.isFinished()) {
                 onConnection(ctx, waitAtMost -> {
-                    bodies.discard(callerOf(ctx), ctx.contentLength(), body, waitAtMost);
+                    bodies.discard(callerOf(ctx), length, body, waitAtMost);
                     return null;
                 });
             }

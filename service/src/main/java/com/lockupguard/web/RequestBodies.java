@@ -56,19 +56,20 @@ final class RequestBodies {
     }
 
     /**
-     * The body of a request from {@code caller}, declared {@code contentLength} bytes long (-1 when not declared),
-     * {@code opened} only once that length is within the limit: opening a body asks a client that waits to be asked
-     * ({@code Expect: 100-continue}) to send it, and a server that then answers 413 without reading it has that
-     * client's connection reset under the answer. Throws {@link ApiException}: 413 over the size limit, 408 when it
-     * does not arrive within the deadline, 400 when the client ends it early, 429 when the caller has too many bodies
-     * coming, 503 when all callers have.
+     * The body of a request from {@code caller}, declared {@code contentLength} bytes long (-1 when not declared).
+     * Opening a body ({@code opened}) asks a client that {@code waitsToBeAsked} ({@code Expect: 100-continue}) to
+     * send it, and a server that then refuses it unread has that client's connection reset under the answer: such a
+     * body is opened only once its declared length and the limits on bodies coming let it be read. Throws
+     * {@link ApiException}: 413 over the size limit, 408 when it does not arrive within the deadline, 400 when the
+     * client ends it early, 429 when the caller has too many bodies coming, 503 when all callers have.
      */
-    byte[] read(String caller, long contentLength, Supplier<InputStream> opened, LongConsumer waitAtMostMillis) {
+    byte[] read(String caller, long contentLength, boolean waitsToBeAsked, Supplier<InputStream> opened,
+            LongConsumer waitAtMostMillis) {
         if (contentLength > maxBytes) {
             throw tooLarge();
         }
-        InputStream body = opened.get();
-        byte[] arrived = arrivedWhole(contentLength, body);
+        InputStream body = waitsToBeAsked ? null : opened.get(); // one asked has not sent its body yet
+        byte[] arrived = body == null ? null : arrivedWhole(contentLength, body);
         if (arrived != null) {
             return arrived;
         }
@@ -82,7 +83,7 @@ final class RequestBodies {
                 throw ApiException.notReady("the server is receiving " + IN_TRANSIT + " request bodies already");
             }
             try {
-                return readWithin(body, waitAtMostMillis);
+                return readWithin(body == null ? opened.get() : body, waitAtMostMillis);
             } finally {
                 places.release();
             }
@@ -95,8 +96,7 @@ final class RequestBodies {
     }
 
     /**
-     * Reads and drops what is left of the body of a request answered without reading it (an error: 413, 401, 415,
-     * ...). A server that closes a connection while its client is still sending has the client's system reset it,
+     * Reads and drops what is left of the body of a request answered without reading it (an error: 413, 415, ...). A server that closes a connection while its client is still sending has the client's system reset it,
      * and the answer already on its way is lost: the client saw "connection reset" or "received no bytes" instead of
      * the 413 that says why. At most {@link #DISCARDED_AT_MOST} bytes, within the deadline, and only while the caller
      * and the server have room for one more body coming (a place is not waited for); otherwise, and for a client that

@@ -276,6 +276,34 @@ class GuardWebServerTest {
         assertThat(server.requestBodiesComing()).isZero();
     }
 
+    @Test
+    void shouldNotWaitForTheBodyOfARequestOnAnEndpointThatTakesNone() throws Exception {
+        // given a reader's GET that declares a body, and sends 5 of its 900 bytes
+        long start = System.nanoTime();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(base).getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET /api/holdings/nobody/CBYI HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Length: 900\r\n\r\n{\"inv").getBytes(StandardCharsets.ISO_8859_1));
+            // when / then: answered at once, its body not waited for (only orders and what-ifs take a place for it)
+            assertThat(statusLine(socket)).startsWith("HTTP/1.1 404");
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void shouldRefuseABodyDeclaredOverTheLimitBeforeAClientThatWaitsToBeAskedSendsIt() throws Exception {
+        // given a client that declares 2 MB and waits to be asked (Expect: 100-continue), as curl does over 1 MB
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(base).getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /api/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                    + "application/json\r\nContent-Length: 2000000\r\nExpect: 100-continue\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            // when / then: the first answer is the 413, not "100 Continue": it is never asked to send
+            assertThat(statusLine(socket)).startsWith("HTTP/1.1 413");
+        }
+        assertThat(gateway.sent).isEmpty();
+    }
+
     /** A what-if whose headers say 900 bytes, of which 5 are sent. */
     private java.net.Socket stalledBody() throws Exception {
         java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(base).getPort());

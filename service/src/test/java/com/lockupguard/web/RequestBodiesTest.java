@@ -65,7 +65,8 @@ class RequestBodiesTest {
     @Test
     void shouldReadABodyThatArrivesInTime() {
         byte[] order = "{\"orderId\":\"o1\"}".getBytes(StandardCharsets.UTF_8);
-        assertThat(bodies.read("desk", order.length, () -> new ByteArrayInputStream(order), NO_WAIT)).isEqualTo(order);
+        assertThat(bodies.read("desk", order.length, false, () -> new ByteArrayInputStream(order), NO_WAIT))
+                .isEqualTo(order);
     }
 
     @Test
@@ -74,7 +75,8 @@ class RequestBodiesTest {
         long start = System.nanoTime();
         // when
         ApiException refused = catchThrowableOfType(ApiException.class,
-                () -> bodies.read("desk", 900, () -> trickle(Duration.ofMillis(50), new CountDownLatch(1)), NO_WAIT));
+                () -> bodies.read("desk", 900, false, () -> trickle(Duration.ofMillis(50), new CountDownLatch(1)),
+                        NO_WAIT));
         // then it is cut at the deadline, not when the client pleases
         assertThat(refused.status()).isEqualTo(408);
         assertThat(refused.getMessage()).contains("did not arrive within");
@@ -111,7 +113,7 @@ class RequestBodiesTest {
         long start = System.nanoTime();
         // when
         ApiException refused = catchThrowableOfType(ApiException.class,
-                () -> bodies.read("desk", 900, () -> stalled, idleTimeout::set));
+                () -> bodies.read("desk", 900, false, () -> stalled, idleTimeout::set));
         // then cut at the deadline, a 408 in words, not after the server's idle timeout as a 400 with class names
         assertThat(refused.status()).isEqualTo(408);
         assertThat(refused.getMessage()).isEqualTo("the request body did not arrive within 300 ms (5 bytes came)");
@@ -122,11 +124,12 @@ class RequestBodiesTest {
     void shouldReadABodyThatCameWithItsHeadersWhateverTheCallerHasComing() throws Exception {
         // given a caller with as many slow bodies coming as it may have
         for (int i = 0; i < RequestBodies.PER_CALLER; i++) {
-            senders.submit(() -> patient.read("busy", -1, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
+            senders.submit(() -> patient.read("busy", -1, false, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
         }
         Thread.sleep(300);
         // when it sends a body that came whole with its headers, then it is read: no thread waits for it
-        assertThat(patient.read("busy", 2, () -> new ByteArrayInputStream(new byte[] {'{', '}'}), NO_WAIT)).hasSize(2);
+        assertThat(patient.read("busy", 2, false, () -> new ByteArrayInputStream(new byte[] {'{', '}'}), NO_WAIT))
+                .hasSize(2);
     }
 
     @Test
@@ -140,7 +143,7 @@ class RequestBodiesTest {
         };
         // when / then the caller's error, not the server's
         ApiException refused = catchThrowableOfType(ApiException.class,
-                () -> bodies.read("desk", 100, () -> broken, NO_WAIT));
+                () -> bodies.read("desk", 100, false, () -> broken, NO_WAIT));
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.getMessage()).contains("ended before it was complete");
     }
@@ -148,9 +151,9 @@ class RequestBodiesTest {
     @Test
     void shouldAnswer413ToABodyOverTheLimitDeclaredOrNot() {
         assertThat(catchThrowableOfType(ApiException.class, () -> bodies.read("desk", 1_001,
-                () -> new ByteArrayInputStream(new byte[0]), NO_WAIT)).status()).isEqualTo(413);
+                false, () -> new ByteArrayInputStream(new byte[0]), NO_WAIT)).status()).isEqualTo(413);
         assertThat(catchThrowableOfType(ApiException.class, () -> bodies.read("desk", -1,
-                () -> new ByteArrayInputStream(new byte[1_001]), NO_WAIT)).status()).isEqualTo(413);
+                false, () -> new ByteArrayInputStream(new byte[1_001]), NO_WAIT)).status()).isEqualTo(413);
     }
 
     @Test
@@ -158,13 +161,36 @@ class RequestBodiesTest {
         // given a body declared over the limit, whose opening would ask a client that waits (Expect: 100-continue)
         AtomicLong opened = new AtomicLong();
         // when it is read
-        ApiException refused = catchThrowableOfType(ApiException.class, () -> bodies.read("desk", 1_001, () -> {
+        ApiException refused = catchThrowableOfType(ApiException.class, () -> bodies.read("desk", 1_001, true, () -> {
             opened.incrementAndGet();
             return new ByteArrayInputStream(new byte[1_001]);
         }, NO_WAIT));
         // then it is refused without being asked for
         assertThat(refused.status()).isEqualTo(413);
         assertThat(opened).hasValue(0);
+    }
+
+    @Test
+    void shouldNotAskForABodyItWouldRefuseForTheBodiesComingAlready() throws Exception {
+        // given one caller with as many slow bodies coming as it may have
+        for (int i = 0; i < RequestBodies.PER_CALLER; i++) {
+            senders.submit(() -> patient.read("slow", -1, false, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
+        }
+        Thread.sleep(300);
+        AtomicLong opened = new AtomicLong();
+        // when it sends one more that waits to be asked (Expect: 100-continue)
+        ApiException refused = catchThrowableOfType(ApiException.class, () -> patient.read("slow", 2, true, () -> {
+            opened.incrementAndGet();
+            return new ByteArrayInputStream(new byte[] {'{', '}'});
+        }, NO_WAIT));
+        // then it is told to wait without being asked to send, and one that is let in is asked then
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(opened).hasValue(0);
+        assertThat(patient.read("desk", 2, true, () -> {
+            opened.incrementAndGet();
+            return new ByteArrayInputStream(new byte[] {'{', '}'});
+        }, NO_WAIT)).hasSize(2);
+        assertThat(opened).hasValue(1);
     }
 
     @Test
@@ -196,7 +222,7 @@ class RequestBodiesTest {
     void shouldNotDiscardForACallerWithAllItsBodiesComing() throws Exception {
         // given one caller with as many slow bodies coming as it may have
         for (int i = 0; i < RequestBodies.PER_CALLER; i++) {
-            senders.submit(() -> patient.read("slow", -1, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
+            senders.submit(() -> patient.read("slow", -1, false, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
         }
         Thread.sleep(300);
         // when a body of its answered unread is discarded
@@ -244,14 +270,14 @@ class RequestBodiesTest {
         // given one caller with as many slow bodies coming as it may have
         List<Future<byte[]>> coming = new ArrayList<>();
         for (int i = 0; i < RequestBodies.PER_CALLER; i++) {
-            coming.add(senders.submit(() -> patient.read("slow", -1, () -> trickle(Duration.ofMillis(100), stop),
+            coming.add(senders.submit(() -> patient.read("slow", -1, false, () -> trickle(Duration.ofMillis(100), stop),
                     NO_WAIT)));
         }
         Thread.sleep(300);
         // when it starts one more, and another caller sends one
         ApiException refused = catchThrowableOfType(ApiException.class,
-                () -> patient.read("slow", -1, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
-        byte[] other = patient.read("desk", 2, () -> new ByteArrayInputStream(new byte[] {'{', '}'}), NO_WAIT);
+                () -> patient.read("slow", -1, false, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
+        byte[] other = patient.read("desk", 2, false, () -> new ByteArrayInputStream(new byte[] {'{', '}'}), NO_WAIT);
         // then the slow caller is told to wait, and the other is served
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.retryAfterSeconds()).isEqualTo(1);
@@ -261,7 +287,8 @@ class RequestBodiesTest {
         for (Future<byte[]> body : coming) {
             assertThat(body.get(10, TimeUnit.SECONDS)).isNotEmpty();
         }
-        assertThat(patient.read("slow", 1, () -> new ByteArrayInputStream(new byte[] {'x'}), NO_WAIT)).hasSize(1);
+        assertThat(patient.read("slow", 1, false, () -> new ByteArrayInputStream(new byte[] {'x'}), NO_WAIT))
+                .hasSize(1);
     }
 
     @Test
@@ -269,12 +296,12 @@ class RequestBodiesTest {
         // given as many slow bodies coming as the server takes, from different callers
         for (int i = 0; i < RequestBodies.IN_TRANSIT; i++) {
             String caller = "caller-" + i;
-            senders.submit(() -> patient.read(caller, -1, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
+            senders.submit(() -> patient.read(caller, -1, false, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
         }
         Thread.sleep(500);
         // when one more comes, then it waits a moment and is told to come back
         ApiException refused = catchThrowableOfType(ApiException.class,
-                () -> patient.read("another", -1, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
+                () -> patient.read("another", -1, false, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.retryAfterSeconds()).isEqualTo(1);
     }
