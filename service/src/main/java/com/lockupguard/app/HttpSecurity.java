@@ -1,6 +1,5 @@
 package com.lockupguard.app;
 
-import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.security.BearerAuthenticator;
 import com.lockupguard.security.JwksKeys;
 import com.lockupguard.security.JwtSettings;
@@ -69,7 +68,7 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
                 remote = JwksKeys.url(URI.create(url), Duration.ofMillis(config.getLong(
                         GuardConfig.API_AUTH_JWT_JWKS_CACHE_MS_CONFIG)), trust);
                 keys = remote;
-                jwtDescription = "JWT from " + RegistryClientConfig.shown(url);
+                jwtDescription = "JWT from " + JwksKeys.shown(URI.create(url));
             } else {
                 try {
                     keys = JwksKeys.file(Path.of(file));

@@ -3,6 +3,7 @@ package com.lockupguard.registry;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -170,16 +171,15 @@ public final class RegistryClientConfig extends AbstractConfig {
             while (end > from && text.charAt(end - 1) == ',') {
                 end--; // a list's separator, not the URL's
             }
-            int at = end - 1;
-            while (at >= from && text.charAt(at) != '@') {
-                at--;
-            }
-            int host = at >= from ? at + 1 : from;
-            String rest = text.substring(host, end);
-            String restShown = withoutSecrets(rest);
-            if (host > from || !restShown.equals(rest)) {
+            // the query's secrets first: an '@' among them (an e-mail address) must not be taken for user-info's end;
+            // where the only '@' was in a hidden value, a password holding '#sig=' or '?key=' could be left: all goes
+            String url = text.substring(from, end);
+            String masked = withoutSecrets(url);
+            int at = masked.lastIndexOf('@');
+            String urlShown = at >= 0 ? masked.substring(at + 1) : url.indexOf('@') >= 0 ? HIDDEN : masked;
+            if (!urlShown.equals(url)) {
                 shown = shown == null ? new StringBuilder(text.length()) : shown;
-                shown.append(text, copied, from).append(restShown);
+                shown.append(text, copied, from).append(urlShown);
                 copied = end;
             }
             separator = next;
@@ -187,31 +187,48 @@ public final class RegistryClientConfig extends AbstractConfig {
         return shown == null ? text : shown.append(text, copied, text.length()).toString();
     }
 
-    /** A URL from its host on, with the value of each {@link #secretParameter} of its query hidden. */
+    /**
+     * A URL after its {@code scheme://}, with the value of each {@link #secretParameter} of its query and fragment
+     * hidden: parameters are separated by {@code &} or {@code ;}, from the first {@code ?} or {@code #} on.
+     */
     private static String withoutSecrets(String url) {
         int query = url.indexOf('?');
-        if (query < 0) {
+        int fragment = url.indexOf('#');
+        int start = query < 0 ? fragment : fragment < 0 ? query : Math.min(query, fragment);
+        if (start < 0) {
             return url;
         }
-        int fragment = url.indexOf('#', query);
-        int queryEnd = fragment < 0 ? url.length() : fragment;
-        StringBuilder shown = new StringBuilder(url.length()).append(url, 0, query + 1);
-        String[] parameters = url.substring(query + 1, queryEnd).split("&", -1);
-        for (int i = 0; i < parameters.length; i++) {
-            int equals = parameters[i].indexOf('=');
-            shown.append(i == 0 ? "" : "&").append(equals > 0 && secretParameter(parameters[i].substring(0, equals))
-                    ? parameters[i].substring(0, equals + 1) + HIDDEN : parameters[i]);
+        StringBuilder shown = new StringBuilder(url.length()).append(url, 0, start + 1);
+        int name = start + 1;
+        for (int i = name; i <= url.length(); i++) {
+            char c = i < url.length() ? url.charAt(i) : '&';
+            if (c == '&' || c == ';' || c == '#' || c == '?') {
+                String parameter = url.substring(name, i);
+                int equals = parameter.indexOf('=');
+                shown.append(equals > 0 && secretParameter(parameter.substring(0, equals))
+                        ? parameter.substring(0, equals + 1) + HIDDEN : parameter);
+                if (i < url.length()) {
+                    shown.append(c);
+                }
+                name = i + 1;
+            }
         }
-        return shown.append(url, queryEnd, url.length()).toString();
+        return shown.toString();
     }
 
     /**
-     * Whether a query parameter named {@code name} may hold a secret: its name holds {@code sig}, {@code key},
-     * {@code token}, {@code secret}, {@code pass}, {@code auth}, {@code cred} or {@code code}, in any case.
+     * Whether a query parameter named {@code name} (percent-decoded) may hold a secret: its name holds {@code sig},
+     * {@code key}, {@code token}, {@code secret}, {@code pass}, {@code pwd}, {@code auth}, {@code cred} or
+     * {@code code}, in any case.
      */
     static boolean secretParameter(String name) {
-        String lower = name.toLowerCase(java.util.Locale.ROOT);
-        for (String secret : new String[] {"sig", "key", "token", "secret", "pass", "auth", "cred", "code"}) {
+        String lower;
+        try {
+            lower = java.net.URLDecoder.decode(name, StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return true; // a name that does not decode could spell anything
+        }
+        for (String secret : new String[] {"sig", "key", "token", "secret", "pass", "pwd", "auth", "cred", "code"}) {
             if (lower.contains(secret)) {
                 return true;
             }

@@ -110,7 +110,7 @@ public final class JwksKeys {
      * {@code url} as it may be logged: without its user-info (user and password) or its query, which may hold a
      * signature (a presigned URL) or a key.
      */
-    static String shown(URI url) {
+    public static String shown(URI url) {
         String userInfo = url.getRawUserInfo();
         if (userInfo != null && url.getHost() == null) {
             return "[hidden]";

@@ -31,6 +31,16 @@ class RegistryClientConfigTest {
                 .isEqualTo("JWKS http://idp/keys?api_key=[hidden]&v=1#top cannot be read");
         assertThat(RegistryClientConfig.quoted("https://idp.example/jwks?access_token=t0k3n"))
                 .isEqualTo("https://idp.example/jwks?access_token=[hidden]");
+        // and an '@' in the query, which may end a password holding an unencoded '?', hides all before it but not
+        // the secret after it; other separators and spellings are read; and a password whose only '@' ends up
+        // hidden is not shown in part
+        assertThat(RegistryClientConfig.shown("https://idp/jwks?email=a@b.com&sig=S3CRET"))
+                .isEqualTo("https://b.com&sig=[hidden]");
+        assertThat(RegistryClientConfig.shown("https://u:p?x@idp/jwks?sig=S3CRET"))
+                .isEqualTo("https://idp/jwks?sig=[hidden]");
+        assertThat(RegistryClientConfig.shown("https://idp/k?a=1;sig=S&%73ig=S&pwd=S#access_token=S"))
+                .isEqualTo("https://idp/k?a=1;sig=[hidden]&%73ig=[hidden]&pwd=[hidden]#access_token=[hidden]");
+        assertThat(RegistryClientConfig.shown("https://user:pa#sig=x@host/k")).isEqualTo("https://[hidden]");
         // and a URL with nothing secret is shown as it is
         String plain = "https://login.example/tenant/discovery/v2.0/keys?p=b2c_1_signin&appid=42";
         assertThat(RegistryClientConfig.shown(plain)).isSameAs(plain);
