@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -128,9 +129,9 @@ class AnotherGuardsDecisionsIT {
                             assertThat(other.service().topicProblems()).isEqualTo(1);
                         });
                     } finally {
-                        retrying.set(false);
-                        retries.get();
+                        retrying.set(false); // the retries end on their own: a failure above is not hidden by theirs
                     }
+                    retries.get(30, TimeUnit.SECONDS);
                 }
 
                 // and once the other has stopped, the first no longer counts it, a few looks later
