@@ -96,7 +96,8 @@ public final class GuardApplication implements AutoCloseable {
         DecisionFeed reading = feed;
         metrics.bindDecisionFeed(() -> reading.outage().isEmpty(), reading::skippedRecords, reading::restarts);
         feed.start();
-        gateway = new KafkaOrderGateway(config.producerProperties(), service.topics(), feed);
+        gateway = new KafkaOrderGateway(config.producerProperties(),
+                Duration.ofMillis(config.getLong(GuardConfig.API_DECISION_TIMEOUT_MS_CONFIG)), service.topics(), feed);
         HostInfo self = HostInfo.buildFromEndpoint(
                 config.streamsProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
         web.attach(new GuardWebServer.Backend(gateway, new StreamsHoldingsQuery(service.streams(), service.topics(),

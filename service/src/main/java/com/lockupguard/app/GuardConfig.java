@@ -277,7 +277,9 @@ public final class GuardConfig extends AbstractConfig {
                             + "At least 16 characters when the API is served beyond this machine. Production: JWTs "
                             + "(api.auth.jwt.*).")
             .define(API_DECISION_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM,
-                    "How long POST /api/orders waits for the order's decision before answering 504.");
+                    "How long POST /api/orders waits for the order's decision before answering 504; also the "
+                            + "longest it waits to send the order while the brokers do not answer (then 502: the "
+                            + "order was not sent), less when the producer's max.block.ms says less.");
 
     static {
         defineHttpSecurity(DEFINITION);

@@ -28,8 +28,14 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
     private final DecisionFeed feed;
     private final Producer<String, SpecificRecord> producer;
 
-    public KafkaOrderGateway(Properties clientProperties, GuardTopics topics, DecisionFeed feed) {
-        this(topics, feed, createProducer(clientProperties, topics));
+    /**
+     * A gateway sending with {@code clientProperties}; a send waits at most {@code sendWait} for the orders topic's
+     * metadata (its partitions, their leaders), the time a caller waits for its decision: with the brokers away it
+     * would otherwise hold the request, and a server thread, for the producer's 60 s, and then answer after the
+     * caller's own deadline.
+     */
+    public KafkaOrderGateway(Properties clientProperties, Duration sendWait, GuardTopics topics, DecisionFeed feed) {
+        this(topics, feed, createProducer(producerSettings(clientProperties, sendWait), topics));
     }
 
     KafkaOrderGateway(GuardTopics topics, DecisionFeed feed, Producer<String, SpecificRecord> producer) {
@@ -38,15 +44,21 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
         this.producer = producer;
     }
 
-    private static Producer<String, SpecificRecord> createProducer(Properties clientProperties, GuardTopics topics) {
-        return new KafkaProducer<>(producerSettings(clientProperties), topics.orders().keySerde().serializer(),
+    private static Producer<String, SpecificRecord> createProducer(Properties settings, GuardTopics topics) {
+        return new KafkaProducer<>(settings, topics.orders().keySerde().serializer(),
                 topics.orders().valueSerde().serializer());
     }
 
-    /** The guard's producer settings, with what every order sent needs whatever they say. */
-    static Properties producerSettings(Properties clientProperties) {
+    /**
+     * The guard's producer settings, with what every order sent needs whatever they say: waiting at most
+     * {@code sendWait} to send (less when the settings say less).
+     */
+    static Properties producerSettings(Properties clientProperties, Duration sendWait) {
         Properties properties = new Properties();
         properties.putAll(clientProperties);
+        Object maxBlock = properties.get(ProducerConfig.MAX_BLOCK_MS_CONFIG);
+        long configured = maxBlock == null ? Long.MAX_VALUE : Long.parseLong(maxBlock.toString().trim());
+        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(configured, sendWait.toMillis()));
         // an order is sent once and acknowledged by every in-sync replica, whatever the stream threads' own
         // producer settings allow (an at-least-once deployment may turn retries off or allow 10 requests in flight)
         properties.put(ProducerConfig.ACKS_CONFIG, "all");

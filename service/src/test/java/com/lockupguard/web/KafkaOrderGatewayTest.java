@@ -2,6 +2,7 @@ package com.lockupguard.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.lockupguard.app.GuardConfig;
@@ -170,7 +171,8 @@ class KafkaOrderGatewayTest {
                 "max.in.flight.requests.per.connection", "10", "linger.ms", "50"));
 
         // when the order gateway's producer settings are made from them
-        java.util.Properties settings = KafkaOrderGateway.producerSettings(config.producerProperties());
+        java.util.Properties settings = KafkaOrderGateway.producerSettings(config.producerProperties(),
+                Duration.ofSeconds(10));
 
         // then an order is written to every in-sync replica, once, in order, and at once: an approval a caller
         // acts on cannot be lost by a leader's failure, nor sent twice by a retry
@@ -182,6 +184,37 @@ class KafkaOrderGatewayTest {
     }
 
     @Test
+    void shouldWaitToSendNoLongerThanTheCallerWaitsForItsDecision() {
+        // given the default producer settings (a send waits 60 s for the topic's metadata), and a caller that waits
+        // 10 s, and settings that say 2 s
+        GuardConfig defaults = new GuardConfig(Map.of());
+        GuardConfig quick = new GuardConfig(Map.of("producer.max.block.ms", "2000"));
+        // when / then: a send waits as long as the caller does, or less when told
+        assertThat(KafkaOrderGateway.producerSettings(defaults.producerProperties(), Duration.ofSeconds(10))
+                .get("max.block.ms")).isEqualTo(10_000L);
+        assertThat(KafkaOrderGateway.producerSettings(quick.producerProperties(), Duration.ofSeconds(10))
+                .get("max.block.ms")).isEqualTo(2_000L);
+    }
+
+    @Test
+    void shouldAnswerAnOrderItCannotSendWhileTheBrokersAreAwayWithinTheCallersWait() throws Exception {
+        // given a gateway whose brokers do not answer (nothing listens there), and a caller that waits 1 s
+        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:9", "schema.registry.url",
+                "mock://gateway-test-" + UUID.randomUUID()));
+        GuardTopics away = GuardTopics.avro(config.topicNames(), config.serdeConfig());
+        try (KafkaOrderGateway unreachable = new KafkaOrderGateway(config.producerProperties(), Duration.ofSeconds(1),
+                away, feed)) {
+            long start = System.nanoTime();
+            // when an order is submitted
+            CompletableFuture<Decision> decision = unreachable.submit(DecisionFeedTest.order("o1", 10));
+            // then it fails as not sent within about the caller's wait, not after the producer's 60 s
+            assertThatThrownBy(() -> decision.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(
+                    org.apache.kafka.common.errors.TimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+        }
+    }
+
+    @Test
     void shouldStartWithSettingsKafkaStreamsTakesThatAnIdempotentProducerRefuses() {
         // given the guard's settings for an at-least-once deployment that an idempotent producer refuses
         GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:9", "schema.registry.url",
@@ -190,7 +223,8 @@ class KafkaOrderGatewayTest {
         GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
         // when the order gateway's producer is built from them, then it starts: the API's orders keep their
         // guarantees (idempotent, acks=all), not the stream threads' settings
-        assertThatCode(() -> new KafkaOrderGateway(config.producerProperties(), topics, feed).close())
+        assertThatCode(() -> new KafkaOrderGateway(config.producerProperties(), Duration.ofSeconds(10), topics, feed)
+                .close())
                 .doesNotThrowAnyException();
     }
 }
