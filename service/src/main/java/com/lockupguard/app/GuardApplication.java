@@ -113,9 +113,15 @@ public final class GuardApplication implements AutoCloseable {
                         && state != KafkaStreams.State.NOT_RUNNING;
             }
 
+            /**
+             * Kafka Streams running and this instance's holdings readable; an instance that was given no holding
+             * (only standby tasks, until a probing rebalance moves one to it, or more instances than partitions) is
+             * ready too: it takes orders and answers every query from the instance that owns the holding.
+             */
             @Override
             public boolean ready() {
-                return service.isReady() && storesQueryable();
+                return service.isReady() && (storesQueryable() || StreamsHoldingsQuery.givenNoHolding(
+                        service.streams()));
             }
 
             private boolean storesQueryable() {
@@ -136,7 +142,7 @@ public final class GuardApplication implements AutoCloseable {
             @Override
             public String reason() {
                 // RUNNING, and yet not ready: a replaced stream thread waiting for its group, say
-                return service.isReady() && !storesQueryable() ? "the holdings' stores cannot be read yet: a stream "
+                return service.isReady() && !ready() ? "the holdings' stores cannot be read yet: a stream "
                         + "thread is waiting for its group (after a thread was replaced, up to session.timeout.ms) "
                         + "or restoring" : null;
             }

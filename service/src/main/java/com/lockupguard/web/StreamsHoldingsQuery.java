@@ -12,12 +12,14 @@ import com.lockupguard.topology.StoreNames;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 
@@ -28,25 +30,41 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
  */
 public final class StreamsHoldingsQuery implements HoldingsQuery {
 
+    /** A stream thread's state, as {@link ThreadMetadata#threadState()} names it, once it has its tasks. */
+    private static final String THREAD_RUNNING = "RUNNING";
+
     private final KafkaStreams streams;
     private final HostInfo self;
     private final RemoteGuards remote;
     private final LocalHoldings local;
+    private final ObjectMapper json;
 
     /** {@code peers}: how other instances are asked (https, credential). */
     public StreamsHoldingsQuery(KafkaStreams streams, GuardTopics topics, HostInfo self, ObjectMapper json,
             Clock clock, PeerAccess peers) {
         this.streams = streams;
         this.self = self;
+        this.json = json;
         this.remote = new RemoteGuards(json, peers);
         this.local = new LocalHoldings(name -> streams.store(StoreQueryParameters.fromNameAndType(name,
                 QueryableStoreTypes.<String, byte[]>keyValueStore())), topics, json, clock);
     }
 
+    /**
+     * Whether every stream thread of {@code streams} runs, with no active task: this instance was given no holding
+     * (only standby tasks, warming up until a probing rebalance moves a task to it, or more instances than
+     * partitions), so it has no holding of its own to answer for. Not while a thread waits for its group.
+     */
+    public static boolean givenNoHolding(KafkaStreams streams) {
+        Set<ThreadMetadata> threads = streams.metadataForLocalThreads();
+        return !threads.isEmpty() && threads.stream().allMatch(thread -> thread.activeTasks().isEmpty()
+                && THREAD_RUNNING.equals(thread.threadState()));
+    }
+
     @Override
     public Answer all(boolean localOnly, String authorization) {
         ensureRunning();
-        ArrayNode positions = local.all();
+        ArrayNode positions = givenNoHolding(streams) ? json.createArrayNode() : local.all();
         if (!localOnly) {
             for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
                 if (!instance.hostInfo().equals(self) && !instance.topicPartitions().isEmpty()) {

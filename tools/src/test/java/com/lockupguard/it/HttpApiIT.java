@@ -93,7 +93,12 @@ class HttpApiIT {
     }
 
     private static GuardApplication start(String name) throws Exception {
+        return start(name, Map.of());
+    }
+
+    private static GuardApplication start(String name, Map<String, String> extra) throws Exception {
         Map<String, String> own = new HashMap<>(settings);
+        own.putAll(extra);
         own.put(GuardConfig.STATE_DIR_CONFIG, stateDirs.resolve(name).toString());
         GuardApplication application = GuardApplication.start(new GuardConfig(own));
         assertThat(application.service().awaitRunning(Duration.ofSeconds(90))).isTrue();
@@ -277,6 +282,34 @@ class HttpApiIT {
             // GET /metrics counts it
             String metrics = get(a, "/metrics").body();
             assertThat(metrics).contains("lockup_guard_api_requests_seconds_count{endpoint=\"orders\",status=\"200\"}");
+        }
+    }
+
+    @Test
+    void shouldMakeAnInstanceGivenNoHoldingReadyAndAnswerEveryHoldingFromItsOwner() throws Exception {
+        // a joining instance whose state lags at all only warms up (standby tasks) until a probing rebalance, every
+        // 10 minutes, moves a task to it: this is what an instance joining a guard with a long history meets
+        Map<String, String> warmsUp = Map.of("acceptable.recovery.lag", "0");
+        try (GuardApplication owner = start("e", warmsUp)) {
+            // given an instance that owns every holding
+            await().atMost(Duration.ofSeconds(60)).until(() -> get(owner, "/health/ready").statusCode() == 200
+                    && JSON.readTree(get(owner, "/api/holdings").body()).size() == 8);
+            try (GuardApplication joining = start("f", warmsUp)) {
+                // when a second one joins, and is given none of them (only standby tasks)
+                await().atMost(Duration.ofSeconds(60)).until(() -> owner.service().isReady()
+                        && joining.service().isReady());
+                assertThat(joining.service().streams().metadataForLocalThreads()).allSatisfy(thread ->
+                        assertThat(thread.activeTasks()).isEmpty());
+
+                // then it is ready, and answers for every holding from the instance that owns it
+                assertThat(get(joining, "/health/ready").statusCode()).isEqualTo(200);
+                HttpResponse<String> all = get(joining, "/api/holdings");
+                assertThat(all.statusCode()).isEqualTo(200);
+                assertThat(JSON.readTree(all.body())).hasSize(8);
+                HttpResponse<String> one = get(joining, "/api/holdings/investor-1/SEC");
+                assertThat(one.statusCode()).isEqualTo(200);
+                assertThat(one.headers().firstValue("X-Lockup-Guard-Served-By")).contains(self(owner));
+            }
         }
     }
 
