@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -84,8 +86,18 @@ final class RemoteGuards {
         }
     }
 
-    /** What went wrong, also where the client gives no message: a refused connection's is null. */
+    /**
+     * What went wrong, also where the client gives no message: a refused connection's is null, and so is that of a
+     * name that does not resolve, which the client reports as a refused connection too (the other instance's
+     * http.advertised.host, a pod name, say).
+     */
     private static String why(IOException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
+                return "its name does not resolve here: is its http.advertised.host a name or address the other "
+                        + "instances can reach?";
+            }
+        }
         return e.getMessage() != null ? e.getMessage()
                 : e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName();
     }

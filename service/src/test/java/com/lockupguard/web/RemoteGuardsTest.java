@@ -67,4 +67,22 @@ class RemoteGuardsTest {
                     + " that owns this holding cannot be reached (connection refused); retry");
         });
     }
+
+    @Test
+    void shouldSayAnOwnerWhoseAdvertisedNameDoesNotResolveIsMisnamedNotRefusing() {
+        // given an owner that advertises a name nobody resolves (a Kubernetes pod's name, say)
+        HostInfo misnamed = new HostInfo("lockup-guard-7d9f8c-x2kq.invalid", 8080);
+
+        // when another instance asks it
+        Throwable refused = catchThrowable(() -> new RemoteGuards(JSON, new PeerAccess(false, null, null))
+                .get(misnamed, "/api/holdings/dutchess/CBYI?local=true", null));
+
+        // then the 503 names the setting to look at, not a refused connection
+        assertThat(refused).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(503);
+            assertThat(e.getMessage()).contains("lockup-guard-7d9f8c-x2kq.invalid:8080")
+                    .contains("its name does not resolve here").contains("http.advertised.host")
+                    .doesNotContain("connection refused");
+        });
+    }
 }
