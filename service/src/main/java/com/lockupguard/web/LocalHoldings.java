@@ -94,16 +94,12 @@ final class LocalHoldings {
         }
         StateCodec codec = topics.stateCodec();
         byte[] stored = read(() -> holdings().get(holding.asString()));
-        byte[] seen = read(() -> stores.store(StoreNames.SEEN_ORDERS)
-                .get(StoreNames.idKey(holding.asString(), order.orderId())));
-        RememberedOrder remembered = seen == null ? null : codec.order(seen, order.orderId());
+        RememberedOrder remembered = remembered(codec, holding, order.orderId());
         Ruling ruling = rules.decide(order, now, stored == null ? null : codec.holding(stored).state(),
                 remembered == null ? null : remembered.prior());
         if (ruling.repeated()) {
             // answered as the resend would be: the first decision, marked as repeated
-            Decision first = topics.approved().valueSerde().deserializer()
-                    .deserialize(topics.approved().name(), remembered.decision());
-            return contracts.decision(Decision.newBuilder(first).setRepeated(true).build());
+            return contracts.decision(Decision.newBuilder(firstDecision(remembered)).setRepeated(true).build());
         }
         return contracts.decision(DecisionMapper.toAvro(ruling.decision()));
     }
@@ -150,25 +146,33 @@ final class LocalHoldings {
      */
     ObjectNode order(HoldingKey holding, String orderId) {
         StateCodec codec = topics.stateCodec();
-        String key = StoreNames.idKey(holding.asString(), orderId);
-        RememberedOrder remembered = read(() -> {
-            byte[] seen = stores.store(StoreNames.SEEN_ORDERS).get(key);
-            return seen == null ? null : codec.order(seen, orderId);
-        });
+        RememberedOrder remembered = remembered(codec, holding, orderId);
         if (remembered == null) {
             throw ApiException.notFound("order " + orderId + " of holding " + holding + " is not known here: not "
                     + "decided yet, never sent, or forgotten after order.ids.retention.ms");
         }
-        Decision decision = topics.approved().valueSerde().deserializer().deserialize(topics.approved().name(),
-                remembered.decision());
         ObjectNode answer = json.createObjectNode().put("investorId", holding.investorId())
                 .put("securityId", holding.securityId()).put("orderId", orderId);
-        answer.set("decision", contracts.decision(decision));
+        answer.set("decision", contracts.decision(firstDecision(remembered)));
         answer.put("reservationStatus", remembered.status() == null ? null : remembered.status().name());
+        String key = StoreNames.idKey(holding.asString(), orderId);
         Reservation open = read(() -> codec.openReservation(remembered, key, orderId,
                 reservationKey -> stores.store(StoreNames.RESERVATIONS).get(reservationKey)));
         answer.set("reservation", open == null ? null : reservationNow(open));
         return answer;
+    }
+
+    /** What the holding's state remembers of order {@code orderId}, or null. */
+    private RememberedOrder remembered(StateCodec codec, HoldingKey holding, String orderId) {
+        byte[] seen = read(() -> stores.store(StoreNames.SEEN_ORDERS).get(StoreNames.idKey(holding.asString(),
+                orderId)));
+        return seen == null ? null : codec.order(seen, orderId);
+    }
+
+    /** The order's first decision, as written to its topic (either topic's deserializer reads it). */
+    private Decision firstDecision(RememberedOrder remembered) {
+        return topics.approved().valueSerde().deserializer().deserialize(topics.approved().name(),
+                remembered.decision());
     }
 
     private ObjectNode reservationNow(Reservation reservation) {
