@@ -3,9 +3,11 @@ package com.lockupguard.registry;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -224,7 +226,7 @@ public final class RegistryClientConfig extends AbstractConfig {
     static boolean secretParameter(String name) {
         String lower;
         try {
-            lower = java.net.URLDecoder.decode(name, StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
+            lower = URLDecoder.decode(name, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException e) {
             return true; // a name that does not decode could spell anything
         }

@@ -96,11 +96,12 @@ final class RequestBodies {
     }
 
     /**
-     * Reads and drops what is left of the body of a request answered without reading it (an error: 413, 415, ...). A server that closes a connection while its client is still sending has the client's system reset it,
-     * and the answer already on its way is lost: the client saw "connection reset" or "received no bytes" instead of
-     * the 413 that says why. At most {@link #DISCARDED_AT_MOST} bytes, within the deadline, and only while the caller
-     * and the server have room for one more body coming (a place is not waited for); otherwise, and for a client that
-     * asked to be told before it sends ({@code Expect: 100-continue}), the connection is closed as before.
+     * Reads and drops what is left of the body of a request answered without reading it (an error: 413, 415, ...).
+     * A server that closes a connection while its client is still sending has the client's system reset it, and the
+     * answer already on its way is lost: the client saw "connection reset" or "received no bytes" instead of the 413
+     * that says why. At most {@link #DISCARDED_AT_MOST} bytes, within the deadline, and only while the caller and the
+     * server have room for one more body coming (a place is not waited for); otherwise the connection is closed as
+     * before.
      */
     void discard(String caller, long contentLength, InputStream body, LongConsumer waitAtMostMillis) {
         if (contentLength > DISCARDED_AT_MOST) {
