@@ -78,6 +78,7 @@ public final class GuardApplication implements AutoCloseable {
         metrics.bind(service.streams());
         metrics.bindTopicProblems(service::topicProblems);
         metrics.bindReplacedThreads(service::replacedThreads);
+        metrics.bindRebuiltTasks(service::rebuiltTasks);
         GuardApplication application = new GuardApplication(metrics, service, web);
         try {
             service.start();

@@ -3,6 +3,7 @@ package com.lockupguard.app;
 import com.lockupguard.registry.SchemaBootstrap;
 import com.lockupguard.registry.SchemaRegistryException;
 import com.lockupguard.topology.DecisionObserver;
+import com.lockupguard.topology.EmptiedStateRepair;
 import com.lockupguard.topology.FailureCauses;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.GuardTopology;
@@ -48,7 +49,7 @@ public final class GuardService implements AutoCloseable {
     private final KafkaStreams streams;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicInteger replacedThreads = new AtomicInteger();
-    private final RestoreProgress restoreProgress = new RestoreProgress();
+    private final RestoreProgress restoreProgress;
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
     private volatile RuntimeException fatal;
     private volatile boolean closing;
@@ -58,8 +59,9 @@ public final class GuardService implements AutoCloseable {
     private final OutputMessageLimit outputLimit;
 
     private GuardService(GuardConfig config, GuardTopics topics, KafkaStreams streams, InputPartitions inputPartitions,
-            OutputMessageLimit outputLimit) {
+            OutputMessageLimit outputLimit, EmptiedStateRepair emptiedState) {
         this.config = config;
+        this.restoreProgress = new RestoreProgress(emptiedState);
         this.topics = topics;
         this.streams = streams;
         this.inputPartitions = inputPartitions;
@@ -76,17 +78,18 @@ public final class GuardService implements AutoCloseable {
         }
         GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
         InputPartitions inputPartitions = new InputPartitions();
-        Topology topology = GuardTopology.build(topics, observer, TopologyOptions.service()
+        TopologyOptions options = TopologyOptions.service()
                 .withPunctuationInterval(Duration.ofMillis(config.getLong(
                         GuardConfig.POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG)))
                 .withInputPartitions(inputPartitions)
-                .withIdRetention(config.idRetention().orElse(null)));
+                .withIdRetention(config.idRetention().orElse(null));
+        Topology topology = GuardTopology.build(topics, observer, options);
         OutputMessageLimit outputLimit = OutputMessageLimit.unchecked();
         Properties properties = StreamsDefaults.errorHandling(config.topicNames(), observer, outputLimit);
         properties.putAll(config.streamsProperties());
         StreamsConfig streamsConfig = new StreamsConfig(properties); // fails here, naming the setting, if one is bad
         GuardService service = new GuardService(config, topics, new KafkaStreams(topology, streamsConfig),
-                inputPartitions, outputLimit);
+                inputPartitions, outputLimit, options.emptiedState());
         service.streams.setStateListener(service::onStateChange);
         service.streams.setUncaughtExceptionHandler(service::onThreadFailure);
         service.streams.setGlobalStateRestoreListener(service.restoreProgress);
@@ -274,6 +277,14 @@ public final class GuardService implements AutoCloseable {
 
     public int replacedThreads() {
         return replacedThreads.get();
+    }
+
+    /**
+     * Tasks rebuilt from their changelogs' start since start, after Kafka Streams began restoring one into an empty
+     * store from the middle of its changelog ({@link EmptiedStateRepair}).
+     */
+    public long rebuiltTasks() {
+        return restoreProgress.rebuiltTasks();
     }
 
     /** Records restored from changelogs since start: non-zero after a start without local state. */

@@ -1,21 +1,31 @@
 package com.lockupguard.app;
 
+import com.lockupguard.topology.EmptiedStateRepair;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Logs and counts state restored from changelog topics: what an operator watches after losing a disk. */
+/**
+ * Logs and counts state restored from changelog topics, what an operator watches after losing a disk, and has a task
+ * restored into an empty store from the middle of its changelog rebuilt ({@link EmptiedStateRepair}).
+ */
 final class RestoreProgress implements StateRestoreListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestoreProgress.class);
 
     private final AtomicLong restoredRecords = new AtomicLong();
+    private final EmptiedStateRepair emptiedState;
+
+    RestoreProgress(EmptiedStateRepair emptiedState) {
+        this.emptiedState = emptiedState;
+    }
 
     @Override
     public void onRestoreStart(TopicPartition partition, String storeName, long startingOffset, long endingOffset) {
         LOG.info("restoring {} from {} offsets {} to {}", storeName, partition, startingOffset, endingOffset);
+        emptiedState.restoreStarting(storeName, partition.partition(), startingOffset);
     }
 
     @Override
@@ -30,5 +40,9 @@ final class RestoreProgress implements StateRestoreListener {
 
     long restoredRecords() {
         return restoredRecords.get();
+    }
+
+    long rebuiltTasks() {
+        return emptiedState.rebuiltTasks();
     }
 }

@@ -137,6 +137,18 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
     }
 
     /**
+     * Tasks rebuilt from their changelogs' start ({@code lockup_guard_tasks_rebuilt_total}) because Kafka Streams
+     * began restoring one into an empty store from the middle of its changelog, after a broker outage: each is
+     * repaired before it decides anything, but says the brokers were away long enough to corrupt a task.
+     */
+    public void bindRebuiltTasks(LongSupplier rebuilt) {
+        FunctionCounter.builder("lockup.guard.tasks.rebuilt", this, metrics -> rebuilt.getAsLong())
+                .description("Tasks rebuilt from their changelogs' start, found restored into an empty store from "
+                        + "the middle of a changelog")
+                .register(registry);
+    }
+
+    /**
      * The API's decision feed, which {@code POST /api/orders} waits on and the page reads: whether it reads now
      * ({@code lockup_guard_decision_feed_up}, 0 while it restarts after a failure: orders then answer 503), the
      * records it went past because it could not decode or take them in, and its restarts.

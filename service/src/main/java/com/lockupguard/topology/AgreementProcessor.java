@@ -44,18 +44,20 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     private final DecisionObserver observer;
     private final boolean publishPositions;
     private final InputPartitions inputPartitions;
+    private final EmptiedStateRepair emptiedState;
     private ProcessorContext<String, Object> context;
     private HoldingStores holdings;
     private PositionPublisher positions;
     private SendLimit limit;
 
     AgreementProcessor(LockupRules rules, LegacyStoreValues legacy, DecisionObserver observer,
-            boolean publishPositions, InputPartitions inputPartitions) {
+            boolean publishPositions, InputPartitions inputPartitions, EmptiedStateRepair emptiedState) {
         this.rules = rules;
         this.legacy = legacy;
         this.observer = observer;
         this.publishPositions = publishPositions;
         this.inputPartitions = inputPartitions;
+        this.emptiedState = emptiedState;
     }
 
     @Override
@@ -68,6 +70,7 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
 
     @Override
     public void process(Record<String, Agreement> record) {
+        emptiedState.throwIfEmptied(context.taskId());
         Agreement agreement = record.value();
         if (!limit.leavesRoomForAnswer(record.key(), record.headers())) {
             // the audit record is keyed as the version is, and carries its headers: one the producer refuses would

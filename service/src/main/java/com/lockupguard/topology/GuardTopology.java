@@ -23,6 +23,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -90,15 +91,15 @@ public final class GuardTopology {
         // cached (persistent): a busy holding is written many times between two commits, its changelog once per
         // commit. The ids are not: nearly every order brings a new one, so a cache of them would fill with ids
         // and evict on every put, holding states and positions too, before they coalesce
-        builder.addStateStore(store(storage, StoreNames.HOLDING_STATE, Serdes.ByteArray(), true, false));
-        builder.addStateStore(store(storage, StoreNames.SEEN_ORDERS, Serdes.ByteArray(), false, false));
-        builder.addStateStore(store(storage, StoreNames.SEEN_EXECUTIONS, Serdes.ByteArray(), false, false));
+        builder.addStateStore(store(options, StoreNames.HOLDING_STATE, Serdes.ByteArray(), true, false));
+        builder.addStateStore(store(options, StoreNames.SEEN_ORDERS, Serdes.ByteArray(), false, false));
+        builder.addStateStore(store(options, StoreNames.SEEN_EXECUTIONS, Serdes.ByteArray(), false, false));
         if (storage.mayHoldOlderValues()) {
-            builder.addStateStore(store(storage, StoreNames.RESERVATIONS, Serdes.ByteArray(), false, false));
+            builder.addStateStore(store(options, StoreNames.RESERVATIONS, Serdes.ByteArray(), false, false));
         }
         if (options.publishPositions()) {
             // scanned for due boundaries at every punctuation
-            builder.addStateStore(store(storage, StoreNames.RELEASE_SCHEDULE, Serdes.String(), false, true));
+            builder.addStateStore(store(options, StoreNames.RELEASE_SCHEDULE, Serdes.String(), false, true));
         }
 
         KStream<String, Agreement> agreements = builder.stream(topics.agreements().name(),
@@ -120,7 +121,7 @@ public final class GuardTopology {
 
         KStream<String, Object> agreementOutputs = agreements.process(
                 () -> new AgreementProcessor(rules, legacy, observer, options.publishPositions(),
-                        options.inputPartitions()),
+                        options.inputPartitions(), options.emptiedState()),
                 Named.as(AGREEMENT_PROCESSOR), agreementStores.toArray(String[]::new));
         KStream<String, Object> orderOutputs = orders.process(
                 () -> new OrderEventsProcessor(rules, topics, legacy, observer, options),
@@ -160,10 +161,12 @@ public final class GuardTopology {
                         new CompactPositionSerde().deserializer())).withName(POSITIONS_SINK));
     }
 
-    private static <V> StoreBuilder<KeyValueStore<String, V>> store(TopologyOptions.Storage storage, String name,
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(TopologyOptions options, String name,
             Serde<V> values, boolean cached, boolean scanned) {
-        StoreBuilder<KeyValueStore<String, V>> builder = Stores.keyValueStoreBuilder(storage.supplier(name, scanned),
-                Serdes.String(), values);
+        TopologyOptions.Storage storage = options.storage();
+        KeyValueBytesStoreSupplier supplier = storage.supplier(name, scanned);
+        StoreBuilder<KeyValueStore<String, V>> builder = Stores.keyValueStoreBuilder(
+                storage.logs() ? options.emptiedState().watched(supplier) : supplier, Serdes.String(), values);
         if (!storage.logs()) {
             builder = builder.withLoggingDisabled();
         }

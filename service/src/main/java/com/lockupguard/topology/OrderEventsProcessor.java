@@ -5,7 +5,9 @@ import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.rules.LockupRules;
 import com.lockupguard.state.LegacyStoreValues;
 import com.lockupguard.state.StateCodec;
+import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -17,6 +19,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * boundaries pass, and forgets ids whose retention passed.
  */
 final class OrderEventsProcessor implements Processor<String, SpecificRecord, String, Object> {
+
+    private static final Duration EMPTIED_STATE_CHECK = Duration.ofSeconds(1);
 
     private final LockupRules rules;
     private final GuardTopics topics;
@@ -53,10 +57,17 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
         if (options.idRetention() != null) {
             new IdSweeper(stores, options.idRetention()).schedule(context);
         }
+        if (options.storage().logs()) {
+            // a task restored into an empty store from the middle of its changelog is rebuilt before it decides
+            // anything, even while no record comes
+            context.schedule(EMPTIED_STATE_CHECK, PunctuationType.WALL_CLOCK_TIME,
+                    now -> options.emptiedState().throwIfEmptied(context.taskId()));
+        }
     }
 
     @Override
     public void process(Record<String, SpecificRecord> record) {
+        options.emptiedState().throwIfEmptied(context.taskId());
         Refusal refusal = new Refusal(record, observer);
         SpecificRecord value = record.value();
         if (!limit.leavesRoomForAnswer(record.key(), record.headers())) {

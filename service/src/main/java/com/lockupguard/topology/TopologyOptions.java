@@ -19,9 +19,11 @@ import org.apache.kafka.streams.state.Stores;
  * @param idRetention         how long order and execution ids are remembered, in wall-clock time since the guard
  *                            first saw them (an id whose reservation closed: since it closed); null for forever.
  *                            Open reservations are never forgotten.
+ * @param emptiedState        what rebuilds a task restored into an empty store from the middle of its changelog
+ *                            (persistent stores only)
  */
 public record TopologyOptions(Duration punctuationInterval, InputPartitions inputPartitions, Storage storage,
-        boolean publishPositions, Duration idRetention) {
+        boolean publishPositions, Duration idRetention, EmptiedStateRepair emptiedState) {
 
     /** How often, in wall-clock time, the guard publishes positions of holdings whose window boundary passed. */
     public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofSeconds(5);
@@ -76,6 +78,7 @@ public record TopologyOptions(Duration punctuationInterval, InputPartitions inpu
         Objects.requireNonNull(punctuationInterval, "punctuationInterval");
         Objects.requireNonNull(inputPartitions, "inputPartitions");
         Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(emptiedState, "emptiedState");
         if (idRetention != null && (idRetention.isNegative() || idRetention.isZero())) {
             throw new IllegalArgumentException("an id retention is positive, or null for forever: " + idRetention);
         }
@@ -84,29 +87,32 @@ public record TopologyOptions(Duration punctuationInterval, InputPartitions inpu
     /** The service's: persistent stores, default punctuation and id retention, partitions not (yet) checked. */
     public static TopologyOptions service() {
         return new TopologyOptions(DEFAULT_PUNCTUATION_INTERVAL, InputPartitions.unchecked(), Storage.PERSISTENT,
-                true, DEFAULT_ID_RETENTION);
+                true, DEFAULT_ID_RETENTION, new EmptiedStateRepair());
     }
 
     /** The replay's: in-memory stores, ids remembered forever; positions published only when asked for. */
     public static TopologyOptions replay(boolean publishPositions) {
         return new TopologyOptions(DEFAULT_PUNCTUATION_INTERVAL, InputPartitions.unchecked(), Storage.IN_MEMORY,
-                publishPositions, null);
+                publishPositions, null, new EmptiedStateRepair());
     }
 
     public TopologyOptions withPunctuationInterval(Duration interval) {
-        return new TopologyOptions(interval, inputPartitions, storage, publishPositions, idRetention);
+        return new TopologyOptions(interval, inputPartitions, storage, publishPositions, idRetention, emptiedState);
     }
 
     public TopologyOptions withInputPartitions(InputPartitions partitions) {
-        return new TopologyOptions(punctuationInterval, partitions, storage, publishPositions, idRetention);
+        return new TopologyOptions(punctuationInterval, partitions, storage,
+                publishPositions, idRetention, emptiedState);
     }
 
     /** @param retention how long ids are remembered; null for forever */
     public TopologyOptions withIdRetention(Duration retention) {
-        return new TopologyOptions(punctuationInterval, inputPartitions, storage, publishPositions, retention);
+        return new TopologyOptions(punctuationInterval, inputPartitions, storage,
+                publishPositions, retention, emptiedState);
     }
 
     public TopologyOptions withStorage(Storage otherStorage) {
-        return new TopologyOptions(punctuationInterval, inputPartitions, otherStorage, publishPositions, idRetention);
+        return new TopologyOptions(punctuationInterval, inputPartitions, otherStorage,
+                publishPositions, idRetention, emptiedState);
     }
 }

@@ -207,6 +207,7 @@ class DockerComposeTest {
         try (com.lockupguard.metrics.GuardMetrics metrics = new com.lockupguard.metrics.GuardMetrics()) {
             metrics.bindTopicProblems(() -> 0);
             metrics.bindReplacedThreads(() -> 0);
+            metrics.bindRebuiltTasks(() -> 0);
             metrics.bindDecisionFeed(() -> true, () -> 0, () -> 0);
             metrics.deadLettered(com.lockupguard.topology.DeadLetterReason.KEY_MISMATCH);
             metrics.apiTimer("orders", 200).record(java.time.Duration.ofMillis(3));

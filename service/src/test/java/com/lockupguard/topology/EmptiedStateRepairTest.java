@@ -1,0 +1,139 @@
+package com.lockupguard.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Properties;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.errors.TaskCorruptedException;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A task whose holding-state store holds nothing, yet restores from past its changelog's start, is rebuilt before it
+ * decides anything; every other restore is left alone.
+ */
+class EmptiedStateRepairTest {
+
+    private static final TaskId TASK = new TaskId(0, 3);
+
+    private final EmptiedStateRepair repair = new EmptiedStateRepair();
+
+    @Test
+    void shouldRebuildATaskWhoseEmptyHoldingStateRestoresFromPastTheStart() {
+        // given task 0_3's holding state, empty
+        open(StoreNames.HOLDING_STATE, TASK);
+
+        // when Kafka Streams restores it from offset 88
+        repair.restoreStarting(StoreNames.HOLDING_STATE, 3, 88);
+
+        // then the task's first record or punctuation has Kafka Streams rebuild it, once
+        assertThat(repair.awaitsRebuild()).isTrue();
+        assertThatThrownBy(() -> repair.throwIfEmptied(TASK)).isInstanceOfSatisfying(TaskCorruptedException.class,
+                corrupted -> assertThat(corrupted.corruptedTasks()).containsExactly(TASK));
+        assertThat(repair.rebuiltTasks()).isEqualTo(1);
+        assertThatCode(() -> repair.throwIfEmptied(TASK)).doesNotThrowAnyException();
+        assertThat(repair.awaitsRebuild()).isFalse();
+    }
+
+    @Test
+    void shouldLeaveAnEmptyHoldingStateRestoringFromTheStart() {
+        // given an empty holding state
+        open(StoreNames.HOLDING_STATE, TASK);
+
+        // when it restores from offset 0, as a store without a position does
+        repair.restoreStarting(StoreNames.HOLDING_STATE, 3, 0);
+
+        // then nothing is rebuilt
+        assertThatCode(() -> repair.throwIfEmptied(TASK)).doesNotThrowAnyException();
+        assertThat(repair.rebuiltTasks()).isZero();
+    }
+
+    @Test
+    void shouldLeaveAHoldingStateThatHoldsHoldingsWhereverItRestoresFrom() {
+        // given a holding state that holds a holding
+        KeyValueStore<Bytes, byte[]> store = open(StoreNames.HOLDING_STATE, TASK);
+        store.put(Bytes.wrap("dutchess/CBYI".getBytes()), new byte[] {1});
+
+        // when it restores from where it stopped
+        repair.restoreStarting(StoreNames.HOLDING_STATE, 3, 88);
+
+        // then nothing is rebuilt
+        assertThatCode(() -> repair.throwIfEmptied(TASK)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void shouldLeaveOtherStoresWhichMayBeEmptyWithAPosition() {
+        // given a task whose stores are empty, and whose other stores delete keys in normal operation (closed
+        // reservations, forgotten ids), so that they may be empty with a position
+        open(StoreNames.HOLDING_STATE, TASK);
+        assertThat(repair.watched(Stores.inMemoryKeyValueStore(StoreNames.SEEN_ORDERS)).get())
+                .isNotInstanceOf(WatchedBytesStore.class);
+
+        // when one of those restores from past the start
+        repair.restoreStarting(StoreNames.SEEN_ORDERS, 3, 88);
+
+        // then nothing is rebuilt
+        assertThatCode(() -> repair.throwIfEmptied(TASK)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void shouldAcceptTheRebuiltTasksRestoreWhereverItStarts() {
+        // given a task rebuilt after an empty holding state restored from offset 88
+        open(StoreNames.HOLDING_STATE, TASK).close();
+        open(StoreNames.HOLDING_STATE, TASK);
+        repair.restoreStarting(StoreNames.HOLDING_STATE, 3, 88);
+        assertThatThrownBy(() -> repair.throwIfEmptied(TASK)).isInstanceOf(TaskCorruptedException.class);
+
+        // when its new store restores from offset 40: the changelog's start, records having been deleted before it
+        open(StoreNames.HOLDING_STATE, TASK);
+        repair.restoreStarting(StoreNames.HOLDING_STATE, 3, 40);
+
+        // then it is not rebuilt again, which would never end
+        assertThatCode(() -> repair.throwIfEmptied(TASK)).doesNotThrowAnyException();
+        assertThat(repair.rebuiltTasks()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldForgetATaskThatMovedAwayBeforeItDecided() {
+        // given an empty holding state that restored from past the start
+        KeyValueStore<Bytes, byte[]> store = open(StoreNames.HOLDING_STATE, TASK);
+        repair.restoreStarting(StoreNames.HOLDING_STATE, 3, 88);
+
+        // when its task is closed (moved to another instance) before its first record
+        store.close();
+
+        // then the task, back here later with a sound store, is not rebuilt
+        open(StoreNames.HOLDING_STATE, TASK).put(Bytes.wrap("k".getBytes()), new byte[] {1});
+        assertThatCode(() -> repair.throwIfEmptied(TASK)).doesNotThrowAnyException();
+        assertThat(repair.awaitsRebuild()).isFalse();
+    }
+
+    @Test
+    void shouldOnlyRebuildTheTaskWhoseStoreWasEmptied() {
+        // given two tasks' holding states, one empty and one not
+        TaskId other = new TaskId(0, 1);
+        open(StoreNames.HOLDING_STATE, TASK);
+        open(StoreNames.HOLDING_STATE, other).put(Bytes.wrap("k".getBytes()), new byte[] {1});
+
+        // when both restore from past the start
+        repair.restoreStarting(StoreNames.HOLDING_STATE, 1, 50);
+        repair.restoreStarting(StoreNames.HOLDING_STATE, 3, 88);
+
+        // then only the empty one is rebuilt
+        assertThatCode(() -> repair.throwIfEmptied(other)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> repair.throwIfEmptied(TASK)).isInstanceOf(TaskCorruptedException.class);
+    }
+
+    private KeyValueStore<Bytes, byte[]> open(String name, TaskId task) {
+        KeyValueStore<Bytes, byte[]> store = repair.watched(Stores.inMemoryKeyValueStore(name)).get();
+        assertThat(store).isInstanceOf(WatchedBytesStore.class);
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>(new Properties(), task, null);
+        store.init(context.getStateStoreContext(), store);
+        return store;
+    }
+}
