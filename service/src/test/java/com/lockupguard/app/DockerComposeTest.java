@@ -175,6 +175,33 @@ class DockerComposeTest {
     }
 
     @Test
+    void shouldChartOnlyTheChosenGuardFromTheChosenPrometheus() throws Exception {
+        // given the provisioned Grafana dashboard, imported into a Grafana whose Prometheus scrapes other JVMs too
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("deploy/grafana/dashboards/lockup-guard.json").toFile());
+        List<String> variables = new ArrayList<>();
+        dashboard.at("/templating/list").forEach(variable -> variables.add(variable.get("name").asText()));
+
+        // when / then: it asks which Prometheus, job and instances, and every panel and series keeps to them
+        assertThat(variables).containsExactly("datasource", "job", "instance");
+        dashboard.get("panels").forEach(panel -> {
+            String title = panel.get("title").asText();
+            assertThat(panel.at("/datasource/uid").asText()).as(title).isEqualTo("${datasource}");
+            panel.get("targets").forEach(target -> {
+                String expr = target.get("expr").asText();
+                java.util.regex.Matcher series = java.util.regex.Pattern
+                        .compile("\\b(?:lockup_guard|kafka|jvm)_[a-z_]+(\\{[^}]*})?").matcher(expr);
+                int found = 0;
+                while (series.find()) {
+                    found++;
+                    assertThat(series.group(1)).as(title + ": " + expr)
+                            .startsWith("{job=\"$job\",instance=~\"$instance\"");
+                }
+                assertThat(found).as(expr).isPositive();
+            });
+        });
+    }
+
+    @Test
     void shouldChartCountsOverAWindowInACountUnitNotPerSecond() throws Exception {
         // given the provisioned Grafana dashboard's panels
         JsonNode dashboard = new ObjectMapper().readTree(Path.of("deploy/grafana/dashboards/lockup-guard.json").toFile());
