@@ -76,6 +76,10 @@ public final class GuardService implements AutoCloseable {
             LOG.warn("settings neither the guard nor Kafka's clients know, so without effect (misspelt?): {}",
                     String.join(", ", unknown));
         }
+        // what an operator otherwise learns only from config --check: the state directory, the standbys, the
+        // advertised host, the topics, every default applied
+        LOG.info("settings (secrets hidden):{}", ShownSettings.of(config).entrySet().stream()
+                .map(setting -> "\n  " + setting.getKey() + "=" + setting.getValue()).collect(Collectors.joining()));
         GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
         InputPartitions inputPartitions = new InputPartitions();
         TopologyOptions options = TopologyOptions.service()

@@ -8,6 +8,7 @@ import com.lockupguard.app.GuardHistory;
 import com.lockupguard.app.GuardPermissions;
 import com.lockupguard.app.HistoryChecks;
 import com.lockupguard.app.HttpSecurity;
+import com.lockupguard.app.ShownSettings;
 import com.lockupguard.app.TopicPolicy;
 import com.lockupguard.app.TopicProvisioner;
 import com.lockupguard.registry.RegistryClientConfig;
@@ -20,16 +21,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.types.Password;
-import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -90,9 +85,7 @@ public final class ConfigCommand implements Callable<Integer> {
                 spec.commandLine().getOut().print(acls(config, principal));
                 return 0;
             }
-            Map<String, Object> resolved = new TreeMap<>(config.values());
-            config.originalStrings().forEach(resolved::putIfAbsent);
-            resolved.forEach((key, value) -> spec.commandLine().getOut().println(key + "=" + masked(key, value)));
+            ShownSettings.of(config).forEach((key, value) -> spec.commandLine().getOut().println(key + "=" + value));
             if (check) {
                 // as run's clients take them: a value one refuses stops run at start
                 ClientSettings.check(config);
@@ -194,37 +187,5 @@ public final class ConfigCommand implements Callable<Integer> {
         // one check the cluster does not answer (a permission missing, say) leaves the others to report
         return HistoryChecks.run(admin, config, history, existing, timeout, (what, failure) -> out.println(
                 "# topics: not checked, " + what + ": " + failure.getMessage()));
-    }
-
-    /**
-     * Secrets hidden: every PASSWORD-typed setting of the guard or of Kafka's clients (also under a prefix such as
-     * {@code producer.}: {@code ssl.keystore.key} is a private key), any setting whose name says it holds one, and
-     * the credentials of any URL in any other value ({@code schema.registry.url=https://user:password@host}, a
-     * list of them, the same under a prefix): shown without them, as the registry client logs its URLs.
-     */
-    static String masked(String key, Object value) {
-        String lower = key.toLowerCase(java.util.Locale.ROOT);
-        boolean secret = value instanceof Password || definedAsPassword(key)
-                || lower.contains("password") || lower.contains("secret") || lower.contains("jaas")
-                || lower.contains("user.info") || lower.contains("token") || lower.contains("credential");
-        return secret ? RegistryClientConfig.HIDDEN : RegistryClientConfig.quoted(String.valueOf(value));
-    }
-
-    /** Where a setting's type is declared: the guard's, Kafka Streams' and its clients' (SSL and SASL) settings. */
-    private static final List<ConfigDef> DEFINITIONS = List.of(GuardConfig.definition(), StreamsConfig.configDef(),
-            ProducerConfig.configDef(), ConsumerConfig.configDef(), AdminClientConfig.configDef());
-
-    private static boolean definedAsPassword(String key) {
-        for (String name = key; ; name = name.substring(name.indexOf('.') + 1)) {
-            for (ConfigDef definition : DEFINITIONS) {
-                ConfigDef.ConfigKey defined = definition.configKeys().get(name);
-                if (defined != null && defined.type == ConfigDef.Type.PASSWORD) {
-                    return true;
-                }
-            }
-            if (name.indexOf('.') < 0) {
-                return false;
-            }
-        }
     }
 }

@@ -54,8 +54,30 @@ class GuardServiceTest {
         assertThat(warningsWhenMadeWith(settings)).isEmpty();
     }
 
+    @Test
+    void shouldLogTheSettingsItRunsWithSecretsHiddenWhenTheGuardIsMade() {
+        // given a state directory, a default left as it is, and a secret
+        Map<String, String> settings = Map.of("api.token", "s3cret-token-of-the-desk-0123456789",
+                "producer.ssl.key.password", "k3y-pass");
+
+        // when run makes the guard
+        List<String> logged = loggedWhenMadeWith(settings, Level.INFO);
+
+        // then the operator sees each setting it runs with, defaults applied, and no secret
+        String shown = logged.stream().filter(line -> line.startsWith("settings (secrets hidden):")).findFirst()
+                .orElseThrow();
+        assertThat(shown).contains("\n  state.dir=" + stateDir, "\n  num.standby.replicas=", "\n  http.port=",
+                "\n  api.token=[hidden]", "\n  producer.ssl.key.password=[hidden]")
+                .doesNotContain("s3cret-token", "k3y-pass");
+    }
+
     /** What the service logs at WARN or above while it is made and closed with {@code settings} added. */
     private List<String> warningsWhenMadeWith(Map<String, String> settings) {
+        return loggedWhenMadeWith(settings, Level.WARN);
+    }
+
+    /** What the service logs at {@code least} or above while it is made and closed with {@code settings} added. */
+    private List<String> loggedWhenMadeWith(Map<String, String> settings, Level least) {
         Map<String, String> all = new HashMap<>(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
                 "mock://guard-service-test", "state.dir", stateDir.toString()));
         all.putAll(settings);
@@ -68,7 +90,7 @@ class GuardServiceTest {
         } finally {
             serviceLog.detachAppender(logged);
         }
-        return logged.list.stream().filter(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
+        return logged.list.stream().filter(event -> event.getLevel().isGreaterOrEqual(least))
                 .map(ILoggingEvent::getFormattedMessage).toList();
     }
 }

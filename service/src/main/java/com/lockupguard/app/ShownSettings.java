@@ -1,0 +1,65 @@
+package com.lockupguard.app;
+
+import com.lockupguard.registry.RegistryClientConfig;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The settings a guard runs with, as {@code config --check} prints them and {@code run} logs them at start: every
+ * setting of the guard with its default applied, then every other one given (Kafka's clients' and Kafka Streams'),
+ * sorted by name, secrets hidden.
+ */
+public final class ShownSettings {
+
+    /** Where a setting's type is declared: the guard's, Kafka Streams' and its clients' (SSL and SASL) settings. */
+    private static final List<ConfigDef> DEFINITIONS = List.of(GuardConfig.definition(), StreamsConfig.configDef(),
+            ProducerConfig.configDef(), ConsumerConfig.configDef(), AdminClientConfig.configDef());
+
+    private ShownSettings() {
+    }
+
+    /** {@code config}'s settings by name, each value as it may be shown. */
+    public static Map<String, String> of(GuardConfig config) {
+        Map<String, Object> resolved = new TreeMap<>(config.values());
+        config.originalStrings().forEach(resolved::putIfAbsent);
+        Map<String, String> shown = new TreeMap<>();
+        resolved.forEach((key, value) -> shown.put(key, shown(key, value)));
+        return shown;
+    }
+
+    /**
+     * Secrets hidden: every PASSWORD-typed setting of the guard or of Kafka's clients (also under a prefix such as
+     * {@code producer.}: {@code ssl.keystore.key} is a private key), any setting whose name says it holds one, and
+     * the credentials of any URL in any other value ({@code schema.registry.url=https://user:password@host}, a
+     * list of them, the same under a prefix): shown without them, as the registry client logs its URLs.
+     */
+    static String shown(String key, Object value) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        boolean secret = value instanceof Password || definedAsPassword(key)
+                || lower.contains("password") || lower.contains("secret") || lower.contains("jaas")
+                || lower.contains("user.info") || lower.contains("token") || lower.contains("credential");
+        return secret ? RegistryClientConfig.HIDDEN : RegistryClientConfig.quoted(String.valueOf(value));
+    }
+
+    private static boolean definedAsPassword(String key) {
+        for (String name = key; ; name = name.substring(name.indexOf('.') + 1)) {
+            for (ConfigDef definition : DEFINITIONS) {
+                ConfigDef.ConfigKey defined = definition.configKeys().get(name);
+                if (defined != null && defined.type == ConfigDef.Type.PASSWORD) {
+                    return true;
+                }
+            }
+            if (name.indexOf('.') < 0) {
+                return false;
+            }
+        }
+    }
+}
