@@ -20,8 +20,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * A persistent store, unchanged, that tells {@link EmptiedStateRepair} while it is open which partition it holds and
- * whether it holds anything. Everything else, offsets kept in the store included, is the inner store's.
+ * A store, unchanged, that tells {@link EmptiedStateRepair} while it is open which partition it holds and whether it
+ * holds anything. Everything else, offsets kept in the store included, is the inner store's.
  */
 final class WatchedBytesStore implements KeyValueStore<Bytes, byte[]> {
 
@@ -65,12 +65,12 @@ final class WatchedBytesStore implements KeyValueStore<Bytes, byte[]> {
     public void init(StateStoreContext context, StateStore root) {
         inner.init(context, root);
         partition = context.taskId().partition();
-        repair.opened(name(), partition, this);
+        repair.opened(partition, this);
     }
 
     @Override
     public void close() {
-        repair.closed(name(), partition, this);
+        repair.closed(partition, this);
         inner.close();
     }
 

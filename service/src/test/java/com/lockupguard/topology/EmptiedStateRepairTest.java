@@ -82,20 +82,44 @@ class EmptiedStateRepairTest {
     }
 
     @Test
-    void shouldAcceptTheRebuiltTasksRestoreWhereverItStarts() {
-        // given a task rebuilt after an empty holding state restored from offset 88
-        open(StoreNames.HOLDING_STATE, TASK).close();
-        open(StoreNames.HOLDING_STATE, TASK);
-        repair.restoreStarting(StoreNames.HOLDING_STATE, 3, 88);
-        assertThatThrownBy(() -> repair.throwIfEmptied(TASK)).isInstanceOf(TaskCorruptedException.class);
+    void shouldAcceptTheRebuiltTasksRestoreFromTheRefusedOffsetOrBelow() {
+        // given a task rebuilt after its empty holding state restored from offset 88
+        rebuiltAfterARestoreFrom(88);
 
-        // when its new store restores from offset 40: the changelog's start, records having been deleted before it
-        open(StoreNames.HOLDING_STATE, TASK);
+        // when its new store restores from offset 40, the changelog's start
         repair.restoreStarting(StoreNames.HOLDING_STATE, 3, 40);
 
-        // then it is not rebuilt again, which would never end
+        // then it is not rebuilt again
         assertThatCode(() -> repair.throwIfEmptied(TASK)).doesNotThrowAnyException();
         assertThat(repair.rebuiltTasks()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRebuildOnceOnlyATaskWhoseChangelogStartsPastZero() {
+        // given a task rebuilt after its empty holding state restored from offset 88, the changelog's first offset
+        // (records deleted before it): no defect at all
+        rebuiltAfterARestoreFrom(88);
+
+        // when its new store restores from offset 88 again
+        repair.restoreStarting(StoreNames.HOLDING_STATE, 3, 88);
+
+        // then it is accepted: a second rebuild would end no differently, and so on forever
+        assertThatCode(() -> repair.throwIfEmptied(TASK)).doesNotThrowAnyException();
+        assertThat(repair.rebuiltTasks()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRebuildAgainATaskThatMetTheDefectAgainWhileRebuilt() {
+        // given a task rebuilt after its empty holding state restored from offset 88
+        rebuiltAfterARestoreFrom(88);
+
+        // when its new store restores from offset 120: the brokers failed again, the abort of the rebuild's
+        // transaction with them
+        repair.restoreStarting(StoreNames.HOLDING_STATE, 3, 120);
+
+        // then it is rebuilt again
+        assertThatThrownBy(() -> repair.throwIfEmptied(TASK)).isInstanceOf(TaskCorruptedException.class);
+        assertThat(repair.rebuiltTasks()).isEqualTo(2);
     }
 
     @Test
@@ -127,6 +151,15 @@ class EmptiedStateRepairTest {
         // then only the empty one is rebuilt
         assertThatCode(() -> repair.throwIfEmptied(other)).doesNotThrowAnyException();
         assertThatThrownBy(() -> repair.throwIfEmptied(TASK)).isInstanceOf(TaskCorruptedException.class);
+    }
+
+    /** Task 0_3 rebuilt after its empty holding state restored from {@code offset}, and its store opened again. */
+    private void rebuiltAfterARestoreFrom(long offset) {
+        KeyValueStore<Bytes, byte[]> store = open(StoreNames.HOLDING_STATE, TASK);
+        repair.restoreStarting(StoreNames.HOLDING_STATE, 3, offset);
+        assertThatThrownBy(() -> repair.throwIfEmptied(TASK)).isInstanceOf(TaskCorruptedException.class);
+        store.close();
+        open(StoreNames.HOLDING_STATE, TASK);
     }
 
     private KeyValueStore<Bytes, byte[]> open(String name, TaskId task) {
