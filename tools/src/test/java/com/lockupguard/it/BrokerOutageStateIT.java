@@ -1,5 +1,7 @@
 package com.lockupguard.it;
 
+import static com.lockupguard.it.Scenario.LETTER_AGREEMENT;
+import static com.lockupguard.it.Scenario.letterSale;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
@@ -85,18 +87,8 @@ class BrokerOutageStateIT {
     private static final long API_TIMEOUT_MS = 5_000;
     private static final long REQUEST_TIMEOUT_MS = 3_000;
 
-    private static final String AGREEMENT = "{\"type\":\"agreement\",\"at\":\"2003-04-28T09:00:00-04:00\","
-            + "\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\","
-            + "\"effectiveAt\":\"2003-07-10T16:30:00-04:00\"}";
-
     @TempDir
     Path stateDir;
-
-    /** A sale of 150,000 of the first release's 200,000, in its window. */
-    private static String sale(String orderId, String at) {
-        return "{\"type\":\"order\",\"at\":\"" + at + "\",\"orderId\":\"" + orderId + "\",\"investorId\":\"dutchess\","
-                + "\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":150000}";
-    }
 
     /** A purchase of one share: decided (and remembered) in the holding's task, changing no position. */
     private static String purchase(String orderId) {
@@ -128,7 +120,7 @@ class BrokerOutageStateIT {
             JsonNode holdingBefore;
             JsonNode answerBefore;
             try {
-                io.produce(Scenario.of(List.of(AGREEMENT, sale("e1", "2003-07-11T09:45:00-04:00"))));
+                io.produce(Scenario.of(List.of(LETTER_AGREEMENT, letterSale("e1", "2003-07-11T09:45:00-04:00"))));
                 answerBefore = order(guard, oversizedSale("before")); // decided after e1, on the same partition
                 assertThat(answerBefore.get("reasons")).as("the answer before the outage: %s", answerBefore)
                         .extracting(JsonNode::asText).isNotEmpty().doesNotContain("UNKNOWN_AGREEMENT");

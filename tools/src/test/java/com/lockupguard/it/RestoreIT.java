@@ -53,10 +53,7 @@ class RestoreIT {
         try (TestKafka kafka = TestKafka.start(1)) {
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-restore", scope);
             BrokerIO io = new BrokerIO(settings);
-            try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
-                io.produce(first);
-                assertThat(io.awaitDecisions(200, Duration.ofSeconds(60))).hasSize(200);
-            }
+            decideThenStop(settings, io, first, 200);
             // when the instance's state directory is lost and it starts again
             try (java.util.stream.Stream<Path> files = Files.walk(stateDir)) {
                 assertThat(files.anyMatch(p -> p.toString().contains("holding-state"))).isTrue();
@@ -93,10 +90,7 @@ class RestoreIT {
         try (TestKafka kafka = TestKafka.start(1)) {
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-emptied", scope);
             BrokerIO io = new BrokerIO(settings);
-            try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
-                io.produce(first);
-                assertThat(io.awaitDecisions(200, Duration.ofSeconds(60))).hasSize(200);
-            }
+            decideThenStop(settings, io, first, 200);
             // when every holding-state store is emptied on disk, its changelog offset kept
             List<Path> emptied = emptyHoldingStatesKeepingOffsets(stateDir.resolve("guard-emptied"));
             assertThat(emptied).as("holding-state stores that held holdings").isNotEmpty();
@@ -112,6 +106,15 @@ class RestoreIT {
             }
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    /** Runs a guard on {@code stateDir} until it has decided {@code orders} orders of {@code scenario}, then stops it. */
+    private void decideThenStop(Map<String, String> settings, BrokerIO io, Scenario scenario, int orders)
+            throws Exception {
+        try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
+            io.produce(scenario);
+            assertThat(io.awaitDecisions(orders, Duration.ofSeconds(60))).hasSize(orders);
         }
     }
 

@@ -85,6 +85,17 @@ final class Scenario {
         }
     }
 
+    /** The 2003 letter's agreement for dutchess/CBYI: registration effective 2003-07-10 after the close. */
+    static final String LETTER_AGREEMENT = "{\"type\":\"agreement\",\"at\":\"2003-04-28T09:00:00-04:00\","
+            + "\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\","
+            + "\"effectiveAt\":\"2003-07-10T16:30:00-04:00\"}";
+
+    /** A sale by dutchess of 150,000 CBYI, of the letter's first release of 200,000, at {@code at}. */
+    static String letterSale(String orderId, String at) {
+        return "{\"type\":\"order\",\"at\":\"" + at + "\",\"orderId\":\"" + orderId + "\",\"investorId\":\"dutchess\","
+                + "\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":150000}";
+    }
+
     private final List<String> lines;
 
     private Scenario(List<String> lines) {

@@ -1,5 +1,7 @@
 package com.lockupguard.it;
 
+import static com.lockupguard.it.Scenario.LETTER_AGREEMENT;
+import static com.lockupguard.it.Scenario.letterSale;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -44,18 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 class StateLostIT {
 
-    private static final String AGREEMENT = "{\"type\":\"agreement\",\"at\":\"2003-04-28T09:00:00-04:00\","
-            + "\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\","
-            + "\"effectiveAt\":\"2003-07-10T16:30:00-04:00\"}";
-
     @TempDir
     Path stateDirs;
-
-    /** A sale of 150,000 of the first release's 200,000, in its window. */
-    private static String sale(String orderId, String at) {
-        return "{\"type\":\"order\",\"at\":\"" + at + "\",\"orderId\":\"" + orderId + "\",\"investorId\":\"dutchess\","
-                + "\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":150000}";
-    }
 
     @Test
     void shouldRefuseToStartWithoutItsStateUntilKafkasResetToolRebuildsItFromTheInputs() throws Exception {
@@ -88,7 +80,7 @@ class StateLostIT {
                     "--application-id", "guard-state-lost", "--input-topics", "agreements,orders"});
             assertThat(reset).as("kafka-streams-application-reset's exit code").isZero();
             try (GuardInstance rebuilt = GuardInstance.start(settings, stateDirs.resolve("b"), DecisionObserver.NONE)) {
-                io.produce(Scenario.of(List.of(sale("e2", "2003-07-11T10:00:00-04:00"))));
+                io.produce(Scenario.of(List.of(letterSale("e2", "2003-07-11T10:00:00-04:00"))));
 
                 // then it starts, decides the kept order again (a second decision beside the first), and knows the
                 // 150,000 approved: a second sale of 150,000 is blocked, 50,000 being left
@@ -146,7 +138,7 @@ class StateLostIT {
 
             // then it starts where it stopped: the next sale is decided with the 150,000 approved, and none again
             try (GuardInstance guard = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
-                io.produce(Scenario.of(List.of(sale("e2", "2003-07-11T10:00:00-04:00"))));
+                io.produce(Scenario.of(List.of(letterSale("e2", "2003-07-11T10:00:00-04:00"))));
                 List<Scenario.Outcome> decisions = BrokerIO.outcomes(io.awaitDecisions(2, Duration.ofSeconds(60)));
                 assertThat(decisions).extracting(Scenario.Outcome::orderId, Scenario.Outcome::decision)
                         .containsExactly(tuple("e1", "APPROVED"), tuple("e2", "BLOCKED"));
@@ -214,7 +206,7 @@ class StateLostIT {
             // before but decided again, against the shares it took itself
             settings.put(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN);
             try (GuardInstance told = GuardInstance.start(settings, stateDirs.resolve("b"), DecisionObserver.NONE)) {
-                io.produce(Scenario.of(List.of(sale("e1", "2003-07-11T09:45:00-04:00"))));
+                io.produce(Scenario.of(List.of(letterSale("e1", "2003-07-11T09:45:00-04:00"))));
                 // (the two share a timestamp and sit on two topics: their order as read is not theirs)
                 assertThat(BrokerIO.outcomes(io.awaitDecisions(2, Duration.ofSeconds(60))))
                         .extracting(Scenario.Outcome::orderId, Scenario.Outcome::decision)
@@ -249,10 +241,10 @@ class StateLostIT {
             // 150,000 is approved: 300,000 of a first release of 200,000
             settings.put(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN);
             try (GuardInstance told = GuardInstance.start(settings, stateDirs.resolve("b"), DecisionObserver.NONE)) {
-                io.produce(Scenario.of(List.of(sale("e2", "2003-07-11T10:00:00-04:00"))));
+                io.produce(Scenario.of(List.of(letterSale("e2", "2003-07-11T10:00:00-04:00"))));
                 assertThat(BrokerIO.outcomes(io.awaitDecisions(2, Duration.ofSeconds(60))).get(1).reasons())
                         .containsExactly("UNKNOWN_AGREEMENT");
-                io.produce(Scenario.of(List.of(AGREEMENT, sale("e3", "2003-07-11T10:15:00-04:00"))));
+                io.produce(Scenario.of(List.of(LETTER_AGREEMENT, letterSale("e3", "2003-07-11T10:15:00-04:00"))));
                 assertThat(BrokerIO.outcomes(io.awaitDecisions(3, Duration.ofSeconds(60))))
                         .extracting(Scenario.Outcome::orderId, Scenario.Outcome::decision)
                         .containsExactly(tuple("e1", "APPROVED"), tuple("e2", "BLOCKED"), tuple("e3", "APPROVED"));
@@ -275,7 +267,7 @@ class StateLostIT {
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-position-aborted", scope);
             BrokerIO io = new BrokerIO(settings);
             try (GuardInstance guard = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
-                io.produce(Scenario.of(List.of(sale("e1", "2003-07-11T09:45:00-04:00"))));
+                io.produce(Scenario.of(List.of(letterSale("e1", "2003-07-11T09:45:00-04:00"))));
                 assertThat(BrokerIO.outcomes(io.awaitDecisions(1, Duration.ofSeconds(60))))
                         .extracting(Scenario.Outcome::reasons).containsExactly(List.of("UNKNOWN_AGREEMENT"));
             }
@@ -295,7 +287,7 @@ class StateLostIT {
             // when it starts again, then it starts: its holdings' changelog was never written, and no position of
             // its was committed either
             try (GuardInstance again = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
-                io.produce(Scenario.of(List.of(AGREEMENT, sale("e2", "2003-07-11T10:00:00-04:00"))));
+                io.produce(Scenario.of(List.of(LETTER_AGREEMENT, letterSale("e2", "2003-07-11T10:00:00-04:00"))));
                 assertThat(BrokerIO.outcomes(io.awaitDecisions(2, Duration.ofSeconds(60))))
                         .extracting(Scenario.Outcome::orderId, Scenario.Outcome::decision)
                         .containsExactly(tuple("e1", "BLOCKED"), tuple("e2", "APPROVED"));
@@ -348,7 +340,7 @@ class StateLostIT {
 
     /** Sends the agreement and a sale of 150,000 of its first release, and waits for the sale's approval. */
     private static void approveTheFirstSale(BrokerIO io) throws InterruptedException {
-        io.produce(Scenario.of(List.of(AGREEMENT, sale("e1", "2003-07-11T09:45:00-04:00"))));
+        io.produce(Scenario.of(List.of(LETTER_AGREEMENT, letterSale("e1", "2003-07-11T09:45:00-04:00"))));
         assertThat(BrokerIO.outcomes(io.awaitDecisions(1, Duration.ofSeconds(60))))
                 .extracting(Scenario.Outcome::decision).containsExactly("APPROVED");
     }
