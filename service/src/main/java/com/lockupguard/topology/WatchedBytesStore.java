@@ -28,6 +28,7 @@ final class WatchedBytesStore implements KeyValueStore<Bytes, byte[]> {
     private final KeyValueStore<Bytes, byte[]> inner;
     private final EmptiedStateRepair repair;
     private int partition = -1;
+    private volatile boolean openedFresh;
 
     private WatchedBytesStore(KeyValueStore<Bytes, byte[]> inner, EmptiedStateRepair repair) {
         this.inner = inner;
@@ -54,6 +55,11 @@ final class WatchedBytesStore implements KeyValueStore<Bytes, byte[]> {
         };
     }
 
+    /** Whether the store had no changelog offset when it was last opened: created anew, or never written. */
+    boolean openedFresh() {
+        return openedFresh;
+    }
+
     /** Whether the store holds no key at all (a seek, not an estimate). */
     boolean holdsNothing() {
         try (KeyValueIterator<Bytes, byte[]> entries = inner.all()) {
@@ -65,12 +71,16 @@ final class WatchedBytesStore implements KeyValueStore<Bytes, byte[]> {
     public void init(StateStoreContext context, StateStore root) {
         inner.init(context, root);
         partition = context.taskId().partition();
-        repair.opened(partition, this);
+        // Kafka Streams names a store's changelog so, on the partition of its task
+        TopicPartition changelog = new TopicPartition(StoreNames.changelogTopic(context.applicationId(), name()),
+                partition);
+        openedFresh = inner.committedOffset(changelog) == null;
+        repair.opened(name(), partition, this);
     }
 
     @Override
     public void close() {
-        repair.closed(partition, this);
+        repair.closed(name(), partition, this);
         inner.close();
     }
 

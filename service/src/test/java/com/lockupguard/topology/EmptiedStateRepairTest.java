@@ -5,21 +5,26 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Properties;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.TaskCorruptedException;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.internals.InMemoryKeyValueStore;
 import org.junit.jupiter.api.Test;
 
 /**
- * A task whose holding-state store holds nothing, yet restores from past its changelog's start, is rebuilt before it
- * decides anything; every other restore is left alone.
+ * A task whose holding-state store holds nothing, or whose store opened fresh holds nothing, yet restores from past
+ * its changelog's start, is rebuilt before it decides anything; every other restore is left alone.
  */
 class EmptiedStateRepairTest {
 
     private static final TaskId TASK = new TaskId(0, 3);
+    private static final String APPLICATION_ID = "guard";
 
     private final EmptiedStateRepair repair = new EmptiedStateRepair();
 
@@ -38,6 +43,18 @@ class EmptiedStateRepairTest {
         assertThat(repair.rebuiltTasks()).isEqualTo(1);
         assertThatCode(() -> repair.throwIfEmptied(TASK)).doesNotThrowAnyException();
         assertThat(repair.awaitsRebuild()).isFalse();
+    }
+
+    @Test
+    void shouldRebuildATaskWhoseHoldingStateOnDiskHoldsNothingBehindAnOffset() {
+        // given task 0_3's holding state as a guard before this repair left it: opened with changelog offset 87, empty
+        open(StoreNames.HOLDING_STATE, TASK, 87L);
+
+        // when Kafka Streams restores it from offset 88
+        repair.restoreStarting(StoreNames.HOLDING_STATE, 3, 88);
+
+        // then the task is rebuilt: a holding is never deleted, so an empty holding state has no offset to be at
+        assertThatThrownBy(() -> repair.throwIfEmptied(TASK)).isInstanceOf(TaskCorruptedException.class);
     }
 
     @Test
@@ -67,14 +84,36 @@ class EmptiedStateRepairTest {
     }
 
     @Test
-    void shouldLeaveOtherStoresWhichMayBeEmptyWithAPosition() {
-        // given a task whose stores are empty, and whose other stores delete keys in normal operation (closed
-        // reservations, forgotten ids), so that they may be empty with a position
-        open(StoreNames.HOLDING_STATE, TASK);
-        assertThat(repair.watched(Stores.inMemoryKeyValueStore(StoreNames.SEEN_ORDERS)).get())
-                .isNotInstanceOf(WatchedBytesStore.class);
+    void shouldRebuildATaskWhoseFreshlyOpenedStoreRestoresFromPastTheStart() {
+        // given task 0_3's remembered orders, opened without a changelog offset (created anew) and empty
+        open(StoreNames.SEEN_ORDERS, TASK);
 
-        // when one of those restores from past the start
+        // when Kafka Streams restores them from offset 88
+        repair.restoreStarting(StoreNames.SEEN_ORDERS, 3, 88);
+
+        // then the task is rebuilt: they could only start at the changelog's start
+        assertThatThrownBy(() -> repair.throwIfEmptied(TASK)).isInstanceOf(TaskCorruptedException.class);
+    }
+
+    @Test
+    void shouldLeaveAStoreOpenedWithAnOffsetWhoseKeysWereAllForgotten() {
+        // given task 0_3's remembered orders, opened with changelog offset 87 and empty: every id forgotten after its
+        // retention, which a holding never is
+        open(StoreNames.SEEN_ORDERS, TASK, 87L);
+
+        // when Kafka Streams restores them from offset 88
+        repair.restoreStarting(StoreNames.SEEN_ORDERS, 3, 88);
+
+        // then nothing is rebuilt
+        assertThatCode(() -> repair.throwIfEmptied(TASK)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void shouldLeaveAPromotedStandbysStoreThatHoldsWhatItApplied() {
+        // given a standby's remembered orders, opened fresh and kept up to date since
+        open(StoreNames.SEEN_ORDERS, TASK).put(Bytes.wrap("dutchess/CBYI/e1".getBytes()), new byte[] {1});
+
+        // when the standby is promoted and restores the rest from offset 88
         repair.restoreStarting(StoreNames.SEEN_ORDERS, 3, 88);
 
         // then nothing is rebuilt
@@ -163,9 +202,38 @@ class EmptiedStateRepairTest {
     }
 
     private KeyValueStore<Bytes, byte[]> open(String name, TaskId task) {
-        KeyValueStore<Bytes, byte[]> store = repair.watched(Stores.inMemoryKeyValueStore(name)).get();
-        assertThat(store).isInstanceOf(WatchedBytesStore.class);
-        MockProcessorContext<Object, Object> context = new MockProcessorContext<>(new Properties(), task, null);
+        return open(name, task, null);
+    }
+
+    /** Store {@code name} of {@code task}, watched, opened with {@code committedOffset} on its changelog. */
+    private KeyValueStore<Bytes, byte[]> open(String name, TaskId task, Long committedOffset) {
+        KeyValueBytesStoreSupplier memory = Stores.inMemoryKeyValueStore(name);
+        KeyValueStore<Bytes, byte[]> store = repair.watched(new KeyValueBytesStoreSupplier() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public KeyValueStore<Bytes, byte[]> get() {
+                return new InMemoryKeyValueStore(name) {
+                    @Override
+                    public Long committedOffset(TopicPartition partition) {
+                        assertThat(partition).isEqualTo(new TopicPartition(
+                                StoreNames.changelogTopic(APPLICATION_ID, name), task.partition()));
+                        return committedOffset;
+                    }
+                };
+            }
+
+            @Override
+            public String metricsScope() {
+                return memory.metricsScope();
+            }
+        }).get();
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>(config, task, null);
         store.init(context.getStateStoreContext(), store);
         return store;
     }
