@@ -14,8 +14,8 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The settings a guard runs with, as {@code config --check} prints them and {@code run} logs them at start: every
- * setting of the guard with its default applied, then every other one given (Kafka's clients' and Kafka Streams'),
- * sorted by name, secrets hidden.
+ * setting of the guard, its default applied, and every other setting given (Kafka Streams' and its clients', whose
+ * defaults are not shown), all sorted by name, secrets hidden.
  */
 public final class ShownSettings {
 

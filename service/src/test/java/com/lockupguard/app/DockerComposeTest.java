@@ -177,7 +177,8 @@ class DockerComposeTest {
     @Test
     void shouldChartOnlyTheChosenGuardFromTheChosenPrometheus() throws Exception {
         // given the provisioned Grafana dashboard, imported into a Grafana whose Prometheus scrapes other JVMs too
-        JsonNode dashboard = new ObjectMapper().readTree(Path.of("deploy/grafana/dashboards/lockup-guard.json").toFile());
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(Path.of("deploy/grafana/dashboards/lockup-guard.json").toFile());
         List<String> variables = new ArrayList<>();
         dashboard.at("/templating/list").forEach(variable -> variables.add(variable.get("name").asText()));
 

@@ -56,7 +56,7 @@ class GuardServiceTest {
 
     @Test
     void shouldLogTheSettingsItRunsWithSecretsHiddenWhenTheGuardIsMade() {
-        // given a state directory, a default left as it is, and a secret
+        // given a state directory, defaults left as they are, and two secrets
         Map<String, String> settings = Map.of("api.token", "s3cret-token-of-the-desk-0123456789",
                 "producer.ssl.key.password", "k3y-pass");
 

@@ -27,6 +27,8 @@ import org.rocksdb.RocksIterator;
 /**
  * Restore: an instance stops, its state directory is deleted, and it starts again. The stores
  * come back from their changelogs, and later decisions (and retries of earlier orders) are right.
+ * And an instance whose holding-state stores a long broker outage emptied, their changelog offsets
+ * kept, has those tasks rebuilt from the changelogs' start.
  */
 @Timeout(240)
 class RestoreIT {
@@ -109,7 +111,7 @@ class RestoreIT {
         }
     }
 
-    /** Runs a guard on {@code stateDir} until it has decided {@code orders} orders of {@code scenario}, then stops it. */
+    /** Runs a guard on {@code stateDir} until it has decided {@code orders} orders of {@code scenario}; stops it. */
     private void decideThenStop(Map<String, String> settings, BrokerIO io, Scenario scenario, int orders)
             throws Exception {
         try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
