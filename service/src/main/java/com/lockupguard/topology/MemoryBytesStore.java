@@ -28,22 +28,7 @@ abstract class MemoryBytesStore implements KeyValueStore<Bytes, byte[]> {
     /** A supplier of stores {@code create} makes from a name, reported to metrics as {@code metricsScope}. */
     static KeyValueBytesStoreSupplier supplier(String name, String metricsScope,
             Function<String, MemoryBytesStore> create) {
-        return new KeyValueBytesStoreSupplier() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public KeyValueStore<Bytes, byte[]> get() {
-                return create.apply(name);
-            }
-
-            @Override
-            public String metricsScope() {
-                return metricsScope;
-            }
-        };
+        return new BytesStoreSupplier(name, metricsScope, () -> create.apply(name));
     }
 
     /** Takes one changelog record while the store is restored. */

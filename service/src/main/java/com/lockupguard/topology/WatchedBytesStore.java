@@ -37,22 +37,8 @@ final class WatchedBytesStore implements KeyValueStore<Bytes, byte[]> {
 
     /** {@code supplier}'s stores, each watched by {@code repair}. */
     static KeyValueBytesStoreSupplier supplier(KeyValueBytesStoreSupplier supplier, EmptiedStateRepair repair) {
-        return new KeyValueBytesStoreSupplier() {
-            @Override
-            public String name() {
-                return supplier.name();
-            }
-
-            @Override
-            public KeyValueStore<Bytes, byte[]> get() {
-                return new WatchedBytesStore(supplier.get(), repair);
-            }
-
-            @Override
-            public String metricsScope() {
-                return supplier.metricsScope();
-            }
-        };
+        return new BytesStoreSupplier(supplier.name(), supplier.metricsScope(),
+                () -> new WatchedBytesStore(supplier.get(), repair));
     }
 
     /** Whether the store had no changelog offset when it was last opened: created anew, or never written. */

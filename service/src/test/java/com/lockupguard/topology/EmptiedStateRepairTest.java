@@ -11,9 +11,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.TaskCorruptedException;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
-import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.internals.InMemoryKeyValueStore;
 import org.junit.jupiter.api.Test;
 
@@ -207,30 +205,15 @@ class EmptiedStateRepairTest {
 
     /** Store {@code name} of {@code task}, watched, opened with {@code committedOffset} on its changelog. */
     private KeyValueStore<Bytes, byte[]> open(String name, TaskId task, Long committedOffset) {
-        KeyValueBytesStoreSupplier memory = Stores.inMemoryKeyValueStore(name);
-        KeyValueStore<Bytes, byte[]> store = repair.watched(new KeyValueBytesStoreSupplier() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public KeyValueStore<Bytes, byte[]> get() {
-                return new InMemoryKeyValueStore(name) {
+        KeyValueStore<Bytes, byte[]> store = repair.watched(new BytesStoreSupplier(name, "in-memory",
+                () -> new InMemoryKeyValueStore(name) {
                     @Override
                     public Long committedOffset(TopicPartition partition) {
                         assertThat(partition).isEqualTo(new TopicPartition(
                                 StoreNames.changelogTopic(APPLICATION_ID, name), task.partition()));
                         return committedOffset;
                     }
-                };
-            }
-
-            @Override
-            public String metricsScope() {
-                return memory.metricsScope();
-            }
-        }).get();
+                })).get();
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>(config, task, null);
