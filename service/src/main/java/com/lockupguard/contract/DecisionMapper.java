@@ -1,5 +1,6 @@
 package com.lockupguard.contract;
 
+import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.Outcome;
 import com.lockupguard.rules.Decision;
 import com.lockupguard.rules.OrderRequest;
@@ -23,7 +24,16 @@ public final class DecisionMapper {
     }
 
     public static com.lockupguard.avro.Decision toAvro(Decision decision) {
+        return toAvro(decision, null);
+    }
+
+    /**
+     * The decision with the order's kind as it was received where the rules know none: an order of a kind this guard
+     * does not know ({@code UNKNOWN}, one added later) is answered with that kind, not with none.
+     */
+    public static com.lockupguard.avro.Decision toAvro(Decision decision, OrderKind received) {
         OrderRequest order = decision.order();
+        OrderKind kind = order.kind() == null ? received : OrderMapper.toAvro(order.kind());
         List<com.lockupguard.avro.Reason> reasons = new ArrayList<>(decision.reasons().size());
         for (Reason reason : decision.reasons()) {
             reasons.add(REASONS_TO_AVRO.map(reason));
@@ -32,7 +42,7 @@ public final class DecisionMapper {
                 .setOrderId(order.orderId())
                 .setInvestorId(order.investorId())
                 .setSecurityId(order.securityId())
-                .setKind(OrderMapper.toAvro(order.kind()))
+                .setKind(kind)
                 .setQuantity(order.quantity())
                 .setOrderAt(decision.orderAt())
                 .setOutcome(OUTCOMES_TO_AVRO.map(decision.outcome()))

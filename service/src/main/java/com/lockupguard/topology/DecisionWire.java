@@ -1,6 +1,7 @@
 package com.lockupguard.topology;
 
 import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.OrderKind;
 import com.lockupguard.contract.DecisionMapper;
 import com.lockupguard.rules.Outcome;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -32,6 +33,11 @@ final class DecisionWire {
 
     byte[] encode(com.lockupguard.rules.Decision decision) {
         return encode(DecisionMapper.toAvro(decision));
+    }
+
+    /** The decision of an order whose kind was {@code received}: one this guard does not know is kept as sent. */
+    byte[] encode(com.lockupguard.rules.Decision decision, OrderKind received) {
+        return encode(DecisionMapper.toAvro(decision, received));
     }
 
     byte[] encode(Decision decision) {

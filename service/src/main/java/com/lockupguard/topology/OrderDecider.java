@@ -81,7 +81,7 @@ final class OrderDecider {
         Decision decision = ruling.decision();
         // first what can fail (the registry may refuse or be away): an order that gets no decision, dead-lettered
         // by the processing handler, must change nothing, or its shares would be counted and a resend counted again
-        byte[] encoded = wire.encode(decision);
+        byte[] encoded = wire.encode(decision, record.value().getKind());
         if (!fits(record, encoded, deadLetter)) {
             return;
         }

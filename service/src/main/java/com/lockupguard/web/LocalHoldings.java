@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.contract.ContractJson;
 import com.lockupguard.contract.DecisionMapper;
 import com.lockupguard.contract.HoldingStateMapper;
+import com.lockupguard.contract.OrderMapper;
 import com.lockupguard.contract.PositionMapper;
 import com.lockupguard.rules.AgreementInForce;
 import com.lockupguard.rules.HoldingKey;
@@ -86,11 +88,13 @@ final class LocalHoldings {
      * state counts shares used, it counts the open reservations' too (RULES.md section 9), so an approval
      * not yet filled leaves less for the next order.
      */
-    ObjectNode whatIf(OrderRequest order) {
+    ObjectNode whatIf(ProposedOrder proposed) {
+        OrderRequest order = OrderMapper.toRequest(proposed);
         Instant now = clock.instant();
         HoldingKey holding = order.holdingOrNull();
         if (holding == null || !order.isWellFormed()) {
-            return contracts.decision(DecisionMapper.toAvro(rules.decide(order, now, null, null).decision()));
+            return contracts.decision(DecisionMapper.toAvro(rules.decide(order, now, null, null).decision(),
+                    proposed.getKind()));
         }
         StateCodec codec = topics.stateCodec();
         byte[] stored = read(() -> holdings().get(holding.asString()));
@@ -101,7 +105,7 @@ final class LocalHoldings {
             // answered as the resend would be: the first decision, marked as repeated
             return contracts.decision(Decision.newBuilder(firstDecision(remembered)).setRepeated(true).build());
         }
-        return contracts.decision(DecisionMapper.toAvro(ruling.decision()));
+        return contracts.decision(DecisionMapper.toAvro(ruling.decision(), proposed.getKind()));
     }
 
     /**

@@ -112,14 +112,14 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
         OrderRequest request = OrderMapper.toRequest(order);
         HoldingKey holding = request.holdingOrNull();
         if (holding == null || !request.isWellFormed()) {
-            return new Answer(local.whatIf(request), hostAndPort(self));
+            return new Answer(local.whatIf(order), hostAndPort(self));
         }
         HostInfo owner = otherOwner(holding, localOnly);
         if (owner != null) {
             return new Answer(remote.post(owner, "/api/what-if?local=true", body, authorization),
                     hostAndPort(owner));
         }
-        return new Answer(local.whatIf(request), hostAndPort(self));
+        return new Answer(local.whatIf(order), hostAndPort(self));
     }
 
     /**

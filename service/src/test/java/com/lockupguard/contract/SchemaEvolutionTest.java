@@ -180,11 +180,13 @@ class SchemaEvolutionTest {
         order.put("desk", "london");
         // when the current guard reads it
         raw("orders").pipeInput("dutchess/CBYI", write("orders-value", order), Instant.parse("2004-01-01T00:00:00Z"));
-        // then the unknown kind becomes UNKNOWN, and the order is answered, not dead-lettered
+        // then the unknown kind becomes UNKNOWN, and the order is answered, not dead-lettered, with the kind it came
+        // with rather than none
         Decision decision = driver.createOutputTopic("orders-blocked", new StringDeserializer(),
                 topics.blocked().valueSerde().deserializer()).readValue();
         assertThat(decision.getReasons()).containsExactly(Reason.INVALID_ORDER);
         assertThat(decision.getOrderId()).isEqualTo("f1");
+        assertThat(decision.getKind()).isEqualTo(OrderKind.UNKNOWN);
     }
 
     @Test

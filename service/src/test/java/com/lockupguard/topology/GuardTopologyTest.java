@@ -186,11 +186,11 @@ class GuardTopologyTest {
             ProposedOrder broken = ProposedOrder.newBuilder().setOrderId("x").setKind(OrderKind.UNKNOWN).build();
             // when
             guard.orders.pipeInput("/", broken, at("2003-07-11T09:45:00-04:00"));
-            // then it gets a decision, not a dead letter
+            // then it gets a decision, not a dead letter, with the kind it came with
             Decision decision = guard.blocked.readValue();
             assertThat(decision.getReasons()).containsExactly(Reason.INVALID_ORDER);
             assertThat(decision.getMaxAllowedNow()).isZero();
-            assertThat(decision.getKind()).isNull();
+            assertThat(decision.getKind()).isEqualTo(OrderKind.UNKNOWN);
             assertThat(guard.deadLetters.isEmpty()).isTrue();
         }
     }

@@ -11,10 +11,8 @@ import com.lockupguard.avro.ExecutionKind;
 import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.ProposedOrder;
-import com.lockupguard.contract.OrderMapper;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.rules.HoldingKey;
-import com.lockupguard.rules.OrderRequest;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.GuardTopology;
 import com.lockupguard.topology.StreamsDefaults;
@@ -108,9 +106,9 @@ class LocalHoldingsTest {
                 .setQuantity(quantity).build(), at(at));
     }
 
-    private static OrderRequest whatIf(String orderId, long quantity) {
-        return OrderMapper.toRequest(ProposedOrder.newBuilder().setOrderId(orderId).setInvestorId("dutchess")
-                .setSecurityId("CBYI").setKind(OrderKind.PUBLIC_SALE).setQuantity(quantity).build());
+    private static ProposedOrder whatIf(String orderId, long quantity) {
+        return ProposedOrder.newBuilder().setOrderId(orderId).setInvestorId("dutchess")
+                .setSecurityId("CBYI").setKind(OrderKind.PUBLIC_SALE).setQuantity(quantity).build();
     }
 
     @Test
@@ -191,6 +189,20 @@ class LocalHoldingsTest {
         assertThat(holdings.reservations(LETTER)).hasSize(1);
     }
 
+
+    @Test
+    void shouldAnswerAWhatIfOfAKindItDoesNotKnowInvalidWithThatKind() {
+        // given an order of a kind added after this guard (UNKNOWN to it), for a holding it knows
+        ProposedOrder newer = ProposedOrder.newBuilder(whatIf("k1", 1_000)).setKind(OrderKind.UNKNOWN).build();
+
+        // when
+        JsonNode answer = holdings.whatIf(newer);
+
+        // then it is invalid, and says the kind it came with rather than none
+        assertThat(answer.get("decision").asText()).isEqualTo("BLOCKED");
+        assertThat(answer.get("reasons").get(0).asText()).isEqualTo("INVALID_ORDER");
+        assertThat(answer.get("kind").asText()).isEqualTo("UNKNOWN");
+    }
     @Test
     void shouldGiveEachPositionTheZoneItsReleaseDatesAreCountedIn() {
         // given the letter in New York, and one in Tokyo, whose release dates are Tokyo's dates
