@@ -19,7 +19,8 @@ import org.slf4j.Logger;
  * The commands' logging, set up in code (found by logback through {@code META-INF/services}): everything to stderr,
  * since stdout belongs to the commands' output (replay decisions, the demo's table); the guard's own loggers at
  * {@code LOCKUP_GUARD_LOG_LEVEL} (TRACE, DEBUG, INFO, WARN, ERROR or OFF; INFO by default), Kafka and the rest at
- * WARN, the web server at INFO, or at the guard's level when that is quieter.
+ * WARN, the web server at INFO, or at the guard's level when that is quieter. A warning Kafka repeats (a broker it
+ * cannot reach) is written once a minute ({@link RepeatedKafkaWarnings}).
  *
  * <p>In code rather than in a {@code logback.xml} because reading XML cost every command about 0.15 s of start-up
  * (logback's XML configurator and the JDK's parser: some 450 classes), a twentieth of a 100,000-order replay. An
@@ -90,6 +91,10 @@ public final class StandardErrorLogging extends ContextAwareBase implements Conf
         stderr.setEncoder(encoder);
         stderr.start();
 
+        RepeatedKafkaWarnings repeats = new RepeatedKafkaWarnings();
+        repeats.setContext(context);
+        repeats.start();
+        context.addTurboFilter(repeats);
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
         root.addAppender(stderr);

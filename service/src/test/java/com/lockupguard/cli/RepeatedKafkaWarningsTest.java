@@ -1,0 +1,152 @@
+package com.lockupguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+
+class RepeatedKafkaWarningsTest {
+
+    private static final String UNREACHABLE = "[Consumer clientId=guard-1-StreamThread-1-consumer, groupId=guard] "
+            + "Connection to node {} ({}) could not be established. Node may not be available.";
+
+    private final LoggerContext context = new LoggerContext();
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final ListAppender<ILoggingEvent> written = new ListAppender<>();
+
+    @BeforeEach
+    void setUp() {
+        RepeatedKafkaWarnings filter = new RepeatedKafkaWarnings(now::get);
+        filter.setContext(context);
+        filter.start();
+        context.addTurboFilter(filter);
+        context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+        context.getLogger("com.lockupguard").setLevel(Level.INFO);
+        written.setContext(context);
+        written.start();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(written);
+    }
+
+    @Test
+    void shouldWriteAWarningKafkaRepeatsOnceAMinuteAndSayHowOftenItWasLeftOut() {
+        // given a client that cannot reach broker 1 and warns every reconnect backoff, 20 times a second
+        Logger network = context.getLogger("org.apache.kafka.clients.NetworkClient");
+
+        // when it warns for a minute and a half
+        for (int tick = 0; tick < 1_800; tick++) {
+            network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+            now.addAndGet(50);
+        }
+
+        // then the warning is written twice, the second time after a line that counts the 1,199 left out before it
+        assertThat(messages()).containsExactly(
+                "[Consumer clientId=guard-1-StreamThread-1-consumer, groupId=guard] Connection to node 1 "
+                        + "(localhost/127.0.0.1:9092) could not be established. Node may not be available.",
+                "org.apache.kafka.clients.NetworkClient left out 1199 repeats of the next warning in the past 60 s "
+                        + "(each Kafka warning is written at most once a minute)",
+                "[Consumer clientId=guard-1-StreamThread-1-consumer, groupId=guard] Connection to node 1 "
+                        + "(localhost/127.0.0.1:9092) could not be established. Node may not be available.");
+        assertThat(written.list.get(1).getLoggerName()).isEqualTo(RepeatedKafkaWarnings.class.getName());
+    }
+
+    @Test
+    void shouldWriteEachBrokerAndEachClientsWarningOnceEach() {
+        // given two brokers away, and a second client warning of the first
+        Logger network = context.getLogger("org.apache.kafka.clients.NetworkClient");
+
+        // when each is warned of twice in a second
+        for (int twice = 0; twice < 2; twice++) {
+            network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+            network.warn(UNREACHABLE, 2, "localhost/127.0.0.1:9093");
+            network.warn(UNREACHABLE.replace("Consumer clientId=guard-1-StreamThread-1-consumer",
+                    "Producer clientId=guard-1-StreamThread-1-producer"), 1, "localhost/127.0.0.1:9092");
+            now.addAndGet(500);
+        }
+
+        // then each is written once: different arguments or text are different warnings
+        assertThat(messages()).hasSize(3).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void shouldNeverHoldBackAnErrorOrTheGuardsOwnWarnings() {
+        // given Kafka's errors and the guard's own warnings, each repeated
+        Logger streams = context.getLogger("org.apache.kafka.streams.processor.internals.StreamThread");
+        Logger guard = context.getLogger("com.lockupguard.topology.RestoreProgress");
+
+        // when each is logged three times at once
+        for (int time = 0; time < 3; time++) {
+            streams.error("stream-thread [{}] Failed to commit", "guard-1-StreamThread-1");
+            guard.warn("restoring {} from offset {}", "holding-state", 3);
+        }
+
+        // then all six are written
+        assertThat(messages()).hasSize(6);
+    }
+
+    @Test
+    void shouldCountOnlyWarningsThatWouldBeWritten() {
+        // given Kafka's clients at ERROR, as an operator quietening them might set them
+        context.getLogger("org.apache.kafka").setLevel(Level.ERROR);
+        Logger network = context.getLogger("org.apache.kafka.clients.NetworkClient");
+        for (int time = 0; time < 10; time++) {
+            network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+        }
+
+        // when they are back at WARN, a minute later
+        context.getLogger("org.apache.kafka").setLevel(Level.WARN);
+        now.addAndGet(60_000);
+        network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+
+        // then the warning is written without a count of repeats no one would have seen
+        assertThat(messages()).hasSize(1).first().asString().startsWith("[Consumer clientId=");
+    }
+
+    @Test
+    void shouldForgetEveryWarningRatherThanGrowWithoutBound() {
+        // given as many different warnings as it remembers
+        Logger consumer = context.getLogger("org.apache.kafka.clients.consumer.internals.ConsumerCoordinator");
+        for (int offset = 0; offset < RepeatedKafkaWarnings.MOST_REMEMBERED; offset++) {
+            consumer.warn("offset {} out of range", offset);
+        }
+
+        // when one more comes, and then the first again
+        consumer.warn("offset {} out of range", -1);
+        consumer.warn("offset {} out of range", 0);
+
+        // then each was written: the first was forgotten with the others to make room
+        assertThat(messages()).hasSize(RepeatedKafkaWarnings.MOST_REMEMBERED + 2);
+    }
+
+    @Test
+    void shouldHoldBackRepeatsWhenTheCommandsLoggingIsSetUp() {
+        // given the commands' own logging, in a context of its own
+        LoggerContext commands = new LoggerContext();
+        new StandardErrorLogging(name -> null, Map.<String, String>of()::get, Set.<String>of()::contains)
+                .configure(commands);
+        ListAppender<ILoggingEvent> stderr = new ListAppender<>();
+        stderr.setContext(commands);
+        stderr.start();
+        commands.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(stderr);
+        Logger network = commands.getLogger("org.apache.kafka.clients.NetworkClient");
+
+        // when a warning is repeated at once
+        network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+        network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+
+        // then it is written once
+        assertThat(stderr.list).hasSize(1);
+    }
+
+    private List<String> messages() {
+        return written.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+}
