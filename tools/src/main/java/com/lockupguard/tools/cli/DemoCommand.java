@@ -72,6 +72,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Show the broker's and the guard's logs.")
     private boolean verbose;
 
+    @Option(names = "--kafka-port", defaultValue = "0",
+            description = "Port of the Kafka broker on 127.0.0.1 (0: any free port).")
+    private int kafkaPort;
+
     @Option(names = "--registry-port", defaultValue = "0",
             description = "Port of the schema registry served on 127.0.0.1 (0: any free port).")
     private int registryPort;
@@ -96,6 +100,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        BrokerCommand.requireFreePorts(spec, "--kafka-port", kafkaPort, 1);
         // Ctrl-C, at any step, waits until everything is closed and the temporary data deleted: the JVM halts once
         // the hook returns
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(BrokerCommand.CLOSE_TIMEOUT);
@@ -127,7 +132,7 @@ final class DemoCommand implements Callable<Integer> {
         step(out, "starting Kafka (KRaft, 1 node, in this JVM)");
         String registryScope = "demo-" + UUID.randomUUID();
         Path stateDir = Files.createTempDirectory("lockup-guard-demo-state-");
-        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1, Map.of());
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1, kafkaPort, Map.of());
                 SchemaRegistryServer registry = new SchemaRegistryServer.Builder(
                         InMemorySchemaRegistry.scope(registryScope)).port(registryPort).start()) {
             done(out, "bootstrap.servers=" + kafka.bootstrapServers());

@@ -28,19 +28,21 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaCluster.class);
     private static final int CONTROLLER_ID = 3000;
+    /** The first broker's port, for brokers each on any free port. */
+    public static final int ANY_PORT = 0;
 
     private final Path baseDir;
     private final Map<Integer, KafkaNode> brokers = new LinkedHashMap<>();
     private final KafkaNode controller;
     private final Map<Integer, Integer> brokerPorts = new HashMap<>();
 
-    private EmbeddedKafkaCluster(Path baseDir, int brokerCount, Map<String, String> overrides) {
+    private EmbeddedKafkaCluster(Path baseDir, int brokerCount, int firstPort, Map<String, String> overrides) {
         this.baseDir = baseDir;
         int controllerPort = FreePorts.next();
         Map<String, String> settings = new HashMap<>(defaults(brokerCount));
         settings.putAll(overrides);
         if (brokerCount == 1) {
-            int brokerPort = FreePorts.next();
+            int brokerPort = firstPort == ANY_PORT ? FreePorts.next() : firstPort;
             String voters = "1@127.0.0.1:" + controllerPort;
             brokerPorts.put(1, brokerPort);
             brokers.put(1, new KafkaNode(1, "broker,controller", brokerPort, controllerPort, voters, baseDir,
@@ -50,7 +52,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             String voters = CONTROLLER_ID + "@127.0.0.1:" + controllerPort;
             controller = new KafkaNode(CONTROLLER_ID, "controller", null, controllerPort, voters, baseDir, settings);
             for (int id = 1; id <= brokerCount; id++) {
-                int brokerPort = FreePorts.next();
+                int brokerPort = firstPort == ANY_PORT ? FreePorts.next() : firstPort + id - 1;
                 brokerPorts.put(id, brokerPort);
                 brokers.put(id, new KafkaNode(id, "broker", brokerPort, null, voters, baseDir, settings));
             }
@@ -83,11 +85,26 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
      * @param overrides broker settings applied to every node
      */
     public static EmbeddedKafkaCluster start(int brokerCount, Map<String, String> overrides) throws Exception {
+        return start(brokerCount, ANY_PORT, overrides);
+    }
+
+    /**
+     * Formats and starts a cluster of {@code brokerCount} brokers, the first on {@code firstPort} of 127.0.0.1 and
+     * the next ones on the ports after it ({@link #ANY_PORT}: each on any free port). A port in use is refused
+     * before anything starts.
+     *
+     * @param overrides broker settings applied to every node
+     */
+    public static EmbeddedKafkaCluster start(int brokerCount, int firstPort, Map<String, String> overrides)
+            throws Exception {
         if (brokerCount < 1) {
             throw new IllegalArgumentException("a cluster needs at least one broker");
         }
+        if (firstPort != ANY_PORT) {
+            requireFreePorts(firstPort, brokerCount);
+        }
         Path baseDir = Files.createTempDirectory("lockup-guard-kafka-");
-        EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(baseDir, brokerCount, overrides);
+        EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(baseDir, brokerCount, firstPort, overrides);
         try {
             cluster.formatAndStart();
             return cluster;
@@ -95,6 +112,14 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             cluster.close();
             throw e;
         }
+    }
+
+    /**
+     * Refuses, with a message naming it, a port out of range or in use on 127.0.0.1 among the {@code brokerCount}
+     * from {@code firstPort} on: a broker told to listen there would fail only once the cluster was starting.
+     */
+    public static void requireFreePorts(int firstPort, int brokerCount) {
+        FreePorts.requireFree(firstPort, brokerCount);
     }
 
     private void formatAndStart() throws Exception {

@@ -3,6 +3,8 @@ package com.lockupguard.tools.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,26 @@ class EmbeddedKafkaClusterIT {
     void shouldServeProduceAndConsumeOnSingleCombinedNode() throws Exception {
         try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(1, Map.of())) {
             roundTrip(cluster, "smoke", (short) 1);
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldListenOnTheChosenPortAndRefuseItToASecondCluster() throws Exception {
+        // given a port free a moment ago
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = probe.getLocalPort();
+        }
+        // when a cluster is started on it
+        try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(1, port, Map.of())) {
+            // then it serves there
+            assertThat(cluster.bootstrapServers()).isEqualTo("127.0.0.1:" + port);
+            roundTrip(cluster, "on-a-chosen-port", (short) 1);
+            // and a second cluster on the same port is refused before it formats or starts anything
+            Throwable second = catchThrowable(() -> EmbeddedKafkaCluster.start(1, port, Map.of()).close());
+            assertThat(second).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("port " + port + " of 127.0.0.1 is in use");
         }
     }
 

@@ -1,0 +1,56 @@
+package com.lockupguard.tools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+
+class KafkaPortOptionTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @Test
+    void shouldRefuseABrokerPortInUseBeforeStartingAnything() throws Exception {
+        // given a port something listens on
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+
+            // when the broker is asked to listen there
+            int exitCode = CapturedCommand.run(out, err, "broker", "--nodes", "1", "--port", Integer.toString(port));
+
+            // then it is a usage error naming the port, and no broker was started
+            assertThat(exitCode).isEqualTo(2);
+            assertThat(err.toString()).contains("--port " + port + ": port " + port + " of 127.0.0.1 is in use");
+            assertThat(out.toString()).doesNotContain("bootstrap.servers");
+        }
+    }
+
+    @Test
+    void shouldRefuseTheDemosKafkaPortInUseBeforeStartingAnything() throws Exception {
+        // given a port something listens on
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+
+            // when the demo is asked to run its broker there
+            int exitCode = CapturedCommand.run(out, err, "demo", "--kafka-port", Integer.toString(port));
+
+            // then it is a usage error naming the port, before the demo says anything
+            assertThat(exitCode).isEqualTo(2);
+            assertThat(err.toString()).contains("--kafka-port " + port + ": port " + port + " of 127.0.0.1 is in use");
+            assertThat(out.toString()).doesNotContain("Lockup Guard demo");
+        }
+    }
+
+    @Test
+    void shouldRefuseBrokerPortsRunningPastTheLastPort() {
+        // when three brokers would take 65534, 65535 and 65536
+        int exitCode = CapturedCommand.run(out, err, "broker", "--nodes", "3", "--port", "65534");
+
+        // then
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).contains("ports 65534-65536 for 3 brokers are not all ports (1-65535)");
+    }
+}
