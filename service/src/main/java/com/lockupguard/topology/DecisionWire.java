@@ -31,10 +31,6 @@ final class DecisionWire {
         return outcome == Outcome.APPROVED ? approvedTopic : blockedTopic;
     }
 
-    byte[] encode(com.lockupguard.rules.Decision decision) {
-        return encode(DecisionMapper.toAvro(decision));
-    }
-
     /** The decision of an order whose kind was {@code received}: one this guard does not know is kept as sent. */
     byte[] encode(com.lockupguard.rules.Decision decision, OrderKind received) {
         return encode(DecisionMapper.toAvro(decision, received));

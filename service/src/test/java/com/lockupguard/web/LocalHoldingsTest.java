@@ -189,7 +189,6 @@ class LocalHoldingsTest {
         assertThat(holdings.reservations(LETTER)).hasSize(1);
     }
 
-
     @Test
     void shouldAnswerAWhatIfOfAKindItDoesNotKnowInvalidWithThatKind() {
         // given an order of a kind added after this guard (UNKNOWN to it), for a holding it knows
@@ -203,6 +202,7 @@ class LocalHoldingsTest {
         assertThat(answer.get("reasons").get(0).asText()).isEqualTo("INVALID_ORDER");
         assertThat(answer.get("kind").asText()).isEqualTo("UNKNOWN");
     }
+
     @Test
     void shouldGiveEachPositionTheZoneItsReleaseDatesAreCountedIn() {
         // given the letter in New York, and one in Tokyo, whose release dates are Tokyo's dates
