@@ -12,11 +12,14 @@ import java.util.function.LongSupplier;
 import org.slf4j.Marker;
 
 /**
- * A warning of Kafka's (logger, text and arguments the same) written at most once a {@link #INTERVAL}, its repeats
+ * A warning of Kafka's (logger, text, arguments and exception the same) written at most once a minute, its repeats
  * counted and the count said when it is written again. While a broker is away each of a guard's clients (every
  * stream thread's consumer and producer, the restore consumer, the admin client, the API's producer) warns that it
- * could not connect to it after every reconnect backoff: about 2,000 lines in 3.5 minutes of one guard's log,
- * burying what the guard itself says. Errors, and the guard's own loggers, are never held back.
+ * could not connect to it after every reconnect backoff: 1,399 lines in the two minutes after a guard's only broker
+ * was killed, burying what the guard itself says. Errors, and the guard's own loggers, are never held back. Any
+ * {@code org.apache.kafka} logger is held to it: Kafka Streams' and, in the broker and soak commands, the brokers'.
+ *
+ * <p>Repeats are counted until the warning is written again: those of a burst that ends are not reported.
  */
 final class RepeatedKafkaWarnings extends TurboFilter {
 
@@ -24,6 +27,8 @@ final class RepeatedKafkaWarnings extends TurboFilter {
     static final long INTERVAL_MS = TimeUnit.MINUTES.toMillis(1);
     /** Warnings remembered at most; past that, all are forgotten and each is written once again. */
     static final int MOST_REMEMBERED = 1_000;
+    /** The longest warning remembered, in characters with its logger's name; a longer one is always written. */
+    static final int LONGEST_KEY = 4_096;
     private static final String KAFKA = "org.apache.kafka.";
 
     private final LongSupplier millis;
@@ -46,16 +51,31 @@ final class RepeatedKafkaWarnings extends TurboFilter {
                 || !level.isGreaterOrEqual(logger.getEffectiveLevel())) {
             return FilterReply.NEUTRAL;
         }
-        Repeats repeats = remembered(logger.getName() + '\n' + format + '\n' + Arrays.deepToString(params));
-        long leftOut = repeats.writeAt(millis.getAsLong());
-        if (leftOut < 0) {
+        String key;
+        try {
+            // Kafka's clients pass the text formatted, without arguments, and an exception of its own
+            key = logger.getName() + '\n' + format + '\n' + Arrays.deepToString(params) + '\n'
+                    + (thrown == null ? "" : thrown.toString());
+        } catch (RuntimeException e) {
+            // an argument whose toString fails: a log call must not throw, and logback's own formatting copes
+            return FilterReply.NEUTRAL;
+        }
+        if (key.length() > LONGEST_KEY) {
+            // never held back rather than remembered at any size
+            return FilterReply.NEUTRAL;
+        }
+        long now = millis.getAsLong();
+        Repeats repeats = remembered(key);
+        long[] leftOut = repeats.writeAt(now);
+        if (leftOut == null) {
             return FilterReply.DENY;
         }
-        if (leftOut > 0) {
+        if (leftOut[0] > 0) {
             // said first, by a logger of the guard's that this filter lets through: the warning follows it
             logger.getLoggerContext().getLogger(RepeatedKafkaWarnings.class).warn("{} left out {} repeats of the "
-                    + "next warning in the past {} s (each Kafka warning is written at most once a minute)",
-                    logger.getName(), leftOut, INTERVAL_MS / 1000);
+                    + "next warning in the {} s since it was last written (a Kafka warning is written at most once "
+                    + "a minute; its repeats are counted until it is written again)", logger.getName(), leftOut[0],
+                    (now - leftOut[1]) / 1000);
         }
         return FilterReply.NEUTRAL;
     }
@@ -79,13 +99,16 @@ final class RepeatedKafkaWarnings extends TurboFilter {
         private long writtenAt;
         private long leftOut;
 
-        /** The repeats left out since it was last written, if it is written now; -1 if it is left out. */
-        synchronized long writeAt(long now) {
+        /**
+         * If it is written now: the repeats left out since it was last written, and when that was; null if it is
+         * left out.
+         */
+        synchronized long[] writeAt(long now) {
             if (written && now - writtenAt < INTERVAL_MS) {
                 leftOut++;
-                return -1;
+                return null;
             }
-            long before = leftOut;
+            long[] before = {leftOut, writtenAt};
             written = true;
             writtenAt = now;
             leftOut = 0;

@@ -34,6 +34,11 @@ public final class StandardErrorLogging extends ContextAwareBase implements Conf
     public static final String LEVEL_VARIABLE = ConfigSources.LOG_LEVEL_VARIABLE;
     static final String APPENDER = "STDERR";
     /**
+     * {@code -Dlockupguard.log.kafka.repeats=all} writes every warning Kafka repeats, not one a minute: the tests run
+     * so, since a warning one test class made would otherwise hide the same warning from the next one's check.
+     */
+    static final String KAFKA_REPEATS_PROPERTY = "lockupguard.log.kafka.repeats";
+    /**
      * One line per message, whatever it quotes: a line break in a record's key, an order id or a token's subject is
      * written as {@code \n}, and any other control character (C0 or C1: an ANSI escape, say) as {@code ?}, so that
      * text from outside cannot forge a log line of its own. The stack trace, when there is one, follows on its own
@@ -91,10 +96,12 @@ public final class StandardErrorLogging extends ContextAwareBase implements Conf
         stderr.setEncoder(encoder);
         stderr.start();
 
-        RepeatedKafkaWarnings repeats = new RepeatedKafkaWarnings();
-        repeats.setContext(context);
-        repeats.start();
-        context.addTurboFilter(repeats);
+        if (!"all".equals(systemProperties.apply(KAFKA_REPEATS_PROPERTY))) {
+            RepeatedKafkaWarnings repeats = new RepeatedKafkaWarnings();
+            repeats.setContext(context);
+            repeats.start();
+            context.addTurboFilter(repeats);
+        }
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
         root.addAppender(stderr);

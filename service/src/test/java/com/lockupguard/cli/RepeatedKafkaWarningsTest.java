@@ -51,8 +51,9 @@ class RepeatedKafkaWarningsTest {
         assertThat(messages()).containsExactly(
                 "[Consumer clientId=guard-1-StreamThread-1-consumer, groupId=guard] Connection to node 1 "
                         + "(localhost/127.0.0.1:9092) could not be established. Node may not be available.",
-                "org.apache.kafka.clients.NetworkClient left out 1199 repeats of the next warning in the past 60 s "
-                        + "(each Kafka warning is written at most once a minute)",
+                "org.apache.kafka.clients.NetworkClient left out 1199 repeats of the next warning in the 60 s since it "
+                        + "was last written (a Kafka warning is written at most once a minute; its repeats are counted "
+                        + "until it is written again)",
                 "[Consumer clientId=guard-1-StreamThread-1-consumer, groupId=guard] Connection to node 1 "
                         + "(localhost/127.0.0.1:9092) could not be established. Node may not be available.");
         assertThat(written.list.get(1).getLoggerName()).isEqualTo(RepeatedKafkaWarnings.class.getName());
@@ -74,6 +75,73 @@ class RepeatedKafkaWarningsTest {
 
         // then each is written once: different arguments or text are different warnings
         assertThat(messages()).hasSize(3).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void shouldTellWarningsOfTheSameTextApartByTheirExceptions() {
+        // given Kafka's clients' way: the text formatted, no arguments, an exception of their own
+        Logger producer = context.getLogger("org.apache.kafka.clients.producer.internals.Sender");
+        String text = "[Producer clientId=guard-1-StreamThread-1-producer] Got error produce response";
+
+        // when the same text comes with two exceptions, each twice
+        for (int twice = 0; twice < 2; twice++) {
+            producer.warn(text, new IllegalStateException("NOT_LEADER_OR_FOLLOWER"));
+            producer.warn(text, new IllegalStateException("NOT_ENOUGH_REPLICAS"));
+        }
+
+        // then each exception is written once
+        assertThat(written.list).extracting(event -> event.getThrowableProxy().getMessage())
+                .containsExactly("NOT_LEADER_OR_FOLLOWER", "NOT_ENOUGH_REPLICAS");
+    }
+
+    @Test
+    void shouldSayHowLongItWasSinceTheWarningWasLastWritten() {
+        // given a warning written, and repeated half a minute later
+        Logger network = context.getLogger("org.apache.kafka.clients.NetworkClient");
+        network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+        now.addAndGet(30_000);
+        network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+
+        // when it comes again two hours after it was written
+        now.addAndGet(7_170_000);
+        network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+
+        // then the count says the two hours, not a minute
+        assertThat(messages()).hasSize(3);
+        assertThat(messages().get(1)).startsWith("org.apache.kafka.clients.NetworkClient left out 1 repeats of the "
+                + "next warning in the 7200 s since it was last written");
+    }
+
+    @Test
+    void shouldWriteAWarningWhoseArgumentCannotBeShownRatherThanThrow() {
+        // given an argument whose text cannot be made
+        Object broken = new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("no text");
+            }
+        };
+        Logger streams = context.getLogger("org.apache.kafka.streams.processor.internals.StreamTask");
+
+        // when it is warned of
+        streams.warn("task {} skipped a record", broken);
+
+        // then the call returns, and the warning is written as logback writes it
+        assertThat(written.list).hasSize(1);
+    }
+
+    @Test
+    void shouldAlwaysWriteAWarningTooLongToRemember() {
+        // given a warning longer than it remembers
+        Logger admin = context.getLogger("org.apache.kafka.clients.admin.KafkaAdminClient");
+        String huge = "x".repeat(RepeatedKafkaWarnings.LONGEST_KEY);
+
+        // when it is repeated at once
+        admin.warn("metadata {}", huge);
+        admin.warn("metadata {}", huge);
+
+        // then both are written
+        assertThat(written.list).hasSize(2);
     }
 
     @Test

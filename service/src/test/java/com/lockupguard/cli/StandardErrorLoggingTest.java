@@ -43,6 +43,20 @@ class StandardErrorLoggingTest {
     }
 
     @Test
+    void shouldHoldKafkasRepeatedWarningsBackUnlessEveryRepeatIsAsked() {
+        // given the shipped logging, and the logging the tests run with
+        LoggerContext tests = new LoggerContext();
+
+        // when each is set up
+        logging(Map.of(), Map.of(), Set.of()).configure(context);
+        logging(Map.of("lockupguard.log.kafka.repeats", "all"), Map.of(), Set.of()).configure(tests);
+
+        // then only the first holds repeats back
+        assertThat(context.getTurboFilterList()).hasExactlyElementsOfTypes(RepeatedKafkaWarnings.class);
+        assertThat(tests.getTurboFilterList()).isEmpty();
+    }
+
+    @Test
     void shouldWriteEachMessageOnOneLineWhateverItQuotes() {
         // given the commands' logging, and a record key that carries a forged log line and an ANSI escape
         logging(Map.of(), Map.of(), Set.of()).configure(context);
