@@ -161,8 +161,8 @@ final class BrokerIO {
 
     /**
      * Every record of {@code topic} from the beginning, reading at least to each partition's end as it was when
-     * the read began (so that "none there" means none written), then until {@code enough} holds and none came
-     * for {@code quiet}, or {@code timeout} passes.
+     * the read began (so that "none there" means none written: short of it at {@code timeout}, the read fails),
+     * then until {@code enough} holds and none came for {@code quiet}, or {@code timeout} passes.
      */
     private <V> List<V> readFromBeginning(GuardTopics.Topic<String, V> topic, String isolation, Duration timeout,
             Duration quiet, Predicate<List<V>> enough) {
@@ -185,6 +185,11 @@ final class BrokerIO {
                 if (values.size() > before) {
                     quietSince = System.nanoTime();
                 }
+            }
+            if (!reached(consumer, ends)) {
+                // what it read would be a part taken for the whole: "none there" would pass without meaning
+                throw new AssertionError("reading " + topic.name() + " (" + isolation + ") stopped after " + timeout
+                        + " short of the end its partitions had when the read began: " + values.size() + " read");
             }
             return values;
         }
