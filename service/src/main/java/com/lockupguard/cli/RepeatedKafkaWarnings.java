@@ -66,16 +66,16 @@ final class RepeatedKafkaWarnings extends TurboFilter {
         }
         long now = millis.getAsLong();
         Repeats repeats = remembered(key);
-        long[] leftOut = repeats.writeAt(now);
+        LeftOut leftOut = repeats.writeAt(now);
         if (leftOut == null) {
             return FilterReply.DENY;
         }
-        if (leftOut[0] > 0) {
+        if (leftOut.repeats() > 0) {
             // said first, by a logger of the guard's that this filter lets through: the warning follows it
             logger.getLoggerContext().getLogger(RepeatedKafkaWarnings.class).warn("{} left out {} repeats of the "
                     + "next warning in the {} s since it was last written (a Kafka warning is written at most once "
-                    + "a minute; its repeats are counted until it is written again)", logger.getName(), leftOut[0],
-                    (now - leftOut[1]) / 1000);
+                    + "a minute; its repeats are counted until it is written again)", logger.getName(),
+                    leftOut.repeats(), (now - leftOut.since()) / 1000);
         }
         return FilterReply.NEUTRAL;
     }
@@ -92,6 +92,10 @@ final class RepeatedKafkaWarnings extends TurboFilter {
         return seen.computeIfAbsent(key, k -> new Repeats());
     }
 
+    /** The repeats of a warning left out since it was last written, at {@code since}. */
+    private record LeftOut(long repeats, long since) {
+    }
+
     /** When one warning was last written, and how often it was left out since. */
     private static final class Repeats {
 
@@ -99,16 +103,13 @@ final class RepeatedKafkaWarnings extends TurboFilter {
         private long writtenAt;
         private long leftOut;
 
-        /**
-         * If it is written now: the repeats left out since it was last written, and when that was; null if it is
-         * left out.
-         */
-        synchronized long[] writeAt(long now) {
+        /** If it is written now, what was left out since it was last written; null if it is left out. */
+        synchronized LeftOut writeAt(long now) {
             if (written && now - writtenAt < INTERVAL_MS) {
                 leftOut++;
                 return null;
             }
-            long[] before = {leftOut, writtenAt};
+            LeftOut before = new LeftOut(leftOut, writtenAt);
             written = true;
             writtenAt = now;
             leftOut = 0;
