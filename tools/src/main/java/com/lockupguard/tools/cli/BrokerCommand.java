@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code broker --nodes 3}: a real KRaft cluster in this process, until Ctrl-C. */
@@ -27,7 +26,8 @@ final class BrokerCommand implements Callable<Integer> {
     private int nodes;
 
     @Option(names = "--port", defaultValue = "0", description = "Port of the first broker on 127.0.0.1, the next "
-            + "ones on the ports after it (9092: bootstrap.servers=127.0.0.1:9092,...); 0, the default: any free ports.")
+            + "ones on the ports after it (9092: bootstrap.servers=127.0.0.1:9092,...); 0, the default: any free "
+            + "ports.")
     private int port;
 
     @Option(names = "--endpoints-file", paramLabel = "FILE", description = "Write bootstrap.servers here when up "
@@ -40,7 +40,7 @@ final class BrokerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        requireFreePorts(spec, "--port", port, nodes);
+        PortOptions.requireFree(spec, "--port", port, nodes);
         // the hook waits until the cluster is closed and its data deleted: the JVM halts once the hook returns
         // the endpoints file is deleted once the brokers are stopped, before the hook lets the JVM halt
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(CLOSE_TIMEOUT);
@@ -56,20 +56,5 @@ final class BrokerCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
-    }
-
-    /**
-     * A command's Kafka port option refused as a usage error (exit code 2, the message and the usage) when one of
-     * the ports its brokers would take is in use or out of range; checked before anything starts.
-     */
-    static void requireFreePorts(CommandSpec spec, String option, int firstPort, int brokers) {
-        if (firstPort == EmbeddedKafkaCluster.ANY_PORT) {
-            return;
-        }
-        try {
-            EmbeddedKafkaCluster.requireFreePorts(firstPort, brokers);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), option + " " + firstPort + ": " + e.getMessage(), e);
-        }
     }
 }

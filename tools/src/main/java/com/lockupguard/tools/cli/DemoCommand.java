@@ -59,6 +59,7 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
 
     static final String BUILT_IN_TIMELINE = "/examples/demo-2003.jsonl";
+    private static final int DEFAULT_HTTP_PORT = 8080;
 
     @Option(names = "--keep-running", description = "Leave the broker and the guard up until Ctrl-C.")
     private boolean keepRunning;
@@ -100,7 +101,12 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BrokerCommand.requireFreePorts(spec, "--kafka-port", kafkaPort, 1);
+        PortOptions.requireFree(spec, "--kafka-port", kafkaPort, 1);
+        PortOptions.requireFree(spec, "--registry-port", registryPort, 1);
+        // the dashboard's port is checked too: 8080 by default with --keep-running, often taken
+        if (httpPortServed() > 0) {
+            PortOptions.requireFree(spec, "--http-port", httpPortServed(), 1);
+        }
         // Ctrl-C, at any step, waits until everything is closed and the temporary data deleted: the JVM halts once
         // the hook returns
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(BrokerCommand.CLOSE_TIMEOUT);
@@ -257,10 +263,27 @@ final class DemoCommand implements Callable<Integer> {
         settings.put(GuardConfig.TOPICS_PARTITIONS_CONFIG, Integer.toString(partitions));
         // the demo replays 2003: the orders keep their recorded event times
         settings.put(GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG, GuardConfig.CREATE_TIME);
-        int port = httpPort != null ? httpPort : keepRunning ? 8080 : -1;
-        settings.put(GuardConfig.HTTP_PORT_CONFIG, Integer.toString(port));
+        settings.put(GuardConfig.HTTP_PORT_CONFIG, Integer.toString(httpPortOption()));
         settings.putAll(overrides);
         return settings;
+    }
+
+    /** The HTTP port --http-port or --keep-running asks for: 8080 with --keep-running, none (-1) without. */
+    private int httpPortOption() {
+        return httpPort != null ? httpPort : keepRunning ? DEFAULT_HTTP_PORT : -1;
+    }
+
+    /** The HTTP port the guard will take, {@code --set http.port} winning; -1 where that is not a number. */
+    private int httpPortServed() {
+        String set = overrides.get(GuardConfig.HTTP_PORT_CONFIG);
+        if (set == null) {
+            return httpPortOption();
+        }
+        try {
+            return Integer.parseInt(set.trim());
+        } catch (NumberFormatException e) {
+            return -1; // the guard's own check of its settings says what is wrong with it
+        }
     }
 
     private List<TimelineEntry> readTimeline() throws IOException {

@@ -101,7 +101,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             throw new IllegalArgumentException("a cluster needs at least one broker");
         }
         if (firstPort != ANY_PORT) {
-            requireFreePorts(firstPort, brokerCount);
+            FreePorts.requireFree(firstPort, brokerCount);
         }
         Path baseDir = Files.createTempDirectory("lockup-guard-kafka-");
         EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(baseDir, brokerCount, firstPort, overrides);
@@ -112,14 +112,6 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             cluster.close();
             throw e;
         }
-    }
-
-    /**
-     * Refuses, with a message naming it, a port out of range or in use on 127.0.0.1 among the {@code brokerCount}
-     * from {@code firstPort} on: a broker told to listen there would fail only once the cluster was starting.
-     */
-    public static void requireFreePorts(int firstPort, int brokerCount) {
-        FreePorts.requireFree(firstPort, brokerCount);
     }
 
     private void formatAndStart() throws Exception {

@@ -6,8 +6,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-/** Loopback ports that were free a moment ago. */
-final class FreePorts {
+/** Loopback ports that were free a moment ago, and ports that are free now. */
+public final class FreePorts {
 
     private static final int MAX_PORT = 65_535;
 
@@ -24,13 +24,14 @@ final class FreePorts {
     }
 
     /**
-     * Refuses, naming it, the first of {@code count} loopback ports from {@code first} on that is out of range or
-     * that something listens on: a broker told to bind it would fail only after the others had started.
+     * Refuses, naming it, the first of {@code count} ports of 127.0.0.1 from {@code first} on that is out of range or
+     * that something listens on: a server told to bind it would fail only once much else had started (a cluster's
+     * other brokers, the demo's broker and guard).
      */
-    static void requireFree(int first, int count) {
+    public static void requireFree(int first, int count) {
         if (first < 1 || first + count - 1 > MAX_PORT) {
             throw new IllegalArgumentException(count == 1 ? "port " + first + " is not a port (1-" + MAX_PORT + ")"
-                    : "ports " + first + "-" + (first + count - 1) + " for " + count + " brokers are not all ports (1-"
+                    : "ports " + first + "-" + (first + count - 1) + " for " + count + " servers are not all ports (1-"
                     + MAX_PORT + ")");
         }
         for (int port = first; port < first + count; port++) {

@@ -7,7 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 
-class KafkaPortOptionTest {
+class PortOptionsTest {
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -45,12 +45,46 @@ class KafkaPortOptionTest {
     }
 
     @Test
+    void shouldRefuseTheDemosDashboardPortInUseBeforeStartingAnything() throws Exception {
+        // given the port the dashboard would take (8080 by default with --keep-running) taken
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+
+            // when the demo is asked to keep running with its dashboard there
+            int exitCode = CapturedCommand.run(out, err, "demo", "--keep-running", "--http-port",
+                    Integer.toString(port));
+
+            // then it is a usage error naming the option, rather than a web server's stack trace once Kafka is up
+            assertThat(exitCode).isEqualTo(2);
+            assertThat(err.toString()).contains("--http-port " + port + ": port " + port + " of 127.0.0.1 is in use")
+                    .contains("or 0 for any free port");
+            assertThat(out.toString()).doesNotContain("Lockup Guard demo");
+        }
+    }
+
+    @Test
+    void shouldRefuseTheDemosRegistryPortInUseBeforeStartingAnything() throws Exception {
+        // given a port something listens on
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+
+            // when the demo is asked to serve its registry there
+            int exitCode = CapturedCommand.run(out, err, "demo", "--registry-port", Integer.toString(port));
+
+            // then
+            assertThat(exitCode).isEqualTo(2);
+            assertThat(err.toString())
+                    .contains("--registry-port " + port + ": port " + port + " of 127.0.0.1 is in use");
+        }
+    }
+
+    @Test
     void shouldRefuseBrokerPortsRunningPastTheLastPort() {
         // when three brokers would take 65534, 65535 and 65536
         int exitCode = CapturedCommand.run(out, err, "broker", "--nodes", "3", "--port", "65534");
 
         // then
         assertThat(exitCode).isEqualTo(2);
-        assertThat(err.toString()).contains("ports 65534-65536 for 3 brokers are not all ports (1-65535)");
+        assertThat(err.toString()).contains("ports 65534-65536 for 3 servers are not all ports (1-65535)");
     }
 }
