@@ -26,7 +26,7 @@ public final class ConfigTable {
         }
         Object value = key.defaultValue;
         if (value == null) {
-            return "(unset)";
+            return ShownSettings.UNSET;
         }
         if (value instanceof java.util.List<?> list) {
             value = list.stream().map(String::valueOf).collect(Collectors.joining(","));

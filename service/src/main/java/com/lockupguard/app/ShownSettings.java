@@ -15,9 +15,14 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * The settings a guard runs with, as {@code config --check} prints them and {@code run} logs them at start: every
  * setting of the guard, its default applied, and every other setting given (Kafka Streams' and its clients', whose
- * defaults are not shown), all sorted by name, secrets hidden.
+ * defaults are not shown), all sorted by name, secrets hidden; a setting without a value is shown {@value #UNSET}.
  */
 public final class ShownSettings {
+
+    /** A setting without a value, as the settings table in the README shows it too. */
+    static final String UNSET = "(unset)";
+    /** A secret set to nothing: shown so, rather than as a secret hidden. */
+    static final String EMPTY_SECRET = "(empty)";
 
     /** Where a setting's type is declared: the guard's, Kafka Streams' and its clients' (SSL and SASL) settings. */
     private static final List<ConfigDef> DEFINITIONS = List.of(GuardConfig.definition(), StreamsConfig.configDef(),
@@ -42,11 +47,19 @@ public final class ShownSettings {
      * list of them, the same under a prefix): shown without them, as the registry client logs its URLs.
      */
     static String shown(String key, Object value) {
+        if (value == null) {
+            // "null" would read as a value, and "[hidden]" as a secret that is set
+            return UNSET;
+        }
         String lower = key.toLowerCase(Locale.ROOT);
         boolean secret = value instanceof Password || definedAsPassword(key)
                 || lower.contains("password") || lower.contains("secret") || lower.contains("jaas")
                 || lower.contains("user.info") || lower.contains("token") || lower.contains("credential");
-        return secret ? RegistryClientConfig.HIDDEN : RegistryClientConfig.quoted(String.valueOf(value));
+        if (!secret) {
+            return RegistryClientConfig.quoted(String.valueOf(value));
+        }
+        String text = value instanceof Password password ? password.value() : String.valueOf(value);
+        return text == null || text.isEmpty() ? EMPTY_SECRET : RegistryClientConfig.HIDDEN;
     }
 
     private static boolean definedAsPassword(String key) {

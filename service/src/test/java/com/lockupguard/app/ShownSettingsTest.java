@@ -1,0 +1,37 @@
+package com.lockupguard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ShownSettingsTest {
+
+    @Test
+    void shouldShowASettingWithoutAValueAsUnsetRatherThanAsNullOrAHiddenSecret() {
+        // given the defaults, under which no token is set and the orders' retention is left to the guard
+        GuardConfig defaults = new GuardConfig(Map.of());
+
+        // when
+        Map<String, String> shown = ShownSettings.of(defaults);
+
+        // then neither reads as a value, and the token does not read as one that is set
+        assertThat(shown).containsEntry("api.token", "(unset)").containsEntry("api.service.token", "(unset)")
+                .containsEntry("topics.orders.retention.ms", "(unset)");
+    }
+
+    @Test
+    void shouldHideASecretThatIsSetAndSayWhenOneIsEmpty() {
+        // given a token set, a key password set to nothing, and a password of Kafka's clients
+        GuardConfig config = new GuardConfig(Map.of("api.token", "s3cret-token-of-the-desk-0123456789",
+                "http.ssl.key.password", "", "producer.ssl.key.password", "k3y-pass"));
+
+        // when
+        Map<String, String> shown = ShownSettings.of(config);
+
+        // then
+        assertThat(shown).containsEntry("api.token", "[hidden]").containsEntry("http.ssl.key.password", "(empty)")
+                .containsEntry("producer.ssl.key.password", "[hidden]");
+        assertThat(shown.values()).noneMatch(value -> value.contains("s3cret") || value.contains("k3y-pass"));
+    }
+}
