@@ -42,9 +42,11 @@ import picocli.CommandLine.Spec;
                     + "topics and reports what `run` would refuse at start: a topic that deletes records the guard "
                     + "must read or keep, with the command that fixes it; inputs not co-partitioned, or with "
                     + "partitions added since the guard's state was built; another guard's decisions on the "
-                    + "topics of one that never ran. Exit code 1 when `run` would refuse (a retention problem with "
+                    + "topics of one that never ran; the guard's state (its changelogs) or its positions on its "
+                    + "inputs gone since it ran. Exit code 1 when `run` would refuse (a retention problem with "
                     + "topics.retention.check=fail, the partitions, another guard's decisions with "
-                    + "topics.existing.decisions.check=fail), 2 on a configuration error.",
+                    + "topics.existing.decisions.check=fail, its state gone with topics.lost.state.check=fail, its "
+                    + "positions gone with topics.lost.positions.check=fail), 2 on a configuration error.",
             "With --acls it prints the kafka-acls commands that grant what the guard needs."})
 public final class ConfigCommand implements Callable<Integer> {
 

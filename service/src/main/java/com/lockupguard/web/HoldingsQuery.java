@@ -39,7 +39,8 @@ public interface HoldingsQuery {
     /**
      * What became of order {@code orderId} of one holding, side-effect free: its first decision as written, and
      * where its reservation stands (open, with what is left of it; filled; cancelled); 404 when the guard does not
-     * know the id — not decided yet, never sent, or forgotten after {@code order.ids.retention.ms}.
+     * know the id — not decided yet, decided INVALID_ORDER (not remembered), never sent, or forgotten after
+     * {@code order.ids.retention.ms}.
      */
     Answer order(HoldingKey holding, String orderId, boolean localOnly, String authorization);
 

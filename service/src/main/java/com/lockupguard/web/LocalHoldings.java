@@ -153,7 +153,8 @@ final class LocalHoldings {
         RememberedOrder remembered = remembered(codec, holding, orderId);
         if (remembered == null) {
             throw ApiException.notFound("order " + orderId + " of holding " + holding + " is not known here: not "
-                    + "decided yet, never sent, or forgotten after order.ids.retention.ms");
+                    + "decided yet, decided INVALID_ORDER (not remembered), never sent, or forgotten after "
+                    + "order.ids.retention.ms");
         }
         ObjectNode answer = json.createObjectNode().put("investorId", holding.investorId())
                 .put("securityId", holding.securityId()).put("orderId", orderId);
