@@ -1,6 +1,7 @@
 package com.lockupguard.tools.cli;
 
 import com.lockupguard.tools.embedded.EmbeddedKafkaCluster;
+import com.lockupguard.tools.embedded.FreePorts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,11 +41,12 @@ final class BrokerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        PortOptions.requireFree(spec, "--port", port, nodes);
         // the hook waits until the cluster is closed and its data deleted: the JVM halts once the hook returns
         // the endpoints file is deleted once the brokers are stopped, before the hook lets the JVM halt
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(CLOSE_TIMEOUT);
                 EndpointsFile endpoints = EndpointsFile.claim(endpointsFile)) {
+            // after the endpoints file is claimed: a script never reads a refused run's endpoints
+            new PortOptions(spec).require("--port", FreePorts.LOOPBACK, port, nodes);
             try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(nodes, port, Map.of())) {
                 out.println("bootstrap.servers=" + cluster.bootstrapServers());
                 out.println(nodes + " broker(s) up; Ctrl-C to stop and delete their data");

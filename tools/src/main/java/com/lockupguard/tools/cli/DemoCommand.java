@@ -18,6 +18,7 @@ import com.lockupguard.timeline.TimelinePreflight;
 import com.lockupguard.timeline.TimelineProducer;
 import com.lockupguard.timeline.TimelineReader;
 import com.lockupguard.tools.embedded.EmbeddedKafkaCluster;
+import com.lockupguard.tools.embedded.FreePorts;
 import com.lockupguard.tools.registry.SchemaRegistryServer;
 import com.lockupguard.tools.timeline.CommittedReader;
 import com.lockupguard.topology.GuardTopics;
@@ -60,6 +61,8 @@ final class DemoCommand implements Callable<Integer> {
 
     static final String BUILT_IN_TIMELINE = "/examples/demo-2003.jsonl";
     private static final int DEFAULT_HTTP_PORT = 8080;
+    /** {@code http.port} for no HTTP server. */
+    private static final int NO_HTTP = -1;
 
     @Option(names = "--keep-running", description = "Leave the broker and the guard up until Ctrl-C.")
     private boolean keepRunning;
@@ -101,17 +104,26 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PortOptions.requireFree(spec, "--kafka-port", kafkaPort, 1);
-        PortOptions.requireFree(spec, "--registry-port", registryPort, 1);
-        // the dashboard's port is checked too: 8080 by default with --keep-running, often taken
-        if (httpPortServed() > 0) {
-            PortOptions.requireFree(spec, "--http-port", httpPortServed(), 1);
-        }
         // Ctrl-C, at any step, waits until everything is closed and the temporary data deleted: the JVM halts once
         // the hook returns
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(BrokerCommand.CLOSE_TIMEOUT);
                 EndpointsFile endpoints = EndpointsFile.claim(endpointsFile)) {
+            // after the endpoints file is claimed: a script never reads a refused run's endpoints
+            requireFreePorts();
             return demo(shutdown, endpoints);
+        }
+    }
+
+    /** The broker's, the registry's and the dashboard's ports (8080 by default with --keep-running, often taken). */
+    private void requireFreePorts() {
+        PortOptions ports = new PortOptions(spec).require("--kafka-port", FreePorts.LOOPBACK, kafkaPort, 1)
+                .require("--registry-port", FreePorts.LOOPBACK, registryPort, 1);
+        int http = httpPortServed();
+        if (http != NO_HTTP) {
+            String option = overrides.containsKey(GuardConfig.HTTP_PORT_CONFIG) ? "--set http.port"
+                    : httpPort != null ? "--http-port" : "--http-port (" + DEFAULT_HTTP_PORT + " with --keep-running)";
+            ports.require(option, overrides.getOrDefault(GuardConfig.HTTP_HOST_CONFIG, FreePorts.LOOPBACK).trim(),
+                    http, 1);
         }
     }
 
@@ -268,12 +280,15 @@ final class DemoCommand implements Callable<Integer> {
         return settings;
     }
 
-    /** The HTTP port --http-port or --keep-running asks for: 8080 with --keep-running, none (-1) without. */
+    /** The HTTP port --http-port or --keep-running asks for: 8080 with --keep-running, none without. */
     private int httpPortOption() {
-        return httpPort != null ? httpPort : keepRunning ? DEFAULT_HTTP_PORT : -1;
+        return httpPort != null ? httpPort : keepRunning ? DEFAULT_HTTP_PORT : NO_HTTP;
     }
 
-    /** The HTTP port the guard will take, {@code --set http.port} winning; -1 where that is not a number. */
+    /**
+     * The HTTP port the guard will take, {@code --set http.port} winning; none where that is not a number (the
+     * guard's own check of its settings says what is wrong with it).
+     */
     private int httpPortServed() {
         String set = overrides.get(GuardConfig.HTTP_PORT_CONFIG);
         if (set == null) {
@@ -282,7 +297,7 @@ final class DemoCommand implements Callable<Integer> {
         try {
             return Integer.parseInt(set.trim());
         } catch (NumberFormatException e) {
-            return -1; // the guard's own check of its settings says what is wrong with it
+            return NO_HTTP;
         }
     }
 

@@ -28,8 +28,6 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaCluster.class);
     private static final int CONTROLLER_ID = 3000;
-    /** The first broker's port, for brokers each on any free port. */
-    public static final int ANY_PORT = 0;
 
     private final Path baseDir;
     private final Map<Integer, KafkaNode> brokers = new LinkedHashMap<>();
@@ -39,10 +37,15 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     private EmbeddedKafkaCluster(Path baseDir, int brokerCount, int firstPort, Map<String, String> overrides) {
         this.baseDir = baseDir;
         int controllerPort = FreePorts.next();
+        while (firstPort != FreePorts.ANY && controllerPort >= firstPort
+                && controllerPort < (long) firstPort + brokerCount) {
+            // free a moment ago, as the brokers' own ports are: the controller must not take one of them
+            controllerPort = FreePorts.next();
+        }
         Map<String, String> settings = new HashMap<>(defaults(brokerCount));
         settings.putAll(overrides);
         if (brokerCount == 1) {
-            int brokerPort = firstPort == ANY_PORT ? FreePorts.next() : firstPort;
+            int brokerPort = firstPort == FreePorts.ANY ? FreePorts.next() : firstPort;
             String voters = "1@127.0.0.1:" + controllerPort;
             brokerPorts.put(1, brokerPort);
             brokers.put(1, new KafkaNode(1, "broker,controller", brokerPort, controllerPort, voters, baseDir,
@@ -52,7 +55,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             String voters = CONTROLLER_ID + "@127.0.0.1:" + controllerPort;
             controller = new KafkaNode(CONTROLLER_ID, "controller", null, controllerPort, voters, baseDir, settings);
             for (int id = 1; id <= brokerCount; id++) {
-                int brokerPort = firstPort == ANY_PORT ? FreePorts.next() : firstPort + id - 1;
+                int brokerPort = firstPort == FreePorts.ANY ? FreePorts.next() : firstPort + id - 1;
                 brokerPorts.put(id, brokerPort);
                 brokers.put(id, new KafkaNode(id, "broker", brokerPort, null, voters, baseDir, settings));
             }
@@ -85,12 +88,12 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
      * @param overrides broker settings applied to every node
      */
     public static EmbeddedKafkaCluster start(int brokerCount, Map<String, String> overrides) throws Exception {
-        return start(brokerCount, ANY_PORT, overrides);
+        return start(brokerCount, FreePorts.ANY, overrides);
     }
 
     /**
      * Formats and starts a cluster of {@code brokerCount} brokers, the first on {@code firstPort} of 127.0.0.1 and
-     * the next ones on the ports after it ({@link #ANY_PORT}: each on any free port). A port in use is refused
+     * the next ones on the ports after it ({@link FreePorts#ANY}: each on any free port). A port in use is refused
      * before anything starts.
      *
      * @param overrides broker settings applied to every node
@@ -100,8 +103,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         if (brokerCount < 1) {
             throw new IllegalArgumentException("a cluster needs at least one broker");
         }
-        if (firstPort != ANY_PORT) {
-            FreePorts.requireFree(firstPort, brokerCount);
+        if (firstPort != FreePorts.ANY) {
+            FreePorts.requireFree(FreePorts.LOOPBACK, firstPort, brokerCount);
         }
         Path baseDir = Files.createTempDirectory("lockup-guard-kafka-");
         EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(baseDir, brokerCount, firstPort, overrides);

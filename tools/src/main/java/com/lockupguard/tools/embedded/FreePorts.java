@@ -9,6 +9,10 @@ import java.net.ServerSocket;
 /** Loopback ports that were free a moment ago, and ports that are free now. */
 public final class FreePorts {
 
+    /** A port option's value for any free port. */
+    public static final int ANY = 0;
+    /** Where the brokers, the demo's registry and, by default, a guard's HTTP server listen. */
+    public static final String LOOPBACK = "127.0.0.1";
     private static final int MAX_PORT = 65_535;
 
     private FreePorts() {
@@ -24,24 +28,25 @@ public final class FreePorts {
     }
 
     /**
-     * Refuses, naming it, the first of {@code count} ports of 127.0.0.1 from {@code first} on that is out of range or
-     * that something listens on: a server told to bind it would fail only once much else had started (a cluster's
-     * other brokers, the demo's broker and guard).
+     * Refuses, naming it, the first of {@code count} ports of {@code host} from {@code first} on that is out of range
+     * or that something listens on: a server told to bind it would fail only once much else had started (a
+     * cluster's other brokers, the demo's broker and guard). {@code 0.0.0.0} or {@code ::} checks every address.
      */
-    public static void requireFree(int first, int count) {
-        if (first < 1 || first + count - 1 > MAX_PORT) {
+    public static void requireFree(String host, int first, int count) {
+        long last = (long) first + count - 1;
+        if (first < 1 || count < 1 || last > MAX_PORT) {
             throw new IllegalArgumentException(count == 1 ? "port " + first + " is not a port (1-" + MAX_PORT + ")"
-                    : "ports " + first + "-" + (first + count - 1) + " for " + count + " servers are not all ports (1-"
+                    : "ports " + first + " to " + last + " for " + count + " servers are not all ports (1-"
                     + MAX_PORT + ")");
         }
-        for (int port = first; port < first + count; port++) {
+        for (int port = first; port <= last; port++) {
             try (ServerSocket socket = new ServerSocket()) {
                 socket.setReuseAddress(true);
-                // as the brokers listen: on 127.0.0.1, with SO_REUSEADDR, so that a port a stopped broker left in
-                // TIME_WAIT passes as it would for them
-                socket.bind(new InetSocketAddress("127.0.0.1", port), 1);
+                // as the servers listen, with SO_REUSEADDR, so that a port a stopped broker left in TIME_WAIT passes
+                // as it would for them
+                socket.bind(new InetSocketAddress(host, port), 1);
             } catch (IOException e) {
-                throw new IllegalArgumentException("port " + port + " of 127.0.0.1 is in use (" + e.getMessage()
+                throw new IllegalArgumentException("port " + port + " of " + host + " is in use (" + e.getMessage()
                         + "): choose another, or 0 for any free port", e);
             }
         }
