@@ -16,8 +16,8 @@ import org.slf4j.Marker;
  * counted and the count said when it is written again. While a broker is away each of a guard's clients (every
  * stream thread's consumer and producer, the restore consumer, the admin client, the API's producer) warns that it
  * could not connect to it after every reconnect backoff: 1,399 lines in the two minutes after a guard's only broker
- * was killed, burying what the guard itself says. Errors, and the guard's own loggers, are never held back. Any
- * {@code org.apache.kafka} logger is held to it: Kafka Streams' and, in the broker and soak commands, the brokers'.
+ * was killed, burying what the guard itself says. Errors, and the guard's own loggers, are never held back. Every
+ * {@code org.apache.kafka} logger is held to it, Kafka Streams' too; the brokers' {@code kafka.*} loggers are not.
  *
  * <p>Repeats are counted until the warning is written again: those of a burst that ends are not reported.
  */

@@ -1,6 +1,5 @@
 package com.lockupguard.cli;
 
-import com.lockupguard.app.ConfigSources;
 import ch.qos.logback.classic.ClassicConstants;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
@@ -10,6 +9,7 @@ import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import com.lockupguard.app.ConfigSources;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
