@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 npm ci --prefix interop/kafkajs --no-audit --no-fund --loglevel=error
 
 source scripts/demo-in-background.sh
-start_demo
+start_demo --http-port 0   # the interop reads Kafka and the registry, not HTTP: 8080 may be taken
 
 echo "demo endpoints: $(cat "$endpoints")"
 node interop/kafkajs/decode-decision.mjs "$endpoints"
