@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PortOptionsTest {
 
@@ -31,70 +33,28 @@ class PortOptionsTest {
         }
     }
 
-    @Test
-    void shouldRefuseTheDemosKafkaPortInUseBeforeStartingAnything() throws Exception {
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+        "--kafka-port %d                   | --kafka-port",
+        "--registry-port %d                | --registry-port",
+        // the dashboard's port: 8080 by default with --keep-running, often taken
+        "--keep-running --http-port %d     | --http-port",
+        "--keep-running --set http.port=%d | --set http.port"})
+    void shouldRefuseADemoPortInUseNamingItsOptionBeforeStartingAnything(String arguments, String option)
+            throws Exception {
         // given a port something listens on
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();
 
-            // when the demo is asked to run its broker there
-            int exitCode = CapturedCommand.run(out, err, "demo", "--kafka-port", Integer.toString(port));
+            // when one of the demo's servers is to listen there
+            int exitCode = CapturedCommand.run(out, err, ("demo " + arguments.formatted(port)).split(" "));
 
-            // then it is a usage error naming the port, before the demo says anything
+            // then it is a usage error naming the option given, before the demo says anything (rather than, for
+            // the dashboard, a web server's stack trace once Kafka is up)
             assertThat(exitCode).isEqualTo(2);
-            assertThat(err.toString()).contains("--kafka-port " + port + ": port " + port + " of 127.0.0.1 is in use");
-            assertThat(out.toString()).doesNotContain("Lockup Guard demo");
-        }
-    }
-
-    @Test
-    void shouldRefuseTheDemosDashboardPortInUseBeforeStartingAnything() throws Exception {
-        // given the port the dashboard would take (8080 by default with --keep-running) taken
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            int port = taken.getLocalPort();
-
-            // when the demo is asked to keep running with its dashboard there
-            int exitCode = CapturedCommand.run(out, err, "demo", "--keep-running", "--http-port",
-                    Integer.toString(port));
-
-            // then it is a usage error naming the option, rather than a web server's stack trace once Kafka is up
-            assertThat(exitCode).isEqualTo(2);
-            assertThat(err.toString()).contains("--http-port " + port + ": port " + port + " of 127.0.0.1 is in use")
+            assertThat(err.toString()).contains(option + " " + port + ": port " + port + " of 127.0.0.1 is in use")
                     .contains("or 0 for any free port");
             assertThat(out.toString()).doesNotContain("Lockup Guard demo");
-        }
-    }
-
-    @Test
-    void shouldRefuseTheDemosRegistryPortInUseBeforeStartingAnything() throws Exception {
-        // given a port something listens on
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            int port = taken.getLocalPort();
-
-            // when the demo is asked to serve its registry there
-            int exitCode = CapturedCommand.run(out, err, "demo", "--registry-port", Integer.toString(port));
-
-            // then
-            assertThat(exitCode).isEqualTo(2);
-            assertThat(err.toString())
-                    .contains("--registry-port " + port + ": port " + port + " of 127.0.0.1 is in use");
-            assertThat(out.toString()).doesNotContain("Lockup Guard demo");
-        }
-    }
-
-    @Test
-    void shouldNameTheSettingThatGaveTheDashboardAPortInUse() throws Exception {
-        // given a port something listens on
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            int port = taken.getLocalPort();
-
-            // when the dashboard's port is set among the guard's settings rather than with --http-port
-            int exitCode = CapturedCommand.run(out, err, "demo", "--keep-running", "--set", "http.port=" + port);
-
-            // then the refusal names the setting given
-            assertThat(exitCode).isEqualTo(2);
-            assertThat(err.toString())
-                    .contains("--set http.port " + port + ": port " + port + " of 127.0.0.1 is in use");
         }
     }
 
