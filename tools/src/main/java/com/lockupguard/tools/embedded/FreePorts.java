@@ -40,11 +40,15 @@ public final class FreePorts {
                     + MAX_PORT + ")");
         }
         for (int port = first; port <= last; port++) {
+            InetSocketAddress address = new InetSocketAddress(host, port);
+            if (address.isUnresolved()) {
+                return; // a host name that does not resolve: the server itself says so when it binds
+            }
             try (ServerSocket socket = new ServerSocket()) {
                 socket.setReuseAddress(true);
                 // as the servers listen, with SO_REUSEADDR, so that a port a stopped broker left in TIME_WAIT passes
                 // as it would for them
-                socket.bind(new InetSocketAddress(host, port), 1);
+                socket.bind(address, 1);
             } catch (IOException e) {
                 throw new IllegalArgumentException("port " + port + " of " + host + " is in use (" + e.getMessage()
                         + "): choose another, or 0 for any free port", e);
