@@ -44,6 +44,19 @@ public final class GuardApplication implements AutoCloseable {
         this.web = web;
     }
 
+    /**
+     * Throws the {@link org.apache.kafka.common.config.ConfigException} that {@link #start} would stop with, without
+     * connecting to anything or serving a port: a value Kafka Streams, its clients or the registry's client refuse,
+     * or HTTP settings that do not go together (a keystore that cannot be read, an API beyond loopback without
+     * authentication). For a command that starts servers of its own first: it refuses before them.
+     */
+    public static void checkSettings(GuardConfig config) {
+        ClientSettings.check(config);
+        if (config.getInt(GuardConfig.HTTP_PORT_CONFIG) >= 0) {
+            HttpSecurity.from(config).refuseExposure(config.getString(GuardConfig.HTTP_HOST_CONFIG));
+        }
+    }
+
     public static GuardApplication start(GuardConfig config) throws InterruptedException {
         GuardMetrics metrics = new GuardMetrics();
         ObjectMapper json = new ObjectMapper();

@@ -110,14 +110,8 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
      * configuration is weaker than it looks.
      */
     public void checkExposure(String host) {
-        HttpExposure.check(host, authentication.enabled());
+        refuseExposure(host);
         boolean loopback = HttpExposure.isLoopback(host);
-        if (!loopback && !shortStaticTokens.isEmpty()) {
-            throw new ConfigException(String.join(" and ", shortStaticTokens) + " must have at least "
-                    + MIN_STATIC_TOKEN_LENGTH + " characters when " + GuardConfig.HTTP_HOST_CONFIG + "=" + host
-                    + " serves the API beyond this machine: a short token can be guessed, and attempts are not "
-                    + "limited. Generate one, for example with 'openssl rand -hex 24'");
-        }
         if (!loopback && https == null && authentication.enabled()) {
             LOG.warn("{}={} serves bearer-token authentication over plain http: tokens cross the network in clear. "
                     + "Set {} (or terminate TLS in front of the guard)", GuardConfig.HTTP_HOST_CONFIG, host,
@@ -126,6 +120,17 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
         if (authentication.acceptsJwt() && authentication.acceptsStaticToken()) {
             LOG.warn("{} is set beside JWT authentication: whoever holds it may read and submit. It is meant for "
                     + "development", GuardConfig.API_TOKEN_CONFIG);
+        }
+    }
+
+    /** What {@link #checkExposure} refuses, without its warnings: for a check of the settings before the start. */
+    public void refuseExposure(String host) {
+        HttpExposure.check(host, authentication.enabled());
+        if (!HttpExposure.isLoopback(host) && !shortStaticTokens.isEmpty()) {
+            throw new ConfigException(String.join(" and ", shortStaticTokens) + " must have at least "
+                    + MIN_STATIC_TOKEN_LENGTH + " characters when " + GuardConfig.HTTP_HOST_CONFIG + "=" + host
+                    + " serves the API beyond this machine: a short token can be guessed, and attempts are not "
+                    + "limited. Generate one, for example with 'openssl rand -hex 24'");
         }
     }
 

@@ -1,5 +1,6 @@
 package com.lockupguard.cli;
 
+import com.lockupguard.registry.RegistryClientConfig;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -33,6 +34,16 @@ public final class FailureText {
             explained |= explains(cause);
         }
         return text.toString();
+    }
+
+    /**
+     * Why the guard could not start, for {@code cannot start: ...}: a start-up check's own message (topics, schemas,
+     * the cluster: it says what to fix), anything else by its {@linkplain #causes causes} (the HTTP port taken, a
+     * bootstrap server no name resolves, the registry down); a URL's credentials masked.
+     */
+    public static String ofStart(RuntimeException failure) {
+        return RegistryClientConfig.shown(failure instanceof IllegalStateException ? failure.getMessage()
+                : causes(failure));
     }
 
     private static String shown(Throwable failure) {

@@ -56,14 +56,9 @@ public final class RunCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("configuration error: " + RegistryClientConfig.shown(e.getMessage()));
             return LockupGuardCli.EXIT_USAGE;
-        } catch (IllegalStateException e) {
-            // a start-up check failed (topics, schemas, cluster): its message says what to fix
-            spec.commandLine().getErr().println("cannot start: " + e.getMessage());
-            return 1;
         } catch (RuntimeException e) {
-            // the HTTP port taken, a bootstrap server no name resolves, the registry down: the cause says what
             LOG.debug("the guard could not start", e);
-            spec.commandLine().getErr().println("cannot start: " + RegistryClientConfig.shown(FailureText.causes(e)));
+            spec.commandLine().getErr().println("cannot start: " + FailureText.ofStart(e));
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(application::close, "lockup-guard-shutdown"));

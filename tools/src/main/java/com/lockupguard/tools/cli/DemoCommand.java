@@ -8,9 +8,11 @@ import com.lockupguard.app.GuardService;
 import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.ReportResult;
+import com.lockupguard.cli.FailureText;
 import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.cli.LogLevels;
 import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.timeline.SendableLines;
 import com.lockupguard.timeline.TimelineEntry;
 import com.lockupguard.timeline.TimelineInput;
@@ -39,7 +41,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,6 +64,7 @@ import picocli.CommandLine.Spec;
         })
 final class DemoCommand implements Callable<Integer> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
     static final String BUILT_IN_TIMELINE = "/examples/demo-2003.jsonl";
     private static final int DEFAULT_HTTP_PORT = 8080;
     /** {@code http.port} for no HTTP server. */
@@ -109,8 +115,29 @@ final class DemoCommand implements Callable<Integer> {
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(BrokerCommand.CLOSE_TIMEOUT);
                 EndpointsFile endpoints = EndpointsFile.claim(endpointsFile)) {
             // after the endpoints file is claimed: a script never reads a refused run's endpoints
+            String refused = refusedSettings();
+            if (refused != null) {
+                spec.commandLine().getErr().println("configuration error: " + refused);
+                return LockupGuardCli.EXIT_USAGE;
+            }
             requireFreePorts();
             return demo(shutdown, endpoints);
+        }
+    }
+
+    /**
+     * Why the guard would refuse the demo's settings (a --set value it, Kafka's clients or the registry's client do
+     * not take, HTTP settings that do not go together), found before the broker starts rather than as a stack trace
+     * once it is up; null when it would take them.
+     */
+    private String refusedSettings() {
+        try {
+            GuardApplication.checkSettings(new GuardConfig(demoSettings("127.0.0.1:9092", "mock://demo-settings",
+                    Path.of("demo-settings"))));
+            return null;
+        } catch (ConfigException e) {
+            // a refused value is quoted in the message: a URL's credentials with it
+            return RegistryClientConfig.shown(e.getMessage());
         }
     }
 
@@ -162,13 +189,27 @@ final class DemoCommand implements Callable<Integer> {
 
             step(out, "starting the guard (" + config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG) + ", "
                     + partitions + " partitions)");
-            try (GuardApplication application = GuardApplication.start(config)) {
+            GuardApplication started;
+            try {
+                started = GuardApplication.start(config);
+            } catch (RuntimeException e) {
+                // a --set registry or topic the guard refuses at start: said as run says it, not as a stack trace
+                LOG.debug("the guard could not start", e);
+                spec.commandLine().getErr().println("cannot start: " + FailureText.ofStart(e));
+                return 1;
+            }
+            try (GuardApplication application = started) {
                 GuardService guard = application.service();
                 if (!guard.awaitRunning(Duration.ofSeconds(60)) && !shutdown.stopRequested()) {
                     out.println("the guard did not reach RUNNING within 60 s (state " + guard.state() + ")");
                     return 1;
                 }
-                done(out, guard.state().name());
+                String scheme = config.getString(GuardConfig.HTTP_SSL_KEYSTORE_LOCATION_CONFIG).isBlank() ? "http"
+                        : "https";
+                String dashboard = application.httpPort() < 0 ? null
+                        : scheme + "://127.0.0.1:" + application.httpPort() + "/";
+                // --http-port 0 without --keep-running: the port is known only here
+                done(out, guard.state().name() + (dashboard == null ? "" : ", dashboard at " + dashboard));
                 if (shutdown.stopRequested()) {
                     return 1;
                 }
@@ -225,10 +266,6 @@ final class DemoCommand implements Callable<Integer> {
                 out.println();
                 out.printf("%d of %d orders decided, %d of %d execution reports answered in %.1f s%n",
                         decisions.size(), orderLines, results.size(), executionLines, elapsedSeconds());
-                String scheme = config.getString(GuardConfig.HTTP_SSL_KEYSTORE_LOCATION_CONFIG).isBlank() ? "http"
-                        : "https";
-                String dashboard = application.httpPort() < 0 ? null
-                        : scheme + "://127.0.0.1:" + application.httpPort() + "/";
                 endpoints.write(endpointsJson(kafka.bootstrapServers(), registry.url(), dashboard));
                 if (keepRunning) {
                     out.println("running until Ctrl-C: bootstrap.servers=" + kafka.bootstrapServers()
@@ -286,8 +323,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * The HTTP port the guard will take, {@code --set http.port} winning; none where that is not a number (the
-     * guard's own check of its settings says what is wrong with it).
+     * The HTTP port the guard will take, {@code --set http.port} winning; none where that is not a number (refused
+     * already by {@link #refusedSettings}).
      */
     private int httpPortServed() {
         String set = overrides.get(GuardConfig.HTTP_PORT_CONFIG);

@@ -44,16 +44,20 @@ class DemoShutdownIT {
     @Test
     @Timeout(180)
     void shouldDeleteItsEndpointsFileWhenItEnds() throws Exception {
-        // given a demo that writes its endpoints for a script
+        // given a demo that writes its endpoints for a script, its dashboard on any free port
         Path endpoints = logs.resolve("demo.endpoints.json");
         Path log = logs.resolve("demo-ends.log");
-        Process demo = CommandProcess.start(tmp, log, "demo", "--endpoints-file", endpoints.toString());
+        Process demo = CommandProcess.start(tmp, log, "demo", "--endpoints-file", endpoints.toString(),
+                "--http-port", "0");
         try {
             // when it ends by itself
             assertThat(demo.waitFor(150, TimeUnit.SECONDS)).isTrue();
             // then its endpoints, of a broker that is gone, went with it
             assertThat(demo.exitValue()).as("demo log:%n%s", Files.readString(log)).isZero();
             assertThat(endpoints).doesNotExist();
+            // and the port taken was said while the dashboard was up (without --keep-running, nowhere else)
+            assertThat(Files.readString(log))
+                    .containsPattern("RUNNING, dashboard at http://127\\.0\\.0\\.1:[1-9][0-9]*/");
         } finally {
             demo.destroyForcibly();
         }
