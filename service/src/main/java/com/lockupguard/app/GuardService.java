@@ -77,9 +77,10 @@ public final class GuardService implements AutoCloseable {
                     String.join(", ", unknown));
         }
         // what an operator otherwise learns only from config --check: the state directory, the standbys, the
-        // advertised host, the topics, every default applied
-        LOG.info("settings (secrets hidden):{}", ShownSettings.of(config).entrySet().stream()
-                .map(setting -> "\n  " + setting.getKey() + "=" + setting.getValue()).collect(Collectors.joining()));
+        // advertised host, the topics, every default applied. One line, "; " apart (a list's own commas stay
+        // readable): the log writes a line break inside a message as a literal \n
+        LOG.info("settings (secrets hidden): {}", ShownSettings.of(config).entrySet().stream()
+                .map(setting -> setting.getKey() + "=" + setting.getValue()).collect(Collectors.joining("; ")));
         GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
         InputPartitions inputPartitions = new InputPartitions();
         TopologyOptions options = TopologyOptions.service()
