@@ -2,14 +2,18 @@ package com.lockupguard.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Marker;
+import org.slf4j.helpers.MessageFormatter;
 
 /**
  * A warning of Kafka's (logger, text, arguments and exception the same) written at most once a minute, its repeats
@@ -19,7 +23,9 @@ import org.slf4j.Marker;
  * was killed, burying what the guard itself says. Errors, and the guard's own loggers, are never held back. Every
  * {@code org.apache.kafka} logger is held to it, Kafka Streams' too; the brokers' {@code kafka.*} loggers are not.
  *
- * <p>Repeats are counted until the warning is written again: those of a burst that ends are not reported.
+ * <p>Repeats are counted until the warning is written again; those of a burst that ends (the broker back) are said
+ * within {@value #SWEEP_EVERY_MS} ms of the minute after the warning was last written, by a daemon thread that
+ * starts with the first repeat held back.
  */
 final class RepeatedKafkaWarnings extends TurboFilter {
 
@@ -29,18 +35,35 @@ final class RepeatedKafkaWarnings extends TurboFilter {
     static final int MOST_REMEMBERED = 1_000;
     /** The longest warning remembered, in characters with its logger's name; a longer one is always written. */
     static final int LONGEST_KEY = 4_096;
+    /** How often the warnings not repeated for a minute are looked for, their repeats said and they forgotten. */
+    static final long SWEEP_EVERY_MS = TimeUnit.SECONDS.toMillis(15);
+    /** The most of a warning's text a line about its repeats shows. */
+    static final int LONGEST_TEXT_SHOWN = 300;
     private static final String KAFKA = "org.apache.kafka.";
 
     private final LongSupplier millis;
+    private final boolean sweepOnTimer;
     private final Map<String, Repeats> seen = new ConcurrentHashMap<>();
+    private ScheduledExecutorService sweeper;
 
-    /** On the JVM's monotonic clock. */
+    /** On the JVM's monotonic clock, swept by a thread of its own. */
     RepeatedKafkaWarnings() {
-        this(() -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
+        this(() -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime()), true);
     }
 
-    RepeatedKafkaWarnings(LongSupplier millis) {
+    /** On {@code millis}; swept by a thread of its own if {@code sweepOnTimer}, else only by {@link #sweep}. */
+    RepeatedKafkaWarnings(LongSupplier millis, boolean sweepOnTimer) {
         this.millis = millis;
+        this.sweepOnTimer = sweepOnTimer;
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+            sweeper = null;
+        }
+        super.stop();
     }
 
     @Override
@@ -65,9 +88,10 @@ final class RepeatedKafkaWarnings extends TurboFilter {
             return FilterReply.NEUTRAL;
         }
         long now = millis.getAsLong();
-        Repeats repeats = remembered(key);
+        Repeats repeats = remembered(key, logger.getName(), format, params);
         LeftOut leftOut = repeats.writeAt(now);
         if (leftOut == null) {
+            startSweeping();
             return FilterReply.DENY;
         }
         if (leftOut.repeats() > 0) {
@@ -80,7 +104,51 @@ final class RepeatedKafkaWarnings extends TurboFilter {
         return FilterReply.NEUTRAL;
     }
 
-    private Repeats remembered(String key) {
+    /**
+     * Says how often each warning not repeated in the minute after it was last written was left out in that minute,
+     * if at all, and forgets it: the next repeat is written as a first one would be. Its thread calls it every
+     * {@link #SWEEP_EVERY_MS}.
+     */
+    void sweep() {
+        long now = millis.getAsLong();
+        seen.forEach((key, repeats) -> {
+            LeftOut leftOut = repeats.retireIfQuietAt(now);
+            if (leftOut == null) {
+                return;
+            }
+            seen.remove(key, repeats);
+            if (leftOut.repeats() > 0 && getContext() instanceof LoggerContext context) {
+                String text = repeats.text.length() <= LONGEST_TEXT_SHOWN ? repeats.text
+                        : repeats.text.substring(0, LONGEST_TEXT_SHOWN) + "...";
+                context.getLogger(RepeatedKafkaWarnings.class).warn("{} left out {} repeats of a warning, the last "
+                        + "{} s after it was written, and it has not come back since: {}", repeats.logger,
+                        leftOut.repeats(), (leftOut.lastAt() - leftOut.since()) / 1000, text);
+            }
+        });
+    }
+
+    private synchronized void startSweeping() {
+        if (!sweepOnTimer || sweeper != null || !isStarted()) {
+            return;
+        }
+        sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "lockup-guard-kafka-warning-repeats");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sweeper.scheduleWithFixedDelay(this::sweepQuietly, SWEEP_EVERY_MS, SWEEP_EVERY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            // a failed sweep must not end the ones after it; the next one tries again
+            addError("could not say the repeats of Kafka's warnings", e);
+        }
+    }
+
+    private Repeats remembered(String key, String logger, String format, Object[] params) {
         Repeats repeats = seen.get(key);
         if (repeats != null) {
             return repeats;
@@ -89,31 +157,63 @@ final class RepeatedKafkaWarnings extends TurboFilter {
             // warnings whose arguments never repeat (a changing offset, say) would otherwise fill the heap
             seen.clear();
         }
-        return seen.computeIfAbsent(key, k -> new Repeats());
+        return seen.computeIfAbsent(key, k -> new Repeats(logger, text(format, params)));
     }
 
-    /** The repeats of a warning left out since it was last written, at {@code since}. */
-    private record LeftOut(long repeats, long since) {
+    /** The warning as it is written, or its format where an argument cannot be shown. */
+    private static String text(String format, Object[] params) {
+        try {
+            return MessageFormatter.basicArrayFormat(format, params);
+        } catch (RuntimeException e) {
+            return format;
+        }
     }
 
-    /** When one warning was last written, and how often it was left out since. */
+    /** The repeats of a warning left out since it was last written, at {@code since}, the last at {@code lastAt}. */
+    private record LeftOut(long repeats, long since, long lastAt) {
+    }
+
+    /** One warning: when it was last written, and how often it was left out since. */
     private static final class Repeats {
 
+        private final String logger;
+        private final String text;
         private boolean written;
+        private boolean retired;
         private long writtenAt;
         private long leftOut;
+        private long lastLeftOutAt;
+
+        Repeats(String logger, String text) {
+            this.logger = logger;
+            this.text = text;
+        }
 
         /** If it is written now, what was left out since it was last written; null if it is left out. */
         synchronized LeftOut writeAt(long now) {
+            if (retired) {
+                // forgotten by a sweep since it was looked up: written, as a first one would be
+                return new LeftOut(0, now, now);
+            }
             if (written && now - writtenAt < INTERVAL_MS) {
                 leftOut++;
+                lastLeftOutAt = now;
                 return null;
             }
-            LeftOut before = new LeftOut(leftOut, writtenAt);
+            LeftOut before = new LeftOut(leftOut, writtenAt, lastLeftOutAt);
             written = true;
             writtenAt = now;
             leftOut = 0;
             return before;
+        }
+
+        /** If it was written a minute or more ago, what was left out since, and it is to be forgotten; else null. */
+        synchronized LeftOut retireIfQuietAt(long now) {
+            if (!written || retired || now - writtenAt < INTERVAL_MS) {
+                return null;
+            }
+            retired = true;
+            return new LeftOut(leftOut, writtenAt, lastLeftOutAt);
         }
     }
 }

@@ -1,15 +1,19 @@
 package com.lockupguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -22,10 +26,10 @@ class RepeatedKafkaWarningsTest {
     private final LoggerContext context = new LoggerContext();
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final ListAppender<ILoggingEvent> written = new ListAppender<>();
+    private final RepeatedKafkaWarnings filter = new RepeatedKafkaWarnings(now::get, false);
 
     @BeforeEach
     void setUp() {
-        RepeatedKafkaWarnings filter = new RepeatedKafkaWarnings(now::get);
         filter.setContext(context);
         filter.start();
         context.addTurboFilter(filter);
@@ -92,6 +96,98 @@ class RepeatedKafkaWarningsTest {
         // then each exception is written once
         assertThat(written.list).extracting(event -> event.getThrowableProxy().getMessage())
                 .containsExactly("NOT_LEADER_OR_FOLLOWER", "NOT_ENOUGH_REPLICAS");
+    }
+
+    @Test
+    void shouldSayTheRepeatsOfABurstThatEndedOnceItHasNotComeBackForAMinute() {
+        // given a client that warned 100 times in 10 s, and then no more (its broker is back)
+        Logger network = context.getLogger("org.apache.kafka.clients.NetworkClient");
+        for (int tick = 0; tick < 100; tick++) {
+            network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+            now.addAndGet(100);
+        }
+
+        // when the warnings are swept before, and then after, a minute since the warning was written
+        now.addAndGet(49_000);
+        filter.sweep();
+        int beforeTheMinute = messages().size();
+        now.addAndGet(1_000);
+        filter.sweep();
+        filter.sweep();
+
+        // then the 99 repeats are said once, after the minute, with the warning they were of
+        assertThat(beforeTheMinute).isEqualTo(1);
+        assertThat(messages()).hasSize(2);
+        assertThat(messages().get(1)).isEqualTo("org.apache.kafka.clients.NetworkClient left out 99 repeats of a "
+                + "warning, the last 9 s after it was written, and it has not come back since: [Consumer "
+                + "clientId=guard-1-StreamThread-1-consumer, groupId=guard] Connection to node 1 "
+                + "(localhost/127.0.0.1:9092) could not be established. Node may not be available.");
+        assertThat(written.list.get(1).getLoggerName()).isEqualTo(RepeatedKafkaWarnings.class.getName());
+    }
+
+    @Test
+    void shouldWriteTheWarningAfreshOnceItsRepeatsWereSaid() {
+        // given a burst whose repeats were said by a sweep
+        Logger network = context.getLogger("org.apache.kafka.clients.NetworkClient");
+        network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+        network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+        now.addAndGet(60_000);
+        filter.sweep();
+
+        // when the broker goes away again: the warning comes back, and is repeated
+        network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+        network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+
+        // then it is written again without a count (the one repeat was said), and its new repeat held back
+        assertThat(messages()).hasSize(3);
+        assertThat(messages().get(1)).contains("left out 1 repeats of a warning");
+        assertThat(messages().get(2)).startsWith("[Consumer clientId=");
+    }
+
+    @Test
+    void shouldSayNothingOfAWarningThatWasNotRepeated() {
+        // given a warning written once, long ago, and one much repeated and written less than a minute ago
+        Logger network = context.getLogger("org.apache.kafka.clients.NetworkClient");
+        Logger admin = context.getLogger("org.apache.kafka.clients.admin.KafkaAdminClient");
+        network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+        now.addAndGet(120_000);
+        for (int time = 0; time < 10; time++) {
+            admin.warn("metadata of {} not available", "orders");
+        }
+
+        // when the warnings are swept
+        now.addAndGet(59_999);
+        filter.sweep();
+
+        // then nothing is said: the first had no repeat, the second may still come back
+        assertThat(messages()).hasSize(2);
+    }
+
+    @Test
+    void shouldSweepOnAThreadOfItsOwnFromTheFirstRepeatUntilStopped() {
+        // given the filter as the commands install it, on the JVM's clock
+        LoggerContext commands = new LoggerContext();
+        RepeatedKafkaWarnings timed = new RepeatedKafkaWarnings();
+        timed.setContext(commands);
+        timed.start();
+        commands.addTurboFilter(timed);
+        Logger network = commands.getLogger("org.apache.kafka.clients.NetworkClient");
+        Set<Thread> before = sweepers();
+        network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+        Set<Thread> afterOne = sweepers();
+
+        // when the warning is repeated, and then the filter stopped (the logging reset)
+        network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+        Set<Thread> started = sweepers();
+        started.removeAll(before);
+        commands.stop();
+
+        // then the thread started with the first repeat held back, not before, and ended with the filter
+        assertThat(afterOne).isEqualTo(before);
+        assertThat(started).hasSize(1);
+        Thread sweeper = started.iterator().next();
+        assertThat(sweeper.isDaemon()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !sweeper.isAlive());
     }
 
     @Test
@@ -212,6 +308,14 @@ class RepeatedKafkaWarningsTest {
 
         // then it is written once
         assertThat(stderr.list).hasSize(1);
+        commands.stop();
+    }
+
+    /** The sweeping threads of every filter in this JVM. */
+    private static Set<Thread> sweepers() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals("lockup-guard-kafka-warning-repeats"))
+                .collect(Collectors.toCollection(HashSet::new));
     }
 
     private List<String> messages() {
