@@ -42,8 +42,9 @@ public final class FailureText {
      * bootstrap server no name resolves, the registry down); a URL's credentials masked.
      */
     public static String ofStart(RuntimeException failure) {
-        return RegistryClientConfig.shown(failure instanceof IllegalStateException ? failure.getMessage()
-                : causes(failure));
+        String message = failure.getMessage();
+        boolean check = failure instanceof IllegalStateException && message != null && !message.isBlank();
+        return RegistryClientConfig.shown(check ? message : causes(failure));
     }
 
     private static String shown(Throwable failure) {

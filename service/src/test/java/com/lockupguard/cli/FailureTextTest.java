@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
 
 class FailureTextTest {
@@ -52,5 +53,24 @@ class FailureTextTest {
         // when / then
         assertThat(FailureText.causes(failure)).isEqualTo("schema registry unavailable; caused by: "
                 + "java.io.IOException: PKIX path building failed");
+    }
+
+    @Test
+    void shouldGiveAStartUpChecksOwnMessageAsItIsWrittenItsUrlsCredentialsMasked() {
+        // given a start-up check's refusal quoting a URL with credentials
+        RuntimeException refused = new IllegalStateException("topic 'orders' is missing on http://desk:pw@kafka:8082");
+        // when / then it is the line, as written for the user, without the password
+        assertThat(FailureText.ofStart(refused)).isEqualTo("topic 'orders' is missing on http://kafka:8082");
+    }
+
+    @Test
+    void shouldNameAFailedStartWithoutAMessageByItsCausesRatherThanFail() {
+        // given an IllegalStateException without a message (a CancellationException, say), and one with a cause
+        RuntimeException silent = new CancellationException();
+        RuntimeException wrapped = new IllegalStateException(null, new IOException("Address already in use"));
+        // when / then each is named, not "null" and not a NullPointerException from the masking
+        assertThat(FailureText.ofStart(silent)).isEqualTo("java.util.concurrent.CancellationException");
+        assertThat(FailureText.ofStart(wrapped)).isEqualTo("java.lang.IllegalStateException; caused by: "
+                + "java.io.IOException: Address already in use");
     }
 }

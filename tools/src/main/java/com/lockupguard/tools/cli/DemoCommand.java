@@ -114,13 +114,14 @@ final class DemoCommand implements Callable<Integer> {
         // the hook returns
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(BrokerCommand.CLOSE_TIMEOUT);
                 EndpointsFile endpoints = EndpointsFile.claim(endpointsFile)) {
-            // after the endpoints file is claimed: a script never reads a refused run's endpoints
+            // after the endpoints file is claimed: a script never reads a refused run's endpoints. The ports first:
+            // their refusal names the option given (--http-port 70000), the settings' the setting it became
+            requireFreePorts();
             String refused = refusedSettings();
             if (refused != null) {
                 spec.commandLine().getErr().println("configuration error: " + refused);
                 return LockupGuardCli.EXIT_USAGE;
             }
-            requireFreePorts();
             return demo(shutdown, endpoints);
         }
     }
@@ -132,7 +133,8 @@ final class DemoCommand implements Callable<Integer> {
      */
     private String refusedSettings() {
         try {
-            GuardApplication.checkSettings(new GuardConfig(demoSettings("127.0.0.1:9092", "mock://demo-settings",
+            // an http:// registry, as the demo's is: the registry client's own settings are checked only for one
+            GuardApplication.checkSettings(new GuardConfig(demoSettings("127.0.0.1:9092", "http://127.0.0.1:1",
                     Path.of("demo-settings"))));
             return null;
         } catch (ConfigException e) {
@@ -192,6 +194,10 @@ final class DemoCommand implements Callable<Integer> {
             GuardApplication started;
             try {
                 started = GuardApplication.start(config);
+            } catch (ConfigException e) {
+                spec.commandLine().getErr().println("configuration error: "
+                        + RegistryClientConfig.shown(e.getMessage()));
+                return LockupGuardCli.EXIT_USAGE;
             } catch (RuntimeException e) {
                 // a --set registry or topic the guard refuses at start: said as run says it, not as a stack trace
                 LOG.debug("the guard could not start", e);
@@ -204,10 +210,9 @@ final class DemoCommand implements Callable<Integer> {
                     out.println("the guard did not reach RUNNING within 60 s (state " + guard.state() + ")");
                     return 1;
                 }
-                String scheme = config.getString(GuardConfig.HTTP_SSL_KEYSTORE_LOCATION_CONFIG).isBlank() ? "http"
-                        : "https";
-                String dashboard = application.httpPort() < 0 ? null
-                        : scheme + "://127.0.0.1:" + application.httpPort() + "/";
+                String dashboard = application.httpPort() < 0 ? null : dashboardUrl(
+                        !config.getString(GuardConfig.HTTP_SSL_KEYSTORE_LOCATION_CONFIG).isBlank(),
+                        config.getString(GuardConfig.HTTP_HOST_CONFIG), application.httpPort());
                 // --http-port 0 without --keep-running: the port is known only here
                 done(out, guard.state().name() + (dashboard == null ? "" : ", dashboard at " + dashboard));
                 if (shutdown.stopRequested()) {
@@ -290,6 +295,22 @@ final class DemoCommand implements Callable<Integer> {
 
     private static <V> List<V> values(List<CommittedReader.Read<V>> records) {
         return records.stream().map(CommittedReader.Read::value).toList();
+    }
+
+    /**
+     * Where a browser on this machine finds the dashboard served on {@code host}: 127.0.0.1 for every address
+     * ({@code 0.0.0.0}, {@code ::}), an IPv6 address in brackets.
+     */
+    static String dashboardUrl(boolean https, String host, int port) {
+        String bare = host.trim();
+        if (bare.startsWith("[") && bare.endsWith("]")) {
+            bare = bare.substring(1, bare.length() - 1);
+        }
+        if (bare.isEmpty() || bare.equals("0.0.0.0") || bare.equals("::")) {
+            bare = FreePorts.LOOPBACK;
+        }
+        return (https ? "https" : "http") + "://" + (bare.contains(":") ? "[" + bare + "]" : bare) + ":" + port
+                + "/";
     }
 
     private static String endpointsJson(String bootstrapServers, String registryUrl, String dashboard)

@@ -3,6 +3,8 @@ package com.lockupguard.tools.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -12,15 +14,19 @@ class DemoCommandTest {
     private final StringWriter err = new StringWriter();
 
     @ParameterizedTest(name = "{0}")
+    @Timeout(60)
     @CsvSource(delimiter = '|', value = {
         // the guard's own settings
-        "--set http.port=abc                                    | Invalid value abc for configuration http.port",
-        "--set order.ids.retention.ms=0                         | order.ids.retention.ms",
+        "--set http.port=abc                         | Invalid value abc for configuration http.port",
+        "--set order.ids.retention.ms=0              | order.ids.retention.ms",
         // a value one of Kafka's clients refuses
-        "--set producer.acks=maybe                              | acks",
+        "--set producer.acks=maybe                   | acks",
+        // a value the registry's client refuses, for the demo's http:// registry
+        "--set max.retries=-1                        | Invalid value -1 for configuration max.retries",
+        "--set basic.auth.credentials.source=NOPE    | basic.auth.credentials.source",
         // the HTTP server's settings, checked only where it is served
-        "--keep-running --set http.host=0.0.0.0                 | no authentication is configured",
-        "--http-port 0 --set http.ssl.keystore.location=/no/ks  | http.ssl.keystore"})
+        "--keep-running --set http.host=0.0.0.0      | no authentication is configured",
+        "--http-port 0 --set http.ssl.keystore.location=/no/ks --set http.ssl.keystore.password=pw | cannot be read"})
     void shouldRefuseASettingTheGuardWouldRefuseBeforeStartingAnything(String arguments, String refusal) {
         // given a demo told a setting the guard will not take
 
@@ -32,5 +38,40 @@ class DemoCommandTest {
         assertThat(exitCode).isEqualTo(2);
         assertThat(err.toString()).startsWith("configuration error: ").contains(refusal).doesNotContain("\tat ");
         assertThat(out.toString()).doesNotContain("Lockup Guard demo");
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldNameThePortOptionGivenRatherThanTheSettingItBecomes() {
+        // given a dashboard port out of range, which is also a bad http.port setting
+
+        // when the demo is run with it
+        int exitCode = CapturedCommand.run(out, err, "demo", "--http-port", "70000");
+
+        // then the refusal names the option the user typed
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).contains("--http-port 70000: port 70000 is not a port (1-65535)")
+                .doesNotContain("configuration error");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "127.0.0.1   | http://127.0.0.1:8080/",
+        "0.0.0.0     | http://127.0.0.1:8080/",
+        "::          | http://127.0.0.1:8080/",
+        "[::]        | http://127.0.0.1:8080/",
+        "::1         | http://[::1]:8080/",
+        "[::1]       | http://[::1]:8080/",
+        "localhost   | http://localhost:8080/",
+        "' 10.0.0.5' | http://10.0.0.5:8080/"})
+    void shouldGiveTheDashboardsAddressWhereItIsServed(String host, String url) {
+        // given the host the dashboard is served on; when / then a browser on this machine reaches it there
+        assertThat(DemoCommand.dashboardUrl(false, host, 8080)).isEqualTo(url);
+    }
+
+    @Test
+    void shouldGiveTheDashboardsAddressInHttpsWhenItIsServedSo() {
+        // given a keystore; when / then
+        assertThat(DemoCommand.dashboardUrl(true, "127.0.0.1", 8443)).isEqualTo("https://127.0.0.1:8443/");
     }
 }
