@@ -23,9 +23,10 @@ import org.slf4j.helpers.MessageFormatter;
  * was killed, burying what the guard itself says. Errors, and the guard's own loggers, are never held back. Every
  * {@code org.apache.kafka} logger is held to it, Kafka Streams' too; the brokers' {@code kafka.*} loggers are not.
  *
- * <p>Repeats are counted until the warning is written again; those of a burst that ends (the broker back) are said
- * within {@value #SWEEP_EVERY_MS} ms of the minute after the warning was last written, by a daemon thread that
- * starts with the first repeat held back.
+ * <p>Repeats are counted until the warning is written again. Those of a burst that ends (the broker back) are said
+ * by a daemon thread, started with the first repeat held back, that every {@value #SWEEP_EVERY_MS} ms forgets each
+ * warning written a minute or more ago and not repeated in the last 15 s, saying its repeats if any. Past
+ * {@value #MOST_REMEMBERED} warnings all are forgotten, and one line counts the repeats held back of them.
  */
 final class RepeatedKafkaWarnings extends TurboFilter {
 
@@ -44,7 +45,7 @@ final class RepeatedKafkaWarnings extends TurboFilter {
     private final LongSupplier millis;
     private final boolean sweepOnTimer;
     private final Map<String, Repeats> seen = new ConcurrentHashMap<>();
-    private ScheduledExecutorService sweeper;
+    private volatile ScheduledExecutorService sweeper;
 
     /** On the JVM's monotonic clock, swept by a thread of its own. */
     RepeatedKafkaWarnings() {
@@ -88,8 +89,15 @@ final class RepeatedKafkaWarnings extends TurboFilter {
             return FilterReply.NEUTRAL;
         }
         long now = millis.getAsLong();
-        Repeats repeats = remembered(key, logger.getName(), format, params);
-        LeftOut leftOut = repeats.writeAt(now);
+        LeftOut leftOut;
+        do {
+            Repeats repeats = remembered(key, logger.getName(), format, params, thrown);
+            leftOut = repeats.writeAt(now);
+            if (leftOut == RETIRED) {
+                // forgotten since it was looked up: looked up again, so that the next repeat finds the new entry
+                seen.remove(key, repeats);
+            }
+        } while (leftOut == RETIRED);
         if (leftOut == null) {
             startSweeping();
             return FilterReply.DENY;
@@ -105,9 +113,9 @@ final class RepeatedKafkaWarnings extends TurboFilter {
     }
 
     /**
-     * Says how often each warning not repeated in the minute after it was last written was left out in that minute,
-     * if at all, and forgets it: the next repeat is written as a first one would be. Its thread calls it every
-     * {@link #SWEEP_EVERY_MS}.
+     * Says how often each warning written a minute or more ago and not repeated for {@link #SWEEP_EVERY_MS} was left
+     * out since it was written, if at all, and forgets it: the next repeat is written as a first one would be. Its
+     * thread calls it every {@link #SWEEP_EVERY_MS}.
      */
     void sweep() {
         long now = millis.getAsLong();
@@ -117,61 +125,101 @@ final class RepeatedKafkaWarnings extends TurboFilter {
                 return;
             }
             seen.remove(key, repeats);
-            if (leftOut.repeats() > 0 && getContext() instanceof LoggerContext context) {
+            if (leftOut.repeats() > 0) {
                 String text = repeats.text.length() <= LONGEST_TEXT_SHOWN ? repeats.text
                         : repeats.text.substring(0, LONGEST_TEXT_SHOWN) + "...";
-                context.getLogger(RepeatedKafkaWarnings.class).warn("{} left out {} repeats of a warning, the last "
-                        + "{} s after it was written, and it has not come back since: {}", repeats.logger,
-                        leftOut.repeats(), (leftOut.lastAt() - leftOut.since()) / 1000, text);
+                say("{} left out {} repeats of a warning in the {} s after it was written, none in the {} s since: {}",
+                        repeats.logger, leftOut.repeats(), (leftOut.lastAt() - leftOut.since()) / 1000,
+                        (now - leftOut.lastAt()) / 1000, text);
             }
         });
     }
 
-    private synchronized void startSweeping() {
-        if (!sweepOnTimer || sweeper != null || !isStarted()) {
-            return;
+    private void startSweeping() {
+        if (!sweepOnTimer || sweeper != null) {
+            return; // the common case, without a lock
         }
-        sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "lockup-guard-kafka-warning-repeats");
-            thread.setDaemon(true);
-            return thread;
-        });
-        sweeper.scheduleWithFixedDelay(this::sweepQuietly, SWEEP_EVERY_MS, SWEEP_EVERY_MS, TimeUnit.MILLISECONDS);
+        synchronized (this) {
+            if (sweeper != null || !isStarted()) {
+                return;
+            }
+            sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "lockup-guard-kafka-warning-repeats");
+                thread.setDaemon(true);
+                return thread;
+            });
+            sweeper.scheduleWithFixedDelay(this::sweepQuietly, SWEEP_EVERY_MS, SWEEP_EVERY_MS,
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     private void sweepQuietly() {
         try {
             sweep();
-        } catch (RuntimeException e) {
-            // a failed sweep must not end the ones after it; the next one tries again
+        } catch (RuntimeException | Error e) {
+            // a task that throws is never run again: the next sweep tries again instead
             addError("could not say the repeats of Kafka's warnings", e);
         }
     }
 
-    private Repeats remembered(String key, String logger, String format, Object[] params) {
+    private Repeats remembered(String key, String logger, String format, Object[] params, Throwable thrown) {
         Repeats repeats = seen.get(key);
         if (repeats != null) {
             return repeats;
         }
         if (seen.size() >= MOST_REMEMBERED) {
             // warnings whose arguments never repeat (a changing offset, say) would otherwise fill the heap
-            seen.clear();
+            forgetAll();
         }
-        return seen.computeIfAbsent(key, k -> new Repeats(logger, text(format, params)));
+        return seen.computeIfAbsent(key, k -> new Repeats(logger, text(format, params, thrown)));
     }
 
-    /** The warning as it is written, or its format where an argument cannot be shown. */
-    private static String text(String format, Object[] params) {
-        try {
-            return MessageFormatter.basicArrayFormat(format, params);
-        } catch (RuntimeException e) {
-            return format;
+    /** Forgets every warning, saying how many repeats of them were held back and will not be said one by one. */
+    private void forgetAll() {
+        long heldBack = 0;
+        int forgotten = 0;
+        for (Map.Entry<String, Repeats> entry : seen.entrySet()) {
+            LeftOut leftOut = entry.getValue().retire();
+            seen.remove(entry.getKey(), entry.getValue());
+            if (leftOut != null) {
+                heldBack += leftOut.repeats();
+                forgotten++;
+            }
         }
+        if (heldBack > 0) {
+            say("{} different Kafka warnings came within a minute, more than {} are remembered: all were forgotten, "
+                    + "and the {} repeats held back of them are not said one by one", forgotten, MOST_REMEMBERED,
+                    heldBack);
+        }
+    }
+
+    /** Written by a logger of the guard's, which this filter lets through. */
+    private void say(String format, Object... arguments) {
+        if (getContext() instanceof LoggerContext context) {
+            context.getLogger(RepeatedKafkaWarnings.class).warn(format, arguments);
+        }
+    }
+
+    /**
+     * The warning as it is written (or its format, where an argument cannot be shown), with its exception: two
+     * warnings of one text told apart by their exceptions are said apart.
+     */
+    private static String text(String format, Object[] params, Throwable thrown) {
+        String text;
+        try {
+            text = MessageFormatter.basicArrayFormat(format, params);
+        } catch (RuntimeException e) {
+            text = format;
+        }
+        return thrown == null ? text : text + " (" + thrown + ")";
     }
 
     /** The repeats of a warning left out since it was last written, at {@code since}, the last at {@code lastAt}. */
     private record LeftOut(long repeats, long since, long lastAt) {
     }
+
+    /** What {@link Repeats#writeAt} answers for a warning forgotten since it was looked up (compared by identity). */
+    private static final LeftOut RETIRED = new LeftOut(-1, 0, 0);
 
     /** One warning: when it was last written, and how often it was left out since. */
     private static final class Repeats {
@@ -192,8 +240,7 @@ final class RepeatedKafkaWarnings extends TurboFilter {
         /** If it is written now, what was left out since it was last written; null if it is left out. */
         synchronized LeftOut writeAt(long now) {
             if (retired) {
-                // forgotten by a sweep since it was looked up: written, as a first one would be
-                return new LeftOut(0, now, now);
+                return RETIRED;
             }
             if (written && now - writtenAt < INTERVAL_MS) {
                 leftOut++;
@@ -207,9 +254,22 @@ final class RepeatedKafkaWarnings extends TurboFilter {
             return before;
         }
 
-        /** If it was written a minute or more ago, what was left out since, and it is to be forgotten; else null. */
+        /**
+         * If it was written a minute or more ago and not repeated in the last {@link #SWEEP_EVERY_MS} (a burst still
+         * going is written again, with its count, at its next repeat), what was left out since, and it is to be
+         * forgotten; else null.
+         */
         synchronized LeftOut retireIfQuietAt(long now) {
-            if (!written || retired || now - writtenAt < INTERVAL_MS) {
+            if (!written || retired || now - writtenAt < INTERVAL_MS
+                    || leftOut > 0 && now - lastLeftOutAt < SWEEP_EVERY_MS) {
+                return null;
+            }
+            return retire();
+        }
+
+        /** What was left out since it was last written, and it is to be forgotten; null if it already was. */
+        synchronized LeftOut retire() {
+            if (retired) {
                 return null;
             }
             retired = true;

@@ -119,10 +119,71 @@ class RepeatedKafkaWarningsTest {
         assertThat(beforeTheMinute).isEqualTo(1);
         assertThat(messages()).hasSize(2);
         assertThat(messages().get(1)).isEqualTo("org.apache.kafka.clients.NetworkClient left out 99 repeats of a "
-                + "warning, the last 9 s after it was written, and it has not come back since: [Consumer "
+                + "warning in the 9 s after it was written, none in the 50 s since: [Consumer "
                 + "clientId=guard-1-StreamThread-1-consumer, groupId=guard] Connection to node 1 "
                 + "(localhost/127.0.0.1:9092) could not be established. Node may not be available.");
         assertThat(written.list.get(1).getLoggerName()).isEqualTo(RepeatedKafkaWarnings.class.getName());
+    }
+
+    @Test
+    void shouldLeaveABurstStillGoingToBeCountedWhenItIsWrittenAgain() {
+        // given a warning every 7 s, for five minutes, swept as its thread sweeps (every 15 s): a sweep comes after
+        // each minute's end and before the warning that ends it
+        Logger network = context.getLogger("org.apache.kafka.clients.NetworkClient");
+        for (long at = 0; at < 300_000; at += 250) {
+            if (at % 7_000 == 0) {
+                network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+            }
+            if (at % RepeatedKafkaWarnings.SWEEP_EVERY_MS == 250) {
+                filter.sweep();
+            }
+            now.addAndGet(250);
+        }
+
+        // then it is written about once a minute (at 0, 63, 126, 189 and 252 s), each time after the count of the
+        // minute before; never said to have stopped
+        assertThat(messages()).hasSize(9).noneMatch(line -> line.contains("none in the"));
+        assertThat(messages().get(1)).contains("left out 8 repeats of the next warning in the 63 s");
+    }
+
+    @Test
+    void shouldSayTheRepeatsHeldBackOfWarningsForgottenToMakeRoom() {
+        // given a warning repeated six times, and then as many different ones as are remembered
+        Logger network = context.getLogger("org.apache.kafka.clients.NetworkClient");
+        Logger consumer = context.getLogger("org.apache.kafka.clients.consumer.internals.ConsumerCoordinator");
+        for (int time = 0; time < 7; time++) {
+            network.warn(UNREACHABLE, 1, "localhost/127.0.0.1:9092");
+        }
+        for (int offset = 0; offset < RepeatedKafkaWarnings.MOST_REMEMBERED; offset++) {
+            consumer.warn("offset {} out of range", offset);
+        }
+
+        // when the warnings are swept two minutes later
+        now.addAndGet(120_000);
+        filter.sweep();
+
+        // then the six repeats were said, when all were forgotten, rather than lost
+        assertThat(messages()).filteredOn(line -> line.contains("forgotten")).containsExactly(
+                RepeatedKafkaWarnings.MOST_REMEMBERED + " different Kafka warnings came within a minute, more than "
+                        + RepeatedKafkaWarnings.MOST_REMEMBERED + " are remembered: all were forgotten, and the 6 "
+                        + "repeats held back of them are not said one by one");
+    }
+
+    @Test
+    void shouldSayTheExceptionOfAWarningWhoseRepeatsItSays() {
+        // given a warning with its exception, repeated
+        Logger sender = context.getLogger("org.apache.kafka.clients.producer.internals.Sender");
+        for (int time = 0; time < 3; time++) {
+            sender.warn("[Producer clientId=guard-1] Got error produce response", new IllegalStateException("fenced"));
+        }
+
+        // when it is swept a minute later
+        now.addAndGet(60_000);
+        filter.sweep();
+
+        // then the line tells it from the same text with another exception
+        assertThat(messages()).last().asString().endsWith("none in the 60 s since: [Producer clientId=guard-1] Got "
+                + "error produce response (java.lang.IllegalStateException: fenced)");
     }
 
     @Test
