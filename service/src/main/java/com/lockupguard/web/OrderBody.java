@@ -10,6 +10,7 @@ import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.contract.JacksonMessages;
 import com.lockupguard.contract.UnicodeText;
+import com.lockupguard.rules.HoldingKey;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -19,12 +20,15 @@ import java.util.UUID;
 
 /**
  * An order as the API takes it: {@code orderId} (generated when missing), {@code investorId},
- * {@code securityId}, {@code kind}, {@code quantity}. JSON that cannot be read, or a field of
- * the wrong JSON type, is a 400 naming the field; a well-typed order the rules find invalid
- * (quantity 0, an unknown kind) is still an order and gets its INVALID_ORDER decision. A string that is not
- * Unicode text ({@link UnicodeText}) is a 400 too: Kafka cannot carry it as written. So are a body whose bytes are
- * not UTF-8, a field given twice and anything after the object: each would be read as some other order than the one
- * its sender meant (bytes replaced by U+FFFD, two orders then one id; the last of two quantities).
+ * {@code securityId}, {@code kind}, {@code quantity}. JSON that cannot be read, a field of
+ * the wrong JSON type, or an id that breaks the id rule (1 to 256 characters, no '/') is a 400 naming the field; a
+ * well-typed order the rules find invalid otherwise (quantity 0, an unknown kind) is still an order and gets its
+ * INVALID_ORDER decision. An id is refused here because an invalid order's decision repeats it as sent: an id of
+ * nearly a megabyte, sent again and again, would fill the decisions kept for the dashboard with copies of it. A
+ * string that is not Unicode text ({@link UnicodeText}) is a 400 too: Kafka cannot carry it as written. So are a body
+ * whose bytes are not UTF-8, a field given twice and anything after the object: each would be read as some other
+ * order than the one its sender meant (bytes replaced by U+FFFD, two orders then one id; the last of two
+ * quantities).
  */
 final class OrderBody {
 
@@ -65,9 +69,9 @@ final class OrderBody {
         node.fieldNames().forEachRemaining(OrderBody::known);
         String orderId = optionalText(node, "orderId");
         return ProposedOrder.newBuilder()
-                .setOrderId(orderId == null ? UUID.randomUUID().toString() : orderId)
-                .setInvestorId(requiredText(node, "investorId"))
-                .setSecurityId(requiredText(node, "securityId"))
+                .setOrderId(orderId == null ? UUID.randomUUID().toString() : id("orderId", orderId))
+                .setInvestorId(id("investorId", requiredText(node, "investorId")))
+                .setSecurityId(id("securityId", requiredText(node, "securityId")))
                 .setKind(kind(requiredText(node, "kind")))
                 .setQuantity(quantity(node))
                 .build();
@@ -105,6 +109,16 @@ final class OrderBody {
         String value = optionalText(node, field);
         if (value == null) {
             throw ApiException.badRequest(field, field + " is required");
+        }
+        return value;
+    }
+
+    private static String id(String field, String value) {
+        if (!HoldingKey.isValidId(value)) {
+            throw ApiException.badRequest(field, field + " must be 1 to " + HoldingKey.MAX_ID_CODE_POINTS
+                    + " characters without '" + HoldingKey.SEPARATOR + "'"
+                    + (value.isEmpty() || value.indexOf(HoldingKey.SEPARATOR) >= 0 ? ""
+                            : ", was " + value.codePointCount(0, value.length()) + " characters"));
         }
         return value;
     }

@@ -40,6 +40,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The HTTP API against fake backends: every endpoint, its errors and its headers, without Kafka. */
 class GuardWebServerTest {
@@ -651,6 +653,45 @@ class GuardWebServerTest {
         assertThat(json(response).get("error").asText()).isEqualTo("orderId is not Unicode text: it holds a lone "
                 + "surrogate (\\ud83d, character 3), which UTF-8 cannot carry");
         assertThat(gateway.sent).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "an order id of 100,000 characters | orderId    | \"o1\"       | 100000 | , was 100000 characters",
+        "an order id of 257 characters     | orderId    | \"o1\"       | 257    | , was 257 characters",
+        "an empty order id                 | orderId    | \"o1\"       | 0      | ''",
+        "an investor id with a slash       | investorId | \"dutchess\" | -1     | ''",
+        "a security id of 300 characters   | securityId | \"CBYI\"     | 300    | , was 300 characters"})
+    void shouldRefuseAnIdThatBreaksTheIdRuleRatherThanSendAnOrderWhoseDecisionRepeatsIt(String what, String field,
+            String sent, int length, String was) throws Exception {
+        // given an id no order can have: as many characters as given (-1: with a '/')
+        String id = length < 0 ? "dutchess/fund" : "x".repeat(length);
+        String body = ORDER.replace(sent, "\"" + id + "\"");
+        for (String path : List.of("/api/orders", "/api/what-if")) {
+            // when it is sent
+            HttpResponse<String> response = post(path, body);
+
+            // then it is refused naming the field, not sent: on Kafka it would be INVALID_ORDER, its decision
+            // repeating the id, kept for the dashboard and sent to every live feed
+            assertThat(response.statusCode()).as(path).isEqualTo(400);
+            assertThat(json(response).get("field").asText()).isEqualTo(field);
+            assertThat(json(response).get("error").asText()).isEqualTo(field + " must be 1 to 256 characters "
+                    + "without '/'" + was);
+        }
+        assertThat(gateway.sent).isEmpty();
+    }
+
+    @Test
+    void shouldTakeAnIdOf256CharactersCountedAsCodePoints() throws Exception {
+        // given an order id of 256 characters outside the Basic Multilingual Plane (512 UTF-16 units)
+        String id = "\ud83d\ude00".repeat(256);
+
+        // when it is sent
+        HttpResponse<String> response = post("/api/orders", ORDER.replace("\"o1\"", "\"" + id + "\""));
+
+        // then it is an order, sent as such
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(gateway.sent).hasSize(1).first().extracting(ProposedOrder::getOrderId).isEqualTo(id);
     }
 
     @Test
