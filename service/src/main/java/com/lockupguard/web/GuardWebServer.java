@@ -180,6 +180,7 @@ public final class GuardWebServer implements AutoCloseable {
             bodies = new RequestBodies(maxRequestBytes);
             config.routes.before(this::securityHeaders);
             config.routes.beforeMatched(this::authorize);
+            config.routes.beforeMatched(ctx -> QueryEncoding.requireReadable(ctx.queryString()));
             config.routes.beforeMatched("/api/events", this::requireEventStream);
             config.routes.beforeMatched("/api/events", this::admitLiveStream);
             config.staticFiles.add("/web", Location.CLASSPATH);
@@ -664,7 +665,10 @@ public final class GuardWebServer implements AutoCloseable {
             }
             return parsed;
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest(name, name + " must be a whole number, was '" + value + "'");
+            // digits past an int's range are a whole number still: out of range, not malformed
+            throw ApiException.badRequest(name, value.matches("[+-]?[0-9]+")
+                    ? name + " must be between " + min + " and " + max
+                    : name + " must be a whole number, was '" + value + "'");
         }
     }
 
@@ -698,11 +702,14 @@ public final class GuardWebServer implements AutoCloseable {
 
     /**
      * The web server's own refusals (413 for a body over its size limit, 404 or 405 for no such endpoint): JSON
-     * like every other error on the API, /health and /metrics; plain text for the dashboard's files.
+     * like every other error on the API, /health and /metrics (in any case, with any slashes doubled); plain text for
+     * the dashboard's files.
      */
     private void refusedByServer(HttpResponseException e, Context ctx) {
-        String path = ctx.path();
-        if (path.startsWith("/api/") || path.startsWith("/health/") || path.equals("/metrics")) {
+        // as a client may have meant it: /api, //api/holdings and /API/holdings are the API's too
+        String path = ctx.path().replaceAll("/{2,}", "/").toLowerCase(Locale.ROOT);
+        if (path.equals("/api") || path.startsWith("/api/") || path.equals("/health") || path.startsWith("/health/")
+                || path.equals("/metrics") || path.startsWith("/metrics/")) {
             error(ctx, ApiException.refusedByServer(e.getStatus(), e.getStatus() == 413
                     ? "the request body is over the server's limit of " + maxRequestBytes + " bytes"
                     : e.getMessage()));

@@ -204,6 +204,17 @@ class GuardWebServerTest {
         }
     }
 
+    /** A GET of a path HttpClient would refuse to send, and the whole answer. */
+    private String rawAnswer(String path) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(base).getPort())) {
+            socket.setSoTimeout(5_000);
+            // HTTP/1.0: the answer is not chunked, and ends with the connection
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** A GET with the Host header given (HttpClient will not set one), and the answer's status line. */
     private String rawGet(String path, String host) throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(base).getPort())) {
@@ -819,6 +830,44 @@ class GuardWebServerTest {
         assertThat(json(notReady).get("reason").asText()).isEqualTo(health.reason);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "/api/decisions?investorId=otherinv%zz&limit=5 | investorId | its value",
+        "/api/alerts?investorId=nobody%2              | investorId | its value",
+        "/api/reports?securityId=%ff                  | securityId | its value",
+        "/api/decisions?limit=%zz                     | limit      | its value",
+        "/api/decisions?inv%zzestorId=dutchess        | inv%zzestorId | its name"})
+    void shouldRefuseAQueryParameterItCannotReadRatherThanAnswerAsIfItWereNotThere(String path, String field,
+            String part) throws Exception {
+        // when a filter is sent with a broken percent-encoding, or bytes that are not UTF-8 (as curl sends it:
+        // HttpClient refuses to)
+        String answer = rawAnswer(path);
+
+        // then it is a 400 naming it: dropped, the filter would answer every investor's decisions
+        assertThat(answer).startsWith("HTTP/1.1 400");
+        JsonNode error = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+        assertThat(error.get("field").asText()).isEqualTo(field);
+        assertThat(error.get("error").asText()).contains(part + " is not UTF-8 percent-encoded");
+        assertThat(history.asked).isEmpty();
+    }
+
+    @Test
+    void shouldReadAQueryParameterPercentEncodedAsSent() throws Exception {
+        // when an investor id with a space, a '%' and a character of two UTF-16 units is asked for
+        HttpResponse<String> response = get("/api/decisions?investorId=d+%25%20%F0%9F%98%80&limit=2");
+
+        // then it is the id asked for
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(history.asked).containsExactly("d % \ud83d\ude00:2");
+    }
+
+    @Test
+    void shouldSayALimitOfManyDigitsIsOutOfRangeNotMalformed() throws Exception {
+        HttpResponse<String> response = get("/api/decisions?limit=99999999999");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("error").asText()).startsWith("limit must be between 1 and ");
+    }
+
     @Test
     void shouldListRecentDecisionsOfOneInvestorAndValidateLimit() throws Exception {
         HttpResponse<String> response = get("/api/decisions?investorId=dutchess&limit=2");
@@ -1143,6 +1192,20 @@ class GuardWebServerTest {
         } finally {
             holdings.broken = false;
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"/api", "//api/holdings", "/API/holdings", "/Api/Decisions", "//metrics", "/METRICS", "/health",
+        "/health/nope", "/metrics/nope"})
+    void shouldAnswerAPathThatIsNoEndpointOfTheApiAsJsonHoweverItIsWritten(String path) throws Exception {
+        // when: a path a client may have meant for the API, /metrics or /health
+        HttpResponse<String> missing = get(path);
+
+        // then: a 404 as the API's errors are, not the dashboard's plain text
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(json(missing).get("status").asInt()).isEqualTo(404);
     }
 
     @Test
