@@ -9,12 +9,19 @@ public final class JacksonMessages {
     }
 
     /**
-     * {@code e}'s message without its location. A string, a number or a nesting over Jackson's limits says "...
-     * exceeds the maximum allowed (1000, from StreamReadConstraints.getMaxNumberLength())": the setting is left out.
+     * {@code e}'s message without its location, and without what only a Java programmer could act on: a string, a
+     * number or a nesting over Jackson's limits says "... exceeds the maximum allowed (1000, from
+     * StreamReadConstraints.getMaxNumberLength())", a second value "(bound as `...JsonNode`): not allowed as per
+     * `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`", a NaN "enable `JsonReadFeature...` to allow", an object
+     * left open "(start marker at [Source: REDACTED (`StreamReadFeature...` disabled); line: 1, ...])".
      */
     public static String reason(JsonProcessingException e) {
         String reason = e.getOriginalMessage();
         return reason == null ? e.getClass().getSimpleName()
-                : reason.replaceAll(", from `?StreamReadConstraints\\.\\w+\\(\\)`?\\)", ")");
+                : reason.replaceAll(", from `?StreamReadConstraints\\.\\w+\\(\\)`?\\)", ")")
+                        .replaceAll(" \\(bound as `[^`]*`\\)", "")
+                        .replaceAll(": not allowed as per `[^`]*`", ": only one JSON value is allowed")
+                        .replaceAll(": enable `[^`]*` to allow", "")
+                        .replaceAll("Source: REDACTED \\(`[^`]*` disabled\\); ", "");
     }
 }

@@ -1,0 +1,34 @@
+package com.lockupguard.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class JacksonMessagesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "{\"q\":1} {\"q\":2} | Trailing token (of type START_OBJECT) found after value: only one JSON value is allowed",
+        "{\"q\":NaN}         | Non-standard token 'NaN'",
+        "{\"q\":+1}          | Unexpected character ('+' (code 43)) in numeric value: JSON spec does not allow "
+                + "numbers to have plus signs",
+        "{\"q\":1            | Unexpected end-of-input: expected close marker for Object (start marker at [line: 1, "
+                + "column: 1])"})
+    void shouldSayWhyJsonCannotBeReadInWordsForItsSenderNotJacksonsSettings(String body, String reason) {
+        // given JSON the API and the replay refuse, read as they read it
+        JsonProcessingException refused = catchThrowableOfType(JsonProcessingException.class, () -> JSON.reader()
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(body));
+
+        // when / then the reason names no Java class, setting or feature
+        assertThat(JacksonMessages.reason(refused)).isEqualTo(reason).doesNotContain("`");
+    }
+}
