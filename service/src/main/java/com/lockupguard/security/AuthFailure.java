@@ -9,6 +9,9 @@ public enum AuthFailure {
     MALFORMED("malformed", 401, "invalid_token", "the token is not a well-formed JWT"),
     INVALID("invalid", 401, "invalid_token", "the token's signature, algorithm or key is not accepted"),
     EXPIRED("expired", 401, "invalid_token", "the token has expired"),
+    TOO_LONG_LIVED("too_long_lived", 401, "invalid_token",
+            "the token lives more than a day (its exp more than 24 hours ahead): the guard takes access tokens of a "
+                    + "day at most"),
     NOT_YET_VALID("not_yet_valid", 401, "invalid_token", "the token is not valid yet"),
     WRONG_ISSUER("wrong_issuer", 401, "invalid_token", "the token was issued by another issuer"),
     WRONG_AUDIENCE("wrong_audience", 401, "invalid_token", "the token is meant for another audience"),

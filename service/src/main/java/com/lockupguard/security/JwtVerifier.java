@@ -122,6 +122,9 @@ public final class JwtVerifier {
         if (e.hasExpired()) {
             return AuthFailure.EXPIRED;
         }
+        if (e.hasErrorCode(ErrorCodes.EXPIRATION_TOO_FAR_IN_FUTURE)) {
+            return AuthFailure.TOO_LONG_LIVED;
+        }
         if (e.hasErrorCode(ErrorCodes.NOT_YET_VALID)) {
             return AuthFailure.NOT_YET_VALID;
         }
@@ -142,7 +145,7 @@ public final class JwtVerifier {
         if (e.hasErrorCode(ErrorCodes.JSON_INVALID)) {
             return AuthFailure.MALFORMED;
         }
-        // a bad signature, an algorithm not allowed (none, HS256, ...), an unknown key, a lifetime over a day
+        // a bad signature, an algorithm not allowed (none, HS256, ...), an unknown key
         return AuthFailure.INVALID;
     }
 

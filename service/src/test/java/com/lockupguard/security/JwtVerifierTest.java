@@ -202,10 +202,11 @@ class JwtVerifierTest {
     }
 
     @Test
-    void shouldRejectTokenLivingLongerThanADay() throws Exception {
+    void shouldRejectTokenLivingLongerThanADaySayingSoRatherThanBlameItsSignature() throws Exception {
         String token = issuer.token().expiresAt(Instant.now().plus(Duration.ofDays(30))).sign();
-        assertThat(refusal(verifier(issuer), token)).isEqualTo(AuthFailure.INVALID);
+        assertThat(refusal(verifier(issuer), token)).isEqualTo(AuthFailure.TOO_LONG_LIVED);
     }
+
 
     @Test
     void shouldRejectMalformedTokens() throws Exception {

@@ -174,6 +174,8 @@ class ApiSecurityTest {
         Map<String, String[]> attacks = new LinkedHashMap<>();
         attacks.put("malformed", new String[] {"not.a-jwt", "malformed"});
         attacks.put("expired", new String[] {issuer.token().expiresAt(now.minusSeconds(120)).sign(), "expired"});
+        attacks.put("living a month", new String[] {issuer.token().expiresAt(now.plusSeconds(30 * 86_400)).sign(),
+            "too_long_lived"});
         attacks.put("not yet valid", new String[] {issuer.token().notBefore(now.plusSeconds(300)).sign(),
             "not_yet_valid"});
         attacks.put("wrong issuer", new String[] {issuer.token().claim("iss", "https://evil.test").sign(),
