@@ -112,8 +112,8 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     }
 
     @Override
-    public List<Decision> recent(String investorId, int limit) {
-        return recent.newestFirst(investorId, limit);
+    public List<Decision> recent(String investorId, String securityId, int limit) {
+        return recent.newestFirst(investorId, securityId, limit);
     }
 
     @Override

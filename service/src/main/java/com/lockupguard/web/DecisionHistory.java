@@ -39,8 +39,8 @@ public interface DecisionHistory {
         public static final String ALERT = "alert";
     }
 
-    /** The latest decisions, newest first, of one investor or of all (null). */
-    List<Decision> recent(String investorId, int limit);
+    /** The latest decisions, newest first, of one investor and/or one security, or of all (nulls). */
+    List<Decision> recent(String investorId, String securityId, int limit);
 
     /**
      * The latest compliance alerts, newest (by evaluation time) first, of one investor and/or one

@@ -180,7 +180,11 @@ public final class GuardWebServer implements AutoCloseable {
             bodies = new RequestBodies(maxRequestBytes);
             config.routes.before(this::securityHeaders);
             config.routes.beforeMatched(this::authorize);
-            config.routes.beforeMatched(ctx -> QueryEncoding.requireReadable(ctx.queryString()));
+            config.routes.beforeMatched(ctx -> {
+                if (ctx.path().startsWith("/api/")) {
+                    QueryParameters.requireReadableAndKnown(ctx.queryString());
+                }
+            });
             config.routes.beforeMatched("/api/events", this::requireEventStream);
             config.routes.beforeMatched("/api/events", this::admitLiveStream);
             config.staticFiles.add("/web", Location.CLASSPATH);
@@ -546,7 +550,8 @@ public final class GuardWebServer implements AutoCloseable {
     private void decisions(Context ctx) {
         int limit = intParam(ctx, "limit", 50, 1, DecisionFeed.RECENT_DECISIONS);
         ArrayNode decisions = json.createArrayNode();
-        for (Decision decision : backend().feed().recent(ctx.queryParam("investorId"), limit)) {
+        for (Decision decision : backend().feed().recent(ctx.queryParam("investorId"), ctx.queryParam("securityId"),
+                limit)) {
             decisions.add(contracts.decision(decision));
         }
         ctx.json(decisions);

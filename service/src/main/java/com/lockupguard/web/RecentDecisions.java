@@ -26,8 +26,9 @@ final class RecentDecisions {
         decisions.add(decision);
     }
 
-    /** Up to {@code limit} decisions, newest first, of {@code investorId} unless it is null. */
-    List<Decision> newestFirst(String investorId, int limit) {
-        return decisions.list(decision -> investorId == null || investorId.equals(decision.getInvestorId()), limit);
+    /** Up to {@code limit} decisions, newest first, of {@code investorId} and {@code securityId} unless null. */
+    List<Decision> newestFirst(String investorId, String securityId, int limit) {
+        return decisions.list(decision -> (investorId == null || investorId.equals(decision.getInvestorId()))
+                && (securityId == null || securityId.equals(decision.getSecurityId())), limit);
     }
 }

@@ -82,8 +82,9 @@ class DecisionFeedTest {
                 GuardWebServerTest.decision(order("o-2", 10), Outcome.APPROVED, List.of(), 100L), null);
 
         // then both are listed: no caller waits for the first, but /api/decisions and the dashboard show it
-        await().atMost(Duration.ofSeconds(10)).until(() -> feed.recent(null, 10).size() == 2);
-        assertThat(feed.recent(null, 10)).extracting(Decision::getOrderId).containsExactlyInAnyOrder("o-1", "o-2");
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.recent(null, null, 10).size() == 2);
+        assertThat(feed.recent(null, null, 10)).extracting(Decision::getOrderId)
+                .containsExactlyInAnyOrder("o-1", "o-2");
     }
 
     @Test
@@ -104,11 +105,12 @@ class DecisionFeedTest {
         start(new MockFeedConsumer(2, backlog));
 
         // when the feed has read it all
-        await().atMost(Duration.ofSeconds(10)).until(() -> feed.recent(null, 2_000).size() == DecisionFeed.RECENT_DECISIONS
-                && feed.recent(null, 2_000).stream().anyMatch(d -> d.getOrderId().startsWith("new-")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.recent(null, null, 2_000).size()
+                == DecisionFeed.RECENT_DECISIONS
+                && feed.recent(null, null, 2_000).stream().anyMatch(d -> d.getOrderId().startsWith("new-")));
 
         // then the newest come first, by decision time, and the oldest were forgotten
-        List<Decision> recent = feed.recent(null, 2_000);
+        List<Decision> recent = feed.recent(null, null, 2_000);
         assertThat(recent).extracting(RecentDecisions::decidedAt).isSortedAccordingTo(Comparator.reverseOrder());
         assertThat(recent.subList(0, 10)).extracting(Decision::getOrderId)
                 .containsExactly("new-9", "new-8", "new-7", "new-6", "new-5", "new-4", "new-3", "new-2", "new-1",
@@ -238,7 +240,7 @@ class DecisionFeedTest {
             return new MockFeedConsumer(1, afterRestart);
         }, MockFeedConsumer.TOPICS, 5_000);
         feed.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> feed.recent(null, 10).size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.recent(null, null, 10).size() == 1);
         CompletableFuture<Decision> waiting = feed.await("c-1");
 
         // when the registry cannot be reached while it decodes
@@ -253,7 +255,8 @@ class DecisionFeedTest {
         registryBack.countDown();
         assertThat(waiting.get(10, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-1");
         await().atMost(Duration.ofSeconds(10)).until(() -> feed.outage().isEmpty());
-        assertThat(feed.recent(null, 10)).extracting(Decision::getOrderId).containsExactlyInAnyOrder("o-0", "o-1");
+        assertThat(feed.recent(null, null, 10)).extracting(Decision::getOrderId)
+                .containsExactlyInAnyOrder("o-0", "o-1");
         assertThat(feed.restarts()).as("counted for the metrics").isEqualTo(1);
         assertThat(feed.skippedRecords()).as("the record was read again, not skipped").isZero();
     }
@@ -282,7 +285,7 @@ class DecisionFeedTest {
             return new MockFeedConsumer(1, List.of());
         }, MockFeedConsumer.TOPICS, 5_000);
         feed.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> feed.recent(null, 10).size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.recent(null, null, 10).size() == 1);
 
         // when, having read again, it meets a new outage
         third.appendUndecodable(MockFeedConsumer.APPROVED, 0,

@@ -851,6 +851,29 @@ class GuardWebServerTest {
         assertThat(history.asked).isEmpty();
     }
 
+    @ParameterizedTest
+    @CsvSource({"/api/decisions?investorID=dutchess", "/api/alerts?investor=dutchess&limit=5",
+        "/api/reports?limt=5", "/api/holdings?_=1733280000"})
+    void shouldRefuseAQueryParameterNoEndpointTakesRatherThanIgnoreIt(String path) throws Exception {
+        // when a filter is misspelt (or a parameter no endpoint reads is added)
+        HttpResponse<String> response = get(path);
+
+        // then it is a 400 naming it: ignored, a misspelt filter would answer every investor's records
+        String name = path.substring(path.indexOf('?') + 1, path.indexOf('='));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo(name);
+        assertThat(json(response).get("error").asText()).startsWith("the API takes no query parameter '" + name
+                + "'");
+        assertThat(history.asked).isEmpty();
+    }
+
+    @Test
+    void shouldListTheDecisionsOfOneSecurityWhenAskedFor() throws Exception {
+        HttpResponse<String> response = get("/api/decisions?investorId=dutchess&securityId=CBYI&limit=2");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(history.asked).containsExactly("dutchess/CBYI:2");
+    }
+
     @Test
     void shouldReadAQueryParameterPercentEncodedAsSent() throws Exception {
         // when an investor id with a space, a '%' and a character of two UTF-16 units is asked for
@@ -1335,8 +1358,8 @@ class GuardWebServerTest {
                 new HistoryPoint(Instant.parse("2003-07-10T20:30:00Z"), 200_000, 20_000, 50_000, 130_000, 130_000))));
 
         @Override
-        public List<Decision> recent(String investorId, int limit) {
-            asked.add(investorId + ":" + limit);
+        public List<Decision> recent(String investorId, String securityId, int limit) {
+            asked.add(investorId + (securityId == null ? "" : "/" + securityId) + ":" + limit);
             ProposedOrder order = ProposedOrder.newBuilder().setOrderId("x").setInvestorId("dutchess")
                     .setSecurityId("CBYI").setKind(OrderKind.PURCHASE).setQuantity(1L).build();
             return List.of(decision(order, Outcome.APPROVED, List.of(), null),

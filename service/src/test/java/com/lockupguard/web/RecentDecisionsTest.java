@@ -29,11 +29,30 @@ class RecentDecisionsTest {
         decisions.add(decision("p1-b", "ccm", "2003-07-12T14:00:00Z"));
 
         // when / then: the oldest went, and equal times come newest read first
-        assertThat(decisions.newestFirst(null, 10)).extracting(Decision::getOrderId)
+        assertThat(decisions.newestFirst(null, null, 10)).extracting(Decision::getOrderId)
                 .containsExactly("p1-b", "p0-b", "p0-a");
-        assertThat(decisions.newestFirst("ccm", 10)).extracting(Decision::getOrderId).containsExactly("p1-b");
-        assertThat(decisions.newestFirst(null, 1)).extracting(Decision::getOrderId).containsExactly("p1-b");
-        assertThat(decisions.newestFirst("nobody", 10)).isEmpty();
+        assertThat(decisions.newestFirst("ccm", null, 10)).extracting(Decision::getOrderId).containsExactly("p1-b");
+        assertThat(decisions.newestFirst(null, null, 1)).extracting(Decision::getOrderId).containsExactly("p1-b");
+        assertThat(decisions.newestFirst("nobody", null, 10)).isEmpty();
+    }
+
+    @Test
+    void shouldListTheDecisionsOfOneSecurityOfOneInvestorOrOfAll() {
+        // given decisions of two securities of one investor
+        RecentDecisions decisions = new RecentDecisions(10);
+        decisions.add(decision("c1", "dutchess", "2003-07-11T14:00:00Z"));
+        decisions.add(Decision.newBuilder(decision("t1", "dutchess", "2003-07-12T14:00:00Z")).setSecurityId("TKY")
+                .build());
+        decisions.add(Decision.newBuilder(decision("t2", "ccm", "2003-07-13T14:00:00Z")).setSecurityId("TKY")
+                .build());
+
+        // when / then each filter applies, alone or together
+        assertThat(decisions.newestFirst("dutchess", "TKY", 10)).extracting(Decision::getOrderId)
+                .containsExactly("t1");
+        assertThat(decisions.newestFirst(null, "TKY", 10)).extracting(Decision::getOrderId)
+                .containsExactly("t2", "t1");
+        assertThat(decisions.newestFirst("dutchess", null, 10)).extracting(Decision::getOrderId)
+                .containsExactly("t1", "c1");
     }
 
     @Test
@@ -46,7 +65,7 @@ class RecentDecisionsTest {
         decisions.add(decision("latest", "dutchess", "2003-07-12T16:00:00Z"));
 
         // when / then: listed, and kept, by its decision time, not forgotten as if it were a week old
-        assertThat(decisions.newestFirst(null, 10)).extracting(Decision::getOrderId)
+        assertThat(decisions.newestFirst(null, null, 10)).extracting(Decision::getOrderId)
                 .containsExactly("latest", "back-dated");
     }
 
@@ -59,7 +78,7 @@ class RecentDecisionsTest {
         decisions.add(decision("early", "dutchess", "2003-06-30T14:00:00Z"));
 
         // when / then
-        assertThat(decisions.newestFirst(null, 10)).extracting(Decision::getOrderId)
+        assertThat(decisions.newestFirst(null, null, 10)).extracting(Decision::getOrderId)
                 .containsExactly("late", "stateless", "early");
     }
 }

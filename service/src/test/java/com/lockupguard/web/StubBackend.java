@@ -54,7 +54,7 @@ final class StubBackend {
     /** No decisions, alerts or history, and a live feed that never sends. */
     static class NoHistory implements DecisionHistory {
         @Override
-        public List<Decision> recent(String investorId, int limit) {
+        public List<Decision> recent(String investorId, String securityId, int limit) {
             return List.of();
         }
 

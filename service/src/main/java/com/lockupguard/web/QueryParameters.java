@@ -5,20 +5,27 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * Refuses a query string the web server would read as something else than was sent. It drops a parameter whose
- * percent-encoding it cannot read ({@code investorId=abc%zz}): a filter lost that way answers every investor's
- * decisions as if none had been asked for. And it reads bytes that are not UTF-8 ({@code %ff}) as U+FFFD: an id
- * looked up that no one sent.
+ * Refuses a query string of the API's that would be read as something else than was sent. The web server drops a
+ * parameter whose percent-encoding it cannot read ({@code investorId=abc%zz}), and the API would ignore one it does
+ * not take ({@code investorID=abc}): a filter lost either way answers every investor's records as if none had been
+ * asked for. And bytes that are not UTF-8 ({@code %ff}) would be read as U+FFFD: an id looked up that no one sent.
  */
-final class QueryEncoding {
+final class QueryParameters {
 
-    private QueryEncoding() {
+    /** Every query parameter an endpoint of the API reads ({@code local}: another instance asking for its part). */
+    static final List<String> KNOWN = List.of("investorId", "securityId", "limit", "local", "ticket");
+
+    private QueryParameters() {
     }
 
-    /** Throws a 400 naming the first parameter of {@code rawQuery} (as sent, undecoded) that is not readable. */
-    static void requireReadable(String rawQuery) {
+    /**
+     * Throws a 400 naming the first parameter of {@code rawQuery} (as sent, undecoded) that cannot be read or that
+     * no endpoint takes.
+     */
+    static void requireReadableAndKnown(String rawQuery) {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return;
         }
@@ -31,6 +38,11 @@ final class QueryEncoding {
             }
             if (equals >= 0 && decoded(pair.substring(equals + 1)) == null) {
                 throw unreadable(decodedName, name, "its value");
+            }
+            if (!KNOWN.contains(decodedName) && !pair.isEmpty()) {
+                throw ApiException.badRequest(decodedName, "the API takes no query parameter '" + decodedName
+                        + "' (misspelt? a filter left out would answer every investor's records): it takes "
+                        + String.join(", ", KNOWN) + ", where an endpoint reads them");
             }
         }
     }
