@@ -177,6 +177,8 @@ public final class GuardWebServer implements AutoCloseable {
                     settings.https() != null)));
             config.jsonMapper(new JavalinJackson(json, false));
             maxRequestBytes = config.http.maxRequestSize;
+            // a method an endpoint does not take is a 405 naming those it does (Allow), not a 404 for no endpoint
+            config.http.prefer405over404 = true;
             bodies = new RequestBodies(maxRequestBytes);
             config.routes.before(this::securityHeaders);
             config.routes.beforeMatched(this::authorize);
@@ -713,10 +715,15 @@ public final class GuardWebServer implements AutoCloseable {
     private void refusedByServer(HttpResponseException e, Context ctx) {
         // as a client may have meant it: /api, //api/holdings and /API/holdings are the API's too
         String path = ctx.path().replaceAll("/{2,}", "/").toLowerCase(Locale.ROOT);
+        String allowed = e.getStatus() == 405 ? e.getDetails().get("availableMethods") : null;
+        if (allowed != null) {
+            ctx.header("Allow", allowed);
+        }
         if (path.equals("/api") || path.startsWith("/api/") || path.equals("/health") || path.startsWith("/health/")
                 || path.equals("/metrics") || path.startsWith("/metrics/")) {
             error(ctx, ApiException.refusedByServer(e.getStatus(), e.getStatus() == 413
                     ? "the request body is over the server's limit of " + maxRequestBytes + " bytes"
+                    : allowed != null ? ctx.method() + " is not taken by " + ctx.path() + ": it takes " + allowed
                     : e.getMessage()));
         } else {
             ctx.status(e.getStatus()).contentType(ContentType.TEXT_PLAIN).result(e.getMessage());

@@ -1203,7 +1203,10 @@ class GuardWebServerTest {
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         assertThat(json(tooLarge).get("error").asText()).contains("limit of 1000000 bytes");
         assertThat(noEndpoint.statusCode()).isEqualTo(404);
-        assertThat(wrongMethod.statusCode()).isIn(404, 405);
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
+        assertThat(json(wrongMethod).get("error").asText()).isEqualTo("DELETE is not taken by /api/orders: it takes "
+                + "POST");
         assertThat(internal.statusCode()).isEqualTo(500);
         assertThat(json(internal).get("error").asText()).doesNotContain("a store read failed");
     }
