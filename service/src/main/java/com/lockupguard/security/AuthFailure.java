@@ -6,7 +6,8 @@ package com.lockupguard.security;
  */
 public enum AuthFailure {
     MISSING("missing", 401, null, "this endpoint needs 'Authorization: Bearer <token>'"),
-    MALFORMED("malformed", 401, "invalid_token", "the token is not a well-formed JWT"),
+    MALFORMED("malformed", 401, "invalid_token",
+            "the credential is not a well-formed bearer token: send one 'Authorization: Bearer <token>' header"),
     INVALID("invalid", 401, "invalid_token", "the token's signature, algorithm or key is not accepted"),
     EXPIRED("expired", 401, "invalid_token", "the token has expired"),
     TOO_LONG_LIVED("too_long_lived", 401, "invalid_token",

@@ -32,6 +32,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -264,6 +265,9 @@ public final class GuardWebServer implements AutoCloseable {
                     throw tooManyLiveStreams(); // nor on one it would refuse: the client retries with it
                 }
                 principal = tickets.redeem(ticket);
+            } else if (Collections.list(ctx.req().getHeaders("Authorization")).size() > 1) {
+                // which one counts would be up to each proxy on the way and to the guard: none does
+                throw new AuthenticationException(AuthFailure.MALFORMED);
             } else {
                 principal = authentication.authenticate(ctx.header("Authorization"));
             }

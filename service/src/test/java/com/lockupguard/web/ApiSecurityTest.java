@@ -245,6 +245,25 @@ class ApiSecurityTest {
     }
 
     @Test
+    void shouldRefuseTwoAuthorizationHeadersWhicheverComesFirst() throws Exception {
+        // given a valid token and a forged one
+        String valid = "Bearer " + issuer.token().sign();
+        String forged = "Bearer " + forger.token().sign();
+
+        // when both are sent, in either order (a proxy on the way may check one, the guard read the other)
+        for (List<String> headers : List.of(List.of(valid, forged), List.of(forged, valid))) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/holdings"))
+                    .header("Authorization", headers.get(0)).header("Authorization", headers.get(1)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            // then neither counts: refused as a credential that is not one bearer token
+            assertThat(response.statusCode()).isEqualTo(401);
+            assertThat(challenge(response)).contains("send one 'Authorization: Bearer <token>' header");
+        }
+        assertThat(failures("malformed")).isEqualTo(2);
+    }
+
+    @Test
     void shouldRefuseATokenInTheUrlEvenAValidOne() throws Exception {
         // given a valid token, sent as a query parameter
         String token = issuer.token().sign();
