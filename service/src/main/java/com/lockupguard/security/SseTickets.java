@@ -81,6 +81,25 @@ public final class SseTickets {
         return new Ticket(value, expiresAt);
     }
 
+    /**
+     * How long until {@code principal} can be issued a ticket, when it cannot now: until the first of its own
+     * outstanding tickets expires (or, with every caller's places taken, the first of anyone's); zero if it can now.
+     * A ticket redeemed before then frees a place sooner.
+     */
+    public synchronized Duration untilAPlace(Principal principal) {
+        Instant now = clock.instant();
+        forgetExpired(now);
+        String subject = principal.subject();
+        boolean ownPlacesTaken = perSubject.getOrDefault(subject, 0) >= maxPerSubject;
+        if (!ownPlacesTaken && outstanding.size() < maxOutstanding) {
+            return Duration.ZERO;
+        }
+        return outstanding.values().stream()
+                .filter(issued -> !ownPlacesTaken || issued.principal().subject().equals(subject))
+                .map(Issued::expiresAt).min(Instant::compareTo)
+                .map(first -> Duration.between(now, first)).orElse(Duration.ZERO);
+    }
+
     /** The principal a live ticket was issued to, without spending it; nothing for a spent or expired one. */
     public synchronized Optional<Principal> holder(String value) {
         Issued issued = value == null ? null : outstanding.get(key(value));

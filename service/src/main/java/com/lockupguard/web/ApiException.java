@@ -69,7 +69,12 @@ public final class ApiException extends RuntimeException {
 
     /** 429: too many of something at once; ask again shortly. */
     public static ApiException tooManyRequests(String message) {
-        return new ApiException(429, message, null, 1);
+        return tooManyRequests(message, 1);
+    }
+
+    /** 429: too many of something at once; ask again in {@code retryAfterSeconds}. */
+    public static ApiException tooManyRequests(String message, int retryAfterSeconds) {
+        return new ApiException(429, message, null, retryAfterSeconds);
     }
 
     /** 503 with Retry-After: the guard is starting or rebalancing; ask again shortly. */

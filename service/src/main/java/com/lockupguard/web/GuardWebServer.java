@@ -315,7 +315,10 @@ public final class GuardWebServer implements AutoCloseable {
         Principal principal = Objects.requireNonNull(ctx.attribute(PRINCIPAL), "no authenticated caller");
         SseTickets.Ticket ticket = tickets.issue(principal);
         if (ticket == null) {
-            throw ApiException.tooManyRequests("too many event-stream tickets outstanding; retry");
+            // a place frees when a ticket is redeemed or expires: the first expiry is the latest a retry must wait
+            long seconds = Math.max(1, (tickets.untilAPlace(principal).toMillis() + 999) / 1000);
+            throw ApiException.tooManyRequests("too many event-stream tickets outstanding; a place frees when one "
+                    + "is used, or within " + seconds + " s when the first expires", (int) seconds);
         }
         ctx.json(json.createObjectNode().put("ticket", ticket.value())
                 .put("expiresAt", ticket.expiresAt().toString()));

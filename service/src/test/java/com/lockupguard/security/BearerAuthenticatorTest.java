@@ -170,6 +170,39 @@ class BearerAuthenticatorTest {
     }
 
     @Test
+    void shouldSayHowLongUntilACallerWithAllItsPlacesTakenCanHaveATicket() {
+        // given a caller holding its three places, tickets issued at 0, 10 and 20 s, and another caller holding one
+        MutableClock clock = new MutableClock();
+        SseTickets tickets = new SseTickets(clock, Duration.ofSeconds(30), 5, 3);
+        tickets.issue(ALICE);
+        clock.now = clock.now.plusSeconds(10);
+        tickets.issue(ALICE);
+        clock.now = clock.now.plusSeconds(10);
+        tickets.issue(ALICE);
+        tickets.issue(BOB);
+
+        // when asked at 25 s
+        clock.now = clock.now.plusSeconds(5);
+
+        // then the first caller's first ticket expires in 5 s; the other caller has a place now
+        assertThat(tickets.untilAPlace(ALICE)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(tickets.untilAPlace(BOB)).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void shouldSayHowLongUntilAnyPlaceFreesWhenEveryPlaceOfTheInstanceIsTaken() {
+        // given an instance whose two places are taken by one caller, at 0 and 12 s
+        MutableClock clock = new MutableClock();
+        SseTickets tickets = new SseTickets(clock, Duration.ofSeconds(30), 2, 3);
+        tickets.issue(BOB);
+        clock.now = clock.now.plusSeconds(12);
+        tickets.issue(BOB);
+
+        // when / then another caller, with places of its own, waits for the first of anyone's to expire
+        assertThat(tickets.untilAPlace(ALICE)).isEqualTo(Duration.ofSeconds(18));
+    }
+
+    @Test
     void shouldNotLetOneCallerFloodingTicketsTakeTheLiveFeedFromOthers() throws AuthenticationException {
         // given a caller who holds as many outstanding tickets as one subject may
         MutableClock clock = new MutableClock();

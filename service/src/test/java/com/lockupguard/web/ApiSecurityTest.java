@@ -302,6 +302,24 @@ class ApiSecurityTest {
 
     // ---- the live feed's tickets
 
+    @Test
+    void shouldTellACallerOutOfTicketsHowLongUntilOneExpiresRatherThanOneSecond() throws Exception {
+        // given a caller holding every ticket it may hold, unused
+        String token = issuer.token().sign();
+        for (int i = 0; i < 100; i++) {
+            ticket(token);
+        }
+
+        // when it asks for one more
+        HttpResponse<String> refused = call("POST", "/api/events/ticket", token);
+
+        // then it is told to come back when the first of them expires (30 s on the server's clock, which stands
+        // still here), not to retry every second
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("30");
+        assertThat(JSON.readTree(refused.body()).get("error").asText()).contains("a place frees when one is used");
+    }
+
     private String ticket(String token) throws Exception {
         HttpResponse<String> response = call("POST", "/api/events/ticket", token);
         assertThat(response.statusCode()).isEqualTo(200);
