@@ -32,18 +32,23 @@ import java.util.UUID;
  */
 final class OrderBody {
 
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
     /** The fields an order has. */
     private static final List<String> FIELDS = List.of("orderId", "investorId", "securityId", "kind", "quantity");
 
     private OrderBody() {
     }
 
-    /** The body's bytes as text, refused (a 400 naming the byte) where they are not UTF-8, which JSON is. */
+    /**
+     * The body's bytes as text, refused (a 400 naming the byte) where they are not UTF-8, which JSON is; a leading
+     * byte-order mark, which some editors and Windows tools write, is left out, as JSON's RFC 8259 allows.
+     */
     static String text(byte[] body) {
         ByteBuffer bytes = ByteBuffer.wrap(body);
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+            return text.startsWith(BYTE_ORDER_MARK) ? text.substring(1) : text;
         } catch (CharacterCodingException e) {
             // read leniently, two ids that differ only in such a byte would be one, the second order taken as a retry
             throw ApiException.badRequest(null, "the body is not UTF-8: byte " + (bytes.position() + 1) + " of "

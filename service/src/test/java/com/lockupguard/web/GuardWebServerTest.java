@@ -536,6 +536,19 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldTakeAnOrderWrittenWithAByteOrderMarkAsTheOrderItIs() throws Exception {
+        // given an order saved by an editor that starts files with a UTF-8 byte-order mark
+        byte[] body = ("\uFEFF" + ORDER).getBytes(StandardCharsets.UTF_8);
+
+        // when it is sent
+        HttpResponse<String> response = post("/api/orders", body);
+
+        // then it is the order, not a 400 quoting an invisible character
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(gateway.sent).hasSize(1).first().extracting(ProposedOrder::getOrderId).isEqualTo("o1");
+    }
+
+    @Test
     void shouldRefuseABodyThatIsNotUtf8RatherThanReadTwoOrdersAsOne() throws Exception {
         // given two orders whose ids differ only in a Latin-1 byte (0xe9, 0xe8), which lenient UTF-8 reads as U+FFFD
         for (byte latin1 : new byte[] {(byte) 0xe9, (byte) 0xe8}) {
