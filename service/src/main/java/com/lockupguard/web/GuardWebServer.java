@@ -97,6 +97,9 @@ public final class GuardWebServer implements AutoCloseable {
         TICKET
     }
 
+    /** What a list of the newest records of some holdings is asked for with. */
+    private static final QueryParameters FILTERS = QueryParameters.of("investorId", "securityId", "limit");
+
     static final String PRINCIPAL = "lockup-guard.principal";
     private static final String EVENT_STREAM = "text/event-stream";
     /** A request attribute: the request's body was opened, which asks a client that waits to be asked to send it. */
@@ -182,12 +185,13 @@ public final class GuardWebServer implements AutoCloseable {
             config.http.prefer405over404 = true;
             bodies = new RequestBodies(maxRequestBytes);
             config.routes.before(this::securityHeaders);
-            config.routes.beforeMatched(this::authorize);
+            // the query first: a refused one must not spend the live feed's single-use ticket
             config.routes.beforeMatched(ctx -> {
                 if (ctx.path().startsWith("/api/")) {
-                    QueryParameters.requireReadableAndKnown(ctx.queryString());
+                    QueryParameters.requireReadableAndRead(ctx.queryString(), ctx.routeRoles());
                 }
             });
+            config.routes.beforeMatched(this::authorize);
             config.routes.beforeMatched("/api/events", this::requireEventStream);
             config.routes.beforeMatched("/api/events", this::admitLiveStream);
             config.staticFiles.add("/web", Location.CLASSPATH);
@@ -212,9 +216,9 @@ public final class GuardWebServer implements AutoCloseable {
                     timed("reservations", this::reservations), Access.READ, Access.PEER);
             config.routes.get("/api/holdings/{investorId}/{securityId}/orders/{orderId}",
                     timed("order", this::order), Access.READ, Access.PEER);
-            config.routes.get("/api/decisions", this::decisions, Access.READ);
-            config.routes.get("/api/alerts", this::alerts, Access.READ);
-            config.routes.get("/api/reports", this::reports, Access.READ);
+            config.routes.get("/api/decisions", this::decisions, Access.READ, FILTERS);
+            config.routes.get("/api/alerts", this::alerts, Access.READ, FILTERS);
+            config.routes.get("/api/reports", this::reports, Access.READ, FILTERS);
             config.routes.post("/api/events/ticket", this::ticket, Access.READ);
             config.routes.sse("/api/events", this::events, Access.READ, Access.TICKET);
         }).start();
@@ -252,10 +256,10 @@ public final class GuardWebServer implements AutoCloseable {
         }
         Principal principal;
         try {
-            if (ctx.queryParam("access_token") != null) {
+            if (ctx.queryParam(QueryParameters.ACCESS_TOKEN) != null) {
                 throw new AuthenticationException(AuthFailure.TOKEN_IN_URL);
             }
-            String ticket = ctx.queryParam("ticket");
+            String ticket = ctx.queryParam(QueryParameters.TICKET);
             if (ticket != null) {
                 if (!roles.contains(Access.TICKET)) {
                     throw new AuthenticationException(AuthFailure.TOKEN_IN_URL);
@@ -418,8 +422,8 @@ public final class GuardWebServer implements AutoCloseable {
             if (e.getCause() instanceof RecordTooLargeException tooLarge) {
                 // no resend can pass: not a 502, whose Retry-After would ask for one
                 throw ApiException.payloadTooLarge("the order is too large for Kafka to carry, and was not sent: "
-                        + tooLarge.getMessage() + " (ids over " + HoldingKey.MAX_ID_CODE_POINTS
-                        + " characters are invalid orders in any case)");
+                        + tooLarge.getMessage() + " (its ids are at most " + HoldingKey.MAX_ID_CODE_POINTS
+                        + " characters: the producer's max.request.size is smaller than an order)");
             }
             throw ApiException.badGateway("the order could not be sent to Kafka: " + e.getCause().getMessage());
         }
@@ -654,7 +658,7 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     private static boolean local(Context ctx) {
-        return "true".equals(ctx.queryParam("local"));
+        return "true".equals(ctx.queryParam(QueryParameters.LOCAL));
     }
 
     private static HoldingKey holdingOf(Context ctx) {

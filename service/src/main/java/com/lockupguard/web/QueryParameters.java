@@ -1,37 +1,59 @@
 package com.lockupguard.web;
 
+import io.javalin.security.RouteRole;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Refuses a query string of the API's that would be read as something else than was sent. The web server drops a
- * parameter whose percent-encoding it cannot read ({@code investorId=abc%zz}), and the API would ignore one it does
- * not take ({@code investorID=abc}): a filter lost either way answers every investor's records as if none had been
- * asked for. And bytes that are not UTF-8 ({@code %ff}) would be read as U+FFFD: an id looked up that no one sent.
+ * The query parameters a route of the API reads, declared beside its roles; and the refusal of a query string that
+ * would be read as something else than was sent. The web server drops a parameter whose percent-encoding it cannot
+ * read ({@code investorId=abc%zz}) and keeps the first of two of one name, and a route would ignore one it does not
+ * read ({@code investorID=abc}, or {@code investorId} on {@code /api/holdings}): a filter lost any of these ways
+ * answers every investor's records as if none had been asked for. And bytes that are not UTF-8 ({@code %ff}) would
+ * be read as U+FFFD: an id looked up that no one sent.
+ *
+ * @param names the parameters the route reads
  */
-final class QueryParameters {
+record QueryParameters(Set<String> names) implements RouteRole {
 
-    /** Every query parameter an endpoint of the API reads ({@code local}: another instance asking for its part). */
-    static final List<String> KNOWN = List.of("investorId", "securityId", "limit", "local", "ticket");
+    /** A token in the URL: refused by the authentication (401, {@code token_in_url}). */
+    static final String ACCESS_TOKEN = "access_token";
+    /** The live feed's single-use ticket: taken by the authentication on the feed, refused (401) elsewhere. */
+    static final String TICKET = "ticket";
+    /** Another instance asking for its local part: allowed by the authentication to the service token alone. */
+    static final String LOCAL = "local";
+    /** What the authentication judges, on every route: left to it, which answers 401 or 403 itself. */
+    private static final Set<String> AUTHENTICATIONS = Set.of(ACCESS_TOKEN, TICKET, LOCAL);
 
-    private QueryParameters() {
+    static QueryParameters of(String... names) {
+        return new QueryParameters(Set.of(names));
     }
 
     /**
-     * Throws a 400 naming the first parameter of {@code rawQuery} (as sent, undecoded) that cannot be read or that
-     * no endpoint takes.
+     * Throws a 400 naming the first parameter of {@code rawQuery} (as sent, undecoded) that cannot be read, that is
+     * given twice, or that none of the {@link QueryParameters} among {@code roles} reads (the authentication's own
+     * excepted).
      */
-    static void requireReadableAndKnown(String rawQuery) {
+    static void requireReadableAndRead(String rawQuery, Set<RouteRole> roles) {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return;
         }
+        Set<String> read = new TreeSet<>();
+        roles.stream().filter(QueryParameters.class::isInstance)
+                .forEach(role -> read.addAll(((QueryParameters) role).names()));
+        Set<String> given = new HashSet<>();
         for (String pair : rawQuery.split("&")) {
             int equals = pair.indexOf('=');
             String name = equals < 0 ? pair : pair.substring(0, equals);
+            if (name.isEmpty()) {
+                continue; // '&&', a trailing '&', '=x': no parameter, as the web server reads it
+            }
             String decodedName = decoded(name);
             if (decodedName == null) {
                 throw unreadable(name, name, "its name");
@@ -39,10 +61,14 @@ final class QueryParameters {
             if (equals >= 0 && decoded(pair.substring(equals + 1)) == null) {
                 throw unreadable(decodedName, name, "its value");
             }
-            if (!KNOWN.contains(decodedName) && !pair.isEmpty()) {
-                throw ApiException.badRequest(decodedName, "the API takes no query parameter '" + decodedName
-                        + "' (misspelt? a filter left out would answer every investor's records): it takes "
-                        + String.join(", ", KNOWN) + ", where an endpoint reads them");
+            if (!read.contains(decodedName) && !AUTHENTICATIONS.contains(decodedName)) {
+                throw ApiException.badRequest(decodedName, "this endpoint reads no query parameter '" + decodedName
+                        + "' (misspelt? a filter left out would answer every investor's records)"
+                        + (read.isEmpty() ? ": it reads none" : ": it reads " + String.join(", ", read)));
+            }
+            if (!given.add(decodedName)) {
+                throw ApiException.badRequest(decodedName, "the query parameter '" + decodedName + "' is given "
+                        + "twice: only the first would be read");
             }
         }
     }
@@ -52,15 +78,16 @@ final class QueryParameters {
                 + " is not UTF-8 percent-encoded ('%' and two hex digits per byte; '%25' for '%' itself)");
     }
 
-    /** {@code text} percent-decoded ('+' as a space, as forms send it), or null where it cannot be. */
+    /**
+     * {@code text} percent-decoded ('+' as a space, as forms send it), or null where it cannot be: a '%' without
+     * two hex digits, bytes that are not UTF-8, or a character outside printable ASCII not percent-encoded.
+     */
     private static String decoded(String text) {
-        if (text.indexOf('%') < 0) {
-            return text.replace('+', ' ');
-        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
         int i = 0;
         while (i < text.length()) {
-            if (text.charAt(i) == '%') {
+            char c = text.charAt(i);
+            if (c == '%') {
                 int high = i + 1 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
                 int low = i + 2 < text.length() ? Character.digit(text.charAt(i + 2), 16) : -1;
                 if (high < 0 || low < 0) {
@@ -68,12 +95,11 @@ final class QueryParameters {
                 }
                 bytes.write(high << 4 | low);
                 i += 3;
+            } else if (c <= ' ' || c > '~') {
+                return null; // a URL carries these percent-encoded; sent raw, the server has guessed their bytes
             } else {
-                // a run up to the next '%', whole, so that a character of two UTF-16 units stays one
-                int next = text.indexOf('%', i);
-                int end = next < 0 ? text.length() : next;
-                bytes.writeBytes(text.substring(i, end).replace('+', ' ').getBytes(StandardCharsets.UTF_8));
-                i = end;
+                bytes.write(c == '+' ? ' ' : c);
+                i++;
             }
         }
         try {
@@ -84,4 +110,5 @@ final class QueryParameters {
             return null;
         }
     }
+
 }

@@ -356,6 +356,23 @@ class ApiSecurityTest {
     }
 
     @Test
+    void shouldAnswer400ToALiveFeedRequestWithAParameterItDoesNotReadAndKeepItsTicket() throws Exception {
+        // given a ticket bought with a reader's token
+        String ticket = ticket(issuer.token().scope(TestIssuer.READ).sign());
+
+        // when the feed is opened with it and a filter the feed does not read
+        HttpResponse<InputStream> filtered = events("?ticket=" + ticket + "&investorId=dutchess");
+
+        // then it is told, and the ticket is not spent on the refusal: the feed opens with it alone
+        assertThat(filtered.statusCode()).isEqualTo(400);
+        filtered.body().close();
+        HttpResponse<InputStream> stream = events("?ticket=" + ticket);
+        assertThat(stream.statusCode()).isEqualTo(200);
+        stream.body().close();
+        assertThat(failures("ticket")).isZero();
+    }
+
+    @Test
     void shouldAnswer406ToALiveFeedRequestThatDoesNotAcceptAnEventStreamAndKeepItsTicket() throws Exception {
         // given a ticket bought with a reader's token
         String ticket = ticket(issuer.token().scope(TestIssuer.READ).sign());

@@ -492,8 +492,8 @@ class GuardWebServerTest {
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.headers().firstValue("Retry-After")).isEmpty();
         assertThat(json(response).get("error").asText()).isEqualTo("the order is too large for Kafka to carry, and "
-                + "was not sent: The message is 1200182 bytes when serialized which is larger than 1048576 (ids over "
-                + "256 characters are invalid orders in any case)");
+                + "was not sent: The message is 1200182 bytes when serialized which is larger than 1048576 (its ids "
+                + "are at most 256 characters: the producer's max.request.size is smaller than an order)");
     }
 
     @Test
@@ -865,19 +865,42 @@ class GuardWebServerTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"/api/decisions?investorID=dutchess", "/api/alerts?investor=dutchess&limit=5",
-        "/api/reports?limt=5", "/api/holdings?_=1733280000"})
-    void shouldRefuseAQueryParameterNoEndpointTakesRatherThanIgnoreIt(String path) throws Exception {
-        // when a filter is misspelt (or a parameter no endpoint reads is added)
+    @CsvSource(delimiter = '|', value = {
+        "/api/decisions?investorID=dutchess     | investorID | investorId, limit, securityId",
+        "/api/alerts?investor=dutchess&limit=5  | investor   | investorId, limit, securityId",
+        "/api/reports?limt=5                    | limt       | investorId, limit, securityId",
+        // a filter of the lists, on an endpoint that reads none: every holding, as if no filter had been asked for
+        "/api/holdings?investorId=nobody        | investorId | none",
+        "/api/holdings/dutchess/CBYI/history?limit=5 | limit | none",
+        "/api/holdings?_=1733280000             | _          | none"})
+    void shouldRefuseAQueryParameterTheEndpointDoesNotReadRatherThanIgnoreIt(String path, String name, String reads)
+            throws Exception {
+        // when a filter is misspelt, or sent to an endpoint that does not filter by it
         HttpResponse<String> response = get(path);
 
-        // then it is a 400 naming it: ignored, a misspelt filter would answer every investor's records
-        String name = path.substring(path.indexOf('?') + 1, path.indexOf('='));
+        // then it is a 400 naming it, and what the endpoint reads: ignored, the filter would be as if not asked for
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json(response).get("field").asText()).isEqualTo(name);
-        assertThat(json(response).get("error").asText()).startsWith("the API takes no query parameter '" + name
-                + "'");
+        assertThat(json(response).get("error").asText()).startsWith("this endpoint reads no query parameter '" + name
+                + "'").endsWith(reads.equals("none") ? "it reads none" : "it reads " + reads);
         assertThat(history.asked).isEmpty();
+        assertThat(holdings.asked).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAQueryParameterGivenTwiceRatherThanReadTheFirst() throws Exception {
+        HttpResponse<String> response = get("/api/decisions?investorId=nobody&investorId=dutchess");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo("investorId");
+        assertThat(json(response).get("error").asText()).contains("is given twice");
+        assertThat(history.asked).isEmpty();
+    }
+
+    @Test
+    void shouldReadAQueryWithEmptyPairsAsTheParametersItHas() throws Exception {
+        HttpResponse<String> response = get("/api/decisions?&investorId=dutchess&&limit=2&=&");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(history.asked).containsExactly("dutchess:2");
     }
 
     @Test
