@@ -13,7 +13,8 @@ public final class JacksonMessages {
      * number or a nesting over Jackson's limits says "... exceeds the maximum allowed (1000, from
      * StreamReadConstraints.getMaxNumberLength())", a second value "(bound as `...JsonNode`): not allowed as per
      * `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`", a NaN "enable `JsonReadFeature...` to allow", an object
-     * left open "(start marker at [Source: REDACTED (`StreamReadFeature...` disabled); line: 1, ...])".
+     * left open "(start marker at [Source: REDACTED (`StreamReadFeature...` disabled); line: 1, ...])", a comment
+     * "since Feature 'ALLOW_COMMENTS' not enabled", a record separator "(consider enabling `JsonReadFeature...`)".
      */
     public static String reason(JsonProcessingException e) {
         String reason = e.getOriginalMessage();
@@ -22,6 +23,9 @@ public final class JacksonMessages {
                         .replaceAll(" \\(bound as `[^`]*`\\)", "")
                         .replaceAll(": not allowed as per `[^`]*`", ": only one JSON value is allowed")
                         .replaceAll(": enable `[^`]*` to allow", "")
-                        .replaceAll("Source: REDACTED \\(`[^`]*` disabled\\); ", "");
+                        .replaceAll("Source: REDACTED \\(`[^`]*` disabled\\); ", "")
+                        .replaceAll(" \\(not recognized as one since Feature '[^']*' not enabled for parser\\)",
+                                " (JSON has none)")
+                        .replaceAll(" \\(consider enabling `[^`]*`[^()]*(\\([^()]*\\))?[^()]*\\)", "");
     }
 }

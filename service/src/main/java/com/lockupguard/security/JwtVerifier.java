@@ -122,9 +122,6 @@ public final class JwtVerifier {
         if (e.hasExpired()) {
             return AuthFailure.EXPIRED;
         }
-        if (e.hasErrorCode(ErrorCodes.EXPIRATION_TOO_FAR_IN_FUTURE)) {
-            return AuthFailure.TOO_LONG_LIVED;
-        }
         if (e.hasErrorCode(ErrorCodes.NOT_YET_VALID)) {
             return AuthFailure.NOT_YET_VALID;
         }
@@ -136,6 +133,10 @@ public final class JwtVerifier {
         }
         if (e.hasErrorCode(ErrorCodes.TYPE_INVALID)) {
             return AuthFailure.WRONG_TYPE;
+        }
+        // after whose token it is: a token of another issuer is that first, whatever its lifetime
+        if (e.hasErrorCode(ErrorCodes.EXPIRATION_TOO_FAR_IN_FUTURE)) {
+            return AuthFailure.TOO_LONG_LIVED;
         }
         if (e.hasErrorCode(ErrorCodes.EXPIRATION_MISSING) || e.hasErrorCode(ErrorCodes.ISSUER_MISSING)
                 || e.hasErrorCode(ErrorCodes.AUDIENCE_MISSING) || e.hasErrorCode(ErrorCodes.SUBJECT_MISSING)

@@ -21,7 +21,10 @@ class JacksonMessagesTest {
         "{\"q\":+1}          | Unexpected character ('+' (code 43)) in numeric value: JSON spec does not allow "
                 + "numbers to have plus signs",
         "{\"q\":1            | Unexpected end-of-input: expected close marker for Object (start marker at [line: 1, "
-                + "column: 1])"})
+                + "column: 1])",
+        "{\"q\":1 /* c */}   | Unexpected character ('/' (code 47)): maybe a (non-standard) comment? (JSON has none)",
+        "{\u001e\"q\":1}      | Illegal character ((CTRL-CHAR, code 30)): only regular white space (\\r, \\n, \\t) is "
+                + "allowed between tokens"})
     void shouldSayWhyJsonCannotBeReadInWordsForItsSenderNotJacksonsSettings(String body, String reason) {
         // given JSON the API and the replay refuse, read as they read it
         JsonProcessingException refused = catchThrowableOfType(JsonProcessingException.class, () -> JSON.reader()

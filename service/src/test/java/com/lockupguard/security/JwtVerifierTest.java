@@ -207,6 +207,13 @@ class JwtVerifierTest {
         assertThat(refusal(verifier(issuer), token)).isEqualTo(AuthFailure.TOO_LONG_LIVED);
     }
 
+    @Test
+    void shouldSayALongLivedTokenOfAnotherIssuerOrSignedByAnotherKeyIsThatFirst() throws Exception {
+        Instant month = Instant.now().plus(Duration.ofDays(30));
+        assertThat(refusal(verifier(issuer), issuer.token().expiresAt(month).claim("iss", "https://evil.test")
+                .sign())).isEqualTo(AuthFailure.WRONG_ISSUER);
+        assertThat(refusal(verifier(issuer), other.token().expiresAt(month).sign())).isEqualTo(AuthFailure.INVALID);
+    }
 
     @Test
     void shouldRejectMalformedTokens() throws Exception {
