@@ -134,7 +134,7 @@ public final class JwtVerifier {
         if (e.hasErrorCode(ErrorCodes.TYPE_INVALID)) {
             return AuthFailure.WRONG_TYPE;
         }
-        // after whose token it is: a token of another issuer is that first, whatever its lifetime
+        // after issuer, audience and type: a token of another issuer is that first, whatever its lifetime
         if (e.hasErrorCode(ErrorCodes.EXPIRATION_TOO_FAR_IN_FUTURE)) {
             return AuthFailure.TOO_LONG_LIVED;
         }

@@ -22,6 +22,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.ContentType;
 import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
@@ -36,6 +37,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
@@ -185,12 +187,6 @@ public final class GuardWebServer implements AutoCloseable {
             config.http.prefer405over404 = true;
             bodies = new RequestBodies(maxRequestBytes);
             config.routes.before(this::securityHeaders);
-            // the query first: a refused one must not spend the live feed's single-use ticket
-            config.routes.beforeMatched(ctx -> {
-                if (ctx.path().startsWith("/api/")) {
-                    QueryParameters.requireReadableAndRead(ctx.queryString(), ctx.routeRoles());
-                }
-            });
             config.routes.beforeMatched(this::authorize);
             config.routes.beforeMatched("/api/events", this::requireEventStream);
             config.routes.beforeMatched("/api/events", this::admitLiveStream);
@@ -251,6 +247,7 @@ public final class GuardWebServer implements AutoCloseable {
                         + "addressed to this machine (Host localhost, 127.0.0.1 or [::1]); configure authentication "
                         + "to serve it under another name");
             }
+            requireQueryRead(ctx);
             ctx.attribute(PRINCIPAL, Principal.anonymous());
             return;
         }
@@ -265,8 +262,12 @@ public final class GuardWebServer implements AutoCloseable {
                     throw new AuthenticationException(AuthFailure.TOKEN_IN_URL);
                 }
                 requireEventStream(ctx); // a single-use ticket is not spent on a request the feed will not answer
-                if (tickets.holder(ticket).filter(holder -> !liveStreams.admits(subjectOf(holder))).isPresent()) {
+                Optional<Principal> holder = tickets.holder(ticket);
+                if (holder.filter(issuedTo -> !liveStreams.admits(subjectOf(issuedTo))).isPresent()) {
                     throw tooManyLiveStreams(); // nor on one it would refuse: the client retries with it
+                }
+                if (holder.isPresent()) {
+                    requireQueryRead(ctx); // nor on a query it refuses; a dead ticket is a 401 first
                 }
                 principal = tickets.redeem(ticket);
             } else if (Collections.list(ctx.req().getHeaders("Authorization")).size() > 1) {
@@ -288,7 +289,20 @@ public final class GuardWebServer implements AutoCloseable {
             refuse(ctx, e.failure());
             return;
         }
+        requireQueryRead(ctx);
         ctx.attribute(PRINCIPAL, principal);
+    }
+
+    /**
+     * Refuses a query of the API that would be read as something else than was sent ({@link QueryParameters}); after
+     * the credential (401 and 403 come first), before the endpoint. A HEAD is answered by its GET route, whose
+     * parameters Javalin does not give it: only their encoding is checked.
+     */
+    private static void requireQueryRead(Context ctx) {
+        if (ctx.path().startsWith("/api/")) {
+            QueryParameters.requireReadableAndRead(ctx.queryString(), ctx.routeRoles(),
+                    !ctx.method().equals(HandlerType.HEAD));
+        }
     }
 
     private void refuse(Context ctx, AuthFailure failure) {
@@ -320,7 +334,8 @@ public final class GuardWebServer implements AutoCloseable {
         SseTickets.Ticket ticket = tickets.issue(principal);
         if (ticket == null) {
             // a place frees when a ticket is redeemed or expires: the first expiry is the latest a retry must wait
-            long seconds = Math.max(1, (tickets.untilAPlace(principal).toMillis() + 999) / 1000);
+            long seconds = Math.max(1, Math.min(SseTickets.TTL.toSeconds(),
+                    (tickets.untilAPlace(principal).toMillis() + 999) / 1000));
             throw ApiException.tooManyRequests("too many event-stream tickets outstanding; a place frees when one "
                     + "is used, or within " + seconds + " s when the first expires", (int) seconds);
         }
@@ -727,6 +742,9 @@ public final class GuardWebServer implements AutoCloseable {
         // as a client may have meant it: /api, //api/holdings and /API/holdings are the API's too
         String path = ctx.path().replaceAll("/{2,}", "/").toLowerCase(Locale.ROOT);
         String allowed = e.getStatus() == 405 ? e.getDetails().get("availableMethods") : null;
+        if (allowed != null && allowed.matches("(.*, )?GET(, .*)?") && !allowed.contains("HEAD")) {
+            allowed += ", HEAD"; // a GET route answers HEAD too
+        }
         if (allowed != null) {
             ctx.header("Allow", allowed);
         }

@@ -37,10 +37,10 @@ record QueryParameters(Set<String> names) implements RouteRole {
 
     /**
      * Throws a 400 naming the first parameter of {@code rawQuery} (as sent, undecoded) that cannot be read, that is
-     * given twice, or that none of the {@link QueryParameters} among {@code roles} reads (the authentication's own
-     * excepted).
+     * given twice, or, if {@code checkRead}, that none of the {@link QueryParameters} among {@code roles} reads (the
+     * authentication's own excepted).
      */
-    static void requireReadableAndRead(String rawQuery, Set<RouteRole> roles) {
+    static void requireReadableAndRead(String rawQuery, Set<RouteRole> roles, boolean checkRead) {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return;
         }
@@ -61,7 +61,7 @@ record QueryParameters(Set<String> names) implements RouteRole {
             if (equals >= 0 && decoded(pair.substring(equals + 1)) == null) {
                 throw unreadable(decodedName, name, "its value");
             }
-            if (!read.contains(decodedName) && !AUTHENTICATIONS.contains(decodedName)) {
+            if (checkRead && !read.contains(decodedName) && !AUTHENTICATIONS.contains(decodedName)) {
                 throw ApiException.badRequest(decodedName, "this endpoint reads no query parameter '" + decodedName
                         + "' (misspelt? a filter left out would answer every investor's records)"
                         + (read.isEmpty() ? ": it reads none" : ": it reads " + String.join(", ", read)));

@@ -264,6 +264,19 @@ class ApiSecurityTest {
     }
 
     @Test
+    void shouldAskForACredentialBeforeJudgingTheQuery() throws Exception {
+        // given a query the endpoint would refuse, sent without a credential, and with a token in the URL
+        HttpResponse<String> without = call("GET", "/api/decisions?foo=1", null);
+        HttpResponse<String> inTheUrl = call("GET", "/api/holdings?access_token=x&foo=1", null);
+
+        // then each is answered for its credential first, and counted as such
+        assertThat(without.statusCode()).isEqualTo(401);
+        assertThat(inTheUrl.statusCode()).isEqualTo(401);
+        assertThat(failures("missing")).isEqualTo(1);
+        assertThat(failures("token_in_url")).isEqualTo(1);
+    }
+
+    @Test
     void shouldRefuseATokenInTheUrlEvenAValidOne() throws Exception {
         // given a valid token, sent as a query parameter
         String token = issuer.token().sign();

@@ -888,6 +888,24 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldAnswerAHeadOfAListWithItsOwnFiltersAsItsGet() throws Exception {
+        // when a HEAD asks for what a GET with the same filters answers (Javalin gives it no route roles)
+        HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(base
+                + "/api/decisions?investorId=dutchess&limit=5")).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.discarding());
+
+        // then it is answered, not refused for filters the endpoint does read
+        assertThat(head.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldNameHeadAmongTheMethodsOfAGetRouteItRefusesAnotherMethodOn() throws Exception {
+        HttpResponse<String> response = post("/api/holdings", "{}");
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(response.headers().firstValue("Allow")).hasValue("GET, HEAD");
+    }
+
+    @Test
     void shouldRefuseAQueryParameterGivenTwiceRatherThanReadTheFirst() throws Exception {
         HttpResponse<String> response = get("/api/decisions?investorId=nobody&investorId=dutchess");
         assertThat(response.statusCode()).isEqualTo(400);
