@@ -37,7 +37,7 @@ final class RepeatedKafkaWarnings extends TurboFilter {
     /** The longest warning remembered, in characters with its logger's name; a longer one is always written. */
     static final int LONGEST_KEY = 4_096;
     /** How often the warnings not repeated for a minute are looked for, their repeats said and they forgotten. */
-    static final long SWEEP_EVERY_MS = TimeUnit.SECONDS.toMillis(15);
+    static final long SWEEP_EVERY_MS = 15_000;
     /** The most of a warning's text a line about its repeats shows. */
     static final int LONGEST_TEXT_SHOWN = 300;
     private static final String KAFKA = "org.apache.kafka.";

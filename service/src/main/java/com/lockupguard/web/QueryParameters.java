@@ -26,9 +26,12 @@ record QueryParameters(Set<String> names) implements RouteRole {
     static final String ACCESS_TOKEN = "access_token";
     /** The live feed's single-use ticket: taken by the authentication on the feed, refused (401) elsewhere. */
     static final String TICKET = "ticket";
-    /** Another instance asking for its local part: allowed by the authentication to the service token alone. */
+    /**
+     * Another instance asking for its own part of an answer, with the service token (or the caller's own where none
+     * is set): judged by the authentication, with the route's roles.
+     */
     static final String LOCAL = "local";
-    /** What the authentication judges, on every route: left to it, which answers 401 or 403 itself. */
+    /** The authentication's own, on every route: left to it. */
     private static final Set<String> AUTHENTICATIONS = Set.of(ACCESS_TOKEN, TICKET, LOCAL);
 
     static QueryParameters of(String... names) {

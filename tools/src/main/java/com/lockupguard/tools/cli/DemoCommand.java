@@ -344,8 +344,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * The HTTP port the guard will take, {@code --set http.port} winning; none where that is not a number (refused
-     * already by {@link #refusedSettings}).
+     * The HTTP port the guard will take, {@code --set http.port} winning; none where that is not a number (which
+     * {@link #refusedSettings}, right after the ports, refuses).
      */
     private int httpPortServed() {
         String set = overrides.get(GuardConfig.HTTP_PORT_CONFIG);
