@@ -914,28 +914,18 @@ class GuardWebServerTest {
         assertThat(history.asked).isEmpty();
     }
 
-    @Test
-    void shouldReadAQueryWithEmptyPairsAsTheParametersItHas() throws Exception {
-        HttpResponse<String> response = get("/api/decisions?&investorId=dutchess&&limit=2&=&");
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        // empty pairs are no parameters, as the web server reads them
+        "?&investorId=dutchess&&limit=2&=&                   | dutchess:2",
+        // a security as well as an investor
+        "?investorId=dutchess&securityId=CBYI&limit=2        | dutchess/CBYI:2",
+        // a space ('+' and '%20'), a '%' and a character of two UTF-16 units
+        "?investorId=d+%25%20%F0%9F%98%80&limit=2            | d % \ud83d\ude00:2"})
+    void shouldListTheDecisionsTheQueryAsksForAsItWasSent(String query, String asked) throws Exception {
+        HttpResponse<String> response = get("/api/decisions" + query);
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(history.asked).containsExactly("dutchess:2");
-    }
-
-    @Test
-    void shouldListTheDecisionsOfOneSecurityWhenAskedFor() throws Exception {
-        HttpResponse<String> response = get("/api/decisions?investorId=dutchess&securityId=CBYI&limit=2");
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(history.asked).containsExactly("dutchess/CBYI:2");
-    }
-
-    @Test
-    void shouldReadAQueryParameterPercentEncodedAsSent() throws Exception {
-        // when an investor id with a space, a '%' and a character of two UTF-16 units is asked for
-        HttpResponse<String> response = get("/api/decisions?investorId=d+%25%20%F0%9F%98%80&limit=2");
-
-        // then it is the id asked for
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(history.asked).containsExactly("d % \ud83d\ude00:2");
+        assertThat(history.asked).containsExactly(asked);
     }
 
     @Test
