@@ -31,6 +31,7 @@ import io.javalin.security.RouteRole;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
@@ -285,11 +286,13 @@ public final class GuardWebServer implements AutoCloseable {
                         required.name().toLowerCase(Locale.ROOT), ctx.method(), ctx.path());
                 throw new AuthenticationException(AuthFailure.FORBIDDEN);
             }
+            if (ticket == null) {
+                requireQueryRead(ctx); // a ticket's was checked before it was spent
+            }
         } catch (AuthenticationException e) {
             refuse(ctx, e.failure());
             return;
         }
-        requireQueryRead(ctx);
         ctx.attribute(PRINCIPAL, principal);
     }
 
@@ -551,10 +554,7 @@ public final class GuardWebServer implements AutoCloseable {
 
     private void order(Context ctx) {
         HoldingKey holding = holdingOf(ctx);
-        String orderId = ctx.pathParam("orderId");
-        if (!HoldingKey.isValidId(orderId)) {
-            throw ApiException.badRequest("orderId", "orderId must be 1 to 256 characters without '/'");
-        }
+        String orderId = OrderBody.id("orderId", ctx.pathParam("orderId"));
         answer(ctx, backend().holdings().order(holding, orderId, local(ctx), authorization(ctx)));
     }
 
@@ -677,13 +677,8 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     private static HoldingKey holdingOf(Context ctx) {
-        String investor = ctx.pathParam("investorId");
-        String security = ctx.pathParam("securityId");
-        if (!HoldingKey.isValidId(investor) || !HoldingKey.isValidId(security)) {
-            throw ApiException.badRequest("investorId", "investorId and securityId must be 1 to 256 characters "
-                    + "without '/'");
-        }
-        return new HoldingKey(investor, security);
+        return new HoldingKey(OrderBody.id("investorId", ctx.pathParam("investorId")),
+                OrderBody.id("securityId", ctx.pathParam("securityId")));
     }
 
     private static int intParam(Context ctx, String name, int fallback, int min, int max) {
@@ -691,18 +686,15 @@ public final class GuardWebServer implements AutoCloseable {
         if (value == null) {
             return fallback;
         }
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed < min || parsed > max) {
-                throw ApiException.badRequest(name, name + " must be between " + min + " and " + max);
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            // digits past an int's range are a whole number still: out of range, not malformed
-            throw ApiException.badRequest(name, value.matches("[+-]?[0-9]+")
-                    ? name + " must be between " + min + " and " + max
-                    : name + " must be a whole number, was '" + value + "'");
+        if (!value.matches("[+-]?[0-9]+")) {
+            throw ApiException.badRequest(name, name + " must be a whole number, was '" + value + "'");
         }
+        // digits past an int's range are a whole number still: out of range, not malformed
+        BigInteger parsed = new BigInteger(value);
+        if (parsed.compareTo(BigInteger.valueOf(min)) < 0 || parsed.compareTo(BigInteger.valueOf(max)) > 0) {
+            throw ApiException.badRequest(name, name + " must be between " + min + " and " + max);
+        }
+        return parsed.intValue();
     }
 
     /**

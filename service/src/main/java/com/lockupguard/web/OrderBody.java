@@ -118,7 +118,11 @@ final class OrderBody {
         return value;
     }
 
-    private static String id(String field, String value) {
+    /**
+     * {@code value}, or a 400 naming {@code field} where it breaks the id rule: the API's one answer to an id, in a
+     * body or in a path.
+     */
+    static String id(String field, String value) {
         if (!HoldingKey.isValidId(value)) {
             throw ApiException.badRequest(field, field + " must be 1 to " + HoldingKey.MAX_ID_CODE_POINTS
                     + " characters without '" + HoldingKey.SEPARATOR + "'"

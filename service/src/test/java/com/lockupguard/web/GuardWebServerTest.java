@@ -775,6 +775,13 @@ class GuardWebServerTest {
             assertThat(response.statusCode()).as(path).isEqualTo(400);
             assertThat(json(response).get("field").asText()).isEqualTo("investorId");
         }
+        // and a security's or an order's id: the field it is in, and why, as for an order's body
+        HttpResponse<String> security = get("/api/holdings/dutchess/" + "s".repeat(300));
+        assertThat(json(security).get("field").asText()).isEqualTo("securityId");
+        assertThat(json(security).get("error").asText()).isEqualTo("securityId must be 1 to 256 characters without "
+                + "'/', was 300 characters");
+        HttpResponse<String> order = get("/api/holdings/dutchess/CBYI/orders/" + "o".repeat(257));
+        assertThat(json(order).get("field").asText()).isEqualTo("orderId");
         assertThat(holdings.asked).isEmpty();
     }
 
