@@ -25,7 +25,7 @@ public record SendableLines(List<TimelineEntry> sendable, List<String> refusals)
             if (refusal == null) {
                 sendable.add(entry);
             } else {
-                refusals.add("line " + entry.lineNumber() + ": " + refusal);
+                refusals.add("line " + entry.lineNumber() + ": " + OneLine.of(refusal));
             }
         }
         return new SendableLines(sendable, refusals);

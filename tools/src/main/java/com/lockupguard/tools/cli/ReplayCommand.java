@@ -123,6 +123,12 @@ final class ReplayCommand implements Callable<Integer> {
                     replay.explainingInvalidLines();
                 }
                 Replay.Result result = replay.run(in, out, err, pacing);
+                if (result.outputLost() != null) {
+                    // an analyst's output file cut short must not pass for a whole one
+                    err.println("cannot write the answers: " + result.outputLost() + " stopped taking them (closed, "
+                            + "or its disk full); the replay stopped, and what was written ends early");
+                    return LockupGuardCli.EXIT_USAGE;
+                }
                 return result.succeeded() ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
             }
         } catch (IOException e) {

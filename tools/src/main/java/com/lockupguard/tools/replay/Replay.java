@@ -13,6 +13,7 @@ import com.lockupguard.avro.ReportResult;
 import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.contract.ContractJson;
 import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.timeline.OneLine;
 import com.lockupguard.timeline.TimelineEntry;
 import com.lockupguard.timeline.TimelineReader;
 import java.io.BufferedReader;
@@ -36,8 +37,12 @@ public final class Replay {
      * What a replay did. A line that could not be read, or an order or report the topology dead-lettered instead of
      * answering ({@code unanswered}), makes the replay fail.
      */
+    /**
+     * What a run did. {@code outputLost} names the output that stopped taking what was written ({@code "standard
+     * output"} or {@code "the positions file"}: closed, or its disk full), after which the run stopped; null if none.
+     */
     public record Result(int orders, int executions, int agreementsApplied, int agreementsRejected,
-            int unreadableLines, int unanswered) {
+            int unreadableLines, int unanswered, String outputLost) {
         public boolean succeeded() {
             return unreadableLines == 0 && unanswered == 0;
         }
@@ -118,20 +123,33 @@ public final class Replay {
                         // which would write every such piece of every line on its own
                         .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM)) {
             lines.setRootValueSeparator(null);
-            run = new Run(driver, lines, errors);
+            Run current = new Run(driver, lines, errors);
+            run = current;
             // a warning (an unknown field) goes to stderr, never changing a decision
             TimelineReader reader = new TimelineReader(json,
                     (lineNumber, warning) -> errors.printf("line %d: warning: %s%n", lineNumber, warning));
+            // a reader gone (| head) or a disk full ends the run: no one would read the rest
+            BooleanSupplier stop = () -> pacing.stopRequested().getAsBoolean() || current.outputLost != null;
             if (pacing.flushEachLine()) {
                 reader.forEach(timeline, entry -> {
                     if (pacing.stopRequested().getAsBoolean()) {
                         return; // the stop may have ended the stream in the middle of this line: not answered
                     }
-                    run.accept(entry);
-                    run.flush(decisions);
-                }, pacing.stopRequested());
+                    current.accept(entry);
+                    current.flush(decisions);
+                    current.checkOutput(decisions);
+                }, stop);
             } else {
-                reader.forEach(timeline, run::accept, pacing.stopRequested());
+                reader.forEach(timeline, entry -> {
+                    current.accept(entry);
+                    if (++current.sinceOutputChecked == CHECK_OUTPUT_EVERY_LINES) {
+                        // a PrintWriter keeps its write errors to itself until asked, and asking flushes it: about
+                        // as often as its megabyte of buffer is written out anyway
+                        current.sinceOutputChecked = 0;
+                        lines.flush();
+                        current.checkOutput(decisions);
+                    }
+                }, stop);
             }
         }
         decisions.flush();
@@ -139,8 +157,13 @@ public final class Replay {
         if (positions != null) {
             positions.flush();
         }
-        return new Result(run.orders, run.executions, run.applied, run.rejected, run.unreadable, run.unanswered);
+        run.checkOutput(decisions);
+        return new Result(run.orders, run.executions, run.applied, run.rejected, run.unreadable, run.unanswered,
+                run.outputLost);
     }
+
+    /** How many lines are answered between two checks that the output still takes what is written. */
+    static final int CHECK_OUTPUT_EVERY_LINES = 2_048;
 
     /** One replay: the driver, where its output goes, and what it has done so far. */
     private final class Run {
@@ -156,6 +179,9 @@ public final class Replay {
         private int unanswered;
         /** The time of the last line that had one, null before the first. */
         private Instant lastTimestamp;
+        private int sinceOutputChecked;
+        /** The output that stopped taking what was written, null while none has. */
+        private String outputLost;
 
         Run(ReplayDriver driver, JsonGenerator decisions, PrintWriter errors) {
             this.driver = driver;
@@ -240,17 +266,19 @@ public final class Replay {
                 Optional<String> deadLetter = driver.applyAgreement(key, agreement, at);
                 if (deadLetter.isPresent()) {
                     rejected++;
-                    errors.printf("line %d: agreement not applied: %s%n", entry.lineNumber(), deadLetter.get());
+                    errors.printf("line %d: agreement not applied: %s%n", entry.lineNumber(),
+                            OneLine.of(deadLetter.get()));
                 } else {
                     applied++;
                 }
                 writePositions(driver);
             } else if (entry instanceof TimelineEntry.MalformedAgreementLine malformed) {
                 rejected++;
-                errors.printf("line %d: agreement not applied: %s%n", entry.lineNumber(), malformed.reason());
+                errors.printf("line %d: agreement not applied: %s%n", entry.lineNumber(),
+                        OneLine.of(malformed.reason()));
             } else if (entry instanceof TimelineEntry.UnreadableLine unreadableLine) {
                 unreadable++;
-                errors.printf("line %d: skipped: %s%n", entry.lineNumber(), unreadableLine.reason());
+                errors.printf("line %d: skipped: %s%n", entry.lineNumber(), OneLine.of(unreadableLine.reason()));
             }
         }
 
@@ -263,8 +291,17 @@ public final class Replay {
 
         private void unanswered(TimelineEntry entry, DeadLetteredException e) throws IOException {
             unanswered++;
-            errors.printf("line %d: %s%n", entry.lineNumber(), e.getMessage());
+            errors.printf("line %d: %s%n", entry.lineNumber(), OneLine.of(e.getMessage()));
             writePositions(driver);
+        }
+
+        /** Notes an output that no longer takes what is written; asking flushes it. */
+        void checkOutput(PrintWriter out) {
+            if (outputLost == null && out.checkError()) {
+                outputLost = "standard output";
+            } else if (outputLost == null && positions != null && positions.checkError()) {
+                outputLost = "the positions file";
+            }
         }
 
         /** Writes out what the lines so far have produced. */

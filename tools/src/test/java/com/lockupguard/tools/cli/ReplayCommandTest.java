@@ -40,6 +40,83 @@ class ReplayCommandTest {
     }
 
     @Test
+    void shouldStopAndSayItWhenTheOutputStopsTakingTheAnswersRatherThanExitZero() throws Exception {
+        // given 5,000 orders, and an output that takes 64 KiB and then fails, as a full disk or a closed pipe does
+        StringBuilder timeline = new StringBuilder("{\"type\":\"agreement\",\"at\":\"2003-04-28T09:00:00-04:00\","
+                + "\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\"}\n");
+        for (int i = 0; i < 5_000; i++) {
+            timeline.append("{\"type\":\"order\",\"at\":\"2003-05-15T10:00:00-04:00\",\"orderId\":\"o").append(i)
+                    .append("\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\","
+                            + "\"quantity\":1}\n");
+        }
+        Path file = Files.writeString(dir.resolve("orders.jsonl"), timeline);
+        FailingWriter failing = new FailingWriter(64 * 1024);
+        String[] args = {"replay", file.toString()};
+        picocli.CommandLine command = LockupGuardTools.commandLineFor(args);
+        command.setOut(new java.io.PrintWriter(failing));
+        command.setErr(new java.io.PrintWriter(err));
+
+        // when
+        int exit = command.execute(args);
+
+        // then the output cut short does not pass for a whole one, and the replay stopped rather than answer the
+        // rest for no one
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("cannot write the answers: standard output stopped taking them");
+        assertThat(failing.linesOffered).isLessThan(5_000);
+    }
+
+    @Test
+    void shouldSayWhyAnAgreementWasNotAppliedOnOneLineWhateverItQuotes() throws Exception {
+        // given agreements whose values hold a line break that forges a message of its own, and a terminal escape
+        Path timeline = Files.writeString(dir.resolve("forged.jsonl"), String.join("\n",
+                "{\"type\":\"agreement\",\"investorId\":\"i\",\"securityId\":\"s\","
+                        + "\"executionDate\":\"2003-04-28\\nline 99: agreement not applied: forged\"}",
+                "{\"type\":\"agreement\",\"investorId\":\"i\",\"securityId\":\"s\","
+                        + "\"executionDate\":\"2003-04-28\",\"trancheMode\":\"x\\u001b[31mRED\"}",
+                "{\"type\":\"agreement\",\"investorId\":\"i\",\"securityId\":\"s\","
+                        + "\"executionDate\":\"2003-04-28\",\"timeZone\":\"Mars/\\r\\nOlympus\"}", ""));
+
+        // when
+        run("replay", timeline.toString());
+
+        // then each refusal is one line, the break written \n and the escape '?'
+        assertThat(err.toString().lines()).hasSize(3).allSatisfy(line -> assertThat(line).startsWith("line "))
+                .noneMatch(line -> line.contains("\u001b"));
+        assertThat(err.toString()).contains("2003-04-28\\nline 99", "x?[31mRED", "Mars/\\nOlympus");
+    }
+
+    /** Takes {@code capacity} characters, then fails every write, counting the lines it was offered. */
+    private static final class FailingWriter extends java.io.Writer {
+        private int room;
+        private int linesOffered;
+
+        FailingWriter(int capacity) {
+            room = capacity;
+        }
+
+        @Override
+        public void write(char[] text, int offset, int length) throws java.io.IOException {
+            for (int i = offset; i < offset + length; i++) {
+                linesOffered += text[i] == '\n' ? 1 : 0;
+            }
+            if (length > room) {
+                room = 0;
+                throw new java.io.IOException("No space left on device");
+            }
+            room -= length;
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
     void shouldExitWithUsageCodeForMissingFile() {
         assertThat(run("replay", dir.resolve("missing.jsonl").toString())).isEqualTo(LockupGuardCli.EXIT_USAGE);
         assertThat(err.toString()).contains("cannot replay").contains(": no such file");
