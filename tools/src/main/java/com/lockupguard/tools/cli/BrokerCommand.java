@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code broker --nodes 3}: a real KRaft cluster in this process, until Ctrl-C. */
@@ -44,8 +45,12 @@ final class BrokerCommand implements Callable<Integer> {
         // the hook waits until the cluster is closed and its data deleted: the JVM halts once the hook returns
         // the endpoints file is deleted once the brokers are stopped, before the hook lets the JVM halt
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(CLOSE_TIMEOUT);
-                EndpointsFile endpoints = EndpointsFile.claim(endpointsFile)) {
+                EndpointsFile endpoints = EndpointsFile.claim(endpointsFile, spec)) {
             // after the endpoints file is claimed: a script never reads a refused run's endpoints
+            if (nodes < 1) {
+                throw new ParameterException(spec.commandLine(), "--nodes " + nodes + ": a cluster needs at least "
+                        + "one broker");
+            }
             new PortOptions(spec).require("--port", FreePorts.LOOPBACK, port, nodes);
             try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(nodes, port, Map.of())) {
                 out.println("bootstrap.servers=" + cluster.bootstrapServers());

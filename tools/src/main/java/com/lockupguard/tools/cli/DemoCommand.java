@@ -113,7 +113,7 @@ final class DemoCommand implements Callable<Integer> {
         // Ctrl-C, at any step, waits until everything is closed and the temporary data deleted: the JVM halts once
         // the hook returns
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(BrokerCommand.CLOSE_TIMEOUT);
-                EndpointsFile endpoints = EndpointsFile.claim(endpointsFile)) {
+                EndpointsFile endpoints = EndpointsFile.claim(endpointsFile, spec)) {
             // after the endpoints file is claimed: a script never reads a refused run's endpoints. The ports first:
             // their refusal names the option given (--http-port 70000), the settings' the setting it became
             requireFreePorts();

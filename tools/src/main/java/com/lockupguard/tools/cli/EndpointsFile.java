@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 
 /**
  * The {@code --endpoints-file} of a command that serves something ({@code broker}, {@code demo}), which a script
@@ -29,9 +31,40 @@ final class EndpointsFile implements AutoCloseable {
     /** The file at {@code path} (none when null), a stale one removed at once. */
     static EndpointsFile claim(Path path) throws IOException {
         if (path != null) {
+            String refused = refused(path);
+            if (refused != null) {
+                throw new IllegalArgumentException(refused);
+            }
             Files.deleteIfExists(path);
         }
         return new EndpointsFile(path);
+    }
+
+    /**
+     * As {@link #claim(Path)}, a path that cannot be the file refused as {@code --endpoints-file}'s usage error (exit
+     * code 2) before anything starts, rather than once the servers are up, with a stack trace.
+     */
+    static EndpointsFile claim(Path path, CommandSpec spec) throws IOException {
+        try {
+            return claim(path);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--endpoints-file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Why {@code path} cannot be the endpoints file, or null: a folder (emptied, it would be deleted), or no folder. */
+    private static String refused(Path path) {
+        if (Files.isDirectory(path)) {
+            return "is a folder: name a file in it";
+        }
+        Path folder = path.toAbsolutePath().getParent();
+        if (folder == null || !Files.isDirectory(folder)) {
+            return "its folder " + folder + " does not exist";
+        }
+        if (!Files.isWritable(folder)) {
+            return "its folder " + folder + " cannot be written";
+        }
+        return null;
     }
 
     /** Writes {@code content} as the whole file, replacing what is there in one step. */
