@@ -34,7 +34,7 @@ public final class AdminRequests {
                     throw notAnswered(timeout, e.getCause());
                 }
                 if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Kafka admin request failed: " + e.getCause().getMessage(),
+                    throw new IllegalStateException("Kafka admin request failed: " + described(e.getCause()),
                             e.getCause());
                 }
                 LOG.debug("retrying admin request after {}", e.getCause().toString());
@@ -43,6 +43,12 @@ public final class AdminRequests {
                 throw notAnswered(timeout, e);
             }
         }
+    }
+
+    /** Kafka's answer in its words, or by its name where it has none (a missing topic can come with no text). */
+    private static String described(Throwable answer) {
+        String message = answer.getMessage();
+        return message == null || message.isBlank() ? answer.getClass().getSimpleName() : message;
     }
 
     private static IllegalStateException notAnswered(Duration timeout, Throwable cause) {

@@ -46,6 +46,19 @@ class AdminRequestsTest {
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldNameKafkasAnswerWhenItCameWithoutWords() {
+        // given a topic that does not exist, which Kafka can answer with an empty text
+        KafkaFutureImpl<String> missing = new KafkaFutureImpl<>();
+        missing.completeExceptionally(new UnknownTopicOrPartitionException(""));
+
+        // when / then the failure names it, rather than ending at "failed: "
+        assertThatThrownBy(() -> AdminRequests.retrying(Duration.ofMillis(200), () -> missing))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Kafka admin request failed: UnknownTopicOrPartitionException");
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void shouldSayNoBrokerAnsweredWhenTheClientTimesOutWaitingForOne() {
         // given no broker at the bootstrap servers: the client fails each call "waiting for a node assignment"
         KafkaFutureImpl<String> noBroker = new KafkaFutureImpl<>();
