@@ -24,6 +24,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -118,7 +119,7 @@ public final class GuardConfig extends AbstractConfig {
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, "localhost:9092", Importance.HIGH,
                     "Kafka brokers to connect to, host:port[,host:port...].")
-            .define(APPLICATION_ID_CONFIG, Type.STRING, "lockup-guard", new ConfigDef.NonEmptyString(),
+            .define(APPLICATION_ID_CONFIG, Type.STRING, "lockup-guard", new KafkaName(true),
                     Importance.HIGH, "Kafka Streams application id: consumer group, transactional id prefix and "
                             + "internal topic prefix. Every instance of one guard uses the same id.")
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "http://localhost:8081", new ConfigDef.NonEmptyString(),
@@ -152,30 +153,30 @@ public final class GuardConfig extends AbstractConfig {
                     Importance.HIGH, "Where the RocksDB stores live. Put it on persistent disk: the stores come "
                             + "back from their changelogs if it is lost, but that takes time.")
             .define(TOPIC_AGREEMENTS_CONFIG, Type.STRING, TopicNames.defaults().agreements(),
-                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Input: agreement versions, keyed by "
+                    new KafkaName(false), Importance.MEDIUM, "Input: agreement versions, keyed by "
                             + "investorId/securityId (compacted).")
-            .define(TOPIC_ORDERS_CONFIG, Type.STRING, TopicNames.defaults().orders(), new ConfigDef.NonEmptyString(),
+            .define(TOPIC_ORDERS_CONFIG, Type.STRING, TopicNames.defaults().orders(), new KafkaName(false),
                     Importance.MEDIUM, "Input: proposed orders and execution reports, keyed by investorId/securityId.")
             .define(TOPIC_APPROVED_CONFIG, Type.STRING, TopicNames.defaults().approved(),
-                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: approved decisions.")
+                    new KafkaName(false), Importance.MEDIUM, "Output: approved decisions.")
             .define(TOPIC_BLOCKED_CONFIG, Type.STRING, TopicNames.defaults().blocked(),
-                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: blocked decisions.")
+                    new KafkaName(false), Importance.MEDIUM, "Output: blocked decisions.")
             .define(TOPIC_DEAD_LETTERS_CONFIG, Type.STRING, TopicNames.defaults().deadLetters(),
-                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: records that could not be "
+                    new KafkaName(false), Importance.MEDIUM, "Output: records that could not be "
                             + "decided or applied, with the reason in headers.")
             .define(TOPIC_POSITIONS_CONFIG, Type.STRING, TopicNames.defaults().positions(),
-                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: each holding's position after its "
+                    new KafkaName(false), Importance.MEDIUM, "Output: each holding's position after its "
                             + "decisions, reports, agreements and window boundaries (the latest per holding per "
                             + "commit), keyed by investorId/securityId (compacted).")
             .define(TOPIC_AGREEMENT_AUDIT_CONFIG, Type.STRING, TopicNames.defaults().agreementAudit(),
-                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: every agreement version the guard "
+                    new KafkaName(false), Importance.MEDIUM, "Output: every agreement version the guard "
                             + "applied or rejected, with the outcome, the reason and the version number decisions "
                             + "refer to (never compacted: the compacted agreements topic forgets old versions).")
             .define(TOPIC_EXECUTION_RESULTS_CONFIG, Type.STRING, TopicNames.defaults().executionResults(),
-                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: one result per execution report "
+                    new KafkaName(false), Importance.MEDIUM, "Output: one result per execution report "
                             + "(applied, duplicate, refused), with what it covered or released and the position after.")
             .define(TOPIC_COMPLIANCE_ALERTS_CONFIG, Type.STRING, TopicNames.defaults().complianceAlerts(),
-                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, "Output: fills no live approval covered "
+                    new KafkaName(false), Importance.MEDIUM, "Output: fills no live approval covered "
                             + "(UNAPPROVED_SALE, LATE_FILL, OVERFILL), saying whether the agreement itself was breached.")
             .define(POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG, Type.LONG,
                     TopologyOptions.DEFAULT_PUNCTUATION_INTERVAL.toMillis(), Range.atLeast(100), Importance.LOW,
@@ -307,7 +308,8 @@ public final class GuardConfig extends AbstractConfig {
     /**
      * Each topic.* names its own topic: an output named like an input would be read back (a dead letter dead-lettered
      * again, for ever), and two outputs sharing one would mix records their readers cannot tell apart or take the
-     * other's retention (positions are compacted; the decisions must never be).
+     * other's retention (positions are compacted; the decisions must never be). Two names that differ only by '.'
+     * against '_' are one to the broker, which refuses to create the second (they would share metric names).
      */
     private void refuseATopicOfTwoRoles() {
         Map<String, String> roleOf = new HashMap<>();
@@ -315,11 +317,16 @@ public final class GuardConfig extends AbstractConfig {
                 TOPIC_BLOCKED_CONFIG, TOPIC_DEAD_LETTERS_CONFIG, TOPIC_POSITIONS_CONFIG, TOPIC_AGREEMENT_AUDIT_CONFIG,
                 TOPIC_EXECUTION_RESULTS_CONFIG, TOPIC_COMPLIANCE_ALERTS_CONFIG)) {
             String topic = getString(setting);
-            String other = roleOf.putIfAbsent(topic, setting);
-            if (other != null) {
+            String other = roleOf.putIfAbsent(Topic.unifyCollisionChars(topic), setting);
+            if (other != null && getString(other).equals(topic)) {
                 throw new ConfigException(setting, topic, "is also " + other + "'s topic: each of the guard's "
                         + "topics has one role (an output named like an input would be read back; two outputs "
                         + "sharing a topic mix records and retention)");
+            }
+            if (other != null) {
+                throw new ConfigException(setting, topic, "collides with " + other + "'s topic " + getString(other)
+                        + ": Kafka takes '.' and '_' for one character in its metric names, and refuses to create "
+                        + "the second of two topics that differ only so");
             }
         }
     }
@@ -503,6 +510,40 @@ public final class GuardConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "values without an empty one";
+        }
+    }
+
+    /**
+     * A name Kafka takes for a topic (the broker refuses to create any other): 1 to 249 ASCII letters, digits, '.', '_'
+     * and '-', neither "." nor "..", and not one of Kafka's own topics. An application id is held to the same rule:
+     * its internal topics' names start with it. Checked here, a bad name stops {@code run} and {@code config --check}
+     * before the cluster is asked, rather than at the first topic created.
+     */
+    private static final class KafkaName implements ConfigDef.Validator {
+        /** Kafka's own limit (private in its {@code Topic}), which {@link Topic#isValid} checks. */
+        private static final int MOST_CHARACTERS = 249;
+
+        private final boolean applicationId;
+
+        KafkaName(boolean applicationId) {
+            this.applicationId = applicationId;
+        }
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            String text = (String) value;
+            if (text == null || !Topic.isValid(text)) {
+                throw new ConfigException(name, value, "must be " + this + (applicationId
+                        ? " (Kafka's rule for topic names: the guard's internal topics start with it)" : ""));
+            }
+            if (!applicationId && Topic.isInternal(text)) {
+                throw new ConfigException(name, value, "is one of Kafka's internal topics");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "1 to " + MOST_CHARACTERS + " of ASCII letters, digits, '.', '_', '-'; not '.' or '..'";
         }
     }
 

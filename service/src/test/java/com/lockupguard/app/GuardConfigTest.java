@@ -389,6 +389,45 @@ class GuardConfigTest {
         assertThatCode(() -> new GuardConfig(Map.of("topic.dead.letters", "orders-dlq-2"))).doesNotThrowAnyException();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"eu/orders", "eu orders", "ordres\u00e9", ".", "..", "__consumer_offsets",
+        "__transaction_state"})
+    void shouldRefuseATopicNameTheBrokerWouldRefuseOrThatIsKafkasOwn(String name) {
+        // given / when / then: refused when the settings are read, naming the setting, not once a topic is created
+        assertThatThrownBy(() -> new GuardConfig(Map.of("topic.dead.letters", name)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("topic.dead.letters")
+                .hasMessageContaining(name);
+    }
+
+    @Test
+    void shouldTakeTheLongestTopicNameKafkaTakesAndNoLonger() {
+        assertThatCode(() -> new GuardConfig(Map.of("topic.orders", "o".repeat(249)))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> new GuardConfig(Map.of("topic.orders", "o".repeat(250))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("must be 1 to 249 of ASCII letters, digits, '.', '_', '-'; not '.' or '..'");
+    }
+
+    @Test
+    void shouldRefuseAnApplicationIdItsInternalTopicsCouldNotBeNamedAfter() {
+        // given / when / then: its changelogs are <application.id>-<store>-changelog
+        assertThatThrownBy(() -> new GuardConfig(Map.of("application.id", "guard eu")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("application.id")
+                .hasMessageContaining("the guard's internal topics start with it");
+        assertThatCode(() -> new GuardConfig(Map.of("application.id", "guard.eu_2-prod")))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void shouldRefuseTwoTopicsThatDifferOnlyByADotAgainstAnUnderscore() {
+        // given / when approved and blocked decisions on topics Kafka's metrics cannot tell apart (the broker refuses
+        // to create the second)
+        // then refused at once, naming both settings
+        assertThatThrownBy(() -> new GuardConfig(Map.of("topic.approved", "eu.decisions", "topic.blocked",
+                "eu_decisions")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("collides with")
+                .hasMessageContaining("topic.approved").hasMessageContaining("topic.blocked");
+    }
+
     @Test
     void shouldDocumentEverySettingInReadme() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
