@@ -10,10 +10,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import javax.security.auth.login.AppConfigurationEntry;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.security.JaasContext;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -56,9 +60,10 @@ public final class ClientSettings {
         producer(streams.getProducerConfigs(client));
         consumer(streams.getMainConsumerConfigs(client, client, 0));
         consumer(streams.getRestoreConsumerConfigs(client));
-        new AdminClientConfig(streams.getAdminConfigs(client));
+        login(new AdminClientConfig(streams.getAdminConfigs(client)).values());
         producer(config.producerProperties());
         consumer(config.consumerProperties());
+        login(new AdminClientConfig(config.adminProperties()).values());
     }
 
     /**
@@ -96,14 +101,42 @@ public final class ClientSettings {
         Map<String, Object> producer = copy(settings);
         producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        new ProducerConfig(producer);
+        login(new ProducerConfig(producer).values());
     }
 
     private static void consumer(Map<?, ?> settings) {
         Map<String, Object> consumer = copy(settings);
         consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        new ConsumerConfig(consumer);
+        login(new ConsumerConfig(consumer).values());
+    }
+
+    /**
+     * A SASL client's login as the client reads it when it is made: {@code sasl.jaas.config}, or the JVM's JAAS file
+     * without it, must hold one entry that parses, whose login module Kafka allows and can load. Kafka checks none of
+     * it with the other settings, so a semicolon left out stopped {@code run} only once its clients were made, and
+     * {@code config --check} said "topics not checked".
+     */
+    private static void login(Map<String, ?> client) {
+        Object protocol = client.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
+        if (!String.valueOf(protocol).startsWith("SASL_")) {
+            return;
+        }
+        List<AppConfigurationEntry> entries;
+        try {
+            entries = JaasContext.loadClientContext(client).configurationEntries();
+        } catch (IllegalArgumentException | SecurityException e) {
+            // the parser's messages say what is wrong ("not terminated by semi-colon"), never a value
+            throw new ConfigException(SaslConfigs.SASL_JAAS_CONFIG + ": " + e.getMessage());
+        }
+        for (AppConfigurationEntry entry : entries) {
+            try {
+                Class.forName(entry.getLoginModuleName(), false, Thread.currentThread().getContextClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new ConfigException(SaslConfigs.SASL_JAAS_CONFIG + ": no login module "
+                        + entry.getLoginModuleName() + " on the class path");
+            }
+        }
     }
 
     private static Map<String, Object> copy(Map<?, ?> settings) {

@@ -58,6 +58,8 @@ public final class GuardApplication implements AutoCloseable {
     }
 
     public static GuardApplication start(GuardConfig config) throws InterruptedException {
+        // a client's login, say, Kafka reads only as the client is made: refused here as a configuration error
+        ClientSettings.check(config);
         GuardMetrics metrics = new GuardMetrics();
         ObjectMapper json = new ObjectMapper();
         GuardWebServer web = null;

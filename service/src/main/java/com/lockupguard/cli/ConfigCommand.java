@@ -156,7 +156,7 @@ public final class ConfigCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return LockupGuardCli.EXIT_USAGE;
         } catch (RuntimeException e) {
-            out.println("# topics not checked: " + e.getMessage());
+            out.println("# topics not checked: " + FailureText.ofStart(e));
             return 0;
         }
         refused.ifPresent(reason -> out.println("# topics: `run` would refuse to start: " + reason));

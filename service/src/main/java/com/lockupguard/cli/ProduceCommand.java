@@ -1,8 +1,10 @@
 package com.lockupguard.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.app.ClientSettings;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.TopicProvisioner;
+import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.timeline.SendableLines;
 import com.lockupguard.timeline.TimelineEntry;
 import com.lockupguard.timeline.TimelineInput;
@@ -72,8 +74,9 @@ public final class ProduceCommand implements Callable<Integer> {
         List<TimelineEntry> entries;
         try {
             config = new GuardConfig(settings.load());
+            ClientSettings.check(config); // a login that cannot be read, say: named before the cluster is asked
         } catch (ConfigException | IOException e) {
-            err.println("cannot produce " + timeline + ": " + e.getMessage());
+            err.println("cannot produce " + timeline + ": " + RegistryClientConfig.shown(e.getMessage()));
             return LockupGuardCli.EXIT_USAGE;
         }
         try (BufferedReader reader = TimelineInput.open(timeline)) {

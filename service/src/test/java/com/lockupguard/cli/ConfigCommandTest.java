@@ -49,6 +49,26 @@ class ConfigCommandTest {
                 .doesNotContain("# topics");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "sasl.jaas.config|org.apache.kafka.common.security.plain.PlainLoginModule required username=\"guard\" "
+            + "password=\"s3cret\"|sasl.jaas.config: JAAS config entry not terminated by semi-colon",
+        "producer.sasl.jaas.config|com.example.NoSuchLoginModule required username=\"guard\" password=\"s3cret\";"
+            + "|sasl.jaas.config: no login module com.example.NoSuchLoginModule on the class path",
+        "sasl.jaas.config|com.sun.security.auth.module.JndiLoginModule required;|JndiLoginModule is not allowed"})
+    void shouldRefuseALoginTheClientsCouldNotReadBeforeAskingTheCluster(String setting, String login,
+            String refusal) {
+        // when a SASL client's login is one Kafka's clients would refuse only as they are made
+        java.util.Map.Entry<Integer, String> result = runForExit("--check", "--set", "http.port=-1",
+                "--set", "security.protocol=SASL_PLAINTEXT", "--set", "sasl.mechanism=PLAIN",
+                "--set", setting + "=" + login);
+
+        // then it is refused as a configuration error, as run now refuses it, and not "topics not checked"
+        assertThat(result.getKey()).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(result.getValue()).contains("configuration error: ").contains(refusal)
+                .doesNotContain("# topics").doesNotContain("s3cret");
+    }
+
     @Test
     void shouldNameSettingsNeitherTheGuardNorKafkasClientsKnow() throws Exception {
         // given a loopback port nothing listens on

@@ -93,6 +93,24 @@ class RunCommandTest {
     }
 
     @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldRefuseALoginItsClientsCannotReadAsAConfigurationErrorBeforeConnecting() {
+        // given a SASL login whose closing semicolon is left out (Kafka reads it only as each client is made)
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = run(err, "--http-port", "-1", "--set", "bootstrap.servers=127.0.0.1:1",
+                "--set", "security.protocol=SASL_SSL", "--set", "sasl.mechanism=SCRAM-SHA-512",
+                "--set", "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required "
+                        + "username=\"guard\" password=\"s3cret\"");
+
+        // then it is a configuration error naming the setting, not "cannot start" with three exceptions' names
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString().strip()).isEqualTo(
+                "configuration error: sasl.jaas.config: JAAS config entry not terminated by semi-colon");
+    }
+
+    @Test
     void shouldSayWhyAConfigFileCannotBeRead() {
         // given a --config file that does not exist
         StringWriter err = new StringWriter();
