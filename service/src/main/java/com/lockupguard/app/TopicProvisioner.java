@@ -81,9 +81,18 @@ public final class TopicProvisioner {
 
     /** Creates the guard's missing topics, when {@code create}; fails naming them when they are missing and not. */
     public void createMissing(boolean create) throws InterruptedException {
+        createMissing(names.all(), create);
+    }
+
+    /** Fails, naming them, when the guard's inputs are missing: what a command that only writes them needs. */
+    public void requireInputs() throws InterruptedException {
+        createMissing(List.of(names.agreements(), names.orders()), false);
+    }
+
+    private void createMissing(List<String> topics, boolean create) throws InterruptedException {
         Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
         List<NewTopic> missing = new ArrayList<>();
-        for (String topic : names.all()) {
+        for (String topic : topics) {
             if (!existing.contains(topic)) {
                 missing.add(newTopic(topic));
             }

@@ -105,6 +105,8 @@ public final class ProduceCommand implements Callable<Integer> {
         try (Admin admin = ClusterProbe.reach(config.adminProperties(), REACH_TIMEOUT)) {
             if (config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG)) {
                 TopicProvisioner.from(admin, config).provision(true);
+            } else {
+                TopicProvisioner.from(admin, config).requireInputs();
             }
             TimelinePreflight.Findings findings = TimelinePreflight.check(admin, topics.agreements().name(),
                     topics.orders().name(), sendable, Instant.now());

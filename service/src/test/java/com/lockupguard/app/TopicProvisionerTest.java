@@ -207,6 +207,21 @@ class TopicProvisionerTest {
     }
 
     @Test
+    void shouldNameOnlyTheMissingInputsToACommandThatWritesThem() throws Exception {
+        // given a cluster with the agreements topic only, and none of the outputs
+        cluster.topic(NAMES.agreements(), 6, Map.of("cleanup.policy", "compact"));
+        TopicProvisioner provisioner = provisioner("topics.create", "false");
+
+        // when / then a command that only writes the inputs (produce) is told the orders topic is missing, and only it
+        assertThatThrownBy(provisioner::requireInputs).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("topics [" + NAMES.orders() + "] do not exist and topics.create=false");
+        assertThat(cluster.created).isEmpty();
+        // and once it exists, the outputs' absence is no concern of that command's
+        cluster.topic(NAMES.orders(), 6, Map.of("message.timestamp.type", "LogAppendTime"));
+        provisioner.requireInputs();
+    }
+
+    @Test
     void shouldRefuseInputsThatAreNotCoPartitioned() {
         // given every topic, but agreements with 3 partitions and orders with 6: a holding's agreement and its
         // orders would be read by different tasks
