@@ -37,6 +37,9 @@ public final class GuardPermissions {
 
     private static final Pattern JAAS_USERNAME = Pattern.compile("username\\s*=\\s*\"([^\"]*)\"");
 
+    /** Characters no POSIX shell takes for its own anywhere in a word. */
+    private static final Pattern SHELL_PLAIN = Pattern.compile("[A-Za-z0-9_.,:/=@%+-]+");
+
     private GuardPermissions() {
     }
 
@@ -181,19 +184,28 @@ public final class GuardPermissions {
         StringBuilder out = new StringBuilder();
         commands.forEach((key, names) -> {
             out.append("# ").append(key.why()).append('\n')
-                    .append("kafka-acls --bootstrap-server ").append(bootstrapServers)
-                    .append(" --add --allow-principal ").append(principal).append(" \\\n   ");
+                    .append("kafka-acls --bootstrap-server ").append(shellWord(bootstrapServers))
+                    .append(" --add --allow-principal ").append(shellWord(principal)).append(" \\\n   ");
             key.operations().forEach(operation -> out.append(" --operation ")
                     .append(KafkaPermission.cliOperation(operation)));
             if (key.pattern() == PatternType.PREFIXED) {
                 out.append(" --resource-pattern-type prefixed");
             }
             for (String name : names) {
-                out.append(' ').append(KafkaPermission.cliResource(key.type())).append(' ').append(name);
+                out.append(' ').append(KafkaPermission.cliResource(key.type())).append(' ').append(shellWord(name));
             }
             out.append('\n');
         });
         return out.toString();
+    }
+
+    /**
+     * {@code text} as one word of a POSIX shell: as it is when no character of it means anything to the shell, else
+     * in single quotes. A principal is whatever its certificate or login says ({@code User:CN=guard, OU=Trading}):
+     * printed bare, its space would split the command, and a quote or a {@code $} in it would be the shell's.
+     */
+    static String shellWord(String text) {
+        return SHELL_PLAIN.matcher(text).matches() ? text : "'" + text.replace("'", "'\\''") + "'";
     }
 
     /** The commands for everything {@code config} needs. */

@@ -212,6 +212,19 @@ class ConfigCommandTest {
     }
 
     @Test
+    void shouldQuoteAPrincipalThatAShellWouldSplitOrExpand() {
+        // given the principal of a client certificate, with a space and a comma, and one with a quote and a $
+        String certificate = run("--acls", "--principal", "User:CN=guard, OU=Trading");
+        String odd = run("--acls", "--principal", "User:o'brien$HOME");
+        // then each command takes it as one word, as written
+        assertThat(certificate).contains("--allow-principal 'User:CN=guard, OU=Trading' \\")
+                .doesNotContain("--allow-principal User:CN");
+        assertThat(odd).contains("--allow-principal 'User:o'\\''brien$HOME' \\");
+        // while a plain one is left bare, as it always was
+        assertThat(run("--acls", "--principal", "User:guard-eu")).contains("--allow-principal User:guard-eu \\");
+    }
+
+    @Test
     void shouldGrantThePrincipalOfARolePrefixedLoginWhenEveryClientSharesIt() {
         // given a login given to each client under its role's prefix (as Kafka Streams passes them), none unprefixed
         String login = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"guard-eu\" "
