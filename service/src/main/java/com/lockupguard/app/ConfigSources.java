@@ -2,6 +2,10 @@ package com.lockupguard.app;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,9 +45,15 @@ public final class ConfigSources {
         return settings;
     }
 
+    /**
+     * A properties file as Java's own resource bundles read one: UTF-8, or, when its bytes are not UTF-8, ISO-8859-1,
+     * the encoding Kafka's tools read a {@code --command-config} file in ({@code java.util.Properties}' own). A file
+     * written for those, with a Latin-1 {@code é} in a password, means there what it means here. A UTF-8 byte order
+     * mark at the start is dropped, so that the first setting keeps its name.
+     */
     public static Map<String, String> readProperties(Path file) throws IOException {
         Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader reader = new StringReader(text(Files.readAllBytes(file)))) {
             properties.load(reader);
         } catch (IllegalArgumentException e) {
             throw new IOException("not a properties file: " + e.getMessage(), e); // a malformed Unicode escape
@@ -51,6 +61,17 @@ public final class ConfigSources {
         Map<String, String> settings = new HashMap<>();
         properties.stringPropertyNames().forEach(name -> settings.put(name, properties.getProperty(name).trim()));
         return settings;
+    }
+
+    private static String text(byte[] bytes) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+        return text.startsWith("\ufeff") ? text.substring(1) : text;
     }
 
     public static Map<String, String> fromEnvironment(Map<String, String> environment) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -324,6 +325,35 @@ class GuardConfigTest {
         assertThat(config.getString("application.id")).isEqualTo("guard-eu");
         assertThat(config.serdeConfig()).containsEntry("basic.auth.user.info", "registry:s3cret")
                 .containsEntry("bearer.auth.token", "t0ken");
+    }
+
+    @Test
+    void shouldReadAPropertiesFileWrittenForKafkasToolsInLatin1AsThoseToolsDo() throws Exception {
+        // given a file in ISO-8859-1, the encoding java.util.Properties and Kafka's --command-config read, with an
+        // accented letter in a password (one byte, 0xE9: not UTF-8)
+        Path file = Files.write(dir.resolve("latin1.properties"),
+                "application.id=guard-eu\nbasic.auth.user.info=registry:caf\u00e9\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+
+        // when
+        Map<String, String> settings = ConfigSources.readProperties(file);
+
+        // then it is read as those tools read it, instead of failing with "Input length = 1"
+        assertThat(settings).containsEntry("basic.auth.user.info", "registry:caf\u00e9")
+                .containsEntry("application.id", "guard-eu");
+    }
+
+    @Test
+    void shouldReadAPropertiesFileInUtf8WithOrWithoutAByteOrderMark() throws Exception {
+        // given the same settings in UTF-8, once with the byte order mark some Windows editors write
+        String text = "application.id=guard-eu\nbasic.auth.user.info=registry:caf\u00e9\n";
+        Path plain = Files.writeString(dir.resolve("plain.properties"), text, StandardCharsets.UTF_8);
+        Path marked = Files.writeString(dir.resolve("marked.properties"), "\ufeff" + text, StandardCharsets.UTF_8);
+
+        // when / then both are read alike: the mark is not taken into the first setting's name
+        assertThat(ConfigSources.readProperties(plain)).containsOnly(Map.entry("application.id", "guard-eu"),
+                Map.entry("basic.auth.user.info", "registry:caf\u00e9"));
+        assertThat(ConfigSources.readProperties(marked)).isEqualTo(ConfigSources.readProperties(plain));
     }
 
     @ParameterizedTest
