@@ -46,6 +46,7 @@ public final class LockupGuardTools {
                 System.exit(LockupGuardCli.EXIT_USAGE);
             }
         }
+        ReplayJvm.stopWithParent();
         CommandLine commandLine = commandLineFor(args);
         // standard output through a large buffer: System.out flushes every write it is given, which made a replay's
         // 100,000 lines some ten thousand 8 KB writes to a pipe; a line printed with println is flushed at once

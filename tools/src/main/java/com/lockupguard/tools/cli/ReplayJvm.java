@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * collector, which the JVM picks for any machine with two cores and 2 GB, cost it 1.2 to 1.5 times the wall time and
  * two to five times the memory on the project's 2-core machine (BENCHMARKS.md, "Replay"). {@code java -jar} takes no
  * JVM options from the jar, so the command starts a second JVM with this one's options and {@code -XX:+UseSerialGC},
- * hands it its standard streams, passes SIGTERM on to it, and exits with its exit code. Its output is the in-process
- * replay's, byte for byte.
+ * hands it its standard streams, passes SIGTERM on to it, and exits with its exit code (killed outright, it leaves
+ * the child to stop itself: {@link #stopWithParent}). Its output is the in-process replay's, byte for byte.
  *
  * <p>Only where it pays and changes nothing the user chose: a timeline file of at least
  * {@value #MIN_TIMELINE_BYTES} bytes, named or redirected to standard input (a JVM start costs more than a small
@@ -48,6 +48,12 @@ final class ReplayJvm {
 
     /** Set to {@code false} to keep every replay in the JVM it was started in; the child JVM has it. */
     static final String FORK_PROPERTY = "lockupguard.replay.fork";
+
+    /** Given to the child: the process id of the JVM that started it, which it outlives by a moment at most. */
+    static final String PARENT_PROPERTY = "lockupguard.replay.parent";
+
+    /** How often the child looks whether the JVM that started it is still there. */
+    private static final long PARENT_CHECK_MS = 200;
 
     /** The option that makes the replay's JVM: a single-threaded batch, collected by a single thread. */
     static final String SERIAL_GC = "-XX:+UseSerialGC";
@@ -164,6 +170,7 @@ final class ReplayJvm {
         command.addAll(jvm.options());
         command.add(SERIAL_GC);
         command.add("-D" + FORK_PROPERTY + "=false");
+        command.add("-D" + PARENT_PROPERTY + "=" + ProcessHandle.current().pid());
         command.add("-cp");
         command.add(jvm.classPath());
         command.add(LockupGuardTools.class.getName());
@@ -243,6 +250,38 @@ final class ReplayJvm {
                 // this JVM is being stopped, and the hook stops the child: the JVM's own exit status stands
             }
         }
+    }
+
+    /**
+     * In the child ({@value #PARENT_PROPERTY} set): once the JVM that started it is gone without stopping it first
+     * ({@code kill -9}, which runs no shutdown hook), stops this one as SIGTERM would, after the line it is on, rather
+     * than replaying on to the end for no one. A no-op anywhere else.
+     */
+    static void stopWithParent() {
+        String pid = System.getProperty(PARENT_PROPERTY);
+        if (pid == null) {
+            return;
+        }
+        Optional<ProcessHandle> parent;
+        try {
+            parent = ProcessHandle.of(Long.parseLong(pid));
+        } catch (NumberFormatException e) {
+            return; // not ours to read
+        }
+        Thread watch = new Thread(() -> {
+            try {
+                // a handle knows its process' start time: a process id taken again by another is not taken for it
+                while (parent.isPresent() && parent.get().isAlive()) {
+                    Thread.sleep(PARENT_CHECK_MS);
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("replay: the JVM that started this replay's is gone (killed), so this one stops too");
+            System.exit(STOPPED_BY_SIGTERM);
+        }, "lockup-guard-replay-parent-watch");
+        watch.setDaemon(true);
+        watch.start();
     }
 
     /**

@@ -255,4 +255,36 @@ class ReplayJvmIT {
             replay.destroyForcibly();
         }
     }
+
+    @Test
+    @Timeout(180)
+    void shouldStopTheReplaysJvmWhenTheJvmThatStartedItIsKilledOutright() throws Exception {
+        // given a replay of 300,000 orders under way in its second JVM, its first decisions written
+        assumeTrue(pickedG1(), "the JVM picks the serial collector itself here");
+        Path out = dir.resolve("out.jsonl");
+        Path err = dir.resolve("err.txt");
+        Process replay = start(out, err, null, "replay", timeline(300_000).toString());
+        ProcessHandle child = null;
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> replay.descendants().findAny().isPresent() && Files.size(out) > 0);
+            child = replay.descendants().findFirst().orElseThrow();
+            // when the JVM the user started is killed (SIGKILL: no shutdown hook of its runs to stop the child)
+            replay.destroyForcibly();
+            assertThat(replay.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            // then the replay's JVM stops by itself soon after, instead of replaying the rest for no one
+            assertThat(child.onExit().get(30, TimeUnit.SECONDS).isAlive()).as("the replay's JVM is left running")
+                    .isFalse();
+            // short of the end, after writing out every line it answered whole, and saying why it stopped
+            List<String> lines = Files.readAllLines(out);
+            assertThat(lines).isNotEmpty().hasSizeLessThan(300_000)
+                    .allSatisfy(line -> assertThat(line).startsWith("{\"orderId\":\"").endsWith("}"));
+            assertThat(Files.readString(err)).contains("is gone (killed)");
+        } finally {
+            replay.destroyForcibly();
+            if (child != null) {
+                child.destroyForcibly(); // killed outright, its parent no longer reaches it
+            }
+        }
+    }
 }

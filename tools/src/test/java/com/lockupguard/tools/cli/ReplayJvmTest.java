@@ -46,10 +46,12 @@ class ReplayJvmTest {
         Optional<List<String>> child = ReplayJvm.childCommand(
                 new String[] {"replay", "--mode", "cumulative", large.toString()}, jvm);
         // then the same replay runs in a JVM of the same java, its warnings on stderr, on huge pages, with the
-        // user's options, the serial collector, and the mark that keeps it from starting another
+        // user's options, the serial collector, the mark that keeps it from starting another, and this JVM's
+        // process id, so that it stops when this one is killed
         assertThat(child).contains(List.of("/opt/jdk/bin/java", "-Xlog:disable", "-Xlog:all=warning,cds*=off:stderr",
                 "-XX:+UseTransparentHugePages", "-Xmx2g", "-Duser.timezone=UTC", "-XX:+UseSerialGC",
-                "-Dlockupguard.replay.fork=false", "-cp", "target/lockup-guard.jar", LockupGuardTools.class.getName(),
+                "-Dlockupguard.replay.fork=false", "-Dlockupguard.replay.parent=" + ProcessHandle.current().pid(),
+                "-cp", "target/lockup-guard.jar", LockupGuardTools.class.getName(),
                 "replay", "--mode", "cumulative", large.toString()));
     }
 
