@@ -100,10 +100,18 @@ final class LineProblems {
         return value == null || value.isNull();
     }
 
+    /**
+     * {@code value} as written, cut after {@value #SHOWN_CHARACTERS} characters. The length said of a cut string is
+     * the string's own, as the id rule counts it (code points), not that of its JSON text with quotes and escapes.
+     */
     private static String shown(JsonNode value) {
         String written = value.toString();
-        return written.length() <= SHOWN_CHARACTERS ? written
-                : written.substring(0, SHOWN_CHARACTERS) + "... (" + written.length() + " characters)";
+        if (written.codePointCount(0, written.length()) <= SHOWN_CHARACTERS) {
+            return written;
+        }
+        String text = value.isTextual() ? value.textValue() : written;
+        return written.substring(0, written.offsetByCodePoints(0, SHOWN_CHARACTERS)) + "... ("
+                + text.codePointCount(0, text.length()) + " characters)";
     }
 
     private static String names(Enum<?>[] values) {

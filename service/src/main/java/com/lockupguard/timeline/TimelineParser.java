@@ -247,7 +247,10 @@ public final class TimelineParser {
             return new Stamp(null, "at " + value + " is not an ISO-8601 instant with an offset");
         }
         if (!SupportedTime.contains(at.get())) {
-            return new Stamp(null, "at " + value + " is outside the years 1970 to 9999");
+            // the years are UTC's: 9999-12-31T23:00:00-05:00 is in the year 10000 there
+            String utc = at.get().toString();
+            String is = value.asText().equals(utc) ? " is" : " is " + utc + " in UTC,";
+            return new Stamp(null, "at " + value + is + " outside the years 1970 to 9999");
         }
         return new Stamp(at.get(), null);
     }

@@ -3,6 +3,7 @@ package com.lockupguard.timeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -58,8 +59,26 @@ class LineProblemsTest {
         // when
         List<String> problems = orderProblems(order);
         // then the message shows its start and its length, not all of it
-        assertThat(problems).singleElement().asString().startsWith("orderId \"xxx").contains("(100002 characters)")
+        assertThat(problems).singleElement().asString().startsWith("orderId \"xxx").contains("(100000 characters)")
                 .hasSizeLessThan(200);
+    }
+
+    @Test
+    void shouldGiveACutIdsLengthAsTheIdRuleCountsIt() {
+        // given ids one character over the rule's 256: one of letters, one of characters outside the BMP (each two
+        // chars in Java, one code point), one with a quote (two characters of JSON)
+        String letters = "x".repeat(257);
+        String faces = "\uD83D\uDE00".repeat(257);
+        String quoted = "\\\"" + "x".repeat(256);
+        // when
+        List<String> problems = new ArrayList<>();
+        for (String id : List.of(letters, faces, quoted)) {
+            problems.addAll(orderProblems(ORDER.replace("\"o1\"", "\"" + id + "\"")));
+        }
+        // then each says 257, not the length of its JSON text, and none is cut inside a character
+        assertThat(problems).hasSize(3).allSatisfy(problem -> assertThat(problem)
+                .contains("... (257 characters) is not 1 to 256 characters without '/'"));
+        assertThat(problems.get(1)).contains("\"" + "\uD83D\uDE00".repeat(59) + "...");
     }
 
     private List<String> orderProblems(String line) {

@@ -39,9 +39,20 @@ class TimelineParserTest {
         assertThat(noOffset.atProblem()).isEqualTo("at \"2003-07-11T09:45:00\" is not an ISO-8601 instant with an "
                 + "offset");
         assertThat(tooEarly.at()).isNull();
-        assertThat(tooEarly.atProblem()).contains("outside the years 1970 to 9999");
+        assertThat(tooEarly.atProblem()).isEqualTo("at \"1969-12-31T23:59:59Z\" is outside the years 1970 to 9999");
         assertThat(readable.at()).isEqualTo(Instant.parse("2003-07-11T13:45:00Z"));
         assertThat(readable.atProblem()).isNull();
+    }
+
+    @Test
+    void shouldSayInUtcWhyATimeOfALastLocalYearIsOutsideTheYears() {
+        // given an order at 23:00 on the last day of 9999 in New York: the year 10000 in UTC, whose years are meant
+        TimelineEntry.OrderLine late = (TimelineEntry.OrderLine) parse(
+                ORDER.formatted("\"at\":\"9999-12-31T23:00:00-05:00\",", "1"));
+        // when / then the message gives the UTC time, which is past 9999, rather than refuse 9999 without a word
+        assertThat(late.at()).isNull();
+        assertThat(late.atProblem()).isEqualTo("at \"9999-12-31T23:00:00-05:00\" is +10000-01-01T04:00:00Z in UTC, "
+                + "outside the years 1970 to 9999");
     }
 
     @Test
