@@ -277,7 +277,7 @@ final class ReplayJvm {
             } catch (InterruptedException e) {
                 return;
             }
-            System.err.println("replay: the JVM that started this replay's is gone (killed), so this one stops too");
+            System.err.println("replay: the JVM this replay was started from is gone (killed): stopping");
             System.exit(STOPPED_BY_SIGTERM);
         }, "lockup-guard-replay-parent-watch");
         watch.setDaemon(true);

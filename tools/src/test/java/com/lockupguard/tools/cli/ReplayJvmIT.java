@@ -227,6 +227,34 @@ class ReplayJvmIT {
         }
     }
 
+    /** A replay started as a user starts it: the JVM started, and the serial-collector JVM it started. */
+    private record RunningReplay(Process started, ProcessHandle child) {
+        void kill() {
+            started.destroyForcibly();
+            child.destroyForcibly(); // once the first is killed, nothing else stops it
+        }
+    }
+
+    /** A replay of 300,000 orders under way in its second JVM, writing to {@code out}, its first decisions written. */
+    private RunningReplay replayUnderWay(Path out, Path err) throws IOException {
+        Process replay = start(out, err, null, "replay", timeline(300_000).toString());
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> replay.descendants().findAny().isPresent() && Files.size(out) > 0);
+            return new RunningReplay(replay, replay.descendants().findFirst().orElseThrow());
+        } catch (RuntimeException | Error e) {
+            replay.descendants().forEach(ProcessHandle::destroyForcibly);
+            replay.destroyForcibly();
+            throw e;
+        }
+    }
+
+    /** That {@code out} holds at least one answer and fewer than {@code fewerThan}, every one written whole. */
+    private static void assertWholeAnswers(Path out, int fewerThan) throws IOException {
+        assertThat(Files.readAllLines(out)).isNotEmpty().hasSizeLessThan(fewerThan)
+                .allSatisfy(line -> assertThat(line).startsWith("{\"orderId\":\"").endsWith("}"));
+    }
+
     @Test
     @Timeout(180)
     void shouldStopTheReplaysJvmWhenStoppedWritingOutEveryLineItAnswered() throws Exception {
@@ -234,25 +262,19 @@ class ReplayJvmIT {
         assumeTrue(pickedG1(), "the JVM picks the serial collector itself here");
         Path out = dir.resolve("out.jsonl");
         Path err = dir.resolve("err.txt");
-        Process replay = start(out, err, null, "replay", timeline(300_000).toString());
+        RunningReplay replay = replayUnderWay(out, err);
         try {
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> replay.descendants().findAny().isPresent() && Files.size(out) > 0);
-            ProcessHandle child = replay.descendants().findFirst().orElseThrow();
             // when the JVM the user started, and it alone, is sent SIGTERM (as timeout, kill or systemd send it)
-            replay.toHandle().destroy();
+            replay.started().toHandle().destroy();
             // then the replay's JVM is stopped too, after the line it was on, and the first exits as a stopped JVM
-            assertThat(replay.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
-            assertThat(replay.exitValue()).isEqualTo(STOPPED_BY_SIGTERM);
-            assertThat(child.isAlive()).as("the replay's JVM is left running").isFalse();
+            assertThat(replay.started().waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+            assertThat(replay.started().exitValue()).isEqualTo(STOPPED_BY_SIGTERM);
+            assertThat(replay.child().isAlive()).as("the replay's JVM is left running").isFalse();
             // with every line it answered written whole, and the stop said on stderr
-            List<String> lines = Files.readAllLines(out);
-            assertThat(lines).isNotEmpty().hasSizeLessThan(300_001)
-                    .allSatisfy(line -> assertThat(line).startsWith("{\"orderId\":\"").endsWith("}"));
+            assertWholeAnswers(out, 300_001);
             assertThat(Files.readString(err)).contains("replay stopped by a signal");
         } finally {
-            replay.descendants().forEach(ProcessHandle::destroyForcibly);
-            replay.destroyForcibly();
+            replay.kill();
         }
     }
 
@@ -263,28 +285,19 @@ class ReplayJvmIT {
         assumeTrue(pickedG1(), "the JVM picks the serial collector itself here");
         Path out = dir.resolve("out.jsonl");
         Path err = dir.resolve("err.txt");
-        Process replay = start(out, err, null, "replay", timeline(300_000).toString());
-        ProcessHandle child = null;
+        RunningReplay replay = replayUnderWay(out, err);
         try {
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> replay.descendants().findAny().isPresent() && Files.size(out) > 0);
-            child = replay.descendants().findFirst().orElseThrow();
             // when the JVM the user started is killed (SIGKILL: no shutdown hook of its runs to stop the child)
-            replay.destroyForcibly();
-            assertThat(replay.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            replay.started().destroyForcibly();
+            assertThat(replay.started().waitFor(10, TimeUnit.SECONDS)).isTrue();
             // then the replay's JVM stops by itself soon after, instead of replaying the rest for no one
-            assertThat(child.onExit().get(30, TimeUnit.SECONDS).isAlive()).as("the replay's JVM is left running")
-                    .isFalse();
+            assertThat(replay.child().onExit().get(30, TimeUnit.SECONDS).isAlive())
+                    .as("the replay's JVM is left running").isFalse();
             // short of the end, after writing out every line it answered whole, and saying why it stopped
-            List<String> lines = Files.readAllLines(out);
-            assertThat(lines).isNotEmpty().hasSizeLessThan(300_000)
-                    .allSatisfy(line -> assertThat(line).startsWith("{\"orderId\":\"").endsWith("}"));
+            assertWholeAnswers(out, 300_000);
             assertThat(Files.readString(err)).contains("is gone (killed)");
         } finally {
-            replay.destroyForcibly();
-            if (child != null) {
-                child.destroyForcibly(); // killed outright, its parent no longer reaches it
-            }
+            replay.kill();
         }
     }
 }
