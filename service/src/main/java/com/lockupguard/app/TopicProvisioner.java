@@ -4,6 +4,7 @@ import com.lockupguard.topology.StoreNames;
 import com.lockupguard.topology.TopicNames;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,9 +85,13 @@ public final class TopicProvisioner {
         createMissing(names.all(), create);
     }
 
-    /** Fails, naming them, when the guard's inputs are missing: what a command that only writes them needs. */
-    public void requireInputs() throws InterruptedException {
-        createMissing(List.of(names.agreements(), names.orders()), false);
+    /**
+     * Fails, naming them, when any of {@code topics} is missing: for a command that writes them and creates nothing.
+     * Only those it writes: a principal sees only the topics it may describe, and {@code Write} on a topic grants
+     * that, so a desk allowed to write {@code orders} alone is not told of {@code agreements}.
+     */
+    public void requireExisting(Collection<String> topics) throws InterruptedException {
+        createMissing(List.copyOf(topics), false);
     }
 
     private void createMissing(List<String> topics, boolean create) throws InterruptedException {
@@ -100,9 +105,9 @@ public final class TopicProvisioner {
         if (!missing.isEmpty()) {
             if (!create) {
                 throw new IllegalStateException("topics " + missing.stream().map(NewTopic::name).toList()
-                        + " do not exist and topics.create=false: create them (agreements compacted, agreements and "
-                        + "orders with the same partition count, retention as README's 'Retention and the audit "
-                        + "trail' says) or set topics.create=true");
+                        + " do not exist (or this principal may not describe them) and topics.create=false: create "
+                        + "them (agreements compacted, agreements and orders with the same partition count, retention "
+                        + "as README's 'Retention and the audit trail' says) or set topics.create=true");
             }
             createAll(missing);
         }

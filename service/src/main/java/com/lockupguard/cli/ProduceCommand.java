@@ -106,7 +106,8 @@ public final class ProduceCommand implements Callable<Integer> {
             if (config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG)) {
                 TopicProvisioner.from(admin, config).provision(true);
             } else {
-                TopicProvisioner.from(admin, config).requireInputs();
+                TopicProvisioner.from(admin, config).requireExisting(TimelinePreflight.targets(
+                        topics.agreements().name(), topics.orders().name(), sendable));
             }
             TimelinePreflight.Findings findings = TimelinePreflight.check(admin, topics.agreements().name(),
                     topics.orders().name(), sendable, Instant.now());

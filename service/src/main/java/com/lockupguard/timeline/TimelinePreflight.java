@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.TopicConfig;
 
@@ -42,14 +43,7 @@ public final class TimelinePreflight {
     /** The findings of sending {@code entries} to {@code agreementsTopic} and {@code ordersTopic} at {@code now}. */
     public static Findings check(Admin admin, String agreementsTopic, String ordersTopic,
             List<TimelineEntry> entries, Instant now) throws InterruptedException {
-        Map<String, List<TimelineEntry>> byTopic = new HashMap<>();
-        for (TimelineEntry entry : entries) {
-            if (entry instanceof TimelineEntry.AgreementLine) {
-                byTopic.computeIfAbsent(agreementsTopic, t -> new ArrayList<>()).add(entry);
-            } else if (entry instanceof TimelineEntry.OrderLine || entry instanceof TimelineEntry.ExecutionLine) {
-                byTopic.computeIfAbsent(ordersTopic, t -> new ArrayList<>()).add(entry);
-            }
-        }
+        Map<String, List<TimelineEntry>> byTopic = byTopic(agreementsTopic, ordersTopic, entries);
         List<Problem> problems = new ArrayList<>();
         List<Problem> warnings = new ArrayList<>();
         if (byTopic.isEmpty()) {
@@ -61,6 +55,24 @@ public final class TimelinePreflight {
             warnings.addAll(restamped(settings.get(topic), records));
         });
         return new Findings(problems, warnings);
+    }
+
+    /** The topics sending {@code entries} writes to: agreements to one, orders and execution reports to the other. */
+    public static Set<String> targets(String agreementsTopic, String ordersTopic, List<TimelineEntry> entries) {
+        return byTopic(agreementsTopic, ordersTopic, entries).keySet();
+    }
+
+    private static Map<String, List<TimelineEntry>> byTopic(String agreementsTopic, String ordersTopic,
+            List<TimelineEntry> entries) {
+        Map<String, List<TimelineEntry>> byTopic = new HashMap<>();
+        for (TimelineEntry entry : entries) {
+            if (entry instanceof TimelineEntry.AgreementLine) {
+                byTopic.computeIfAbsent(agreementsTopic, t -> new ArrayList<>()).add(entry);
+            } else if (entry instanceof TimelineEntry.OrderLine || entry instanceof TimelineEntry.ExecutionLine) {
+                byTopic.computeIfAbsent(ordersTopic, t -> new ArrayList<>()).add(entry);
+            }
+        }
+        return byTopic;
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.lockupguard.topology.TopicNames;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -207,18 +208,19 @@ class TopicProvisionerTest {
     }
 
     @Test
-    void shouldNameOnlyTheMissingInputsToACommandThatWritesThem() throws Exception {
+    void shouldNameOnlyTheMissingTopicsACommandWritesTo() throws Exception {
         // given a cluster with the agreements topic only, and none of the outputs
         cluster.topic(NAMES.agreements(), 6, Map.of("cleanup.policy", "compact"));
         TopicProvisioner provisioner = provisioner("topics.create", "false");
 
-        // when / then a command that only writes the inputs (produce) is told the orders topic is missing, and only it
-        assertThatThrownBy(provisioner::requireInputs).isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("topics [" + NAMES.orders() + "] do not exist and topics.create=false");
+        // when / then a command that writes both inputs (produce) is told the orders topic is missing, and only it
+        assertThatThrownBy(() -> provisioner.requireExisting(List.of(NAMES.agreements(), NAMES.orders())))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("topics [" + NAMES.orders() + "] do not exist (or this principal may not "
+                        + "describe them) and topics.create=false");
         assertThat(cluster.created).isEmpty();
-        // and once it exists, the outputs' absence is no concern of that command's
-        cluster.topic(NAMES.orders(), 6, Map.of("message.timestamp.type", "LogAppendTime"));
-        provisioner.requireInputs();
+        // and one that writes agreements alone is not told of orders, nor of the outputs
+        provisioner.requireExisting(List.of(NAMES.agreements()));
     }
 
     @Test

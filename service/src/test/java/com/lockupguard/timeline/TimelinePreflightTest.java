@@ -112,6 +112,20 @@ class TimelinePreflightTest {
     }
 
     @Test
+    void shouldTargetOnlyTheTopicsTheTimelinesLinesGoTo() {
+        // given a timeline of an order and a fill, and one that also carries an agreement
+        TimelineEntry agreement = parser.parse(3, "{\"type\":\"agreement\",\"investorId\":\"i\","
+                + "\"securityId\":\"s\",\"executionDate\":\"2003-04-28\"}").orElseThrow();
+        List<TimelineEntry> orders = List.of(order(1, "2026-11-30T12:00:00Z"), execution(2, "2026-11-30T12:00:01Z"));
+        List<TimelineEntry> both = List.of(orders.get(0), orders.get(1), agreement);
+
+        // when / then a desk that sends orders and reports alone needs no agreements topic, nor sight of one
+        assertThat(TimelinePreflight.targets("agreements", "orders", orders)).containsExactly("orders");
+        assertThat(TimelinePreflight.targets("agreements", "orders", both))
+                .containsExactlyInAnyOrder("agreements", "orders");
+    }
+
+    @Test
     void shouldLetThroughRecordsStampedAheadWithinWhatTheBrokerTakes() {
         // given an order stamped half an hour ahead, for a topic that takes records up to an hour ahead
         List<TimelineEntry> records = List.of(order(1, "2026-12-01T12:30:00Z"));
