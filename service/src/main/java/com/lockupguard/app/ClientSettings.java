@@ -6,7 +6,9 @@ import com.lockupguard.serde.AvroSerdeConfig;
 import com.lockupguard.topology.StreamsDefaults;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -25,8 +27,8 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * The settings as every client of the guard takes them: Kafka Streams and the clients it makes (producer, main and
  * restore consumers, admin), the API's own producer and consumer, and the schema registry's serdes. A value one of
- * them refuses stops {@code run} at start; checked here, it stops {@code config --check} and {@code bench} before
- * anything starts, with the same message.
+ * them refuses stops {@code run} at start, checked here before anything starts (and before {@code config --check},
+ * {@code produce}, {@code demo} and {@code bench} ask the cluster anything), with the same message.
  */
 public final class ClientSettings {
 
@@ -57,13 +59,13 @@ public final class ClientSettings {
             throw new ConfigException("Kafka Streams cannot read these settings: " + e);
         }
         String client = "settings-check";
-        producer(streams.getProducerConfigs(client));
-        consumer(streams.getMainConsumerConfigs(client, client, 0));
-        consumer(streams.getRestoreConsumerConfigs(client));
-        login(new AdminClientConfig(streams.getAdminConfigs(client)).values());
-        producer(config.producerProperties());
-        consumer(config.consumerProperties());
-        login(new AdminClientConfig(config.adminProperties()).values());
+        producer("Kafka Streams' producer", streams.getProducerConfigs(client));
+        consumer("Kafka Streams' main consumer", streams.getMainConsumerConfigs(client, client, 0));
+        consumer("Kafka Streams' restore consumer", streams.getRestoreConsumerConfigs(client));
+        login("Kafka Streams' admin", new AdminClientConfig(streams.getAdminConfigs(client)).values());
+        producer("the API's producer", config.producerProperties());
+        consumer("the decision feed's consumer", config.consumerProperties());
+        login("the guard's admin", new AdminClientConfig(config.adminProperties()).values());
     }
 
     /**
@@ -97,44 +99,51 @@ public final class ClientSettings {
         return unknown;
     }
 
-    private static void producer(Map<?, ?> settings) {
+    private static void producer(String client, Map<?, ?> settings) {
         Map<String, Object> producer = copy(settings);
         producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        login(new ProducerConfig(producer).values());
+        login(client, new ProducerConfig(producer).values());
     }
 
-    private static void consumer(Map<?, ?> settings) {
+    private static void consumer(String client, Map<?, ?> settings) {
         Map<String, Object> consumer = copy(settings);
         consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        login(new ConsumerConfig(consumer).values());
+        login(client, new ConsumerConfig(consumer).values());
     }
 
     /**
      * A SASL client's login as the client reads it when it is made: {@code sasl.jaas.config}, or the JVM's JAAS file
      * without it, must hold one entry that parses, whose login module Kafka allows and can load. Kafka checks none of
      * it with the other settings, so a semicolon left out stopped {@code run} only once its clients were made, and
-     * {@code config --check} said "topics not checked".
+     * {@code config --check} said "topics not checked". The message names {@code client}, since a prefix
+     * ({@code producer.sasl.jaas.config}) may have given it its login, and never a word of the login itself.
      */
-    private static void login(Map<String, ?> client) {
-        Object protocol = client.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
-        if (!String.valueOf(protocol).startsWith("SASL_")) {
-            return;
+    private static void login(String client, Map<String, ?> settings) {
+        Object protocol = settings.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
+        if (!String.valueOf(protocol).toUpperCase(Locale.ROOT).startsWith("SASL_")) {
+            return; // Kafka takes the protocol's name in any case
         }
+        String setting = SaslConfigs.SASL_JAAS_CONFIG + " (of " + client + ")";
         List<AppConfigurationEntry> entries;
         try {
-            entries = JaasContext.loadClientContext(client).configurationEntries();
+            entries = JaasContext.loadClientContext(settings).configurationEntries();
         } catch (IllegalArgumentException | SecurityException e) {
-            // the parser's messages say what is wrong ("not terminated by semi-colon"), never a value
-            throw new ConfigException(SaslConfigs.SASL_JAAS_CONFIG + ": " + e.getMessage());
+            // the parser quotes a token it stumbled on ("Value not specified for key 'x' in JAAS config"): with an
+            // unquoted value of two words, the second word of a password
+            String message = String.valueOf(e.getMessage());
+            throw new ConfigException(setting + ": "
+                    + (message.endsWith("in JAAS config") ? message.replaceAll("'[^']*'", "'...'") : message));
         }
+        ClassLoader loader = Optional.ofNullable(Thread.currentThread().getContextClassLoader())
+                .orElseGet(ClassLoader::getSystemClassLoader); // where JAAS looks without one
         for (AppConfigurationEntry entry : entries) {
             try {
-                Class.forName(entry.getLoginModuleName(), false, Thread.currentThread().getContextClassLoader());
+                Class.forName(entry.getLoginModuleName(), false, loader);
             } catch (ClassNotFoundException | LinkageError e) {
-                throw new ConfigException(SaslConfigs.SASL_JAAS_CONFIG + ": no login module "
-                        + entry.getLoginModuleName() + " on the class path");
+                throw new ConfigException(setting + ": no login module " + entry.getLoginModuleName()
+                        + " on the class path");
             }
         }
     }

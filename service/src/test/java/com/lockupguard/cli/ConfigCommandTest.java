@@ -51,21 +51,32 @@ class ConfigCommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "sasl.jaas.config|org.apache.kafka.common.security.plain.PlainLoginModule required username=\"guard\" "
-            + "password=\"s3cret\"|sasl.jaas.config: JAAS config entry not terminated by semi-colon",
-        "producer.sasl.jaas.config|com.example.NoSuchLoginModule required username=\"guard\" password=\"s3cret\";"
-            + "|sasl.jaas.config: no login module com.example.NoSuchLoginModule on the class path",
-        "sasl.jaas.config|com.sun.security.auth.module.JndiLoginModule required;|JndiLoginModule is not allowed"})
-    void shouldRefuseALoginTheClientsCouldNotReadBeforeAskingTheCluster(String setting, String login,
+        "SASL_PLAINTEXT|sasl.jaas.config|org.apache.kafka.common.security.plain.PlainLoginModule required "
+            + "username=\"guard\" password=\"s3cret\"|JAAS config entry not terminated by semi-colon",
+        "SASL_SSL|producer.sasl.jaas.config|com.example.NoSuchLoginModule required username=\"guard\" "
+            + "password=\"s3cret\";|sasl.jaas.config (of Kafka Streams' producer): no login module "
+            + "com.example.NoSuchLoginModule on the class path",
+        "SASL_PLAINTEXT|sasl.jaas.config|com.sun.security.auth.module.JndiLoginModule required;"
+            + "|JndiLoginModule is not allowed",
+        "sasl_plaintext|sasl.jaas.config|org.apache.kafka.common.security.plain.PlainLoginModule required "
+            + "username=\"guard\" password=\"s3cret\"|JAAS config entry not terminated by semi-colon",
+        "SASL_PLAINTEXT|sasl.jaas.config|org.apache.kafka.common.security.plain.PlainLoginModule required "
+            + "username=guard password=my s3cret;|Value not specified for key '...' in JAAS config"})
+    void shouldRefuseALoginTheClientsCouldNotReadBeforeAskingTheCluster(String protocol, String setting, String login,
             String refusal) {
-        // when a SASL client's login is one Kafka's clients would refuse only as they are made
+        // given a SASL client's login that Kafka's clients would refuse only as they are made: a semicolon left out
+        // (under a protocol written in lower case too, which Kafka takes), a login module not there or not allowed,
+        // a password of two words left unquoted
+
+        // when
         java.util.Map.Entry<Integer, String> result = runForExit("--check", "--set", "http.port=-1",
-                "--set", "security.protocol=SASL_PLAINTEXT", "--set", "sasl.mechanism=PLAIN",
+                "--set", "security.protocol=" + protocol, "--set", "sasl.mechanism=PLAIN",
                 "--set", setting + "=" + login);
 
-        // then it is refused as a configuration error, as run now refuses it, and not "topics not checked"
+        // then it is refused as a configuration error, as run now refuses it, and not "topics not checked"; and no
+        // word of the password is shown
         assertThat(result.getKey()).isEqualTo(LockupGuardCli.EXIT_USAGE);
-        assertThat(result.getValue()).contains("configuration error: ").contains(refusal)
+        assertThat(result.getValue()).contains("configuration error: sasl.jaas.config (of ").contains(refusal)
                 .doesNotContain("# topics").doesNotContain("s3cret");
     }
 

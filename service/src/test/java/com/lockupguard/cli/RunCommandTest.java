@@ -107,7 +107,8 @@ class RunCommandTest {
         // then it is a configuration error naming the setting, not "cannot start" with three exceptions' names
         assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
         assertThat(err.toString().strip()).isEqualTo(
-                "configuration error: sasl.jaas.config: JAAS config entry not terminated by semi-colon");
+                "configuration error: sasl.jaas.config (of Kafka Streams' producer): JAAS config entry not "
+                        + "terminated by semi-colon");
     }
 
     @Test
