@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where settings come from, later ones winning: the guard's defaults, a properties file, then
@@ -26,6 +28,8 @@ import java.util.Properties;
  * exception: it is the log level, read by the logging set-up.
  */
 public final class ConfigSources {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigSources.class);
 
     public static final String ENV_PREFIX = "LOCKUP_GUARD_";
     /** The level of the guard's own loggers: read by the logging set-up, not a setting of the guard or of Kafka. */
@@ -48,12 +52,13 @@ public final class ConfigSources {
     /**
      * A properties file as Java's own resource bundles read one: UTF-8, or, when its bytes are not UTF-8, ISO-8859-1,
      * the encoding Kafka's tools read a {@code --command-config} file in ({@code java.util.Properties}' own). A file
-     * written for those, with a Latin-1 {@code é} in a password, means there what it means here. A UTF-8 byte order
-     * mark at the start is dropped, so that the first setting keeps its name.
+     * written for those, with a Latin-1 {@code é} in a password, means there what it means here (the fallback is
+     * logged). A UTF-8 byte order mark at the start is dropped, so that the first setting keeps its name; a file with
+     * NUL bytes (UTF-16) is refused rather than read as settings no one knows.
      */
     public static Map<String, String> readProperties(Path file) throws IOException {
         Properties properties = new Properties();
-        try (Reader reader = new StringReader(text(Files.readAllBytes(file)))) {
+        try (Reader reader = new StringReader(text(file, Files.readAllBytes(file)))) {
             properties.load(reader);
         } catch (IllegalArgumentException e) {
             throw new IOException("not a properties file: " + e.getMessage(), e); // a malformed Unicode escape
@@ -63,15 +68,24 @@ public final class ConfigSources {
         return settings;
     }
 
-    private static String text(byte[] bytes) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return new String(bytes, StandardCharsets.ISO_8859_1);
+    private static String text(Path file, byte[] bytes) throws IOException {
+        for (byte b : bytes) {
+            if (b == 0) {
+                // UTF-16 (Notepad's "Unicode"), read as Latin-1, would be settings with NULs in their names, unknown
+                throw new IOException("not a properties file: it holds NUL bytes (UTF-16?); save it as UTF-8");
+            }
         }
-        return text.startsWith("\ufeff") ? text.substring(1) : text;
+        int start = bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF
+                ? 3 : 0; // UTF-8's byte order mark, which is no part of the first setting's name
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, start, bytes.length - start)).toString();
+        } catch (CharacterCodingException e) {
+            // said, since a file meant as UTF-8 with one stray byte would have its other non-ASCII letters misread
+            LOG.warn("{} is not UTF-8: read as ISO-8859-1, as Kafka's tools read a properties file", file);
+            return new String(bytes, start, bytes.length - start, StandardCharsets.ISO_8859_1);
+        }
     }
 
     public static Map<String, String> fromEnvironment(Map<String, String> environment) {

@@ -356,6 +356,17 @@ class GuardConfigTest {
         assertThat(ConfigSources.readProperties(marked)).isEqualTo(ConfigSources.readProperties(plain));
     }
 
+    @Test
+    void shouldRefuseAPropertiesFileInUtf16RatherThanReadSettingsNoOneKnows() throws Exception {
+        // given a file saved as Notepad's "Unicode" (UTF-16, every ASCII letter followed by a NUL byte)
+        Path file = Files.write(dir.resolve("utf16.properties"),
+                "bootstrap.servers=kafka:9092\n".getBytes(StandardCharsets.UTF_16LE));
+
+        // when / then it is refused, saying why, instead of being read as ISO-8859-1 into names with NULs in them
+        assertThatThrownBy(() -> ConfigSources.readProperties(file)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("NUL bytes (UTF-16?)");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0"})
     void shouldAdvertiseThisMachinesNameWhenListeningOnEveryInterface(String wildcard) throws Exception {
@@ -431,6 +442,7 @@ class GuardConfigTest {
 
     @Test
     void shouldTakeTheLongestTopicNameKafkaTakesAndNoLonger() {
+        // given / when / then: Kafka's limit is 249 characters
         assertThatCode(() -> new GuardConfig(Map.of("topic.orders", "o".repeat(249)))).doesNotThrowAnyException();
         assertThatThrownBy(() -> new GuardConfig(Map.of("topic.orders", "o".repeat(250))))
                 .isInstanceOf(ConfigException.class)
