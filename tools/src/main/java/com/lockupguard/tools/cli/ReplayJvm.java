@@ -1,9 +1,9 @@
 package com.lockupguard.tools.cli;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -262,16 +262,17 @@ final class ReplayJvm {
         if (pid == null) {
             return;
         }
-        Optional<ProcessHandle> parent;
+        long parent;
         try {
-            parent = ProcessHandle.of(Long.parseLong(pid));
+            parent = Long.parseLong(pid);
         } catch (NumberFormatException e) {
             return; // not ours to read
         }
         Thread watch = new Thread(() -> {
             try {
-                // a handle knows its process' start time: a process id taken again by another is not taken for it
-                while (parent.isPresent() && parent.get().isAlive()) {
+                // a process that dies hands its children to another at once, even while it stays a zombie that no
+                // one reaps (which isAlive takes for alive): this one's parent changes
+                while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == parent) {
                     Thread.sleep(PARENT_CHECK_MS);
                 }
             } catch (InterruptedException e) {
