@@ -4,9 +4,10 @@ import java.util.regex.Pattern;
 
 /**
  * A message about a timeline's line, written on one terminal line whatever it quotes of the line: a line break in a
- * quoted value is written {@code \n}, any other control character (C0 or C1: an ANSI escape, say) and the Unicode
- * line and paragraph separators {@code ?}, as the commands' logging writes them. Whoever wrote the timeline cannot
- * break a message, forge the next one a script reads from stderr, or drive the terminal.
+ * quoted value is written {@code \n}, any other control character (C0 or C1: an ANSI escape, say) but the tab, and
+ * the Unicode line and paragraph separators {@code ?}, as the commands' logging writes them (a tab breaks no line, and
+ * stays). Whoever wrote the timeline cannot break a message, forge the next one a script reads from stderr, or drive
+ * the terminal.
  */
 public final class OneLine {
 

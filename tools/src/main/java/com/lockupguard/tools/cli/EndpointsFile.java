@@ -52,7 +52,7 @@ final class EndpointsFile implements AutoCloseable {
         }
     }
 
-    /** Why {@code path} cannot be the endpoints file, or null: a folder (emptied, it would be deleted), or no folder. */
+    /** Why {@code path} cannot be the endpoints file, or null: a folder (emptied, it would be deleted), or none. */
     private static String refused(Path path) {
         if (Files.isDirectory(path)) {
             return "is a folder: name a file in it";

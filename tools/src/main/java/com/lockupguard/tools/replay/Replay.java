@@ -35,11 +35,9 @@ public final class Replay {
 
     /**
      * What a replay did. A line that could not be read, or an order or report the topology dead-lettered instead of
-     * answering ({@code unanswered}), makes the replay fail.
-     */
-    /**
-     * What a run did. {@code outputLost} names the output that stopped taking what was written ({@code "standard
-     * output"} or {@code "the positions file"}: closed, or its disk full), after which the run stopped; null if none.
+     * answering ({@code unanswered}), makes the replay fail. {@code outputLost} names the output that stopped taking
+     * what was written ({@code "standard output"} or {@code "the positions file"}: closed, or its disk full), after
+     * which the replay stopped; null if none.
      */
     public record Result(int orders, int executions, int agreementsApplied, int agreementsRejected,
             int unreadableLines, int unanswered, String outputLost) {

@@ -57,7 +57,9 @@ class BrokerCommandTest {
 
     @Test
     void shouldRefuseAClusterOfNoBrokersAsAUsageError() {
+        // given / when a cluster of no brokers is asked for
         int exitCode = CapturedCommand.run(out, err, "broker", "--nodes", "0");
+        // then it is a usage error naming the option, before anything starts, not a stack trace
         assertThat(exitCode).isEqualTo(2);
         assertThat(err.toString()).contains("--nodes 0: a cluster needs at least one broker").doesNotContain("\tat ");
     }
