@@ -2,6 +2,7 @@ package com.lockupguard.app;
 
 import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.serde.AvroSerdeConfig;
+import com.lockupguard.topology.StoreNames;
 import com.lockupguard.topology.TopicNames;
 import com.lockupguard.topology.TopologyOptions;
 import java.time.Duration;
@@ -515,26 +516,30 @@ public final class GuardConfig extends AbstractConfig {
 
     /**
      * A name Kafka takes for a topic (the broker refuses to create any other): 1 to 249 ASCII letters, digits, '.', '_'
-     * and '-', neither "." nor "..", and not one of Kafka's own topics. An application id is held to the same rule:
-     * its internal topics' names start with it. Checked here, a bad name stops {@code run} and {@code config --check}
-     * before the cluster is asked, rather than at the first topic created.
+     * and '-', neither "." nor "..", and not one of Kafka's own topics. An application id is held to the same rule,
+     * short enough that the changelog topics named after it ({@code <application.id>-<store>-changelog}) are topic
+     * names too. Checked here, a bad name stops {@code run} and {@code config --check} before the cluster is asked,
+     * rather than at the first topic created.
      */
     private static final class KafkaName implements ConfigDef.Validator {
         /** Kafka's own limit (private in its {@code Topic}), which {@link Topic#isValid} checks. */
         private static final int MOST_CHARACTERS = 249;
 
+        private final int most;
         private final boolean applicationId;
 
         KafkaName(boolean applicationId) {
             this.applicationId = applicationId;
+            this.most = MOST_CHARACTERS - (applicationId ? StoreNames.withChangelogs().stream()
+                    .mapToInt(store -> StoreNames.changelogTopic("", store).length()).max().orElse(0) : 0);
         }
 
         @Override
         public void ensureValid(String name, Object value) {
             String text = (String) value;
-            if (text == null || !Topic.isValid(text)) {
+            if (text == null || !Topic.isValid(text) || text.length() > most) {
                 throw new ConfigException(name, value, "must be " + this + (applicationId
-                        ? " (Kafka's rule for topic names: the guard's internal topics start with it)" : ""));
+                        ? " (Kafka's rule for topic names: the guard's changelog topics are named after it)" : ""));
             }
             if (!applicationId && Topic.isInternal(text)) {
                 throw new ConfigException(name, value, "is one of Kafka's internal topics");
@@ -543,7 +548,7 @@ public final class GuardConfig extends AbstractConfig {
 
         @Override
         public String toString() {
-            return "1 to " + MOST_CHARACTERS + " of ASCII letters, digits, '.', '_', '-'; not '.' or '..'";
+            return "1 to " + most + " of ASCII letters, digits, '.', '_', '-'; not '.' or '..'";
         }
     }
 

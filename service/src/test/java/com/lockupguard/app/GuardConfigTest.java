@@ -451,10 +451,15 @@ class GuardConfigTest {
 
     @Test
     void shouldRefuseAnApplicationIdItsInternalTopicsCouldNotBeNamedAfter() {
-        // given / when / then: its changelogs are <application.id>-<store>-changelog
+        // given / when / then: its changelogs are <application.id>-<store>-changelog, which must be topic names
         assertThatThrownBy(() -> new GuardConfig(Map.of("application.id", "guard eu")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("application.id")
-                .hasMessageContaining("the guard's internal topics start with it");
+                .hasMessageContaining("the guard's changelog topics are named after it");
+        // and one so long that its longest changelog, <id>-release-schedule-changelog, would pass Kafka's 249
+        assertThatCode(() -> new GuardConfig(Map.of("application.id", "g".repeat(222))))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> new GuardConfig(Map.of("application.id", "g".repeat(223))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("must be 1 to 222 of");
         assertThatCode(() -> new GuardConfig(Map.of("application.id", "guard.eu_2-prod")))
                 .doesNotThrowAnyException();
     }
