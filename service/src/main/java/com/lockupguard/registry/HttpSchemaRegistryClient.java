@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A client of Confluent's Schema Registry REST API, with the JDK HTTP client and Jackson.
  * Schemas by id and ids by (subject, schema) are cached for good — both are immutable in a
- * registry — so that the serdes' hot path never calls the registry. Requests that get no
+ * registry — so that the serdes' hot path never calls the registry; an id the registry does not know, for a
+ * moment ({@value RegistryClientConfig#MISSING_ID_CACHE_TTL_SEC}). Requests that get no
  * answer or a 5xx are retried with bounded, doubling backoff, failing over across the URLs.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
@@ -63,7 +64,14 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final String bearerToken;
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
+    /** Ids the registry said it does not know, with why and until when (System.nanoTime) that answer stands. */
+    private final Map<Integer, Missing> missingIds = new ConcurrentHashMap<>();
+    private final long missingIdNanos;
+    private final int missingIdsKept;
     private volatile int preferredUrl;
+
+    private record Missing(String why, long untilNanos) {
+    }
 
     public HttpSchemaRegistryClient(Map<String, ?> configs) {
         this.config = withUrlsChecked(configs); // the rest is checked as it is built below
@@ -81,6 +89,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         this.http = builder.build();
         this.readTimeout = Duration.ofMillis(config.getInt(RegistryClientConfig.READ_TIMEOUT_MS));
         this.bearerToken = config.bearerToken();
+        this.missingIdNanos = TimeUnit.SECONDS.toNanos(config.getLong(RegistryClientConfig.MISSING_ID_CACHE_TTL_SEC));
+        this.missingIdsKept = config.getInt(RegistryClientConfig.MISSING_CACHE_SIZE);
     }
 
     /**
@@ -151,15 +161,38 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return id;
     }
 
+    /**
+     * The schema of {@code id}. An id the registry does not know is remembered so for
+     * {@value RegistryClientConfig#MISSING_ID_CACHE_TTL_SEC}: Kafka Streams skips the undecodable records at the head
+     * of a partition in one loop, within one transaction, so a few hundred records naming one unknown id, each asking
+     * the registry again, could outlast the transaction's timeout; the thread was then fenced and read them again,
+     * for ever.
+     */
     @Override
     public Schema getSchemaById(int id) {
         Schema cached = schemasById.get(id);
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = send("GET", "/schemas/ids/" + id, null, null);
+        Missing missing = missingIds.get(id);
+        if (missing != null && missing.untilNanos() - System.nanoTime() > 0) {
+            throw new SchemaRegistryException.SchemaNotFound(missing.why());
+        }
+        JsonNode answer;
+        try {
+            answer = send("GET", "/schemas/ids/" + id, null, null);
+        } catch (SchemaRegistryException.SchemaNotFound e) {
+            if (missingIdNanos > 0 && missingIdsKept > 0) {
+                if (missingIds.size() >= missingIdsKept) {
+                    missingIds.clear(); // ids made up by the thousand: each asked once more, memory bounded
+                }
+                missingIds.put(id, new Missing(e.getMessage(), System.nanoTime() + missingIdNanos));
+            }
+            throw e;
+        }
         Schema schema = parse(answer, "schema id " + id);
         schemasById.putIfAbsent(id, schema);
+        missingIds.remove(id);
         return schema;
     }
 

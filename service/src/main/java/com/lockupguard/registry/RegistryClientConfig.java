@@ -27,6 +27,8 @@ public final class RegistryClientConfig extends AbstractConfig {
     public static final String RETRIES_MAX_WAIT_MS = "retries.max.wait.ms";
     public static final String CONNECT_TIMEOUT_MS = "http.connect.timeout.ms";
     public static final String READ_TIMEOUT_MS = "http.read.timeout.ms";
+    public static final String MISSING_ID_CACHE_TTL_SEC = "missing.id.cache.ttl.sec";
+    public static final String MISSING_CACHE_SIZE = "missing.cache.size";
     public static final String CREDENTIALS_SOURCE = "basic.auth.credentials.source";
     public static final String USER_INFO = "basic.auth.user.info";
     public static final String BEARER_CREDENTIALS_SOURCE = "bearer.auth.credentials.source";
@@ -61,6 +63,11 @@ public final class RegistryClientConfig extends AbstractConfig {
                     "Connection timeout.")
             .define(READ_TIMEOUT_MS, Type.INT, 60_000, Range.atLeast(1), Importance.LOW,
                     "How long to wait for an answer.")
+            .define(MISSING_ID_CACHE_TTL_SEC, Type.LONG, 1L, Range.atLeast(0), Importance.LOW,
+                    "How long a schema id the registry does not know is remembered as unknown (0: not at all), so "
+                            + "that a run of records naming it asks the registry once, not once per record.")
+            .define(MISSING_CACHE_SIZE, Type.INT, 10_000, Range.atLeast(0), Importance.LOW,
+                    "How many unknown schema ids are remembered at most.")
             .define(CREDENTIALS_SOURCE, Type.STRING, "URL", ValidString.in("URL", "USER_INFO"), Importance.MEDIUM,
                     "Where basic-auth credentials come from: USER_INFO (basic.auth.user.info) or URL (user:pass@host).")
             .define(USER_INFO, Type.PASSWORD, null, Importance.MEDIUM, "Basic-auth credentials as user:password.")

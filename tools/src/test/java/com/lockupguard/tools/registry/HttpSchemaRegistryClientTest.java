@@ -305,6 +305,39 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldAskAboutAnUnknownIdOnceForARunOfRecordsNamingIt() throws Exception {
+        // given a registry that does not know id 4242, and a client that remembers that for a minute
+        server = builder().filter(fault(500, 0, e -> false)).start();
+        HttpSchemaRegistryClient client = client(server.url(), "missing.id.cache.ttl.sec", "60");
+        // when a thousand records name it, one after another
+        for (int i = 0; i < 1_000; i++) {
+            assertThatThrownBy(() -> client.getSchemaById(4242))
+                    .isInstanceOf(SchemaRegistryException.SchemaNotFound.class).hasMessageContaining("4242");
+        }
+        // then the registry was asked once: a run of them no longer costs a request each (enough, with a registry
+        // some tens of ms away, for Kafka Streams' loop over them to outlast its transaction)
+        assertThat(requests.get()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldSeeASchemaRegisteredUnderAnIdOnceItsTimeAsUnknownIsOver() throws Exception {
+        // given a client that asked about an id before it was registered, remembering that for no time at all
+        server = builder().start();
+        HttpSchemaRegistryClient eager = client(server.url(), "missing.id.cache.ttl.sec", "0");
+        HttpSchemaRegistryClient remembering = client(server.url(), "missing.id.cache.ttl.sec", "60");
+        assertThatThrownBy(() -> eager.getSchemaById(1)).isInstanceOf(SchemaRegistryException.SchemaNotFound.class);
+        assertThatThrownBy(() -> remembering.getSchemaById(1))
+                .isInstanceOf(SchemaRegistryException.SchemaNotFound.class);
+        // when the schema is then registered (by another client: it gets the first id)
+        int id = client(server.url()).register("things-value", v1);
+        // then the first client reads it at once, while the other still takes it for unknown within its minute
+        assertThat(id).isEqualTo(1);
+        assertThat(eager.getSchemaById(1)).isEqualTo(v1);
+        assertThatThrownBy(() -> remembering.getSchemaById(1))
+                .isInstanceOf(SchemaRegistryException.SchemaNotFound.class);
+    }
+
+    @Test
     void shouldReportInvalidSchema() throws Exception {
         server = builder().filter(fault(422, 1, e -> true)).start();
         HttpSchemaRegistryClient client = client(server.url());
