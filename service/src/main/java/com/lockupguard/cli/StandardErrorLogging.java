@@ -51,10 +51,14 @@ public final class StandardErrorLogging extends ContextAwareBase implements Conf
     /**
      * Levels by logger, the guard's own aside. Jetty is never below INFO: its DEBUG logs carry request headers,
      * bearer tokens included (ApiSecurityTest checks). Several brokers in one JVM (the broker and soak commands)
-     * share one Yammer JMX registry, whose complaints about it are noise.
+     * share one Yammer JMX registry, whose complaints about it are noise. Kafka Streams' record deserializer warns,
+     * with a stack trace, of every record it skips: the guard's dead-letter handler says it in one line, and the
+     * dead letter's headers carry the trace, so that any producer's run of bad records does not write tens of lines
+     * each.
      */
     static final Map<String, Level> LEVELS = Map.of(
             "org.apache.kafka", Level.WARN,
+            "org.apache.kafka.streams.processor.internals.RecordDeserializer", Level.ERROR,
             "kafka", Level.WARN,
             "org.apache.zookeeper", Level.WARN,
             JETTY, Level.INFO,

@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A failure and its causes, outermost first, each once. A walk of causes runs on a failing stream thread, in its
@@ -15,6 +16,7 @@ import java.util.Set;
 public final class FailureCauses {
 
     static final int MAX_DEPTH = 64;
+    static final int ONE_LINE_CHARS = 500;
 
     private FailureCauses() {
     }
@@ -27,6 +29,15 @@ public final class FailureCauses {
             chain.add(cause);
         }
         return chain;
+    }
+
+    /**
+     * {@code failure} and its causes on one line for a log, each as {@code toString} gives it, cut after
+     * {@value #ONE_LINE_CHARS} characters: a message may quote a record's bytes.
+     */
+    public static String oneLine(Throwable failure) {
+        String text = of(failure).stream().map(String::valueOf).collect(Collectors.joining("; caused by: "));
+        return text.length() <= ONE_LINE_CHARS ? text : text.substring(0, ONE_LINE_CHARS) + "...";
     }
 
     /** The outermost of {@code failure}'s causes (itself included) that is a {@code type}. */

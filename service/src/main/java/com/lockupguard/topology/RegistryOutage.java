@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,18 +60,25 @@ public final class RegistryOutage {
      * For records that cannot be read: fail when the registry is away or refuses the guard, else dead-letter (cut down
      * to what the producer may send: {@link DeadLetterFit}).
      */
-    public static final class OnDeserialization extends LogAndContinueExceptionHandler {
+    public static final class OnDeserialization implements DeserializationExceptionHandler {
 
         private DecisionObserver observer = DecisionObserver.NONE;
         private DeadLetterFit fit = DeadLetterFit.of(Map.of());
+        private String deadLetters;
 
         @Override
         public void configure(Map<String, ?> configs) {
-            super.configure(configs);
             observer = StreamsDefaults.observer(configs);
             fit = DeadLetterFit.of(configs);
+            Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+            deadLetters = topic == null ? null : topic.toString();
         }
 
+        /**
+         * Dead-letters the record as Kafka's {@link org.apache.kafka.streams.errors.LogAndContinueExceptionHandler}
+         * does, but says so in one line rather than with a stack trace: any producer can send a run of records that
+         * cannot be read, and each would write some 25 lines (the dead letter's headers carry the trace).
+         */
         @Override
         public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                 Exception failure) {
@@ -77,8 +86,11 @@ public final class RegistryOutage {
                 return Response.fail(List.of());
             }
             observer.deadLettered(DeadLetterReason.UNDECODABLE);
+            LOG.warn("record at {}-{}@{} cannot be read, dead-lettered (UNDECODABLE): {}", context.topic(),
+                    context.partition(), context.offset(), FailureCauses.oneLine(failure));
             // a record that only just fitted on its topic does not fit with the error in its headers
-            return fit.fit(super.handleError(context, record, failure));
+            return fit.fit(Response.resume(ExceptionHandlerUtils.maybeBuildDeadLetterQueueRecords(deadLetters,
+                    context.sourceRawKey(), context.sourceRawValue(), context, failure)));
         }
     }
 }

@@ -63,6 +63,36 @@ class RegistryOutageTest {
     }
 
     @Test
+    void shouldSayInOneLineThatARecordCannotBeReadWithTheTraceInTheDeadLetterOnly() {
+        // given the guard's handler, and its log
+        DeserializationExceptionHandler handler = configured(new RegistryOutage.OnDeserialization());
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("orders", 0, 41, null, VALUE);
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(RegistryOutage.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
+        try {
+            // when a record that cannot be read comes (any producer can send runs of them)
+            DeserializationExceptionHandler.Response garbage = handler.handleError(CONTEXT, record, GARBAGE);
+
+            // then one line says where it was and why, without a stack trace of some 25 lines
+            assertThat(logged.list).singleElement().satisfies(event -> {
+                assertThat(event.getFormattedMessage()).isEqualTo("record at orders-0@41 cannot be read, "
+                        + "dead-lettered (UNDECODABLE): org.apache.kafka.common.errors.SerializationException: "
+                        + "unknown magic byte");
+                assertThat(event.getThrowableProxy()).isNull();
+            });
+            // while the dead letter still carries the exception, its message and its trace in its headers
+            assertThat(garbage.deadLetterQueueRecords()).singleElement().satisfies(letter -> assertThat(
+                    letter.headers().lastHeader("__streams.errors.stacktrace")).isNotNull());
+        } finally {
+            log.detachAppender(logged);
+        }
+    }
+
+    @Test
     void shouldCountAFailedRecordAmongTheDeadLettersButNotOneReadAgainAfterAnOutage() {
         // given both handlers, configured as the guard configures them, with an observer
         List<DeadLetterReason> counted = new java.util.ArrayList<>();
