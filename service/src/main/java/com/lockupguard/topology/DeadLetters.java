@@ -88,6 +88,21 @@ public final class DeadLetters {
                         deadLetter.key(), deadLetter.value(), kept);
     }
 
+    /**
+     * {@code record} with its own headers only, none that names a dead-lettering: its answers carry its headers back,
+     * and a decision that carried a producer's {@code lockup-guard.dlq.reason} or {@code __streams.errors.*} would be
+     * taken for a dead letter by a consumer that looks for those names. The record itself when it has none (as
+     * nearly all have: no copy).
+     */
+    static <K, V> Record<K, V> withOwnHeaders(Record<K, V> record) {
+        for (Header header : record.headers()) {
+            if (header.key().startsWith(GUARD_PREFIX) || header.key().startsWith(STREAMS_ERROR_PREFIX)) {
+                return record.withHeaders(withoutErrors(record.headers().toArray()));
+            }
+        }
+        return record;
+    }
+
     /** The record's own headers, without any an earlier dead-lettering of it added. */
     static Headers withoutErrors(Header[] received) {
         Headers own = new RecordHeaders();

@@ -77,9 +77,9 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
                     + "no room for an answer within " + limit.describe() + ": not decided or "
                     + "applied, nothing changes");
         } else if (value instanceof ProposedOrder order) {
-            orders.decide(record.withValue(order), refusal);
+            orders.decide(DeadLetters.withOwnHeaders(record.withValue(order)), refusal);
         } else if (value instanceof ExecutionReport report) {
-            executions.apply(record.withValue(report), refusal);
+            executions.apply(DeadLetters.withOwnHeaders(record.withValue(report)), refusal);
         } else {
             refusal.send(DeadLetterReason.TOMBSTONE, "a record without a value cannot be decided");
         }

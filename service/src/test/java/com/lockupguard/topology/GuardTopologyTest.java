@@ -280,6 +280,24 @@ class GuardTopologyTest {
             assertThat(retry.value().getRepeated()).isTrue();
         }
 
+        @Test
+        void shouldNotCarryAProducersDeadLetterHeadersOntoADecision() {
+            // given an order whose producer set the names the dead-letter topic's records carry
+            registeredLetter();
+            Headers forged = correlated("c-forged")
+                    .add(DeadLetters.REASON_HEADER, "FAKE".getBytes(StandardCharsets.UTF_8))
+                    .add(DeadLetters.EXCEPTION_HEADER, "FAKE".getBytes(StandardCharsets.UTF_8));
+            // when it is decided
+            guard.orders.pipeInput(new TestRecord<>(HOLDING, order("e2", OrderKind.PUBLIC_SALE, 120_000), forged,
+                    at("2003-07-11T09:45:00-04:00")));
+            // then its decision carries its own header back, but not those: a consumer looking for them on the
+            // decision topics would take it for a dead letter
+            TestRecord<String, Decision> decision = guard.approved.readRecord();
+            assertThat(correlation(decision)).isEqualTo("c-forged");
+            assertThat(decision.headers().lastHeader(DeadLetters.REASON_HEADER)).isNull();
+            assertThat(decision.headers().lastHeader(DeadLetters.EXCEPTION_HEADER)).isNull();
+        }
+
         private static Headers correlated(String id) {
             return new RecordHeaders().add(OrderCorrelation.HEADER, id.getBytes(StandardCharsets.UTF_8));
         }
