@@ -71,6 +71,7 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     @Override
     public void process(Record<String, Agreement> record) {
         emptiedState.throwIfEmptied(context.taskId());
+        DeadLetters.dropErrorHeaders(record.headers()); // before the positions it moves take them
         Agreement agreement = record.value();
         if (!limit.leavesRoomForAnswer(record.key(), record.headers())) {
             // the audit record is keyed as the version is, and carries its headers: one the producer refuses would

@@ -1,6 +1,8 @@
 package com.lockupguard.topology;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -89,18 +91,23 @@ public final class DeadLetters {
     }
 
     /**
-     * {@code record} with its own headers only, none that names a dead-lettering: its answers carry its headers back,
-     * and a decision that carried a producer's {@code lockup-guard.dlq.reason} or {@code __streams.errors.*} would be
-     * taken for a dead letter by a consumer that looks for those names. The record itself when it has none (as
-     * nearly all have: no copy).
+     * Takes out of {@code headers}, in place, every header that names a dead-lettering ({@code __streams.errors.*},
+     * {@code lockup-guard.dlq.*}). An input record's headers are its processing context's, which its answers carry
+     * back and which a position cached for the commit keeps: a decision or a position that carried a producer's
+     * {@code lockup-guard.dlq.reason} would be taken for a dead letter by a consumer that looks for those names.
+     * Nothing is changed when there are none, as nearly always.
      */
-    static <K, V> Record<K, V> withOwnHeaders(Record<K, V> record) {
-        for (Header header : record.headers()) {
+    static void dropErrorHeaders(Headers headers) {
+        List<String> names = null;
+        for (Header header : headers) {
             if (header.key().startsWith(GUARD_PREFIX) || header.key().startsWith(STREAMS_ERROR_PREFIX)) {
-                return record.withHeaders(withoutErrors(record.headers().toArray()));
+                names = names == null ? new ArrayList<>() : names;
+                names.add(header.key());
             }
         }
-        return record;
+        if (names != null) {
+            names.forEach(headers::remove);
+        }
     }
 
     /** The record's own headers, without any an earlier dead-lettering of it added. */

@@ -68,6 +68,7 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
     @Override
     public void process(Record<String, SpecificRecord> record) {
         options.emptiedState().throwIfEmptied(context.taskId());
+        DeadLetters.dropErrorHeaders(record.headers()); // before any answer or position takes them
         Refusal refusal = new Refusal(record, observer);
         SpecificRecord value = record.value();
         if (!limit.leavesRoomForAnswer(record.key(), record.headers())) {
@@ -77,9 +78,9 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
                     + "no room for an answer within " + limit.describe() + ": not decided or "
                     + "applied, nothing changes");
         } else if (value instanceof ProposedOrder order) {
-            orders.decide(DeadLetters.withOwnHeaders(record.withValue(order)), refusal);
+            orders.decide(record.withValue(order), refusal);
         } else if (value instanceof ExecutionReport report) {
-            executions.apply(DeadLetters.withOwnHeaders(record.withValue(report)), refusal);
+            executions.apply(record.withValue(report), refusal);
         } else {
             refusal.send(DeadLetterReason.TOMBSTONE, "a record without a value cannot be decided");
         }

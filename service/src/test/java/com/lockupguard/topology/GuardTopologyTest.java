@@ -296,6 +296,11 @@ class GuardTopologyTest {
             assertThat(correlation(decision)).isEqualTo("c-forged");
             assertThat(decision.headers().lastHeader(DeadLetters.REASON_HEADER)).isNull();
             assertThat(decision.headers().lastHeader(DeadLetters.EXCEPTION_HEADER)).isNull();
+            // and neither does the position it moved, published at the commit from the record's cached context
+            assertThat(guard.positions.readRecordsToList()).isNotEmpty().allSatisfy(position -> {
+                assertThat(position.headers().lastHeader(DeadLetters.REASON_HEADER)).isNull();
+                assertThat(position.headers().lastHeader(DeadLetters.EXCEPTION_HEADER)).isNull();
+            });
         }
 
         private static Headers correlated(String id) {
