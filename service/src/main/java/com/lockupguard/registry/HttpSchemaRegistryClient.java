@@ -70,7 +70,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final int missingIdsKept;
     private volatile int preferredUrl;
 
-    private record Missing(String why, long untilNanos) {
+    /** An id the registry gave no usable schema for: unknown to it, or a schema that is not Avro the guard reads. */
+    private record Missing(SchemaRegistryException failure, long untilNanos) {
+        SchemaRegistryException again() {
+            return failure instanceof SchemaRegistryException.InvalidSchema
+                    ? new SchemaRegistryException.InvalidSchema(failure.getMessage())
+                    : new SchemaRegistryException.SchemaNotFound(failure.getMessage());
+        }
     }
 
     public HttpSchemaRegistryClient(Map<String, ?> configs) {
@@ -162,11 +168,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     /**
-     * The schema of {@code id}. An id the registry does not know is remembered so for
-     * {@value RegistryClientConfig#MISSING_ID_CACHE_TTL_SEC}: Kafka Streams skips the undecodable records at the head
-     * of a partition in one loop, within one transaction, so a few hundred records naming one unknown id, each asking
-     * the registry again, could outlast the transaction's timeout; the thread was then fenced and read them again,
-     * for ever.
+     * The schema of {@code id}. An id the registry does not know, or whose schema is not Avro (a Protobuf or JSON
+     * Schema producer's), is remembered so for {@value RegistryClientConfig#MISSING_ID_CACHE_TTL_SEC}: Kafka Streams
+     * skips the undecodable records at the head of a partition in one loop, within one transaction, so a few hundred
+     * records naming one such id, each asking the registry again, could outlast the transaction's timeout; the thread
+     * was then fenced and read them again, for ever. An id below 1 is no registry's, and is not asked for.
      */
     @Override
     public Schema getSchemaById(int id) {
@@ -174,23 +180,26 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
+        if (id <= 0) {
+            // a registry numbers its schemas from 1: any five bytes after a zero name an id, and none is asked for
+            throw new SchemaRegistryException.SchemaNotFound("schema id " + id + " is no registry's: ids start at 1");
+        }
         Missing missing = missingIds.get(id);
         if (missing != null && missing.untilNanos() - System.nanoTime() > 0) {
-            throw new SchemaRegistryException.SchemaNotFound(missing.why());
+            throw missing.again();
         }
-        JsonNode answer;
+        Schema schema;
         try {
-            answer = send("GET", "/schemas/ids/" + id, null, null);
-        } catch (SchemaRegistryException.SchemaNotFound e) {
+            schema = parse(send("GET", "/schemas/ids/" + id, null, null), "schema id " + id);
+        } catch (SchemaRegistryException.SchemaNotFound | SchemaRegistryException.InvalidSchema e) {
             if (missingIdNanos > 0 && missingIdsKept > 0) {
                 if (missingIds.size() >= missingIdsKept) {
                     missingIds.clear(); // ids made up by the thousand: each asked once more, memory bounded
                 }
-                missingIds.put(id, new Missing(e.getMessage(), System.nanoTime() + missingIdNanos));
+                missingIds.put(id, new Missing(e, System.nanoTime() + missingIdNanos));
             }
             throw e;
         }
-        Schema schema = parse(answer, "schema id " + id);
         schemasById.putIfAbsent(id, schema);
         missingIds.remove(id);
         return schema;

@@ -64,10 +64,11 @@ public final class RegistryClientConfig extends AbstractConfig {
             .define(READ_TIMEOUT_MS, Type.INT, 60_000, Range.atLeast(1), Importance.LOW,
                     "How long to wait for an answer.")
             .define(MISSING_ID_CACHE_TTL_SEC, Type.LONG, 1L, Range.atLeast(0), Importance.LOW,
-                    "How long a schema id the registry does not know is remembered as unknown (0: not at all), so "
-                            + "that a run of records naming it asks the registry once, not once per record.")
+                    "How long a schema id the registry does not know, or whose schema is not Avro, is remembered "
+                            + "so (0: not at all), so that a run of records naming it asks the registry once, not "
+                            + "once per record.")
             .define(MISSING_CACHE_SIZE, Type.INT, 10_000, Range.atLeast(0), Importance.LOW,
-                    "How many unknown schema ids are remembered at most.")
+                    "How many such ids are remembered at most (0: none); when full, all are forgotten.")
             .define(CREDENTIALS_SOURCE, Type.STRING, "URL", ValidString.in("URL", "USER_INFO"), Importance.MEDIUM,
                     "Where basic-auth credentials come from: USER_INFO (basic.auth.user.info) or URL (user:pass@host).")
             .define(USER_INFO, Type.PASSWORD, null, Importance.MEDIUM, "Basic-auth credentials as user:password.")

@@ -320,6 +320,51 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldAskAboutAnIdWhoseSchemaIsNotAvroOnceForARunOfRecordsNamingIt() throws Exception {
+        // given a registry whose id 8 holds a Protobuf producer's schema, which is no Avro schema
+        server = builder().filter(fault(500, 0, e -> false))
+                .filter(answering("/schemas/ids/8", "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = "
+                        + "\\\"proto3\\\"; message Order { string id = 1; }\"}")).start();
+        HttpSchemaRegistryClient client = client(server.url(), "missing.id.cache.ttl.sec", "60");
+        // when a hundred records name it
+        for (int i = 0; i < 100; i++) {
+            assertThatThrownBy(() -> client.getSchemaById(8))
+                    .isInstanceOf(SchemaRegistryException.InvalidSchema.class).hasMessageContaining("not an Avro");
+        }
+        // then the registry was asked once, as for an unknown id
+        assertThat(requests.get()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNotAskTheRegistryAboutAnIdBelowOne() throws Exception {
+        // given / when records name ids 0 and -5 (any five bytes after a zero name some id)
+        server = builder().filter(fault(500, 0, e -> false)).start();
+        HttpSchemaRegistryClient client = client(server.url());
+        // then each is unknown at once, and no request is made
+        assertThatThrownBy(() -> client.getSchemaById(0)).isInstanceOf(SchemaRegistryException.SchemaNotFound.class);
+        assertThatThrownBy(() -> client.getSchemaById(-5)).isInstanceOf(SchemaRegistryException.SchemaNotFound.class)
+                .hasMessageContaining("ids start at 1");
+        assertThat(requests.get()).isZero();
+    }
+
+    @Test
+    void shouldAskAgainAboutAnUnknownIdOnceItsTimeAsUnknownIsOver() throws Exception {
+        // given a client that remembers an unknown id for a second, and asked about id 1 before it was registered
+        server = builder().filter(fault(500, 0, e -> false)).start();
+        HttpSchemaRegistryClient client = client(server.url(), "missing.id.cache.ttl.sec", "1");
+        assertThatThrownBy(() -> client.getSchemaById(1)).isInstanceOf(SchemaRegistryException.SchemaNotFound.class);
+        int id = client(server.url()).register("things-value", v1);
+        int asked = requests.get();
+        // when it is named again within the second, then it is still unknown, without a request
+        assertThatThrownBy(() -> client.getSchemaById(id)).isInstanceOf(SchemaRegistryException.SchemaNotFound.class);
+        assertThat(requests.get()).isEqualTo(asked);
+        // and after the second the registry is asked again, and the schema read
+        Thread.sleep(1_100);
+        assertThat(client.getSchemaById(id)).isEqualTo(v1);
+        assertThat(requests.get()).isEqualTo(asked + 1);
+    }
+
+    @Test
     void shouldSeeASchemaRegisteredUnderAnIdOnceItsTimeAsUnknownIsOver() throws Exception {
         // given a client that asked about an id before it was registered, remembering that for no time at all
         server = builder().start();
