@@ -184,10 +184,11 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     /**
      * Writes {@code audit} with the version's timestamp and headers: who sent a version, and why, travels in the
      * headers its producer gives it ({@code changed-by}, say), which the compacted agreements topic forgets. Not the
-     * headers an earlier dead-lettering added, when the version is sent again from the dead-letter topic.
+     * headers an earlier dead-lettering added, when the version is sent again from the dead-letter topic: {@link
+     * #process} took those out first.
      */
     private void audit(Record<String, Agreement> record, AgreementAudit.Builder audit) {
-        context.forward(new Record<String, Object>(record.key(), audit.build(), record.timestamp(),
-                DeadLetters.withoutErrors(record.headers().toArray())), GuardTopology.AGREEMENT_AUDIT_SINK);
+        context.forward(new Record<String, Object>(record.key(), audit.build(), record.timestamp(), record.headers()),
+                GuardTopology.AGREEMENT_AUDIT_SINK);
     }
 }

@@ -100,7 +100,7 @@ public final class DeadLetters {
     static void dropErrorHeaders(Headers headers) {
         List<String> names = null;
         for (Header header : headers) {
-            if (header.key().startsWith(GUARD_PREFIX) || header.key().startsWith(STREAMS_ERROR_PREFIX)) {
+            if (isErrorHeader(header.key())) {
                 names = names == null ? new ArrayList<>() : names;
                 names.add(header.key());
             }
@@ -114,11 +114,16 @@ public final class DeadLetters {
     static Headers withoutErrors(Header[] received) {
         Headers own = new RecordHeaders();
         for (Header header : received) {
-            if (!header.key().startsWith(GUARD_PREFIX) && !header.key().startsWith(STREAMS_ERROR_PREFIX)) {
+            if (!isErrorHeader(header.key())) {
                 own.add(header);
             }
         }
         return own;
+    }
+
+    /** Whether {@code name} is a header a dead-lettering adds: Kafka Streams' error headers, or the guard's own. */
+    private static boolean isErrorHeader(String name) {
+        return name.startsWith(GUARD_PREFIX) || name.startsWith(STREAMS_ERROR_PREFIX);
     }
 
     private static boolean occursAfter(Header[] headers, int index, String name) {
