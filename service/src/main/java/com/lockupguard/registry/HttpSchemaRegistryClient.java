@@ -233,17 +233,21 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return subjects;
     }
 
-    /** Asks every URL at once, so that a hung one does not use up the time a healthy one would answer in. */
+    /**
+     * Asks every URL at once, so that a hung one does not use up the time a healthy one would answer in, for the
+     * global compatibility level ({@code GET /config}), which every registry speaking Confluent's API serves: a 404 is
+     * a proxy's page or a path the registry does not serve, what the guard's requests got, not an answer.
+     */
     @Override
     public boolean answers(Duration within) {
         CompletableFuture<Boolean> answered = new CompletableFuture<>();
         List<CompletableFuture<HttpResponse<Void>>> asked = new ArrayList<>(urls.size());
         List<CompletableFuture<HttpResponse<Void>>> heard = new ArrayList<>(urls.size());
         for (String url : urls) {
-            CompletableFuture<HttpResponse<Void>> answer = http.sendAsync(request("GET", url, "/", null),
+            CompletableFuture<HttpResponse<Void>> answer = http.sendAsync(request("GET", url, "/config", null),
                     HttpResponse.BodyHandlers.discarding());
             heard.add(answer.whenComplete((response, failure) -> {
-                if (response != null && response.statusCode() < 500) {
+                if (response != null && response.statusCode() < 500 && response.statusCode() != 404) {
                     answered.complete(true);
                 } else if (failure != null) {
                     LOG.debug("schema registry {} gave no answer: {}", RegistryClientConfig.shown(url),
@@ -309,6 +313,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                                 + " with a body that is not JSON (\"" + errorMessage(response.body())
                                 + "\"): is schema.registry.url the registry's own?";
                     }
+                } else if (response.statusCode() == 404 && !isRegistrysOwn(errorCode(response.body(), 404))) {
+                    // a page the registry did not write (a proxy's, or its own for a path it does not serve): not
+                    // an answer about the schema, so asked again, and another URL may be the registry
+                    lastProblem = RegistryClientConfig.shown(url) + " answered 404 to " + method + " " + path
+                            + " without a schema registry's error code (" + errorMessage(response.body())
+                            + "): is schema.registry.url right, its path included?";
                 } else if (response.statusCode() < 500 && !isTransient(response.statusCode())) {
                     throw failure(response, method, path, subject, url);
                 } else {
@@ -335,6 +345,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         throw new SchemaRegistryException.Unavailable("schema registry unavailable after " + attempts + " attempts on "
                 + urls.stream().map(RegistryClientConfig::shown).toList() + ": " + lastProblem
                 + ". Check schema.registry.url and that the registry is up.", last);
+    }
+
+    /**
+     * Whether a 404's error code is a registry's own (404xx: Confluent's codes for a subject, version or schema it does
+     * not have). A 404 with none, or with the bare status as Confluent's server gives for a path it does not serve, is
+     * about the URL, not the schema: a record is not dead-lettered for it.
+     */
+    private static boolean isRegistrysOwn(int code) {
+        return code / 100 == 404;
     }
 
     /** 408 (the registry timed the request out) and 429 (rate limited, as Confluent Cloud does): ask again. */
@@ -402,13 +421,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (code == 40401) {
             return new SchemaRegistryException.SubjectNotFound(subject);
         }
-        if (status == 404 && code != 40402 && code != 40403) {
-            // a registry answers a missing schema or version with its own code: this is a path it does not serve
-            return new SchemaRegistryException.SchemaNotFound(RegistryClientConfig.shown(url) + " answered 404 to "
-                    + method + " " + path + " without a schema registry's error code (" + message + "): is "
-                    + "schema.registry.url right, its path included?");
-        }
-        if (code == 40402 || code == 40403) {
+        if (status == 404) {
+            // 40402 version, 40403 schema, and the registry's other codes of a thing it does not have
             return new SchemaRegistryException.SchemaNotFound(message + (subject == null ? ""
                     : ": the schema is not registered under subject '" + subject + "'; register it or deploy the "
                             + "version that matches the registry"));

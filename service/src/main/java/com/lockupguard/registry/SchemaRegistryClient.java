@@ -30,7 +30,7 @@ public interface SchemaRegistryClient extends AutoCloseable {
 
     /**
      * Whether the registry answers at all within {@code within}, asked once on each URL without retrying: any
-     * answer below 500, even a refusal, counts. For waiting out an outage, not for reading anything.
+     * answer below 500 but a 404, even a refusal, counts. For waiting out an outage, not for reading anything.
      */
     default boolean answers(Duration within) {
         return true;

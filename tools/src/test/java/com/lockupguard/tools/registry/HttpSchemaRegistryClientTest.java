@@ -133,6 +133,34 @@ class HttpSchemaRegistryClientTest {
         };
     }
 
+    /**
+     * Counts requests; answers the first {@code times} with a proxy's 404 page (an ingress with no route to the
+     * registry, say): HTML, no registry error code.
+     */
+    private Filter proxyNotFound(int times) {
+        AtomicInteger left = new AtomicInteger(times);
+        return new Filter() {
+            @Override
+            public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+                requests.incrementAndGet();
+                if (left.getAndDecrement() <= 0) {
+                    chain.doFilter(exchange);
+                    return;
+                }
+                byte[] page = "<html><body><h1>404 Not Found</h1>nginx</body></html>".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/html");
+                exchange.sendResponseHeaders(404, page.length);
+                exchange.getResponseBody().write(page);
+                exchange.close();
+            }
+
+            @Override
+            public String description() {
+                return "a proxy's 404 page";
+            }
+        };
+    }
+
     private SchemaRegistryServer.Builder builder() {
         return new SchemaRegistryServer.Builder(registry);
     }
@@ -394,13 +422,53 @@ class HttpSchemaRegistryClientTest {
     void shouldSayTheUrlMayBeWrongWhenAPathItDoesNotServeAnswers404() throws Exception {
         // given a registry reached under a base path it does not serve (schema.registry.url ending in /api)
         server = builder().start();
-        HttpSchemaRegistryClient client = client(server.url() + "/api");
-        // when / then the answer names the URL to check, not a subject the schema is missing from
+        HttpSchemaRegistryClient client = client(server.url() + "/api", "max.retries", "1", "retries.wait.ms", "1");
+        // when / then the answer names the URL to check, not a subject the schema is missing from, and is the
+        // registry's being out of reach: the guard's thread waits for it rather than dead-letter a record
         assertThatThrownBy(() -> client.register("things-value", v1))
-                .isInstanceOf(SchemaRegistryException.SchemaNotFound.class)
-                .hasMessageContaining("answered 404 to POST /subjects/things-value/versions")
+                .isInstanceOf(SchemaRegistryException.Unavailable.class)
+                .hasMessageContaining("answered 404 to POST /subjects/things-value/versions without a schema "
+                        + "registry's error code (no such endpoint")
                 .hasMessageContaining("is schema.registry.url right, its path included?")
                 .hasMessageNotContaining("is not registered under subject");
+    }
+
+    @Test
+    void shouldAskAgainRatherThanTakeAProxysNotFoundPageForAnUnknownSchemaId() throws Exception {
+        // given a registered schema behind a proxy that answers its first two requests with its own 404 page, and a
+        // client that would remember a schema id the registry does not know for a minute
+        int id = registry.register("things-value", v1);
+        server = builder().filter(proxyNotFound(2)).start();
+        HttpSchemaRegistryClient client = client(server.url(), "max.retries", "3", "retries.wait.ms", "1",
+                "missing.id.cache.ttl.sec", "60");
+        // when a record names the id, then the page is asked past, not taken for the registry's "no such schema"
+        assertThat(client.getSchemaById(id)).isEqualTo(v1);
+        assertThat(requests.get()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldTakeAProxysNotFoundPageForTheRegistryBeingAwayAndNotRememberTheIdAsUnknown() throws Exception {
+        // given a registered schema behind a proxy answering its 404 page to the client's one attempt
+        int id = registry.register("things-value", v1);
+        server = builder().filter(proxyNotFound(1)).start();
+        HttpSchemaRegistryClient client = client(server.url(), "max.retries", "0", "missing.id.cache.ttl.sec", "60");
+        // when a record names the id, then the registry is away (the stream thread stops, the record is read again)
+        assertThatThrownBy(() -> client.getSchemaById(id))
+                .isInstanceOf(SchemaRegistryException.Unavailable.class)
+                .hasMessageContaining(server.url() + " answered 404 to GET /schemas/ids/" + id
+                        + " without a schema registry's error code (<html><body><h1>404 Not Found</h1>nginx")
+                .hasMessageContaining("is schema.registry.url right, its path included?");
+        // and once the proxy routes again, the id is read at once: it was not remembered as unknown
+        assertThat(client.getSchemaById(id)).isEqualTo(v1);
+    }
+
+    @Test
+    void shouldNotTakeAProxysNotFoundPageForTheRegistryAnswering() throws Exception {
+        // given a proxy answering its 404 page to everything, in front of a registry
+        server = builder().filter(proxyNotFound(Integer.MAX_VALUE)).start();
+        // when / then the probe of an outage does not count it as the registry's answer
+        assertThat(client(server.url()).answers(PROBE)).isFalse();
+        assertThat(requests.get()).as("asked once").isEqualTo(1);
     }
 
     @Test
