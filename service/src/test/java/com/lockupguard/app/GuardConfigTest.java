@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.lockupguard.testing.CapturedLogs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,22 +80,13 @@ class GuardConfigTest {
     @Test
     void shouldGiveKafkaStreamsNoCauseToWarnAtEveryStart() {
         // given Kafka Streams' own log, as a start reads it
-        ch.qos.logback.classic.Logger streamsConfigLog = (ch.qos.logback.classic.Logger)
-                org.slf4j.LoggerFactory.getLogger(org.apache.kafka.streams.StreamsConfig.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
-                new ch.qos.logback.core.read.ListAppender<>();
-        logged.start();
-        streamsConfigLog.addAppender(logged);
-        try {
+        try (CapturedLogs logged = CapturedLogs.of(org.apache.kafka.streams.StreamsConfig.class)) {
             // when the guard's settings are read as Kafka Streams reads them
             new org.apache.kafka.streams.StreamsConfig(new GuardConfig(Map.of()).streamsProperties());
-        } finally {
-            streamsConfigLog.detachAppender(logged);
-        }
 
-        // then nothing is worth a warning (it warned of a global thread's exception handler: the guard has none)
-        assertThat(logged.list).noneMatch(event -> event.getLevel().isGreaterOrEqual(
-                ch.qos.logback.classic.Level.WARN));
+            // then nothing is worth a warning (it warned of a global thread's exception handler: the guard has none)
+            assertThat(logged.messagesAtLeast(ch.qos.logback.classic.Level.WARN)).isEmpty();
+        }
     }
 
     @Test

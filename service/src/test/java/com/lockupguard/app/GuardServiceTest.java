@@ -3,16 +3,13 @@ package com.lockupguard.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import com.lockupguard.testing.CapturedLogs;
 import com.lockupguard.topology.DecisionObserver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,16 +79,9 @@ class GuardServiceTest {
         Map<String, String> all = new HashMap<>(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
                 "mock://guard-service-test", "state.dir", stateDir.toString()));
         all.putAll(settings);
-        Logger serviceLog = (Logger) LoggerFactory.getLogger(GuardService.class);
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        serviceLog.addAppender(logged);
-        try {
+        try (CapturedLogs logged = CapturedLogs.of(GuardService.class)) {
             GuardService.create(new GuardConfig(all), DecisionObserver.NONE).close();
-        } finally {
-            serviceLog.detachAppender(logged);
+            return logged.messagesAtLeast(least);
         }
-        return logged.list.stream().filter(event -> event.getLevel().isGreaterOrEqual(least))
-                .map(ILoggingEvent::getFormattedMessage).toList();
     }
 }

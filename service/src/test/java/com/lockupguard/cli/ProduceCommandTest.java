@@ -3,9 +3,7 @@ package com.lockupguard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import com.lockupguard.testing.CapturedLogs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 class ProduceCommandTest {
@@ -56,17 +53,12 @@ class ProduceCommandTest {
         Path timeline = Files.writeString(dir.resolve("t.jsonl"), "{\"type\":\"agreement\",\"investorId\":\"i\","
                 + "\"securityId\":\"s\",\"executionDate\":\"2003-04-28\"}\n");
         int port = portNothingListensOn();
-        Logger kafka = (Logger) LoggerFactory.getLogger("org.apache.kafka");
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        kafka.addAppender(logged);
+        CapturedLogs logged = CapturedLogs.of("org.apache.kafka");
         long started = System.nanoTime();
         int exit;
-        try {
+        try (logged) {
             // when
             exit = run("produce", timeline.toString(), "--set", "bootstrap.servers=127.0.0.1:" + port);
-        } finally {
-            kafka.detachAppender(logged);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
@@ -76,7 +68,7 @@ class ProduceCommandTest {
                 + ProduceCommand.REACH_TIMEOUT.toSeconds() + " s: is bootstrap.servers right and the cluster up?"
                 + System.lineSeparator());
         assertThat(took).isLessThan(ProduceCommand.REACH_TIMEOUT.plusSeconds(15));
-        assertThat(logged.list).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
+        assertThat(logged.messagesAtLeast(Level.WARN)).isEmpty();
     }
 
     @Test

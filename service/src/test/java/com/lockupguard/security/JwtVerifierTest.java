@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.lockupguard.security.testing.JwksEndpoint;
 import com.lockupguard.security.testing.TestIssuer;
 import com.lockupguard.security.testing.TestPki;
+import com.lockupguard.testing.CapturedLogs;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -305,26 +306,17 @@ class JwtVerifierTest {
         // given a JWKS file read at start, and JwksKeys' log recorded
         Path file = issuer.writeJwks(dir.resolve("rewritten.json"));
         JwtVerifier verifier = new JwtVerifier(JwksKeys.file(file), settings(List.of("scope")));
-        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
-                .getLogger(JwksKeys.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
-                new ch.qos.logback.core.read.ListAppender<>();
-        logged.start();
-        log.addAppender(logged);
-        try {
+        try (CapturedLogs logged = CapturedLogs.of(JwksKeys.class)) {
             // when an operator's copy has only begun to replace it when the guard looks again
             Files.writeString(file, "{\"keys\":[{\"kty\":");
             Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(10)));
             org.awaitility.Awaitility.await().atMost(JwksKeys.FILE_CHECK_INTERVAL.plusSeconds(5)).until(() -> {
                 verifier.verify(issuer.token().sign());
-                return logged.list.stream().anyMatch(event -> event.getFormattedMessage().contains("cannot be read "
-                        + "again"));
+                return logged.messages().stream().anyMatch(message -> message.contains("cannot be read again"));
             });
 
             // then tokens of the keys read before are still accepted
             assertThat(verifier.verify(issuer.token().sign()).subject()).isEqualTo("alice");
-        } finally {
-            log.detachAppender(logged);
         }
     }
 

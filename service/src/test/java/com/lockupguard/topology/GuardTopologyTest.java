@@ -6,9 +6,6 @@ import static com.lockupguard.topology.TopologyFixture.letter;
 import static com.lockupguard.topology.TopologyFixture.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.lockupguard.avro.AgreementAudit;
 import com.lockupguard.avro.AgreementOutcome;
 import com.lockupguard.avro.AgreementRejection;
@@ -29,6 +26,7 @@ import com.lockupguard.rules.HoldingState;
 import com.lockupguard.state.RememberedOrder;
 import com.lockupguard.state.StateCodec;
 import com.lockupguard.rules.TermsFingerprint;
+import com.lockupguard.testing.CapturedLogs;
 import com.lockupguard.web.OrderCorrelation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,7 +48,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 class GuardTopologyTest {
 
@@ -389,19 +386,14 @@ class GuardTopologyTest {
             // when a version arrives keyed with 2,500 characters (its audit record would carry the key)
             guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
             guard.agreementAudit.readValuesToList();
-            Logger log = (Logger) LoggerFactory.getLogger(DeadLetters.class);
-            ListAppender<ILoggingEvent> logged = new ListAppender<>();
-            logged.start();
-            log.addAppender(logged);
-            try {
+            CapturedLogs logged = CapturedLogs.of(DeadLetters.class);
+            try (logged) {
                 guard.agreements.pipeInput("k".repeat(2_500), letter().setTotalShares(700_000).build(),
                         at("2003-07-11T09:00:00-04:00"));
-            } finally {
-                log.detachAppender(logged);
             }
             // then the log names the key by its first 256 characters, not all of it
-            assertThat(logged.list).singleElement().satisfies(event -> assertThat(event.getFormattedMessage())
-                    .contains("k".repeat(DeadLetters.LOGGED_KEY_CHARS) + "… (2500 chars)").hasSizeLessThan(2_000));
+            assertThat(logged.messages()).singleElement().asString()
+                    .contains("k".repeat(DeadLetters.LOGGED_KEY_CHARS) + "… (2500 chars)").hasSizeLessThan(2_000);
             // and it is dead-lettered, saying why, in a dead letter that fits, and neither audited nor applied
             TestRecord<String, byte[]> letter = guard.deadLetters.readRecord();
             assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("KEY_OR_HEADERS_TOO_LARGE");

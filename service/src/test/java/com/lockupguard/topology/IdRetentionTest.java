@@ -6,13 +6,11 @@ import static com.lockupguard.topology.TopologyFixture.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.ExecutionResult;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.Outcome;
+import com.lockupguard.testing.CapturedLogs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * order.ids.retention.ms: ids are forgotten once the retention has passed in wall-clock time since
@@ -196,27 +193,20 @@ class IdRetentionTest {
         String corrupt = StoreNames.idKey(HOLDING, "a-corrupt");
         guard.driver.getKeyValueStore(StoreNames.SEEN_ORDERS).put(corrupt, new byte[] {7, 1, 2});
         guard.driver.getKeyValueStore(StoreNames.SEEN_EXECUTIONS).put(corrupt, new byte[] {1, 9});
-        Logger log = (Logger) LoggerFactory.getLogger(IdSweeper.class);
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        log.addAppender(logged);
-        try {
+        try (CapturedLogs logged = CapturedLogs.of(IdSweeper.class)) {
             // when the sweeper walks both stores five times
             for (int walk = 0; walk < 5; walk++) {
                 guard.driver.advanceWallClockTime(SWEPT);
             }
 
             // then each value was warned about once, and is still kept
-            assertThat(logged.list).filteredOn(event -> event.getLevel() == Level.WARN)
-                    .extracting(ILoggingEvent::getFormattedMessage).hasSize(2)
+            assertThat(logged.messagesAtLeast(Level.WARN)).hasSize(2)
                     .anySatisfy(message -> assertThat(message).startsWith(StoreNames.SEEN_ORDERS + " holds a value"))
                     .anySatisfy(message -> assertThat(message)
                             .startsWith(StoreNames.SEEN_EXECUTIONS + " holds a value"))
                     .allSatisfy(message -> assertThat(message).contains(corrupt));
             assertThat(keys(StoreNames.SEEN_ORDERS)).contains(corrupt);
             assertThat(keys(StoreNames.SEEN_EXECUTIONS)).contains(corrupt);
-        } finally {
-            log.detachAppender(logged);
         }
     }
 
@@ -228,24 +218,17 @@ class IdRetentionTest {
         for (int i = 0; i < unreadable; i++) {
             seenOrders.put(StoreNames.idKey(HOLDING, String.format("corrupt-%05d", i)), new byte[] {7, 1, 2});
         }
-        Logger log = (Logger) LoggerFactory.getLogger(IdSweeper.class);
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        log.addAppender(logged);
-        try {
+        try (CapturedLogs logged = CapturedLogs.of(IdSweeper.class)) {
             // when the sweeper walks the whole store, a slice at a time
             guard.driver.advanceWallClockTime(SWEPT);
             for (int slice = 0; slice < unreadable / IdSweeper.SLICE + 5; slice++) {
                 guard.driver.advanceWallClockTime(IdSweeper.INTERVAL);
             }
             // then it warned about the first thousand, and said once that it would log the others at DEBUG only
-            List<String> warnings = logged.list.stream().filter(event -> event.getLevel() == Level.WARN)
-                    .map(ILoggingEvent::getFormattedMessage).toList();
+            List<String> warnings = logged.messagesAtLeast(Level.WARN);
             assertThat(warnings).hasSize(IdSweeper.UNREADABLE_WARNINGS + 1);
             assertThat(warnings).last().asString().contains("further ones are logged at DEBUG only");
             assertThat(keys(StoreNames.SEEN_ORDERS)).hasSize(unreadable);
-        } finally {
-            log.detachAppender(logged);
         }
     }
 

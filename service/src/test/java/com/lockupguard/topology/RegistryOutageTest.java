@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.registry.SchemaRegistryException;
+import com.lockupguard.testing.CapturedLogs;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -67,18 +68,12 @@ class RegistryOutageTest {
         // given the guard's handler, and its log
         DeserializationExceptionHandler handler = configured(new RegistryOutage.OnDeserialization());
         ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("orders", 0, 41, null, VALUE);
-        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
-                .getLogger(RegistryOutage.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
-                new ch.qos.logback.core.read.ListAppender<>();
-        logged.start();
-        log.addAppender(logged);
-        try {
+        try (CapturedLogs logged = CapturedLogs.of(RegistryOutage.class)) {
             // when a record that cannot be read comes (any producer can send runs of them)
             DeserializationExceptionHandler.Response garbage = handler.handleError(CONTEXT, record, GARBAGE);
 
             // then one line says where it was and why, without a stack trace of some 25 lines
-            assertThat(logged.list).singleElement().satisfies(event -> {
+            assertThat(logged.events()).singleElement().satisfies(event -> {
                 assertThat(event.getFormattedMessage()).isEqualTo("record at orders-0@41 cannot be read, "
                         + "dead-lettered (UNDECODABLE): org.apache.kafka.common.errors.SerializationException: "
                         + "unknown magic byte");
@@ -87,8 +82,6 @@ class RegistryOutageTest {
             // while the dead letter still carries the exception, its message and its trace in its headers
             assertThat(garbage.deadLetterQueueRecords()).singleElement().satisfies(letter -> assertThat(
                     letter.headers().lastHeader("__streams.errors.stacktrace")).isNotNull());
-        } finally {
-            log.detachAppender(logged);
         }
     }
 

@@ -3,10 +3,8 @@ package com.lockupguard.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.Decision;
@@ -21,6 +19,7 @@ import com.lockupguard.security.Role;
 import com.lockupguard.security.SseTickets;
 import com.lockupguard.security.StaticToken;
 import com.lockupguard.security.testing.TestIssuer;
+import com.lockupguard.testing.CapturedLogs;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -46,7 +45,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The API under attack, over real HTTP with a real JWT verifier (a JWKS file) and fake backends:
@@ -498,14 +496,9 @@ class ApiSecurityTest {
     void shouldNeverLogTheTokenOfAFailedLogin() throws Exception {
         // given the shipped logging (StandardErrorLogging) with the root logger at its most verbose (an operator
         // debugging), recorded
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        Level level = root.getLevel();
-        ListAppender<ILoggingEvent> recorded = new ListAppender<>();
-        recorded.start();
-        root.addAppender(recorded);
-        root.setLevel(Level.ALL);
+        CapturedLogs recorded = CapturedLogs.of(org.slf4j.Logger.ROOT_LOGGER_NAME).at(Level.ALL);
         List<String> tokens = new ArrayList<>();
-        try {
+        try (recorded) {
             // when real tokens fail: expired, forged, key confusion, another audience
             tokens.add(issuer.token().expiresAt(Instant.now().minusSeconds(300)).sign());
             tokens.add(forger.token().sign());
@@ -516,17 +509,10 @@ class ApiSecurityTest {
                 call("POST", "/api/orders", token);
                 call("GET", "/api/holdings?access_token=" + token, null);
             }
-        } finally {
-            root.detachAppender(recorded);
-            root.setLevel(level);
         }
 
-        // then something was logged, and not one token, nor a token's signature. (A server thread may still be
-        // appending an event it began before the appender was detached: appends hold the appender's lock.)
-        List<ILoggingEvent> logged;
-        synchronized (recorded) {
-            logged = new ArrayList<>(recorded.list);
-        }
+        // then something was logged, and not one token, nor a token's signature
+        List<ILoggingEvent> logged = recorded.events();
         assertThat(logged).isNotEmpty();
         for (ILoggingEvent event : logged) {
             String text = event.getFormattedMessage()

@@ -10,6 +10,7 @@ import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.registry.SchemaMetadata;
 import com.lockupguard.registry.SchemaRegistryException;
 import com.lockupguard.serde.SpecificAvroSerde;
+import com.lockupguard.testing.CapturedLogs;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
@@ -580,26 +581,16 @@ class HttpSchemaRegistryClientTest {
         server = builder().filter(fault(503, 100, e -> true)).start();
         HttpSchemaRegistryClient client = client(server.url(), "max.retries", "4", "retries.wait.ms", "10",
                 "retries.max.wait.ms", "20");
-        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
-                .getLogger(HttpSchemaRegistryClient.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
-                new ch.qos.logback.core.read.ListAppender<>();
-        logged.start();
-        log.addAppender(logged);
         // whatever level a test before this one left the logging at (the CLI's tests quiet it)
-        ch.qos.logback.classic.Level level = log.getLevel();
-        log.setLevel(ch.qos.logback.classic.Level.WARN);
-        try {
+        CapturedLogs logged = CapturedLogs.of(HttpSchemaRegistryClient.class).at(ch.qos.logback.classic.Level.WARN);
+        try (logged) {
             // when it gives up
             assertThatThrownBy(() -> client.register("things-value", v1))
                     .isInstanceOf(SchemaRegistryException.Unavailable.class);
-        } finally {
-            log.detachAppender(logged);
-            log.setLevel(level);
         }
         // then it waited 10 ms, then 20 ms each time: doubled, but never past the longest wait
-        assertThat(logged.list).extracting(event -> event.getFormattedMessage()
-                .replaceAll(".*retrying in (\\d+) ms.*", "$1")).containsExactly("10", "20", "20", "20");
+        assertThat(logged.messages()).extracting(message -> message.replaceAll(".*retrying in (\\d+) ms.*", "$1"))
+                .containsExactly("10", "20", "20", "20");
     }
 
     @Test

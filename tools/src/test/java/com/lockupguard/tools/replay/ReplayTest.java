@@ -3,12 +3,10 @@ package com.lockupguard.tools.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.TrancheMode;
+import com.lockupguard.testing.CapturedLogs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,7 +20,6 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
 
 class ReplayTest {
 
@@ -103,21 +100,15 @@ class ReplayTest {
     @Test
     void shouldReplayTheWorkedExamplesWithoutAWarningFromTheTestDriver() throws IOException {
         // given the test driver's warnings, recorded
-        Logger driverLog = (Logger) LoggerFactory.getLogger(TopologyTestDriver.class);
-        ListAppender<ILoggingEvent> recorded = new ListAppender<>();
-        recorded.start();
-        driverLog.addAppender(recorded);
-        try {
+        CapturedLogs recorded = CapturedLogs.of(TopologyTestDriver.class);
+        try (recorded) {
             // when both worked examples are replayed: reports, refused ones, no dead letter until late in the day
             for (String example : List.of("examples/letter-2003.jsonl", "examples/lifecycle-2003.jsonl")) {
                 replay(Files.readAllLines(Path.of(example)).toArray(String[]::new));
             }
-        } finally {
-            driverLog.detachAppender(recorded);
         }
         // then the replay asked the driver for no topic it had not produced ("Unrecognized topic"), nor anything else
-        assertThat(recorded.list).filteredOn(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
-                .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+        assertThat(recorded.messagesAtLeast(Level.WARN)).isEmpty();
     }
 
     @Test
