@@ -10,6 +10,7 @@ import static com.lockupguard.rules.RulesFixtures.purchase;
 import static com.lockupguard.rules.RulesFixtures.sale;
 import static com.lockupguard.rules.RulesFixtures.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -372,6 +373,17 @@ class LockupRulesTest {
         }
 
         @Test
+        void shouldStartEveryPeriodWithAFullTranche() {
+            // given 100,000 of P0's tranche and 50,000 of P1's used
+            HoldingState state = apply(registeredHolding(), transfer("a", 100_000), at("2003-08-15T10:00:00-04:00"));
+            state = apply(state, transfer("b", 50_000), at("2003-09-10T10:00:00-04:00"));
+            // when an order comes in P2 (from 10-08)
+            Ruling ruling = rules.decide(transfer("c", 1), at("2003-10-10T10:00:00-04:00"), state, null);
+            // then P2 has its whole tranche, whatever P0 and P1 used, plus the untouched carry
+            assertThat(ruling.decision().maxAllowedNow()).isEqualTo(158_559 + 200_000);
+        }
+
+        @Test
         void shouldLetUnusedTrancheLapseInNonCumulativeMode() {
             // given the first release fully sold and nothing sold in P0
             HoldingState state = apply(registeredHolding(), sale("a", 200_000), at("2003-07-15T10:00:00-04:00"));
@@ -419,6 +431,34 @@ class LockupRulesTest {
                     .totalShares(1_000_000_000_000_000L).trancheShares(800_000_000_000_000L).terms());
             Ruling ruling = rules.decide(sale("a", Long.MAX_VALUE), at("9999-12-31T12:00:00-05:00"), state, null);
             assertThat(ruling.decision().maxAllowedNow()).isEqualTo(1_000_000_000_000_000L);
+        }
+
+        @Test
+        void shouldNotOverflowCumulativeLimitWhenTheGuardsRoomIsNearlyTheTotal() {
+            // given 7 * 10^14-share daily tranches: 2.9 million of them at 9999 are far past Long.MAX_VALUE, and
+            // only the guard on (totalShares - firstReleaseShares) / trancheShares keeps the sum from wrapping
+            HoldingState state = HoldingState.fresh(proposal().trancheMode("CUMULATIVE").trancheDays(1L)
+                    .totalShares(1_000_000_000_000_000L).trancheShares(700_000_000_000_000L).terms());
+            // when
+            Ruling ruling = rules.decide(sale("a", Long.MAX_VALUE), at("9999-12-31T12:00:00-05:00"), state, null);
+            // then the schedule is capped at the total
+            assertThat(ruling.decision().reasons()).containsExactly(Reason.PERIOD_CAP, Reason.TOTAL_CAP);
+            assertThat(ruling.decision().maxAllowedNow()).isEqualTo(1_000_000_000_000_000L);
+        }
+
+        @Test
+        void shouldCountOnlyUsedTotalForApprovalInCumulativePeriod() {
+            // given a cumulative holding in P0
+            HoldingState state = HoldingState.fresh(letterEffective().withTrancheMode(TrancheMode.CUMULATIVE));
+            // when 100,000 are approved in P0
+            Ruling ruling = rules.decide(sale("a", 100_000), at("2003-08-15T10:00:00-04:00"), state, null);
+            // then only usedTotal moves (RULES.md section 9: cumulative consumes usedTotal only)
+            assertThat(ruling.decision().outcome()).isEqualTo(Outcome.APPROVED);
+            assertThat(ruling.stateAfter().usedTotal()).isEqualTo(100_000);
+            assertThat(ruling.stateAfter().counters().carryUsed()).isZero();
+            assertThat(ruling.stateAfter().counters().trancheUsedIn(0)).isZero();
+            assertThat(ruling.opened()).isEqualTo(new Reservation("a", OrderKind.PUBLIC_SALE, Window.period(0), 0, 0,
+                    100_000, 0, at("2003-08-15T10:00:00-04:00")));
         }
 
         @Test
@@ -613,10 +653,422 @@ class LockupRulesTest {
         }
 
         @Test
+        void shouldRefuseAgreementOfAnotherHolding() {
+            // given
+            HoldingState state = HoldingState.fresh(letter());
+            AgreementTerms other = AgreementTerms.letter(new HoldingKey("someone", "CBYI"), RulesFixtures.EXECUTION,
+                    null);
+            // when / then
+            assertThatThrownBy(() -> rules.applyAgreement(state, other))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("someone/CBYI");
+        }
+
+        @Test
+        void shouldNameWhatMovedWhenRejectingZoneAndTrancheChangesAfterSales() {
+            // given a sale in the first window
+            HoldingState state = apply(HoldingState.fresh(letterEffective()), sale("a", 10),
+                    at("2003-07-11T10:00:00-04:00"));
+            // when
+            AgreementUpdate zone = rules.applyAgreement(state,
+                    proposal().effectiveAt(EFFECTIVE).timeZone("US/Eastern").terms());
+            AgreementUpdate days = rules.applyAgreement(state,
+                    proposal().effectiveAt(EFFECTIVE).trancheDays(7L).terms());
+            AgreementUpdate mode = rules.applyAgreement(state,
+                    letterEffective().withTrancheMode(TrancheMode.CUMULATIVE));
+            // then
+            assertThat(((AgreementUpdate.Rejected) zone).reason())
+                    .contains("timeZone America/New_York -> US/Eastern");
+            assertThat(((AgreementUpdate.Rejected) days).reason()).contains("trancheDays 30 -> 7");
+            assertThat(((AgreementUpdate.Rejected) mode).reason())
+                    .contains("trancheMode NON_CUMULATIVE -> CUMULATIVE");
+        }
+
+        @Test
+        void shouldCountAppliedVersionsAndNameThemInThePosition() {
+            // given a first version, then a second
+            HoldingState first = ((AgreementUpdate.Applied) rules.applyAgreement(null, letter())).state();
+            HoldingState second = ((AgreementUpdate.Applied) rules.applyAgreement(first, letterEffective())).state();
+            // when
+            Position position = rules.position(second, at("2003-07-11T10:00:00-04:00"));
+            // then
+            assertThat(position.agreementVersion()).isEqualTo(2);
+            assertThat(position.termsHash()).isEqualTo(TermsFingerprint.of(letterEffective()));
+        }
+
+        @Test
+        void shouldDecideUnderAZoneWithoutClockChanges() {
+            // given an agreement counted in UTC, whose rules have no transitions at all
+            HoldingState state = HoldingState.fresh(proposal().timeZone("UTC").effectiveAt(EFFECTIVE).terms());
+            // when
+            Ruling ruling = rules.decide(sale("a", 10), at("2003-08-20T10:00:00Z"), state, null);
+            // then
+            assertThat(ruling.decision().outcome()).isEqualTo(Outcome.APPROVED);
+            assertThat(ruling.decision().position().window()).isEqualTo(Window.period(0));
+        }
+
+        @Test
         void shouldAcceptAnyCalendarBeforeFirstSale() {
             HoldingState state = apply(HoldingState.fresh(letter()), sale("a", 10), at("2003-05-11T10:00:00-04:00"));
             assertThat(rules.applyAgreement(state, letterEffective().withTrancheMode(TrancheMode.CUMULATIVE)))
                     .isInstanceOf(AgreementUpdate.Applied.class);
+        }
+    }
+
+    @Nested
+    @DisplayName("9. execution reports")
+    class ExecutionReports {
+
+        private static ExecutionRequest fill(String executionId, String orderId, long quantity) {
+            return new ExecutionRequest(executionId, orderId, "dutchess", "CBYI", ExecutionKind.FILL, quantity);
+        }
+
+        private static ExecutionRequest cancel(String executionId, String orderId) {
+            return new ExecutionRequest(executionId, orderId, "dutchess", "CBYI", ExecutionKind.CANCEL, null);
+        }
+
+        static Stream<ExecutionRequest> malformedReports() {
+            return Stream.of(
+                    new ExecutionRequest(null, "a", "dutchess", "CBYI", ExecutionKind.FILL, 10L),
+                    new ExecutionRequest("x1", "a/b", "dutchess", "CBYI", ExecutionKind.FILL, 10L),
+                    new ExecutionRequest("x1", "a", "", "CBYI", ExecutionKind.FILL, 10L),
+                    new ExecutionRequest("x1", "a", "dutchess", null, ExecutionKind.FILL, 10L),
+                    new ExecutionRequest("x1", "a", "dutchess", "CBYI", null, 10L),
+                    new ExecutionRequest("x1", "a", "dutchess", "CBYI", ExecutionKind.FILL, null),
+                    new ExecutionRequest("x1", "a", "dutchess", "CBYI", ExecutionKind.FILL, 0L),
+                    new ExecutionRequest("x1", "a", "dutchess", "CBYI", ExecutionKind.FILL, -1L),
+                    new ExecutionRequest("x1", "a", "dutchess", "CBYI", ExecutionKind.FILL,
+                            ExecutionRequest.MAX_FILL_QUANTITY + 1));
+        }
+
+        @ParameterizedTest
+        @MethodSource("malformedReports")
+        void shouldRefuseMalformedReportWithoutTouchingState(ExecutionRequest report) {
+            // when
+            ExecutionRuling ruling = rules.applyExecution(report, at("2003-07-11T10:00:00-04:00"),
+                    registeredHolding(), null, null, null);
+            // then
+            assertThat(ruling.result()).isEqualTo(ExecutionResult.INVALID);
+            assertThat(ruling.result().isDeadLettered()).isTrue();
+            assertThat(ruling.stateAfter()).isNull();
+            assertThat(ruling.remember()).isFalse();
+        }
+
+        @Test
+        void shouldAcceptFillsFromOneShareToTheLargestAndCancelsWithoutQuantityAsWellFormed() {
+            // given no agreement, so that a well-formed report gets as far as check 3
+            Instant t = at("2003-07-11T10:00:00-04:00");
+            // when
+            List<ExecutionResult> results = Stream.of(fill("x1", "a", 1), fill("x2", "a",
+                    ExecutionRequest.MAX_FILL_QUANTITY), cancel("x3", "a"))
+                    .map(report -> rules.applyExecution(report, t, null, null, null, null).result()).toList();
+            // then
+            assertThat(results).containsOnly(ExecutionResult.UNKNOWN_AGREEMENT);
+            assertThat(ExecutionResult.UNKNOWN_AGREEMENT.isDeadLettered()).isTrue();
+        }
+
+        @Test
+        void shouldRefuseReportTimedOutsideTheSupportedYears() {
+            // when / then
+            ExecutionRuling ruling = rules.applyExecution(fill("x1", "a", 10), Instant.parse("+10000-01-01T00:00:00Z"),
+                    registeredHolding(), null, null, null);
+            assertThat(ruling.result()).isEqualTo(ExecutionResult.INVALID);
+        }
+
+        @Test
+        void shouldIgnoreTransportRetryAndRefuseReusedExecutionIdWithOtherContent() {
+            // given x1 applied as a fill of 10 shares of order a, and x2 as a cancel of order a
+            PriorExecution filled = fill("x1", "a", 10).remembered();
+            PriorExecution cancelled = new ExecutionRequest("x2", "a", "dutchess", "CBYI", ExecutionKind.CANCEL, 7L)
+                    .remembered();
+            Instant t = at("2003-07-11T10:00:00-04:00");
+            // when
+            ExecutionRuling retry = rules.applyExecution(fill("x1", "a", 10), t, registeredHolding(), filled, null,
+                    null);
+            ExecutionRuling cancelRetry = rules.applyExecution(cancel("x2", "a"), t, registeredHolding(), cancelled,
+                    null, null);
+            List<ExecutionRuling> reused = List.of(
+                    rules.applyExecution(fill("x1", "a", 11), t, registeredHolding(), filled, null, null),
+                    rules.applyExecution(fill("x1", "b", 10), t, registeredHolding(), filled, null, null),
+                    rules.applyExecution(cancel("x1", "a"), t, registeredHolding(), filled, null, null),
+                    rules.applyExecution(fill("x2", "a", 7), t, registeredHolding(), cancelled, null, null));
+            // then
+            assertThat(filled).isEqualTo(new PriorExecution(ExecutionKind.FILL, "a", 10L));
+            assertThat(cancelled).as("a cancel's quantity is ignored")
+                    .isEqualTo(new PriorExecution(ExecutionKind.CANCEL, "a", null));
+            assertThat(List.of(retry, cancelRetry)).allSatisfy(ruling -> {
+                assertThat(ruling.result()).isEqualTo(ExecutionResult.DUPLICATE);
+                assertThat(ruling.result().isDeadLettered()).isFalse();
+                assertThat(ruling.stateAfter()).isNull();
+                assertThat(ruling.remember()).isFalse();
+            });
+            assertThat(reused).allSatisfy(ruling -> {
+                assertThat(ruling.result()).isEqualTo(ExecutionResult.DUPLICATE_EXECUTION_ID);
+                assertThat(ruling.result().isDeadLettered()).isTrue();
+                assertThat(ruling.stateAfter()).isNull();
+            });
+        }
+
+        @Test
+        void shouldFailClosedOnReportForHoldingWithoutAgreement() {
+            // when
+            ExecutionRuling ruling = rules.applyExecution(fill("x1", "a", 10), at("2003-07-11T10:00:00-04:00"), null,
+                    null, null, null);
+            // then
+            assertThat(ruling.result()).isEqualTo(ExecutionResult.UNKNOWN_AGREEMENT);
+            assertThat(ruling.stateAfter()).isNull();
+            assertThat(ruling.remember()).isFalse();
+            assertThat(ExecutionResult.APPLIED.isDeadLettered()).isFalse();
+        }
+
+        @Test
+        void shouldCoverFillsInsideTheReservationsWindowUntilItIsFilled() {
+            // given 120,000 approved in the first window
+            Ruling approved = rules.decide(sale("a", 120_000), at("2003-07-11T09:45:00-04:00"), registeredHolding(),
+                    null);
+            assertThat(approved.opened()).isEqualTo(new Reservation("a", OrderKind.PUBLIC_SALE, Window.FIRST, 0, 0,
+                    120_000, 0, at("2003-07-11T09:45:00-04:00")));
+            // when 50,000 fill, then the other 70,000
+            ExecutionRuling part = rules.applyExecution(fill("x1", "a", 50_000), at("2003-07-12T10:00:00-04:00"),
+                    approved.stateAfter(), null, null, approved.opened());
+            ExecutionRuling rest = rules.applyExecution(fill("x2", "a", 70_000), at("2003-07-13T10:00:00-04:00"),
+                    part.stateAfter(), null, null, part.reservation().after());
+            // then both are covered, with no alert, and the shares move from reserved to sold
+            assertThat(part.result()).isEqualTo(ExecutionResult.APPLIED);
+            assertThat(part.remember()).isTrue();
+            assertThat(part.covered()).isEqualTo(50_000);
+            assertThat(part.released()).isNull();
+            assertThat(part.alert()).isNull();
+            assertThat(part.reservation().status()).isEqualTo(ReservationStatus.OPEN);
+            assertThat(part.reservation().after().rest()).isEqualTo(70_000);
+            assertThat(part.position().soldToDate()).isEqualTo(50_000);
+            assertThat(part.position().reservedNow()).isEqualTo(70_000);
+            assertThat(rest.covered()).isEqualTo(70_000);
+            assertThat(rest.alert()).isNull();
+            assertThat(rest.reservation()).isEqualTo(new ExecutionRuling.ReservationChange("a", null,
+                    ReservationStatus.FILLED));
+            assertThat(rest.position().soldToDate()).isEqualTo(120_000);
+            assertThat(rest.position().reservedNow()).isZero();
+            assertThat(rest.stateAfter().usedTotal()).isEqualTo(120_000);
+            assertThat(rest.evaluatedAt()).isEqualTo(at("2003-07-13T10:00:00-04:00"));
+            assertThat(rest.stateAfter().clock()).isEqualTo(at("2003-07-13T10:00:00-04:00"));
+        }
+
+        @Test
+        void shouldRaiseOverfillForSharesBeyondTheReservationsRest() {
+            // given 100,000 approved in the first window
+            Ruling approved = rules.decide(sale("a", 100_000), at("2003-07-11T09:45:00-04:00"), registeredHolding(),
+                    null);
+            // when 120,000 fill in the same window
+            ExecutionRuling ruling = rules.applyExecution(fill("x1", "a", 120_000), at("2003-07-12T10:00:00-04:00"),
+                    approved.stateAfter(), null, null, approved.opened());
+            // then 100,000 are covered and 20,000 are an overfill, within the 100,000 a sale would get now
+            assertThat(ruling.covered()).isEqualTo(100_000);
+            assertThat(ruling.alert()).isEqualTo(new Alert(AlertType.OVERFILL, 20_000, false, 100_000,
+                    OrderKind.PUBLIC_SALE));
+            assertThat(ruling.reservation().status()).isEqualTo(ReservationStatus.FILLED);
+            assertThat(ruling.position().soldToDate()).isEqualTo(120_000);
+            assertThat(ruling.stateAfter().counters().soldInFirstWindow()).isEqualTo(120_000);
+        }
+
+        @Test
+        void shouldCountUnapprovedSaleInTheLockupWithoutFreezingTheCalendar() {
+            // given the letter's lock-up, and no order approved
+            HoldingState state = HoldingState.fresh(letter());
+            // when 1,000 shares are reported sold in the lock-up
+            ExecutionRuling ruling = rules.applyExecution(fill("x1", "ghost", 1_000), at("2003-06-01T10:00:00-04:00"),
+                    state, null, null, null);
+            // then they are counted without any check, as a breach, and stay out of the carry
+            assertThat(ruling.result()).isEqualTo(ExecutionResult.APPLIED);
+            assertThat(ruling.covered()).isZero();
+            assertThat(ruling.alert()).isEqualTo(new Alert(AlertType.UNAPPROVED_SALE, 1_000, true, 0,
+                    OrderKind.PUBLIC_SALE));
+            assertThat(ruling.stateAfter().usedTotal()).isEqualTo(1_000);
+            assertThat(ruling.stateAfter().counters().soldInFirstWindow()).isEqualTo(1_000);
+            assertThat(ruling.stateAfter().hasUsedSharesSinceFirstRelease()).isFalse();
+            // and the registration may still move the calendar (RULES.md section 9)
+            assertThat(rules.applyAgreement(ruling.stateAfter(), letterEffective()))
+                    .isInstanceOf(AgreementUpdate.Applied.class);
+        }
+
+        @Test
+        void shouldGiveBackAndCountAsLateFillWhenFilledInALaterWindow() {
+            // given 120,000 approved in the first window
+            Ruling approved = rules.decide(sale("a", 120_000), at("2003-07-11T09:45:00-04:00"), registeredHolding(),
+                    null);
+            // when they fill in P0
+            ExecutionRuling ruling = rules.applyExecution(fill("x1", "a", 120_000), at("2003-08-15T10:00:00-04:00"),
+                    approved.stateAfter(), null, null, approved.opened());
+            // then the first window gets its 120,000 back (carried), and all 120,000 count in P0 as a late fill
+            assertThat(ruling.covered()).isZero();
+            assertThat(ruling.alert()).isEqualTo(new Alert(AlertType.LATE_FILL, 120_000, false, 158_559 + 200_000,
+                    OrderKind.PUBLIC_SALE));
+            assertThat(ruling.reservation().status()).isEqualTo(ReservationStatus.FILLED);
+            Counters counters = ruling.stateAfter().counters();
+            assertThat(counters.usedTotal()).isEqualTo(120_000);
+            assertThat(counters.reservedTotal()).isZero();
+            assertThat(counters.soldInFirstWindow()).isZero();
+            assertThat(counters.trancheUsedIn(0)).isEqualTo(120_000);
+            assertThat(counters.carryUsed()).isZero();
+            assertThat(ruling.position().contractCapacity()).isEqualTo(38_559 + 200_000);
+        }
+
+        @Test
+        void shouldCountFillOfAnEarlierPeriodsReservationAsLateFillInThePeriodItSoldIn() {
+            // given 100,000 of P0's tranche approved as a transfer
+            Ruling approved = rules.decide(transfer("a", 100_000), at("2003-08-15T10:00:00-04:00"),
+                    registeredHolding(), null);
+            // when they fill in P1
+            ExecutionRuling ruling = rules.applyExecution(fill("x1", "a", 100_000), at("2003-09-10T10:00:00-04:00"),
+                    approved.stateAfter(), null, null, approved.opened());
+            // then P0's lapsed tranche gets nothing back and P1's tranche pays for them
+            assertThat(ruling.covered()).isZero();
+            assertThat(ruling.alert()).isEqualTo(new Alert(AlertType.LATE_FILL, 100_000, false, 158_559 + 200_000,
+                    OrderKind.PRIVATE_TRANSFER));
+            assertThat(ruling.stateAfter().counters().trancheUsedIn(1)).isEqualTo(100_000);
+            assertThat(ruling.position().contractCapacity()).isEqualTo(58_559 + 200_000);
+        }
+
+        @Test
+        void shouldNameTheAlertAfterWhatHappenedToTheOrder() {
+            // given orders whose reservation is no longer open, and one that was blocked
+            Instant t = at("2003-07-11T10:00:00-04:00");
+            PriorOrder cancelled = new PriorOrder(OrderKind.PUBLIC_SALE, 10, Outcome.APPROVED,
+                    ReservationStatus.CANCELLED);
+            PriorOrder filled = new PriorOrder(OrderKind.PUBLIC_SALE, 10, Outcome.APPROVED, null);
+            PriorOrder filledTransfer = new PriorOrder(OrderKind.PRIVATE_TRANSFER, 10, Outcome.APPROVED,
+                    ReservationStatus.FILLED);
+            PriorOrder blocked = new PriorOrder(OrderKind.PUBLIC_SALE, 10, Outcome.BLOCKED, null);
+            // when each is filled by 10 shares in the first window
+            Alert late = rules.applyExecution(fill("x1", "a", 10), t, registeredHolding(), null, cancelled, null)
+                    .alert();
+            Alert over = rules.applyExecution(fill("x1", "a", 10), t, registeredHolding(), null, filled, null).alert();
+            Alert transfer = rules.applyExecution(fill("x1", "a", 10), t, registeredHolding(), null, filledTransfer,
+                    null).alert();
+            Alert unapproved = rules.applyExecution(fill("x1", "a", 10), t, registeredHolding(), null, blocked, null)
+                    .alert();
+            // then
+            assertThat(late).isEqualTo(new Alert(AlertType.LATE_FILL, 10, false, 200_000, OrderKind.PUBLIC_SALE));
+            assertThat(over).isEqualTo(new Alert(AlertType.OVERFILL, 10, false, 200_000, OrderKind.PUBLIC_SALE));
+            assertThat(transfer).as("a transfer gets nothing in the first window")
+                    .isEqualTo(new Alert(AlertType.OVERFILL, 10, true, 0, OrderKind.PRIVATE_TRANSFER));
+            assertThat(unapproved).isEqualTo(new Alert(AlertType.UNAPPROVED_SALE, 10, false, 200_000,
+                    OrderKind.PUBLIC_SALE));
+        }
+
+        @Test
+        void shouldChangeNothingButTheClockForFillOfApprovedPurchase() {
+            // given
+            PriorOrder purchase = new PriorOrder(OrderKind.PURCHASE, 10, Outcome.APPROVED, null);
+            HoldingState state = registeredHolding();
+            // when
+            ExecutionRuling ruling = rules.applyExecution(fill("x1", "p", 10), at("2003-07-11T10:00:00-04:00"), state,
+                    null, purchase, null);
+            // then
+            assertThat(ruling.result()).isEqualTo(ExecutionResult.APPLIED);
+            assertThat(ruling.covered()).isZero();
+            assertThat(ruling.alert()).isNull();
+            assertThat(ruling.reservation()).isNull();
+            assertThat(ruling.stateAfter().counters()).isEqualTo(state.counters());
+            assertThat(ruling.stateAfter().clock()).isEqualTo(at("2003-07-11T10:00:00-04:00"));
+        }
+
+        @Test
+        void shouldReleaseNothingForCancelOfOrderWithoutOpenReservation() {
+            // given
+            HoldingState state = apply(registeredHolding(), sale("a", 10), at("2003-07-11T09:00:00-04:00"));
+            // when
+            ExecutionRuling ruling = rules.applyExecution(cancel("x1", "b"), at("2003-07-11T10:00:00-04:00"), state,
+                    null, null, null);
+            // then
+            assertThat(ruling.result()).isEqualTo(ExecutionResult.APPLIED);
+            assertThat(ruling.released()).isZero();
+            assertThat(ruling.covered()).isNull();
+            assertThat(ruling.reservation()).isNull();
+            assertThat(ruling.stateAfter().counters()).isEqualTo(state.counters());
+        }
+
+        @Test
+        void shouldGiveFirstWindowSharesBackOnCancelSoTheyCarryPastTheSecondReleaseDate() {
+            // given 120,000 approved in the first window, then cancelled unfilled
+            Ruling approved = rules.decide(sale("a", 120_000), at("2003-07-11T09:45:00-04:00"), registeredHolding(),
+                    null);
+            ExecutionRuling cancelled = rules.applyExecution(cancel("x1", "a"), at("2003-07-12T10:00:00-04:00"),
+                    approved.stateAfter(), null, null, approved.opened());
+            assertThat(cancelled.released()).isEqualTo(120_000);
+            assertThat(cancelled.reservation()).isEqualTo(new ExecutionRuling.ReservationChange("a", null,
+                    ReservationStatus.CANCELLED));
+            // when a sale of the whole tranche and the whole First Release comes in P0
+            Ruling ruling = rules.decide(sale("b", 158_559 + 200_000), at("2003-08-15T10:00:00-04:00"),
+                    cancelled.stateAfter(), null);
+            // then it is approved: none of the 200,000 was sold in the first window
+            assertThat(ruling.decision().outcome()).isEqualTo(Outcome.APPROVED);
+            assertThat(ruling.decision().maxAllowedNow()).isEqualTo(158_559 + 200_000);
+        }
+
+        @Test
+        void shouldReturnCarrySharesFirstWhenCancellingAPartlyFilledReservation() {
+            // given a transfer of the whole P0 tranche and 50,000 carried shares, 200,000 of it filled (RULES.md A13)
+            Ruling approved = rules.decide(transfer("a", 208_559), at("2003-08-15T10:00:00-04:00"),
+                    registeredHolding(), null);
+            assertThat(approved.opened()).isEqualTo(new Reservation("a", OrderKind.PRIVATE_TRANSFER, Window.period(0),
+                    158_559, 50_000, 208_559, 0, at("2003-08-15T10:00:00-04:00")));
+            ExecutionRuling filled = rules.applyExecution(fill("x1", "a", 200_000), at("2003-08-16T10:00:00-04:00"),
+                    approved.stateAfter(), null, null, approved.opened());
+            assertThat(filled.covered()).isEqualTo(200_000);
+            assertThat(filled.alert()).isNull();
+            // when the rest is cancelled
+            ExecutionRuling cancelled = rules.applyExecution(cancel("x2", "a"), at("2003-08-17T10:00:00-04:00"),
+                    filled.stateAfter(), null, null, filled.reservation().after());
+            // then its 8,559 are carry shares, which outlive P0
+            assertThat(cancelled.released()).isEqualTo(8_559);
+            assertThat(cancelled.stateAfter().counters().carryUsed()).isEqualTo(50_000 - 8_559);
+            Ruling p1 = rules.decide(transfer("b", 1), at("2003-09-10T10:00:00-04:00"), cancelled.stateAfter(), null);
+            assertThat(p1.decision().maxAllowedNow()).isEqualTo(158_559 + 158_559);
+        }
+
+        @Test
+        void shouldGiveBackOnlyUsedTotalWhenCancellingInCumulativeMode() {
+            // given 100,000 approved in P0 of a cumulative holding
+            Ruling approved = rules.decide(sale("a", 100_000), at("2003-08-15T10:00:00-04:00"),
+                    HoldingState.fresh(letterEffective().withTrancheMode(TrancheMode.CUMULATIVE)), null);
+            // when it is cancelled
+            ExecutionRuling cancelled = rules.applyExecution(cancel("x1", "a"), at("2003-08-16T10:00:00-04:00"),
+                    approved.stateAfter(), null, null, approved.opened());
+            // then the counters are as before the approval
+            assertThat(cancelled.released()).isEqualTo(100_000);
+            assertThat(cancelled.stateAfter().counters()).isEqualTo(Counters.NONE);
+        }
+
+        @Test
+        void shouldKeepTheCurrentPeriodsCountWhenGivingBackToThePreviousPeriod() {
+            // given 100,000 of P0's tranche approved, then 50,000 of P1's
+            Ruling a = rules.decide(transfer("a", 100_000), at("2003-08-15T10:00:00-04:00"), registeredHolding(),
+                    null);
+            HoldingState state = apply(a.stateAfter(), transfer("b", 50_000), at("2003-09-10T10:00:00-04:00"));
+            // when the first is cancelled in P1: P0's tranche has lapsed
+            ExecutionRuling cancelled = rules.applyExecution(cancel("x1", "a"), at("2003-09-11T10:00:00-04:00"), state,
+                    null, null, a.opened());
+            // then P1 still counts its 50,000
+            assertThat(cancelled.released()).isEqualTo(100_000);
+            Ruling ruling = rules.decide(transfer("c", 1), at("2003-09-12T10:00:00-04:00"), cancelled.stateAfter(),
+                    null);
+            assertThat(ruling.decision().maxAllowedNow()).isEqualTo(108_559 + 200_000);
+        }
+
+        @Test
+        void shouldLeaveATrancheLapsedWhenItsReservationIsCancelledTwoPeriodsLater() {
+            // given 100,000 of P0's tranche approved, then 10 shares in P2
+            Ruling a = rules.decide(transfer("a", 100_000), at("2003-08-15T10:00:00-04:00"), registeredHolding(),
+                    null);
+            HoldingState state = apply(a.stateAfter(), transfer("b", 10), at("2003-10-10T10:00:00-04:00"));
+            // when the first is cancelled in P2
+            ExecutionRuling cancelled = rules.applyExecution(cancel("x1", "a"), at("2003-10-11T10:00:00-04:00"), state,
+                    null, null, a.opened());
+            // then P2's tranche and the carry are what they were: a lapsed tranche stays lapsed
+            assertThat(cancelled.released()).isEqualTo(100_000);
+            Ruling ruling = rules.decide(transfer("c", 1), at("2003-10-12T10:00:00-04:00"), cancelled.stateAfter(),
+                    null);
+            assertThat(ruling.decision().maxAllowedNow()).isEqualTo(158_549 + 200_000);
         }
     }
 

@@ -42,4 +42,14 @@ class TermsFingerprintTest {
         assertThat(TermsFingerprint.canonicalText(terms))
                 .startsWith("{\"investorId\":\"a\\\"b\\\\c\",\"securityId\":\"d\\u0001e\",");
     }
+
+    @Test
+    void shouldKeepSpacesInIdsAsTheyAre() {
+        // given an id with a space, the first character that needs no escape
+        AgreementTerms terms = AgreementTerms.letter(new HoldingKey("a b", "CBYI"), RulesFixtures.EXECUTION, null);
+        // when
+        String text = TermsFingerprint.canonicalText(terms);
+        // then
+        assertThat(text).startsWith("{\"investorId\":\"a b\",");
+    }
 }

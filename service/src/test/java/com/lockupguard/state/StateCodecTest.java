@@ -216,6 +216,140 @@ class StateCodecTest {
     }
 
     @Test
+    void shouldReadEachHoldingWithItsOwnTermsWhenOneCodecReadsSeveral() {
+        // given two holdings under different terms, written by one codec
+        StoredHolding registered = new StoredHolding(holding(letter(), 1, Counters.NONE, null), null);
+        StoredHolding unregistered = new StoredHolding(holding(AgreementTerms.letter(new HoldingKey("other", "SEC"),
+                LocalDate.parse("2003-04-28"), null), 1, Counters.NONE, null), null);
+        byte[] first = codec.encode(registered);
+        byte[] second = codec.encode(unregistered);
+        StateCodec reader = new StateCodec(null);
+        // when one fresh codec reads both, then the first again
+        StoredHolding readFirst = reader.holding(first);
+        StoredHolding readSecond = reader.holding(second);
+        StoredHolding readFirstAgain = reader.holding(first);
+        // then each has its own terms: the cache tells the terms hashes apart
+        assertThat(readFirst).isEqualTo(registered);
+        assertThat(readSecond).isEqualTo(unregistered);
+        assertThat(readFirstAgain).isEqualTo(registered);
+    }
+
+    @Test
+    void shouldRefuseToWriteAnAgreementWhoseTermsHashIsNotASha256() {
+        // given
+        StoredHolding stored = new StoredHolding(new HoldingState(new AgreementInForce(letter(), 1, "abcd"),
+                Counters.NONE, null), null);
+        // when / then
+        assertThatThrownBy(() -> codec.encode(stored)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2 bytes");
+    }
+
+    @Test
+    void shouldRefuseAnOrderValueWithBytesLeftAfterIt() {
+        // given
+        byte[] written = codec.encode(RememberedOrder.decided(OrderKind.PUBLIC_SALE, 5, Outcome.BLOCKED,
+                new byte[] {1}, null, 10));
+        byte[] longer = Arrays.copyOf(written, written.length + 1);
+        // when / then
+        assertThatThrownBy(() -> codec.order(longer, "p")).isInstanceOf(CorruptStoreValueException.class)
+                .hasMessageContaining("left");
+    }
+
+    @Test
+    void shouldRefuseEmptyValuesAndNameAnOlderGuardsAvroAsSuch() {
+        // given
+        byte[] avro = {0, 0, 0, 0, 1};
+        // when / then
+        assertThatThrownBy(() -> codec.execution(new byte[0])).isInstanceOf(CorruptStoreValueException.class)
+                .hasMessageContaining("starts with nothing");
+        assertThatThrownBy(() -> codec.holding(new byte[0])).isInstanceOf(CorruptStoreValueException.class)
+                .hasMessageContaining("starts with nothing");
+        assertThatThrownBy(() -> codec.execution(avro)).isInstanceOf(CorruptStoreValueException.class)
+                .hasMessageContaining("where none can be");
+        assertThatThrownBy(() -> codec.order(avro, "p")).isInstanceOf(CorruptStoreValueException.class)
+                .hasMessageContaining("where none can be");
+        assertThatThrownBy(() -> codec.orderRetention(avro)).isInstanceOf(CorruptStoreValueException.class)
+                .hasMessageContaining("where none can be");
+    }
+
+    @Test
+    void shouldRefuseAnOrderWhoseKindCodeNoGuardWrites() {
+        // given an order value whose kind byte is 9
+        byte[] value = codec.encode(RememberedOrder.decided(OrderKind.PUBLIC_SALE, 5, Outcome.BLOCKED,
+                new byte[] {1}, null, 10));
+        value[1] = 9;
+        // when / then
+        assertThatThrownBy(() -> codec.order(value, "p")).isInstanceOf(CorruptStoreValueException.class)
+                .hasMessageContaining("unknown order kind code 9");
+    }
+
+    @Test
+    void shouldFindTheOpenReservationKeptWithTheOrderWithoutAnOlderStore() {
+        // given
+        Reservation open = new Reservation("e2", OrderKind.PUBLIC_SALE, Window.FIRST, 0, 0, 10, 0,
+                Instant.parse("2003-07-11T13:45:00Z"));
+        RememberedOrder order = RememberedOrder.decided(OrderKind.PUBLIC_SALE, 10, Outcome.APPROVED, new byte[] {1},
+                open, 10);
+        RememberedOrder older = new RememberedOrder(OrderKind.PUBLIC_SALE, 10, Outcome.APPROVED, new byte[] {1},
+                ReservationStatus.OPEN, null, RememberedOrder.SINCE_UNKNOWN);
+        // when / then
+        assertThat(codec.openReservation(null, "dutchess/CBYI/e2", "e2", null)).isNull();
+        assertThat(codec.openReservation(order, "dutchess/CBYI/e2", "e2", null)).isEqualTo(open);
+        assertThat(order.hasReservationElsewhere()).isFalse();
+        assertThat(older.hasReservationElsewhere()).isTrue();
+        assertThat(RememberedOrder.decided(OrderKind.PUBLIC_SALE, 10, Outcome.BLOCKED, new byte[] {1}, null, 10)
+                .hasReservationElsewhere()).as("no reservation at all").isFalse();
+        assertThatThrownBy(() -> codec.openReservation(older, "dutchess/CBYI/e2", "e2", null))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void shouldRememberOrdersAndExecutionsForTheirRetentionOnly() {
+        // given
+        RememberedOrder blocked = RememberedOrder.decided(OrderKind.PUBLIC_SALE, 5, Outcome.BLOCKED, new byte[] {1},
+                null, 100);
+        RememberedExecution fill = RememberedExecution.of(new com.lockupguard.rules.PriorExecution(ExecutionKind.FILL,
+                "e2", 10L), 100);
+        // when
+        StateCodec.Retention retention = codec.orderRetention(codec.encode(blocked));
+        // then
+        assertThat(blocked.status()).isNull();
+        assertThat(blocked.prior()).isEqualTo(new com.lockupguard.rules.PriorOrder(OrderKind.PUBLIC_SALE, 5,
+                Outcome.BLOCKED, null));
+        assertThat(retention).isEqualTo(new StateCodec.Retention(100, false));
+        assertThat(retention.isForgettable(100)).isTrue();
+        assertThat(retention.isForgettable(99)).isFalse();
+        assertThat(new StateCodec.Retention(100, true).isForgettable(200)).as("open").isFalse();
+        assertThat(new StateCodec.Retention(RememberedOrder.SINCE_UNKNOWN, false).isForgettable(200)).isFalse();
+        assertThat(blocked.rememberedSince(50).rememberedAt()).isEqualTo(50);
+        Reservation open = new Reservation("e2", OrderKind.PUBLIC_SALE, Window.FIRST, 0, 0, 10, 4,
+                Instant.parse("2003-07-11T13:45:00Z"));
+        RememberedOrder approved = RememberedOrder.decided(OrderKind.PUBLIC_SALE, 10, Outcome.APPROVED,
+                new byte[] {1}, open, 100);
+        assertThat(approved.withOpen(open)).isEqualTo(approved);
+        assertThat(fill.prior()).isEqualTo(new com.lockupguard.rules.PriorExecution(ExecutionKind.FILL, "e2", 10L));
+        assertThat(fill.isForgettable(100)).isTrue();
+        assertThat(fill.isForgettable(99)).isFalse();
+        assertThat(fill.rememberedSince(RememberedOrder.SINCE_UNKNOWN).isForgettable(200)).isFalse();
+        assertThatThrownBy(() -> blocked.closed(ReservationStatus.OPEN, 200))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldRefuseAVariableLengthLongOfMoreThanTenBytes() {
+        // given a seen-executions value whose order id length runs on into an eleventh byte
+        byte[] written = codec.encode(new RememberedExecution(ExecutionKind.FILL, "e2", 100_000L, 5));
+        byte[] value = new byte[13];
+        value[0] = written[0];
+        value[1] = written[1];
+        Arrays.fill(value, 2, 12, (byte) 0x80);
+        value[12] = 0x01;
+        // when / then
+        assertThatThrownBy(() -> codec.execution(value)).isInstanceOf(CorruptStoreValueException.class)
+                .hasMessageContaining("runs over 10 bytes");
+    }
+
+    @Test
     void shouldRefuseAHoldingValueWithBytesLeftAfterIt() {
         byte[] written = codec.encode(new StoredHolding(holding(letter(), 1, Counters.NONE, null), null));
         byte[] longer = Arrays.copyOf(written, written.length + 1);
