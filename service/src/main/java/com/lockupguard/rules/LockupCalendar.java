@@ -14,7 +14,6 @@ import java.time.zone.ZoneOffsetTransition;
 public final class LockupCalendar {
 
     private final ZoneId zone;
-    private final LocalDate executionDate;
     private final Instant firstRelease;
     private final LocalDate secondReleaseDate;
     private final Instant secondReleaseStart;
@@ -45,10 +44,9 @@ public final class LockupCalendar {
         }
     }
 
-    private LockupCalendar(ZoneId zone, LocalDate executionDate, Instant firstRelease, LocalDate secondReleaseDate,
-            long trancheDays, LocalDate rule144Date, Instant effectiveAt) {
+    private LockupCalendar(ZoneId zone, Instant firstRelease, LocalDate secondReleaseDate, long trancheDays,
+            LocalDate rule144Date, Instant effectiveAt) {
         this.zone = zone;
-        this.executionDate = executionDate;
         this.firstRelease = firstRelease;
         this.secondReleaseDate = secondReleaseDate;
         this.secondReleaseStart = secondReleaseDate.atStartOfDay(zone).toInstant();
@@ -70,8 +68,7 @@ public final class LockupCalendar {
         Instant firstRelease = max(executionStart, release);
         LocalDate secondReleaseDate = firstRelease.atZone(zone).toLocalDate().plusDays(firstReleaseDays);
         LocalDate rule144Date = executionDate.plusMonths(rule144HoldingMonths);
-        return new LockupCalendar(zone, executionDate, firstRelease, secondReleaseDate, trancheDays, rule144Date,
-                effectiveAt);
+        return new LockupCalendar(zone, firstRelease, secondReleaseDate, trancheDays, rule144Date, effectiveAt);
     }
 
     /** FRD: the First Release instant, where the lock-up ends. */
@@ -99,10 +96,6 @@ public final class LockupCalendar {
 
     public ZoneId zone() {
         return zone;
-    }
-
-    public LocalDate executionDate() {
-        return executionDate;
     }
 
     public Window windowAt(Instant t) {

@@ -86,10 +86,6 @@ final class CompactInput {
         position += length;
     }
 
-    int position() {
-        return position;
-    }
-
     /** Fails unless every byte was read: a value with bytes left is not what this version wrote. */
     void requireEnd() {
         if (position != bytes.length) {
