@@ -74,6 +74,9 @@ class AgreementProposalTest {
                         b -> new AgreementProposal.Builder("d", "s", LocalDate.parse("1969-12-31")), "1970"),
                 invalid("SRD past 9999",
                         b -> new AgreementProposal.Builder("d", "s", LocalDate.parse("9999-10-01")), "past 9999-12-31"),
+                invalid("SRD alone past 9999",
+                        b -> new AgreementProposal.Builder("d", "s", LocalDate.parse("9999-10-01"))
+                                .lockupDays(0L).firstReleaseDays(100L).rule144HoldingMonths(0L), "SRD +10000-01-09"),
                 invalid("Rule 144 date past 9999",
                         b -> new AgreementProposal.Builder("d", "s", LocalDate.parse("9999-01-01"))
                                 .lockupDays(0L).firstReleaseDays(1L).rule144HoldingMonths(12L), "past 9999-12-31"),
@@ -116,6 +119,13 @@ class AgreementProposalTest {
     void shouldAcceptOffsetZoneIdsJavaTimeAccepts() {
         assertThat(proposal().timeZone("UTC").check()).isInstanceOf(AgreementProposal.Valid.class);
         assertThat(proposal().timeZone("-05:00").check()).isInstanceOf(AgreementProposal.Valid.class);
+    }
+
+    @Test
+    void shouldFailToGiveTheTermsOfAnInvalidProposalSayingWhy() {
+        // when / then
+        assertThatThrownBy(() -> proposal().totalShares(0L).terms()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("totalShares must be positive");
     }
 
     @Test
