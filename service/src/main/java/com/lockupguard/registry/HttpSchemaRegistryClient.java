@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * Schemas by id and ids by (subject, schema) are cached for good — both are immutable in a
  * registry — so that the serdes' hot path never calls the registry; an id the registry does not know, for a
  * moment ({@value RegistryClientConfig#MISSING_ID_CACHE_TTL_SEC}). Requests that get no
- * answer or a 5xx are retried with bounded, doubling backoff, failing over across the URLs.
+ * answer, a 5xx, or a page that is not the registry's (a body that is not JSON, a 404 without a registry's error code
+ * where {@code GET /config} is not served either) are retried with bounded, doubling backoff, failing over across the
+ * URLs.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
@@ -256,7 +258,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             }));
             asked.add(answer);
         }
-        // after every answer was heard (not merely received): false only when none was below 500
+        // after every answer was heard (not merely received): false only when none was below 500 but a 404
         CompletableFuture.allOf(heard.toArray(CompletableFuture[]::new)).whenComplete((all, failure) ->
                 answered.complete(false));
         try {
@@ -288,7 +290,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return body.toString();
     }
 
-    /** Sends a request, retrying and failing over on no answer or 5xx; maps registry errors. */
+    /**
+     * Sends a request, retrying and failing over on no answer, a 5xx, a 408 or 429, or a page that is not the
+     * registry's; maps registry errors.
+     */
     private JsonNode send(String method, String path, String body, String subject) {
         int attempts = config.getInt(RegistryClientConfig.MAX_RETRIES) + 1;
         long wait = config.getInt(RegistryClientConfig.RETRIES_WAIT_MS);
@@ -313,9 +318,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                                 + " with a body that is not JSON (\"" + errorMessage(response.body())
                                 + "\"): is schema.registry.url the registry's own?";
                     }
-                } else if (response.statusCode() == 404 && !isRegistrysOwn(errorCode(response.body(), 404))) {
-                    // a page the registry did not write (a proxy's, or its own for a path it does not serve): not
-                    // an answer about the schema, so asked again, and another URL may be the registry
+                } else if (response.statusCode() == 404 && !isRegistrysOwn(errorCode(response.body(), 404))
+                        && !servesConfig(url)) {
+                    // a page the registry did not write (a proxy's, or its own for a base path it does not serve):
+                    // not an answer about the schema, so asked again, and another URL may be the registry
                     lastProblem = RegistryClientConfig.shown(url) + " answered 404 to " + method + " " + path
                             + " without a schema registry's error code (" + errorMessage(response.body())
                             + "): is schema.registry.url right, its path included?";
@@ -345,6 +351,33 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         throw new SchemaRegistryException.Unavailable("schema registry unavailable after " + attempts + " attempts on "
                 + urls.stream().map(RegistryClientConfig::shown).toList() + ": " + lastProblem
                 + ". Check schema.registry.url and that the registry is up.", last);
+    }
+
+    /**
+     * Whether the registry itself answers at {@code url}: its global compatibility level ({@code GET /config}) with
+     * JSON, or a refusal of the credentials. Asked after a 404 without a registry's error code, to tell a registry's
+     * terse "not found" (a compatible registry may give no code for some things) from a proxy's page or a base path the
+     * registry does not serve, which must not dead-letter a record.
+     */
+    private boolean servesConfig(String url) {
+        try {
+            HttpResponse<String> response = http.send(request("GET", url, "/config", null),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            int status = response.statusCode();
+            if (status == 401 || status == 403) {
+                return true;
+            }
+            if (status >= 300) {
+                return false;
+            }
+            json.readTree(response.body());
+            return true;
+        } catch (IOException e) {
+            return false; // no answer, or a body that is not JSON
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**
@@ -420,6 +453,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         if (code == 40401) {
             return new SchemaRegistryException.SubjectNotFound(subject);
+        }
+        if (status == 404 && !isRegistrysOwn(code)) {
+            // the registry is there (it serves GET /config), and said no more than 404
+            return new SchemaRegistryException.SchemaNotFound(RegistryClientConfig.shown(url) + " answered 404 to "
+                    + method + " " + path + " without a schema registry's error code (" + message + ")");
         }
         if (status == 404) {
             // 40402 version, 40403 schema, and the registry's other codes of a thing it does not have

@@ -54,8 +54,9 @@ public final class RegistryClientConfig extends AbstractConfig {
             .define(URL, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
                     "Comma-separated registry URLs; requests fail over from one to the next.")
             .define(MAX_RETRIES, Type.INT, 3, Range.atLeast(0), Importance.LOW,
-                    "Retries of a request that got no answer, a 5xx, or a page that is not the registry's (a 404 "
-                    + "without a registry's error code, a body that is not JSON), across the URLs.")
+                    "Retries of a request that got no answer, a 5xx, or a page that is not the registry's (a body "
+                    + "that is not JSON; a 404 without a registry's error code where GET /config is not served "
+                    + "either), across the URLs.")
             .define(RETRIES_WAIT_MS, Type.INT, 1000, Range.atLeast(0), Importance.LOW,
                     "Wait before the first retry; doubled for each further one.")
             .define(RETRIES_MAX_WAIT_MS, Type.INT, 20_000, Range.atLeast(0), Importance.LOW,

@@ -162,6 +162,29 @@ class HttpSchemaRegistryClientTest {
         };
     }
 
+    /** Counts requests; answers 404 with error_code 0 to every request for {@code path}, as a terse registry might. */
+    private Filter terseNotFound(String path) {
+        return new Filter() {
+            @Override
+            public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+                requests.incrementAndGet();
+                if (!exchange.getRequestURI().getPath().equals(path)) {
+                    chain.doFilter(exchange);
+                    return;
+                }
+                byte[] body = "{\"error_code\":0,\"message\":\"Schema not found\"}".getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(404, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            }
+
+            @Override
+            public String description() {
+                return "a terse 404 for " + path;
+            }
+        };
+    }
+
     private SchemaRegistryServer.Builder builder() {
         return new SchemaRegistryServer.Builder(registry);
     }
@@ -436,22 +459,39 @@ class HttpSchemaRegistryClientTest {
 
     @Test
     void shouldAskAgainRatherThanTakeAProxysNotFoundPageForAnUnknownSchemaId() throws Exception {
-        // given a registered schema behind a proxy that answers its first two requests with its own 404 page, and a
+        // given a registered schema behind a proxy that answers its first four requests with its own 404 page, and a
         // client that would remember a schema id the registry does not know for a minute
         int id = registry.register("things-value", v1);
-        server = builder().filter(proxyNotFound(2)).start();
+        server = builder().filter(proxyNotFound(4)).start();
         HttpSchemaRegistryClient client = client(server.url(), "max.retries", "3", "retries.wait.ms", "1",
                 "missing.id.cache.ttl.sec", "60");
-        // when a record names the id, then the page is asked past, not taken for the registry's "no such schema"
+        // when a record names the id, then the page is asked past, not taken for the registry's "no such schema":
+        // twice the page, each time GET /config a page too, then the schema
         assertThat(client.getSchemaById(id)).isEqualTo(v1);
-        assertThat(requests.get()).isEqualTo(3);
+        assertThat(requests.get()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldTakeATerse404ForNoSuchSchemaWhereTheRegistryItselfAnswers() throws Exception {
+        // given a compatible registry that answers an id it does not know with 404 and no error code of its own
+        // (error_code 0, as one answers some of its not-found cases), while it serves GET /config
+        server = builder().filter(terseNotFound("/schemas/ids/4242")).start();
+        HttpSchemaRegistryClient client = client(server.url(), "max.retries", "3", "retries.wait.ms", "1");
+        // when / then the record naming it is not readable (dead-lettered), rather than the registry taken for away
+        // and the stream thread stopped and replaced for ever on it
+        assertThatThrownBy(() -> client.getSchemaById(4242))
+                .isInstanceOf(SchemaRegistryException.SchemaNotFound.class)
+                .hasMessageContaining(server.url() + " answered 404 to GET /schemas/ids/4242 without a schema "
+                        + "registry's error code (Schema not found)");
+        assertThat(requests.get()).as("the id and GET /config, once each").isEqualTo(2);
     }
 
     @Test
     void shouldTakeAProxysNotFoundPageForTheRegistryBeingAwayAndNotRememberTheIdAsUnknown() throws Exception {
-        // given a registered schema behind a proxy answering its 404 page to the client's one attempt
+        // given a registered schema behind a proxy answering its 404 page to the client's one attempt (and to the
+        // look at GET /config after it)
         int id = registry.register("things-value", v1);
-        server = builder().filter(proxyNotFound(1)).start();
+        server = builder().filter(proxyNotFound(2)).start();
         HttpSchemaRegistryClient client = client(server.url(), "max.retries", "0", "missing.id.cache.ttl.sec", "60");
         // when a record names the id, then the registry is away (the stream thread stops, the record is read again)
         assertThatThrownBy(() -> client.getSchemaById(id))
@@ -541,6 +581,18 @@ class HttpSchemaRegistryClientTest {
         HttpSchemaRegistryClient client = client("http://127.0.0.1:" + deadPort + "," + server.url());
         assertThat(client.register("things-value", v1)).isPositive();
         assertThat(client.getSchemaById(1)).isEqualTo(v1);
+    }
+
+    @Test
+    void shouldFailOverToTheNextUrlPastAProxysNotFoundPage() throws Exception {
+        // given two registry URLs, the first a proxy answering its 404 page to everything, the second the registry
+        int id = registry.register("things-value", v1);
+        try (SchemaRegistryServer proxy = builder().filter(proxyNotFound(Integer.MAX_VALUE)).start()) {
+            server = builder().start();
+            HttpSchemaRegistryClient client = client(proxy.url() + "," + server.url(), "retries.wait.ms", "1");
+            // when / then the schema comes from the second
+            assertThat(client.getSchemaById(id)).isEqualTo(v1);
+        }
     }
 
     @Test
