@@ -60,6 +60,12 @@ public final class CapturedLogs implements AutoCloseable {
         return events().stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
+    /** The formatted messages so far at {@code level} exactly, in order. */
+    public List<String> messagesAt(Level level) {
+        return events().stream().filter(event -> event.getLevel().equals(level))
+                .map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
     /** The formatted messages so far at {@code least} or above, in order. */
     public List<String> messagesAtLeast(Level least) {
         return events().stream().filter(event -> event.getLevel().isGreaterOrEqual(least))

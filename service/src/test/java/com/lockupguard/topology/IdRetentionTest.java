@@ -200,7 +200,7 @@ class IdRetentionTest {
             }
 
             // then each value was warned about once, and is still kept
-            assertThat(logged.messagesAtLeast(Level.WARN)).hasSize(2)
+            assertThat(logged.messagesAt(Level.WARN)).hasSize(2)
                     .anySatisfy(message -> assertThat(message).startsWith(StoreNames.SEEN_ORDERS + " holds a value"))
                     .anySatisfy(message -> assertThat(message)
                             .startsWith(StoreNames.SEEN_EXECUTIONS + " holds a value"))
@@ -225,7 +225,7 @@ class IdRetentionTest {
                 guard.driver.advanceWallClockTime(IdSweeper.INTERVAL);
             }
             // then it warned about the first thousand, and said once that it would log the others at DEBUG only
-            List<String> warnings = logged.messagesAtLeast(Level.WARN);
+            List<String> warnings = logged.messagesAt(Level.WARN);
             assertThat(warnings).hasSize(IdSweeper.UNREADABLE_WARNINGS + 1);
             assertThat(warnings).last().asString().contains("further ones are logged at DEBUG only");
             assertThat(keys(StoreNames.SEEN_ORDERS)).hasSize(unreadable);
