@@ -71,12 +71,8 @@ class HttpSchemaRegistryClientTest {
                 requests.incrementAndGet();
                 requestedAt.add(System.nanoTime());
                 if (which.test(exchange) && left.getAndDecrement() > 0) {
-                    byte[] body = ("{\"error_code\":" + status + ",\"message\":\"injected\"}")
-                            .getBytes(StandardCharsets.UTF_8);
                     headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-                    exchange.sendResponseHeaders(status, body.length);
-                    exchange.getResponseBody().write(body);
-                    exchange.close();
+                    respond(exchange, status, null, "{\"error_code\":" + status + ",\"message\":\"injected\"}");
                     return;
                 }
                 chain.doFilter(exchange);
@@ -120,11 +116,7 @@ class HttpSchemaRegistryClientTest {
                     chain.doFilter(exchange);
                     return;
                 }
-                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "application/vnd.schemaregistry.v1+json");
-                exchange.sendResponseHeaders(200, bytes.length);
-                exchange.getResponseBody().write(bytes);
-                exchange.close();
+                respond(exchange, 200, "application/vnd.schemaregistry.v1+json", body);
             }
 
             @Override
@@ -148,11 +140,7 @@ class HttpSchemaRegistryClientTest {
                     chain.doFilter(exchange);
                     return;
                 }
-                byte[] page = "<html><body><h1>404 Not Found</h1>nginx</body></html>".getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "text/html");
-                exchange.sendResponseHeaders(404, page.length);
-                exchange.getResponseBody().write(page);
-                exchange.close();
+                respond(exchange, 404, "text/html", "<html><body><h1>404 Not Found</h1>nginx</body></html>");
             }
 
             @Override
@@ -172,10 +160,7 @@ class HttpSchemaRegistryClientTest {
                     chain.doFilter(exchange);
                     return;
                 }
-                byte[] body = "{\"error_code\":0,\"message\":\"Schema not found\"}".getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(404, body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
+                respond(exchange, 404, null, "{\"error_code\":0,\"message\":\"Schema not found\"}");
             }
 
             @Override
@@ -183,6 +168,17 @@ class HttpSchemaRegistryClientTest {
                 return "a terse 404 for " + path;
             }
         };
+    }
+
+    /** Answers {@code status} with {@code body} (and its content type, when given) and ends the exchange. */
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (contentType != null) {
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+        }
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
     }
 
     private SchemaRegistryServer.Builder builder() {
