@@ -383,7 +383,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     /**
      * Whether a 404's error code is a registry's own (404xx: Confluent's codes for a subject, version or schema it does
      * not have). A 404 with none, or with the bare status as Confluent's server gives for a path it does not serve, is
-     * about the URL, not the schema: a record is not dead-lettered for it.
+     * about the URL, not the schema, unless the registry itself answers there ({@link #servesConfig}).
      */
     private static boolean isRegistrysOwn(int code) {
         return code / 100 == 404;
