@@ -60,4 +60,20 @@ class ExecutionMapperTest {
         assertThat(alert.getQuantity()).isEqualTo(50_000);
         assertThat(alert.getAllowedNow()).isEqualTo(ruling.alert().allowedNow());
     }
+
+    @Test
+    void shouldTakeAReportWithoutAKindOrOfAnUnknownKindAsOneWithNone() {
+        // given a report that gives no kind, and one of a kind this guard does not know
+        ExecutionReport noKind = ExecutionReport.newBuilder().setExecutionId("x1").setOrderId("e1")
+                .setInvestorId("dutchess").setSecurityId("CBYI").setKind(null).setQuantity(5L).build();
+        ExecutionReport unknown = ExecutionReport.newBuilder(noKind)
+                .setKind(com.lockupguard.avro.ExecutionKind.UNKNOWN).build();
+        ExecutionReport fill = ExecutionReport.newBuilder(noKind).setKind(com.lockupguard.avro.ExecutionKind.FILL)
+                .build();
+        // when / then the first two are invalid reports (RULES.md section 9, check 1), the fill is one
+        assertThat(ExecutionMapper.toRequest(noKind).kind()).isNull();
+        assertThat(ExecutionMapper.toRequest(unknown).kind()).isNull();
+        assertThat(ExecutionMapper.toRequest(fill).kind()).isEqualTo(ExecutionKind.FILL);
+        assertThat(ExecutionMapper.toRequest(fill).isWellFormed()).isTrue();
+    }
 }

@@ -3,9 +3,22 @@ package com.lockupguard.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.ExecutionKind;
 import com.lockupguard.avro.HoldingState;
+import com.lockupguard.avro.OpenReservation;
+import com.lockupguard.avro.OrderKind;
+import com.lockupguard.avro.Outcome;
+import com.lockupguard.avro.SeenExecution;
+import com.lockupguard.avro.SeenOrder;
+import com.lockupguard.rules.PriorExecution;
+import com.lockupguard.rules.PriorOrder;
+import com.lockupguard.rules.Reservation;
 import com.lockupguard.rules.TermsFingerprint;
+import com.lockupguard.rules.Window;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HoldingStateMapperTest {
@@ -41,5 +54,34 @@ class HoldingStateMapperTest {
         HoldingState stored = HoldingState.newBuilder().setAgreement(letter).setAgreementVersion(7)
                 .setTermsHash("cafe").build();
         assertThat(HoldingStateMapper.toAvro(HoldingStateMapper.toRules(stored))).isEqualTo(stored);
+    }
+
+    @Test
+    void shouldKeepARememberedOrderExecutionAndReservationThroughTheStore() {
+        // given an approved sale whose reservation is open, a cancel it received, and its reservation of period 0
+        Decision approval = Decision.newBuilder().setOrderId("e6").setInvestorId("dutchess").setSecurityId("CBYI")
+                .setKind(OrderKind.PUBLIC_SALE).setQuantity(60_000L).setOrderAt(Instant.parse("2003-09-30T14:00:00Z"))
+                .setOutcome(Outcome.APPROVED).setReasons(List.of()).setMaxAllowedNow(158_559L).build();
+        SeenOrder order = SeenOrder.newBuilder().setKind(OrderKind.PUBLIC_SALE).setQuantity(60_000)
+                .setDecision(approval).setReservation(com.lockupguard.avro.ReservationStatus.OPEN).build();
+        SeenOrder blocked = SeenOrder.newBuilder(order).setReservation(null).build();
+        SeenExecution cancel = SeenExecution.newBuilder().setKind(ExecutionKind.CANCEL).setOrderId("e6")
+                .setQuantity(null).build();
+        Reservation reservation = new Reservation("e6", com.lockupguard.rules.OrderKind.PUBLIC_SALE,
+                Window.period(0), 40_000, 20_000, 60_000, 10_000, Instant.parse("2003-09-30T14:00:00Z"));
+        // when / then
+        assertThat(HoldingStateMapper.toRules(order)).isEqualTo(new PriorOrder(
+                com.lockupguard.rules.OrderKind.PUBLIC_SALE, 60_000, com.lockupguard.rules.Outcome.APPROVED,
+                com.lockupguard.rules.ReservationStatus.OPEN));
+        assertThat(HoldingStateMapper.toRules(blocked).status()).isNull();
+        assertThat(HoldingStateMapper.toRules(cancel)).isEqualTo(new PriorExecution(
+                com.lockupguard.rules.ExecutionKind.CANCEL, "e6", null));
+        OpenReservation stored = HoldingStateMapper.toAvro(reservation);
+        assertThat(stored.getPeriod()).isEqualTo(0L);
+        assertThat(HoldingStateMapper.toRules("e6", stored)).isEqualTo(reservation);
+        Reservation first = new Reservation("e5", com.lockupguard.rules.OrderKind.PRIVATE_TRANSFER, Window.FIRST, 0,
+                0, 1_000, 0, Instant.parse("2003-07-21T14:00:00Z"));
+        assertThat(HoldingStateMapper.toAvro(first).getPeriod()).isNull();
+        assertThat(HoldingStateMapper.toRules("e5", HoldingStateMapper.toAvro(first))).isEqualTo(first);
     }
 }

@@ -3,10 +3,12 @@ package com.lockupguard.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,5 +35,13 @@ class JacksonMessagesTest {
 
         // when / then the reason names no Java class, setting or feature
         assertThat(JacksonMessages.reason(refused)).isEqualTo(reason).doesNotContain("`");
+    }
+
+    @Test
+    void shouldNameTheKindOfAFailureThatCarriesNoMessage() {
+        // given a failure to read JSON that says nothing
+        JsonProcessingException silent = new JsonParseException(null, (String) null);
+        // when / then its kind is named rather than null
+        assertThat(JacksonMessages.reason(silent)).isEqualTo("JsonParseException");
     }
 }

@@ -81,6 +81,45 @@ class LineProblemsTest {
         assertThat(problems.get(1)).contains("\"" + "\uD83D\uDE00".repeat(59) + "...");
     }
 
+    @Test
+    void shouldNameWhatIsWrongWithAnExecutionReportsTimeAndIds() {
+        // given a fill without `at`, without an executionId and with a numeric investorId
+        String fill = FILL.replace("\"at\":\"2003-08-02T11:00:00-04:00\",", "").replace("\"executionId\":\"x1\",", "")
+                .replace("\"investorId\":\"dutchess\"", "\"investorId\":7");
+        // when / then
+        assertThat(executionProblems(fill)).containsExactly("at is missing", "executionId is missing",
+                "investorId 7 is not a string");
+    }
+
+    @Test
+    void shouldTakeAFieldGivenAsNullAsMissing() {
+        // given an order whose id, kind and quantity are null
+        String order = ORDER.replace("\"o1\"", "null").replace("\"PUBLIC_SALE\"", "null")
+                .replace("\"quantity\":5", "\"quantity\":null");
+        // when / then
+        assertThat(orderProblems(order)).containsExactly("orderId is missing", "kind is missing",
+                "quantity is missing");
+    }
+
+    @Test
+    void shouldTakeAFillOfTheLargestQuantityAReportMayCarry() {
+        // given a fill of 10^15 shares, and one without a time: only its time is then wrong with it
+        String fill = FILL.replace("\"quantity\":5", "\"quantity\":1000000000000000");
+        String untimed = fill.replace("\"at\":\"2003-08-02T11:00:00-04:00\",", "");
+        // when / then (RULES.md section 9: at most 10^15)
+        assertThat(executionProblems(fill)).isEmpty();
+        assertThat(executionProblems(untimed)).containsExactly("at is missing");
+    }
+
+    @Test
+    void shouldShowAValueOfSixtyCharactersWhole() {
+        // given an id with '/' written in exactly 60 characters, quotes included
+        String id = "a/" + "x".repeat(56);
+        // when / then it is shown whole, not cut
+        assertThat(orderProblems(ORDER.replace("\"o1\"", "\"" + id + "\"")))
+                .containsExactly("orderId \"" + id + "\" is not 1 to 256 characters without '/'");
+    }
+
     private List<String> orderProblems(String line) {
         return ((TimelineEntry.OrderLine) reader.parse(List.of(line)).get(0)).problems();
     }

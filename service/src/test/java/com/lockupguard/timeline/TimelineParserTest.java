@@ -3,6 +3,10 @@ package com.lockupguard.timeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.lockupguard.avro.ExecutionKind;
+import com.lockupguard.avro.OrderKind;
+import com.lockupguard.avro.TrancheMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +18,11 @@ class TimelineParserTest {
             + "\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":%s}";
 
     private final TimelineParser parser = new TimelineParser(new ObjectMapper());
+
+    private static final String AGREEMENT = "{\"type\":\"agreement\",\"investorId\":\"dutchess\","
+            + "\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\"%s}";
+    private static final String EXECUTION = "{\"type\":\"execution\",\"at\":\"2003-07-11T10:30:00-04:00\","
+            + "\"executionId\":\"x\",\"orderId\":\"o\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\"%s}";
 
     private TimelineEntry parse(String line) {
         return parser.parse(1, line).orElseThrow();
@@ -216,5 +225,183 @@ class TimelineParserTest {
                 "3: unknown field(s) ignored: \"qty\"");
         assertThat(read).isInstanceOfSatisfying(TimelineEntry.AgreementLine.class,
                 line -> assertThat(line.agreement().getTotalShares()).isEqualTo(675_675L));
+    }
+
+    @Test
+    void shouldReadTheFieldsOfAWellFormedOrder() {
+        // given an order for 1,000 shares
+        String line = ORDER.formatted("\"at\":\"2003-07-11T09:45:00-04:00\",", "1000");
+        // when
+        TimelineEntry entry = parse(line);
+        // then each field is read as written, and nothing is wrong with it
+        assertThat(entry).isInstanceOfSatisfying(TimelineEntry.OrderLine.class, order -> {
+            assertThat(order.order().getOrderId()).isEqualTo("o");
+            assertThat(order.order().getInvestorId()).isEqualTo("dutchess");
+            assertThat(order.order().getSecurityId()).isEqualTo("CBYI");
+            assertThat(order.order().getKind()).isEqualTo(OrderKind.PUBLIC_SALE);
+            assertThat(order.order().getQuantity()).isEqualTo(1000L);
+            assertThat(order.problems()).isEmpty();
+        });
+    }
+
+    @Test
+    void shouldTellAnOrdersMissingKindFromAnUnknownOneAndKeepOnlyWholeQuantities() {
+        // given orders without a kind, with kind null, with an unknown kind, and with quantities 1.5 and "5"
+        String withoutKind = ORDER.formatted("", "1").replace("\"kind\":\"PUBLIC_SALE\",", "");
+        String nullKind = ORDER.formatted("", "1").replace("\"PUBLIC_SALE\"", "null");
+        String unknownKind = ORDER.formatted("", "1").replace("PUBLIC_SALE", "SELL");
+        // when
+        TimelineEntry.OrderLine missing = (TimelineEntry.OrderLine) parse(withoutKind);
+        TimelineEntry.OrderLine nulled = (TimelineEntry.OrderLine) parse(nullKind);
+        TimelineEntry.OrderLine unknown = (TimelineEntry.OrderLine) parse(unknownKind);
+        TimelineEntry.OrderLine fraction = (TimelineEntry.OrderLine) parse(ORDER.formatted("", "1.5"));
+        TimelineEntry.OrderLine text = (TimelineEntry.OrderLine) parse(ORDER.formatted("", "\"5\""));
+        // then a kind left out is null, one not known UNKNOWN, and neither quantity is read (INVALID_ORDER)
+        assertThat(missing.order().getKind()).isNull();
+        assertThat(nulled.order().getKind()).isNull();
+        assertThat(unknown.order().getKind()).isEqualTo(OrderKind.UNKNOWN);
+        assertThat(fraction.order().getQuantity()).isNull();
+        assertThat(text.order().getQuantity()).isNull();
+    }
+
+    @Test
+    void shouldEchoAFieldLeftOutAsJsonNull() {
+        // given an order without a quantity
+        String line = ORDER.formatted("", "1").replace(",\"quantity\":1", "");
+        // when
+        TimelineEntry.OrderLine order = (TimelineEntry.OrderLine) parse(line);
+        // then its echo carries the JSON null, not a Java null, and says what is missing
+        assertThat(order.echo().quantity()).isEqualTo(NullNode.getInstance());
+        assertThat(order.order().getQuantity()).isNull();
+        assertThat(order.problems()).containsExactly("at is missing", "quantity is missing");
+    }
+
+    @Test
+    void shouldReadTheKindOfAnExecutionReportOrSayItIsUnknown() {
+        // given a fill, a cancel, a report of an unknown kind and one without a kind
+        // when
+        TimelineEntry.ExecutionLine fill = (TimelineEntry.ExecutionLine) parse(
+                EXECUTION.formatted(",\"kind\":\"FILL\",\"quantity\":5"));
+        TimelineEntry.ExecutionLine cancel = (TimelineEntry.ExecutionLine) parse(
+                EXECUTION.formatted(",\"kind\":\"CANCEL\""));
+        TimelineEntry.ExecutionLine refill = (TimelineEntry.ExecutionLine) parse(
+                EXECUTION.formatted(",\"kind\":\"REFILL\",\"quantity\":5"));
+        TimelineEntry.ExecutionLine noKind = (TimelineEntry.ExecutionLine) parse(EXECUTION.formatted(""));
+        // then
+        assertThat(fill.report().getKind()).isEqualTo(ExecutionKind.FILL);
+        assertThat(fill.report().getQuantity()).isEqualTo(5L);
+        assertThat(fill.problems()).isEmpty();
+        assertThat(cancel.report().getKind()).isEqualTo(ExecutionKind.CANCEL);
+        assertThat(refill.report().getKind()).isEqualTo(ExecutionKind.UNKNOWN);
+        assertThat(noKind.report().getKind()).isNull();
+        assertThat(noKind.problems()).containsExactly("kind is missing");
+    }
+
+    @Test
+    void shouldNotReadALineThatIsNotAJsonObjectOrHasNoKnownType() {
+        // given an array, a string, a line without a type and one of another type
+        // when / then
+        assertThat(parse("[1]")).isEqualTo(new TimelineEntry.UnreadableLine(1, "not a JSON object"));
+        assertThat(parse("\"order\"")).isEqualTo(new TimelineEntry.UnreadableLine(1, "not a JSON object"));
+        assertThat(parse("{\"orderId\":\"o\"}")).isEqualTo(new TimelineEntry.UnreadableLine(1,
+                "no known type (\"agreement\", \"order\" or \"execution\"): type is missing"));
+        assertThat(parse("{\"type\":\"trade\"}")).isEqualTo(new TimelineEntry.UnreadableLine(1,
+                "no known type (\"agreement\", \"order\" or \"execution\"): type is \"trade\""));
+    }
+
+    @Test
+    void shouldNotReadALineWithALoneSurrogateAtTheStartOfAValueOrAFieldsName() {
+        // given an id that is a lone surrogate written as a JSON escape, and, as a line not read through
+        // TimelineInput may hold them, a field's name that starts with a lone surrogate and an id that holds one
+        String idIsSurrogate = ORDER.formatted("", "1").replace("\"orderId\":\"o\"", "\"orderId\":\"\\udc01\"");
+        String nameIsSurrogate = ORDER.formatted("\"\udc01x\":1,", "1");
+        String rawSurrogate = ORDER.formatted("", "1").replace("\"orderId\":\"o\"", "\"orderId\":\"a\ud800\"");
+        // when / then none is read
+        assertThat(parse(idIsSurrogate)).isEqualTo(new TimelineEntry.UnreadableLine(1, "not Unicode text: orderId "
+                + "holds a lone surrogate (\\udc01, character 1), which UTF-8 cannot carry"));
+        assertThat(parse(nameIsSurrogate)).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class,
+                unreadable -> assertThat(unreadable.reason()).startsWith("not Unicode text: a field's name holds"));
+        assertThat(parse(rawSurrogate)).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class,
+                unreadable -> assertThat(unreadable.reason()).startsWith("not Unicode text: orderId holds"));
+    }
+
+    @Test
+    void shouldReadEachFieldAnAgreementGives() {
+        // given an agreement that gives every field
+        String line = AGREEMENT.formatted(",\"timeZone\":\"Europe/Paris\",\"totalShares\":1000,\"lockupDays\":10,"
+                + "\"firstReleaseShares\":300,\"firstReleaseDays\":20,\"trancheShares\":100,\"trancheDays\":7,"
+                + "\"trancheMode\":\"CUMULATIVE\",\"rule144HoldingMonths\":6,"
+                + "\"effectiveAt\":\"2003-07-10T16:30:00-04:00\",\"at\":\"2003-04-28T09:00:00-04:00\"");
+        // when
+        TimelineEntry entry = parse(line);
+        // then each is read as written, none takes the letter's value
+        assertThat(entry).isInstanceOfSatisfying(TimelineEntry.AgreementLine.class, read -> {
+            assertThat(read.agreement().getTimeZone()).isEqualTo("Europe/Paris");
+            assertThat(read.agreement().getTotalShares()).isEqualTo(1000L);
+            assertThat(read.agreement().getLockupDays()).isEqualTo(10L);
+            assertThat(read.agreement().getFirstReleaseShares()).isEqualTo(300L);
+            assertThat(read.agreement().getFirstReleaseDays()).isEqualTo(20L);
+            assertThat(read.agreement().getTrancheShares()).isEqualTo(100L);
+            assertThat(read.agreement().getTrancheDays()).isEqualTo(7L);
+            assertThat(read.agreement().getTrancheMode()).isEqualTo(TrancheMode.CUMULATIVE);
+            assertThat(read.agreement().getRule144HoldingMonths()).isEqualTo(6L);
+            assertThat(read.agreement().getEffectiveAt()).isEqualTo(Instant.parse("2003-07-10T20:30:00Z"));
+            assertThat(read.at()).isEqualTo(Instant.parse("2003-04-28T13:00:00Z"));
+        });
+    }
+
+    @Test
+    void shouldTakeTheLettersValuesForTheFieldsAnAgreementLeavesOutOrGivesAsNull() {
+        // given an agreement with only its required fields, and trancheMode and effectiveAt null
+        // when
+        TimelineEntry entry = parse(AGREEMENT.formatted(",\"trancheMode\":null,\"effectiveAt\":null"));
+        // then
+        assertThat(entry).isInstanceOfSatisfying(TimelineEntry.AgreementLine.class, read -> {
+            assertThat(read.agreement().getTrancheMode()).isEqualTo(TrancheMode.NON_CUMULATIVE);
+            assertThat(read.agreement().getEffectiveAt()).isNull();
+            assertThat(read.agreement().getTimeZone()).isEqualTo("America/New_York");
+            assertThat(read.at()).isNull();
+        });
+    }
+
+    @Test
+    void shouldRefuseAnAgreementWhoseRequiredFieldIsMissingOrWhoseDateOrModeIsWrong() {
+        // given agreements without an investor, with an execution date in 1969 or not a date, an effectiveAt
+        // without an offset, an unknown trancheMode, and a fractional lockupDays
+        String noInvestor = AGREEMENT.formatted("").replace("\"investorId\":\"dutchess\",", "");
+        // when / then each is refused with the reason
+        assertThat(reason(parse(noInvestor))).isEqualTo("investorId is required");
+        assertThat(reason(parse(AGREEMENT.formatted("").replace("2003-04-28", "1969-12-31"))))
+                .isEqualTo("executionDate 1969-12-31 is outside the years 1970 to 9999");
+        assertThat(reason(parse(AGREEMENT.formatted("").replace("2003-04-28", "28/04/2003"))))
+                .isEqualTo("executionDate '28/04/2003' is not a yyyy-MM-dd date");
+        assertThat(reason(parse(AGREEMENT.formatted(",\"effectiveAt\":\"2003-07-10T16:30:00\""))))
+                .isEqualTo("effectiveAt \"2003-07-10T16:30:00\" is not an ISO-8601 instant with an offset");
+        assertThat(reason(parse(AGREEMENT.formatted(",\"trancheMode\":\"ROLLING\""))))
+                .isEqualTo("trancheMode 'ROLLING' is unknown: use NON_CUMULATIVE or CUMULATIVE");
+        assertThat(reason(parse(AGREEMENT.formatted(",\"lockupDays\":90.5"))))
+                .isEqualTo("lockupDays must be a whole number, was 90.5");
+    }
+
+    @Test
+    void shouldKeepAnOverlongNumberInAnArrayRawAndReadOneOfJacksonsLengthAsANumber() {
+        // given a line with a 1,001-digit number in an array, and an agreement whose totalShares has 1,000 digits
+        // in a line that also holds a 1,001-digit number
+        String overlong = "9".repeat(1001);
+        String order = ORDER.formatted("\"note\":[" + overlong + ",[]],", "[" + overlong + "]");
+        String agreement = AGREEMENT.formatted(",\"note\":" + overlong + ",\"totalShares\":" + "9".repeat(1000));
+        // when
+        TimelineEntry.OrderLine read = (TimelineEntry.OrderLine) parse(order);
+        TimelineEntry malformed = parse(agreement);
+        // then the first is an order whose quantity is echoed as written, never converted; the second names the
+        // number Jackson could read
+        assertThat(read.echo().quantity().isArray()).isTrue();
+        assertThat(OverlongNumbers.isOverlong(read.echo().quantity().get(0))).isTrue();
+        assertThat(reason(malformed)).isEqualTo("totalShares " + "9".repeat(1000) + " is out of range");
+    }
+
+    private static String reason(TimelineEntry entry) {
+        assertThat(entry).isInstanceOf(TimelineEntry.MalformedAgreementLine.class);
+        return ((TimelineEntry.MalformedAgreementLine) entry).reason();
     }
 }

@@ -1,6 +1,7 @@
 package com.lockupguard.timeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.app.TopicSettings;
@@ -135,5 +136,54 @@ class TimelinePreflightTest {
 
         // then nothing is said: the broker takes it
         assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void shouldSayWhichRecordsABrokerThatTakesNoneFromThePastOrFutureWouldRefuse() {
+        // given a topic that keeps everything but takes no record stamped before or after now, and orders stamped
+        // a second ago, now, and a second ahead
+        List<TimelineEntry> records = List.of(order(1, "2026-12-01T11:59:59Z"), order(2, "2026-12-01T12:00:00Z"),
+                order(3, "2026-12-01T12:00:01Z"));
+        // when
+        List<TimelinePreflight.Problem> problems = TimelinePreflight.check(orders("retention.ms", "-1",
+                "message.timestamp.before.max.ms", "0", "message.timestamp.after.max.ms", "0"), records, NOW);
+        // then the one before and the one after are refused, the one stamped now is not
+        assertThat(problems).extracting(TimelinePreflight.Problem::records, TimelinePreflight.Problem::firstLine)
+                .containsExactly(tuple(1, 1), tuple(1, 3));
+    }
+
+    @Test
+    void shouldSayThatATopicKeepingRecordsForNoTimeWouldDeleteThemAll() {
+        // given a topic with retention.ms=0 and an order stamped a second ago
+        List<TimelineEntry> records = List.of(order(1, "2026-12-01T11:59:59Z"));
+        // when
+        List<TimelinePreflight.Problem> problems = TimelinePreflight.check(orders("retention.ms", "0"), records, NOW);
+        // then
+        assertThat(problems).singleElement().satisfies(problem -> assertThat(problem.what())
+                .contains("retention.ms=0"));
+    }
+
+    @Test
+    void shouldSayThatHistoricalAgreementsWouldBeDeletedAsOrdersWould() {
+        // given an agreement stamped in 2003, for a CreateTime topic that keeps 7 days
+        TimelineEntry agreement = parser.parse(4, "{\"type\":\"agreement\",\"at\":\"2003-04-28T09:00:00-04:00\","
+                + "\"investorId\":\"i\",\"securityId\":\"s\",\"executionDate\":\"2003-04-28\"}").orElseThrow();
+        // when
+        List<TimelinePreflight.Problem> problems = TimelinePreflight.check(orders(), List.of(agreement), NOW);
+        // then
+        assertThat(problems).singleElement().satisfies(problem -> assertThat(problem.firstLine()).isEqualTo(4));
+    }
+
+    @Test
+    void shouldTargetNoTopicForLinesThatAreNotSentAndTheOrdersTopicForReportsAlone() throws Exception {
+        // given a timeline of lines that are not sent, and one of execution reports alone
+        List<TimelineEntry> unsent = List.of(parser.parse(1, "not json").orElseThrow(),
+                parser.parse(2, "{\"type\":\"agreement\"}").orElseThrow());
+        List<TimelineEntry> reports = List.of(execution(1, "2026-11-30T12:00:00Z"));
+        // when / then nothing is sent from the first, so there is nothing to check, not even a broker to ask
+        assertThat(TimelinePreflight.targets("agreements", "orders", unsent)).isEmpty();
+        assertThat(TimelinePreflight.check(null, "agreements", "orders", unsent, NOW))
+                .isEqualTo(new TimelinePreflight.Findings(List.of(), List.of()));
+        assertThat(TimelinePreflight.targets("agreements", "orders", reports)).containsExactly("orders");
     }
 }
