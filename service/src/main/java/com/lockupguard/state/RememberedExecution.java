@@ -28,7 +28,8 @@ public record RememberedExecution(ExecutionKind kind, String orderId, Long quant
         return new RememberedExecution(kind, orderId, quantity, since);
     }
 
+    /** Whether the id may be forgotten: remembered since before {@code cutoff}, as {@link StateCodec.Retention}. */
     public boolean isForgettable(long cutoff) {
-        return rememberedAt != RememberedOrder.SINCE_UNKNOWN && rememberedAt <= cutoff;
+        return rememberedAt != RememberedOrder.SINCE_UNKNOWN && rememberedAt < cutoff;
     }
 }

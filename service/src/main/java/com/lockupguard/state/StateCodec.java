@@ -194,9 +194,12 @@ public final class StateCodec {
 
     /** What the retention of a remembered order depends on: since when it is remembered, and whether it is open. */
     public record Retention(long since, boolean open) {
-        /** Whether the id may be forgotten: remembered since {@code cutoff} or before, and no reservation open. */
+        /**
+         * Whether the id may be forgotten: remembered since before {@code cutoff} (longer than the retention, RULES
+         * section 4 check 2, when the cutoff is now less the retention), and no reservation open.
+         */
         public boolean isForgettable(long cutoff) {
-            return !open && since != RememberedOrder.SINCE_UNKNOWN && since <= cutoff;
+            return !open && since != RememberedOrder.SINCE_UNKNOWN && since < cutoff;
         }
     }
 

@@ -317,8 +317,8 @@ class StateCodecTest {
         assertThat(blocked.prior()).isEqualTo(new com.lockupguard.rules.PriorOrder(OrderKind.PUBLIC_SALE, 5,
                 Outcome.BLOCKED, null));
         assertThat(retention).isEqualTo(new StateCodec.Retention(100, false));
-        assertThat(retention.isForgettable(100)).isTrue();
-        assertThat(retention.isForgettable(99)).isFalse();
+        assertThat(retention.isForgettable(101)).isTrue();
+        assertThat(retention.isForgettable(100)).as("remembered exactly the retention, not longer").isFalse();
         assertThat(new StateCodec.Retention(100, true).isForgettable(200)).as("open").isFalse();
         assertThat(new StateCodec.Retention(RememberedOrder.SINCE_UNKNOWN, false).isForgettable(200)).isFalse();
         assertThat(blocked.rememberedSince(50).rememberedAt()).isEqualTo(50);
@@ -328,8 +328,8 @@ class StateCodecTest {
                 new byte[] {1}, open, 100);
         assertThat(approved.withOpen(open)).isEqualTo(approved);
         assertThat(fill.prior()).isEqualTo(new com.lockupguard.rules.PriorExecution(ExecutionKind.FILL, "e2", 10L));
-        assertThat(fill.isForgettable(100)).isTrue();
-        assertThat(fill.isForgettable(99)).isFalse();
+        assertThat(fill.isForgettable(101)).isTrue();
+        assertThat(fill.isForgettable(100)).as("remembered exactly the retention, not longer").isFalse();
         assertThat(fill.rememberedSince(RememberedOrder.SINCE_UNKNOWN).isForgettable(200)).isFalse();
         assertThatThrownBy(() -> blocked.closed(ReservationStatus.OPEN, 200))
                 .isInstanceOf(IllegalArgumentException.class);

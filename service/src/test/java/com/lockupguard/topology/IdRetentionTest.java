@@ -85,8 +85,8 @@ class IdRetentionTest {
     void shouldForgetNothingBeforeTheRetentionHasPassed() {
         // given
         decideAndFill();
-        // when all but the last millisecond of the retention passes, and the sweeper walks the stores then
-        guard.driver.advanceWallClockTime(RETENTION.minusMillis(1));
+        // when exactly the retention passes (remembered that long, not longer), and the sweeper walks the stores then
+        guard.driver.advanceWallClockTime(RETENTION);
         // then every id is remembered: a retry gets its first decision, a repeated report is a duplicate
         assertThat(keys(StoreNames.SEEN_ORDERS)).hasSize(3);
         assertThat(keys(StoreNames.SEEN_EXECUTIONS)).hasSize(1);
@@ -98,16 +98,18 @@ class IdRetentionTest {
     }
 
     @Test
-    void shouldForgetAnIdTheMillisecondItsRetentionHasPassedAndNotBefore() {
-        // given ids first seen a millisecond apart in wall-clock time
+    void shouldForgetAnIdAMillisecondAfterItsRetentionAndNotAtIt() {
+        // given ids first seen a millisecond apart in wall-clock time, the later on a sweep's tick
+        guard.driver.advanceWallClockTime(IdSweeper.INTERVAL.minusMillis(1));
         guard.decide(order("early", OrderKind.PURCHASE, 1), "2003-07-11T09:40:00-04:00");
         guard.report(TopologyFixture.fill("x-early", "elsewhere", 1), "2003-07-11T09:41:00-04:00");
         guard.driver.advanceWallClockTime(Duration.ofMillis(1));
         guard.decide(order("late", OrderKind.PURCHASE, 1), "2003-07-11T09:42:00-04:00");
         guard.report(TopologyFixture.fill("x-late", "elsewhere", 1), "2003-07-11T09:43:00-04:00");
-        // when the sweeper walks the stores exactly a retention after the first were seen
-        guard.driver.advanceWallClockTime(RETENTION.minusMillis(1));
-        // then those are forgotten, and those seen a millisecond later are not
+        // when the sweeper walks the stores exactly a retention after the later were seen
+        guard.driver.advanceWallClockTime(RETENTION);
+        // then those remembered a millisecond longer than the retention are forgotten; those remembered exactly the
+        // retention, not longer (RULES section 4 check 2), are not
         assertThat(keys(StoreNames.SEEN_ORDERS)).containsExactly(StoreNames.idKey(HOLDING, "late"));
         assertThat(keys(StoreNames.SEEN_EXECUTIONS)).containsExactly(StoreNames.idKey(HOLDING, "x-late"));
     }
@@ -139,7 +141,7 @@ class IdRetentionTest {
         guard.drainDecisions();
         assertThat(keys(StoreNames.SEEN_ORDERS)).hasSize(ids);
         // when the retention passes and three slices are swept
-        guard.driver.advanceWallClockTime(RETENTION);
+        guard.driver.advanceWallClockTime(RETENTION.plusMillis(1));
         for (int slice = 0; slice < 3; slice++) {
             guard.driver.advanceWallClockTime(IdSweeper.INTERVAL);
         }
