@@ -109,6 +109,13 @@ final class ReplayCommand implements Callable<Integer> {
                 err.println(refused);
                 return LockupGuardCli.EXIT_USAGE;
             }
+            if (positionsFile != null && !pacing.flushEachLine()) {
+                // a timeline that opens but cannot be read (a directory, say) must fail before the positions file is
+                // opened for writing, and so emptied: peek at its first character, and read it again from the start
+                in.mark(1);
+                in.read();
+                in.reset();
+            }
             PrintWriter positions;
             try {
                 positions = positionsFile == null ? null

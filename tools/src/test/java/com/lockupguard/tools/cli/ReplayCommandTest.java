@@ -157,6 +157,22 @@ class ReplayCommandTest {
     }
 
     @Test
+    void shouldLeaveThePositionsFileAsItWasWhenTheTimelineCannotBeRead() throws Exception {
+        // given the positions of an earlier replay, and a timeline named by mistake that opens but cannot be read
+        Path positions = Files.writeString(dir.resolve("positions.jsonl"), "{\"earlier\":\"positions\"}\n");
+        Path folder = Files.createDirectory(dir.resolve("folder"));
+
+        // when
+        int exit = run("replay", "--positions", positions.toString(), folder.toString());
+
+        // then the replay fails naming the timeline, and the earlier positions are not emptied
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("cannot replay " + folder + ": Is a directory");
+        assertThat(out.toString()).isEmpty();
+        assertThat(positions).hasContent("{\"earlier\":\"positions\"}");
+    }
+
+    @Test
     void shouldRefusePositionsOnStandardOutputWhereTheDecisionsGo() {
         // when
         int exit = run("replay", "--positions", "-", "examples/letter-2003.jsonl");
