@@ -5,6 +5,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -23,6 +24,10 @@ public final class TimelineReader {
     public interface EntryHandler {
         void accept(TimelineEntry entry) throws IOException;
     }
+
+    /** Why a line longer than {@link JsonLines#LONGEST} is skipped. */
+    static final String TOO_LONG = String.format(Locale.ROOT, "longer than %,d characters, the most a line may hold "
+            + "(a binary file, or one with no line feeds?)", JsonLines.LONGEST);
 
     private final TimelineParser parser;
 
@@ -48,7 +53,8 @@ public final class TimelineReader {
         int lineNumber = 0;
         while (!stop.getAsBoolean() && (line = text.next()) != null) {
             lineNumber++;
-            var entry = entry(lineNumber, line);
+            Optional<TimelineEntry> entry = text.tooLong()
+                    ? Optional.of(new TimelineEntry.UnreadableLine(lineNumber, TOO_LONG)) : entry(lineNumber, line);
             if (entry.isPresent()) {
                 handler.accept(entry.get());
             }

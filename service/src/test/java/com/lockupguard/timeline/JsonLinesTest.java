@@ -42,6 +42,41 @@ class JsonLinesTest {
         assertThat(trickled).isEqualTo(whole);
     }
 
+    @Test
+    void shouldSkipALineLongerThanTheLongestKeptAndReadTheNextOne() throws IOException {
+        // given lines one character longer than the longest kept, within one read and across many, a last one with no
+        // line feed, and lines exactly as long as the longest (a CRLF's CR not counted)
+        int longest = 10_000;
+        String fits = "f".repeat(longest);
+        String text = "x".repeat(longest + 1) + "\n" + fits + "\r\n" + "s".repeat(11) + "\n" + fits + "\n"
+                + "y".repeat(longest + 1);
+        for (Reader in : List.of(new StringReader(text), new OneCharAtATime(text))) {
+            // when
+            JsonLines lines = new JsonLines(in, longest);
+            List<String> read = new ArrayList<>();
+            List<Boolean> tooLong = new ArrayList<>();
+            for (String line = lines.next(); line != null; line = lines.next()) {
+                read.add(line);
+                tooLong.add(lines.tooLong());
+            }
+            // then the long ones are returned empty and said to be too long; the others are whole
+            assertThat(read).containsExactly("", fits, "s".repeat(11), fits, "");
+            assertThat(tooLong).containsExactly(true, false, false, false, true);
+        }
+    }
+
+    @Test
+    void shouldSkipAShortLineLongerThanASmallLongestWithinOneRead() throws IOException {
+        // given a longest of 3 characters, and lines that fit in one read
+        JsonLines lines = new JsonLines(new StringReader("abcd\nabc\r\n"), 3);
+        // when / then
+        assertThat(lines.next()).isEmpty();
+        assertThat(lines.tooLong()).isTrue();
+        assertThat(lines.next()).isEqualTo("abc");
+        assertThat(lines.tooLong()).isFalse();
+        assertThat(lines.next()).isNull();
+    }
+
     private static List<String> lines(Reader in) throws IOException {
         JsonLines text = new JsonLines(in);
         List<String> lines = new ArrayList<>();

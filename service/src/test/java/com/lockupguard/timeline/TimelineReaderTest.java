@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,6 +93,40 @@ class TimelineReaderTest {
         List<TimelineEntry> read = reader.readAll(TimelineInput.open(new ByteArrayInputStream(bytes)));
         // then line 1 is an order like line 2
         assertThat(read).hasSize(2).allSatisfy(entry -> assertThat(entry).isInstanceOf(TimelineEntry.OrderLine.class));
+    }
+
+    @Test
+    void shouldReportALineTooLongToKeepWithoutHoldingItAndReadTheNext() throws IOException {
+        // given a first line of 64 Mi characters and one more (a binary file, say), then an order
+        long longLine = JsonLines.LONGEST + 1L;
+        Reader timeline = new Reader() {
+            private long given;
+
+            @Override
+            public int read(char[] to, int offset, int length) {
+                String tail = "\n" + ORDER + "\n";
+                if (given >= longLine + tail.length()) {
+                    return -1;
+                }
+                int n = 0;
+                for (; n < length && given < longLine + tail.length(); n++, given++) {
+                    to[offset + n] = given < longLine ? 'x' : tail.charAt((int) (given - longLine));
+                }
+                return n;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        // when
+        List<TimelineEntry> read = reader.readAll(new BufferedReader(timeline));
+        // then the long line is reported by its number and why, and the order after it is read
+        assertThat(read).hasSize(2);
+        assertThat(read.get(0)).isEqualTo(new TimelineEntry.UnreadableLine(1, "longer than 67,108,864 characters, "
+                + "the most a line may hold (a binary file, or one with no line feeds?)"));
+        assertThat(read.get(1)).isInstanceOf(TimelineEntry.OrderLine.class).extracting(TimelineEntry::lineNumber)
+                .isEqualTo(2);
     }
 
     @Test
