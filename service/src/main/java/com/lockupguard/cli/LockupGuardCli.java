@@ -1,5 +1,11 @@
 package com.lockupguard.cli;
 
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,7 +32,9 @@ public final class LockupGuardCli {
     public static final int EXIT_REFUSED = 3;
 
     public static void main(String[] args) {
-        System.exit(execute(commandLine(), args));
+        CommandLine commandLine = commandLine();
+        commandLine.setOut(standardOutput(8192));
+        System.exit(execute(commandLine, args));
     }
 
     public static CommandLine commandLine() {
@@ -50,11 +58,31 @@ public final class LockupGuardCli {
         commandLine.getSubcommands().values().forEach(LockupGuardCli::withVersion);
     }
 
-    /** Runs {@code args} and flushes what the command printed; the exit code. */
+    /**
+     * Runs {@code args} and flushes what the command printed; the exit code. An output that stopped taking what was
+     * printed (a full disk, a closed pipe) is a usage or I/O error: {@code schemas > subjects.jsonl} on a full disk
+     * must not pass for a whole file. A command that already said so (the replay) is not told twice.
+     */
     public static int execute(CommandLine commandLine, String[] args) {
         int exitCode = commandLine.execute(args);
-        commandLine.getOut().flush();
-        commandLine.getErr().flush();
+        PrintWriter out = commandLine.getOut();
+        PrintWriter err = commandLine.getErr();
+        if (out.checkError() && exitCode != EXIT_USAGE) { // checkError flushes
+            err.println("cannot write the output: standard output stopped taking it (closed, or its disk full), and "
+                    + "what was written ends early");
+            exitCode = EXIT_USAGE;
+        }
+        err.flush();
         return exitCode;
+    }
+
+    /**
+     * Standard output for a command line's {@code out}: through a buffer, flushed at each line, and unlike
+     * {@code System.out} (a PrintStream, which keeps its failures to itself) telling {@code checkError} that a write
+     * failed.
+     */
+    public static PrintWriter standardOutput(int bufferSize) {
+        return new PrintWriter(new OutputStreamWriter(new BufferedOutputStream(new FileOutputStream(
+                FileDescriptor.out), bufferSize), StandardCharsets.UTF_8), true);
     }
 }

@@ -6,13 +6,7 @@ import com.lockupguard.cli.ProduceCommand;
 import com.lockupguard.cli.RunCommand;
 import com.lockupguard.cli.SchemasCommand;
 import com.lockupguard.cli.VersionProvider;
-import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -50,8 +44,7 @@ public final class LockupGuardTools {
         CommandLine commandLine = commandLineFor(args);
         // standard output through a large buffer: System.out flushes every write it is given, which made a replay's
         // 100,000 lines some ten thousand 8 KB writes to a pipe; a line printed with println is flushed at once
-        commandLine.setOut(new PrintWriter(new OutputStreamWriter(new BufferedOutputStream(
-                new FileOutputStream(FileDescriptor.out), 1 << 20), StandardCharsets.UTF_8), true));
+        commandLine.setOut(LockupGuardCli.standardOutput(1 << 20));
         System.exit(LockupGuardCli.execute(commandLine, args));
     }
 
