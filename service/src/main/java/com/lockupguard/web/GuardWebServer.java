@@ -237,6 +237,8 @@ public final class GuardWebServer implements AutoCloseable {
         if (!guarded) {
             return;
         }
+        // what a guarded route answers is data, however its path was written (Javalin takes /metrics/ for /metrics)
+        ctx.header("Cache-Control", "no-store");
         BearerAuthenticator authentication = settings.authentication();
         if (!authentication.enabled()) {
             if (!LoopbackHost.named(ctx.host())) {

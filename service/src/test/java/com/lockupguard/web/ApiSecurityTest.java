@@ -311,6 +311,18 @@ class ApiSecurityTest {
                 .contains("no-store");
     }
 
+    @Test
+    void shouldNeverLetDataBeCachedWhicheverWayItsPathIsWritten() throws Exception {
+        String token = issuer.token().sign();
+        for (String path : new String[] {"/metrics", "/metrics/", "/api/holdings", "/api/holdings/"}) {
+            // when a reader asks for data, the path written with or without the trailing slash Javalin ignores
+            HttpResponse<String> response = call("GET", path, token);
+            // then it is served, and no cache may store it
+            assertThat(response.statusCode()).as(path).isEqualTo(200);
+            assertThat(response.headers().firstValue("Cache-Control")).as(path).contains("no-store");
+        }
+    }
+
     // ---- the live feed's tickets
 
     @Test
