@@ -18,9 +18,6 @@ import java.util.stream.Collectors;
  */
 final class LineProblems {
 
-    /** Longer values are cut in a message, so that a field of megabytes is not printed whole. */
-    private static final int SHOWN_CHARACTERS = 60;
-
     private LineProblems() {
     }
 
@@ -101,17 +98,13 @@ final class LineProblems {
     }
 
     /**
-     * {@code value} as written, cut after {@value #SHOWN_CHARACTERS} characters. The length said of a cut string is
-     * the string's own, as the id rule counts it (code points), not that of its JSON text with quotes and escapes.
+     * {@code value} as written, cut as {@link ShownText} cuts it. The length said of a cut string is the string's own,
+     * as the id rule counts it (code points), not that of its JSON text with quotes and escapes.
      */
     private static String shown(JsonNode value) {
         String written = value.toString();
-        if (written.codePointCount(0, written.length()) <= SHOWN_CHARACTERS) {
-            return written;
-        }
         String text = value.isTextual() ? value.textValue() : written;
-        return written.substring(0, written.offsetByCodePoints(0, SHOWN_CHARACTERS)) + "... ("
-                + text.codePointCount(0, text.length()) + " characters)";
+        return ShownText.cut(written, text.codePointCount(0, text.length()));
     }
 
     private static String names(Enum<?>[] values) {

@@ -131,7 +131,7 @@ public final class ReplayDriver implements AutoCloseable {
         if (decisions.size() != 1) {
             List<String> deadLetters = deadLetterMessages();
             if (decisions.isEmpty() && !deadLetters.isEmpty()) {
-                throw new DeadLetteredException("order " + order.getOrderId(), deadLetters);
+                throw new DeadLetteredException("order", order.getOrderId(), deadLetters);
             }
             throw new IllegalStateException("order " + order.getOrderId() + " produced " + decisions.size()
                     + " decisions instead of one; dead letters: " + deadLetters);
@@ -147,7 +147,7 @@ public final class ReplayDriver implements AutoCloseable {
         if (results.size() != 1) {
             List<String> deadLetters = deadLetterMessages();
             if (results.isEmpty() && !deadLetters.isEmpty()) {
-                throw new DeadLetteredException("execution report " + report.getExecutionId(), deadLetters);
+                throw new DeadLetteredException("execution report", report.getExecutionId(), deadLetters);
             }
             throw new IllegalStateException("execution report " + report.getExecutionId() + " produced "
                     + results.size() + " results instead of one; dead letters: " + deadLetters);

@@ -191,6 +191,20 @@ class ReplayTest {
     }
 
     @Test
+    void shouldQuoteTheIdOfAnOrderDeadLetteredForItsSizeCutNotWhole() throws IOException {
+        // given an order whose id of two million characters makes its answer larger than the guard may send
+        String id = "i".repeat(2_000_000);
+
+        // when
+        Output output = replay(AGREEMENT, order(id, "PUBLIC_SALE", 1, "2003-07-11T10:00:00-04:00"));
+
+        // then the message names the line and the first of the id, on one line of a readable length
+        assertThat(output.decisions()).isEmpty();
+        assertThat(output.errors()).startsWith("line 2: order " + "i".repeat(60) + "... (2000000 characters) was "
+                + "dead-lettered, with no answer: its decision would be ").hasSizeLessThan(400);
+    }
+
+    @Test
     void shouldSayWhichLineWasDeadLetteredInsteadOfAnsweredAndReplayTheRest() throws IOException {
         // given fills no approval covers, of the largest quantity a report may carry, until the shares used no longer
         // fit in a long (9,224 of them), and an order after them
