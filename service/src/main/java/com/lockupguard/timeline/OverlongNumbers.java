@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.POJONode;
@@ -23,11 +24,14 @@ import java.io.IOException;
 final class OverlongNumbers {
 
     private final ObjectMapper json;
+    /** What reads each value that is not an overlong number (the parser's, less its checks of a whole line). */
+    private final ObjectReader values;
     private final JsonFactory relaxed;
     private final int maxNumberLength;
 
-    OverlongNumbers(ObjectMapper json) {
+    OverlongNumbers(ObjectMapper json, ObjectReader values) {
         this.json = json;
+        this.values = values;
         StreamReadConstraints constraints = json.getFactory().streamReadConstraints();
         this.maxNumberLength = constraints.getMaxNumberLength();
         this.relaxed = json.getFactory().rebuild()
@@ -39,6 +43,12 @@ final class OverlongNumbers {
     /** Whether {@code value} is a number too long to be read as one. */
     static boolean isOverlong(JsonNode value) {
         return value instanceof POJONode pojo && pojo.getPojo() instanceof RawValue;
+    }
+
+    /** Whether {@code value}, a number too long to be read, is written as an integer: no fraction, no exponent. */
+    static boolean isOverlongInteger(JsonNode value) {
+        return isOverlong(value) && ((RawValue) ((POJONode) value).getPojo()).rawValue().toString()
+                .chars().noneMatch(c -> c == '.' || c == 'e' || c == 'E');
     }
 
     /** The tree of {@code line}, its overlong numbers raw; fails as Jackson would on anything else wrong with it. */
@@ -71,6 +81,6 @@ final class OverlongNumbers {
         if (token != null && token.isNumeric() && parser.getTextLength() > maxNumberLength) {
             return json.getNodeFactory().pojoNode(new RawValue(parser.getText()));
         }
-        return json.readTree(parser);
+        return values.readTree(parser);
     }
 }

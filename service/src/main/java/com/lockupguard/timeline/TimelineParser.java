@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.ExecutionKind;
@@ -65,10 +66,14 @@ public final class TimelineParser {
 
     public TimelineParser(ObjectMapper json, Warnings warnings) {
         this.warnings = warnings;
+        // a number that is not an integer is kept as written (1e400, 1.0, 1e3), to be echoed so, not as the nearest
+        // double (Infinity, a string in JSON; 1.0; 1000.0)
+        ObjectReader exactNumbers = json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
         // a duplicate key is caught as the tree is built, at no cost (STRICT_DUPLICATE_DETECTION would hash every key)
-        this.json = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
+        this.json = exactNumbers.with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
                 DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
-        this.overlongNumbers = new OverlongNumbers(json);
+        this.overlongNumbers = new OverlongNumbers(json, exactNumbers);
     }
 
     /** Why Jackson could not read a line, without the names of its own classes and settings it adds to some. */

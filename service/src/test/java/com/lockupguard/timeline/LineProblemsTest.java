@@ -46,6 +46,10 @@ class LineProblemsTest {
                 .containsExactly("quantity 99999999999999999999 is more than a 64-bit count holds");
         assertThat(orderProblems(ORDER.replace("\"quantity\":5", "\"quantity\":" + "9".repeat(1_001))))
                 .singleElement().asString().endsWith("(1001 characters) is more than a 64-bit count holds");
+        assertThat(orderProblems(ORDER.replace("\"quantity\":5", "\"quantity\":1." + "0".repeat(1_000))))
+                .singleElement().asString().endsWith("(1002 characters) is not a JSON integer");
+        assertThat(orderProblems(ORDER.replace("\"quantity\":5", "\"quantity\":" + "1".repeat(1_000) + "e2")))
+                .singleElement().asString().endsWith("(1002 characters) is not a JSON integer");
         assertThat(executionProblems(FILL.replace("\"quantity\":5", "\"quantity\":1000000000000001")))
                 .containsExactly("quantity 1000000000000001 is not from 1 to 1000000000000000");
         assertThat(executionProblems(FILL.replace("\"FILL\"", "\"REFILL\"")))

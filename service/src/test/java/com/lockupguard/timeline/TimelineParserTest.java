@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.lockupguard.avro.ExecutionKind;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.TrancheMode;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -182,6 +183,24 @@ class TimelineParserTest {
                 .isEqualTo(overlong);
         assertThat(thirtyDigits).isInstanceOfSatisfying(TimelineEntry.OrderLine.class,
                 order -> assertThat(order.order().getQuantity()).isNull());
+    }
+
+    @Test
+    void shouldKeepAQuantityThatIsNotAnIntegerAsItsExactNumberNotTheNearestDouble() throws Exception {
+        // given quantities past a double's range, below its precision, and written with an exponent or a fraction,
+        // in a line Jackson reads and in one that also holds a number too long for it
+        String overlong = ",\"note\":" + "9".repeat(1001);
+        for (String prefix : List.of("", "\"at\":\"2003-07-11T09:45:00-04:00\"" + overlong + ",")) {
+            for (String quantity : List.of("1e400", "1.00000000000000000001", "1.0", "123456789012345678901234.5")) {
+                // when
+                TimelineEntry.OrderLine order = (TimelineEntry.OrderLine) parse(ORDER.formatted(prefix, quantity));
+                // then it is no valid quantity, and its echo is the same number, a JSON number (not "Infinity", a
+                // string, nor 1.0 for the first two)
+                assertThat(order.order().getQuantity()).as(quantity).isNull();
+                String echoed = new ObjectMapper().writeValueAsString(order.echo().quantity());
+                assertThat(new BigDecimal(echoed)).as(quantity).isEqualTo(new BigDecimal(quantity));
+            }
+        }
     }
 
     @Test
