@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 
 /**
  * {@code java -jar lockup-guard-service.jar <command>}: the commands a deployment runs (the service's
@@ -18,7 +19,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = LockupGuardCli.DESCRIPTION,
-        subcommands = {RunCommand.class, ProduceCommand.class, ConfigCommand.class, SchemasCommand.class})
+        subcommands = {RunCommand.class, ProduceCommand.class, ConfigCommand.class, SchemasCommand.class,
+            HelpCommand.class})
 public final class LockupGuardCli {
 
     public static final String DESCRIPTION = "Stops an investor from selling restricted shares faster than their "

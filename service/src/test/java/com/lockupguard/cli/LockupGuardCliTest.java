@@ -15,6 +15,9 @@ class LockupGuardCliTest {
     void shouldPrintTheVersionForEveryCommand() {
         CommandLine guard = LockupGuardCli.commandLine();
         for (String command : guard.getSubcommands().keySet()) {
+            if (command.equals("help")) {
+                continue; // picocli's: help --version is help on a command named --version
+            }
             // given a fresh command line, as main builds one
             StringWriter out = new StringWriter();
             CommandLine commandLine = LockupGuardCli.commandLine();

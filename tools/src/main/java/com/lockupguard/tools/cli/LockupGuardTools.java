@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -23,7 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
         versionProvider = VersionProvider.class,
         description = LockupGuardCli.DESCRIPTION,
         subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, ProduceCommand.class,
-            BrokerCommand.class, SoakCommand.class, BenchCommand.class, ConfigCommand.class, SchemasCommand.class})
+            BrokerCommand.class, SoakCommand.class, BenchCommand.class, ConfigCommand.class, SchemasCommand.class,
+            HelpCommand.class})
 public final class LockupGuardTools {
 
     static final String NAME = "lockup-guard";

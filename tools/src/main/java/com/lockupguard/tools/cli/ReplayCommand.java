@@ -102,6 +102,11 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private int replay(StoppableStdin stdin, PrintWriter out, PrintWriter err, Replay.Pacing pacing) {
+        if (timeline.isEmpty()) {
+            // Path.of("") is the working directory: "cannot replay : Is a directory" said nothing useful
+            err.println("cannot replay: the timeline's file name is empty (an unset shell variable?)");
+            return LockupGuardCli.EXIT_USAGE;
+        }
         // the same decoding for both: a line that is not UTF-8 is reported and skipped
         try (BufferedReader in = stdin != null ? TimelineInput.open(stdin) : TimelineInput.open(Path.of(timeline))) {
             String refused = positionsRefused();
@@ -148,6 +153,9 @@ final class ReplayCommand implements Callable<Integer> {
     private String positionsRefused() throws IOException {
         if (positionsFile == null) {
             return null;
+        }
+        if (positionsFile.toString().isEmpty()) {
+            return "--positions needs a file: its name is empty (an unset shell variable?)";
         }
         if (positionsFile.toString().equals("-")) {
             return "--positions needs a file: the decisions are written to standard output";

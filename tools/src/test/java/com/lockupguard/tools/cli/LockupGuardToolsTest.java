@@ -53,11 +53,27 @@ class LockupGuardToolsTest {
     @Test
     void shouldPrintTheVersionForEveryToolsCommand() {
         for (String command : LockupGuardTools.commandLine().getSubcommands().keySet()) {
+            if (command.equals("help")) {
+                continue; // picocli's: help --version is help on a command named --version
+            }
             StringWriter out = new StringWriter();
             assertThat(run(LockupGuardTools.commandLineFor(new String[] {command}), out, new StringWriter(), command,
                     "--version")).as(command).isZero();
             assertThat(out.toString()).as(command).startsWith("lockup-guard ");
         }
+    }
+
+    @Test
+    void shouldGiveACommandsUsageWhenAskedForHelpOnIt() {
+        // given
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        // when
+        int exit = run(LockupGuardTools.commandLineFor(new String[] {"help", "replay"}), out, err, "help", "replay");
+        // then it is the usage replay --help prints
+        assertThat(exit).isZero();
+        assertThat(out.toString()).startsWith("Usage: lockup-guard replay ");
+        assertThat(err.toString()).isEmpty();
     }
 
     @Test

@@ -173,6 +173,20 @@ class ReplayCommandTest {
     }
 
     @Test
+    void shouldSayAnEmptyFileNameIsEmptyRatherThanReadTheWorkingDirectory() {
+        // when the timeline, then the positions file, is named by an unset shell variable
+        int timeline = run("replay", "");
+        int positions = run("replay", "--positions=", "examples/letter-2003.jsonl");
+
+        // then
+        assertThat(timeline).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(positions).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("cannot replay: the timeline's file name is empty")
+                .contains("--positions needs a file: its name is empty").doesNotContain("Is a directory");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void shouldRefusePositionsOnStandardOutputWhereTheDecisionsGo() {
         // when
         int exit = run("replay", "--positions", "-", "examples/letter-2003.jsonl");
