@@ -55,6 +55,13 @@ public final class SchemasCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (inputs && !register) {
+            // a step written `schemas --inputs` expecting the producers' subjects registered would pass, having
+            // registered nothing
+            spec.commandLine().getErr().println("--inputs goes with --register: without it every subject is "
+                    + "printed, the producers' too, and nothing is registered");
+            return LockupGuardCli.EXIT_USAGE;
+        }
         GuardTopics topics;
         List<SchemaBootstrap.Subject> subjects;
         try {

@@ -49,6 +49,17 @@ class SchemasCommandTest {
     }
 
     @Test
+    void shouldRefuseInputsWithoutRegisterRatherThanRegisterNothingSilently() {
+        // when
+        int exit = run("--inputs");
+
+        // then
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--inputs goes with --register");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void shouldPrintEverySubjectWithASchemaTheRegistryCanTakeAsIs() throws Exception {
         // when
         int exit = run();

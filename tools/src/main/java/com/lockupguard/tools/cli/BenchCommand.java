@@ -148,6 +148,13 @@ final class BenchCommand implements Callable<Integer> {
         if (restoreHoldings != null && restoreHoldings < 1) {
             return "--restore-holdings must be at least 1";
         }
+        if (idsPerHolding < 0) {
+            return "--ids-per-holding must be at least 0";
+        }
+        if (apiRequests != null && apiRequests < 0) {
+            // a negative count timed nothing, as 0 does, but said nothing of it
+            return "--api-requests must be at least 0 (0 skips the API)";
+        }
         return null;
     }
 

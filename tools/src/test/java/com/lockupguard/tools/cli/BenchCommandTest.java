@@ -43,6 +43,19 @@ class BenchCommandTest {
     }
 
     @Test
+    void shouldRefuseANegativeCountOfApiRequestsOrIdsBeforeStartingAnything() {
+        // when a count that may be 0 is given below it
+        int apiRequests = run("bench", "--quick", "--api-requests", "-1");
+        int ids = run("bench", "--restore-holdings", "10", "--ids-per-holding", "-1");
+        // then
+        assertThat(apiRequests).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(ids).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--api-requests must be at least 0")
+                .contains("--ids-per-holding must be at least 0");
+        assertThat(out.toString()).doesNotContain("machine:");
+    }
+
+    @Test
     void shouldRefuseALatencyPhaseTooShortToTimeAnyDecision() {
         // when the latency phase would end within its untimed warm-up (the first 2 s), or not run at all
         int oneSecond = run("bench", "--quick", "--api-requests", "0", "--backlog", "1000", "--latency-seconds", "1");
