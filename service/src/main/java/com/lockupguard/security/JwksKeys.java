@@ -108,15 +108,13 @@ public final class JwksKeys {
 
     /**
      * {@code url} as it may be logged: without its user-info (user and password) or its query, which may hold a
-     * signature (a presigned URL) or a key.
+     * signature (a presigned URL) or a key. The user-info is all the authority holds before its last {@code @}:
+     * {@link URI} parses none from an authority whose host it cannot read (an underscore, as in a compose service's
+     * name {@code key_cloak}) or whose password holds an unencoded {@code @}, and gives that authority whole.
      */
     public static String shown(URI url) {
-        String userInfo = url.getRawUserInfo();
-        if (userInfo != null && url.getHost() == null) {
-            return "[hidden]";
-        }
         String authority = url.getRawAuthority();
-        return url.getScheme() + "://" + (userInfo == null ? authority : authority.substring(userInfo.length() + 1))
+        return url.getScheme() + "://" + (authority == null ? "" : authority.substring(authority.lastIndexOf('@') + 1))
                 + (url.getRawPath() == null ? "" : url.getRawPath()) + (url.getRawQuery() == null ? "" : "?[hidden]");
     }
 

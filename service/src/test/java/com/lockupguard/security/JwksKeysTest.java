@@ -49,4 +49,18 @@ class JwksKeysTest {
             server.stop(0);
         }
     }
+
+    @Test
+    void shouldShowAJwksUrlWithoutItsUserInfoWhereverJavaFindsNoHostInIt() {
+        // given URLs whose user and password java.net.URI does not parse out: a host with an underscore (a compose
+        // service's name), a user-info holding an unencoded '@'; and one it does
+        URI underscore = URI.create("https://idp:s3cret@key_cloak:8443/jwks?sig=x");
+        URI twoAts = URI.create("https://idp@corp:s3cret@idp.example/jwks");
+        URI plain = URI.create("https://idp:s3cret@127.0.0.1:8443/jwks");
+        // when / then each is shown with its host, port and path only
+        assertThat(JwksKeys.shown(underscore)).isEqualTo("https://key_cloak:8443/jwks?[hidden]");
+        assertThat(JwksKeys.shown(twoAts)).isEqualTo("https://idp.example/jwks");
+        assertThat(JwksKeys.shown(plain)).isEqualTo("https://127.0.0.1:8443/jwks");
+        assertThat(JwksKeys.shown(URI.create("https://idp.example"))).isEqualTo("https://idp.example");
+    }
 }
