@@ -3,18 +3,27 @@ package com.lockupguard.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.lockupguard.security.testing.TestIssuer;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Static tokens, the service token, the Authorization header's shape, and the live feed's tickets. */
 class BearerAuthenticatorTest {
 
     private final BearerAuthenticator tokens = new BearerAuthenticator(new StaticToken("dev-token"),
             new StaticToken("peer-secret"), null, null);
+
+    @TempDir
+    Path dir;
 
     private static AuthFailure refusal(BearerAuthenticator authenticator, String header) {
         try {
@@ -103,6 +112,102 @@ class BearerAuthenticatorTest {
     @Test
     void shouldNameWhatItAcceptsWithoutTheSecrets() {
         assertThat(tokens.describe()).contains("api.token").doesNotContain("dev-token").doesNotContain("peer-secret");
+    }
+
+    @Test
+    void shouldHandOnTheSubjectRolesAndExpiryOfAVerifiedBearerJwt() throws Exception {
+        // given JWT authentication beside the service token, trusting the issuer's JWKS
+        TestIssuer issuer = TestIssuer.rsa("key-1");
+        JwtVerifier jwt = new JwtVerifier(JwksKeys.file(issuer.writeJwks(dir.resolve("jwks.json"))),
+                new JwtSettings(TestIssuer.ISSUER, TestIssuer.AUDIENCE, List.of("RS256"), Duration.ofSeconds(30),
+                        List.of("scope"), Map.of(Role.READ, Set.of(TestIssuer.READ))));
+        BearerAuthenticator authenticator = new BearerAuthenticator(null, new StaticToken("peer-secret"), jwt, null);
+        Instant exp = Instant.now().plusSeconds(300);
+
+        // when a caller sends a token the issuer signed for bob, granting read only
+        Principal principal = authenticator.authenticate("Bearer " + issuer.token().claim("sub", "bob")
+                .scope(TestIssuer.READ).expiresAt(exp).sign());
+
+        // then the request is bob's, with read and not submit, until the token expires
+        assertThat(principal.subject()).isEqualTo("bob");
+        assertThat(principal.kind()).isEqualTo(Principal.Kind.JWT);
+        assertThat(principal.has(Role.READ)).isTrue();
+        assertThat(principal.has(Role.SUBMIT)).isFalse();
+        assertThat(principal.expiresAt()).isEqualTo(Instant.ofEpochSecond(exp.getEpochSecond()));
+    }
+
+    @Test
+    void shouldNameEachKindOfCredentialItAcceptsForTheLog() {
+        // given an instance with JWTs (from a named issuer) and the service token, and one with JWTs alone
+        JwtVerifier jwt = new JwtVerifier((jws, nesting) -> null, new JwtSettings("https://issuer.test", "guard",
+                List.of("RS256"), Duration.ofSeconds(30), List.of("scope"), Map.of()));
+        BearerAuthenticator jwtAndPeers = new BearerAuthenticator(null, new StaticToken("peer-secret"), jwt,
+                "JWT from https://issuer.test/jwks");
+        BearerAuthenticator jwtOnly = new BearerAuthenticator(null, null, jwt, null);
+
+        // when / then each says what it takes, and what it does not
+        assertThat(jwtAndPeers.describe())
+                .isEqualTo("JWT from https://issuer.test/jwks, api.service.token (instances)");
+        assertThat(jwtAndPeers.acceptsJwt()).isTrue();
+        assertThat(jwtAndPeers.acceptsStaticToken()).isFalse();
+        assertThat(jwtOnly.describe()).isEqualTo("JWT");
+        assertThat(tokens.describe()).isEqualTo("api.token, api.service.token (instances)");
+        assertThat(tokens.acceptsJwt()).isFalse();
+        assertThat(tokens.acceptsStaticToken()).isTrue();
+        assertThat(BearerAuthenticator.none().describe()).isEqualTo("none");
+    }
+
+    @Test
+    void shouldTurnAuthenticationOnWithAnyStaticTokenAndOffOnlyWithoutOne() throws Exception {
+        // given api.token unset, empty, and set
+        BearerAuthenticator unset = BearerAuthenticator.staticToken(null);
+        BearerAuthenticator empty = BearerAuthenticator.staticToken("");
+        BearerAuthenticator set = BearerAuthenticator.staticToken("dev-token");
+
+        // when / then without one everyone is anonymous; with one, only its holder gets in, with both roles
+        assertThat(unset.enabled()).isFalse();
+        assertThat(empty.enabled()).isFalse();
+        assertThat(set.enabled()).isTrue();
+        assertThat(set.authenticate("Bearer dev-token").has(Role.SUBMIT)).isTrue();
+        assertThat(refusal(set, "Bearer other-token")).isEqualTo(AuthFailure.INVALID);
+        assertThat(refusal(set, null)).isEqualTo(AuthFailure.MISSING);
+    }
+
+    @Test
+    void shouldCallTheBearerSchemeWithoutATokenMalformed() {
+        // given a header naming the scheme and its space, but no token
+        String header = "Bearer ";
+
+        // when
+        AuthFailure refused = refusal(tokens, header);
+
+        // then it is a misshapen credential, not a wrong token
+        assertThat(refused).isEqualTo(AuthFailure.MALFORMED);
+    }
+
+    @Test
+    void shouldAnswerEachRefusalWithRfc6750sStatusAndErrorCode() {
+        // given every reason a request is refused
+        for (AuthFailure failure : AuthFailure.values()) {
+            // when the caller is answered / then (RFC 6750 section 3.1): no error code when no credential was
+            // sent, insufficient_scope with 403 for a valid one without the role, else 401 with invalid_token or,
+            // for a credential sent in the URL, invalid_request
+            String expected = switch (failure) {
+                case MISSING -> null;
+                case FORBIDDEN -> "insufficient_scope";
+                case TOKEN_IN_URL -> "invalid_request";
+                default -> "invalid_token";
+            };
+            assertThat(failure.bearerError()).as(failure.name()).isEqualTo(expected);
+            assertThat(failure.status()).as(failure.name()).isEqualTo(failure == AuthFailure.FORBIDDEN ? 403 : 401);
+            assertThat(new AuthenticationException(failure).getMessage()).as(failure.name())
+                    .isEqualTo(failure.description()).isNotBlank();
+        }
+        // and the failed-login counter's reason label takes the values the README and the dashboards name
+        assertThat(Stream.of(AuthFailure.values()).map(AuthFailure::tag)).containsExactly("missing", "malformed",
+                "invalid", "expired", "too_long_lived", "not_yet_valid", "wrong_issuer", "wrong_audience", "wrong_type",
+                "missing_claim", "token_in_url", "ticket", "forbidden");
+        assertThat(AuthFailure.EXPIRED.description()).contains("expired");
     }
 
     // ---- tickets
@@ -220,5 +325,111 @@ class BearerAuthenticatorTest {
         assertThat(other).isNotNull();
         assertThat(tickets.redeem(first.value())).isEqualTo(ALICE);
         assertThat(tickets.issue(ALICE)).isNotNull();
+    }
+
+    @Test
+    void shouldTellWhoHoldsALiveTicketWithoutSpendingItAndNobodyForADeadOne() throws Exception {
+        // given a ticket issued to alice
+        MutableClock clock = new MutableClock();
+        SseTickets tickets = new SseTickets(clock);
+        SseTickets.Ticket ticket = tickets.issue(ALICE);
+
+        // when the live feed looks at whom it names, twice
+        // then it is alice both times, and the ticket can still be redeemed once
+        assertThat(tickets.holder(ticket.value())).contains(ALICE);
+        assertThat(tickets.holder(ticket.value())).contains(ALICE);
+        assertThat(tickets.redeem(ticket.value())).isEqualTo(ALICE);
+        // and a spent, a made-up, a missing and an expired ticket name nobody
+        assertThat(tickets.holder(ticket.value())).isEmpty();
+        assertThat(tickets.holder("made-up")).isEmpty();
+        assertThat(tickets.holder(null)).isEmpty();
+        SseTickets.Ticket expiring = tickets.issue(ALICE);
+        clock.now = clock.now.plus(SseTickets.TTL);
+        assertThat(tickets.holder(expiring.value())).isEmpty();
+    }
+
+    @Test
+    void shouldTellACallerWithItsPlacesTakenToWaitForItsOwnFirstTicketNotAnothersEarlierOne() {
+        // given bob's ticket issued at 0 s, and alice's two places taken at 10 and 15 s
+        MutableClock clock = new MutableClock();
+        SseTickets tickets = new SseTickets(clock, Duration.ofSeconds(30), 10, 2);
+        tickets.issue(BOB);
+        clock.now = clock.now.plusSeconds(10);
+        tickets.issue(ALICE);
+        clock.now = clock.now.plusSeconds(5);
+        tickets.issue(ALICE);
+
+        // when alice asks at 20 s how long until she can have another
+        clock.now = clock.now.plusSeconds(5);
+        Duration wait = tickets.untilAPlace(ALICE);
+
+        // then she waits for her own first ticket (expiring at 40 s), not bob's (at 30 s): she would be refused then
+        assertThat(wait).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void shouldLetACallerWhoseTicketsHaveAllExpiredHaveOneWithoutWaiting() {
+        // given a caller who took both its places, and whose tickets then expired unused
+        MutableClock clock = new MutableClock();
+        SseTickets tickets = new SseTickets(clock, Duration.ofSeconds(30), 10, 2);
+        tickets.issue(ALICE);
+        tickets.issue(ALICE);
+        clock.now = clock.now.plusSeconds(31);
+
+        // when it asks how long until it can have a ticket
+        Duration wait = tickets.untilAPlace(ALICE);
+
+        // then it can have one now
+        assertThat(wait).isEqualTo(Duration.ZERO);
+        assertThat(tickets.issue(ALICE)).isNotNull();
+    }
+
+    @Test
+    void shouldBoundTheTicketsOutstandingOnTheInstanceWhateverTheNumberOfCallers() {
+        // given an instance that keeps two tickets at most, each caller up to five
+        SseTickets tickets = new SseTickets(new MutableClock(), Duration.ofSeconds(30), 2, 5);
+        Principal carol = new Principal("carol", Set.of(Role.READ), Principal.Kind.JWT, null);
+
+        // when three callers ask for one each
+        SseTickets.Ticket first = tickets.issue(ALICE);
+        SseTickets.Ticket second = tickets.issue(BOB);
+        SseTickets.Ticket third = tickets.issue(carol);
+
+        // then the third is refused: many subjects cannot fill the memory either
+        assertThat(first).isNotNull();
+        assertThat(second).isNotNull();
+        assertThat(third).isNull();
+        assertThat(tickets.outstanding()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldStillHoldAFloodingCallerToItsBoundAfterItRedeemsOneTicket() throws AuthenticationException {
+        // given a caller holding its three places
+        SseTickets tickets = new SseTickets(new MutableClock(), Duration.ofSeconds(30), 10, 3);
+        SseTickets.Ticket first = tickets.issue(ALICE);
+        tickets.issue(ALICE);
+        tickets.issue(ALICE);
+
+        // when it redeems one, and asks for two more
+        tickets.redeem(first.value());
+        SseTickets.Ticket again = tickets.issue(ALICE);
+        SseTickets.Ticket beyond = tickets.issue(ALICE);
+
+        // then it gets the place it freed, and no more: three are outstanding again
+        assertThat(again).isNotNull();
+        assertThat(beyond).isNull();
+        assertThat(tickets.outstanding()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldNotShowATicketsValueWhenItIsPrinted() {
+        // given a ticket, as a log line or an error message might print it
+        SseTickets.Ticket ticket = new SseTickets(new MutableClock()).issue(ALICE);
+
+        // when
+        String printed = ticket.toString();
+
+        // then it says when the ticket lapses, and never the value that opens the live feed
+        assertThat(printed).contains(ticket.expiresAt().toString()).doesNotContain(ticket.value());
     }
 }

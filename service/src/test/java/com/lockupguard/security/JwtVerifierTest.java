@@ -10,14 +10,18 @@ import com.lockupguard.testing.CapturedLogs;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -226,6 +230,25 @@ class JwtVerifierTest {
     }
 
     @Test
+    void shouldCallATokenWhoseClaimsAreNotAJsonObjectMalformed() throws Exception {
+        // given compact JWSs whose payload is not a JSON object: text, and an array
+        JwtVerifier verifier = verifier(issuer);
+        Base64.Encoder base64url = Base64.getUrlEncoder().withoutPadding();
+        String header = base64url.encodeToString("{\"alg\":\"RS256\",\"kid\":\"key-1\"}"
+                .getBytes(StandardCharsets.UTF_8));
+        for (String payload : List.of("not json", "[\"alice\"]")) {
+            String token = header + "." + base64url.encodeToString(payload.getBytes(StandardCharsets.UTF_8))
+                    + ".c2ln";
+
+            // when
+            AuthFailure refused = refusal(verifier, token);
+
+            // then the caller is told its token is malformed, not that a signature or claim is wrong
+            assertThat(refused).as(payload).isEqualTo(AuthFailure.MALFORMED);
+        }
+    }
+
+    @Test
     void shouldNotAllowHmacOrNoneInTheAlgorithmList() {
         for (String algorithm : List.of("none", "HS256", "HS512")) {
             assertThatThrownBy(() -> new JwtVerifier((jws, nesting) -> null, new JwtSettings("i", "a",
@@ -342,6 +365,24 @@ class JwtVerifierTest {
             assertThat(fetches.get()).isBetween(1, 2);
         } finally {
             server.stop(0);
+        }
+    }
+
+    @Test
+    void shouldGiveUpOnAnIssuerThatDoesNotAnswerWithinFiveSeconds() throws Exception {
+        // given an issuer whose JWKS endpoint takes the connection and never answers
+        try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            JwksKeys.Remote keys = JwksKeys.url(URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/jwks"),
+                    Duration.ofMinutes(5), null);
+
+            // when the guard asks it for its keys
+            long started = System.nanoTime();
+            boolean read = keys.prefetch();
+            Duration waited = Duration.ofNanos(System.nanoTime() - started);
+
+            // then it gives up after about five seconds, not holding every request that needs the keys any longer
+            assertThat(read).isFalse();
+            assertThat(waited).isLessThan(Duration.ofSeconds(12));
         }
     }
 

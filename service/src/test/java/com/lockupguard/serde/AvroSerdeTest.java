@@ -17,6 +17,7 @@ import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.registry.SchemaMetadata;
 import com.lockupguard.registry.SchemaRegistryClient;
+import com.lockupguard.registry.SchemaRegistryException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -29,6 +30,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -430,7 +433,7 @@ class AvroSerdeTest {
                 return registry.getAllSubjects();
             }
         };
-        for (Long ttl : Arrays.asList(null, -1L, 0L)) {
+        for (Long ttl : Arrays.asList(null, -1L, 0L, 3600L)) {
             asked.set(0);
             AvroSerializer<ProposedOrder> serializer = new AvroSerializer<>(counting);
             Map<String, Object> settings = new java.util.HashMap<>(Map.of("schema.registry.url", "mock://" + scope,
@@ -443,8 +446,9 @@ class AvroSerdeTest {
             for (int i = 0; i < 100; i++) {
                 serializer.serialize("orders", order());
             }
-            // then the registry was asked once (unset, or Confluent's default, -1: kept), or every time with a TTL of 0
-            assertThat(asked.get()).as("latest.cache.ttl.sec=" + ttl).isEqualTo(ttl == null || ttl < 0 ? 1 : 100);
+            // then the registry was asked once (unset, or Confluent's default, -1: kept; or within an hour's TTL), or
+            // every time with a TTL of 0
+            assertThat(asked.get()).as("latest.cache.ttl.sec=" + ttl).isEqualTo(Long.valueOf(0L).equals(ttl) ? 100 : 1);
         }
     }
 
@@ -516,5 +520,227 @@ class AvroSerdeTest {
         byName.configure(config, false);
         assertThat(byName.deserializer().deserialize("orders", typed.serializer().serialize("orders", order())))
                 .isEqualTo(order());
+    }
+
+    @Test
+    void shouldWriteARecordLargerThanTheEncodeBufferByteForByteAsAvroDoes() throws Exception {
+        // given an order whose id runs to 5,000 characters, and a decision whose terms hash does
+        SpecificAvroSerde<ProposedOrder> orders = SpecificAvroSerde.forValues(ProposedOrder.class, config);
+        SpecificAvroSerde<Decision> decisions = SpecificAvroSerde.forValues(Decision.class, config);
+        ProposedOrder order = order();
+        order.setOrderId("o".repeat(5_000));
+        Decision decision = decision();
+        decision.setTermsHash("h".repeat(5_000));
+
+        // when each is written by a thread that has written nothing before (a new stream thread), then a small one
+        // after them on that thread
+        byte[][] written = onANewThread(() -> new byte[][] {orders.serializer().serialize("orders", order),
+            decisions.serializer().serialize("orders-blocked", decision),
+            orders.serializer().serialize("orders", order())});
+        byte[] orderBytes = written[0];
+        byte[] decisionBytes = written[1];
+        byte[] small = written[2];
+
+        // then each is the wire-format header and Avro's own encoding, whole, and reads back as written
+        assertThat(orderBytes).isEqualTo(confluentWireFormat(registry.getId("orders-value",
+                ProposedOrder.getClassSchema()), order));
+        assertThat(decisionBytes).isEqualTo(confluentWireFormat(registry.getId("orders-blocked-value",
+                Decision.getClassSchema()), decision));
+        assertThat(orders.deserializer().deserialize("orders", orderBytes)).isEqualTo(order);
+        assertThat(decisions.deserializer().deserialize("orders-blocked", decisionBytes)).isEqualTo(decision);
+        assertThat(orders.deserializer().deserialize("orders", small)).isEqualTo(order());
+    }
+
+    /** What {@code work} returns, run on a thread of its own. */
+    private static <T> T onANewThread(java.util.concurrent.Callable<T> work) throws Exception {
+        java.util.concurrent.FutureTask<T> task = new java.util.concurrent.FutureTask<>(work);
+        new Thread(task, "new-stream-thread").start();
+        return task.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** What Confluent's serializer writes: magic byte, schema id, then the record as Avro's writer encodes it. */
+    private static byte[] confluentWireFormat(int schemaId, org.apache.avro.specific.SpecificRecord record)
+            throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(ByteBuffer.allocate(WireFormat.HEADER_SIZE).put((byte) 0).putInt(schemaId).array());
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        new org.apache.avro.specific.SpecificDatumWriter<>(record.getSchema()).write(record, encoder);
+        encoder.flush();
+        return out.toByteArray();
+    }
+
+    @Test
+    void shouldSkipTheFieldsOfEveryTypeThatANewerProducerSchemaAddsAndReadTheRest() {
+        // given a producer whose schema of orders has fields the guard does not know, of every Avro type, before
+        // the guard's own
+        Schema newer = new Schema.Parser().parse(ProposedOrder.getClassSchema().toString().replaceFirst(
+                "\"fields\":\\[", java.util.regex.Matcher.quoteReplacement("\"fields\":["
+                        + "{\"name\":\"signature\",\"type\":\"bytes\"},"
+                        + "{\"name\":\"digest\",\"type\":{\"type\":\"fixed\",\"name\":\"Digest\",\"size\":4}},"
+                        + "{\"name\":\"price\",\"type\":\"double\"},{\"name\":\"weight\",\"type\":\"float\"},"
+                        + "{\"name\":\"desks\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},"
+                        + "{\"name\":\"limits\",\"type\":{\"type\":\"map\",\"values\":\"long\"}},"
+                        + "{\"name\":\"urgent\",\"type\":\"boolean\"},{\"name\":\"desk\",\"type\":\"string\"},")));
+        GenericData.Record record = new GenericData.Record(newer);
+        GenericRecord known = (GenericRecord) GenericData.get().deepCopy(ProposedOrder.getClassSchema(), order());
+        for (Schema.Field field : ProposedOrder.getClassSchema().getFields()) {
+            record.put(field.name(), known.get(field.name()));
+        }
+        record.put("signature", ByteBuffer.wrap(new byte[] {(byte) 0xe9, (byte) 0xff, 0, 1}));
+        record.put("digest", new GenericData.Fixed(newer.getField("digest").schema(), new byte[] {1, 2, 3, 4}));
+        record.put("price", 1.25);
+        record.put("weight", 0.5f);
+        record.put("desks", List.of("ny", "ldn", "hk"));
+        record.put("limits", Map.of("daily", 10_000L, "weekly", 50_000L));
+        record.put("urgent", true);
+        record.put("desk", "equities");
+        byte[] bytes = new AvroSerializer<GenericRecord>(registry).serialize("orders", record);
+
+        // when the guard reads it as its own order
+        ProposedOrder read = SpecificAvroSerde.forValues(ProposedOrder.class, config).deserializer()
+                .deserialize("orders", bytes);
+
+        // then the unknown fields are skipped, each its whole length, and the order is read as written
+        assertThat(read).isEqualTo(order());
+    }
+
+    @Test
+    void shouldReadAGenericRecordOfEveryAvroTypeAsWritten() {
+        // given a record of a type with floats, doubles, a fixed, bytes, an array, a map and a union
+        Schema reading = SchemaBuilder.record("Reading").namespace("com.example").fields()
+                .requiredFloat("weight").requiredDouble("price")
+                .name("digest").type().fixed("Digest").size(4).noDefault()
+                .requiredBytes("signature")
+                .name("desks").type().array().items().stringType().noDefault()
+                .name("limits").type().map().values().longType().noDefault()
+                .optionalDouble("discount").endRecord();
+        GenericData.Record record = new GenericData.Record(reading);
+        record.put("weight", 0.5f);
+        record.put("price", 1.25);
+        record.put("digest", new GenericData.Fixed(reading.getField("digest").schema(), new byte[] {1, 2, 3, 4}));
+        record.put("signature", ByteBuffer.wrap(new byte[] {(byte) 0xe9, 0, (byte) 0xff}));
+        record.put("desks", List.of("ny", "ldn"));
+        record.put("limits", Map.of("daily", 10_000L, "weekly", 50_000L));
+        record.put("discount", 0.75);
+        byte[] bytes = new AvroSerializer<GenericRecord>(registry).serialize("readings", record);
+        AvroDeserializer<Object> generic = new AvroDeserializer<>();
+        generic.configure(config, false);
+
+        // when it is read as a generic record
+        GenericRecord read = (GenericRecord) generic.deserialize("readings", bytes);
+
+        // then every value is the one written
+        assertThat(read.get("weight")).isEqualTo(0.5f);
+        assertThat(read.get("price")).isEqualTo(1.25);
+        assertThat(((GenericData.Fixed) read.get("digest")).bytes()).containsExactly(1, 2, 3, 4);
+        assertThat(read.get("signature")).isEqualTo(ByteBuffer.wrap(new byte[] {(byte) 0xe9, 0, (byte) 0xff}));
+        assertThat(((List<?>) read.get("desks")).stream().map(Object::toString)).containsExactly("ny", "ldn");
+        assertThat(texts((Map<?, ?>) read.get("limits"))).isEqualTo(Map.of("daily", 10_000L, "weekly", 50_000L));
+        assertThat(read.get("discount")).isEqualTo(0.75);
+    }
+
+    @Test
+    void shouldReadAnArrayAndAMapWrittenInSeveralBlocks() throws Exception {
+        // given a record whose array and map a producer wrote in several blocks, as the Avro specification allows
+        // ("a series of blocks") and as encoders other than Java's do for long ones
+        Schema blocks = SchemaBuilder.record("Blocks").namespace("com.example").fields()
+                .name("desks").type().array().items().stringType().noDefault()
+                .name("limits").type().map().values().longType().noDefault()
+                .requiredString("after").endRecord();
+        int id = registry.register("blocks-value", blocks);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(ByteBuffer.allocate(WireFormat.HEADER_SIZE).put((byte) 0).putInt(id).array());
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        encoder.writeArrayStart();
+        encoder.setItemCount(2); // a block of two items
+        encoder.startItem();
+        encoder.writeString("ny");
+        encoder.startItem();
+        encoder.writeString("ldn");
+        encoder.setItemCount(1); // then a block of one
+        encoder.startItem();
+        encoder.writeString("hk");
+        encoder.writeArrayEnd();
+        encoder.writeMapStart();
+        encoder.setItemCount(1);
+        encoder.startItem();
+        encoder.writeString("daily");
+        encoder.writeLong(10_000L);
+        encoder.setItemCount(1);
+        encoder.startItem();
+        encoder.writeString("weekly");
+        encoder.writeLong(50_000L);
+        encoder.writeMapEnd();
+        encoder.writeString("end");
+        encoder.flush();
+        AvroDeserializer<Object> generic = new AvroDeserializer<>();
+        generic.configure(config, false);
+
+        // when it is read
+        GenericRecord read = (GenericRecord) generic.deserialize("blocks", out.toByteArray());
+
+        // then every block's items are read, and what follows them
+        assertThat(((List<?>) read.get("desks")).stream().map(Object::toString)).containsExactly("ny", "ldn", "hk");
+        assertThat(texts((Map<?, ?>) read.get("limits"))).isEqualTo(Map.of("daily", 10_000L, "weekly", 50_000L));
+        assertThat(read.get("after").toString()).isEqualTo("end");
+    }
+
+    /** A map read by Avro, its Utf8 keys as strings. */
+    private static Map<String, Object> texts(Map<?, ?> read) {
+        Map<String, Object> texts = new java.util.HashMap<>();
+        read.forEach((key, value) -> texts.put(key.toString(), value));
+        return texts;
+    }
+
+    @Test
+    void shouldSayTheRegistryIsUnavailableRatherThanThatItRefusedTheSchema() {
+        // given a serializer whose registry cannot be reached, and one whose registry refuses the schema
+        AvroSerializer<ProposedOrder> unreachable = new AvroSerializer<>(refusing(
+                new SchemaRegistryException.Unavailable("connection refused", new java.io.IOException("refused"))));
+        AvroSerializer<ProposedOrder> refused = new AvroSerializer<>(refusing(
+                new SchemaRegistryException.IncompatibleSchema("a field was removed")));
+
+        // when each writes an order / then the operator is told which it was, and for which subject
+        assertThatThrownBy(() -> unreachable.serialize("orders", order())).isInstanceOf(SerializationException.class)
+                .hasMessageStartingWith("schema registry unavailable for com.lockupguard.avro.ProposedOrder")
+                .hasMessageContaining("'orders-value'");
+        assertThatThrownBy(() -> refused.serialize("orders", order())).isInstanceOf(SerializationException.class)
+                .hasMessageStartingWith("schema registry refused com.lockupguard.avro.ProposedOrder")
+                .hasMessageContaining("a field was removed");
+    }
+
+    /** A registry that answers every question with {@code failure}. */
+    private static SchemaRegistryClient refusing(SchemaRegistryException failure) {
+        return new SchemaRegistryClient() {
+            @Override
+            public int register(String subject, Schema schema) {
+                throw failure;
+            }
+
+            @Override
+            public int getId(String subject, Schema schema) {
+                throw failure;
+            }
+
+            @Override
+            public Schema getSchemaById(int id) {
+                throw failure;
+            }
+
+            @Override
+            public SchemaMetadata getLatestSchemaMetadata(String subject) {
+                throw failure;
+            }
+
+            @Override
+            public boolean testCompatibility(String subject, Schema schema) {
+                throw failure;
+            }
+
+            @Override
+            public java.util.Collection<String> getAllSubjects() {
+                throw failure;
+            }
+        };
     }
 }
