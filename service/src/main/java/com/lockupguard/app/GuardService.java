@@ -265,9 +265,12 @@ public final class GuardService implements AutoCloseable {
         return watch == null ? 0 : watch.topicProblems();
     }
 
-    /** Ready to decide: every task is running (not rebalancing or restoring). */
+    /**
+     * Ready to decide: every task is running (not rebalancing or restoring), and the guard has not decided to stop
+     * (Kafka Streams leaves RUNNING a moment after the guard has, on the thread that closes it).
+     */
     public boolean isReady() {
-        return state == KafkaStreams.State.RUNNING;
+        return fatal == null && state == KafkaStreams.State.RUNNING;
     }
 
     public KafkaStreams.State state() {
