@@ -84,6 +84,10 @@ final class ReplayCommand implements Callable<Integer> {
         // JVM halts; a stream from stdin is answered line by line, each answer flushed as it is written
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(CLOSE_TIMEOUT)) {
             StoppableStdin stdin = null;
+            if (isStdin() && StoppableStdin.isClosed()) {
+                err.println("cannot replay -: standard input is closed");
+                return LockupGuardCli.EXIT_USAGE;
+            }
             if (isStdin()) {
                 // a replay blocked on stdin, waiting for the next line, must not keep the JVM from halting
                 stdin = new StoppableStdin();

@@ -64,6 +64,18 @@ final class StoppableStdin extends InputStream {
         return Files.isRegularFile(PATH);
     }
 
+    /**
+     * Whether standard input was closed when the JVM started ({@code <&-}): the JVM then opens one of its own files
+     * (its modules) as descriptor 0, and a replay would read that as a timeline. Seen on Linux only.
+     */
+    static boolean isClosed() {
+        try {
+            return Files.readSymbolicLink(PATH).startsWith(Path.of(System.getProperty("java.home")).toRealPath());
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false; // no /proc: nothing to tell
+        }
+    }
+
     @Override
     public void close() throws IOException {
         channel.close();

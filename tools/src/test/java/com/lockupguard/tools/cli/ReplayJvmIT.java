@@ -119,6 +119,25 @@ class ReplayJvmIT {
     }
 
     @Test
+    @Timeout(60)
+    void shouldSayStandardInputIsClosedRatherThanReadTheFileTheJvmOpenedInItsPlace() throws Exception {
+        // given a replay of standard input started with standard input closed (<&-), as a supervisor may start it
+        Path out = dir.resolve("out.jsonl");
+        Path err = dir.resolve("err.txt");
+        ProcessBuilder java = builder(out, err, null, "replay", "-");
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" <&-", "sh"));
+        command.addAll(java.command());
+        // when
+        Process replay = java.command(command).start();
+        // then it says so, rather than reading the JVM's own modules file as a timeline
+        assertThat(replay.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(replay.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(err)).isEqualTo("cannot replay -: standard input is closed"
+                + System.lineSeparator());
+        assertThat(out).isEmptyFile();
+    }
+
+    @Test
     @Timeout(180)
     void shouldReplayALargeFileRedirectedToStandardInputInTheSerialCollectorJvmToo() throws Exception {
         // given a timeline of 12,000 orders given as standard input, as "replay - < FILE" gives it
