@@ -82,8 +82,8 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         this.autoRegister = config.autoRegisterSchemas();
         this.useLatestVersion = config.useLatestVersion();
         this.latestCacheTtl = config.latestCacheTtl();
-        this.subjects = SubjectNames.fromConfig(configs.get(isKey ? SubjectNames.KEY_STRATEGY_CONFIG
-                : SubjectNames.VALUE_STRATEGY_CONFIG));
+        String strategy = isKey ? SubjectNames.KEY_STRATEGY_CONFIG : SubjectNames.VALUE_STRATEGY_CONFIG;
+        this.subjects = SubjectNames.fromConfig(strategy, configs.get(strategy));
         if (registry == null) {
             registry = SchemaRegistryClients.fromConfig(configs);
         }

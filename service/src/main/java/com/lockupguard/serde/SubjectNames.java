@@ -42,12 +42,13 @@ public enum SubjectNames {
     }
 
     /**
-     * The strategy a setting names: Confluent's class name ({@code io.confluent...TopicRecordNameStrategy})
-     * or its simple name; null or blank is the default, TopicNameStrategy.
+     * The strategy {@code value} of {@code setting} ({@link #KEY_STRATEGY_CONFIG} or {@link #VALUE_STRATEGY_CONFIG})
+     * names: Confluent's class name ({@code io.confluent...TopicRecordNameStrategy}) or its simple name; null or blank
+     * is the default, TopicNameStrategy. Refused naming that setting.
      */
-    public static SubjectNames fromConfig(Object value) {
+    public static SubjectNames fromConfig(String setting, Object value) {
         return named(value).orElseThrow(() -> new org.apache.kafka.common.config.ConfigException(
-                VALUE_STRATEGY_CONFIG, value, "use TopicNameStrategy, RecordNameStrategy or TopicRecordNameStrategy"));
+                setting, value, "use TopicNameStrategy, RecordNameStrategy or TopicRecordNameStrategy"));
     }
 
     /** The strategy a setting names, as {@link #fromConfig}; empty for a strategy of another's (a class of its own). */

@@ -159,7 +159,7 @@ public final class GuardTopics {
                 serde.configure(serdeConfig, false);
                 return serde;
             }
-        }, registry, SubjectNames.fromConfig(strategy), null, strategy);
+        }, registry, SubjectNames.fromConfig(SubjectNames.VALUE_STRATEGY_CONFIG, strategy), null, strategy);
     }
 
     @SuppressWarnings("unchecked")

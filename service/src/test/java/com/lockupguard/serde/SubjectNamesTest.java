@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.lockupguard.avro.Decision;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,13 +38,19 @@ class SubjectNamesTest {
     void shouldTakeTheStrategyConfluentsSettingNames(String setting, SubjectNames strategy) {
         // given a value of value.subject.name.strategy as a Confluent client's configuration holds it
         // when it is read, then it is that strategy; blank is the default, TopicNameStrategy
-        assertThat(SubjectNames.fromConfig(setting)).isEqualTo(strategy);
+        assertThat(SubjectNames.fromConfig(SubjectNames.VALUE_STRATEGY_CONFIG, setting)).isEqualTo(strategy);
     }
 
     @Test
     void shouldRefuseAStrategyItDoesNotKnowNamingTheSetting() {
-        assertThatThrownBy(() -> SubjectNames.fromConfig("com.example.MySubjectStrategy"))
+        assertThatThrownBy(() -> SubjectNames.fromConfig(SubjectNames.VALUE_STRATEGY_CONFIG,
+                "com.example.MySubjectStrategy"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("value.subject.name.strategy");
+        assertThatThrownBy(() -> new AvroSerializer<>().configure(Map.of(
+                "schema.registry.url", "mock://subject-names", SubjectNames.KEY_STRATEGY_CONFIG,
+                "com.example.MySubjectStrategy"), true))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("key.subject.name.strategy")
+                .hasMessageNotContaining("value.subject.name.strategy");
         assertThat(SubjectNames.named("com.example.MySubjectStrategy")).isEmpty();
     }
 }
