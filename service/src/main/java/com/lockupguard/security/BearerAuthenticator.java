@@ -80,6 +80,10 @@ public final class BearerAuthenticator {
             throw new AuthenticationException(AuthFailure.MALFORMED);
         }
         String token = authorization.substring(BEARER.length()).trim();
+        if (token.isEmpty()) {
+            // as the JWT verifier calls it: blanks are no token, not a wrong one (the metric's reason says which)
+            throw new AuthenticationException(AuthFailure.MALFORMED);
+        }
         if (apiToken != null && apiToken.matches(token)) {
             return new Principal("api.token", Set.of(Role.values()), Principal.Kind.STATIC_TOKEN, null);
         }

@@ -37,4 +37,13 @@ public record Principal(String subject, Set<Role> roles, Kind kind, Instant expi
     public boolean has(Role role) {
         return roles.contains(role);
     }
+
+    /**
+     * Whom the per-caller limits (tickets, live streams, request bodies) count this caller as: its subject within
+     * its kind, so that a JWT whose {@code sub} is {@code api.token} or {@code anonymous} does not share the limits
+     * of the static token's holders or of everyone while authentication is off.
+     */
+    public String caller() {
+        return kind.name() + ":" + subject;
+    }
 }

@@ -42,7 +42,7 @@ public final class SseTickets {
 
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Issued> outstanding = new HashMap<>();
-    private final Map<String, Integer> perSubject = new HashMap<>();
+    private final Map<String, Integer> perCaller = new HashMap<>();
     private final Clock clock;
     private final Duration ttl;
     private final int maxOutstanding;
@@ -62,10 +62,10 @@ public final class SseTickets {
     /** A new ticket for {@code principal}; null when too many are outstanding (the caller answers 429). */
     public synchronized Ticket issue(Principal principal) {
         Instant now = clock.instant();
-        String subject = principal.subject();
-        if (full(subject)) {
+        String caller = principal.caller();
+        if (full(caller)) {
             forgetExpired(now);
-            if (full(subject)) {
+            if (full(caller)) {
                 return null;
             }
         }
@@ -77,7 +77,7 @@ public final class SseTickets {
             expiresAt = principal.expiresAt();
         }
         outstanding.put(key(value), new Issued(principal, expiresAt));
-        perSubject.merge(subject, 1, Integer::sum);
+        perCaller.merge(caller, 1, Integer::sum);
         return new Ticket(value, expiresAt);
     }
 
@@ -89,13 +89,13 @@ public final class SseTickets {
     public synchronized Duration untilAPlace(Principal principal) {
         Instant now = clock.instant();
         forgetExpired(now);
-        String subject = principal.subject();
-        boolean ownPlacesTaken = perSubject.getOrDefault(subject, 0) >= maxPerSubject;
+        String caller = principal.caller();
+        boolean ownPlacesTaken = perCaller.getOrDefault(caller, 0) >= maxPerSubject;
         if (!ownPlacesTaken && outstanding.size() < maxOutstanding) {
             return Duration.ZERO;
         }
         return outstanding.values().stream()
-                .filter(issued -> !ownPlacesTaken || issued.principal().subject().equals(subject))
+                .filter(issued -> !ownPlacesTaken || issued.principal().caller().equals(caller))
                 .map(Issued::expiresAt).min(Instant::compareTo)
                 .map(first -> Duration.between(now, first)).orElse(Duration.ZERO);
     }
@@ -123,8 +123,8 @@ public final class SseTickets {
         return outstanding.size();
     }
 
-    private boolean full(String subject) {
-        return outstanding.size() >= maxOutstanding || perSubject.getOrDefault(subject, 0) >= maxPerSubject;
+    private boolean full(String caller) {
+        return outstanding.size() >= maxOutstanding || perCaller.getOrDefault(caller, 0) >= maxPerSubject;
     }
 
     private void forgetExpired(Instant now) {
@@ -138,7 +138,7 @@ public final class SseTickets {
     }
 
     private void uncount(Issued issued) {
-        perSubject.computeIfPresent(issued.principal().subject(), (subject, count) -> count == 1 ? null : count - 1);
+        perCaller.computeIfPresent(issued.principal().caller(), (caller, count) -> count == 1 ? null : count - 1);
     }
 
     private static String key(String value) {

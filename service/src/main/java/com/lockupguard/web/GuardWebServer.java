@@ -266,7 +266,7 @@ public final class GuardWebServer implements AutoCloseable {
                 }
                 requireEventStream(ctx); // a single-use ticket is not spent on a request the feed will not answer
                 Optional<Principal> holder = tickets.holder(ticket);
-                if (holder.filter(issuedTo -> !liveStreams.admits(subjectOf(issuedTo))).isPresent()) {
+                if (holder.filter(issuedTo -> !liveStreams.admits(countedAs(issuedTo))).isPresent()) {
                     throw tooManyLiveStreams(); // nor on one it would refuse: the client retries with it
                 }
                 if (holder.isPresent()) {
@@ -490,7 +490,7 @@ public final class GuardWebServer implements AutoCloseable {
 
     /** A caller is a credential from an address: with authentication off, or one token for all, each client. */
     private static String callerOf(Context ctx) {
-        return subjectOf(ctx.attribute(PRINCIPAL)) + "@" + ctx.ip();
+        return countedAs(ctx.attribute(PRINCIPAL)) + "@" + ctx.ip();
     }
 
     /**
@@ -622,12 +622,12 @@ public final class GuardWebServer implements AutoCloseable {
             onEnd = () -> expiry.cancel(false); // or each reconnect would leave its task, and its client, for hours
         }
         client.sendComment("connected");
-        liveStreams.open(client, subjectOf(principal), backend().feed(), event -> payload(event).toString(), onEnd);
+        liveStreams.open(client, countedAs(principal), backend().feed(), event -> payload(event).toString(), onEnd);
     }
 
-    /** Whom the live-stream caps count a stream for: every caller is one subject while authentication is off. */
-    private static String subjectOf(Principal principal) {
-        return principal == null ? Principal.anonymous().subject() : principal.subject();
+    /** Whom the live-stream caps count a stream for: every caller is one while authentication is off. */
+    private static String countedAs(Principal principal) {
+        return (principal == null ? Principal.anonymous() : principal).caller();
     }
 
     /**
@@ -645,7 +645,7 @@ public final class GuardWebServer implements AutoCloseable {
 
     /** 429 for a live stream over {@link LiveStreams}' caps, before its answer begins. */
     private void admitLiveStream(Context ctx) {
-        if (!liveStreams.admits(subjectOf(ctx.attribute(PRINCIPAL)))) {
+        if (!liveStreams.admits(countedAs(ctx.attribute(PRINCIPAL)))) {
             throw tooManyLiveStreams();
         }
     }

@@ -175,14 +175,13 @@ class BearerAuthenticatorTest {
 
     @Test
     void shouldCallTheBearerSchemeWithoutATokenMalformed() {
-        // given a header naming the scheme and its space, but no token
-        String header = "Bearer ";
+        for (String header : new String[] {"Bearer ", "Bearer    ", "Bearer \t"}) {
+            // when a header names the scheme and its space, but no token: only blanks
+            AuthFailure refused = refusal(tokens, header);
 
-        // when
-        AuthFailure refused = refusal(tokens, header);
-
-        // then it is a misshapen credential, not a wrong token
-        assertThat(refused).isEqualTo(AuthFailure.MALFORMED);
+            // then it is a misshapen credential, not a wrong token, as it is where JWTs are taken too
+            assertThat(refused).as("'%s'", header).isEqualTo(AuthFailure.MALFORMED);
+        }
     }
 
     @Test
@@ -292,6 +291,22 @@ class BearerAuthenticatorTest {
         // then the first caller's first ticket expires in 5 s; the other caller has a place now
         assertThat(tickets.untilAPlace(ALICE)).isEqualTo(Duration.ofSeconds(5));
         assertThat(tickets.untilAPlace(BOB)).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void shouldNotCountAJwtNamedAsTheStaticTokenAgainstTheStaticTokensPlaces() {
+        // given a JWT whose issuer named its subject api.token, holding every place a caller may hold
+        MutableClock clock = new MutableClock();
+        SseTickets tickets = new SseTickets(clock, Duration.ofSeconds(30), 10, 2);
+        Principal namedLikeTheToken = new Principal("api.token", Set.of(Role.READ), Principal.Kind.JWT, null);
+        tickets.issue(namedLikeTheToken);
+        tickets.issue(namedLikeTheToken);
+        Principal staticToken = new Principal("api.token", Set.of(Role.values()), Principal.Kind.STATIC_TOKEN, null);
+
+        // when / then the static token's holder still has its own places, and the JWT none left
+        assertThat(tickets.issue(staticToken)).isNotNull();
+        assertThat(tickets.issue(namedLikeTheToken)).isNull();
+        assertThat(staticToken.caller()).isNotEqualTo(namedLikeTheToken.caller());
     }
 
     @Test
