@@ -81,9 +81,9 @@ final class LineProblems {
         JsonNode value = line.get("quantity");
         if (absent(value)) {
             problems.add("quantity is missing");
-        } else if (OverlongNumbers.isOverlongInteger(value)) {
+        } else if (WrittenNumbers.isWrittenInteger(value)) {
             problems.add("quantity " + shown(value) + " is more than a 64-bit count holds");
-        } else if (OverlongNumbers.isOverlong(value) || !value.isIntegralNumber()) {
+        } else if (!value.isIntegralNumber()) {
             problems.add("quantity " + shown(value) + " is not a JSON integer");
         } else if (!value.canConvertToLong()) {
             problems.add("quantity " + shown(value) + " is more than a 64-bit count holds");

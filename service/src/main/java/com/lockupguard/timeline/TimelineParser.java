@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.ExecutionKind;
 import com.lockupguard.avro.ExecutionReport;
@@ -57,7 +57,7 @@ public final class TimelineParser {
 
     /** One JSON value per line, no key twice: {@code {..}{..}} or a second {@code quantity} is an unreadable line. */
     private final ObjectReader json;
-    private final OverlongNumbers overlongNumbers;
+    private final WrittenNumbers writtenNumbers;
     private final Warnings warnings;
 
     public TimelineParser(ObjectMapper json) {
@@ -66,14 +66,10 @@ public final class TimelineParser {
 
     public TimelineParser(ObjectMapper json, Warnings warnings) {
         this.warnings = warnings;
-        // a number that is not an integer is kept as written (1e400, 1.0, 1e3), to be echoed so, not as the nearest
-        // double (Infinity, a string in JSON; 1.0; 1000.0)
-        ObjectReader exactNumbers = json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
         // a duplicate key is caught as the tree is built, at no cost (STRICT_DUPLICATE_DETECTION would hash every key)
-        this.json = exactNumbers.with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
+        this.json = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
                 DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
-        this.overlongNumbers = new OverlongNumbers(json, exactNumbers);
+        this.writtenNumbers = new WrittenNumbers(json);
     }
 
     /** Why Jackson could not read a line, without the names of its own classes and settings it adds to some. */
@@ -102,6 +98,10 @@ public final class TimelineParser {
         }
         if (node == null || !node.isObject()) {
             return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not a JSON object"));
+        }
+        if (WrittenNumbers.holdsAFraction(node)) {
+            // a quantity of 1e400 or 2.5e1 is echoed and quoted so, not as Infinity or 25.0
+            keepFractionsAsWritten((ObjectNode) node, line);
         }
         // a lone surrogate reaches a string through a JSON escape or a line not read through TimelineInput
         if (line.contains("\\u") || UnicodeText.loneSurrogateIndex(line) >= 0) {
@@ -170,12 +170,20 @@ public final class TimelineParser {
             return json.readTree(line);
         } catch (StreamConstraintsException tooLong) {
             try {
-                return overlongNumbers.readTree(line);
+                return writtenNumbers.readTree(line);
             } catch (JsonProcessingException e) {
                 throw e;
             } catch (IOException e) {
                 throw new UncheckedIOException(e); // a String has no I/O
             }
+        }
+    }
+
+    private void keepFractionsAsWritten(ObjectNode node, String line) {
+        try {
+            writtenNumbers.keepFractionsAsWritten(node, line);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a line read once already cannot fail to read again", e);
         }
     }
 
@@ -336,7 +344,7 @@ public final class TimelineParser {
         if (absent(value)) {
             return fallback;
         }
-        if (OverlongNumbers.isOverlong(value)) {
+        if (WrittenNumbers.isWrittenInteger(value)) {
             throw new MalformedField(name + " is out of range (a number too long to read)");
         }
         if (!value.isIntegralNumber()) {

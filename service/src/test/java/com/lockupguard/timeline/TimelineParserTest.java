@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.lockupguard.avro.ExecutionKind;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.TrancheMode;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -186,21 +185,31 @@ class TimelineParserTest {
     }
 
     @Test
-    void shouldKeepAQuantityThatIsNotAnIntegerAsItsExactNumberNotTheNearestDouble() throws Exception {
-        // given quantities past a double's range, below its precision, and written with an exponent or a fraction,
-        // in a line Jackson reads and in one that also holds a number too long for it
+    void shouldKeepAQuantityThatIsNotAnIntegerAsWrittenNotAsTheNearestDouble() throws Exception {
+        // given quantities past a double's range or an int exponent's, below a double's precision, and written with
+        // an exponent or a fraction, in a line Jackson reads and in one that also holds a number too long for it
         String overlong = ",\"note\":" + "9".repeat(1001);
         for (String prefix : List.of("", "\"at\":\"2003-07-11T09:45:00-04:00\"" + overlong + ",")) {
-            for (String quantity : List.of("1e400", "1.00000000000000000001", "1.0", "123456789012345678901234.5")) {
+            for (String quantity : List.of("1e400", "1e2147483648", "1.00000000000000000001", "1.0", "2.5e1", "1e3",
+                    "-0.0", "123456789012345678901234.5")) {
                 // when
-                TimelineEntry.OrderLine order = (TimelineEntry.OrderLine) parse(ORDER.formatted(prefix, quantity));
-                // then it is no valid quantity, and its echo is the same number, a JSON number (not "Infinity", a
-                // string, nor 1.0 for the first two)
+                TimelineEntry entry = parse(ORDER.formatted(prefix, quantity));
+                // then it is an order with no valid quantity, echoed as written (not "Infinity", a string, nor 25.0)
+                assertThat(entry).as(quantity).isInstanceOf(TimelineEntry.OrderLine.class);
+                TimelineEntry.OrderLine order = (TimelineEntry.OrderLine) entry;
                 assertThat(order.order().getQuantity()).as(quantity).isNull();
-                String echoed = new ObjectMapper().writeValueAsString(order.echo().quantity());
-                assertThat(new BigDecimal(echoed)).as(quantity).isEqualTo(new BigDecimal(quantity));
+                assertThat(new ObjectMapper().writeValueAsString(order.echo().quantity())).isEqualTo(quantity);
             }
         }
+    }
+
+    @Test
+    void shouldReadALineWhoseUnknownFieldHoldsAnExponentPastAnIntsRange() {
+        // given an order with a note Jackson reads as a double's Infinity, and a fraction in an array
+        TimelineEntry entry = parse(ORDER.formatted("\"note\":1e2147483648,\"notes\":[2.5e1],", "5"));
+        // when / then it is an order like any other, its quantity read
+        assertThat(entry).isInstanceOfSatisfying(TimelineEntry.OrderLine.class,
+                order -> assertThat(order.order().getQuantity()).isEqualTo(5L));
     }
 
     @Test
@@ -400,6 +409,8 @@ class TimelineParserTest {
                 .isEqualTo("trancheMode 'ROLLING' is unknown: use NON_CUMULATIVE or CUMULATIVE");
         assertThat(reason(parse(AGREEMENT.formatted(",\"lockupDays\":90.5"))))
                 .isEqualTo("lockupDays must be a whole number, was 90.5");
+        assertThat(reason(parse(AGREEMENT.formatted(",\"lockupDays\":9e1"))))
+                .isEqualTo("lockupDays must be a whole number, was 9e1");
     }
 
     @Test
@@ -415,7 +426,7 @@ class TimelineParserTest {
         // then the first is an order whose quantity is echoed as written, never converted; the second names the
         // number Jackson could read
         assertThat(read.echo().quantity().isArray()).isTrue();
-        assertThat(OverlongNumbers.isOverlong(read.echo().quantity().get(0))).isTrue();
+        assertThat(WrittenNumbers.isWritten(read.echo().quantity().get(0))).isTrue();
         assertThat(reason(malformed)).isEqualTo("totalShares " + "9".repeat(1000) + " is out of range");
     }
 

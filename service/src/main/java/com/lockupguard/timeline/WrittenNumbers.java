@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.POJONode;
@@ -15,23 +14,26 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import java.io.IOException;
 
 /**
- * Reads a line that holds a number longer than Jackson reads (its {@code maxNumberLength}, 1,000 characters), which
- * Jackson refuses as a whole. Such a number is kept as written, a raw value that is not a number node, and never
- * converted (a BigInteger of a million digits takes Jackson half a minute): a quantity of 1,001 digits is then, like
- * one of 30 digits, not a valid whole number, and is echoed as written. The line is read as strictly as any other:
- * one JSON value, no key twice.
+ * Numbers kept as written: raw values that are not number nodes, never converted, echoed and quoted as the line wrote
+ * them. Two kinds:
+ * <ul>
+ * <li>a number longer than Jackson reads (its {@code maxNumberLength}, 1,000 characters), which Jackson refuses with
+ * the whole line: such a line is read here ({@link #readTree}), and the number never converted (a BigInteger of a
+ * million digits takes Jackson half a minute). A quantity of 1,001 digits is then, like one of 30 digits, not a
+ * valid whole number. The line is read as strictly as any other: one JSON value, no key twice;
+ * <li>a top-level field's number that is not an integer, which Jackson reads as the nearest double: {@code 1e400} as
+ * Infinity (echoed as the string "Infinity"), {@code 1.00000000000000000001} as 1.0, {@code 2.5e1} as 25.0
+ * ({@link #keepFractionsAsWritten}). Read as a double first, no exponent can make the line unreadable.
+ * </ul>
  */
-final class OverlongNumbers {
+final class WrittenNumbers {
 
     private final ObjectMapper json;
-    /** What reads each value that is not an overlong number (the parser's, less its checks of a whole line). */
-    private final ObjectReader values;
     private final JsonFactory relaxed;
     private final int maxNumberLength;
 
-    OverlongNumbers(ObjectMapper json, ObjectReader values) {
+    WrittenNumbers(ObjectMapper json) {
         this.json = json;
-        this.values = values;
         StreamReadConstraints constraints = json.getFactory().streamReadConstraints();
         this.maxNumberLength = constraints.getMaxNumberLength();
         this.relaxed = json.getFactory().rebuild()
@@ -40,15 +42,43 @@ final class OverlongNumbers {
                 .build();
     }
 
-    /** Whether {@code value} is a number too long to be read as one. */
-    static boolean isOverlong(JsonNode value) {
+    /** Whether {@code value} is a number kept as written. */
+    static boolean isWritten(JsonNode value) {
         return value instanceof POJONode pojo && pojo.getPojo() instanceof RawValue;
     }
 
-    /** Whether {@code value}, a number too long to be read, is written as an integer: no fraction, no exponent. */
-    static boolean isOverlongInteger(JsonNode value) {
-        return isOverlong(value) && ((RawValue) ((POJONode) value).getPojo()).rawValue().toString()
+    /** Whether {@code value} is a number kept as written with no fraction nor exponent: an overlong integer. */
+    static boolean isWrittenInteger(JsonNode value) {
+        return isWritten(value) && ((RawValue) ((POJONode) value).getPojo()).rawValue().toString()
                 .chars().noneMatch(c -> c == '.' || c == 'e' || c == 'E');
+    }
+
+    /** Whether a field of {@code line}, an object, holds a number Jackson read as a double. */
+    static boolean holdsAFraction(JsonNode line) {
+        for (JsonNode value : line) {
+            if (value.isFloatingPointNumber()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Puts each top-level field of {@code node} (the tree of {@code line}) Jackson read as a double as written. */
+    void keepFractionsAsWritten(ObjectNode node, String line) throws IOException {
+        try (JsonParser parser = relaxed.createParser(line)) {
+            parser.nextToken(); // the object's start: the line was read as one already
+            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                if (parser.nextToken() == JsonToken.VALUE_NUMBER_FLOAT) {
+                    node.set(name, written(parser.getText()));
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        }
+    }
+
+    private JsonNode written(String number) {
+        return json.getNodeFactory().pojoNode(new RawValue(number));
     }
 
     /** The tree of {@code line}, its overlong numbers raw; fails as Jackson would on anything else wrong with it. */
@@ -79,8 +109,8 @@ final class OverlongNumbers {
             return array;
         }
         if (token != null && token.isNumeric() && parser.getTextLength() > maxNumberLength) {
-            return json.getNodeFactory().pojoNode(new RawValue(parser.getText()));
+            return written(parser.getText());
         }
-        return values.readTree(parser);
+        return json.readTree(parser);
     }
 }
