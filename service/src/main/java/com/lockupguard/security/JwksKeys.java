@@ -108,11 +108,16 @@ public final class JwksKeys {
 
     /**
      * {@code url} as it may be logged: without its user-info (user and password) or its query, which may hold a
-     * signature (a presigned URL) or a key. The user-info is all the authority holds before its last {@code @}:
-     * {@link URI} parses none from an authority whose host it cannot read (an underscore, as in a compose service's
-     * name {@code key_cloak}) or whose password holds an unencoded {@code @}, and gives that authority whole.
+     * signature (a presigned URL) or a key. Where {@link URI} finds no host (an underscore in it, as in a compose
+     * service's name {@code key_cloak}; a password holding an unencoded {@code @}, {@code /} or {@code ?}) it parses
+     * no user-info either, and gives what it could not read as the authority or the path: such a URL holding an
+     * {@code @} anywhere is shown as {@code scheme://[hidden]}.
      */
     public static String shown(URI url) {
+        String rest = url.getRawSchemeSpecificPart();
+        if (url.getHost() == null && rest != null && rest.indexOf('@') >= 0) {
+            return url.getScheme() + "://[hidden]";
+        }
         String authority = url.getRawAuthority();
         return url.getScheme() + "://" + (authority == null ? "" : authority.substring(authority.lastIndexOf('@') + 1))
                 + (url.getRawPath() == null ? "" : url.getRawPath()) + (url.getRawQuery() == null ? "" : "?[hidden]");

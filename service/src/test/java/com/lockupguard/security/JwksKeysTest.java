@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -53,14 +54,19 @@ class JwksKeysTest {
     @Test
     void shouldShowAJwksUrlWithoutItsUserInfoWhereverJavaFindsNoHostInIt() {
         // given URLs whose user and password java.net.URI does not parse out: a host with an underscore (a compose
-        // service's name), a user-info holding an unencoded '@'; and one it does
-        URI underscore = URI.create("https://idp:s3cret@key_cloak:8443/jwks?sig=x");
-        URI twoAts = URI.create("https://idp@corp:s3cret@idp.example/jwks");
+        // service's name), a password holding an unencoded '@', '/' or '?'; and ones it does
+        List<String> unparsed = List.of("https://idp:s3cret@key_cloak:8443/jwks?sig=x",
+                "https://idp@corp:s3cret@idp.example/jwks", "https://idp:pa/s3cret@idp.example/jwks",
+                "https://idp:pa?s3cret@idp.example/jwks");
         URI plain = URI.create("https://idp:s3cret@127.0.0.1:8443/jwks");
-        // when / then each is shown with its host, port and path only
-        assertThat(JwksKeys.shown(underscore)).isEqualTo("https://key_cloak:8443/jwks?[hidden]");
-        assertThat(JwksKeys.shown(twoAts)).isEqualTo("https://idp.example/jwks");
+        URI ipv6 = URI.create("https://idp:s3cret@[::1]:8443/jwks?sig=x");
+        // when / then none is shown with its password; those parsed, with their host, port and path
+        for (String url : unparsed) {
+            assertThat(JwksKeys.shown(URI.create(url))).as(url).isEqualTo("https://[hidden]");
+        }
         assertThat(JwksKeys.shown(plain)).isEqualTo("https://127.0.0.1:8443/jwks");
+        assertThat(JwksKeys.shown(ipv6)).isEqualTo("https://[::1]:8443/jwks?[hidden]");
+        assertThat(JwksKeys.shown(URI.create("https://key_cloak:8443/jwks"))).isEqualTo("https://key_cloak:8443/jwks");
         assertThat(JwksKeys.shown(URI.create("https://idp.example"))).isEqualTo("https://idp.example");
     }
 }
