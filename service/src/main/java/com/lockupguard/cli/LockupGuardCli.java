@@ -63,13 +63,15 @@ public final class LockupGuardCli {
     /**
      * Runs {@code args} and flushes what the command printed; the exit code. An output that stopped taking what was
      * printed (a full disk, a closed pipe) is a usage or I/O error: {@code schemas > subjects.jsonl} on a full disk
-     * must not pass for a whole file. A command that already said so (the replay) is not told twice.
+     * must not pass for a whole file. Only a command that succeeded is told so: one that failed keeps its own exit
+     * code (the replay, which says when its output stopped; produce's 3), and its own message.
      */
     public static int execute(CommandLine commandLine, String[] args) {
         int exitCode = commandLine.execute(args);
         PrintWriter out = commandLine.getOut();
         PrintWriter err = commandLine.getErr();
-        if (out.checkError() && exitCode != EXIT_USAGE) { // checkError flushes
+        out.flush();
+        if (exitCode == 0 && out.checkError()) {
             err.println("cannot write the output: standard output stopped taking it (closed, or its disk full), and "
                     + "what was written ends early");
             exitCode = EXIT_USAGE;

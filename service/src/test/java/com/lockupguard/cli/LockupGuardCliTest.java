@@ -48,29 +48,37 @@ class LockupGuardCliTest {
     }
 
     @Test
-    void shouldNotSayTwiceThatTheOutputStoppedWhenTheCommandSaidSoItself() {
-        // given a command that meets a full disk and reports it itself, with the usage code
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = LockupGuardCli.configured(new CommandLine(new ReportsItsOwnLostOutput()));
-        commandLine.setOut(new PrintWriter(new FullDisk(), true));
-        commandLine.setErr(new PrintWriter(err));
-        // when
-        int exit = LockupGuardCli.execute(commandLine, new String[0]);
-        // then its own message stands alone
-        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
-        assertThat(err.toString()).isEqualTo("its own message" + System.lineSeparator());
+    void shouldLeaveAFailedCommandItsOwnExitCodeAndMessageWhenItsOutputStoppedToo() {
+        for (int code : new int[] {LockupGuardCli.EXIT_USAGE, LockupGuardCli.EXIT_REFUSED}) {
+            // given a command that meets a full disk and fails, saying why itself (the replay, produce)
+            StringWriter err = new StringWriter();
+            CommandLine commandLine = LockupGuardCli.configured(new CommandLine(new FailsSayingWhy(code)));
+            commandLine.setOut(new PrintWriter(new FullDisk(), true));
+            commandLine.setErr(new PrintWriter(err));
+            // when
+            int exit = LockupGuardCli.execute(commandLine, new String[0]);
+            // then its own code and message stand alone
+            assertThat(exit).isEqualTo(code);
+            assertThat(err.toString()).isEqualTo("its own message" + System.lineSeparator());
+        }
     }
 
-    @CommandLine.Command(name = "reports")
-    static final class ReportsItsOwnLostOutput implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Command(name = "fails")
+    static final class FailsSayingWhy implements java.util.concurrent.Callable<Integer> {
+        private final int exitCode;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
+        FailsSayingWhy(int exitCode) {
+            this.exitCode = exitCode;
+        }
 
         @Override
         public Integer call() {
             spec.commandLine().getOut().println("an answer");
             spec.commandLine().getErr().println("its own message");
-            return LockupGuardCli.EXIT_USAGE;
+            return exitCode;
         }
     }
 
