@@ -157,6 +157,10 @@ public final class GuardApplication implements AutoCloseable {
 
             @Override
             public String reason() {
+                if (service.failure().isPresent()) {
+                    // stopping on its own, Kafka Streams perhaps still RUNNING for a moment: say why
+                    return "the guard stops: " + service.failure().get();
+                }
                 // RUNNING, and yet not ready: a replaced stream thread waiting for its group, say
                 return service.isReady() && !ready() ? "the holdings' stores cannot be read yet: a stream "
                         + "thread is waiting for its group (after a thread was replaced, up to session.timeout.ms) "
