@@ -24,8 +24,8 @@ public final class SseTickets {
     /** Outstanding tickets per instance, at most: a flood of ticket requests cannot fill the memory. */
     static final int MAX_OUTSTANDING = 10_000;
     /**
-     * Outstanding tickets per subject, at most: one caller flooding the ticket endpoint cannot take the
-     * live feed from everyone else (a page holds one ticket for the moment it takes to connect).
+     * Outstanding tickets per caller ({@link Principal#caller()}), at most: one caller flooding the ticket endpoint
+     * cannot take the live feed from everyone else (a page holds one ticket for the moment it takes to connect).
      */
     static final int MAX_PER_SUBJECT = 100;
 

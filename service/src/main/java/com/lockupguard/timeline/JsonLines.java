@@ -16,7 +16,8 @@ final class JsonLines {
 
     /**
      * The most characters a line may hold: 64 Mi, room for three strings as long as JSON parsing allows (20 million
-     * characters each) and more than any order, report or agreement needs.
+     * characters each) written without escapes, and far more than any order, report or agreement needs (its ids hold
+     * at most 256 characters).
      */
     static final int LONGEST = 64 * 1024 * 1024;
 

@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
  * stream has its own sender thread, so a reader that stops reading (a stalled page, a hostile client) blocks
  * nobody else's feed. Its queue is bounded: once it is full the reader is disconnected, and its page reconnects
  * and reloads what it missed from the API, rather than the guard holding events for it without end. Streams are
- * capped in total and per subject, so that no reader can take every thread. A stream with nothing to send is sent a
- * comment every {@link #HEARTBEAT}: only a write finds a reader that went away without a word (a page closed, a
- * network cut), and frees its place; a quiet guard would otherwise keep it until its next decision. The comment also
- * keeps proxies from cutting a quiet stream.
+ * capped in total and per caller ({@code Principal.caller()}), so that no reader can take every thread. A stream
+ * with nothing to send is sent a comment every {@link #HEARTBEAT}: only a write finds a reader that went away
+ * without a word (a page closed, a network cut), and frees its place; a quiet guard would otherwise keep it until its
+ * next decision. The comment also keeps proxies from cutting a quiet stream.
  */
 final class LiveStreams {
 
@@ -36,7 +36,7 @@ final class LiveStreams {
 
     /** Most streams open at once on one instance. */
     static final int MAX_STREAMS = 64;
-    /** Most streams one subject (a token's subject; every caller when authentication is off) may hold open. */
+    /** Most streams one caller (a token's subject, within its kind; everyone when authentication is off) may hold. */
     static final int MAX_STREAMS_PER_SUBJECT = 8;
     /** Events a stream may fall behind before it is disconnected. */
     static final int QUEUE_CAPACITY = 10_000;

@@ -50,8 +50,11 @@ class SchemasCommandTest {
 
     @Test
     void shouldRefuseInputsWithoutRegisterRatherThanRegisterNothingSilently() {
+        // given a deployment step that asks for the producers' subjects but forgot --register
+        String[] step = {"--inputs"};
+
         // when
-        int exit = run("--inputs");
+        int exit = run(step);
 
         // then
         assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);

@@ -175,8 +175,9 @@ class BearerAuthenticatorTest {
 
     @Test
     void shouldCallTheBearerSchemeWithoutATokenMalformed() {
+        // given headers that name the scheme and its space, but no token: only blanks
         for (String header : new String[] {"Bearer ", "Bearer    ", "Bearer \t"}) {
-            // when a header names the scheme and its space, but no token: only blanks
+            // when
             AuthFailure refused = refusal(tokens, header);
 
             // then it is a misshapen credential, not a wrong token, as it is where JWTs are taken too

@@ -313,6 +313,7 @@ class ApiSecurityTest {
 
     @Test
     void shouldNeverLetDataBeCachedWhicheverWayItsPathIsWritten() throws Exception {
+        // given a reader's token
         String token = issuer.token().sign();
         for (String path : new String[] {"/metrics", "/metrics/", "/api/holdings", "/api/holdings/"}) {
             // when a reader asks for data, the path written with or without the trailing slash Javalin ignores

@@ -44,7 +44,8 @@ class BenchCommandTest {
 
     @Test
     void shouldRefuseANegativeCountOfApiRequestsOrIdsBeforeStartingAnything() {
-        // when a count that may be 0 is given below it
+        // given counts that may be 0 (0 requests skips the API)
+        // when each is given below it
         int apiRequests = run("bench", "--quick", "--api-requests", "-1");
         int ids = run("bench", "--restore-holdings", "10", "--ids-per-holding", "-1");
         // then

@@ -174,7 +174,8 @@ class ReplayCommandTest {
 
     @Test
     void shouldSayAnEmptyFileNameIsEmptyRatherThanReadTheWorkingDirectory() {
-        // when the timeline, then the positions file, is named by an unset shell variable
+        // given an unset shell variable, which the shell passes as an empty argument
+        // when it names the timeline, then the positions file
         int timeline = run("replay", "");
         int positions = run("replay", "--positions=", "examples/letter-2003.jsonl");
 
