@@ -111,7 +111,8 @@ public final class JwksKeys {
      * signature (a presigned URL) or a key. Where {@link URI} finds no host (an underscore in it, as in a compose
      * service's name {@code key_cloak}; a password holding an unencoded {@code @}, {@code /} or {@code ?}) it parses
      * no user-info either, and gives what it could not read as the authority or the path: such a URL holding an
-     * {@code @} anywhere is shown as {@code scheme://[hidden]}.
+     * {@code @} anywhere is shown as {@code scheme://[hidden]}. A password that looks like a port and a path
+     * ({@code idp:8443/secret@host}) leaves a host URI can read and an {@code @} in the path: the path is hidden.
      */
     public static String shown(URI url) {
         String rest = url.getRawSchemeSpecificPart();
@@ -119,8 +120,12 @@ public final class JwksKeys {
             return url.getScheme() + "://[hidden]";
         }
         String authority = url.getRawAuthority();
+        String path = url.getRawPath() == null ? "" : url.getRawPath();
+        if (path.indexOf('@') >= 0) {
+            path = "/[hidden]";
+        }
         return url.getScheme() + "://" + (authority == null ? "" : authority.substring(authority.lastIndexOf('@') + 1))
-                + (url.getRawPath() == null ? "" : url.getRawPath()) + (url.getRawQuery() == null ? "" : "?[hidden]");
+                + path + (url.getRawQuery() == null ? "" : "?[hidden]");
     }
 
     /** Keys from a JWKS file; fails now if it cannot be read or is not a JWKS. */
