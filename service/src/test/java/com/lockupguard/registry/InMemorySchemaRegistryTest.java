@@ -122,4 +122,18 @@ class InMemorySchemaRegistryTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("schema.registry.url");
     }
+
+    @Test
+    void shouldFindTheIdAndSchemaOfARegisteredSchemaAndPassACompatibleOne() {
+        // given
+        int id = registry.register("a-value", v1);
+        registry.setDefaultCompatibility(CompatibilityLevel.FULL);
+
+        // when / then
+        assertThat(registry.getId("a-value", v1)).isEqualTo(id).isPositive();
+        assertThat(registry.getSchemaById(id)).isEqualTo(v1);
+        assertThat(registry.defaultCompatibility()).isEqualTo(CompatibilityLevel.FULL);
+        assertThat(registry.testCompatibility("a-value", v2)).isTrue();
+        assertThat(registry.testCompatibility("a-value", breaking)).isFalse();
+    }
 }

@@ -126,4 +126,60 @@ class RegistryClientConfigTest {
         // when / then: hidden, in time linear in the text (a backtracking pattern took 45 s on 40,000 characters)
         assertThat(RegistryClientConfig.shown(text)).isEqualTo("x".repeat(1_000_000) + "http://host");
     }
+
+    @Test
+    void shouldEndAUrlWhereTheNextOfAListBeginsSoItsSchemeIsNotTakenForASecret() {
+        // given a list, written without spaces, whose first URL ends in a secret query parameter
+        String list = "https://idp/k?sig=S3CRET,https://idp2/k?v=1";
+        // when / then: the value hidden ends at the comma, and the next URL keeps its scheme
+        assertThat(RegistryClientConfig.shown(list)).isEqualTo("https://idp/k?sig=[hidden],https://idp2/k?v=1");
+    }
+
+    @Test
+    void shouldHideASecretOfAQueryRightAfterTheSchemeAndAPasswordAfterALeadingSeparator() {
+        // given a URL whose query comes right after its scheme, and a message opening with a bare separator
+        // when / then
+        assertThat(RegistryClientConfig.shown("http://?sig=S3CRET")).isEqualTo("http://?sig=[hidden]");
+        assertThat(RegistryClientConfig.shown("http://#sig=S3CRET?v=1")).isEqualTo("http://#sig=[hidden]?v=1");
+        // and a parameter whose name does not decode could name anything: its value is hidden
+        assertThat(RegistryClientConfig.shown("https://idp/k?%zz=S3CRET")).isEqualTo("https://idp/k?%zz=[hidden]");
+        assertThat(RegistryClientConfig.shown("://x then http://desk:s3cret@r1:8081"))
+                .isEqualTo("://x then http://r1:8081");
+    }
+
+    @Test
+    void shouldReadTheUrlsOfAListWithoutEmptyEntriesOrTrailingSlashes() {
+        // given
+        RegistryClientConfig config = new RegistryClientConfig(java.util.Map.of("schema.registry.url",
+                "http://r1:8081/, http://r2:8081/sr,"));
+        // when / then
+        assertThat(config.urls()).containsExactly("http://r1:8081", "http://r2:8081/sr");
+        assertThat(config).hasToString("registry [http://r1:8081, http://r2:8081/sr]");
+    }
+
+    @Test
+    void shouldSendNoTokenWithoutABearerSourceAndNoProxyOnPortZero() {
+        // given
+        RegistryClientConfig config = new RegistryClientConfig(java.util.Map.of("schema.registry.url",
+                "http://desk:pw@r1:8081", "proxy.host", "proxy.example", "proxy.port", 0));
+        // when / then
+        assertThat(config.bearerToken()).isNull();
+        assertThat(config.proxy()).isNull();
+        assertThat(config.userInfo("http://desk:pw@r1:8081")).isEqualTo("desk:pw");
+        assertThat(config.userInfo("http://r1:8081")).isNull();
+        assertThat(RegistryClientConfig.names()).contains("schema.registry.url", "basic.auth.user.info");
+    }
+
+    @Test
+    void shouldTakeTheUserInfoSettingOverTheUrlWhenItIsTheSource() {
+        // given
+        RegistryClientConfig config = new RegistryClientConfig(java.util.Map.of("schema.registry.url",
+                "http://desk:pw@r1:8081", "basic.auth.credentials.source", "USER_INFO"));
+        RegistryClientConfig given = new RegistryClientConfig(java.util.Map.of("schema.registry.url",
+                "http://desk:pw@r1:8081", "basic.auth.credentials.source", "USER_INFO",
+                "basic.auth.user.info", "ops:s3cret"));
+        // when / then
+        assertThat(config.userInfo("http://desk:pw@r1:8081")).isNull();
+        assertThat(given.userInfo("http://desk:pw@r1:8081")).isEqualTo("ops:s3cret");
+    }
 }

@@ -1,11 +1,14 @@
 package com.lockupguard.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,6 +42,19 @@ class SchemaRegistryClientsTest {
         "schema.registry.url=mock://check"})
     void shouldPassWhatTheClientTakes(String given) {
         assertThatCode(() -> SchemaRegistryClients.check(settings(given))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void shouldMakeARestClientForAnHttpUrlAndTheInMemoryRegistryForAMockOne() {
+        // given / when
+        SchemaRegistryClient rest = SchemaRegistryClients.fromConfig(settings("schema.registry.url=http://reg:8081"));
+        SchemaRegistryClient memory = SchemaRegistryClients.fromConfig(settings("schema.registry.url=mock://made"));
+
+        // then
+        assertThat(rest).isInstanceOf(HttpSchemaRegistryClient.class);
+        assertThat(memory).isSameAs(InMemorySchemaRegistry.scope("made"));
+        assertThat(memory.answers(Duration.ofMillis(1))).as("an in-memory registry always answers").isTrue();
+        InMemorySchemaRegistry.dropScope("made");
     }
 
     /** Space-separated {@code name=value} pairs; {@code &#32;} is a space within a value. */
