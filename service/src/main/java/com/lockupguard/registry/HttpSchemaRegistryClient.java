@@ -86,7 +86,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         this.urls = config.urls();
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofMillis(config.getInt(RegistryClientConfig.CONNECT_TIMEOUT_MS)))
-                .followRedirects(HttpClient.Redirect.NORMAL);
+                // never: the JDK's client would send the Authorization header on to wherever a redirect points
+                .followRedirects(HttpClient.Redirect.NEVER);
         InetSocketAddress proxy = config.proxy();
         if (proxy != null) {
             builder.proxy(ProxySelector.of(proxy));
@@ -325,6 +326,14 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     lastProblem = RegistryClientConfig.shown(url) + " answered 404 to " + method + " " + path
                             + " without a schema registry's error code (" + errorMessage(response.body())
                             + "): is schema.registry.url right, its path included?";
+                } else if (response.statusCode() < 400) {
+                    // a redirect, not followed: it would take the registry's credentials to another host, and the
+                    // registry answers at its own URL; asked again, and another URL may be the registry
+                    lastProblem = RegistryClientConfig.shown(url) + " answered " + response.statusCode()
+                            + ", a redirect to " + response.headers().firstValue("Location")
+                                    .map(RegistryClientConfig::shown).orElse("nowhere")
+                            + ", which is not followed (the registry's credentials would go with it): set "
+                            + "schema.registry.url to the registry's own URL";
                 } else if (response.statusCode() < 500 && !isTransient(response.statusCode())) {
                     throw failure(response, method, path, subject, url);
                 } else {
@@ -448,8 +457,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (status == 403) {
             return new SchemaRegistryException.NotAuthorized("schema registry " + RegistryClientConfig.shown(url)
                     + " does not allow " + method
-                    + " " + path + " for these credentials (403): grant the guard's principal access to subject "
-                    + subject, 403);
+                    + " " + path + " for these credentials (403): grant the guard's principal "
+                    + (subject == null ? "that access" : "access to subject " + subject), 403);
         }
         if (code == 40401) {
             return new SchemaRegistryException.SubjectNotFound(subject);

@@ -1,0 +1,879 @@
+package com.lockupguard.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.apache.avro.Schema;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The REST client against scripted registries: retries, failover, caching, and what each refusal is. */
+@Timeout(20)
+class HttpSchemaRegistryClientScriptedTest {
+
+    private static final Schema ORDER = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Order\","
+            + "\"fields\":[{\"name\":\"id\",\"type\":\"string\"}]}");
+    private static final String ORDER_JSON = "{\"schema\":" + quotedJson(ORDER.toString()) + ",\"id\":5}";
+
+    private final List<Registry> registries = new ArrayList<>();
+
+    @AfterEach
+    void stopRegistries() {
+        registries.forEach(r -> r.server.stop(0));
+    }
+
+    @Test
+    void shouldRetryA5xxOnTheNextUrlAndThenPreferTheUrlThatAnswered() {
+        // given two registries, the first failing
+        Registry down = registry();
+        Registry up = registry();
+        down.answer("POST /subjects/orders-value/versions", 503, "{\"message\":\"overloaded\"}");
+        up.answer("POST /subjects/orders-value/versions", 200, "{\"id\":5}");
+        up.answer("GET /schemas/ids/6", 200, "{\"schema\":" + quotedJson(ORDER.toString()) + "}");
+        HttpSchemaRegistryClient client = client(Map.of(), down, up);
+
+        // when the first request fails over, and a second one follows
+        int id = client.register("orders-value", ORDER);
+        Schema schema = client.getSchemaById(6);
+
+        // then the answer is the second registry's, and the second request went straight to it
+        assertThat(id).isEqualTo(5);
+        assertThat(schema).isEqualTo(ORDER);
+        assertThat(down.asked).containsExactly("POST /subjects/orders-value/versions");
+        assertThat(up.asked).containsExactly("POST /subjects/orders-value/versions", "GET /schemas/ids/6");
+    }
+
+    @Test
+    void shouldGiveUpAfterMaxRetriesPlusOneAttemptsWithTheLastProblemAndNoPassword() {
+        // given a registry behind a URL with credentials that always fails
+        Registry down = registry();
+        down.answer("GET /subjects", 500, "{\"message\":\"disk full\"}");
+        String url = "http://desk:s3cret@localhost:" + down.port();
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(settings(url, Map.of("max.retries", "2")));
+
+        // when
+        Throwable thrown = catchThrowable(client::getAllSubjects);
+
+        // then it was asked three times, and the failure says why without the password
+        assertThat(down.asked).hasSize(3);
+        assertThat(thrown).isInstanceOf(SchemaRegistryException.Unavailable.class)
+                .hasMessageContaining("after 3 attempts").hasMessageContaining("answered 500: disk full")
+                .hasMessageNotContaining("s3cret");
+        assertThat(((SchemaRegistryException) thrown).errorCode()).isEqualTo(-1);
+    }
+
+    @Test
+    void shouldNotRetryWhenNoRetriesAreAllowed() {
+        // given
+        Registry down = registry();
+        down.answer("GET /subjects", 502, "bad gateway");
+        HttpSchemaRegistryClient client = client(Map.of("max.retries", "0"), down);
+
+        // when / then
+        assertThatThrownBy(client::getAllSubjects).isInstanceOf(SchemaRegistryException.Unavailable.class)
+                .hasMessageContaining("after 1 attempts").hasMessageContaining("answered 502: bad gateway");
+        assertThat(down.asked).hasSize(1);
+    }
+
+    @Test
+    void shouldSayARefusedConnectionCouldNotConnect() throws IOException {
+        // given a URL where nothing listens
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(settings("http://localhost:" + port,
+                Map.of("max.retries", "0")));
+
+        // when / then
+        assertThatThrownBy(client::getAllSubjects).isInstanceOf(SchemaRegistryException.Unavailable.class)
+                .hasMessageContaining("gave no answer (could not connect)").hasCauseInstanceOf(IOException.class);
+    }
+
+    @Test
+    void shouldRetryARateLimitAndATimeoutWaitingAsRetryAfterAsksUpToTheLongestWait() {
+        // given a registry that is rate limited, asking for a second, then times a request out, then answers
+        Registry limited = registry();
+        limited.answer("GET /subjects", 429, "{\"message\":\"slow down\"}", "Retry-After", "1");
+        limited.answer("GET /subjects", 408, "{\"message\":\"timed out\"}");
+        limited.answer("GET /subjects", 200, "[\"a\",\"b\"]");
+        HttpSchemaRegistryClient client = client(Map.of("retries.max.wait.ms", "150"), limited);
+
+        // when
+        long start = System.nanoTime();
+        List<String> subjects = new ArrayList<>(client.getAllSubjects());
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+        // then it was asked again, after the longest wait (150 ms) twice, not after the second asked for
+        assertThat(subjects).containsExactly("a", "b");
+        assertThat(limited.asked).hasSize(3);
+        assertThat(tookMillis).isBetween(290L, 900L);
+    }
+
+    @Test
+    void shouldDoubleTheWaitBetweenRetries() {
+        // given a registry that fails three times
+        Registry down = registry();
+        down.answer("GET /subjects", 503, "{}");
+        down.answer("GET /subjects", 503, "{}");
+        down.answer("GET /subjects", 503, "{}");
+        down.answer("GET /subjects", 200, "[]");
+        HttpSchemaRegistryClient client = client(Map.of("retries.wait.ms", "40", "retries.max.wait.ms", "1000"),
+                down);
+
+        // when
+        long start = System.nanoTime();
+        client.getAllSubjects();
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+        // then it waited 40 + 80 + 160 ms
+        assertThat(tookMillis).isBetween(280L, 1_500L);
+    }
+
+    @Test
+    void shouldRetryAnAnswerThatIsNotJsonAsAPageThatIsNotTheRegistrys() {
+        // given a proxy's page in front of one registry, and the registry behind another URL
+        Registry proxy = registry();
+        Registry real = registry();
+        proxy.answer("GET /subjects", 200, "<html>login</html>");
+        real.answer("GET /subjects", 200, "[\"orders-value\"]");
+
+        // when
+        List<String> subjects = new ArrayList<>(client(Map.of(), proxy, real).getAllSubjects());
+
+        // then
+        assertThat(subjects).containsExactly("orders-value");
+
+        // and a proxy alone is reported as such
+        Registry only = registry();
+        only.answer("GET /subjects", 200, "<html>login</html>");
+        assertThatThrownBy(() -> client(Map.of("max.retries", "0"), only).getAllSubjects())
+                .isInstanceOf(SchemaRegistryException.Unavailable.class)
+                .hasMessageContaining("answered 200 with a body that is not JSON (\"<html>login</html>\")");
+    }
+
+    @Test
+    void shouldCacheTheIdOfASchemaPerSubjectAndItsSchemaById() {
+        // given
+        Registry registry = registry();
+        registry.answer("POST /subjects/orders-value/versions", 200, "{\"id\":5}");
+        registry.answer("POST /subjects/orders-key", 200, "{\"id\":9}");
+        HttpSchemaRegistryClient client = client(Map.of(), registry);
+
+        // when
+        int registered = client.register("orders-value", ORDER);
+        int again = client.register("orders-value", ORDER);
+        int known = client.getId("orders-value", ORDER);
+        int other = client.getId("orders-key", ORDER);
+        int otherAgain = client.getId("orders-key", ORDER);
+        Schema byId = client.getSchemaById(5);
+
+        // then the registry was asked once per subject, and not for the schema it gave the id of
+        assertThat(List.of(registered, again, known, other, otherAgain)).containsExactly(5, 5, 5, 9, 9);
+        assertThat(byId).isEqualTo(ORDER);
+        assertThat(registry.asked).containsExactly("POST /subjects/orders-value/versions",
+                "POST /subjects/orders-key");
+        assertThat(registry.bodies.get(0)).contains("\"schemaType\":\"AVRO\"").contains("\\\"Order\\\"");
+    }
+
+    @Test
+    void shouldCacheASchemaById() {
+        // given
+        Registry registry = registry();
+        registry.answer("GET /schemas/ids/5", 200, ORDER_JSON);
+        HttpSchemaRegistryClient client = client(Map.of(), registry);
+
+        // when
+        client.getSchemaById(5);
+        Schema again = client.getSchemaById(5);
+
+        // then
+        assertThat(again).isEqualTo(ORDER);
+        assertThat(registry.asked).hasSize(1);
+    }
+
+    @Test
+    void shouldRememberAnUnknownIdForAMomentAndAskAgainAfterIt() throws InterruptedException {
+        // given a registry that does not know id 7, then does
+        Registry registry = registry();
+        registry.answer("GET /schemas/ids/7", 404, "{\"error_code\":40403,\"message\":\"Schema 7 not found\"}");
+        registry.answer("GET /schemas/ids/7", 200, ORDER_JSON);
+        HttpSchemaRegistryClient client = client(Map.of("missing.id.cache.ttl.sec", "1"), registry);
+
+        // when asked twice at once
+        Throwable first = catchThrowable(() -> client.getSchemaById(7));
+        Throwable second = catchThrowable(() -> client.getSchemaById(7));
+
+        // then the registry was asked once, and both are the registry's "not found"
+        assertThat(first).isInstanceOf(SchemaRegistryException.SchemaNotFound.class)
+                .hasMessageContaining("Schema 7 not found").hasMessageNotContaining("subject");
+        assertThat(second).isInstanceOf(SchemaRegistryException.SchemaNotFound.class)
+                .hasMessage(first.getMessage()).isNotSameAs(first);
+        assertThat(registry.asked).hasSize(1);
+
+        // and when the moment has passed, it is asked again and its answer is kept
+        Thread.sleep(1_050);
+        assertThat(client.getSchemaById(7)).isEqualTo(ORDER);
+        assertThat(client.getSchemaById(7)).isEqualTo(ORDER);
+        assertThat(registry.asked).hasSize(2);
+    }
+
+    @Test
+    void shouldAskForAnUnknownIdEachTimeWhenNotRememberingThem() {
+        // given
+        Registry registry = registry();
+        registry.answer("GET /schemas/ids/7", 404, "{\"error_code\":40403,\"message\":\"Schema 7 not found\"}");
+        registry.answer("GET /schemas/ids/7", 404, "{\"error_code\":40403,\"message\":\"Schema 7 not found\"}");
+        registry.answer("GET /schemas/ids/8", 404, "{\"error_code\":40403,\"message\":\"Schema 8 not found\"}");
+        registry.answer("GET /schemas/ids/8", 404, "{\"error_code\":40403,\"message\":\"Schema 8 not found\"}");
+        HttpSchemaRegistryClient noTtl = client(Map.of("missing.id.cache.ttl.sec", "0"), registry);
+        HttpSchemaRegistryClient noRoom = client(Map.of("missing.cache.size", "0"), registry);
+
+        // when
+        catchThrowable(() -> noTtl.getSchemaById(7));
+        catchThrowable(() -> noTtl.getSchemaById(7));
+        catchThrowable(() -> noRoom.getSchemaById(8));
+        catchThrowable(() -> noRoom.getSchemaById(8));
+
+        // then
+        assertThat(registry.asked).containsExactly("GET /schemas/ids/7", "GET /schemas/ids/7",
+                "GET /schemas/ids/8", "GET /schemas/ids/8");
+    }
+
+    @Test
+    void shouldForgetEveryUnknownIdWhenTheirRoomIsFull() {
+        // given room for two unknown ids
+        Registry registry = registry();
+        for (int id = 1; id <= 3; id++) {
+            registry.answer("GET /schemas/ids/" + id, 404, "{\"error_code\":40403,\"message\":\"no " + id + "\"}");
+        }
+        registry.answer("GET /schemas/ids/1", 404, "{\"error_code\":40403,\"message\":\"no 1\"}");
+        HttpSchemaRegistryClient client = client(Map.of("missing.cache.size", "2"), registry);
+        catchThrowable(() -> client.getSchemaById(1));
+        catchThrowable(() -> client.getSchemaById(2));
+        catchThrowable(() -> client.getSchemaById(1));
+        catchThrowable(() -> client.getSchemaById(2));
+
+        // when a third comes, all are forgotten
+        catchThrowable(() -> client.getSchemaById(3));
+        catchThrowable(() -> client.getSchemaById(1));
+
+        // then both were remembered until then, and asked for again after
+        assertThat(registry.asked).containsExactly("GET /schemas/ids/1", "GET /schemas/ids/2", "GET /schemas/ids/3",
+                "GET /schemas/ids/1");
+    }
+
+    @Test
+    void shouldNotAskForAnIdBelowOne() {
+        // given
+        Registry registry = registry();
+        HttpSchemaRegistryClient client = client(Map.of(), registry);
+
+        // when / then
+        assertThatThrownBy(() -> client.getSchemaById(0)).isInstanceOf(SchemaRegistryException.SchemaNotFound.class)
+                .hasMessageContaining("ids start at 1");
+        assertThatThrownBy(() -> client.getSchemaById(-3)).isInstanceOf(SchemaRegistryException.SchemaNotFound.class);
+        assertThat(registry.asked).isEmpty();
+    }
+
+    @Test
+    void shouldRememberASchemaThatIsNotAvroAsInvalid() {
+        // given a Protobuf producer's schema
+        Registry registry = registry();
+        registry.answer("GET /schemas/ids/4", 200, "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = proto3;\"}");
+        HttpSchemaRegistryClient client = client(Map.of(), registry);
+
+        // when
+        Throwable first = catchThrowable(() -> client.getSchemaById(4));
+        Throwable second = catchThrowable(() -> client.getSchemaById(4));
+
+        // then
+        assertThat(first).isInstanceOf(SchemaRegistryException.InvalidSchema.class)
+                .hasMessageContaining("the registry's schema id 4 is not an Avro schema");
+        assertThat(second).isInstanceOf(SchemaRegistryException.InvalidSchema.class).hasMessage(first.getMessage());
+        assertThat(registry.asked).hasSize(1);
+    }
+
+    @Test
+    void shouldTellEachRefusalByItsType() {
+        // given a registry refusing in every way it can
+        Registry registry = registry();
+        registry.answer("POST /subjects/a/versions", 401, "{\"error_code\":401,\"message\":\"Unauthorized\"}");
+        registry.answer("POST /subjects/b/versions", 403, "{\"error_code\":40301,\"message\":\"denied\"}");
+        registry.answer("POST /subjects/c/versions", 409, "{\"error_code\":409,\"message\":\"breaks BACKWARD\"}");
+        registry.answer("POST /subjects/d/versions", 422, "{\"error_code\":42201,\"message\":\"bad schema\"}");
+        registry.answer("POST /subjects/e", 404, "{\"error_code\":40401,\"message\":\"Subject 'e' not found.\"}");
+        registry.answer("POST /subjects/f", 404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
+        registry.answer("POST /subjects/g/versions", 400, "{\"error_code\":400,\"message\":\"odd\"}");
+        registry.answer("POST /subjects/h/versions", 418, "teapot");
+        HttpSchemaRegistryClient client = client(Map.of(), registry);
+
+        // when / then
+        assertThatThrownBy(() -> client.register("a", ORDER)).isInstanceOf(SchemaRegistryException.NotAuthorized.class)
+                .hasMessageContaining("refused the credentials (401)")
+                .satisfies(e -> assertThat(((SchemaRegistryException) e).errorCode()).isEqualTo(401));
+        assertThatThrownBy(() -> client.register("b", ORDER)).isInstanceOf(SchemaRegistryException.NotAuthorized.class)
+                .hasMessageContaining("does not allow POST /subjects/b/versions").hasMessageEndingWith("subject b")
+                .satisfies(e -> assertThat(((SchemaRegistryException) e).errorCode()).isEqualTo(403));
+        assertThatThrownBy(() -> client.register("c", ORDER))
+                .isInstanceOf(SchemaRegistryException.IncompatibleSchema.class).hasMessageContaining("breaks BACKWARD");
+        assertThatThrownBy(() -> client.register("d", ORDER)).isInstanceOf(SchemaRegistryException.InvalidSchema.class)
+                .hasMessageContaining("(42201): bad schema");
+        assertThatThrownBy(() -> client.getId("e", ORDER)).isInstanceOf(SchemaRegistryException.SubjectNotFound.class);
+        assertThatThrownBy(() -> client.getId("f", ORDER)).isInstanceOf(SchemaRegistryException.SchemaNotFound.class)
+                .hasMessageStartingWith("Schema not found: the schema is not registered under subject 'f'");
+        assertThatThrownBy(() -> client.register("g", ORDER)).isExactlyInstanceOf(SchemaRegistryException.class)
+                .hasMessage("schema registry answered 400 (400) to POST /subjects/g/versions: odd");
+        assertThatThrownBy(() -> client.register("h", ORDER)).isExactlyInstanceOf(SchemaRegistryException.class)
+                .hasMessage("schema registry answered 418 (418) to POST /subjects/h/versions: teapot");
+        // each refusal is an answer: asked once
+        assertThat(registry.asked).hasSize(8);
+    }
+
+    @Test
+    void shouldTakeABare404AsNotFoundWhereTheRegistryServesItsConfig() {
+        // given a registry that says 404 without a code, and serves GET /config
+        Registry registry = registry();
+        registry.answer("GET /subjects/orders-value/versions/latest", 404, "{\"message\":\"HTTP 404 Not Found\"}");
+        registry.answer("GET /config", 200, "{\"compatibilityLevel\":\"BACKWARD\"}");
+        HttpSchemaRegistryClient client = client(Map.of(), registry);
+
+        // when / then
+        assertThatThrownBy(() -> client.getLatestSchemaMetadata("orders-value"))
+                .isInstanceOf(SchemaRegistryException.SchemaNotFound.class)
+                .hasMessageContaining("answered 404 to GET /subjects/orders-value/versions/latest without a schema "
+                        + "registry's error code (HTTP 404 Not Found)");
+        assertThat(registry.asked).containsExactly("GET /subjects/orders-value/versions/latest", "GET /config");
+    }
+
+    @Test
+    void shouldTakeABare404AsNotFoundWhereTheRegistryRefusesTheCredentialsForItsConfig() {
+        // given
+        Registry registry = registry();
+        registry.answer("GET /schemas/ids/3", 404, "not found");
+        registry.answer("GET /config", 403, "{}");
+        HttpSchemaRegistryClient client = client(Map.of(), registry);
+
+        // when / then
+        assertThatThrownBy(() -> client.getSchemaById(3)).isInstanceOf(SchemaRegistryException.SchemaNotFound.class);
+        assertThat(registry.asked).hasSize(2);
+    }
+
+    @Test
+    void shouldRetryABare404WhereNoRegistryAnswersAndFailOverToTheRegistry() {
+        // given a base path the registry does not serve (GET /config not JSON, then 404), and the right URL
+        Registry wrong = registry();
+        Registry right = registry();
+        wrong.answer("GET /subjects", 404, "<html>nope</html>");
+        wrong.answer("GET /config", 200, "<html>nope</html>");
+        wrong.answer("GET /subjects", 404, "{\"error_code\":404,\"message\":\"HTTP 404 Not Found\"}");
+        wrong.answer("GET /config", 404, "{}");
+        right.answer("GET /subjects", 200, "[\"x\"]");
+        HttpSchemaRegistryClient wrongOnly = client(Map.of("max.retries", "1"), wrong);
+
+        // when / then a bare 404 where no registry answers is the URL's fault, not the schema's
+        assertThatThrownBy(wrongOnly::getAllSubjects).isInstanceOf(SchemaRegistryException.Unavailable.class)
+                .hasMessageContaining("answered 404 to GET /subjects without a schema registry's error code "
+                        + "(HTTP 404 Not Found): is schema.registry.url right");
+        assertThat(wrong.asked).containsExactly("GET /subjects", "GET /config", "GET /subjects", "GET /config");
+
+        // and another URL is tried
+        wrong.answer("GET /subjects", 404, "{}");
+        wrong.answer("GET /config", 500, "{}");
+        assertThat(client(Map.of(), wrong, right).getAllSubjects()).containsExactly("x");
+    }
+
+    @Test
+    void shouldTakeEverythingAsCompatibleWithASubjectNotYetRegistered() {
+        // given
+        Registry registry = registry();
+        registry.answer("POST /compatibility/subjects/new/versions/latest", 404, "{\"error_code\":40401}");
+        registry.answer("POST /compatibility/subjects/old/versions/latest", 200, "{\"is_compatible\":false}");
+        registry.answer("POST /compatibility/subjects/ok/versions/latest", 200, "{\"is_compatible\":true}");
+        registry.answer("POST /compatibility/subjects/odd/versions/latest", 200, "{}");
+        HttpSchemaRegistryClient client = client(Map.of(), registry);
+
+        // when / then
+        assertThat(client.testCompatibility("new", ORDER)).isTrue();
+        assertThat(client.testCompatibility("old", ORDER)).isFalse();
+        assertThat(client.testCompatibility("ok", ORDER)).isTrue();
+        assertThat(client.testCompatibility("odd", ORDER)).isFalse();
+    }
+
+    @Test
+    void shouldReadTheLatestVersionAndKeepItsSchemaById() {
+        // given
+        Registry registry = registry();
+        registry.answer("GET /subjects/orders%20value/versions/latest", 200, "{\"subject\":\"orders value\","
+                + "\"version\":3,\"id\":12,\"schema\":" + quotedJson(ORDER.toString()) + "}");
+        HttpSchemaRegistryClient client = client(Map.of(), registry);
+
+        // when
+        SchemaMetadata latest = client.getLatestSchemaMetadata("orders value");
+
+        // then
+        assertThat(latest).isEqualTo(new SchemaMetadata("orders value", 3, 12, ORDER));
+        assertThat(client.getSchemaById(12)).isEqualTo(ORDER);
+        assertThat(registry.asked).hasSize(1);
+    }
+
+    @Test
+    void shouldParseTheSchemasASchemaReferencesFirstEachOnce() {
+        // given a schema referencing Money twice, via two references to one version, and Money referencing Currency
+        Registry registry = registry();
+        String currency = "{\"type\":\"enum\",\"name\":\"Currency\",\"symbols\":[\"EUR\",\"USD\"]}";
+        String money = "{\"type\":\"record\",\"name\":\"Money\",\"fields\":[{\"name\":\"cents\",\"type\":\"long\"},"
+                + "{\"name\":\"currency\",\"type\":\"Currency\"}]}";
+        String priced = "{\"type\":\"record\",\"name\":\"Priced\",\"fields\":[{\"name\":\"price\",\"type\":\"Money\"},"
+                + "{\"name\":\"fee\",\"type\":\"Money\"}]}";
+        String reference = "{\"name\":\"Money\",\"subject\":\"money\",\"version\":1}";
+        registry.answer("GET /schemas/ids/2", 200, "{\"schema\":" + quotedJson(priced) + ",\"references\":["
+                + reference + "," + reference + "]}");
+        registry.answer("GET /subjects/money/versions/1", 200, "{\"schema\":" + quotedJson(money) + ",\"references\":"
+                + "[{\"name\":\"Currency\",\"subject\":\"currency\",\"version\":2}]}");
+        registry.answer("GET /subjects/currency/versions/2", 200, "{\"schema\":" + quotedJson(currency) + "}");
+        HttpSchemaRegistryClient client = client(Map.of(), registry);
+
+        // when
+        Schema schema = client.getSchemaById(2);
+
+        // then
+        Schema price = schema.getField("price").schema();
+        assertThat(price.getType()).isEqualTo(Schema.Type.RECORD);
+        assertThat(price.getField("currency").schema().getEnumSymbols()).containsExactly("EUR", "USD");
+        assertThat(registry.asked).containsExactly("GET /schemas/ids/2", "GET /subjects/money/versions/1",
+                "GET /subjects/currency/versions/2");
+    }
+
+    @Test
+    void shouldSendBasicAuthFromUserInfoOrTheUrl() {
+        // given
+        Registry registry = registry();
+        registry.answer("GET /subjects", 200, "[]");
+        registry.answer("GET /subjects", 200, "[]");
+        String basic = "Basic " + Base64.getEncoder().encodeToString("desk:secret".getBytes(StandardCharsets.UTF_8));
+
+        // when
+        client(Map.of("basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "desk:secret"), registry)
+                .getAllSubjects();
+        new HttpSchemaRegistryClient(settings("http://desk:secret@localhost:" + registry.port(), Map.of()))
+                .getAllSubjects();
+
+        // then
+        assertThat(registry.headers).extracting(h -> h.get("Authorization")).containsExactly(basic, basic);
+        assertThat(registry.headers).extracting(h -> h.get("Accept")).allSatisfy(a -> assertThat(a)
+                .startsWith("application/vnd.schemaregistry.v1+json"));
+    }
+
+    @Test
+    void shouldSendABearerTokenWithItsClusterAndPoolInsteadOfBasicAuth() {
+        // given
+        Registry registry = registry();
+        registry.answer("POST /subjects/o/versions", 200, "{\"id\":1}");
+        registry.answer("GET /subjects", 200, "[]");
+        Map<String, Object> bearer = Map.of("bearer.auth.credentials.source", "STATIC_TOKEN",
+                "bearer.auth.token", "tok", "bearer.auth.logical.cluster", " lsrc-1 ",
+                "basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "desk:secret");
+
+        // when
+        client(bearer, registry).register("o", ORDER);
+        client(Map.of("bearer.auth.credentials.source", "STATIC_TOKEN", "bearer.auth.token", "tok",
+                "bearer.auth.identity.pool.id", "pool-1", "bearer.auth.logical.cluster", " "), registry)
+                .getAllSubjects();
+
+        // then
+        Map<String, String> first = registry.headers.get(0);
+        assertThat(first).containsEntry("Authorization", "Bearer tok").containsEntry("Target-sr-cluster", "lsrc-1")
+                .containsEntry("Content-type", "application/vnd.schemaregistry.v1+json")
+                .doesNotContainKey("Confluent-identity-pool-id");
+        assertThat(registry.headers.get(1)).containsEntry("Confluent-identity-pool-id", "pool-1")
+                .doesNotContainKey("Target-sr-cluster").doesNotContainKey("Content-type");
+    }
+
+    @Test
+    void shouldAnswerOnlyWhenSomeUrlServesItsConfigBelow500() {
+        // given
+        Registry ok = registry();
+        Registry refusing = registry();
+        Registry missing = registry();
+        Registry failing = registry();
+        ok.answer("GET /config", 200, "{}");
+        refusing.answer("GET /config", 401, "{}");
+        missing.answer("GET /config", 404, "{}");
+        failing.answer("GET /config", 500, "{}");
+
+        // when / then
+        assertThat(client(Map.of(), failing, ok).answers(Duration.ofSeconds(5))).isTrue();
+        assertThat(client(Map.of(), refusing).answers(Duration.ofSeconds(5))).isTrue();
+        assertThat(client(Map.of(), missing, failing).answers(Duration.ofSeconds(5))).isFalse();
+    }
+
+    @Test
+    void shouldReachTheRegistryThroughTheConfiguredProxy() {
+        // given a proxy, and a registry URL only the proxy can reach
+        Registry proxy = registry();
+        proxy.answer("GET /subjects", 200, "[\"via-proxy\"]");
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(settings("http://registry.invalid:8081",
+                Map.of("proxy.host", "localhost", "proxy.port", String.valueOf(proxy.port()), "max.retries", "0")));
+
+        // when
+        List<String> subjects = new ArrayList<>(client.getAllSubjects());
+
+        // then
+        assertThat(subjects).containsExactly("via-proxy");
+        assertThat(proxy.headers.get(0)).containsEntry("Host", "registry.invalid:8081");
+    }
+
+    @Test
+    void shouldNotShowThePasswordOfTheUrlWhenTheRegistryRefusesOrAnswersABare404() {
+        // given a registry behind a URL with credentials
+        Registry registry = registry();
+        registry.answer("GET /subjects", 401, "{\"error_code\":401,\"message\":\"Unauthorized\"}");
+        registry.answer("GET /schemas/ids/3", 404, "{}");
+        registry.answer("GET /config", 200, "{}");
+        String url = "http://desk:s3cret@localhost:" + registry.port();
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(settings(url, Map.of()));
+
+        // when
+        Throwable refused = catchThrowable(client::getAllSubjects);
+        Throwable missing = catchThrowable(() -> client.getSchemaById(3));
+
+        // then
+        assertThat(refused).isInstanceOf(SchemaRegistryException.NotAuthorized.class)
+                .hasMessageContaining("localhost:" + registry.port()).hasMessageNotContaining("s3cret");
+        assertThat(missing).isInstanceOf(SchemaRegistryException.SchemaNotFound.class)
+                .hasMessageContaining("localhost:" + registry.port()).hasMessageNotContaining("s3cret");
+    }
+
+    @Test
+    void shouldAskEveryUrlAtOnceSoAHungOneDoesNotHideAHealthyOneAndTimeARequestOut() throws IOException {
+        // given a URL that takes connections and never answers, and a registry that does
+        Registry ok = registry();
+        ok.answer("GET /config", 200, "{}");
+        try (ServerSocket hung = new ServerSocket(0)) {
+            String hungUrl = "http://localhost:" + hung.getLocalPort();
+            String okUrl = "http://localhost:" + ok.port();
+            Map<String, Object> quick = Map.of("http.read.timeout.ms", "300", "max.retries", "0");
+
+            // when / then: the health check hears the healthy one in time, and gives up on the hung one alone
+            assertThat(new HttpSchemaRegistryClient(settings(hungUrl + "," + okUrl, quick))
+                    .answers(Duration.ofSeconds(2))).isTrue();
+            long start = System.nanoTime();
+            assertThat(new HttpSchemaRegistryClient(settings(hungUrl, quick)).answers(Duration.ofMillis(200)))
+                    .isFalse();
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2_000L);
+            // and a request to the hung one is timed out, not waited on for ever
+            assertThatThrownBy(() -> new HttpSchemaRegistryClient(settings(hungUrl, quick)).getAllSubjects())
+                    .isInstanceOf(SchemaRegistryException.Unavailable.class).hasMessageContaining("gave no answer");
+        }
+    }
+
+    @Test
+    void shouldSetUpTlsFromATrustStoreAndRefuseOneWithTheWrongPassword(@TempDir Path dir) throws Exception {
+        // given a PKCS12 trust store with a password
+        Path store = dir.resolve("trust.p12");
+        KeyStore empty = KeyStore.getInstance("PKCS12");
+        empty.load(null, null);
+        try (OutputStream out = Files.newOutputStream(store)) {
+            empty.store(out, "changeit".toCharArray());
+        }
+        Map<String, Object> right = Map.of(RegistryClientConfig.TRUSTSTORE_LOCATION, store.toString(),
+                RegistryClientConfig.TRUSTSTORE_TYPE, "PKCS12", RegistryClientConfig.TRUSTSTORE_PASSWORD, "changeit");
+        Map<String, Object> wrong = Map.of(RegistryClientConfig.TRUSTSTORE_LOCATION, store.toString(),
+                RegistryClientConfig.TRUSTSTORE_TYPE, "PKCS12", RegistryClientConfig.TRUSTSTORE_PASSWORD, "wrong");
+
+        // when / then: the JVM's trust and the store's are taken for an https registry, a wrong password is not
+        assertThatCode(() -> new HttpSchemaRegistryClient(settings("https://localhost:1", Map.of())))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> new HttpSchemaRegistryClient(settings("https://localhost:1", right)))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> new HttpSchemaRegistryClient(settings("https://localhost:1", wrong)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.ssl");
+        assertThatThrownBy(() -> HttpSchemaRegistryClient.checked(settings("https://localhost:1", wrong)))
+                .isInstanceOf(ConfigException.class);
+        // and so is a key store, for client authentication
+        Map<String, Object> keys = Map.of(RegistryClientConfig.KEYSTORE_LOCATION, store.toString(),
+                RegistryClientConfig.KEYSTORE_TYPE, "PKCS12", RegistryClientConfig.KEYSTORE_PASSWORD, "changeit");
+        Map<String, Object> wrongKeys = Map.of(RegistryClientConfig.KEYSTORE_LOCATION, store.toString(),
+                RegistryClientConfig.KEYSTORE_TYPE, "PKCS12", RegistryClientConfig.KEYSTORE_PASSWORD, "wrong");
+        assertThatCode(() -> new HttpSchemaRegistryClient(settings("https://localhost:1", keys)))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> new HttpSchemaRegistryClient(settings("https://localhost:1", wrongKeys)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.ssl");
+        // and an http registry's client does not read the store at all
+        assertThatCode(() -> new HttpSchemaRegistryClient(settings("http://localhost:1", wrong)))
+                .doesNotThrowAnyException();
+        assertThat(HttpSchemaRegistryClient.checked(settings("http://localhost:1", wrong)).urls())
+                .containsExactly("http://localhost:1");
+    }
+
+    @Test
+    void shouldFailOverAcrossEveryUrlInTheirOrder() {
+        // given three registries, the first two failing
+        Registry first = registry();
+        Registry second = registry();
+        Registry third = registry();
+        first.answer("GET /subjects", 503, "{}");
+        second.answer("GET /subjects", 503, "{}");
+        third.answer("GET /subjects", 200, "[\"x\"]");
+
+        // when
+        List<String> subjects = new ArrayList<>(client(Map.of(), first, second, third).getAllSubjects());
+
+        // then
+        assertThat(subjects).containsExactly("x");
+        assertThat(List.of(first.asked.size(), second.asked.size(), third.asked.size())).containsExactly(1, 1, 1);
+    }
+
+    @Test
+    void shouldNotWaitAfterTheLastAttempt() {
+        // given a registry that always fails, and a long wait between retries
+        Registry down = registry();
+        down.answer("GET /subjects", 503, "{}");
+        HttpSchemaRegistryClient client = client(Map.of("max.retries", "0", "retries.wait.ms", "2000"), down);
+
+        // when
+        long start = System.nanoTime();
+        Throwable thrown = catchThrowable(client::getAllSubjects);
+
+        // then it gave up at once
+        assertThat(thrown).isInstanceOf(SchemaRegistryException.Unavailable.class);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1_500L);
+    }
+
+    @Test
+    void shouldQuoteNoMoreThanTheStartOfALongPageThatIsNotJson() {
+        // given a proxy's long error page
+        Registry proxy = registry();
+        proxy.answer("GET /subjects", 502, "<html>" + "x".repeat(194) + "TAIL" + "y".repeat(100) + "</html>");
+
+        // when / then
+        assertThatThrownBy(() -> client(Map.of("max.retries", "0"), proxy).getAllSubjects())
+                .isInstanceOf(SchemaRegistryException.Unavailable.class)
+                .hasMessageContaining("answered 502: <html>" + "x".repeat(194) + ".")
+                .hasMessageNotContaining("TAIL");
+    }
+
+    @Test
+    void shouldRefuseAUrlThatDoesNotParseWithoutShowingItsPassword() {
+        // given a password with an unencoded space
+        Map<String, Object> settings = settings("http://desk:pa ss@r1:8081", Map.of());
+
+        // when / then
+        assertThatThrownBy(() -> new HttpSchemaRegistryClient(settings)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not an http(s) URL with a host").hasMessageNotContaining("pa ss");
+    }
+
+    @Test
+    void shouldStopAtOnceWithoutRetryingWhenInterrupted() {
+        // given a registry, and a thread asked to stop (as Kafka Streams stops its threads)
+        Registry registry = registry();
+        registry.answer("GET /subjects", 200, "[]");
+        registry.answer("GET /config", 200, "{}");
+        HttpSchemaRegistryClient client = client(Map.of("retries.wait.ms", "2000"), registry);
+        Thread.currentThread().interrupt();
+
+        // when
+        Throwable thrown = catchThrowable(client::getAllSubjects);
+        boolean stillInterrupted = Thread.interrupted();
+        Thread.currentThread().interrupt();
+        boolean answered = client.answers(Duration.ofSeconds(5));
+        boolean interruptedAgain = Thread.interrupted();
+
+        // then the request gave up, the health check said no, and both kept the thread's interrupt
+        assertThat(thrown).isInstanceOf(SchemaRegistryException.Unavailable.class)
+                .hasMessage("interrupted while calling the schema registry");
+        assertThat(stillInterrupted).isTrue();
+        assertThat(answered).isFalse();
+        assertThat(interruptedAgain).isTrue();
+    }
+
+    @Test
+    void shouldTrustAnHttpsRegistryByTheConfiguredTrustStore(@TempDir Path dir) throws Exception {
+        // given an https registry whose self-signed certificate only the given store holds
+        Path store = dir.resolve("registry.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "registry", "-keyalg", "EC", "-dname", "CN=localhost", "-ext",
+                "san=dns:localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
+                "-storepass", "changeit").redirectErrorStream(true).start();
+        keytool.getInputStream().readAllBytes();
+        assertThat(keytool.waitFor()).isZero();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, "changeit".toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keyManagers.getKeyManagers(), null, null);
+        HttpsServer server = HttpsServer.create(new InetSocketAddress("localhost", 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls));
+        server.createContext("/subjects", exchange -> {
+            byte[] body = "[\"secure\"]".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String url = "https://localhost:" + server.getAddress().getPort();
+            Map<String, Object> trust = Map.of(RegistryClientConfig.TRUSTSTORE_LOCATION, store.toString(),
+                    RegistryClientConfig.TRUSTSTORE_TYPE, "PKCS12",
+                    RegistryClientConfig.TRUSTSTORE_PASSWORD, "changeit", "max.retries", "0");
+
+            // when / then: trusted by the store, and not by the JVM's own trust
+            assertThat(new HttpSchemaRegistryClient(settings(url, trust)).getAllSubjects()).containsExactly("secure");
+            assertThatThrownBy(() -> new HttpSchemaRegistryClient(settings(url, Map.of("max.retries", "0")))
+                    .getAllSubjects()).isInstanceOf(SchemaRegistryException.Unavailable.class);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void shouldNotFollowARedirectThatWouldTakeTheCredentialsToAnotherHost() {
+        // given a registry answering with a redirect to another host, and a client with basic credentials
+        Registry elsewhere = registry();
+        elsewhere.answer("GET /subjects", 200, "[\"stolen\"]");
+        Registry registry = registry();
+        registry.answer("GET /subjects", 307, "", "Location", "http://127.0.0.1:" + elsewhere.port() + "/subjects");
+        HttpSchemaRegistryClient client = client(Map.of(RegistryClientConfig.CREDENTIALS_SOURCE, "USER_INFO",
+                RegistryClientConfig.USER_INFO, "desk:secret", RegistryClientConfig.MAX_RETRIES, "1"),
+                registry);
+
+        // when
+        Throwable refused = catchThrowable(client::getAllSubjects);
+
+        // then the other host is never asked, so never given the credentials; the registry is said to be away,
+        // naming the redirect
+        assertThat(elsewhere.asked).isEmpty();
+        assertThat(refused).isInstanceOf(SchemaRegistryException.Unavailable.class)
+                .hasMessageContaining("answered 307, a redirect to http://127.0.0.1:" + elsewhere.port()
+                        + "/subjects, which is not followed").hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void shouldNameNoSubjectWhenARequestForNoSubjectIsForbidden() {
+        // given a registry that forbids reading a schema by its id
+        Registry registry = registry();
+        registry.answer("GET /schemas/ids/3", 403, "{\"error_code\":40301,\"message\":\"denied\"}");
+
+        // when
+        Throwable refused = catchThrowable(() -> client(Map.of(), registry).getSchemaById(3));
+
+        // then
+        assertThat(refused).isInstanceOf(SchemaRegistryException.NotAuthorized.class)
+                .hasMessageContaining("does not allow GET /schemas/ids/3 for these credentials (403): grant the "
+                        + "guard's principal that access").hasMessageNotContaining("null");
+    }
+
+    private Registry registry() {
+        try {
+            Registry registry = new Registry(HttpServer.create(new InetSocketAddress("localhost", 0), 0));
+            registries.add(registry);
+            return registry;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A client of {@code registries}, in that order, retrying at once unless {@code more} says otherwise. */
+    private static HttpSchemaRegistryClient client(Map<String, ?> more, Registry... registries) {
+        List<String> urls = new ArrayList<>();
+        for (Registry registry : registries) {
+            urls.add("http://localhost:" + registry.port());
+        }
+        return new HttpSchemaRegistryClient(settings(String.join(",", urls), more));
+    }
+
+    private static Map<String, Object> settings(String url, Map<String, ?> more) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(RegistryClientConfig.URL, url);
+        settings.put(RegistryClientConfig.RETRIES_WAIT_MS, "0");
+        settings.put(RegistryClientConfig.READ_TIMEOUT_MS, "5000");
+        settings.put(RegistryClientConfig.CONNECT_TIMEOUT_MS, "5000");
+        settings.putAll(more);
+        return settings;
+    }
+
+    private static String quotedJson(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** A registry answering each "METHOD /path" from its script, in order; 599 when the script has run out. */
+    private static final class Registry {
+        final HttpServer server;
+        final Map<String, Deque<String[]>> script = new HashMap<>();
+        final List<String> asked = new ArrayList<>();
+        final List<String> bodies = new ArrayList<>();
+        final List<Map<String, String>> headers = new ArrayList<>();
+
+        Registry(HttpServer server) {
+            this.server = server;
+            server.createContext("/", this::handle);
+            server.start();
+        }
+
+        int port() {
+            return server.getAddress().getPort();
+        }
+
+        synchronized void answer(String request, int status, String body, String... header) {
+            String[] answer = new String[2 + header.length];
+            answer[0] = String.valueOf(status);
+            answer[1] = body;
+            System.arraycopy(header, 0, answer, 2, header.length);
+            script.computeIfAbsent(request, r -> new ArrayDeque<>()).add(answer);
+        }
+
+        private void handle(HttpExchange exchange) throws IOException {
+            String request = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath();
+            String[] answer;
+            synchronized (this) {
+                asked.add(request);
+                bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                Map<String, String> sent = new HashMap<>();
+                exchange.getRequestHeaders().forEach((name, values) -> sent.put(name, values.get(0)));
+                headers.add(sent);
+                Deque<String[]> answers = script.get(request);
+                answer = answers == null || answers.isEmpty() ? new String[] {"599", "unscripted " + request}
+                        : answers.size() == 1 ? answers.peek() : answers.poll();
+            }
+            for (int i = 2; i + 1 < answer.length; i += 2) {
+                exchange.getResponseHeaders().add(answer[i], answer[i + 1]);
+            }
+            byte[] body = answer[1].getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(Integer.parseInt(answer[0]), body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        }
+    }
+}
