@@ -15,9 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
@@ -147,17 +145,8 @@ class TlsStoresTest {
 
     /** An https server on loopback with a certificate for localhost that {@code pki} issued. */
     private static HttpsServer server(TestPki pki) throws Exception {
-        TestPki.Issued certificate = pki.localhost();
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("server", certificate.keys().getPrivate(), "x".toCharArray(),
-                new Certificate[] {certificate.certificate(), certificate.ca()});
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(keys, "x".toCharArray());
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(factory.getKeyManagers(), null, null);
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(context));
+        server.setHttpsConfigurator(new HttpsConfigurator(pki.localhostServerContext()));
         return JwksEndpoint.serve(server, 200, () -> "{\"keys\":[]}", new AtomicInteger());
     }
 

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -136,6 +137,20 @@ public final class TestPki {
                 + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
                         .encodeToString(caCertificate.getEncoded())
                 + "\n-----END CERTIFICATE-----\n");
+    }
+
+    /** A server context that presents a certificate for localhost and 127.0.0.1 this CA issued. */
+    public SSLContext localhostServerContext() throws Exception {
+        Issued issued = localhost();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("server", issued.keys().getPrivate(), "x".toCharArray(),
+                new Certificate[] {issued.certificate(), issued.ca()});
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(keys, "x".toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(factory.getKeyManagers(), null, null);
+        return context;
     }
 
     /** A client context that trusts this CA only. */
