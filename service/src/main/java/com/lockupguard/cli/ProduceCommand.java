@@ -5,6 +5,7 @@ import com.lockupguard.app.ClientSettings;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.TopicProvisioner;
 import com.lockupguard.registry.RegistryClientConfig;
+import com.lockupguard.timeline.OneLine;
 import com.lockupguard.timeline.SendableLines;
 import com.lockupguard.timeline.TimelineEntry;
 import com.lockupguard.timeline.TimelineInput;
@@ -76,14 +77,14 @@ public final class ProduceCommand implements Callable<Integer> {
             config = new GuardConfig(settings.load());
             ClientSettings.check(config); // a login that cannot be read, say: named before the cluster is asked
         } catch (ConfigException | IOException e) {
-            err.println("cannot produce " + timeline + ": " + RegistryClientConfig.shown(e.getMessage()));
+            err.println(cannotProduce() + RegistryClientConfig.shown(e.getMessage()));
             return LockupGuardCli.EXIT_USAGE;
         }
         try (BufferedReader reader = TimelineInput.open(timeline)) {
             entries = new TimelineReader(new ObjectMapper(),
                     (lineNumber, warning) -> err.printf("line %d: warning: %s%n", lineNumber, warning)).readAll(reader);
         } catch (IOException e) {
-            err.println("cannot produce " + timeline + ": " + TimelineInput.describe(e));
+            err.println(cannotProduce() + TimelineInput.describe(e));
             return LockupGuardCli.EXIT_USAGE;
         }
         SendableLines lines = SendableLines.of(entries);
@@ -93,7 +94,7 @@ public final class ProduceCommand implements Callable<Integer> {
             return sent != 0 || lines.refusals().isEmpty() ? sent : LockupGuardCli.EXIT_UNREADABLE_INPUT;
         } catch (IllegalStateException | KafkaException e) {
             // Kafka or the registry cannot be reached, or refuses the client: the message says what to check
-            err.println("cannot produce " + timeline + ": " + messageOf(e));
+            err.println(cannotProduce() + messageOf(e));
             return LockupGuardCli.EXIT_USAGE;
         }
     }
@@ -128,6 +129,11 @@ public final class ProduceCommand implements Callable<Integer> {
                 topics.agreements().name(), sent.orders(), sent.executions(), topics.orders().name(),
                 sent.rejected().isEmpty() ? "" : "; the broker refused " + sent.rejected().size() + " record(s)");
         return sent.rejected().isEmpty() ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
+    }
+
+    /** The start of a message that the timeline cannot be produced, its file name on one line. */
+    private String cannotProduce() {
+        return "cannot produce " + OneLine.of(String.valueOf(timeline)) + ": ";
     }
 
     private static String messageOf(RuntimeException e) {

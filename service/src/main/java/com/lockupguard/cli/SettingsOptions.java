@@ -1,6 +1,7 @@
 package com.lockupguard.cli;
 
 import com.lockupguard.app.ConfigSources;
+import com.lockupguard.timeline.OneLine;
 import com.lockupguard.timeline.TimelineInput;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ final class SettingsOptions {
         try {
             return ConfigSources.load(configFile, System.getenv(), overrides);
         } catch (IOException e) {
-            throw new IOException("cannot read " + configFile + ": " + TimelineInput.describe(e), e);
+            throw new IOException("cannot read " + OneLine.of(configFile.toString()) + ": " + TimelineInput.describe(e),
+                    e);
         }
     }
 

@@ -95,6 +95,18 @@ class ProduceCommandTest {
                 + System.lineSeparator());
     }
 
+    @Test
+    void shouldNameATimelineWhoseFileNameHoldsAnEscapeWithoutDrivingTheTerminal() {
+        // given a file name holding a terminal's escape sequence and a line break
+        String name = dir.resolve("x\u001b]0;owned\u0007\r\ny.jsonl").toString();
+        // when
+        int exit = run("produce", name);
+        // then it is named on one line, the controls written '?' and the break \n
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).isEqualTo("cannot produce " + dir.resolve("x?]0;owned?\\ny.jsonl")
+                + ": no such file" + System.lineSeparator());
+    }
+
     private static int portNothingListensOn() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();

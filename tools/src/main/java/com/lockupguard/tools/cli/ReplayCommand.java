@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.cli.LogLevels;
+import com.lockupguard.timeline.OneLine;
 import com.lockupguard.timeline.TimelineInput;
 import com.lockupguard.tools.replay.Replay;
 import java.io.BufferedReader;
@@ -130,7 +131,8 @@ final class ReplayCommand implements Callable<Integer> {
                 positions = positionsFile == null ? null
                         : new PrintWriter(Files.newBufferedWriter(positionsFile, StandardCharsets.UTF_8));
             } catch (IOException e) {
-                err.println("cannot write the positions to " + positionsFile + ": " + TimelineInput.describe(e));
+                err.println("cannot write the positions to " + OneLine.of(positionsFile.toString()) + ": "
+                        + TimelineInput.describe(e));
                 return LockupGuardCli.EXIT_USAGE;
             }
             try (positions) {
@@ -148,7 +150,7 @@ final class ReplayCommand implements Callable<Integer> {
                 return result.succeeded() ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
             }
         } catch (IOException e) {
-            err.println("cannot replay " + timeline + ": " + TimelineInput.describe(e));
+            err.println("cannot replay " + OneLine.of(timeline) + ": " + TimelineInput.describe(e));
             return LockupGuardCli.EXIT_USAGE;
         }
     }
@@ -168,8 +170,8 @@ final class ReplayCommand implements Callable<Integer> {
         Path read = isStdin() ? (StoppableStdin.isAFile() ? StoppableStdin.PATH : null) : Path.of(timeline);
         if (read != null && Files.exists(positionsFile) && Files.isSameFile(positionsFile, read)) {
             // opened for writing, it would be emptied before a line of it was read: the recording lost, no output
-            return "--positions " + positionsFile + " is the timeline itself: writing the positions there would "
-                    + "erase it";
+            return "--positions " + OneLine.of(positionsFile.toString()) + " is the timeline itself: writing the "
+                    + "positions there would erase it";
         }
         return null;
     }

@@ -123,6 +123,20 @@ class ReplayCommandTest {
     }
 
     @Test
+    void shouldNameATimelineWhoseFileNameHoldsALineBreakAndAnEscapeOnOneLineThatDrivesNoTerminal() {
+        // given a file name, from a directory listing say, that forges a message of its own and colours the terminal
+        String name = dir.resolve("a\nline 1: skipped: forged\u001b[31m.jsonl").toString();
+
+        // when
+        int exit = run("replay", name);
+
+        // then the refusal is one line, the break written \n and the escape '?'
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString().lines()).singleElement().asString()
+                .endsWith("a\\nline 1: skipped: forged?[31m.jsonl: no such file");
+    }
+
+    @Test
     void shouldNameThePositionsFileWhenItCannotBeWrittenNotTheTimeline() {
         // given a positions file in a folder that does not exist
         Path positions = dir.resolve("no-such-folder").resolve("positions.jsonl");
