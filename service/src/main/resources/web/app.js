@@ -140,11 +140,14 @@ function holdingPath(holding) {
 
 async function refreshHealth() {
   try {
-    const health = await fetch('/health/ready', { signal: AbortSignal.timeout(READ_TIMEOUT_MS) })
+    // with the page's token, a reader is told why the guard is not ready in Kafka's own words; anyone else, its kind
+    const health = await fetch('/health/ready', withAuth({ signal: AbortSignal.timeout(READ_TIMEOUT_MS) }))
       .then((r) => r.json());
     $('#guard-state').textContent = `guard: ${health.state}`;
     $('#guard-state').className = 'pill ' + (health.status === 'UP' ? 'ok' : 'bad');
+    $('#guard-state').title = health.reason || '';
   } catch (e) {
+    $('#guard-state').title = '';
     $('#guard-state').textContent = 'guard: unreachable';
     $('#guard-state').className = 'pill bad';
   }

@@ -10,6 +10,7 @@ import com.lockupguard.web.GuardWebServer;
 import com.lockupguard.web.Health;
 import com.lockupguard.web.KafkaOrderGateway;
 import com.lockupguard.web.PeerAccess;
+import com.lockupguard.web.ReadinessReason;
 import com.lockupguard.web.StreamsHoldingsQuery;
 import java.time.Clock;
 import java.time.Duration;
@@ -117,7 +118,7 @@ public final class GuardApplication implements AutoCloseable {
         HostInfo self = HostInfo.buildFromEndpoint(
                 config.streamsProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
         web.attach(new GuardWebServer.Backend(gateway, new StreamsHoldingsQuery(service.streams(), service.topics(),
-                self, json, Clock.systemUTC(), peers), feed, new FeedAwareHealth(streamsHealth(), feed::outage)));
+                self, json, Clock.systemUTC(), peers), feed, new FeedAwareHealth(streamsHealth(), feed::outageReason)));
     }
 
     private Health streamsHealth() {
@@ -156,15 +157,18 @@ public final class GuardApplication implements AutoCloseable {
             }
 
             @Override
-            public String reason() {
-                if (service.failure().isPresent()) {
+            public ReadinessReason reason() {
+                java.util.Optional<String> failure = service.failure();
+                if (failure.isPresent()) {
                     // stopping on its own, Kafka Streams perhaps still RUNNING for a moment: say why
-                    return "the guard stops: " + service.failure().get();
+                    String kind = service.failureKind().orElse("a cause a person must fix");
+                    return new ReadinessReason("the guard stops: " + kind + "; its log says what to fix",
+                            "the guard stops: " + failure.get());
                 }
                 // RUNNING, and yet not ready: a replaced stream thread waiting for its group, say
-                return service.isReady() && !ready() ? "the holdings' stores cannot be read yet: a stream "
-                        + "thread is waiting for its group (after a thread was replaced, up to session.timeout.ms) "
-                        + "or restoring" : null;
+                return service.isReady() && !ready() ? ReadinessReason.same("the holdings' stores cannot be read yet: "
+                        + "a stream thread is waiting for its group (after a thread was replaced, up to "
+                        + "session.timeout.ms) or restoring") : null;
             }
         };
     }

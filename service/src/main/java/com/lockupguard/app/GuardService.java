@@ -283,6 +283,25 @@ public final class GuardService implements AutoCloseable {
         return stopped == null ? java.util.Optional.empty() : java.util.Optional.of(stopped.getMessage());
     }
 
+    /**
+     * What kind of {@link #failure()} stopped the guard, naming no topic, principal, ACL or host: for whoever can
+     * reach /health/ready, which needs no credential.
+     */
+    public java.util.Optional<String> failureKind() {
+        RuntimeException stopped = fatal;
+        if (stopped == null) {
+            return java.util.Optional.empty();
+        }
+        if (stopped instanceof MissingPermissionException) {
+            return java.util.Optional.of("Kafka denies the guard a permission it needs");
+        }
+        if (stopped instanceof SchemaRegistryException.NotAuthorized) {
+            return java.util.Optional.of("the schema registry refused the guard's credentials");
+        }
+        return java.util.Optional.of("its topics changed under it (an input's partitions added, or a topic it reads, "
+                + "writes or keeps its state in deleted)");
+    }
+
     public int replacedThreads() {
         return replacedThreads.get();
     }

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * holding's position history, and tells live subscribers of all of them. A record it cannot decode
  * is logged and skipped; on any other failure (a registry outage while decoding, a broker gone) it
  * restarts its consumer after a bounded backoff, resuming where it stopped, and says so in
- * {@link #outage()} meanwhile, for /health/ready.
+ * {@link #outage()} meanwhile, for /health/ready and the API.
  */
 public final class DecisionFeed implements DecisionHistory, AutoCloseable {
 
@@ -78,7 +78,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     /** Per partition, the offset after the last record read (the feed's thread only): where a restart resumes. */
     private final Map<TopicPartition, Long> readUpTo = new HashMap<>();
     private volatile Consumer<String, Object> consumer;
-    private volatile String outage;
+    private volatile ReadinessReason outage;
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong restarts = new AtomicLong();
 
@@ -149,6 +149,11 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
      * sent meanwhile are decided, and their callers get the decisions once it reads again, unless they time out.
      */
     public Optional<String> outage() {
+        return outageReason().map(ReadinessReason::detail);
+    }
+
+    /** {@link #outage()}, and what of it anyone who can reach /health/ready may read: the failure's kind. */
+    public Optional<ReadinessReason> outageReason() {
         return Optional.ofNullable(outage);
     }
 
@@ -174,8 +179,9 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                 }
                 restarts.incrementAndGet();
                 Duration delay = backoff.next();
-                outage = "the decision feed failed (" + e + rootCause(e) + "); it restarts in " + delay.toMillis()
-                        + " ms";
+                String restart = "); it restarts in " + delay.toMillis() + " ms";
+                outage = new ReadinessReason("the decision feed failed (" + e.getClass().getSimpleName() + restart,
+                        "the decision feed failed (" + e + rootCause(e) + restart);
                 LOG.error("the decision feed failed: it restarts its consumer in {} ms, where it stopped reading",
                         delay.toMillis(), e);
                 pause(delay);

@@ -12,9 +12,9 @@ import java.util.function.Supplier;
 public final class FeedAwareHealth implements Health {
 
     private final Health streams;
-    private final Supplier<Optional<String>> feedOutage;
+    private final Supplier<Optional<ReadinessReason>> feedOutage;
 
-    public FeedAwareHealth(Health streams, Supplier<Optional<String>> feedOutage) {
+    public FeedAwareHealth(Health streams, Supplier<Optional<ReadinessReason>> feedOutage) {
         this.streams = streams;
         this.feedOutage = feedOutage;
     }
@@ -35,7 +35,7 @@ public final class FeedAwareHealth implements Health {
     }
 
     @Override
-    public String reason() {
+    public ReadinessReason reason() {
         return feedOutage.get().orElseGet(streams::reason);
     }
 }

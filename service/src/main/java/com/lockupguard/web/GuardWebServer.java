@@ -382,12 +382,36 @@ public final class GuardWebServer implements AutoCloseable {
             ctx.header("Retry-After", "1");
         }
         ObjectNode status = status(ready ? "UP" : "DOWN", attached);
-        String reason = stopping ? "stopping: the orders under way are being answered, and no new one is taken"
+        ReadinessReason reason = stopping
+                ? ReadinessReason.same("stopping: the orders under way are being answered, and no new one is taken")
                 : attached == null ? null : attached.health().reason();
         if (!ready && reason != null) {
-            status.put("reason", reason);
+            status.put("reason", mayReadTheDetail(ctx) ? reason.detail() : reason.summary());
         }
         ctx.status(ready ? 200 : 503).json(status);
+    }
+
+    /**
+     * Whether this caller of /health/ready, which needs no credential, is told why the guard is not ready in Kafka's
+     * own words (topics, principals, hosts): one the API would serve what it reads. With authentication on, a caller
+     * whose one credential has the read role; any other, or none, is told the kind of trouble and is not refused (a
+     * probe's status is the same). With it off, a request addressed to this machine, as the API answers.
+     */
+    private boolean mayReadTheDetail(Context ctx) {
+        BearerAuthenticator authentication = settings.authentication();
+        if (!authentication.enabled()) {
+            return LoopbackHost.named(ctx.host());
+        }
+        List<String> credentials = Collections.list(ctx.req().getHeaders("Authorization"));
+        if (credentials.size() != 1) {
+            return false;
+        }
+        try {
+            Principal caller = authentication.authenticate(credentials.get(0));
+            return caller.kind() != Principal.Kind.PEER && caller.has(Role.READ);
+        } catch (AuthenticationException e) {
+            return false;
+        }
     }
 
     private ObjectNode status(String status, Backend attached) {

@@ -13,7 +13,7 @@ public interface Health {
     String state();
 
     /** Why it is not ready when {@link #state()} does not say (the decision feed is down, say), or null. */
-    default String reason() {
+    default ReadinessReason reason() {
         return null;
     }
 }

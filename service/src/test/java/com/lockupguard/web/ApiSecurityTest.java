@@ -300,6 +300,51 @@ class ApiSecurityTest {
     }
 
     @Test
+    void shouldTellWhyTheGuardIsNotReadyInKafkasWordsOnlyToAReaderAndTheKindOfTroubleToAnyoneElse() throws Exception {
+        // given a guard that stopped for a missing ACL, which its log names with the principal and the topic
+        ReadinessReason why = new ReadinessReason("the guard stops: Kafka denies the guard a permission it needs; its "
+                + "log says what to fix", "the guard stops: User:guard may not WRITE to topic orders-approved");
+        server.attach(new GuardWebServer.Backend(new Orders(), new StubBackend.Holdings(), new StubBackend.NoHistory(),
+                new Health() {
+                    @Override
+                    public boolean live() {
+                        return false;
+                    }
+
+                    @Override
+                    public boolean ready() {
+                        return false;
+                    }
+
+                    @Override
+                    public String state() {
+                        return "PENDING_ERROR";
+                    }
+
+                    @Override
+                    public ReadinessReason reason() {
+                        return why;
+                    }
+                }));
+        String reader = issuer.token().scope(TestIssuer.READ).sign();
+        String trader = issuer.token().scope(TestIssuer.SUBMIT).sign();
+
+        // when / then a reader is told the detail
+        HttpResponse<String> toReader = call("GET", "/health/ready", reader);
+        assertThat(toReader.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(toReader.body()).get("reason").asText()).isEqualTo(why.detail());
+        // and no credential, one without the read role, a forged one or the peers' token: the kind of trouble, and
+        // the same 503 a probe reads, never a 401
+        for (String other : new String[] {null, trader, forger.token().scope(TestIssuer.READ).sign(), PEER_SECRET}) {
+            HttpResponse<String> answer = call("GET", "/health/ready", other);
+            assertThat(answer.statusCode()).isEqualTo(503);
+            assertThat(JSON.readTree(answer.body()).get("reason").asText()).isEqualTo(why.summary());
+            assertThat(answer.body()).doesNotContain("User:guard").doesNotContain("orders-approved");
+        }
+        assertThat(failures("invalid")).isZero();
+    }
+
+    @Test
     void shouldSendSecurityHeadersAndNeverCacheData() throws Exception {
         HttpResponse<String> page = call("GET", "/", null);
         assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)

@@ -12,13 +12,13 @@ class FeedAwareHealthTest {
     @Test
     void shouldBeUnreadyWithTheFeedsReasonWhileTheFeedIsDownAndStayLive() {
         // given: Kafka Streams up
-        AtomicReference<String> outage = new AtomicReference<>();
+        AtomicReference<ReadinessReason> outage = new AtomicReference<>();
         Health health = new FeedAwareHealth(new StubBackend.Up(), () -> Optional.ofNullable(outage.get()));
         assertThat(health.ready()).isTrue();
         assertThat(health.reason()).isNull();
 
         // when the feed goes down
-        outage.set("the decision feed failed (broker gone); it restarts in 200 ms");
+        outage.set(ReadinessReason.same("the decision feed failed (broker gone); it restarts in 200 ms"));
 
         // then not ready, and why; still live: the feed restarts itself
         assertThat(health.ready()).isFalse();

@@ -206,10 +206,15 @@ class GuardWebServerTest {
 
     /** A GET of a path HttpClient would refuse to send, and the whole answer. */
     private String rawAnswer(String path) throws Exception {
+        return rawAnswer(path, "127.0.0.1");
+    }
+
+    /** A GET with the Host header given (HttpClient will not set one), and the whole answer. */
+    private String rawAnswer(String path, String host) throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(base).getPort())) {
             socket.setSoTimeout(5_000);
             // HTTP/1.0: the answer is not chunked, and ends with the connection
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
@@ -835,19 +840,38 @@ class GuardWebServerTest {
         assertThat(get("/health/live").statusCode()).isEqualTo(503);
     }
 
+    /** The decision feed down, in words that name a broker's host, and its kind. */
+    private static final ReadinessReason FEED_DOWN = new ReadinessReason(
+            "the decision feed failed (DisconnectException); it restarts in 400 ms",
+            "the decision feed failed (DisconnectException: kafka-3.internal:9093 gone); it restarts in 400 ms");
+
     @Test
     void shouldSayWhyItIsNotReady() throws Exception {
         // given: Kafka Streams running, but the decision feed down
         health.ready = false;
-        health.reason = "the decision feed failed (broker gone); it restarts in 400 ms";
+        health.reason = FEED_DOWN;
 
         // when
         HttpResponse<String> notReady = get("/health/ready");
 
-        // then
+        // then a request addressed to this machine, which the open API answers, is told the detail
         assertThat(notReady.statusCode()).isEqualTo(503);
         assertThat(json(notReady).get("state").asText()).isEqualTo("RUNNING");
-        assertThat(json(notReady).get("reason").asText()).isEqualTo(health.reason);
+        assertThat(json(notReady).get("reason").asText()).isEqualTo(health.reason.detail());
+    }
+
+    @Test
+    void shouldTellARequestAddressedToAnotherNameOnlyTheKindOfTroubleWhileAuthenticationIsOff() throws Exception {
+        // given: the decision feed down
+        health.ready = false;
+        health.reason = FEED_DOWN;
+
+        // when a probe, or a page that rebound its name to this machine, asks by another name
+        String answer = rawAnswer("/health/ready", "guard.example:" + URI.create(base).getPort());
+
+        // then it gets the status and the kind of trouble, and nothing of the cluster
+        assertThat(answer).matches("(?s)HTTP/1\\.[01] 503 .*").doesNotContain("kafka-3.internal")
+                .contains("\"reason\":\"the decision feed failed (DisconnectException); it restarts in 400 ms\"");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -1440,10 +1464,10 @@ class GuardWebServerTest {
         volatile boolean live = true;
         volatile boolean ready = true;
         volatile String state = "RUNNING";
-        volatile String reason;
+        volatile ReadinessReason reason;
 
         @Override
-        public String reason() {
+        public ReadinessReason reason() {
             return reason;
         }
 

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,8 @@ class OutputDeletedIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> guard.service().failure().isPresent());
                 assertThat(guard.service().failure().get())
                         .startsWith("a topic the guard writes was deleted while it ran: 'orders-approved'.");
+                assertThat(guard.service().failureKind()).get(InstanceOfAssertFactories.STRING)
+                        .startsWith("its topics changed under it").doesNotContain("orders-approved");
                 assertThat(guard.service().isReady()).isFalse();
                 CompletableFuture.runAsync(() -> {
                     try {

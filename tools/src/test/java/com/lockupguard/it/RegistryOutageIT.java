@@ -83,6 +83,8 @@ class RegistryOutageIT {
                     || guard.service().state() == KafkaStreams.State.NOT_RUNNING);
             assertThat(guard.service().failure()).get(InstanceOfAssertFactories.STRING)
                     .contains("refused the credentials");
+            assertThat(guard.service().failureKind())
+                    .hasValue("the schema registry refused the guard's credentials");
             assertThat(guard.service().replacedThreads()).isZero();
             // and the order was neither dead-lettered (a person fixes the credentials, and it is read again) nor decided
             assertThat(io.brokerIO().awaitValues(io.brokerIO().topics().deadLetters(), 0, Duration.ofSeconds(5)))

@@ -236,6 +236,8 @@ class SecuredKafkaIT {
             assertThat(service.awaitRunning(Duration.ofSeconds(60))).as("a guard without " + name).isFalse();
             String why = service.failure().orElseThrow(() -> new AssertionError("stopped (" + service.state()
                     + ") without saying why"));
+            // what /health/ready tells a caller without the read role: the kind, naming neither principal nor topic
+            assertThat(service.failureKind()).hasValue("Kafka denies the guard a permission it needs");
             // and it has stopped for good: `run`, which waits for that, exits with the reason rather than hang
             java.util.concurrent.CompletableFuture<Void> terminated = java.util.concurrent.CompletableFuture.runAsync(
                     () -> {
