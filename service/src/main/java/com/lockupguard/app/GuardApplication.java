@@ -158,12 +158,11 @@ public final class GuardApplication implements AutoCloseable {
 
             @Override
             public ReadinessReason reason() {
-                java.util.Optional<String> failure = service.failure();
-                if (failure.isPresent()) {
+                java.util.Optional<GuardService.Stop> stopped = service.stopped();
+                if (stopped.isPresent()) {
                     // stopping on its own, Kafka Streams perhaps still RUNNING for a moment: say why
-                    String kind = service.failureKind().orElse("a cause a person must fix");
-                    return new ReadinessReason("the guard stops: " + kind + "; its log says what to fix",
-                            "the guard stops: " + failure.get());
+                    return new ReadinessReason("the guard stops: " + stopped.get().kind() + "; its log says what to "
+                            + "fix", "the guard stops: " + stopped.get().reason());
                 }
                 // RUNNING, and yet not ready: a replaced stream thread waiting for its group, say
                 return service.isReady() && !ready() ? ReadinessReason.same("the holdings' stores cannot be read yet: "

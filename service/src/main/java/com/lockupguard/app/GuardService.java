@@ -43,6 +43,18 @@ public final class GuardService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuardService.class);
     private static final Duration PERMISSION_CHECK_TIMEOUT = Duration.ofSeconds(30);
+    private static final String TOPICS_CHANGED = "its topics changed under it (an input's partitions added, or a "
+            + "topic it reads, writes or keeps its state in deleted)";
+
+    /**
+     * Why the guard stopped on its own.
+     *
+     * @param kind   the kind of trouble, naming no topic, principal, ACL or host: for whoever can reach /health/ready,
+     *               which needs no credential
+     * @param reason what a person must fix, as the log says it
+     */
+    public record Stop(String kind, String reason) {
+    }
 
     private final GuardConfig config;
     private final GuardTopics topics;
@@ -51,7 +63,7 @@ public final class GuardService implements AutoCloseable {
     private final AtomicInteger replacedThreads = new AtomicInteger();
     private final RestoreProgress restoreProgress;
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
-    private volatile RuntimeException fatal;
+    private volatile Stop stop;
     private volatile boolean closing;
     private volatile TopicWatch topicWatch;
 
@@ -205,14 +217,14 @@ public final class GuardService implements AutoCloseable {
         java.util.Optional<MissingPermissionException> denied = KafkaAuthorization.explain(failure, config, null);
         if (denied.isPresent()) {
             // a missing ACL does not come back by itself: a replaced thread would fail the same way, forever
-            fatal = denied.get();
+            stop = new Stop("Kafka denies the guard a permission it needs", denied.get().getMessage());
             LOG.error("the guard stops: {}", denied.get().getMessage());
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         java.util.Optional<SchemaRegistryException.NotAuthorized> refused = RegistryOutage.refusal(failure);
         if (refused.isPresent()) {
             // nor do refused registry credentials: every replacement would stop at the same record
-            fatal = refused.get();
+            stop = new Stop("the schema registry refused the guard's credentials", refused.get().getMessage());
             LOG.error("the guard stops: {}", refused.get().getMessage());
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
@@ -221,7 +233,7 @@ public final class GuardService implements AutoCloseable {
         if (mustStop.isPresent()) {
             // Kafka Streams fails every rebalance once it sees new input partitions, and would create a deleted
             // changelog again, empty, and restore from it: a replaced thread must not
-            fatal = new IllegalStateException(mustStop.get());
+            stop = new Stop(TOPICS_CHANGED, mustStop.get());
             LOG.error("the guard stops: {}", mustStop.get());
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
@@ -247,7 +259,7 @@ public final class GuardService implements AutoCloseable {
      * a topic it writes was deleted, on which every transaction with an answer for it waits.
      */
     private void stopOnItsOwn(String reason) {
-        fatal = new IllegalStateException(reason);
+        stop = new Stop(TOPICS_CHANGED, reason);
         LOG.error("the guard stops: {}", reason);
         // on a thread of its own: the watch's thread must not wait for the stream threads, and a stream thread stuck
         // on a deleted topic never stops, so that only close()'s time limit ends the wait of those who await the end
@@ -270,7 +282,7 @@ public final class GuardService implements AutoCloseable {
      * (Kafka Streams leaves RUNNING a moment after the guard has, on the thread that closes it).
      */
     public boolean isReady() {
-        return fatal == null && state == KafkaStreams.State.RUNNING;
+        return stop == null && state == KafkaStreams.State.RUNNING;
     }
 
     public KafkaStreams.State state() {
@@ -279,27 +291,17 @@ public final class GuardService implements AutoCloseable {
 
     /** Why the guard stopped on its own, when it did for a reason a person must fix (a missing ACL). */
     public java.util.Optional<String> failure() {
-        RuntimeException stopped = fatal;
-        return stopped == null ? java.util.Optional.empty() : java.util.Optional.of(stopped.getMessage());
+        return stopped().map(Stop::reason);
     }
 
-    /**
-     * What kind of {@link #failure()} stopped the guard, naming no topic, principal, ACL or host: for whoever can
-     * reach /health/ready, which needs no credential.
-     */
+    /** What kind of {@link #failure()} stopped the guard: its {@link Stop#kind()}. */
     public java.util.Optional<String> failureKind() {
-        RuntimeException stopped = fatal;
-        if (stopped == null) {
-            return java.util.Optional.empty();
-        }
-        if (stopped instanceof MissingPermissionException) {
-            return java.util.Optional.of("Kafka denies the guard a permission it needs");
-        }
-        if (stopped instanceof SchemaRegistryException.NotAuthorized) {
-            return java.util.Optional.of("the schema registry refused the guard's credentials");
-        }
-        return java.util.Optional.of("its topics changed under it (an input's partitions added, or a topic it reads, "
-                + "writes or keeps its state in deleted)");
+        return stopped().map(Stop::kind);
+    }
+
+    /** Why the guard stopped on its own, and its kind, as one: both were set together. */
+    public java.util.Optional<Stop> stopped() {
+        return java.util.Optional.ofNullable(stop);
     }
 
     public int replacedThreads() {

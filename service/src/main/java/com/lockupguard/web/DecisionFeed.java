@@ -4,6 +4,7 @@ import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.Position;
 import com.lockupguard.avro.ReportResult;
+import com.lockupguard.topology.FailureCauses;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.RegistryOutage;
 import java.time.Duration;
@@ -35,6 +36,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -180,7 +183,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                 restarts.incrementAndGet();
                 Duration delay = backoff.next();
                 String restart = "); it restarts in " + delay.toMillis() + " ms";
-                outage = new ReadinessReason("the decision feed failed (" + e.getClass().getSimpleName() + restart,
+                outage = new ReadinessReason("the decision feed failed (" + kind(e) + restart,
                         "the decision feed failed (" + e + rootCause(e) + restart);
                 LOG.error("the decision feed failed: it restarts its consumer in {} ms, where it stopped reading",
                         delay.toMillis(), e);
@@ -190,6 +193,29 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     }
 
     /** What lies under {@code failure}, for a reason that says what to fix ("; ...: 401"), or nothing. */
+    /**
+     * What kind of trouble {@code failure} is, naming no topic, principal or host: what /health/ready tells a caller
+     * without the read role. The registry's and Kafka's refusals and the registry's absence are told by their causes
+     * (a record the registry could not help decode comes as Kafka's deserialization error, which would read as bad
+     * data); anything else by its class.
+     */
+    static String kind(Throwable failure) {
+        if (RegistryOutage.causes(failure)) {
+            return "the schema registry cannot be reached";
+        }
+        if (RegistryOutage.refusal(failure).isPresent()) {
+            return "the schema registry refused the guard's credentials";
+        }
+        if (FailureCauses.find(failure, AuthorizationException.class).isPresent()) {
+            return "Kafka denies the guard a permission it needs";
+        }
+        if (FailureCauses.find(failure, AuthenticationException.class).isPresent()) {
+            return "Kafka refused the guard's credentials";
+        }
+        String name = failure.getClass().getSimpleName();
+        return name.isEmpty() ? failure.getClass().getName() : name;
+    }
+
     static String rootCause(Throwable failure) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         seen.add(failure);

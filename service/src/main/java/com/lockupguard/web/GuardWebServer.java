@@ -327,7 +327,8 @@ public final class GuardWebServer implements AutoCloseable {
     /** Headers every answer carries: no sniffing, no framing, no referrer (a ticket in a URL stays put), no caching of data. */
     private void securityHeaders(Context ctx) {
         SecurityHeaders.apply(ctx::header, settings.https() != null);
-        if (ctx.path().startsWith("/api/") || ctx.path().equals("/metrics")) {
+        if (ctx.path().startsWith("/api/") || ctx.path().equals("/metrics") || ctx.path().startsWith("/health/")) {
+            // health: a state of the moment, whose reason depends on the caller's credential
             ctx.header("Cache-Control", "no-store");
         }
     }
@@ -393,14 +394,15 @@ public final class GuardWebServer implements AutoCloseable {
 
     /**
      * Whether this caller of /health/ready, which needs no credential, is told why the guard is not ready in Kafka's
-     * own words (topics, principals, hosts): one the API would serve what it reads. With authentication on, a caller
-     * whose one credential has the read role; any other, or none, is told the kind of trouble and is not refused (a
-     * probe's status is the same). With it off, a request addressed to this machine, as the API answers.
+     * own words (topics, principals, hosts): a caller whose one credential has the read role. Any other, or none, is
+     * told the kind of trouble and is not refused (a probe's status is the same). With authentication off nobody is:
+     * a proxy in front of a guard on loopback, which often lets /health through unasked, would pass the detail on to
+     * anyone, and the guard cannot tell its requests from a local caller's. The log has the detail in any case.
      */
     private boolean mayReadTheDetail(Context ctx) {
         BearerAuthenticator authentication = settings.authentication();
         if (!authentication.enabled()) {
-            return LoopbackHost.named(ctx.host());
+            return false;
         }
         List<String> credentials = Collections.list(ctx.req().getHeaders("Authorization"));
         if (credentials.size() != 1) {

@@ -333,6 +333,7 @@ class ApiSecurityTest {
         HttpResponse<String> toReader = call("GET", "/health/ready", reader);
         assertThat(toReader.statusCode()).isEqualTo(503);
         assertThat(JSON.readTree(toReader.body()).get("reason").asText()).isEqualTo(why.detail());
+        assertThat(toReader.headers().firstValue("Cache-Control")).as("kept by no cache").hasValue("no-store");
         // and no credential, one without the read role, a forged one or the peers' token: the kind of trouble, and
         // the same 503 a probe reads, never a 401
         for (String other : new String[] {null, trader, forger.token().scope(TestIssuer.READ).sign(), PEER_SECRET}) {

@@ -20,6 +20,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.RecordDeserializationException.DeserializationExceptionOrigin;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -213,6 +220,31 @@ class DecisionFeedTest {
         // then it is not skipped, as a record with a bad schema id would be: the feed is down, and says why
         await().atMost(Duration.ofSeconds(10)).until(() -> feed.outage().isPresent());
         assertThat(feed.outage()).get().asString().contains("401");
+        // and tells a caller without the read role the kind, not a bad record's
+        assertThat(feed.outageReason()).get().extracting(ReadinessReason::summary).asString()
+                .startsWith("the decision feed failed (the schema registry refused the guard's credentials); it "
+                        + "restarts in ");
+    }
+
+    @Test
+    void shouldTellTheKindOfAFailureByItsCauseNamingNothingOfTheCluster() {
+        // given failures whose messages name a host, a principal and a topic
+        String named = "kafka-3.internal:9093 User:guard orders-approved";
+        Exception undecodable = new RecordDeserializationException(DeserializationExceptionOrigin.VALUE,
+                new TopicPartition("orders-approved", 0), 4, 0L, TimestampType.CREATE_TIME, null, null,
+                new RecordHeaders(), named, new SchemaRegistryException.Unavailable(named, null));
+
+        // when / then each is told by what it comes down to, or by its class
+        assertThat(DecisionFeed.kind(undecodable)).isEqualTo("the schema registry cannot be reached");
+        assertThat(DecisionFeed.kind(new TopicAuthorizationException(named)))
+                .isEqualTo("Kafka denies the guard a permission it needs");
+        assertThat(DecisionFeed.kind(new SaslAuthenticationException(named)))
+                .isEqualTo("Kafka refused the guard's credentials");
+        assertThat(DecisionFeed.kind(new TimeoutException(named))).isEqualTo("TimeoutException");
+        // an anonymous class, whose simple name is empty, by its name
+        RuntimeException anonymous = new RuntimeException(named) {
+        };
+        assertThat(DecisionFeed.kind(anonymous)).isEqualTo(anonymous.getClass().getName()).isNotEmpty();
     }
 
     @Test
@@ -250,6 +282,9 @@ class DecisionFeedTest {
         // then it says it is down, and why
         await().atMost(Duration.ofSeconds(10)).until(() -> feed.outage().isPresent());
         assertThat(feed.outage().get()).contains("decision feed failed").contains("restarts in");
+        assertThat(feed.outageReason()).get().extracting(ReadinessReason::summary).asString()
+                .startsWith("the decision feed failed (the schema registry cannot be reached); it restarts in ")
+                .doesNotContain("connection refused");
 
         // and when it can read again, it resumes where it stopped: the next decision is handed over, none twice
         registryBack.countDown();
