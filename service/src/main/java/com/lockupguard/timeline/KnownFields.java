@@ -45,7 +45,8 @@ final class KnownFields {
     }
 
     private String described(String field) {
-        String quoted = new TextNode(field).toString();
+        // JSON escapes C0 controls, not C1 ones (an 8-bit escape sequence's start) nor Unicode's line separators
+        String quoted = OneLine.of(new TextNode(field).toString());
         for (String known : names) {
             if (known.equalsIgnoreCase(field)) {
                 return quoted + " (did you mean \"" + known + "\"?)";

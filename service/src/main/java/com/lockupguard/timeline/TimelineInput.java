@@ -66,6 +66,7 @@ public final class TimelineInput {
         if (e instanceof FileSystemException fileSystem && fileSystem.getReason() != null) {
             return fileSystem.getReason();
         }
-        return e.getMessage() == null ? e.toString() : e.getMessage();
+        // a file system's message names the file: on one line, whatever its name holds
+        return OneLine.of(e.getMessage() == null ? e.toString() : e.getMessage());
     }
 }

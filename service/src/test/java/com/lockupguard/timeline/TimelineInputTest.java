@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,16 @@ class TimelineInputTest {
         assertThat(TimelineInput.describe(new FileSystemException("t.jsonl"))).isEqualTo("t.jsonl");
         assertThat(TimelineInput.describe(new IOException("Stream closed"))).isEqualTo("Stream closed");
         assertThat(TimelineInput.describe(new IOException())).isEqualTo("java.io.IOException");
+    }
+
+    @Test
+    void shouldSayAFileSystemsMessageNamingTheFileOnOneLineWhateverTheNameHolds() {
+        // given an error with no reason of its own, whose message is the file's name: a break and an escape in it
+        FileSystemException exists = new FileAlreadyExistsException("a\nline 2: forged\u001b[2J");
+        // when
+        String described = TimelineInput.describe(exists);
+        // then
+        assertThat(described).isEqualTo("a\\nline 2: forged?[2J");
     }
 
     @Test

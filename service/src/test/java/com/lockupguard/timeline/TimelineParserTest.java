@@ -256,6 +256,19 @@ class TimelineParserTest {
     }
 
     @Test
+    void shouldNameAnUnknownFieldOnOneLineThatDrivesNoTerminal() {
+        // given an order with a field whose name holds what JSON quoting leaves as it is: an 8-bit escape sequence's
+        // start (C1) and Unicode's line separator
+        List<String> warnings = new ArrayList<>();
+        TimelineParser warning = new TimelineParser(new ObjectMapper(),
+                (line, text) -> warnings.add(line + ": " + text));
+        // when
+        warning.parse(1, ORDER.formatted("\"x\\u009b2Jy\\u2028z\":1,", "1"));
+        // then it is named with those written '?'
+        assertThat(warnings).containsExactly("1: unknown field(s) ignored: \"x?2Jy?z\"");
+    }
+
+    @Test
     void shouldReadTheFieldsOfAWellFormedOrder() {
         // given an order for 1,000 shares
         String line = ORDER.formatted("\"at\":\"2003-07-11T09:45:00-04:00\",", "1000");

@@ -13,6 +13,7 @@ import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.cli.LogLevels;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.registry.RegistryClientConfig;
+import com.lockupguard.timeline.OneLine;
 import com.lockupguard.timeline.SendableLines;
 import com.lockupguard.timeline.TimelineEntry;
 import com.lockupguard.timeline.TimelineInput;
@@ -167,7 +168,8 @@ final class DemoCommand implements Callable<Integer> {
         try {
             lines = SendableLines.of(readTimeline());
         } catch (IOException e) {
-            spec.commandLine().getErr().println("cannot read " + timelineFile + ": " + TimelineInput.describe(e));
+            spec.commandLine().getErr().println("cannot read " + OneLine.of(String.valueOf(timelineFile)) + ": "
+                    + TimelineInput.describe(e));
             return LockupGuardCli.EXIT_USAGE;
         }
         lines.refusals().forEach(spec.commandLine().getErr()::println);

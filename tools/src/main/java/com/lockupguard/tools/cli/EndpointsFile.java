@@ -1,5 +1,6 @@
 package com.lockupguard.tools.cli;
 
+import com.lockupguard.timeline.OneLine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +49,8 @@ final class EndpointsFile implements AutoCloseable {
         try {
             return claim(path);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--endpoints-file " + path + ": " + e.getMessage(), e);
+            throw new ParameterException(spec.commandLine(), "--endpoints-file " + OneLine.of(path.toString()) + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -59,10 +61,10 @@ final class EndpointsFile implements AutoCloseable {
         }
         Path folder = path.toAbsolutePath().getParent();
         if (folder == null || !Files.isDirectory(folder)) {
-            return "its folder " + folder + " does not exist";
+            return "its folder " + OneLine.of(String.valueOf(folder)) + " does not exist";
         }
         if (!Files.isWritable(folder)) {
-            return "its folder " + folder + " cannot be written";
+            return "its folder " + OneLine.of(folder.toString()) + " cannot be written";
         }
         return null;
     }

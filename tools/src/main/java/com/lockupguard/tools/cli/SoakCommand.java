@@ -3,6 +3,7 @@ package com.lockupguard.tools.cli;
 import ch.qos.logback.classic.Level;
 import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.cli.LogLevels;
+import com.lockupguard.timeline.OneLine;
 import com.lockupguard.tools.soak.Soak;
 import com.lockupguard.tools.soak.SoakReport;
 import java.io.IOException;
@@ -76,8 +77,8 @@ final class SoakCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (workDir != null && !isNewOrEmpty(workDir)) {
             // a passing soak deletes its work dir, with whatever else is in it
-            spec.commandLine().getErr().println("--work-dir " + workDir + " is not empty (or not a directory): "
-                    + "a passing soak deletes its work dir; give a new or empty one");
+            spec.commandLine().getErr().println("--work-dir " + OneLine.of(workDir.toString()) + " is not empty (or not "
+                    + "a directory): a passing soak deletes its work dir; give a new or empty one");
             return LockupGuardCli.EXIT_USAGE;
         }
         Path dir = workDir != null ? workDir : Files.createTempDirectory("lockup-guard-soak-");

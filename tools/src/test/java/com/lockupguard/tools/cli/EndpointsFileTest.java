@@ -1,6 +1,7 @@
 package com.lockupguard.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,15 @@ class EndpointsFileTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void shouldNameAFolderThatDoesNotExistOnOneLineThatDrivesNoTerminal() {
+        // given a file in a folder that does not exist, whose name holds a line break and an escape
+        Path file = dir.resolve("x\n\u001b[31my").resolve("endpoints");
+        // when / then
+        assertThatThrownBy(() -> EndpointsFile.claim(file)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("its folder " + dir + "/x\\n?[31my does not exist");
+    }
 
     @Test
     void shouldRemoveAFileLeftByAnEarlierRunBeforeAnythingStarts() throws Exception {
