@@ -10,8 +10,9 @@ import com.lockupguard.topology.GuardTopology;
 import com.lockupguard.topology.InputPartitions;
 import com.lockupguard.topology.OutputMessageLimit;
 import com.lockupguard.topology.RegistryOutage;
-import com.lockupguard.topology.TopologyOptions;
 import com.lockupguard.topology.StreamsDefaults;
+import com.lockupguard.topology.TopologyOptions;
+import com.lockupguard.web.ReadinessReason;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Properties;
@@ -217,14 +218,14 @@ public final class GuardService implements AutoCloseable {
         java.util.Optional<MissingPermissionException> denied = KafkaAuthorization.explain(failure, config, null);
         if (denied.isPresent()) {
             // a missing ACL does not come back by itself: a replaced thread would fail the same way, forever
-            stop = new Stop("Kafka denies the guard a permission it needs", denied.get().getMessage());
+            stop = new Stop(ReadinessReason.KAFKA_DENIES, denied.get().getMessage());
             LOG.error("the guard stops: {}", denied.get().getMessage());
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         java.util.Optional<SchemaRegistryException.NotAuthorized> refused = RegistryOutage.refusal(failure);
         if (refused.isPresent()) {
             // nor do refused registry credentials: every replacement would stop at the same record
-            stop = new Stop("the schema registry refused the guard's credentials", refused.get().getMessage());
+            stop = new Stop(ReadinessReason.REGISTRY_REFUSES, refused.get().getMessage());
             LOG.error("the guard stops: {}", refused.get().getMessage());
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }

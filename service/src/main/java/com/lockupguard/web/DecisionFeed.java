@@ -204,10 +204,10 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
             return "the schema registry cannot be reached";
         }
         if (RegistryOutage.refusal(failure).isPresent()) {
-            return "the schema registry refused the guard's credentials";
+            return ReadinessReason.REGISTRY_REFUSES;
         }
         if (FailureCauses.find(failure, AuthorizationException.class).isPresent()) {
-            return "Kafka denies the guard a permission it needs";
+            return ReadinessReason.KAFKA_DENIES;
         }
         if (FailureCauses.find(failure, AuthenticationException.class).isPresent()) {
             return "Kafka refused the guard's credentials";

@@ -12,6 +12,11 @@ import java.util.Objects;
  */
 public record ReadinessReason(String summary, String detail) {
 
+    /** The kind of trouble when Kafka refuses the guard an ACL it needs, wherever the guard meets it. */
+    public static final String KAFKA_DENIES = "Kafka denies the guard a permission it needs";
+    /** The kind of trouble when the schema registry refuses the guard's credentials (401, 403). */
+    public static final String REGISTRY_REFUSES = "the schema registry refused the guard's credentials";
+
     public ReadinessReason {
         Objects.requireNonNull(summary, "summary");
         Objects.requireNonNull(detail, "detail");
