@@ -67,7 +67,8 @@ class JwksKeysTest {
         assertThat(JwksKeys.shown(plain)).isEqualTo("https://127.0.0.1:8443/jwks");
         assertThat(JwksKeys.shown(ipv6)).isEqualTo("https://[::1]:8443/jwks?[hidden]");
         assertThat(JwksKeys.shown(URI.create("https://idp:8443/s3cret@idp.example/jwks")))
-                .as("a password that looks like a port and a path").isEqualTo("https://idp:8443/[hidden]");
+                .as("a password that looks like a port and a path: neither the user nor the password's start shows")
+                .isEqualTo("https://[hidden]");
         assertThat(JwksKeys.shown(URI.create("https://key_cloak:8443/jwks"))).isEqualTo("https://key_cloak:8443/jwks");
         assertThat(JwksKeys.shown(URI.create("https://idp.example"))).isEqualTo("https://idp.example");
     }
