@@ -1,5 +1,6 @@
 package com.lockupguard.cli;
 
+import com.lockupguard.serde.GeneratedClassTrust;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -34,6 +35,7 @@ public final class LockupGuardCli {
     public static final int EXIT_REFUSED = 3;
 
     public static void main(String[] args) {
+        GeneratedClassTrust.install();
         CommandLine commandLine = commandLine();
         commandLine.setOut(standardOutput(8192));
         System.exit(execute(commandLine, args));

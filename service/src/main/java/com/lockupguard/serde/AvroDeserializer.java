@@ -29,6 +29,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public class AvroDeserializer<T> implements Deserializer<T> {
 
+    static {
+        GeneratedClassTrust.install();
+    }
+
     private static final ThreadLocal<StrictUtf8Decoder> DECODER = ThreadLocal.withInitial(StrictUtf8Decoder::new);
 
     private final Schema readerSchema;
@@ -144,7 +148,13 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         } else if (readerSchema != null) {
             read = readerSchema;
         } else if (specificReader) {
-            Class<?> generated = SpecificData.get().getClass(writerSchema);
+            Class<?> generated;
+            try {
+                generated = SpecificData.get().getClass(writerSchema);
+            } catch (SecurityException e) {
+                throw new SerializationException("record on '" + topic + "' is a " + writerSchema.getFullName()
+                        + " (schema id " + schemaId + "), which is not a class of the guard's schemas", e);
+            }
             if (generated == null) {
                 throw new SerializationException("record on '" + topic + "' is a " + writerSchema.getFullName()
                         + " (schema id " + schemaId + "), which has no generated class here; read it with "

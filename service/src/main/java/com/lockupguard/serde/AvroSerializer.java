@@ -26,6 +26,10 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class AvroSerializer<T extends GenericContainer> implements Serializer<T> {
 
+    static {
+        GeneratedClassTrust.install();
+    }
+
     private static final ThreadLocal<EncodeBuffer> BUFFER = ThreadLocal.withInitial(EncodeBuffer::new);
 
     private SchemaRegistryClient registry;

@@ -6,6 +6,7 @@ import com.lockupguard.cli.ProduceCommand;
 import com.lockupguard.cli.RunCommand;
 import com.lockupguard.cli.SchemasCommand;
 import com.lockupguard.cli.VersionProvider;
+import com.lockupguard.serde.GeneratedClassTrust;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +32,7 @@ public final class LockupGuardTools {
     static final String NAME = "lockup-guard";
 
     public static void main(String[] args) {
+        GeneratedClassTrust.install();
         Optional<List<String>> replayJvm = ReplayJvm.childCommand(args);
         if (replayJvm.isPresent()) {
             try {

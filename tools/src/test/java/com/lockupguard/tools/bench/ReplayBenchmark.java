@@ -4,6 +4,7 @@ import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.serde.GeneratedClassTrust;
 import com.lockupguard.tools.replay.ReplayDriver;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -41,6 +42,7 @@ public class ReplayBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        GeneratedClassTrust.install(); // a JMH fork runs no test listener
         driver = new ReplayDriver();
         for (int h = 0; h < HOLDINGS; h++) {
             Agreement agreement = Agreement.newBuilder().setInvestorId("investor-" + h).setSecurityId("CBYI")

@@ -10,6 +10,7 @@ import com.lockupguard.rules.OrderKind;
 import com.lockupguard.rules.OrderRequest;
 import com.lockupguard.rules.Position;
 import com.lockupguard.rules.Ruling;
+import com.lockupguard.serde.GeneratedClassTrust;
 import com.lockupguard.state.StateCodec;
 import com.lockupguard.state.StoredHolding;
 import java.time.Instant;
@@ -52,6 +53,7 @@ public class RuleEngineBenchmark {
 
     @Setup
     public void setUp() {
+        GeneratedClassTrust.install(); // a JMH fork runs no test listener
         AgreementTerms terms = AgreementTerms.letter(new HoldingKey("dutchess", "CBYI"), LocalDate.parse("2003-04-28"),
                 Instant.parse("2003-07-10T20:30:00Z"));
         letter = com.lockupguard.rules.HoldingState.fresh(terms);
