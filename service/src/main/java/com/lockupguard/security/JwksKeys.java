@@ -111,19 +111,25 @@ public final class JwksKeys {
      * signature (a presigned URL) or a key. Where {@link URI} finds no host (an underscore in it, as in a compose
      * service's name {@code key_cloak}; a password holding an unencoded {@code @}, {@code /} or {@code ?}) it parses
      * no user-info either, and gives what it could not read as the authority or the path: such a URL holding an
-     * {@code @} anywhere is shown as {@code scheme://[hidden]}. So is one whose path holds an {@code @}: a password
-     * that looks like a port and a path ({@code idp:8443/secret@host}) leaves a host URI can read, which is the user
-     * name, and a port, which is the password's start.
+     * {@code @} anywhere is shown as {@code scheme://[hidden]}. So is one with an {@code @} after its authority, in
+     * the path, the query or the fragment: a password that starts like a port and holds a {@code /}, {@code ?} or
+     * {@code #} ({@code idp:8443/secret@host}) leaves a host URI can read, which is the user name, and a port, which
+     * is the password's start.
      */
     public static String shown(URI url) {
         String rest = url.getRawSchemeSpecificPart();
-        String path = url.getRawPath() == null ? "" : url.getRawPath();
-        if ((url.getHost() == null && rest != null && rest.indexOf('@') >= 0) || path.indexOf('@') >= 0) {
+        if ((url.getHost() == null && rest != null && rest.indexOf('@') >= 0) || holdsAt(url.getRawPath())
+                || holdsAt(url.getRawQuery()) || holdsAt(url.getRawFragment())) {
             return url.getScheme() + "://[hidden]";
         }
+        String path = url.getRawPath() == null ? "" : url.getRawPath();
         String authority = url.getRawAuthority();
         return url.getScheme() + "://" + (authority == null ? "" : authority.substring(authority.lastIndexOf('@') + 1))
                 + path + (url.getRawQuery() == null ? "" : "?[hidden]");
+    }
+
+    private static boolean holdsAt(String part) {
+        return part != null && part.indexOf('@') >= 0;
     }
 
     /** Keys from a JWKS file; fails now if it cannot be read or is not a JWKS. */

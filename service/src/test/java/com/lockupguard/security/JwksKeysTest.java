@@ -69,6 +69,10 @@ class JwksKeysTest {
         assertThat(JwksKeys.shown(URI.create("https://idp:8443/s3cret@idp.example/jwks")))
                 .as("a password that looks like a port and a path: neither the user nor the password's start shows")
                 .isEqualTo("https://[hidden]");
+        for (String url : List.of("https://idp:8443?s3cret@idp.example/jwks", "https://idp:8443#s3cret@idp.example")) {
+            assertThat(JwksKeys.shown(URI.create(url))).as("a password holding a '?' or a '#': " + url)
+                    .isEqualTo("https://[hidden]");
+        }
         assertThat(JwksKeys.shown(URI.create("https://key_cloak:8443/jwks"))).isEqualTo("https://key_cloak:8443/jwks");
         assertThat(JwksKeys.shown(URI.create("https://idp.example"))).isEqualTo("https://idp.example");
     }
