@@ -148,19 +148,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         } else if (readerSchema != null) {
             read = readerSchema;
         } else if (specificReader) {
-            Class<?> generated;
-            try {
-                generated = SpecificData.get().getClass(writerSchema);
-            } catch (SecurityException e) {
-                throw new SerializationException("record on '" + topic + "' is a " + writerSchema.getFullName()
-                        + " (schema id " + schemaId + "), which is not a class of the guard's schemas", e);
-            }
-            if (generated == null) {
-                throw new SerializationException("record on '" + topic + "' is a " + writerSchema.getFullName()
-                        + " (schema id " + schemaId + "), which has no generated class here; read it with "
-                        + "specific.avro.reader=false");
-            }
-            read = SpecificData.get().getSchema(generated);
+            read = generatedSchema(writerSchema, schemaId, topic);
         } else {
             read = null;
         }
@@ -170,6 +158,27 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         Reading<T> reading = new Reading<>(reader, !holdsBytes(read == null ? writerSchema : read));
         readersById.put(schemaId, reading);
         return reading;
+    }
+
+    /** The schema of the generated record class {@code writerSchema} is named after; refused when there is none. */
+    private static Schema generatedSchema(Schema writerSchema, int schemaId, String topic) {
+        String record = "record on '" + topic + "' is a " + writerSchema.getFullName() + " (schema id " + schemaId
+                + ")";
+        Class<?> generated;
+        try {
+            generated = SpecificData.get().getClass(writerSchema);
+        } catch (SecurityException e) {
+            throw new SerializationException(record + ", which is not a class of the guard's schemas", e);
+        }
+        if (generated == null) {
+            throw new SerializationException(record + ", which has no generated class here; read it with "
+                    + "specific.avro.reader=false");
+        }
+        if (!SpecificRecord.class.isAssignableFrom(generated)) {
+            // a class Avro trusts that is no generated record (java.lang.Object, or one its system properties add)
+            throw new SerializationException(record + ", which is not a class of the guard's schemas");
+        }
+        return SpecificData.get().getSchema(generated);
     }
 
     /** Whether {@code schema} has bytes anywhere in it. */

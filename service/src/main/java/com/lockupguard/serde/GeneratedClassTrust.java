@@ -1,11 +1,13 @@
 package com.lockupguard.serde;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;
 
 /**
- * Which classes Avro may load by a name it reads from a schema: the guard's generated classes, besides what Avro
- * trusts itself and what {@code org.apache.avro.SERIALIZABLE_PACKAGES} or {@code SERIALIZABLE_CLASSES} add.
+ * Which classes Avro may load by a name it reads from a schema: the guard's generated records and enums, besides what
+ * Avro trusts itself and what {@code org.apache.avro.SERIALIZABLE_PACKAGES} or {@code SERIALIZABLE_CLASSES} add (read
+ * once, when Avro's validator is loaded: give them as {@code -D} options).
  *
  * <p>Avro looks a class up by a schema's name (a generated record or enum, and its field defaults) and by a
  * {@code java-class} property; a schema from the registry is written by whoever may register one. Since 1.12.2 it
@@ -19,23 +21,31 @@ public final class GeneratedClassTrust {
     /** The package the Avro Maven plugin writes the classes of {@code schemas/} into. */
     public static final String GENERATED_PACKAGE = "com.lockupguard.avro";
 
-    private static boolean installed;
+    /** The trust this class last set, to tell whether another has been set since. */
+    private static ClassSecurityPredicate installed;
 
     private GeneratedClassTrust() {
     }
 
-    /** Adds the generated classes to Avro's global trust, keeping what it trusted; a second call does nothing. */
+    /**
+     * Adds the generated classes to Avro's global trust, keeping what it trusted. A second call does nothing, unless
+     * another trust has been set since (Avro keeps one): then the generated classes are added to that one.
+     */
     public static synchronized void install() {
-        if (installed) {
+        ClassSecurityPredicate current = ClassSecurityValidator.getGlobal();
+        if (current == installed) {
             return;
         }
-        ClassSecurityPredicate before = ClassSecurityValidator.getGlobal();
-        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(before, GeneratedClassTrust::isGenerated));
-        installed = true;
+        installed = ClassSecurityValidator.composite(current, GeneratedClassTrust::isGenerated);
+        ClassSecurityValidator.setGlobal(installed);
     }
 
-    /** Whether {@code type} is one of the guard's generated classes (a nested one too, as a record's builder). */
+    /**
+     * Whether {@code type} is a record or an enum of the guard's schemas: what Avro looks up by a schema's name. Not a
+     * record's builder, nor anything else the package may hold.
+     */
     static boolean isGenerated(Class<?> type) {
-        return type.getPackageName().equals(GENERATED_PACKAGE);
+        return type.getPackageName().equals(GENERATED_PACKAGE)
+                && (SpecificRecord.class.isAssignableFrom(type) || type.isEnum());
     }
 }

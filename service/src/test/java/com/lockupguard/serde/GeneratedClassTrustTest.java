@@ -8,6 +8,7 @@ import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
@@ -17,6 +18,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.util.ClassSecurityValidator;
+import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,15 +34,32 @@ class GeneratedClassTrustTest {
     }
 
     @Test
-    void shouldTrustTheGeneratedClassesAndTheirBuildersAndNothingElseOfTheGuards() {
+    void shouldTrustTheGeneratedRecordsAndEnumsAndNothingElseOfTheGuards() {
         // given Avro's trust as the guard installs it (the test JVM installs it as the guard's does)
-        // when / then a generated record, its builder and an enum pass; a class of the guard's own code does not
-        ClassSecurityValidator.validate(Decision.class);
-        ClassSecurityValidator.validate(Decision.Builder.class);
-        ClassSecurityValidator.validate(TrancheMode.class);
-        assertThatThrownBy(() -> ClassSecurityValidator.validate(AvroDeserializer.class))
-                .isInstanceOf(SecurityException.class);
-        assertThat(GeneratedClassTrust.isGenerated(SchemaNamedClass.class)).isFalse();
+        ClassSecurityPredicate trust = ClassSecurityValidator.getGlobal();
+        // when / then a generated record and an enum pass; a record's builder and the guard's own code do not
+        assertThat(trust.isTrusted(Decision.class)).isTrue();
+        assertThat(trust.isTrusted(TrancheMode.class)).isTrue();
+        assertThat(trust.isTrusted(Decision.Builder.class)).isFalse();
+        assertThat(trust.isTrusted(AvroDeserializer.class)).isFalse();
+        assertThat(trust.isTrusted(SchemaNamedClass.class)).isFalse();
+    }
+
+    @Test
+    void shouldAddTheGeneratedClassesAgainToATrustSetSinceItWasInstalled() {
+        // given a program that sets Avro's trust to its default after the guard installed its own
+        ClassSecurityPredicate before = ClassSecurityValidator.getGlobal();
+        try {
+            ClassSecurityValidator.setGlobal(ClassSecurityValidator.DEFAULT);
+            assertThat(ClassSecurityValidator.getGlobal().isTrusted(Decision.class)).isFalse();
+            // when it is installed again
+            GeneratedClassTrust.install();
+            // then the generated classes are trusted again, with what that trust held
+            assertThat(ClassSecurityValidator.getGlobal().isTrusted(Decision.class)).isTrue();
+            assertThat(ClassSecurityValidator.getGlobal().isTrusted(String.class)).isTrue();
+        } finally {
+            ClassSecurityValidator.setGlobal(before);
+        }
     }
 
     @Test
@@ -82,6 +101,25 @@ class GeneratedClassTrustTest {
                 .hasMessageContaining("'probes'").hasMessageContaining(SchemaNamedClass.class.getName())
                 .hasMessageContaining("not a class of the guard's schemas");
         assertThat(System.getProperty(SchemaNamedClass.INITIALIZED)).isNull();
+    }
+
+    @Test
+    void shouldRefuseARecordNamedAfterAClassAvroTrustsOrABuilderAsNoneOfTheGuardsSchemas() throws IOException {
+        // given records whose schemas take the name of a class Avro trusts itself, and of a generated record's builder
+        for (String name : List.of("java.lang.Object", "com.lockupguard.avro.Decision.Builder")) {
+            int dot = name.lastIndexOf('.');
+            Schema named = new Schema.Parser().parse("""
+                    {"type": "record", "name": "%s", "namespace": "%s", "fields": []}
+                    """.formatted(name.substring(dot + 1), name.substring(0, dot)));
+            byte[] bytes = written(registry.register(name + "-value", named), new GenericData.Record(named));
+            AvroDeserializer<Object> specific = new AvroDeserializer<>();
+            specific.configure(Map.of("schema.registry.url", "mock://" + scope, "specific.avro.reader", true), false);
+            // when each is read into the class its name names
+            // then it is refused as a record of none of the guard's schemas, naming the topic and the type
+            assertThatThrownBy(() -> specific.deserialize("probes", bytes)).as(name)
+                    .isInstanceOf(SerializationException.class).hasMessageContaining("'probes' is a " + name)
+                    .hasMessageContaining("not a class of the guard's schemas");
+        }
     }
 
     /** {@code record} in the wire format, under {@code schemaId}, written without looking any class up. */

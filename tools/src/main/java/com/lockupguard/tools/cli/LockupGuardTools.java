@@ -32,7 +32,6 @@ public final class LockupGuardTools {
     static final String NAME = "lockup-guard";
 
     public static void main(String[] args) {
-        GeneratedClassTrust.install();
         Optional<List<String>> replayJvm = ReplayJvm.childCommand(args);
         if (replayJvm.isPresent()) {
             try {
@@ -45,6 +44,7 @@ public final class LockupGuardTools {
             }
         }
         ReplayJvm.stopWithParent();
+        GeneratedClassTrust.install(); // here, not in a parent that only waits for the replay's own JVM
         CommandLine commandLine = commandLineFor(args);
         // standard output through a large buffer: System.out flushes every write it is given, which made a replay's
         // 100,000 lines some ten thousand 8 KB writes to a pipe; a line printed with println is flushed at once
