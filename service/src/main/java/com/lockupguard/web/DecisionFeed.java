@@ -192,7 +192,6 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         }
     }
 
-    /** What lies under {@code failure}, for a reason that says what to fix ("; ...: 401"), or nothing. */
     /**
      * What kind of trouble {@code failure} is, naming no topic, principal or host: what /health/ready tells a caller
      * without the read role. The registry's and Kafka's refusals and the registry's absence are told by their causes
@@ -216,6 +215,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         return name.isEmpty() ? failure.getClass().getName() : name;
     }
 
+    /** What lies under {@code failure}, for a reason that says what to fix ("; ...: 401"), or nothing. */
     static String rootCause(Throwable failure) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         seen.add(failure);
