@@ -12,22 +12,34 @@ public final class ApiException extends RuntimeException {
     private final String field;
     private final Integer retryAfterSeconds;
     private final String orderId;
+    private final String detail;
 
     private ApiException(int status, String message, String field, Integer retryAfterSeconds) {
-        this(status, message, field, retryAfterSeconds, null);
+        this(status, message, field, retryAfterSeconds, null, null);
     }
 
-    private ApiException(int status, String message, String field, Integer retryAfterSeconds, String orderId) {
+    private ApiException(int status, String message, String field, Integer retryAfterSeconds, String orderId,
+            String detail) {
         super(message, null, false, false);
         this.status = status;
         this.field = field;
         this.retryAfterSeconds = retryAfterSeconds;
         this.orderId = orderId;
+        this.detail = detail;
     }
 
     /** This answer, about the order {@code id}. */
     public ApiException forOrder(String id) {
-        return new ApiException(status, getMessage(), field, retryAfterSeconds, id);
+        return new ApiException(status, getMessage(), field, retryAfterSeconds, id, detail);
+    }
+
+    /**
+     * This answer, told in Kafka's or the registry's own words ({@code detail}, which may name topics, principals
+     * and hosts) to a caller who may read them, as /health/ready's reason is; its message tells anyone else the kind
+     * of trouble.
+     */
+    public ApiException withDetail(String detail) {
+        return new ApiException(status, getMessage(), field, retryAfterSeconds, orderId, detail);
     }
 
     public static ApiException badRequest(String field, String message) {
@@ -110,6 +122,11 @@ public final class ApiException extends RuntimeException {
 
     public int status() {
         return status;
+    }
+
+    /** The answer in Kafka's or the registry's own words, or null when the message is all there is to say. */
+    public String detail() {
+        return detail;
     }
 
     public String field() {

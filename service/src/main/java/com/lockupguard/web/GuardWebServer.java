@@ -393,9 +393,10 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     /**
-     * Whether this caller of /health/ready, which needs no credential, is told why the guard is not ready in Kafka's
-     * own words (topics, principals, hosts): a caller whose one credential has the read role. Any other, or none, is
-     * told the kind of trouble and is not refused (a probe's status is the same). With authentication off nobody is:
+     * Whether this caller is told a trouble in Kafka's or the registry's own words (topics, principals, hosts): why
+     * the guard is not ready, on /health/ready, which needs no credential, or why an order could not be sent: a
+     * caller whose one credential has the read role. Any other, or none, is told the kind of trouble, and on
+     * /health/ready is not refused (a probe's status is the same). With authentication off nobody is:
      * a proxy in front of a guard on loopback, which often lets /health through unasked, would pass the detail on to
      * anyone, and the guard cannot tell its requests from a local caller's. The log has the detail in any case.
      */
@@ -471,7 +472,10 @@ public final class GuardWebServer implements AutoCloseable {
                         + tooLarge.getMessage() + " (its ids are at most " + HoldingKey.MAX_ID_CODE_POINTS
                         + " characters: the producer's max.request.size is smaller than an order)");
             }
-            throw ApiException.badGateway("the order could not be sent to Kafka: " + e.getCause().getMessage());
+            String notSent = "the order could not be sent to Kafka";
+            LOG.warn("{}: order {} ({})", notSent, order.getOrderId(), e.getCause().toString());
+            throw ApiException.badGateway(notSent + " (" + DecisionFeed.kind(e.getCause()) + ")")
+                    .withDetail(notSent + ": " + e.getCause().getMessage());
         }
     }
 
@@ -796,7 +800,8 @@ public final class GuardWebServer implements AutoCloseable {
 
     private void error(Context ctx, ApiException e) {
         discardUnreadBody(ctx, e);
-        ObjectNode body = json.createObjectNode().put("status", e.status()).put("error", e.getMessage());
+        String message = e.detail() != null && mayReadTheDetail(ctx) ? e.detail() : e.getMessage();
+        ObjectNode body = json.createObjectNode().put("status", e.status()).put("error", message);
         if (e.field() != null) {
             body.put("field", e.field());
         }

@@ -75,11 +75,12 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
 
     @Override
     public CompletableFuture<Decision> submit(ProposedOrder order) {
-        Optional<String> feedDown = feed.outage();
+        Optional<ReadinessReason> feedDown = feed.outageReason();
         if (feedDown.isPresent()) {
             // its decision could not be read back: refuse before sending, so that the caller knows it was not sent
-            return CompletableFuture.failedFuture(ApiException.notReady("order " + order.getOrderId()
-                    + " was not sent: the guard cannot read decisions back now (" + feedDown.get() + ")"));
+            String notSent = "order " + order.getOrderId() + " was not sent: the guard cannot read decisions back now";
+            return CompletableFuture.failedFuture(ApiException.notReady(notSent + " (" + feedDown.get().summary()
+                    + ")").withDetail(notSent + " (" + feedDown.get().detail() + ")"));
         }
         String holding = HoldingKey.keyOf(order.getInvestorId(), order.getSecurityId());
         // wait first, send second: the decision cannot be read before anyone waits for it. It is told by the

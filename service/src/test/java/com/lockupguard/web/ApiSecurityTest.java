@@ -346,6 +346,35 @@ class ApiSecurityTest {
     }
 
     @Test
+    void shouldTellWhyAnOrderWasNotSentInKafkasWordsOnlyToAReaderAndTheKindOfTroubleToAnyoneElse() throws Exception {
+        // given a gateway that refuses an order while the decision feed is down, and one whose send Kafka failed,
+        // each in words that name a host
+        ApiException feedDown = ApiException.notReady("order o1 was not sent: the guard cannot read decisions back now "
+                + "(the decision feed failed (the schema registry cannot be reached); it restarts in 400 ms)")
+                .withDetail("order o1 was not sent: the guard cannot read decisions back now (the decision feed failed "
+                        + "(registry-2.internal:8081: connection refused); it restarts in 400 ms)");
+        Exception sendFailed = new org.apache.kafka.common.errors.TimeoutException(
+                "Expiring 1 record(s) for orders-3: broker-7.internal:9092 did not answer");
+        String traderWhoReads = issuer.token().sign();
+        String trader = issuer.token().scope(TestIssuer.SUBMIT).sign();
+        for (Exception failure : List.of(feedDown, sendFailed)) {
+            server.attach(new GuardWebServer.Backend(order -> CompletableFuture.failedFuture(failure),
+                    new StubBackend.Holdings(), new StubBackend.NoHistory(), new StubBackend.Up()));
+
+            // when a trader who may also read, and one who may only submit, send an order
+            HttpResponse<String> toReader = call("POST", "/api/orders", traderWhoReads);
+            HttpResponse<String> toTrader = call("POST", "/api/orders", trader);
+
+            // then both get the same status; only the reader is told the host, the other the kind of trouble
+            assertThat(toReader.statusCode()).isEqualTo(toTrader.statusCode()).isIn(502, 503);
+            assertThat(JSON.readTree(toReader.body()).get("error").asText()).contains(".internal:");
+            assertThat(JSON.readTree(toTrader.body()).get("error").asText()).doesNotContain("internal")
+                    .startsWith(failure == feedDown ? "order o1 was not sent" : "the order could not be sent to Kafka");
+            assertThat(JSON.readTree(toTrader.body()).get("orderId").asText()).isEqualTo("o1");
+        }
+    }
+
+    @Test
     void shouldSendSecurityHeadersAndNeverCacheData() throws Exception {
         HttpResponse<String> page = call("GET", "/", null);
         assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
