@@ -468,9 +468,12 @@ public final class GuardWebServer implements AutoCloseable {
             }
             if (e.getCause() instanceof RecordTooLargeException tooLarge) {
                 // no resend can pass: not a 502, whose Retry-After would ask for one
-                throw ApiException.payloadTooLarge("the order is too large for Kafka to carry, and was not sent: "
-                        + tooLarge.getMessage() + " (its ids are at most " + HoldingKey.MAX_ID_CODE_POINTS
-                        + " characters: the producer's max.request.size is smaller than an order)");
+                String tooLargeForKafka = "the order is too large for Kafka to carry, and was not sent";
+                String why = " (its ids are at most " + HoldingKey.MAX_ID_CODE_POINTS
+                        + " characters: the producer's max.request.size is smaller than an order)";
+                // Kafka's words only to a reader, as a 502's: a broker's refusal may name the topic
+                throw ApiException.payloadTooLarge(tooLargeForKafka + why)
+                        .withDetail(tooLargeForKafka + ": " + tooLarge.getMessage() + why);
             }
             String notSent = "the order could not be sent to Kafka";
             LOG.warn("{}: order {} ({})", notSent, order.getOrderId(), e.getCause().toString());

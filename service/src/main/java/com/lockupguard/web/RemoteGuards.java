@@ -20,6 +20,8 @@ import org.apache.kafka.streams.state.HostInfo;
 final class RemoteGuards {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    /** How much of another instance's unexpected answer an error quotes. */
+    static final int SHOWN_BODY_CHARACTERS = 1_000;
 
     private final HttpClient http;
     private final ObjectMapper json;
@@ -74,8 +76,9 @@ final class RemoteGuards {
                         + "instance's credential (" + response.statusCode() + "): give every instance the same "
                         + "api.service.token and api.auth.* settings");
             }
-            throw ApiException.badGateway("instance " + host.host() + ":" + host.port() + " answered "
-                    + response.statusCode() + ": " + response.body());
+            String answered = "instance " + host.host() + ":" + host.port() + " answered " + response.statusCode();
+            throw ApiException.badGateway(answered + guardsError(response.body()))
+                    .withDetail(answered + ": " + shortened(response.body()));
         } catch (IOException e) {
             // in a rebalance the owner may be gone or not yet up: transient, like the rebalance itself
             throw ApiException.notReady("instance " + host.host() + ":" + host.port()
@@ -84,6 +87,32 @@ final class RemoteGuards {
             Thread.currentThread().interrupt();
             throw ApiException.notReady("interrupted");
         }
+    }
+
+    /**
+     * The other guard's own error, which it tells this instance's service credential as it tells anyone without the
+     * read role; a page that is not a guard's (a proxy's between the instances) is only said to be one.
+     */
+    private String guardsError(String body) {
+        try {
+            JsonNode error = json.readTree(body).path("error");
+            if (error.isTextual()) {
+                return ": " + error.asText();
+            }
+        } catch (IOException e) {
+            // not JSON
+        }
+        return " (not a guard's answer: a proxy between the instances?)";
+    }
+
+    /** {@code body} whole up to {@value #SHOWN_BODY_CHARACTERS} characters, else cut there with its length. */
+    static String shortened(String body) {
+        int characters = body.codePointCount(0, body.length());
+        if (characters <= SHOWN_BODY_CHARACTERS) {
+            return body;
+        }
+        return body.substring(0, body.offsetByCodePoints(0, SHOWN_BODY_CHARACTERS)) + "... (" + characters
+                + " characters)";
     }
 
     /**

@@ -6,8 +6,14 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.metrics.GuardMetrics;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
@@ -84,5 +90,46 @@ class RemoteGuardsTest {
                     .contains("its name does not resolve here").contains("http.advertised.host")
                     .doesNotContain("connection refused");
         });
+    }
+
+    @Test
+    void shouldQuoteAnotherGuardsErrorButOnlyNameAProxysPageAndCutItInTheDetail() throws Exception {
+        // given an owner that answers 500 as a guard does, and a proxy in front of another that answers a long page
+        String page = "<html>upstream 10.1.2.3:8080 failed" + "x".repeat(5_000) + "</html>";
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/guard", exchange -> answer(exchange, "{\"status\":500,\"error\":\"boom\"}"));
+        server.createContext("/proxy", exchange -> answer(exchange, page));
+        server.start();
+        try {
+            HostInfo host = new HostInfo("127.0.0.1", server.getAddress().getPort());
+            RemoteGuards remote = new RemoteGuards(JSON, new PeerAccess(false, null, null));
+
+            // when this instance asks each
+            Throwable fromGuard = catchThrowable(() -> remote.get(host, "/guard", null));
+            Throwable fromProxy = catchThrowable(() -> remote.get(host, "/proxy", null));
+
+            // then the guard's own error is quoted; the proxy's page only in the detail, cut, for a reader
+            String answered = "instance 127.0.0.1:" + host.port() + " answered 500";
+            assertThat(fromGuard).isInstanceOfSatisfying(ApiException.class,
+                    e -> assertThat(e.getMessage()).isEqualTo(answered + ": boom"));
+            assertThat(fromProxy).isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.status()).isEqualTo(502);
+                assertThat(e.getMessage()).isEqualTo(answered + " (not a guard's answer: a proxy between the "
+                        + "instances?)");
+                assertThat(e.detail()).startsWith(answered + ": <html>upstream 10.1.2.3:8080 failed")
+                        .endsWith("... (" + page.length() + " characters)")
+                        .hasSizeLessThan(answered.length() + RemoteGuards.SHOWN_BODY_CHARACTERS + 40);
+            });
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private static void answer(HttpExchange exchange, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(500, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
     }
 }
