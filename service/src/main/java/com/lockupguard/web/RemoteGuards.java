@@ -90,8 +90,9 @@ final class RemoteGuards {
     }
 
     /**
-     * The other guard's own error, which it tells this instance's service credential as it tells anyone without the
-     * read role; a page that is not a guard's (a proxy's between the instances) is only said to be one.
+     * The other guard's own error, in the words it gives the credential this call carried: the service token, which
+     * is told what anyone without the read role is, or the caller's own, checked there as here. A page that is not a
+     * guard's (a proxy's between the instances) is only said to be one.
      */
     private String guardsError(String body) {
         try {
