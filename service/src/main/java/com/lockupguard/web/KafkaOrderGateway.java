@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InterruptException;
 
 /**
  * Sends orders to the orders topic (the broker stamps the time when the topic uses
@@ -95,6 +96,13 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
                     decision.completeExceptionally(failure);
                 }
             });
+        } catch (InterruptException stopping) {
+            // the request's thread was interrupted while the producer waited for the topic's metadata: the server
+            // is being stopped past its grace. Not sent, and said as the stop's other answers are (503), not as a
+            // Kafka failure (502). The thread stays interrupted (InterruptException sets it again)
+            decision.completeExceptionally(ApiException.notReady("the guard is stopping; order "
+                    + order.getOrderId() + " was not sent: send it to another instance, or again once this one is "
+                    + "back"));
         } catch (RuntimeException refused) {
             // refused before it was sent (the serializer, say): completing the wait also forgets it
             decision.completeExceptionally(refused);

@@ -219,6 +219,38 @@ class KafkaOrderGatewayTest {
     }
 
     @Test
+    void shouldAnswerAnOrderWhoseThreadIsInterruptedWhileSendingAsNotSentByAStoppingGuard() throws Exception {
+        // given a gateway whose producer must wait for the orders topic's metadata (nothing listens there), and a
+        // request thread interrupted by a stop past its grace
+        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:9", "schema.registry.url",
+                "mock://gateway-test-" + UUID.randomUUID()));
+        GuardTopics away = GuardTopics.avro(config.topicNames(), config.serdeConfig());
+        try (KafkaOrderGateway unreachable = new KafkaOrderGateway(config.producerProperties(), Duration.ofSeconds(5),
+                away, feed)) {
+            CompletableFuture<Decision> decision;
+            boolean stillInterrupted;
+            Thread.currentThread().interrupt();
+            try {
+                // when an order is submitted
+                decision = unreachable.submit(DecisionFeedTest.order("o-6", 10));
+            } finally {
+                stillInterrupted = Thread.interrupted();
+            }
+
+            // then its caller is told it was not sent because the guard is stopping (503), not that Kafka failed
+            // (502), nobody waits for its decision, and the thread is still interrupted for the server to see
+            assertThat(decision).isCompletedExceptionally();
+            assertThatThrownBy(decision::join).cause().isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.status()).isEqualTo(503);
+                assertThat(e.getMessage()).isEqualTo("the guard is stopping; order o-6 was not sent: send it to "
+                        + "another instance, or again once this one is back");
+            });
+            assertThat(feed.waitingForDecisions()).isZero();
+            assertThat(stillInterrupted).isTrue();
+        }
+    }
+
+    @Test
     void shouldStartWithSettingsKafkaStreamsTakesThatAnIdempotentProducerRefuses() {
         // given the guard's settings for an at-least-once deployment that an idempotent producer refuses
         GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:9", "schema.registry.url",
