@@ -405,16 +405,23 @@ public final class GuardWebServer implements AutoCloseable {
         if (!authentication.enabled()) {
             return false;
         }
+        Principal known = ctx.attribute(PRINCIPAL);
+        if (known != null) {
+            return mayRead(known); // let in by the API's authentication: its credential is not checked twice
+        }
         List<String> credentials = Collections.list(ctx.req().getHeaders("Authorization"));
         if (credentials.size() != 1) {
             return false;
         }
         try {
-            Principal caller = authentication.authenticate(credentials.get(0));
-            return caller.kind() != Principal.Kind.PEER && caller.has(Role.READ);
+            return mayRead(authentication.authenticate(credentials.get(0)));
         } catch (AuthenticationException e) {
             return false;
         }
+    }
+
+    private static boolean mayRead(Principal caller) {
+        return caller.kind() != Principal.Kind.PEER && caller.has(Role.READ);
     }
 
     private ObjectNode status(String status, Backend attached) {
