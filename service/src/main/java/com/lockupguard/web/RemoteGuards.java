@@ -84,8 +84,10 @@ final class RemoteGuards {
             throw ApiException.notReady("instance " + host.host() + ":" + host.port()
                     + " that owns this holding cannot be reached (" + why(e) + "); retry");
         } catch (InterruptedException e) {
+            // the server is being stopped past its grace: an answer that says what to do, as its orders' do
             Thread.currentThread().interrupt();
-            throw ApiException.notReady("interrupted");
+            throw ApiException.notReady("the guard is stopping; ask another instance, or again once this one is "
+                    + "back");
         }
     }
 

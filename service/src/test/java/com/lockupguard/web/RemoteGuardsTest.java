@@ -75,6 +75,33 @@ class RemoteGuardsTest {
     }
 
     @Test
+    void shouldSayTheGuardIsStoppingWhenAStopInterruptsTheRequestWaitingForTheOwner() throws Exception {
+        // given an owner that takes the connection and does not answer, and a request thread a stop interrupts
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            HostInfo owner = new HostInfo("127.0.0.1", silent.getLocalPort());
+            Thread.currentThread().interrupt();
+
+            // when this instance asks the owner
+            Throwable stopped;
+            boolean stillInterrupted;
+            try {
+                stopped = catchThrowable(() -> new RemoteGuards(JSON, new PeerAccess(false, null, null))
+                        .get(owner, "/api/holdings/dutchess/CBYI?local=true", null));
+            } finally {
+                stillInterrupted = Thread.interrupted();
+            }
+
+            // then a 503 that says what to do, as the stop's other answers do, and the thread stays interrupted
+            assertThat(stopped).isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.status()).isEqualTo(503);
+                assertThat(e.getMessage()).isEqualTo("the guard is stopping; ask another instance, or again once "
+                        + "this one is back");
+            });
+            assertThat(stillInterrupted).isTrue();
+        }
+    }
+
+    @Test
     void shouldSayAnOwnerWhoseAdvertisedNameDoesNotResolveIsMisnamedNotRefusing() {
         // given an owner that advertises a name nobody resolves (a Kubernetes pod's name, say)
         HostInfo misnamed = new HostInfo("lockup-guard-7d9f8c-x2kq.invalid", 8080);
