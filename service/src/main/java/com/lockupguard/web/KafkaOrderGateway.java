@@ -14,6 +14,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.InterruptException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends orders to the orders topic (the broker stamps the time when the topic uses
@@ -21,6 +23,8 @@ import org.apache.kafka.common.errors.InterruptException;
  * reads with that header: the topology forwards an order's headers with its decision.
  */
 public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaOrderGateway.class);
 
     /** The most requests in flight an idempotent producer takes. */
     private static final int MAX_IDEMPOTENT_IN_FLIGHT = 5;
@@ -96,18 +100,31 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
                     decision.completeExceptionally(failure);
                 }
             });
-        } catch (InterruptException stopping) {
-            // the request's thread was interrupted while the producer waited for the topic's metadata: the server
-            // is being stopped past its grace. Not sent, and said as the stop's other answers are (503), not as a
-            // Kafka failure (502). The thread stays interrupted (InterruptException sets it again)
-            decision.completeExceptionally(ApiException.notReady("the guard is stopping; order "
-                    + order.getOrderId() + " was not sent: send it to another instance, or again once this one is "
-                    + "back"));
         } catch (RuntimeException refused) {
             // refused before it was sent (the serializer, say): completing the wait also forgets it
-            decision.completeExceptionally(refused);
+            decision.completeExceptionally(stoppedWhileSending(refused)
+                    ? notSentByAStoppingGuard(order.getOrderId(), refused) : refused);
         }
         return decision;
+    }
+
+    /**
+     * Whether a send failed because the request's thread was interrupted, as the web server's stop does past its
+     * grace: while the producer waited for the topic's metadata or for buffer space ({@link InterruptException},
+     * which sets the interrupt again), or while the serializer asked the schema registry (which keeps it set).
+     */
+    private static boolean stoppedWhileSending(RuntimeException failure) {
+        return failure instanceof InterruptException || Thread.currentThread().isInterrupted();
+    }
+
+    /**
+     * The stop's answer (503), not a Kafka failure's (502): the order was not sent. Its connection is usually
+     * closed by then, so the log is what says so.
+     */
+    private static ApiException notSentByAStoppingGuard(String orderId, RuntimeException failure) {
+        String notSent = "the guard is stopping; order " + orderId + " was not sent";
+        LOG.warn("{} ({})", notSent, failure.toString());
+        return ApiException.notReady(notSent + ": send it to another instance, or again once this one is back");
     }
 
     @Override

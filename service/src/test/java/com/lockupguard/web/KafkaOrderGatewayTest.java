@@ -13,6 +13,8 @@ import com.lockupguard.avro.Reason;
 import com.lockupguard.registry.SchemaRegistryException;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.TopicNames;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -245,6 +247,39 @@ class KafkaOrderGatewayTest {
                 assertThat(e.getMessage()).isEqualTo("the guard is stopping; order o-6 was not sent: send it to "
                         + "another instance, or again once this one is back");
             });
+            assertThat(feed.waitingForDecisions()).isZero();
+            assertThat(stillInterrupted).isTrue();
+        }
+    }
+
+    @Test
+    void shouldAnswerAnOrderWhoseRegistryLookupIsInterruptedAsNotSentByAStoppingGuard() throws Exception {
+        // given a gateway whose serializer must ask the schema registry for the order's schema id (the registry
+        // takes the connection and does not answer), and a request thread interrupted by a stop past its grace
+        try (ServerSocket registry = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
+                    Map.of("schema.registry.url", "http://127.0.0.1:" + registry.getLocalPort()));
+            MockProducer<String, SpecificRecord> serializing = new MockProducer<>(true, null, new StringSerializer(),
+                    topics.orders().valueSerde().serializer());
+            KafkaOrderGateway sending = new KafkaOrderGateway(topics, feed, serializing);
+            CompletableFuture<Decision> decision;
+            boolean stillInterrupted;
+            Thread.currentThread().interrupt();
+            try {
+                // when an order is submitted
+                decision = sending.submit(DecisionFeedTest.order("o-7", 10));
+            } finally {
+                stillInterrupted = Thread.interrupted();
+            }
+
+            // then it is the stop's answer (503), not "the schema registry cannot be reached" (502), and the
+            // thread is still interrupted
+            assertThatThrownBy(decision::join).cause().isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.status()).isEqualTo(503);
+                assertThat(e.getMessage()).isEqualTo("the guard is stopping; order o-7 was not sent: send it to "
+                        + "another instance, or again once this one is back");
+            });
+            assertThat(serializing.history()).isEmpty();
             assertThat(feed.waitingForDecisions()).isZero();
             assertThat(stillInterrupted).isTrue();
         }
