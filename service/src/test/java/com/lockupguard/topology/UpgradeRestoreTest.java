@@ -135,7 +135,7 @@ class UpgradeRestoreTest {
     /** Registers the old registry's schemas in id order, so that each gets the id the old values name. */
     /** A guard started on the registry the old guard wrote with, its stores restored from the old changelogs. */
     private void startOnTheOldGuardsChangelogs() throws IOException {
-        JsonNode fixture = JSON.readTree(FIXTURE.resolve("changelogs-avro.json").toFile());
+        JsonNode fixture = JSON.readTree(Files.readString(FIXTURE.resolve("changelogs-avro.json")));
         registerSchemasWithTheirIds(fixture.get("schemas"));
         guard = new TopologyFixture(stateDir, scope);
         restore(fixture.get("changelogs"));

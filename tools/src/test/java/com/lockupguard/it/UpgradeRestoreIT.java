@@ -54,7 +54,7 @@ class UpgradeRestoreIT {
 
     @Test
     void shouldRestoreAnOlderGuardsChangelogsAndAnswerAsItWould() throws Exception {
-        JsonNode fixture = JSON.readTree(FIXTURE.resolve("changelogs-avro.json").toFile());
+        JsonNode fixture = JSON.readTree(Files.readString(FIXTURE.resolve("changelogs-avro.json")));
         String scope = "upgrade-" + UUID.randomUUID();
         try (TestKafka kafka = TestKafka.start(1)) {
             // given the registry the older guard wrote with, and its changelog topics, and nothing else
