@@ -205,11 +205,7 @@ class KafkaOrderGatewayTest {
     @Test
     void shouldAnswerAnOrderItCannotSendWhileTheBrokersAreAwayWithinTheCallersWait() throws Exception {
         // given a gateway whose brokers do not answer (nothing listens there), and a caller that waits 1 s
-        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:9", "schema.registry.url",
-                "mock://gateway-test-" + UUID.randomUUID()));
-        GuardTopics away = GuardTopics.avro(config.topicNames(), config.serdeConfig());
-        try (KafkaOrderGateway unreachable = new KafkaOrderGateway(config.producerProperties(), Duration.ofSeconds(1),
-                away, feed)) {
+        try (KafkaOrderGateway unreachable = gatewayToAbsentBrokers(Duration.ofSeconds(1))) {
             long start = System.nanoTime();
             // when an order is submitted
             CompletableFuture<Decision> decision = unreachable.submit(DecisionFeedTest.order("o1", 10));
@@ -221,68 +217,68 @@ class KafkaOrderGatewayTest {
     }
 
     @Test
-    void shouldAnswerAnOrderWhoseThreadIsInterruptedWhileSendingAsNotSentByAStoppingGuard() throws Exception {
-        // given a gateway whose producer must wait for the orders topic's metadata (nothing listens there), and a
-        // request thread interrupted by a stop past its grace
-        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:9", "schema.registry.url",
-                "mock://gateway-test-" + UUID.randomUUID()));
-        GuardTopics away = GuardTopics.avro(config.topicNames(), config.serdeConfig());
-        try (KafkaOrderGateway unreachable = new KafkaOrderGateway(config.producerProperties(), Duration.ofSeconds(5),
-                away, feed)) {
-            CompletableFuture<Decision> decision;
-            boolean stillInterrupted;
-            Thread.currentThread().interrupt();
-            try {
-                // when an order is submitted
-                decision = unreachable.submit(DecisionFeedTest.order("o-6", 10));
-            } finally {
-                stillInterrupted = Thread.interrupted();
-            }
+    void shouldAnswerAnOrderWhoseThreadIsInterruptedWhileSendingAsNotSentByAStoppingGuard() {
+        // given a gateway whose producer must wait for the orders topic's metadata (nothing listens there)
+        try (KafkaOrderGateway unreachable = gatewayToAbsentBrokers(Duration.ofSeconds(5))) {
+            // when an order is submitted on a request thread interrupted by a stop past its grace
+            Submitted submitted = submitWhileInterrupted(unreachable, "o-6");
 
             // then its caller is told it was not sent because the guard is stopping (503), not that Kafka failed
             // (502), nobody waits for its decision, and the thread is still interrupted for the server to see
-            assertThat(decision).isCompletedExceptionally();
-            assertThatThrownBy(decision::join).cause().isInstanceOfSatisfying(ApiException.class, e -> {
-                assertThat(e.status()).isEqualTo(503);
-                assertThat(e.getMessage()).isEqualTo("the guard is stopping; order o-6 was not sent: send it to "
-                        + "another instance, or again once this one is back");
-            });
-            assertThat(feed.waitingForDecisions()).isZero();
-            assertThat(stillInterrupted).isTrue();
+            assertNotSentByAStoppingGuard(submitted, "o-6");
         }
     }
 
     @Test
     void shouldAnswerAnOrderWhoseRegistryLookupIsInterruptedAsNotSentByAStoppingGuard() throws Exception {
         // given a gateway whose serializer must ask the schema registry for the order's schema id (the registry
-        // takes the connection and does not answer), and a request thread interrupted by a stop past its grace
+        // takes the connection and does not answer)
         try (ServerSocket registry = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
                     Map.of("schema.registry.url", "http://127.0.0.1:" + registry.getLocalPort()));
             MockProducer<String, SpecificRecord> serializing = new MockProducer<>(true, null, new StringSerializer(),
                     topics.orders().valueSerde().serializer());
-            KafkaOrderGateway sending = new KafkaOrderGateway(topics, feed, serializing);
-            CompletableFuture<Decision> decision;
-            boolean stillInterrupted;
-            Thread.currentThread().interrupt();
-            try {
-                // when an order is submitted
-                decision = sending.submit(DecisionFeedTest.order("o-7", 10));
-            } finally {
-                stillInterrupted = Thread.interrupted();
-            }
 
-            // then it is the stop's answer (503), not "the schema registry cannot be reached" (502), and the
-            // thread is still interrupted
-            assertThatThrownBy(decision::join).cause().isInstanceOfSatisfying(ApiException.class, e -> {
-                assertThat(e.status()).isEqualTo(503);
-                assertThat(e.getMessage()).isEqualTo("the guard is stopping; order o-7 was not sent: send it to "
-                        + "another instance, or again once this one is back");
-            });
+            // when an order is submitted on a request thread interrupted by a stop past its grace
+            Submitted submitted = submitWhileInterrupted(new KafkaOrderGateway(topics, feed, serializing), "o-7");
+
+            // then it is the stop's answer (503), not "the schema registry cannot be reached" (502), and nothing
+            // was sent
+            assertNotSentByAStoppingGuard(submitted, "o-7");
             assertThat(serializing.history()).isEmpty();
-            assertThat(feed.waitingForDecisions()).isZero();
-            assertThat(stillInterrupted).isTrue();
         }
+    }
+
+    /** A gateway with a real producer whose brokers are absent (nothing listens there), sending for {@code wait}. */
+    private KafkaOrderGateway gatewayToAbsentBrokers(Duration wait) {
+        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:9", "schema.registry.url",
+                "mock://gateway-test-" + UUID.randomUUID()));
+        return new KafkaOrderGateway(config.producerProperties(), wait,
+                GuardTopics.avro(config.topicNames(), config.serdeConfig()), feed);
+    }
+
+    /** What a submission gave, and whether its thread was still interrupted after it. */
+    private record Submitted(CompletableFuture<Decision> decision, boolean stillInterrupted) {
+    }
+
+    private static Submitted submitWhileInterrupted(KafkaOrderGateway gateway, String orderId) {
+        Thread.currentThread().interrupt();
+        try {
+            CompletableFuture<Decision> decision = gateway.submit(DecisionFeedTest.order(orderId, 10));
+            return new Submitted(decision, Thread.interrupted());
+        } finally {
+            Thread.interrupted(); // the test's own thread goes on uninterrupted, whatever submit threw
+        }
+    }
+
+    private void assertNotSentByAStoppingGuard(Submitted submitted, String orderId) {
+        assertThatThrownBy(submitted.decision()::join).cause().isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(503);
+            assertThat(e.getMessage()).isEqualTo("the guard is stopping; order " + orderId + " was not sent: send "
+                    + "it to another instance, or again once this one is back");
+        });
+        assertThat(feed.waitingForDecisions()).isZero();
+        assertThat(submitted.stillInterrupted()).isTrue();
     }
 
     @Test
