@@ -689,6 +689,37 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldTellTheObserverOfEveryReportItAnswersWithItsResultAndAlert() {
+            // given a guard telling an observer the reports it answers (the metrics and the alert rules count them)
+            guard.close();
+            List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+            guard = new TopologyFixture(stateDir, new DecisionObserver() {
+                @Override
+                public void reported(com.lockupguard.rules.ExecutionRequest report,
+                        com.lockupguard.rules.ExecutionRuling ruling, long reportTimestamp) {
+                    told.add(report.executionId() + " " + ruling.result()
+                            + (ruling.alert() == null ? "" : " " + ruling.alert().type()) + " at " + reportTimestamp);
+                }
+            });
+            registeredLetter();
+            guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+
+            // when a fill arrives, then its resend, a fill no approval covers and a report without an execution id
+            guard.report(TopologyFixture.fill("x1", "e2", 100_000), "2003-07-11T10:30:00-04:00");
+            guard.report(TopologyFixture.fill("x1", "e2", 100_000), "2003-07-11T10:31:00-04:00");
+            guard.report(TopologyFixture.fill("x9", "z9", 1_000), "2003-07-12T10:00:00-04:00");
+            guard.report(ExecutionReport.newBuilder(TopologyFixture.fill("x2", "e2", 10)).setExecutionId(null)
+                    .build(), "2003-07-12T10:01:00-04:00");
+
+            // then the observer is told of each, in order, with its result, its alert and its record's time
+            assertThat(told).containsExactly(
+                    "x1 APPLIED at " + at("2003-07-11T10:30:00-04:00").toEpochMilli(),
+                    "x1 DUPLICATE at " + at("2003-07-11T10:31:00-04:00").toEpochMilli(),
+                    "x9 APPLIED UNAPPROVED_SALE at " + at("2003-07-12T10:00:00-04:00").toEpochMilli(),
+                    "null INVALID at " + at("2003-07-12T10:01:00-04:00").toEpochMilli());
+        }
+
+        @Test
         void shouldDeadLetterInvalidAndAgreementlessReportsWithAResult() {
             // given no agreement
             // when a report for the holding, and one without an execution id, arrive
