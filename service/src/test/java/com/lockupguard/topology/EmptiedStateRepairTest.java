@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
@@ -14,6 +16,7 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.internals.InMemoryKeyValueStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A task whose holding-state store holds nothing, or whose store opened fresh holds nothing, yet restores from past
@@ -25,6 +28,32 @@ class EmptiedStateRepairTest {
     private static final String APPLICATION_ID = "guard";
 
     private final EmptiedStateRepair repair = new EmptiedStateRepair();
+
+    @Test
+    void shouldHaveTheTopologyRebuildAnEmptiedTaskBeforeItDecidesAnAgreementAnOrderOrABoundary(@TempDir Path stateDir) {
+        // given the guard's topology, whose task's holding state (empty) Kafka Streams restores from offset 88
+        TopologyOptions options = TopologyOptions.service();
+        try (TopologyFixture guard = new TopologyFixture(stateDir, options)) {
+            options.emptiedState().restoreStarting(StoreNames.HOLDING_STATE, 0, 88);
+
+            // when an agreement arrives, then the task is handed back to be rebuilt and nothing is recorded
+            assertThatThrownBy(() -> guard.agreements.pipeInput(TopologyFixture.HOLDING,
+                    TopologyFixture.letter().build(), TopologyFixture.at("2003-05-01T09:00:00-04:00")))
+                    .isInstanceOf(TaskCorruptedException.class);
+            assertThat(guard.agreementAudit.isEmpty()).isTrue();
+
+            // and likewise when the rebuilt task met the defect again and an order arrives, or the wall clock moves
+            options.emptiedState().restoreStarting(StoreNames.HOLDING_STATE, 0, 89);
+            assertThatThrownBy(() -> guard.orders.pipeInput(TopologyFixture.HOLDING, TopologyFixture.order("o1",
+                    com.lockupguard.avro.OrderKind.PUBLIC_SALE, 10), TopologyFixture.at("2003-05-01T09:01:00-04:00")))
+                    .isInstanceOf(TaskCorruptedException.class);
+            assertThat(guard.approved.isEmpty() && guard.blocked.isEmpty()).isTrue();
+            options.emptiedState().restoreStarting(StoreNames.HOLDING_STATE, 0, 90);
+            assertThatThrownBy(() -> guard.driver.advanceWallClockTime(Duration.ofSeconds(2)))
+                    .isInstanceOf(TaskCorruptedException.class);
+            assertThat(options.emptiedState().rebuiltTasks()).isEqualTo(3);
+        }
+    }
 
     @Test
     void shouldRebuildATaskWhoseEmptyHoldingStateRestoresFromPastTheStart() {
