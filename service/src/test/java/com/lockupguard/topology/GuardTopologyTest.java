@@ -379,6 +379,30 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldRepeatAnInvalidVersionInItsAuditUpToTheTextLimitCountingItsIdsAndZone() {
+            // given invalid versions whose ids and time zone come to the limit of text an audit repeats, and to one
+            // byte more
+            com.lockupguard.avro.Agreement letter = letter().build();
+            int ids = letter.getInvestorId().length() + letter.getSecurityId().length();
+            int zoneAtTheLimit = AgreementProcessor.AUDIT_AGREEMENT_TEXT_BYTES - ids;
+
+            // when they arrive
+            guard.agreement(letter().setTimeZone("Z".repeat(zoneAtTheLimit)).build(), "2003-07-11T09:00:00-04:00");
+            guard.agreement(letter().setTimeZone("Z".repeat(zoneAtTheLimit + 1)).build(),
+                    "2003-07-11T09:01:00-04:00");
+
+            // then the first is repeated in its audit and the second is not, its audit saying so
+            List<AgreementAudit> audits = guard.agreementAudit.readValuesToList();
+            assertThat(audits).extracting(AgreementAudit::getOutcome)
+                    .containsExactly(AgreementOutcome.REJECTED, AgreementOutcome.REJECTED);
+            assertThat(audits.get(0).getAgreement()).isNotNull();
+            assertThat(audits.get(0).getMessage()).doesNotContain("too large to repeat");
+            assertThat(audits.get(1).getAgreement()).isNull();
+            assertThat(audits.get(1).getMessage()).contains("(" + (AgreementProcessor.AUDIT_AGREEMENT_TEXT_BYTES + 1)
+                    + " bytes of text) is too large to repeat");
+        }
+
+        @Test
         void shouldDeadLetterAVersionWhoseKeyLeavesNoRoomForItsAudit() {
             // given a guard whose producer sends at most 3,000 bytes
             guard.close();
