@@ -38,6 +38,22 @@ class SendLimitTest {
         }
     }
 
+    @Test
+    void shouldLetARecordOfExactlyTheLimitThroughAndNotOneByteMore() {
+        // given a limit of 3,000 bytes, as the producer holds a record to max.request.size (over it is refused)
+        SendLimit limit = new SendLimit(3_000);
+        Headers headers = new RecordHeaders().add("desk", new byte[10]);
+        int valueAtTheLimit = 3_000 - SendLimit.size(new byte[5], null, headers);
+
+        // when records of exactly the limit and of one byte more are measured
+        boolean atTheLimit = limit.fits(new byte[5], new byte[valueAtTheLimit], headers);
+        boolean overIt = limit.fits(new byte[5], new byte[valueAtTheLimit + 1], headers);
+
+        // then the first is sent and the second is not
+        assertThat(atTheLimit).isTrue();
+        assertThat(overIt).isFalse();
+    }
+
     private static Headers manyHeaders(int count) {
         Headers headers = new RecordHeaders();
         for (int i = 0; i < count; i++) {
