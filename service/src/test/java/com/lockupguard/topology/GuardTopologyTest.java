@@ -23,9 +23,9 @@ import com.lockupguard.avro.ReportResult;
 import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.contract.AgreementMapper;
 import com.lockupguard.rules.HoldingState;
+import com.lockupguard.rules.TermsFingerprint;
 import com.lockupguard.state.RememberedOrder;
 import com.lockupguard.state.StateCodec;
-import com.lockupguard.rules.TermsFingerprint;
 import com.lockupguard.testing.CapturedLogs;
 import com.lockupguard.web.OrderCorrelation;
 import java.nio.charset.StandardCharsets;
@@ -216,13 +216,8 @@ class GuardTopologyTest {
         void shouldTellTheObserverThatARetrysDecisionIsRepeated() {
             // given a guard telling an observer what it decides
             guard.close();
-            List<Boolean> repeated = new java.util.concurrent.CopyOnWriteArrayList<>();
-            guard = new TopologyFixture(stateDir, new DecisionObserver() {
-                @Override
-                public void decided(com.lockupguard.rules.Decision decision, long orderTimestamp, boolean again) {
-                    repeated.add(again);
-                }
-            });
+            RecordingObserver observer = new RecordingObserver();
+            guard = new TopologyFixture(stateDir, observer);
             registeredLetter();
 
             // when an order is decided, then retried
@@ -230,7 +225,7 @@ class GuardTopologyTest {
             guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:05-04:00");
 
             // then the observer is told the first is a decision and the second a repeat of it
-            assertThat(repeated).containsExactly(false, true);
+            assertThat(observer.repeats).containsExactly(false, true);
         }
 
         @Test
@@ -707,8 +702,11 @@ class GuardTopologyTest {
             assertThat(resent.getPosition()).isNull();
             assertThat(reused.getOutcome()).isEqualTo(ExecutionResult.DUPLICATE_EXECUTION_ID);
             List<TestRecord<String, byte[]>> letters = guard.drainDeadLetters();
-            assertThat(letters).singleElement().satisfies(letter ->
-                    assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("DUPLICATE_EXECUTION_ID"));
+            assertThat(letters).singleElement().satisfies(letter -> {
+                assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("DUPLICATE_EXECUTION_ID");
+                assertThat(header(letter, DeadLetters.MESSAGE_HEADER))
+                        .isEqualTo("execution id 'x1' was applied before with other content; the first report stands");
+            });
             assertThat(rememberedOrder("e2").reservation().taken()).isEqualTo(100_000);
         }
 
@@ -716,15 +714,8 @@ class GuardTopologyTest {
         void shouldTellTheObserverOfEveryReportItAnswersWithItsResultAndAlert() {
             // given a guard telling an observer the reports it answers (the metrics and the alert rules count them)
             guard.close();
-            List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
-            guard = new TopologyFixture(stateDir, new DecisionObserver() {
-                @Override
-                public void reported(com.lockupguard.rules.ExecutionRequest report,
-                        com.lockupguard.rules.ExecutionRuling ruling, long reportTimestamp) {
-                    told.add(report.executionId() + " " + ruling.result()
-                            + (ruling.alert() == null ? "" : " " + ruling.alert().type()) + " at " + reportTimestamp);
-                }
-            });
+            RecordingObserver observer = new RecordingObserver();
+            guard = new TopologyFixture(stateDir, observer);
             registeredLetter();
             guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
 
@@ -736,7 +727,7 @@ class GuardTopologyTest {
                     .build(), "2003-07-12T10:01:00-04:00");
 
             // then the observer is told of each, in order, with its result, its alert and its record's time
-            assertThat(told).containsExactly(
+            assertThat(observer.reports).containsExactly(
                     "x1 APPLIED at " + at("2003-07-11T10:30:00-04:00").toEpochMilli(),
                     "x1 DUPLICATE at " + at("2003-07-11T10:31:00-04:00").toEpochMilli(),
                     "x9 APPLIED UNAPPROVED_SALE at " + at("2003-07-12T10:00:00-04:00").toEpochMilli(),
@@ -753,8 +744,14 @@ class GuardTopologyTest {
             // then each gets a result and goes to the dead-letter topic with its reason
             assertThat(unknown.getOutcome()).isEqualTo(ExecutionResult.UNKNOWN_AGREEMENT);
             assertThat(invalid.getOutcome()).isEqualTo(ExecutionResult.INVALID);
-            assertThat(guard.drainDeadLetters()).extracting(letter -> header(letter, DeadLetters.REASON_HEADER))
+            List<TestRecord<String, byte[]>> letters = guard.drainDeadLetters();
+            assertThat(letters).extracting(letter -> header(letter, DeadLetters.REASON_HEADER))
                     .containsExactly("UNKNOWN_AGREEMENT", "INVALID_EXECUTION");
+            // and its message says what was wrong
+            assertThat(letters).extracting(letter -> header(letter, DeadLetters.MESSAGE_HEADER)).containsExactly(
+                    "no agreement for holding '" + HOLDING + "'",
+                    "an execution report needs valid executionId, orderId, investorId and securityId, a kind of FILL "
+                            + "or CANCEL, and for a FILL a quantity from 1 to 10^15");
             KeyValueStore<String, byte[]> seenExecutions = guard.driver.getKeyValueStore(StoreNames.SEEN_EXECUTIONS);
             assertThat(seenExecutions.get(HOLDING + "/x1")).as("not remembered").isNull();
         }
@@ -1043,9 +1040,10 @@ class GuardTopologyTest {
 
         @Test
         void shouldDeadLetterAnInvalidReportWhoseResultIsTooLargeToSendAndKeepGoing() {
-            // given a guard whose producer sends at most 3,000 bytes, on the letter's agreement
+            // given a guard whose producer sends at most 3,000 bytes, on the letter's agreement, with an observer
             guard.close();
-            guard = new TopologyFixture(stateDir, Map.of("producer.max.request.size", 3_000));
+            RecordingObserver observer = new RecordingObserver();
+            guard = new TopologyFixture(stateDir, observer, Map.of("producer.max.request.size", 3_000));
             registeredLetter();
             var rawResults = guard.driver.createOutputTopic("execution-results",
                     new org.apache.kafka.common.serialization.StringDeserializer(),
@@ -1062,6 +1060,9 @@ class GuardTopologyTest {
                 assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("INVALID_EXECUTION");
                 assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("max.request.size (3000)");
             });
+            // and the observer is told of it (the execution results metric counts the invalid report all the same)
+            assertThat(observer.reports).singleElement().asString()
+                    .isEqualTo("x".repeat(2_900) + " INVALID at " + at("2003-07-11T09:45:00-04:00").toEpochMilli());
             // and the next report is answered
             guard.decide(order("e2", OrderKind.PUBLIC_SALE, 1_000), "2003-07-11T09:46:00-04:00");
             guard.orders.pipeInput(HOLDING, TopologyFixture.fill("x1", "e2", 1_000), at("2003-07-11T09:47:00-04:00"));
@@ -1100,13 +1101,8 @@ class GuardTopologyTest {
         void shouldCountAPoisonPillAmongTheDeadLettersAsUndecodable() {
             // given a guard telling an observer what it dead-letters
             guard.close();
-            List<DeadLetterReason> counted = new java.util.concurrent.CopyOnWriteArrayList<>();
-            guard = new TopologyFixture(stateDir, new DecisionObserver() {
-                @Override
-                public void deadLettered(DeadLetterReason reason) {
-                    counted.add(reason);
-                }
-            });
+            RecordingObserver observer = new RecordingObserver();
+            guard = new TopologyFixture(stateDir, observer);
             registeredLetter();
 
             // when an order and an agreement arrive that cannot be read, and an order keyed to another holding
@@ -1117,8 +1113,8 @@ class GuardTopologyTest {
 
             // then all three are counted, so that one metric shows every dead letter
             assertThat(guard.drainDeadLetters()).hasSize(3);
-            assertThat(counted).containsExactly(DeadLetterReason.UNDECODABLE, DeadLetterReason.UNDECODABLE,
-                    DeadLetterReason.KEY_MISMATCH);
+            assertThat(observer.deadLetters).containsExactly(DeadLetterReason.UNDECODABLE,
+                    DeadLetterReason.UNDECODABLE, DeadLetterReason.KEY_MISMATCH);
         }
 
         @Test

@@ -88,13 +88,7 @@ class RegistryOutageTest {
     @Test
     void shouldCountAFailedRecordAmongTheDeadLettersButNotOneReadAgainAfterAnOutage() {
         // given both handlers, configured as the guard configures them, with an observer
-        List<DeadLetterReason> counted = new java.util.ArrayList<>();
-        DecisionObserver observer = new DecisionObserver() {
-            @Override
-            public void deadLettered(DeadLetterReason reason) {
-                counted.add(reason);
-            }
-        };
+        RecordingObserver observer = new RecordingObserver();
         Map<String, Object> settings = new java.util.HashMap<>();
         StreamsDefaults.errorHandling(TopicNames.defaults(), observer).forEach((k, v) -> settings.put((String) k, v));
         RegistryOutage.OnDeserialization reading = new RegistryOutage.OnDeserialization();
@@ -111,7 +105,8 @@ class RegistryOutageTest {
         processing.handleError(CONTEXT, record, new IllegalStateException("a bug"));
 
         // then only the dead-lettered ones are counted, each under its kind
-        assertThat(counted).containsExactly(DeadLetterReason.UNDECODABLE, DeadLetterReason.PROCESSING_FAILURE);
+        assertThat(observer.deadLetters)
+                .containsExactly(DeadLetterReason.UNDECODABLE, DeadLetterReason.PROCESSING_FAILURE);
     }
 
     @Test

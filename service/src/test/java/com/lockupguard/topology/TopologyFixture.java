@@ -79,8 +79,12 @@ final class TopologyFixture implements AutoCloseable {
 
     /** A guard with Kafka Streams (and its clients') {@code settings} added to the fixture's own. */
     TopologyFixture(Path stateDir, Map<String, ?> settings) {
-        this(stateDir, "topology-test-" + UUID.randomUUID(), TopologyOptions.service(), DecisionObserver.NONE,
-                settings);
+        this(stateDir, DecisionObserver.NONE, settings);
+    }
+
+    /** A guard that tells {@code observer} what it decides, with {@code settings} added to the fixture's own. */
+    TopologyFixture(Path stateDir, DecisionObserver observer, Map<String, ?> settings) {
+        this(stateDir, "topology-test-" + UUID.randomUUID(), TopologyOptions.service(), observer, settings);
     }
 
     private TopologyFixture(Path stateDir, String registryScope, TopologyOptions options) {
