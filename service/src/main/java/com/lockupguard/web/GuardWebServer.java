@@ -190,6 +190,7 @@ public final class GuardWebServer implements AutoCloseable {
             config.routes.before(this::securityHeaders);
             config.routes.beforeMatched(this::authorize);
             config.routes.beforeMatched("/api/events", this::requireEventStream);
+            config.routes.beforeMatched("/api/events", this::requireFeed);
             config.routes.beforeMatched("/api/events", this::admitLiveStream);
             config.staticFiles.add("/web", Location.CLASSPATH);
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
@@ -265,6 +266,7 @@ public final class GuardWebServer implements AutoCloseable {
                     throw new AuthenticationException(AuthFailure.TOKEN_IN_URL);
                 }
                 requireEventStream(ctx); // a single-use ticket is not spent on a request the feed will not answer
+                requireFeed(ctx);
                 Optional<Principal> holder = tickets.holder(ticket);
                 if (holder.filter(issuedTo -> !liveStreams.admits(countedAs(issuedTo))).isPresent()) {
                     throw tooManyLiveStreams(); // nor on one it would refuse: the client retries with it
@@ -653,6 +655,7 @@ public final class GuardWebServer implements AutoCloseable {
 
     private void events(SseClient client) {
         client.keepAlive();
+        DecisionHistory feed = backend().feed(); // first: a failure here must leave nothing scheduled
         Principal principal = client.ctx().attribute(PRINCIPAL);
         Runnable onEnd = () -> { };
         if (principal != null && principal.expiresAt() != null) {
@@ -662,7 +665,7 @@ public final class GuardWebServer implements AutoCloseable {
             onEnd = () -> expiry.cancel(false); // or each reconnect would leave its task, and its client, for hours
         }
         client.sendComment("connected");
-        liveStreams.open(client, countedAs(principal), backend().feed(), event -> payload(event).toString(), onEnd);
+        liveStreams.open(client, countedAs(principal), feed, event -> payload(event).toString(), onEnd);
     }
 
     /** Whom the live-stream caps count a stream for: every caller is one while authentication is off. */
@@ -681,6 +684,15 @@ public final class GuardWebServer implements AutoCloseable {
             throw ApiException.notAcceptable("the live feed is an event stream: send Accept: " + EVENT_STREAM
                     + " (an EventSource does)");
         }
+    }
+
+    /**
+     * 503 for a live stream while the guard is starting, before its answer begins: once begun, a stream without the
+     * feed would stay open and silent, its page showing it connected (an {@code EventSource} reconnects on its own
+     * only when the stream ends). Asked before a ticket is spent: the page retries with it.
+     */
+    private void requireFeed(Context ctx) {
+        backend();
     }
 
     /** 429 for a live stream over {@link LiveStreams}' caps, before its answer begins. */

@@ -80,17 +80,24 @@ final class LiveStreams {
             return;
         }
         Stream stream = new Stream(client, subject, render, onEnd);
-        stream.subscription = feed.subscribe(stream::offer);
-        client.onClose(stream::end);
-        HttpServletRequest request = client.ctx().req();
-        if (request.isAsyncStarted()) {
-            request.getAsyncContext().addListener(new ServerDone(stream));
+        try {
+            stream.subscription = feed.subscribe(stream::offer);
+            client.onClose(stream::end);
+            HttpServletRequest request = client.ctx().req();
+            if (request.isAsyncStarted()) {
+                request.getAsyncContext().addListener(new ServerDone(stream));
+            }
+            streams.add(stream);
+            Thread sender = new Thread(stream, "lockup-guard-sse-" + opened.incrementAndGet());
+            sender.setDaemon(true);
+            stream.sender = sender;
+            sender.start();
+        } catch (RuntimeException | Error notOpened) {
+            // no sender runs to end it (a request the server finished meanwhile, say): its place is given back here,
+            // or the caps would count it for as long as the instance runs
+            stream.finish();
+            throw notOpened;
         }
-        streams.add(stream);
-        Thread sender = new Thread(stream, "lockup-guard-sse-" + opened.incrementAndGet());
-        sender.setDaemon(true);
-        stream.sender = sender;
-        sender.start();
     }
 
     private synchronized boolean reserve(String subject) {
@@ -214,10 +221,20 @@ final class LiveStreams {
             } catch (RuntimeException e) {
                 LOG.debug("live feed: a stream of {} failed", subject, e);
             } finally {
-                end();
-                whileServed(client::close);
-                streams.remove(this);
                 // the slot is free only once this thread is done: the caps bound threads, not just subscriptions
+                finish();
+            }
+        }
+
+        /** Ends the stream, closes its request while it is still served, and gives its place back. */
+        void finish() {
+            end();
+            try {
+                whileServed(client::close);
+            } catch (RuntimeException e) {
+                LOG.debug("live feed: closing a stream of {} failed", subject, e);
+            } finally {
+                streams.remove(this);
                 release(subject);
                 onEnd.run();
             }

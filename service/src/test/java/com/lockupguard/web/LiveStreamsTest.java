@@ -3,6 +3,7 @@ package com.lockupguard.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.Outcome;
@@ -258,6 +259,75 @@ class LiveStreamsTest {
     }
 
     @Test
+    void shouldAnswer503ToAStreamAskedForWhileTheGuardIsStartingAndOpenItOnceItHasStarted(@TempDir Path dir)
+            throws Exception {
+        // given a guard that authenticates readers by JWT and is still starting: its feed is not there yet
+        TestIssuer issuer = TestIssuer.rsa("live-key");
+        try (JwtGuard guard = JwtGuard.starting(issuer, dir)) {
+            String token = issuer.token().sign();
+
+            // when a page asks for the live feed, three times as it retries, once with a ticket
+            List<String> answers = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                answers.add(wholeAnswer(openStream(guard.port(), 0, token)));
+            }
+            String ticket = guard.ticket(token);
+            answers.add(wholeAnswer(openStream(guard.port(), "/api/events?ticket=" + ticket, 0, null)));
+
+            // then each is answered 503 with a retry, before any stream begins, so that the page comes back (a
+            // stream begun without the feed stayed open and silent, the page showing it connected) and nothing
+            // is kept for it until its token would expire
+            assertThat(answers).allSatisfy(answer -> assertThat(answer).startsWith("HTTP/1.1 503")
+                    .contains("Retry-After: 1").contains("the guard is starting; retry")
+                    .doesNotContain("text/event-stream"));
+            assertThat(guard.server().streamExpiriesPending()).isZero();
+
+            // and once it has started, the same page's ticket, not spent by the 503, opens the stream
+            guard.server().attach(new GuardWebServer.Backend(null, new StubBackend.Holdings(), feed,
+                    new StubBackend.Up()));
+            String opened = statusLine(openStream(guard.port(), "/api/events?ticket=" + ticket, 0, null));
+            assertThat(opened).startsWith("HTTP/1.1 200");
+            await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.size() == 1);
+        }
+    }
+
+    @Test
+    void shouldGiveBackThePlaceOfAStreamThatFailedToOpen() throws Exception {
+        // given a guard whose feed fails every subscription (a stream that cannot be opened, whatever the cause)
+        server.attach(new GuardWebServer.Backend(null, new StubBackend.Holdings(), new StubBackend.Feed() {
+            @Override
+            public AutoCloseable subscribe(java.util.function.Consumer<DecisionHistory.Event> subscriber) {
+                throw new IllegalStateException("the feed failed");
+            }
+        }, new StubBackend.Up()));
+
+        // when one caller asks for more streams, one after another, than it may hold at once
+        List<String> answers = new ArrayList<>();
+        try (CapturedLogs logs = CapturedLogs.of(GuardWebServer.class)) {
+            int asks = LiveStreams.MAX_STREAMS_PER_SUBJECT + 1;
+            for (int i = 0; i < asks; i++) {
+                Socket asked = openStream(0);
+                asked.setSoTimeout(5_000);
+                answers.add(new String(asked.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1));
+            }
+
+            // then each stream is ended at once (not left open and silent), and none keeps its place: never a 429
+            assertThat(answers).allSatisfy(answer -> assertThat(answer).startsWith("HTTP/1.1 200"));
+            // and each failure is logged
+            await().atMost(Duration.ofSeconds(10)).until(() -> logs.messagesAt(Level.ERROR).size() == asks);
+            assertThat(logs.messagesAt(Level.ERROR)).containsOnly("GET /api/events failed");
+        }
+    }
+
+    /** All that {@code socket} is sent until the server closes the connection. */
+    private static String wholeAnswer(Socket socket) throws Exception {
+        socket.setSoTimeout(5_000);
+        socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
     void shouldRefuseMoreStreamsInAllThanTheInstanceHoldsWhateverTheirSubjects(@TempDir Path dir) throws Exception {
         // given a guard that authenticates readers by JWT
         TestIssuer issuer = TestIssuer.rsa("live-key");
@@ -318,6 +388,14 @@ class LiveStreamsTest {
     private record JwtGuard(GuardWebServer server, GuardMetrics metrics, int port) implements AutoCloseable {
 
         static JwtGuard start(TestIssuer issuer, Path dir, StubBackend.Feed feed) throws Exception {
+            JwtGuard guard = starting(issuer, dir);
+            guard.server.attach(new GuardWebServer.Backend(null, new StubBackend.Holdings(), feed,
+                    new StubBackend.Up()));
+            return guard;
+        }
+
+        /** One still starting: its Kafka side (the feed among it) not attached yet. */
+        static JwtGuard starting(TestIssuer issuer, Path dir) throws Exception {
             JwtVerifier jwt = new JwtVerifier(JwksKeys.file(issuer.writeJwks(dir.resolve("jwks.json"))),
                     new JwtSettings(TestIssuer.ISSUER, TestIssuer.AUDIENCE, List.of("RS256"), Duration.ofSeconds(30),
                             List.of("scope"), Map.of(Role.READ, Set.of(TestIssuer.READ), Role.SUBMIT,
@@ -326,9 +404,7 @@ class LiveStreamsTest {
             GuardWebServer server = new GuardWebServer(new GuardWebServer.Settings("127.0.0.1", 0,
                     Duration.ofSeconds(1), new BearerAuthenticator(null, null, jwt, "JWT"), null), metrics,
                     new ObjectMapper());
-            int port = server.start();
-            server.attach(new GuardWebServer.Backend(null, new StubBackend.Holdings(), feed, new StubBackend.Up()));
-            return new JwtGuard(server, metrics, port);
+            return new JwtGuard(server, metrics, server.start());
         }
 
         /** A live-feed ticket bought with {@code bearer}. */
