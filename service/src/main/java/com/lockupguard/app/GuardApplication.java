@@ -118,7 +118,8 @@ public final class GuardApplication implements AutoCloseable {
         HostInfo self = HostInfo.buildFromEndpoint(
                 config.streamsProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
         web.attach(new GuardWebServer.Backend(gateway, new StreamsHoldingsQuery(service.streams(), service.topics(),
-                self, json, Clock.systemUTC(), peers), feed, new FeedAwareHealth(streamsHealth(), feed::outageReason)));
+                self, json, Clock.systemUTC(), peers), feed, new FeedAwareHealth(streamsHealth(), feed::outageReason,
+                feed::stoppedForGood)));
     }
 
     private Health streamsHealth() {

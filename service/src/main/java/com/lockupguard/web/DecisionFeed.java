@@ -82,6 +82,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     private final Map<TopicPartition, Long> readUpTo = new HashMap<>();
     private volatile Consumer<String, Object> consumer;
     private volatile ReadinessReason outage;
+    private volatile boolean stoppedForGood;
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong restarts = new AtomicLong();
 
@@ -170,7 +171,28 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         return restarts.get();
     }
 
+    /**
+     * Whether the feed stopped for good: an {@link Error} (a class that could not be loaded, the stack or the heap
+     * exhausted) ended its thread, after which no restart can be trusted. Only a new process reads decisions again.
+     */
+    public boolean stoppedForGood() {
+        return stoppedForGood;
+    }
+
     private void run() {
+        try {
+            readAndRestart();
+        } catch (Error e) {
+            // not rethrown: the thread's end would only be logged again, and nobody would be told
+            String stopped = "the decision feed stopped (";
+            outage = new ReadinessReason(stopped + kind(e) + "): restart the guard",
+                    stopped + e + rootCause(e) + "): restart the guard");
+            stoppedForGood = true;
+            LOG.error("the decision feed stopped for good: restart the guard", e);
+        }
+    }
+
+    private void readAndRestart() {
         while (running.get()) {
             try {
                 read();

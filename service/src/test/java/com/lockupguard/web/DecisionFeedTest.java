@@ -3,11 +3,13 @@ package com.lockupguard.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.Outcome;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.registry.SchemaRegistryException;
+import com.lockupguard.testing.CapturedLogs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -183,6 +185,30 @@ class DecisionFeedTest {
         assertThat(waiting.get(10, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-1");
         assertThat(feed.outage()).isEmpty();
         assertThat(feed.skippedRecords()).as("counted for the metrics").isEqualTo(1);
+    }
+
+    @Test
+    void shouldSayItHasStoppedForGoodWhenAnErrorEndsItsThread() {
+        // given: a feed reading
+        MockFeedConsumer consumer = new MockFeedConsumer(1, List.of());
+        start(consumer);
+        try (CapturedLogs logs = CapturedLogs.of(DecisionFeed.class)) {
+            // when an Error, which no restart can be trusted after, ends a poll: a class that cannot be loaded, say
+            consumer.schedulePollTask(() -> {
+                throw new NoClassDefFoundError("com/example/Gone");
+            });
+
+            // then it says it stopped for good and what to do, where before its thread ended without a word
+            await().atMost(Duration.ofSeconds(10)).until(feed::stoppedForGood);
+            assertThat(feed.outageReason()).hasValueSatisfying(reason -> {
+                assertThat(reason.summary()).isEqualTo("the decision feed stopped (NoClassDefFoundError): restart "
+                        + "the guard");
+                assertThat(reason.detail()).contains("com/example/Gone");
+            });
+            assertThat(feed.restarts()).as("not restarted as an exception would be").isZero();
+            assertThat(logs.messagesAt(Level.ERROR)).containsExactly("the decision feed stopped for good: restart "
+                    + "the guard");
+        }
     }
 
     @Test

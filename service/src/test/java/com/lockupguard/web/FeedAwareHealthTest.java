@@ -13,7 +13,7 @@ class FeedAwareHealthTest {
     void shouldBeUnreadyWithTheFeedsReasonWhileTheFeedIsDownAndStayLive() {
         // given: Kafka Streams up
         AtomicReference<ReadinessReason> outage = new AtomicReference<>();
-        Health health = new FeedAwareHealth(new StubBackend.Up(), () -> Optional.ofNullable(outage.get()));
+        Health health = new FeedAwareHealth(new StubBackend.Up(), () -> Optional.ofNullable(outage.get()), () -> false);
         assertThat(health.ready()).isTrue();
         assertThat(health.reason()).isNull();
 
@@ -29,5 +29,18 @@ class FeedAwareHealthTest {
         // and ready again once it reads
         outage.set(null);
         assertThat(health.ready()).isTrue();
+    }
+
+    @Test
+    void shouldBeNeitherReadyNorLiveOnceTheFeedHasStoppedForGood() {
+        // given: Kafka Streams up, and a feed whose thread an Error ended
+        ReadinessReason stopped = ReadinessReason.same("the decision feed stopped (NoClassDefFoundError): restart "
+                + "the guard");
+        Health health = new FeedAwareHealth(new StubBackend.Up(), () -> Optional.of(stopped), () -> true);
+
+        // when / then not ready, saying why, and not live: nothing in the process brings the feed back
+        assertThat(health.ready()).isFalse();
+        assertThat(health.reason()).isEqualTo(stopped);
+        assertThat(health.live()).isFalse();
     }
 }
