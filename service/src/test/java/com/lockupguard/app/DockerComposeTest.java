@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ class DockerComposeTest {
 
     @BeforeAll
     static void read() throws Exception {
-        services = new ObjectMapper(new YAMLFactory()).readTree(Path.of("docker-compose.yml").toFile()).get("services");
+        services = yaml("docker-compose.yml").get("services");
     }
 
     private static Map<String, String> environment(String service) {
@@ -56,8 +57,7 @@ class DockerComposeTest {
         org.assertj.core.api.Assertions.assertThatCode(() -> security.checkExposure("0.0.0.0"))
                 .doesNotThrowAnyException();
         String token = config.getPassword(GuardConfig.API_TOKEN_CONFIG).value();
-        JsonNode scrape = new ObjectMapper(new YAMLFactory()).readTree(Path.of("deploy/prometheus/prometheus.yml")
-                .toFile()).get("scrape_configs").get(0);
+        JsonNode scrape = yaml("deploy/prometheus/prometheus.yml").get("scrape_configs").get(0);
         assertThat(scrape.get("authorization").get("type").asText()).isEqualTo("Bearer");
         assertThat(scrape.get("authorization").get("credentials").asText()).isEqualTo(token);
         assertThat(security.authentication().authenticate("Bearer " + token).has(
@@ -133,7 +133,7 @@ class DockerComposeTest {
     @Test
     void shouldChartOnlyMetricsTheGuardExposes() throws Exception {
         // given the provisioned Grafana dashboard's queries
-        JsonNode dashboard = new ObjectMapper().readTree(Path.of("deploy/grafana/dashboards/lockup-guard.json").toFile());
+        JsonNode dashboard = json("deploy/grafana/dashboards/lockup-guard.json");
         java.util.Set<String> queried = new java.util.TreeSet<>();
         dashboard.get("panels").forEach(panel -> panel.get("targets").forEach(target ->
                 queried.addAll(guardSeries(target.get("expr").asText()))));
@@ -150,7 +150,7 @@ class DockerComposeTest {
     @Test
     void shouldAlertOnlyOnMetricsTheGuardExposesWithRulesPrometheusLoads() throws Exception {
         // given the alerting rules Prometheus loads, where compose runs it
-        JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(Path.of("deploy/prometheus/alerts.yml").toFile());
+        JsonNode rules = yaml("deploy/prometheus/alerts.yml");
         java.util.Set<String> queried = new java.util.TreeSet<>();
         List<String> alerts = new ArrayList<>();
         rules.get("groups").forEach(group -> group.get("rules").forEach(rule -> {
@@ -167,8 +167,7 @@ class DockerComposeTest {
                 "lockup_guard_stream_threads_replaced_total");
         assertThat(alerts).contains("LockupGuardDown", "LockupGuardRestarting", "LockupGuardAgreementBreached");
         // and Prometheus loads them: named in its configuration, mounted beside it
-        assertThat(new ObjectMapper(new YAMLFactory()).readTree(Path.of("deploy/prometheus/prometheus.yml").toFile())
-                .get("rule_files").get(0).asText()).isEqualTo("alerts.yml");
+        assertThat(yaml("deploy/prometheus/prometheus.yml").get("rule_files").get(0).asText()).isEqualTo("alerts.yml");
         List<String> mounts = new ArrayList<>();
         services.get("prometheus").get("volumes").forEach(volume -> mounts.add(volume.asText()));
         assertThat(mounts).contains("./deploy/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro");
@@ -177,8 +176,7 @@ class DockerComposeTest {
     @Test
     void shouldChartOnlyTheChosenGuardFromTheChosenPrometheus() throws Exception {
         // given the provisioned Grafana dashboard, imported into a Grafana whose Prometheus scrapes other JVMs too
-        JsonNode dashboard = new ObjectMapper()
-                .readTree(Path.of("deploy/grafana/dashboards/lockup-guard.json").toFile());
+        JsonNode dashboard = json("deploy/grafana/dashboards/lockup-guard.json");
         List<String> variables = new ArrayList<>();
         dashboard.at("/templating/list").forEach(variable -> variables.add(variable.get("name").asText()));
 
@@ -205,7 +203,7 @@ class DockerComposeTest {
     @Test
     void shouldChartCountsOverAWindowInACountUnitNotPerSecond() throws Exception {
         // given the provisioned Grafana dashboard's panels
-        JsonNode dashboard = new ObjectMapper().readTree(Path.of("deploy/grafana/dashboards/lockup-guard.json").toFile());
+        JsonNode dashboard = json("deploy/grafana/dashboards/lockup-guard.json");
 
         // when / then: a panel of increase(...[window]) plots how many in that window, which is no rate: neither
         // its unit (ops, reqps... are per second) nor its title may say per second
@@ -241,6 +239,19 @@ class DockerComposeTest {
             metrics.apiTimer("orders", 200).record(java.time.Duration.ofMillis(3));
             return metrics.scrape();
         }
+    }
+
+    /**
+     * The YAML file at {@code path}, from the top of the project, read through NIO (which takes the working
+     * directory from {@code user.dir}, as PIT's test runs set it) rather than through a {@code File}.
+     */
+    private static JsonNode yaml(String path) throws IOException {
+        return new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(Path.of(path)));
+    }
+
+    /** The JSON file at {@code path}, read as {@link #yaml} reads. */
+    private static JsonNode json(String path) throws IOException {
+        return new ObjectMapper().readTree(Files.readAllBytes(Path.of(path)));
     }
 
     private static String volumeMount(String service) {
