@@ -64,10 +64,16 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     static final int RECENT_REPORTS = 1_000;
     static final Duration FIRST_RESTART_DELAY = Duration.ofMillis(200);
     static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(10);
+    /**
+     * How often, at most, the feed looks for partitions added to its topics in its consumer's metadata; as often as
+     * that metadata is refreshed ({@code metadata.max.age.ms}) when that is more often.
+     */
+    static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
 
     private final Supplier<Consumer<String, Object>> consumers;
     private final List<String> topics;
     private final long historyPerPartition;
+    private final long partitionCheckNanos;
     private final DecisionWaiters waiting = new DecisionWaiters();
     private final RecentDecisions recent = new RecentDecisions(RECENT_DECISIONS);
     private final RecentOfHoldings<ComplianceAlert> alerts = RecentOfHoldings.alerts(RECENT_ALERTS);
@@ -89,14 +95,28 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     public DecisionFeed(Properties clientProperties, GuardTopics topics, long historyPerPartition) {
         this(() -> createConsumer(clientProperties, topics), List.of(topics.approved().name(),
                 topics.blocked().name(), topics.positions().name(), topics.executionResults().name(),
-                topics.complianceAlerts().name()), historyPerPartition);
+                topics.complianceAlerts().name()), historyPerPartition, partitionCheck(clientProperties));
+    }
+
+    private static Duration partitionCheck(Properties clientProperties) {
+        Object metadataAge = clientProperties.get(ConsumerConfig.METADATA_MAX_AGE_CONFIG);
+        Duration refreshed = metadataAge == null ? PARTITION_CHECK
+                : Duration.ofMillis(Math.max(1, Long.parseLong(metadataAge.toString().trim())));
+        return refreshed.compareTo(PARTITION_CHECK) < 0 ? refreshed : PARTITION_CHECK;
     }
 
     /** A feed over {@code topics}, read by the consumers {@code consumers} creates (unassigned). */
     DecisionFeed(Supplier<Consumer<String, Object>> consumers, List<String> topics, long historyPerPartition) {
+        this(consumers, topics, historyPerPartition, PARTITION_CHECK);
+    }
+
+    /** The same, looking for partitions added to {@code topics} every {@code partitionCheck}. */
+    DecisionFeed(Supplier<Consumer<String, Object>> consumers, List<String> topics, long historyPerPartition,
+            Duration partitionCheck) {
         this.consumers = consumers;
         this.topics = topics;
         this.historyPerPartition = historyPerPartition;
+        this.partitionCheckNanos = partitionCheck.toNanos();
         this.thread = new Thread(this::run, "lockup-guard-decision-feed");
         this.thread.setDaemon(true);
     }
@@ -256,7 +276,12 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                 return; // closed while it was created: close() woke up the one before
             }
             assign(reader);
+            long partitionsChecked = System.nanoTime();
             while (running.get()) {
+                if (System.nanoTime() - partitionsChecked >= partitionCheckNanos) {
+                    readAddedPartitions(reader);
+                    partitionsChecked = System.nanoTime();
+                }
                 ConsumerRecords<String, Object> records;
                 try {
                     records = reader.poll(Duration.ofMillis(200));
@@ -329,6 +354,37 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
             reader.seek(partition, from);
             readUpTo.put(partition, from);
         }
+    }
+
+    /**
+     * Reads partitions added to its topics since they were assigned, from their start: every record on them is new to
+     * the feed. Kafka Streams writes a holding's decisions to the partition its key hashes to among them all, so
+     * without this the decisions of the holdings moved there would never reach their callers (each would time out,
+     * and so would its resend). Seen once the consumer's metadata is refreshed ({@code metadata.max.age.ms}).
+     */
+    private void readAddedPartitions(Consumer<String, Object> reader) {
+        Set<TopicPartition> assigned = reader.assignment();
+        List<TopicPartition> added = new ArrayList<>();
+        for (String topic : topics) {
+            for (PartitionInfo info : reader.partitionsFor(topic, Duration.ofSeconds(30))) {
+                TopicPartition partition = new TopicPartition(topic, info.partition());
+                if (!assigned.contains(partition)) {
+                    added.add(partition);
+                }
+            }
+        }
+        if (added.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> all = new ArrayList<>(assigned);
+        all.addAll(added);
+        reader.assign(all); // the partitions assigned before keep their positions
+        Map<TopicPartition, Long> beginning = reader.beginningOffsets(added);
+        for (TopicPartition partition : added) {
+            reader.seek(partition, beginning.get(partition));
+            readUpTo.put(partition, beginning.get(partition));
+        }
+        LOG.info("the decision feed reads the partitions added to its topics: {}", added);
     }
 
     /**

@@ -212,6 +212,35 @@ class DecisionFeedTest {
     }
 
     @Test
+    void shouldReadAPartitionAddedToItsTopicsWhileItRuns() throws Exception {
+        // given: a feed reading one partition of each topic, looking for added ones every 50 ms
+        MockFeedConsumer consumer = new MockFeedConsumer(1, List.of());
+        feed = new DecisionFeed(() -> consumer, MockFeedConsumer.TOPICS, 5_000, Duration.ofMillis(50));
+        feed.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.assignment().size() == 5);
+
+        // when a partition is added to the approved orders, and a caller's decision is written to it
+        int added = consumer.addPartition(MockFeedConsumer.APPROVED);
+        TopicPartition partition = new TopicPartition(MockFeedConsumer.APPROVED, added);
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.assignment().contains(partition));
+        CompletableFuture<Decision> waiting = feed.await("c-1");
+        consumer.append(MockFeedConsumer.APPROVED, added, "dutchess/CBYI",
+                GuardWebServerTest.decision(order("o-1", 10), Outcome.APPROVED, List.of(), 100L),
+                OrderCorrelation.headers("c-1"));
+
+        // then the caller gets it, and the feed still reads the partitions it had, from where it was
+        assertThat(waiting.get(10, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-1");
+        assertThat(consumer.assignment()).hasSize(6);
+        CompletableFuture<Decision> next = feed.await("c-2");
+        consumer.append(MockFeedConsumer.APPROVED, 0, "dutchess/CBYI",
+                GuardWebServerTest.decision(order("o-2", 10), Outcome.APPROVED, List.of(), 100L),
+                OrderCorrelation.headers("c-2"));
+        assertThat(next.get(10, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-2");
+        assertThat(feed.recent("dutchess", "CBYI", 10)).extracting(Decision::getOrderId).containsExactly("o-2", "o-1");
+        assertThat(feed.restarts()).isZero();
+    }
+
+    @Test
     void shouldHandADecisionToItsCallerEvenWhenItsPositionCannotBeFiled() throws Exception {
         // given: a feed reading, and a caller waiting
         MockFeedConsumer consumer = new MockFeedConsumer(1, List.of());

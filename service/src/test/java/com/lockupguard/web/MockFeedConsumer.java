@@ -66,6 +66,19 @@ class MockFeedConsumer extends MockConsumer<String, Object> {
         return records;
     }
 
+    /** Adds a partition to {@code topic}, empty, as an operator's {@code kafka-topics --alter} does; its number. */
+    synchronized int addPartition(String topic) {
+        List<PartitionInfo> infos = new ArrayList<>(partitionsFor(topic));
+        int partition = infos.size();
+        infos.add(new PartitionInfo(topic, partition, Node.noNode(), new Node[0], new Node[0]));
+        updatePartitions(topic, infos);
+        TopicPartition added = new TopicPartition(topic, partition);
+        updateBeginningOffsets(Map.of(added, 0L));
+        ends.put(added, 0L);
+        updateEndOffsets(Map.of(added, 0L));
+        return partition;
+    }
+
     /** Appends {@code value} to a partition: it is read at the feed's next poll. */
     synchronized void append(String topic, int partition, String key, Object value, Headers headers) {
         schedulePollTask(() -> addRecord(record(topic, partition, next(topic, partition), key, value, headers)));

@@ -14,13 +14,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -41,6 +48,7 @@ class DecisionFeedIT {
     private static TestKafka kafka;
     private static String scope;
     private static GuardApplication guard;
+    private static Map<String, String> settings;
 
     @TempDir
     static Path stateDir;
@@ -49,8 +57,10 @@ class DecisionFeedIT {
     static void start() throws Exception {
         kafka = TestKafka.start(1);
         scope = "feed-" + UUID.randomUUID();
-        Map<String, String> settings = GuardInstance.settings(kafka, "guard-feed", scope);
+        settings = GuardInstance.settings(kafka, "guard-feed", scope);
         settings.put(GuardConfig.HTTP_PORT_CONFIG, "0");
+        // the clients' metadata, where Kafka Streams and the feed see partitions added to a topic, every second
+        settings.put("metadata.max.age.ms", "1000");
         settings.put(GuardConfig.STATE_DIR_CONFIG, stateDir.toString());
         BrokerIO io = new BrokerIO(settings);
         io.createTopics();
@@ -119,6 +129,46 @@ class DecisionFeedIT {
         assertThat(resent.get("repeated").asBoolean()).isTrue();
         assertThat(resent.get("decision").asText()).isEqualTo("APPROVED");
         assertThat(resent.get("quantity")).isEqualTo(approved.get("quantity"));
+    }
+
+    @Test
+    void shouldAnswerOrdersWhoseDecisionsGoToPartitionsAddedToTheDecisionTopicsWhileItRuns() throws Exception {
+        GuardConfig config = new GuardConfig(settings);
+        String approved = config.topicNames().approved();
+        String blocked = config.topicNames().blocked();
+        try (Admin admin = Admin.create(config.adminProperties())) {
+            // given partitions added to both decision topics while the guard runs, three times as many
+            int before = admin.describeTopics(List.of(blocked)).allTopicNames().get().get(blocked).partitions().size();
+            admin.createPartitions(Map.of(approved, NewPartitions.increaseTo(3 * before), blocked,
+                    NewPartitions.increaseTo(3 * before))).all().get();
+
+            // when orders for holdings with no agreement are sent, one after another, until Kafka Streams has written
+            // five of their (blocked) decisions to the added partitions
+            long onAdded = 0;
+            int sent = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (onAdded < 5 && System.nanoTime() < deadline) {
+                HttpResponse<String> answer = post(order("moved-" + sent, "moved-" + sent, 10));
+
+                // then each is answered with its decision, those read from the added partitions too (the feed read
+                // only the partitions it was first given: each of those orders timed out 504, and its resend too)
+                assertThat(answer.statusCode()).as("order %d: %s", sent, answer.body()).isEqualTo(200);
+                sent++;
+                onAdded = recordsFrom(admin, blocked, before);
+            }
+            assertThat(onAdded).as("decisions written to the added partitions").isGreaterThanOrEqualTo(5);
+        }
+    }
+
+    /** How many records {@code topic}'s partitions from number {@code first} hold. */
+    private static long recordsFrom(Admin admin, String topic, int first) throws Exception {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int partition = first; partition < partitions; partition++) {
+            latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+        }
+        return admin.listOffsets(latest).all().get().values().stream()
+                .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
     }
 
     @Test
