@@ -152,6 +152,15 @@ public final class GuardApplication implements AutoCloseable {
                 }
             }
 
+            /** Stopping on its own, perhaps still RUNNING for a moment, or Kafka Streams closing or failed. */
+            @Override
+            public boolean stopping() {
+                KafkaStreams.State state = service.state();
+                return service.stopped().isPresent() || state == KafkaStreams.State.PENDING_SHUTDOWN
+                        || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_ERROR
+                        || state == KafkaStreams.State.ERROR;
+            }
+
             @Override
             public String state() {
                 return service.state().name();

@@ -35,6 +35,11 @@ public final class FeedAwareHealth implements Health {
     }
 
     @Override
+    public boolean stopping() {
+        return streams.stopping();
+    }
+
+    @Override
     public String state() {
         return streams.state();
     }

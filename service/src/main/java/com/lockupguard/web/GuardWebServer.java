@@ -434,7 +434,8 @@ public final class GuardWebServer implements AutoCloseable {
     private void submitOrder(Context ctx) {
         ordersUnderWay.incrementAndGet();
         try {
-            if (stopping) {
+            // stopping: by a signal (this server closes), or on its own, its API still up until the process exits
+            if (stopping || backend().health().stopping()) {
                 throw ApiException.notReady("the guard is stopping; send the order to another instance, or again "
                         + "once this one is back");
             }

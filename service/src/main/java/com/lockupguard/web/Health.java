@@ -12,6 +12,14 @@ public interface Health {
     /** A word for people: RUNNING, REBALANCING, ... */
     String state();
 
+    /**
+     * Whether the guard is stopping, or has stopped, deciding: on its own (a topic of its changed, a permission it
+     * needs is gone) or because Kafka Streams failed. An order sent now would not be decided by this instance.
+     */
+    default boolean stopping() {
+        return false;
+    }
+
     /** Why it is not ready when {@link #state()} does not say (the decision feed is down, say), or null. */
     default ReadinessReason reason() {
         return null;

@@ -32,6 +32,20 @@ class FeedAwareHealthTest {
     }
 
     @Test
+    void shouldSayTheGuardIsStoppingWhenItsStreamsDo() {
+        // given: Kafka Streams stopping, the feed reading
+        Health stopping = new StubBackend.Up() {
+            @Override
+            public boolean stopping() {
+                return true;
+            }
+        };
+        // when / then the guard is stopping: its API sends no more orders
+        assertThat(new FeedAwareHealth(stopping, Optional::empty, () -> false).stopping()).isTrue();
+        assertThat(new FeedAwareHealth(new StubBackend.Up(), Optional::empty, () -> false).stopping()).isFalse();
+    }
+
+    @Test
     void shouldBeNeitherReadyNorLiveOnceTheFeedHasStoppedForGood() {
         // given: Kafka Streams up, and a feed whose thread an Error ended
         ReadinessReason stopped = ReadinessReason.same("the decision feed stopped (NoClassDefFoundError): restart "

@@ -442,6 +442,24 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldRefuseAnOrderWithoutSendingItWhileTheGuardStopsOnItsOwn() throws Exception {
+        // given a guard that has decided to stop on its own (a topic of its deleted, say): Kafka Streams closing,
+        // its API still up until the process exits
+        health.stopping = true;
+        health.ready = false;
+
+        // when an order comes
+        HttpResponse<String> refused = post("/api/orders", ORDER);
+
+        // then it is not sent, where before it was, to wait the decision timeout for a 504: 503, to send elsewhere
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(json(refused).get("error").asText()).isEqualTo("the guard is stopping; send the order to another "
+                + "instance, or again once this one is back");
+        assertThat(gateway.sent).isEmpty();
+    }
+
+    @Test
     void shouldAnswer504WhenTheServerStopsAndAnOrdersDecisionDoesNotComeInTime() throws Exception {
         // given an order sent whose decision never comes
         CompletableFuture<HttpResponse<String>> response = orderAwaitingItsDecision();
@@ -1468,8 +1486,14 @@ class GuardWebServerTest {
     private static final class FakeHealth implements Health {
         volatile boolean live = true;
         volatile boolean ready = true;
+        volatile boolean stopping;
         volatile String state = "RUNNING";
         volatile ReadinessReason reason;
+
+        @Override
+        public boolean stopping() {
+            return stopping;
+        }
 
         @Override
         public ReadinessReason reason() {

@@ -95,7 +95,7 @@ final class StubBackend {
     }
 
     /** Live, ready and RUNNING. */
-    static final class Up implements Health {
+    static class Up implements Health {
         @Override
         public boolean live() {
             return true;

@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import com.lockupguard.app.GuardApplication;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.topology.DecisionObserver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -49,7 +55,13 @@ class OutputDeletedIT {
             settings.put(GuardConfig.TOPICS_CHECK_INTERVAL_MS_CONFIG, "500");
             settings.put(GuardConfig.SHUTDOWN_TIMEOUT_MS_CONFIG, "5000");
             BrokerIO io = new BrokerIO(settings);
-            try (GuardInstance guard = GuardInstance.start(settings, stateDir.resolve("first"), DecisionObserver.NONE)) {
+            // its HTTP API on too: run keeps it up until the process exits, after the guard has stopped
+            Map<String, String> withApi = new HashMap<>(settings);
+            withApi.put(GuardConfig.HTTP_PORT_CONFIG, "0");
+            withApi.put(GuardConfig.STATE_DIR_CONFIG, stateDir.resolve("first").toString());
+            io.createTopics();
+            try (GuardApplication guard = GuardApplication.start(new GuardConfig(withApi))) {
+                assertThat(guard.service().awaitRunning(Duration.ofSeconds(90))).isTrue();
                 io.produce(Scenario.of(List.of(AGREEMENT, sale("e1", "2003-07-11T09:45:00-04:00", 100_000))));
                 assertThat(io.awaitDecisions(1, Duration.ofSeconds(60))).hasSize(1);
 
@@ -68,6 +80,16 @@ class OutputDeletedIT {
                 assertThat(guard.service().failureKind()).get(InstanceOfAssertFactories.STRING)
                         .startsWith("its topics changed under it").doesNotContain("orders-approved");
                 assertThat(guard.service().isReady()).isFalse();
+                // and its API sends no order any more: each is refused 503 at once, not sent to wait out the decision
+                // timeout for a 504 that says it will be decided
+                HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + guard.httpPort() + "/api/orders"))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"orderId\":\"api-1\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\","
+                                        + "\"kind\":\"PUBLIC_SALE\",\"quantity\":10}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+                assertThat(refused.body()).contains("the guard is stopping");
                 CompletableFuture.runAsync(() -> {
                     try {
                         guard.service().awaitTermination();
