@@ -62,6 +62,15 @@ public final class GuardApplication implements AutoCloseable {
         // a client's login, say, Kafka reads only as the client is made: refused here as a configuration error
         ClientSettings.check(config);
         GuardMetrics metrics = new GuardMetrics();
+        try {
+            return start(config, metrics);
+        } catch (RuntimeException | Error | InterruptedException e) {
+            metrics.close(); // what the start made of the application is closed; its meters are not left bound
+            throw e;
+        }
+    }
+
+    private static GuardApplication start(GuardConfig config, GuardMetrics metrics) throws InterruptedException {
         ObjectMapper json = new ObjectMapper();
         GuardWebServer web = null;
         GuardConfig effective = config;
@@ -85,7 +94,7 @@ public final class GuardApplication implements AutoCloseable {
         GuardService service;
         try {
             service = GuardService.create(effective, metrics);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (web != null) {
                 web.close(); // or its threads would keep the JVM up after the command returns
             }
@@ -102,7 +111,9 @@ public final class GuardApplication implements AutoCloseable {
                 application.attachWeb(effective, json, security.peers());
             }
             return application;
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (RuntimeException | Error | InterruptedException e) {
+            // an Error too (a class that cannot load): picocli passes it on without an exit code, and the web
+            // server's threads, which are not daemons, would keep the process up, its port taken and live
             application.close();
             throw e;
         }

@@ -136,7 +136,7 @@ public final class GuardService implements AutoCloseable {
             streams.start();
             watch.repeatEvery(Duration.ofMillis(config.getLong(GuardConfig.TOPICS_CHECK_INTERVAL_MS_CONFIG)),
                     this::stopOnItsOwn);
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (RuntimeException | Error | InterruptedException e) {
             topicWatch = null;
             watch.close();
             throw e;

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -56,6 +57,9 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
     private final Map<AuthFailure, Counter> authFailures = new EnumMap<>(AuthFailure.class);
     private final Timer decisionLatency;
     private final Counter historicalOrders;
+    /** Listens to the JVM's collections until closed: one left bound keeps its registry. */
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private KafkaStreamsMetrics streamsMetrics;
 
     public GuardMetrics() {
@@ -64,7 +68,7 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
         // same names (put, flush, ...) out of the scrape: Prometheus takes one set of tag keys per name
         registry.config().meterFilter(MeterFilter.deny(id -> id.getTag(OUTBOX_STORE_TAG) != null));
         new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -265,9 +269,13 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
 
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return; // closed by the application already, and again by a start that failed after it
+        }
         if (streamsMetrics != null) {
             streamsMetrics.close();
         }
+        gcMetrics.close();
         registry.close();
     }
 }
