@@ -81,7 +81,7 @@ class JsonLinesTest {
     void shouldSkipALineManyReadsLongerThanTheLongestWithoutHoldingWhatItSkips() throws IOException {
         // given a longest of 10,000 characters, and a line of 4,000,000 (a binary file, say) made as it is read
         int longest = 10_000;
-        JsonLines lines = new JsonLines(new LongLineThenNext(4_000_000), longest);
+        JsonLines lines = new JsonLines(new LongLineThen(4_000_000, "\nnext\n"), longest);
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         // when it is read
@@ -105,33 +105,6 @@ class JsonLinesTest {
             lines.add(line);
         }
         return lines;
-    }
-
-    /** A line of {@code length} x's, then the line "next": made as it is read, so that the test holds none of it. */
-    private static final class LongLineThenNext extends Reader {
-        private static final String TAIL = "\nnext\n";
-        private final long length;
-        private long given;
-
-        LongLineThenNext(long length) {
-            this.length = length;
-        }
-
-        @Override
-        public int read(char[] buffer, int offset, int count) {
-            if (given == length + TAIL.length()) {
-                return -1;
-            }
-            int n = 0;
-            for (; n < count && given < length + TAIL.length(); n++, given++) {
-                buffer[offset + n] = given < length ? 'x' : TAIL.charAt((int) (given - length));
-            }
-            return n;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 
     /** A reader that hands over one character per read, as a slow pipe can. */

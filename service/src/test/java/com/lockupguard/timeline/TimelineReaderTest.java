@@ -99,26 +99,7 @@ class TimelineReaderTest {
     void shouldReportALineTooLongToKeepWithoutHoldingItAndReadTheNext() throws IOException {
         // given a first line of 64 Mi characters and one more (a binary file, say), then an order
         long longLine = JsonLines.LONGEST + 1L;
-        Reader timeline = new Reader() {
-            private long given;
-
-            @Override
-            public int read(char[] to, int offset, int length) {
-                String tail = "\n" + ORDER + "\n";
-                if (given >= longLine + tail.length()) {
-                    return -1;
-                }
-                int n = 0;
-                for (; n < length && given < longLine + tail.length(); n++, given++) {
-                    to[offset + n] = given < longLine ? 'x' : tail.charAt((int) (given - longLine));
-                }
-                return n;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        Reader timeline = new LongLineThen(longLine, "\n" + ORDER + "\n");
         // when
         List<TimelineEntry> read = reader.readAll(new BufferedReader(timeline));
         // then the long line is reported by its number and why, and the order after it is read
