@@ -212,6 +212,27 @@ class GuardMetricsTest {
     }
 
     @Test
+    void shouldCountTheTasksRebuiltFromTheirChangelogs() {
+        // given a guard that rebuilt one task emptied by a broker outage
+        java.util.concurrent.atomic.AtomicLong rebuilt = new java.util.concurrent.atomic.AtomicLong(1);
+        metrics.bindRebuiltTasks(rebuilt::get);
+        // when scraped, then so it reads, and it follows the guard's count
+        assertThat(metrics.scrape()).contains("lockup_guard_tasks_rebuilt_total 1.0");
+        rebuilt.addAndGet(2);
+        assertThat(metrics.scrape()).contains("lockup_guard_tasks_rebuilt_total 3.0");
+    }
+
+    @Test
+    void shouldExposeTheJvmsAndTheProcesssOwnMetrics() {
+        // given / when a fresh guard's metrics are scraped
+        String scrape = metrics.scrape();
+        // then the JVM's memory, collections, threads and classes, and the process's CPU and uptime are there
+        assertThat(scrape).contains("jvm_memory_used_bytes{", "jvm_gc_max_data_size_bytes ",
+                "jvm_threads_live_threads ", "jvm_classes_loaded_classes ", "process_cpu_usage ",
+                "process_uptime_seconds ");
+    }
+
+    @Test
     void shouldLeaveAnOrderStampedAheadOfTheClockOutOfTheLatency() {
         // given an order whose timestamp is a minute ahead of this clock (its producer's clock runs fast)
         long ahead = System.currentTimeMillis() + 60_000;
