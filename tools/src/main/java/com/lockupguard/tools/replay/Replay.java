@@ -283,7 +283,9 @@ public final class Replay {
         /** What made a line's answer INVALID_ORDER or INVALID, field by field: the answer carries only the code. */
         private void whyInvalid(int lineNumber, String answer, List<String> problems) {
             if (explainInvalid && !problems.isEmpty()) {
-                errors.printf("line %d: answered %s: %s%n", lineNumber, answer, String.join("; ", problems));
+                // the problems quote the line's values: one line on stderr whatever they hold, as every message
+                errors.printf("line %d: answered %s: %s%n", lineNumber, answer, OneLine.of(String.join("; ",
+                        problems)));
             }
         }
 

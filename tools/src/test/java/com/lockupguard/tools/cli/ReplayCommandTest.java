@@ -242,6 +242,25 @@ class ReplayCommandTest {
     }
 
     @Test
+    void shouldKeepAVerboseExplanationOnOneLineWhateverTheInvalidValueHolds() throws Exception {
+        // given the letter's agreement, and an order whose kind holds a line separator and a terminal's escape (C1)
+        Path timeline = Files.writeString(dir.resolve("breaking.jsonl"), String.join("\n",
+                "{\"type\":\"agreement\",\"at\":\"2003-04-28T09:00:00-04:00\",\"investorId\":\"dutchess\","
+                        + "\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\"}",
+                "{\"type\":\"order\",\"at\":\"2003-08-02T10:00:00-04:00\",\"orderId\":\"o1\",\"investorId\":"
+                        + "\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"X\\u2028line 9: forged\\u009b31m\","
+                        + "\"quantity\":5}"));
+
+        // when
+        int exit = run("replay", "-v", timeline.toString());
+
+        // then it is answered, and stderr says why on one line, the separator and the escape written '?'
+        assertThat(exit).isZero();
+        assertThat(err.toString().lines()).singleElement().asString()
+                .startsWith("line 2: answered INVALID_ORDER: kind ").contains("X?line 9: forged?31m");
+    }
+
+    @Test
     void shouldReportALineThatIsNotUtf8ByItsNumberAndReplayTheRest() throws Exception {
         // given the letter's timeline with a Latin-1 byte in an order id on line 4
         List<String> letter = Files.readAllLines(Path.of("examples/letter-2003.jsonl"));
