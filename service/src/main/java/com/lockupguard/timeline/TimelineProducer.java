@@ -126,8 +126,7 @@ public final class TimelineProducer implements AutoCloseable {
         }
         awaitAll();
         List<Rejected> rejections = List.copyOf(rejected);
-        rejected.clear();
-        rejections.forEach(r -> LOG.warn("{}", r));
+        rejected.clear(); // each said by the caller, which reports them (produce and the demo, once each)
         return new Sent(agreementCount - count(rejections, "agreement"), orderCount - count(rejections, "order"),
                 executionCount - count(rejections, "execution"), skipped, rejections);
     }

@@ -8,6 +8,8 @@ import com.lockupguard.app.GuardConfig;
 import com.lockupguard.avro.AgreementOutcome;
 import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.testing.CapturedLogs;
+import com.lockupguard.timeline.TimelineProducer;
 import com.lockupguard.tools.timeline.DecisionReader;
 import com.lockupguard.topology.DecisionObserver;
 import java.io.StringWriter;
@@ -221,8 +223,12 @@ class RetentionIT {
             // when it is produced, anyway, to the second
             err = new StringWriter();
             StringWriter out = new StringWriter();
-            exit = GuardCommand.run(List.of("produce"), refusing, out, err, "--allow-expiring-records",
-                    "examples/letter-2003.jsonl");
+            try (CapturedLogs logs = CapturedLogs.of(TimelineProducer.class)) {
+                exit = GuardCommand.run(List.of("produce"), refusing, out, err, "--allow-expiring-records",
+                        "examples/letter-2003.jsonl");
+                // (said once, by the command: the producer's log said each again, on the same stderr)
+                assertThat(logs.messages()).noneMatch(message -> message.contains("rejected by the broker"));
+            }
             // then every order line the broker refused is reported with its number, and none is counted as sent
             assertThat(exit).isEqualTo(LockupGuardCli.EXIT_UNREADABLE_INPUT);
             assertThat(out.toString()).contains(", 0 orders and 0 execution reports to refusing-orders; the broker "
