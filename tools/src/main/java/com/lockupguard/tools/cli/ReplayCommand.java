@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
                     + "dead-letters are reported on stderr with their line number. Exit code 1 when a line could not "
                     + "be read or answered, 2 on a usage or I/O error; an INVALID_ORDER or INVALID answer and an "
                     + "agreement not applied leave it at 0 (a script that must know of the latter reads stderr).",
-            "From a pipe on stdin (-), each answer is flushed as it is written. SIGTERM or Ctrl-C stops the replay "
-                    + "after the line it is on, with every complete answer written."
+            "From a pipe, on stdin (-) or by its name (mkfifo, /dev/stdin), each answer is flushed as it is "
+                    + "written. SIGTERM or Ctrl-C stops the replay after the line it is on, with every complete "
+                    + "answer written."
         })
 final class ReplayCommand implements Callable<Integer> {
 
@@ -84,19 +85,25 @@ final class ReplayCommand implements Callable<Integer> {
         // SIGTERM / Ctrl-C: the replay stops after the line it is on and writes out every complete line before the
         // JVM halts; a stream from stdin is answered line by line, each answer flushed as it is written
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(CLOSE_TIMEOUT)) {
-            StoppableStdin stdin = null;
-            if (isStdin() && StoppableStdin.isClosed()) {
+            StoppableInput stream = null;
+            if (isStdin() && StoppableInput.stdinIsClosed()) {
                 err.println("cannot replay -: standard input is closed");
                 return LockupGuardCli.EXIT_USAGE;
             }
-            if (isStdin()) {
-                // a replay blocked on stdin, waiting for the next line, must not keep the JVM from halting
-                stdin = new StoppableStdin();
-                shutdown.onStop(stdin::stop);
+            // a file redirected to stdin is read as a file is, its answers written in large pieces; a pipe, given as
+            // '-' or by its name (mkfifo, /dev/stdin, <(command)), is answered line by line
+            boolean live = isStdin() ? !StoppableInput.stdinIsAFile() : isAStream();
+            if (isStdin() || live) {
+                // a replay blocked on a pipe, waiting for the next line, must not keep the JVM from halting
+                try {
+                    stream = isStdin() ? new StoppableInput() : new StoppableInput(Path.of(timeline));
+                } catch (IOException e) {
+                    err.println("cannot replay " + OneLine.of(timeline) + ": " + TimelineInput.describe(e));
+                    return LockupGuardCli.EXIT_USAGE;
+                }
+                shutdown.onStop(stream::stop);
             }
-            // a file redirected to stdin is read as a file is, its answers written in large pieces
-            boolean live = isStdin() && !StoppableStdin.isAFile();
-            int exitCode = replay(stdin, out, err, new Replay.Pacing(live, shutdown::stopRequested));
+            int exitCode = replay(stream, out, err, new Replay.Pacing(live, shutdown::stopRequested));
             if (shutdown.stopRequested()) {
                 err.println("replay stopped by a signal: the output answers the lines read before it");
             }
@@ -106,14 +113,14 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private int replay(StoppableStdin stdin, PrintWriter out, PrintWriter err, Replay.Pacing pacing) {
+    private int replay(StoppableInput stream, PrintWriter out, PrintWriter err, Replay.Pacing pacing) {
         if (timeline.isEmpty()) {
             // Path.of("") is the working directory: "cannot replay : Is a directory" said nothing useful
             err.println("cannot replay: the timeline's file name is empty (an unset shell variable?)");
             return LockupGuardCli.EXIT_USAGE;
         }
         // the same decoding for both: a line that is not UTF-8 is reported and skipped
-        try (BufferedReader in = stdin != null ? TimelineInput.open(stdin) : TimelineInput.open(Path.of(timeline))) {
+        try (BufferedReader in = stream != null ? TimelineInput.open(stream) : TimelineInput.open(Path.of(timeline))) {
             String refused = positionsRefused();
             if (refused != null) {
                 err.println(refused);
@@ -167,7 +174,7 @@ final class ReplayCommand implements Callable<Integer> {
             return "--positions needs a file: the decisions are written to standard output";
         }
         // the timeline as named, or the file redirected to stdin (replay - < FILE); a pipe cannot be told apart
-        Path read = isStdin() ? (StoppableStdin.isAFile() ? StoppableStdin.PATH : null) : Path.of(timeline);
+        Path read = isStdin() ? (StoppableInput.stdinIsAFile() ? StoppableInput.STDIN : null) : Path.of(timeline);
         if (read != null && Files.exists(positionsFile) && Files.isSameFile(positionsFile, read)) {
             // opened for writing, it would be emptied before a line of it was read: the recording lost, no output
             return "--positions " + OneLine.of(positionsFile.toString()) + " is the timeline itself: writing the "
@@ -178,6 +185,15 @@ final class ReplayCommand implements Callable<Integer> {
 
     private boolean isStdin() {
         return "-".equals(timeline);
+    }
+
+    /** Whether the timeline named is a pipe or a device, read as it comes: see {@link StoppableInput#isAStream}. */
+    private boolean isAStream() {
+        try {
+            return !timeline.isEmpty() && StoppableInput.isAStream(Path.of(timeline));
+        } catch (java.nio.file.InvalidPathException e) {
+            return false; // the replay says so when it opens it
+        }
     }
 
     /** Accepts cumulative, non-cumulative, and the enum names, in any case. */

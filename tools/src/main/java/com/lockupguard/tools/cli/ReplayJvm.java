@@ -308,7 +308,7 @@ final class ReplayJvm {
         }
         try {
             // standard input redirected from a file ("replay - < FILE") is that file; a pipe is not a regular file
-            Path path = timeline == null ? null : timeline.equals("-") ? StoppableStdin.PATH : Path.of(timeline);
+            Path path = timeline == null ? null : timeline.equals("-") ? StoppableInput.STDIN : Path.of(timeline);
             return path != null && Files.isRegularFile(path) && Files.size(path) >= MIN_TIMELINE_BYTES;
         } catch (InvalidPathException | IOException e) {
             return false; // not a file the replay can read: it says so itself

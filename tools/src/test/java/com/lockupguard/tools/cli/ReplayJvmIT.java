@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -307,6 +308,36 @@ class ReplayJvmIT {
             assertThat(Files.readString(err)).contains("replay stopped by a signal");
         } finally {
             replay.kill();
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldAnswerAPipeGivenByItsNameLineByLineAndStopOnASignalWithEveryAnswerWritten() throws Exception {
+        // given a named pipe (as mkfifo, /dev/stdin or a shell's <(command) give one), and a replay reading it
+        Path pipe = dir.resolve("timeline.fifo");
+        assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+        Path out = dir.resolve("out.jsonl");
+        Path err = dir.resolve("err.txt");
+        Process replay = start(out, err, null, "replay", pipe.toString());
+        try (OutputStream writer = Files.newOutputStream(pipe)) {
+            // when the letter's agreement and a sale are written to it, and the writer then says nothing more
+            List<String> letter = Files.readAllLines(Path.of("examples/letter-2003.jsonl"));
+            writer.write((String.join("\n", letter.subList(0, 4)) + "\n").getBytes(StandardCharsets.UTF_8));
+            writer.flush();
+
+            // then the sale is answered at once, not held back until the pipe ends
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(out).contains("\"orderId\":\"e1\""));
+
+            // and a signal stops the replay, still waiting on the pipe, with every answer written and the stop said
+            replay.toHandle().destroy();
+            assertThat(replay.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+            assertThat(replay.exitValue()).isEqualTo(STOPPED_BY_SIGTERM);
+            assertThat(Files.readString(out)).contains("\"orderId\":\"e1\"");
+            assertThat(Files.readString(err)).contains("replay stopped by a signal")
+                    .doesNotContain("stopping anyway");
+        } finally {
+            replay.destroyForcibly();
         }
     }
 

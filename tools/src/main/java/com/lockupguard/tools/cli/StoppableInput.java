@@ -9,20 +9,45 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
- * Standard input that a signal can end. {@code System.in} cannot be woken from a read blocked on a pipe or terminal
- * with nothing to say: closing it from another thread leaves the read blocked. Closing a {@link FileChannel} wakes
- * every read blocked on it, so {@link #stop} ends the input at once, and the reader sees the end of the input.
+ * Input that a signal can end: standard input, or a named pipe ({@code mkfifo}, {@code /dev/stdin}, a shell's
+ * {@code <(command)}). A read blocked on a pipe or terminal with nothing to say cannot be woken by closing its
+ * stream from another thread. Closing a {@link FileChannel} wakes every read blocked on it, so {@link #stop} ends the
+ * input at once, and the reader sees the end of the input.
  */
-final class StoppableStdin extends InputStream {
+final class StoppableInput extends InputStream {
 
     /** Standard input as Linux shows it: a link to the file redirected to it, if one is. */
-    static final Path PATH = Path.of("/proc/self/fd/0");
+    static final Path STDIN = Path.of("/proc/self/fd/0");
 
-    private final FileChannel channel = new FileInputStream(FileDescriptor.in).getChannel();
-    private final InputStream in = Channels.newInputStream(channel);
+    private final FileChannel channel;
+    private final InputStream in;
     private volatile boolean stopped;
+
+    /** Standard input. */
+    StoppableInput() {
+        this(new FileInputStream(FileDescriptor.in).getChannel());
+    }
+
+    /** The pipe, or other file, at {@code path}: opening a named pipe waits for its writer, as any reader's does. */
+    StoppableInput(Path path) throws IOException {
+        this(FileChannel.open(path, StandardOpenOption.READ));
+    }
+
+    private StoppableInput(FileChannel channel) {
+        this.channel = channel;
+        this.in = Channels.newInputStream(channel);
+    }
+
+    /**
+     * Whether {@code path} is read as a stream, answered line by line as it comes and ended by a signal: a named pipe
+     * or a device, not a regular file or a directory. A path that cannot be told is not.
+     */
+    static boolean isAStream(Path path) {
+        return Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path);
+    }
 
     /** Ends the input: a read blocked now, and every read after, sees its end. Called from another thread. */
     void stop() {
@@ -60,17 +85,17 @@ final class StoppableStdin extends InputStream {
     }
 
     /** Whether standard input is a file redirected to it ({@code < FILE}), not a pipe or a terminal: not live. */
-    static boolean isAFile() {
-        return Files.isRegularFile(PATH);
+    static boolean stdinIsAFile() {
+        return Files.isRegularFile(STDIN);
     }
 
     /**
      * Whether standard input was closed when the JVM started ({@code <&-}): the JVM then opens one of its own files
      * (its modules) as descriptor 0, and a replay would read that as a timeline. Seen on Linux only.
      */
-    static boolean isClosed() {
+    static boolean stdinIsClosed() {
         try {
-            return Files.readSymbolicLink(PATH).startsWith(Path.of(System.getProperty("java.home")).toRealPath());
+            return Files.readSymbolicLink(STDIN).startsWith(Path.of(System.getProperty("java.home")).toRealPath());
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return false; // no /proc: nothing to tell
         }
