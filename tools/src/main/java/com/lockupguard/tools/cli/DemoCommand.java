@@ -33,12 +33,14 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -380,11 +382,23 @@ final class DemoCommand implements Callable<Integer> {
         return new BufferedReader(new InputStreamReader(resource, StandardCharsets.UTF_8));
     }
 
-    /** The zone of the timeline's first agreement, to show times as the agreement counts days. */
-    private static ZoneId zoneOf(List<TimelineEntry> timeline) {
+    /**
+     * The zone of the timeline's first agreement with a zone there is, to show times as the agreement counts days;
+     * UTC without one. An agreement with a zone the JDK does not know (a typo) is not applied: the guard
+     * dead-letters it, and the table is shown all the same.
+     */
+    static ZoneId zoneOf(List<TimelineEntry> timeline) {
         return timeline.stream().filter(TimelineEntry.AgreementLine.class::isInstance)
                 .map(e -> ((TimelineEntry.AgreementLine) e).agreement().getTimeZone())
-                .findFirst().map(ZoneId::of).orElse(ZoneId.of("UTC"));
+                .flatMap(id -> knownZone(id).stream()).findFirst().orElse(ZoneId.of("UTC"));
+    }
+
+    private static Optional<ZoneId> knownZone(String id) {
+        try {
+            return Optional.of(ZoneId.of(id));
+        } catch (DateTimeException | NullPointerException e) {
+            return Optional.empty();
+        }
     }
 
     private void step(PrintWriter out, String what) {

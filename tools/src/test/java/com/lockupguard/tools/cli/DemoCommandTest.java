@@ -2,7 +2,12 @@ package com.lockupguard.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.timeline.TimelineEntry;
+import com.lockupguard.timeline.TimelineParser;
 import java.io.StringWriter;
+import java.time.ZoneId;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,5 +78,23 @@ class DemoCommandTest {
     void shouldGiveTheDashboardsAddressInHttpsWhenItIsServedSo() {
         // given a keystore; when / then
         assertThat(DemoCommand.dashboardUrl(true, "127.0.0.1", 8443)).isEqualTo("https://127.0.0.1:8443/");
+    }
+
+    @Test
+    void shouldShowTimesInTheFirstZoneThereIsPassingOverAnAgreementWhoseZoneIsATypo() {
+        // given a timeline whose first agreement names a zone that does not exist, and a second a real one
+        TimelineParser parser = new TimelineParser(new ObjectMapper());
+        List<TimelineEntry> timeline = List.of(
+                parser.parse(1, agreement("America/NewYork")).orElseThrow(),
+                parser.parse(2, agreement("Europe/London")).orElseThrow());
+
+        // when / then the table's times are shown in the real one (before: the demo ended in a stack trace)
+        assertThat(DemoCommand.zoneOf(timeline)).isEqualTo(ZoneId.of("Europe/London"));
+        assertThat(DemoCommand.zoneOf(timeline.subList(0, 1))).isEqualTo(ZoneId.of("UTC"));
+    }
+
+    private static String agreement(String zone) {
+        return "{\"type\":\"agreement\",\"at\":\"2003-04-28T09:00:00-04:00\",\"investorId\":\"dutchess\","
+                + "\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\",\"timeZone\":\"" + zone + "\"}";
     }
 }
