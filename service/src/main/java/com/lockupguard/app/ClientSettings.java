@@ -4,6 +4,9 @@ import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.registry.SchemaRegistryClients;
 import com.lockupguard.serde.AvroSerdeConfig;
 import com.lockupguard.topology.StreamsDefaults;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.security.JaasContext;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -62,10 +66,10 @@ public final class ClientSettings {
         producer("Kafka Streams' producer", streams.getProducerConfigs(client));
         consumer("Kafka Streams' main consumer", streams.getMainConsumerConfigs(client, client, 0));
         consumer("Kafka Streams' restore consumer", streams.getRestoreConsumerConfigs(client));
-        login("Kafka Streams' admin", new AdminClientConfig(streams.getAdminConfigs(client)).values());
+        madeAs("Kafka Streams' admin", new AdminClientConfig(streams.getAdminConfigs(client)).values());
         producer("the API's producer", config.producerProperties());
         consumer("the decision feed's consumer", config.consumerProperties());
-        login("the guard's admin", new AdminClientConfig(config.adminProperties()).values());
+        madeAs("the guard's admin", new AdminClientConfig(config.adminProperties()).values());
     }
 
     /**
@@ -103,14 +107,52 @@ public final class ClientSettings {
         Map<String, Object> producer = copy(settings);
         producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        login(client, new ProducerConfig(producer).values());
+        madeAs(client, new ProducerConfig(producer).values());
     }
 
     private static void consumer(String client, Map<?, ?> settings) {
         Map<String, Object> consumer = copy(settings);
         consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        login(client, new ConsumerConfig(consumer).values());
+        madeAs(client, new ConsumerConfig(consumer).values());
+    }
+
+    /** What {@code client} reads only as it is made: its SASL login and its TLS stores. */
+    private static void madeAs(String client, Map<String, ?> settings) {
+        login(client, settings);
+        stores(client, settings);
+    }
+
+    /**
+     * A TLS client's key and trust stores, which the client loads as it is made: a file named must be there to read.
+     * Kafka reads them only then, so a path mistyped stopped {@code run} once its clients were made, under Kafka's
+     * stack trace, and {@code config --check} said "topics not checked" and exited 0. Their content (type, password,
+     * certificates) is still Kafka's to read; a client with an engine factory of its own is left to it.
+     */
+    private static void stores(String client, Map<String, ?> settings) {
+        String protocol = String.valueOf(settings.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG))
+                .toUpperCase(Locale.ROOT);
+        if (!protocol.equals("SSL") && !protocol.equals("SASL_SSL")
+                || settings.get(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG) != null) {
+            return;
+        }
+        for (String setting : List.of(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG,
+                SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG)) {
+            Object location = settings.get(setting);
+            if (location == null || location.toString().isBlank()) {
+                continue;
+            }
+            Path path;
+            try {
+                path = Path.of(location.toString());
+            } catch (InvalidPathException e) {
+                throw new ConfigException(setting + " (of " + client + "): not a file name: " + e.getMessage());
+            }
+            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                throw new ConfigException(setting + " (of " + client + "): " + location
+                        + (Files.exists(path) ? " is not a file this process can read" : " does not exist"));
+            }
+        }
     }
 
     /**

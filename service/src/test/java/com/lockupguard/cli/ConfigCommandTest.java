@@ -8,7 +8,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
@@ -75,6 +78,23 @@ class ConfigCommandTest {
         assertThat(result.getKey()).isEqualTo(LockupGuardCli.EXIT_USAGE);
         assertThat(result.getValue()).contains("configuration error: sasl.jaas.config (of ").contains(refusal)
                 .doesNotContain("# topics").doesNotContain("s3cret");
+    }
+
+    @Test
+    void shouldRefuseATlsStoreNoClientCouldLoadBeforeAskingTheCluster(@TempDir Path dir) throws Exception {
+        // given a trust store that is there, and a key store for Kafka Streams' producer alone that is a directory
+        Path trust = Files.writeString(dir.resolve("truststore.jks"), "not checked here: Kafka reads the content");
+
+        // when
+        java.util.Map.Entry<Integer, String> result = runForExit("--check", "--set", "http.port=-1",
+                "--set", "security.protocol=SSL", "--set", "ssl.truststore.location=" + trust,
+                "--set", "producer.ssl.keystore.location=" + dir);
+
+        // then it is refused as run refuses it, naming the setting, the client and the path, not "topics not
+        // checked" and exit 0 under Kafka's stack trace
+        assertThat(result.getKey()).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(result.getValue()).contains("configuration error: ssl.keystore.location (of Kafka Streams' "
+                + "producer): " + dir + " is not a file this process can read").doesNotContain("# topics");
     }
 
     @Test

@@ -6,9 +6,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
@@ -109,6 +111,23 @@ class RunCommandTest {
         assertThat(err.toString().strip()).isEqualTo(
                 "configuration error: sasl.jaas.config (of Kafka Streams' producer): JAAS config entry not "
                         + "terminated by semi-colon");
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldRefuseATlsStoreThatIsNotThereAsAConfigurationErrorBeforeConnecting(@TempDir Path dir) {
+        // given a trust store path mistyped (Kafka loads it only as each client is made)
+        StringWriter err = new StringWriter();
+        Path missing = dir.resolve("truststore.jks");
+
+        // when
+        int exit = run(err, "--http-port", "-1", "--set", "bootstrap.servers=127.0.0.1:1",
+                "--set", "security.protocol=SSL", "--set", "ssl.truststore.location=" + missing);
+
+        // then it is a configuration error naming the setting and the path, not "cannot start" under Kafka's trace
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString().strip()).isEqualTo("configuration error: ssl.truststore.location (of Kafka "
+                + "Streams' producer): " + missing + " does not exist");
     }
 
     @Test
