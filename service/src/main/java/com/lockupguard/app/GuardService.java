@@ -67,6 +67,8 @@ public final class GuardService implements AutoCloseable {
     private volatile Stop stop;
     private volatile boolean closing;
     private volatile TopicWatch topicWatch;
+    /** Whether {@link #close()} has run (guarded by this). */
+    private boolean closed;
 
     private final InputPartitions inputPartitions;
     private final OutputMessageLimit outputLimit;
@@ -350,9 +352,17 @@ public final class GuardService implements AutoCloseable {
         return config;
     }
 
-    /** Stops gracefully: commits what is processed, leaves the group, keeps local state for the next start. */
+    /**
+     * Stops gracefully: commits what is processed, leaves the group, keeps local state for the next start. Once: a
+     * second call (the shutdown hook, after the guard stopped on its own) waits for the first to end, and does not
+     * wait out {@code shutdown.timeout.ms} again for a stream thread that did not stop within the first.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         Duration timeout = Duration.ofMillis(config.getLong(GuardConfig.SHUTDOWN_TIMEOUT_MS_CONFIG));
         LOG.info("stopping guard (up to {} s)", timeout.toSeconds());
         closing = true;

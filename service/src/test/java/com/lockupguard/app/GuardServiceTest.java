@@ -32,6 +32,22 @@ class GuardServiceTest {
     }
 
     @Test
+    void shouldStopOnceWhenClosedTwice() {
+        // given a guard
+        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
+                "mock://guard-service-test", "state.dir", stateDir.toString()));
+        GuardService service = GuardService.create(config, DecisionObserver.NONE);
+        try (CapturedLogs logged = CapturedLogs.of(GuardService.class)) {
+            // when it is closed, and closed again (the shutdown hook after the guard stopped on its own)
+            service.close();
+            service.close();
+
+            // then it is stopped once: a stop that ran out of shutdown.timeout.ms is not waited out a second time
+            assertThat(logged.messages()).filteredOn(message -> message.startsWith("stopping guard")).hasSize(1);
+        }
+    }
+
+    @Test
     void shouldWarnOfSettingsNobodyKnowsWhenTheGuardIsMade() {
         // given a misspelt Kafka Streams setting and a misspelt producer one, next to a known one
         Map<String, String> settings = Map.of("comit.interval.ms", "50", "producer.lingr.ms", "5",
