@@ -226,6 +226,47 @@ try {
     console.log(`a decision arriving ${when}: shown once`);
   }
 
+  // a holding clicked while the one clicked before it is still loading shows its own reservations and chart, whatever
+  // order the answers come in: here a second holding, faked beside the letter's, answers at once, and the letter's
+  // reservations (one at least, so that they cannot pass for the other's) and history come after
+  const isHoldingsList = (url) => url.pathname === '/api/holdings';
+  await page.route(isHoldingsList, async (route) => {
+    const response = await route.fetch();
+    const list = await response.json();
+    const letter = list.find((h) => h.investorId === 'dutchess' && h.securityId === 'CBYI');
+    await route.fulfill({ response, json: [...list, { ...letter, investorId: 'other', securityId: 'XYZ' }] });
+  });
+  const isOther = (url) => url.pathname.startsWith('/api/holdings/other/XYZ/');
+  await page.route(isOther, (route) => route.fulfill({ json: [] }));
+  let releaseLetter;
+  const letterHeld = new Promise((resolve) => { releaseLetter = resolve; });
+  const isLetterDetail = (url) => /^\/api\/holdings\/dutchess\/CBYI\/(history|reservations)$/.test(url.pathname);
+  await page.route(isLetterDetail, async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    await letterHeld;
+    const late = { orderId: 'late-letter-row', kind: 'PUBLIC_SALE', phase: 'FIRST_RELEASE', quantity: 1, taken: 0,
+      rest: 1, openedAt: '2003-07-11T13:45:00Z', ageSeconds: 1 };
+    const reservations = new URL(route.request().url()).pathname.endsWith('/reservations');
+    await route.fulfill({ response, json: reservations ? [...body, late] : body });
+  });
+  const other = page.locator('#holdings tbody tr[data-holding="other/XYZ"]');
+  await other.waitFor({ timeout: 30_000 });
+  await page.locator('#holdings tbody tr[data-holding="dutchess/CBYI"]').click();
+  await other.click();
+  await page.locator('#reservations tbody', { hasText: 'no open reservations' }).waitFor({ timeout: 10_000 });
+  releaseLetter();
+  await page.waitForTimeout(1_500); // the letter's answers, asked for first, arrive last
+  const title = (await page.locator('#detail-title').innerText()).trim();
+  const panel = (await page.locator('#reservations tbody').innerText()).replace(/\s+/g, ' ').trim();
+  if (title !== 'Holding other/XYZ' || panel !== 'no open reservations') {
+    throw new Error(`'${title}' selected, but its reservations panel shows '${panel}'`);
+  }
+  await page.unroute(isHoldingsList);
+  await page.unroute(isOther);
+  await page.unroute(isLetterDetail);
+  console.log('a holding clicked while another loads: shows its own reservations');
+
   // the page never put the token into a URL (the live feed went by a ticket)
   if (token && requested.some((url) => url.includes(token))) throw new Error('the token appeared in a request URL');
   if (token && !requested.some((url) => /\/api\/events\?ticket=/.test(url))) throw new Error('the live feed did not use a ticket');

@@ -217,28 +217,39 @@ async function select(holding) {
   renderCalendar();
 }
 
+// Each read of the selected holding's history or reservations is numbered: an answer that a later read has
+// superseded (another holding clicked since, or the same one read again) is dropped, whatever order answers come in
+let historyAsked = 0;
+let reservationsAsked = 0;
+
 async function refreshHistory() {
   if (!state.selected) return;
+  const asked = ++historyAsked;
+  let history;
   try {
-    state.history = await getJson(`${holdingPath(state.selected)}/history`);
+    history = await getJson(`${holdingPath(state.selected)}/history`);
   } catch (e) {
     if (e.name === 'TimeoutError') return; // the chart drawn stays until a read answers
-    state.history = [];
+    history = [];
   }
+  if (asked !== historyAsked) return;
+  state.history = history;
   renderChart();
 }
 
 async function refreshReservations() {
   if (!state.selected) return;
+  const asked = ++reservationsAsked;
   const body = $('#reservations tbody');
   let reservations;
   try {
     reservations = await getJson(`${holdingPath(state.selected)}/reservations`);
   } catch (e) {
-    if (e.status === 503) return; // rebalancing: keep what is shown, the next event or poll asks again
+    if (e.status === 503 || asked !== reservationsAsked) return; // rebalancing: keep what is shown, ask again
     body.innerHTML = `<tr><td colspan="8" class="muted">${esc(e.message)}</td></tr>`;
     return;
   }
+  if (asked !== reservationsAsked) return;
   if (!reservations.length) {
     body.innerHTML = '<tr><td colspan="8" class="muted">no open reservations</td></tr>';
     return;
@@ -307,7 +318,13 @@ function renderChart() {
   const band = (lower, upper) => `${line(corners(upper))} L${corners(lower).reverse().map(([a, b]) => `${a.toFixed(1)} ${b.toFixed(1)}`).join(' L')} Z`;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ v: Math.round(yMax * f), y: y(yMax * f) }));
   const months = [];
-  for (let d = new Date(t0); d.getTime() <= t1; d.setUTCMonth(d.getUTCMonth() + Math.max(1, Math.ceil((t1 - t0) / 86400e3 / 30 / 8)))) {
+  // a label at the start of each month shown (every few months on a long chart), from the first to begin after t0
+  const first = new Date(t0);
+  first.setUTCHours(0, 0, 0, 0);
+  first.setUTCDate(1);
+  if (first.getTime() < t0) first.setUTCMonth(first.getUTCMonth() + 1);
+  const step = Math.max(1, Math.ceil((t1 - t0) / 86400e3 / 30 / 8));
+  for (let d = first; d.getTime() <= t1; d.setUTCMonth(d.getUTCMonth() + step)) {
     months.push({ t: d.getTime(), label: d.toISOString().slice(0, 7) });
   }
   svg.innerHTML = `
@@ -402,8 +419,8 @@ async function loadDecisions() {
     // reports are an addition: an instance that cannot list them (an older one, mid-upgrade) still shows decisions
     const [decisions, reports] = await Promise.all([getJson('/api/decisions?limit=50'),
       getJson('/api/reports?limit=50').catch((e) => {
-        if (e.status === 401 || e.status === 403) throw e;
-        return [];
+        if (e.status === 404) return []; // no such list there
+        throw e; // any other failure: keep the rows shown, and load again (below)
       })]);
     if (generation !== feedSync.generation) return; // a later load shows the feed
     const entries = [
@@ -473,6 +490,8 @@ async function loadAlerts() {
 
 let events = null;
 let reconnect = null;
+/** Numbers each connectFeed: only the latest may open the feed, so that two calls close together open one. */
+let feedAttempt = 0;
 // true at first too: the lists the page loaded at once may have been read before the feed opened
 let feedLost = true;
 
@@ -485,16 +504,20 @@ function feedState(text, ok) {
 async function connectFeed() {
   clearTimeout(reconnect);
   if (events) { events.close(); events = null; }
+  const attempt = ++feedAttempt;
   let ticket;
   try {
     ticket = await getJson('/api/events/ticket', { method: 'POST' });
   } catch (e) {
+    if (attempt !== feedAttempt) return;
     if (e.status === 401 || e.status === 403) { feedState('needs a token', false); return; }
     feedState('reconnecting…', false);
     reconnect = setTimeout(connectFeed, 2000);
     return;
   }
-  events = new EventSource(`/api/events?ticket=${encodeURIComponent(ticket.ticket)}`);
+  if (attempt !== feedAttempt) return; // connectFeed was called again while this one waited: that one connects
+  const source = new EventSource(`/api/events?ticket=${encodeURIComponent(ticket.ticket)}`);
+  events = source;
   events.onopen = () => {
     feedState('connected', true);
     if (feedLost) {
@@ -507,9 +530,10 @@ async function connectFeed() {
     }
   };
   events.onerror = () => {
+    source.close();
+    if (events !== source) return; // one replaced since: not the page's feed any more
     // EventSource would retry with the same, spent ticket: start over instead
     feedLost = true;
-    events.close();
     events = null;
     feedState('reconnecting…', false);
     reconnect = setTimeout(connectFeed, 2000);
