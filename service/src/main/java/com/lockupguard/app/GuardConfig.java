@@ -348,7 +348,8 @@ public final class GuardConfig extends AbstractConfig {
                 .define(API_AUTH_JWT_JWKS_URL_CONFIG, Type.STRING, "", new JwksUrl(), Importance.HIGH,
                         "The JWKS URL of the issuer of bearer JWTs (OIDC: the jwks_uri of "
                                 + "<issuer>/.well-known/openid-configuration). Fetched when needed and cached; "
-                                + "https, trusting the JVM's CAs and http.ssl.truststore.* (http only on loopback).")
+                                + "https, trusting the JVM's CAs and http.ssl.truststore.* (http only to localhost, "
+                                + "127.0.0.0/8 or [::1], written so).")
                 .define(API_AUTH_JWT_JWKS_FILE_CONFIG, Type.STRING, "", Importance.HIGH,
                         "A JWKS file instead of a URL (air-gapped issuers): read at start, and again when it "
                                 + "changes.")
@@ -420,10 +421,11 @@ public final class GuardConfig extends AbstractConfig {
             }
             boolean https = "https".equalsIgnoreCase(uri.getScheme());
             boolean loopbackHttp = "http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null
-                    && HttpExposure.isLoopback(uri.getHost());
+                    && HttpExposure.isLiteralLoopback(uri.getHost());
             if (uri.getHost() == null || !(https || loopbackHttp)) {
                 throw new org.apache.kafka.common.config.ConfigException(name, RegistryClientConfig.quoted(text),
-                        "must be an https URL (http only to localhost): keys fetched in clear could be replaced");
+                        "must be an https URL (http only to localhost, 127.0.0.0/8 or [::1], written so: a name is "
+                                + "looked up again at every fetch): keys fetched in clear could be replaced");
             }
         }
 

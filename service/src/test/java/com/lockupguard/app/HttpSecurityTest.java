@@ -3,13 +3,16 @@ package com.lockupguard.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.lockupguard.security.Principal;
 import com.lockupguard.security.testing.TestIssuer;
 import com.lockupguard.security.testing.TestPki;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,6 +126,31 @@ class HttpSecurityTest {
         // then the URL is named without its user-info
         assertThat(described).contains("JWT from https://idp.example/jwks").doesNotContain("S3cretJwksPw")
                 .doesNotContain("jwks-user");
+    }
+
+    @Test
+    void shouldRefuseAJwksFetchedInClearFromANameThatResolvesToLoopbackTodayOnly() throws Exception {
+        // given a name, not an address, that this machine resolves to loopback now (its own host name, say)
+        String name = Stream.of(InetAddress.getLocalHost().getHostName(), "vm", "ip6-localhost",
+                "localhost.localdomain").filter(HttpSecurityTest::resolvesToLoopback).findFirst().orElse(null);
+        assumeTrue(name != null, "no name other than localhost resolves to loopback here");
+
+        // when / then its http JWKS URL is refused (the name is looked up again at every fetch, and a spoofed answer
+        // would serve keys of someone else's), where the literal addresses and localhost are taken
+        assertThatThrownBy(() -> config("api.auth.jwt.jwks.url", "http://" + name + ":8180/jwks"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("written so");
+        for (String literal : new String[] {"localhost", "127.0.0.1", "127.1.2.3", "[::1]"}) {
+            assertThatCode(() -> config("api.auth.jwt.jwks.url", "http://" + literal + ":8180/jwks")).as(literal)
+                    .doesNotThrowAnyException();
+        }
+    }
+
+    private static boolean resolvesToLoopback(String name) {
+        try {
+            return !name.equalsIgnoreCase("localhost") && InetAddress.getByName(name).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     @Test
