@@ -5,6 +5,7 @@ import com.lockupguard.serde.AvroSerdeConfig;
 import com.lockupguard.topology.StoreNames;
 import com.lockupguard.topology.TopicNames;
 import com.lockupguard.topology.TopologyOptions;
+import com.lockupguard.web.LoopbackHost;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -421,7 +422,7 @@ public final class GuardConfig extends AbstractConfig {
             }
             boolean https = "https".equalsIgnoreCase(uri.getScheme());
             boolean loopbackHttp = "http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null
-                    && HttpExposure.isLiteralLoopback(uri.getHost());
+                    && LoopbackHost.named(uri.getHost()); // written so: a name is looked up at every fetch
             if (uri.getHost() == null || !(https || loopbackHttp)) {
                 throw new org.apache.kafka.common.config.ConfigException(name, RegistryClientConfig.quoted(text),
                         "must be an https URL (http only to localhost, 127.0.0.0/8 or [::1], written so: a name is "

@@ -3,7 +3,6 @@ package com.lockupguard.app;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
-import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -13,8 +12,6 @@ import org.apache.kafka.common.config.ConfigException;
  * loopback, and anything else can send the guard a token.
  */
 public final class HttpExposure {
-
-    private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
 
     private HttpExposure() {
     }
@@ -33,20 +30,6 @@ public final class HttpExposure {
         } catch (UnknownHostException e) {
             return false;
         }
-    }
-
-    /**
-     * Whether {@code host} is written as this machine: {@code localhost}, an address in 127.0.0.0/8 or {@code ::1}
-     * (bracketed or not), never resolved. For a host looked up again at every use, where a name that resolves to
-     * loopback today may not tomorrow (spoofed DNS, a changed hosts file), as a URL fetched in clear is.
-     */
-    public static boolean isLiteralLoopback(String host) {
-        String bare = host.trim().toLowerCase(Locale.ROOT);
-        if (bare.startsWith("[") && bare.endsWith("]")) {
-            bare = bare.substring(1, bare.length() - 1);
-        }
-        return bare.equals("localhost") || bare.equals("::1") || bare.equals("0:0:0:0:0:0:0:1")
-                || IPV4_LOOPBACK.matcher(bare).matches();
     }
 
     /** Throws, naming the settings, when {@code host} is not loopback and no authentication is configured. */

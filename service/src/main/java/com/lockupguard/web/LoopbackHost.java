@@ -4,11 +4,11 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Whether a request's {@code Host} names this machine literally: {@code localhost}, an address in 127.0.0.0/8 or
- * {@code [::1]}, with any port. Names are never resolved: a name that resolves to 127.0.0.1 is exactly what a
- * DNS-rebinding page uses.
+ * Whether a request's {@code Host}, or a URL's host, names this machine literally: {@code localhost}, an address in
+ * 127.0.0.0/8 or {@code [::1]}, with any port. Names are never resolved: a name that resolves to 127.0.0.1 is exactly
+ * what a DNS-rebinding page uses, and a name looked up again at each use may not resolve there tomorrow.
  */
-final class LoopbackHost {
+public final class LoopbackHost {
 
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern PORT = Pattern.compile(":\\d{1,5}$");
@@ -16,7 +16,7 @@ final class LoopbackHost {
     private LoopbackHost() {
     }
 
-    static boolean named(String hostHeader) {
+    public static boolean named(String hostHeader) {
         if (hostHeader == null) {
             return false;
         }
