@@ -396,7 +396,7 @@ final class DemoCommand implements Callable<Integer> {
     private static Optional<ZoneId> knownZone(String id) {
         try {
             return Optional.of(ZoneId.of(id));
-        } catch (DateTimeException | NullPointerException e) {
+        } catch (DateTimeException e) {
             return Optional.empty();
         }
     }

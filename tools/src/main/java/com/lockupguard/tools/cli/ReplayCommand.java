@@ -83,7 +83,7 @@ final class ReplayCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         // SIGTERM / Ctrl-C: the replay stops after the line it is on and writes out every complete line before the
-        // JVM halts; a stream from stdin is answered line by line, each answer flushed as it is written
+        // JVM halts; a stream (a pipe on stdin or named) is answered line by line, each answer flushed as written
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(CLOSE_TIMEOUT)) {
             StoppableInput stream = null;
             if (isStdin() && StoppableInput.stdinIsClosed()) {
