@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code config}: the guard's settings, or the settings a given configuration resolves to. */
@@ -75,8 +76,16 @@ public final class ConfigCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    /** The most seconds --timeout takes: the admin client takes its timeouts in int milliseconds. */
+    static final int MAX_TIMEOUT_SECONDS = Integer.MAX_VALUE / 1000;
+
     @Override
     public Integer call() {
+        if (timeoutSeconds < 1 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+            // 0 or less asked nothing and said "topics not checked"; more overflowed the client's milliseconds
+            throw new ParameterException(spec.commandLine(), "--timeout " + timeoutSeconds + ": from 1 to "
+                    + MAX_TIMEOUT_SECONDS + " seconds");
+        }
         if (!settings.given() && !check && !acls) {
             spec.commandLine().getOut().print(ConfigTable.markdown(GuardConfig.definition()));
             return 0;

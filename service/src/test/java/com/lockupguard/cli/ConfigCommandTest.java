@@ -97,6 +97,19 @@ class ConfigCommandTest {
                 + "producer): " + dir + " is not a file this process can read").doesNotContain("# topics");
     }
 
+    @ParameterizedTest
+    @CsvSource({"0", "-1", "2147484"})
+    void shouldRefuseATimeoutThatWouldAskTheClusterNothingOrOverflow(String seconds) {
+        // when --check is given a timeout of no time, or of more milliseconds than the admin client takes
+        java.util.Map.Entry<Integer, String> result = runForExit("--check", "--timeout", seconds, "--set",
+                "http.port=-1");
+
+        // then it is a usage error naming the option and its range, not "topics not checked" and exit 0
+        assertThat(result.getKey()).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(result.getValue()).contains("--timeout " + seconds + ": from 1 to 2147483 seconds")
+                .doesNotContain("# topics");
+    }
+
     @Test
     void shouldNameSettingsNeitherTheGuardNorKafkasClientsKnow() throws Exception {
         // given a loopback port nothing listens on
