@@ -240,8 +240,9 @@ try {
   await page.route(isOther, (route) => route.fulfill({ json: [] }));
   let releaseLetter;
   const letterHeld = new Promise((resolve) => { releaseLetter = resolve; });
+  const letterAnswered = [];
   const isLetterDetail = (url) => /^\/api\/holdings\/dutchess\/CBYI\/(history|reservations)$/.test(url.pathname);
-  await page.route(isLetterDetail, async (route) => {
+  const answerLate = async (route) => {
     const response = await route.fetch();
     const body = await response.json();
     await letterHeld;
@@ -249,14 +250,20 @@ try {
       rest: 1, openedAt: '2003-07-11T13:45:00Z', ageSeconds: 1 };
     const reservations = new URL(route.request().url()).pathname.endsWith('/reservations');
     await route.fulfill({ response, json: reservations ? [...body, late] : body });
-  });
+  };
+  await page.route(isLetterDetail, (route) => { letterAnswered.push(answerLate(route)); });
   const other = page.locator('#holdings tbody tr[data-holding="other/XYZ"]');
   await other.waitFor({ timeout: 30_000 });
   await page.locator('#holdings tbody tr[data-holding="dutchess/CBYI"]').click();
   await other.click();
   await page.locator('#reservations tbody', { hasText: 'no open reservations' }).waitFor({ timeout: 10_000 });
+  for (let waited = 0; letterAnswered.length < 2; waited += 50) { // its history and reservations, both held
+    if (waited > 30_000) throw new Error(`the letter's holding asked ${letterAnswered.length} of its 2 reads`);
+    await page.waitForTimeout(50);
+  }
   releaseLetter();
-  await page.waitForTimeout(1_500); // the letter's answers, asked for first, arrive last
+  await Promise.all(letterAnswered); // the letter's answers, asked for first, arrive last
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200))); // and the page has taken them
   const title = (await page.locator('#detail-title').innerText()).trim();
   const panel = (await page.locator('#reservations tbody').innerText()).replace(/\s+/g, ' ').trim();
   if (title !== 'Holding other/XYZ' || panel !== 'no open reservations') {
