@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -59,18 +60,29 @@ public final class GuardApplication implements AutoCloseable {
     }
 
     public static GuardApplication start(GuardConfig config) throws InterruptedException {
+        return start(config, made -> { });
+    }
+
+    /**
+     * Starts the guard, handing it to {@code made} as soon as it exists and before Kafka Streams starts, so that a
+     * shutdown hook can close it while it starts. When {@code made} throws, the guard is closed and the exception
+     * passed on: Kafka Streams never starts.
+     */
+    public static GuardApplication start(GuardConfig config, Consumer<GuardApplication> made)
+            throws InterruptedException {
         // a client's login, say, Kafka reads only as the client is made: refused here as a configuration error
         ClientSettings.check(config);
         GuardMetrics metrics = new GuardMetrics();
         try {
-            return start(config, metrics);
+            return start(config, metrics, made);
         } catch (RuntimeException | Error | InterruptedException e) {
             metrics.close(); // what the start made of the application is closed; its meters are not left bound
             throw e;
         }
     }
 
-    private static GuardApplication start(GuardConfig config, GuardMetrics metrics) throws InterruptedException {
+    private static GuardApplication start(GuardConfig config, GuardMetrics metrics, Consumer<GuardApplication> made)
+            throws InterruptedException {
         ObjectMapper json = new ObjectMapper();
         GuardWebServer web = null;
         GuardConfig effective = config;
@@ -106,6 +118,7 @@ public final class GuardApplication implements AutoCloseable {
         metrics.bindRebuiltTasks(service::rebuiltTasks);
         GuardApplication application = new GuardApplication(metrics, service, web);
         try {
+            made.accept(application);
             service.start();
             if (web != null) {
                 application.attachWeb(effective, json, security.peers());

@@ -118,6 +118,9 @@ public final class GuardService implements AutoCloseable {
 
     /** Provisions and checks the topics and the registry's schemas, then starts processing. */
     public void start() throws InterruptedException {
+        if (closing) {
+            throw new IllegalStateException("the guard was stopped before it started");
+        }
         Admin admin = Admin.create(config.adminProperties());
         TopicWatch watch = new TopicWatch(admin, config, outputLimit);
         try {

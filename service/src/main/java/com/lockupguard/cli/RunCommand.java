@@ -51,17 +51,19 @@ public final class RunCommand implements Callable<Integer> {
             return LockupGuardCli.EXIT_USAGE;
         }
         GuardApplication application;
+        GuardShutdownHook shutdown = GuardShutdownHook.install();
         try {
-            application = GuardApplication.start(config);
+            application = GuardApplication.start(config, shutdown::made);
         } catch (ConfigException e) {
+            shutdown.remove();
             spec.commandLine().getErr().println("configuration error: " + RegistryClientConfig.shown(e.getMessage()));
             return LockupGuardCli.EXIT_USAGE;
         } catch (RuntimeException e) {
+            shutdown.remove();
             LOG.debug("the guard could not start", e);
             spec.commandLine().getErr().println("cannot start: " + FailureText.ofStart(e));
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(application::close, "lockup-guard-shutdown"));
         application.service().awaitTermination();
         application.service().failure().ifPresent(reason -> spec.commandLine().getErr()
                 .println("the guard stopped: " + reason));
