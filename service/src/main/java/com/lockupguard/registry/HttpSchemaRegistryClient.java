@@ -152,7 +152,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = send("POST", "/subjects/" + encode(subject) + "/versions", body(schema), subject);
+        JsonNode answer = send("POST", "/subjects/" + encode(subject) + "/versions", body(schema), subject,
+                RegistryAnswer.ID);
         int id = answer.get("id").asInt();
         remember(subject, schema, id);
         return id;
@@ -164,7 +165,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = send("POST", "/subjects/" + encode(subject), body(schema), subject);
+        JsonNode answer = send("POST", "/subjects/" + encode(subject), body(schema), subject, RegistryAnswer.ID);
         int id = answer.get("id").asInt();
         remember(subject, schema, id);
         return id;
@@ -193,7 +194,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         Schema schema;
         try {
-            schema = parse(send("GET", "/schemas/ids/" + id, null, null), "schema id " + id);
+            schema = parse(send("GET", "/schemas/ids/" + id, null, null, RegistryAnswer.SCHEMA), "schema id " + id);
         } catch (SchemaRegistryException.SchemaNotFound | SchemaRegistryException.InvalidSchema e) {
             if (missingIdNanos > 0 && missingIdsKept > 0) {
                 if (missingIds.size() >= missingIdsKept) {
@@ -210,7 +211,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public SchemaMetadata getLatestSchemaMetadata(String subject) {
-        JsonNode answer = send("GET", "/subjects/" + encode(subject) + "/versions/latest", null, subject);
+        JsonNode answer = send("GET", "/subjects/" + encode(subject) + "/versions/latest", null, subject,
+                RegistryAnswer.VERSION);
         int id = answer.get("id").asInt();
         Schema schema = parse(answer, "subject " + subject);
         schemasById.putIfAbsent(id, schema);
@@ -221,7 +223,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     public boolean testCompatibility(String subject, Schema schema) {
         try {
             JsonNode answer = send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest",
-                    body(schema), subject);
+                    body(schema), subject, RegistryAnswer.COMPATIBILITY);
             return answer.path("is_compatible").asBoolean(false);
         } catch (SchemaRegistryException.SubjectNotFound e) {
             return true; // nothing registered yet: anything is compatible
@@ -230,7 +232,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public Collection<String> getAllSubjects() {
-        JsonNode answer = send("GET", "/subjects", null, null);
+        JsonNode answer = send("GET", "/subjects", null, null, RegistryAnswer.SUBJECTS);
         List<String> subjects = new ArrayList<>();
         answer.forEach(s -> subjects.add(s.asText()));
         return subjects;
@@ -238,19 +240,20 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     /**
      * Asks every URL at once, so that a hung one does not use up the time a healthy one would answer in, for the
-     * global compatibility level ({@code GET /config}), which every registry speaking Confluent's API serves: a 404 is
-     * a proxy's page or a path the registry does not serve, what the guard's requests got, not an answer.
+     * global compatibility level ({@code GET /config}), which every registry speaking Confluent's API serves. Only
+     * what the guard's requests take for the registry's answer counts ({@link #isConfigAnswer}): a redirect, a 404, a
+     * proxy's page or a load balancer's maintenance page is what they got, not the registry back.
      */
     @Override
     public boolean answers(Duration within) {
         CompletableFuture<Boolean> answered = new CompletableFuture<>();
-        List<CompletableFuture<HttpResponse<Void>>> asked = new ArrayList<>(urls.size());
-        List<CompletableFuture<HttpResponse<Void>>> heard = new ArrayList<>(urls.size());
+        List<CompletableFuture<HttpResponse<String>>> asked = new ArrayList<>(urls.size());
+        List<CompletableFuture<HttpResponse<String>>> heard = new ArrayList<>(urls.size());
         for (String url : urls) {
-            CompletableFuture<HttpResponse<Void>> answer = http.sendAsync(request("GET", url, "/config", null),
-                    HttpResponse.BodyHandlers.discarding());
+            CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request("GET", url, "/config", null),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             heard.add(answer.whenComplete((response, failure) -> {
-                if (response != null && response.statusCode() < 500 && response.statusCode() != 404) {
+                if (response != null && isConfigAnswer(response)) {
                     answered.complete(true);
                 } else if (failure != null) {
                     LOG.debug("schema registry {} gave no answer: {}", RegistryClientConfig.shown(url),
@@ -259,7 +262,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             }));
             asked.add(answer);
         }
-        // after every answer was heard (not merely received): false only when none was below 500 but a 404
+        // after every answer was heard (not merely received): false when none was the registry's
         CompletableFuture.allOf(heard.toArray(CompletableFuture[]::new)).whenComplete((all, failure) ->
                 answered.complete(false));
         try {
@@ -293,10 +296,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     /**
      * Sends a request, retrying and failing over on no answer, a 5xx, a 408 or 429, or a page that is not the
-     * registry's; maps registry errors.
+     * registry's (what it answers holds {@code expected}); maps registry errors. Every URL is asked once before any is
+     * asked again, and a URL not yet asked is asked without waiting, however few retries are allowed.
      */
-    private JsonNode send(String method, String path, String body, String subject) {
-        int attempts = config.getInt(RegistryClientConfig.MAX_RETRIES) + 1;
+    private JsonNode send(String method, String path, String body, String subject, RegistryAnswer expected) {
+        int attempts = Math.max(config.getInt(RegistryClientConfig.MAX_RETRIES) + 1, urls.size());
         long wait = config.getInt(RegistryClientConfig.RETRIES_WAIT_MS);
         long maxWait = config.getInt(RegistryClientConfig.RETRIES_MAX_WAIT_MS);
         Exception last = null;
@@ -310,8 +314,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 if (response.statusCode() < 300) {
                     try {
                         JsonNode answer = json.readTree(response.body());
-                        preferredUrl = urlIndex;
-                        return answer;
+                        if (expected.isHeldBy(answer)) {
+                            preferredUrl = urlIndex;
+                            return answer;
+                        }
+                        // JSON, but not the registry's answer: a health page, a gateway's, a wrong base path
+                        lastProblem = RegistryClientConfig.shown(url) + " answered " + response.statusCode()
+                                + " to " + method + " " + path + " with JSON that is not the registry's answer (no "
+                                + expected.lacks() + ": \"" + errorMessage(response.body()) + "\"): is "
+                                + "schema.registry.url the registry's own, its path included?";
                     } catch (JsonProcessingException notJson) {
                         // not a registry's answer (a proxy's page): asked again, and another URL may be the registry
                         last = notJson;
@@ -335,7 +346,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                             + ", which is not followed (the registry's credentials would go with it): set "
                             + "schema.registry.url to the registry's own URL";
                 } else if (response.statusCode() < 500 && !isTransient(response.statusCode())) {
-                    throw failure(response, method, path, subject, url);
+                    if (isAnswer(response)) {
+                        throw failure(response, method, path, subject, url);
+                    }
+                    // 400, 405, 407, 421... without a registry's error code: a proxy's or a load balancer's page
+                    lastProblem = RegistryClientConfig.shown(url) + " answered " + response.statusCode() + " to "
+                            + method + " " + path + " without a schema registry's error code (\""
+                            + errorMessage(response.body()) + "\")" + (response.statusCode() == 407
+                                    ? ": the proxy asks for credentials the guard does not give (proxy.host)"
+                                    : ": is schema.registry.url the registry's own?");
                 } else {
                     lastProblem = RegistryClientConfig.shown(url) + " answered " + response.statusCode() + ": "
                             + errorMessage(response.body());
@@ -351,7 +370,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 Thread.currentThread().interrupt();
                 throw new SchemaRegistryException.Unavailable("interrupted while calling the schema registry", e);
             }
-            if (attempt + 1 < attempts) {
+            if (attempt + 1 < attempts && attempt + 1 < urls.size()) {
+                LOG.warn("schema registry request {} {} failed ({}); asking the next URL", method, path,
+                        lastProblem);
+            } else if (attempt + 1 < attempts) {
                 LOG.warn("schema registry request {} {} failed ({}); retrying in {} ms", method, path, lastProblem, wait);
                 sleep(wait);
                 wait = Math.min(maxWait, wait * 2);
@@ -370,22 +392,29 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      */
     private boolean servesConfig(String url) {
         try {
-            HttpResponse<String> response = http.send(request("GET", url, "/config", null),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            int status = response.statusCode();
-            if (status == 401 || status == 403) {
-                return true;
-            }
-            if (status >= 300) {
-                return false;
-            }
-            json.readTree(response.body());
-            return true;
+            return isConfigAnswer(http.send(request("GET", url, "/config", null),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
         } catch (IOException e) {
-            return false; // no answer, or a body that is not JSON
+            return false; // no answer
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** The registry's answer to {@code GET /config}: its compatibility level in JSON, or a refusal of credentials. */
+    private boolean isConfigAnswer(HttpResponse<String> response) {
+        int status = response.statusCode();
+        if (status == 401 || status == 403) {
+            return true;
+        }
+        if (status < 200 || status >= 300) {
+            return false;
+        }
+        try {
+            return json.readTree(response.body()).isObject();
+        } catch (IOException e) {
+            return false; // a page that is not JSON
         }
     }
 
@@ -396,6 +425,18 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      */
     private static boolean isRegistrysOwn(int code) {
         return code / 100 == 404;
+    }
+
+    /**
+     * Whether a 4xx is the registry's answer: a refusal of the credentials (401, 403; a proxy's too, as nothing
+     * changes until someone gives others), a 404 taken as one, a 409 or a 422, or any other with a registry's error
+     * code. Without one, a 400, 405, 407 or 421 is a proxy's or a load balancer's page, which must not dead-letter a
+     * record.
+     */
+    private boolean isAnswer(HttpResponse<String> response) {
+        int status = response.statusCode();
+        return status == 401 || status == 403 || status == 404 || status == 409 || status == 422
+                || errorCode(response.body(), -1) != -1;
     }
 
     /** 408 (the registry timed the request out) and 429 (rate limited, as Confluent Cloud does): ask again. */
@@ -495,13 +536,17 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
     }
 
+    /** The registry's message, or the start of what answered (a page, JSON that is not the registry's). */
     private String errorMessage(String body) {
         try {
             JsonNode node = json.readTree(body);
-            return node.has("message") ? node.get("message").asText() : body;
+            if (node != null && node.has("message")) {
+                return node.get("message").asText();
+            }
         } catch (IOException e) {
-            return body == null || body.length() < 200 ? String.valueOf(body) : body.substring(0, 200);
+            // not JSON: its start is quoted
         }
+        return body == null || body.length() < 200 ? String.valueOf(body) : body.substring(0, 200);
     }
 
     /**
@@ -522,15 +567,16 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     /**
      * Parses into {@code parser}, dependencies first, the schemas a registered schema references (Confluent's schema
-     * references: each a subject and version whose schema defines a name the referencing schema uses), each once.
+     * references: each a subject and version whose schema defines a name the referencing schema uses), each name once.
      */
     private void parseReferences(Schema.Parser parser, JsonNode references, Set<String> parsed) {
         for (JsonNode reference : references) {
             String subject = reference.path("subject").asText();
             String version = reference.path("version").asText();
-            if (parsed.add(subject + "/" + version)) {
+            // by the name it defines, as Confluent's client: two versions of one referenced type are parsed once
+            if (parsed.add(reference.path("name").asText(subject + "/" + version))) {
                 JsonNode referenced = send("GET", "/subjects/" + encode(subject) + "/versions/" + encode(version),
-                        null, subject);
+                        null, subject, RegistryAnswer.SCHEMA);
                 parseReferences(parser, referenced.path("references"), parsed);
                 parser.parse(referenced.path("schema").asText());
             }

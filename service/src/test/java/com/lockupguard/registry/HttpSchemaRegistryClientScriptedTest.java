@@ -333,7 +333,7 @@ class HttpSchemaRegistryClientScriptedTest {
         registry.answer("POST /subjects/e", 404, "{\"error_code\":40401,\"message\":\"Subject 'e' not found.\"}");
         registry.answer("POST /subjects/f", 404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
         registry.answer("POST /subjects/g/versions", 400, "{\"error_code\":400,\"message\":\"odd\"}");
-        registry.answer("POST /subjects/h/versions", 418, "teapot");
+        registry.answer("POST /subjects/h/versions", 418, "{\"error_code\":41801,\"message\":\"teapot\"}");
         HttpSchemaRegistryClient client = client(Map.of(), registry);
 
         // when / then
@@ -353,9 +353,77 @@ class HttpSchemaRegistryClientScriptedTest {
         assertThatThrownBy(() -> client.register("g", ORDER)).isExactlyInstanceOf(SchemaRegistryException.class)
                 .hasMessage("schema registry answered 400 (400) to POST /subjects/g/versions: odd");
         assertThatThrownBy(() -> client.register("h", ORDER)).isExactlyInstanceOf(SchemaRegistryException.class)
-                .hasMessage("schema registry answered 418 (418) to POST /subjects/h/versions: teapot");
+                .hasMessage("schema registry answered 418 (41801) to POST /subjects/h/versions: teapot");
         // each refusal is an answer: asked once
         assertThat(registry.asked).hasSize(8);
+    }
+
+    @Test
+    void shouldRetryAndFailOverA4xxPageWithoutARegistrysErrorCodeInsteadOfTakingItAsARefusal() {
+        // given a proxy asking for its own credentials before the registry, a second URL that is the registry, and
+        // a load balancer that answers 400 and 421 with pages of its own
+        Registry proxy = registry();
+        Registry up = registry();
+        Registry balancer = registry();
+        proxy.answer("GET /schemas/ids/5", 407, "<html>Proxy Authentication Required</html>");
+        up.answer("GET /schemas/ids/5", 200, ORDER_JSON);
+        balancer.answer("GET /schemas/ids/5", 400, "<html>plain HTTP request sent to HTTPS port</html>");
+        balancer.answer("GET /schemas/ids/5", 421, "<html>Misdirected Request</html>");
+        balancer.answer("GET /schemas/ids/5", 200, ORDER_JSON);
+
+        // when
+        Schema failedOver = client(Map.of("max.retries", "0"), proxy, up).getSchemaById(5);
+        Throwable refused = catchThrowable(() -> client(Map.of("max.retries", "0"), proxy).getSchemaById(5));
+        Schema retried = client(Map.of("max.retries", "2"), balancer).getSchemaById(5);
+
+        // then none is taken for the registry's refusal (a record would be dead-lettered for it): the next URL is
+        // asked, or the same again, and when none is left the registry is unavailable (the thread waits for it)
+        assertThat(failedOver).isEqualTo(ORDER);
+        assertThat(refused).isInstanceOf(SchemaRegistryException.Unavailable.class)
+                .hasMessageContaining("answered 407 to GET /schemas/ids/5 without a schema registry's error code")
+                .hasMessageContaining("the proxy asks for credentials");
+        assertThat(retried).isEqualTo(ORDER);
+        assertThat(balancer.asked).hasSize(3);
+    }
+
+    @Test
+    void shouldRetryJsonThatHoldsNotWhatTheRegistryAnswersAsAnotherServersPage() {
+        // given a URL whose path leads to a status page, and a second URL that is the registry
+        Registry status = registry();
+        Registry up = registry();
+        status.answer("POST /subjects/orders-value/versions", 200, "{\"status\":\"UP\"}");
+        status.answer("GET /schemas/ids/5", 200, "{\"status\":\"UP\"}");
+        up.answer("POST /subjects/orders-value/versions", 200, "{\"id\":7}");
+
+        // when
+        int id = client(Map.of("max.retries", "0"), status, up).register("orders-value", ORDER);
+        Throwable read = catchThrowable(() -> client(Map.of("max.retries", "0"), status).getSchemaById(5));
+
+        // then it is neither a NullPointerException nor an invalid schema (remembered, its records dead-lettered)
+        assertThat(id).isEqualTo(7);
+        assertThat(read).isInstanceOf(SchemaRegistryException.Unavailable.class)
+                .hasMessageContaining("answered 200 to GET /schemas/ids/5 with JSON that is not the registry's answer "
+                        + "(no \"schema\"")
+                .hasMessageContaining("{\"status\":\"UP\"}");
+    }
+
+    @Test
+    void shouldAskEveryUrlOnceEvenWhenNoRetriesAreAllowed() {
+        // given two registries, the first failing, and no retries
+        Registry down = registry();
+        Registry up = registry();
+        down.answer("GET /subjects", 503, "{}");
+        up.answer("GET /subjects", 200, "[\"x\"]");
+        HttpSchemaRegistryClient client = client(Map.of("max.retries", "0", "retries.wait.ms", "2000"), down, up);
+
+        // when
+        long start = System.nanoTime();
+        List<String> subjects = new ArrayList<>(client.getAllSubjects());
+
+        // then the second was asked, at once: failing over is not retrying
+        assertThat(subjects).containsExactly("x");
+        assertThat(List.of(down.asked.size(), up.asked.size())).containsExactly(1, 1);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1_500L);
     }
 
     @Test
@@ -474,6 +542,34 @@ class HttpSchemaRegistryClientScriptedTest {
     }
 
     @Test
+    void shouldParseTwoVersionsOfOneReferencedTypeOnceByItsNameAsConfluentsClientDoes() {
+        // given a schema referencing Trade and Quote, each referencing Money, in two versions of its subject
+        Registry registry = registry();
+        String money = "{\"type\":\"record\",\"name\":\"Money\",\"fields\":[{\"name\":\"cents\",\"type\":\"long\"}]}";
+        String trade = "{\"type\":\"record\",\"name\":\"Trade\",\"fields\":[{\"name\":\"price\",\"type\":\"Money\"}]}";
+        String quote = "{\"type\":\"record\",\"name\":\"Quote\",\"fields\":[{\"name\":\"bid\",\"type\":\"Money\"}]}";
+        String both = "{\"type\":\"record\",\"name\":\"Both\",\"fields\":[{\"name\":\"trade\",\"type\":\"Trade\"},"
+                + "{\"name\":\"quote\",\"type\":\"Quote\"}]}";
+        registry.answer("GET /schemas/ids/9", 200, "{\"schema\":" + quotedJson(both) + ",\"references\":["
+                + "{\"name\":\"Trade\",\"subject\":\"trade\",\"version\":1},"
+                + "{\"name\":\"Quote\",\"subject\":\"quote\",\"version\":1}]}");
+        registry.answer("GET /subjects/trade/versions/1", 200, "{\"schema\":" + quotedJson(trade) + ",\"references\":"
+                + "[{\"name\":\"Money\",\"subject\":\"money\",\"version\":1}]}");
+        registry.answer("GET /subjects/quote/versions/1", 200, "{\"schema\":" + quotedJson(quote) + ",\"references\":"
+                + "[{\"name\":\"Money\",\"subject\":\"money\",\"version\":2}]}");
+        registry.answer("GET /subjects/money/versions/1", 200, "{\"schema\":" + quotedJson(money) + "}");
+        registry.answer("GET /subjects/money/versions/2", 200, "{\"schema\":" + quotedJson(money) + "}");
+        HttpSchemaRegistryClient client = client(Map.of(), registry);
+
+        // when
+        Schema schema = client.getSchemaById(9);
+
+        // then Money is parsed once, not refused as redefined (and the schema remembered as not Avro)
+        assertThat(schema.getField("quote").schema().getField("bid").schema().getName()).isEqualTo("Money");
+        assertThat(registry.asked).doesNotContain("GET /subjects/money/versions/2");
+    }
+
+    @Test
     void shouldSendBasicAuthFromUserInfoOrTheUrl() {
         // given
         Registry registry = registry();
@@ -534,6 +630,24 @@ class HttpSchemaRegistryClientScriptedTest {
         assertThat(client(Map.of(), failing, ok).answers(Duration.ofSeconds(5))).isTrue();
         assertThat(client(Map.of(), refusing).answers(Duration.ofSeconds(5))).isTrue();
         assertThat(client(Map.of(), missing, failing).answers(Duration.ofSeconds(5))).isFalse();
+    }
+
+    @Test
+    void shouldNotTakeARedirectOrAPageThatIsNotTheRegistrysForTheRegistryBack() {
+        // given what a load balancer answers in the registry's place: a redirect, a maintenance page, an error page
+        Registry redirecting = registry();
+        Registry maintenance = registry();
+        Registry erring = registry();
+        redirecting.answer("GET /config", 301, "", "Location", "https://elsewhere.example/config");
+        maintenance.answer("GET /config", 200, "<html>maintenance</html>");
+        erring.answer("GET /config", 400, "<html>bad request</html>");
+
+        // when / then none is the registry back, as the guard's own requests would not take it for one: a thread
+        // replaced on it would fail again on the same record and restore its stores for nothing
+        assertThat(client(Map.of(), redirecting).answers(Duration.ofSeconds(5))).isFalse();
+        assertThat(client(Map.of(), maintenance).answers(Duration.ofSeconds(5))).isFalse();
+        assertThat(client(Map.of(), erring).answers(Duration.ofSeconds(5))).isFalse();
+        assertThat(client(Map.of(), redirecting, maintenance, erring).answers(Duration.ofSeconds(5))).isFalse();
     }
 
     @Test
