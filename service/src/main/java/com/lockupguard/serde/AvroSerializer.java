@@ -15,6 +15,7 @@ import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -61,8 +62,9 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
             return new Target(schema, id, writer, null);
         }
 
+        /** By hand only for the generated class: a generic record read with its schema goes to Avro's writer. */
         void write(Object value, BinaryEncoder out) throws IOException {
-            if (hand != null) {
+            if (hand != null && value instanceof SpecificRecord) {
                 hand.encode(value, out);
             } else {
                 writer.write(value, out);

@@ -490,6 +490,25 @@ class AvroSerdeTest {
     }
 
     @Test
+    void shouldWriteAGenericRecordOfTheDecisionSchemaWithAvrosWriterWhereADecisionIsWrittenByHand() throws Exception {
+        // given a decision as the generic record a reader with the generated class's schema makes of it
+        byte[] specific = new AvroSerializer<Decision>(registry).serialize("orders-blocked", decision());
+        GenericRecord generic = new org.apache.avro.generic.GenericDatumReader<GenericRecord>(Decision.getClassSchema())
+                .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(specific, 5, specific.length - 5,
+                        null));
+        AvroSerializer<GenericRecord> serializer = new AvroSerializer<>(registry);
+
+        // when it is written, twice (the second time through the topic's remembered schema)
+        byte[] first = serializer.serialize("orders-blocked", generic);
+        byte[] second = serializer.serialize("orders-blocked", generic);
+
+        // then it is not cast to the generated class: the same bytes as the decision's own
+        assertThat(generic.getSchema()).isSameAs(Decision.getClassSchema());
+        assertThat(first).isEqualTo(specific);
+        assertThat(second).isEqualTo(specific);
+    }
+
+    @Test
     void shouldRefuseARecordWithoutAGeneratedClassUnderTheSpecificReaderNamingIt() {
         // given a record of a type this JVM has no generated class for
         Schema other = SchemaBuilder.record("Elsewhere").namespace("com.example").fields().requiredLong("a").endRecord();
