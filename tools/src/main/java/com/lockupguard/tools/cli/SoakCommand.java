@@ -75,6 +75,12 @@ final class SoakCommand implements Callable<Integer> {
         // instances log theirs to their own files)
         LogLevels.set("com.lockupguard.topology", Level.ERROR);
         PrintWriter out = spec.commandLine().getOut();
+        String refused = refusedOption();
+        if (refused != null) {
+            // refused before any broker starts: nothing sent would compare two empty sets and pass
+            spec.commandLine().getErr().println(refused);
+            return LockupGuardCli.EXIT_USAGE;
+        }
         if (workDir != null && !isNewOrEmpty(workDir)) {
             // a passing soak deletes its work dir, with whatever else is in it
             spec.commandLine().getErr().println("--work-dir " + OneLine.of(workDir.toString()) + " is not empty (or not "
@@ -97,6 +103,28 @@ final class SoakCommand implements Callable<Integer> {
                 return 1;
             }
         }
+    }
+
+    private String refusedOption() {
+        if (instances < 1) {
+            return "--instances must be at least 1";
+        }
+        if (holdings < 1) {
+            return "--holdings must be at least 1";
+        }
+        if (rate < 1) {
+            return "--rate must be at least 1";
+        }
+        if (duration < 1) {
+            return "--duration must be at least 1";
+        }
+        if (partitions < 1) {
+            return "--partitions must be at least 1";
+        }
+        if (kills < 0 || bounces < 0) {
+            return (kills < 0 ? "--kills" : "--bounces") + " must be at least 0";
+        }
+        return null;
     }
 
     private static boolean isNewOrEmpty(Path dir) throws IOException {

@@ -230,19 +230,23 @@ public final class Soak {
      * desk's reports as they come due; then the reports still planned, as they come due. Returns the orders sent.
      */
     private long produce(Lines lines, SyntheticTimeline generator, ExecutionDesk desk) throws InterruptedException {
-        long deadline = System.nanoTime() + options.duration().toNanos();
+        long start = System.nanoTime();
+        long deadline = start + options.duration().toNanos();
+        long nextLog = start + TimeUnit.SECONDS.toNanos(10);
         long sent = 0;
-        long tickStart = System.nanoTime();
-        int perTick = Math.max(1, options.ratePerSecond() / 10);
+        long tickStart = start;
         while (System.nanoTime() < deadline && !stopRequested.getAsBoolean()) {
-            List<String> orders = new ArrayList<>(perTick);
+            // as many as are due by now at the rate, not a tenth of it per tick: 5 a second is 5, not 10
+            long due = ordersDue(options.ratePerSecond(), System.nanoTime() - start);
+            List<String> orders = new ArrayList<>();
             Instant now = Instant.now();
-            for (int i = 0; i < perTick; i++) {
+            for (int i = 0; sent < due; i++) {
                 orders.add(generator.order(sent++, now.plusMillis(i)));
             }
             lines.send(desk.batch(now, orders));
-            if (sent % (options.ratePerSecond() * 10L) < perTick) {
+            if (System.nanoTime() - nextLog >= 0) {
                 log("%d orders and %d execution reports sent", sent, desk.reports());
+                nextLog += TimeUnit.SECONDS.toNanos(10);
             }
             tickStart = sleepUntilNextTick(tickStart);
         }
@@ -274,6 +278,13 @@ public final class Soak {
     /** One bounded read: how many records it read. */
     private interface Reading {
         int read(long count, Duration timeout);
+    }
+
+    /** The orders due {@code elapsedNanos} after the start, at {@code perSecond}: the first at once. */
+    static long ordersDue(int perSecond, long elapsedNanos) {
+        long second = TimeUnit.SECONDS.toNanos(1);
+        // in two parts, so that no product of an int rate and a duration of int seconds overflows
+        return elapsedNanos / second * perSecond + elapsedNanos % second * perSecond / second + 1;
     }
 
     private static long sleepUntilNextTick(long tickStart) throws InterruptedException {

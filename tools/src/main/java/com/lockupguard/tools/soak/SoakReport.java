@@ -12,8 +12,9 @@ public record SoakReport(int instances, long orders, int kills, int killsAsked, 
         long duplicated, long mismatched, long positionsMismatched, boolean transactionsFinished,
         boolean groupEmpty, double seconds, long reports, Tally results, Tally alerts) {
 
+    /** Only with orders sent and decided: a soak that sent none compares two empty sets, and proves nothing. */
     public boolean passed() {
-        return lost == 0 && duplicated == 0 && mismatched == 0 && positionsMismatched == 0 && transactionsFinished
+        return orders > 0 && decisions > 0 && lost == 0 && duplicated == 0 && mismatched == 0 && positionsMismatched == 0 && transactionsFinished
                 && groupEmpty && results.clean() && alerts.clean() && chaosShortfall().isEmpty();
     }
 

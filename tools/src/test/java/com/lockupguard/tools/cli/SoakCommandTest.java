@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SoakCommandTest {
 
@@ -32,5 +34,22 @@ class SoakCommandTest {
         assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
         assertThat(err.toString()).contains("--work-dir").contains("not empty");
         assertThat(notes).hasContent("precious");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"--duration,0,--duration must be at least 1", "--rate,0,--rate must be at least 1",
+        "--instances,0,--instances must be at least 1", "--holdings,0,--holdings must be at least 1",
+        "--partitions,0,--partitions must be at least 1", "--kills,-1,--kills must be at least 0",
+        "--bounces,-1,--bounces must be at least 0"})
+    void shouldRefuseBeforeStartingAnythingASoakThatWouldSendNothingOrFailLate(String option, String value,
+            String message) {
+        // when a soak is asked for no time, no orders, no guard (or a rate whose log line divides by zero)
+        int exit = run("soak", "--work-dir", dir.resolve("work").toString(), option, value);
+
+        // then it refuses at once, naming the option, and starts no broker (its work dir is not made)
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString().strip()).isEqualTo(message);
+        assertThat(out.toString()).isEmpty();
+        assertThat(dir.resolve("work")).doesNotExist();
     }
 }

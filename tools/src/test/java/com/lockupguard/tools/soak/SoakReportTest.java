@@ -41,6 +41,17 @@ class SoakReportTest {
     }
 
     @Test
+    void shouldNotPassASoakThatSentOrDecidedNothing() {
+        // given soaks whose every tally is clean because there was nothing to count
+        SoakReport nothingSent = new SoakReport(2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, true, true, 1, 0, new Tally(0, 0, 0, 0),
+                new Tally(0, 0, 0, 0));
+        SoakReport nothingDecided = new SoakReport(2, 100, 3, 3, 1, 1, 0, 0, 0, 0, 0, true, true, 30, 0, CLEAN, CLEAN);
+
+        // then neither passes: two empty sets agree, and prove nothing
+        assertThat(List.of(nothingSent, nothingDecided)).noneMatch(SoakReport::passed);
+    }
+
+    @Test
     void shouldFailAsCleanASoakThatDidNotKillOrBounceAsAsked() {
         // given clean answers after fewer kills, or fewer broker bounces, than asked for (a chaos event that failed)
         SoakReport noKills = new SoakReport(2, 100, 0, 3, 1, 1, 100, 0, 0, 0, 0, true, true, 30, 40, CLEAN, CLEAN);
