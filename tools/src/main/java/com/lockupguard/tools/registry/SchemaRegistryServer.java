@@ -1,5 +1,6 @@
 package com.lockupguard.tools.registry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -154,6 +155,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
                 respond(exchange, status, error(e.errorCode(), e.getMessage()));
             } catch (NotFound e) {
                 respond(exchange, 404, error(404, e.getMessage()));
+            } catch (MethodNotAllowed e) {
+                respond(exchange, 405, error(405, "HTTP 405 Method Not Allowed"));
+            } catch (JsonProcessingException e) {
+                // a body that is not JSON: answered as Confluent's registry answers it, not a dropped connection
+                respond(exchange, 400, error(400, "Unrecognized JSON in the request: " + e.getOriginalMessage()));
             } catch (RuntimeException e) {
                 respond(exchange, 500, error(50001, e.toString()));
             }
@@ -168,11 +174,20 @@ public final class SchemaRegistryServer implements AutoCloseable {
         }
     }
 
+    private static final class MethodNotAllowed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MethodNotAllowed() {
+            super(null, null, false, false);
+        }
+    }
+
     private JsonNode route(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         String[] path = exchange.getRequestURI().getRawPath().replaceAll("^/+|/+$", "").split("/");
         for (int i = 0; i < path.length; i++) {
-            path[i] = URLDecoder.decode(path[i], StandardCharsets.UTF_8);
+            // percent-decoded as a path is: a '+' is a plus (a query's space is no path's)
+            path[i] = URLDecoder.decode(path[i].replace("+", "%2B"), StandardCharsets.UTF_8);
         }
         if (path.length == 1 && path[0].equals("subjects") && method.equals("GET")) {
             ArrayNode subjects = json.createArrayNode();
@@ -192,6 +207,9 @@ public final class SchemaRegistryServer implements AutoCloseable {
             if (method.equals("POST")) {
                 return json.createObjectNode().put("id", registry.register(path[1], requestSchema(exchange)));
             }
+            if (!method.equals("GET")) {
+                throw new MethodNotAllowed(); // a DELETE of the subject is not served; it must not look done
+            }
             ArrayNode versions = json.createArrayNode();
             registry.getAllVersions(path[1]).forEach(v -> versions.add(v.version()));
             return versions;
@@ -202,8 +220,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
         if (path.length == 5 && path[0].equals("compatibility") && path[1].equals("subjects")
                 && path[3].equals("versions") && method.equals("POST")) {
             Schema schema = requestSchema(exchange);
-            registry.getLatestSchemaMetadata(path[2]); // 40401 when the subject does not exist, as Confluent answers
-            return json.createObjectNode().put("is_compatible", registry.testCompatibility(path[2], schema));
+            SchemaMetadata against = version(path[2], path[4]); // 40401 for a subject it does not have, 40402 a version
+            // against the version asked for, as Confluent checks; "latest" against as many as the level says
+            boolean compatible = isLatest(path[4]) ? registry.testCompatibility(path[2], schema)
+                    : registry.compatibility(path[2]).allows(schema, List.of(against.schema()));
+            return json.createObjectNode().put("is_compatible", compatible);
         }
         if (path[0].equals("config")) {
             return config(exchange, method, path.length == 2 ? path[1] : null);
@@ -213,8 +234,13 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
     private JsonNode config(HttpExchange exchange, String method, String subject) throws IOException {
         if (method.equals("PUT")) {
-            CompatibilityLevel level = CompatibilityLevel.valueOf(
-                    json.readTree(body(exchange)).path("compatibility").asText().toUpperCase(Locale.ROOT));
+            String asked = json.readTree(body(exchange)).path("compatibility").asText();
+            CompatibilityLevel level;
+            try {
+                level = CompatibilityLevel.valueOf(asked.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new SchemaRegistryException("Invalid compatibility level: " + asked, 42203);
+            }
             if (subject == null) {
                 registry.setDefaultCompatibility(level);
             } else {
@@ -226,13 +252,29 @@ public final class SchemaRegistryServer implements AutoCloseable {
         return json.createObjectNode().put("compatibilityLevel", level.name());
     }
 
+    private static boolean isLatest(String version) {
+        return version.equals("latest") || version.equals("-1");
+    }
+
+    /** A subject's version, with Confluent's codes: 40401 no such subject, 40402 no such version, 42202 no version. */
     private SchemaMetadata version(String subject, String version) {
-        if (version.equals("latest") || version.equals("-1")) {
+        if (isLatest(version)) {
             return registry.getLatestSchemaMetadata(subject);
         }
-        int wanted = number(version);
-        return registry.getAllVersions(subject).stream().filter(v -> v.version() == wanted).findFirst()
-                .orElseThrow(() -> new SchemaRegistryException.SchemaNotFound("Version " + version + " not found."));
+        int wanted;
+        try {
+            wanted = Integer.parseInt(version);
+        } catch (NumberFormatException e) {
+            wanted = 0;
+        }
+        if (wanted < 1) {
+            throw new SchemaRegistryException("The specified version '" + version + "' is not a valid version id. "
+                    + "Allowed values are between [1, 2^31-1] and the string \"latest\"", 42202);
+        }
+        List<SchemaMetadata> versions = registry.getAllVersions(subject); // 40401 for a subject it does not have
+        int found = wanted;
+        return versions.stream().filter(v -> v.version() == found).findFirst()
+                .orElseThrow(() -> new SchemaRegistryException("Version " + version + " not found.", 40402));
     }
 
     private ObjectNode versionOf(String subject, int id) {

@@ -1,0 +1,161 @@
+package com.lockupguard.tools.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.registry.CompatibilityLevel;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The in-process registry's REST answers, asked as any client of Confluent's API asks, not through our client. */
+class SchemaRegistryServerTest {
+
+    private static final String V1 = record("{\"name\":\"a\",\"type\":\"int\"}");
+    private static final String V2 = record("{\"name\":\"a\",\"type\":\"int\"},"
+            + "{\"name\":\"b\",\"type\":\"int\",\"default\":0}");
+    /** Reads v2's records, not v1's: b has no default. */
+    private static final String ONLY_B = record("{\"name\":\"b\",\"type\":\"int\"}");
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String scope = "registry-server-test-" + UUID.randomUUID();
+    private InMemorySchemaRegistry registry;
+    private SchemaRegistryServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        registry = InMemorySchemaRegistry.scope(scope);
+        server = new SchemaRegistryServer.Builder(registry).host("127.0.0.1").start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        InMemorySchemaRegistry.dropScope(scope);
+    }
+
+    @Test
+    void shouldAnswerABodyThatIsNotJsonWith400InsteadOfDroppingTheConnection() throws Exception {
+        // when a schema, and a compatibility level, are sent as something that is not JSON
+        Answer register = ask("POST", "/subjects/s/versions", "{not json");
+        Answer config = ask("PUT", "/config/s", "not json");
+
+        // then each is answered, as Confluent's registry answers it
+        assertThat(register.status()).isEqualTo(400);
+        assertThat(register.body().path("error_code").asInt()).isEqualTo(400);
+        assertThat(config.status()).isEqualTo(400);
+        assertThat(config.body().path("message").asText()).startsWith("Unrecognized JSON in the request: ");
+    }
+
+    @Test
+    void shouldCheckCompatibilityAgainstTheVersionAskedForAsConfluentsRegistryDoes() throws Exception {
+        // given two versions of a subject, and a schema that reads the second's records and not the first's
+        registry.register("s", new Schema.Parser().parse(V1));
+        registry.register("s", new Schema.Parser().parse(V2));
+
+        // when it is checked against each version, and against the latest under a transitive level
+        boolean againstFirst = compatible("/compatibility/subjects/s/versions/1");
+        boolean againstSecond = compatible("/compatibility/subjects/s/versions/2");
+        boolean againstLatest = compatible("/compatibility/subjects/s/versions/latest");
+        registry.setCompatibility("s", CompatibilityLevel.BACKWARD_TRANSITIVE);
+        boolean againstLatestTransitively = compatible("/compatibility/subjects/s/versions/latest");
+        boolean againstSecondTransitively = compatible("/compatibility/subjects/s/versions/2");
+
+        // then each answer is about the version named: the first's records cannot be read, the second's can
+        assertThat(againstFirst).isFalse();
+        assertThat(againstSecond).isTrue();
+        assertThat(againstLatest).isTrue();
+        assertThat(againstLatestTransitively).isFalse();
+        assertThat(againstSecondTransitively).isTrue();
+    }
+
+    @Test
+    void shouldAnswerAVersionItDoesNotHaveOrThatIsNoVersionWithConfluentsCodes() throws Exception {
+        // given a subject with one version
+        registry.register("s", new Schema.Parser().parse(V1));
+
+        // when / then
+        assertThat(ask("GET", "/subjects/s/versions/7", null).codes()).containsExactly(404, 40402);
+        assertThat(ask("POST", "/compatibility/subjects/s/versions/7", schema(ONLY_B)).codes())
+                .containsExactly(404, 40402);
+        assertThat(ask("GET", "/subjects/s/versions/0", null).codes()).containsExactly(422, 42202);
+        assertThat(ask("GET", "/subjects/s/versions/abc", null).codes()).containsExactly(422, 42202);
+        assertThat(ask("GET", "/subjects/t/versions/1", null).codes()).containsExactly(404, 40401);
+    }
+
+    @Test
+    void shouldRefuseACompatibilityLevelThatIsNoneOfConfluentsWith42203() throws Exception {
+        // when
+        Answer answer = ask("PUT", "/config", "{\"compatibility\":\"BACKWARDS\"}");
+
+        // then it is the caller's mistake, not the registry's failure, and the level is unchanged
+        assertThat(answer.codes()).containsExactly(422, 42203);
+        assertThat(registry.defaultCompatibility()).isEqualTo(CompatibilityLevel.BACKWARD);
+    }
+
+    @Test
+    void shouldNotAnswerADeleteItDoesNotServeAsIfItWereDone() throws Exception {
+        // given a subject
+        registry.register("s", new Schema.Parser().parse(V1));
+
+        // when a client deletes its versions
+        Answer answer = ask("DELETE", "/subjects/s/versions", null);
+
+        // then it is told the method is not served, and the subject is still there
+        assertThat(answer.codes()).containsExactly(405, 405);
+        assertThat(registry.getAllSubjects()).containsExactly("s");
+    }
+
+    @Test
+    void shouldReadAPlusInASubjectAsAPlus() throws Exception {
+        // given a subject whose name has a plus in it
+        registry.register("a+b", new Schema.Parser().parse(V1));
+
+        // when its versions are asked for with the plus as it is (a path's plus is no space)
+        Answer answer = ask("GET", "/subjects/a+b/versions", null);
+
+        // then
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body().toString()).isEqualTo("[1]");
+    }
+
+    private record Answer(int status, JsonNode body) {
+        List<Integer> codes() {
+            return List.of(status, body.path("error_code").asInt());
+        }
+    }
+
+    private boolean compatible(String path) throws Exception {
+        Answer answer = ask("POST", path, schema(ONLY_B));
+        assertThat(answer.status()).as("%s: %s", path, answer.body()).isEqualTo(200);
+        return answer.body().path("is_compatible").asBoolean();
+    }
+
+    private Answer ask(String method, String path, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + path))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), json.readTree(response.body()));
+    }
+
+    private String schema(String schema) {
+        return json.createObjectNode().put("schema", schema).toString();
+    }
+
+    private static String record(String fields) {
+        return "{\"type\":\"record\",\"name\":\"R\",\"fields\":[" + fields + "]}";
+    }
+}
