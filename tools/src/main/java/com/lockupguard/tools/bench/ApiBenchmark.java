@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The pre-trade API as a trading system uses it: one client, one request at a time, against a
@@ -43,29 +45,43 @@ final class ApiBenchmark {
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    Result run(GuardConfig benchConfig, int whatIfRequests, int orderRequests) throws Exception {
+    /**
+     * Times the two endpoints; Ctrl-C ({@code stopRequested}) stops it between two requests, with the guard closed,
+     * so that the bench can delete its broker's data before the JVM halts.
+     */
+    Result run(GuardConfig benchConfig, int whatIfRequests, int orderRequests, BooleanSupplier stopRequested)
+            throws Exception {
         Map<String, String> settings = new HashMap<>(benchConfig.originalStrings());
         settings.put(GuardConfig.HTTP_PORT_CONFIG, "0");
         settings.remove(GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG); // the API's orders take the broker's time
         GuardConfig config = new GuardConfig(settings);
         try (GuardApplication application = GuardApplication.start(config)) {
-            if (!application.service().awaitRunning(Duration.ofSeconds(60))) {
-                throw new IllegalStateException("the guard did not reach RUNNING: " + application.service().state());
+            long runningBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!application.service().awaitRunning(Duration.ofMillis(200))) {
+                BenchStoppedException.check(stopRequested);
+                if (System.nanoTime() - runningBy > 0 || !application.service().state().isRunningOrRebalancing()
+                        && application.service().state() != KafkaStreams.State.CREATED) {
+                    throw new IllegalStateException("the guard did not reach RUNNING: "
+                            + application.service().state());
+                }
             }
             SyntheticTimeline timeline = new SyntheticTimeline(11, HOLDINGS);
             produceAgreements(config, application, timeline);
             String base = "http://127.0.0.1:" + application.httpPort();
             Random random = new Random(11);
             for (int n = 0; n < WARM_UP_REQUESTS; n++) {
+                BenchStoppedException.check(stopRequested);
                 time(base + "/api/orders", order("warm-" + n, random));
                 time(base + "/api/what-if", order("warm-what-if-" + n, random));
             }
             List<Timing> whatIf = new ArrayList<>();
             for (int n = 0; n < whatIfRequests; n++) {
+                BenchStoppedException.check(stopRequested);
                 whatIf.add(time(base + "/api/what-if", order("what-if-" + n, random)));
             }
             List<Timing> orders = new ArrayList<>();
             for (int n = 0; n < orderRequests; n++) {
+                BenchStoppedException.check(stopRequested);
                 orders.add(time(base + "/api/orders", order("order-" + n, random)));
             }
             return new Result(client(whatIf), server(whatIf), client(orders), server(orders));

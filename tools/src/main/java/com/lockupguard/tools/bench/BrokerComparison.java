@@ -108,7 +108,7 @@ public final class BrokerComparison {
             if (options.whatIfRequests() > 0 || options.orderRequests() > 0) {
                 GuardConfig apiConfig = benchmark.config("api");
                 ApiBenchmark.Result api = new ApiBenchmark().run(apiConfig, options.whatIfRequests(),
-                        options.orderRequests());
+                        options.orderRequests(), stopRequested);
                 out.println();
                 out.printf(Locale.ROOT, "%-22s %9s %9s %9s %8s   %s%n", "pre-trade API (1 client)", "p50 ms",
                         "p99 ms", "max ms", "requests", "server-side p50 / p99 ms (Server-Timing)");

@@ -45,6 +45,30 @@ class BenchShutdownIT {
 
     @Test
     @Timeout(240)
+    void shouldStopBetweenTwoRequestsAndDeleteTheBrokersDataWhenStoppedInTheApiPhase() throws Exception {
+        // given a short bench whose rounds are done, timing thousands of requests to the pre-trade API
+        Path log = logs.resolve("bench-api.log");
+        Process bench = CommandProcess.start(tmp, log, "bench", "--rounds", "1", "--backlog", "2000", "--holdings",
+                "50", "--latency-seconds", "3", "--api-requests", "20000");
+        try {
+            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Files.readString(log).lines().anyMatch(line -> line.startsWith("guard ")
+                            && line.contains(" 1 ")));
+            Thread.sleep(3_000); // the API's guard starting, or its requests under way
+            // when it is stopped (Ctrl-C)
+            bench.destroy();
+            // then it stopped between two requests, well within the 60 s the JVM waits for its close, and closed
+            // before the JVM halted: the broker's data and the state are gone
+            assertThat(bench.waitFor(50, TimeUnit.SECONDS)).as("stopped within 50 s").isTrue();
+            assertThat(entries(tmp)).as("left in java.io.tmpdir; bench log:%n%s", Files.readString(log)).isEmpty();
+            assertThat(Files.readString(log)).doesNotContain("still closing").doesNotContain("POST /api/orders");
+        } finally {
+            bench.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Timeout(240)
     void shouldDeleteTheBrokersDataAndTheStateWhenTheRestoreBenchmarkIsStopped() throws Exception {
         // given a restore benchmark on its way to writing the changelogs of many holdings
         Path log = logs.resolve("restore.log");
