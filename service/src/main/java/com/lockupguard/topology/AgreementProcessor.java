@@ -17,6 +17,7 @@ import com.lockupguard.state.StateCodec;
 import com.lockupguard.state.StoredHolding;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -45,19 +46,24 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     private final boolean publishPositions;
     private final InputPartitions inputPartitions;
     private final EmptiedStateRepair emptiedState;
+    private final Serializer<AgreementAudit> audits;
+    private final String auditTopic;
     private ProcessorContext<String, Object> context;
     private HoldingStores holdings;
     private PositionPublisher positions;
     private SendLimit limit;
 
     AgreementProcessor(LockupRules rules, LegacyStoreValues legacy, DecisionObserver observer,
-            boolean publishPositions, InputPartitions inputPartitions, EmptiedStateRepair emptiedState) {
+            boolean publishPositions, InputPartitions inputPartitions, EmptiedStateRepair emptiedState,
+            GuardTopics.Topic<String, AgreementAudit> audits) {
         this.rules = rules;
         this.legacy = legacy;
         this.observer = observer;
         this.publishPositions = publishPositions;
         this.inputPartitions = inputPartitions;
         this.emptiedState = emptiedState;
+        this.audits = audits.valueSerde().serializer();
+        this.auditTopic = audits.name();
     }
 
     @Override
@@ -120,8 +126,11 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
         }
         HoldingState state = ((AgreementUpdate.Applied) update).state();
         Instant at = state.evaluationTime(Instant.ofEpochMilli(record.timestamp()));
+        // first what can fail (the registry may refuse the audit's schema): a version whose audit cannot be encoded,
+        // dead-lettered by the processing handler, must not be in force, or sent again it would be applied again
+        byte[] audit = encode(audit(record, AgreementOutcome.APPLIED, null, null, state.agreement()).setAppliedAt(at));
         positions.store(holdingKey, stored, state, rules.position(state, at));
-        audit(record, audit(record, AgreementOutcome.APPLIED, null, null, state.agreement()).setAppliedAt(at));
+        audit(record, audit);
         LOG.debug("agreement for {} in force as version {}: {}", holdingKey, state.agreement().version(), terms);
     }
 
@@ -132,8 +141,8 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     private void reject(Record<String, Agreement> record, DeadLetterReason reason, String message) {
         RejectedRecordException refused = DeadLetters.refuse(record, reason, message, observer);
         StoredHolding inForce = record.key() == null ? null : holdings.holding(record.key());
-        audit(record, audit(record, AgreementOutcome.REJECTED, AgreementRejection.valueOf(reason.name()), message,
-                inForce == null ? null : inForce.state().agreement()));
+        audit(record, encode(audit(record, AgreementOutcome.REJECTED, AgreementRejection.valueOf(reason.name()),
+                message, inForce == null ? null : inForce.state().agreement())));
         throw refused;
     }
 
@@ -187,8 +196,12 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
      * headers an earlier dead-lettering added, when the version is sent again from the dead-letter topic: {@link
      * #process} took those out first.
      */
-    private void audit(Record<String, Agreement> record, AgreementAudit.Builder audit) {
-        context.forward(new Record<String, Object>(record.key(), audit.build(), record.timestamp(), record.headers()),
+    private void audit(Record<String, Agreement> record, byte[] audit) {
+        context.forward(new Record<String, Object>(record.key(), audit, record.timestamp(), record.headers()),
                 GuardTopology.AGREEMENT_AUDIT_SINK);
+    }
+
+    private byte[] encode(AgreementAudit.Builder audit) {
+        return audits.serialize(auditTopic, audit.build());
     }
 }

@@ -1,5 +1,6 @@
 package com.lockupguard.topology;
 
+import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.ReportResult;
 import com.lockupguard.contract.ExecutionMapper;
@@ -39,10 +40,13 @@ final class ExecutionApplier {
     private final SendLimit limit;
     private final Serializer<ReportResult> results;
     private final String resultsTopic;
+    private final Serializer<ComplianceAlert> alerts;
+    private final String alertsTopic;
 
     ExecutionApplier(LockupRules rules, ProcessorContext<String, Object> context, HoldingStores stores,
             PositionPublisher positions, DecisionObserver observer, InputPartitions inputPartitions,
-            SendLimit limit, GuardTopics.Topic<String, ReportResult> results) {
+            SendLimit limit, GuardTopics.Topic<String, ReportResult> results,
+            GuardTopics.Topic<String, ComplianceAlert> alerts) {
         this.rules = rules;
         this.context = context;
         this.stores = stores;
@@ -52,6 +56,8 @@ final class ExecutionApplier {
         this.limit = limit;
         this.results = results.valueSerde().serializer();
         this.resultsTopic = results.name();
+        this.alerts = alerts.valueSerde().serializer();
+        this.alertsTopic = alerts.name();
     }
 
     void apply(Record<String, ExecutionReport> record, OrderEventsProcessor.DeadLetter deadLetter) {
@@ -86,6 +92,16 @@ final class ExecutionApplier {
         ExecutionRuling ruling = rules.applyExecution(report, at, stored == null ? null : stored.state(),
                 seen == null ? null : seen.prior(), order == null ? null : order.prior(), reservation);
 
+        // first what can fail (the registry may refuse a schema): a report whose result or alert cannot be encoded,
+        // dead-lettered by the processing handler, must change nothing, or its shares would be counted without an
+        // answer, its resend answered DUPLICATE, and a breach's alert never raised
+        byte[] result = results.serialize(resultsTopic, ExecutionMapper.toResult(record.value(), at, ruling));
+        if (ruling.result() == ExecutionResult.INVALID && !fits(record, result, deadLetter)) {
+            observer.reported(report, ruling, record.timestamp());
+            return;
+        }
+        byte[] alert = ruling.alert() == null ? null
+                : alerts.serialize(alertsTopic, ExecutionMapper.toAlert(report, at, ruling));
         if (ruling.result() == ExecutionResult.APPLIED) {
             long now = context.currentSystemTimeMs();
             positions.store(record.key(), stored, ruling.stateAfter(), ruling.position());
@@ -96,15 +112,9 @@ final class ExecutionApplier {
                         : order.closed(change.status(), now));
             }
         }
-        ReportResult result = ExecutionMapper.toResult(record.value(), at, ruling);
-        if (ruling.result() == ExecutionResult.INVALID && !fits(record, result, deadLetter)) {
-            observer.reported(report, ruling, record.timestamp());
-            return;
-        }
         context.forward(record.withValue(result), GuardTopology.EXECUTION_RESULTS_SINK);
-        if (ruling.alert() != null) {
-            context.forward(record.withValue(ExecutionMapper.toAlert(report, at, ruling)),
-                    GuardTopology.COMPLIANCE_ALERTS_SINK);
+        if (alert != null) {
+            context.forward(record.withValue(alert), GuardTopology.COMPLIANCE_ALERTS_SINK);
         }
         if (ruling.result().isDeadLettered()) {
             deadLetter.send(deadLetterReason(ruling.result()), deadLetterMessage(report, ruling.result()));
@@ -115,12 +125,10 @@ final class ExecutionApplier {
     /**
      * Whether an invalid report's result can be sent: else the report is dead-lettered without one. Its ids, repeated
      * as received, are unbounded (a valid report's are at most 256 code points each), so one that only just fitted on
-     * the orders topic has a result the producer would refuse, failing the task on this report for good. Measured by
-     * encoding the result, which only an invalid report costs.
+     * the orders topic has a result the producer would refuse, failing the task on this report for good.
      */
-    private boolean fits(Record<String, ExecutionReport> record, ReportResult result,
+    private boolean fits(Record<String, ExecutionReport> record, byte[] encoded,
             OrderEventsProcessor.DeadLetter deadLetter) {
-        byte[] encoded = results.serialize(resultsTopic, result);
         if (limit.fits(record.key(), encoded, record.headers())) {
             return true;
         }

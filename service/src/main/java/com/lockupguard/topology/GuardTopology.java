@@ -121,21 +121,19 @@ public final class GuardTopology {
 
         KStream<String, Object> agreementOutputs = agreements.process(
                 () -> new AgreementProcessor(rules, legacy, observer, options.publishPositions(),
-                        options.inputPartitions(), options.emptiedState()),
+                        options.inputPartitions(), options.emptiedState(), topics.agreementAudit()),
                 Named.as(AGREEMENT_PROCESSOR), agreementStores.toArray(String[]::new));
         KStream<String, Object> orderOutputs = orders.process(
                 () -> new OrderEventsProcessor(rules, topics, legacy, observer, options),
                 Named.as(ORDER_EVENTS_PROCESSOR), orderStores.toArray(String[]::new));
 
-        // decisions arrive encoded (DecisionWire): the same bytes are remembered for a retry
-        orderOutputs.to(topics.approved().name(), produced(APPROVED_SINK, new ByteArraySerializer()));
-        orderOutputs.to(topics.blocked().name(), produced(BLOCKED_SINK, new ByteArraySerializer()));
-        orderOutputs.to(topics.executionResults().name(),
-                produced(EXECUTION_RESULTS_SINK, topics.executionResults().valueSerde().serializer()));
-        orderOutputs.to(topics.complianceAlerts().name(),
-                produced(COMPLIANCE_ALERTS_SINK, topics.complianceAlerts().valueSerde().serializer()));
-        agreementOutputs.to(topics.agreementAudit().name(),
-                produced(AGREEMENT_AUDIT_SINK, topics.agreementAudit().valueSerde().serializer()));
+        // every answer arrives encoded, by the processor that changed the state for it before it did: one that cannot
+        // be encoded changes nothing. Decisions (DecisionWire): the same bytes are remembered for a retry.
+        orderOutputs.to(topics.approved().name(), produced(APPROVED_SINK));
+        orderOutputs.to(topics.blocked().name(), produced(BLOCKED_SINK));
+        orderOutputs.to(topics.executionResults().name(), produced(EXECUTION_RESULTS_SINK));
+        orderOutputs.to(topics.complianceAlerts().name(), produced(COMPLIANCE_ALERTS_SINK));
+        agreementOutputs.to(topics.agreementAudit().name(), produced(AGREEMENT_AUDIT_SINK));
         // refused records reach the dead-letter topic through ProcessingFailureHandler, as they were received
         return builder.build();
     }
@@ -173,10 +171,13 @@ public final class GuardTopology {
         return cached && storage.caches() ? builder.withCachingEnabled() : builder;
     }
 
-    /** How a processor's output of one type reaches its sink: forwarded to the sink by name, so only its records. */
-    @SuppressWarnings("unchecked")
-    private static <V> Produced<String, Object> produced(String sinkName, Serializer<V> values) {
-        Serializer<Object> serializer = (Serializer<Object>) values;
+    /**
+     * How a processor's encoded output of one type reaches its sink: forwarded to the sink by name, so only its
+     * records, each the bytes the processor encoded.
+     */
+    private static Produced<String, Object> produced(String sinkName) {
+        ByteArraySerializer bytes = new ByteArraySerializer();
+        Serializer<Object> serializer = (topic, value) -> bytes.serialize(topic, (byte[]) value);
         Deserializer<Object> unused = (topic, data) -> {
             throw new UnsupportedOperationException("a sink only writes");
         };

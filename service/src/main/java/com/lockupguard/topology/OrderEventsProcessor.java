@@ -51,7 +51,7 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
         this.orders = new OrderDecider(rules, context, stores, positions, new DecisionWire(topics), observer, limit,
                 options.inputPartitions());
         this.executions = new ExecutionApplier(rules, context, stores, positions, observer,
-                options.inputPartitions(), limit, topics.executionResults());
+                options.inputPartitions(), limit, topics.executionResults(), topics.complianceAlerts());
         // releases happen with or without orders: publish positions as window boundaries pass
         positions.schedule(context, options.punctuationInterval());
         if (options.idRetention() != null) {

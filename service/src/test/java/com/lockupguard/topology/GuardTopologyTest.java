@@ -857,11 +857,6 @@ class GuardTopologyTest {
                     .filter(partitions -> BuiltInPartitioner.partitionForKey(key, partitions) != 0)
                     .findFirst().orElseThrow();
         }
-
-        private RememberedOrder rememberedOrder(String orderId) {
-            KeyValueStore<String, byte[]> seenOrders = guard.driver.getKeyValueStore(StoreNames.SEEN_ORDERS);
-            return guard.topics.stateCodec().order(seenOrders.get(StoreNames.idKey(HOLDING, orderId)), orderId);
-        }
     }
 
     @Nested
@@ -1159,6 +1154,83 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldChangeNothingForAReportWhoseResultCannotBeEncoded() {
+            // given an approval, and a registry that refuses the result's schema for execution-results
+            registeredLetter();
+            guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            refuseSchemasOf("execution-results-value");
+            // when a fill of the approval comes: its result cannot be encoded
+            guard.orders.pipeInput(HOLDING, TopologyFixture.fill("x1", "e2", 100_000), at("2003-07-11T10:30:00-04:00"));
+            // then it is dead-lettered once, with the registry's refusal, and no result is sent
+            assertThat(guard.drainDeadLetters()).extracting(l -> header(l, DeadLetters.MESSAGE_HEADER))
+                    .singleElement().asString().contains("incompatible");
+            assertThat(guard.executionResults.isEmpty()).isTrue();
+            // and nothing was applied: once the registry takes the schema, the same report is applied, not DUPLICATE
+            acceptSchemasOf("execution-results-value");
+            ReportResult again = guard.report(TopologyFixture.fill("x1", "e2", 100_000), "2003-07-11T10:35:00-04:00");
+            assertThat(again.getOutcome()).isEqualTo(ExecutionResult.APPLIED);
+            assertThat(again.getPosition().getSoldToDate()).isEqualTo(100_000);
+            assertThat(rememberedOrder("e2").reservation().taken()).isEqualTo(100_000);
+        }
+
+        @Test
+        void shouldChangeNothingForAReportWhoseAlertCannotBeEncoded() {
+            // given 80,000 left in the first window, and a registry that refuses the alert's schema
+            registeredLetter();
+            guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+            refuseSchemasOf("compliance-alerts-value");
+            // when 90,000 shares of an order never sent are reported filled: its alert cannot be encoded
+            guard.orders.pipeInput(HOLDING, TopologyFixture.fill("x9", "z9", 90_000), at("2003-07-12T10:00:00-04:00"));
+            // then it is dead-lettered, and neither its result nor its alert is sent
+            assertThat(guard.drainDeadLetters()).extracting(l -> header(l, DeadLetters.MESSAGE_HEADER))
+                    .singleElement().asString().contains("incompatible");
+            assertThat(guard.executionResults.isEmpty()).isTrue();
+            assertThat(guard.complianceAlerts.isEmpty()).isTrue();
+            // and its shares were not counted: sent again, it is applied once, with its alert
+            acceptSchemasOf("compliance-alerts-value");
+            ReportResult again = guard.report(TopologyFixture.fill("x9", "z9", 90_000), "2003-07-12T10:05:00-04:00");
+            assertThat(again.getOutcome()).isEqualTo(ExecutionResult.APPLIED);
+            assertThat(again.getPosition().getSoldToDate()).isEqualTo(90_000);
+            assertThat(guard.complianceAlerts.readValuesToList()).singleElement()
+                    .satisfies(alert -> assertThat(alert.getExecutionId()).isEqualTo("x9"));
+        }
+
+        @Test
+        void shouldNotPutInForceAnAgreementWhoseAuditCannotBeEncoded() {
+            // given a registry that refuses the audit's schema for agreement-audit
+            refuseSchemasOf("agreement-audit-value");
+            // when the letter comes: its audit cannot be encoded
+            guard.agreements.pipeInput(HOLDING, letter().setEffectiveAt(EFFECTIVE).build(),
+                    at("2003-07-10T16:30:00-04:00"));
+            // then it is dead-lettered, without an audit, and is not in force
+            assertThat(guard.drainDeadLetters()).extracting(l -> header(l, DeadLetters.MESSAGE_HEADER))
+                    .singleElement().asString().contains("incompatible");
+            assertThat(guard.agreementAudit.isEmpty()).isTrue();
+            assertThat(holdingState()).isNull();
+            // and sent again once the registry takes the schema, it is applied as the first version, audited once
+            acceptSchemasOf("agreement-audit-value");
+            registeredLetter();
+            assertThat(guard.agreementAudit.readValuesToList()).singleElement().satisfies(audit -> {
+                assertThat(audit.getOutcome()).isEqualTo(AgreementOutcome.APPLIED);
+                assertThat(audit.getAgreementVersion()).isEqualTo(1L);
+            });
+        }
+
+        /** The registry refuses what the guard writes under {@code subject}: another record is its schema, FULL. */
+        private void refuseSchemasOf(String subject) {
+            com.lockupguard.registry.InMemorySchemaRegistry registry =
+                    com.lockupguard.registry.InMemorySchemaRegistry.scope(guard.registryScope);
+            registry.register(subject, org.apache.avro.SchemaBuilder.record("Other").fields().requiredString("x")
+                    .endRecord());
+            registry.setCompatibility(subject, com.lockupguard.registry.CompatibilityLevel.FULL);
+        }
+
+        private void acceptSchemasOf(String subject) {
+            com.lockupguard.registry.InMemorySchemaRegistry.scope(guard.registryScope)
+                    .setCompatibility(subject, com.lockupguard.registry.CompatibilityLevel.NONE);
+        }
+
+        @Test
         void shouldDeadLetterUndecodableAgreement() {
             guard.rawAgreements.pipeInput(HOLDING, "{\"json\":true}".getBytes(), at("2003-04-28T09:00:00-04:00"));
             TestRecord<String, byte[]> letter = guard.deadLetters.readRecord();
@@ -1219,6 +1291,11 @@ class GuardTopologyTest {
                 new org.apache.kafka.common.serialization.StringDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readKeyValuesToList().stream()
                 .map(entry -> entry.key).toList();
+    }
+
+    private RememberedOrder rememberedOrder(String orderId) {
+        KeyValueStore<String, byte[]> seenOrders = guard.driver.getKeyValueStore(StoreNames.SEEN_ORDERS);
+        return guard.topics.stateCodec().order(seenOrders.get(StoreNames.idKey(HOLDING, orderId)), orderId);
     }
 
     private HoldingState holdingState() {
