@@ -230,7 +230,11 @@ final class BrokerBenchmark {
         }
     }
 
-    /** Sends {@code rate} orders a second, stamped with their send time, and times each decision's arrival. */
+    /**
+     * Sends {@code rate} orders a second, each stamped with the moment it was due, and times each decision's arrival
+     * from there: an order sent late (a pause of this JVM, the producer blocked) counts its delay, instead of
+     * starting its clock when the pause is over (coordinated omission).
+     */
     private Percentiles latencyAtRate(GuardConfig config, GuardTopics topics, SyntheticTimeline timeline,
             Load load, DecisionCounter decisions, RoundWatch watch) throws Exception {
         Properties producerConfig = config.clientProperties();
@@ -242,14 +246,16 @@ final class BrokerBenchmark {
         try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(producerConfig,
                 topics.orders().keySerde().serializer(), topics.orders().valueSerde().serializer())) {
             long begin = System.nanoTime();
+            Instant wallBegin = Instant.now();
             for (long sent = 0; sent < total; sent++) {
                 BenchStoppedException.check(stopRequested);
                 watch.check();
-                long wait = begin + sent * 1_000_000_000L / load.rate() - System.nanoTime();
+                long due = sent * 1_000_000_000L / load.rate();
+                long wait = begin + due - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
-                Instant now = Instant.now();
+                Instant now = wallBegin.plusNanos(due);
                 TimelineEntry.OrderLine line = (TimelineEntry.OrderLine) parser.parse(1,
                         timeline.order(load.backlog() + sent, now)).orElseThrow();
                 ProposedOrder order = line.order();
