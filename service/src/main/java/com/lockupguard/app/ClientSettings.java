@@ -62,6 +62,7 @@ public final class ClientSettings {
             // Kafka 4.4 fails so on consumer.enable.metrics.push=false, say: run would stop at the same place
             throw new ConfigException("Kafka Streams cannot read these settings: " + e);
         }
+        refuseNoRecordCache(streams);
         String client = "settings-check";
         producer("Kafka Streams' producer", streams.getProducerConfigs(client));
         consumer("Kafka Streams' main consumer", streams.getMainConsumerConfigs(client, client, 0));
@@ -70,6 +71,22 @@ public final class ClientSettings {
         producer("the API's producer", config.producerProperties());
         consumer("the decision feed's consumer", config.consumerProperties());
         madeAs("the guard's admin", new AdminClientConfig(config.adminProperties()).values());
+    }
+
+    /**
+     * Refuses a record cache of no bytes: the positions reach their topic only as the cache flushes them (the outbox in
+     * {@code GuardTopology}, so that a holding's many positions within a commit are published once), and without one
+     * Kafka Streams builds the outbox uncached: no position would ever be published, and nothing said so.
+     */
+    @SuppressWarnings("deprecation") // cache.max.bytes.buffering: Kafka Streams 4.4 still takes it, when alone
+    private static void refuseNoRecordCache(StreamsConfig streams) {
+        String setting = streams.originals().containsKey(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)
+                ? StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG : StreamsConfig.CACHE_MAX_BYTES_BUFFERING_CONFIG;
+        if (streams.originals().containsKey(setting) && streams.getLong(setting) == 0) {
+            throw new ConfigException(setting, 0, "the guard publishes positions as its record cache is flushed, "
+                    + "and with no cache would publish none: give it at least 1 byte (a small cache publishes more of "
+                    + "them: every position a holding takes, not only its last of each commit)");
+        }
     }
 
     /**

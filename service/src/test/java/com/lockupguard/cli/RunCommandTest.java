@@ -130,6 +130,22 @@ class RunCommandTest {
                 + "Streams' producer): " + missing + " does not exist");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"statestore.cache.max.bytes", "cache.max.bytes.buffering"})
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldRefuseARecordCacheOfNoBytesUnderWhichNoPositionWouldBePublished(String setting) {
+        // given a record cache of no bytes (positions are published as the cache flushes them)
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = run(err, "--http-port", "-1", "--set", "bootstrap.servers=127.0.0.1:1", "--set", setting + "=0");
+
+        // then it is refused before anything is asked of the cluster, naming the setting and why
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("configuration error: ").contains(setting)
+                .contains("with no cache would publish none");
+    }
+
     @Test
     void shouldSayWhyAConfigFileCannotBeRead() {
         // given a --config file that does not exist
