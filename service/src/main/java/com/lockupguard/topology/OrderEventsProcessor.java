@@ -81,8 +81,12 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
             orders.decide(record.withValue(order), refusal);
         } else if (value instanceof ExecutionReport report) {
             executions.apply(record.withValue(report), refusal);
-        } else {
+        } else if (value == null) {
             refusal.send(DeadLetterReason.TOMBSTONE, "a record without a value cannot be decided");
+        } else {
+            // only a serde plugged in (default.value.serde) reads other types from the orders topic
+            refusal.send(DeadLetterReason.UNDECODABLE, "a " + value.getSchema().getFullName() + " is neither an "
+                    + "order nor an execution report, the only records the orders topic carries");
         }
         refusal.throwIfSent();
     }

@@ -14,11 +14,13 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +66,33 @@ class PluggableSerdeTest {
             assertThat(decision.getOutcome()).isEqualTo(Outcome.APPROVED);
             // the stores are in the guard's compact encoding, not Avro: only the input and the decision
             assertThat(CountingSerde.WRITES.get() - before).as("input and decision").isEqualTo(2);
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldDeadLetterARecordOfAnotherTypeOnTheOrdersTopicAsUndecodableNamingItsType() {
+        // given a plugged serde, which reads any generated class, and an agreement written to the orders topic
+        String scope = "plug-" + UUID.randomUUID();
+        Map<String, Object> config = Map.of("schema.registry.url", "mock://" + scope,
+                GuardTopics.VALUE_SERDE_CONFIG, CountingSerde.class.getName());
+        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(), config);
+        Properties properties = StreamsDefaults.errorHandling(topics.names());
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "plug");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        try (TopologyTestDriver driver = new TopologyTestDriver(GuardTopology.build(topics), properties)) {
+            // when it is read
+            driver.createInputTopic("orders", new StringSerializer(), topics.orders().valueSerde().serializer())
+                    .pipeInput("dutchess/CBYI", TopologyFixture.letter().build());
+
+            // then it is dead-lettered as a record the guard cannot read, not as one without a value
+            TestRecord<String, byte[]> letter = driver.createOutputTopic("orders-dlq", new StringDeserializer(),
+                    new ByteArrayDeserializer()).readRecord();
+            assertThat(GuardTopologyTest.header(letter, DeadLetters.REASON_HEADER)).isEqualTo("UNDECODABLE");
+            assertThat(GuardTopologyTest.header(letter, DeadLetters.MESSAGE_HEADER))
+                    .contains("com.lockupguard.avro.Agreement is neither an order nor an execution report");
+            assertThat(letter.value()).isNotEmpty();
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
