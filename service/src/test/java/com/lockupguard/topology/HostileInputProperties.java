@@ -3,9 +3,13 @@ package com.lockupguard.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.ExecutionKind;
+import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.avro.ReportResult;
 import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.contract.AgreementMapper;
 import com.lockupguard.registry.InMemorySchemaRegistry;
@@ -72,6 +76,10 @@ class HostileInputProperties {
     }
 
     /** A valid record's bytes, damaged: wrong magic byte, unknown schema id, truncated, or padded. */
+    /** An execution report: ids, kinds and quantities of every sort, for orders sent before or never. */
+    record Report(String key, ExecutionReport report) implements Hostile {
+    }
+
     record Damaged(Order order, String damage, int where) implements Hostile {
     }
 
@@ -101,9 +109,18 @@ class HostileInputProperties {
                 "effective-negative", "10kb-id", "move-calendar"), keyChoice)
                 .as((inv, terms, key) -> new AgreementRecord(key(key, inv), agreement(inv, terms), terms));
         Arbitrary<Hostile> future = investor.map(inv -> new FutureOrder(inv + "/S", inv));
+        // ids from a small set, so that reports meet the orders they execute, each other, and their own resends
+        Arbitrary<String> reportId = Arbitraries.oneOf(Arbitraries.of("a", "b", "c", "d"), id);
+        Arbitrary<ExecutionKind> reportKind = Arbitraries.oneOf(Arbitraries.of(ExecutionKind.class),
+                Arbitraries.just(null));
+        Arbitrary<Hostile> reports = Combinators.combine(reportId, reportId, investor, reportKind, quantity,
+                keyChoice).as((executionId, orderId, inv, k, q, key) -> new Report(key(key, inv),
+                        ExecutionReport.newBuilder().setExecutionId(executionId).setOrderId(orderId)
+                                .setInvestorId(inv).setSecurityId("S").setKind(k).setQuantity(q).build()));
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(5, orders), net.jqwik.api.Tuple.of(2, raw), net.jqwik.api.Tuple.of(2, damaged),
-                net.jqwik.api.Tuple.of(3, agreements), net.jqwik.api.Tuple.of(1, future))
+                net.jqwik.api.Tuple.of(3, agreements), net.jqwik.api.Tuple.of(1, future),
+                net.jqwik.api.Tuple.of(4, reports))
                 .list().ofMinSize(1).ofMaxSize(40);
     }
 
@@ -152,8 +169,29 @@ class HostileInputProperties {
                 List<Decision> decisions = guard.drainDecisions();
                 List<TestRecord<String, byte[]>> deadLetters = guard.drainDeadLetters();
                 int positions = guard.positions.readValuesToList().size();
+                List<ReportResult> results = guard.executionResults.readValuesToList();
+                List<ComplianceAlert> alerts = guard.complianceAlerts.readValuesToList();
                 String topic = topicOf(input);
-                if (topic.equals("orders")) {
+                if (input instanceof Report report) {
+                    // a report: one result (and with it, for a report refused, one dead letter), or, keyed to
+                    // another holding, only a dead letter; at most one alert, and no decision
+                    assertThat(decisions).isEmpty();
+                    assertThat(results.size()).as("results of %s", input).isLessThanOrEqualTo(1);
+                    assertThat(deadLetters.size()).as("dead letters of %s", input).isLessThanOrEqualTo(1);
+                    assertThat(results.size() + deadLetters.size()).as("outcomes of %s", input).isPositive();
+                    assertThat(alerts.size()).as("alerts of %s", input).isLessThanOrEqualTo(results.size());
+                    boolean misKeyed = report.report().getInvestorId() != null
+                            && !(report.report().getInvestorId() + "/S").equals(report.key());
+                    if (misKeyed) {
+                        assertThat(results).as("result of mis-keyed %s", input).isEmpty();
+                    }
+                    results.forEach(result -> assertThat(com.lockupguard.rules.ExecutionResult.valueOf(
+                            result.getOutcome().name()).isDeadLettered()).as("dead-lettered with %s", result)
+                            .isEqualTo(!deadLetters.isEmpty()));
+                    count(results.isEmpty() ? "reports dead-lettered without a result" : "reports answered "
+                            + results.get(0).getOutcome());
+                } else if (topic.equals("orders")) {
+                    assertThat(results).isEmpty();
                     // an order: one decision, or one dead letter, and the right one
                     assertThat(decisions.size() + deadLetters.size()).as("outcomes of %s", input).isEqualTo(1);
                     expectOrderOutcome(input, decisions, deadLetters);
@@ -244,7 +282,7 @@ class HostileInputProperties {
         if (input instanceof Raw raw) {
             return raw.topic();
         }
-        return input instanceof AgreementRecord ? "agreements" : "orders";
+        return input instanceof AgreementRecord ? "agreements" : "orders"; // reports are on the orders topic
     }
 
     private static void pipe(TopologyFixture guard, Hostile input, Instant at) throws IOException {
@@ -257,6 +295,8 @@ class HostileInputProperties {
             count("raw " + raw.kind() + " records");
         } else if (input instanceof Order order) {
             guard.orders.pipeInput(order.key(), order.order(), at);
+        } else if (input instanceof Report report) {
+            guard.orders.pipeInput(report.key(), report.report(), at);
         } else if (input instanceof AgreementRecord agreement) {
             guard.agreements.pipeInput(agreement.key(), agreement.agreement(), at);
         } else if (input instanceof FutureOrder future) {
