@@ -182,6 +182,21 @@ final class BrokerBenchmark {
                 Files.createDirectories(stateRoot.resolve(name))));
     }
 
+    /** The topics the bench names for each round, as {@code topic.<name>} settings. */
+    private static final List<String> ROUND_TOPICS = List.of("agreements", "orders", "approved", "blocked",
+            "dead.letters", "positions");
+
+    /**
+     * Whether the bench sets {@code key} itself, for each round: a {@code --set} of it would be overwritten, or, for
+     * {@code client.id}, would rename the stream threads the CPU columns are measured on.
+     */
+    static boolean isSetByTheBench(String key) {
+        return List.of(GuardConfig.BOOTSTRAP_SERVERS_CONFIG, GuardConfig.SCHEMA_REGISTRY_URL_CONFIG,
+                GuardConfig.APPLICATION_ID_CONFIG, GuardConfig.STATE_DIR_CONFIG, GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG,
+                GuardConfig.HTTP_PORT_CONFIG, "client.id").contains(key)
+                || key.startsWith("topic.") && ROUND_TOPICS.contains(key.substring("topic.".length()));
+    }
+
     /** {@code tuning} under what the bench sets for a run called {@code name}: its broker, registry, id and topics. */
     private static Map<String, String> settings(Map<String, String> tuning, String bootstrapServers,
             String registryUrl, String name, Path stateDir) {
@@ -193,7 +208,7 @@ final class BrokerBenchmark {
         settings.put(GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG, GuardConfig.CREATE_TIME);
         settings.put(GuardConfig.HTTP_PORT_CONFIG, "-1");
         settings.putIfAbsent(GuardConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
-        for (String topic : List.of("agreements", "orders", "approved", "blocked", "dead.letters", "positions")) {
+        for (String topic : ROUND_TOPICS) {
             settings.put("topic." + topic, "bench-" + name + "-" + topic);
         }
         return settings;

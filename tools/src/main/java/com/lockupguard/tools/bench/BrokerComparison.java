@@ -73,6 +73,11 @@ public final class BrokerComparison {
         BrokerBenchmark.checkSettings(settings);
     }
 
+    /** Whether the bench sets {@code key} itself for each round, so that a {@code --set} of it is refused. */
+    public static boolean isSetByTheBench(String key) {
+        return BrokerBenchmark.isSetByTheBench(key);
+    }
+
     /** @throws BenchStoppedException when asked to stop: no summary is printed */
     public Summary run() throws Exception {
         printMachine();

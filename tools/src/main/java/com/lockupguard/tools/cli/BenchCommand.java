@@ -11,6 +11,7 @@ import com.lockupguard.tools.bench.RoundFailedException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigException;
@@ -154,6 +155,27 @@ final class BenchCommand implements Callable<Integer> {
         if (apiRequests != null && apiRequests < 0) {
             // a negative count timed nothing, as 0 does, but said nothing of it
             return "--api-requests must be at least 0 (0 skips the API)";
+        }
+        for (String key : tuning.keySet()) {
+            if (BrokerComparison.isSetByTheBench(key)) {
+                return "--set " + key + ": the bench sets it itself for each round (its broker, registry, ids, "
+                        + "topics and client names), so it would have no effect, or hide the stream threads' CPU";
+            }
+        }
+        return refusedBesideTheRestore();
+    }
+
+    /** An option that means nothing to the measurement asked for: the restore's, or the comparison's. */
+    private String refusedBesideTheRestore() {
+        List<String> comparisonOptions = List.of("--quick", "--holdings", "--backlog", "--rate", "--latency-seconds",
+                "--rounds", "--api-requests", "--set");
+        for (String option : comparisonOptions) {
+            if (restoreHoldings != null && spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                return option + " does not apply to --restore-holdings, which measures a restore on its own guard";
+            }
+        }
+        if (restoreHoldings == null && spec.commandLine().getParseResult().hasMatchedOption("--ids-per-holding")) {
+            return "--ids-per-holding applies only to --restore-holdings";
         }
         return null;
     }

@@ -10,6 +10,8 @@ import java.io.StringWriter;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BenchCommandTest {
 
@@ -54,6 +56,40 @@ class BenchCommandTest {
         assertThat(err.toString()).contains("--api-requests must be at least 0")
                 .contains("--ids-per-holding must be at least 0");
         assertThat(out.toString()).doesNotContain("machine:");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"client.id=mine", "application.id=mine", "bootstrap.servers=elsewhere:9092",
+        "topic.orders=mine"})
+    void shouldRefuseASettingTheBenchSetsItselfForEachRound(String setting) {
+        // when a setting the bench overwrites for each round (or, client.id, one that would rename the stream
+        // threads the CPU columns are measured on, printing 0 for both topologies) is given
+        int exit = run("bench", "--quick", "--api-requests", "0", "--set", setting);
+        // then it is refused before anything starts, naming it
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("--set " + setting.substring(0, setting.indexOf('=')) + ": the bench "
+                + "sets it itself");
+        assertThat(out.toString()).doesNotContain("machine:");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--quick", "--rounds=2", "--holdings=10", "--rate=5", "--set=commit.interval.ms=50",
+        "--api-requests=0"})
+    void shouldRefuseAnOptionOfTheComparisonBesideTheRestoreInsteadOfIgnoringIt(String option) {
+        // when the restore benchmark is asked for with an option only the comparison takes
+        int exit = run("bench", "--restore-holdings", "10", option);
+        // then it says so before anything starts
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).contains(option.split("=")[0] + " does not apply to --restore-holdings");
+    }
+
+    @Test
+    void shouldRefuseIdsPerHoldingWithoutTheRestore() {
+        // when
+        int exit = run("bench", "--quick", "--ids-per-holding", "5");
+        // then
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--ids-per-holding applies only to --restore-holdings");
     }
 
     @Test
