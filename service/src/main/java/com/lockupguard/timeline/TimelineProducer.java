@@ -105,6 +105,9 @@ public final class TimelineProducer implements AutoCloseable {
             } else if (entry instanceof TimelineEntry.AgreementLine line) {
                 Agreement agreement = line.agreement();
                 String key = HoldingKey.keyOf(agreement.getInvestorId(), agreement.getSecurityId());
+                // the orders and reports above it first: still lingering in the other producer, they would reach the
+                // broker after the agreement, and a guard would take the agreement first (the replay does not)
+                awaitAll();
                 send(line.lineNumber(), "agreement", agreements, new ProducerRecord<>(topics.agreements().name(), null,
                         millis(line.at()), key, agreement));
                 awaitAll();

@@ -1,0 +1,100 @@
+package com.lockupguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.timeline.TimelineEntry;
+import com.lockupguard.timeline.TimelineProducer;
+import com.lockupguard.timeline.TimelineReader;
+import com.lockupguard.topology.GuardTopics;
+import com.lockupguard.topology.TopicNames;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code produce}'s producer on a real broker: the timeline's order is the order the broker appends in. */
+@Timeout(120)
+class TimelineProducerIT {
+
+    private static final int PAIRS = 30;
+
+    @Test
+    void shouldAppendAnAgreementAfterTheOrdersOnTheLinesAboveIt() throws Exception {
+        String scope = "timeline-producer-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given topics the broker stamps (LogAppendTime, as orders are by default), and a timeline in which an
+            // order for each holding comes just before the holding's agreement, once the orders topic is warm
+            Properties client = new Properties();
+            client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            try (Admin admin = Admin.create(client)) {
+                Map<String, String> stamped = Map.of("message.timestamp.type", "LogAppendTime");
+                admin.createTopics(List.of(new NewTopic("agreements", 6, (short) 1).configs(stamped),
+                        new NewTopic("orders", 6, (short) 1).configs(stamped))).all().get();
+            }
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                lines.add(order("warm-" + i, "h" + i));
+            }
+            for (int i = 0; i < PAIRS; i++) {
+                lines.add(order("o-" + i, "h" + i));
+                lines.add("{\"type\":\"agreement\",\"investorId\":\"h" + i + "\",\"securityId\":\"S\","
+                        + "\"executionDate\":\"2003-04-28\"}");
+            }
+            List<TimelineEntry> timeline = new TimelineReader(new ObjectMapper()).parse(lines);
+            GuardTopics topics = GuardTopics.avro(TopicNames.defaults(), Map.of("schema.registry.url",
+                    "mock://" + scope));
+
+            // when it is produced
+            try (TimelineProducer producer = new TimelineProducer(client, topics)) {
+                assertThat(producer.send(timeline, n -> { }).rejected()).isEmpty();
+            }
+
+            // then each holding's agreement was appended no earlier than the order on the line above it, so that a
+            // guard takes them in the timeline's order, as the replay does
+            Map<String, Long> lastOrder = new HashMap<>();
+            Map<String, Long> agreement = new HashMap<>();
+            Properties consumer = new Properties();
+            consumer.putAll(client);
+            consumer.put(ConsumerConfig.GROUP_ID_CONFIG, scope);
+            consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(consumer, new StringDeserializer(),
+                    new ByteArrayDeserializer())) {
+                reader.subscribe(List.of("agreements", "orders"));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (agreement.size() < PAIRS && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(200))) {
+                        (record.topic().equals("agreements") ? agreement : lastOrder).merge(record.key(),
+                                record.timestamp(), Math::max);
+                    }
+                }
+            }
+            assertThat(agreement).hasSize(PAIRS);
+            agreement.forEach((holding, appended) -> assertThat(appended)
+                    .as("agreement of %s appended at, the order above it at %s", holding, lastOrder.get(holding))
+                    .isGreaterThanOrEqualTo(lastOrder.get(holding)));
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    private static String order(String orderId, String investor) {
+        return "{\"type\":\"order\",\"at\":\"2003-07-11T09:45:00-04:00\",\"orderId\":\"" + orderId
+                + "\",\"investorId\":\"" + investor + "\",\"securityId\":\"S\",\"kind\":\"PUBLIC_SALE\","
+                + "\"quantity\":1}";
+    }
+}
