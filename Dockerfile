@@ -1,9 +1,9 @@
 # Lockup Guard's service image: run, config, schemas and produce, built from the service module alone (no broker,
 # no Scala, no test utilities on its classpath; the demo and the tools are in target/lockup-guard.jar).
-#   docker build -t lockup-guard:0.1.0 .
+#   docker build -t lockup-guard:0.2.0-SNAPSHOT .
 #   docker run --rm -p 8080:8080 -e LOCKUP_GUARD_BOOTSTRAP_SERVERS=kafka:9092 \
 #     -e LOCKUP_GUARD_SCHEMA_REGISTRY_URL=http://schema-registry:8081 \
-#     -e LOCKUP_GUARD_HTTP_HOST=0.0.0.0 -e LOCKUP_GUARD_API_TOKEN=... lockup-guard:0.1.0 run
+#     -e LOCKUP_GUARD_HTTP_HOST=0.0.0.0 -e LOCKUP_GUARD_API_TOKEN=... lockup-guard:0.2.0-SNAPSHOT run
 # (the defaults, localhost:8081 and 127.0.0.1, point inside the container; serving beyond loopback needs
 # authentication: README, Security)
 
