@@ -252,6 +252,10 @@ class ReplayTest {
         "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\",\"lockupDays\":99999999999999999999}",
         "{\"type\":\"agreement\",\"investorId\":\"du/tchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\"}",
         "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"1969-04-28\"}",
+        // an `at` written and unreadable (no offset, not a string, outside the years) is not one left out
+        "{\"type\":\"agreement\",\"at\":\"2003-04-28T09:00:00\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\"}",
+        "{\"type\":\"agreement\",\"at\":5,\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\"}",
+        "{\"type\":\"agreement\",\"at\":\"1960-04-28T09:00:00Z\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\"}",
     })
     void shouldReportAgreementLineThatIsNotAppliedAndGoOn(String line) throws IOException {
         Output output = replay(line, order("o1", "PUBLIC_SALE", 100, "2003-07-11T09:45:00-04:00"));
