@@ -102,9 +102,7 @@ final class LineProblems {
      * as the id rule counts it (code points), not that of its JSON text with quotes and escapes.
      */
     private static String shown(JsonNode value) {
-        String written = value.toString();
-        String text = value.isTextual() ? value.textValue() : written;
-        return ShownText.cut(written, text.codePointCount(0, text.length()));
+        return ShownText.json(value);
     }
 
     private static String names(Enum<?>[] values) {

@@ -16,6 +16,13 @@ public final class ShownText {
         return cut(text, text.codePointCount(0, text.length()));
     }
 
+    /** A JSON value as written, cut as {@link #cut} cuts it, counting a string's characters without its quotes. */
+    static String json(com.fasterxml.jackson.databind.JsonNode value) {
+        String written = value.toString();
+        String text = value.isTextual() ? value.textValue() : written;
+        return cut(written, text.codePointCount(0, text.length()));
+    }
+
     /**
      * {@code written} (a value as written, a JSON string with its quotes say), whole if it has at most
      * {@value #SHOWN_CHARACTERS} characters; otherwise cut there and followed by the {@code length} of the value it

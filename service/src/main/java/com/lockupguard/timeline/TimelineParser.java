@@ -125,7 +125,7 @@ public final class TimelineParser {
             return Optional.of(execution(lineNumber, node));
         }
         return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "no known type (\"agreement\", \"order\" "
-                + "or \"execution\"): " + (type == null ? "type is missing" : "type is " + type)));
+                + "or \"execution\"): " + (type == null ? "type is missing" : "type is " + ShownText.json(type))));
     }
 
     /** The first string of {@code node}, a field's name or a value, that is not Unicode text, described; or null. */
@@ -257,13 +257,13 @@ public final class TimelineParser {
         }
         Optional<Instant> at = instant(value);
         if (at.isEmpty()) {
-            return new Stamp(null, "at " + value + " is not an ISO-8601 instant with an offset");
+            return new Stamp(null, "at " + ShownText.json(value) + " is not an ISO-8601 instant with an offset");
         }
         if (!SupportedTime.contains(at.get())) {
             // the years are UTC's: 9999-12-31T23:00:00-05:00 is in the year 10000 there
             String utc = at.get().toString();
             String is = value.asText().equals(utc) ? " is" : " is " + utc + " in UTC,";
-            return new Stamp(null, "at " + value + is + " outside the years 1970 to 9999");
+            return new Stamp(null, "at " + ShownText.json(value) + is + " outside the years 1970 to 9999");
         }
         return new Stamp(at.get(), null);
     }
@@ -334,7 +334,7 @@ public final class TimelineParser {
             return fallback;
         }
         if (!value.isTextual()) {
-            throw new MalformedField(name + " must be a string, was " + value);
+            throw new MalformedField(name + " must be a string, was " + ShownText.json(value));
         }
         return value.textValue();
     }
@@ -348,10 +348,10 @@ public final class TimelineParser {
             throw new MalformedField(name + " is out of range (a number too long to read)");
         }
         if (!value.isIntegralNumber()) {
-            throw new MalformedField(name + " must be a whole number, was " + value);
+            throw new MalformedField(name + " must be a whole number, was " + ShownText.json(value));
         }
         if (!value.canConvertToLong()) {
-            throw new MalformedField(name + " " + value + " is out of range");
+            throw new MalformedField(name + " " + ShownText.json(value) + " is out of range");
         }
         return value.longValue();
     }
@@ -362,7 +362,7 @@ public final class TimelineParser {
         try {
             date = LocalDate.parse(text);
         } catch (DateTimeParseException e) {
-            throw new MalformedField(name + " '" + text + "' is not a yyyy-MM-dd date");
+            throw new MalformedField(name + " '" + ShownText.of(text) + "' is not a yyyy-MM-dd date");
         }
         if (!SupportedTime.contains(date)) {
             throw new MalformedField(name + " " + date + " is outside the years 1970 to 9999");
@@ -377,7 +377,7 @@ public final class TimelineParser {
         }
         Optional<Instant> instant = instant(value);
         if (instant.isEmpty()) {
-            throw new MalformedField(name + " " + value + " is not an ISO-8601 instant with an offset");
+            throw new MalformedField(name + " " + ShownText.json(value) + " is not an ISO-8601 instant with an offset");
         }
         return instant.get();
     }
@@ -386,7 +386,8 @@ public final class TimelineParser {
         String text = optionalText(node, "trancheMode", LetterDefaults.TRANCHE_MODE.name());
         com.lockupguard.rules.TrancheMode mode = com.lockupguard.rules.TrancheMode.fromName(text);
         if (mode == null) {
-            throw new MalformedField("trancheMode '" + text + "' is unknown: use NON_CUMULATIVE or CUMULATIVE");
+            throw new MalformedField("trancheMode '" + ShownText.of(text)
+                    + "' is unknown: use NON_CUMULATIVE or CUMULATIVE");
         }
         return TrancheMode.valueOf(mode.name());
     }

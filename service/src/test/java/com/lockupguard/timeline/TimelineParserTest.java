@@ -440,7 +440,29 @@ class TimelineParserTest {
         // number Jackson could read
         assertThat(read.echo().quantity().isArray()).isTrue();
         assertThat(WrittenNumbers.isWritten(read.echo().quantity().get(0))).isTrue();
-        assertThat(reason(malformed)).isEqualTo("totalShares " + "9".repeat(1000) + " is out of range");
+        assertThat(reason(malformed)).isEqualTo("totalShares " + "9".repeat(60) + "... (1000 characters) is out of "
+                + "range");
+    }
+
+    @Test
+    void shouldQuoteNoMoreThanTheStartOfAnOverlongValueItRefuses() {
+        // given an order whose at, and agreements whose executionDate and investorId, are 100,000 characters
+        String overlong = "x".repeat(100_000);
+        TimelineEntry.OrderLine order = (TimelineEntry.OrderLine) parse("{\"type\":\"order\",\"at\":\"" + overlong
+                + "\",\"orderId\":\"o1\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\","
+                + "\"kind\":\"PUBLIC_SALE\",\"quantity\":1}");
+        TimelineEntry date = parse("{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\","
+                + "\"executionDate\":\"" + overlong + "\"}");
+        TimelineEntry investor = parse("{\"type\":\"agreement\",\"investorId\":[\"" + overlong + "\"],"
+                + "\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\"}");
+        TimelineEntry type = parse("{\"type\":\"" + overlong + "\"}");
+
+        // then each message says what is wrong in one short line, with the value's length
+        assertThat(order.atProblem()).hasSizeLessThan(200).contains("(100000 characters)");
+        assertThat(reason(date)).hasSizeLessThan(200).contains("(100000 characters)");
+        assertThat(reason(investor)).hasSizeLessThan(200).contains("characters)");
+        assertThat(((TimelineEntry.UnreadableLine) type).reason()).hasSizeLessThan(200)
+                .contains("(100000 characters)");
     }
 
     private static String reason(TimelineEntry entry) {
