@@ -211,7 +211,8 @@ final class DemoCommand implements Callable<Integer> {
             try (GuardApplication application = started) {
                 GuardService guard = application.service();
                 if (!guard.awaitRunning(Duration.ofSeconds(60)) && !shutdown.stopRequested()) {
-                    out.println("the guard did not reach RUNNING within 60 s (state " + guard.state() + ")");
+                    spec.commandLine().getErr().println("the guard did not reach RUNNING within 60 s (state "
+                            + guard.state() + ")");
                     return 1;
                 }
                 String dashboard = application.httpPort() < 0 ? null : dashboardUrl(
@@ -231,13 +232,14 @@ final class DemoCommand implements Callable<Integer> {
                             guard.topics().agreements().name(), guard.topics().orders().name(), timeline,
                             Instant.now()).problems();
                     if (!problems.isEmpty()) {
-                        problems.forEach(problem -> out.println("not sent: " + problem));
+                        // on stderr, as produce says them
+                        problems.forEach(problem -> spec.commandLine().getErr().println("not sent: " + problem));
                         return 1;
                     }
                 }
                 try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), guard.topics())) {
                     TimelineProducer.Sent sent = producer.send(timeline, n -> { });
-                    sent.rejected().forEach(out::println);
+                    sent.rejected().forEach(spec.commandLine().getErr()::println);
                     done(out, sent.agreements() + " agreements, " + sent.orders() + " orders, " + sent.executions()
                             + " execution reports sent"
                             + (sent.rejected().isEmpty() ? "" : ", " + sent.rejected().size() + " refused"));
