@@ -36,16 +36,12 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     private EmbeddedKafkaCluster(Path baseDir, int brokerCount, int firstPort, Map<String, String> overrides) {
         this.baseDir = baseDir;
-        int controllerPort = FreePorts.next();
-        while (firstPort != FreePorts.ANY && controllerPort >= firstPort
-                && controllerPort < (long) firstPort + brokerCount) {
-            // free a moment ago, as the brokers' own ports are: the controller must not take one of them
-            controllerPort = FreePorts.next();
-        }
+        ClusterPorts ports = ClusterPorts.of(brokerCount, firstPort, FreePorts::next);
+        int controllerPort = ports.controller();
         Map<String, String> settings = new HashMap<>(defaults(brokerCount));
         settings.putAll(overrides);
         if (brokerCount == 1) {
-            int brokerPort = firstPort == FreePorts.ANY ? FreePorts.next() : firstPort;
+            int brokerPort = ports.brokers().get(0);
             String voters = "1@127.0.0.1:" + controllerPort;
             brokerPorts.put(1, brokerPort);
             brokers.put(1, new KafkaNode(1, "broker,controller", brokerPort, controllerPort, voters, baseDir,
@@ -55,7 +51,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             String voters = CONTROLLER_ID + "@127.0.0.1:" + controllerPort;
             controller = new KafkaNode(CONTROLLER_ID, "controller", null, controllerPort, voters, baseDir, settings);
             for (int id = 1; id <= brokerCount; id++) {
-                int brokerPort = firstPort == FreePorts.ANY ? FreePorts.next() : firstPort + id - 1;
+                int brokerPort = ports.brokers().get(id - 1);
                 brokerPorts.put(id, brokerPort);
                 brokers.put(id, new KafkaNode(id, "broker", brokerPort, null, voters, baseDir, settings));
             }
