@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.ReportResult;
+import com.lockupguard.contract.ContractJson;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.rules.ReservationStatus;
 import com.lockupguard.state.RememberedOrder;
@@ -38,8 +39,10 @@ class UpgradeRestoreTest {
 
     static final Path FIXTURE = Path.of("service/src/test/resources/upgrade");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A decision's fields, its position included: a counter misread from the old stores would show there. */
     private static final String[] DECISION_KEYS = {"orderId", "decision", "reasons", "maxAllowedNow", "evaluatedAt",
-        "agreementVersion", "termsHash", "repeated"};
+        "agreementVersion", "termsHash", "repeated", "position"};
+    /** A result's fields (the old guard's results were recorded without their positions). */
     private static final String[] RESULT_KEYS = {"executionId", "orderId", "result", "covered", "released", "alert"};
 
     @TempDir
@@ -201,6 +204,7 @@ class UpgradeRestoreTest {
                 .put("repeated", decision.getRepeated());
         decision.getReasons().forEach(reason -> line.withArray("reasons").add(reason.name()));
         line.withArray("reasons");
+        line.set("position", new ContractJson(JSON).decision(decision).get("position"));
         return line;
     }
 
