@@ -17,10 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The stores are persistent: a guard that stops without cleaning up (a crash: its RocksDB
- * handles released, nothing deleted) and starts again on the same state directory decides as
- * if it had never stopped. TopologyTestDriver#close() deletes the task directories, so the
- * first driver is abandoned the way a killed process would be, never closed.
+ * The stores are persistent: a guard whose stores were closed (flushed to disk) and whose task
+ * was never cleaned up starts again on the same state directory and decides as if it had never
+ * stopped. TopologyTestDriver#close() deletes the task directories, so the first driver is
+ * abandoned with only its stores closed. This is a restart from the local files, not a kill: a
+ * killed process loses what RocksDB had not flushed (Kafka Streams writes no RocksDB log), and
+ * under exactly-once its state is restored from the changelogs instead; that is what
+ * ExactlyOnceUnderFailureIT, RunShutdownIT and the soak's SIGKILLs exercise, on a broker.
  */
 class StateRestartTest {
 
@@ -29,7 +32,7 @@ class StateRestartTest {
 
     @Test
     void shouldDecideFromPersistedStateAfterRestartOnSameStateDirectory() throws Exception {
-        // given a guard that approved e2 and blocked e4, then died
+        // given a guard that approved e2 and blocked e4, then stopped without cleaning up
         TopologyFixture first = new TopologyFixture(stateDir);
         first.agreement(letter().setEffectiveAt(at("2003-07-10T16:30:00-04:00")).build(), "2003-07-10T16:30:00-04:00");
         first.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
@@ -53,7 +56,7 @@ class StateRestartTest {
         }
     }
 
-    /** What a killed process leaves: the stores' RocksDB handles released, the directory untouched. */
+    /** The stores closed, their RocksDB files on disk; the task and its directory left as they are. */
     private static void crash(TopologyTestDriver driver) {
         driver.getAllStateStores().values().forEach(store -> store.close());
     }
