@@ -48,16 +48,11 @@ class PluggableSerdeTest {
     @Test
     void shouldUseValueSerdeNamedByDefaultValueSerde() {
         String scope = "plug-" + UUID.randomUUID();
-        Map<String, Object> config = Map.of("schema.registry.url", "mock://" + scope,
-                GuardTopics.VALUE_SERDE_CONFIG, CountingSerde.class.getName());
-        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(), config);
+        GuardTopics topics = pluggedTopics(scope);
         assertThat(topics.orders().valueSerde()).isInstanceOf(CountingSerde.class);
         assertThat(topics.registry()).isEmpty();
 
-        Properties properties = StreamsDefaults.errorHandling(topics.names());
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "plug");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        try (TopologyTestDriver driver = new TopologyTestDriver(GuardTopology.build(topics), properties)) {
+        try (TopologyTestDriver driver = driver(topics)) {
             int before = CountingSerde.WRITES.get();
             driver.createInputTopic("orders", new StringSerializer(), topics.orders().valueSerde().serializer())
                     .pipeInput("dutchess/CBYI", TopologyFixture.order("p", OrderKind.PURCHASE, 5));
@@ -75,13 +70,8 @@ class PluggableSerdeTest {
     void shouldDeadLetterARecordOfAnotherTypeOnTheOrdersTopicAsUndecodableNamingItsType() {
         // given a plugged serde, which reads any generated class, and an agreement written to the orders topic
         String scope = "plug-" + UUID.randomUUID();
-        Map<String, Object> config = Map.of("schema.registry.url", "mock://" + scope,
-                GuardTopics.VALUE_SERDE_CONFIG, CountingSerde.class.getName());
-        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(), config);
-        Properties properties = StreamsDefaults.errorHandling(topics.names());
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "plug");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        try (TopologyTestDriver driver = new TopologyTestDriver(GuardTopology.build(topics), properties)) {
+        GuardTopics topics = pluggedTopics(scope);
+        try (TopologyTestDriver driver = driver(topics)) {
             // when it is read
             driver.createInputTopic("orders", new StringSerializer(), topics.orders().valueSerde().serializer())
                     .pipeInput("dutchess/CBYI", TopologyFixture.letter().build());
@@ -96,6 +86,19 @@ class PluggableSerdeTest {
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
+    }
+
+    /** The guard's topics with {@link CountingSerde} plugged in as the value serde. */
+    private static GuardTopics pluggedTopics(String scope) {
+        return GuardTopics.avro(TopicNames.defaults(), Map.of("schema.registry.url", "mock://" + scope,
+                GuardTopics.VALUE_SERDE_CONFIG, CountingSerde.class.getName()));
+    }
+
+    private TopologyTestDriver driver(GuardTopics topics) {
+        Properties properties = StreamsDefaults.errorHandling(topics.names());
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "plug");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        return new TopologyTestDriver(GuardTopology.build(topics), properties);
     }
 
     @Test
