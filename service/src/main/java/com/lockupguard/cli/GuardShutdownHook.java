@@ -4,10 +4,10 @@ import com.lockupguard.app.GuardApplication;
 
 /**
  * SIGTERM or Ctrl-C for {@code run}, from before the guard starts: the hook closes the guard, Kafka Streams with it
- * (its state checkpointed, its group left), and the JVM halts when it returns. Installed only once the start had
- * returned, a signal in between would halt a Kafka Streams that had just started without closing it. A signal that
- * comes before the guard exists finds nothing to close; should the start get further before the JVM halts, it stops
- * there, before Kafka Streams starts.
+ * (its state checkpointed, its group left), and the JVM halts when it returns. (A hook installed once the start had
+ * returned would let a signal in between halt a Kafka Streams that had just started, unclosed.) A signal that comes
+ * before the guard exists finds nothing to close; should the start get further before the JVM halts, it stops there,
+ * before Kafka Streams starts.
  */
 final class GuardShutdownHook {
 

@@ -130,7 +130,7 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
         // dead-lettered by the processing handler, must not be in force, or sent again it would be applied again
         byte[] audit = encode(audit(record, AgreementOutcome.APPLIED, null, null, state.agreement()).setAppliedAt(at));
         positions.store(holdingKey, stored, state, rules.position(state, at));
-        audit(record, audit);
+        send(record, audit);
         LOG.debug("agreement for {} in force as version {}: {}", holdingKey, state.agreement().version(), terms);
     }
 
@@ -141,7 +141,7 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     private void reject(Record<String, Agreement> record, DeadLetterReason reason, String message) {
         RejectedRecordException refused = DeadLetters.refuse(record, reason, message, observer);
         StoredHolding inForce = record.key() == null ? null : holdings.holding(record.key());
-        audit(record, encode(audit(record, AgreementOutcome.REJECTED, AgreementRejection.valueOf(reason.name()),
+        send(record, encode(audit(record, AgreementOutcome.REJECTED, AgreementRejection.valueOf(reason.name()),
                 message, inForce == null ? null : inForce.state().agreement())));
         throw refused;
     }
@@ -191,12 +191,12 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     }
 
     /**
-     * Writes {@code audit} with the version's timestamp and headers: who sent a version, and why, travels in the
-     * headers its producer gives it ({@code changed-by}, say), which the compacted agreements topic forgets. Not the
-     * headers an earlier dead-lettering added, when the version is sent again from the dead-letter topic: {@link
+     * Sends the encoded {@code audit} with the version's timestamp and headers: who sent a version, and why, travels
+     * in the headers its producer gives it ({@code changed-by}, say), which the compacted agreements topic forgets. Not
+     * the headers an earlier dead-lettering added, when the version is sent again from the dead-letter topic: {@link
      * #process} took those out first.
      */
-    private void audit(Record<String, Agreement> record, byte[] audit) {
+    private void send(Record<String, Agreement> record, byte[] audit) {
         context.forward(new Record<String, Object>(record.key(), audit, record.timestamp(), record.headers()),
                 GuardTopology.AGREEMENT_AUDIT_SINK);
     }

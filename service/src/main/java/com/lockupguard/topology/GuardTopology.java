@@ -127,8 +127,8 @@ public final class GuardTopology {
                 () -> new OrderEventsProcessor(rules, topics, legacy, observer, options),
                 Named.as(ORDER_EVENTS_PROCESSOR), orderStores.toArray(String[]::new));
 
-        // every answer arrives encoded, by the processor that changed the state for it before it did: one that cannot
-        // be encoded changes nothing. Decisions (DecisionWire): the same bytes are remembered for a retry.
+        // every answer arrives encoded by its processor, which encodes it before it changes any state: an answer that
+        // cannot be encoded changes nothing. Decisions (DecisionWire): the same bytes are remembered for a retry.
         orderOutputs.to(topics.approved().name(), produced(APPROVED_SINK));
         orderOutputs.to(topics.blocked().name(), produced(BLOCKED_SINK));
         orderOutputs.to(topics.executionResults().name(), produced(EXECUTION_RESULTS_SINK));

@@ -62,7 +62,8 @@ class RunShutdownIT {
                 // then it had closed Kafka Streams before its JVM halted: exit code 143, and the next start finds its
                 // state whole, restoring no record (after a halt, exactly-once wipes it and restores every one)
                 assertThat(run.exitValue()).as("exit code of a JVM ended by SIGTERM").isEqualTo(143);
-                assertThat(read(log)).contains("stopping guard").contains("guard state PENDING_SHUTDOWN -> NOT_RUNNING");
+                assertThat(read(log)).contains("stopping guard")
+                        .contains("guard state PENDING_SHUTDOWN -> NOT_RUNNING");
                 assertThat(read(logAgain)).as("run log after the restart:%n%s", read(logAgain))
                         .doesNotContain("corrupted").contains("restored holding-state from ")
                         .doesNotContainPattern("restored [a-z-]+ from [a-z0-9-]+: [1-9][0-9]* records");

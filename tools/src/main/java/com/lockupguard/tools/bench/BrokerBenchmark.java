@@ -192,8 +192,8 @@ final class BrokerBenchmark {
      */
     static boolean isSetByTheBench(String key) {
         return List.of(GuardConfig.BOOTSTRAP_SERVERS_CONFIG, GuardConfig.SCHEMA_REGISTRY_URL_CONFIG,
-                GuardConfig.APPLICATION_ID_CONFIG, GuardConfig.STATE_DIR_CONFIG, GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG,
-                GuardConfig.HTTP_PORT_CONFIG, "client.id").contains(key)
+                GuardConfig.APPLICATION_ID_CONFIG, GuardConfig.STATE_DIR_CONFIG,
+                GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG, GuardConfig.HTTP_PORT_CONFIG, "client.id").contains(key)
                 || key.startsWith("topic.") && ROUND_TOPICS.contains(key.substring("topic.".length()));
     }
 

@@ -253,12 +253,12 @@ public final class Replay {
                     answers.reported(execution, result);
                     writePositions(driver);
                 }
-            } else if (entry instanceof TimelineEntry.AgreementLine agreementLine && agreementLine.atProblem() != null) {
+            } else if (entry instanceof TimelineEntry.AgreementLine unstamped && unstamped.atProblem() != null) {
                 // an `at` written and unreadable is not one left out: not applied at the previous line's time, and
                 // refused as produce refuses to send it
                 rejected++;
                 errors.printf("line %d: agreement not applied: %s%n", entry.lineNumber(),
-                        OneLine.of(agreementLine.atProblem()));
+                        OneLine.of(unstamped.atProblem()));
             } else if (entry instanceof TimelineEntry.AgreementLine agreementLine) {
                 Agreement agreement = agreementLine.agreement();
                 Instant at = agreementLine.at() == null ? timeWithoutAt(agreement) : agreementLine.at();

@@ -14,8 +14,9 @@ public record SoakReport(int instances, long orders, int kills, int killsAsked, 
 
     /** Only with orders sent and decided: a soak that sent none compares two empty sets, and proves nothing. */
     public boolean passed() {
-        return orders > 0 && decisions > 0 && lost == 0 && duplicated == 0 && mismatched == 0 && positionsMismatched == 0 && transactionsFinished
-                && groupEmpty && results.clean() && alerts.clean() && chaosShortfall().isEmpty();
+        return orders > 0 && decisions > 0 && lost == 0 && duplicated == 0 && mismatched == 0
+                && positionsMismatched == 0 && transactionsFinished && groupEmpty && results.clean() && alerts.clean()
+                && chaosShortfall().isEmpty();
     }
 
     /** What the soak was asked to do to the guard and did not, if anything. */

@@ -43,8 +43,8 @@ class SoakReportTest {
     @Test
     void shouldNotPassASoakThatSentOrDecidedNothing() {
         // given soaks whose every tally is clean because there was nothing to count
-        SoakReport nothingSent = new SoakReport(2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, true, true, 1, 0, new Tally(0, 0, 0, 0),
-                new Tally(0, 0, 0, 0));
+        Tally none = new Tally(0, 0, 0, 0);
+        SoakReport nothingSent = new SoakReport(2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, true, true, 1, 0, none, none);
         SoakReport nothingDecided = new SoakReport(2, 100, 3, 3, 1, 1, 0, 0, 0, 0, 0, true, true, 30, 0, CLEAN, CLEAN);
 
         // then neither passes: two empty sets agree, and prove nothing
