@@ -275,6 +275,23 @@ class ApiSecurityTest {
     }
 
     @Test
+    void shouldRefuseAFilterTheEndpointDoesNotReadFromAReaderWithAValidTokenToo() throws Exception {
+        // given a reader's valid token
+        String reader = issuer.token().scope(TestIssuer.READ).sign();
+
+        // when it asks with a misspelt filter, and with a filter given twice
+        HttpResponse<String> misspelt = call("GET", "/api/decisions?investorid=dutchess", reader);
+        HttpResponse<String> twice = call("GET", "/api/decisions?investorId=a&investorId=b", reader);
+
+        // then each is a 400 naming it, as without authentication: ignored, the filter would answer every
+        // investor's records as if it had not been asked for
+        assertThat(misspelt.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(misspelt.body()).get("field").asText()).isEqualTo("investorid");
+        assertThat(twice.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(twice.body()).get("error").asText()).contains("is given twice");
+    }
+
+    @Test
     void shouldRefuseATokenInTheUrlEvenAValidOne() throws Exception {
         // given a valid token, sent as a query parameter
         String token = issuer.token().sign();
