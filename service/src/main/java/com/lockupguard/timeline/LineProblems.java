@@ -52,7 +52,7 @@ final class LineProblems {
         if (absent(value)) {
             problems.add("kind is missing");
         } else if (kind == null) {
-            problems.add("kind " + shown(value) + " is not one of " + names(kinds));
+            problems.add("kind " + ShownText.json(value) + " is not one of " + names(kinds));
         }
         return kind;
     }
@@ -70,9 +70,9 @@ final class LineProblems {
         if (absent(value)) {
             problems.add(field + " is missing");
         } else if (!value.isTextual()) {
-            problems.add(field + " " + shown(value) + " is not a string");
+            problems.add(field + " " + ShownText.json(value) + " is not a string");
         } else if (!HoldingKey.isValidId(value.textValue())) {
-            problems.add(field + " " + shown(value) + " is not 1 to " + HoldingKey.MAX_ID_CODE_POINTS
+            problems.add(field + " " + ShownText.json(value) + " is not 1 to " + HoldingKey.MAX_ID_CODE_POINTS
                     + " characters without '" + HoldingKey.SEPARATOR + "'");
         }
     }
@@ -82,11 +82,11 @@ final class LineProblems {
         if (absent(value)) {
             problems.add("quantity is missing");
         } else if (WrittenNumbers.isWrittenInteger(value)) {
-            problems.add("quantity " + shown(value) + " is more than a 64-bit count holds");
+            problems.add("quantity " + ShownText.json(value) + " is more than a 64-bit count holds");
         } else if (!value.isIntegralNumber()) {
-            problems.add("quantity " + shown(value) + " is not a JSON integer");
+            problems.add("quantity " + ShownText.json(value) + " is not a JSON integer");
         } else if (!value.canConvertToLong()) {
-            problems.add("quantity " + shown(value) + " is more than a 64-bit count holds");
+            problems.add("quantity " + ShownText.json(value) + " is more than a 64-bit count holds");
         } else if (value.longValue() <= 0 || value.longValue() > most) {
             problems.add("quantity " + value.longValue()
                     + (most == Long.MAX_VALUE ? " is not positive" : " is not from 1 to " + most));
@@ -101,10 +101,6 @@ final class LineProblems {
      * {@code value} as written, cut as {@link ShownText} cuts it. The length said of a cut string is the string's own,
      * as the id rule counts it (code points), not that of its JSON text with quotes and escapes.
      */
-    private static String shown(JsonNode value) {
-        return ShownText.json(value);
-    }
-
     private static String names(Enum<?>[] values) {
         return Arrays.stream(values).map(Enum::name).collect(Collectors.joining(", "));
     }
