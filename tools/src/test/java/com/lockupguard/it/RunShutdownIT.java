@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.registry.InMemorySchemaRegistry;
-import com.lockupguard.tools.cli.LockupGuardTools;
+import com.lockupguard.tools.cli.CommandProcess;
 import com.lockupguard.tools.registry.SchemaRegistryServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +32,10 @@ class RunShutdownIT {
 
     @TempDir
     Path logs;
+
+    /** The run JVMs' java.io.tmpdir. */
+    @TempDir
+    Path tmp;
 
     @Test
     void shouldCloseKafkaStreamsSoThatItsStateIsKeptWhenStoppedBySigterm() throws Exception {
@@ -78,11 +82,11 @@ class RunShutdownIT {
         }
     }
 
-    private static Process start(Path log, Map<String, String> settings) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), LockupGuardTools.class.getName(), "run"));
-        settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    /** {@code run} with {@code settings} in a JVM of its own, once it says Kafka Streams is RUNNING. */
+    private Process start(Path log, Map<String, String> settings) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of("run"));
+        settings.forEach((key, value) -> arguments.addAll(List.of("--set", key + "=" + value)));
+        Process process = CommandProcess.start(tmp, log, arguments.toArray(String[]::new));
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).failFast(() -> !process.isAlive())
                 .until(() -> read(log).contains("-> RUNNING"));
         return process;

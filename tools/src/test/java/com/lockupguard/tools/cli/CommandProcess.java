@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** A command of the jar run in a JVM of its own, as a user runs it, so that it can be stopped as Ctrl-C stops it. */
-final class CommandProcess {
+public final class CommandProcess {
 
     private CommandProcess() {
     }
 
     /** Starts {@code arguments} with {@code tmp} as its {@code java.io.tmpdir}, its output (both streams) to {@code log}. */
-    static Process start(Path tmp, Path log, String... arguments) throws IOException {
+    public static Process start(Path tmp, Path log, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
                 LockupGuardTools.class.getName()));
