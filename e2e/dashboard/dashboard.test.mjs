@@ -6,14 +6,16 @@
 // labelled "breach"). With API_TOKEN set, the guard requires authentication: the page must ask for
 // a token, and the person pastes it. Saves a screenshot either way.
 import { chromium } from 'playwright-core';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const [base, screenshot] = process.argv.slice(2);
 const token = process.env.API_TOKEN || '';
 const authorized = token ? { headers: { Authorization: `Bearer ${token}` } } : {};
-const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'guard-chromium-')), {
+// the browser's profile: a fresh folder each run, removed when the browser has closed
+const profile = mkdtempSync(join(tmpdir(), 'guard-chromium-'));
+const browser = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
   viewport: { width: 1400, height: 1100 },
@@ -43,9 +45,18 @@ try {
     // and offers no link to /metrics, which a link cannot send the token to
     if (await page.locator('#metrics-link').isVisible()) throw new Error('the metrics link is shown, but would be a 401');
     await page.fill('#token', token);
-    await page.click('#use-token');
+    // pasted, and at once used again while the first still waits for its feed's ticket (as a sign-in during a
+    // reconnect does): the page must open one live feed, not two that each show every decision
+    await page.evaluate((pasted) => {
+      document.querySelector('#sign-in').requestSubmit();
+      useToken(pasted);
+    }, token);
     await page.locator('#auth-state', { hasText: 'token in use' }).waitFor({ timeout: 30_000 });
     await page.locator('#sign-in').waitFor({ state: 'hidden', timeout: 30_000 });
+    await page.locator('#feed-state', { hasText: 'connected' }).waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(2_000);
+    const feeds = requested.filter((url) => new URL(url).pathname === '/api/events').length;
+    if (feeds !== 1) throw new Error(`signed in twice at once, the page opened the live feed ${feeds} times`);
     const stored = await page.evaluate(() => ({ session: sessionStorage.length, local: localStorage.length }));
     if (stored.local !== 0) throw new Error('the token must not be kept in localStorage');
   }
@@ -287,5 +298,6 @@ try {
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log('screenshot:', screenshot);
   await browser.close();
+  rmSync(profile, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);
