@@ -157,6 +157,42 @@ class RequestBodiesTest {
     }
 
     @Test
+    void shouldTakeABodyOfExactlyTheLimitDeclaredOrNot() {
+        // given bodies of exactly the 1,000 bytes allowed: one declared, one sent without a length (chunked)
+        byte[] most = new byte[1_000];
+        // when / then both are read whole
+        assertThat(bodies.read("desk", 1_000, true, () -> new ByteArrayInputStream(most), NO_WAIT)).hasSize(1_000);
+        assertThat(bodies.read("desk", -1, false, () -> new ByteArrayInputStream(most), NO_WAIT)).hasSize(1_000);
+    }
+
+    @Test
+    void shouldFreeTheCallersAndTheServersPlaceWhateverBecameOfEachBody() {
+        // given more bodies than the server and one caller may have coming at once, each read only after the one
+        // before it ended: read, refused as too large, or broken off by its client
+        InputStream broken = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("Early EOF");
+            }
+        };
+        List<Integer> answered = new ArrayList<>();
+        for (int i = 0; i < RequestBodies.IN_TRANSIT + RequestBodies.PER_CALLER + 1; i++) {
+            // when each is read: without a length, so that it is counted as coming while it is read
+            InputStream body = switch (i % 3) {
+                case 0 -> new ByteArrayInputStream(new byte[10]);
+                case 1 -> new ByteArrayInputStream(new byte[1_001]);
+                default -> broken;
+            };
+            ApiException refused = catchThrowableOfType(ApiException.class,
+                    () -> bodies.read("desk", -1, false, () -> body, NO_WAIT));
+            answered.add(refused == null ? 200 : refused.status());
+        }
+        // then each got its own answer, none a 429 or 503 for places an earlier body kept
+        assertThat(answered).containsOnly(200, 413, 400).contains(200, 413, 400);
+        assertThat(bodies.coming()).isZero();
+    }
+
+    @Test
     void shouldNotOpenABodyDeclaredOverTheLimit() {
         // given a body declared over the limit, whose opening would ask a client that waits (Expect: 100-continue)
         AtomicLong opened = new AtomicLong();
@@ -282,13 +318,23 @@ class RequestBodiesTest {
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.retryAfterSeconds()).isEqualTo(1);
         assertThat(other).hasSize(2);
-        // and once its bodies have come, the slow caller may send again
+        // and once its bodies have come, the slow caller may have as many coming again: the one refused kept no
+        // place
         stop.countDown();
         for (Future<byte[]> body : coming) {
             assertThat(body.get(10, TimeUnit.SECONDS)).isNotEmpty();
         }
-        assertThat(patient.read("slow", 1, false, () -> new ByteArrayInputStream(new byte[] {'x'}), NO_WAIT))
-                .hasSize(1);
+        CountDownLatch again = new CountDownLatch(1);
+        List<Future<byte[]>> comingAgain = new ArrayList<>();
+        for (int i = 0; i < RequestBodies.PER_CALLER; i++) {
+            comingAgain.add(senders.submit(() -> patient.read("slow", -1, false,
+                    () -> trickle(Duration.ofMillis(100), again), NO_WAIT)));
+        }
+        Thread.sleep(300);
+        again.countDown();
+        for (Future<byte[]> body : comingAgain) {
+            assertThat(body.get(10, TimeUnit.SECONDS)).isNotEmpty();
+        }
     }
 
     @Test
