@@ -4,6 +4,8 @@ import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.registry.SchemaRegistryClients;
 import com.lockupguard.serde.AvroSerdeConfig;
 import com.lockupguard.topology.StreamsDefaults;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -23,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.security.JaasContext;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -44,6 +47,9 @@ public final class ClientSettings {
     /** A config provider's own settings ({@code config.providers.<name>.class}, ...): every client takes them. */
     private static final String CONFIG_PROVIDERS = "config.providers.";
 
+    /** The settings a topic takes: Kafka's {@link TopicConfig}, and the replication throttles it keeps with quotas. */
+    private static final Set<String> TOPIC_SETTINGS = topicSettings();
+
     private ClientSettings() {
     }
 
@@ -63,6 +69,7 @@ public final class ClientSettings {
             throw new ConfigException("Kafka Streams cannot read these settings: " + e);
         }
         refuseNoRecordCache(streams);
+        refuseUnknownTopicSettings(config);
         String client = "settings-check";
         producer("Kafka Streams' producer", streams.getProducerConfigs(client));
         consumer("Kafka Streams' main consumer", streams.getMainConsumerConfigs(client, client, 0));
@@ -87,6 +94,43 @@ public final class ClientSettings {
                     + "and with no cache would publish none: give it at least 1 byte (a small cache publishes more of "
                     + "them: every position a holding takes, not only its last of each commit)");
         }
+    }
+
+    /**
+     * Refuses a {@code topic.*} setting that is neither one of the guard's (its topics' names) nor a topic setting
+     * Kafka knows: Kafka Streams passes it on to every changelog it creates, the broker refuses to create them, and the
+     * guard would replace its stream thread over and over without ever starting, where a misspelt client setting is
+     * only without effect.
+     */
+    private static void refuseUnknownTopicSettings(GuardConfig config) {
+        Set<String> guards = GuardConfig.definition().names();
+        for (Map.Entry<String, String> setting : config.originalStrings().entrySet()) {
+            String name = setting.getKey();
+            if (name.startsWith(StreamsConfig.TOPIC_PREFIX) && !guards.contains(name)
+                    && !TOPIC_SETTINGS.contains(name.substring(StreamsConfig.TOPIC_PREFIX.length()))) {
+                throw new ConfigException(name, setting.getValue(), "Kafka has no topic setting '"
+                        + name.substring(StreamsConfig.TOPIC_PREFIX.length()) + "', which a broker would refuse on "
+                        + "every changelog of the guard's state (misspelt?); the guard's own topic.* settings are "
+                        + String.join(", ", guards.stream()
+                                .filter(guard -> guard.startsWith(StreamsConfig.TOPIC_PREFIX)).sorted().toList()));
+            }
+        }
+    }
+
+    private static Set<String> topicSettings() {
+        Set<String> names = new TreeSet<>(List.of("leader.replication.throttled.replicas",
+                "follower.replication.throttled.replicas"));
+        for (Field field : TopicConfig.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class
+                    && field.getName().endsWith("_CONFIG")) {
+                try {
+                    names.add((String) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("cannot read " + field, e);
+                }
+            }
+        }
+        return names;
     }
 
     /**

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -130,6 +131,26 @@ class ConfigCommandTest {
         assertThat(result.getValue()).contains("# settings neither the guard nor Kafka's clients know, so without "
                 + "effect (misspelt?): comit.interval.ms, producer.lingr.ms" + System.lineSeparator());
         assertThat(result.getKey()).isZero();
+    }
+
+    @Test
+    void shouldRefuseATopicSettingKafkaDoesNotKnowOnWhichNoChangelogCouldBeCreated() {
+        // given a misspelt guard topic name and a misspelt topic setting, beside ones Kafka and the guard know
+        for (String misspelt : List.of("topic.aproved=desk-approved", "topic.retention.msec=1000")) {
+            // when
+            java.util.Map.Entry<Integer, String> result = runForExit("--check", "--timeout", "1", "--set",
+                    "http.port=-1", "--set", "topic.min.insync.replicas=2", "--set",
+                    "topic.leader.replication.throttled.replicas=*", "--set", "topic.orders=desk-orders",
+                    "--set", misspelt);
+
+            // then it is refused, named, before the cluster is asked: Kafka Streams would pass it on to its
+            // changelogs, which the broker would then refuse to create, and the guard would never start
+            String name = misspelt.substring(0, misspelt.indexOf('='));
+            assertThat(result.getKey()).as(misspelt).isEqualTo(LockupGuardCli.EXIT_USAGE);
+            assertThat(result.getValue()).as(misspelt).contains("configuration error: Invalid value "
+                    + misspelt.substring(name.length() + 1) + " for configuration " + name + ": Kafka has no topic "
+                    + "setting '" + name.substring("topic.".length()) + "'").contains("topic.approved, topic.blocked");
+        }
     }
 
     @Test
