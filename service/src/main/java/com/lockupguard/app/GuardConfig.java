@@ -640,12 +640,17 @@ public final class GuardConfig extends AbstractConfig {
      * that belong to Kafka Streams' clients only. The feed reads by assignment, outside the guard's group: a
      * {@code group.instance.id} meant for the stream threads, or {@code group.protocol=streams}, would break it.
      * The API's producer is not transactional: with the {@code transactional.id} meant for Kafka Streams (which
-     * overrides it anyway) every send would fail.
+     * overrides it anyway) every send would fail. And it writes the guard's inputs (as {@code produce} does, with the
+     * same settings), which must be partitioned by key as Kafka's default partitioner does: under a
+     * {@code partitioner.class} or {@code partitioner.ignore.keys} meant for the stream threads' outputs, an order
+     * would reach another holding's task and be dead-lettered {@code WRONG_PARTITION}, and its caller wait for a
+     * decision that never comes.
      */
     private enum ClientRole {
         ADMIN(StreamsConfig.ADMIN_CLIENT_PREFIX, AdminClientConfig.configNames(), Set.of()),
         PRODUCER(StreamsConfig.PRODUCER_PREFIX, ProducerConfig.configNames(),
-                Set.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG)),
+                Set.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, ProducerConfig.PARTITIONER_CLASS_CONFIG,
+                        ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG)),
         CONSUMER(StreamsConfig.CONSUMER_PREFIX, ConsumerConfig.configNames(),
                 Set.of(ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
                         ConsumerConfig.GROUP_PROTOCOL_CONFIG, ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG));

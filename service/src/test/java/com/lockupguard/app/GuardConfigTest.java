@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.RoundRobinPartitioner;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -187,6 +188,23 @@ class GuardConfigTest {
                 config.consumerProperties())) {
             assertThat(client).containsOnlyKeys("bootstrap.servers");
         }
+    }
+
+    @Test
+    void shouldLeaveAPartitionerMeantForTheStreamThreadsOutOfTheProducerOfTheGuardsInputs() {
+        // given a partitioner, and keys ignored, set for Kafka Streams' producer (which writes the outputs)
+        GuardConfig config = new GuardConfig(Map.of("partitioner.class", RoundRobinPartitioner.class.getName(),
+                "producer.partitioner.ignore.keys", "true"));
+
+        // when
+        Properties inputs = config.producerProperties();
+        Map<String, Object> streams = new StreamsConfig(config.streamsProperties()).getProducerConfigs("guard");
+
+        // then the producer of POST /api/orders and of produce partitions by key, as the guard reads its inputs (an
+        // order on another partition is dead-lettered WRONG_PARTITION), while Kafka Streams' keeps both
+        assertThat(inputs).doesNotContainKeys("partitioner.class", "partitioner.ignore.keys");
+        assertThat(streams).containsEntry("partitioner.class", RoundRobinPartitioner.class.getName())
+                .containsEntry("partitioner.ignore.keys", "true");
     }
 
     @Test
