@@ -141,7 +141,9 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
         ensureRunning();
         KeyQueryMetadata metadata = streams.queryMetadataForKey(StoreNames.HOLDING_STATE, holding.asString(),
                 Serdes.String().serializer());
-        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)
+                || metadata.activeHost().equals(HostInfo.unavailable())) {
+            // the latter: the holding's partition has no owner in the assignment Kafka Streams knows (yet)
             throw ApiException.notReady("the guard's instances are rebalancing; retry");
         }
         return metadata.activeHost();
