@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,12 @@ public final class ConfigSources {
     public static final String ENV_PREFIX = "LOCKUP_GUARD_";
     /** The level of the guard's own loggers: read by the logging set-up, not a setting of the guard or of Kafka. */
     public static final String LOG_LEVEL_VARIABLE = ENV_PREFIX + "LOG_LEVEL";
+
+    /**
+     * What Kubernetes gives every pod for each Service ({@code LOCKUP_GUARD_HTTP_PORT=tcp://10.96.0.12:8080} for one
+     * named {@code lockup-guard-http}): a service link, never a setting's value.
+     */
+    private static final Pattern SERVICE_LINK = Pattern.compile("(tcp|udp|sctp)://[^\\s/]+:[0-9]+");
 
     private ConfigSources() {
     }
@@ -92,7 +99,14 @@ public final class ConfigSources {
         Map<String, String> settings = new HashMap<>();
         environment.forEach((name, value) -> {
             if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length() && !name.equals(LOG_LEVEL_VARIABLE)) {
-                settings.put(settingName(name.substring(ENV_PREFIX.length())), value);
+                if (name.contains("_PORT") && SERVICE_LINK.matcher(value).matches()) {
+                    // read as a setting it could be one the guard has (http.port), and refused: the guard would not
+                    // start because of a Service's name
+                    LOG.warn("{} is a Kubernetes service link, not a setting: ignored (enableServiceLinks: false "
+                            + "leaves them out)", name);
+                } else {
+                    settings.put(settingName(name.substring(ENV_PREFIX.length())), value);
+                }
             }
         });
         return settings;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
 import com.lockupguard.testing.CapturedLogs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -283,6 +284,30 @@ class GuardConfigTest {
         assertThat(settings).containsOnly(Map.entry("bootstrap.servers", "kafka:9092"),
                 Map.entry("sasl.jaas.config", "x"), Map.entry("schema.registry.url", "http://sr:8081"),
                 Map.entry("some_underscore-dash", "y"));
+    }
+
+    @Test
+    void shouldLeaveOutTheServiceLinksKubernetesGivesAPodWhichCouldNameTheGuardsSettings() {
+        // given what a Service named lockup-guard-http gives every pod of its namespace, beside a real setting
+        Map<String, String> environment = Map.of(
+                "LOCKUP_GUARD_HTTP_PORT", "tcp://10.96.0.12:8080",
+                "LOCKUP_GUARD_HTTP_PORT_8080_TCP", "tcp://10.96.0.12:8080",
+                "LOCKUP_GUARD_HTTP_SERVICE_PORT", "8080",
+                "LOCKUP_GUARD_BOOTSTRAP_SERVERS", "kafka:9092");
+        CapturedLogs logged = CapturedLogs.of(ConfigSources.class);
+
+        // when
+        Map<String, String> settings;
+        try (logged) {
+            settings = ConfigSources.fromEnvironment(environment);
+        }
+
+        // then the links are not settings (http.port=tcp://... would stop the guard at start), and each is named
+        assertThat(settings).containsOnly(Map.entry("bootstrap.servers", "kafka:9092"),
+                Map.entry("http.service.port", "8080"));
+        assertThatCode(() -> new GuardConfig(settings)).doesNotThrowAnyException();
+        assertThat(logged.messagesAtLeast(Level.WARN)).hasSize(2)
+                .allSatisfy(message -> assertThat(message).contains("is a Kubernetes service link"));
     }
 
     @ParameterizedTest
