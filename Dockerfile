@@ -21,14 +21,16 @@ FROM eclipse-temurin:17.0.15_6-jre-jammy
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --home-dir /app guard \
+ && groupadd --system --gid 10001 guard \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /app guard \
  && mkdir -p /var/lib/lockup-guard \
- && chown guard /var/lib/lockup-guard
+ && chown 10001:10001 /var/lib/lockup-guard
 WORKDIR /app
 COPY --from=build /src/service/target/lib /app/lib
 COPY --from=build /src/service/target/lockup-guard-service.jar /app/lockup-guard.jar
 COPY examples /app/examples
-USER guard
+# by number: Kubernetes' runAsNonRoot cannot tell that a user named in the image is not root, and refuses it
+USER 10001:10001
 ENV LOCKUP_GUARD_STATE_DIR=/var/lib/lockup-guard/state \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 VOLUME /var/lib/lockup-guard
