@@ -65,7 +65,8 @@ public final class ClientSettings {
         } catch (ConfigException e) {
             throw e;
         } catch (RuntimeException e) {
-            // Kafka 4.4 fails so on consumer.enable.metrics.push=false, say: run would stop at the same place
+            // a check of Kafka Streams that fails so on a setting it reads without parsing: run would stop at the
+            // same place
             throw new ConfigException("Kafka Streams cannot read these settings: " + e);
         }
         refuseNoRecordCache(streams);

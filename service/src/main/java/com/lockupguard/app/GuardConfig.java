@@ -578,6 +578,7 @@ public final class GuardConfig extends AbstractConfig {
                 properties.put(key, value);
             }
         });
+        typeClientMetricsPush(properties);
         properties.put(BOOTSTRAP_SERVERS_CONFIG, String.join(",", getList(BOOTSTRAP_SERVERS_CONFIG)));
         properties.put(APPLICATION_ID_CONFIG, getString(APPLICATION_ID_CONFIG));
         properties.put(PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE_CONFIG));
@@ -606,6 +607,22 @@ public final class GuardConfig extends AbstractConfig {
             properties.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost() + ":" + getInt(HTTP_PORT_CONFIG));
         }
         return properties;
+    }
+
+    /**
+     * A client's {@code enable.metrics.push} ({@code consumer.enable.metrics.push}, ...) as a boolean: Kafka Streams
+     * 4.4 checks it against its own by casting it, so that given as text, as every setting from a file or the
+     * environment is, it failed with a {@code ClassCastException} that named no setting. Typed, a value that is
+     * not a boolean is refused naming the setting, and one at odds with Kafka Streams' own is refused in Kafka
+     * Streams' words.
+     */
+    private static void typeClientMetricsPush(Properties properties) {
+        for (String prefix : STREAMS_PREFIXES) {
+            String name = prefix + CommonClientConfigs.ENABLE_METRICS_PUSH_CONFIG;
+            if (properties.get(name) instanceof String text) {
+                properties.put(name, ConfigDef.parseType(name, text.trim(), Type.BOOLEAN));
+            }
+        }
     }
 
     /** Settings for the Avro serdes and the schema registry client: everything given, typed values applied. */

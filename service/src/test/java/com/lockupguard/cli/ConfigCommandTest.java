@@ -39,7 +39,8 @@ class ConfigCommandTest {
         "producer.linger.ms=abc|Invalid value abc for configuration linger.ms",
         "consumer.max.poll.records=0|Invalid value 0 for configuration max.poll.records",
         "schema.registry.url=ftp://registry:8081|a schema registry URL starts with http://, https:// or mock://",
-        "consumer.enable.metrics.push=false|Kafka Streams cannot read these settings"})
+        "consumer.enable.metrics.push=false|Kafka Streams metrics push enabled but consumer.enable.metrics is false",
+        "main.consumer.enable.metrics.push=no|Invalid value no for configuration main.consumer.enable.metrics.push"})
     void shouldRefuseAValueOneOfTheGuardsClientsWouldRefuseAtStart(String setting, String refusal) {
         // when a value only a Kafka client or the registry's client checks is given
         java.util.Map.Entry<Integer, String> result = runForExit("--check", "--set", "http.port=-1", "--set", setting);
@@ -48,6 +49,20 @@ class ConfigCommandTest {
         assertThat(result.getKey()).isEqualTo(LockupGuardCli.EXIT_USAGE);
         assertThat(result.getValue()).contains("configuration error: ").contains(refusal)
                 .doesNotContain("# topics");
+    }
+
+    @Test
+    void shouldTakeAClientsMetricsPushGivenAsTextLikeAnyOtherSetting() {
+        // given metrics push turned off for Kafka Streams and, as Kafka Streams requires then, for its consumer,
+        // as text: as a file or the environment gives every setting
+        // when
+        java.util.Map.Entry<Integer, String> result = runForExit("--check", "--timeout", "1", "--set", "http.port=-1",
+                "--set", "bootstrap.servers=127.0.0.1:1", "--set", "enable.metrics.push=false", "--set",
+                "consumer.enable.metrics.push=false", "--set", "admin.enable.metrics.push=false");
+
+        // then it is a valid configuration (Kafka Streams 4.4 cast the text to a boolean, and failed)
+        assertThat(result.getValue()).doesNotContain("configuration error");
+        assertThat(result.getKey()).isZero();
     }
 
     @ParameterizedTest
