@@ -8,20 +8,16 @@ import com.lockupguard.topology.FailureCauses;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.RegistryOutage;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +55,8 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionFeed.class);
     static final int RECENT_DECISIONS = 1_000;
     static final int HISTORY_POINTS_PER_HOLDING = 2_000;
+    /** Chart points kept over all holdings (about 130 bytes each), past which the least recent holdings go. */
+    static final long HISTORY_POINTS_IN_ALL = 250_000;
     static final int RECENT_ALERTS = 1_000;
     /** Execution reports' results kept for {@code /api/reports}, newest by when they happened. */
     static final int RECENT_REPORTS = 1_000;
@@ -78,7 +76,8 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     private final RecentDecisions recent = new RecentDecisions(RECENT_DECISIONS);
     private final RecentOfHoldings<ComplianceAlert> alerts = RecentOfHoldings.alerts(RECENT_ALERTS);
     private final RecentOfHoldings<ReportResult> reports = RecentOfHoldings.reports(RECENT_REPORTS);
-    private final Map<String, NavigableMap<Instant, HistoryPoint>> histories = new ConcurrentHashMap<>();
+    private final PositionHistories histories = new PositionHistories(HISTORY_POINTS_PER_HOLDING,
+            HISTORY_POINTS_IN_ALL);
     private final List<java.util.function.Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
@@ -152,13 +151,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
 
     @Override
     public List<HistoryPoint> history(String holding) {
-        NavigableMap<Instant, HistoryPoint> points = histories.get(holding);
-        if (points == null) {
-            return List.of();
-        }
-        synchronized (points) {
-            return List.copyOf(points.values());
-        }
+        return histories.of(holding);
     }
 
     /** Subscribers are told on the feed's thread: they must not block. */
@@ -406,11 +399,11 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
             waiting.decided(record.headers(), decision); // first: its caller gets it, whatever fails below
             recent.add(decision);
             if (decision.getPosition() != null) {
-                remember(record.key(), decision.getPosition());
+                histories.add(record.key(), decision.getPosition());
             }
             publish(new Event(Event.DECISION, record.key(), decision));
         } else if (record.value() instanceof Position position) {
-            remember(record.key(), position);
+            histories.add(record.key(), position);
             publish(new Event(Event.POSITION, record.key(), position));
         } else if (record.value() instanceof ComplianceAlert alert) {
             alerts.add(alert);
@@ -421,15 +414,6 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         }
     }
 
-    private void remember(String holding, Position position) {
-        NavigableMap<Instant, HistoryPoint> points = histories.computeIfAbsent(holding, h -> new TreeMap<>());
-        synchronized (points) {
-            points.put(position.getAsOf(), HistoryPoint.of(position));
-            while (points.size() > HISTORY_POINTS_PER_HOLDING) {
-                points.pollFirstEntry();
-            }
-        }
-    }
 
     private void publish(Event event) {
         for (java.util.function.Consumer<Event> subscriber : subscribers) {
