@@ -198,6 +198,11 @@ public final class GuardApplication implements AutoCloseable {
                     return new ReadinessReason("the guard stops: " + stopped.get().kind() + "; its log says what to "
                             + "fix", "the guard stops: " + stopped.get().reason());
                 }
+                if (service.awaitingRegistry()) {
+                    return ReadinessReason.same("a stream thread failed on a record the schema registry could not "
+                            + "describe, and waits for the registry to answer again (at most "
+                            + RegistryRecovery.MAX_WAIT.toSeconds() + " s) before it is replaced");
+                }
                 // RUNNING, and yet not ready: a replaced stream thread waiting for its group, say
                 return service.isReady() && !ready() ? ReadinessReason.same("the holdings' stores cannot be read yet: "
                         + "a stream thread is waiting for its group (after a thread was replaced, up to "

@@ -67,6 +67,8 @@ public final class GuardService implements AutoCloseable {
     private volatile Stop stop;
     private volatile boolean closing;
     private volatile TopicWatch topicWatch;
+    /** While a failed stream thread waits for the schema registry before it is replaced ({@link RegistryRecovery}). */
+    private volatile boolean awaitingRegistry;
     /** Whether {@link #close()} has run (guarded by this). */
     private boolean closed;
 
@@ -252,8 +254,17 @@ public final class GuardService implements AutoCloseable {
         }
         if (RegistryOutage.causes(failure)) {
             // a replacement would restore its tasks only to fail on the same record while the registry is away
-            topics.registry().ifPresent(registry -> new RegistryRecovery(registry, RegistryRecovery.PROBE_INTERVAL,
-                    RegistryRecovery.MAX_WAIT, () -> closing).awaitAnswer());
+            topics.registry().ifPresent(registry -> {
+                // meanwhile Kafka Streams still says RUNNING, and the failed thread's stores hold what its aborted
+                // transaction wrote: not ready
+                awaitingRegistry = true;
+                try {
+                    new RegistryRecovery(registry, RegistryRecovery.PROBE_INTERVAL, RegistryRecovery.MAX_WAIT,
+                            () -> closing).awaitAnswer();
+                } finally {
+                    awaitingRegistry = false;
+                }
+            });
         }
         return StreamThreadExceptionResponse.REPLACE_THREAD;
     }
@@ -284,11 +295,17 @@ public final class GuardService implements AutoCloseable {
     }
 
     /**
-     * Ready to decide: every task is running (not rebalancing or restoring), and the guard has not decided to stop
-     * (Kafka Streams leaves RUNNING a moment after the guard has, on the thread that closes it).
+     * Ready to decide: every task is running (not rebalancing or restoring), no failed thread waits for the schema
+     * registry, and the guard has not decided to stop (Kafka Streams leaves RUNNING a moment after the guard has, on
+     * the thread that closes it).
      */
     public boolean isReady() {
-        return stop == null && state == KafkaStreams.State.RUNNING;
+        return stop == null && !awaitingRegistry && state == KafkaStreams.State.RUNNING;
+    }
+
+    /** Whether a failed stream thread waits for the schema registry to answer again before it is replaced. */
+    public boolean awaitingRegistry() {
+        return awaitingRegistry;
     }
 
     public KafkaStreams.State state() {

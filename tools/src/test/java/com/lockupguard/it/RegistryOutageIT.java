@@ -60,6 +60,10 @@ class RegistryOutageIT {
             // then the thread failed once, and waits instead of being replaced over and over
             assertThat(guard.service().replacedThreads()).as("threads replaced during the outage").isEqualTo(1);
             assertThat(io.brokerIO().awaitDecisions(60, Duration.ZERO)).hasSize(60);
+            // and meanwhile the guard is not ready, though Kafka Streams still says RUNNING
+            assertThat(guard.service().awaitingRegistry()).isTrue();
+            assertThat(guard.service().isReady()).as("ready while its failed thread waits for the registry")
+                    .isFalse();
 
             // and when the registry is back, the order is decided, by the one replacement
             registry.restart(null);
@@ -67,6 +71,7 @@ class RegistryOutageIT {
             assertThat(decisions).hasSize(61)
                     .filteredOn(d -> d.decision().getOrderId().equals("o-outage")).hasSize(1);
             assertThat(guard.service().replacedThreads()).isEqualTo(1);
+            assertThat(guard.service().awaitingRegistry()).isFalse();
         });
     }
 
