@@ -141,9 +141,10 @@ public final class GuardApplication implements AutoCloseable {
                 Duration.ofMillis(config.getLong(GuardConfig.API_DECISION_TIMEOUT_MS_CONFIG)), service.topics(), feed);
         HostInfo self = HostInfo.buildFromEndpoint(
                 config.streamsProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
-        web.attach(new GuardWebServer.Backend(gateway, new StreamsHoldingsQuery(service.streams(), service.topics(),
-                self, json, Clock.systemUTC(), peers), feed, new FeedAwareHealth(streamsHealth(), feed::outageReason,
-                feed::stoppedForGood)));
+        StreamsHoldingsQuery holdings = new StreamsHoldingsQuery(service.streams(), service.runningPartitions(),
+                service.topics(), self, json, Clock.systemUTC(), peers);
+        web.attach(new GuardWebServer.Backend(gateway, holdings, feed, new FeedAwareHealth(streamsHealth(),
+                feed::outageReason, feed::stoppedForGood)));
     }
 
     private Health streamsHealth() {

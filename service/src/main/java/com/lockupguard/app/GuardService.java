@@ -10,6 +10,7 @@ import com.lockupguard.topology.GuardTopology;
 import com.lockupguard.topology.InputPartitions;
 import com.lockupguard.topology.OutputMessageLimit;
 import com.lockupguard.topology.RegistryOutage;
+import com.lockupguard.topology.RunningPartitions;
 import com.lockupguard.topology.StreamsDefaults;
 import com.lockupguard.topology.TopologyOptions;
 import com.lockupguard.web.ReadinessReason;
@@ -74,15 +75,17 @@ public final class GuardService implements AutoCloseable {
 
     private final InputPartitions inputPartitions;
     private final OutputMessageLimit outputLimit;
+    private final RunningPartitions running;
 
-    private GuardService(GuardConfig config, GuardTopics topics, KafkaStreams streams, InputPartitions inputPartitions,
-            OutputMessageLimit outputLimit, EmptiedStateRepair emptiedState) {
+    private GuardService(GuardConfig config, GuardTopics topics, KafkaStreams streams, TopologyOptions options,
+            OutputMessageLimit outputLimit) {
         this.config = config;
-        this.restoreProgress = new RestoreProgress(emptiedState);
+        this.restoreProgress = new RestoreProgress(options.emptiedState());
         this.topics = topics;
         this.streams = streams;
-        this.inputPartitions = inputPartitions;
+        this.inputPartitions = options.inputPartitions();
         this.outputLimit = outputLimit;
+        this.running = options.running();
     }
 
     /** A service for {@code config}, not yet started; {@code observer} sees every decision. */
@@ -110,8 +113,8 @@ public final class GuardService implements AutoCloseable {
         Properties properties = StreamsDefaults.errorHandling(config.topicNames(), observer, outputLimit);
         properties.putAll(config.streamsProperties());
         StreamsConfig streamsConfig = new StreamsConfig(properties); // fails here, naming the setting, if one is bad
-        GuardService service = new GuardService(config, topics, new KafkaStreams(topology, streamsConfig),
-                inputPartitions, outputLimit, options.emptiedState());
+        GuardService service = new GuardService(config, topics, new KafkaStreams(topology, streamsConfig), options,
+                outputLimit);
         service.streams.setStateListener(service::onStateChange);
         service.streams.setUncaughtExceptionHandler(service::onThreadFailure);
         service.streams.setGlobalStateRestoreListener(service.restoreProgress);
@@ -301,6 +304,11 @@ public final class GuardService implements AutoCloseable {
      */
     public boolean isReady() {
         return stop == null && !awaitingRegistry && state == KafkaStreams.State.RUNNING;
+    }
+
+    /** The input partitions whose task runs here, restored: the holdings queries may read from this instance. */
+    public RunningPartitions runningPartitions() {
+        return running;
     }
 
     /** Whether a failed stream thread waits for the schema registry to answer again before it is replaced. */

@@ -134,4 +134,9 @@ public final class EmptiedStateRepair {
     boolean awaitsRebuild() {
         return !emptied.isEmpty();
     }
+
+    /** Whether the task of {@code partition} waits to be rebuilt. */
+    boolean awaitsRebuild(int partition) {
+        return emptied.keySet().stream().anyMatch(key -> key.partition() == partition);
+    }
 }

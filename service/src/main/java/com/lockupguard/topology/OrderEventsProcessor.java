@@ -31,6 +31,8 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
     private OrderDecider orders;
     private SendLimit limit;
     private ExecutionApplier executions;
+    /** Whether this task's partition was counted as running ({@link RunningPartitions}) when it started. */
+    private boolean counted;
 
     OrderEventsProcessor(LockupRules rules, GuardTopics topics, LegacyStoreValues legacy, DecisionObserver observer,
             TopologyOptions options) {
@@ -62,6 +64,20 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
             // anything, even while no record comes
             context.schedule(EMPTIED_STATE_CHECK, PunctuationType.WALL_CLOCK_TIME,
                     now -> options.emptiedState().throwIfEmptied(context.taskId()));
+        }
+        // restored (Kafka Streams starts a task's processors once its stores are): queries may read them, unless
+        // they are to be rebuilt before the task decides anything
+        if (!options.emptiedState().awaitsRebuild(context.taskId().partition())) {
+            options.running().started(context.taskId().partition());
+            counted = true;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (counted) {
+            options.running().stopped(context.taskId().partition());
+            counted = false;
         }
     }
 

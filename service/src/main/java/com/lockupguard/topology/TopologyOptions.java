@@ -21,9 +21,10 @@ import org.apache.kafka.streams.state.Stores;
  *                            Open reservations are never forgotten.
  * @param emptiedState        what rebuilds a task restored into an empty store from the middle of its changelog
  *                            (persistent stores only)
+ * @param running             the partitions whose task runs here, restored: those whose stores queries may read
  */
 public record TopologyOptions(Duration punctuationInterval, InputPartitions inputPartitions, Storage storage,
-        boolean publishPositions, Duration idRetention, EmptiedStateRepair emptiedState) {
+        boolean publishPositions, Duration idRetention, EmptiedStateRepair emptiedState, RunningPartitions running) {
 
     /** How often, in wall-clock time, the guard publishes positions of holdings whose window boundary passed. */
     public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofSeconds(5);
@@ -79,6 +80,7 @@ public record TopologyOptions(Duration punctuationInterval, InputPartitions inpu
         Objects.requireNonNull(inputPartitions, "inputPartitions");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(emptiedState, "emptiedState");
+        Objects.requireNonNull(running, "running");
         if (idRetention != null && (idRetention.isNegative() || idRetention.isZero())) {
             throw new IllegalArgumentException("an id retention is positive, or null for forever: " + idRetention);
         }
@@ -87,32 +89,33 @@ public record TopologyOptions(Duration punctuationInterval, InputPartitions inpu
     /** The service's: persistent stores, default punctuation and id retention, partitions not (yet) checked. */
     public static TopologyOptions service() {
         return new TopologyOptions(DEFAULT_PUNCTUATION_INTERVAL, InputPartitions.unchecked(), Storage.PERSISTENT,
-                true, DEFAULT_ID_RETENTION, new EmptiedStateRepair());
+                true, DEFAULT_ID_RETENTION, new EmptiedStateRepair(), new RunningPartitions());
     }
 
     /** The replay's: in-memory stores, ids remembered forever; positions published only when asked for. */
     public static TopologyOptions replay(boolean publishPositions) {
         return new TopologyOptions(DEFAULT_PUNCTUATION_INTERVAL, InputPartitions.unchecked(), Storage.IN_MEMORY,
-                publishPositions, null, new EmptiedStateRepair());
+                publishPositions, null, new EmptiedStateRepair(), new RunningPartitions());
     }
 
     public TopologyOptions withPunctuationInterval(Duration interval) {
-        return new TopologyOptions(interval, inputPartitions, storage, publishPositions, idRetention, emptiedState);
+        return new TopologyOptions(interval, inputPartitions, storage, publishPositions, idRetention, emptiedState,
+                running);
     }
 
     public TopologyOptions withInputPartitions(InputPartitions partitions) {
         return new TopologyOptions(punctuationInterval, partitions, storage,
-                publishPositions, idRetention, emptiedState);
+                publishPositions, idRetention, emptiedState, running);
     }
 
     /** @param retention how long ids are remembered; null for forever */
     public TopologyOptions withIdRetention(Duration retention) {
         return new TopologyOptions(punctuationInterval, inputPartitions, storage,
-                publishPositions, retention, emptiedState);
+                publishPositions, retention, emptiedState, running);
     }
 
     public TopologyOptions withStorage(Storage otherStorage) {
         return new TopologyOptions(punctuationInterval, inputPartitions, otherStorage,
-                publishPositions, idRetention, emptiedState);
+                publishPositions, idRetention, emptiedState, running);
     }
 }

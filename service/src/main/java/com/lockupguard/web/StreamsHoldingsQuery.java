@@ -8,6 +8,7 @@ import com.lockupguard.contract.OrderMapper;
 import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.rules.OrderRequest;
 import com.lockupguard.topology.GuardTopics;
+import com.lockupguard.topology.RunningPartitions;
 import com.lockupguard.topology.StoreNames;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -34,15 +36,20 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
     private static final String THREAD_RUNNING = "RUNNING";
 
     private final KafkaStreams streams;
+    private final RunningPartitions running;
     private final HostInfo self;
     private final RemoteGuards remote;
     private final LocalHoldings local;
     private final ObjectMapper json;
 
-    /** {@code peers}: how other instances are asked (https, credential). */
-    public StreamsHoldingsQuery(KafkaStreams streams, GuardTopics topics, HostInfo self, ObjectMapper json,
-            Clock clock, PeerAccess peers) {
+    /**
+     * {@code running}: the partitions whose task runs here, restored, which alone are read from this instance's
+     * stores; {@code peers}: how other instances are asked (https, credential).
+     */
+    public StreamsHoldingsQuery(KafkaStreams streams, RunningPartitions running, GuardTopics topics, HostInfo self,
+            ObjectMapper json, Clock clock, PeerAccess peers) {
         this.streams = streams;
+        this.running = running;
         this.self = self;
         this.json = json;
         this.remote = new RemoteGuards(json, peers);
@@ -64,6 +71,13 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
     @Override
     public Answer all(boolean localOnly, String authorization) {
         ensureRunning();
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                if (!running.isRunning(task.taskId().partition())) {
+                    throw restoring("the holdings of partition " + task.taskId().partition());
+                }
+            }
+        }
         ArrayNode positions = givenNoHolding(streams) ? json.createArrayNode() : local.all();
         if (!localOnly) {
             for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
@@ -127,8 +141,12 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
      * ({@code localOnly}) is not forwarded again: the holding moved meanwhile.
      */
     private HostInfo otherOwner(HoldingKey holding, boolean localOnly) {
-        HostInfo owner = owner(holding);
+        KeyQueryMetadata metadata = owner(holding);
+        HostInfo owner = metadata.activeHost();
         if (owner.equals(self)) {
+            if (!running.isRunning(metadata.partition())) {
+                throw restoring("holding " + holding);
+            }
             return null;
         }
         if (localOnly) {
@@ -137,7 +155,15 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
         return owner;
     }
 
-    private HostInfo owner(HoldingKey holding) {
+    /**
+     * 503: what {@code what} names is being restored here (a task moved here, or revived after it was corrupted):
+     * its stores, which Kafka Streams would let a query read, do not yet hold what their changelogs say.
+     */
+    private static ApiException restoring(String what) {
+        return ApiException.notReady(what + " is being restored from its changelog on this instance; retry");
+    }
+
+    private KeyQueryMetadata owner(HoldingKey holding) {
         ensureRunning();
         KeyQueryMetadata metadata = streams.queryMetadataForKey(StoreNames.HOLDING_STATE, holding.asString(),
                 Serdes.String().serializer());
@@ -146,7 +172,7 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
             // the latter: the holding's partition has no owner in the assignment Kafka Streams knows (yet)
             throw ApiException.notReady("the guard's instances are rebalancing; retry");
         }
-        return metadata.activeHost();
+        return metadata;
     }
 
     /** The path that asks the owner of {@code holding} for its {@code suffix}, to answer from its own stores. */

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.topology.GuardTopics;
+import com.lockupguard.topology.RunningPartitions;
 import com.lockupguard.topology.TopicNames;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -19,6 +21,7 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,8 +78,8 @@ class StreamsHoldingsQueryTest {
         streams = new AnsweringStreams(metadata, stateDir);
         GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
                 Map.of("schema.registry.url", "mock://holdings-query-test-" + UUID.randomUUID()));
-        return new StreamsHoldingsQuery(streams, topics, SELF, new ObjectMapper(), Clock.systemUTC(),
-                new PeerAccess(false, null, null));
+        return new StreamsHoldingsQuery(streams, new RunningPartitions(), topics, SELF, new ObjectMapper(),
+                Clock.systemUTC(), new PeerAccess(false, null, null));
     }
 
     @Test
@@ -95,6 +98,26 @@ class StreamsHoldingsQueryTest {
         assertThat(refused.getMessage()).contains("rebalancing");
         assertThat(catchThrowableOfType(ApiException.class, () -> query.reservations(holding, false, null))
                 .status()).isEqualTo(503);
+    }
+
+    @Test
+    void shouldAnswer503ForAHoldingOfThisInstanceWhoseTaskIsNotRunningYet() {
+        // given the holding's partition is this instance's, and its task has not started: Kafka Streams restores it
+        // (moved here, or revived after it was corrupted) and would let a query read its stores meanwhile
+        StreamsHoldingsQuery query = queryWith(new KeyQueryMetadata(SELF, Set.of(), 3));
+        HoldingKey holding = new HoldingKey("dutchess", "CBYI");
+
+        // when it is asked for, its reservations, its order, or an order checked against it
+        for (ThrowingCallable asked : List.<ThrowingCallable>of(() -> query.one(holding, false, null),
+                () -> query.reservations(holding, false, null), () -> query.order(holding, "o1", false, null),
+                () -> query.whatIf(DecisionFeedTest.order("o1", 10), "{}", false, null))) {
+            ApiException refused = catchThrowableOfType(ApiException.class, asked);
+
+            // then the caller is told to retry, rather than told the holding is unknown, or what it was long ago
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.getMessage()).isEqualTo("holding dutchess/CBYI is being restored from its changelog "
+                    + "on this instance; retry");
+        }
     }
 
     @Test
