@@ -4,6 +4,9 @@ import static com.lockupguard.rules.RulesFixtures.letter;
 import static com.lockupguard.rules.RulesFixtures.letterEffective;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class TermsFingerprintTest {
@@ -29,8 +32,51 @@ class TermsFingerprintTest {
 
     @Test
     void shouldChangeWithAnyTerm() {
-        assertThat(TermsFingerprint.of(letter())).isNotEqualTo(TermsFingerprint.of(letterEffective()))
-                .isNotEqualTo(TermsFingerprint.of(letter().withTrancheMode(TrancheMode.CUMULATIVE)));
+        // given the letter's terms, and thirteen others, each with one term changed
+        AgreementTerms t = letterEffective();
+        Map<String, AgreementTerms> changed = new LinkedHashMap<>();
+        changed.put("investorId", new AgreementTerms(new HoldingKey("other", "CBYI"), t.executionDate(), t.timeZone(),
+                t.totalShares(), t.lockupDays(), t.firstReleaseShares(), t.firstReleaseDays(), t.trancheShares(),
+                t.trancheDays(), t.trancheMode(), t.rule144HoldingMonths(), t.effectiveAt()));
+        changed.put("securityId", new AgreementTerms(new HoldingKey("dutchess", "OTHER"), t.executionDate(),
+                t.timeZone(), t.totalShares(), t.lockupDays(), t.firstReleaseShares(), t.firstReleaseDays(),
+                t.trancheShares(), t.trancheDays(), t.trancheMode(), t.rule144HoldingMonths(), t.effectiveAt()));
+        changed.put("executionDate", new AgreementTerms(t.holding(), t.executionDate().plusDays(1), t.timeZone(),
+                t.totalShares(), t.lockupDays(), t.firstReleaseShares(), t.firstReleaseDays(), t.trancheShares(),
+                t.trancheDays(), t.trancheMode(), t.rule144HoldingMonths(), t.effectiveAt()));
+        changed.put("timeZone", new AgreementTerms(t.holding(), t.executionDate(), "America/Chicago",
+                t.totalShares(), t.lockupDays(), t.firstReleaseShares(), t.firstReleaseDays(), t.trancheShares(),
+                t.trancheDays(), t.trancheMode(), t.rule144HoldingMonths(), t.effectiveAt()));
+        changed.put("totalShares", new AgreementTerms(t.holding(), t.executionDate(), t.timeZone(),
+                t.totalShares() + 1, t.lockupDays(), t.firstReleaseShares(), t.firstReleaseDays(), t.trancheShares(),
+                t.trancheDays(), t.trancheMode(), t.rule144HoldingMonths(), t.effectiveAt()));
+        changed.put("lockupDays", new AgreementTerms(t.holding(), t.executionDate(), t.timeZone(),
+                t.totalShares(), t.lockupDays() + 1, t.firstReleaseShares(), t.firstReleaseDays(), t.trancheShares(),
+                t.trancheDays(), t.trancheMode(), t.rule144HoldingMonths(), t.effectiveAt()));
+        changed.put("firstReleaseShares", new AgreementTerms(t.holding(), t.executionDate(), t.timeZone(),
+                t.totalShares(), t.lockupDays(), t.firstReleaseShares() + 1, t.firstReleaseDays(), t.trancheShares(),
+                t.trancheDays(), t.trancheMode(), t.rule144HoldingMonths(), t.effectiveAt()));
+        changed.put("firstReleaseDays", new AgreementTerms(t.holding(), t.executionDate(), t.timeZone(),
+                t.totalShares(), t.lockupDays(), t.firstReleaseShares(), t.firstReleaseDays() + 1, t.trancheShares(),
+                t.trancheDays(), t.trancheMode(), t.rule144HoldingMonths(), t.effectiveAt()));
+        changed.put("trancheShares", new AgreementTerms(t.holding(), t.executionDate(), t.timeZone(),
+                t.totalShares(), t.lockupDays(), t.firstReleaseShares(), t.firstReleaseDays(), t.trancheShares() + 1,
+                t.trancheDays(), t.trancheMode(), t.rule144HoldingMonths(), t.effectiveAt()));
+        changed.put("trancheDays", new AgreementTerms(t.holding(), t.executionDate(), t.timeZone(),
+                t.totalShares(), t.lockupDays(), t.firstReleaseShares(), t.firstReleaseDays(), t.trancheShares(),
+                t.trancheDays() + 1, t.trancheMode(), t.rule144HoldingMonths(), t.effectiveAt()));
+        changed.put("trancheMode", t.withTrancheMode(TrancheMode.CUMULATIVE));
+        changed.put("rule144HoldingMonths", new AgreementTerms(t.holding(), t.executionDate(), t.timeZone(),
+                t.totalShares(), t.lockupDays(), t.firstReleaseShares(), t.firstReleaseDays(), t.trancheShares(),
+                t.trancheDays(), t.trancheMode(), t.rule144HoldingMonths() + 1, t.effectiveAt()));
+        changed.put("effectiveAt", t.withEffectiveAt(null));
+
+        // when / then each hashes apart from the letter's and from every other
+        String letters = TermsFingerprint.of(t);
+        Map<String, String> hashes = new LinkedHashMap<>();
+        changed.forEach((term, terms) -> hashes.put(term, TermsFingerprint.of(terms)));
+        assertThat(hashes).hasSize(13).allSatisfy((term, hash) -> assertThat(hash).as(term).isNotEqualTo(letters));
+        assertThat(Set.copyOf(hashes.values())).hasSize(13);
     }
 
     @Test

@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jose4j.keys.HmacKey;
+import org.jose4j.keys.resolvers.VerificationKeyResolver;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -153,7 +155,16 @@ class JwtVerifierTest {
 
     @Test
     void shouldRejectHs256TokenSignedWithThePublicKeyKeyConfusion() throws Exception {
-        assertThat(refusal(verifier(issuer), issuer.token().hmacWithPublicKey())).isEqualTo(AuthFailure.INVALID);
+        // given a forgery signed HS256 with the issuer's public key as its secret
+        String forged = issuer.token().hmacWithPublicKey();
+        // and a key resolver that would hand the HMAC check those very bytes (as a careless one does): then only the
+        // verifier's allow-list of algorithms stands between the forgery and a login
+        VerificationKeyResolver careless = (jws, nesting) -> new HmacKey(issuer.publicKey().getEncoded());
+
+        // when / then it is refused, through that resolver and through the guard's own
+        assertThat(refusal(new JwtVerifier(careless, settings(List.of("scope"))), forged))
+                .isEqualTo(AuthFailure.INVALID);
+        assertThat(refusal(verifier(issuer), forged)).isEqualTo(AuthFailure.INVALID);
     }
 
     @Test

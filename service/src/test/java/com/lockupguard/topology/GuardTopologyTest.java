@@ -931,6 +931,7 @@ class GuardTopologyTest {
             latin1Orders.pipeInput(key, order, at("2003-07-11T09:46:00-04:00"));
             latin1Agreements.pipeInput(key, guard.topics.agreements().valueSerde().serializer().serialize("agreements",
                     letter().setEffectiveAt(EFFECTIVE).build()), at("2003-07-11T09:46:30-04:00"));
+            List<Decision> ofTheTwo = guard.drainDecisions();
             Decision after = guard.decide(order("after", OrderKind.PUBLIC_SALE, 10), "2003-07-11T09:47:00-04:00");
 
             // then both are dead-lettered as they came, key and value, saying why (read with a replacement
@@ -941,7 +942,7 @@ class GuardTopologyTest {
                 assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("is not UTF-8 (byte 6 of 13 is 0xe9");
             });
             assertThat(letters.get(0).value()).containsExactly(order);
-            assertThat(guard.drainDecisions()).extracting(Decision::getOrderId).doesNotContain("latin-1");
+            assertThat(ofTheTwo).isEmpty();
             assertThat(after.getOutcome()).isEqualTo(Outcome.APPROVED);
         }
 

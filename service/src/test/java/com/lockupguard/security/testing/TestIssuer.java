@@ -64,6 +64,11 @@ public final class TestIssuer {
         return jwks(this);
     }
 
+    /** The issuer's public key, as a verifier holds it. */
+    public java.security.PublicKey publicKey() {
+        return key.getPublicKey();
+    }
+
     public Path writeJwks(Path file) throws Exception {
         return Files.writeString(file, jwks());
     }
