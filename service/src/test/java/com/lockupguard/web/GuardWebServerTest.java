@@ -743,6 +743,26 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldHandTheCallersCredentialToTheQueryThatAsksTheHoldingsOwner() throws Exception {
+        // given a server with a token, whose holdings another instance may own
+        server.close();
+        start("s3cret", true);
+        HttpRequest.Builder holdingsRequest = HttpRequest.newBuilder(URI.create(base + "/api/holdings"))
+                .header("Authorization", "Bearer s3cret");
+        HttpRequest.Builder oneRequest = HttpRequest.newBuilder(URI.create(base + "/api/holdings/dutchess/CBYI"))
+                .header("Authorization", "Bearer s3cret");
+
+        // when a caller asks for every holding, one, and what an order would get
+        assertThat(http.send(holdingsRequest.build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(200);
+        assertThat(http.send(oneRequest.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(post("/api/what-if", ORDER, "Authorization", "Bearer s3cret").statusCode()).isEqualTo(200);
+
+        // then each query was handed the caller's credential as sent, for the owner to check in turn
+        assertThat(holdings.authorizations).containsExactly("Bearer s3cret", "Bearer s3cret", "Bearer s3cret");
+    }
+
+    @Test
     void shouldRequireTheStaticTokenOnEveryApiEndpointOnceItIsConfigured() throws Exception {
         // given a server with api.token set
         server.close();
@@ -1385,6 +1405,8 @@ class GuardWebServerTest {
         final List<HoldingKey> asked = new CopyOnWriteArrayList<>();
         final List<Boolean> localOnly = new CopyOnWriteArrayList<>();
         final List<String> whatIfBodies = new CopyOnWriteArrayList<>();
+        /** The caller's credential each query was handed, to ask the holding's owner with. */
+        final List<String> authorizations = new CopyOnWriteArrayList<>();
         volatile boolean rebalancing;
         volatile boolean broken;
 
@@ -1411,6 +1433,7 @@ class GuardWebServerTest {
         public Answer all(boolean local, String authorization) {
             check();
             localOnly.add(local);
+            authorizations.add(String.valueOf(authorization));
             return new Answer(JSON.createArrayNode().add(JSON.createObjectNode().put("investorId", "dutchess")),
                     "127.0.0.1:2");
         }
@@ -1418,6 +1441,7 @@ class GuardWebServerTest {
         @Override
         public Answer one(HoldingKey holding, boolean local, String authorization) {
             askedFor(holding, local);
+            authorizations.add(String.valueOf(authorization));
             return new Answer(JSON.createObjectNode().put("investorId", holding.investorId()), "127.0.0.1:2");
         }
 
@@ -1446,6 +1470,7 @@ class GuardWebServerTest {
         public Answer whatIf(ProposedOrder order, String body, boolean local, String authorization) {
             check();
             whatIfBodies.add(body);
+            authorizations.add(String.valueOf(authorization));
             return new Answer(JSON.createObjectNode().put("decision", "APPROVED"), "127.0.0.1:1");
         }
     }
