@@ -12,8 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RunningPartitions {
 
-    /** By partition, how many of its tasks' processors are started: a task closing on one thread may overlap its
-     * successor starting on another. */
+    /**
+     * By partition, how many of its tasks' processors are started: a task closing on one thread may overlap its
+     * successor starting on another.
+     */
     private final Map<Integer, Integer> started = new ConcurrentHashMap<>();
 
     void started(int partition) {
