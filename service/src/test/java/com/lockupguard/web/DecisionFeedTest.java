@@ -146,6 +146,52 @@ class DecisionFeedTest {
     }
 
     @Test
+    void shouldKeepAndTellTheLivePagesEveryKindOfRecordItReads() throws Exception {
+        // given a feed reading, and a live page listening
+        MockFeedConsumer consumer = new MockFeedConsumer(1, List.of());
+        start(consumer);
+        List<DecisionHistory.Event> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        feed.subscribe(told::add);
+        Decision approved = GuardWebServerTest.decision(order("o-1", 10), Outcome.APPROVED, List.of(), 100L);
+        approved.setPosition(GuardWebServerTest.position("dutchess", "CBYI", Instant.parse("2003-07-11T13:45:00Z"),
+                0, 10));
+
+        // when it reads a decision, a position published later, an alert and a report's result
+        consumer.append(MockFeedConsumer.APPROVED, 0, "dutchess/CBYI", approved, null);
+        consumer.append("holding-positions", 0, "dutchess/CBYI", GuardWebServerTest.position("dutchess", "CBYI",
+                Instant.parse("2003-07-11T14:00:00Z"), 10, 0), null);
+        consumer.append(MockFeedConsumer.ALERTS, 0, "dutchess/CBYI",
+                GuardWebServerTest.alert("x1", "dutchess", "CBYI", "2003-07-11T14:30:00Z", 500), null);
+        consumer.append("execution-results", 0, "dutchess/CBYI",
+                GuardWebServerTest.report("x2", "dutchess", "CBYI", "2003-07-11T15:00:00Z"), null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> told.size() == 4);
+
+        // then the live pages were told each, in order, under its holding
+        assertThat(told).extracting(DecisionHistory.Event::type).containsExactly(DecisionHistory.Event.DECISION,
+                DecisionHistory.Event.POSITION, DecisionHistory.Event.ALERT, DecisionHistory.Event.REPORT);
+        assertThat(told).extracting(DecisionHistory.Event::holding).containsOnly("dutchess/CBYI");
+        // and a page opened later finds each: the decision, the chart's two points, the alert and the result
+        assertThat(feed.recent("dutchess", "CBYI", 10)).extracting(Decision::getOrderId).containsExactly("o-1");
+        assertThat(feed.history("dutchess/CBYI")).extracting(DecisionHistory.HistoryPoint::soldToDate)
+                .containsExactly(0L, 10L);
+        assertThat(feed.alerts("dutchess", "CBYI", 10)).extracting(a -> a.getExecutionId()).containsExactly("x1");
+        assertThat(feed.reports("dutchess", "CBYI", 10)).extracting(r -> r.getExecutionId()).containsExactly("x2");
+    }
+
+    @Test
+    void shouldLetNoCallerWaitForADecisionOnceTheFeedIsClosed() {
+        // given a caller waiting for its order's decision
+        start(new MockFeedConsumer(1, List.of()));
+        CompletableFuture<Decision> waiting = feed.await("c-1");
+
+        // when the feed closes (the guard stops)
+        feed.close();
+
+        // then the caller is let go at once, not after its own timeout
+        assertThat(waiting).isCancelled();
+    }
+
+    @Test
     void shouldSkipARecordItCannotDecodeAndGoOn() throws Exception {
         // given: a feed reading, and an alert it cannot decode (a schema id the registry does not know)
         MockFeedConsumer consumer = new MockFeedConsumer(1, List.of());
