@@ -68,8 +68,8 @@ public final class GuardService implements AutoCloseable {
     private volatile Stop stop;
     private volatile boolean closing;
     private volatile TopicWatch topicWatch;
-    /** While a failed stream thread waits for the schema registry before it is replaced ({@link RegistryRecovery}). */
-    private volatile boolean awaitingRegistry;
+    /** Failed stream threads waiting for the schema registry before they are replaced ({@link RegistryRecovery}). */
+    private final AtomicInteger awaitingRegistry = new AtomicInteger();
     /** Whether {@link #close()} has run (guarded by this). */
     private boolean closed;
 
@@ -258,14 +258,14 @@ public final class GuardService implements AutoCloseable {
         if (RegistryOutage.causes(failure)) {
             // a replacement would restore its tasks only to fail on the same record while the registry is away
             topics.registry().ifPresent(registry -> {
-                // meanwhile Kafka Streams still says RUNNING, and the failed thread's stores hold what its aborted
-                // transaction wrote: not ready
-                awaitingRegistry = true;
+                // meanwhile Kafka Streams still says RUNNING, and the failed thread's stores, open until it is
+                // replaced, hold what its aborted transaction wrote: not ready, and no query reads them
+                awaitingRegistry.incrementAndGet();
                 try {
                     new RegistryRecovery(registry, RegistryRecovery.PROBE_INTERVAL, RegistryRecovery.MAX_WAIT,
                             () -> closing).awaitAnswer();
                 } finally {
-                    awaitingRegistry = false;
+                    awaitingRegistry.decrementAndGet();
                 }
             });
         }
@@ -303,7 +303,7 @@ public final class GuardService implements AutoCloseable {
      * the thread that closes it).
      */
     public boolean isReady() {
-        return stop == null && !awaitingRegistry && state == KafkaStreams.State.RUNNING;
+        return stop == null && !awaitingRegistry() && state == KafkaStreams.State.RUNNING;
     }
 
     /** The input partitions whose task runs here, restored: the holdings queries may read from this instance. */
@@ -313,7 +313,7 @@ public final class GuardService implements AutoCloseable {
 
     /** Whether a failed stream thread waits for the schema registry to answer again before it is replaced. */
     public boolean awaitingRegistry() {
-        return awaitingRegistry;
+        return awaitingRegistry.get() > 0;
     }
 
     public KafkaStreams.State state() {

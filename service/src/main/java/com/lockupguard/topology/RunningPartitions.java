@@ -18,11 +18,13 @@ public final class RunningPartitions {
      */
     private final Map<Integer, Integer> started = new ConcurrentHashMap<>();
 
-    void started(int partition) {
+    /** Called as a task of {@code partition} starts its processors (by the topology; public for tests). */
+    public void started(int partition) {
         started.merge(partition, 1, Integer::sum);
     }
 
-    void stopped(int partition) {
+    /** Called as a task of {@code partition} closes its processors (by the topology; public for tests). */
+    public void stopped(int partition) {
         started.computeIfPresent(partition, (p, count) -> count == 1 ? null : count - 1);
     }
 

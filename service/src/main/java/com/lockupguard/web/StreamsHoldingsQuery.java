@@ -14,6 +14,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -37,6 +38,7 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
 
     private final KafkaStreams streams;
     private final RunningPartitions running;
+    private final BooleanSupplier threadWaits;
     private final HostInfo self;
     private final RemoteGuards remote;
     private final LocalHoldings local;
@@ -44,12 +46,14 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
 
     /**
      * {@code running}: the partitions whose task runs here, restored, which alone are read from this instance's
-     * stores; {@code peers}: how other instances are asked (https, credential).
+     * stores; {@code threadWaits}: whether a failed stream thread waits to be replaced, its stores still open with
+     * what its aborted transaction wrote; {@code peers}: how other instances are asked (https, credential).
      */
-    public StreamsHoldingsQuery(KafkaStreams streams, RunningPartitions running, GuardTopics topics, HostInfo self,
-            ObjectMapper json, Clock clock, PeerAccess peers) {
+    public StreamsHoldingsQuery(KafkaStreams streams, RunningPartitions running, BooleanSupplier threadWaits,
+            GuardTopics topics, HostInfo self, ObjectMapper json, Clock clock, PeerAccess peers) {
         this.streams = streams;
         this.running = running;
+        this.threadWaits = threadWaits;
         this.self = self;
         this.json = json;
         this.remote = new RemoteGuards(json, peers);
@@ -73,9 +77,7 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
         ensureRunning();
         for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
             for (TaskMetadata task : thread.activeTasks()) {
-                if (!running.isRunning(task.taskId().partition())) {
-                    throw restoring("the holdings of partition " + task.taskId().partition());
-                }
+                requireReadable("partition " + task.taskId().partition(), task.taskId().partition());
             }
         }
         ArrayNode positions = givenNoHolding(streams) ? json.createArrayNode() : local.all();
@@ -144,9 +146,7 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
         KeyQueryMetadata metadata = owner(holding);
         HostInfo owner = metadata.activeHost();
         if (owner.equals(self)) {
-            if (!running.isRunning(metadata.partition())) {
-                throw restoring("holding " + holding);
-            }
+            requireReadable("holding " + holding, metadata.partition());
             return null;
         }
         if (localOnly) {
@@ -156,11 +156,19 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
     }
 
     /**
-     * 503: what {@code what} names is being restored here (a task moved here, or revived after it was corrupted):
-     * its stores, which Kafka Streams would let a query read, do not yet hold what their changelogs say.
+     * 503 unless this instance's stores of {@code partition} hold what their changelogs say, which Kafka Streams would
+     * let a query read anyway: while its task is being restored (moved here, or revived after it was corrupted), and
+     * while a failed stream thread waits to be replaced, its stores open with what its aborted transaction wrote.
      */
-    private static ApiException restoring(String what) {
-        return ApiException.notReady(what + " is being restored from its changelog on this instance; retry");
+    private void requireReadable(String what, int partition) {
+        if (threadWaits.getAsBoolean()) {
+            throw ApiException.notReady("a stream thread of this instance failed and waits for the schema registry "
+                    + "before it is replaced: the state of " + what + " is not read meanwhile; retry");
+        }
+        if (!running.isRunning(partition)) {
+            throw ApiException.notReady("the state of " + what + " is being restored from its changelog on this "
+                    + "instance; retry");
+        }
     }
 
     private KeyQueryMetadata owner(HoldingKey holding) {

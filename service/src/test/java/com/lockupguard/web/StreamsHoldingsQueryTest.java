@@ -12,15 +12,27 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.internals.TaskMetadataImpl;
+import org.apache.kafka.streams.processor.internals.ThreadMetadataImpl;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +42,10 @@ class StreamsHoldingsQueryTest {
 
     private static final HostInfo SELF = new HostInfo("guard-1", 8080);
 
-    /** Kafka Streams, never started, that says it runs and answers {@code metadata} for every key. */
+    /**
+     * Kafka Streams, never started, that says it runs, answers {@code metadata} for every key, has one stream thread
+     * with an active task of partition 3, and stores that hold nothing.
+     */
     private static final class AnsweringStreams extends KafkaStreams {
 
         private final KeyQueryMetadata metadata;
@@ -63,11 +78,66 @@ class StreamsHoldingsQueryTest {
         public <K> KeyQueryMetadata queryMetadataForKey(String storeName, K key, Serializer<K> keySerializer) {
             return metadata;
         }
+
+        @Override
+        public Set<ThreadMetadata> metadataForLocalThreads() {
+            // Kafka Streams' own metadata classes: the public interfaces have nothing to build them with
+            TaskMetadata task = new TaskMetadataImpl(new TaskId(0, 3), Set.of(), Map.of(), Map.of(), Optional.empty());
+            return Set.of(new ThreadMetadataImpl("guard-StreamThread-1", "RUNNING", "consumer", "restore", "producer",
+                    "admin", Set.of(task), Set.of()));
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T store(StoreQueryParameters<T> parameters) {
+            return (T) new ReadOnlyKeyValueStore<String, byte[]>() {
+                @Override
+                public byte[] get(String key) {
+                    return null;
+                }
+
+                @Override
+                public KeyValueIterator<String, byte[]> range(String from, String to) {
+                    return all();
+                }
+
+                @Override
+                public KeyValueIterator<String, byte[]> all() {
+                    return new KeyValueIterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            return false;
+                        }
+
+                        @Override
+                        public KeyValue<String, byte[]> next() {
+                            throw new NoSuchElementException();
+                        }
+
+                        @Override
+                        public String peekNextKey() {
+                            throw new NoSuchElementException();
+                        }
+
+                        @Override
+                        public void close() {
+                        }
+                    };
+                }
+
+                @Override
+                public long approximateNumEntries() {
+                    return 0;
+                }
+            };
+        }
     }
 
     @TempDir
     Path stateDir;
     private KafkaStreams streams;
+    private final RunningPartitions running = new RunningPartitions();
+    private final AtomicBoolean threadWaits = new AtomicBoolean();
 
     @AfterEach
     void close() {
@@ -78,7 +148,7 @@ class StreamsHoldingsQueryTest {
         streams = new AnsweringStreams(metadata, stateDir);
         GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
                 Map.of("schema.registry.url", "mock://holdings-query-test-" + UUID.randomUUID()));
-        return new StreamsHoldingsQuery(streams, new RunningPartitions(), topics, SELF, new ObjectMapper(),
+        return new StreamsHoldingsQuery(streams, running, threadWaits::get, topics, SELF, new ObjectMapper(),
                 Clock.systemUTC(), new PeerAccess(false, null, null));
     }
 
@@ -115,8 +185,53 @@ class StreamsHoldingsQueryTest {
 
             // then the caller is told to retry, rather than told the holding is unknown, or what it was long ago
             assertThat(refused.status()).isEqualTo(503);
-            assertThat(refused.getMessage()).isEqualTo("holding dutchess/CBYI is being restored from its changelog "
-                    + "on this instance; retry");
+            assertThat(refused.getMessage()).isEqualTo("the state of holding dutchess/CBYI is being restored from "
+                    + "its changelog on this instance; retry");
+        }
+    }
+
+    @Test
+    void shouldReadAHoldingOfThisInstanceOnceItsTaskRuns() {
+        // given the holding's partition is this instance's, and its task runs
+        StreamsHoldingsQuery query = queryWith(new KeyQueryMetadata(SELF, Set.of(), 3));
+        running.started(3);
+
+        // when it is asked for, then its stores are read: they hold no agreement for it
+        ApiException answer = catchThrowableOfType(ApiException.class,
+                () -> query.one(new HoldingKey("dutchess", "CBYI"), false, null));
+        assertThat(answer.status()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldListThisInstancesHoldingsOnlyOnceEveryTaskOfItRuns() {
+        // given one task, of partition 3, not running yet
+        StreamsHoldingsQuery query = queryWith(KeyQueryMetadata.NOT_AVAILABLE);
+
+        // when every holding is asked for, then the caller is told to retry
+        ApiException refused = catchThrowableOfType(ApiException.class, () -> query.all(true, null));
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.getMessage()).isEqualTo("the state of partition 3 is being restored from its changelog "
+                + "on this instance; retry");
+
+        // and once it runs, they are listed: none here
+        running.started(3);
+        assertThat(query.all(true, null).body()).isEmpty();
+    }
+
+    @Test
+    void shouldReadNoStoreOfThisInstanceWhileAFailedStreamThreadWaitsForTheRegistry() {
+        // given a running task whose failed thread waits for the schema registry, its stores open with what its
+        // aborted transaction wrote
+        StreamsHoldingsQuery query = queryWith(new KeyQueryMetadata(SELF, Set.of(), 3));
+        running.started(3);
+        threadWaits.set(true);
+
+        // when a holding, or all, are asked for, then neither is read: retry
+        for (ThrowingCallable asked : List.<ThrowingCallable>of(
+                () -> query.one(new HoldingKey("dutchess", "CBYI"), false, null), () -> query.all(true, null))) {
+            ApiException refused = catchThrowableOfType(ApiException.class, asked);
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.getMessage()).contains("waits for the schema registry");
         }
     }
 
