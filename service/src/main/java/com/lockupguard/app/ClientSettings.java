@@ -9,6 +9,7 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,7 +71,7 @@ public final class ClientSettings {
             throw new ConfigException("Kafka Streams cannot read these settings: " + e);
         }
         refuseNoRecordCache(streams);
-        refuseUnknownTopicSettings(config);
+        refuseMisspeltTopicSettings(config);
         String client = "settings-check";
         producer("Kafka Streams' producer", streams.getProducerConfigs(client));
         consumer("Kafka Streams' main consumer", streams.getMainConsumerConfigs(client, client, 0));
@@ -99,23 +100,54 @@ public final class ClientSettings {
 
     /**
      * Refuses a {@code topic.*} setting that is neither one of the guard's (its topics' names) nor a topic setting
-     * Kafka knows: Kafka Streams passes it on to every changelog it creates, the broker refuses to create them, and the
-     * guard would replace its stream thread over and over without ever starting, where a misspelt client setting is
-     * only without effect.
+     * Kafka knows, but within two letters of one: misspelt. Kafka Streams passes every {@code topic.*} setting on to
+     * the changelogs it creates, a broker refuses to create them with a setting it does not know, and the guard would
+     * replace its stream thread over and over without ever starting. A name further from every known one may be a
+     * setting of another broker (Confluent Server's {@code confluent.*}): it is only named as unknown
+     * ({@link #unknown}).
      */
-    private static void refuseUnknownTopicSettings(GuardConfig config) {
+    private static void refuseMisspeltTopicSettings(GuardConfig config) {
         Set<String> guards = GuardConfig.definition().names();
+        Set<String> known = new TreeSet<>(TOPIC_SETTINGS);
+        guards.stream().filter(name -> name.startsWith(StreamsConfig.TOPIC_PREFIX))
+                .forEach(name -> known.add(name.substring(StreamsConfig.TOPIC_PREFIX.length())));
         for (Map.Entry<String, String> setting : config.originalStrings().entrySet()) {
             String name = setting.getKey();
-            if (name.startsWith(StreamsConfig.TOPIC_PREFIX) && !guards.contains(name)
-                    && !TOPIC_SETTINGS.contains(name.substring(StreamsConfig.TOPIC_PREFIX.length()))) {
-                throw new ConfigException(name, setting.getValue(), "Kafka has no topic setting '"
-                        + name.substring(StreamsConfig.TOPIC_PREFIX.length()) + "', which a broker would refuse on "
-                        + "every changelog of the guard's state (misspelt?); the guard's own topic.* settings are "
-                        + String.join(", ", guards.stream()
-                                .filter(guard -> guard.startsWith(StreamsConfig.TOPIC_PREFIX)).sorted().toList()));
+            if (!name.startsWith(StreamsConfig.TOPIC_PREFIX) || guards.contains(name)) {
+                continue;
+            }
+            String bare = name.substring(StreamsConfig.TOPIC_PREFIX.length());
+            if (TOPIC_SETTINGS.contains(bare)) {
+                continue;
+            }
+            Optional<String> meant = known.stream().filter(candidate -> lettersApart(bare, candidate) <= 2)
+                    .min(Comparator.comparingInt(candidate -> lettersApart(bare, candidate)));
+            if (meant.isPresent()) {
+                throw new ConfigException(name, setting.getValue(), "Kafka has no topic setting '" + bare + "' and "
+                        + "the guard no such topic: did you mean " + StreamsConfig.TOPIC_PREFIX + meant.get() + "? (a "
+                        + "broker would refuse it on every changelog of the guard's state, and the guard never start)");
             }
         }
+    }
+
+    /** How many letters must be inserted, deleted or replaced to make {@code a} into {@code b} (Levenshtein). */
+    private static int lettersApart(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int replace = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(replace, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     private static Set<String> topicSettings() {
@@ -137,8 +169,10 @@ public final class ClientSettings {
     /**
      * The settings given that neither the guard, nor Kafka Streams, nor a Kafka client, nor the registry's serdes
      * know, with or without a client's prefix ({@code producer.}, {@code consumer.}, ...): misspelt, most likely,
-     * and so without effect. Topic settings ({@code topic.*}) are the guard's or the topics', client tags
-     * ({@code client.tag.*}) Kafka Streams', and a config provider's ({@code config.providers.*}) every client's.
+     * and so without effect. A {@code topic.*} setting is known when it is the guard's or one Kafka's topics take
+     * (another broker's, such as Confluent Server's {@code topic.confluent.*}, is named: an Apache Kafka broker
+     * would refuse it), client tags ({@code client.tag.*}) are Kafka Streams', and a config provider's
+     * ({@code config.providers.*}) every client's.
      */
     public static Set<String> unknown(GuardConfig config) {
         Set<String> known = new TreeSet<>(GuardConfig.definition().names());
@@ -157,8 +191,10 @@ public final class ClientSettings {
                     break;
                 }
             }
-            if (!known.contains(bare) && !name.startsWith(StreamsConfig.TOPIC_PREFIX)
-                    && !bare.startsWith(StreamsConfig.CLIENT_TAG_PREFIX) && !bare.startsWith(CONFIG_PROVIDERS)) {
+            boolean topicSetting = name.startsWith(StreamsConfig.TOPIC_PREFIX)
+                    && TOPIC_SETTINGS.contains(name.substring(StreamsConfig.TOPIC_PREFIX.length()));
+            if (!known.contains(bare) && !topicSetting && !bare.startsWith(StreamsConfig.CLIENT_TAG_PREFIX)
+                    && !bare.startsWith(CONFIG_PROVIDERS)) {
                 unknown.add(name);
             }
         }

@@ -149,23 +149,37 @@ class ConfigCommandTest {
     }
 
     @Test
-    void shouldRefuseATopicSettingKafkaDoesNotKnowOnWhichNoChangelogCouldBeCreated() {
+    void shouldRefuseATopicSettingWithinTwoLettersOfAKnownOneOnWhichNoChangelogCouldBeCreated() {
         // given a misspelt guard topic name and a misspelt topic setting, beside ones Kafka and the guard know
-        for (String misspelt : List.of("topic.aproved=desk-approved", "topic.retention.msec=1000")) {
+        for (String[] misspelt : new String[][] {{"topic.aproved=desk-approved", "topic.approved"},
+            {"topic.retention.msec=1000", "topic.retention.ms"}}) {
             // when
             java.util.Map.Entry<Integer, String> result = runForExit("--check", "--timeout", "1", "--set",
                     "http.port=-1", "--set", "topic.min.insync.replicas=2", "--set",
                     "topic.leader.replication.throttled.replicas=*", "--set", "topic.orders=desk-orders",
-                    "--set", misspelt);
+                    "--set", misspelt[0]);
 
-            // then it is refused, named, before the cluster is asked: Kafka Streams would pass it on to its
-            // changelogs, which the broker would then refuse to create, and the guard would never start
-            String name = misspelt.substring(0, misspelt.indexOf('='));
-            assertThat(result.getKey()).as(misspelt).isEqualTo(LockupGuardCli.EXIT_USAGE);
-            assertThat(result.getValue()).as(misspelt).contains("configuration error: Invalid value "
-                    + misspelt.substring(name.length() + 1) + " for configuration " + name + ": Kafka has no topic "
-                    + "setting '" + name.substring("topic.".length()) + "'").contains("topic.approved, topic.blocked");
+            // then it is refused, named, with what was meant, before the cluster is asked: Kafka Streams would pass
+            // it on to its changelogs, which the broker would then refuse to create, and the guard never start
+            String name = misspelt[0].substring(0, misspelt[0].indexOf('='));
+            assertThat(result.getKey()).as(name).isEqualTo(LockupGuardCli.EXIT_USAGE);
+            assertThat(result.getValue()).as(name).contains("configuration error: Invalid value "
+                    + misspelt[0].substring(name.length() + 1) + " for configuration " + name + ": Kafka has no topic "
+                    + "setting '" + name.substring("topic.".length()) + "'").contains("did you mean " + misspelt[1]);
         }
+    }
+
+    @Test
+    void shouldNameButTakeATopicSettingOfAnotherBroker() {
+        // given a topic setting Confluent Server takes and Apache Kafka's topics do not
+        // when
+        java.util.Map.Entry<Integer, String> result = runForExit("--check", "--timeout", "1", "--set",
+                "http.port=-1", "--set", "bootstrap.servers=127.0.0.1:1", "--set",
+                "topic.confluent.placement.constraints={\"version\":1}");
+
+        // then it is taken, and named as one Kafka's clients do not know
+        assertThat(result.getKey()).isZero();
+        assertThat(result.getValue()).contains("(misspelt?): topic.confluent.placement.constraints");
     }
 
     @Test
