@@ -14,6 +14,7 @@ import com.lockupguard.rules.Reservation;
 import com.lockupguard.rules.ReservationStatus;
 import com.lockupguard.rules.TermsFingerprint;
 import com.lockupguard.rules.Window;
+import java.util.regex.Pattern;
 
 /**
  * The guard's store values to and from the rules' types: the holding's state, what it remembers
@@ -27,6 +28,8 @@ public final class HoldingStateMapper {
     private static final SameNamedConstants<com.lockupguard.avro.ReservationStatus, ReservationStatus>
             STATUSES_TO_RULES = SameNamedConstants.of(com.lockupguard.avro.ReservationStatus.class,
                     ReservationStatus.class);
+    /** A terms hash as every guard writes it: SHA-256, in lower-case hex. */
+    private static final Pattern TERMS_HASH = Pattern.compile("[0-9a-f]{64}");
 
     private HoldingStateMapper() {
     }
@@ -56,7 +59,10 @@ public final class HoldingStateMapper {
     /** A state an older guard stored in Avro; it kept no count of the previous period's tranche: 0. */
     public static HoldingState toRules(com.lockupguard.avro.HoldingState state) {
         AgreementTerms terms = AgreementMapper.toTerms(state.getAgreement());
-        String termsHash = state.getTermsHash() == null ? TermsFingerprint.of(terms) : state.getTermsHash();
+        // a hash no guard writes (not 64 hex digits) could be read but never written back: every record of the holding
+        // would then fail; the terms it fingerprints are here to hash again
+        String termsHash = state.getTermsHash() == null || !TERMS_HASH.matcher(state.getTermsHash()).matches()
+                ? TermsFingerprint.of(terms) : state.getTermsHash();
         Counters counters = new Counters(state.getSoldTotal(), state.getSoldInFirstWindow(), state.getCarryUsed(),
                 state.getTrancheUsedPeriod(), state.getTrancheUsed(), 0, state.getLockupConsumed(),
                 state.getReservedTotal());
@@ -65,6 +71,9 @@ public final class HoldingStateMapper {
     }
 
     public static PriorOrder toRules(SeenOrder seen) {
+        if (OrderMapper.toRules(seen.getKind()) == null) {
+            throw new IllegalArgumentException("an order of kind " + seen.getKind() + " is never remembered");
+        }
         return new PriorOrder(OrderMapper.toRules(seen.getKind()), seen.getQuantity(),
                 DecisionMapper.toRules(seen.getDecision().getOutcome()),
                 seen.getReservation() == null ? null : toRules(seen.getReservation()));
@@ -77,7 +86,12 @@ public final class HoldingStateMapper {
     public static Reservation toRules(String orderId, OpenReservation open) {
         Window window = switch (open.getPhase()) {
             case FIRST -> Window.FIRST;
-            case PERIOD -> Window.period(open.getPeriod());
+            case PERIOD -> {
+                if (open.getPeriod() == null) {
+                    throw new IllegalArgumentException("a reservation opened in a period names no period");
+                }
+                yield Window.period(open.getPeriod());
+            }
             case LOCKUP, UNKNOWN -> throw new IllegalArgumentException("no reservation is opened in " + open.getPhase());
         };
         return new Reservation(orderId, OrderMapper.toRules(open.getKind()), window, open.getFromTranche(),

@@ -24,6 +24,10 @@ final class CompactInput {
         long zigZag = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             int b = readByte();
+            if (shift == 63 && (b & 0x7E) != 0) {
+                // the tenth byte carries the 64th bit alone: any other would be dropped, and the number misread
+                throw new CorruptStoreValueException("a variable-length long holds more than 64 bits");
+            }
             zigZag |= (long) (b & 0x7F) << shift;
             if ((b & 0x80) == 0) {
                 return (zigZag >>> 1) ^ -(zigZag & 1);

@@ -203,17 +203,14 @@ public final class StateCodec {
         }
     }
 
-    /** {@link Retention} of a remembered order, read from the head of the value without decoding the rest. */
-    public Retention orderRetention(byte[] value) {
-        if (isLegacy(value)) {
-            RememberedOrder order = readable("seen-orders", () -> legacy().order(value));
-            return new Retention(order.rememberedAt(), order.status() == ReservationStatus.OPEN);
-        }
-        CompactInput in = compact(value, "seen-orders");
-        in.skip(2); // kind, outcome
-        ReservationStatus status = status(in.readByte());
-        in.readLong(); // quantity
-        return new Retention(in.readLong(), status == ReservationStatus.OPEN);
+    /**
+     * {@link Retention} of the remembered order of {@code orderId}, read as a whole: a value damaged anywhere is
+     * refused as it is when the order is read ({@link CorruptStoreValueException}), and so never judged forgettable by
+     * its head alone while its reservation, still counted by the holding, is in the rest.
+     */
+    public Retention orderRetention(byte[] value, String orderId) {
+        RememberedOrder order = order(value, orderId);
+        return new Retention(order.rememberedAt(), order.status() == ReservationStatus.OPEN);
     }
 
     /** An open reservation of the reservations store, where an older guard kept them. */

@@ -1,6 +1,5 @@
 package com.lockupguard.topology;
 
-import com.lockupguard.state.CorruptStoreValueException;
 import com.lockupguard.state.RememberedExecution;
 import com.lockupguard.state.RememberedOrder;
 import com.lockupguard.state.StateCodec;
@@ -92,7 +91,7 @@ final class IdSweeper {
         long cutoff = now - retentionMillis;
         if (orders.due(now, walkEveryMillis)) {
             orders.cursor = sweep(stores.seenOrders(), orders, (key, value) -> {
-                StateCodec.Retention retention = stores.codec().orderRetention(value);
+                StateCodec.Retention retention = stores.codec().orderRetention(value, StoreNames.idOf(key));
                 if (retention.since() == RememberedOrder.SINCE_UNKNOWN) {
                     return stores.codec().encode(
                             stores.codec().order(value, StoreNames.idOf(key)).rememberedSince(now));
@@ -127,7 +126,7 @@ final class IdSweeper {
     private static final class UnreadableValues {
         private final Set<String> warned = new HashSet<>();
 
-        void report(String store, String key, CorruptStoreValueException e) {
+        void report(String store, String key, RuntimeException e) {
             if (warned.contains(key)) {
                 LOG.debug("{} still holds a value the guard cannot read under '{}'", store, key);
             } else if (warned.size() < UNREADABLE_WARNINGS) {
@@ -152,7 +151,8 @@ final class IdSweeper {
             Verdict verdict) {
         try {
             return verdict.on(entry.key, entry.value);
-        } catch (CorruptStoreValueException e) {
+        } catch (RuntimeException e) {
+            // any failure to read one value, corrupt or beyond what the reading foresaw, is the value's, not the walk's
             if (RegistryOutage.causes(e) || RegistryOutage.refusal(e).isPresent()) {
                 throw e;
             }

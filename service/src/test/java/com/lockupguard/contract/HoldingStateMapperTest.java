@@ -1,6 +1,7 @@
 package com.lockupguard.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.Decision;
@@ -52,8 +53,44 @@ class HoldingStateMapperTest {
         Agreement letter = Agreement.newBuilder().setInvestorId("dutchess").setSecurityId("CBYI")
                 .setExecutionDate(LocalDate.parse("2003-04-28")).build();
         HoldingState stored = HoldingState.newBuilder().setAgreement(letter).setAgreementVersion(7)
-                .setTermsHash("cafe").build();
+                .setTermsHash("cafe".repeat(16)).build();
         assertThat(HoldingStateMapper.toAvro(HoldingStateMapper.toRules(stored))).isEqualTo(stored);
+    }
+
+    @Test
+    void shouldHashTheTermsAgainWhereAnOlderStateHoldsAHashNoGuardWrites() {
+        // given a stored state whose hash is not 64 hex digits: read as it is, the holding could never be written
+        // back (its terms are encoded by their hash), and every record of it would fail
+        Agreement letter = Agreement.newBuilder().setInvestorId("dutchess").setSecurityId("CBYI")
+                .setExecutionDate(LocalDate.parse("2003-04-28")).build();
+        for (String hash : List.of("not-a-sha", "cafe", "CAFE".repeat(16))) {
+            HoldingState stored = HoldingState.newBuilder().setAgreement(letter).setAgreementVersion(7)
+                    .setTermsHash(hash).build();
+
+            // when it is read, then its terms are hashed again
+            assertThat(HoldingStateMapper.toRules(stored).agreement().termsHash()).as(hash)
+                    .isEqualTo(TermsFingerprint.of(AgreementMapper.toTerms(letter)));
+        }
+    }
+
+    @Test
+    void shouldRefuseARememberedOrderOrReservationNoGuardWrites() {
+        // given an order of a kind this guard does not know, and a reservation in a period with no number
+        SeenOrder unknownKind = SeenOrder.newBuilder().setKind(OrderKind.UNKNOWN).setQuantity(5)
+                .setDecision(Decision.newBuilder().setOrderId("o1").setInvestorId("dutchess").setSecurityId("CBYI")
+                        .setKind(OrderKind.PUBLIC_SALE).setQuantity(5L)
+                        .setOrderAt(Instant.parse("2003-09-30T14:00:00Z")).setOutcome(Outcome.BLOCKED).setReasons(List.of()).setMaxAllowedNow(0L).build())
+                .build();
+        OpenReservation noPeriod = OpenReservation.newBuilder().setKind(OrderKind.PUBLIC_SALE)
+                .setPhase(com.lockupguard.avro.Phase.PERIOD).setPeriod(null).setFromTranche(1).setFromCarry(0)
+                .setQuantity(1).setTaken(0).setOpenedAt(Instant.parse("2003-09-30T14:00:00Z")).build();
+
+        // when / then each is refused as a value no guard writes (the codec's corrupt value, kept by the id sweeper),
+        // not a NullPointerException that stops every walk of the store at it
+        assertThatThrownBy(() -> HoldingStateMapper.toRules(unknownKind)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("UNKNOWN");
+        assertThatThrownBy(() -> HoldingStateMapper.toRules("o1", noPeriod))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names no period");
     }
 
     @Test

@@ -150,7 +150,7 @@ class StateCodecTest {
         assertThat(read.decision()).containsExactly(decision);
         assertThat(read.prior()).isEqualTo(order.prior());
         assertThat(read.rememberedAt()).isEqualTo(1_764_000_000_000L);
-        assertThat(codec.orderRetention(codec.encode(order)))
+        assertThat(codec.orderRetention(codec.encode(order), "o1"))
                 .isEqualTo(new StateCodec.Retention(1_764_000_000_000L, true));
     }
 
@@ -168,7 +168,8 @@ class StateCodecTest {
         assertThat(read.status()).isEqualTo(ReservationStatus.CANCELLED);
         assertThat(read.reservation()).isNull();
         assertThat(read.rememberedAt()).as("the retention runs from the close").isEqualTo(20);
-        assertThat(codec.orderRetention(codec.encode(cancelled))).isEqualTo(new StateCodec.Retention(20, false));
+        assertThat(codec.orderRetention(codec.encode(cancelled), "o1"))
+                .isEqualTo(new StateCodec.Retention(20, false));
     }
 
     @Test
@@ -268,8 +269,39 @@ class StateCodecTest {
                 .hasMessageContaining("where none can be");
         assertThatThrownBy(() -> codec.order(avro, "p")).isInstanceOf(CorruptStoreValueException.class)
                 .hasMessageContaining("where none can be");
-        assertThatThrownBy(() -> codec.orderRetention(avro)).isInstanceOf(CorruptStoreValueException.class)
+        assertThatThrownBy(() -> codec.orderRetention(avro, "o1")).isInstanceOf(CorruptStoreValueException.class)
                 .hasMessageContaining("where none can be");
+    }
+
+    @Test
+    void shouldRefuseTheRetentionOfAnOpenOrderWhoseStatusWasDamagedRatherThanForgetItsReservation() {
+        // given an open order, its status byte damaged from OPEN to FILLED, its reservation still in the rest
+        Reservation open = new Reservation("e2", OrderKind.PUBLIC_SALE, Window.period(3), 100, 20, 120_000, 7,
+                Instant.parse("2003-07-11T13:45:00Z"));
+        byte[] value = codec.encode(RememberedOrder.decided(OrderKind.PUBLIC_SALE, 120_000, Outcome.APPROVED,
+                new byte[] {1}, open, 10));
+        byte[] filled = codec.encode(RememberedOrder.decided(OrderKind.PUBLIC_SALE, 120_000, Outcome.APPROVED,
+                new byte[] {1}, open, 10).closed(ReservationStatus.FILLED, 20));
+        byte[] damaged = value.clone();
+        damaged[3] = filled[3];
+        assertThat(damaged).isNotEqualTo(value);
+
+        // when its retention is asked for (the id sweeper's question), then it is refused as the order would be, and
+        // so kept, not judged forgettable by its head while the holding still counts its reserved shares
+        assertThatThrownBy(() -> codec.orderRetention(damaged, "e2")).isInstanceOf(CorruptStoreValueException.class);
+        assertThatThrownBy(() -> codec.order(damaged, "e2")).isInstanceOf(CorruptStoreValueException.class);
+    }
+
+    @Test
+    void shouldRefuseAVariableLengthLongOfMoreThan64Bits() {
+        // given ten bytes whose last carries more than the 64th bit, and the largest ten bytes can hold
+        byte[] tooLong = {-1, -1, -1, -1, -1, -1, -1, -1, -1, 0x02};
+        byte[] longest = {-1, -1, -1, -1, -1, -1, -1, -1, -1, 0x01};
+
+        // when / then the first is refused, not read as another number, and the second read
+        assertThatThrownBy(() -> new CompactInput(tooLong, 0).readLong())
+                .isInstanceOf(CorruptStoreValueException.class).hasMessageContaining("more than 64 bits");
+        assertThat(new CompactInput(longest, 0).readLong()).isEqualTo(Long.MIN_VALUE);
     }
 
     @Test
@@ -311,7 +343,7 @@ class StateCodecTest {
         RememberedExecution fill = RememberedExecution.of(new com.lockupguard.rules.PriorExecution(ExecutionKind.FILL,
                 "e2", 10L), 100);
         // when
-        StateCodec.Retention retention = codec.orderRetention(codec.encode(blocked));
+        StateCodec.Retention retention = codec.orderRetention(codec.encode(blocked), "o1");
         // then
         assertThat(blocked.status()).isNull();
         assertThat(blocked.prior()).isEqualTo(new com.lockupguard.rules.PriorOrder(OrderKind.PUBLIC_SALE, 5,
@@ -391,7 +423,8 @@ class StateCodecTest {
         assertThat(read.quantity()).isEqualTo(number);
         assertThat(read.rememberedAt()).isEqualTo(number);
         assertThat(read.decision()).containsExactly(order.decision());
-        assertThat(codec.orderRetention(codec.encode(order))).isEqualTo(new StateCodec.Retention(number, true));
+        assertThat(codec.orderRetention(codec.encode(order), "o1"))
+                .isEqualTo(new StateCodec.Retention(number, true));
     }
 
     @Provide
