@@ -62,6 +62,16 @@ class RequestBodiesTest {
         };
     }
 
+    /** A body whose connection breaks before it sends anything (Jetty's EofException is an IOException). */
+    private static InputStream broken() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("Early EOF");
+            }
+        };
+    }
+
     @Test
     void shouldReadABodyThatArrivesInTime() {
         byte[] order = "{\"orderId\":\"o1\"}".getBytes(StandardCharsets.UTF_8);
@@ -134,13 +144,8 @@ class RequestBodiesTest {
 
     @Test
     void shouldAnswer400NotAFailureWhenTheClientEndsTheBodyEarly() {
-        // given a body whose connection breaks half way (Jetty's EofException is an IOException)
-        InputStream broken = new InputStream() {
-            @Override
-            public int read() throws IOException {
-                throw new IOException("Early EOF");
-            }
-        };
+        // given a body whose connection breaks half way
+        InputStream broken = broken();
         // when / then the caller's error, not the server's
         ApiException refused = catchThrowableOfType(ApiException.class,
                 () -> bodies.read("desk", 100, false, () -> broken, NO_WAIT));
@@ -169,12 +174,7 @@ class RequestBodiesTest {
     void shouldFreeTheCallersAndTheServersPlaceWhateverBecameOfEachBody() {
         // given more bodies than the server and one caller may have coming at once, each read only after the one
         // before it ended: read, refused as too large, or broken off by its client
-        InputStream broken = new InputStream() {
-            @Override
-            public int read() throws IOException {
-                throw new IOException("Early EOF");
-            }
-        };
+        InputStream broken = broken();
         List<Integer> answered = new ArrayList<>();
         for (int i = 0; i < RequestBodies.IN_TRANSIT + RequestBodies.PER_CALLER + 1; i++) {
             // when each is read: without a length, so that it is counted as coming while it is read
