@@ -97,10 +97,6 @@ final class LineProblems {
         return value == null || value.isNull();
     }
 
-    /**
-     * {@code value} as written, cut as {@link ShownText} cuts it. The length said of a cut string is the string's own,
-     * as the id rule counts it (code points), not that of its JSON text with quotes and escapes.
-     */
     private static String names(Enum<?>[] values) {
         return Arrays.stream(values).map(Enum::name).collect(Collectors.joining(", "));
     }

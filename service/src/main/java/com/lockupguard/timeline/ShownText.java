@@ -16,7 +16,10 @@ public final class ShownText {
         return cut(text, text.codePointCount(0, text.length()));
     }
 
-    /** A JSON value as written, cut as {@link #cut} cuts it, counting a string's characters without its quotes. */
+    /**
+     * A JSON value as written, cut as {@link #cut} cuts it. The length said of a cut string is the string's own, as the
+     * id rule counts it (code points), not that of its JSON text with quotes and escapes.
+     */
     static String json(com.fasterxml.jackson.databind.JsonNode value) {
         String written = value.toString();
         String text = value.isTextual() ? value.textValue() : written;
