@@ -19,9 +19,11 @@ import com.lockupguard.rules.OrderRequest;
 import com.lockupguard.rules.Reservation;
 import com.lockupguard.rules.Ruling;
 import com.lockupguard.rules.TermsFingerprint;
+import com.lockupguard.state.CorruptStoreValueException;
 import com.lockupguard.state.RememberedOrder;
 import com.lockupguard.state.StateCodec;
 import com.lockupguard.topology.GuardTopics;
+import com.lockupguard.topology.RegistryOutage;
 import com.lockupguard.topology.StoreNames;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,12 +31,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers from the holdings whose stores this instance has: positions now, what-if decisions and
@@ -42,6 +50,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * rebalance) fails the answer with 503; a holding without an agreement is 404.
  */
 final class LocalHoldings {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalHoldings.class);
+    private static final int SHOWN_UNREADABLE = 10;
 
     /** The guard's local stores by name ({@link com.lockupguard.topology.StoreNames}), values as stored. */
     interface Stores {
@@ -57,6 +68,8 @@ final class LocalHoldings {
     private final ContractJson contracts;
     private final Clock clock;
     private final LockupRules rules = new LockupRules();
+    /** The holdings the last list left out as unreadable, so that a dashboard's every refresh does not log them. */
+    private volatile Set<String> lastUnreadable = Set.of();
 
     LocalHoldings(Stores stores, GuardTopics topics, ObjectMapper json, Clock clock) {
         this.stores = stores;
@@ -66,17 +79,51 @@ final class LocalHoldings {
         this.clock = clock;
     }
 
-    /** The position now of every holding in this instance's stores. */
+    /**
+     * The position now of every holding in this instance's stores. A holding whose stored state cannot be read (foreign
+     * or damaged bytes) is left out, and logged when the set of such holdings changes, rather than failing the list of
+     * every other: its records are dead-lettered as they come, and its own position is a 500.
+     */
     ArrayNode all() {
         ArrayNode positions = json.createArrayNode();
         StateCodec codec = topics.stateCodec();
+        Map<String, String> unreadable = new TreeMap<>();
         read(() -> {
             try (KeyValueIterator<String, byte[]> all = holdings().all()) {
-                all.forEachRemaining(entry -> positions.add(positionNow(codec.holding(entry.value).state())));
+                all.forEachRemaining(entry -> {
+                    try {
+                        positions.add(positionNow(codec.holding(entry.value).state()));
+                    } catch (CorruptStoreValueException e) {
+                        if (RegistryOutage.causes(e) || RegistryOutage.refusal(e).isPresent()) {
+                            throw e; // not the value: the registry that reads an older guard's values
+                        }
+                        unreadable.put(entry.key, e.getMessage());
+                    }
+                });
             }
             return null;
         });
+        reportUnreadable(unreadable);
         return positions;
+    }
+
+    private void reportUnreadable(Map<String, String> unreadable) {
+        Set<String> holdingKeys = Set.copyOf(unreadable.keySet());
+        if (holdingKeys.equals(lastUnreadable)) {
+            return;
+        }
+        lastUnreadable = holdingKeys;
+        if (!unreadable.isEmpty()) {
+            Map.Entry<String, String> first = unreadable.entrySet().iterator().next();
+            LOG.error("{} holding(s) left out of the list of positions: their stored state cannot be read ({}; {}: "
+                    + "{})", unreadable.size(), shownKeys(unreadable.keySet()), first.getKey(), first.getValue());
+        }
+    }
+
+    /** The first {@value #SHOWN_UNREADABLE} holding keys, and how many more. */
+    private static String shownKeys(Set<String> keys) {
+        String shown = keys.stream().limit(SHOWN_UNREADABLE).collect(Collectors.joining(", "));
+        return keys.size() > SHOWN_UNREADABLE ? shown + " and " + (keys.size() - SHOWN_UNREADABLE) + " more" : shown;
     }
 
     ObjectNode one(HoldingKey holding) {
@@ -99,7 +146,7 @@ final class LocalHoldings {
         StateCodec codec = topics.stateCodec();
         byte[] stored = read(() -> holdings().get(holding.asString()));
         RememberedOrder remembered = remembered(codec, holding, order.orderId());
-        Ruling ruling = rules.decide(order, now, stored == null ? null : codec.holding(stored).state(),
+        Ruling ruling = rules.decide(order, now, stored == null ? null : read(() -> codec.holding(stored)).state(),
                 remembered == null ? null : remembered.prior());
         if (ruling.repeated()) {
             // answered as the resend would be: the first decision, marked as repeated
@@ -171,7 +218,7 @@ final class LocalHoldings {
     private RememberedOrder remembered(StateCodec codec, HoldingKey holding, String orderId) {
         byte[] seen = read(() -> stores.store(StoreNames.SEEN_ORDERS).get(StoreNames.idKey(holding.asString(),
                 orderId)));
-        return seen == null ? null : codec.order(seen, orderId);
+        return seen == null ? null : read(() -> codec.order(seen, orderId));
     }
 
     /** The order's first decision, as written to its topic (either topic's deserializer reads it). */
@@ -208,7 +255,7 @@ final class LocalHoldings {
         if (stored == null) {
             throw ApiException.notFound("no agreement for holding " + holding);
         }
-        return codec.holding(stored).state();
+        return read(() -> codec.holding(stored)).state();
     }
 
     private ReadOnlyKeyValueStore<String, byte[]> holdings() {
@@ -224,13 +271,22 @@ final class LocalHoldings {
                 .put("timeZone", state.agreement().terms().timeZone());
     }
 
-    /** A read of local stores; a store that migrates meanwhile (a rebalance) fails the read, lazily too: 503. */
+    /**
+     * A read of local stores; a store that migrates meanwhile (a rebalance) fails the read, lazily too: 503. So does
+     * a value an older guard wrote while the schema registry that reads it cannot be reached.
+     */
     private static <T> T read(Supplier<T> query) {
         try {
             return query.get();
         } catch (InvalidStateStoreException e) {
             throw ApiException.notReady("the guard's stores are moving between instances (rebalancing): "
                     + e.getMessage() + "; retry");
+        } catch (CorruptStoreValueException e) {
+            if (RegistryOutage.causes(e)) {
+                throw ApiException.notReady("the schema registry, which reads what an older guard stored, cannot "
+                        + "be reached; retry");
+            }
+            throw e;
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.Agreement;
@@ -13,10 +14,14 @@ import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.testing.CapturedLogs;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.GuardTopology;
+import com.lockupguard.topology.StoreNames;
 import com.lockupguard.topology.StreamsDefaults;
 import com.lockupguard.topology.TopicNames;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -299,6 +304,52 @@ class LocalHoldingsTest {
                 () -> holdings.order(new HoldingKey("nobody", "CBYI"), "e1")).status()).isEqualTo(404);
         assertThat(holdings.order(new HoldingKey("dutchess", "CBYIX"), "e1").get("decision").get("decision")
                 .asText()).isEqualTo("APPROVED");
+    }
+
+    @Test
+    void shouldListEveryOtherHoldingAndLogTheOneWhoseStoredStateCannotBeReadOnce() {
+        // given the letter on two securities, and a third holding whose stored state is foreign bytes
+        registered("TKY");
+        driver.<String, byte[]>getKeyValueStore(StoreNames.HOLDING_STATE).put("dutchess/BAD", new byte[] {0x7f, 1});
+        try (CapturedLogs logs = CapturedLogs.of(LocalHoldings.class)) {
+
+            // when the list is asked for twice, as a dashboard asks for it again at every position
+            JsonNode first = holdings.all();
+            JsonNode second = holdings.all();
+
+            // then both list the readable holdings, and the unreadable one is named in the log once
+            assertThat(first).extracting(position -> position.get("securityId").asText())
+                    .containsExactlyInAnyOrder("CBYI", "TKY");
+            assertThat(second).hasSize(2);
+            assertThat(logs.messagesAt(Level.ERROR)).singleElement().asString()
+                    .startsWith("1 holding(s) left out of the list of positions: their stored state cannot be "
+                            + "read (dutchess/BAD; dutchess/BAD: holding-state value");
+        }
+    }
+
+    @Test
+    void shouldAnswer503NotLeaveTheHoldingOutWhenTheRegistryThatReadsAnOlderGuardsValueIsAway() throws Exception {
+        // given a holding state an older guard wrote (Avro, schema id 1), read with a registry nobody answers at
+        int port;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = closed.getLocalPort();
+        }
+        GuardTopics away = GuardTopics.avro(TopicNames.defaults(), Map.of("schema.registry.url",
+                "http://127.0.0.1:" + port, "max.retries", "0"));
+        driver.<String, byte[]>getKeyValueStore(StoreNames.HOLDING_STATE).put("dutchess/OLD",
+                new byte[] {0, 0, 0, 0, 1, 2});
+        LocalHoldings upgraded = new LocalHoldings(driver::getKeyValueStore, away, JSON,
+                Clock.fixed(NOW, ZoneOffset.UTC));
+
+        // when the list, and that holding, are asked for
+        ApiException list = catchThrowableOfType(ApiException.class, upgraded::all);
+        ApiException one = catchThrowableOfType(ApiException.class,
+                () -> upgraded.one(new HoldingKey("dutchess", "OLD")));
+
+        // then each is a 503 to retry, as the registry is: not a list without the holding, nor a 500
+        assertThat(list.status()).isEqualTo(503);
+        assertThat(list.getMessage()).contains("schema registry");
+        assertThat(one.status()).isEqualTo(503);
     }
 
     @Test
