@@ -11,6 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -20,6 +24,8 @@ import org.apache.kafka.streams.state.HostInfo;
 final class RemoteGuards {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    private static final String OWNS_THE_HOLDING = "that owns this holding";
+    private static final String OWNS_SOME_HOLDINGS = "that owns some of the holdings";
     /** How much of another instance's unexpected answer an error quotes. */
     static final int SHOWN_BODY_CHARACTERS = 1_000;
 
@@ -39,56 +45,104 @@ final class RemoteGuards {
 
     /** GET {@code path} of {@code host}, on behalf of a caller who sent {@code authorization} (may be null). */
     JsonNode get(HostInfo host, String path, String authorization) {
-        return send(host, HttpRequest.newBuilder(uri(host, path)).GET(), authorization);
+        return send(new Ask(host, OWNS_THE_HOLDING), HttpRequest.newBuilder(uri(host, path)).GET(), authorization);
     }
 
     JsonNode post(HostInfo host, String path, String body, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(host, path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
-        return send(host, request, authorization);
+        return send(new Ask(host, OWNS_THE_HOLDING), request, authorization);
     }
 
-    private JsonNode send(HostInfo host, HttpRequest.Builder request, String callerAuthorization) {
+    /**
+     * GET {@code path} of each of {@code hosts} at once, so that the answer waits for the slowest of them rather than
+     * for all of them in turn: their answers in the order of {@code hosts}, or the failure of the first that failed in
+     * that order (the rest are not waited for).
+     */
+    List<JsonNode> getEach(List<HostInfo> hosts, String path, String authorization) {
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (HostInfo host : hosts) {
+            answers.add(http.sendAsync(request(HttpRequest.newBuilder(uri(host, path)).GET(), authorization),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        try {
+            List<JsonNode> bodies = new ArrayList<>();
+            for (int i = 0; i < hosts.size(); i++) {
+                Ask ask = new Ask(hosts.get(i), OWNS_SOME_HOLDINGS);
+                try {
+                    bodies.add(answered(ask, answers.get(i).get()));
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof IOException cause ? unreachable(ask, cause)
+                            : new IllegalStateException("asking instance " + ask.named() + " failed", e.getCause());
+                } catch (IOException e) {
+                    throw unreachable(ask, e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw stopping();
+                }
+            }
+            return bodies;
+        } finally {
+            answers.forEach(answer -> answer.cancel(true));
+        }
+    }
+
+    private JsonNode send(Ask ask, HttpRequest.Builder request, String callerAuthorization) {
+        try {
+            return answered(ask, http.send(request(request, callerAuthorization),
+                    HttpResponse.BodyHandlers.ofString()));
+        } catch (IOException e) {
+            throw unreachable(ask, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw stopping();
+        }
+    }
+
+    /** {@code request} with its timeout, carrying the credential {@link PeerAccess} gives for the caller's. */
+    private HttpRequest request(HttpRequest.Builder request, String callerAuthorization) {
         String authorization = access.authorization(callerAuthorization);
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        try {
-            HttpResponse<String> response = http.send(request.timeout(TIMEOUT).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
-                return json.readTree(response.body());
-            }
-            if (response.statusCode() == 503 || response.statusCode() == 421) {
-                throw ApiException.notReady("instance " + host.host() + ":" + host.port()
-                        + " that owns this holding is not ready (rebalancing); retry");
-            }
-            if (response.statusCode() == 429) {
-                throw ApiException.tooManyRequests("instance " + host.host() + ":" + host.port() + " that owns this "
-                        + "holding has too many requests of this caller under way; retry");
-            }
-            if (response.statusCode() == 404) {
-                throw ApiException.notFound(json.readTree(response.body()).path("error").asText("not found"));
-            }
-            if (response.statusCode() == 401 || response.statusCode() == 403) {
-                // the instances disagree on credentials (api.service.token, issuer, keys): an operator's problem
-                throw ApiException.badGateway("instance " + host.host() + ":" + host.port() + " refused this "
-                        + "instance's credential (" + response.statusCode() + "): give every instance the same "
-                        + "api.service.token and api.auth.* settings");
-            }
-            String answered = "instance " + host.host() + ":" + host.port() + " answered " + response.statusCode();
-            throw ApiException.badGateway(answered + guardsError(response.body()))
-                    .withDetail(answered + ": " + shortened(response.body()));
-        } catch (IOException e) {
-            // in a rebalance the owner may be gone or not yet up: transient, like the rebalance itself
-            throw ApiException.notReady("instance " + host.host() + ":" + host.port()
-                    + " that owns this holding cannot be reached (" + why(e) + "); retry");
-        } catch (InterruptedException e) {
-            // the server is being stopped past its grace: an answer that says what to do, as its orders' do
-            Thread.currentThread().interrupt();
-            throw ApiException.notReady("the guard is stopping; ask another instance, or again once this one is "
-                    + "back");
+        return request.timeout(TIMEOUT).build();
+    }
+
+    /** The body of another instance's 200, or what its other answer means here. */
+    private JsonNode answered(Ask ask, HttpResponse<String> response) throws IOException {
+        if (response.statusCode() == 200) {
+            return json.readTree(response.body());
         }
+        String instance = "instance " + ask.named();
+        if (response.statusCode() == 503 || response.statusCode() == 421) {
+            throw ApiException.notReady(instance + " " + ask.role() + " is not ready (rebalancing); retry");
+        }
+        if (response.statusCode() == 429) {
+            throw ApiException.tooManyRequests(instance + " " + ask.role() + " has too many requests of this caller "
+                    + "under way; retry");
+        }
+        if (response.statusCode() == 404) {
+            throw ApiException.notFound(json.readTree(response.body()).path("error").asText("not found"));
+        }
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+            // the instances disagree on credentials (api.service.token, issuer, keys): an operator's problem
+            throw ApiException.badGateway(instance + " refused this instance's credential (" + response.statusCode()
+                    + "): give every instance the same api.service.token and api.auth.* settings");
+        }
+        String answered = instance + " answered " + response.statusCode();
+        throw ApiException.badGateway(answered + guardsError(response.body()))
+                .withDetail(answered + ": " + shortened(response.body()));
+    }
+
+    /** In a rebalance the owner may be gone or not yet up: transient, like the rebalance itself. */
+    private static ApiException unreachable(Ask ask, IOException e) {
+        return ApiException.notReady("instance " + ask.named() + " " + ask.role() + " cannot be reached (" + why(e)
+                + "); retry");
+    }
+
+    /** The server is being stopped past its grace: an answer that says what to do, as its orders' do. */
+    private static ApiException stopping() {
+        return ApiException.notReady("the guard is stopping; ask another instance, or again once this one is back");
     }
 
     /**
@@ -142,5 +196,13 @@ final class RemoteGuards {
     /** An IPv6 address in brackets, as a URL needs it: Kafka Streams names an instance's host without them. */
     private static String authorityHost(String host) {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    /** An instance asked, and what it is asked as ({@code "that owns this holding"}), for the errors that name it. */
+    private record Ask(HostInfo host, String role) {
+
+        String named() {
+            return host.host() + ":" + host.port();
+        }
     }
 }

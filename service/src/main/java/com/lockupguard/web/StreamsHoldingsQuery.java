@@ -13,6 +13,8 @@ import com.lockupguard.topology.StoreNames;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -82,12 +84,15 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
         }
         ArrayNode positions = givenNoHolding(streams) ? json.createArrayNode() : local.all();
         if (!localOnly) {
+            List<HostInfo> others = new ArrayList<>();
             for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
                 if (!instance.hostInfo().equals(self) && !instance.topicPartitions().isEmpty()) {
-                    remote.get(instance.hostInfo(), "/api/holdings?local=true", authorization)
-                            .forEach(positions::add);
+                    others.add(instance.hostInfo());
                 }
             }
+            // all at once: one instance that is slow to answer, or gone, costs one timeout, not one each
+            remote.getEach(others, "/api/holdings?local=true", authorization)
+                    .forEach(answer -> answer.forEach(positions::add));
         }
         return new Answer(positions, hostAndPort(self));
     }

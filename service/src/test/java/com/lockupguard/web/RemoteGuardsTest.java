@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.metrics.GuardMetrics;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,6 +16,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -152,9 +156,84 @@ class RemoteGuardsTest {
         }
     }
 
+    @Test
+    void shouldAskEveryOtherInstanceAtOnceForTheListOfHoldings() throws Exception {
+        // given two instances, the first of which answers only once the second has been asked too
+        CountDownLatch secondAsked = new CountDownLatch(1);
+        HttpServer first = server(exchange -> {
+            boolean together = await(secondAsked);
+            answer(exchange, together ? 200 : 500, together ? "[{\"securityId\":\"A\"}]" : "{\"error\":\"alone\"}");
+        });
+        HttpServer second = server(exchange -> {
+            secondAsked.countDown();
+            answer(exchange, 200, "[{\"securityId\":\"B\"},{\"securityId\":\"C\"}]");
+        });
+        try {
+            // when this instance asks both for their holdings
+            List<JsonNode> answers = new RemoteGuards(JSON, new PeerAccess(false, null, null))
+                    .getEach(List.of(hostOf(first), hostOf(second)), "/api/holdings?local=true", null);
+
+            // then both were asked before either answered, and their answers come in the order asked
+            assertThat(answers).extracting(JsonNode::toString)
+                    .containsExactly("[{\"securityId\":\"A\"}]", "[{\"securityId\":\"B\"},{\"securityId\":\"C\"}]");
+        } finally {
+            first.stop(0);
+            second.stop(0);
+        }
+    }
+
+    @Test
+    void shouldSayWhichInstanceOfTheListCannotBeReached() throws Exception {
+        // given one instance that answers, and one that has just stopped
+        HttpServer up = server(exchange -> answer(exchange, 200, "[]"));
+        int port;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = closed.getLocalPort();
+        }
+        try {
+            // when this instance asks both for their holdings
+            Throwable refused = catchThrowable(() -> new RemoteGuards(JSON, new PeerAccess(false, null, null))
+                    .getEach(List.of(hostOf(up), new HostInfo("127.0.0.1", port)), "/api/holdings?local=true", null));
+
+            // then a 503 to retry that names the one gone, as one of the owners rather than the holding's
+            assertThat(refused).isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.status()).isEqualTo(503);
+                assertThat(e.getMessage()).isEqualTo("instance 127.0.0.1:" + port
+                        + " that owns some of the holdings cannot be reached (connection refused); retry");
+            });
+        } finally {
+            up.stop(0);
+        }
+    }
+
+    private static HttpServer server(HttpHandler handler) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", handler);
+        server.start();
+        return server;
+    }
+
+    private static HostInfo hostOf(HttpServer server) {
+        return new HostInfo("127.0.0.1", server.getAddress().getPort());
+    }
+
+    /** Whether {@code latch} opened within ten seconds, far beyond the three an instance waits for another. */
+    private static boolean await(CountDownLatch latch) {
+        try {
+            return latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static void answer(HttpExchange exchange, String body) throws IOException {
+        answer(exchange, 500, body);
+    }
+
+    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(500, bytes.length);
+        exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
