@@ -56,6 +56,24 @@ class EmptiedStateRepairTest {
     }
 
     @Test
+    void shouldLetNoQueryReadATaskToBeRebuiltNorCountItsCloseAgainstItsSuccessor(@TempDir Path stateDir) {
+        // given partition 0's holding state, empty, which Kafka Streams restores from offset 88 as its task starts
+        TopologyOptions options = TopologyOptions.service();
+        open(options.emptiedState(), StoreNames.HOLDING_STATE, new TaskId(0, 0), null);
+        options.emptiedState().restoreStarting(StoreNames.HOLDING_STATE, 0, 88);
+
+        // when its task starts, to be rebuilt before it decides anything
+        try (TopologyFixture guard = new TopologyFixture(stateDir, options)) {
+            // then its partition is not counted running, so no query reads its stores
+            assertThat(options.running().isRunning(0)).isFalse();
+            // and, once its rebuilt successor runs (on another thread, say), the close of this one
+            options.running().started(0);
+        }
+        // does not count the successor out
+        assertThat(options.running().isRunning(0)).isTrue();
+    }
+
+    @Test
     void shouldRebuildATaskWhoseEmptyHoldingStateRestoresFromPastTheStart() {
         // given task 0_3's holding state, empty
         open(StoreNames.HOLDING_STATE, TASK);
@@ -232,9 +250,16 @@ class EmptiedStateRepairTest {
         return open(name, task, null);
     }
 
-    /** Store {@code name} of {@code task}, watched, opened with {@code committedOffset} on its changelog. */
     private KeyValueStore<Bytes, byte[]> open(String name, TaskId task, Long committedOffset) {
-        KeyValueStore<Bytes, byte[]> store = repair.watched(new BytesStoreSupplier(name, "in-memory",
+        return open(repair, name, task, committedOffset);
+    }
+
+    /**
+     * Store {@code name} of {@code task}, watched by {@code by}, opened with {@code committedOffset} on its changelog.
+     */
+    private static KeyValueStore<Bytes, byte[]> open(EmptiedStateRepair by, String name, TaskId task,
+            Long committedOffset) {
+        KeyValueStore<Bytes, byte[]> store = by.watched(new BytesStoreSupplier(name, "in-memory",
                 () -> new InMemoryKeyValueStore(name) {
                     @Override
                     public Long committedOffset(TopicPartition partition) {
