@@ -87,7 +87,7 @@ public final class TimelineParser {
 
     /** The entry for a line, or empty for a blank line. */
     public Optional<TimelineEntry> parse(int lineNumber, String line) {
-        if (line.isBlank()) {
+        if (isBlank(line)) {
             return Optional.empty();
         }
         JsonNode node;
@@ -250,6 +250,14 @@ public final class TimelineParser {
         static final Stamp MISSING = new Stamp(null, null);
     }
 
+    /**
+     * Whether {@code line} holds only what JSON counts as whitespace, or nothing: a line of other blanks (a form feed,
+     * U+2028, an ideographic space) is a line written, not valid JSON, and said so rather than passed over.
+     */
+    private static boolean isBlank(String line) {
+        return line.chars().allMatch(c -> c == ' ' || c == '\t' || c == '\r' || c == '\n');
+    }
+
     private static Stamp stamp(JsonNode node) {
         JsonNode value = node.get("at");
         if (absent(value)) {
@@ -260,12 +268,17 @@ public final class TimelineParser {
             return new Stamp(null, "at " + ShownText.json(value) + " is not an ISO-8601 instant with an offset");
         }
         if (!SupportedTime.contains(at.get())) {
-            // the years are UTC's: 9999-12-31T23:00:00-05:00 is in the year 10000 there
-            String utc = at.get().toString();
-            String is = value.asText().equals(utc) ? " is" : " is " + utc + " in UTC,";
-            return new Stamp(null, "at " + ShownText.json(value) + is + " outside the years 1970 to 9999");
+            return new Stamp(null, outsideTheYears("at", value, at.get()));
         }
         return new Stamp(at.get(), null);
+    }
+
+    /** Why instant {@code at}, written {@code value} in field {@code name}, is refused: out of the years supported. */
+    private static String outsideTheYears(String name, JsonNode value, Instant at) {
+        // the years are UTC's: 9999-12-31T23:00:00-05:00 is in the year 10000 there
+        String utc = at.toString();
+        String is = value.asText().equals(utc) ? " is" : " is " + utc + " in UTC,";
+        return name + " " + ShownText.json(value) + is + " outside the years 1970 to 9999";
     }
 
     private static final class MalformedField extends Exception {
@@ -378,6 +391,10 @@ public final class TimelineParser {
         Optional<Instant> instant = instant(value);
         if (instant.isEmpty()) {
             throw new MalformedField(name + " " + ShownText.json(value) + " is not an ISO-8601 instant with an offset");
+        }
+        if (!SupportedTime.contains(instant.get())) {
+            // as the guard refuses it, and beyond the year 292278994 no Avro timestamp-millis could carry it
+            throw new MalformedField(outsideTheYears(name, value, instant.get()));
         }
         return instant.get();
     }

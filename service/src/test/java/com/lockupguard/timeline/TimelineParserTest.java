@@ -408,7 +408,7 @@ class TimelineParserTest {
     @Test
     void shouldRefuseAnAgreementWhoseRequiredFieldIsMissingOrWhoseDateOrModeIsWrong() {
         // given agreements without an investor, with an execution date in 1969 or not a date, an effectiveAt
-        // without an offset, an unknown trancheMode, and a fractional lockupDays
+        // without an offset or beyond the year 9999, an unknown trancheMode, and a fractional lockupDays
         String noInvestor = AGREEMENT.formatted("").replace("\"investorId\":\"dutchess\",", "");
         // when / then each is refused with the reason
         assertThat(reason(parse(noInvestor))).isEqualTo("investorId is required");
@@ -418,6 +418,12 @@ class TimelineParserTest {
                 .isEqualTo("executionDate '28/04/2003' is not a yyyy-MM-dd date");
         assertThat(reason(parse(AGREEMENT.formatted(",\"effectiveAt\":\"2003-07-10T16:30:00\""))))
                 .isEqualTo("effectiveAt \"2003-07-10T16:30:00\" is not an ISO-8601 instant with an offset");
+        assertThat(reason(parse(AGREEMENT.formatted(",\"effectiveAt\":\"+300000000-01-01T00:00:00Z\""))))
+                .as("beyond what a millisecond count carries: it stopped the replay, and produce after the lines sent")
+                .isEqualTo("effectiveAt \"+300000000-01-01T00:00:00Z\" is outside the years 1970 to 9999");
+        assertThat(reason(parse(AGREEMENT.formatted(",\"effectiveAt\":\"9999-12-31T23:00:00-05:00\""))))
+                .isEqualTo("effectiveAt \"9999-12-31T23:00:00-05:00\" is +10000-01-01T04:00:00Z in UTC, outside the "
+                        + "years 1970 to 9999");
         assertThat(reason(parse(AGREEMENT.formatted(",\"trancheMode\":\"ROLLING\""))))
                 .isEqualTo("trancheMode 'ROLLING' is unknown: use NON_CUMULATIVE or CUMULATIVE");
         assertThat(reason(parse(AGREEMENT.formatted(",\"lockupDays\":90.5"))))

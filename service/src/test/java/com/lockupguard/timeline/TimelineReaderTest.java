@@ -37,6 +37,17 @@ class TimelineReaderTest {
     }
 
     @Test
+    void shouldReportALineOfBlanksThatJsonDoesNotCountAsWhitespaceRatherThanPassItOver() {
+        // given lines of a tab and spaces, of a vertical tab, of a file separator, of U+2028 and of an ideographic space
+        List<String> lines = List.of(" \t ", "\u000b", "\u001c", "\u2028", "\u3000");
+        // when
+        List<TimelineEntry> parsed = reader.parse(lines);
+        // then only the first is blank; each of the others is a line that is not JSON, said by its number
+        assertThat(parsed).extracting(TimelineEntry::lineNumber).containsExactly(2, 3, 4, 5);
+        assertThat(parsed).allSatisfy(entry -> assertThat(entry).isInstanceOf(TimelineEntry.UnreadableLine.class));
+    }
+
+    @Test
     void shouldReportALineThatIsNotUtf8AndReadTheOthersFromAFileAsFromAStream(@TempDir Path dir) throws IOException {
         // given a timeline whose second line holds a Latin-1 byte, as a file and as a stream
         byte[] bytes = concat(utf8(ORDER + "\n{\"x\":\"soci"), new byte[] {(byte) 0xE9}, utf8("t\u00e9\"}\n" + ORDER));

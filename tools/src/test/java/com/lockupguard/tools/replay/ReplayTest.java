@@ -252,6 +252,7 @@ class ReplayTest {
         "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\",\"lockupDays\":99999999999999999999}",
         "{\"type\":\"agreement\",\"investorId\":\"du/tchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\"}",
         "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"1969-04-28\"}",
+        "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\",\"effectiveAt\":\"+300000000-01-01T00:00:00Z\"}",
         // an `at` written and unreadable (no offset, not a string, outside the years) is not one left out
         "{\"type\":\"agreement\",\"at\":\"2003-04-28T09:00:00\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\"}",
         "{\"type\":\"agreement\",\"at\":5,\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\"}",
