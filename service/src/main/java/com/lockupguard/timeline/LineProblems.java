@@ -82,11 +82,13 @@ final class LineProblems {
         if (absent(value)) {
             problems.add("quantity is missing");
         } else if (WrittenNumbers.isWrittenInteger(value)) {
-            problems.add("quantity " + ShownText.json(value) + " is more than a 64-bit count holds");
+            problems.add("quantity " + ShownText.json(value) + (ShownText.json(value).startsWith("-")
+                    ? " is not positive" : " is more than a 64-bit count holds"));
         } else if (!value.isIntegralNumber()) {
             problems.add("quantity " + ShownText.json(value) + " is not a JSON integer");
         } else if (!value.canConvertToLong()) {
-            problems.add("quantity " + ShownText.json(value) + " is more than a 64-bit count holds");
+            problems.add("quantity " + ShownText.json(value) + (value.bigIntegerValue().signum() < 0
+                    ? " is not positive" : " is more than a 64-bit count holds"));
         } else if (value.longValue() <= 0 || value.longValue() > most) {
             problems.add("quantity " + value.longValue()
                     + (most == Long.MAX_VALUE ? " is not positive" : " is not from 1 to " + most));

@@ -46,6 +46,11 @@ class LineProblemsTest {
                 .containsExactly("quantity 99999999999999999999 is more than a 64-bit count holds");
         assertThat(orderProblems(ORDER.replace("\"quantity\":5", "\"quantity\":" + "9".repeat(1_001))))
                 .singleElement().asString().endsWith("(1001 characters) is more than a 64-bit count holds");
+        assertThat(orderProblems(ORDER.replace("\"quantity\":5", "\"quantity\":-9223372036854775809")))
+                .as("below what a 64-bit count holds, but first of all not positive")
+                .containsExactly("quantity -9223372036854775809 is not positive");
+        assertThat(orderProblems(ORDER.replace("\"quantity\":5", "\"quantity\":-" + "9".repeat(1_000))))
+                .singleElement().asString().endsWith("(1001 characters) is not positive");
         assertThat(orderProblems(ORDER.replace("\"quantity\":5", "\"quantity\":1." + "0".repeat(1_000))))
                 .singleElement().asString().endsWith("(1002 characters) is not a JSON integer");
         assertThat(orderProblems(ORDER.replace("\"quantity\":5", "\"quantity\":" + "1".repeat(1_000) + "e2")))
