@@ -47,7 +47,8 @@ public record AgreementProposal(
         }
         TrancheMode mode = trancheMode == null ? LetterDefaults.TRANCHE_MODE : TrancheMode.fromName(trancheMode);
         if (mode == null) {
-            return new Invalid("trancheMode '" + trancheMode + "' is unknown: use NON_CUMULATIVE or CUMULATIVE");
+            return new Invalid("trancheMode '" + QuotedText.of(trancheMode) + "' is unknown: use NON_CUMULATIVE or "
+                    + "CUMULATIVE");
         }
         String zone = Objects.requireNonNullElse(timeZone, LetterDefaults.TIME_ZONE);
         long total = Objects.requireNonNullElse(totalShares, LetterDefaults.TOTAL_SHARES);

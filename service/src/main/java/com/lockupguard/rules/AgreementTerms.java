@@ -84,7 +84,7 @@ public record AgreementTerms(
         try {
             zone = ZoneId.of(timeZone);
         } catch (DateTimeException e) {
-            return problem("timeZone '%s' is not a zone id java.time accepts", timeZone);
+            return problem("timeZone '%s' is not a zone id java.time accepts", QuotedText.of(timeZone));
         }
         if (totalShares <= 0) {
             return problem("totalShares must be positive, was %d", totalShares);

@@ -55,6 +55,11 @@ class AgreementProposalTest {
                 invalid("securityId of 257 code points",
                         b -> new AgreementProposal.Builder("dutchess", "x".repeat(257), EXECUTION), "securityId"),
                 invalid("unknown zone", b -> b.timeZone("Mars/Olympus"), "timeZone"),
+                invalid("unknown zone of 100,000 characters, quoted cut", b -> b.timeZone("Z".repeat(100_000)),
+                        "timeZone '" + "Z".repeat(60) + "... (100000 characters)' is not a zone id"),
+                invalid("unknown tranche mode of 100,000 characters, quoted cut",
+                        b -> b.trancheMode("R".repeat(100_000)), "trancheMode '" + "R".repeat(60) + "... (100000 "
+                                + "characters)' is unknown"),
                 invalid("unknown tranche mode", b -> b.trancheMode("ROLLING"), "trancheMode"),
                 invalid("zero totalShares", b -> b.totalShares(0L), "totalShares must be positive"),
                 invalid("zero trancheShares", b -> b.trancheShares(0L), "trancheShares must be positive"),

@@ -1,10 +1,10 @@
-package com.lockupguard.timeline;
+package com.lockupguard.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class ShownTextTest {
+class QuotedTextTest {
 
     @Test
     void shouldShowATextOfSixtyCharactersWholeAndCutALongerOneSayingHowLongItIs() {
@@ -12,9 +12,9 @@ class ShownTextTest {
         String sixty = "\uD83D\uDE00".repeat(60);
         String sixtyOne = sixty + "x";
         // when / then characters are code points, as the id rule counts them
-        assertThat(ShownText.of(sixty)).isEqualTo(sixty);
-        assertThat(ShownText.of(sixtyOne)).isEqualTo(sixty + "... (61 characters)");
-        assertThat(ShownText.of("")).isEmpty();
+        assertThat(QuotedText.of(sixty)).isEqualTo(sixty);
+        assertThat(QuotedText.of(sixtyOne)).isEqualTo(sixty + "... (61 characters)");
+        assertThat(QuotedText.of("")).isEmpty();
     }
 
     @Test
@@ -22,7 +22,7 @@ class ShownTextTest {
         // given a JSON string as written, quotes and an escape included, of a text of 70 characters
         String text = "\"" + "a".repeat(68) + "\\n" + "b" + "\"";
         // when
-        String shown = ShownText.cut(text, 70);
+        String shown = QuotedText.cut(text, 70);
         // then
         assertThat(shown).isEqualTo("\"" + "a".repeat(59) + "... (70 characters)");
     }
