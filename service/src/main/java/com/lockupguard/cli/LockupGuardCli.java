@@ -38,6 +38,7 @@ public final class LockupGuardCli {
         GeneratedClassTrust.install();
         CommandLine commandLine = commandLine();
         commandLine.setOut(standardOutput(8192));
+        commandLine.setErr(standardError());
         System.exit(execute(commandLine, args));
     }
 
@@ -90,5 +91,15 @@ public final class LockupGuardCli {
     public static PrintWriter standardOutput(int bufferSize) {
         return new PrintWriter(new OutputStreamWriter(new BufferedOutputStream(new FileOutputStream(
                 FileDescriptor.out), bufferSize), StandardCharsets.UTF_8), true);
+    }
+
+    /**
+     * Standard error for a command line's {@code err}: UTF-8, as standard output is. {@code System.err} writes the
+     * platform's charset, which under {@code LC_ALL=C} turns every character beyond ASCII into {@code ?}: a message
+     * naming orderId "Zoé/1" would name a value that was never written.
+     */
+    public static PrintWriter standardError() {
+        return new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8),
+                true);
     }
 }

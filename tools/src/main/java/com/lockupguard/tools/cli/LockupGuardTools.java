@@ -49,6 +49,7 @@ public final class LockupGuardTools {
         // standard output through a large buffer: System.out flushes every write it is given, which made a replay's
         // 100,000 lines some ten thousand 8 KB writes to a pipe; a line printed with println is flushed at once
         commandLine.setOut(LockupGuardCli.standardOutput(1 << 20));
+        commandLine.setErr(LockupGuardCli.standardError());
         System.exit(LockupGuardCli.execute(commandLine, args));
     }
 

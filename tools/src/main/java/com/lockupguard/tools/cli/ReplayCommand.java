@@ -10,11 +10,13 @@ import com.lockupguard.tools.replay.Replay;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.apache.kafka.streams.errors.StreamsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -122,6 +124,9 @@ final class ReplayCommand implements Callable<Integer> {
         // the same decoding for both: a line that is not UTF-8 is reported and skipped
         try (BufferedReader in = stream != null ? TimelineInput.open(stream) : TimelineInput.open(Path.of(timeline))) {
             String refused = positionsRefused();
+            if (refused == null) {
+                refused = noStateDirectory();
+            }
             if (refused != null) {
                 err.println(refused);
                 return LockupGuardCli.EXIT_USAGE;
@@ -159,6 +164,26 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("cannot replay " + OneLine.of(timeline) + ": " + TimelineInput.describe(e));
             return LockupGuardCli.EXIT_USAGE;
+        } catch (UncheckedIOException | StreamsException e) {
+            // the replay's topology could not be set up (its state directory): one line, not a stack trace
+            err.println("cannot replay " + OneLine.of(timeline) + ": " + OneLine.of(String.valueOf(e.getMessage()))
+                    + (e.getCause() == null ? "" : " (" + OneLine.of(String.valueOf(e.getCause().getMessage())) + ")"));
+            return LockupGuardCli.EXIT_USAGE;
+        }
+    }
+
+    /**
+     * Why the replay cannot keep its state, or null: its topology needs a directory in {@code java.io.tmpdir}. Asked
+     * before the positions file is opened, which would be emptied by a replay that then cannot start.
+     */
+    private static String noStateDirectory() {
+        try {
+            Files.delete(Files.createTempDirectory("lockup-guard-replay-"));
+            return null;
+        } catch (IOException e) {
+            return "cannot replay: it keeps its state in a directory it makes in java.io.tmpdir ("
+                    + OneLine.of(System.getProperty("java.io.tmpdir")) + "), and none can be made there: "
+                    + TimelineInput.describe(e);
         }
     }
 

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -304,11 +306,55 @@ class ReplayCommandTest {
     }
 
     @Test
-    void shouldAcceptModeSpelledAsInTheIssue() {
+    void shouldAcceptModeSpelledAsInTheIssueAndDecideByIt() {
+        // given the letter's answers as it says (non-cumulative)
+        StringWriter asWritten = new StringWriter();
+        assertThat(CapturedCommand.run(asWritten, err, "replay", "examples/letter-2003.jsonl")).isZero();
+        // when / then the mode imposed decides: the same mode answers the same, the other otherwise
+        StringWriter nonCumulative = new StringWriter();
+        assertThat(CapturedCommand.run(nonCumulative, err, "replay", "--mode", "non-cumulative",
+                "examples/letter-2003.jsonl")).isZero();
+        assertThat(nonCumulative.toString()).isEqualTo(asWritten.toString());
         assertThat(run("replay", "--mode", "cumulative", "examples/letter-2003.jsonl")).isZero();
-        assertThat(run("replay", "--mode", "non-cumulative", "examples/letter-2003.jsonl")).isZero();
+        assertThat(out.toString()).isNotEqualTo(asWritten.toString()); // its terms, and so their hash, differ
         assertThat(run("replay", "--mode", "rolling", "examples/letter-2003.jsonl")).isEqualTo(2);
         assertThat(err.toString()).startsWith("Invalid value for option '--mode': 'rolling' is not a tranche mode: "
                 + "cumulative or non-cumulative" + System.lineSeparator()).doesNotContain("Exception");
+    }
+
+    @Test
+    void shouldSayInOneLineThatNoStateDirectoryCanBeMadeAndLeaveThePositionsFileAlone() throws Exception {
+        // given a java.io.tmpdir that does not exist, and a positions file kept from an earlier replay
+        Path kept = Files.writeString(dir.resolve("kept.jsonl"), "{\"earlier\":true}\n");
+        Path log = dir.resolve("replay.log");
+
+        // when the replay runs, as a user runs it
+        Process replay = CommandProcess.start(dir.resolve("no-such-tmp"), log, "replay", "--positions",
+                kept.toString(), "examples/letter-2003.jsonl");
+
+        // then a usage or I/O error said in one line, and the positions file as it was
+        assertThat(replay.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(replay.exitValue()).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(Files.readAllLines(log)).singleElement().asString()
+                .startsWith("cannot replay: it keeps its state in a directory it makes in java.io.tmpdir (")
+                .contains("no-such-tmp");
+        assertThat(Files.readString(kept)).isEqualTo("{\"earlier\":true}\n");
+    }
+
+    @Test
+    void shouldWriteItsMessagesInUtf8WhateverTheLocaleAsItsAnswers() throws Exception {
+        // given an order whose id is not ASCII, that the rules find invalid, and a locale whose charset is ASCII
+        Path timeline = Files.writeString(dir.resolve("zoe.jsonl"), "{\"type\":\"order\",\"orderId\":\"Zo\u00e9/1\","
+                + "\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":0}\n");
+        Path log = dir.resolve("replay.log");
+
+        // when it is replayed with -v, which says why each invalid order is invalid
+        Process replay = CommandProcess.start(Map.of("LC_ALL", "C", "LANG", "C"), dir, log, "replay", "-v",
+                timeline.toString());
+
+        // then the message names the id as written, as the answer does
+        assertThat(replay.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(log, StandardCharsets.UTF_8)).contains("line 1: answered INVALID_ORDER: ")
+                .contains("Zo\u00e9/1").doesNotContain("Zo?/1");
     }
 }
