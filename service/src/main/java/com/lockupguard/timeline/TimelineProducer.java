@@ -5,6 +5,7 @@ import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.topology.GuardTopics;
+import com.lockupguard.topology.InputPartitions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@code at} cannot be read, or that is not a record at all, is not sent: see {@link SendableLines}).
  *
  * <p>Safe on a just-created topic (KAFKA-15591: an idempotent producer bulk-sending there can
- * lose a batch): records go one at a time until every partition of the topic has acknowledged
- * one, and every send's result is checked: a record the broker rejects (an old timestamp under
+ * lose a batch): the first record of each partition goes alone, acknowledged before the next is sent, and
+ * every send's result is checked: a record the broker rejects (an old timestamp under
  * {@code message.timestamp.before.max.ms}, say) is reported with its line number, and the rest are sent.
  * An agreement is flushed before the lines after it are sent, so that it is on the broker before the
  * orders it governs.
@@ -138,19 +139,21 @@ public final class TimelineProducer implements AutoCloseable {
         return (int) rejections.stream().filter(r -> r.type().equals(type)).count();
     }
 
+    /**
+     * Sends {@code record} to its key's partition as the guard expects it (murmur2, whatever partitioner the client
+     * properties name); the first record of a partition alone. Before, records went one at a time until every
+     * partition of the topic had acknowledged one: a timeline of fewer holdings than partitions went one at a time to
+     * its end.
+     */
     private <V> void send(int lineNumber, String type, KafkaProducer<String, V> producer,
             ProducerRecord<String, V> record) throws InterruptedException {
-        Future<RecordMetadata> result = producer.send(record);
+        int partition = InputPartitions.expectedPartition(record.key(), producer.partitionsFor(record.topic()).size());
+        Future<RecordMetadata> result = producer.send(new ProducerRecord<>(record.topic(), partition,
+                record.timestamp(), record.key(), record.value()));
         inFlight.add(new InFlight(lineNumber, type, record.topic(), result));
-        int partitions = producer.partitionsFor(record.topic()).size();
-        if (warmedPartitions(record.topic()) < partitions) {
-            // until every partition has had a record acknowledged, records go one at a time
+        if (!warmed.contains(new TopicPartition(record.topic(), partition))) {
             awaitAll();
         }
-    }
-
-    private long warmedPartitions(String topic) {
-        return warmed.stream().filter(p -> p.topic().equals(topic)).count();
     }
 
     private void awaitAll() throws InterruptedException {

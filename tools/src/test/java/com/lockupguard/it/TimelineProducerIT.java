@@ -16,14 +16,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerInterceptor;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,10 +39,22 @@ class TimelineProducerIT {
 
     private static final int PAIRS = 30;
 
+    private static TestKafka kafka;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        kafka = TestKafka.start(1);
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        kafka.close();
+    }
+
     @Test
     void shouldAppendAnAgreementAfterTheOrdersOnTheLinesAboveIt() throws Exception {
         String scope = "timeline-producer-" + UUID.randomUUID();
-        try (TestKafka kafka = TestKafka.start(1)) {
+        try {
             // given topics the broker stamps (LogAppendTime, as orders are by default), and a timeline in which an
             // order for each holding comes just before the holding's agreement, once the orders topic is warm
             Properties client = new Properties();
@@ -89,6 +107,72 @@ class TimelineProducerIT {
                     .isGreaterThanOrEqualTo(lastOrder.get(holding)));
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldSendTheOrdersOfAFewHoldingsTogetherOnceTheirPartitionHasTakenOne() throws Exception {
+        String scope = "timeline-producer-" + UUID.randomUUID();
+        TopicNames names = new TopicNames("agreements-few", "orders-few", "approved", "blocked", "dlq", "positions",
+                "audit", "results", "alerts");
+        try {
+            // given fresh topics of 6 partitions, and a timeline of one holding: its agreement and 500 orders
+            Properties client = new Properties();
+            client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            try (Admin admin = Admin.create(client)) {
+                admin.createTopics(List.of(new NewTopic(names.agreements(), 6, (short) 1),
+                        new NewTopic(names.orders(), 6, (short) 1))).all().get();
+            }
+            List<String> lines = new ArrayList<>(List.of("{\"type\":\"agreement\",\"investorId\":\"h\","
+                    + "\"securityId\":\"S\",\"executionDate\":\"2003-04-28\"}"));
+            for (int i = 0; i < 500; i++) {
+                lines.add(order("o-" + i, "h"));
+            }
+            List<TimelineEntry> timeline = new TimelineReader(new ObjectMapper()).parse(lines);
+            client.put(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, Unacknowledged.class.getName());
+            Unacknowledged.reset();
+
+            // when it is produced
+            try (TimelineProducer producer = new TimelineProducer(client, GuardTopics.avro(names,
+                    Map.of("schema.registry.url", "mock://" + scope)))) {
+                assertThat(producer.send(timeline, n -> { }).rejected()).isEmpty();
+            }
+
+            // then, past the first order of its partition, orders went without waiting for the one before: they went
+            // one at a time to the end while any of the 6 partitions had taken none
+            assertThat(Unacknowledged.most.get()).isGreaterThan(1);
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    /** Counts the records sent and not yet acknowledged, and the most there were at once. */
+    public static final class Unacknowledged implements ProducerInterceptor<Object, Object> {
+        static final AtomicInteger now = new AtomicInteger();
+        static final AtomicInteger most = new AtomicInteger();
+
+        static void reset() {
+            now.set(0);
+            most.set(0);
+        }
+
+        @Override
+        public ProducerRecord<Object, Object> onSend(ProducerRecord<Object, Object> record) {
+            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+            return record;
+        }
+
+        @Override
+        public void onAcknowledgement(RecordMetadata metadata, Exception exception) {
+            now.decrementAndGet();
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public void configure(Map<String, ?> configs) {
         }
     }
 
