@@ -75,6 +75,13 @@ public final class SchemaBootstrap {
                     + latest.version() + ", id " + latest.id() + ") cannot be read as " + subject.schema().getFullName()
                     + ": " + compatibility.getResult().getIncompatibilities());
         }
+        String refusal = ReadableAs.refusal(subject.schema(), latest.schema());
+        if (refusal != null) {
+            // Avro's check passes these; the guard's deserializer refuses them, and would dead-letter every record
+            throw new IllegalStateException("the latest schema of subject '" + subject.name() + "' (version "
+                    + latest.version() + ", id " + latest.id() + ") cannot be read as " + subject.schema().getFullName()
+                    + ": " + refusal);
+        }
         LOG.info("subject {}: version {} readable as {}", subject.name(), latest.version(),
                 subject.schema().getFullName());
     }

@@ -1,5 +1,6 @@
 package com.lockupguard.serde;
 
+import com.lockupguard.registry.ReadableAs;
 import com.lockupguard.registry.SchemaRegistryClient;
 import com.lockupguard.registry.SchemaRegistryClients;
 import com.lockupguard.registry.SchemaRegistryException;
@@ -151,6 +152,14 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             read = generatedSchema(writerSchema, schemaId, topic);
         } else {
             read = null;
+        }
+        if (read != null) {
+            // not cached: the registry client keeps the schema, and a refusal costs no request
+            String refusal = ReadableAs.refusal(read, writerSchema);
+            if (refusal != null) {
+                throw new SerializationException("record on '" + topic + "' (schema id " + schemaId + ") cannot be "
+                        + "read as " + read.getFullName() + ": " + refusal);
+            }
         }
         DatumReader<T> reader = read == null
                 ? new GenericDatumReader<>(writerSchema, writerSchema, GenericData.get())

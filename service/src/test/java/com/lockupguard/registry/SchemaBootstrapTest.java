@@ -137,6 +137,32 @@ class SchemaBootstrapTest {
     }
 
     @Test
+    void shouldRefuseToStartWhenProducersWriteATimestampInMicrosecondsWhereTheGuardReadsMilliseconds() {
+        // given producers whose agreements carry effectiveAt as timestamp-micros, which Avro's check lets through
+        Schema micros = new Schema.Parser().parse(Agreement.getClassSchema().toString()
+                .replace("timestamp-millis", "timestamp-micros"));
+        registry.register("agreements-value", micros);
+        // when the guard starts, then it refuses, naming the field, rather than read 2003 as the year 35492
+        assertThatThrownBy(() -> new SchemaBootstrap(registry, false).ensure(List.of(new SchemaBootstrap.Subject(
+                "agreements-value", Agreement.getClassSchema(), false))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("agreements-value")
+                .hasMessageContaining("Agreement.effectiveAt is written as timestamp-micros, read as timestamp-millis");
+    }
+
+    @Test
+    void shouldRefuseToStartWhenProducersWriteOrdersOfAnotherNamespace() {
+        // given producers whose orders are com.acme.orders.ProposedOrder, which Avro's check finds compatible
+        Schema acme = new Schema.Parser().parse(ProposedOrder.getClassSchema().toString()
+                .replace("\"namespace\":\"com.lockupguard.avro\"", "\"namespace\":\"com.acme.orders\""));
+        registry.register("orders-value", acme);
+        // when the guard starts, then it refuses, as its deserializer would refuse every one of them
+        assertThatThrownBy(() -> new SchemaBootstrap(registry, false).ensure(List.of(new SchemaBootstrap.Subject(
+                "orders-value", ProposedOrder.getClassSchema(), false))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("orders-value")
+                .hasMessageContaining("a com.acme.orders.ProposedOrder is not a com.lockupguard.avro.ProposedOrder");
+    }
+
+    @Test
     void shouldAcceptNewerCompatibleProducerSchema() {
         Schema newer = new Schema.Parser().parse(ProposedOrder.getClassSchema().toString().replace(
                 "\"fields\":[", "\"fields\":[{\"name\":\"desk\",\"type\":\"string\",\"default\":\"\"},"));

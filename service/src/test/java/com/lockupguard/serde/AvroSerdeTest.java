@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -223,6 +224,51 @@ class AvroSerdeTest {
                 .getOrderId()).isEqualTo("Zo\u00ebxx");
         assertThat(serde.deserializer().deserialize("orders", withIdBytes(serde, new int[] {0xf0, 0x9f, 0x98, 0x80}))
                 .getOrderId()).isEqualTo("Zo\ud83d\ude00");
+    }
+
+    @Test
+    void shouldRefuseAnAgreementWhoseEffectiveAtIsWrittenInMicrosecondsRatherThanReadTheYear35492() {
+        // given a producer (Spark's Avro writer, say) whose agreements carry effectiveAt as timestamp-micros
+        Schema micros = new Schema.Parser().parse(Agreement.getClassSchema().toString()
+                .replace("timestamp-millis", "timestamp-micros"));
+        GenericRecord agreement = new GenericData.Record(micros);
+        agreement.put("investorId", "dutchess");
+        agreement.put("securityId", "CBYI");
+        agreement.put("executionDate", (int) LocalDate.parse("2003-04-28").toEpochDay());
+        agreement.put("effectiveAt", Instant.parse("2003-07-10T20:30:00Z").toEpochMilli() * 1_000);
+        micros.getFields().stream().filter(field -> agreement.get(field.name()) == null && field.hasDefaultValue())
+                .forEach(field -> agreement.put(field.name(), GenericData.get().getDefaultValue(field)));
+        AvroSerializer<GenericRecord> producer = new AvroSerializer<>(registry);
+        producer.configure(config, false);
+        byte[] written = producer.serialize("agreements", agreement);
+        AvroDeserializer<Agreement> guard = new AvroDeserializer<>(registry, Agreement.class);
+
+        // when / then it is refused, naming the field, where Avro reads the microseconds as milliseconds
+        assertThatThrownBy(() -> guard.deserialize("agreements", written))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("Agreement.effectiveAt is written as timestamp-micros, read as timestamp-millis");
+    }
+
+    @Test
+    void shouldRefuseARecordOfAnotherNameRatherThanReadItAsTheTopicsOwn() {
+        // given a record of another name, with the fields an agreement needs, on the agreements topic
+        Schema other = SchemaBuilder.record("InvestorRegistration").namespace("com.acme").fields()
+                .requiredString("investorId").requiredString("securityId")
+                .name("executionDate").type(LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT)))
+                .noDefault().endRecord();
+        GenericRecord registration = new GenericData.Record(other);
+        registration.put("investorId", "dutchess");
+        registration.put("securityId", "CBYI");
+        registration.put("executionDate", (int) LocalDate.parse("2003-04-28").toEpochDay());
+        AvroSerializer<GenericRecord> producer = new AvroSerializer<>(registry);
+        producer.configure(config, false);
+        byte[] written = producer.serialize("agreements", registration);
+        AvroDeserializer<Agreement> guard = new AvroDeserializer<>(registry, Agreement.class);
+
+        // when / then it is refused, where Avro read it as an agreement with the letter's every default term
+        assertThatThrownBy(() -> guard.deserialize("agreements", written))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("a com.acme.InvestorRegistration is not a com.lockupguard.avro.Agreement");
     }
 
     @Test

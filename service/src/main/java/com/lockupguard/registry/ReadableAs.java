@@ -1,0 +1,103 @@
+package com.lockupguard.registry;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.avro.LogicalType;
+import org.apache.avro.Schema;
+import org.apache.avro.Schema.Type;
+
+/**
+ * What Avro's schema resolution lets through that the guard must not read into its own classes. Avro resolves a
+ * writer's record into a reader's record of any name, and its compatibility check compares record names without their
+ * namespace; neither compares logical types, so a producer's {@code timestamp-micros} is read as
+ * {@code timestamp-millis} (2003 read as the year 35492) and passes the check. Used by the start's check of what
+ * producers registered ({@link SchemaBootstrap}) and by the deserializer of every record, so that both refuse alike.
+ */
+public final class ReadableAs {
+
+    private ReadableAs() {
+    }
+
+    /**
+     * Why records written with {@code writer} must not be read as {@code reader}, or null when they may: a record of
+     * another name (namespace included; an alias of the reader's may name it), or a field whose writer gave it a
+     * logical type the reader's does not have. A field written plain (a long) is read as the reader's logical type
+     * says (milliseconds), as its contract documents it.
+     */
+    public static String refusal(Schema reader, Schema writer) {
+        if (reader.getType() == Type.RECORD && writer.getType() == Type.RECORD && !sameName(reader, writer)) {
+            return "a " + writer.getFullName() + " is not a " + reader.getFullName() + " (record names are compared "
+                    + "with their namespace)";
+        }
+        List<String> differing = new ArrayList<>();
+        compare(reader, writer, reader.getName(), differing, new HashSet<>());
+        return differing.isEmpty() ? null : "its logical types are not the guard's: " + String.join("; ", differing);
+    }
+
+    private static boolean sameName(Schema reader, Schema writer) {
+        return reader.getFullName().equals(writer.getFullName()) || reader.getAliases().contains(writer.getFullName());
+    }
+
+    private static void compare(Schema reader, Schema writer, String path, List<String> differing, Set<String> seen) {
+        if (writer.getType() == Type.UNION) {
+            for (Schema branch : writer.getTypes()) {
+                Schema read = branchFor(reader, branch);
+                if (read != null) {
+                    compare(read, branch, path, differing, seen);
+                }
+            }
+            return;
+        }
+        if (reader.getType() == Type.UNION) {
+            Schema read = branchFor(reader, writer);
+            if (read != null) {
+                compare(read, writer, path, differing, seen);
+            }
+            return;
+        }
+        LogicalType written = writer.getLogicalType();
+        if (written != null && (reader.getLogicalType() == null
+                || !written.getName().equals(reader.getLogicalType().getName()))) {
+            differing.add(path + " is written as " + written.getName() + ", read as "
+                    + (reader.getLogicalType() == null ? "a plain " + reader.getType().getName()
+                    : reader.getLogicalType().getName()));
+        }
+        if (reader.getType() == Type.RECORD && writer.getType() == Type.RECORD
+                && seen.add(reader.getFullName() + "<" + writer.getFullName())) {
+            for (Schema.Field field : reader.getFields()) {
+                Schema.Field wrote = writtenField(writer, field);
+                if (wrote != null) {
+                    compare(field.schema(), wrote.schema(), path + "." + field.name(), differing, seen);
+                }
+            }
+        } else if (reader.getType() == Type.ARRAY && writer.getType() == Type.ARRAY) {
+            compare(reader.getElementType(), writer.getElementType(), path + "[]", differing, seen);
+        } else if (reader.getType() == Type.MAP && writer.getType() == Type.MAP) {
+            compare(reader.getValueType(), writer.getValueType(), path + "{}", differing, seen);
+        }
+    }
+
+    /** The writer's field a reader's field is read from: by its name, or by one of the reader's aliases for it. */
+    private static Schema.Field writtenField(Schema writer, Schema.Field read) {
+        Schema.Field byName = writer.getField(read.name());
+        if (byName != null) {
+            return byName;
+        }
+        return read.aliases().stream().map(writer::getField).filter(field -> field != null).findFirst().orElse(null);
+    }
+
+    /** The branch of {@code reader} (a union, or not) a value written as {@code written} is read into, or null. */
+    private static Schema branchFor(Schema reader, Schema written) {
+        List<Schema> branches = reader.getType() == Type.UNION ? reader.getTypes() : List.of(reader);
+        for (Schema branch : branches) {
+            boolean named = branch.getType() == Type.RECORD || branch.getType() == Type.ENUM
+                    || branch.getType() == Type.FIXED;
+            if (branch.getType() == written.getType() && (!named || branch.getName().equals(written.getName()))) {
+                return branch;
+            }
+        }
+        return null;
+    }
+}
