@@ -83,6 +83,8 @@ class SchemaEvolutionTest {
     @Test
     void shouldKeepEveryReleasedType() {
         assertThat(CURRENT.keySet()).containsAll(RELEASED.keySet());
+        assertThat(CURRENT).as("the types defined inline are checked too")
+                .containsKeys("com.lockupguard.avro.AgreementRejection", "com.lockupguard.avro.ReportAlert");
     }
 
     @TestFactory

@@ -18,7 +18,10 @@ final class SchemaFiles {
     private SchemaFiles() {
     }
 
-    /** Every named type defined in the directory, by full name. */
+    /**
+     * Every named type defined in the directory, by full name: each file's own, and those defined inline in it (an
+     * enum a record's field declares), whose symbols the evolution tests check as they check the others'.
+     */
     static Map<String, Schema> parse(Path directory) {
         List<Path> order;
         try (Stream<Path> files = Files.list(directory)) {
@@ -43,6 +46,7 @@ final class SchemaFiles {
                 }
             }
             if (failed == null) {
+                parser.getTypes().forEach(types::putIfAbsent);
                 return types;
             }
             order.remove(failed);
