@@ -126,6 +126,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         for (String url : config.urls()) {
             // here rather than at the first request, whose IllegalArgumentException would quote it whole
+            if (hasHostWithUnderscore(url)) {
+                throw new ConfigException(RegistryClientConfig.URL,
+                        RegistryClientConfig.quoted(String.valueOf(configs.get(RegistryClientConfig.URL))),
+                        "its host name holds '_', which host names may not, and the JDK's HTTP client cannot "
+                                + "reach such a host: give the registry a name without '_' (a network alias, say) "
+                                + "or its address");
+            }
             if (!isUrl(url)) {
                 throw new ConfigException(RegistryClientConfig.URL,
                         RegistryClientConfig.quoted(String.valueOf(configs.get(RegistryClientConfig.URL))),
@@ -134,6 +141,26 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             }
         }
         return config;
+    }
+
+    /**
+     * Whether {@code url} parses, but its host has a '_' (a Docker Compose service name such as
+     * {@code schema_registry}): no host name may, so {@link URI} finds no host in it, and the refusal
+     * {@link #isUrl} leads to would otherwise blame a password.
+     */
+    private static boolean hasHostWithUnderscore(String url) {
+        try {
+            URI parsed = new URI(url);
+            String authority = parsed.getRawAuthority();
+            if (parsed.getHost() != null || authority == null) {
+                return false;
+            }
+            String host = authority.substring(authority.lastIndexOf('@') + 1);
+            int port = host.indexOf(':');
+            return (port < 0 ? host : host.substring(0, port)).indexOf('_') >= 0;
+        } catch (URISyntaxException e) {
+            return false; // a space or the like: isUrl's refusal says what to do
+        }
     }
 
     private static boolean isUrl(String url) {

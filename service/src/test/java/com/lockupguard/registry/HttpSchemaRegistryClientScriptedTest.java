@@ -807,6 +807,24 @@ class HttpSchemaRegistryClientScriptedTest {
     }
 
     @Test
+    void shouldRefuseAHostNameWithAnUnderscoreSayingSoRatherThanBlamingAPassword() {
+        // given a Docker Compose service name, and one behind credentials
+        Map<String, Object> plain = settings("http://localhost:8081,http://schema_registry:8081", Map.of());
+        Map<String, Object> withCredentials = settings("http://desk:s3cret@schema_registry:8081", Map.of());
+
+        // when
+        Throwable refused = catchThrowable(() -> new HttpSchemaRegistryClient(plain));
+        Throwable checked = catchThrowable(() -> HttpSchemaRegistryClient.checked(withCredentials));
+
+        // then
+        assertThat(refused).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("its host name holds '_', which host names may not")
+                .hasMessageContaining("a name without '_'").hasMessageNotContaining("password");
+        assertThat(checked).isInstanceOf(ConfigException.class).hasMessageContaining("host name holds '_'")
+                .hasMessageNotContaining("password").hasMessageNotContaining("s3cret");
+    }
+
+    @Test
     void shouldStopAtOnceWithoutRetryingWhenInterrupted() {
         // given a registry, and a thread asked to stop (as Kafka Streams stops its threads)
         Registry registry = registry();
