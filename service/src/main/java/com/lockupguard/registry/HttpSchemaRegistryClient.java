@@ -482,7 +482,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private HttpRequest request(String method, String url, String path, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(withoutUserInfo(url) + path))
                 .timeout(readTimeout)
                 .header("Accept", ACCEPT);
         String userInfo = config.userInfo(url);
@@ -502,6 +502,19 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         }
         return request.build();
+    }
+
+    /**
+     * {@code url} without its user-info. Through an HTTP proxy the request line carries the whole URI, so the URL's
+     * password would go to the proxy, and into its access log; the credentials go in the Authorization header only.
+     */
+    private static String withoutUserInfo(String url) {
+        String userInfo = URI.create(url).getRawUserInfo();
+        if (userInfo == null) {
+            return url;
+        }
+        int authority = url.indexOf("://") + 3; // a raw component is the URL's own text, right after the "//"
+        return url.substring(0, authority) + url.substring(authority + userInfo.length() + 1);
     }
 
     private static void header(HttpRequest.Builder request, String name, String value) {

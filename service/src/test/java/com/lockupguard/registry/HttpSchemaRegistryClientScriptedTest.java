@@ -667,6 +667,27 @@ class HttpSchemaRegistryClientScriptedTest {
     }
 
     @Test
+    void shouldSendThePasswordOfTheUrlOnlyInTheAuthorizationHeaderNotInTheProxysRequestLine() {
+        // given a proxy, and a registry URL with credentials that only the proxy can reach
+        Registry proxy = registry();
+        proxy.answer("GET /subjects", 200, "[\"via-proxy\"]");
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(settings(
+                "http://desk:s3cret@registry.invalid:8081", Map.of("proxy.host", "localhost",
+                        "proxy.port", String.valueOf(proxy.port()), "max.retries", "0")));
+        String basic = "Basic " + Base64.getEncoder().encodeToString("desk:s3cret".getBytes(StandardCharsets.UTF_8));
+
+        // when
+        List<String> subjects = new ArrayList<>(client.getAllSubjects());
+
+        // then the request line names the registry without the credentials, which the header still carries
+        assertThat(subjects).containsExactly("via-proxy");
+        assertThat(proxy.uris).containsExactly("http://registry.invalid:8081/subjects")
+                .allSatisfy(uri -> assertThat(uri).doesNotContain("s3cret").doesNotContain("desk"));
+        assertThat(proxy.headers.get(0)).containsEntry("Authorization", basic)
+                .containsEntry("Host", "registry.invalid:8081");
+    }
+
+    @Test
     void shouldNotShowThePasswordOfTheUrlWhenTheRegistryRefusesOrAnswersABare404() {
         // given a registry behind a URL with credentials
         Registry registry = registry();
@@ -965,6 +986,8 @@ class HttpSchemaRegistryClientScriptedTest {
         final HttpServer server;
         final Map<String, Deque<String[]>> script = new HashMap<>();
         final List<String> asked = new ArrayList<>();
+        /** The request line's URI, whole: absolute when asked as a proxy. */
+        final List<String> uris = new ArrayList<>();
         final List<String> bodies = new ArrayList<>();
         final List<Map<String, String>> headers = new ArrayList<>();
 
@@ -991,6 +1014,7 @@ class HttpSchemaRegistryClientScriptedTest {
             String[] answer;
             synchronized (this) {
                 asked.add(request);
+                uris.add(exchange.getRequestURI().toString());
                 bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
                 Map<String, String> sent = new HashMap<>();
                 exchange.getRequestHeaders().forEach((name, values) -> sent.put(name, values.get(0)));
