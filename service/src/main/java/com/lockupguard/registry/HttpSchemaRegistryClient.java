@@ -597,7 +597,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private Schema parse(JsonNode answer, String what) {
         try {
             Schema.Parser parser = new Schema.Parser().setValidateDefaults(false);
-            parseReferences(parser, answer.path("references"), new HashSet<>());
+            parseReferences(parser, answer.path("references"), new HashSet<>(), what);
             return parser.parse(answer.path("schema").asText());
         } catch (AvroRuntimeException e) {
             throw new SchemaRegistryException.InvalidSchema("the registry's " + what + " is not an Avro schema: "
@@ -608,16 +608,27 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     /**
      * Parses into {@code parser}, dependencies first, the schemas a registered schema references (Confluent's schema
      * references: each a subject and version whose schema defines a name the referencing schema uses), each name once.
+     * A reference the registry does not have makes {@code what} a schema it has not whole: not found, so that
+     * {@link #getSchemaById} remembers its id as missing rather than asking again for every record naming it.
      */
-    private void parseReferences(Schema.Parser parser, JsonNode references, Set<String> parsed) {
+    private void parseReferences(Schema.Parser parser, JsonNode references, Set<String> parsed, String what) {
         for (JsonNode reference : references) {
             String subject = reference.path("subject").asText();
             String version = reference.path("version").asText();
+            String name = reference.path("name").asText(subject + "/" + version);
             // by the name it defines, as Confluent's client: two versions of one referenced type are parsed once
-            if (parsed.add(reference.path("name").asText(subject + "/" + version))) {
-                JsonNode referenced = send("GET", "/subjects/" + encode(subject) + "/versions/" + encode(version),
-                        null, subject, RegistryAnswer.SCHEMA);
-                parseReferences(parser, referenced.path("references"), parsed);
+            if (parsed.add(name)) {
+                JsonNode referenced;
+                try {
+                    referenced = send("GET", "/subjects/" + encode(subject) + "/versions/" + encode(version), null,
+                            subject, RegistryAnswer.SCHEMA);
+                } catch (SchemaRegistryException.SubjectNotFound | SchemaRegistryException.SchemaNotFound e) {
+                    throw new SchemaRegistryException.SchemaNotFound("the registry's " + what + " references " + name
+                            + " as version " + version + " of subject '" + subject + "', which the registry does "
+                            + "not have (" + (e instanceof SchemaRegistryException.SubjectNotFound ? "no such subject"
+                                    : e.getMessage()) + "): a schema's references must stay registered");
+                }
+                parseReferences(parser, referenced.path("references"), parsed, what);
                 parser.parse(referenced.path("schema").asText());
             }
         }

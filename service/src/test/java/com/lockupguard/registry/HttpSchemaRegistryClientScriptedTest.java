@@ -570,6 +570,30 @@ class HttpSchemaRegistryClientScriptedTest {
     }
 
     @Test
+    void shouldRememberASchemaWhoseReferenceTheRegistryDoesNotHaveAsNotFoundNamingTheReference() {
+        // given a schema referencing Money in a subject the registry does not have (deleted)
+        Registry registry = registry();
+        String priced = "{\"type\":\"record\",\"name\":\"Priced\",\"fields\":[{\"name\":\"price\","
+                + "\"type\":\"Money\"}]}";
+        registry.answer("GET /schemas/ids/2", 200, "{\"schema\":" + quotedJson(priced) + ",\"references\":["
+                + "{\"name\":\"Money\",\"subject\":\"money\",\"version\":1}]}");
+        registry.answer("GET /subjects/money/versions/1", 404, "{\"error_code\":40401,\"message\":\"Subject 'money' "
+                + "not found.\"}");
+        HttpSchemaRegistryClient client = client(Map.of(), registry);
+
+        // when asked twice, as for two records naming it
+        Throwable first = catchThrowable(() -> client.getSchemaById(2));
+        Throwable second = catchThrowable(() -> client.getSchemaById(2));
+
+        // then the registry was asked only for the first, and both say which reference it lacks
+        assertThat(registry.asked).containsExactly("GET /schemas/ids/2", "GET /subjects/money/versions/1");
+        assertThat(first).isInstanceOf(SchemaRegistryException.SchemaNotFound.class)
+                .hasMessageContaining("the registry's schema id 2 references Money as version 1 of subject 'money', "
+                        + "which the registry does not have").hasMessageNotContaining("auto.register.schemas");
+        assertThat(second).isInstanceOf(SchemaRegistryException.SchemaNotFound.class).hasMessage(first.getMessage());
+    }
+
+    @Test
     void shouldSendBasicAuthFromUserInfoOrTheUrl() {
         // given
         Registry registry = registry();
