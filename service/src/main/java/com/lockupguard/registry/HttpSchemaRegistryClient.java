@@ -560,12 +560,33 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     + subject + "' as incompatible (409): " + message + ". Evolve it compatibly: add fields with "
                     + "defaults, never change or remove a field's type, never reuse an enum symbol.");
         }
-        if (status == 422) {
+        if (status == 422 && (code == 42201 || code / 100 != 422)) {
             return new SchemaRegistryException.InvalidSchema("schema registry found the schema for subject '"
                     + subject + "' invalid (" + code + "): " + message);
         }
+        if (status == 422) {
+            // the registry's other 422s are not about the schema's text: its own code says what they are about
+            return new SchemaRegistryException("schema registry refused " + method + " " + path + " (" + code + "): "
+                    + unprocessable(code) + ": " + message, code);
+        }
         return new SchemaRegistryException("schema registry answered " + status + " (" + code + ") to " + method
                 + " " + path + ": " + message, code);
+    }
+
+    /** What a 422 with one of Confluent's error codes other than 42201 (an invalid schema) refused. */
+    private static String unprocessable(int code) {
+        return switch (code) {
+            case 42202 -> "not a valid version";
+            case 42203 -> "not a valid compatibility level";
+            case 42204 -> "not a valid mode";
+            case 42205 -> "not permitted in the mode of the subject or the registry: read-only mode (READONLY) allows "
+                    + "no registration, so register the schema once the mode is READWRITE";
+            case 42206 -> "the schema is still referenced by another";
+            case 42207 -> "the id given does not match the schema's";
+            case 42208 -> "not a valid subject name";
+            case 42209 -> "the schema is larger than the registry takes";
+            default -> "the registry could not process it";
+        };
     }
 
     private int errorCode(String body, int fallback) {

@@ -359,6 +359,32 @@ class HttpSchemaRegistryClientScriptedTest {
     }
 
     @Test
+    void shouldKeepTheRegistrysOwnCodeOfA422AndSayWhatItRefused() {
+        // given a subject in read-only mode, and a subject name the registry refuses
+        Registry registry = registry();
+        registry.answer("POST /subjects/o/versions", 422, "{\"error_code\":42205,\"message\":\"Subject o in "
+                + "read-only mode\"}");
+        registry.answer("POST /subjects/p/versions", 422, "{\"error_code\":42208,\"message\":\"Invalid subject\"}");
+        HttpSchemaRegistryClient client = client(Map.of(), registry);
+
+        // when
+        Throwable readOnly = catchThrowable(() -> client.register("o", ORDER));
+        Throwable badName = catchThrowable(() -> client.register("p", ORDER));
+
+        // then each keeps its code, and neither is called an invalid schema
+        assertThat(readOnly).isExactlyInstanceOf(SchemaRegistryException.class)
+                .hasMessageStartingWith("schema registry refused POST /subjects/o/versions (42205): not permitted")
+                .hasMessageContaining("read-only mode (READONLY) allows no registration")
+                .hasMessageEndingWith(": Subject o in read-only mode").hasMessageNotContaining("invalid");
+        assertThat(((SchemaRegistryException) readOnly).errorCode()).isEqualTo(42205);
+        assertThat(badName).isExactlyInstanceOf(SchemaRegistryException.class)
+                .hasMessage("schema registry refused POST /subjects/p/versions (42208): not a valid subject name: "
+                        + "Invalid subject");
+        assertThat(((SchemaRegistryException) badName).errorCode()).isEqualTo(42208);
+        assertThat(registry.asked).hasSize(2);
+    }
+
+    @Test
     void shouldRetryAndFailOverA4xxPageWithoutARegistrysErrorCodeInsteadOfTakingItAsARefusal() {
         // given a proxy asking for its own credentials before the registry, a second URL that is the registry, and
         // a load balancer that answers 400 and 421 with pages of its own
