@@ -616,6 +616,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * its field's type is only used by a reader that lacks the field, never by the writer whose schema this is.
      */
     private Schema parse(JsonNode answer, String what) {
+        requireAvro(answer, what);
         try {
             Schema.Parser parser = new Schema.Parser().setValidateDefaults(false);
             parseReferences(parser, answer.path("references"), new HashSet<>(), what);
@@ -623,6 +624,19 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         } catch (AvroRuntimeException e) {
             throw new SchemaRegistryException.InvalidSchema("the registry's " + what + " is not an Avro schema: "
                     + e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses a schema whose {@code schemaType} (which the registry leaves out for Avro) names another kind: a JSON
+     * Schema can parse as an Avro schema that means something else ({"type":"string"}), and a Protobuf one fails
+     * with Avro's words, which do not say why.
+     */
+    private static void requireAvro(JsonNode answer, String what) {
+        JsonNode type = answer.path("schemaType");
+        if (!type.isMissingNode() && !type.isNull() && !"AVRO".equalsIgnoreCase(type.asText())) {
+            throw new SchemaRegistryException.InvalidSchema("the registry's " + what + " is not an Avro schema: its "
+                    + "schemaType is " + type.asText() + ", and the guard reads Avro only");
         }
     }
 
@@ -649,6 +663,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                             + "not have (" + (e instanceof SchemaRegistryException.SubjectNotFound ? "no such subject"
                                     : e.getMessage()) + "): a schema's references must stay registered");
                 }
+                requireAvro(referenced, what + " (its reference " + name + ")");
                 parseReferences(parser, referenced.path("references"), parsed, what);
                 parser.parse(referenced.path("schema").asText());
             }

@@ -323,6 +323,35 @@ class HttpSchemaRegistryClientScriptedTest {
     }
 
     @Test
+    void shouldRefuseASchemaWhoseSchemaTypeIsNotAvroSayingSoEvenWhereAvroWouldParseIt() {
+        // given a JSON Schema producer's schema, which Avro would read as a string, and a Protobuf one
+        Registry registry = registry();
+        registry.answer("GET /schemas/ids/6", 200, "{\"schemaType\":\"JSON\",\"schema\":"
+                + quotedJson("{\"type\":\"string\"}") + "}");
+        registry.answer("GET /schemas/ids/4", 200, "{\"schemaType\":\"PROTOBUF\",\"schema\":"
+                + quotedJson("syntax = \"proto3\";") + "}");
+        registry.answer("GET /schemas/ids/5", 200, "{\"schemaType\":\"AVRO\",\"schema\":"
+                + quotedJson("\"string\"") + "}");
+        HttpSchemaRegistryClient client = client(Map.of(), registry);
+
+        // when
+        Throwable json = catchThrowable(() -> client.getSchemaById(6));
+        Throwable jsonAgain = catchThrowable(() -> client.getSchemaById(6));
+        Throwable protobuf = catchThrowable(() -> client.getSchemaById(4));
+        Schema avro = client.getSchemaById(5);
+
+        // then each that is not Avro is refused as such, and remembered; one that says it is Avro is read
+        assertThat(json).isInstanceOf(SchemaRegistryException.InvalidSchema.class)
+                .hasMessage("the registry's schema id 6 is not an Avro schema: its schemaType is JSON, and the guard "
+                        + "reads Avro only");
+        assertThat(jsonAgain).isInstanceOf(SchemaRegistryException.InvalidSchema.class).hasMessage(json.getMessage());
+        assertThat(protobuf).isInstanceOf(SchemaRegistryException.InvalidSchema.class)
+                .hasMessageContaining("its schemaType is PROTOBUF");
+        assertThat(avro.getType()).isEqualTo(Schema.Type.STRING);
+        assertThat(registry.asked).containsExactly("GET /schemas/ids/6", "GET /schemas/ids/4", "GET /schemas/ids/5");
+    }
+
+    @Test
     void shouldTellEachRefusalByItsType() {
         // given a registry refusing in every way it can
         Registry registry = registry();
