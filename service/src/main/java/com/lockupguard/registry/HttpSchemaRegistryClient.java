@@ -92,7 +92,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (proxy != null) {
             builder.proxy(ProxySelector.of(proxy));
         }
-        if (urls.stream().anyMatch(u -> u.startsWith("https:"))) {
+        if (urls.stream().anyMatch(HttpSchemaRegistryClient::isHttps)) {
             builder.sslContext(sslContext(config));
         }
         this.http = builder.build();
@@ -109,7 +109,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     static RegistryClientConfig checked(Map<String, ?> configs) {
         RegistryClientConfig config = withUrlsChecked(configs);
         config.proxy();
-        if (config.urls().stream().anyMatch(u -> u.startsWith("https:"))) {
+        if (config.urls().stream().anyMatch(HttpSchemaRegistryClient::isHttps)) {
             sslContext(config);
         }
         config.bearerToken();
@@ -161,6 +161,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         } catch (URISyntaxException e) {
             return false; // a space or the like: isUrl's refusal says what to do
         }
+    }
+
+    /** Whether {@code url} is an https one, its scheme in any case, as {@link #isUrl} and the JDK's client take it. */
+    private static boolean isHttps(String url) {
+        return url.regionMatches(true, 0, "https:", 0, 6);
     }
 
     private static boolean isUrl(String url) {

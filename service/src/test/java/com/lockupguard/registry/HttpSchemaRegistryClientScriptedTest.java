@@ -850,6 +850,21 @@ class HttpSchemaRegistryClientScriptedTest {
     }
 
     @Test
+    void shouldSetUpTlsForAnHttpsUrlWhoseSchemeIsUpperCase(@TempDir Path dir) {
+        // given a list whose second URL is https in upper case, and a trust store that does not exist
+        Map<String, Object> settings = settings("http://a:8081,HTTPS://b:8443", Map.of(
+                RegistryClientConfig.TRUSTSTORE_LOCATION, dir.resolve("missing.p12").toString()));
+
+        // when
+        Throwable built = catchThrowable(() -> new HttpSchemaRegistryClient(settings));
+        Throwable checked = catchThrowable(() -> HttpSchemaRegistryClient.checked(settings));
+
+        // then the trust store was read for it, and refused
+        assertThat(built).isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.ssl");
+        assertThat(checked).isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.ssl");
+    }
+
+    @Test
     void shouldFailOverAcrossEveryUrlInTheirOrder() {
         // given three registries, the first two failing
         Registry first = registry();
