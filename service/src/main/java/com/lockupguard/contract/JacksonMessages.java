@@ -15,6 +15,7 @@ public final class JacksonMessages {
      * `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`", a NaN "enable `JsonReadFeature...` to allow", an object
      * left open "(start marker at [Source: REDACTED (`StreamReadFeature...` disabled); line: 1, ...])", a comment
      * "since Feature 'ALLOW_COMMENTS' not enabled", a record separator "(consider enabling `JsonReadFeature...`)".
+     * A location is said in words, its column alone on the text's first line ("start marker at column 1").
      */
     public static String reason(JsonProcessingException e) {
         String reason = e.getOriginalMessage();
@@ -26,6 +27,9 @@ public final class JacksonMessages {
                         .replaceAll("Source: REDACTED \\(`[^`]*` disabled\\); ", "")
                         .replaceAll(" \\(not recognized as one since Feature '[^']*' not enabled for parser\\)",
                                 " (JSON has none)")
-                        .replaceAll(" \\(consider enabling `[^`]*`[^()]*(\\([^()]*\\))?[^()]*\\)", "");
+                        .replaceAll(" \\(consider enabling `[^`]*`[^()]*(\\([^()]*\\))?[^()]*\\)", "")
+                        // a timeline's line is read alone: its own line 1 is the file's line 57, which says so
+                        .replaceAll("\\[line: 1, column: (\\d+)\\]", "column $1")
+                        .replaceAll("\\[line: (\\d+), column: (\\d+)\\]", "line $1, column $2");
     }
 }

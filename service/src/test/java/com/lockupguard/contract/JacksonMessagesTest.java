@@ -22,8 +22,7 @@ class JacksonMessagesTest {
         "{\"q\":NaN}         | Non-standard token 'NaN'",
         "{\"q\":+1}          | Unexpected character ('+' (code 43)) in numeric value: JSON spec does not allow "
                 + "numbers to have plus signs",
-        "{\"q\":1            | Unexpected end-of-input: expected close marker for Object (start marker at [line: 1, "
-                + "column: 1])",
+        "{\"q\":1            | Unexpected end-of-input: expected close marker for Object (start marker at column 1)",
         "{\"q\":1 /* c */}   | Unexpected character ('/' (code 47)): maybe a (non-standard) comment? (JSON has none)",
         "{\u001e\"q\":1}      | Illegal character ((CTRL-CHAR, code 30)): only regular white space (\\r, \\n, \\t) is "
                 + "allowed between tokens"})
@@ -35,6 +34,16 @@ class JacksonMessagesTest {
 
         // when / then the reason names no Java class, setting or feature
         assertThat(JacksonMessages.reason(refused)).isEqualTo(reason).doesNotContain("`");
+    }
+
+    @Test
+    void shouldSayTheLineOfALocationOnlyBeyondTheTextsFirst() {
+        // given a body of several lines whose object, opened on its second line, is never closed
+        JsonProcessingException refused = catchThrowableOfType(JsonProcessingException.class,
+                () -> JSON.readTree("\n  {\"q\":1"));
+        // when / then its location is said in words
+        assertThat(JacksonMessages.reason(refused)).isEqualTo("Unexpected end-of-input: expected close marker for "
+                + "Object (start marker at line 2, column 3)");
     }
 
     @Test
