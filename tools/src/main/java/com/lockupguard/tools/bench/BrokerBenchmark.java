@@ -188,12 +188,14 @@ final class BrokerBenchmark {
 
     /**
      * Whether the bench sets {@code key} itself, for each round: a {@code --set} of it would be overwritten, or, for
-     * {@code client.id}, would rename the stream threads the CPU columns are measured on.
+     * {@code client.id}, would rename the stream threads the CPU columns are measured on. The decision topics keep
+     * the order's time (no retention, so not the broker's LogAppendTime): a decision's latency is measured from it.
      */
     static boolean isSetByTheBench(String key) {
         return List.of(GuardConfig.BOOTSTRAP_SERVERS_CONFIG, GuardConfig.SCHEMA_REGISTRY_URL_CONFIG,
                 GuardConfig.APPLICATION_ID_CONFIG, GuardConfig.STATE_DIR_CONFIG,
-                GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG, GuardConfig.HTTP_PORT_CONFIG, "client.id").contains(key)
+                GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG, GuardConfig.TOPICS_DECISIONS_RETENTION_MS_CONFIG,
+                GuardConfig.HTTP_PORT_CONFIG, "client.id").contains(key)
                 || key.startsWith("topic.") && ROUND_TOPICS.contains(key.substring("topic.".length()));
     }
 
@@ -206,6 +208,7 @@ final class BrokerBenchmark {
         settings.put(GuardConfig.APPLICATION_ID_CONFIG, "bench-" + name);
         settings.put(GuardConfig.STATE_DIR_CONFIG, stateDir.toString());
         settings.put(GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG, GuardConfig.CREATE_TIME);
+        settings.put(GuardConfig.TOPICS_DECISIONS_RETENTION_MS_CONFIG, "-1");
         settings.put(GuardConfig.HTTP_PORT_CONFIG, "-1");
         settings.putIfAbsent(GuardConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
         for (String topic : ROUND_TOPICS) {

@@ -61,12 +61,18 @@ public final class RestoreBenchmark {
     /** How long a restore may go without restoring a record (a start, the last step to running) before it fails. */
     private static final Duration RESTORE_STALL = Duration.ofMinutes(5);
 
-    /** The figures of one run. */
+    /**
+     * The figures of one run. {@code readySeconds}: from the guard's start to running, its start-up (topic checks, the
+     * group's join) included; {@code restoreSeconds}: from the first record restored to the last, over which
+     * {@code restoredRecords} less those of the first batch seen ({@code firstBatch}) came, so that a fixed start-up
+     * does not pass for a slow restore in a projection to more holdings.
+     */
     public record Result(int holdings, long ids, double changelogBytesPerHolding, double changelogBytesPerId,
-            double rocksDbBytesPerHolding, double rocksDbBytesPerId, double restoreSeconds, long restoredRecords) {
+            double rocksDbBytesPerHolding, double rocksDbBytesPerId, double readySeconds, double restoreSeconds,
+            long restoredRecords, long firstBatch) {
 
         double recordsPerSecond() {
-            return restoredRecords / restoreSeconds;
+            return restoreSeconds > 0 ? (restoredRecords - firstBatch) / restoreSeconds : Double.NaN;
         }
     }
 
@@ -105,7 +111,10 @@ public final class RestoreBenchmark {
             // a guard with no local state: every store comes back from its changelog
             long restoreStart = System.nanoTime();
             long restored;
-            double restoreSeconds;
+            double readySeconds;
+            long firstSeenAt = 0;
+            long firstBatch = 0;
+            long lastRestoredAt = 0;
             try (GuardService guard = GuardService.create(config, DecisionObserver.NONE)) {
                 guard.start();
                 long expected = holdings + ids;
@@ -123,6 +132,11 @@ public final class RestoreBenchmark {
                     if (count != lastCount) {
                         lastCount = count;
                         lastProgress = System.nanoTime();
+                        if (firstBatch == 0) {
+                            firstBatch = count;
+                            firstSeenAt = lastProgress;
+                        }
+                        lastRestoredAt = lastProgress;
                     } else if (System.nanoTime() - lastProgress > RESTORE_STALL.toNanos()) {
                         // a stalled restore is not waited on for half an hour, as it was; a slow one still finishes
                         throw new IllegalStateException("restored " + count + " of " + expected + " records, none in "
@@ -130,13 +144,17 @@ public final class RestoreBenchmark {
                     }
                     Thread.sleep(20);
                 }
-                restoreSeconds = (System.nanoTime() - restoreStart) / 1e9;
+                readySeconds = (System.nanoTime() - restoreStart) / 1e9;
                 restored = guard.restoredRecords();
+                if (restored != lastCount) {
+                    lastRestoredAt = System.nanoTime(); // the last records came since the last look
+                }
             }
             long holdingDisk = directoryBytes(stateRoot.resolve("guard"), StoreNames.HOLDING_STATE);
             long idDisk = directoryBytes(stateRoot.resolve("guard"), StoreNames.SEEN_ORDERS);
             return new Result(holdings, ids, (double) holdingBytes / holdings, ids == 0 ? 0 : (double) idBytes / ids,
-                    (double) holdingDisk / holdings, ids == 0 ? 0 : (double) idDisk / ids, restoreSeconds, restored);
+                    (double) holdingDisk / holdings, ids == 0 ? 0 : (double) idDisk / ids, readySeconds,
+                    (lastRestoredAt - firstSeenAt) / 1e9, restored, firstBatch);
         } finally {
             com.lockupguard.registry.InMemorySchemaRegistry.dropScope(scope);
             Utils.delete(stateRoot.toFile());
@@ -154,8 +172,9 @@ public final class RestoreBenchmark {
                 result.rocksDbBytesPerHolding());
         out.printf(Locale.ROOT, "%-50s %12.0f%n", "RocksDB bytes per order id (after restore)",
                 result.rocksDbBytesPerId());
-        out.printf(Locale.ROOT, "%-50s %12.1f%n", "restore, start to running (s)", result.restoreSeconds());
-        out.printf(Locale.ROOT, "%-50s %12.0f%n", "restored records/s (one instance, one thread)",
+        out.printf(Locale.ROOT, "%-50s %12.1f%n", "start to running, start-up included (s)", result.readySeconds());
+        out.printf(Locale.ROOT, "%-50s %12.1f%n", "first record restored to last (s)", result.restoreSeconds());
+        out.printf(Locale.ROOT, "%-50s %12.0f%n", "restored records/s over those (one instance, one thread)",
                 result.recordsPerSecond());
         out.flush();
     }

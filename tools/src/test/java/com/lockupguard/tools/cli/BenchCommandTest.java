@@ -60,10 +60,11 @@ class BenchCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"client.id=mine", "application.id=mine", "bootstrap.servers=elsewhere:9092",
-        "topic.orders=mine"})
+        "topic.orders=mine", "topics.decisions.retention.ms=604800000"})
     void shouldRefuseASettingTheBenchSetsItselfForEachRound(String setting) {
         // when a setting the bench overwrites for each round (or, client.id, one that would rename the stream
-        // threads the CPU columns are measured on, printing 0 for both topologies) is given
+        // threads the CPU columns are measured on, printing 0 for both topologies; or a retention of the decisions,
+        // which would have the broker stamp them, and latency measured from their append) is given
         int exit = run("bench", "--quick", "--api-requests", "0", "--set", setting);
         // then it is refused before anything starts, naming it
         assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
