@@ -44,6 +44,12 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
 
     /** Older orders are replays of recorded history (CreateTime), not latency: they are counted apart. */
     static final Duration MAX_LIVE_LATENCY = Duration.ofHours(1);
+    /**
+     * How far ahead of this clock an order's timestamp may be and still be a live order decided at once: the broker's
+     * clock (LogAppendTime, the default) a few milliseconds ahead of this host's. Its latency is then counted as 0,
+     * rather than the decision left out of the histogram as history, which kept only the slower decisions.
+     */
+    static final Duration CLOCK_SKEW_TOLERATED = Duration.ofSeconds(1);
 
     /** How Kafka Streams tags the metrics of a store whose metrics scope is "outbox": the positions outbox's. */
     static final String OUTBOX_STORE_TAG = "outbox.state.id";
@@ -189,8 +195,8 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
         }
         decisionCounter(outcome, reason).increment();
         long latency = System.currentTimeMillis() - orderTimestamp;
-        if (latency >= 0 && latency <= MAX_LIVE_LATENCY.toMillis()) {
-            decisionLatency.record(Duration.ofMillis(latency));
+        if (latency >= -CLOCK_SKEW_TOLERATED.toMillis() && latency <= MAX_LIVE_LATENCY.toMillis()) {
+            decisionLatency.record(Duration.ofMillis(Math.max(0, latency)));
         } else {
             historicalOrders.increment();
         }

@@ -245,6 +245,17 @@ class GuardMetricsTest {
                 .contains("lockup_guard_decision_latency_skipped_total 1.0");
     }
 
+    @Test
+    void shouldCountALiveOrderStampedByABrokerWhoseClockIsAFewMillisecondsAheadAsDecidedAtOnce() {
+        // given an order the broker stamped 5 ms ahead of this clock (LogAppendTime, clocks a little apart)
+        long stamped = System.currentTimeMillis() + 5;
+        // when it is decided
+        metrics.decided(decision("o6", Outcome.APPROVED, List.of()), stamped, false);
+        // then it is in the histogram, as a latency of 0, not counted as history
+        assertThat(metrics.scrape()).contains("lockup_guard_decision_latency_seconds_count 1")
+                .contains("lockup_guard_decision_latency_skipped_total 0.0");
+    }
+
     private static Decision decision(String orderId, Outcome outcome, List<Reason> reasons) {
         return new Decision(new OrderRequest(orderId, "dutchess", "CBYI", OrderKind.PUBLIC_SALE, 1_000L),
                 IN_FIRST_WINDOW, outcome, reasons, 500L, null, null);
