@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,6 +29,8 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every setting of the guard in one place: its type, default, documentation and validation.
@@ -289,8 +292,11 @@ public final class GuardConfig extends AbstractConfig {
     }
 
     private static final Set<String> GUARD_ONLY = guardOnly();
+    private static final Logger LOG = LoggerFactory.getLogger(GuardConfig.class);
 
     private final Map<String, String> originals;
+    /** Whether the advertised host fell back to localhost, said once: the settings are read more than once. */
+    private final AtomicBoolean unresolvedNameWarned = new AtomicBoolean();
 
     private static Set<String> guardOnly() {
         Set<String> names = new HashSet<>(DEFINITION.names());
@@ -757,9 +763,25 @@ public final class GuardConfig extends AbstractConfig {
         if (!isEveryInterface(host)) {
             return host;
         }
+        return machineName(() -> java.net.InetAddress.getLocalHost().getHostName());
+    }
+
+    /** How this machine's name is found ({@code InetAddress.getLocalHost().getHostName()}; a test's own). */
+    interface MachineName {
+        String lookUp() throws java.net.UnknownHostException;
+    }
+
+    /** This machine's name as {@code lookup} finds it, or localhost, said once, where it does not resolve. */
+    String machineName(MachineName lookup) {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
+            return lookup.lookUp();
         } catch (java.net.UnknownHostException e) {
+            // one instance alone is served as before; beside others, each would take every holding for its own
+            if (unresolvedNameWarned.compareAndSet(false, true)) {
+                LOG.warn("{}={} names no machine, and this machine's name does not resolve ({}): other instances "
+                        + "are told localhost, and cannot ask this one for its holdings; set {}", HTTP_HOST_CONFIG,
+                        getString(HTTP_HOST_CONFIG), e.getMessage(), HTTP_ADVERTISED_HOST_CONFIG);
+            }
             return "localhost";
         }
     }

@@ -187,14 +187,15 @@ public final class GuardService implements AutoCloseable {
             existing = listings.stream().map(TopicListing::name).collect(Collectors.toSet());
             history = GuardHistory.read(admin, config, existing, PERMISSION_CHECK_TIMEOUT);
         } catch (IllegalStateException e) {
-            LOG.info("whether the guard's state and positions are there, and whether another guard's decisions are on "
-                    + "its topics, is not checked: {}", e.getMessage());
+            // a safety check skipped: the start goes on, as it must where the cluster does not let the guard look
+            LOG.warn("whether the guard's state and positions are there, and whether another guard's decisions are on "
+                    + "its topics, is not checked, and the guard starts without it: {}", e.getMessage());
             return;
         }
         watch.rememberChangelogs(listings);
         for (HistoryChecks.Finding finding : HistoryChecks.run(admin, config, history, existing,
-                PERMISSION_CHECK_TIMEOUT, (what, failure) -> LOG.info("{} is not checked: {}", what,
-                        failure.getMessage()))) {
+                PERMISSION_CHECK_TIMEOUT, (what, failure) -> LOG.warn("{} is not checked, and the guard starts "
+                        + "without it: {}", what, failure.getMessage()))) {
             refuseOrWarn(finding);
         }
     }

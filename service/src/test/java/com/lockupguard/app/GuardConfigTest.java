@@ -415,6 +415,28 @@ class GuardConfigTest {
     }
 
     @Test
+    void shouldSayOnceThatOtherInstancesAreToldLocalhostWhenThisMachinesNameDoesNotResolve() {
+        // given an API listening on every interface, no advertised host, and a machine whose name does not resolve
+        GuardConfig config = new GuardConfig(Map.of("http.host", "0.0.0.0", "http.port", "8080"));
+        GuardConfig.MachineName unresolved = () -> {
+            throw new java.net.UnknownHostException("vm-7: Name or service not known");
+        };
+        try (CapturedLogs logged = CapturedLogs.of(GuardConfig.class)) {
+
+            // when it is looked up twice, as the settings are read more than once at a start
+            String first = config.machineName(unresolved);
+            String second = config.machineName(unresolved);
+
+            // then localhost, as before, but said once, naming the setting to set
+            assertThat(first).isEqualTo("localhost");
+            assertThat(second).isEqualTo("localhost");
+            assertThat(logged.messagesAt(Level.WARN)).singleElement().asString()
+                    .startsWith("http.host=0.0.0.0 names no machine, and this machine's name does not resolve "
+                            + "(vm-7: Name or service not known)").endsWith("set http.advertised.host");
+        }
+    }
+
+    @Test
     void shouldRememberIdsForeverAtMinusOneAndOtherwiseForTheTimeSet() {
         // given / when / then: -1 is forever, not a retention of -1 ms that forgets every id at once (a retry would
         // be decided anew and a reused id approved)
