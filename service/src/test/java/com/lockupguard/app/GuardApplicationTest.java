@@ -49,4 +49,23 @@ class GuardApplicationTest {
             assertThat(again.isBound()).as("the HTTP port, free again").isTrue();
         }
     }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldUnbindItsMetersWhenClosed() throws Exception {
+        // given a guard, closed as a caller closes it (bench starts many in one JVM, each to be closed whole)
+        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
+                "mock://guard-application-test", "state.dir", stateDir.toString(), "http.port", "0"));
+        List<Boolean> metersClosed = new ArrayList<>();
+
+        // when it is closed, here inside its start, where the start's own clean-up has not run yet
+        catchThrowable(() -> GuardApplication.start(config, starting -> {
+            starting.close();
+            metersClosed.add(starting.metrics().registry().isClosed());
+            throw new IllegalStateException("stop here");
+        }));
+
+        // then its close alone unbound the meters (the JVM's and Kafka's), not the failed start's clean-up after it
+        assertThat(metersClosed).containsExactly(true);
+    }
 }

@@ -25,10 +25,29 @@ class GuardServiceTest {
         GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
                 "mock://guard-service-test", "state.dir", stateDir.toString()));
         try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
-            // when a caller waits for it to run, then it is told it did not
+            // when a caller waits for it to run, then it is told it did not, once the time is up
+            long waited = System.nanoTime();
             assertThat(service.awaitRunning(Duration.ofMillis(200))).isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - waited)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
             assertThat(service.isReady()).isFalse();
         }
+    }
+
+    @Test
+    void shouldNotWaitForAGuardThatStoppedToRun() throws Exception {
+        // given a guard that was closed (or failed with no thread left)
+        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
+                "mock://guard-service-test", "state.dir", stateDir.toString()));
+        GuardService service = GuardService.create(config, DecisionObserver.NONE);
+        service.close();
+
+        // when a caller waits for it to run
+        long waited = System.nanoTime();
+        boolean running = service.awaitRunning(Duration.ofSeconds(20));
+
+        // then it is told at once that it will not, rather than after the whole wait
+        assertThat(running).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - waited)).isLessThan(Duration.ofSeconds(5));
     }
 
     @Test
