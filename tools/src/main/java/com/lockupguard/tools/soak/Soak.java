@@ -5,6 +5,7 @@ import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.TopicProvisioner;
 import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.Position;
 import com.lockupguard.avro.ReportResult;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.timeline.TimelineEntry;
@@ -179,9 +180,10 @@ public final class Soak {
             List<Decision> decisions = readAll(config, topics.approved(), topics.blocked());
             List<ReportResult> results = readAll(config, topics.executionResults());
             List<ComplianceAlert> alerts = readAll(config, topics.complianceAlerts());
-            log("read %d decisions, %d report results and %d compliance alerts read_committed", decisions.size(),
-                    results.size(), alerts.size());
-            SoakReport report = verify(expected, decisions, results, alerts, orders, reports, chaos,
+            Map<String, Position> published = lastByKey(config, topics.positions());
+            log("read %d decisions, %d report results, %d compliance alerts and the positions of %d holdings "
+                    + "read_committed", decisions.size(), results.size(), alerts.size(), published.size());
+            SoakReport report = verify(expected, decisions, results, alerts, published, orders, reports, chaos,
                     transactionsFinished, groupEmpty);
             if (report.passed()) {
                 Utils.delete(options.workDir().toFile());
@@ -319,6 +321,15 @@ public final class Soak {
         }
     }
 
+    /** The last value of each key of {@code topic}, committed: a partition is read in order, and a key is on one. */
+    private static <V> Map<String, V> lastByKey(GuardConfig config, GuardTopics.Topic<String, V> topic) {
+        Map<String, V> last = new HashMap<>();
+        try (CommittedReader<V> reader = new CommittedReader<>(config.clientProperties(), topic)) {
+            reader.readToEnd(Duration.ofMinutes(1)).forEach(read -> last.put(read.key(), read.value()));
+        }
+        return last;
+    }
+
     private boolean awaitTransactionsFinished(Admin admin) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
@@ -354,18 +365,19 @@ public final class Soak {
     }
 
     private SoakReport verify(ReplayedTimeline expected, List<Decision> decisions, List<ReportResult> results,
-            List<ComplianceAlert> alerts, long orders, long reports, Chaos chaos, boolean transactionsFinished,
-            boolean groupEmpty) {
+            List<ComplianceAlert> alerts, Map<String, Position> published, long orders, long reports, Chaos chaos,
+            boolean transactionsFinished, boolean groupEmpty) {
         Tally decided = new DecisionCheck(this::log).decisions(expected.decisions(), decisions);
-        long positionsMismatched = new PositionCheck(this::log).mismatched(expected.finalPositions(), decisions,
-                results);
+        PositionCheck positionCheck = new PositionCheck(this::log);
+        long positionsMismatched = positionCheck.mismatched(expected.finalPositions(), decisions, results);
+        long publishedMismatched = positionCheck.publishedMismatched(expected.finalPositions(), published);
         ReportCheck reportCheck = new ReportCheck(this::log);
         Tally answered = reportCheck.results(expected.results(), results);
         Tally alerted = reportCheck.alerts(expected.results(), alerts);
         return new SoakReport(options.instances(), orders, chaos.kills.get(), options.kills(), chaos.bounces.get(),
                 options.bounces(), decided.read(), decided.lost(), decided.duplicated(), decided.mismatched(),
-                positionsMismatched, transactionsFinished, groupEmpty, (System.nanoTime() - started) / 1e9, reports,
-                answered, alerted);
+                positionsMismatched, publishedMismatched, transactionsFinished, groupEmpty,
+                (System.nanoTime() - started) / 1e9, reports, answered, alerted);
     }
 
     /** Kills instances and bounces brokers at random moments of the soak; never two brokers down at once. */

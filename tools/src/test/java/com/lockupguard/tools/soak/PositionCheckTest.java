@@ -82,4 +82,41 @@ class PositionCheckTest {
         // then every holding is a mismatch
         assertThat(mismatched).isEqualTo(6);
     }
+
+    private static Position at(Position position, String asOf) {
+        position.setAsOf(Instant.parse(asOf));
+        return position;
+    }
+
+    @Test
+    void shouldTakeALaterPublishedPositionWithTheSameSalesAndReservationsAsTheReplaysFinalOne() {
+        // given a holding the replay left with 100 sold and 30 reserved, as of an order on 07-20
+        Map<String, ReplayedTimeline.FinalPosition> expected = Map.of("a/SEC",
+                afterOrder("o-2", at(position(100, 200, 50, 30), "2003-07-20T15:00:00Z")));
+        // when the guard last published it as a later boundary passed: more released, the same sold and reserved
+        long mismatched = check.publishedMismatched(expected,
+                Map.of("a/SEC", at(position(100, 358_559, 208_559, 30), "2003-08-09T04:00:00Z")));
+        // then it is the same holding's end
+        assertThat(mismatched).isZero();
+        assertThat(logged).isEmpty();
+    }
+
+    @Test
+    void shouldCountAPublishedPositionThatIsMissingEarlierOrCountsOtherSharesAsMismatched() {
+        // given four holdings the replay left with 100 sold and 30 reserved, as of 07-20
+        Map<String, ReplayedTimeline.FinalPosition> expected = new LinkedHashMap<>();
+        for (int h = 1; h <= 4; h++) {
+            expected.put("h" + h + "/SEC", afterOrder("o-" + h,
+                    at(position(100, 200, 50, 30), "2003-07-20T15:00:00Z")));
+        }
+        // when the guard's last published positions: one earlier (a position lost in a crash), one with other sales,
+        // one with other reservations, and one never published
+        long mismatched = check.publishedMismatched(expected, Map.of(
+                "h1/SEC", at(position(0, 200, 150, 0), "2003-07-11T13:45:00Z"),
+                "h2/SEC", at(position(99, 200, 51, 30), "2003-07-20T15:00:00Z"),
+                "h3/SEC", at(position(100, 200, 50, 0), "2003-07-20T15:00:00Z")));
+        // then each is counted, and said
+        assertThat(mismatched).isEqualTo(4);
+        assertThat(logged).hasSize(4).allSatisfy(line -> assertThat(line).startsWith("published position MISMATCH h"));
+    }
 }

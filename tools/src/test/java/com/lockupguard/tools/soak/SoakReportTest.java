@@ -11,7 +11,12 @@ class SoakReportTest {
 
     private static SoakReport report(long lost, long duplicated, long mismatched, long positions,
             boolean transactionsFinished, boolean groupEmpty, Tally results, Tally alerts) {
-        return new SoakReport(2, 100, 3, 3, 1, 1, 100, lost, duplicated, mismatched, positions,
+        return report(lost, duplicated, mismatched, positions, 0, transactionsFinished, groupEmpty, results, alerts);
+    }
+
+    private static SoakReport report(long lost, long duplicated, long mismatched, long positions, long published,
+            boolean transactionsFinished, boolean groupEmpty, Tally results, Tally alerts) {
+        return new SoakReport(2, 100, 3, 3, 1, 1, 100, lost, duplicated, mismatched, positions, published,
                 transactionsFinished, groupEmpty, 30, 40, results, alerts);
     }
 
@@ -28,6 +33,7 @@ class SoakReportTest {
                 report(0, 1, 0, 0, true, true, CLEAN, CLEAN),
                 report(0, 0, 1, 0, true, true, CLEAN, CLEAN),
                 report(0, 0, 0, 1, true, true, CLEAN, CLEAN),
+                report(0, 0, 0, 0, 1, true, true, CLEAN, CLEAN),
                 report(0, 0, 0, 0, false, true, CLEAN, CLEAN),
                 report(0, 0, 0, 0, true, false, CLEAN, CLEAN),
                 report(0, 0, 0, 0, true, true, new Tally(10, 1, 0, 0), CLEAN),
@@ -44,8 +50,10 @@ class SoakReportTest {
     void shouldNotPassASoakThatSentOrDecidedNothing() {
         // given soaks whose every tally is clean because there was nothing to count
         Tally none = new Tally(0, 0, 0, 0);
-        SoakReport nothingSent = new SoakReport(2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, true, true, 1, 0, none, none);
-        SoakReport nothingDecided = new SoakReport(2, 100, 3, 3, 1, 1, 0, 0, 0, 0, 0, true, true, 30, 0, CLEAN, CLEAN);
+        SoakReport nothingSent = new SoakReport(2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, true, true, 1, 0, none,
+                none);
+        SoakReport nothingDecided = new SoakReport(2, 100, 3, 3, 1, 1, 0, 0, 0, 0, 0, 0, true, true, 30, 0, CLEAN,
+                CLEAN);
 
         // then neither passes: two empty sets agree, and prove nothing
         assertThat(List.of(nothingSent, nothingDecided)).noneMatch(SoakReport::passed);
@@ -54,8 +62,10 @@ class SoakReportTest {
     @Test
     void shouldFailAsCleanASoakThatDidNotKillOrBounceAsAsked() {
         // given clean answers after fewer kills, or fewer broker bounces, than asked for (a chaos event that failed)
-        SoakReport noKills = new SoakReport(2, 100, 0, 3, 1, 1, 100, 0, 0, 0, 0, true, true, 30, 40, CLEAN, CLEAN);
-        SoakReport noBounce = new SoakReport(2, 100, 3, 3, 0, 1, 100, 0, 0, 0, 0, true, true, 30, 40, CLEAN, CLEAN);
+        SoakReport noKills = new SoakReport(2, 100, 0, 3, 1, 1, 100, 0, 0, 0, 0, 0, true, true, 30, 40, CLEAN,
+                CLEAN);
+        SoakReport noBounce = new SoakReport(2, 100, 3, 3, 0, 1, 100, 0, 0, 0, 0, 0, true, true, 30, 40, CLEAN,
+                CLEAN);
         // then neither passes, and each says what it did not do
         assertThat(List.of(noKills, noBounce)).noneMatch(SoakReport::passed);
         assertThat(noKills.chaosShortfall()).contains("asked for 3 kills and 1 broker bounces, did 0 and 1 (the "
@@ -66,11 +76,13 @@ class SoakReportTest {
     @Test
     void shouldPrintEveryFigureUnderItsName() {
         // given
-        SoakReport report = new SoakReport(3, 48_000, 24, 24, 3, 3, 48_001, 1, 2, 3, 4, true, false, 513.4, 9_000,
+        SoakReport report = new SoakReport(3, 48_000, 24, 24, 3, 3, 48_001, 1, 2, 3, 4, 11, true, false, 513.4,
+                9_000,
                 new Tally(9_001, 5, 6, 7), new Tally(300, 8, 9, 10));
         // then
         assertThat(report.figures()).isEqualTo("instances=3 orders=48000 kills=24 broker_bounces=3 decisions=48001 "
-                + "lost=1 duplicated=2 mismatched=3 final_positions_mismatched=4 transactions_finished=true "
+                + "lost=1 duplicated=2 mismatched=3 final_positions_mismatched=4 published_positions_mismatched=11 "
+                + "transactions_finished=true "
                 + "group_empty=false seconds=513 reports=9000 results=9001 results_lost=5 results_duplicated=6 "
                 + "results_mismatched=7 alerts=300 alerts_lost=8 alerts_duplicated=9 alerts_mismatched=10");
     }
