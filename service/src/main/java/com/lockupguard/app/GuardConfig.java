@@ -427,6 +427,14 @@ public final class GuardConfig extends AbstractConfig {
                         "not a URL");
             }
             boolean https = "https".equalsIgnoreCase(uri.getScheme());
+            if ((https || "http".equalsIgnoreCase(uri.getScheme())) && uri.getHost() == null
+                    && hostOf(uri.getRawAuthority()).indexOf('_') >= 0) {
+                // java.net.URI reads no host in it, and Java's TLS refuses such a name (not a valid host name): the
+                // keys could never be fetched, whatever the scheme says
+                throw new org.apache.kafka.common.config.ConfigException(name, RegistryClientConfig.quoted(text),
+                        "its host name holds a '_', which a host name may not (Java refuses it for https): name the "
+                                + "issuer by an alias without '_', or by its address");
+            }
             boolean loopbackHttp = "http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null
                     && LoopbackHost.named(uri.getHost()); // written so: a name is looked up at every fetch
             if (uri.getHost() == null || !(https || loopbackHttp)) {
@@ -434,6 +442,14 @@ public final class GuardConfig extends AbstractConfig {
                         "must be an https URL (http only to localhost, 127.0.0.0/8 or [::1], written so: a name is "
                                 + "looked up again at every fetch): keys fetched in clear could be replaced");
             }
+        }
+
+        /** The host an authority names, as written: after any user-info, without a port. */
+        private static String hostOf(String authority) {
+            if (authority == null) {
+                return "";
+            }
+            return authority.substring(authority.lastIndexOf('@') + 1).replaceFirst(":[0-9]*$", "");
         }
 
         @Override

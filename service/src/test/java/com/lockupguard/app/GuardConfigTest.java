@@ -474,6 +474,21 @@ class GuardConfigTest {
     }
 
     @Test
+    void shouldRefuseAJwksUrlWhoseHostHoldsAnUnderscoreForThatAndNotAsFetchedInClear() {
+        // given an https JWKS URL on a compose service's name, which java.net.URI reads no host in
+        for (String url : List.of("https://key_cloak:8443/jwks", "https://idp:s3cret@key_cloak/jwks?sig=x")) {
+            // when / then it is refused for its host name, not as http, and without its password or query
+            assertThatThrownBy(() -> new GuardConfig(Map.of("api.auth.jwt.jwks.url", url))).as(url)
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("api.auth.jwt.jwks.url")
+                    .hasMessageContaining("holds a '_'").hasMessageNotContaining("must be an https URL")
+                    .hasMessageNotContaining("s3cret");
+        }
+        // and a URL URI reads no host in for another reason is still refused as before
+        assertThatThrownBy(() -> new GuardConfig(Map.of("api.auth.jwt.jwks.url", "https:/jwks")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("must be an https URL");
+    }
+
+    @Test
     void shouldRefuseATopicNamedForTwoRoles() {
         // given / when a dead-letter topic named like the orders topic (the guard would read its own dead letters,
         // and dead-letter them again), and positions (compacted) sharing the blocked decisions' topic
