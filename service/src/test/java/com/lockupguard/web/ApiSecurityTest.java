@@ -64,7 +64,9 @@ class ApiSecurityTest {
             new String[] {"GET", "/api/holdings"},
             new String[] {"GET", "/api/holdings/dutchess/CBYI"},
             new String[] {"GET", "/api/holdings/dutchess/CBYI/history"},
+            new String[] {"GET", "/api/holdings/dutchess/CBYI/agreement"},
             new String[] {"GET", "/api/holdings/dutchess/CBYI/reservations"},
+            new String[] {"GET", "/api/holdings/dutchess/CBYI/orders/o1"},
             new String[] {"GET", "/api/decisions"},
             new String[] {"GET", "/api/alerts"},
             new String[] {"GET", "/api/reports"},
@@ -571,7 +573,11 @@ class ApiSecurityTest {
     void shouldLetTheServiceTokenAskOnlyForTheLocalPartOfAHoldingOrWhatIf() throws Exception {
         assertThat(call("GET", "/api/holdings?local=true", PEER_SECRET).statusCode()).isEqualTo(200);
         assertThat(call("GET", "/api/holdings/dutchess/CBYI?local=true", PEER_SECRET).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/api/holdings/dutchess/CBYI/agreement?local=true", PEER_SECRET).statusCode())
+                .isEqualTo(200);
         assertThat(call("GET", "/api/holdings/dutchess/CBYI/reservations?local=true", PEER_SECRET).statusCode())
+                .isEqualTo(200);
+        assertThat(call("GET", "/api/holdings/dutchess/CBYI/orders/o1?local=true", PEER_SECRET).statusCode())
                 .isEqualTo(200);
         assertThat(call("POST", "/api/what-if?local=true", PEER_SECRET).statusCode()).isEqualTo(200);
         assertThat(call("GET", "/api/holdings", PEER_SECRET).statusCode()).as("not forwarded").isEqualTo(403);
@@ -579,9 +585,10 @@ class ApiSecurityTest {
 
     @Test
     void shouldRefuseTheServiceTokenEveryRouteNoInstanceForwards() throws Exception {
-        // given every guarded route but the four an instance forwards to the holding's owner
+        // given every guarded route but the six an instance forwards to the holding's owner (StreamsHoldingsQuery)
         List<String> forwarded = List.of("/api/holdings", "/api/holdings/dutchess/CBYI",
-                "/api/holdings/dutchess/CBYI/reservations", "/api/what-if");
+                "/api/holdings/dutchess/CBYI/agreement", "/api/holdings/dutchess/CBYI/reservations",
+                "/api/holdings/dutchess/CBYI/orders/o1", "/api/what-if");
         List<String[]> others = GUARDED.stream().filter(route -> !forwarded.contains(route[1])).toList();
         assertThat(others).hasSize(GUARDED.size() - forwarded.size());
 
