@@ -27,6 +27,8 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.ParsedEndpoint;
+import io.javalin.security.Roles;
 import io.javalin.security.RouteRole;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
@@ -171,6 +173,7 @@ public final class GuardWebServer implements AutoCloseable {
 
     /** Starts listening; returns the port (the actual one when {@code port} is 0). */
     public int start() {
+        // assigned before it starts: its requests look up routes through it (routeRoles)
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = settings.host();
@@ -219,7 +222,8 @@ public final class GuardWebServer implements AutoCloseable {
             config.routes.get("/api/reports", this::reports, Access.READ, FILTERS);
             config.routes.post("/api/events/ticket", this::ticket, Access.READ);
             config.routes.sse("/api/events", this::events, Access.READ, Access.TICKET);
-        }).start();
+        });
+        app.start();
         LOG.info("HTTP API, dashboard and /metrics on {}://{}:{}/ (authentication: {})",
                 settings.https() == null ? "http" : "https", settings.host(), app.port(),
                 settings.authentication().describe());
@@ -233,7 +237,7 @@ public final class GuardWebServer implements AutoCloseable {
      * the answer or the log.
      */
     private void authorize(Context ctx) {
-        java.util.Set<RouteRole> roles = ctx.routeRoles();
+        java.util.Set<RouteRole> roles = routeRoles(ctx);
         boolean guarded = !roles.isEmpty() || ctx.path().startsWith("/api/") || ctx.path().equals("/metrics");
         if (!guarded) {
             return;
@@ -298,6 +302,21 @@ public final class GuardWebServer implements AutoCloseable {
             return;
         }
         ctx.attribute(PRINCIPAL, principal);
+    }
+
+    /**
+     * The roles {@code ctx}'s route declares. Javalin answers a HEAD with its GET route's handler but gives it none
+     * of that route's roles: a HEAD is asked for what its GET needs, found as Javalin finds the GET (a trailing
+     * slash ignored), or {@code HEAD /metrics/} would answer without a credential.
+     */
+    private java.util.Set<RouteRole> routeRoles(Context ctx) {
+        java.util.Set<RouteRole> roles = ctx.routeRoles();
+        if (!roles.isEmpty() || !ctx.method().equals(HandlerType.HEAD)) {
+            return roles;
+        }
+        ParsedEndpoint get = app.unsafe.internalRouter.findFirstHttpHandlerEntry(HandlerType.GET, ctx.path());
+        Roles declared = get == null ? null : get.endpoint.metadata(Roles.class);
+        return declared == null ? roles : declared.getRoles();
     }
 
     /**

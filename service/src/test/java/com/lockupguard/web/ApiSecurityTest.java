@@ -168,6 +168,45 @@ class ApiSecurityTest {
     }
 
     @Test
+    void shouldAskAHeadForTheCredentialItsGetNeedsHoweverItsPathIsWritten() throws Exception {
+        // given a reader's token, a trader's, and every guarded GET route, with and without the trailing slash
+        // Javalin ignores
+        String reader = issuer.token().scope(TestIssuer.READ).sign();
+        String trader = issuer.token().scope(TestIssuer.SUBMIT).sign();
+        List<String> paths = GUARDED.stream().filter(route -> route[0].equals("GET")).map(route -> route[1])
+                .flatMap(path -> java.util.stream.Stream.of(path, path + "/")).toList();
+
+        for (String path : paths) {
+            // when each is asked for with HEAD: without a token, with one lacking the role, and with the reader's
+            int without = head(path, null);
+            int withoutTheRole = head(path, trader);
+            int read = head(path, reader);
+
+            // then HEAD is refused as its GET would be (no body, but its status and headers tell about the data),
+            // and answered to the reader
+            assertThat(without).as("HEAD " + path).isEqualTo(401);
+            assertThat(withoutTheRole).as("HEAD " + path + " without the role").isEqualTo(403);
+            assertThat(read).as("HEAD " + path + " by a reader").isNotIn(401, 403);
+        }
+        // and health and the dashboard's files stay open to a HEAD as to a GET
+        for (String open : List.of("/health/live", "/health/ready", "/", "/app.js")) {
+            assertThat(head(open, null)).as("HEAD " + open).isEqualTo(200);
+        }
+    }
+
+    private int head(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (path.startsWith("/api/events")) {
+            request.header("Accept", "text/event-stream");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
     void shouldRefuseEveryForgedOrFaultyTokenWith401InvalidTokenAndCountIt() throws Exception {
         // given tokens that must all be refused, by the reason the counter shows
         Instant now = Instant.now();
