@@ -55,6 +55,7 @@ import java.util.function.LongConsumer;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +76,8 @@ import org.slf4j.LoggerFactory;
 public final class GuardWebServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuardWebServer.class);
+    /** Connections open at once; beyond them the server accepts no more until one closes. */
+    static final int MAX_CONNECTIONS = 1024;
     /** How much longer than the decision timeout a stop waits for the requests under way. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(1);
 
@@ -173,6 +176,7 @@ public final class GuardWebServer implements AutoCloseable {
 
     /** Starts listening; returns the port (the actual one when {@code port} is 0). */
     public int start() {
+        HeaderDeadline headers = new HeaderDeadline();
         // assigned before it starts: its requests look up routes through it (routeRoles)
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -183,8 +187,15 @@ public final class GuardWebServer implements AutoCloseable {
                 config.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, settings.host(),
                         settings.port(), settings.https()));
             }
-            config.jetty.modifyServer(server -> server.setErrorHandler(new ServerErrors(json,
-                    settings.https() != null)));
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new ServerErrors(json, settings.https() != null));
+                // past the limit, connections wait in the system's backlog instead of each taking a socket and a
+                // buffer here; and one must send its headers in time, or a slow one holds its place for ever
+                server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
+                headers.watch(server);
+            });
+            // the https connector's configuration is a copy of this one, customizers included
+            config.jetty.modifyHttpConfiguration(http -> http.addCustomizer(headers));
             config.jsonMapper(new JavalinJackson(json, false));
             maxRequestBytes = config.http.maxRequestSize;
             // a method an endpoint does not take is a 405 naming those it does (Allow), not a 404 for no endpoint

@@ -322,6 +322,98 @@ class GuardWebServerTest {
         assertThat(gateway.sent).isEmpty();
     }
 
+    @Test
+    void shouldCloseAConnectionWhoseRequestHeadersTrickleInAndServeTheOthers() throws Exception {
+        // given a client that sends its first request's headers a byte every 2 s (each byte restarts the idle
+        // timeout), and one that sends a request whole, then the next a byte every 2 s on the same connection
+        try (java.net.Socket first = new java.net.Socket("127.0.0.1", URI.create(base).getPort());
+                java.net.Socket next = new java.net.Socket("127.0.0.1", URI.create(base).getPort());
+                java.net.Socket silent = new java.net.Socket("127.0.0.1", URI.create(base).getPort())) {
+            long start = System.nanoTime();
+            Thread firstTrickle = trickle(first, "GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+            assertThat(keptAliveGet(next)).startsWith("HTTP/1.1 200");
+            Thread nextTrickle = trickle(next, "GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+            // and one that keeps its connection open after a request, sending nothing more
+            assertThat(keptAliveGet(silent)).startsWith("HTTP/1.1 200");
+            try {
+                // when the server is left to them
+                boolean firstClosed = closedWithin(first, Duration.ofSeconds(30));
+                boolean nextClosed = closedWithin(next, Duration.ofSeconds(30));
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+                // then both trickling connections are closed at the deadline for headers (not left open for as long
+                // as the bytes come), and everyone else is served meanwhile, the silent connection included
+                assertThat(firstClosed).as("a first request's headers trickling in").isTrue();
+                assertThat(nextClosed).as("a kept-alive connection's next headers trickling in").isTrue();
+                assertThat(took).isBetween(HeaderDeadline.DEADLINE.minusSeconds(1), Duration.ofSeconds(30));
+                assertThat(get("/health/live").statusCode()).isEqualTo(200);
+                assertThat(keptAliveGet(silent)).startsWith("HTTP/1.1 200");
+            } finally {
+                firstTrickle.interrupt();
+                nextTrickle.interrupt();
+            }
+        }
+    }
+
+    /** Writes {@code headers} to {@code socket} a byte every 2 s, then X-Slow's value likewise, until it fails. */
+    private static Thread trickle(java.net.Socket socket, String headers) {
+        Thread thread = new Thread(() -> {
+            byte[] bytes = (headers + "a".repeat(1000)).getBytes(StandardCharsets.ISO_8859_1);
+            try {
+                for (byte b : bytes) {
+                    socket.getOutputStream().write(b);
+                    socket.getOutputStream().flush();
+                    Thread.sleep(2_000);
+                }
+            } catch (java.io.IOException | InterruptedException e) {
+                // closed by the server, or the test is over
+            }
+        }, "trickle");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /** Whether the server closes {@code socket} within {@code atMost}, reading whatever it sends until then. */
+    private static boolean closedWithin(java.net.Socket socket, Duration atMost) throws Exception {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                if (socket.getInputStream().read() < 0) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true; // reset: closed as well
+        }
+    }
+
+    /** A GET of /health/live on a connection kept alive, its whole answer read; the answer's status line. */
+    private static String keptAliveGet(java.net.Socket socket) throws Exception {
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        java.io.InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                return "closed: " + head;
+            }
+            head.append((char) b);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *([0-9]+)")
+                .matcher(head);
+        assertThat(length.find()).as(head.toString()).isTrue();
+        in.readNBytes(Integer.parseInt(length.group(1)));
+        return head.substring(0, head.indexOf("\r\n"));
+    }
+
     /** A what-if whose headers say 900 bytes, of which 5 are sent. */
     private java.net.Socket stalledBody() throws Exception {
         java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(base).getPort());
