@@ -1,16 +1,26 @@
 package com.lockupguard.security;
 
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.net.HttpURLConnection;
 import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.Key;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
-import org.jose4j.http.Get;
+import org.jose4j.http.Response;
 import org.jose4j.http.SimpleGet;
 import org.jose4j.http.SimpleResponse;
 import org.jose4j.jwk.HttpsJwks;
@@ -44,6 +54,10 @@ public final class JwksKeys {
      * (jose4j's retained cache): through a long outage, until the issuer answers again.
      */
     static final Duration KEEP_KEYS_WHILE_UNREACHABLE = Duration.ofHours(1);
+    /** How long a fetch may take to connect, and then to read each part of the answer. */
+    private static final int TIMEOUT_MILLIS = 5_000;
+    /** The most of a JWKS read, in characters, as jose4j's own fetch (a set of a few keys is a few kilobytes). */
+    private static final int MAX_JWKS_CHARS = 512 * 1024;
     /** How often a JWKS file is looked at for changes. */
     static final Duration FILE_CHECK_INTERVAL = Duration.ofSeconds(5);
 
@@ -59,21 +73,117 @@ public final class JwksKeys {
     }
 
     static Remote url(URI url, Duration cacheDuration, SSLContext ssl, LongSupplier nanoClock) {
-        HttpsJwks jwks = new HttpsJwks(url.toString());
+        // jose4j logs the location it is given (unable to refresh from it, at INFO), and its own fetch logs the URL it
+        // fetches: it is given the URL as shown, and the guard's fetch below fetches the real one, query and all
+        HttpsJwks jwks = new HttpsJwks(shown(url));
         jwks.setDefaultCacheDuration(cacheDuration.toSeconds());
         jwks.setRetainCacheOnErrorDuration(KEEP_KEYS_WHILE_UNREACHABLE.toSeconds());
         jwks.setRefreshReprieveThreshold(UNKNOWN_KEY_REFETCH_INTERVAL.toMillis());
-        Get get = new Get();
-        get.setConnectTimeout(5_000);
-        get.setReadTimeout(5_000);
-        // one attempt: a retry with backoff would hold every request waiting for the keys that much longer
-        get.setRetries(0);
-        if (ssl != null) {
-            get.setSslSocketFactory(ssl.getSocketFactory());
-        }
-        jwks.setSimpleHttpGet(new Throttled(get, nanoClock));
+        jwks.setSimpleHttpGet(new Throttled(new Fetch(url, ssl), nanoClock));
         return new Remote(url, jwks);
     }
+
+    /**
+     * A GET of the JWKS, as jose4j's own ({@link org.jose4j.http.Get}) made it, but for what it writes: that logs the
+     * URL at DEBUG and names it in its errors, user-info and query included, which may be a password or a signature.
+     * Once, without retries: a retry with backoff would hold every request waiting for the keys that much longer. The
+     * location jose4j passes (the URL as shown) is not the one fetched.
+     */
+    static final class Fetch implements SimpleGet {
+        private final URI url;
+        private final String shown;
+        private final SSLContext ssl;
+
+        Fetch(URI url, SSLContext ssl) {
+            this.url = url;
+            this.shown = shown(url);
+            this.ssl = ssl;
+        }
+
+        @Override
+        public SimpleResponse get(String location) throws IOException {
+            try {
+                return fetch();
+            } catch (IOException e) {
+                // what the JDK says rarely names the URL, but jose4j logs it with all its causes: none of it may
+                throw new IOException(withoutTheUrl(e));
+            }
+        }
+
+        private SimpleResponse fetch() throws IOException {
+            HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
+            try {
+                connection.setConnectTimeout(TIMEOUT_MILLIS);
+                connection.setReadTimeout(TIMEOUT_MILLIS);
+                connection.setUseCaches(false);
+                connection.setRequestProperty("Cache-Control", "no-cache");
+                if (ssl != null && connection instanceof HttpsURLConnection https) {
+                    https.setSSLSocketFactory(ssl.getSocketFactory());
+                }
+                int status = connection.getResponseCode();
+                if (status != HttpURLConnection.HTTP_OK) {
+                    throw new IOException("the JWKS endpoint " + shown + " answered " + status + " "
+                            + connection.getResponseMessage());
+                }
+                return new Response(status, connection.getResponseMessage(), headersOf(connection),
+                        bodyOf(connection));
+            } finally {
+                connection.disconnect();
+            }
+        }
+
+        private static Map<String, List<String>> headersOf(HttpURLConnection connection) {
+            Map<String, List<String>> headers = new HashMap<>();
+            connection.getHeaderFields().forEach((name, values) -> {
+                if (name != null) { // the status line
+                    headers.put(name, values);
+                }
+            });
+            return headers;
+        }
+
+        private static String bodyOf(HttpURLConnection connection) throws IOException {
+            Charset charset = StandardCharsets.UTF_8;
+            String type = connection.getContentType();
+            Matcher named = type == null ? null : CHARSET.matcher(type);
+            if (named != null && named.find()) {
+                try {
+                    charset = Charset.forName(named.group(1).replace("\"", "").trim());
+                } catch (IllegalArgumentException unknown) {
+                    // as jose4j: UTF-8
+                }
+            }
+            try (Reader body = new InputStreamReader(connection.getInputStream(), charset)) {
+                StringBuilder text = new StringBuilder();
+                char[] chunk = new char[8192];
+                for (int n = body.read(chunk); n >= 0; n = body.read(chunk)) {
+                    text.append(chunk, 0, n);
+                    if (text.length() > MAX_JWKS_CHARS) {
+                        throw new IOException("the JWKS is over " + MAX_JWKS_CHARS + " characters");
+                    }
+                }
+                return text.toString();
+            }
+        }
+
+        /** {@code e} and its causes, as jose4j writes them, with the URL and its parts that may be secret hidden. */
+        private String withoutTheUrl(IOException e) {
+            StringBuilder text = new StringBuilder();
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                text.append(text.length() == 0 ? "" : "; caused by ").append(cause);
+            }
+            String message = text.toString().replace(url.toString(), shown);
+            for (String secret : new String[] {url.getRawUserInfo(), url.getRawQuery(), url.getUserInfo(),
+                url.getQuery()}) {
+                if (secret != null && !secret.isEmpty()) {
+                    message = message.replace(secret, "[hidden]");
+                }
+            }
+            return message;
+        }
+    }
+
+    private static final Pattern CHARSET = Pattern.compile("(?i)charset=([^;]+)");
 
     /**
      * The issuer's JWKS endpoint, asked at most once per {@link #UNKNOWN_KEY_REFETCH_INTERVAL}. jose4j itself

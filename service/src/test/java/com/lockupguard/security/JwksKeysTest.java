@@ -1,16 +1,21 @@
 package com.lockupguard.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import com.lockupguard.security.testing.JwksEndpoint;
 import com.lockupguard.security.testing.TestIssuer;
 import com.lockupguard.testing.CapturedLogs;
 import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +51,67 @@ class JwksKeysTest {
                     .anySatisfy(message -> assertThat(message).startsWith("JWKS http://127.0.0.1:" + nothingListens
                             + "/jwks?[hidden] cannot be read"))
                     .noneSatisfy(message -> assertThat(message).containsAnyOf("jwks-secret", "idp", "s3cr3t"));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void shouldKeepTheJwksUrlsUserInfoAndQueryOutOfEveryLoggersLines() throws Exception {
+        // given an issuer that serves its JWKS, then fails, on a URL with a user, a password and a signature, and
+        // every logger recorded at every level (jose4j's own included)
+        TestIssuer issuer = TestIssuer.rsa("key-1");
+        AtomicInteger status = new AtomicInteger(200);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/jwks", exchange -> {
+            byte[] body = issuer.jwks().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status.get(), body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        URI url = URI.create("http://idp:jwks-secret@127.0.0.1:" + server.getAddress().getPort() + "/jwks?sig=s3cr3t");
+        try (CapturedLogs logged = CapturedLogs.of(org.slf4j.Logger.ROOT_LOGGER_NAME).at(Level.ALL)) {
+            // when the keys are fetched, and fetched by another instance while the issuer fails
+            boolean read = JwksKeys.url(url, Duration.ofMinutes(5), null).prefetch();
+            status.set(503);
+            boolean failed = JwksKeys.url(url, Duration.ofMinutes(5), null).prefetch();
+
+            // then jose4j wrote of them, and nothing any logger wrote holds the user, the password or the query
+            assertThat(read).isTrue();
+            assertThat(failed).isFalse();
+            assertThat(logged.events()).anySatisfy(event -> assertThat(event.getLoggerName()).startsWith("org.jose4j"));
+            for (ILoggingEvent event : logged.events()) {
+                String written = event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
+                        : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+                assertThat(written).as(event.getLoggerName()).doesNotContain("jwks-secret").doesNotContain("s3cr3t")
+                        .doesNotContain("idp:");
+            }
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void shouldNameTheJwksUrlAsShownInTheErrorOfAFailedFetch() throws Exception {
+        // given a URL with a password and a signature, on a port nothing listens on, and one that answers 503
+        int nothingListens;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            nothingListens = socket.getLocalPort();
+        }
+        HttpServer server = JwksEndpoint.serve(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0), 503,
+                () -> "unavailable", new AtomicInteger());
+        try {
+            for (int port : new int[] {nothingListens, server.getAddress().getPort()}) {
+                URI url = URI.create("http://idp:jwks-secret@127.0.0.1:" + port + "/jwks?sig=s3cr3t");
+                // when it is fetched
+                Throwable failure = catchThrowable(() -> new JwksKeys.Fetch(url, null).get(JwksKeys.shown(url)));
+                // then the error, which jose4j logs with its causes, holds neither
+                assertThat(failure).as("port " + port).isInstanceOf(java.io.IOException.class);
+                assertThat(failure.toString()).doesNotContain("jwks-secret").doesNotContain("s3cr3t");
+                assertThat(failure.getCause()).isNull();
+            }
         } finally {
             server.stop(0);
         }
