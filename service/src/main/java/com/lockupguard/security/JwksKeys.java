@@ -51,9 +51,14 @@ public final class JwksKeys {
     static final Duration UNKNOWN_KEY_REFETCH_INTERVAL = Duration.ofSeconds(30);
     /**
      * While the issuer cannot be reached, the keys fetched last are used this long after each failed refresh
-     * (jose4j's retained cache): through a long outage, until the issuer answers again.
+     * (jose4j's retained cache, which jose4j does not ask the issuer again within): through a long outage, until the
+     * issuer answers again, each failure keeping them this much longer, and a key the issuer withdrew meanwhile no
+     * longer than this once it answers. A second past {@link #UNKNOWN_KEY_REFETCH_INTERVAL}: the first refresh after
+     * it is then neither refused by the throttle (which counts from a moment after jose4j read its clock) nor skipped
+     * by jose4j (which refreshes no sooner than that after it last stored keys), either of which would keep the keys
+     * another interval for nothing.
      */
-    static final Duration KEEP_KEYS_WHILE_UNREACHABLE = Duration.ofHours(1);
+    static final Duration KEEP_KEYS_AFTER_A_FAILURE = UNKNOWN_KEY_REFETCH_INTERVAL.plusSeconds(1);
     /** How long a fetch may take to connect, and then to read each part of the answer. */
     private static final int TIMEOUT_MILLIS = 5_000;
     /** The most of a JWKS read, in characters, as jose4j's own fetch (a set of a few keys is a few kilobytes). */
@@ -77,7 +82,7 @@ public final class JwksKeys {
         // fetches: it is given the URL as shown, and the guard's fetch below fetches the real one, query and all
         HttpsJwks jwks = new HttpsJwks(shown(url));
         jwks.setDefaultCacheDuration(cacheDuration.toSeconds());
-        jwks.setRetainCacheOnErrorDuration(KEEP_KEYS_WHILE_UNREACHABLE.toSeconds());
+        jwks.setRetainCacheOnErrorDuration(KEEP_KEYS_AFTER_A_FAILURE.toSeconds());
         jwks.setRefreshReprieveThreshold(UNKNOWN_KEY_REFETCH_INTERVAL.toMillis());
         jwks.setSimpleHttpGet(new Throttled(new Fetch(url, ssl), nanoClock));
         return new Remote(url, jwks);
@@ -187,8 +192,8 @@ public final class JwksKeys {
 
     /**
      * The issuer's JWKS endpoint, asked at most once per {@link #UNKNOWN_KEY_REFETCH_INTERVAL}. jose4j itself
-     * limits refetches for unknown key ids only while it holds keys; with none (the issuer failed at start, has
-     * failed for longer than {@link #KEEP_KEYS_WHILE_UNREACHABLE}, or serves an empty set) it would fetch for
+     * limits refetches for unknown key ids only while it holds keys; with none (the issuer failed at start, or serves
+     * an empty set) it would fetch for
      * every token, one request at a time. A request within the interval fails at once, as an unreachable issuer.
      */
     static final class Throttled implements SimpleGet {

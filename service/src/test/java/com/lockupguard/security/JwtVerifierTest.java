@@ -3,6 +3,7 @@ package com.lockupguard.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
 import com.lockupguard.security.testing.JwksEndpoint;
 import com.lockupguard.security.testing.TestIssuer;
 import com.lockupguard.security.testing.TestPki;
@@ -436,6 +437,66 @@ class JwtVerifierTest {
             refusal(verifier, issuer.token().sign());
             refusal(verifier, issuer.token().sign());
             assertThat(fetches.get()).isEqualTo(2);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    @Timeout(180) // about a minute of real time: jose4j's cache reads the system clock, which a test cannot move
+    void shouldAskAnIssuerThatFailedAgainSoonAndStopTrustingAKeyItWithdrewMeanwhile() throws Exception {
+        // given an issuer serving key-1 on a URL with a password and a signature, its keys cached for a second
+        // (jose4j asks again no sooner than 30 s after it last fetched them in any case)
+        TestIssuer rotated = TestIssuer.rsa("key-2");
+        AtomicReference<String> served = new AtomicReference<>(issuer.jwks());
+        AtomicInteger status = new AtomicInteger(200);
+        AtomicInteger fetches = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/jwks", exchange -> {
+            fetches.incrementAndGet();
+            byte[] body = served.get().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status.get(), body.length);
+            try (java.io.OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        try (CapturedLogs logged = CapturedLogs.of(org.slf4j.Logger.ROOT_LOGGER_NAME).at(Level.ALL)) {
+            AtomicReference<Duration> clock = new AtomicReference<>(Duration.ofHours(1));
+            JwksKeys.Remote keys = JwksKeys.url(URI.create("http://idp:jwks-secret@127.0.0.1:"
+                    + server.getAddress().getPort() + "/jwks?sig=s3cr3t"), Duration.ofSeconds(1), null,
+                    () -> clock.get().toNanos());
+            JwtVerifier verifier = new JwtVerifier(keys, settings(List.of("scope")));
+            assertThat(keys.prefetch()).isTrue();
+            // and which fails when next asked: its keys are kept through the failure
+            status.set(503);
+            clock.set(clock.get().plus(JwksKeys.UNKNOWN_KEY_REFETCH_INTERVAL)); // the throttle is not the test's
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        keys.prefetch();
+                        return fetches.get() == 2;
+                    });
+            assertThat(verifier.verify(issuer.token().sign()).subject()).isEqualTo("alice");
+
+            // when the issuer answers again, having withdrawn key-1 for key-2
+            served.set(rotated.jwks());
+            status.set(200);
+            clock.set(clock.get().plus(JwksKeys.UNKNOWN_KEY_REFETCH_INTERVAL));
+
+            // then the guard asks it again once the 31 s it keeps keys after a failure are up (not an hour later;
+            // the bound leaves room for a busy machine), asked by tokens of the key it knows alone, and from then on
+            // refuses key-1's tokens
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(75))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> {
+                        refusal(verifier, issuer.token().sign());
+                        return fetches.get() == 3;
+                    });
+            assertThat(refusal(verifier, issuer.token().sign())).isEqualTo(AuthFailure.INVALID);
+            assertThat(verifier.verify(rotated.token().sign()).subject()).isEqualTo("alice");
+            // and jose4j's line about the failed refresh names the URL as shown, without the password or the query
+            assertThat(logged.messages()).filteredOn(message -> message.contains("unable to refresh JWKS"))
+                    .isNotEmpty().allSatisfy(message -> assertThat(message).doesNotContain("jwks-secret")
+                            .doesNotContain("s3cr3t").contains("/jwks?[hidden]"));
         } finally {
             server.stop(0);
         }
