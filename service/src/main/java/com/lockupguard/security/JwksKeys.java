@@ -78,13 +78,23 @@ public final class JwksKeys {
     }
 
     static Remote url(URI url, Duration cacheDuration, SSLContext ssl, LongSupplier nanoClock) {
+        return url(url, cacheDuration, ssl, nanoClock, UNKNOWN_KEY_REFETCH_INTERVAL);
+    }
+
+    /**
+     * As {@link #url(URI, Duration, SSLContext)}, the issuer asked at most once per {@code refetchInterval} (whole
+     * seconds; {@link #UNKNOWN_KEY_REFETCH_INTERVAL} but in tests, which cannot move the clock jose4j reads) and the
+     * keys kept a second longer than that after a failure, as {@link #KEEP_KEYS_AFTER_A_FAILURE} says why.
+     */
+    static Remote url(URI url, Duration cacheDuration, SSLContext ssl, LongSupplier nanoClock,
+            Duration refetchInterval) {
         // jose4j logs the location it is given (unable to refresh from it, at INFO), and its own fetch logs the URL it
         // fetches: it is given the URL as shown, and the guard's fetch below fetches the real one, query and all
         HttpsJwks jwks = new HttpsJwks(shown(url));
         jwks.setDefaultCacheDuration(cacheDuration.toSeconds());
-        jwks.setRetainCacheOnErrorDuration(KEEP_KEYS_AFTER_A_FAILURE.toSeconds());
-        jwks.setRefreshReprieveThreshold(UNKNOWN_KEY_REFETCH_INTERVAL.toMillis());
-        jwks.setSimpleHttpGet(new Throttled(new Fetch(url, ssl), nanoClock));
+        jwks.setRetainCacheOnErrorDuration(refetchInterval.plusSeconds(1).toSeconds());
+        jwks.setRefreshReprieveThreshold(refetchInterval.toMillis());
+        jwks.setSimpleHttpGet(new Throttled(new Fetch(url, ssl), nanoClock, refetchInterval));
         return new Remote(url, jwks);
     }
 
@@ -199,21 +209,27 @@ public final class JwksKeys {
     static final class Throttled implements SimpleGet {
         private final SimpleGet http;
         private final LongSupplier nanoClock;
+        private final Duration interval;
         private boolean asked;
         private long askedAt;
 
         Throttled(SimpleGet http, LongSupplier nanoClock) {
+            this(http, nanoClock, UNKNOWN_KEY_REFETCH_INTERVAL);
+        }
+
+        Throttled(SimpleGet http, LongSupplier nanoClock, Duration interval) {
             this.http = http;
             this.nanoClock = nanoClock;
+            this.interval = interval;
         }
 
         @Override
         public synchronized SimpleResponse get(String location) throws IOException {
             long now = nanoClock.getAsLong();
             long since = now - askedAt;
-            if (asked && since < UNKNOWN_KEY_REFETCH_INTERVAL.toNanos()) {
+            if (asked && since < interval.toNanos()) {
                 throw new IOException("the JWKS was asked for " + Duration.ofNanos(since).toMillis()
-                        + " ms ago; it is asked at most every " + UNKNOWN_KEY_REFETCH_INTERVAL.toSeconds() + " s");
+                        + " ms ago; it is asked at most every " + interval.toSeconds() + " s");
             }
             asked = true;
             askedAt = now;

@@ -443,10 +443,11 @@ class JwtVerifierTest {
     }
 
     @Test
-    @Timeout(180) // about a minute of real time: jose4j's cache reads the system clock, which a test cannot move
+    @Timeout(120)
     void shouldAskAnIssuerThatFailedAgainSoonAndStopTrustingAKeyItWithdrewMeanwhile() throws Exception {
-        // given an issuer serving key-1 on a URL with a password and a signature, its keys cached for a second
-        // (jose4j asks again no sooner than 30 s after it last fetched them in any case)
+        // given an issuer serving key-1 on a URL with a password and a signature, its keys cached for a second, asked
+        // at most every second rather than every 30 s (jose4j's cache reads the system clock, which a test cannot
+        // move): its keys are kept 2 s after a failure, as the guard keeps them 31 s
         TestIssuer rotated = TestIssuer.rsa("key-2");
         AtomicReference<String> served = new AtomicReference<>(issuer.jwks());
         AtomicInteger status = new AtomicInteger(200);
@@ -463,15 +464,16 @@ class JwtVerifierTest {
         server.start();
         try (CapturedLogs logged = CapturedLogs.of(org.slf4j.Logger.ROOT_LOGGER_NAME).at(Level.ALL)) {
             AtomicReference<Duration> clock = new AtomicReference<>(Duration.ofHours(1));
+            Duration interval = Duration.ofSeconds(1);
             JwksKeys.Remote keys = JwksKeys.url(URI.create("http://idp:jwks-secret@127.0.0.1:"
                     + server.getAddress().getPort() + "/jwks?sig=s3cr3t"), Duration.ofSeconds(1), null,
-                    () -> clock.get().toNanos());
+                    () -> clock.get().toNanos(), interval);
             JwtVerifier verifier = new JwtVerifier(keys, settings(List.of("scope")));
             assertThat(keys.prefetch()).isTrue();
             // and which fails when next asked: its keys are kept through the failure
             status.set(503);
-            clock.set(clock.get().plus(JwksKeys.UNKNOWN_KEY_REFETCH_INTERVAL)); // the throttle is not the test's
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+            clock.set(clock.get().plus(interval)); // the throttle is not the test's
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                     .until(() -> {
                         keys.prefetch();
                         return fetches.get() == 2;
@@ -481,13 +483,13 @@ class JwtVerifierTest {
             // when the issuer answers again, having withdrawn key-1 for key-2
             served.set(rotated.jwks());
             status.set(200);
-            clock.set(clock.get().plus(JwksKeys.UNKNOWN_KEY_REFETCH_INTERVAL));
+            clock.set(clock.get().plus(interval));
 
-            // then the guard asks it again once the 31 s it keeps keys after a failure are up (not an hour later;
+            // then the guard asks it again once the 2 s it keeps keys after a failure are up (not an hour later;
             // the bound leaves room for a busy machine), asked by tokens of the key it knows alone, and from then on
             // refuses key-1's tokens
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(75))
-                    .pollInterval(Duration.ofMillis(500)).until(() -> {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> {
                         refusal(verifier, issuer.token().sign());
                         return fetches.get() == 3;
                     });
