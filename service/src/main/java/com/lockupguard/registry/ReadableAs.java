@@ -10,8 +10,8 @@ import org.apache.avro.Schema.Type;
 
 /**
  * What Avro's schema resolution lets through that the guard must not read into its own classes. Avro resolves a
- * writer's record into a reader's record of any name, and its compatibility check compares record names without their
- * namespace; neither compares logical types, so a producer's {@code timestamp-micros} is read as
+ * writer's record into a reader's record of any name (its compatibility check compares their names, without the
+ * namespace); neither compares logical types, so a producer's {@code timestamp-micros} is read as
  * {@code timestamp-millis} (2003 read as the year 35492) and passes the check. Used by the start's check of what
  * producers registered ({@link SchemaBootstrap}) and by the deserializer of every record, so that both refuse alike.
  */
@@ -22,22 +22,24 @@ public final class ReadableAs {
 
     /**
      * Why records written with {@code writer} must not be read as {@code reader}, or null when they may: a record of
-     * another name (namespace included; an alias of the reader's may name it), or a field whose writer gave it a
-     * logical type the reader's does not have. A field written plain (a long) is read as the reader's logical type
-     * says (milliseconds), as its contract documents it.
+     * another name (as Avro's check compares them: in any namespace, or named by an alias of the reader's), or a field
+     * the reader gives a logical type the writer gave another. A field written plain (a long) is read as the reader's
+     * logical type says (milliseconds), as its contract documents it; a logical type the reader's field has none of
+     * (a {@code uuid} on a string id) changes nothing it reads.
      */
     public static String refusal(Schema reader, Schema writer) {
         if (reader.getType() == Type.RECORD && writer.getType() == Type.RECORD && !sameName(reader, writer)) {
-            return "a " + writer.getFullName() + " is not a " + reader.getFullName() + " (record names are compared "
-                    + "with their namespace)";
+            return "a " + writer.getFullName() + " is not a " + reader.getFullName() + " (nor named by an alias of "
+                    + "it)";
         }
         List<String> differing = new ArrayList<>();
         compare(reader, writer, reader.getName(), differing, new HashSet<>());
         return differing.isEmpty() ? null : "its logical types are not the guard's: " + String.join("; ", differing);
     }
 
-    private static boolean sameName(Schema reader, Schema writer) {
-        return reader.getFullName().equals(writer.getFullName()) || reader.getAliases().contains(writer.getFullName());
+    /** Whether a record named as {@code writer} is read as {@code reader}, as Avro's own check has it. */
+    public static boolean sameName(Schema reader, Schema writer) {
+        return reader.getName().equals(writer.getName()) || reader.getAliases().contains(writer.getFullName());
     }
 
     private static void compare(Schema reader, Schema writer, String path, List<String> differing, Set<String> seen) {
@@ -58,11 +60,9 @@ public final class ReadableAs {
             return;
         }
         LogicalType written = writer.getLogicalType();
-        if (written != null && (reader.getLogicalType() == null
-                || !written.getName().equals(reader.getLogicalType().getName()))) {
-            differing.add(path + " is written as " + written.getName() + ", read as "
-                    + (reader.getLogicalType() == null ? "a plain " + reader.getType().getName()
-                    : reader.getLogicalType().getName()));
+        LogicalType read = reader.getLogicalType();
+        if (written != null && read != null && !written.getName().equals(read.getName())) {
+            differing.add(path + " is written as " + written.getName() + ", read as " + read.getName());
         }
         if (reader.getType() == Type.RECORD && writer.getType() == Type.RECORD
                 && seen.add(reader.getFullName() + "<" + writer.getFullName())) {

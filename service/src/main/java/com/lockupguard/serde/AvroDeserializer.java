@@ -139,7 +139,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         }
         Schema read; // the generated class's schema, or null for a generic record of the writer's
         if (readerSchemasByName != null) {
-            Schema target = readerSchemasByName.get(writerSchema.getFullName());
+            Schema target = targetOf(writerSchema);
             if (target == null) {
                 // not cached: a producer may still register a schema of an accepted type under this id's name
                 throw new SerializationException("record on '" + topic + "' is a " + writerSchema.getFullName()
@@ -167,6 +167,20 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         Reading<T> reading = new Reading<>(reader, !holdsBytes(read == null ? writerSchema : read));
         readersById.put(schemaId, reading);
         return reading;
+    }
+
+    /**
+     * The one of several target classes' schemas a record written with {@code writerSchema} is read into: the one of
+     * its full name, else the one it is read as by name in any namespace, or by an alias ({@link ReadableAs#sameName}),
+     * as the start's check of the producers' schemas reads it; null for none.
+     */
+    private Schema targetOf(Schema writerSchema) {
+        Schema exact = readerSchemasByName.get(writerSchema.getFullName());
+        if (exact != null) {
+            return exact;
+        }
+        return readerSchemasByName.values().stream().filter(target -> ReadableAs.sameName(target, writerSchema))
+                .findFirst().orElse(null);
     }
 
     /** The schema of the generated record class {@code writerSchema} is named after; refused when there is none. */

@@ -40,6 +40,18 @@ class ReadableAsTest {
     }
 
     @Test
+    void shouldReadALogicalTypeTheGuardsFieldHasNoneOfAndARecordOfAnotherNamespace() {
+        // given an agreement whose ids are marked uuid, in a producer's own namespace
+        Schema acme = new Schema.Parser().parse(Agreement.getClassSchema().toString()
+                .replace("\"namespace\":\"com.lockupguard.avro\"", "\"namespace\":\"com.acme\"")
+                .replace("\"name\":\"investorId\",\"type\":{\"type\":\"string\",\"avro.java.string\":\"String\"}",
+                        "\"name\":\"investorId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"}"));
+        assertThat(acme.getField("investorId").schema().getLogicalType()).isNotNull();
+        // when / then it is read: a uuid is a string to the guard, and Avro reads a record by its name in any namespace
+        assertThat(ReadableAs.refusal(Agreement.getClassSchema(), acme)).isNull();
+    }
+
+    @Test
     void shouldReadARecordTheGuardsSchemaNamesByAnAlias() {
         // given a producer's record of an older name, which the reader's schema lists as an alias
         Schema aliased = new Schema.Parser().parse(Agreement.getClassSchema().toString().replaceFirst(
@@ -50,7 +62,7 @@ class ReadableAsTest {
         // when / then the alias reads it; without the alias it is refused
         assertThat(ReadableAs.refusal(aliased, older)).isNull();
         assertThat(ReadableAs.refusal(Agreement.getClassSchema(), older))
-                .isEqualTo("a com.example.Letter is not a com.lockupguard.avro.Agreement (record names are compared "
-                        + "with their namespace)");
+                .isEqualTo("a com.example.Letter is not a com.lockupguard.avro.Agreement (nor named by an alias of "
+                        + "it)");
     }
 }

@@ -272,6 +272,31 @@ class AvroSerdeTest {
     }
 
     @Test
+    void shouldReadAnOrderOfAnotherNamespaceWithItsIdCalledAUuidOnTheOrdersTopic() {
+        // given a producer whose orders are com.acme.orders.ProposedOrder, its ids marked uuid
+        Schema acme = new Schema.Parser().parse(ProposedOrder.getClassSchema().toString()
+                .replace("\"namespace\":\"com.lockupguard.avro\"", "\"namespace\":\"com.acme.orders\"")
+                .replace("\"orderId\",\"type\":[\"null\",{\"type\":\"string\",\"avro.java.string\":\"String\"}]",
+                        "\"orderId\",\"type\":[\"null\",{\"type\":\"string\",\"logicalType\":\"uuid\"}]"));
+        assertThat(acme.getField("orderId").schema().getTypes().get(1).getLogicalType()).isNotNull();
+        GenericRecord order = new GenericData.Record(acme);
+        order.put("orderId", "3f0c1d2e-0000-4000-8000-000000000001");
+        order.put("investorId", "dutchess");
+        order.put("securityId", "CBYI");
+        order.put("kind", new GenericData.EnumSymbol(acme.getField("kind").schema().getTypes().get(1), "PUBLIC_SALE"));
+        order.put("quantity", 120_000L);
+        AvroSerializer<GenericRecord> producer = new AvroSerializer<>(registry);
+        producer.configure(config, false);
+        byte[] written = producer.serialize("orders", order);
+        AvroDeserializer<org.apache.avro.specific.SpecificRecord> guard = new AvroDeserializer<>(registry,
+                List.of(ProposedOrder.class, ExecutionReport.class));
+
+        // when / then it is read as the guard's order, as Avro's check of its schema at start reads it
+        assertThat(guard.deserialize("orders", written)).isInstanceOfSatisfying(ProposedOrder.class,
+                read -> assertThat(read.getQuantity()).isEqualTo(120_000L));
+    }
+
+    @Test
     void shouldRefuseAnIdWrittenAsBytesThatAreNotUtf8WhereItsWriterSchemaPromotesBytesToTheStringRead() {
         // given a producer whose schema has the order id as bytes, which Avro promotes to the string the guard reads
         Schema bytesIds = new Schema.Parser().parse(ProposedOrder.getClassSchema().toString()
