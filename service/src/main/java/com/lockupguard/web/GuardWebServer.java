@@ -78,6 +78,11 @@ public final class GuardWebServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GuardWebServer.class);
     /** Connections open at once; beyond them the server accepts no more until one closes. */
     static final int MAX_CONNECTIONS = 1024;
+    /**
+     * How long a connection may stay idle while the connections are at their limit: kept-alive connections that ask
+     * nothing (one client's thousand, say) then make room for others within a second, not the usual idle timeout.
+     */
+    static final Duration IDLE_AT_THE_LIMIT = Duration.ofSeconds(1);
     /** How much longer than the decision timeout a stop waits for the requests under way. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(1);
 
@@ -191,7 +196,9 @@ public final class GuardWebServer implements AutoCloseable {
                 server.setErrorHandler(new ServerErrors(json, settings.https() != null));
                 // past the limit, connections wait in the system's backlog instead of each taking a socket and a
                 // buffer here; and one must send its headers in time, or a slow one holds its place for ever
-                server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
+                NetworkConnectionLimit limit = new NetworkConnectionLimit(MAX_CONNECTIONS, server);
+                limit.setEndPointIdleTimeout(IDLE_AT_THE_LIMIT.toMillis());
+                server.addBean(limit);
                 headers.watch(server);
             });
             // the https connector's configuration is a copy of this one, customizers included

@@ -154,7 +154,10 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
         try {
             long now = System.nanoTime();
             connections.forEach((connection, waiting) -> {
-                if (waiting.late(now, connection.getBytesIn(), deadline.toNanos())) {
+                // and waiting for the client's bytes: headers that came, waiting for a thread to read them (every one
+                // busy with orders waiting for their decisions, say), are the server's delay, not the client's
+                if (waiting.late(now, connection.getBytesIn(), deadline.toNanos())
+                        && connection.getEndPoint().isFillInterested()) {
                     LOG.debug("closing a connection from {}: no complete request headers within {} s",
                             connection.getEndPoint().getRemoteSocketAddress(), deadline.toSeconds());
                     connections.remove(connection);
