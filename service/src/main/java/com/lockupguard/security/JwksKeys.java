@@ -188,10 +188,15 @@ public final class JwksKeys {
                 text.append(text.length() == 0 ? "" : "; caused by ").append(cause);
             }
             String message = text.toString().replace(url.toString(), shown);
-            for (String secret : new String[] {url.getRawUserInfo(), url.getRawQuery(), url.getUserInfo(),
-                url.getQuery()}) {
-                if (secret != null && !secret.isEmpty()) {
-                    message = message.replace(secret, "[hidden]");
+            // where a part of the URL shows, as a part of a URL: a short one ("a", "v=1") is left alone elsewhere
+            for (String userInfo : new String[] {url.getRawUserInfo(), url.getUserInfo()}) {
+                if (userInfo != null && !userInfo.isEmpty()) {
+                    message = message.replace(userInfo + "@", "[hidden]@");
+                }
+            }
+            for (String query : new String[] {url.getRawQuery(), url.getQuery()}) {
+                if (query != null && !query.isEmpty()) {
+                    message = message.replace("?" + query, "?[hidden]");
                 }
             }
             return message;
