@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -69,7 +70,7 @@ final class LocalHoldings {
     private final Clock clock;
     private final LockupRules rules = new LockupRules();
     /** The holdings the last list left out as unreadable, so that a dashboard's every refresh does not log them. */
-    private volatile Set<String> lastUnreadable = Set.of();
+    private final AtomicReference<Set<String>> lastUnreadable = new AtomicReference<>(Set.of());
 
     LocalHoldings(Stores stores, GuardTopics topics, ObjectMapper json, Clock clock) {
         this.stores = stores;
@@ -109,10 +110,9 @@ final class LocalHoldings {
 
     private void reportUnreadable(Map<String, String> unreadable) {
         Set<String> holdingKeys = Set.copyOf(unreadable.keySet());
-        if (holdingKeys.equals(lastUnreadable)) {
-            return;
+        if (holdingKeys.equals(lastUnreadable.getAndSet(holdingKeys))) {
+            return; // two lists at once: only the one that changed the set says it
         }
-        lastUnreadable = holdingKeys;
         if (!unreadable.isEmpty()) {
             Map.Entry<String, String> first = unreadable.entrySet().iterator().next();
             LOG.error("{} holding(s) left out of the list of positions: their stored state cannot be read ({}; {}: "

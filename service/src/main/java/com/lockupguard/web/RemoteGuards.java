@@ -61,11 +61,11 @@ final class RemoteGuards {
      */
     List<JsonNode> getEach(List<HostInfo> hosts, String path, String authorization) {
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-        for (HostInfo host : hosts) {
-            answers.add(http.sendAsync(request(HttpRequest.newBuilder(uri(host, path)).GET(), authorization),
-                    HttpResponse.BodyHandlers.ofString()));
-        }
         try {
+            for (HostInfo host : hosts) {
+                answers.add(http.sendAsync(request(HttpRequest.newBuilder(uri(host, path)).GET(), authorization),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
             List<JsonNode> bodies = new ArrayList<>();
             for (int i = 0; i < hosts.size(); i++) {
                 Ask ask = new Ask(hosts.get(i), OWNS_SOME_HOLDINGS);
