@@ -584,8 +584,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             case 42202 -> "not a valid version";
             case 42203 -> "not a valid compatibility level";
             case 42204 -> "not a valid mode";
-            case 42205 -> "not permitted in the mode of the subject or the registry: read-only mode (READONLY) allows "
-                    + "no registration, so register the schema once the mode is READWRITE";
+            case 42205 -> "not permitted in the mode of the subject or the registry: only READWRITE takes a "
+                    + "registration (not READONLY, nor IMPORT, as a Schema Linking destination is)";
             case 42206 -> "the schema is still referenced by another";
             case 42207 -> "the id given does not match the schema's";
             case 42208 -> "not a valid subject name";

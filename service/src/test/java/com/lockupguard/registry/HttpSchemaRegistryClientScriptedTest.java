@@ -403,7 +403,7 @@ class HttpSchemaRegistryClientScriptedTest {
         // then each keeps its code, and neither is called an invalid schema
         assertThat(readOnly).isExactlyInstanceOf(SchemaRegistryException.class)
                 .hasMessageStartingWith("schema registry refused POST /subjects/o/versions (42205): not permitted")
-                .hasMessageContaining("read-only mode (READONLY) allows no registration")
+                .hasMessageContaining("only READWRITE takes a registration (not READONLY, nor IMPORT")
                 .hasMessageEndingWith(": Subject o in read-only mode").hasMessageNotContaining("invalid");
         assertThat(((SchemaRegistryException) readOnly).errorCode()).isEqualTo(42205);
         assertThat(badName).isExactlyInstanceOf(SchemaRegistryException.class)
