@@ -10,13 +10,11 @@ import com.lockupguard.tools.replay.Replay;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.apache.kafka.streams.errors.StreamsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -163,11 +161,6 @@ final class ReplayCommand implements Callable<Integer> {
             }
         } catch (IOException e) {
             err.println("cannot replay " + OneLine.of(timeline) + ": " + TimelineInput.describe(e));
-            return LockupGuardCli.EXIT_USAGE;
-        } catch (UncheckedIOException | StreamsException e) {
-            // the replay's topology could not be set up (its state directory): one line, not a stack trace
-            err.println("cannot replay " + OneLine.of(timeline) + ": " + OneLine.of(String.valueOf(e.getMessage()))
-                    + (e.getCause() == null ? "" : " (" + OneLine.of(String.valueOf(e.getCause().getMessage())) + ")"));
             return LockupGuardCli.EXIT_USAGE;
         }
     }
