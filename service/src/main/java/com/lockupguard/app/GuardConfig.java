@@ -427,8 +427,7 @@ public final class GuardConfig extends AbstractConfig {
                         "not a URL");
             }
             boolean https = "https".equalsIgnoreCase(uri.getScheme());
-            if ((https || "http".equalsIgnoreCase(uri.getScheme())) && uri.getHost() == null
-                    && hostOf(uri.getRawAuthority()).indexOf('_') >= 0) {
+            if ((https || "http".equalsIgnoreCase(uri.getScheme())) && RegistryClientConfig.hostHoldsUnderscore(uri)) {
                 // java.net.URI reads no host in it, and Java's TLS refuses such a name (not a valid host name): the
                 // keys could never be fetched, whatever the scheme says
                 throw new org.apache.kafka.common.config.ConfigException(name, RegistryClientConfig.quoted(text),
@@ -442,14 +441,6 @@ public final class GuardConfig extends AbstractConfig {
                         "must be an https URL (http only to localhost, 127.0.0.0/8 or [::1], written so: a name is "
                                 + "looked up again at every fetch): keys fetched in clear could be replaced");
             }
-        }
-
-        /** The host an authority names, as written: after any user-info, without a port. */
-        private static String hostOf(String authority) {
-            if (authority == null) {
-                return "";
-            }
-            return authority.substring(authority.lastIndexOf('@') + 1).replaceFirst(":[0-9]*$", "");
         }
 
         @Override

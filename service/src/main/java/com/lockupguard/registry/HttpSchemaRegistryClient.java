@@ -143,21 +143,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return config;
     }
 
-    /**
-     * Whether {@code url} parses, but its host has a '_' (a Docker Compose service name such as
-     * {@code schema_registry}): no host name may, so {@link URI} finds no host in it, and the refusal
-     * {@link #isUrl} leads to would otherwise blame a password.
-     */
+    /** Whether {@code url} parses, but names a host with a '_' ({@link RegistryClientConfig#hostHoldsUnderscore}). */
     private static boolean hasHostWithUnderscore(String url) {
         try {
-            URI parsed = new URI(url);
-            String authority = parsed.getRawAuthority();
-            if (parsed.getHost() != null || authority == null) {
-                return false;
-            }
-            String host = authority.substring(authority.lastIndexOf('@') + 1);
-            int port = host.indexOf(':');
-            return (port < 0 ? host : host.substring(0, port)).indexOf('_') >= 0;
+            return RegistryClientConfig.hostHoldsUnderscore(new URI(url));
         } catch (URISyntaxException e) {
             return false; // a space or the like: isUrl's refusal says what to do
         }

@@ -249,6 +249,23 @@ public final class RegistryClientConfig extends AbstractConfig {
     }
 
     /**
+     * Whether {@code uri} names its host as written with a '_' in it (a Docker Compose service name such as
+     * {@code schema_registry}), which {@link URI} reads no host in: no host name may hold one, and Java's HTTP client
+     * cannot reach such a host. False where URI reads a host, and where what it read as the authority is not the host:
+     * an '@' further on means a password holding '/', '?' or '#' cut the authority short, and the refusal is the
+     * password's.
+     */
+    public static boolean hostHoldsUnderscore(URI uri) {
+        String authority = uri.getRawAuthority();
+        if (uri.getHost() != null || authority == null
+                || uri.getRawSchemeSpecificPart().indexOf('@', 2 + authority.length()) >= 0) {
+            return false;
+        }
+        String host = authority.substring(authority.lastIndexOf('@') + 1).replaceFirst(":[0-9]*$", "");
+        return host.indexOf('_') >= 0;
+    }
+
+    /**
      * A setting's {@code value} — a URL, or a comma-separated list of them — as a message or {@code config --check}
      * may quote it: {@link #shown} when each of its URLs parses, and {@code [hidden]} whole when one holds an
      * {@code @} but does not parse as a URL with user-info and a host (a password with an unencoded space or

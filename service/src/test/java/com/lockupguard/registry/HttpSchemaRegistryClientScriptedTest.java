@@ -940,6 +940,19 @@ class HttpSchemaRegistryClientScriptedTest {
     }
 
     @Test
+    void shouldBlameAPasswordHoldingASlashNotAUserNameWithAnUnderscore() {
+        // given a user name with '_' and a password holding an unencoded '/', which cuts the authority short
+        Map<String, Object> cut = settings("http://svc_guard:ab/cd@registry:8081", Map.of());
+
+        // when
+        Throwable refused = catchThrowable(() -> HttpSchemaRegistryClient.checked(cut));
+
+        // then the password is what to mend, not a host that is not one
+        assertThat(refused).isInstanceOf(ConfigException.class).hasMessageContaining("password")
+                .hasMessageNotContaining("host name holds '_'");
+    }
+
+    @Test
     void shouldStopAtOnceWithoutRetryingWhenInterrupted() {
         // given a registry, and a thread asked to stop (as Kafka Streams stops its threads)
         Registry registry = registry();
