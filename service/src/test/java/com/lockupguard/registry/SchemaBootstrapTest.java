@@ -9,6 +9,7 @@ import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.Outcome;
 import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.testing.ForeignSchemas;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.TopicNames;
 import java.time.Instant;
@@ -153,10 +154,7 @@ class SchemaBootstrapTest {
     void shouldStartWhenProducersWriteOrdersOfAnotherNamespaceOrWithAnIdTheyCallAUuid() {
         // given producers whose orders are com.acme.orders.ProposedOrder, their ids marked uuid: what Avro reads as
         // the guard's ProposedOrder, and the guard's deserializer too
-        Schema acme = new Schema.Parser().parse(ProposedOrder.getClassSchema().toString()
-                .replace("\"namespace\":\"com.lockupguard.avro\"", "\"namespace\":\"com.acme.orders\"")
-                .replace("\"orderId\",\"type\":[\"null\",{\"type\":\"string\",\"avro.java.string\":\"String\"}]",
-                        "\"orderId\",\"type\":[\"null\",{\"type\":\"string\",\"logicalType\":\"uuid\"}]"));
+        Schema acme = ForeignSchemas.ordersOfAnotherNamespaceWithUuidIds();
         assertThat(acme.getField("orderId").schema().getTypes().get(1).getLogicalType()).isNotNull();
         registry.register("orders-value", acme);
         // when / then the guard starts

@@ -18,6 +18,7 @@ import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.registry.SchemaMetadata;
 import com.lockupguard.registry.SchemaRegistryClient;
 import com.lockupguard.registry.SchemaRegistryException;
+import com.lockupguard.testing.ForeignSchemas;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -274,10 +275,7 @@ class AvroSerdeTest {
     @Test
     void shouldReadAnOrderOfAnotherNamespaceWithItsIdCalledAUuidOnTheOrdersTopic() {
         // given a producer whose orders are com.acme.orders.ProposedOrder, its ids marked uuid
-        Schema acme = new Schema.Parser().parse(ProposedOrder.getClassSchema().toString()
-                .replace("\"namespace\":\"com.lockupguard.avro\"", "\"namespace\":\"com.acme.orders\"")
-                .replace("\"orderId\",\"type\":[\"null\",{\"type\":\"string\",\"avro.java.string\":\"String\"}]",
-                        "\"orderId\",\"type\":[\"null\",{\"type\":\"string\",\"logicalType\":\"uuid\"}]"));
+        Schema acme = ForeignSchemas.ordersOfAnotherNamespaceWithUuidIds();
         assertThat(acme.getField("orderId").schema().getTypes().get(1).getLogicalType()).isNotNull();
         GenericRecord order = new GenericData.Record(acme);
         order.put("orderId", "3f0c1d2e-0000-4000-8000-000000000001");
