@@ -501,6 +501,8 @@ class GuardTopologyTest {
                     .containsExactly(AgreementOutcome.APPLIED, AgreementOutcome.APPLIED);
             assertThat(audit).extracting(r -> r.value().getAgreementVersion()).containsExactly(1L, 2L);
             assertThat(audit).extracting(r -> r.value().getTermsHash()).containsExactly(letterHash, effectiveHash);
+            assertThat(audit).as("the contract: a message only for a rejection")
+                    .extracting(r -> r.value().getMessage()).containsOnlyNulls();
             assertThat(audit.get(1).value().getAgreement().getEffectiveAt()).isEqualTo(EFFECTIVE);
             assertThat(audit.get(1).value().getAppliedAt()).isEqualTo(EFFECTIVE);
             assertThat(audit.get(1).value().getSourceOffset()).isEqualTo(1L);

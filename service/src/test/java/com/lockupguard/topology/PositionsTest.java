@@ -168,7 +168,7 @@ class PositionsTest {
     }
 
     @Test
-    void shouldNotPublishAnEarlierWindowWhenALateOrderSellsTheHoldingOut() {
+    void shouldNotPublishAnEarlierWindowWhenALateOrderSellsTheHoldingOutNorWhenItIsCancelledLate() {
         // given 200,000 shares in all, 120,000 sold in the first window, and the Second Release Date published
         guard.agreement(letter().setEffectiveAt(EFFECTIVE).setTotalShares(200_000).build(), "2003-07-10T16:30:00-04:00");
         guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
@@ -184,6 +184,13 @@ class PositionsTest {
         assertThat(published.get(0).getPhase()).isEqualTo(Phase.PERIOD);
         assertThat(published.get(0).getReservedNow()).as("both approvals, not yet filled").isEqualTo(200_000);
         assertThat(published.get(0).getNextReleaseAt()).isNull();
+
+        // when that order is cancelled, the cancel stamped in the first window too
+        guard.report(TopologyFixture.cancel("c1", "late"), "2003-08-08T23:59:59.500-04:00");
+        // then the holding is still published in the period the wall clock is in, its shares given back
+        List<Position> afterCancel = guard.positions.readValuesToList();
+        assertThat(afterCancel).extracting(Position::getPhase).containsExactly(Phase.PERIOD);
+        assertThat(afterCancel.get(0).getReservedNow()).isEqualTo(120_000);
     }
 
     @Test
