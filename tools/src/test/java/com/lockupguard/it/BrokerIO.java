@@ -13,18 +13,26 @@ import com.lockupguard.topology.GuardTopics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /** Sends scenarios to a running guard and reads its decisions back, read_committed. */
@@ -136,12 +144,83 @@ final class BrokerIO {
      * the sort is stable, so each topic partition keeps its own order).
      */
     List<DecisionReader.DecisionRecord> awaitDecisions(int count, Duration timeout) {
-        try (DecisionReader reader = new DecisionReader(config.clientProperties(), topics)) {
+        try (DecisionReader reader = new DecisionReader(config.clientProperties(), topics);
+                Admin admin = Admin.create(config.clientProperties())) {
             List<DecisionReader.DecisionRecord> decisions = reader.readUntil(count, timeout, d -> { });
-            // anything beyond the expected count would be a duplicate: give it a moment to show up
-            decisions.addAll(reader.readUntil(Integer.MAX_VALUE, Duration.ofSeconds(2), d -> { }));
+            // anything beyond the expected count would be a duplicate
+            decisions.addAll(readOnUntilEverythingSentIsDecided(reader, admin));
             decisions.sort(Comparator.comparingLong(DecisionReader.DecisionRecord::timestamp));
             return decisions;
+        }
+    }
+
+    /**
+     * Reads on until every group that reads the inputs has committed offsets at their ends, then up to where the
+     * decision topics' logs ended at that moment. Under exactly-once a group commits its offsets in the
+     * transaction of the decisions they led to, so every decision of every line sent is then read, a duplicate
+     * too. Where that does not come about within 2 s (a guard stopped halfway, a principal not allowed to see the
+     * groups), it reads for those 2 s.
+     */
+    private List<DecisionReader.DecisionRecord> readOnUntilEverythingSentIsDecided(DecisionReader reader,
+            Admin admin) {
+        List<DecisionReader.DecisionRecord> more = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (inputsDecided(admin)) {
+                more.addAll(reader.readTo(logEnds(admin, reader.partitions()), Duration.ofSeconds(10)));
+                return more;
+            }
+            more.addAll(reader.poll(Duration.ofMillis(100)));
+        }
+        return more;
+    }
+
+    /** Whether some group reads the inputs, and every one that does has committed offsets at their log ends. */
+    private boolean inputsDecided(Admin admin) {
+        try {
+            List<TopicPartition> inputs = new ArrayList<>();
+            admin.describeTopics(config.topicNames().inputs()).allTopicNames().get(5, TimeUnit.SECONDS)
+                    .forEach((topic, description) -> description.partitions()
+                            .forEach(partition -> inputs.add(new TopicPartition(topic, partition.partition()))));
+            Map<TopicPartition, Long> sent = logEnds(admin, inputs);
+            boolean read = false;
+            for (GroupListing group : admin.listGroups().all().get(5, TimeUnit.SECONDS)) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group.groupId())
+                        .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+                if (committed.keySet().stream().noneMatch(sent::containsKey)) {
+                    continue;
+                }
+                read = true;
+                for (TopicPartition input : inputs) {
+                    OffsetAndMetadata at = committed.get(input);
+                    if ((at == null ? 0 : at.offset()) < sent.get(input)) {
+                        return false;
+                    }
+                }
+            }
+            return read;
+        } catch (ExecutionException | TimeoutException e) {
+            return false; // not allowed to look, or a coordinator not ready: read for the 2 s instead
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Each partition's log end offset, committed or not. */
+    private static Map<TopicPartition, Long> logEnds(Admin admin, List<TopicPartition> partitions) {
+        try {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS)
+                    .forEach((partition, info) -> ends.put(partition, info.offset()));
+            return ends;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not list the log ends of " + partitions, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted listing log ends", e);
         }
     }
 

@@ -79,7 +79,14 @@ public final class CommittedReader<V> implements AutoCloseable {
      * no transaction is open, every committed record.
      */
     public List<Read<V>> readToEnd(Duration timeout) {
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+        return readTo(consumer.endOffsets(partitions, Duration.ofSeconds(30)), timeout);
+    }
+
+    /**
+     * Reads until every partition's position reaches its offset in {@code ends} (or {@code timeout} passes): read
+     * committed, a position passes an offset only once no transaction open below it is.
+     */
+    public List<Read<V>> readTo(Map<TopicPartition, Long> ends, Duration timeout) {
         List<Read<V>> read = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && !reached(ends)) {
@@ -88,9 +95,14 @@ public final class CommittedReader<V> implements AutoCloseable {
         return read;
     }
 
+    /** The partitions read, of every topic. */
+    public List<TopicPartition> partitions() {
+        return List.copyOf(partitions);
+    }
+
     private boolean reached(Map<TopicPartition, Long> ends) {
         for (TopicPartition partition : partitions) {
-            if (consumer.position(partition, Duration.ofSeconds(30)) < ends.get(partition)) {
+            if (consumer.position(partition, Duration.ofSeconds(30)) < ends.getOrDefault(partition, 0L)) {
                 return false;
             }
         }

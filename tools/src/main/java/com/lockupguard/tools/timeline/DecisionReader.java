@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reads the approved and blocked topics from the beginning, {@code read_committed}: only
@@ -48,6 +50,16 @@ public final class DecisionReader implements AutoCloseable {
             }
         }
         return all;
+    }
+
+    /** Reads until each partition's position reaches its offset in {@code ends}, or {@code timeout} passes. */
+    public List<DecisionRecord> readTo(Map<TopicPartition, Long> ends, Duration timeout) {
+        return reader.readTo(ends, timeout).stream().map(DecisionRecord::of).toList();
+    }
+
+    /** The partitions of the approved and blocked topics. */
+    public List<TopicPartition> partitions() {
+        return reader.partitions();
     }
 
     @Override
