@@ -148,7 +148,7 @@ public final class GuardWebServer implements AutoCloseable {
         this(settings, metrics, json, clock, LiveStreams.HEARTBEAT);
     }
 
-    /** With the live feed's streams sent a comment after {@code liveHeartbeat} without a write. */
+    /** With the live feed's streams sent a heartbeat event after {@code liveHeartbeat} without a write. */
     GuardWebServer(Settings settings, GuardMetrics metrics, ObjectMapper json, Clock clock, Duration liveHeartbeat) {
         this.liveStreams = new LiveStreams(liveHeartbeat);
         this.settings = settings;

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * nobody else's feed. Its queue is bounded: once it is full the reader is disconnected, and its page reconnects
  * and reloads what it missed from the API, rather than the guard holding events for it without end. Streams are
  * capped in total and per caller ({@code Principal.caller()}), so that no reader can take every thread. A stream
- * with nothing to send is sent a comment every {@link #HEARTBEAT}: only a write finds a reader that went away
- * without a word (a page closed, a network cut), and frees its place; a quiet guard would otherwise keep it until its
- * next decision. The comment also keeps proxies from cutting a quiet stream.
+ * with nothing to send is sent a {@code heartbeat} event every {@link #HEARTBEAT}: only a write finds a reader that
+ * went away without a word (a page closed, a network cut), and frees its place; a quiet guard would otherwise keep it
+ * until its next decision. The event also keeps proxies from cutting a quiet stream, and, unlike a comment (which an
+ * {@code EventSource} does not surface), lets a page tell a quiet stream from a dead one.
  */
 final class LiveStreams {
 
@@ -41,8 +42,10 @@ final class LiveStreams {
     /** Events a stream may fall behind before it is disconnected. */
     static final int QUEUE_CAPACITY = 10_000;
 
-    /** How long a stream goes without a write before it is sent a comment. */
+    /** How long a stream goes without a write before it is sent a {@link #HEARTBEAT_EVENT}. */
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    /** The event a quiet stream is sent: a named event with data, which a page's {@code EventSource} dispatches. */
+    static final String HEARTBEAT_EVENT = "heartbeat";
 
     private final Map<String, Integer> perSubject = new HashMap<>();
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
@@ -209,8 +212,9 @@ final class LiveStreams {
                         }
                         lastWrite = System.nanoTime();
                     } else if (System.nanoTime() - lastWrite >= heartbeatNanos) {
-                        // a reader that went away fails it, and the stream ends
-                        if (!whileServed(() -> client.sendComment("heartbeat"))) {
+                        // a reader that went away fails it, and the stream ends; a page that hears nothing for
+                        // a few of these takes its stream for dead and opens another
+                        if (!whileServed(() -> client.sendEvent(HEARTBEAT_EVENT, "{}"))) {
                             break;
                         }
                         lastWrite = System.nanoTime();

@@ -201,20 +201,52 @@ class LiveStreamsTest {
     }
 
     @Test
-    void shouldSendAQuietReaderACommentSoThatProxiesKeepItsStream() throws Exception {
-        // given a guard whose streams are sent a comment after 200 ms without a write
+    void shouldSendAQuietReaderAHeartbeatEventThatItsPageSeesAndProxiesKeepItsStreamFor() throws Exception {
+        // given a guard whose streams are sent a heartbeat after 200 ms without a write
         restartWithHeartbeat(Duration.ofMillis(200));
-        // when a reader is connected and nothing is decided
         Socket reader = openStream(0);
         reader.setSoTimeout(10_000);
         BufferedReader lines = new BufferedReader(new InputStreamReader(reader.getInputStream(),
                 StandardCharsets.UTF_8));
-        // then it is sent a comment, which an EventSource ignores
+
+        // when a reader is connected and nothing is decided
         String line;
         do {
             line = lines.readLine();
-        } while (line != null && !line.equals(": heartbeat"));
-        assertThat(line).isEqualTo(": heartbeat");
+        } while (line != null && !line.equals("event: heartbeat"));
+        String data = lines.readLine();
+
+        // then it is sent a named event with data, which an EventSource dispatches (a comment, or an event without
+        // data, it drops): a page can tell a quiet stream from a dead one
+        assertThat(line).isEqualTo("event: heartbeat");
+        assertThat(data).isEqualTo("data: {}");
+        assertThat(lines.readLine()).isEmpty();
+    }
+
+    @Test
+    void shouldSendNoHeartbeatWhileEventsKeepTheStreamBusy() throws Exception {
+        // given a guard whose streams are sent a heartbeat after 2 s without a write, and a connected reader
+        restartWithHeartbeat(Duration.ofSeconds(2));
+        Socket reader = openStream(0);
+        reader.setSoTimeout(10_000);
+        BufferedReader lines = new BufferedReader(new InputStreamReader(reader.getInputStream(),
+                StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.size() == 1);
+
+        // when a decision is sent every 200 ms for 3 s
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            feed.publish(decisionEvent(i));
+            Thread.sleep(200);
+        }
+        feed.publish(decisionEvent(99));
+        String line;
+        while ((line = lines.readLine()) != null && !line.contains("\"o-99-")) {
+            seen.add(line);
+        }
+
+        // then the stream had no heartbeat: each event is a write that tells a reader gone, as a heartbeat would
+        assertThat(seen).contains("event: decision").doesNotContain("event: heartbeat");
     }
 
     @Test
