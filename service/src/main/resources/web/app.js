@@ -77,20 +77,44 @@ function withAuth(options = {}) {
   return { ...options, headers };
 }
 
-// A read the guard has not answered within this (the holdings ask each other instance, 3 s at most each) is given
-// up and, as any failed read, asked again: a hung list would hold the live rows that arrive meanwhile (showLive) for
-// as long as it hangs. An order is not timed out here: the guard answers it, 504 at the latest after
-// api.decision.timeout.ms, with the orderId to resend.
+// Every request is given up after a while, so that nothing waits, and shows '…', for ever. A read the guard has not
+// answered within READ_TIMEOUT_MS (the holdings ask each other instance, 3 s at most each) is given up and, as any
+// failed read, asked again: a hung list would hold the live rows that arrive meanwhile (showLive) for as long as it
+// hangs. An order or what-if gets SUBMIT_TIMEOUT_MS: the guard answers an order 504 after api.decision.timeout.ms
+// (10 s by default) with the orderId to resend, so this only ends a request the guard or the network lost.
 const READ_TIMEOUT_MS = 10_000;
+const SUBMIT_TIMEOUT_MS = 30_000;
+
+/**
+ * {@code fetch}, given up (with a TimeoutError) when it has not answered within {@code ms}; {@code read} reads the
+ * response's body within the same time.
+ */
+async function timedFetch(url, options, ms, read = (response) => response) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${ms / 1000} s`, 'TimeoutError')),
+    ms);
+  try {
+    return await read(await fetch(url, { ...options, signal: controller.signal }));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What went wrong with a request, for people. */
+function describe(e) {
+  if (e.name === 'TimeoutError') return `the request timed out (${e.message})`;
+  if (e.status) return `${e.status} ${e.message}`;
+  if (e instanceof TypeError) return `the guard cannot be reached (${e.message})`; // fetch's network failure
+  return e.message || String(e);
+}
 
 /** {@code submit}: an order or what-if, for which a 403 says the token may read but not submit: polls go on. */
 async function getJson(url, { submit, ...options } = {}) {
-  const timeout = submit ? {} : { signal: AbortSignal.timeout(READ_TIMEOUT_MS) };
-  const response = await fetch(url, withAuth({ ...timeout, ...options }));
-  const body = await response.json().catch((e) => {
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') throw e; // a body that stopped coming: not an answer
-    return {};
-  });
+  const [response, body] = await timedFetch(url, withAuth(options), submit ? SUBMIT_TIMEOUT_MS : READ_TIMEOUT_MS,
+    async (answer) => [answer, await answer.json().catch((e) => {
+      if (e.name === 'TimeoutError' || e.name === 'AbortError') throw e; // a body that stopped coming: not an answer
+      return {};
+    })]);
   if (response.status === 401 || response.status === 403) {
     needToken(response.status, body.error, !(submit && response.status === 403));
   } else if (response.ok) {
@@ -141,8 +165,7 @@ function holdingPath(holding) {
 async function refreshHealth() {
   try {
     // with the page's token, a reader is told why the guard is not ready in Kafka's own words; anyone else, its kind
-    const health = await fetch('/health/ready', withAuth({ signal: AbortSignal.timeout(READ_TIMEOUT_MS) }))
-      .then((r) => r.json());
+    const health = await timedFetch('/health/ready', withAuth(), READ_TIMEOUT_MS, (r) => r.json());
     $('#guard-state').textContent = `guard: ${health.state}`;
     $('#guard-state').className = 'pill ' + (health.status === 'UP' ? 'ok' : 'bad');
     $('#guard-state').title = health.reason || '';
@@ -495,14 +518,29 @@ let feedAttempt = 0;
 // true at first too: the lists the page loaded at once may have been read before the feed opened
 let feedLost = true;
 
+/** {@code ok}: true green, false red, null neither (paused). */
 function feedState(text, ok) {
   $('#feed-state').textContent = `live feed: ${text}`;
-  $('#feed-state').className = `pill ${ok ? 'ok' : 'bad'}`;
+  $('#feed-state').className = `pill${ok === null ? '' : ok ? ' ok' : ' bad'}`;
+}
+
+/**
+ * Closes the live feed while the tab is hidden. A browser holds at most 6 connections to a host over HTTP/1.1, and
+ * each open feed keeps one: six tabs of the dashboard would leave none for their requests, and a seventh would not
+ * load. The feed opens again, and the page reloads what it missed, once the tab is shown.
+ */
+function pauseFeed() {
+  ++feedAttempt; // a ticket being bought meanwhile opens nothing
+  clearTimeout(reconnect);
+  if (events) { events.close(); events = null; }
+  feedLost = true;
+  feedState('paused while the tab is hidden', null);
 }
 
 /** Opens the live feed with a fresh single-use ticket; on any error, closes it and comes back with a new one. */
 async function connectFeed() {
   clearTimeout(reconnect);
+  if (document.hidden) { pauseFeed(); return; } // opened when the tab is shown
   if (events) { events.close(); events = null; }
   const attempt = ++feedAttempt;
   let ticket;
@@ -587,6 +625,13 @@ $('#what-if').addEventListener('click', () => sendOrder('/api/what-if'));
 $('#all-time').addEventListener('change', renderChart);
 $('#sign-in').addEventListener('submit', (e) => { e.preventDefault(); useToken($('#token').value); });
 $('#sign-out').addEventListener('click', () => useToken(''));
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden) { pauseFeed(); return; }
+  // shown again: the feed reopens and, once open, reloads the decisions, alerts and holdings it missed
+  refreshHealth();
+  if (!auth.waiting) { refreshHoldings(); refreshSelectedSoon(); }
+  connectFeed();
+});
 
 function refreshAll() {
   refreshHoldings();
@@ -597,7 +642,8 @@ function refreshAll() {
 
 refreshHealth();
 refreshAll();
-setInterval(refreshHealth, 5000);
-setInterval(() => { if (!auth.waiting) refreshHoldings(); }, 5000);
-setInterval(() => { if (!auth.waiting) refreshReservations(); }, 5000);
+// no polls from a hidden tab: it is brought up to date when shown
+setInterval(() => { if (!document.hidden) refreshHealth(); }, 5000);
+setInterval(() => { if (!auth.waiting && !document.hidden) refreshHoldings(); }, 5000);
+setInterval(() => { if (!auth.waiting && !document.hidden) refreshReservations(); }, 5000);
 setInterval(tickCountdowns, 1000);
