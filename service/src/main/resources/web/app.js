@@ -66,6 +66,23 @@ function throttle(fn, ms) {
   return () => { if (!timer) timer = setTimeout(() => { timer = null; fn(); }, ms); };
 }
 
+/**
+ * Delays between retries: doubling from 1 s up to 30 s, each a random time between half and all of that, so that
+ * the pages that lost the guard together (its restart) do not all come back at the same instant. {@code reset} once
+ * a retry succeeded.
+ */
+function backoff() {
+  let failures = 0;
+  return {
+    next() {
+      const ceiling = Math.min(30_000, 1_000 * 2 ** failures);
+      failures = Math.min(failures + 1, 10);
+      return ceiling / 2 + Math.random() * ceiling / 2;
+    },
+    reset() { failures = 0; },
+  };
+}
+
 const TOKEN_KEY = 'lockup-guard.token';
 // waiting: the guard refused the page's credential; polls stop until a person gives another (each
 // refused poll would count as an authentication failure on the guard's metrics, ~720 an hour a tab)
@@ -462,9 +479,15 @@ async function loadDecisions() {
   } catch (e) {
     if (generation !== feedSync.generation) return;
     showHeld(); // what came live is shown all the same
-    if (e.status !== 401 && e.status !== 403) setTimeout(loadDecisions, 2000); // else: after sign-in
+    // else after sign-in; a hidden tab loads them when shown (the feed reopens)
+    if (e.status !== 401 && e.status !== 403) {
+      setTimeout(() => { if (!document.hidden) loadDecisions(); }, decisionsRetry.next());
+    }
+    return;
   }
+  decisionsRetry.reset();
 }
+const decisionsRetry = backoff();
 
 function alertKey(a) { return `${a.investorId}/${a.securityId}/${a.executionId}`; }
 
@@ -506,10 +529,14 @@ function renderAlerts() {
 async function loadAlerts() {
   try {
     addAlerts(await getJson('/api/alerts?limit=100'));
+    alertsRetry.reset();
   } catch (e) {
-    if (e.status !== 401 && e.status !== 403) setTimeout(loadAlerts, 2000);
+    if (e.status !== 401 && e.status !== 403) {
+      setTimeout(() => { if (!document.hidden) loadAlerts(); }, alertsRetry.next());
+    }
   }
 }
+const alertsRetry = backoff();
 
 let events = null;
 let reconnect = null;
@@ -517,6 +544,31 @@ let reconnect = null;
 let feedAttempt = 0;
 // true at first too: the lists the page loaded at once may have been read before the feed opened
 let feedLost = true;
+const feedRetry = backoff();
+// The guard sends a quiet stream a heartbeat event every 15 s (LiveStreams.HEARTBEAT): a feed that has heard nothing
+// for two of them and a margin is taken for dead (a network cut, a proxy that dropped it) and opened again.
+const FEED_SILENCE_MS = 2 * 15_000 + 5_000;
+let watchdog = null;
+
+/** Something came on the feed: it is alive; the watchdog waits again. */
+function heard(source) {
+  clearTimeout(watchdog);
+  watchdog = setTimeout(() => {
+    if (events !== source) return;
+    feedDown(source, `stale, nothing heard for ${FEED_SILENCE_MS / 1000} s; reconnecting…`);
+  }, FEED_SILENCE_MS);
+}
+
+/** The page's feed is gone: closed, and opened again (with a new ticket) after a backoff. */
+function feedDown(source, why) {
+  source.close();
+  clearTimeout(watchdog);
+  feedLost = true;
+  events = null;
+  feedState(why, false);
+  clearTimeout(reconnect);
+  reconnect = setTimeout(connectFeed, feedRetry.next());
+}
 
 /** {@code ok}: true green, false red, null neither (paused). */
 function feedState(text, ok) {
@@ -532,6 +584,7 @@ function feedState(text, ok) {
 function pauseFeed() {
   ++feedAttempt; // a ticket being bought meanwhile opens nothing
   clearTimeout(reconnect);
+  clearTimeout(watchdog);
   if (events) { events.close(); events = null; }
   feedLost = true;
   feedState('paused while the tab is hidden', null);
@@ -540,6 +593,7 @@ function pauseFeed() {
 /** Opens the live feed with a fresh single-use ticket; on any error, closes it and comes back with a new one. */
 async function connectFeed() {
   clearTimeout(reconnect);
+  clearTimeout(watchdog);
   if (document.hidden) { pauseFeed(); return; } // opened when the tab is shown
   if (events) { events.close(); events = null; }
   const attempt = ++feedAttempt;
@@ -549,14 +603,17 @@ async function connectFeed() {
   } catch (e) {
     if (attempt !== feedAttempt) return;
     if (e.status === 401 || e.status === 403) { feedState('needs a token', false); return; }
-    feedState('reconnecting…', false);
-    reconnect = setTimeout(connectFeed, 2000);
+    feedState(`reconnecting… (${describe(e)})`, false);
+    reconnect = setTimeout(connectFeed, feedRetry.next());
     return;
   }
   if (attempt !== feedAttempt) return; // connectFeed was called again while this one waited: that one connects
   const source = new EventSource(`/api/events?ticket=${encodeURIComponent(ticket.ticket)}`);
   events = source;
+  heard(source); // a stream that opens but never answers is given up as a silent one
   events.onopen = () => {
+    heard(source);
+    feedRetry.reset();
     feedState('connected', true);
     if (feedLost) {
       // what happened while the feed was away (the guard drops a reader that falls too far behind, or it was not
@@ -568,14 +625,14 @@ async function connectFeed() {
     }
   };
   events.onerror = () => {
-    source.close();
-    if (events !== source) return; // one replaced since: not the page's feed any more
+    if (events !== source) { source.close(); return; } // one replaced since: not the page's feed any more
     // EventSource would retry with the same, spent ticket: start over instead
-    feedLost = true;
-    events = null;
-    feedState('reconnecting…', false);
-    reconnect = setTimeout(connectFeed, 2000);
+    feedDown(source, 'reconnecting…');
   };
+  // every message shows the stream alive; a quiet guard sends a heartbeat event for that
+  for (const type of ['heartbeat', 'decision', 'position', 'report', 'alert']) {
+    events.addEventListener(type, () => { if (events === source) heard(source); });
+  }
   events.addEventListener('decision', (e) => {
     const d = JSON.parse(e.data);
     showLive(decisionKey(d), () => renderDecision(d, true));
