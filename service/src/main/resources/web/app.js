@@ -193,18 +193,39 @@ async function refreshHealth() {
   }
 }
 
-async function refreshHoldings() {
-  try {
-    state.holdings = await getJson('/api/holdings');
-    if (auth.token) signedIn();
-    state.holdings.sort((a, b) => key(a).localeCompare(key(b)));
-    renderHoldings();
-    if (!state.selected && state.holdings.length) select(key(state.holdings[0]));
-  } catch (e) {
-    if (e.status !== 503) console.warn('holdings', e);
-  }
+// The holdings are read by one request at a time: a refresh asked for while one is under way (a poll, an event, many
+// events) is made once it is done, once for all of them. Each read is numbered, and an answer older than the one
+// shown is dropped.
+const holdingsReads = { running: false, pending: false, asked: 0, shown: 0 };
+
+function refreshHoldings() {
+  if (holdingsReads.running) { holdingsReads.pending = true; return; }
+  holdingsReads.running = true;
+  holdingsReads.pending = false;
+  readHoldings().finally(() => {
+    holdingsReads.running = false;
+    if (holdingsReads.pending) refreshHoldings();
+  });
 }
 const refreshHoldingsSoon = throttle(refreshHoldings, 300);
+
+async function readHoldings() {
+  const asked = ++holdingsReads.asked;
+  let holdings;
+  try {
+    holdings = await getJson('/api/holdings');
+  } catch (e) {
+    if (e.status !== 503) console.warn('holdings', e);
+    return;
+  }
+  if (asked < holdingsReads.shown) return;
+  holdingsReads.shown = asked;
+  state.holdings = holdings;
+  if (auth.token) signedIn();
+  state.holdings.sort((a, b) => key(a).localeCompare(key(b)));
+  renderHoldings();
+  if (!state.selected && state.holdings.length) select(key(state.holdings[0]));
+}
 
 /**
  * Of the holding's total shares: sold, reserved, available now, released but not sellable now
@@ -223,34 +244,103 @@ function usageBar(p) {
     <span class="available" style="width:${pct(available)}"></span><span class="released" style="width:${pct(releasedOnly)}"></span></div>`;
 }
 
+// The table's rows by holding: each is built once and then updated in place, a cell only when what it shows changed,
+// so that a row is not taken from under a click, nor the focus lost, each time the holdings are read (thousands of
+// rows, every 5 s and after events).
+const holdingRows = new Map();
+const HOLDING_CELLS = `<td></td><td></td><td></td><td></td><td class="num" data-field="releasedToDate"></td>
+  <td class="num" data-field="soldToDate"></td><td class="num" data-field="reservedNow"></td>
+  <td class="num" data-field="availableNow"></td><td class="bar"></td><td class="countdown"></td><td class="num"></td>`;
+const COUNTDOWN_CELL = 9;
+
+/** What each cell of a holding's row shows (the countdown's text is ticked apart: its release date stands for it). */
+function holdingCells(p) {
+  return [esc(p.investorId), esc(p.securityId), windowOf(p), p.registered ? 'yes' : 'no', shares(p.releasedToDate),
+    shares(p.soldToDate), shares(p.reservedNow), shares(p.availableNow), usageBar(p), esc(p.nextReleaseAt || ''),
+    shares(p.availableAtNextRelease)];
+}
+
+function holdingRow(holding) {
+  const row = document.createElement('tr');
+  row.dataset.holding = holding;
+  row.tabIndex = 0; // selected from the keyboard too: Enter or Space
+  row.setAttribute('aria-selected', 'false');
+  row.innerHTML = HOLDING_CELLS;
+  return { row, cells: [...row.cells], shown: [] };
+}
+
+function updateRow(entry, p) {
+  holdingCells(p).forEach((html, i) => {
+    if (entry.shown[i] === html) return;
+    entry.shown[i] = html;
+    const cell = entry.cells[i];
+    if (i !== COUNTDOWN_CELL) { cell.innerHTML = html; return; }
+    if (p.nextReleaseAt) cell.dataset.at = p.nextReleaseAt; else delete cell.dataset.at;
+    cell.textContent = countdown(p.nextReleaseAt);
+  });
+}
+
+function showSelected(entry, selected) {
+  entry.row.classList.toggle('selected', selected);
+  entry.row.setAttribute('aria-selected', String(selected));
+}
+
 function renderHoldings() {
   const body = $('#holdings tbody');
   if (!state.holdings.length) return;
-  body.innerHTML = '';
+  const listed = new Set(state.holdings.map(key));
+  for (const [holding, entry] of holdingRows) {
+    if (!listed.has(holding)) { entry.row.remove(); holdingRows.delete(holding); }
+  }
+  body.querySelectorAll(':scope > tr:not([data-holding])').forEach((placeholder) => placeholder.remove());
+  let next = body.firstElementChild;
   for (const p of state.holdings) {
-    const row = document.createElement('tr');
-    row.dataset.holding = key(p);
-    if (key(p) === state.selected) row.classList.add('selected');
-    row.innerHTML = `<td>${esc(p.investorId)}</td><td>${esc(p.securityId)}</td><td>${windowOf(p)}</td>
-      <td>${p.registered ? 'yes' : 'no'}</td><td class="num" data-field="releasedToDate">${shares(p.releasedToDate)}</td>
-      <td class="num" data-field="soldToDate">${shares(p.soldToDate)}</td>
-      <td class="num" data-field="reservedNow">${shares(p.reservedNow)}</td>
-      <td class="num" data-field="availableNow">${shares(p.availableNow)}</td><td class="bar">${usageBar(p)}</td>
-      <td class="countdown" data-at="${esc(p.nextReleaseAt || '')}">${countdown(p.nextReleaseAt)}</td>
-      <td class="num">${shares(p.availableAtNextRelease)}</td>`;
-    row.addEventListener('click', () => select(key(p)));
-    body.appendChild(row);
+    let entry = holdingRows.get(key(p));
+    if (!entry) {
+      entry = holdingRow(key(p));
+      holdingRows.set(key(p), entry);
+    }
+    updateRow(entry, p);
+    showSelected(entry, key(p) === state.selected);
+    if (entry.row === next) next = next.nextElementSibling;
+    else body.insertBefore(entry.row, next); // a new holding (the list is sorted: rows shown do not move)
   }
   renderCalendar();
 }
 
 function tickCountdowns() {
-  document.querySelectorAll('td.countdown').forEach((cell) => { cell.textContent = countdown(cell.dataset.at || null); });
+  document.querySelectorAll('#holdings td.countdown[data-at]').forEach((cell) => {
+    cell.textContent = countdown(cell.dataset.at);
+  });
 }
 
+/** The row of {@code target}'s holding, if it is one. */
+function rowOf(target) {
+  return target instanceof Element ? target.closest('#holdings tbody tr[data-holding]') : null;
+}
+
+$('#holdings tbody').addEventListener('click', (e) => {
+  const row = rowOf(e.target);
+  if (row) select(row.dataset.holding);
+});
+$('#holdings tbody').addEventListener('keydown', (e) => {
+  const row = rowOf(e.target);
+  if (!row || e.target !== row) return;
+  if (e.key === 'Enter' || e.key === ' ') {
+    e.preventDefault(); // Space would scroll
+    select(row.dataset.holding);
+  } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    e.preventDefault();
+    (e.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling)?.focus();
+  }
+});
+
 async function select(holding) {
+  const before = holdingRows.get(state.selected);
+  if (before) showSelected(before, false);
   state.selected = holding;
-  document.querySelectorAll('#holdings tbody tr').forEach((r) => r.classList.toggle('selected', r.dataset.holding === holding));
+  const now = holdingRows.get(holding);
+  if (now) showSelected(now, true);
   $('#detail').hidden = false;
   $('#detail-title').textContent = `Holding ${holding}`;
   await Promise.all([refreshHistory(), refreshReservations()]);
