@@ -125,6 +125,32 @@ function describe(e) {
   return e.message || String(e);
 }
 
+/** A time of day on this computer's clock, HH:MM:SS. */
+function clock(date) { return date.toTimeString().slice(0, 8); }
+
+// Since when each table (holdings, reservations) has failed to update, and when it last did
+const staleness = { holdings: { since: null, updated: null }, reservations: { since: null, updated: null } };
+
+/**
+ * A read of the table {@code what} failed: what it shows is marked stale, with the error, until a read succeeds.
+ * An empty table says the error instead.
+ */
+function markStale(what, e, empty) {
+  const s = staleness[what];
+  s.since = s.since || new Date();
+  const note = $(`#${what}-stale`);
+  note.hidden = empty;
+  note.textContent = `stale since ${clock(s.since)} — ${describe(e)}`;
+  note.title = s.updated ? `last updated at ${clock(s.updated)}` : '';
+  $(`#${what}`).classList.toggle('outdated', !empty);
+}
+
+function markFresh(what) {
+  staleness[what] = { since: null, updated: new Date() };
+  $(`#${what}-stale`).hidden = true;
+  $(`#${what}`).classList.remove('outdated');
+}
+
 /** {@code submit}: an order or what-if, for which a 403 says the token may read but not submit: polls go on. */
 async function getJson(url, { submit, ...options } = {}) {
   const [response, body] = await timedFetch(url, withAuth(options), submit ? SUBMIT_TIMEOUT_MS : READ_TIMEOUT_MS,
@@ -215,11 +241,18 @@ async function readHoldings() {
   try {
     holdings = await getJson('/api/holdings');
   } catch (e) {
-    if (e.status !== 503) console.warn('holdings', e);
+    if (asked < holdingsReads.shown) return;
+    // an instance gone (503 naming it), a timeout, any error: the rows shown are no longer current
+    const empty = !holdingRows.size;
+    markStale('holdings', e, empty);
+    if (empty) {
+      $('#holdings tbody').innerHTML = `<tr><td colspan="11" class="muted">no holdings: ${esc(describe(e))}</td></tr>`;
+    }
     return;
   }
   if (asked < holdingsReads.shown) return;
   holdingsReads.shown = asked;
+  markFresh('holdings');
   state.holdings = holdings;
   if (auth.token) signedIn();
   state.holdings.sort((a, b) => key(a).localeCompare(key(b)));
@@ -287,7 +320,11 @@ function showSelected(entry, selected) {
 
 function renderHoldings() {
   const body = $('#holdings tbody');
-  if (!state.holdings.length) return;
+  if (!state.holdings.length) {
+    holdingRows.clear();
+    body.innerHTML = '<tr><td colspan="11" class="muted">no holdings yet</td></tr>';
+    return;
+  }
   const listed = new Set(state.holdings.map(key));
   for (const [holding, entry] of holdingRows) {
     if (!listed.has(holding)) { entry.row.remove(); holdingRows.delete(holding); }
@@ -338,9 +375,21 @@ $('#holdings tbody').addEventListener('keydown', (e) => {
 async function select(holding) {
   const before = holdingRows.get(state.selected);
   if (before) showSelected(before, false);
+  const another = holding !== state.selected;
   state.selected = holding;
   const now = holdingRows.get(holding);
   if (now) showSelected(now, true);
+  if (another) {
+    // nothing of the holding shown before stays, lest it pass for this one's while this one's loads (or fails to)
+    state.history = [];
+    historyOf = null;
+    renderChart('loading…');
+    $('#chart-error').hidden = true;
+    reservationsOf = null;
+    staleness.reservations = { since: null, updated: null };
+    markFresh('reservations');
+    $('#reservations tbody').innerHTML = '<tr><td colspan="8" class="muted">loading…</td></tr>';
+  }
   $('#detail').hidden = false;
   $('#detail-title').textContent = `Holding ${holding}`;
   await Promise.all([refreshHistory(), refreshReservations()]);
@@ -351,35 +400,54 @@ async function select(holding) {
 // superseded (another holding clicked since, or the same one read again) is dropped, whatever order answers come in
 let historyAsked = 0;
 let reservationsAsked = 0;
+// the holding whose history the chart draws, and whose reservations the table lists (null: none yet)
+let historyOf = null;
+let reservationsOf = null;
 
 async function refreshHistory() {
   if (!state.selected) return;
   const asked = ++historyAsked;
+  const holding = state.selected;
   let history;
   try {
-    history = await getJson(`${holdingPath(state.selected)}/history`);
+    history = await getJson(`${holdingPath(holding)}/history`);
   } catch (e) {
-    if (e.name === 'TimeoutError') return; // the chart drawn stays until a read answers
-    history = [];
+    if (asked !== historyAsked) return;
+    // the chart drawn stays, said to be out of date, until a read answers
+    const note = $('#chart-error');
+    note.hidden = false;
+    note.textContent = historyOf === holding
+      ? `chart not updated at ${clock(new Date())} — ${describe(e)}`
+      : `history not loaded at ${clock(new Date())} — ${describe(e)}`;
+    if (historyOf !== holding) renderChart('history not loaded');
+    return;
   }
   if (asked !== historyAsked) return;
   state.history = history;
+  historyOf = holding;
+  $('#chart-error').hidden = true;
   renderChart();
 }
 
 async function refreshReservations() {
   if (!state.selected) return;
   const asked = ++reservationsAsked;
+  const holding = state.selected;
   const body = $('#reservations tbody');
   let reservations;
   try {
-    reservations = await getJson(`${holdingPath(state.selected)}/reservations`);
+    reservations = await getJson(`${holdingPath(holding)}/reservations`);
   } catch (e) {
-    if (e.status === 503 || asked !== reservationsAsked) return; // rebalancing: keep what is shown, ask again
-    body.innerHTML = `<tr><td colspan="8" class="muted">${esc(e.message)}</td></tr>`;
+    if (asked !== reservationsAsked) return;
+    // rebalancing (503) or any other error: what is shown of this holding stays, marked stale, and is asked again
+    const empty = reservationsOf !== holding;
+    markStale('reservations', e, empty);
+    if (empty) body.innerHTML = `<tr><td colspan="8" class="muted">not loaded: ${esc(describe(e))}</td></tr>`;
     return;
   }
   if (asked !== reservationsAsked) return;
+  reservationsOf = holding;
+  markFresh('reservations');
   if (!reservations.length) {
     body.innerHTML = '<tr><td colspan="8" class="muted">no open reservations</td></tr>';
     return;
@@ -418,8 +486,13 @@ function renderCalendar() {
  * Unless "all time" is ticked, the chart shows the 400 days or so up to the latest point: the holding now,
  * however old its agreement, starting from the value that held when the window opens.
  */
-function renderChart() {
+/** {@code instead}: a word shown instead of the chart (loading, or why there is none). */
+function renderChart(instead) {
   const svg = $('#chart');
+  if (typeof instead === 'string') {
+    svg.innerHTML = `<text x="380" y="150" text-anchor="middle">${esc(instead)}</text>`;
+    return;
+  }
   const W = 760, H = 300, left = 70, right = 14, top = 12, bottom = 34;
   let points = state.history.map((p) => ({ ...p, reservedNow: p.reservedNow || 0, t: Date.parse(p.asOf) }));
   if (points.length && !$('#all-time').checked) {
@@ -769,7 +842,7 @@ async function sendOrder(path) {
 
 $('#order-form').addEventListener('submit', (e) => { e.preventDefault(); sendOrder('/api/orders'); });
 $('#what-if').addEventListener('click', () => sendOrder('/api/what-if'));
-$('#all-time').addEventListener('change', renderChart);
+$('#all-time').addEventListener('change', () => renderChart());
 $('#sign-in').addEventListener('submit', (e) => { e.preventDefault(); useToken($('#token').value); });
 $('#sign-out').addEventListener('click', () => useToken(''));
 document.addEventListener('visibilitychange', () => {
