@@ -39,8 +39,20 @@ function zoned(iso, zone) {
 function windowOf(p) { return p.phase === 'PERIOD' ? `period ${p.period}` : p.phase.toLowerCase(); }
 function key(p) { return `${p.investorId}/${p.securityId}`; }
 
+/**
+ * Why a holding has no next release: none once its sold and reserved shares reach its total (RULES.md §9), which
+ * reserved shares alone may do.
+ */
+function allUsed(p) {
+  return p.reservedNow > 0 ? `all used (${shares(p.soldToDate)} sold, ${shares(p.reservedNow)} reserved)` : 'all sold';
+}
+
+/** The time to a holding's next release, or why there is none. */
+function nextRelease(p) {
+  return p.nextReleaseAt ? countdown(p.nextReleaseAt) : allUsed(p);
+}
+
 function countdown(iso) {
-  if (!iso) return 'all sold';
   const ms = Date.parse(iso) - Date.now();
   if (ms <= 0) return `${when(iso)} (due)`;
   const s = Math.floor(ms / 1000), d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600),
@@ -289,8 +301,8 @@ const COUNTDOWN_CELL = 9;
 /** What each cell of a holding's row shows (the countdown's text is ticked apart: its release date stands for it). */
 function holdingCells(p) {
   return [esc(p.investorId), esc(p.securityId), windowOf(p), p.registered ? 'yes' : 'no', shares(p.releasedToDate),
-    shares(p.soldToDate), shares(p.reservedNow), shares(p.availableNow), usageBar(p), esc(p.nextReleaseAt || ''),
-    shares(p.availableAtNextRelease)];
+    shares(p.soldToDate), shares(p.reservedNow), shares(p.availableNow), usageBar(p),
+    p.nextReleaseAt ? `at ${esc(p.nextReleaseAt)}` : allUsed(p), shares(p.availableAtNextRelease)];
 }
 
 function holdingRow(holding) {
@@ -309,7 +321,7 @@ function updateRow(entry, p) {
     const cell = entry.cells[i];
     if (i !== COUNTDOWN_CELL) { cell.innerHTML = html; return; }
     if (p.nextReleaseAt) cell.dataset.at = p.nextReleaseAt; else delete cell.dataset.at;
-    cell.textContent = countdown(p.nextReleaseAt);
+    cell.textContent = nextRelease(p);
   });
 }
 
@@ -467,7 +479,7 @@ function renderCalendar() {
     ['Second Release Date', ...zoned(p.secondReleaseAt, p.timeZone)],
     ['Rule 144 date', p.rule144Date, p.timeZone],
     ['window now', windowOf(p)],
-    ['next release', ...(p.nextReleaseAt ? zoned(p.nextReleaseAt, p.timeZone) : ['none: all sold'])],
+    ['next release', ...(p.nextReleaseAt ? zoned(p.nextReleaseAt, p.timeZone) : [`none: ${allUsed(p)}`])],
     ['at next release', shares(p.availableAtNextRelease)],
     ['total shares', shares(p.totalShares)],
     ['sold', shares(p.soldToDate)],
