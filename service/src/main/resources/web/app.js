@@ -827,8 +827,24 @@ async function connectFeed() {
   events.addEventListener('alert', (e) => addAlerts([JSON.parse(e.data)]));
 }
 
+const orderForm = $('#order-form');
+let sending = false;
+
+/**
+ * A new order id: a random UUID. crypto.randomUUID exists only in a secure context (https, or this machine), and a
+ * guard may serve the page over plain http: crypto.getRandomValues works everywhere.
+ */
+function newOrderId() {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
+  bytes[8] = (bytes[8] & 0x3f) | 0x80; // the RFC 4122 variant
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 function orderFromForm() {
-  const form = new FormData($('#order-form'));
+  const form = new FormData(orderForm);
   const order = {
     investorId: form.get('investorId'), securityId: form.get('securityId'), kind: form.get('kind'),
     quantity: Number(form.get('quantity')),
@@ -837,23 +853,64 @@ function orderFromForm() {
   return order;
 }
 
-async function sendOrder(path) {
+/** Whether an order's answer is final: decided, or refused for what it is (a resend would be refused alike). */
+function settled(status) {
+  return !status || (status >= 400 && status < 500 && ![401, 403, 408, 429].includes(status));
+}
+
+/** The answer is final: an id the page made is not used again (the next order gets its own); one typed in stays. */
+function forgetGeneratedId(field) {
+  if (field.value === field.dataset.generated) field.value = '';
+  delete field.dataset.generated;
+}
+
+function formBusy(busy) {
+  sending = busy;
+  orderForm.querySelectorAll('button').forEach((button) => { button.disabled = busy; });
+  if (busy) orderForm.setAttribute('aria-busy', 'true'); else orderForm.removeAttribute('aria-busy');
+}
+
+/**
+ * A what-if, or with {@code real} an order. An order is sent with an id: the one in the form, or one made here and
+ * put into the form, where it stays until the answer is final, so that a resend after a timeout, a 502 or a 504 is
+ * the same order (the guard answers it with its first decision), not a second one. Both buttons are disabled while
+ * a request is under way: a double click sends one. The form is checked first (a quantity left empty is not 0).
+ */
+async function sendOrder(real) {
+  if (sending || !orderForm.reportValidity()) return;
+  const field = orderForm.elements.orderId;
+  if (real && !field.value) {
+    field.value = newOrderId();
+    field.dataset.generated = field.value;
+  }
+  const order = orderFromForm();
   const result = $('#order-result');
   result.hidden = false;
-  result.textContent = '…';
+  result.textContent = real ? `sending order ${order.orderId}…` : 'asking what if…';
+  formBusy(true);
   try {
-    const decision = await getJson(path, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(orderFromForm()),
-      submit: true,
+    const decision = await getJson(real ? '/api/orders' : '/api/what-if', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(order), submit: true,
     });
     result.textContent = JSON.stringify(decision, null, 2);
+    if (real) forgetGeneratedId(field);
   } catch (e) {
-    result.textContent = `${e.status || ''} ${JSON.stringify(e.body || e.message, null, 2)}`;
+    if (e.name === 'TimeoutError' || e instanceof TypeError) {
+      result.textContent = `${describe(e)}.` + (real ? ' The order may have been sent: send it again, with the'
+        + ` same order id (${order.orderId}, kept in the form), for its decision.` : '');
+    } else {
+      result.textContent = `${e.status || ''} ${JSON.stringify(e.body || e.message, null, 2)}`;
+    }
+    if (real && e.body && e.body.orderId) field.value = e.body.orderId; // the order to resend, as the guard names it
+    if (real && e.status && settled(e.status)) forgetGeneratedId(field);
+  } finally {
+    formBusy(false);
   }
 }
 
-$('#order-form').addEventListener('submit', (e) => { e.preventDefault(); sendOrder('/api/orders'); });
-$('#what-if').addEventListener('click', () => sendOrder('/api/what-if'));
+// Enter in the form submits it with its default button, 'What if?': only 'Submit order' places a real order
+orderForm.addEventListener('submit', (e) => { e.preventDefault(); sendOrder(false); });
+$('#submit').addEventListener('click', () => sendOrder(true));
 $('#all-time').addEventListener('change', () => renderChart());
 $('#sign-in').addEventListener('submit', (e) => { e.preventDefault(); useToken($('#token').value); });
 $('#sign-out').addEventListener('click', () => useToken(''));
