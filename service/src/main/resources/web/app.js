@@ -221,9 +221,12 @@ async function refreshHealth() {
   try {
     // with the page's token, a reader is told why the guard is not ready in Kafka's own words; anyone else, its kind
     const health = await timedFetch('/health/ready', withAuth(), READ_TIMEOUT_MS, (r) => r.json());
-    $('#guard-state').textContent = `guard: ${health.state}`;
-    $('#guard-state').className = 'pill ' + (health.status === 'UP' ? 'ok' : 'bad');
-    $('#guard-state').title = health.reason || '';
+    const ready = health.status === 'UP';
+    // not ready (503) while Kafka Streams may still say RUNNING (the decision feed down, say): the reason is the news
+    $('#guard-state').textContent = ready ? `guard: ${health.state}`
+      : `guard: not ready — ${health.reason || health.state || 'no reason given'}`;
+    $('#guard-state').className = 'pill ' + (ready ? 'ok' : 'bad');
+    $('#guard-state').title = ready ? '' : `state ${health.state}${health.reason ? `: ${health.reason}` : ''}`;
   } catch (e) {
     $('#guard-state').title = '';
     $('#guard-state').textContent = 'guard: unreachable';
