@@ -704,11 +704,17 @@ function renderAlerts() {
   </li>`).join('');
 }
 
+let alertsAsked = 0;
+
 async function loadAlerts() {
+  const asked = ++alertsAsked;
   try {
-    addAlerts(await getJson('/api/alerts?limit=100'));
+    const alerts = await getJson('/api/alerts?limit=100');
+    if (asked !== alertsAsked) return; // a later load shows them (or the screen was cleared meanwhile)
+    addAlerts(alerts);
     alertsRetry.reset();
   } catch (e) {
+    if (asked !== alertsAsked) return;
     if (e.status !== 401 && e.status !== 403) {
       setTimeout(() => { if (!document.hidden) loadAlerts(); }, alertsRetry.next());
     }
@@ -916,7 +922,46 @@ orderForm.addEventListener('submit', (e) => { e.preventDefault(); sendOrder(fals
 $('#submit').addEventListener('click', () => sendOrder(true));
 $('#all-time').addEventListener('change', () => renderChart());
 $('#sign-in').addEventListener('submit', (e) => { e.preventDefault(); useToken($('#token').value); });
-$('#sign-out').addEventListener('click', () => useToken(''));
+$('#sign-out').addEventListener('click', () => { clearScreen(); useToken(''); });
+
+/**
+ * Takes off the screen what the token forgotten let the page read: the holdings, the selected holding's detail, the
+ * feed, the alerts and the last order's answer. Reads still under way are not shown when they answer.
+ */
+function clearScreen() {
+  holdingsReads.shown = ++holdingsReads.asked;
+  historyAsked++;
+  reservationsAsked++;
+  alertsAsked++;
+  feedSync.generation++;
+  feedSync.held = null;
+  state.holdings = [];
+  state.selected = null;
+  state.history = [];
+  state.alerts = [];
+  state.alertKeys.clear();
+  holdingRows.clear();
+  historyOf = null;
+  reservationsOf = null;
+  $('#holdings tbody').innerHTML = '<tr><td colspan="11" class="muted">no holdings yet</td></tr>';
+  $('#detail').hidden = true;
+  $('#detail-title').textContent = 'Holding';
+  renderChart('');
+  $('#chart-error').hidden = true;
+  $('#calendar').innerHTML = '';
+  $('#reservations tbody').innerHTML = '<tr><td colspan="8" class="muted">no open reservations</td></tr>';
+  for (const what of ['holdings', 'reservations']) {
+    staleness[what] = { since: null, updated: null };
+    $(`#${what}-stale`).hidden = true;
+    $(`#${what}`).classList.remove('outdated');
+  }
+  $('#feed').innerHTML = '<li class="muted">waiting for decisions…</li>';
+  $('#alerts').innerHTML = '<li class="muted">no alerts</li>';
+  $('#alert-state').textContent = 'alerts: –';
+  $('#alert-state').className = 'pill';
+  $('#order-result').hidden = true;
+  $('#order-result').textContent = '';
+}
 document.addEventListener('visibilitychange', () => {
   if (document.hidden) { pauseFeed(); return; }
   // shown again: the feed reopens and, once open, reloads the decisions, alerts and holdings it missed
