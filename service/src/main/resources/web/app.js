@@ -496,6 +496,16 @@ function renderCalendar() {
 }
 
 /**
+ * The step between the chart's ticks: 1, 2 or 5 times a power of ten, a whole number of shares, that splits
+ * {@code highest} into 4 parts at most, so that no two ticks read the same (an all-zero holding: 0 and 1).
+ */
+function tickStep(highest) {
+  const rough = Math.max(1, highest / 4);
+  const power = 10 ** Math.floor(Math.log10(rough));
+  return [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough);
+}
+
+/**
  * The holding over time: sold, reserved and available now stacked, within the released-to-date
  * line (released = sold + reserved + what the letter lets go now). Each value holds until the next point.
  * Unless "all time" is ticked, the chart shows the 400 days or so up to the latest point: the holding now,
@@ -523,7 +533,9 @@ function renderChart(instead) {
   const sold = (p) => p.soldToDate;
   const used = (p) => p.soldToDate + p.reservedNow;
   const usable = (p) => used(p) + p.availableNow;
-  const yMax = Math.max(1, ...points.map((p) => Math.max(p.releasedToDate, usable(p))));
+  const highest = Math.max(...points.map((p) => Math.max(p.releasedToDate, usable(p))));
+  const yStep = tickStep(highest);
+  const yMax = yStep * Math.max(1, Math.ceil(highest / yStep)); // the axis ends on a tick
   const x = (t) => left + (t - t0) / (t1 - t0) * (W - left - right);
   const y = (v) => H - bottom - v / yMax * (H - top - bottom);
   const corners = (f) => {
@@ -534,7 +546,7 @@ function renderChart(instead) {
   };
   const line = (c) => 'M' + c.map(([a, b]) => `${a.toFixed(1)} ${b.toFixed(1)}`).join(' L');
   const band = (lower, upper) => `${line(corners(upper))} L${corners(lower).reverse().map(([a, b]) => `${a.toFixed(1)} ${b.toFixed(1)}`).join(' L')} Z`;
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ v: Math.round(yMax * f), y: y(yMax * f) }));
+  const ticks = Array.from({ length: Math.round(yMax / yStep) + 1 }, (_, i) => ({ v: i * yStep, y: y(i * yStep) }));
   const months = [];
   // a label at the start of each month shown (every few months on a long chart), from the first to begin after t0
   const first = new Date(t0);
