@@ -4,7 +4,9 @@
 #   and /metrics answer 401 and /health stays open; with it POST /api/orders, /api/holdings and
 #   /metrics work (curl); then Debian's Chromium (driven by playwright-core) loads the dashboard, is
 #   asked for a token, gets it pasted, sees the letter's holding and its decisions, submits an order
-#   and sees it arrive live (the live feed on a single-use ticket, never the token in a URL).
+#   and sees it arrive live (the live feed on a single-use ticket, never the token in a URL); then
+#   the form's Enter and double click, stale marking, keyboard selection, a hidden tab's feed and
+#   a silent feed, some with the guard's answers faked (e2e/dashboard/dashboard.test.mjs).
 # The screenshot is kept as target/dashboard.png. Needs node/npm, chromium, a built jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."

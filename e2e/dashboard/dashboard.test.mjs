@@ -4,7 +4,10 @@
 // decisions with reasons, a live order arriving over server-sent events and opening a
 // reservation, the released / sold / reserved chart, and the compliance alerts (a breach in red,
 // labelled "breach"). With API_TOKEN set, the guard requires authentication: the page must ask for
-// a token, and the person pastes it. Saves a screenshot either way.
+// a token, and the person pastes it. Then what must not go wrong, provoked with faked answers
+// where needed: Enter and double clicks in the pre-trade form, an order answered 504, a holding
+// all sold or reserved, keyboard selection, failed reads marked stale, a guard not ready, a
+// hidden tab's live feed, a silent feed, and 'Forget token'. Saves a screenshot either way.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +31,21 @@ page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
 const requested = [];
 page.on('request', (r) => requested.push(r.url()));
+// the orders and what-ifs the page sent, with their bodies
+const posted = [];
+page.on('request', (r) => {
+  if (r.method() === 'POST') posted.push({ path: new URL(r.url()).pathname, body: r.postData() });
+});
+const postsTo = (path) => posted.filter((p) => p.path === path);
+// the browser logs a request answered with an error as a console error: those a check provokes are expected
+const provoked = token ? [401] : [];
+const waitUntil = async (what, check, ms = 30_000) => {
+  for (const started = Date.now(); !(await check());) {
+    if (Date.now() - started > ms) throw new Error(`${what}: not within ${ms / 1000} s`);
+    await page.waitForTimeout(100);
+  }
+};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 let failed = false;
 try {
@@ -107,6 +125,57 @@ try {
   const clipped = await page.locator('#feed .badge').evaluateAll((badges) => badges
     .filter((b) => b.scrollWidth > b.clientWidth).map((b) => b.textContent));
   if (clipped.length) throw new Error(`badges cut off: ${clipped.join(', ')}`);
+
+  // Enter in the form asks what if: it never places a real order
+  await page.fill('input[name="orderId"]', '');
+  await page.fill('input[name="quantity"]', '10');
+  const orders = postsTo('/api/orders').length;
+  const whatIfs = postsTo('/api/what-if').length;
+  await page.press('input[name="quantity"]', 'Enter');
+  await page.waitForTimeout(1_500);
+  if (postsTo('/api/orders').length !== orders) throw new Error('Enter in the quantity field placed a real order');
+  if (postsTo('/api/what-if').length !== whatIfs + 1) throw new Error('Enter in the quantity field asked no what-if');
+  await page.locator('#order-result', { hasText: '"decision"' }).waitFor({ timeout: 30_000 });
+  console.log('Enter in the form: a what-if, no order');
+  // a what-if with no quantity is not sent (it went as 0)
+  await page.fill('input[name="quantity"]', '');
+  const asked = postsTo('/api/what-if').length;
+  await page.click('#what-if');
+  await page.waitForTimeout(1_000);
+  if (postsTo('/api/what-if').length !== asked) throw new Error('a what-if with no quantity was sent');
+  console.log('a what-if with no quantity: not sent');
+  // a double click on 'Submit order' sends one order, with an id the page made (over plain http too, where
+  // crypto.randomUUID is missing), and once it is decided the next order gets a new one
+  await page.evaluate(() => Object.defineProperty(crypto, 'randomUUID', { value: undefined, configurable: true }));
+  await page.fill('input[name="quantity"]', '1');
+  const sentBefore = postsTo('/api/orders').length;
+  await page.dblclick('#submit');
+  await page.locator('#order-result', { hasText: '"decision"' }).waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(1_000);
+  const sentOnce = postsTo('/api/orders').slice(sentBefore);
+  if (sentOnce.length !== 1) throw new Error(`a double click sent ${sentOnce.length} orders`);
+  const madeId = JSON.parse(sentOnce[0].body).orderId;
+  if (!UUID.test(madeId || '')) throw new Error(`the page sent the order with the id '${madeId}'`);
+  if (await page.inputValue('input[name="orderId"]')) throw new Error('a decided order left its id in the form');
+  console.log(`a double click: one order, ${madeId}`);
+  // an order the guard could not answer in time (504) keeps its id in the form: sent again, it is the same order
+  provoked.push(504);
+  const timedOut = postsTo('/api/orders').length;
+  const isOrders = (url) => url.pathname === '/api/orders';
+  await page.route(isOrders, (route) => route.fulfill({ status: 504, json: { status: 504,
+    error: 'no decision within 10000 ms; resend with the same orderId', orderId: route.request().postDataJSON().orderId
+      || 'made-by-the-guard' } }));
+  await page.click('#submit');
+  await page.locator('#order-result', { hasText: '504' }).waitFor({ timeout: 30_000 });
+  const kept = await page.inputValue('input[name="orderId"]');
+  if (!UUID.test(kept)) throw new Error(`after a 504 the form's order id is '${kept}'`);
+  await page.click('#submit');
+  await waitUntil('the resend', () => postsTo('/api/orders').length === timedOut + 2);
+  const resent = JSON.parse(postsTo('/api/orders')[timedOut + 1].body).orderId;
+  if (resent !== kept) throw new Error(`resent after a 504 as ${resent}, not as ${kept}`);
+  await page.unroute(isOrders);
+  await page.fill('input[name="orderId"]', '');
+  console.log(`an order answered 504: resent as the same order, ${kept}`);
 
   // an approval is not a sale: it is an open reservation of the holding until filled or cancelled
   await page.locator('#reservations').waitFor({ timeout: 30_000 });
@@ -280,16 +349,170 @@ try {
   if (title !== 'Holding other/XYZ' || panel !== 'no open reservations') {
     throw new Error(`'${title}' selected, but its reservations panel shows '${panel}'`);
   }
+  await page.unroute(isLetterDetail);
+  // the letter's holding selected again before the other goes (the guard has no such holding: its polls would 404)
+  await page.locator('#holdings tbody tr[data-holding="dutchess/CBYI"]').click();
+  await page.locator('#detail-title', { hasText: 'Holding dutchess/CBYI' }).waitFor({ timeout: 10_000 });
   await page.unroute(isHoldingsList);
   await page.unroute(isOther);
-  await page.unroute(isLetterDetail);
   console.log('a holding clicked while another loads: shows its own reservations');
+
+  // a holding whose shares are all sold or reserved (no next release) says how they are used, not 'all sold'; its
+  // row is selected from the keyboard; and its chart, all zero, has distinct ticks
+  await page.route(isHoldingsList, async (route) => {
+    const response = await route.fetch();
+    const list = await response.json();
+    const letter = list.find((h) => h.investorId === 'dutchess' && h.securityId === 'CBYI');
+    await route.fulfill({ response, json: [...list, { ...letter, investorId: 'fake', securityId: 'USED',
+      totalShares: 1000, releasedToDate: 1000, soldToDate: 600, reservedNow: 400, availableNow: 0, contractCapacity: 0,
+      nextReleaseAt: null, availableAtNextRelease: null }] });
+  });
+  const isUsed = (url) => url.pathname.startsWith('/api/holdings/fake/USED/');
+  let usedAnswer = (route) => route.fulfill({ json: new URL(route.request().url()).pathname.endsWith('/history')
+    ? [{ asOf: '2003-07-11T00:00:00Z', releasedToDate: 0, soldToDate: 0, reservedNow: 0, availableNow: 0 }] : [] });
+  await page.route(isUsed, (route) => usedAnswer(route));
+  const used = page.locator('#holdings tbody tr[data-holding="fake/USED"]');
+  await used.waitFor({ timeout: 30_000 });
+  const usedText = (await used.locator('td.countdown').innerText()).trim();
+  if (usedText !== 'all used (600 sold, 400 reserved)') {
+    throw new Error(`a holding all sold or reserved shows '${usedText}'`);
+  }
+  console.log(`a holding all sold or reserved: '${usedText}'`);
+  await used.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#detail-title', { hasText: 'Holding fake/USED' }).waitFor({ timeout: 10_000 }).catch(() => {
+    throw new Error('Enter on a focused holding did not select it');
+  });
+  if (await used.getAttribute('aria-selected') !== 'true') throw new Error('the selected row is not aria-selected');
+  const usedCalendar = (await page.locator('#calendar').innerText()).replace(/\s+/g, ' ');
+  if (!usedCalendar.includes('next release none: all used (600 sold, 400 reserved)')) {
+    throw new Error(`its calendar shows ${usedCalendar}`);
+  }
+  console.log('a holding selected from the keyboard: shown');
+  await page.locator('#chart path.released').waitFor({ state: 'attached', timeout: 10_000 }); // flat: not 'visible'
+  const ticks = await page.locator('#chart text[text-anchor="end"]').evaluateAll((labels) => labels
+    .map((label) => label.textContent.trim()));
+  if (new Set(ticks).size !== ticks.length || ticks.length < 2) {
+    throw new Error(`an all-zero chart's ticks: ${ticks.join(' ')}`);
+  }
+  console.log(`an all-zero chart's ticks: ${ticks.join(' ')}`);
+  // a chart that fails to reload stays drawn, and says what failed
+  provoked.push(500);
+  usedAnswer = (route) => route.fulfill({ status: 500, json: { status: 500, error: 'history unreadable' } });
+  await used.click(); // reads its history again
+  await page.locator('#chart-error', { hasText: 'history unreadable' }).waitFor({ timeout: 10_000 });
+  if (!await page.locator('#chart path.released').count()) {
+    throw new Error('a chart that failed to reload was taken away');
+  }
+  console.log('a chart that failed to reload:', (await page.locator('#chart-error').innerText()).trim());
+  // reservations and holdings that cannot be read (an instance gone: 503) are marked stale until a read succeeds
+  provoked.push(503);
+  usedAnswer = (route) => route.fulfill({ status: 503, json: { status: 503, error: 'rebalancing; retry' } });
+  await page.locator('#reservations-stale', { hasText: /^stale since \d\d:\d\d:\d\d — 503 rebalancing; retry$/ })
+    .waitFor({ timeout: 15_000 });
+  console.log('reservations that cannot be read:', (await page.locator('#reservations-stale').innerText()).trim());
+  await page.unroute(isHoldingsList);
+  await page.route(isHoldingsList, (route) => route.fulfill({ status: 503,
+    json: { status: 503, error: 'the guard at 10.0.0.7:8080 did not answer within 3 s' } }));
+  await page.locator('#holdings-stale', { hasText: /^stale since \d\d:\d\d:\d\d — 503 the guard at 10\.0\.0\.7:8080/ })
+    .waitFor({ timeout: 15_000 });
+  if (!await page.locator('#holdings tbody tr[data-holding="dutchess/CBYI"]').count()) {
+    throw new Error('stale rows were taken away');
+  }
+  console.log('holdings that cannot be read:', (await page.locator('#holdings-stale').innerText()).trim());
+  await page.unroute(isHoldingsList);
+  await page.locator('#holdings-stale').waitFor({ state: 'hidden', timeout: 15_000 });
+  await page.locator('#holdings tbody tr[data-holding="dutchess/CBYI"]').click(); // as above, before the fake goes
+  await page.locator('#detail-title', { hasText: 'Holding dutchess/CBYI' }).waitFor({ timeout: 10_000 });
+  await page.unroute(isUsed);
+  console.log('holdings read again: no longer stale');
+
+  // a guard that is not ready says why in its pill, not only in a tooltip
+  const isReady = (url) => url.pathname === '/health/ready';
+  await page.route(isReady, (route) => route.fulfill({ status: 503, json: { status: 'DOWN', state: 'RUNNING',
+    reason: 'the decision feed failed (the schema registry cannot be reached); it restarts' } }));
+  await page.locator('#guard-state', { hasText: 'guard: not ready — the decision feed failed' })
+    .waitFor({ timeout: 15_000 });
+  if (await page.locator('#guard-state').getAttribute('role') !== 'status') throw new Error('the guard pill is no status');
+  console.log('a guard not ready:', (await page.locator('#guard-state').innerText()).trim());
+  await page.unroute(isReady);
+  await page.locator('#guard-state', { hasText: 'guard: RUNNING' }).waitFor({ timeout: 15_000 }); // ready again
+
+  // another tab: its live feed closes while it is hidden (six open feeds would take every connection the browser
+  // has to the guard) and opens again when it is shown; and a feed that hears nothing for a while, not even the
+  // guard's heartbeat, is taken for dead and opened again
+  const tab = await browser.newPage();
+  try {
+    const tabErrors = [];
+    tab.on('pageerror', (e) => tabErrors.push(e.message));
+    await tab.addInitScript((pasted) => {
+      if (pasted) sessionStorage.setItem('lockup-guard.token', pasted);
+      const Native = window.EventSource;
+      window.feeds = [];
+      window.EventSource = class extends Native {
+        constructor(...args) { super(...args); window.feeds.push(this); }
+      };
+    }, token);
+    await tab.clock.install();
+    await tab.goto(base, { waitUntil: 'domcontentloaded' });
+    await tab.locator('#feed-state', { hasText: 'connected' }).waitFor({ timeout: 30_000 });
+    const showTab = (shown) => tab.evaluate((visible) => {
+      Object.defineProperty(document, 'hidden', { value: !visible, configurable: true });
+      Object.defineProperty(document, 'visibilityState',
+        { value: visible ? 'visible' : 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, shown);
+    const feedsOpen = () => tab.evaluate(() => window.feeds
+      .filter((f) => f.readyState !== EventSource.CLOSED).length);
+    await showTab(false);
+    await tab.locator('#feed-state', { hasText: 'paused' }).waitFor({ timeout: 10_000 }).catch(() => {});
+    if (await feedsOpen() !== 0) throw new Error('a hidden tab keeps its live feed open');
+    await showTab(true);
+    await tab.locator('#feed-state', { hasText: 'connected' }).waitFor({ timeout: 30_000 });
+    const opened = await tab.evaluate(() => window.feeds.length);
+    if (opened !== 2 || await feedsOpen() !== 1) throw new Error(`shown again, the tab has ${opened} feeds`);
+    console.log('a hidden tab: its live feed closed, and opened again when shown');
+    await tab.evaluate(() => {
+      window.feedStates = [];
+      new MutationObserver(() => window.feedStates.push(document.querySelector('#feed-state').textContent))
+        .observe(document.querySelector('#feed-state'), { childList: true, characterData: true, subtree: true });
+    });
+    const before = await tab.evaluate(() => window.feeds.length);
+    await tab.clock.fastForward(40_000); // nothing heard: no event, no heartbeat
+    await tab.waitForFunction((n) => window.feeds.length === n + 1 && window.feeds[n].readyState === EventSource.OPEN,
+      before, { timeout: 30_000 }).catch(() => { throw new Error('a silent live feed was not opened again'); });
+    const states = await tab.evaluate(() => window.feedStates);
+    if (!states.some((s) => s.includes('stale')) || await feedsOpen() !== 1) {
+      throw new Error(`a silent live feed: ${states.join(' → ')}`);
+    }
+    console.log(`a silent live feed: ${states.join(' → ')}`);
+    if (tabErrors.length) throw new Error(tabErrors.join('; '));
+  } finally {
+    await tab.close();
+  }
+
+  // forgetting the token takes what it read off the screen
+  if (token) {
+    await page.click('#sign-out');
+    await page.locator('#sign-in').waitFor({ state: 'visible', timeout: 10_000 });
+    await page.waitForTimeout(1_000);
+    const left = await page.evaluate(() => ({
+      holdings: document.querySelectorAll('#holdings tbody tr[data-holding]').length,
+      feed: document.querySelectorAll('#feed li[data-order-id], #feed li.report').length,
+      alerts: document.querySelectorAll('#alerts li[data-execution-id]').length,
+      detail: !document.querySelector('#detail').hidden,
+    }));
+    if (left.holdings || left.feed || left.alerts || left.detail) {
+      throw new Error(`after 'Forget token' the page still shows ${JSON.stringify(left)}`);
+    }
+    console.log("'Forget token': holdings, feed, alerts and detail cleared");
+  }
 
   // the page never put the token into a URL (the live feed went by a ticket)
   if (token && requested.some((url) => url.includes(token))) throw new Error('the token appeared in a request URL');
   if (token && !requested.some((url) => /\/api\/events\?ticket=/.test(url))) throw new Error('the live feed did not use a ticket');
   // the browser logs failed requests (the 401s before the token) as console errors: those are expected
-  const unexpected = problems.filter((p) => !(token && /401/.test(p)));
+  const unexpected = problems.filter((p) => !provoked.some((status) => p.includes(`status of ${status}`)));
   if (unexpected.length) throw new Error(unexpected.join('; '));
 } catch (e) {
   failed = true;
