@@ -168,6 +168,24 @@ class PositionsTest {
     }
 
     @Test
+    void shouldNotPublishAnEarlierWindowForALateOrderDecidedInTheMillisecondItsBoundaryWasPublished() {
+        // given the worked example after e2, and the wall clock exactly at the Second Release Date, whose position
+        // the punctuation of that very millisecond published
+        guard.agreement(letter().setEffectiveAt(EFFECTIVE).build(), "2003-07-10T16:30:00-04:00");
+        guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+        guard.positions.readValuesToList();
+        Instant secondRelease = at("2003-08-09T00:00:00-04:00");
+        guard.driver.advanceWallClockTime(Duration.between(wallClock, secondRelease));
+        wallClock = secondRelease;
+        assertThat(guard.positions.readValuesToList()).extracting(Position::getAsOf).containsExactly(secondRelease);
+        // when an order stamped a second before that boundary is decided in the same millisecond
+        Decision late = guard.decide(order("late", OrderKind.PUBLIC_SALE, 1), "2003-08-08T23:59:59-04:00");
+        // then it is judged in the first window, and the holding's published position stays in period 0
+        assertThat(late.getPosition().getPhase()).isEqualTo(Phase.FIRST);
+        assertThat(guard.positions.readValuesToList()).extracting(Position::getPhase).containsExactly(Phase.PERIOD);
+    }
+
+    @Test
     void shouldNotPublishAnEarlierWindowWhenALateOrderSellsTheHoldingOutNorWhenItIsCancelledLate() {
         // given 200,000 shares in all, 120,000 sold in the first window, and the Second Release Date published
         guard.agreement(letter().setEffectiveAt(EFFECTIVE).setTotalShares(200_000).build(), "2003-07-10T16:30:00-04:00");
