@@ -48,6 +48,7 @@ const waitUntil = async (what, check, ms = 30_000) => {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 let failed = false;
+let shot = false; // the screenshot of the dashboard in use was taken
 try {
   await page.goto(base, { waitUntil: 'domcontentloaded' });
   if (!token && await page.locator('#sign-in').isVisible()) throw new Error('sign-in shown although no token is needed');
@@ -491,6 +492,10 @@ try {
     await tab.close();
   }
 
+  // the dashboard as a desk sees it, before the token is forgotten below
+  await page.screenshot({ path: screenshot, fullPage: true });
+  shot = true;
+
   // forgetting the token takes what it read off the screen
   if (token) {
     await page.click('#sign-out');
@@ -518,7 +523,7 @@ try {
   failed = true;
   console.error('dashboard check failed:', e.message);
 } finally {
-  await page.screenshot({ path: screenshot, fullPage: true });
+  if (failed || !shot) await page.screenshot({ path: screenshot, fullPage: true }); // what the failure left
   console.log('screenshot:', screenshot);
   await browser.close();
   rmSync(profile, { recursive: true, force: true });
