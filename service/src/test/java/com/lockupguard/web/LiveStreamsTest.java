@@ -204,10 +204,7 @@ class LiveStreamsTest {
     void shouldSendAQuietReaderAHeartbeatEventThatItsPageSeesAndProxiesKeepItsStreamFor() throws Exception {
         // given a guard whose streams are sent a heartbeat after 200 ms without a write
         restartWithHeartbeat(Duration.ofMillis(200));
-        Socket reader = openStream(0);
-        reader.setSoTimeout(10_000);
-        BufferedReader lines = new BufferedReader(new InputStreamReader(reader.getInputStream(),
-                StandardCharsets.UTF_8));
+        BufferedReader lines = streamLines(openStream(0));
 
         // when a reader is connected and nothing is decided
         String line;
@@ -227,10 +224,7 @@ class LiveStreamsTest {
     void shouldSendNoHeartbeatWhileEventsKeepTheStreamBusy() throws Exception {
         // given a guard whose streams are sent a heartbeat after 2 s without a write, and a connected reader
         restartWithHeartbeat(Duration.ofSeconds(2));
-        Socket reader = openStream(0);
-        reader.setSoTimeout(10_000);
-        BufferedReader lines = new BufferedReader(new InputStreamReader(reader.getInputStream(),
-                StandardCharsets.UTF_8));
+        BufferedReader lines = streamLines(openStream(0));
         await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.size() == 1);
 
         // when a decision is sent every 200 ms for 3 s
@@ -501,6 +495,12 @@ class LiveStreamsTest {
         } catch (SocketException e) {
             return true; // reset: ended all the same
         }
+    }
+
+    /** What a stream sends, line by line; a read waits up to 10 s. */
+    private static BufferedReader streamLines(Socket stream) throws Exception {
+        stream.setSoTimeout(10_000);
+        return new BufferedReader(new InputStreamReader(stream.getInputStream(), StandardCharsets.UTF_8));
     }
 
     private static String statusLine(Socket socket) throws Exception {
