@@ -51,8 +51,7 @@ public final class AdminRequests {
         return message == null || message.isBlank() ? answer.getClass().getSimpleName() : message;
     }
 
-    private static IllegalStateException notAnswered(Duration timeout, Throwable cause) {
-        return new IllegalStateException("Kafka did not answer within " + timeout.toSeconds() + " s: is "
-                + "bootstrap.servers right and the cluster up?", cause);
+    private static ClusterNotAnsweredException notAnswered(Duration timeout, Throwable cause) {
+        return new ClusterNotAnsweredException(timeout, cause);
     }
 }

@@ -45,9 +45,11 @@ import org.slf4j.LoggerFactory;
 final class TopicWatch implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicWatch.class);
+    /** How long a look at the topics waits for the cluster's answers. */
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final Admin admin;
+    private final Duration timeout;
     private final GuardConfig config;
     private final OutputMessageLimit limit;
     private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -67,7 +69,13 @@ final class TopicWatch implements AutoCloseable {
 
     /** A watch asking through {@code admin}, which it closes when it is closed. */
     TopicWatch(Admin admin, GuardConfig config, OutputMessageLimit limit) {
+        this(admin, config, limit, TIMEOUT);
+    }
+
+    /** A watch whose looks wait {@code timeout} for the cluster's answers. */
+    TopicWatch(Admin admin, GuardConfig config, OutputMessageLimit limit, Duration timeout) {
         this.admin = admin;
+        this.timeout = timeout;
         this.config = config;
         this.limit = limit;
         this.otherWriters = StreamsConfig.EXACTLY_ONCE_V2.equals(config.getString(
@@ -122,7 +130,7 @@ final class TopicWatch implements AutoCloseable {
      */
     void readLimitAgain() {
         try {
-            keepWithin(TopicProvisioner.from(admin, config, TIMEOUT).smallestMessages());
+            keepWithin(TopicProvisioner.from(admin, config, timeout).smallestMessages());
             recovered();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -155,7 +163,7 @@ final class TopicWatch implements AutoCloseable {
             return Optional.empty();
         }
         return asked(() -> InputRepartitioning.since(expected, config.topicNames(),
-                TopicProvisioner.from(admin, config, TIMEOUT).inputPartitions()));
+                TopicProvisioner.from(admin, config, timeout).inputPartitions()));
     }
 
     /**
@@ -165,7 +173,7 @@ final class TopicWatch implements AutoCloseable {
      */
     private Optional<String> topicsDeleted() {
         return asked(() -> {
-            Collection<TopicListing> listings = AdminRequests.retrying(TIMEOUT, () -> admin.listTopics().listings());
+            Collection<TopicListing> listings = AdminRequests.retrying(timeout, () -> admin.listTopics().listings());
             Set<String> existing = listings.stream().map(TopicListing::name).collect(Collectors.toSet());
             Map<String, Uuid> now = changelogIds(existing, listings);
             Optional<String> deleted = DeletedOutputs.among(config, existing).or(() -> LostState.since(
@@ -206,7 +214,7 @@ final class TopicWatch implements AutoCloseable {
      */
     void readAgain() {
         try {
-            TopicProvisioner.Reading reading = TopicProvisioner.from(admin, config, TIMEOUT).readAgain();
+            TopicProvisioner.Reading reading = TopicProvisioner.from(admin, config, timeout).readAgain();
             recovered();
             keepWithin(reading.smallest());
             Set<String> now = new LinkedHashSet<>();
@@ -233,7 +241,7 @@ final class TopicWatch implements AutoCloseable {
             return;
         }
         try {
-            Optional<String> found = otherWriters.since(TIMEOUT);
+            Optional<String> found = otherWriters.since(timeout);
             writersUnknown = false;
             if (found.isPresent() && !found.equals(otherWriting)) {
                 LOG.error("{}", found.get()); // again only when a writer, or a topic it writes, is added
@@ -247,7 +255,7 @@ final class TopicWatch implements AutoCloseable {
         } catch (RuntimeException e) {
             if (!writersUnknown && !closed) {
                 writersUnknown = true;
-                LOG.warn("cannot tell whether another application writes the decision topics: {}", e.toString());
+                LOG.warn("cannot tell whether another application writes the decision topics: {}", described(e));
             }
         }
     }
@@ -270,8 +278,13 @@ final class TopicWatch implements AutoCloseable {
     private void failed(RuntimeException e) {
         if (!failing && !closed) {
             failing = true;
-            LOG.warn("cannot read the guard's topics again; keeping what was last read: {}", e.toString());
+            LOG.warn("cannot read the guard's topics again; keeping what was last read: {}", described(e));
         }
+    }
+
+    /** Why a look failed: a cluster that stopped answering is said plainly (bootstrap.servers was right at start). */
+    private static String described(RuntimeException failure) {
+        return failure instanceof ClusterNotAnsweredException notAnswered ? notAnswered.plainly() : failure.toString();
     }
 
     @Override
@@ -279,7 +292,7 @@ final class TopicWatch implements AutoCloseable {
         closed = true;
         schedule.shutdownNow();
         try {
-            schedule.awaitTermination(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            schedule.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,6 +1,7 @@
 package com.lockupguard.cli;
 
 import ch.qos.logback.classic.Level;
+import com.lockupguard.app.ClusterNotAnsweredException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -54,8 +55,7 @@ final class ClusterProbe {
         if (cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
             // without its cause: which of the client's timeouts ran out first ("Timed out waiting for a node
             // assignment. Call: listNodes", or none) says nothing more to the user
-            return new IllegalStateException("Kafka did not answer within " + timeout.toSeconds() + " s: is "
-                    + "bootstrap.servers right and the cluster up?");
+            return new ClusterNotAnsweredException(timeout, null);
         }
         return new IllegalStateException("Kafka refused the connection: " + cause.getMessage(), cause);
     }

@@ -78,6 +78,8 @@ final class FakeAdmin {
     RuntimeException describeProducersFailure;
     /** Why ListTransactions fails, when it does. */
     RuntimeException listTransactionsFailure;
+    /** Why ListTopics fails, when it does. */
+    RuntimeException listTopicsFailure;
 
     Topic topic(String name, int partitions, Map<String, String> configs) {
         Topic topic = new Topic(name, partitions);
@@ -106,7 +108,8 @@ final class FakeAdmin {
         topics.values().forEach(topic -> listings.put(topic.name, new TopicListing(topic.name, topic.id, false)));
         Constructor<ListTopicsResult> constructor = ListTopicsResult.class.getDeclaredConstructor(KafkaFuture.class);
         constructor.setAccessible(true);
-        return constructor.newInstance(KafkaFuture.completedFuture(listings));
+        return constructor.newInstance(listTopicsFailure != null ? failed(listTopicsFailure)
+                : KafkaFuture.completedFuture(listings));
     }
 
     private CreateTopicsResult createTopics(Collection<?> requested) {

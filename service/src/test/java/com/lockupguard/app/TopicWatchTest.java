@@ -2,12 +2,15 @@ package com.lockupguard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import com.lockupguard.testing.CapturedLogs;
 import com.lockupguard.topology.OutputMessageLimit;
 import com.lockupguard.topology.StoreNames;
 import com.lockupguard.topology.TopicNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.apache.kafka.clients.admin.ProducerState;
@@ -72,6 +75,29 @@ class TopicWatchTest {
 
         // then the count stays: an unreadable topic is not a mended one
         assertThat(watch.topicProblems()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldSayPlainlyThatTheClusterStoppedAnsweringNotAskWhetherTheAddressIsRight() throws Exception {
+        // given a watch of a guard that started, so bootstrap.servers was right, waiting 300 ms for each answer
+        TopicPolicy policy = TopicPolicy.of(CONFIG);
+        NAMES.all().forEach(topic -> cluster.topic(topic, 6, policy.creationConfigs(topic)));
+        TopicWatch watch = new TopicWatch(cluster.admin(), CONFIG, OutputMessageLimit.unchecked(),
+                Duration.ofMillis(300));
+        watch.read(TopicProvisioner.from(cluster.admin(), CONFIG, Duration.ofSeconds(5)).verify());
+
+        // when the cluster stops answering: the client fails each call waiting for a broker
+        cluster.listTopicsFailure = new org.apache.kafka.common.errors.TimeoutException(
+                "Timed out waiting for a node assignment. Call: listTopics");
+        try (CapturedLogs logged = CapturedLogs.of(TopicWatch.class)) {
+            Optional<String> mustStop = watch.mustStop();
+
+            // then the guard goes on, and the warning says what happened, without the start's question
+            assertThat(mustStop).isEmpty();
+            assertThat(logged.messagesAt(Level.WARN)).containsExactly(
+                    "cannot read the guard's topics again; keeping what was last read: Kafka did not answer within "
+                            + "300 ms");
+        }
     }
 
     @Test
