@@ -205,7 +205,8 @@ public final class GuardService implements AutoCloseable {
         if (finding.refuses(config)) {
             throw new IllegalStateException(finding.reason());
         }
-        LOG.warn("{}={}: starting although {}", finding.setting(), GuardConfig.RETENTION_CHECK_WARN, finding.reason());
+        LOG.warn("{}={}: starting although {}", finding.setting(), GuardConfig.RETENTION_CHECK_WARN,
+                finding.warning());
     }
 
     private void onStateChange(KafkaStreams.State newState, KafkaStreams.State oldState) {

@@ -20,6 +20,24 @@ public final class HistoryChecks {
         public boolean refuses(GuardConfig config) {
             return GuardConfig.RETENTION_CHECK_FAIL.equals(config.getString(setting));
         }
+
+        /**
+         * The reason as a guard whose setting is {@code warn} says it: without its last words, which tell how to
+         * start anyway (a sentence, or the clause after a semicolon, ending "set <setting>=warn."), since it does.
+         */
+        public String warning() {
+            String override = "set " + setting + "=" + GuardConfig.RETENTION_CHECK_WARN + ".";
+            if (!reason.endsWith(override)) {
+                return reason;
+            }
+            String before = reason.substring(0, reason.length() - override.length());
+            int sentence = Math.max(before.lastIndexOf(". "), before.lastIndexOf("? "));
+            int clause = before.lastIndexOf("; ");
+            if (clause > sentence) {
+                return before.substring(0, clause) + ".";
+            }
+            return sentence < 0 ? reason : before.substring(0, sentence + 1);
+        }
     }
 
     /** What to do when the cluster does not answer a check: go on without it, or throw. */

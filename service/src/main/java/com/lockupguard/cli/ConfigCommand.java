@@ -171,7 +171,7 @@ public final class ConfigCommand implements Callable<Integer> {
         refused.ifPresent(reason -> out.println("# topics: `run` would refuse to start: " + reason));
         // a finding its setting turns into a warning is printed too: that setting may have been meant for one start
         findings.forEach(finding -> out.println("# topics: `run` would " + (finding.refuses(config)
-                ? "refuse to start" : "warn") + ": " + finding.reason()));
+                ? "refuse to start: " + finding.reason() : "warn: " + finding.warning())));
         boolean refuses = refused.isPresent() || findings.stream().anyMatch(finding -> finding.refuses(config));
         if (problems.isEmpty()) {
             if (!refuses && findings.isEmpty()) {

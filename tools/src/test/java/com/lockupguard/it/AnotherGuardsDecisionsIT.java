@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import com.lockupguard.app.GuardConfig;
+import com.lockupguard.app.GuardService;
 import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.testing.CapturedLogs;
 import com.lockupguard.topology.DecisionObserver;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -73,9 +76,16 @@ class AnotherGuardsDecisionsIT {
             assertThat(ConfigCheck.run(second, warned)).isZero();
             assertThat(warned.toString()).contains("# topics: `run` would warn: this guard "
                     + "(application.id=guard-second) has never run here")
-                    .doesNotContain("the existing ones keep what the guard must read");
-            try (GuardInstance told = GuardInstance.start(second, stateDirs.resolve("second"), DecisionObserver.NONE)) {
+                    .doesNotContain("the existing ones keep what the guard must read")
+                    .doesNotContain("set topics.existing.decisions.check=warn"); // as it is: the refusal says so
+            try (CapturedLogs logged = CapturedLogs.of(GuardService.class);
+                    GuardInstance told = GuardInstance.start(second, stateDirs.resolve("second"),
+                            DecisionObserver.NONE)) {
                 assertThat(io.awaitDecisions(60, Duration.ofSeconds(60))).hasSize(60);
+                assertThat(logged.messagesAt(Level.WARN)).filteredOn(message -> message.startsWith(
+                        "topics.existing.decisions.check=warn: starting although this guard "
+                                + "(application.id=guard-second) has never run here")).singleElement().asString()
+                        .endsWith("and write a second decision for each. Is application.id right?");
             }
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
