@@ -26,8 +26,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -42,8 +45,17 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class GuardMetrics implements DecisionObserver, AutoCloseable {
 
-    /** Older orders are replays of recorded history (CreateTime), not latency: they are counted apart. */
+    /**
+     * Orders stamped longer ago by their clients (CreateTime) are replays of recorded history, not latency: they are
+     * counted apart. The histogram's top bucket: a broker's stamp (LogAppendTime) older than this is an order that
+     * waited longer, in the +Inf bucket.
+     */
     static final Duration MAX_LIVE_LATENCY = Duration.ofHours(1);
+    /**
+     * How often Kafka Streams' metrics are looked at for meters to add or remove (Micrometer's default: a minute): a
+     * restore consumer's per-partition lag, or a task's meters after a rebalance, show this long after they appear.
+     */
+    static final Duration KAFKA_METRICS_REFRESH = Duration.ofSeconds(10);
     /**
      * How far ahead of this clock an order's timestamp may be and still be a live order decided at once: the broker's
      * clock (LogAppendTime, the default) a few milliseconds ahead of this host's. Its latency is then counted as 0,
@@ -66,9 +78,24 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
     /** Listens to the JVM's collections until closed: one left bound keeps its registry. */
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Whether an order's timestamp is when the broker took it, so that all of its age is waiting. */
+    private final boolean ordersStampedOnArrival;
     private KafkaStreamsMetrics streamsMetrics;
+    private ScheduledExecutorService streamsMetricsRefresh;
 
+    /** The metrics of a guard whose orders the broker stamps as it takes them (LogAppendTime, the default). */
     public GuardMetrics() {
+        this(true);
+    }
+
+    /**
+     * The metrics of a guard whose orders are stamped by the broker as it takes them ({@code ordersStampedOnArrival}:
+     * orders.timestamp.type=LogAppendTime), each order's age then counted in the latency however long it waited; or
+     * by their clients (CreateTime), an order stamped more than {@link #MAX_LIVE_LATENCY} back then counted apart, as
+     * history replayed.
+     */
+    public GuardMetrics(boolean ordersStampedOnArrival) {
+        this.ordersStampedOnArrival = ordersStampedOnArrival;
         // the positions outbox is a record cache with nothing stored behind it, so its store metrics say nothing; and
         // tagged outbox.state.id where the stores' are rocksdb.state.id, they kept the RocksDB stores' meters of the
         // same names (put, flush, ...) out of the scrape: Prometheus takes one set of tag keys per name
@@ -83,12 +110,12 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
                 .description("Time from an order record's timestamp to its decision being produced")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
-                // as far as a live order goes: a backlog after a restore reads as minutes, not as the top bucket
+                // a backlog after a restore reads as minutes, not as the top bucket; one over an hour as +Inf
                 .maximumExpectedValue(MAX_LIVE_LATENCY)
                 .register(registry);
         historicalOrders = Counter.builder("lockup.guard.decision.latency.skipped")
-                .description("Decisions on orders timestamped more than an hour ago (replayed history), left out of "
-                        + "the latency histogram")
+                .description("Decisions left out of the latency histogram: orders their clients stamped more than an "
+                        + "hour back (CreateTime: replayed history), or more than a second ahead of this clock")
                 .register(registry);
         // a series for every outcome and reason from the start, so that dashboards and alerts see zeros
         decisionCounter("APPROVED", "NONE");
@@ -118,7 +145,12 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
 
     /** Kafka Streams' own metrics (threads, tasks, stores, clients). */
     public void bind(KafkaStreams streams) {
-        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetricsRefresh = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "lockup-guard-kafka-metrics");
+            thread.setDaemon(true);
+            return thread;
+        });
+        streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), streamsMetricsRefresh, KAFKA_METRICS_REFRESH);
         streamsMetrics.bindTo(registry);
     }
 
@@ -195,7 +227,8 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
         }
         decisionCounter(outcome, reason).increment();
         long latency = System.currentTimeMillis() - orderTimestamp;
-        if (latency >= -CLOCK_SKEW_TOLERATED.toMillis() && latency <= MAX_LIVE_LATENCY.toMillis()) {
+        if (latency >= -CLOCK_SKEW_TOLERATED.toMillis()
+                && (ordersStampedOnArrival || latency <= MAX_LIVE_LATENCY.toMillis())) {
             decisionLatency.record(Duration.ofMillis(Math.max(0, latency)));
         } else {
             historicalOrders.increment();
@@ -280,6 +313,7 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
         }
         if (streamsMetrics != null) {
             streamsMetrics.close();
+            streamsMetricsRefresh.shutdownNow(); // given to it, so not shut down by it
         }
         gcMetrics.close();
         registry.close();

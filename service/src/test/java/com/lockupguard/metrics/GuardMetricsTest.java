@@ -1,6 +1,7 @@
 package com.lockupguard.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.lockupguard.rules.AgreementTerms;
 import com.lockupguard.rules.AlertType;
@@ -19,9 +20,14 @@ import com.lockupguard.rules.PriorExecution;
 import com.lockupguard.rules.Reason;
 import com.lockupguard.topology.DeadLetterReason;
 import io.micrometer.core.instrument.Gauge;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -223,6 +229,28 @@ class GuardMetricsTest {
     }
 
     @Test
+    void shouldExposeKafkaStreamsMetricsAndStopLookingAtThemWhenClosed() {
+        // given a Kafka Streams client (made, not started: it has its metrics from then on)
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("orders").to("out");
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "guard-metrics-test");
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), properties)) {
+            GuardMetrics bound = new GuardMetrics();
+            // when its metrics are bound, and the guard's metrics closed
+            bound.bind(streams);
+            String scrape = bound.scrape();
+            bound.close();
+
+            // then they were scraped, and nothing goes on looking at them for meters to add
+            assertThat(scrape).containsPattern("(?m)^kafka_stream_alive_stream_threads[{ ]");
+            await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(thread -> thread.isAlive() && thread.getName().equals("lockup-guard-kafka-metrics")));
+        }
+    }
+
+    @Test
     void shouldExposeTheJvmsAndTheProcesssOwnMetrics() {
         // given / when a fresh guard's metrics are scraped
         String scrape = metrics.scrape();
@@ -243,6 +271,35 @@ class GuardMetricsTest {
                 .contains("lockup_guard_decisions_total{outcome=\"APPROVED\",reason=\"NONE\"} 1.0")
                 .contains("lockup_guard_decision_latency_seconds_count 0")
                 .contains("lockup_guard_decision_latency_skipped_total 1.0");
+    }
+
+    @Test
+    void shouldCountAnOrderThatWaitedHoursOnTheBrokerInTheLatencysTopBucket() {
+        // given an order the broker stamped as it took it (LogAppendTime, the default) two hours ago: a backlog
+        long stamped = System.currentTimeMillis() - Duration.ofHours(2).toMillis();
+        // when it is decided
+        metrics.decided(decision("o7", Outcome.APPROVED, List.of()), stamped, false);
+        // then it is latency, above the last finite bucket, so that a p99 over a long backlog is not left empty
+        assertThat(metrics.scrape()).contains("lockup_guard_decision_latency_seconds_count 1")
+                .contains("lockup_guard_decision_latency_seconds_bucket{le=\"3600.0\"} 0")
+                .contains("lockup_guard_decision_latency_seconds_bucket{le=\"+Inf\"} 1")
+                .contains("lockup_guard_decision_latency_skipped_total 0.0");
+    }
+
+    @Test
+    void shouldLeaveAnOrderItsClientStampedHoursBackOutOfTheLatency() {
+        try (GuardMetrics clientStamped = new GuardMetrics(false)) {
+            // given a guard whose orders carry their clients' time (CreateTime), and an order stamped two hours back
+            long stamped = System.currentTimeMillis() - Duration.ofHours(2).toMillis();
+            // when it is decided, and a live one
+            clientStamped.decided(decision("o8", Outcome.APPROVED, List.of()), stamped, false);
+            clientStamped.decided(decision("o9", Outcome.APPROVED, List.of()), System.currentTimeMillis(), false);
+            // then the first is replayed history: a decision, but no latency
+            assertThat(clientStamped.scrape())
+                    .contains("lockup_guard_decisions_total{outcome=\"APPROVED\",reason=\"NONE\"} 2.0")
+                    .contains("lockup_guard_decision_latency_seconds_count 1")
+                    .contains("lockup_guard_decision_latency_skipped_total 1.0");
+        }
     }
 
     @Test
