@@ -232,6 +232,25 @@ class DockerComposeTest {
         });
     }
 
+    @Test
+    void shouldChartRatesOverAWindowThatHoldsSeveralScrapesOfAnyPrometheus() throws Exception {
+        // given the provisioned Grafana dashboard's panels
+        JsonNode dashboard = json("deploy/grafana/dashboards/lockup-guard.json");
+
+        // when / then: each rate() is over Grafana's $__rate_interval (four scrape intervals of the chosen Prometheus)
+        // or at least five minutes. A fixed minute held no two samples of a Prometheus that scrapes every minute, its
+        // default, and the panel was empty
+        dashboard.get("panels").forEach(panel -> panel.get("targets").forEach(target -> {
+            String expr = target.get("expr").asText();
+            java.util.regex.Matcher window = java.util.regex.Pattern.compile("\\brate\\([^\\[]*\\[([^\\]]+)]")
+                    .matcher(expr);
+            while (window.find()) {
+                assertThat(window.group(1)).as(panel.get("title").asText() + ": " + expr)
+                        .matches("\\$__rate_interval|[5-9]m|[1-9][0-9]+m|[1-9][0-9]*h");
+            }
+        }));
+    }
+
     /** The guard's own series ({@code lockup_guard_*}) a PromQL expression names. */
     private static List<String> guardSeries(String expr) {
         List<String> names = new ArrayList<>();
