@@ -72,8 +72,7 @@ public final class GuardApplication implements AutoCloseable {
             throws InterruptedException {
         // a client's login, say, Kafka reads only as the client is made: refused here as a configuration error
         ClientSettings.check(config);
-        GuardMetrics metrics = new GuardMetrics(GuardConfig.LOG_APPEND_TIME.equals(
-                config.getString(GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG)));
+        GuardMetrics metrics = new GuardMetrics(config.ordersStampedOnArrival());
         try {
             return start(config, metrics, made);
         } catch (RuntimeException | Error | InterruptedException e) {

@@ -486,6 +486,11 @@ public final class GuardConfig extends AbstractConfig {
         return millis == -1 ? Optional.empty() : Optional.of(Duration.ofMillis(millis));
     }
 
+    /** Whether the broker stamps an order as it takes it (LogAppendTime), not its client (CreateTime). */
+    public boolean ordersStampedOnArrival() {
+        return LOG_APPEND_TIME.equals(getString(ORDERS_TIMESTAMP_TYPE_CONFIG));
+    }
+
     /** retention.ms of a created orders topic: the setting, or its default for the orders' timestamp type. */
     public long ordersRetentionMs() {
         Long configured = getLong(TOPICS_ORDERS_RETENTION_MS_CONFIG);

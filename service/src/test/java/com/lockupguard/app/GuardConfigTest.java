@@ -458,6 +458,13 @@ class GuardConfigTest {
     }
 
     @Test
+    void shouldTakeOrdersAsStampedByTheBrokerOnArrivalUnlessTheirClientsStampThem() {
+        // given / when / then: the default is LogAppendTime, whose orders' whole age is time spent waiting
+        assertThat(new GuardConfig(Map.of()).ordersStampedOnArrival()).isTrue();
+        assertThat(new GuardConfig(Map.of("orders.timestamp.type", "CreateTime")).ordersStampedOnArrival()).isFalse();
+    }
+
+    @Test
     void shouldKeepAnApplicationServerGivenOutright() {
         // given an instance reached through an address of its own (a load balancer, a NAT), set as Kafka Streams'
         GuardConfig config = new GuardConfig(Map.of("http.port", "8080", "application.server", "guard-1.example:443"));

@@ -118,7 +118,8 @@ final class BrokerBenchmark {
         Instant start = Instant.now().minusMillis(load.backlog() + 60_000L);
         produceBacklog(config, topics, timeline, start, load.backlog());
 
-        GuardMetrics metrics = new GuardMetrics(); // the guard counts its decisions as in production
+        // the guard counts its decisions as in production
+        GuardMetrics metrics = new GuardMetrics(config.ordersStampedOnArrival());
         GuardService service = guard ? GuardService.create(config, metrics) : null;
         KafkaStreams streams = guard ? service.streams() : passThrough(config, topics);
         // the guard replaces a failed stream thread itself (and stops on a failure a person must fix): its decisions
