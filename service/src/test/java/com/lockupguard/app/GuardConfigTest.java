@@ -454,7 +454,24 @@ class GuardConfigTest {
         assertThat(new GuardConfig(Map.of("orders.timestamp.type", "LogAppendTime")).ordersRetentionMs())
                 .isEqualTo(7L * 24 * 60 * 60 * 1000);
         assertThat(new GuardConfig(Map.of("orders.timestamp.type", "CreateTime", "topics.orders.retention.ms",
-                "86400000")).ordersRetentionMs()).isEqualTo(86_400_000L);
+                "86400000", "topics.retention.check", "warn")).ordersRetentionMs()).isEqualTo(86_400_000L);
+        assertThat(new GuardConfig(Map.of("topics.orders.retention.ms", "86400000")).ordersRetentionMs())
+                .isEqualTo(86_400_000L);
+    }
+
+    @Test
+    void shouldRefuseAFiniteCreateTimeOrdersRetentionThatTheStartUpCheckWouldRefuseUnlessItWarns() {
+        // given / when a day's retention of orders the producers stamp: the topic the guard would create deletes a
+        // replayed or back-dated order before it is read, and its own start-up check refuses that topic
+        // then it is refused as a setting, before a topic is created, saying what to do
+        assertThatThrownBy(() -> new GuardConfig(Map.of("orders.timestamp.type", "CreateTime",
+                "topics.orders.retention.ms", "86400000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Invalid value 86400000 for configuration topics.orders.retention.ms: with "
+                        + "orders.timestamp.type=CreateTime the broker deletes orders by their producers' timestamps")
+                .hasMessageEndingWith("leave it unset (forever), or set topics.retention.check=warn to accept it");
+        assertThat(new GuardConfig(Map.of("orders.timestamp.type", "CreateTime", "topics.orders.retention.ms", "-1"))
+                .ordersRetentionMs()).isEqualTo(-1L);
     }
 
     @Test
