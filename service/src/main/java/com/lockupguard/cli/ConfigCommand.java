@@ -86,6 +86,7 @@ public final class ConfigCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--timeout " + timeoutSeconds + ": from 1 to "
                     + MAX_TIMEOUT_SECONDS + " seconds");
         }
+        refuseOptionsWithoutEffect();
         if (!settings.given() && !check && !acls) {
             spec.commandLine().getOut().print(ConfigTable.markdown(GuardConfig.definition()));
             return 0;
@@ -118,6 +119,25 @@ public final class ConfigCommand implements Callable<Integer> {
             // a refused value is quoted in the message: a URL's credentials with it
             spec.commandLine().getErr().println("configuration error: " + RegistryClientConfig.shown(e.getMessage()));
             return LockupGuardCli.EXIT_USAGE;
+        }
+    }
+
+    /**
+     * Refuses an option this run would ignore: a deployment step written {@code config --check --acls} passed having
+     * checked nothing, and a {@code --principal} or {@code --timeout} left out of what was done went unnoticed.
+     */
+    private void refuseOptionsWithoutEffect() {
+        if (acls && check) {
+            throw new ParameterException(spec.commandLine(), "--acls and --check: one at a time (--acls prints the "
+                    + "commands that grant the guard's permissions, and checks nothing)");
+        }
+        if (principal != null && !acls) {
+            throw new ParameterException(spec.commandLine(), "--principal is the principal --acls grants to: "
+                    + "without --acls it would be ignored");
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--timeout") && !check) {
+            throw new ParameterException(spec.commandLine(), "--timeout is how long --check waits for the cluster: "
+                    + "without --check it would be ignored");
         }
     }
 

@@ -287,6 +287,25 @@ class ConfigCommandTest {
                 .contains("http://issuer.example/jwks").doesNotContain("jwks-pass");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--acls --check|--acls and --check: one at a time",
+        "--principal User:alice|--principal is the principal --acls grants to: without --acls it would be ignored",
+        "--check --principal User:alice|--principal is the principal --acls grants to",
+        "--timeout 3|--timeout is how long --check waits for the cluster: without --check it would be ignored",
+        "--acls --timeout 3|--timeout is how long --check waits for the cluster"})
+    void shouldRefuseAnOptionThatThisRunWouldIgnore(String options, String refusal) {
+        // when an option is given that what is asked for does not use: --check --acls passed, having checked nothing
+        java.util.List<String> arguments = new java.util.ArrayList<>(java.util.List.of(options.split(" ")));
+        arguments.addAll(java.util.List.of("--set", "http.port=-1", "--set", "bootstrap.servers=127.0.0.1:1"));
+        java.util.Map.Entry<Integer, String> result = runForExit(arguments.toArray(String[]::new));
+
+        // then it is a usage error naming the option, and nothing is printed or asked
+        assertThat(result.getKey()).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(result.getValue()).contains(refusal).doesNotContain("--allow-principal")
+                .doesNotContain("# topics").doesNotContain("bootstrap.servers=127.0.0.1:1");
+    }
+
     @Test
     void shouldPrintTheAclsForTheConfiguredNamesAndPrincipal() {
         String output = run("--acls", "--set", "application.id=guard-eu", "--set", "topic.orders=eu-orders",
