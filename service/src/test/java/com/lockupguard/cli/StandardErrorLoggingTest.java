@@ -43,6 +43,24 @@ class StandardErrorLoggingTest {
     }
 
     @Test
+    void shouldEncodeEveryMessageAsUtf8WhateverTheLocale() {
+        // given the shipped logging
+        logging(Map.of(), Map.of(), Set.of()).configure(context);
+        ConsoleAppender<ILoggingEvent> appender = (ConsoleAppender<ILoggingEvent>) context
+                .getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
+
+        // when a message quoting an id with an accent is encoded
+        LoggingEvent event = new LoggingEvent("test", context.getLogger("test"), Level.WARN,
+                "execution id 'é1' was applied before", null, null);
+        byte[] encoded = appender.getEncoder().encode(event);
+
+        // then its bytes are UTF-8, as the answers on stdout are, and not the platform's (ASCII under LC_ALL=C)
+        assertThat(new String(encoded, StandardCharsets.UTF_8)).contains("execution id 'é1' was applied before");
+        assertThat(((ch.qos.logback.core.encoder.LayoutWrappingEncoder<ILoggingEvent>) appender.getEncoder())
+                .getCharset()).isEqualTo(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void shouldHoldKafkasRepeatedWarningsBackUnlessEveryRepeatIsAsked() {
         // given the shipped logging, and the logging the tests run with
         LoggerContext tests = new LoggerContext();
