@@ -92,16 +92,18 @@ final class ReplayCommand implements Callable<Integer> {
             }
             // a file redirected to stdin is read as a file is, its answers written in large pieces; a pipe, given as
             // '-' or by its name (mkfifo, /dev/stdin, <(command)), is answered line by line
-            boolean live = isStdin() ? !StoppableInput.stdinIsAFile() : isAStream();
+            // (a directory redirected to stdin is not: it is refused before a --positions file is emptied)
+            boolean live = isStdin() ? StoppableInput.stdinIsAStream() : isAStream();
             if (isStdin() || live) {
-                // a replay blocked on a pipe, waiting for the next line, must not keep the JVM from halting
+                // a replay blocked on a pipe, waiting for its writer or for the next line, must not keep the JVM from
+                // halting
                 try {
-                    stream = isStdin() ? new StoppableInput() : new StoppableInput(Path.of(timeline));
+                    stream = isStdin() ? StoppableInput.stoppedBy(shutdown, new StoppableInput())
+                            : StoppableInput.stoppedBy(shutdown, Path.of(timeline));
                 } catch (IOException e) {
                     err.println("cannot replay " + OneLine.of(timeline) + ": " + TimelineInput.describe(e));
                     return LockupGuardCli.EXIT_USAGE;
                 }
-                shutdown.onStop(stream::stop);
             }
             int exitCode = replay(stream, out, err, new Replay.Pacing(live, shutdown::stopRequested));
             if (shutdown.stopRequested()) {

@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Input that a signal can end: standard input, or a named pipe ({@code mkfifo}, {@code /dev/stdin}, a shell's
@@ -34,6 +35,47 @@ final class StoppableInput extends InputStream {
     /** The pipe, or other file, at {@code path}: opening a named pipe waits for its writer, as any reader's does. */
     StoppableInput(Path path) throws IOException {
         this(FileChannel.open(path, StandardOpenOption.READ));
+    }
+
+    /**
+     * {@code input}, or the file at {@code path} opened for it, ended by {@code shutdown}'s stop. Opening a named
+     * pipe waits until a writer opens it, which closing nothing can end: a stop meanwhile opens the pipe as a writer
+     * too, and closes it, so that the wait ends on an empty input. (From a thread of its own that the JVM does not
+     * wait for: a pipe whose reader has gone would keep it waiting in turn.)
+     */
+    static StoppableInput stoppedBy(ShutdownHandshake shutdown, Path path) throws IOException {
+        AtomicBoolean opening = new AtomicBoolean(true);
+        shutdown.onStop(() -> {
+            if (opening.get()) {
+                Thread partner = new Thread(() -> openAndClose(path), "lockup-guard-pipe-partner");
+                partner.setDaemon(true);
+                partner.start();
+            }
+        });
+        StoppableInput input;
+        try {
+            input = new StoppableInput(path);
+        } finally {
+            opening.set(false);
+        }
+        return stoppedBy(shutdown, input);
+    }
+
+    /** {@code input}, ended by {@code shutdown}'s stop, at once if that came already. */
+    static StoppableInput stoppedBy(ShutdownHandshake shutdown, StoppableInput input) {
+        shutdown.onStop(input::stop);
+        if (shutdown.stopRequested()) {
+            input.stop(); // came after the open, before the line above: the hook found nothing to stop
+        }
+        return input;
+    }
+
+    private static void openAndClose(Path pipe) {
+        try {
+            FileChannel.open(pipe, StandardOpenOption.WRITE).close();
+        } catch (IOException e) {
+            // the reader gave up opening it first: nothing to end
+        }
     }
 
     private StoppableInput(FileChannel channel) {
@@ -87,6 +129,14 @@ final class StoppableInput extends InputStream {
     /** Whether standard input is a file redirected to it ({@code < FILE}), not a pipe or a terminal: not live. */
     static boolean stdinIsAFile() {
         return Files.isRegularFile(STDIN);
+    }
+
+    /**
+     * Whether standard input is read as a stream, as {@link #isAStream} tells for a path: a pipe or a terminal, not a
+     * file or a directory redirected to it, nor one that cannot be told.
+     */
+    static boolean stdinIsAStream() {
+        return !Files.isRegularFile(STDIN) && !Files.isDirectory(STDIN);
     }
 
     /**

@@ -342,6 +342,69 @@ class ReplayJvmIT {
     }
 
     @Test
+    @Timeout(120)
+    void shouldStopOnASignalWhileWaitingForANamedPipesWriterWithoutWaitingOutTheHook() throws Exception {
+        // given a replay of a named pipe that no writer has opened yet: opening it waits for one
+        Path pipe = dir.resolve("unopened.fifo");
+        assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+        Path out = dir.resolve("out.jsonl");
+        Path err = dir.resolve("err.txt");
+        Process replay = start(out, err, null, "replay", pipe.toString());
+        try {
+            assumeTrue(Files.isReadable(Path.of("/proc/self/wchan")), "no /proc/PID/wchan to see the wait in");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !replay.isAlive() || waitingForAPipesOtherEnd(replay));
+
+            // when it is sent SIGTERM
+            replay.toHandle().destroy();
+
+            // then it stops, saying so, having ended the wait itself: the hook did not wait its 5 s out for it
+            assertThat(replay.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+            assertThat(replay.exitValue()).isEqualTo(STOPPED_BY_SIGTERM);
+            assertThat(Files.readString(err)).contains("replay stopped by a signal")
+                    .doesNotContain("stopping anyway");
+            assertThat(Files.readString(out)).isEmpty();
+        } finally {
+            replay.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldRefuseADirectoryOnStandardInputBeforeEmptyingThePositionsFile() throws Exception {
+        // given the positions an earlier replay wrote, and a directory redirected to standard input by mistake
+        Path positions = dir.resolve("positions.jsonl");
+        Files.writeString(positions, "kept\n");
+        Path out = dir.resolve("out.jsonl");
+        Path err = dir.resolve("err.txt");
+        ProcessBuilder replay = builder(out, err, null, "replay", "--positions", positions.toString(), "-");
+        List<String> shell = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" < \"$0\"", dir.toString()));
+        shell.addAll(replay.command());
+
+        // when it runs (a shell redirects it: Java cannot open a directory to give it)
+        Process started = replay.command(shell).start();
+
+        // then it is refused as a timeline that cannot be read, and the positions are still there, as for a named one
+        assertThat(started.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(err)).contains("cannot replay -: Is a directory");
+        assertThat(started.exitValue()).isEqualTo(2);
+        assertThat(positions).hasContent("kept");
+    }
+
+    /** Whether a thread of {@code process} waits in the kernel for the other end of a named pipe to open it. */
+    private static boolean waitingForAPipesOtherEnd(Process process) throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            return tasks.anyMatch(task -> {
+                try {
+                    return Files.readString(task.resolve("wchan")).equals("wait_for_partner");
+                } catch (IOException gone) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    @Test
     @Timeout(180)
     void shouldStopTheReplaysJvmWhenTheJvmThatStartedItIsKilledOutright() throws Exception {
         // given a replay of 300,000 orders under way in its second JVM, its first decisions written
