@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.cli.LogLevels;
 import com.lockupguard.timeline.OneLine;
+import com.lockupguard.timeline.TimelineInput;
 import com.lockupguard.tools.soak.Soak;
 import com.lockupguard.tools.soak.SoakReport;
 import java.io.IOException;
@@ -86,6 +87,16 @@ final class SoakCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("--work-dir " + OneLine.of(workDir.toString()) + " is not empty (or not "
                     + "a directory): a passing soak deletes its work dir; give a new or empty one");
             return LockupGuardCli.EXIT_USAGE;
+        }
+        if (workDir != null) {
+            try {
+                Files.createDirectories(workDir);
+            } catch (IOException e) {
+                // before anything starts, as any other bad option: a stack trace, exit 1, read as a soak that failed
+                spec.commandLine().getErr().println("--work-dir " + OneLine.of(workDir.toString()) + " cannot be "
+                        + "made: " + TimelineInput.describe(e));
+                return LockupGuardCli.EXIT_USAGE;
+            }
         }
         Path dir = workDir != null ? workDir : Files.createTempDirectory("lockup-guard-soak-");
         // Ctrl-C stops the soak at its next step, and waits until its guards are killed and its brokers' data

@@ -36,6 +36,20 @@ class SoakCommandTest {
         assertThat(notes).hasContent("precious");
     }
 
+    @Test
+    void shouldRefuseAWorkDirThatCannotBeMadeAsAnyOtherBadOption() throws Exception {
+        // given a path under a regular file, where no directory can be made
+        Path file = Files.writeString(dir.resolve("timeline.jsonl"), "{}");
+        // when a soak is asked to work there
+        int exit = run("soak", "--work-dir", file.resolve("sub").toString(), "--instances", "1", "--duration", "1",
+                "--kills", "0", "--bounces", "0", "--holdings", "2");
+        // then it is a usage error saying why, before anything starts, not a stack trace and the exit of a failed soak
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString().strip()).startsWith("--work-dir " + file.resolve("sub") + " cannot be made: ")
+                .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(out.toString()).isEmpty();
+    }
+
     @ParameterizedTest
     @CsvSource({"--duration,0,--duration must be at least 1", "--rate,0,--rate must be at least 1",
         "--instances,0,--instances must be at least 1", "--holdings,0,--holdings must be at least 1",
