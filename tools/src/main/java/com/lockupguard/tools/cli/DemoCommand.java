@@ -269,11 +269,10 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 DemoTable table = new DemoTable(zoneOf(timeline));
                 out.println();
-                out.print(table.header());
-                out.print(table.rows(decisions, results));
+                out.print(table.table(decisions, results));
                 out.println();
                 out.printf("%d alert(s) on %s:%n", alerts.size(), topics.complianceAlerts().name());
-                alerts.forEach(alert -> out.print(table.alert(alert)));
+                out.print(table.alerts(alerts));
                 out.println();
                 out.printf("%d of %d orders decided, %d of %d execution reports answered in %.1f s%n",
                         decisions.size(), orderLines, results.size(), executionLines, elapsedSeconds());

@@ -7,19 +7,27 @@ import com.lockupguard.avro.ReportResult;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** Decisions and execution report results as rows of one fixed-width table in event time, and alerts, for people. */
+/**
+ * Decisions and execution report results as rows of one fixed-width table in event time, and alerts, for people. With
+ * several holdings, each has its rows under a line naming it: a position is a holding's, and rows of two holdings in
+ * one run of time read as one position jumping.
+ */
 final class DemoTable {
 
-    private static final String FORMAT = "%-21s %-6s %-16s %10s  %-8s %-50s %9s %9s %10s%n";
+    /** The narrowest the outcome column is: APPROVED, BLOCKED and APPLIED fit; a longer result widens it. */
+    private static final int OUTCOME_WIDTH = 8;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm zzz", Locale.ROOT);
 
-    private record Row(Instant at, String text) {
+    private record Row(String holding, Instant at, String outcome, List<Object> cells) {
     }
 
     private final ZoneId zone;
@@ -28,18 +36,34 @@ final class DemoTable {
         this.zone = zone;
     }
 
-    String header() {
-        return String.format(FORMAT, "time", "order", "kind", "quantity", "outcome", "reasons / what the report did",
-                "sold", "reserved", "available") + "-".repeat(151) + System.lineSeparator();
+    /** The header and every decision and result as a row, in the order of their event times (the timeline's). */
+    String table(List<Decision> decisions, List<ReportResult> results) {
+        List<Row> rows = Stream.concat(decisions.stream().map(this::row), results.stream().map(this::row))
+                .sorted(Comparator.comparing(Row::at)).toList();
+        int outcomeWidth = Math.max(OUTCOME_WIDTH, rows.stream().mapToInt(row -> row.outcome().length()).max()
+                .orElse(0));
+        String format = "%-21s %-6s %-16s %10s  %-" + outcomeWidth + "s %-50s %9s %9s %10s%n";
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, format, "time", "order", "kind",
+                "quantity", "outcome", "reasons / what the report did", "sold", "reserved", "available"))
+                .append("-".repeat(143 + outcomeWidth)).append(System.lineSeparator());
+        Map<String, List<Row>> byHolding = new LinkedHashMap<>();
+        rows.forEach(row -> byHolding.computeIfAbsent(row.holding(), holding -> new ArrayList<>()).add(row));
+        byHolding.forEach((holding, itsRows) -> {
+            if (byHolding.size() > 1) {
+                table.append("holding ").append(holding).append(System.lineSeparator());
+            }
+            itsRows.forEach(row -> table.append(String.format(Locale.ROOT, format, row.cells().toArray())));
+        });
+        return table.toString();
     }
 
-    /** Every decision and result as a row, in the order of their event times (the timeline's order). */
-    String rows(List<Decision> decisions, List<ReportResult> results) {
-        return Stream.concat(decisions.stream().map(this::row), results.stream().map(this::row))
-                .sorted(Comparator.comparing(Row::at)).map(Row::text).collect(Collectors.joining());
+    /** The alerts, in the order of the sales they were raised for. */
+    String alerts(List<ComplianceAlert> alerts) {
+        return alerts.stream().sorted(Comparator.comparing(ComplianceAlert::getReportedAt)).map(this::alert)
+                .collect(Collectors.joining());
     }
 
-    String alert(ComplianceAlert alert) {
+    private String alert(ComplianceAlert alert) {
         return String.format(Locale.ROOT, "  %s  %s %s: %s of %,d shares sold, %,d uncovered, %,d allowed now%s%n",
                 TIME.format(alert.getReportedAt().atZone(zone)), alert.getType(), alert.getExecutionId(),
                 "order " + alert.getOrderId(), alert.getReportedQuantity(), alert.getQuantity(), alert.getAllowedNow(),
@@ -49,14 +73,15 @@ final class DemoTable {
     private Row row(Decision decision) {
         String reasons = decision.getReasons().isEmpty() ? "-"
                 : decision.getReasons().stream().map(Enum::name).collect(Collectors.joining(", "));
-        String text = String.format(Locale.ROOT, FORMAT, time(decision.getOrderAt()),
-                String.valueOf(decision.getOrderId()), decision.getKind() == null ? "?" : decision.getKind().name(),
-                decision.getQuantity() == null ? "?" : number(decision.getQuantity()), decision.getOutcome().name(),
-                reasons + (decision.getRepeated() ? " (repeated)" : ""),
-                decision.getPosition() == null ? "-" : number(decision.getPosition().getSoldToDate()),
-                decision.getPosition() == null ? "-" : number(decision.getPosition().getReservedNow()),
-                decision.getPosition() == null ? "-" : number(decision.getPosition().getAvailableNow()));
-        return new Row(decision.getOrderAt(), text);
+        String outcome = decision.getOutcome().name();
+        return new Row(holding(decision.getInvestorId(), decision.getSecurityId()), decision.getOrderAt(), outcome,
+                List.of(time(decision.getOrderAt()), String.valueOf(decision.getOrderId()),
+                        decision.getKind() == null ? "?" : decision.getKind().name(),
+                        decision.getQuantity() == null ? "?" : number(decision.getQuantity()), outcome,
+                        reasons + (decision.getRepeated() ? " (repeated)" : ""),
+                        decision.getPosition() == null ? "-" : number(decision.getPosition().getSoldToDate()),
+                        decision.getPosition() == null ? "-" : number(decision.getPosition().getReservedNow()),
+                        decision.getPosition() == null ? "-" : number(decision.getPosition().getAvailableNow())));
     }
 
     private Row row(ReportResult result) {
@@ -67,13 +92,18 @@ final class DemoTable {
             did += ", ALERT " + alert.getType() + " " + number(alert.getQuantity()) + (alert.getBreachesAgreement()
                     ? " (breach)" : "");
         }
-        String text = String.format(Locale.ROOT, FORMAT, time(result.getReportedAt()),
-                String.valueOf(result.getOrderId()), "  " + (result.getKind() == null ? "?" : result.getKind().name()),
-                result.getQuantity() == null ? "" : number(result.getQuantity()), result.getOutcome().name(), did,
-                result.getPosition() == null ? "-" : number(result.getPosition().getSoldToDate()),
-                result.getPosition() == null ? "-" : number(result.getPosition().getReservedNow()),
-                result.getPosition() == null ? "-" : number(result.getPosition().getAvailableNow()));
-        return new Row(result.getReportedAt(), text);
+        String outcome = result.getOutcome().name();
+        return new Row(holding(result.getInvestorId(), result.getSecurityId()), result.getReportedAt(), outcome,
+                List.of(time(result.getReportedAt()), String.valueOf(result.getOrderId()),
+                        "  " + (result.getKind() == null ? "?" : result.getKind().name()),
+                        result.getQuantity() == null ? "" : number(result.getQuantity()), outcome, did,
+                        result.getPosition() == null ? "-" : number(result.getPosition().getSoldToDate()),
+                        result.getPosition() == null ? "-" : number(result.getPosition().getReservedNow()),
+                        result.getPosition() == null ? "-" : number(result.getPosition().getAvailableNow())));
+    }
+
+    private static String holding(CharSequence investor, CharSequence security) {
+        return java.util.Objects.toString(investor, "?") + " / " + java.util.Objects.toString(security, "?");
     }
 
     private String time(Instant at) {
