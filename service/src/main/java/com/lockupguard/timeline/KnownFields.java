@@ -2,6 +2,7 @@ package com.lockupguard.timeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.lockupguard.rules.QuotedText;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -46,7 +47,9 @@ final class KnownFields {
 
     private String described(String field) {
         // JSON escapes C0 controls, not C1 ones (an 8-bit escape sequence's start) nor Unicode's line separators
-        String quoted = OneLine.of(new TextNode(field).toString());
+        // and a name of megabytes is cut as a value is, so that the warning stays one line
+        String quoted = QuotedText.cut(OneLine.of(new TextNode(field).toString()),
+                field.codePointCount(0, field.length()));
         for (String known : names) {
             if (known.equalsIgnoreCase(field)) {
                 return quoted + " (did you mean \"" + known + "\"?)";

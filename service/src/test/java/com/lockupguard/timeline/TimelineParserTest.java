@@ -269,6 +269,19 @@ class TimelineParserTest {
     }
 
     @Test
+    void shouldCutALongUnknownFieldsNameAsALongValueIsCut() {
+        // given an order with a field whose name is 40,000 characters long
+        List<String> warnings = new ArrayList<>();
+        TimelineParser warning = new TimelineParser(new ObjectMapper(),
+                (line, text) -> warnings.add(line + ": " + text));
+        // when
+        warning.parse(1, ORDER.formatted("\"" + "n".repeat(40_000) + "\":1,", "1"));
+        // then the warning quotes the start of it and says how long it was, on a line of ordinary length
+        assertThat(warnings).containsExactly("1: unknown field(s) ignored: \"" + "n".repeat(59)
+                + "... (40000 characters)");
+    }
+
+    @Test
     void shouldReadTheFieldsOfAWellFormedOrder() {
         // given an order for 1,000 shares
         String line = ORDER.formatted("\"at\":\"2003-07-11T09:45:00-04:00\",", "1000");
