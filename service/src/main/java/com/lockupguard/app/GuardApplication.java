@@ -142,7 +142,8 @@ public final class GuardApplication implements AutoCloseable {
         HostInfo self = HostInfo.buildFromEndpoint(
                 config.streamsProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
         StreamsHoldingsQuery holdings = new StreamsHoldingsQuery(service.streams(), service.runningPartitions(),
-                service::awaitingRegistry, service.topics(), self, json, Clock.systemUTC(), peers);
+                service.inputPartitions(), service::awaitingRegistry, service.topics(), self, json, Clock.systemUTC(),
+                peers);
         web.attach(new GuardWebServer.Backend(gateway, holdings, feed, new FeedAwareHealth(streamsHealth(),
                 feed::outageReason, feed::stoppedForGood)));
     }

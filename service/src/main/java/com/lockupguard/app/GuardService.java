@@ -308,6 +308,11 @@ public final class GuardService implements AutoCloseable {
         return stop == null && !awaitingRegistry() && state == KafkaStreams.State.RUNNING;
     }
 
+    /** The inputs' partition count, once the start-up check has read it. */
+    public InputPartitions inputPartitions() {
+        return inputPartitions;
+    }
+
     /** The input partitions whose task runs here, restored: the holdings queries may read from this instance. */
     public RunningPartitions runningPartitions() {
         return running;

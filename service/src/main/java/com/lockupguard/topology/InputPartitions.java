@@ -26,6 +26,11 @@ public final class InputPartitions {
         this.count = partitions;
     }
 
+    /** The inputs' partition count, 0 while it is not known. */
+    public int count() {
+        return count;
+    }
+
     /** Whether {@code key} belongs on {@code partition}; true while the count is unknown. */
     private boolean isOwnPartition(String key, int partition) {
         int partitions = count;

@@ -8,6 +8,7 @@ import com.lockupguard.contract.OrderMapper;
 import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.rules.OrderRequest;
 import com.lockupguard.topology.GuardTopics;
+import com.lockupguard.topology.InputPartitions;
 import com.lockupguard.topology.RunningPartitions;
 import com.lockupguard.topology.StoreNames;
 import java.net.URLEncoder;
@@ -16,8 +17,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -40,6 +44,8 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
 
     private final KafkaStreams streams;
     private final RunningPartitions running;
+    private final InputPartitions inputs;
+    private final String ordersTopic;
     private final BooleanSupplier threadWaits;
     private final HostInfo self;
     private final RemoteGuards remote;
@@ -48,13 +54,17 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
 
     /**
      * {@code running}: the partitions whose task runs here, restored, which alone are read from this instance's
-     * stores; {@code threadWaits}: whether a failed stream thread waits to be replaced, its stores still open with
-     * what its aborted transaction wrote; {@code peers}: how other instances are asked (https, credential).
+     * stores; {@code inputs}: how many partitions there are to list holdings of; {@code threadWaits}: whether a
+     * failed stream thread waits to be replaced, its stores still open with what its aborted transaction wrote;
+     * {@code peers}: how other instances are asked (https, credential).
      */
-    public StreamsHoldingsQuery(KafkaStreams streams, RunningPartitions running, BooleanSupplier threadWaits,
-            GuardTopics topics, HostInfo self, ObjectMapper json, Clock clock, PeerAccess peers) {
+    public StreamsHoldingsQuery(KafkaStreams streams, RunningPartitions running, InputPartitions inputs,
+            BooleanSupplier threadWaits, GuardTopics topics, HostInfo self, ObjectMapper json, Clock clock,
+            PeerAccess peers) {
         this.streams = streams;
         this.running = running;
+        this.inputs = inputs;
+        this.ordersTopic = topics.orders().name();
         this.threadWaits = threadWaits;
         this.self = self;
         this.json = json;
@@ -85,11 +95,15 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
         ArrayNode positions = givenNoHolding(streams) ? json.createArrayNode() : local.all();
         if (!localOnly) {
             List<HostInfo> others = new ArrayList<>();
+            Set<Integer> listed = new TreeSet<>(activeHere());
             for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
                 if (!instance.hostInfo().equals(self) && !instance.topicPartitions().isEmpty()) {
                     others.add(instance.hostInfo());
+                    instance.topicPartitions().stream().filter(partition -> partition.topic().equals(ordersTopic))
+                            .forEach(partition -> listed.add(partition.partition()));
                 }
             }
+            requireEveryPartition(listed);
             // all at once: one instance that is slow to answer, or gone, costs one timeout, not one each
             remote.getEach(others, "/api/holdings?local=true", authorization)
                     .forEach(answer -> answer.forEach(positions::add));
@@ -149,15 +163,65 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
      */
     private HostInfo otherOwner(HoldingKey holding, boolean localOnly) {
         KeyQueryMetadata metadata = owner(holding);
-        HostInfo owner = metadata.activeHost();
-        if (owner.equals(self)) {
-            requireReadable("holding " + holding, metadata.partition());
+        // the key's partition as its producers chose it, and its owner among the instances, not as Kafka Streams
+        // answers for the key: it counts the partitions its assignment names, which leaves out those of an instance
+        // with no API (http.port=-1, no application.server), and so put keys on other partitions than their own
+        int count = inputs.count();
+        int partition = count > 0 ? InputPartitions.expectedPartition(holding.asString(), count) : metadata.partition();
+        if (activeHere().contains(partition)) {
+            requireReadable("holding " + holding, partition);
             return null;
+        }
+        HostInfo owner = count > 0 ? activeOwner(partition) : metadata.activeHost();
+        if (owner.equals(self) || owner.equals(HostInfo.unavailable())) {
+            throw ApiException.notReady("holding " + holding + " is on no instance this one can ask: the guard's "
+                    + "instances are rebalancing, or the one that holds it serves no API (http.port=-1 there); retry");
         }
         if (localOnly) {
             throw ApiException.notReady("holding " + holding + " moved to another instance; retry");
         }
         return owner;
+    }
+
+    /** The instance with an API whose active task reads {@code partition} of the orders, or "unavailable". */
+    private HostInfo activeOwner(int partition) {
+        for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
+            if (instance.topicPartitions().contains(new TopicPartition(ordersTopic, partition))) {
+                return instance.hostInfo();
+            }
+        }
+        return HostInfo.unavailable();
+    }
+
+    /** The partitions of the orders whose task is active on this instance (running, or being restored). */
+    private Set<Integer> activeHere() {
+        Set<Integer> partitions = new TreeSet<>();
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                task.topicPartitions().stream().filter(partition -> partition.topic().equals(ordersTopic))
+                        .forEach(partition -> partitions.add(partition.partition()));
+            }
+        }
+        return partitions;
+    }
+
+    /**
+     * 503 unless {@code listed} (this instance's and those of the instances it can ask) holds every partition of the
+     * inputs: a list without the holdings of an instance with no API, or of a partition between owners, is not all.
+     */
+    private void requireEveryPartition(Set<Integer> listed) {
+        int count = inputs.count();
+        List<Integer> missing = new ArrayList<>();
+        for (int partition = 0; partition < count; partition++) {
+            if (!listed.contains(partition)) {
+                missing.add(partition);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw ApiException.notReady("the holdings of partition(s) " + missing.stream().map(String::valueOf)
+                    .collect(Collectors.joining(", ")) + " are on no instance this one can ask: the "
+                    + "guard's instances are rebalancing, or one serves no API (http.port=-1 there); retry");
+        }
     }
 
     /**
@@ -180,9 +244,7 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
         ensureRunning();
         KeyQueryMetadata metadata = streams.queryMetadataForKey(StoreNames.HOLDING_STATE, holding.asString(),
                 Serdes.String().serializer());
-        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)
-                || metadata.activeHost().equals(HostInfo.unavailable())) {
-            // the latter: the holding's partition has no owner in the assignment Kafka Streams knows (yet)
+        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             throw ApiException.notReady("the guard's instances are rebalancing; retry");
         }
         return metadata;

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.topology.GuardTopics;
+import com.lockupguard.topology.InputPartitions;
 import com.lockupguard.topology.RunningPartitions;
 import com.lockupguard.topology.TopicNames;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -18,6 +20,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -25,6 +28,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.processor.TaskId;
@@ -82,9 +86,15 @@ class StreamsHoldingsQueryTest {
         @Override
         public Set<ThreadMetadata> metadataForLocalThreads() {
             // Kafka Streams' own metadata classes: the public interfaces have nothing to build them with
-            TaskMetadata task = new TaskMetadataImpl(new TaskId(0, 3), Set.of(), Map.of(), Map.of(), Optional.empty());
+            TaskMetadata task = new TaskMetadataImpl(new TaskId(0, 3), Set.of(new TopicPartition("agreements", 3),
+                    new TopicPartition("orders", 3)), Map.of(), Map.of(), Optional.empty());
             return Set.of(new ThreadMetadataImpl("guard-StreamThread-1", "RUNNING", "consumer", "restore", "producer",
                     "admin", Set.of(task), Set.of()));
+        }
+
+        @Override
+        public Collection<StreamsMetadata> metadataForAllStreamsClients() {
+            return List.of(); // no other instance with an API
         }
 
         @Override
@@ -137,6 +147,7 @@ class StreamsHoldingsQueryTest {
     Path stateDir;
     private KafkaStreams streams;
     private final RunningPartitions running = new RunningPartitions();
+    private final InputPartitions inputs = InputPartitions.unchecked();
     private final AtomicBoolean threadWaits = new AtomicBoolean();
 
     @AfterEach
@@ -148,7 +159,7 @@ class StreamsHoldingsQueryTest {
         streams = new AnsweringStreams(metadata, stateDir);
         GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
                 Map.of("schema.registry.url", "mock://holdings-query-test-" + UUID.randomUUID()));
-        return new StreamsHoldingsQuery(streams, running, threadWaits::get, topics, SELF, new ObjectMapper(),
+        return new StreamsHoldingsQuery(streams, running, inputs, threadWaits::get, topics, SELF, new ObjectMapper(),
                 Clock.systemUTC(), new PeerAccess(false, null, null));
     }
 
@@ -156,7 +167,7 @@ class StreamsHoldingsQueryTest {
     void shouldAnswer503WhenTheHoldingsPartitionHasNoOwnerYet() {
         // given the assignment Kafka Streams knows lists no instance for the holding's partition: it answers the
         // partition with an "unavailable" host
-        StreamsHoldingsQuery query = queryWith(new KeyQueryMetadata(HostInfo.unavailable(), Set.of(), 3));
+        StreamsHoldingsQuery query = queryWith(new KeyQueryMetadata(HostInfo.unavailable(), Set.of(), 4));
         HoldingKey holding = new HoldingKey("dutchess", "CBYI");
 
         // when the holding is asked for, or an order checked against it
@@ -233,6 +244,77 @@ class StreamsHoldingsQueryTest {
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.getMessage()).contains("waits for the schema registry");
         }
+    }
+
+    @Test
+    void shouldAnswerAHoldingOfATaskRunningHereThoughTheAssignmentNamesNoInstanceForIt() {
+        // given the holding's partition is nobody's in the assignment Kafka Streams knows (it names only instances
+        // with an API), and its task runs here
+        StreamsHoldingsQuery query = queryWith(new KeyQueryMetadata(HostInfo.unavailable(), Set.of(), 3));
+        running.started(3);
+
+        // when it is asked for, then this instance's stores are read: they hold no agreement for it
+        assertThat(catchThrowableOfType(ApiException.class,
+                () -> query.one(new HoldingKey("dutchess", "CBYI"), false, null)).status()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldNotAnswerAsUnknownAHoldingTheAssignmentCallsThisInstancesWhoseTaskIsNotHere() {
+        // given the assignment Kafka Streams knows names this instance for the holding's partition 5, but its only
+        // task is of partition 3: as when another instance of the group serves no API (http.port=-1)
+        StreamsHoldingsQuery query = queryWith(new KeyQueryMetadata(SELF, Set.of(), 5));
+        running.started(3);
+        HoldingKey holding = new HoldingKey("dutchess", "CBYI");
+
+        // when it is asked for, its reservations, its order, or an order checked against it
+        for (ThrowingCallable asked : List.<ThrowingCallable>of(() -> query.one(holding, false, null),
+                () -> query.reservations(holding, false, null), () -> query.order(holding, "o1", false, null),
+                () -> query.whatIf(DecisionFeedTest.order("o1", 10), "{}", false, null))) {
+            ApiException refused = catchThrowableOfType(ApiException.class, asked);
+
+            // then the caller is told to retry and why, not that the holding has no agreement (its stores here do not
+            // hold its partition), nor an order checked against no agreement
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.getMessage()).isEqualTo("holding dutchess/CBYI is on no instance this one can ask: the "
+                    + "guard's instances are rebalancing, or the one that holds it serves no API (http.port=-1 there); "
+                    + "retry");
+        }
+    }
+
+    @Test
+    void shouldTakeAHoldingsPartitionAsItsProducersChoseItNotAsKafkaStreamsCountsFromItsAssignment() {
+        // given six partitions, this instance running partition 3, which is dutchess/CBYI's (murmur2), while Kafka
+        // Streams puts the key on partition 1: it counts only the partitions its assignment names, which leaves out
+        // those of an instance with no API
+        inputs.set(6);
+        StreamsHoldingsQuery query = queryWith(new KeyQueryMetadata(SELF, Set.of(), 1));
+        running.started(3);
+
+        // when dutchess/CBYI is asked for, then this instance's stores are read (they hold no agreement for it)
+        assertThat(catchThrowableOfType(ApiException.class,
+                () -> query.one(new HoldingKey("dutchess", "CBYI"), false, null)).status()).isEqualTo(404);
+        // and a holding on a partition no instance with an API runs is not answered from here as unknown
+        assertThat(catchThrowableOfType(ApiException.class,
+                () -> query.one(new HoldingKey("fund-b", "CBYX"), false, null)).getMessage())
+                .isEqualTo("holding fund-b/CBYX is on no instance this one can ask: the guard's instances are "
+                        + "rebalancing, or the one that holds it serves no API (http.port=-1 there); retry");
+    }
+
+    @Test
+    void shouldNotListEveryHoldingAsAllWhileAPartitionIsOnNoInstanceItCanAsk() {
+        // given six partitions, of which this instance runs partition 3 and no other instance with an API runs any
+        inputs.set(6);
+        StreamsHoldingsQuery query = queryWith(KeyQueryMetadata.NOT_AVAILABLE);
+        running.started(3);
+
+        // when every holding is asked for, then the caller is told which partitions are missing, not given a part
+        ApiException refused = catchThrowableOfType(ApiException.class, () -> query.all(false, null));
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.getMessage()).isEqualTo("the holdings of partition(s) 0, 1, 2, 4, 5 are on no instance "
+                + "this one can ask: the guard's instances are rebalancing, or one serves no API (http.port=-1 there); "
+                + "retry");
+        // and asked by another instance for its own holdings (local=true), it lists them
+        assertThat(query.all(true, null).body()).isEmpty();
     }
 
     @Test

@@ -286,6 +286,41 @@ class HttpApiIT {
     }
 
     @Test
+    void shouldNeverAnswerAHoldingAsUnknownWhenAnotherInstanceOfTheGroupServesNoApi() throws Exception {
+        // given an instance with the API, that has every holding's agreement
+        try (GuardApplication served = start("g")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> get(served, "/health/ready").statusCode() == 200
+                    && JSON.readTree(get(served, "/api/holdings").body()).size() == 8);
+            // when an instance without an API (http.port=-1: no application.server) joins and takes partitions
+            try (GuardApplication silent = start("h", Map.of(GuardConfig.HTTP_PORT_CONFIG, "-1"))) {
+                await().atMost(Duration.ofSeconds(90)).until(() -> served.service().isReady()
+                        && silent.service().isReady() && silent.service().streams().metadataForLocalThreads()
+                                .stream().anyMatch(thread -> !thread.activeTasks().isEmpty()));
+
+                // then each holding is answered by the instance with the API when it holds it, and otherwise refused
+                // with 503 and why: never 404, "no agreement", which Kafka Streams' count of the partitions its
+                // assignment names made it answer for holdings on the other instance's partitions
+                List<Integer> statuses = new ArrayList<>();
+                List<String> refusals = new ArrayList<>();
+                for (int investor = 0; investor < 8; investor++) {
+                    HttpResponse<String> one = get(served, "/api/holdings/investor-" + investor + "/SEC");
+                    statuses.add(one.statusCode());
+                    if (one.statusCode() == 503) {
+                        refusals.add(one.body());
+                    }
+                }
+                assertThat(statuses).containsOnly(200, 503).contains(200, 503);
+                assertThat(refusals).allSatisfy(body -> assertThat(body)
+                        .contains("serves no API (http.port=-1 there)"));
+                // and the list of every holding is refused as incomplete, not answered with a part of them
+                HttpResponse<String> all = get(served, "/api/holdings");
+                assertThat(all.statusCode()).isEqualTo(503);
+                assertThat(all.body()).contains("are on no instance this one can ask");
+            }
+        }
+    }
+
+    @Test
     void shouldMakeAnInstanceGivenNoHoldingReadyAndAnswerEveryHoldingFromItsOwner() throws Exception {
         // a joining instance whose state lags at all only warms up (standby tasks) until a probing rebalance, every
         // 10 minutes, moves a task to it: this is what an instance joining a guard with a long history meets
