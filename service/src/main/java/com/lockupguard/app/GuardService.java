@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicListing;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -47,6 +48,7 @@ public final class GuardService implements AutoCloseable {
     private static final Duration PERMISSION_CHECK_TIMEOUT = Duration.ofSeconds(30);
     private static final String TOPICS_CHANGED = "its topics changed under it (an input's partitions added, or a "
             + "topic it reads, writes or keeps its state in deleted)";
+    private static final String CHANGELOGS_REFUSED = "Kafka refuses to create its changelogs with that many replicas";
 
     /**
      * Why the guard stopped on its own.
@@ -163,6 +165,11 @@ public final class GuardService implements AutoCloseable {
         }
         // every permission Kafka can be asked about, before Kafka Streams meets a missing one mid-way
         KafkaAuthorization.verify(admin, config, PERMISSION_CHECK_TIMEOUT);
+        // and the changelogs' replication, before Kafka Streams is refused them at every thread's start
+        java.util.Optional<String> replication = ChangelogReplication.refusal(admin, config, PERMISSION_CHECK_TIMEOUT);
+        if (replication.isPresent()) {
+            throw new IllegalStateException(replication.get());
+        }
         try {
             TopicProvisioner.Verified verified = provisioner.verify();
             inputPartitions.set(verified.partitions());
@@ -226,7 +233,8 @@ public final class GuardService implements AutoCloseable {
                 .orElse(failure);
     }
 
-    private StreamThreadExceptionResponse onThreadFailure(Throwable failure) {
+    /** What the failure of a stream thread leads to: a replaced thread, or the guard stopped, saying why. */
+    StreamThreadExceptionResponse onThreadFailure(Throwable failure) {
         java.util.Optional<MissingPermissionException> denied = KafkaAuthorization.explain(failure, config, null);
         if (denied.isPresent()) {
             // a missing ACL does not come back by itself: a replaced thread would fail the same way, forever
@@ -239,6 +247,16 @@ public final class GuardService implements AutoCloseable {
             // nor do refused registry credentials: every replacement would stop at the same record
             stop = new Stop(ReadinessReason.REGISTRY_REFUSES, refused.get().getMessage());
             LOG.error("the guard stops: {}", refused.get().getMessage());
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        java.util.Optional<InvalidReplicationFactorException> replicas = FailureCauses.find(failure,
+                InvalidReplicationFactorException.class);
+        if (replicas.isPresent()) {
+            // brokers gone since the start-up check counted them: each replacement would ask for the same replicas
+            String reason = "Kafka refuses to create the guard's changelogs (" + replicas.get().getMessage() + "): set "
+                    + "replication.factor to at most the cluster's brokers, or -1, and start it again";
+            stop = new Stop(CHANGELOGS_REFUSED, reason);
+            LOG.error("the guard stops: {}", reason);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         TopicWatch watch = topicWatch;

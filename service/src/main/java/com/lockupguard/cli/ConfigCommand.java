@@ -1,6 +1,7 @@
 package com.lockupguard.cli;
 
 import com.lockupguard.app.AdminRequests;
+import com.lockupguard.app.ChangelogReplication;
 import com.lockupguard.app.ClientSettings;
 import com.lockupguard.app.ConfigTable;
 import com.lockupguard.app.GuardConfig;
@@ -179,6 +180,9 @@ public final class ConfigCommand implements Callable<Integer> {
         try (Admin admin = ClusterProbe.reach(client, timeout)) {
             TopicProvisioner provisioner = TopicProvisioner.from(admin, config, timeout);
             refused = provisioner.partitionRefusal();
+            if (refused.isEmpty()) {
+                refused = ChangelogReplication.refusal(admin, config, timeout);
+            }
             findings = refused.isEmpty() ? historyFindings(admin, config, timeout, out) : List.of();
             problems = provisioner.retentionProblems();
         } catch (InterruptedException e) {

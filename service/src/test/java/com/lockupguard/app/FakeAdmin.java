@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.DescribeConfigsResult;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsResult;
 import org.apache.kafka.clients.admin.DescribeProducersResult;
@@ -80,6 +81,8 @@ final class FakeAdmin {
     RuntimeException listTransactionsFailure;
     /** Why ListTopics fails, when it does. */
     RuntimeException listTopicsFailure;
+    /** How many brokers DescribeCluster answers. */
+    int brokers = 1;
 
     Topic topic(String name, int partitions, Map<String, String> configs) {
         Topic topic = new Topic(name, partitions);
@@ -92,6 +95,7 @@ final class FakeAdmin {
         return (Admin) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Admin.class},
                 (proxy, method, arguments) -> switch (method.getName()) {
                     case "listTopics" -> listTopics();
+                    case "describeCluster" -> describeCluster();
                     case "createTopics" -> createTopics((Collection<?>) arguments[0]);
                     case "describeTopics" -> describeTopics((Collection<?>) arguments[0]);
                     case "describeConfigs" -> describeConfigs((Collection<?>) arguments[0]);
@@ -101,6 +105,18 @@ final class FakeAdmin {
                     case "close" -> null;
                     default -> throw new AssertionError("the fake admin was asked " + method.getName());
                 });
+    }
+
+    private DescribeClusterResult describeCluster() throws ReflectiveOperationException {
+        List<Node> nodes = new ArrayList<>();
+        for (int id = 0; id < brokers; id++) {
+            nodes.add(new Node(id, "broker-" + id, 9092));
+        }
+        Constructor<DescribeClusterResult> constructor = DescribeClusterResult.class.getDeclaredConstructor(
+                KafkaFuture.class, KafkaFuture.class, KafkaFuture.class, KafkaFuture.class);
+        constructor.setAccessible(true);
+        return constructor.newInstance(KafkaFuture.completedFuture(nodes), KafkaFuture.completedFuture(nodes.get(0)),
+                KafkaFuture.completedFuture("fake-cluster"), KafkaFuture.completedFuture(null));
     }
 
     private ListTopicsResult listTopics() throws ReflectiveOperationException {

@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +51,27 @@ class GuardServiceTest {
         // then it is told at once that it will not, rather than after the whole wait
         assertThat(running).isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - waited)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void shouldStopRatherThanReplaceAStreamThreadThatKafkaRefusesItsChangelogs() {
+        // given a guard whose cluster has lost brokers since the start counted them
+        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
+                "mock://guard-service-test", "state.dir", stateDir.toString()));
+        try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
+            // when a stream thread fails because Kafka refuses to create a changelog with that many replicas
+            StreamThreadExceptionResponse response = service.onThreadFailure(new StreamsException(
+                    "Could not create topic guard-holding-state-changelog",
+                    new InvalidReplicationFactorException("Unable to replicate the partition 3 time(s): The target "
+                            + "replication factor of 3 cannot be reached because only 1 broker(s) are registered.")));
+
+            // then the guard stops, saying why and what to set: a replacement would be refused the same, for ever
+            assertThat(response).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+            assertThat(service.stopped()).hasValueSatisfying(stop -> assertThat(stop.reason())
+                    .startsWith("Kafka refuses to create the guard's changelogs (Unable to replicate the partition 3 "
+                            + "time(s)")
+                    .endsWith("set replication.factor to at most the cluster's brokers, or -1, and start it again"));
+        }
     }
 
     @Test

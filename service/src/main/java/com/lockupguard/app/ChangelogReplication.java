@@ -1,0 +1,46 @@
+package com.lockupguard.app;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka Streams' {@code replication.factor} (its changelogs' and other internal topics' replicas) against the brokers
+ * the cluster has. Kafka Streams creates those topics only as its stream threads join their group; a cluster that
+ * refuses them (more replicas than brokers) failed every thread, each replaced, for ever, with the guard not ready
+ * and nothing said at start. The guard's own topics ({@code topics.replication.factor}) need no such look: the start
+ * creates them itself and stops on the refusal.
+ */
+public final class ChangelogReplication {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChangelogReplication.class);
+
+    private ChangelogReplication() {
+    }
+
+    /** Why the guard must not start, when the cluster has fewer brokers than Kafka Streams asks replicas of. */
+    public static Optional<String> refusal(Admin admin, GuardConfig config, Duration timeout)
+            throws InterruptedException {
+        int replicas = config.getInt(GuardConfig.REPLICATION_FACTOR_CONFIG);
+        if (replicas <= 1) {
+            return Optional.empty(); // the broker's default (-1), or one replica, which any cluster has
+        }
+        int brokers;
+        try {
+            brokers = AdminRequests.retrying(timeout, () -> admin.describeCluster().nodes()).size();
+        } catch (IllegalStateException e) {
+            // a cluster that does not say how many brokers it has is not refused for it: Kafka Streams will say
+            LOG.debug("not checked against the cluster's brokers: replication.factor={}", replicas, e);
+            return Optional.empty();
+        }
+        if (replicas <= brokers) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format("replication.factor=%d: Kafka Streams would create the guard's changelogs "
+                + "with %d replicas each, and the cluster has %d broker%s, so it refuses them and every stream thread "
+                + "would fail, and be replaced, for ever. Set replication.factor to at most %d (or -1, the broker's "
+                + "default.replication.factor).", replicas, replicas, brokers, brokers == 1 ? "" : "s", brokers));
+    }
+}

@@ -1,0 +1,49 @@
+package com.lockupguard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ChangelogReplicationTest {
+
+    private final FakeAdmin cluster = new FakeAdmin();
+
+    private static GuardConfig config(String replicationFactor) {
+        Map<String, String> settings = new HashMap<>(Map.of("application.id", "guard-x",
+                "bootstrap.servers", "broker:9092"));
+        if (replicationFactor != null) {
+            settings.put("replication.factor", replicationFactor);
+        }
+        return new GuardConfig(settings);
+    }
+
+    @Test
+    void shouldRefuseMoreChangelogReplicasThanTheClusterHasBrokers() throws Exception {
+        // given a cluster of one broker, and Kafka Streams asked for changelogs of five replicas
+        cluster.brokers = 1;
+
+        // when the start looks, then it refuses, saying how many brokers there are and what to set
+        assertThat(ChangelogReplication.refusal(cluster.admin(), config("5"), Duration.ofSeconds(1)))
+                .hasValue("replication.factor=5: Kafka Streams would create the guard's changelogs with 5 replicas "
+                        + "each, and the cluster has 1 broker, so it refuses them and every stream thread would fail, "
+                        + "and be replaced, for ever. Set replication.factor to at most 1 (or -1, the broker's "
+                        + "default.replication.factor).");
+    }
+
+    @Test
+    void shouldStartWithTheBrokersDefaultOrAsManyReplicasAsBrokers() throws Exception {
+        // given a cluster of three brokers
+        cluster.brokers = 3;
+
+        // when / then the broker's default (unset, -1), one replica, or three are taken
+        for (String replicationFactor : new String[] {null, "-1", "1", "3"}) {
+            assertThat(ChangelogReplication.refusal(cluster.admin(), config(replicationFactor),
+                    Duration.ofSeconds(1))).as(String.valueOf(replicationFactor)).isEmpty();
+        }
+        assertThat(ChangelogReplication.refusal(cluster.admin(), config("4"), Duration.ofSeconds(1)))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("the cluster has 3 brokers"));
+    }
+}

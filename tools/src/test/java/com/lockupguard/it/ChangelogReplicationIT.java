@@ -1,0 +1,54 @@
+package com.lockupguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.topology.DecisionObserver;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kafka Streams' changelogs asked for with more replicas than the cluster has brokers: Kafka refuses to create them,
+ * and every stream thread failed and was replaced, for ever, the guard never ready and never saying why.
+ */
+@Timeout(120)
+class ChangelogReplicationIT {
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void shouldRefuseToStartWithMoreChangelogReplicasThanBrokersAndSayItInConfigCheck() throws Exception {
+        String scope = "replication-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given a one-broker cluster, and a guard whose Kafka Streams is asked for three replicas
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-replicas", scope);
+            settings.put(GuardConfig.REPLICATION_FACTOR_CONFIG, "3");
+
+            // when it starts, then it refuses at once, saying how many brokers there are and what to set
+            assertThatThrownBy(() -> GuardInstance.start(settings, stateDir, DecisionObserver.NONE))
+                    .hasMessageContaining("replication.factor=3: Kafka Streams would create the guard's changelogs "
+                            + "with 3 replicas each, and the cluster has 1 broker")
+                    .hasMessageContaining("Set replication.factor to at most 1");
+            // and config --check says the same without starting
+            StringWriter out = new StringWriter();
+            assertThat(ConfigCheck.run(settings, out)).isEqualTo(1);
+            assertThat(out.toString()).contains("# topics: `run` would refuse to start: replication.factor=3");
+
+            // and with as many replicas as brokers it starts
+            settings.put(GuardConfig.REPLICATION_FACTOR_CONFIG, "1");
+            try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
+                assertThat(guard.service().isReady()).isTrue();
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+}
