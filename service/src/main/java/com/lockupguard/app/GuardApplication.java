@@ -207,8 +207,8 @@ public final class GuardApplication implements AutoCloseable {
                 }
                 // RUNNING, and yet not ready: a replaced stream thread waiting for its group, say
                 return service.isReady() && !ready() ? ReadinessReason.same("the holdings' stores cannot be read yet: "
-                        + "a stream thread is waiting for its group (after a thread was replaced, up to "
-                        + "session.timeout.ms) or restoring") : null;
+                        + "a stream thread is waiting for its group (a rebalance; after a thread was replaced, or an "
+                        + "instance killed and started again, up to session.timeout.ms) or restoring") : null;
             }
         };
     }
