@@ -11,14 +11,23 @@ import com.lockupguard.avro.Outcome;
 import com.lockupguard.avro.Phase;
 import com.lockupguard.avro.Position;
 import com.lockupguard.avro.ReportResult;
+import com.lockupguard.serde.GeneratedClassTrust;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class DemoTableTest {
 
     private final DemoTable table = new DemoTable(ZoneId.of("America/New_York"));
+
+    @BeforeAll
+    static void trustTheGeneratedClasses() {
+        // a builder's defaults (the decision's reasons) are made through Avro's class lookup, which trusts the
+        // generated classes once a serde of the guard's has installed that: here none is made first
+        GeneratedClassTrust.install();
+    }
 
     private static Decision decision(String orderId, String investor, String security, String at) {
         return Decision.newBuilder().setOrderId(orderId).setInvestorId(investor).setSecurityId(security)
