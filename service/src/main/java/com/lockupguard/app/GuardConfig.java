@@ -223,8 +223,8 @@ public final class GuardConfig extends AbstractConfig {
                             + "would delete replayed or back-dated orders before the guard reads them; "
                             + LOG_APPEND_TIME_ORDERS_RETENTION_MS + " (7 days, Kafka's default) with LogAppendTime, "
                             + "where an order is kept 7 days after it arrived and the decisions carry every field of "
-                            + "the order. At start, an existing CreateTime orders topic must not delete by time or size; "
-                            + "so a finite value with CreateTime is refused, unless topics.retention.check=warn.")
+                            + "the order. At start, an existing CreateTime orders topic must not delete by time or "
+                            + "size; so a finite value with CreateTime is refused, unless topics.retention.check=warn.")
             .define(TOPICS_RETENTION_CHECK_CONFIG, Type.STRING, RETENTION_CHECK_FAIL,
                     ValidString.in(RETENTION_CHECK_FAIL, RETENTION_CHECK_WARN), Importance.MEDIUM,
                     "What the start-up check does when an existing topic would delete records the guard has not read "
@@ -326,9 +326,10 @@ public final class GuardConfig extends AbstractConfig {
         if (retention != null && retention != -1 && !ordersStampedOnArrival()
                 && RETENTION_CHECK_FAIL.equals(getString(TOPICS_RETENTION_CHECK_CONFIG))) {
             throw new ConfigException(TOPICS_ORDERS_RETENTION_MS_CONFIG, retention, "with "
-                    + ORDERS_TIMESTAMP_TYPE_CONFIG + "=" + CREATE_TIME + " the broker deletes orders by their producers' timestamps, so a replayed or "
-                    + "back-dated order older than that would be deleted before the guard reads it, and the start-up "
-                    + "check refuses such an orders topic: leave it unset (forever), or set "
+                    + ORDERS_TIMESTAMP_TYPE_CONFIG + "=" + CREATE_TIME + " the broker deletes orders by their "
+                    + "producers' timestamps, so a replayed or back-dated order older than that would be deleted "
+                    + "before the guard reads it, and the start-up check refuses such an orders topic: leave it unset "
+                    + "(forever), or set "
                     + TOPICS_RETENTION_CHECK_CONFIG + "=" + RETENTION_CHECK_WARN + " to accept it");
         }
     }
