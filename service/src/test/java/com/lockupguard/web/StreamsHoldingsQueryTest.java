@@ -155,6 +155,13 @@ class StreamsHoldingsQueryTest {
         streams.close();
     }
 
+    /** Each way {@code holding} is read: its position, reservations, an order of it, an order checked against it. */
+    private static List<ThrowingCallable> everyReadOf(StreamsHoldingsQuery query, HoldingKey holding) {
+        return List.of(() -> query.one(holding, false, null), () -> query.reservations(holding, false, null),
+                () -> query.order(holding, "o1", false, null),
+                () -> query.whatIf(DecisionFeedTest.order("o1", 10), "{}", false, null));
+    }
+
     private StreamsHoldingsQuery queryWith(KeyQueryMetadata metadata) {
         streams = new AnsweringStreams(metadata, stateDir);
         GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
@@ -189,9 +196,7 @@ class StreamsHoldingsQueryTest {
         HoldingKey holding = new HoldingKey("dutchess", "CBYI");
 
         // when it is asked for, its reservations, its order, or an order checked against it
-        for (ThrowingCallable asked : List.<ThrowingCallable>of(() -> query.one(holding, false, null),
-                () -> query.reservations(holding, false, null), () -> query.order(holding, "o1", false, null),
-                () -> query.whatIf(DecisionFeedTest.order("o1", 10), "{}", false, null))) {
+        for (ThrowingCallable asked : everyReadOf(query, holding)) {
             ApiException refused = catchThrowableOfType(ApiException.class, asked);
 
             // then the caller is told to retry, rather than told the holding is unknown, or what it was long ago
@@ -267,9 +272,7 @@ class StreamsHoldingsQueryTest {
         HoldingKey holding = new HoldingKey("dutchess", "CBYI");
 
         // when it is asked for, its reservations, its order, or an order checked against it
-        for (ThrowingCallable asked : List.<ThrowingCallable>of(() -> query.one(holding, false, null),
-                () -> query.reservations(holding, false, null), () -> query.order(holding, "o1", false, null),
-                () -> query.whatIf(DecisionFeedTest.order("o1", 10), "{}", false, null))) {
+        for (ThrowingCallable asked : everyReadOf(query, holding)) {
             ApiException refused = catchThrowableOfType(ApiException.class, asked);
 
             // then the caller is told to retry and why, not that the holding has no agreement (its stores here do not
