@@ -24,7 +24,9 @@ public final class AvroSerdeConfig extends AbstractConfig {
                     "Register a record's schema under <topic>-key|value when serializing. Recommended false in "
                             + "production, where schemas are registered by a deployment step.")
             .define(USE_LATEST_VERSION_CONFIG, Type.BOOLEAN, false, Importance.LOW,
-                    "Serialize with the latest schema registered under the subject instead of the record's own.")
+                    "Serialize with the latest schema registered under the subject instead of the record's own. "
+                            + "Only with auto.register.schemas=false, as in Confluent's serializer: registering "
+                            + "comes first.")
             .define(LATEST_CACHE_TTL_SEC_CONFIG, Type.LONG, -1L, ConfigDef.Range.atLeast(-1), Importance.LOW,
                     "With use.latest.version: how long the latest schema of a subject is used before the registry "
                             + "is asked again, in seconds; -1 (Confluent's default): until restart.")
@@ -43,8 +45,12 @@ public final class AvroSerdeConfig extends AbstractConfig {
         return getBoolean(AUTO_REGISTER_SCHEMAS_CONFIG);
     }
 
+    /**
+     * Whether records are written with the subject's latest schema: {@code use.latest.version}, which Confluent's
+     * serializer takes only when it does not register ({@code auto.register.schemas=false}); registering comes first.
+     */
     public boolean useLatestVersion() {
-        return getBoolean(USE_LATEST_VERSION_CONFIG);
+        return getBoolean(USE_LATEST_VERSION_CONFIG) && !autoRegisterSchemas();
     }
 
     /** How long a subject's latest schema is kept, or null for as long as the serializer lives. */

@@ -454,7 +454,8 @@ class AvroSerdeTest {
         registry.register("orders-value", ProposedOrder.getClassSchema());
         int newerId = registry.register("orders-value", newer);
         SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class,
-                Map.of("schema.registry.url", "mock://" + scope, "use.latest.version", true));
+                Map.of("schema.registry.url", "mock://" + scope, "use.latest.version", true,
+                        "auto.register.schemas", false));
         // when
         byte[] bytes = serde.serializer().serialize("orders", order());
         // then the record is written with the newer schema, its default filled in, and old readers still read it
@@ -463,6 +464,29 @@ class AvroSerdeTest {
         generic.configure(config, false);
         assertThat(generic.deserialize("orders", bytes).get("desk").toString()).isEqualTo("unknown");
         assertThat(serde.deserializer().deserialize("orders", bytes)).isEqualTo(order());
+    }
+
+    @Test
+    void shouldRegisterTheRecordsOwnSchemaWhenAutoRegisteringThoughAskedForTheLatestAsConfluentsSerializerDoes() {
+        // given a newer version registered, and a serializer asked for the latest version that also auto-registers
+        // (its default): Confluent's registers, and takes use.latest.version only with auto.register.schemas=false
+        Schema newer = SchemaBuilder.record("ProposedOrder").namespace("com.lockupguard.avro").fields()
+                .optionalString("orderId").optionalString("investorId").optionalString("securityId")
+                .name("kind").type().optional().type(ProposedOrder.getClassSchema().getField("kind").schema()
+                        .getTypes().get(1)).name("quantity").type().optional().longType()
+                .name("desk").type().stringType().stringDefault("unknown").endRecord();
+        int newerId = registry.register("orders-value", newer);
+        AvroSerializer<ProposedOrder> serializer = new AvroSerializer<>();
+        serializer.configure(Map.of("schema.registry.url", "mock://" + scope, "use.latest.version", true), false);
+
+        // when an order is written, and one to a topic whose subject does not exist yet
+        byte[] bytes = serializer.serialize("orders", order());
+        serializer.serialize("orders-replayed", order());
+
+        // then each is written with the record's own schema, registered, not refused nor converted to the newer one
+        assertThat(WireFormat.readSchemaId(bytes, "orders")).isNotEqualTo(newerId)
+                .isEqualTo(registry.getId("orders-value", ProposedOrder.getClassSchema()));
+        assertThat(registry.getAllSubjects()).contains("orders-replayed-value");
     }
 
     @Test
@@ -506,7 +530,7 @@ class AvroSerdeTest {
             asked.set(0);
             AvroSerializer<ProposedOrder> serializer = new AvroSerializer<>(counting);
             Map<String, Object> settings = new java.util.HashMap<>(Map.of("schema.registry.url", "mock://" + scope,
-                    "use.latest.version", true));
+                    "use.latest.version", true, "auto.register.schemas", false));
             if (ttl != null) {
                 settings.put("latest.cache.ttl.sec", ttl);
             }
@@ -527,7 +551,7 @@ class AvroSerdeTest {
         int olderId = registry.register("orders-value", ProposedOrder.getClassSchema());
         AvroSerializer<ProposedOrder> serializer = new AvroSerializer<>();
         serializer.configure(Map.of("schema.registry.url", "mock://" + scope, "use.latest.version", true,
-                "latest.cache.ttl.sec", 1), false);
+                "latest.cache.ttl.sec", 1, "auto.register.schemas", false), false);
         assertThat(WireFormat.readSchemaId(serializer.serialize("orders", order()), "orders")).isEqualTo(olderId);
         // when a newer version is registered
         Schema newer = SchemaBuilder.record("ProposedOrder").namespace("com.lockupguard.avro").fields()
@@ -551,7 +575,8 @@ class AvroSerdeTest {
                 .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(specific, 5, specific.length - 5,
                         null));
         AvroSerializer<GenericRecord> latest = new AvroSerializer<>(registry);
-        latest.configure(Map.of("schema.registry.url", "mock://" + scope, "use.latest.version", true), false);
+        latest.configure(Map.of("schema.registry.url", "mock://" + scope, "use.latest.version", true,
+                "auto.register.schemas", false), false);
         // when
         byte[] bytes = latest.serialize("orders-blocked", generic);
         // then it is written (not cast to the generated class), the same bytes as the decision's own
