@@ -26,8 +26,8 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 
 /**
  * A small schema registry speaking the subset of Confluent's REST API that serializers use, in
@@ -294,7 +294,9 @@ public final class SchemaRegistryServer implements AutoCloseable {
         }
         try {
             return new Schema.Parser().parse(request.path("schema").asText());
-        } catch (SchemaParseException e) {
+        } catch (AvroRuntimeException e) {
+            // a parse error, and what Avro finds invalid in a schema that parses (a default of the wrong type: its
+            // AvroTypeException; a field or union branch twice): 42201, as Confluent's registry answers, not a 500
             throw new SchemaRegistryException.InvalidSchema("Invalid schema: " + e.getMessage());
         }
     }

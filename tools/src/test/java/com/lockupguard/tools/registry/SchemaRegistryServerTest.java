@@ -94,6 +94,26 @@ class SchemaRegistryServerTest {
     }
 
     @Test
+    void shouldRefuseASchemaAvroFindsInvalidWith42201AsConfluentsRegistryDoes() throws Exception {
+        // given schemas that parse as JSON but that Avro refuses: a default of the wrong type, a union with a branch
+        // twice, a field twice, and one that does not parse at all
+        List<String> invalid = List.of(record("{\"name\":\"a\",\"type\":\"int\",\"default\":\"x\"}"),
+                record("{\"name\":\"a\",\"type\":[\"int\",\"int\"]}"),
+                record("{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"a\",\"type\":\"long\"}"),
+                "{\"type\":\"nothing\"}");
+        for (String schema : invalid) {
+            // when each is registered, and looked up
+            Answer registered = ask("POST", "/subjects/s/versions", schema(schema));
+            Answer looked = ask("POST", "/subjects/s", schema(schema));
+
+            // then it is the caller's invalid schema (a client does not retry it), not the registry's failure
+            assertThat(registered.codes()).as(schema).containsExactly(422, 42201);
+            assertThat(looked.codes()).as(schema).containsExactly(422, 42201);
+        }
+        assertThat(registry.getAllSubjects()).isEmpty();
+    }
+
+    @Test
     void shouldRefuseACompatibilityLevelThatIsNoneOfConfluentsWith42203() throws Exception {
         // when
         Answer answer = ask("PUT", "/config", "{\"compatibility\":\"BACKWARDS\"}");
