@@ -649,8 +649,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             if (parsed.add(name)) {
                 JsonNode referenced;
                 try {
-                    referenced = send("GET", "/subjects/" + encode(subject) + "/versions/" + encode(version), null,
-                            subject, RegistryAnswer.SCHEMA);
+                    // soft-deleted versions too, as Confluent's client asks: a schema id stays readable after its
+                    // versions are retired, and so must what it references
+                    referenced = send("GET", "/subjects/" + encode(subject) + "/versions/" + encode(version)
+                            + "?deleted=true", null, subject, RegistryAnswer.SCHEMA);
                 } catch (SchemaRegistryException.SubjectNotFound | SchemaRegistryException.SchemaNotFound e) {
                     throw new SchemaRegistryException.SchemaNotFound("the registry's " + what + " references " + name
                             + " as version " + version + " of subject '" + subject + "', which the registry does "

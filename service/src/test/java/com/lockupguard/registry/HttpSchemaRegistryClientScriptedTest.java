@@ -594,6 +594,10 @@ class HttpSchemaRegistryClientScriptedTest {
         assertThat(price.getField("currency").schema().getEnumSymbols()).containsExactly("EUR", "USD");
         assertThat(registry.asked).containsExactly("GET /schemas/ids/2", "GET /subjects/money/versions/1",
                 "GET /subjects/currency/versions/2");
+        // and each reference is asked for soft-deleted versions too, as Confluent's client asks: a schema id stays
+        // readable after its versions are retired, and so must what it references
+        assertThat(registry.uris).filteredOn(uri -> uri.contains("/subjects/")).containsExactly(
+                "/subjects/money/versions/1?deleted=true", "/subjects/currency/versions/2?deleted=true");
     }
 
     @Test
