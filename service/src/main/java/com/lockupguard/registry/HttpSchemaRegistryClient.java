@@ -98,6 +98,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         this.http = builder.build();
         this.readTimeout = Duration.ofMillis(config.getInt(RegistryClientConfig.READ_TIMEOUT_MS));
         this.bearerToken = config.bearerToken();
+        urls.forEach(config::userInfo); // a USER_INFO source without user info refused here, not at the first request
         this.missingIdNanos = TimeUnit.SECONDS.toNanos(config.getLong(RegistryClientConfig.MISSING_ID_CACHE_TTL_SEC));
         this.missingIdsKept = config.getInt(RegistryClientConfig.MISSING_CACHE_SIZE);
     }
@@ -113,6 +114,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             sslContext(config);
         }
         config.bearerToken();
+        config.urls().forEach(config::userInfo);
         return config;
     }
 

@@ -117,6 +117,11 @@ public final class RegistryClientConfig extends AbstractConfig {
         if (source == null || source.isBlank()) {
             return null;
         }
+        if (originals().get(CREDENTIALS_SOURCE) != null) {
+            // as Confluent's client refuses it: one of the two would be dropped without a word
+            throw new org.apache.kafka.common.config.ConfigException("Only one of '" + CREDENTIALS_SOURCE + "' and '"
+                    + BEARER_CREDENTIALS_SOURCE + "' may be specified");
+        }
         if (!STATIC_TOKEN.equalsIgnoreCase(source.trim())) {
             throw new org.apache.kafka.common.config.ConfigException(BEARER_CREDENTIALS_SOURCE, source,
                     "only STATIC_TOKEN (with bearer.auth.token) is supported; fetch the token outside the guard, or "
@@ -149,11 +154,19 @@ public final class RegistryClientConfig extends AbstractConfig {
         return InetSocketAddress.createUnresolved(name, port);
     }
 
-    /** user:password for basic auth, or null. */
+    /**
+     * user:password for basic auth, or null. With {@code basic.auth.credentials.source=USER_INFO} and no
+     * {@code basic.auth.user.info}, refused, as Confluent's client refuses it: sent without credentials, every request
+     * would be refused as unauthenticated, far from the setting that is missing.
+     */
     public String userInfo(String url) {
         if ("USER_INFO".equals(getString(CREDENTIALS_SOURCE))) {
             Password info = getPassword(USER_INFO);
-            return info == null ? null : info.value();
+            if (info == null || info.value().isEmpty()) {
+                throw new org.apache.kafka.common.config.ConfigException(USER_INFO, HIDDEN, "must be given (as "
+                        + "user:password) when " + CREDENTIALS_SOURCE + " is USER_INFO");
+            }
+            return info.value();
         }
         java.net.URI uri = java.net.URI.create(url);
         return uri.getUserInfo();

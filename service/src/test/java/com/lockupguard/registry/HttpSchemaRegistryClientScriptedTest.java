@@ -679,8 +679,7 @@ class HttpSchemaRegistryClientScriptedTest {
         registry.answer("POST /subjects/o/versions", 200, "{\"id\":1}");
         registry.answer("GET /subjects", 200, "[]");
         Map<String, Object> bearer = Map.of("bearer.auth.credentials.source", "STATIC_TOKEN",
-                "bearer.auth.token", "tok", "bearer.auth.logical.cluster", " lsrc-1 ",
-                "basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "desk:secret");
+                "bearer.auth.token", "tok", "bearer.auth.logical.cluster", " lsrc-1 ");
 
         // when
         client(bearer, registry).register("o", ORDER);

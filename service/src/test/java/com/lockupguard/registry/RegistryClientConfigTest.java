@@ -96,6 +96,30 @@ class RegistryClientConfigTest {
     }
 
     @Test
+    void shouldRefuseBasicAndBearerSourcesTogetherAndAUserInfoSourceWithoutUserInfoAsConfluentsClientDoes() {
+        // given both credential sources, and a USER_INFO source with no user info
+        RegistryClientConfig both = new RegistryClientConfig(java.util.Map.of("schema.registry.url", "http://r1:8081",
+                "bearer.auth.credentials.source", "STATIC_TOKEN", "bearer.auth.token", "t0ken",
+                "basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "desk:secret"));
+        RegistryClientConfig noUserInfo = new RegistryClientConfig(java.util.Map.of(
+                "schema.registry.url", "http://r1:8081", "basic.auth.credentials.source", "USER_INFO"));
+
+        // when / then each is refused as a setting, rather than one source dropped, or requests sent without any
+        org.assertj.core.api.Assertions.assertThatThrownBy(both::bearerToken)
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessage("Only one of 'basic.auth.credentials.source' and 'bearer.auth.credentials.source' may be "
+                        + "specified");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> noUserInfo.userInfo("http://r1:8081"))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining("basic.auth.user.info").hasMessageContaining("USER_INFO")
+                .hasMessageNotContaining("secret");
+        // and so does the check config --check makes
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpSchemaRegistryClient.checked(java.util.Map.of(
+                "schema.registry.url", "http://r1:8081", "basic.auth.credentials.source", "USER_INFO")))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class);
+    }
+
+    @Test
     void shouldHideAPasswordHoldingAnUnencodedAtSlashOrComma() {
         assertThat(RegistryClientConfig.shown("https://carol:p@ss,w0rd@r3:8081"))
                 .isEqualTo("https://r3:8081");
@@ -172,14 +196,11 @@ class RegistryClientConfigTest {
 
     @Test
     void shouldTakeTheUserInfoSettingOverTheUrlWhenItIsTheSource() {
-        // given
-        RegistryClientConfig config = new RegistryClientConfig(java.util.Map.of("schema.registry.url",
-                "http://desk:pw@r1:8081", "basic.auth.credentials.source", "USER_INFO"));
+        // given credentials in the URL and in basic.auth.user.info, which is the source
         RegistryClientConfig given = new RegistryClientConfig(java.util.Map.of("schema.registry.url",
                 "http://desk:pw@r1:8081", "basic.auth.credentials.source", "USER_INFO",
                 "basic.auth.user.info", "ops:s3cret"));
-        // when / then
-        assertThat(config.userInfo("http://desk:pw@r1:8081")).isNull();
+        // when / then the setting's are sent (without it, the source is refused: see above)
         assertThat(given.userInfo("http://desk:pw@r1:8081")).isEqualTo("ops:s3cret");
     }
 }
