@@ -443,14 +443,19 @@ class AvroSerdeTest {
                 .isInstanceOf(SerializationException.class).hasMessageContaining("orders-blocked-value");
     }
 
-    @Test
-    void shouldWriteWithLatestRegisteredSchemaWhenAsked() {
-        // given a newer version of the order schema with an extra optional field
-        Schema newer = SchemaBuilder.record("ProposedOrder").namespace("com.lockupguard.avro").fields()
+    /** A newer version of the order schema: an extra field, {@code desk}, with a default. */
+    private static Schema newerOrderSchema() {
+        return SchemaBuilder.record("ProposedOrder").namespace("com.lockupguard.avro").fields()
                 .optionalString("orderId").optionalString("investorId").optionalString("securityId")
                 .name("kind").type().optional().type(ProposedOrder.getClassSchema().getField("kind").schema()
                         .getTypes().get(1)).name("quantity").type().optional().longType()
                 .name("desk").type().stringType().stringDefault("unknown").endRecord();
+    }
+
+    @Test
+    void shouldWriteWithLatestRegisteredSchemaWhenAsked() {
+        // given a newer version of the order schema with an extra optional field
+        Schema newer = newerOrderSchema();
         registry.register("orders-value", ProposedOrder.getClassSchema());
         int newerId = registry.register("orders-value", newer);
         SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class,
@@ -470,11 +475,7 @@ class AvroSerdeTest {
     void shouldRegisterTheRecordsOwnSchemaWhenAutoRegisteringThoughAskedForTheLatestAsConfluentsSerializerDoes() {
         // given a newer version registered, and a serializer asked for the latest version that also auto-registers
         // (its default): Confluent's registers, and takes use.latest.version only with auto.register.schemas=false
-        Schema newer = SchemaBuilder.record("ProposedOrder").namespace("com.lockupguard.avro").fields()
-                .optionalString("orderId").optionalString("investorId").optionalString("securityId")
-                .name("kind").type().optional().type(ProposedOrder.getClassSchema().getField("kind").schema()
-                        .getTypes().get(1)).name("quantity").type().optional().longType()
-                .name("desk").type().stringType().stringDefault("unknown").endRecord();
+        Schema newer = newerOrderSchema();
         int newerId = registry.register("orders-value", newer);
         AvroSerializer<ProposedOrder> serializer = new AvroSerializer<>();
         serializer.configure(Map.of("schema.registry.url", "mock://" + scope, "use.latest.version", true), false);
@@ -554,11 +555,7 @@ class AvroSerdeTest {
                 "latest.cache.ttl.sec", 1, "auto.register.schemas", false), false);
         assertThat(WireFormat.readSchemaId(serializer.serialize("orders", order()), "orders")).isEqualTo(olderId);
         // when a newer version is registered
-        Schema newer = SchemaBuilder.record("ProposedOrder").namespace("com.lockupguard.avro").fields()
-                .optionalString("orderId").optionalString("investorId").optionalString("securityId")
-                .name("kind").type().optional().type(ProposedOrder.getClassSchema().getField("kind").schema()
-                        .getTypes().get(1)).name("quantity").type().optional().longType()
-                .name("desk").type().stringType().stringDefault("unknown").endRecord();
+        Schema newer = newerOrderSchema();
         int newerId = registry.register("orders-value", newer);
         // then the serializer writes with it within about that second, not only after a restart
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
