@@ -379,6 +379,11 @@ try {
     throw new Error(`a holding all sold or reserved shows '${usedText}'`);
   }
   console.log(`a holding all sold or reserved: '${usedText}'`);
+  // its calendar comes from the list already read: shown at once, while its history and reservations still load
+  let releaseUsed;
+  const usedHeld = new Promise((resolve) => { releaseUsed = resolve; });
+  const answerUsed = usedAnswer;
+  usedAnswer = async (route) => { await usedHeld; await answerUsed(route); };
   await used.focus();
   await page.keyboard.press('Enter');
   await page.locator('#detail-title', { hasText: 'Holding fake/USED' }).waitFor({ timeout: 10_000 }).catch(() => {
@@ -389,6 +394,8 @@ try {
   if (!usedCalendar.includes('next release none: all used (600 sold, 400 reserved)')) {
     throw new Error(`its calendar shows ${usedCalendar}`);
   }
+  usedAnswer = answerUsed;
+  releaseUsed();
   console.log('a holding selected from the keyboard: shown');
   await page.locator('#chart path.released').waitFor({ state: 'attached', timeout: 10_000 }); // flat: not 'visible'
   const ticks = await page.locator('#chart text[text-anchor="end"]').evaluateAll((labels) => labels

@@ -407,6 +407,7 @@ async function select(holding) {
   }
   $('#detail').hidden = false;
   $('#detail-title').textContent = `Holding ${holding}`;
+  renderCalendar(); // from the list already read: under this title at once, never the holding shown before
   await Promise.all([refreshHistory(), refreshReservations()]);
   renderCalendar();
 }
@@ -476,7 +477,10 @@ const refreshSelectedSoon = throttle(() => { refreshHistory(); refreshReservatio
 
 function renderCalendar() {
   const p = state.holdings.find((h) => key(h) === state.selected);
-  if (!p) return;
+  if (!p) {
+    $('#calendar').innerHTML = ''; // not listed (any more): no other holding's dates under its title
+    return;
+  }
   const rows = [
     ['lock-up ends (FRD)', ...zoned(p.firstReleaseAt, p.timeZone)],
     ['Second Release Date', ...zoned(p.secondReleaseAt, p.timeZone)],
