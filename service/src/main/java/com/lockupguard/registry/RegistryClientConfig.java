@@ -31,6 +31,8 @@ public final class RegistryClientConfig extends AbstractConfig {
     public static final String MISSING_CACHE_SIZE = "missing.cache.size";
     public static final String CREDENTIALS_SOURCE = "basic.auth.credentials.source";
     public static final String USER_INFO = "basic.auth.user.info";
+    /** Confluent's older name of {@link #USER_INFO}, which its client still reads, and first. */
+    public static final String DEPRECATED_USER_INFO = "schema.registry.basic.auth.user.info";
     public static final String BEARER_CREDENTIALS_SOURCE = "bearer.auth.credentials.source";
     public static final String BEARER_TOKEN = "bearer.auth.token";
     public static final String BEARER_LOGICAL_CLUSTER = "bearer.auth.logical.cluster";
@@ -74,6 +76,9 @@ public final class RegistryClientConfig extends AbstractConfig {
             .define(CREDENTIALS_SOURCE, Type.STRING, "URL", ValidString.in("URL", "USER_INFO"), Importance.MEDIUM,
                     "Where basic-auth credentials come from: USER_INFO (basic.auth.user.info) or URL (user:pass@host).")
             .define(USER_INFO, Type.PASSWORD, null, Importance.MEDIUM, "Basic-auth credentials as user:password.")
+            .define(DEPRECATED_USER_INFO, Type.PASSWORD, null, Importance.LOW,
+                    "The older name of basic.auth.user.info; when both are given, this one is sent, as Confluent's "
+                            + "client sends it.")
             .define(BEARER_CREDENTIALS_SOURCE, Type.STRING, null, Importance.MEDIUM,
                     "STATIC_TOKEN: send bearer.auth.token as a bearer token instead of basic auth; unset: no token.")
             .define(BEARER_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "The bearer token (STATIC_TOKEN).")
@@ -155,18 +160,21 @@ public final class RegistryClientConfig extends AbstractConfig {
     }
 
     /**
-     * user:password for basic auth, or null. With {@code basic.auth.credentials.source=USER_INFO} and no
-     * {@code basic.auth.user.info}, refused, as Confluent's client refuses it: sent without credentials, every request
-     * would be refused as unauthenticated, far from the setting that is missing.
+     * user:password for basic auth, or null. With {@code basic.auth.credentials.source=USER_INFO}: the older
+     * {@code schema.registry.basic.auth.user.info} if given, as Confluent's client reads it first, else
+     * {@code basic.auth.user.info}; with neither, refused, as Confluent's client refuses it: sent without
+     * credentials, every request would be refused as unauthenticated, far from the setting that is missing.
      */
     public String userInfo(String url) {
         if ("USER_INFO".equals(getString(CREDENTIALS_SOURCE))) {
-            Password info = getPassword(USER_INFO);
-            if (info == null || info.value().isEmpty()) {
-                throw new org.apache.kafka.common.config.ConfigException(USER_INFO, HIDDEN, "must be given (as "
-                        + "user:password) when " + CREDENTIALS_SOURCE + " is USER_INFO");
+            for (String name : List.of(DEPRECATED_USER_INFO, USER_INFO)) {
+                Password info = getPassword(name);
+                if (info != null && !info.value().isEmpty()) {
+                    return info.value();
+                }
             }
-            return info.value();
+            throw new org.apache.kafka.common.config.ConfigException(USER_INFO, HIDDEN, "must be given (as "
+                    + "user:password) when " + CREDENTIALS_SOURCE + " is USER_INFO");
         }
         java.net.URI uri = java.net.URI.create(url);
         return uri.getUserInfo();

@@ -139,7 +139,8 @@ class ConfigCommandTest {
                 "http.port=-1", "--set", "bootstrap.servers=127.0.0.1:" + port, "--set", "comit.interval.ms=100",
                 "--set", "producer.lingr.ms=5", "--set", "producer.linger.ms=5", "--set",
                 "main.consumer.fetch.min.bytes=1", "--set", "basic.auth.user.info=u:p", "--set",
-                "topic.orders=desk-orders", "--set", "client.tag.zone=eu-1", "--set",
+                "schema.registry.basic.auth.user.info=u:p", "--set", "topic.orders=desk-orders", "--set",
+                "client.tag.zone=eu-1", "--set",
                 "config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider");
 
         // then they are named, once, and the check goes on: they are not errors
@@ -216,6 +217,7 @@ class ConfigCommandTest {
                 + "password=\"jaas-pass-value\";"},
             {"ssl.keystore.password", "kafka-keystore-pass-value"},
             {"basic.auth.user.info", "registry:registry-pass-value"},
+            {"schema.registry.basic.auth.user.info", "registry:older-registry-pass-value"},
             // a PEM private key: named by nothing but Kafka's own definition of it as a password
             {"ssl.keystore.key", "-----BEGIN PRIVATE KEY-----pem-key-value"},
             {"producer.ssl.keystore.key", "-----BEGIN PRIVATE KEY-----producer-pem-key-value"},

@@ -658,6 +658,7 @@ class HttpSchemaRegistryClientScriptedTest {
         Registry registry = registry();
         registry.answer("GET /subjects", 200, "[]");
         registry.answer("GET /subjects", 200, "[]");
+        registry.answer("GET /subjects", 200, "[]");
         String basic = "Basic " + Base64.getEncoder().encodeToString("desk:secret".getBytes(StandardCharsets.UTF_8));
 
         // when
@@ -665,9 +666,11 @@ class HttpSchemaRegistryClientScriptedTest {
                 .getAllSubjects();
         new HttpSchemaRegistryClient(settings("http://desk:secret@localhost:" + registry.port(), Map.of()))
                 .getAllSubjects();
+        client(Map.of("basic.auth.credentials.source", "USER_INFO", "schema.registry.basic.auth.user.info",
+                "desk:secret"), registry).getAllSubjects(); // Confluent's older name
 
         // then
-        assertThat(registry.headers).extracting(h -> h.get("Authorization")).containsExactly(basic, basic);
+        assertThat(registry.headers).extracting(h -> h.get("Authorization")).containsExactly(basic, basic, basic);
         assertThat(registry.headers).extracting(h -> h.get("Accept")).allSatisfy(a -> assertThat(a)
                 .startsWith("application/vnd.schemaregistry.v1+json"));
     }

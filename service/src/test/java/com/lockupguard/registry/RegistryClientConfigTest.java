@@ -203,4 +203,24 @@ class RegistryClientConfigTest {
         // when / then the setting's are sent (without it, the source is refused: see above)
         assertThat(given.userInfo("http://desk:pw@r1:8081")).isEqualTo("ops:s3cret");
     }
+
+    @Test
+    void shouldReadConfluentsOlderUserInfoNameFirstAsItsClientDoes() {
+        // given the older name alone, and both names with different credentials
+        RegistryClientConfig older = new RegistryClientConfig(java.util.Map.of("schema.registry.url",
+                "http://r1:8081", "basic.auth.credentials.source", "USER_INFO",
+                "schema.registry.basic.auth.user.info", "old:s3cret"));
+        RegistryClientConfig both = new RegistryClientConfig(java.util.Map.of("schema.registry.url",
+                "http://r1:8081", "basic.auth.credentials.source", "USER_INFO",
+                "schema.registry.basic.auth.user.info", "old:s3cret", "basic.auth.user.info", "new:s3cret"));
+        RegistryClientConfig emptyOlder = new RegistryClientConfig(java.util.Map.of("schema.registry.url",
+                "http://r1:8081", "basic.auth.credentials.source", "USER_INFO",
+                "schema.registry.basic.auth.user.info", "", "basic.auth.user.info", "new:s3cret"));
+
+        // when / then the older name is sent when it is given, as Confluent's UserInfoCredentialProvider sends it
+        assertThat(older.userInfo("http://r1:8081")).isEqualTo("old:s3cret");
+        assertThat(both.userInfo("http://r1:8081")).isEqualTo("old:s3cret");
+        assertThat(emptyOlder.userInfo("http://r1:8081")).isEqualTo("new:s3cret");
+        assertThat(RegistryClientConfig.names()).contains("schema.registry.basic.auth.user.info");
+    }
 }
