@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -97,11 +98,29 @@ final class BrokerIO {
      * orders are still streaming in); {@code sent} counts the lines sent so far.
      */
     void produce(Scenario scenario, int perSecond, AtomicInteger sent) throws InterruptedException {
-        long start = System.nanoTime();
+        produce(scenario, perSecond, sent, Integer.MAX_VALUE, new CountDownLatch(0));
+    }
+
+    /**
+     * As {@link #produce(Scenario, int, AtomicInteger)}, holding after {@code holdAfter} lines until {@code resumed}
+     * (60 s at most), then going on at the same pace.
+     */
+    private void produce(Scenario scenario, int perSecond, AtomicInteger sent, int holdAfter, CountDownLatch resumed)
+            throws InterruptedException {
+        long[] start = {System.nanoTime()};
         try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics)) {
             producer.send(scenario.entries(), n -> {
                 sent.set(n);
-                long due = start + n * 1_000_000_000L / perSecond;
+                if (n == holdAfter) {
+                    long held = System.nanoTime();
+                    try {
+                        resumed.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    start[0] += System.nanoTime() - held;
+                }
+                long due = start[0] + n * 1_000_000_000L / perSecond;
                 LockSupport.parkNanos(Math.max(0, due - System.nanoTime()));
             }).orFail();
         }
@@ -112,10 +131,20 @@ final class BrokerIO {
      * failure can be injected while orders are still streaming in.
      */
     Streaming streamInBackground(Scenario scenario, int perSecond) {
+        return streamInBackground(scenario, perSecond, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #streamInBackground(Scenario, int)}, holding after {@code holdAfter} lines until
+     * {@link Streaming#resume}: a failure injected mid-stream, however long it takes to inject on a busy machine,
+     * leaves lines to send after it.
+     */
+    Streaming streamInBackground(Scenario scenario, int perSecond, int holdAfter) {
         AtomicInteger sent = new AtomicInteger();
-        return new Streaming(sent, CompletableFuture.runAsync(() -> {
+        CountDownLatch resumed = new CountDownLatch(holdAfter == Integer.MAX_VALUE ? 0 : 1);
+        return new Streaming(sent, resumed, CompletableFuture.runAsync(() -> {
             try {
-                produce(scenario, perSecond, sent);
+                produce(scenario, perSecond, sent, holdAfter, resumed);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -123,10 +152,15 @@ final class BrokerIO {
     }
 
     /** Lines being sent in the background: how many so far, and the end of it. */
-    record Streaming(AtomicInteger sent, CompletableFuture<Void> done) {
+    record Streaming(AtomicInteger sent, CountDownLatch resumed, CompletableFuture<Void> done) {
 
         int sentSoFar() {
             return sent.get();
+        }
+
+        /** Lets the lines held go on. */
+        void resume() {
+            resumed.countDown();
         }
 
         void awaitSent(int lines) {

@@ -38,14 +38,16 @@ class BrokerLossIT {
                 assertThat(io.awaitDecisions(150, Duration.ofSeconds(60))).hasSize(150);
 
                 // when a broker stops while orders stream in (100 a second), and comes back
-                BrokerIO.Streaming streaming = io.streamInBackground(all.tail(split), 100);
-                // a second into the stream, with 3.5 s of it still to come (waiting for decisions
-                // instead made the stop race the producer's end on a busy machine)
+                // (the stream holds after 200 lines until the broker is down: stopping one took over 3.5 s, the
+                // whole rest of the stream, on a busy machine)
+                BrokerIO.Streaming streaming = io.streamInBackground(all.tail(split), 100, 200);
                 streaming.awaitSent(100);
                 int victim = kafka.brokerIds().stream().sorted().skip(1).findFirst().orElseThrow();
                 kafka.stopBroker(victim);
                 int sentWhenStopped = streaming.sentSoFar();
-                await().atMost(Duration.ofSeconds(90)).until(() -> io.awaitDecisions(0, Duration.ZERO).size() >= 320);
+                streaming.resume();
+                await().atMost(Duration.ofSeconds(90)).until(() -> io.awaitDecisions(0, Duration.ZERO).size() >= 320
+                        && streaming.sentSoFar() >= sentWhenStopped + 50);
                 int sentWhileDown = streaming.sentSoFar() - sentWhenStopped;
                 kafka.restartBroker(victim);
                 streaming.join();
