@@ -209,6 +209,7 @@ public final class GuardWebServer implements AutoCloseable {
             config.http.prefer405over404 = true;
             bodies = new RequestBodies(maxRequestBytes);
             config.routes.before(this::securityHeaders);
+            config.routes.before(GuardWebServer::requireReadablePath);
             config.routes.beforeMatched(this::authorize);
             config.routes.beforeMatched("/api/events", this::requireEventStream);
             config.routes.beforeMatched("/api/events", this::requireFeed);
@@ -369,6 +370,22 @@ public final class GuardWebServer implements AutoCloseable {
         if (ctx.path().startsWith("/api/") || ctx.path().equals("/metrics") || ctx.path().startsWith("/health/")) {
             // health: a state of the moment, whose reason depends on the caller's credential
             ctx.header("Cache-Control", "no-store");
+        }
+    }
+
+    /**
+     * A 400 for a path with an escape the web server lets through (Jetty takes {@code %u0064} for UTF-16) but from
+     * which no path parameter can be read: as the web server refuses {@code %zz}, before any credential is asked
+     * for. Read, it failed as an internal error, logged with its stack trace, for anyone who sent it.
+     */
+    private static void requireReadablePath(Context ctx) {
+        String path = ctx.req().getRequestURI();
+        for (int at = path.indexOf('%'); at >= 0; at = path.indexOf('%', at + 1)) {
+            if (at + 2 >= path.length() || Character.digit(path.charAt(at + 1), 16) < 0
+                    || Character.digit(path.charAt(at + 2), 16) < 0) {
+                throw ApiException.badRequest(null, "the path's percent-encoding cannot be read: each % must begin "
+                        + "a byte written as two hex digits (%2F)");
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package com.lockupguard.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.AlertType;
@@ -20,6 +21,7 @@ import com.lockupguard.avro.ReportAlert;
 import com.lockupguard.avro.ReportResult;
 import com.lockupguard.metrics.GuardMetrics;
 import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.testing.CapturedLogs;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -58,6 +60,9 @@ class GuardWebServerTest {
     private final FakeHealth health = new FakeHealth();
     private GuardWebServer server;
     private String base;
+
+    private static final String UNREADABLE_PATH = "the path's percent-encoding cannot be read: each % must begin "
+            + "a byte written as two hex digits (%2F)";
 
     @BeforeEach
     void start() {
@@ -1028,6 +1033,37 @@ class GuardWebServerTest {
         assertThat(error.get("field").asText()).isEqualTo(field);
         assertThat(error.get("error").asText()).contains(part + " is not UTF-8 percent-encoded");
         assertThat(history.asked).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "/api/holdings/%u0064utchess/CBYI           | token | " + UNREADABLE_PATH,
+        "/api/holdings/dutchess/CBYI/orders/%uFFFF  | token | " + UNREADABLE_PATH,
+        "/api/holdings/dutchess/CB%u0059I/history   | none  | " + UNREADABLE_PATH,
+        // refused by the web server itself
+        "/api/holdings/d%u00/CBYI                   | token | Bad Request",
+        "/api/holdings/%U0064utchess/CBYI           | none  | Bad Request"})
+    void shouldRefuseAPathWhosePercentEncodingItCannotReadAsTheWebServerRefusesAnother(String path, String token,
+            String refusal) throws Exception {
+        // given a guard with a token, or none (which answers only requests addressed to this machine)
+        if (token.equals("token")) {
+            server.close();
+            start("s3cret", true);
+        }
+        try (CapturedLogs logged = CapturedLogs.of(GuardWebServer.class)) {
+            // when a path's escape is one the web server lets through but no path parameter can be read from (a
+            // %u escape: %zz or a lone % the web server refuses itself), from a caller with no credential
+            String answer = rawAnswer(path);
+            String misdirected = rawAnswer(path, "guard.example");
+
+            // then it is the 400 the web server gives any path it will not read, before any credential or host is
+            // looked at: not a 500, with a stack trace in the log for every such request
+            assertThat(answer).startsWith("HTTP/1.1 400").doesNotContain("internal error");
+            JsonNode error = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+            assertThat(error.get("error").asText()).isEqualTo(refusal);
+            assertThat(misdirected).startsWith("HTTP/1.1 400");
+            assertThat(logged.messagesAtLeast(Level.WARN)).isEmpty();
+        }
     }
 
     @ParameterizedTest
