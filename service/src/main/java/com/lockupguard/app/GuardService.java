@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicListing;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.streams.CloseOptions;
@@ -49,6 +51,7 @@ public final class GuardService implements AutoCloseable {
     private static final String TOPICS_CHANGED = "its topics changed under it (an input's partitions added, or a "
             + "topic it reads, writes or keeps its state in deleted)";
     private static final String CHANGELOGS_REFUSED = "Kafka refuses to create its changelogs with that many replicas";
+    private static final String INSTANCE_ID_TAKEN = "another instance of the guard took its group.instance.id";
 
     /**
      * Why the guard stopped on its own.
@@ -233,6 +236,17 @@ public final class GuardService implements AutoCloseable {
                 .orElse(failure);
     }
 
+    /** The setting that gave the stream threads their {@code group.instance.id}, as {@code name=value}. */
+    private String groupInstanceId() {
+        for (String name : java.util.List.of(StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, "")) {
+            Object value = config.originals().get(name + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+            if (value != null) {
+                return name + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG + "=" + value;
+            }
+        }
+        return ConsumerConfig.GROUP_INSTANCE_ID_CONFIG;
+    }
+
     /** What the failure of a stream thread leads to: a replaced thread, or the guard stopped, saying why. */
     StreamThreadExceptionResponse onThreadFailure(Throwable failure) {
         java.util.Optional<MissingPermissionException> denied = KafkaAuthorization.explain(failure, config, null);
@@ -256,6 +270,18 @@ public final class GuardService implements AutoCloseable {
             String reason = "Kafka refuses to create the guard's changelogs (" + replicas.get().getMessage() + "): set "
                     + "replication.factor to at most the cluster's brokers, or -1, and start it again";
             stop = new Stop(CHANGELOGS_REFUSED, reason);
+            LOG.error("the guard stops: {}", reason);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        java.util.Optional<FencedInstanceIdException> fenced = FailureCauses.find(failure,
+                FencedInstanceIdException.class);
+        if (fenced.isPresent()) {
+            // two instances under one group.instance.id (a copied configuration): a replaced thread would join
+            // under the next thread's id, and every later restart of either instance would fence the other's thread
+            String reason = "another instance of this guard joined its group under the same " + groupInstanceId()
+                    + ", and Kafka let that one in: give each instance its own group.instance.id, the same at every "
+                    + "restart, and start this one again";
+            stop = new Stop(INSTANCE_ID_TAKEN, reason);
             LOG.error("the guard stops: {}", reason);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }

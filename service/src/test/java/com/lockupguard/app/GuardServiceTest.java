@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -71,6 +72,29 @@ class GuardServiceTest {
                     .startsWith("Kafka refuses to create the guard's changelogs (Unable to replicate the partition 3 "
                             + "time(s)")
                     .endsWith("set replication.factor to at most the cluster's brokers, or -1, and start it again"));
+        }
+    }
+
+    @Test
+    void shouldStopWhenAnotherInstanceTookItsGroupInstanceId() {
+        // given a guard whose stream threads join under main.consumer.group.instance.id
+        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
+                "mock://guard-service-test", "state.dir", stateDir.toString(),
+                "main.consumer.group.instance.id", "guard-eu-1"));
+        try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
+            // when a stream thread fails because another consumer registered under the same id
+            StreamThreadExceptionResponse response = service.onThreadFailure(new StreamsException(
+                    new FencedInstanceIdException("The broker rejected this static consumer since another consumer "
+                            + "with the same group.instance.id has registered with a different member.id.")));
+
+            // then the guard stops, naming the setting, rather than go on under another id
+            assertThat(response).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+            assertThat(service.stopped()).hasValueSatisfying(stop -> {
+                assertThat(stop.kind()).isEqualTo("another instance of the guard took its group.instance.id");
+                assertThat(stop.reason()).isEqualTo("another instance of this guard joined its group under the "
+                        + "same main.consumer.group.instance.id=guard-eu-1, and Kafka let that one in: give each "
+                        + "instance its own group.instance.id, the same at every restart, and start this one again");
+            });
         }
     }
 

@@ -8,6 +8,7 @@ import com.lockupguard.tools.timeline.DecisionReader;
 import com.lockupguard.topology.DecisionObserver;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,6 +16,8 @@ import org.apache.kafka.streams.ThreadMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Scale-out: two instances of one guard share a 4-partition orders topic; one is killed
@@ -69,16 +72,25 @@ class ScaleOutIT {
         }
     }
 
-    @Test
-    void shouldHandAStoppedInstancesPartitionsOverAtOnceRatherThanWhenItsSessionExpires() throws Exception {
+    @ParameterizedTest(name = "with group.instance.id: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldHandAStoppedInstancesPartitionsOverAtOnceRatherThanWhenItsSessionExpires(boolean staticMembers)
+            throws Exception {
         String scope = "stop-" + UUID.randomUUID();
         try (TestKafka kafka = TestKafka.start(1)) {
-            // given two instances sharing the four partitions, whose sessions outlast a rebalance by far
+            // given two instances sharing the four partitions, whose sessions outlast a rebalance by far (members
+            // that Kafka keeps through a restart, or not)
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-stop", scope);
             settings.put("session.timeout.ms", "60000");
             settings.put("heartbeat.interval.ms", "3000");
-            GuardInstance first = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE);
-            try (GuardInstance second = GuardInstance.start(settings, stateDirs.resolve("b"), DecisionObserver.NONE)) {
+            Map<String, String> a = new HashMap<>(settings);
+            Map<String, String> b = new HashMap<>(settings);
+            if (staticMembers) {
+                a.put("group.instance.id", "guard-a");
+                b.put("group.instance.id", "guard-b");
+            }
+            GuardInstance first = GuardInstance.start(a, stateDirs.resolve("a"), DecisionObserver.NONE);
+            try (GuardInstance second = GuardInstance.start(b, stateDirs.resolve("b"), DecisionObserver.NONE)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> activeTasks(first) > 0 && activeTasks(second) > 0
                         && first.service().isReady() && second.service().isReady());
 
@@ -91,6 +103,81 @@ class ScaleOutIT {
                         .until(() -> activeTasks(second) == 4 && second.service().isReady());
             } finally {
                 first.close();
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldKeepDecidingWhenAKilledInstanceComesBackUnderItsGroupInstanceId() throws Exception {
+        Scenario all = Scenario.random(29, 8, 400);
+        int split = all.agreementLines() + 100;
+        String scope = "static-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given two instances, each with its own group.instance.id, whose sessions outlast the wait below by far
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-static", scope);
+            settings.put("session.timeout.ms", "120000");
+            settings.put("heartbeat.interval.ms", "3000");
+            Map<String, String> a = new HashMap<>(settings);
+            a.put("group.instance.id", "guard-a");
+            Map<String, String> b = new HashMap<>(settings);
+            b.put("group.instance.id", "guard-b");
+            BrokerIO io = new BrokerIO(settings);
+            GuardInstance first = GuardInstance.start(a, stateDirs.resolve("a"), DecisionObserver.NONE);
+            try (GuardInstance second = GuardInstance.start(b, stateDirs.resolve("b"), DecisionObserver.NONE)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> activeTasks(first) > 0 && activeTasks(second) > 0
+                        && first.service().isReady() && second.service().isReady());
+                io.produce(all.head(split));
+                assertThat(io.awaitDecisions(100, Duration.ofSeconds(60))).hasSize(100);
+
+                // when the first is killed and comes straight back, as a supervisor restarts a killed process (its
+                // state lost: restored from the changelogs)
+                first.kill();
+                long killed = System.nanoTime();
+                try (GuardInstance back = GuardInstance.start(a, stateDirs.resolve("a-again"),
+                        DecisionObserver.NONE)) {
+                    io.produce(all.tail(split));
+
+                    // then the group does not wait for the killed member's session to expire (120 s) before
+                    // deciding again: the returning instance takes its place, and every order is decided once
+                    List<DecisionReader.DecisionRecord> decisions = io.awaitDecisions(400, Duration.ofSeconds(60));
+                    assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(100));
+                    BrokerIO.assertEachOrderDecidedOnce(decisions, 400);
+                    assertThat(Scenario.sorted(BrokerIO.outcomes(decisions)))
+                            .containsExactlyElementsOf(Scenario.sorted(all.expected()));
+                    assertThat(activeTasks(back) + activeTasks(second)).isEqualTo(4);
+                }
+            } finally {
+                first.close();
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldStopTheInstanceWhoseGroupInstanceIdASecondInstanceTook() throws Exception {
+        String scope = "fenced-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given an instance under group.instance.id=guard-a
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-fenced", scope);
+            settings.put("group.instance.id", "guard-a");
+            try (GuardInstance first = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> first.service().isReady());
+
+                // when a second one starts under the same id (a copied configuration)
+                try (GuardInstance second = GuardInstance.start(settings, stateDirs.resolve("b"),
+                        DecisionObserver.NONE)) {
+                    // then the first stops, saying why, rather than take the id back and fence the second in turn
+                    await().atMost(Duration.ofSeconds(60)).until(() -> first.service().stopped().isPresent());
+                    assertThat(first.service().stopped()).hasValueSatisfying(stop -> assertThat(stop.reason())
+                            .contains("under the same group.instance.id=guard-a")
+                            .contains("give each instance its own group.instance.id"));
+                    await().atMost(Duration.ofSeconds(60)).until(() -> activeTasks(second) == 4
+                            && second.service().isReady());
+                    assertThat(second.service().stopped()).isEmpty();
+                }
             }
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
