@@ -263,6 +263,7 @@ public final class GuardWebServer implements AutoCloseable {
         }
         // what a guarded route answers is data, however its path was written (Javalin takes /metrics/ for /metrics)
         ctx.header("Cache-Control", "no-store");
+        refuseOtherSites(ctx);
         BearerAuthenticator authentication = settings.authentication();
         if (!authentication.enabled()) {
             if (!LoopbackHost.named(ctx.host())) {
@@ -371,6 +372,29 @@ public final class GuardWebServer implements AutoCloseable {
             // health: a state of the moment, whose reason depends on the caller's credential
             ctx.header("Cache-Control", "no-store");
         }
+    }
+
+    /**
+     * A 403 for a browser's request to the API made by another site's page, with or without authentication: the
+     * browser says where a request comes from ({@code Sec-Fetch-Site}, Fetch Metadata). The dashboard's own are
+     * {@code same-origin}, a URL typed or bookmarked is {@code none}, a link followed from elsewhere is a GET
+     * navigation whose answer no page can read, and clients that are not browsers send none. Let through, a page
+     * anywhere could spend a caller's event-stream tickets and live streams (all of them, with authentication off,
+     * where every caller is one), and so cut the dashboard's live feed, without reading a thing.
+     */
+    private static void refuseOtherSites(Context ctx) {
+        String site = ctx.header("Sec-Fetch-Site");
+        if (site == null) {
+            return;
+        }
+        String from = site.trim().toLowerCase(Locale.ROOT);
+        boolean followedLink = "navigate".equalsIgnoreCase(ctx.header("Sec-Fetch-Mode"))
+                && ctx.method().equals(HandlerType.GET);
+        if (from.equals("same-origin") || from.equals("none") || followedLink) {
+            return;
+        }
+        throw ApiException.forbidden("a browser's request from another site's page (Sec-Fetch-Site: " + from + ") is "
+                + "refused: the API serves the dashboard it serves itself, and clients that are not browsers");
     }
 
     /**

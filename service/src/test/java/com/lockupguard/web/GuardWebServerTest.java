@@ -1035,6 +1035,40 @@ class GuardWebServerTest {
         assertThat(history.asked).isEmpty();
     }
 
+    @Test
+    void shouldRefuseTheApiToAnotherSitesPageWhileItsOwnDashboardAndClientsThatAreNotBrowsersGetIt()
+            throws Exception {
+        // given a guard without authentication, where every caller shares one allowance of tickets and streams
+        // when a page of another site asks for event-stream tickets, as a no-cors fetch may, and reads a list
+        HttpResponse<String> otherSite = post("/api/events/ticket", "", "Sec-Fetch-Site", "cross-site",
+                "Sec-Fetch-Mode", "no-cors", "Content-Type", "text/plain;charset=UTF-8");
+        HttpResponse<String> sameSite = http.send(HttpRequest.newBuilder(URI.create(base + "/api/decisions"))
+                .header("Sec-Fetch-Site", "same-site").header("Sec-Fetch-Mode", "cors").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        // and the dashboard, a client that is no browser, a URL typed in and a link followed from elsewhere do
+        HttpResponse<String> dashboard = post("/api/events/ticket", "", "Sec-Fetch-Site", "same-origin",
+                "Sec-Fetch-Mode", "cors");
+        HttpResponse<String> client = post("/api/events/ticket", "");
+        HttpResponse<String> typed = http.send(HttpRequest.newBuilder(URI.create(base + "/api/decisions"))
+                .header("Sec-Fetch-Site", "none").header("Sec-Fetch-Mode", "navigate").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> followed = http.send(HttpRequest.newBuilder(URI.create(base + "/api/decisions"))
+                .header("Sec-Fetch-Site", "cross-site").header("Sec-Fetch-Mode", "navigate").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        // then the other sites' requests are refused before they spend anything, and the rest answered
+        assertThat(otherSite.statusCode()).isEqualTo(403);
+        assertThat(json(otherSite).get("error").asText()).isEqualTo("a browser's request from another site's page "
+                + "(Sec-Fetch-Site: cross-site) is refused: the API serves the dashboard it serves itself, and "
+                + "clients that are not browsers");
+        assertThat(sameSite.statusCode()).isEqualTo(403);
+        assertThat(dashboard.statusCode()).isEqualTo(200);
+        assertThat(json(dashboard).get("ticket").asText()).isNotBlank();
+        assertThat(client.statusCode()).isEqualTo(200);
+        assertThat(typed.statusCode()).isEqualTo(200);
+        assertThat(followed.statusCode()).isEqualTo(200);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "/api/holdings/%u0064utchess/CBYI           | token | " + UNREADABLE_PATH,
