@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * @param https null: plain http
  */
 public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings https, PeerAccess peers,
-        JwksKeys.Remote remoteKeys, List<String> shortStaticTokens) {
+        JwksKeys.Remote remoteKeys, List<String> shortStaticTokens, boolean emptyTokenGiven) {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpSecurity.class);
 
@@ -101,8 +101,10 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
         if (serviceToken != null && serviceToken.length() < MIN_STATIC_TOKEN_LENGTH) {
             shortTokens.add(GuardConfig.API_SERVICE_TOKEN_CONFIG);
         }
+        // given, but empty or blank: a secret that came through empty, say (a compose file's ${API_TOKEN:-})
+        boolean emptyToken = apiToken == null && config.originals().get(GuardConfig.API_TOKEN_CONFIG) != null;
         return new HttpSecurity(authentication, https, new PeerAccess(https != null, trust, serviceToken), remote,
-                List.copyOf(shortTokens));
+                List.copyOf(shortTokens), emptyToken);
     }
 
     /**
@@ -116,6 +118,10 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
             LOG.warn("{}={} serves bearer-token authentication over plain http: tokens cross the network in clear. "
                     + "Set {} (or terminate TLS in front of the guard)", GuardConfig.HTTP_HOST_CONFIG, host,
                     GuardConfig.HTTP_SSL_KEYSTORE_LOCATION_CONFIG);
+        }
+        if (emptyTokenGiven && !authentication.enabled()) {
+            LOG.warn("{} is set, but empty: the API and /metrics have no authentication, and answer any caller on "
+                    + "this machine. Give it a token, or leave it out", GuardConfig.API_TOKEN_CONFIG);
         }
         if (authentication.acceptsJwt() && authentication.acceptsStaticToken()) {
             LOG.warn("{} is set beside JWT authentication: whoever holds it may read and submit. It is meant for "

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ch.qos.logback.classic.Level;
 import com.lockupguard.security.Principal;
 import com.lockupguard.security.testing.TestIssuer;
 import com.lockupguard.security.testing.TestPki;
+import com.lockupguard.testing.CapturedLogs;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -95,7 +97,18 @@ class HttpSecurityTest {
         // when / then authentication stays off (loopback only), rather than on with a token no one can send
         assertThat(security.authentication().enabled()).isFalse();
         assertThat(security.peers().serviceToken()).as("instances pass on the caller's token").isNull();
-        assertThatCode(() -> security.checkExposure("127.0.0.1")).doesNotThrowAnyException();
+        try (CapturedLogs logged = CapturedLogs.of(HttpSecurity.class)) {
+            assertThatCode(() -> security.checkExposure("127.0.0.1")).doesNotThrowAnyException();
+            // and the start says so, at WARN: a token that came through empty is not what was meant
+            assertThat(logged.messagesAt(Level.WARN)).containsExactly("api.token is set, but empty: the API and "
+                    + "/metrics have no authentication, and answer any caller on this machine. Give it a token, or "
+                    + "leave it out");
+        }
+        try (CapturedLogs logged = CapturedLogs.of(HttpSecurity.class)) {
+            HttpSecurity.from(config()).checkExposure("127.0.0.1");
+            HttpSecurity.from(config("api.token", "   ")).checkExposure("127.0.0.1");
+            assertThat(logged.messagesAt(Level.WARN)).as("left out, then blank").hasSize(1);
+        }
     }
 
     @Test
