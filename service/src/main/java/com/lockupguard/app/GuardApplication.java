@@ -117,6 +117,7 @@ public final class GuardApplication implements AutoCloseable {
         metrics.bindReplacedThreads(service::replacedThreads);
         metrics.bindRebuiltTasks(service::rebuiltTasks);
         GuardApplication application = new GuardApplication(metrics, service, web);
+        metrics.bindReadiness(application::ready);
         try {
             made.accept(application);
             service.start();
@@ -146,6 +147,13 @@ public final class GuardApplication implements AutoCloseable {
                 peers);
         web.attach(new GuardWebServer.Backend(gateway, holdings, feed, new FeedAwareHealth(streamsHealth(),
                 feed::outageReason, feed::stoppedForGood)));
+    }
+
+    /** Whether {@code /health/ready} says 200, or would with the API: for {@code lockup_guard_ready}. */
+    private boolean ready() {
+        DecisionFeed reading = feed;
+        return streamsHealth().ready() && !streamsHealth().stopping()
+                && (reading == null || reading.outage().isEmpty());
     }
 
     private Health streamsHealth() {

@@ -191,6 +191,18 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
     }
 
     /**
+     * Whether the instance is ready ({@code lockup_guard_ready}): 1 while its {@code /health/ready} says 200 (Kafka
+     * Streams running, its holdings readable, the API's decision feed reading), 0 otherwise. Prometheus does not see
+     * a probe's answers: one not ready for long (a rebalance that does not end, a restore, a stream thread waiting for
+     * its group) decides nothing it is given, yet is up and scraped.
+     */
+    public void bindReadiness(BooleanSupplier ready) {
+        Gauge.builder("lockup.guard.ready", () -> ready.getAsBoolean() ? 1 : 0)
+                .description("1 while the instance is ready (/health/ready 200), 0 otherwise")
+                .register(registry);
+    }
+
+    /**
      * The API's decision feed, which {@code POST /api/orders} waits on and the page reads: whether it reads now
      * ({@code lockup_guard_decision_feed_up}, 0 while it restarts after a failure: orders then answer 503), the
      * records it went past because it could not decode or take them in, and its restarts.

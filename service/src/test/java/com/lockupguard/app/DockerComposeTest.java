@@ -268,6 +268,7 @@ class DockerComposeTest {
             metrics.bindReplacedThreads(() -> 0);
             metrics.bindRebuiltTasks(() -> 0);
             metrics.bindDecisionFeed(() -> true, () -> 0, () -> 0);
+            metrics.bindReadiness(() -> true);
             metrics.deadLettered(com.lockupguard.topology.DeadLetterReason.KEY_MISMATCH);
             metrics.apiTimer("orders", 200).record(java.time.Duration.ofMillis(3));
             return metrics.scrape();

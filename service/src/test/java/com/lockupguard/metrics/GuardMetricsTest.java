@@ -207,6 +207,17 @@ class GuardMetricsTest {
     }
 
     @Test
+    void shouldExposeWhetherTheInstanceIsReady() {
+        // given an instance that is not ready (a rebalance, a restore)
+        java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean(false);
+        metrics.bindReadiness(ready::get);
+        // when scraped, then so it reads, and it follows the instance
+        assertThat(metrics.scrape()).contains("lockup_guard_ready 0.0");
+        ready.set(true);
+        assertThat(metrics.scrape()).contains("lockup_guard_ready 1.0");
+    }
+
+    @Test
     void shouldCountTheStreamThreadsThatFailedAndWereReplaced() {
         // given a guard that replaced two failed stream threads
         java.util.concurrent.atomic.AtomicInteger replaced = new java.util.concurrent.atomic.AtomicInteger(2);
