@@ -41,8 +41,7 @@ class ScaleOutIT {
             GuardInstance first = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE);
             try (GuardInstance second = GuardInstance.start(settings, stateDirs.resolve("b"), DecisionObserver.NONE)) {
                 // given both instances share the four partitions
-                await().atMost(Duration.ofSeconds(60)).until(() -> activeTasks(first) > 0 && activeTasks(second) > 0
-                        && first.service().isReady() && second.service().isReady());
+                awaitBothWorking(first, second);
                 assertThat(activeTasks(first) + activeTasks(second)).isEqualTo(4);
                 io.produce(all.head(split));
                 assertThat(io.awaitDecisions(200, Duration.ofSeconds(60))).hasSize(200);
@@ -83,16 +82,11 @@ class ScaleOutIT {
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-stop", scope);
             settings.put("session.timeout.ms", "60000");
             settings.put("heartbeat.interval.ms", "3000");
-            Map<String, String> a = new HashMap<>(settings);
-            Map<String, String> b = new HashMap<>(settings);
-            if (staticMembers) {
-                a.put("group.instance.id", "guard-a");
-                b.put("group.instance.id", "guard-b");
-            }
+            Map<String, String> a = staticMembers ? withInstanceId(settings, "guard-a") : settings;
+            Map<String, String> b = staticMembers ? withInstanceId(settings, "guard-b") : settings;
             GuardInstance first = GuardInstance.start(a, stateDirs.resolve("a"), DecisionObserver.NONE);
             try (GuardInstance second = GuardInstance.start(b, stateDirs.resolve("b"), DecisionObserver.NONE)) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> activeTasks(first) > 0 && activeTasks(second) > 0
-                        && first.service().isReady() && second.service().isReady());
+                awaitBothWorking(first, second);
 
                 // when the first one is stopped, as a rolling restart stops it
                 first.close();
@@ -119,15 +113,12 @@ class ScaleOutIT {
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-static", scope);
             settings.put("session.timeout.ms", "120000");
             settings.put("heartbeat.interval.ms", "3000");
-            Map<String, String> a = new HashMap<>(settings);
-            a.put("group.instance.id", "guard-a");
-            Map<String, String> b = new HashMap<>(settings);
-            b.put("group.instance.id", "guard-b");
+            Map<String, String> a = withInstanceId(settings, "guard-a");
+            Map<String, String> b = withInstanceId(settings, "guard-b");
             BrokerIO io = new BrokerIO(settings);
             GuardInstance first = GuardInstance.start(a, stateDirs.resolve("a"), DecisionObserver.NONE);
             try (GuardInstance second = GuardInstance.start(b, stateDirs.resolve("b"), DecisionObserver.NONE)) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> activeTasks(first) > 0 && activeTasks(second) > 0
-                        && first.service().isReady() && second.service().isReady());
+                awaitBothWorking(first, second);
                 io.produce(all.head(split));
                 assertThat(io.awaitDecisions(100, Duration.ofSeconds(60))).hasSize(100);
 
@@ -182,6 +173,19 @@ class ScaleOutIT {
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
+    }
+
+    /** {@code settings}, the stream threads joining under {@code group.instance.id=id}. */
+    private static Map<String, String> withInstanceId(Map<String, String> settings, String id) {
+        Map<String, String> withId = new HashMap<>(settings);
+        withId.put("group.instance.id", id);
+        return withId;
+    }
+
+    /** Waits until both instances run tasks and are ready. */
+    private static void awaitBothWorking(GuardInstance first, GuardInstance second) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> activeTasks(first) > 0 && activeTasks(second) > 0
+                && first.service().isReady() && second.service().isReady());
     }
 
     private static int activeTasks(GuardInstance instance) {
