@@ -6,6 +6,7 @@ import com.lockupguard.state.RememberedOrder;
 import com.lockupguard.state.StateCodec;
 import com.lockupguard.state.StoredHolding;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -55,6 +56,11 @@ final class HoldingStores {
 
     void put(String holdingKey, StoredHolding holding) {
         holdings.put(holdingKey, codec.encode(holding));
+    }
+
+    /** The stored holdings, in key order, from {@code fromKey} (null: the first) on, their values as stored. */
+    KeyValueIterator<String, byte[]> holdingsFrom(String fromKey) {
+        return fromKey == null ? holdings.all() : holdings.range(fromKey, null);
     }
 
     /** What is remembered of order id {@code orderId} under its key (holding and id), or null. */

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
@@ -35,11 +36,24 @@ final class PositionPublisher {
     /** Most boundary positions published per punctuation; the rest follow at the next one. */
     static final int MAX_PER_PUNCTUATION = 1_000;
 
+    /**
+     * The release-schedule key that says this task's holdings were walked for those an older guard stored without
+     * their next boundary; after every boundary's key ('~' sorts after digits), so never taken for one.
+     */
+    static final String OLDER_HOLDINGS_SCHEDULED = "~older-holdings-scheduled";
+
+    /** Most holdings walked per punctuation for those an older guard stored without their next boundary. */
+    static final int OLDER_HOLDINGS_PER_PUNCTUATION = 10_000;
+
     private final LockupRules rules;
     private final ProcessingContext context;
     private final HoldingStores holdings;
     private final KeyValueStore<String, String> schedule;
     private final TimestampedKeyValueStore<String, Position> outbox;
+    /** Whether the walk for older holdings is done, or was before this task started here. */
+    private boolean olderHoldingsScheduled;
+    /** The holding the walk for older holdings goes on from; null before it starts. */
+    private String olderHoldingsFrom;
 
     /**
      * @param schedule the release schedule, or null when positions are not published
@@ -122,6 +136,7 @@ final class PositionPublisher {
      * {@link #MAX_PER_PUNCTUATION} per call so that a task is never stalled for long.
      */
     void punctuate(long now) {
+        scheduleOlderHoldings(now);
         int budget = MAX_PER_PUNCTUATION;
         while (budget > 0) {
             List<KeyValue<String, String>> due = due(now, budget);
@@ -144,19 +159,71 @@ final class PositionPublisher {
     }
 
     /**
+     * Holdings an older guard stored without their next boundary — 0.1.0, which kept no release schedule, or a guard
+     * that did not publish positions — are in no schedule: none of their releases would be published until a record
+     * came for them, nor would they have a position on the positions topic. Once per task, {@link
+     * #OLDER_HOLDINGS_PER_PUNCTUATION} holdings a punctuation, each such holding's position is published as of now,
+     * which schedules its next boundary; the schedule then remembers that the walk was done.
+     */
+    private void scheduleOlderHoldings(long now) {
+        if (olderHoldingsScheduled) {
+            return;
+        }
+        if (schedule.get(OLDER_HOLDINGS_SCHEDULED) != null) {
+            olderHoldingsScheduled = true;
+            return;
+        }
+        List<KeyValue<String, StoredHolding>> older = new ArrayList<>();
+        String next = null;
+        try (KeyValueIterator<String, byte[]> stored = holdings.holdingsFrom(olderHoldingsFrom)) {
+            for (int walked = 0; stored.hasNext(); walked++) {
+                KeyValue<String, byte[]> entry = stored.next();
+                if (walked == OLDER_HOLDINGS_PER_PUNCTUATION) {
+                    next = entry.key;
+                    break;
+                }
+                byte[] value = entry.value;
+                StoredHolding holding = readable(entry.key, () -> holdings.codec().holding(value));
+                if (holding != null && holding.nextBoundaryAt() == null) {
+                    older.add(new KeyValue<>(entry.key, holding));
+                }
+            }
+        }
+        for (KeyValue<String, StoredHolding> entry : older) { // written once the store's iterator is closed
+            HoldingState state = entry.value.state();
+            Instant asOf = state.clock() == null ? Instant.ofEpochMilli(now)
+                    : Instant.ofEpochMilli(Math.max(now, state.clock().toEpochMilli())); // never back in time
+            store(entry.key, entry.value, state, rules.position(state, asOf));
+        }
+        if (!older.isEmpty()) {
+            LOG.info("published and scheduled the positions of {} holding(s) an older guard stored without their "
+                    + "next release", older.size());
+        }
+        olderHoldingsFrom = next;
+        if (next == null) {
+            schedule.put(OLDER_HOLDINGS_SCHEDULED, "done");
+            olderHoldingsScheduled = true;
+        }
+    }
+
+    /**
      * The stored holding a schedule entry names, or null when there is none — or none the guard can read: its entry
      * is then dropped (and the holding's records are dead-lettered as they come), or every punctuation would stop
      * on it for good and no release behind it would ever be published. A registry that is away stops the punctuation.
      */
     private StoredHolding readable(KeyValue<String, String> entry) {
+        return readable(entry.value, () -> holdings.holding(entry.value));
+    }
+
+    private static StoredHolding readable(String holdingKey, Supplier<StoredHolding> read) {
         try {
-            return holdings.holding(entry.value);
+            return read.get();
         } catch (CorruptStoreValueException e) {
             if (RegistryOutage.causes(e) || RegistryOutage.refusal(e).isPresent()) {
                 throw e;
             }
-            LOG.error("holding {} is due for a release, but its stored state cannot be read: its release is not "
-                    + "published ({})", entry.value, e.getMessage());
+            LOG.error("holding {}'s stored state cannot be read: its releases are not published ({})", holdingKey,
+                    e.getMessage());
             return null;
         }
     }

@@ -11,6 +11,8 @@ import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.Phase;
 import com.lockupguard.avro.Position;
+import com.lockupguard.state.StateCodec;
+import com.lockupguard.state.StoredHolding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -263,6 +265,37 @@ class PositionsTest {
         assertThat(first).hasSize(PositionPublisher.MAX_PER_PUNCTUATION)
                 .allSatisfy(position -> assertThat(position.getPhase()).isEqualTo(Phase.FIRST));
         assertThat(second).hasSize(1).allSatisfy(position -> assertThat(position.getPhase()).isEqualTo(Phase.FIRST));
+    }
+
+    @Test
+    void shouldPublishAndScheduleAHoldingAnOlderGuardStoredWithoutItsNextRelease() {
+        // given the letter's holding as 0.1.0 left it: stored without its next boundary, in no release schedule
+        guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
+        guard.positions.readValuesToList();
+        org.apache.kafka.streams.state.KeyValueStore<String, byte[]> holdings =
+                guard.driver.getKeyValueStore(StoreNames.HOLDING_STATE);
+        org.apache.kafka.streams.state.KeyValueStore<String, String> schedule =
+                guard.driver.getKeyValueStore(StoreNames.RELEASE_SCHEDULE);
+        StateCodec codec = new StateCodec(null);
+        holdings.put(HOLDING, codec.encode(new StoredHolding(codec.holding(holdings.get(HOLDING)).state(), null)));
+        schedule.delete(StoreNames.scheduleKey(at("2003-07-27T00:00:00-04:00").toEpochMilli(), HOLDING));
+
+        // when this guard's first punctuation comes, on 1 May, and then the First Release passes with no order
+        timePassesUntil("2003-05-01T00:00:00-04:00");
+        Instant upgraded = wallClock;
+        List<Position> atTheUpgrade = guard.positions.readValuesToList();
+        timePassesUntil("2003-07-27T00:00:00-04:00");
+
+        // then its position is published once as it stands then, which schedules its release, and its release when
+        // it comes; and the schedule remembers the walk was made, so that a restart does not make it again
+        assertThat(atTheUpgrade).singleElement().satisfies(position -> {
+            assertThat(position.getPhase()).isEqualTo(Phase.LOCKUP);
+            assertThat(position.getAsOf()).isEqualTo(upgraded);
+            assertThat(position.getNextReleaseAt()).isEqualTo(at("2003-07-27T00:00:00-04:00"));
+        });
+        assertThat(guard.positions.readValuesToList()).singleElement()
+                .satisfies(position -> assertThat(position.getPhase()).isEqualTo(Phase.FIRST));
+        assertThat(schedule.get(PositionPublisher.OLDER_HOLDINGS_SCHEDULED)).isEqualTo("done");
     }
 
     @Test
