@@ -42,7 +42,11 @@ final class PositionPublisher {
      */
     static final String OLDER_HOLDINGS_SCHEDULED = "~older-holdings-scheduled";
 
-    /** Most holdings walked per punctuation for those an older guard stored without their next boundary. */
+    /**
+     * Most holdings walked per punctuation for those an older guard stored without their next boundary; of those, at
+     * most {@link #MAX_PER_PUNCTUATION} are written, so that a thread's tasks, all punctuated between two commits,
+     * are never stalled for long.
+     */
     static final int OLDER_HOLDINGS_PER_PUNCTUATION = 10_000;
 
     private final LockupRules rules;
@@ -161,9 +165,17 @@ final class PositionPublisher {
     /**
      * Holdings an older guard stored without their next boundary — 0.1.0, which kept no release schedule, or a guard
      * that did not publish positions — are in no schedule: none of their releases would be published until a record
-     * came for them, nor would they have a position on the positions topic. Once per task, {@link
-     * #OLDER_HOLDINGS_PER_PUNCTUATION} holdings a punctuation, each such holding's position is published as of now,
-     * which schedules its next boundary; the schedule then remembers that the walk was done.
+     * came for them, nor would they be on the positions topic. Once per task, a slice a punctuation ({@link
+     * #OLDER_HOLDINGS_PER_PUNCTUATION} walked, {@link #MAX_PER_PUNCTUATION} written), each is put back on the
+     * schedule, never publishing a position earlier than one a record could bring after it:
+     * <ul>
+     * <li>a holding with a record evaluated is published as of that record's evaluation (the position its answer
+     * carried; a later record is never evaluated earlier), and the boundaries passed since follow through the
+     * schedule, each in turn, as after downtime;
+     * <li>a holding no record has reached yet (an agreement alone) is published at its next boundary after now, or
+     * with its first record: a record of the backlog may be earlier than now.
+     * </ul>
+     * The schedule then remembers that the walk was done.
      */
     private void scheduleOlderHoldings(long now) {
         if (olderHoldingsScheduled) {
@@ -178,7 +190,7 @@ final class PositionPublisher {
         try (KeyValueIterator<String, byte[]> stored = holdings.holdingsFrom(olderHoldingsFrom)) {
             for (int walked = 0; stored.hasNext(); walked++) {
                 KeyValue<String, byte[]> entry = stored.next();
-                if (walked == OLDER_HOLDINGS_PER_PUNCTUATION) {
+                if (walked == OLDER_HOLDINGS_PER_PUNCTUATION || older.size() == MAX_PER_PUNCTUATION) {
                     next = entry.key;
                     break;
                 }
@@ -191,13 +203,18 @@ final class PositionPublisher {
         }
         for (KeyValue<String, StoredHolding> entry : older) { // written once the store's iterator is closed
             HoldingState state = entry.value.state();
-            Instant asOf = state.clock() == null ? Instant.ofEpochMilli(now)
-                    : Instant.ofEpochMilli(Math.max(now, state.clock().toEpochMilli())); // never back in time
-            store(entry.key, entry.value, state, rules.position(state, asOf));
+            if (state.clock() != null) {
+                store(entry.key, entry.value, state, rules.position(state, state.clock()));
+            } else {
+                LockupCalendar calendar = state.agreement().calendar();
+                Instant boundary = calendar.nextWindowStart(calendar.windowAt(Instant.ofEpochMilli(now)));
+                reschedule(entry.key, null, state.isSoldOut() ? null : boundary);
+                holdings.put(entry.key, new StoredHolding(state, boundary));
+            }
         }
         if (!older.isEmpty()) {
-            LOG.info("published and scheduled the positions of {} holding(s) an older guard stored without their "
-                    + "next release", older.size());
+            LOG.info("put back on the release schedule {} holding(s) an older guard stored without their next "
+                    + "release", older.size());
         }
         olderHoldingsFrom = next;
         if (next == null) {

@@ -268,34 +268,107 @@ class PositionsTest {
     }
 
     @Test
-    void shouldPublishAndScheduleAHoldingAnOlderGuardStoredWithoutItsNextRelease() {
-        // given the letter's holding as 0.1.0 left it: stored without its next boundary, in no release schedule
+    void shouldPublishAHoldingAnOlderGuardStoredWithoutItsNextReleaseAsOfItsLastRecordThenItsReleases() {
+        // given the letter's holding with an order decided on 11 July, as 0.1.0 left it: stored without its next
+        // boundary, and in no release schedule
+        guard.agreement(letter().setEffectiveAt(EFFECTIVE).build(), "2003-04-28T09:00:00-04:00");
+        guard.decide(order("e2", OrderKind.PUBLIC_SALE, 120_000), "2003-07-11T09:45:00-04:00");
+        guard.positions.readValuesToList();
+        storedAsAnOlderGuardLeftIt(HOLDING, at("2003-08-09T00:00:00-04:00"));
+
+        // when this guard's first punctuation comes, in November, three periods later
+        timePassesUntil("2003-11-01T00:00:00-04:00");
+
+        // then it is published as of its order (the position that order's decision carried: nothing later is
+        // evaluated earlier), then as of each boundary passed since, in turn, as after downtime: all in one commit,
+        // where the latest wins
+        assertThat(guard.positions.readValuesToList()).singleElement().satisfies(position -> {
+            assertThat(position.getAsOf()).isEqualTo(at("2003-10-08T00:00:00-04:00"));
+            assertThat(position.getPhase()).isEqualTo(Phase.PERIOD);
+            assertThat(position.getReservedNow()).isEqualTo(120_000);
+        });
+        assertThat(scheduleStore().get(StoreNames.scheduleKey(at("2003-11-07T00:00:00-05:00").toEpochMilli(),
+                HOLDING))).isEqualTo(HOLDING);
+        assertThat(scheduleStore().get(PositionPublisher.OLDER_HOLDINGS_SCHEDULED)).isEqualTo("done");
+    }
+
+    @Test
+    void shouldScheduleAHoldingNoRecordReachedYetAtItsNextReleaseAfterTheUpgradeWithoutPublishingItEarlier() {
+        // given the letter's holding, an agreement alone, as 0.1.0 left it
         guard.agreement(letter().build(), "2003-04-28T09:00:00-04:00");
         guard.positions.readValuesToList();
-        org.apache.kafka.streams.state.KeyValueStore<String, byte[]> holdings =
-                guard.driver.getKeyValueStore(StoreNames.HOLDING_STATE);
-        org.apache.kafka.streams.state.KeyValueStore<String, String> schedule =
-                guard.driver.getKeyValueStore(StoreNames.RELEASE_SCHEDULE);
-        StateCodec codec = new StateCodec(null);
-        holdings.put(HOLDING, codec.encode(new StoredHolding(codec.holding(holdings.get(HOLDING)).state(), null)));
-        schedule.delete(StoreNames.scheduleKey(at("2003-07-27T00:00:00-04:00").toEpochMilli(), HOLDING));
+        storedAsAnOlderGuardLeftIt(HOLDING, at("2003-07-27T00:00:00-04:00"));
 
-        // when this guard's first punctuation comes, on 1 May, and then the First Release passes with no order
+        // when this guard's first punctuation comes, on 1 May, then an order of the backlog stamped 30 April, then
+        // the First Release passes
         timePassesUntil("2003-05-01T00:00:00-04:00");
-        Instant upgraded = wallClock;
         List<Position> atTheUpgrade = guard.positions.readValuesToList();
+        guard.decide(order("e1", OrderKind.PUBLIC_SALE, 1_000), "2003-04-30T12:00:00-04:00");
+        List<Position> afterTheOrder = guard.positions.readValuesToList();
         timePassesUntil("2003-07-27T00:00:00-04:00");
 
-        // then its position is published once as it stands then, which schedules its release, and its release when
-        // it comes; and the schedule remembers the walk was made, so that a restart does not make it again
-        assertThat(atTheUpgrade).singleElement().satisfies(position -> {
-            assertThat(position.getPhase()).isEqualTo(Phase.LOCKUP);
-            assertThat(position.getAsOf()).isEqualTo(upgraded);
-            assertThat(position.getNextReleaseAt()).isEqualTo(at("2003-07-27T00:00:00-04:00"));
-        });
+        // then nothing is published as of the upgrade, which the backlog's order would have gone back from; the
+        // order's position is, and the First Release when it passes
+        assertThat(atTheUpgrade).isEmpty();
+        assertThat(afterTheOrder).extracting(Position::getAsOf).containsExactly(at("2003-04-30T12:00:00-04:00"));
         assertThat(guard.positions.readValuesToList()).singleElement()
                 .satisfies(position -> assertThat(position.getPhase()).isEqualTo(Phase.FIRST));
-        assertThat(schedule.get(PositionPublisher.OLDER_HOLDINGS_SCHEDULED)).isEqualTo("done");
+        assertThat(scheduleStore().get(PositionPublisher.OLDER_HOLDINGS_SCHEDULED)).isEqualTo("done");
+    }
+
+    @Test
+    void shouldPutAtMostAThousandOlderHoldingsBackOnTheSchedulePerPunctuationAndTheRestAtTheNext() {
+        // given more holdings an older guard stored without their next release than one punctuation writes
+        int holdings = PositionPublisher.MAX_PER_PUNCTUATION + 1;
+        for (int i = 0; i < holdings; i++) {
+            String holding = "inv-" + i + "/CBYI";
+            guard.agreements.pipeInput(holding, letter().setInvestorId("inv-" + i).build(),
+                    at("2003-04-28T09:00:00-04:00"));
+            storedAsAnOlderGuardLeftIt(holding, at("2003-07-27T00:00:00-04:00"));
+        }
+        guard.positions.readValuesToList();
+
+        // when the first punctuation comes, and the next
+        timePassesUntil("2003-05-01T00:00:00-04:00");
+        long afterTheFirst = scheduledAtTheFirstRelease();
+        String markerAfterTheFirst = scheduleStore().get(PositionPublisher.OLDER_HOLDINGS_SCHEDULED);
+        guard.driver.advanceWallClockTime(TopologyOptions.DEFAULT_PUNCTUATION_INTERVAL);
+
+        // then a thousand are put back at the first, so as not to stall the thread's tasks, the rest at the next,
+        // and only then is the walk marked done
+        assertThat(afterTheFirst).isEqualTo(PositionPublisher.MAX_PER_PUNCTUATION);
+        assertThat(markerAfterTheFirst).isNull();
+        assertThat(scheduledAtTheFirstRelease()).isEqualTo(holdings);
+        assertThat(scheduleStore().get(PositionPublisher.OLDER_HOLDINGS_SCHEDULED)).isEqualTo("done");
+    }
+
+    /**
+     * The holding's stored state as 0.1.0 left it: without its next boundary (what the older values decode to), and
+     * not in the release schedule, which 0.1.0 did not keep.
+     */
+    private void storedAsAnOlderGuardLeftIt(String holding, Instant scheduledAt) {
+        org.apache.kafka.streams.state.KeyValueStore<String, byte[]> holdings =
+                guard.driver.getKeyValueStore(StoreNames.HOLDING_STATE);
+        StateCodec codec = new StateCodec(null);
+        holdings.put(holding, codec.encode(new StoredHolding(codec.holding(holdings.get(holding)).state(), null)));
+        assertThat(scheduleStore().delete(StoreNames.scheduleKey(scheduledAt.toEpochMilli(), holding)))
+                .as("scheduled at %s", scheduledAt).isEqualTo(holding);
+    }
+
+    private org.apache.kafka.streams.state.KeyValueStore<String, String> scheduleStore() {
+        return guard.driver.getKeyValueStore(StoreNames.RELEASE_SCHEDULE);
+    }
+
+    private long scheduledAtTheFirstRelease() {
+        long first = at("2003-07-27T00:00:00-04:00").toEpochMilli();
+        try (var entries = scheduleStore().range(StoreNames.scheduleKey(first, ""),
+                StoreNames.scheduleKey(first, "\uffff"))) {
+            long count = 0;
+            for (; entries.hasNext(); entries.next()) {
+                count++;
+            }
+            return count;
+        }
     }
 
     @Test
