@@ -314,6 +314,23 @@ public final class GuardConfig extends AbstractConfig {
         this.originals = Map.copyOf(strings);
         refuseATopicOfTwoRoles();
         refuseAnOrdersTopicTheStartRefuses();
+        refuseAnEmptyGroupInstanceId();
+    }
+
+    /**
+     * A {@code group.instance.id} given empty or blank (an unset variable, {@code ${INSTANCE_ID:-}}): Kafka Streams
+     * takes it for an id and appends the thread's index, so every instance so configured joins as {@code -1} and
+     * fences the others in turn. Refused, naming the setting; leave it out for members Kafka does not keep.
+     */
+    private void refuseAnEmptyGroupInstanceId() {
+        for (String prefix : List.of("", StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX)) {
+            String name = prefix + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG;
+            String value = originals.get(name);
+            if (value != null && value.isBlank()) {
+                throw new ConfigException(name, value, "is empty: every instance would join under the same id and "
+                        + "fence the others; give each instance its own, or leave it out");
+            }
+        }
     }
 
     /**

@@ -22,6 +22,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class GuardConfigTest {
@@ -52,6 +53,20 @@ class GuardConfigTest {
         assertThatThrownBy(() -> new GuardConfig(Map.of(name, "lockup-guard:submit,")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(name)
                 .hasMessageContaining("empty value");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"group.instance.id | ''", "group.instance.id | '  '",
+        "main.consumer.group.instance.id | ''", "consumer.group.instance.id | ' '"})
+    void shouldRefuseAnEmptyGroupInstanceIdUnderWhichEveryInstanceWouldFenceTheOthers(String name, String value) {
+        // given an id that came through empty (an unset variable), which Kafka Streams would turn into "-1" on every
+        // instance; when read, then refused, naming the setting
+        assertThatThrownBy(() -> new GuardConfig(Map.of(name, value))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(name).hasMessageContaining("is empty: every instance would join under the "
+                        + "same id and fence the others");
+        // and an id given is taken, under any of those names
+        assertThat(new GuardConfig(Map.of(name, "guard-eu-1")).streamsProperties()).containsEntry(name,
+                "guard-eu-1");
     }
 
     @Test

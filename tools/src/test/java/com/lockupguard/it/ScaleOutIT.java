@@ -160,7 +160,8 @@ class ScaleOutIT {
                 // when a second one starts under the same id (a copied configuration)
                 try (GuardInstance second = GuardInstance.start(settings, stateDirs.resolve("b"),
                         DecisionObserver.NONE)) {
-                    // then the first stops, saying why, rather than take the id back and fence the second in turn
+                    // then the first stops, saying why, rather than go on under the next thread's id, which a
+                    // restart would give up again, fencing the second in turn
                     await().atMost(Duration.ofSeconds(60)).until(() -> first.service().stopped().isPresent());
                     assertThat(first.service().stopped()).hasValueSatisfying(stop -> assertThat(stop.reason())
                             .contains("under the same group.instance.id=guard-a")
