@@ -279,9 +279,10 @@ class HttpApiIT {
             assertThat(recent).isNotEmpty();
             assertThat(recent.get(0).get("orderId").asText()).isEqualTo("p1");
 
-            // GET /metrics counts it
+            // GET /metrics counts it, and says the instance is ready, as /health/ready does
             String metrics = get(a, "/metrics").body();
-            assertThat(metrics).contains("lockup_guard_api_requests_seconds_count{endpoint=\"orders\",status=\"200\"}");
+            assertThat(metrics).contains("lockup_guard_api_requests_seconds_count{endpoint=\"orders\",status=\"200\"}")
+                    .contains("lockup_guard_ready 1.0");
         }
     }
 
@@ -296,6 +297,9 @@ class HttpApiIT {
                 await().atMost(Duration.ofSeconds(90)).until(() -> served.service().isReady()
                         && silent.service().isReady() && silent.service().streams().metadataForLocalThreads()
                                 .stream().anyMatch(thread -> !thread.activeTasks().isEmpty()));
+                // (an instance without the API is ready by its stores alone, as its metrics say)
+                await().atMost(Duration.ofSeconds(30)).until(() -> silent.metrics().scrape()
+                        .contains("lockup_guard_ready 1.0"));
 
                 // then each holding is answered by the instance with the API when it holds it, and otherwise refused
                 // with 503 and why: never 404, "no agreement", which Kafka Streams' count of the partitions its
