@@ -151,9 +151,9 @@ public final class GuardApplication implements AutoCloseable {
 
     /** Whether {@code /health/ready} says 200, or would with the API: for {@code lockup_guard_ready}. */
     private boolean ready() {
+        Health streams = streamsHealth();
         DecisionFeed reading = feed;
-        return streamsHealth().ready() && !streamsHealth().stopping()
-                && (reading == null || reading.outage().isEmpty());
+        return streams.ready() && !streams.stopping() && (reading == null || reading.outage().isEmpty());
     }
 
     private Health streamsHealth() {

@@ -323,14 +323,22 @@ public final class GuardConfig extends AbstractConfig {
      * fences the others in turn. Refused, naming the setting; leave it out for members Kafka does not keep.
      */
     private void refuseAnEmptyGroupInstanceId() {
-        for (String prefix : List.of("", StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX)) {
-            String name = prefix + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG;
+        for (String name : GROUP_INSTANCE_ID_NAMES) {
             String value = originals.get(name);
             if (value != null && value.isBlank()) {
                 throw new ConfigException(name, value, "is empty: every instance would join under the same id and "
                         + "fence the others; give each instance its own, or leave it out");
             }
         }
+    }
+
+    /**
+     * The setting that gives the stream threads their {@code group.instance.id}, as {@code name=value}, the one Kafka
+     * Streams takes when several are given; empty when none is (members Kafka does not keep through a restart).
+     */
+    public Optional<String> groupInstanceIdSetting() {
+        return GROUP_INSTANCE_ID_NAMES.stream().filter(originals::containsKey)
+                .map(name -> name + "=" + originals.get(name)).findFirst();
     }
 
     /**
@@ -766,6 +774,12 @@ public final class GuardConfig extends AbstractConfig {
     }
 
     /** Kafka Streams' prefixes: a setting under one is meant for the client (or topics) it names only. */
+    /** Where the stream threads' {@code group.instance.id} may be given, in the order Kafka Streams prefers them. */
+    private static final List<String> GROUP_INSTANCE_ID_NAMES = List.of(
+            StreamsConfig.MAIN_CONSUMER_PREFIX + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+            StreamsConfig.CONSUMER_PREFIX + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+            ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+
     private static final List<String> STREAMS_PREFIXES = List.of(StreamsConfig.CONSUMER_PREFIX,
             StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
             StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX,

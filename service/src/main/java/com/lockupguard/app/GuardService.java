@@ -236,17 +236,6 @@ public final class GuardService implements AutoCloseable {
                 .orElse(failure);
     }
 
-    /** The setting that gave the stream threads their {@code group.instance.id}, as {@code name=value}. */
-    private String groupInstanceId() {
-        for (String name : java.util.List.of(StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, "")) {
-            Object value = config.originals().get(name + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-            if (value != null) {
-                return name + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG + "=" + value;
-            }
-        }
-        return ConsumerConfig.GROUP_INSTANCE_ID_CONFIG;
-    }
-
     /** What the failure of a stream thread leads to: a replaced thread, or the guard stopped, saying why. */
     StreamThreadExceptionResponse onThreadFailure(Throwable failure) {
         java.util.Optional<MissingPermissionException> denied = KafkaAuthorization.explain(failure, config, null);
@@ -278,7 +267,8 @@ public final class GuardService implements AutoCloseable {
         if (fenced.isPresent()) {
             // two instances under one group.instance.id (a copied configuration): a replaced thread would join
             // under the next thread's id, and every later restart of either instance would fence the other's thread
-            String reason = "another instance of this guard joined its group under the same " + groupInstanceId()
+            String reason = "another instance of this guard joined its group under the same "
+                    + config.groupInstanceIdSetting().orElse(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
                     + ", and Kafka let that one in: give each instance its own group.instance.id, the same at every "
                     + "restart, and start this one again";
             stop = new Stop(INSTANCE_ID_TAKEN, reason);
