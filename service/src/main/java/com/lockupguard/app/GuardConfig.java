@@ -773,13 +773,13 @@ public final class GuardConfig extends AbstractConfig {
         return properties;
     }
 
-    /** Kafka Streams' prefixes: a setting under one is meant for the client (or topics) it names only. */
     /** Where the stream threads' {@code group.instance.id} may be given, in the order Kafka Streams prefers them. */
     private static final List<String> GROUP_INSTANCE_ID_NAMES = List.of(
             StreamsConfig.MAIN_CONSUMER_PREFIX + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
             StreamsConfig.CONSUMER_PREFIX + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
             ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
 
+    /** Kafka Streams' prefixes: a setting under one is meant for the client (or topics) it names only. */
     private static final List<String> STREAMS_PREFIXES = List.of(StreamsConfig.CONSUMER_PREFIX,
             StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
             StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX,

@@ -236,21 +236,24 @@ public final class GuardService implements AutoCloseable {
                 .orElse(failure);
     }
 
+    /** The guard stopped on its own, for {@code reason}: said in the log and on /health/ready. */
+    private StreamThreadExceptionResponse stopsFor(String kind, String reason) {
+        stop = new Stop(kind, reason);
+        LOG.error("the guard stops: {}", reason);
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
     /** What the failure of a stream thread leads to: a replaced thread, or the guard stopped, saying why. */
     StreamThreadExceptionResponse onThreadFailure(Throwable failure) {
         java.util.Optional<MissingPermissionException> denied = KafkaAuthorization.explain(failure, config, null);
         if (denied.isPresent()) {
             // a missing ACL does not come back by itself: a replaced thread would fail the same way, forever
-            stop = new Stop(ReadinessReason.KAFKA_DENIES, denied.get().getMessage());
-            LOG.error("the guard stops: {}", denied.get().getMessage());
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            return stopsFor(ReadinessReason.KAFKA_DENIES, denied.get().getMessage());
         }
         java.util.Optional<SchemaRegistryException.NotAuthorized> refused = RegistryOutage.refusal(failure);
         if (refused.isPresent()) {
             // nor do refused registry credentials: every replacement would stop at the same record
-            stop = new Stop(ReadinessReason.REGISTRY_REFUSES, refused.get().getMessage());
-            LOG.error("the guard stops: {}", refused.get().getMessage());
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            return stopsFor(ReadinessReason.REGISTRY_REFUSES, refused.get().getMessage());
         }
         java.util.Optional<InvalidReplicationFactorException> replicas = FailureCauses.find(failure,
                 InvalidReplicationFactorException.class);
@@ -258,9 +261,7 @@ public final class GuardService implements AutoCloseable {
             // brokers gone since the start-up check counted them: each replacement would ask for the same replicas
             String reason = "Kafka refuses to create the guard's changelogs (" + replicas.get().getMessage() + "): set "
                     + "replication.factor to at most the cluster's brokers, or -1, and start it again";
-            stop = new Stop(CHANGELOGS_REFUSED, reason);
-            LOG.error("the guard stops: {}", reason);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            return stopsFor(CHANGELOGS_REFUSED, reason);
         }
         java.util.Optional<FencedInstanceIdException> fenced = FailureCauses.find(failure,
                 FencedInstanceIdException.class);
@@ -271,18 +272,14 @@ public final class GuardService implements AutoCloseable {
                     + config.groupInstanceIdSetting().orElse(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
                     + ", and Kafka let that one in: give each instance its own group.instance.id, the same at every "
                     + "restart, and start this one again";
-            stop = new Stop(INSTANCE_ID_TAKEN, reason);
-            LOG.error("the guard stops: {}", reason);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            return stopsFor(INSTANCE_ID_TAKEN, reason);
         }
         TopicWatch watch = topicWatch;
         java.util.Optional<String> mustStop = watch == null ? java.util.Optional.empty() : watch.mustStop();
         if (mustStop.isPresent()) {
             // Kafka Streams fails every rebalance once it sees new input partitions, and would create a deleted
             // changelog again, empty, and restore from it: a replaced thread must not
-            stop = new Stop(TOPICS_CHANGED, mustStop.get());
-            LOG.error("the guard stops: {}", mustStop.get());
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            return stopsFor(TOPICS_CHANGED, mustStop.get());
         }
         int replaced = replacedThreads.incrementAndGet();
         LOG.error("a stream thread failed; replacing it (replacement #{}). Its open transaction is aborted and its "
