@@ -99,8 +99,7 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
             for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
                 if (!instance.hostInfo().equals(self) && !instance.topicPartitions().isEmpty()) {
                     others.add(instance.hostInfo());
-                    instance.topicPartitions().stream().filter(partition -> partition.topic().equals(ordersTopic))
-                            .forEach(partition -> listed.add(partition.partition()));
+                    listed.addAll(ordersPartitions(instance.topicPartitions()));
                 }
             }
             requireEveryPartition(listed);
@@ -198,11 +197,16 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
         Set<Integer> partitions = new TreeSet<>();
         for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
             for (TaskMetadata task : thread.activeTasks()) {
-                task.topicPartitions().stream().filter(partition -> partition.topic().equals(ordersTopic))
-                        .forEach(partition -> partitions.add(partition.partition()));
+                partitions.addAll(ordersPartitions(task.topicPartitions()));
             }
         }
         return partitions;
+    }
+
+    /** The numbers of the orders' partitions among {@code partitions}. */
+    private Set<Integer> ordersPartitions(Set<TopicPartition> partitions) {
+        return partitions.stream().filter(partition -> partition.topic().equals(ordersTopic))
+                .map(TopicPartition::partition).collect(Collectors.toSet());
     }
 
     /**
