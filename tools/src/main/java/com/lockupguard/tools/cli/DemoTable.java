@@ -2,6 +2,7 @@ package com.lockupguard.tools.cli;
 
 import com.lockupguard.avro.ComplianceAlert;
 import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.Position;
 import com.lockupguard.avro.ReportAlert;
 import com.lockupguard.avro.ReportResult;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -79,9 +81,9 @@ final class DemoTable {
                         decision.getKind() == null ? "?" : decision.getKind().name(),
                         decision.getQuantity() == null ? "?" : number(decision.getQuantity()), outcome,
                         reasons + (decision.getRepeated() ? " (repeated)" : ""),
-                        decision.getPosition() == null ? "-" : number(decision.getPosition().getSoldToDate()),
-                        decision.getPosition() == null ? "-" : number(decision.getPosition().getReservedNow()),
-                        decision.getPosition() == null ? "-" : number(decision.getPosition().getAvailableNow())));
+                        column(decision.getPosition(), Position::getSoldToDate),
+                        column(decision.getPosition(), Position::getReservedNow),
+                        column(decision.getPosition(), Position::getAvailableNow)));
     }
 
     private Row row(ReportResult result) {
@@ -97,9 +99,14 @@ final class DemoTable {
                 List.of(time(result.getReportedAt()), String.valueOf(result.getOrderId()),
                         "  " + (result.getKind() == null ? "?" : result.getKind().name()),
                         result.getQuantity() == null ? "" : number(result.getQuantity()), outcome, did,
-                        result.getPosition() == null ? "-" : number(result.getPosition().getSoldToDate()),
-                        result.getPosition() == null ? "-" : number(result.getPosition().getReservedNow()),
-                        result.getPosition() == null ? "-" : number(result.getPosition().getAvailableNow())));
+                        column(result.getPosition(), Position::getSoldToDate),
+                        column(result.getPosition(), Position::getReservedNow),
+                        column(result.getPosition(), Position::getAvailableNow)));
+    }
+
+    /** A column of the row's position: {@code field} of it, or "-" without one. */
+    private static String column(Position position, ToLongFunction<Position> field) {
+        return position == null ? "-" : number(field.applyAsLong(position));
     }
 
     private static String holding(CharSequence investor, CharSequence security) {
