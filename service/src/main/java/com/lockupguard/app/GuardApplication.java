@@ -121,6 +121,8 @@ public final class GuardApplication implements AutoCloseable {
         try {
             made.accept(application);
             service.start();
+            service.waitingInputs().ifPresent(inputs -> metrics.bindWaitingInputs(inputs.partitions(), inputs::lag,
+                    inputs::seconds));
             if (web != null) {
                 application.attachWeb(effective, json, security.peers());
             }

@@ -80,6 +80,7 @@ public final class GuardConfig extends AbstractConfig {
     public static final String TOPICS_LOST_STATE_CHECK_CONFIG = "topics.lost.state.check";
     public static final String TOPICS_LOST_POSITIONS_CHECK_CONFIG = "topics.lost.positions.check";
     public static final String TOPICS_CHECK_INTERVAL_MS_CONFIG = "topics.check.interval.ms";
+    public static final String INPUTS_WAITING_CHECK_INTERVAL_MS_CONFIG = "inputs.waiting.check.interval.ms";
     public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
 
     public static final String LOG_APPEND_TIME = "LogAppendTime";
@@ -269,6 +270,11 @@ public final class GuardConfig extends AbstractConfig {
                             + "being logged and counted (lockup_guard_topic_problems); and who writes its decision "
                             + "topics, another application's transactional producer (another guard) being logged "
                             + "and counted the same way. 0: only at start and when a stream thread fails.")
+            .define(INPUTS_WAITING_CHECK_INTERVAL_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
+                    "How often the guard reads from the cluster what waits on its inputs to be decided: its group's "
+                    + "committed positions, the inputs' last stable offsets and the first committed record after "
+                    + "each position (lockup_guard_input_lag, lockup_guard_input_wait_seconds: the group's, the same "
+                    + "from every instance, and there while a rebalance holds the partitions). 0: never.")
             .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
                     "How long a graceful shutdown may take.")
             .define(HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,

@@ -14,6 +14,7 @@ import com.lockupguard.topology.RunningPartitions;
 import com.lockupguard.topology.StreamsDefaults;
 import com.lockupguard.topology.TopologyOptions;
 import com.lockupguard.web.ReadinessReason;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Properties;
@@ -73,6 +74,7 @@ public final class GuardService implements AutoCloseable {
     private volatile Stop stop;
     private volatile boolean closing;
     private volatile TopicWatch topicWatch;
+    private volatile WaitingInputs waitingInputs;
     /** Failed stream threads waiting for the schema registry before they are replaced ({@link RegistryRecovery}). */
     private final AtomicInteger awaitingRegistry = new AtomicInteger();
     /** Whether {@link #close()} has run (guarded by this). */
@@ -151,9 +153,14 @@ public final class GuardService implements AutoCloseable {
             streams.start();
             watch.repeatEvery(Duration.ofMillis(config.getLong(GuardConfig.TOPICS_CHECK_INTERVAL_MS_CONFIG)),
                     this::stopOnItsOwn);
+            if (config.getLong(GuardConfig.INPUTS_WAITING_CHECK_INTERVAL_MS_CONFIG) > 0) {
+                waitingInputs = WaitingInputs.of(config, inputPartitions.count(), Clock.systemUTC());
+                waitingInputs.start();
+            }
         } catch (RuntimeException | Error | InterruptedException e) {
             topicWatch = null;
             watch.close();
+            closeWaitingInputs();
             throw e;
         }
     }
@@ -345,6 +352,14 @@ public final class GuardService implements AutoCloseable {
     }
 
     /** The input partitions whose task runs here, restored: the holdings queries may read from this instance. */
+    /**
+     * What waits on the inputs to be decided, as the cluster shows it; empty before the start and with
+     * {@code inputs.waiting.check.interval.ms=0}.
+     */
+    public java.util.Optional<WaitingInputs> waitingInputs() {
+        return java.util.Optional.ofNullable(waitingInputs);
+    }
+
     public RunningPartitions runningPartitions() {
         return running;
     }
@@ -441,6 +456,15 @@ public final class GuardService implements AutoCloseable {
         if (watch != null) {
             watch.close();
         }
+        closeWaitingInputs();
         terminated.countDown();
+    }
+
+    private void closeWaitingInputs() {
+        WaitingInputs inputs = waitingInputs;
+        waitingInputs = null;
+        if (inputs != null) {
+            inputs.close();
+        }
     }
 }

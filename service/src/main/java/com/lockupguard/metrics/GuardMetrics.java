@@ -13,6 +13,7 @@ import com.lockupguard.topology.DecisionObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -35,6 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -200,6 +203,26 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
         Gauge.builder("lockup.guard.ready", () -> ready.getAsBoolean() ? 1 : 0)
                 .description("1 while the instance is ready (/health/ready 200), 0 otherwise")
                 .register(registry);
+    }
+
+    /**
+     * What waits on the guard's inputs to be decided, per input partition, as the cluster shows it: the offsets of
+     * committed records after its group's committed position ({@code lockup_guard_input_lag}) and how long the first
+     * of them has waited ({@code lockup_guard_input_wait_seconds}); NaN while they cannot be read. The group's figures,
+     * the same from every instance: alert on their largest.
+     */
+    public void bindWaitingInputs(List<TopicPartition> partitions, ToDoubleFunction<TopicPartition> lag,
+            ToDoubleFunction<TopicPartition> seconds) {
+        for (TopicPartition partition : partitions) {
+            Tags tags = Tags.of("topic", partition.topic(), "partition", Integer.toString(partition.partition()));
+            Gauge.builder("lockup.guard.input.lag", () -> lag.applyAsDouble(partition)).tags(tags)
+                    .description("Offsets of records on an input partition after the guard's committed position, 0 "
+                            + "when no committed record is among them")
+                    .register(registry);
+            Gauge.builder("lockup.guard.input.wait.seconds", () -> seconds.applyAsDouble(partition)).tags(tags)
+                    .description("How long the first record not yet decided on an input partition has waited")
+                    .register(registry);
+        }
     }
 
     /**

@@ -269,6 +269,8 @@ class DockerComposeTest {
             metrics.bindRebuiltTasks(() -> 0);
             metrics.bindDecisionFeed(() -> true, () -> 0, () -> 0);
             metrics.bindReadiness(() -> true);
+            metrics.bindWaitingInputs(List.of(new org.apache.kafka.common.TopicPartition("orders", 0)),
+                    partition -> 0, partition -> 0);
             metrics.deadLettered(com.lockupguard.topology.DeadLetterReason.KEY_MISMATCH);
             metrics.apiTimer("orders", 200).record(java.time.Duration.ofMillis(3));
             return metrics.scrape();

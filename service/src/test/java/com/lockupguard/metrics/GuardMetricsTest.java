@@ -24,7 +24,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -69,6 +71,26 @@ class GuardMetricsTest {
 
         // then a scrape says so: something to alert on
         assertThat(metrics.scrape()).contains("lockup_guard_topic_problems 2.0");
+    }
+
+    @Test
+    void shouldExposeWhatWaitsOnEachInputPartitionAndNaNWhileItIsNotKnown() {
+        // given gauges over two input partitions, the first known to have 3 offsets waiting for 42.5 s
+        TopicPartition agreements = new TopicPartition("agreements", 0);
+        TopicPartition orders = new TopicPartition("orders", 0);
+        Map<TopicPartition, double[]> known = Map.of(orders, new double[] {3, 42.5});
+
+        // when they are bound and scraped
+        metrics.bindWaitingInputs(List.of(agreements, orders),
+                partition -> known.containsKey(partition) ? known.get(partition)[0] : Double.NaN,
+                partition -> known.containsKey(partition) ? known.get(partition)[1] : Double.NaN);
+        String scrape = metrics.scrape();
+
+        // then each partition has its series, by topic and partition
+        assertThat(scrape).contains("lockup_guard_input_lag{partition=\"0\",topic=\"orders\"} 3.0",
+                "lockup_guard_input_wait_seconds{partition=\"0\",topic=\"orders\"} 42.5",
+                "lockup_guard_input_lag{partition=\"0\",topic=\"agreements\"} NaN",
+                "lockup_guard_input_wait_seconds{partition=\"0\",topic=\"agreements\"} NaN");
     }
 
     @Test

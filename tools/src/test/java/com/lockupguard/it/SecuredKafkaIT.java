@@ -136,6 +136,7 @@ class SecuredKafkaIT {
         settings.put(GuardConfig.API_AUTH_JWT_JWKS_FILE_CONFIG, issuer.writeJwks(dir.resolve("jwks.json")).toString());
         settings.put(GuardConfig.API_AUTH_JWT_ISSUER_CONFIG, TestIssuer.ISSUER);
         settings.put(GuardConfig.API_AUTH_JWT_AUDIENCE_CONFIG, TestIssuer.AUDIENCE);
+        settings.put(GuardConfig.INPUTS_WAITING_CHECK_INTERVAL_MS_CONFIG, "1000");
         GuardConfig config = new GuardConfig(settings);
         kafka.createUser(GUARD, GUARD + "-password");
         kafka.grant(GUARD, GuardPermissions.required(config));
@@ -155,6 +156,13 @@ class SecuredKafkaIT {
             BrokerIO.assertEachOrderDecidedOnce(decisions, scenario.orderCount());
             assertThat(Scenario.sorted(BrokerIO.outcomes(decisions)))
                     .containsExactlyElementsOf(Scenario.sorted(scenario.expected()));
+
+            // and what waits on its inputs is read from the cluster under the same ACLs: nothing, once decided
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(guard.metrics().scrape())
+                    .contains("lockup_guard_input_lag{partition=\"0\",topic=\"" + config.topicNames().orders()
+                            + "\"} 0.0")
+                    .contains("lockup_guard_input_wait_seconds{partition=\"1\",topic=\""
+                            + config.topicNames().agreements() + "\"} 0.0"));
 
             // and the API works under the same ACLs, over https, for a token with the roles
             HttpClient https = HttpClient.newBuilder().sslContext(pki.clientContext()).build();
