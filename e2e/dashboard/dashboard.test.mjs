@@ -93,6 +93,11 @@ try {
   const reservedCell = holding.locator('td[data-field="reservedNow"]');
   if (!/^[\d,]+$/.test((await reservedCell.innerText()).trim())) throw new Error(`reserved shows '${await reservedCell.innerText()}'`);
   await holding.locator('.usage .sold').waitFor({ state: 'attached', timeout: 30_000 });
+  // its usage bar drawn, the widths set through the DOM: the page's Content-Security-Policy allows no style attribute
+  const widths = await holding.locator('.usage > span').evaluateAll((bars) => bars.map((bar) => bar.style.width));
+  if (widths.length !== 4 || !widths.every((w) => /^\d+(\.\d+)?%$/.test(w))) {
+    throw new Error(`usage bar widths not set: '${widths.join("', '")}'`);
+  }
   await holding.click(); // the letter's holding in the detail panel, whatever other holdings the demo has
 
   // the decisions are in the feed, with their reasons

@@ -287,9 +287,15 @@ function usageBar(p) {
   const pct = (n) => `${(100 * n / total).toFixed(2)}%`;
   const title = `sold ${shares(p.soldToDate)} · reserved ${shares(reserved)} · available now ${shares(available)}`
     + ` · released to date ${shares(p.releasedToDate)} of ${shares(p.totalShares)}`;
+  // widths as data, set through the DOM (sized): the page's Content-Security-Policy allows no style attribute
   return `<div class="usage" title="${esc(title)}">
-    <span class="sold" style="width:${pct(p.soldToDate)}"></span><span class="reserved" style="width:${pct(reserved)}"></span>
-    <span class="available" style="width:${pct(available)}"></span><span class="released" style="width:${pct(releasedOnly)}"></span></div>`;
+    <span class="sold" data-width="${pct(p.soldToDate)}"></span><span class="reserved" data-width="${pct(reserved)}"></span>
+    <span class="available" data-width="${pct(available)}"></span><span class="released" data-width="${pct(releasedOnly)}"></span></div>`;
+}
+
+/** Gives the bars {@link usageBar} drew in {@code cell} their widths. */
+function sized(cell) {
+  cell.querySelectorAll('[data-width]').forEach((bar) => { bar.style.width = bar.dataset.width; });
 }
 
 // The table's rows by holding: each is built once and then updated in place, a cell only when what it shows changed,
@@ -322,7 +328,7 @@ function updateRow(entry, p) {
     if (entry.shown[i] === html) return;
     entry.shown[i] = html;
     const cell = entry.cells[i];
-    if (i !== COUNTDOWN_CELL) { cell.innerHTML = html; return; }
+    if (i !== COUNTDOWN_CELL) { cell.innerHTML = html; sized(cell); return; }
     if (p.nextReleaseAt) cell.dataset.at = p.nextReleaseAt; else delete cell.dataset.at;
     cell.textContent = nextRelease(p);
   });

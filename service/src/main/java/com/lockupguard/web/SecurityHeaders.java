@@ -10,7 +10,7 @@ import java.util.function.BiConsumer;
 final class SecurityHeaders {
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; "
-            + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+            + "style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
             + "base-uri 'none'; form-action 'self'";
 
     private SecurityHeaders() {

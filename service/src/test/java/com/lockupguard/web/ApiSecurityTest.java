@@ -436,7 +436,8 @@ class ApiSecurityTest {
     void shouldSendSecurityHeadersAndNeverCacheData() throws Exception {
         HttpResponse<String> page = call("GET", "/", null);
         assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
-                .contains("script-src 'self'").contains("frame-ancestors 'none'"));
+                .contains("script-src 'self'").contains("style-src 'self';").contains("frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline"));
         assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
         assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
         assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
