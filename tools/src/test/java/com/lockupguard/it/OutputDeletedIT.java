@@ -80,6 +80,8 @@ class OutputDeletedIT {
                 assertThat(guard.service().failureKind()).get(InstanceOfAssertFactories.STRING)
                         .startsWith("its topics changed under it").doesNotContain("orders-approved");
                 assertThat(guard.service().isReady()).isFalse();
+                // as its metrics say, for Prometheus, which sees no probe's answer
+                assertThat(guard.metrics().scrape()).contains("lockup_guard_ready 0.0");
                 // and its API sends no order any more: each is refused 503 at once, not sent to wait out the decision
                 // timeout for a 504 that says it will be decided
                 HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
