@@ -272,8 +272,8 @@ public final class GuardConfig extends AbstractConfig {
                             + "and counted the same way. 0: only at start and when a stream thread fails.")
             .define(INPUTS_WAITING_CHECK_INTERVAL_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
                     "How often the guard reads from the cluster what waits on its inputs to be decided: its group's "
-                    + "committed positions, the inputs' last stable offsets and the first committed record after "
-                    + "each position (lockup_guard_input_lag, lockup_guard_input_wait_seconds: the group's, the same "
+                    + "committed positions, the inputs' offsets and the first record after each position that it "
+                    + "waits for (lockup_guard_input_lag, lockup_guard_input_wait_seconds: the group's, the same "
                     + "from every instance, and there while a rebalance holds the partitions). 0: never.")
             .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
                     "How long a graceful shutdown may take.")

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicListing;
@@ -74,7 +75,8 @@ public final class GuardService implements AutoCloseable {
     private volatile Stop stop;
     private volatile boolean closing;
     private volatile TopicWatch topicWatch;
-    private volatile WaitingInputs waitingInputs;
+    /** Set once started, unless inputs.waiting.check.interval.ms=0; taken by the one that closes it. */
+    private final AtomicReference<WaitingInputs> waitingInputs = new AtomicReference<>();
     /** Failed stream threads waiting for the schema registry before they are replaced ({@link RegistryRecovery}). */
     private final AtomicInteger awaitingRegistry = new AtomicInteger();
     /** Whether {@link #close()} has run (guarded by this). */
@@ -154,8 +156,12 @@ public final class GuardService implements AutoCloseable {
             watch.repeatEvery(Duration.ofMillis(config.getLong(GuardConfig.TOPICS_CHECK_INTERVAL_MS_CONFIG)),
                     this::stopOnItsOwn);
             if (config.getLong(GuardConfig.INPUTS_WAITING_CHECK_INTERVAL_MS_CONFIG) > 0) {
-                waitingInputs = WaitingInputs.of(config, inputPartitions.count(), Clock.systemUTC());
-                waitingInputs.start();
+                WaitingInputs inputs = WaitingInputs.of(config, inputPartitions.count(), Clock.systemUTC());
+                waitingInputs.set(inputs);
+                inputs.start();
+                if (closing) {
+                    closeWaitingInputs(); // closed while it started: close() may have looked before it was set
+                }
             }
         } catch (RuntimeException | Error | InterruptedException e) {
             topicWatch = null;
@@ -351,15 +357,15 @@ public final class GuardService implements AutoCloseable {
         return inputPartitions;
     }
 
-    /** The input partitions whose task runs here, restored: the holdings queries may read from this instance. */
     /**
      * What waits on the inputs to be decided, as the cluster shows it; empty before the start and with
      * {@code inputs.waiting.check.interval.ms=0}.
      */
     public java.util.Optional<WaitingInputs> waitingInputs() {
-        return java.util.Optional.ofNullable(waitingInputs);
+        return java.util.Optional.ofNullable(waitingInputs.get());
     }
 
+    /** The input partitions whose task runs here, restored: the holdings queries may read from this instance. */
     public RunningPartitions runningPartitions() {
         return running;
     }
@@ -461,8 +467,7 @@ public final class GuardService implements AutoCloseable {
     }
 
     private void closeWaitingInputs() {
-        WaitingInputs inputs = waitingInputs;
-        waitingInputs = null;
+        WaitingInputs inputs = waitingInputs.getAndSet(null);
         if (inputs != null) {
             inputs.close();
         }

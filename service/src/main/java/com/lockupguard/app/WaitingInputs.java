@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +30,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The records of the guard's inputs that its group has not yet decided, and how long the first of each partition has
  * waited, read from the cluster every {@code inputs.waiting.check.interval.ms}: the group's committed positions, the
- * inputs' last stable offsets, and the first committed record after each position. What Kafka Streams reports of its
- * own lag is per assigned partition, and gone while a rebalance holds the partitions, which is when orders wait
+ * inputs' offsets, and the first record after each position that the guard waits for. What Kafka Streams reports of
+ * its own lag is per assigned partition, and gone while a rebalance holds the partitions, which is when orders wait
  * longest; this is the group's, the same from every instance, whoever holds the partitions or none.
+ *
+ * <p>The guard reads {@code read_committed}: up to a partition's last stable offset. Before it, the first committed
+ * record is the one waiting (transaction markers and aborted records take offsets, and are no record to decide).
+ * Where none is, but the log goes on past the last stable offset, a transaction still open there holds everything
+ * after it from the guard: its first record is the one waiting (a producer that died in a transaction holds a
+ * partition until {@code transaction.timeout.ms}, up to 15 minutes).
  */
 public final class WaitingInputs implements AutoCloseable {
 
@@ -44,18 +51,17 @@ public final class WaitingInputs implements AutoCloseable {
     private final String group;
     private final List<TopicPartition> partitions;
     private final Admin admin;
-    private final Properties consumerProperties;
     private final Duration interval;
     private final WaitingRecords records;
     private final Clock clock;
+    private final Reader committed;
+    private final Reader uncommitted;
     private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "lockup-guard-waiting-inputs");
         thread.setDaemon(true);
         return thread;
     });
-    /** Used by one look at a time, made at the first. */
-    private KafkaConsumer<byte[], byte[]> consumer;
-    /** The last look's, empty before the first and after one failed: not known. */
+    /** The last look's, empty before the first, after one failed and once closed: not known. */
     private volatile Map<TopicPartition, WaitingRecords.Waiting> waiting = Map.of();
     private boolean failing;
     private volatile boolean closed;
@@ -66,11 +72,8 @@ public final class WaitingInputs implements AutoCloseable {
         this.interval = interval;
         this.records = new WaitingRecords(interval);
         this.clock = clock;
-        this.consumerProperties = config.consumerProperties();
-        consumerProperties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
-        consumerProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        consumerProperties.put(ConsumerConfig.CLIENT_ID_CONFIG, "lockup-guard-waiting-inputs");
-        consumerProperties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(FETCH_BYTES));
+        this.committed = new Reader(config, IsolationLevel.READ_COMMITTED);
+        this.uncommitted = new Reader(config, IsolationLevel.READ_UNCOMMITTED);
         this.admin = Admin.create(config.adminProperties());
     }
 
@@ -101,16 +104,14 @@ public final class WaitingInputs implements AutoCloseable {
         }
     }
 
-    /** Offsets of committed records waiting on {@code partition} after the last look, NaN when not known. */
+    /** Offsets from the group's position on {@code partition} to its end at the last look, NaN when not known. */
     public double lag(TopicPartition partition) {
-        WaitingRecords.Waiting found = waiting.get(partition);
-        return found == null ? Double.NaN : found.lag();
+        return waiting.getOrDefault(partition, WaitingRecords.Waiting.UNKNOWN).lag();
     }
 
     /** Seconds the first record waiting on {@code partition} had waited at the last look, NaN when not known. */
     public double seconds(TopicPartition partition) {
-        WaitingRecords.Waiting found = waiting.get(partition);
-        return found == null ? Double.NaN : found.seconds();
+        return waiting.getOrDefault(partition, WaitingRecords.Waiting.UNKNOWN).seconds();
     }
 
     private void lookLogged() {
@@ -133,80 +134,62 @@ public final class WaitingInputs implements AutoCloseable {
         }
     }
 
-    /** Looks at the inputs once, keeping what it found for {@link #lag} and {@link #seconds}. */
+    /**
+     * Looks at the inputs once, keeping what it found for {@link #lag} and {@link #seconds}: a partition whose first
+     * records could not be read within the look's time is not known.
+     */
     public synchronized void look() throws InterruptedException {
         Map<TopicPartition, OffsetAndMetadata> positions = AdminRequests.retrying(TIMEOUT,
                 () -> admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
-        Map<TopicPartition, ListOffsetsResultInfo> starts = offsets(OffsetSpec.earliest());
-        Map<TopicPartition, ListOffsetsResultInfo> ends = offsets(OffsetSpec.latest());
-        Map<TopicPartition, long[]> behind = new HashMap<>();
+        Map<TopicPartition, ListOffsetsResultInfo> starts = offsets(OffsetSpec.earliest(),
+                IsolationLevel.READ_COMMITTED);
+        // the last stable offset, which the guard reads up to, and the end of the log
+        Map<TopicPartition, ListOffsetsResultInfo> stable = offsets(OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
+        Map<TopicPartition, ListOffsetsResultInfo> ends = offsets(OffsetSpec.latest(),
+                IsolationLevel.READ_UNCOMMITTED);
+        Map<TopicPartition, Long> from = new HashMap<>();
+        Map<TopicPartition, long[]> beforeStable = new HashMap<>();
         for (TopicPartition partition : partitions) {
+            long start = starts.get(partition).offset();
+            long end = ends.get(partition).offset();
             OffsetAndMetadata position = positions.get(partition);
-            // a position before the first record kept reads from the first, as Kafka Streams would
-            long from = Math.max(position == null ? 0 : position.offset(), starts.get(partition).offset());
-            behind.put(partition, new long[] {from, ends.get(partition).offset()});
+            // no position, one before the first record kept, or one past the end (the topic created again): Kafka
+            // Streams reads from the first record kept (auto.offset.reset=earliest)
+            long at = position == null || position.offset() < start || position.offset() > end ? start
+                    : position.offset();
+            from.put(partition, at);
+            beforeStable.put(partition, new long[] {at, stable.get(partition).offset()});
         }
-        Map<TopicPartition, ConsumerRecord<byte[], byte[]>> first = firstRecords(behind);
-        Map<TopicPartition, WaitingRecords.Look> looks = new HashMap<>();
-        behind.forEach((partition, range) -> {
-            long offsets = Math.max(0, range[1] - range[0]);
-            ConsumerRecord<byte[], byte[]> record = first.get(partition);
-            looks.put(partition, record == null ? WaitingRecords.Look.nothingWaiting(offsets)
-                    : new WaitingRecords.Look(offsets, record.offset(), record.timestamp()));
+        Reader.Found firstCommitted = committed.firstRecords(beforeStable);
+        Map<TopicPartition, long[]> afterStable = new HashMap<>();
+        beforeStable.forEach((partition, range) -> {
+            if (!firstCommitted.records().containsKey(partition) && !firstCommitted.unread().contains(partition)) {
+                afterStable.put(partition, new long[] {Math.max(range[0], range[1]), ends.get(partition).offset()});
+            }
         });
+        Reader.Found firstOpen = uncommitted.firstRecords(afterStable);
+        Map<TopicPartition, WaitingRecords.Look> looks = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            long offsets = ends.get(partition).offset() - from.get(partition);
+            ConsumerRecord<byte[], byte[]> first = firstCommitted.records().getOrDefault(partition,
+                    firstOpen.records().get(partition));
+            if (firstCommitted.unread().contains(partition) || firstOpen.unread().contains(partition)) {
+                looks.put(partition, WaitingRecords.Look.unknown());
+            } else if (first == null) {
+                looks.put(partition, WaitingRecords.Look.nothingWaiting(offsets));
+            } else {
+                looks.put(partition, WaitingRecords.Look.waiting(offsets, first.offset(), first.timestamp(),
+                        first.timestampType() == TimestampType.LOG_APPEND_TIME));
+            }
+        }
         waiting = Map.copyOf(records.update(looks, clock.instant()));
     }
 
-    private Map<TopicPartition, ListOffsetsResultInfo> offsets(OffsetSpec spec) throws InterruptedException {
+    private Map<TopicPartition, ListOffsetsResultInfo> offsets(OffsetSpec spec, IsolationLevel isolation)
+            throws InterruptedException {
         Map<TopicPartition, OffsetSpec> asked = new HashMap<>();
         partitions.forEach(partition -> asked.put(partition, spec));
-        return AdminRequests.retrying(TIMEOUT,
-                () -> admin.listOffsets(asked, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all());
-    }
-
-    /**
-     * The first committed record of each partition in its range ({@code from}, {@code to}), where there is one: each
-     * partition is read until it gives one or its position passes the range.
-     */
-    private Map<TopicPartition, ConsumerRecord<byte[], byte[]>> firstRecords(Map<TopicPartition, long[]> ranges) {
-        Map<TopicPartition, ConsumerRecord<byte[], byte[]>> first = new HashMap<>();
-        Set<TopicPartition> reading = new HashSet<>();
-        ranges.forEach((partition, range) -> {
-            if (range[1] > range[0]) {
-                reading.add(partition);
-            }
-        });
-        if (reading.isEmpty()) {
-            return first;
-        }
-        if (consumer == null) {
-            consumer = new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer());
-        }
-        consumer.assign(reading);
-        reading.forEach(partition -> consumer.seek(partition, ranges.get(partition)[0]));
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        try {
-            while (!reading.isEmpty()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("reading the first waiting records of " + reading
-                            + " took longer than " + TIMEOUT.toSeconds() + " s");
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    if (reading.remove(partition) && record.offset() < ranges.get(partition)[1]) {
-                        first.put(partition, record);
-                    }
-                }
-                reading.removeIf(partition -> consumer.position(partition, TIMEOUT) >= ranges.get(partition)[1]);
-                Set<TopicPartition> done = new HashSet<>(consumer.assignment());
-                done.removeAll(reading);
-                consumer.pause(done); // the rest of their records is not fetched
-            }
-        } finally {
-            consumer.assign(List.of()); // what it fetched beyond the first records is dropped
-        }
-        return first;
+        return AdminRequests.retrying(TIMEOUT, () -> admin.listOffsets(asked, new ListOffsetsOptions(isolation)).all());
     }
 
     @Override
@@ -219,10 +202,76 @@ public final class WaitingInputs implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         synchronized (this) {
+            waiting = Map.of(); // nothing looks any more: not known
+            committed.close();
+            uncommitted.close();
+        }
+        admin.close(Duration.ZERO);
+    }
+
+    /** Reads the first record of partitions' ranges, at one isolation level; made at its first read. */
+    private static final class Reader {
+
+        /** The first records found, and the partitions not read to the end of their range in time. */
+        record Found(Map<TopicPartition, ConsumerRecord<byte[], byte[]>> records, Set<TopicPartition> unread) {
+        }
+
+        private final Properties properties;
+        private KafkaConsumer<byte[], byte[]> consumer;
+
+        Reader(GuardConfig config, IsolationLevel isolation) {
+            properties = config.consumerProperties();
+            properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString());
+            properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "lockup-guard-waiting-inputs-"
+                    + isolation.toString().replace('_', '-'));
+            properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(FETCH_BYTES));
+        }
+
+        /**
+         * The first record of each partition in its range ({@code from}, {@code to}), where there is one: each
+         * partition is read until it gives one or its position passes the range, for at most the look's time.
+         */
+        Found firstRecords(Map<TopicPartition, long[]> ranges) {
+            Map<TopicPartition, ConsumerRecord<byte[], byte[]>> first = new HashMap<>();
+            Set<TopicPartition> reading = new HashSet<>();
+            ranges.forEach((partition, range) -> {
+                if (range[1] > range[0]) {
+                    reading.add(partition);
+                }
+            });
+            if (reading.isEmpty()) {
+                return new Found(first, Set.of());
+            }
+            if (consumer == null) {
+                consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            }
+            consumer.assign(reading);
+            reading.forEach(partition -> consumer.seek(partition, ranges.get(partition)[0]));
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            try {
+                while (!reading.isEmpty() && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                        if (reading.remove(partition) && record.offset() < ranges.get(partition)[1]) {
+                            first.put(partition, record);
+                        }
+                    }
+                    reading.removeIf(partition -> consumer.position(partition, TIMEOUT) >= ranges.get(partition)[1]);
+                    Set<TopicPartition> done = new HashSet<>(consumer.assignment());
+                    done.removeAll(reading);
+                    consumer.pause(done); // the rest of their records is not fetched
+                }
+            } finally {
+                consumer.assign(List.of()); // what it fetched beyond the first records is dropped
+            }
+            return new Found(first, Set.copyOf(reading));
+        }
+
+        void close() {
             if (consumer != null) {
                 consumer.close();
             }
         }
-        admin.close(Duration.ZERO);
     }
 }

@@ -206,18 +206,18 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
     }
 
     /**
-     * What waits on the guard's inputs to be decided, per input partition, as the cluster shows it: the offsets of
-     * committed records after its group's committed position ({@code lockup_guard_input_lag}) and how long the first
-     * of them has waited ({@code lockup_guard_input_wait_seconds}); NaN while they cannot be read. The group's figures,
-     * the same from every instance: alert on their largest.
+     * What waits on the guard's inputs to be decided, per input partition, as the cluster shows it: the offsets from
+     * its group's committed position to the end of the log ({@code lockup_guard_input_lag}) and how long the first
+     * record among them the guard waits for has waited ({@code lockup_guard_input_wait_seconds}); NaN while they
+     * cannot be read. The group's figures, the same from every instance: alert on their largest.
      */
     public void bindWaitingInputs(List<TopicPartition> partitions, ToDoubleFunction<TopicPartition> lag,
             ToDoubleFunction<TopicPartition> seconds) {
         for (TopicPartition partition : partitions) {
             Tags tags = Tags.of("topic", partition.topic(), "partition", Integer.toString(partition.partition()));
             Gauge.builder("lockup.guard.input.lag", () -> lag.applyAsDouble(partition)).tags(tags)
-                    .description("Offsets of records on an input partition after the guard's committed position, 0 "
-                            + "when no committed record is among them")
+                    .description("Offsets from the guard's committed position on an input partition to the end "
+                            + "of the log, 0 when no record among them waits to be decided")
                     .register(registry);
             Gauge.builder("lockup.guard.input.wait.seconds", () -> seconds.applyAsDouble(partition)).tags(tags)
                     .description("How long the first record not yet decided on an input partition has waited")

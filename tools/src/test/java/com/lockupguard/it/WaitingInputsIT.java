@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -80,11 +81,16 @@ class WaitingInputsIT {
                 assertThat(io.awaitDecisions(40, Duration.ofSeconds(60))).hasSize(40);
             }
             String orders = config.topicNames().orders();
+            String group = config.getString(GuardConfig.APPLICATION_ID_CONFIG);
             TopicPartition stalled = new TopicPartition(orders, 2);
             TopicPartition markerOnly = new TopicPartition(orders, 1);
+            TopicPartition heldByOpenTransaction = new TopicPartition(orders, 3);
+            TopicPartition positionPastTheEnd = new TopicPartition(orders, 0);
 
-            // when three records, stamped an hour back, are appended to one partition, and one to another in a
-            // transaction, the group's position then set past that record but not past the transaction's marker
+            // when three records, stamped an hour back, are appended to one partition; one to another in a
+            // transaction, the group's position then set past that record but not past the transaction's marker;
+            // one to a third in a transaction left open; and the position on a fourth set past its end (as on a
+            // topic created again)
             long hourAgo = Instant.now().minus(Duration.ofHours(1)).toEpochMilli();
             try (KafkaProducer<byte[], byte[]> producer = producer(config, null)) {
                 for (int i = 0; i < 3; i++) {
@@ -92,36 +98,81 @@ class WaitingInputsIT {
                 }
             }
             long afterTransactional;
-            try (KafkaProducer<byte[], byte[]> producer = producer(config, "waiting-it")) {
+            try (KafkaProducer<byte[], byte[]> producer = producer(config, "waiting-it-committed")) {
                 producer.initTransactions();
                 producer.beginTransaction();
                 RecordMetadata sent = producer.send(record(markerOnly, System.currentTimeMillis())).get();
                 producer.commitTransaction();
                 afterTransactional = sent.offset() + 1;
             }
-            try (Admin admin = Admin.create(config.adminProperties())) {
-                admin.alterConsumerGroupOffsets(config.getString(GuardConfig.APPLICATION_ID_CONFIG),
-                        Map.of(markerOnly, new OffsetAndMetadata(afterTransactional))).all().get();
-            }
+            try (Admin admin = Admin.create(config.adminProperties());
+                    KafkaProducer<byte[], byte[]> open = producer(config, "waiting-it-open")) {
+                open.initTransactions();
+                open.beginTransaction();
+                open.send(record(heldByOpenTransaction, hourAgo)).get();
+                long end = admin.listOffsets(Map.of(positionPastTheEnd, OffsetSpec.latest())).all().get()
+                        .get(positionPastTheEnd).offset();
+                assertThat(end).as("records decided on %s", positionPastTheEnd).isPositive();
+                admin.alterConsumerGroupOffsets(group, Map.of(markerOnly, new OffsetAndMetadata(afterTransactional),
+                        positionPastTheEnd, new OffsetAndMetadata(end + 1000))).all().get();
 
-            // then a look shows the three records waiting on their partition, and nothing on the others
-            try (WaitingInputs waiting = WaitingInputs.of(config, PARTITIONS, Clock.systemUTC())) {
-                waiting.look();
-                assertThat(waiting.lag(stalled)).isEqualTo(3.0);
-                double first = waiting.seconds(stalled);
-                // counted from one look before it was first found, not from its stamp an hour back
-                assertThat(first).isBetween(1.0, 2.0);
-                waiting.partitions().stream().filter(partition -> !partition.equals(stalled)).forEach(partition -> {
-                    assertThat(waiting.lag(partition)).as("lag of %s", partition).isZero();
-                    assertThat(waiting.seconds(partition)).as("wait on %s", partition).isZero();
-                });
+                // then a look shows the three records waiting on their partition, the open transaction's record on
+                // its, every record of the partition whose position is past its end (Kafka Streams reads them all
+                // again), and nothing on the others
+                try (WaitingInputs waiting = WaitingInputs.of(config, PARTITIONS, Clock.systemUTC())) {
+                    waiting.look();
+                    assertThat(waiting.lag(stalled)).isEqualTo(3.0);
+                    assertThat(waiting.lag(heldByOpenTransaction)).isEqualTo(1.0);
+                    assertThat(waiting.lag(positionPastTheEnd)).isEqualTo((double) end);
+                    double first = waiting.seconds(stalled);
+                    // counted from one look before it was first found, not from its stamp an hour back
+                    assertThat(first).isBetween(1.0, 2.0);
+                    assertThat(waiting.seconds(heldByOpenTransaction)).isBetween(1.0, 2.0);
+                    assertThat(waiting.seconds(positionPastTheEnd)).isBetween(1.0, 2.0);
+                    waiting.partitions().stream().filter(partition -> !partition.topic().equals(orders)
+                            || partition.equals(markerOnly)).forEach(partition -> {
+                                assertThat(waiting.lag(partition)).as("lag of %s", partition).isZero();
+                                assertThat(waiting.seconds(partition)).as("wait on %s", partition).isZero();
+                            });
 
-                // and the wait grows from look to look while nothing decides them
-                Thread.sleep(1500);
-                waiting.look();
-                assertThat(waiting.seconds(stalled)).isGreaterThanOrEqualTo(first + 1.5).isLessThan(60);
-                assertThat(waiting.lag(stalled)).isEqualTo(3.0);
+                    // and the waits grow from look to look while nothing decides them
+                    Thread.sleep(1500);
+                    waiting.look();
+                    assertThat(waiting.seconds(stalled)).isGreaterThanOrEqualTo(first + 1.5).isLessThan(60);
+                    assertThat(waiting.seconds(heldByOpenTransaction)).isGreaterThanOrEqualTo(2.5).isLessThan(60);
+                    assertThat(waiting.lag(stalled)).isEqualTo(3.0);
+
+                    // and once the open transaction is aborted, nothing waits behind it
+                    open.abortTransaction();
+                    waiting.look();
+                    assertThat(waiting.lag(heldByOpenTransaction)).isZero();
+                    assertThat(waiting.seconds(heldByOpenTransaction)).isZero();
+                }
             }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldShowNotKnownOnceClosed() throws Exception {
+        String scope = "waiting-closed-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given a look at a guard's inputs
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-waiting-closed", scope);
+            GuardConfig config = new GuardConfig(settings);
+            new BrokerIO(settings).createTopics();
+            WaitingInputs waiting = WaitingInputs.of(config, PARTITIONS, Clock.systemUTC());
+            waiting.look();
+            TopicPartition orders = new TopicPartition(config.topicNames().orders(), 0);
+            assertThat(waiting.lag(orders)).isZero();
+
+            // when it is closed
+            waiting.close();
+
+            // then what it last saw is not shown as if it still looked
+            assertThat(waiting.lag(orders)).isNaN();
+            assertThat(waiting.seconds(orders)).isNaN();
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
