@@ -95,6 +95,21 @@ class GuardConfigTest {
     }
 
     @Test
+    void shouldHaveTheChangelogsRollTheirSegmentsSoThatCompactionKeepsThemNearTheirStoresUnlessTold() {
+        // given no setting for Kafka Streams' own topics, and one for their segments' size
+        Properties byDefault = new GuardConfig(Map.of()).streamsProperties();
+        Properties told = new GuardConfig(Map.of("topic.segment.bytes", "1073741824")).streamsProperties();
+
+        // then by default the changelogs Kafka Streams creates roll at 64 MiB or every hour: the broker compacts
+        // rolled segments only, and at its defaults (1 GiB, 7 days) a changelog grew by a GiB per partition first
+        assertThat(byDefault).containsEntry("topic.segment.bytes", "67108864")
+                .containsEntry("topic.segment.ms", "3600000");
+        // and a setting given wins
+        assertThat(told).containsEntry("topic.segment.bytes", "1073741824")
+                .containsEntry("topic.segment.ms", "3600000");
+    }
+
+    @Test
     void shouldGiveKafkaStreamsNoCauseToWarnAtEveryStart() {
         // given Kafka Streams' own log, as a start reads it
         try (CapturedLogs logged = CapturedLogs.of(org.apache.kafka.streams.StreamsConfig.class)) {

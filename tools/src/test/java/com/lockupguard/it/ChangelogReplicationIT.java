@@ -9,7 +9,12 @@ import com.lockupguard.topology.DecisionObserver;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +51,22 @@ class ChangelogReplicationIT {
             settings.put(GuardConfig.REPLICATION_FACTOR_CONFIG, "1");
             try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
                 assertThat(guard.service().isReady()).isTrue();
+                // and its changelogs roll their segments at 64 MiB or every hour, so that the broker's compaction,
+                // which cleans rolled segments only, keeps them near what the stores hold
+                try (Admin admin = Admin.create(new GuardConfig(settings).adminProperties())) {
+                    Set<String> changelogs = admin.listTopics().names().get().stream()
+                            .filter(topic -> topic.startsWith("guard-replicas-") && topic.endsWith("-changelog"))
+                            .collect(Collectors.toSet());
+                    assertThat(changelogs).contains("guard-replicas-holding-state-changelog",
+                            "guard-replicas-seen-orders-changelog");
+                    Map<ConfigResource, Config> configs = admin.describeConfigs(changelogs.stream()
+                            .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList()).all().get();
+                    configs.forEach((topic, config) -> {
+                        assertThat(config.get("segment.bytes").value()).as("%s", topic.name()).isEqualTo("67108864");
+                        assertThat(config.get("segment.ms").value()).as("%s", topic.name()).isEqualTo("3600000");
+                        assertThat(config.get("cleanup.policy").value()).as("%s", topic.name()).isEqualTo("compact");
+                    });
+                }
             }
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
