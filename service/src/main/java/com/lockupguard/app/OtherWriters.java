@@ -3,6 +3,7 @@ package com.lockupguard.app;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,10 +34,14 @@ import org.apache.kafka.common.TopicPartition;
  * last look (a transaction since, under transactions version 2 a new epoch), or that holds a transaction open on it
  * now, is another writer, reported until it has written nothing for {@value #QUIET_LOOKS} looks. A producer the
  * brokers do not name (not transactional, or a transactional id this principal may not describe) counts too, since
- * this guard's own are transactional and its own to describe, unless its epoch is spent: a transactional id whose
- * epochs run out (every commit takes one under transactions version 2: at a commit every 20 ms, in 11 minutes) gets
- * a new producer id, and the brokers name only the new one. Under {@code at_least_once} the guard's own producers are
- * not transactional, and nothing is looked for.
+ * this guard's own are transactional and its own to describe, unless it was one of the guard's own: a transactional
+ * id whose epochs run out (every commit takes one under transactions version 2: at a commit every 20 ms, in 11
+ * minutes) gets a new producer id, and from the commit that spent the last epoch the brokers name only the new one,
+ * while the old one's last transaction shows on the partitions it wrote. So every producer id on the decision
+ * partitions is named at every look until the brokers name it as this guard's (they never give an id twice), and one
+ * named so is this guard's for as long as it shows there; one never named that its own spent its last epoch
+ * writing is the guard's too. Under {@code at_least_once} the guard's own producers are not transactional, and
+ * nothing is looked for.
  */
 final class OtherWriters {
 
@@ -51,6 +56,8 @@ final class OtherWriters {
     private final List<String> topics;
     private final Pattern ours;
     private Map<TopicPartition, Map<Long, ProducerState>> seen = Map.of();
+    /** The producer ids on the decision partitions that the brokers named as this guard's, at this look or before. */
+    private final Set<Long> own = new HashSet<>();
     private final Map<String, Writing> others = new TreeMap<>();
     private long looks;
 
@@ -75,16 +82,31 @@ final class OtherWriters {
                 active.computeIfAbsent(id, any -> new TreeSet<>()).add(partition.topic());
             }
         }));
-        // names first: a look whose names cannot be read leaves what was seen as it was, for the next to compare with
-        Map<Long, String> named = active.isEmpty() ? Map.of() : AdminRequests.retrying(timeout,
-                () -> admin.listTransactions(new ListTransactionsOptions().filterProducerIds(active.keySet())).all())
+        // names first: a look whose names cannot be read leaves what was seen as it was, for the next to compare with.
+        // Every id not yet known as the guard's own is asked for, active or not, so that one of its own is known
+        // before its epochs run out and the brokers stop naming it
+        Set<Long> present = new HashSet<>();
+        now.values().forEach(producers -> present.addAll(producers.keySet()));
+        Set<Long> unknown = new HashSet<>(present);
+        unknown.removeAll(own);
+        Map<Long, String> named = unknown.isEmpty() ? Map.of() : AdminRequests.retrying(timeout,
+                () -> admin.listTransactions(new ListTransactionsOptions().filterProducerIds(unknown)).all())
                 .stream().collect(Collectors.toMap(TransactionListing::producerId,
                         TransactionListing::transactionalId, (first, second) -> first));
+        named.forEach((id, name) -> {
+            if (ours.matcher(name).matches()) {
+                own.add(id);
+            }
+        });
+        own.retainAll(present); // gone from the partitions' producers: never to be seen again
         seen = now;
         looks++;
         if (!active.isEmpty()) {
             active.forEach((id, written) -> {
                 String name = named.get(id);
+                if (own.contains(id)) {
+                    return;
+                }
                 if (name == null ? !retired(id, now) : !ours.matcher(name).matches()) {
                     String writer = name == null ? "a producer the brokers do not name (producer id " + id
                             + ": not transactional, or a transactional id this guard may not describe)"

@@ -102,6 +102,25 @@ class OtherWritersTest {
     }
 
     @Test
+    void shouldNotCountTheGuardsOwnProducerIdRetiredAfterTransactionsThatWroteNoDecision() throws Exception {
+        // given this guard's producer on the decisions, named as its own at the first look
+        wrote(APPROVED, producer(1, 32_700));
+        wrote(BLOCKED, producer(1, 32_698));
+        writers.since(TIMEOUT);
+
+        // when it writes decisions, then only other topics for its last transactions (the release schedule's
+        // changelog, say), and its transactional id moves to a new producer id as its epochs run out: the old id's
+        // last epochs on the decisions are well below the last one, and the brokers no longer name it
+        cluster.transactionalIds.remove(1L);
+        cluster.transactionalIds.put(3L, OURS);
+        wrote(APPROVED, producer(1, 32_756), producer(3, 2));
+        wrote(BLOCKED, producer(1, 32_750));
+
+        // then it is not taken for another application (it paged a desk for five looks, on a real broker)
+        assertThat(writers.since(TIMEOUT)).isEmpty();
+    }
+
+    @Test
     void shouldStillReportAWriteSeenAtALookWhoseNamesCouldNotBeRead() throws Exception {
         // given
         wrote(APPROVED, producer(2, 5));
