@@ -83,8 +83,6 @@ public final class GuardConfig extends AbstractConfig {
     public static final String INPUTS_WAITING_CHECK_INTERVAL_MS_CONFIG = "inputs.waiting.check.interval.ms";
     /** The {@code segment.bytes} of the changelogs Kafka Streams creates, unless {@code topic.segment.bytes} is set. */
     static final int CHANGELOG_SEGMENT_BYTES = 64 * 1024 * 1024;
-    /** The {@code segment.ms} of the changelogs Kafka Streams creates, unless {@code topic.segment.ms} is set. */
-    static final long CHANGELOG_SEGMENT_MS = 3_600_000L;
     public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
 
     public static final String LOG_APPEND_TIME = "LogAppendTime";
@@ -668,13 +666,13 @@ public final class GuardConfig extends AbstractConfig {
                 TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG)) {
             properties.putIfAbsent(StreamsConfig.topicPrefix(bound), Long.toString(Long.MAX_VALUE));
         }
-        // and are compacted, but the broker compacts only the segments it has rolled: at its defaults (1 GiB, 7 days)
-        // each changelog partition gathers up to a GiB of values since replaced and ids since forgotten, which every
-        // restore reads. Rolled at 64 MiB or every hour, a changelog stays near what its store holds
+        // and are compacted, but the broker compacts only the segments it has rolled: at its default segment.bytes
+        // (1 GiB) each changelog partition gathers up to a GiB of values since replaced and ids since forgotten, which
+        // every restore reads. Rolled at 64 MiB, a changelog stays near what its store holds. (Not segment.ms: the
+        // broker measures it on the records' timestamps, which are those of the records the guard answers, however
+        // old, so a replay of months would roll a segment for every hour of them.)
         properties.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_BYTES_CONFIG),
                 Integer.toString(CHANGELOG_SEGMENT_BYTES));
-        properties.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_MS_CONFIG),
-                Long.toString(CHANGELOG_SEGMENT_MS));
         // the guard has no global store, so no global thread: Kafka Streams 4.4 warns at every start that the
         // processing exception handler is off for one unless this is set (it will be on by default in 5.0). It
         // warns again from the partition assignor, which reads the main consumer's settings as Streams settings:
