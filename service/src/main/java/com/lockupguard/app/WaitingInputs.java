@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -99,8 +100,13 @@ public final class WaitingInputs implements AutoCloseable {
 
     /** Looks now, and every {@code inputs.waiting.check.interval.ms} (not at all when it is 0), in the background. */
     public void start() {
-        if (!interval.isZero()) {
+        if (interval.isZero() || closed) {
+            return;
+        }
+        try {
             schedule.scheduleWithFixedDelay(this::lookLogged, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed while it started: nothing to look at any more
         }
     }
 
@@ -226,6 +232,8 @@ public final class WaitingInputs implements AutoCloseable {
             properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "lockup-guard-waiting-inputs-"
                     + isolation.toString().replace('_', '-'));
             properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(FETCH_BYTES));
+            // records deleted under a look: read from the first kept, as Kafka Streams would
+            properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         }
 
         /**
