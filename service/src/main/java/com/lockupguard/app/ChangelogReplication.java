@@ -3,6 +3,8 @@ package com.lockupguard.app;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +31,7 @@ public final class ChangelogReplication {
         }
         int brokers;
         try {
-            brokers = AdminRequests.retrying(timeout, () -> admin.describeCluster().nodes()).size();
+            brokers = brokers(admin, timeout);
         } catch (IllegalStateException e) {
             // a cluster that does not say how many brokers it has is not refused for it: Kafka Streams will say
             LOG.debug("not checked against the cluster's brokers: replication.factor={}", replicas, e);
@@ -42,5 +44,22 @@ public final class ChangelogReplication {
                 + "with %d replicas each, and the cluster has %d broker%s, so it refuses them and every stream thread "
                 + "would fail, and be replaced, for ever. Set replication.factor to at most %d (or -1, the broker's "
                 + "default.replication.factor).", replicas, replicas, brokers, brokers == 1 ? "" : "s", brokers));
+    }
+
+    /**
+     * The brokers the cluster has, a broker stopped for a moment (fenced, a rolling restart, say) among them: counting
+     * only those up, a guard started during a rolling restart of three brokers was refused for a cluster of two. Asked
+     * of brokers before Kafka 4.0, which cannot say, those up.
+     */
+    private static int brokers(Admin admin, Duration timeout) throws InterruptedException {
+        try {
+            return AdminRequests.retrying(timeout, () -> admin.describeCluster(new DescribeClusterOptions()
+                    .includeFencedBrokers(true)).nodes()).size();
+        } catch (IllegalStateException e) {
+            if (!(e.getCause() instanceof UnsupportedVersionException)) {
+                throw e;
+            }
+            return AdminRequests.retrying(timeout, () -> admin.describeCluster().nodes()).size();
+        }
     }
 }

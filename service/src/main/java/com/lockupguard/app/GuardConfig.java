@@ -148,7 +148,7 @@ public final class GuardConfig extends AbstractConfig {
                     "Warm copies of each task's stores kept on other instances, for fast fail-over.")
             .define(REPLICATION_FACTOR_CONFIG, Type.INT, -1, Importance.MEDIUM,
                     "Replication of the guard's internal changelog topics; -1 takes the broker's default. More "
-                            + "than the cluster has brokers is refused at start.")
+                            + "than the cluster has brokers (one stopped for a moment counted) is refused at start.")
             .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 20L, Range.atLeast(1), Importance.MEDIUM,
                     "How often a transaction is committed: the floor of decision latency under exactly_once_v2 "
                             + "(Kafka Streams' default, 100, costs a pre-trade check about 80 ms; see BENCHMARKS.md).")

@@ -46,4 +46,28 @@ class ChangelogReplicationTest {
         assertThat(ChangelogReplication.refusal(cluster.admin(), config("4"), Duration.ofSeconds(1)))
                 .hasValueSatisfying(reason -> assertThat(reason).contains("the cluster has 3 brokers"));
     }
+
+    @Test
+    void shouldCountABrokerStoppedForAMomentAmongTheClustersBrokers() throws Exception {
+        // given a cluster of three brokers, one of them stopped for a moment (a rolling restart)
+        cluster.brokers = 3;
+        cluster.fencedBrokers = 1;
+
+        // when a guard whose changelogs have three replicas starts, then it is not refused for a cluster of two
+        assertThat(ChangelogReplication.refusal(cluster.admin(), config("3"), Duration.ofSeconds(1))).isEmpty();
+        assertThat(ChangelogReplication.refusal(cluster.admin(), config("4"), Duration.ofSeconds(1)))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("the cluster has 3 brokers"));
+    }
+
+    @Test
+    void shouldCountTheBrokersUpWhereTheClusterCannotSayWhichAreStopped() throws Exception {
+        // given brokers before Kafka 4.0, which refuse to be asked for fenced brokers, three of them, one stopped
+        cluster.brokers = 3;
+        cluster.fencedBrokers = 1;
+        cluster.fencedBrokersUnsupported = true;
+
+        // when / then the two up are counted, as before
+        assertThat(ChangelogReplication.refusal(cluster.admin(), config("3"), Duration.ofSeconds(1)))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("the cluster has 2 brokers"));
+    }
 }

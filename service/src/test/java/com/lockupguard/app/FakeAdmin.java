@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.DescribeConfigsResult;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsResult;
@@ -38,6 +39,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.internals.KafkaFutureImpl;
 
 /**
@@ -83,6 +85,10 @@ final class FakeAdmin {
     RuntimeException listTopicsFailure;
     /** How many brokers DescribeCluster answers. */
     int brokers = 1;
+    /** How many of those are fenced (stopped for a moment): answered only when fenced brokers are asked for. */
+    int fencedBrokers;
+    /** Whether the brokers refuse to be asked for fenced brokers, as those before Kafka 4.0 do. */
+    boolean fencedBrokersUnsupported;
 
     Topic topic(String name, int partitions, Map<String, String> configs) {
         Topic topic = new Topic(name, partitions);
@@ -95,7 +101,8 @@ final class FakeAdmin {
         return (Admin) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Admin.class},
                 (proxy, method, arguments) -> switch (method.getName()) {
                     case "listTopics" -> listTopics();
-                    case "describeCluster" -> describeCluster();
+                    case "describeCluster" -> describeCluster(arguments == null || arguments.length == 0
+                            ? new DescribeClusterOptions() : (DescribeClusterOptions) arguments[0]);
                     case "createTopics" -> createTopics((Collection<?>) arguments[0]);
                     case "describeTopics" -> describeTopics((Collection<?>) arguments[0]);
                     case "describeConfigs" -> describeConfigs((Collection<?>) arguments[0]);
@@ -107,15 +114,25 @@ final class FakeAdmin {
                 });
     }
 
-    private DescribeClusterResult describeCluster() throws ReflectiveOperationException {
+    private DescribeClusterResult describeCluster(DescribeClusterOptions options)
+            throws ReflectiveOperationException {
         List<Node> nodes = new ArrayList<>();
         for (int id = 0; id < brokers; id++) {
-            nodes.add(new Node(id, "broker-" + id, 9092));
+            boolean fenced = id >= brokers - fencedBrokers;
+            if (!fenced || options.includeFencedBrokers()) {
+                nodes.add(new Node(id, "broker-" + id, 9092, null, fenced));
+            }
         }
         Constructor<DescribeClusterResult> constructor = DescribeClusterResult.class.getDeclaredConstructor(
                 KafkaFuture.class, KafkaFuture.class, KafkaFuture.class, KafkaFuture.class);
         constructor.setAccessible(true);
-        return constructor.newInstance(KafkaFuture.completedFuture(nodes), KafkaFuture.completedFuture(nodes.get(0)),
+        KafkaFutureImpl<Collection<Node>> answer = new KafkaFutureImpl<>();
+        if (options.includeFencedBrokers() && fencedBrokersUnsupported) {
+            answer.completeExceptionally(new UnsupportedVersionException("Cannot request fenced brokers"));
+        } else {
+            answer.complete(nodes);
+        }
+        return constructor.newInstance(answer, KafkaFuture.completedFuture(nodes.get(0)),
                 KafkaFuture.completedFuture("fake-cluster"), KafkaFuture.completedFuture(null));
     }
 

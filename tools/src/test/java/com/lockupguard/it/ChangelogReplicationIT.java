@@ -8,6 +8,7 @@ import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.topology.DecisionObserver;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Kafka Streams' changelogs asked for with more replicas than the cluster has brokers: Kafka refuses to create them,
  * and every stream thread failed and was replaced, for ever, the guard never ready and never saying why.
  */
-@Timeout(120)
+@Timeout(240)
 class ChangelogReplicationIT {
 
     @TempDir
@@ -66,6 +67,34 @@ class ChangelogReplicationIT {
                         assertThat(config.get("cleanup.policy").value()).as("%s", topic.name()).isEqualTo("compact");
                     });
                 }
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldStartWhileOneOfItsThreeBrokersIsStoppedForAMoment() throws Exception {
+        String scope = "replication-rolling-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(3)) {
+            // given a guard on three brokers with changelogs of three replicas, which decided orders and stopped
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-rolling", scope);
+            settings.put(GuardConfig.REPLICATION_FACTOR_CONFIG, "3");
+            BrokerIO io = new BrokerIO(settings);
+            try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
+                io.produce(Scenario.random(29, 4, 20));
+                assertThat(io.awaitDecisions(20, Duration.ofSeconds(60))).hasSize(20);
+            }
+
+            // when it starts again while one broker is stopped (a rolling restart of the brokers)
+            kafka.stopBroker(kafka.brokerIds().stream().max(Integer::compare).orElseThrow());
+
+            // then it starts and decides: the cluster still has three brokers, one of them fenced for a moment
+            // (refused before, for "a cluster of 2 brokers", which stopped every instance of the crash soak whose
+            // restart met a broker bounce)
+            try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
+                io.produce(Scenario.random(31, 4, 10));
+                assertThat(io.awaitDecisions(30, Duration.ofSeconds(60))).hasSize(30);
             }
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
