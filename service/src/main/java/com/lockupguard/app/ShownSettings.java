@@ -14,8 +14,9 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The settings a guard runs with, as {@code config --check} prints them and {@code run} logs them at start: every
- * setting of the guard, its default applied, and every other setting given (Kafka Streams' and its clients', whose
- * defaults are not shown), all sorted by name, secrets hidden; a setting without a value is shown {@value #UNSET}.
+ * setting of the guard, its default applied, every other setting given (Kafka Streams' and its clients', whose own
+ * defaults are not shown), and those the guard gives Kafka Streams unless told otherwise ({@code topic.segment.bytes}
+ * of the changelogs, ...), all sorted by name, secrets hidden; a setting without a value is shown {@value #UNSET}.
  */
 public final class ShownSettings {
 
@@ -35,6 +36,7 @@ public final class ShownSettings {
     public static Map<String, String> of(GuardConfig config) {
         Map<String, Object> resolved = new TreeMap<>(config.values());
         config.originalStrings().forEach(resolved::putIfAbsent);
+        config.streamsProperties().forEach((key, value) -> resolved.putIfAbsent((String) key, value));
         Map<String, String> shown = new TreeMap<>();
         resolved.forEach((key, value) -> shown.put(key, shown(key, value)));
         return shown;

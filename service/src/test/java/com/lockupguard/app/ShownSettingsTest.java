@@ -21,6 +21,20 @@ class ShownSettingsTest {
     }
 
     @Test
+    void shouldShowWhatTheGuardGivesKafkaStreamsUnlessToldOtherwise() {
+        // given the defaults, and a user's segment size for the changelogs
+        Map<String, String> byDefault = ShownSettings.of(new GuardConfig(Map.of()));
+        Map<String, String> told = ShownSettings.of(new GuardConfig(Map.of("topic.segment.bytes", "1073741824")));
+
+        // then the settings the guard imposes on Kafka Streams' own topics and handlers show, as they apply
+        assertThat(byDefault).containsEntry("topic.segment.bytes", "67108864")
+                .containsEntry("topic.message.timestamp.before.max.ms", Long.toString(Long.MAX_VALUE))
+                .containsEntry("processing.exception.handler.global.enabled", "true");
+        // and the user's value where one is given
+        assertThat(told).containsEntry("topic.segment.bytes", "1073741824");
+    }
+
+    @Test
     void shouldHideASecretThatIsSetAndSayWhenOneIsEmpty() {
         // given a token set, a key password set to nothing, and a password of Kafka's clients
         GuardConfig config = new GuardConfig(Map.of("api.token", "s3cret-token-of-the-desk-0123456789",
