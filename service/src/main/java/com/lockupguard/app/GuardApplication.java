@@ -116,6 +116,8 @@ public final class GuardApplication implements AutoCloseable {
         metrics.bindTopicProblems(service::topicProblems);
         metrics.bindReplacedThreads(service::replacedThreads);
         metrics.bindRebuiltTasks(service::rebuiltTasks);
+        service.rocksDBMemory().ifPresent(memory -> metrics.bindRocksDBMemory(memory.limit(), memory::used,
+                memory::pinned));
         GuardApplication application = new GuardApplication(metrics, service, web);
         metrics.bindReadiness(application::ready);
         try {

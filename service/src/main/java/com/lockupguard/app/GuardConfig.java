@@ -84,6 +84,12 @@ public final class GuardConfig extends AbstractConfig {
     /** The {@code segment.bytes} of the changelogs Kafka Streams creates, unless {@code topic.segment.bytes} is set. */
     static final int CHANGELOG_SEGMENT_BYTES = 64 * 1024 * 1024;
     public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
+    public static final String ROCKSDB_MEMORY_BYTES_CONFIG = "rocksdb.memory.bytes";
+    public static final String ROCKSDB_MEMORY_WRITE_BUFFER_RATIO_CONFIG = "rocksdb.memory.write.buffer.ratio";
+    /** The default {@code rocksdb.memory.bytes}. */
+    static final long ROCKSDB_MEMORY_BYTES = 256L * 1024 * 1024;
+    /** The least {@code rocksdb.memory.bytes}: a few blocks and memtables per store still fit. */
+    static final long ROCKSDB_MEMORY_LEAST_BYTES = 16L * 1024 * 1024;
 
     public static final String LOG_APPEND_TIME = "LogAppendTime";
     public static final String CREATE_TIME = "CreateTime";
@@ -279,6 +285,17 @@ public final class GuardConfig extends AbstractConfig {
                     + "from every instance, and there while a rebalance holds the partitions). 0: never.")
             .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
                     "How long a graceful shutdown may take.")
+            .define(ROCKSDB_MEMORY_BYTES_CONFIG, Type.LONG, ROCKSDB_MEMORY_BYTES, new BytesOrUnbounded(),
+                    Importance.MEDIUM, "The native memory every RocksDB store of this instance shares, outside the "
+                            + "heap: one block cache, which the memtables and the index and filter blocks are "
+                            + "charged to as well (lockup_guard_rocksdb_memory_used_bytes). Count it on top of "
+                            + "the heap in a container's memory limit. -1: Kafka Streams' own, per store of every "
+                            + "task (standbys included), each up to a 50 MiB cache and 48 MiB of memtables, the "
+                            + "index and filter blocks beside them: unbounded as partitions and state grow.")
+            .define(ROCKSDB_MEMORY_WRITE_BUFFER_RATIO_CONFIG, Type.DOUBLE, 0.5, Range.between(0.1, 0.9),
+                    Importance.LOW, "The share of rocksdb.memory.bytes the memtables may take before the largest "
+                            + "is written to disk; the rest caches blocks read, a tenth of the whole kept for "
+                            + "index and filter blocks.")
             .define(HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Interface the HTTP API, dashboard and /metrics listen on; 0.0.0.0 for all.")
             .define(HTTP_PORT_CONFIG, Type.INT, 8080, Range.between(-1, 65_535), Importance.MEDIUM,
@@ -624,6 +641,21 @@ public final class GuardConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "1 to " + most + " of ASCII letters, digits, '.', '_', '-'; not '.' or '..'";
+        }
+    }
+
+    /** A number of bytes, at least {@link #ROCKSDB_MEMORY_LEAST_BYTES}, or -1 for no bound. */
+    private static final class BytesOrUnbounded implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null || ((Long) value != -1 && (Long) value < ROCKSDB_MEMORY_LEAST_BYTES)) {
+                throw new ConfigException(name, value, "must be " + this);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "-1 (Kafka Streams' own, unbounded), or [" + ROCKSDB_MEMORY_LEAST_BYTES + ",...]";
         }
     }
 

@@ -2,6 +2,7 @@ package com.lockupguard.app;
 
 import com.lockupguard.registry.SchemaBootstrap;
 import com.lockupguard.registry.SchemaRegistryException;
+import com.lockupguard.state.RocksDBMemory;
 import com.lockupguard.topology.DecisionObserver;
 import com.lockupguard.topology.EmptiedStateRepair;
 import com.lockupguard.topology.FailureCauses;
@@ -17,6 +18,7 @@ import com.lockupguard.web.ReadinessReason;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -82,13 +84,16 @@ public final class GuardService implements AutoCloseable {
     /** Whether {@link #close()} has run (guarded by this). */
     private boolean closed;
 
+    /** The memory the stores share, closed once Kafka Streams has; null when unbounded. */
+    private final RocksDBMemory rocksDBMemory;
     private final InputPartitions inputPartitions;
     private final OutputMessageLimit outputLimit;
     private final RunningPartitions running;
 
     private GuardService(GuardConfig config, GuardTopics topics, KafkaStreams streams, TopologyOptions options,
-            OutputMessageLimit outputLimit) {
+            OutputMessageLimit outputLimit, RocksDBMemory rocksDBMemory) {
         this.config = config;
+        this.rocksDBMemory = rocksDBMemory;
         this.restoreProgress = new RestoreProgress(options.emptiedState());
         this.topics = topics;
         this.streams = streams;
@@ -122,12 +127,41 @@ public final class GuardService implements AutoCloseable {
         Properties properties = StreamsDefaults.errorHandling(config.topicNames(), observer, outputLimit);
         properties.putAll(config.streamsProperties());
         StreamsConfig streamsConfig = new StreamsConfig(properties); // fails here, naming the setting, if one is bad
-        GuardService service = new GuardService(config, topics, new KafkaStreams(topology, streamsConfig), options,
-                outputLimit);
+        RocksDBMemory memory = rocksDBMemory(config, streamsConfig, properties);
+        GuardService service;
+        try {
+            if (memory != null) {
+                streamsConfig = new StreamsConfig(properties);
+            }
+            service = new GuardService(config, topics, new KafkaStreams(topology, streamsConfig), options,
+                    outputLimit, memory);
+        } catch (RuntimeException | Error e) {
+            if (memory != null) {
+                memory.close();
+            }
+            throw e;
+        }
         service.streams.setStateListener(service::onStateChange);
         service.streams.setUncaughtExceptionHandler(service::onThreadFailure);
         service.streams.setGlobalStateRestoreListener(service.restoreProgress);
         return service;
+    }
+
+    /**
+     * The memory every RocksDB store of the guard shares, put into its Kafka Streams {@code properties} (with the
+     * user's {@code rocksdb.config.setter}, checked by {@code streamsConfig}, to run after it); null with
+     * {@code rocksdb.memory.bytes=-1}.
+     */
+    private static RocksDBMemory rocksDBMemory(GuardConfig config, StreamsConfig streamsConfig,
+            Properties properties) {
+        long bytes = config.getLong(GuardConfig.ROCKSDB_MEMORY_BYTES_CONFIG);
+        if (bytes == -1) {
+            return null;
+        }
+        RocksDBMemory memory = RocksDBMemory.of(bytes,
+                config.getDouble(GuardConfig.ROCKSDB_MEMORY_WRITE_BUFFER_RATIO_CONFIG));
+        memory.applyTo(properties, streamsConfig.getClass(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG));
+        return memory;
     }
 
     /** Provisions and checks the topics and the registry's schemas, then starts processing. */
@@ -182,7 +216,7 @@ public final class GuardService implements AutoCloseable {
         // every permission Kafka can be asked about, before Kafka Streams meets a missing one mid-way
         KafkaAuthorization.verify(admin, config, PERMISSION_CHECK_TIMEOUT);
         // and the changelogs' replication, before Kafka Streams is refused them at every thread's start
-        java.util.Optional<String> replication = ChangelogReplication.refusal(admin, config, PERMISSION_CHECK_TIMEOUT);
+        Optional<String> replication = ChangelogReplication.refusal(admin, config, PERMISSION_CHECK_TIMEOUT);
         if (replication.isPresent()) {
             throw new IllegalStateException(replication.get());
         }
@@ -422,6 +456,11 @@ public final class GuardService implements AutoCloseable {
         return isReady();
     }
 
+    /** The memory the RocksDB stores share, unless {@code rocksdb.memory.bytes=-1}. */
+    public Optional<RocksDBMemory> rocksDBMemory() {
+        return Optional.ofNullable(rocksDBMemory);
+    }
+
     /** Blocks until the guard stops (closed, or failed with no thread left). */
     public void awaitTermination() throws InterruptedException {
         terminated.await();
@@ -457,6 +496,9 @@ public final class GuardService implements AutoCloseable {
                 CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(timeout));
         if (!clean) {
             LOG.warn("guard did not stop within {} s", timeout.toSeconds());
+        } else if (rocksDBMemory != null) {
+            // a stream thread still running could open a store yet: its memory is left to the process's end
+            rocksDBMemory.close();
         }
         TopicWatch watch = topicWatch;
         if (watch != null) {

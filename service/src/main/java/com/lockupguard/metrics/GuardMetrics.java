@@ -226,6 +226,25 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
     }
 
     /**
+     * The native memory the RocksDB stores share (rocksdb.memory.bytes): its bound ({@code
+     * lockup_guard_rocksdb_memory_limit_bytes}), what is in use of it ({@code lockup_guard_rocksdb_memory_used_bytes}:
+     * blocks read, index and filter blocks, memtables) and what of that the stores hold so that it cannot be evicted
+     * ({@code lockup_guard_rocksdb_memory_pinned_bytes}). Kafka Streams' own per-store figures ({@code
+     * kafka_stream_state_block_cache_usage} and the like) each show the whole shared cache: do not add them up.
+     */
+    public void bindRocksDBMemory(long limit, LongSupplier used, LongSupplier pinned) {
+        Gauge.builder("lockup.guard.rocksdb.memory.limit", () -> limit).baseUnit("bytes")
+                .description("The native memory the RocksDB stores share (rocksdb.memory.bytes)")
+                .register(registry);
+        Gauge.builder("lockup.guard.rocksdb.memory.used", used::getAsLong).baseUnit("bytes")
+                .description("Native memory in use by the RocksDB stores: blocks, index and filter blocks, memtables")
+                .register(registry);
+        Gauge.builder("lockup.guard.rocksdb.memory.pinned", pinned::getAsLong).baseUnit("bytes")
+                .description("Of the RocksDB memory in use, what the stores hold and cannot be evicted")
+                .register(registry);
+    }
+
+    /**
      * The API's decision feed, which {@code POST /api/orders} waits on and the page reads: whether it reads now
      * ({@code lockup_guard_decision_feed_up}, 0 while it restarts after a failure: orders then answer 503), the
      * records it went past because it could not decode or take them in, and its restarts.

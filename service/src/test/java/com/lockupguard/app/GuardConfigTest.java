@@ -95,6 +95,34 @@ class GuardConfigTest {
     }
 
     @Test
+    void shouldBoundTheStoresNativeMemoryByDefaultAndTakeMinusOneForKafkaStreamsOwn() {
+        // given no setting, and the settings that turn the bound off or change it
+        GuardConfig byDefault = new GuardConfig(Map.of());
+        GuardConfig unbounded = new GuardConfig(Map.of("rocksdb.memory.bytes", "-1"));
+        GuardConfig told = new GuardConfig(Map.of("rocksdb.memory.bytes", "1073741824",
+                "rocksdb.memory.write.buffer.ratio", "0.25"));
+
+        // then every store shares 256 MiB, half of it for memtables, unless told
+        assertThat(byDefault.getLong(GuardConfig.ROCKSDB_MEMORY_BYTES_CONFIG)).isEqualTo(256L * 1024 * 1024);
+        assertThat(byDefault.getDouble(GuardConfig.ROCKSDB_MEMORY_WRITE_BUFFER_RATIO_CONFIG)).isEqualTo(0.5);
+        assertThat(unbounded.getLong(GuardConfig.ROCKSDB_MEMORY_BYTES_CONFIG)).isEqualTo(-1);
+        assertThat(told.getLong(GuardConfig.ROCKSDB_MEMORY_BYTES_CONFIG)).isEqualTo(1L << 30);
+        assertThat(told.getDouble(GuardConfig.ROCKSDB_MEMORY_WRITE_BUFFER_RATIO_CONFIG)).isEqualTo(0.25);
+        // and the guard's own settings are not Kafka Streams' (which would pass them on to its clients)
+        assertThat(byDefault.streamsProperties()).doesNotContainKeys("rocksdb.memory.bytes",
+                "rocksdb.memory.write.buffer.ratio");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"rocksdb.memory.bytes, 0", "rocksdb.memory.bytes, 1048576", "rocksdb.memory.bytes, -2",
+            "rocksdb.memory.write.buffer.ratio, 0", "rocksdb.memory.write.buffer.ratio, 1"})
+    void shouldRefuseABoundTooSmallForAStoreAndAShareOfNoneOrAll(String name, String value) {
+        // when the setting is given so, then it is refused, naming it
+        assertThatThrownBy(() -> new GuardConfig(Map.of(name, value))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(name);
+    }
+
+    @Test
     void shouldHaveTheChangelogsRollTheirSegmentsBySizeSoThatCompactionKeepsThemNearTheirStoresUnlessTold() {
         // given no setting for Kafka Streams' own topics, and one for their segments' size
         Properties byDefault = new GuardConfig(Map.of()).streamsProperties();

@@ -26,6 +26,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -91,6 +92,21 @@ class GuardMetricsTest {
                 "lockup_guard_input_wait_seconds{partition=\"0\",topic=\"orders\"} 42.5",
                 "lockup_guard_input_lag{partition=\"0\",topic=\"agreements\"} NaN",
                 "lockup_guard_input_wait_seconds{partition=\"0\",topic=\"agreements\"} NaN");
+    }
+
+    @Test
+    void shouldExposeTheSharedRocksDbMemoryInBytesAsItIsNow() {
+        // given the memory the stores share, 256 MiB, of which 3 MiB in use, 1 MiB pinned
+        AtomicLong used = new AtomicLong(3 << 20);
+
+        // when it is bound, and more comes into use
+        metrics.bindRocksDBMemory(256L << 20, used::get, () -> 1 << 20);
+        used.set(5 << 20);
+
+        // then a scrape shows the bound and what is in use now, in bytes
+        assertThat(metrics.scrape()).contains("lockup_guard_rocksdb_memory_limit_bytes 2.68435456E8",
+                "lockup_guard_rocksdb_memory_used_bytes 5242880.0",
+                "lockup_guard_rocksdb_memory_pinned_bytes 1048576.0");
     }
 
     @Test
