@@ -13,6 +13,7 @@ import com.lockupguard.rules.OrderKind;
 import com.lockupguard.rules.OrderRequest;
 import com.lockupguard.rules.Ruling;
 import com.lockupguard.state.RememberedOrder;
+import com.lockupguard.state.RocksDBMemory;
 import com.lockupguard.state.StateCodec;
 import com.lockupguard.state.StoredHolding;
 import com.lockupguard.tools.embedded.EmbeddedKafkaCluster;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -58,6 +60,12 @@ public final class RestoreBenchmark {
 
     private static final String APPLICATION_ID = "restore-bench";
     private static final int PARTITIONS = 6;
+    private static final double MIB = 1024 * 1024;
+    /** What the restore sets for its guard itself: its broker, registry, id, state, partitions and checks. */
+    private static final Set<String> SET_BY_THE_BENCH = Set.of(GuardConfig.BOOTSTRAP_SERVERS_CONFIG,
+            GuardConfig.SCHEMA_REGISTRY_URL_CONFIG, GuardConfig.APPLICATION_ID_CONFIG, GuardConfig.STATE_DIR_CONFIG,
+            GuardConfig.HTTP_PORT_CONFIG, GuardConfig.TOPICS_PARTITIONS_CONFIG, GuardConfig.NUM_STANDBY_REPLICAS_CONFIG,
+            GuardConfig.TOPICS_LOST_POSITIONS_CHECK_CONFIG);
     /** How long a restore may go without restoring a record (a start, the last step to running) before it fails. */
     private static final Duration RESTORE_STALL = Duration.ofMinutes(5);
 
@@ -69,7 +77,7 @@ public final class RestoreBenchmark {
      */
     public record Result(int holdings, long ids, double changelogBytesPerHolding, double changelogBytesPerId,
             double rocksDbBytesPerHolding, double rocksDbBytesPerId, double readySeconds, double restoreSeconds,
-            long restoredRecords, long firstBatch) {
+            long restoredRecords, long firstBatch, long rocksDbMemoryLimit, long rocksDbMemoryPeak) {
 
         double recordsPerSecond() {
             return restoreSeconds > 0 ? (restoredRecords - firstBatch) / restoreSeconds : Double.NaN;
@@ -85,12 +93,25 @@ public final class RestoreBenchmark {
         this.stopRequested = stopRequested;
     }
 
-    /** @throws BenchStoppedException when asked to stop: no figures */
-    public Result run(int holdings, int idsPerHolding) throws Exception {
+    /** Refuses {@code settings} the restoring guard would not start with, naming the first wrong one. */
+    public static void checkSettings(Map<String, String> settings) {
+        new GuardConfig(settings);
+    }
+
+    /** Whether the restore sets {@code key} itself, so that a {@code --set} of it is refused. */
+    public static boolean isSetByTheBench(String key) {
+        return SET_BY_THE_BENCH.contains(key);
+    }
+
+    /**
+     * @param tuning settings of the restoring guard (rocksdb.memory.bytes, ...), beside those the bench sets itself
+     * @throws BenchStoppedException when asked to stop: no figures
+     */
+    public Result run(int holdings, int idsPerHolding, Map<String, String> tuning) throws Exception {
         Path stateRoot = Files.createTempDirectory("lockup-guard-restore-");
         String scope = "restore-bench-" + UUID.randomUUID();
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start(1, Map.of())) {
-            GuardConfig config = config(kafka.bootstrapServers(), scope, stateRoot.resolve("guard"));
+            GuardConfig config = config(kafka.bootstrapServers(), scope, stateRoot.resolve("guard"), tuning);
             GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
             try (Admin admin = Admin.create(config.clientProperties())) {
                 TopicProvisioner.from(admin, config).provision(true);
@@ -115,7 +136,11 @@ public final class RestoreBenchmark {
             long firstSeenAt = 0;
             long firstBatch = 0;
             long lastRestoredAt = 0;
+            long memoryLimit = -1;
+            long memoryPeak = 0;
             try (GuardService guard = GuardService.create(config, DecisionObserver.NONE)) {
+                RocksDBMemory memory = guard.rocksDBMemory().orElse(null);
+                memoryLimit = memory == null ? -1 : memory.limit();
                 guard.start();
                 long expected = holdings + ids;
                 long lastCount = -1;
@@ -129,6 +154,7 @@ public final class RestoreBenchmark {
                                 + guard.failure().map(why -> ": " + why).orElse(""));
                     }
                     long count = guard.restoredRecords();
+                    memoryPeak = memory == null ? 0 : Math.max(memoryPeak, memory.used());
                     if (count != lastCount) {
                         lastCount = count;
                         lastProgress = System.nanoTime();
@@ -154,7 +180,7 @@ public final class RestoreBenchmark {
             long idDisk = directoryBytes(stateRoot.resolve("guard"), StoreNames.SEEN_ORDERS);
             return new Result(holdings, ids, (double) holdingBytes / holdings, ids == 0 ? 0 : (double) idBytes / ids,
                     (double) holdingDisk / holdings, ids == 0 ? 0 : (double) idDisk / ids, readySeconds,
-                    (lastRestoredAt - firstSeenAt) / 1e9, restored, firstBatch);
+                    (lastRestoredAt - firstSeenAt) / 1e9, restored, firstBatch, memoryLimit, memoryPeak);
         } finally {
             com.lockupguard.registry.InMemorySchemaRegistry.dropScope(scope);
             Utils.delete(stateRoot.toFile());
@@ -176,11 +202,19 @@ public final class RestoreBenchmark {
         out.printf(Locale.ROOT, "%-50s %12.1f%n", "first record restored to last (s)", result.restoreSeconds());
         out.printf(Locale.ROOT, "%-50s %12.0f%n", "restored records/s over those (one instance, one thread)",
                 result.recordsPerSecond());
+        if (result.rocksDbMemoryLimit() > 0) {
+            out.printf(Locale.ROOT, "%-50s %12s%n", "RocksDB memory in use, most seen / bound (MiB)",
+                    String.format(Locale.ROOT, "%.0f / %.0f", result.rocksDbMemoryPeak() / MIB,
+                            result.rocksDbMemoryLimit() / MIB));
+        } else {
+            out.printf(Locale.ROOT, "%-50s %12s%n", "RocksDB memory", "unbounded");
+        }
         out.flush();
     }
 
-    private static GuardConfig config(String bootstrapServers, String scope, Path stateDir) throws IOException {
-        Map<String, String> settings = new HashMap<>();
+    private static GuardConfig config(String bootstrapServers, String scope, Path stateDir, Map<String, String> tuning)
+            throws IOException {
+        Map<String, String> settings = new HashMap<>(tuning);
         settings.put(GuardConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         settings.put(GuardConfig.SCHEMA_REGISTRY_URL_CONFIG, "mock://" + scope);
         settings.put(GuardConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);

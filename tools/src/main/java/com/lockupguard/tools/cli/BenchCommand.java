@@ -65,8 +65,8 @@ final class BenchCommand implements Callable<Integer> {
                     + "as many); 0 skips the API.")
     private Integer apiRequests;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A guard or Kafka setting for both topologies, "
-            + "e.g. --set commit.interval.ms=100 (repeatable).")
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A guard or Kafka setting for both topologies "
+            + "(with --restore-holdings, for the restoring guard), e.g. --set commit.interval.ms=100 (repeatable).")
     private Map<String, String> tuning = new LinkedHashMap<>();
 
     @Option(names = "--restore-holdings", paramLabel = "N",
@@ -92,8 +92,10 @@ final class BenchCommand implements Callable<Integer> {
             return LockupGuardCli.EXIT_USAGE;
         }
         try {
-            if (restoreHoldings == null) { // the restore's guard takes no --set
+            if (restoreHoldings == null) {
                 BrokerComparison.checkSettings(tuning);
+            } else {
+                RestoreBenchmark.checkSettings(tuning);
             }
         } catch (ConfigException e) {
             // found by the first round otherwise, after the broker's start, as a stack trace
@@ -157,7 +159,11 @@ final class BenchCommand implements Callable<Integer> {
             return "--api-requests must be at least 0 (0 skips the API)";
         }
         for (String key : tuning.keySet()) {
-            if (BrokerComparison.isSetByTheBench(key)) {
+            if (restoreHoldings != null && RestoreBenchmark.isSetByTheBench(key)) {
+                return "--set " + key + ": the bench sets it itself for the restoring guard (its broker, registry, "
+                        + "id, state directory, partitions and checks), so it would have no effect";
+            }
+            if (restoreHoldings == null && BrokerComparison.isSetByTheBench(key)) {
                 return "--set " + key + ": the bench sets it itself for each round (its broker, registry, ids, "
                         + "topics and client names), so it would have no effect, or hide the stream threads' CPU";
             }
@@ -168,7 +174,7 @@ final class BenchCommand implements Callable<Integer> {
     /** An option that means nothing to the measurement asked for: the restore's, or the comparison's. */
     private String refusedBesideTheRestore() {
         List<String> comparisonOptions = List.of("--quick", "--holdings", "--backlog", "--rate", "--latency-seconds",
-                "--rounds", "--api-requests", "--set");
+                "--rounds", "--api-requests");
         for (String option : comparisonOptions) {
             if (restoreHoldings != null && spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 return option + " does not apply to --restore-holdings, which measures a restore on its own guard";
@@ -183,7 +189,7 @@ final class BenchCommand implements Callable<Integer> {
     private void run(PrintWriter out, ShutdownHandshake shutdown) throws Exception {
         if (restoreHoldings != null) {
             RestoreBenchmark restore = new RestoreBenchmark(out, shutdown::stopRequested);
-            restore.print(restore.run(restoreHoldings, idsPerHolding));
+            restore.print(restore.run(restoreHoldings, idsPerHolding, tuning));
             return;
         }
         int orders = apiRequests != null ? apiRequests : quick ? 100 : 1_000;

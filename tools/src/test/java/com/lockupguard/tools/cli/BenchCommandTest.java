@@ -74,14 +74,34 @@ class BenchCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--quick", "--rounds=2", "--holdings=10", "--rate=5", "--set=commit.interval.ms=50",
-        "--api-requests=0"})
+    @ValueSource(strings = {"--quick", "--rounds=2", "--holdings=10", "--rate=5", "--api-requests=0"})
     void shouldRefuseAnOptionOfTheComparisonBesideTheRestoreInsteadOfIgnoringIt(String option) {
         // when the restore benchmark is asked for with an option only the comparison takes
         int exit = run("bench", "--restore-holdings", "10", option);
         // then it says so before anything starts
         assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
         assertThat(err.toString()).contains(option.split("=")[0] + " does not apply to --restore-holdings");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application.id=mine", "topics.partitions=12", "state.dir=/tmp/mine"})
+    void shouldRefuseASettingTheRestoreSetsItselfForItsGuard(String setting) {
+        // when the restore is given a setting it sets itself for its guard
+        int exit = run("bench", "--restore-holdings", "10", "--set", setting);
+        // then it is refused before anything starts, naming it
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("--set " + setting.substring(0, setting.indexOf('=')) + ": the bench "
+                + "sets it itself");
+    }
+
+    @Test
+    void shouldRefuseASettingTheRestoringGuardWouldNotStartWithBeforeStartingAnything() {
+        // when the restore is given a setting the guard refuses
+        int exit = run("bench", "--restore-holdings", "10", "--set", "rocksdb.memory.bytes=1024");
+        // then it says so, naming it, before a broker starts
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("bench: --set: ").contains("rocksdb.memory.bytes");
+        assertThat(out.toString()).doesNotContain("wrote the changelogs");
     }
 
     @Test
