@@ -88,7 +88,7 @@ public final class GuardConfig extends AbstractConfig {
     public static final String ROCKSDB_MEMORY_WRITE_BUFFER_RATIO_CONFIG = "rocksdb.memory.write.buffer.ratio";
     /** The default {@code rocksdb.memory.bytes}. */
     static final long ROCKSDB_MEMORY_BYTES = 256L * 1024 * 1024;
-    /** The least {@code rocksdb.memory.bytes}: a few blocks and memtables per store still fit. */
+    /** The least {@code rocksdb.memory.bytes}: its memtables' share then holds a memtable block of 56 stores. */
     static final long ROCKSDB_MEMORY_LEAST_BYTES = 16L * 1024 * 1024;
 
     public static final String LOG_APPEND_TIME = "LogAppendTime";
@@ -293,9 +293,10 @@ public final class GuardConfig extends AbstractConfig {
                             + "task (standbys included), each up to a 50 MiB cache and 48 MiB of memtables, the "
                             + "index and filter blocks beside them: unbounded as partitions and state grow.")
             .define(ROCKSDB_MEMORY_WRITE_BUFFER_RATIO_CONFIG, Type.DOUBLE, 0.5, Range.between(0.1, 0.9),
-                    Importance.LOW, "The share of rocksdb.memory.bytes the memtables may take before the largest "
-                            + "is written to disk; the rest caches blocks read, a tenth of the whole kept for "
-                            + "index and filter blocks.")
+                    Importance.LOW, "The share of rocksdb.memory.bytes the memtables may take before those of "
+                            + "the store written to are written to disk; the rest caches blocks read, a tenth of the "
+                            + "whole kept for index and filter blocks. The guard warns at start when the share "
+                            + "cannot hold a 128 KiB memtable block for each store it may hold.")
             .define(HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Interface the HTTP API, dashboard and /metrics listen on; 0.0.0.0 for all.")
             .define(HTTP_PORT_CONFIG, Type.INT, 8080, Range.between(-1, 65_535), Importance.MEDIUM,

@@ -3,6 +3,7 @@ package com.lockupguard.app;
 import com.lockupguard.registry.SchemaBootstrap;
 import com.lockupguard.registry.SchemaRegistryException;
 import com.lockupguard.state.RocksDBMemory;
+import com.lockupguard.state.RocksDBMemoryConfigSetter;
 import com.lockupguard.topology.DecisionObserver;
 import com.lockupguard.topology.EmptiedStateRepair;
 import com.lockupguard.topology.FailureCauses;
@@ -12,6 +13,7 @@ import com.lockupguard.topology.InputPartitions;
 import com.lockupguard.topology.OutputMessageLimit;
 import com.lockupguard.topology.RegistryOutage;
 import com.lockupguard.topology.RunningPartitions;
+import com.lockupguard.topology.StoreNames;
 import com.lockupguard.topology.StreamsDefaults;
 import com.lockupguard.topology.TopologyOptions;
 import com.lockupguard.web.ReadinessReason;
@@ -30,6 +32,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -38,6 +42,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,13 +131,10 @@ public final class GuardService implements AutoCloseable {
         OutputMessageLimit outputLimit = OutputMessageLimit.unchecked();
         Properties properties = StreamsDefaults.errorHandling(config.topicNames(), observer, outputLimit);
         properties.putAll(config.streamsProperties());
-        StreamsConfig streamsConfig = new StreamsConfig(properties); // fails here, naming the setting, if one is bad
-        RocksDBMemory memory = rocksDBMemory(config, streamsConfig, properties);
+        RocksDBMemory memory = rocksDBMemory(config, properties);
         GuardService service;
         try {
-            if (memory != null) {
-                streamsConfig = new StreamsConfig(properties);
-            }
+            StreamsConfig streamsConfig = new StreamsConfig(properties); // fails here, naming a bad setting
             service = new GuardService(config, topics, new KafkaStreams(topology, streamsConfig), options,
                     outputLimit, memory);
         } catch (RuntimeException | Error e) {
@@ -148,20 +150,50 @@ public final class GuardService implements AutoCloseable {
     }
 
     /**
-     * The memory every RocksDB store of the guard shares, put into its Kafka Streams {@code properties} (with the
-     * user's {@code rocksdb.config.setter}, checked by {@code streamsConfig}, to run after it); null with
-     * {@code rocksdb.memory.bytes=-1}.
+     * The memory every RocksDB store of the guard shares, put into its Kafka Streams {@code properties} with the
+     * user's {@code rocksdb.config.setter}, if any, to run after it; null with {@code rocksdb.memory.bytes=-1}. A
+     * setter that is not one is refused here, naming the setting, rather than by every store as it opens.
      */
-    private static RocksDBMemory rocksDBMemory(GuardConfig config, StreamsConfig streamsConfig,
-            Properties properties) {
+    private static RocksDBMemory rocksDBMemory(GuardConfig config, Properties properties) {
+        String name = StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG;
+        Object given = properties.get(name);
+        Class<?> userSetter = given == null ? null : (Class<?>) ConfigDef.parseType(name,
+                given instanceof String text ? text.trim() : given, ConfigDef.Type.CLASS);
+        if (userSetter != null && !RocksDBConfigSetter.class.isAssignableFrom(userSetter)) {
+            throw new ConfigException(name, given, "is not a " + RocksDBConfigSetter.class.getName());
+        }
         long bytes = config.getLong(GuardConfig.ROCKSDB_MEMORY_BYTES_CONFIG);
         if (bytes == -1) {
+            if (userSetter == RocksDBMemoryConfigSetter.class) {
+                throw new ConfigException(name, given, "is the guard's own, which shares rocksdb.memory.bytes: it "
+                        + "cannot with rocksdb.memory.bytes=-1");
+            }
             return null;
         }
         RocksDBMemory memory = RocksDBMemory.of(bytes,
                 config.getDouble(GuardConfig.ROCKSDB_MEMORY_WRITE_BUFFER_RATIO_CONFIG));
-        memory.applyTo(properties, streamsConfig.getClass(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG));
+        memory.applyTo(properties, userSetter);
         return memory;
+    }
+
+    /**
+     * Warns when the memtables' share of the RocksDB memory cannot hold a memtable block of every store this instance
+     * may hold (all partitions', standbys included): with that many written to, nearly every write flushes one.
+     */
+    private void warnOfMemtablesThatDoNotFit(int partitions) {
+        if (rocksDBMemory == null) {
+            return;
+        }
+        long stores = (long) partitions * StoreNames.withChangelogs().size()
+                * (1 + config.getInt(GuardConfig.NUM_STANDBY_REPLICAS_CONFIG));
+        if (stores > rocksDBMemory.storesThatFit()) {
+            LOG.warn("{}={} holds the memtables of {} RocksDB stores, and this instance may hold {} ({} partitions, {} "
+                    + "stores each, standbys included): with more of them written to, nearly every write flushes a "
+                    + "memtable to disk. Raise it to at least {}, or rocksdb.memory.write.buffer.ratio",
+                    GuardConfig.ROCKSDB_MEMORY_BYTES_CONFIG, rocksDBMemory.limit(), rocksDBMemory.storesThatFit(),
+                    stores, partitions, StoreNames.withChangelogs().size(),
+                    (long) Math.ceil((double) rocksDBMemory.limit() * stores / rocksDBMemory.storesThatFit()));
+        }
     }
 
     /** Provisions and checks the topics and the registry's schemas, then starts processing. */
@@ -223,6 +255,7 @@ public final class GuardService implements AutoCloseable {
         try {
             TopicProvisioner.Verified verified = provisioner.verify();
             inputPartitions.set(verified.partitions());
+            warnOfMemtablesThatDoNotFit(verified.partitions());
             watch.read(verified);
         } catch (IllegalStateException e) {
             throw explained(e, AclOperation.DESCRIBE_CONFIGS);
@@ -272,6 +305,10 @@ public final class GuardService implements AutoCloseable {
             LOG.error("guard state {} -> {}: no stream thread is left; the instance stops", oldState, newState);
         } else {
             LOG.info("guard state {} -> {}", oldState, newState);
+        }
+        if (newState == KafkaStreams.State.NOT_RUNNING && rocksDBMemory != null) {
+            // every stream thread has ended, so no store is open or opens: after a close that outlasted its time too
+            rocksDBMemory.close();
         }
         if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
             terminated.countDown();
@@ -497,7 +534,7 @@ public final class GuardService implements AutoCloseable {
         if (!clean) {
             LOG.warn("guard did not stop within {} s", timeout.toSeconds());
         } else if (rocksDBMemory != null) {
-            // a stream thread still running could open a store yet: its memory is left to the process's end
+            // else a stream thread still running could open a store yet: freed once Kafka Streams is NOT_RUNNING
             rocksDBMemory.close();
         }
         TopicWatch watch = topicWatch;

@@ -33,12 +33,23 @@ public final class RocksDBMemory implements AutoCloseable {
      * documentation and Flink's bounded RocksDB memory use.
      */
     static final double INDEX_AND_FILTER_RATIO = 0.1;
+    /**
+     * The blocks a store's memtable takes memory in. RocksDB's own is 1 MiB under Kafka Streams' 16 MiB write
+     * buffer, and a memtable holding a single record counts a whole block against the memtables' share: 60 stores
+     * (12 partitions) took 60 MiB of it with next to nothing written, and at a smaller bound had nearly every write
+     * flush a memtable. At 128 KiB the share holds eight times as many stores; the guard's records are far
+     * smaller, so a block still takes hundreds of them.
+     */
+    static final long MEMTABLE_BLOCK_BYTES = 128 * 1024;
+    /** How much of the memtables' share the write buffer manager lets them take before it has one flushed. */
+    private static final double FLUSH_AT = 7.0 / 8;
 
     private final long limit;
     private final long writeBufferLimit;
     private final Cache cache;
     private final WriteBufferManager writeBuffers;
-    private volatile boolean closed;
+    /** Guarded by this: the native cache is read (a scrape) and freed (a close) on different threads. */
+    private boolean closed;
 
     private RocksDBMemory(long limit, double writeBufferRatio) {
         this.limit = limit;
@@ -49,8 +60,8 @@ public final class RocksDBMemory implements AutoCloseable {
     }
 
     /**
-     * A bound of {@code limit} bytes, of which memtables may take {@code writeBufferRatio} before the largest is
-     * flushed to disk.
+     * A bound of {@code limit} bytes, of which memtables may take {@code writeBufferRatio} before those of the store
+     * written to are flushed to disk.
      */
     public static RocksDBMemory of(long limit, double writeBufferRatio) {
         if (limit < 1) {
@@ -85,7 +96,7 @@ public final class RocksDBMemory implements AutoCloseable {
     }
 
     /** Makes a store use this memory: its block cache, its memtables' budget, its index and filter blocks. */
-    void bound(String storeName, Options options) {
+    synchronized void bound(String storeName, Options options) {
         if (closed) {
             throw new IllegalStateException("RocksDB memory closed: store " + storeName + " opened after its guard "
                     + "closed");
@@ -98,6 +109,15 @@ public final class RocksDBMemory implements AutoCloseable {
         table.setPinTopLevelIndexAndFilter(true);
         options.setTableFormatConfig(table);
         options.setWriteBufferManager(writeBuffers);
+        options.setArenaBlockSize(MEMTABLE_BLOCK_BYTES);
+    }
+
+    /**
+     * How many stores can each hold a memtable block before the write buffer manager has memtables flushed: with
+     * more stores written to, nearly every write flushes one.
+     */
+    public long storesThatFit() {
+        return (long) (writeBufferLimit * FLUSH_AT) / MEMTABLE_BLOCK_BYTES;
     }
 
     /** The bound, in bytes. */
@@ -105,18 +125,18 @@ public final class RocksDBMemory implements AutoCloseable {
         return limit;
     }
 
-    /** What the memtables may take before the largest is flushed, in bytes (part of {@link #limit()}). */
+    /** What the memtables may take before those of a store written to are flushed, in bytes (part of the limit). */
     public long writeBufferLimit() {
         return writeBufferLimit;
     }
 
     /** The bytes in use: blocks, index and filter blocks, and memtables; 0 once closed. */
-    public long used() {
+    public synchronized long used() {
         return closed ? 0 : cache.getUsage();
     }
 
     /** The bytes of {@link #used()} that stores hold and cannot be evicted; 0 once closed. */
-    public long pinned() {
+    public synchronized long pinned() {
         return closed ? 0 : cache.getPinnedUsage();
     }
 
@@ -125,7 +145,7 @@ public final class RocksDBMemory implements AutoCloseable {
      * store opened later would otherwise be given freed native memory).
      */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

@@ -1,8 +1,11 @@
 package com.lockupguard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
+import com.lockupguard.state.RocksDBMemory;
+import com.lockupguard.state.RocksDBMemoryConfigSetter;
 import com.lockupguard.testing.CapturedLogs;
 import com.lockupguard.topology.DecisionObserver;
 import java.nio.file.Path;
@@ -10,6 +13,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -35,6 +39,50 @@ class GuardServiceTest {
             assertThat(Duration.ofNanos(System.nanoTime() - waited)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
             assertThat(service.isReady()).isFalse();
         }
+    }
+
+    @Test
+    void shouldRefuseARocksDbConfigSetterThatIsNoneAndTheGuardsOwnWithoutItsMemory() {
+        // given a rocksdb.config.setter that is not one, and the guard's own with the bound turned off
+        Map<String, String> base = Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
+                "mock://guard-service-test", "state.dir", stateDir.toString());
+        Map<String, String> notASetter = new HashMap<>(base);
+        notASetter.put("rocksdb.config.setter", "java.lang.String");
+        Map<String, String> ownUnbounded = new HashMap<>(base);
+        ownUnbounded.put("rocksdb.config.setter", RocksDBMemoryConfigSetter.class.getName());
+        ownUnbounded.put("rocksdb.memory.bytes", "-1");
+
+        // when the guard is made, then each is refused, naming the setting, before any store opens
+        assertThatThrownBy(() -> GuardService.create(new GuardConfig(notASetter), DecisionObserver.NONE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("rocksdb.config.setter")
+                .hasMessageContaining("is not a org.apache.kafka.streams.state.RocksDBConfigSetter");
+        assertThatThrownBy(() -> GuardService.create(new GuardConfig(ownUnbounded), DecisionObserver.NONE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("rocksdb.config.setter")
+                .hasMessageContaining("rocksdb.memory.bytes=-1");
+    }
+
+    @Test
+    void shouldFreeTheRocksDbMemoryOnceClosed() {
+        // given a guard with the default bound
+        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
+                "mock://guard-service-test", "state.dir", stateDir.toString()));
+        GuardService service = GuardService.create(config, DecisionObserver.NONE);
+        RocksDBMemory memory = service.rocksDBMemory().orElseThrow();
+        assertThat(memory.limit()).isEqualTo(256L * 1024 * 1024);
+
+        // when it is closed
+        service.close();
+
+        // then its memory is freed: refused to a store that would open now, rather than given freed native memory
+        java.util.Properties settings = new java.util.Properties();
+        memory.applyTo(settings, null);
+        Map<String, Object> configs = new HashMap<>();
+        settings.forEach((key, value) -> configs.put((String) key, value));
+        try (org.rocksdb.Options options = new org.rocksdb.Options()) {
+            assertThatThrownBy(() -> new RocksDBMemoryConfigSetter().setConfig("holding-state", options, configs))
+                    .hasMessageContaining("after its guard closed");
+        }
+        assertThat(memory.used()).isZero();
     }
 
     @Test

@@ -200,7 +200,7 @@ public final class RestoreBenchmark {
                 result.rocksDbBytesPerId());
         out.printf(Locale.ROOT, "%-50s %12.1f%n", "start to running, start-up included (s)", result.readySeconds());
         out.printf(Locale.ROOT, "%-50s %12.1f%n", "first record restored to last (s)", result.restoreSeconds());
-        out.printf(Locale.ROOT, "%-50s %12.0f%n", "restored records/s over those (one instance, one thread)",
+        out.printf(Locale.ROOT, "%-50s %12.0f%n", "restored records/s over those (one instance)",
                 result.recordsPerSecond());
         if (result.rocksDbMemoryLimit() > 0) {
             out.printf(Locale.ROOT, "%-50s %12s%n", "RocksDB memory in use, most seen / bound (MiB)",
