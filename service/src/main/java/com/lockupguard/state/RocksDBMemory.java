@@ -29,8 +29,8 @@ public final class RocksDBMemory implements AutoCloseable {
     /** Where they carry the user's own {@code rocksdb.config.setter}, applied after the bound. */
     static final String USER_CONFIG_SETTER_CONFIG = "lockup-guard.rocksdb.config.setter";
     /**
-     * The share of the cache kept for index and filter blocks, which are read for every lookup: what Kafka Streams'
-     * documentation and Flink's bounded RocksDB memory use.
+     * The share of the cache kept for index and filter blocks, which every lookup reads, so that blocks of data read
+     * once do not push them out: the share Flink's bounded RocksDB memory keeps.
      */
     static final double INDEX_AND_FILTER_RATIO = 0.1;
     /**
