@@ -18,9 +18,9 @@ import org.rocksdb.WriteBufferManager;
  * state, outside the heap and outside any limit the JVM knows of, until a container's limit kills it (and, restoring
  * again, kills it again).
  *
- * <p>The cache does not refuse an entry when full of entries in use ({@code strict_capacity_limit=false}, as Kafka
- * Streams' documentation advises: refusing would fail the store's reads), so what is pinned can take it a little
- * over. Owned by the guard that made it: closed once its Kafka Streams has closed.
+ * <p>The cache does not refuse an entry when full of entries in use ({@code strict_capacity_limit=false}: refusing
+ * would fail the store's reads), so what is pinned can take it a little over. Owned by the guard that made it:
+ * closed once its Kafka Streams has closed.
  */
 public final class RocksDBMemory implements AutoCloseable {
 
