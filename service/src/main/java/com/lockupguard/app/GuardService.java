@@ -176,24 +176,31 @@ public final class GuardService implements AutoCloseable {
         return memory;
     }
 
-    /**
-     * Warns when the memtables' share of the RocksDB memory cannot hold a memtable block of every store this instance
-     * may hold (all partitions', standbys included): with that many written to, nearly every write flushes one.
-     */
+    /** Warns when the memtables' share of the RocksDB memory cannot hold a block of every store it may hold. */
     private void warnOfMemtablesThatDoNotFit(int partitions) {
-        if (rocksDBMemory == null) {
-            return;
+        if (rocksDBMemory != null) {
+            memtablesThatDoNotFit(rocksDBMemory, partitions, config.getInt(GuardConfig.NUM_STANDBY_REPLICAS_CONFIG))
+                    .ifPresent(LOG::warn);
         }
-        long stores = (long) partitions * StoreNames.withChangelogs().size()
-                * (1 + config.getInt(GuardConfig.NUM_STANDBY_REPLICAS_CONFIG));
-        if (stores > rocksDBMemory.storesThatFit()) {
-            LOG.warn("{}={} holds the memtables of {} RocksDB stores, and this instance may hold {} ({} partitions, {} "
-                    + "stores each, standbys included): with more of them written to, nearly every write flushes a "
-                    + "memtable to disk. Raise it to at least {}, or rocksdb.memory.write.buffer.ratio",
-                    GuardConfig.ROCKSDB_MEMORY_BYTES_CONFIG, rocksDBMemory.limit(), rocksDBMemory.storesThatFit(),
-                    stores, partitions, StoreNames.withChangelogs().size(),
-                    (long) Math.ceil((double) rocksDBMemory.limit() * stores / rocksDBMemory.storesThatFit()));
+    }
+
+    /**
+     * What to say when the memtables' share of {@code memory} cannot hold a memtable block of every store an instance
+     * may hold (all {@code partitions}' stores, with {@code standbys} copies each): with that many written to, nearly
+     * every write flushes one. Empty when they fit.
+     */
+    static Optional<String> memtablesThatDoNotFit(RocksDBMemory memory, int partitions, int standbys) {
+        int perTask = StoreNames.withChangelogs().size();
+        long stores = (long) partitions * perTask * (1 + standbys);
+        long fit = memory.storesThatFit();
+        if (stores <= fit) {
+            return Optional.empty();
         }
+        return Optional.of(GuardConfig.ROCKSDB_MEMORY_BYTES_CONFIG + "=" + memory.limit() + " holds the memtables of "
+                + fit + " RocksDB stores, and this instance may hold " + stores + " (" + partitions + " partitions, "
+                + perTask + " stores each, standbys included): with more of them written to, nearly every write "
+                + "flushes a memtable to disk. Raise it to at least " + memory.limitThatHolds(stores) + ", or "
+                + GuardConfig.ROCKSDB_MEMORY_WRITE_BUFFER_RATIO_CONFIG);
     }
 
     /** Provisions and checks the topics and the registry's schemas, then starts processing. */

@@ -45,6 +45,7 @@ public final class RocksDBMemory implements AutoCloseable {
     private static final double FLUSH_AT = 7.0 / 8;
 
     private final long limit;
+    private final double writeBufferRatio;
     private final long writeBufferLimit;
     private final Cache cache;
     private final WriteBufferManager writeBuffers;
@@ -53,6 +54,7 @@ public final class RocksDBMemory implements AutoCloseable {
 
     private RocksDBMemory(long limit, double writeBufferRatio) {
         this.limit = limit;
+        this.writeBufferRatio = writeBufferRatio;
         this.writeBufferLimit = (long) (limit * writeBufferRatio);
         RocksDB.loadLibrary();
         this.cache = new LRUCache(limit, -1, false, INDEX_AND_FILTER_RATIO);
@@ -117,7 +119,21 @@ public final class RocksDBMemory implements AutoCloseable {
      * more stores written to, nearly every write flushes one.
      */
     public long storesThatFit() {
+        return storesThatFit(writeBufferLimit);
+    }
+
+    private static long storesThatFit(long writeBufferLimit) {
         return (long) (writeBufferLimit * FLUSH_AT) / MEMTABLE_BLOCK_BYTES;
+    }
+
+    /** The least bound, in whole MiB, whose memtables' share (at this one's ratio) holds a block of {@code stores}. */
+    public long limitThatHolds(long stores) {
+        long mib = 1024 * 1024;
+        long limit = (long) Math.ceil(stores * MEMTABLE_BLOCK_BYTES / FLUSH_AT / writeBufferRatio / mib) * mib;
+        while (storesThatFit((long) (limit * writeBufferRatio)) < stores) {
+            limit += mib;
+        }
+        return limit;
     }
 
     /** The bound, in bytes. */
