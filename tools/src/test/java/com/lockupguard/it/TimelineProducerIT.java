@@ -19,13 +19,13 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerInterceptor;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -54,28 +54,23 @@ class TimelineProducerIT {
     @Test
     void shouldAppendAnAgreementAfterTheOrdersOnTheLinesAboveIt() throws Exception {
         String scope = "timeline-producer-" + UUID.randomUUID();
+        TopicNames names = names("-after-orders");
         try {
             // given topics the broker stamps (LogAppendTime, as orders are by default), and a timeline in which an
             // order for each holding comes just before the holding's agreement, once the orders topic is warm
             Properties client = new Properties();
             client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            try (Admin admin = Admin.create(client)) {
-                Map<String, String> stamped = Map.of("message.timestamp.type", "LogAppendTime");
-                admin.createTopics(List.of(new NewTopic("agreements", 6, (short) 1).configs(stamped),
-                        new NewTopic("orders", 6, (short) 1).configs(stamped))).all().get();
-            }
+            createStampedTopics(client, names);
             List<String> lines = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 lines.add(order("warm-" + i, "h" + i));
             }
             for (int i = 0; i < PAIRS; i++) {
                 lines.add(order("o-" + i, "h" + i));
-                lines.add("{\"type\":\"agreement\",\"investorId\":\"h" + i + "\",\"securityId\":\"S\","
-                        + "\"executionDate\":\"2003-04-28\"}");
+                lines.add(agreement("h" + i));
             }
             List<TimelineEntry> timeline = new TimelineReader(new ObjectMapper()).parse(lines);
-            GuardTopics topics = GuardTopics.avro(TopicNames.defaults(), Map.of("schema.registry.url",
-                    "mock://" + scope));
+            GuardTopics topics = GuardTopics.avro(names, Map.of("schema.registry.url", "mock://" + scope));
 
             // when it is produced
             try (TimelineProducer producer = new TimelineProducer(client, topics)) {
@@ -86,21 +81,7 @@ class TimelineProducerIT {
             // guard takes them in the timeline's order, as the replay does
             Map<String, Long> lastOrder = new HashMap<>();
             Map<String, Long> agreement = new HashMap<>();
-            Properties consumer = new Properties();
-            consumer.putAll(client);
-            consumer.put(ConsumerConfig.GROUP_ID_CONFIG, scope);
-            consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(consumer, new StringDeserializer(),
-                    new ByteArrayDeserializer())) {
-                reader.subscribe(List.of("agreements", "orders"));
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (agreement.size() < PAIRS && System.nanoTime() < deadline) {
-                    for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(200))) {
-                        (record.topic().equals("agreements") ? agreement : lastOrder).merge(record.key(),
-                                record.timestamp(), Math::max);
-                    }
-                }
-            }
+            readAppendTimes(client, names, agreement, lastOrder);
             assertThat(agreement).hasSize(PAIRS);
             agreement.forEach((holding, appended) -> assertThat(appended)
                     .as("agreement of %s appended at, the order above it at %s", holding, lastOrder.get(holding))
@@ -111,10 +92,90 @@ class TimelineProducerIT {
     }
 
     @Test
+    void shouldAppendAnOrderAfterTheRunOfAgreementsAboveIt() throws Exception {
+        String scope = "timeline-producer-" + UUID.randomUUID();
+        TopicNames names = names("-before-orders");
+        try {
+            // given topics the broker stamps, and a timeline of a run of agreements, one per holding, then an order
+            // for each holding, once both topics are warm
+            Properties client = new Properties();
+            client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            createStampedTopics(client, names);
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                lines.add(agreement("h" + i));
+                lines.add(order("warm-" + i, "h" + i));
+            }
+            for (int i = 0; i < PAIRS; i++) {
+                lines.add(agreement("h" + i));
+            }
+            for (int i = 0; i < PAIRS; i++) {
+                lines.add(order("o-" + i, "h" + i));
+            }
+            List<TimelineEntry> timeline = new TimelineReader(new ObjectMapper()).parse(lines);
+            Properties watched = new Properties();
+            watched.putAll(client);
+            watched.put(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, AgreementsInFlight.class.getName());
+            AgreementsInFlight.reset();
+
+            // when it is produced
+            try (TimelineProducer producer = new TimelineProducer(watched, GuardTopics.avro(names,
+                    Map.of("schema.registry.url", "mock://" + scope)))) {
+                assertThat(producer.send(timeline, n -> { }).rejected()).isEmpty();
+            }
+
+            // then no order was sent while an agreement was unacknowledged, and every holding's last order was
+            // appended no earlier than its last agreement, although the run of agreements was acknowledged once
+            assertThat(AgreementsInFlight.mostWhenAnOrderWasSent.get()).isZero();
+            Map<String, Long> lastOrder = new HashMap<>();
+            Map<String, Long> lastAgreement = new HashMap<>();
+            readAppendTimes(client, names, lastAgreement, lastOrder);
+            assertThat(lastOrder).hasSize(40);
+            lastOrder.forEach((holding, appended) -> assertThat(appended)
+                    .as("last order of %s appended at, its agreement at %s", holding, lastAgreement.get(holding))
+                    .isGreaterThanOrEqualTo(lastAgreement.get(holding)));
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldSendARunOfAgreementsTogetherOnceTheirPartitionHasTakenOne() throws Exception {
+        String scope = "timeline-producer-" + UUID.randomUUID();
+        TopicNames names = names("-run");
+        try {
+            // given fresh topics of 6 partitions, and a timeline of 300 agreements of one holding (amendments)
+            Properties client = new Properties();
+            client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            try (Admin admin = Admin.create(client)) {
+                admin.createTopics(List.of(new NewTopic(names.agreements(), 6, (short) 1),
+                        new NewTopic(names.orders(), 6, (short) 1))).all().get();
+            }
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                lines.add(agreement("h"));
+            }
+            List<TimelineEntry> timeline = new TimelineReader(new ObjectMapper()).parse(lines);
+            client.put(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, Unacknowledged.class.getName());
+            Unacknowledged.reset();
+
+            // when it is produced
+            try (TimelineProducer producer = new TimelineProducer(client, GuardTopics.avro(names,
+                    Map.of("schema.registry.url", "mock://" + scope)))) {
+                assertThat(producer.send(timeline, n -> { }).agreements()).isEqualTo(300);
+            }
+
+            // then, past the first, agreements went without waiting for the one before: each went alone before
+            assertThat(Unacknowledged.most.get()).isGreaterThan(1);
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
     void shouldSendTheOrdersOfAFewHoldingsTogetherOnceTheirPartitionHasTakenOne() throws Exception {
         String scope = "timeline-producer-" + UUID.randomUUID();
-        TopicNames names = new TopicNames("agreements-few", "orders-few", "approved", "blocked", "dlq", "positions",
-                "audit", "results", "alerts");
+        TopicNames names = names("-few");
         try {
             // given fresh topics of 6 partitions, and a timeline of one holding: its agreement and 500 orders
             Properties client = new Properties();
@@ -123,8 +184,7 @@ class TimelineProducerIT {
                 admin.createTopics(List.of(new NewTopic(names.agreements(), 6, (short) 1),
                         new NewTopic(names.orders(), 6, (short) 1))).all().get();
             }
-            List<String> lines = new ArrayList<>(List.of("{\"type\":\"agreement\",\"investorId\":\"h\","
-                    + "\"securityId\":\"S\",\"executionDate\":\"2003-04-28\"}"));
+            List<String> lines = new ArrayList<>(List.of(agreement("h")));
             for (int i = 0; i < 500; i++) {
                 lines.add(order("o-" + i, "h"));
             }
@@ -174,6 +234,83 @@ class TimelineProducerIT {
         @Override
         public void configure(Map<String, ?> configs) {
         }
+    }
+
+    /** Counts the agreements sent and not yet acknowledged, and the most there were when an order was sent. */
+    public static final class AgreementsInFlight implements ProducerInterceptor<Object, Object> {
+        static final AtomicInteger now = new AtomicInteger();
+        static final AtomicInteger mostWhenAnOrderWasSent = new AtomicInteger();
+
+        static void reset() {
+            now.set(0);
+            mostWhenAnOrderWasSent.set(0);
+        }
+
+        @Override
+        public ProducerRecord<Object, Object> onSend(ProducerRecord<Object, Object> record) {
+            if (record.topic().startsWith("agreements")) {
+                now.incrementAndGet();
+            } else {
+                mostWhenAnOrderWasSent.accumulateAndGet(now.get(), Math::max);
+            }
+            return record;
+        }
+
+        @Override
+        public void onAcknowledgement(RecordMetadata metadata, Exception exception) {
+            if (metadata.topic().startsWith("agreements")) {
+                now.decrementAndGet();
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+        }
+    }
+
+    private static TopicNames names(String suffix) {
+        return new TopicNames("agreements" + suffix, "orders" + suffix, "approved", "blocked", "dlq", "positions",
+                "audit", "results", "alerts");
+    }
+
+    private static void createStampedTopics(Properties client, TopicNames names) throws Exception {
+        try (Admin admin = Admin.create(client)) {
+            Map<String, String> stamped = Map.of("message.timestamp.type", "LogAppendTime");
+            admin.createTopics(List.of(new NewTopic(names.agreements(), 6, (short) 1).configs(stamped),
+                    new NewTopic(names.orders(), 6, (short) 1).configs(stamped))).all().get();
+        }
+    }
+
+    /** The latest append time of each holding's records on the agreements and on the orders topic. */
+    private static void readAppendTimes(Properties client, TopicNames names, Map<String, Long> agreements,
+            Map<String, Long> orders) {
+        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(client, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(names.agreements(), names.orders())) {
+                reader.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            reader.assign(partitions);
+            reader.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = reader.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> reader.position(p) < ends.get(p))
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(200))) {
+                    (record.topic().equals(names.agreements()) ? agreements : orders).merge(record.key(),
+                            record.timestamp(), Math::max);
+                }
+            }
+        }
+    }
+
+    private static String agreement(String investor) {
+        return "{\"type\":\"agreement\",\"investorId\":\"" + investor + "\",\"securityId\":\"S\","
+                + "\"executionDate\":\"2003-04-28\"}";
     }
 
     private static String order(String orderId, String investor) {
