@@ -295,8 +295,8 @@ public final class GuardConfig extends AbstractConfig {
             .define(ROCKSDB_MEMORY_WRITE_BUFFER_RATIO_CONFIG, Type.DOUBLE, 0.5, Range.between(0.1, 0.9),
                     Importance.LOW, "The share of rocksdb.memory.bytes the memtables may take before those of "
                             + "the store written to are written to disk; the rest caches blocks read, a tenth of the "
-                            + "whole kept for index and filter blocks. The guard warns at start when the share "
-                            + "cannot hold a 128 KiB memtable block for each store it may hold.")
+                            + "whole kept for index and filter blocks. The guard warns at start, and config --check "
+                            + "says, when the share cannot hold a 128 KiB memtable block for each store it may hold.")
             .define(HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Interface the HTTP API, dashboard and /metrics listen on; 0.0.0.0 for all.")
             .define(HTTP_PORT_CONFIG, Type.INT, 8080, Range.between(-1, 65_535), Importance.MEDIUM,

@@ -13,7 +13,6 @@ import com.lockupguard.topology.InputPartitions;
 import com.lockupguard.topology.OutputMessageLimit;
 import com.lockupguard.topology.RegistryOutage;
 import com.lockupguard.topology.RunningPartitions;
-import com.lockupguard.topology.StoreNames;
 import com.lockupguard.topology.StreamsDefaults;
 import com.lockupguard.topology.TopologyOptions;
 import com.lockupguard.web.ReadinessReason;
@@ -179,28 +178,9 @@ public final class GuardService implements AutoCloseable {
     /** Warns when the memtables' share of the RocksDB memory cannot hold a block of every store it may hold. */
     private void warnOfMemtablesThatDoNotFit(int partitions) {
         if (rocksDBMemory != null) {
-            memtablesThatDoNotFit(rocksDBMemory, partitions, config.getInt(GuardConfig.NUM_STANDBY_REPLICAS_CONFIG))
+            MemtableFit.of(config, partitions).filter(fit -> !fit.fits()).map(MemtableFit::describe)
                     .ifPresent(LOG::warn);
         }
-    }
-
-    /**
-     * What to say when the memtables' share of {@code memory} cannot hold a memtable block of every store an instance
-     * may hold (all {@code partitions}' stores, with {@code standbys} copies each): with that many written to, nearly
-     * every write flushes one. Empty when they fit.
-     */
-    static Optional<String> memtablesThatDoNotFit(RocksDBMemory memory, int partitions, int standbys) {
-        int perTask = StoreNames.withChangelogs().size();
-        long stores = (long) partitions * perTask * (1 + standbys);
-        long fit = memory.storesThatFit();
-        if (stores <= fit) {
-            return Optional.empty();
-        }
-        return Optional.of(GuardConfig.ROCKSDB_MEMORY_BYTES_CONFIG + "=" + memory.limit() + " holds the memtables of "
-                + fit + " RocksDB stores, and this instance may hold " + stores + " (" + partitions + " partitions, "
-                + perTask + " stores each, standbys included): with more of them written to, nearly every write "
-                + "flushes a memtable to disk. Raise it to at least " + memory.limitThatHolds(stores) + ", or "
-                + GuardConfig.ROCKSDB_MEMORY_WRITE_BUFFER_RATIO_CONFIG);
     }
 
     /** Provisions and checks the topics and the registry's schemas, then starts processing. */

@@ -199,6 +199,16 @@ public final class TopicProvisioner {
         return partitions;
     }
 
+    /** The orders topic's partition count, the guard's task count, if the topic exists; empty if not yet. */
+    public Optional<Integer> existingOrderPartitions() throws InterruptedException {
+        Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
+        if (!existing.contains(names.orders())) {
+            return Optional.empty();
+        }
+        return Optional.of(AdminRequests.retrying(timeout, () -> admin.describeTopics(List.of(names.orders()))
+                .allTopicNames()).get(names.orders()).partitions().size());
+    }
+
     /**
      * Why {@code run} would refuse the inputs' partition counts, as {@link #verify} does; empty when it would not, or
      * when an input does not exist yet.

@@ -9,6 +9,7 @@ import com.lockupguard.app.GuardHistory;
 import com.lockupguard.app.GuardPermissions;
 import com.lockupguard.app.HistoryChecks;
 import com.lockupguard.app.HttpSecurity;
+import com.lockupguard.app.MemtableFit;
 import com.lockupguard.app.ShownSettings;
 import com.lockupguard.app.TopicPolicy;
 import com.lockupguard.app.TopicProvisioner;
@@ -177,6 +178,7 @@ public final class ConfigCommand implements Callable<Integer> {
         List<TopicPolicy.Problem> problems;
         Optional<String> refused;
         List<HistoryChecks.Finding> findings;
+        Optional<Integer> partitions;
         try (Admin admin = ClusterProbe.reach(client, timeout)) {
             TopicProvisioner provisioner = TopicProvisioner.from(admin, config, timeout);
             refused = provisioner.partitionRefusal();
@@ -185,13 +187,19 @@ public final class ConfigCommand implements Callable<Integer> {
             }
             findings = refused.isEmpty() ? historyFindings(admin, config, timeout, out) : List.of();
             problems = provisioner.retentionProblems();
+            partitions = provisioner.existingOrderPartitions();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return LockupGuardCli.EXIT_USAGE;
         } catch (RuntimeException e) {
             out.println("# topics not checked: " + FailureText.ofStart(e));
+            printMemtableFit(config, config.getInt(GuardConfig.TOPICS_PARTITIONS_CONFIG), "topics.partitions, the "
+                    + "cluster not asked", out);
             return 0;
         }
+        printMemtableFit(config, partitions.orElse(config.getInt(GuardConfig.TOPICS_PARTITIONS_CONFIG)),
+                partitions.isPresent() ? "as topic " + config.topicNames().orders() + " has"
+                        : "topics.partitions, the topics not created yet", out);
         refused.ifPresent(reason -> out.println("# topics: `run` would refuse to start: " + reason));
         // a finding its setting turns into a warning is printed too: that setting may have been meant for one start
         findings.forEach(finding -> out.println("# topics: `run` would " + (finding.refuses(config)
@@ -208,6 +216,17 @@ public final class ConfigCommand implements Callable<Integer> {
         out.println("# topics: " + problems.size() + " problem(s); `run` would " + (fails ? "refuse to start" : "warn"));
         problems.forEach(problem -> out.println("# " + problem.message()));
         return fails || refuses ? LockupGuardCli.EXIT_UNREADABLE_INPUT : 0;
+    }
+
+    /**
+     * Whether the RocksDB bound's memtables' share holds every store of an instance of {@code partitions}, as
+     * {@code run} says at start; {@code basis} says where the count came from.
+     */
+    private static void printMemtableFit(GuardConfig config, int partitions, String basis, PrintWriter out) {
+        MemtableFit.of(config, partitions).ifPresentOrElse(fit -> out.println("# rocksdb: "
+                + (fit.fits() ? "" : "`run` would warn: ") + fit.describe() + " [" + partitions + " partitions: "
+                + basis + "]"), () -> out.println("# rocksdb: " + GuardConfig.ROCKSDB_MEMORY_BYTES_CONFIG + "=-1: "
+                + "not bounded, every store has Kafka Streams' own block cache and memtables"));
     }
 
     /**

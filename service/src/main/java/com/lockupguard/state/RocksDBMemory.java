@@ -119,18 +119,24 @@ public final class RocksDBMemory implements AutoCloseable {
      * more stores written to, nearly every write flushes one.
      */
     public long storesThatFit() {
-        return storesThatFit(writeBufferLimit);
+        return storesThatFit(limit, writeBufferRatio);
     }
 
-    private static long storesThatFit(long writeBufferLimit) {
-        return (long) (writeBufferLimit * FLUSH_AT) / MEMTABLE_BLOCK_BYTES;
+    /** {@link #storesThatFit()} of a bound of {@code limit} bytes with {@code writeBufferRatio}, without making it. */
+    public static long storesThatFit(long limit, double writeBufferRatio) {
+        return (long) ((long) (limit * writeBufferRatio) * FLUSH_AT) / MEMTABLE_BLOCK_BYTES;
     }
 
     /** The least bound, in whole MiB, whose memtables' share (at this one's ratio) holds a block of {@code stores}. */
     public long limitThatHolds(long stores) {
+        return limitThatHolds(stores, writeBufferRatio);
+    }
+
+    /** The least bound, in whole MiB, whose memtables' share at {@code writeBufferRatio} holds {@code stores}. */
+    public static long limitThatHolds(long stores, double writeBufferRatio) {
         long mib = 1024 * 1024;
         long limit = (long) Math.ceil(stores * MEMTABLE_BLOCK_BYTES / FLUSH_AT / writeBufferRatio / mib) * mib;
-        while (storesThatFit((long) (limit * writeBufferRatio)) < stores) {
+        while (storesThatFit(limit, writeBufferRatio) < stores) {
             limit += mib;
         }
         return limit;

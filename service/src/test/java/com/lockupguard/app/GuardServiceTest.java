@@ -62,28 +62,6 @@ class GuardServiceTest {
     }
 
     @Test
-    void shouldSayWhenTheMemtablesShareCannotHoldABlockOfEveryStoreTheInstanceMayHold() {
-        // given a 16 MiB bound, whose 8 MiB for memtables hold a 128 KiB block of 56 stores, and the default's
-        try (RocksDBMemory small = RocksDBMemory.of(16L * 1024 * 1024, 0.5);
-                RocksDBMemory byDefault = RocksDBMemory.of(256L * 1024 * 1024, 0.5)) {
-            // when an instance may hold 12 partitions' 5 stores, or 11 partitions', or those of 12 and a standby each
-            // then the small bound is said too small for 60 stores, with what would hold them, and fits 55
-            assertThat(GuardService.memtablesThatDoNotFit(small, 12, 0)).hasValueSatisfying(warning ->
-                    assertThat(warning).startsWith("rocksdb.memory.bytes=16777216 holds the memtables of 56 RocksDB "
-                            + "stores, and this instance may hold 60 (12 partitions, 5 stores each, standbys "
-                            + "included)").contains("Raise it to at least 18874368,"));
-            try (RocksDBMemory raised = RocksDBMemory.of(18874368, 0.5)) {
-                assertThat(raised.storesThatFit()).isGreaterThanOrEqualTo(60);
-            }
-            assertThat(GuardService.memtablesThatDoNotFit(small, 11, 0)).isEmpty();
-            assertThat(GuardService.memtablesThatDoNotFit(small, 12, 1)).isPresent();
-            // and the default holds 12 partitions with a standby each (120 stores) many times over
-            assertThat(GuardService.memtablesThatDoNotFit(byDefault, 12, 1)).isEmpty();
-            assertThat(GuardService.memtablesThatDoNotFit(byDefault, 90, 1)).isPresent();
-        }
-    }
-
-    @Test
     void shouldFreeTheRocksDbMemoryOnceClosed() {
         // given a guard with the default bound
         GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",

@@ -205,6 +205,38 @@ class ConfigCommandTest {
     }
 
     @Test
+    void shouldSayAsRunWouldThatTheRocksDbBoundCannotHoldTheMemtablesOfEveryStore() {
+        // given a 16 MiB bound, whose memtables' share holds 56 stores, for 12 partitions' 60, and no cluster
+        // when
+        java.util.Map.Entry<Integer, String> result = runForExit("--check", "--timeout", "1", "--set",
+                "http.port=-1", "--set", "bootstrap.servers=127.0.0.1:1", "--set", "rocksdb.memory.bytes=16777216",
+                "--set", "topics.partitions=12", "--set", "num.standby.replicas=0");
+
+        // then the start-up warning is said, with the bound that would hold them and where the count came from
+        assertThat(result.getValue()).contains("# rocksdb: `run` would warn: rocksdb.memory.bytes=16777216 holds the "
+                + "memtables of 56 RocksDB stores, and this instance may hold 60 (12 partitions, 5 stores each, "
+                + "standbys included)").contains("Raise it to at least 18874368 (18 MiB), or "
+                + "rocksdb.memory.write.buffer.ratio [12 partitions: topics.partitions, the cluster not asked]");
+        assertThat(result.getKey()).isZero();
+    }
+
+    @Test
+    void shouldSayWhatTheDefaultRocksDbBoundHoldsAndWhenItIsOff() {
+        // given the default bound, then none, and no cluster
+        // when
+        String bounded = run("--check", "--timeout", "1", "--set", "http.port=-1", "--set",
+                "bootstrap.servers=127.0.0.1:1");
+        String unbounded = run("--check", "--timeout", "1", "--set", "http.port=-1", "--set",
+                "bootstrap.servers=127.0.0.1:1", "--set", "rocksdb.memory.bytes=-1");
+
+        // then the first holds the default 6 partitions with a standby each, and the second says it is not bounded
+        assertThat(bounded).contains("# rocksdb: rocksdb.memory.bytes=268435456 holds the memtables of 896 RocksDB "
+                + "stores, and this instance may hold 60 (6 partitions, 5 stores each, standbys included) [6 "
+                + "partitions: topics.partitions, the cluster not asked]").doesNotContain("would warn");
+        assertThat(unbounded).contains("# rocksdb: rocksdb.memory.bytes=-1: not bounded");
+    }
+
+    @Test
     void shouldHideEverySecretTheGuardAndKafkaTakeInConfigCheck() {
         // given every secret setting, each with a value that must not show
         String[][] secrets = {

@@ -59,12 +59,13 @@ class PartitionsAddedIT {
 
             // and it refuses to start again on those inputs, its state having been built for 4 partitions
             expectRefusedAtStart(settings);
-            // and config --check says so without starting
+            // and config --check says so without starting, and sizes the RocksDB bound for the 8 partitions there
             StringWriter out = new StringWriter();
             assertThat(ConfigCheck.run(settings, out)).isEqualTo(1);
             assertThat(out.toString()).contains("# topics: `run` would refuse to start: 'agreements' and 'orders' "
                     + "have 8 partitions, but this guard's state (application.id=guard-partitions-watch) was built "
-                    + "for 4");
+                    + "for 4").contains("this instance may hold 40 (8 partitions, 5 stores each, standbys included)"
+                    + " [8 partitions: as topic orders has]");
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
