@@ -116,7 +116,8 @@ public final class ProduceCommand implements Callable<Integer> {
             List<TimelinePreflight.Problem> problems = findings.problems();
             problems.forEach(problem -> err.println((allowExpiringRecords ? "warning: " : "not sent: ") + problem));
             if (!problems.isEmpty() && !allowExpiringRecords) {
-                err.println("nothing was sent: the records above would be lost (--allow-expiring-records sends anyway)");
+                err.println("nothing was sent: the records above would be lost or refused (--allow-expiring-records "
+                        + "sends anyway)");
                 return LockupGuardCli.EXIT_REFUSED;
             }
         }

@@ -63,7 +63,11 @@ import picocli.CommandLine.Spec;
             "Starts a real Kafka broker (KRaft, one node, loopback, temporary directory) and the guard in this JVM, "
                     + "produces the 2003 letter's story with its event times — orders, their fills, two cancels that "
                     + "give shares back and a sale no approval covered — reads the decisions, the reports' results "
-                    + "and the alerts read_committed and prints them as a table; then shuts everything down."
+                    + "and the alerts read_committed and prints them as a table; then shuts everything down.",
+            "Exit code 0 when every line was sent, every order decided and every report answered; 1 when not, "
+                    + "or when the guard could not start or was stopped first; 2 on a usage error, a setting refused "
+                    + "or a port in use; 3 when nothing was sent because the topics would delete or refuse some of "
+                    + "the timeline's records, stamped too far back or ahead (as produce)."
         })
 final class DemoCommand implements Callable<Integer> {
 
@@ -232,9 +236,11 @@ final class DemoCommand implements Callable<Integer> {
                             guard.topics().agreements().name(), guard.topics().orders().name(), timeline,
                             Instant.now()).problems();
                     if (!problems.isEmpty()) {
-                        // on stderr, as produce says them
+                        // on stderr and with its exit code, as produce says them
                         problems.forEach(problem -> spec.commandLine().getErr().println("not sent: " + problem));
-                        return 1;
+                        spec.commandLine().getErr().println("nothing was sent: the records above would be lost or "
+                                + "refused");
+                        return LockupGuardCli.EXIT_REFUSED;
                     }
                 }
                 try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), guard.topics())) {
