@@ -127,16 +127,21 @@ public final class RocksDBMemory implements AutoCloseable {
         return (long) ((long) (limit * writeBufferRatio) * FLUSH_AT) / MEMTABLE_BLOCK_BYTES;
     }
 
-    /** The least bound, in whole MiB, whose memtables' share (at this one's ratio) holds a block of {@code stores}. */
-    public long limitThatHolds(long stores) {
-        return limitThatHolds(stores, writeBufferRatio);
-    }
-
-    /** The least bound, in whole MiB, whose memtables' share at {@code writeBufferRatio} holds {@code stores}. */
+    /**
+     * The least bound, in whole MiB, whose memtables' share at {@code writeBufferRatio} holds {@code stores}; -1 when
+     * no bound a long can say holds them.
+     */
     public static long limitThatHolds(long stores, double writeBufferRatio) {
+        if (stores > storesThatFit(Long.MAX_VALUE, writeBufferRatio)) {
+            return -1;
+        }
         long mib = 1024 * 1024;
-        long limit = (long) Math.ceil(stores * MEMTABLE_BLOCK_BYTES / FLUSH_AT / writeBufferRatio / mib) * mib;
+        double mibs = Math.ceil(stores * (double) MEMTABLE_BLOCK_BYTES / FLUSH_AT / writeBufferRatio / mib);
+        long limit = mibs >= Long.MAX_VALUE / mib ? Long.MAX_VALUE / mib * mib : (long) mibs * mib;
         while (storesThatFit(limit, writeBufferRatio) < stores) {
+            if (limit > Long.MAX_VALUE - mib) {
+                return Long.MAX_VALUE; // which holds them, as checked above
+            }
             limit += mib;
         }
         return limit;

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lockupguard.state.RocksDBMemory;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Whether the memtables' share of the RocksDB bound holds a block of every store an instance may hold. */
 class MemtableFitTest {
@@ -56,7 +58,38 @@ class MemtableFitTest {
         // given RocksDB's memory left to Kafka Streams' per-store defaults
         GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "rocksdb.memory.bytes", "-1"));
 
-        // when, then there is no share to fit
-        assertThat(MemtableFit.of(config, 12)).isEmpty();
+        // when
+        Optional<MemtableFit> fit = MemtableFit.of(config, 12);
+
+        // then there is no share to fit
+        assertThat(fit).isEmpty();
+    }
+
+    @Test
+    @Timeout(10)
+    void shouldSayThatNoBoundHoldsTheStoresOfAbsurdlyManyStandbysRatherThanOverflowOrSearchForever() {
+        // given 10,000 partitions with 200 million standbys each, and with as many as an int holds
+        // when
+        MemtableFit many = MemtableFit.of(16 * MIB, 0.1, 10_000, 200_000_000);
+        MemtableFit most = MemtableFit.of(Long.MAX_VALUE, 0.9, 10_000, Integer.MAX_VALUE);
+
+        // then neither fits, neither count went negative, and no bound is named that would not hold them
+        assertThat(many.fits()).isFalse();
+        assertThat(many.describe()).endsWith("No bound holds them: lower num.standby.replicas");
+        assertThat(most.stores()).isEqualTo(10_000L * 5 * (1L + Integer.MAX_VALUE));
+        assertThat(most.fits()).isFalse();
+        assertThat(most.describe()).endsWith("No bound holds them: lower num.standby.replicas");
+    }
+
+    @Test
+    void shouldNameTheLargestBoundWhenOnlyItHoldsTheStores() {
+        // given exactly as many stores as the largest bound holds at a ratio of 0.9
+        long largest = RocksDBMemory.storesThatFit(Long.MAX_VALUE, 0.9);
+
+        // when / then that bound holds them, and one more store is held by none
+        long limit = RocksDBMemory.limitThatHolds(largest, 0.9);
+        assertThat(limit).isPositive();
+        assertThat(RocksDBMemory.storesThatFit(limit, 0.9)).isGreaterThanOrEqualTo(largest);
+        assertThat(RocksDBMemory.limitThatHolds(largest + 1, 0.9)).isEqualTo(-1);
     }
 }

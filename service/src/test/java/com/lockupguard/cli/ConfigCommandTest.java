@@ -216,7 +216,7 @@ class ConfigCommandTest {
         assertThat(result.getValue()).contains("# rocksdb: `run` would warn: rocksdb.memory.bytes=16777216 holds the "
                 + "memtables of 56 RocksDB stores, and this instance may hold 60 (12 partitions, 5 stores each, "
                 + "standbys included)").contains("Raise it to at least 18874368 (18 MiB), or "
-                + "rocksdb.memory.write.buffer.ratio [12 partitions: topics.partitions, the cluster not asked]");
+                + "rocksdb.memory.write.buffer.ratio [12 partitions: topics.partitions, the topics not checked]");
         assertThat(result.getKey()).isZero();
     }
 
@@ -232,7 +232,7 @@ class ConfigCommandTest {
         // then the first holds the default 6 partitions with a standby each, and the second says it is not bounded
         assertThat(bounded).contains("# rocksdb: rocksdb.memory.bytes=268435456 holds the memtables of 896 RocksDB "
                 + "stores, and this instance may hold 60 (6 partitions, 5 stores each, standbys included) [6 "
-                + "partitions: topics.partitions, the cluster not asked]").doesNotContain("would warn");
+                + "partitions: topics.partitions, the topics not checked]").doesNotContain("would warn");
         assertThat(unbounded).contains("# rocksdb: rocksdb.memory.bytes=-1: not bounded");
     }
 

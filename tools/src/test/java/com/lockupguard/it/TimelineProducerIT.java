@@ -124,9 +124,12 @@ class TimelineProducerIT {
                 assertThat(producer.send(timeline, n -> { }).rejected()).isEmpty();
             }
 
-            // then no order was sent while an agreement was unacknowledged, and every holding's last order was
-            // appended no earlier than its last agreement, although the run of agreements was acknowledged once
+            // then no order was sent while an agreement was unacknowledged, nor an agreement while an order was,
+            // although the run's agreements were awaited together; and every holding's last order was appended no
+            // earlier than its last agreement
             assertThat(AgreementsInFlight.mostWhenAnOrderWasSent.get()).isZero();
+            assertThat(AgreementsInFlight.mostOrdersWhenAnAgreementWasSent.get()).isZero();
+            assertThat(AgreementsInFlight.mostAgreements.get()).isGreaterThan(1);
             Map<String, Long> lastOrder = new HashMap<>();
             Map<String, Long> lastAgreement = new HashMap<>();
             readAppendTimes(client, names, lastAgreement, lastOrder);
@@ -236,31 +239,39 @@ class TimelineProducerIT {
         }
     }
 
-    /** Counts the agreements sent and not yet acknowledged, and the most there were when an order was sent. */
+    /**
+     * Counts the agreements and the orders sent and not yet acknowledged: the most agreements at once, and the most
+     * of either there were when one of the other was sent.
+     */
     public static final class AgreementsInFlight implements ProducerInterceptor<Object, Object> {
-        static final AtomicInteger now = new AtomicInteger();
+        static final AtomicInteger agreements = new AtomicInteger();
+        static final AtomicInteger orders = new AtomicInteger();
+        static final AtomicInteger mostAgreements = new AtomicInteger();
         static final AtomicInteger mostWhenAnOrderWasSent = new AtomicInteger();
+        static final AtomicInteger mostOrdersWhenAnAgreementWasSent = new AtomicInteger();
 
         static void reset() {
-            now.set(0);
-            mostWhenAnOrderWasSent.set(0);
+            for (AtomicInteger count : List.of(agreements, orders, mostAgreements, mostWhenAnOrderWasSent,
+                    mostOrdersWhenAnAgreementWasSent)) {
+                count.set(0);
+            }
         }
 
         @Override
         public ProducerRecord<Object, Object> onSend(ProducerRecord<Object, Object> record) {
             if (record.topic().startsWith("agreements")) {
-                now.incrementAndGet();
+                mostOrdersWhenAnAgreementWasSent.accumulateAndGet(orders.get(), Math::max);
+                mostAgreements.accumulateAndGet(agreements.incrementAndGet(), Math::max);
             } else {
-                mostWhenAnOrderWasSent.accumulateAndGet(now.get(), Math::max);
+                mostWhenAnOrderWasSent.accumulateAndGet(agreements.get(), Math::max);
+                orders.incrementAndGet();
             }
             return record;
         }
 
         @Override
         public void onAcknowledgement(RecordMetadata metadata, Exception exception) {
-            if (metadata.topic().startsWith("agreements")) {
-                now.decrementAndGet();
-            }
+            (metadata.topic().startsWith("agreements") ? agreements : orders).decrementAndGet();
         }
 
         @Override
@@ -305,6 +316,8 @@ class TimelineProducerIT {
                             record.timestamp(), Math::max);
                 }
             }
+            assertThat(partitions).as("read to their ends").allSatisfy(p -> assertThat(reader.position(p))
+                    .isGreaterThanOrEqualTo(ends.get(p)));
         }
     }
 
