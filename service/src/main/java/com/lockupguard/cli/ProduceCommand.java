@@ -1,19 +1,15 @@
 package com.lockupguard.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.app.ClientSettings;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.TopicProvisioner;
 import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.timeline.OneLine;
-import com.lockupguard.timeline.SendableLines;
-import com.lockupguard.timeline.TimelineEntry;
+import com.lockupguard.timeline.TimelineFile;
 import com.lockupguard.timeline.TimelineInput;
 import com.lockupguard.timeline.TimelinePreflight;
 import com.lockupguard.timeline.TimelineProducer;
-import com.lockupguard.timeline.TimelineReader;
 import com.lockupguard.topology.GuardTopics;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -43,7 +39,8 @@ import picocli.CommandLine.Spec;
                     + "written as a record (an `at` that is not an instant with an offset, say) are not sent; they, "
                     + "and records the broker refuses, are reported with their line number; the exit code is then 1. "
                     + "Exit code 2 on a usage or I/O error, or when Kafka (within 10 s) or the schema registry cannot be "
-                    + "reached.",
+                    + "reached. The file is read twice, checked then sent, and never held whole; one changed in "
+                    + "between is not sent (exit code 2).",
             "Before sending, the target topics' settings are checked: on a CreateTime topic the broker deletes "
                     + "records by their own timestamp, so records stamped further back than its retention.ms would "
                     + "be deleted before the guard reads them. Then nothing is sent (exit code 3) unless "
@@ -72,7 +69,7 @@ public final class ProduceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         GuardConfig config;
-        List<TimelineEntry> entries;
+        TimelineFile lines;
         try {
             config = new GuardConfig(settings.load());
             ClientSettings.check(config); // a login that cannot be read, say: named before the cluster is asked
@@ -80,18 +77,20 @@ public final class ProduceCommand implements Callable<Integer> {
             err.println(cannotProduce() + RegistryClientConfig.shown(e.getMessage()));
             return LockupGuardCli.EXIT_USAGE;
         }
-        try (BufferedReader reader = TimelineInput.open(timeline)) {
-            entries = new TimelineReader(new ObjectMapper(),
-                    (lineNumber, warning) -> err.printf("line %d: warning: %s%n", lineNumber, warning)).readAll(reader);
+        try {
+            // read once to check it, and again to send it: a timeline of millions of lines is never held whole
+            lines = TimelineFile.scan(timeline, config.topicNames().agreements(), config.topicNames().orders(),
+                    (lineNumber, warning) -> err.printf("line %d: warning: %s%n", lineNumber, warning), err::println);
         } catch (IOException e) {
             err.println(cannotProduce() + TimelineInput.describe(e));
             return LockupGuardCli.EXIT_USAGE;
         }
-        SendableLines lines = SendableLines.of(entries);
-        lines.refusals().forEach(err::println);
         try {
-            int sent = send(config, lines.sendable(), out, err);
-            return sent != 0 || lines.refusals().isEmpty() ? sent : LockupGuardCli.EXIT_UNREADABLE_INPUT;
+            int sent = send(config, lines, out, err);
+            return sent != 0 || lines.refused() == 0 ? sent : LockupGuardCli.EXIT_UNREADABLE_INPUT;
+        } catch (IOException e) {
+            err.println(cannotProduce() + TimelineInput.describe(e));
+            return LockupGuardCli.EXIT_USAGE;
         } catch (IllegalStateException | KafkaException e) {
             // Kafka or the registry cannot be reached, or refuses the client: the message says what to check
             err.println(cannotProduce() + messageOf(e));
@@ -99,19 +98,17 @@ public final class ProduceCommand implements Callable<Integer> {
         }
     }
 
-    /** Sends {@code sendable}; 0, or the exit code of what went wrong. */
-    private int send(GuardConfig config, List<TimelineEntry> sendable, PrintWriter out, PrintWriter err)
-            throws InterruptedException {
+    /** Sends the lines of {@code timeline} that can be sent; 0, or the exit code of what went wrong. */
+    private int send(GuardConfig config, TimelineFile lines, PrintWriter out, PrintWriter err)
+            throws InterruptedException, IOException {
         GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
         try (Admin admin = ClusterProbe.reach(config.adminProperties(), REACH_TIMEOUT)) {
             if (config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG)) {
                 TopicProvisioner.from(admin, config).provision(true);
             } else {
-                TopicProvisioner.from(admin, config).requireExisting(TimelinePreflight.targets(
-                        topics.agreements().name(), topics.orders().name(), sendable));
+                TopicProvisioner.from(admin, config).requireExisting(lines.stamps().topics());
             }
-            TimelinePreflight.Findings findings = TimelinePreflight.check(admin, topics.agreements().name(),
-                    topics.orders().name(), sendable, Instant.now());
+            TimelinePreflight.Findings findings = TimelinePreflight.check(admin, lines.stamps(), Instant.now());
             findings.warnings().forEach(warning -> err.println("warning: " + warning));
             List<TimelinePreflight.Problem> problems = findings.problems();
             problems.forEach(problem -> err.println((allowExpiringRecords ? "warning: " : "not sent: ") + problem));
@@ -123,7 +120,8 @@ public final class ProduceCommand implements Callable<Integer> {
         }
         TimelineProducer.Sent sent;
         try (TimelineProducer producer = new TimelineProducer(config.producerProperties(), topics)) {
-            sent = producer.send(sendable, n -> { });
+            lines.forEachSendable(producer::send);
+            sent = producer.finish();
         }
         sent.rejected().forEach(err::println);
         out.printf("sent %d agreements to %s, %d orders and %d execution reports to %s%s%n", sent.agreements(),

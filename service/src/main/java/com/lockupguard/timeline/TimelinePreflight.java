@@ -4,10 +4,10 @@ import com.lockupguard.app.TopicSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongPredicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.TopicConfig;
 
@@ -43,36 +43,27 @@ public final class TimelinePreflight {
     /** The findings of sending {@code entries} to {@code agreementsTopic} and {@code ordersTopic} at {@code now}. */
     public static Findings check(Admin admin, String agreementsTopic, String ordersTopic,
             List<TimelineEntry> entries, Instant now) throws InterruptedException {
-        Map<String, List<TimelineEntry>> byTopic = byTopic(agreementsTopic, ordersTopic, entries);
+        return check(admin, TimelineStamps.of(agreementsTopic, ordersTopic, entries), now);
+    }
+
+    /** The findings of sending the records {@code stamps} describes at {@code now}. */
+    public static Findings check(Admin admin, TimelineStamps stamps, Instant now) throws InterruptedException {
         List<Problem> problems = new ArrayList<>();
         List<Problem> warnings = new ArrayList<>();
-        if (byTopic.isEmpty()) {
+        if (stamps.topics().isEmpty()) {
             return new Findings(problems, warnings);
         }
-        Map<String, TopicSettings> settings = TopicSettings.describe(admin, List.copyOf(byTopic.keySet()), TIMEOUT);
-        byTopic.forEach((topic, records) -> {
-            problems.addAll(check(settings.get(topic), records, now));
-            warnings.addAll(restamped(settings.get(topic), records));
-        });
+        Map<String, TopicSettings> settings = TopicSettings.describe(admin, List.copyOf(stamps.topics()), TIMEOUT);
+        for (String topic : stamps.topics()) {
+            problems.addAll(check(settings.get(topic), stamps.of(topic), now));
+            warnings.addAll(restamped(settings.get(topic), stamps.of(topic)));
+        }
         return new Findings(problems, warnings);
     }
 
     /** The topics sending {@code entries} writes to: agreements to one, orders and execution reports to the other. */
     public static Set<String> targets(String agreementsTopic, String ordersTopic, List<TimelineEntry> entries) {
-        return byTopic(agreementsTopic, ordersTopic, entries).keySet();
-    }
-
-    private static Map<String, List<TimelineEntry>> byTopic(String agreementsTopic, String ordersTopic,
-            List<TimelineEntry> entries) {
-        Map<String, List<TimelineEntry>> byTopic = new HashMap<>();
-        for (TimelineEntry entry : entries) {
-            if (entry instanceof TimelineEntry.AgreementLine) {
-                byTopic.computeIfAbsent(agreementsTopic, t -> new ArrayList<>()).add(entry);
-            } else if (entry instanceof TimelineEntry.OrderLine || entry instanceof TimelineEntry.ExecutionLine) {
-                byTopic.computeIfAbsent(ordersTopic, t -> new ArrayList<>()).add(entry);
-            }
-        }
-        return byTopic;
+        return TimelineStamps.of(agreementsTopic, ordersTopic, entries).topics();
     }
 
     /**
@@ -80,6 +71,10 @@ public final class TimelinePreflight {
      * time it appends them, and the guard decides them then, not at their {@code at}.
      */
     public static List<Problem> restamped(TopicSettings settings, List<TimelineEntry> records) {
+        return restamped(settings, TimelineStamps.recordsOf(records));
+    }
+
+    private static List<Problem> restamped(TopicSettings settings, TimelineStamps.Records records) {
         List<Problem> warnings = new ArrayList<>();
         if (!settings.isCreateTime()) {
             add(warnings, settings.topic(), records, at -> true,
@@ -93,28 +88,36 @@ public final class TimelinePreflight {
 
     /** The problems of sending {@code records} at {@code now} to the topic with {@code settings}. */
     public static List<Problem> check(TopicSettings settings, List<TimelineEntry> records, Instant now) {
+        return check(settings, TimelineStamps.recordsOf(records), now);
+    }
+
+    private static List<Problem> check(TopicSettings settings, TimelineStamps.Records records, Instant now) {
         List<Problem> problems = new ArrayList<>();
         if (!settings.isCreateTime()) {
             return problems; // LogAppendTime: the broker stamps each record with its own time
         }
         String topic = settings.topic();
+        long nowMillis = now.toEpochMilli();
         long retentionMs = settings.retentionMs();
         if (settings.deletes() && retentionMs >= 0) {
-            add(problems, topic, records, at -> at.isBefore(now.minusMillis(retentionMs)),
+            long oldestKept = saturatedMinus(nowMillis, retentionMs);
+            add(problems, topic, records, at -> at < oldestKept,
                     "are stamped more than retention.ms=" + retentionMs + " ago: the broker deletes them as soon "
                             + "as their segment rolls, before the guard may have read them",
                     command(topic, TopicConfig.RETENTION_MS_CONFIG + "=-1"));
         }
         long beforeMax = settings.number(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG);
         if (beforeMax >= 0 && beforeMax < Long.MAX_VALUE) {
-            add(problems, topic, records, at -> at.isBefore(now.minusMillis(beforeMax)),
+            long oldestTaken = saturatedMinus(nowMillis, beforeMax);
+            add(problems, topic, records, at -> at < oldestTaken,
                     "are stamped more than message.timestamp.before.max.ms=" + beforeMax + " ago: the broker "
                             + "refuses them",
                     command(topic, TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG + "=" + Long.MAX_VALUE));
         }
         long afterMax = settings.number(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG);
         if (afterMax >= 0 && afterMax < Long.MAX_VALUE) {
-            add(problems, topic, records, at -> at.isAfter(now.plusMillis(afterMax)),
+            long latestTaken = nowMillis > Long.MAX_VALUE - afterMax ? Long.MAX_VALUE : nowMillis + afterMax;
+            add(problems, topic, records, at -> at > latestTaken,
                     "are stamped more than message.timestamp.after.max.ms=" + afterMax + " ahead: the broker "
                             + "refuses them",
                     "stamp them no later than now, or " + command(topic,
@@ -123,31 +126,17 @@ public final class TimelinePreflight {
         return problems;
     }
 
-    private static void add(List<Problem> problems, String topic, List<TimelineEntry> records,
-            java.util.function.Predicate<Instant> affected, String what, String fix) {
-        int count = 0;
-        int firstLine = 0;
-        for (TimelineEntry record : records) {
-            Instant at = at(record);
-            if (at != null && affected.test(at)) {
-                if (count++ == 0) {
-                    firstLine = record.lineNumber();
-                }
-            }
-        }
-        if (count > 0) {
-            problems.add(new Problem(topic, count, firstLine, what, fix));
-        }
+    /** {@code millis - span}, or the least long where that would fall below it. */
+    private static long saturatedMinus(long millis, long span) {
+        return millis < Long.MIN_VALUE + span ? Long.MIN_VALUE : millis - span;
     }
 
-    private static Instant at(TimelineEntry entry) {
-        if (entry instanceof TimelineEntry.AgreementLine line) {
-            return line.at();
+    private static void add(List<Problem> problems, String topic, TimelineStamps.Records records,
+            LongPredicate affected, String what, String fix) {
+        TimelineStamps.Matches matches = records.matching(affected);
+        if (matches.count() > 0) {
+            problems.add(new Problem(topic, matches.count(), matches.firstLine(), what, fix));
         }
-        if (entry instanceof TimelineEntry.ExecutionLine line) {
-            return line.at();
-        }
-        return entry instanceof TimelineEntry.OrderLine line ? line.at() : null;
     }
 
     private static String command(String topic, String setting) {

@@ -153,6 +153,21 @@ class TimelinePreflightTest {
     }
 
     @Test
+    void shouldTakeATopicThatKeepsAndTakesRecordsForAsLongAsALongCanSay() {
+        // given a topic whose retention and timestamp bounds are just short of Long.MAX_VALUE ("forever" as some
+        // write it), and orders of 2003 and of 2099
+        List<TimelineEntry> records = List.of(order(1, "2003-07-11T09:45:00-04:00"), order(2, "2099-07-11T09:45:00Z"));
+        String longest = Long.toString(Long.MAX_VALUE - 1);
+
+        // when
+        List<TimelinePreflight.Problem> problems = TimelinePreflight.check(orders("retention.ms", longest,
+                "message.timestamp.before.max.ms", longest, "message.timestamp.after.max.ms", longest), records, NOW);
+
+        // then nothing is lost or refused, and the check does not fail on an instant before the first one
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
     void shouldSayThatATopicKeepingRecordsForNoTimeWouldDeleteThemAll() {
         // given a topic with retention.ms=0 and an order stamped a second ago
         List<TimelineEntry> records = List.of(order(1, "2026-12-01T11:59:59Z"));

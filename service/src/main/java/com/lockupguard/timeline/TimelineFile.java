@@ -1,0 +1,135 @@
+package com.lockupguard.timeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A timeline file read twice rather than held whole: a first reading says which lines cannot be sent and keeps the
+ * {@link TimelineStamps} the preflight needs; a second reads the file again and hands each line that can be sent to
+ * the producer. A parsed line takes about 1.5 KB, so holding a timeline of millions of orders took gigabytes; its
+ * stamps take 12 bytes a record. A timeline that cannot be read twice (a pipe) is held, as before.
+ */
+public final class TimelineFile {
+
+    /** Sends a line; interrupted, it stops the reading. */
+    @FunctionalInterface
+    public interface Sender {
+        void send(TimelineEntry entry) throws InterruptedException;
+    }
+
+    /** The timeline changed between its two readings: what was checked is not what would be sent. */
+    public static final class ChangedException extends IOException {
+        ChangedException(String message) {
+            super(message);
+        }
+    }
+
+    private final Path file;
+    private final TimelineStamps stamps;
+    private final int refused;
+    private final int sendable;
+    private final List<TimelineEntry> held;
+    private final long size;
+    private final FileTime modified;
+
+    private TimelineFile(Path file, TimelineStamps stamps, int refused, int sendable, List<TimelineEntry> held,
+            long size, FileTime modified) {
+        this.file = file;
+        this.stamps = stamps;
+        this.refused = refused;
+        this.sendable = sendable;
+        this.held = held;
+        this.size = size;
+        this.modified = modified;
+    }
+
+    /**
+     * Reads {@code file} a first time: {@code warnings} hears what its lines hold that is ignored, {@code refusals}
+     * each line that cannot be sent ({@code line N: ...}); the records it would send to {@code agreementsTopic} and
+     * {@code ordersTopic} are stamped.
+     */
+    public static TimelineFile scan(Path file, String agreementsTopic, String ordersTopic,
+            TimelineParser.Warnings warnings, Consumer<String> refusals) throws IOException {
+        boolean rereadable = Files.isRegularFile(file);
+        long size = rereadable ? Files.size(file) : -1;
+        FileTime modified = rereadable ? Files.getLastModifiedTime(file) : null;
+        TimelineStamps stamps = new TimelineStamps(agreementsTopic, ordersTopic);
+        List<TimelineEntry> held = rereadable ? null : new ArrayList<>();
+        int[] counts = new int[2];
+        try (BufferedReader lines = TimelineInput.open(file)) {
+            new TimelineReader(new ObjectMapper(), warnings).forEach(lines, entry -> {
+                String refusal = SendableLines.refusal(entry);
+                if (refusal != null) {
+                    counts[0]++;
+                    refusals.accept("line " + entry.lineNumber() + ": " + OneLine.of(refusal));
+                    return;
+                }
+                counts[1]++;
+                stamps.add(entry);
+                if (held != null) {
+                    held.add(entry);
+                }
+            });
+        }
+        return new TimelineFile(file, stamps, counts[0], counts[1], held, size, modified);
+    }
+
+    /** The records of the lines that can be sent. */
+    public TimelineStamps stamps() {
+        return stamps;
+    }
+
+    /** How many lines cannot be sent. */
+    public int refused() {
+        return refused;
+    }
+
+    /**
+     * Hands each line that can be sent to {@code sender}, in order, reading the file again; fails with a
+     * {@link ChangedException} before sending anything if the file changed since the first reading, or once the lines
+     * are not those it counted then.
+     */
+    public void forEachSendable(Sender sender) throws IOException, InterruptedException {
+        if (held != null) {
+            for (TimelineEntry entry : held) {
+                sender.send(entry);
+            }
+            return;
+        }
+        if (Files.size(file) != size || !Files.getLastModifiedTime(file).equals(modified)) {
+            throw new ChangedException("the timeline changed after it was checked; nothing was sent");
+        }
+        int[] sent = new int[1];
+        try (BufferedReader lines = TimelineInput.open(file)) {
+            // what each line holds that is ignored was said at the first reading
+            new TimelineReader(new ObjectMapper(), (lineNumber, warning) -> { }).forEach(lines, entry -> {
+                if (SendableLines.refusal(entry) == null) {
+                    sent[0]++;
+                    try {
+                        sender.send(entry);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted at line " + entry.lineNumber());
+                    }
+                }
+            }, () -> Thread.currentThread().isInterrupted());
+        } catch (InterruptedIOException e) {
+            throw new InterruptedException(e.getMessage());
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted");
+        }
+        if (sent[0] != sendable) {
+            throw new ChangedException("the timeline changed while it was sent: " + sent[0] + " lines could be sent, "
+                    + "of " + sendable + " when it was checked");
+        }
+    }
+}

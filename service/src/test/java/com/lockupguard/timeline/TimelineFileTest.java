@@ -1,0 +1,125 @@
+package com.lockupguard.timeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A timeline read once to check it and again to send it, so that {@code produce} never holds it whole. */
+class TimelineFileTest {
+
+    private static final String AGREEMENT = "{\"type\":\"agreement\",\"at\":\"2003-04-28T09:00:00-04:00\","
+            + "\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\",\"desk\":\"x\"}";
+
+    @TempDir
+    Path dir;
+
+    private static String order(String id, String at) {
+        return "{\"type\":\"order\",\"at\":\"" + at + "\",\"orderId\":\"" + id + "\",\"investorId\":\"dutchess\","
+                + "\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":1}";
+    }
+
+    @Test
+    void shouldSayEachLineThatCannotBeSentOnceAndSendTheOthersInOrderFromASecondReading() throws Exception {
+        // given a timeline of an agreement with a field the guard ignores, an order, a line that is not JSON, an order
+        // whose `at` cannot be read, and another order
+        Path timeline = Files.write(dir.resolve("t.jsonl"), List.of(AGREEMENT, order("e1", "2003-07-11T09:45:00-04:00"),
+                "not json", order("e2", "2003-07-11 09:46"), order("e3", "2003-07-11T09:47:00-04:00")));
+        List<String> warnings = new ArrayList<>();
+        List<String> refusals = new ArrayList<>();
+
+        // when it is scanned, then sent
+        TimelineFile file = TimelineFile.scan(timeline, "agreements", "orders",
+                (line, warning) -> warnings.add(line + ": " + warning), refusals::add);
+        List<Integer> sent = new ArrayList<>();
+        file.forEachSendable(entry -> sent.add(entry.lineNumber()));
+
+        // then the two lines that cannot be sent were said at the scan, with their numbers, and the ignored field
+        // once; the others were sent in order, and their records stamped for the preflight
+        assertThat(refusals).hasSize(2).satisfiesExactly(
+                refusal -> assertThat(refusal).startsWith("line 3: skipped: not valid JSON"),
+                refusal -> assertThat(refusal).startsWith("line 4: order not sent: "));
+        assertThat(file.refused()).isEqualTo(2);
+        assertThat(warnings).singleElement().asString().startsWith("1: ").contains("desk");
+        assertThat(sent).containsExactly(1, 2, 5);
+        assertThat(file.stamps().topics()).containsExactly("agreements", "orders");
+        assertThat(file.stamps().of("orders").matching(at -> true)).isEqualTo(new TimelineStamps.Matches(2, 2));
+    }
+
+    @Test
+    void shouldSendNothingFromATimelineThatChangedAfterItWasChecked() throws Exception {
+        // given a timeline scanned while it held one order
+        Path timeline = Files.write(dir.resolve("t.jsonl"), List.of(order("e1", "2003-07-11T09:45:00-04:00")));
+        TimelineFile file = TimelineFile.scan(timeline, "agreements", "orders", (line, warning) -> { }, r -> { });
+
+        // when another order is written to it before it is sent (its time set back, as a copy keeping times would)
+        FileTime checked = Files.getLastModifiedTime(timeline);
+        Files.write(timeline, List.of(order("e1", "2003-07-11T09:45:00-04:00"), order("e2",
+                "2099-07-11T09:45:00-04:00")));
+        Files.setLastModifiedTime(timeline, checked);
+        List<TimelineEntry> sent = new ArrayList<>();
+
+        // then nothing is sent: the order from 2099 was never checked
+        assertThatThrownBy(() -> file.forEachSendable(sent::add)).isInstanceOf(TimelineFile.ChangedException.class)
+                .hasMessageContaining("nothing was sent");
+        assertThat(sent).isEmpty();
+    }
+
+    @Test
+    void shouldReadTheLinesItSendsFromTheFileAgainRatherThanHoldThem() throws Exception {
+        // given a timeline of one order, scanned
+        Path timeline = Files.write(dir.resolve("t.jsonl"), List.of(order("e1", "2003-07-11T09:45:00-04:00")));
+        TimelineFile file = TimelineFile.scan(timeline, "agreements", "orders", (line, warning) -> { }, r -> { });
+
+        // when its order's id is rewritten in place, same size and time, before it is sent
+        FileTime checked = Files.getLastModifiedTime(timeline);
+        Files.write(timeline, List.of(order("e9", "2003-07-11T09:45:00-04:00")));
+        Files.setLastModifiedTime(timeline, checked);
+        List<String> sent = new ArrayList<>();
+        file.forEachSendable(entry -> sent.add(((TimelineEntry.OrderLine) entry).order().getOrderId()));
+
+        // then what is sent is read from the file then: the scan kept only its stamps
+        assertThat(sent).containsExactly("e9");
+    }
+
+    @Test
+    void shouldHoldATimelineThatCannotBeReadTwice() throws Exception {
+        // given a named pipe, which a writer fills once
+        Path pipe = dir.resolve("timeline.pipe");
+        Process mkfifo;
+        try {
+            mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).start();
+        } catch (java.io.IOException e) {
+            mkfifo = null;
+        }
+        assumeThat(mkfifo != null && mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0)
+                .as("mkfifo available").isTrue();
+        CompletableFuture<Path> written = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.write(pipe, List.of(AGREEMENT, order("e1", Instant.parse("2003-07-11T13:45:00Z")
+                        .toString())));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        // when it is scanned, then sent
+        TimelineFile file = TimelineFile.scan(pipe, "agreements", "orders", (line, warning) -> { }, r -> { });
+        written.get(10, TimeUnit.SECONDS);
+        List<Integer> sent = new ArrayList<>();
+        file.forEachSendable(entry -> sent.add(entry.lineNumber()));
+
+        // then its lines are sent from what the scan held, the pipe being empty by then
+        assertThat(sent).containsExactly(1, 2);
+    }
+}
