@@ -119,15 +119,24 @@ public final class ProduceCommand implements Callable<Integer> {
             }
         }
         TimelineProducer.Sent sent;
-        try (TimelineProducer producer = new TimelineProducer(config.producerProperties(), topics)) {
-            lines.forEachSendable(producer::send);
+        TimelineFile.ChangedException changed = null;
+        // each record the broker refuses is said as its answer comes, not held to the end
+        try (TimelineProducer producer = new TimelineProducer(config.producerProperties(), topics, err::println)) {
+            try {
+                lines.forEachSendable(producer::send);
+            } catch (TimelineFile.ChangedException e) {
+                changed = e; // what was sent before the change is still awaited and said
+            }
             sent = producer.finish();
         }
-        sent.rejected().forEach(err::println);
         out.printf("sent %d agreements to %s, %d orders and %d execution reports to %s%s%n", sent.agreements(),
                 topics.agreements().name(), sent.orders(), sent.executions(), topics.orders().name(),
-                sent.rejected().isEmpty() ? "" : "; the broker refused " + sent.rejected().size() + " record(s)");
-        return sent.rejected().isEmpty() ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
+                sent.refused() == 0 ? "" : "; the broker refused " + sent.refused() + " record(s)");
+        if (changed != null) {
+            err.println(cannotProduce() + changed.getMessage());
+            return LockupGuardCli.EXIT_USAGE;
+        }
+        return sent.refused() == 0 ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
     }
 
     /** The start of a message that the timeline cannot be produced, its file name on one line. */

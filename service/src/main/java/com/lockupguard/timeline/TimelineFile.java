@@ -6,8 +6,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -37,18 +38,16 @@ public final class TimelineFile {
     private final int refused;
     private final int sendable;
     private final List<TimelineEntry> held;
-    private final long size;
-    private final FileTime modified;
+    private final List<Object> identity;
 
     private TimelineFile(Path file, TimelineStamps stamps, int refused, int sendable, List<TimelineEntry> held,
-            long size, FileTime modified) {
+            List<Object> identity) {
         this.file = file;
         this.stamps = stamps;
         this.refused = refused;
         this.sendable = sendable;
         this.held = held;
-        this.size = size;
-        this.modified = modified;
+        this.identity = identity;
     }
 
     /**
@@ -59,8 +58,7 @@ public final class TimelineFile {
     public static TimelineFile scan(Path file, String agreementsTopic, String ordersTopic,
             TimelineParser.Warnings warnings, Consumer<String> refusals) throws IOException {
         boolean rereadable = Files.isRegularFile(file);
-        long size = rereadable ? Files.size(file) : -1;
-        FileTime modified = rereadable ? Files.getLastModifiedTime(file) : null;
+        List<Object> identity = rereadable ? identity(file) : null;
         TimelineStamps stamps = new TimelineStamps(agreementsTopic, ordersTopic);
         List<TimelineEntry> held = rereadable ? null : new ArrayList<>();
         int[] counts = new int[2];
@@ -79,7 +77,7 @@ public final class TimelineFile {
                 }
             });
         }
-        return new TimelineFile(file, stamps, counts[0], counts[1], held, size, modified);
+        return new TimelineFile(file, stamps, counts[0], counts[1], held, identity);
     }
 
     /** The records of the lines that can be sent. */
@@ -94,8 +92,9 @@ public final class TimelineFile {
 
     /**
      * Hands each line that can be sent to {@code sender}, in order, reading the file again; fails with a
-     * {@link ChangedException} before sending anything if the file changed since the first reading, or once the lines
-     * are not those it counted then.
+     * {@link ChangedException} before sending anything if the file is another or changed since the first reading
+     * (its size or time), before sending a line that is not the one stamped then (its number and time: what the
+     * preflight checked), and at the end if lines stamped then are gone.
      */
     public void forEachSendable(Sender sender) throws IOException, InterruptedException {
         if (held != null) {
@@ -104,32 +103,42 @@ public final class TimelineFile {
             }
             return;
         }
-        if (Files.size(file) != size || !Files.getLastModifiedTime(file).equals(modified)) {
+        if (!identity(file).equals(identity)) {
             throw new ChangedException("the timeline changed after it was checked; nothing was sent");
         }
         int[] sent = new int[1];
+        TimelineStamps.Walk checked = stamps.walk();
         try (BufferedReader lines = TimelineInput.open(file)) {
             // what each line holds that is ignored was said at the first reading
             new TimelineReader(new ObjectMapper(), (lineNumber, warning) -> { }).forEach(lines, entry -> {
                 if (SendableLines.refusal(entry) == null) {
+                    String change = checked.differs(entry);
+                    if (change != null) {
+                        throw new ChangedException("the timeline changed while it was sent (" + change + "); the "
+                                + sent[0] + " line(s) before it were sent");
+                    }
                     sent[0]++;
                     try {
                         sender.send(entry);
                     } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
                         throw new InterruptedIOException("interrupted at line " + entry.lineNumber());
                     }
                 }
-            }, () -> Thread.currentThread().isInterrupted());
+            });
         } catch (InterruptedIOException e) {
-            throw new InterruptedException(e.getMessage());
-        }
-        if (Thread.interrupted()) {
-            throw new InterruptedException("interrupted");
+            InterruptedException interrupted = new InterruptedException(e.getMessage());
+            interrupted.initCause(e);
+            throw interrupted;
         }
         if (sent[0] != sendable) {
-            throw new ChangedException("the timeline changed while it was sent: " + sent[0] + " lines could be sent, "
-                    + "of " + sendable + " when it was checked");
+            throw new ChangedException("the timeline changed while it was sent: " + sendable + " line(s) were "
+                    + "checked, and the " + sent[0] + " still there were sent");
         }
+    }
+
+    /** What tells one state of {@code file} from another: which file it is, its size and its time. */
+    private static List<Object> identity(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        return Arrays.asList(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime());
     }
 }

@@ -11,14 +11,17 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -49,14 +52,16 @@ public final class TimelineProducer implements AutoCloseable {
     /** The most records sent and not yet answered that the producer keeps track of: past it, a send waits. */
     static final int MOST_IN_FLIGHT = 100_000;
 
-    /** What was sent; {@code rejected} lists the lines the broker did not take. */
-    public record Sent(int agreements, int orders, int executions, int skipped, List<Rejected> rejected) {
+    /**
+     * What was sent; {@code refused} counts the lines the broker did not take, and {@code rejected} lists them, unless
+     * they were handed to the producer's listener as they came.
+     */
+    public record Sent(int agreements, int orders, int executions, int skipped, int refused, List<Rejected> rejected) {
 
         /** This, if the broker took every line; otherwise fails, listing the lines it did not take. */
         public Sent orFail() {
-            if (!rejected.isEmpty()) {
-                throw new IllegalStateException(rejected.size() + " timeline record(s) were not written: "
-                        + rejected);
+            if (refused > 0) {
+                throw new IllegalStateException(refused + " timeline record(s) were not written: " + rejected);
             }
             return this;
         }
@@ -84,9 +89,21 @@ public final class TimelineProducer implements AutoCloseable {
     private int orderCount;
     private int executionCount;
     private int skipped;
+    private final Map<String, Integer> refused = new HashMap<>();
+    private final Consumer<Rejected> rejections;
 
+    /** A producer whose {@link Sent} lists the lines the broker did not take. */
     public TimelineProducer(Properties clientProperties, GuardTopics topics) {
+        this(clientProperties, topics, null);
+    }
+
+    /**
+     * A producer that hands each line the broker did not take to {@code rejections} as its answer comes, and keeps
+     * none: a timeline of millions of refused records is not held either. Null: listed in {@link Sent}.
+     */
+    public TimelineProducer(Properties clientProperties, GuardTopics topics, Consumer<Rejected> rejections) {
         this.topics = topics;
+        this.rejections = rejections;
         Properties properties = new Properties();
         properties.putAll(clientProperties);
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -152,19 +169,20 @@ public final class TimelineProducer implements AutoCloseable {
     /** Waits until every line sent is acknowledged or refused; what was sent since the last finish. */
     public Sent finish() throws InterruptedException {
         awaitAll();
-        List<Rejected> rejections = List.copyOf(rejected);
-        rejected.clear(); // each said by the caller, which reports them (produce and the demo, once each)
-        Sent sent = new Sent(agreementCount - count(rejections, "agreement"), orderCount - count(rejections, "order"),
-                executionCount - count(rejections, "execution"), skipped, rejections);
+        int refusedAgreements = refused.getOrDefault("agreement", 0);
+        int refusedOrders = refused.getOrDefault("order", 0);
+        int refusedExecutions = refused.getOrDefault("execution", 0);
+        // each said by the caller, which reports them (produce and the demo, once each)
+        Sent sent = new Sent(agreementCount - refusedAgreements, orderCount - refusedOrders,
+                executionCount - refusedExecutions, skipped, refusedAgreements + refusedOrders + refusedExecutions,
+                List.copyOf(rejected));
+        rejected.clear();
+        refused.clear();
         agreementCount = 0;
         orderCount = 0;
         executionCount = 0;
         skipped = 0;
         return sent;
-    }
-
-    private static int count(List<Rejected> rejections, String type) {
-        return (int) rejections.stream().filter(r -> r.type().equals(type)).count();
     }
 
     /**
@@ -218,7 +236,13 @@ public final class TimelineProducer implements AutoCloseable {
             RecordMetadata written = sent.result().get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             warmed.add(new TopicPartition(written.topic(), written.partition()));
         } catch (ExecutionException e) {
-            rejected.add(new Rejected(sent.lineNumber(), sent.type(), sent.topic(), e.getCause().toString()));
+            Rejected refusal = new Rejected(sent.lineNumber(), sent.type(), sent.topic(), e.getCause().toString());
+            refused.merge(sent.type(), 1, Integer::sum);
+            if (rejections == null) {
+                rejected.add(refusal);
+            } else {
+                rejections.accept(refusal);
+            }
         } catch (TimeoutException e) {
             throw new IllegalStateException("a timeline record was not acknowledged within "
                     + SEND_TIMEOUT.toSeconds() + " s", e);

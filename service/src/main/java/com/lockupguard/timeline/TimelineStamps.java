@@ -73,18 +73,64 @@ public final class TimelineStamps {
      * report to the orders topic; any other line is not sent, and not added.
      */
     public void add(TimelineEntry entry) {
-        if (entry instanceof TimelineEntry.AgreementLine line) {
-            records(agreementsTopic).add(millis(line.at()), line.lineNumber());
-        } else if (entry instanceof TimelineEntry.OrderLine line) {
-            records(ordersTopic).add(millis(line.at()), line.lineNumber());
-        } else if (entry instanceof TimelineEntry.ExecutionLine line) {
-            records(ordersTopic).add(millis(line.at()), line.lineNumber());
+        String topic = topicOf(entry);
+        if (topic != null) {
+            byTopic.computeIfAbsent(topic, t -> new Records()).add(millis(atOf(entry)), entry.lineNumber());
         }
+    }
+
+    /** The topic {@code entry} is sent to; null for a line that is not sent. */
+    private String topicOf(TimelineEntry entry) {
+        if (entry instanceof TimelineEntry.AgreementLine) {
+            return agreementsTopic;
+        }
+        return entry instanceof TimelineEntry.OrderLine || entry instanceof TimelineEntry.ExecutionLine
+                ? ordersTopic : null;
+    }
+
+    private static Instant atOf(TimelineEntry entry) {
+        if (entry instanceof TimelineEntry.AgreementLine line) {
+            return line.at();
+        }
+        if (entry instanceof TimelineEntry.OrderLine line) {
+            return line.at();
+        }
+        return entry instanceof TimelineEntry.ExecutionLine line ? line.at() : null;
     }
 
     /** The topics the timeline sends records to. */
     public Set<String> topics() {
         return byTopic.keySet();
+    }
+
+    /**
+     * A walk through the records in the order they were added, for a second reading of the timeline: each line it
+     * would send is checked to be the one stamped, at the same time, before it is sent.
+     */
+    final class Walk {
+        private final Map<String, Integer> next = new LinkedHashMap<>();
+
+        /** Why {@code entry} is not the next record stamped for its topic; null when it is. */
+        String differs(TimelineEntry entry) {
+            String topic = topicOf(entry);
+            Records records = byTopic.get(topic);
+            int index = next.merge(topic, 1, Integer::sum) - 1;
+            if (records == null || index >= records.size) {
+                return "line " + entry.lineNumber() + " was not there when it was checked";
+            }
+            if (records.lines[index] != entry.lineNumber()) {
+                return "line " + entry.lineNumber() + " was line " + records.lines[index] + " when it was checked";
+            }
+            if (records.at[index] != millis(atOf(entry))) {
+                return "line " + entry.lineNumber() + " has another `at` than when it was checked";
+            }
+            return null;
+        }
+    }
+
+    /** A walk from the first record. */
+    Walk walk() {
+        return new Walk();
     }
 
     /** The records the timeline sends to {@code topic}. */
@@ -95,10 +141,6 @@ public final class TimelineStamps {
     /** The records of {@code entries}, in their order, as if all were sent to one topic. */
     static Records recordsOf(List<TimelineEntry> entries) {
         return TimelineStamps.of("", "", entries).of("");
-    }
-
-    private Records records(String topic) {
-        return byTopic.computeIfAbsent(topic, t -> new Records());
     }
 
     private static long millis(Instant at) {

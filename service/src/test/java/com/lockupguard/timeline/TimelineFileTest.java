@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A timeline read once to check it and again to send it, so that {@code produce} never holds it whole. */
@@ -76,6 +77,67 @@ class TimelineFileTest {
     }
 
     @Test
+    void shouldSendNothingFromATimelineRewrittenToTheSameSizeAtAnotherTime() throws Exception {
+        // given a timeline scanned while it held an order of 2003
+        Path timeline = Files.write(dir.resolve("t.jsonl"), List.of(order("e1", "2003-07-11T09:45:00-04:00")));
+        TimelineFile file = TimelineFile.scan(timeline, "agreements", "orders", (line, warning) -> { }, r -> { });
+
+        // when the order is rewritten to 2099, the file keeping its size, and its time moves on
+        FileTime checked = Files.getLastModifiedTime(timeline);
+        Files.write(timeline, List.of(order("e1", "2099-07-11T09:45:00-04:00")));
+        Files.setLastModifiedTime(timeline, FileTime.fromMillis(checked.toMillis() + 10_000));
+        List<TimelineEntry> sent = new ArrayList<>();
+
+        // then nothing is sent
+        assertThatThrownBy(() -> file.forEachSendable(sent::add)).isInstanceOf(TimelineFile.ChangedException.class)
+                .hasMessageContaining("nothing was sent");
+        assertThat(sent).isEmpty();
+    }
+
+    @Test
+    void shouldStopBeforeALineWhoseTimeIsNotTheOneChecked() throws Exception {
+        // given a timeline of two orders of 2003, scanned
+        Path timeline = Files.write(dir.resolve("t.jsonl"), List.of(order("e1", "2003-07-11T09:45:00-04:00"),
+                order("e2", "2003-07-11T09:46:00-04:00")));
+        TimelineFile file = TimelineFile.scan(timeline, "agreements", "orders", (line, warning) -> { }, r -> { });
+
+        // when the second is rewritten in place to 2099, the file keeping its size and its time
+        FileTime checked = Files.getLastModifiedTime(timeline);
+        Files.write(timeline, List.of(order("e1", "2003-07-11T09:45:00-04:00"), order("e2",
+                "2099-07-11T09:46:00-04:00")));
+        Files.setLastModifiedTime(timeline, checked);
+        List<Integer> sent = new ArrayList<>();
+
+        // then the first is sent and the second, which the preflight never saw, is not
+        assertThatThrownBy(() -> file.forEachSendable(entry -> sent.add(entry.lineNumber())))
+                .isInstanceOf(TimelineFile.ChangedException.class)
+                .hasMessageContaining("line 2 has another `at` than when it was checked")
+                .hasMessageContaining("the 1 line(s) before it were sent");
+        assertThat(sent).containsExactly(1);
+    }
+
+    @Test
+    void shouldSayThatLinesCheckedAreGoneOnceTheRestIsSent() throws Exception {
+        // given a timeline of two orders, scanned
+        String second = order("e2", "2003-07-11T09:46:00-04:00");
+        Path timeline = Files.write(dir.resolve("t.jsonl"), List.of(order("e1", "2003-07-11T09:45:00-04:00"),
+                second));
+        TimelineFile file = TimelineFile.scan(timeline, "agreements", "orders", (line, warning) -> { }, r -> { });
+
+        // when the second is overwritten in place by a line that cannot be sent, size and time kept
+        FileTime checked = Files.getLastModifiedTime(timeline);
+        Files.write(timeline, List.of(order("e1", "2003-07-11T09:45:00-04:00"), "x".repeat(second.length())));
+        Files.setLastModifiedTime(timeline, checked);
+        List<Integer> sent = new ArrayList<>();
+
+        // then the first is sent, and the second's absence is said
+        assertThatThrownBy(() -> file.forEachSendable(entry -> sent.add(entry.lineNumber())))
+                .isInstanceOf(TimelineFile.ChangedException.class)
+                .hasMessageContaining("2 line(s) were checked, and the 1 still there were sent");
+        assertThat(sent).containsExactly(1);
+    }
+
+    @Test
     void shouldReadTheLinesItSendsFromTheFileAgainRatherThanHoldThem() throws Exception {
         // given a timeline of one order, scanned
         Path timeline = Files.write(dir.resolve("t.jsonl"), List.of(order("e1", "2003-07-11T09:45:00-04:00")));
@@ -93,6 +155,7 @@ class TimelineFileTest {
     }
 
     @Test
+    @Timeout(30)
     void shouldHoldATimelineThatCannotBeReadTwice() throws Exception {
         // given a named pipe, which a writer fills once
         Path pipe = dir.resolve("timeline.pipe");
@@ -102,8 +165,11 @@ class TimelineFileTest {
         } catch (java.io.IOException e) {
             mkfifo = null;
         }
-        assumeThat(mkfifo != null && mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0)
-                .as("mkfifo available").isTrue();
+        boolean made = mkfifo != null && mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0;
+        if (mkfifo != null) {
+            mkfifo.destroy();
+        }
+        assumeThat(made).as("mkfifo available").isTrue();
         CompletableFuture<Path> written = CompletableFuture.supplyAsync(() -> {
             try {
                 return Files.write(pipe, List.of(AGREEMENT, order("e1", Instant.parse("2003-07-11T13:45:00Z")

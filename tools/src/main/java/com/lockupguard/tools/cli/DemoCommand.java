@@ -65,9 +65,10 @@ import picocli.CommandLine.Spec;
                     + "give shares back and a sale no approval covered — reads the decisions, the reports' results "
                     + "and the alerts read_committed and prints them as a table; then shuts everything down.",
             "Exit code 0 when every line was sent, every order decided and every report answered; 1 when not, "
-                    + "or when the guard could not start or was stopped first; 2 on a usage or I/O error (a --timeline "
-                    + "that cannot be read), a setting refused or a port in use; 3 when nothing was sent because the topics would delete or refuse some of "
-                    + "the timeline's records, stamped too far back or ahead (as produce)."
+                    + "or when the guard could not start or was stopped first; 2 on a usage or I/O error (a "
+                    + "--timeline that cannot be read), a setting refused or a port in use; 3 when nothing was sent "
+                    + "because the topics would delete or refuse some of the timeline's records, stamped too far "
+                    + "back or ahead (as produce)."
         })
 final class DemoCommand implements Callable<Integer> {
 
@@ -248,8 +249,8 @@ final class DemoCommand implements Callable<Integer> {
                     sent.rejected().forEach(spec.commandLine().getErr()::println);
                     done(out, sent.agreements() + " agreements, " + sent.orders() + " orders, " + sent.executions()
                             + " execution reports sent"
-                            + (sent.rejected().isEmpty() ? "" : ", " + sent.rejected().size() + " refused"));
-                    refused = sent.rejected().size();
+                            + (sent.refused() == 0 ? "" : ", " + sent.refused() + " refused"));
+                    refused = sent.refused();
                     orderLines = sent.orders();
                     executionLines = sent.executions();
                 }
