@@ -367,6 +367,12 @@ public final class GuardConfig extends AbstractConfig {
                 .map(name -> name + "=" + originals.get(name)).findFirst();
     }
 
+    /** The stream threads' {@code group.instance.id}, before Kafka Streams appends each thread's index to it. */
+    public Optional<String> groupInstanceId() {
+        return GROUP_INSTANCE_ID_NAMES.stream().filter(originals::containsKey)
+                .map(name -> String.valueOf(originals.get(name))).findFirst();
+    }
+
     /**
      * A finite {@code topics.orders.retention.ms} on CreateTime: the guard would create an orders topic that its own
      * start-up check then refuses (the broker deletes by the producers' timestamps, so a replayed or back-dated order

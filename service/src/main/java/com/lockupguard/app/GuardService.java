@@ -373,7 +373,18 @@ public final class GuardService implements AutoCloseable {
                 }
             });
         }
+        removeMemberOnceEnded(Thread.currentThread());
         return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    /**
+     * With static membership, has the member of {@code failed}, a stream thread about to be replaced, removed from
+     * the group once it has ended ({@link FailedThreadMember}).
+     */
+    private void removeMemberOnceEnded(Thread failed) {
+        config.groupInstanceId().flatMap(id -> FailedThreadMember.instanceId(id, failed.getName())).ifPresent(member ->
+                FailedThreadMember.removeOnceEnded(failed, config.getString(GuardConfig.APPLICATION_ID_CONFIG), member,
+                        config.adminProperties(), () -> closing));
     }
 
     /**

@@ -58,7 +58,7 @@ class ExactlyOnceUnderFailureIT {
     static final class FailOnce implements DecisionObserver {
         private final int failAt;
         private final AtomicInteger taken = new AtomicInteger();
-        private final AtomicBoolean failed = new AtomicBoolean();
+        final AtomicBoolean failed = new AtomicBoolean();
 
         FailOnce(int failAt) {
             this.failAt = failAt;
