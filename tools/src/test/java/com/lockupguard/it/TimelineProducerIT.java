@@ -144,66 +144,59 @@ class TimelineProducerIT {
 
     @Test
     void shouldSendARunOfAgreementsTogetherOnceTheirPartitionHasTakenOne() throws Exception {
-        String scope = "timeline-producer-" + UUID.randomUUID();
-        TopicNames names = names("-run");
-        try {
-            // given fresh topics of 6 partitions, and a timeline of 300 agreements of one holding (amendments)
-            Properties client = new Properties();
-            client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            try (Admin admin = Admin.create(client)) {
-                admin.createTopics(List.of(new NewTopic(names.agreements(), 6, (short) 1),
-                        new NewTopic(names.orders(), 6, (short) 1))).all().get();
-            }
-            List<String> lines = new ArrayList<>();
-            for (int i = 0; i < 300; i++) {
-                lines.add(agreement("h"));
-            }
-            List<TimelineEntry> timeline = new TimelineReader(new ObjectMapper()).parse(lines);
-            client.put(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, Unacknowledged.class.getName());
-            Unacknowledged.reset();
-
-            // when it is produced
-            try (TimelineProducer producer = new TimelineProducer(client, GuardTopics.avro(names,
-                    Map.of("schema.registry.url", "mock://" + scope)))) {
-                assertThat(producer.send(timeline, n -> { }).agreements()).isEqualTo(300);
-            }
-
-            // then, past the first, agreements went without waiting for the one before: each went alone before
-            assertThat(Unacknowledged.most.get()).isGreaterThan(1);
-        } finally {
-            InMemorySchemaRegistry.dropScope(scope);
+        // given a timeline of 300 agreements of one holding (amendments)
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            lines.add(agreement("h"));
         }
+
+        // when it is produced to fresh topics
+        int most = mostUnacknowledged("-run", lines);
+
+        // then, past the first, agreements went without waiting for the one before: each went alone before
+        assertThat(most).isGreaterThan(1);
     }
 
     @Test
     void shouldSendTheOrdersOfAFewHoldingsTogetherOnceTheirPartitionHasTakenOne() throws Exception {
+        // given a timeline of one holding: its agreement and 500 orders
+        List<String> lines = new ArrayList<>(List.of(agreement("h")));
+        for (int i = 0; i < 500; i++) {
+            lines.add(order("o-" + i, "h"));
+        }
+
+        // when it is produced to fresh topics
+        int most = mostUnacknowledged("-few", lines);
+
+        // then, past the first order of its partition, orders went without waiting for the one before: they went
+        // one at a time to the end while any of the 6 partitions had taken none
+        assertThat(most).isGreaterThan(1);
+    }
+
+    /**
+     * Produces {@code lines} to fresh topics of 6 partitions, named with {@code suffix}, every line taken; the most
+     * records sent and not yet acknowledged at once.
+     */
+    private static int mostUnacknowledged(String suffix, List<String> lines) throws Exception {
         String scope = "timeline-producer-" + UUID.randomUUID();
-        TopicNames names = names("-few");
+        TopicNames names = names(suffix);
         try {
-            // given fresh topics of 6 partitions, and a timeline of one holding: its agreement and 500 orders
             Properties client = new Properties();
             client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
             try (Admin admin = Admin.create(client)) {
                 admin.createTopics(List.of(new NewTopic(names.agreements(), 6, (short) 1),
                         new NewTopic(names.orders(), 6, (short) 1))).all().get();
             }
-            List<String> lines = new ArrayList<>(List.of(agreement("h")));
-            for (int i = 0; i < 500; i++) {
-                lines.add(order("o-" + i, "h"));
-            }
             List<TimelineEntry> timeline = new TimelineReader(new ObjectMapper()).parse(lines);
             client.put(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, Unacknowledged.class.getName());
             Unacknowledged.reset();
-
-            // when it is produced
             try (TimelineProducer producer = new TimelineProducer(client, GuardTopics.avro(names,
                     Map.of("schema.registry.url", "mock://" + scope)))) {
-                assertThat(producer.send(timeline, n -> { }).rejected()).isEmpty();
+                TimelineProducer.Sent sent = producer.send(timeline, n -> { });
+                assertThat(sent.refused()).isZero();
+                assertThat(sent.agreements() + sent.orders()).isEqualTo(lines.size());
             }
-
-            // then, past the first order of its partition, orders went without waiting for the one before: they went
-            // one at a time to the end while any of the 6 partitions had taken none
-            assertThat(Unacknowledged.most.get()).isGreaterThan(1);
+            return Unacknowledged.most.get();
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
