@@ -8,7 +8,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberToRemove;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
@@ -46,36 +46,46 @@ final class FailedThreadMember {
             return Optional.empty();
         }
         String index = threadName.substring(at + STREAM_THREAD.length());
+        // trimmed once the index is appended, as the consumer then takes it: a string setting is trimmed
         return index.isEmpty() || !index.chars().allMatch(Character::isDigit) ? Optional.empty()
-                : Optional.of(groupInstanceId + "-" + index);
+                : Optional.of((groupInstanceId + "-" + index).trim());
     }
 
     /**
      * Removes {@code instanceId} from the group {@code groupId} once {@code failed} has ended, on a thread of its own
-     * (the failed thread is the caller, and ends only after it returns); not if {@code closing} says the guard stops,
-     * which leaves the group anyway.
+     * (the failed thread is the caller, and ends only after it returns); not when {@code whyNot}, asked then, says
+     * why not (the guard stops, and leaves the group anyway; a new thread took the index, and the member is its own).
      */
     static void removeOnceEnded(Thread failed, String groupId, String instanceId, Properties adminProperties,
-            BooleanSupplier closing) {
-        Thread remover = new Thread(() -> remove(failed, groupId, instanceId, adminProperties, closing),
+            Supplier<String> whyNot) {
+        Thread remover = new Thread(() -> remove(failed, groupId, instanceId, adminProperties, whyNot),
                 "lockup-guard-remove-" + instanceId);
         remover.setDaemon(true);
         remover.start();
     }
 
     private static void remove(Thread failed, String groupId, String instanceId, Properties adminProperties,
-            BooleanSupplier closing) {
+            Supplier<String> whyNot) {
         try {
             failed.join(WAIT.toMillis());
-            if (failed.isAlive() || closing.getAsBoolean()) {
-                LOG.info("the failed stream thread's member {} is left to its session ({})", instanceId,
-                        failed.isAlive() ? "the thread has not ended within " + WAIT.toSeconds() + " s"
-                                : "the guard stops");
+            if (failed.isAlive()) {
+                LOG.warn("the failed stream thread's member {} stays in group {} until its session expires "
+                        + "(session.timeout.ms): the thread has not ended within {} s", instanceId, groupId,
+                        WAIT.toSeconds());
+                return;
+            }
+            String reason = whyNot.get();
+            if (reason != null) {
+                LOG.info("the failed stream thread's member {} is not removed from group {}: {}", instanceId, groupId,
+                        reason);
                 return;
             }
             try (Admin admin = Admin.create(adminProperties)) {
+                // the admin client's own retries end when this wait does: a late removal could meet a new thread
+                // that took the index
                 admin.removeMembersFromConsumerGroup(groupId, new RemoveMembersFromConsumerGroupOptions(
-                        List.of(new MemberToRemove(instanceId)))).all().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                        List.of(new MemberToRemove(instanceId))).timeoutMs((int) WAIT.toMillis())).all()
+                        .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             }
             LOG.info("removed the failed stream thread's member {} from group {}: its replacement need not wait for "
                     + "its session to expire", instanceId, groupId);
@@ -86,11 +96,11 @@ final class FailedThreadMember {
                 LOG.debug("the failed stream thread's member {} had left group {} already", instanceId, groupId);
             } else {
                 LOG.warn("the failed stream thread's member {} stays in group {} until its session expires "
-                        + "(session.timeout.ms): {}", instanceId, groupId, e.getCause().toString());
+                        + "(session.timeout.ms): {}", instanceId, groupId, FailureCauses.oneLine(e));
             }
         } catch (TimeoutException | RuntimeException e) {
             LOG.warn("the failed stream thread's member {} stays in group {} until its session expires "
-                    + "(session.timeout.ms): {}", instanceId, groupId, e.toString());
+                    + "(session.timeout.ms): {}", instanceId, groupId, FailureCauses.oneLine(e));
         }
     }
 }

@@ -369,8 +369,7 @@ public final class GuardConfig extends AbstractConfig {
 
     /** The stream threads' {@code group.instance.id}, before Kafka Streams appends each thread's index to it. */
     public Optional<String> groupInstanceId() {
-        return GROUP_INSTANCE_ID_NAMES.stream().filter(originals::containsKey)
-                .map(name -> String.valueOf(originals.get(name))).findFirst();
+        return GROUP_INSTANCE_ID_NAMES.stream().filter(originals::containsKey).map(originals::get).findFirst();
     }
 
     /**

@@ -40,6 +40,7 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.MissingSourceTopicException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.slf4j.Logger;
@@ -56,6 +57,8 @@ public final class GuardService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuardService.class);
     private static final Duration PERMISSION_CHECK_TIMEOUT = Duration.ofSeconds(30);
+    /** Kafka Streams' {@code group.protocol} whose groups the admin API cannot remove a member from. */
+    private static final String STREAMS_GROUP_PROTOCOL = "streams";
     private static final String TOPICS_CHANGED = "its topics changed under it (an input's partitions added, or a "
             + "topic it reads, writes or keeps its state in deleted)";
     private static final String CHANGELOGS_REFUSED = "Kafka refuses to create its changelogs with that many replicas";
@@ -373,18 +376,36 @@ public final class GuardService implements AutoCloseable {
                 }
             });
         }
-        removeMemberOnceEnded(Thread.currentThread());
+        if (FailureCauses.find(failure, MissingSourceTopicException.class).isEmpty()) {
+            // (Kafka Streams keeps a thread that met a missing source topic, whatever the answer)
+            removeMemberOnceEnded(Thread.currentThread());
+        }
         return StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 
     /**
-     * With static membership, has the member of {@code failed}, a stream thread about to be replaced, removed from
-     * the group once it has ended ({@link FailedThreadMember}).
+     * With static membership under the classic group protocol, has the member of {@code failed}, a stream thread about
+     * to be replaced, removed from the group once it has ended ({@link FailedThreadMember}).
      */
     private void removeMemberOnceEnded(Thread failed) {
-        config.groupInstanceId().flatMap(id -> FailedThreadMember.instanceId(id, failed.getName())).ifPresent(member ->
+        if (STREAMS_GROUP_PROTOCOL.equalsIgnoreCase(String.valueOf(config.originals().get(
+                StreamsConfig.GROUP_PROTOCOL_CONFIG)).trim())) {
+            LOG.info("the failed stream thread's member is left to its session: under group.protocol=streams the "
+                    + "admin API cannot remove a member");
+            return;
+        }
+        String threadName = failed.getName();
+        config.groupInstanceId().flatMap(id -> FailedThreadMember.instanceId(id, threadName)).ifPresent(member ->
                 FailedThreadMember.removeOnceEnded(failed, config.getString(GuardConfig.APPLICATION_ID_CONFIG), member,
-                        config.adminProperties(), () -> closing));
+                        config.adminProperties(), () -> closing ? "the guard stops"
+                                : threadRunsNamed(threadName) ? "a new stream thread took its index, and its member"
+                                : null));
+    }
+
+    /** Whether a stream thread of this guard that has not ended is named {@code name}: one that took its index. */
+    private boolean threadRunsNamed(String name) {
+        return streams.metadataForLocalThreads().stream().anyMatch(thread -> thread.threadName().equals(name)
+                && !"DEAD".equals(thread.threadState()));
     }
 
     /**

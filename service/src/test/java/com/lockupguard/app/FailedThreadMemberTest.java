@@ -18,6 +18,16 @@ class FailedThreadMemberTest {
     }
 
     @Test
+    void shouldNameTheMemberAsTheConsumerTrimsItsId() {
+        // given an id given with blanks around it (an environment variable, say)
+        // when
+        String member = FailedThreadMember.instanceId(" guard-a ", "lockup-guard-StreamThread-1").orElseThrow();
+
+        // then it is named as the consumer takes it: the index appended, then the whole trimmed
+        assertThat(member).isEqualTo("guard-a -1");
+    }
+
+    @Test
     void shouldNameNoMemberForAThreadThatIsNotAStreamThread() {
         // given threads that are not stream threads, or whose index cannot be read
         // when / then
