@@ -397,9 +397,8 @@ public final class GuardService implements AutoCloseable {
         String threadName = failed.getName();
         config.groupInstanceId().flatMap(id -> FailedThreadMember.instanceId(id, threadName)).ifPresent(member ->
                 FailedThreadMember.removeOnceEnded(failed, config.getString(GuardConfig.APPLICATION_ID_CONFIG), member,
-                        config.adminProperties(), () -> closing ? "the guard stops"
-                                : threadRunsNamed(threadName) ? "a new stream thread took its index, and its member"
-                                : null));
+                        config.adminProperties(), () -> closing ? "the guard stops" : threadRunsNamed(threadName)
+                                ? "a new stream thread took its index, and the member is its own" : null));
     }
 
     /** Whether a stream thread of this guard that has not ended is named {@code name}: one that took its index. */

@@ -92,9 +92,9 @@ public final class TimelineFile {
 
     /**
      * Hands each line that can be sent to {@code sender}, in order, reading the file again; fails with a
-     * {@link ChangedException} before sending anything if the file is another or changed since the first reading
-     * (its size or time), before sending a line that is not the one stamped then (its number and time: what the
-     * preflight checked), and at the end if lines stamped then are gone.
+     * {@link ChangedException} before sending anything if the file is another one, or changed since the first
+     * reading (its size or time), before sending a line that is not the one stamped then (its number and time: what
+     * the preflight checked), and at the end if lines stamped then are gone.
      */
     public void forEachSendable(Sender sender) throws IOException, InterruptedException {
         if (held != null) {
