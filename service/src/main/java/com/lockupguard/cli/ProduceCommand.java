@@ -50,6 +50,8 @@ public final class ProduceCommand implements Callable<Integer> {
 
     /** How long the cluster has to answer its first question; a dead one is said so at once, not after a minute. */
     static final Duration REACH_TIMEOUT = Duration.ofSeconds(10);
+    /** How often {@code --progress} says how far the sending has got. */
+    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
     @Parameters(index = "0", paramLabel = "TIMELINE", description = "JSONL timeline file.")
     private Path timeline;
@@ -60,6 +62,9 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--allow-expiring-records", description = "Send even when a target topic would delete or refuse "
             + "some of the records (each one the broker refuses is still reported).")
     private boolean allowExpiringRecords;
+
+    @Option(names = "--progress", description = "Say on stderr, every 5 s, how many of the lines were sent.")
+    private boolean progress;
 
     @Spec
     private CommandSpec spec;
@@ -122,8 +127,12 @@ public final class ProduceCommand implements Callable<Integer> {
         TimelineFile.ChangedException changed = null;
         // each record the broker refuses is said as its answer comes, not held to the end
         try (TimelineProducer producer = new TimelineProducer(config.producerProperties(), topics, err::println)) {
+            SendProgress said = new SendProgress(lines.sendable(), PROGRESS_INTERVAL, System::nanoTime, err::println);
             try {
-                lines.forEachSendable(producer::send);
+                lines.forEachSendable(progress ? entry -> {
+                    producer.send(entry);
+                    said.sent();
+                } : producer::send);
             } catch (TimelineFile.ChangedException e) {
                 changed = e; // what was sent before the change is still awaited and said
             }

@@ -85,6 +85,11 @@ public final class TimelineFile {
         return stamps;
     }
 
+    /** How many lines can be sent. */
+    public int sendable() {
+        return sendable;
+    }
+
     /** How many lines cannot be sent. */
     public int refused() {
         return refused;
