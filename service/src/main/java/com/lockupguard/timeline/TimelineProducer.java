@@ -151,19 +151,22 @@ public final class TimelineProducer implements AutoCloseable {
             agreementCount++;
         } else if (entry instanceof TimelineEntry.OrderLine line) {
             ProposedOrder order = line.order();
-            String key = HoldingKey.keyOf(order.getInvestorId(), order.getSecurityId());
-            awaitAgreements();
-            send(line.lineNumber(), "order", orders, new ProducerRecord<>(topics.orders().name(), null,
-                    millis(line.at()), key, order));
+            sendToOrders(line.lineNumber(), "order", line.at(), order.getInvestorId(), order.getSecurityId(), order);
             orderCount++;
         } else if (entry instanceof TimelineEntry.ExecutionLine line) {
             ExecutionReport report = line.report();
-            String key = HoldingKey.keyOf(report.getInvestorId(), report.getSecurityId());
-            awaitAgreements();
-            send(line.lineNumber(), "execution", orders, new ProducerRecord<>(topics.orders().name(), null,
-                    millis(line.at()), key, report));
+            sendToOrders(line.lineNumber(), "execution", line.at(), report.getInvestorId(), report.getSecurityId(),
+                    report);
             executionCount++;
         }
+    }
+
+    /** Sends an order or an execution report to the orders topic, once the agreements above it are on the broker. */
+    private void sendToOrders(int lineNumber, String type, Instant at, String investorId, String securityId,
+            SpecificRecord value) throws InterruptedException {
+        awaitAgreements();
+        send(lineNumber, type, orders, new ProducerRecord<>(topics.orders().name(), null, millis(at),
+                HoldingKey.keyOf(investorId, securityId), value));
     }
 
     /** Waits until every line sent is acknowledged or refused; what was sent since the last finish. */
