@@ -1,7 +1,9 @@
 package com.lockupguard.app;
 
+import com.lockupguard.topology.StoreNames;
 import com.lockupguard.topology.TopicNames;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -21,11 +23,19 @@ public final class LostPositions {
     /** Why the guard must not start: its changelogs hold its state, but it has no position on the inputs. */
     public static Optional<String> atStart(Admin admin, GuardConfig config, GuardHistory history, Duration timeout)
             throws InterruptedException {
-        if (!history.positions().isEmpty() || history.changelogs().isEmpty()) {
+        if (!history.positions().isEmpty()) {
             return Optional.empty();
         }
-        long held = HeldRecords.in(admin, history.changelogs(), timeout);
-        if (held == 0 || !HeldRecords.anyCommitted(config, history.changelogs(), timeout)) {
+        // the release schedule's aside: each task marks it at its first start, before it has read a record, so that
+        // a guard stopped before its first order would otherwise be refused at every start after
+        String schedule = StoreNames.changelogTopic(history.applicationId(), StoreNames.RELEASE_SCHEDULE);
+        List<String> changelogs = history.changelogs().stream().filter(changelog -> !changelog.equals(schedule))
+                .toList();
+        if (changelogs.isEmpty()) {
+            return Optional.empty();
+        }
+        long held = HeldRecords.in(admin, changelogs, timeout);
+        if (held == 0 || !HeldRecords.anyCommitted(config, changelogs, timeout)) {
             return Optional.empty(); // created at a first start that committed nothing
         }
         TopicNames names = config.topicNames();
@@ -39,7 +49,8 @@ public final class LostPositions {
                 + "kafka-consumer-groups --bootstrap-server <servers> --group %s --reset-offsets --topic %s --topic "
                 + "%s --to-datetime <just after its last decision's timestamp> --execute (an order it remembers, read "
                 + "again, is answered as before); to read every kept record again, set %s=%s.",
-                history.applicationId(), held, names.agreements(), names.orders(), history.applicationId(), names.agreements(), names.orders(),
+                history.applicationId(), held, names.agreements(), names.orders(), history.applicationId(),
+                names.agreements(), names.orders(),
                 GuardConfig.TOPICS_LOST_POSITIONS_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN));
     }
 }

@@ -35,4 +35,15 @@ class LostPositionsTest {
 
         assertThat(LostPositions.atStart(cluster.admin(), CONFIG, history, Duration.ofSeconds(1))).isEmpty();
     }
+
+    @Test
+    void shouldStartAGuardThatReadNoRecordWithoutCountingTheReleaseScheduleMarkedAtItsFirstStart() throws Exception {
+        // given a guard stopped before it read a record: no position, and only the release schedule's changelog,
+        // which each task marks at its first start
+        GuardHistory history = new GuardHistory("guard-x", Map.of(), List.of(StoreNames.changelogTopic("guard-x",
+                StoreNames.RELEASE_SCHEDULE)));
+
+        // when the start-up check looks, then it starts, having asked the cluster nothing more
+        assertThat(LostPositions.atStart(cluster.admin(), CONFIG, history, Duration.ofSeconds(1))).isEmpty();
+    }
 }

@@ -21,10 +21,14 @@ import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.streams.KafkaStreams;
@@ -174,6 +178,30 @@ class StateLostIT {
 
             // when it starts again, then it starts: nothing it decided was kept, so nothing is decided twice
             try (GuardInstance guard = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
+                approveTheFirstSale(new BrokerIO(settings));
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldStartAgainAfterAFirstRunThatReadNoRecord() throws Exception {
+        String scope = "nothing-read-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given a first run on inputs still empty, stopped once it had committed what it writes at start (each
+            // task's mark that the release schedule holds every holding): a changelog holding a committed record,
+            // and no position on the inputs, since no record was read (seen: refused as positions gone at the next
+            // start, a new deployment rolled before its first order crash-looping)
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-nothing-read", scope);
+            String schedule = StoreNames.changelogTopic("guard-nothing-read", StoreNames.RELEASE_SCHEDULE);
+            try (GuardInstance first = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> committedRecords(settings, schedule) > 0);
+            }
+
+            // when it starts again, then it starts, and decides
+            try (GuardInstance again = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
                 approveTheFirstSale(new BrokerIO(settings));
             }
         } finally {
@@ -354,6 +382,27 @@ class StateLostIT {
         StringWriter out = new StringWriter();
         assertThat(ConfigCheck.run(settings, out)).isEqualTo(1);
         assertThat(out.toString()).contains("# topics: `run` would refuse to start: this guard's state is gone");
+    }
+
+    /** The records {@code topic} holds that a transaction committed, read from the first. */
+    private static int committedRecords(Map<String, String> settings, String topic) {
+        Properties properties = new GuardConfig(settings).consumerProperties();
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = reader.partitionsFor(topic).stream()
+                    .map(partition -> new TopicPartition(topic, partition.partition())).toList();
+            reader.assign(partitions);
+            reader.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = reader.endOffsets(partitions);
+            int read = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (partitions.stream().anyMatch(p -> reader.position(p) < ends.get(p))
+                    && System.nanoTime() < deadline) {
+                read += reader.poll(Duration.ofMillis(200)).count();
+            }
+            return read;
+        }
     }
 
     /** Deletes {@code changelog} and creates it again as it was, as a tool that creates the topics it manages would. */
