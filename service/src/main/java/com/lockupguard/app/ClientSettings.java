@@ -3,6 +3,9 @@ package com.lockupguard.app;
 import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.registry.SchemaRegistryClients;
 import com.lockupguard.serde.AvroSerdeConfig;
+import com.lockupguard.serde.SpecificAvroSerde;
+import com.lockupguard.serde.SubjectNames;
+import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.StreamsDefaults;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -58,6 +61,7 @@ public final class ClientSettings {
     public static void check(GuardConfig config) {
         new AvroSerdeConfig(config.serdeConfig());
         SchemaRegistryClients.check(config.serdeConfig());
+        refuseUnknownSubjectStrategy(config.serdeConfig());
         Properties properties = StreamsDefaults.errorHandling(config.topicNames());
         properties.putAll(config.streamsProperties());
         StreamsConfig streams;
@@ -72,6 +76,7 @@ public final class ClientSettings {
         }
         refuseNoRecordCache(streams);
         refuseMisspeltTopicSettings(config);
+        refuseChangelogsThatDelete(config);
         String client = "settings-check";
         producer("Kafka Streams' producer", streams.getProducerConfigs(client));
         consumer("Kafka Streams' main consumer", streams.getMainConsumerConfigs(client, client, 0));
@@ -95,6 +100,35 @@ public final class ClientSettings {
             throw new ConfigException(setting, 0, "the guard publishes positions as its record cache is flushed, "
                     + "and with no cache would publish none: give it at least 1 byte (a small cache publishes more of "
                     + "them: every position a holding takes, not only its last of each commit)");
+        }
+    }
+
+    /**
+     * Refuses a {@code value.subject.name.strategy} the guard's own Avro serdes do not know, as they would at start;
+     * with another class's serde ({@code default.value.serde}), that class reads the setting.
+     */
+    private static void refuseUnknownSubjectStrategy(Map<String, Object> serdeConfig) {
+        Object pluggedIn = serdeConfig.get(GuardTopics.VALUE_SERDE_CONFIG);
+        if (pluggedIn == null || pluggedIn.toString().equals(SpecificAvroSerde.class.getName())) {
+            SubjectNames.fromConfig(SubjectNames.VALUE_STRATEGY_CONFIG,
+                    serdeConfig.get(SubjectNames.VALUE_STRATEGY_CONFIG));
+        }
+    }
+
+    /**
+     * Refuses a {@code topic.cleanup.policy} that deletes: Kafka Streams passes it on to the changelogs of the guard's
+     * state, which the broker would then delete by age (the broker's {@code retention.ms}, a week by default, counted
+     * from the timestamps of the records they answer, which may be years back) or by size, and a restore would
+     * bring back part of the state: holdings without their agreements or the shares they sold.
+     */
+    private static void refuseChangelogsThatDelete(GuardConfig config) {
+        String setting = StreamsConfig.topicPrefix(TopicConfig.CLEANUP_POLICY_CONFIG);
+        String policy = config.originalStrings().get(setting);
+        if (policy != null && List.of(policy.toLowerCase(Locale.ROOT).split(",")).stream().map(String::trim)
+                .anyMatch(TopicConfig.CLEANUP_POLICY_DELETE::equals)) {
+            throw new ConfigException(setting, policy, "Kafka Streams would create the changelogs of the guard's "
+                    + "state with it, and the broker delete their records by age or size: a restore would bring back "
+                    + "only part of the state. Leave it unset (the changelogs are compacted)");
         }
     }
 
@@ -182,6 +216,7 @@ public final class ClientSettings {
         known.addAll(AdminClientConfig.configNames());
         known.addAll(AvroSerdeConfig.definition().names());
         known.addAll(RegistryClientConfig.names());
+        known.add(SubjectNames.VALUE_STRATEGY_CONFIG); // read by the guard's Avro serdes
         Set<String> unknown = new TreeSet<>();
         for (String name : config.originalStrings().keySet()) {
             String bare = name;

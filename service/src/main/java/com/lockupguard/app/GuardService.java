@@ -34,6 +34,7 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.streams.CloseOptions;
@@ -242,6 +243,11 @@ public final class GuardService implements AutoCloseable {
         if (replication.isPresent()) {
             throw new IllegalStateException(replication.get());
         }
+        // and their topic.* settings, which Kafka Streams passes on to them
+        Optional<String> settings = ChangelogSettings.refusal(admin, config, PERMISSION_CHECK_TIMEOUT);
+        if (settings.isPresent()) {
+            throw new IllegalStateException(settings.get());
+        }
         try {
             TopicProvisioner.Verified verified = provisioner.verify();
             inputPartitions.set(verified.partitions());
@@ -335,6 +341,16 @@ public final class GuardService implements AutoCloseable {
             // brokers gone since the start-up check counted them: each replacement would ask for the same replicas
             String reason = "Kafka refuses to create the guard's changelogs (" + replicas.get().getMessage() + "): set "
                     + "replication.factor to at most the cluster's brokers, or -1, and start it again";
+            return stopsFor(CHANGELOGS_REFUSED, reason);
+        }
+        java.util.Optional<InvalidConfigurationException> invalid = FailureCauses.find(failure,
+                InvalidConfigurationException.class);
+        if (invalid.isPresent()) {
+            // a topic.* value the broker refuses on every changelog (one the start-up check could not ask about):
+            // each replacement would ask for the same
+            String reason = "Kafka refuses to create the guard's changelogs (" + invalid.get().getMessage() + "): "
+                    + "correct or remove the topic.* setting named, which Kafka Streams passes on to them, and start "
+                    + "it again";
             return stopsFor(CHANGELOGS_REFUSED, reason);
         }
         java.util.Optional<FencedInstanceIdException> fenced = FailureCauses.find(failure,

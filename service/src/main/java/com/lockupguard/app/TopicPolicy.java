@@ -189,6 +189,24 @@ public final class TopicPolicy {
         return problems;
     }
 
+    /**
+     * The problems of a changelog of the guard's state: one that deletes records by age or size (created so by a
+     * {@code topic.cleanup.policy}, or altered since) holds part of the state, and a restore would bring back only
+     * that part; and its timestamp bounds, as an output's.
+     */
+    private static List<Problem> changelogProblems(TopicSettings settings) {
+        List<Problem> problems = new ArrayList<>();
+        if (settings.deletes() && (settings.retentionMs() >= 0 || settings.retentionBytes() >= 0)) {
+            problems.add(new Problem(settings.topic(), TopicConfig.CLEANUP_POLICY_CONFIG, settings.cleanupPolicy(),
+                    TopicConfig.CLEANUP_POLICY_COMPACT, "it holds the guard's state, which the broker would delete "
+                            + "by age (counted from the timestamps of the records the guard answered, which may be "
+                            + "years back) or size: a restore would bring back holdings without their agreements "
+                            + "or the shares they sold"));
+        }
+        problems.addAll(timestampsBackProblems(settings));
+        return problems;
+    }
+
     /** The problem of a topic the guard writes that refuses records stamped longer ago than some bound. */
     private static List<Problem> timestampsBackProblems(TopicSettings settings) {
         long beforeMax = settings.number(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG);
@@ -205,12 +223,12 @@ public final class TopicPolicy {
      * The problems of each of {@code topics} ({@link #check(TopicSettings)}), and of an output that refuses records
      * stamped further ahead ({@code message.timestamp.after.max.ms}) than an input takes: the guard's answer to such
      * a record carries its timestamp. A topic that is not one of the guard's is a changelog of its stores, which
-     * Kafka Streams creates and the guard writes: only its timestamp bounds are checked.
+     * Kafka Streams creates and the guard writes: its timestamp bounds are checked, and that it deletes nothing.
      */
     public List<Problem> check(Map<String, TopicSettings> topics) {
         List<Problem> problems = new ArrayList<>();
         topics.values().forEach(topic -> problems.addAll(names.all().contains(topic.topic()) ? check(topic)
-                : timestampsBackProblems(topic)));
+                : changelogProblems(topic)));
         long inputsAfterMax = -1;
         for (String input : names.inputs()) {
             TopicSettings settings = topics.get(input);

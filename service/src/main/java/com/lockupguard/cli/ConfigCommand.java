@@ -2,6 +2,7 @@ package com.lockupguard.cli;
 
 import com.lockupguard.app.AdminRequests;
 import com.lockupguard.app.ChangelogReplication;
+import com.lockupguard.app.ChangelogSettings;
 import com.lockupguard.app.ClientSettings;
 import com.lockupguard.app.ConfigTable;
 import com.lockupguard.app.GuardConfig;
@@ -184,6 +185,9 @@ public final class ConfigCommand implements Callable<Integer> {
             refused = provisioner.partitionRefusal();
             if (refused.isEmpty()) {
                 refused = ChangelogReplication.refusal(admin, config, timeout);
+            }
+            if (refused.isEmpty()) {
+                refused = ChangelogSettings.refusal(admin, config, timeout);
             }
             findings = refused.isEmpty() ? historyFindings(admin, config, timeout, out) : List.of();
             problems = provisioner.retentionProblems();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -120,6 +121,26 @@ class GuardServiceTest {
                     .startsWith("Kafka refuses to create the guard's changelogs (Unable to replicate the partition 3 "
                             + "time(s)")
                     .endsWith("set replication.factor to at most the cluster's brokers, or -1, and start it again"));
+        }
+    }
+
+    @Test
+    void shouldStopRatherThanReplaceAStreamThreadThatKafkaRefusesItsChangelogsForATopicSetting() {
+        // given a guard told a changelog setting the broker refuses, which the start could not ask about
+        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
+                "mock://guard-service-test", "state.dir", stateDir.toString(), "topic.segment.bytes", "abc"));
+        try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
+            // when a stream thread fails because Kafka refuses to create a changelog with it
+            StreamThreadExceptionResponse response = service.onThreadFailure(new StreamsException(
+                    "Could not create topic guard-holding-state-changelog",
+                    new InvalidConfigurationException("Invalid value abc for configuration segment.bytes")));
+
+            // then the guard stops, saying why and what to correct: a replacement would be refused the same, for ever
+            assertThat(response).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+            assertThat(service.stopped()).hasValueSatisfying(stop -> assertThat(stop.reason())
+                    .startsWith("Kafka refuses to create the guard's changelogs (Invalid value abc for configuration "
+                            + "segment.bytes)")
+                    .contains("correct or remove the topic.* setting named"));
         }
     }
 

@@ -1,6 +1,7 @@
 package com.lockupguard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.lockupguard.topology.TopicNames;
 import java.util.HashMap;
@@ -130,7 +131,7 @@ class TopicPolicyTest {
         }
 
         @Test
-        void shouldCheckOnlyTheTimestampBoundsOfAChangelogOfItsStores() {
+        void shouldCheckTheTimestampBoundsOfACompactedChangelogOfItsStores() {
             // given the guard's topics and a compacted changelog of one of its stores, on CreateTime, that refuses
             // records stamped over a day ago
             TopicPolicy policy = keepForever(GuardConfig.CREATE_TIME);
@@ -143,6 +144,36 @@ class TopicPolicyTest {
                 assertThat(problem.topic()).isEqualTo("guard-holding-state-changelog");
                 assertThat(problem.setting()).isEqualTo("message.timestamp.before.max.ms");
             });
+        }
+
+        @Test
+        void shouldRefuseAChangelogOfItsStoresThatDeletesByAgeOrSize() {
+            // given the guard's topics, and changelogs of its stores deleting by the broker's default week, by size,
+            // or compacted and deleting nothing
+            TopicPolicy policy = keepForever(GuardConfig.CREATE_TIME);
+            Map<String, TopicSettings> topics = new java.util.LinkedHashMap<>();
+            NAMES.all().forEach(name -> topics.put(name, topic(name, "retention.ms", "-1")));
+            topics.put("guard-holding-state-changelog", topic("guard-holding-state-changelog", "cleanup.policy",
+                    "delete", "message.timestamp.before.max.ms", Long.toString(Long.MAX_VALUE)));
+            topics.put("guard-seen-orders-changelog", topic("guard-seen-orders-changelog", "cleanup.policy",
+                    "compact,delete", "retention.ms", "-1", "retention.bytes", "1073741824",
+                    "message.timestamp.before.max.ms", Long.toString(Long.MAX_VALUE)));
+            topics.put("guard-release-schedule-changelog", topic("guard-release-schedule-changelog",
+                    "cleanup.policy", "compact,delete", "retention.ms", "-1",
+                    "message.timestamp.before.max.ms", Long.toString(Long.MAX_VALUE)));
+
+            // when they are checked
+            List<TopicPolicy.Problem> problems = policy.check(topics);
+
+            // then each that deletes is a problem, to be compacted: a restore would bring back part of the state
+            assertThat(problems).extracting(TopicPolicy.Problem::topic, TopicPolicy.Problem::setting,
+                    TopicPolicy.Problem::required).containsExactlyInAnyOrder(
+                    tuple("guard-holding-state-changelog", "cleanup.policy",
+                            "compact"),
+                    tuple("guard-seen-orders-changelog", "cleanup.policy",
+                            "compact"));
+            assertThat(problems.get(0).message()).contains("a restore would bring back holdings without their "
+                    + "agreements");
         }
 
         @Test

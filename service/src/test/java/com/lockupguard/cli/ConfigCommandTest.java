@@ -40,7 +40,9 @@ class ConfigCommandTest {
         "consumer.max.poll.records=0|Invalid value 0 for configuration max.poll.records",
         "schema.registry.url=ftp://registry:8081|a schema registry URL starts with http://, https:// or mock://",
         "consumer.enable.metrics.push=false|Kafka Streams metrics push enabled but consumer.enable.metrics is false",
-        "main.consumer.enable.metrics.push=no|Invalid value no for configuration main.consumer.enable.metrics.push"})
+        "main.consumer.enable.metrics.push=no|Invalid value no for configuration main.consumer.enable.metrics.push",
+        "value.subject.name.strategy=Bogus|Invalid value Bogus for configuration value.subject.name.strategy",
+        "topic.cleanup.policy=compact,delete|Kafka Streams would create the changelogs of the guard's state with it"})
     void shouldRefuseAValueOneOfTheGuardsClientsWouldRefuseAtStart(String setting, String refusal) {
         // when a value only a Kafka client or the registry's client checks is given
         java.util.Map.Entry<Integer, String> result = runForExit("--check", "--set", "http.port=-1", "--set", setting);
@@ -140,7 +142,7 @@ class ConfigCommandTest {
                 "--set", "producer.lingr.ms=5", "--set", "producer.linger.ms=5", "--set",
                 "main.consumer.fetch.min.bytes=1", "--set", "basic.auth.user.info=u:p", "--set",
                 "schema.registry.basic.auth.user.info=u:p", "--set", "topic.orders=desk-orders", "--set",
-                "client.tag.zone=eu-1", "--set",
+                "client.tag.zone=eu-1", "--set", "value.subject.name.strategy=RecordNameStrategy", "--set",
                 "config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider");
 
         // then they are named, once, and the check goes on: they are not errors

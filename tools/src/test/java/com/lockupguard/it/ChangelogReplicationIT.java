@@ -74,6 +74,39 @@ class ChangelogReplicationIT {
     }
 
     @Test
+    void shouldRefuseToStartWithATopicSettingTheBrokerRefusesOnChangelogsAndSayItInConfigCheck() throws Exception {
+        String scope = "topic-settings-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given a guard told a changelog setting of a value the broker refuses (seen: each stream thread failed
+            // creating its changelogs and was replaced, for ever, the guard never ready)
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-topic-settings", scope);
+            settings.put("topic.segment.bytes", "abc");
+
+            // when it starts, then it refuses at once, naming the setting and the broker's words
+            assertThatThrownBy(() -> GuardInstance.start(settings, stateDir, DecisionObserver.NONE))
+                    .hasMessageContaining("Kafka refuses the changelogs of the guard's state with the topic settings "
+                            + "given (topic.segment.bytes=abc)")
+                    .hasMessageContaining("segment.bytes");
+            // and config --check says the same without starting
+            StringWriter out = new StringWriter();
+            assertThat(ConfigCheck.run(settings, out)).isEqualTo(1);
+            assertThat(out.toString()).contains("# topics: `run` would refuse to start: Kafka refuses the changelogs");
+            // and nothing was created by the check
+            try (Admin admin = Admin.create(new GuardConfig(settings).adminProperties())) {
+                assertThat(admin.listTopics().names().get()).noneMatch(topic -> topic.contains("settings-check"));
+            }
+
+            // and with a value the broker takes it starts
+            settings.put("topic.segment.bytes", "33554432");
+            try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
+                assertThat(guard.service().isReady()).isTrue();
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
     void shouldStartWhileOneOfItsThreeBrokersIsStoppedForAMoment() throws Exception {
         String scope = "replication-rolling-" + UUID.randomUUID();
         try (TestKafka kafka = TestKafka.start(3)) {
