@@ -2,6 +2,7 @@ package com.lockupguard.app;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Locale;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -16,17 +17,29 @@ public final class HttpExposure {
     private HttpExposure() {
     }
 
-    /** Whether {@code host} names this machine only (literal loopback addresses, or a name that resolves to one). */
+    /** How a name is looked up: every address it has. */
+    @FunctionalInterface
+    interface Resolver {
+        InetAddress[] addresses(String host) throws UnknownHostException;
+    }
+
+    /**
+     * Whether {@code host} names this machine only: a literal loopback address, or a name every address of which is
+     * loopback (as the server binds to what it resolves to; {@code localhost} is looked up as any name, since a
+     * hosts file or DNS may send it elsewhere).
+     */
     public static boolean isLoopback(String host) {
+        return isLoopback(host, InetAddress::getAllByName);
+    }
+
+    static boolean isLoopback(String host, Resolver resolver) {
         String bare = host.trim().toLowerCase(Locale.ROOT);
         if (bare.startsWith("[") && bare.endsWith("]")) {
             bare = bare.substring(1, bare.length() - 1);
         }
-        if (bare.equals("localhost")) {
-            return true;
-        }
         try {
-            return InetAddress.getByName(bare).isLoopbackAddress();
+            InetAddress[] addresses = resolver.addresses(bare);
+            return addresses.length > 0 && Arrays.stream(addresses).allMatch(InetAddress::isLoopbackAddress);
         } catch (UnknownHostException e) {
             return false;
         }

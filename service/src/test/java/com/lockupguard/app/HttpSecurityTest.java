@@ -60,6 +60,22 @@ class HttpSecurityTest {
     }
 
     @Test
+    void shouldNotTakeLocalhostForLoopbackWhereItResolvesToTheNetwork() throws Exception {
+        // given a hosts file or DNS that sends localhost to a network address, or to loopback and the network
+        InetAddress network = InetAddress.getByAddress("localhost", new byte[] {(byte) 192, 0, 2, 2});
+        InetAddress loopback = InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
+
+        // when / then the open API is not served there: the server would bind to the network address (seen: it
+        // listened on 192.0.2.2 without authentication, and a Host: localhost header passed the host check)
+        assertThat(HttpExposure.isLoopback("localhost", name -> new InetAddress[] {network})).isFalse();
+        assertThat(HttpExposure.isLoopback("localhost", name -> new InetAddress[] {loopback, network})).isFalse();
+        assertThat(HttpExposure.isLoopback("localhost", name -> new InetAddress[] {loopback})).isTrue();
+        assertThat(HttpExposure.isLoopback("localhost", name -> {
+            throw new java.net.UnknownHostException(name);
+        })).isFalse();
+    }
+
+    @Test
     void shouldRefuseAShortStaticTokenForAnApiServedBeyondThisMachine() {
         // given tokens one character short of the minimum
         String shortToken = "s".repeat(HttpSecurity.MIN_STATIC_TOKEN_LENGTH - 1);
