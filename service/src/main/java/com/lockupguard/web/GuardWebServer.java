@@ -298,7 +298,12 @@ public final class GuardWebServer implements AutoCloseable {
                 if (holder.isPresent()) {
                     requireQueryRead(ctx); // nor on a query it refuses; a dead ticket is a 401 first
                 }
-                principal = tickets.redeem(ticket);
+                if (ctx.method().equals(HandlerType.HEAD)) {
+                    // a HEAD gets no stream: its ticket is checked, not spent, and still opens the stream after it
+                    principal = holder.orElseThrow(() -> new AuthenticationException(AuthFailure.TICKET));
+                } else {
+                    principal = tickets.redeem(ticket);
+                }
             } else if (Collections.list(ctx.req().getHeaders("Authorization")).size() > 1) {
                 // which one counts would be up to each proxy on the way and to the guard: none does
                 throw new AuthenticationException(AuthFailure.MALFORMED);

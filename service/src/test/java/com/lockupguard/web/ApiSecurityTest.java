@@ -549,6 +549,28 @@ class ApiSecurityTest {
     }
 
     @Test
+    void shouldAnswerAHeadOfTheLiveFeedWithoutSpendingItsTicket() throws Exception {
+        // given a ticket bought with a reader's token
+        String ticket = ticket(issuer.token().scope(TestIssuer.READ).sign());
+
+        // when a HEAD of the feed is sent with it (a link checker, curl -I), and a made-up one
+        HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events?ticket=" + ticket))
+                .header("Accept", "text/event-stream").method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> madeUp = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events?ticket=made-up"))
+                .header("Accept", "text/event-stream").method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding());
+
+        // then it is answered, the made-up one refused, and the ticket still opens the stream (seen: spent by the
+        // HEAD, which gets no stream, and the page's EventSource then refused)
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(madeUp.statusCode()).isEqualTo(401);
+        HttpResponse<InputStream> stream = events("?ticket=" + ticket);
+        assertThat(stream.statusCode()).isEqualTo(200);
+        stream.body().close();
+    }
+
+    @Test
     void shouldRefuseAnExpiredTicketAMadeUpOneAndATicketOnAnotherEndpoint() throws Exception {
         // given
         String reader = issuer.token().scope(TestIssuer.READ).sign();
