@@ -4,6 +4,7 @@ import com.lockupguard.app.AdminRequests;
 import com.lockupguard.app.ChangelogReplication;
 import com.lockupguard.app.ChangelogSettings;
 import com.lockupguard.app.ClientSettings;
+import com.lockupguard.app.ClusterNotAnsweredException;
 import com.lockupguard.app.ConfigTable;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.GuardHistory;
@@ -199,7 +200,9 @@ public final class ConfigCommand implements Callable<Integer> {
             out.println("# topics not checked: " + FailureText.ofStart(e));
             printMemtableFit(config, config.getInt(GuardConfig.TOPICS_PARTITIONS_CONFIG), "topics.partitions, the "
                     + "topics not checked", out);
-            return 0;
+            // a cluster that does not answer may be down for the moment; one that answers and refuses (a login it
+            // does not take, a protocol it does not speak) refuses run the same
+            return e instanceof ClusterNotAnsweredException ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
         }
         printMemtableFit(config, partitions.orElse(config.getInt(GuardConfig.TOPICS_PARTITIONS_CONFIG)),
                 partitions.isPresent() ? "topic " + config.topicNames().orders() : "topics.partitions, topic "

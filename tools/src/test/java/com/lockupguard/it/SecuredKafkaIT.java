@@ -17,6 +17,7 @@ import com.lockupguard.security.testing.TestIssuer;
 import com.lockupguard.security.testing.TestPki;
 import com.lockupguard.tools.timeline.DecisionReader;
 import com.lockupguard.topology.DecisionObserver;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -309,5 +310,21 @@ class SecuredKafkaIT {
         assertThat(why).startsWith("principal User:guard-nocreatetopic needs CREATE on TOPIC "
                 + "'nocreatetopic-orders-blocked' (LITERAL)").contains("--operation Create --topic "
                         + "nocreatetopic-orders-blocked");
+    }
+
+    @Test
+    @Order(8)
+    void shouldFailConfigCheckWhenKafkaRefusesTheLoginRatherThanPassItAsNotAnswering() throws Exception {
+        // given the guard's settings with a password the cluster does not take
+        Map<String, String> settings = guardSettings(GUARD, "guard-wrong-password");
+        settings.putAll(kafka.scram(GUARD, "not-the-password"));
+
+        // when config --check is run, as a deployment gate
+        StringWriter out = new StringWriter();
+        int exit = ConfigCheck.run(settings, out);
+
+        // then it fails, saying Kafka refused: only a cluster that does not answer passes unchecked (seen: exit 0)
+        assertThat(out.toString()).contains("# topics not checked: Kafka refused the connection");
+        assertThat(exit).isEqualTo(1);
     }
 }
