@@ -9,14 +9,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.security.auth.login.AppConfigurationEntry;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.security.JaasContext;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -34,8 +35,6 @@ public final class GuardPermissions {
     static final String INTERNAL_TOPICS = "Kafka Streams' internal topics: the stores' changelogs";
     static final String GROUP = "its consumer group";
     static final String TRANSACTIONS = "exactly-once transactions";
-
-    private static final Pattern JAAS_USERNAME = Pattern.compile("username\\s*=\\s*\"([^\"]*)\"");
 
     /** Characters no POSIX shell takes for its own anywhere in a word. */
     private static final Pattern SHELL_PLAIN = Pattern.compile("[A-Za-z0-9_.,:/=@%+-]+");
@@ -153,9 +152,16 @@ public final class GuardPermissions {
                 || !(mechanism.equals("PLAIN") || mechanism.startsWith("SCRAM-"))) {
             return null;
         }
-        String text = jaas instanceof Password password ? password.value() : String.valueOf(jaas);
-        Matcher user = JAAS_USERNAME.matcher(text);
-        return user.find() ? "User:" + user.group(1) : null;
+        Password login = jaas instanceof Password password ? password : new Password(String.valueOf(jaas));
+        try {
+            // read as the client reads it: a username unquoted or in single quotes is as good as in double ones
+            List<AppConfigurationEntry> entries = JaasContext.loadClientContext(Map.of(SaslConfigs.SASL_JAAS_CONFIG,
+                    login)).configurationEntries();
+            Object username = entries.isEmpty() ? null : entries.get(0).getOptions().get("username");
+            return username == null ? null : "User:" + username;
+        } catch (IllegalArgumentException | SecurityException e) {
+            return null; // a login that does not parse: ClientSettings refuses it, naming the client
+        }
     }
 
     private static String setting(Map<?, ?> client, String name, String otherwise) {

@@ -380,6 +380,21 @@ class ConfigCommandTest {
     }
 
     @Test
+    void shouldGrantThePrincipalOfALoginWhoseUsernameIsUnquotedOrSingleQuotedAsKafkaReadsIt() {
+        for (String username : new String[] {"alice", "'alice'", "\"alice\""}) {
+            // given a login Kafka's JAAS parser takes, its username written one way or another
+            String login = "org.apache.kafka.common.security.scram.ScramLoginModule required username=" + username
+                    + " password=\"secret\";";
+            // when
+            String output = run("--acls", "--set", "security.protocol=SASL_SSL", "--set",
+                    "sasl.mechanism=SCRAM-SHA-512", "--set", "sasl.jaas.config=" + login);
+            // then the ACLs are for the principal it logs in as (seen: the default one, for all but double quotes)
+            assertThat(output).as(username).contains("--allow-principal User:alice ")
+                    .doesNotContain("User:lockup-guard").doesNotContain("secret");
+        }
+    }
+
+    @Test
     void shouldSayWhichClientLogsInAsWhichPrincipalWhenTheyDiffer() {
         // given one login for all clients, and another for Kafka Streams' main consumer only
         String login = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"%s\" "
