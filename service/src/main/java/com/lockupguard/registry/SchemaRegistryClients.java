@@ -1,6 +1,7 @@
 package com.lockupguard.registry;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigException;
@@ -43,7 +44,8 @@ public final class SchemaRegistryClients {
             throw new ConfigException(RegistryClientConfig.URL, url, "a schema registry URL is required, e.g. "
                     + "http://localhost:8081 (or mock://<scope> for an in-memory registry in tests)");
         }
-        if (value.startsWith(MOCK_SCHEME) || value.startsWith("http://") || value.startsWith("https://")) {
+        String scheme = value.toLowerCase(Locale.ROOT); // http's and https' in any case, as URLs take them
+        if (value.startsWith(MOCK_SCHEME) || scheme.startsWith("http://") || scheme.startsWith("https://")) {
             return value;
         }
         throw new ConfigException(RegistryClientConfig.URL, RegistryClientConfig.quoted(value),

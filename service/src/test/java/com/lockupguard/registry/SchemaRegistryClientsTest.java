@@ -39,9 +39,19 @@ class SchemaRegistryClientsTest {
         "schema.registry.url=http://reg:8081",
         "schema.registry.url=https://reg-a:8081,https://reg-b:8081 basic.auth.credentials.source=USER_INFO "
                 + "basic.auth.user.info=desk:secret",
-        "schema.registry.url=mock://check"})
+        "schema.registry.url=mock://check",
+        "schema.registry.url=HTTP://reg:8081",
+        "schema.registry.url=Https://reg-a:8081,https://reg-b:8081"})
     void shouldPassWhatTheClientTakes(String given) {
         assertThatCode(() -> SchemaRegistryClients.check(settings(given))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void shouldTakeAUrlsSchemeInAnyCaseAsUrlsDo() {
+        // given a scheme in capitals, as URLs allow (RFC 3986: schemes are case-insensitive)
+        // when / then the REST client is made for it (seen: refused at start, exit code 2)
+        assertThat(SchemaRegistryClients.fromConfig(settings("schema.registry.url=HTTP://reg:8081")))
+                .isInstanceOf(HttpSchemaRegistryClient.class);
     }
 
     @Test
