@@ -319,7 +319,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         properties.putAll(clientProperties);
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "lockup-guard-decision-feed");
+        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, ApiClientId.of(properties, "decision-feed"));
         Map<String, Deserializer<?>> byTopic = Map.of(
                 topics.approved().name(), topics.approved().valueSerde().deserializer(),
                 topics.blocked().name(), topics.blocked().valueSerde().deserializer(),

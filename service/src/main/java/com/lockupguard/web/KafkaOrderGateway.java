@@ -74,7 +74,7 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
             properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, MAX_IDEMPOTENT_IN_FLIGHT);
         }
         properties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        properties.put(ProducerConfig.CLIENT_ID_CONFIG, "lockup-guard-pretrade");
+        properties.put(ProducerConfig.CLIENT_ID_CONFIG, ApiClientId.of(properties, "pretrade"));
         return properties;
     }
 

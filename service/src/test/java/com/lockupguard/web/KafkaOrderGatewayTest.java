@@ -190,6 +190,22 @@ class KafkaOrderGatewayTest {
     }
 
     @Test
+    void shouldNameTheOrderEntrysProducerAfterTheClientIdGivenAsKafkaStreamsNamesItsOwn() {
+        // given a deployment that names its clients, for quotas and monitoring, for all or for producers only
+        GuardConfig named = new GuardConfig(Map.of("client.id", "guard-eu"));
+        GuardConfig producers = new GuardConfig(Map.of("producer.client.id", "guard-eu-writes"));
+
+        // when / then the order entry's producer is named after it, with its role (seen: always
+        // lockup-guard-pretrade, whatever was given), and after the guard when nothing was
+        assertThat(KafkaOrderGateway.producerSettings(named.producerProperties(), Duration.ofSeconds(10))
+                .get("client.id")).isEqualTo("guard-eu-pretrade");
+        assertThat(KafkaOrderGateway.producerSettings(producers.producerProperties(), Duration.ofSeconds(10))
+                .get("client.id")).isEqualTo("guard-eu-writes-pretrade");
+        assertThat(KafkaOrderGateway.producerSettings(new GuardConfig(Map.of()).producerProperties(),
+                Duration.ofSeconds(10)).get("client.id")).isEqualTo("lockup-guard-pretrade");
+    }
+
+    @Test
     void shouldWaitToSendNoLongerThanTheCallerWaitsForItsDecision() {
         // given the default producer settings (a send waits 60 s for the topic's metadata), and a caller that waits
         // 10 s, and settings that say 2 s
