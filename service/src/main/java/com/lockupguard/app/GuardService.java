@@ -97,10 +97,12 @@ public final class GuardService implements AutoCloseable {
     private final InputPartitions inputPartitions;
     private final OutputMessageLimit outputLimit;
     private final RunningPartitions running;
+    private final DecisionObserver observer;
 
     private GuardService(GuardConfig config, GuardTopics topics, KafkaStreams streams, TopologyOptions options,
-            OutputMessageLimit outputLimit, RocksDBMemory rocksDBMemory) {
+            OutputMessageLimit outputLimit, RocksDBMemory rocksDBMemory, DecisionObserver observer) {
         this.config = config;
+        this.observer = observer;
         this.rocksDBMemory = rocksDBMemory;
         this.restoreProgress = new RestoreProgress(options.emptiedState());
         this.topics = topics;
@@ -139,7 +141,7 @@ public final class GuardService implements AutoCloseable {
         try {
             StreamsConfig streamsConfig = new StreamsConfig(properties); // fails here, naming a bad setting
             service = new GuardService(config, topics, new KafkaStreams(topology, streamsConfig), options,
-                    outputLimit, memory);
+                    outputLimit, memory, observer);
         } catch (RuntimeException | Error e) {
             if (memory != null) {
                 memory.close();
@@ -251,6 +253,8 @@ public final class GuardService implements AutoCloseable {
         try {
             TopicProvisioner.Verified verified = provisioner.verify();
             inputPartitions.set(verified.partitions());
+            // as the topic stamps orders, not as the setting would have created it: the two may differ
+            observer.ordersStampedOnArrival(verified.ordersStampedOnArrival());
             warnOfMemtablesThatDoNotFit(verified.partitions());
             watch.read(verified);
         } catch (IllegalStateException e) {

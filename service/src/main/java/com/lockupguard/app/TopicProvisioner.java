@@ -180,14 +180,21 @@ public final class TopicProvisioner {
         }
         LOG.info("topics verified: {} and {} co-partitioned with {} partitions", names.agreements(), names.orders(),
                 orderPartitions);
-        return new Verified(orderPartitions, problems, smallestOf(settings));
+        return new Verified(orderPartitions, problems, smallestOf(settings),
+                GuardConfig.LOG_APPEND_TIME.equals(timestamps));
     }
 
     /**
      * What {@link #verify} found: the inputs' partition count, the problems it warned of (if it did not fail), and
      * which topic the guard writes takes the smallest records.
      */
-    public record Verified(int partitions, List<TopicPolicy.Problem> problems, Optional<MessageLimit> smallest) {
+    /**
+     * What the start found: the inputs' partitions, the topics' problems, the smallest message limit of an output,
+     * and whether the orders topic stamps each order as the broker takes it (LogAppendTime), whatever
+     * {@code orders.timestamp.type} says (it says how the guard creates the topic).
+     */
+    public record Verified(int partitions, List<TopicPolicy.Problem> problems, Optional<MessageLimit> smallest,
+            boolean ordersStampedOnArrival) {
     }
 
     /** The partition count of each of the guard's inputs, as the cluster has it now. */

@@ -81,8 +81,11 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
     /** Listens to the JVM's collections until closed: one left bound keeps its registry. */
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Whether an order's timestamp is when the broker took it, so that all of its age is waiting. */
-    private final boolean ordersStampedOnArrival;
+    /**
+     * Whether an order's timestamp is when the broker took it, so that all of its age is waiting: as the setting
+     * says until the start has read the orders topic's own ({@link #ordersStampedOnArrival(boolean)}).
+     */
+    private volatile boolean ordersStampedOnArrival;
     private KafkaStreamsMetrics streamsMetrics;
     private ScheduledExecutorService streamsMetricsRefresh;
 
@@ -287,6 +290,11 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
         } else {
             historicalOrders.increment();
         }
+    }
+
+    @Override
+    public void ordersStampedOnArrival(boolean onArrival) {
+        ordersStampedOnArrival = onArrival;
     }
 
     @Override

@@ -27,6 +27,14 @@ public interface DecisionObserver {
     default void reported(ExecutionRequest report, ExecutionRuling ruling, long reportTimestamp) {
     }
 
+    /**
+     * Told, before the first decision, whether the orders topic stamps each order as the broker takes it
+     * (LogAppendTime), so that an order's age is all waiting, or carries its client's stamp (CreateTime), which may
+     * be history replayed.
+     */
+    default void ordersStampedOnArrival(boolean onArrival) {
+    }
+
     /** A record the topology could read was dead-lettered. */
     default void deadLettered(DeadLetterReason reason) {
     }

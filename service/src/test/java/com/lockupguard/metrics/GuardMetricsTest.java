@@ -352,6 +352,21 @@ class GuardMetricsTest {
     }
 
     @Test
+    void shouldCountAsTheOrdersTopicStampsOrdersOnceTheStartHasReadItsSetting() {
+        // given a guard whose setting says the broker stamps orders (LogAppendTime, the default), and a start that
+        // found the orders topic CreateTime
+        metrics.ordersStampedOnArrival(false);
+        long stamped = System.currentTimeMillis() - Duration.ofHours(2).toMillis();
+
+        // when an order its client stamped two hours back is decided
+        metrics.decided(decision("o10", Outcome.APPROVED, List.of()), stamped, false);
+
+        // then it is replayed history, not two hours of latency (seen: in the top bucket, paging as slow)
+        assertThat(metrics.scrape()).contains("lockup_guard_decision_latency_seconds_count 0")
+                .contains("lockup_guard_decision_latency_skipped_total 1.0");
+    }
+
+    @Test
     void shouldCountALiveOrderStampedByABrokerWhoseClockIsALittleAheadAsDecidedAtOnce() {
         // given an order the broker stamped half a second ahead of this clock (LogAppendTime, clocks a little apart;
         // far enough ahead that a slow machine does not reach it before the decision)

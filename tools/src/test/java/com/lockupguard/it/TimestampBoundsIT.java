@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -58,6 +59,45 @@ class TimestampBoundsIT {
                 assertThat(io.awaitDecisions(scenario.orderCount(), Duration.ofSeconds(60)))
                         .hasSize(scenario.orderCount());
                 assertThat(guard.service().replacedThreads()).as("stream threads replaced").isZero();
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldTellItsObserverHowTheOrdersTopicStampsOrdersWhateverTheSettingSays() throws Exception {
+        // given an orders topic made LogAppendTime by hand, and a guard whose setting says CreateTime (the tests'
+        // GuardInstance settings): the setting only says how the guard would create it
+        String scope = "orders-stamped-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-orders-stamped", scope);
+            GuardConfig config = new GuardConfig(settings);
+            try (Admin admin = Admin.create(config.adminProperties())) {
+                TopicPolicy policy = TopicPolicy.of(config);
+                List<NewTopic> inputs = config.topicNames().inputs().stream().map(topic -> {
+                    Map<String, String> configs = new HashMap<>(policy.creationConfigs(topic));
+                    if (topic.equals(config.topicNames().orders())) {
+                        configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, GuardConfig.LOG_APPEND_TIME);
+                    }
+                    return new NewTopic(topic, 4, (short) 1).configs(configs);
+                }).toList();
+                admin.createTopics(inputs).all().get();
+            }
+            AtomicReference<Boolean> told = new AtomicReference<>();
+            DecisionObserver observer = new DecisionObserver() {
+                @Override
+                public void ordersStampedOnArrival(boolean onArrival) {
+                    told.set(onArrival);
+                }
+            };
+
+            // when it starts
+            try (GuardInstance guard = GuardInstance.start(settings, stateDir, observer)) {
+                // then its observer (the metrics, whose latency counts an order's age as waiting only then) was told
+                // the topic's stamping, not the setting's (seen: a CreateTime topic under the default setting put
+                // replayed history in the latency's top bucket, and paged as slow decisions)
+                assertThat(told.get()).isTrue();
             }
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
