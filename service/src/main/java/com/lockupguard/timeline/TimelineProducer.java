@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends a timeline to the guard's input topics through the real serdes, with each line's
- * {@code at} as the record timestamp (a line that leaves {@code at} out gets the producer's time; one whose
+ * {@code at} as the record timestamp (an agreement line that leaves {@code at} out the time the replay gives it,
+ * {@link LineTimes}; an order or report line that leaves it out, the producer's time; one whose
  * {@code at} cannot be read, or that is not a record at all, is not sent: see {@link SendableLines}).
  *
  * <p>Safe on a just-created topic (KAFKA-15591: an idempotent producer bulk-sending there can
@@ -91,6 +92,8 @@ public final class TimelineProducer implements AutoCloseable {
     private int skipped;
     private final Map<String, Integer> refused = new HashMap<>();
     private final Consumer<Rejected> rejections;
+    /** The time each line sent is stamped with; a new timeline's after {@link #finish}. */
+    private LineTimes times = new LineTimes();
 
     /** A producer whose {@link Sent} lists the lines the broker did not take. */
     public TimelineProducer(Properties clientProperties, GuardTopics topics) {
@@ -139,6 +142,7 @@ public final class TimelineProducer implements AutoCloseable {
             LOG.warn("line {} not sent: {}", entry.lineNumber(), refusal);
         } else if (entry instanceof TimelineEntry.AgreementLine line) {
             Agreement agreement = line.agreement();
+            Instant at = times.of(line); // without `at`, as the replay stamps it
             String key = HoldingKey.keyOf(agreement.getInvestorId(), agreement.getSecurityId());
             if (!agreementsInFlight) {
                 // the orders and reports above it first: still lingering in the other producer, they would reach
@@ -147,16 +151,17 @@ public final class TimelineProducer implements AutoCloseable {
                 agreementsInFlight = true;
             }
             send(line.lineNumber(), "agreement", agreements, new ProducerRecord<>(topics.agreements().name(), null,
-                    millis(line.at()), key, agreement));
+                    millis(at), key, agreement));
             agreementCount++;
         } else if (entry instanceof TimelineEntry.OrderLine line) {
             ProposedOrder order = line.order();
-            sendToOrders(line.lineNumber(), "order", line.at(), order.getInvestorId(), order.getSecurityId(), order);
+            sendToOrders(line.lineNumber(), "order", times.of(line), order.getInvestorId(), order.getSecurityId(),
+                    order);
             orderCount++;
         } else if (entry instanceof TimelineEntry.ExecutionLine line) {
             ExecutionReport report = line.report();
-            sendToOrders(line.lineNumber(), "execution", line.at(), report.getInvestorId(), report.getSecurityId(),
-                    report);
+            sendToOrders(line.lineNumber(), "execution", times.of(line), report.getInvestorId(),
+                    report.getSecurityId(), report);
             executionCount++;
         }
     }
@@ -185,6 +190,7 @@ public final class TimelineProducer implements AutoCloseable {
         orderCount = 0;
         executionCount = 0;
         skipped = 0;
+        times = new LineTimes();
         return sent;
     }
 

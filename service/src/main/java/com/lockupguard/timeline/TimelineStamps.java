@@ -54,6 +54,7 @@ public final class TimelineStamps {
     private final String agreementsTopic;
     private final String ordersTopic;
     private final Map<String, Records> byTopic = new LinkedHashMap<>();
+    private final LineTimes times = new LineTimes();
 
     /** Empty stamps for a timeline sent to {@code agreementsTopic} and {@code ordersTopic}. */
     public TimelineStamps(String agreementsTopic, String ordersTopic) {
@@ -75,7 +76,7 @@ public final class TimelineStamps {
     public void add(TimelineEntry entry) {
         String topic = topicOf(entry);
         if (topic != null) {
-            byTopic.computeIfAbsent(topic, t -> new Records()).add(millis(atOf(entry)), entry.lineNumber());
+            byTopic.computeIfAbsent(topic, t -> new Records()).add(millis(times.of(entry)), entry.lineNumber());
         }
     }
 
@@ -86,16 +87,6 @@ public final class TimelineStamps {
         }
         return entry instanceof TimelineEntry.OrderLine || entry instanceof TimelineEntry.ExecutionLine
                 ? ordersTopic : null;
-    }
-
-    private static Instant atOf(TimelineEntry entry) {
-        if (entry instanceof TimelineEntry.AgreementLine line) {
-            return line.at();
-        }
-        if (entry instanceof TimelineEntry.OrderLine line) {
-            return line.at();
-        }
-        return entry instanceof TimelineEntry.ExecutionLine line ? line.at() : null;
     }
 
     /** The topics the timeline sends records to. */
@@ -109,6 +100,7 @@ public final class TimelineStamps {
      */
     final class Walk {
         private final Map<String, Integer> next = new LinkedHashMap<>();
+        private final LineTimes times = new LineTimes();
 
         /** Why {@code entry} is not the next record stamped for its topic; null when it is. */
         String differs(TimelineEntry entry) {
@@ -121,7 +113,7 @@ public final class TimelineStamps {
             if (records.lines[index] != entry.lineNumber()) {
                 return "line " + entry.lineNumber() + " was line " + records.lines[index] + " when it was checked";
             }
-            if (records.at[index] != millis(atOf(entry))) {
+            if (records.at[index] != millis(times.of(entry))) {
                 return "line " + entry.lineNumber() + " has another `at` than when it was checked";
             }
             return null;

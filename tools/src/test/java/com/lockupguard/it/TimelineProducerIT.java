@@ -10,6 +10,7 @@ import com.lockupguard.timeline.TimelineReader;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.TopicNames;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -86,6 +87,49 @@ class TimelineProducerIT {
             agreement.forEach((holding, appended) -> assertThat(appended)
                     .as("agreement of %s appended at, the order above it at %s", holding, lastOrder.get(holding))
                     .isGreaterThanOrEqualTo(lastOrder.get(holding)));
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldStampAnAgreementWithoutAtAsTheReplayDoes() throws Exception {
+        String scope = "timeline-producer-" + UUID.randomUUID();
+        TopicNames names = names("-without-at");
+        try {
+            // given topics that keep the producer's timestamps (CreateTime, as a timeline's times are kept), and a
+            // timeline whose agreements leave `at` out, one before any timed line and one after an order
+            Properties client = new Properties();
+            client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            try (Admin admin = Admin.create(client)) {
+                admin.createTopics(List.of(new NewTopic(names.agreements(), 1, (short) 1),
+                        new NewTopic(names.orders(), 1, (short) 1))).all().get();
+            }
+            List<TimelineEntry> timeline = new TimelineReader(new ObjectMapper()).parse(List.of(agreement("h"),
+                    order("o-1", "h"), agreement("h")));
+
+            // when it is produced
+            try (TimelineProducer producer = new TimelineProducer(client, GuardTopics.avro(names,
+                    Map.of("schema.registry.url", "mock://" + scope)))) {
+                assertThat(producer.send(timeline, n -> { }).rejected()).isEmpty();
+            }
+
+            // then the first is stamped at the start of its execution date in its zone, the second at the order's
+            // time, as the replay applies them (seen: both at the producer's time, 2026, so that a guard working
+            // through a backlog of 2003 orders took those first and blocked them UNKNOWN_AGREEMENT)
+            List<Long> stamps = new ArrayList<>();
+            try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(client, new StringDeserializer(),
+                    new ByteArrayDeserializer())) {
+                TopicPartition partition = new TopicPartition(names.agreements(), 0);
+                reader.assign(List.of(partition));
+                reader.seekToBeginning(List.of(partition));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (stamps.size() < 2 && System.nanoTime() < deadline) {
+                    reader.poll(Duration.ofMillis(200)).forEach(record -> stamps.add(record.timestamp()));
+                }
+            }
+            assertThat(stamps).containsExactly(Instant.parse("2003-04-28T04:00:00Z").toEpochMilli(),
+                    Instant.parse("2003-07-11T13:45:00Z").toEpochMilli());
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }

@@ -13,15 +13,14 @@ import com.lockupguard.avro.ReportResult;
 import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.contract.ContractJson;
 import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.timeline.LineTimes;
 import com.lockupguard.timeline.OneLine;
 import com.lockupguard.timeline.TimelineEntry;
 import com.lockupguard.timeline.TimelineReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -175,8 +174,8 @@ public final class Replay {
         private int rejected;
         private int unreadable;
         private int unanswered;
-        /** The time of the last line that had one, null before the first. */
-        private Instant lastTimestamp;
+        /** The time of each line, an agreement's without {@code at} among them, as produce stamps it. */
+        private final LineTimes times = new LineTimes();
         private int sinceOutputChecked;
         /** The output that stopped taking what was written, null while none has. */
         private String outputLost;
@@ -187,24 +186,6 @@ public final class Replay {
             this.errors = errors;
         }
 
-        /**
-         * The time of an agreement line without {@code at}: the previous line's, or, on a timeline's first timed
-         * line, the start of the agreement's execution date in its zone (the shares did not exist before), so that
-         * the position it publishes is not dated 1970.
-         */
-        private Instant timeWithoutAt(Agreement agreement) {
-            if (lastTimestamp != null) {
-                return lastTimestamp;
-            }
-            try {
-                Instant issued = agreement.getExecutionDate().atStartOfDay(ZoneId.of(agreement.getTimeZone()))
-                        .toInstant();
-                return issued.isBefore(Instant.EPOCH) ? Instant.EPOCH : issued;
-            } catch (DateTimeException e) {
-                return Instant.EPOCH;
-            }
-        }
-
         void accept(TimelineEntry entry) throws IOException {
             if (entry instanceof TimelineEntry.OrderLine order) {
                 orders++;
@@ -212,7 +193,7 @@ public final class Replay {
                     line(output.invalidOrder(order.echo()));
                     whyInvalid(order.lineNumber(), "INVALID_ORDER", order.problems());
                 } else {
-                    lastTimestamp = order.at();
+                    times.of(order);
                     ProposedOrder value = order.order();
                     String key = HoldingKey.keyOf(value.getInvestorId(), value.getSecurityId());
                     Decision decision;
@@ -236,7 +217,7 @@ public final class Replay {
                     line(results.invalid(execution.echo()));
                     whyInvalid(execution.lineNumber(), "INVALID", execution.problems());
                 } else {
-                    lastTimestamp = execution.at();
+                    times.of(execution);
                     ExecutionReport report = execution.report();
                     String key = HoldingKey.keyOf(report.getInvestorId(), report.getSecurityId());
                     ReportResult result;
@@ -261,8 +242,7 @@ public final class Replay {
                         OneLine.of(unstamped.atProblem()));
             } else if (entry instanceof TimelineEntry.AgreementLine agreementLine) {
                 Agreement agreement = agreementLine.agreement();
-                Instant at = agreementLine.at() == null ? timeWithoutAt(agreement) : agreementLine.at();
-                lastTimestamp = at;
+                Instant at = times.of(agreementLine);
                 if (modeOverride != null) {
                     agreement = Agreement.newBuilder(agreement).setTrancheMode(modeOverride).build();
                 }
