@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,6 +41,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     /** How long SIGTERM waits for the replay to finish its line and write out what it has: one line, a close. */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** This process's standard output and error, where the system names them (Linux). */
+    private static final Path STANDARD_OUTPUT = Path.of("/proc/self/fd/1");
+    private static final Path STANDARD_ERROR = Path.of("/proc/self/fd/2");
 
     enum Mode {
         CUMULATIVE(TrancheMode.CUMULATIVE),
@@ -199,6 +203,15 @@ final class ReplayCommand implements Callable<Integer> {
             // opened for writing, it would be emptied before a line of it was read: the recording lost, no output
             return "--positions " + OneLine.of(positionsFile.toString()) + " is the timeline itself: writing the "
                     + "positions there would erase it";
+        }
+        // standard output or error by another name (/dev/stdout, the file the decisions are redirected to): the
+        // positions' writes would land amid the decisions', cutting lines of both
+        for (Path stream : List.of(STANDARD_OUTPUT, STANDARD_ERROR)) {
+            if (Files.exists(positionsFile) && Files.exists(stream) && Files.isSameFile(positionsFile, stream)) {
+                return "--positions needs a file of its own: " + OneLine.of(positionsFile.toString()) + " is where "
+                        + (stream == STANDARD_OUTPUT ? "the decisions are written (standard output)"
+                                : "the errors are written (standard error)");
+            }
         }
         return null;
     }

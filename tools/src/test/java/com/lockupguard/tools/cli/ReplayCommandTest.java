@@ -215,6 +215,19 @@ class ReplayCommandTest {
     }
 
     @Test
+    void shouldRefusePositionsOnStandardOutputByAnotherName() {
+        // when the positions are asked for on this process's standard output by its device's name
+        int exit = run("replay", "--positions", "/dev/stdout", "examples/letter-2003.jsonl");
+
+        // then it is refused, before a line is written (seen: the two writers' buffers cut into each other's lines,
+        // five lines of the JSONL broken, and exit code 0)
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--positions needs a file of its own: /dev/stdout is where the decisions "
+                + "are written");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void shouldSayWhenVerboseWhatMadeAnOrderOrReportInvalidByLineAndFieldAndStillExitZero() throws Exception {
         // given the letter's agreement, an order written with a local time, one with a fraction, a fill of 0
         Path timeline = Files.writeString(dir.resolve("invalid.jsonl"), String.join("\n",
