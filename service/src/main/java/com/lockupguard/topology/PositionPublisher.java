@@ -149,7 +149,19 @@ final class PositionPublisher {
             }
             for (KeyValue<String, String> entry : due) {
                 budget--;
-                long boundary = StoreNames.scheduleTime(entry.key);
+                long boundary;
+                try {
+                    boundary = StoreNames.scheduleTime(entry.key);
+                } catch (RuntimeException unreadable) {
+                    // a key no guard wrote (a changelog damaged by hand, say), sorted before the boundaries behind
+                    // it: dropped, its holding put back where its state says, or every punctuation would stop here
+                    LOG.error("release schedule key {} cannot be read ({}): dropped", entry.key,
+                            unreadable.toString());
+                    schedule.delete(entry.key);
+                    StoredHolding stored = readable(entry);
+                    reschedule(entry.value, null, scheduledAt(stored));
+                    continue;
+                }
                 StoredHolding stored = readable(entry);
                 Instant scheduledAt = scheduledAt(stored);
                 if (scheduledAt == null || scheduledAt.toEpochMilli() != boundary) {
