@@ -48,6 +48,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
@@ -741,15 +742,21 @@ public final class GuardWebServer implements AutoCloseable {
         client.keepAlive();
         DecisionHistory feed = backend().feed(); // first: a failure here must leave nothing scheduled
         Principal principal = client.ctx().attribute(PRINCIPAL);
-        Runnable onEnd = () -> { };
-        if (principal != null && principal.expiresAt() != null) {
-            // the stream ends when the credential that opened it does: a page must come back with a new one
-            long millis = Math.max(0, principal.expiresAt().toEpochMilli() - clock.millis());
-            ScheduledFuture<?> expiry = streamExpiry.schedule(client::close, millis, TimeUnit.MILLISECONDS);
-            onEnd = () -> expiry.cancel(false); // or each reconnect would leave its task, and its client, for hours
-        }
+        // or each reconnect would leave its expiry's task, and its client, for hours
+        AtomicReference<ScheduledFuture<?>> expiry = new AtomicReference<>();
+        Runnable onEnd = () -> Optional.ofNullable(expiry.get()).ifPresent(task -> task.cancel(false));
         client.sendComment("connected");
-        liveStreams.open(client, countedAs(principal), feed, event -> payload(event).toString(), onEnd);
+        Optional<LiveStreams.Opened> opened = liveStreams.open(client, countedAs(principal), feed,
+                event -> payload(event).toString(), onEnd);
+        if (opened.isPresent() && principal != null && principal.expiresAt() != null) {
+            // the stream ends when the credential that opened it does: a page must come back with a new one. Through
+            // the stream, which touches the request only while the server serves it, and not amid a write
+            long millis = Math.max(0, principal.expiresAt().toEpochMilli() - clock.millis());
+            expiry.set(streamExpiry.schedule(opened.get()::end, millis, TimeUnit.MILLISECONDS));
+            if (opened.get().ended()) {
+                expiry.get().cancel(false); // it ended before its expiry was set, and its end found none to cancel
+            }
+        }
     }
 
     /** Whom the live-stream caps count a stream for: every caller is one while authentication is off. */

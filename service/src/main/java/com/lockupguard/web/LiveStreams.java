@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -68,19 +69,27 @@ final class LiveStreams {
         return open < MAX_STREAMS && perSubject.getOrDefault(subject, 0) < MAX_STREAMS_PER_SUBJECT;
     }
 
+    /** A stream opened: ended from outside its sender only through here, which touches its request as it does. */
+    interface Opened {
+        /** Ends the stream, closing its request while the server still serves it (a credential's expiry, say). */
+        void end();
+
+        boolean ended();
+    }
+
     /**
      * Streams the events {@code feed} gives to {@code client} until either ends; {@code render} turns an event
      * into its data line, and {@code onEnd} runs once it has ended (the client keeps one close callback, this
-     * class's). A stream over the caps (a race with {@link #admits}) is closed at once.
+     * class's). A stream over the caps (a race with {@link #admits}) is closed at once: empty.
      */
-    void open(SseClient client, String subject, DecisionHistory feed, Function<DecisionHistory.Event, String> render,
-            Runnable onEnd) {
+    Optional<Opened> open(SseClient client, String subject, DecisionHistory feed,
+            Function<DecisionHistory.Event, String> render, Runnable onEnd) {
         if (!reserve(subject)) {
             LOG.info("live feed: {} already holds {} streams or {} are open; refused", subject,
                     MAX_STREAMS_PER_SUBJECT, MAX_STREAMS);
             client.close();
             onEnd.run();
-            return;
+            return Optional.empty();
         }
         Stream stream = new Stream(client, subject, render, onEnd);
         try {
@@ -95,6 +104,17 @@ final class LiveStreams {
             sender.setDaemon(true);
             stream.sender = sender;
             sender.start();
+            return Optional.of(new Opened() {
+                @Override
+                public void end() {
+                    stream.closeFromServer();
+                }
+
+                @Override
+                public boolean ended() {
+                    return stream.ended.get();
+                }
+            });
         } catch (RuntimeException | Error notOpened) {
             // no sender runs to end it (a request the server finished meanwhile, say): its place is given back here,
             // or the caps would count it for as long as the instance runs
