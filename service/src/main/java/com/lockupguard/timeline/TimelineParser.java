@@ -29,6 +29,8 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +75,9 @@ public final class TimelineParser {
     }
 
     /** Why Jackson could not read a line, without the names of its own classes and settings it adds to some. */
+    /** A place as {@link JacksonMessages} says it when it is not on the text's first line. */
+    private static final Pattern JACKSON_PLACE = Pattern.compile("line (\\d{1,9}), column (\\d{1,9})");
+
     private static String whyNot(JsonProcessingException e) {
         String reason = JacksonMessages.reason(e);
         if (reason.startsWith("Trailing token")) {
@@ -85,6 +90,30 @@ public final class TimelineParser {
         return reason;
     }
 
+    /**
+     * {@code reason} with each place Jackson names by its line and column ("line 3, column 11") named by its column
+     * in the timeline's line: a CR inside a line, whitespace to JSON, is a line break to Jackson, whose "line 3"
+     * contradicted the message's own line number.
+     */
+    static String inLineColumns(String reason, String line) {
+        Matcher place = JACKSON_PLACE.matcher(reason);
+        StringBuilder said = new StringBuilder();
+        while (place.find()) {
+            int breaksBefore = Integer.parseInt(place.group(1)) - 1;
+            int start = 0;
+            for (int i = 0; i < line.length() && breaksBefore > 0; i++) {
+                if (line.charAt(i) == '\r') { // a line holds no LF: it ended there
+                    breaksBefore--;
+                    start = i + 1;
+                }
+            }
+            long column = (long) start + Integer.parseInt(place.group(2));
+            place.appendReplacement(said, "column " + column);
+        }
+        place.appendTail(said);
+        return said.toString();
+    }
+
     /** The entry for a line, or empty for a blank line. */
     public Optional<TimelineEntry> parse(int lineNumber, String line) {
         if (isBlank(line)) {
@@ -94,7 +123,8 @@ public final class TimelineParser {
         try {
             node = readTree(line);
         } catch (JsonProcessingException e) {
-            return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not valid JSON: " + whyNot(e)));
+            return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not valid JSON: "
+                    + inLineColumns(whyNot(e), line)));
         }
         if (node == null || !node.isObject()) {
             return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not a JSON object"));

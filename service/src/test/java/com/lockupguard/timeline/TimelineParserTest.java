@@ -54,6 +54,21 @@ class TimelineParserTest {
     }
 
     @Test
+    void shouldNameThePlaceOfAJsonErrorByItsColumnInTheLineWhateverCrsItHolds() {
+        // given a line whose object is left open, two CRs (whitespace to JSON) before the field that opens it
+        String line = "{\"type\":\"order\",\r\r\"orderId\":{\"x\":1";
+
+        // when it is read
+        TimelineEntry entry = parser.parse(7, line).orElseThrow();
+
+        // then the place is named by its column in the line, not as Jackson's third line (seen: "line 7: ... (start
+        // marker at line 3, column 11)")
+        assertThat(entry).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class, unreadable -> assertThat(
+                unreadable.reason()).contains("start marker at column " + (line.indexOf("{\"x\"") + 1))
+                .doesNotContain("line 3"));
+    }
+
+    @Test
     void shouldSayInUtcWhyATimeOfALastLocalYearIsOutsideTheYears() {
         // given an order at 23:00 on the last day of 9999 in New York: the year 10000 in UTC, whose years are meant
         TimelineEntry.OrderLine late = (TimelineEntry.OrderLine) parse(
