@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -40,16 +41,8 @@ class TimestampBoundsIT {
         String scope = "timestamp-bounds-" + UUID.randomUUID();
         try (TestKafka kafka = TestKafka.start(1, Map.of("log.message.timestamp.before.max.ms", "86400000"))) {
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-timestamp-bounds", scope);
-            GuardConfig config = new GuardConfig(settings);
-            try (Admin admin = Admin.create(config.adminProperties())) {
-                TopicPolicy policy = TopicPolicy.of(config);
-                List<NewTopic> inputs = config.topicNames().inputs().stream().map(topic -> {
-                    Map<String, String> configs = new HashMap<>(policy.creationConfigs(topic));
-                    configs.put(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE));
-                    return new NewTopic(topic, 4, (short) 1).configs(configs);
-                }).toList();
-                admin.createTopics(inputs).all().get();
-            }
+            createInputs(new GuardConfig(settings), (topic, configs) -> configs.put(
+                    TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, Long.toString(Long.MAX_VALUE)));
             try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
                 // when the guard, which created its outputs, meets the timeline's agreements and orders
                 BrokerIO io = new BrokerIO(settings);
@@ -73,17 +66,11 @@ class TimestampBoundsIT {
         try (TestKafka kafka = TestKafka.start(1)) {
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-orders-stamped", scope);
             GuardConfig config = new GuardConfig(settings);
-            try (Admin admin = Admin.create(config.adminProperties())) {
-                TopicPolicy policy = TopicPolicy.of(config);
-                List<NewTopic> inputs = config.topicNames().inputs().stream().map(topic -> {
-                    Map<String, String> configs = new HashMap<>(policy.creationConfigs(topic));
-                    if (topic.equals(config.topicNames().orders())) {
-                        configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, GuardConfig.LOG_APPEND_TIME);
-                    }
-                    return new NewTopic(topic, 4, (short) 1).configs(configs);
-                }).toList();
-                admin.createTopics(inputs).all().get();
-            }
+            createInputs(config, (topic, configs) -> {
+                if (topic.equals(config.topicNames().orders())) {
+                    configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, GuardConfig.LOG_APPEND_TIME);
+                }
+            });
             AtomicReference<Boolean> told = new AtomicReference<>();
             DecisionObserver observer = new DecisionObserver() {
                 @Override
@@ -101,6 +88,20 @@ class TimestampBoundsIT {
             }
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    /** Creates the guard's inputs, 4 partitions each, as the guard would, with what {@code adjust} changes. */
+    private static void createInputs(GuardConfig config, BiConsumer<String, Map<String, String>> adjust)
+            throws Exception {
+        try (Admin admin = Admin.create(config.adminProperties())) {
+            TopicPolicy policy = TopicPolicy.of(config);
+            List<NewTopic> inputs = config.topicNames().inputs().stream().map(topic -> {
+                Map<String, String> configs = new HashMap<>(policy.creationConfigs(topic));
+                adjust.accept(topic, configs);
+                return new NewTopic(topic, 4, (short) 1).configs(configs);
+            }).toList();
+            admin.createTopics(inputs).all().get();
         }
     }
 }
