@@ -36,11 +36,12 @@ public final class ChangelogSettings {
     /** Why the guard must not start, when the cluster refuses a changelog with the {@code topic.*} settings given. */
     public static Optional<String> refusal(Admin admin, GuardConfig config, Duration timeout)
             throws InterruptedException {
-        Map<String, String> given = given(config);
+        Properties streams = config.streamsProperties();
+        Map<String, String> given = given(config, streams);
         if (given.isEmpty()) {
             return Optional.empty(); // the guard's own are values every broker takes
         }
-        Map<String, String> configs = changelogConfigs(config);
+        Map<String, String> configs = changelogConfigs(streams);
         int replicas = config.getInt(GuardConfig.REPLICATION_FACTOR_CONFIG);
         NewTopic changelog = new NewTopic(config.getString(GuardConfig.APPLICATION_ID_CONFIG)
                 + "-topic-settings-check-changelog", Optional.empty(),
@@ -69,12 +70,13 @@ public final class ChangelogSettings {
 
     /**
      * A changelog's settings as Kafka Streams asks for them: compacted, unless {@code topic.cleanup.policy} says
-     * otherwise, with every {@code topic.*} setting of Kafka Streams' (the guard's own defaults among them).
+     * otherwise, with every {@code topic.*} setting of Kafka Streams' {@code streams} settings (the guard's own
+     * defaults among them).
      */
-    static Map<String, String> changelogConfigs(GuardConfig config) {
+    private static Map<String, String> changelogConfigs(Properties streams) {
         Map<String, String> configs = new TreeMap<>();
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        config.streamsProperties().forEach((name, value) -> {
+        streams.forEach((name, value) -> {
             if (name.toString().startsWith(StreamsConfig.TOPIC_PREFIX)) {
                 configs.put(name.toString().substring(StreamsConfig.TOPIC_PREFIX.length()), String.valueOf(value));
             }
@@ -83,8 +85,7 @@ public final class ChangelogSettings {
     }
 
     /** The {@code topic.*} settings given for Kafka Streams' topics, the guard's own topic names aside. */
-    private static Map<String, String> given(GuardConfig config) {
-        Properties streams = config.streamsProperties();
+    private static Map<String, String> given(GuardConfig config, Properties streams) {
         Map<String, String> given = new TreeMap<>();
         config.originalStrings().forEach((name, value) -> {
             if (name.startsWith(StreamsConfig.TOPIC_PREFIX) && streams.containsKey(name)) {
