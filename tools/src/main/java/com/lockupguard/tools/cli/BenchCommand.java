@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import com.lockupguard.cli.FailureText;
 import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.cli.LogLevels;
+import com.lockupguard.cli.ShutdownHandshake;
 import com.lockupguard.tools.bench.BenchStoppedException;
 import com.lockupguard.tools.bench.BrokerComparison;
 import com.lockupguard.tools.bench.RestoreBenchmark;

@@ -1,5 +1,6 @@
 package com.lockupguard.tools.cli;
 
+import com.lockupguard.cli.ShutdownHandshake;
 import com.lockupguard.tools.embedded.EmbeddedKafkaCluster;
 import com.lockupguard.tools.embedded.FreePorts;
 import java.io.PrintWriter;

@@ -11,6 +11,7 @@ import com.lockupguard.avro.ReportResult;
 import com.lockupguard.cli.FailureText;
 import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.cli.LogLevels;
+import com.lockupguard.cli.ShutdownHandshake;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.timeline.OneLine;

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.cli.LogLevels;
+import com.lockupguard.cli.ShutdownHandshake;
 import com.lockupguard.timeline.OneLine;
 import com.lockupguard.timeline.TimelineInput;
 import com.lockupguard.tools.replay.Replay;

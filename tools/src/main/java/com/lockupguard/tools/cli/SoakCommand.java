@@ -3,6 +3,7 @@ package com.lockupguard.tools.cli;
 import ch.qos.logback.classic.Level;
 import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.cli.LogLevels;
+import com.lockupguard.cli.ShutdownHandshake;
 import com.lockupguard.timeline.OneLine;
 import com.lockupguard.timeline.TimelineInput;
 import com.lockupguard.tools.soak.Soak;

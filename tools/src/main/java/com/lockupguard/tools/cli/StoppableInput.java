@@ -1,5 +1,6 @@
 package com.lockupguard.tools.cli;
 
+import com.lockupguard.cli.ShutdownHandshake;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package com.lockupguard.tools.cli;
+package com.lockupguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package com.lockupguard.tools.cli;
+package com.lockupguard.cli;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * then waits, a bounded time, until the main thread has closed what it holds and {@link #close closed} this. The
  * hook writes nothing, so it never writes beside the main thread.
  */
-final class ShutdownHandshake implements AutoCloseable {
+public final class ShutdownHandshake implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShutdownHandshake.class);
 
@@ -25,12 +25,12 @@ final class ShutdownHandshake implements AutoCloseable {
     private volatile boolean installed;
 
     /** A handshake whose hook is not installed: {@link #onShutdown} plays it. */
-    ShutdownHandshake(Duration closeTimeout) {
+    public ShutdownHandshake(Duration closeTimeout) {
         this.closeTimeout = closeTimeout;
     }
 
     /** A handshake whose hook the JVM runs on SIGTERM or Ctrl-C, waiting up to {@code closeTimeout} for the close. */
-    static ShutdownHandshake install(Duration closeTimeout) {
+    public static ShutdownHandshake install(Duration closeTimeout) {
         ShutdownHandshake handshake = new ShutdownHandshake(closeTimeout);
         Runtime.getRuntime().addShutdownHook(handshake.hook);
         handshake.installed = true;
@@ -38,7 +38,7 @@ final class ShutdownHandshake implements AutoCloseable {
     }
 
     /** Whether the hook has asked the main thread to stop: checked between two units of work. */
-    boolean stopRequested() {
+    public boolean stopRequested() {
         return stop.getCount() == 0;
     }
 
@@ -46,12 +46,12 @@ final class ShutdownHandshake implements AutoCloseable {
      * What the hook runs right after asking the main thread to stop, to wake it from a wait that checks for a stop
      * only between two units of work (a read of stdin, blocked until the next line). It must write nothing.
      */
-    void onStop(Runnable wakeUp) {
+    public void onStop(Runnable wakeUp) {
         this.wakeUp = wakeUp;
     }
 
     /** Blocks the main thread until the hook asks it to stop. */
-    void awaitStop() throws InterruptedException {
+    public void awaitStop() throws InterruptedException {
         stop.await();
     }
 
@@ -59,7 +59,7 @@ final class ShutdownHandshake implements AutoCloseable {
      * What the hook does: asks the main thread to stop, then waits until it has closed or the timeout has passed.
      * Whether it closed in time.
      */
-    boolean onShutdown() {
+    public boolean onShutdown() {
         stop.countDown();
         wakeUp.run();
         try {
