@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
                     + "and records the broker refuses, are reported with their line number; the exit code is then 1. "
                     + "Exit code 2 on a usage or I/O error, or when Kafka (within 10 s) or the schema registry cannot be "
                     + "reached. The file is read twice, checked then sent, and never held whole; one changed in "
-                    + "between is not sent (exit code 2).",
+                    + "between is not sent (exit code 2). Ctrl-C or SIGTERM while sending: the lines already sent are "
+                    + "awaited, and the line it stopped after is said.",
             "Before sending, the target topics' settings are checked: on a CreateTime topic the broker deletes "
                     + "records by their own timestamp, so records stamped further back than its retention.ms would "
                     + "be deleted before the guard reads them. Then nothing is sent (exit code 3) unless "
@@ -52,6 +53,11 @@ public final class ProduceCommand implements Callable<Integer> {
     static final Duration REACH_TIMEOUT = Duration.ofSeconds(10);
     /** How often {@code --progress} says how far the sending has got. */
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+    /**
+     * How long a signal waits for the lines already handed to the producer to be acknowledged and the summary said,
+     * before the JVM halts anyway: the producer's own wait for an answer is longer (a minute).
+     */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     @Parameters(index = "0", paramLabel = "TIMELINE", description = "JSONL timeline file.")
     private Path timeline;
@@ -125,22 +131,49 @@ public final class ProduceCommand implements Callable<Integer> {
         }
         TimelineProducer.Sent sent;
         TimelineFile.ChangedException changed = null;
-        // each record the broker refuses is said as its answer comes, not held to the end
-        try (TimelineProducer producer = new TimelineProducer(config.producerProperties(), topics, err::println)) {
-            SendProgress said = new SendProgress(lines.sendable(), PROGRESS_INTERVAL, System::nanoTime, err::println);
-            try {
-                lines.forEachSendable(progress ? entry -> {
-                    producer.send(entry);
-                    said.sent();
-                } : producer::send);
-            } catch (TimelineFile.ChangedException e) {
-                changed = e; // what was sent before the change is still awaited and said
+        int[] lastSent = {0};
+        boolean stopped = false;
+        // Ctrl-C or SIGTERM while sending: the lines handed to the producer are awaited and the summary says how far
+        // the timeline got, before the JVM halts; without it, nothing said which lines were sent
+        try (ShutdownHandshake shutdown = ShutdownHandshake.install(STOP_TIMEOUT)) {
+            // each record the broker refuses is said as its answer comes, not held to the end
+            try (TimelineProducer producer = new TimelineProducer(config.producerProperties(), topics, err::println)) {
+                SendProgress said = new SendProgress(lines.sendable(), PROGRESS_INTERVAL, System::nanoTime,
+                        err::println);
+                try {
+                    lines.forEachSendable(entry -> {
+                        if (shutdown.stopRequested()) {
+                            throw new InterruptedException("stopped by a signal");
+                        }
+                        producer.send(entry);
+                        lastSent[0] = entry.lineNumber();
+                        if (progress) {
+                            said.sent();
+                        }
+                    });
+                } catch (TimelineFile.ChangedException e) {
+                    changed = e; // what was sent before the change is still awaited and said
+                } catch (InterruptedException e) {
+                    if (!shutdown.stopRequested()) {
+                        throw e;
+                    }
+                    stopped = true;
+                }
+                sent = producer.finish();
             }
-            sent = producer.finish();
+            out.printf("sent %d agreements to %s, %d orders and %d execution reports to %s%s%n", sent.agreements(),
+                    topics.agreements().name(), sent.orders(), sent.executions(), topics.orders().name(),
+                    sent.refused() == 0 ? "" : "; the broker refused " + sent.refused() + " record(s)");
+            if (stopped) {
+                err.println(cannotProduce() + (lastSent[0] == 0 ? "stopped by a signal before its first line"
+                        : "stopped by a signal after line " + lastSent[0] + ": the lines after it were not sent"));
+            }
+            out.flush(); // said before the JVM halts, when a signal is waiting for this to close
+            err.flush();
         }
-        out.printf("sent %d agreements to %s, %d orders and %d execution reports to %s%s%n", sent.agreements(),
-                topics.agreements().name(), sent.orders(), sent.executions(), topics.orders().name(),
-                sent.refused() == 0 ? "" : "; the broker refused " + sent.refused() + " record(s)");
+        if (stopped) {
+            return LockupGuardCli.EXIT_USAGE;
+        }
         if (changed != null) {
             err.println(cannotProduce() + changed.getMessage());
             return LockupGuardCli.EXIT_USAGE;

@@ -1,0 +1,120 @@
+package com.lockupguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.tools.cli.CommandProcess;
+import com.lockupguard.tools.registry.SchemaRegistryServer;
+import java.io.BufferedWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code produce} in a JVM of its own, stopped by SIGTERM (as Ctrl-C stops it) while it sends: the lines it had
+ * handed to its producer are on the broker, and it says the line it stopped after, so that an operator knows which
+ * lines to send again.
+ */
+@Timeout(240)
+class ProduceStopIT {
+
+    private static final int ORDERS = 200_000;
+    private static final String ORDERS_TOPIC = "stopped-orders";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldSayTheLineItStoppedAfterWhenStoppedBySigtermWhileSendingAndHaveSentExactlyTheLinesUpToIt()
+            throws Exception {
+        String scope = "produce-stop-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1);
+                SchemaRegistryServer registry = new SchemaRegistryServer.Builder(InMemorySchemaRegistry.scope(scope))
+                        .host("127.0.0.1").start();
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers()))) {
+            // given a timeline of 200,000 orders, one per line, and `produce` sending it a record per request (a
+            // batch holds one record), so that it is still sending when the signal comes
+            Path timeline = orders(dir.resolve("orders.jsonl"));
+            Map<String, String> settings = GuardInstance.settings(kafka, "produce-stop", scope);
+            settings.put(GuardConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
+            settings.put(GuardConfig.TOPIC_ORDERS_CONFIG, ORDERS_TOPIC);
+            settings.put("producer.batch.size", "1");
+            List<String> arguments = new ArrayList<>(List.of("produce"));
+            settings.forEach((key, value) -> arguments.addAll(List.of("--set", key + "=" + value)));
+            arguments.add(timeline.toString());
+            Path log = dir.resolve("produce.log");
+            Process produce = CommandProcess.start(dir, log, arguments.toArray(String[]::new));
+            try {
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+                        .failFast(() -> !produce.isAlive()).until(() -> written(admin) > 0);
+
+                // when it is sent SIGTERM while it sends
+                produce.destroy();
+                assertThat(produce.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+                // then its JVM ended as a signal ends it, having said how many orders it sent and after which line it
+                // stopped; and the topic holds exactly those: the lines up to that one, none lost, none after it
+                String said = Files.readString(log);
+                assertThat(produce.exitValue()).as("exit code of a JVM ended by SIGTERM:%n%s", said).isEqualTo(143);
+                Matcher sent = Pattern.compile("sent 0 agreements to agreements, (\\d+) orders and 0 execution "
+                        + "reports to " + ORDERS_TOPIC).matcher(said);
+                Matcher stopped = Pattern.compile("cannot produce .*orders.jsonl: stopped by a signal after line "
+                        + "(\\d+): the lines after it were not sent").matcher(said);
+                assertThat(sent.find()).as(said).isTrue();
+                assertThat(stopped.find()).as(said).isTrue();
+                long lastLine = Long.parseLong(stopped.group(1));
+                assertThat(Long.parseLong(sent.group(1))).isEqualTo(lastLine);
+                assertThat(lastLine).isPositive().isLessThan(ORDERS);
+                assertThat(written(admin)).isEqualTo(lastLine);
+            } finally {
+                produce.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    /** {@link #ORDERS} orders of one holding, a millisecond apart from now, one per line. */
+    private static Path orders(Path file) throws Exception {
+        Instant start = Instant.now();
+        try (BufferedWriter out = Files.newBufferedWriter(file)) {
+            for (int i = 1; i <= ORDERS; i++) {
+                out.write("{\"type\":\"order\",\"at\":\"" + start.plusMillis(i) + "\",\"orderId\":\"o" + i
+                        + "\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\","
+                        + "\"quantity\":1}\n");
+            }
+        }
+        return file;
+    }
+
+    /** How many records the orders topic holds: its producer is not transactional, so each offset is one. */
+    private static long written(Admin admin) throws Exception {
+        if (!admin.listTopics().names().get().contains(ORDERS_TOPIC)) {
+            return 0;
+        }
+        Map<TopicPartition, OffsetSpec> ends = admin.describeTopics(List.of(ORDERS_TOPIC)).allTopicNames().get()
+                .get(ORDERS_TOPIC).partitions().stream()
+                .collect(Collectors.toMap(partition -> new TopicPartition(ORDERS_TOPIC, partition.partition()),
+                        partition -> OffsetSpec.latest()));
+        return admin.listOffsets(ends).all().get().values().stream().mapToLong(info -> info.offset()).sum();
+    }
+}
