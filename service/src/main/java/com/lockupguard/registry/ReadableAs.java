@@ -1,21 +1,36 @@
 package com.lockupguard.registry;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.avro.LogicalType;
+import org.apache.avro.Resolver;
 import org.apache.avro.Schema;
 import org.apache.avro.Schema.Type;
+import org.apache.avro.generic.GenericData;
 
 /**
  * What Avro's schema resolution lets through that the guard must not read into its own classes. Avro resolves a
  * writer's record into a reader's record of any name (its compatibility check compares their names, without the
  * namespace); neither compares logical types, so a producer's {@code timestamp-micros} is read as
- * {@code timestamp-millis} (2003 read as the year 35492) and passes the check. Used by the start's check of what
- * producers registered ({@link SchemaBootstrap}) and by the deserializer of every record, so that both refuse alike.
+ * {@code timestamp-millis} (2003 read as the year 35492) and passes the check. And its check passes some schemas its
+ * reading then fails on, record after record. Used by the start's check of what producers registered
+ * ({@link SchemaBootstrap}) and by the deserializer of every record, so that both refuse alike.
  */
 public final class ReadableAs {
+
+    /** The types Avro reads a value of each type as, besides its own. */
+    private static final Map<Type, Set<Type>> PROMOTIONS = Map.of(
+            Type.INT, Set.of(Type.LONG, Type.FLOAT, Type.DOUBLE),
+            Type.LONG, Set.of(Type.FLOAT, Type.DOUBLE),
+            Type.FLOAT, Set.of(Type.DOUBLE),
+            Type.STRING, Set.of(Type.BYTES),
+            Type.BYTES, Set.of(Type.STRING));
 
     private ReadableAs() {
     }
@@ -25,7 +40,7 @@ public final class ReadableAs {
      * another name (as Avro's check compares them: in any namespace, or named by an alias of the reader's), or a field
      * the reader gives a logical type the writer gave another. A field written plain (a long) is read as the reader's
      * logical type says (milliseconds), as its contract documents it; a logical type the reader's field has none of
-     * (a {@code uuid} on a string id) changes nothing it reads.
+     * (a {@code uuid} on a string id) changes nothing it reads. Then, what Avro's reading of it would fail on.
      */
     public static String refusal(Schema reader, Schema writer) {
         if (reader.getType() == Type.RECORD && writer.getType() == Type.RECORD && !sameName(reader, writer)) {
@@ -34,7 +49,45 @@ public final class ReadableAs {
         }
         List<String> differing = new ArrayList<>();
         compare(reader, writer, reader.getName(), differing, new HashSet<>());
-        return differing.isEmpty() ? null : "its logical types are not the guard's: " + String.join("; ", differing);
+        if (!differing.isEmpty()) {
+            return "its logical types are not the guard's: " + String.join("; ", differing);
+        }
+        String unresolved = firstError(Resolver.resolve(writer, reader, GenericData.get()),
+                Collections.newSetFromMap(new IdentityHashMap<>()));
+        return unresolved == null ? null : "Avro's reading of it fails (" + unresolved + "), though its compatibility "
+                + "check passes";
+    }
+
+    /**
+     * The first error Avro's resolution of a writer's schema into a reader's holds, or null: what its reader would
+     * throw at the record that reaches it. Its compatibility check, which the start also runs, passes some of them:
+     * an enum of another namespace (its check compares the names without it, the reader's union branches by the full
+     * name), written outside a union shaped as the reader's.
+     */
+    private static String firstError(Resolver.Action action, Set<Resolver.Action> seen) {
+        if (action == null || !seen.add(action)) {
+            return null;
+        }
+        if (action instanceof Resolver.ErrorAction error) {
+            return error.toString();
+        }
+        List<Resolver.Action> next = new ArrayList<>();
+        if (action instanceof Resolver.WriterUnion union) {
+            next.addAll(Arrays.asList(union.actions));
+        } else if (action instanceof Resolver.ReaderUnion union) {
+            next.add(union.actualAction);
+        } else if (action instanceof Resolver.RecordAdjust record) {
+            next.addAll(Arrays.asList(record.fieldActions));
+        } else if (action instanceof Resolver.Container container) {
+            next.add(container.elementAction);
+        }
+        for (Resolver.Action inner : next) {
+            String error = firstError(inner, seen);
+            if (error != null) {
+                return error;
+            }
+        }
+        return null;
     }
 
     /** Whether a record named as {@code writer} is read as {@code reader}, as Avro's own check has it. */
@@ -88,7 +141,11 @@ public final class ReadableAs {
         return read.aliases().stream().map(writer::getField).filter(field -> field != null).findFirst().orElse(null);
     }
 
-    /** The branch of {@code reader} (a union, or not) a value written as {@code written} is read into, or null. */
+    /**
+     * The branch of {@code reader} (a union, or not) a value written as {@code written} is read into, or null: one of
+     * its type, else one Avro promotes it to (an {@code int} read as a {@code long}: a {@code date} written there would
+     * otherwise be read as a {@code timestamp-millis}, 2003-07-10 as 12 seconds after 1970, unrefused).
+     */
     private static Schema branchFor(Schema reader, Schema written) {
         List<Schema> branches = reader.getType() == Type.UNION ? reader.getTypes() : List.of(reader);
         for (Schema branch : branches) {
@@ -98,6 +155,7 @@ public final class ReadableAs {
                 return branch;
             }
         }
-        return null;
+        return branches.stream().filter(branch -> PROMOTIONS.getOrDefault(written.getType(), Set.of())
+                .contains(branch.getType())).findFirst().orElse(null);
     }
 }

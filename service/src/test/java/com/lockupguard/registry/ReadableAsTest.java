@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.ProposedOrder;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.junit.jupiter.api.Test;
 
 /** What a producer's schema may differ in from the guard's, beyond what Avro's resolution checks. */
@@ -64,5 +66,45 @@ class ReadableAsTest {
         assertThat(ReadableAs.refusal(Agreement.getClassSchema(), older))
                 .isEqualTo("a com.example.Letter is not a com.lockupguard.avro.Agreement (nor named by an alias of "
                         + "it)");
+    }
+
+    @Test
+    void shouldRefuseADateWrittenInAUnionWhereTheGuardReadsATimestampThoughAvroPromotesTheIntToALong() {
+        // given an agreement whose effectiveAt is an optional date (days), which Avro reads into the guard's optional
+        // timestamp-millis by promoting the int to a long: 2003-07-10 would be 12.243 s after 1970
+        Schema days = agreementWith("\"name\":\"effectiveAt\",\"type\":[\"null\",{\"type\":\"long\","
+                + "\"logicalType\":\"timestamp-millis\"}]",
+                "\"name\":\"effectiveAt\",\"type\":[\"null\",{\"type\":\"int\",\"logicalType\":\"date\"}]");
+        assertThat(days.getField("effectiveAt").schema().getTypes().get(1).getLogicalType().getName())
+                .isEqualTo("date");
+        // when / then it is refused, naming the field
+        assertThat(ReadableAs.refusal(Agreement.getClassSchema(), days))
+                .isEqualTo("its logical types are not the guard's: Agreement.effectiveAt is written as date, read as "
+                        + "timestamp-millis");
+    }
+
+    @Test
+    void shouldRefuseAnEnumOfAnotherNamespaceThatAvroWouldNotReadIntoTheGuardsUnionThoughItsCheckPasses() {
+        // given orders of a producer's namespace whose kind is a required enum of that namespace: Avro's check
+        // compares enum names without their namespace, its reading matches the guard's union branch by full name
+        Schema required = ordersOfAcmeWithKind("{\"type\":\"enum\",\"name\":\"OrderKind\",\"symbols\":"
+                + "[\"PUBLIC_SALE\",\"PRIVATE_TRANSFER\",\"PURCHASE\",\"UNKNOWN\"],\"default\":\"UNKNOWN\"}");
+        Schema optional = ordersOfAcmeWithKind("[\"null\",{\"type\":\"enum\",\"name\":\"OrderKind\","
+                + "\"symbols\":[\"PUBLIC_SALE\",\"PRIVATE_TRANSFER\",\"PURCHASE\",\"UNKNOWN\"],"
+                + "\"default\":\"UNKNOWN\"}]");
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(ProposedOrder.getClassSchema(), required)
+                .getType()).isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+        // when / then the required enum is refused, as Avro's reader would fail on every record; the optional one,
+        // in a union shaped as the guard's, is read
+        assertThat(ReadableAs.refusal(ProposedOrder.getClassSchema(), required))
+                .startsWith("Avro's reading of it fails (").contains("com.acme.orders.OrderKind");
+        assertThat(ReadableAs.refusal(ProposedOrder.getClassSchema(), optional)).isNull();
+    }
+
+    private static Schema ordersOfAcmeWithKind(String kind) {
+        return new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"ProposedOrder\",\"namespace\":"
+                + "\"com.acme.orders\",\"fields\":[{\"name\":\"orderId\",\"type\":\"string\"},{\"name\":"
+                + "\"investorId\",\"type\":\"string\"},{\"name\":\"securityId\",\"type\":\"string\"},"
+                + "{\"name\":\"kind\",\"type\":" + kind + "},{\"name\":\"quantity\",\"type\":\"long\"}]}");
     }
 }
