@@ -260,6 +260,57 @@ try {
   const pillReads = shown.length ? new RegExp(`^alerts: latest ${shown.length}( \\(\\d+ breach(es)?\\))?$`) : /^alerts: none recent$/;
   if (!pillReads.test(pill)) throw new Error(`the alert pill reads '${pill}' for ${shown.length} alerts shown`);
   console.log('alert pill:', pill);
+  // a run of alerts within the limit (a desk's thousands of small unapproved fills) neither pushes a breach off the
+  // list nor has the page draw the list once per alert (3,000 of them froze it for seconds)
+  const breachesShown = await page.locator('#alerts li[data-breach="true"]').evaluateAll((items) => items.map((li) => li.dataset.executionId));
+  const flood = await page.evaluate(async () => {
+    const from = Date.now();
+    let drawn = 0;
+    const observer = new MutationObserver(() => { drawn++; });
+    observer.observe(document.querySelector('#alerts'), { childList: true });
+    for (let i = 0; i < 3000; i++) {
+      addAlerts([{ executionId: `flood-${i}`, orderId: `f-${i}`, investorId: 'load', securityId: 'L', type: 'UNAPPROVED_SALE',
+        quantity: 1, allowedNow: 10, breachesAgreement: false, evaluatedAt: new Date(from + i).toISOString() }]);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    observer.disconnect();
+    return { drawn, shown: [...document.querySelectorAll('#alerts li[data-execution-id]')].map((li) => li.dataset.executionId),
+      pill: document.querySelector('#alert-state').className };
+  });
+  const breachesKept = breachesShown.filter((id) => flood.shown.includes(id));
+  if (breachesKept.length !== breachesShown.length) throw new Error(`after 3,000 alerts within the limit the page shows breaches ${breachesKept}, not ${breachesShown}`);
+  if (flood.shown.length !== 200 + breachesShown.length) throw new Error(`after 3,000 alerts the page shows ${flood.shown.length}`);
+  if (breachesShown.length && !flood.pill.includes('bad')) throw new Error(`the pill is '${flood.pill}' with breaches shown`);
+  if (flood.drawn > 2) throw new Error(`3,000 alerts drew the list ${flood.drawn} times`);
+  console.log(`3,000 alerts within the limit: ${breachesShown.length} breach(es) kept, the list drawn ${flood.drawn} time(s)`);
+  await page.evaluate(() => {
+    state.alerts = state.alerts.filter((a) => !a.executionId.startsWith('flood-'));
+    state.alertKeys = new Set(state.alerts.map(alertKey));
+    renderAlerts();
+  });
+
+  // an id written right to left, or with a direction control, cannot reorder the figures beside it, and its controls
+  // are shown; an id of 256 characters (the most the id rule allows) wraps rather than push the columns off screen
+  const hostileIds = (url) => url.pathname === '/api/holdings';
+  const rlo = 'Zo\u00e9\u202eevil';
+  const long = 'L'.repeat(256);
+  await page.route(hostileIds, async (route) => {
+    const response = await route.fetch();
+    const list = await response.json();
+    const letter = list.find((h) => h.investorId === 'dutchess' && h.securityId === 'CBYI');
+    await route.fulfill({ response, json: [...list, { ...letter, investorId: rlo, securityId: 'S' },
+      { ...letter, investorId: long, securityId: 'S' }] });
+  });
+  const rloRow = page.locator(`#holdings tbody tr[data-holding="${rlo}/S"]`);
+  await rloRow.waitFor({ timeout: 30_000 });
+  await page.locator(`#holdings tbody tr[data-holding="${long}/S"]`).waitFor({ timeout: 30_000 });
+  const rloCell = (await rloRow.locator('td').first().innerText()).trim();
+  if (rloCell !== 'Zo\u00e9<U+202E>evil') throw new Error(`an id with a right-to-left override shows as '${rloCell}'`);
+  const spread = await page.evaluate(() => ({ table: document.querySelector('#holdings').scrollWidth,
+    window: document.documentElement.clientWidth }));
+  if (spread.table > spread.window) throw new Error(`a 256-character id widens the holdings to ${spread.table} px in ${spread.window}`);
+  await page.unroute(hostileIds);
+  console.log(`hostile ids: '${rloCell}', a 256-character id in a table ${spread.table} px wide of ${spread.window}`);
 
   // the new counters are scraped, at 0 where nothing happened
   const metrics = await (await fetch(new URL('metrics', base), authorized)).text();
@@ -394,7 +445,7 @@ try {
   await page.locator('#detail-title', { hasText: 'Holding fake/USED' }).waitFor({ timeout: 10_000 }).catch(() => {
     throw new Error('Enter on a focused holding did not select it');
   });
-  if (await used.getAttribute('aria-selected') !== 'true') throw new Error('the selected row is not aria-selected');
+  if (await used.getAttribute('aria-current') !== 'true') throw new Error('the selected row is not aria-current');
   const usedCalendar = (await page.locator('#calendar').innerText()).replace(/\s+/g, ' ');
   if (!usedCalendar.includes('next release none: all used (600 sold, 400 reserved)')) {
     throw new Error(`its calendar shows ${usedCalendar}`);
@@ -421,13 +472,13 @@ try {
   // reservations and holdings that cannot be read (an instance gone: 503) are marked stale until a read succeeds
   provoked.push(503);
   usedAnswer = (route) => route.fulfill({ status: 503, json: { status: 503, error: 'rebalancing; retry' } });
-  await page.locator('#reservations-stale', { hasText: /^stale since \d\d:\d\d:\d\d — 503 rebalancing; retry$/ })
+  await page.locator('#reservations-stale', { hasText: /^stale since \d\d:\d\d:\d\d UTC — 503 rebalancing; retry$/ })
     .waitFor({ timeout: 15_000 });
   console.log('reservations that cannot be read:', (await page.locator('#reservations-stale').innerText()).trim());
   await page.unroute(isHoldingsList);
   await page.route(isHoldingsList, (route) => route.fulfill({ status: 503,
     json: { status: 503, error: 'the guard at 10.0.0.7:8080 did not answer within 3 s' } }));
-  await page.locator('#holdings-stale', { hasText: /^stale since \d\d:\d\d:\d\d — 503 the guard at 10\.0\.0\.7:8080/ })
+  await page.locator('#holdings-stale', { hasText: /^stale since \d\d:\d\d:\d\d UTC — 503 the guard at 10\.0\.0\.7:8080/ })
     .waitFor({ timeout: 15_000 });
   if (!await page.locator('#holdings tbody tr[data-holding="dutchess/CBYI"]').count()) {
     throw new Error('stale rows were taken away');

@@ -13,10 +13,24 @@
 const state = { holdings: [], selected: null, history: [], alerts: [], alertKeys: new Set() };
 const fmt = new Intl.NumberFormat('en-US');
 const $ = (selector) => document.querySelector(selector);
+// the latest alerts within the limit the page keeps, and, kept apart, the latest breaches of the agreement: a run of
+// thousands of small unapproved fills must not push a breach out of sight
 const MAX_ALERTS = 200;
+const MAX_BREACHES = 200;
+const MAX_RESERVATIONS = 200;
 
 function esc(value) {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+/**
+ * An id (investor, security, order, execution) as text: isolated from the text around it, so that one written right to
+ * left, or holding a direction control, cannot reorder the figures beside it ("Zoé" + U+202E turned "120,000" into
+ * "000,021"), and with its invisible controls shown by code point: two ids that look alike are told apart.
+ */
+function idText(value) {
+  const shown = String(value ?? '').replace(/[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g,
+    (c) => `<U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
+  return `<bdi class="id">${esc(shown)}</bdi>`;
 }
 function shares(n) { return n === null || n === undefined ? '–' : fmt.format(n); }
 function when(iso) { return iso ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : '–'; }
@@ -137,8 +151,8 @@ function describe(e) {
   return e.message || String(e);
 }
 
-/** A time of day on this computer's clock, HH:MM:SS. */
-function clock(date) { return date.toTimeString().slice(0, 8); }
+/** A time of day, HH:MM:SS UTC, as every other time on the page. */
+function clock(date) { return `${date.toISOString().slice(11, 19)} UTC`; }
 
 // Since when each table (holdings, reservations) has failed to update, and when it last did
 const staleness = { holdings: { since: null, updated: null }, reservations: { since: null, updated: null } };
@@ -309,7 +323,7 @@ const COUNTDOWN_CELL = 9;
 
 /** What each cell of a holding's row shows (the countdown's text is ticked apart: its release date stands for it). */
 function holdingCells(p) {
-  return [esc(p.investorId), esc(p.securityId), windowOf(p), p.registered ? 'yes' : 'no', shares(p.releasedToDate),
+  return [idText(p.investorId), idText(p.securityId), windowOf(p), p.registered ? 'yes' : 'no', shares(p.releasedToDate),
     shares(p.soldToDate), shares(p.reservedNow), shares(p.availableNow), usageBar(p),
     p.nextReleaseAt ? `at ${esc(p.nextReleaseAt)}` : allUsed(p), shares(p.availableAtNextRelease)];
 }
@@ -318,7 +332,6 @@ function holdingRow(holding) {
   const row = document.createElement('tr');
   row.dataset.holding = holding;
   row.tabIndex = 0; // selected from the keyboard too: Enter or Space
-  row.setAttribute('aria-selected', 'false');
   row.innerHTML = HOLDING_CELLS;
   return { row, cells: [...row.cells], shown: [] };
 }
@@ -336,7 +349,8 @@ function updateRow(entry, p) {
 
 function showSelected(entry, selected) {
   entry.row.classList.toggle('selected', selected);
-  entry.row.setAttribute('aria-selected', String(selected));
+  // a plain table's row: aria-selected is for grids and lists of options, which this is not
+  if (selected) entry.row.setAttribute('aria-current', 'true'); else entry.row.removeAttribute('aria-current');
 }
 
 function renderHoldings() {
@@ -344,6 +358,7 @@ function renderHoldings() {
   if (!state.holdings.length) {
     holdingRows.clear();
     body.innerHTML = '<tr><td colspan="11" class="muted">no holdings yet</td></tr>';
+    renderCalendar(); // a holding selected before is not listed any more: none of its dates stay
     return;
   }
   const listed = new Set(state.holdings.map(key));
@@ -412,7 +427,8 @@ async function select(holding) {
     $('#reservations tbody').innerHTML = '<tr><td colspan="8" class="muted">loading…</td></tr>';
   }
   $('#detail').hidden = false;
-  $('#detail-title').textContent = `Holding ${holding}`;
+  // ids hold no '/': the holding's two, each isolated
+  $('#detail-title').innerHTML = `Holding ${holding.split('/').map(idText).join('/')}`;
   renderCalendar(); // from the list already read: under this title at once, never the holding shown before
   await Promise.all([refreshHistory(), refreshReservations()]);
   renderCalendar();
@@ -474,10 +490,15 @@ async function refreshReservations() {
     body.innerHTML = '<tr><td colspan="8" class="muted">no open reservations</td></tr>';
     return;
   }
-  body.innerHTML = reservations.map((r) => `<tr data-order-id="${esc(r.orderId)}"${r.ageSeconds > 86400 ? ' class="stale"' : ''}>
-    <td>${esc(r.orderId)}</td><td>${esc(r.kind)}</td><td>${windowOf(r)}</td><td class="num">${shares(r.quantity)}</td>
+  // the oldest first, and no more than MAX_RESERVATIONS rows: a holding with thousands of open reservations would
+  // push the rest of the page out of reach and take seconds to draw, every 5 s
+  const more = reservations.length - MAX_RESERVATIONS;
+  body.innerHTML = reservations.slice(0, MAX_RESERVATIONS).map((r) => `<tr data-order-id="${esc(r.orderId)}"${r.ageSeconds > 86400 ? ' class="stale"' : ''}>
+    <td>${idText(r.orderId)}</td><td>${esc(r.kind)}</td><td>${windowOf(r)}</td><td class="num">${shares(r.quantity)}</td>
     <td class="num">${shares(r.taken)}</td><td class="num">${shares(r.rest)}</td><td>${when(r.openedAt)}</td>
-    <td class="num" title="${esc(r.ageSeconds)} s">${age(r.ageSeconds)}</td></tr>`).join('');
+    <td class="num" title="${esc(r.ageSeconds)} s">${age(r.ageSeconds)}</td></tr>`).join('')
+    + (more > 0 ? `<tr class="more"><td colspan="8" class="muted">and ${shares(more)} more, newer: `
+      + `${holdingPath(holding)}/reservations lists every one</td></tr>` : '');
 }
 const refreshSelectedSoon = throttle(() => { refreshHistory(); refreshReservations(); }, 300);
 
@@ -599,7 +620,7 @@ function renderDecision(d, prepend) {
   if (d.repeated) item.classList.add('repeated');
   item.innerHTML = `<span class="when">${when(d.at)}</span>
     <span class="badge ${esc(d.decision)}">${esc(d.decision)}</span>
-    <span><b>${esc(d.orderId)}</b>${d.repeated ? ' <span class="retry" title="a resend of this order, answered with its first decision">retry</span>' : ''} ${esc(d.investorId)}/${esc(d.securityId)} ${esc(d.kind || '?')} ${shares(d.quantity)}
+    <span><b>${idText(d.orderId)}</b>${d.repeated ? ' <span class="retry" title="a resend of this order, answered with its first decision">retry</span>' : ''} ${idText(d.investorId)}/${idText(d.securityId)} ${esc(d.kind || '?')} ${shares(d.quantity)}
       ${d.reasons.length ? `<div class="reasons">${esc(d.reasons.join(', '))}</div>` : ''}</span>
     <span class="when">max now ${shares(d.maxAllowedNow)}</span>`;
   addToFeed(item, prepend);
@@ -613,8 +634,8 @@ function renderReport(r, prepend = true) {
     : r.kind === 'CANCEL' ? `released ${shares(r.released)}` : `covered ${shares(r.covered)}`;
   item.innerHTML = `<span class="when">${when(r.reportedAt)}</span>
     <span class="badge ${esc(r.kind || 'UNKNOWN')}">${esc(r.kind || '?')}</span>
-    <span><b>${esc(r.orderId)}</b> ${esc(r.investorId)}/${esc(r.securityId)} ${r.kind === 'FILL' ? shares(r.quantity) : ''}
-      <span class="muted">exec ${esc(r.executionId)}</span>
+    <span><b>${idText(r.orderId)}</b> ${idText(r.investorId)}/${idText(r.securityId)} ${r.kind === 'FILL' ? shares(r.quantity) : ''}
+      <span class="muted">exec ${idText(r.executionId)}</span>
       ${r.alert ? `<div class="reasons">${esc(r.alert.type)} ${shares(r.alert.quantity)}${r.alert.breachesAgreement ? ' · breach' : ''}</div>` : ''}</span>
     <span class="when">${what}</span>`;
   addToFeed(item, prepend);
@@ -691,15 +712,35 @@ const decisionsRetry = backoff();
 
 function alertKey(a) { return `${a.investorId}/${a.securityId}/${a.executionId}`; }
 
-/** Adds alerts (newest first by evaluation time), once each: one may come both from the list and live. */
+/**
+ * Adds alerts, once each (one may come both from a list and live), shown newest first by evaluation time. They are
+ * taken in at most every 100 ms: a burst of thousands, each sorting the list and drawing it again, froze the page.
+ */
+let alertsIncoming = [];
+let alertsTimer = null;
 function addAlerts(alerts) {
-  for (const a of alerts) {
+  alertsIncoming.push(...alerts);
+  if (alertsTimer === null) alertsTimer = setTimeout(takeAlerts, 100);
+}
+
+function takeAlerts() {
+  alertsTimer = null;
+  const incoming = alertsIncoming;
+  alertsIncoming = [];
+  for (const a of incoming) {
     if (state.alertKeys.has(alertKey(a))) continue;
     state.alertKeys.add(alertKey(a));
     state.alerts.push(a);
   }
   state.alerts.sort((a, b) => Date.parse(b.evaluatedAt) - Date.parse(a.evaluatedAt));
-  while (state.alerts.length > MAX_ALERTS) state.alertKeys.delete(alertKey(state.alerts.pop()));
+  // the oldest go, within the limit past MAX_ALERTS of them and breaches past MAX_BREACHES
+  const counts = { within: 0, breach: 0 };
+  state.alerts = state.alerts.filter((a) => {
+    const kind = a.breachesAgreement ? 'breach' : 'within';
+    if (++counts[kind] <= (a.breachesAgreement ? MAX_BREACHES : MAX_ALERTS)) return true;
+    state.alertKeys.delete(alertKey(a));
+    return false;
+  });
   renderAlerts();
 }
 
@@ -711,8 +752,9 @@ function renderAlerts() {
   pill.textContent = state.alerts.length
     ? `alerts: latest ${state.alerts.length}${breaches ? ` (${breaches} breach${breaches > 1 ? 'es' : ''})` : ''}`
     : 'alerts: none recent';
-  pill.title = `the latest compliance alerts, at most ${MAX_ALERTS} on this page; /metrics counts every alert `
-    + 'since each instance started (lockup_guard_compliance_alerts_total)';
+  pill.title = `the latest compliance alerts on this page: at most ${MAX_ALERTS} within the limit and, kept apart, `
+    + `the latest ${MAX_BREACHES} breaches; /metrics counts every alert since each instance started `
+    + '(lockup_guard_compliance_alerts_total)';
   pill.className = 'pill ' + (breaches ? 'bad' : state.alerts.length ? 'warn' : 'ok');
   if (!state.alerts.length) { list.innerHTML = '<li class="muted">no alerts</li>'; return; }
   list.innerHTML = state.alerts.map((a) => `<li class="alert ${a.breachesAgreement ? 'breach' : 'warning'}"
@@ -720,8 +762,8 @@ function renderAlerts() {
       data-breach="${a.breachesAgreement}">
     <span class="when">${when(a.evaluatedAt)}</span>
     <span class="label">${a.breachesAgreement ? 'breach' : 'within limit'}</span>
-    <span><b>${esc(a.investorId)}/${esc(a.securityId)}</b> order <b>${esc(a.orderId)}</b> <span class="type">${esc(a.type)}</span>
-      <span class="muted">exec ${esc(a.executionId)}</span></span>
+    <span><b>${idText(a.investorId)}/${idText(a.securityId)}</b> order <b>${idText(a.orderId)}</b> <span class="type">${esc(a.type)}</span>
+      <span class="muted">exec ${idText(a.executionId)}</span></span>
     <span class="amounts"><b>${shares(a.quantity)}</b> sold without a live approval vs <b>${shares(a.allowedNow)}</b> allowed now</span>
   </li>`).join('');
 }
@@ -731,9 +773,11 @@ let alertsAsked = 0;
 async function loadAlerts() {
   const asked = ++alertsAsked;
   try {
-    const alerts = await getJson('/api/alerts?limit=100');
+    // the breaches apart: the latest alerts may all be within the limit, and the breaches older
+    const [alerts, breaches] = await Promise.all([getJson('/api/alerts?limit=100'),
+      getJson(`/api/alerts?breaches=true&limit=${MAX_BREACHES}`)]);
     if (asked !== alertsAsked) return; // a later load shows them (or the screen was cleared meanwhile)
-    addAlerts(alerts);
+    addAlerts([...alerts, ...breaches]);
     alertsRetry.reset();
   } catch (e) {
     if (asked !== alertsAsked) return;
@@ -936,6 +980,8 @@ async function sendOrder(real) {
     if (real && e.status && settled(e.status)) forgetGeneratedId(field);
   } finally {
     formBusy(false);
+    // disabled while the request was under way, the button pressed lost the focus to the page: it gets it back
+    if (document.activeElement === document.body) $(real ? '#submit' : '#what-if').focus();
   }
 }
 
@@ -962,6 +1008,9 @@ function clearScreen() {
   state.history = [];
   state.alerts = [];
   state.alertKeys.clear();
+  alertsIncoming = [];
+  clearTimeout(alertsTimer);
+  alertsTimer = null;
   holdingRows.clear();
   historyOf = null;
   reservationsOf = null;

@@ -58,6 +58,8 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     /** Chart points kept over all holdings (about 130 bytes each), past which the least recent holdings go. */
     static final long HISTORY_POINTS_IN_ALL = 250_000;
     static final int RECENT_ALERTS = 1_000;
+    /** Breaches of the agreement kept besides the recent alerts, so that no run of other alerts forgets them. */
+    static final int RECENT_BREACHES = 1_000;
     /** Execution reports' results kept for {@code /api/reports}, newest by when they happened. */
     static final int RECENT_REPORTS = 1_000;
     static final Duration FIRST_RESTART_DELAY = Duration.ofMillis(200);
@@ -75,6 +77,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     private final DecisionWaiters waiting = new DecisionWaiters();
     private final RecentDecisions recent = new RecentDecisions(RECENT_DECISIONS);
     private final RecentOfHoldings<ComplianceAlert> alerts = RecentOfHoldings.alerts(RECENT_ALERTS);
+    private final RecentOfHoldings<ComplianceAlert> breaches = RecentOfHoldings.alerts(RECENT_BREACHES);
     private final RecentOfHoldings<ReportResult> reports = RecentOfHoldings.reports(RECENT_REPORTS);
     private final PositionHistories histories = new PositionHistories(HISTORY_POINTS_PER_HOLDING,
             HISTORY_POINTS_IN_ALL);
@@ -142,6 +145,11 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     @Override
     public List<ComplianceAlert> alerts(String investorId, String securityId, int limit) {
         return alerts.newestFirst(investorId, securityId, limit);
+    }
+
+    @Override
+    public List<ComplianceAlert> breaches(String investorId, String securityId, int limit) {
+        return breaches.newestFirst(investorId, securityId, limit);
     }
 
     @Override
@@ -407,6 +415,9 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
             publish(new Event(Event.POSITION, record.key(), position));
         } else if (record.value() instanceof ComplianceAlert alert) {
             alerts.add(alert);
+            if (alert.getBreachesAgreement()) {
+                breaches.add(alert);
+            }
             publish(new Event(Event.ALERT, record.key(), alert));
         } else if (record.value() instanceof ReportResult result) {
             reports.add(result);

@@ -49,6 +49,12 @@ public interface DecisionHistory {
     List<ComplianceAlert> alerts(String investorId, String securityId, int limit);
 
     /**
+     * The latest of those alerts that breach the agreement, newest first, kept apart: a run of alerts within the
+     * limit (late fills of a desk's many small orders, say) forgets older alerts, and must not take a breach with them.
+     */
+    List<ComplianceAlert> breaches(String investorId, String securityId, int limit);
+
+    /**
      * The latest execution reports' results (fills and cancels as the guard took them), newest (by when they
      * happened) first, of one investor and/or one security, or of all (nulls).
      */

@@ -113,6 +113,8 @@ public final class GuardWebServer implements AutoCloseable {
 
     /** What a list of the newest records of some holdings is asked for with. */
     private static final QueryParameters FILTERS = QueryParameters.of("investorId", "securityId", "limit");
+    private static final QueryParameters ALERT_FILTERS = QueryParameters.of("investorId", "securityId", "limit",
+            "breaches");
 
     static final String PRINCIPAL = "lockup-guard.principal";
     private static final String EVENT_STREAM = "text/event-stream";
@@ -238,7 +240,7 @@ public final class GuardWebServer implements AutoCloseable {
             config.routes.get("/api/holdings/{investorId}/{securityId}/orders/{orderId}",
                     timed("order", this::order), Access.READ, Access.PEER);
             config.routes.get("/api/decisions", this::decisions, Access.READ, FILTERS);
-            config.routes.get("/api/alerts", this::alerts, Access.READ, FILTERS);
+            config.routes.get("/api/alerts", this::alerts, Access.READ, ALERT_FILTERS);
             config.routes.get("/api/reports", this::reports, Access.READ, FILTERS);
             config.routes.post("/api/events/ticket", this::ticket, Access.READ);
             config.routes.sse("/api/events", this::events, Access.READ, Access.TICKET);
@@ -715,7 +717,11 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     private void alerts(Context ctx) {
-        listOfHoldings(ctx, DecisionFeed.RECENT_ALERTS, backend().feed()::alerts, contracts::alert);
+        if (booleanParam(ctx, "breaches")) {
+            listOfHoldings(ctx, DecisionFeed.RECENT_BREACHES, backend().feed()::breaches, contracts::alert);
+        } else {
+            listOfHoldings(ctx, DecisionFeed.RECENT_ALERTS, backend().feed()::alerts, contracts::alert);
+        }
     }
 
     private void reports(Context ctx) {
@@ -824,6 +830,18 @@ public final class GuardWebServer implements AutoCloseable {
     private static HoldingKey holdingOf(Context ctx) {
         return new HoldingKey(OrderBody.id("investorId", ctx.pathParam("investorId")),
                 OrderBody.id("securityId", ctx.pathParam("securityId")));
+    }
+
+    /** {@code ?name=true} or {@code false}; false when left out. */
+    private static boolean booleanParam(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (!value.equals("true")) {
+            throw ApiException.badRequest(name, name + " must be true or false, was '" + value + "'");
+        }
+        return true;
     }
 
     private static int intParam(Context ctx, String name, int fallback, int min, int max) {

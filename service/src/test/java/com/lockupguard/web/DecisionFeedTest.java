@@ -179,6 +179,30 @@ class DecisionFeedTest {
     }
 
     @Test
+    void shouldKeepABreachThatARunOfAlertsWithinTheLimitPushesOutOfTheRecentAlerts() {
+        // given a feed that read a breach, then more alerts within the limit than it keeps (a desk's small late fills)
+        MockFeedConsumer consumer = new MockFeedConsumer(1, List.of());
+        start(consumer);
+        consumer.append(MockFeedConsumer.ALERTS, 0, "dutchess/CBYI",
+                GuardWebServerTest.alert("breach", "dutchess", "CBYI", "2003-07-11T14:30:00Z", 90_000), null);
+        Instant later = Instant.parse("2003-07-12T00:00:00Z");
+        for (int i = 0; i < DecisionFeed.RECENT_ALERTS; i++) {
+            consumer.append(MockFeedConsumer.ALERTS, 0, "load/L",
+                    GuardWebServerTest.alert("x" + i, "load", "L", later.plusSeconds(i).toString(), 1), null);
+        }
+
+        // when every one is read
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> feed.alerts(null, null, 1).get(0).getExecutionId().equals("x999"));
+
+        // then the recent alerts have forgotten the breach, and the breaches still hold it
+        assertThat(feed.alerts(null, null, DecisionFeed.RECENT_ALERTS)).hasSize(DecisionFeed.RECENT_ALERTS)
+                .noneMatch(alert -> alert.getExecutionId().equals("breach"));
+        assertThat(feed.breaches(null, null, 10)).extracting(alert -> alert.getExecutionId()).containsExactly("breach");
+        assertThat(feed.breaches("load", null, 10)).isEmpty();
+    }
+
+    @Test
     void shouldLetNoCallerWaitForADecisionOnceTheFeedIsClosed() {
         // given a caller waiting for its order's decision
         start(new MockFeedConsumer(1, List.of()));

@@ -1103,7 +1103,7 @@ class GuardWebServerTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "/api/decisions?investorID=dutchess     | investorID | investorId, limit, securityId",
-        "/api/alerts?investor=dutchess&limit=5  | investor   | investorId, limit, securityId",
+        "/api/alerts?investor=dutchess&limit=5  | investor   | breaches, investorId, limit, securityId",
         "/api/reports?limt=5                    | limt       | investorId, limit, securityId",
         // a filter of the lists, on an endpoint that reads none: every holding, as if no filter had been asked for
         "/api/holdings?investorId=nobody        | investorId | none",
@@ -1291,6 +1291,23 @@ class GuardWebServerTest {
         assertThat(all.get(1).get("breachesAgreement").asBoolean()).isFalse();
         assertThat(get("/api/alerts?limit=0").statusCode()).isEqualTo(400);
         assertThat(json(get("/api/alerts?limit=lots")).get("field").asText()).isEqualTo("limit");
+    }
+
+    @Test
+    void shouldListOnlyTheBreachesWhenAskedAndRefuseAnythingButTrueOrFalse() throws Exception {
+        // given a breach between two alerts within the limit
+        history.alerts.add(alert("x1", "dutchess", "CBYI", "2003-07-11T14:00:00Z", 1_000));
+        history.alerts.add(alert("x2", "dutchess", "CBYI", "2003-07-12T14:00:00Z", 90_000));
+        history.alerts.add(alert("x3", "dutchess", "CBYI", "2003-07-13T14:00:00Z", 2_000));
+
+        // when / then ?breaches=true lists the breach alone, false (or nothing) every alert, and anything else is a 400
+        assertThat(json(get("/api/alerts?breaches=true&investorId=dutchess&limit=5")))
+                .extracting(a -> a.get("executionId").asText()).containsExactly("x2");
+        assertThat(json(get("/api/alerts?breaches=false"))).extracting(a -> a.get("executionId").asText())
+                .containsExactly("x3", "x2", "x1");
+        HttpResponse<String> misspelt = get("/api/alerts?breaches=yes");
+        assertThat(misspelt.statusCode()).isEqualTo(400);
+        assertThat(json(misspelt).get("field").asText()).isEqualTo("breaches");
     }
 
     @Test
@@ -1657,6 +1674,12 @@ class GuardWebServerTest {
         @Override
         public List<ComplianceAlert> alerts(String investorId, String securityId, int limit) {
             return alerts.newestFirst(investorId, securityId, limit);
+        }
+
+        @Override
+        public List<ComplianceAlert> breaches(String investorId, String securityId, int limit) {
+            return alerts.newestFirst(investorId, securityId, DecisionFeed.RECENT_ALERTS).stream()
+                    .filter(ComplianceAlert::getBreachesAgreement).limit(limit).toList();
         }
 
         @Override

@@ -64,6 +64,11 @@ final class StubBackend {
         }
 
         @Override
+        public List<ComplianceAlert> breaches(String investorId, String securityId, int limit) {
+            return List.of();
+        }
+
+        @Override
         public List<ReportResult> reports(String investorId, String securityId, int limit) {
             return List.of();
         }
