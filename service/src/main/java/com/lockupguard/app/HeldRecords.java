@@ -2,10 +2,12 @@ package com.lockupguard.app;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -19,16 +21,25 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** What topics hold: whether a guard wrote to them. */
-final class HeldRecords {
+/** What topics hold: whether a guard wrote to them, or a timeline was sent to them. */
+public final class HeldRecords {
 
     private HeldRecords() {
     }
 
     /** Committed records (and transaction markers) between the start and the last stable offset of {@code topics}. */
     static long in(Admin admin, List<String> topics, Duration timeout) throws InterruptedException {
+        return byTopic(admin, topics, timeout).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * Those of {@code topics} that hold committed records (and transaction markers), with how many, as {@link #in}
+     * counts them; a topic that holds none is left out.
+     */
+    public static Map<String, Long> byTopic(Admin admin, Collection<String> topics, Duration timeout)
+            throws InterruptedException {
         if (topics.isEmpty()) {
-            return 0;
+            return Map.of();
         }
         Map<String, TopicDescription> described = AdminRequests.retrying(timeout,
                 () -> admin.describeTopics(topics).allTopicNames());
@@ -43,9 +54,12 @@ final class HeldRecords {
                 () -> admin.listOffsets(earliest).all());
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = AdminRequests.retrying(timeout,
                 () -> admin.listOffsets(stable, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all());
-        long held = 0;
+        Map<String, Long> held = new TreeMap<>();
         for (TopicPartition partition : starts.keySet()) {
-            held += Math.max(0, ends.get(partition).offset() - starts.get(partition).offset());
+            long records = Math.max(0, ends.get(partition).offset() - starts.get(partition).offset());
+            if (records > 0) {
+                held.merge(partition.topic(), records, Long::sum);
+            }
         }
         return held;
     }

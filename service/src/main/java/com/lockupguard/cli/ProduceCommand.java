@@ -2,6 +2,7 @@ package com.lockupguard.cli;
 
 import com.lockupguard.app.ClientSettings;
 import com.lockupguard.app.GuardConfig;
+import com.lockupguard.app.HeldRecords;
 import com.lockupguard.app.TopicProvisioner;
 import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.timeline.OneLine;
@@ -16,7 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
@@ -69,6 +72,11 @@ public final class ProduceCommand implements Callable<Integer> {
             + "some of the records (each one the broker refuses is still reported).")
     private boolean allowExpiringRecords;
 
+    @Option(names = "--if-empty", description = "Send nothing, and exit 0, when a topic the timeline would write "
+            + "to already holds records: a job that loads example data on every start sends it once, rather than "
+            + "again into a guard that has decided it.")
+    private boolean ifEmpty;
+
     @Option(names = "--progress", description = "Say on stderr, every 5 s, how many of the lines were sent.")
     private boolean progress;
 
@@ -118,6 +126,15 @@ public final class ProduceCommand implements Callable<Integer> {
                 TopicProvisioner.from(admin, config).provision(true);
             } else {
                 TopicProvisioner.from(admin, config).requireExisting(lines.stamps().topics());
+            }
+            if (ifEmpty) {
+                Map<String, Long> holding = HeldRecords.byTopic(admin, lines.stamps().topics(), REACH_TIMEOUT);
+                if (!holding.isEmpty()) {
+                    out.println("nothing sent (--if-empty): " + holding.entrySet().stream()
+                            .map(topic -> topic.getKey() + " holds " + topic.getValue() + " record(s)")
+                            .collect(Collectors.joining(", ")));
+                    return 0;
+                }
             }
             TimelinePreflight.Findings findings = TimelinePreflight.check(admin, lines.stamps(), Instant.now());
             findings.warnings().forEach(warning -> err.println("warning: " + warning));

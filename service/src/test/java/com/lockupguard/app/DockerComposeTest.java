@@ -71,7 +71,9 @@ class DockerComposeTest {
         JsonNode exampleData = services.get("example-data");
         assertThat(exampleData.get("image").asText()).isEqualTo(services.get("lockup-guard").get("image").asText());
         assertThat(exampleData.get("command").get(0).asText()).isEqualTo("produce");
-        String file = exampleData.get("command").get(1).asText();
+        // sent once, not again into the guard that decided it each time the stack starts
+        assertThat(exampleData.get("command").get(1).asText()).isEqualTo("--if-empty");
+        String file = exampleData.get("command").get(2).asText();
         assertThat(file).startsWith("/app/examples/");
         assertThat(Path.of("examples", file.substring("/app/examples/".length()))).exists();
         assertThat(Files.readString(Path.of("Dockerfile"))).contains("COPY examples /app/examples");

@@ -101,6 +101,34 @@ class EndToEndIT {
     }
 
     @Test
+    void shouldSendATimelineOnceWithIfEmptyAndNothingWhenItsTopicsHoldRecords() throws Exception {
+        // given the letter's timeline, and a job that sends it with --if-empty each time a stack starts
+        String scope = "e2e-" + UUID.randomUUID();
+        Map<String, String> settings = GuardInstance.withTopicPrefix(
+                GuardInstance.settings(kafka, "guard-e2e-if-empty", scope), "once-");
+        Scenario letter = Scenario.of(Files.readAllLines(Path.of("examples/letter-2003.jsonl")));
+        try {
+            // when it runs twice
+            StringWriter first = new StringWriter();
+            int sent = GuardCommand.run(List.of("produce"), settings, first, new StringWriter(), "--if-empty",
+                    "examples/letter-2003.jsonl");
+            StringWriter second = new StringWriter();
+            StringWriter secondErr = new StringWriter();
+            int skipped = GuardCommand.run(List.of("produce"), settings, second, secondErr, "--if-empty",
+                    "examples/letter-2003.jsonl");
+
+            // then the first sends it, and the second sends nothing, says why, and exits 0
+            assertThat(sent).isZero();
+            assertThat(first.toString()).contains("sent 2 agreements", letter.orderCount() + " orders");
+            assertThat(skipped).as(secondErr.toString()).isZero();
+            assertThat(second.toString()).isEqualTo("nothing sent (--if-empty): once-agreements holds 2 record(s), "
+                    + "once-orders holds " + letter.orderCount() + " record(s)\n");
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
     void shouldDecideRandomTimelineOverManyHoldingsExactlyAsReplay() throws Exception {
         // given 8 holdings on 4 partitions and 400 orders
         Scenario scenario = Scenario.random(42, 8, 400);
