@@ -1,5 +1,6 @@
 package com.lockupguard.app;
 
+import com.lockupguard.metrics.RuntimeVersions;
 import com.lockupguard.registry.SchemaBootstrap;
 import com.lockupguard.registry.SchemaRegistryException;
 import com.lockupguard.state.RocksDBMemory;
@@ -202,9 +203,11 @@ public final class GuardService implements AutoCloseable {
             topics.registry().ifPresent(registry -> new SchemaBootstrap(registry,
                     config.getBoolean(GuardConfig.AUTO_REGISTER_SCHEMAS_CONFIG))
                     .ensure(topics.subjects()));
-            LOG.info("starting guard '{}' on {} with {}", config.getString(GuardConfig.APPLICATION_ID_CONFIG),
+            LOG.info("starting guard '{}' on {} with {}, release dates counted with the time-zone rules {} of Java {}",
+                    config.getString(GuardConfig.APPLICATION_ID_CONFIG),
                     String.join(",", config.getList(GuardConfig.BOOTSTRAP_SERVERS_CONFIG)),
-                    config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG));
+                    config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG), RuntimeVersions.zoneRules(),
+                    Runtime.version());
             if (!StreamsConfig.EXACTLY_ONCE_V2.equals(config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG))) {
                 LOG.warn("{}={}: after a crash this guard may count an order's shares twice or not at all, and then "
                         + "approve more than an agreement allows; use {} outside tests and development",

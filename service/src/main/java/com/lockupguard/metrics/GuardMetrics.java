@@ -112,6 +112,12 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        Gauge.builder("lockup.guard.info", () -> 1)
+                .description("1, labelled with this guard's version, the time-zone rules it counts release dates with "
+                        + "(the JVM's tz database, not the operating system's) and the Java runtime")
+                .tags("version", RuntimeVersions.guard(), "zone_rules", RuntimeVersions.zoneRules(),
+                        "java", Runtime.version().toString())
+                .register(registry);
         decisionLatency = Timer.builder("lockup.guard.decision.latency")
                 .description("Time from an order record's timestamp to its decision being produced")
                 .publishPercentileHistogram()

@@ -61,6 +61,18 @@ class GuardMetricsTest {
     }
 
     @Test
+    void shouldExposeTheTimeZoneRulesReleaseDatesAreCountedWithSoThatInstancesThatDifferCanBeFound() {
+        // given / when a scrape
+        String scrape = metrics.scrape();
+
+        // then it says which tz database this JVM counts release dates with, and which Java and guard it is
+        String zoneRules = java.time.zone.ZoneRulesProvider.getVersions("UTC").lastKey();
+        assertThat(zoneRules).matches("[0-9]{4}[a-z]");
+        assertThat(scrape).containsPattern(java.util.regex.Pattern.quote("lockup_guard_info{java=\"" + Runtime.version()
+                + "\",version=\"development\",zone_rules=\"" + zoneRules + "\"} 1") + "(\\.0)?\n");
+    }
+
+    @Test
     void shouldExposeTheProblemsTheLastCheckOfTheTopicsFound() {
         // given a gauge over the service's count of topic problems
         java.util.concurrent.atomic.AtomicInteger problems = new java.util.concurrent.atomic.AtomicInteger();
