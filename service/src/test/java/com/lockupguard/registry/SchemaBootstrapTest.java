@@ -86,8 +86,17 @@ class SchemaBootstrapTest {
 
     @Test
     void shouldStartWhenEverySchemaIsAlreadyRegistered() {
+        // given every schema the guard writes registered by a first start
         new SchemaBootstrap(registry, true).ensure(subjects);
-        new SchemaBootstrap(registry, false).ensure(subjects);
+        List<SchemaBootstrap.Subject> written = subjects.stream().filter(SchemaBootstrap.Subject::written).toList();
+        assertThat(written).isNotEmpty();
+        Map<String, Integer> versions = new java.util.TreeMap<>();
+        written.forEach(subject -> versions.put(subject.name(), registry.getAllVersions(subject.name()).size()));
+        // when / then a start that registers nothing finds them, and neither start registered a version again
+        assertThatCode(() -> new SchemaBootstrap(registry, false).ensure(subjects)).doesNotThrowAnyException();
+        assertThatCode(() -> new SchemaBootstrap(registry, true).ensure(subjects)).doesNotThrowAnyException();
+        written.forEach(subject -> assertThat(registry.getAllVersions(subject.name())).as(subject.name())
+                .hasSize(versions.get(subject.name())));
     }
 
     @Test

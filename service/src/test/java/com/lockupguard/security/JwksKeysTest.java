@@ -107,8 +107,9 @@ class JwksKeysTest {
                 URI url = URI.create("http://idp:jwks-secret@127.0.0.1:" + port + "/jwks?sig=s3cr3t");
                 // when it is fetched
                 Throwable failure = catchThrowable(() -> new JwksKeys.Fetch(url, null).get(JwksKeys.shown(url)));
-                // then the error, which jose4j logs with its causes, holds neither
+                // then the error, which jose4j logs with its causes, says what went wrong, and holds neither secret
                 assertThat(failure).as("port " + port).isInstanceOf(java.io.IOException.class);
+                assertThat(failure.getMessage()).contains(port == nothingListens ? "Connection refused" : "503");
                 assertThat(failure.toString()).doesNotContain("jwks-secret").doesNotContain("s3cr3t");
                 assertThat(failure.getCause()).isNull();
             }

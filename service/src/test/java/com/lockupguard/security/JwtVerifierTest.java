@@ -2,6 +2,7 @@ package com.lockupguard.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import com.lockupguard.security.testing.JwksEndpoint;
@@ -374,6 +375,30 @@ class JwtVerifierTest {
 
             // then the JWKS was fetched once, and once more for the unknown key at most
             assertThat(fetches.get()).isBetween(1, 2);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void shouldFetchTheKeysAgainOnceTheirAnswersCacheControlRunsOutThoughTheSettingSaysLonger() throws Exception {
+        // given an issuer whose JWKS answer says max-age=1, and keys the guard would otherwise keep five minutes (and
+        // ask for at most once a second, not every 30 s, so that the test does not wait that long)
+        AtomicReference<String> served = new AtomicReference<>(issuer.jwks());
+        HttpServer server = JwksEndpoint.serve(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0), 200,
+                served::get, Map.of("Cache-Control", "max-age=1"), new AtomicInteger());
+        try {
+            JwtVerifier verifier = new JwtVerifier(JwksKeys.url(URI.create("http://127.0.0.1:"
+                    + server.getAddress().getPort() + "/jwks"), Duration.ofMinutes(5), null, System::nanoTime,
+                    Duration.ofSeconds(1)), settings(List.of("scope")));
+            assertThat(refusal(verifier, issuer.token().sign())).isNull();
+
+            // when the issuer withdraws that key (key-1 is another key now)
+            served.set(other.jwks());
+
+            // then, within seconds, not minutes, a token it signed is refused
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> refusal(verifier, issuer.token().sign()) != null);
         } finally {
             server.stop(0);
         }

@@ -58,6 +58,50 @@ class TimelineFileTest {
     }
 
     @Test
+    void shouldStampAndSendEveryLineOfATimelineLongerThanItsFirstStampsInOrder() throws Exception {
+        // given a timeline of 200 orders, a minute apart: more than the 64 records a topic's stamps first hold
+        Instant first = Instant.parse("2003-07-11T13:45:00Z");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            lines.add(order("o" + i, first.plusSeconds(60L * i).toString()));
+        }
+        Path timeline = Files.write(dir.resolve("t.jsonl"), lines);
+
+        // when it is scanned, then sent
+        TimelineFile file = TimelineFile.scan(timeline, "agreements", "orders", (line, warning) -> { }, r -> { });
+        List<Integer> sent = new ArrayList<>();
+        file.forEachSendable(entry -> sent.add(entry.lineNumber()));
+
+        // then every line was stamped at its time and sent in order
+        assertThat(sent).hasSize(200).isSorted().startsWith(1).endsWith(200);
+        long from151st = first.plusSeconds(60L * 150).toEpochMilli();
+        assertThat(file.stamps().of("orders").matching(at -> at >= from151st))
+                .isEqualTo(new TimelineStamps.Matches(50, 151));
+    }
+
+    @Test
+    void shouldSayALineThatWasNotThereWhenTheTimelineWasChecked() throws Exception {
+        // given a timeline of an order and a line that cannot be sent, scanned
+        String second = order("e2", "2003-07-11T09:46:00-04:00");
+        Path timeline = Files.write(dir.resolve("t.jsonl"), List.of(order("e1", "2003-07-11T09:45:00-04:00"),
+                "x".repeat(second.length())));
+        TimelineFile file = TimelineFile.scan(timeline, "agreements", "orders", (line, warning) -> { }, r -> { });
+
+        // when that line is overwritten in place by an order, size and time kept
+        FileTime checked = Files.getLastModifiedTime(timeline);
+        Files.write(timeline, List.of(order("e1", "2003-07-11T09:45:00-04:00"), second));
+        Files.setLastModifiedTime(timeline, checked);
+        List<Integer> sent = new ArrayList<>();
+
+        // then the first is sent, and the order the preflight never saw is not, named as such
+        assertThatThrownBy(() -> file.forEachSendable(entry -> sent.add(entry.lineNumber())))
+                .isInstanceOf(TimelineFile.ChangedException.class)
+                .hasMessageContaining("line 2 was not there when it was checked")
+                .hasMessageContaining("the 1 line(s) before it were sent");
+        assertThat(sent).containsExactly(1);
+    }
+
+    @Test
     void shouldSendNothingFromATimelineThatChangedAfterItWasChecked() throws Exception {
         // given a timeline scanned while it held one order
         Path timeline = Files.write(dir.resolve("t.jsonl"), List.of(order("e1", "2003-07-11T09:45:00-04:00")));

@@ -2,6 +2,7 @@ package com.lockupguard.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -136,7 +137,7 @@ class RequestBodiesTest {
         for (int i = 0; i < RequestBodies.PER_CALLER; i++) {
             senders.submit(() -> patient.read("busy", -1, false, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
         }
-        Thread.sleep(300);
+        await().atMost(Duration.ofSeconds(10)).until(() -> patient.coming() == RequestBodies.PER_CALLER);
         // when it sends a body that came whole with its headers, then it is read: no thread waits for it
         assertThat(patient.read("busy", 2, false, () -> new ByteArrayInputStream(new byte[] {'{', '}'}), NO_WAIT))
                 .hasSize(2);
