@@ -12,6 +12,7 @@ import org.apache.avro.LogicalType;
 import org.apache.avro.Resolver;
 import org.apache.avro.Schema;
 import org.apache.avro.Schema.Type;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericData;
 
 /**
@@ -40,7 +41,8 @@ public final class ReadableAs {
      * another name (as Avro's check compares them: in any namespace, or named by an alias of the reader's), or a field
      * the reader gives a logical type the writer gave another. A field written plain (a long) is read as the reader's
      * logical type says (milliseconds), as its contract documents it; a logical type the reader's field has none of
-     * (a {@code uuid} on a string id) changes nothing it reads. Then, what Avro's reading of it would fail on.
+     * (a {@code uuid} on a string id) changes nothing it reads. Then, of a schema Avro's compatibility check passes,
+     * what its reading would fail on nonetheless.
      */
     public static String refusal(Schema reader, Schema writer) {
         if (reader.getType() == Type.RECORD && writer.getType() == Type.RECORD && !sameName(reader, writer)) {
@@ -51,6 +53,12 @@ public final class ReadableAs {
         compare(reader, writer, reader.getName(), differing, new HashSet<>());
         if (!differing.isEmpty()) {
             return "its logical types are not the guard's: " + String.join("; ", differing);
+        }
+        if (SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getType()
+                != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+            // the start refuses it; a record, Avro reads if it can: a writer's union with a branch the guard's lacks
+            // fails only the records of that branch
+            return null;
         }
         String unresolved = firstError(Resolver.resolve(writer, reader, GenericData.get()),
                 Collections.newSetFromMap(new IdentityHashMap<>()));

@@ -101,6 +101,18 @@ class ReadableAsTest {
         assertThat(ReadableAs.refusal(ProposedOrder.getClassSchema(), optional)).isNull();
     }
 
+    @Test
+    void shouldLeaveToAvroTheRecordsOfAWriterWhoseUnionHasABranchTheGuardsLacks() {
+        // given orders whose orderId may also be a boolean: Avro's check refuses it (the start does), but its reader
+        // reads every record whose orderId is a string or null
+        Schema wider = new Schema.Parser().parse(ProposedOrder.getClassSchema().toString().replace(
+                "\"orderId\",\"type\":[\"null\",{\"type\":\"string\",\"avro.java.string\":\"String\"}]",
+                "\"orderId\",\"type\":[\"null\",{\"type\":\"string\",\"avro.java.string\":\"String\"},\"boolean\"]"));
+        assertThat(wider.getField("orderId").schema().getTypes()).hasSize(3);
+        // when / then it is not refused record by record: only the records of the boolean branch fail, in Avro's reader
+        assertThat(ReadableAs.refusal(ProposedOrder.getClassSchema(), wider)).isNull();
+    }
+
     private static Schema ordersOfAcmeWithKind(String kind) {
         return new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"ProposedOrder\",\"namespace\":"
                 + "\"com.acme.orders\",\"fields\":[{\"name\":\"orderId\",\"type\":\"string\"},{\"name\":"
