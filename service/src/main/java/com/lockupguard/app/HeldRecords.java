@@ -29,17 +29,8 @@ public final class HeldRecords {
 
     /** Committed records (and transaction markers) between the start and the last stable offset of {@code topics}. */
     static long in(Admin admin, List<String> topics, Duration timeout) throws InterruptedException {
-        return byTopic(admin, topics, timeout).values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    /**
-     * Those of {@code topics} that hold committed records (and transaction markers), with how many, as {@link #in}
-     * counts them; a topic that holds none is left out.
-     */
-    public static Map<String, Long> byTopic(Admin admin, Collection<String> topics, Duration timeout)
-            throws InterruptedException {
         if (topics.isEmpty()) {
-            return Map.of();
+            return 0;
         }
         Map<String, TopicDescription> described = AdminRequests.retrying(timeout,
                 () -> admin.describeTopics(topics).allTopicNames());
@@ -54,14 +45,34 @@ public final class HeldRecords {
                 () -> admin.listOffsets(earliest).all());
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = AdminRequests.retrying(timeout,
                 () -> admin.listOffsets(stable, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all());
-        Map<String, Long> held = new TreeMap<>();
+        long held = 0;
         for (TopicPartition partition : starts.keySet()) {
-            long records = Math.max(0, ends.get(partition).offset() - starts.get(partition).offset());
-            if (records > 0) {
-                held.merge(partition.topic(), records, Long::sum);
-            }
+            held += Math.max(0, ends.get(partition).offset() - starts.get(partition).offset());
         }
         return held;
+    }
+
+    /**
+     * Those of {@code topics} that were ever written to since they were created, with their end offsets' sum (records,
+     * transaction markers and aborted records alike): as {@link #everWritten}, it never goes back, whatever retention
+     * or compaction deletes.
+     */
+    public static Map<String, Long> offsetsWritten(Admin admin, Collection<String> topics, Duration timeout)
+            throws InterruptedException {
+        if (topics.isEmpty()) {
+            return Map.of();
+        }
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        AdminRequests.retrying(timeout, () -> admin.describeTopics(topics).allTopicNames()).values()
+                .forEach(topic -> topic.partitions().forEach(partition -> latest.put(
+                        new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
+        Map<String, Long> written = new TreeMap<>();
+        AdminRequests.retrying(timeout, () -> admin.listOffsets(latest).all()).forEach((partition, end) -> {
+            if (end.offset() > 0) {
+                written.merge(partition.topic(), end.offset(), Long::sum);
+            }
+        });
+        return written;
     }
 
     /**

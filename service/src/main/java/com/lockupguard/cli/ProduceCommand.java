@@ -72,9 +72,10 @@ public final class ProduceCommand implements Callable<Integer> {
             + "some of the records (each one the broker refuses is still reported).")
     private boolean allowExpiringRecords;
 
-    @Option(names = "--if-empty", description = "Send nothing, and exit 0, when a topic the timeline would write "
-            + "to already holds records: a job that loads example data on every start sends it once, rather than "
-            + "again into a guard that has decided it.")
+    @Option(names = "--if-empty", description = "Send nothing when a topic the timeline would write to was written "
+            + "to before (its offsets, which retention does not take back): a job that loads example data on every "
+            + "start sends it once, rather than again into a guard that has decided it. The exit code is then 0, "
+            + "or 1 if lines cannot be sent.")
     private boolean ifEmpty;
 
     @Option(names = "--progress", description = "Say on stderr, every 5 s, how many of the lines were sent.")
@@ -128,10 +129,11 @@ public final class ProduceCommand implements Callable<Integer> {
                 TopicProvisioner.from(admin, config).requireExisting(lines.stamps().topics());
             }
             if (ifEmpty) {
-                Map<String, Long> holding = HeldRecords.byTopic(admin, lines.stamps().topics(), REACH_TIMEOUT);
-                if (!holding.isEmpty()) {
-                    out.println("nothing sent (--if-empty): " + holding.entrySet().stream()
-                            .map(topic -> topic.getKey() + " holds " + topic.getValue() + " record(s)")
+                // by offsets, which never go back: a topic whose records retention deleted was written all the same
+                Map<String, Long> written = HeldRecords.offsetsWritten(admin, lines.stamps().topics(), REACH_TIMEOUT);
+                if (!written.isEmpty()) {
+                    out.println("nothing sent (--if-empty): " + written.entrySet().stream()
+                            .map(topic -> topic.getKey() + " was written to (" + topic.getValue() + " offsets)")
                             .collect(Collectors.joining(", ")));
                     return 0;
                 }
@@ -184,16 +186,16 @@ public final class ProduceCommand implements Callable<Integer> {
             if (stopped) {
                 err.println(cannotProduce() + (lastSent[0] == 0 ? "stopped by a signal before its first line"
                         : "stopped by a signal after line " + lastSent[0] + ": the lines after it were not sent"));
+            } else if (changed != null) {
+                err.println(cannotProduce() + changed.getMessage());
             }
-            out.flush(); // said before the JVM halts, when a signal is waiting for this to close
+            // all said before the JVM halts, when a signal (one that came during the last acknowledgements too) is
+            // waiting for this to close
+            out.flush();
             err.flush();
         }
-        if (stopped) {
-            return LockupGuardCli.EXIT_USAGE;
-        }
-        if (changed != null) {
-            err.println(cannotProduce() + changed.getMessage());
-            return LockupGuardCli.EXIT_USAGE;
+        if (stopped || changed != null) {
+            return LockupGuardCli.EXIT_USAGE; // after a signal, the JVM's exit code is the signal's (130, 143)
         }
         return sent.refused() == 0 ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
     }

@@ -121,8 +121,8 @@ class EndToEndIT {
             assertThat(sent).isZero();
             assertThat(first.toString()).contains("sent 2 agreements", letter.orderCount() + " orders");
             assertThat(skipped).as(secondErr.toString()).isZero();
-            assertThat(second.toString()).isEqualTo("nothing sent (--if-empty): once-agreements holds 2 record(s), "
-                    + "once-orders holds " + letter.orderCount() + " record(s)\n");
+            assertThat(second.toString()).isEqualTo("nothing sent (--if-empty): once-agreements was written to (2 "
+                    + "offsets), once-orders was written to (" + letter.orderCount() + " offsets)\n");
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
