@@ -305,7 +305,10 @@ try {
   await rloRow.waitFor({ timeout: 30_000 });
   await page.locator(`#holdings tbody tr[data-holding="${long}/S"]`).waitFor({ timeout: 30_000 });
   const rloCell = (await rloRow.locator('td').first().innerText()).trim();
-  if (rloCell !== 'Zo\u00e9<U+202E>evil') throw new Error(`an id with a right-to-left override shows as '${rloCell}'`);
+  const boxed = await rloRow.locator('td').first().locator('bdi.id .cp').allInnerTexts();
+  if (rloCell !== 'Zo\u00e9U+202Eevil' || boxed.join() !== 'U+202E') {
+    throw new Error(`an id with a right-to-left override shows as '${rloCell}' (boxed: ${boxed})`);
+  }
   const spread = await page.evaluate(() => ({ table: document.querySelector('#holdings').scrollWidth,
     window: document.documentElement.clientWidth }));
   if (spread.table > spread.window) throw new Error(`a 256-character id widens the holdings to ${spread.table} px in ${spread.window}`);

@@ -22,15 +22,20 @@ const MAX_RESERVATIONS = 200;
 function esc(value) {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 }
+// Characters that show as nothing (controls, direction marks, joiners, fillers, tags): written out by code point
+const INVISIBLE = /([\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\u{e0000}-\u{e007f}])/u;
+
 /**
  * An id (investor, security, order, execution) as text: isolated from the text around it, so that one written right to
  * left, or holding a direction control, cannot reorder the figures beside it ("Zoé" + U+202E turned "120,000" into
- * "000,021"), and with its invisible controls shown by code point: two ids that look alike are told apart.
+ * "000,021"), and with each invisible character shown by its code point, boxed (so that it does not read as the text
+ * "U+202E" would): two ids that look alike are told apart.
  */
 function idText(value) {
-  const shown = String(value ?? '').replace(/[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g,
-    (c) => `<U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
-  return `<bdi class="id">${esc(shown)}</bdi>`;
+  const parts = String(value ?? '').split(INVISIBLE); // odd parts are the invisible characters, one each
+  const shown = parts.map((part, i) => (i % 2 === 0 ? esc(part) : `<span class="cp" title="an invisible character">U+${
+    part.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}</span>`)).join('');
+  return `<bdi class="id">${shown}</bdi>`;
 }
 function shares(n) { return n === null || n === undefined ? '–' : fmt.format(n); }
 function when(iso) { return iso ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : '–'; }
@@ -497,8 +502,8 @@ async function refreshReservations() {
     <td>${idText(r.orderId)}</td><td>${esc(r.kind)}</td><td>${windowOf(r)}</td><td class="num">${shares(r.quantity)}</td>
     <td class="num">${shares(r.taken)}</td><td class="num">${shares(r.rest)}</td><td>${when(r.openedAt)}</td>
     <td class="num" title="${esc(r.ageSeconds)} s">${age(r.ageSeconds)}</td></tr>`).join('')
-    + (more > 0 ? `<tr class="more"><td colspan="8" class="muted">and ${shares(more)} more, newer: `
-      + `${holdingPath(holding)}/reservations lists every one</td></tr>` : '');
+    + (more > 0 ? `<tr class="more"><td colspan="8" class="muted">and ${shares(more)} more, newer (the API's `
+      + '/reservations of the holding lists every one)</td></tr>' : '');
 }
 const refreshSelectedSoon = throttle(() => { refreshHistory(); refreshReservations(); }, 300);
 
