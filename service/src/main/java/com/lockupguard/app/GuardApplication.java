@@ -73,6 +73,7 @@ public final class GuardApplication implements AutoCloseable {
         // a client's login, say, Kafka reads only as the client is made: refused here as a configuration error
         ClientSettings.check(config);
         GuardMetrics metrics = new GuardMetrics(config.ordersStampedOnArrival());
+        metrics.bindInfo(config.getString(GuardConfig.APPLICATION_ID_CONFIG));
         try {
             return start(config, metrics, made);
         } catch (RuntimeException | Error | InterruptedException e) {

@@ -112,12 +112,6 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        Gauge.builder("lockup.guard.info", () -> 1)
-                .description("1, labelled with this guard's version, the time-zone rules it counts release dates with "
-                        + "(the JVM's tz database, not the operating system's) and the Java runtime")
-                .tags("version", RuntimeVersions.guard(), "zone_rules", RuntimeVersions.zoneRules(),
-                        "java", Runtime.version().toString())
-                .register(registry);
         decisionLatency = Timer.builder("lockup.guard.decision.latency")
                 .description("Time from an order record's timestamp to its decision being produced")
                 .publishPercentileHistogram()
@@ -199,6 +193,20 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
         FunctionCounter.builder("lockup.guard.tasks.rebuilt", this, metrics -> rebuilt.getAsLong())
                 .description("Tasks rebuilt from their changelogs' start, found restored into an empty store from "
                         + "the middle of a changelog")
+                .register(registry);
+    }
+
+    /**
+     * {@code lockup_guard_info}: 1, labelled with the guard's {@code application.id}, its version, the time-zone rules
+     * it counts release dates with (the JVM's tz database, not the operating system's) and the Java runtime, so that
+     * the instances of one guard that differ in them can be found.
+     */
+    public void bindInfo(String applicationId) {
+        Gauge.builder("lockup.guard.info", () -> 1)
+                .description("1, labelled with this guard's application.id and version, the time-zone rules it counts "
+                        + "release dates with (the JVM's tz database, not the operating system's) and the Java runtime")
+                .tags("application", applicationId, "version", RuntimeVersions.guard(),
+                        "zone_rules", RuntimeVersions.zoneRules(), "java", Runtime.version().toString())
                 .register(registry);
     }
 

@@ -62,14 +62,18 @@ class GuardMetricsTest {
 
     @Test
     void shouldExposeTheTimeZoneRulesReleaseDatesAreCountedWithSoThatInstancesThatDifferCanBeFound() {
-        // given / when a scrape
+        // given the metrics of guard lockup-guard
+        metrics.bindInfo("lockup-guard");
+
+        // when scraped
         String scrape = metrics.scrape();
 
-        // then it says which tz database this JVM counts release dates with, and which Java and guard it is
+        // then they say which tz database this JVM counts release dates with, and which Java and guard it is
         String zoneRules = java.time.zone.ZoneRulesProvider.getVersions("UTC").lastKey();
         assertThat(zoneRules).matches("[0-9]{4}[a-z]");
-        assertThat(scrape).containsPattern(java.util.regex.Pattern.quote("lockup_guard_info{java=\"" + Runtime.version()
-                + "\",version=\"development\",zone_rules=\"" + zoneRules + "\"} 1") + "(\\.0)?\n");
+        String info = "lockup_guard_info{application=\"lockup-guard\",java=\"" + Runtime.version()
+                + "\",version=\"development\",zone_rules=\"" + zoneRules + "\"} 1";
+        assertThat(scrape).containsPattern(java.util.regex.Pattern.quote(info) + "(\\.0)?\n");
     }
 
     @Test
