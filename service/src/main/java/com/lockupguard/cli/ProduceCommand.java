@@ -43,8 +43,10 @@ import picocli.CommandLine.Spec;
                     + "and records the broker refuses, are reported with their line number; the exit code is then 1. "
                     + "Exit code 2 on a usage or I/O error, or when Kafka (within 10 s) or the schema registry cannot be "
                     + "reached. The file is read twice, checked then sent, and never held whole; one changed in "
-                    + "between is not sent (exit code 2). Ctrl-C or SIGTERM while sending: the lines already sent are "
-                    + "awaited, and the line it stopped after is said.",
+                    + "between is not sent (exit code 2). Ctrl-C or SIGTERM while sending: the lines handed to the "
+                    + "producer are awaited, and the line it stopped after is said (or that every line was sent); the "
+                    + "exit code is then the signal's, 130 or 143. Before the sending starts, a signal stops it at "
+                    + "once: nothing was sent.",
             "Before sending, the target topics' settings are checked: on a CreateTime topic the broker deletes "
                     + "records by their own timestamp, so records stamped further back than its retention.ms would "
                     + "be deleted before the guard reads them. Then nothing is sent (exit code 3) unless "
@@ -188,6 +190,10 @@ public final class ProduceCommand implements Callable<Integer> {
                         : "stopped by a signal after line " + lastSent[0] + ": the lines after it were not sent"));
             } else if (changed != null) {
                 err.println(cannotProduce() + changed.getMessage());
+            } else if (shutdown.stopRequested()) {
+                // the JVM's exit code will be the signal's: what was sent is said all the same
+                err.println("produce " + OneLine.of(String.valueOf(timeline)) + ": a signal came after its last line "
+                        + "was handed to the producer: every line was sent");
             }
             // all said before the JVM halts, when a signal (one that came during the last acknowledgements too) is
             // waiting for this to close
