@@ -81,13 +81,7 @@ public final class HeldRecords {
      * topic deleted and created again starts from 0.
      */
     static boolean everWritten(Admin admin, String topic, Duration timeout) throws InterruptedException {
-        TopicDescription described = AdminRequests.retrying(timeout,
-                () -> admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        described.partitions().forEach(partition -> latest.put(new TopicPartition(topic, partition.partition()),
-                OffsetSpec.latest()));
-        return AdminRequests.retrying(timeout, () -> admin.listOffsets(latest).all()).values().stream()
-                .anyMatch(end -> end.offset() > 0);
+        return !offsetsWritten(admin, List.of(topic), timeout).isEmpty();
     }
 
     /**
