@@ -51,7 +51,11 @@ import picocli.CommandLine.Spec;
                     + "inputs gone since it ran. Exit code 1 when `run` would refuse (a retention problem with "
                     + "topics.retention.check=fail, the partitions, another guard's decisions with "
                     + "topics.existing.decisions.check=fail, its state gone with topics.lost.state.check=fail, its "
-                    + "positions gone with topics.lost.positions.check=fail), 2 on a configuration error.",
+                    + "positions gone with topics.lost.positions.check=fail, a replication.factor above the "
+                    + "cluster's brokers, topic.* settings the cluster refuses for the changelogs) or when the "
+                    + "cluster answers but refuses the check (a login it does not take, say), 0 "
+                    + "when no broker answers within --timeout (the topics are then not checked), 2 on a "
+                    + "configuration error.",
             "With --acls it prints the kafka-acls commands that grant what the guard needs."})
 public final class ConfigCommand implements Callable<Integer> {
 

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Runs a real Kafka cluster (KRaft; with more than one node, that many brokers beside a separate "
                 + "controller) in this process, on loopback, in a temporary directory removed on exit, and prints its "
-                + "bootstrap servers. For developers without Docker, and for the soak.")
+                + "bootstrap servers. For developers without Docker.")
 final class BrokerCommand implements Callable<Integer> {
 
     /** How long Ctrl-C waits for the brokers to stop and their data to be deleted. */
