@@ -1,6 +1,7 @@
 package com.lockupguard.app;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -40,7 +41,8 @@ public final class ChangelogReplication {
         if (replicas <= brokers) {
             return Optional.empty();
         }
-        return Optional.of(String.format("replication.factor=%d: Kafka Streams would create the guard's changelogs "
+        return Optional.of(String.format(Locale.ROOT,
+                "replication.factor=%d: Kafka Streams would create the guard's changelogs "
                 + "with %d replicas each, and the cluster has %d broker%s, so it refuses them and every stream thread "
                 + "would fail, and be replaced, for ever. Set replication.factor to at most %d (or -1, the broker's "
                 + "default.replication.factor).", replicas, replicas, brokers, brokers == 1 ? "" : "s", brokers));

@@ -3,6 +3,7 @@ package com.lockupguard.app;
 import com.lockupguard.topology.TopicNames;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
@@ -35,7 +36,8 @@ public final class DecisionsOfAnotherGuard {
         if (held == 0) {
             return Optional.empty();
         }
-        return Optional.of(String.format("this guard (application.id=%s) has never run here: it has no state and no "
+        return Optional.of(String.format(Locale.ROOT,
+                "this guard (application.id=%s) has never run here: it has no state and no "
                 + "position on '%s', but '%s' and '%s' already hold decisions (%d offsets), written by a guard "
                 + "with another application.id. Started, this one would decide every order '%s' keeps again, from the "
                 + "first, without that guard's state, and write a second decision for each. Is application.id right? "

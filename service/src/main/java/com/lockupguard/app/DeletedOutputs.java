@@ -1,6 +1,7 @@
 package com.lockupguard.app;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -26,7 +27,8 @@ final class DeletedOutputs {
         String named = missing.stream().map(topic -> "'" + topic + "'").collect(Collectors.joining(", "));
         String atStart = config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG) ? "creates " + (one ? "it" : "them")
                 : "refuses to start until " + (one ? "it is" : "they are") + " created (topics.create=false)";
-        return Optional.of(String.format("%s the guard writes %s deleted while it ran: %s. Each transaction that holds "
+        return Optional.of(String.format(Locale.ROOT,
+                "%s the guard writes %s deleted while it ran: %s. Each transaction that holds "
                 + "an answer for %s waits on it, so no order is decided. The guard stops. Started again, it %s, and "
                 + "decides, from its last commit, the orders it could not.", one ? "a topic" : "topics",
                 one ? "was" : "were", named, one ? "it" : "one of them", atStart));

@@ -1,6 +1,7 @@
 package com.lockupguard.app;
 
 import com.lockupguard.topology.TopicNames;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,7 +27,8 @@ final class InputRepartitioning {
         if (now.values().stream().allMatch(count -> count == expected)) {
             return Optional.empty();
         }
-        return Optional.of(String.format("partitions were added to the guard's inputs while it ran: '%s' has %d and "
+        return Optional.of(String.format(Locale.ROOT,
+                "partitions were added to the guard's inputs while it ran: '%s' has %d and "
                 + "'%s' %d, the guard started with %d. The guard stops. %s", names.agreements(),
                 now.getOrDefault(names.agreements(), -1), names.orders(), now.getOrDefault(names.orders(), -1),
                 expected, WHY));
@@ -34,7 +36,8 @@ final class InputRepartitioning {
 
     /** Why the guard must not start on inputs of {@code partitions}, its state in {@code changelog} of {@code built}. */
     static String atStart(TopicNames names, int partitions, String changelog, int built, String applicationId) {
-        return String.format("'%s' and '%s' have %d partitions, but this guard's state (application.id=%s) was built "
+        return String.format(Locale.ROOT,
+                "'%s' and '%s' have %d partitions, but this guard's state (application.id=%s) was built "
                 + "for %d: its changelog '%s' has %d. Partitions were added to the inputs after the guard first ran. "
                 + "%s", names.agreements(), names.orders(), partitions, applicationId, built, changelog, built, WHY);
     }

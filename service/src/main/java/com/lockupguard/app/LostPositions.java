@@ -4,6 +4,7 @@ import com.lockupguard.topology.StoreNames;
 import com.lockupguard.topology.TopicNames;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -39,7 +40,8 @@ public final class LostPositions {
             return Optional.empty(); // created at a first start that committed nothing
         }
         TopicNames names = config.topicNames();
-        return Optional.of(String.format("this guard's positions on its inputs are gone: it (application.id=%s) has "
+        return Optional.of(String.format(Locale.ROOT,
+                "this guard's positions on its inputs are gone: it (application.id=%s) has "
                 + "state, its changelogs holding %d offsets, but no committed position on '%s' or '%s'. The broker "
                 + "deletes a group's positions offsets.retention.minutes (7 days by default) after its last instance "
                 + "stopped, or they were deleted. Started, it would read every record the inputs keep again, from "

@@ -5,6 +5,7 @@ import com.lockupguard.topology.TopicNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -45,7 +46,8 @@ public final class LostState {
         }
         long offsets = decided.values().stream().mapToLong(Long::longValue).sum();
         TopicNames names = config.topicNames();
-        return Optional.of(String.format("this guard's state is gone: it (application.id=%s) has decided here, "
+        return Optional.of(String.format(Locale.ROOT,
+                "this guard's state is gone: it (application.id=%s) has decided here, "
                 + "Kafka Streams having committed its positions on '%s' and '%s' (%d offsets in all), but its "
                 + "changelog%s %s %s missing, deleted since it last ran. Started, it would decide from nothing: "
                 + "every order blocked UNKNOWN_AGREEMENT until its agreement is sent again, and then the shares "
@@ -76,7 +78,8 @@ public final class LostState {
                 || !writtenWithoutItsChangelog(admin, config, names.approved(), seenOrders, timeout)) {
             return Optional.empty();
         }
-        return Optional.of(String.format("this guard's state is gone: it (application.id=%s) has decided here, Kafka "
+        return Optional.of(String.format(Locale.ROOT,
+                "this guard's state is gone: it (application.id=%s) has decided here, Kafka "
                 + "Streams having committed its positions on '%s' (%d offsets in all), and '%s' holds approvals, each "
                 + "remembered in the changelog '%s' as it was sent; but that changelog has never been written: it was "
                 + "deleted and created again since the guard decided (by hand, by a tool that creates the topics it "
@@ -109,7 +112,8 @@ public final class LostState {
                 || !writtenWithoutItsChangelog(admin, config, names.positions(), holdings, timeout)) {
             return Optional.empty();
         }
-        return Optional.of(String.format("this guard's state is gone: it (application.id=%s) has decided here, Kafka "
+        return Optional.of(String.format(Locale.ROOT,
+                "this guard's state is gone: it (application.id=%s) has decided here, Kafka "
                 + "Streams having committed its positions on '%s' and '%s' (%d offsets in all), and '%s' holds the "
                 + "holdings' positions, each published with the holding's state written to the changelog '%s'; but "
                 + "that changelog has never been written: it was deleted and created again since the guard decided "
@@ -162,7 +166,8 @@ public final class LostState {
 
     /** How to build the state again: from the inputs, by Kafka's own reset tool. */
     private static String rebuild(String applicationId, TopicNames names) {
-        return String.format("To rebuild the state from the inputs, which must still hold every agreement and order "
+        return String.format(Locale.ROOT,
+                "To rebuild the state from the inputs, which must still hold every agreement and order "
                 + "(an orders topic that deletes by time or size does not), stop every instance, delete its "
                 + "state.dir, and run kafka-streams-application-reset --bootstrap-server <servers> --application-id "
                 + "%s --input-topics %s,%s: the guard then decides every order kept again, from the first, and "

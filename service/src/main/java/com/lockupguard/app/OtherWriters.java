@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -124,7 +125,8 @@ final class OtherWriters {
         List<String> writers = new ArrayList<>();
         others.forEach((writer, writing) -> writers.add(writer + " on " + writing.topics.stream()
                 .map(topic -> "'" + topic + "'").collect(Collectors.joining(" and "))));
-        return Optional.of(String.format("another application is writing the guard's decision topics while it runs: "
+        return Optional.of(String.format(Locale.ROOT,
+                "another application is writing the guard's decision topics while it runs: "
                 + "%s. Another guard on the same orders decides each of them as well, from its own state, and every "
                 + "consumer of the decisions sees two for an order, which may differ. Stop the guard whose "
                 + "application.id is not the one these topics belong to.", String.join("; ", writers)));

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -238,7 +239,8 @@ public final class TopicProvisioner {
         int agreementPartitions = inputs.get(names.agreements());
         int orderPartitions = inputs.get(names.orders());
         if (agreementPartitions != orderPartitions) {
-            return Optional.of(String.format("topics '%s' (%d partitions) and '%s' (%d partitions) are not "
+            return Optional.of(String.format(Locale.ROOT,
+                    "topics '%s' (%d partitions) and '%s' (%d partitions) are not "
                     + "co-partitioned: a holding's agreement and its orders must meet in one task. Give both the same "
                     + "partition count (and key both by investorId/securityId).", names.agreements(),
                     agreementPartitions, names.orders(), orderPartitions));

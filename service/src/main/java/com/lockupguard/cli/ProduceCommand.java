@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -102,7 +103,8 @@ public final class ProduceCommand implements Callable<Integer> {
         try {
             // read once to check it, and again to send it: a timeline of millions of lines is never held whole
             lines = TimelineFile.scan(timeline, config.topicNames().agreements(), config.topicNames().orders(),
-                    (lineNumber, warning) -> err.printf("line %d: warning: %s%n", lineNumber, warning), err::println);
+                    (lineNumber, warning) -> err.printf(Locale.ROOT,
+                            "line %d: warning: %s%n", lineNumber, warning), err::println);
         } catch (IOException e) {
             err.println(cannotProduce() + TimelineInput.describe(e));
             return LockupGuardCli.EXIT_USAGE;
@@ -182,7 +184,8 @@ public final class ProduceCommand implements Callable<Integer> {
                 }
                 sent = producer.finish();
             }
-            out.printf("sent %d agreements to %s, %d orders and %d execution reports to %s%s%n", sent.agreements(),
+            out.printf(Locale.ROOT,
+                    "sent %d agreements to %s, %d orders and %d execution reports to %s%s%n", sent.agreements(),
                     topics.agreements().name(), sent.orders(), sent.executions(), topics.orders().name(),
                     sent.refused() == 0 ? "" : "; the broker refused " + sent.refused() + " record(s)");
             if (stopped) {

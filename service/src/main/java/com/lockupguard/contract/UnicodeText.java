@@ -1,5 +1,7 @@
 package com.lockupguard.contract;
 
+import java.util.Locale;
+
 /**
  * Whether a string is Unicode text, which the guard's topics can carry: they hold strings as UTF-8, and UTF-8 has
  * no encoding for a surrogate without its pair. JSON can still write one (the escape of U+D800 alone); Java's UTF-8
@@ -31,7 +33,8 @@ public final class UnicodeText {
      * that counts characters as code points, a pair being one.
      */
     public static String loneSurrogateAt(CharSequence text, int index) {
-        return String.format("a lone surrogate (\\u%04x, character %d), which UTF-8 cannot carry", (int) text.charAt(
+        return String.format(Locale.ROOT,
+                "a lone surrogate (\\u%04x, character %d), which UTF-8 cannot carry", (int) text.charAt(
                 index), Character.codePointCount(text, 0, index) + 1);
     }
 }

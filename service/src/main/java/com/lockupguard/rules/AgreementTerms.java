@@ -4,6 +4,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -135,6 +136,6 @@ public record AgreementTerms(
     }
 
     private static Optional<String> problem(String format, Object... args) {
-        return Optional.of(String.format(format, args));
+        return Optional.of(String.format(Locale.ROOT, format, args));
     }
 }

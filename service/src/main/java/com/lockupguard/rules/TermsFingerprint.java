@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * The hash of an agreement's terms that decisions, positions and the agreement audit carry, so
@@ -18,7 +19,7 @@ import java.util.HexFormat;
 public final class TermsFingerprint {
 
     private static final DateTimeFormatter UTC_MILLIS =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private TermsFingerprint() {
     }
@@ -76,7 +77,7 @@ public final class TermsFingerprint {
             if (c == '"' || c == '\\') {
                 text.append('\\').append(c);
             } else if (c < 0x20) {
-                text.append(String.format("\\u%04x", (int) c));
+                text.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
             } else {
                 text.append(c);
             }

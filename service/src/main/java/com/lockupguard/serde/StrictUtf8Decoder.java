@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
@@ -99,7 +100,7 @@ final class StrictUtf8Decoder extends Decoder {
         for (int i = 0; i < Math.min(text.length(), SHOWN_CHARS); i++) {
             char c = text.charAt(i);
             if (Character.isISOControl(c)) {
-                shown.append(String.format("\\u%04x", (int) c));
+                shown.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
             } else {
                 shown.append(c);
             }

@@ -1,5 +1,6 @@
 package com.lockupguard.serde;
 
+import java.util.Locale;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -30,7 +31,8 @@ public final class WireFormat {
                     + "Avro serializer with a schema registry");
         }
         if (data[0] != MAGIC_BYTE) {
-            throw new SerializationException(String.format("record on '%s' starts with byte 0x%02x, not the "
+            throw new SerializationException(String.format(Locale.ROOT,
+                    "record on '%s' starts with byte 0x%02x, not the "
                     + "Confluent magic byte 0x00: it was not written by an Avro serializer with a schema registry",
                     topic, data[0]));
         }

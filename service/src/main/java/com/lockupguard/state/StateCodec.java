@@ -16,6 +16,7 @@ import com.lockupguard.rules.Window;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -301,7 +302,7 @@ public final class StateCodec {
 
     private static CorruptStoreValueException notThisEncoding(byte[] value, String store, String formats) {
         return new CorruptStoreValueException(store + " value starts with "
-                + (value.length == 0 ? "nothing" : String.format("byte 0x%02x", value[0]))
+                + (value.length == 0 ? "nothing" : String.format(Locale.ROOT, "byte 0x%02x", value[0]))
                 + ": neither this guard's encoding (" + formats + ") nor an older guard's Avro (0x00)");
     }
 

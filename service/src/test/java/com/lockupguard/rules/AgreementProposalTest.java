@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.LocalDate;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,22 @@ class AgreementProposalTest {
         // then
         assertThat(check).isInstanceOf(AgreementProposal.Invalid.class);
         assertThat(((AgreementProposal.Invalid) check).reason()).contains(message);
+    }
+
+    @Test
+    void shouldWriteTheNumbersOfAReasonInAsciiDigitsWhateverTheMachinesLocale() {
+        // given a machine whose default locale writes numbers in Arabic-Indic digits
+        Locale before = Locale.getDefault();
+        Locale.setDefault(Locale.forLanguageTag("ar-EG"));
+        try {
+            // when
+            AgreementProposal.Check check = proposal().totalShares(-5L).check();
+
+            // then the reason reads as on any other machine: it goes to the audit and the dead letter's headers
+            assertThat(((AgreementProposal.Invalid) check).reason()).contains("totalShares must be positive, was -5");
+        } finally {
+            Locale.setDefault(before);
+        }
     }
 
     @Test

@@ -40,6 +40,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -279,10 +280,10 @@ final class DemoCommand implements Callable<Integer> {
                 out.println();
                 out.print(table.table(decisions, results));
                 out.println();
-                out.printf("%d alert(s) on %s:%n", alerts.size(), topics.complianceAlerts().name());
+                out.printf(Locale.ROOT, "%d alert(s) on %s:%n", alerts.size(), topics.complianceAlerts().name());
                 out.print(table.alerts(alerts));
                 out.println();
-                out.printf("%d of %d orders decided, %d of %d execution reports answered in %.1f s%n",
+                out.printf(Locale.ROOT, "%d of %d orders decided, %d of %d execution reports answered in %.1f s%n",
                         decisions.size(), orderLines, results.size(), executionLines, elapsedSeconds());
                 endpoints.write(endpointsJson(kafka.bootstrapServers(), registry.url(), dashboard));
                 if (keepRunning) {
@@ -301,7 +302,7 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             InMemorySchemaRegistry.dropScope(registryScope);
             Utils.delete(stateDir.toFile());
-            out.printf("stopped after %.1f s%n", elapsedSeconds());
+            out.printf(Locale.ROOT, "stopped after %.1f s%n", elapsedSeconds());
             out.flush();
         }
     }
@@ -376,7 +377,8 @@ final class DemoCommand implements Callable<Integer> {
         try (BufferedReader reader = open()) {
             PrintWriter err = spec.commandLine().getErr();
             return new TimelineReader(new ObjectMapper(),
-                    (lineNumber, warning) -> err.printf("line %d: warning: %s%n", lineNumber, warning)).readAll(reader);
+                    (lineNumber, warning) -> err.printf(Locale.ROOT,
+                            "line %d: warning: %s%n", lineNumber, warning)).readAll(reader);
         }
     }
 
@@ -411,12 +413,12 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void step(PrintWriter out, String what) {
-        out.printf("[%5.1f s] %s ...%n", elapsedSeconds(), what);
+        out.printf(Locale.ROOT, "[%5.1f s] %s ...%n", elapsedSeconds(), what);
         out.flush();
     }
 
     private void done(PrintWriter out, String what) {
-        out.printf("[%5.1f s]   %s%n", elapsedSeconds(), what);
+        out.printf(Locale.ROOT, "[%5.1f s]   %s%n", elapsedSeconds(), what);
         out.flush();
     }
 

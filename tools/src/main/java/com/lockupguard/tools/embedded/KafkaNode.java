@@ -75,7 +75,8 @@ final class KafkaNode {
     void format(String clusterId) throws Exception {
         Set<String> directories = new HashSet<>(List.of(dataDir.toString(), metadataDir.toString()));
         new Formatter()
-                .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream(), false,
+                        java.nio.charset.StandardCharsets.UTF_8))
                 .setNodeId(nodeId)
                 .setClusterId(clusterId)
                 .setDirectories(directories)

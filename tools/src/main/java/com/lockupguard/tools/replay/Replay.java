@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -124,7 +125,7 @@ public final class Replay {
             run = current;
             // a warning (an unknown field) goes to stderr, never changing a decision
             TimelineReader reader = new TimelineReader(json,
-                    (lineNumber, warning) -> errors.printf("line %d: warning: %s%n", lineNumber, warning));
+                    (lineNumber, warning) -> errors.printf(Locale.ROOT, "line %d: warning: %s%n", lineNumber, warning));
             // a reader gone (| head) or a disk full ends the run: no one would read the rest
             BooleanSupplier stop = () -> pacing.stopRequested().getAsBoolean() || current.outputLost != null;
             if (pacing.flushEachLine()) {
@@ -238,7 +239,7 @@ public final class Replay {
                 // an `at` written and unreadable is not one left out: not applied at the previous line's time, and
                 // refused as produce refuses to send it
                 rejected++;
-                errors.printf("line %d: agreement not applied: %s%n", entry.lineNumber(),
+                errors.printf(Locale.ROOT, "line %d: agreement not applied: %s%n", entry.lineNumber(),
                         OneLine.of(unstamped.atProblem()));
             } else if (entry instanceof TimelineEntry.AgreementLine agreementLine) {
                 Agreement agreement = agreementLine.agreement();
@@ -250,7 +251,7 @@ public final class Replay {
                 Optional<String> deadLetter = driver.applyAgreement(key, agreement, at);
                 if (deadLetter.isPresent()) {
                     rejected++;
-                    errors.printf("line %d: agreement not applied: %s%n", entry.lineNumber(),
+                    errors.printf(Locale.ROOT, "line %d: agreement not applied: %s%n", entry.lineNumber(),
                             OneLine.of(deadLetter.get()));
                 } else {
                     applied++;
@@ -258,11 +259,12 @@ public final class Replay {
                 writePositions(driver);
             } else if (entry instanceof TimelineEntry.MalformedAgreementLine malformed) {
                 rejected++;
-                errors.printf("line %d: agreement not applied: %s%n", entry.lineNumber(),
+                errors.printf(Locale.ROOT, "line %d: agreement not applied: %s%n", entry.lineNumber(),
                         OneLine.of(malformed.reason()));
             } else if (entry instanceof TimelineEntry.UnreadableLine unreadableLine) {
                 unreadable++;
-                errors.printf("line %d: skipped: %s%n", entry.lineNumber(), OneLine.of(unreadableLine.reason()));
+                errors.printf(Locale.ROOT,
+                        "line %d: skipped: %s%n", entry.lineNumber(), OneLine.of(unreadableLine.reason()));
             }
         }
 
@@ -270,14 +272,15 @@ public final class Replay {
         private void whyInvalid(int lineNumber, String answer, List<String> problems) {
             if (explainInvalid && !problems.isEmpty()) {
                 // the problems quote the line's values: one line on stderr whatever they hold, as every message
-                errors.printf("line %d: answered %s: %s%n", lineNumber, answer, OneLine.of(String.join("; ",
+                errors.printf(Locale.ROOT,
+                        "line %d: answered %s: %s%n", lineNumber, answer, OneLine.of(String.join("; ",
                         problems)));
             }
         }
 
         private void unanswered(TimelineEntry entry, DeadLetteredException e) throws IOException {
             unanswered++;
-            errors.printf("line %d: %s%n", entry.lineNumber(), OneLine.of(e.getMessage()));
+            errors.printf(Locale.ROOT, "line %d: %s%n", entry.lineNumber(), OneLine.of(e.getMessage()));
             writePositions(driver);
         }
 

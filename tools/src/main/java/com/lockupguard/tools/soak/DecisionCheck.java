@@ -6,6 +6,7 @@ import com.lockupguard.avro.Decision;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -45,12 +46,13 @@ final class DecisionCheck {
                             .equals(String.valueOf(first.getMaxAllowedNow()))
                     && want.path("repeated").asBoolean(false) == first.getRepeated();
             if (!same && ++mismatched <= LOGGED) {
-                log.accept(String.format("MISMATCH %s: expected %s, got %s", entry.getKey(), want, first));
+                log.accept(String.format(Locale.ROOT, "MISMATCH %s: expected %s, got %s", entry.getKey(), want, first));
             }
         }
         for (Map.Entry<String, List<Decision>> entry : byId.entrySet()) {
             if (!expected.containsKey(entry.getKey()) && (mismatched += entry.getValue().size()) <= LOGGED) {
-                log.accept(String.format("UNEXPECTED %s: the replay decided no such order; read %s", entry.getKey(),
+                log.accept(String.format(Locale.ROOT,
+                        "UNEXPECTED %s: the replay decided no such order; read %s", entry.getKey(),
                         entry.getValue()));
             }
         }

@@ -4,6 +4,7 @@ import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.Position;
 import com.lockupguard.avro.ReportResult;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -40,7 +41,8 @@ final class PositionCheck {
                         : answers.get(want.occurrence()).getPosition();
             }
             if (!same(want.position(), got) && ++mismatched <= LOGGED) {
-                log.accept(String.format("final position MISMATCH %s (after %s): expected %s, got %s", entry.getKey(),
+                log.accept(String.format(Locale.ROOT,
+                        "final position MISMATCH %s (after %s): expected %s, got %s", entry.getKey(),
                         want.orderId() != null ? "order " + want.orderId()
                                 : "report " + want.report() + " #" + (want.occurrence() + 1),
                         want.position(), got));
@@ -63,7 +65,8 @@ final class PositionCheck {
             boolean same = got != null && !got.getAsOf().isBefore(want.getAsOf())
                     && got.getSoldToDate() == want.getSoldToDate() && got.getReservedNow() == want.getReservedNow();
             if (!same && ++mismatched <= LOGGED) {
-                log.accept(String.format("published position MISMATCH %s: expected as of %s or later with %d sold "
+                log.accept(String.format(Locale.ROOT,
+                        "published position MISMATCH %s: expected as of %s or later with %d sold "
                         + "and %d reserved, got %s", entry.getKey(), want.getAsOf(), want.getSoldToDate(),
                         want.getReservedNow(), got));
             }

@@ -7,6 +7,7 @@ import com.lockupguard.avro.ReportResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiPredicate;
@@ -63,22 +64,26 @@ final class ReportCheck {
             int paired = Math.min(want.size(), got.size());
             for (int i = 0; i < paired; i++) {
                 if (!same.test(want.get(i), got.get(i)) && ++mismatched <= LOGGED) {
-                    log.accept(String.format("%s MISMATCH %s #%d: expected %s, got %s", what, entry.getKey(), i + 1,
+                    log.accept(String.format(Locale.ROOT,
+                            "%s MISMATCH %s #%d: expected %s, got %s", what, entry.getKey(), i + 1,
                             want.get(i), got.get(i)));
                 }
             }
             if (want.size() > paired && (lost += want.size() - paired) <= LOGGED) {
-                log.accept(String.format("%s LOST %s: expected %d, read %d; expected %s", what, entry.getKey(),
+                log.accept(String.format(Locale.ROOT,
+                        "%s LOST %s: expected %d, read %d; expected %s", what, entry.getKey(),
                         want.size(), got.size(), want));
             }
             if (got.size() > paired && (duplicated += got.size() - paired) <= LOGGED) {
-                log.accept(String.format("%s DUPLICATED %s: expected %d, read %d: %s", what, entry.getKey(),
+                log.accept(String.format(Locale.ROOT,
+                        "%s DUPLICATED %s: expected %d, read %d: %s", what, entry.getKey(),
                         want.size(), got.size(), got));
             }
         }
         for (Map.Entry<ReportId, List<A>> entry : actual.entrySet()) {
             if (!expected.containsKey(entry.getKey()) && (mismatched += entry.getValue().size()) <= LOGGED) {
-                log.accept(String.format("%s UNEXPECTED %s: the replay has none; read %s", what, entry.getKey(),
+                log.accept(String.format(Locale.ROOT,
+                        "%s UNEXPECTED %s: the replay has none; read %s", what, entry.getKey(),
                         entry.getValue()));
             }
         }
