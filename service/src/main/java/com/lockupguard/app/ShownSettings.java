@@ -16,7 +16,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * The settings a guard runs with, as {@code config --check} prints them and {@code run} logs them at start: every
  * setting of the guard, its default applied, every other setting given (Kafka Streams' and its clients', whose own
  * defaults are not shown), and those the guard gives Kafka Streams unless told otherwise ({@code topic.segment.bytes}
- * of the changelogs, ...), all sorted by name, secrets hidden; a setting without a value is shown {@value #UNSET}.
+ * of the changelogs, ...), all sorted by name, secrets hidden, and the value of a setting none of them knows; a setting
+ * without a value is shown {@value #UNSET}.
  */
 public final class ShownSettings {
 
@@ -39,6 +40,10 @@ public final class ShownSettings {
         config.streamsProperties().forEach((key, value) -> resolved.putIfAbsent((String) key, value));
         Map<String, String> shown = new TreeMap<>();
         resolved.forEach((key, value) -> shown.put(key, shown(key, value)));
+        // a setting no one knows is most likely misspelt, and a misspelt secret (ssl.keystore.pasword,
+        // sasl.jass.config) has a name that does not say it is one: shown by its name, the list of them says which
+        ClientSettings.unknown(config).forEach(key -> shown.computeIfPresent(key, (name, value) ->
+                UNSET.equals(value) || EMPTY_SECRET.equals(value) ? value : RegistryClientConfig.HIDDEN));
         return shown;
     }
 

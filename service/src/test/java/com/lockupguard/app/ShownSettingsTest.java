@@ -35,6 +35,24 @@ class ShownSettingsTest {
     }
 
     @Test
+    void shouldHideTheValueOfASettingNoOneKnowsForItMayBeAMisspeltSecret() {
+        // given secrets under names misspelt, one of them under a client's prefix, and a known setting beside them
+        GuardConfig config = new GuardConfig(Map.of(
+                "sasl.jass.config", "PlainLoginModule required username=\"guard\" password=\"TYPOSECRET12\";",
+                "producer.ssl.truststore.pasword", "TYPOSECRET13", "schema.registry.api.key", "APIKEY14",
+                "commit.interval.ms", "250"));
+
+        // when
+        Map<String, String> shown = ShownSettings.of(config);
+
+        // then each is named, its value hidden, and the known setting still shows its value
+        assertThat(shown).containsEntry("sasl.jass.config", "[hidden]")
+                .containsEntry("producer.ssl.truststore.pasword", "[hidden]")
+                .containsEntry("schema.registry.api.key", "[hidden]").containsEntry("commit.interval.ms", "250");
+        assertThat(shown.values()).noneMatch(value -> value.contains("TYPOSECRET") || value.contains("APIKEY"));
+    }
+
+    @Test
     void shouldHideASecretThatIsSetAndSayWhenOneIsEmpty() {
         // given a token set, a key password set to nothing, and a password of Kafka's clients
         GuardConfig config = new GuardConfig(Map.of("api.token", "s3cret-token-of-the-desk-0123456789",
