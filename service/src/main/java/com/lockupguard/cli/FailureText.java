@@ -1,14 +1,18 @@
 package com.lockupguard.cli;
 
 import com.lockupguard.registry.RegistryClientConfig;
+import com.lockupguard.timeline.OneLine;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** A failure as one line for a command's standard error: what a user reads instead of a stack trace. */
 public final class FailureText {
 
     private static final String OUR_PACKAGE = "com.lockupguard.";
+    /** Control characters but the line feed and the tab: a carriage return, an escape sequence's start. */
+    private static final Pattern WITHOUT_CONTROLS = Pattern.compile("[\\p{Cc}\\u2028\\u2029&&[^\\t\\n]]");
 
     private FailureText() {
     }
@@ -39,12 +43,16 @@ public final class FailureText {
     /**
      * Why the guard could not start, for {@code cannot start: ...}: a start-up check's own message (topics, schemas,
      * the cluster: it says what to fix), anything else by its {@linkplain #causes causes} (the HTTP port taken, a
-     * bootstrap server no name resolves, the registry down); a URL's credentials masked.
+     * bootstrap server no name resolves, the registry down); a URL's credentials masked, and no control character but
+     * the line breaks of a check's own message.
      */
     public static String ofStart(RuntimeException failure) {
         String message = failure.getMessage();
         boolean check = failure instanceof IllegalStateException && message != null && !message.isBlank();
-        return RegistryClientConfig.shown(check ? message : causes(failure));
+        // a check's own message may break its lines (the commands that fix it); what a cause quotes of a peer (a
+        // registry's page, a broker's error) is written on one line, as the log writes it, and forges no other
+        return check ? RegistryClientConfig.shown(WITHOUT_CONTROLS.matcher(message.replace("\r\n", "\n"))
+                .replaceAll("?")) : OneLine.of(RegistryClientConfig.shown(causes(failure)));
     }
 
     private static String shown(Throwable failure) {

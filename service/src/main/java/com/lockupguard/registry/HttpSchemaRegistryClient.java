@@ -598,12 +598,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         try {
             JsonNode node = json.readTree(body);
             if (node != null && node.has("message")) {
-                return node.get("message").asText();
+                return QuotedAnswer.message(node.get("message").asText());
             }
         } catch (IOException e) {
             // not JSON: its start is quoted
         }
-        return body == null || body.length() < 200 ? String.valueOf(body) : body.substring(0, 200);
+        return QuotedAnswer.page(body);
     }
 
     /**

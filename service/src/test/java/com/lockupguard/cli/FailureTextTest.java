@@ -23,6 +23,29 @@ class FailureTextTest {
     }
 
     @Test
+    void shouldWriteWhatACauseQuotesOnOneLineSoThatItForgesNoLineOfTheLog() {
+        // given a failure whose cause quotes a peer's answer with a line break and an escape sequence in it
+        RuntimeException failure = new UncheckedIOException(new IOException("answered 502: <html>proxy\r\n"
+                + "01:00:00.000 ERROR c.l.app.GuardService - FORGED stop\u001b[31m</html>"));
+
+        // when
+        String line = FailureText.ofStart(failure);
+
+        // then
+        assertThat(line).doesNotContain("\r", "\n", "\u001b")
+                .contains("proxy\\n01:00:00.000 ERROR c.l.app.GuardService - FORGED stop?[31m");
+    }
+
+    @Test
+    void shouldKeepTheLineBreaksOfAChecksOwnMessageButNoOtherControlCharacter() {
+        // given a start-up check's message, which breaks its lines before the commands that fix it
+        RuntimeException failure = new IllegalStateException("topics refused:\r\n  kafka-configs --alter\u001b[2J");
+
+        // when / then
+        assertThat(FailureText.ofStart(failure)).isEqualTo("topics refused:\n  kafka-configs --alter?[2J");
+    }
+
+    @Test
     void shouldNameEachCauseOnceWhenTwoAreEachOthersCause() {
         // given two exceptions each the other's cause (initCause allows it; printStackTrace marks it CIRCULAR)
         Exception first = new IllegalStateException("first");

@@ -905,6 +905,37 @@ class HttpSchemaRegistryClientScriptedTest {
     }
 
     @Test
+    void shouldHideTheCredentialsAProxysPageRepeatsAndQuoteItOnOneLine() {
+        // given a proxy whose error page repeats the request's headers, the registry's password among them
+        Registry proxy = registry();
+        proxy.answer("GET /subjects", 502, "<html>proxy error; your request headers: Authorization: Basic "
+                + "c3J1c2VyOlVSTFNFQ1JFVDc=\r\n01:00:00.000 ERROR forged line\u001b[31m</html>");
+        proxy.answer("GET /subjects", 400, "<p>token Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln refused</p>");
+
+        // when
+        Throwable gateway = catchThrowable(() -> client(Map.of("max.retries", "0"), proxy).getAllSubjects());
+        Throwable refused = catchThrowable(() -> client(Map.of("max.retries", "0"), proxy).getAllSubjects());
+
+        // then the password is not shown, nor the token, and the page stays on the message's line
+        assertThat(gateway).hasMessageContaining("Authorization: [hidden]").hasMessageNotContaining("c3J1c2Vy")
+                .hasMessageContaining("\\n01:00:00.000 ERROR forged line?[31m");
+        assertThat(gateway.getMessage()).doesNotContain("\r", "\n", "\u001b");
+        assertThat(refused).hasMessageContaining("token Bearer [hidden] refused").hasMessageNotContaining("eyJ");
+    }
+
+    @Test
+    void shouldKeepTheWordsOfAMessageThatNameAnAuthorizationSchemeWithoutACredential() {
+        // given the registry's own answer that names a scheme in words
+        Registry registry = registry();
+        registry.answer("GET /subjects", 422, "{\"error_code\":42201,\"message\":\"Basic authentication of "
+                + "subjects2024 is not enabled\"}");
+
+        // when / then
+        assertThatThrownBy(() -> client(Map.of("max.retries", "0"), registry).getAllSubjects())
+                .hasMessageContaining("Basic authentication of subjects2024 is not enabled");
+    }
+
+    @Test
     void shouldQuoteNoMoreThanTheStartOfALongPageThatIsNotJson() {
         // given a proxy's long error page
         Registry proxy = registry();
