@@ -48,6 +48,7 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     private final EmptiedStateRepair emptiedState;
     private final Serializer<AgreementAudit> audits;
     private final String auditTopic;
+    private final DeadLetterLog deadLetterLines = DeadLetters.newLog();
     private ProcessorContext<String, Object> context;
     private HoldingStores holdings;
     private PositionPublisher positions;
@@ -85,7 +86,7 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
             throw DeadLetters.refuse(record, DeadLetterReason.KEY_OR_HEADERS_TOO_LARGE, "its key and headers take "
                     + SendLimit.size(SendLimit.bytes(record.key()), null, record.headers()) + " bytes, which "
                     + "leaves no room for its audit record within " + limit.describe()
-                    + ": not audited or applied", observer);
+                    + ": not audited or applied", observer, deadLetterLines);
         }
         if (agreement == null) {
             reject(record, DeadLetterReason.TOMBSTONE, "an agreement cannot be deleted by a tombstone: "
@@ -139,7 +140,7 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
      * dead-letter topic ({@link RejectedRecordException}).
      */
     private void reject(Record<String, Agreement> record, DeadLetterReason reason, String message) {
-        RejectedRecordException refused = DeadLetters.refuse(record, reason, message, observer);
+        RejectedRecordException refused = DeadLetters.refuse(record, reason, message, observer, deadLetterLines);
         StoredHolding inForce = record.key() == null ? null : holdings.holding(record.key());
         send(record, encode(audit(record, AgreementOutcome.REJECTED, AgreementRejection.valueOf(reason.name()),
                 message, inForce == null ? null : inForce.state().agreement())));

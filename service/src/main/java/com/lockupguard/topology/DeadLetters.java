@@ -42,14 +42,19 @@ public final class DeadLetters {
     private DeadLetters() {
     }
 
+    /** The lines of a processor's refusals, in this class's log. */
+    static DeadLetterLog newLog() {
+        return new DeadLetterLog(LOG);
+    }
+
     /**
-     * Refuses {@code record}: logs and counts it, and returns what its processor throws once it has written
-     * everything else the record calls for.
+     * Refuses {@code record}: logs it (in {@code lines}) and counts it, and returns what its processor throws once it
+     * has written everything else the record calls for.
      */
     static RejectedRecordException refuse(Record<String, ?> record, DeadLetterReason reason, String message,
-            DecisionObserver observer) {
-        LOG.warn("record with key '{}' dead-lettered ({}): {}", brief(record.key(), LOGGED_KEY_CHARS), reason,
-                brief(message, LOGGED_MESSAGE_CHARS));
+            DecisionObserver observer, DeadLetterLog lines) {
+        lines.warn(reason, () -> "record with key '" + brief(record.key(), LOGGED_KEY_CHARS) + "' dead-lettered ("
+                + reason + "): " + brief(message, LOGGED_MESSAGE_CHARS));
         observer.deadLettered(reason);
         return new RejectedRecordException(reason, message);
     }

@@ -27,6 +27,7 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
     private final LegacyStoreValues legacy;
     private final DecisionObserver observer;
     private final TopologyOptions options;
+    private final DeadLetterLog deadLetterLines = DeadLetters.newLog();
     private ProcessorContext<String, Object> context;
     private OrderDecider orders;
     private SendLimit limit;
@@ -85,7 +86,7 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
     public void process(Record<String, SpecificRecord> record) {
         options.emptiedState().throwIfEmptied(context.taskId());
         DeadLetters.dropErrorHeaders(record.headers()); // before any answer or position takes them
-        Refusal refusal = new Refusal(record, observer);
+        Refusal refusal = new Refusal(record, observer, deadLetterLines);
         SpecificRecord value = record.value();
         if (!limit.leavesRoomForAnswer(record.key(), record.headers())) {
             // an answer carries its record's headers: one the producer refuses would fail the task on this record
@@ -119,17 +120,19 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
     private static final class Refusal implements DeadLetter {
         private final Record<String, SpecificRecord> record;
         private final DecisionObserver observer;
+        private final DeadLetterLog lines;
         private RejectedRecordException refused;
 
-        Refusal(Record<String, SpecificRecord> record, DecisionObserver observer) {
+        Refusal(Record<String, SpecificRecord> record, DecisionObserver observer, DeadLetterLog lines) {
             this.record = record;
             this.observer = observer;
+            this.lines = lines;
         }
 
         @Override
         public void send(DeadLetterReason reason, String message) {
             if (refused == null) {
-                refused = DeadLetters.refuse(record, reason, message, observer);
+                refused = DeadLetters.refuse(record, reason, message, observer, lines);
             }
         }
 

@@ -62,6 +62,7 @@ public final class RegistryOutage {
      */
     public static final class OnDeserialization implements DeserializationExceptionHandler {
 
+        private final DeadLetterLog lines = new DeadLetterLog(LOG);
         private DecisionObserver observer = DecisionObserver.NONE;
         private DeadLetterFit fit = DeadLetterFit.of(Map.of());
         private String deadLetters;
@@ -86,8 +87,9 @@ public final class RegistryOutage {
                 return Response.fail(List.of());
             }
             observer.deadLettered(DeadLetterReason.UNDECODABLE);
-            LOG.warn("record at {}-{}@{} cannot be read, dead-lettered (UNDECODABLE): {}", context.topic(),
-                    context.partition(), context.offset(), FailureCauses.oneLine(failure));
+            lines.warn(DeadLetterReason.UNDECODABLE, () -> "record at " + context.topic() + "-" + context.partition()
+                    + "@" + context.offset() + " cannot be read, dead-lettered (UNDECODABLE): "
+                    + FailureCauses.oneLine(failure));
             // a record that only just fitted on its topic does not fit with the error in its headers
             return fit.fit(Response.resume(ExceptionHandlerUtils.maybeBuildDeadLetterQueueRecords(deadLetters,
                     context.sourceRawKey(), context.sourceRawValue(), context, failure)));

@@ -86,6 +86,24 @@ class RegistryOutageTest {
     }
 
     @Test
+    void shouldNotWriteALineForEachRecordOfARunThatCannotBeReadButDeadLetterEach() {
+        // given the guard's handler, and its log
+        DeserializationExceptionHandler handler = configured(new RegistryOutage.OnDeserialization());
+        try (CapturedLogs logged = CapturedLogs.of(RegistryOutage.class)) {
+            // when a producer sends a run of 1,000 records that cannot be read
+            int deadLettered = 0;
+            for (int offset = 0; offset < 1_000; offset++) {
+                ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("orders", 0, offset, null, VALUE);
+                deadLettered += handler.handleError(CONTEXT, record, GARBAGE).deadLetterQueueRecords().size();
+            }
+
+            // then each is dead-lettered, and the log says the first 20 and that the rest are counted
+            assertThat(deadLettered).isEqualTo(1_000);
+            assertThat(logged.messages()).hasSize(21).last().asString().contains("more in that minute are counted");
+        }
+    }
+
+    @Test
     void shouldCountAFailedRecordAmongTheDeadLettersButNotOneReadAgainAfterAnOutage() {
         // given both handlers, configured as the guard configures them, with an observer
         RecordingObserver observer = new RecordingObserver();
