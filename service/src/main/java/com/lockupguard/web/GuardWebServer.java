@@ -53,6 +53,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.LongConsumer;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EndPoint;
@@ -820,6 +821,10 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     private void answer(Context ctx, HoldingsQuery.Answer answer) {
+        if (answer.partitions() != null) {
+            ctx.header(RemoteGuards.PARTITIONS_HEADER, answer.partitions().stream().sorted().map(String::valueOf)
+                    .collect(Collectors.joining(",")));
+        }
         ctx.header("X-Lockup-Guard-Served-By", answer.servedBy()).json(answer.body());
     }
 

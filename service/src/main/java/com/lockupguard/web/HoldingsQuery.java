@@ -11,8 +11,15 @@ import com.lockupguard.rules.HoldingKey;
  */
 public interface HoldingsQuery {
 
-    /** A JSON answer and the instance (host:port) that computed it. */
-    record Answer(JsonNode body, String servedBy) {
+    /**
+     * A JSON answer and the instance (host:port) that computed it; for an instance's own holdings
+     * ({@code GET /api/holdings?local=true}), the partitions of the inputs whose holdings it lists, else null.
+     */
+    record Answer(JsonNode body, String servedBy, java.util.Set<Integer> partitions) {
+
+        public Answer(JsonNode body, String servedBy) {
+            this(body, servedBy, null);
+        }
     }
 
     /**

@@ -13,6 +13,8 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -28,6 +30,16 @@ final class RemoteGuards {
     private static final String OWNS_SOME_HOLDINGS = "that owns some of the holdings";
     /** How much of another instance's unexpected answer an error quotes. */
     static final int SHOWN_BODY_CHARACTERS = 1_000;
+    /**
+     * The partitions of the inputs whose holdings an instance's own list holds ({@code 0,2,4}; empty: none), as it
+     * answers {@code GET /api/holdings?local=true}: what another instance asked covers, whatever the asker thought it
+     * owned. An instance of an older guard does not send it.
+     */
+    static final String PARTITIONS_HEADER = "X-Lockup-Guard-Partitions";
+
+    /** An instance's answer, and the partitions it says it covers (null: it did not say). */
+    record Reply(JsonNode body, Set<Integer> partitions) {
+    }
 
     private final HttpClient http;
     private final ObjectMapper json;
@@ -59,18 +71,19 @@ final class RemoteGuards {
      * for all of them in turn: their answers in the order of {@code hosts}, or the failure of the first that failed in
      * that order (the rest are not waited for).
      */
-    List<JsonNode> getEach(List<HostInfo> hosts, String path, String authorization) {
+    List<Reply> getEach(List<HostInfo> hosts, String path, String authorization) {
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
         try {
             for (HostInfo host : hosts) {
                 answers.add(http.sendAsync(request(HttpRequest.newBuilder(uri(host, path)).GET(), authorization),
                         HttpResponse.BodyHandlers.ofString()));
             }
-            List<JsonNode> bodies = new ArrayList<>();
+            List<Reply> bodies = new ArrayList<>();
             for (int i = 0; i < hosts.size(); i++) {
                 Ask ask = new Ask(hosts.get(i), OWNS_SOME_HOLDINGS);
                 try {
-                    bodies.add(answered(ask, answers.get(i).get()));
+                    HttpResponse<String> response = answers.get(i).get();
+                    bodies.add(new Reply(answered(ask, response), partitions(response)));
                 } catch (ExecutionException e) {
                     throw e.getCause() instanceof IOException cause ? unreachable(ask, cause)
                             : new IllegalStateException("asking instance " + ask.named() + " failed", e.getCause());
@@ -85,6 +98,25 @@ final class RemoteGuards {
         } finally {
             answers.forEach(answer -> answer.cancel(true));
         }
+    }
+
+    /** The partitions {@code response} says its list covers, or null when it does not say (or says nonsense). */
+    private static Set<Integer> partitions(HttpResponse<String> response) {
+        String listed = response.headers().firstValue(PARTITIONS_HEADER).orElse(null);
+        if (listed == null) {
+            return null;
+        }
+        Set<Integer> partitions = new TreeSet<>();
+        for (String partition : listed.split(",")) {
+            if (!partition.isBlank()) {
+                try {
+                    partitions.add(Integer.parseInt(partition.strip()));
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+            }
+        }
+        return partitions;
     }
 
     private JsonNode send(Ask ask, HttpRequest.Builder request, String callerAuthorization) {

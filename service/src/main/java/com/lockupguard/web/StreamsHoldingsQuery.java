@@ -92,22 +92,34 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
                 requireReadable("partition " + task.taskId().partition(), task.taskId().partition());
             }
         }
-        ArrayNode positions = givenNoHolding(streams) ? json.createArrayNode() : local.all();
+        boolean none = givenNoHolding(streams);
+        ArrayNode positions = none ? json.createArrayNode() : local.all();
+        Set<Integer> here = none ? new TreeSet<>() : activeHere();
         if (!localOnly) {
             List<HostInfo> others = new ArrayList<>();
-            Set<Integer> listed = new TreeSet<>(activeHere());
+            List<Set<Integer>> theirs = new ArrayList<>();
+            Set<Integer> listed = new TreeSet<>(here);
             for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
                 if (!instance.hostInfo().equals(self) && !instance.topicPartitions().isEmpty()) {
                     others.add(instance.hostInfo());
-                    listed.addAll(ordersPartitions(instance.topicPartitions()));
+                    theirs.add(ordersPartitions(instance.topicPartitions()));
+                    listed.addAll(theirs.get(theirs.size() - 1));
                 }
             }
             requireEveryPartition(listed);
             // all at once: one instance that is slow to answer, or gone, costs one timeout, not one each
-            remote.getEach(others, "/api/holdings?local=true", authorization)
-                    .forEach(answer -> answer.forEach(positions::add));
+            List<RemoteGuards.Reply> replies = remote.getEach(others, "/api/holdings?local=true", authorization);
+            // what each listed, by its own word: an instance this one takes for an owner may not own them yet (its
+            // threads run with no task while the group rebalances) or any longer, and its list lacks their holdings
+            Set<Integer> covered = new TreeSet<>(here);
+            for (int i = 0; i < replies.size(); i++) {
+                RemoteGuards.Reply reply = replies.get(i);
+                reply.body().forEach(positions::add);
+                covered.addAll(reply.partitions() != null ? reply.partitions() : theirs.get(i));
+            }
+            requireEveryPartition(covered);
         }
-        return new Answer(positions, hostAndPort(self));
+        return new Answer(positions, hostAndPort(self), localOnly ? here : null);
     }
 
     @Override

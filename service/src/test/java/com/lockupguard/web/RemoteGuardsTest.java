@@ -170,11 +170,11 @@ class RemoteGuardsTest {
         });
         try {
             // when this instance asks both for their holdings
-            List<JsonNode> answers = new RemoteGuards(JSON, new PeerAccess(false, null, null))
+            List<RemoteGuards.Reply> answers = new RemoteGuards(JSON, new PeerAccess(false, null, null))
                     .getEach(List.of(hostOf(first), hostOf(second)), "/api/holdings?local=true", null);
 
             // then both were asked before either answered, and their answers come in the order asked
-            assertThat(answers).extracting(JsonNode::toString)
+            assertThat(answers).extracting(reply -> reply.body().toString())
                     .containsExactly("[{\"securityId\":\"A\"}]", "[{\"securityId\":\"B\"},{\"securityId\":\"C\"}]");
         } finally {
             first.stop(0);

@@ -9,6 +9,10 @@ import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.InputPartitions;
 import com.lockupguard.topology.RunningPartitions;
 import com.lockupguard.topology.TopicNames;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Collection;
@@ -37,6 +41,7 @@ import org.apache.kafka.streams.processor.internals.ThreadMetadataImpl;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.internals.StreamsMetadataImpl;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +58,8 @@ class StreamsHoldingsQueryTest {
     private static final class AnsweringStreams extends KafkaStreams {
 
         private final KeyQueryMetadata metadata;
+        /** The other instances with an API, as the assignment this one knows names them. */
+        private volatile List<StreamsMetadata> others = List.of();
 
         AnsweringStreams(KeyQueryMetadata metadata, Path stateDir) {
             super(topology(), settings(stateDir));
@@ -94,7 +101,7 @@ class StreamsHoldingsQueryTest {
 
         @Override
         public Collection<StreamsMetadata> metadataForAllStreamsClients() {
-            return List.of(); // no other instance with an API
+            return others; // no other instance with an API, unless a test says so
         }
 
         @Override
@@ -232,6 +239,76 @@ class StreamsHoldingsQueryTest {
         // and once it runs, they are listed: none here
         running.started(3);
         assertThat(query.all(true, null).body()).isEmpty();
+    }
+
+    /**
+     * Another instance's API at a port of this machine, answering {@code GET /api/holdings?local=true} with no holding
+     * and {@code partitions} as the header its own list covers (null: no header, as an older guard answers).
+     */
+    private static HttpServer peerListing(String partitions) throws IOException {
+        HttpServer peer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        peer.createContext("/api/holdings", exchange -> {
+            if (partitions != null) {
+                exchange.getResponseHeaders().add("X-Lockup-Guard-Partitions", partitions);
+            }
+            byte[] body = "[]".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        peer.start();
+        return peer;
+    }
+
+    /** Six partitions: 3 runs here, the other five are {@code peer}'s in the assignment this instance knows. */
+    private StreamsHoldingsQuery queryBeside(HttpServer peer) {
+        StreamsHoldingsQuery query = queryWith(KeyQueryMetadata.NOT_AVAILABLE);
+        inputs.set(6);
+        running.started(3);
+        ((AnsweringStreams) streams).others = List.of(new StreamsMetadataImpl(
+                new HostInfo("127.0.0.1", peer.getAddress().getPort()), Set.of(), Set.of(new TopicPartition("orders",
+                        0), new TopicPartition("orders", 1), new TopicPartition("orders", 2),
+                        new TopicPartition("orders", 4), new TopicPartition("orders", 5)), Set.of(), Set.of()));
+        return query;
+    }
+
+    @Test
+    void shouldAnswer503ForEveryHoldingWhenTheInstanceTakenForTheOtherPartitionsOwnerListsNoneOfThem()
+            throws Exception {
+        // given the other instance's threads run without a task yet, as while the group rebalances: its own list
+        // covers none of the partitions this instance takes it to own
+        HttpServer peer = peerListing("");
+        try {
+            StreamsHoldingsQuery query = queryBeside(peer);
+
+            // when every holding is asked for
+            ApiException refused = catchThrowableOfType(ApiException.class, () -> query.all(false, null));
+
+            // then the caller is told to retry, rather than given a list without five partitions' holdings
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.getMessage()).contains("partition(s) 0, 1, 2, 4, 5");
+        } finally {
+            peer.stop(0);
+        }
+    }
+
+    @Test
+    void shouldListEveryHoldingWhenTheOtherInstanceCoversItsPartitionsOrIsOfAGuardThatDoesNotSay() throws Exception {
+        for (String partitions : new String[] {"0,1,2,4,5", null}) {
+            // given the other instance covers the partitions this one takes it to own, or does not say (older)
+            HttpServer peer = peerListing(partitions);
+            try {
+                StreamsHoldingsQuery query = queryBeside(peer);
+
+                // when / then every holding is listed: none, and this instance says it covers partition 3 only
+                // when asked for its own
+                assertThat(query.all(false, null).body()).isEmpty();
+                assertThat(query.all(true, null).partitions()).containsExactly(3);
+            } finally {
+                peer.stop(0);
+                streams.close();
+            }
+        }
     }
 
     @Test
