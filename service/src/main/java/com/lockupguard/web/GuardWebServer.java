@@ -85,6 +85,13 @@ public final class GuardWebServer implements AutoCloseable {
      * nothing (one client's thousand, say) then make room for others within a second, not the usual idle timeout.
      */
     static final Duration IDLE_AT_THE_LIMIT = Duration.ofSeconds(1);
+    /**
+     * Orders waiting for their decisions at once; past them an order is answered 503 at once, not sent. Each waits on
+     * one of the server's 250 threads, for up to the decision timeout: while the guard cannot decide (a rebalance
+     * waiting for a killed instance's session, say), orders would otherwise take every thread, and the health checks,
+     * the metrics and every query of the instance would wait with them.
+     */
+    static final int MOST_ORDERS_WAITING = 128;
     /** How much longer than the decision timeout a stop waits for the requests under way. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(1);
 
@@ -519,12 +526,17 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     private void submitOrder(Context ctx) {
-        ordersUnderWay.incrementAndGet();
+        int underWay = ordersUnderWay.incrementAndGet();
         try {
             // stopping: by a signal (this server closes), or on its own, its API still up until the process exits
             if (stopping || backend().health().stopping()) {
                 throw ApiException.notReady("the guard is stopping; send the order to another instance, or again "
                         + "once this one is back");
+            }
+            if (underWay > MOST_ORDERS_WAITING) {
+                throw ApiException.notReady("this instance has " + MOST_ORDERS_WAITING + " orders waiting for their "
+                        + "decisions already (it decides slowly, or its group rebalances): the order was not sent; "
+                        + "send it to another instance, or again in a moment");
             }
             decideOrder(ctx);
         } finally {

@@ -571,6 +571,34 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldRefuseAnOrderAtOnceWhileAsManyAsAllowedWaitForTheirDecisionsAndStillAnswerTheHealthCheck()
+            throws Exception {
+        // given a guard that cannot decide for now, and as many orders waiting for their decisions as it allows
+        server.close();
+        start(null, true, Duration.ofSeconds(5));
+        gateway.silent = true;
+        List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+        for (int i = 0; i < GuardWebServer.MOST_ORDERS_WAITING; i++) {
+            waiting.add(http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/orders"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            ORDER.replace("\"o1\"", "\"w" + i + "\""))).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.sent.size() == GuardWebServer.MOST_ORDERS_WAITING);
+
+        // when one more order comes
+        HttpResponse<String> refused = post("/api/orders", ORDER);
+
+        // then it is answered at once, not sent, and the instance still answers its health check
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(json(refused).get("error").asText()).contains("orders waiting for their decisions")
+                .contains("not sent");
+        assertThat(gateway.sent).hasSize(GuardWebServer.MOST_ORDERS_WAITING);
+        assertThat(get("/health/live").statusCode()).isEqualTo(200);
+        assertThat(waiting).noneMatch(CompletableFuture::isDone);
+    }
+
+    @Test
     void shouldAnswer504WhenNoDecisionComesInTime() throws Exception {
         gateway.silent = true;
         HttpResponse<String> response = post("/api/orders", ORDER);
