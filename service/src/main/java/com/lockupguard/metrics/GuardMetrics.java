@@ -78,6 +78,7 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
     private final Map<AuthFailure, Counter> authFailures = new EnumMap<>(AuthFailure.class);
     private final Timer decisionLatency;
     private final Counter historicalOrders;
+    private final Counter stampedAhead;
     /** Listens to the JVM's collections until closed: one left bound keeps its registry. */
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -122,6 +123,10 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
         historicalOrders = Counter.builder("lockup.guard.decision.latency.skipped")
                 .description("Decisions left out of the latency histogram: orders their clients stamped more than an "
                         + "hour back (CreateTime: replayed history), or more than a second ahead of this clock")
+                .register(registry);
+        stampedAhead = Counter.builder("lockup.guard.orders.stamped.ahead")
+                .description("Orders stamped more than a second ahead of this instance's clock: on a LogAppendTime "
+                        + "orders topic, this host's clock runs behind the broker's")
                 .register(registry);
         // a series for every outcome and reason from the start, so that dashboards and alerts see zeros
         decisionCounter("APPROVED", "NONE");
@@ -303,6 +308,9 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
             decisionLatency.record(Duration.ofMillis(Math.max(0, latency)));
         } else {
             historicalOrders.increment();
+            if (latency < -CLOCK_SKEW_TOLERATED.toMillis()) {
+                stampedAhead.increment();
+            }
         }
     }
 

@@ -103,7 +103,7 @@ final class ExecutionApplier {
         byte[] alert = ruling.alert() == null ? null
                 : alerts.serialize(alertsTopic, ExecutionMapper.toAlert(report, at, ruling));
         if (ruling.result() == ExecutionResult.APPLIED) {
-            long now = context.currentSystemTimeMs();
+            long now = IdSweeper.rememberedFrom(context.currentSystemTimeMs(), record.timestamp());
             positions.store(record.key(), stored, ruling.stateAfter(), ruling.position());
             stores.put(executionKey, RememberedExecution.of(report.remembered(), now));
             ExecutionRuling.ReservationChange change = ruling.reservation();

@@ -77,6 +77,16 @@ final class IdSweeper {
         this.walkEveryMillis = walkEvery(retention).toMillis();
     }
 
+    /**
+     * From when an id (or a reservation's close) is remembered: the guard's clock, or the record's time when that is
+     * later. On a LogAppendTime topic the record's time is the broker's clock: a guard whose clock runs behind it (a
+     * host months behind, stepped to the right time later) would otherwise count the retention from a time already
+     * past at the correction, and forget at once ids it saw moments before, deciding a resend again.
+     */
+    static long rememberedFrom(long wallClock, long recordTimestamp) {
+        return Math.max(wallClock, recordTimestamp);
+    }
+
     /** How often a store's walk starts: a tenth of the retention, between one slice interval and an hour. */
     static Duration walkEvery(Duration retention) {
         Duration tenth = retention.dividedBy(10);

@@ -90,7 +90,7 @@ final class OrderDecider {
         }
         if (ruling.remember()) {
             stores.put(idKey, RememberedOrder.decided(order.kind(), order.quantity(), decision.outcome(), encoded,
-                    ruling.opened(), context.currentSystemTimeMs()));
+                    ruling.opened(), IdSweeper.rememberedFrom(context.currentSystemTimeMs(), record.timestamp())));
         }
         forward(record, encoded, decision, false);
     }

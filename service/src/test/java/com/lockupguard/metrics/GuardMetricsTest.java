@@ -335,7 +335,9 @@ class GuardMetricsTest {
         assertThat(metrics.scrape())
                 .contains("lockup_guard_decisions_total{outcome=\"APPROVED\",reason=\"NONE\"} 1.0")
                 .contains("lockup_guard_decision_latency_seconds_count 0")
-                .contains("lockup_guard_decision_latency_skipped_total 1.0");
+                .contains("lockup_guard_decision_latency_skipped_total 1.0")
+                // and counted as stamped ahead, so that a host whose clock runs behind the broker's can be found
+                .contains("lockup_guard_orders_stamped_ahead_total 1.0");
     }
 
     @Test
@@ -348,7 +350,8 @@ class GuardMetricsTest {
         assertThat(metrics.scrape()).contains("lockup_guard_decision_latency_seconds_count 1")
                 .contains("lockup_guard_decision_latency_seconds_bucket{le=\"3600.0\"} 0")
                 .contains("lockup_guard_decision_latency_seconds_bucket{le=\"+Inf\"} 1")
-                .contains("lockup_guard_decision_latency_skipped_total 0.0");
+                .contains("lockup_guard_decision_latency_skipped_total 0.0")
+                .contains("lockup_guard_orders_stamped_ahead_total 0.0");
     }
 
     @Test

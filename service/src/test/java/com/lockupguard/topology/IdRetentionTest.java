@@ -32,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class IdRetentionTest {
 
     private static final Duration RETENTION = Duration.ofHours(1);
+    /** Where each test starts the guard's clock: after the records of most of them. */
+    private static final Instant GUARD_CLOCK = Instant.parse("2003-08-01T00:00:00Z");
     /**
      * Time for the sweeper to start its next walk and visit these few ids, with room (the driver fires one sweep
      * per advance).
@@ -46,6 +48,9 @@ class IdRetentionTest {
     @BeforeEach
     void start() {
         guard = new TopologyFixture(stateDir, TopologyOptions.service().withIdRetention(RETENTION));
+        // the guard's clock after the records' times, as a broker's and a guard's clock agree (an id is remembered
+        // from the later of the guard's clock and its record's time); a whole number of sweep intervals on
+        guard.driver.advanceWallClockTime(Duration.between(TopologyFixture.WALL_CLOCK_START, GUARD_CLOCK));
         guard.agreement(letter().setEffectiveAt(TopologyFixture.at("2003-07-10T16:30:00-04:00")).build(),
                 "2003-07-10T16:30:00-04:00");
     }
@@ -79,6 +84,29 @@ class IdRetentionTest {
         assertThat(again.getRepeated()).isFalse();
         assertThat(guard.decide(order("open", OrderKind.PUBLIC_SALE, 2_000), "2003-07-12T09:41:00-04:00")
                 .getRepeated()).isTrue();
+    }
+
+    @Test
+    void shouldCountTheRetentionFromTheRecordsTimeWhenTheGuardsClockIsBehindIt() {
+        // given an order and its fill stamped a month ahead of the guard's clock: on a LogAppendTime topic the
+        // broker's clock, with the guard's host a month behind it
+        guard.decide(order("ahead", OrderKind.PUBLIC_SALE, 1_000), "2003-09-01T09:40:00-04:00");
+        guard.report(TopologyFixture.fill("x-ahead", "ahead", 1_000), "2003-09-01T09:41:00-04:00");
+
+        // when the retention passes by the guard's clock
+        guard.driver.advanceWallClockTime(RETENTION.plus(SWEPT));
+
+        // then neither is forgotten: a resend of the order is still its first decision repeated
+        assertThat(keys(StoreNames.SEEN_ORDERS)).containsExactly(StoreNames.idKey(HOLDING, "ahead"));
+        assertThat(keys(StoreNames.SEEN_EXECUTIONS)).containsExactly(StoreNames.idKey(HOLDING, "x-ahead"));
+
+        // and once the guard's clock is set right, they are forgotten a retention after the records' times
+        guard.driver.advanceWallClockTime(Duration.between(GUARD_CLOCK.plus(RETENTION).plus(SWEPT),
+                TopologyFixture.at("2003-09-01T09:41:00-04:00")));
+        assertThat(keys(StoreNames.SEEN_ORDERS)).hasSize(1);
+        guard.driver.advanceWallClockTime(RETENTION.plus(SWEPT));
+        assertThat(keys(StoreNames.SEEN_ORDERS)).isEmpty();
+        assertThat(keys(StoreNames.SEEN_EXECUTIONS)).isEmpty();
     }
 
     @Test
