@@ -28,7 +28,7 @@ import org.slf4j.helpers.MessageFormatter;
  * warning written a minute or more ago and not repeated in the last 15 s, saying its repeats if any. Past
  * {@value #MOST_REMEMBERED} warnings all are forgotten, and one line counts the repeats held back of them.
  */
-final class RepeatedKafkaWarnings extends TurboFilter {
+public final class RepeatedKafkaWarnings extends TurboFilter {
 
     /** How often one warning is written at most. */
     static final long INTERVAL_MS = TimeUnit.MINUTES.toMillis(1);
@@ -47,8 +47,11 @@ final class RepeatedKafkaWarnings extends TurboFilter {
     private final Map<String, Repeats> seen = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService sweeper;
 
-    /** On the JVM's monotonic clock, swept by a thread of its own. */
-    RepeatedKafkaWarnings() {
+    /**
+     * On the JVM's monotonic clock, swept by a thread of its own: as the built-in setup makes it, and as a logback file
+     * of an operator's names it ({@code <turboFilter class="com.lockupguard.cli.RepeatedKafkaWarnings"/>}).
+     */
+    public RepeatedKafkaWarnings() {
         this(() -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime()), true);
     }
 
