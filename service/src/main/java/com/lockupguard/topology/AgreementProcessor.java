@@ -86,7 +86,7 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
             throw DeadLetters.refuse(record, DeadLetterReason.KEY_OR_HEADERS_TOO_LARGE, "its key and headers take "
                     + SendLimit.size(SendLimit.bytes(record.key()), null, record.headers()) + " bytes, which "
                     + "leaves no room for its audit record within " + limit.describe()
-                    + ": not audited or applied", observer, deadLetterLines);
+                    + ": not audited or applied", observer, deadLetterLines, context);
         }
         if (agreement == null) {
             reject(record, DeadLetterReason.TOMBSTONE, "an agreement cannot be deleted by a tombstone: "
@@ -140,7 +140,8 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
      * dead-letter topic ({@link RejectedRecordException}).
      */
     private void reject(Record<String, Agreement> record, DeadLetterReason reason, String message) {
-        RejectedRecordException refused = DeadLetters.refuse(record, reason, message, observer, deadLetterLines);
+        RejectedRecordException refused = DeadLetters.refuse(record, reason, message, observer, deadLetterLines,
+                context);
         StoredHolding inForce = record.key() == null ? null : holdings.holding(record.key());
         send(record, encode(audit(record, AgreementOutcome.REJECTED, AgreementRejection.valueOf(reason.name()),
                 message, inForce == null ? null : inForce.state().agreement())));

@@ -9,6 +9,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,9 +53,12 @@ public final class DeadLetters {
      * has written everything else the record calls for.
      */
     static RejectedRecordException refuse(Record<String, ?> record, DeadLetterReason reason, String message,
-            DecisionObserver observer, DeadLetterLog lines) {
-        lines.warn(reason, () -> "record with key '" + brief(record.key(), LOGGED_KEY_CHARS) + "' dead-lettered ("
-                + reason + "): " + brief(message, LOGGED_MESSAGE_CHARS));
+            DecisionObserver observer, DeadLetterLog lines, ProcessingContext context) {
+        // where it was read, to find it on its topic and on the dead-letter topic (whose headers say the same)
+        String where = context.recordMetadata().map(source -> "at " + source.topic() + "-" + source.partition() + "@"
+                + source.offset() + " ").orElse("");
+        lines.warn(reason, () -> "record " + where + "with key '" + brief(record.key(), LOGGED_KEY_CHARS)
+                + "' dead-lettered (" + reason + "): " + brief(message, LOGGED_MESSAGE_CHARS));
         observer.deadLettered(reason);
         return new RejectedRecordException(reason, message);
     }

@@ -8,6 +8,7 @@ import com.lockupguard.state.StateCodec;
 import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -86,7 +87,7 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
     public void process(Record<String, SpecificRecord> record) {
         options.emptiedState().throwIfEmptied(context.taskId());
         DeadLetters.dropErrorHeaders(record.headers()); // before any answer or position takes them
-        Refusal refusal = new Refusal(record, observer, deadLetterLines);
+        Refusal refusal = new Refusal(record, observer, deadLetterLines, context);
         SpecificRecord value = record.value();
         if (!limit.leavesRoomForAnswer(record.key(), record.headers())) {
             // an answer carries its record's headers: one the producer refuses would fail the task on this record
@@ -121,18 +122,21 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
         private final Record<String, SpecificRecord> record;
         private final DecisionObserver observer;
         private final DeadLetterLog lines;
+        private final ProcessingContext context;
         private RejectedRecordException refused;
 
-        Refusal(Record<String, SpecificRecord> record, DecisionObserver observer, DeadLetterLog lines) {
+        Refusal(Record<String, SpecificRecord> record, DecisionObserver observer, DeadLetterLog lines,
+                ProcessingContext context) {
             this.record = record;
             this.observer = observer;
             this.lines = lines;
+            this.context = context;
         }
 
         @Override
         public void send(DeadLetterReason reason, String message) {
             if (refused == null) {
-                refused = DeadLetters.refuse(record, reason, message, observer, lines);
+                refused = DeadLetters.refuse(record, reason, message, observer, lines, context);
             }
         }
 

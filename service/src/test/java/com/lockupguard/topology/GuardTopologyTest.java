@@ -465,6 +465,19 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldSayWhereARefusedRecordWasReadSoThatItCanBeFoundOnItsTopic() {
+            try (CapturedLogs logged = CapturedLogs.of(DeadLetters.class)) {
+                // when an order keyed to another holding is refused
+                guard.orders.pipeInput("someone/else", order("o1", OrderKind.PUBLIC_SALE, 10),
+                        at("2003-07-11T09:40:00-04:00"));
+
+                // then the log names its topic, partition and offset, as the dead letter's headers do
+                assertThat(logged.messages()).singleElement().asString()
+                        .startsWith("record at orders-0@0 with key 'someone/else' dead-lettered (KEY_MISMATCH): ");
+            }
+        }
+
+        @Test
         void shouldDeadLetterAgreementTombstone() {
             guard.agreements.pipeInput(HOLDING, null, at("2003-04-28T09:00:00-04:00"));
             assertThat(header(guard.deadLetters.readRecord(), DeadLetters.REASON_HEADER)).isEqualTo("TOMBSTONE");
