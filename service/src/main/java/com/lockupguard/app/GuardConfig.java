@@ -201,8 +201,8 @@ public final class GuardConfig extends AbstractConfig {
                     new PositiveOrForever(), Importance.MEDIUM,
                     "How long the guard remembers an order id (so that a retry gets its first decision and a reused "
                             + "id is blocked) and an execution id (so that a repeated report is ignored), in "
-                            + "wall-clock time since it first saw them (by its own clock, or by the record's time "
-                            + "when that is later: a broker's clock ahead of the guard host's); an order whose "
+                            + "wall-clock time since it first saw them (by its own clock or, on a LogAppendTime "
+                            + "orders topic, by the broker's time of the record when that is later); an order whose "
                             + "reservation closed is remembered this long from the close, and an open reservation is "
                             + "never forgotten. "
                             + "The default, 180 days, is as long as good-till-cancel orders commonly live (Schwab "

@@ -11,6 +11,7 @@ import com.lockupguard.topology.FailureCauses;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.GuardTopology;
 import com.lockupguard.topology.InputPartitions;
+import com.lockupguard.topology.OrderStamps;
 import com.lockupguard.topology.OutputMessageLimit;
 import com.lockupguard.topology.RegistryOutage;
 import com.lockupguard.topology.RunningPartitions;
@@ -96,6 +97,7 @@ public final class GuardService implements AutoCloseable {
     /** The memory the stores share, closed once Kafka Streams has; null when unbounded. */
     private final RocksDBMemory rocksDBMemory;
     private final InputPartitions inputPartitions;
+    private final OrderStamps orderStamps;
     private final OutputMessageLimit outputLimit;
     private final RunningPartitions running;
     private final DecisionObserver observer;
@@ -109,6 +111,7 @@ public final class GuardService implements AutoCloseable {
         this.topics = topics;
         this.streams = streams;
         this.inputPartitions = options.inputPartitions();
+        this.orderStamps = options.orderStamps();
         this.outputLimit = outputLimit;
         this.running = options.running();
     }
@@ -258,6 +261,7 @@ public final class GuardService implements AutoCloseable {
             inputPartitions.set(verified.partitions());
             // as the topic stamps orders, not as the setting would have created it: the two may differ
             observer.ordersStampedOnArrival(verified.ordersStampedOnArrival());
+            orderStamps.set(verified.ordersStampedOnArrival());
             warnOfMemtablesThatDoNotFit(verified.partitions());
             watch.read(verified);
         } catch (IllegalStateException e) {

@@ -37,6 +37,7 @@ final class ExecutionApplier {
     private final PositionPublisher positions;
     private final DecisionObserver observer;
     private final InputPartitions inputPartitions;
+    private final OrderStamps orderStamps;
     private final SendLimit limit;
     private final Serializer<ReportResult> results;
     private final String resultsTopic;
@@ -46,13 +47,14 @@ final class ExecutionApplier {
     ExecutionApplier(LockupRules rules, ProcessorContext<String, Object> context, HoldingStores stores,
             PositionPublisher positions, DecisionObserver observer, InputPartitions inputPartitions,
             SendLimit limit, GuardTopics.Topic<String, ReportResult> results,
-            GuardTopics.Topic<String, ComplianceAlert> alerts) {
+            GuardTopics.Topic<String, ComplianceAlert> alerts, OrderStamps orderStamps) {
         this.rules = rules;
         this.context = context;
         this.stores = stores;
         this.positions = positions;
         this.observer = observer;
         this.inputPartitions = inputPartitions;
+        this.orderStamps = orderStamps;
         this.limit = limit;
         this.results = results.valueSerde().serializer();
         this.resultsTopic = results.name();
@@ -103,7 +105,7 @@ final class ExecutionApplier {
         byte[] alert = ruling.alert() == null ? null
                 : alerts.serialize(alertsTopic, ExecutionMapper.toAlert(report, at, ruling));
         if (ruling.result() == ExecutionResult.APPLIED) {
-            long now = IdSweeper.rememberedFrom(context.currentSystemTimeMs(), record.timestamp());
+            long now = orderStamps.rememberedFrom(context.currentSystemTimeMs(), record.timestamp());
             positions.store(record.key(), stored, ruling.stateAfter(), ruling.position());
             stores.put(executionKey, RememberedExecution.of(report.remembered(), now));
             ExecutionRuling.ReservationChange change = ruling.reservation();

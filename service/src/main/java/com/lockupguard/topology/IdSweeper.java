@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Forgets order and execution ids remembered longer than the retention, in wall-clock time since
- * the guard first saw them (an order whose reservation closed: since it closed). An open
+ * the guard first saw them (an order whose reservation closed: since it closed), or since the broker
+ * stamped them when that is later ({@link OrderStamps}). An open
  * reservation is never forgotten. Walks the stores a slice at a time on a wall-clock punctuation,
  * resuming where it stopped, so that a task is never stalled for long, and starts a store's next
  * walk {@link #walkEvery} after its last one started (a small store is not re-read a thousand
@@ -75,16 +76,6 @@ final class IdSweeper {
         this.stores = stores;
         this.retentionMillis = retention.toMillis();
         this.walkEveryMillis = walkEvery(retention).toMillis();
-    }
-
-    /**
-     * From when an id (or a reservation's close) is remembered: the guard's clock, or the record's time when that is
-     * later. On a LogAppendTime topic the record's time is the broker's clock: a guard whose clock runs behind it (a
-     * host months behind, stepped to the right time later) would otherwise count the retention from a time already
-     * past at the correction, and forget at once ids it saw moments before, deciding a resend again.
-     */
-    static long rememberedFrom(long wallClock, long recordTimestamp) {
-        return Math.max(wallClock, recordTimestamp);
     }
 
     /** How often a store's walk starts: a tenth of the retention, between one slice interval and an hour. */

@@ -30,10 +30,11 @@ final class OrderDecider {
     private final DecisionObserver observer;
     private final SendLimit limit;
     private final InputPartitions inputPartitions;
+    private final OrderStamps orderStamps;
 
     OrderDecider(LockupRules rules, ProcessorContext<String, Object> context, HoldingStores stores,
             PositionPublisher positions, DecisionWire wire, DecisionObserver observer, SendLimit limit,
-            InputPartitions inputPartitions) {
+            InputPartitions inputPartitions, OrderStamps orderStamps) {
         this.rules = rules;
         this.context = context;
         this.stores = stores;
@@ -42,6 +43,7 @@ final class OrderDecider {
         this.observer = observer;
         this.limit = limit;
         this.inputPartitions = inputPartitions;
+        this.orderStamps = orderStamps;
     }
 
     void decide(Record<String, ProposedOrder> record, OrderEventsProcessor.DeadLetter deadLetter) {
@@ -90,7 +92,7 @@ final class OrderDecider {
         }
         if (ruling.remember()) {
             stores.put(idKey, RememberedOrder.decided(order.kind(), order.quantity(), decision.outcome(), encoded,
-                    ruling.opened(), IdSweeper.rememberedFrom(context.currentSystemTimeMs(), record.timestamp())));
+                    ruling.opened(), orderStamps.rememberedFrom(context.currentSystemTimeMs(), record.timestamp())));
         }
         forward(record, encoded, decision, false);
     }

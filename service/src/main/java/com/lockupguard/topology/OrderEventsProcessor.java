@@ -53,9 +53,10 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
         PositionPublisher positions = PositionPublisher.of(rules, context, stores, options.publishPositions());
         this.limit = SendLimit.of(context.appConfigs());
         this.orders = new OrderDecider(rules, context, stores, positions, new DecisionWire(topics), observer, limit,
-                options.inputPartitions());
+                options.inputPartitions(), options.orderStamps());
         this.executions = new ExecutionApplier(rules, context, stores, positions, observer,
-                options.inputPartitions(), limit, topics.executionResults(), topics.complianceAlerts());
+                options.inputPartitions(), limit, topics.executionResults(), topics.complianceAlerts(),
+                options.orderStamps());
         // releases happen with or without orders: publish positions as window boundaries pass
         positions.schedule(context, options.punctuationInterval());
         if (options.idRetention() != null) {

@@ -17,14 +17,17 @@ import org.apache.kafka.streams.state.Stores;
  * @param publishPositions    whether positions go to the positions topic (at most once per holding per commit, and
  *                            at window boundaries); a replay that does not print them leaves them out
  * @param idRetention         how long order and execution ids are remembered, in wall-clock time since the guard
- *                            first saw them (an id whose reservation closed: since it closed); null for forever.
+ *                            first saw them (an id whose reservation closed: since it closed), or since the broker
+ *                            stamped them when that is later ({@link OrderStamps}); null for forever.
  *                            Open reservations are never forgotten.
  * @param emptiedState        what rebuilds a task restored into an empty store from the middle of its changelog
  *                            (persistent stores only)
  * @param running             the partitions whose task runs here, restored: those whose stores queries may read
+ * @param orderStamps         who stamps the orders topic's records, once the start has read the topic
  */
 public record TopologyOptions(Duration punctuationInterval, InputPartitions inputPartitions, Storage storage,
-        boolean publishPositions, Duration idRetention, EmptiedStateRepair emptiedState, RunningPartitions running) {
+        boolean publishPositions, Duration idRetention, EmptiedStateRepair emptiedState, RunningPartitions running,
+        OrderStamps orderStamps) {
 
     /** How often, in wall-clock time, the guard publishes positions of holdings whose window boundary passed. */
     public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofSeconds(5);
@@ -81,6 +84,7 @@ public record TopologyOptions(Duration punctuationInterval, InputPartitions inpu
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(emptiedState, "emptiedState");
         Objects.requireNonNull(running, "running");
+        Objects.requireNonNull(orderStamps, "orderStamps");
         if (idRetention != null && (idRetention.isNegative() || idRetention.isZero())) {
             throw new IllegalArgumentException("an id retention is positive, or null for forever: " + idRetention);
         }
@@ -89,33 +93,33 @@ public record TopologyOptions(Duration punctuationInterval, InputPartitions inpu
     /** The service's: persistent stores, default punctuation and id retention, partitions not (yet) checked. */
     public static TopologyOptions service() {
         return new TopologyOptions(DEFAULT_PUNCTUATION_INTERVAL, InputPartitions.unchecked(), Storage.PERSISTENT,
-                true, DEFAULT_ID_RETENTION, new EmptiedStateRepair(), new RunningPartitions());
+                true, DEFAULT_ID_RETENTION, new EmptiedStateRepair(), new RunningPartitions(), new OrderStamps());
     }
 
     /** The replay's: in-memory stores, ids remembered forever; positions published only when asked for. */
     public static TopologyOptions replay(boolean publishPositions) {
         return new TopologyOptions(DEFAULT_PUNCTUATION_INTERVAL, InputPartitions.unchecked(), Storage.IN_MEMORY,
-                publishPositions, null, new EmptiedStateRepair(), new RunningPartitions());
+                publishPositions, null, new EmptiedStateRepair(), new RunningPartitions(), new OrderStamps());
     }
 
     public TopologyOptions withPunctuationInterval(Duration interval) {
         return new TopologyOptions(interval, inputPartitions, storage, publishPositions, idRetention, emptiedState,
-                running);
+                running, orderStamps);
     }
 
     public TopologyOptions withInputPartitions(InputPartitions partitions) {
         return new TopologyOptions(punctuationInterval, partitions, storage,
-                publishPositions, idRetention, emptiedState, running);
+                publishPositions, idRetention, emptiedState, running, orderStamps);
     }
 
     /** @param retention how long ids are remembered; null for forever */
     public TopologyOptions withIdRetention(Duration retention) {
         return new TopologyOptions(punctuationInterval, inputPartitions, storage,
-                publishPositions, retention, emptiedState, running);
+                publishPositions, retention, emptiedState, running, orderStamps);
     }
 
     public TopologyOptions withStorage(Storage otherStorage) {
         return new TopologyOptions(punctuationInterval, inputPartitions, otherStorage,
-                publishPositions, idRetention, emptiedState, running);
+                publishPositions, idRetention, emptiedState, running, orderStamps);
     }
 }

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * order.ids.retention.ms: ids are forgotten once the retention has passed in wall-clock time since
- * the guard first saw them (a closed reservation: since it closed), never before, and never while
- * a reservation is open. The driver's wall clock stands for the service's.
+ * the guard first saw them (a closed reservation: since it closed), or since the broker stamped them
+ * when that is later, never before, and never while a reservation is open. The driver's wall clock
+ * stands for the service's.
  */
 class IdRetentionTest {
 
@@ -43,11 +44,13 @@ class IdRetentionTest {
     @TempDir
     Path stateDir;
 
+    private TopologyOptions options;
     private TopologyFixture guard;
 
     @BeforeEach
     void start() {
-        guard = new TopologyFixture(stateDir, TopologyOptions.service().withIdRetention(RETENTION));
+        options = TopologyOptions.service().withIdRetention(RETENTION);
+        guard = new TopologyFixture(stateDir, options);
         // the guard's clock after the records' times, as a broker's and a guard's clock agree (an id is remembered
         // from the later of the guard's clock and its record's time); a whole number of sweep intervals on
         guard.driver.advanceWallClockTime(Duration.between(TopologyFixture.WALL_CLOCK_START, GUARD_CLOCK));
@@ -87,9 +90,10 @@ class IdRetentionTest {
     }
 
     @Test
-    void shouldCountTheRetentionFromTheRecordsTimeWhenTheGuardsClockIsBehindIt() {
-        // given an order and its fill stamped a month ahead of the guard's clock: on a LogAppendTime topic the
-        // broker's clock, with the guard's host a month behind it
+    void shouldCountTheRetentionFromTheRecordsTimeWhenTheGuardsClockIsBehindTheBrokers() {
+        // given an order and its fill the broker stamped (LogAppendTime) a month ahead of the guard's clock: the
+        // guard's host runs a month behind the broker's
+        options.orderStamps().set(true);
         guard.decide(order("ahead", OrderKind.PUBLIC_SALE, 1_000), "2003-09-01T09:40:00-04:00");
         guard.report(TopologyFixture.fill("x-ahead", "ahead", 1_000), "2003-09-01T09:41:00-04:00");
 
@@ -107,6 +111,18 @@ class IdRetentionTest {
         guard.driver.advanceWallClockTime(RETENTION.plus(SWEPT));
         assertThat(keys(StoreNames.SEEN_ORDERS)).isEmpty();
         assertThat(keys(StoreNames.SEEN_EXECUTIONS)).isEmpty();
+    }
+
+    @Test
+    void shouldCountTheRetentionByTheGuardsClockForAnOrderItsProducerStampedYearsAhead() {
+        // given an order on a topic its producers stamp (CreateTime), by a producer whose clock runs years ahead
+        guard.decide(order("future", OrderKind.PURCHASE, 1), "2009-07-11T09:40:00-04:00");
+
+        // when the retention passes by the guard's clock
+        guard.driver.advanceWallClockTime(RETENTION.plus(SWEPT));
+
+        // then it is forgotten: a producer's time would keep it for years
+        assertThat(keys(StoreNames.SEEN_ORDERS)).isEmpty();
     }
 
     @Test
