@@ -129,7 +129,9 @@ public final class HeldRecords {
             }
             throw new IllegalStateException("reading " + topics + " took longer than " + timeout.toSeconds() + " s");
         } catch (KafkaException e) {
-            throw new IllegalStateException("cannot read " + topics + ": " + e.getMessage(), e);
+            // the client's (or broker's) words on one line: a check's message keeps only its own line breaks
+            throw new IllegalStateException("cannot read " + topics + ": "
+                    + String.valueOf(e.getMessage()).replaceAll("\\R", "\\\\n"), e);
         }
     }
 }

@@ -2,6 +2,7 @@ package com.lockupguard.cli;
 
 import ch.qos.logback.classic.Level;
 import com.lockupguard.app.ClusterNotAnsweredException;
+import com.lockupguard.timeline.OneLine;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -51,12 +52,14 @@ final class ClusterProbe {
         }
     }
 
-    private static IllegalStateException failure(Throwable cause, Duration timeout) {
+    static IllegalStateException failure(Throwable cause, Duration timeout) {
         if (cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
             // without its cause: which of the client's timeouts ran out first ("Timed out waiting for a node
             // assignment. Call: listNodes", or none) says nothing more to the user
             return new ClusterNotAnsweredException(timeout, null);
         }
-        return new IllegalStateException("Kafka refused the connection: " + cause.getMessage(), cause);
+        // the broker's words on one line: the message is a check's, whose own line breaks a command prints as they are
+        return new IllegalStateException("Kafka refused the connection: " + OneLine.of(String.valueOf(
+                cause.getMessage())), cause);
     }
 }

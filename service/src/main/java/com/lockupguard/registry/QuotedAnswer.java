@@ -14,15 +14,21 @@ final class QuotedAnswer {
     static final int PAGE_CHARS = 200;
     /** How much of the registry's own message is quoted: all of any it writes (a schema's incompatibilities). */
     static final int MESSAGE_CHARS = 16 * 1024;
-    /** A header that carries a credential, and its value to the end of the line or of the markup around it. */
-    private static final Pattern CREDENTIAL_HEADER = Pattern.compile(
-            "(?i)\\b((?:proxy-)?authorization|cookie|set-cookie|x-api-key|api-key)(\\s*[:=]\\s*)[^\\r\\n\"'<>]+");
     /**
-     * A credential in an authorization scheme's form, wherever it stands: a token of eight characters or more with a
-     * digit or one of {@code +/=} (Base64, a JWT), so that the words of a message ("Basic authentication") stay.
+     * A header or parameter that carries a credential, as a page or JSON echoes it ({@code Authorization: ...},
+     * {@code "authorization": "..."}, {@code ?api-key=...}), at the start of a line or after a space, quote or
+     * delimiter (not {@code /properties/cookie}), and its value to the next space, quote or delimiter.
      */
-    private static final Pattern SCHEME_CREDENTIAL = Pattern.compile(
-            "\\b(Basic|Bearer|Digest|Negotiate|basic|bearer)\\s+(?=[^\\s\"'<>,;]*[0-9+/=])[^\\s\"'<>,;]{8,}");
+    private static final Pattern CREDENTIAL_HEADER = Pattern.compile("(?i)(^|[\\s\"'{,;(<\\[?&])([\"']?)"
+            + "((?:proxy-)?authorization|cookie|set-cookie|x-api-key|api-key|apikey|password)\\2(\\s*[:=]\\s*[\"']?)"
+            + "[^\\s\"'<>&,;}]+", Pattern.MULTILINE);
+    /**
+     * A credential after an authorization scheme's name, in any case, wherever it stands: a token of eight characters
+     * or more, Base64 or a JWT, but a word of lowercase letters, so that a message's words ("Basic authentication",
+     * "Digest algorithm=MD5") stay.
+     */
+    private static final Pattern SCHEME_CREDENTIAL = Pattern.compile("(?i:\\b(basic|bearer|digest|negotiate))\\s+"
+            + "(?![a-z]+(?![A-Za-z0-9+/._~-]))[A-Za-z0-9+/._~-]{8,}={0,2}");
     private static final Pattern BREAKS = Pattern.compile("\r\n|\r|\n");
     private static final Pattern CONTROLS = Pattern.compile("[\\p{Cc}\\u2028\\u2029&&[^\\t]]");
 
@@ -49,8 +55,10 @@ final class QuotedAnswer {
         }
         // searched beyond the cut, so that a credential the cut would halve is hidden whole
         String searched = text.length() > chars + 1024 ? text.substring(0, chars + 1024) : text;
-        String masked = SCHEME_CREDENTIAL.matcher(CREDENTIAL_HEADER.matcher(searched)
-                .replaceAll("$1$2" + RegistryClientConfig.HIDDEN)).replaceAll("$1 " + RegistryClientConfig.HIDDEN);
+        // the scheme's token first: a header's value stops at the space after the scheme's name
+        String masked = CREDENTIAL_HEADER.matcher(SCHEME_CREDENTIAL.matcher(searched)
+                .replaceAll("$1 " + RegistryClientConfig.HIDDEN))
+                .replaceAll("$1$2$3$2$4" + RegistryClientConfig.HIDDEN);
         String cut = masked.length() > chars ? masked.substring(0, chars) : masked;
         return CONTROLS.matcher(BREAKS.matcher(cut).replaceAll("\\\\n")).replaceAll("?");
     }
