@@ -3,6 +3,7 @@ package com.lockupguard.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.rules.HoldingKey;
+import java.util.Set;
 
 /**
  * Positions, open reservations and what-if decisions from the guard's state, wherever it lives. Answers are JSON,
@@ -15,7 +16,7 @@ public interface HoldingsQuery {
      * A JSON answer and the instance (host:port) that computed it; for an instance's own holdings
      * ({@code GET /api/holdings?local=true}), the partitions of the inputs whose holdings it lists, else null.
      */
-    record Answer(JsonNode body, String servedBy, java.util.Set<Integer> partitions) {
+    record Answer(JsonNode body, String servedBy, Set<Integer> partitions) {
 
         public Answer(JsonNode body, String servedBy) {
             this(body, servedBy, null);

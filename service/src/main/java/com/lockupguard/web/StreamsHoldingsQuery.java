@@ -93,8 +93,13 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
             }
         }
         boolean none = givenNoHolding(streams);
-        ArrayNode positions = none ? json.createArrayNode() : local.all();
         Set<Integer> here = none ? new TreeSet<>() : activeHere();
+        ArrayNode positions = none ? json.createArrayNode() : local.all();
+        if (!none && !activeHere().equals(here)) {
+            // a task came or went while the stores were read: the list may lack holdings it says it covers
+            throw ApiException.notReady("this instance's partitions changed while its holdings were read "
+                    + "(rebalancing); retry");
+        }
         if (!localOnly) {
             List<HostInfo> others = new ArrayList<>();
             List<Set<Integer>> theirs = new ArrayList<>();

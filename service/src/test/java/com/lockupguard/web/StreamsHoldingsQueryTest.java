@@ -1,6 +1,7 @@
 package com.lockupguard.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -281,12 +282,11 @@ class StreamsHoldingsQueryTest {
         try {
             StreamsHoldingsQuery query = queryBeside(peer);
 
-            // when every holding is asked for
-            ApiException refused = catchThrowableOfType(ApiException.class, () -> query.all(false, null));
-
-            // then the caller is told to retry, rather than given a list without five partitions' holdings
-            assertThat(refused.status()).isEqualTo(503);
-            assertThat(refused.getMessage()).contains("partition(s) 0, 1, 2, 4, 5");
+            // when every holding is asked for, then the caller is told to retry, rather than given a list without
+            // five partitions' holdings
+            assertThatThrownBy(() -> query.all(false, null)).isInstanceOfSatisfying(ApiException.class,
+                    refused -> assertThat(refused.status()).isEqualTo(503))
+                    .hasMessageContaining("partition(s) 0, 1, 2, 4, 5");
         } finally {
             peer.stop(0);
         }
