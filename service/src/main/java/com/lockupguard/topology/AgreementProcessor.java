@@ -48,7 +48,7 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
     private final EmptiedStateRepair emptiedState;
     private final Serializer<AgreementAudit> audits;
     private final String auditTopic;
-    private final DeadLetterLog deadLetterLines = DeadLetters.newLog();
+    private final DeadLetterLog deadLetterLines;
     private ProcessorContext<String, Object> context;
     private HoldingStores holdings;
     private PositionPublisher positions;
@@ -56,9 +56,10 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
 
     AgreementProcessor(LockupRules rules, LegacyStoreValues legacy, DecisionObserver observer,
             boolean publishPositions, InputPartitions inputPartitions, EmptiedStateRepair emptiedState,
-            GuardTopics.Topic<String, AgreementAudit> audits) {
+            GuardTopics.Topic<String, AgreementAudit> audits, DeadLetterLog deadLetterLines) {
         this.rules = rules;
         this.legacy = legacy;
+        this.deadLetterLines = deadLetterLines;
         this.observer = observer;
         this.publishPositions = publishPositions;
         this.inputPartitions = inputPartitions;

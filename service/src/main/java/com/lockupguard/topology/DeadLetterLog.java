@@ -12,7 +12,8 @@ import org.slf4j.Logger;
  * rest of that minute are counted, and said in one line with the first dead letter of the reason after it. Any producer
  * can send a run of records the guard must refuse (JSON where Avro is due: 1,000 a second would be 26 GB of log a
  * day); each is still counted ({@code lockup_guard_dead_letters_total}) and kept, with its error, on the dead-letter
- * topic. One per handler or processor: a reason held back on one does not silence another's.
+ * topic. One for an instance's processors, one for its deserialization handlers, each shared by all its tasks (Kafka
+ * Streams makes a processor and a handler per task): the budget is the instance's, whatever its partitions.
  */
 final class DeadLetterLog {
 

@@ -119,12 +119,14 @@ public final class GuardTopology {
             orderStores.addAll(List.of(StoreNames.RELEASE_SCHEDULE, StoreNames.POSITIONS_OUTBOX));
         }
 
+        // one for every task's processors: the log's budget of dead-letter lines is the instance's, not a task's
+        DeadLetterLog deadLetterLines = DeadLetters.newLog();
         KStream<String, Object> agreementOutputs = agreements.process(
                 () -> new AgreementProcessor(rules, legacy, observer, options.publishPositions(),
-                        options.inputPartitions(), options.emptiedState(), topics.agreementAudit()),
+                        options.inputPartitions(), options.emptiedState(), topics.agreementAudit(), deadLetterLines),
                 Named.as(AGREEMENT_PROCESSOR), agreementStores.toArray(String[]::new));
         KStream<String, Object> orderOutputs = orders.process(
-                () -> new OrderEventsProcessor(rules, topics, legacy, observer, options),
+                () -> new OrderEventsProcessor(rules, topics, legacy, observer, options, deadLetterLines),
                 Named.as(ORDER_EVENTS_PROCESSOR), orderStores.toArray(String[]::new));
 
         // every answer arrives encoded by its processor, which encodes it before it changes any state: an answer that

@@ -28,7 +28,7 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
     private final LegacyStoreValues legacy;
     private final DecisionObserver observer;
     private final TopologyOptions options;
-    private final DeadLetterLog deadLetterLines = DeadLetters.newLog();
+    private final DeadLetterLog deadLetterLines;
     private ProcessorContext<String, Object> context;
     private OrderDecider orders;
     private SendLimit limit;
@@ -37,12 +37,13 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
     private boolean counted;
 
     OrderEventsProcessor(LockupRules rules, GuardTopics topics, LegacyStoreValues legacy, DecisionObserver observer,
-            TopologyOptions options) {
+            TopologyOptions options, DeadLetterLog deadLetterLines) {
         this.rules = rules;
         this.topics = topics;
         this.legacy = legacy;
         this.observer = observer;
         this.options = options;
+        this.deadLetterLines = deadLetterLines;
     }
 
     @Override

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RegistryOutage {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RegistryOutage.class);
+    static final Logger LOG = LoggerFactory.getLogger(RegistryOutage.class);
 
     private RegistryOutage() {
     }
@@ -62,7 +62,7 @@ public final class RegistryOutage {
      */
     public static final class OnDeserialization implements DeserializationExceptionHandler {
 
-        private final DeadLetterLog lines = new DeadLetterLog(LOG);
+        private DeadLetterLog lines = new DeadLetterLog(LOG);
         private DecisionObserver observer = DecisionObserver.NONE;
         private DeadLetterFit fit = DeadLetterFit.of(Map.of());
         private String deadLetters;
@@ -70,6 +70,7 @@ public final class RegistryOutage {
         @Override
         public void configure(Map<String, ?> configs) {
             observer = StreamsDefaults.observer(configs);
+            lines = StreamsDefaults.deadLetterLog(configs);
             fit = DeadLetterFit.of(configs);
             Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
             deadLetters = topic == null ? null : topic.toString();

@@ -22,6 +22,8 @@ public final class StreamsDefaults {
      * objects included, to each handler's {@code configure}.
      */
     static final String OBSERVER_CONFIG = "lockup-guard.dead-letter.observer";
+    /** Where the deserialization handlers of an instance's tasks find the one log of their dead letters. */
+    static final String DEAD_LETTER_LOG_CONFIG = "lockup-guard.dead-letter.log";
     /** Where the topology and the error handlers find the limit of the topics the guard writes. */
     static final String OUTPUT_MESSAGE_LIMIT_CONFIG = "lockup-guard.output-message-limit";
 
@@ -42,6 +44,7 @@ public final class StreamsDefaults {
             OutputMessageLimit outputLimit) {
         Properties properties = new Properties();
         properties.put(OBSERVER_CONFIG, observer);
+        properties.put(DEAD_LETTER_LOG_CONFIG, new DeadLetterLog(RegistryOutage.LOG));
         properties.put(OUTPUT_MESSAGE_LIMIT_CONFIG, outputLimit);
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 RegistryOutage.OnDeserialization.class.getName());
@@ -58,6 +61,12 @@ public final class StreamsDefaults {
     /** The observer {@link #errorHandling(TopicNames, DecisionObserver)} put into {@code configs}, or none. */
     static DecisionObserver observer(Map<String, ?> configs) {
         return configs.get(OBSERVER_CONFIG) instanceof DecisionObserver observer ? observer : DecisionObserver.NONE;
+    }
+
+    /** The log {@link #errorHandling(TopicNames, DecisionObserver, OutputMessageLimit)} put into {@code configs}. */
+    static DeadLetterLog deadLetterLog(Map<String, ?> configs) {
+        return configs.get(DEAD_LETTER_LOG_CONFIG) instanceof DeadLetterLog log ? log
+                : new DeadLetterLog(RegistryOutage.LOG);
     }
 
     /** The limit {@link #errorHandling(TopicNames, DecisionObserver, OutputMessageLimit)} put into {@code configs}. */

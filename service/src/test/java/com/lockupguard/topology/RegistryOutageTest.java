@@ -87,17 +87,24 @@ class RegistryOutageTest {
 
     @Test
     void shouldNotWriteALineForEachRecordOfARunThatCannotBeReadButDeadLetterEach() {
-        // given the guard's handler, and its log
-        DeserializationExceptionHandler handler = configured(new RegistryOutage.OnDeserialization());
+        // given the handlers of two tasks of one instance, configured as Kafka Streams configures each task's, with
+        // the guard's settings, and their log
+        Map<String, Object> settings = new java.util.HashMap<>();
+        StreamsDefaults.errorHandling(TopicNames.defaults()).forEach((k, v) -> settings.put((String) k, v));
+        List<DeserializationExceptionHandler> tasks = List.of(new RegistryOutage.OnDeserialization(),
+                new RegistryOutage.OnDeserialization());
+        tasks.forEach(handler -> ((RegistryOutage.OnDeserialization) handler).configure(settings));
         try (CapturedLogs logged = CapturedLogs.of(RegistryOutage.class)) {
-            // when a producer sends a run of 1,000 records that cannot be read
+            // when a producer sends a run of 1,000 records that cannot be read, over both tasks' partitions
             int deadLettered = 0;
             for (int offset = 0; offset < 1_000; offset++) {
-                ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("orders", 0, offset, null, VALUE);
-                deadLettered += handler.handleError(CONTEXT, record, GARBAGE).deadLetterQueueRecords().size();
+                ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("orders", offset % 2, offset, null,
+                        VALUE);
+                deadLettered += tasks.get(offset % 2).handleError(CONTEXT, record, GARBAGE)
+                        .deadLetterQueueRecords().size();
             }
 
-            // then each is dead-lettered, and the log says the first 20 and that the rest are counted
+            // then each is dead-lettered, and the instance's log says the first 20 and that the rest are counted
             assertThat(deadLettered).isEqualTo(1_000);
             assertThat(logged.messages()).hasSize(21).last().asString().contains("more in that minute are counted");
         }
