@@ -344,13 +344,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                         // JSON, but not the registry's answer: a health page, a gateway's, a wrong base path
                         lastProblem = RegistryClientConfig.shown(url) + " answered " + response.statusCode()
                                 + " to " + method + " " + path + " with JSON that is not the registry's answer (no "
-                                + expected.lacks() + ": \"" + errorMessage(response.body()) + "\"): is "
+                                + expected.lacks() + ": \"" + errorMessage(response.body(), url) + "\"): is "
                                 + "schema.registry.url the registry's own, its path included?";
                     } catch (JsonProcessingException notJson) {
                         // not a registry's answer (a proxy's page): asked again, and another URL may be the registry
                         last = notJson;
                         lastProblem = RegistryClientConfig.shown(url) + " answered " + response.statusCode()
-                                + " with a body that is not JSON (\"" + errorMessage(response.body())
+                                + " with a body that is not JSON (\"" + errorMessage(response.body(), url)
                                 + "\"): is schema.registry.url the registry's own?";
                     }
                 } else if (response.statusCode() == 404 && !isRegistrysOwn(errorCode(response.body(), 404))
@@ -358,7 +358,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     // a page the registry did not write (a proxy's, or its own for a base path it does not serve):
                     // not an answer about the schema, so asked again, and another URL may be the registry
                     lastProblem = RegistryClientConfig.shown(url) + " answered 404 to " + method + " " + path
-                            + " without a schema registry's error code (" + errorMessage(response.body())
+                            + " without a schema registry's error code (" + errorMessage(response.body(), url)
                             + "): is schema.registry.url right, its path included?";
                 } else if (response.statusCode() < 400) {
                     // a redirect, not followed: it would take the registry's credentials to another host, and the
@@ -375,12 +375,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     // 400, 405, 407, 421... without a registry's error code: a proxy's or a load balancer's page
                     lastProblem = RegistryClientConfig.shown(url) + " answered " + response.statusCode() + " to "
                             + method + " " + path + " without a schema registry's error code (\""
-                            + errorMessage(response.body()) + "\")" + (response.statusCode() == 407
+                            + errorMessage(response.body(), url) + "\")" + (response.statusCode() == 407
                                     ? ": the proxy asks for credentials the guard does not give (proxy.host)"
                                     : ": is schema.registry.url the registry's own?");
                 } else {
                     lastProblem = RegistryClientConfig.shown(url) + " answered " + response.statusCode() + ": "
-                            + errorMessage(response.body());
+                            + errorMessage(response.body(), url);
                     wait = Math.max(wait, Math.min(maxWait, retryAfterMillis(response)));
                 }
             } catch (IOException e) {
@@ -523,7 +523,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             String subject, String url) {
         int status = response.statusCode();
         int code = errorCode(response.body(), status);
-        String message = errorMessage(response.body());
+        String message = errorMessage(response.body(), url);
         if (status == 401) {
             return new SchemaRegistryException.NotAuthorized("schema registry " + RegistryClientConfig.shown(url)
                     + " refused the credentials (401): give them in basic.auth.user.info=user:password with "
@@ -593,17 +593,46 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
     }
 
-    /** The registry's message, or the start of what answered (a page, JSON that is not the registry's). */
-    private String errorMessage(String body) {
+    /**
+     * The registry's message, or the start of what answered (a page, JSON that is not the registry's), without the
+     * credentials the guard sent to {@code url} in any form it may echo them (a proxy's page that shows the request).
+     */
+    private String errorMessage(String body, String url) {
+        String told = withoutOwnCredentials(body, url);
         try {
-            JsonNode node = json.readTree(body);
+            JsonNode node = json.readTree(told);
             if (node != null && node.has("message")) {
-                return QuotedAnswer.message(node.get("message").asText());
+                return QuotedAnswer.message(withoutOwnCredentials(node.get("message").asText(), url));
             }
         } catch (IOException e) {
             // not JSON: its start is quoted
         }
-        return QuotedAnswer.page(body);
+        return QuotedAnswer.page(told);
+    }
+
+    /** {@code text} with the bearer token, the user info, its password and its Base64 form written as hidden. */
+    private String withoutOwnCredentials(String text, String url) {
+        if (text == null) {
+            return null;
+        }
+        List<String> secrets = new ArrayList<>();
+        if (bearerToken != null) {
+            secrets.add(bearerToken);
+        }
+        String userInfo = config.userInfo(url);
+        if (userInfo != null && !userInfo.isEmpty()) {
+            secrets.add(Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
+            secrets.add(userInfo);
+            int colon = userInfo.indexOf(':');
+            if (colon >= 0 && userInfo.length() - colon > 4) {
+                secrets.add(userInfo.substring(colon + 1)); // the password alone; not one so short it is any word
+            }
+        }
+        String shown = text;
+        for (String secret : secrets) {
+            shown = shown.replace(secret, RegistryClientConfig.HIDDEN);
+        }
+        return shown;
     }
 
     /**

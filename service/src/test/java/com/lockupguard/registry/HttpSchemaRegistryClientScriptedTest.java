@@ -924,6 +924,22 @@ class HttpSchemaRegistryClientScriptedTest {
     }
 
     @Test
+    void shouldHideTheCredentialsItSentWhereverAPageEchoesThem() {
+        // given a proxy's page that shows the request's credentials bare: the Base64 token, and decoded
+        Registry proxy = registry();
+        String token = java.util.Base64.getEncoder().encodeToString("sruser2:URLSECRET7".getBytes(
+                StandardCharsets.UTF_8));
+        proxy.answer("GET /subjects", 502, "{\"token\":\"" + token + "\",\"user\":\"sruser2:URLSECRET7\","
+                + "\"password\":\"URLSECRET7\"}");
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(settings("http://sruser2:URLSECRET7@localhost:"
+                + proxy.port(), Map.of("max.retries", "0")));
+
+        // when / then none of them is shown
+        assertThatThrownBy(client::getAllSubjects).hasMessageNotContaining("URLSECRET7")
+                .hasMessageNotContaining(token).hasMessageContaining("\"token\":\"[hidden]\"");
+    }
+
+    @Test
     void shouldKeepTheWordsOfAMessageThatNameAnAuthorizationSchemeWithoutACredential() {
         // given the registry's own answer that names a scheme in words
         Registry registry = registry();
