@@ -5,14 +5,11 @@ import com.lockupguard.timeline.OneLine;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** A failure as one line for a command's standard error: what a user reads instead of a stack trace. */
 public final class FailureText {
 
     private static final String OUR_PACKAGE = "com.lockupguard.";
-    /** Control characters but the line feed and the tab: a carriage return, an escape sequence's start. */
-    private static final Pattern WITHOUT_CONTROLS = Pattern.compile("[\\p{Cc}\\u2028\\u2029&&[^\\t\\n]]");
 
     private FailureText() {
     }
@@ -51,8 +48,8 @@ public final class FailureText {
         boolean check = failure instanceof IllegalStateException && message != null && !message.isBlank();
         // a check's own message may break its lines (the commands that fix it); what a cause quotes of a peer (a
         // registry's page, a broker's error) is written on one line, as the log writes it, and forges no other
-        return check ? RegistryClientConfig.shown(WITHOUT_CONTROLS.matcher(message.replace("\r\n", "\n"))
-                .replaceAll("?")) : OneLine.of(RegistryClientConfig.shown(causes(failure)));
+        return check ? RegistryClientConfig.shown(OneLine.keepingLineBreaks(message))
+                : OneLine.of(RegistryClientConfig.shown(causes(failure)));
     }
 
     private static String shown(Throwable failure) {

@@ -12,12 +12,20 @@ import java.util.regex.Pattern;
 public final class OneLine {
 
     private static final Pattern BREAKS = Pattern.compile("\r\n|\r|\n");
-    private static final Pattern CONTROLS = Pattern.compile("[\\p{Cc}\\u2028\\u2029&&[^\\t]]");
+    private static final Pattern CONTROLS = Pattern.compile("[\\p{Cc}\\u2028\\u2029&&[^\\t\\n]]");
 
     private OneLine() {
     }
 
     public static String of(String message) {
         return CONTROLS.matcher(BREAKS.matcher(message).replaceAll("\\\\n")).replaceAll("?");
+    }
+
+    /**
+     * {@code message} with its line feeds (a CR LF as one), and no other control character: a lone carriage return is
+     * {@code ?}. For a message of several lines that is the guard's own (a check's, before the commands that fix it).
+     */
+    public static String keepingLineBreaks(String message) {
+        return CONTROLS.matcher(message.replace("\r\n", "\n")).replaceAll("?");
     }
 }
