@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 
 /**
  * How many dead letters the log says one by one: of each reason, the first {@value #LINES_PER_MINUTE} in a minute; the
- * rest of that minute are counted, and said in one line with the first dead letter of the reason after it. Any producer
+ * rest of that minute are counted, and said in one line once it is over ({@link #sayHeldBack}). Any producer
  * can send a run of records the guard must refuse (JSON where Avro is due: 1,000 a second would be 26 GB of log a
  * day); each is still counted ({@code lockup_guard_dead_letters_total}) and kept, with its error, on the dead-letter
  * topic. One for an instance's processors, one for its deserialization handlers, each shared by all its tasks (Kafka
@@ -40,10 +40,8 @@ final class DeadLetterLog {
         long now = millis.getAsLong();
         Minute minute = minutes.get(reason);
         if (minute == null || now - minute.start >= MINUTE_MS) {
-            if (minute != null && minute.heldBack > 0) {
-                log.warn("{} more record(s) dead-lettered ({}) in the minute after the {} said were not logged one "
-                        + "by one: lockup_guard_dead_letters_total counts them, and the dead-letter topic holds "
-                        + "each with its error", minute.heldBack, reason, LINES_PER_MINUTE);
+            if (minute != null) {
+                sayHeldBack(reason, minute);
             }
             minute = new Minute(now);
             minutes.put(reason, minute);
@@ -57,6 +55,29 @@ final class DeadLetterLog {
             }
         } else {
             minute.heldBack++;
+        }
+    }
+
+    /**
+     * Says, of each reason whose minute is over, how many it held back, and forgets the minute: a run that stopped has
+     * its count said too, not only when the next dead letter of its reason comes. Called by a punctuation.
+     */
+    synchronized void sayHeldBack() {
+        long now = millis.getAsLong();
+        minutes.entrySet().removeIf(entry -> {
+            if (now - entry.getValue().start < MINUTE_MS) {
+                return false;
+            }
+            sayHeldBack(entry.getKey(), entry.getValue());
+            return true;
+        });
+    }
+
+    private void sayHeldBack(DeadLetterReason reason, Minute minute) {
+        if (minute.heldBack > 0) {
+            log.warn("{} more record(s) dead-lettered ({}) in the minute after the {} said were not logged one "
+                    + "by one: lockup_guard_dead_letters_total counts them, and the dead-letter topic holds "
+                    + "each with its error", minute.heldBack, reason, LINES_PER_MINUTE);
         }
     }
 

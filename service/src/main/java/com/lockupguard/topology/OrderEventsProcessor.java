@@ -22,6 +22,8 @@ import org.apache.kafka.streams.processor.api.Record;
 final class OrderEventsProcessor implements Processor<String, SpecificRecord, String, Object> {
 
     private static final Duration EMPTIED_STATE_CHECK = Duration.ofSeconds(1);
+    /** How often the dead letters held back from the log, of minutes that are over, are said. */
+    static final Duration DEAD_LETTER_SUMMARY = Duration.ofSeconds(15);
 
     private final LockupRules rules;
     private final GuardTopics topics;
@@ -68,6 +70,13 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
             // anything, even while no record comes
             context.schedule(EMPTIED_STATE_CHECK, PunctuationType.WALL_CLOCK_TIME,
                     now -> options.emptiedState().throwIfEmptied(context.taskId()));
+            // how many dead letters a run that stopped held back from the log, the processors' and the records' that
+            // could not be read (every task's: each of its tasks says those of the instance, whichever comes first)
+            DeadLetterLog unreadable = StreamsDefaults.deadLetterLog(context.appConfigs());
+            context.schedule(DEAD_LETTER_SUMMARY, PunctuationType.WALL_CLOCK_TIME, now -> {
+                deadLetterLines.sayHeldBack();
+                unreadable.sayHeldBack();
+            });
         }
         // restored (Kafka Streams starts a task's processors once its stores are): queries may read them, unless
         // they are to be rebuilt before the task decides anything

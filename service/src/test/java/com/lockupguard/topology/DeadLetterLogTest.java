@@ -40,6 +40,30 @@ class DeadLetterLogTest {
     }
 
     @Test
+    void shouldSayHowManyARunThatStoppedHeldBackOnceItsMinuteIsOver() {
+        try (CapturedLogs logged = CapturedLogs.of(DeadLetterLogTest.class)) {
+            // given a run of 100 tombstones that stops
+            for (int i = 0; i < 100; i++) {
+                lines.warn(DeadLetterReason.TOMBSTONE, () -> "tombstone");
+            }
+
+            // when the punctuation asks within the minute, and then after it, twice
+            lines.sayHeldBack();
+            int withinTheMinute = logged.messages().size();
+            clock.addAndGet(DeadLetterLog.MINUTE_MS);
+            lines.sayHeldBack();
+            lines.sayHeldBack();
+
+            // then the count is said once, after the minute; the next tombstone starts a minute of its own
+            assertThat(withinTheMinute).isEqualTo(DeadLetterLog.LINES_PER_MINUTE + 1);
+            assertThat(logged.messages()).hasSize(DeadLetterLog.LINES_PER_MINUTE + 2).last().asString()
+                    .startsWith("80 more record(s) dead-lettered (TOMBSTONE) in the minute after the 20 said");
+            lines.warn(DeadLetterReason.TOMBSTONE, () -> "tombstone again");
+            assertThat(logged.messages()).last().isEqualTo("tombstone again");
+        }
+    }
+
+    @Test
     void shouldSayADeadLetterOfAnotherReasonThoughOneReasonIsHeldBack() {
         try (CapturedLogs logged = CapturedLogs.of(DeadLetterLogTest.class)) {
             // given a run of unreadable records past the minute's lines
