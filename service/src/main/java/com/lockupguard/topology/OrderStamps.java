@@ -14,10 +14,6 @@ public final class OrderStamps {
         this.byBroker = stampedByBroker;
     }
 
-    public boolean byBroker() {
-        return byBroker;
-    }
-
     /**
      * From when an id (or a reservation's close) is remembered: the guard's clock or, on a topic the broker stamps, the
      * record's time when that is later. A guard whose clock runs behind the broker's (a host months behind, set right
