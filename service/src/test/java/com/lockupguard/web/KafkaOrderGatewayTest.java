@@ -38,7 +38,16 @@ class KafkaOrderGatewayTest {
 
     private static final String HOLDING = "dutchess/CBYI";
 
-    private final MockFeedConsumer consumer = new MockFeedConsumer(1, List.of());
+    /**
+     * The feed's consumer, which a restart of the feed reads from again where it stopped, as it would a new one: a
+     * closed mock would fail the restart for a reason of its own, not the one a test set up.
+     */
+    private final MockFeedConsumer consumer = new MockFeedConsumer(1, List.of()) {
+        @Override
+        public void close() {
+            // a new consumer would be made in its place: this one serves on
+        }
+    };
     private final MockProducer<String, SpecificRecord> producer = new MockProducer<>(true, null,
             new StringSerializer(), (topic, value) -> new byte[0]);
     private DecisionFeed feed;
