@@ -125,6 +125,8 @@ public final class GuardWebServer implements AutoCloseable {
             "breaches");
 
     static final String PRINCIPAL = "lockup-guard.principal";
+    /** The place among the live feed's caps a stream's request took ({@link LiveStreams.Place}). */
+    private static final String LIVE_STREAM_PLACE = "lockup-guard.live-stream-place";
     private static final String EVENT_STREAM = "text/event-stream";
     /** A request attribute: the request's body was opened, which asks a client that waits to be asked to send it. */
     private static final String BODY_OPENED = "lockup-guard.body-opened";
@@ -225,6 +227,7 @@ public final class GuardWebServer implements AutoCloseable {
             config.routes.beforeMatched("/api/events", this::requireEventStream);
             config.routes.beforeMatched("/api/events", this::requireFeed);
             config.routes.beforeMatched("/api/events", this::admitLiveStream);
+            config.routes.after(GuardWebServer::giveBackUnusedPlace);
             config.staticFiles.add("/web", Location.CLASSPATH);
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
             config.routes.exception(HttpResponseException.class, this::refusedByServer);
@@ -303,10 +306,8 @@ public final class GuardWebServer implements AutoCloseable {
                 requireEventStream(ctx); // a single-use ticket is not spent on a request the feed will not answer
                 requireFeed(ctx);
                 Optional<Principal> holder = tickets.holder(ticket);
-                if (holder.filter(issuedTo -> !liveStreams.admits(countedAs(issuedTo))).isPresent()) {
-                    throw tooManyLiveStreams(); // nor on one it would refuse: the client retries with it
-                }
                 if (holder.isPresent()) {
+                    reserveLiveStream(ctx, holder.get()); // nor on one it would refuse: the client retries with it
                     requireQueryRead(ctx); // nor on a query it refuses; a dead ticket is a 401 first
                 }
                 if (ctx.method().equals(HandlerType.HEAD)) {
@@ -765,8 +766,10 @@ public final class GuardWebServer implements AutoCloseable {
         AtomicReference<ScheduledFuture<?>> expiry = new AtomicReference<>();
         Runnable onEnd = () -> Optional.ofNullable(expiry.get()).ifPresent(task -> task.cancel(false));
         client.sendComment("connected");
-        Optional<LiveStreams.Opened> opened = liveStreams.open(client, countedAs(principal), feed,
-                event -> payload(event).toString(), onEnd);
+        LiveStreams.Place place = Objects.requireNonNull(client.ctx().attribute(LIVE_STREAM_PLACE),
+                "a live stream without a place: admitLiveStream takes one before every stream");
+        Optional<LiveStreams.Opened> opened = liveStreams.open(client, place, feed, event -> payload(event).toString(),
+                onEnd);
         if (opened.isPresent() && principal != null && principal.expiresAt() != null) {
             // the stream ends when the credential that opened it does: a page must come back with a new one. Through
             // the stream, which touches the request only while the server serves it, and not amid a write
@@ -805,10 +808,31 @@ public final class GuardWebServer implements AutoCloseable {
         backend();
     }
 
-    /** 429 for a live stream over {@link LiveStreams}' caps, before its answer begins. */
+    /**
+     * A place among {@link LiveStreams}' caps for a live stream, before its answer begins, or 429 (unless a ticket's
+     * holder has one already: {@link #authorize}). The stream takes it when it opens; {@link #giveBackUnusedPlace}
+     * gives it back if the request ends without one.
+     */
     private void admitLiveStream(Context ctx) {
-        if (!liveStreams.admits(countedAs(ctx.attribute(PRINCIPAL)))) {
-            throw tooManyLiveStreams();
+        if (ctx.attribute(LIVE_STREAM_PLACE) == null) {
+            reserveLiveStream(ctx, ctx.attribute(PRINCIPAL));
+        }
+    }
+
+    private void reserveLiveStream(Context ctx, Principal principal) {
+        ctx.attribute(LIVE_STREAM_PLACE, liveStreams.reserve(countedAs(principal))
+                .orElseThrow(GuardWebServer::tooManyLiveStreams));
+    }
+
+    /**
+     * Gives back the place a live stream's request took and no stream did (refused after it was taken, or failed
+     * before the stream opened): run after every request, whatever it ended with, or the caps would count it for as
+     * long as the instance runs.
+     */
+    private static void giveBackUnusedPlace(Context ctx) {
+        LiveStreams.Place place = ctx.attribute(LIVE_STREAM_PLACE);
+        if (place != null) {
+            place.giveBack();
         }
     }
 

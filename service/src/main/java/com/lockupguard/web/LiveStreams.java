@@ -64,9 +64,46 @@ final class LiveStreams {
         this.pollMillis = Math.max(1, Math.min(1000, heartbeat.toMillis()));
     }
 
-    /** Whether {@code subject} may open another stream now (checked before the stream's answer begins). */
-    synchronized boolean admits(String subject) {
+    private synchronized boolean admits(String subject) {
         return open < MAX_STREAMS && perSubject.getOrDefault(subject, 0) < MAX_STREAMS_PER_SUBJECT;
+    }
+
+    /**
+     * Takes a place for a stream of {@code subject} within the caps, before the stream's answer begins, or none if
+     * they are reached. Of a burst of requests only as many as there are places get one, and every other a 429; a
+     * check of the caps there, with the place counted only once the stream opened, let a whole burst through, and
+     * the streams over the caps ended at once after their 200. The place is the stream's once {@link #open} is given
+     * it; until then whoever took it gives it back ({@link Place#giveBack}) if no stream opens in it.
+     */
+    synchronized Optional<Place> reserve(String subject) {
+        if (!admits(subject)) {
+            return Optional.empty();
+        }
+        open++;
+        perSubject.merge(subject, 1, Integer::sum);
+        return Optional.of(new Place(subject));
+    }
+
+    /** A place taken among the caps: handed to the stream it was taken for, or given back, once. */
+    final class Place {
+        private final String subject;
+        private final AtomicBoolean held = new AtomicBoolean(true);
+
+        private Place(String subject) {
+            this.subject = subject;
+        }
+
+        /** Gives the place back unless a stream took it (or it was given back already): a no-op then. */
+        void giveBack() {
+            if (held.compareAndSet(true, false)) {
+                release(subject);
+            }
+        }
+
+        /** Whether the place was still to be had: the stream that takes it gives it back when it ends. */
+        private boolean take() {
+            return held.compareAndSet(true, false);
+        }
     }
 
     /** A stream opened: ended from outside its sender only through here, which touches its request as it does. */
@@ -78,15 +115,16 @@ final class LiveStreams {
     }
 
     /**
-     * Streams the events {@code feed} gives to {@code client} until either ends; {@code render} turns an event
-     * into its data line, and {@code onEnd} runs once it has ended (the client keeps one close callback, this
-     * class's). A stream over the caps (a race with {@link #admits}) is closed at once: empty.
+     * Streams the events {@code feed} gives to {@code client} in the {@code place} {@link #reserve} took for it,
+     * until either ends; {@code render} turns an event into its data line, and {@code onEnd} runs once it has ended
+     * (the client keeps one close callback, this class's). A place given back already is not taken again: the stream
+     * is closed at once, empty.
      */
-    Optional<Opened> open(SseClient client, String subject, DecisionHistory feed,
+    Optional<Opened> open(SseClient client, Place place, DecisionHistory feed,
             Function<DecisionHistory.Event, String> render, Runnable onEnd) {
-        if (!reserve(subject)) {
-            LOG.info("live feed: {} already holds {} streams or {} are open; refused", subject,
-                    MAX_STREAMS_PER_SUBJECT, MAX_STREAMS);
+        String subject = place.subject;
+        if (!place.take()) {
+            LOG.warn("live feed: a stream of {} was opened in a place given back; closed", subject);
             client.close();
             onEnd.run();
             return Optional.empty();
@@ -121,15 +159,6 @@ final class LiveStreams {
             stream.finish();
             throw notOpened;
         }
-    }
-
-    private synchronized boolean reserve(String subject) {
-        if (!admits(subject)) {
-            return false;
-        }
-        open++;
-        perSubject.merge(subject, 1, Integer::sum);
-        return true;
     }
 
     private synchronized void release(String subject) {

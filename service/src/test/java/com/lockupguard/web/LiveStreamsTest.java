@@ -126,6 +126,33 @@ class LiveStreamsTest {
     }
 
     @Test
+    void shouldAnswer429ToEveryStreamOfABurstBeyondTheCapNotAnEmpty200() throws Exception {
+        // given a guard with no stream open (authentication off: every caller is the same subject)
+        int asks = LiveStreams.MAX_STREAMS_PER_SUBJECT * 4;
+
+        // when a page asks for far more streams than one subject may hold, all at once
+        List<Socket> burst = new ArrayList<>();
+        for (int i = 0; i < asks; i++) {
+            burst.add(openStream(0));
+        }
+
+        // then as many as it may hold are opened and stay open, and every other is refused before its answer
+        // begins: a 429 its page does not mistake for a stream that opened and ended at once
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> feed.subscribers.size() == LiveStreams.MAX_STREAMS_PER_SUBJECT);
+        List<String> answers = new ArrayList<>();
+        for (Socket socket : burst) {
+            String status = statusLine(socket);
+            answers.add(status.startsWith("HTTP/1.1 200") && endOfStream(socket) ? "200, then its end" : status);
+        }
+        assertThat(answers).filteredOn(answer -> answer.startsWith("HTTP/1.1 200"))
+                .hasSize(LiveStreams.MAX_STREAMS_PER_SUBJECT);
+        assertThat(answers).filteredOn(answer -> answer.startsWith("HTTP/1.1 429"))
+                .hasSize(asks - LiveStreams.MAX_STREAMS_PER_SUBJECT);
+        assertThat(feed.subscribers).hasSize(LiveStreams.MAX_STREAMS_PER_SUBJECT);
+    }
+
+    @Test
     void shouldFreeThePlaceOfAReaderThatWentAwayOnAQuietGuardWithoutWaitingForADecision() throws Exception {
         // given a guard whose streams are sent a comment after 200 ms without a write, and a subject holding as
         // many streams as it may
@@ -407,6 +434,28 @@ class LiveStreamsTest {
             // then the 429 did not spend the ticket: the retry it invites opens the stream
             assertThat(refused).startsWith("HTTP/1.1 429");
             assertThat(retried).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void shouldGiveBackThePlaceATicketTookWhenItsRequestIsRefusedAfterwards(@TempDir Path dir) throws Exception {
+        // given a reader by JWT and a ticket bought with its token
+        TestIssuer issuer = TestIssuer.rsa("live-key");
+        try (JwtGuard guard = JwtGuard.start(issuer, dir, feed)) {
+            String ticket = guard.ticket(issuer.token().claim("sub", "reader").sign());
+
+            // when its page asks, more times than the reader may hold streams, with a query the feed refuses (the
+            // ticket's place taken before the query is read, and the ticket not spent on it), then as it should
+            List<String> refused = new ArrayList<>();
+            for (int i = 0; i <= LiveStreams.MAX_STREAMS_PER_SUBJECT; i++) {
+                refused.add(statusLine(openStream(guard.port(), "/api/events?ticket=" + ticket + "&limit=5", 0, null)));
+            }
+            String opened = statusLine(openStream(guard.port(), "/api/events?ticket=" + ticket, 0, null));
+
+            // then each refusal gave its place back: the stream opens
+            assertThat(refused).allSatisfy(status -> assertThat(status).startsWith("HTTP/1.1 400"));
+            assertThat(opened).startsWith("HTTP/1.1 200");
+            await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.size() == 1);
         }
     }
 
