@@ -37,10 +37,12 @@ import picocli.CommandLine.Spec;
         description = {
             "Sends a JSONL timeline's agreements, orders and execution reports to the guard's input topics (orders and "
                     + "reports to the orders topic, in line order), Avro in Confluent's wire "
-                    + "format through the configured schema registry, each line's `at` as the record timestamp (the "
-                    + "producer's time when a line has none; the broker's if the orders topic uses LogAppendTime).",
+                    + "format through the configured schema registry, each line's `at` as the record timestamp (an "
+                    + "agreement without one as `replay` applies it; the broker's time if the orders topic uses "
+                    + "LogAppendTime).",
             "Settings as for `run` (--config, LOCKUP_GUARD_* environment, --set). Lines that cannot be read or "
-                    + "written as a record (an `at` that is not an instant with an offset, say) are not sent; they, "
+                    + "written as a record (an `at` that is not an instant with an offset, an order or report without "
+                    + "`at`, which `replay` answers invalid, say) are not sent; they, "
                     + "and records the broker refuses, are reported with their line number; the exit code is then 1. "
                     + "Exit code 2 on a usage or I/O error, or when Kafka (within 10 s) or the schema registry cannot be "
                     + "reached. The file is read twice, checked then sent, and never held whole; one changed in "

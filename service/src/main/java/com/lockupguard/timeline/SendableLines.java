@@ -5,9 +5,11 @@ import java.util.List;
 
 /**
  * The lines of a timeline a producer may send, and a message ({@code line N: ...}) for each one it must not: a
- * line that cannot be read, an agreement that cannot be written as a record, and a line whose {@code at} was
- * written but cannot be read — stamped with the producer's time, as a line without {@code at} is, it would move
- * its holding's clock to now, where the replay answers it INVALID_ORDER (RULES.md section 4.1).
+ * line that cannot be read, an agreement that cannot be written as a record, a line whose {@code at} was written but
+ * cannot be read, and an order or report without {@code at}. Stamped with the producer's time, such an order would
+ * move its holding's clock to now for good (RULES.md section 6), and the timeline's orders after it would be decided
+ * in the producer's year, where the replay answers it INVALID_ORDER (section 4.1) and decides the rest at their
+ * times. An agreement may leave {@code at} out: {@link LineTimes} gives it one.
  */
 public record SendableLines(List<TimelineEntry> sendable, List<String> refusals) {
 
@@ -42,12 +44,17 @@ public record SendableLines(List<TimelineEntry> sendable, List<String> refusals)
         if (entry instanceof TimelineEntry.AgreementLine line && line.atProblem() != null) {
             return "agreement not sent: " + line.atProblem();
         }
-        if (entry instanceof TimelineEntry.OrderLine line && line.atProblem() != null) {
-            return "order not sent: " + line.atProblem();
+        if (entry instanceof TimelineEntry.OrderLine line && line.at() == null) {
+            return "order not sent: " + (line.atProblem() != null ? line.atProblem() : NO_AT + "INVALID_ORDER");
         }
-        if (entry instanceof TimelineEntry.ExecutionLine line && line.atProblem() != null) {
-            return "execution report not sent: " + line.atProblem();
+        if (entry instanceof TimelineEntry.ExecutionLine line && line.at() == null) {
+            return "execution report not sent: " + (line.atProblem() != null ? line.atProblem() : NO_AT + "INVALID");
         }
         return null;
     }
+
+    /** Why an order or report without {@code at} is not sent, before the replay's answer to it. */
+    private static final String NO_AT = "it has no `at` (an ISO-8601 instant with an offset): stamped with this "
+            + "machine's time, it would move its holding's clock to now for the lines after it, which the replay "
+            + "decides at their own times, answering this one ";
 }

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends a timeline to the guard's input topics through the real serdes, with each line's
  * {@code at} as the record timestamp (an agreement line that leaves {@code at} out the time the replay gives it,
- * {@link LineTimes}; an order or report line that leaves it out, the producer's time; one whose
- * {@code at} cannot be read, or that is not a record at all, is not sent: see {@link SendableLines}).
+ * {@link LineTimes}; an order or report line that leaves it out, or whose {@code at} cannot be read, or a line that
+ * is not a record at all, is not sent: see {@link SendableLines}).
  *
  * <p>Safe on a just-created topic (KAFKA-15591: an idempotent producer bulk-sending there can
  * lose a batch): the first record of each partition goes alone, acknowledged before the next is sent, and
@@ -137,7 +137,7 @@ public final class TimelineProducer implements AutoCloseable {
     public void send(TimelineEntry entry) throws InterruptedException {
         String refusal = SendableLines.refusal(entry);
         if (refusal != null) {
-            // never sent with the producer's time: only a line that left `at` out gets it
+            // never sent with the producer's time
             skipped++;
             LOG.warn("line {} not sent: {}", entry.lineNumber(), refusal);
         } else if (entry instanceof TimelineEntry.AgreementLine line) {

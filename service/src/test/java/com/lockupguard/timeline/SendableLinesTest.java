@@ -18,10 +18,10 @@ class SendableLinesTest {
     private final TimelineReader reader = new TimelineReader(new ObjectMapper());
 
     @Test
-    void shouldRefuseALineWhoseAtCannotBeReadButSendOneThatLeavesItOut() {
-        // given lines without `at` (the producer's time), with one lacking its offset, and with a readable one
+    void shouldRefuseALineWhoseAtCannotBeReadButSendAnAgreementThatLeavesItOut() {
+        // given lines with an `at` lacking its offset, an agreement without `at` and a line with a readable one
         List<TimelineEntry> entries = reader.parse(List.of(
-                ORDER.formatted(""),
+                AGREEMENT.formatted(""),
                 ORDER.formatted("\"at\":\"2003-07-11T09:45:00\","),
                 EXECUTION.formatted("\"at\":\"2003-07-11T09:45:00\","),
                 AGREEMENT.formatted("\"at\":12,"),
@@ -35,6 +35,26 @@ class SendableLinesTest {
                 "line 3: execution report not sent: at \"2003-07-11T09:45:00\" is not an ISO-8601 instant with an "
                         + "offset",
                 "line 4: agreement not sent: at 12 is not an ISO-8601 instant with an offset");
+    }
+
+    @Test
+    void shouldRefuseAnOrderOrReportWithoutAtWhichTheProducersTimeWouldDateToNow() {
+        // given an order and a report that leave `at` out, among lines of 2003
+        List<TimelineEntry> entries = reader.parse(List.of(
+                AGREEMENT.formatted("\"at\":\"2003-04-28T09:00:00-04:00\","),
+                ORDER.formatted(""),
+                EXECUTION.formatted(""),
+                ORDER.formatted("\"at\":\"2003-07-11T09:45:00-04:00\",")));
+        // when
+        SendableLines lines = SendableLines.of(entries);
+        // then neither is sent, as the replay answers them invalid: stamped now, the order would move its holding's
+        // clock to the producer's year, and the 2003 order after it would be decided there
+        assertThat(lines.sendable()).extracting(TimelineEntry::lineNumber).containsExactly(1, 4);
+        assertThat(lines.refusals()).hasSize(2);
+        assertThat(lines.refusals().get(0)).startsWith("line 2: order not sent: it has no `at`")
+                .endsWith("answering this one INVALID_ORDER");
+        assertThat(lines.refusals().get(1)).startsWith("line 3: execution report not sent: it has no `at`")
+                .endsWith("answering this one INVALID");
     }
 
     @Test
