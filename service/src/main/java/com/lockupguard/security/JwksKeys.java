@@ -13,8 +13,14 @@ import java.nio.file.attribute.FileTime;
 import java.security.Key;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +30,7 @@ import org.jose4j.http.Response;
 import org.jose4j.http.SimpleGet;
 import org.jose4j.http.SimpleResponse;
 import org.jose4j.jwk.HttpsJwks;
+import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwx.JsonWebStructure;
@@ -61,6 +68,19 @@ public final class JwksKeys {
     static final Duration KEEP_KEYS_AFTER_A_FAILURE = UNKNOWN_KEY_REFETCH_INTERVAL.plusSeconds(1);
     /** How long a fetch may take to connect, and then to read each part of the answer. */
     private static final int TIMEOUT_MILLIS = 5_000;
+    /**
+     * How long a whole fetch may take, connecting, reading the headers and the body: an issuer that sends its answer
+     * a byte every few seconds meets no read timeout, and would hold the fetch (and the requests waiting for it) for
+     * as long as it likes.
+     */
+    static final Duration FETCH_DEADLINE = Duration.ofMillis(2 * TIMEOUT_MILLIS);
+    /**
+     * How many requests may wait at once for a fetch under way: those whose token names a key the last fetch did
+     * not serve, or that came before any fetch served one. The others are refused at once, as if the issuer could
+     * not be reached: tokens with made-up key ids, sent while the issuer answers slowly, would otherwise take every
+     * thread of the web server (seen: 246 of 250 waiting, /health/live unanswered, for as long as the issuer took).
+     */
+    static final int MOST_WAITING_FOR_A_FETCH = 8;
     /** The most of a JWKS read, in characters, as jose4j's own fetch (a set of a few keys is a few kilobytes). */
     private static final int MAX_JWKS_CHARS = 512 * 1024;
     /** How often a JWKS file is looked at for changes. */
@@ -94,25 +114,30 @@ public final class JwksKeys {
         jwks.setDefaultCacheDuration(cacheDuration.toSeconds());
         jwks.setRetainCacheOnErrorDuration(refetchInterval.plusSeconds(1).toSeconds());
         jwks.setRefreshReprieveThreshold(refetchInterval.toMillis());
-        jwks.setSimpleHttpGet(new Throttled(new Fetch(url, ssl), nanoClock, refetchInterval));
-        return new Remote(url, jwks);
+        Throttled fetch = new Throttled(new Fetch(url, ssl, FETCH_DEADLINE), nanoClock, refetchInterval);
+        jwks.setSimpleHttpGet(fetch);
+        return new Remote(url, jwks, fetch);
     }
 
     /**
      * A GET of the JWKS, as jose4j's own ({@link org.jose4j.http.Get}) made it, but for what it writes: that logs the
      * URL at DEBUG and names it in its errors, user-info and query included, which may be a password or a signature.
      * Once, without retries: a retry with backoff would hold every request waiting for the keys that much longer. The
-     * location jose4j passes (the URL as shown) is not the one fetched.
+     * location jose4j passes (the URL as shown) is not the one fetched. Within a deadline, after which the connection
+     * is closed under it; and without following a redirect, which could lead a fetch the guard allows over plain
+     * http only to this machine to another host.
      */
     static final class Fetch implements SimpleGet {
         private final URI url;
         private final String shown;
         private final SSLContext ssl;
+        private final Duration deadline;
 
-        Fetch(URI url, SSLContext ssl) {
+        Fetch(URI url, SSLContext ssl, Duration deadline) {
             this.url = url;
             this.shown = shown(url);
             this.ssl = ssl;
+            this.deadline = deadline;
         }
 
         @Override
@@ -127,9 +152,35 @@ public final class JwksKeys {
 
         private SimpleResponse fetch() throws IOException {
             HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
+            // set once, by the fetch's end or by its deadline, whichever comes first
+            AtomicBoolean settled = new AtomicBoolean();
+            CompletableFuture.delayedExecutor(deadline.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                if (settled.compareAndSet(false, true)) {
+                    connection.disconnect(); // the read under way fails, or ends as if the answer had
+                }
+            });
+            SimpleResponse answer;
+            try {
+                answer = fetch(connection);
+            } catch (IOException e) {
+                throw settled.compareAndSet(false, true) ? e : overdue(e);
+            }
+            if (!settled.compareAndSet(false, true)) {
+                throw overdue(null);
+            }
+            return answer;
+        }
+
+        private IOException overdue(IOException cause) {
+            return new IOException("the JWKS endpoint " + shown + " did not answer in full within "
+                    + deadline.toSeconds() + " s", cause);
+        }
+
+        private SimpleResponse fetch(HttpURLConnection connection) throws IOException {
             try {
                 connection.setConnectTimeout(TIMEOUT_MILLIS);
                 connection.setReadTimeout(TIMEOUT_MILLIS);
+                connection.setInstanceFollowRedirects(false);
                 connection.setUseCaches(false);
                 connection.setRequestProperty("Cache-Control", "no-cache");
                 if (ssl != null && connection instanceof HttpsURLConnection https) {
@@ -138,7 +189,8 @@ public final class JwksKeys {
                 int status = connection.getResponseCode();
                 if (status != HttpURLConnection.HTTP_OK) {
                     throw new IOException("the JWKS endpoint " + shown + " answered " + status + " "
-                            + connection.getResponseMessage());
+                            + connection.getResponseMessage() + (status / 100 == 3 ? " (a redirect is not followed: "
+                            + "configure the URL it leads to)" : ""));
                 }
                 return new Response(status, connection.getResponseMessage(), headersOf(connection),
                         bodyOf(connection));
@@ -217,6 +269,9 @@ public final class JwksKeys {
         private final Duration interval;
         private boolean asked;
         private long askedAt;
+        private volatile boolean underWay;
+        /** The key ids the last JWKS read served; empty before one was read. */
+        private volatile Set<String> served = Set.of();
 
         Throttled(SimpleGet http, LongSupplier nanoClock) {
             this(http, nanoClock, UNKNOWN_KEY_REFETCH_INTERVAL);
@@ -238,7 +293,38 @@ public final class JwksKeys {
             }
             asked = true;
             askedAt = now;
-            return http.get(location);
+            underWay = true;
+            try {
+                SimpleResponse answer = http.get(location);
+                served = keyIdsOf(answer.getBody());
+                return answer;
+            } finally {
+                underWay = false;
+            }
+        }
+
+        /** Whether a fetch is under way: a request that needs the keys it brings waits for it. */
+        boolean underWay() {
+            return underWay;
+        }
+
+        /** Whether the last JWKS read served a key of id {@code keyId}. */
+        boolean served(String keyId) {
+            return served.contains(keyId);
+        }
+
+        private static Set<String> keyIdsOf(String jwks) {
+            try {
+                Set<String> ids = new HashSet<>();
+                for (JsonWebKey key : new JsonWebKeySet(jwks).getJsonWebKeys()) {
+                    if (key.getKeyId() != null) {
+                        ids.add(key.getKeyId());
+                    }
+                }
+                return Set.copyOf(ids);
+            } catch (JoseException notAJwks) {
+                return Set.of(); // jose4j says so, as it reads the same answer
+            }
         }
     }
 
@@ -273,17 +359,24 @@ public final class JwksKeys {
         return new FileKeys(file);
     }
 
-    /** A JWKS at a URL. */
+    /**
+     * A JWKS at a URL. A token whose key the last fetch served is resolved from jose4j's cache; one whose key it did
+     * not (a new key after a rotation, a made-up id, or any before the first fetch succeeded) has jose4j fetch the
+     * keys, or wait for the fetch under way: at most {@link #MOST_WAITING_FOR_A_FETCH} such requests wait at once.
+     */
     public static final class Remote implements VerificationKeyResolver {
         /** As logged: without user-info. */
         private final String url;
         private final HttpsJwks jwks;
         private final HttpsJwksVerificationKeyResolver resolver;
+        private final Throttled fetch;
+        private final Semaphore waiting = new Semaphore(MOST_WAITING_FOR_A_FETCH);
 
-        private Remote(URI url, HttpsJwks jwks) {
+        private Remote(URI url, HttpsJwks jwks, Throttled fetch) {
             this.url = shown(url);
             this.jwks = jwks;
             this.resolver = new HttpsJwksVerificationKeyResolver(jwks);
+            this.fetch = fetch;
         }
 
         /** Fetches the keys now; false (and a warning) when the issuer cannot be reached. */
@@ -302,7 +395,20 @@ public final class JwksKeys {
         @Override
         public Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nestingContext)
                 throws UnresolvableKeyException {
-            return resolver.resolveKey(jws, nestingContext);
+            String keyId = jws.getKeyIdHeaderValue();
+            if (!fetch.underWay() || (keyId != null && fetch.served(keyId))) {
+                // the keys in hand, or this request fetches them itself (within the fetch's deadline)
+                return resolver.resolveKey(jws, nestingContext);
+            }
+            if (!waiting.tryAcquire()) {
+                throw new UnresolvableKeyException("the issuer's keys are being fetched, and "
+                        + MOST_WAITING_FOR_A_FETCH + " requests wait for them already");
+            }
+            try {
+                return resolver.resolveKey(jws, nestingContext);
+            } finally {
+                waiting.release();
+            }
         }
     }
 

@@ -10,16 +10,20 @@ import com.lockupguard.security.testing.JwksEndpoint;
 import com.lockupguard.security.testing.TestIssuer;
 import com.lockupguard.testing.CapturedLogs;
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** A JWKS URL as the guard logs it: without the user and password it may carry. */
 class JwksKeysTest {
@@ -106,7 +110,8 @@ class JwksKeysTest {
             for (int port : new int[] {nothingListens, server.getAddress().getPort()}) {
                 URI url = URI.create("http://idp:jwks-secret@127.0.0.1:" + port + "/jwks?sig=s3cr3t");
                 // when it is fetched
-                Throwable failure = catchThrowable(() -> new JwksKeys.Fetch(url, null).get(JwksKeys.shown(url)));
+                Throwable failure = catchThrowable(() -> new JwksKeys.Fetch(url, null, JwksKeys.FETCH_DEADLINE)
+                        .get(JwksKeys.shown(url)));
                 // then the error, which jose4j logs with its causes, says what went wrong, and holds neither secret
                 assertThat(failure).as("port " + port).isInstanceOf(java.io.IOException.class);
                 assertThat(failure.getMessage()).contains(port == nothingListens ? "Connection refused" : "503");
@@ -115,6 +120,67 @@ class JwksKeysTest {
             }
         } finally {
             server.stop(0);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a read a timeout cannot interrupt
+    void shouldGiveUpAFetchWhoseAnswerTricklesInPastItsDeadline() throws Exception {
+        // given an issuer that sends its answer's headers, then a byte of its body every 300 ms, for ever
+        try (ServerSocket trickling = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Thread issuer = new Thread(() -> {
+                try (Socket connection = trickling.accept()) {
+                    OutputStream out = connection.getOutputStream();
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    while (true) {
+                        out.write(' ');
+                        out.flush();
+                        Thread.sleep(300);
+                    }
+                } catch (Exception closed) {
+                    // the guard gave up
+                }
+            });
+            issuer.setDaemon(true);
+            issuer.start();
+            URI url = URI.create("http://127.0.0.1:" + trickling.getLocalPort() + "/jwks");
+
+            // when the keys are fetched with a deadline of 2 s (no read waits as long as the 5 s read timeout)
+            long started = System.nanoTime();
+            Throwable failure = catchThrowable(() -> new JwksKeys.Fetch(url, null, Duration.ofSeconds(2))
+                    .get(JwksKeys.shown(url)));
+            Duration waited = Duration.ofNanos(System.nanoTime() - started);
+
+            // then the fetch fails at its deadline, saying so, rather than hold the requests waiting for it
+            assertThat(failure).isInstanceOf(IOException.class)
+                    .hasMessageContaining("did not answer in full within 2 s");
+            assertThat(waited).isBetween(Duration.ofMillis(1_900), Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void shouldNotFollowARedirectOfTheJwksEndpointToAnotherHost() throws Exception {
+        // given an endpoint that redirects to another server's JWKS, which counts what it is asked
+        TestIssuer issuer = TestIssuer.rsa("key-1");
+        AtomicInteger elsewhere = new AtomicInteger();
+        HttpServer other = JwksEndpoint.serve(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0), 200,
+                issuer::jwks, elsewhere);
+        HttpServer redirecting = JwksEndpoint.serve(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0), 302,
+                () -> "", Map.of("Location", "http://127.0.0.1:" + other.getAddress().getPort() + "/jwks"),
+                new AtomicInteger());
+        try {
+            URI url = URI.create("http://127.0.0.1:" + redirecting.getAddress().getPort() + "/jwks");
+            // when the keys are fetched
+            Throwable failure = catchThrowable(() -> new JwksKeys.Fetch(url, null, JwksKeys.FETCH_DEADLINE)
+                    .get(JwksKeys.shown(url)));
+            // then the redirect is refused, saying which URL to configure, and the other server is not asked
+            assertThat(failure).isInstanceOf(IOException.class).hasMessageContaining("answered 302")
+                    .hasMessageContaining("a redirect is not followed");
+            assertThat(elsewhere.get()).isZero();
+        } finally {
+            redirecting.stop(0);
+            other.stop(0);
         }
     }
 

@@ -23,10 +23,15 @@ import java.nio.file.attribute.FileTime;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jose4j.keys.HmacKey;
@@ -421,6 +426,37 @@ class JwtVerifierTest {
             // holding every request that needs the keys any longer; the upper bound leaves room for a busy machine
             assertThat(read).isFalse();
             assertThat(waited).isBetween(Duration.ofMillis(4_500), Duration.ofSeconds(12));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldRefuseAtOnceTheTokensOfUnknownKeysBeyondThoseThatMayWaitForAFetchUnderWay() throws Exception {
+        // given an issuer whose JWKS endpoint takes the connection and never answers
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            JwtVerifier verifier = new JwtVerifier(JwksKeys.url(URI.create("http://127.0.0.1:" + silent.getLocalPort()
+                    + "/jwks"), Duration.ofMinutes(5), null), settings(List.of("scope")));
+            String madeUp = issuer.token().keyId("made-up").sign();
+            int requests = JwksKeys.MOST_WAITING_FOR_A_FETCH * 3;
+
+            // when many requests at once bring tokens with a key id it has not served (any caller can make one up)
+            ExecutorService threads = Executors.newFixedThreadPool(requests);
+            try {
+                List<Future<AuthFailure>> answers = new ArrayList<>();
+                for (int i = 0; i < requests; i++) {
+                    answers.add(threads.submit(() -> refusal(verifier, madeUp)));
+                }
+
+                // then all but the one fetching and those that may wait for it are refused long before the fetch
+                // gives up (5 s), rather than each take a thread of the web server for as long as the issuer takes
+                await().atMost(Duration.ofSeconds(3)).until(() -> answers.stream().filter(Future::isDone).count()
+                        >= requests - 1 - JwksKeys.MOST_WAITING_FOR_A_FETCH);
+                for (Future<AuthFailure> answer : answers) {
+                    assertThat(answer.get(20, TimeUnit.SECONDS)).isNotNull();
+                }
+            } finally {
+                threads.shutdownNow();
+            }
         }
     }
 
