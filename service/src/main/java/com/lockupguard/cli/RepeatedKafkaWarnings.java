@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 import org.slf4j.Marker;
 import org.slf4j.helpers.MessageFormatter;
 
@@ -41,6 +42,11 @@ public final class RepeatedKafkaWarnings extends TurboFilter {
     /** The most of a warning's text a line about its repeats shows. */
     static final int LONGEST_TEXT_SHOWN = 300;
     private static final String KAFKA = "org.apache.kafka.";
+    /**
+     * The number of a client's request, which its warnings about an answer name ({@code Error while fetching metadata
+     * with correlation id 4711 : {orders=UNKNOWN_TOPIC_OR_PARTITION}}): a new one each time, it makes no warning new.
+     */
+    private static final Pattern CORRELATION_ID = Pattern.compile("correlation id \\d+");
 
     private final LongSupplier millis;
     private final boolean sweepOnTimer;
@@ -81,8 +87,8 @@ public final class RepeatedKafkaWarnings extends TurboFilter {
         String key;
         try {
             // Kafka's clients pass the text formatted, without arguments, and an exception of its own
-            key = logger.getName() + '\n' + format + '\n' + Arrays.deepToString(params) + '\n'
-                    + (thrown == null ? "" : thrown.toString());
+            key = logger.getName() + '\n' + CORRELATION_ID.matcher(format).replaceAll("correlation id #") + '\n'
+                    + Arrays.deepToString(params) + '\n' + (thrown == null ? "" : thrown.toString());
         } catch (RuntimeException e) {
             // an argument whose toString fails: a log call must not throw, and logback's own formatting copes
             return FilterReply.NEUTRAL;

@@ -82,6 +82,23 @@ class RepeatedKafkaWarningsTest {
     }
 
     @Test
+    void shouldTakeAWarningThatNamesANewRequestEachTimeForARepeat() {
+        // given a consumer whose input topic was deleted, which warns of every metadata answer, naming its request
+        Logger network = context.getLogger("org.apache.kafka.clients.NetworkClient");
+
+        // when it warns once a second for half a minute
+        for (int request = 1; request <= 30; request++) {
+            network.warn("[Consumer clientId=guard-1-StreamThread-1-consumer, groupId=guard] Error while fetching "
+                    + "metadata with correlation id " + (4_700 + request) + " : {orders=UNKNOWN_TOPIC_OR_PARTITION}");
+            now.addAndGet(1_000);
+        }
+
+        // then it is written once, as it was first said: the request's number does not make it another warning
+        assertThat(messages()).containsExactly("[Consumer clientId=guard-1-StreamThread-1-consumer, groupId=guard] "
+                + "Error while fetching metadata with correlation id 4701 : {orders=UNKNOWN_TOPIC_OR_PARTITION}");
+    }
+
+    @Test
     void shouldTellWarningsOfTheSameTextApartByTheirExceptions() {
         // given Kafka's clients' way: the text formatted, no arguments, an exception of their own
         Logger producer = context.getLogger("org.apache.kafka.clients.producer.internals.Sender");
