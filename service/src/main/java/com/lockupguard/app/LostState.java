@@ -46,17 +46,26 @@ public final class LostState {
         }
         long offsets = decided.values().stream().mapToLong(Long::longValue).sum();
         TopicNames names = config.topicNames();
+        boolean holdingsGone = missing.contains(StoreNames.changelogTopic(history.applicationId(),
+                StoreNames.HOLDING_STATE));
         return Optional.of(String.format(Locale.ROOT,
                 "this guard's state is gone: it (application.id=%s) has decided here, "
                 + "Kafka Streams having committed its positions on '%s' and '%s' (%d offsets in all), but its "
-                + "changelog%s %s %s missing, deleted since it last ran. Started, it would decide from nothing: "
-                + "every order blocked UNKNOWN_AGREEMENT until its agreement is sent again, and then the shares "
-                + "already sold and the approvals still open forgotten, so that it approves more than the agreements "
-                + "allow. %s To start from empty state anyway, set %s=%s.", history.applicationId(),
-                names.agreements(), names.orders(), offsets, missing.size() == 1 ? "" : "s", quoted(missing),
-                missing.size() == 1 ? "is" : "are", rebuild(history.applicationId(), names),
+                + "changelog%s %s %s missing, deleted since it last ran. Started, it would %s %s To start from empty "
+                + "state anyway, set %s=%s.", history.applicationId(), names.agreements(), names.orders(), offsets,
+                missing.size() == 1 ? "" : "s", quoted(missing), missing.size() == 1 ? "is" : "are",
+                holdingsGone ? HOLDINGS_FORGOTTEN : ORDERS_FORGOTTEN, rebuild(history.applicationId(), names),
                 GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN));
     }
+
+    /** What a guard that lost its holdings' states would do (with or without the orders it remembered). */
+    private static final String HOLDINGS_FORGOTTEN = "decide from nothing: every order blocked UNKNOWN_AGREEMENT until "
+            + "its agreement is sent again, and then the shares already sold and the approvals still open forgotten, "
+            + "so that it approves more than the agreements allow.";
+    /** What a guard that lost the orders it remembered, but not its holdings' states, would do. */
+    private static final String ORDERS_FORGOTTEN = "have forgotten every order it decided and every approval still "
+            + "open, though not what its holdings sold: an order sent again decided again and its shares counted "
+            + "twice, the fills and cancels of open approvals no longer met by their reservations.";
 
     /**
      * Why the guard must not start: Kafka Streams committed its positions on the orders, and the approved topic holds

@@ -49,9 +49,12 @@ class LostStateTest {
         // given a guard that decided, with its holding states but without its remembered orders
         GuardHistory history = history(STREAMS_METADATA, HOLDING_STATE);
 
-        // when the start-up check looks, then it names the one missing
+        // when the start-up check looks, then it names the one missing, and what its loss alone would do: the
+        // holdings known, but the orders and open approvals forgotten
         assertThat(LostState.atStart(CONFIG, history)).hasValueSatisfying(reason -> assertThat(reason)
-                .contains("its changelog 'guard-x-seen-orders-changelog' is missing"));
+                .contains("its changelog 'guard-x-seen-orders-changelog' is missing")
+                .contains("an order sent again decided again and its shares counted twice")
+                .doesNotContain("UNKNOWN_AGREEMENT"));
     }
 
     @Test
