@@ -51,8 +51,9 @@ public final class TimelineFile {
     }
 
     /**
-     * Reads {@code file} a first time: {@code warnings} hears what its lines hold that is ignored, {@code refusals}
-     * each line that cannot be sent ({@code line N: ...}); the records it would send to {@code agreementsTopic} and
+     * Reads {@code file} a first time: {@code warnings} hears what its lines hold that is ignored and each line a
+     * guard may take in another order than the replay ({@link CrossTopicOrder}), {@code refusals} each line that
+     * cannot be sent ({@code line N: ...}); the records it would send to {@code agreementsTopic} and
      * {@code ordersTopic} are stamped.
      */
     public static TimelineFile scan(Path file, String agreementsTopic, String ordersTopic,
@@ -62,6 +63,7 @@ public final class TimelineFile {
         TimelineStamps stamps = new TimelineStamps(agreementsTopic, ordersTopic);
         List<TimelineEntry> held = rereadable ? null : new ArrayList<>();
         int[] counts = new int[2];
+        CrossTopicOrder crossTopicOrder = new CrossTopicOrder();
         try (BufferedReader lines = TimelineInput.open(file)) {
             new TimelineReader(new ObjectMapper(), warnings).forEach(lines, entry -> {
                 String refusal = SendableLines.refusal(entry);
@@ -69,6 +71,10 @@ public final class TimelineFile {
                     counts[0]++;
                     refusals.accept("line " + entry.lineNumber() + ": " + OneLine.of(refusal));
                     return;
+                }
+                String otherOrder = crossTopicOrder.warning(entry);
+                if (otherOrder != null) {
+                    warnings.warn(entry.lineNumber(), OneLine.of(otherOrder));
                 }
                 counts[1]++;
                 stamps.add(entry);

@@ -58,6 +58,27 @@ class TimelineFileTest {
     }
 
     @Test
+    void shouldWarnOfALineAGuardMayTakeBeforeALineOfItsHoldingAboveItButSendItInItsPlace() throws Exception {
+        // given an order, then its holding's agreement stamped before it
+        Path timeline = Files.write(dir.resolve("t.jsonl"), List.of(order("e1", "2003-07-11T09:45:00-04:00"),
+                "{\"type\":\"agreement\",\"at\":\"2003-04-28T09:00:00-04:00\",\"investorId\":\"dutchess\","
+                        + "\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\"}"));
+        List<String> warnings = new ArrayList<>();
+
+        // when it is scanned, then sent
+        TimelineFile file = TimelineFile.scan(timeline, "agreements", "orders",
+                (line, warning) -> warnings.add(line + ": " + warning), refusal -> { });
+        List<Integer> sent = new ArrayList<>();
+        file.forEachSendable(entry -> sent.add(entry.lineNumber()));
+
+        // then the user hears, before anything is sent, that a guard may apply the agreement before the order, as
+        // the replay does not; and both lines are sent, in order
+        assertThat(warnings).singleElement().asString().startsWith("2: agreement of dutchess/CBYI stamped "
+                + "2003-04-28T13:00:00Z, before line 1's order of that holding");
+        assertThat(sent).containsExactly(1, 2);
+    }
+
+    @Test
     void shouldStampAndSendEveryLineOfATimelineLongerThanItsFirstStampsInOrder() throws Exception {
         // given a timeline of 200 orders, a minute apart: more than the 64 records a topic's stamps first hold
         Instant first = Instant.parse("2003-07-11T13:45:00Z");

@@ -13,6 +13,7 @@ import com.lockupguard.avro.ReportResult;
 import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.contract.ContractJson;
 import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.timeline.CrossTopicOrder;
 import com.lockupguard.timeline.LineTimes;
 import com.lockupguard.timeline.OneLine;
 import com.lockupguard.timeline.TimelineEntry;
@@ -177,6 +178,8 @@ public final class Replay {
         private int unanswered;
         /** The time of each line, an agreement's without {@code at} among them, as produce stamps it. */
         private final LineTimes times = new LineTimes();
+        /** The lines a running guard may take in another order than the replay. */
+        private final CrossTopicOrder crossTopicOrder = new CrossTopicOrder();
         private int sinceOutputChecked;
         /** The output that stopped taking what was written, null while none has. */
         private String outputLost;
@@ -188,6 +191,10 @@ public final class Replay {
         }
 
         void accept(TimelineEntry entry) throws IOException {
+            String otherOrder = crossTopicOrder.warning(entry);
+            if (otherOrder != null) {
+                errors.printf(Locale.ROOT, "line %d: warning: %s%n", entry.lineNumber(), OneLine.of(otherOrder));
+            }
             if (entry instanceof TimelineEntry.OrderLine order) {
                 orders++;
                 if (order.at() == null) {

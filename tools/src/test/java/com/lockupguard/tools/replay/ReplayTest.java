@@ -268,11 +268,26 @@ class ReplayTest {
     @Test
     void shouldReportCalendarMoveAfterSales() throws IOException {
         Output output = replay(AGREEMENT, order("o1", "PUBLIC_SALE", 100, "2003-07-11T09:45:00-04:00"),
-                "{\"type\":\"agreement\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\","
-                        + "\"executionDate\":\"2003-04-28\"}",
+                "{\"type\":\"agreement\",\"at\":\"2003-07-11T10:00:00-04:00\",\"investorId\":\"dutchess\","
+                        + "\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\"}",
                 order("o2", "PUBLIC_SALE", 100, "2003-07-12T09:45:00-04:00"));
         assertThat(output.errors()).startsWith("line 3: agreement not applied:").contains("calendar cannot move");
         assertThat(output.decisions().get(1).get("decision").asText()).isEqualTo("APPROVED");
+    }
+
+    @Test
+    void shouldWarnOfAnAgreementAGuardMayApplyBeforeAnOrderAboveItButApplyItInLineOrder() throws IOException {
+        // given an order, then its holding's agreement stamped before it: a running guard that has both waiting
+        // takes the agreement first, by timestamp, and approves what the replay blocks
+        Output output = replay(order("o1", "PUBLIC_SALE", 100, "2003-07-11T09:45:00-04:00"),
+                "{\"type\":\"agreement\",\"at\":\"2003-04-28T09:00:00-04:00\",\"investorId\":\"dutchess\","
+                        + "\"securityId\":\"CBYI\",\"executionDate\":\"2003-04-28\"}");
+
+        // then the replay says so on stderr, and still takes the lines as they come: the order has no agreement yet
+        assertThat(output.errors()).startsWith("line 2: warning: agreement of dutchess/CBYI stamped "
+                + "2003-04-28T13:00:00Z, before line 1's order of that holding (2003-07-11T13:45:00Z)");
+        assertThat(output.only().get("reasons").get(0).asText()).isEqualTo("UNKNOWN_AGREEMENT");
+        assertThat(output.result().succeeded()).isTrue();
     }
 
     @Test
