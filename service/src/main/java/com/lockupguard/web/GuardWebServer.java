@@ -434,6 +434,11 @@ public final class GuardWebServer implements AutoCloseable {
     private void ticket(Context ctx) {
         // set by the authentication in front of every /api/* route; a missing one must not fall open to anonymous
         Principal principal = Objects.requireNonNull(ctx.attribute(PRINCIPAL), "no authenticated caller");
+        if (principal.expiresAt() != null && !principal.expiresAt().isAfter(clock.instant())) {
+            // a token past its expiry, still taken within the allowed clock skew: a ticket, which never outlives
+            // it, would be spent already, and its page would ask for one again and again
+            refuse(ctx, AuthFailure.EXPIRED);
+        }
         SseTickets.Ticket ticket = tickets.issue(principal);
         if (ticket == null) {
             // a place frees when a ticket is redeemed or expires: the first expiry is the latest a retry must wait

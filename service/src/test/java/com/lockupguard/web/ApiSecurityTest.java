@@ -478,6 +478,22 @@ class ApiSecurityTest {
         assertThat(JSON.readTree(refused.body()).get("error").asText()).contains("a place frees when one is used");
     }
 
+    @Test
+    void shouldRefuseATicketToATokenPastItsExpiryThatTheClockSkewStillLetsIn() throws Exception {
+        // given a token that expired 10 s ago, still taken within the 30 s the verifier allows a clock to be off
+        String token = issuer.token().expiresAt(clock.instant().minusSeconds(10)).sign();
+        assertThat(call("GET", "/api/decisions", token).statusCode()).isEqualTo(200);
+
+        // when its page asks for a live-feed ticket
+        HttpResponse<String> refused = call("POST", "/api/events/ticket", token);
+
+        // then it is refused as expired, not given a ticket that expired before it was issued (its page would buy
+        // one again and again, each spent at once)
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(challenge ->
+                assertThat(challenge).contains("error=\"invalid_token\"", "the token has expired"));
+    }
+
     private String ticket(String token) throws Exception {
         HttpResponse<String> response = call("POST", "/api/events/ticket", token);
         assertThat(response.statusCode()).isEqualTo(200);
