@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -18,9 +19,11 @@ import org.apache.kafka.common.TopicPartition;
  *
  * @param positions the committed position of each input partition that has one
  * @param changelogs the changelogs of the guard's stores that exist, by name
+ * @param otherTopics the topics, not among the configured inputs, on which the group committed positions: inputs of
+ *     another name, before a setting changed
  */
 public record GuardHistory(String applicationId, Map<TopicPartition, OffsetAndMetadata> positions,
-        List<String> changelogs) {
+        List<String> changelogs, Set<String> otherTopics) {
 
     private static final Comparator<TopicPartition> BY_TOPIC_AND_PARTITION = Comparator
             .comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
@@ -30,6 +33,13 @@ public record GuardHistory(String applicationId, Map<TopicPartition, OffsetAndMe
         sorted.putAll(positions);
         positions = Collections.unmodifiableMap(sorted);
         changelogs = List.copyOf(changelogs);
+        otherTopics = Collections.unmodifiableSet(new TreeSet<>(otherTopics));
+    }
+
+    /** A history with positions on the configured inputs only. */
+    public GuardHistory(String applicationId, Map<TopicPartition, OffsetAndMetadata> positions,
+            List<String> changelogs) {
+        this(applicationId, positions, changelogs, Set.of());
     }
 
     /** Reads the history of {@code config}'s application id; {@code existing}: the cluster's topics. */
@@ -40,12 +50,16 @@ public record GuardHistory(String applicationId, Map<TopicPartition, OffsetAndMe
         Map<TopicPartition, OffsetAndMetadata> committed = AdminRequests.retrying(timeout,
                 () -> admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata());
         Map<TopicPartition, OffsetAndMetadata> positions = new TreeMap<>(BY_TOPIC_AND_PARTITION);
+        Set<String> otherTopics = new TreeSet<>();
         committed.forEach((partition, position) -> {
             if (position != null && inputs.contains(partition.topic())) {
                 positions.put(partition, position);
+            } else if (position != null && !partition.topic().startsWith(applicationId + "-")) {
+                otherTopics.add(partition.topic()); // not one of Kafka Streams' own
             }
         });
-        return new GuardHistory(applicationId, positions, StoreNames.changelogsAmong(applicationId, existing));
+        return new GuardHistory(applicationId, positions, StoreNames.changelogsAmong(applicationId, existing),
+                otherTopics);
     }
 
     /** Whether this application id has run here: it has a position on the inputs, or state. */

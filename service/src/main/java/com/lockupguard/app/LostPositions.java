@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -40,6 +41,19 @@ public final class LostPositions {
             return Optional.empty(); // created at a first start that committed nothing
         }
         TopicNames names = config.topicNames();
+        if (!history.otherTopics().isEmpty()) {
+            return Optional.of(String.format(Locale.ROOT,
+                    "this guard's inputs are not the ones it read: it (application.id=%s) has state, its changelogs "
+                    + "holding %d offsets, and positions committed on %s, but none on '%s' or '%s'. Were %s or %s "
+                    + "changed? A guard keeps reading the topics it decided from: started on others, it would read "
+                    + "them from their first record, beside the state of the first ones. Set the topics back; to "
+                    + "move a guard to new inputs, start it under a new application.id, its state rebuilt from the "
+                    + "new topics (or, to start anyway, set %s=%s).", history.applicationId(), held,
+                    history.otherTopics().stream().map(topic -> "'" + topic + "'").collect(Collectors.joining(", ")),
+                    names.agreements(), names.orders(), GuardConfig.TOPIC_AGREEMENTS_CONFIG,
+                    GuardConfig.TOPIC_ORDERS_CONFIG, GuardConfig.TOPICS_LOST_POSITIONS_CHECK_CONFIG,
+                    GuardConfig.RETENTION_CHECK_WARN));
+        }
         return Optional.of(String.format(Locale.ROOT,
                 "this guard's positions on its inputs are gone: it (application.id=%s) has "
                 + "state, its changelogs holding %d offsets, but no committed position on '%s' or '%s'. The broker "

@@ -15,6 +15,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -148,6 +149,32 @@ class StateLostIT {
                         .containsExactly(tuple("e1", "APPROVED"), tuple("e2", "BLOCKED"));
                 assertThat(decisions.get(1).maxAllowedNow()).isEqualTo(50_000L);
             }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartOnInputsOfAnotherNameSayingTheyWereRenamedNotThatItsPositionsWereLost() throws Exception {
+        String scope = "inputs-renamed-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given a guard that decided an order, and stopped
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-inputs-renamed", scope);
+            approveTheFirstSaleAndStop(settings, new BrokerIO(settings));
+
+            // when it is started with its inputs named otherwise
+            Map<String, String> renamed = new HashMap<>(settings);
+            renamed.put(GuardConfig.TOPIC_AGREEMENTS_CONFIG, "agreements-2");
+            renamed.put(GuardConfig.TOPIC_ORDERS_CONFIG, "orders-2");
+
+            // then it refuses, naming the topics it read and the settings that changed, rather than advise resetting
+            // positions that expired
+            assertThatThrownBy(() -> GuardInstance.start(renamed, stateDirs.resolve("a"), DecisionObserver.NONE))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("this guard's inputs are not the ones it read: it "
+                            + "(application.id=guard-inputs-renamed) has state")
+                    .hasMessageContaining("positions committed on 'agreements', 'orders', but none on 'agreements-2' "
+                            + "or 'orders-2'. Were topic.agreements or topic.orders changed?");
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
