@@ -102,6 +102,12 @@ public final class ProduceCommand implements Callable<Integer> {
             err.println(cannotProduce() + RegistryClientConfig.shown(e.getMessage()));
             return LockupGuardCli.EXIT_USAGE;
         }
+        if (timeline.toString().equals("-")) {
+            // a file of that name is ./-: `replay -` reads standard input, and one might expect this to
+            err.println(cannotProduce() + "`-` (standard input) is not read: give the timeline's file, or, for a pipe, "
+                    + "/dev/stdin, whose lines are held to be sent (./- names a file called -)");
+            return LockupGuardCli.EXIT_USAGE;
+        }
         try {
             // read once to check it, and again to send it: a timeline of millions of lines is never held whole
             lines = TimelineFile.scan(timeline, config.topicNames().agreements(), config.topicNames().orders(),

@@ -72,6 +72,17 @@ class ProduceCommandTest {
     }
 
     @Test
+    void shouldSayStandardInputIsNotReadRatherThanThatAFileCalledDashIsMissing() {
+        // when a user used to `replay -` pipes a timeline to produce so
+        int exit = run("produce", "-", "--set", "bootstrap.servers=no-such-host.invalid:9092");
+
+        // then it is told what to give instead, before Kafka is asked anything
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("cannot produce -: `-` (standard input) is not read: give the "
+                + "timeline's file, or, for a pipe, /dev/stdin");
+    }
+
+    @Test
     void shouldExitWithTheUsageCodeOnARefusedSetting() throws Exception {
         // given a timeline, and a setting the guard refuses
         Path timeline = Files.writeString(dir.resolve("t.jsonl"), "{\"type\":\"agreement\",\"investorId\":\"i\","
