@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +65,17 @@ final class TopicWatch implements AutoCloseable {
     private final OtherWriters otherWriters;
     private volatile Optional<String> otherWriting = Optional.empty();
     private boolean writersUnknown;
-    private volatile boolean failing;
+    /**
+     * The looks at the cluster that failed last time: the warning is written when the first fails, and the all-clear
+     * once none does, so that one that keeps failing (an input deleted, whose settings cannot be read) while another
+     * succeeds (the topic listing) does not have both said at every check.
+     */
+    private final Set<Look> failing = ConcurrentHashMap.newKeySet();
+
+    /** A look at the cluster that can fail on its own. */
+    private enum Look {
+        LIMIT, PARTITIONS, TOPICS, SETTINGS
+    }
     private volatile boolean closed;
 
     /** A watch asking through {@code admin}, which it closes when it is closed. */
@@ -131,11 +142,11 @@ final class TopicWatch implements AutoCloseable {
     void readLimitAgain() {
         try {
             keepWithin(TopicProvisioner.from(admin, config, timeout).smallestMessages());
-            recovered();
+            recovered(Look.LIMIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            failed(e);
+            failed(Look.LIMIT, e);
         }
     }
 
@@ -162,7 +173,7 @@ final class TopicWatch implements AutoCloseable {
         if (expected == 0) {
             return Optional.empty();
         }
-        return asked(() -> InputRepartitioning.since(expected, config.topicNames(),
+        return asked(Look.PARTITIONS, () -> InputRepartitioning.since(expected, config.topicNames(),
                 TopicProvisioner.from(admin, config, timeout).inputPartitions()));
     }
 
@@ -172,7 +183,7 @@ final class TopicWatch implements AutoCloseable {
      * upgrade added) is remembered from now on.
      */
     private Optional<String> topicsDeleted() {
-        return asked(() -> {
+        return asked(Look.TOPICS, () -> {
             Collection<TopicListing> listings = AdminRequests.retrying(timeout, () -> admin.listTopics().listings());
             Set<String> existing = listings.stream().map(TopicListing::name).collect(Collectors.toSet());
             Map<String, Uuid> now = changelogIds(existing, listings);
@@ -186,15 +197,15 @@ final class TopicWatch implements AutoCloseable {
     }
 
     /** What {@code check} found; nothing when the cluster did not answer (logged once while that lasts). */
-    private Optional<String> asked(ClusterCheck check) {
+    private Optional<String> asked(Look look, ClusterCheck check) {
         try {
             Optional<String> found = check.find();
-            recovered();
+            recovered(look);
             return found;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            failed(e);
+            failed(look, e);
         }
         return Optional.empty();
     }
@@ -215,7 +226,7 @@ final class TopicWatch implements AutoCloseable {
     void readAgain() {
         try {
             TopicProvisioner.Reading reading = TopicProvisioner.from(admin, config, timeout).readAgain();
-            recovered();
+            recovered(Look.SETTINGS);
             keepWithin(reading.smallest());
             Set<String> now = new LinkedHashSet<>();
             reading.problems().forEach(problem -> now.add(problem.message()));
@@ -228,7 +239,7 @@ final class TopicWatch implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            failed(e);
+            failed(Look.SETTINGS, e);
         }
     }
 
@@ -268,16 +279,14 @@ final class TopicWatch implements AutoCloseable {
         return topicProblems.size() + (otherWriting.isPresent() ? 1 : 0);
     }
 
-    private void recovered() {
-        if (failing) {
-            failing = false;
+    private synchronized void recovered(Look look) {
+        if (failing.remove(look) && failing.isEmpty()) {
             LOG.info("the guard's topics can be read again");
         }
     }
 
-    private void failed(RuntimeException e) {
-        if (!failing && !closed) {
-            failing = true;
+    private synchronized void failed(Look look, RuntimeException e) {
+        if (!closed && failing.add(look) && failing.size() == 1) {
             LOG.warn("cannot read the guard's topics again; keeping what was last read: {}", described(e));
         }
     }

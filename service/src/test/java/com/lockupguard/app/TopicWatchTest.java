@@ -101,6 +101,31 @@ class TopicWatchTest {
     }
 
     @Test
+    void shouldWarnOnceWhileAnInputCannotBeReadThoughTheTopicListingCanNotSayItCanBeReadAgain() throws Exception {
+        // given a watch of a guard whose orders topic was deleted under it: its listing still answers, but neither
+        // the input's partitions nor its settings can be read (each look retried for 300 ms)
+        TopicPolicy policy = TopicPolicy.of(CONFIG);
+        NAMES.all().forEach(topic -> cluster.topic(topic, 6, policy.creationConfigs(topic)));
+        TopicWatch watch = new TopicWatch(cluster.admin(), CONFIG, OutputMessageLimit.unchecked(),
+                Duration.ofMillis(300));
+        watch.read(TopicProvisioner.from(cluster.admin(), CONFIG, Duration.ofSeconds(5)).verify());
+        cluster.topics.remove(NAMES.orders());
+
+        // when the watch looks at the cluster three times
+        try (CapturedLogs logged = CapturedLogs.of(TopicWatch.class)) {
+            for (int i = 0; i < 3; i++) {
+                watch.mustStop();
+                watch.readAgain();
+            }
+
+            // then it says once that the topics cannot be read, and never, while one look still fails, that they can
+            assertThat(logged.messagesAt(Level.WARN)).singleElement().asString()
+                    .startsWith("cannot read the guard's topics again; keeping what was last read");
+            assertThat(logged.messagesAt(Level.INFO)).doesNotContain("the guard's topics can be read again");
+        }
+    }
+
+    @Test
     void shouldCountAnotherApplicationWritingTheDecisionsWhileItDoes() throws Exception {
         // given a watch that has looked at who writes the decisions: this guard, and a guard that has stopped
         TopicWatch watch = startedWatch();
