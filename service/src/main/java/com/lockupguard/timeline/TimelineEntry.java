@@ -28,7 +28,8 @@ public sealed interface TimelineEntry {
      * years: such an order cannot be a Kafka record and is answered INVALID_ORDER by the replay.
      * {@code atProblem} tells an unreadable {@code at} from a missing one: it says why the {@code at} written on the
      * line could not be read, and is null when {@code at} was read or left out. {@code echo} holds the line's
-     * identifying fields as written, for the output. {@code problems} says what makes the line INVALID_ORDER, field by field (empty when nothing does).
+     * identifying fields as written, for the output. {@code problems} says what makes the line INVALID_ORDER, field
+     * by field (empty when nothing does).
      */
     record OrderLine(int lineNumber, Instant at, String atProblem, ProposedOrder order, OrderEcho echo,
             List<String> problems) implements TimelineEntry {

@@ -43,6 +43,15 @@ class TopicWatchTest {
         return watch;
     }
 
+    /** As {@link #startedWatch()}, each look at the cluster retried for {@code timeout} at most. */
+    private TopicWatch startedWatch(Duration timeout) throws InterruptedException {
+        TopicPolicy policy = TopicPolicy.of(CONFIG);
+        NAMES.all().forEach(topic -> cluster.topic(topic, 6, policy.creationConfigs(topic)));
+        TopicWatch watch = new TopicWatch(cluster.admin(), CONFIG, OutputMessageLimit.unchecked(), timeout);
+        watch.read(TopicProvisioner.from(cluster.admin(), CONFIG, Duration.ofSeconds(5)).verify());
+        return watch;
+    }
+
     @Test
     void shouldCountARetentionShortenedWhileTheGuardRunsUntilItIsMended() throws Exception {
         // given a watch that found nothing wrong at start
@@ -80,11 +89,7 @@ class TopicWatchTest {
     @Test
     void shouldSayPlainlyThatTheClusterStoppedAnsweringNotAskWhetherTheAddressIsRight() throws Exception {
         // given a watch of a guard that started, so bootstrap.servers was right, waiting 300 ms for each answer
-        TopicPolicy policy = TopicPolicy.of(CONFIG);
-        NAMES.all().forEach(topic -> cluster.topic(topic, 6, policy.creationConfigs(topic)));
-        TopicWatch watch = new TopicWatch(cluster.admin(), CONFIG, OutputMessageLimit.unchecked(),
-                Duration.ofMillis(300));
-        watch.read(TopicProvisioner.from(cluster.admin(), CONFIG, Duration.ofSeconds(5)).verify());
+        TopicWatch watch = startedWatch(Duration.ofMillis(300));
 
         // when the cluster stops answering: the client fails each call waiting for a broker
         cluster.listTopicsFailure = new org.apache.kafka.common.errors.TimeoutException(
@@ -104,11 +109,7 @@ class TopicWatchTest {
     void shouldWarnOnceWhileAnInputCannotBeReadThoughTheTopicListingCanNotSayItCanBeReadAgain() throws Exception {
         // given a watch of a guard whose orders topic was deleted under it: its listing still answers, but neither
         // the input's partitions nor its settings can be read (each look retried for 300 ms)
-        TopicPolicy policy = TopicPolicy.of(CONFIG);
-        NAMES.all().forEach(topic -> cluster.topic(topic, 6, policy.creationConfigs(topic)));
-        TopicWatch watch = new TopicWatch(cluster.admin(), CONFIG, OutputMessageLimit.unchecked(),
-                Duration.ofMillis(300));
-        watch.read(TopicProvisioner.from(cluster.admin(), CONFIG, Duration.ofSeconds(5)).verify());
+        TopicWatch watch = startedWatch(Duration.ofMillis(300));
         cluster.topics.remove(NAMES.orders());
 
         // when the watch looks at the cluster three times
