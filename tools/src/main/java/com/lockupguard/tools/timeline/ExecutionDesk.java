@@ -1,9 +1,11 @@
 package com.lockupguard.tools.timeline;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.Decision;
 import java.io.UncheckedIOException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,7 +45,17 @@ public final class ExecutionDesk implements AutoCloseable {
 
     /** Lines appended to the timeline that the desk did not write (the agreements), in order. */
     public void appended(List<String> lines) {
-        lines.forEach(oracle::accept);
+        for (String line : lines) {
+            oracle.accept(line);
+            try {
+                JsonNode at = json.readTree(line).get("at");
+                if (at != null && at.isTextual()) {
+                    planner.agreementsUpTo(Instant.parse(at.asText()));
+                }
+            } catch (JsonProcessingException | DateTimeException e) {
+                // a line the oracle answers as the replay does; its time bounds no report
+            }
+        }
     }
 
     /**

@@ -40,6 +40,8 @@ final class ReportPlanner {
     private final Predicate<String> windowEndsFor;
     private long executionIds;
     private long strayOrders;
+    /** The latest agreement's time: no report is stamped before it (see {@link #agreementsUpTo}). */
+    private Instant agreementsAt = Instant.MIN;
 
     /**
      * @param windowEnd when the current window of some holdings ends, or null
@@ -49,6 +51,18 @@ final class ReportPlanner {
         this.random = random;
         this.windowEnd = windowEnd;
         this.windowEndsFor = windowEndsFor;
+    }
+
+    /**
+     * The agreements of the timeline are stamped up to {@code at}: a report whose desk's clock is behind its order's
+     * is still stamped after them, or a running guard, which takes a holding's agreements and its reports in
+     * timestamp order, could take it before its holding's agreement, where the replay takes it after (the replay warns
+     * of such a line).
+     */
+    void agreementsUpTo(Instant at) {
+        if (at.isAfter(agreementsAt)) {
+            agreementsAt = at;
+        }
     }
 
     /** The reports for {@code order} (an order line), which the guard answered {@code decision}. */
@@ -223,6 +237,9 @@ final class ReportPlanner {
             Instant stamp = next;
             if (first && !late && percent(2)) {
                 stamp = order.at.minusMillis(1 + random.nextInt(300)); // the desk's clock a little behind
+                if (!stamp.isAfter(agreementsAt)) {
+                    stamp = agreementsAt.plusMillis(1); // but not behind the agreements
+                }
             }
             ObjectNode line = report(stamp, nextExecutionId(), order.orderId, order.investorId, order.securityId,
                     kind, quantity);
