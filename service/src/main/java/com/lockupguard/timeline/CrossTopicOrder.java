@@ -12,12 +12,11 @@ import java.util.Map;
  * (README, "Ordering between agreements and orders"). A line stamped no later than a line of its holding above it on
  * the other topic may then be taken before that line: an order decided under the agreement in force before, or an
  * agreement applied before an order above it. Each such line is warned of, a tie too, which Kafka Streams breaks
- * either way. Told the lines in order, as {@link LineTimes} is, and stamping them as it does; a line without a time to
- * give (an order without {@code at}, a line that is not a record) is left alone.
+ * either way. Told the lines in order, each with the time {@link LineTimes} stamps it with; a line without one (an
+ * order without {@code at}, a line that is not a record) is left alone.
  */
 public final class CrossTopicOrder {
 
-    private final LineTimes times = new LineTimes();
     private final Map<String, Holding> holdings = new HashMap<>();
 
     /** The latest stamped line of a holding on each topic. */
@@ -30,9 +29,11 @@ public final class CrossTopicOrder {
     private record Line(int number, String type, Instant at) {
     }
 
-    /** A warning that {@code entry}, the next line of the timeline, may be taken before a line above it; or null. */
-    public String warning(TimelineEntry entry) {
-        Instant at = times.of(entry);
+    /**
+     * A warning that {@code entry}, the next line of the timeline, stamped {@code at} ({@link LineTimes#of}), may be
+     * taken before a line above it; or null.
+     */
+    public String warning(TimelineEntry entry, Instant at) {
         String key;
         String type;
         if (entry instanceof TimelineEntry.AgreementLine line) {

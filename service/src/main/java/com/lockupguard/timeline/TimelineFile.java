@@ -72,12 +72,11 @@ public final class TimelineFile {
                     refusals.accept("line " + entry.lineNumber() + ": " + OneLine.of(refusal));
                     return;
                 }
-                String otherOrder = crossTopicOrder.warning(entry);
+                String otherOrder = crossTopicOrder.warning(entry, stamps.add(entry));
                 if (otherOrder != null) {
                     warnings.warn(entry.lineNumber(), OneLine.of(otherOrder));
                 }
                 counts[1]++;
-                stamps.add(entry);
                 if (held != null) {
                     held.add(entry);
                 }

@@ -71,13 +71,15 @@ public final class TimelineStamps {
 
     /**
      * Adds {@code entry} to its topic's records: an agreement to the agreements topic, an order or an execution
-     * report to the orders topic; any other line is not sent, and not added.
+     * report to the orders topic; any other line is not sent, and not added. The time it is stamped with, or null.
      */
-    public void add(TimelineEntry entry) {
+    public Instant add(TimelineEntry entry) {
+        Instant at = times.of(entry);
         String topic = topicOf(entry);
         if (topic != null) {
-            byTopic.computeIfAbsent(topic, t -> new Records()).add(millis(times.of(entry)), entry.lineNumber());
+            byTopic.computeIfAbsent(topic, t -> new Records()).add(millis(at), entry.lineNumber());
         }
+        return at;
     }
 
     /** The topic {@code entry} is sent to; null for a line that is not sent. */

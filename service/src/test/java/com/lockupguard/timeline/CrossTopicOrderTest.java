@@ -25,9 +25,10 @@ class CrossTopicOrderTest {
     /** Each line's warning, or null, in order. */
     private static List<String> warnings(String... lines) {
         CrossTopicOrder order = new CrossTopicOrder();
+        LineTimes times = new LineTimes();
         List<String> warnings = new ArrayList<>();
         for (TimelineEntry entry : new TimelineReader(new ObjectMapper()).parse(List.of(lines))) {
-            warnings.add(order.warning(entry));
+            warnings.add(order.warning(entry, times.of(entry)));
         }
         return warnings;
     }

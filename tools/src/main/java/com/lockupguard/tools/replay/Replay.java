@@ -191,7 +191,8 @@ public final class Replay {
         }
 
         void accept(TimelineEntry entry) throws IOException {
-            String otherOrder = crossTopicOrder.warning(entry);
+            Instant at = times.of(entry); // null for a line with no time to give, which changes nothing
+            String otherOrder = crossTopicOrder.warning(entry, at);
             if (otherOrder != null) {
                 errors.printf(Locale.ROOT, "line %d: warning: %s%n", entry.lineNumber(), OneLine.of(otherOrder));
             }
@@ -201,7 +202,6 @@ public final class Replay {
                     line(output.invalidOrder(order.echo()));
                     whyInvalid(order.lineNumber(), "INVALID_ORDER", order.problems());
                 } else {
-                    times.of(order);
                     ProposedOrder value = order.order();
                     String key = HoldingKey.keyOf(value.getInvestorId(), value.getSecurityId());
                     Decision decision;
@@ -225,7 +225,6 @@ public final class Replay {
                     line(results.invalid(execution.echo()));
                     whyInvalid(execution.lineNumber(), "INVALID", execution.problems());
                 } else {
-                    times.of(execution);
                     ExecutionReport report = execution.report();
                     String key = HoldingKey.keyOf(report.getInvestorId(), report.getSecurityId());
                     ReportResult result;
@@ -250,7 +249,6 @@ public final class Replay {
                         OneLine.of(unstamped.atProblem()));
             } else if (entry instanceof TimelineEntry.AgreementLine agreementLine) {
                 Agreement agreement = agreementLine.agreement();
-                Instant at = times.of(agreementLine);
                 if (modeOverride != null) {
                     agreement = Agreement.newBuilder(agreement).setTrancheMode(modeOverride).build();
                 }
