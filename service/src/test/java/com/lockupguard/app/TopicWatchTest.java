@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -36,19 +37,20 @@ class TopicWatchTest {
 
     /** A watch of a guard with {@code config} that read, at start, the guard's topics as it creates them. */
     private TopicWatch startedWatch(GuardConfig config) throws InterruptedException {
-        TopicPolicy policy = TopicPolicy.of(config);
-        NAMES.all().forEach(topic -> cluster.topic(topic, 6, policy.creationConfigs(topic)));
-        TopicWatch watch = new TopicWatch(cluster.admin(), config, OutputMessageLimit.unchecked());
-        watch.read(TopicProvisioner.from(cluster.admin(), config, Duration.ofSeconds(5)).verify());
-        return watch;
+        return started(config, () -> new TopicWatch(cluster.admin(), config, OutputMessageLimit.unchecked()));
     }
 
     /** As {@link #startedWatch()}, each look at the cluster retried for {@code timeout} at most. */
     private TopicWatch startedWatch(Duration timeout) throws InterruptedException {
-        TopicPolicy policy = TopicPolicy.of(CONFIG);
+        return started(CONFIG, () -> new TopicWatch(cluster.admin(), CONFIG, OutputMessageLimit.unchecked(), timeout));
+    }
+
+    /** The watch {@code made} gives, once the guard's topics are there as it creates them, and read at start. */
+    private TopicWatch started(GuardConfig config, Supplier<TopicWatch> made) throws InterruptedException {
+        TopicPolicy policy = TopicPolicy.of(config);
         NAMES.all().forEach(topic -> cluster.topic(topic, 6, policy.creationConfigs(topic)));
-        TopicWatch watch = new TopicWatch(cluster.admin(), CONFIG, OutputMessageLimit.unchecked(), timeout);
-        watch.read(TopicProvisioner.from(cluster.admin(), CONFIG, Duration.ofSeconds(5)).verify());
+        TopicWatch watch = made.get();
+        watch.read(TopicProvisioner.from(cluster.admin(), config, Duration.ofSeconds(5)).verify());
         return watch;
     }
 
