@@ -95,7 +95,7 @@ final class LiveStreams {
 
         /** Gives the place back unless a stream took it (or it was given back already): a no-op then. */
         void giveBack() {
-            if (held.compareAndSet(true, false)) {
+            if (take()) {
                 release(subject);
             }
         }
