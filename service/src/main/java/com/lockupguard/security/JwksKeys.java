@@ -75,10 +75,11 @@ public final class JwksKeys {
      */
     static final Duration FETCH_DEADLINE = Duration.ofMillis(2 * TIMEOUT_MILLIS);
     /**
-     * How many requests may wait at once for a fetch under way: those whose token names a key the last fetch did
-     * not serve, or that came before any fetch served one. The others are refused at once, as if the issuer could
-     * not be reached: tokens with made-up key ids, sent while the issuer answers slowly, would otherwise take every
-     * thread of the web server (seen: 246 of 250 waiting, /health/live unanswered, for as long as the issuer took).
+     * How many requests may at once ask jose4j for a key the last fetch did not serve (or any key before a fetch
+     * served one), which may fetch the JWKS or wait for the fetch under way. The others are refused at once, as if the
+     * issuer could not be reached: tokens with made-up key ids, sent while the issuer answers slowly, would otherwise
+     * take every thread of the web server (seen: 246 of 250 waiting, /health/live unanswered, for as long as the
+     * issuer took).
      */
     static final int MOST_WAITING_FOR_A_FETCH = 8;
     /** The most of a JWKS read, in characters, as jose4j's own fetch (a set of a few keys is a few kilobytes). */
@@ -269,7 +270,6 @@ public final class JwksKeys {
         private final Duration interval;
         private boolean asked;
         private long askedAt;
-        private volatile boolean underWay;
         /** The key ids the last JWKS read served; empty before one was read. */
         private volatile Set<String> served = Set.of();
 
@@ -293,24 +293,17 @@ public final class JwksKeys {
             }
             asked = true;
             askedAt = now;
-            underWay = true;
-            try {
-                SimpleResponse answer = http.get(location);
-                served = keyIdsOf(answer.getBody());
-                return answer;
-            } finally {
-                underWay = false;
-            }
+            SimpleResponse answer = http.get(location);
+            served = keyIdsOf(answer.getBody());
+            return answer;
         }
 
-        /** Whether a fetch is under way: a request that needs the keys it brings waits for it. */
-        boolean underWay() {
-            return underWay;
-        }
-
-        /** Whether the last JWKS read served a key of id {@code keyId}. */
+        /**
+         * Whether the last JWKS read served a key of id {@code keyId}; for a token that names none, whether it served
+         * any.
+         */
         boolean served(String keyId) {
-            return served.contains(keyId);
+            return keyId == null ? !served.isEmpty() : served.contains(keyId);
         }
 
         private static Set<String> keyIdsOf(String jwks) {
@@ -362,7 +355,8 @@ public final class JwksKeys {
     /**
      * A JWKS at a URL. A token whose key the last fetch served is resolved from jose4j's cache; one whose key it did
      * not (a new key after a rotation, a made-up id, or any before the first fetch succeeded) has jose4j fetch the
-     * keys, or wait for the fetch under way: at most {@link #MOST_WAITING_FOR_A_FETCH} such requests wait at once.
+     * keys, or wait for the fetch under way: at most {@link #MOST_WAITING_FOR_A_FETCH} such requests at once, the
+     * fetching one among them. A check of whether a fetch was under way let a burst that came as one began past it.
      */
     public static final class Remote implements VerificationKeyResolver {
         /** As logged: without user-info. */
@@ -395,14 +389,12 @@ public final class JwksKeys {
         @Override
         public Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nestingContext)
                 throws UnresolvableKeyException {
-            String keyId = jws.getKeyIdHeaderValue();
-            if (!fetch.underWay() || (keyId != null && fetch.served(keyId))) {
-                // the keys in hand, or this request fetches them itself (within the fetch's deadline)
-                return resolver.resolveKey(jws, nestingContext);
+            if (fetch.served(jws.getKeyIdHeaderValue())) {
+                return resolver.resolveKey(jws, nestingContext); // the keys in hand
             }
             if (!waiting.tryAcquire()) {
-                throw new UnresolvableKeyException("the issuer's keys are being fetched, and "
-                        + MOST_WAITING_FOR_A_FETCH + " requests wait for them already");
+                throw new UnresolvableKeyException("the issuer's keys are not in hand, and " + MOST_WAITING_FOR_A_FETCH
+                        + " requests are asking for them already");
             }
             try {
                 return resolver.resolveKey(jws, nestingContext);
