@@ -1,6 +1,7 @@
 package com.lockupguard.tools.cli;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,13 +23,24 @@ public final class CommandProcess {
     /** As {@link #start(Path, Path, String...)}, with {@code environment} set over this JVM's. */
     public static Process start(Map<String, String> environment, Path tmp, Path log, String... arguments)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(compilerOptions());
+        command.addAll(List.of("-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
                 LockupGuardTools.class.getName()));
         command.addAll(List.of(arguments));
         ProcessBuilder process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         process.environment().putAll(environment);
         return process.start();
+    }
+
+    /**
+     * This JVM's choice of JIT compilers (the build's {@code tests.jvm.options}: C1 only), so that the command's JVM
+     * compiles as the test's does: a command started by a test lives seconds, too short for C2 to pay for itself.
+     */
+    private static List<String> compilerOptions() {
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(option -> option.startsWith("-XX:TieredStopAtLevel=")).toList();
     }
 
     /** The names in {@code dir} that start with {@code prefix}. */
