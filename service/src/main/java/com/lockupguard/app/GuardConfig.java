@@ -478,7 +478,7 @@ public final class GuardConfig extends AbstractConfig {
                         ValidString.in(STORE_TYPE_PKCS12, STORE_TYPE_JKS), Importance.LOW,
                         "Type of http.ssl.keystore.location.")
                 .define(HTTP_SSL_ENABLED_PROTOCOLS_CONFIG, Type.LIST, HTTP_SSL_ENABLED_PROTOCOLS_DEFAULT,
-                        ConfigDef.ValidList.in("TLSv1.3", "TLSv1.2"), Importance.LOW,
+                        ConfigDef.ValidList.in(false, "TLSv1.3", "TLSv1.2"), Importance.LOW,
                         "TLS versions the HTTP server accepts.")
                 .define(HTTP_SSL_TRUSTSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.MEDIUM,
                         "Trust store for the guard's own https calls: other instances (their certificates' CA) "

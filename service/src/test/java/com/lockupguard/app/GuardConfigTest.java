@@ -56,6 +56,20 @@ class GuardConfigTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"", "  "})
+    void shouldRefuseAnEmptyListOfTlsVersionsWhichWouldLeaveThemToTheJvm(String value) {
+        // given no TLS version named, as an unset variable gives: the HTTP server would then accept whatever
+        // versions the JVM enables, TLS 1.0 included where its java.security allows it
+        // when read, then refused, naming the setting
+        assertThatThrownBy(() -> new GuardConfig(Map.of("http.ssl.enabled.protocols", value)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("http.ssl.enabled.protocols")
+                .hasMessageContaining("must not be empty");
+        // and one version named is taken
+        assertThat(new GuardConfig(Map.of("http.ssl.enabled.protocols", "TLSv1.3"))
+                .getList("http.ssl.enabled.protocols")).containsExactly("TLSv1.3");
+    }
+
+    @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"group.instance.id | ''", "group.instance.id | '  '",
         "main.consumer.group.instance.id | ''", "consumer.group.instance.id | ' '"})
     void shouldRefuseAnEmptyGroupInstanceIdUnderWhichEveryInstanceWouldFenceTheOthers(String name, String value) {
