@@ -90,7 +90,9 @@ public final class BearerAuthenticator {
         if (serviceToken != null && serviceToken.matches(token)) {
             return new Principal("api.service.token", Set.of(), Principal.Kind.PEER, null);
         }
-        if (jwt != null) {
+        // beside a static token, a credential without a JWT's shape is a wrong static token, not a misshapen JWT
+        boolean staticTokenBeside = apiToken != null || serviceToken != null;
+        if (jwt != null && (!staticTokenBeside || JwtVerifier.isCompactJws(token))) {
             return jwt.verify(token);
         }
         throw new AuthenticationException(AuthFailure.INVALID);

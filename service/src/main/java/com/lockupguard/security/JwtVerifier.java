@@ -80,9 +80,14 @@ public final class JwtVerifier {
                 .build();
     }
 
+    /** Whether {@code token} has a JWT's shape: three base64url parts, the last (the signature) possibly empty. */
+    static boolean isCompactJws(String token) {
+        return token != null && COMPACT_JWS.matcher(token).matches();
+    }
+
     /** The caller the token names, with the roles its claims grant; refused with the reason only. */
     public Principal verify(String token) throws AuthenticationException {
-        if (token == null || !COMPACT_JWS.matcher(token).matches()) {
+        if (!isCompactJws(token)) {
             throw refused(AuthFailure.MALFORMED, List.of());
         }
         JwtClaims claims;

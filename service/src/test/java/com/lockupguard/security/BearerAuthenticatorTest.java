@@ -79,7 +79,27 @@ class BearerAuthenticatorTest {
 
         // then
         assertThat(principal.kind()).isEqualTo(Principal.Kind.STATIC_TOKEN);
-        assertThat(refusal(both, "Bearer not-a-jwt")).isEqualTo(AuthFailure.MALFORMED);
+    }
+
+    @Test
+    void shouldCallAWrongStaticTokenInvalidBesideJwtsAndACredentialWithoutAJwtsShapeMalformedWithout() {
+        // given JWT authentication with api.token beside it, with api.service.token beside it, and alone
+        JwtVerifier jwt = new JwtVerifier((jws, nesting) -> null, new JwtSettings("https://issuer.test", "guard",
+                java.util.List.of("RS256"), Duration.ofSeconds(30), java.util.List.of("scope"), java.util.Map.of()));
+        BearerAuthenticator withApiToken = new BearerAuthenticator(new StaticToken("dev-token"), null, jwt, null);
+        BearerAuthenticator withServiceToken = new BearerAuthenticator(null, new StaticToken("peer-token"), jwt,
+                null);
+        BearerAuthenticator jwtOnly = new BearerAuthenticator(null, null, jwt, null);
+
+        // when a static token with a typo is sent, then it is a wrong token (counted invalid), as without JWTs,
+        // not a misshapen one whose caller is told to send a well-formed header
+        assertThat(refusal(withApiToken, "Bearer dev-tokem")).isEqualTo(AuthFailure.INVALID);
+        assertThat(refusal(withServiceToken, "Bearer peer-tokem")).isEqualTo(AuthFailure.INVALID);
+        // and where only JWTs are taken, a credential without a JWT's shape is still malformed
+        assertThat(refusal(jwtOnly, "Bearer dev-tokem")).isEqualTo(AuthFailure.MALFORMED);
+        // and a token of a JWT's shape still goes to the JWT verifier beside a static token (no key: invalid)
+        assertThat(refusal(withApiToken, "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"))
+                .isEqualTo(AuthFailure.INVALID);
     }
 
     @Test

@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -211,7 +212,11 @@ class ApiSecurityTest {
         // given tokens that must all be refused, by the reason the counter shows
         Instant now = Instant.now();
         Map<String, String[]> attacks = new LinkedHashMap<>();
-        attacks.put("malformed", new String[] {"not.a-jwt", "malformed"});
+        // (a JWT's three parts, its claims no JSON: a credential of another shape is a wrong static secret here)
+        Base64.Encoder base64url = Base64.getUrlEncoder().withoutPadding();
+        attacks.put("malformed", new String[] {base64url.encodeToString("{\"alg\":\"RS256\"}".getBytes(
+                StandardCharsets.UTF_8)) + "." + base64url.encodeToString("not json".getBytes(StandardCharsets.UTF_8))
+                + ".c2ln", "malformed"});
         attacks.put("expired", new String[] {issuer.token().expiresAt(now.minusSeconds(120)).sign(), "expired"});
         attacks.put("living a month", new String[] {issuer.token().expiresAt(now.plusSeconds(30 * 86_400)).sign(),
             "too_long_lived"});
@@ -226,7 +231,7 @@ class ApiSecurityTest {
         attacks.put("HS256 with the public key", new String[] {issuer.token().hmacWithPublicKey(), "invalid"});
         attacks.put("no subject", new String[] {issuer.token().claim("sub", null).sign(), "missing_claim"});
         attacks.put("another kind of token", new String[] {issuer.token().type("secevent+jwt").sign(), "wrong_type"});
-        attacks.put("static secret, wrong", new String[] {PEER_SECRET + "x", "malformed"});
+        attacks.put("static secret, wrong", new String[] {PEER_SECRET + "x", "invalid"});
 
         for (Map.Entry<String, String[]> attack : attacks.entrySet()) {
             String token = attack.getValue()[0];
@@ -245,7 +250,7 @@ class ApiSecurityTest {
             assertThat(failures(attack.getValue()[1])).as(attack.getKey()).isGreaterThanOrEqualTo(3);
         }
         assertThat(failures("expired")).isEqualTo(3);
-        assertThat(failures("invalid")).isEqualTo(9);
+        assertThat(failures("invalid")).isEqualTo(12);
     }
 
     @Test
