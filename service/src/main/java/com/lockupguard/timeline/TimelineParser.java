@@ -74,10 +74,12 @@ public final class TimelineParser {
         this.writtenNumbers = new WrittenNumbers(json);
     }
 
-    /** Why Jackson could not read a line, without the names of its own classes and settings it adds to some. */
     /** A place as {@link JacksonMessages} says it when it is not on the text's first line. */
     private static final Pattern JACKSON_PLACE = Pattern.compile("line (\\d{1,9}), column (\\d{1,9})");
+    /** A CR, then blanks, then an object: where a file whose lines end in CR alone reads as one line. */
+    private static final Pattern CR_BEFORE_AN_OBJECT = Pattern.compile("\r[ \t]*\\{");
 
+    /** Why Jackson could not read a line, without the names of its own classes and settings it adds to some. */
     private static String whyNot(JsonProcessingException e) {
         String reason = JacksonMessages.reason(e);
         if (reason.startsWith("Trailing token")) {
@@ -114,6 +116,15 @@ public final class TimelineParser {
         return said.toString();
     }
 
+    /**
+     * Why an unreadable line may be many: a CR before another object, as in a file whose lines end in CR alone (old
+     * Mac line endings): {@code replay} and {@code produce}, as any reader that ends lines at LF, read it as one.
+     */
+    private static String lineEndingsHint(String line) {
+        return CR_BEFORE_AN_OBJECT.matcher(line).find() ? "; it holds a CR without LF before another object: a "
+                + "file whose lines end in CR alone is read as one line, so end its lines with LF or CRLF" : "";
+    }
+
     /** The entry for a line, or empty for a blank line. */
     public Optional<TimelineEntry> parse(int lineNumber, String line) {
         if (isBlank(line)) {
@@ -124,7 +135,7 @@ public final class TimelineParser {
             node = readTree(line);
         } catch (JsonProcessingException e) {
             return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not valid JSON: "
-                    + inLineColumns(whyNot(e), line)));
+                    + inLineColumns(whyNot(e), line) + lineEndingsHint(line)));
         }
         if (node == null || !node.isObject()) {
             return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not a JSON object"));

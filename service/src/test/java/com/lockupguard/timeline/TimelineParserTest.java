@@ -69,6 +69,25 @@ class TimelineParserTest {
     }
 
     @Test
+    void shouldSayThatALineHoldingACrBeforeAnotherObjectMayBeAFileWhoseLinesEndInCrAlone() {
+        // given an agreement and an order whose lines end in CR alone (old Mac line endings): one line to a reader
+        String line = AGREEMENT.formatted("") + "\r" + ORDER.formatted("", "1") + "\r";
+
+        // when it is read
+        TimelineEntry entry = parser.parse(1, line).orElseThrow();
+
+        // then it is unreadable, and says what may be wrong with the file
+        assertThat(entry).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class, unreadable -> assertThat(
+                unreadable.reason()).startsWith("not valid JSON: ").endsWith("; it holds a CR without LF before "
+                + "another object: a file whose lines end in CR alone is read as one line, so end its lines with LF or "
+                + "CRLF"));
+        // and a line unreadable for another cause, its CRs whitespace inside one object, is not told so
+        TimelineEntry crsInside = parser.parse(7, "{\"type\":\"order\",\r\r\"orderId\":{\"x\":1").orElseThrow();
+        assertThat(crsInside).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class, unreadable -> assertThat(
+                unreadable.reason()).doesNotContain("CR"));
+    }
+
+    @Test
     void shouldSayInUtcWhyATimeOfALastLocalYearIsOutsideTheYears() {
         // given an order at 23:00 on the last day of 9999 in New York: the year 10000 in UTC, whose years are meant
         TimelineEntry.OrderLine late = (TimelineEntry.OrderLine) parse(
