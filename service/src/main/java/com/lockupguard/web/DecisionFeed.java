@@ -303,10 +303,14 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         }
     }
 
-    /** A record that cannot be decoded must not stop the feed: every other decision would be lost to the API. */
+    /**
+     * A record that cannot be decoded must not stop the feed: every other decision would be lost to the API. Its
+     * causes on one line: bad data is not a fault of the code, and a run of bad records logged a stack trace each.
+     */
     private void skip(Consumer<String, Object> reader, RecordDeserializationException e) {
-        LOG.error("the decision feed skips the record at {}@{}: it cannot be decoded", e.topicPartition(), e.offset(),
-                e);
+        LOG.error("the decision feed skips the record at {}@{}: it cannot be decoded: {}", e.topicPartition(),
+                e.offset(), FailureCauses.oneLine(e.getCause() == null ? e : e.getCause()));
+        LOG.debug("the decision feed's failure to decode the record at {}@{}", e.topicPartition(), e.offset(), e);
         reader.seek(e.topicPartition(), e.offset() + 1);
         readUpTo.put(e.topicPartition(), e.offset() + 1);
         skipped.incrementAndGet();

@@ -219,22 +219,32 @@ class DecisionFeedTest {
     void shouldSkipARecordItCannotDecodeAndGoOn() throws Exception {
         // given: a feed reading, and an alert it cannot decode (a schema id the registry does not know)
         MockFeedConsumer consumer = new MockFeedConsumer(1, List.of());
-        start(consumer);
-        CompletableFuture<Decision> waiting = feed.await("c-1");
-        consumer.appendUndecodable(MockFeedConsumer.ALERTS, 0,
-                new SchemaRegistryException.SchemaNotFound("no schema with id 99"));
+        try (CapturedLogs logs = CapturedLogs.of(DecisionFeed.class)) {
+            start(consumer);
+            CompletableFuture<Decision> waiting = feed.await("c-1");
+            consumer.appendUndecodable(MockFeedConsumer.ALERTS, 0,
+                    new SchemaRegistryException.SchemaNotFound("no schema with id 99"));
 
-        // when a decision comes after it
-        consumer.append(MockFeedConsumer.APPROVED, 0, "dutchess/CBYI",
-                GuardWebServerTest.decision(order("o-1", 10), Outcome.APPROVED, List.of(), 100L),
-                OrderCorrelation.headers("c-1"));
+            // when a decision comes after it
+            consumer.append(MockFeedConsumer.APPROVED, 0, "dutchess/CBYI",
+                    GuardWebServerTest.decision(order("o-1", 10), Outcome.APPROVED, List.of(), 100L),
+                    OrderCorrelation.headers("c-1"));
 
-        // then it was read past the bad record, and the feed never went down
-        assertThat(waiting.get(10, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-1");
-        assertThat(consumer.position(new TopicPartition(MockFeedConsumer.ALERTS, 0))).isEqualTo(1);
-        assertThat(feed.outage()).isEmpty();
-        assertThat(feed.skippedRecords()).as("counted for the metrics").isEqualTo(1);
-        assertThat(feed.restarts()).isZero();
+            // then it was read past the bad record, and the feed never went down
+            assertThat(waiting.get(10, TimeUnit.SECONDS).getOrderId()).isEqualTo("o-1");
+            assertThat(consumer.position(new TopicPartition(MockFeedConsumer.ALERTS, 0))).isEqualTo(1);
+            assertThat(feed.outage()).isEmpty();
+            assertThat(feed.skippedRecords()).as("counted for the metrics").isEqualTo(1);
+            assertThat(feed.restarts()).isZero();
+            // and the skip was logged once, on one line with its cause, without a stack trace: bad data, not a bug
+            assertThat(logs.events()).filteredOn(event -> event.getLevel() == Level.ERROR).singleElement()
+                    .satisfies(event -> {
+                        assertThat(event.getFormattedMessage()).isEqualTo("the decision feed skips the record at "
+                                + MockFeedConsumer.ALERTS + "-0@0: it cannot be decoded: " + SchemaRegistryException
+                                .SchemaNotFound.class.getName() + ": no schema with id 99");
+                        assertThat(event.getThrowableProxy()).isNull();
+                    });
+        }
     }
 
     @Test
