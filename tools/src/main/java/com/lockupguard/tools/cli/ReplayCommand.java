@@ -76,6 +76,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    /** The number of the last line the replay took, for a stop to name: 0 before the first. */
+    private int lastLineTaken;
+
     @Override
     public Integer call() {
         if (!verbose) {
@@ -112,7 +115,9 @@ final class ReplayCommand implements Callable<Integer> {
             }
             int exitCode = replay(stream, out, err, new Replay.Pacing(live, shutdown::stopRequested));
             if (shutdown.stopRequested()) {
-                err.println("replay stopped by a signal: the output answers the lines read before it");
+                err.println(lastLineTaken == 0 ? "replay stopped by a signal before its first line"
+                        : "replay stopped by a signal after line " + lastLineTaken
+                                + ": the output answers the lines up to it");
             }
             out.flush();
             err.flush();
@@ -158,6 +163,7 @@ final class ReplayCommand implements Callable<Integer> {
                     replay.explainingInvalidLines();
                 }
                 Replay.Result result = replay.run(in, out, err, pacing);
+                lastLineTaken = result.lastLineTaken();
                 if (result.outputLost() != null) {
                     // an analyst's output file cut short must not pass for a whole one
                     err.println("cannot write the answers: " + result.outputLost() + " stopped taking them (closed, "

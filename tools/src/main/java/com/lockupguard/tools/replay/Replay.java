@@ -38,10 +38,11 @@ public final class Replay {
      * What a replay did. A line that could not be read, or an order or report the topology dead-lettered instead of
      * answering ({@code unanswered}), makes the replay fail. {@code outputLost} names the output that stopped taking
      * what was written ({@code "standard output"} or {@code "the positions file"}: closed, or its disk full), after
-     * which the replay stopped; null if none.
+     * which the replay stopped; null if none. {@code lastLineTaken} is the number of the last line taken (0 before
+     * the first): where a stopped replay may be taken up again.
      */
     public record Result(int orders, int executions, int agreementsApplied, int agreementsRejected,
-            int unreadableLines, int unanswered, String outputLost) {
+            int unreadableLines, int unanswered, String outputLost, int lastLineTaken) {
         public boolean succeeded() {
             return unreadableLines == 0 && unanswered == 0;
         }
@@ -158,7 +159,7 @@ public final class Replay {
         }
         run.checkOutput(decisions);
         return new Result(run.orders, run.executions, run.applied, run.rejected, run.unreadable, run.unanswered,
-                run.outputLost);
+                run.outputLost, run.lastLineTaken);
     }
 
     /** How many lines are answered between two checks that the output still takes what is written. */
@@ -183,6 +184,8 @@ public final class Replay {
         private int sinceOutputChecked;
         /** The output that stopped taking what was written, null while none has. */
         private String outputLost;
+        /** The number of the last line taken, 0 before the first. */
+        private int lastLineTaken;
 
         Run(ReplayDriver driver, JsonGenerator decisions, PrintWriter errors) {
             this.driver = driver;
@@ -191,6 +194,7 @@ public final class Replay {
         }
 
         void accept(TimelineEntry entry) throws IOException {
+            lastLineTaken = entry.lineNumber();
             Instant at = times.of(entry); // null for a line with no time to give, which changes nothing
             String otherOrder = crossTopicOrder.warning(entry, at);
             if (otherOrder != null) {

@@ -46,7 +46,9 @@ class ReplayShutdownIT {
             assertThat(replay.waitFor(1, TimeUnit.SECONDS)).as("stopped within 1 s; replay log:%n%s",
                     Files.readString(log)).isTrue();
             assertThat(replay.exitValue()).isEqualTo(STOPPED_BY_SIGTERM);
-            assertThat(Files.readString(log)).contains("replay stopped by a signal")
+            assertThat(Files.readString(log)).contains("replay stopped by a signal after line "
+                    + Files.readAllLines(Path.of("examples/letter-2003.jsonl")).size()
+                    + ": the output answers the lines up to it")
                     .doesNotContain("still closing").doesNotContain("cannot replay");
         } finally {
             replay.destroyForcibly();

@@ -89,8 +89,10 @@ class ReplayPacingTest {
         Replay.Result result = new Replay(null).run(new BufferedReader(new StringReader(timeline)),
                 new PrintWriter(out), new PrintWriter(new StringWriter()),
                 new Replay.Pacing(false, () -> asked.incrementAndGet() > 3));
-        // then the answers to the two orders read are out, whole, and nothing after them
+        // then the answers to the two orders read are out, whole, and nothing after them, and the result names the
+        // line the replay stopped after
         assertThat(result.orders()).isEqualTo(2);
+        assertThat(result.lastLineTaken()).isEqualTo(3);
         assertThat(out.flushedLines()).hasSize(2).allSatisfy(line -> assertThat(line).startsWith("{\"orderId\":")
                 .endsWith("}"));
     }

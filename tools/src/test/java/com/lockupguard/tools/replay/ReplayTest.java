@@ -94,7 +94,7 @@ class ReplayTest {
             }
         }
         assertThat(output.errors()).isEmpty();
-        assertThat(output.result()).isEqualTo(new Replay.Result(11, 0, 2, 0, 0, 0, null));
+        assertThat(output.result()).isEqualTo(new Replay.Result(11, 0, 2, 0, 0, 0, null, 13));
     }
 
     @Test
@@ -135,7 +135,7 @@ class ReplayTest {
             }
         }
         assertThat(output.errors()).isEmpty();
-        assertThat(output.result()).isEqualTo(new Replay.Result(13, 23, 3, 0, 0, 0, null));
+        assertThat(output.result()).isEqualTo(new Replay.Result(13, 23, 3, 0, 0, 0, null, 39));
     }
 
     @ParameterizedTest
@@ -224,7 +224,7 @@ class ReplayTest {
                 + "long overflow" + System.lineSeparator());
         assertThat(output.decisions()).hasSize(9_223 + 1);
         assertThat(output.decisions().get(9_223).get("orderId").asText()).isEqualTo("o1");
-        assertThat(output.result()).isEqualTo(new Replay.Result(1, 9_224, 1, 0, 0, 1, null));
+        assertThat(output.result()).isEqualTo(new Replay.Result(1, 9_224, 1, 0, 0, 1, null, 9_226));
         assertThat(output.result().succeeded()).isFalse();
     }
 
@@ -236,7 +236,7 @@ class ReplayTest {
                 order("o1", "PUBLIC_SALE", 100, "2003-07-11T09:45:00-04:00"));
         assertThat(output.errors()).startsWith("line 2: agreement not applied:").contains("trancheDays");
         assertThat(output.only().get("decision").asText()).isEqualTo("APPROVED");
-        assertThat(output.result()).isEqualTo(new Replay.Result(1, 0, 1, 1, 0, 0, null));
+        assertThat(output.result()).isEqualTo(new Replay.Result(1, 0, 1, 1, 0, 0, null, 3));
     }
 
     @ParameterizedTest
