@@ -179,6 +179,12 @@ public final class TopicProvisioner {
                     timestamps, ordersTimestampType, GuardConfig.CREATE_TIME.equals(timestamps)
                             ? "clients can forward-date orders and move a holding's clock" : "orders carry broker time");
         }
+        if (orderPartitions != partitions) {
+            LOG.warn("{}={}, but {} and {} have {} partitions: the guard works with theirs ({} sets only the topics it "
+                    + "creates), and at most {} instances share the work", GuardConfig.TOPICS_PARTITIONS_CONFIG,
+                    partitions, names.agreements(), names.orders(), orderPartitions,
+                    GuardConfig.TOPICS_PARTITIONS_CONFIG, orderPartitions);
+        }
         LOG.info("topics verified: {} and {} co-partitioned with {} partitions", names.agreements(), names.orders(),
                 orderPartitions);
         return new Verified(orderPartitions, problems, smallestOf(settings),

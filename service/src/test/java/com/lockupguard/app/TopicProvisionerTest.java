@@ -3,6 +3,8 @@ package com.lockupguard.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import com.lockupguard.testing.CapturedLogs;
 import com.lockupguard.topology.TopicNames;
 import java.time.Duration;
 import java.util.HashMap;
@@ -58,6 +60,28 @@ class TopicProvisionerTest {
         assertThat(created(NAMES.orders()).configs()).containsEntry("cleanup.policy", "delete")
                 .containsEntry("message.timestamp.type", "LogAppendTime");
         assertThat(created(NAMES.approved()).configs()).containsEntry("retention.bytes", "-1");
+    }
+
+    @Test
+    void shouldSayThatTheInputsPartitionsNotTopicsPartitionsBoundTheInstancesThatShareTheWork() throws Exception {
+        // given the guard's topics with 6 partitions, and a guard configured for 12
+        existingTopics(6);
+        try (CapturedLogs logs = CapturedLogs.of(TopicProvisioner.class)) {
+            // when it provisions its topics
+            int partitions = provisioner("topics.partitions", "12").provision(true);
+
+            // then it works with the inputs' 6, creates nothing, and says that 12 was not what it got
+            assertThat(partitions).isEqualTo(6);
+            assertThat(cluster.created).isEmpty();
+            assertThat(logs.messagesAt(Level.WARN)).containsExactly("topics.partitions=12, but " + NAMES.agreements()
+                    + " and " + NAMES.orders() + " have 6 partitions: the guard works with theirs (topics.partitions "
+                    + "sets only the topics it creates), and at most 6 instances share the work");
+        }
+        // and a guard configured as its topics are says nothing of it
+        try (CapturedLogs logs = CapturedLogs.of(TopicProvisioner.class)) {
+            provisioner("topics.partitions", "6").provision(true);
+            assertThat(logs.messagesAt(Level.WARN)).isEmpty();
+        }
     }
 
     @Test
