@@ -192,10 +192,6 @@ public final class TopicProvisioner {
     }
 
     /**
-     * What {@link #verify} found: the inputs' partition count, the problems it warned of (if it did not fail), and
-     * which topic the guard writes takes the smallest records.
-     */
-    /**
      * What the start found: the inputs' partitions, the topics' problems, the smallest message limit of an output,
      * and whether the orders topic stamps each order as the broker takes it (LogAppendTime), whatever
      * {@code orders.timestamp.type} says (it says how the guard creates the topic).
