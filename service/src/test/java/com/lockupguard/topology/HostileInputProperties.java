@@ -76,11 +76,11 @@ class HostileInputProperties {
     record FutureOrder(String key, String investor) implements Hostile {
     }
 
-    /** A valid record's bytes, damaged: wrong magic byte, unknown schema id, truncated, or padded. */
     /** An execution report: ids, kinds and quantities of every sort, for orders sent before or never. */
     record Report(String key, ExecutionReport report) implements Hostile {
     }
 
+    /** A valid record's bytes, damaged: wrong magic byte, unknown schema id, truncated, or padded. */
     record Damaged(Order order, String damage, int where) implements Hostile {
     }
 

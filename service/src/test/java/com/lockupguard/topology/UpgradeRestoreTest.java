@@ -135,7 +135,6 @@ class UpgradeRestoreTest {
         return keys;
     }
 
-    /** Registers the old registry's schemas in id order, so that each gets the id the old values name. */
     /** A guard started on the registry the old guard wrote with, its stores restored from the old changelogs. */
     private void startOnTheOldGuardsChangelogs() throws IOException {
         JsonNode fixture = JSON.readTree(Files.readString(FIXTURE.resolve("changelogs-avro.json")));
@@ -144,6 +143,7 @@ class UpgradeRestoreTest {
         restore(fixture.get("changelogs"));
     }
 
+    /** Registers the old registry's schemas in id order, so that each gets the id the old values name. */
     private void registerSchemasWithTheirIds(JsonNode schemas) {
         InMemorySchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
         for (int id = 1; schemas.has(Integer.toString(id)); id++) {
