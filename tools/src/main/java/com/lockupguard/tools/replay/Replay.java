@@ -39,7 +39,7 @@ public final class Replay {
      * answering ({@code unanswered}), makes the replay fail. {@code outputLost} names the output that stopped taking
      * what was written ({@code "standard output"} or {@code "the positions file"}: closed, or its disk full), after
      * which the replay stopped; null if none. {@code lastLineTaken} is the number of the last line taken (0 before
-     * the first): where a stopped replay may be taken up again.
+     * the first): the line a stop came after.
      */
     public record Result(int orders, int executions, int agreementsApplied, int agreementsRejected,
             int unreadableLines, int unanswered, String outputLost, int lastLineTaken) {
