@@ -557,8 +557,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     + "defaults, never change or remove a field's type, never reuse an enum symbol.");
         }
         if (status == 422 && (code == 42201 || code / 100 != 422)) {
-            return new SchemaRegistryException.InvalidSchema("schema registry found the schema for subject '"
-                    + subject + "' invalid (" + code + "): " + message);
+            return new SchemaRegistryException.InvalidSchema("schema registry found the schema "
+                    + (subject == null ? "of " + method + " " + path : "for subject '" + subject + "'") + " invalid ("
+                    + code + "): " + message);
         }
         if (status == 422) {
             // the registry's other 422s are not about the schema's text: its own code says what they are about

@@ -363,6 +363,7 @@ class HttpSchemaRegistryClientScriptedTest {
         registry.answer("POST /subjects/f", 404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
         registry.answer("POST /subjects/g/versions", 400, "{\"error_code\":400,\"message\":\"odd\"}");
         registry.answer("POST /subjects/h/versions", 418, "{\"error_code\":41801,\"message\":\"teapot\"}");
+        registry.answer("GET /schemas/ids/9", 422, "{\"error_code\":42201,\"message\":\"Invalid schema\"}");
         HttpSchemaRegistryClient client = client(Map.of(), registry);
 
         // when / then
@@ -383,8 +384,10 @@ class HttpSchemaRegistryClientScriptedTest {
                 .hasMessage("schema registry answered 400 (400) to POST /subjects/g/versions: odd");
         assertThatThrownBy(() -> client.register("h", ORDER)).isExactlyInstanceOf(SchemaRegistryException.class)
                 .hasMessage("schema registry answered 418 (41801) to POST /subjects/h/versions: teapot");
+        assertThatThrownBy(() -> client.getSchemaById(9)).isInstanceOf(SchemaRegistryException.InvalidSchema.class)
+                .hasMessage("schema registry found the schema of GET /schemas/ids/9 invalid (42201): Invalid schema");
         // each refusal is an answer: asked once
-        assertThat(registry.asked).hasSize(8);
+        assertThat(registry.asked).hasSize(9);
     }
 
     @Test
