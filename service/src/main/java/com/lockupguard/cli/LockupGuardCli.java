@@ -20,8 +20,8 @@ import picocli.CommandLine.HelpCommand;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = LockupGuardCli.DESCRIPTION,
-        subcommands = {RunCommand.class, ProduceCommand.class, ConfigCommand.class, SchemasCommand.class,
-            HelpCommand.class})
+        subcommands = {RunCommand.class, ProduceCommand.class, ExportCommand.class, ConfigCommand.class,
+            SchemasCommand.class, HelpCommand.class})
 public final class LockupGuardCli {
 
     public static final String DESCRIPTION = "Stops an investor from selling restricted shares faster than their "

@@ -2,7 +2,9 @@ package com.lockupguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.lockupguard.app.GuardConfig;
 import com.lockupguard.avro.Position;
+import com.lockupguard.avro.ReportResult;
 import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.tools.timeline.DecisionReader;
@@ -15,6 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -156,6 +162,52 @@ class EndToEndIT {
                 assertThat(published.get(holding).getSoldToDate()).as(holding).isEqualTo(outcome.soldToDate());
                 assertThat(published.get(holding).getReservedNow()).as(holding).isEqualTo(outcome.reservedNow());
             });
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldExportWhatTheGuardWasGivenAsATimelineWhoseReplayGivesItsDecisionsAndResults() throws Exception {
+        // given a guard that decided a random timeline of 6 holdings on 4 partitions, fills and cancels among its
+        // orders, and a tombstone on its orders topic, which it dead-letters
+        Scenario scenario = Scenario.randomWithExecutions(7, 6, 150);
+        String scope = "e2e-" + UUID.randomUUID();
+        Map<String, String> settings = GuardInstance.withTopicPrefix(
+                GuardInstance.settings(kafka, "guard-e2e-export", scope), "export-");
+        try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
+            BrokerIO io = new BrokerIO(settings);
+            io.produce(scenario);
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                    kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(settings.get(GuardConfig.TOPIC_ORDERS_CONFIG), "investor-0/SEC",
+                        null)).get();
+            }
+            List<DecisionReader.DecisionRecord> decisions = io.awaitDecisions(scenario.orderCount(),
+                    Duration.ofSeconds(90));
+            List<ReportResult> results = io.awaitValues(io.topics().executionResults(), scenario.executionCount(),
+                    Duration.ofSeconds(60));
+
+            // when its inputs are exported
+            Path exported = stateDir.resolve("exported.jsonl");
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int exit = GuardCommand.run(List.of("export"), settings, out, err, "--output", exported.toString());
+
+            // then every agreement, order and report is a line, the tombstone is named, and the exit code says so
+            assertThat(exit).as(err.toString()).isEqualTo(LockupGuardCli.EXIT_UNREADABLE_INPUT);
+            assertThat(err.toString()).containsPattern("export-orders-\\d@\\d+: left out: a tombstone")
+                    .contains(String.format(java.util.Locale.ROOT, "exported 6 agreement versions, %d orders and %d "
+                            + "execution reports; left out 1 records the guard dead-letters (above)",
+                            scenario.orderCount(), scenario.executionCount()));
+            assertThat(out.toString()).isEmpty();
+            assertThat(stateDir.resolve("exported.jsonl.partial")).doesNotExist();
+            // and their replay decides every order and answers every report as the guard did
+            Scenario replayed = Scenario.of(Files.readAllLines(exported));
+            assertThat(Scenario.sorted(replayed.expected()))
+                    .containsExactlyElementsOf(Scenario.sorted(BrokerIO.outcomes(decisions)));
+            assertThat(Scenario.sortedResults(replayed.expectedResults())).containsExactlyElementsOf(
+                    Scenario.sortedResults(results.stream().map(Scenario.ResultOutcome::of).toList()));
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }

@@ -1,6 +1,7 @@
 package com.lockupguard.tools.cli;
 
 import com.lockupguard.cli.ConfigCommand;
+import com.lockupguard.cli.ExportCommand;
 import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.cli.ProduceCommand;
 import com.lockupguard.cli.RunCommand;
@@ -25,8 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
         versionProvider = VersionProvider.class,
         description = LockupGuardCli.DESCRIPTION,
         subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, ProduceCommand.class,
-            BrokerCommand.class, SoakCommand.class, BenchCommand.class, ConfigCommand.class, SchemasCommand.class,
-            HelpCommand.class})
+            ExportCommand.class, BrokerCommand.class, SoakCommand.class, BenchCommand.class, ConfigCommand.class,
+            SchemasCommand.class, HelpCommand.class})
 public final class LockupGuardTools {
 
     static final String NAME = "lockup-guard";

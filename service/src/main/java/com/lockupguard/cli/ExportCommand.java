@@ -1,0 +1,121 @@
+package com.lockupguard.cli;
+
+import com.lockupguard.app.ClientSettings;
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.registry.RegistryClientConfig;
+import com.lockupguard.timeline.RecordedInputs;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code export}: what a guard was given, as a replay timeline, so that its decisions can be replayed. */
+@Command(name = "export",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Writes what the guard has been given as a JSONL replay timeline (`replay` takes it): every agreement "
+                    + "version it applied, from the agreement-audit topic (the agreements topic is compacted), and "
+                    + "every order and execution report on the orders topic, each line's `at` its record's time; "
+                    + "read_committed, up to the topics' ends when it starts, without a consumer group. Lines come "
+                    + "in the order the guard takes the records: each partition's in offset order, the earliest "
+                    + "record of all first.",
+            "Settings as for `run` (--config, LOCKUP_GUARD_* environment, --set). Records the guard dead-letters "
+                    + "before deciding them (unreadable, tombstones, misrouted) are left out and named on stderr, "
+                    + "and the exit code is then 1; versions it rejected are left out, as they changed nothing. "
+                    + "Exit code 2 on a usage or I/O error, or when Kafka or the schema registry cannot be read."
+        })
+public final class ExportCommand implements Callable<Integer> {
+
+    /** How long Kafka has to answer each question (partitions, offsets) before the export gives up. */
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Mixin
+    private SettingsOptions settings;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the timeline to FILE instead of "
+            + "standard output: to FILE.partial, moved to FILE once whole (an export that fails or is stopped leaves none).")
+    private Path output;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        GuardConfig config;
+        try {
+            config = new GuardConfig(settings.load());
+            ClientSettings.check(config);
+        } catch (ConfigException | IOException e) {
+            err.println(cannotExport() + RegistryClientConfig.shown(e.getMessage()));
+            return LockupGuardCli.EXIT_USAGE;
+        }
+        RecordedInputs.Counts counts;
+        try {
+            // a cluster that does not answer is said so within seconds, not after the consumer's retries
+            ClusterProbe.reach(config.adminProperties(), ProduceCommand.REACH_TIMEOUT).close();
+            if (output == null) {
+                // standard output stays open: the command line flushes it, and says if it stopped taking lines
+                counts = export(config, spec.commandLine().getOut(), err);
+            } else {
+                // written beside it and moved into place when whole: an export stopped half-way leaves no file that
+                // could pass for all the guard was given
+                Path partial = output.resolveSibling(output.getFileName() + ".partial");
+                try {
+                    try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
+                        counts = export(config, out, err);
+                    }
+                    Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(partial);
+                }
+            }
+        } catch (IOException e) {
+            err.println(cannotExport() + "cannot write " + (output == null ? "the output" : output) + ": "
+                    + e.getMessage());
+            return LockupGuardCli.EXIT_USAGE;
+        } catch (IllegalStateException | KafkaException e) {
+            err.println(cannotExport() + RegistryClientConfig.shown(String.valueOf(e.getMessage())));
+            return LockupGuardCli.EXIT_USAGE;
+        }
+        err.println(String.format(Locale.ROOT, "exported %,d agreement versions, %,d orders and %,d execution reports"
+                + "%s%s", counts.agreements(), counts.orders(), counts.executions(),
+                counts.rejectedAgreements() == 0 ? "" : String.format(Locale.ROOT, "; left out %,d agreement versions "
+                        + "the guard rejected", counts.rejectedAgreements()),
+                counts.skipped() == 0 ? "" : String.format(Locale.ROOT, "; left out %,d records the guard "
+                        + "dead-letters (above)", counts.skipped())));
+        return counts.skipped() == 0 ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
+    }
+
+    private static RecordedInputs.Counts export(GuardConfig config, Writer out, PrintWriter err) throws IOException {
+        return new RecordedInputs(config, TIMEOUT).read(new RecordedInputs.Sink() {
+            @Override
+            public void line(String line) throws IOException {
+                out.write(line);
+                out.write('\n');
+            }
+
+            @Override
+            public void skipped(String where, String why) {
+                err.println(where + ": left out: " + why);
+            }
+        });
+    }
+
+    private static String cannotExport() {
+        return "cannot export: ";
+    }
+}

@@ -1,0 +1,64 @@
+package com.lockupguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code export} without a cluster: what it says, and that it leaves no file. On a broker: {@code EndToEndIT}. */
+class ExportCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... arguments) {
+        CommandLine command = LockupGuardCli.commandLine();
+        command.setOut(new PrintWriter(out));
+        command.setErr(new PrintWriter(err));
+        return command.execute(arguments);
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldSayPromptlyThatNoBrokerListensAndLeaveNoFile() throws Exception {
+        // given a loopback port nothing listens on
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Path given = dir.resolve("given.jsonl");
+
+        // when
+        int exit = run("export", "--output", given.toString(), "--set", "bootstrap.servers=127.0.0.1:" + port);
+
+        // then one line says so, with the usage exit code, and neither the file nor its partial copy is there
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).isEqualTo("cannot export: Kafka did not answer within "
+                + ProduceCommand.REACH_TIMEOUT.toSeconds() + " s: is bootstrap.servers right and the cluster up?"
+                + System.lineSeparator());
+        assertThat(dir).isEmptyDirectory();
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void shouldExitWithTheUsageCodeOnARefusedSetting() throws IOException {
+        // when
+        int exit = run("export", "--set", "topics.partitions=0");
+
+        // then the setting is named before Kafka is asked anything
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("cannot export: ").contains("topics.partitions");
+    }
+}
