@@ -30,23 +30,28 @@ import picocli.CommandLine.Spec;
                     + "version it applied, from the agreement-audit topic (the agreements topic is compacted), and "
                     + "every order and execution report on the orders topic, each line's `at` its record's time; "
                     + "read_committed, up to the topics' ends when it starts, without a consumer group. Lines come "
-                    + "in the order the guard takes the records: each partition's in offset order, the earliest "
-                    + "record of all first.",
+                    + "in the order the guard takes the records: each input partition's in offset order (an "
+                    + "agreement version where its record was on the agreements topic), the earliest record of all "
+                    + "first. Every agreement version is held in memory meanwhile.",
             "Settings as for `run` (--config, LOCKUP_GUARD_* environment, --set). Records the guard dead-letters "
                     + "before deciding them (unreadable, tombstones, misrouted) are left out and named on stderr, "
                     + "and the exit code is then 1; versions it rejected are left out, as they changed nothing. "
-                    + "Exit code 2 on a usage or I/O error, or when Kafka or the schema registry cannot be read."
+                    + "Exit code 2 on a usage or I/O error, a missing topic, or when Kafka or the schema registry "
+                    + "cannot be read (Kafka not answering within 10 s at the start, or nothing read for 30 s)."
         })
 public final class ExportCommand implements Callable<Integer> {
 
     /** How long Kafka has to answer each question (partitions, offsets) before the export gives up. */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Every how many lines standard output is asked whether it still takes them. */
+    private static final int STOPPED_OUTPUT_CHECK = 2_048;
 
     @Mixin
     private SettingsOptions settings;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the timeline to FILE instead of "
-            + "standard output: to FILE.partial, moved to FILE once whole (an export that fails or is stopped leaves none).")
+            + "standard output: to FILE.partial, moved to FILE once whole (an export that fails or is stopped leaves "
+            + "none).")
     private Path output;
 
     @Spec
@@ -101,11 +106,16 @@ public final class ExportCommand implements Callable<Integer> {
     }
 
     private static RecordedInputs.Counts export(GuardConfig config, Writer out, PrintWriter err) throws IOException {
-        return new RecordedInputs(config, TIMEOUT).read(new RecordedInputs.Sink() {
+        RecordedInputs.Counts counts = new RecordedInputs(config, TIMEOUT).read(new RecordedInputs.Sink() {
+            private long lines;
+
             @Override
             public void line(String line) throws IOException {
                 out.write(line);
                 out.write('\n');
+                if (++lines % STOPPED_OUTPUT_CHECK == 0) {
+                    stoppedTaking(out);
+                }
             }
 
             @Override
@@ -113,6 +123,18 @@ public final class ExportCommand implements Callable<Integer> {
                 err.println(where + ": left out: " + why);
             }
         });
+        stoppedTaking(out);
+        return counts;
+    }
+
+    /**
+     * Fails when standard output has stopped taking lines (a full disk, a pipe whose reader left): its writer only
+     * says so when asked, and an export cut short must not pass for a whole one, nor read on to the topics' ends.
+     */
+    private static void stoppedTaking(Writer out) throws IOException {
+        if (out instanceof PrintWriter printed && printed.checkError()) {
+            throw new IOException("standard output stopped taking the lines (closed, or its disk full)");
+        }
     }
 
     private static String cannotExport() {

@@ -12,6 +12,7 @@ import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.serde.Utf8KeyDeserializer;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.InputPartitions;
+import com.lockupguard.topology.RecordTimestamps;
 import com.lockupguard.topology.RegistryOutage;
 import java.io.IOException;
 import java.time.Duration;
@@ -24,27 +25,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * What a guard has been given, read back from its topics as a replay timeline: every agreement version it took, from
- * {@code agreement-audit} (the compacted agreements topic keeps only each holding's latest), and every order and
+ * What a guard has been given, read back from its topics as a replay timeline: every agreement version it applied,
+ * from {@code agreement-audit} (the compacted agreements topic keeps only each holding's latest), and every order and
  * execution report on the orders topic; {@code read_committed}, up to the ends the topics have when the reading
  * starts, without a consumer group.
  *
- * <p>The lines come in the order the guard takes its records: each partition's in offset order, and among the
- * partitions the record with the earliest time first — an agreement version at the time of its own record — as
- * Kafka Streams picks the next record of a task; at the same time, an agreement before an order. A version the
- * guard rejected is left out, since it changed nothing. A record the guard dead-letters before it decides or applies
- * it (one it cannot read, a tombstone, a key that is not its holding, a partition that is not its key's) is left out
- * and said. Only a few thousand records of each partition are held at a time.
+ * <p>The lines come in the order the guard takes its records: each input partition's in offset order — an agreement
+ * version in the place of its own record on the agreements topic, which its audit names, whatever partition of the
+ * audit holds it — and among the partitions the record with the earliest time first, as Kafka Streams picks the next
+ * record of a task; at the same time, an agreement before an order. A version the guard rejected is left out, since it
+ * changed nothing. A record the guard dead-letters before it decides or applies it (one it cannot read, a tombstone,
+ * a key that is not its holding's, a partition that is not its key's) is left out and said. Every agreement version
+ * is held while the orders are read, and at most a few thousand records of each orders partition.
  */
 public final class RecordedInputs {
 
@@ -64,7 +71,6 @@ public final class RecordedInputs {
     public record Counts(long agreements, long rejectedAgreements, long orders, long executions, long skipped) {
     }
 
-    private static final int HELD = 5_000;
     private static final int AGREEMENTS = 0;
     private static final int REJECTED = 1;
     private static final int ORDERS = 2;
@@ -78,156 +84,180 @@ public final class RecordedInputs {
 
     private static final Comparator<Read> EARLIEST_FIRST = Comparator.comparingLong(Read::timestamp)
             .thenComparingInt(Read::topicRank).thenComparingInt(Read::partition).thenComparingLong(Read::offset);
+    private static final Comparator<Read> SOURCE_ORDER = Comparator.comparingLong(Read::offset);
 
     private final GuardConfig config;
     private final Duration timeout;
+    private final Function<Properties, Consumer<byte[], byte[]>> consumers;
+    private final int held;
+    private final long[] counts = new long[5];
 
     public RecordedInputs(GuardConfig config, Duration timeout) {
+        this(config, timeout, properties -> new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()), 5_000);
+    }
+
+    /** With {@code consumers} making the consumers it reads with, holding at most {@code held} records a partition. */
+    RecordedInputs(GuardConfig config, Duration timeout, Function<Properties, Consumer<byte[], byte[]>> consumers,
+            int held) {
         this.config = config;
         this.timeout = timeout;
+        this.consumers = consumers;
+        this.held = held;
     }
 
     /** Reads the topics to their ends as they are now and hands each line, or each record left out, to {@code sink}. */
     public Counts read(Sink sink) throws IOException {
         GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
-        String audit = topics.names().agreementAudit();
-        String orders = topics.names().orders();
         Properties properties = config.consumerProperties();
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-        long[] counts = new long[5];
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            Map<TopicPartition, ArrayDeque<Read>> held = new HashMap<>();
-            for (String topic : List.of(audit, orders)) {
-                var infos = consumer.partitionsFor(topic, timeout);
-                if (infos == null || infos.isEmpty()) {
-                    throw new IllegalStateException("topic " + topic + " does not exist");
-                }
-                infos.forEach(info -> held.put(new TopicPartition(topic, info.partition()), new ArrayDeque<>()));
-            }
-            List<TopicPartition> partitions = new ArrayList<>(held.keySet());
-            int ordersPartitions = (int) partitions.stream().filter(p -> p.topic().equals(orders)).count();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout); // the last stable offsets
-            var auditValues = topics.agreementAudit().valueSerde().deserializer();
-            var orderValues = topics.orders().valueSerde().deserializer();
+        // a topic named wrongly is said to be missing, not created empty by a broker that creates what is asked for
+        properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        try (Consumer<byte[], byte[]> consumer = consumers.apply(properties)) {
+            Map<Integer, ArrayDeque<Read>> agreements = agreements(consumer, topics, sink);
+            Map<Integer, ArrayDeque<Read>> orders = new TreeMap<>();
+            List<TopicPartition> partitions = partitions(consumer, topics.names().orders());
+            partitions.forEach(partition -> orders.put(partition.partition(), new ArrayDeque<>()));
+            Map<TopicPartition, Long> ends = startReading(consumer, partitions);
+            Deserializer<SpecificRecord> values = topics.orders().valueSerde().deserializer();
             Deserializer<String> keys = new Utf8KeyDeserializer(); // as the guard reads its inputs' keys
+            Progress progress = new Progress(consumer, partitions, ends);
             while (true) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    if (record.offset() >= ends.get(partition)) {
-                        continue; // written after the reading started
-                    }
-                    Read read;
-                    if (record.topic().equals(audit)) {
-                        read = auditLine(record, auditValues.deserialize(record.topic(), record.value()), sink,
-                                counts);
-                    } else {
-                        SpecificRecord value = decode(orderValues, record, sink, counts);
-                        String key = value == null ? null : key(keys, record, sink, counts);
-                        read = key == null ? null : orderLine(record, key, value, ordersPartitions, sink, counts);
-                    }
-                    if (read != null) {
-                        held.get(partition).add(read);
+                    if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                        Read read = orderLine(record, values, keys, partitions.size(), sink);
+                        if (read != null) {
+                            orders.get(record.partition()).add(read);
+                        }
                     }
                 }
                 for (TopicPartition partition : partitions) {
-                    if (held.get(partition).size() >= HELD) {
+                    // a partition read to its end is paused too: what is written after the start is not wanted
+                    if (orders.get(partition.partition()).size() >= held || progress.isRead(partition)) {
                         consumer.pause(List.of(partition));
                     } else {
                         consumer.resume(List.of(partition));
                     }
                 }
-                // the earliest head, while every partition not read to its end has one
-                while (true) {
-                    Read earliest = null;
-                    TopicPartition from = null;
-                    boolean waiting = false;
-                    for (TopicPartition partition : partitions) {
-                        Read head = held.get(partition).peek();
-                        if (head == null) {
-                            waiting |= consumer.position(partition, timeout) < ends.get(partition);
-                        } else if (earliest == null || EARLIEST_FIRST.compare(head, earliest) < 0) {
-                            earliest = head;
-                            from = partition;
-                        }
-                    }
-                    if (waiting) {
-                        break;
-                    }
-                    if (earliest == null) {
-                        return new Counts(counts[AGREEMENTS], counts[REJECTED], counts[ORDERS], counts[EXECUTIONS],
-                                counts[SKIPPED]);
-                    }
-                    held.get(from).poll();
-                    sink.line(earliest.line());
+                if (!emitWhileEveryPartitionHasAHead(agreements, orders, partitions, progress, sink)) {
+                    return new Counts(counts[AGREEMENTS], counts[REJECTED], counts[ORDERS], counts[EXECUTIONS],
+                            counts[SKIPPED]);
                 }
+                progress.check();
             }
-        } catch (SerializationException e) {
-            // an audit record the guard wrote itself that cannot be read is the registry's trouble, not a record's
-            throw new IllegalStateException("cannot read " + audit + ": " + e.getMessage(), e);
         }
     }
 
-    private static Read auditLine(ConsumerRecord<byte[], byte[]> record, AgreementAudit audited, Sink sink,
-            long[] counts) {
+    /**
+     * Writes the earliest head of all while every orders partition not read to its end has one; false once every
+     * record has been written.
+     */
+    private boolean emitWhileEveryPartitionHasAHead(Map<Integer, ArrayDeque<Read>> agreements,
+            Map<Integer, ArrayDeque<Read>> orders, List<TopicPartition> partitions, Progress progress, Sink sink)
+            throws IOException {
+        while (true) {
+            for (TopicPartition partition : partitions) {
+                if (orders.get(partition.partition()).isEmpty() && !progress.isRead(partition)) {
+                    return true;
+                }
+            }
+            Read earliest = null;
+            ArrayDeque<Read> from = null;
+            for (Map<Integer, ArrayDeque<Read>> queues : List.of(agreements, orders)) {
+                for (ArrayDeque<Read> queue : queues.values()) {
+                    Read head = queue.peek();
+                    if (head != null && (earliest == null || EARLIEST_FIRST.compare(head, earliest) < 0)) {
+                        earliest = head;
+                        from = queue;
+                    }
+                }
+            }
+            if (earliest == null) {
+                return false;
+            }
+            from.poll();
+            sink.line(earliest.line());
+        }
+    }
+
+    /**
+     * Every agreement version the guard applied, by the agreements partition it was read from, each partition's in
+     * the order of its offsets there: an audit topic with another partition count than the agreements topic mixes
+     * the partitions' versions in the order they were applied.
+     */
+    private Map<Integer, ArrayDeque<Read>> agreements(Consumer<byte[], byte[]> consumer, GuardTopics topics,
+            Sink sink) {
+        List<TopicPartition> partitions = partitions(consumer, topics.names().agreementAudit());
+        Map<TopicPartition, Long> ends = startReading(consumer, partitions);
+        Deserializer<AgreementAudit> values = topics.agreementAudit().valueSerde().deserializer();
+        Map<Integer, List<Read>> bySource = new TreeMap<>();
+        Progress progress = new Progress(consumer, partitions, ends);
+        while (!partitions.stream().allMatch(progress::isRead)) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                if (record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                    continue;
+                }
+                AgreementAudit audited;
+                try {
+                    audited = values.deserialize(record.topic(), record.headers(), record.value());
+                } catch (SerializationException e) {
+                    // records the guard wrote itself: what cannot read them (the registry away) stops the export
+                    throw new IllegalStateException("cannot read " + where(record) + ": " + e.getMessage(), e);
+                }
+                Read read = agreementLine(record, audited, sink);
+                if (read != null) {
+                    bySource.computeIfAbsent(read.partition(), partition -> new ArrayList<>()).add(read);
+                }
+            }
+            progress.check();
+        }
+        Map<Integer, ArrayDeque<Read>> queues = new HashMap<>();
+        bySource.forEach((partition, reads) -> queues.put(partition,
+                reads.stream().sorted(SOURCE_ORDER).collect(Collectors.toCollection(ArrayDeque::new))));
+        return queues;
+    }
+
+    private Read agreementLine(ConsumerRecord<byte[], byte[]> record, AgreementAudit audited, Sink sink) {
         if (audited != null && audited.getOutcome() == AgreementOutcome.REJECTED) {
             counts[REJECTED]++; // the guard kept the version in force: the replay need not be told of it
             return null;
         }
-        Agreement agreement = audited == null ? null : audited.getAgreement();
-        if (agreement == null) {
+        if (audited == null || audited.getAgreement() == null || audited.getSourcePartition() == null
+                || audited.getSourceOffset() == null) {
             counts[SKIPPED]++;
-            sink.skipped(where(record), "an audit record without the agreement version it applied");
+            sink.skipped(where(record), "an audit record without the agreement version it applied and its place");
             return null;
         }
         counts[AGREEMENTS]++;
         Instant at = audited.getRecordTimestamp();
-        int partition = audited.getSourcePartition() == null ? record.partition() : audited.getSourcePartition();
-        long offset = audited.getSourceOffset() == null ? record.offset() : audited.getSourceOffset();
-        return new Read(0, partition, offset, at.toEpochMilli(), TimelineLines.agreement(agreement, at));
+        return new Read(0, audited.getSourcePartition(), audited.getSourceOffset(), at.toEpochMilli(),
+                TimelineLines.agreement(audited.getAgreement(), at));
     }
 
-    private static SpecificRecord decode(Deserializer<SpecificRecord> values,
-            ConsumerRecord<byte[], byte[]> record, Sink sink, long[] counts) {
+    private Read orderLine(ConsumerRecord<byte[], byte[]> record, Deserializer<SpecificRecord> values,
+            Deserializer<String> keys, int partitions, Sink sink) {
         if (record.value() == null) {
             counts[SKIPPED]++;
             sink.skipped(where(record), "a tombstone (the guard dead-letters it TOMBSTONE)");
             return null;
         }
+        SpecificRecord value;
+        String key;
         try {
-            return values.deserialize(record.topic(), record.headers(), record.value());
+            value = values.deserialize(record.topic(), record.headers(), record.value());
+            key = keys.deserialize(record.topic(), record.key());
         } catch (RuntimeException e) {
             if (RegistryOutage.causes(e) || RegistryOutage.refusal(e).isPresent()) {
-                throw e;
+                throw e; // not the record's fault: said, and the export stops
             }
             counts[SKIPPED]++;
             sink.skipped(where(record), "cannot be read (the guard dead-letters it UNDECODABLE): " + e.getMessage());
             return null;
         }
-    }
-
-    private static String key(Deserializer<String> keys, ConsumerRecord<byte[], byte[]> record, Sink sink,
-            long[] counts) {
-        try {
-            return keys.deserialize(record.topic(), record.key());
-        } catch (SerializationException e) {
-            counts[SKIPPED]++;
-            sink.skipped(where(record), "its key cannot be read (the guard dead-letters it UNDECODABLE): "
-                    + e.getMessage());
-            return null;
-        }
-    }
-
-    private static Read orderLine(ConsumerRecord<byte[], byte[]> record, String key, SpecificRecord value,
-            int partitions, Sink sink, long[] counts) {
-        if (value == null) {
-            return null;
-        }
-        Instant at = Instant.ofEpochMilli(record.timestamp());
+        long time = RecordTimestamps.readAt(record.timestamp());
+        Instant at = Instant.ofEpochMilli(time);
         HoldingKey holding;
         String line;
         if (value instanceof ProposedOrder order) {
@@ -245,7 +275,7 @@ public final class RecordedInputs {
             return null;
         }
         counts[value instanceof ProposedOrder ? ORDERS : EXECUTIONS]++;
-        return new Read(1, record.partition(), record.offset(), record.timestamp(), line);
+        return new Read(1, record.partition(), record.offset(), time, line);
     }
 
     /** Why the guard dead-letters a record of {@code holding} before deciding it, as its processors check; or null. */
@@ -254,8 +284,8 @@ public final class RecordedInputs {
             return null; // answered invalid, wherever it is
         }
         if (!holding.isKey(key)) {
-            return "its key '" + key + "' is not its holding '" + holding.asString() + "' (the guard dead-letters it "
-                    + "KEY_MISMATCH)";
+            return (key == null ? "it has no key" : "its key '" + OneLine.of(key) + "' is not its holding's")
+                    + " (the guard dead-letters it KEY_MISMATCH)";
         }
         int expected = InputPartitions.expectedPartition(key, partitions);
         if (expected != record.partition()) {
@@ -265,7 +295,64 @@ public final class RecordedInputs {
         return null;
     }
 
+    private List<TopicPartition> partitions(Consumer<byte[], byte[]> consumer, String topic) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " does not exist: is the guard's configuration "
+                    + "(application.id, topic.*) the one it runs with?");
+        }
+        return infos.stream().map(info -> new TopicPartition(topic, info.partition()))
+                .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
+    }
+
+    /** Assigns {@code partitions} from their beginnings; their ends as they are now (the last stable offsets). */
+    private Map<TopicPartition, Long> startReading(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer.endOffsets(partitions, timeout);
+    }
+
     private static String where(ConsumerRecord<?, ?> record) {
         return record.topic() + "-" + record.partition() + "@" + record.offset();
+    }
+
+    /** How far each partition is read, and a deadline for reading on: brokers gone mid-way must not hang the export. */
+    private final class Progress {
+
+        private final Consumer<byte[], byte[]> consumer;
+        private final List<TopicPartition> partitions;
+        private final Map<TopicPartition, Long> ends;
+        private final Map<TopicPartition, Long> positions = new HashMap<>();
+        private long lastMoved = System.nanoTime();
+
+        Progress(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Map<TopicPartition, Long> ends) {
+            this.consumer = consumer;
+            this.partitions = partitions;
+            this.ends = ends;
+        }
+
+        boolean isRead(TopicPartition partition) {
+            return consumer.position(partition, timeout) >= ends.get(partition);
+        }
+
+        /** Fails when no partition not yet read has moved on for {@code timeout}. */
+        void check() {
+            boolean moved = false;
+            List<String> stuck = new ArrayList<>();
+            for (TopicPartition partition : partitions) {
+                long position = consumer.position(partition, timeout);
+                Long before = positions.put(partition, position);
+                moved |= before == null || before != position;
+                if (position < ends.get(partition)) {
+                    stuck.add(partition + " at " + position + " of " + ends.get(partition));
+                }
+            }
+            if (moved || stuck.isEmpty()) {
+                lastMoved = System.nanoTime();
+            } else if (System.nanoTime() - lastMoved > timeout.toNanos()) {
+                throw new IllegalStateException("nothing read for " + timeout.toSeconds() + " s from " + stuck
+                        + ": are the brokers up?");
+            }
+        }
     }
 }

@@ -19,7 +19,11 @@ public final class RecordTimestamps implements TimestampExtractor {
 
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-        long timestamp = record.timestamp();
+        return readAt(record.timestamp());
+    }
+
+    /** The time the guard reads a record stamped {@code timestamp} at. */
+    public static long readAt(long timestamp) {
         return timestamp < 0 ? WITHOUT_TIMESTAMP : timestamp;
     }
 }

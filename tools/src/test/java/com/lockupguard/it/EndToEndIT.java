@@ -15,8 +15,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -169,12 +172,19 @@ class EndToEndIT {
 
     @Test
     void shouldExportWhatTheGuardWasGivenAsATimelineWhoseReplayGivesItsDecisionsAndResults() throws Exception {
-        // given a guard that decided a random timeline of 6 holdings on 4 partitions, fills and cancels among its
-        // orders, and a tombstone on its orders topic, which it dead-letters
+        // given a guard that decided a random timeline of 6 holdings, fills and cancels among its orders, and a
+        // tombstone on its orders topic, which it dead-letters; its inputs have 3 partitions, the outputs it
+        // created 4, so that the audit of its agreements mixes the inputs' partitions
         Scenario scenario = Scenario.randomWithExecutions(7, 6, 150);
         String scope = "e2e-" + UUID.randomUUID();
         Map<String, String> settings = GuardInstance.withTopicPrefix(
                 GuardInstance.settings(kafka, "guard-e2e-export", scope), "export-");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(settings.get(GuardConfig.TOPIC_AGREEMENTS_CONFIG), 3, (short) 1)
+                    .configs(Map.of("cleanup.policy", "compact")), new NewTopic(settings.get(
+                            GuardConfig.TOPIC_ORDERS_CONFIG), 3, (short) 1).configs(Map.of("retention.ms", "-1"))))
+                    .all().get();
+        }
         try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
             BrokerIO io = new BrokerIO(settings);
             io.produce(scenario);
@@ -197,7 +207,7 @@ class EndToEndIT {
             // then every agreement, order and report is a line, the tombstone is named, and the exit code says so
             assertThat(exit).as(err.toString()).isEqualTo(LockupGuardCli.EXIT_UNREADABLE_INPUT);
             assertThat(err.toString()).containsPattern("export-orders-\\d@\\d+: left out: a tombstone")
-                    .contains(String.format(java.util.Locale.ROOT, "exported 6 agreement versions, %d orders and %d "
+                    .contains(String.format(Locale.ROOT, "exported 6 agreement versions, %d orders and %d "
                             + "execution reports; left out 1 records the guard dead-letters (above)",
                             scenario.orderCount(), scenario.executionCount()));
             assertThat(out.toString()).isEmpty();

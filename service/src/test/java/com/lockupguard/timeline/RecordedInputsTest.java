@@ -1,0 +1,254 @@
+package com.lockupguard.timeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.app.GuardConfig;
+import com.lockupguard.avro.Agreement;
+import com.lockupguard.avro.AgreementAudit;
+import com.lockupguard.avro.AgreementOutcome;
+import com.lockupguard.avro.AgreementRejection;
+import com.lockupguard.avro.ExecutionKind;
+import com.lockupguard.avro.ExecutionReport;
+import com.lockupguard.avro.OrderKind;
+import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.topology.GuardTopics;
+import com.lockupguard.topology.InputPartitions;
+import com.lockupguard.topology.TopicNames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What {@link RecordedInputs} makes of the records on a guard's topics, read through a mock consumer: the order of
+ * the lines, and what it leaves out. On a broker, with the guard's own decisions: {@code EndToEndIT}.
+ */
+class RecordedInputsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String AUDIT = "agreement-audit";
+    private static final String ORDERS = "orders";
+
+    private final String scope = "recorded-inputs-" + UUID.randomUUID();
+    private final GuardConfig config = new GuardConfig(Map.of("schema.registry.url", "mock://" + scope));
+    private final GuardTopics topics = GuardTopics.avro(TopicNames.defaults(), config.serdeConfig());
+    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    private final Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> written = new HashMap<>();
+    private final List<String> skipped = new ArrayList<>();
+
+    @AfterEach
+    void dropRegistry() {
+        InMemorySchemaRegistry.dropScope(scope);
+    }
+
+    /** An investor whose holding of SEC the guard's inputs of 2 partitions keep on {@code partition}. */
+    private static String investorOn(int partition) {
+        return IntStream.range(0, 100).mapToObj(n -> "inv-" + n)
+                .filter(investor -> InputPartitions.expectedPartition(investor + "/SEC", 2) == partition)
+                .findFirst().orElseThrow();
+    }
+
+    private static Agreement agreement(String investor, String executionDate) {
+        return Agreement.newBuilder().setInvestorId(investor).setSecurityId("SEC")
+                .setExecutionDate(LocalDate.parse(executionDate)).build();
+    }
+
+    private static AgreementAudit applied(Agreement agreement, long time, int sourcePartition, long sourceOffset) {
+        return AgreementAudit.newBuilder().setOutcome(AgreementOutcome.APPLIED).setAgreement(agreement)
+                .setRecordTimestamp(Instant.ofEpochMilli(time)).setSourceTopic("agreements")
+                .setSourcePartition(sourcePartition).setSourceOffset(sourceOffset).build();
+    }
+
+    private static ProposedOrder sale(String orderId, String investor) {
+        return ProposedOrder.newBuilder().setOrderId(orderId).setInvestorId(investor).setSecurityId("SEC")
+                .setKind(OrderKind.PUBLIC_SALE).setQuantity(10L).build();
+    }
+
+    private void audit(int partition, AgreementAudit audit) {
+        write(AUDIT, partition, 0, audit.getAgreement().getInvestorId() + "/SEC", audit);
+    }
+
+    private void order(int partition, long time, String key, SpecificRecord value) {
+        write(ORDERS, partition, time, key, value);
+    }
+
+    private void write(String topic, int partition, long time, String key, SpecificRecord value) {
+        TopicPartition place = new TopicPartition(topic, partition);
+        List<ConsumerRecord<byte[], byte[]>> records = written.computeIfAbsent(place, p -> new ArrayList<>());
+        byte[] bytes = value == null ? null : topic.equals(AUDIT)
+                ? topics.agreementAudit().valueSerde().serializer().serialize(topic, (AgreementAudit) value)
+                : topics.orders().valueSerde().serializer().serialize(topic, value);
+        records.add(new ConsumerRecord<>(topic, partition, records.size(), time, TimestampType.CREATE_TIME, -1, -1,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8), bytes, new RecordHeaders(),
+                Optional.empty()));
+    }
+
+    /**
+     * What the export writes of the topics as written, each partition's end where its records end unless
+     * {@code endsTaken} says otherwise.
+     */
+    private List<JsonNode> export(int auditPartitions, int orderPartitions) throws IOException {
+        return export(auditPartitions, orderPartitions, Map.of());
+    }
+
+    private List<JsonNode> export(int auditPartitions, int orderPartitions, Map<TopicPartition, Long> endsTaken)
+            throws IOException {
+        Map<TopicPartition, Long> beginnings = new HashMap<>();
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        for (String topic : List.of(AUDIT, ORDERS)) {
+            int count = topic.equals(AUDIT) ? auditPartitions : orderPartitions;
+            List<PartitionInfo> infos = new ArrayList<>();
+            for (int p = 0; p < count; p++) {
+                TopicPartition partition = new TopicPartition(topic, p);
+                infos.add(new PartitionInfo(topic, p, Node.noNode(), new Node[0], new Node[0]));
+                beginnings.put(partition, 0L);
+                ends.put(partition, (long) written.getOrDefault(partition, List.of()).size());
+            }
+            consumer.updatePartitions(topic, infos);
+        }
+        ends.putAll(endsTaken);
+        consumer.updateBeginningOffsets(beginnings);
+        consumer.updateEndOffsets(ends);
+        // each topic's records once it is assigned: the agreements' audit first, then the orders
+        for (String topic : List.of(AUDIT, ORDERS)) {
+            consumer.schedulePollTask(() -> written.forEach((partition, records) -> {
+                if (partition.topic().equals(topic)) {
+                    records.forEach(consumer::addRecord);
+                }
+            }));
+        }
+        List<JsonNode> lines = new ArrayList<>();
+        new RecordedInputs(config, Duration.ofSeconds(5), properties -> consumer, 2).read(new RecordedInputs.Sink() {
+            @Override
+            public void line(String line) {
+                try {
+                    lines.add(JSON.readTree(line));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public void skipped(String where, String why) {
+                skipped.add(where + ": " + why);
+            }
+        });
+        return lines;
+    }
+
+    private static List<String> idsOf(List<JsonNode> lines) {
+        return lines.stream().map(line -> line.path("type").asText() + " " + (line.has("executionId")
+                ? line.get("executionId").asText() : line.has("orderId") ? line.get("orderId").asText()
+                : line.path("investorId").asText() + "@" + line.get("at").asText())).toList();
+    }
+
+    @Test
+    void shouldPutEachAgreementVersionInThePlaceOfItsOwnRecordWhateverPartitionOfTheAuditHoldsIt() throws Exception {
+        // given two holdings on the 2 partitions of the inputs, whose versions an audit of 3 partitions holds in the
+        // order they were applied: a's first version (at 100) before b's (at 50), a's second on another partition
+        String a = investorOn(0);
+        String b = investorOn(1);
+        audit(2, applied(agreement(a, "2003-04-28"), 100, 0, 0));
+        audit(2, applied(agreement(b, "2003-04-28"), 50, 1, 0));
+        audit(0, applied(agreement(a, "2003-05-01"), 200, 0, 1));
+        order(0, 150, a + "/SEC", sale("a1", a));
+        order(0, 160, a + "/SEC", ExecutionReport.newBuilder().setExecutionId("x1").setOrderId("a1")
+                .setInvestorId(a).setSecurityId("SEC").setKind(ExecutionKind.FILL).setQuantity(10L).build());
+        order(0, 250, a + "/SEC", sale("a2", a));
+        order(1, 60, b + "/SEC", sale("b1", b));
+
+        // when
+        List<JsonNode> lines = export(3, 2);
+
+        // then the earliest record of all first, each agreement version before the orders that came after it
+        assertThat(idsOf(lines)).containsExactly("agreement " + b + "@1970-01-01T00:00:00.050Z", "order b1",
+                "agreement " + a + "@1970-01-01T00:00:00.100Z", "order a1", "execution x1",
+                "agreement " + a + "@1970-01-01T00:00:00.200Z", "order a2");
+        assertThat(lines.get(5).get("executionDate").asText()).isEqualTo("2003-05-01");
+        assertThat(skipped).isEmpty();
+    }
+
+    @Test
+    void shouldKeepEachPartitionInOffsetOrderWhenItsTimesGoBack() throws Exception {
+        // given a report stamped before the order it fills, after it on the partition (a clock behind)
+        String a = investorOn(0);
+        audit(0, applied(agreement(a, "2003-04-28"), 10, 0, 0));
+        order(0, 500, a + "/SEC", sale("a1", a));
+        order(0, 400, a + "/SEC", ExecutionReport.newBuilder().setExecutionId("x1").setOrderId("a1")
+                .setInvestorId(a).setSecurityId("SEC").setKind(ExecutionKind.CANCEL).build());
+        order(0, 450, a + "/SEC", sale("a2", a));
+
+        // when / then: as the guard takes them, in partition order
+        assertThat(idsOf(export(1, 2))).containsExactly("agreement " + a + "@1970-01-01T00:00:00.010Z", "order a1",
+                "execution x1", "order a2");
+    }
+
+    @Test
+    void shouldLeaveOutWhatTheGuardDeadLettersOrRejectedAndKeepAnOrderWithoutAHoldingWhateverItsKey()
+            throws Exception {
+        // given a rejected version, a tombstone, an order with no key, one keyed to another holding, one on the
+        // wrong partition, one without any holding or key (answered invalid), and one stamped with no time (-1)
+        String a = investorOn(0);
+        String b = investorOn(1);
+        audit(0, applied(agreement(a, "2003-04-28"), 10, 0, 0));
+        audit(0, AgreementAudit.newBuilder(applied(agreement(a, "2003-01-01"), 20, 0, 1))
+                .setOutcome(AgreementOutcome.REJECTED).setRejection(AgreementRejection.CALENDAR_LOCKED).build());
+        order(0, 100, a + "/SEC", null);
+        order(0, 110, null, sale("no-key", a));
+        order(0, 120, b + "/SEC", sale("other-key", a));
+        order(0, 130, b + "/SEC", sale("wrong-partition", b));
+        order(0, 140, null, ProposedOrder.newBuilder().setOrderId("no-holding").setQuantity(5L).build());
+        order(0, -1, a + "/SEC", sale("no-time", a));
+        order(0, 150, a + "/SEC", sale("a1", a));
+
+        // when
+        List<JsonNode> lines = export(1, 2);
+
+        // then the rest in partition order, the order without a time read at the guard's time for it, past 9999
+        assertThat(idsOf(lines)).containsExactly("agreement " + a + "@1970-01-01T00:00:00.010Z", "order no-holding",
+                "order no-time", "order a1");
+        assertThat(lines.get(2).get("at").asText()).isEqualTo("+10000-01-01T00:00:00Z");
+        assertThat(skipped).containsExactly(
+                "orders-0@0: a tombstone (the guard dead-letters it TOMBSTONE)",
+                "orders-0@1: it has no key (the guard dead-letters it KEY_MISMATCH)",
+                "orders-0@2: its key '" + b + "/SEC' is not its holding's (the guard dead-letters it KEY_MISMATCH)",
+                "orders-0@3: its key belongs on partition 1, not 0 (the guard dead-letters it WRONG_PARTITION)");
+    }
+
+    @Test
+    void shouldReadNoRecordWrittenAfterTheStart() throws Exception {
+        // given an order written after the reading took the end of its partition
+        String a = investorOn(0);
+        audit(0, applied(agreement(a, "2003-04-28"), 10, 0, 0));
+        order(0, 100, a + "/SEC", sale("a1", a));
+        order(0, 200, a + "/SEC", sale("later", a));
+
+        // when
+        List<JsonNode> lines = export(1, 2, Map.of(new TopicPartition(ORDERS, 0), 1L));
+
+        // then
+        assertThat(idsOf(lines)).containsExactly("agreement " + a + "@1970-01-01T00:00:00.010Z", "order a1");
+    }
+}
