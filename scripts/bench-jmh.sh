@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # JMH benchmarks of the rule engine alone, of the replay through the topology test driver and of a holding's
-# open reservations as the API reads them (all in the tools module's tests). Usage: scripts/bench-jmh.sh [JMH options], e.g. scripts/bench-jmh.sh RuleEngineBenchmark -f 1 -i 3
+# open reservations as the API reads them (all in the tools module's tests).
+# Usage: scripts/bench-jmh.sh [JMH options], e.g. scripts/bench-jmh.sh RuleEngineBenchmark -f 1 -i 3
 # Prints JMH's table and the machine it ran on. Not part of CI: benchmarks are timed here, never in tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."

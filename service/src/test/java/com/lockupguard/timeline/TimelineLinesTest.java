@@ -13,7 +13,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 
-/** Records of the guard's inputs written as timeline lines read back, by the replay's own parser, as the same records. */
+/** Input records written as timeline lines, read back by the replay's own parser as the same records. */
 class TimelineLinesTest {
 
     private static final Instant AT = Instant.parse("2003-07-11T13:45:00.123Z");
