@@ -79,6 +79,7 @@ public final class ExportCommand implements Callable<Integer> {
                 // written beside it and moved into place when whole: an export stopped half-way leaves no file that
                 // could pass for all the guard was given
                 Path partial = output.resolveSibling(output.getFileName() + ".partial");
+                partial.toFile().deleteOnExit(); // stopped by a signal too
                 try {
                     try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
                         counts = export(config, out, err);

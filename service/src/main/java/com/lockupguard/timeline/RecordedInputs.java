@@ -14,6 +14,7 @@ import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.InputPartitions;
 import com.lockupguard.topology.RecordTimestamps;
 import com.lockupguard.topology.RegistryOutage;
+import com.lockupguard.topology.SendLimit;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,8 +50,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * version in the place of its own record on the agreements topic, which its audit names, whatever partition of the
  * audit holds it — and among the partitions the record with the earliest time first, as Kafka Streams picks the next
  * record of a task; at the same time, an agreement before an order. A version the guard rejected is left out, since it
- * changed nothing. A record the guard dead-letters before it decides or applies it (one it cannot read, a tombstone,
- * a key that is not its holding's, a partition that is not its key's) is left out and said. Every agreement version
+ * changed nothing, but holds back the versions after it as it did in the guard. A record the guard dead-letters before
+ * it decides or applies it (one it cannot read, a tombstone, a key that is not its holding's, a partition that is not
+ * its key's, a key and headers too large for an answer) is left out and said. Every agreement version
  * is held while the orders are read, and at most a few thousand records of each orders partition.
  */
 public final class RecordedInputs {
@@ -91,6 +93,7 @@ public final class RecordedInputs {
     private final Function<Properties, Consumer<byte[], byte[]>> consumers;
     private final int held;
     private final long[] counts = new long[5];
+    private final SendLimit limit;
 
     public RecordedInputs(GuardConfig config, Duration timeout) {
         this(config, timeout, properties -> new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
@@ -104,6 +107,11 @@ public final class RecordedInputs {
         this.timeout = timeout;
         this.consumers = consumers;
         this.held = held;
+        // the limit of the guard's producer, as its settings give it: the topics' own, which the guard also reads at
+        // start, are not asked
+        Map<String, Object> streams = new HashMap<>();
+        config.streamsProperties().forEach((name, value) -> streams.put(String.valueOf(name), value));
+        this.limit = SendLimit.of(streams);
     }
 
     /** Reads the topics to their ends as they are now and hands each line, or each record left out, to {@code sink}. */
@@ -178,7 +186,9 @@ public final class RecordedInputs {
                 return false;
             }
             from.poll();
-            sink.line(earliest.line());
+            if (earliest.line() != null) {
+                sink.line(earliest.line());
+            }
         }
     }
 
@@ -219,21 +229,23 @@ public final class RecordedInputs {
         return queues;
     }
 
+    /**
+     * An applied version's line in its place; a rejected version's place without a line: the replay need not be told
+     * of a version that changed nothing, but Kafka Streams took the versions after it on its partition only after it,
+     * by its time, so that it holds them back in the merge as it held them back in the guard.
+     */
     private Read agreementLine(ConsumerRecord<byte[], byte[]> record, AgreementAudit audited, Sink sink) {
-        if (audited != null && audited.getOutcome() == AgreementOutcome.REJECTED) {
-            counts[REJECTED]++; // the guard kept the version in force: the replay need not be told of it
-            return null;
-        }
-        if (audited == null || audited.getAgreement() == null || audited.getSourcePartition() == null
-                || audited.getSourceOffset() == null) {
+        if (audited == null || audited.getSourcePartition() == null || audited.getSourceOffset() == null
+                || (audited.getAgreement() == null && audited.getOutcome() != AgreementOutcome.REJECTED)) {
             counts[SKIPPED]++;
-            sink.skipped(where(record), "an audit record without the agreement version it applied and its place");
+            sink.skipped(where(record), "an audit record without the agreement version it applied or its place");
             return null;
         }
-        counts[AGREEMENTS]++;
         Instant at = audited.getRecordTimestamp();
+        boolean rejected = audited.getOutcome() == AgreementOutcome.REJECTED;
+        counts[rejected ? REJECTED : AGREEMENTS]++;
         return new Read(0, audited.getSourcePartition(), audited.getSourceOffset(), at.toEpochMilli(),
-                TimelineLines.agreement(audited.getAgreement(), at));
+                rejected ? null : TimelineLines.agreement(audited.getAgreement(), at));
     }
 
     private Read orderLine(ConsumerRecord<byte[], byte[]> record, Deserializer<SpecificRecord> values,
@@ -253,7 +265,8 @@ public final class RecordedInputs {
                 throw e; // not the record's fault: said, and the export stops
             }
             counts[SKIPPED]++;
-            sink.skipped(where(record), "cannot be read (the guard dead-letters it UNDECODABLE): " + e.getMessage());
+            sink.skipped(where(record), "cannot be read (the guard dead-letters it UNDECODABLE): "
+                    + OneLine.of(String.valueOf(e.getMessage())));
             return null;
         }
         long time = RecordTimestamps.readAt(record.timestamp());
@@ -269,6 +282,10 @@ public final class RecordedInputs {
             line = TimelineLines.execution(report, at);
         }
         String misplaced = misplaced(record, key, holding, partitions);
+        if (misplaced == null && !limit.leavesRoomForAnswer(key, record.headers())) {
+            misplaced = "its key and headers leave too little room for an answer within " + limit.describe()
+                    + " (the guard dead-letters it KEY_OR_HEADERS_TOO_LARGE)";
+        }
         if (misplaced != null) {
             counts[SKIPPED]++;
             sink.skipped(where(record), misplaced);
@@ -284,7 +301,8 @@ public final class RecordedInputs {
             return null; // answered invalid, wherever it is
         }
         if (!holding.isKey(key)) {
-            return (key == null ? "it has no key" : "its key '" + OneLine.of(key) + "' is not its holding's")
+            return (key == null ? "it has no key" : "its key '" + OneLine.of(ShownText.of(key))
+                    + "' is not its holding's")
                     + " (the guard dead-letters it KEY_MISMATCH)";
         }
         int expected = InputPartitions.expectedPartition(key, partitions);

@@ -15,7 +15,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * replaced thread then meets the same input record again, for good. So what the guard writes is measured before it
  * is sent.
  */
-final class SendLimit {
+public final class SendLimit {
 
     /** A record batch's header (61 bytes) and one record's framing (at most 21), rounded up. */
     static final int RECORD_OVERHEAD = 128;
@@ -38,7 +38,7 @@ final class SendLimit {
      * The limit of the guard's producer, as Kafka Streams gives it its settings ({@code producer.} first), and of the
      * topics it writes, as the service put them there.
      */
-    static SendLimit of(Map<String, ?> configs) {
+    public static SendLimit of(Map<String, ?> configs) {
         Object value = configs.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
         if (value == null) {
             value = configs.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
@@ -56,7 +56,7 @@ final class SendLimit {
     }
 
     /** What sets {@link #maxBytes()}, and its value: {@code max.request.size (1048576)}, for messages. */
-    String describe() {
+    public String describe() {
         int topicBytes = outputs.bytes();
         return topicBytes < producerMaxBytes
                 ? "the smallest max.message.bytes of the topics the guard writes (" + topicBytes + ", topic "
@@ -71,7 +71,7 @@ final class SendLimit {
      * Whether a record with this key and these headers leaves room for an answer that carries them (a decision, an
      * execution result, an alert): {@link #ANSWER_ALLOWANCE}, or a quarter of the limit if that is less.
      */
-    boolean leavesRoomForAnswer(String key, Headers headers) {
+    public boolean leavesRoomForAnswer(String key, Headers headers) {
         int maxBytes = maxBytes();
         return size(bytes(key), null, headers) <= maxBytes - Math.min(ANSWER_ALLOWANCE, maxBytes / 4);
     }

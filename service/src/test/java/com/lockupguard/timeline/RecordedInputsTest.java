@@ -36,6 +36,7 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.AfterEach;
@@ -91,18 +92,21 @@ class RecordedInputsTest {
     }
 
     private void order(int partition, long time, String key, SpecificRecord value) {
-        write(ORDERS, partition, time, key, value);
+        write(ORDERS, partition, time, key, value, new RecordHeaders());
     }
 
     private void write(String topic, int partition, long time, String key, SpecificRecord value) {
+        write(topic, partition, time, key, value, new RecordHeaders());
+    }
+
+    private void write(String topic, int partition, long time, String key, SpecificRecord value, Headers headers) {
         TopicPartition place = new TopicPartition(topic, partition);
         List<ConsumerRecord<byte[], byte[]>> records = written.computeIfAbsent(place, p -> new ArrayList<>());
         byte[] bytes = value == null ? null : topic.equals(AUDIT)
                 ? topics.agreementAudit().valueSerde().serializer().serialize(topic, (AgreementAudit) value)
                 : topics.orders().valueSerde().serializer().serialize(topic, value);
         records.add(new ConsumerRecord<>(topic, partition, records.size(), time, TimestampType.CREATE_TIME, -1, -1,
-                key == null ? null : key.getBytes(StandardCharsets.UTF_8), bytes, new RecordHeaders(),
-                Optional.empty()));
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8), bytes, headers, Optional.empty()));
     }
 
     /**
@@ -191,6 +195,22 @@ class RecordedInputsTest {
     }
 
     @Test
+    void shouldLetARejectedVersionHoldBackTheVersionsAfterItAsItDidInTheGuard() throws Exception {
+        // given a version stamped late (300) that the guard rejected, before one stamped early (100) that it applied
+        // on the agreements partition, and an order at 200: the guard took the order before either
+        String a = investorOn(0);
+        audit(0, applied(agreement(a, "2003-04-28"), 10, 0, 0));
+        audit(0, AgreementAudit.newBuilder(applied(agreement(a, "2003-01-01"), 300, 0, 1))
+                .setOutcome(AgreementOutcome.REJECTED).setRejection(AgreementRejection.CALENDAR_LOCKED).build());
+        audit(0, applied(agreement(a, "2003-05-01"), 100, 0, 2));
+        order(0, 200, a + "/SEC", sale("a1", a));
+
+        // when / then the order before the version applied after the rejected one, which has no line
+        assertThat(idsOf(export(1, 2))).containsExactly("agreement " + a + "@1970-01-01T00:00:00.010Z", "order a1",
+                "agreement " + a + "@1970-01-01T00:00:00.100Z");
+    }
+
+    @Test
     void shouldKeepEachPartitionInOffsetOrderWhenItsTimesGoBack() throws Exception {
         // given a report stamped before the order it fills, after it on the partition (a clock behind)
         String a = investorOn(0);
@@ -209,7 +229,8 @@ class RecordedInputsTest {
     void shouldLeaveOutWhatTheGuardDeadLettersOrRejectedAndKeepAnOrderWithoutAHoldingWhateverItsKey()
             throws Exception {
         // given a rejected version, a tombstone, an order with no key, one keyed to another holding, one on the
-        // wrong partition, one without any holding or key (answered invalid), and one stamped with no time (-1)
+        // wrong partition, one without any holding or key (answered invalid), one stamped with no time (-1), and
+        // one whose headers leave no room for an answer
         String a = investorOn(0);
         String b = investorOn(1);
         audit(0, applied(agreement(a, "2003-04-28"), 10, 0, 0));
@@ -221,6 +242,8 @@ class RecordedInputsTest {
         order(0, 130, b + "/SEC", sale("wrong-partition", b));
         order(0, 140, null, ProposedOrder.newBuilder().setOrderId("no-holding").setQuantity(5L).build());
         order(0, -1, a + "/SEC", sale("no-time", a));
+        write(ORDERS, 0, 145, a + "/SEC", sale("large-headers", a),
+                new RecordHeaders().add("trace", new byte[1_000_000]));
         order(0, 150, a + "/SEC", sale("a1", a));
 
         // when
@@ -234,7 +257,9 @@ class RecordedInputsTest {
                 "orders-0@0: a tombstone (the guard dead-letters it TOMBSTONE)",
                 "orders-0@1: it has no key (the guard dead-letters it KEY_MISMATCH)",
                 "orders-0@2: its key '" + b + "/SEC' is not its holding's (the guard dead-letters it KEY_MISMATCH)",
-                "orders-0@3: its key belongs on partition 1, not 0 (the guard dead-letters it WRONG_PARTITION)");
+                "orders-0@3: its key belongs on partition 1, not 0 (the guard dead-letters it WRONG_PARTITION)",
+                "orders-0@6: its key and headers leave too little room for an answer within max.request.size "
+                        + "(1048576) (the guard dead-letters it KEY_OR_HEADERS_TOO_LARGE)");
     }
 
     @Test
