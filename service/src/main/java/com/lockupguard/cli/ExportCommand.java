@@ -123,6 +123,11 @@ public final class ExportCommand implements Callable<Integer> {
             public void skipped(String where, String why) {
                 err.println(where + ": left out: " + why);
             }
+
+            @Override
+            public void warning(String where, String what) {
+                err.println(where + ": warning: " + what);
+            }
         });
         stoppedTaking(out);
         return counts;

@@ -7,9 +7,11 @@ import com.lockupguard.avro.AgreementOutcome;
 import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.contract.ExecutionMapper;
+import com.lockupguard.contract.IsoInstant;
 import com.lockupguard.contract.OrderMapper;
 import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.serde.Utf8KeyDeserializer;
+import com.lockupguard.topology.DeadLetters;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.InputPartitions;
 import com.lockupguard.topology.RecordTimestamps;
@@ -64,6 +66,9 @@ public final class RecordedInputs {
 
         /** A record left out: where it is ({@code topic-partition@offset}) and why. */
         void skipped(String where, String why);
+
+        /** Something about a record that may make the replay differ from the guard, though it is written. */
+        void warning(String where, String what);
     }
 
     /**
@@ -124,11 +129,15 @@ public final class RecordedInputs {
         // a topic named wrongly is said to be missing, not created empty by a broker that creates what is asked for
         properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         try (Consumer<byte[], byte[]> consumer = consumers.apply(properties)) {
+            // the orders' ends first, then the audit's: every version the guard applied before it decided the last
+            // order taken is on the audit by then, if it has caught up (a version the guard took later, stamped
+            // later than those orders as a live one is, comes after them)
+            List<TopicPartition> partitions = partitions(consumer, topics.names().orders());
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
             Map<Integer, ArrayDeque<Read>> agreements = agreements(consumer, topics, sink);
             Map<Integer, ArrayDeque<Read>> orders = new TreeMap<>();
-            List<TopicPartition> partitions = partitions(consumer, topics.names().orders());
             partitions.forEach(partition -> orders.put(partition.partition(), new ArrayDeque<>()));
-            Map<TopicPartition, Long> ends = startReading(consumer, partitions);
+            startReading(consumer, partitions);
             Deserializer<SpecificRecord> values = topics.orders().valueSerde().deserializer();
             Deserializer<String> keys = new Utf8KeyDeserializer(); // as the guard reads its inputs' keys
             Progress progress = new Progress(consumer, partitions, ends);
@@ -200,7 +209,8 @@ public final class RecordedInputs {
     private Map<Integer, ArrayDeque<Read>> agreements(Consumer<byte[], byte[]> consumer, GuardTopics topics,
             Sink sink) {
         List<TopicPartition> partitions = partitions(consumer, topics.names().agreementAudit());
-        Map<TopicPartition, Long> ends = startReading(consumer, partitions);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout); // the last stable offsets
+        startReading(consumer, partitions);
         Deserializer<AgreementAudit> values = topics.agreementAudit().valueSerde().deserializer();
         Map<Integer, List<Read>> bySource = new TreeMap<>();
         Progress progress = new Progress(consumer, partitions, ends);
@@ -224,8 +234,11 @@ public final class RecordedInputs {
             progress.check();
         }
         Map<Integer, ArrayDeque<Read>> queues = new HashMap<>();
-        bySource.forEach((partition, reads) -> queues.put(partition,
-                reads.stream().sorted(SOURCE_ORDER).collect(Collectors.toCollection(ArrayDeque::new))));
+        bySource.forEach((partition, reads) -> {
+            List<Read> inOrder = reads.stream().sorted(SOURCE_ORDER).toList();
+            warnOfVersionsStampedLaterThanTheNext(topics.names().agreements(), partition, inOrder, sink);
+            queues.put(partition, new ArrayDeque<>(inOrder));
+        });
         return queues;
     }
 
@@ -234,6 +247,31 @@ public final class RecordedInputs {
      * of a version that changed nothing, but Kafka Streams took the versions after it on its partition only after it,
      * by its time, so that it holds them back in the merge as it held them back in the guard.
      */
+    /**
+     * Warns of each version stamped later than a version after it on its partition: the export places those after
+     * it by its time, as a guard working through a backlog takes them; a guard that took it as it came took them
+     * earlier, and the replay may decide the orders between otherwise.
+     */
+    private static void warnOfVersionsStampedLaterThanTheNext(String topic, int partition, List<Read> inOrder,
+            Sink sink) {
+        long earliestAfter = Long.MAX_VALUE;
+        List<Read> late = new ArrayList<>();
+        for (int i = inOrder.size() - 1; i >= 0; i--) {
+            Read version = inOrder.get(i);
+            if (version.timestamp() > earliestAfter) {
+                late.add(version);
+            }
+            earliestAfter = Math.min(earliestAfter, version.timestamp());
+        }
+        for (int i = late.size() - 1; i >= 0; i--) {
+            Read version = late.get(i);
+            sink.warning(topic + "-" + partition + "@" + version.offset(), "an agreement version stamped "
+                    + IsoInstant.format(Instant.ofEpochMilli(version.timestamp())) + ", later than versions after it on its partition: "
+                    + "they are placed after it, as a guard working through a backlog takes them; a guard that took "
+                    + "it as it came took them earlier, and the replay may decide the orders between otherwise");
+        }
+    }
+
     private Read agreementLine(ConsumerRecord<byte[], byte[]> record, AgreementAudit audited, Sink sink) {
         if (audited == null || audited.getSourcePartition() == null || audited.getSourceOffset() == null
                 || (audited.getAgreement() == null && audited.getOutcome() != AgreementOutcome.REJECTED)) {
@@ -282,7 +320,9 @@ public final class RecordedInputs {
             line = TimelineLines.execution(report, at);
         }
         String misplaced = misplaced(record, key, holding, partitions);
-        if (misplaced == null && !limit.leavesRoomForAnswer(key, record.headers())) {
+        // measured as the guard measures it: without the headers an earlier dead-lettering added, which it drops
+        if (misplaced == null
+                && !limit.leavesRoomForAnswer(key, DeadLetters.withoutErrors(record.headers().toArray()))) {
             misplaced = "its key and headers leave too little room for an answer within " + limit.describe()
                     + " (the guard dead-letters it KEY_OR_HEADERS_TOO_LARGE)";
         }
@@ -323,11 +363,10 @@ public final class RecordedInputs {
                 .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
     }
 
-    /** Assigns {@code partitions} from their beginnings; their ends as they are now (the last stable offsets). */
-    private Map<TopicPartition, Long> startReading(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
+    /** Assigns {@code partitions} from their beginnings. */
+    private static void startReading(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
-        return consumer.endOffsets(partitions, timeout);
     }
 
     private static String where(ConsumerRecord<?, ?> record) {

@@ -120,7 +120,7 @@ public final class DeadLetters {
     }
 
     /** The record's own headers, without any an earlier dead-lettering of it added. */
-    static Headers withoutErrors(Header[] received) {
+    public static Headers withoutErrors(Header[] received) {
         Headers own = new RecordHeaders();
         for (Header header : received) {
             if (!isErrorHeader(header.key())) {

@@ -58,6 +58,7 @@ class RecordedInputsTest {
     private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
     private final Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> written = new HashMap<>();
     private final List<String> skipped = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
 
     @AfterEach
     void dropRegistry() {
@@ -158,6 +159,11 @@ class RecordedInputsTest {
             public void skipped(String where, String why) {
                 skipped.add(where + ": " + why);
             }
+
+            @Override
+            public void warning(String where, String what) {
+                warnings.add(where + ": " + what);
+            }
         });
         return lines;
     }
@@ -205,9 +211,17 @@ class RecordedInputsTest {
         audit(0, applied(agreement(a, "2003-05-01"), 100, 0, 2));
         order(0, 200, a + "/SEC", sale("a1", a));
 
-        // when / then the order before the version applied after the rejected one, which has no line
-        assertThat(idsOf(export(1, 2))).containsExactly("agreement " + a + "@1970-01-01T00:00:00.010Z", "order a1",
+        // when
+        List<JsonNode> lines = export(1, 2);
+
+        // then the order before the version applied after the rejected one, which has no line; and a warning that a
+        // guard that took the rejected version as it came took the next one earlier
+        assertThat(idsOf(lines)).containsExactly("agreement " + a + "@1970-01-01T00:00:00.010Z", "order a1",
                 "agreement " + a + "@1970-01-01T00:00:00.100Z");
+        assertThat(warnings).containsExactly("agreements-0@1: an agreement version stamped 1970-01-01T00:00:00.300Z, "
+                + "later than versions after it on its partition: they are placed after it, as a guard working "
+                + "through a backlog takes them; a guard that took it as it came took them earlier, and the replay "
+                + "may decide the orders between otherwise");
     }
 
     @Test
@@ -230,7 +244,8 @@ class RecordedInputsTest {
             throws Exception {
         // given a rejected version, a tombstone, an order with no key, one keyed to another holding, one on the
         // wrong partition, one without any holding or key (answered invalid), one stamped with no time (-1), and
-        // one whose headers leave no room for an answer
+        // one whose headers leave no room for an answer (but for the error headers of an earlier dead-lettering,
+        // which the guard drops)
         String a = investorOn(0);
         String b = investorOn(1);
         audit(0, applied(agreement(a, "2003-04-28"), 10, 0, 0));
@@ -244,6 +259,8 @@ class RecordedInputsTest {
         order(0, -1, a + "/SEC", sale("no-time", a));
         write(ORDERS, 0, 145, a + "/SEC", sale("large-headers", a),
                 new RecordHeaders().add("trace", new byte[1_000_000]));
+        write(ORDERS, 0, 146, a + "/SEC", sale("large-error-headers", a),
+                new RecordHeaders().add("__streams.errors.stacktrace", new byte[1_000_000]));
         order(0, 150, a + "/SEC", sale("a1", a));
 
         // when
@@ -251,7 +268,7 @@ class RecordedInputsTest {
 
         // then the rest in partition order, the order without a time read at the guard's time for it, past 9999
         assertThat(idsOf(lines)).containsExactly("agreement " + a + "@1970-01-01T00:00:00.010Z", "order no-holding",
-                "order no-time", "order a1");
+                "order no-time", "order large-error-headers", "order a1");
         assertThat(lines.get(2).get("at").asText()).isEqualTo("+10000-01-01T00:00:00Z");
         assertThat(skipped).containsExactly(
                 "orders-0@0: a tombstone (the guard dead-letters it TOMBSTONE)",
