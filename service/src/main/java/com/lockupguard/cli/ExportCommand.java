@@ -3,7 +3,10 @@ package com.lockupguard.cli;
 import com.lockupguard.app.ClientSettings;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.registry.RegistryClientConfig;
+import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.timeline.OneLine;
 import com.lockupguard.timeline.RecordedInputs;
+import com.lockupguard.timeline.ShownText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -12,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
@@ -54,6 +59,12 @@ public final class ExportCommand implements Callable<Integer> {
             + "none).")
     private Path output;
 
+    @Option(names = "--holding", paramLabel = "INVESTOR/SECURITY", description = "Export only this holding's "
+            + "records (its key on the topics), reading only its partition of the orders topic; may be given more "
+            + "than once. Its replay decides its orders as the replay of everything would: holdings do not share "
+            + "state.")
+    private List<String> holdings = List.of();
+
     @Spec
     private CommandSpec spec;
 
@@ -68,13 +79,24 @@ public final class ExportCommand implements Callable<Integer> {
             err.println(cannotExport() + RegistryClientConfig.shown(e.getMessage()));
             return LockupGuardCli.EXIT_USAGE;
         }
+        List<HoldingKey> exported = new ArrayList<>();
+        for (String holding : holdings) {
+            int slash = holding.indexOf('/');
+            if (slash < 0 || !HoldingKey.isValidId(holding.substring(0, slash))
+                    || !HoldingKey.isValidId(holding.substring(slash + 1))) {
+                err.println(cannotExport() + "--holding " + OneLine.of(ShownText.of(holding)) + " is not "
+                        + "INVESTOR/SECURITY, each an id of 1 to 256 characters without '/'");
+                return LockupGuardCli.EXIT_USAGE;
+            }
+            exported.add(new HoldingKey(holding.substring(0, slash), holding.substring(slash + 1)));
+        }
         RecordedInputs.Counts counts;
         try {
             // a cluster that does not answer is said so within seconds, not after the consumer's retries
             ClusterProbe.reach(config.adminProperties(), ProduceCommand.REACH_TIMEOUT).close();
             if (output == null) {
                 // standard output stays open: the command line flushes it, and says if it stopped taking lines
-                counts = export(config, spec.commandLine().getOut(), err);
+                counts = export(config, exported, spec.commandLine().getOut(), err);
             } else {
                 // written beside it and moved into place when whole: an export stopped half-way leaves no file that
                 // could pass for all the guard was given
@@ -82,7 +104,7 @@ public final class ExportCommand implements Callable<Integer> {
                 partial.toFile().deleteOnExit(); // stopped by a signal too
                 try {
                     try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
-                        counts = export(config, out, err);
+                        counts = export(config, exported, out, err);
                     }
                     Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } finally {
@@ -106,8 +128,9 @@ public final class ExportCommand implements Callable<Integer> {
         return counts.skipped() == 0 ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
     }
 
-    private static RecordedInputs.Counts export(GuardConfig config, Writer out, PrintWriter err) throws IOException {
-        RecordedInputs.Counts counts = new RecordedInputs(config, TIMEOUT).read(new RecordedInputs.Sink() {
+    private static RecordedInputs.Counts export(GuardConfig config, List<HoldingKey> holdings, Writer out,
+            PrintWriter err) throws IOException {
+        RecordedInputs.Counts counts = new RecordedInputs(config, TIMEOUT, holdings).read(new RecordedInputs.Sink() {
             private long lines;
 
             @Override

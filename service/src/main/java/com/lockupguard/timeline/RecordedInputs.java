@@ -18,10 +18,12 @@ import com.lockupguard.topology.RecordTimestamps;
 import com.lockupguard.topology.RegistryOutage;
 import com.lockupguard.topology.SendLimit;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -99,17 +101,22 @@ public final class RecordedInputs {
     private final int held;
     private final long[] counts = new long[5];
     private final SendLimit limit;
+    /** The keys of the holdings to export, as UTF-8; every holding's when empty. */
+    private final List<byte[]> holdings;
 
-    public RecordedInputs(GuardConfig config, Duration timeout) {
-        this(config, timeout, properties -> new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+    /** Every holding's records, or only those of {@code holdings} (their keys, {@code investorId/securityId}). */
+    public RecordedInputs(GuardConfig config, Duration timeout, List<HoldingKey> holdings) {
+        this(config, timeout, holdings, properties -> new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer()), 5_000);
     }
 
     /** With {@code consumers} making the consumers it reads with, holding at most {@code held} records a partition. */
-    RecordedInputs(GuardConfig config, Duration timeout, Function<Properties, Consumer<byte[], byte[]>> consumers,
-            int held) {
+    RecordedInputs(GuardConfig config, Duration timeout, List<HoldingKey> holdings,
+            Function<Properties, Consumer<byte[], byte[]>> consumers, int held) {
         this.config = config;
         this.timeout = timeout;
+        this.holdings = holdings.stream().map(holding -> holding.asString().getBytes(StandardCharsets.UTF_8))
+                .toList();
         this.consumers = consumers;
         this.held = held;
         // the limit of the guard's producer, as its settings give it: the topics' own, which the guard also reads at
@@ -132,7 +139,11 @@ public final class RecordedInputs {
             // the orders' ends first, then the audit's: every version the guard applied before it decided the last
             // order taken is on the audit by then, if it has caught up (a version the guard took later, stamped
             // later than those orders as a live one is, comes after them)
-            List<TopicPartition> partitions = partitions(consumer, topics.names().orders());
+            List<TopicPartition> all = partitions(consumer, topics.names().orders());
+            // the holdings' own partitions alone, when only some holdings are exported
+            List<TopicPartition> partitions = holdings.isEmpty() ? all : all.stream().filter(partition -> holdings
+                    .stream().anyMatch(key -> InputPartitions.expectedPartition(new String(key,
+                            StandardCharsets.UTF_8), all.size()) == partition.partition())).toList();
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
             Map<Integer, ArrayDeque<Read>> agreements = agreements(consumer, topics, sink);
             Map<Integer, ArrayDeque<Read>> orders = new TreeMap<>();
@@ -143,8 +154,9 @@ public final class RecordedInputs {
             Progress progress = new Progress(consumer, partitions, ends);
             while (true) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
-                        Read read = orderLine(record, values, keys, partitions.size(), sink);
+                    if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))
+                            && isWanted(record)) {
+                        Read read = orderLine(record, values, keys, all.size(), sink);
                         if (read != null) {
                             orders.get(record.partition()).add(read);
                         }
@@ -216,7 +228,8 @@ public final class RecordedInputs {
         Progress progress = new Progress(consumer, partitions, ends);
         while (!partitions.stream().allMatch(progress::isRead)) {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                if (record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                if (record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))
+                        || !isWanted(record)) {
                     continue;
                 }
                 AgreementAudit audited;
@@ -266,9 +279,10 @@ public final class RecordedInputs {
         for (int i = late.size() - 1; i >= 0; i--) {
             Read version = late.get(i);
             sink.warning(topic + "-" + partition + "@" + version.offset(), "an agreement version stamped "
-                    + IsoInstant.format(Instant.ofEpochMilli(version.timestamp())) + ", later than versions after it on its partition: "
-                    + "they are placed after it, as a guard working through a backlog takes them; a guard that took "
-                    + "it as it came took them earlier, and the replay may decide the orders between otherwise");
+                    + IsoInstant.format(Instant.ofEpochMilli(version.timestamp())) + ", later than versions after it "
+                    + "on its partition: they are placed after it, as a guard working through a backlog takes them; a "
+                    + "guard that took it as it came took them earlier, and the replay may decide the orders between "
+                    + "otherwise");
         }
     }
 
@@ -367,6 +381,11 @@ public final class RecordedInputs {
     private static void startReading(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+    }
+
+    /** Whether {@code record}'s key, as it is on the topic, is one of the holdings exported. */
+    private boolean isWanted(ConsumerRecord<byte[], byte[]> record) {
+        return holdings.isEmpty() || holdings.stream().anyMatch(key -> Arrays.equals(key, record.key()));
     }
 
     private static String where(ConsumerRecord<?, ?> record) {

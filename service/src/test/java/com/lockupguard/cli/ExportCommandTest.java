@@ -61,4 +61,20 @@ class ExportCommandTest {
         assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
         assertThat(err.toString()).startsWith("cannot export: ").contains("topics.partitions");
     }
+
+    @Test
+    void shouldRefuseAHoldingThatIsNotAnInvestorAndASecurityBeforeAskingKafka() {
+        // when
+        int exit = run("export", "--holding", "dutchess", "--set", "bootstrap.servers=no-such-host.invalid:9092");
+        int nested = run("export", "--holding", "dutchess/CBYI/x", "--set",
+                "bootstrap.servers=no-such-host.invalid:9092");
+
+        // then
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(nested).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).isEqualTo("cannot export: --holding dutchess is not INVESTOR/SECURITY, each an id "
+                + "of 1 to 256 characters without '/'" + System.lineSeparator() + "cannot export: --holding "
+                + "dutchess/CBYI/x is not INVESTOR/SECURITY, each an id of 1 to 256 characters without '/'"
+                + System.lineSeparator());
+    }
 }

@@ -14,6 +14,7 @@ import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.InputPartitions;
 import com.lockupguard.topology.TopicNames;
@@ -59,6 +60,8 @@ class RecordedInputsTest {
     private final Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> written = new HashMap<>();
     private final List<String> skipped = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    /** The holdings exported; every one when empty. */
+    private List<HoldingKey> exported = List.of();
 
     @AfterEach
     void dropRegistry() {
@@ -136,16 +139,17 @@ class RecordedInputsTest {
         ends.putAll(endsTaken);
         consumer.updateBeginningOffsets(beginnings);
         consumer.updateEndOffsets(ends);
-        // each topic's records once it is assigned: the agreements' audit first, then the orders
+        // each topic's records once it is assigned (the partitions it reads): the agreements' audit first, then the
+        // orders
         for (String topic : List.of(AUDIT, ORDERS)) {
             consumer.schedulePollTask(() -> written.forEach((partition, records) -> {
-                if (partition.topic().equals(topic)) {
+                if (partition.topic().equals(topic) && consumer.assignment().contains(partition)) {
                     records.forEach(consumer::addRecord);
                 }
             }));
         }
         List<JsonNode> lines = new ArrayList<>();
-        new RecordedInputs(config, Duration.ofSeconds(5), properties -> consumer, 2).read(new RecordedInputs.Sink() {
+        RecordedInputs.Sink sink = new RecordedInputs.Sink() {
             @Override
             public void line(String line) {
                 try {
@@ -164,7 +168,8 @@ class RecordedInputsTest {
             public void warning(String where, String what) {
                 warnings.add(where + ": " + what);
             }
-        });
+        };
+        new RecordedInputs(config, Duration.ofSeconds(5), exported, properties -> consumer, 2).read(sink);
         return lines;
     }
 
@@ -292,5 +297,30 @@ class RecordedInputsTest {
 
         // then
         assertThat(idsOf(lines)).containsExactly("agreement " + a + "@1970-01-01T00:00:00.010Z", "order a1");
+    }
+
+    @Test
+    void shouldExportOnlyTheHoldingsAskedForAndNameOnlyTheirRecordsLeftOut() throws Exception {
+        // given two holdings on one partition of the inputs and a third on the other, each with a tombstone
+        String a = investorOn(0);
+        String other = IntStream.range(100, 200).mapToObj(n -> "inv-" + n)
+                .filter(investor -> InputPartitions.expectedPartition(investor + "/SEC", 2) == 0)
+                .findFirst().orElseThrow();
+        String b = investorOn(1);
+        for (String investor : List.of(a, other, b)) {
+            int partition = investor.equals(b) ? 1 : 0;
+            audit(0, applied(agreement(investor, "2003-04-28"), 10, partition, investor.equals(a) ? 0 : 1));
+            order(partition, 100, investor + "/SEC", sale("o-" + investor, investor));
+            order(partition, 110, investor + "/SEC", null);
+        }
+        exported = List.of(new HoldingKey(a, "SEC"));
+
+        // when
+        List<JsonNode> lines = export(1, 2);
+
+        // then its lines alone, its tombstone alone named, and the other partition not even read
+        assertThat(idsOf(lines)).containsExactly("agreement " + a + "@1970-01-01T00:00:00.010Z", "order o-" + a);
+        assertThat(skipped).containsExactly("orders-0@1: a tombstone (the guard dead-letters it TOMBSTONE)");
+        assertThat(consumer.assignment()).containsExactly(new TopicPartition(ORDERS, 0));
     }
 }
