@@ -218,6 +218,13 @@ class EndToEndIT {
                     .containsExactlyElementsOf(Scenario.sorted(BrokerIO.outcomes(decisions)));
             assertThat(Scenario.sortedResults(replayed.expectedResults())).containsExactlyElementsOf(
                     Scenario.sortedResults(results.stream().map(Scenario.ResultOutcome::of).toList()));
+            // and one holding's export (the tombstone is another's) replays to that holding's decisions alone
+            Path one = stateDir.resolve("investor-3.jsonl");
+            assertThat(GuardCommand.run(List.of("export"), settings, new StringWriter(), new StringWriter(),
+                    "--holding", "investor-3/SEC", "--output", one.toString())).isZero();
+            assertThat(Scenario.sorted(Scenario.of(Files.readAllLines(one)).expected())).isNotEmpty()
+                    .containsExactlyElementsOf(Scenario.sorted(BrokerIO.outcomes(decisions).stream()
+                            .filter(outcome -> outcome.investorId().equals("investor-3")).toList()));
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
