@@ -81,7 +81,7 @@ public final class ExportCommand implements Callable<Integer> {
         }
         List<HoldingKey> exported = new ArrayList<>();
         for (String holding : holdings) {
-            int slash = holding.indexOf('/');
+            int slash = holding.indexOf(HoldingKey.SEPARATOR);
             if (slash < 0 || !HoldingKey.isValidId(holding.substring(0, slash))
                     || !HoldingKey.isValidId(holding.substring(slash + 1))) {
                 err.println(cannotExport() + "--holding " + OneLine.of(ShownText.of(holding)) + " is not "

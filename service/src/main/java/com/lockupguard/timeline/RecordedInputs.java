@@ -333,16 +333,16 @@ public final class RecordedInputs {
             holding = ExecutionMapper.toRequest(report).holdingOrNull();
             line = TimelineLines.execution(report, at);
         }
-        String misplaced = misplaced(record, key, holding, partitions);
+        String deadLettered = misplaced(record, key, holding, partitions);
         // measured as the guard measures it: without the headers an earlier dead-lettering added, which it drops
-        if (misplaced == null
+        if (deadLettered == null
                 && !limit.leavesRoomForAnswer(key, DeadLetters.withoutErrors(record.headers().toArray()))) {
-            misplaced = "its key and headers leave too little room for an answer within " + limit.describe()
+            deadLettered = "its key and headers leave too little room for an answer within " + limit.describe()
                     + " (the guard dead-letters it KEY_OR_HEADERS_TOO_LARGE)";
         }
-        if (misplaced != null) {
+        if (deadLettered != null) {
             counts[SKIPPED]++;
-            sink.skipped(where(record), misplaced);
+            sink.skipped(where(record), deadLettered);
             return null;
         }
         counts[value instanceof ProposedOrder ? ORDERS : EXECUTIONS]++;
