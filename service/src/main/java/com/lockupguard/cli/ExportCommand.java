@@ -2,6 +2,7 @@ package com.lockupguard.cli;
 
 import com.lockupguard.app.ClientSettings;
 import com.lockupguard.app.GuardConfig;
+import com.lockupguard.contract.IsoInstant;
 import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.timeline.OneLine;
@@ -14,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +37,8 @@ import picocli.CommandLine.Spec;
             "Writes what the guard has been given as a JSONL replay timeline (`replay` takes it): every agreement "
                     + "version it applied, from the agreement-audit topic (the agreements topic is compacted), and "
                     + "every order and execution report on the orders topic, each line's `at` its record's time; "
-                    + "read_committed, up to the topics' ends when it starts, without a consumer group. Lines come "
-                    + "in the order the guard takes the records: each input partition's in offset order (an "
+                    + "read_committed, up to the topics' ends when it starts (or --until), without a consumer group. "
+                    + "Lines come in the order the guard takes the records: each input partition's in offset order (an "
                     + "agreement version where its record was on the agreements topic), the earliest record of all "
                     + "first. Every agreement version is held in memory meanwhile.",
             "Settings as for `run` (--config, LOCKUP_GUARD_* environment, --set). Records the guard dead-letters "
@@ -65,6 +68,12 @@ public final class ExportCommand implements Callable<Integer> {
             + "state.")
     private List<String> holdings = List.of();
 
+    @Option(names = "--until", paramLabel = "INSTANT", description = "End the timeline before its first line stamped "
+            + "after INSTANT (ISO-8601 with Z or an offset, as a timeline's `at`): each partition is read up to its "
+            + "first record stamped later, as the guard had taken them by then unless its input lagged. Its replay "
+            + "gives the decisions and positions up to that instant.")
+    private String until;
+
     @Spec
     private CommandSpec spec;
 
@@ -90,13 +99,23 @@ public final class ExportCommand implements Callable<Integer> {
             }
             exported.add(new HoldingKey(holding.substring(0, slash), holding.substring(slash + 1)));
         }
+        Instant end = null;
+        if (until != null) {
+            try {
+                end = IsoInstant.parse(until);
+            } catch (DateTimeException e) {
+                err.println(cannotExport() + "--until " + OneLine.of(ShownText.of(until)) + " is not an instant "
+                        + "such as 2003-08-01T00:00:00Z or 2003-07-31T20:00:00-04:00");
+                return LockupGuardCli.EXIT_USAGE;
+            }
+        }
         RecordedInputs.Counts counts;
         try {
             // a cluster that does not answer is said so within seconds, not after the consumer's retries
             ClusterProbe.reach(config.adminProperties(), ProduceCommand.REACH_TIMEOUT).close();
             if (output == null) {
                 // standard output stays open: the command line flushes it, and says if it stopped taking lines
-                counts = export(config, exported, spec.commandLine().getOut(), err);
+                counts = export(config, exported, end, spec.commandLine().getOut(), err);
             } else {
                 // written beside it and moved into place when whole: an export stopped half-way leaves no file that
                 // could pass for all the guard was given
@@ -104,7 +123,7 @@ public final class ExportCommand implements Callable<Integer> {
                 partial.toFile().deleteOnExit(); // stopped by a signal too
                 try {
                     try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
-                        counts = export(config, exported, out, err);
+                        counts = export(config, exported, end, out, err);
                     }
                     Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } finally {
@@ -120,7 +139,8 @@ public final class ExportCommand implements Callable<Integer> {
             return LockupGuardCli.EXIT_USAGE;
         }
         err.println(String.format(Locale.ROOT, "exported %,d agreement versions, %,d orders and %,d execution reports"
-                + "%s%s", counts.agreements(), counts.orders(), counts.executions(),
+                + "%s%s%s", counts.agreements(), counts.orders(), counts.executions(),
+                end == null ? "" : " stamped up to " + IsoInstant.format(end),
                 counts.rejectedAgreements() == 0 ? "" : String.format(Locale.ROOT, "; left out %,d agreement versions "
                         + "the guard rejected", counts.rejectedAgreements()),
                 counts.skipped() == 0 ? "" : String.format(Locale.ROOT, "; left out %,d records the guard "
@@ -128,9 +148,10 @@ public final class ExportCommand implements Callable<Integer> {
         return counts.skipped() == 0 ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
     }
 
-    private static RecordedInputs.Counts export(GuardConfig config, List<HoldingKey> holdings, Writer out,
-            PrintWriter err) throws IOException {
-        RecordedInputs.Counts counts = new RecordedInputs(config, TIMEOUT, holdings).read(new RecordedInputs.Sink() {
+    private static RecordedInputs.Counts export(GuardConfig config, List<HoldingKey> holdings, Instant until,
+            Writer out, PrintWriter err) throws IOException {
+        RecordedInputs inputs = new RecordedInputs(config, TIMEOUT, holdings, until);
+        RecordedInputs.Counts counts = inputs.read(new RecordedInputs.Sink() {
             private long lines;
 
             @Override

@@ -58,6 +58,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * it decides or applies it (one it cannot read, a tombstone, a key that is not its holding's, a partition that is not
  * its key's, a key and headers too large for an answer) is left out and said. Every agreement version
  * is held while the orders are read, and at most a few thousand records of each orders partition.
+ *
+ * <p>Up to an instant, the lines are those the whole export begins with before its first line stamped later: each
+ * input partition's records before its first stamped later (the merge reaches a later time only once every partition
+ * has), so that a partition is read no further than that record.
  */
 public final class RecordedInputs {
 
@@ -87,8 +91,11 @@ public final class RecordedInputs {
     private static final int SKIPPED = 4;
     private static final Duration POLL = Duration.ofMillis(200);
 
-    /** A record read and decoded, with its place in the order the lines are written. */
-    private record Read(int topicRank, int partition, long offset, long timestamp, String line) {
+    /**
+     * A record read and decoded, with its place in the order the lines are written and the count it adds to
+     * ({@link #AGREEMENTS}, {@link #REJECTED}, {@link #ORDERS} or {@link #EXECUTIONS}) once it is within the export.
+     */
+    private record Read(int topicRank, int partition, long offset, long timestamp, String line, int counted) {
     }
 
     private static final Comparator<Read> EARLIEST_FIRST = Comparator.comparingLong(Read::timestamp)
@@ -103,20 +110,28 @@ public final class RecordedInputs {
     private final SendLimit limit;
     /** The keys of the holdings to export, as UTF-8; every holding's when empty. */
     private final List<byte[]> holdings;
+    /** The latest time of a line, in epoch milliseconds; {@link Long#MAX_VALUE} up to the topics' ends. */
+    private final long until;
 
-    /** Every holding's records, or only those of {@code holdings} (their keys, {@code investorId/securityId}). */
-    public RecordedInputs(GuardConfig config, Duration timeout, List<HoldingKey> holdings) {
-        this(config, timeout, holdings, properties -> new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer()), 5_000);
+    /**
+     * Every holding's records, or only those of {@code holdings} (their keys, {@code investorId/securityId}); up to
+     * the topics' ends when {@code until} is null, else the lines before the first stamped after it.
+     */
+    public RecordedInputs(GuardConfig config, Duration timeout, List<HoldingKey> holdings, Instant until) {
+        this(config, timeout, holdings, until, properties -> new KafkaConsumer<>(properties,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer()), 5_000);
     }
 
     /** With {@code consumers} making the consumers it reads with, holding at most {@code held} records a partition. */
-    RecordedInputs(GuardConfig config, Duration timeout, List<HoldingKey> holdings,
+    RecordedInputs(GuardConfig config, Duration timeout, List<HoldingKey> holdings, Instant until,
             Function<Properties, Consumer<byte[], byte[]>> consumers, int held) {
         this.config = config;
         this.timeout = timeout;
         this.holdings = holdings.stream().map(holding -> holding.asString().getBytes(StandardCharsets.UTF_8))
                 .toList();
+        // an instant beyond what a record's time can say ends the export at the topics' ends, or before them all
+        this.until = until == null || until.isAfter(Instant.ofEpochMilli(Long.MAX_VALUE)) ? Long.MAX_VALUE
+                : until.isBefore(Instant.ofEpochMilli(Long.MIN_VALUE)) ? Long.MIN_VALUE : until.toEpochMilli();
         this.consumers = consumers;
         this.held = held;
         // the limit of the guard's producer, as its settings give it: the topics' own, which the guard also reads at
@@ -126,7 +141,10 @@ public final class RecordedInputs {
         this.limit = SendLimit.of(streams);
     }
 
-    /** Reads the topics to their ends as they are now and hands each line, or each record left out, to {@code sink}. */
+    /**
+     * Reads the topics to their ends as they are now, or to the end of the export when it ends earlier, and hands each
+     * line, or each record left out, to {@code sink}.
+     */
     public Counts read(Sink sink) throws IOException {
         GuardTopics topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
         Properties properties = config.consumerProperties();
@@ -144,7 +162,8 @@ public final class RecordedInputs {
             List<TopicPartition> partitions = holdings.isEmpty() ? all : all.stream().filter(partition -> holdings
                     .stream().anyMatch(key -> InputPartitions.expectedPartition(new String(key,
                             StandardCharsets.UTF_8), all.size()) == partition.partition())).toList();
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+            // where each partition's reading ends: moved back to its first record stamped after the end of the export
+            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, timeout));
             Map<Integer, ArrayDeque<Read>> agreements = agreements(consumer, topics, sink);
             Map<Integer, ArrayDeque<Read>> orders = new TreeMap<>();
             partitions.forEach(partition -> orders.put(partition.partition(), new ArrayDeque<>()));
@@ -157,7 +176,11 @@ public final class RecordedInputs {
                     if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))
                             && isWanted(record)) {
                         Read read = orderLine(record, values, keys, all.size(), sink);
-                        if (read != null) {
+                        if (read != null && read.timestamp() > until) {
+                            // neither it nor what follows it on its partition, which the batch may hold, is written
+                            ends.put(new TopicPartition(record.topic(), record.partition()), record.offset());
+                        } else if (read != null) {
+                            counts[read.counted()]++;
                             orders.get(record.partition()).add(read);
                         }
                     }
@@ -248,18 +271,15 @@ public final class RecordedInputs {
         }
         Map<Integer, ArrayDeque<Read>> queues = new HashMap<>();
         bySource.forEach((partition, reads) -> {
-            List<Read> inOrder = reads.stream().sorted(SOURCE_ORDER).toList();
+            List<Read> inOrder = reads.stream().sorted(SOURCE_ORDER).takeWhile(read -> read.timestamp() <= until)
+                    .toList();
+            inOrder.forEach(read -> counts[read.counted()]++);
             warnOfVersionsStampedLaterThanTheNext(topics.names().agreements(), partition, inOrder, sink);
             queues.put(partition, new ArrayDeque<>(inOrder));
         });
         return queues;
     }
 
-    /**
-     * An applied version's line in its place; a rejected version's place without a line: the replay need not be told
-     * of a version that changed nothing, but Kafka Streams took the versions after it on its partition only after it,
-     * by its time, so that it holds them back in the merge as it held them back in the guard.
-     */
     /**
      * Warns of each version stamped later than a version after it on its partition: the export places those after
      * it by its time, as a guard working through a backlog takes them; a guard that took it as it came took them
@@ -286,6 +306,11 @@ public final class RecordedInputs {
         }
     }
 
+    /**
+     * An applied version's line in its place; a rejected version's place without a line: the replay need not be told
+     * of a version that changed nothing, but Kafka Streams took the versions after it on its partition only after it,
+     * by its time, so that it holds them back in the merge as it held them back in the guard.
+     */
     private Read agreementLine(ConsumerRecord<byte[], byte[]> record, AgreementAudit audited, Sink sink) {
         if (audited == null || audited.getSourcePartition() == null || audited.getSourceOffset() == null
                 || (audited.getAgreement() == null && audited.getOutcome() != AgreementOutcome.REJECTED)) {
@@ -295,9 +320,9 @@ public final class RecordedInputs {
         }
         Instant at = audited.getRecordTimestamp();
         boolean rejected = audited.getOutcome() == AgreementOutcome.REJECTED;
-        counts[rejected ? REJECTED : AGREEMENTS]++;
         return new Read(0, audited.getSourcePartition(), audited.getSourceOffset(), at.toEpochMilli(),
-                rejected ? null : TimelineLines.agreement(audited.getAgreement(), at));
+                rejected ? null : TimelineLines.agreement(audited.getAgreement(), at),
+                rejected ? REJECTED : AGREEMENTS);
     }
 
     private Read orderLine(ConsumerRecord<byte[], byte[]> record, Deserializer<SpecificRecord> values,
@@ -345,8 +370,8 @@ public final class RecordedInputs {
             sink.skipped(where(record), deadLettered);
             return null;
         }
-        counts[value instanceof ProposedOrder ? ORDERS : EXECUTIONS]++;
-        return new Read(1, record.partition(), record.offset(), time, line);
+        return new Read(1, record.partition(), record.offset(), time, line,
+                value instanceof ProposedOrder ? ORDERS : EXECUTIONS);
     }
 
     /** Why the guard dead-letters a record of {@code holding} before deciding it, as its processors check; or null. */

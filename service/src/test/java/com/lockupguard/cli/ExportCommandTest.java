@@ -77,4 +77,20 @@ class ExportCommandTest {
                 + "dutchess/CBYI/x is not INVESTOR/SECURITY, each an id of 1 to 256 characters without '/'"
                 + System.lineSeparator());
     }
+
+    @Test
+    void shouldRefuseAnEndThatIsNotAnInstantBeforeAskingKafka() {
+        // when: a date without a time, and a time without an offset
+        int date = run("export", "--until", "2003-08-01", "--set", "bootstrap.servers=no-such-host.invalid:9092");
+        int local = run("export", "--until", "2003-08-01T00:00:00", "--set",
+                "bootstrap.servers=no-such-host.invalid:9092");
+
+        // then
+        assertThat(date).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(local).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).isEqualTo("cannot export: --until 2003-08-01 is not an instant such as "
+                + "2003-08-01T00:00:00Z or 2003-07-31T20:00:00-04:00" + System.lineSeparator() + "cannot export: "
+                + "--until 2003-08-01T00:00:00 is not an instant such as 2003-08-01T00:00:00Z or "
+                + "2003-07-31T20:00:00-04:00" + System.lineSeparator());
+    }
 }

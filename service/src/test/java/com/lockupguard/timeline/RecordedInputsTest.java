@@ -62,6 +62,10 @@ class RecordedInputsTest {
     private final List<String> warnings = new ArrayList<>();
     /** The holdings exported; every one when empty. */
     private List<HoldingKey> exported = List.of();
+    /** The end of the export; the topics' ends when null. */
+    private Instant until;
+    /** What the last export counted. */
+    private RecordedInputs.Counts counts;
 
     @AfterEach
     void dropRegistry() {
@@ -169,7 +173,8 @@ class RecordedInputsTest {
                 warnings.add(where + ": " + what);
             }
         };
-        new RecordedInputs(config, Duration.ofSeconds(5), exported, properties -> consumer, 2).read(sink);
+        counts = new RecordedInputs(config, Duration.ofSeconds(5), exported, until, properties -> consumer, 2)
+                .read(sink);
         return lines;
     }
 
@@ -322,5 +327,39 @@ class RecordedInputsTest {
         assertThat(idsOf(lines)).containsExactly("agreement " + a + "@1970-01-01T00:00:00.010Z", "order o-" + a);
         assertThat(skipped).containsExactly("orders-0@1: a tombstone (the guard dead-letters it TOMBSTONE)");
         assertThat(consumer.assignment()).containsExactly(new TopicPartition(ORDERS, 0));
+    }
+
+    @Test
+    void shouldEndBeforeTheFirstLineStampedAfterTheInstantAsTheWholeExportWould() throws Exception {
+        // given, up to 200: on a's agreements partition a version at 300 before one at 120, which the whole export
+        // places after it; on a's orders partition an order at 250 before one at 150 and a tombstone; on b's a
+        // tombstone before the end, and an order at 201 after it
+        String a = investorOn(0);
+        String b = investorOn(1);
+        audit(0, applied(agreement(a, "2003-04-28"), 10, 0, 0));
+        audit(1, applied(agreement(a, "2003-05-01"), 300, 0, 1));
+        audit(0, applied(agreement(a, "2003-05-02"), 120, 0, 2));
+        audit(1, applied(agreement(b, "2003-04-28"), 20, 1, 0));
+        order(0, 100, a + "/SEC", sale("a1", a));
+        order(0, 250, a + "/SEC", sale("a2", a));
+        order(0, 150, a + "/SEC", sale("a3", a));
+        order(0, 160, a + "/SEC", null);
+        order(1, 50, b + "/SEC", sale("b1", b));
+        order(1, 60, b + "/SEC", null);
+        order(1, 199, b + "/SEC", sale("b2", b));
+        order(1, 201, b + "/SEC", sale("b3", b));
+        order(1, 202, b + "/SEC", null);
+        until = Instant.ofEpochMilli(200);
+
+        // when
+        List<JsonNode> lines = export(2, 2);
+
+        // then the lines before the first stamped after 200 of the whole export, which goes on with b3 at 201
+        // and a2 at 250; the records left out before each partition's end named, and none after it
+        assertThat(idsOf(lines)).containsExactly("agreement " + a + "@1970-01-01T00:00:00.010Z",
+                "agreement " + b + "@1970-01-01T00:00:00.020Z", "order b1", "order a1", "order b2");
+        assertThat(skipped).containsExactly("orders-1@1: a tombstone (the guard dead-letters it TOMBSTONE)");
+        assertThat(warnings).isEmpty();
+        assertThat(counts).isEqualTo(new RecordedInputs.Counts(2, 0, 3, 0, 1));
     }
 }

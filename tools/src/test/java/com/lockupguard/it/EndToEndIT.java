@@ -2,10 +2,13 @@ package com.lockupguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.avro.Position;
 import com.lockupguard.avro.ReportResult;
 import com.lockupguard.cli.LockupGuardCli;
+import com.lockupguard.contract.IsoInstant;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.tools.timeline.DecisionReader;
 import com.lockupguard.topology.DecisionObserver;
@@ -13,11 +16,14 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class EndToEndIT {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static TestKafka kafka;
 
     @TempDir
@@ -225,8 +232,31 @@ class EndToEndIT {
             assertThat(Scenario.sorted(Scenario.of(Files.readAllLines(one)).expected())).isNotEmpty()
                     .containsExactlyElementsOf(Scenario.sorted(BrokerIO.outcomes(decisions).stream()
                             .filter(outcome -> outcome.investorId().equals("investor-3")).toList()));
+            // and an export up to the time of a line half-way is the whole export's lines up to that time (the
+            // tombstone, stamped now, after it), whose replay gives the guard's decisions of the orders among them
+            List<String> whole = Files.readAllLines(exported);
+            Instant half = timeOf(whole.get(whole.size() / 2));
+            Path upTo = stateDir.resolve("until.jsonl");
+            StringWriter untilErr = new StringWriter();
+            assertThat(GuardCommand.run(List.of("export"), settings, new StringWriter(), untilErr, "--until",
+                    half.toString(), "--output", upTo.toString())).as(untilErr.toString()).isZero();
+            List<String> prefix = whole.stream().takeWhile(line -> !timeOf(line).isAfter(half)).toList();
+            assertThat(Files.readAllLines(upTo)).hasSizeGreaterThan(whole.size() / 2).hasSizeLessThan(whole.size())
+                    .containsExactlyElementsOf(prefix);
+            List<Scenario.Outcome> decided = Scenario.of(prefix).expected();
+            Set<String> orderIds = decided.stream().map(Scenario.Outcome::orderId).collect(Collectors.toSet());
+            assertThat(Scenario.sorted(decided)).containsExactlyElementsOf(Scenario.sorted(BrokerIO.outcomes(
+                    decisions).stream().filter(outcome -> orderIds.contains(outcome.orderId())).toList()));
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    private static Instant timeOf(String line) {
+        try {
+            return IsoInstant.parse(JSON.readTree(line).get("at").asText());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 }
