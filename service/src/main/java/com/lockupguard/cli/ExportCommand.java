@@ -51,6 +51,8 @@ public final class ExportCommand implements Callable<Integer> {
 
     /** How long Kafka has to answer each question (partitions, offsets) before the export gives up. */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** How often {@code --progress} says how far the reading has got. */
+    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
     /** Every how many lines standard output is asked whether it still takes them. */
     private static final int STOPPED_OUTPUT_CHECK = 2_048;
 
@@ -73,6 +75,10 @@ public final class ExportCommand implements Callable<Integer> {
             + "first record stamped later, as the guard had taken them by then unless its input lagged. Its replay "
             + "gives the decisions and positions up to that instant.")
     private String until;
+
+    @Option(names = "--progress", description = "Say on stderr, every 5 s, how many records of the topic being read "
+            + "were read.")
+    private boolean progress;
 
     @Spec
     private CommandSpec spec;
@@ -115,7 +121,7 @@ public final class ExportCommand implements Callable<Integer> {
             ClusterProbe.reach(config.adminProperties(), ProduceCommand.REACH_TIMEOUT).close();
             if (output == null) {
                 // standard output stays open: the command line flushes it, and says if it stopped taking lines
-                counts = export(config, exported, end, spec.commandLine().getOut(), err);
+                counts = export(config, exported, end, progress, spec.commandLine().getOut(), err);
             } else {
                 // written beside it and moved into place when whole: an export stopped half-way leaves no file that
                 // could pass for all the guard was given
@@ -123,7 +129,7 @@ public final class ExportCommand implements Callable<Integer> {
                 partial.toFile().deleteOnExit(); // stopped by a signal too
                 try {
                     try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
-                        counts = export(config, exported, end, out, err);
+                        counts = export(config, exported, end, progress, out, err);
                     }
                     Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } finally {
@@ -149,8 +155,9 @@ public final class ExportCommand implements Callable<Integer> {
     }
 
     private static RecordedInputs.Counts export(GuardConfig config, List<HoldingKey> holdings, Instant until,
-            Writer out, PrintWriter err) throws IOException {
+            boolean progress, Writer out, PrintWriter err) throws IOException {
         RecordedInputs inputs = new RecordedInputs(config, TIMEOUT, holdings, until);
+        ReadProgress said = progress ? new ReadProgress(PROGRESS_INTERVAL, System::nanoTime, err::println) : null;
         RecordedInputs.Counts counts = inputs.read(new RecordedInputs.Sink() {
             private long lines;
 
@@ -171,6 +178,13 @@ public final class ExportCommand implements Callable<Integer> {
             @Override
             public void warning(String where, String what) {
                 err.println(where + ": warning: " + what);
+            }
+
+            @Override
+            public void reading(String topic, long read, long records) {
+                if (said != null) {
+                    said.reading(topic, read, records);
+                }
             }
         });
         stoppedTaking(out);

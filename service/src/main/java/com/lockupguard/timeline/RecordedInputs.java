@@ -75,6 +75,13 @@ public final class RecordedInputs {
 
         /** Something about a record that may make the replay differ from the guard, though it is written. */
         void warning(String where, String what);
+
+        /**
+         * How far the reading of {@code topic} has got, after each poll: {@code read} of the {@code records} offsets
+         * its partitions hold from their beginnings to where the export ends on each.
+         */
+        default void reading(String topic, long read, long records) {
+        }
     }
 
     /**
@@ -170,7 +177,7 @@ public final class RecordedInputs {
             startReading(consumer, partitions);
             Deserializer<SpecificRecord> values = topics.orders().valueSerde().deserializer();
             Deserializer<String> keys = new Utf8KeyDeserializer(); // as the guard reads its inputs' keys
-            Progress progress = new Progress(consumer, partitions, ends);
+            Progress progress = new Progress(consumer, partitions, ends, sink);
             while (true) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))
@@ -193,11 +200,11 @@ public final class RecordedInputs {
                         consumer.resume(List.of(partition));
                     }
                 }
+                progress.check();
                 if (!emitWhileEveryPartitionHasAHead(agreements, orders, partitions, progress, sink)) {
                     return new Counts(counts[AGREEMENTS], counts[REJECTED], counts[ORDERS], counts[EXECUTIONS],
                             counts[SKIPPED]);
                 }
-                progress.check();
             }
         }
     }
@@ -248,7 +255,7 @@ public final class RecordedInputs {
         startReading(consumer, partitions);
         Deserializer<AgreementAudit> values = topics.agreementAudit().valueSerde().deserializer();
         Map<Integer, List<Read>> bySource = new TreeMap<>();
-        Progress progress = new Progress(consumer, partitions, ends);
+        Progress progress = new Progress(consumer, partitions, ends, sink);
         while (!partitions.stream().allMatch(progress::isRead)) {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                 if (record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))
@@ -417,19 +424,27 @@ public final class RecordedInputs {
         return record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 
-    /** How far each partition is read, and a deadline for reading on: brokers gone mid-way must not hang the export. */
+    /**
+     * How far each partition of a topic is read, said to the sink, and a deadline for reading on: brokers gone mid-way
+     * must not hang the export.
+     */
     private final class Progress {
 
         private final Consumer<byte[], byte[]> consumer;
         private final List<TopicPartition> partitions;
         private final Map<TopicPartition, Long> ends;
+        private final Map<TopicPartition, Long> beginnings;
+        private final Sink sink;
         private final Map<TopicPartition, Long> positions = new HashMap<>();
         private long lastMoved = System.nanoTime();
 
-        Progress(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Map<TopicPartition, Long> ends) {
+        Progress(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Map<TopicPartition, Long> ends,
+                Sink sink) {
             this.consumer = consumer;
             this.partitions = partitions;
             this.ends = ends;
+            this.beginnings = consumer.beginningOffsets(partitions, timeout);
+            this.sink = sink;
         }
 
         boolean isRead(TopicPartition partition) {
@@ -440,14 +455,21 @@ public final class RecordedInputs {
         void check() {
             boolean moved = false;
             List<String> stuck = new ArrayList<>();
+            long read = 0;
+            long records = 0;
             for (TopicPartition partition : partitions) {
                 long position = consumer.position(partition, timeout);
                 Long before = positions.put(partition, position);
                 moved |= before == null || before != position;
-                if (position < ends.get(partition)) {
-                    stuck.add(partition + " at " + position + " of " + ends.get(partition));
+                long end = ends.get(partition);
+                if (position < end) {
+                    stuck.add(partition + " at " + position + " of " + end);
                 }
+                long beginning = Math.min(beginnings.getOrDefault(partition, 0L), end);
+                read += Math.min(Math.max(position, beginning), end) - beginning;
+                records += end - beginning;
             }
+            sink.reading(partitions.get(0).topic(), read, records);
             if (moved || stuck.isEmpty()) {
                 lastMoved = System.nanoTime();
             } else if (System.nanoTime() - lastMoved > timeout.toNanos()) {

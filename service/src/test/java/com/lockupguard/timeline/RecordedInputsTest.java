@@ -60,6 +60,8 @@ class RecordedInputsTest {
     private final Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> written = new HashMap<>();
     private final List<String> skipped = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    /** How far the reading had got each time it said so: {@code topic read/records}. */
+    private final List<String> readings = new ArrayList<>();
     /** The holdings exported; every one when empty. */
     private List<HoldingKey> exported = List.of();
     /** The end of the export; the topics' ends when null. */
@@ -171,6 +173,11 @@ class RecordedInputsTest {
             @Override
             public void warning(String where, String what) {
                 warnings.add(where + ": " + what);
+            }
+
+            @Override
+            public void reading(String topic, long read, long records) {
+                readings.add(topic + " " + read + "/" + records);
             }
         };
         counts = new RecordedInputs(config, Duration.ofSeconds(5), exported, until, properties -> consumer, 2)
@@ -361,5 +368,28 @@ class RecordedInputsTest {
         assertThat(skipped).containsExactly("orders-1@1: a tombstone (the guard dead-letters it TOMBSTONE)");
         assertThat(warnings).isEmpty();
         assertThat(counts).isEqualTo(new RecordedInputs.Counts(2, 0, 3, 0, 1));
+    }
+
+    @Test
+    void shouldSayHowFarEachTopicIsReadUpToWhereTheExportEnds() throws Exception {
+        // given 3 audit records on 2 partitions, and 5 orders on 2 partitions of which the last of one is stamped
+        // after the end of the export
+        String a = investorOn(0);
+        String b = investorOn(1);
+        audit(0, applied(agreement(a, "2003-04-28"), 10, 0, 0));
+        audit(1, applied(agreement(b, "2003-04-28"), 20, 1, 0));
+        audit(1, applied(agreement(b, "2003-05-01"), 30, 1, 1));
+        order(0, 100, a + "/SEC", sale("a1", a));
+        order(0, 110, a + "/SEC", sale("a2", a));
+        order(1, 120, b + "/SEC", sale("b1", b));
+        order(1, 130, b + "/SEC", sale("b2", b));
+        order(1, 300, b + "/SEC", sale("b3", b));
+        until = Instant.ofEpochMilli(200);
+
+        // when
+        export(2, 2);
+
+        // then each topic's reading said, the orders' counted up to the record that ends their second partition
+        assertThat(readings).containsExactly("agreement-audit 3/3", "orders 4/4");
     }
 }
