@@ -6,6 +6,7 @@ import com.lockupguard.app.HeldRecords;
 import com.lockupguard.app.TopicProvisioner;
 import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.timeline.OneLine;
+import com.lockupguard.timeline.RunningGuardWait;
 import com.lockupguard.timeline.TimelineFile;
 import com.lockupguard.timeline.TimelineInput;
 import com.lockupguard.timeline.TimelinePreflight;
@@ -61,6 +62,8 @@ public final class ProduceCommand implements Callable<Integer> {
     static final Duration REACH_TIMEOUT = Duration.ofSeconds(10);
     /** How often {@code --progress} says how far the sending has got. */
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+    /** How long the lines after a run of agreements wait for a running guard to take them, at most. */
+    private static final Duration GUARD_WAIT = Duration.ofSeconds(30);
     /**
      * How long a signal waits for the lines already handed to the producer to be acknowledged and the summary said,
      * before the JVM halts anyway: the producer's own wait for an answer is longer (a minute).
@@ -85,6 +88,12 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Option(names = "--progress", description = "Say on stderr, every 5 s, how many of the lines were sent.")
     private boolean progress;
+
+    @Option(names = "--no-guard-wait", description = "Send the lines after a run of agreements once the broker has "
+            + "the agreements, without waiting for a running guard (application.id) to take them first: faster for a "
+            + "timeline of many agreement versions between its orders, but an order sent moments after its agreement "
+            + "may then meet the guard first and be blocked UNKNOWN_AGREEMENT.")
+    private boolean noGuardWait;
 
     @Spec
     private CommandSpec spec;
@@ -168,7 +177,13 @@ public final class ProduceCommand implements Callable<Integer> {
         // the timeline got, before the JVM halts; without it, nothing said which lines were sent
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(STOP_TIMEOUT)) {
             // each record the broker refuses is said as its answer comes, not held to the end
-            try (TimelineProducer producer = new TimelineProducer(config.producerProperties(), topics, err::println)) {
+            try (TimelineProducer producer = new TimelineProducer(config.producerProperties(), topics, err::println);
+                    Admin admin = Admin.create(config.adminProperties())) {
+                if (!noGuardWait) {
+                    producer.awaitAfterAgreements(new RunningGuardWait(admin,
+                            config.getString(GuardConfig.APPLICATION_ID_CONFIG), GUARD_WAIT,
+                            warning -> err.println("warning: " + warning)));
+                }
                 SendProgress said = new SendProgress(lines.sendable(), PROGRESS_INTERVAL, System::nanoTime,
                         err::println);
                 try {

@@ -68,6 +68,15 @@ public final class TimelineProducer implements AutoCloseable {
         }
     }
 
+    /**
+     * What is awaited before the first order or report after a run of agreements is sent, once the broker has the
+     * agreements: {@code written}, the offset of the last agreement written on each partition of the agreements topic;
+     * {@code lineNumber}, the line about to be sent.
+     */
+    public interface AgreementsWritten {
+        void await(Map<TopicPartition, Long> written, int lineNumber) throws InterruptedException;
+    }
+
     /** A line the broker did not take, and why; {@code type} is the line's ("agreement", "order", "execution"). */
     public record Rejected(int lineNumber, String type, String topic, String reason) {
         @Override
@@ -92,6 +101,9 @@ public final class TimelineProducer implements AutoCloseable {
     private int skipped;
     private final Map<String, Integer> refused = new HashMap<>();
     private final Consumer<Rejected> rejections;
+    /** The offset of the last agreement of the run being sent that the broker took, by partition. */
+    private final Map<TopicPartition, Long> agreementsWritten = new HashMap<>();
+    private AgreementsWritten afterAgreements = (written, lineNumber) -> { };
     /** The time each line sent is stamped with; a new timeline's after {@link #finish}. */
     private LineTimes times = new LineTimes();
 
@@ -116,6 +128,14 @@ public final class TimelineProducer implements AutoCloseable {
                 topics.agreements().valueSerde().serializer());
         this.orders = new KafkaProducer<>(properties, topics.orders().keySerde().serializer(),
                 topics.orders().valueSerde().serializer());
+    }
+
+    /**
+     * Awaits {@code awaited} before the first order or report after each run of agreements, once the broker has them
+     * (a running guard taking them: {@code RunningGuardWait}); nothing more by default.
+     */
+    public void awaitAfterAgreements(AgreementsWritten awaited) {
+        this.afterAgreements = awaited;
     }
 
     /**
@@ -169,7 +189,7 @@ public final class TimelineProducer implements AutoCloseable {
     /** Sends an order or an execution report to the orders topic, once the agreements above it are on the broker. */
     private void sendToOrders(int lineNumber, String type, Instant at, String investorId, String securityId,
             SpecificRecord value) throws InterruptedException {
-        awaitAgreements();
+        awaitAgreements(lineNumber);
         send(lineNumber, type, orders, new ProducerRecord<>(topics.orders().name(), null, millis(at),
                 HoldingKey.keyOf(investorId, securityId), value));
     }
@@ -177,6 +197,7 @@ public final class TimelineProducer implements AutoCloseable {
     /** Waits until every line sent is acknowledged or refused; what was sent since the last finish. */
     public Sent finish() throws InterruptedException {
         awaitAll();
+        agreementsWritten.clear(); // no line after them to wait for
         int refusedAgreements = refused.getOrDefault("agreement", 0);
         int refusedOrders = refused.getOrDefault("order", 0);
         int refusedExecutions = refused.getOrDefault("execution", 0);
@@ -223,10 +244,15 @@ public final class TimelineProducer implements AutoCloseable {
         }
     }
 
-    /** The agreements above on the broker, before the order or report after them is sent. */
-    private void awaitAgreements() throws InterruptedException {
+    /** The agreements above on the broker, and what is awaited then, before the order or report after them is sent. */
+    private void awaitAgreements(int lineNumber) throws InterruptedException {
         if (agreementsInFlight) {
             awaitAll();
+        }
+        // whatever acknowledged them (an agreement to a partition not written yet goes alone, and is awaited at once)
+        if (!agreementsWritten.isEmpty()) {
+            afterAgreements.await(Map.copyOf(agreementsWritten), lineNumber);
+            agreementsWritten.clear();
         }
     }
 
@@ -243,7 +269,11 @@ public final class TimelineProducer implements AutoCloseable {
     private void settle(InFlight sent) throws InterruptedException {
         try {
             RecordMetadata written = sent.result().get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            warmed.add(new TopicPartition(written.topic(), written.partition()));
+            TopicPartition partition = new TopicPartition(written.topic(), written.partition());
+            warmed.add(partition);
+            if (written.topic().equals(topics.agreements().name())) {
+                agreementsWritten.merge(partition, written.offset(), Math::max);
+            }
         } catch (ExecutionException e) {
             Rejected refusal = new Rejected(sent.lineNumber(), sent.type(), sent.topic(), e.getCause().toString());
             refused.merge(sent.type(), 1, Integer::sum);

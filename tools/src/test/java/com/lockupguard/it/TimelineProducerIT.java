@@ -17,9 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -181,6 +183,49 @@ class TimelineProducerIT {
             lastOrder.forEach((holding, appended) -> assertThat(appended)
                     .as("last order of %s appended at, its agreement at %s", holding, lastAgreement.get(holding))
                     .isGreaterThanOrEqualTo(lastAgreement.get(holding)));
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldAwaitWhatItIsGivenAfterEachRunOfAgreementsBeforeTheOrderAfterItIsSent() throws Exception {
+        String scope = "timeline-producer-" + UUID.randomUUID();
+        TopicNames names = names("-awaited");
+        try {
+            // given a timeline of two agreements, an order, one more agreement, an order, and a last agreement
+            Properties client = new Properties();
+            client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            try (Admin admin = Admin.create(client)) {
+                admin.createTopics(List.of(new NewTopic(names.agreements(), 1, (short) 1),
+                        new NewTopic(names.orders(), 1, (short) 1))).all().get();
+            }
+            List<TimelineEntry> timeline = new TimelineReader(new ObjectMapper()).parse(List.of(agreement("h"),
+                    agreement("g"), order("o-1", "h"), agreement("h"), order("o-2", "g"), agreement("g")));
+            TopicPartition agreements = new TopicPartition(names.agreements(), 0);
+            TopicPartition orders = new TopicPartition(names.orders(), 0);
+            List<String> awaited = new ArrayList<>();
+
+            // when it is produced, what is awaited noting what the orders topic holds then
+            try (TimelineProducer producer = new TimelineProducer(client, GuardTopics.avro(names,
+                    Map.of("schema.registry.url", "mock://" + scope)));
+                    Admin admin = Admin.create(client)) {
+                producer.awaitAfterAgreements((written, lineNumber) -> {
+                    try {
+                        long ordersEnd = admin.listOffsets(Map.of(orders, OffsetSpec.latest())).partitionResult(orders)
+                                .get().offset();
+                        awaited.add("line " + lineNumber + " " + written + " orders " + ordersEnd);
+                    } catch (ExecutionException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                assertThat(producer.send(timeline, n -> { }).rejected()).isEmpty();
+            }
+
+            // then before each order, the last agreement written above it, and no order of its own on the broker
+            // yet; nothing after the last agreement, which no line follows
+            assertThat(awaited).containsExactly("line 3 {" + agreements + "=1} orders 0",
+                    "line 5 {" + agreements + "=2} orders 1");
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }

@@ -1,0 +1,130 @@
+package com.lockupguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.lockupguard.timeline.RunningGuardWait;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code produce}'s wait for a running guard, on a real broker: the guard's group stood in for by a consumer of that
+ * group, which commits when the test says the guard has taken the agreements.
+ */
+@Timeout(120)
+class RunningGuardWaitIT {
+
+    private static TestKafka kafka;
+    private static Admin admin;
+
+    private final String group = "running-guard-wait-" + UUID.randomUUID();
+    private final TopicPartition agreements = new TopicPartition("agreements-" + group, 0);
+    private final List<String> warnings = new ArrayList<>();
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        kafka = TestKafka.start(1);
+        admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        admin.close();
+        kafka.close();
+    }
+
+    /** A member of the guard's group, assigned the agreements partition, that has committed nothing yet. */
+    private KafkaConsumer<byte[], byte[]> guardMember() throws Exception {
+        admin.createTopics(List.of(new NewTopic(agreements.topic(), 1, (short) 1))).all().get();
+        KafkaConsumer<byte[], byte[]> member = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        member.subscribe(List.of(agreements.topic()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (member.assignment().isEmpty() && System.nanoTime() < deadline) {
+            member.poll(Duration.ofMillis(100));
+        }
+        assertThat(member.assignment()).containsExactly(agreements);
+        return member;
+    }
+
+    @Test
+    void shouldHoldTheLinesAfterTheAgreementsUntilTheRunningGuardHasCommittedPastThem() throws Exception {
+        // given a guard running, and agreements written up to offset 2
+        try (KafkaConsumer<byte[], byte[]> member = guardMember()) {
+            RunningGuardWait wait = new RunningGuardWait(admin, group, Duration.ofSeconds(30), warnings::add);
+
+            // when the line after them waits
+            CompletableFuture<Void> waited = CompletableFuture.runAsync(() -> {
+                try {
+                    wait.await(Map.of(agreements, 2L), 7);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+
+            // then it waits while the guard has committed up to offset 2 only, and goes on once past it
+            member.commitSync(Map.of(agreements, new OffsetAndMetadata(2)));
+            Thread.sleep(500);
+            assertThat(waited).isNotDone();
+            member.commitSync(Map.of(agreements, new OffsetAndMetadata(3)));
+            waited.get(20, TimeUnit.SECONDS);
+            assertThat(warnings).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldNotWaitWhenNoGuardRuns() throws Exception {
+        // given a group that never had a member, and one whose member left without committing
+        RunningGuardWait never = new RunningGuardWait(admin, "never-" + group, Duration.ofSeconds(30), warnings::add);
+        guardMember().close();
+        RunningGuardWait stopped = new RunningGuardWait(admin, group, Duration.ofSeconds(30), warnings::add);
+
+        // when
+        long started = System.nanoTime();
+        never.await(Map.of(agreements, 2L), 7);
+        stopped.await(Map.of(agreements, 2L), 7);
+
+        // then neither waited for what no guard will commit
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void shouldGiveUpOnceAfterTheLongestWaitAndSaySo() throws Exception {
+        // given a guard running that does not take the agreements (a backlog before them)
+        try (KafkaConsumer<byte[], byte[]> member = guardMember()) {
+            RunningGuardWait wait = new RunningGuardWait(admin, group, Duration.ofSeconds(1), warnings::add);
+
+            // when two runs of agreements wait
+            long started = System.nanoTime();
+            wait.await(Map.of(agreements, 2L), 7);
+            long first = System.nanoTime() - started;
+            wait.await(Map.of(agreements, 5L), 12);
+
+            // then the first waited a second and said so, the second did not wait
+            assertThat(Duration.ofNanos(first)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+            assertThat(Duration.ofNanos(System.nanoTime() - started - first)).isLessThan(Duration.ofMillis(500));
+            assertThat(warnings).containsExactly("guard '" + group + "' has not taken the agreements above line 7 "
+                    + "within 1 s (a backlog, or it is not consuming); sending on without waiting for it: an order "
+                    + "sent moments after its agreement may meet it first and be blocked UNKNOWN_AGREEMENT");
+        }
+    }
+}
