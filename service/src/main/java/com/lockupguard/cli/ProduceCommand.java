@@ -204,6 +204,11 @@ public final class ProduceCommand implements Callable<Integer> {
                         throw e;
                     }
                     stopped = true;
+                } catch (IllegalStateException | KafkaException e) {
+                    // brokers lost on the way: how far it got, which the producer's error does not say
+                    throw lastSent[0] == 0 ? e : new IllegalStateException(messageOf(e) + "; sending stopped after "
+                            + "line " + lastSent[0] + " was handed to the producer: the lines after it were not sent, "
+                            + "and those up to it may not all be on the topics (read them back with export)", e);
                 }
                 sent = producer.finish();
             }

@@ -93,6 +93,55 @@ class ProduceStopIT {
         }
     }
 
+    @Test
+    void shouldSayTheLastLineHandedToTheProducerWhenTheBrokersAreLostWhileSending() throws Exception {
+        String scope = "produce-lost-" + UUID.randomUUID();
+        TestKafka kafka = TestKafka.start(1);
+        boolean closed = false;
+        try (SchemaRegistryServer registry = new SchemaRegistryServer.Builder(InMemorySchemaRegistry.scope(scope))
+                .host("127.0.0.1").start();
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers()))) {
+            // given `produce` sending 200,000 orders a record per request, giving up on the brokers within seconds
+            Path timeline = orders(dir.resolve("orders.jsonl"));
+            Map<String, String> settings = GuardInstance.settings(kafka, "produce-lost", scope);
+            settings.put(GuardConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
+            settings.put(GuardConfig.TOPIC_ORDERS_CONFIG, ORDERS_TOPIC);
+            settings.put("producer.batch.size", "1");
+            settings.put("producer.max.block.ms", "3000");
+            settings.put("producer.request.timeout.ms", "2000");
+            settings.put("producer.delivery.timeout.ms", "4000");
+            List<String> arguments = new ArrayList<>(List.of("produce"));
+            settings.forEach((key, value) -> arguments.addAll(List.of("--set", key + "=" + value)));
+            arguments.add(timeline.toString());
+            Path log = dir.resolve("produce.log");
+            Process produce = CommandProcess.start(dir, log, arguments.toArray(String[]::new));
+            try {
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+                        .failFast(() -> !produce.isAlive()).until(() -> written(admin) > 0);
+
+                // when the broker goes away while it sends
+                kafka.close();
+                closed = true;
+                assertThat(produce.waitFor(90, TimeUnit.SECONDS)).isTrue();
+
+                // then it fails with the usage exit code, naming the last line it handed to the producer
+                String said = Files.readString(log);
+                assertThat(produce.exitValue()).as(said).isEqualTo(2);
+                assertThat(said).containsPattern("cannot produce .*orders.jsonl: .*; sending stopped after line \\d+ "
+                        + "was handed to the producer: the lines after it were not sent, and those up to it may not "
+                        + "all be on the topics \\(read them back with export\\)");
+            } finally {
+                produce.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            if (!closed) {
+                kafka.close();
+            }
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
     /** {@link #ORDERS} orders of one holding, a millisecond apart from now, one per line. */
     private static Path orders(Path file) throws Exception {
         Instant start = Instant.now();
