@@ -71,9 +71,9 @@ public final class ExportCommand implements Callable<Integer> {
     private List<String> holdings = List.of();
 
     @Option(names = "--until", paramLabel = "INSTANT", description = "End the timeline before its first line stamped "
-            + "after INSTANT (ISO-8601 with Z or an offset, as a timeline's `at`): each partition is read up to its "
-            + "first record stamped later, as the guard had taken them by then unless its input lagged. Its replay "
-            + "gives the decisions and positions up to that instant.")
+            + "after INSTANT (ISO-8601 with Z or an offset; one before 1970 gives none, one after 9999 all): each "
+            + "partition is read up to its first record stamped later, as the guard had taken them by then unless "
+            + "its input lagged. Its replay gives the decisions and positions up to that instant.")
     private String until;
 
     @Option(names = "--progress", description = "Say on stderr, every 5 s, how many records of the topic being read "
