@@ -15,6 +15,7 @@ import com.lockupguard.cli.ShutdownHandshake;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.registry.RegistryClientConfig;
 import com.lockupguard.timeline.OneLine;
+import com.lockupguard.timeline.RunningGuardWait;
 import com.lockupguard.timeline.SendableLines;
 import com.lockupguard.timeline.TimelineEntry;
 import com.lockupguard.timeline.TimelineInput;
@@ -246,7 +247,13 @@ final class DemoCommand implements Callable<Integer> {
                         return LockupGuardCli.EXIT_REFUSED;
                     }
                 }
-                try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), guard.topics())) {
+                try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), guard.topics());
+                        Admin admin = Admin.create(config.clientProperties())) {
+                    // the guard runs: each order after a run of agreements waits until it has taken them, as
+                    // produce does (an order sent moments after its agreement could meet the guard first)
+                    producer.awaitAfterAgreements(new RunningGuardWait(admin,
+                            config.getString(GuardConfig.APPLICATION_ID_CONFIG), Duration.ofSeconds(30),
+                            warning -> spec.commandLine().getErr().println("warning: " + warning)));
                     TimelineProducer.Sent sent = producer.send(timeline, n -> { });
                     sent.rejected().forEach(spec.commandLine().getErr()::println);
                     done(out, sent.agreements() + " agreements, " + sent.orders() + " orders, " + sent.executions()
