@@ -206,9 +206,16 @@ public final class ProduceCommand implements Callable<Integer> {
                     stopped = true;
                 } catch (IllegalStateException | KafkaException e) {
                     // brokers lost on the way: how far it got, which the producer's error does not say
-                    throw lastSent[0] == 0 ? e : new IllegalStateException(messageOf(e) + "; sending stopped after "
-                            + "line " + lastSent[0] + " was handed to the producer: the lines after it were not sent, "
-                            + "and those up to it may not all be on the topics (read them back with export)", e);
+                    if (lastSent[0] == 0) {
+                        throw e;
+                    }
+                    int answered = producer.answeredThrough();
+                    throw new IllegalStateException(messageOf(e) + "; sending stopped after line " + lastSent[0]
+                            + " was handed to the producer, and the lines after it were not sent: " + (answered == 0
+                            ? "no line had an answer" : "every line up to line " + answered + " had its answer "
+                            + "(written, or named above as refused)") + (answered >= lastSent[0] ? "" : "; those "
+                            + "from line " + (answered + 1) + " may be on the topics or not (read them back with "
+                            + "export; an order or report sent again is known by its id)"), e);
                 }
                 sent = producer.finish();
             }

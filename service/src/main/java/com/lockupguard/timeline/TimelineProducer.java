@@ -104,6 +104,8 @@ public final class TimelineProducer implements AutoCloseable {
     /** The offset of the last agreement of the run being sent that the broker took, by partition. */
     private final Map<TopicPartition, Long> agreementsWritten = new HashMap<>();
     private AgreementsWritten afterAgreements = (written, lineNumber) -> { };
+    /** The line up to which every line handed to the producers has its answer: acknowledged, or refused. */
+    private int answeredThrough;
     /** The time each line sent is stamped with; a new timeline's after {@link #finish}. */
     private LineTimes times = new LineTimes();
 
@@ -265,6 +267,18 @@ public final class TimelineProducer implements AutoCloseable {
         agreementsInFlight = false;
     }
 
+    /**
+     * The last line up to which every line handed to the producers has had its answer, taking the answers come by
+     * now without waiting for more: acknowledged by the brokers, or refused (and handed to the rejections); 0 before
+     * any. Lines are answered in the order they were sent.
+     */
+    public int answeredThrough() throws InterruptedException {
+        while (!inFlight.isEmpty() && inFlight.peekFirst().result().isDone()) {
+            settle(inFlight.pollFirst());
+        }
+        return answeredThrough;
+    }
+
     /** Waits for the answer to {@code sent}: its partition is then warm, or the record is among those rejected. */
     private void settle(InFlight sent) throws InterruptedException {
         try {
@@ -286,6 +300,7 @@ public final class TimelineProducer implements AutoCloseable {
             throw new IllegalStateException("a timeline record was not acknowledged within "
                     + SEND_TIMEOUT.toSeconds() + " s", e);
         }
+        answeredThrough = sent.lineNumber();
     }
 
     private static Long millis(Instant at) {

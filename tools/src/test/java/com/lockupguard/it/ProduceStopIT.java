@@ -125,12 +125,16 @@ class ProduceStopIT {
                 closed = true;
                 assertThat(produce.waitFor(90, TimeUnit.SECONDS)).isTrue();
 
-                // then it fails with the usage exit code, naming the last line it handed to the producer
+                // then it fails with the usage exit code, naming the last line it handed to the producer and the
+                // line up to which every line had its answer, no later than that one
                 String said = Files.readString(log);
                 assertThat(produce.exitValue()).as(said).isEqualTo(2);
-                assertThat(said).containsPattern("cannot produce .*orders.jsonl: .*; sending stopped after line \\d+ "
-                        + "was handed to the producer: the lines after it were not sent, and those up to it may not "
-                        + "all be on the topics \\(read them back with export\\)");
+                Matcher stopped = Pattern.compile("cannot produce .*orders.jsonl: .*; sending stopped after line "
+                        + "(\\d+) was handed to the producer, and the lines after it were not sent: every line up to "
+                        + "line (\\d+) had its answer \\(written, or named above as refused\\)").matcher(said);
+                assertThat(stopped.find()).as(said).isTrue();
+                assertThat(Long.parseLong(stopped.group(2))).isPositive()
+                        .isLessThanOrEqualTo(Long.parseLong(stopped.group(1)));
             } finally {
                 produce.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
