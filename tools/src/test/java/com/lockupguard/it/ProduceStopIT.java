@@ -53,16 +53,8 @@ class ProduceStopIT {
                         kafka.bootstrapServers()))) {
             // given a timeline of 200,000 orders, one per line, and `produce` sending it a record per request (a
             // batch holds one record), so that it is still sending when the signal comes
-            Path timeline = orders(dir.resolve("orders.jsonl"));
-            Map<String, String> settings = GuardInstance.settings(kafka, "produce-stop", scope);
-            settings.put(GuardConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
-            settings.put(GuardConfig.TOPIC_ORDERS_CONFIG, ORDERS_TOPIC);
-            settings.put("producer.batch.size", "1");
-            List<String> arguments = new ArrayList<>(List.of("produce"));
-            settings.forEach((key, value) -> arguments.addAll(List.of("--set", key + "=" + value)));
-            arguments.add(timeline.toString());
             Path log = dir.resolve("produce.log");
-            Process produce = CommandProcess.start(dir, log, arguments.toArray(String[]::new));
+            Process produce = produceSending(kafka, registry, "produce-stop", scope, Map.of(), log);
             try {
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
                         .failFast(() -> !produce.isAlive()).until(() -> written(admin) > 0);
@@ -103,19 +95,10 @@ class ProduceStopIT {
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                         kafka.bootstrapServers()))) {
             // given `produce` sending 200,000 orders a record per request, giving up on the brokers within seconds
-            Path timeline = orders(dir.resolve("orders.jsonl"));
-            Map<String, String> settings = GuardInstance.settings(kafka, "produce-lost", scope);
-            settings.put(GuardConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
-            settings.put(GuardConfig.TOPIC_ORDERS_CONFIG, ORDERS_TOPIC);
-            settings.put("producer.batch.size", "1");
-            settings.put("producer.max.block.ms", "3000");
-            settings.put("producer.request.timeout.ms", "2000");
-            settings.put("producer.delivery.timeout.ms", "4000");
-            List<String> arguments = new ArrayList<>(List.of("produce"));
-            settings.forEach((key, value) -> arguments.addAll(List.of("--set", key + "=" + value)));
-            arguments.add(timeline.toString());
             Path log = dir.resolve("produce.log");
-            Process produce = CommandProcess.start(dir, log, arguments.toArray(String[]::new));
+            Process produce = produceSending(kafka, registry, "produce-lost", scope, Map.of(
+                    "producer.max.block.ms", "3000", "producer.request.timeout.ms", "2000",
+                    "producer.delivery.timeout.ms", "4000"), log);
             try {
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
                         .failFast(() -> !produce.isAlive()).until(() -> written(admin) > 0);
@@ -144,6 +127,24 @@ class ProduceStopIT {
             }
             InMemorySchemaRegistry.dropScope(scope);
         }
+    }
+
+    /**
+     * {@code produce}, in a JVM of its own logging to {@code log}, sending {@link #ORDERS} orders a record per request
+     * (a batch holds one record), so that it is still sending for a while; with {@code settings} besides.
+     */
+    private Process produceSending(TestKafka kafka, SchemaRegistryServer registry, String applicationId, String scope,
+            Map<String, String> settings, Path log) throws Exception {
+        Path timeline = orders(dir.resolve("orders.jsonl"));
+        Map<String, String> all = GuardInstance.settings(kafka, applicationId, scope);
+        all.put(GuardConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
+        all.put(GuardConfig.TOPIC_ORDERS_CONFIG, ORDERS_TOPIC);
+        all.put("producer.batch.size", "1");
+        all.putAll(settings);
+        List<String> arguments = new ArrayList<>(List.of("produce"));
+        all.forEach((key, value) -> arguments.addAll(List.of("--set", key + "=" + value)));
+        arguments.add(timeline.toString());
+        return CommandProcess.start(dir, log, arguments.toArray(String[]::new));
     }
 
     /** {@link #ORDERS} orders of one holding, a millisecond apart from now, one per line. */
