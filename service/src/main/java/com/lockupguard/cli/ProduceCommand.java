@@ -62,8 +62,6 @@ public final class ProduceCommand implements Callable<Integer> {
     static final Duration REACH_TIMEOUT = Duration.ofSeconds(10);
     /** How often {@code --progress} says how far the sending has got. */
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
-    /** How long the lines after a run of agreements wait for a running guard to take them, at most. */
-    private static final Duration GUARD_WAIT = Duration.ofSeconds(30);
     /**
      * How long a signal waits for the lines already handed to the producer to be acknowledged and the summary said,
      * before the JVM halts anyway: the producer's own wait for an answer is longer (a minute).
@@ -181,7 +179,7 @@ public final class ProduceCommand implements Callable<Integer> {
                     Admin admin = Admin.create(config.adminProperties())) {
                 if (!noGuardWait) {
                     producer.awaitAfterAgreements(new RunningGuardWait(admin,
-                            config.getString(GuardConfig.APPLICATION_ID_CONFIG), GUARD_WAIT,
+                            config.getString(GuardConfig.APPLICATION_ID_CONFIG), RunningGuardWait.LONGEST,
                             warning -> err.println("warning: " + warning)));
                 }
                 SendProgress said = new SendProgress(lines.sendable(), PROGRESS_INTERVAL, System::nanoTime,

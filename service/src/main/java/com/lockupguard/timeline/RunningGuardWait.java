@@ -25,6 +25,8 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
  */
 public final class RunningGuardWait implements TimelineProducer.AgreementsWritten {
 
+    /** How long the lines after a run of agreements wait for the guard, at most, unless told otherwise. */
+    public static final Duration LONGEST = Duration.ofSeconds(30);
     private static final long LOOK_EVERY_MS = 10;
 
     private final Admin admin;

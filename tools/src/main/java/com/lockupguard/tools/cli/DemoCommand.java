@@ -252,7 +252,7 @@ final class DemoCommand implements Callable<Integer> {
                     // the guard runs: each order after a run of agreements waits until it has taken them, as
                     // produce does (an order sent moments after its agreement could meet the guard first)
                     producer.awaitAfterAgreements(new RunningGuardWait(admin,
-                            config.getString(GuardConfig.APPLICATION_ID_CONFIG), Duration.ofSeconds(30),
+                            config.getString(GuardConfig.APPLICATION_ID_CONFIG), RunningGuardWait.LONGEST,
                             warning -> spec.commandLine().getErr().println("warning: " + warning)));
                     TimelineProducer.Sent sent = producer.send(timeline, n -> { });
                     sent.rejected().forEach(spec.commandLine().getErr()::println);
