@@ -103,10 +103,7 @@ class TimelineProducerIT {
             // timeline whose agreements leave `at` out, one before any timed line and one after an order
             Properties client = new Properties();
             client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            try (Admin admin = Admin.create(client)) {
-                admin.createTopics(List.of(new NewTopic(names.agreements(), 1, (short) 1),
-                        new NewTopic(names.orders(), 1, (short) 1))).all().get();
-            }
+            createOnePartitionTopics(client, names);
             List<TimelineEntry> timeline = new TimelineReader(new ObjectMapper()).parse(List.of(agreement("h"),
                     order("o-1", "h"), agreement("h")));
 
@@ -196,10 +193,7 @@ class TimelineProducerIT {
             // given a timeline of two agreements, an order, one more agreement, an order, and a last agreement
             Properties client = new Properties();
             client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            try (Admin admin = Admin.create(client)) {
-                admin.createTopics(List.of(new NewTopic(names.agreements(), 1, (short) 1),
-                        new NewTopic(names.orders(), 1, (short) 1))).all().get();
-            }
+            createOnePartitionTopics(client, names);
             List<TimelineEntry> timeline = new TimelineReader(new ObjectMapper()).parse(List.of(agreement("h"),
                     agreement("g"), order("o-1", "h"), agreement("h"), order("o-2", "g"), agreement("g")));
             TopicPartition agreements = new TopicPartition(names.agreements(), 0);
@@ -368,6 +362,14 @@ class TimelineProducerIT {
     private static TopicNames names(String suffix) {
         return new TopicNames("agreements" + suffix, "orders" + suffix, "approved", "blocked", "dlq", "positions",
                 "audit", "results", "alerts");
+    }
+
+    /** The inputs with one partition each, keeping the producer's timestamps (the broker's default, CreateTime). */
+    private static void createOnePartitionTopics(Properties client, TopicNames names) throws Exception {
+        try (Admin admin = Admin.create(client)) {
+            admin.createTopics(List.of(new NewTopic(names.agreements(), 1, (short) 1),
+                    new NewTopic(names.orders(), 1, (short) 1))).all().get();
+        }
     }
 
     private static void createStampedTopics(Properties client, TopicNames names) throws Exception {
