@@ -275,9 +275,10 @@ public final class GuardConfig extends AbstractConfig {
                             + "operator lowers is kept to before the broker refuses an answer and one raised is used "
                             + "without a restart; the partition count of its inputs, which must not change: "
                             + "partitions added stop the guard; the topics it writes and the changelogs of its state, "
-                            + "one deleted (a changelog created again too) stopping it; and their retention, a change "
-                            + "that would lose records "
-                            + "being logged and counted (lockup_guard_topic_problems); and who writes its decision "
+                            + "by topic id, one deleted (a changelog created again too) stopping it, a topic it writes "
+                            + "deleted and created again between two looks being logged and counted for an hour "
+                            + "(lockup_guard_topic_problems); and their retention, a change that would lose records "
+                            + "being logged and counted; and who writes its decision "
                             + "topics, another application's transactional producer (another guard) being logged "
                             + "and counted the same way. 0: only at start and when a stream thread fails.")
             .define(INPUTS_WAITING_CHECK_INTERVAL_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,

@@ -289,7 +289,7 @@ public final class GuardService implements AutoCloseable {
                     + "its topics, is not checked, and the guard starts without it: {}", e.getMessage());
             return;
         }
-        watch.rememberChangelogs(listings);
+        watch.rememberTopics(listings);
         for (HistoryChecks.Finding finding : HistoryChecks.run(admin, config, history, existing,
                 PERMISSION_CHECK_TIMEOUT, (what, failure) -> LOG.warn("{} is not checked, and the guard starts "
                         + "without it: {}", what, failure.getMessage()))) {

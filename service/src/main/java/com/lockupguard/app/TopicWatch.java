@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicListing;
@@ -34,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * ({@link InputRepartitioning}).</li>
  * <li>The topics it writes, and its changelogs, by topic id. One deleted leaves the stream thread retrying its sends
  * to it, deciding nothing ({@link DeletedOutputs}); a changelog created again is empty, and state restored from it is
- * gone ({@link LostState}): the guard must stop.</li>
+ * gone ({@link LostState}): the guard must stop. A topic it writes deleted and created again between two looks holds
+ * nothing up, but what it held is gone: that is logged and counted for {@link #RECREATED_COUNTED_FOR}
+ * ({@link RecreatedOutputs}).</li>
  * <li>Their retention and the other settings the start-up check reads ({@link TopicPolicy}): a change that would
  * lose records or refuse answers is logged and counted ({@code lockup_guard_topic_problems}), not stopped for: the
  * decisions are still right, what is at risk is their record, or orders not yet read.</li>
@@ -48,6 +51,12 @@ final class TopicWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicWatch.class);
     /** How long a look at the topics waits for the cluster's answers. */
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long a topic the guard writes, found deleted and created again, is counted among its topic problems: long
+     * enough for the alert on them to fire at any check interval up to most of it, and then gone, since nothing
+     * mends it.
+     */
+    static final Duration RECREATED_COUNTED_FOR = Duration.ofHours(1);
 
     private final Admin admin;
     private final Duration timeout;
@@ -60,6 +69,10 @@ final class TopicWatch implements AutoCloseable {
     });
     private volatile int inputPartitions;
     private volatile Map<String, Uuid> changelogs = Map.of();
+    private volatile Map<String, Uuid> outputs = Map.of();
+    /** The topics it writes found deleted and created again, with when ({@link #nanoTime}) each was last found. */
+    private final Map<String, Long> recreated = new ConcurrentHashMap<>();
+    private final LongSupplier nanoTime;
     private volatile Set<String> topicProblems = Set.of();
     /** Null under at_least_once, where the guard's own producers are not transactional. */
     private final OtherWriters otherWriters;
@@ -85,7 +98,13 @@ final class TopicWatch implements AutoCloseable {
 
     /** A watch whose looks wait {@code timeout} for the cluster's answers. */
     TopicWatch(Admin admin, GuardConfig config, OutputMessageLimit limit, Duration timeout) {
+        this(admin, config, limit, timeout, System::nanoTime);
+    }
+
+    /** The same, telling time by {@code nanoTime} ({@link System#nanoTime()}'s meaning). */
+    TopicWatch(Admin admin, GuardConfig config, OutputMessageLimit limit, Duration timeout, LongSupplier nanoTime) {
         this.admin = admin;
+        this.nanoTime = nanoTime;
         this.timeout = timeout;
         this.config = config;
         this.limit = limit;
@@ -111,9 +130,13 @@ final class TopicWatch implements AutoCloseable {
         });
     }
 
-    /** Takes the guard's changelogs as the start-up check found them ({@code listings}: the cluster's topics). */
-    void rememberChangelogs(Collection<TopicListing> listings) {
+    /**
+     * Takes the guard's changelogs, and the topics it writes, as the start-up check found them ({@code listings}: the
+     * cluster's topics).
+     */
+    void rememberTopics(Collection<TopicListing> listings) {
         changelogs = changelogIds(listings.stream().map(TopicListing::name).collect(Collectors.toSet()), listings);
+        outputs = outputIds(listings);
     }
 
     /**
@@ -180,7 +203,8 @@ final class TopicWatch implements AutoCloseable {
     /**
      * Why the guard must stop, when a topic it writes is gone ({@link DeletedOutputs}), or a changelog it had is gone
      * or is another topic ({@link LostState}); one Kafka Streams created since (at a first start, or for a store an
-     * upgrade added) is remembered from now on.
+     * upgrade added) is remembered from now on. A topic it writes that is another topic than at the last look is
+     * logged and counted ({@link RecreatedOutputs}).
      */
     private Optional<String> topicsDeleted() {
         return asked(Look.TOPICS, () -> {
@@ -191,6 +215,12 @@ final class TopicWatch implements AutoCloseable {
                     config.getString(GuardConfig.APPLICATION_ID_CONFIG), config.topicNames(), changelogs, now));
             if (deleted.isEmpty()) {
                 changelogs = now;
+                Map<String, Uuid> outputsNow = outputIds(listings);
+                for (RecreatedOutputs.Recreated topic : RecreatedOutputs.since(outputs, outputsNow)) {
+                    LOG.error("{}", topic.message());
+                    recreated.put(topic.topic(), nanoTime.getAsLong());
+                }
+                outputs = outputsNow;
             }
             return deleted;
         });
@@ -208,6 +238,12 @@ final class TopicWatch implements AutoCloseable {
             failed(look, e);
         }
         return Optional.empty();
+    }
+
+    private Map<String, Uuid> outputIds(Collection<TopicListing> listings) {
+        Set<String> names = Set.copyOf(config.topicNames().outputs());
+        return listings.stream().filter(listing -> names.contains(listing.name()))
+                .collect(Collectors.toUnmodifiableMap(TopicListing::name, TopicListing::topicId));
     }
 
     private Map<String, Uuid> changelogIds(Set<String> existing, Collection<TopicListing> listings) {
@@ -273,10 +309,13 @@ final class TopicWatch implements AutoCloseable {
 
     /**
      * How many problems the last check found: records the guard's topics would lose or refuse, another application
-     * writing its decisions.
+     * writing its decisions; and the topics it writes found deleted and created again within the last
+     * {@link #RECREATED_COUNTED_FOR}.
      */
     int topicProblems() {
-        return topicProblems.size() + (otherWriting.isPresent() ? 1 : 0);
+        long now = nanoTime.getAsLong();
+        recreated.values().removeIf(found -> now - found >= RECREATED_COUNTED_FOR.toNanos());
+        return topicProblems.size() + (otherWriting.isPresent() ? 1 : 0) + recreated.size();
     }
 
     private synchronized void recovered(Look look) {

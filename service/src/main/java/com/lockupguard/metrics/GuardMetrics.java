@@ -167,13 +167,15 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
 
     /**
      * The problems the last check of the guard's topics found ({@code lockup_guard_topic_problems}): settings changed
-     * while it runs that would delete records it has not read or must keep, or refuse its answers, and another
-     * application writing its decision topics. Alert on &gt; 0.
+     * while it runs that would delete records it has not read or must keep, or refuse its answers, another
+     * application writing its decision topics, and, for an hour, each topic it writes found deleted and created again.
+     * Alert on &gt; 0.
      */
     public void bindTopicProblems(IntSupplier problems) {
         Gauge.builder("lockup.guard.topic.problems", problems::getAsInt)
-                .description("Settings of the guard's topics that would lose records or refuse its answers, and "
-                        + "another application writing its decisions")
+                .description("Settings of the guard's topics that would lose records or refuse its answers, another "
+                        + "application writing its decisions, and topics it writes deleted and created again (for an "
+                        + "hour)")
                 .register(registry);
     }
 

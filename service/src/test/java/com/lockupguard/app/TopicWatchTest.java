@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.common.TopicPartition;
@@ -43,6 +45,12 @@ class TopicWatchTest {
     /** As {@link #startedWatch()}, each look at the cluster retried for {@code timeout} at most. */
     private TopicWatch startedWatch(Duration timeout) throws InterruptedException {
         return started(CONFIG, () -> new TopicWatch(cluster.admin(), CONFIG, OutputMessageLimit.unchecked(), timeout));
+    }
+
+    /** As {@link #startedWatch()}, telling time by {@code nanoTime}. */
+    private TopicWatch startedWatch(LongSupplier nanoTime) throws InterruptedException {
+        return started(CONFIG, () -> new TopicWatch(cluster.admin(), CONFIG, OutputMessageLimit.unchecked(),
+                Duration.ofSeconds(5), nanoTime));
     }
 
     /** The watch {@code made} gives, once the guard's topics are there as it creates them, and read at start. */
@@ -230,7 +238,7 @@ class TopicWatchTest {
         cluster.topic(holdingState, 6, Map.of("cleanup.policy", "compact"));
         cluster.topic(seenOrders, 6, Map.of("cleanup.policy", "compact"));
         TopicWatch watch = startedWatch();
-        watch.rememberChangelogs(cluster.admin().listTopics().listings().get());
+        watch.rememberTopics(cluster.admin().listTopics().listings().get());
         assertThat(watch.mustStop()).isEmpty();
 
         // when one is deleted, and then created again by Kafka Streams, empty
@@ -251,7 +259,7 @@ class TopicWatchTest {
     void shouldWatchTheChangelogsKafkaStreamsCreatesAfterAFirstStart() throws Exception {
         // given a guard's first start: no changelog yet
         TopicWatch watch = startedWatch();
-        watch.rememberChangelogs(cluster.admin().listTopics().listings().get());
+        watch.rememberTopics(cluster.admin().listTopics().listings().get());
 
         // when Kafka Streams creates one, the watch reads it, and then it is deleted
         String seenOrders = StoreNames.changelogTopic("guard-x", StoreNames.SEEN_ORDERS);
@@ -269,7 +277,7 @@ class TopicWatchTest {
     void shouldSayWhyTheGuardMustStopOnceATopicItWritesIsDeleted() throws Exception {
         // given a watch started with every topic of the guard there
         TopicWatch watch = startedWatch();
-        watch.rememberChangelogs(cluster.admin().listTopics().listings().get());
+        watch.rememberTopics(cluster.admin().listTopics().listings().get());
 
         // when the approved decisions' topic is deleted
         cluster.topics.remove(NAMES.approved());
@@ -294,5 +302,54 @@ class TopicWatchTest {
         assertThat(watch.mustStop()).hasValueSatisfying(reason -> assertThat(reason)
                 .startsWith("topics the guard writes were deleted while it ran: 'orders-approved', 'orders-dlq'.")
                 .contains("Started again, it refuses to start until they are created (topics.create=false)"));
+    }
+
+    @Test
+    void shouldLogAndCountForAnHourATopicItWritesDeletedAndCreatedAgainBetweenTwoLooks() throws Exception {
+        // given a watch started with every topic of the guard there, on a clock the test moves
+        AtomicLong nanos = new AtomicLong();
+        TopicWatch watch = startedWatch(nanos::get);
+        watch.rememberTopics(cluster.admin().listTopics().listings().get());
+        String before = cluster.topics.get(NAMES.approved()).id.toString();
+
+        // when the approved decisions' topic is deleted and created again before the watch looks
+        cluster.topics.remove(NAMES.approved());
+        cluster.topic(NAMES.approved(), 6, TopicPolicy.of(CONFIG).creationConfigs(NAMES.approved()));
+        String now = cluster.topics.get(NAMES.approved()).id.toString();
+        try (CapturedLogs logged = CapturedLogs.of(TopicWatch.class)) {
+            Optional<String> mustStop = watch.mustStop();
+            Optional<String> lookedAgain = watch.mustStop();
+
+            // then the guard goes on, and it is said once, with both topic ids, at ERROR
+            assertThat(mustStop).isEmpty();
+            assertThat(lookedAgain).isEmpty();
+            assertThat(logged.messagesAt(Level.ERROR)).singleElement().asString().startsWith(
+                    "a topic the guard writes was deleted and created again while it ran: 'orders-approved' (topic id "
+                            + before + ", now " + now + "). Every record it held before is gone with the old topic;");
+        }
+        // and counted among the topic problems for an hour, and no longer
+        assertThat(watch.topicProblems()).isEqualTo(1);
+        nanos.set(Duration.ofMinutes(59).toNanos());
+        assertThat(watch.topicProblems()).isEqualTo(1);
+        nanos.set(Duration.ofMinutes(60).toNanos());
+        assertThat(watch.topicProblems()).isZero();
+    }
+
+    @Test
+    void shouldNotCountATopicItWritesThatWasNotThereAtTheLastLook() throws Exception {
+        // given a watch that found the blocked decisions' topic missing at start (another instance deletes it, say)
+        TopicWatch watch = startedWatch(new AtomicLong()::get);
+        cluster.topics.remove(NAMES.blocked());
+        watch.rememberTopics(cluster.admin().listTopics().listings().get());
+
+        // when it is there at the next look
+        cluster.topic(NAMES.blocked(), 6, TopicPolicy.of(CONFIG).creationConfigs(NAMES.blocked()));
+        try (CapturedLogs logged = CapturedLogs.of(TopicWatch.class)) {
+            assertThat(watch.mustStop()).isEmpty();
+
+            // then it is not another topic than one it knew: nothing is said or counted
+            assertThat(logged.messagesAt(Level.ERROR)).isEmpty();
+        }
+        assertThat(watch.topicProblems()).isZero();
     }
 }
