@@ -95,9 +95,14 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     private final AtomicLong restarts = new AtomicLong();
 
     public DecisionFeed(Properties clientProperties, GuardTopics topics, long historyPerPartition) {
-        this(() -> createConsumer(clientProperties, topics), List.of(topics.approved().name(),
-                topics.blocked().name(), topics.positions().name(), topics.executionResults().name(),
-                topics.complianceAlerts().name()), historyPerPartition, partitionCheck(clientProperties));
+        this(() -> createConsumer(clientProperties, topics), topicsRead(topics), historyPerPartition,
+                partitionCheck(clientProperties));
+    }
+
+    /** The topics the guard's feed reads, of {@code topics}. */
+    static List<String> topicsRead(GuardTopics topics) {
+        return List.of(topics.approved().name(), topics.blocked().name(), topics.positions().name(),
+                topics.executionResults().name(), topics.complianceAlerts().name());
     }
 
     private static Duration partitionCheck(Properties clientProperties) {
@@ -325,10 +330,18 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         }
     }
 
+    /**
+     * The consumer the guard's feed reads with. A position it holds that the topic no longer has is read again from the
+     * topic's first record ({@code auto.offset.reset=earliest}, whatever the guard's settings say for Kafka Streams):
+     * one the retention deleted resumes at the first record kept, and one beyond the end of a topic deleted and
+     * created again (by {@code produce}, say) at the new topic's first decision, every one of which is new to the feed.
+     * Kafka's default, {@code latest}, went past the decisions the guard had written to the new topic by then.
+     */
     @SuppressWarnings("unchecked")
-    private static Consumer<String, Object> createConsumer(Properties clientProperties, GuardTopics topics) {
+    static Consumer<String, Object> createConsumer(Properties clientProperties, GuardTopics topics) {
         Properties properties = new Properties();
         properties.putAll(clientProperties);
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         properties.put(ConsumerConfig.CLIENT_ID_CONFIG, ApiClientId.of(properties, "decision-feed"));

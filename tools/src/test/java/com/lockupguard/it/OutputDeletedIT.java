@@ -8,6 +8,8 @@ import com.lockupguard.app.GuardApplication;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.topology.DecisionObserver;
+import com.lockupguard.web.DecisionFeed;
+import com.lockupguard.web.PausableFeeds;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
@@ -109,6 +112,61 @@ class OutputDeletedIT {
                         .extracting(Scenario.Outcome::orderId, Scenario.Outcome::decision,
                                 Scenario.Outcome::maxAllowedNow)
                         .containsExactly(tuple("e2", "APPROVED", 100_000L), tuple("e3", "BLOCKED", 40_000L));
+            }
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldShowTheDecisionsOnATopicItWritesDeletedAndCreatedAgainInItsDecisionFeed() throws Exception {
+        String scope = "output-recreated-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given a guard that looks at its topics only at start (so that it does not stop while the approved
+            // decisions' topic is gone), having approved six sales, and a decision feed, as the guard's API reads
+            // them with, that has read them
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-output-recreated", scope);
+            settings.put(GuardConfig.TOPICS_CHECK_INTERVAL_MS_CONFIG, "0");
+            BrokerIO io = new BrokerIO(settings);
+            io.createTopics();
+            GuardConfig config = new GuardConfig(settings);
+            AtomicBoolean paused = new AtomicBoolean();
+            DecisionFeed feed = PausableFeeds.of(config.consumerProperties(), io.topics(), paused, 1_000);
+            try (GuardInstance guard = GuardInstance.start(settings, stateDir.resolve("recreated"),
+                    DecisionObserver.NONE)) {
+                io.produce(Scenario.of(List.of(AGREEMENT, sale("e1", "2003-07-11T09:45:00-04:00", 10),
+                        sale("e2", "2003-07-11T09:46:00-04:00", 10), sale("e3", "2003-07-11T09:47:00-04:00", 10),
+                        sale("e4", "2003-07-11T09:48:00-04:00", 10), sale("e5", "2003-07-11T09:49:00-04:00", 10),
+                        sale("e6", "2003-07-11T09:50:00-04:00", 10))));
+                assertThat(io.awaitDecisions(6, Duration.ofSeconds(60))).hasSize(6);
+                feed.start();
+                await().atMost(Duration.ofSeconds(60)).until(() -> feed.recent("dutchess", "CBYI", 10).size() == 6);
+
+                // when, while the feed's consumer does not poll (busy, restarting), the approved decisions' topic is
+                // deleted and created again, and two more sales are approved onto it: fewer records than the old
+                // topic's partition held, so that the feed's position there is beyond the new topic's end
+                paused.set(true);
+                Thread.sleep(500); // a poll under way when it was set ends
+                try (Admin admin = Admin.create(config.adminProperties())) {
+                    admin.deleteTopics(List.of("orders-approved")).all().get();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> !admin.listTopics().names().get()
+                            .contains("orders-approved"));
+                }
+                io.createTopics();
+                io.produce(Scenario.of(List.of(sale("e7", "2003-07-11T10:00:00-04:00", 10),
+                        sale("e8", "2003-07-11T10:01:00-04:00", 10))));
+                assertThat(BrokerIO.outcomes(io.awaitDecisions(2, Duration.ofSeconds(60))))
+                        .extracting(Scenario.Outcome::orderId, Scenario.Outcome::decision)
+                        .containsExactly(tuple("e7", "APPROVED"), tuple("e8", "APPROVED"));
+                paused.set(false);
+
+                // then the feed shows both, read from the new topic's first record (Kafka's default reset, latest,
+                // went past them: the API would never have shown them, nor answered an order waiting on one)
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(feed.recent("dutchess",
+                        "CBYI", 10)).extracting(decision -> decision.getOrderId()).contains("e7", "e8"));
+            } finally {
+                paused.set(false);
+                feed.close();
             }
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
