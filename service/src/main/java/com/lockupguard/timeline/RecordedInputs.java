@@ -158,6 +158,9 @@ public final class RecordedInputs {
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        // a position the topic no longer has, its records deleted under the export (the retention), goes on from the
+        // first record kept: Kafka's default, latest, went on from the end, and left every record between out
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // a topic named wrongly is said to be missing, not created empty by a broker that creates what is asked for
         properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         try (Consumer<byte[], byte[]> consumer = consumers.apply(properties)) {
@@ -202,6 +205,7 @@ public final class RecordedInputs {
                 }
                 progress.check();
                 if (!emitWhileEveryPartitionHasAHead(agreements, orders, partitions, progress, sink)) {
+                    progress.warnOfRecordsDeletedMeanwhile();
                     return new Counts(counts[AGREEMENTS], counts[REJECTED], counts[ORDERS], counts[EXECUTIONS],
                             counts[SKIPPED]);
                 }
@@ -276,6 +280,7 @@ public final class RecordedInputs {
             }
             progress.check();
         }
+        progress.warnOfRecordsDeletedMeanwhile();
         Map<Integer, ArrayDeque<Read>> queues = new HashMap<>();
         bySource.forEach((partition, reads) -> {
             List<Read> inOrder = reads.stream().sorted(SOURCE_ORDER).takeWhile(read -> read.timestamp() <= until)
@@ -449,6 +454,25 @@ public final class RecordedInputs {
 
         boolean isRead(TopicPartition partition) {
             return consumer.position(partition, timeout) >= ends.get(partition);
+        }
+
+        /**
+         * Warns of each partition whose first records were deleted while it was read (by the topic's retention, or a
+         * deletion of records): those the export had not read by then are not in the timeline. It went on from the
+         * first record kept.
+         */
+        void warnOfRecordsDeletedMeanwhile() {
+            Map<TopicPartition, Long> now = consumer.beginningOffsets(partitions, timeout);
+            for (TopicPartition partition : partitions) {
+                long before = beginnings.getOrDefault(partition, 0L);
+                long deletedUpTo = Math.min(now.getOrDefault(partition, before), ends.get(partition));
+                if (deletedUpTo > before) {
+                    sink.warning(partition + "@" + before, String.format(Locale.ROOT, "offsets %d to %d were "
+                            + "deleted (the topic's retention, or a deletion of records) while the export read the "
+                            + "partition: the records there it had not read by then are not in the timeline", before,
+                            deletedUpTo - 1));
+                }
+            }
         }
 
         /** Fails when no partition not yet read has moved on for {@code timeout}. */

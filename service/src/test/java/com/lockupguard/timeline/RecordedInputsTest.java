@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
@@ -68,6 +69,10 @@ class RecordedInputsTest {
     private Instant until;
     /** What the last export counted. */
     private RecordedInputs.Counts counts;
+    /** The first offset each partition keeps once its records are read: those before it deleted meanwhile. */
+    private Map<TopicPartition, Long> keptFromOnceRead = Map.of();
+    /** The settings the last export's consumer was made with. */
+    private Properties consumerSettings;
 
     @AfterEach
     void dropRegistry() {
@@ -148,11 +153,18 @@ class RecordedInputsTest {
         // each topic's records once it is assigned (the partitions it reads): the agreements' audit first, then the
         // orders
         for (String topic : List.of(AUDIT, ORDERS)) {
-            consumer.schedulePollTask(() -> written.forEach((partition, records) -> {
-                if (partition.topic().equals(topic) && consumer.assignment().contains(partition)) {
-                    records.forEach(consumer::addRecord);
-                }
-            }));
+            consumer.schedulePollTask(() -> {
+                written.forEach((partition, records) -> {
+                    if (partition.topic().equals(topic) && consumer.assignment().contains(partition)) {
+                        records.forEach(consumer::addRecord);
+                    }
+                });
+                keptFromOnceRead.forEach((partition, first) -> {
+                    if (partition.topic().equals(topic)) {
+                        consumer.updateBeginningOffsets(Map.of(partition, first));
+                    }
+                });
+            });
         }
         List<JsonNode> lines = new ArrayList<>();
         RecordedInputs.Sink sink = new RecordedInputs.Sink() {
@@ -180,8 +192,10 @@ class RecordedInputsTest {
                 readings.add(topic + " " + read + "/" + records);
             }
         };
-        counts = new RecordedInputs(config, Duration.ofSeconds(5), exported, until, properties -> consumer, 2)
-                .read(sink);
+        counts = new RecordedInputs(config, Duration.ofSeconds(5), exported, until, properties -> {
+            consumerSettings = properties;
+            return consumer;
+        }, 2).read(sink);
         return lines;
     }
 
@@ -294,6 +308,27 @@ class RecordedInputsTest {
                 "orders-0@3: its key belongs on partition 1, not 0 (the guard dead-letters it WRONG_PARTITION)",
                 "orders-0@6: its key and headers leave too little room for an answer within max.request.size "
                         + "(1048576) (the guard dead-letters it KEY_OR_HEADERS_TOO_LARGE)");
+    }
+
+    @Test
+    void shouldWarnOfRecordsDeletedWhileAPartitionIsReadAndGoOnFromTheFirstRecordKept() throws Exception {
+        // given three orders on a partition, the first two of which are deleted by the retention as it is read
+        String a = investorOn(0);
+        audit(0, applied(agreement(a, "2003-04-28"), 10, 0, 0));
+        order(0, 100, a + "/SEC", sale("a1", a));
+        order(0, 200, a + "/SEC", sale("a2", a));
+        order(0, 300, a + "/SEC", sale("a3", a));
+        keptFromOnceRead = Map.of(new TopicPartition(ORDERS, 0), 2L);
+
+        // when
+        export(1, 2);
+
+        // then the partition is named with the offsets deleted, as those of them not read are not in the timeline
+        assertThat(warnings).containsExactly("orders-0@0: offsets 0 to 1 were deleted (the topic's retention, or a "
+                + "deletion of records) while the export read the partition: the records there it had not read by "
+                + "then are not in the timeline");
+        // and a position deleted under the consumer goes on from the first record kept, not from the end
+        assertThat(consumerSettings.getProperty("auto.offset.reset")).isEqualTo("earliest");
     }
 
     @Test

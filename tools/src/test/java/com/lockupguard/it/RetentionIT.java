@@ -6,9 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.avro.AgreementOutcome;
+import com.lockupguard.avro.OrderKind;
+import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.cli.LockupGuardCli;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.testing.CapturedLogs;
+import com.lockupguard.timeline.ExportsUnderDeletion;
+import com.lockupguard.timeline.RecordedInputs;
 import com.lockupguard.timeline.TimelineProducer;
 import com.lockupguard.tools.timeline.DecisionReader;
 import com.lockupguard.topology.DecisionObserver;
@@ -16,14 +20,24 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
+import java.util.stream.IntStream;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -158,6 +172,72 @@ class RetentionIT {
             BrokerIO io = new BrokerIO(settings);
             io.produce(scenario);
             assertThat(io.awaitDecisions(10, Duration.ofSeconds(60))).hasSize(10);
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldExportEveryOrderKeptWhenTheFirstAreDeletedWhileTheExportReadsThem() throws Exception {
+        // given 60,000 orders on a one-partition orders topic
+        String scope = "export-deleted-" + UUID.randomUUID();
+        Map<String, String> settings = GuardInstance.withTopicPrefix(GuardInstance.settings(kafka, "guard-export",
+                scope), "export-deleted-");
+        settings.put(GuardConfig.TOPICS_PARTITIONS_CONFIG, "1");
+        GuardConfig config = new GuardConfig(settings);
+        String orders = config.topicNames().orders();
+        BrokerIO io = new BrokerIO(settings);
+        io.createTopics();
+        int count = 60_000;
+        Properties producing = config.producerProperties();
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(producing, new StringSerializer(),
+                io.topics().orders().valueSerde().serializer())) {
+            for (int n = 0; n < count; n++) {
+                producer.send(new ProducerRecord<>(orders, "inv/SEC", ProposedOrder.newBuilder()
+                        .setOrderId(String.format(Locale.ROOT, "o-%05d", n)).setInvestorId("inv").setSecurityId("SEC")
+                        .setKind(OrderKind.PUBLIC_SALE).setQuantity(1L).build()));
+            }
+            producer.flush();
+        }
+        try (Admin admin = Admin.create(config.adminProperties())) {
+            // when the export reads them, and the first 50,000 are deleted after its first poll of them (the consumer
+            // has fetched fewer than that: at most max.partition.fetch.bytes, 1 MiB)
+            List<String> ids = new ArrayList<>();
+            List<String> warnings = new ArrayList<>();
+            RecordedInputs.Counts counts = ExportsUnderDeletion.read(config, orders, 2, () -> {
+                try {
+                    admin.deleteRecords(Map.of(new TopicPartition(orders, 0), RecordsToDelete.beforeOffset(50_000)))
+                            .all().get();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, new RecordedInputs.Sink() {
+                @Override
+                public void line(String line) {
+                    ids.add(line.replaceAll(".*\"orderId\":\"([^\"]*)\".*", "$1"));
+                }
+
+                @Override
+                public void skipped(String where, String why) {
+                    warnings.add(where + ": left out: " + why);
+                }
+
+                @Override
+                public void warning(String where, String what) {
+                    warnings.add(where + ": " + what);
+                }
+            });
+
+            // then every order still kept is in the timeline, after those read before the deletion, each once (the
+            // consumer went on from the end of the partition: none of the 10,000 kept was exported)
+            List<String> kept = IntStream.range(50_000, count).mapToObj(n -> String.format(Locale.ROOT, "o-%05d", n))
+                    .toList();
+            assertThat(ids).doesNotHaveDuplicates().endsWith(kept.toArray(String[]::new));
+            assertThat(ids.size()).isLessThan(count).isEqualTo(counts.orders());
+            // and the export says which offsets were deleted under it
+            assertThat(warnings).containsExactly(orders + "-0@0: offsets 0 to 49999 were deleted (the topic's "
+                    + "retention, or a deletion of records) while the export read the partition: the records there "
+                    + "it had not read by then are not in the timeline");
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
