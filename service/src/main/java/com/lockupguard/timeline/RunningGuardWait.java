@@ -9,9 +9,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.StreamsGroupDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 
 /**
  * Holds back the lines after a run of agreements until a running guard has taken those agreements: until its
@@ -68,14 +70,29 @@ public final class RunningGuardWait implements TimelineProducer.AgreementsWritte
         }
     }
 
-    /** Whether the guard's group has members: a guard running, or starting. */
+    /**
+     * Whether the guard's group has members: a guard running, or starting. A guard under {@code group.protocol=streams}
+     * has a streams group, which the consumer groups' API does not describe ("not a consumer group"): without asking
+     * for it too, such a guard was never waited for.
+     */
     private boolean isRunning() throws ExecutionException, InterruptedException, TimeoutException {
         try {
             ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).describedGroups()
                     .get(group).get(longest.toMillis(), TimeUnit.MILLISECONDS);
             return !description.members().isEmpty();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof GroupIdNotFoundException) {
+            if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                throw e;
+            }
+        }
+        try {
+            StreamsGroupDescription description = admin.describeStreamsGroups(List.of(group)).describedGroups()
+                    .get(group).get(longest.toMillis(), TimeUnit.MILLISECONDS);
+            return !description.members().isEmpty();
+        } catch (ExecutionException e) {
+            // no such group of either type, or brokers without streams groups
+            Throwable cause = e.getCause();
+            if (cause instanceof GroupIdNotFoundException || cause instanceof UnsupportedVersionException) {
                 return false;
             }
             throw e;

@@ -3,20 +3,32 @@ package com.lockupguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lockupguard.timeline.RunningGuardWait;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,4 +139,62 @@ class RunningGuardWaitIT {
                     + "sent moments after its agreement may meet it first and be blocked UNKNOWN_AGREEMENT");
         }
     }
+
+    @Test
+    void shouldHoldTheLinesAfterTheAgreementsForAGuardUnderTheStreamsGroupProtocol() throws Exception {
+        // given a Kafka Streams application under group.protocol=streams standing in for the guard, stuck on the
+        // first of three agreements until the test lets it go on
+        admin.createTopics(List.of(new NewTopic(agreements.topic(), 1, (short) 1))).all().get();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < 3; i++) {
+                producer.send(new ProducerRecord<>(agreements.topic(), new byte[] {(byte) i})).get();
+            }
+        }
+        CountDownLatch letGo = new CountDownLatch(1);
+        CountDownLatch taking = new CountDownLatch(1);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(agreements.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())).foreach((k, v) -> {
+            taking.countDown();
+            try {
+                letGo.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, group);
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        properties.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams");
+        properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("streams-guard").toString());
+        KafkaStreams guard = new KafkaStreams(builder.build(), properties);
+        try {
+            guard.start();
+            assertThat(taking.await(60, TimeUnit.SECONDS)).isTrue();
+            RunningGuardWait wait = new RunningGuardWait(admin, group, Duration.ofSeconds(30), warnings::add);
+
+            // when the line after the agreements waits
+            CompletableFuture<Void> waited = CompletableFuture.runAsync(() -> {
+                try {
+                    wait.await(Map.of(agreements, 2L), 7);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+
+            // then it waits while the guard has not taken them (it sent on at once: the consumer groups' API says a
+            // streams group is "not a consumer group"), and goes on once the guard has committed past them
+            Thread.sleep(1_000);
+            assertThat(waited).isNotDone();
+            letGo.countDown();
+            waited.get(30, TimeUnit.SECONDS);
+            assertThat(warnings).isEmpty();
+        } finally {
+            letGo.countDown(); // a stream thread stuck in the test's processor would hold up the close for ever
+            guard.close(Duration.ofSeconds(10));
+        }
+    }
 }
+
