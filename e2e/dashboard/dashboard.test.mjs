@@ -57,6 +57,10 @@ try {
     // the guard answers 401: the page asks for a token, which a person pastes
     await page.locator('#sign-in').waitFor({ state: 'visible', timeout: 30_000 });
     console.log('sign-in asked for:', (await page.locator('#auth-state').innerText()).trim());
+    // the alerts could not be read either: the panel must not say there were none
+    await page.locator('#alerts li.muted', { hasText: 'alerts not loaded: 401' }).waitFor({ timeout: 30_000 });
+    const unread = (await page.locator('#alert-state').innerText()).trim();
+    if (unread !== 'alerts: not loaded') throw new Error(`before the token, the alert pill reads '${unread}'`);
     // while it waits for one, it stops asking: each refused poll counts as an authentication failure
     await page.waitForTimeout(6_000);
     const polls = requested.filter((url) => new URL(url).pathname === '/api/holdings').length;
@@ -314,6 +318,37 @@ try {
   if (spread.table > spread.window) throw new Error(`a 256-character id widens the holdings to ${spread.table} px in ${spread.window}`);
   await page.unroute(hostileIds);
   console.log(`hostile ids: '${rloCell}', a 256-character id in a table ${spread.table} px wide of ${spread.window}`);
+
+  // the page loads as many alerts within the limit as it keeps (README: the latest 200)
+  if (!requested.some((url) => new URL(url).pathname === '/api/alerts' && new URL(url).search === '?limit=200')) {
+    throw new Error(`the alerts were not asked for 200 at a time: ${requested.filter((u) => u.includes('/api/alerts'))}`);
+  }
+  // a holding whose id is '.' or '..' is listed, but its chart and reservations are not asked for by a path the
+  // browser would shorten to another holding's (/api/holdings/./P/reservations is /api/holdings/P/reservations)
+  const dotIds = (url) => url.pathname === '/api/holdings';
+  await page.route(dotIds, async (route) => {
+    const response = await route.fetch();
+    const list = await response.json();
+    const letter = list.find((h) => h.investorId === 'dutchess' && h.securityId === 'CBYI');
+    await route.fulfill({ response, json: [...list, { ...letter, investorId: '.', securityId: 'P' },
+      { ...letter, investorId: 'P', securityId: '..' }] });
+  });
+  for (const dotted of ['./P', 'P/..']) {
+    const row = page.locator(`#holdings tbody tr[data-holding="${dotted}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    const asked = requested.length;
+    await row.click();
+    await page.locator('#reservations tbody td', { hasText: "a holding whose id is '.' or '..'" })
+      .waitFor({ timeout: 30_000 });
+    await page.locator('#chart text', { hasText: "a holding whose id is '.' or '..'" }).waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(500);
+    const strays = requested.slice(asked).filter((url) => /\/(history|reservations)$/.test(new URL(url).pathname));
+    if (strays.length) throw new Error(`selecting ${dotted} asked for ${strays}`);
+  }
+  await page.unroute(dotIds);
+  await holding.click();
+  await page.locator('#chart path.released').waitFor({ timeout: 30_000 });
+  console.log("ids '.' and '..': listed, their chart and reservations not asked for");
 
   // the new counters are scraped, at 0 where nothing happened
   const metrics = await (await fetch(new URL('metrics', base), authorized)).text();

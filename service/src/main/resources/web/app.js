@@ -10,7 +10,8 @@
 // it reconnects.
 'use strict';
 
-const state = { holdings: [], selected: null, history: [], alerts: [], alertKeys: new Set() };
+// alertsError: why the alerts could not be loaded, while none is shown (null: they were, or are being, loaded)
+const state = { holdings: [], selected: null, history: [], alerts: [], alertKeys: new Set(), alertsError: null };
 const fmt = new Intl.NumberFormat('en-US');
 const $ = (selector) => document.querySelector(selector);
 // the latest alerts within the limit the page keeps, and, kept apart, the latest breaches of the agreement: a run of
@@ -231,10 +232,18 @@ function useToken(token) {
   refreshAll();
 }
 
+/**
+ * A holding's path under /api/holdings, or null for one whose investor or security id is '.' or '..': the URL standard
+ * takes such a segment out of a path (%2E too), so that the browser would ask for another holding's answer, or no
+ * endpoint's, and show it as this one's.
+ */
 function holdingPath(holding) {
   const [investor, security] = holding.split('/');
+  if ([investor, security].some((id) => id === '.' || id === '..')) return null;
   return `/api/holdings/${encodeURIComponent(investor)}/${encodeURIComponent(security)}`;
 }
+const NOT_BY_PATH = "not shown: a browser cannot ask for a holding whose id is '.' or '..' by its path (the API "
+  + 'answers it to other clients)';
 
 async function refreshHealth() {
   try {
@@ -451,6 +460,13 @@ async function refreshHistory() {
   if (!state.selected) return;
   const asked = ++historyAsked;
   const holding = state.selected;
+  if (!holdingPath(holding)) {
+    state.history = [];
+    historyOf = holding;
+    $('#chart-error').hidden = true;
+    renderChart(NOT_BY_PATH);
+    return;
+  }
   let history;
   try {
     history = await getJson(`${holdingPath(holding)}/history`);
@@ -477,6 +493,12 @@ async function refreshReservations() {
   const asked = ++reservationsAsked;
   const holding = state.selected;
   const body = $('#reservations tbody');
+  if (!holdingPath(holding)) {
+    reservationsOf = holding;
+    markFresh('reservations');
+    body.innerHTML = `<tr><td colspan="8" class="muted">${esc(NOT_BY_PATH)}</td></tr>`;
+    return;
+  }
   let reservations;
   try {
     reservations = await getJson(`${holdingPath(holding)}/reservations`);
@@ -756,12 +778,17 @@ function renderAlerts() {
   // the page holds the latest alerts only (what it loaded, then what came live), not a count since the start
   pill.textContent = state.alerts.length
     ? `alerts: latest ${state.alerts.length}${breaches ? ` (${breaches} breach${breaches > 1 ? 'es' : ''})` : ''}`
-    : 'alerts: none recent';
+    : state.alertsError ? 'alerts: not loaded' : 'alerts: none recent';
   pill.title = `the latest compliance alerts on this page: at most ${MAX_ALERTS} within the limit and, kept apart, `
     + `the latest ${MAX_BREACHES} breaches; /metrics counts every alert since each instance started `
     + '(lockup_guard_compliance_alerts_total)';
-  pill.className = 'pill ' + (breaches ? 'bad' : state.alerts.length ? 'warn' : 'ok');
-  if (!state.alerts.length) { list.innerHTML = '<li class="muted">no alerts</li>'; return; }
+  pill.className = 'pill ' + (breaches ? 'bad' : state.alerts.length || state.alertsError ? 'warn' : 'ok');
+  if (!state.alerts.length) {
+    // not "no alerts" when they could not be read (a token not given yet, the guard away): that would say none happened
+    list.innerHTML = state.alertsError ? `<li class="muted">alerts not loaded: ${esc(state.alertsError)}</li>`
+      : '<li class="muted">no alerts</li>';
+    return;
+  }
   list.innerHTML = state.alerts.map((a) => `<li class="alert ${a.breachesAgreement ? 'breach' : 'warning'}"
       data-execution-id="${esc(a.executionId)}" data-holding="${esc(a.investorId)}/${esc(a.securityId)}"
       data-breach="${a.breachesAgreement}">
@@ -779,13 +806,16 @@ async function loadAlerts() {
   const asked = ++alertsAsked;
   try {
     // the breaches apart: the latest alerts may all be within the limit, and the breaches older
-    const [alerts, breaches] = await Promise.all([getJson('/api/alerts?limit=100'),
+    const [alerts, breaches] = await Promise.all([getJson(`/api/alerts?limit=${MAX_ALERTS}`),
       getJson(`/api/alerts?breaches=true&limit=${MAX_BREACHES}`)]);
     if (asked !== alertsAsked) return; // a later load shows them (or the screen was cleared meanwhile)
+    state.alertsError = null;
     addAlerts([...alerts, ...breaches]);
     alertsRetry.reset();
   } catch (e) {
     if (asked !== alertsAsked) return;
+    state.alertsError = describe(e);
+    renderAlerts();
     if (e.status !== 401 && e.status !== 403) {
       setTimeout(() => { if (!document.hidden) loadAlerts(); }, alertsRetry.next());
     }
@@ -1013,6 +1043,7 @@ function clearScreen() {
   state.history = [];
   state.alerts = [];
   state.alertKeys.clear();
+  state.alertsError = null;
   alertsIncoming = [];
   clearTimeout(alertsTimer);
   alertsTimer = null;
