@@ -522,8 +522,11 @@ try {
     throw new Error('stale rows were taken away');
   }
   console.log('holdings that cannot be read:', (await page.locator('#holdings-stale').innerText()).trim());
+  // the selected holding's calendar, drawn from the same read, is dimmed with them
+  if (!await page.locator('#calendar.outdated').count()) throw new Error('the calendar is not marked out of date');
   await page.unroute(isHoldingsList);
   await page.locator('#holdings-stale').waitFor({ state: 'hidden', timeout: 15_000 });
+  if (await page.locator('#calendar.outdated').count()) throw new Error('the calendar is still marked out of date');
   await page.locator('#holdings tbody tr[data-holding="dutchess/CBYI"]').click(); // as above, before the fake goes
   await page.locator('#detail-title', { hasText: 'Holding dutchess/CBYI' }).waitFor({ timeout: 10_000 });
   await page.unroute(isUsed);

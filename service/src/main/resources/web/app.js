@@ -167,6 +167,10 @@ const staleness = { holdings: { since: null, updated: null }, reservations: { si
  * A read of the table {@code what} failed: what it shows is marked stale, with the error, until a read succeeds.
  * An empty table says the error instead.
  */
+// what else the page draws from a list, and is as out of date as it: the selected holding's calendar (its sold,
+// reserved and available now) comes from the holdings read
+const STALE_WITH = { holdings: ['#calendar'], reservations: [] };
+
 function markStale(what, e, empty) {
   const s = staleness[what];
   s.since = s.since || new Date();
@@ -174,13 +178,13 @@ function markStale(what, e, empty) {
   note.hidden = empty;
   note.textContent = `stale since ${clock(s.since)} — ${describe(e)}`;
   note.title = s.updated ? `last updated at ${clock(s.updated)}` : '';
-  $(`#${what}`).classList.toggle('outdated', !empty);
+  for (const shown of [`#${what}`, ...STALE_WITH[what]]) $(shown).classList.toggle('outdated', !empty);
 }
 
 function markFresh(what) {
   staleness[what] = { since: null, updated: new Date() };
   $(`#${what}-stale`).hidden = true;
-  $(`#${what}`).classList.remove('outdated');
+  for (const shown of [`#${what}`, ...STALE_WITH[what]]) $(shown).classList.remove('outdated');
 }
 
 /** {@code submit}: an order or what-if, for which a 403 says the token may read but not submit: polls go on. */
