@@ -109,6 +109,15 @@ try {
   const e1 = (await page.locator('#feed li[data-order-id="e1"]').innerText()).replace(/\s+/g, ' ');
   if (!e1.includes('BLOCKED') || !e1.includes('LOCKUP_ACTIVE')) throw new Error(`e1 shows ${e1}`);
   console.log('decision e1:', e1);
+  // and in the selected holding's own decisions, which lists that holding's alone
+  const own = page.locator('#holding-decisions li[data-order-id="e1"]');
+  await own.waitFor({ timeout: 30_000 });
+  const ownText = (await own.innerText()).replace(/\s+/g, ' ');
+  if (!ownText.includes('BLOCKED') || !ownText.includes('LOCKUP_ACTIVE')) throw new Error(`its own e1 shows ${ownText}`);
+  const ownHoldings = await page.locator('#holding-decisions li[data-order-id]')
+    .evaluateAll((items) => [...new Set(items.map((li) => li.dataset.holding))]);
+  if (ownHoldings.join() !== 'dutchess/CBYI') throw new Error(`the holding's decisions list ${ownHoldings}`);
+  console.log(`the holding's own decisions: ${await page.locator('#holding-decisions li[data-order-id]').count()}`);
   // and so are the fills and cancels the demo reported before the page opened
   await page.locator('#feed li.report').first().waitFor({ timeout: 30_000 });
   console.log('reports listed at load:', (await page.locator('#feed li.report').allInnerTexts())
@@ -121,6 +130,7 @@ try {
   await page.click('#submit');
   await page.locator('#order-result', { hasText: '"decision"' }).waitFor({ timeout: 30_000 });
   await page.locator(`#feed li[data-order-id="${orderId}"]`).waitFor({ timeout: 30_000 });
+  await page.locator(`#holding-decisions li[data-order-id="${orderId}"]`).waitFor({ timeout: 30_000 });
   console.log('live decision:', (await page.locator(`#feed li[data-order-id="${orderId}"]`).innerText()).replace(/\s+/g, ' '));
   const decided = JSON.parse(await page.locator('#order-result').innerText());
 
@@ -366,7 +376,8 @@ try {
     const listHeld = new Promise((resolve) => { releaseList = () => { released = true; resolve(); }; });
     let listAsked;
     const listAskedFor = new Promise((resolve) => { listAsked = resolve; });
-    const isDecisionList = (url) => url.pathname === '/api/decisions';
+    // the page-wide list (the selected holding's own is asked for by its investorId)
+    const isDecisionList = (url) => url.pathname === '/api/decisions' && !url.searchParams.has('investorId');
     await page.route(isDecisionList, async (route) => {
       listAsked();
       if (listed === 'hung' && released) return route.fallback(); // the list asked for after that is answered

@@ -161,7 +161,8 @@ function describe(e) {
 function clock(date) { return `${date.toISOString().slice(11, 19)} UTC`; }
 
 // Since when each table (holdings, reservations) has failed to update, and when it last did
-const staleness = { holdings: { since: null, updated: null }, reservations: { since: null, updated: null } };
+const staleness = { holdings: { since: null, updated: null }, reservations: { since: null, updated: null },
+  'holding-decisions': { since: null, updated: null } };
 
 /**
  * A read of the table {@code what} failed: what it shows is marked stale, with the error, until a read succeeds.
@@ -169,7 +170,7 @@ const staleness = { holdings: { since: null, updated: null }, reservations: { si
  */
 // what else the page draws from a list, and is as out of date as it: the selected holding's calendar (its sold,
 // reserved and available now) comes from the holdings read
-const STALE_WITH = { holdings: ['#calendar'], reservations: [] };
+const STALE_WITH = { holdings: ['#calendar'], reservations: [], 'holding-decisions': [] };
 
 function markStale(what, e, empty) {
   const s = staleness[what];
@@ -443,12 +444,16 @@ async function select(holding) {
     staleness.reservations = { since: null, updated: null };
     markFresh('reservations');
     $('#reservations tbody').innerHTML = '<tr><td colspan="8" class="muted">loading…</td></tr>';
+    holdingDecisionsOf = null;
+    staleness['holding-decisions'] = { since: null, updated: null };
+    markFresh('holding-decisions');
+    $('#holding-decisions').innerHTML = '<li class="muted">loading…</li>';
   }
   $('#detail').hidden = false;
   // ids hold no '/': the holding's two, each isolated
   $('#detail-title').innerHTML = `Holding ${holding.split('/').map(idText).join('/')}`;
   renderCalendar(); // from the list already read: under this title at once, never the holding shown before
-  await Promise.all([refreshHistory(), refreshReservations()]);
+  await Promise.all([refreshHistory(), refreshReservations(), refreshHoldingDecisions()]);
   renderCalendar();
 }
 
@@ -531,7 +536,48 @@ async function refreshReservations() {
     + (more > 0 ? `<tr class="more"><td colspan="8" class="muted">and ${shares(more)} more, newer (the API's `
       + '/reservations of the holding lists every one)</td></tr>' : '');
 }
-const refreshSelectedSoon = throttle(() => { refreshHistory(); refreshReservations(); }, 300);
+/**
+ * The selected holding's decisions, newest first: the latest this instance keeps of it (its API lists them by the
+ * query, which a holding whose id is '.' or '..' can be asked for by, unlike a path). The page-wide feed shows every
+ * holding's latest, where one holding's may be out of sight.
+ */
+async function refreshHoldingDecisions() {
+  if (!state.selected) return;
+  const asked = ++holdingDecisionsAsked;
+  const holding = state.selected;
+  const [investor, security] = holding.split('/');
+  const list = $('#holding-decisions');
+  let decisions;
+  try {
+    decisions = await getJson(`/api/decisions?investorId=${encodeURIComponent(investor)}`
+      + `&securityId=${encodeURIComponent(security)}&limit=${HOLDING_DECISIONS}`);
+  } catch (e) {
+    if (asked !== holdingDecisionsAsked) return;
+    const empty = holdingDecisionsOf !== holding;
+    markStale('holding-decisions', e, empty);
+    if (empty) list.innerHTML = `<li class="muted">not loaded: ${esc(describe(e))}</li>`;
+    return;
+  }
+  if (asked !== holdingDecisionsAsked) return;
+  holdingDecisionsOf = holding;
+  markFresh('holding-decisions');
+  list.innerHTML = decisions.length ? '' : '<li class="muted">no decisions of it listed (this instance keeps the '
+    + 'newest 1,000 of all holdings)</li>';
+  for (const d of decisions) {
+    const item = document.createElement('li');
+    item.dataset.orderId = d.orderId;
+    item.dataset.holding = `${d.investorId}/${d.securityId}`;
+    if (d.repeated) item.classList.add('repeated');
+    item.innerHTML = decisionHtml(d);
+    list.appendChild(item);
+  }
+}
+const HOLDING_DECISIONS = 50;
+let holdingDecisionsAsked = 0;
+let holdingDecisionsOf = null;
+
+const refreshSelectedSoon = throttle(() => { refreshHistory(); refreshReservations(); refreshHoldingDecisions(); },
+  300);
 
 function renderCalendar() {
   const p = state.holdings.find((h) => key(h) === state.selected);
@@ -649,12 +695,17 @@ function renderDecision(d, prepend) {
   const item = feedItem({ orderId: d.orderId });
   // a retry answered with the order's first decision: no second approval, and no shares counted again
   if (d.repeated) item.classList.add('repeated');
-  item.innerHTML = `<span class="when">${when(d.at)}</span>
+  item.innerHTML = decisionHtml(d);
+  addToFeed(item, prepend);
+}
+
+/** A decision's row: when, the outcome, the order, its reasons and what the holding allowed then. */
+function decisionHtml(d) {
+  return `<span class="when">${when(d.at)}</span>
     <span class="badge ${esc(d.decision)}">${esc(d.decision)}</span>
     <span><b>${idText(d.orderId)}</b>${d.repeated ? ' <span class="retry" title="a resend of this order, answered with its first decision">retry</span>' : ''} ${idText(d.investorId)}/${idText(d.securityId)} ${esc(d.kind || '?')} ${shares(d.quantity)}
       ${d.reasons.length ? `<div class="reasons">${esc(d.reasons.join(', '))}</div>` : ''}</span>
     <span class="when">max now ${shares(d.maxAllowedNow)}</span>`;
-  addToFeed(item, prepend);
 }
 
 /** A fill or cancel as the guard took it: what its reservation covered or gave back. */
@@ -1054,6 +1105,9 @@ function clearScreen() {
   holdingRows.clear();
   historyOf = null;
   reservationsOf = null;
+  holdingDecisionsAsked++;
+  holdingDecisionsOf = null;
+  $('#holding-decisions').innerHTML = '';
   $('#holdings tbody').innerHTML = '<tr><td colspan="11" class="muted">no holdings yet</td></tr>';
   $('#detail').hidden = true;
   $('#detail-title').textContent = 'Holding';
@@ -1093,5 +1147,7 @@ refreshAll();
 // no polls from a hidden tab: it is brought up to date when shown
 setInterval(() => { if (!document.hidden) refreshHealth(); }, 5000);
 setInterval(() => { if (!auth.waiting && !document.hidden) refreshHoldings(); }, 5000);
-setInterval(() => { if (!auth.waiting && !document.hidden) refreshReservations(); }, 5000);
+setInterval(() => {
+  if (!auth.waiting && !document.hidden) { refreshReservations(); refreshHoldingDecisions(); }
+}, 5000);
 setInterval(tickCountdowns, 1000);
