@@ -1,12 +1,15 @@
 package com.lockupguard.tools.cli;
 
 import com.lockupguard.cli.ShutdownHandshake;
+import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.tools.embedded.EmbeddedKafkaCluster;
 import com.lockupguard.tools.embedded.FreePorts;
+import com.lockupguard.tools.registry.SchemaRegistryServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,12 +17,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code broker --nodes 3}: a real KRaft cluster in this process, until Ctrl-C. */
+/**
+ * {@code broker --nodes 3}: a real KRaft cluster in this process, until Ctrl-C, with a schema registry beside it: a
+ * guard ({@code run}) and {@code produce} need both, and without one here the only other was the demo's, beside a
+ * second broker and a guard of its own.
+ */
 @Command(name = "broker",
         mixinStandardHelpOptions = true,
         description = "Runs a real Kafka cluster (KRaft; with more than one node, that many brokers beside a separate "
-                + "controller) in this process, on loopback, in a temporary directory removed on exit, and prints its "
-                + "bootstrap servers. For developers without Docker.")
+                + "controller) in this process, on loopback, in a temporary directory removed on exit, and a schema "
+                + "registry beside it (in memory, Confluent's REST API), and prints their bootstrap.servers and "
+                + "schema.registry.url, for run and produce. For developers without Docker.")
 final class BrokerCommand implements Callable<Integer> {
 
     /** How long Ctrl-C waits for the brokers to stop and their data to be deleted. */
@@ -33,8 +41,13 @@ final class BrokerCommand implements Callable<Integer> {
             + "ports.")
     private int port;
 
-    @Option(names = "--endpoints-file", paramLabel = "FILE", description = "Write bootstrap.servers here when up "
-            + "(a file left there by an earlier run is removed at start); deleted on exit.")
+    @Option(names = "--registry-port", defaultValue = "0", description = "Port of the schema registry on "
+            + "127.0.0.1 (0, the default: any free port).")
+    private int registryPort;
+
+    @Option(names = "--endpoints-file", paramLabel = "FILE", description = "Write bootstrap.servers and "
+            + "schema.registry.url here when up, one line each (a file left there by an earlier run is removed at "
+            + "start); deleted on exit.")
     private Path endpointsFile;
 
     @Spec
@@ -52,15 +65,21 @@ final class BrokerCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--nodes " + nodes + ": a cluster needs at least "
                         + "one broker");
             }
-            new PortOptions(spec).require("--port", FreePorts.LOOPBACK, port, nodes);
-            try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(nodes, port, Map.of())) {
+            new PortOptions(spec).require("--port", FreePorts.LOOPBACK, port, nodes)
+                    .require("--registry-port", FreePorts.LOOPBACK, registryPort, 1);
+            try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(nodes, port, Map.of());
+                    SchemaRegistryServer registry = new SchemaRegistryServer.Builder(InMemorySchemaRegistry.scope(
+                            "broker-" + UUID.randomUUID())).port(registryPort).start()) {
                 out.println("bootstrap.servers=" + cluster.bootstrapServers());
-                out.println(nodes + " broker(s) up; Ctrl-C to stop and delete their data");
+                out.println("schema.registry.url=" + registry.url());
+                out.println(nodes + " broker(s) up, and a schema registry (in memory); Ctrl-C to stop and delete "
+                        + "their data");
                 out.flush();
-                endpoints.write("bootstrap.servers=" + cluster.bootstrapServers() + "\n");
+                endpoints.write("bootstrap.servers=" + cluster.bootstrapServers() + "\nschema.registry.url="
+                        + registry.url() + "\n");
                 shutdown.awaitStop();
             }
-            out.println("stopped; the brokers' data is deleted");
+            out.println("stopped; the brokers' data and the registry's schemas are deleted");
             out.flush();
         }
         return 0;

@@ -3,6 +3,10 @@ package com.lockupguard.tools.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +42,14 @@ class BrokerShutdownIT {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
                     .until(() -> Files.readString(log).contains("broker(s) up"));
             assertThat(endpoints).content().startsWith("bootstrap.servers=").isNotEqualTo(STALE);
+            // and a schema registry beside the brokers, which run and produce need too, answering Confluent's API
+            String registry = Files.readAllLines(endpoints).get(1);
+            assertThat(registry).startsWith("schema.registry.url=http://127.0.0.1:");
+            HttpResponse<String> subjects = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    registry.substring("schema.registry.url=".length()) + "/subjects")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(subjects.statusCode()).isEqualTo(200);
+            assertThat(subjects.body()).isEqualTo("[]");
             // when it is stopped (Ctrl-C)
             broker.destroy();
             assertThat(broker.waitFor(90, TimeUnit.SECONDS)).isTrue();
