@@ -118,6 +118,14 @@ public final class GuardService implements AutoCloseable {
 
     /** A service for {@code config}, not yet started; {@code observer} sees every decision. */
     public static GuardService create(GuardConfig config, DecisionObserver observer) {
+        if (config.groupInstanceId().isEmpty()) {
+            // README recommends one; without it, the stall below went unexplained in the log (a review, killing one
+            // of three instances)
+            LOG.warn("no group.instance.id: an instance killed and started again within session.timeout.ms (45 s by "
+                    + "default) waits for the killed member's session to end before it decides again, and so does "
+                    + "every other instance of this guard, their own holdings included (36-52 s seen); give each "
+                    + "instance a group.instance.id of its own, the same at every start (README, 'Scaling out')");
+        }
         Set<String> unknown = ClientSettings.unknown(config);
         if (!unknown.isEmpty()) {
             // Kafka's clients mention what they did not use at INFO, each client apart, and not the guard's own

@@ -190,14 +190,28 @@ class GuardServiceTest {
                 "producer.linger.ms", "5");
 
         // when run makes the guard, then the operator is warned of both, by name, once
-        assertThat(warningsWhenMadeWith(settings)).containsExactly("settings neither the guard nor Kafka's clients "
-                + "know, so without effect (misspelt?): comit.interval.ms, producer.lingr.ms");
+        assertThat(warningsWhenMadeWith(settings)).filteredOn(warning -> !warning.startsWith("no group.instance.id"))
+                .containsExactly("settings neither the guard nor Kafka's clients know, so without effect (misspelt?): "
+                        + "comit.interval.ms, producer.lingr.ms");
+    }
+
+    @Test
+    void shouldWarnThatAnInstanceKilledAndStartedAgainWaitsForItsSessionWithoutAGroupInstanceId() {
+        // given no group.instance.id, as a first deployment has (README recommends one)
+        Map<String, String> settings = Map.of();
+
+        // when run makes the guard, then the operator is told what it costs and what to set
+        assertThat(warningsWhenMadeWith(settings)).singleElement().asString().startsWith("no group.instance.id: an "
+                + "instance killed and started again within session.timeout.ms (45 s by default) waits for the "
+                + "killed member's session to end").endsWith("give each instance a group.instance.id of its own, the "
+                + "same at every start (README, 'Scaling out')");
     }
 
     @Test
     void shouldNotWarnOfSettingsWhenAllAreKnown() {
-        // given only settings the guard or Kafka's clients know
-        Map<String, String> settings = Map.of("commit.interval.ms", "50", "producer.linger.ms", "5");
+        // given only settings the guard or Kafka's clients know, a group.instance.id among them
+        Map<String, String> settings = Map.of("commit.interval.ms", "50", "producer.linger.ms", "5",
+                "group.instance.id", "guard-1");
 
         // when run makes the guard, then nothing is worth a warning
         assertThat(warningsWhenMadeWith(settings)).isEmpty();

@@ -351,6 +351,9 @@ final class DemoCommand implements Callable<Integer> {
         settings.put(GuardConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
         settings.put(GuardConfig.STATE_DIR_CONFIG, stateDir.toString());
         settings.put(GuardConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
+        // one instance on a broker of its own, gone with it: nothing ever waits for its session, of which a guard
+        // without an id warns
+        settings.put("group.instance.id", "lockup-guard-demo-1");
         settings.put(GuardConfig.TOPICS_PARTITIONS_CONFIG, Integer.toString(partitions));
         // the demo replays 2003: the orders keep their recorded event times
         settings.put(GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG, GuardConfig.CREATE_TIME);
