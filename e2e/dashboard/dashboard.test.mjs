@@ -360,6 +360,23 @@ try {
   await page.locator('#chart path.released').waitFor({ timeout: 30_000 });
   console.log("ids '.' and '..': listed, their chart and reservations not asked for");
 
+  // a filter keeps in sight only the holdings whose ids hold its text, says how many, and lets every one back
+  const rowsShown = () => page.locator('#holdings tbody tr[data-holding]:visible').evaluateAll((rows) =>
+    rows.map((row) => row.dataset.holding));
+  const every = await rowsShown();
+  await page.fill('#holding-filter', 'DUTCH');
+  await waitUntil('the filter applied', async () => (await rowsShown()).join() === 'dutchess/CBYI');
+  const counted = (await page.locator('#holding-count').innerText()).trim();
+  if (counted !== `1 of ${every.length} holdings`) throw new Error(`the filter counts '${counted}'`);
+  await page.fill('#holding-filter', 'no-such-holding-zz');
+  await waitUntil('nothing shown', async () => (await rowsShown()).length === 0);
+  if (!(await page.locator('#holding-count').innerText()).includes('none holds that text')) {
+    throw new Error(`a filter matching nothing counts '${await page.locator('#holding-count').innerText()}'`);
+  }
+  await page.fill('#holding-filter', '');
+  await waitUntil('every holding shown again', async () => (await rowsShown()).length === every.length);
+  console.log(`holdings filter: 1 of ${every.length} for 'DUTCH', none for another text, all again when cleared`);
+
   // the new counters are scraped, at 0 where nothing happened
   const metrics = await (await fetch(new URL('metrics', base), authorized)).text();
   for (const series of ['lockup_guard_execution_reports_total{result="APPLIED"}',

@@ -372,11 +372,30 @@ function showSelected(entry, selected) {
   if (selected) entry.row.setAttribute('aria-current', 'true'); else entry.row.removeAttribute('aria-current');
 }
 
+/** The filter typed above the holdings, lower-cased: a row is shown when its investor/security holds it. */
+let holdingFilter = '';
+
+/** Shows the rows the filter lets through, and says how many of how many. */
+function filterHoldings() {
+  let shown = 0;
+  for (const [holding, entry] of holdingRows) {
+    entry.row.hidden = !holding.toLowerCase().includes(holdingFilter);
+    if (!entry.row.hidden) shown++;
+  }
+  $('#holding-count').textContent = holdingFilter
+    ? `${fmt.format(shown)} of ${fmt.format(holdingRows.size)} holdings${shown ? '' : ': none holds that text'}` : '';
+}
+$('#holding-filter').addEventListener('input', (e) => {
+  holdingFilter = e.target.value.trim().toLowerCase();
+  filterHoldings();
+});
+
 function renderHoldings() {
   const body = $('#holdings tbody');
   if (!state.holdings.length) {
     holdingRows.clear();
     body.innerHTML = '<tr><td colspan="11" class="muted">no holdings yet</td></tr>';
+    filterHoldings();
     renderCalendar(); // a holding selected before is not listed any more: none of its dates stay
     return;
   }
@@ -397,6 +416,7 @@ function renderHoldings() {
     if (entry.row === next) next = next.nextElementSibling;
     else body.insertBefore(entry.row, next); // a new holding (the list is sorted: rows shown do not move)
   }
+  filterHoldings(); // a holding listed since is filtered as the others are
   renderCalendar();
 }
 
@@ -423,7 +443,12 @@ $('#holdings tbody').addEventListener('keydown', (e) => {
     select(row.dataset.holding);
   } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
     e.preventDefault();
-    (e.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling)?.focus();
+    // the next row shown: those the filter hides are passed over
+    let to = row;
+    do {
+      to = e.key === 'ArrowDown' ? to.nextElementSibling : to.previousElementSibling;
+    } while (to && to.hidden);
+    to?.focus();
   }
 });
 
@@ -1103,6 +1128,7 @@ function clearScreen() {
   clearTimeout(alertsTimer);
   alertsTimer = null;
   holdingRows.clear();
+  filterHoldings();
   historyOf = null;
   reservationsOf = null;
   holdingDecisionsAsked++;
