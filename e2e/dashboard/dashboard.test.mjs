@@ -164,6 +164,15 @@ try {
   await page.waitForTimeout(1_000);
   if (postsTo('/api/what-if').length !== asked) throw new Error('a what-if with no quantity was sent');
   console.log('a what-if with no quantity: not sent');
+  // a quantity past 2^53 is sent as typed, not rounded to the nearest number JavaScript has
+  await page.fill('input[name="quantity"]', '9007199254740993');
+  const bigAsked = postsTo('/api/what-if').length;
+  await page.click('#what-if');
+  await waitUntil('the large what-if sent', async () => postsTo('/api/what-if').length === bigAsked + 1);
+  const bigBody = postsTo('/api/what-if').at(-1).body;
+  if (!bigBody.includes('"quantity":9007199254740993}')) throw new Error(`a quantity of 9007199254740993 went as ${bigBody}`);
+  await page.locator('#order-result', { hasText: '"decision"' }).waitFor({ timeout: 30_000 });
+  console.log('a quantity past 2^53: sent as typed');
   // a double click on 'Submit order' sends one order, with an id the page made (over plain http too, where
   // crypto.randomUUID is missing), and once it is decided the next order gets a new one
   await page.evaluate(() => Object.defineProperty(crypto, 'randomUUID', { value: undefined, configurable: true }));

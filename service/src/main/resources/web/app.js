@@ -1037,10 +1037,21 @@ function orderFromForm() {
   const form = new FormData(orderForm);
   const order = {
     investorId: form.get('investorId'), securityId: form.get('securityId'), kind: form.get('kind'),
-    quantity: Number(form.get('quantity')),
+    quantity: form.get('quantity').trim(),
   };
   if (form.get('orderId')) order.orderId = form.get('orderId');
   return order;
+}
+
+/**
+ * The order as JSON, its quantity as typed when that is an integer: a JavaScript number past 2^53 is rounded
+ * (9007199254740993 was sent as 9007199254740992), and the guard reads every digit.
+ */
+function orderJson(order) {
+  const { quantity, ...rest } = order;
+  const digits = /^[+-]?\d+$/.test(quantity) ? quantity.replace(/^\+/, '').replace(/^(-?)0+(?=\d)/, '$1')
+    : JSON.stringify(Number(quantity));
+  return `${JSON.stringify(rest).slice(0, -1)},"quantity":${digits}}`;
 }
 
 /** Whether an order's answer is final: decided, or refused for what it is (a resend would be refused alike). */
@@ -1080,7 +1091,7 @@ async function sendOrder(real) {
   formBusy(true);
   try {
     const decision = await getJson(real ? '/api/orders' : '/api/what-if', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(order), submit: true,
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: orderJson(order), submit: true,
     });
     result.textContent = JSON.stringify(decision, null, 2);
     if (real) forgetGeneratedId(field);
