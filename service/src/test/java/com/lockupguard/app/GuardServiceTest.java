@@ -204,7 +204,16 @@ class GuardServiceTest {
         assertThat(warningsWhenMadeWith(settings)).singleElement().asString().startsWith("no group.instance.id: an "
                 + "instance killed and started again within session.timeout.ms (45 s by default) waits for the "
                 + "killed member's session to end").endsWith("give each instance a group.instance.id of its own, the "
-                + "same at every start (README, 'Scaling out')");
+                + "same at every start (README, 'Running against a Kafka cluster')");
+    }
+
+    @Test
+    void shouldNotWarnOfAMissingGroupInstanceIdUnderTheStreamsGroupProtocol() {
+        // given the streams group protocol, under which a killed member's return holds up only its own tasks
+        Map<String, String> settings = Map.of("group.protocol", "streams");
+
+        // when run makes the guard, then there is nothing to warn of
+        assertThat(warningsWhenMadeWith(settings)).isEmpty();
     }
 
     @Test
