@@ -9,8 +9,8 @@ import org.apache.kafka.common.Uuid;
  * A topic the guard writes deleted and created again between two looks of its {@link TopicWatch} (by {@code produce},
  * or another program that creates the topics it is given). Unlike one deleted and not created again
  * ({@link DeletedOutputs}), it holds up nothing: seen on a broker, the guard went on deciding onto the new topic. But
- * every record the old topic held is gone, and readers whose positions were on the old topic may skip the new one's
- * first records. The decisions stay right (the state behind them is in the changelogs), so the guard logs it and counts
+ * every record the old topic held is gone, and so are the consumer groups' committed positions on it: a group reading
+ * with auto.offset.reset=latest never reads what the guard wrote to the new topic before it came back. The decisions stay right (the state behind them is in the changelogs), so the guard logs it and counts
  * it, as it does a retention that would lose records, and does not stop.
  */
 final class RecreatedOutputs {
@@ -32,11 +32,12 @@ final class RecreatedOutputs {
                 .map(topic -> new Recreated(topic.getKey(), String.format(Locale.ROOT,
                         "a topic the guard writes was deleted and created again while it ran: '%s' (topic id %s, "
                         + "now %s). Every record it held before is gone with the old topic; the guard goes on "
-                        + "writing to the new one, which holds only what it wrote since. A reader whose position was "
-                        + "on the old topic starts again where its auto.offset.reset says when that position lies "
-                        + "beyond the new topic's end (latest: after what the guard wrote since), and skips the new "
-                        + "topic's records before it otherwise. Counted in lockup_guard_topic_problems for %d "
-                        + "minutes.", topic.getKey(), before.get(topic.getKey()), topic.getValue(),
+                        + "writing to the new one, which holds only what it wrote since. Kafka deleted the consumer "
+                        + "groups' committed positions on it too: a group that reads it starts again where its "
+                        + "auto.offset.reset says (latest: after what the guard wrote since, which it never reads), "
+                        + "and a reader running meanwhile reads on from the position it held. Counted in "
+                        + "lockup_guard_topic_problems for %d minutes.", topic.getKey(), before.get(topic.getKey()),
+                        topic.getValue(),
                         TopicWatch.RECREATED_COUNTED_FOR.toMinutes())))
                 .toList();
     }
