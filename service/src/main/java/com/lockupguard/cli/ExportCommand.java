@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
                     + "first. Every agreement version is held in memory meanwhile.",
             "Settings as for `run` (--config, LOCKUP_GUARD_* environment, --set). Records the guard dead-letters "
                     + "before deciding them (unreadable, tombstones, misrouted) are left out and named on stderr, "
-                    + "and the exit code is then 1; versions it rejected are left out, as they changed nothing. "
+                    + "and the exit code is then 1, as it is when the retention deletes records before the export "
+                    + "reads them (named too); versions it rejected are left out, as they changed nothing. "
                     + "Exit code 2 on a usage or I/O error, a missing topic, or when Kafka or the schema registry "
                     + "cannot be read (Kafka not answering within 10 s at the start, or nothing read for 30 s)."
         })
@@ -145,13 +146,16 @@ public final class ExportCommand implements Callable<Integer> {
             return LockupGuardCli.EXIT_USAGE;
         }
         err.println(String.format(Locale.ROOT, "exported %,d agreement versions, %,d orders and %,d execution reports"
-                + "%s%s%s", counts.agreements(), counts.orders(), counts.executions(),
+                + "%s%s%s%s", counts.agreements(), counts.orders(), counts.executions(),
                 end == null ? "" : " stamped up to " + IsoInstant.format(end),
                 counts.rejectedAgreements() == 0 ? "" : String.format(Locale.ROOT, "; left out %,d agreement versions "
                         + "the guard rejected", counts.rejectedAgreements()),
                 counts.skipped() == 0 ? "" : String.format(Locale.ROOT, "; left out %,d records the guard "
-                        + "dead-letters (above)", counts.skipped())));
-        return counts.skipped() == 0 ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
+                        + "dead-letters (above)", counts.skipped()),
+                counts.deletedUnread() == 0 ? "" : String.format(Locale.ROOT, "; %,d offsets of the inputs were "
+                        + "deleted before the export read them (above): the timeline lacks their records",
+                        counts.deletedUnread())));
+        return counts.skipped() == 0 && counts.deletedUnread() == 0 ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
     }
 
     private static RecordedInputs.Counts export(GuardConfig config, List<HoldingKey> holdings, Instant until,

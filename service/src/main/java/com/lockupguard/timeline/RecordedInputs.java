@@ -37,7 +37,9 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
@@ -88,7 +90,13 @@ public final class RecordedInputs {
      * How many lines of each type were written; how many agreement versions the guard rejected (left out: they
      * changed nothing); how many records were left out and said.
      */
-    public record Counts(long agreements, long rejectedAgreements, long orders, long executions, long skipped) {
+    public record Counts(long agreements, long rejectedAgreements, long orders, long executions, long skipped,
+            long deletedUnread) {
+
+        /** Counts of an export no record of which was deleted before it was read. */
+        public Counts(long agreements, long rejectedAgreements, long orders, long executions, long skipped) {
+            this(agreements, rejectedAgreements, orders, executions, skipped, 0);
+        }
     }
 
     private static final int AGREEMENTS = 0;
@@ -96,6 +104,8 @@ public final class RecordedInputs {
     private static final int ORDERS = 2;
     private static final int EXECUTIONS = 3;
     private static final int SKIPPED = 4;
+    /** Offsets of the inputs deleted (the retention) between the start of the export and its reading them. */
+    private static final int DELETED = 5;
     private static final Duration POLL = Duration.ofMillis(200);
 
     /**
@@ -113,7 +123,7 @@ public final class RecordedInputs {
     private final Duration timeout;
     private final Function<Properties, Consumer<byte[], byte[]>> consumers;
     private final int held;
-    private final long[] counts = new long[5];
+    private final long[] counts = new long[6];
     private final SendLimit limit;
     /** The keys of the holdings to export, as UTF-8; every holding's when empty. */
     private final List<byte[]> holdings;
@@ -158,9 +168,10 @@ public final class RecordedInputs {
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-        // a position the topic no longer has, its records deleted under the export (the retention), goes on from the
-        // first record kept: Kafka's default, latest, went on from the end, and left every record between out
-        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // a position the topic no longer has, its records deleted under the export (the retention), is met here, to go
+        // on from the first record kept and say what was lost: Kafka's default, latest, went on from the partition's
+        // end, leaving out every record kept after the deleted ones without a word
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         // a topic named wrongly is said to be missing, not created empty by a broker that creates what is asked for
         properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         try (Consumer<byte[], byte[]> consumer = consumers.apply(properties)) {
@@ -182,7 +193,7 @@ public final class RecordedInputs {
             Deserializer<String> keys = new Utf8KeyDeserializer(); // as the guard reads its inputs' keys
             Progress progress = new Progress(consumer, partitions, ends, sink);
             while (true) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                for (ConsumerRecord<byte[], byte[]> record : poll(consumer, ends, sink)) {
                     if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))
                             && isWanted(record)) {
                         Read read = orderLine(record, values, keys, all.size(), sink);
@@ -205,9 +216,8 @@ public final class RecordedInputs {
                 }
                 progress.check();
                 if (!emitWhileEveryPartitionHasAHead(agreements, orders, partitions, progress, sink)) {
-                    progress.warnOfRecordsDeletedMeanwhile();
                     return new Counts(counts[AGREEMENTS], counts[REJECTED], counts[ORDERS], counts[EXECUTIONS],
-                            counts[SKIPPED]);
+                            counts[SKIPPED], counts[DELETED]);
                 }
             }
         }
@@ -261,7 +271,7 @@ public final class RecordedInputs {
         Map<Integer, List<Read>> bySource = new TreeMap<>();
         Progress progress = new Progress(consumer, partitions, ends, sink);
         while (!partitions.stream().allMatch(progress::isRead)) {
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+            for (ConsumerRecord<byte[], byte[]> record : poll(consumer, ends, sink)) {
                 if (record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))
                         || !isWanted(record)) {
                     continue;
@@ -280,7 +290,6 @@ public final class RecordedInputs {
             }
             progress.check();
         }
-        progress.warnOfRecordsDeletedMeanwhile();
         Map<Integer, ArrayDeque<Read>> queues = new HashMap<>();
         bySource.forEach((partition, reads) -> {
             List<Read> inOrder = reads.stream().sorted(SOURCE_ORDER).takeWhile(read -> read.timestamp() <= until)
@@ -414,6 +423,40 @@ public final class RecordedInputs {
                 .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
     }
 
+    /**
+     * The records of the next poll. A position a partition no longer has (its records up to there deleted by the
+     * retention since the export started, {@code auto.offset.reset=none}) goes on from the first record kept, the
+     * offsets lost before {@code ends} said and counted; one beyond the partition's end (the topic deleted and created
+     * again under the export) stops it.
+     */
+    private ConsumerRecords<byte[], byte[]> poll(Consumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends,
+            Sink sink) {
+        try {
+            return consumer.poll(POLL);
+        } catch (OffsetOutOfRangeException e) {
+            Map<TopicPartition, Long> kept = consumer.beginningOffsets(e.offsetOutOfRangePartitions().keySet(),
+                    timeout);
+            e.offsetOutOfRangePartitions().forEach((partition, position) -> {
+                long first = kept.get(partition);
+                if (position > first) {
+                    throw new IllegalStateException(String.format(Locale.ROOT, "%s: the export read up to offset %d, "
+                            + "which the partition no longer has, though it keeps offset %d on: was the topic deleted "
+                            + "and created again while the export read it? Export again", partition, position,
+                            first));
+                }
+                long lostUpTo = Math.min(first, ends.getOrDefault(partition, first));
+                if (lostUpTo > position) {
+                    counts[DELETED] += lostUpTo - position;
+                    sink.skipped(partition + "@" + position, String.format(Locale.ROOT, "offsets %d to %d were "
+                            + "deleted (the topic's retention, or a deletion of records) before the export read them: "
+                            + "their records are not in the timeline", position, lostUpTo - 1));
+                }
+                consumer.seek(partition, first);
+            });
+            return ConsumerRecords.empty();
+        }
+    }
+
     /** Assigns {@code partitions} from their beginnings. */
     private static void startReading(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
         consumer.assign(partitions);
@@ -454,25 +497,6 @@ public final class RecordedInputs {
 
         boolean isRead(TopicPartition partition) {
             return consumer.position(partition, timeout) >= ends.get(partition);
-        }
-
-        /**
-         * Warns of each partition whose first records were deleted while it was read (by the topic's retention, or a
-         * deletion of records): those the export had not read by then are not in the timeline. It went on from the
-         * first record kept.
-         */
-        void warnOfRecordsDeletedMeanwhile() {
-            Map<TopicPartition, Long> now = consumer.beginningOffsets(partitions, timeout);
-            for (TopicPartition partition : partitions) {
-                long before = beginnings.getOrDefault(partition, 0L);
-                long deletedUpTo = Math.min(now.getOrDefault(partition, before), ends.get(partition));
-                if (deletedUpTo > before) {
-                    sink.warning(partition + "@" + before, String.format(Locale.ROOT, "offsets %d to %d were "
-                            + "deleted (the topic's retention, or a deletion of records) while the export read the "
-                            + "partition: the records there it had not read by then are not in the timeline", before,
-                            deletedUpTo - 1));
-                }
-            }
         }
 
         /** Fails when no partition not yet read has moved on for {@code timeout}. */

@@ -1,6 +1,7 @@
 package com.lockupguard.timeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,6 +36,7 @@ import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -69,8 +71,13 @@ class RecordedInputsTest {
     private Instant until;
     /** What the last export counted. */
     private RecordedInputs.Counts counts;
-    /** The first offset each partition keeps once its records are read: those before it deleted meanwhile. */
+    /**
+     * The first offset each partition keeps by the time the export first polls it, the records before it deleted
+     * after the export took its beginning: the poll fails with the position out of range, as Kafka's does.
+     */
     private Map<TopicPartition, Long> keptFromOnceRead = Map.of();
+    /** The position the poll says is out of range, when not where the export is: one the topic never had. */
+    private Long outOfRangeAt;
     /** The settings the last export's consumer was made with. */
     private Properties consumerSettings;
 
@@ -161,7 +168,11 @@ class RecordedInputsTest {
                 });
                 keptFromOnceRead.forEach((partition, first) -> {
                     if (partition.topic().equals(topic)) {
+                        // where the export is, before the deletion
+                        long position = outOfRangeAt != null ? outOfRangeAt : consumer.position(partition);
                         consumer.updateBeginningOffsets(Map.of(partition, first));
+                        consumer.setPollException(new OffsetOutOfRangeException("out of range",
+                                Map.of(partition, position)));
                     }
                 });
             });
@@ -311,8 +322,8 @@ class RecordedInputsTest {
     }
 
     @Test
-    void shouldWarnOfRecordsDeletedWhileAPartitionIsReadAndGoOnFromTheFirstRecordKept() throws Exception {
-        // given three orders on a partition, the first two of which are deleted by the retention as it is read
+    void shouldGoOnFromTheFirstRecordKeptAndNameTheOffsetsDeletedBeforeTheExportReadThem() throws Exception {
+        // given three orders on a partition, the first two of which the retention deletes before the export reads them
         String a = investorOn(0);
         audit(0, applied(agreement(a, "2003-04-28"), 10, 0, 0));
         order(0, 100, a + "/SEC", sale("a1", a));
@@ -321,14 +332,31 @@ class RecordedInputsTest {
         keptFromOnceRead = Map.of(new TopicPartition(ORDERS, 0), 2L);
 
         // when
-        export(1, 2);
+        List<JsonNode> lines = export(1, 2);
 
-        // then the partition is named with the offsets deleted, as those of them not read are not in the timeline
-        assertThat(warnings).containsExactly("orders-0@0: offsets 0 to 1 were deleted (the topic's retention, or a "
-                + "deletion of records) while the export read the partition: the records there it had not read by "
-                + "then are not in the timeline");
-        // and a position deleted under the consumer goes on from the first record kept, not from the end
-        assertThat(consumerSettings.getProperty("auto.offset.reset")).isEqualTo("earliest");
+        // then the export goes on from the first record kept, names the offsets lost and counts them
+        assertThat(idsOf(lines)).containsExactly("agreement " + a + "@1970-01-01T00:00:00.010Z", "order a3");
+        assertThat(skipped).containsExactly("orders-0@0: offsets 0 to 1 were deleted (the topic's retention, or a "
+                + "deletion of records) before the export read them: their records are not in the timeline");
+        assertThat(counts).isEqualTo(new RecordedInputs.Counts(1, 0, 1, 0, 0, 2));
+        // and a position deleted under the consumer is met by the export, not reset by the consumer to the end
+        assertThat(consumerSettings.getProperty("auto.offset.reset")).isEqualTo("none");
+    }
+
+    @Test
+    void shouldStopWhenThePartitionNoLongerHasAnOffsetTheExportReadPast() throws Exception {
+        // given a partition that, as the export reads it, no longer has offset 7, to which it read: the topic was
+        // deleted and created again under it
+        String a = investorOn(0);
+        audit(0, applied(agreement(a, "2003-04-28"), 10, 0, 0));
+        order(0, 100, a + "/SEC", sale("a1", a));
+        keptFromOnceRead = Map.of(new TopicPartition(ORDERS, 0), 0L);
+        outOfRangeAt = 7L;
+
+        // when, then it stops, saying so, rather than read the new topic as if it were the rest of the old
+        assertThatThrownBy(() -> export(1, 2)).isInstanceOf(IllegalStateException.class).hasMessage("orders-0: the "
+                + "export read up to offset 7, which the partition no longer has, though it keeps offset 0 on: was "
+                + "the topic deleted and created again while the export read it? Export again");
     }
 
     @Test
