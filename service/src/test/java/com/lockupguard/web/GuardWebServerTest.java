@@ -1576,7 +1576,7 @@ class GuardWebServerTest {
         HttpResponse<String> page = get("/");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<title>Lockup Guard</title>").doesNotContain("https://")
-                .contains("id=\"alerts\"").contains("id=\"reservations\"").contains("<th class=\"num\">reserved</th>");
+                .contains("id=\"alerts\"").contains("id=\"reservations\"").contains(">reserved</th>");
         assertThat(get("/app.js").body()).contains("new EventSource(`/api/events?ticket=").contains("/api/events/ticket")
                 .contains("sessionStorage").doesNotContain("localStorage")
                 .contains("addEventListener('alert'").contains("/api/alerts").contains("/reservations");
