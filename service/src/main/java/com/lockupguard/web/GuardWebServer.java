@@ -19,8 +19,8 @@ import com.lockupguard.security.Principal;
 import com.lockupguard.security.Role;
 import com.lockupguard.security.SseTickets;
 import io.javalin.Javalin;
-import io.javalin.http.Context;
 import io.javalin.http.ContentType;
+import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
@@ -57,8 +57,10 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +82,11 @@ public final class GuardWebServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GuardWebServer.class);
     /** Connections open at once; beyond them the server accepts no more until one closes. */
     static final int MAX_CONNECTIONS = 1024;
+    /**
+     * Connections one client address may have open at once, of the {@link #MAX_CONNECTIONS}: twice as many as orders
+     * may wait for their decisions, so that one trading system sending them, and reading besides, is not cut short.
+     */
+    static final int CONNECTIONS_PER_CLIENT = 256;
     /**
      * How long a connection may stay idle while the connections are at their limit: kept-alive connections that ask
      * nothing (one client's thousand, say) then make room for others within a second, not the usual idle timeout.
@@ -152,6 +159,7 @@ public final class GuardWebServer implements AutoCloseable {
     private Javalin app;
     private long maxRequestBytes;
     private RequestBodies bodies;
+    private final ConnectionsPerClient connectionsPerClient = new ConnectionsPerClient(CONNECTIONS_PER_CLIENT);
 
     public GuardWebServer(Settings settings, GuardMetrics metrics, ObjectMapper json) {
         this(settings, metrics, json, Clock.systemUTC());
@@ -212,6 +220,16 @@ public final class GuardWebServer implements AutoCloseable {
                 NetworkConnectionLimit limit = new NetworkConnectionLimit(MAX_CONNECTIONS, server);
                 limit.setEndPointIdleTimeout(IDLE_AT_THE_LIMIT.toMillis());
                 server.addBean(limit);
+                // a listener of each connector's connections (a bean of the server is not given them), the https
+                // one included, which is added after this
+                server.addEventListener(new LifeCycle.Listener() {
+                    @Override
+                    public void lifeCycleStarting(LifeCycle event) {
+                        for (Connector connector : server.getConnectors()) {
+                            connector.addEventListener(connectionsPerClient);
+                        }
+                    }
+                });
                 headers.watch(server);
             });
             // the https connector's configuration is a copy of this one, customizers included

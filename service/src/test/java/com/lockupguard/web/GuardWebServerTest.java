@@ -360,6 +360,39 @@ class GuardWebServerTest {
         }
     }
 
+    @Test
+    void shouldCloseTheConnectionsOneClientAddressOpensPastItsShareAndServeAnotherAddress() throws Exception {
+        // given one client address opening one connection more than an address may have, asking nothing on them
+        int port = URI.create(base).getPort();
+        List<java.net.Socket> opened = new ArrayList<>();
+        try {
+            for (int i = 0; i <= GuardWebServer.CONNECTIONS_PER_CLIENT; i++) {
+                opened.add(new java.net.Socket("127.0.0.1", port));
+            }
+            Thread.sleep(1_000); // the server has taken them all
+
+            // when another client address asks meanwhile
+            String answered;
+            try (java.net.Socket other = new java.net.Socket(java.net.InetAddress.getByName("127.0.0.1"), port,
+                    java.net.InetAddress.getByName("127.0.0.2"), 0)) {
+                answered = keptAliveGet(other);
+            }
+
+            // then one of the first address's is closed unanswered, the others stay open (within the header
+            // deadline), and the other address is served
+            long closed = 0;
+            for (java.net.Socket socket : opened) {
+                closed += closedWithin(socket, Duration.ofMillis(5)) ? 1 : 0;
+            }
+            assertThat(closed).isEqualTo(1);
+            assertThat(answered).startsWith("HTTP/1.1 200");
+        } finally {
+            for (java.net.Socket socket : opened) {
+                socket.close();
+            }
+        }
+    }
+
     /** Writes {@code headers} to {@code socket} a byte every 2 s, then X-Slow's value likewise, until it fails. */
     private static Thread trickle(java.net.Socket socket, String headers) {
         Thread thread = new Thread(() -> {

@@ -1,0 +1,72 @@
+package com.lockupguard.web;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.io.Connection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closes a connection that would give one client address more than {@code limit} open at once. The server's limit on
+ * connections is shared by every client: seen in a review, one address with no credential holding 1,200 connections,
+ * each sending its headers a byte at a time and opened again once the header deadline closed it, kept the server at
+ * that limit, and a health check from elsewhere waited 5-20 s for an answer or had none (an orchestrator's liveness
+ * probe then restarts the guard). With this, such a client holds its own share; the rest stay for the others.
+ */
+final class ConnectionsPerClient implements Connection.Listener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionsPerClient.class);
+
+    private final int limit;
+    private final Map<InetAddress, Integer> open = new ConcurrentHashMap<>();
+    /** Connections closed for their client's limit since the last warning, said at most once a minute. */
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong warnedAt = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    private static final long WARN_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
+    ConnectionsPerClient(int limit) {
+        this.limit = limit;
+    }
+
+    @Override
+    public void onOpened(Connection connection) {
+        InetAddress client = clientOf(connection);
+        if (client == null) {
+            return;
+        }
+        int now = open.merge(client, 1, Integer::sum);
+        if (now > limit) {
+            refused.incrementAndGet();
+            long last = warnedAt.get();
+            long at = System.nanoTime();
+            if (at - last >= WARN_EVERY_NANOS && warnedAt.compareAndSet(last, at)) {
+                LOG.warn("closed {} connection(s) past the {} one client address may have open to the web server "
+                        + "at once (now {}); a proxy in front of the guard gives all its clients its own address",
+                        refused.getAndSet(0), limit, client.getHostAddress());
+            }
+            connection.getEndPoint().close();
+        }
+    }
+
+    @Override
+    public void onClosed(Connection connection) {
+        InetAddress client = clientOf(connection);
+        if (client != null) {
+            open.computeIfPresent(client, (address, count) -> count <= 1 ? null : count - 1);
+        }
+    }
+
+    /** How many connections {@code client} has open, those being closed for its limit included. */
+    int openFrom(InetAddress client) {
+        return open.getOrDefault(client, 0);
+    }
+
+    private static InetAddress clientOf(Connection connection) {
+        SocketAddress remote = connection.getEndPoint().getRemoteSocketAddress();
+        return remote instanceof InetSocketAddress address ? address.getAddress() : null;
+    }
+}
