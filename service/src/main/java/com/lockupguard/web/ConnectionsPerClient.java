@@ -23,6 +23,11 @@ final class ConnectionsPerClient implements Connection.Listener {
 
     private final int limit;
     private final Map<InetAddress, Integer> open = new ConcurrentHashMap<>();
+    /**
+     * The connections counted in {@link #open}, each until it closes, with its client's address: a closed connection's
+     * end point no longer says it.
+     */
+    private final Map<Connection, InetAddress> counted = new ConcurrentHashMap<>();
     /** Connections closed for their client's limit since the last warning, said at most once a minute. */
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong warnedAt = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
@@ -38,29 +43,40 @@ final class ConnectionsPerClient implements Connection.Listener {
         if (client == null) {
             return;
         }
-        int now = open.merge(client, 1, Integer::sum);
-        if (now > limit) {
-            refused.incrementAndGet();
-            long last = warnedAt.get();
-            long at = System.nanoTime();
-            if (at - last >= WARN_EVERY_NANOS && warnedAt.compareAndSet(last, at)) {
-                LOG.warn("closed {} connection(s) past the {} one client address may have open to the web server "
-                        + "at once (now {}); a proxy in front of the guard gives all its clients its own address",
-                        refused.getAndSet(0), limit, client.getHostAddress());
+        boolean[] admitted = {false};
+        open.compute(client, (address, count) -> {
+            int now = count == null ? 0 : count;
+            if (now >= limit) {
+                return count;
             }
-            connection.getEndPoint().close();
+            admitted[0] = true;
+            return now + 1;
+        });
+        if (admitted[0]) {
+            // counted down when it closes: one refused here is not counted at all
+            counted.put(connection, client);
+            return;
         }
+        refused.incrementAndGet();
+        long last = warnedAt.get();
+        long at = System.nanoTime();
+        if (at - last >= WARN_EVERY_NANOS && warnedAt.compareAndSet(last, at)) {
+            LOG.warn("closed {} connection(s) past the {} one client address may have open to the web server at once "
+                    + "(now {}); a proxy in front of the guard gives all its clients its own address",
+                    refused.getAndSet(0), limit, client.getHostAddress());
+        }
+        connection.getEndPoint().close();
     }
 
     @Override
     public void onClosed(Connection connection) {
-        InetAddress client = clientOf(connection);
+        InetAddress client = counted.remove(connection);
         if (client != null) {
             open.computeIfPresent(client, (address, count) -> count <= 1 ? null : count - 1);
         }
     }
 
-    /** How many connections {@code client} has open, those being closed for its limit included. */
+    /** How many connections {@code client} has open. */
     int openFrom(InetAddress client) {
         return open.getOrDefault(client, 0);
     }
