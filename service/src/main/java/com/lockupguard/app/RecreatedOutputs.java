@@ -8,10 +8,11 @@ import org.apache.kafka.common.Uuid;
 /**
  * A topic the guard writes deleted and created again between two looks of its {@link TopicWatch} (by {@code produce},
  * or another program that creates the topics it is given). Unlike one deleted and not created again
- * ({@link DeletedOutputs}), it holds up nothing: seen on a broker, the guard went on deciding onto the new topic. But
- * every record the old topic held is gone, and so are the consumer groups' committed positions on it: a group reading
- * with auto.offset.reset=latest never reads what the guard wrote to the new topic before it came back. The decisions stay right (the state behind them is in the changelogs), so the guard logs it and counts
- * it, as it does a retention that would lose records, and does not stop.
+ * ({@link DeletedOutputs}), it holds up nothing: seen on a broker, the guard went on deciding onto the new topic.
+ * But every record the old topic held is gone, and so are the consumer groups' committed positions on it: a group
+ * reading with auto.offset.reset=latest never reads what the guard wrote to the new topic before it came back. The
+ * decisions stay right (the state behind them is in the changelogs), so the guard logs it and counts it, as it does
+ * a retention that would lose records, and does not stop.
  */
 final class RecreatedOutputs {
 

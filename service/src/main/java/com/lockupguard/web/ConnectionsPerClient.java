@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.io.Connection;
 import org.slf4j.Logger;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 final class ConnectionsPerClient implements Connection.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionsPerClient.class);
+    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final int limit;
     private final Map<InetAddress, Integer> open = new ConcurrentHashMap<>();
@@ -31,7 +33,6 @@ final class ConnectionsPerClient implements Connection.Listener {
     /** Connections closed for their client's limit since the last warning, said at most once a minute. */
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong warnedAt = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
-    private static final long WARN_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
 
     ConnectionsPerClient(int limit) {
         this.limit = limit;
@@ -74,11 +75,6 @@ final class ConnectionsPerClient implements Connection.Listener {
         if (client != null) {
             open.computeIfPresent(client, (address, count) -> count <= 1 ? null : count - 1);
         }
-    }
-
-    /** How many connections {@code client} has open. */
-    int openFrom(InetAddress client) {
-        return open.getOrDefault(client, 0);
     }
 
     private static InetAddress clientOf(Connection connection) {
