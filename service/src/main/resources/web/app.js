@@ -164,14 +164,14 @@ function clock(date) { return `${date.toISOString().slice(11, 19)} UTC`; }
 const staleness = { holdings: { since: null, updated: null }, reservations: { since: null, updated: null },
   'holding-decisions': { since: null, updated: null } };
 
-/**
- * A read of the table {@code what} failed: what it shows is marked stale, with the error, until a read succeeds.
- * An empty table says the error instead.
- */
 // what else the page draws from a list, and is as out of date as it: the selected holding's calendar (its sold,
 // reserved and available now) comes from the holdings read
 const STALE_WITH = { holdings: ['#calendar'], reservations: [], 'holding-decisions': [] };
 
+/**
+ * A read of the table {@code what} failed: what it shows is marked stale, with the error, until a read succeeds.
+ * An empty table says the error instead.
+ */
 function markStale(what, e, empty) {
   const s = staleness[what];
   s.since = s.since || new Date();
