@@ -250,9 +250,15 @@ public final class RegistryClientConfig extends AbstractConfig {
     }
 
     /**
-     * Whether a query parameter named {@code name} (percent-decoded) may hold a secret: its name holds {@code sig},
-     * {@code key}, {@code token}, {@code secret}, {@code pass}, {@code pwd}, {@code auth}, {@code cred} or
-     * {@code code}, in any case.
+     * What the name of a query parameter that may hold a secret holds, in any case: a presigned URL's signature, keys,
+     * tokens (a JWT, a bearer token), passwords, credentials, codes, an HMAC, a session.
+     */
+    private static final String[] SECRET_PARAMETER_WORDS = {"sig", "key", "token", "secret", "pass", "pwd", "auth",
+        "cred", "code", "jwt", "bearer", "hmac", "session"};
+
+    /**
+     * Whether a query parameter named {@code name} (percent-decoded) may hold a secret: its name holds one of
+     * {@link #SECRET_PARAMETER_WORDS}, in any case.
      */
     static boolean secretParameter(String name) {
         String lower;
@@ -261,7 +267,7 @@ public final class RegistryClientConfig extends AbstractConfig {
         } catch (IllegalArgumentException e) {
             return true; // a name that does not decode could spell anything
         }
-        for (String secret : new String[] {"sig", "key", "token", "secret", "pass", "pwd", "auth", "cred", "code"}) {
+        for (String secret : SECRET_PARAMETER_WORDS) {
             if (lower.contains(secret)) {
                 return true;
             }

@@ -41,6 +41,9 @@ class RegistryClientConfigTest {
         assertThat(RegistryClientConfig.shown("https://idp/k?a=1;sig=S&%73ig=S&pwd=S#access_token=S"))
                 .isEqualTo("https://idp/k?a=1;sig=[hidden]&%73ig=[hidden]&pwd=[hidden]#access_token=[hidden]");
         assertThat(RegistryClientConfig.shown("https://user:pa#sig=x@host/k")).isEqualTo("https://[hidden]");
+        // and a JWT, an HMAC, a session or a bearer token by those names (a security review found them shown)
+        assertThat(RegistryClientConfig.shown("https://idp/k?jwt=e1&hmac=h&sessionId=s&v=1#bearer=b"))
+                .isEqualTo("https://idp/k?jwt=[hidden]&hmac=[hidden]&sessionId=[hidden]&v=1#bearer=[hidden]");
         // and a URL with nothing secret is shown as it is
         String plain = "https://login.example/tenant/discovery/v2.0/keys?p=b2c_1_signin&appid=42";
         assertThat(RegistryClientConfig.shown(plain)).isSameAs(plain);
