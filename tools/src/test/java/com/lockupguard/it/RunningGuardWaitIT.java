@@ -77,6 +77,17 @@ class RunningGuardWaitIT {
         return member;
     }
 
+    /** Line 7, after agreements written up to offset 2 of the agreements partition, waiting as produce would. */
+    private CompletableFuture<Void> lineSevenWaiting(RunningGuardWait wait) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                wait.await(Map.of(agreements, 2L), 7);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
     @Test
     void shouldHoldTheLinesAfterTheAgreementsUntilTheRunningGuardHasCommittedPastThem() throws Exception {
         // given a guard running, and agreements written up to offset 2
@@ -84,13 +95,7 @@ class RunningGuardWaitIT {
             RunningGuardWait wait = new RunningGuardWait(admin, group, Duration.ofSeconds(30), warnings::add);
 
             // when the line after them waits
-            CompletableFuture<Void> waited = CompletableFuture.runAsync(() -> {
-                try {
-                    wait.await(Map.of(agreements, 2L), 7);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            CompletableFuture<Void> waited = lineSevenWaiting(wait);
 
             // then it waits while the guard has committed up to offset 2 only, and goes on once past it
             member.commitSync(Map.of(agreements, new OffsetAndMetadata(2)));
@@ -176,13 +181,7 @@ class RunningGuardWaitIT {
             RunningGuardWait wait = new RunningGuardWait(admin, group, Duration.ofSeconds(30), warnings::add);
 
             // when the line after the agreements waits
-            CompletableFuture<Void> waited = CompletableFuture.runAsync(() -> {
-                try {
-                    wait.await(Map.of(agreements, 2L), 7);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            CompletableFuture<Void> waited = lineSevenWaiting(wait);
 
             // then it waits while the guard has not taken them (it sent on at once: the consumer groups' API says a
             // streams group is "not a consumer group"), and goes on once the guard has committed past them
