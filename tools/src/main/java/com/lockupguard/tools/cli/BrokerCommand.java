@@ -70,13 +70,14 @@ final class BrokerCommand implements Callable<Integer> {
             try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(nodes, port, Map.of());
                     SchemaRegistryServer registry = new SchemaRegistryServer.Builder(InMemorySchemaRegistry.scope(
                             "broker-" + UUID.randomUUID())).port(registryPort).start()) {
+                // the file first: a script that waits for the line below, and then reads the file, finds it
+                endpoints.write("bootstrap.servers=" + cluster.bootstrapServers() + "\nschema.registry.url="
+                        + registry.url() + "\n");
                 out.println("bootstrap.servers=" + cluster.bootstrapServers());
                 out.println("schema.registry.url=" + registry.url());
                 out.println(nodes + " broker(s) up, and a schema registry (in memory); Ctrl-C to stop and delete "
                         + "their data");
                 out.flush();
-                endpoints.write("bootstrap.servers=" + cluster.bootstrapServers() + "\nschema.registry.url="
-                        + registry.url() + "\n");
                 shutdown.awaitStop();
             }
             out.println("stopped; the brokers' data and the registry's schemas are deleted");
