@@ -40,7 +40,9 @@ class BrokerShutdownIT {
         try {
             // then a script waiting for the file reads this run's endpoints, never the earlier run's
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> Files.readString(log).contains("broker(s) up"));
+                    // the command's own line, not the embedded cluster's log line that also says "broker(s) up",
+                    // which comes before the registry starts and the file is written
+                    .until(() -> Files.readString(log).contains("broker(s) up, and a schema registry"));
             assertThat(endpoints).content().startsWith("bootstrap.servers=").isNotEqualTo(STALE);
             // and a schema registry beside the brokers, which run and produce need too, answering Confluent's API
             String registry = Files.readAllLines(endpoints).get(1);
