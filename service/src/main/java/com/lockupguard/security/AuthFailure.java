@@ -14,6 +14,8 @@ public enum AuthFailure {
             "the token lives more than a day (its exp more than 24 hours ahead): the guard takes access tokens of a "
                     + "day at most"),
     NOT_YET_VALID("not_yet_valid", 401, "invalid_token", "the token is not valid yet"),
+    CONTRADICTORY_TIMES("contradictory_times", 401, "invalid_token",
+            "the token's times contradict each other: it expires before it was issued (iat) or becomes valid (nbf)"),
     WRONG_ISSUER("wrong_issuer", 401, "invalid_token", "the token was issued by another issuer"),
     WRONG_AUDIENCE("wrong_audience", 401, "invalid_token", "the token is meant for another audience"),
     WRONG_TYPE("wrong_type", 401, "invalid_token", "the token is not an access token (its typ header)"),

@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * Verifies bearer JWTs (OIDC access tokens) with jose4j: the signature against the issuer's keys
  * (a JWKS), with an asymmetric algorithm from the allow-list only — so neither {@code alg: none}
  * nor an HMAC "signed" with the public key is ever accepted —, the issuer, the audience,
- * {@code exp} (required, and at most a day ahead), {@code nbf}, a subject, within a bounded clock
- * skew, and that its {@code typ}, if any, is an access token's ({@link AccessTokenType}); then maps the role claims
- * to the guard's roles.
+ * {@code exp} (required, and at most a day ahead), {@code nbf} and {@code iat} (neither ahead of the clock,
+ * nor after {@code exp}: {@link TimesInOrder}), a subject, within a bounded clock skew, and that its
+ * {@code typ}, if any, is an access token's ({@link AccessTokenType}); then maps the role claims to the
+ * guard's roles.
  *
  * <p>jose4j's exception messages quote the token: they are never logged nor passed on. A refusal
  * is an {@link AuthenticationException} that names the reason only.
@@ -71,12 +72,15 @@ public final class JwtVerifier {
                 .setJweAlgorithmConstraints(new AlgorithmConstraints(ConstraintType.PERMIT))
                 .setRequireExpirationTime()
                 .setMaxFutureValidityInMinutes(MAX_LIFETIME_MINUTES)
+                // an iat ahead of the clock (beyond the skew) is a token not valid yet; one long past, not refused
+                .setIssuedAtRestrictions(0, Integer.MAX_VALUE)
                 // jose4j counts whole seconds: round up, so that the skew allowed is never less than configured
                 .setAllowedClockSkewInSeconds((int) ((settings.clockSkew().toMillis() + 999) / 1000))
                 .setRequireSubject()
                 .setExpectedIssuer(settings.issuer())
                 .setExpectedAudience(settings.audience())
                 .registerValidator(new AccessTokenType())
+                .registerValidator(new TimesInOrder())
                 .build();
     }
 
@@ -127,7 +131,10 @@ public final class JwtVerifier {
         if (e.hasExpired()) {
             return AuthFailure.EXPIRED;
         }
-        if (e.hasErrorCode(ErrorCodes.NOT_YET_VALID)) {
+        if (e.hasErrorCode(TimesInOrder.OUT_OF_ORDER)) {
+            return AuthFailure.CONTRADICTORY_TIMES;
+        }
+        if (e.hasErrorCode(ErrorCodes.NOT_YET_VALID) || e.hasErrorCode(ErrorCodes.ISSUED_AT_INVALID_FUTURE)) {
             return AuthFailure.NOT_YET_VALID;
         }
         if (e.hasErrorCode(ErrorCodes.ISSUER_INVALID)) {

@@ -133,6 +133,59 @@ class JwtVerifierTest {
     }
 
     @Test
+    void shouldRejectATokenIssuedInTheFutureAsNotYetValid() throws Exception {
+        // given a token whose iat is two minutes ahead of the guard's clock, beyond the 30 s skew
+        String token = issuer.token().claim("iat", Instant.now().plusSeconds(120).getEpochSecond()).sign();
+        // when / then it is refused as a token not valid yet, as one with that nbf would be
+        assertThat(refusal(verifier(issuer), token)).isEqualTo(AuthFailure.NOT_YET_VALID);
+    }
+
+    @Test
+    void shouldAcceptATokenIssuedAheadWithinTheClockSkew() throws Exception {
+        // given an issuer whose clock runs 10 s ahead of the guard's (30 s allowed)
+        String token = issuer.token().claim("iat", Instant.now().plusSeconds(10).getEpochSecond()).sign();
+        // when / then its token is accepted
+        assertThat(verifier(issuer).verify(token).subject()).isEqualTo("alice");
+    }
+
+    @Test
+    void shouldAcceptATokenIssuedLongAgoThatHasNotExpired() throws Exception {
+        // given a token issued three days ago that expires in an hour: only exp bounds a token's life ahead
+        String token = issuer.token().claim("iat", Instant.now().minusSeconds(3 * 86_400).getEpochSecond()).sign();
+        // when / then it is accepted
+        assertThat(verifier(issuer).verify(token).subject()).isEqualTo("alice");
+    }
+
+    @Test
+    void shouldNameAnExpiryBeforeTheIssueTimeAsContradictoryTimes() throws Exception {
+        // given a token that expires in ten minutes but says it was issued in twenty (a broken issuer)
+        Instant now = Instant.now();
+        String token = issuer.token().expiresAt(now.plusSeconds(600))
+                .claim("iat", now.plusSeconds(1_200).getEpochSecond()).sign();
+        // when / then the refusal names its times, not its signature or key
+        assertThat(refusal(verifier(issuer), token)).isEqualTo(AuthFailure.CONTRADICTORY_TIMES);
+    }
+
+    @Test
+    void shouldNameAnExpiryBeforeNotBeforeAsContradictoryTimes() throws Exception {
+        // given a token valid from an hour ahead that expires in ten minutes
+        Instant now = Instant.now();
+        String token = issuer.token().expiresAt(now.plusSeconds(600)).notBefore(now.plusSeconds(3_600)).sign();
+        // when / then
+        assertThat(refusal(verifier(issuer), token)).isEqualTo(AuthFailure.CONTRADICTORY_TIMES);
+    }
+
+    @Test
+    void shouldRefuseAForgedTokenWithContradictoryTimesAsInvalid() throws Exception {
+        // given a token with contradictory times signed by a key the guard does not trust
+        Instant now = Instant.now();
+        String token = other.token().expiresAt(now.plusSeconds(600))
+                .claim("iat", now.plusSeconds(1_200).getEpochSecond()).sign();
+        // when / then its signature is what is refused: nothing is said about the claims of an unverified token
+        assertThat(refusal(verifier(issuer), token)).isEqualTo(AuthFailure.INVALID);
+    }
+
+    @Test
     void shouldRejectTokenOfAnotherIssuer() throws Exception {
         String token = issuer.token().claim("iss", "https://evil.test").sign();
         assertThat(refusal(verifier(issuer), token)).isEqualTo(AuthFailure.WRONG_ISSUER);

@@ -222,6 +222,10 @@ class ApiSecurityTest {
             "too_long_lived"});
         attacks.put("not yet valid", new String[] {issuer.token().notBefore(now.plusSeconds(300)).sign(),
             "not_yet_valid"});
+        attacks.put("issued in the future", new String[] {issuer.token().claim("iat",
+            now.plusSeconds(300).getEpochSecond()).sign(), "not_yet_valid"});
+        attacks.put("expiring before it was issued", new String[] {issuer.token().claim("iat",
+            now.plusSeconds(900).getEpochSecond()).sign(), "contradictory_times"});
         attacks.put("wrong issuer", new String[] {issuer.token().claim("iss", "https://evil.test").sign(),
             "wrong_issuer"});
         attacks.put("wrong audience", new String[] {issuer.token().claim("aud", "another-api").sign(),
