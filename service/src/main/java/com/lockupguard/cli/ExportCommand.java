@@ -11,10 +11,7 @@ import com.lockupguard.timeline.ShownText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,7 +59,7 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the timeline to FILE instead of "
             + "standard output: to FILE.partial, moved to FILE once whole (an export that fails or is stopped leaves "
-            + "none).")
+            + "none; a link is followed, a pipe or device written to as it is).")
     private Path output;
 
     @Option(names = "--holding", paramLabel = "INVESTOR/SECURITY", description = "Export only this holding's "
@@ -118,23 +115,18 @@ public final class ExportCommand implements Callable<Integer> {
         }
         RecordedInputs.Counts counts;
         try {
-            // a cluster that does not answer is said so within seconds, not after the consumer's retries
-            ClusterProbe.reach(config.adminProperties(), ProduceCommand.REACH_TIMEOUT).close();
             if (output == null) {
                 // standard output stays open: the command line flushes it, and says if it stopped taking lines
+                reach(config);
                 counts = export(config, exported, end, progress, spec.commandLine().getOut(), err);
             } else {
-                // written beside it and moved into place when whole: an export stopped half-way leaves no file that
-                // could pass for all the guard was given
-                Path partial = output.resolveSibling(output.getFileName() + ".partial");
-                partial.toFile().deleteOnExit(); // stopped by a signal too
-                try {
-                    try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
-                        counts = export(config, exported, end, progress, out, err);
-                    }
-                    Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(partial);
+                // opened first, so that a path that cannot be written is said before any reading; written whole or
+                // not at all, so that an export stopped half-way leaves no file that could pass for all the guard
+                // was given
+                try (WholeFileOutput file = WholeFileOutput.open(output)) {
+                    reach(config);
+                    counts = export(config, exported, end, progress, file.writer(), err);
+                    file.complete();
                 }
             }
         } catch (IOException e) {
@@ -203,6 +195,11 @@ public final class ExportCommand implements Callable<Integer> {
         if (out instanceof PrintWriter printed && printed.checkError()) {
             throw new IOException("standard output stopped taking the lines (closed, or its disk full)");
         }
+    }
+
+    /** A cluster that does not answer is said so within seconds, not after the consumer's retries. */
+    private static void reach(GuardConfig config) throws InterruptedException {
+        ClusterProbe.reach(config.adminProperties(), ProduceCommand.REACH_TIMEOUT).close();
     }
 
     private static String cannotExport() {

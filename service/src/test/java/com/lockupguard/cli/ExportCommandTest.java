@@ -53,6 +53,25 @@ class ExportCommandTest {
     }
 
     @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldRefuseAFolderAsTheOutputBeforeAskingKafka() throws Exception {
+        // given a loopback port nothing listens on, and an output that is a folder
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+
+        // when
+        int exit = run("export", "--output", dir.toString(), "--set", "bootstrap.servers=127.0.0.1:" + port);
+
+        // then the folder is named at once, not after the whole export was read (nor the cluster's silence)
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).isEqualTo("cannot export: cannot write " + dir + ": it is a folder: name a file"
+                + System.lineSeparator());
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
     void shouldExitWithTheUsageCodeOnARefusedSetting() throws IOException {
         // when
         int exit = run("export", "--set", "topics.partitions=0");

@@ -1,0 +1,109 @@
+package com.lockupguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class WholeFileOutputTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldMoveTheWholeFileIntoPlaceOnlyWhenComplete() throws IOException {
+        // given a file from an earlier export
+        Path file = Files.writeString(dir.resolve("given.jsonl"), "old\n");
+        // when an export writes a line and stops before it is complete
+        try (WholeFileOutput output = WholeFileOutput.open(file)) {
+            output.writer().write("new, half\n");
+        }
+        // then the earlier file is as it was, and no partial file is left
+        assertThat(file).hasContent("old");
+        assertThat(dir.toFile().list()).containsExactly("given.jsonl");
+        // and when one completes, its lines take the file's place
+        try (WholeFileOutput output = WholeFileOutput.open(file)) {
+            output.writer().write("new\n");
+            output.complete();
+        }
+        assertThat(file).hasContent("new");
+    }
+
+    @Test
+    void shouldReplaceTheFileALinkNamesAndKeepTheLink() throws IOException {
+        // given a link to a file in another folder
+        Path real = Files.writeString(Files.createDirectory(dir.resolve("exports")).resolve("real.jsonl"), "old\n");
+        Path link = Files.createSymbolicLink(dir.resolve("latest.jsonl"), real);
+        // when an export is written to the link
+        try (WholeFileOutput output = WholeFileOutput.open(link)) {
+            output.writer().write("new\n");
+            output.complete();
+        }
+        // then the file it names holds the export, and the link is still a link to it
+        assertThat(real).hasContent("new");
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readSymbolicLink(link)).isEqualTo(real);
+    }
+
+    @Test
+    void shouldCreateTheFileALinkToNothingNames() throws IOException {
+        // given a link to a file not there yet
+        Path link = Files.createSymbolicLink(dir.resolve("latest.jsonl"), Path.of("real.jsonl"));
+        // when
+        try (WholeFileOutput output = WholeFileOutput.open(link)) {
+            output.writer().write("new\n");
+            output.complete();
+        }
+        // then the file is created where the link leads
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(dir.resolve("real.jsonl")).hasContent("new");
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldWriteIntoAPipeAsItIsRatherThanReplaceIt() throws Exception {
+        // given a named pipe a reader waits on (as /dev/stdout may be)
+        Path pipe = dir.resolve("pipe");
+        assumeThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).as("mkfifo").isZero();
+        CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readString(pipe, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // when an export is written to it
+        try (WholeFileOutput output = WholeFileOutput.open(pipe)) {
+            output.writer().write("line\n");
+            output.complete();
+        }
+        // then the reader got the line, and the pipe is still a pipe, with nothing beside it
+        assertThat(read.get(20, TimeUnit.SECONDS)).isEqualTo("line\n");
+        assertThat(Files.isRegularFile(pipe)).isFalse();
+        assertThat(Files.exists(pipe)).isTrue();
+        assertThat(Files.exists(dir.resolve("pipe.partial"))).isFalse();
+    }
+
+    @Test
+    void shouldRefuseAFolderWhenOpened() {
+        assertThatThrownBy(() -> WholeFileOutput.open(dir)).isInstanceOf(IOException.class)
+                .hasMessage("it is a folder: name a file");
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    void shouldSayTheFolderDoesNotExist() {
+        Path missing = dir.resolve("no-such-folder");
+        assertThatThrownBy(() -> WholeFileOutput.open(missing.resolve("given.jsonl"))).isInstanceOf(IOException.class)
+                .hasMessage("its folder " + missing + " does not exist");
+    }
+}
