@@ -55,6 +55,11 @@ public final class HistoryChecks {
         LostState.atStart(config, history).ifPresent(reason -> found.add(
                 new Finding(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, reason)));
         if (found.isEmpty()) {
+            asked("whether the guard's state is there beside positions not its own", unanswered,
+                    () -> LostState.besidePositionsNotItsOwn(admin, config, history, timeout)).ifPresent(reason ->
+                            found.add(new Finding(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, reason)));
+        }
+        if (found.isEmpty()) {
             asked("whether the guard's remembered orders were emptied", unanswered,
                     () -> LostState.emptied(admin, config, history, existing, timeout)).ifPresent(reason -> found.add(
                             new Finding(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, reason)));

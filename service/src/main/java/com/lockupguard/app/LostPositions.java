@@ -61,12 +61,16 @@ public final class LostPositions {
                 + "stopped, or they were deleted. Started, it would read every record the inputs keep again, from "
                 + "the first: each order it remembers answered a second time beside its first decision, each one it "
                 + "has forgotten (order.ids.retention.ms) decided again and its shares counted twice, each agreement "
-                + "version applied again. Set the positions where it stopped before starting it, for example "
-                + "kafka-consumer-groups --bootstrap-server <servers> --group %s --reset-offsets --topic %s --topic "
-                + "%s --to-datetime <just after its last decision's timestamp> --execute (an order it remembers, read "
-                + "again, is answered as before); to read every kept record again, set %s=%s.",
+                + "version applied again. Set the positions where it stopped before starting it: each partition at "
+                + "the time of the last record the guard took from it, not after it (a record of that time read "
+                + "again is answered as before), e.g. kafka-consumer-groups --bootstrap-server <servers> --group %s "
+                + "--reset-offsets --topic %s:<partition> --to-datetime <time> --execute, and the same for '%s'. One "
+                + "time for all partitions skips, for good, the records a partition still had waiting from before "
+                + "it (lockup_guard_input_wait_seconds, per partition, said how long they waited); when unsure, set "
+                + "them earlier: an order it remembers, read again, is answered as before, one it has forgotten "
+                + "(order.ids.retention.ms) decided again. To read every kept record again, set %s=%s.",
                 history.applicationId(), held, names.agreements(), names.orders(), history.applicationId(),
-                names.agreements(), names.orders(),
+                names.orders(), names.agreements(),
                 GuardConfig.TOPICS_LOST_POSITIONS_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN));
     }
 }

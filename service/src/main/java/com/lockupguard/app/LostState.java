@@ -58,6 +58,45 @@ public final class LostState {
                 GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN));
     }
 
+    /**
+     * Why the guard must not start: Kafka Streams has no position of its own on the inputs (they are gone, or were set
+     * by hand, which carries none of its metadata), so {@link #atStart} cannot tell that the guard decided; but a
+     * changelog every guard keeps holds committed state while another is missing. Kafka's reset tool, the one way to
+     * start afresh that sets positions by hand, deletes every changelog; positions set where the guard stopped, as
+     * {@link LostPositions} asks, would otherwise let it start with part of its state deleted.
+     */
+    public static Optional<String> besidePositionsNotItsOwn(Admin admin, GuardConfig config, GuardHistory history,
+            Duration timeout) throws InterruptedException {
+        if (!history.decidedUpTo().isEmpty()) {
+            return Optional.empty(); // atStart's case
+        }
+        List<String> alwaysKept = StoreNames.alwaysKept().stream()
+                .map(store -> StoreNames.changelogTopic(history.applicationId(), store)).toList();
+        List<String> missing = alwaysKept.stream().filter(changelog -> !history.changelogs().contains(changelog))
+                .toList();
+        List<String> kept = alwaysKept.stream().filter(history.changelogs()::contains).toList();
+        if (missing.isEmpty() || kept.isEmpty()) {
+            return Optional.empty();
+        }
+        long held = HeldRecords.in(admin, kept, timeout);
+        if (held == 0 || !HeldRecords.anyCommitted(config, kept, timeout)) {
+            return Optional.empty();
+        }
+        TopicNames names = config.topicNames();
+        boolean holdingsGone = missing.contains(StoreNames.changelogTopic(history.applicationId(),
+                StoreNames.HOLDING_STATE));
+        return Optional.of(String.format(Locale.ROOT,
+                "this guard's state is gone in part: it (application.id=%s) has %s on '%s' and '%s', but its "
+                + "changelog%s %s still hold%s its state (%d offsets), while %s %s missing, deleted since it last "
+                + "ran. Started, it would %s %s To start from this state anyway, set %s=%s.",
+                history.applicationId(), history.positions().isEmpty() ? "no committed position"
+                        : "only positions set by hand (without Kafka Streams' metadata)",
+                names.agreements(), names.orders(), kept.size() == 1 ? "" : "s", quoted(kept),
+                kept.size() == 1 ? "s" : "", held, quoted(missing), missing.size() == 1 ? "is" : "are",
+                holdingsGone ? HOLDINGS_FORGOTTEN : ORDERS_FORGOTTEN, rebuild(history.applicationId(), names),
+                GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN));
+    }
+
     /** What a guard that lost its holdings' states would do (with or without the orders it remembered). */
     private static final String HOLDINGS_FORGOTTEN = "decide from nothing: every order blocked UNKNOWN_AGREEMENT until "
             + "its agreement is sent again, and then the shares already sold and the approvals still open forgotten, "
