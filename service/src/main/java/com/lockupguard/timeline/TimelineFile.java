@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * A timeline file read twice rather than held whole: a first reading says which lines cannot be sent and keeps the
  * {@link TimelineStamps} the preflight needs; a second reads the file again and hands each line that can be sent to
  * the producer. A parsed line takes about 1.5 KB, so holding a timeline of millions of orders took gigabytes; its
- * stamps take 12 bytes a record. A timeline that cannot be read twice (a pipe) is held, as before.
+ * stamps take 16 bytes a record. A timeline that cannot be read twice (a pipe) is held, as before.
  */
 public final class TimelineFile {
 
@@ -104,7 +104,7 @@ public final class TimelineFile {
      * Hands each line that can be sent to {@code sender}, in order, reading the file again; fails with a
      * {@link ChangedException} before sending anything if the file is another one, or changed since the first
      * reading (its size or time), before sending a line that is not the one stamped then (its number and time: what
-     * the preflight checked), and at the end if lines stamped then are gone.
+     * the preflight checked; its record, by hash), and at the end if lines stamped then are gone.
      */
     public void forEachSendable(Sender sender) throws IOException, InterruptedException {
         if (held != null) {
