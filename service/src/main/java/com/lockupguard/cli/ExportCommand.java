@@ -92,6 +92,7 @@ public final class ExportCommand implements Callable<Integer> {
             err.println(cannotExport() + RegistryClientConfig.shown(e.getMessage()));
             return LockupGuardCli.EXIT_USAGE;
         }
+        SettingsOptions.warnOfUnknown(config, err);
         List<HoldingKey> exported = new ArrayList<>();
         for (String holding : holdings) {
             int slash = holding.indexOf(HoldingKey.SEPARATOR);

@@ -109,6 +109,7 @@ public final class ProduceCommand implements Callable<Integer> {
             err.println(cannotProduce() + RegistryClientConfig.shown(e.getMessage()));
             return LockupGuardCli.EXIT_USAGE;
         }
+        SettingsOptions.warnOfUnknown(config, err);
         if (timeline.toString().equals("-")) {
             // a file of that name is ./-: `replay -` reads standard input, and one might expect this to
             err.println(cannotProduce() + "`-` (standard input) is not read: give the timeline's file, or, for a pipe, "

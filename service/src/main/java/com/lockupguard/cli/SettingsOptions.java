@@ -1,12 +1,16 @@
 package com.lockupguard.cli;
 
+import com.lockupguard.app.ClientSettings;
 import com.lockupguard.app.ConfigSources;
+import com.lockupguard.app.GuardConfig;
 import com.lockupguard.timeline.OneLine;
 import com.lockupguard.timeline.TimelineInput;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,6 +36,18 @@ final class SettingsOptions {
         } catch (IOException e) {
             throw new IOException("cannot read " + OneLine.of(configFile.toString()) + ": " + TimelineInput.describe(e),
                     e);
+        }
+    }
+
+    /**
+     * Warns on {@code err} of the settings neither the guard nor Kafka's clients know, as {@code run} logs them: a
+     * misspelt {@code topics.orders} would otherwise send to, or read, the default topic without a word.
+     */
+    static void warnOfUnknown(GuardConfig config, PrintWriter err) {
+        Set<String> unknown = ClientSettings.unknown(config);
+        if (!unknown.isEmpty()) {
+            err.println("warning: settings neither the guard nor Kafka's clients know, so without effect (misspelt?): "
+                    + String.join(", ", unknown));
         }
     }
 

@@ -72,6 +72,23 @@ class ExportCommandTest {
     }
 
     @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldWarnOfAMisspeltSettingRatherThanReadTheDefaultTopicWithoutAWord() throws Exception {
+        // given a loopback port nothing listens on, and the orders topic named under a key no one knows
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+
+        // when
+        run("export", "--set", "topics.orders=orders-desk-2", "--set", "bootstrap.servers=127.0.0.1:" + port);
+
+        // then its first line names the setting, as run's log does
+        assertThat(err.toString()).startsWith("warning: settings neither the guard nor Kafka's clients know, so "
+                + "without effect (misspelt?): topics.orders" + System.lineSeparator() + "cannot export: ");
+    }
+
+    @Test
     void shouldExitWithTheUsageCodeOnARefusedSetting() throws IOException {
         // when
         int exit = run("export", "--set", "topics.partitions=0");
