@@ -361,8 +361,8 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
     private Counter alertCounter(AlertType type, boolean breachesAgreement) {
         return alerts.computeIfAbsent(type.name() + '/' + breachesAgreement, key -> Counter.builder(
                 "lockup.guard.compliance.alerts")
-                .description("Shares sold without a live approval, by alert type and whether they breached the "
-                        + "agreement")
+                .description("Compliance alerts raised (one per alert, whatever its shares): sales and fills "
+                        + "without a live approval, by alert type and whether they breached the agreement")
                 .tag("type", type.name()).tag("breaches_agreement", Boolean.toString(breachesAgreement))
                 .register(registry));
     }
