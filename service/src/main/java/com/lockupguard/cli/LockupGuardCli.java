@@ -70,9 +70,20 @@ public final class LockupGuardCli {
      * code (the replay, which says when its output stopped; produce's 3), and its own message.
      */
     public static int execute(CommandLine commandLine, String[] args) {
-        int exitCode = commandLine.execute(args);
         PrintWriter out = commandLine.getOut();
         PrintWriter err = commandLine.getErr();
+        int exitCode;
+        try {
+            exitCode = commandLine.execute(args);
+        } catch (OutOfMemoryError e) {
+            // the command's objects are unreachable once it has thrown: there is room to say so in one line, where
+            // the JVM would print a stack trace (and exit 1, the code of a line that could not be read)
+            out.flush();
+            err.println("out of memory: the JVM's heap (at most " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MiB) was too small for this command, and what it wrote ends early: give it more (java -Xmx...)");
+            err.flush();
+            return EXIT_USAGE;
+        }
         out.flush();
         if (exitCode == 0 && out.checkError()) {
             err.println("cannot write the output: standard output stopped taking it (closed, or its disk full), and "

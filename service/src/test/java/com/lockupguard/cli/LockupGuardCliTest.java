@@ -63,6 +63,36 @@ class LockupGuardCliTest {
         }
     }
 
+    @Test
+    void shouldSayInOneLineThatTheHeapRanOutRatherThanPrintAStackTrace() {
+        // given a command that runs out of memory (a replay of a large timeline under a small -Xmx)
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = LockupGuardCli.configured(new CommandLine(new RunsOutOfMemory()));
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        // when
+        int exit = LockupGuardCli.execute(commandLine, new String[0]);
+        // then what it printed is flushed, one line says what happened and what to do, with the usage exit code
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(out.toString()).isEqualTo("an answer" + System.lineSeparator());
+        assertThat(err.toString()).startsWith("out of memory: the JVM's heap (at most ")
+                .endsWith(" MiB) was too small for this command, and what it wrote ends early: give it more "
+                        + "(java -Xmx...)" + System.lineSeparator());
+    }
+
+    @CommandLine.Command(name = "runs-out")
+    static final class RunsOutOfMemory implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getOut().print("an answer" + System.lineSeparator());
+            throw new OutOfMemoryError("Java heap space");
+        }
+    }
+
     @CommandLine.Command(name = "fails")
     static final class FailsSayingWhy implements java.util.concurrent.Callable<Integer> {
         private final int exitCode;
