@@ -33,7 +33,11 @@ final class BrokerCommand implements Callable<Integer> {
     /** How long Ctrl-C waits for the brokers to stop and their data to be deleted. */
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
-    @Option(names = "--nodes", defaultValue = "3", description = "Brokers (default 3; replication 3, min.insync 2).")
+    /** More brokers in one JVM is no test of anything but the machine: replication needs three. */
+    static final int MAX_NODES = 9;
+
+    @Option(names = "--nodes", defaultValue = "3", description = "Brokers, 1 to 9 (default 3; replication 3, "
+            + "min.insync 2).")
     private int nodes;
 
     @Option(names = "--port", defaultValue = "0", description = "Port of the first broker on 127.0.0.1, the next "
@@ -64,6 +68,11 @@ final class BrokerCommand implements Callable<Integer> {
             if (nodes < 1) {
                 throw new ParameterException(spec.commandLine(), "--nodes " + nodes + ": a cluster needs at least "
                         + "one broker");
+            }
+            if (nodes > MAX_NODES) {
+                // seen in a review: 100 in one JVM started, the controller's event queue overloaded at once
+                throw new ParameterException(spec.commandLine(), "--nodes " + nodes + ": at most " + MAX_NODES
+                        + " brokers in one process (each takes its threads, sockets and memory of this machine)");
             }
             new PortOptions(spec).require("--port", FreePorts.LOOPBACK, port, nodes)
                     .require("--registry-port", FreePorts.LOOPBACK, registryPort, 1);

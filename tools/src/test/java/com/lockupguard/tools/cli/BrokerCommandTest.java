@@ -63,4 +63,13 @@ class BrokerCommandTest {
         assertThat(exitCode).isEqualTo(2);
         assertThat(err.toString()).contains("--nodes 0: a cluster needs at least one broker").doesNotContain("\tat ");
     }
+
+    @Test
+    void shouldRefuseMoreBrokersThanOneProcessShouldRunAsAUsageError() {
+        // given / when a hundred brokers are asked for in one JVM
+        int exitCode = CapturedCommand.run(out, err, "broker", "--nodes", "100");
+        // then it is a usage error before anything starts
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).contains("--nodes 100: at most 9 brokers in one process").doesNotContain("\tat ");
+    }
 }
