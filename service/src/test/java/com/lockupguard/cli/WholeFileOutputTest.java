@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -69,7 +71,8 @@ class WholeFileOutputTest {
     }
 
     @Test
-    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    // in a thread of its own: a pipe's open waiting for a reader is not interrupted
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldWriteIntoAPipeAsItIsRatherThanReplaceIt() throws Exception {
         // given a named pipe a reader waits on (as /dev/stdout may be)
         Path pipe = dir.resolve("pipe");
@@ -91,6 +94,69 @@ class WholeFileOutputTest {
         assertThat(Files.isRegularFile(pipe)).isFalse();
         assertThat(Files.exists(pipe)).isTrue();
         assertThat(Files.exists(dir.resolve("pipe.partial"))).isFalse();
+    }
+
+    @Test
+    void shouldFollowARelativeLinkFromTheFolderItReallyIsIn() throws IOException {
+        // given a link to nothing yet, '../x.jsonl', in real/sub, reached through alias -> real/sub (seen in a
+        // review: '..' taken as text went up from alias, and the export was written to another file)
+        Path sub = Files.createDirectories(dir.resolve("real").resolve("sub"));
+        Path alias = Files.createSymbolicLink(dir.resolve("alias"), sub);
+        Files.createSymbolicLink(sub.resolve("out.jsonl"), Path.of("../x.jsonl"));
+        Path unrelated = Files.writeString(dir.resolve("x.jsonl"), "unrelated\n");
+        // when
+        try (WholeFileOutput output = WholeFileOutput.open(alias.resolve("out.jsonl"))) {
+            output.writer().write("new\n");
+            output.complete();
+        }
+        // then the file is created where the kernel takes the link to lead, real/x.jsonl
+        assertThat(dir.resolve("real").resolve("x.jsonl")).hasContent("new");
+        assertThat(unrelated).hasContent("unrelated");
+    }
+
+    @Test
+    void shouldKeepThePermissionsOfTheFileItReplaces() throws IOException {
+        // given an export kept readable by its owner only
+        Path file = Files.writeString(dir.resolve("secret.jsonl"), "old\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        // when it is written again
+        try (WholeFileOutput output = WholeFileOutput.open(file)) {
+            output.writer().write("new\n");
+            output.complete();
+        }
+        // then it is still its owner's only
+        assertThat(file).hasContent("new");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    // in a thread of its own: a pipe's open waiting for a reader is not interrupted
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldNotOpenAPipeBeforeItsFirstLine() throws Exception {
+        // given a named pipe no one reads yet
+        Path pipe = dir.resolve("pipe");
+        assumeThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).as("mkfifo").isZero();
+        // when it is opened as an output and closed unwritten (a command refused before its first line)
+        try (WholeFileOutput output = WholeFileOutput.open(pipe)) {
+            assertThat(output.toStandardStream()).isFalse();
+        }
+        // then nothing waited for a reader, and the pipe is still a pipe
+        assertThat(Files.isRegularFile(pipe)).isFalse();
+    }
+
+    @Test
+    void shouldWriteToTheStandardStreamsThroughTheDescriptorsTheProcessInherited() throws IOException {
+        // given the names a shell user gives them, and a link to one (seen in a review: with stdout redirected to
+        // a file, /dev/stdout led to that file, which the export replaced, the lines in it before gone)
+        Path link = Files.createSymbolicLink(dir.resolve("out.jsonl"), Path.of("/dev/stdout"));
+        for (Path path : List.of(Path.of("/dev/stdout"), Path.of("/dev/stderr"), Path.of("/dev/fd/1"),
+                Path.of("/proc/self/fd/2"), link)) {
+            // when / then each is written through the descriptor, neither reopened nor replaced (not written to
+            // here: the test's own output is the test runner's channel)
+            try (WholeFileOutput output = WholeFileOutput.open(path)) {
+                assertThat(output.toStandardStream()).as(path.toString()).isTrue();
+            }
+        }
     }
 
     @Test
