@@ -56,7 +56,7 @@ public final class HistoryChecks {
                 new Finding(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, reason)));
         if (found.isEmpty()) {
             asked("whether the guard's state is there beside positions not its own", unanswered,
-                    () -> LostState.besidePositionsNotItsOwn(admin, config, history, timeout)).ifPresent(reason ->
+                    () -> LostState.besidePositionsNotItsOwn(admin, config, history, existing, timeout)).ifPresent(reason ->
                             found.add(new Finding(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, reason)));
         }
         if (found.isEmpty()) {

@@ -60,40 +60,58 @@ public final class LostState {
 
     /**
      * Why the guard must not start: Kafka Streams has no position of its own on the inputs (they are gone, or were set
-     * by hand, which carries none of its metadata), so {@link #atStart} cannot tell that the guard decided; but a
-     * changelog every guard keeps holds committed state while another is missing. Kafka's reset tool, the one way to
-     * start afresh that sets positions by hand, deletes every changelog; positions set where the guard stopped, as
-     * {@link LostPositions} asks, would otherwise let it start with part of its state deleted.
+     * by hand, which carries none of its metadata), so {@link #atStart}, {@link #emptied} and {@link #holdingsEmptied}
+     * cannot tell that the guard decided; but a changelog of its still holds committed state while one every guard
+     * keeps is missing, or was never written though the topic written with it holds records (deleted and created
+     * again). Kafka's reset tool, the one way to start afresh that sets positions by hand, deletes every changelog;
+     * positions set where the guard stopped, as {@link LostPositions} asks, would otherwise let it start with part of
+     * its state deleted.
+     *
+     * @param existing the cluster's topics
      */
     public static Optional<String> besidePositionsNotItsOwn(Admin admin, GuardConfig config, GuardHistory history,
-            Duration timeout) throws InterruptedException {
+            Set<String> existing, Duration timeout) throws InterruptedException {
         if (!history.decidedUpTo().isEmpty()) {
-            return Optional.empty(); // atStart's case
+            return Optional.empty(); // the other checks' case
         }
-        List<String> alwaysKept = StoreNames.alwaysKept().stream()
-                .map(store -> StoreNames.changelogTopic(history.applicationId(), store)).toList();
-        List<String> missing = alwaysKept.stream().filter(changelog -> !history.changelogs().contains(changelog))
-                .toList();
-        List<String> kept = alwaysKept.stream().filter(history.changelogs()::contains).toList();
-        if (missing.isEmpty() || kept.isEmpty()) {
+        String applicationId = history.applicationId();
+        TopicNames names = config.topicNames();
+        String holdings = StoreNames.changelogTopic(applicationId, StoreNames.HOLDING_STATE);
+        String seenOrders = StoreNames.changelogTopic(applicationId, StoreNames.SEEN_ORDERS);
+        List<String> lost = new ArrayList<>();
+        List<String> how = new ArrayList<>();
+        for (String changelog : List.of(holdings, seenOrders)) {
+            String output = changelog.equals(holdings) ? names.positions() : names.approved();
+            if (!history.changelogs().contains(changelog)) {
+                lost.add(changelog);
+                how.add("'" + changelog + "' is missing");
+            } else if (existing.contains(output)
+                    && writtenWithoutItsChangelog(admin, config, output, changelog, timeout)) {
+                lost.add(changelog);
+                how.add("'" + changelog + "' was never written, though '" + output + "', written with it, holds "
+                        + "records (it was deleted and created again)");
+            }
+        }
+        // the release schedule's is marked at a task's first start, before it has read a record: no sign of deciding
+        String schedule = StoreNames.changelogTopic(applicationId, StoreNames.RELEASE_SCHEDULE);
+        List<String> kept = history.changelogs().stream()
+                .filter(changelog -> !lost.contains(changelog) && !changelog.equals(schedule)).toList();
+        if (lost.isEmpty() || kept.isEmpty()) {
             return Optional.empty();
         }
         long held = HeldRecords.in(admin, kept, timeout);
         if (held == 0 || !HeldRecords.anyCommitted(config, kept, timeout)) {
-            return Optional.empty();
+            return Optional.empty(); // a reset's new changelogs, or a first start's
         }
-        TopicNames names = config.topicNames();
-        boolean holdingsGone = missing.contains(StoreNames.changelogTopic(history.applicationId(),
-                StoreNames.HOLDING_STATE));
         return Optional.of(String.format(Locale.ROOT,
                 "this guard's state is gone in part: it (application.id=%s) has %s on '%s' and '%s', but its "
-                + "changelog%s %s still hold%s its state (%d offsets), while %s %s missing, deleted since it last "
-                + "ran. Started, it would %s %s To start from this state anyway, set %s=%s.",
-                history.applicationId(), history.positions().isEmpty() ? "no committed position"
+                + "changelog%s %s still hold%s its state (%d offsets), while %s. Started, it would %s %s To start from "
+                + "this state anyway, set %s=%s.",
+                applicationId, history.positions().isEmpty() ? "no committed position"
                         : "only positions set by hand (without Kafka Streams' metadata)",
                 names.agreements(), names.orders(), kept.size() == 1 ? "" : "s", quoted(kept),
-                kept.size() == 1 ? "s" : "", held, quoted(missing), missing.size() == 1 ? "is" : "are",
-                holdingsGone ? HOLDINGS_FORGOTTEN : ORDERS_FORGOTTEN, rebuild(history.applicationId(), names),
+                kept.size() == 1 ? "s" : "", held, String.join(" and ", how),
+                lost.contains(holdings) ? HOLDINGS_FORGOTTEN : ORDERS_FORGOTTEN, rebuild(applicationId, names),
                 GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN));
     }
 

@@ -180,7 +180,9 @@ class StateLostIT {
             // then it refuses to start for its state, not only its positions
             assertRefusedToStartAsStateGone(settings, "this guard's state is gone in part: it "
                     + "(application.id=guard-part-lost) has no committed position on 'agreements' and 'orders', but "
-                    + "its changelog 'guard-part-lost-holding-state-changelog' still holds its state");
+                    + "its changelog");
+            assertThat(refusal(settings)).contains("'guard-part-lost-holding-state-changelog'")
+                    .contains("while 'guard-part-lost-seen-orders-changelog' is missing");
 
             // when its positions are set by hand, as a refusal for lost positions alone asks (seen in a review
             // before this check: the guard then started, every order and open approval forgotten)
@@ -198,10 +200,55 @@ class StateLostIT {
             // then it still refuses, saying the positions carry none of Kafka Streams' metadata
             assertRefusedToStartAsStateGone(settings, "this guard's state is gone in part: it "
                     + "(application.id=guard-part-lost) has only positions set by hand (without Kafka Streams' "
-                    + "metadata) on 'agreements' and 'orders', but its changelog "
-                    + "'guard-part-lost-holding-state-changelog' still holds its state");
+                    + "metadata) on 'agreements' and 'orders', but its changelog");
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartWithItsRememberedOrdersCreatedAgainBesidePositionsSetByHand() throws Exception {
+        String scope = "part-emptied-" + UUID.randomUUID();
+        try (TestKafka kafka = TestKafka.start(1)) {
+            // given a guard that approved a sale and stopped, whose positions were deleted and whose remembered
+            // orders' changelog was deleted and created again, empty (a topic operator that creates what it
+            // manages), its positions then set by hand
+            Map<String, String> settings = GuardInstance.settings(kafka, "guard-part-emptied", scope);
+            BrokerIO io = new BrokerIO(settings);
+            approveTheFirstSaleAndStop(settings, io);
+            try (Admin admin = Admin.create(new GuardConfig(settings).adminProperties())) {
+                admin.deleteConsumerGroups(List.of("guard-part-emptied")).all().get();
+            }
+            createAgain(settings, StoreNames.changelogTopic("guard-part-emptied", StoreNames.SEEN_ORDERS));
+            Exit.setExitProcedure((code, message) -> {
+                throw new AssertionError("kafka-consumer-groups exited " + code + ": " + message);
+            });
+            try {
+                ConsumerGroupCommand.main(new String[] {"--bootstrap-server", kafka.bootstrapServers(), "--group",
+                        "guard-part-emptied", "--reset-offsets", "--topic", "agreements", "--topic", "orders",
+                        "--to-latest", "--execute"});
+            } finally {
+                Exit.resetExitProcedure();
+            }
+
+            // then it refuses to start (seen in a review before this check: config --check passed it)
+            assertRefusedToStartAsStateGone(settings, "this guard's state is gone in part: it "
+                    + "(application.id=guard-part-emptied) has only positions set by hand");
+            assertThat(refusal(settings)).contains("'guard-part-emptied-seen-orders-changelog' was never written, "
+                    + "though '").contains("orders-approved', written with it, holds records");
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    /** Why a guard with {@code settings} refuses to start. */
+    private String refusal(Map<String, String> settings) {
+        try (GuardInstance started = GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE)) {
+            throw new AssertionError("started");
+        } catch (IllegalStateException e) {
+            return e.getMessage();
+        } catch (Exception e) {
+            throw new AssertionError(e);
         }
     }
 
