@@ -206,6 +206,27 @@ class TimelineFileTest {
     }
 
     @Test
+    void shouldStopBeforeALineWhoseEditsAJavaStyleHashWouldNotSee() throws Exception {
+        // given a timeline of two orders, scanned
+        Path timeline = Files.write(dir.resolve("t.jsonl"), List.of(order("e1", "2003-07-11T09:45:00-04:00"),
+                order("xAa9", "2003-07-11T09:46:00-04:00")));
+        TimelineFile file = TimelineFile.scan(timeline, "agreements", "orders", (line, warning) -> { }, r -> { });
+
+        // when the second order's id is edited from "xAa9" to "xBB9" ("Aa" and "BB" have one String hash)
+        FileTime checked = Files.getLastModifiedTime(timeline);
+        Files.write(timeline, List.of(order("e1", "2003-07-11T09:45:00-04:00"), order("xBB9",
+                "2003-07-11T09:46:00-04:00")));
+        Files.setLastModifiedTime(timeline, checked);
+        List<Integer> sent = new ArrayList<>();
+
+        // then it is not sent (seen in a review: with Avro's own hash, it was)
+        assertThatThrownBy(() -> file.forEachSendable(entry -> sent.add(entry.lineNumber())))
+                .isInstanceOf(TimelineFile.ChangedException.class)
+                .hasMessageContaining("line 2 holds another record than when it was checked");
+        assertThat(sent).containsExactly(1);
+    }
+
+    @Test
     void shouldSayThatLinesCheckedAreGoneOnceTheRestIsSent() throws Exception {
         // given a timeline of two orders, scanned
         String second = order("e2", "2003-07-11T09:46:00-04:00");
