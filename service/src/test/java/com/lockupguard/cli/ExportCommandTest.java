@@ -23,6 +23,12 @@ class ExportCommandTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
+    private static int portNothingListensOn() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     private int run(String... arguments) {
         CommandLine command = LockupGuardCli.commandLine();
         command.setOut(new PrintWriter(out));
@@ -34,10 +40,7 @@ class ExportCommandTest {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void shouldSayPromptlyThatNoBrokerListensAndLeaveNoFile() throws Exception {
         // given a loopback port nothing listens on
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = portNothingListensOn();
         Path given = dir.resolve("given.jsonl");
 
         // when
@@ -56,10 +59,7 @@ class ExportCommandTest {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void shouldRefuseAFolderAsTheOutputBeforeAskingKafka() throws Exception {
         // given a loopback port nothing listens on, and an output that is a folder
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = portNothingListensOn();
 
         // when
         int exit = run("export", "--output", dir.toString(), "--set", "bootstrap.servers=127.0.0.1:" + port);
@@ -75,10 +75,7 @@ class ExportCommandTest {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void shouldWarnOfAMisspeltSettingRatherThanReadTheDefaultTopicWithoutAWord() throws Exception {
         // given a loopback port nothing listens on, and the orders topic named under a key no one knows
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = portNothingListensOn();
 
         // when
         run("export", "--set", "topics.orders=orders-desk-2", "--set", "bootstrap.servers=127.0.0.1:" + port);

@@ -14,6 +14,7 @@ import com.lockupguard.topology.StoreNames;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -132,19 +133,10 @@ class StateLostIT {
 
             // when they are set as the refusal says, by Kafka's own tool: each input at the time of the last record
             // the guard took from it (one partition of each holds them: the others are set to their ends)
-            Exit.setExitProcedure((code, message) -> {
-                throw new AssertionError("kafka-consumer-groups exited " + code + ": " + message);
-            });
-            try {
-                ConsumerGroupCommand.main(new String[] {"--bootstrap-server", kafka.bootstrapServers(), "--group",
-                        "guard-positions-lost", "--reset-offsets", "--topic", "orders", "--to-datetime",
-                        "2003-07-11T13:45:00.000+00:00", "--execute"});
-                ConsumerGroupCommand.main(new String[] {"--bootstrap-server", kafka.bootstrapServers(), "--group",
-                        "guard-positions-lost", "--reset-offsets", "--topic", "agreements", "--to-datetime",
-                        "2003-04-28T13:00:00.000+00:00", "--execute"});
-            } finally {
-                Exit.resetExitProcedure();
-            }
+            resetOffsets(kafka, "guard-positions-lost", "--topic", "orders", "--to-datetime",
+                    "2003-07-11T13:45:00.000+00:00");
+            resetOffsets(kafka, "guard-positions-lost", "--topic", "agreements", "--to-datetime",
+                    "2003-04-28T13:00:00.000+00:00");
 
             // then it starts where it stopped: the last order, read again, is answered as before, and the next sale
             // is decided with the 150,000 approved
@@ -186,16 +178,7 @@ class StateLostIT {
 
             // when its positions are set by hand, as a refusal for lost positions alone asks (seen in a review
             // before this check: the guard then started, every order and open approval forgotten)
-            Exit.setExitProcedure((code, message) -> {
-                throw new AssertionError("kafka-consumer-groups exited " + code + ": " + message);
-            });
-            try {
-                ConsumerGroupCommand.main(new String[] {"--bootstrap-server", kafka.bootstrapServers(), "--group",
-                        "guard-part-lost", "--reset-offsets", "--topic", "agreements", "--topic", "orders",
-                        "--to-latest", "--execute"});
-            } finally {
-                Exit.resetExitProcedure();
-            }
+            resetOffsets(kafka, "guard-part-lost", "--topic", "agreements", "--topic", "orders", "--to-latest");
 
             // then it still refuses, saying the positions carry none of Kafka Streams' metadata
             assertRefusedToStartAsStateGone(settings, "this guard's state is gone in part: it "
@@ -220,16 +203,7 @@ class StateLostIT {
                 admin.deleteConsumerGroups(List.of("guard-part-emptied")).all().get();
             }
             createAgain(settings, StoreNames.changelogTopic("guard-part-emptied", StoreNames.SEEN_ORDERS));
-            Exit.setExitProcedure((code, message) -> {
-                throw new AssertionError("kafka-consumer-groups exited " + code + ": " + message);
-            });
-            try {
-                ConsumerGroupCommand.main(new String[] {"--bootstrap-server", kafka.bootstrapServers(), "--group",
-                        "guard-part-emptied", "--reset-offsets", "--topic", "agreements", "--topic", "orders",
-                        "--to-latest", "--execute"});
-            } finally {
-                Exit.resetExitProcedure();
-            }
+            resetOffsets(kafka, "guard-part-emptied", "--topic", "agreements", "--topic", "orders", "--to-latest");
 
             // then it refuses to start (seen in a review before this check: config --check passed it)
             assertRefusedToStartAsStateGone(settings, "this guard's state is gone in part: it "
@@ -550,6 +524,22 @@ class StateLostIT {
             admin.deleteTopics(changelogs).all().get();
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> Collections.disjoint(admin.listTopics().names().get(), changelogs));
+        }
+    }
+
+    /** {@code kafka-consumer-groups --reset-offsets ... --execute} on {@code group}, failing if it fails. */
+    private static void resetOffsets(TestKafka kafka, String group, String... how) {
+        Exit.setExitProcedure((code, message) -> {
+            throw new AssertionError("kafka-consumer-groups exited " + code + ": " + message);
+        });
+        try {
+            List<String> arguments = new ArrayList<>(List.of("--bootstrap-server", kafka.bootstrapServers(),
+                    "--group", group, "--reset-offsets"));
+            arguments.addAll(List.of(how));
+            arguments.add("--execute");
+            ConsumerGroupCommand.main(arguments.toArray(new String[0]));
+        } finally {
+            Exit.resetExitProcedure();
         }
     }
 }
