@@ -34,6 +34,11 @@ public final class LockupGuardCli {
     /** Exit code when nothing was sent because the target topics would delete or refuse some of it. */
     public static final int EXIT_REFUSED = 3;
 
+    /** Made when the class is loaded: once the heap is full, joining strings fails too. */
+    private static final String OUT_OF_MEMORY = "out of memory: the JVM's heap (at most "
+            + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB) was too small for this command, and what it wrote "
+            + "ends early: give it more (java -Xmx...)";
+
     public static void main(String[] args) {
         GeneratedClassTrust.install();
         CommandLine commandLine = commandLine();
@@ -76,12 +81,15 @@ public final class LockupGuardCli {
         try {
             exitCode = commandLine.execute(args);
         } catch (OutOfMemoryError e) {
-            // the command's objects are unreachable once it has thrown: there is room to say so in one line, where
-            // the JVM would print a stack trace (and exit 1, the code of a line that could not be read)
-            out.flush();
-            err.println("out of memory: the JVM's heap (at most " + Runtime.getRuntime().maxMemory() / (1 << 20)
-                    + " MiB) was too small for this command, and what it wrote ends early: give it more (java -Xmx...)");
-            err.flush();
+            // said in one line where the JVM would print a stack trace (and exit 1, the code of a line that could not
+            // be read); the message is made beforehand, and a heap still too full to print it still exits 2
+            try {
+                out.flush();
+                err.println(OUT_OF_MEMORY);
+                err.flush();
+            } catch (OutOfMemoryError stillFull) {
+                // nothing more can be said
+            }
             return EXIT_USAGE;
         }
         out.flush();
