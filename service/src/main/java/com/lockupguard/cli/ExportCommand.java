@@ -58,8 +58,8 @@ public final class ExportCommand implements Callable<Integer> {
     private SettingsOptions settings;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the timeline to FILE instead of "
-            + "standard output: to FILE.partial, moved to FILE once whole (an export that fails or is stopped leaves "
-            + "none; a link is followed, a pipe or device written to as it is).")
+            + "standard output: to a hidden .FILE.<pid>.partial beside it, moved to FILE once whole (an export that "
+            + "fails or is stopped leaves none; a link is followed, a pipe or device written to as it is).")
     private Path output;
 
     @Option(names = "--holding", paramLabel = "INVESTOR/SECURITY", description = "Export only this holding's "

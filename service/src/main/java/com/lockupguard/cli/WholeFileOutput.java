@@ -15,20 +15,21 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 /**
  * Where a command writes a file it must write whole or not at all ({@code export -o}): a regular file is written
- * beside itself, to {@code FILE.partial}, and moved into its place once whole (its permissions kept), so that a
- * command that fails or is stopped leaves nothing that could pass for all of it. A symbolic link is followed, as the
- * kernel follows it: the file it names is replaced, the link kept. The process's own standard output or error
- * ({@code /dev/stdout}, {@code /dev/fd/1}, {@code /proc/self/fd/1}, ...) is written to through the descriptor it
- * inherited, as a shell's redirection left it (appending, at its offset): reopened or replaced, a file it is
- * redirected to would be overwritten from its start, or replaced by a new one. Anything else that is no regular
- * file (a named pipe, a terminal, {@code /dev/null}, another descriptor of the process) is written to as it is,
- * opened only when the first line is written, so that a pipe no one reads yet holds up nothing before the command's
- * own checks. A folder, or a file in a folder that does not exist or cannot be written, is refused when opened,
- * before any work.
+ * beside itself, to a hidden {@code .FILE.<pid>.partial} made with its permissions, and moved into its place once
+ * whole, so that a command that fails or is stopped leaves nothing that could pass for all of it. A symbolic link is
+ * followed, as the kernel follows it: the file it names is replaced, the link kept. The process's own standard output
+ * or error ({@code /dev/stdout}, {@code /dev/fd/1}, {@code /proc/self/fd/1}, ...) is written to through the descriptor
+ * it inherited, as a shell's redirection left it (appending, at its offset): reopened or replaced, a file it is
+ * redirected to would be overwritten from its start, or replaced by a new one. Anything else that is no regular file
+ * (a named pipe, a terminal, {@code /dev/null}, another descriptor of the process) is written to as it is, opened only
+ * when the first line is written, so that a pipe no one reads yet holds up nothing before the command's own checks. A
+ * folder, or a file in a folder that does not exist or cannot be written, is refused when opened, before any work.
  */
 final class WholeFileOutput implements Closeable {
 
@@ -79,9 +80,13 @@ final class WholeFileOutput implements Closeable {
         if (folder == null || !Files.isDirectory(folder)) {
             throw new IOException("its folder " + folder + " does not exist");
         }
-        Path partial = folder.resolve(followed.getFileName() + ".partial");
+        // hidden, and this process's own: two exports to one file do not write or delete each other's
+        Path partial = folder.resolve("." + followed.getFileName() + "." + ProcessHandle.current().pid() + ".partial");
         partial.toFile().deleteOnExit(); // stopped by a signal too
         try {
+            Files.deleteIfExists(partial); // left by a process of this pid that was killed
+            // created with the permissions of the file it will replace: what it holds is no more readable meanwhile
+            Files.createFile(partial, permissionsOf(followed));
             return new WholeFileOutput(followed, partial, null, Files.newBufferedWriter(partial,
                     StandardCharsets.UTF_8));
         } catch (AccessDeniedException e) {
@@ -113,6 +118,18 @@ final class WholeFileOutput implements Closeable {
         return null;
     }
 
+    /** The permissions of {@code file} to create another with: none (the umask's) if it is not there. */
+    private static FileAttribute<?>[] permissionsOf(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return new FileAttribute<?>[0];
+        }
+        try {
+            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(Files.getPosixFilePermissions(file))};
+        } catch (UnsupportedOperationException e) {
+            return new FileAttribute<?>[0]; // no POSIX permissions here
+        }
+    }
+
     /** Whether the lines go to the process's standard output or error, through the descriptor it inherited. */
     boolean toStandardStream() {
         return standard != null;
@@ -134,13 +151,6 @@ final class WholeFileOutput implements Closeable {
             writer.close();
         }
         if (partial != null) {
-            if (Files.exists(target)) {
-                try {
-                    Files.setPosixFilePermissions(partial, Files.getPosixFilePermissions(target));
-                } catch (UnsupportedOperationException e) {
-                    // no POSIX permissions here: the file gets the folder's defaults
-                }
-            }
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         complete = true;

@@ -122,9 +122,16 @@ class WholeFileOutputTest {
         // when it is written again
         try (WholeFileOutput output = WholeFileOutput.open(file)) {
             output.writer().write("new\n");
+            output.writer().flush();
+            // then what it holds meanwhile is no more readable than the file (seen in a review: 644 under umask 022)
+            try (var files = Files.list(dir)) {
+                assertThat(files.filter(path -> path.getFileName().toString().endsWith(".partial")).toList())
+                        .singleElement().satisfies(partial -> assertThat(PosixFilePermissions.toString(
+                                Files.getPosixFilePermissions(partial))).isEqualTo("rw-------"));
+            }
             output.complete();
         }
-        // then it is still its owner's only
+        // and once whole it is still its owner's only
         assertThat(file).hasContent("new");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
     }
@@ -156,6 +163,20 @@ class WholeFileOutputTest {
             try (WholeFileOutput output = WholeFileOutput.open(path)) {
                 assertThat(output.toStandardStream()).as(path.toString()).isTrue();
             }
+        }
+    }
+
+    @Test
+    void shouldWriteBesideTheFileInAPartialFileOfThisProcessOwn() throws IOException {
+        // given an output to a file (two processes exporting to it shared one FILE.partial, in a review: each
+        // truncated, moved or deleted the other's)
+        Path file = dir.resolve("given.jsonl");
+        try (WholeFileOutput output = WholeFileOutput.open(file)) {
+            // when it has written a line
+            output.writer().write("line\n");
+            output.writer().flush();
+            // then the line is in a hidden file named for this process, beside the file
+            assertThat(dir.resolve(".given.jsonl." + ProcessHandle.current().pid() + ".partial")).hasContent("line");
         }
     }
 
