@@ -56,8 +56,8 @@ public final class HistoryChecks {
                 new Finding(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, reason)));
         if (found.isEmpty()) {
             asked("whether the guard's state is there beside positions not its own", unanswered,
-                    () -> LostState.besidePositionsNotItsOwn(admin, config, history, existing, timeout)).ifPresent(reason ->
-                            found.add(new Finding(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, reason)));
+                    () -> LostState.besidePositionsNotItsOwn(admin, config, history, existing, timeout))
+                    .ifPresent(reason -> found.add(new Finding(GuardConfig.TOPICS_LOST_STATE_CHECK_CONFIG, reason)));
         }
         if (found.isEmpty()) {
             asked("whether the guard's remembered orders were emptied", unanswered,

@@ -1,5 +1,6 @@
 package com.lockupguard.cli;
 
+import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -140,7 +141,7 @@ final class WholeFileOutput implements Closeable {
         if (writer == null) {
             OutputStream stream = standard != null ? new Unclosed(new FileOutputStream(standard))
                     : Files.newOutputStream(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            writer = new java.io.BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+            writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
         }
         return writer;
     }
