@@ -43,7 +43,9 @@ import picocli.CommandLine.Spec;
                     + "and the exit code is then 1, as it is when the retention deletes records before the export "
                     + "reads them (named too); versions it rejected are left out, as they changed nothing. "
                     + "Exit code 2 on a usage or I/O error, a missing topic, or when Kafka or the schema registry "
-                    + "cannot be read (Kafka not answering within 10 s at the start, or nothing read for 30 s)."
+                    + "cannot be read (Kafka not answering within 10 s at the start, or nothing read for 30 s). "
+                    + "Ctrl-C or SIGTERM stops it at its next line, saying after how many lines (-o FILE, a regular "
+                    + "file: left as it was); the exit code is then the signal's."
         })
 public final class ExportCommand implements Callable<Integer> {
 
@@ -53,6 +55,8 @@ public final class ExportCommand implements Callable<Integer> {
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
     /** Every how many lines standard output is asked whether it still takes them. */
     private static final int STOPPED_OUTPUT_CHECK = 2_048;
+    /** How long a signal waits for the export to stop and say how far it got before the JVM halts anyway. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     @Mixin
     private SettingsOptions settings;
@@ -114,30 +118,65 @@ public final class ExportCommand implements Callable<Integer> {
                 return LockupGuardCli.EXIT_USAGE;
             }
         }
-        RecordedInputs.Counts counts;
-        try {
-            if (output == null) {
-                // standard output stays open: the command line flushes it, and says if it stopped taking lines
-                reach(config);
-                counts = export(config, exported, end, progress, spec.commandLine().getOut(), err);
-            } else {
-                // opened first, so that a path that cannot be written is said before any reading; written whole or
-                // not at all, so that an export stopped half-way leaves no file that could pass for all the guard
-                // was given
-                try (WholeFileOutput file = WholeFileOutput.open(output)) {
+        long[] lines = {0};
+        boolean[] wholeOrNothing = {false};
+        boolean stopped = false;
+        RecordedInputs.Counts counts = null;
+        // Ctrl-C or SIGTERM while reading: the export stops at its next line or poll and says how far it got before
+        // the JVM halts (a timeline cut short on standard output looks whole otherwise); a file is left as it was
+        try (ShutdownHandshake shutdown = ShutdownHandshake.install(STOP_TIMEOUT)) {
+            try {
+                if (output == null) {
+                    // standard output stays open: the command line flushes it, and says if it stopped taking lines
                     reach(config);
-                    counts = export(config, exported, end, progress, file.writer(), err);
-                    file.complete();
+                    counts = export(config, exported, end, progress, spec.commandLine().getOut(), err, shutdown,
+                            lines);
+                } else {
+                    // opened first, so that a path that cannot be written is said before any reading; written whole
+                    // or not at all, so that an export stopped half-way leaves no file that could pass for all the
+                    // guard was given
+                    try (WholeFileOutput file = WholeFileOutput.open(output)) {
+                        wholeOrNothing[0] = file.writesWhole();
+                        reach(config);
+                        counts = export(config, exported, end, progress, file.writer(), err, shutdown, lines);
+                        file.complete();
+                    }
+                }
+            } catch (StoppedBySignal e) {
+                stopped = true;
+            } catch (IOException e) {
+                err.println(cannotExport() + "cannot write " + (output == null ? "the output" : output) + ": "
+                        + e.getMessage());
+                err.flush();
+                return LockupGuardCli.EXIT_USAGE;
+            } catch (IllegalStateException | KafkaException e) {
+                err.println(cannotExport() + RegistryClientConfig.shown(String.valueOf(e.getMessage())));
+                err.flush();
+                return LockupGuardCli.EXIT_USAGE;
+            }
+            if (stopped) {
+                err.println(cannotExport() + String.format(Locale.ROOT, "stopped by a signal after %,d lines: ",
+                        lines[0]) + (wholeOrNothing[0] ? "nothing was written to " + output
+                        : "the timeline written is not whole"));
+            } else {
+                summarize(counts, end, err);
+                if (shutdown.stopRequested()) {
+                    // the JVM's exit code will be the signal's: the export is whole all the same
+                    err.println("export: a signal came after its last line was written: the timeline is whole");
                 }
             }
-        } catch (IOException e) {
-            err.println(cannotExport() + "cannot write " + (output == null ? "the output" : output) + ": "
-                    + e.getMessage());
-            return LockupGuardCli.EXIT_USAGE;
-        } catch (IllegalStateException | KafkaException e) {
-            err.println(cannotExport() + RegistryClientConfig.shown(String.valueOf(e.getMessage())));
-            return LockupGuardCli.EXIT_USAGE;
+            // all written and said before the JVM halts, when a signal is waiting for this to close
+            spec.commandLine().getOut().flush();
+            err.flush();
         }
+        if (stopped) {
+            return LockupGuardCli.EXIT_USAGE; // after a signal, the JVM's exit code is the signal's (130, 143)
+        }
+        return counts.skipped() == 0 && counts.deletedUnread() == 0 ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
+    }
+
+    /** The last line of an export read to its end: how many lines of each kind, and what was left out. */
+    private static void summarize(RecordedInputs.Counts counts, Instant end, PrintWriter err) {
         err.println(String.format(Locale.ROOT, "exported %,d agreement versions, %,d orders and %,d execution reports"
                 + "%s%s%s%s", counts.agreements(), counts.orders(), counts.executions(),
                 end == null ? "" : " stamped up to " + IsoInstant.format(end),
@@ -148,21 +187,22 @@ public final class ExportCommand implements Callable<Integer> {
                 counts.deletedUnread() == 0 ? "" : String.format(Locale.ROOT, "; %,d offsets of the inputs were "
                         + "deleted before the export read them (above): the timeline lacks their records",
                         counts.deletedUnread())));
-        return counts.skipped() == 0 && counts.deletedUnread() == 0 ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
     }
 
     private static RecordedInputs.Counts export(GuardConfig config, List<HoldingKey> holdings, Instant until,
-            boolean progress, Writer out, PrintWriter err) throws IOException {
+            boolean progress, Writer out, PrintWriter err, ShutdownHandshake shutdown, long[] lines)
+            throws IOException {
         RecordedInputs inputs = new RecordedInputs(config, TIMEOUT, holdings, until);
         ReadProgress said = progress ? new ReadProgress(PROGRESS_INTERVAL, System::nanoTime, err::println) : null;
         RecordedInputs.Counts counts = inputs.read(new RecordedInputs.Sink() {
-            private long lines;
-
             @Override
             public void line(String line) throws IOException {
+                if (shutdown.stopRequested()) {
+                    throw new StoppedBySignal();
+                }
                 out.write(line);
                 out.write('\n');
-                if (++lines % STOPPED_OUTPUT_CHECK == 0) {
+                if (++lines[0] % STOPPED_OUTPUT_CHECK == 0) {
                     stoppedTaking(out);
                 }
             }
@@ -179,6 +219,9 @@ public final class ExportCommand implements Callable<Integer> {
 
             @Override
             public void reading(String topic, long read, long records) {
+                if (shutdown.stopRequested()) {
+                    throw new StoppedBySignal();
+                }
                 if (said != null) {
                     said.reading(topic, read, records);
                 }
@@ -201,6 +244,13 @@ public final class ExportCommand implements Callable<Integer> {
     /** A cluster that does not answer is said so within seconds, not after the consumer's retries. */
     private static void reach(GuardConfig config) throws InterruptedException {
         ClusterProbe.reach(config.adminProperties(), ProduceCommand.REACH_TIMEOUT).close();
+    }
+
+    /** A signal asked the export to stop: thrown between two lines or two polls, caught where it is said. */
+    private static final class StoppedBySignal extends RuntimeException {
+        StoppedBySignal() {
+            super("stopped by a signal", null, false, false);
+        }
     }
 
     private static String cannotExport() {

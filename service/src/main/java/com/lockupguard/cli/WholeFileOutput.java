@@ -146,6 +146,11 @@ final class WholeFileOutput implements Closeable {
         return writer;
     }
 
+    /** Whether the file is written whole or not at all (a regular file), rather than line by line as it is. */
+    boolean writesWhole() {
+        return partial != null;
+    }
+
     /** The file is whole: it takes the place of what was there (a stream or device has had every line already). */
     void complete() throws IOException {
         if (writer != null) {
