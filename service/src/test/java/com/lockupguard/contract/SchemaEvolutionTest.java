@@ -15,10 +15,12 @@ import com.lockupguard.topology.StreamsDefaults;
 import com.lockupguard.topology.TopicNames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -47,16 +49,16 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every schema in schemas/ against the previously released version (src/test/resources/schemas/released):
- * compatible both ways, nothing removed, enum symbols never removed or reused; and data written
- * with either version is read and decided correctly by the other.
+ * Every schema in schemas/ against the last released version (the highest version under
+ * src/test/resources/schemas/released, so that a release only copies its schemas there): compatible both ways,
+ * nothing removed, enum symbols never removed or reused; and data written with either version is read and decided
+ * correctly by the other.
  */
 class SchemaEvolutionTest {
 
-    static final String RELEASED_VERSION = "0.1.0";
+    static final Path RELEASES = Path.of("service/src/test/resources/schemas/released");
     static final Map<String, Schema> CURRENT = SchemaFiles.parse(Path.of("schemas"));
-    static final Map<String, Schema> RELEASED = SchemaFiles.parse(
-            Path.of("service/src/test/resources/schemas/released", RELEASED_VERSION));
+    static final Map<String, Schema> RELEASED = SchemaFiles.parse(lastRelease(RELEASES));
 
     @TempDir
     Path stateDir;
@@ -78,6 +80,40 @@ class SchemaEvolutionTest {
     void stop() {
         driver.close();
         InMemorySchemaRegistry.dropScope(scope);
+    }
+
+    /** The folder of the highest version under {@code releases}, by number (0.10.0 after 0.9.0). */
+    static Path lastRelease(Path releases) {
+        try (Stream<Path> versions = Files.list(releases)) {
+            return versions.filter(Files::isDirectory).max(Comparator.comparing(
+                    version -> version.getFileName().toString(), SchemaEvolutionTest::byNumber))
+                    .orElseThrow(() -> new IllegalStateException("no release under " + releases));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int byNumber(String left, String right) {
+        String[] a = left.split("\\.");
+        String[] b = right.split("\\.");
+        for (int i = 0; i < Math.min(a.length, b.length); i++) {
+            int compared = Long.compare(Long.parseLong(a[i]), Long.parseLong(b[i]));
+            if (compared != 0) {
+                return compared;
+            }
+        }
+        return Integer.compare(a.length, b.length);
+    }
+
+    @Test
+    void shouldCompareWithTheHighestReleasedVersionByNumberNotByName(@TempDir Path releases) throws IOException {
+        // given releases whose names sort otherwise than their versions
+        for (String version : List.of("0.1.0", "0.9.2", "0.10.0", "0.2.11")) {
+            Files.createDirectory(releases.resolve(version));
+        }
+
+        // when / then
+        assertThat(lastRelease(releases)).isEqualTo(releases.resolve("0.10.0"));
     }
 
     @Test
