@@ -19,6 +19,7 @@ import com.lockupguard.security.Principal;
 import com.lockupguard.security.Role;
 import com.lockupguard.security.SseTickets;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -250,27 +251,27 @@ public final class GuardWebServer implements AutoCloseable {
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
             config.routes.exception(HttpResponseException.class, this::refusedByServer);
             config.routes.exception(Exception.class, this::internalError);
-            config.routes.get("/health/live", this::live);
-            config.routes.get("/health/ready", this::ready);
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+            getAndHead(config, "/health/live", this::live);
+            getAndHead(config, "/health/ready", this::ready);
+            getAndHead(config, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()), Access.READ);
             config.routes.post("/api/orders", timed("orders", takingABody(this::submitOrder)), Access.SUBMIT);
             config.routes.post("/api/what-if", timed("what-if", takingABody(this::whatIf)), Access.SUBMIT,
                     Access.PEER);
-            config.routes.get("/api/holdings", timed("holdings", ctx -> answer(ctx,
+            getAndHead(config, "/api/holdings", timed("holdings", ctx -> answer(ctx,
                     backend().holdings().all(local(ctx), authorization(ctx)))), Access.READ, Access.PEER);
-            config.routes.get("/api/holdings/{investorId}/{securityId}", timed("holding", this::holding),
+            getAndHead(config, "/api/holdings/{investorId}/{securityId}", timed("holding", this::holding),
                     Access.READ, Access.PEER);
-            config.routes.get("/api/holdings/{investorId}/{securityId}/history", this::history, Access.READ);
-            config.routes.get("/api/holdings/{investorId}/{securityId}/agreement",
+            getAndHead(config, "/api/holdings/{investorId}/{securityId}/history", this::history, Access.READ);
+            getAndHead(config, "/api/holdings/{investorId}/{securityId}/agreement",
                     timed("agreement", this::agreement), Access.READ, Access.PEER);
-            config.routes.get("/api/holdings/{investorId}/{securityId}/reservations",
+            getAndHead(config, "/api/holdings/{investorId}/{securityId}/reservations",
                     timed("reservations", this::reservations), Access.READ, Access.PEER);
-            config.routes.get("/api/holdings/{investorId}/{securityId}/orders/{orderId}",
+            getAndHead(config, "/api/holdings/{investorId}/{securityId}/orders/{orderId}",
                     timed("order", this::order), Access.READ, Access.PEER);
-            config.routes.get("/api/decisions", this::decisions, Access.READ, FILTERS);
-            config.routes.get("/api/alerts", this::alerts, Access.READ, ALERT_FILTERS);
-            config.routes.get("/api/reports", this::reports, Access.READ, FILTERS);
+            getAndHead(config, "/api/decisions", this::decisions, Access.READ, FILTERS);
+            getAndHead(config, "/api/alerts", this::alerts, Access.READ, ALERT_FILTERS);
+            getAndHead(config, "/api/reports", this::reports, Access.READ, FILTERS);
             config.routes.post("/api/events/ticket", this::ticket, Access.READ);
             config.routes.sse("/api/events", this::events, Access.READ, Access.TICKET);
         });
@@ -279,6 +280,16 @@ public final class GuardWebServer implements AutoCloseable {
                 settings.https() == null ? "http" : "https", settings.host(), app.port(),
                 settings.authentication().describe());
         return app.port();
+    }
+
+    /**
+     * A GET route and its HEAD, which runs the same handler (the server sends no body): without a HEAD route of its
+     * own, Javalin answers a HEAD of a GET route 200 without running it, so that {@code HEAD /health/ready} would say
+     * ready to a load balancer's probe while the guard is not, and an unknown holding would seem to exist.
+     */
+    private static void getAndHead(JavalinConfig config, String path, Handler handler, RouteRole... roles) {
+        config.routes.get(path, handler, roles);
+        config.routes.head(path, handler, roles);
     }
 
     /**
@@ -360,9 +371,9 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     /**
-     * The roles {@code ctx}'s route declares. Javalin answers a HEAD with its GET route's handler but gives it none
-     * of that route's roles: a HEAD is asked for what its GET needs, found as Javalin finds the GET (a trailing
-     * slash ignored), or {@code HEAD /metrics/} would answer without a credential.
+     * The roles {@code ctx}'s route declares. A HEAD of a GET route without a HEAD route of its own (the live feed's)
+     * is matched to the GET but given none of its roles: it is asked for what its GET needs, found as Javalin finds
+     * the GET (a trailing slash ignored), or it would answer without a credential.
      */
     private java.util.Set<RouteRole> routeRoles(Context ctx) {
         java.util.Set<RouteRole> roles = ctx.routeRoles();
@@ -376,13 +387,13 @@ public final class GuardWebServer implements AutoCloseable {
 
     /**
      * Refuses a query of the API that would be read as something else than was sent ({@link QueryParameters}); after
-     * the credential (401 and 403 come first), before the endpoint. A HEAD is answered by its GET route, whose
-     * parameters Javalin does not give it: only their encoding is checked.
+     * the credential (401 and 403 come first), before the endpoint. A HEAD without a route of its own (the live
+     * feed's) is not given its GET's parameters: only their encoding is checked.
      */
     private static void requireQueryRead(Context ctx) {
         if (ctx.path().startsWith("/api/")) {
             QueryParameters.requireReadableAndRead(ctx.queryString(), ctx.routeRoles(),
-                    !ctx.method().equals(HandlerType.HEAD));
+                    !ctx.method().equals(HandlerType.HEAD) || !ctx.routeRoles().isEmpty());
         }
     }
 

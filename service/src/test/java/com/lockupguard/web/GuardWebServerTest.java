@@ -1203,6 +1203,43 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldAnswerAHeadWithTheStatusAndHeadersItsGetWouldHaveRatherThanAnEmpty200() throws Exception {
+        // given a guard whose GETs answer other than 200: not ready, an unknown holding, a limit out of range
+        health.ready = false;
+        health.state = "REBALANCING";
+        Map<String, Integer> paths = Map.of("/health/ready", 503, "/api/holdings/nobody/CBYI", 404,
+                "/api/decisions?limit=5000", 400, "/health/live", 200);
+
+        paths.forEach((path, status) -> {
+            // when each is asked for with HEAD (a load balancer's probe, curl -I) and with GET
+            HttpResponse<String> head = head(path);
+            HttpResponse<String> get;
+            try {
+                get = get(path);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+
+            // then the HEAD gets the GET's status and content type, and no body
+            assertThat(get.statusCode()).as("GET " + path).isEqualTo(status);
+            assertThat(head.statusCode()).as("HEAD " + path).isEqualTo(status);
+            assertThat(head.headers().firstValue("Content-Type")).as("HEAD " + path)
+                    .isEqualTo(get.headers().firstValue("Content-Type"));
+            assertThat(head.body()).as("HEAD " + path).isEmpty();
+        });
+        assertThat(head("/health/ready").headers().firstValue("Retry-After")).contains("1");
+    }
+
+    private HttpResponse<String> head(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(base + path)).method("HEAD",
+                    HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void shouldNameHeadAmongTheMethodsOfAGetRouteItRefusesAnotherMethodOn() throws Exception {
         HttpResponse<String> response = post("/api/holdings", "{}");
         assertThat(response.statusCode()).isEqualTo(405);
