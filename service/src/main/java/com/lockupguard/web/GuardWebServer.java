@@ -604,8 +604,9 @@ public final class GuardWebServer implements AutoCloseable {
         } catch (TimeoutException e) {
             submitted.cancel(false); // nobody waits for it any more: a resend waits anew
             throw ApiException.gatewayTimeout("no decision for order " + order.getOrderId() + " within "
-                    + settings.decisionTimeout().toMillis() + " ms. The order was sent and will be decided; resend "
-                    + "the same order (same orderId, kind and quantity) to get its decision");
+                    + settings.decisionTimeout().toMillis() + " ms. The order was handed to Kafka and is decided once "
+                    + "the brokers take it (the producer may still be retrying); resend the same order (same orderId, "
+                    + "kind and quantity) to get its decision");
         } catch (java.util.concurrent.ExecutionException | CompletionException e) {
             if (e.getCause() instanceof ApiException refused) {
                 throw refused; // refused before it was sent
@@ -899,7 +900,7 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     private static boolean local(Context ctx) {
-        return "true".equals(ctx.queryParam(QueryParameters.LOCAL));
+        return booleanParam(ctx, QueryParameters.LOCAL); // a misspelt true would ask every other instance
     }
 
     private static HoldingKey holdingOf(Context ctx) {

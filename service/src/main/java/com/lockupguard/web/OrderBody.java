@@ -143,7 +143,9 @@ final class OrderBody {
             throw ApiException.badRequest("quantity", "quantity is required");
         }
         if (!value.isIntegralNumber()) {
-            throw ApiException.badRequest("quantity", "quantity must be a whole number of shares, was " + value);
+            // a number is not quoted back: the parser has read 1e3 as 1000.0, which the caller did not write
+            throw ApiException.badRequest("quantity", "quantity must be a whole number of shares, written as an "
+                    + "integer (1000, not 1000.0 or 1e3)" + (value.isNumber() ? "" : ", was " + value));
         }
         if (!value.canConvertToLong()) {
             throw ApiException.badRequest("quantity", "quantity " + value + " is more than the most shares an order "

@@ -836,9 +836,10 @@ class GuardWebServerTest {
             // when
             HttpResponse<String> response = post("/api/orders", ORDER.replace("1000", quantity));
 
-            // then refused naming the field, not decided for 1000 or 1 shares
+            // then refused naming the field, not decided for 1000 or 1 shares, and not quoted as the parser read it
             assertThat(response.statusCode()).as(quantity).isEqualTo(400);
             assertThat(json(response).get("field").asText()).isEqualTo("quantity");
+            assertThat(json(response).get("error").asText()).as(quantity).doesNotContain("1000.0,", "was 1000.0");
         }
         assertThat(gateway.sent).isEmpty();
     }
@@ -1413,6 +1414,19 @@ class GuardWebServerTest {
         HttpResponse<String> misspelt = get("/api/alerts?breaches=yes");
         assertThat(misspelt.statusCode()).isEqualTo(400);
         assertThat(json(misspelt).get("field").asText()).isEqualTo("breaches");
+    }
+
+    @Test
+    void shouldRefuseALocalThatIsNeitherTrueNorFalseRatherThanAskTheOtherInstancesUnasked() throws Exception {
+        // when a holding and the list of holdings are asked with ?local= misspelt
+        for (String path : List.of("/api/holdings?local=TRUE", "/api/holdings/dutchess/CBYI?local=maybe")) {
+            HttpResponse<String> misspelt = get(path);
+
+            // then it is a 400 naming it, as for any other flag, not read as false
+            assertThat(misspelt.statusCode()).as(path).isEqualTo(400);
+            assertThat(json(misspelt).get("field").asText()).isEqualTo("local");
+        }
+        assertThat(get("/api/holdings?local=false").statusCode()).isEqualTo(200);
     }
 
     @Test
