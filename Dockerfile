@@ -1,11 +1,15 @@
-# Lockup Guard's service image: run, config, schemas and produce, built from the service module alone (no broker,
-# no Scala, no test utilities on its classpath; the demo and the tools are in target/lockup-guard.jar).
+# Lockup Guard's service image: run, config, schemas, produce and export, built from the service module alone (no
+# broker, no Scala, no test utilities on its classpath; the demo and the tools are in target/lockup-guard.jar).
 #   docker build -t lockup-guard:0.2.0-SNAPSHOT .
-#   docker run --rm -p 8080:8080 -e LOCKUP_GUARD_BOOTSTRAP_SERVERS=kafka:9092 \
+# beside docker-compose's Kafka and registry, run in this folder (compose names its network <folder>_default;
+# kafka:19092 is its listener for containers, kafka:9092 sends clients to localhost):
+#   docker run --rm --network "$(basename "$PWD")_default" -p 127.0.0.1:8080:8080 --memory 2g \
+#     -v lockup-guard-state:/var/lib/lockup-guard -e LOCKUP_GUARD_BOOTSTRAP_SERVERS=kafka:19092 \
 #     -e LOCKUP_GUARD_SCHEMA_REGISTRY_URL=http://schema-registry:8081 \
 #     -e LOCKUP_GUARD_HTTP_HOST=0.0.0.0 -e LOCKUP_GUARD_API_TOKEN=... lockup-guard:0.2.0-SNAPSHOT run
 # (the defaults, localhost:8081 and 127.0.0.1, point inside the container; serving beyond loopback needs
-# authentication: README, Security)
+# authentication: README, Security; a named volume keeps the state, which --rm would otherwise delete, and a
+# memory limit sizes the heap, 75 % of it, which is otherwise sized from the whole host's memory)
 
 FROM maven:3.9.9-eclipse-temurin-17 AS build
 WORKDIR /src

@@ -3,7 +3,9 @@
 # (promtool check config), and the rules' unit tests (promtool test rules alerts.test.yml: each alert
 # fires on the series it is meant for, with its text, and not before its `for:`). Uses promtool from
 # the PATH, or else from Debian's prometheus package, unpacked in a temporary directory (nothing is
-# installed or started).
+# installed or started). Debian's is Prometheus 2; docker-compose.yml runs Prometheus 3, whose range
+# selectors leave out a sample at a window's left edge: a promtool of the compose file's version, put on
+# the PATH, checks the rules on the engine that runs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
