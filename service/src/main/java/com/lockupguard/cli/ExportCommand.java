@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
@@ -44,8 +46,9 @@ import picocli.CommandLine.Spec;
                     + "reads them (named too); versions it rejected are left out, as they changed nothing. "
                     + "Exit code 2 on a usage or I/O error, a missing topic, or when Kafka or the schema registry "
                     + "cannot be read (Kafka not answering within 10 s at the start, or nothing read for 30 s). "
-                    + "Ctrl-C or SIGTERM stops it at its next line, saying after how many lines (-o FILE, a regular "
-                    + "file: left as it was); the exit code is then the signal's."
+                    + "Ctrl-C or SIGTERM stops it at its next line (or at once while it waits for Kafka), saying "
+                    + "after how many lines (-o FILE, a regular file: left as it was); whose output takes no more "
+                    + "lines, within 5 s. The exit code is then the signal's."
         })
 public final class ExportCommand implements Callable<Integer> {
 
@@ -56,7 +59,7 @@ public final class ExportCommand implements Callable<Integer> {
     /** Every how many lines standard output is asked whether it still takes them. */
     private static final int STOPPED_OUTPUT_CHECK = 2_048;
     /** How long a signal waits for the export to stop and say how far it got before the JVM halts anyway. */
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
     @Mixin
     private SettingsOptions settings;
@@ -118,17 +121,26 @@ public final class ExportCommand implements Callable<Integer> {
                 return LockupGuardCli.EXIT_USAGE;
             }
         }
-        long[] lines = {0};
-        boolean[] wholeOrNothing = {false};
+        AtomicLong lines = new AtomicLong();
+        AtomicBoolean wholeOrNothing = new AtomicBoolean();
         boolean stopped = false;
         RecordedInputs.Counts counts = null;
         // Ctrl-C or SIGTERM while reading: the export stops at its next line or poll and says how far it got before
         // the JVM halts (a timeline cut short on standard output looks whole otherwise); a file is left as it was
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(STOP_TIMEOUT)) {
+            FirstAnswerWait firstAnswer = new FirstAnswerWait();
+            shutdown.onStop(firstAnswer::wake);
+            // stuck writing to a reader that takes no more lines (`export | less`, left open), it cannot say it
+            shutdown.onTimeout(() -> {
+                err.println(cannotExport() + String.format(Locale.ROOT, "stopped by a signal while its output took "
+                        + "no more lines, after at most %,d lines, the last perhaps cut short: ", lines.get())
+                        + stoppedOutput(wholeOrNothing.get()));
+                err.flush();
+            });
             try {
                 if (output == null) {
                     // standard output stays open: the command line flushes it, and says if it stopped taking lines
-                    reach(config);
+                    firstAnswer.reach(config);
                     counts = export(config, exported, end, progress, spec.commandLine().getOut(), err, shutdown,
                             lines);
                 } else {
@@ -136,28 +148,36 @@ public final class ExportCommand implements Callable<Integer> {
                     // or not at all, so that an export stopped half-way leaves no file that could pass for all the
                     // guard was given
                     try (WholeFileOutput file = WholeFileOutput.open(output)) {
-                        wholeOrNothing[0] = file.writesWhole();
-                        reach(config);
+                        wholeOrNothing.set(file.writesWhole());
+                        firstAnswer.reach(config);
                         counts = export(config, exported, end, progress, file.writer(), err, shutdown, lines);
                         file.complete();
                     }
                 }
-            } catch (StoppedBySignal e) {
+            } catch (StoppedBySignal | InterruptedException e) {
+                if (!shutdown.stopRequested()) {
+                    throw e;
+                }
                 stopped = true;
             } catch (IOException e) {
-                err.println(cannotExport() + "cannot write " + (output == null ? "the output" : output) + ": "
-                        + e.getMessage());
-                err.flush();
-                return LockupGuardCli.EXIT_USAGE;
+                stopped = shutdown.stopRequested(); // an I/O error after a signal is not what to say
+                if (!stopped) {
+                    err.println(cannotExport() + "cannot write " + (output == null ? "the output" : output) + ": "
+                            + e.getMessage());
+                    err.flush();
+                    return LockupGuardCli.EXIT_USAGE;
+                }
             } catch (IllegalStateException | KafkaException e) {
-                err.println(cannotExport() + RegistryClientConfig.shown(String.valueOf(e.getMessage())));
-                err.flush();
-                return LockupGuardCli.EXIT_USAGE;
+                stopped = shutdown.stopRequested();
+                if (!stopped) {
+                    err.println(cannotExport() + RegistryClientConfig.shown(String.valueOf(e.getMessage())));
+                    err.flush();
+                    return LockupGuardCli.EXIT_USAGE;
+                }
             }
             if (stopped) {
                 err.println(cannotExport() + String.format(Locale.ROOT, "stopped by a signal after %,d lines: ",
-                        lines[0]) + (wholeOrNothing[0] ? "nothing was written to " + output
-                        : "the timeline written is not whole"));
+                        lines.get()) + stoppedOutput(wholeOrNothing.get()));
             } else {
                 summarize(counts, end, err);
                 if (shutdown.stopRequested()) {
@@ -190,7 +210,7 @@ public final class ExportCommand implements Callable<Integer> {
     }
 
     private static RecordedInputs.Counts export(GuardConfig config, List<HoldingKey> holdings, Instant until,
-            boolean progress, Writer out, PrintWriter err, ShutdownHandshake shutdown, long[] lines)
+            boolean progress, Writer out, PrintWriter err, ShutdownHandshake shutdown, AtomicLong lines)
             throws IOException {
         RecordedInputs inputs = new RecordedInputs(config, TIMEOUT, holdings, until);
         ReadProgress said = progress ? new ReadProgress(PROGRESS_INTERVAL, System::nanoTime, err::println) : null;
@@ -202,7 +222,7 @@ public final class ExportCommand implements Callable<Integer> {
                 }
                 out.write(line);
                 out.write('\n');
-                if (++lines[0] % STOPPED_OUTPUT_CHECK == 0) {
+                if (lines.incrementAndGet() % STOPPED_OUTPUT_CHECK == 0) {
                     stoppedTaking(out);
                 }
             }
@@ -241,9 +261,34 @@ public final class ExportCommand implements Callable<Integer> {
         }
     }
 
-    /** A cluster that does not answer is said so within seconds, not after the consumer's retries. */
-    private static void reach(GuardConfig config) throws InterruptedException {
-        ClusterProbe.reach(config.adminProperties(), ProduceCommand.REACH_TIMEOUT).close();
+    /**
+     * The wait for the cluster's first answer, which a signal cuts short: a cluster that does not answer is said so
+     * within seconds, not after the consumer's retries, and a signal meanwhile at once. Nothing else is interrupted:
+     * the reading sees a signal at its next line or poll, and a consumer interrupted while it closes logs an error.
+     */
+    private static final class FirstAnswerWait {
+        private final Thread waiting = Thread.currentThread();
+        private boolean inside;
+
+        void reach(GuardConfig config) throws InterruptedException {
+            synchronized (this) {
+                inside = true;
+            }
+            try {
+                ClusterProbe.reach(config.adminProperties(), ProduceCommand.REACH_TIMEOUT).close();
+            } finally {
+                synchronized (this) {
+                    inside = false;
+                    Thread.interrupted(); // a signal's, come as it answered: the reading sees the signal anyway
+                }
+            }
+        }
+
+        synchronized void wake() {
+            if (inside) {
+                waiting.interrupt();
+            }
+        }
     }
 
     /** A signal asked the export to stop: thrown between two lines or two polls, caught where it is said. */
@@ -251,6 +296,11 @@ public final class ExportCommand implements Callable<Integer> {
         StoppedBySignal() {
             super("stopped by a signal", null, false, false);
         }
+    }
+
+    /** What a stopped export left of its output. */
+    private String stoppedOutput(boolean wholeOrNothing) {
+        return wholeOrNothing ? "nothing was written to " + output : "the timeline written is not whole";
     }
 
     private static String cannotExport() {

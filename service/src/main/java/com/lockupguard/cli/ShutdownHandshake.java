@@ -21,6 +21,7 @@ public final class ShutdownHandshake implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Duration closeTimeout;
     private volatile Runnable wakeUp = () -> { };
+    private volatile Runnable timedOut = () -> { };
     private final Thread hook = new Thread(this::onShutdown, "lockup-guard-shutdown");
     private volatile boolean installed;
 
@@ -50,6 +51,15 @@ public final class ShutdownHandshake implements AutoCloseable {
         this.wakeUp = wakeUp;
     }
 
+    /**
+     * What the hook runs when the main thread has not closed within the timeout, just before the JVM halts: it is
+     * stuck where a stop is not seen (a write to a pipe whose reader stopped reading), and this is the last chance to
+     * say so. It runs beside the main thread, so it must not write where that thread writes.
+     */
+    public void onTimeout(Runnable timedOut) {
+        this.timedOut = timedOut;
+    }
+
     /** Blocks the main thread until the hook asks it to stop. */
     public void awaitStop() throws InterruptedException {
         stop.await();
@@ -67,6 +77,7 @@ public final class ShutdownHandshake implements AutoCloseable {
                 return true;
             }
             LOG.warn("still closing after {} s: stopping anyway", closeTimeout.toSeconds());
+            timedOut.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -66,4 +66,29 @@ class ShutdownHandshakeTest {
         // then it woke the main thread once, after the stop was asked for, so the main thread sees it on waking
         assertThat(stopRequestedWhenWoken).containsExactly(true);
     }
+
+    @Test
+    void shouldSayItsLastWordsOnlyWhenTheMainThreadHasNotClosedInTime() throws Exception {
+        // given a handshake whose main thread never closes, and one whose main thread closes at once
+        ShutdownHandshake stuck = new ShutdownHandshake(Duration.ofMillis(100));
+        ShutdownHandshake closing = new ShutdownHandshake(Duration.ofSeconds(5));
+        List<String> said = new CopyOnWriteArrayList<>();
+        stuck.onTimeout(() -> said.add("stuck"));
+        closing.onTimeout(() -> said.add("closing"));
+        CompletableFuture<Void> main = CompletableFuture.runAsync(() -> {
+            try (closing) {
+                closing.awaitStop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+
+        // when the hook of each runs
+        stuck.onShutdown();
+        closing.onShutdown();
+        main.get(5, TimeUnit.SECONDS);
+
+        // then only the stuck one's hook said what its main thread could not
+        assertThat(said).containsExactly("stuck");
+    }
 }
