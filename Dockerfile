@@ -1,9 +1,10 @@
 # Lockup Guard's service image: run, config, schemas, produce and export, built from the service module alone (no
 # broker, no Scala, no test utilities on its classpath; the demo and the tools are in target/lockup-guard.jar).
 #   docker build -t lockup-guard:0.2.0-SNAPSHOT .
-# beside docker-compose's Kafka and registry, run in this folder (compose names its network <folder>_default;
-# kafka:19092 is its listener for containers, kafka:9092 sends clients to localhost):
-#   docker run --rm --network "$(basename "$PWD")_default" -p 127.0.0.1:8080:8080 --memory 2g \
+# beside docker-compose's Kafka and registry alone (docker-compose up -d kafka schema-registry), on their network
+# (<project>_default: `docker network ls` names it; kafka:19092 is Kafka's listener for containers, kafka:9092 sends
+# clients to localhost):
+#   docker run --rm --network <project>_default -p 127.0.0.1:8080:8080 --memory 2g \
 #     -v lockup-guard-state:/var/lib/lockup-guard -e LOCKUP_GUARD_BOOTSTRAP_SERVERS=kafka:19092 \
 #     -e LOCKUP_GUARD_SCHEMA_REGISTRY_URL=http://schema-registry:8081 \
 #     -e LOCKUP_GUARD_HTTP_HOST=0.0.0.0 -e LOCKUP_GUARD_API_TOKEN=... lockup-guard:0.2.0-SNAPSHOT run

@@ -604,7 +604,7 @@ public final class GuardWebServer implements AutoCloseable {
         } catch (TimeoutException e) {
             submitted.cancel(false); // nobody waits for it any more: a resend waits anew
             throw ApiException.gatewayTimeout("no decision for order " + order.getOrderId() + " within "
-                    + settings.decisionTimeout().toMillis() + " ms. The order was handed to Kafka and is decided once "
+                    + settings.decisionTimeout().toMillis() + " ms. The order was handed to Kafka and is decided if "
                     + "the brokers take it (the producer may still be retrying); resend the same order (same orderId, "
                     + "kind and quantity) to get its decision");
         } catch (java.util.concurrent.ExecutionException | CompletionException e) {
@@ -958,8 +958,10 @@ public final class GuardWebServer implements AutoCloseable {
             } finally {
                 long took = System.nanoTime() - start;
                 ctx.header("Server-Timing", String.format(Locale.ROOT, "app;dur=%.3f", took / 1e6));
-                metrics.apiTimer(endpoint, failedWith != null ? failedWith : ctx.statusCode())
-                        .record(took, TimeUnit.NANOSECONDS);
+                if (!ctx.method().equals(HandlerType.HEAD)) { // a probe's HEADs would dilute what callers wait
+                    metrics.apiTimer(endpoint, failedWith != null ? failedWith : ctx.statusCode())
+                            .record(took, TimeUnit.NANOSECONDS);
+                }
             }
         };
     }

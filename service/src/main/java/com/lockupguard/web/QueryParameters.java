@@ -61,8 +61,13 @@ record QueryParameters(Set<String> names) implements RouteRole {
             if (decodedName == null) {
                 throw unreadable(name, name, "its name");
             }
-            if (equals >= 0 && decoded(pair.substring(equals + 1)) == null) {
+            String value = equals < 0 ? "" : decoded(pair.substring(equals + 1));
+            if (value == null) {
                 throw unreadable(decodedName, name, "its value");
+            }
+            if (decodedName.equals(LOCAL) && !value.equals("true") && !value.equals("false")) {
+                // taken on every route, read by those another instance answers: a misspelt true asks them all
+                throw ApiException.badRequest(LOCAL, LOCAL + " must be true or false, was '" + value + "'");
             }
             if (checkRead && !read.contains(decodedName) && !AUTHENTICATIONS.contains(decodedName)) {
                 throw ApiException.badRequest(decodedName, "this endpoint reads no query parameter '" + decodedName

@@ -82,10 +82,15 @@ class SchemaEvolutionTest {
         InMemorySchemaRegistry.dropScope(scope);
     }
 
-    /** The folder of the highest version under {@code releases}, by number (0.10.0 after 0.9.0). */
+    /**
+     * The folder of the highest version under {@code releases}, by number (0.10.0 after 0.9.0); a folder not named as
+     * a release is (0.3.0-rc1, a copy of one) is not a release.
+     */
     static Path lastRelease(Path releases) {
         try (Stream<Path> versions = Files.list(releases)) {
-            return versions.filter(Files::isDirectory).max(Comparator.comparing(
+            return versions.filter(Files::isDirectory)
+                    .filter(version -> version.getFileName().toString().matches("\\d+(\\.\\d+)*"))
+                    .max(Comparator.comparing(
                     version -> version.getFileName().toString(), SchemaEvolutionTest::byNumber))
                     .orElseThrow(() -> new IllegalStateException("no release under " + releases));
         } catch (IOException e) {
@@ -108,7 +113,7 @@ class SchemaEvolutionTest {
     @Test
     void shouldCompareWithTheHighestReleasedVersionByNumberNotByName(@TempDir Path releases) throws IOException {
         // given releases whose names sort otherwise than their versions
-        for (String version : List.of("0.1.0", "0.9.2", "0.10.0", "0.2.11")) {
+        for (String version : List.of("0.1.0", "0.9.2", "0.10.0", "0.2.11", "0.11.0-rc1", "copy of 0.1.0")) {
             Files.createDirectory(releases.resolve(version));
         }
 

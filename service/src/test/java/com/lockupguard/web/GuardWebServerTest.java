@@ -1231,6 +1231,19 @@ class GuardWebServerTest {
         assertThat(head("/health/ready").headers().firstValue("Retry-After")).contains("1");
     }
 
+    @Test
+    void shouldNotTimeAHeadAsARequestOfItsEndpoint() throws Exception {
+        // given a list of holdings asked once with GET and three times with HEAD (a load balancer's probes)
+        assertThat(get("/api/holdings").statusCode()).isEqualTo(200);
+        for (int i = 0; i < 3; i++) {
+            assertThat(head("/api/holdings").statusCode()).isEqualTo(200);
+        }
+
+        // when / then the endpoint's latency counts the GET alone
+        assertThat(get("/metrics").body())
+                .contains("lockup_guard_api_requests_seconds_count{endpoint=\"holdings\",status=\"200\"} 1");
+    }
+
     private HttpResponse<String> head(String path) {
         try {
             return http.send(HttpRequest.newBuilder(URI.create(base + path)).method("HEAD",
@@ -1418,8 +1431,9 @@ class GuardWebServerTest {
 
     @Test
     void shouldRefuseALocalThatIsNeitherTrueNorFalseRatherThanAskTheOtherInstancesUnasked() throws Exception {
-        // when a holding and the list of holdings are asked with ?local= misspelt
-        for (String path : List.of("/api/holdings?local=TRUE", "/api/holdings/dutchess/CBYI?local=maybe")) {
+        // when a holding, the list of holdings, and routes that do not read it are asked with ?local= misspelt
+        for (String path : List.of("/api/holdings?local=TRUE", "/api/holdings/dutchess/CBYI?local=maybe",
+                "/api/decisions?local=1", "/api/holdings/dutchess/CBYI/history?local=")) {
             HttpResponse<String> misspelt = get(path);
 
             // then it is a 400 naming it, as for any other flag, not read as false
