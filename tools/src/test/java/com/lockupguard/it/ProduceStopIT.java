@@ -7,11 +7,9 @@ import com.lockupguard.app.GuardConfig;
 import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.tools.cli.CommandProcess;
 import com.lockupguard.tools.registry.SchemaRegistryServer;
-import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -135,7 +133,7 @@ class ProduceStopIT {
      */
     private Process produceSending(TestKafka kafka, SchemaRegistryServer registry, String applicationId, String scope,
             Map<String, String> settings, Path log) throws Exception {
-        Path timeline = orders(dir.resolve("orders.jsonl"));
+        Path timeline = OneHoldingOrders.write(dir.resolve("orders.jsonl"), ORDERS);
         Map<String, String> all = GuardInstance.settings(kafka, applicationId, scope);
         all.put(GuardConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
         all.put(GuardConfig.TOPIC_ORDERS_CONFIG, ORDERS_TOPIC);
@@ -145,19 +143,6 @@ class ProduceStopIT {
         all.forEach((key, value) -> arguments.addAll(List.of("--set", key + "=" + value)));
         arguments.add(timeline.toString());
         return CommandProcess.start(dir, log, arguments.toArray(String[]::new));
-    }
-
-    /** {@link #ORDERS} orders of one holding, a millisecond apart from now, one per line. */
-    private static Path orders(Path file) throws Exception {
-        Instant start = Instant.now();
-        try (BufferedWriter out = Files.newBufferedWriter(file)) {
-            for (int i = 1; i <= ORDERS; i++) {
-                out.write("{\"type\":\"order\",\"at\":\"" + start.plusMillis(i) + "\",\"orderId\":\"o" + i
-                        + "\",\"investorId\":\"dutchess\",\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\","
-                        + "\"quantity\":1}\n");
-            }
-        }
-        return file;
     }
 
     /** How many records the orders topic holds: its producer is not transactional, so each offset is one. */
