@@ -129,11 +129,16 @@ public final class ExportCommand implements Callable<Integer> {
         // the JVM halts (a timeline cut short on standard output looks whole otherwise); a file is left as it was
         try (ShutdownHandshake shutdown = ShutdownHandshake.install(STOP_TIMEOUT)) {
             FirstAnswerWait firstAnswer = new FirstAnswerWait();
-            shutdown.onStop(firstAnswer::wake);
+            RecordedInputs inputs = new RecordedInputs(config, TIMEOUT, exported, end);
+            shutdown.onStop(() -> {
+                firstAnswer.wake();
+                inputs.stop(); // out of a wait for brokers that do not answer: offsets, metadata, the close
+            });
             // stuck writing to a reader that takes no more lines (`export | less`, left open), it cannot say it
             shutdown.onTimeout(() -> {
-                err.println(cannotExport() + String.format(Locale.ROOT, "stopped by a signal while its output took "
-                        + "no more lines, after at most %,d lines, the last perhaps cut short: ", lines.get())
+                err.println(cannotExport() + (lines.get() == 0 ? "stopped by a signal while its output took no "
+                        + "line: " : String.format(Locale.ROOT, "stopped by a signal while its output took no more "
+                        + "lines, after at most %,d lines, the last perhaps cut short: ", lines.get()))
                         + stoppedOutput(wholeOrNothing.get()));
                 err.flush();
             });
@@ -141,8 +146,7 @@ public final class ExportCommand implements Callable<Integer> {
                 if (output == null) {
                     // standard output stays open: the command line flushes it, and says if it stopped taking lines
                     firstAnswer.reach(config);
-                    counts = export(config, exported, end, progress, spec.commandLine().getOut(), err, shutdown,
-                            lines);
+                    counts = export(inputs, progress, spec.commandLine().getOut(), err, shutdown, lines);
                 } else {
                     // opened first, so that a path that cannot be written is said before any reading; written whole
                     // or not at all, so that an export stopped half-way leaves no file that could pass for all the
@@ -150,7 +154,7 @@ public final class ExportCommand implements Callable<Integer> {
                     try (WholeFileOutput file = WholeFileOutput.open(output)) {
                         wholeOrNothing.set(file.writesWhole());
                         firstAnswer.reach(config);
-                        counts = export(config, exported, end, progress, file.writer(), err, shutdown, lines);
+                        counts = export(inputs, progress, file.writer(), err, shutdown, lines);
                         file.complete();
                     }
                 }
@@ -209,10 +213,8 @@ public final class ExportCommand implements Callable<Integer> {
                         counts.deletedUnread())));
     }
 
-    private static RecordedInputs.Counts export(GuardConfig config, List<HoldingKey> holdings, Instant until,
-            boolean progress, Writer out, PrintWriter err, ShutdownHandshake shutdown, AtomicLong lines)
-            throws IOException {
-        RecordedInputs inputs = new RecordedInputs(config, TIMEOUT, holdings, until);
+    private static RecordedInputs.Counts export(RecordedInputs inputs, boolean progress, Writer out, PrintWriter err,
+            ShutdownHandshake shutdown, AtomicLong lines) throws IOException {
         ReadProgress said = progress ? new ReadProgress(PROGRESS_INTERVAL, System::nanoTime, err::println) : null;
         RecordedInputs.Counts counts = inputs.read(new RecordedInputs.Sink() {
             @Override

@@ -16,12 +16,14 @@ import org.slf4j.LoggerFactory;
 public final class ShutdownHandshake implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShutdownHandshake.class);
+    /** How long the hook waits for its last word to be written before it returns and the JVM halts. */
+    private static final Duration LAST_WORD_WAIT = Duration.ofSeconds(1);
 
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Duration closeTimeout;
     private volatile Runnable wakeUp = () -> { };
-    private volatile Runnable timedOut = () -> { };
+    private volatile Runnable timedOut;
     private final Thread hook = new Thread(this::onShutdown, "lockup-guard-shutdown");
     private volatile boolean installed;
 
@@ -52,9 +54,10 @@ public final class ShutdownHandshake implements AutoCloseable {
     }
 
     /**
-     * What the hook runs when the main thread has not closed within the timeout, just before the JVM halts: it is
-     * stuck where a stop is not seen (a write to a pipe whose reader stopped reading), and this is the last chance to
-     * say so. It runs beside the main thread, so it must not write where that thread writes.
+     * What the hook runs when the main thread has not closed within the timeout, just before the JVM halts, instead of
+     * logging that it is still closing: the main thread is stuck where a stop is not seen (a write to a pipe whose
+     * reader stopped reading), and this is the last chance to say so. It runs in a thread of its own, beside the main
+     * thread, and is waited for a second at most.
      */
     public void onTimeout(Runnable timedOut) {
         this.timedOut = timedOut;
@@ -76,12 +79,25 @@ public final class ShutdownHandshake implements AutoCloseable {
             if (closed.await(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 return true;
             }
-            LOG.warn("still closing after {} s: stopping anyway", closeTimeout.toSeconds());
-            timedOut.run();
+            sayStillClosing();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return false;
+    }
+
+    /**
+     * The command's last word if it has one, else the log's: in a thread of its own, waited for a moment only, since
+     * the stream it writes to may be a pipe that takes nothing more, as the one the main thread is stuck on may be
+     * (`2>&1 | less`): a hook that blocks there would keep the JVM from halting.
+     */
+    private void sayStillClosing() throws InterruptedException {
+        Runnable lastWord = timedOut != null ? timedOut
+                : () -> LOG.warn("still closing after {} s: stopping anyway", closeTimeout.toSeconds());
+        Thread saying = new Thread(lastWord, "lockup-guard-last-word");
+        saying.setDaemon(true);
+        saying.start();
+        saying.join(LAST_WORD_WAIT.toMillis());
     }
 
     /** The main thread has closed everything it holds: the hook may return and the JVM halt. */

@@ -34,6 +34,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -107,6 +108,8 @@ public final class RecordedInputs {
     /** Offsets of the inputs deleted (the retention) between the start of the export and its reading them. */
     private static final int DELETED = 5;
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How long a consumer that read to the end may take to close, as Kafka's own default. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * A record read and decoded, with its place in the order the lines are written and the count it adds to
@@ -129,6 +132,9 @@ public final class RecordedInputs {
     private final List<byte[]> holdings;
     /** The latest time of a line, in epoch milliseconds; {@link Long#MAX_VALUE} up to the topics' ends. */
     private final long until;
+    /** The consumer {@link #read} reads with, while it does: what {@link #stop} wakes. */
+    private volatile Consumer<byte[], byte[]> reading;
+    private volatile boolean stopped;
 
     /**
      * Every holding's records, or only those of {@code holdings} (their keys, {@code investorId/securityId}); up to
@@ -159,6 +165,19 @@ public final class RecordedInputs {
     }
 
     /**
+     * Cuts {@link #read} short from another thread (a signal's): a wait of its for Kafka (a broker that does not
+     * answer) ends at once in a {@link org.apache.kafka.common.errors.WakeupException}, and its consumer is closed
+     * without waiting for the brokers.
+     */
+    public void stop() {
+        stopped = true;
+        Consumer<byte[], byte[]> consumer = reading;
+        if (consumer != null) {
+            consumer.wakeup(); // the one method of a consumer another thread may call
+        }
+    }
+
+    /**
      * Reads the topics to their ends as they are now, or to the end of the export when it ends earlier, and hands each
      * line, or each record left out, to {@code sink}.
      */
@@ -174,7 +193,12 @@ public final class RecordedInputs {
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         // a topic named wrongly is said to be missing, not created empty by a broker that creates what is asked for
         properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        try (Consumer<byte[], byte[]> consumer = consumers.apply(properties)) {
+        Consumer<byte[], byte[]> consumer = consumers.apply(properties);
+        reading = consumer;
+        if (stopped) {
+            consumer.wakeup(); // stopped before the consumer was there to wake
+        }
+        try {
             // the orders' ends first, then the audit's: every version the guard applied before it decided the last
             // order taken is on the audit by then, if it has caught up (a version the guard took later, stamped
             // later than those orders as a live one is, comes after them)
@@ -220,6 +244,10 @@ public final class RecordedInputs {
                             counts[SKIPPED], counts[DELETED]);
                 }
             }
+        } finally {
+            reading = null;
+            // stopped, it does not wait for brokers that may be why it was: it holds no group to leave
+            consumer.close(stopped ? CloseOptions.timeout(Duration.ZERO) : CloseOptions.timeout(CLOSE_TIMEOUT));
         }
     }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -90,5 +91,28 @@ class ShutdownHandshakeTest {
 
         // then only the stuck one's hook said what its main thread could not
         assertThat(said).containsExactly("stuck");
+    }
+
+    @Test
+    void shouldReturnThoughItsLastWordsNeverGetWritten() {
+        // given a main thread that never closes, and a last word stuck as a write to a full pipe is
+        ShutdownHandshake handshake = new ShutdownHandshake(Duration.ofMillis(100));
+        CountDownLatch never = new CountDownLatch(1);
+        handshake.onTimeout(() -> {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+
+        // when the hook runs
+        long started = System.nanoTime();
+        boolean closedInTime = handshake.onShutdown();
+
+        // then it returns all the same, within its timeout and a moment for the last word, so that the JVM halts
+        assertThat(closedInTime).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        never.countDown();
     }
 }
