@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
                     + "cannot be read (Kafka not answering within 10 s at the start, or nothing read for 30 s). "
                     + "Ctrl-C or SIGTERM stops it at its next line (or at once while it waits for Kafka), saying "
                     + "after how many lines (-o FILE, a regular file: left as it was); whose output takes no more "
-                    + "lines, within 5 s. The exit code is then the signal's."
+                    + "lines, 5 s after the signal. The exit code is then the signal's."
         })
 public final class ExportCommand implements Callable<Integer> {
 

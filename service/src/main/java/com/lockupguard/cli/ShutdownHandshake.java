@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * a hook that only tells the main thread to stop lets the JVM halt while the main thread is still closing: the
  * broker's data is never deleted, a replay's buffered lines never written. Here the hook releases {@code stop},
  * then waits, a bounded time, until the main thread has closed what it holds and {@link #close closed} this. The
- * hook writes nothing, so it never writes beside the main thread.
+ * hook writes nothing while the main thread may still write; only once the time is out, a last word (see
+ * {@link #onTimeout}).
  */
 public final class ShutdownHandshake implements AutoCloseable {
 

@@ -108,8 +108,8 @@ public final class RecordedInputs {
     /** Offsets of the inputs deleted (the retention) between the start of the export and its reading them. */
     private static final int DELETED = 5;
     private static final Duration POLL = Duration.ofMillis(200);
-    /** How long a consumer that read to the end may take to close, as Kafka's own default. */
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a consumer that read to the end may take to close: well within the 5 s a signal waits for export. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
     /**
      * A record read and decoded, with its place in the order the lines are written and the count it adds to
@@ -246,8 +246,10 @@ public final class RecordedInputs {
             }
         } finally {
             reading = null;
-            // stopped, it does not wait for brokers that may be why it was: it holds no group to leave
-            consumer.close(stopped ? CloseOptions.timeout(Duration.ZERO) : CloseOptions.timeout(CLOSE_TIMEOUT));
+            // it holds no group to leave: its close only tells the brokers its fetch sessions are over, which they
+            // find out anyway, so it does not wait long for brokers that may not answer (nor at all when stopped, a
+            // signal perhaps come because they do not)
+            consumer.close(CloseOptions.timeout(stopped ? Duration.ZERO : CLOSE_TIMEOUT));
         }
     }
 
