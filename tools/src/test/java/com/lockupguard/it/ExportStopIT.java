@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,17 +43,20 @@ class ExportStopIT {
     @TempDir
     Path dir;
 
-    private final String scope = "export-stop-" + UUID.randomUUID();
-    private TestKafka kafka;
-    private SchemaRegistryServer registry;
-    private Map<String, String> settings;
+    private static final String SCOPE = "export-stop-" + UUID.randomUUID();
+    private static TestKafka kafka;
+    private static SchemaRegistryServer registry;
+    private static Map<String, String> settings;
 
-    /** A broker whose orders topic holds 20,000 orders, far more than a pipe holds as timeline lines. */
-    @BeforeEach
-    void ordersOnTheTopic() throws Exception {
+    /**
+     * A broker whose orders topic holds 20,000 orders, far more than a pipe holds as timeline lines; one for the
+     * class: each test only reads it.
+     */
+    @BeforeAll
+    static void ordersOnTheTopic(@TempDir Path timeline) throws Exception {
         kafka = TestKafka.start(1);
-        registry = new SchemaRegistryServer.Builder(InMemorySchemaRegistry.scope(scope)).host("127.0.0.1").start();
-        settings = GuardInstance.settings(kafka, "export-stop", scope);
+        registry = new SchemaRegistryServer.Builder(InMemorySchemaRegistry.scope(SCOPE)).host("127.0.0.1").start();
+        settings = GuardInstance.settings(kafka, "export-stop", SCOPE);
         settings.put(GuardConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 kafka.bootstrapServers()))) {
@@ -62,14 +65,14 @@ class ExportStopIT {
         }
         StringWriter produced = new StringWriter();
         assertThat(GuardCommand.run(List.of("produce"), settings, new StringWriter(), produced, "--no-guard-wait",
-                OneHoldingOrders.write(dir.resolve("orders.jsonl"), ORDERS).toString()))
+                OneHoldingOrders.write(timeline.resolve("orders.jsonl"), ORDERS).toString()))
                 .as(produced.toString()).isZero();
     }
 
-    @AfterEach
-    void stop() throws Exception {
+    @AfterAll
+    static void stop() throws Exception {
         try (TestKafka closedLast = kafka; SchemaRegistryServer closedFirst = registry) {
-            InMemorySchemaRegistry.dropScope(scope);
+            InMemorySchemaRegistry.dropScope(SCOPE);
         }
     }
 
