@@ -1,6 +1,7 @@
 package com.lockupguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.registry.InMemorySchemaRegistry;
@@ -8,6 +9,7 @@ import com.lockupguard.tools.cli.CommandProcess;
 import com.lockupguard.tools.registry.SchemaRegistryServer;
 import com.lockupguard.topology.TopicNames;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -111,7 +114,8 @@ class ExportStopIT {
         // open (`export | less`, left on its first page)
         PipedExport piped = PipedExport.start(dir, settings);
         try {
-            // when it is sent SIGTERM while it waits to write
+            // when it is sent SIGTERM while it waits to write (the pipe full: a signal before would meet it reading)
+            piped.awaitWritingToAFullPipe();
             long signalled = System.nanoTime();
             piped.export().destroy();
 
@@ -157,6 +161,22 @@ class ExportStopIT {
                 throw e;
             }
             return piped;
+        }
+
+        /** Waits until a thread of the export waits to write to the pipe, full (Linux: its tasks' wait channels). */
+        void awaitWritingToAFullPipe() {
+            Path tasks = Path.of("/proc", String.valueOf(export.pid()), "task");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                try (Stream<Path> each = Files.list(tasks)) {
+                    return each.anyMatch(task -> {
+                        try {
+                            return Files.readString(task.resolve("wchan")).contains("pipe_write");
+                        } catch (IOException gone) {
+                            return false; // a thread that ended meanwhile
+                        }
+                    });
+                }
+            });
         }
 
         @Override
