@@ -2,6 +2,7 @@ package com.lockupguard.timeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.nio.file.Files;
@@ -28,6 +29,24 @@ class TimelineFileTest {
     private static String order(String id, String at) {
         return "{\"type\":\"order\",\"at\":\"" + at + "\",\"orderId\":\"" + id + "\",\"investorId\":\"dutchess\","
                 + "\"securityId\":\"CBYI\",\"kind\":\"PUBLIC_SALE\",\"quantity\":1}";
+    }
+
+    /** {@code timeline} scanned for sending to the topics "agreements" and "orders", its warnings dropped. */
+    private static TimelineFile scanned(Path timeline) throws Exception {
+        return TimelineFile.scan(timeline, "agreements", "orders", (line, warning) -> { }, r -> { });
+    }
+
+    /** Writes {@code lines} over {@code timeline} and puts its time back, as an edit in place or a copy keeping it. */
+    private static void rewriteKeepingItsTime(Path timeline, String... lines) throws Exception {
+        FileTime checked = Files.getLastModifiedTime(timeline);
+        Files.write(timeline, List.of(lines));
+        Files.setLastModifiedTime(timeline, checked);
+    }
+
+    /** Sends {@code file}, adding the number of each line sent to {@code sent}, and says why it stopped. */
+    private static TimelineFile.ChangedException stoppedSending(TimelineFile file, List<Integer> sent) {
+        return catchThrowableOfType(TimelineFile.ChangedException.class,
+                () -> file.forEachSendable(entry -> sent.add(entry.lineNumber())));
     }
 
     @Test
@@ -89,7 +108,7 @@ class TimelineFileTest {
         Path timeline = Files.write(dir.resolve("t.jsonl"), lines);
 
         // when it is scanned, then sent
-        TimelineFile file = TimelineFile.scan(timeline, "agreements", "orders", (line, warning) -> { }, r -> { });
+        TimelineFile file = scanned(timeline);
         List<Integer> sent = new ArrayList<>();
         file.forEachSendable(entry -> sent.add(entry.lineNumber()));
 
@@ -106,17 +125,14 @@ class TimelineFileTest {
         String second = order("e2", "2003-07-11T09:46:00-04:00");
         Path timeline = Files.write(dir.resolve("t.jsonl"), List.of(order("e1", "2003-07-11T09:45:00-04:00"),
                 "x".repeat(second.length())));
-        TimelineFile file = TimelineFile.scan(timeline, "agreements", "orders", (line, warning) -> { }, r -> { });
+        TimelineFile file = scanned(timeline);
 
         // when that line is overwritten in place by an order, size and time kept
-        FileTime checked = Files.getLastModifiedTime(timeline);
-        Files.write(timeline, List.of(order("e1", "2003-07-11T09:45:00-04:00"), second));
-        Files.setLastModifiedTime(timeline, checked);
+        rewriteKeepingItsTime(timeline, order("e1", "2003-07-11T09:45:00-04:00"), second);
         List<Integer> sent = new ArrayList<>();
 
         // then the first is sent, and the order the preflight never saw is not, named as such
-        assertThatThrownBy(() -> file.forEachSendable(entry -> sent.add(entry.lineNumber())))
-                .isInstanceOf(TimelineFile.ChangedException.class)
+        assertThat(stoppedSending(file, sent))
                 .hasMessageContaining("line 2 was not there when it was checked")
                 .hasMessageContaining("the 1 line(s) before it were sent");
         assertThat(sent).containsExactly(1);
@@ -126,13 +142,11 @@ class TimelineFileTest {
     void shouldSendNothingFromATimelineThatChangedAfterItWasChecked() throws Exception {
         // given a timeline scanned while it held one order
         Path timeline = Files.write(dir.resolve("t.jsonl"), List.of(order("e1", "2003-07-11T09:45:00-04:00")));
-        TimelineFile file = TimelineFile.scan(timeline, "agreements", "orders", (line, warning) -> { }, r -> { });
+        TimelineFile file = scanned(timeline);
 
         // when another order is written to it before it is sent (its time set back, as a copy keeping times would)
-        FileTime checked = Files.getLastModifiedTime(timeline);
-        Files.write(timeline, List.of(order("e1", "2003-07-11T09:45:00-04:00"), order("e2",
-                "2099-07-11T09:45:00-04:00")));
-        Files.setLastModifiedTime(timeline, checked);
+        rewriteKeepingItsTime(timeline, order("e1", "2003-07-11T09:45:00-04:00"),
+                order("e2", "2099-07-11T09:45:00-04:00"));
         List<TimelineEntry> sent = new ArrayList<>();
 
         // then nothing is sent: the order from 2099 was never checked
@@ -145,7 +159,7 @@ class TimelineFileTest {
     void shouldSendNothingFromATimelineRewrittenToTheSameSizeAtAnotherTime() throws Exception {
         // given a timeline scanned while it held an order of 2003
         Path timeline = Files.write(dir.resolve("t.jsonl"), List.of(order("e1", "2003-07-11T09:45:00-04:00")));
-        TimelineFile file = TimelineFile.scan(timeline, "agreements", "orders", (line, warning) -> { }, r -> { });
+        TimelineFile file = scanned(timeline);
 
         // when the order is rewritten to 2099, the file keeping its size, and its time moves on
         FileTime checked = Files.getLastModifiedTime(timeline);
@@ -164,18 +178,15 @@ class TimelineFileTest {
         // given a timeline of two orders of 2003, scanned
         Path timeline = Files.write(dir.resolve("t.jsonl"), List.of(order("e1", "2003-07-11T09:45:00-04:00"),
                 order("e2", "2003-07-11T09:46:00-04:00")));
-        TimelineFile file = TimelineFile.scan(timeline, "agreements", "orders", (line, warning) -> { }, r -> { });
+        TimelineFile file = scanned(timeline);
 
         // when the second is rewritten in place to 2099, the file keeping its size and its time
-        FileTime checked = Files.getLastModifiedTime(timeline);
-        Files.write(timeline, List.of(order("e1", "2003-07-11T09:45:00-04:00"), order("e2",
-                "2099-07-11T09:46:00-04:00")));
-        Files.setLastModifiedTime(timeline, checked);
+        rewriteKeepingItsTime(timeline, order("e1", "2003-07-11T09:45:00-04:00"),
+                order("e2", "2099-07-11T09:46:00-04:00"));
         List<Integer> sent = new ArrayList<>();
 
         // then the first is sent and the second, which the preflight never saw, is not
-        assertThatThrownBy(() -> file.forEachSendable(entry -> sent.add(entry.lineNumber())))
-                .isInstanceOf(TimelineFile.ChangedException.class)
+        assertThat(stoppedSending(file, sent))
                 .hasMessageContaining("line 2 has another `at` than when it was checked")
                 .hasMessageContaining("the 1 line(s) before it were sent");
         assertThat(sent).containsExactly(1);
@@ -186,20 +197,17 @@ class TimelineFileTest {
         // given a timeline of two orders, scanned
         Path timeline = Files.write(dir.resolve("t.jsonl"), List.of(order("e1", "2003-07-11T09:45:00-04:00"),
                 order("e2", "2003-07-11T09:46:00-04:00")));
-        TimelineFile file = TimelineFile.scan(timeline, "agreements", "orders", (line, warning) -> { }, r -> { });
+        TimelineFile file = scanned(timeline);
 
         // when one character of the second order's id is overwritten in place (seen in a review: an editor's save,
         // size, line and time kept), and the file's time put back
-        FileTime checked = Files.getLastModifiedTime(timeline);
-        Files.write(timeline, List.of(order("e1", "2003-07-11T09:45:00-04:00"), order("f2",
-                "2003-07-11T09:46:00-04:00")));
-        Files.setLastModifiedTime(timeline, checked);
+        rewriteKeepingItsTime(timeline, order("e1", "2003-07-11T09:45:00-04:00"),
+                order("f2", "2003-07-11T09:46:00-04:00"));
         List<Integer> sent = new ArrayList<>();
 
         // then the file is read again (a held copy would send e2), the first is sent, and the second, which the
         // preflight never saw, is not
-        assertThatThrownBy(() -> file.forEachSendable(entry -> sent.add(entry.lineNumber())))
-                .isInstanceOf(TimelineFile.ChangedException.class)
+        assertThat(stoppedSending(file, sent))
                 .hasMessageContaining("line 2 holds another record than when it was checked")
                 .hasMessageContaining("the 1 line(s) before it were sent");
         assertThat(sent).containsExactly(1);
@@ -210,18 +218,15 @@ class TimelineFileTest {
         // given a timeline of two orders, scanned
         Path timeline = Files.write(dir.resolve("t.jsonl"), List.of(order("e1", "2003-07-11T09:45:00-04:00"),
                 order("xAa9", "2003-07-11T09:46:00-04:00")));
-        TimelineFile file = TimelineFile.scan(timeline, "agreements", "orders", (line, warning) -> { }, r -> { });
+        TimelineFile file = scanned(timeline);
 
         // when the second order's id is edited from "xAa9" to "xBB9" ("Aa" and "BB" have one String hash)
-        FileTime checked = Files.getLastModifiedTime(timeline);
-        Files.write(timeline, List.of(order("e1", "2003-07-11T09:45:00-04:00"), order("xBB9",
-                "2003-07-11T09:46:00-04:00")));
-        Files.setLastModifiedTime(timeline, checked);
+        rewriteKeepingItsTime(timeline, order("e1", "2003-07-11T09:45:00-04:00"),
+                order("xBB9", "2003-07-11T09:46:00-04:00"));
         List<Integer> sent = new ArrayList<>();
 
         // then it is not sent (seen in a review: with Avro's own hash, it was)
-        assertThatThrownBy(() -> file.forEachSendable(entry -> sent.add(entry.lineNumber())))
-                .isInstanceOf(TimelineFile.ChangedException.class)
+        assertThat(stoppedSending(file, sent))
                 .hasMessageContaining("line 2 holds another record than when it was checked");
         assertThat(sent).containsExactly(1);
     }
@@ -232,17 +237,14 @@ class TimelineFileTest {
         String second = order("e2", "2003-07-11T09:46:00-04:00");
         Path timeline = Files.write(dir.resolve("t.jsonl"), List.of(order("e1", "2003-07-11T09:45:00-04:00"),
                 second));
-        TimelineFile file = TimelineFile.scan(timeline, "agreements", "orders", (line, warning) -> { }, r -> { });
+        TimelineFile file = scanned(timeline);
 
         // when the second is overwritten in place by a line that cannot be sent, size and time kept
-        FileTime checked = Files.getLastModifiedTime(timeline);
-        Files.write(timeline, List.of(order("e1", "2003-07-11T09:45:00-04:00"), "x".repeat(second.length())));
-        Files.setLastModifiedTime(timeline, checked);
+        rewriteKeepingItsTime(timeline, order("e1", "2003-07-11T09:45:00-04:00"), "x".repeat(second.length()));
         List<Integer> sent = new ArrayList<>();
 
         // then the first is sent, and the second's absence is said
-        assertThatThrownBy(() -> file.forEachSendable(entry -> sent.add(entry.lineNumber())))
-                .isInstanceOf(TimelineFile.ChangedException.class)
+        assertThat(stoppedSending(file, sent))
                 .hasMessageContaining("2 line(s) were checked, and the 1 still there were sent");
         assertThat(sent).containsExactly(1);
     }
@@ -273,7 +275,7 @@ class TimelineFileTest {
         });
 
         // when it is scanned, then sent
-        TimelineFile file = TimelineFile.scan(pipe, "agreements", "orders", (line, warning) -> { }, r -> { });
+        TimelineFile file = scanned(pipe);
         written.get(10, TimeUnit.SECONDS);
         List<Integer> sent = new ArrayList<>();
         file.forEachSendable(entry -> sent.add(entry.lineNumber()));

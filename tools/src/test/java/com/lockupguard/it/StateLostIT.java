@@ -114,9 +114,7 @@ class StateLostIT {
             // when its positions on the inputs are deleted, as the broker does offsets.retention.minutes after the
             // last instance stopped (seen before the check: started, it read both inputs again from the first, and
             // wrote a second decision for the order)
-            try (Admin admin = Admin.create(new GuardConfig(settings).adminProperties())) {
-                admin.deleteConsumerGroups(List.of("guard-positions-lost")).all().get();
-            }
+            deletePositions(settings, "guard-positions-lost");
 
             // then it refuses to start, saying why and how to set them
             assertThatThrownBy(() -> GuardInstance.start(settings, stateDirs.resolve("a"), DecisionObserver.NONE))
@@ -162,12 +160,8 @@ class StateLostIT {
             BrokerIO io = new BrokerIO(settings);
             approveTheFirstSaleAndStop(settings, io);
             String seenOrders = StoreNames.changelogTopic("guard-part-lost", StoreNames.SEEN_ORDERS);
-            try (Admin admin = Admin.create(new GuardConfig(settings).adminProperties())) {
-                admin.deleteConsumerGroups(List.of("guard-part-lost")).all().get();
-                admin.deleteTopics(List.of(seenOrders)).all().get();
-                await().atMost(Duration.ofSeconds(30)).until(() -> !admin.listTopics().names().get()
-                        .contains(seenOrders));
-            }
+            deletePositions(settings, "guard-part-lost");
+            deleteTopics(settings, List.of(seenOrders));
 
             // then it refuses to start for its state, not only its positions
             assertRefusedToStartAsStateGone(settings, "this guard's state is gone in part: it "
@@ -199,9 +193,7 @@ class StateLostIT {
             Map<String, String> settings = GuardInstance.settings(kafka, "guard-part-emptied", scope);
             BrokerIO io = new BrokerIO(settings);
             approveTheFirstSaleAndStop(settings, io);
-            try (Admin admin = Admin.create(new GuardConfig(settings).adminProperties())) {
-                admin.deleteConsumerGroups(List.of("guard-part-emptied")).all().get();
-            }
+            deletePositions(settings, "guard-part-emptied");
             createAgain(settings, StoreNames.changelogTopic("guard-part-emptied", StoreNames.SEEN_ORDERS));
             resetOffsets(kafka, "guard-part-emptied", "--topic", "agreements", "--topic", "orders", "--to-latest");
 
@@ -517,13 +509,28 @@ class StateLostIT {
         }
     }
 
+    /** Deletes the changelogs of the state {@code applicationId} always keeps. */
     private static void deleteChangelogs(Map<String, String> settings, String applicationId) throws Exception {
-        List<String> changelogs = StoreNames.alwaysKept().stream()
-                .map(store -> StoreNames.changelogTopic(applicationId, store)).toList();
+        deleteTopics(settings, StoreNames.alwaysKept().stream()
+                .map(store -> StoreNames.changelogTopic(applicationId, store)).toList());
+    }
+
+    /** Deletes {@code topics}, and waits until the cluster no longer lists them. */
+    private static void deleteTopics(Map<String, String> settings, List<String> topics) throws Exception {
         try (Admin admin = Admin.create(new GuardConfig(settings).adminProperties())) {
-            admin.deleteTopics(changelogs).all().get();
+            admin.deleteTopics(topics).all().get();
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> Collections.disjoint(admin.listTopics().names().get(), changelogs));
+                    .until(() -> Collections.disjoint(admin.listTopics().names().get(), topics));
+        }
+    }
+
+    /**
+     * Deletes the positions of {@code applicationId} (its consumer group) on its inputs, as the broker does
+     * offsets.retention.minutes after the group's last instance stopped.
+     */
+    private static void deletePositions(Map<String, String> settings, String applicationId) throws Exception {
+        try (Admin admin = Admin.create(new GuardConfig(settings).adminProperties())) {
+            admin.deleteConsumerGroups(List.of(applicationId)).all().get();
         }
     }
 
