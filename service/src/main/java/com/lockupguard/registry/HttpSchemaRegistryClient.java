@@ -242,14 +242,28 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return new SchemaMetadata(subject, answer.get("version").asInt(), id, schema);
     }
 
+    /**
+     * Whether registering {@code schema} under {@code subject} would pass the subject's level: asked of the check
+     * against every version the level names ({@code /compatibility/subjects/{subject}/versions}: the latest, or all of
+     * them under a {@code _TRANSITIVE} level), and of the latest version alone where a registry does not serve that.
+     */
     @Override
     public boolean testCompatibility(String subject, Schema schema) {
+        String versions = "/compatibility/subjects/" + encode(subject) + "/versions";
         try {
-            JsonNode answer = send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest",
-                    body(schema), subject, RegistryAnswer.COMPATIBILITY);
-            return answer.path("is_compatible").asBoolean(false);
+            return send("POST", versions, body(schema), subject, RegistryAnswer.COMPATIBILITY)
+                    .path("is_compatible").asBoolean(false);
         } catch (SchemaRegistryException.SubjectNotFound e) {
             return true; // nothing registered yet: anything is compatible
+        } catch (SchemaRegistryException.SchemaNotFound notServed) {
+            LOG.debug("the schema registry does not check against every version ({}); asking of the latest",
+                    notServed.getMessage());
+        }
+        try {
+            return send("POST", versions + "/latest", body(schema), subject, RegistryAnswer.COMPATIBILITY)
+                    .path("is_compatible").asBoolean(false);
+        } catch (SchemaRegistryException.SubjectNotFound e) {
+            return true;
         }
     }
 
@@ -537,7 +551,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     + " " + path + " for these credentials (403): grant the guard's principal "
                     + (subject == null ? "that access" : "access to subject " + subject), 403);
         }
-        if (code == 40401) {
+        if (code == 40401 && subject != null) {
             return new SchemaRegistryException.SubjectNotFound(subject);
         }
         if (status == 404 && !isRegistrysOwn(code)) {

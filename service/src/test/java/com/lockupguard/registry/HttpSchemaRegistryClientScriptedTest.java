@@ -541,10 +541,10 @@ class HttpSchemaRegistryClientScriptedTest {
     void shouldTakeEverythingAsCompatibleWithASubjectNotYetRegistered() {
         // given
         Registry registry = registry();
-        registry.answer("POST /compatibility/subjects/new/versions/latest", 404, "{\"error_code\":40401}");
-        registry.answer("POST /compatibility/subjects/old/versions/latest", 200, "{\"is_compatible\":false}");
-        registry.answer("POST /compatibility/subjects/ok/versions/latest", 200, "{\"is_compatible\":true}");
-        registry.answer("POST /compatibility/subjects/odd/versions/latest", 200, "{}");
+        registry.answer("POST /compatibility/subjects/new/versions", 404, "{\"error_code\":40401}");
+        registry.answer("POST /compatibility/subjects/old/versions", 200, "{\"is_compatible\":false}");
+        registry.answer("POST /compatibility/subjects/ok/versions", 200, "{\"is_compatible\":true}");
+        registry.answer("POST /compatibility/subjects/odd/versions", 200, "{}");
         HttpSchemaRegistryClient client = client(Map.of(), registry);
 
         // when / then
@@ -552,6 +552,40 @@ class HttpSchemaRegistryClientScriptedTest {
         assertThat(client.testCompatibility("old", ORDER)).isFalse();
         assertThat(client.testCompatibility("ok", ORDER)).isTrue();
         assertThat(client.testCompatibility("odd", ORDER)).isFalse();
+    }
+
+    @Test
+    void shouldCheckCompatibilityAsRegisteringWouldAndAgainstTheLatestWhereARegistryCannot() {
+        // given a registry that checks against every version the subject's level names (all, under a transitive
+        // level: the schema reads the latest version's records, not an older one's), and one without that check
+        Registry transitive = registry();
+        transitive.answer("POST /compatibility/subjects/s/versions", 200, "{\"is_compatible\":false}");
+        transitive.answer("POST /compatibility/subjects/s/versions/latest", 200, "{\"is_compatible\":true}");
+        Registry older = registry();
+        older.answer("POST /compatibility/subjects/s/versions", 404, "{\"error_code\":404,\"message\":"
+                + "\"HTTP 404 Not Found\"}");
+        older.answer("GET /config", 200, "{\"compatibilityLevel\":\"BACKWARD\"}");
+        older.answer("POST /compatibility/subjects/s/versions/latest", 200, "{\"is_compatible\":true}");
+
+        // when / then the first says what registering would meet (asked of the latest version alone, the guard's
+        // refusal to start said "compatible: register it" of a schema registering refuses), and the second is asked
+        // of its latest version
+        assertThat(client(Map.of(), transitive).testCompatibility("s", ORDER)).isFalse();
+        assertThat(client(Map.of(), older).testCompatibility("s", ORDER)).isTrue();
+        assertThat(older.asked).containsExactly("POST /compatibility/subjects/s/versions", "GET /config",
+                "POST /compatibility/subjects/s/versions/latest");
+    }
+
+    @Test
+    void shouldSayAnIdIsUnknownWhenARegistryAnswersItWithAnUnknownSubjectsCode() {
+        // given a registry that answers a schema id it does not have with 40401, as if it were a subject
+        Registry registry = registry();
+        registry.answer("GET /schemas/ids/7", 404, "{\"error_code\":40401,\"message\":\"Subject not found.\"}");
+
+        // when / then it is a missing schema, not "subject 'null' is not registered"
+        assertThatThrownBy(() -> client(Map.of(), registry).getSchemaById(7))
+                .isInstanceOf(SchemaRegistryException.SchemaNotFound.class)
+                .hasMessageNotContaining("null");
     }
 
     @Test
