@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
@@ -125,6 +126,16 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
 
     public synchronized void setCompatibility(String subject, CompatibilityLevel level) {
         compatibilityBySubject.put(subject, level);
+    }
+
+    /** The level set for {@code subject} itself, if any: without one, the default applies to it. */
+    public synchronized Optional<CompatibilityLevel> subjectCompatibility(String subject) {
+        return Optional.ofNullable(compatibilityBySubject.get(subject));
+    }
+
+    /** Removes the level set for {@code subject}, so that the default applies to it; the level it had, if any. */
+    public synchronized Optional<CompatibilityLevel> clearCompatibility(String subject) {
+        return Optional.ofNullable(compatibilityBySubject.remove(subject));
     }
 
     public synchronized CompatibilityLevel defaultCompatibility() {

@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Runs a real Kafka cluster (KRaft; with more than one node, that many brokers beside a separate "
                 + "controller) in this process, on loopback, in a temporary directory removed on exit, and a schema "
-                + "registry beside it (in memory, Confluent's REST API), and prints their bootstrap.servers and "
-                + "schema.registry.url, for run and produce. For developers without Docker.")
+                + "registry beside it (in memory, the part of Confluent's REST API clients use), and prints their "
+                + "bootstrap.servers and schema.registry.url, for run and produce. For developers without Docker.")
 final class BrokerCommand implements Callable<Integer> {
 
     /** How long Ctrl-C waits for the brokers to stop and their data to be deleted. */

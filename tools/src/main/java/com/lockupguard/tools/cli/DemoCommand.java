@@ -195,7 +195,8 @@ final class DemoCommand implements Callable<Integer> {
                 SchemaRegistryServer registry = new SchemaRegistryServer.Builder(
                         InMemorySchemaRegistry.scope(registryScope)).port(registryPort).start()) {
             done(out, "bootstrap.servers=" + kafka.bootstrapServers());
-            done(out, "schema.registry.url=" + registry.url() + " (in memory, Confluent REST API)");
+            done(out, "schema.registry.url=" + registry.url()
+                    + " (in memory, the part of Confluent's REST API clients use)");
             GuardConfig config = new GuardConfig(demoSettings(kafka.bootstrapServers(), registry.url(), stateDir));
             if (shutdown.stopRequested()) {
                 return 1;

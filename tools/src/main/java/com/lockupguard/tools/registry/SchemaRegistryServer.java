@@ -151,7 +151,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
                 respond(exchange, 200, route(exchange));
             } catch (SchemaRegistryException e) {
                 int status = e.errorCode() >= 40400 && e.errorCode() < 40500 ? 404
-                        : e.errorCode() == 409 ? 409 : e.errorCode() >= 42200 ? 422 : 500;
+                        : e.errorCode() == 409 ? 409 : e.errorCode() / 100 == 422 ? 422 : 500;
                 respond(exchange, status, error(e.errorCode(), e.getMessage()));
             } catch (NotFound e) {
                 respond(exchange, 404, error(404, e.getMessage()));
@@ -200,16 +200,19 @@ public final class SchemaRegistryServer implements AutoCloseable {
         }
         if (path.length == 2 && path[0].equals("subjects") && method.equals("POST")) {
             Schema schema = requestSchema(exchange);
-            int id = registry.getId(path[1], schema);
+            int id;
+            try {
+                id = registry.getId(path[1], schema);
+            } catch (SchemaRegistryException.SchemaNotFound e) {
+                // in Confluent's words: a client says what to do about it in its own
+                throw new SchemaRegistryException.SchemaNotFound("Schema not found");
+            }
             return versionOf(path[1], id);
         }
-        if (path.length == 3 && path[0].equals("subjects") && path[2].equals("versions")) {
-            if (method.equals("POST")) {
-                return json.createObjectNode().put("id", registry.register(path[1], requestSchema(exchange)));
-            }
-            if (!method.equals("GET")) {
-                throw new MethodNotAllowed(); // a DELETE of the subject is not served; it must not look done
-            }
+        if (path.length == 3 && path[0].equals("subjects") && path[2].equals("versions") && method.equals("POST")) {
+            return json.createObjectNode().put("id", registry.register(path[1], requestSchema(exchange)));
+        }
+        if (path.length == 3 && path[0].equals("subjects") && path[2].equals("versions") && method.equals("GET")) {
             ArrayNode versions = json.createArrayNode();
             registry.getAllVersions(path[1]).forEach(v -> versions.add(v.version()));
             return versions;
@@ -217,39 +220,98 @@ public final class SchemaRegistryServer implements AutoCloseable {
         if (path.length == 4 && path[0].equals("subjects") && path[2].equals("versions") && method.equals("GET")) {
             return metadata(version(path[1], path[3]));
         }
+        if (path.length == 4 && path[0].equals("compatibility") && path[1].equals("subjects")
+                && path[3].equals("versions") && method.equals("POST")) {
+            // against the versions registering would be checked against: the latest, or all under a transitive level
+            return json.createObjectNode().put("is_compatible",
+                    registry.testCompatibility(path[2], requestSchema(exchange)));
+        }
         if (path.length == 5 && path[0].equals("compatibility") && path[1].equals("subjects")
                 && path[3].equals("versions") && method.equals("POST")) {
             Schema schema = requestSchema(exchange);
+            if (isLatest(path[4]) && !registry.getAllSubjects().contains(path[2])) {
+                return json.createObjectNode().put("is_compatible", true); // nothing to be compatible with yet
+            }
             SchemaMetadata against = version(path[2], path[4]); // 40401 for a subject it does not have, 40402 a version
-            // against the version asked for, as Confluent checks; "latest" against as many as the level says
-            boolean compatible = isLatest(path[4]) ? registry.testCompatibility(path[2], schema)
-                    : registry.compatibility(path[2]).allows(schema, List.of(against.schema()));
-            return json.createObjectNode().put("is_compatible", compatible);
+            // against the one version named, "latest" included, whatever the level: as Confluent checks
+            return json.createObjectNode().put("is_compatible",
+                    registry.compatibility(path[2]).allows(schema, List.of(against.schema())));
         }
-        if (path[0].equals("config")) {
+        if (path[0].equals("config") && path.length <= 2) {
             return config(exchange, method, path.length == 2 ? path[1] : null);
+        }
+        if (served(path)) {
+            throw new MethodNotAllowed(); // a DELETE of a subject or a version, say: not served, and must not look done
         }
         throw new NotFound("no such endpoint: " + method + " " + exchange.getRequestURI().getPath());
     }
 
+    /** Whether {@code path} is one this server answers with some method. */
+    private static boolean served(String[] path) {
+        return switch (path[0]) {
+            case "subjects" -> path.length <= 4 && (path.length < 3 || path[2].equals("versions"));
+            case "schemas" -> path.length == 3 && path[1].equals("ids");
+            case "compatibility" -> (path.length == 4 || path.length == 5) && path[1].equals("subjects")
+                    && path[3].equals("versions");
+            default -> false;
+        };
+    }
+
+    /**
+     * The compatibility level of the registry ({@code subject} null) or of one subject, as Confluent serves it:
+     * {@code GET} a subject's own level (40408 for one without, unless {@code ?defaultToGlobal=true}), {@code PUT} one,
+     * {@code DELETE} one (the subject falls back to the registry's; the registry's to BACKWARD), saying the level
+     * removed.
+     */
     private JsonNode config(HttpExchange exchange, String method, String subject) throws IOException {
-        if (method.equals("PUT")) {
-            String asked = json.readTree(body(exchange)).path("compatibility").asText();
-            CompatibilityLevel level;
-            try {
-                level = CompatibilityLevel.valueOf(asked.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new SchemaRegistryException("Invalid compatibility level: " + asked, 42203);
+        switch (method) {
+            case "PUT" -> {
+                String asked = json.readTree(body(exchange)).path("compatibility").asText();
+                CompatibilityLevel level;
+                try {
+                    level = CompatibilityLevel.valueOf(asked.toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new SchemaRegistryException("Invalid compatibility level: " + asked, 42203);
+                }
+                if (subject == null) {
+                    registry.setDefaultCompatibility(level);
+                } else {
+                    registry.setCompatibility(subject, level);
+                }
+                return json.createObjectNode().put("compatibility", level.name());
             }
-            if (subject == null) {
-                registry.setDefaultCompatibility(level);
-            } else {
-                registry.setCompatibility(subject, level);
+            case "GET" -> {
+                CompatibilityLevel level = subject == null ? registry.defaultCompatibility()
+                        : registry.subjectCompatibility(subject).orElseGet(() -> {
+                            if (query(exchange).contains("defaultToGlobal=true")) {
+                                return registry.defaultCompatibility();
+                            }
+                            throw noLevelOf(subject);
+                        });
+                return json.createObjectNode().put("compatibilityLevel", level.name());
             }
-            return json.createObjectNode().put("compatibility", level.name());
+            case "DELETE" -> {
+                CompatibilityLevel removed;
+                if (subject == null) {
+                    removed = registry.defaultCompatibility();
+                    registry.setDefaultCompatibility(CompatibilityLevel.BACKWARD);
+                } else {
+                    removed = registry.clearCompatibility(subject).orElseThrow(() -> noLevelOf(subject));
+                }
+                return json.createObjectNode().put("compatibilityLevel", removed.name());
+            }
+            default -> throw new MethodNotAllowed();
         }
-        CompatibilityLevel level = subject == null ? registry.defaultCompatibility() : registry.compatibility(subject);
-        return json.createObjectNode().put("compatibilityLevel", level.name());
+    }
+
+    private static SchemaRegistryException noLevelOf(String subject) {
+        return new SchemaRegistryException("Subject '" + subject + "' does not have subject-level compatibility "
+                + "configured", 40408);
+    }
+
+    private static List<String> query(HttpExchange exchange) {
+        String query = exchange.getRequestURI().getRawQuery();
+        return query == null ? List.of() : List.of(query.split("&"));
     }
 
     private static boolean isLatest(String version) {
@@ -291,6 +353,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
         String type = request.path("schemaType").asText("AVRO");
         if (!type.equals("AVRO")) {
             throw new SchemaRegistryException.InvalidSchema("Only AVRO schemas are supported, not " + type);
+        }
+        if (!request.path("references").isMissingNode() && !request.path("references").isEmpty()) {
+            // a schema naming types of other subjects: this registry keeps none of them, so it cannot resolve them
+            throw new SchemaRegistryException.InvalidSchema("Invalid schema: schema references are not supported by "
+                    + "this registry");
         }
         try {
             return new Schema.Parser().parse(request.path("schema").asText());

@@ -63,20 +63,90 @@ class SchemaRegistryServerTest {
         registry.register("s", new Schema.Parser().parse(V1));
         registry.register("s", new Schema.Parser().parse(V2));
 
-        // when it is checked against each version, and against the latest under a transitive level
+        // when it is checked against each version, against the latest, and against the versions registering would
+        // check, under BACKWARD and then under a transitive level
         boolean againstFirst = compatible("/compatibility/subjects/s/versions/1");
         boolean againstSecond = compatible("/compatibility/subjects/s/versions/2");
         boolean againstLatest = compatible("/compatibility/subjects/s/versions/latest");
+        boolean asRegistering = compatible("/compatibility/subjects/s/versions");
         registry.setCompatibility("s", CompatibilityLevel.BACKWARD_TRANSITIVE);
         boolean againstLatestTransitively = compatible("/compatibility/subjects/s/versions/latest");
         boolean againstSecondTransitively = compatible("/compatibility/subjects/s/versions/2");
+        boolean asRegisteringTransitively = compatible("/compatibility/subjects/s/versions");
 
-        // then each answer is about the version named: the first's records cannot be read, the second's can
+        // then each answer about a version is about the version named (seen: "latest" checked against every
+        // version under a transitive level, where Confluent checks the latest alone), and the check without one is
+        // registering's: against the latest, and then against both
         assertThat(againstFirst).isFalse();
         assertThat(againstSecond).isTrue();
         assertThat(againstLatest).isTrue();
-        assertThat(againstLatestTransitively).isFalse();
+        assertThat(asRegistering).isTrue();
+        assertThat(againstLatestTransitively).isTrue();
         assertThat(againstSecondTransitively).isTrue();
+        assertThat(asRegisteringTransitively).isFalse();
+    }
+
+    @Test
+    void shouldTakeASchemaAsCompatibleWithTheLatestVersionOfASubjectNotYetRegistered() throws Exception {
+        // when / then, as Confluent answers: nothing to be compatible with, but no version 1 to check against
+        assertThat(compatible("/compatibility/subjects/new/versions/latest")).isTrue();
+        assertThat(compatible("/compatibility/subjects/new/versions")).isTrue();
+        assertThat(ask("POST", "/compatibility/subjects/new/versions/1", schema(V1)).codes())
+                .containsExactly(404, 40401);
+    }
+
+    @Test
+    void shouldServeASubjectsOwnLevelOnlyWhereOneWasSetAsKafkajsExpects() throws Exception {
+        // given a registry whose level is FULL
+        registry.setDefaultCompatibility(CompatibilityLevel.FULL);
+
+        // when a subject without a level of its own is asked for it
+        Answer unset = ask("GET", "/config/s", null);
+        Answer defaulted = ask("GET", "/config/s?defaultToGlobal=true", null);
+
+        // then it has none (seen: the registry's own, which made kafkajs's register refuse another level rather than
+        // set it), unless the registry's is asked for in its stead
+        assertThat(unset.codes()).containsExactly(404, 40408);
+        assertThat(defaulted.body().path("compatibilityLevel").asText()).isEqualTo("FULL");
+
+        // when a level is set for it, and deleted
+        ask("PUT", "/config/s", "{\"compatibility\":\"NONE\"}");
+        Answer set = ask("GET", "/config/s", null);
+        Answer deleted = ask("DELETE", "/config/s", null);
+
+        // then it was served, the delete said what it removed (seen: 200, and nothing removed), and the registry's
+        // level applies to the subject again
+        assertThat(set.body().path("compatibilityLevel").asText()).isEqualTo("NONE");
+        assertThat(deleted.status()).isEqualTo(200);
+        assertThat(deleted.body().path("compatibilityLevel").asText()).isEqualTo("NONE");
+        assertThat(ask("GET", "/config/s", null).codes()).containsExactly(404, 40408);
+        assertThat(registry.compatibility("s")).isEqualTo(CompatibilityLevel.FULL);
+
+        // and the registry's own level, deleted, is BACKWARD again
+        assertThat(ask("DELETE", "/config", null).body().path("compatibilityLevel").asText()).isEqualTo("FULL");
+        assertThat(registry.defaultCompatibility()).isEqualTo(CompatibilityLevel.BACKWARD);
+    }
+
+    @Test
+    void shouldNotSetTheRegistrysLevelForAConfigPathItDoesNotServe() throws Exception {
+        // when (seen: a level PUT to /config/a/b set the registry's)
+        Answer answer = ask("PUT", "/config/a/b", "{\"compatibility\":\"NONE\"}");
+
+        // then
+        assertThat(answer.status()).isEqualTo(404);
+        assertThat(registry.defaultCompatibility()).isEqualTo(CompatibilityLevel.BACKWARD);
+    }
+
+    @Test
+    void shouldRefuseASchemaWithReferencesItCannotResolveRatherThanDropThem() throws Exception {
+        // when a schema naming a type of another subject is registered (seen: registered, the reference dropped)
+        Answer answer = ask("POST", "/subjects/s/versions", "{\"schema\":\"\\\"string\\\"\",\"references\":"
+                + "[{\"name\":\"x.Y\",\"subject\":\"other\",\"version\":1}]}");
+
+        // then
+        assertThat(answer.codes()).containsExactly(422, 42201);
+        assertThat(answer.body().path("message").asText()).contains("references are not supported");
+        assertThat(registry.getAllSubjects()).isEmpty();
     }
 
     @Test
@@ -128,12 +198,17 @@ class SchemaRegistryServerTest {
         // given a subject
         registry.register("s", new Schema.Parser().parse(V1));
 
-        // when a client deletes its versions
-        Answer answer = ask("DELETE", "/subjects/s/versions", null);
+        // when a client deletes its versions, it, one of them, or a schema, or posts a level
+        List<Answer> answers = List.of(ask("DELETE", "/subjects/s/versions", null), ask("DELETE", "/subjects/s", null),
+                ask("DELETE", "/subjects/s?permanent=true", null), ask("DELETE", "/subjects/s/versions/1", null),
+                ask("DELETE", "/schemas/ids/1", null), ask("POST", "/config/s", "{\"compatibility\":\"NONE\"}"));
 
-        // then it is told the method is not served, and the subject is still there
-        assertThat(answer.codes()).containsExactly(405, 405);
+        // then each is told the method is not served (seen: a DELETE of the subject 404, as if it were not there; a
+        // level posted, 200), and the subject is still there, its level unset
+        assertThat(answers).extracting(Answer::codes).allSatisfy(codes -> assertThat(codes)
+                .containsExactly(405, 405));
         assertThat(registry.getAllSubjects()).containsExactly("s");
+        assertThat(registry.subjectCompatibility("s")).isEmpty();
     }
 
     @Test
