@@ -1,6 +1,7 @@
 package com.lockupguard.contract;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.Locale;
 
 /** Why Jackson could not read some JSON, in words for whoever sent it: without its class and setting names. */
 public final class JacksonMessages {
@@ -15,12 +16,14 @@ public final class JacksonMessages {
      * `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`", a NaN "enable `JsonReadFeature...` to allow", an object
      * left open "(start marker at [Source: REDACTED (`StreamReadFeature...` disabled); line: 1, ...])", a comment
      * "since Feature 'ALLOW_COMMENTS' not enabled", a record separator "(consider enabling `JsonReadFeature...`)".
-     * A location is said in words, its column alone on the text's first line ("start marker at column 1").
+     * A location is said in words, its column alone on the text's first line ("start marker at column 1"). A
+     * character quoted that shows as nothing or as a blank (a byte order mark, a no-break space) is written as
+     * JSON escapes it, a backslash, u and its four hex digits.
      */
     public static String reason(JsonProcessingException e) {
         String reason = e.getOriginalMessage();
         return reason == null ? e.getClass().getSimpleName()
-                : reason.replaceAll(", from `?StreamReadConstraints\\.\\w+\\(\\)`?\\)", ")")
+                : visible(reason).replaceAll(", from `?StreamReadConstraints\\.\\w+\\(\\)`?\\)", ")")
                         .replaceAll(" \\(bound as `[^`]*`\\)", "")
                         .replaceAll(": not allowed as per `[^`]*`", ": only one JSON value is allowed")
                         .replaceAll(": enable `[^`]*` to allow", "")
@@ -31,5 +34,27 @@ public final class JacksonMessages {
                         // a timeline's line is read alone: its own line 1 is the file's line 57, which says so
                         .replaceAll("\\[line: 1, column: (\\d+)\\]", "column $1")
                         .replaceAll("\\[line: (\\d+), column: (\\d+)\\]", "line $1, column $2");
+    }
+
+    /** {@code text} with each character that shows as nothing, or as a blank other than a space, escaped. */
+    private static String visible(String text) {
+        StringBuilder shown = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            boolean unseen = switch (Character.getType(c)) {
+                case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                        Character.SURROGATE, Character.UNASSIGNED, Character.PRIVATE_USE -> true;
+                case Character.SPACE_SEPARATOR -> c != ' ';
+                default -> false;
+            };
+            if (!unseen) {
+                shown.appendCodePoint(c);
+            } else if (Character.isBmpCodePoint(c)) {
+                shown.append(String.format(Locale.ROOT, "\\u%04X", c));
+            } else {
+                shown.append(String.format(Locale.ROOT, "\\u%04X\\u%04X", (int) Character.highSurrogate(c),
+                        (int) Character.lowSurrogate(c)));
+            }
+        });
+        return shown.toString();
     }
 }

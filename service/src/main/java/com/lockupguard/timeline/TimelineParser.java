@@ -1,5 +1,6 @@
 package com.lockupguard.timeline;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -125,6 +126,15 @@ public final class TimelineParser {
                 + "file whose lines end in CR alone is read as one line, so end its lines with LF or CRLF" : "";
     }
 
+    /** " at column N": where in {@code line} Jackson stopped reading it, or nothing where it names no place. */
+    private static String where(JsonProcessingException e, String line) {
+        JsonLocation stopped = e.getLocation();
+        if (stopped == null || stopped.getLineNr() < 1 || stopped.getColumnNr() < 1) {
+            return "";
+        }
+        return " at " + inLineColumns("line " + stopped.getLineNr() + ", column " + stopped.getColumnNr(), line);
+    }
+
     /** The entry for a line, or empty for a blank line. */
     public Optional<TimelineEntry> parse(int lineNumber, String line) {
         if (isBlank(line)) {
@@ -134,7 +144,7 @@ public final class TimelineParser {
         try {
             node = readTree(line);
         } catch (JsonProcessingException e) {
-            return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not valid JSON: "
+            return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not valid JSON" + where(e, line) + ": "
                     + inLineColumns(whyNot(e), line) + lineEndingsHint(line)));
         }
         if (node == null || !node.isObject()) {

@@ -47,6 +47,23 @@ class JacksonMessagesTest {
     }
 
     @Test
+    void shouldWriteACharacterThatShowsAsNothingOrABlankAsItsEscape() {
+        // given JSON holding a byte order mark, a no-break space and a zero-width space where a value starts
+        String[] bodies = {"{\"q\":\ufeff1}", "{\"q\":\u00a01}", "{\"q\":\u200b1}"};
+        for (String body : bodies) {
+            JsonProcessingException refused = catchThrowableOfType(JsonProcessingException.class,
+                    () -> JSON.readTree(body));
+
+            // when / then the character is named so that it can be seen (seen: written as itself, invisible)
+            String shown = body.substring(5, 6);
+            assertThat(JacksonMessages.reason(refused)).as(body)
+                    .contains(String.format(java.util.Locale.ROOT, "('\\u%04X' (code %d", (int) shown.charAt(0),
+                            (int) shown.charAt(0)))
+                    .doesNotContain(shown);
+        }
+    }
+
+    @Test
     void shouldNameTheKindOfAFailureThatCarriesNoMessage() {
         // given a failure to read JSON that says nothing
         JsonProcessingException silent = new JsonParseException(null, (String) null);

@@ -78,7 +78,8 @@ class TimelineParserTest {
 
         // then it is unreadable, and says what may be wrong with the file
         assertThat(entry).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class, unreadable -> assertThat(
-                unreadable.reason()).startsWith("not valid JSON: ").endsWith("; it holds a CR without LF before "
+                unreadable.reason()).startsWith("not valid JSON at column " + (AGREEMENT.formatted("").length() + 2)
+                        + ": ").endsWith("; it holds a CR without LF before "
                 + "another object: a file whose lines end in CR alone is read as one line, so end its lines with LF or "
                 + "CRLF"));
         // and a line unreadable for another cause, its CRs whitespace inside one object, is not told so
@@ -170,9 +171,28 @@ class TimelineParserTest {
         TimelineEntry garbage = parse(order + " garbage");
         // then neither is an order: both are unreadable lines
         assertThat(two).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class, line -> assertThat(line.reason())
-                .isEqualTo("not valid JSON: more after the object (a line holds one JSON object)"));
+                .isEqualTo("not valid JSON at column 109: more after the object (a line holds one JSON object)"));
         assertThat(garbage).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class,
                 line -> assertThat(line.reason()).contains("'garbage'"));
+    }
+
+    @Test
+    void shouldNameTheColumnWhereALineStopsBeingJson() {
+        // given an order whose comma before its quantity is missing, and one cut short
+        String order = ORDER.formatted("", "1");
+        String noComma = order.replace(",\"quantity\"", " \"quantity\"");
+        String cut = order.substring(0, 60);
+
+        // when
+        TimelineEntry missing = parse(noComma);
+        TimelineEntry ended = parse(cut);
+
+        // then each says where in the line it stopped (seen: the line alone, a 100-character line to search)
+        assertThat(missing).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class, line -> assertThat(
+                line.reason()).startsWith("not valid JSON at column " + (noComma.indexOf(" \"quantity\"") + 2)
+                        + ": Unexpected character ('\"' (code 34)): was expecting comma"));
+        assertThat(ended).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class, line -> assertThat(
+                line.reason()).startsWith("not valid JSON at column 61: Unexpected end-of-input"));
     }
 
     @Test
@@ -196,7 +216,8 @@ class TimelineParserTest {
         // then it is unreadable, not an order for the last value
         assertThat(entry).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class,
                 unreadable -> assertThat(unreadable.reason())
-                        .isEqualTo("not valid JSON: Duplicate field 'quantity' (a field may appear once)"));
+                        .isEqualTo("not valid JSON at column 123: Duplicate field 'quantity' (a field may appear "
+                                + "once)"));
     }
 
     @Test
