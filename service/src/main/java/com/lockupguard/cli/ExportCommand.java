@@ -100,6 +100,8 @@ public final class ExportCommand implements Callable<Integer> {
             return LockupGuardCli.EXIT_USAGE;
         }
         SettingsOptions.warnOfUnknown(config, err);
+        SettingsOptions.warnOfInProcessRegistry(config, err, "the guard's records name schema ids of the guard's "
+                + "registry, which this one does not hold");
         List<HoldingKey> exported = new ArrayList<>();
         for (String holding : holdings) {
             int slash = holding.indexOf(HoldingKey.SEPARATOR);

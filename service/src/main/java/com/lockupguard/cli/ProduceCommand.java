@@ -110,6 +110,8 @@ public final class ProduceCommand implements Callable<Integer> {
             return LockupGuardCli.EXIT_USAGE;
         }
         SettingsOptions.warnOfUnknown(config, err);
+        SettingsOptions.warnOfInProcessRegistry(config, err, "the records sent name schema ids of its own, which a "
+                + "guard in another process reads as another schema's or not at all (dead-lettered UNDECODABLE)");
         if (timeline.toString().equals("-")) {
             // a file of that name is ./-: `replay -` reads standard input, and one might expect this to
             err.println(cannotProduce() + "`-` (standard input) is not read: give the timeline's file, or, for a pipe, "

@@ -3,6 +3,7 @@ package com.lockupguard.cli;
 import com.lockupguard.app.ClientSettings;
 import com.lockupguard.app.ConfigSources;
 import com.lockupguard.app.GuardConfig;
+import com.lockupguard.registry.SchemaRegistryClients;
 import com.lockupguard.timeline.OneLine;
 import com.lockupguard.timeline.TimelineInput;
 import java.io.IOException;
@@ -48,6 +49,18 @@ final class SettingsOptions {
         if (!unknown.isEmpty()) {
             err.println("warning: settings neither the guard nor Kafka's clients know, so without effect (misspelt?): "
                     + String.join(", ", unknown));
+        }
+    }
+
+    /**
+     * Warns on {@code err} that a {@code mock://} registry is one in this process alone, where the command's records
+     * are read or written by a guard in another: {@code consequence} says what follows.
+     */
+    static void warnOfInProcessRegistry(GuardConfig config, PrintWriter err, String consequence) {
+        String url = config.getString(GuardConfig.SCHEMA_REGISTRY_URL_CONFIG);
+        if (url.startsWith(SchemaRegistryClients.MOCK_SCHEME)) {
+            err.println("warning: schema.registry.url=" + OneLine.of(url) + " is an in-memory registry in this "
+                    + "process alone (for tests and replay): " + consequence + "; give the guard's registry's URL");
         }
     }
 

@@ -72,6 +72,22 @@ class ProduceCommandTest {
     }
 
     @Test
+    void shouldWarnThatARegistryInItsOwnMemoryIsNoGuardsElsewhere() throws Exception {
+        // given a timeline
+        Path timeline = Files.writeString(dir.resolve("t.jsonl"), "{\"type\":\"agreement\",\"investorId\":\"i\","
+                + "\"securityId\":\"s\",\"executionDate\":\"2003-04-28\"}\n");
+
+        // when it is produced through an in-memory registry (seen: accepted without a word)
+        run("produce", timeline.toString(), "--set", "schema.registry.url=mock://desk", "--set",
+                "bootstrap.servers=no-such-host.invalid:9092");
+
+        // then the user is told that no guard in another process can read what it would send
+        assertThat(err.toString()).startsWith("warning: schema.registry.url=mock://desk is an in-memory registry in "
+                + "this process alone (for tests and replay): the records sent name schema ids of its own")
+                .contains("give the guard's registry's URL");
+    }
+
+    @Test
     void shouldSayStandardInputIsNotReadRatherThanThatAFileCalledDashIsMissing() {
         // when a user used to `replay -` pipes a timeline to produce so
         int exit = run("produce", "-", "--set", "bootstrap.servers=no-such-host.invalid:9092");
