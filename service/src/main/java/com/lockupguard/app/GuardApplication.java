@@ -150,6 +150,7 @@ public final class GuardApplication implements AutoCloseable {
         StreamsHoldingsQuery holdings = new StreamsHoldingsQuery(service.streams(), service.runningPartitions(),
                 service.inputPartitions(), service::awaitingRegistry, service.topics(), self, json, Clock.systemUTC(),
                 peers);
+        metrics.bindUnreachablePeers(holdings::unreachablePeers);
         web.attach(new GuardWebServer.Backend(gateway, holdings, feed, new FeedAwareHealth(streamsHealth(),
                 feed::outageReason, feed::stoppedForGood)));
     }

@@ -286,6 +286,17 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
                 .register(registry);
     }
 
+    /**
+     * {@code lockup_guard_api_peers_unreachable}: how many other instances this one could not reach when it last asked
+     * them for their holdings, in the past five minutes.
+     */
+    public void bindUnreachablePeers(IntSupplier unreachable) {
+        Gauge.builder("lockup.guard.api.peers.unreachable", unreachable::getAsInt)
+                .description("Other instances this one could not reach when it last asked them for their holdings, "
+                        + "in the past five minutes")
+                .register(registry);
+    }
+
     @Override
     public void decided(Decision decision, long orderTimestamp) {
         decided(decision, orderTimestamp, false);

@@ -44,10 +44,17 @@ final class RemoteGuards {
     private final HttpClient http;
     private final ObjectMapper json;
     private final PeerAccess access;
+    private final UnreachablePeers unreachable;
 
     RemoteGuards(ObjectMapper json, PeerAccess access) {
+        this(json, access, new UnreachablePeers());
+    }
+
+    /** {@code unreachable}: told of each instance that could not be reached, and of each that answered. */
+    RemoteGuards(ObjectMapper json, PeerAccess access, UnreachablePeers unreachable) {
         this.json = json;
         this.access = access;
+        this.unreachable = unreachable;
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT);
         if (access.https() && access.ssl() != null) {
             builder.sslContext(access.ssl());
@@ -142,6 +149,7 @@ final class RemoteGuards {
 
     /** The body of another instance's 200, or what its other answer means here. */
     private JsonNode answered(Ask ask, HttpResponse<String> response) throws IOException {
+        unreachable.answered(ask.named());
         if (response.statusCode() == 200) {
             return json.readTree(response.body());
         }
@@ -166,10 +174,16 @@ final class RemoteGuards {
                 .withDetail(answered + ": " + shortened(response.body()));
     }
 
-    /** In a rebalance the owner may be gone or not yet up: transient, like the rebalance itself. */
-    private static ApiException unreachable(Ask ask, IOException e) {
-        return ApiException.notReady("instance " + ask.named() + " " + ask.role() + " cannot be reached (" + why(e)
-                + "); retry");
+    /**
+     * In a rebalance the owner may be gone or not yet up: transient, like the rebalance itself. An owner whose
+     * advertised address cannot be reached from here is not, and the answer says what to check once it lasts.
+     */
+    private ApiException unreachable(Ask ask, IOException e) {
+        String why = why(e);
+        unreachable.failed(ask.named(), why);
+        return ApiException.notReady("instance " + ask.named() + " " + ask.role() + " cannot be reached (" + why
+                + "); retry" + (why.endsWith("?") ? "" : ", and if this lasts, is its http.advertised.host an "
+                        + "address the other instances can reach?"));
     }
 
     /** The server is being stopped past its grace: an answer that says what to do, as its orders' do. */

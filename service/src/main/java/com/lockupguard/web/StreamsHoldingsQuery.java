@@ -48,6 +48,7 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
     private final String ordersTopic;
     private final BooleanSupplier threadWaits;
     private final HostInfo self;
+    private final UnreachablePeers unreachable = new UnreachablePeers();
     private final RemoteGuards remote;
     private final LocalHoldings local;
     private final ObjectMapper json;
@@ -68,9 +69,17 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
         this.threadWaits = threadWaits;
         this.self = self;
         this.json = json;
-        this.remote = new RemoteGuards(json, peers);
+        this.remote = new RemoteGuards(json, peers, unreachable);
         this.local = new LocalHoldings(name -> streams.store(StoreQueryParameters.fromNameAndType(name,
                 QueryableStoreTypes.<String, byte[]>keyValueStore())), topics, json, clock);
+    }
+
+    /**
+     * The other instances this one could not reach when it last asked them, in the past five minutes: for
+     * {@code lockup_guard_api_peers_unreachable}.
+     */
+    public int unreachablePeers() {
+        return unreachable.count();
     }
 
     /**

@@ -272,6 +272,7 @@ class DockerComposeTest {
             metrics.bindRebuiltTasks(() -> 0);
             metrics.bindDecisionFeed(() -> true, () -> 0, () -> 0);
             metrics.bindReadiness(() -> true);
+            metrics.bindUnreachablePeers(() -> 0);
             metrics.bindRocksDBMemory(256L * 1024 * 1024, () -> 0, () -> 0);
             metrics.bindWaitingInputs(List.of(new org.apache.kafka.common.TopicPartition("orders", 0)),
                     partition -> 0, partition -> 0);

@@ -67,15 +67,37 @@ class RemoteGuardsTest {
         HostInfo gone = new HostInfo("127.0.0.1", port);
 
         // when another instance asks it
-        Throwable refused = catchThrowable(() -> new RemoteGuards(JSON, new PeerAccess(false, null, null))
-                .get(gone, "/api/holdings/dutchess/CBYI?local=true", null));
+        UnreachablePeers unreachable = new UnreachablePeers();
+        Throwable refused = catchThrowable(() -> new RemoteGuards(JSON, new PeerAccess(false, null, null),
+                unreachable).get(gone, "/api/holdings/dutchess/CBYI?local=true", null));
 
-        // then a 503 to retry, saying why, not "(null)"
+        // then a 503 to retry, saying why, not "(null)", and what to check if it lasts (seen: "retry" alone, for an
+        // instance whose advertised address the others could never reach), and the instance is counted unreachable
         assertThat(refused).isInstanceOfSatisfying(ApiException.class, e -> {
             assertThat(e.status()).isEqualTo(503);
             assertThat(e.getMessage()).isEqualTo("instance 127.0.0.1:" + port
-                    + " that owns this holding cannot be reached (connection refused); retry");
+                    + " that owns this holding cannot be reached (connection refused); retry, and if this lasts, is "
+                    + "its http.advertised.host an address the other instances can reach?");
         });
+        assertThat(unreachable.count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNoLongerCountAnInstanceUnreachableOnceItAnswers() throws Exception {
+        // given an instance that could not be reached, and then answers
+        HttpServer up = server(exchange -> answer(exchange, 404, "{\"error\":\"no such holding\"}"));
+        UnreachablePeers unreachable = new UnreachablePeers();
+        unreachable.failed("127.0.0.1:" + up.getAddress().getPort(), "connection refused");
+        try {
+            // when it is asked, and answers (whatever it answers)
+            catchThrowable(() -> new RemoteGuards(JSON, new PeerAccess(false, null, null), unreachable)
+                    .get(hostOf(up), "/api/holdings/dutchess/CBYI?local=true", null));
+
+            // then it is reached again
+            assertThat(unreachable.count()).isZero();
+        } finally {
+            up.stop(0);
+        }
     }
 
     @Test
@@ -199,7 +221,8 @@ class RemoteGuardsTest {
             assertThat(refused).isInstanceOfSatisfying(ApiException.class, e -> {
                 assertThat(e.status()).isEqualTo(503);
                 assertThat(e.getMessage()).isEqualTo("instance 127.0.0.1:" + port
-                        + " that owns some of the holdings cannot be reached (connection refused); retry");
+                        + " that owns some of the holdings cannot be reached (connection refused); retry, and if "
+                        + "this lasts, is its http.advertised.host an address the other instances can reach?");
             });
         } finally {
             up.stop(0);

@@ -1,0 +1,64 @@
+package com.lockupguard.web;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The other instances this one could not reach when it last asked them for their holdings. A rebalance makes that
+ * brief; an instance whose {@code http.advertised.host} the others cannot reach makes it last, every query of its
+ * holdings a 503 on every other instance while each says it is ready. So the first failure is logged, and again
+ * every {@link #REMEMBERED} while they go on, and {@link #count} feeds {@code lockup_guard_api_peers_unreachable}.
+ */
+final class UnreachablePeers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UnreachablePeers.class);
+    /** How long a failure counts with no other since, and how often one that goes on is logged again. */
+    static final Duration REMEMBERED = Duration.ofMinutes(5);
+
+    private final Map<String, Failing> failing = new ConcurrentHashMap<>();
+    private final LongSupplier nanos;
+
+    UnreachablePeers() {
+        this(System::nanoTime);
+    }
+
+    UnreachablePeers(LongSupplier nanos) {
+        this.nanos = nanos;
+    }
+
+    /** {@code peer} ({@code host:port}) could not be reached, for {@code why}. */
+    void failed(String peer, String why) {
+        long now = nanos.getAsLong();
+        boolean[] tell = new boolean[1];
+        failing.compute(peer, (named, before) -> {
+            tell[0] = before == null || now - before.loggedNanos() >= REMEMBERED.toNanos();
+            return new Failing(now, tell[0] ? now : before.loggedNanos());
+        });
+        if (tell[0]) {
+            LOG.warn("instance {} cannot be reached ({}): asking it for its holdings fails, and each query of them "
+                    + "here answers 503, until it can be. If this lasts, is its http.advertised.host (and "
+                    + "http.port) an address this instance can reach?", peer, why);
+        }
+    }
+
+    /** {@code peer} answered: it is reached again. */
+    void answered(String peer) {
+        if (failing.remove(peer) != null) {
+            LOG.info("instance {} is reached again", peer);
+        }
+    }
+
+    /** The instances that could not be reached when last asked, within the past {@link #REMEMBERED}. */
+    int count() {
+        long now = nanos.getAsLong();
+        failing.entrySet().removeIf(peer -> now - peer.getValue().lastNanos() >= REMEMBERED.toNanos());
+        return failing.size();
+    }
+
+    private record Failing(long lastNanos, long loggedNanos) {
+    }
+}

@@ -1,0 +1,64 @@
+package com.lockupguard.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import com.lockupguard.testing.CapturedLogs;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class UnreachablePeersTest {
+
+    private final AtomicLong now = new AtomicLong();
+    private final UnreachablePeers peers = new UnreachablePeers(now::get);
+
+    @Test
+    void shouldWarnOfAnInstanceThatCannotBeReachedOnceAndAgainEveryFiveMinutesWhileItLasts() {
+        try (CapturedLogs logged = CapturedLogs.of(UnreachablePeers.class)) {
+            // given an instance that cannot be reached, asked every 5 s for six minutes
+            for (long second = 0; second <= 360; second += 5) {
+                now.set(Duration.ofSeconds(second).toNanos());
+                // when
+                peers.failed("10.0.0.7:8080", "connection refused");
+            }
+
+            // then it was said at once and after five minutes, naming the setting to check, and it counts (seen:
+            // nothing said or counted, the instances ready, every query of its holdings a 503 elsewhere)
+            assertThat(logged.messagesAt(Level.WARN)).hasSize(2).allSatisfy(message -> assertThat(message)
+                    .startsWith("instance 10.0.0.7:8080 cannot be reached (connection refused)")
+                    .contains("http.advertised.host"));
+            assertThat(peers.count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldCountAnInstanceNoLongerOnceItAnswersOrIsNotAskedForFiveMinutes() {
+        try (CapturedLogs logged = CapturedLogs.of(UnreachablePeers.class)) {
+            // given two instances that could not be reached
+            peers.failed("10.0.0.7:8080", "connection refused");
+            peers.failed("10.0.0.8:8080", "connection refused");
+
+            // when one answers, and the other is not asked again (it left the group, say)
+            peers.answered("10.0.0.7:8080");
+            int afterTheAnswer = peers.count();
+            now.set(UnreachablePeers.REMEMBERED.toNanos());
+
+            // then the first is said to be reached again, and neither counts once five minutes have passed
+            assertThat(afterTheAnswer).isEqualTo(1);
+            assertThat(peers.count()).isZero();
+            assertThat(logged.messagesAt(Level.INFO)).containsExactly("instance 10.0.0.7:8080 is reached again");
+        }
+    }
+
+    @Test
+    void shouldSayNothingOfAnInstanceThatAnswersWithoutHavingFailed() {
+        try (CapturedLogs logged = CapturedLogs.of(UnreachablePeers.class)) {
+            // when
+            peers.answered("10.0.0.7:8080");
+            // then
+            assertThat(logged.messages()).isEmpty();
+            assertThat(peers.count()).isZero();
+        }
+    }
+}
