@@ -420,9 +420,10 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     }
 
     private void handle(ConsumerRecord<String, Object> record) {
+        RecordPlace place = new RecordPlace(record.topic(), record.partition(), record.offset());
         if (record.value() instanceof Decision decision) {
             waiting.decided(record.headers(), decision); // first: its caller gets it, whatever fails below
-            recent.add(decision);
+            recent.add(decision, place);
             if (decision.getPosition() != null) {
                 histories.add(record.key(), decision.getPosition());
             }
@@ -431,13 +432,13 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
             histories.add(record.key(), position);
             publish(new Event(Event.POSITION, record.key(), position));
         } else if (record.value() instanceof ComplianceAlert alert) {
-            alerts.add(alert);
+            alerts.add(alert, place);
             if (alert.getBreachesAgreement()) {
-                breaches.add(alert);
+                breaches.add(alert, place);
             }
             publish(new Event(Event.ALERT, record.key(), alert));
         } else if (record.value() instanceof ReportResult result) {
-            reports.add(result);
+            reports.add(result, place);
             publish(new Event(Event.REPORT, record.key(), result));
         }
     }

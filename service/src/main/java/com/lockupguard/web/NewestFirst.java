@@ -10,14 +10,18 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The latest records of one kind in memory, ordered by a time of theirs, then by arrival, since the feed
- * reads the topics' partitions side by side (after a restart, one partition's backlog after another's). The
- * oldest are forgotten first when there are more than {@code capacity}.
+ * The latest records of one kind in memory, ordered by a time of theirs, then by where they were read
+ * ({@link RecordPlace}): the feed reads the topics' partitions side by side (after a restart, one partition's
+ * backlog after another's), in an order of its own on each instance, and records of one time (a batch the broker
+ * stamped in one millisecond) were listed in that order, differently by two instances behind one load balancer.
+ * The oldest are forgotten first when there are more than {@code capacity}; a record read again at its place takes
+ * its own place.
  */
 final class NewestFirst<T> {
 
-    private record Slot(Instant at, long arrival) {
-        static final Comparator<Slot> ORDER = Comparator.comparing(Slot::at).thenComparingLong(Slot::arrival);
+    private record Slot(Instant at, RecordPlace place) {
+        static final Comparator<Slot> ORDER = Comparator.comparing(Slot::at)
+                .thenComparing(Slot::place, RecordPlace.ORDER);
     }
 
     private final int capacity;
@@ -30,8 +34,13 @@ final class NewestFirst<T> {
         this.time = time;
     }
 
+    /** {@code record}, after every record of its time given so far without a place. */
     synchronized void add(T record) {
-        records.put(new Slot(time.apply(record), arrivals++), record);
+        add(record, RecordPlace.arrival(arrivals++));
+    }
+
+    synchronized void add(T record, RecordPlace place) {
+        records.put(new Slot(time.apply(record), place), record);
         while (records.size() > capacity) {
             records.pollFirstEntry();
         }

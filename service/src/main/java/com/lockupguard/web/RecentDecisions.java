@@ -26,6 +26,11 @@ final class RecentDecisions {
         decisions.add(decision);
     }
 
+    /** {@code decision}, read at {@code place}: listed there among the decisions of its time. */
+    void add(Decision decision, RecordPlace place) {
+        decisions.add(decision, place);
+    }
+
     /** Up to {@code limit} decisions, newest first, of {@code investorId} and {@code securityId} unless null. */
     List<Decision> newestFirst(String investorId, String securityId, int limit) {
         return decisions.list(decision -> (investorId == null || investorId.equals(decision.getInvestorId()))

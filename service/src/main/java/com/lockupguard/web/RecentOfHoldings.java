@@ -38,6 +38,11 @@ final class RecentOfHoldings<T> {
         records.add(record);
     }
 
+    /** {@code record}, read at {@code place}: listed there among the records of its time. */
+    void add(T record, RecordPlace place) {
+        records.add(record, place);
+    }
+
     /** Up to {@code limit} records, newest first, of {@code investorId} and {@code securityId} where they are not null. */
     List<T> newestFirst(String investorId, String securityId, int limit) {
         return records.list(record -> (investorId == null || investorId.equals(investor.apply(record)))

@@ -37,6 +37,30 @@ class RecentDecisionsTest {
     }
 
     @Test
+    void shouldListDecisionsOfOneTimeAlikeWhateverOrderAnInstanceReadTheirPartitionsIn() {
+        // given three decisions the broker stamped in one millisecond, on two partitions of two topics, read by
+        // one instance in one order and by another in another
+        Decision approved = decision("a", "dutchess", "2003-07-11T14:00:00Z");
+        Decision blocked = decision("b", "ccm", "2003-07-11T14:00:00Z");
+        Decision later = decision("c", "dutchess", "2003-07-11T14:00:00Z");
+        RecentDecisions first = new RecentDecisions(10);
+        first.add(approved, new RecordPlace("orders-approved", 1, 40));
+        first.add(blocked, new RecordPlace("orders-blocked", 0, 7));
+        first.add(later, new RecordPlace("orders-approved", 1, 41));
+        RecentDecisions second = new RecentDecisions(10);
+        second.add(blocked, new RecordPlace("orders-blocked", 0, 7));
+        second.add(approved, new RecordPlace("orders-approved", 1, 40));
+        second.add(later, new RecordPlace("orders-approved", 1, 41));
+
+        // when / then both list them alike (seen: 396 of 1,000 places differing between two instances), a
+        // partition's in its order
+        assertThat(first.newestFirst(null, null, 10)).extracting(Decision::getOrderId)
+                .containsExactly("b", "c", "a");
+        assertThat(second.newestFirst(null, null, 10)).extracting(Decision::getOrderId)
+                .containsExactly("b", "c", "a");
+    }
+
+    @Test
     void shouldListTheDecisionsOfOneSecurityOfOneInvestorOrOfAll() {
         // given decisions of two securities of one investor
         RecentDecisions decisions = new RecentDecisions(10);
