@@ -123,10 +123,10 @@ public final class GuardService implements AutoCloseable {
             // README recommends one; without it, the stall below went unexplained in the log (a review, killing one
             // of three instances). The streams group protocol has only the killed member's tasks wait (seen).
             LOG.warn("no group.instance.id: an instance killed and started again within session.timeout.ms (45 s by "
-                    + "default) waits for the killed member's session to end before it decides again, and so does "
-                    + "every other instance of this guard, their own holdings included (36-52 s seen); give each "
-                    + "instance a group.instance.id of its own, the same at every start (README, 'Running against a "
-                    + "Kafka cluster')");
+                    + "default) waits for the killed member's session to end before it decides again, and so do "
+                    + "the other instances of this guard without one, their own holdings included (36-52 s seen); "
+                    + "give each instance a group.instance.id of its own, the same at every start (README, 'Running "
+                    + "against a Kafka cluster')");
         }
         Set<String> unknown = ClientSettings.unknown(config);
         if (!unknown.isEmpty()) {
