@@ -245,7 +245,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     /**
      * Whether registering {@code schema} under {@code subject} would pass the subject's level: asked of the check
      * against every version the level names ({@code /compatibility/subjects/{subject}/versions}: the latest, or all of
-     * them under a {@code _TRANSITIVE} level), and of the latest version alone where a registry does not serve that.
+     * them under a {@code _TRANSITIVE} level), and of the latest version alone where a registry does not serve that
+     * (whatever it answers instead: a 404, a 405, a proxy's page), as every registry speaking Confluent's API does.
      */
     @Override
     public boolean testCompatibility(String subject, Schema schema) {
@@ -255,7 +256,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     .path("is_compatible").asBoolean(false);
         } catch (SchemaRegistryException.SubjectNotFound e) {
             return true; // nothing registered yet: anything is compatible
-        } catch (SchemaRegistryException.SchemaNotFound notServed) {
+        } catch (SchemaRegistryException.NotAuthorized e) {
+            throw e;
+        } catch (SchemaRegistryException notServed) {
             LOG.debug("the schema registry does not check against every version ({}); asking of the latest",
                     notServed.getMessage());
         }

@@ -49,11 +49,19 @@ public final class SchemaBootstrap {
                     + "under it (or set auto.register.schemas=true)", e);
         } catch (SchemaRegistryException.SchemaNotFound e) {
             SchemaMetadata latest = registry.getLatestSchemaMetadata(subject.name());
-            boolean compatible = registry.testCompatibility(subject.name(), subject.schema());
+            String compatibility;
+            try {
+                compatibility = registry.testCompatibility(subject.name(), subject.schema()) ? "compatible: register it"
+                        : "INCOMPATIBLE with the registered versions: deploy a guard whose schema matches, or evolve "
+                                + "the schema compatibly";
+            } catch (SchemaRegistryException unasked) {
+                // the refusal is about the schema: a registry that cannot say whether it is compatible does not hide it
+                compatibility = "not known whether compatible (the registry's check failed: " + unasked.getMessage()
+                        + "): register it, or deploy a guard whose schema matches";
+            }
             throw new IllegalStateException("subject '" + subject.name() + "' does not hold this guard's "
                     + subject.schema().getFullName() + " schema (latest is version " + latest.version() + ", id "
-                    + latest.id() + "); it is " + (compatible ? "compatible: register it" : "INCOMPATIBLE with the "
-                    + "registered versions: deploy a guard whose schema matches, or evolve the schema compatibly"), e);
+                    + latest.id() + "); it is " + compatibility, e);
         } catch (SchemaRegistryException.IncompatibleSchema e) {
             throw new IllegalStateException("cannot register " + subject.schema().getFullName() + " under subject '"
                     + subject.name() + "': " + e.getMessage(), e);

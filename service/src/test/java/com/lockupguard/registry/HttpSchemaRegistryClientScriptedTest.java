@@ -577,6 +577,49 @@ class HttpSchemaRegistryClientScriptedTest {
     }
 
     @Test
+    void shouldAskTheLatestVersionWhenARegistryAnswersTheCheckAgainstEveryVersionOtherwise() {
+        // given registries that answer the check against every version with a 405, a proxy's page, and a 400
+        Registry refusing = registry();
+        refusing.answer("POST /compatibility/subjects/s/versions", 405, "{\"error_code\":405,\"message\":"
+                + "\"HTTP 405 Method Not Allowed\"}");
+        refusing.answer("POST /compatibility/subjects/s/versions/latest", 200, "{\"is_compatible\":true}");
+        Registry proxied = registry();
+        proxied.answer("POST /compatibility/subjects/s/versions", 200, "<html>gateway</html>");
+        proxied.answer("POST /compatibility/subjects/s/versions/latest", 200, "{\"is_compatible\":false}");
+        Registry bad = registry();
+        bad.answer("POST /compatibility/subjects/s/versions", 400, "{\"error_code\":400,\"message\":\"no\"}");
+        bad.answer("POST /compatibility/subjects/s/versions/latest", 200, "{\"is_compatible\":true}");
+
+        // when / then each is asked of its latest version, as before the check against every version was asked
+        assertThat(client(Map.of(), refusing).testCompatibility("s", ORDER)).isTrue();
+        assertThat(client(Map.of(RegistryClientConfig.MAX_RETRIES, "0"), proxied).testCompatibility("s", ORDER))
+                .isFalse();
+        assertThat(client(Map.of(), bad).testCompatibility("s", ORDER)).isTrue();
+    }
+
+    @Test
+    void shouldRefuseToStartForASchemaNotRegisteredThoughTheRegistryCannotSayWhetherItIsCompatible() {
+        // given a registry that does not hold the schema, and whose compatibility checks fail
+        Registry registry = registry();
+        registry.answer("POST /subjects/s", 404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
+        registry.answer("GET /subjects/s/versions/latest", 200, "{\"subject\":\"s\",\"version\":3,\"id\":5,"
+                + "\"schema\":" + quotedJson(ORDER.toString()) + "}");
+        registry.answer("POST /compatibility/subjects/s/versions", 500, "{\"error_code\":50001,\"message\":\"x\"}");
+        registry.answer("POST /compatibility/subjects/s/versions/latest", 500, "{\"error_code\":50001,"
+                + "\"message\":\"x\"}");
+        Schema other = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":"
+                + "\"id\",\"type\":\"string\"},{\"name\":\"q\",\"type\":\"int\",\"default\":0}]}");
+
+        // when the guard checks it at start, then the refusal is the schema's (seen: "schema registry unavailable
+        // ... check that the registry is up", the registry up and the schema the problem)
+        assertThatThrownBy(() -> new SchemaBootstrap(client(Map.of(RegistryClientConfig.MAX_RETRIES, "0"), registry),
+                false).ensure(List.of(new SchemaBootstrap.Subject("s", other, true))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("subject 's' does not hold this guard's Order schema (latest is version 3, id "
+                        + "5); it is not known whether compatible (the registry's check failed: ");
+    }
+
+    @Test
     void shouldSayAnIdIsUnknownWhenARegistryAnswersItWithAnUnknownSubjectsCode() {
         // given a registry that answers a schema id it does not have with 40401, as if it were a subject
         Registry registry = registry();
