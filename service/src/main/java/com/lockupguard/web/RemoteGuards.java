@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -76,35 +77,35 @@ final class RemoteGuards {
     /**
      * GET {@code path} of each of {@code hosts} at once, so that the answer waits for the slowest of them rather than
      * for all of them in turn: their answers in the order of {@code hosts}, or the failure of the first that failed in
-     * that order (the rest are not waited for).
+     * that order (the rest are not waited for, but each is still told to {@link UnreachablePeers} when it ends: a
+     * second instance that cannot be reached is counted while the first stays so).
      */
     List<Reply> getEach(List<HostInfo> hosts, String path, String authorization) {
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-        try {
-            for (HostInfo host : hosts) {
-                answers.add(http.sendAsync(request(HttpRequest.newBuilder(uri(host, path)).GET(), authorization),
-                        HttpResponse.BodyHandlers.ofString()));
-            }
-            List<Reply> bodies = new ArrayList<>();
-            for (int i = 0; i < hosts.size(); i++) {
-                Ask ask = new Ask(hosts.get(i), OWNS_SOME_HOLDINGS);
-                try {
-                    HttpResponse<String> response = answers.get(i).get();
-                    bodies.add(new Reply(answered(ask, response), partitions(response)));
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof IOException cause ? unreachable(ask, cause)
-                            : new IllegalStateException("asking instance " + ask.named() + " failed", e.getCause());
-                } catch (IOException e) {
-                    throw unreachable(ask, e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw stopping();
-                }
-            }
-            return bodies;
-        } finally {
-            answers.forEach(answer -> answer.cancel(true));
+        for (HostInfo host : hosts) {
+            Ask ask = new Ask(host, OWNS_SOME_HOLDINGS);
+            answers.add(http.sendAsync(request(HttpRequest.newBuilder(uri(host, path)).GET(), authorization),
+                    HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> note(ask, response,
+                            failure instanceof CompletionException ? failure.getCause() : failure)));
         }
+        List<Reply> bodies = new ArrayList<>();
+        for (int i = 0; i < hosts.size(); i++) {
+            Ask ask = new Ask(hosts.get(i), OWNS_SOME_HOLDINGS);
+            try {
+                HttpResponse<String> response = answers.get(i).get();
+                bodies.add(new Reply(answered(ask, response), partitions(response)));
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException cause ? unreachable(ask, cause)
+                        : new IllegalStateException("asking instance " + ask.named() + " failed", e.getCause());
+            } catch (IOException e) {
+                throw unreachable(ask, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                answers.forEach(answer -> answer.cancel(true));
+                throw stopping();
+            }
+        }
+        return bodies;
     }
 
     /** The partitions {@code response} says its list covers, or null when it does not say (or says nonsense). */
@@ -127,14 +128,21 @@ final class RemoteGuards {
     }
 
     private JsonNode send(Ask ask, HttpRequest.Builder request, String callerAuthorization) {
+        HttpResponse<String> response;
         try {
-            return answered(ask, http.send(request(request, callerAuthorization),
-                    HttpResponse.BodyHandlers.ofString()));
+            response = http.send(request(request, callerAuthorization), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
+            note(ask, null, e);
             throw unreachable(ask, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw stopping();
+        }
+        note(ask, response, null);
+        try {
+            return answered(ask, response);
+        } catch (IOException e) {
+            throw unreachable(ask, e); // a body that is not JSON
         }
     }
 
@@ -147,14 +155,28 @@ final class RemoteGuards {
         return request.timeout(TIMEOUT).build();
     }
 
+    /**
+     * Tells {@link UnreachablePeers} how asking {@code ask}'s instance ended: an answer of the guard's reaches it; a
+     * failure to connect or to be answered in time, or a 5xx that is not a guard's (a proxy's or a sidecar's page
+     * between the instances), does not.
+     */
+    private void note(Ask ask, HttpResponse<String> response, Throwable failure) {
+        if (response != null && (response.statusCode() < 500 || isGuardsError(response.body()))) {
+            unreachable.answered(ask.named());
+        } else if (response != null) {
+            unreachable.failed(ask.named(), "it answered " + response.statusCode() + " without a guard's answer");
+        } else if (failure instanceof IOException e) {
+            unreachable.failed(ask.named(), why(e));
+        }
+    }
+
     /** The body of another instance's 200, or what its other answer means here. */
     private JsonNode answered(Ask ask, HttpResponse<String> response) throws IOException {
-        unreachable.answered(ask.named());
         if (response.statusCode() == 200) {
             return json.readTree(response.body());
         }
         String instance = "instance " + ask.named();
-        if (response.statusCode() == 503 || response.statusCode() == 421) {
+        if ((response.statusCode() == 503 || response.statusCode() == 421) && isGuardsError(response.body())) {
             throw ApiException.notReady(instance + " " + ask.role() + " is not ready (rebalancing); retry");
         }
         if (response.statusCode() == 429) {
@@ -178,9 +200,8 @@ final class RemoteGuards {
      * In a rebalance the owner may be gone or not yet up: transient, like the rebalance itself. An owner whose
      * advertised address cannot be reached from here is not, and the answer says what to check once it lasts.
      */
-    private ApiException unreachable(Ask ask, IOException e) {
+    private static ApiException unreachable(Ask ask, IOException e) {
         String why = why(e);
-        unreachable.failed(ask.named(), why);
         return ApiException.notReady("instance " + ask.named() + " " + ask.role() + " cannot be reached (" + why
                 + "); retry" + (why.endsWith("?") ? "" : ", and if this lasts, is its http.advertised.host an "
                         + "address the other instances can reach?"));
@@ -197,15 +218,22 @@ final class RemoteGuards {
      * guard's (a proxy's between the instances) is only said to be one.
      */
     private String guardsError(String body) {
+        String error = errorOf(body);
+        return error != null ? ": " + error : " (not a guard's answer: a proxy between the instances?)";
+    }
+
+    /** Whether {@code body} is a guard's error, {@code {"status": ..., "error": "..."}}. */
+    private boolean isGuardsError(String body) {
+        return errorOf(body) != null;
+    }
+
+    private String errorOf(String body) {
         try {
             JsonNode error = json.readTree(body).path("error");
-            if (error.isTextual()) {
-                return ": " + error.asText();
-            }
+            return error.isTextual() ? error.asText() : null;
         } catch (IOException e) {
-            // not JSON
+            return null; // not JSON
         }
-        return " (not a guard's answer: a proxy between the instances?)";
     }
 
     /** {@code body} whole up to {@value #SHOWN_BODY_CHARACTERS} characters, else cut there with its length. */

@@ -89,7 +89,7 @@ class RemoteGuardsTest {
         UnreachablePeers unreachable = new UnreachablePeers();
         unreachable.failed("127.0.0.1:" + up.getAddress().getPort(), "connection refused");
         try {
-            // when it is asked, and answers (whatever it answers)
+            // when it is asked, and answers as a guard (here, that it has no such holding)
             catchThrowable(() -> new RemoteGuards(JSON, new PeerAccess(false, null, null), unreachable)
                     .get(hostOf(up), "/api/holdings/dutchess/CBYI?local=true", null));
 
@@ -97,6 +97,57 @@ class RemoteGuardsTest {
             assertThat(unreachable.count()).isZero();
         } finally {
             up.stop(0);
+        }
+    }
+
+    @Test
+    void shouldCountEveryInstanceOfTheListThatCannotBeReachedNotOnlyTheFirst() throws Exception {
+        // given two instances that have just stopped
+        int[] ports = new int[2];
+        for (int i = 0; i < 2; i++) {
+            try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                ports[i] = closed.getLocalPort();
+            }
+        }
+        UnreachablePeers unreachable = new UnreachablePeers();
+
+        // when this instance asks both for their holdings
+        catchThrowable(() -> new RemoteGuards(JSON, new PeerAccess(false, null, null), unreachable).getEach(
+                List.of(new HostInfo("127.0.0.1", ports[0]), new HostInfo("127.0.0.1", ports[1])),
+                "/api/holdings?local=true", null));
+
+        // then both are counted (seen: the first alone, the answer failing on it before the second was looked at)
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> unreachable.count() == 2);
+    }
+
+    @Test
+    void shouldTakeAProxysPageBetweenTheInstancesForAnInstanceNotReachedAndAGuardsOwn503ForOneReached()
+            throws Exception {
+        // given an instance behind a proxy that answers 503 with a page of its own, and one rebalancing
+        HttpServer proxied = server(exchange -> answer(exchange, 503, "upstream connect error or disconnect"));
+        HttpServer rebalancing = server(exchange -> answer(exchange, 503, "{\"status\":503,\"error\":\"the "
+                + "guard's instances are rebalancing; retry\"}"));
+        UnreachablePeers unreachable = new UnreachablePeers();
+        RemoteGuards remote = new RemoteGuards(JSON, new PeerAccess(false, null, null), unreachable);
+        try {
+            // when each is asked for a holding
+            Throwable fromProxy = catchThrowable(() -> remote.get(hostOf(proxied), "/api/holdings/d/S?local=true",
+                    null));
+            Throwable fromGuard = catchThrowable(() -> remote.get(hostOf(rebalancing), "/api/holdings/d/S?local=true",
+                    null));
+
+            // then the proxy's is a bad gateway, its instance not reached (seen: "not ready (rebalancing); retry",
+            // and counted reached), and the guard's a 503 to retry, its instance reached
+            assertThat(fromProxy).isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.status()).isEqualTo(502);
+                assertThat(e.getMessage()).contains("answered 503 (not a guard's answer");
+            });
+            assertThat(fromGuard).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status())
+                    .isEqualTo(503));
+            assertThat(unreachable.count()).isEqualTo(1);
+        } finally {
+            proxied.stop(0);
+            rebalancing.stop(0);
         }
     }
 
