@@ -775,7 +775,8 @@ public final class GuardConfig extends AbstractConfig {
      * The guard's own clients, and what each takes: the settings its Kafka configuration defines, the prefix that
      * addresses it alone (Kafka Streams' {@code admin.}, {@code producer.} and {@code consumer.}), and the settings
      * that belong to Kafka Streams' clients only. The feed reads by assignment, outside the guard's group: a
-     * {@code group.instance.id} meant for the stream threads, or {@code group.protocol=streams}, would break it.
+     * {@code group.instance.id} meant for the stream threads, {@code group.protocol=streams}, or {@code
+     * enable.auto.commit=true} (Kafka refuses auto-commit to a consumer without a group), would break it.
      * The API's producer is not transactional: with the {@code transactional.id} meant for Kafka Streams (which
      * overrides it anyway) every send would fail. And it writes the guard's inputs (as {@code produce} does, with the
      * same settings), which must be partitioned by key as Kafka's default partitioner does: under a
@@ -790,7 +791,8 @@ public final class GuardConfig extends AbstractConfig {
                         ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG)),
         CONSUMER(StreamsConfig.CONSUMER_PREFIX, ConsumerConfig.configNames(),
                 Set.of(ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
-                        ConsumerConfig.GROUP_PROTOCOL_CONFIG, ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG));
+                        ConsumerConfig.GROUP_PROTOCOL_CONFIG, ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG));
 
         private final String prefix;
         private final Set<String> names;

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** {@code config --check} shows what a configuration resolves to, its secrets hidden; {@code --acls} what to grant. */
@@ -51,6 +52,19 @@ class ConfigCommandTest {
         assertThat(result.getKey()).isEqualTo(LockupGuardCli.EXIT_USAGE);
         assertThat(result.getValue()).contains("configuration error: ").contains(refusal)
                 .doesNotContain("# topics");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"enable.auto.commit=true", "consumer.enable.auto.commit=true"})
+    void shouldTakeAutoCommitForEveryConsumerAsKafkaStreamsTakesItWhichIgnoresIt(String setting) {
+        // when auto-commit is asked of every consumer, as copied settings do: Kafka Streams ignores it for its own
+        java.util.Map.Entry<Integer, String> result = runForExit("--check", "--timeout", "1", "--set", "http.port=-1",
+                "--set", "bootstrap.servers=127.0.0.1:1", "--set", setting);
+
+        // then the configuration is valid (seen: "enable.auto.commit cannot be set to true when default group id
+        // (null) is used", exit 1 for the decision feed's consumer, which reads without a group)
+        assertThat(result.getValue()).doesNotContain("configuration error").doesNotContain("group id");
+        assertThat(result.getKey()).isZero();
     }
 
     @Test
