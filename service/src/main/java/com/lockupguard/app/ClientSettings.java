@@ -75,6 +75,8 @@ public final class ClientSettings {
             throw new ConfigException("Kafka Streams cannot read these settings: " + e);
         }
         refuseNoRecordCache(streams);
+        refuseTheGuardsOwnHandling(config);
+        refuseReadingUncommitted(streams);
         refuseMisspeltTopicSettings(config);
         refuseChangelogsThatDelete(config);
         String client = "settings-check";
@@ -100,6 +102,54 @@ public final class ClientSettings {
             throw new ConfigException(setting, 0, "the guard publishes positions as its record cache is flushed, "
                     + "and with no cache would publish none: give it at least 1 byte (a small cache publishes more of "
                     + "them: every position a holding takes, not only its last of each commit)");
+        }
+    }
+
+    /**
+     * Refuses a setting of how Kafka Streams handles a record it cannot take, which the guard sets itself
+     * ({@link StreamsDefaults#errorHandling}): a value given would replace its handling without a word. Kafka
+     * Streams' {@code LogAndContinueExceptionHandler}, common in copied settings, skips a record it cannot read while
+     * the registry is away, where the guard waits for it: an agreement lost, an order never decided. A production
+     * handler that continues drops a decision Kafka cannot take.
+     */
+    private static void refuseTheGuardsOwnHandling(GuardConfig config) {
+        Properties guards = StreamsDefaults.errorHandling(config.topicNames());
+        for (String setting : List.of(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG,
+                StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
+                StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)) {
+            Object given = config.originals().get(setting);
+            if (given != null && !String.valueOf(given).trim().equals(String.valueOf(guards.get(setting)))) {
+                throw new ConfigException(setting, given, "the guard sets how Kafka Streams handles a record it "
+                        + "cannot take (it waits out a registry outage, dead-letters a bad record to "
+                        + GuardConfig.TOPIC_DEAD_LETTERS_CONFIG + " with the error in its headers, and stops rather "
+                        + "than drop a decision): leave it unset");
+            }
+        }
+    }
+
+    /**
+     * Refuses a main or restore consumer that would read records a transaction aborted, under exactly-once: Kafka
+     * Streams reads committed records only, and overrides {@code isolation.level} given plainly or for every consumer
+     * ({@code consumer.}), but not given for its main or restore consumer alone (4.4): an order an aborted transaction
+     * wrote would be decided, and a changelog's aborted writes restored into the state.
+     */
+    private static void refuseReadingUncommitted(StreamsConfig streams) {
+        if (StreamsConfig.AT_LEAST_ONCE.equals(streams.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
+            return;
+        }
+        String client = "settings-check";
+        Map<String, Object> main = streams.getMainConsumerConfigs(client, client, 0);
+        Map<String, Object> restore = streams.getRestoreConsumerConfigs(client);
+        for (Map.Entry<String, Map<String, Object>> consumer : Map.of(StreamsConfig.MAIN_CONSUMER_PREFIX, main,
+                StreamsConfig.RESTORE_CONSUMER_PREFIX, restore).entrySet()) {
+            Object isolation = consumer.getValue().get(ConsumerConfig.ISOLATION_LEVEL_CONFIG);
+            if (isolation != null && !"read_committed".equalsIgnoreCase(String.valueOf(isolation).trim())) {
+                throw new ConfigException(consumer.getKey() + ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
+                        "under exactly-once the guard reads committed records only: leave it unset");
+            }
         }
     }
 

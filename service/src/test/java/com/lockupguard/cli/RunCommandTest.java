@@ -146,6 +146,46 @@ class RunCommandTest {
                 .contains("with no cache would publish none");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"main.consumer.isolation.level", "restore.consumer.isolation.level"})
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldRefuseAConsumerOfKafkaStreamsReadingWhatTransactionsAbortedUnderExactlyOnce(String setting) {
+        // given a consumer of Kafka Streams told to read uncommitted records, which it passes on (seen: an order
+        // of an aborted transaction decided, where the plain and consumer. settings are overridden)
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = run(err, "--http-port", "-1", "--set", "bootstrap.servers=127.0.0.1:1", "--set",
+                setting + "=read_uncommitted");
+
+        // then it is refused before anything is asked of the cluster, naming the setting
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("configuration error: ").contains(setting)
+                .contains("under exactly-once the guard reads committed records only");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "deserialization.exception.handler=org.apache.kafka.streams.errors.LogAndContinueExceptionHandler",
+        "processing.exception.handler=org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler",
+        "production.exception.handler=org.apache.kafka.streams.errors.DefaultProductionExceptionHandler",
+        "default.timestamp.extractor=org.apache.kafka.streams.processor.WallclockTimestampExtractor",
+        "errors.dead.letter.queue.topic.name=elsewhere"})
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldRefuseASettingThatWouldReplaceHowTheGuardHandlesARecordItCannotTake(String setting) {
+        // given a handler, an extractor or a dead-letter topic of the user's (seen: taken in silence, Kafka Streams'
+        // LogAndContinue skipping the records the guard waits for while the registry is away)
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = run(err, "--http-port", "-1", "--set", "bootstrap.servers=127.0.0.1:1", "--set", setting);
+
+        // then it is refused, naming it
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("configuration error: ").contains(setting.substring(0,
+                setting.indexOf('='))).contains("leave it unset");
+    }
+
     @Test
     void shouldSayWhyAConfigFileCannotBeRead() {
         // given a --config file that does not exist
