@@ -152,7 +152,7 @@ public final class GuardConfig extends AbstractConfig {
                             + "allows.")
             .define(NUM_STANDBY_REPLICAS_CONFIG, Type.INT, 1, Range.atLeast(0), Importance.MEDIUM,
                     "Warm copies of each task's stores kept on other instances, for fast fail-over.")
-            .define(REPLICATION_FACTOR_CONFIG, Type.INT, -1, Importance.MEDIUM,
+            .define(REPLICATION_FACTOR_CONFIG, Type.INT, -1, new BrokerDefaultOrPositive(), Importance.MEDIUM,
                     "Replication of the guard's internal changelog topics; -1 takes the broker's default. More "
                             + "than the cluster has brokers (one stopped for a moment counted) is refused at start.")
             .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 20L, Range.atLeast(1), Importance.MEDIUM,
@@ -165,7 +165,7 @@ public final class GuardConfig extends AbstractConfig {
             .define(NUM_STREAM_THREADS_CONFIG, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
                     "Stream threads per instance.")
             .define(STATE_DIR_CONFIG, Type.STRING, System.getProperty("java.io.tmpdir") + "/kafka-streams",
-                    Importance.HIGH, "Where the RocksDB stores live. Put it on persistent disk: the stores come "
+                    new ConfigDef.NonEmptyString(), Importance.HIGH, "Where the RocksDB stores live. Put it on persistent disk: the stores come "
                             + "back from their changelogs if it is lost, but that takes time.")
             .define(TOPIC_AGREEMENTS_CONFIG, Type.STRING, TopicNames.defaults().agreements(),
                     new KafkaName(false), Importance.MEDIUM, "Input: agreement versions, keyed by "
@@ -213,7 +213,8 @@ public final class GuardConfig extends AbstractConfig {
             .define(TOPICS_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM,
                     "Partitions of topics the guard creates: the most instances x threads that can share the "
                             + "work. agreements and orders must have the same count.")
-            .define(TOPICS_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) -1, Importance.MEDIUM,
+            .define(TOPICS_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) -1, new BrokerDefaultOrPositive(),
+                    Importance.MEDIUM,
                     "Replication of topics the guard creates; -1 takes the broker's default.")
             .define(ORDERS_TIMESTAMP_TYPE_CONFIG, Type.STRING, LOG_APPEND_TIME,
                     ValidString.in(LOG_APPEND_TIME, CREATE_TIME), Importance.MEDIUM,
@@ -304,7 +305,7 @@ public final class GuardConfig extends AbstractConfig {
                     "Interface the HTTP API, dashboard and /metrics listen on; 0.0.0.0 for all.")
             .define(HTTP_PORT_CONFIG, Type.INT, 8080, Range.between(-1, 65_535), Importance.MEDIUM,
                     "Port of the HTTP API, dashboard and /metrics; 0 for any free port, -1 for no HTTP server.")
-            .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, "", Importance.MEDIUM,
+            .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, "", new HostOnly(), Importance.MEDIUM,
                     "Host other instances use to reach this one's HTTP API (interactive queries); empty: http.host, "
                             + "or this machine's name when http.host is every interface's (0.0.0.0 or ::).")
             .define(API_TOKEN_CONFIG, Type.PASSWORD, null, Importance.HIGH,
@@ -665,6 +666,43 @@ public final class GuardConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "-1 (Kafka Streams' own, unbounded), or [" + ROCKSDB_MEMORY_LEAST_BYTES + ",...]";
+        }
+    }
+
+    /** A replication factor: -1 for the broker's default, or at least 1 (the broker refuses 0 and the rest). */
+    private static final class BrokerDefaultOrPositive implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            long factor = value == null ? 0 : ((Number) value).longValue();
+            if (factor != -1 && factor < 1) {
+                throw new ConfigException(name, value, "must be at least 1, or -1 for the broker's default");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "-1 (the broker's default), or [1,...]";
+        }
+    }
+
+    /**
+     * A host alone, empty for the default: a port or a scheme given with it would make the address other instances
+     * are told (host:port) name a host no one can reach, and every query forwarded to this instance fail.
+     */
+    private static final class HostOnly implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String host = value == null ? "" : value.toString().trim();
+            if (host.contains("/") || host.chars().anyMatch(Character::isWhitespace)
+                    || host.chars().filter(c -> c == ':').count() == 1) {
+                throw new ConfigException(name, value, "must be a host name or address alone, without a scheme or a "
+                        + "port (the port is http.port's)");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a host name or address, without a port";
         }
     }
 

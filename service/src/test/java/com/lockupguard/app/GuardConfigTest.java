@@ -391,6 +391,43 @@ class GuardConfigTest {
                 .hasMessageContaining(setting).hasMessageContaining("-1");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"replication.factor", "topics.replication.factor"})
+    void shouldRefuseAReplicationFactorTheBrokerWouldRefuseOrReadAsItsDefault(String setting) {
+        // given / when / then: -1 (the broker's default) and 3 pass; 0 and -2 do not (seen: 0 passed config
+        // --check and stopped run at its first changelog, and topics.replication.factor=0 was read as -1)
+        assertThat(new GuardConfig(Map.of(setting, "-1")).originals()).containsKey(setting);
+        assertThat(new GuardConfig(Map.of(setting, "3")).originals()).containsKey(setting);
+        for (String refused : List.of("0", "-2")) {
+            assertThatThrownBy(() -> new GuardConfig(Map.of(setting, refused))).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(setting).hasMessageContaining("or -1 for the broker's default");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"guard-0:8080", "http://guard-0", "guard-0/api", "guard 0"})
+    void shouldRefuseAnAdvertisedHostWithAPortOrASchemeThatNoInstanceCouldReach(String host) {
+        // given / when / then (seen: guard-0:8080 taken, and advertised as guard-0:8080:8080, which the other
+        // instances read as an IPv6 host)
+        assertThatThrownBy(() -> new GuardConfig(Map.of("http.advertised.host", host)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("without a scheme or a port");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "guard-0", "guard-0.guard.svc.cluster.local", "10.0.0.7", "::1", "fe80::1"})
+    void shouldTakeAnAdvertisedHostNameOrAddressIpv6Included(String host) {
+        assertThat(new GuardConfig(Map.of("http.advertised.host", host)).getString("http.advertised.host"))
+                .isEqualTo(host);
+    }
+
+    @Test
+    void shouldRefuseAnEmptyStateDirectoryRatherThanFailAtStart() {
+        // given / when / then (seen: an empty LOCKUP_GUARD_STATE_DIR passed config --check, and run failed with
+        // "base state directory [] doesn't exist")
+        assertThatThrownBy(() -> new GuardConfig(Map.of("state.dir", ""))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("state.dir");
+    }
+
     @Test
     void shouldNotTurnTheLogLevelVariableIntoASettingForKafka() {
         // given the log level, which the logging set-up reads from the environment itself
