@@ -45,15 +45,35 @@ public final class ConfigSources {
     private ConfigSources() {
     }
 
+    /**
+     * The settings: {@code file}'s, then the environment's, then {@code overrides}. A setting the file gives and the
+     * environment gives otherwise is logged (its name and the variable, not the values, which may be secrets): an
+     * image's own variable (the guard's sets {@code LOCKUP_GUARD_STATE_DIR}) would otherwise beat the file in silence.
+     */
     public static Map<String, String> load(Path file, Map<String, String> environment, Map<String, String> overrides)
             throws IOException {
         Map<String, String> settings = new HashMap<>();
         if (file != null) {
             settings.putAll(readProperties(file));
         }
-        settings.putAll(fromEnvironment(environment));
+        Map<String, String> fromEnvironment = fromEnvironment(environment);
+        fromEnvironment.forEach((name, value) -> {
+            String inFile = settings.get(name);
+            if (inFile != null && !inFile.equals(value.trim()) && !overrides.containsKey(name)) {
+                LOG.warn("{} in {} is overridden by the environment's {} (the environment comes after the file, and "
+                        + "--set after both)", name, file, variableOf(name, environment));
+            }
+        });
+        settings.putAll(fromEnvironment);
         settings.putAll(overrides);
         return settings;
+    }
+
+    /** The variable of {@code environment} that gives {@code setting}. */
+    private static String variableOf(String setting, Map<String, String> environment) {
+        return environment.keySet().stream().filter(name -> name.startsWith(ENV_PREFIX)
+                && settingName(name.substring(ENV_PREFIX.length())).equals(setting)).sorted().findFirst()
+                .orElse(ENV_PREFIX + setting);
     }
 
     /**

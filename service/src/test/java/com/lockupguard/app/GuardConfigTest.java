@@ -455,6 +455,27 @@ class GuardConfigTest {
     }
 
     @Test
+    void shouldWarnOfASettingOfTheFileTheEnvironmentOverridesWithoutSayingEitherValue() throws Exception {
+        // given a file giving state.dir and a password, and an image's environment giving both otherwise, as the
+        // guard's image gives LOCKUP_GUARD_STATE_DIR (seen: the file's state.dir left unused without a word)
+        Path file = Files.writeString(dir.resolve("guard.properties"),
+                "state.dir=/data/guard\nssl.key.password=file-secret\nbootstrap.servers=kafka:9092\n");
+        try (CapturedLogs logged = CapturedLogs.of(ConfigSources.class)) {
+            // when
+            Map<String, String> settings = ConfigSources.load(file, Map.of("LOCKUP_GUARD_STATE_DIR",
+                    "/var/lib/lockup-guard/state", "LOCKUP_GUARD_SSL_KEY_PASSWORD", "env-secret",
+                    "LOCKUP_GUARD_BOOTSTRAP_SERVERS", "kafka:9092"), Map.of("ssl.key.password", "set-secret"));
+
+            // then the environment wins, and the one it overrode is named with its variable, no value said; a
+            // setting both give alike, or that --set gives in the end, is not
+            assertThat(settings).containsEntry("state.dir", "/var/lib/lockup-guard/state");
+            assertThat(logged.messagesAt(Level.WARN)).containsExactly("state.dir in " + file + " is overridden by "
+                    + "the environment's LOCKUP_GUARD_STATE_DIR (the environment comes after the file, and --set after "
+                    + "both)");
+        }
+    }
+
+    @Test
     void shouldDropTheSpacesAPropertiesFileLeavesAfterAValue() throws Exception {
         // given a file whose values end in spaces and a tab, invisible in an editor (Properties keeps them), among
         // them settings no configuration of the guard's or Kafka's parses (and so trims): the registry client's
