@@ -36,13 +36,17 @@ public final class JacksonMessages {
                         .replaceAll("\\[line: (\\d+), column: (\\d+)\\]", "line $1, column $2");
     }
 
-    /** {@code text} with each character that shows as nothing, or as a blank other than a space, escaped. */
-    private static String visible(String text) {
+    /**
+     * {@code text} with each character that shows as nothing, or as a blank other than a space, escaped: a byte order
+     * mark, a zero-width space pasted into a field's name, a lone surrogate.
+     */
+    public static String visible(String text) {
         StringBuilder shown = new StringBuilder(text.length());
         text.codePoints().forEach(c -> {
             boolean unseen = switch (Character.getType(c)) {
+                // not UNASSIGNED: this JVM's Unicode is older than a newer emoji, which shows as itself
                 case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
-                        Character.SURROGATE, Character.UNASSIGNED, Character.PRIVATE_USE -> true;
+                        Character.SURROGATE -> true;
                 case Character.SPACE_SEPARATOR -> c != ' ';
                 default -> false;
             };

@@ -76,7 +76,7 @@ public final class TimelineParser {
     }
 
     /** A place as {@link JacksonMessages} says it when it is not on the text's first line. */
-    private static final Pattern JACKSON_PLACE = Pattern.compile("line (\\d{1,9}), column (\\d{1,9})");
+    private static final Pattern JACKSON_PLACE = Pattern.compile("at (?:line (\\d{1,9}), )?column (\\d{1,9})");
     /** A CR, then blanks, then an object: where a file whose lines end in CR alone reads as one line. */
     private static final Pattern CR_BEFORE_AN_OBJECT = Pattern.compile("\r[ \t]*\\{");
 
@@ -94,15 +94,17 @@ public final class TimelineParser {
     }
 
     /**
-     * {@code reason} with each place Jackson names by its line and column ("line 3, column 11") named by its column
-     * in the timeline's line: a CR inside a line, whitespace to JSON, is a line break to Jackson, whose "line 3"
-     * contradicted the message's own line number.
+     * {@code reason} with each place Jackson names ("at line 3, column 11", "at column 11") named by its column in
+     * the timeline's line, counted in characters as an editor counts them: a CR inside a line, whitespace to JSON, is a
+     * line break to Jackson, whose "line 3" contradicted the message's own line number; and Jackson counts a character
+     * outside the Basic Multilingual Plane (an emoji) as two. Only a place said after "at" is read as one, not the
+     * same words in a name the line holds ({@code "line 1, column 5"} as a key given twice).
      */
     static String inLineColumns(String reason, String line) {
         Matcher place = JACKSON_PLACE.matcher(reason);
         StringBuilder said = new StringBuilder();
         while (place.find()) {
-            int breaksBefore = Integer.parseInt(place.group(1)) - 1;
+            int breaksBefore = place.group(1) == null ? 0 : Integer.parseInt(place.group(1)) - 1;
             int start = 0;
             for (int i = 0; i < line.length() && breaksBefore > 0; i++) {
                 if (line.charAt(i) == '\r') { // a line holds no LF: it ended there
@@ -110,8 +112,9 @@ public final class TimelineParser {
                     start = i + 1;
                 }
             }
-            long column = (long) start + Integer.parseInt(place.group(2));
-            place.appendReplacement(said, "column " + column);
+            long index = (long) start + Integer.parseInt(place.group(2)) - 1;
+            long column = index <= line.length() ? line.codePointCount(0, (int) index) + 1 : index + 1;
+            place.appendReplacement(said, "at column " + column);
         }
         place.appendTail(said);
         return said.toString();
@@ -132,7 +135,7 @@ public final class TimelineParser {
         if (stopped == null || stopped.getLineNr() < 1 || stopped.getColumnNr() < 1) {
             return "";
         }
-        return " at " + inLineColumns("line " + stopped.getLineNr() + ", column " + stopped.getColumnNr(), line);
+        return " " + inLineColumns("at line " + stopped.getLineNr() + ", column " + stopped.getColumnNr(), line);
     }
 
     /** The entry for a line, or empty for a blank line. */

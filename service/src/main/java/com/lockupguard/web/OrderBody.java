@@ -88,8 +88,9 @@ final class OrderBody {
      */
     private static void known(String field) {
         if (!FIELDS.contains(field)) {
-            throw ApiException.badRequest(field, "the API takes no field '" + field + "': an order has "
-                    + String.join(", ", FIELDS) + " (an execution report goes to the orders topic, not to the API)");
+            throw ApiException.badRequest(field, "the API takes no field '" + JacksonMessages.visible(field)
+                    + "': an order has " + String.join(", ", FIELDS) + " (an execution report goes to the orders "
+                    + "topic, not to the API)");
         }
     }
 

@@ -64,6 +64,17 @@ class JacksonMessagesTest {
     }
 
     @Test
+    void shouldQuoteAnEmojiNewerThanThisJvmsUnicodeAsItself() {
+        // given a field given twice whose name ends in U+1FAE0, which Java 17's Unicode does not know
+        JsonProcessingException refused = catchThrowableOfType(JsonProcessingException.class, () -> JSON.reader()
+                .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree("{\"a\ud83e\udee0\":1,"
+                        + "\"a\ud83e\udee0\":2}"));
+
+        // when / then it is quoted as written (seen: as two escapes, as if it were invisible)
+        assertThat(JacksonMessages.reason(refused)).contains("'a\ud83e\udee0'");
+    }
+
+    @Test
     void shouldNameTheKindOfAFailureThatCarriesNoMessage() {
         // given a failure to read JSON that says nothing
         JsonProcessingException silent = new JsonParseException(null, (String) null);

@@ -196,6 +196,28 @@ class TimelineParserTest {
     }
 
     @Test
+    void shouldCountAColumnInCharactersAsAnEditorDoesAnEmojiOne() {
+        // given an order whose desk note holds two emoji, and whose comma before its quantity is missing
+        String line = ORDER.formatted("\"note\":\"\ud83d\ude00\ud83d\ude00\",", "1").replace(",\"quantity\"",
+                " \"quantity\"");
+        int column = line.codePointCount(0, line.indexOf(" \"quantity\"")) + 2;
+
+        // when / then the column is the one an editor shows (seen: two more, Jackson counting each emoji as two)
+        assertThat(parse(line)).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class, unreadable -> assertThat(
+                unreadable.reason()).startsWith("not valid JSON at column " + column + ": "));
+    }
+
+    @Test
+    void shouldLeaveWordsOfAPlaceInANameTheLineHoldsAsWritten() {
+        // given an order giving twice a field named as Jackson names a place
+        String line = ORDER.formatted("\"line 1, column 5\":1,\"line 1, column 5\":2,", "1");
+
+        // when / then the name is quoted as written (seen: 'column 5', the words read as Jackson's place)
+        assertThat(parse(line)).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class, unreadable -> assertThat(
+                unreadable.reason()).contains("Duplicate field 'line 1, column 5'"));
+    }
+
+    @Test
     void shouldSayAStringIsTooLongWithoutNamingJacksonsClasses() {
         // given an order line holding an unknown field of 20,000,001 characters
         String line = ORDER.formatted("\"note\":\"" + "x".repeat(20_000_001) + "\",", "1");

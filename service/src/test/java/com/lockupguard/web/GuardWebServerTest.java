@@ -809,6 +809,20 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldShowAnInvisibleCharacterPastedIntoAFieldsNameInTheRefusal() throws Exception {
+        // given an order whose id's name holds a zero-width space, pasted with it
+        String body = ORDER.replace("\"orderId\"", "\"orderId\u200b\"");
+
+        // when
+        HttpResponse<String> response = post("/api/orders", body);
+
+        // then the refusal shows it (seen: 'orderId' quoted as if it were the right name, the character invisible)
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("error").asText()).startsWith("the API takes no field 'orderId\\u200B'");
+        assertThat(json(response).get("field").asText()).isEqualTo("orderId\u200b");
+    }
+
+    @Test
     void shouldSayAQuantityTooLargeForAnOrderIsTooLargeNotFractional() throws Exception {
         HttpResponse<String> response = post("/api/orders", ORDER.replace("1000", "99999999999999999999"));
         assertThat(response.statusCode()).isEqualTo(400);
