@@ -229,10 +229,14 @@ public final class SchemaRegistryServer implements AutoCloseable {
         if (path.length == 5 && path[0].equals("compatibility") && path[1].equals("subjects")
                 && path[3].equals("versions") && method.equals("POST")) {
             Schema schema = requestSchema(exchange);
-            if (isLatest(path[4]) && !registry.getAllSubjects().contains(path[2])) {
-                return json.createObjectNode().put("is_compatible", true); // nothing to be compatible with yet
+            if (!registry.getAllSubjects().contains(path[2])) {
+                if (isLatest(path[4])) {
+                    return json.createObjectNode().put("is_compatible", true); // nothing to be compatible with yet
+                }
+                versionNumber(path[4]);
+                throw new SchemaRegistryException("Version " + path[4] + " not found.", 40402); // as Confluent's
             }
-            SchemaMetadata against = version(path[2], path[4]); // 40401 for a subject it does not have, 40402 a version
+            SchemaMetadata against = version(path[2], path[4]); // 40402 for a version it does not have
             // against the one version named, "latest" included, whatever the level: as Confluent checks
             return json.createObjectNode().put("is_compatible",
                     registry.compatibility(path[2]).allows(schema, List.of(against.schema())));
@@ -283,7 +287,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
             case "GET" -> {
                 CompatibilityLevel level = subject == null ? registry.defaultCompatibility()
                         : registry.subjectCompatibility(subject).orElseGet(() -> {
-                            if (query(exchange).contains("defaultToGlobal=true")) {
+                            if (query(exchange).stream().anyMatch("defaultToGlobal=true"::equalsIgnoreCase)) {
                                 return registry.defaultCompatibility();
                             }
                             throw noLevelOf(subject);
@@ -323,6 +327,14 @@ public final class SchemaRegistryServer implements AutoCloseable {
         if (isLatest(version)) {
             return registry.getLatestSchemaMetadata(subject);
         }
+        int wanted = versionNumber(version);
+        List<SchemaMetadata> versions = registry.getAllVersions(subject); // 40401 for a subject it does not have
+        return versions.stream().filter(v -> v.version() == wanted).findFirst()
+                .orElseThrow(() -> new SchemaRegistryException("Version " + version + " not found.", 40402));
+    }
+
+    /** The number {@code version} names, or 42202 for what is no version. */
+    private static int versionNumber(String version) {
         int wanted;
         try {
             wanted = Integer.parseInt(version);
@@ -333,10 +345,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
             throw new SchemaRegistryException("The specified version '" + version + "' is not a valid version id. "
                     + "Allowed values are between [1, 2^31-1] and the string \"latest\"", 42202);
         }
-        List<SchemaMetadata> versions = registry.getAllVersions(subject); // 40401 for a subject it does not have
-        int found = wanted;
-        return versions.stream().filter(v -> v.version() == found).findFirst()
-                .orElseThrow(() -> new SchemaRegistryException("Version " + version + " not found.", 40402));
+        return wanted;
     }
 
     private ObjectNode versionOf(String subject, int id) {

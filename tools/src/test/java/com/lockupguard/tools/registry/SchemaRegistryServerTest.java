@@ -88,11 +88,14 @@ class SchemaRegistryServerTest {
 
     @Test
     void shouldTakeASchemaAsCompatibleWithTheLatestVersionOfASubjectNotYetRegistered() throws Exception {
-        // when / then, as Confluent answers: nothing to be compatible with, but no version 1 to check against
+        // when / then, as Confluent answers: nothing to be compatible with, but no version 1 to check against (seen:
+        // 40401, where Confluent's registry answers 40402)
         assertThat(compatible("/compatibility/subjects/new/versions/latest")).isTrue();
         assertThat(compatible("/compatibility/subjects/new/versions")).isTrue();
         assertThat(ask("POST", "/compatibility/subjects/new/versions/1", schema(V1)).codes())
-                .containsExactly(404, 40401);
+                .containsExactly(404, 40402);
+        assertThat(ask("POST", "/compatibility/subjects/new/versions/0", schema(V1)).codes())
+                .containsExactly(422, 42202);
     }
 
     @Test
@@ -102,7 +105,7 @@ class SchemaRegistryServerTest {
 
         // when a subject without a level of its own is asked for it
         Answer unset = ask("GET", "/config/s", null);
-        Answer defaulted = ask("GET", "/config/s?defaultToGlobal=true", null);
+        Answer defaulted = ask("GET", "/config/s?defaultToGlobal=TRUE", null);
 
         // then it has none (seen: the registry's own, which made kafkajs's register refuse another level rather than
         // set it), unless the registry's is asked for in its stead
