@@ -308,6 +308,24 @@ class LockupRulesTest {
         }
 
         @Test
+        void shouldApproveTheLastShareOfTheFirstReleaseAndBlockTheOneBeyondIt() {
+            // given 120,000 of the 200,000 First Release Shares sold (a review's mutation approving one share beyond
+            // the cap passed every test here, the differential and the soak)
+            HoldingState sold = apply(registeredHolding(), sale("e2", 120_000), at("2003-07-11T09:45:00-04:00"));
+
+            // when 80,001 are asked, and then 80,000
+            Ruling beyond = rules.decide(sale("e4", 80_001), at("2003-07-20T11:00:00-04:00"), sold, null);
+            Ruling last = rules.decide(sale("e5", 80_000), at("2003-07-20T11:00:00-04:00"), sold, null);
+
+            // then the first is blocked, saying 80,000 fit, and the second approved, leaving none
+            assertThat(beyond.decision().outcome()).isEqualTo(Outcome.BLOCKED);
+            assertThat(beyond.decision().reasons()).containsExactly(Reason.FIRST_RELEASE_CAP);
+            assertThat(beyond.decision().maxAllowedNow()).isEqualTo(80_000);
+            assertThat(last.decision().outcome()).isEqualTo(Outcome.APPROVED);
+            assertThat(last.stateAfter().usedTotal()).isEqualTo(200_000);
+        }
+
+        @Test
         void shouldCarryUnsoldFirstReleaseSharesForward() {
             // e5: after SRD the 80,000 unsold First Release Shares add to the 158,559 tranche
             HoldingState sold = apply(registeredHolding(), sale("e2", 120_000), at("2003-07-11T09:45:00-04:00"));
