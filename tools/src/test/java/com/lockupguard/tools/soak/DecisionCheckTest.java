@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.Outcome;
+import com.lockupguard.avro.Phase;
+import com.lockupguard.avro.Position;
 import com.lockupguard.avro.Reason;
+import com.lockupguard.contract.ContractJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,15 +23,14 @@ class DecisionCheckTest {
     private final List<String> logged = new ArrayList<>();
     private final DecisionCheck check = new DecisionCheck(logged::add);
 
-    /** A replay decision line: a first decision, never a repeated one. */
+    /** A replay decision line, as the replay writes it: a first decision, never a repeated one. */
     private static JsonNode line(String orderId, String outcome, long maxAllowedNow, String... reasons) {
-        var line = JSON.createObjectNode().put("orderId", orderId).put("decision", outcome)
-                .put("maxAllowedNow", maxAllowedNow).put("repeated", false);
-        var array = line.putArray("reasons");
-        for (String reason : reasons) {
-            array.add(reason);
-        }
-        return line;
+        return lineOf(decision(orderId, Outcome.valueOf(outcome), maxAllowedNow, false,
+                java.util.Arrays.stream(reasons).map(Reason::valueOf).toArray(Reason[]::new)));
+    }
+
+    private static JsonNode lineOf(Decision decision) {
+        return new ContractJson(JSON).decision(decision);
     }
 
     private static Decision decision(String orderId, Outcome outcome, long maxAllowedNow, boolean repeated,
@@ -75,6 +77,34 @@ class DecisionCheckTest {
         // then each is a mismatch
         assertThat(tally).isEqualTo(new Tally(3, 0, 0, 3));
         assertThat(logged).hasSize(3);
+    }
+
+    @Test
+    void shouldCountADecisionThatDiffersInItsQuantityOrItsPositionAsMismatched() {
+        // given two orders the replay decided, each with the position after it
+        Decision first = decision("o-1", Outcome.APPROVED, 100, false);
+        first.setQuantity(100L);
+        first.setPosition(position(100));
+        Decision second = decision("o-2", Outcome.APPROVED, 100, false);
+        second.setQuantity(50L);
+        second.setPosition(position(150));
+        Map<String, JsonNode> expected = Map.of("o-1", lineOf(first), "o-2", lineOf(second));
+
+        // when the guard wrote the same outcomes, one with another quantity, the other with another position
+        Decision otherQuantity = Decision.newBuilder(first).setQuantity(1_100L).build();
+        Decision otherPosition = Decision.newBuilder(second).setPosition(position(1_150)).build();
+        Tally tally = check.decisions(expected, List.of(otherQuantity, otherPosition));
+
+        // then both are mismatches (seen: both passed, only outcome, reasons, maxAllowedNow and repeated compared)
+        assertThat(tally).isEqualTo(new Tally(2, 0, 0, 2));
+    }
+
+    private static Position position(long sold) {
+        return Position.newBuilder().setInvestorId("dutchess").setSecurityId("CBYI").setAsOf(Instant.EPOCH)
+                .setPhase(Phase.FIRST).setRegistered(true).setTotalShares(675_675).setSoldToDate(sold)
+                .setReservedNow(0).setContractCapacity(200_000).setReleasedToDate(200_000)
+                .setAvailableNow(200_000 - sold).setFirstReleaseAt(Instant.EPOCH).setSecondReleaseAt(Instant.EPOCH)
+                .setRule144Date(java.time.LocalDate.of(2004, 4, 28)).build();
     }
 
     @Test
