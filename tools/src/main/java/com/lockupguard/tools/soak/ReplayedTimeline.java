@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.ExecutionReport;
+import com.lockupguard.avro.ExecutionResult;
 import com.lockupguard.avro.Position;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.ReportResult;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -35,10 +37,14 @@ final class ReplayedTimeline {
     record FinalPosition(Position position, String orderId, ReportId report, int occurrence) {
     }
 
+    private static final Set<String> DEAD_LETTERED_RESULTS = Set.of(ExecutionResult.INVALID.name(),
+            ExecutionResult.DUPLICATE_EXECUTION_ID.name(), ExecutionResult.UNKNOWN_AGREEMENT.name());
+
     private final Map<String, JsonNode> decisions = new HashMap<>();
     private final List<JsonNode> results = new ArrayList<>();
     private final Map<String, FinalPosition> finalPositions = new HashMap<>();
     private final Map<ReportId, Integer> occurrences = new HashMap<>();
+    private int unanswered;
 
     private ReplayedTimeline() {
     }
@@ -46,9 +52,10 @@ final class ReplayedTimeline {
     static ReplayedTimeline of(List<String> timeline) throws IOException {
         ReplayedTimeline replayed = new ReplayedTimeline();
         StringWriter output = new StringWriter();
-        new Replay(null, null, replayed.new Positions()).run(
+        Replay.Result ran = new Replay(null, null, replayed.new Positions()).run(
                 new BufferedReader(new StringReader(String.join("\n", timeline))), new PrintWriter(output),
                 new PrintWriter(new StringWriter()));
+        replayed.unanswered = ran.unanswered() + ran.agreementsRejected();
         ObjectMapper json = new ObjectMapper();
         for (String line : output.toString().split("\n")) {
             if (line.isBlank()) {
@@ -62,6 +69,16 @@ final class ReplayedTimeline {
             }
         }
         return replayed;
+    }
+
+    /**
+     * The records the guard dead-letters for this timeline, as the replay found them: each order and report it
+     * dead-lettered instead of answering, each agreement it did not apply, and each report answered INVALID,
+     * DUPLICATE_EXECUTION_ID or UNKNOWN_AGREEMENT, which is dead-lettered besides (RULES.md section 9).
+     */
+    long deadLettered() {
+        return unanswered + results.stream().map(result -> result.get("result").asText())
+                .filter(DEAD_LETTERED_RESULTS::contains).count();
     }
 
     /** The decision lines, by order id. */

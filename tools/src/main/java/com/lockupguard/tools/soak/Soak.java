@@ -181,10 +181,13 @@ public final class Soak {
             List<ReportResult> results = readAll(config, topics.executionResults());
             List<ComplianceAlert> alerts = readAll(config, topics.complianceAlerts());
             Map<String, Position> published = lastByKey(config, topics.positions());
-            log("read %d decisions, %d report results, %d compliance alerts and the positions of %d holdings "
-                    + "read_committed", decisions.size(), results.size(), alerts.size(), published.size());
+            // an order or report dead-lettered instead of answered, or besides: none of the others shows it
+            long deadLetters = readAll(config, topics.deadLetters()).size();
+            log("read %d decisions, %d report results, %d compliance alerts, %d dead letters and the positions of %d "
+                    + "holdings read_committed", decisions.size(), results.size(), alerts.size(), deadLetters,
+                    published.size());
             SoakReport report = verify(expected, decisions, results, alerts, published, orders, reports, chaos,
-                    transactionsFinished, groupEmpty);
+                    transactionsFinished, groupEmpty, deadLetters);
             if (report.passed()) {
                 Utils.delete(options.workDir().toFile());
             } else {
@@ -366,7 +369,7 @@ public final class Soak {
 
     private SoakReport verify(ReplayedTimeline expected, List<Decision> decisions, List<ReportResult> results,
             List<ComplianceAlert> alerts, Map<String, Position> published, long orders, long reports, Chaos chaos,
-            boolean transactionsFinished, boolean groupEmpty) {
+            boolean transactionsFinished, boolean groupEmpty, long deadLetters) {
         Tally decided = new DecisionCheck(this::log).decisions(expected.decisions(), decisions);
         PositionCheck positionCheck = new PositionCheck(this::log);
         long positionsMismatched = positionCheck.mismatched(expected.finalPositions(), decisions, results);
@@ -377,7 +380,7 @@ public final class Soak {
         return new SoakReport(options.instances(), orders, chaos.kills.get(), options.kills(), chaos.bounces.get(),
                 options.bounces(), decided.read(), decided.lost(), decided.duplicated(), decided.mismatched(),
                 positionsMismatched, publishedMismatched, transactionsFinished, groupEmpty,
-                (System.nanoTime() - started) / 1e9, reports, answered, alerted);
+                (System.nanoTime() - started) / 1e9, reports, answered, alerted, deadLetters, expected.deadLettered());
     }
 
     /** Kills instances and bounces brokers at random moments of the soak; never two brokers down at once. */

@@ -11,13 +11,15 @@ package com.lockupguard.tools.soak;
 public record SoakReport(int instances, long orders, int kills, int killsAsked, int brokerBounces,
         int brokerBouncesAsked, long decisions, long lost,
         long duplicated, long mismatched, long positionsMismatched, long publishedPositionsMismatched,
-        boolean transactionsFinished, boolean groupEmpty, double seconds, long reports, Tally results, Tally alerts) {
+        boolean transactionsFinished, boolean groupEmpty, double seconds, long reports, Tally results, Tally alerts,
+        long deadLetters, long deadLettersExpected) {
 
     /** Only with orders sent and decided: a soak that sent none compares two empty sets, and proves nothing. */
     public boolean passed() {
         return orders > 0 && decisions > 0 && lost == 0 && duplicated == 0 && mismatched == 0
                 && positionsMismatched == 0 && publishedPositionsMismatched == 0 && transactionsFinished && groupEmpty
-                && results.clean() && alerts.clean() && chaosShortfall().isEmpty();
+                && results.clean() && alerts.clean() && deadLetters == deadLettersExpected
+                && chaosShortfall().isEmpty();
     }
 
     /** What the soak was asked to do to the guard and did not, if anything. */
@@ -34,10 +36,11 @@ public record SoakReport(int instances, long orders, int kills, int killsAsked, 
                 + "lost=%d duplicated=%d mismatched=%d final_positions_mismatched=%d "
                 + "published_positions_mismatched=%d transactions_finished=%s "
                 + "group_empty=%s seconds=%.0f reports=%d results=%d results_lost=%d results_duplicated=%d "
-                + "results_mismatched=%d alerts=%d alerts_lost=%d alerts_duplicated=%d alerts_mismatched=%d",
+                + "results_mismatched=%d alerts=%d alerts_lost=%d alerts_duplicated=%d alerts_mismatched=%d "
+                + "dead_letters=%d dead_letters_expected=%d",
                 instances, orders, kills, brokerBounces, decisions, lost, duplicated, mismatched, positionsMismatched,
                 publishedPositionsMismatched, transactionsFinished, groupEmpty, seconds, reports, results.read(),
                 results.lost(), results.duplicated(), results.mismatched(), alerts.read(), alerts.lost(),
-                alerts.duplicated(), alerts.mismatched());
+                alerts.duplicated(), alerts.mismatched(), deadLetters, deadLettersExpected);
     }
 }

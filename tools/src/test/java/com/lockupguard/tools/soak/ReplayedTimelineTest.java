@@ -45,4 +45,21 @@ class ReplayedTimelineTest {
         assertThat(replayed.finalPositions().get("other/C").orderId()).isEqualTo("o1");
         assertThat(replayed.resultCounts()).isEqualTo("{APPLIED=1, INVALID=1}");
     }
+
+    @Test
+    void shouldCountTheRecordsTheGuardDeadLettersForTheTimeline() throws IOException {
+        // given a timeline with an invalid fill (answered INVALID and dead-lettered besides), a fill reusing an
+        // execution id with other content (DUPLICATE_EXECUTION_ID, the same), a fill of a holding without an
+        // agreement (UNKNOWN_AGREEMENT, the same), and an agreement the guard does not apply
+        List<String> timeline = List.of(AGREEMENT, order("e1", "2003-07-11T09:45:00-04:00", 120_000),
+                fill("x1", "2003-07-11T10:30:00-04:00", -5), fill("x2", "2003-07-11T10:31:00-04:00", 100_000),
+                fill("x2", "2003-07-11T10:32:00-04:00", 90_000),
+                fill("x3", "2003-07-11T10:33:00-04:00", 1).replace("\"d\"", "\"nobody\""),
+                AGREEMENT.replace("2003-04-28", "2003-02-30"));
+        // when
+        ReplayedTimeline replayed = ReplayedTimeline.of(timeline);
+        // then the soak expects four dead letters of the guard: one for each
+        assertThat(replayed.resultCounts()).contains("DUPLICATE_EXECUTION_ID=1", "INVALID=1", "UNKNOWN_AGREEMENT=1");
+        assertThat(replayed.deadLettered()).isEqualTo(4);
+    }
 }
