@@ -32,11 +32,12 @@ import picocli.CommandLine.Spec;
                     + "line and one result per execution line (RULES.md section 9).",
             "Agreements that are not applied, lines that cannot be read and orders or reports the topology "
                     + "dead-letters are reported on stderr with their line number. Exit code 1 when a line could not "
-                    + "be read or answered, 2 on a usage or I/O error; an INVALID_ORDER or INVALID answer and an "
-                    + "agreement not applied leave it at 0 (a script that must know of the latter reads stderr).",
+                    + "be read or answered, 2 on a usage or I/O error or when memory runs out; an INVALID_ORDER or "
+                    + "INVALID answer and an agreement not applied leave it at 0 (a script that must know of the "
+                    + "latter reads stderr).",
             "From a pipe, on stdin (-) or by its name (mkfifo, /dev/stdin), each answer is flushed as it is "
                     + "written. SIGTERM or Ctrl-C stops the replay after the line it is on, with every complete "
-                    + "answer written."
+                    + "answer written, and exit code 143 or 130."
         })
 final class ReplayCommand implements Callable<Integer> {
 
