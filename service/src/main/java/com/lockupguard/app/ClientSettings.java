@@ -48,6 +48,13 @@ public final class ClientSettings {
             StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
             StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
 
+    /**
+     * Kafka Streams' older names of its deserialization and production handlers, read (4.4) where the new ones are not
+     * given: the guard gives the first, not the second, which a production handler under the old name would be.
+     */
+    private static final String DEPRECATED_DESERIALIZATION_HANDLER = "default.deserialization.exception.handler";
+    private static final String DEPRECATED_PRODUCTION_HANDLER = "default.production.exception.handler";
+
     /** A config provider's own settings ({@code config.providers.<name>.class}, ...): every client takes them. */
     private static final String CONFIG_PROVIDERS = "config.providers.";
 
@@ -76,7 +83,6 @@ public final class ClientSettings {
         }
         refuseNoRecordCache(streams);
         refuseTheGuardsOwnHandling(config);
-        refuseReadingUncommitted(streams);
         refuseMisspeltTopicSettings(config);
         refuseChangelogsThatDelete(config);
         String client = "settings-check";
@@ -87,6 +93,8 @@ public final class ClientSettings {
         producer("the API's producer", config.producerProperties());
         consumer("the decision feed's consumer", config.consumerProperties());
         madeAs("the guard's admin", new AdminClientConfig(config.adminProperties()).values());
+        // after the clients' own checks: Kafka Streams parses its producer's settings as it builds its consumers'
+        refuseReadingUncommitted(streams);
     }
 
     /**
@@ -115,13 +123,13 @@ public final class ClientSettings {
     private static void refuseTheGuardsOwnHandling(GuardConfig config) {
         Properties guards = StreamsDefaults.errorHandling(config.topicNames());
         for (String setting : List.of(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DEPRECATED_DESERIALIZATION_HANDLER, StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DEPRECATED_PRODUCTION_HANDLER,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG,
                 StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
                 StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)) {
             Object given = config.originals().get(setting);
-            if (given != null && !String.valueOf(given).trim().equals(String.valueOf(guards.get(setting)))) {
+            if (given != null && !String.valueOf(given).trim().equalsIgnoreCase(String.valueOf(guards.get(setting)))) {
                 throw new ConfigException(setting, given, "the guard sets how Kafka Streams handles a record it "
                         + "cannot take (it waits out a registry outage, dead-letters a bad record to "
                         + GuardConfig.TOPIC_DEAD_LETTERS_CONFIG + " with the error in its headers, and stops rather "

@@ -169,12 +169,15 @@ class RunCommandTest {
         "deserialization.exception.handler=org.apache.kafka.streams.errors.LogAndContinueExceptionHandler",
         "processing.exception.handler=org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler",
         "production.exception.handler=org.apache.kafka.streams.errors.DefaultProductionExceptionHandler",
+        "default.production.exception.handler=org.apache.kafka.streams.errors.DefaultProductionExceptionHandler",
+        "processing.exception.handler.global.enabled=false",
         "default.timestamp.extractor=org.apache.kafka.streams.processor.WallclockTimestampExtractor",
         "errors.dead.letter.queue.topic.name=elsewhere"})
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void shouldRefuseASettingThatWouldReplaceHowTheGuardHandlesARecordItCannotTake(String setting) {
-        // given a handler, an extractor or a dead-letter topic of the user's (seen: taken in silence, Kafka Streams'
-        // LogAndContinue skipping the records the guard waits for while the registry is away)
+        // given a handler (also under its older name, which Kafka Streams reads where the new one is not given), an
+        // extractor or a dead-letter topic of the user's (seen: taken in silence, Kafka Streams' LogAndContinue
+        // skipping the records the guard waits for while the registry is away)
         StringWriter err = new StringWriter();
 
         // when
