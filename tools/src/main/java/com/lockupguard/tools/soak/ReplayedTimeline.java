@@ -55,7 +55,7 @@ final class ReplayedTimeline {
         Replay.Result ran = new Replay(null, null, replayed.new Positions()).run(
                 new BufferedReader(new StringReader(String.join("\n", timeline))), new PrintWriter(output),
                 new PrintWriter(new StringWriter()));
-        replayed.unanswered = ran.unanswered() + ran.agreementsRejected();
+        replayed.unanswered = ran.unanswered(); // (an agreement it rejects, produce never sends)
         ObjectMapper json = new ObjectMapper();
         for (String line : output.toString().split("\n")) {
             if (line.isBlank()) {
@@ -73,8 +73,9 @@ final class ReplayedTimeline {
 
     /**
      * The records the guard dead-letters for this timeline, as the replay found them: each order and report it
-     * dead-lettered instead of answering, each agreement it did not apply, and each report answered INVALID,
-     * DUPLICATE_EXECUTION_ID or UNKNOWN_AGREEMENT, which is dead-lettered besides (RULES.md section 9).
+     * dead-lettered instead of answering, and each report answered INVALID, DUPLICATE_EXECUTION_ID or
+     * UNKNOWN_AGREEMENT, which is dead-lettered besides (RULES.md section 9). Not an agreement it did not apply:
+     * {@code produce} refuses to send one.
      */
     long deadLettered() {
         return unanswered + results.stream().map(result -> result.get("result").asText())

@@ -82,21 +82,22 @@ class DecisionCheckTest {
     @Test
     void shouldCountADecisionThatDiffersInItsQuantityOrItsPositionAsMismatched() {
         // given two orders the replay decided, each with the position after it
-        Decision first = decision("o-1", Outcome.APPROVED, 100, false);
-        first.setQuantity(100L);
-        first.setPosition(position(100));
-        Decision second = decision("o-2", Outcome.APPROVED, 100, false);
-        second.setQuantity(50L);
-        second.setPosition(position(150));
-        Map<String, JsonNode> expected = Map.of("o-1", lineOf(first), "o-2", lineOf(second));
+        Map<String, JsonNode> expected = Map.of("o-1", lineOf(sale("o-1", 100, 100)),
+                "o-2", lineOf(sale("o-2", 50, 150)));
 
         // when the guard wrote the same outcomes, one with another quantity, the other with another position
-        Decision otherQuantity = Decision.newBuilder(first).setQuantity(1_100L).build();
-        Decision otherPosition = Decision.newBuilder(second).setPosition(position(1_150)).build();
-        Tally tally = check.decisions(expected, List.of(otherQuantity, otherPosition));
+        Tally tally = check.decisions(expected, List.of(sale("o-1", 1_100, 100), sale("o-2", 50, 1_150)));
 
         // then both are mismatches (seen: both passed, only outcome, reasons, maxAllowedNow and repeated compared)
         assertThat(tally).isEqualTo(new Tally(2, 0, 0, 2));
+    }
+
+    /** An approved sale of {@code quantity}, the holding having sold {@code sold} after it. */
+    private static Decision sale(String orderId, long quantity, long sold) {
+        Decision decision = decision(orderId, Outcome.APPROVED, 100, false);
+        decision.setQuantity(quantity);
+        decision.setPosition(position(sold));
+        return decision;
     }
 
     private static Position position(long sold) {

@@ -50,7 +50,8 @@ class ReplayedTimelineTest {
     void shouldCountTheRecordsTheGuardDeadLettersForTheTimeline() throws IOException {
         // given a timeline with an invalid fill (answered INVALID and dead-lettered besides), a fill reusing an
         // execution id with other content (DUPLICATE_EXECUTION_ID, the same), a fill of a holding without an
-        // agreement (UNKNOWN_AGREEMENT, the same), and an agreement the guard does not apply
+        // agreement (UNKNOWN_AGREEMENT, the same), and an agreement the replay does not apply, which produce does
+        // not send
         List<String> timeline = List.of(AGREEMENT, order("e1", "2003-07-11T09:45:00-04:00", 120_000),
                 fill("x1", "2003-07-11T10:30:00-04:00", -5), fill("x2", "2003-07-11T10:31:00-04:00", 100_000),
                 fill("x2", "2003-07-11T10:32:00-04:00", 90_000),
@@ -58,8 +59,9 @@ class ReplayedTimelineTest {
                 AGREEMENT.replace("2003-04-28", "2003-02-30"));
         // when
         ReplayedTimeline replayed = ReplayedTimeline.of(timeline);
-        // then the soak expects four dead letters of the guard: one for each
+        // then the soak expects three dead letters of the guard: one for each report (seen: four, the agreement
+        // counted though the guard never gets it)
         assertThat(replayed.resultCounts()).contains("DUPLICATE_EXECUTION_ID=1", "INVALID=1", "UNKNOWN_AGREEMENT=1");
-        assertThat(replayed.deadLettered()).isEqualTo(4);
+        assertThat(replayed.deadLettered()).isEqualTo(3);
     }
 }
