@@ -694,9 +694,18 @@ public final class GuardConfig extends AbstractConfig {
         public void ensureValid(String name, Object value) {
             String host = value == null ? "" : value.toString().trim();
             if (host.contains("/") || host.chars().anyMatch(Character::isWhitespace)
-                    || host.chars().filter(c -> c == ':').count() == 1) {
+                    || host.chars().filter(c -> c == ':').count() == 1 || host.contains("]:")) {
                 throw new ConfigException(name, value, "must be a host name or address alone, without a scheme or a "
                         + "port (the port is http.port's)");
+            }
+            if (host.contains("_")) {
+                // no host name holds one, and the JDK's HTTP client, which the other instances ask with, refuses it
+                throw new ConfigException(name, value, "holds '_', which no host name may: give a name or address "
+                        + "without it");
+            }
+            if (List.of("0.0.0.0", "::", "[::]").contains(host)) {
+                throw new ConfigException(name, value, "is every interface's address, one to listen on, not one the "
+                        + "other instances can reach: leave it empty (this machine's name) or give this host's");
             }
         }
 
