@@ -56,6 +56,21 @@ final class OrderBody {
         }
     }
 
+    /**
+     * {@code where}'s column counted as an editor counts it, an emoji one character: Jackson counts the two halves of
+     * a character outside the Basic Multilingual Plane.
+     */
+    private static long column(String body, JsonLocation where) {
+        int start = 0;
+        for (int line = 1; line < where.getLineNr() && start >= 0; line++) {
+            start = body.indexOf('\n', start);
+            start = start < 0 ? -1 : start + 1;
+        }
+        long index = (long) Math.max(start, 0) + where.getColumnNr() - 1;
+        return start < 0 || index > body.length() ? where.getColumnNr()
+                : body.codePointCount(Math.max(start, 0), (int) index) + 1;
+    }
+
     static ProposedOrder parse(ObjectMapper json, String body) {
         JsonNode node;
         try {
@@ -65,7 +80,7 @@ final class OrderBody {
             // a limit Jackson keeps (nesting, a number's or a name's length) is reported without a location
             JsonLocation where = e.getLocation();
             throw ApiException.badRequest(null, "invalid JSON" + (where == null ? "" : " at line " + where.getLineNr()
-                    + ", column " + where.getColumnNr()) + ": " + JacksonMessages.reason(e));
+                    + ", column " + column(body, where)) + ": " + JacksonMessages.reason(e));
         }
         if (node == null || !node.isObject()) {
             throw ApiException.badRequest(null, "the body must be a JSON object with orderId, investorId, securityId, "

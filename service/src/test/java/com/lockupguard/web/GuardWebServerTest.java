@@ -809,6 +809,19 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldCountTheColumnOfInvalidJsonAsAnEditorDoesAnEmojiOne() throws Exception {
+        // given a body whose comma after two emoji is missing
+        String body = "{\"orderId\":\"\ud83d\ude00\ud83d\ude00\" \"investorId\":\"a\"}";
+
+        // when
+        HttpResponse<String> response = post("/api/orders", body);
+
+        // then the column is an editor's (seen: 19, each emoji counted twice), as the replay counts it
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("error").asText()).startsWith("invalid JSON at line 1, column 17: ");
+    }
+
+    @Test
     void shouldShowAnInvisibleCharacterPastedIntoAFieldsNameInTheRefusal() throws Exception {
         // given an order whose id's name holds a zero-width space, pasted with it
         String body = ORDER.replace("\"orderId\"", "\"orderId\u200b\"");
