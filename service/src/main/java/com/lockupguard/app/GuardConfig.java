@@ -152,7 +152,7 @@ public final class GuardConfig extends AbstractConfig {
                             + "allows.")
             .define(NUM_STANDBY_REPLICAS_CONFIG, Type.INT, 1, Range.atLeast(0), Importance.MEDIUM,
                     "Warm copies of each task's stores kept on other instances, for fast fail-over.")
-            .define(REPLICATION_FACTOR_CONFIG, Type.INT, -1, new BrokerDefaultOrPositive(), Importance.MEDIUM,
+            .define(REPLICATION_FACTOR_CONFIG, Type.INT, -1, PositiveOrMinusOne.brokerDefault(), Importance.MEDIUM,
                     "Replication of the guard's internal changelog topics; -1 takes the broker's default. More "
                             + "than the cluster has brokers (one stopped for a moment counted) is refused at start.")
             .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 20L, Range.atLeast(1), Importance.MEDIUM,
@@ -165,8 +165,9 @@ public final class GuardConfig extends AbstractConfig {
             .define(NUM_STREAM_THREADS_CONFIG, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
                     "Stream threads per instance.")
             .define(STATE_DIR_CONFIG, Type.STRING, System.getProperty("java.io.tmpdir") + "/kafka-streams",
-                    new ConfigDef.NonEmptyString(), Importance.HIGH, "Where the RocksDB stores live. Put it on persistent disk: the stores come "
-                            + "back from their changelogs if it is lost, but that takes time.")
+                    new ConfigDef.NonEmptyString(), Importance.HIGH, "Where the RocksDB stores live. Put it on "
+                            + "persistent disk: the stores come back from their changelogs if it is lost, but that "
+                            + "takes time.")
             .define(TOPIC_AGREEMENTS_CONFIG, Type.STRING, TopicNames.defaults().agreements(),
                     new KafkaName(false), Importance.MEDIUM, "Input: agreement versions, keyed by "
                             + "investorId/securityId (compacted).")
@@ -198,7 +199,7 @@ public final class GuardConfig extends AbstractConfig {
                     "How often the guard looks for holdings whose window boundary (release) has passed, to publish "
                             + "their new position: the most a boundary position can be late.")
             .define(ORDER_IDS_RETENTION_MS_CONFIG, Type.LONG, TopologyOptions.DEFAULT_ID_RETENTION.toMillis(),
-                    new PositiveOrForever(), Importance.MEDIUM,
+                    PositiveOrMinusOne.forever(), Importance.MEDIUM,
                     "How long the guard remembers an order id (so that a retry gets its first decision and a reused "
                             + "id is blocked) and an execution id (so that a repeated report is ignored), in "
                             + "wall-clock time since it first saw them (by its own clock or, on a LogAppendTime "
@@ -213,7 +214,7 @@ public final class GuardConfig extends AbstractConfig {
             .define(TOPICS_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM,
                     "Partitions of topics the guard creates: the most instances x threads that can share the "
                             + "work. agreements and orders must have the same count.")
-            .define(TOPICS_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) -1, new BrokerDefaultOrPositive(),
+            .define(TOPICS_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) -1, PositiveOrMinusOne.brokerDefault(),
                     Importance.MEDIUM,
                     "Replication of topics the guard creates; -1 takes the broker's default.")
             .define(ORDERS_TIMESTAMP_TYPE_CONFIG, Type.STRING, LOG_APPEND_TIME,
@@ -221,7 +222,7 @@ public final class GuardConfig extends AbstractConfig {
                     "message.timestamp.type of a created orders topic. LogAppendTime: the order's time is the "
                             + "broker's, so a client cannot forward-date an order. CreateTime: the producer's "
                             + "(replaying recorded event times).")
-            .define(TOPICS_DECISIONS_RETENTION_MS_CONFIG, Type.LONG, -1L, new PositiveOrForever(), Importance.HIGH,
+            .define(TOPICS_DECISIONS_RETENTION_MS_CONFIG, Type.LONG, -1L, PositiveOrMinusOne.forever(), Importance.HIGH,
                     "retention.ms of the topics that record what the guard decided (approved, blocked, dead letters, "
                             + "agreement audit, execution results, compliance alerts), when the guard creates them; "
                             + "-1 keeps them forever (broker-dealers keep such records for years: SEC Rule 17a-4). "
@@ -669,22 +670,6 @@ public final class GuardConfig extends AbstractConfig {
         }
     }
 
-    /** A replication factor: -1 for the broker's default, or at least 1 (the broker refuses 0 and the rest). */
-    private static final class BrokerDefaultOrPositive implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            long factor = value == null ? 0 : ((Number) value).longValue();
-            if (factor != -1 && factor < 1) {
-                throw new ConfigException(name, value, "must be at least 1, or -1 for the broker's default");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "-1 (the broker's default), or [1,...]";
-        }
-    }
-
     /**
      * A host alone, empty for the default: a port or a scheme given with it would make the address other instances
      * are told (host:port) name a host no one can reach, and every query forwarded to this instance fail.
@@ -715,18 +700,39 @@ public final class GuardConfig extends AbstractConfig {
         }
     }
 
-    /** A positive number of milliseconds, or -1 for forever. */
-    private static final class PositiveOrForever implements ConfigDef.Validator {
+    /**
+     * A number of at least 1, or -1 for what {@code minusOne} says: a retention of milliseconds (-1 forever), a
+     * replication factor (-1 the broker's default; the broker refuses 0 and the rest).
+     */
+    private static final class PositiveOrMinusOne implements ConfigDef.Validator {
+        private final String positive;
+        private final String minusOne;
+
+        /** {@code positive}: what a valid number other than -1 is, as the refusal says it. */
+        PositiveOrMinusOne(String positive, String minusOne) {
+            this.positive = positive;
+            this.minusOne = minusOne;
+        }
+
+        static PositiveOrMinusOne forever() {
+            return new PositiveOrMinusOne("a positive number of milliseconds", "forever");
+        }
+
+        static PositiveOrMinusOne brokerDefault() {
+            return new PositiveOrMinusOne("at least 1", "the broker's default");
+        }
+
         @Override
         public void ensureValid(String name, Object value) {
-            if (value == null || ((Long) value != -1 && (Long) value < 1)) {
-                throw new ConfigException(name, value, "must be a positive number of milliseconds, or -1 for forever");
+            long number = value == null ? 0 : ((Number) value).longValue();
+            if (number != -1 && number < 1) {
+                throw new ConfigException(name, value, "must be " + positive + ", or -1 for " + minusOne);
             }
         }
 
         @Override
         public String toString() {
-            return "-1 (forever), or [1,...]";
+            return "-1 (" + minusOne + "), or [1,...]";
         }
     }
 
