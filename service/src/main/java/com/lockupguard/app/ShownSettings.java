@@ -59,9 +59,12 @@ public final class ShownSettings {
             return UNSET;
         }
         String lower = key.toLowerCase(Locale.ROOT);
+        // where a secret comes from, and a token's endpoint (its URL's credentials hidden below), are none
+        boolean namesASecretsPlace = lower.endsWith("credentials.source") || lower.endsWith("token.endpoint.url");
         boolean secret = value instanceof Password || definedAsPassword(key)
-                || lower.contains("password") || lower.contains("secret") || lower.contains("jaas")
-                || lower.contains("user.info") || lower.contains("token") || lower.contains("credential");
+                || !namesASecretsPlace && (lower.contains("password") || lower.contains("secret")
+                        || lower.contains("jaas") || lower.contains("user.info") || lower.contains("token")
+                        || lower.contains("credential"));
         if (!secret) {
             return RegistryClientConfig.quoted(String.valueOf(value));
         }

@@ -66,4 +66,23 @@ class ShownSettingsTest {
                 .containsEntry("producer.ssl.key.password", "[hidden]");
         assertThat(shown.values()).noneMatch(value -> value.contains("s3cret") || value.contains("k3y-pass"));
     }
+
+    @Test
+    void shouldShowWhereASecretComesFromAndATokensEndpointButNotTheEndpointsCredentials() {
+        // given the registry's credentials' sources, and OAuth token endpoints, one with credentials in its URL
+        GuardConfig config = new GuardConfig(Map.of("basic.auth.credentials.source", "USER_INFO",
+                "bearer.auth.credentials.source", "STATIC_TOKEN",
+                "sasl.oauthbearer.token.endpoint.url", "https://idp.example/oauth2/token",
+                "producer.sasl.oauthbearer.token.endpoint.url", "https://guard:pa55@idp.example/token"));
+
+        // when
+        Map<String, String> shown = ShownSettings.of(config);
+
+        // then the sources and the plain URL are shown (seen: [hidden], as if they were secrets), the URL with
+        // credentials not
+        assertThat(shown).containsEntry("basic.auth.credentials.source", "USER_INFO")
+                .containsEntry("bearer.auth.credentials.source", "STATIC_TOKEN")
+                .containsEntry("sasl.oauthbearer.token.endpoint.url", "https://idp.example/oauth2/token");
+        assertThat(shown.values()).noneMatch(value -> value.contains("pa55"));
+    }
 }
