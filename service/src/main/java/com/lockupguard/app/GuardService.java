@@ -116,6 +116,15 @@ public final class GuardService implements AutoCloseable {
         this.running = options.running();
     }
 
+    /** What {@code run} warns of, and {@code config --check} says, when {@code config} is not exactly-once. */
+    public static Optional<String> guaranteeWarning(GuardConfig config) {
+        String guarantee = config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG);
+        return StreamsConfig.EXACTLY_ONCE_V2.equals(guarantee) ? Optional.empty()
+                : Optional.of(GuardConfig.PROCESSING_GUARANTEE_CONFIG + "=" + guarantee + ": after a crash this guard "
+                        + "may count an order's shares twice or not at all, and then approve more than an agreement "
+                        + "allows; use " + StreamsConfig.EXACTLY_ONCE_V2 + " outside tests and development");
+    }
+
     /** A service for {@code config}, not yet started; {@code observer} sees every decision. */
     public static GuardService create(GuardConfig config, DecisionObserver observer) {
         if (config.groupInstanceId().isEmpty() && !STREAMS_GROUP_PROTOCOL.equalsIgnoreCase(String.valueOf(
@@ -221,12 +230,7 @@ public final class GuardService implements AutoCloseable {
                     String.join(",", config.getList(GuardConfig.BOOTSTRAP_SERVERS_CONFIG)),
                     config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG), RuntimeVersions.zoneRules(),
                     Runtime.version());
-            if (!StreamsConfig.EXACTLY_ONCE_V2.equals(config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG))) {
-                LOG.warn("{}={}: after a crash this guard may count an order's shares twice or not at all, and then "
-                        + "approve more than an agreement allows; use {} outside tests and development",
-                        GuardConfig.PROCESSING_GUARANTEE_CONFIG,
-                        config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG), StreamsConfig.EXACTLY_ONCE_V2);
-            }
+            guaranteeWarning(config).ifPresent(LOG::warn);
             streams.start();
             watch.repeatEvery(Duration.ofMillis(config.getLong(GuardConfig.TOPICS_CHECK_INTERVAL_MS_CONFIG)),
                     this::stopOnItsOwn);

@@ -7,6 +7,7 @@ import com.lockupguard.app.ClientSettings;
 import com.lockupguard.app.ClusterNotAnsweredException;
 import com.lockupguard.app.ConfigTable;
 import com.lockupguard.app.GuardConfig;
+import com.lockupguard.app.GuardService;
 import com.lockupguard.app.GuardHistory;
 import com.lockupguard.app.GuardPermissions;
 import com.lockupguard.app.HistoryChecks;
@@ -114,6 +115,8 @@ public final class ConfigCommand implements Callable<Integer> {
                     spec.commandLine().getOut().println("# settings neither the guard nor Kafka's clients know, so "
                             + "without effect (misspelt?): " + String.join(", ", unknown));
                 }
+                GuardService.guaranteeWarning(config).ifPresent(warning -> spec.commandLine().getOut()
+                        .println("# " + warning));
             }
             if (check && config.getInt(GuardConfig.HTTP_PORT_CONFIG) >= 0) {
                 // the HTTP API's settings that only make sense together, and the refusal to serve the network unauthenticated

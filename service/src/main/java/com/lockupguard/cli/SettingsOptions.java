@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,6 +33,12 @@ final class SettingsOptions {
      * with why (its exception's message alone is the bare path).
      */
     Map<String, String> load() throws IOException {
+        overrides.forEach((name, value) -> {
+            if (name.isBlank()) {
+                // picocli takes --set =x as a setting of no name, which no client knows: said, not warned of as unknown
+                throw new ConfigException("--set " + name + "=...: the setting's name is missing (--set name=value)");
+            }
+        });
         try {
             return ConfigSources.load(configFile, System.getenv(), overrides);
         } catch (IOException e) {

@@ -68,6 +68,27 @@ class ConfigCommandTest {
     }
 
     @Test
+    void shouldSayAtLeastOnceCanApproveMoreThanAnAgreementAllowsAsRunWarns() {
+        // when
+        java.util.Map.Entry<Integer, String> result = runForExit("--check", "--timeout", "1", "--set", "http.port=-1",
+                "--set", "bootstrap.servers=127.0.0.1:1", "--set", "processing.guarantee=at_least_once");
+
+        // then it is said, as run warns of it (seen: nothing said, exit 0)
+        assertThat(result.getValue()).contains("# processing.guarantee=at_least_once: after a crash this guard may "
+                + "count an order's shares twice or not at all");
+    }
+
+    @Test
+    void shouldRefuseASettingGivenWithoutAName() {
+        // when (seen: taken, and named among the unknown settings as nothing)
+        java.util.Map.Entry<Integer, String> result = runForExit("--check", "--set", "http.port=-1", "--set", "=x");
+
+        // then
+        assertThat(result.getKey()).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(result.getValue()).contains("configuration error: --set =...: the setting's name is missing");
+    }
+
+    @Test
     void shouldTakeAClientsMetricsPushGivenAsTextLikeAnyOtherSetting() {
         // given metrics push turned off for Kafka Streams and, as Kafka Streams requires then, for its consumer,
         // as text: as a file or the environment gives every setting
