@@ -18,6 +18,7 @@ import com.lockupguard.avro.TrancheMode;
 import com.lockupguard.contract.ExecutionMapper;
 import com.lockupguard.contract.IsoInstant;
 import com.lockupguard.contract.JacksonMessages;
+import com.lockupguard.contract.JacksonPlace;
 import com.lockupguard.contract.OrderMapper;
 import com.lockupguard.contract.UnicodeText;
 import com.lockupguard.rules.LetterDefaults;
@@ -104,16 +105,10 @@ public final class TimelineParser {
         Matcher place = JACKSON_PLACE.matcher(reason);
         StringBuilder said = new StringBuilder();
         while (place.find()) {
-            int breaksBefore = place.group(1) == null ? 0 : Integer.parseInt(place.group(1)) - 1;
-            int start = 0;
-            for (int i = 0; i < line.length() && breaksBefore > 0; i++) {
-                if (line.charAt(i) == '\r') { // a line holds no LF: it ended there
-                    breaksBefore--;
-                    start = i + 1;
-                }
-            }
-            long index = (long) start + Integer.parseInt(place.group(2)) - 1;
-            long column = index <= line.length() ? line.codePointCount(0, (int) index) + 1 : index + 1;
+            int jacksonColumn = Integer.parseInt(place.group(2));
+            int index = JacksonPlace.index(line, place.group(1) == null ? 1 : Integer.parseInt(place.group(1)),
+                    jacksonColumn);
+            long column = index >= 0 ? line.codePointCount(0, index) + 1 : jacksonColumn;
             place.appendReplacement(said, "at column " + column);
         }
         place.appendTail(said);

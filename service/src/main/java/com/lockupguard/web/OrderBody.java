@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.OrderKind;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.contract.JacksonMessages;
+import com.lockupguard.contract.JacksonPlace;
 import com.lockupguard.contract.UnicodeText;
 import com.lockupguard.rules.HoldingKey;
 import java.nio.ByteBuffer;
@@ -61,14 +62,9 @@ final class OrderBody {
      * a character outside the Basic Multilingual Plane.
      */
     private static long column(String body, JsonLocation where) {
-        int start = 0;
-        for (int line = 1; line < where.getLineNr() && start >= 0; line++) {
-            start = body.indexOf('\n', start);
-            start = start < 0 ? -1 : start + 1;
-        }
-        long index = (long) Math.max(start, 0) + where.getColumnNr() - 1;
-        return start < 0 || index > body.length() ? where.getColumnNr()
-                : body.codePointCount(Math.max(start, 0), (int) index) + 1;
+        int at = JacksonPlace.index(body, where.getLineNr(), where.getColumnNr());
+        return at < 0 ? where.getColumnNr()
+                : body.codePointCount(JacksonPlace.index(body, where.getLineNr(), 1), at) + 1;
     }
 
     static ProposedOrder parse(ObjectMapper json, String body) {

@@ -822,6 +822,19 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldCountTheColumnOfInvalidJsonOnALineEndedByACrAloneAsAnEditorDoes() throws Exception {
+        // given a body whose lines end in CR alone (a line break to Jackson), a bare word after an emoji on line 2
+        String body = "{\"orderId\":\"a\",\r\"\ud83d\ude00\": x}";
+
+        // when
+        HttpResponse<String> response = post("/api/orders", body);
+
+        // then line 2's column is an editor's (seen: Jackson's 7, the emoji counted twice)
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("error").asText()).startsWith("invalid JSON at line 2, column 6: ");
+    }
+
+    @Test
     void shouldShowAnInvisibleCharacterPastedIntoAFieldsNameInTheRefusal() throws Exception {
         // given an order whose id's name holds a zero-width space, pasted with it
         String body = ORDER.replace("\"orderId\"", "\"orderId\u200b\"");
