@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.ReportAlert;
 import com.lockupguard.avro.ReportResult;
+import com.lockupguard.contract.ContractJson;
 import com.lockupguard.timeline.TimelineEntry;
 import com.lockupguard.timeline.TimelineReader;
 import com.lockupguard.tools.replay.Replay;
@@ -31,17 +32,17 @@ import java.util.stream.Collectors;
 final class Scenario {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ContractJson CONTRACTS = new ContractJson(JSON);
 
-    /** The fields two runs must agree on, one decision each. */
+    /**
+     * What two runs must agree on, one decision each: the decision as the replay writes its line, every field (its
+     * quantity, kind, times, agreement, repeated and whole position too), and the fields the tests read from it.
+     */
     record Outcome(String orderId, String investorId, String securityId, String decision, List<String> reasons,
-            Long maxAllowedNow, Long soldToDate, Long reservedNow) {
+            Long maxAllowedNow, Long soldToDate, Long reservedNow, String line) {
 
         static Outcome of(Decision decision) {
-            return new Outcome(decision.getOrderId(), decision.getInvestorId(), decision.getSecurityId(),
-                    decision.getOutcome().name(), decision.getReasons().stream().map(Enum::name).toList(),
-                    decision.getMaxAllowedNow(),
-                    decision.getPosition() == null ? null : decision.getPosition().getSoldToDate(),
-                    decision.getPosition() == null ? null : decision.getPosition().getReservedNow());
+            return of(CONTRACTS.decision(decision));
         }
 
         static Outcome of(JsonNode line) {
@@ -52,7 +53,7 @@ final class Scenario {
                     line.get("securityId").asText(), line.get("decision").asText(), reasons,
                     line.get("maxAllowedNow").isNull() ? null : line.get("maxAllowedNow").asLong(),
                     position.isNull() ? null : position.get("soldToDate").asLong(),
-                    position.isNull() ? null : position.get("reservedNow").asLong());
+                    position.isNull() ? null : position.get("reservedNow").asLong(), line.toString());
         }
 
         /** Shares used (sold or reserved) after the decision, or null without a position. */
