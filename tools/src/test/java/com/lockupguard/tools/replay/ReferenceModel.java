@@ -341,7 +341,7 @@ final class ReferenceModel {
         long w = a.window(t);
         List<String> gates = gates(h, kind, t);
         if (!gates.isEmpty()) {
-            return blocked(out, 0L, gates.toArray(String[]::new));
+            return withPosition(blocked(out, 0L, gates.toArray(String[]::new)), h, t);
         }
         long windowCap = windowCapacity(h, w);
         List<String> reasons = new ArrayList<>();
@@ -353,7 +353,7 @@ final class ReferenceModel {
         }
         long capacity = capacity(h, w);
         if (!reasons.isEmpty()) {
-            return blocked(out, capacity, reasons.toArray(String[]::new));
+            return withPosition(blocked(out, capacity, reasons.toArray(String[]::new)), h, t);
         }
         long fromTranche = consume(h, w, q);
         // section 9: an approved disposition opens a reservation of its quantity, remembering how it consumed
@@ -363,7 +363,44 @@ final class ReferenceModel {
         out.put("decision", "APPROVED");
         out.putArray("reasons");
         out.put("maxAllowedNow", capacity);
-        return out;
+        return withPosition(out, h, t);
+    }
+
+    /** Section 6 and section 9's additions: the holding's position at {@code t}, after the decision. */
+    private static ObjectNode withPosition(ObjectNode decision, Holding h, long t) {
+        Terms a = h.terms;
+        long w = a.window(t);
+        long reserved = h.reservations.values().stream().filter(r -> r.status.equals("OPEN")).mapToLong(r -> r.rest)
+                .sum();
+        long contractCapacity = w == -2 ? 0 : capacity(h, w);
+        ObjectNode position = decision.putObject("position");
+        position.put("asOf", Instant.ofEpochMilli(t).toString());
+        position.put("phase", w == -2 ? "LOCKUP" : w == -1 ? "FIRST" : "PERIOD");
+        if (w >= 0) {
+            position.put("period", w);
+        } else {
+            position.putNull("period");
+        }
+        position.put("registered", a.registered(t));
+        position.put("totalShares", a.total);
+        position.put("soldToDate", h.used - reserved);
+        position.put("reservedNow", reserved);
+        position.put("contractCapacity", contractCapacity);
+        position.put("releasedToDate", h.used + contractCapacity);
+        position.put("availableNow", maxAllowedNow(h, "PUBLIC_SALE", t));
+        // the next window start after t, and the capacity then if nothing more is used; none once all is used
+        long next = w == -2 ? a.frd() : a.startOfDay(a.srd().plusDays(w == -1 ? 0 : (w + 1) * a.trancheDays));
+        if (h.used >= a.total) {
+            position.putNull("nextReleaseAt");
+            position.putNull("availableAtNextRelease");
+        } else {
+            position.put("nextReleaseAt", Instant.ofEpochMilli(next).toString());
+            position.put("availableAtNextRelease", capacity(h, a.window(next)));
+        }
+        position.put("firstReleaseAt", Instant.ofEpochMilli(a.frd()).toString());
+        position.put("secondReleaseAt", Instant.ofEpochMilli(a.startOfDay(a.srd())).toString());
+        position.put("rule144Date", a.exec.plusMonths(a.rule144).toString());
+        return decision;
     }
 
     /** Section 4 step 5: the gates that block any quantity of {@code kind} at {@code t}. */

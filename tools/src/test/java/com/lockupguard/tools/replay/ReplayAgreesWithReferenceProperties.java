@@ -16,7 +16,8 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * The replay, through the real topology and serdes, agrees order by order (decision, reasons in
- * order, maxAllowedNow) with an independent reading of RULES.md, on random and adversarial
+ * order, maxAllowedNow, and the position after it: its window, registration, counters, capacities
+ * and calendar dates) with an independent reading of RULES.md, on random and adversarial
  * timelines; and both reject the same agreement lines and skip the same unreadable lines.
  */
 class ReplayAgreesWithReferenceProperties {
@@ -92,6 +93,18 @@ class ReplayAgreesWithReferenceProperties {
                 // compared as JSON text: 0 is 0 whether Jackson holds it as an int or a long
                 assertThat(String.valueOf(got.get(field))).as("decision %d field %s\n%s\n%s", i + 1, field, got,
                         context).isEqualTo(String.valueOf(want.get(field)));
+            }
+            JsonNode position = got.get("position");
+            if (!want.has("position")) {
+                assertThat(position == null || position.isNull()).as("decision %d has no position\n%s\n%s", i + 1,
+                        got, context).isTrue();
+                continue;
+            }
+            List<String> fields = new ArrayList<>();
+            want.get("position").fieldNames().forEachRemaining(fields::add);
+            for (String field : fields) {
+                assertThat(String.valueOf(position.get(field))).as("decision %d position field %s\n%s\n%s", i + 1,
+                        field, got, context).isEqualTo(String.valueOf(want.get("position").get(field)));
             }
         }
         assertThat(rejectedLines(replay.errors())).as(context).isEqualTo(model.rejectedAgreementLines());
