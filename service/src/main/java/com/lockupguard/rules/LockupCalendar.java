@@ -121,12 +121,20 @@ public final class LockupCalendar {
         return start;
     }
 
-    /** The start of the window after {@code window}. */
-    public Instant nextWindowStart(Window window) {
+    /**
+     * The start of the window after {@code window}, the window of {@code t}: the first instant after t of a later
+     * window. Where the clock falls back across the next period's first midnight and t is in the repeated hour, on
+     * the day before again, that is the day's second midnight: its first is already past.
+     */
+    public Instant nextWindowStart(Window window, Instant t) {
         return switch (window.phase()) {
             case LOCKUP -> firstRelease;
             case FIRST -> secondReleaseStart;
-            case PERIOD -> periodStart(window.period() + 1);
+            case PERIOD -> {
+                Instant start = periodStart(window.period() + 1);
+                yield start.isAfter(t) ? start : secondReleaseDate.plusDays(Math.multiplyExact(window.period() + 1,
+                        trancheDays)).atStartOfDay(zone).withLaterOffsetAtOverlap().toInstant();
+            }
         };
     }
 

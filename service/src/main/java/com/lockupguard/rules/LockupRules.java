@@ -265,7 +265,7 @@ public final class LockupRules {
         Instant nextReleaseAt = null;
         Long availableAtNextRelease = null;
         if (!state.isSoldOut()) {
-            nextReleaseAt = calendar.nextWindowStart(window);
+            nextReleaseAt = calendar.nextWindowStart(window, t);
             availableAtNextRelease = Capacity.of(state, calendar.windowAt(nextReleaseAt));
         }
         AgreementTerms terms = state.terms();

@@ -100,7 +100,8 @@ final class PositionPublisher {
         Position published = notBehindPublished(previous, state, position);
         reschedule(holdingKey, scheduledAt(previous), published.nextReleaseAt());
         holdings.put(holdingKey, new StoredHolding(state, published.nextReleaseAt() != null
-                ? published.nextReleaseAt() : state.agreement().calendar().nextWindowStart(published.window())));
+                ? published.nextReleaseAt() : state.agreement().calendar().nextWindowStart(published.window(),
+                        published.asOf())));
         outbox.put(holdingKey, ValueAndTimestamp.make(published, published.asOf().toEpochMilli()));
     }
 
@@ -126,10 +127,10 @@ final class PositionPublisher {
         LockupCalendar calendar = state.agreement().calendar();
         long now = context.currentSystemTimeMs();
         Instant asOf = position.asOf();
-        Instant next = calendar.nextWindowStart(calendar.windowAt(asOf));
+        Instant next = calendar.nextWindowStart(calendar.windowAt(asOf), asOf);
         while (next.isAfter(asOf) && next.isBefore(publishedBefore) && next.toEpochMilli() <= now) {
             asOf = next;
-            next = calendar.nextWindowStart(calendar.windowAt(asOf));
+            next = calendar.nextWindowStart(calendar.windowAt(asOf), asOf);
         }
         return asOf.equals(position.asOf()) ? position : rules.position(state, asOf);
     }
@@ -219,7 +220,8 @@ final class PositionPublisher {
                 store(entry.key, entry.value, state, rules.position(state, state.clock()));
             } else {
                 LockupCalendar calendar = state.agreement().calendar();
-                Instant boundary = calendar.nextWindowStart(calendar.windowAt(Instant.ofEpochMilli(now)));
+                Instant wallClock = Instant.ofEpochMilli(now);
+                Instant boundary = calendar.nextWindowStart(calendar.windowAt(wallClock), wallClock);
                 reschedule(entry.key, null, state.isSoldOut() ? null : boundary);
                 holdings.put(entry.key, new StoredHolding(state, boundary));
             }

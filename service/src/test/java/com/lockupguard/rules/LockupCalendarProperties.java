@@ -66,13 +66,15 @@ class LockupCalendarProperties {
             LocalDate date = remembering.localDate(t);
             Window window = remembering.windowAt(t);
             boolean registered = remembering.registeredAt(t);
-            Instant next = remembering.nextWindowStart(window);
+            Instant next = remembering.nextWindowStart(window, t);
             Window windowAtNext = remembering.windowAt(next);
             // then it answers as java.time, and as a calendar that remembers nothing yet
             assertThat(date).as("local date of %s in %s", t, zone).isEqualTo(t.atZone(zone).toLocalDate());
             assertThat(window).as("window at %s in %s", t, zone).isEqualTo(LockupCalendar.of(given.terms()).windowAt(t));
             assertThat(registered).isEqualTo(LockupCalendar.of(given.terms()).registeredAt(t));
-            assertThat(next).isEqualTo(LockupCalendar.of(given.terms()).nextWindowStart(window));
+            assertThat(next).isEqualTo(LockupCalendar.of(given.terms()).nextWindowStart(window, t));
+            // and the next window starts after t, in a later window, the clock fallen back or not
+            assertThat(next).as("next window start after %s in %s", t, zone).isAfter(t);
             assertThat(windowAtNext).isEqualTo(LockupCalendar.of(given.terms()).windowAt(next));
         }
     }

@@ -109,9 +109,12 @@ class LockupCalendarTest {
 
         @Test
         void shouldNameTheNextWindowStartOfEachWindow() {
-            assertThat(calendar.nextWindowStart(Window.LOCKUP)).isEqualTo(at("2003-07-27T00:00:00-04:00"));
-            assertThat(calendar.nextWindowStart(Window.FIRST)).isEqualTo(at("2003-08-26T00:00:00-04:00"));
-            assertThat(calendar.nextWindowStart(Window.period(0))).isEqualTo(at("2003-09-25T00:00:00-04:00"));
+            assertThat(calendar.nextWindowStart(Window.LOCKUP, at("2003-05-01T00:00:00Z")))
+                    .isEqualTo(at("2003-07-27T00:00:00-04:00"));
+            assertThat(calendar.nextWindowStart(Window.FIRST, at("2003-08-01T00:00:00Z")))
+                    .isEqualTo(at("2003-08-26T00:00:00-04:00"));
+            assertThat(calendar.nextWindowStart(Window.period(0), at("2003-09-01T00:00:00Z")))
+                    .isEqualTo(at("2003-09-25T00:00:00-04:00"));
         }
     }
 
@@ -214,6 +217,23 @@ class LockupCalendarTest {
                 assertThat(calendar.windowAt(repeatedHour)).isEqualTo(Window.period(0));
                 assertThat(calendar.windowAt(nextDayStart)).isEqualTo(Window.period(1));
             }
+        }
+
+        @Test
+        void shouldStartTheNextPeriodAtItsSecondMidnightAfterTheClockFellBackAcrossTheFirst() {
+            // given Goose Bay fell back on 1997-10-26 00:01 ADT to 10-25 23:01 AST, and one-day periods from an
+            // SRD of 10-25: 10-25 is period 0, 10-26 period 1
+            LockupCalendar calendar = proposal(LocalDate.parse("1997-10-24")).timeZone("America/Goose_Bay")
+                    .lockupDays(0L).firstReleaseDays(1L).trancheDays(1L).terms().calendar();
+            Instant repeatedHour = at("1997-10-25T23:31:00-04:00");
+            assertThat(calendar.windowAt(repeatedHour)).isEqualTo(Window.period(0));
+
+            // when the start of the window after the repeated hour's is asked
+            Instant next = calendar.nextWindowStart(Window.period(0), repeatedHour);
+
+            // then it is 10-26's second midnight, after it (its first, 10-26 00:00 ADT, was half an hour before)
+            assertThat(next).isEqualTo(at("1997-10-26T00:00:00-04:00"));
+            assertThat(calendar.windowAt(next)).isEqualTo(Window.period(1));
         }
 
         @Test

@@ -390,6 +390,11 @@ final class ReferenceModel {
         position.put("availableNow", maxAllowedNow(h, "PUBLIC_SALE", t));
         // the next window start after t, and the capacity then if nothing more is used; none once all is used
         long next = w == -2 ? a.frd() : a.startOfDay(a.srd().plusDays(w == -1 ? 0 : (w + 1) * a.trancheDays));
+        if (next <= t) {
+            // "after t": the clock fell back across that day's first midnight; its second one is next
+            next = a.srd().plusDays((w + 1) * a.trancheDays).atStartOfDay(a.zoneId()).withLaterOffsetAtOverlap()
+                    .toInstant().toEpochMilli();
+        }
         if (h.used >= a.total) {
             position.putNull("nextReleaseAt");
             position.putNull("availableAtNextRelease");
