@@ -56,6 +56,8 @@ public final class JwksKeys {
      * asked no more often than this in any case, also while it fails or serves no keys.
      */
     static final Duration UNKNOWN_KEY_REFETCH_INTERVAL = Duration.ofSeconds(30);
+    /** How often a run of failed fetches is logged again: its first, then one in this long. */
+    static final Duration FAILURE_LOG_INTERVAL = Duration.ofMinutes(5);
     /**
      * While the issuer cannot be reached, the keys fetched last are used this long after each failed refresh
      * (jose4j's retained cache, which jose4j does not ask the issuer again within): through a long outage, until the
@@ -115,7 +117,8 @@ public final class JwksKeys {
         jwks.setDefaultCacheDuration(cacheDuration.toSeconds());
         jwks.setRetainCacheOnErrorDuration(refetchInterval.plusSeconds(1).toSeconds());
         jwks.setRefreshReprieveThreshold(refetchInterval.toMillis());
-        Throttled fetch = new Throttled(new Fetch(url, ssl, FETCH_DEADLINE), nanoClock, refetchInterval);
+        Throttled fetch = new Throttled(new Fetch(url, ssl, FETCH_DEADLINE), shown(url), nanoClock,
+                refetchInterval);
         jwks.setSimpleHttpGet(fetch);
         return new Remote(url, jwks, fetch);
     }
@@ -266,19 +269,30 @@ public final class JwksKeys {
      */
     static final class Throttled implements SimpleGet {
         private final SimpleGet http;
+        /** The URL as it may be logged. */
+        private final String shown;
         private final LongSupplier nanoClock;
         private final Duration interval;
         private boolean asked;
         private long askedAt;
-        /** The key ids the last JWKS read served; empty before one was read. */
-        private volatile Set<String> served = Set.of();
+        /** What the last JWKS read served; nothing before one was read. */
+        private volatile ServedKeys served = ServedKeys.NONE;
+        /** Since a fetch failed, until one reads a JWKS again; and when that was last logged. */
+        private boolean failing;
+        private long failureLoggedAt;
 
-        Throttled(SimpleGet http, LongSupplier nanoClock) {
-            this(http, nanoClock, UNKNOWN_KEY_REFETCH_INTERVAL);
+        /** The ids of the keys a JWKS read served, and whether it served any key, one without an id too. */
+        private record ServedKeys(Set<String> ids, boolean any) {
+            static final ServedKeys NONE = new ServedKeys(Set.of(), false);
         }
 
-        Throttled(SimpleGet http, LongSupplier nanoClock, Duration interval) {
+        Throttled(SimpleGet http, String shown, LongSupplier nanoClock) {
+            this(http, shown, nanoClock, UNKNOWN_KEY_REFETCH_INTERVAL);
+        }
+
+        Throttled(SimpleGet http, String shown, LongSupplier nanoClock, Duration interval) {
             this.http = http;
+            this.shown = shown;
             this.nanoClock = nanoClock;
             this.interval = interval;
         }
@@ -293,30 +307,63 @@ public final class JwksKeys {
             }
             asked = true;
             askedAt = now;
-            SimpleResponse answer = http.get(location);
-            served = keyIdsOf(answer.getBody());
+            SimpleResponse answer;
+            try {
+                answer = http.get(location);
+            } catch (IOException e) {
+                failed(now, e.getMessage());
+                throw e;
+            }
+            ServedKeys read = keysOf(answer.getBody());
+            if (read == null) {
+                // jose4j refuses the same answer and keeps the keys it holds: so are their ids kept
+                failed(now, "its answer is not a JSON Web Key Set");
+            } else {
+                if (failing) {
+                    LOG.info("JWKS {} read again: {} key id(s)", shown, read.ids().size());
+                }
+                failing = false;
+                served = read;
+            }
             return answer;
         }
 
         /**
-         * Whether the last JWKS read served a key of id {@code keyId}; for a token that names none, whether it served
-         * any.
+         * Logs a failed fetch, the first of a run of them and then every {@link #FAILURE_LOG_INTERVAL}: jose4j's
+         * own line about it is at INFO, below the guard's log level, and without a word the keys in use age.
          */
-        boolean served(String keyId) {
-            return keyId == null ? !served.isEmpty() : served.contains(keyId);
+        private void failed(long now, String why) {
+            if (!failing || now - failureLoggedAt >= FAILURE_LOG_INTERVAL.toNanos()) {
+                LOG.warn("JWKS {} cannot be read ({}): {} until it can; it is asked again at most every {} s", shown,
+                        why, served.any() ? "tokens of the keys it served last are verified with them, others refused,"
+                                : "bearer JWTs are refused", interval.toSeconds());
+                failureLoggedAt = now;
+            }
+            failing = true;
         }
 
-        private static Set<String> keyIdsOf(String jwks) {
+        /**
+         * Whether the last JWKS read served a key of id {@code keyId}; for a token that names none, whether it served
+         * any key, with an id or without.
+         */
+        boolean served(String keyId) {
+            ServedKeys keys = served;
+            return keyId == null ? keys.any() : keys.ids().contains(keyId);
+        }
+
+        /** What {@code jwks} serves; null where it is not a JSON Web Key Set. */
+        private static ServedKeys keysOf(String jwks) {
             try {
                 Set<String> ids = new HashSet<>();
-                for (JsonWebKey key : new JsonWebKeySet(jwks).getJsonWebKeys()) {
+                List<JsonWebKey> keys = new JsonWebKeySet(jwks).getJsonWebKeys();
+                for (JsonWebKey key : keys) {
                     if (key.getKeyId() != null) {
                         ids.add(key.getKeyId());
                     }
                 }
-                return Set.copyOf(ids);
+                return new ServedKeys(Set.copyOf(ids), !keys.isEmpty());
             } catch (JoseException notAJwks) {
-                return Set.of(); // jose4j says so, as it reads the same answer
+                return null;
             }
         }
     }
@@ -370,19 +417,19 @@ public final class JwksKeys {
             this.url = shown(url);
             this.jwks = jwks;
             this.resolver = new HttpsJwksVerificationKeyResolver(jwks);
+            // a token naming no key is tried against each key its algorithm fits, not the first alone
+            this.resolver.setDisambiguateWithVerifySignature(true);
             this.fetch = fetch;
         }
 
-        /** Fetches the keys now; false (and a warning) when the issuer cannot be reached. */
+        /** Fetches the keys now; false (the fetch warns) when the issuer cannot be reached. */
         public boolean prefetch() {
             try {
                 int keys = jwks.getJsonWebKeys().size();
                 LOG.info("JWKS {}: {} key(s)", url, keys);
                 return true;
             } catch (IOException | JoseException e) {
-                LOG.warn("JWKS {} cannot be read now ({}): bearer JWTs are refused until it can",
-                        url, e.getClass().getSimpleName());
-                return false;
+                return false; // the fetch said why, and what it means for the tokens meanwhile
             }
         }
 
@@ -421,8 +468,10 @@ public final class JwksKeys {
         private Snapshot read(long now) throws IOException {
             FileTime modified = Files.getLastModifiedTime(file);
             try {
-                return new Snapshot(modified, new JwksVerificationKeyResolver(
-                        new JsonWebKeySet(Files.readString(file)).getJsonWebKeys()), now);
+                JwksVerificationKeyResolver resolver = new JwksVerificationKeyResolver(
+                        new JsonWebKeySet(Files.readString(file)).getJsonWebKeys());
+                resolver.setDisambiguateWithVerifySignature(true);
+                return new Snapshot(modified, resolver, now);
             } catch (JoseException e) {
                 throw new IOException("JWKS file " + file + " is not a JSON Web Key Set: " + e.getMessage(), e);
             }

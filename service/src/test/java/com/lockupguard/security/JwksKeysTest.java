@@ -19,9 +19,13 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jose4j.http.Response;
+import org.jose4j.http.SimpleResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -208,5 +212,73 @@ class JwksKeysTest {
         }
         assertThat(JwksKeys.shown(URI.create("https://key_cloak:8443/jwks"))).isEqualTo("https://key_cloak:8443/jwks");
         assertThat(JwksKeys.shown(URI.create("https://idp.example"))).isEqualTo("https://idp.example");
+    }
+
+    @Test
+    void shouldHoldTheKeysOfAJwksWithoutKeyIdsAsServedForATokenThatNamesNone() throws Exception {
+        // given an issuer whose one key has no id, which a JWKS may leave out
+        JwksKeys.Throttled fetch = throttled(TestIssuer.rsa(null).jwks());
+
+        // when its JWKS is read
+        fetch.get("https://idp.test/jwks");
+
+        // then a token naming no key is verified with the keys in hand, not among those that must wait for a fetch
+        assertThat(fetch.served(null)).isTrue();
+        assertThat(fetch.served("made-up")).isFalse();
+    }
+
+    @Test
+    void shouldKeepTheKeysServedWhenTheIssuerAnswersWithSomethingThatIsNotAJwks() throws Exception {
+        // given an issuer that served key-1, then answers 200 with its maintenance page
+        List<String> answers = new ArrayList<>(List.of(TestIssuer.rsa("key-1").jwks(),
+                "<html>maintenance</html>"));
+        JwksKeys.Throttled fetch = new JwksKeys.Throttled(location -> answer(answers.remove(0)),
+                "https://idp.test/jwks", new AtomicLong()::get, Duration.ZERO);
+        fetch.get("https://idp.test/jwks");
+
+        // when it is asked again
+        fetch.get("https://idp.test/jwks");
+
+        // then key-1 is still served, as jose4j keeps it: its tokens are not sent to wait for a fetch
+        assertThat(fetch.served("key-1")).isTrue();
+    }
+
+    @Test
+    void shouldWarnOfAFailedFetchAtOnceThenEveryFiveMinutesAndSayWhenTheKeysAreReadAgain() throws Exception {
+        // given an issuer that fails, then answers again; asked every 30 s
+        AtomicLong clock = new AtomicLong();
+        AtomicInteger status = new AtomicInteger(503);
+        String jwks = TestIssuer.rsa("key-1").jwks();
+        JwksKeys.Throttled fetch = new JwksKeys.Throttled(location -> {
+            if (status.get() != 200) {
+                throw new IOException("the JWKS endpoint https://idp.test/jwks answered " + status.get());
+            }
+            return answer(jwks);
+        }, "https://idp.test/jwks", clock::get);
+        try (CapturedLogs logged = CapturedLogs.of(JwksKeys.class).at(Level.INFO)) {
+            // when it is asked every 30 s for six minutes, then once more after it answers again
+            for (int ask = 0; ask < 12; ask++) {
+                catchThrowable(() -> fetch.get("https://idp.test/jwks"));
+                clock.addAndGet(JwksKeys.UNKNOWN_KEY_REFETCH_INTERVAL.toNanos());
+            }
+            status.set(200);
+            fetch.get("https://idp.test/jwks");
+
+            // then the failure was logged (jose4j's own line is below the guard's level) at the first ask and
+            // after five minutes, saying what it means for tokens; and the keys read again, once
+            assertThat(logged.messagesAt(Level.WARN)).hasSize(2).allSatisfy(message -> assertThat(message)
+                    .startsWith("JWKS https://idp.test/jwks cannot be read (the JWKS endpoint https://idp.test/jwks "
+                            + "answered 503): bearer JWTs are refused until it can"));
+            assertThat(logged.messagesAt(Level.INFO)).containsExactly("JWKS https://idp.test/jwks read again: 1 key "
+                    + "id(s)");
+        }
+    }
+
+    private static JwksKeys.Throttled throttled(String jwks) {
+        return new JwksKeys.Throttled(location -> answer(jwks), "https://idp.test/jwks", new AtomicLong()::get);
+    }
+
+    private static SimpleResponse answer(String body) {
+        return new Response(200, "OK", Map.of(), body);
     }
 }

@@ -414,6 +414,19 @@ class JwtVerifierTest {
     }
 
     @Test
+    void shouldVerifyATokenNamingNoKeyWithWhicheverKeyOfTheSetSignedIt(@TempDir Path dir) throws Exception {
+        // given an issuer's JWKS of two keys without ids, and a token naming no key signed by the second
+        TestIssuer first = TestIssuer.rsa(null);
+        TestIssuer second = TestIssuer.rsa(null);
+        Path file = Files.writeString(dir.resolve("two-keys.json"), TestIssuer.jwks(first, second));
+        JwtVerifier verifier = new JwtVerifier(JwksKeys.file(file), settings(List.of("scope")));
+
+        // when / then it is accepted, as one signed by the first (a key rotation may list the new key first)
+        assertThat(verifier.verify(second.token().sign()).subject()).isEqualTo("alice");
+        assertThat(verifier.verify(first.token().sign()).subject()).isEqualTo("alice");
+    }
+
+    @Test
     void shouldFetchAJwksUrlOnceAndServeTokensFromItsCache() throws Exception {
         // given an issuer serving its JWKS over http on loopback, counting requests
         AtomicInteger fetches = new AtomicInteger();
