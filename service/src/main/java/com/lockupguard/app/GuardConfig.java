@@ -432,8 +432,9 @@ public final class GuardConfig extends AbstractConfig {
                         "A secret the instances of one guard share and send each other (interactive queries: a "
                                 + "holding, its agreement, its reservations, an order's fate or a what-if asked of "
                                 + "the instance that owns it, and the holdings each instance owns). It grants only "
-                                + "those forwarded requests. Unset: an instance passes on the caller's own bearer "
-                                + "token. At least 16 characters when the API is served beyond this machine.")
+                                + "those forwarded requests, and must differ from api.token. Unset: an instance "
+                                + "passes on the caller's own bearer token. At least 16 characters when the API is "
+                                + "served beyond this machine.")
                 .define(API_AUTH_JWT_JWKS_URL_CONFIG, Type.STRING, "", new JwksUrl(), Importance.HIGH,
                         "The JWKS URL of the issuer of bearer JWTs (OIDC: the jwks_uri of "
                                 + "<issuer>/.well-known/openid-configuration). Fetched when needed and cached; "

@@ -46,6 +46,12 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
         SSLContext trust = trust(config);
         String apiToken = secret(config, GuardConfig.API_TOKEN_CONFIG);
         String serviceToken = secret(config, GuardConfig.API_SERVICE_TOKEN_CONFIG);
+        if (apiToken != null && apiToken.equals(serviceToken)) {
+            // the user's token is checked first: the secret every instance sends the others would read and submit
+            throw new ConfigException(GuardConfig.API_SERVICE_TOKEN_CONFIG + " is the same as "
+                    + GuardConfig.API_TOKEN_CONFIG + ": it would grant whoever holds it, every instance among them, "
+                    + "read and submit, not the forwarding alone. Give it a secret of its own");
+        }
         JwksKeys.Remote remote = null;
         JwtVerifier jwt = null;
         String jwtDescription = null;

@@ -238,4 +238,15 @@ class HttpSecurityTest {
         assertThat(security.authentication().authenticate("Bearer dev").kind())
                 .isEqualTo(Principal.Kind.STATIC_TOKEN);
     }
+
+    @Test
+    void shouldRefuseAServiceTokenThatIsTheApiToken() {
+        // given the service token, which every instance sends the others, set to the user's token
+        String secret = "SameTokenValue-0123456789abcdef";
+
+        // when / then start-up stops: that secret would read and submit, not forward alone
+        assertThatThrownBy(() -> HttpSecurity.from(config("api.token", secret, "api.service.token", secret)))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("api.service.token is the same as "
+                        + "api.token").hasMessageNotContaining(secret);
+    }
 }
