@@ -18,15 +18,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Forgets order and execution ids remembered longer than the retention, in wall-clock time since
- * the guard first saw them (an order whose reservation closed: since it closed), or since the broker
- * stamped them when that is later ({@link OrderStamps}). An open
- * reservation is never forgotten. Walks the stores a slice at a time on a wall-clock punctuation,
- * resuming where it stopped, so that a task is never stalled for long, and starts a store's next
- * walk {@link #walkEvery} after its last one started (a small store is not re-read a thousand
- * entries a second for nothing): an id is forgotten at most that, plus one walk, after its
- * retention passed. A value written before the guard kept the time it first saw an id starts its
- * retention when the walk first meets it. A value the guard cannot read is kept (it may be an open
- * reservation), walked past, and logged the first time a walk meets it (not at every walk).
+ * the guard first saw them (an order whose reservation closed: since it closed), or since the
+ * broker stamped them when that is later ({@link OrderStamps}). An open reservation is never
+ * forgotten, nor an execution id while the order it reported on is remembered. Walks the stores a
+ * slice at a time on a wall-clock punctuation, resuming where it stopped, so that a task is never
+ * stalled for long, and starts a store's next walk {@link #walkEvery} after its last one started (a
+ * small store is not re-read a thousand entries a second for nothing): an id is forgotten at most
+ * that, plus one walk, after its retention passed. A value written before the guard kept the time
+ * it first saw an id starts its retention when the walk first meets it. A value the guard cannot
+ * read is kept (it may be an open reservation), walked past, and logged the first time a walk meets
+ * it (not at every walk).
  */
 final class IdSweeper {
 
@@ -106,9 +107,16 @@ final class IdSweeper {
                 if (execution.rememberedAt() == RememberedOrder.SINCE_UNKNOWN) {
                     return stores.codec().encode(execution.rememberedSince(now));
                 }
-                return execution.isForgettable(cutoff) ? FORGET : KEEP;
+                // kept while its order is remembered: a fill of an open order, redelivered, is not sold twice
+                return execution.isForgettable(cutoff) && !orderRemembered(key, execution) ? FORGET : KEEP;
             });
         }
+    }
+
+    /** Whether the order an execution id of seen-executions reported on is still in seen-orders. */
+    private boolean orderRemembered(String executionKey, RememberedExecution execution) {
+        String holding = executionKey.substring(0, executionKey.lastIndexOf('/'));
+        return stores.seenOrders().get(StoreNames.idKey(holding, execution.orderId())) != null;
     }
 
     /** What to do with an entry: keep it ({@link #KEEP}), forget it ({@link #FORGET}), or put the value returned. */

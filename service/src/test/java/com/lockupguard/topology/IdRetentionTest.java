@@ -175,6 +175,26 @@ class IdRetentionTest {
     }
 
     @Test
+    void shouldRememberTheFillsOfAnOpenReservationAsLongAsItsOrder() {
+        // given an approval of 2,000 filled in part, and left open
+        decideAndFill();
+        guard.report(TopologyFixture.fill("x-part", "open", 500), "2003-07-11T10:00:00-04:00");
+
+        // when the retention passes
+        guard.driver.advanceWallClockTime(RETENTION.plus(SWEPT));
+
+        // then the fill's id is remembered with its order: the fill redelivered is a duplicate, not counted again
+        assertThat(keys(StoreNames.SEEN_EXECUTIONS)).containsExactly(StoreNames.idKey(HOLDING, "x-part"));
+        assertThat(guard.report(TopologyFixture.fill("x-part", "open", 500), "2003-07-12T10:00:00-04:00")
+                .getOutcome()).isEqualTo(ExecutionResult.DUPLICATE);
+        // and once the order is closed and its retention has passed, both are forgotten
+        guard.report(TopologyFixture.cancel("c-open", "open"), "2003-07-12T10:05:00-04:00");
+        guard.driver.advanceWallClockTime(RETENTION.plus(SWEPT));
+        assertThat(keys(StoreNames.SEEN_ORDERS)).isEmpty();
+        assertThat(keys(StoreNames.SEEN_EXECUTIONS)).isEmpty();
+    }
+
+    @Test
     void shouldWalkAStoreLargerThanOneSliceToTheEnd() {
         // given more ids than one sweep reads
         Instant at = TopologyFixture.at("2003-07-11T10:00:00-04:00");
