@@ -272,11 +272,18 @@ public final class StateCodec {
 
     /**
      * What {@code decoding} reads; a value whose fields no guard writes (a count below zero, a version 0, a date out
-     * of range: what the records they are read into refuse) fails as the corrupt store value it is.
+     * of range: what the records they are read into refuse) fails as the corrupt store value it is. Either failure
+     * names the store.
      */
     private static <T> T readable(String store, Supplier<T> decoding) {
         try {
             return decoding.get();
+        } catch (CorruptStoreValueException e) {
+            // a dead letter or a walk's warning names the store it came from, as an older guard's value's does
+            if (e.getMessage().startsWith(store + " ")) {
+                throw e;
+            }
+            throw new CorruptStoreValueException(store + " value cannot be read: " + e.getMessage(), e);
         } catch (IllegalArgumentException | DateTimeException | ArithmeticException e) {
             throw new CorruptStoreValueException(store + " value holds what no guard writes: " + e.getMessage(), e);
         }

@@ -382,6 +382,17 @@ class StateCodecTest {
     }
 
     @Test
+    void shouldNameTheStoreOfAValueThatEndsEarly() {
+        // given a holding-state value cut short, as in a changelog damaged by hand
+        byte[] written = codec.encode(new StoredHolding(holding(letter(), 1, Counters.NONE, null), null));
+        byte[] shorter = Arrays.copyOf(written, 5);
+
+        // when / then its refusal, which a dead letter carries, says which store it came from
+        assertThatThrownBy(() -> new StateCodec(null).holding(shorter)).isInstanceOf(CorruptStoreValueException.class)
+                .hasMessageStartingWith("holding-state value cannot be read: the value ends ");
+    }
+
+    @Test
     void shouldRefuseAHoldingValueWithBytesLeftAfterIt() {
         byte[] written = codec.encode(new StoredHolding(holding(letter(), 1, Counters.NONE, null), null));
         byte[] longer = Arrays.copyOf(written, written.length + 1);
