@@ -231,6 +231,7 @@ public final class GuardService implements AutoCloseable {
                     config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG), RuntimeVersions.zoneRules(),
                     Runtime.version());
             guaranteeWarning(config).ifPresent(LOG::warn);
+            CredentialsInClear.of(config).forEach(LOG::warn);
             streams.start();
             watch.repeatEvery(Duration.ofMillis(config.getLong(GuardConfig.TOPICS_CHECK_INTERVAL_MS_CONFIG)),
                     this::stopOnItsOwn);

@@ -6,6 +6,7 @@ import com.lockupguard.app.ChangelogSettings;
 import com.lockupguard.app.ClientSettings;
 import com.lockupguard.app.ClusterNotAnsweredException;
 import com.lockupguard.app.ConfigTable;
+import com.lockupguard.app.CredentialsInClear;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.GuardService;
 import com.lockupguard.app.GuardHistory;
@@ -117,6 +118,7 @@ public final class ConfigCommand implements Callable<Integer> {
                 }
                 GuardService.guaranteeWarning(config).ifPresent(warning -> spec.commandLine().getOut()
                         .println("# " + warning));
+                CredentialsInClear.of(config).forEach(warning -> spec.commandLine().getOut().println("# " + warning));
             }
             if (check && config.getInt(GuardConfig.HTTP_PORT_CONFIG) >= 0) {
                 // the HTTP API's settings that only make sense together, and the refusal to serve the network unauthenticated

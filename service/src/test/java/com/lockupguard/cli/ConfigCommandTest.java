@@ -79,6 +79,18 @@ class ConfigCommandTest {
     }
 
     @Test
+    void shouldSayWhereARegistryPasswordWouldCrossTheNetworkInClearAsRunWarns() {
+        // when
+        java.util.Map.Entry<Integer, String> result = runForExit("--check", "--timeout", "1", "--set", "http.port=-1",
+                "--set", "bootstrap.servers=127.0.0.1:1", "--set", "schema.registry.url=http://registry.example:8081",
+                "--set", "basic.auth.credentials.source=USER_INFO", "--set", "basic.auth.user.info=reg:RegSecret");
+
+        // then it is said (seen: nothing), the password not
+        assertThat(result.getValue()).contains("# schema.registry.url http://registry.example:8081 is plain http to "
+                + "another machine").doesNotContain("RegSecret");
+    }
+
+    @Test
     void shouldRefuseASettingGivenWithoutAName() {
         // when (seen: taken, and named among the unknown settings as nothing)
         java.util.Map.Entry<Integer, String> result = runForExit("--check", "--set", "http.port=-1", "--set", "=x");
