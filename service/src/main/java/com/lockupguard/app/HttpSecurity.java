@@ -129,6 +129,12 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
             LOG.warn("{} is set, but empty: the API and /metrics have no authentication, and answer any caller on "
                     + "this machine. Give it a token, or leave it out", GuardConfig.API_TOKEN_CONFIG);
         }
+        if (authentication.enabled() && !authentication.acceptsJwt() && !authentication.acceptsStaticToken()) {
+            LOG.warn("{} is the only credential set: the API answers the other instances alone, and refuses every "
+                    + "user and the dashboard. Set {} (or {} for development) as well",
+                    GuardConfig.API_SERVICE_TOKEN_CONFIG, GuardConfig.API_AUTH_JWT_JWKS_URL_CONFIG,
+                    GuardConfig.API_TOKEN_CONFIG);
+        }
         if (authentication.acceptsJwt() && authentication.acceptsStaticToken()) {
             LOG.warn("{} is set beside JWT authentication: whoever holds it may read and submit. It is meant for "
                     + "development", GuardConfig.API_TOKEN_CONFIG);

@@ -249,4 +249,20 @@ class HttpSecurityTest {
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("api.service.token is the same as "
                         + "api.token").hasMessageNotContaining(secret);
     }
+
+    @Test
+    void shouldWarnThatAServiceTokenAloneLetsNoUserIn() {
+        // given the instances' secret set, and no credential of a user's
+        HttpSecurity security = HttpSecurity.from(config("api.service.token", "peer-secret-0123456789"));
+
+        // when the server is about to be exposed
+        try (CapturedLogs logged = CapturedLogs.of(HttpSecurity.class)) {
+            security.checkExposure("127.0.0.1");
+
+            // then the start says so (seen: only that tokens cross in clear on 0.0.0.0)
+            assertThat(logged.messagesAt(Level.WARN)).containsExactly("api.service.token is the only credential set: "
+                    + "the API answers the other instances alone, and refuses every user and the dashboard. Set "
+                    + "api.auth.jwt.jwks.url (or api.token for development) as well");
+        }
+    }
 }
