@@ -43,10 +43,12 @@ public final class TopicProvisioner {
     private final boolean failOnRetentionProblems;
     private final Duration timeout;
     private final String applicationId;
+    /** The {@code segment.bytes} Kafka Streams gives the changelogs it creates. */
+    private final long changelogSegmentBytes;
 
     public TopicProvisioner(Admin admin, TopicNames names, int partitions, short replicationFactor,
             String ordersTimestampType, TopicPolicy policy, boolean failOnRetentionProblems, Duration timeout,
-            String applicationId) {
+            String applicationId, long changelogSegmentBytes) {
         this.admin = admin;
         this.names = names;
         this.partitions = partitions;
@@ -56,6 +58,7 @@ public final class TopicProvisioner {
         this.failOnRetentionProblems = failOnRetentionProblems;
         this.timeout = timeout;
         this.applicationId = applicationId;
+        this.changelogSegmentBytes = changelogSegmentBytes;
     }
 
     public static TopicProvisioner from(Admin admin, GuardConfig config) {
@@ -68,7 +71,7 @@ public final class TopicProvisioner {
                 config.getShort(GuardConfig.TOPICS_REPLICATION_FACTOR_CONFIG),
                 config.getString(GuardConfig.ORDERS_TIMESTAMP_TYPE_CONFIG), TopicPolicy.of(config),
                 GuardConfig.RETENTION_CHECK_FAIL.equals(config.getString(GuardConfig.TOPICS_RETENTION_CHECK_CONFIG)),
-                timeout, config.getString(GuardConfig.APPLICATION_ID_CONFIG));
+                timeout, config.getString(GuardConfig.APPLICATION_ID_CONFIG), config.changelogSegmentBytes());
     }
 
     /**
@@ -154,7 +157,8 @@ public final class TopicProvisioner {
         }
         int orderPartitions = inputs.get(names.orders());
         Map<String, TopicSettings> settings = TopicSettings.describe(admin, names.all(), timeout);
-        List<TopicPolicy.Problem> problems = retentionProblems(withChangelogs(settings, existing));
+        Map<String, TopicSettings> withChangelogs = withChangelogs(settings, existing);
+        List<TopicPolicy.Problem> problems = retentionProblems(withChangelogs);
         if (!problems.isEmpty()) {
             String report = problems.stream().map(TopicPolicy.Problem::message)
                     .collect(java.util.stream.Collectors.joining("\n  ", "\n  ", ""));
@@ -185,6 +189,7 @@ public final class TopicProvisioner {
                     partitions, names.agreements(), names.orders(), orderPartitions,
                     GuardConfig.TOPICS_PARTITIONS_CONFIG, orderPartitions);
         }
+        changelogSegmentWarnings(withChangelogs).forEach(LOG::warn);
         LOG.info("topics verified: {} and {} co-partitioned with {} partitions", names.agreements(), names.orders(),
                 orderPartitions);
         return new Verified(orderPartitions, problems, smallestOf(settings),
@@ -294,11 +299,35 @@ public final class TopicProvisioner {
         Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
         Map<String, TopicSettings> settings = TopicSettings.describe(admin,
                 names.all().stream().filter(existing::contains).toList(), timeout);
-        return new Reading(smallestOf(settings), retentionProblems(withChangelogs(settings, existing)));
+        Map<String, TopicSettings> withChangelogs = withChangelogs(settings, existing);
+        return new Reading(smallestOf(settings), retentionProblems(withChangelogs),
+                changelogSegmentWarnings(withChangelogs));
     }
 
-    /** What {@link #readAgain} found. */
-    public record Reading(Optional<MessageLimit> smallest, List<TopicPolicy.Problem> problems) {
+    /** What {@link #readAgain} found; and what the start warns of its changelogs. */
+    public record Reading(Optional<MessageLimit> smallest, List<TopicPolicy.Problem> problems,
+            List<String> changelogWarnings) {
+    }
+
+    /**
+     * A warning for each changelog among {@code settings} that rolls its segments later than Kafka Streams creates
+     * them to (an older guard's, or one created by hand): the broker compacts rolled segments only, so every restore
+     * reads that much of values since replaced and ids since forgotten, per partition.
+     */
+    private List<String> changelogSegmentWarnings(Map<String, TopicSettings> settings) {
+        List<String> warnings = new ArrayList<>();
+        for (TopicSettings topic : settings.values()) {
+            long segmentBytes = topic.number(TopicConfig.SEGMENT_BYTES_CONFIG);
+            if (!names.all().contains(topic.topic()) && topic.compacts() && segmentBytes > changelogSegmentBytes) {
+                warnings.add("changelog " + topic.topic() + " rolls a segment at " + segmentBytes + " bytes, where "
+                        + "the guard creates its changelogs with " + changelogSegmentBytes + ": the broker compacts "
+                        + "rolled segments only, so every restore reads up to that much per partition of values "
+                        + "since replaced and ids since forgotten. Fix: kafka-configs --bootstrap-server <brokers> "
+                        + "--entity-type topics --entity-name " + topic.topic() + " --alter --add-config "
+                        + TopicConfig.SEGMENT_BYTES_CONFIG + "=" + changelogSegmentBytes);
+            }
+        }
+        return warnings;
     }
 
     /** The output among {@code settings} that takes the smallest records; empty when none names a limit. */

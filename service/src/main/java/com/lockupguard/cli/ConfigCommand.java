@@ -187,6 +187,7 @@ public final class ConfigCommand implements Callable<Integer> {
         client.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         client.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         List<TopicPolicy.Problem> problems;
+        List<String> changelogWarnings;
         Optional<String> refused;
         List<HistoryChecks.Finding> findings;
         Optional<Integer> partitions;
@@ -200,7 +201,9 @@ public final class ConfigCommand implements Callable<Integer> {
                 refused = ChangelogSettings.refusal(admin, config, timeout);
             }
             findings = refused.isEmpty() ? historyFindings(admin, config, timeout, out) : List.of();
-            problems = provisioner.retentionProblems();
+            TopicProvisioner.Reading reading = provisioner.readAgain();
+            problems = reading.problems();
+            changelogWarnings = reading.changelogWarnings();
             partitions = orderPartitions(provisioner, out);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -220,6 +223,7 @@ public final class ConfigCommand implements Callable<Integer> {
         // a finding its setting turns into a warning is printed too: that setting may have been meant for one start
         findings.forEach(finding -> out.println("# topics: `run` would " + (finding.refuses(config)
                 ? "refuse to start: " + finding.reason() : "warn: " + finding.warning())));
+        changelogWarnings.forEach(warning -> out.println("# topics: `run` would warn: " + warning));
         boolean refuses = refused.isPresent() || findings.stream().anyMatch(finding -> finding.refuses(config));
         if (problems.isEmpty()) {
             if (!refuses && findings.isEmpty()) {

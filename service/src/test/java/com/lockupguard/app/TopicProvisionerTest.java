@@ -292,6 +292,29 @@ class TopicProvisionerTest {
                 .containsExactly(NAMES.orders());
     }
 
+    @Test
+    void shouldWarnOfAChangelogThatRollsItsSegmentsLaterThanTheGuardCreatesThem() throws Exception {
+        // given the guard's changelogs, one created by an older guard under the broker's default segment.bytes (1 GiB)
+        existingTopics(6);
+        cluster.topic("guard-x-seen-orders-changelog", 6, Map.of("cleanup.policy", "compact", "segment.bytes",
+                "1073741824"));
+        cluster.topic("guard-x-holding-state-changelog", 6, Map.of("cleanup.policy", "compact", "segment.bytes",
+                "67108864"));
+
+        // when the start verifies its topics
+        try (CapturedLogs logged = CapturedLogs.of(TopicProvisioner.class)) {
+            provisioner().provision(true);
+
+            // then it warns of that one (seen: nothing), with the command that fixes it, as config --check does
+            assertThat(logged.messagesAt(Level.WARN)).singleElement().asString().startsWith("changelog "
+                    + "guard-x-seen-orders-changelog rolls a segment at 1073741824 bytes, where the guard creates its "
+                    + "changelogs with 67108864").endsWith("--entity-name guard-x-seen-orders-changelog --alter "
+                    + "--add-config segment.bytes=67108864");
+        }
+        assertThat(provisioner().readAgain().changelogWarnings()).hasSize(1);
+        assertThat(provisioner("topic.segment.bytes", "2147483647").readAgain().changelogWarnings()).isEmpty();
+    }
+
     private NewTopic created(String name) {
         return cluster.created.stream().filter(topic -> topic.name().equals(name)).findFirst().orElseThrow();
     }
