@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * included. Now a body must arrive within {@link #DEADLINE} (each wait for more of it is cut at the deadline), and of
  * the bodies still coming one caller may have {@link #PER_CALLER} at once, all callers {@link #IN_TRANSIT}: the rest
  * of the server's threads stay free for everyone else. A body already there when its request is read (a small order
- * sent with its headers) counts against no limit.
+ * sent with its headers), or there within {@link #PROMPT} of it, counts against no limit.
  */
 final class RequestBodies {
 
@@ -38,12 +39,20 @@ final class RequestBodies {
      * waited for.
      */
     static final long DISCARDED_AT_MOST = 8L << 20;
+    /**
+     * How long a body may take to follow its headers and still count against no limit: many clients (Python's
+     * http.client, Java's HttpClient) write the body in a write of its own, which arrives a moment after the headers.
+     */
+    static final Duration PROMPT = Duration.ofMillis(50);
+    /** How often a body that did not come with its headers is looked for within {@link #PROMPT}. */
+    private static final long LOOK_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** A read that fails this close to the deadline was cut by it. */
     private static final long CUT_AT_DEADLINE = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final long maxBytes;
     private final Duration deadline;
-    private final Semaphore places = new Semaphore(IN_TRANSIT);
+    /** Fair: a request that waited for a place is not passed by the next ones, a slow caller's among them. */
+    private final Semaphore places = new Semaphore(IN_TRANSIT, true);
     private final Map<String, Integer> perCaller = new ConcurrentHashMap<>();
 
     RequestBodies(long maxBytes) {
@@ -69,7 +78,7 @@ final class RequestBodies {
             throw tooLarge();
         }
         InputStream body = waitsToBeAsked ? null : opened.get(); // one asked has not sent its body yet
-        byte[] arrived = body == null ? null : arrivedWhole(contentLength, body);
+        byte[] arrived = body == null ? null : arrivedPromptly(contentLength, body);
         if (arrived != null) {
             return arrived;
         }
@@ -136,6 +145,20 @@ final class RequestBodies {
     /** Bodies still coming, from all callers. */
     int coming() {
         return IN_TRANSIT - places.availablePermits();
+    }
+
+    /**
+     * The body, when all of it came with its headers or within {@link #PROMPT} of them (looked for without a blocking
+     * read, which a client that sends nothing more would hold), else null.
+     */
+    private static byte[] arrivedPromptly(long contentLength, InputStream body) {
+        long until = System.nanoTime() + PROMPT.toNanos();
+        byte[] arrived = arrivedWhole(contentLength, body);
+        while (arrived == null && contentLength >= 0 && System.nanoTime() < until) {
+            LockSupport.parkNanos(LOOK_AGAIN_NANOS);
+            arrived = arrivedWhole(contentLength, body);
+        }
+        return arrived;
     }
 
     /** The body, when all of it came with the headers (its declared length is buffered already), else null. */
