@@ -12,6 +12,7 @@ import com.lockupguard.avro.ReportResult;
 import com.lockupguard.contract.ContractJson;
 import com.lockupguard.metrics.GuardMetrics;
 import com.lockupguard.rules.HoldingKey;
+import com.lockupguard.rules.QuotedText;
 import com.lockupguard.security.AuthFailure;
 import com.lockupguard.security.AuthenticationException;
 import com.lockupguard.security.BearerAuthenticator;
@@ -644,6 +645,12 @@ public final class GuardWebServer implements AutoCloseable {
         if (!mediaType.equals("application/json")) {
             throw ApiException.unsupportedMediaType("send the order as JSON, with 'Content-Type: application/json'"
                     + (type == null ? "" : " (not '" + type + "')"));
+        }
+        String encoding = ctx.header("Content-Encoding");
+        if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+            // read as it came, a gzip body was refused as "not UTF-8: byte 2 is 0x8b"
+            throw ApiException.unsupportedMediaType("send the order as it is: a body with 'Content-Encoding: "
+                    + QuotedText.of(encoding.trim()) + "' is not read");
         }
         return onConnection(ctx, waitAtMost -> OrderBody.text(bodies.read(callerOf(ctx),
                 ctx.req().getContentLengthLong(), waitsToBeAsked(ctx), () -> inputOf(ctx), waitAtMost)));

@@ -83,6 +83,11 @@ final class OrderBody {
                     + "kind and quantity");
         }
         node.fieldNames().forEachRemaining(OrderBody::known);
+        if (node.has("orderId") && node.get("orderId").isNull()) {
+            // taken for one left out, each resend would get an id of its own: another order each time
+            throw ApiException.badRequest("orderId", "orderId is null: give the order's id, or leave the field out to "
+                    + "have one generated");
+        }
         String orderId = optionalText(node, "orderId");
         return ProposedOrder.newBuilder()
                 .setOrderId(orderId == null ? UUID.randomUUID().toString() : id("orderId", orderId))

@@ -836,6 +836,38 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldRefuseACompressedBodySayingSoRatherThanCallItNotUtf8() throws Exception {
+        // given an order compressed with gzip, as some HTTP clients send a body
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write(ORDER.getBytes(StandardCharsets.UTF_8));
+        }
+
+        // when
+        HttpResponse<String> response = post("/api/orders", zipped.toByteArray(), "Content-Encoding", "gzip");
+
+        // then 415, naming the encoding (seen: 400 "the body is not UTF-8: byte 2 of 85 is 0x8b")
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertThat(json(response).get("error").asText()).contains("'Content-Encoding: gzip' is not read");
+        assertThat(gateway.sent).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAnOrderIdGivenAsNullRatherThanGenerateOne() throws Exception {
+        // given an order whose id is null, as a client serializing an unset field writes it
+        String body = ORDER.replaceFirst("\"orderId\":\"[^\"]*\"", "\"orderId\":null");
+        assertThat(body).contains("\"orderId\":null");
+
+        // when
+        HttpResponse<String> response = post("/api/orders", body);
+
+        // then 400: a generated id would make each resend another order (seen: decided under a new UUID)
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo("orderId");
+        assertThat(gateway.sent).isEmpty();
+    }
+
+    @Test
     void shouldCountTheColumnOfInvalidJsonAsAnEditorDoesAnEmojiOne() throws Exception {
         // given a body whose comma after two emoji is missing
         String body = "{\"orderId\":\"\ud83d\ude00\ud83d\ude00\" \"investorId\":\"a\"}";
