@@ -628,6 +628,17 @@ try {
       throw new Error(`a silent live feed: ${states.join(' → ')}`);
     }
     console.log(`a silent live feed: ${states.join(' → ')}`);
+    // a feed whose guard reads no records (its brokers away) is open but carries nothing: its heartbeat says so, and
+    // the page shows it stalled, not connected, until a heartbeat or a record says it reads again
+    const beat = (data) => tab.evaluate((d) => window.feeds[window.feeds.length - 1]
+      .dispatchEvent(new MessageEvent('heartbeat', { data: d })), data);
+    await beat(JSON.stringify({ feed: 'down', reason: 'the decision feed failed (TimeoutException)' }));
+    await tab.locator('#feed-state', { hasText: 'stalled: the decision feed failed (TimeoutException)' })
+      .waitFor({ timeout: 10_000 }).catch(() => { throw new Error('a stalled feed was not shown stalled'); });
+    await beat('{}');
+    await tab.locator('#feed-state', { hasText: 'connected' }).waitFor({ timeout: 10_000 })
+      .catch(() => { throw new Error('a feed that reads again was not shown connected'); });
+    console.log('a stalled live feed: shown stalled, then connected again');
     if (tabErrors.length) throw new Error(tabErrors.join('; '));
   } finally {
     await tab.close();

@@ -935,6 +935,19 @@ function feedDown(source, why) {
   reconnect = setTimeout(connectFeed, feedRetry.next());
 }
 
+/** Whether the open feed said the guard reads no records now. */
+let feedStalled = false;
+
+/** Records come again on a feed that said it stalled: shown live, and what came meanwhile loaded. */
+function feedResumed() {
+  if (!feedStalled) return;
+  feedStalled = false;
+  feedState('connected', true);
+  loadDecisions();
+  loadAlerts();
+  refreshHoldings();
+}
+
 /** {@code ok}: true green, false red, null neither (paused). */
 function feedState(text, ok) {
   $('#feed-state').textContent = `live feed: ${text}`;
@@ -979,6 +992,7 @@ async function connectFeed() {
   events.onopen = () => {
     heard(source);
     feedRetry.reset();
+    feedStalled = false;
     feedState('connected', true);
     if (feedLost) {
       // what happened while the feed was away (the guard drops a reader that falls too far behind, or it was not
@@ -997,6 +1011,21 @@ async function connectFeed() {
   // every message shows the stream alive; a quiet guard sends a heartbeat event for that
   for (const type of ['heartbeat', 'decision', 'position', 'report', 'alert']) {
     events.addEventListener(type, () => { if (events === source) heard(source); });
+  }
+  // the stream is open, but while the guard's feed reads nothing (its brokers away, say), nothing comes on it: a
+  // heartbeat says so, and the page shows it stalled, and reloads what it missed once records come again
+  events.addEventListener('heartbeat', (e) => {
+    if (events !== source) return;
+    const beat = JSON.parse(e.data || '{}');
+    if (beat.feed === 'down') {
+      feedStalled = true;
+      feedState(`stalled: ${beat.reason || 'the guard reads no records now'}`, false);
+    } else {
+      feedResumed();
+    }
+  });
+  for (const type of ['decision', 'position', 'report', 'alert']) {
+    events.addEventListener(type, () => { if (events === source) feedResumed(); });
   }
   events.addEventListener('decision', (e) => {
     const d = JSON.parse(e.data);

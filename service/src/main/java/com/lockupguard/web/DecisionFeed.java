@@ -183,6 +183,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     }
 
     /** {@link #outage()}, and what of it anyone who can reach /health/ready may read: the failure's kind. */
+    @Override
     public Optional<ReadinessReason> outageReason() {
         return Optional.ofNullable(outage);
     }

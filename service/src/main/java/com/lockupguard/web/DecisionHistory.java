@@ -6,6 +6,7 @@ import com.lockupguard.avro.Position;
 import com.lockupguard.avro.ReportResult;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -37,6 +38,14 @@ public interface DecisionHistory {
         public static final String POSITION = "position";
         public static final String REPORT = "report";
         public static final String ALERT = "alert";
+    }
+
+    /**
+     * Why its records are not being read now, so that a live stream stays silent however the guard decides, or empty
+     * while they are read.
+     */
+    default Optional<ReadinessReason> outageReason() {
+        return Optional.empty();
     }
 
     /** The latest decisions, newest first, of one investor and/or one security, or of all (nulls). */

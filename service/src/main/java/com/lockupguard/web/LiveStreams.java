@@ -1,5 +1,6 @@
 package com.lockupguard.web;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.javalin.http.sse.SseClient;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -129,7 +130,7 @@ final class LiveStreams {
             onEnd.run();
             return Optional.empty();
         }
-        Stream stream = new Stream(client, subject, render, onEnd);
+        Stream stream = new Stream(client, subject, render, onEnd, feed);
         try {
             stream.subscription = feed.subscribe(stream::offer);
             client.onClose(stream::end);
@@ -223,6 +224,7 @@ final class LiveStreams {
         private final String subject;
         private final Function<DecisionHistory.Event, String> render;
         private final Runnable onEnd;
+        private final DecisionHistory feed;
         private final BlockingQueue<DecisionHistory.Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
         private final AtomicBoolean ended = new AtomicBoolean();
         private volatile AutoCloseable subscription;
@@ -232,11 +234,23 @@ final class LiveStreams {
         /** Whether the server is done with the request (guarded by {@link #request}): nothing may touch it then. */
         private boolean serverDone;
 
-        Stream(SseClient client, String subject, Function<DecisionHistory.Event, String> render, Runnable onEnd) {
+        Stream(SseClient client, String subject, Function<DecisionHistory.Event, String> render, Runnable onEnd,
+                DecisionHistory feed) {
             this.client = client;
             this.subject = subject;
             this.render = render;
             this.onEnd = onEnd;
+            this.feed = feed;
+        }
+
+        /**
+         * A heartbeat's data: {@code {}} while the feed reads, and while it does not, {@code {"feed":"down"}} with
+         * why in words anyone who reaches /health/ready may read: the stream is open, but nothing comes on it, and
+         * its page must not show it live.
+         */
+        private String heartbeat() {
+            return feed.outageReason().map(why -> "{\"feed\":\"down\",\"reason\":\""
+                    + new String(JsonStringEncoder.getInstance().quoteAsString(why.summary())) + "\"}").orElse("{}");
         }
 
         /** Called by the feed's thread: queues, never waits. */
@@ -251,7 +265,8 @@ final class LiveStreams {
         @Override
         public void run() {
             try {
-                long lastWrite = System.nanoTime();
+                // a stream opened while the feed is down says so at once, not a heartbeat later
+                long lastWrite = System.nanoTime() - (feed.outageReason().isPresent() ? heartbeatNanos : 0);
                 while (!ended.get() && !client.terminated()) {
                     DecisionHistory.Event event = queue.poll(pollMillis, TimeUnit.MILLISECONDS);
                     if (event != null && !ended.get()) {
@@ -263,7 +278,8 @@ final class LiveStreams {
                     } else if (System.nanoTime() - lastWrite >= heartbeatNanos) {
                         // a reader that went away fails it, and the stream ends; a page that hears nothing for
                         // a few of these takes its stream for dead and opens another
-                        if (!whileServed(() -> client.sendEvent(HEARTBEAT_EVENT, "{}"))) {
+                        String data = heartbeat();
+                        if (!whileServed(() -> client.sendEvent(HEARTBEAT_EVENT, data))) {
                             break;
                         }
                         lastWrite = System.nanoTime();

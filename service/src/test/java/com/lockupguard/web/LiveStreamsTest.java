@@ -248,6 +248,33 @@ class LiveStreamsTest {
     }
 
     @Test
+    void shouldSayInEachHeartbeatThatTheFeedReadsNothingWhileItDoesNot() throws Exception {
+        // given a guard whose decision feed reads nothing now, its streams sent a heartbeat after 2 s without a write
+        restartWithHeartbeat(Duration.ofSeconds(2));
+        feed.outage = new ReadinessReason("the decision feed failed (TimeoutException); it restarts in 1 s",
+                "the decision feed failed (TimeoutException: broker-1:9092 did not answer); it restarts in 1 s");
+
+        // when a reader connects
+        BufferedReader lines = streamLines(openStream(0));
+        long opened = System.nanoTime();
+        String line;
+        do {
+            line = lines.readLine();
+        } while (line != null && !line.equals("event: heartbeat"));
+
+        // then it is told at once, not a heartbeat later, in words anyone may read (seen: "{}", the page green)
+        assertThat(Duration.ofNanos(System.nanoTime() - opened)).isLessThan(Duration.ofSeconds(2));
+        assertThat(lines.readLine()).isEqualTo("data: {\"feed\":\"down\",\"reason\":\"the decision feed failed "
+                + "(TimeoutException); it restarts in 1 s\"}");
+        // and once the feed reads again, the next heartbeat says nothing more
+        feed.outage = null;
+        do {
+            line = lines.readLine();
+        } while (line != null && !line.equals("event: heartbeat"));
+        assertThat(lines.readLine()).isEqualTo("data: {}");
+    }
+
+    @Test
     void shouldSendNoHeartbeatWhileEventsKeepTheStreamBusy() throws Exception {
         // given a guard whose streams are sent a heartbeat after 2 s without a write, and a connected reader
         restartWithHeartbeat(Duration.ofSeconds(2));

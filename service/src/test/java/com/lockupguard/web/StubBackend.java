@@ -7,6 +7,7 @@ import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.ReportResult;
 import com.lockupguard.rules.HoldingKey;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -87,6 +88,13 @@ final class StubBackend {
     /** No decisions, alerts or history; a live feed that sends what the test publishes, on the test's thread. */
     static class Feed extends NoHistory {
         final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
+        /** Why the feed reads nothing now; null while it reads. */
+        volatile ReadinessReason outage;
+
+        @Override
+        public Optional<ReadinessReason> outageReason() {
+            return Optional.ofNullable(outage);
+        }
 
         @Override
         public AutoCloseable subscribe(Consumer<Event> subscriber) {
