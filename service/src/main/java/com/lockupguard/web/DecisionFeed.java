@@ -8,6 +8,8 @@ import com.lockupguard.topology.FailureCauses;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.RegistryOutage;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -231,7 +233,9 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                 }
                 restarts.incrementAndGet();
                 Duration delay = backoff.next();
-                String restart = "); it restarts in " + delay.toMillis() + " ms";
+                // when, not "in 200 ms": the restart may then wait a minute for the brokers, the reason still shown
+                String restart = ") at " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "; it restarts "
+                        + delay.toMillis() + " ms after a failure";
                 outage = new ReadinessReason("the decision feed failed (" + kind(e) + restart,
                         "the decision feed failed (" + e + rootCause(e) + restart);
                 LOG.error("the decision feed failed: it restarts its consumer in {} ms, where it stopped reading",
