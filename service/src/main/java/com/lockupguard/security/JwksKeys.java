@@ -412,6 +412,11 @@ public final class JwksKeys {
         private final HttpsJwksVerificationKeyResolver resolver;
         private final Throttled fetch;
         private final Semaphore waiting = new Semaphore(MOST_WAITING_FOR_A_FETCH);
+        /** A resolver of the keys jose4j holds, made again when it holds others. */
+        private volatile KeysInHand inHand;
+
+        private record KeysInHand(List<JsonWebKey> keys, JwksVerificationKeyResolver resolver) {
+        }
 
         private Remote(URI url, HttpsJwks jwks, Throttled fetch) {
             this.url = shown(url);
@@ -437,7 +442,7 @@ public final class JwksKeys {
         public Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nestingContext)
                 throws UnresolvableKeyException {
             if (fetch.served(jws.getKeyIdHeaderValue())) {
-                return resolver.resolveKey(jws, nestingContext); // the keys in hand
+                return fromKeysInHand(jws, nestingContext);
             }
             if (!waiting.tryAcquire()) {
                 throw new UnresolvableKeyException("the issuer's keys are not in hand, and " + MOST_WAITING_FOR_A_FETCH
@@ -448,6 +453,31 @@ public final class JwksKeys {
             } finally {
                 waiting.release();
             }
+        }
+
+        /**
+         * The key of the keys in hand that verifies {@code jws}, never a fetch: jose4j's own resolver asks the issuer
+         * again for a token none of its keys verifies, and waits for a fetch under way, outside the places of
+         * {@link #MOST_WAITING_FOR_A_FETCH}; a forgery naming no key (tried against each key) or one naming a served
+         * key with another algorithm would hold a thread of the web server each. Refused at once instead. (Keys whose
+         * cache ran out are fetched as jose4j does, with its reprieve for the requests meanwhile.)
+         */
+        private Key fromKeysInHand(JsonWebSignature jws, List<JsonWebStructure> nestingContext)
+                throws UnresolvableKeyException {
+            List<JsonWebKey> keys;
+            try {
+                keys = jwks.getJsonWebKeys();
+            } catch (IOException | JoseException e) {
+                throw new UnresolvableKeyException("the issuer's keys cannot be read now: " + e.getMessage(), e);
+            }
+            KeysInHand held = inHand;
+            if (held == null || held.keys() != keys) {
+                JwksVerificationKeyResolver resolver = new JwksVerificationKeyResolver(keys);
+                resolver.setDisambiguateWithVerifySignature(true);
+                held = new KeysInHand(keys, resolver);
+                inHand = held;
+            }
+            return held.resolver().resolveKey(jws, nestingContext);
         }
     }
 

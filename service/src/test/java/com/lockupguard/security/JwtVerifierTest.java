@@ -28,6 +28,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -523,6 +524,66 @@ class JwtVerifierTest {
             } finally {
                 threads.shutdownNow();
             }
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldRefuseAtOnceForgeriesNamingNoKeyWhileAFetchIsUnderWay() throws Exception {
+        // given an issuer of two keys (a rotation under way), whose every answer after the first hangs until released
+        TestIssuer second = TestIssuer.rsa("key-2");
+        AtomicInteger fetches = new AtomicInteger();
+        CountDownLatch released = new CountDownLatch(1);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/jwks", exchange -> {
+            if (fetches.incrementAndGet() > 1) {
+                try {
+                    released.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            byte[] body = TestIssuer.jwks(issuer, second).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (java.io.OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        int requests = JwksKeys.MOST_WAITING_FOR_A_FETCH * 5;
+        ExecutorService threads = Executors.newFixedThreadPool(requests);
+        try {
+            // (asked at most every second rather than every 30 s, which jose4j times by the system clock)
+            JwtVerifier verifier = new JwtVerifier(JwksKeys.url(URI.create("http://127.0.0.1:"
+                    + server.getAddress().getPort() + "/jwks"), Duration.ofMinutes(5), null, System::nanoTime,
+                    Duration.ofSeconds(1)), settings(List.of("scope")));
+            assertThat(verifier.verify(issuer.token().sign()).subject()).isEqualTo("alice");
+            Thread.sleep(1_500);
+            // and a fetch under way: a made-up key id has one asked for
+            Future<AuthFailure> fetching = threads.submit(() -> refusal(verifier,
+                    issuer.token().keyId("made-up").sign()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> fetches.get() == 2);
+
+            // when many requests bring a forgery that names no key (anyone can sign one with a key of their own)
+            String forged = TestIssuer.rsa(null).token().sign();
+            List<Future<AuthFailure>> answers = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                answers.add(threads.submit(() -> refusal(verifier, forged)));
+            }
+
+            // then each is refused with the keys in hand, none waiting for the fetch (seen: all 40 waited for it, and
+            // each asked for another)
+            for (Future<AuthFailure> answer : answers) {
+                assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo(AuthFailure.INVALID);
+            }
+            assertThat(fetches.get()).isEqualTo(2);
+            released.countDown();
+            assertThat(fetching.get(20, TimeUnit.SECONDS)).isNotNull();
+        } finally {
+            released.countDown();
+            threads.shutdownNow();
+            server.stop(0);
         }
     }
 
