@@ -280,10 +280,16 @@ public final class JwksKeys {
         /** Since a fetch failed, until one reads a JWKS again; and when that was last logged. */
         private boolean failing;
         private long failureLoggedAt;
+        /** Whether a JWKS was ever read: the first read after failures is not read "again". */
+        private boolean everRead;
 
-        /** The ids of the keys a JWKS read served, and whether it served any key, one without an id too. */
-        private record ServedKeys(Set<String> ids, boolean any) {
-            static final ServedKeys NONE = new ServedKeys(Set.of(), false);
+        /** The ids of the keys a JWKS read served, and how many keys it served, those without an id too. */
+        private record ServedKeys(Set<String> ids, int keys) {
+            static final ServedKeys NONE = new ServedKeys(Set.of(), 0);
+
+            boolean any() {
+                return keys > 0;
+            }
         }
 
         Throttled(SimpleGet http, String shown, LongSupplier nanoClock) {
@@ -320,8 +326,9 @@ public final class JwksKeys {
                 failed(now, "its answer is not a JSON Web Key Set");
             } else {
                 if (failing) {
-                    LOG.info("JWKS {} read again: {} key id(s)", shown, read.ids().size());
+                    LOG.info("JWKS {} read{}: {} key(s)", shown, everRead ? " again" : "", read.keys());
                 }
+                everRead = true;
                 failing = false;
                 served = read;
             }
@@ -361,7 +368,7 @@ public final class JwksKeys {
                         ids.add(key.getKeyId());
                     }
                 }
-                return new ServedKeys(Set.copyOf(ids), !keys.isEmpty());
+                return new ServedKeys(Set.copyOf(ids), keys.size());
             } catch (JoseException notAJwks) {
                 return null;
             }

@@ -269,8 +269,36 @@ class JwksKeysTest {
             assertThat(logged.messagesAt(Level.WARN)).hasSize(2).allSatisfy(message -> assertThat(message)
                     .startsWith("JWKS https://idp.test/jwks cannot be read (the JWKS endpoint https://idp.test/jwks "
                             + "answered 503): bearer JWTs are refused until it can"));
-            assertThat(logged.messagesAt(Level.INFO)).containsExactly("JWKS https://idp.test/jwks read again: 1 key "
-                    + "id(s)");
+            assertThat(logged.messagesAt(Level.INFO)).containsExactly("JWKS https://idp.test/jwks read: 1 key(s)");
+        }
+    }
+
+    @Test
+    void shouldCountTheKeysReadAgainAfterAFailureThoseWithoutAnIdToo() throws Exception {
+        // given an issuer whose two keys have no id, read once, then failing, then answering again
+        AtomicLong clock = new AtomicLong();
+        AtomicInteger status = new AtomicInteger(200);
+        String jwks = TestIssuer.jwks(TestIssuer.rsa(null), TestIssuer.rsa(null));
+        JwksKeys.Throttled fetch = new JwksKeys.Throttled(location -> {
+            if (status.get() != 200) {
+                throw new IOException("answered " + status.get());
+            }
+            return answer(jwks);
+        }, "https://idp.test/jwks", clock::get);
+        fetch.get("https://idp.test/jwks");
+        status.set(503);
+        clock.addAndGet(JwksKeys.UNKNOWN_KEY_REFETCH_INTERVAL.toNanos());
+        catchThrowable(() -> fetch.get("https://idp.test/jwks"));
+        status.set(200);
+        clock.addAndGet(JwksKeys.UNKNOWN_KEY_REFETCH_INTERVAL.toNanos());
+
+        // when it is read again
+        try (CapturedLogs logged = CapturedLogs.of(JwksKeys.class).at(Level.INFO)) {
+            fetch.get("https://idp.test/jwks");
+
+            // then the keys are counted, not their ids (seen: "0 key id(s)")
+            assertThat(logged.messagesAt(Level.INFO)).containsExactly("JWKS https://idp.test/jwks read again: 2 "
+                    + "key(s)");
         }
     }
 
