@@ -737,20 +737,20 @@ public final class GuardConfig extends AbstractConfig {
         }
     }
 
-    /** Settings for Kafka Streams: every setting given, with the guard's typed values and defaults. */
     /**
      * The {@code segment.bytes} Kafka Streams gives the changelogs it creates: topic.segment.bytes, or the guard's;
      * {@link Long#MAX_VALUE} for a value that is no number, which the cluster refuses (ChangelogSettings).
      */
     public long changelogSegmentBytes() {
+        Object given = originals.get(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_BYTES_CONFIG));
         try {
-            return Long.parseLong(String.valueOf(streamsProperties().get(
-                    StreamsConfig.topicPrefix(TopicConfig.SEGMENT_BYTES_CONFIG))).trim());
+            return given == null ? CHANGELOG_SEGMENT_BYTES : Long.parseLong(String.valueOf(given).trim());
         } catch (NumberFormatException e) {
             return Long.MAX_VALUE;
         }
     }
 
+    /** Settings for Kafka Streams: every setting given, with the guard's typed values and defaults. */
     public Properties streamsProperties() {
         Properties properties = new Properties();
         originals.forEach((key, value) -> {
