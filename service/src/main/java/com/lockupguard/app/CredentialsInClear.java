@@ -3,6 +3,7 @@ package com.lockupguard.app;
 import com.lockupguard.registry.RegistryClientConfig;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Settings under which a secret of the guard's goes to another machine in clear, or a broker is not checked to be the
@@ -19,6 +21,10 @@ import org.apache.kafka.common.config.SslConfigs;
  */
 public final class CredentialsInClear {
 
+    /** The guard's Kafka clients, by the prefix that gives one of them a setting of its own ("": every client). */
+    private static final List<String> CLIENT_PREFIXES = List.of("", StreamsConfig.PRODUCER_PREFIX,
+            StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
+            StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
     /** SASL mechanisms that send the secret itself, not a proof of it. */
     private static final Set<String> SECRET_SENDING_MECHANISMS = Set.of("PLAIN", "OAUTHBEARER");
 
@@ -54,26 +60,48 @@ public final class CredentialsInClear {
     }
 
     private static void kafka(GuardConfig config, List<String> warnings) {
-        String protocol = setting(config, CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT");
         boolean remote = config.getList(GuardConfig.BOOTSTRAP_SERVERS_CONFIG).stream()
                 .anyMatch(server -> !isThisMachine(hostOf(server)));
-        String mechanism = setting(config, SaslConfigs.SASL_MECHANISM, SaslConfigs.DEFAULT_SASL_MECHANISM);
-        if (remote && "SASL_PLAINTEXT".equals(protocol) && SECRET_SENDING_MECHANISMS.contains(mechanism)) {
-            warnings.add("security.protocol=SASL_PLAINTEXT with sasl.mechanism=" + mechanism + " sends the "
-                    + (mechanism.equals("PLAIN") ? "password" : "token") + " to the brokers in clear, and "
-                    + "bootstrap.servers names another machine. Use SASL_SSL");
+        Set<String> said = new LinkedHashSet<>();
+        for (String client : CLIENT_PREFIXES) {
+            // each client of the guard as it takes its settings: its own prefix first, then the plain setting
+            String protocolName = given(config, client, CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
+            String protocol = value(config, protocolName, "PLAINTEXT");
+            String mechanismName = given(config, client, SaslConfigs.SASL_MECHANISM);
+            String mechanism = value(config, mechanismName, SaslConfigs.DEFAULT_SASL_MECHANISM);
+            if (remote && "SASL_PLAINTEXT".equals(protocol) && SECRET_SENDING_MECHANISMS.contains(mechanism)) {
+                said.add(protocolName + "=SASL_PLAINTEXT with " + mechanismName + "=" + mechanism + " sends the "
+                        + (mechanism.equals("PLAIN") ? "password" : "token") + " to the brokers in clear, and "
+                        + "bootstrap.servers names another machine. Use SASL_SSL");
+            }
+            String identificationName = given(config, client, SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG);
+            Object identification = identificationName == null ? null : config.originals().get(identificationName);
+            if (protocol.endsWith("SSL") && identification != null && String.valueOf(identification).isBlank()) {
+                said.add(identificationName + " is empty: the brokers' certificates are not checked against their "
+                        + "names, so whoever holds any certificate the trusted CAs signed can pose as a broker"
+                        + (protocol.startsWith("SASL") ? " and be sent the guard's login" : "")
+                        + ". Leave it out (https)");
+            }
         }
-        Object identification = config.originals().get(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG);
-        if (protocol.endsWith("SSL") && identification != null && String.valueOf(identification).isBlank()) {
-            warnings.add("ssl.endpoint.identification.algorithm is empty: the brokers' certificates are not checked "
-                    + "against their names, so whoever holds any certificate the trusted CAs signed can pose as a "
-                    + "broker" + (protocol.startsWith("SASL") ? " and be sent the guard's login" : "")
-                    + ". Leave it out (https)");
-        }
+        warnings.addAll(said);
     }
 
-    private static String setting(GuardConfig config, String name, String fallback) {
-        Object value = config.originals().get(name);
+    /**
+     * The name under which {@code client} (a prefix, or none) is given {@code setting}: its own, a consumer's for
+     * one of Kafka Streams' consumers, or the plain one; null where none is given.
+     */
+    private static String given(GuardConfig config, String client, String setting) {
+        List<String> names = new ArrayList<>();
+        names.add(client + setting);
+        if (client.endsWith(StreamsConfig.CONSUMER_PREFIX) && !client.equals(StreamsConfig.CONSUMER_PREFIX)) {
+            names.add(StreamsConfig.CONSUMER_PREFIX + setting);
+        }
+        names.add(setting);
+        return names.stream().filter(config.originals()::containsKey).findFirst().orElse(null);
+    }
+
+    private static String value(GuardConfig config, String name, String fallback) {
+        Object value = name == null ? null : config.originals().get(name);
         return value == null || String.valueOf(value).isBlank() ? fallback
                 : String.valueOf(value).trim().toUpperCase(Locale.ROOT);
     }

@@ -81,4 +81,20 @@ class CredentialsInClearTest {
                 .contains("and be sent the guard's login");
         assertThat(warnings("security.protocol", "SSL", "ssl.endpoint.identification.algorithm", "https")).isEmpty();
     }
+
+    @Test
+    void shouldWarnOfAClientGivenItsOwnSettingsAsThatClientTakesThem() {
+        // when Kafka Streams' main consumer alone logs in with PLAIN in clear, and the producer alone skips the check
+        // of the brokers' names (seen: no warning; the plain settings alone were read)
+        List<String> consumer = warnings("main.consumer.security.protocol", "SASL_PLAINTEXT",
+                "main.consumer.sasl.mechanism", "PLAIN");
+        List<String> producer = warnings("security.protocol", "SSL", "producer.ssl.endpoint.identification.algorithm",
+                "");
+
+        // then each is said, naming the setting as given
+        assertThat(consumer).singleElement().asString().startsWith("main.consumer.security.protocol=SASL_PLAINTEXT "
+                + "with main.consumer.sasl.mechanism=PLAIN sends the password");
+        assertThat(producer).singleElement().asString().startsWith("producer.ssl.endpoint.identification.algorithm "
+                + "is empty");
+    }
 }
