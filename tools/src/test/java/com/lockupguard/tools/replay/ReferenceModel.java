@@ -374,6 +374,8 @@ final class ReferenceModel {
                 .sum();
         long contractCapacity = w == -2 ? 0 : capacity(h, w);
         ObjectNode position = decision.putObject("position");
+        position.set("investorId", decision.get("investorId"));
+        position.set("securityId", decision.get("securityId"));
         position.put("asOf", Instant.ofEpochMilli(t).toString());
         position.put("phase", w == -2 ? "LOCKUP" : w == -1 ? "FIRST" : "PERIOD");
         if (w >= 0) {

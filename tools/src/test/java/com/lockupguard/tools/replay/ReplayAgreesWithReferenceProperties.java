@@ -16,8 +16,9 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * The replay, through the real topology and serdes, agrees order by order (decision, reasons in
- * order, maxAllowedNow, and the position after it: its window, registration, counters, capacities
- * and calendar dates) with an independent reading of RULES.md, on random and adversarial
+ * order, maxAllowedNow, and the position after it: its holding, window, registration, counters,
+ * capacities and calendar dates, and no other field but the agreement's version and terms hash)
+ * with an independent reading of RULES.md, on random and adversarial
  * timelines; and both reject the same agreement lines and skip the same unreadable lines.
  */
 class ReplayAgreesWithReferenceProperties {
@@ -25,6 +26,8 @@ class ReplayAgreesWithReferenceProperties {
     private static final Pattern REJECTED = Pattern.compile("^line (\\d+): agreement not applied", Pattern.MULTILINE);
     private static final List<String> COMPARED = List.of("orderId", "investorId", "securityId", "decision", "reasons",
             "maxAllowedNow");
+    /** Fields of a decision's position the reference model does not compute. */
+    private static final List<String> UNMODELLED_POSITION_FIELDS = List.of("agreementVersion", "termsHash");
     /** A report's result line: exactly these keys (RULES.md section 9). */
     private static final List<String> RESULT_KEYS = List.of("executionId", "orderId", "investorId", "securityId",
             "result", "covered", "released", "alert");
@@ -102,6 +105,12 @@ class ReplayAgreesWithReferenceProperties {
             }
             List<String> fields = new ArrayList<>();
             want.get("position").fieldNames().forEachRemaining(fields::add);
+            List<String> written = new ArrayList<>();
+            position.fieldNames().forEachRemaining(written::add);
+            // the agreement's version and terms hash are the guard's own bookkeeping: not modelled, but no other
+            // field the model does not write
+            assertThat(written).as("decision %d position fields\n%s\n%s", i + 1, got, context)
+                    .containsExactlyInAnyOrderElementsOf(concat(fields, UNMODELLED_POSITION_FIELDS));
             for (String field : fields) {
                 assertThat(String.valueOf(position.get(field))).as("decision %d position field %s\n%s\n%s", i + 1,
                         field, got, context).isEqualTo(String.valueOf(want.get("position").get(field)));
@@ -109,6 +118,12 @@ class ReplayAgreesWithReferenceProperties {
         }
         assertThat(rejectedLines(replay.errors())).as(context).isEqualTo(model.rejectedAgreementLines());
         assertThat(replay.result().unreadableLines()).as(context).isEqualTo(model.unreadableLines());
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> both = new ArrayList<>(first);
+        both.addAll(second);
+        return both;
     }
 
     private static List<Integer> rejectedLines(String errors) {
