@@ -130,8 +130,8 @@ class KafkaOrderGatewayTest {
                 .havingCause().isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(503);
                     assertThat(e.getMessage()).startsWith("order o-3 was not sent: the guard cannot read decisions "
-                            + "back now (the decision feed failed (the schema registry cannot be reached); it restarts "
-                            + "in ").doesNotContain("connection refused");
+                            + "back now (the decision feed failed (the schema registry cannot be reached) at ")
+                            .contains("; it restarts ").doesNotContain("connection refused");
                     // and the registry's own words for a caller who may read them
                     assertThat(e.detail()).startsWith("order o-3 was not sent").contains("connection refused");
                 });
