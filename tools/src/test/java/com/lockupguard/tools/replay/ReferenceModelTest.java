@@ -393,7 +393,11 @@ class ReferenceModelTest {
             ReferenceModel.Output output = new ReferenceModel(mode)
                     .run(new RandomTimelines(seed).timeline((int) (1 + seed % 150)));
             for (ObjectNode line : output.decisions()) {
-                digest.update((line + "\n").getBytes(StandardCharsets.UTF_8));
+                // the decision as the model wrote it then: the position it writes since is compared to the guard's
+                // by the properties
+                ObjectNode decision = line.deepCopy();
+                decision.remove("position");
+                digest.update((decision + "\n").getBytes(StandardCharsets.UTF_8));
             }
             digest.update((output.rejectedAgreementLines() + " " + output.unreadableLines() + "\n")
                     .getBytes(StandardCharsets.UTF_8));
