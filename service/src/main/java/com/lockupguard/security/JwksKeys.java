@@ -16,11 +16,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -84,6 +86,11 @@ public final class JwksKeys {
      * issuer took).
      */
     static final int MOST_WAITING_FOR_A_FETCH = 8;
+    /**
+     * How long a token of a key the last answer served waits for jose4j to store that answer, which it does a moment
+     * after the fetch has read it.
+     */
+    private static final Duration STORING_WAIT = Duration.ofMillis(100);
     /** The most of a JWKS read, in characters, as jose4j's own fetch (a set of a few keys is a few kilobytes). */
     private static final int MAX_JWKS_CHARS = 512 * 1024;
     /** How often a JWKS file is looked at for changes. */
@@ -449,7 +456,17 @@ public final class JwksKeys {
         public Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nestingContext)
                 throws UnresolvableKeyException {
             if (fetch.served(jws.getKeyIdHeaderValue())) {
-                return fromKeysInHand(jws, nestingContext);
+                // served by the last answer: in hand, or within moments, once jose4j has stored that answer (a key
+                // rotation's first tokens come as it does); only a key the issuer really served is waited for
+                long until = System.nanoTime() + STORING_WAIT.toNanos();
+                Optional<Key> inHand = fromKeysInHand(jws, nestingContext);
+                while (inHand.isEmpty() && System.nanoTime() < until) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                    inHand = fromKeysInHand(jws, nestingContext);
+                }
+                if (inHand.isPresent()) {
+                    return inHand.get();
+                }
             }
             if (!waiting.tryAcquire()) {
                 throw new UnresolvableKeyException("the issuer's keys are not in hand, and " + MOST_WAITING_FOR_A_FETCH
@@ -467,15 +484,22 @@ public final class JwksKeys {
          * again for a token none of its keys verifies, and waits for a fetch under way, outside the places of
          * {@link #MOST_WAITING_FOR_A_FETCH}; a forgery naming no key (tried against each key) or one naming a served
          * key with another algorithm would hold a thread of the web server each. Refused at once instead. (Keys whose
-         * cache ran out are fetched as jose4j does, with its reprieve for the requests meanwhile.)
+         * cache ran out are fetched as jose4j does, with its reprieve for the requests meanwhile.) Empty where the
+         * keys in hand do not hold the key named, or any, though the last answer served it: jose4j is storing that
+         * answer this moment.
          */
-        private Key fromKeysInHand(JsonWebSignature jws, List<JsonWebStructure> nestingContext)
+        private Optional<Key> fromKeysInHand(JsonWebSignature jws, List<JsonWebStructure> nestingContext)
                 throws UnresolvableKeyException {
             List<JsonWebKey> keys;
             try {
                 keys = jwks.getJsonWebKeys();
             } catch (IOException | JoseException e) {
                 throw new UnresolvableKeyException("the issuer's keys cannot be read now: " + e.getMessage(), e);
+            }
+            String keyId = jws.getKeyIdHeaderValue();
+            if (keys.isEmpty() || keyId != null && keys.stream().noneMatch(key -> keyId.equals(key.getKeyId()))) {
+                // the fetch has read an answer that serves it, and jose4j has not stored that answer yet
+                return Optional.empty();
             }
             KeysInHand held = inHand;
             if (held == null || held.keys() != keys) {
@@ -484,7 +508,7 @@ public final class JwksKeys {
                 held = new KeysInHand(keys, resolver);
                 inHand = held;
             }
-            return held.resolver().resolveKey(jws, nestingContext);
+            return Optional.of(held.resolver().resolveKey(jws, nestingContext));
         }
     }
 
