@@ -54,6 +54,9 @@ final class RequestBodies {
     /** Fair: a request that waited for a place is not passed by the next ones, a slow caller's among them. */
     private final Semaphore places = new Semaphore(IN_TRANSIT, true);
     private final Map<String, Integer> perCaller = new ConcurrentHashMap<>();
+    /** Places for requests looking for their bodies within {@link #PROMPT}, and how many of a caller's look. */
+    private final Semaphore waiting = new Semaphore(IN_TRANSIT);
+    private final Map<String, Integer> polling = new ConcurrentHashMap<>();
 
     RequestBodies(long maxBytes) {
         this(maxBytes, DEADLINE);
@@ -78,9 +81,9 @@ final class RequestBodies {
             throw tooLarge();
         }
         InputStream body = waitsToBeAsked ? null : opened.get(); // one asked has not sent its body yet
-        byte[] arrived = body == null ? null : arrivedPromptly(contentLength, body);
-        if (arrived != null) {
-            return arrived;
+        ByteArrayOutputStream arrived = new ByteArrayOutputStream();
+        if (body != null && arrivedPromptly(caller, contentLength, body, arrived)) {
+            return arrived.toByteArray();
         }
         if (perCaller.merge(caller, 1, Integer::sum) > PER_CALLER) {
             release(caller);
@@ -92,7 +95,7 @@ final class RequestBodies {
                 throw ApiException.notReady("the server is receiving " + IN_TRANSIT + " request bodies already");
             }
             try {
-                return readWithin(body == null ? opened.get() : body, waitAtMostMillis);
+                return readWithin(body == null ? opened.get() : body, arrived, waitAtMostMillis);
             } finally {
                 places.release();
             }
@@ -117,7 +120,9 @@ final class RequestBodies {
             return;
         }
         try {
-            if (perCaller.merge(caller, 1, Integer::sum) > PER_CALLER || !places.tryAcquire()) {
+            // not the untimed tryAcquire, which a fair semaphore lets pass the requests waiting for a place
+            if (perCaller.merge(caller, 1, Integer::sum) > PER_CALLER
+                    || !places.tryAcquire(0, TimeUnit.MILLISECONDS)) {
                 return;
             }
             try {
@@ -137,6 +142,8 @@ final class RequestBodies {
             }
         } catch (IOException e) {
             LOG.debug("a request body answered unread ended early", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             release(caller);
         }
@@ -148,36 +155,57 @@ final class RequestBodies {
     }
 
     /**
-     * The body, when all of it came with its headers or within {@link #PROMPT} of them (looked for without a blocking
-     * read, which a client that sends nothing more would hold), else null.
+     * Whether all of the body, {@code contentLength} bytes, came with its headers or within {@link #PROMPT} of them,
+     * into {@code arrived}, which holds what came otherwise. Read as far as it is there, in as many pieces as it
+     * comes, without a blocking read, which a client that sends nothing more would hold. Waited for by at most
+     * {@link #PER_CALLER} requests of a caller and {@link #IN_TRANSIT} in all: a flood of bodies that never come
+     * holds that many of the server's threads for that moment, no more; the others are looked at once.
      */
-    private static byte[] arrivedPromptly(long contentLength, InputStream body) {
-        long until = System.nanoTime() + PROMPT.toNanos();
-        byte[] arrived = arrivedWhole(contentLength, body);
-        while (arrived == null && contentLength >= 0 && System.nanoTime() < until) {
-            LockSupport.parkNanos(LOOK_AGAIN_NANOS);
-            arrived = arrivedWhole(contentLength, body);
+    private boolean arrivedPromptly(String caller, long contentLength, InputStream body,
+            ByteArrayOutputStream arrived) {
+        if (contentLength < 0) {
+            return false; // chunked: its end is not known before it is read
         }
-        return arrived;
+        boolean mayWait = polling.merge(caller, 1, Integer::sum) <= PER_CALLER && waiting.tryAcquire();
+        if (!mayWait) {
+            polling.computeIfPresent(caller, (who, count) -> count == 1 ? null : count - 1);
+        }
+        try {
+            long until = System.nanoTime() + PROMPT.toNanos();
+            while (true) {
+                int there = body.available();
+                if (there > 0) {
+                    arrived.write(body.readNBytes((int) Math.min(there, contentLength - arrived.size())));
+                }
+                if (arrived.size() >= contentLength) {
+                    return true;
+                }
+                if (!mayWait || System.nanoTime() >= until) {
+                    return false;
+                }
+                LockSupport.parkNanos(LOOK_AGAIN_NANOS);
+            }
+        } catch (IOException e) {
+            return false; // read as a body still coming, which says what went wrong
+        } finally {
+            if (mayWait) {
+                waiting.release();
+                polling.computeIfPresent(caller, (who, count) -> count == 1 ? null : count - 1);
+            }
+        }
     }
 
-    /** The body, when all of it came with the headers (its declared length is buffered already), else null. */
-    private static byte[] arrivedWhole(long contentLength, InputStream body) {
-        try {
-            return contentLength >= 0 && body.available() >= contentLength ? body.readNBytes((int) contentLength)
-                    : null;
-        } catch (IOException e) {
-            return null; // read as a body still coming, which says what went wrong
-        }
+    /** Requests looking for their bodies within {@link #PROMPT} now: at most {@link #IN_TRANSIT}. */
+    int lookingForTheirBodies() {
+        return IN_TRANSIT - waiting.availablePermits();
     }
 
     /**
      * The rest of the body, each wait for more of it ({@code waitAtMostMillis} sets the connection's idle timeout)
      * cut at the deadline.
      */
-    private byte[] readWithin(InputStream body, LongConsumer waitAtMostMillis) {
+    private byte[] readWithin(InputStream body, ByteArrayOutputStream read, LongConsumer waitAtMostMillis) {
         long until = System.nanoTime() + deadline.toNanos();
-        ByteArrayOutputStream read = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
         try {
             waitAtMostMillis.accept(Math.max(1, deadline.toMillis()));

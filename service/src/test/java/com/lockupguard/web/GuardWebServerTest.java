@@ -283,11 +283,14 @@ class GuardWebServerTest {
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> server.requestBodiesComing() == RequestBodies.PER_CALLER);
 
-            // when it sends one more, its body written 5 ms after its headers, as Python's and Java's clients do
+            // when it sends one more, its body written 5 ms after its headers, as Python's and Java's clients do, and
+            // one whose body comes in two pieces, the first with the headers
             String answered = rawWhatIf("127.0.0.1", Duration.ofMillis(5));
+            String inPieces = rawWhatIf("127.0.0.1", Duration.ofMillis(5), 10);
 
-            // then it is served (seen: 429, counted among the bodies still coming)
+            // then each is served (seen: 429, counted among the bodies still coming)
             assertThat(answered).startsWith("HTTP/1.1 200");
+            assertThat(inPieces).startsWith("HTTP/1.1 200");
         } finally {
             for (java.net.Socket socket : stalled) {
                 socket.close();
@@ -499,6 +502,14 @@ class GuardWebServerTest {
 
     /** The status line of a what-if sent from {@code address}, its body in the headers' write or {@code after} them. */
     private String rawWhatIf(String address, Duration after) throws Exception {
+        return rawWhatIf(address, after, 0);
+    }
+
+    /**
+     * The status line of a what-if sent from {@code address}, the first {@code withHeaders} bytes of its body in the
+     * headers' write and the rest {@code after} them (null: all of it with them).
+     */
+    private String rawWhatIf(String address, Duration after, int withHeaders) throws Exception {
         byte[] body = ORDER.getBytes(StandardCharsets.UTF_8);
         String headers = "POST /api/what-if HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
@@ -510,9 +521,10 @@ class GuardWebServerTest {
                 socket.getOutputStream().write((headers + ORDER).getBytes(StandardCharsets.UTF_8));
             } else {
                 socket.getOutputStream().write(headers.getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().write(body, 0, withHeaders);
                 socket.getOutputStream().flush();
                 Thread.sleep(after.toMillis());
-                socket.getOutputStream().write(body);
+                socket.getOutputStream().write(body, withHeaders, body.length - withHeaders);
             }
             return statusLine(socket);
         }

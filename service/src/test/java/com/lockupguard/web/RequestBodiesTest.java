@@ -1,6 +1,7 @@
 package com.lockupguard.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
@@ -299,6 +300,32 @@ class RequestBodiesTest {
             int n = (int) Math.min(wanted, left);
             read.addAndGet(n);
             return n;
+        }
+    }
+
+    @Test
+    void shouldLetOnlyAFewRequestsOfACallerWaitAMomentForBodiesThatDoNotCome() throws Exception {
+        // given a caller that sends many requests whose bodies never come
+        CountDownLatch never = new CountDownLatch(1);
+        List<Future<?>> requests = new ArrayList<>();
+        try {
+            for (int i = 0; i < RequestBodies.PER_CALLER * 4; i++) {
+                requests.add(senders.submit(() -> catchThrowable(() -> patient.read("flood", 900, false,
+                        () -> trickle(Duration.ofDays(1), never), NO_WAIT))));
+            }
+
+            // when they are looked at, each for a moment in case its body follows its headers
+            // then no more than a caller's share wait so, whatever the flood: the server's threads stay free
+            long until = System.nanoTime() + RequestBodies.PROMPT.multipliedBy(4).toNanos();
+            while (System.nanoTime() < until) {
+                assertThat(patient.lookingForTheirBodies()).isLessThanOrEqualTo(RequestBodies.PER_CALLER);
+                Thread.sleep(1);
+            }
+        } finally {
+            never.countDown();
+            for (Future<?> request : requests) {
+                request.get(20, TimeUnit.SECONDS);
+            }
         }
     }
 
