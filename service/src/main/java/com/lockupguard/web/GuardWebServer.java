@@ -646,11 +646,15 @@ public final class GuardWebServer implements AutoCloseable {
             throw ApiException.unsupportedMediaType("send the order as JSON, with 'Content-Type: application/json'"
                     + (type == null ? "" : " (not '" + type + "')"));
         }
-        String encoding = ctx.header("Content-Encoding");
-        if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
-            // read as it came, a gzip body was refused as "not UTF-8: byte 2 is 0x8b"
-            throw ApiException.unsupportedMediaType("send the order as it is: a body with 'Content-Encoding: "
-                    + QuotedText.of(encoding.trim()) + "' is not read");
+        // every Content-Encoding line, each a list: read as it came, a gzip body was refused as "not UTF-8: byte 2 is
+        // 0x8b"
+        for (String line : Collections.list(ctx.req().getHeaders("Content-Encoding"))) {
+            for (String encoding : line.split(",")) {
+                if (!encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+                    throw ApiException.unsupportedMediaType("send the order as it is: a body with "
+                            + "'Content-Encoding: " + QuotedText.of(encoding.trim()) + "' is not read");
+                }
+            }
         }
         return onConnection(ctx, waitAtMost -> OrderBody.text(bodies.read(callerOf(ctx),
                 ctx.req().getContentLengthLong(), waitsToBeAsked(ctx), () -> inputOf(ctx), waitAtMost)));

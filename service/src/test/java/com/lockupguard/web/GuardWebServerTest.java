@@ -862,6 +862,16 @@ class GuardWebServerTest {
         assertThat(response.statusCode()).isEqualTo(415);
         assertThat(json(response).get("error").asText()).contains("'Content-Encoding: gzip' is not read");
         assertThat(gateway.sent).isEmpty();
+        // and so is one whose gzip is named on a second header line or after identity in a list; identity alone, as
+        // often as it is named, is no encoding
+        String headers = "POST /api/what-if HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + ORDER.length() + "\r\nConnection: close\r\n";
+        assertThat(rawExchange(headers + "Content-Encoding: identity\r\nContent-Encoding: gzip\r\n\r\n" + ORDER))
+                .startsWith("HTTP/1.1 415");
+        assertThat(rawExchange(headers + "Content-Encoding: identity, gzip\r\n\r\n" + ORDER))
+                .startsWith("HTTP/1.1 415");
+        assertThat(rawExchange(headers + "Content-Encoding: identity, identity\r\n\r\n" + ORDER))
+                .startsWith("HTTP/1.1 200");
     }
 
     @Test
