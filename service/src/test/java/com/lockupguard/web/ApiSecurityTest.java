@@ -417,9 +417,11 @@ class ApiSecurityTest {
         // given a gateway that refuses an order while the decision feed is down, and one whose send Kafka failed,
         // each in words that name a host
         ApiException feedDown = ApiException.notReady("order o1 was not sent: the guard cannot read decisions back now "
-                + "(the decision feed failed (the schema registry cannot be reached); it restarts in 400 ms)")
+                + "(the decision feed failed (the schema registry cannot be reached) at 2026-12-07T10:00:00Z; it "
+                + "restarts 400 ms after a failure)")
                 .withDetail("order o1 was not sent: the guard cannot read decisions back now (the decision feed failed "
-                        + "(registry-2.internal:8081: connection refused); it restarts in 400 ms)");
+                        + "(registry-2.internal:8081: connection refused) at 2026-12-07T10:00:00Z; it restarts 400 ms "
+                        + "after a failure)");
         Exception sendFailed = new org.apache.kafka.common.errors.TimeoutException(
                 "Expiring 1 record(s) for orders-3: broker-7.internal:9092 did not answer");
         String traderWhoReads = issuer.token().sign();

@@ -18,7 +18,8 @@ class FeedAwareHealthTest {
         assertThat(health.reason()).isNull();
 
         // when the feed goes down
-        outage.set(ReadinessReason.same("the decision feed failed (broker gone); it restarts in 200 ms"));
+        outage.set(ReadinessReason.same("the decision feed failed (broker gone) at 2026-12-07T10:00:00Z; it restarts "
+                + "200 ms after a failure"));
 
         // then not ready, and why; still live: the feed restarts itself
         assertThat(health.ready()).isFalse();

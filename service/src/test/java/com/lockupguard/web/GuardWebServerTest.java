@@ -1168,8 +1168,10 @@ class GuardWebServerTest {
 
     /** The decision feed down, in words that name a broker's host, and its kind. */
     private static final ReadinessReason FEED_DOWN = new ReadinessReason(
-            "the decision feed failed (DisconnectException); it restarts in 400 ms",
-            "the decision feed failed (DisconnectException: kafka-3.internal:9093 gone); it restarts in 400 ms");
+            "the decision feed failed (DisconnectException) at 2026-12-07T10:00:00Z; it restarts 400 ms after a "
+                    + "failure",
+            "the decision feed failed (DisconnectException: kafka-3.internal:9093 gone) at 2026-12-07T10:00:00Z; it "
+                    + "restarts 400 ms after a failure");
 
     @Test
     void shouldSayWhyItIsNotReady() throws Exception {
@@ -1200,7 +1202,8 @@ class GuardWebServerTest {
 
             // then each gets the status and the kind of trouble, and nothing of the cluster: the log has the rest
             assertThat(answer).as(host).matches("(?s)HTTP/1\\.[01] 503 .*").doesNotContain("kafka-3.internal")
-                    .contains("\"reason\":\"the decision feed failed (DisconnectException); it restarts in 400 ms\"");
+                    .contains("\"reason\":\"the decision feed failed (DisconnectException) at 2026-12-07T10:00:00Z; it "
+                            + "restarts 400 ms after a failure\"");
         }
     }
 

@@ -251,8 +251,9 @@ class LiveStreamsTest {
     void shouldSayInEachHeartbeatThatTheFeedReadsNothingWhileItDoesNot() throws Exception {
         // given a guard whose decision feed reads nothing now, its streams sent a heartbeat after 2 s without a write
         restartWithHeartbeat(Duration.ofSeconds(2));
-        feed.outage = new ReadinessReason("the decision feed failed (TimeoutException); it restarts in 1 s",
-                "the decision feed failed (TimeoutException: broker-1:9092 did not answer); it restarts in 1 s");
+        feed.outage = new ReadinessReason("the decision feed failed (TimeoutException) at 2026-12-07T10:00:00Z; it "
+                + "restarts 1000 ms after a failure", "the decision feed failed (TimeoutException: broker-1:9092 did "
+                + "not answer) at 2026-12-07T10:00:00Z; it restarts 1000 ms after a failure");
 
         // when a reader connects
         BufferedReader lines = streamLines(openStream(0));
@@ -265,7 +266,7 @@ class LiveStreamsTest {
         // then it is told at once, not a heartbeat later, in words anyone may read (seen: "{}", the page green)
         assertThat(Duration.ofNanos(System.nanoTime() - opened)).isLessThan(Duration.ofSeconds(2));
         assertThat(lines.readLine()).isEqualTo("data: {\"feed\":\"down\",\"reason\":\"the decision feed failed "
-                + "(TimeoutException); it restarts in 1 s\"}");
+                + "(TimeoutException) at 2026-12-07T10:00:00Z; it restarts 1000 ms after a failure\"}");
         // and once the feed reads again, the next heartbeat says nothing more
         feed.outage = null;
         do {
