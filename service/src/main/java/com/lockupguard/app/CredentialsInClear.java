@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.SaslConfigs;
@@ -21,10 +22,9 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class CredentialsInClear {
 
-    /** The guard's Kafka clients, by the prefix that gives one of them a setting of its own ("": every client). */
-    private static final List<String> CLIENT_PREFIXES = List.of("", StreamsConfig.PRODUCER_PREFIX,
-            StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
-            StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
+    /** The guard's Kafka clients: every one ("") and each by the prefix that gives it a setting of its own. */
+    private static final List<String> CLIENTS = Stream.concat(Stream.of(""),
+            ClientSettings.CLIENT_PREFIXES.stream()).toList();
     /** SASL mechanisms that send the secret itself, not a proof of it. */
     private static final Set<String> SECRET_SENDING_MECHANISMS = Set.of("PLAIN", "OAUTHBEARER");
 
@@ -63,7 +63,7 @@ public final class CredentialsInClear {
         boolean remote = config.getList(GuardConfig.BOOTSTRAP_SERVERS_CONFIG).stream()
                 .anyMatch(server -> !isThisMachine(hostOf(server)));
         Set<String> said = new LinkedHashSet<>();
-        for (String client : CLIENT_PREFIXES) {
+        for (String client : CLIENTS) {
             // each client of the guard as it takes its settings: its own prefix first, then the plain setting
             String protocolName = given(config, client, CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
             String protocol = value(config, protocolName, "PLAINTEXT");
