@@ -168,7 +168,7 @@ final class RequestBodies {
         }
         boolean mayWait = polling.merge(caller, 1, Integer::sum) <= PER_CALLER && waiting.tryAcquire();
         if (!mayWait) {
-            polling.computeIfPresent(caller, (who, count) -> count == 1 ? null : count - 1);
+            countDown(polling, caller);
         }
         try {
             long until = System.nanoTime() + PROMPT.toNanos();
@@ -190,7 +190,7 @@ final class RequestBodies {
         } finally {
             if (mayWait) {
                 waiting.release();
-                polling.computeIfPresent(caller, (who, count) -> count == 1 ? null : count - 1);
+                countDown(polling, caller);
             }
         }
     }
@@ -244,6 +244,11 @@ final class RequestBodies {
     }
 
     private void release(String caller) {
-        perCaller.computeIfPresent(caller, (who, coming) -> coming == 1 ? null : coming - 1);
+        countDown(perCaller, caller);
+    }
+
+    /** One fewer of {@code caller}'s in {@code counts}, which keeps no caller at none. */
+    private static void countDown(Map<String, Integer> counts, String caller) {
+        counts.computeIfPresent(caller, (who, count) -> count == 1 ? null : count - 1);
     }
 }
