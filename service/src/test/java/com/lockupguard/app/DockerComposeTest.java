@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -112,6 +114,26 @@ class DockerComposeTest {
         // each), then Kafka Streams within the timeout
         assertThat(Long.parseLong(grace.substring(0, grace.length() - 1)) * 1000)
                 .isGreaterThan(ordersUnderWayMs + 10_000 + shutdownTimeoutMs);
+    }
+
+    @Test
+    void shouldLeaveTheContainerRoomBesideTheHeapForTheJvmRocksDbAndATenthToSpare() throws Exception {
+        // given the image's heap share and the guard container's memory limit
+        Matcher share = Pattern.compile("-XX:MaxRAMPercentage=(\\d+)")
+                .matcher(Files.readString(Path.of("Dockerfile")));
+        assertThat(share.find()).isTrue();
+        String limit = services.get("lockup-guard").path("mem_limit").asText();
+        assertThat(limit).matches("\\d+g");
+        long limitBytes = Long.parseLong(limit.substring(0, limit.length() - 1)) << 30;
+        GuardConfig config = new GuardConfig(ConfigSources.fromEnvironment(environment("lockup-guard")));
+
+        // when the heap is full and RocksDB holds its bound
+        long heapBytes = limitBytes * Integer.parseInt(share.group(1)) / 100;
+        long jvmOwnBytes = 170_000_000L;
+        long inUse = heapBytes + jvmOwnBytes + config.getLong(GuardConfig.ROCKSDB_MEMORY_BYTES_CONFIG);
+
+        // then README's sizing holds (Memory: heap + ~170 MB + rocksdb.memory.bytes + a tenth), short of an OOM kill
+        assertThat(inUse + inUse / 10).isLessThanOrEqualTo(limitBytes);
     }
 
     @Test
