@@ -137,6 +137,7 @@ public final class GuardWebServer implements AutoCloseable {
     /** The place among the live feed's caps a stream's request took ({@link LiveStreams.Place}). */
     private static final String LIVE_STREAM_PLACE = "lockup-guard.live-stream-place";
     private static final String EVENT_STREAM = "text/event-stream";
+    private static final String SERVED_BY_HEADER = "X-Lockup-Guard-Served-By";
     /** A request attribute: the request's body was opened, which asks a client that waits to be asked to send it. */
     private static final String BODY_OPENED = "lockup-guard.body-opened";
     /** A request attribute: its route reads its body ({@link #takingABody}). */
@@ -902,12 +903,18 @@ public final class GuardWebServer implements AutoCloseable {
         return contracts.position((Position) value);
     }
 
-    private void answer(Context ctx, HoldingsQuery.Answer answer) {
+    private static void answer(Context ctx, HoldingsQuery.Answer answer) {
+        ctx.header(SERVED_BY_HEADER, answer.servedBy()).json(answer.body());
+    }
+
+    /** The list as the instances' lists are joined, never as one tree: it can be tens of MB (JsonArrayBytes). */
+    private static void answer(Context ctx, HoldingsQuery.ListAnswer answer) {
         if (answer.partitions() != null) {
             ctx.header(RemoteGuards.PARTITIONS_HEADER, answer.partitions().stream().sorted().map(String::valueOf)
                     .collect(Collectors.joining(",")));
         }
-        ctx.header("X-Lockup-Guard-Served-By", answer.servedBy()).json(answer.body());
+        ctx.header(SERVED_BY_HEADER, answer.servedBy()).contentType(ContentType.APPLICATION_JSON)
+                .result(answer.body());
     }
 
     private static boolean local(Context ctx) {

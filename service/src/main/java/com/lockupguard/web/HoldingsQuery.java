@@ -3,6 +3,8 @@ package com.lockupguard.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.rules.HoldingKey;
+import java.io.InputStream;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -12,14 +14,28 @@ import java.util.Set;
  */
 public interface HoldingsQuery {
 
-    /**
-     * A JSON answer and the instance (host:port) that computed it; for an instance's own holdings
-     * ({@code GET /api/holdings?local=true}), the partitions of the inputs whose holdings it lists, else null.
-     */
-    record Answer(JsonNode body, String servedBy, Set<Integer> partitions) {
+    /** A JSON answer and the instance (host:port) that computed it. */
+    record Answer(JsonNode body, String servedBy) {
+    }
 
-        public Answer(JsonNode body, String servedBy) {
-            this(body, servedBy, null);
+    /**
+     * Every holding's position: the lists of this instance and of each other one asked, sent joined as one JSON array
+     * ({@link JsonArrayBytes}); for an instance's own holdings ({@code GET /api/holdings?local=true}), the partitions
+     * of the inputs whose holdings it lists, else null.
+     */
+    record ListAnswer(List<JsonArrayBytes> lists, String servedBy, Set<Integer> partitions) {
+
+        public ListAnswer {
+            lists = List.copyOf(lists);
+        }
+
+        public boolean isEmpty() {
+            return lists.stream().allMatch(JsonArrayBytes::isEmpty);
+        }
+
+        /** The lists' positions as one JSON array. */
+        public InputStream body() {
+            return JsonArrayBytes.joined(lists);
         }
     }
 
@@ -27,7 +43,7 @@ public interface HoldingsQuery {
      * Every holding's position now; {@code localOnly}: only those this instance owns. {@code authorization} is
      * the caller's credential, which a request to another instance may carry on ({@link PeerAccess}).
      */
-    Answer all(boolean localOnly, String authorization);
+    ListAnswer all(boolean localOnly, String authorization);
 
     /** One holding's position now. */
     Answer one(HoldingKey holding, boolean localOnly, String authorization);

@@ -1,5 +1,6 @@
 package com.lockupguard.web;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -25,6 +26,9 @@ import com.lockupguard.state.StateCodec;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.RegistryOutage;
 import com.lockupguard.topology.StoreNames;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,27 +89,36 @@ final class LocalHoldings {
      * or damaged bytes) is left out, and logged when the set of such holdings changes, rather than failing the list of
      * every other: its records are dead-lettered as they come, and its own position is a 500.
      */
-    ArrayNode all() {
-        ArrayNode positions = json.createArrayNode();
+    JsonArrayBytes all() {
+        ByteArrayOutputStream positions = new ByteArrayOutputStream();
         StateCodec codec = topics.stateCodec();
         Map<String, String> unreadable = new TreeMap<>();
-        read(() -> {
-            try (KeyValueIterator<String, byte[]> all = holdings().all()) {
-                all.forEachRemaining(entry -> {
-                    try {
-                        positions.add(positionNow(codec.holding(entry.value).state()));
-                    } catch (CorruptStoreValueException e) {
-                        if (RegistryOutage.causes(e) || RegistryOutage.refusal(e).isPresent()) {
-                            throw e; // not the value: the registry that reads an older guard's values
+        try (JsonGenerator list = json.createGenerator(positions)) {
+            list.writeStartArray();
+            read(() -> {
+                try (KeyValueIterator<String, byte[]> all = holdings().all()) {
+                    all.forEachRemaining(entry -> {
+                        try {
+                            // one position at a time: the list is never a tree (JsonArrayBytes)
+                            list.writeTree(positionNow(codec.holding(entry.value).state()));
+                        } catch (CorruptStoreValueException e) {
+                            if (RegistryOutage.causes(e) || RegistryOutage.refusal(e).isPresent()) {
+                                throw e; // not the value: the registry that reads an older guard's values
+                            }
+                            unreadable.put(entry.key, e.getMessage());
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e); // not from memory
                         }
-                        unreadable.put(entry.key, e.getMessage());
-                    }
-                });
-            }
-            return null;
-        });
+                    });
+                }
+                return null;
+            });
+            list.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         reportUnreadable(unreadable);
-        return positions;
+        return JsonArrayBytes.written(positions.toByteArray());
     }
 
     private void reportUnreadable(Map<String, String> unreadable) {

@@ -1,15 +1,20 @@
 package com.lockupguard.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +32,11 @@ import org.apache.kafka.streams.state.HostInfo;
 final class RemoteGuards {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * For another instance's list of positions, which it reads whole from its stores: tens of thousands of holdings
+     * take seconds on a busy instance, and the dashboard waits 10 s for the list.
+     */
+    private static final Duration LIST_TIMEOUT = Duration.ofSeconds(8);
     private static final String OWNS_THE_HOLDING = "that owns this holding";
     private static final String OWNS_SOME_HOLDINGS = "that owns some of the holdings";
     /** How much of another instance's unexpected answer an error quotes. */
@@ -38,8 +48,8 @@ final class RemoteGuards {
      */
     static final String PARTITIONS_HEADER = "X-Lockup-Guard-Partitions";
 
-    /** An instance's answer, and the partitions it says it covers (null: it did not say). */
-    record Reply(JsonNode body, Set<Integer> partitions) {
+    /** An instance's list, and the partitions it says it covers (null: it did not say). */
+    record Reply(JsonArrayBytes body, Set<Integer> partitions) {
     }
 
     private final HttpClient http;
@@ -65,35 +75,40 @@ final class RemoteGuards {
 
     /** GET {@code path} of {@code host}, on behalf of a caller who sent {@code authorization} (may be null). */
     JsonNode get(HostInfo host, String path, String authorization) {
-        return send(new Ask(host, OWNS_THE_HOLDING), HttpRequest.newBuilder(uri(host, path)).GET(), authorization);
+        return send(new Ask(host, OWNS_THE_HOLDING, TIMEOUT), HttpRequest.newBuilder(uri(host, path)).GET(),
+                authorization);
     }
 
     JsonNode post(HostInfo host, String path, String body, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(host, path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
-        return send(new Ask(host, OWNS_THE_HOLDING), request, authorization);
+        return send(new Ask(host, OWNS_THE_HOLDING, TIMEOUT), request, authorization);
     }
 
     /**
-     * GET {@code path} of each of {@code hosts} at once, so that the answer waits for the slowest of them rather than
-     * for all of them in turn: their answers in the order of {@code hosts}, or the failure of the first that failed in
-     * that order (the rest are not waited for, but each is still told to {@link UnreachablePeers} when it ends: a
-     * second instance that cannot be reached is counted while the first stays so).
+     * GET the list of {@code path} of each of {@code hosts} at once, so that the answer waits for the slowest of them
+     * rather than for all of them in turn: their lists, as they sent them, in the order of {@code hosts}, or the
+     * failure of the first that failed in that order (the rest are not waited for, but each is still told to
+     * {@link UnreachablePeers} when it ends: a second instance that cannot be reached is counted while the first
+     * stays so).
      */
     List<Reply> getEach(List<HostInfo> hosts, String path, String authorization) {
-        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        List<CompletableFuture<HttpResponse<byte[]>>> answers = new ArrayList<>();
         for (HostInfo host : hosts) {
-            Ask ask = new Ask(host, OWNS_SOME_HOLDINGS);
-            answers.add(http.sendAsync(request(HttpRequest.newBuilder(uri(host, path)).GET(), authorization),
-                    HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> note(ask, response,
-                            failure instanceof CompletionException ? failure.getCause() : failure)));
+            Ask ask = new Ask(host, OWNS_SOME_HOLDINGS, LIST_TIMEOUT);
+            answers.add(http.sendAsync(request(HttpRequest.newBuilder(uri(host, path)).GET(), authorization,
+                    LIST_TIMEOUT), HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, failure) -> note(
+                            ask, response, failure instanceof CompletionException ? failure.getCause() : failure)));
         }
         List<Reply> bodies = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) {
-            Ask ask = new Ask(hosts.get(i), OWNS_SOME_HOLDINGS);
+            Ask ask = new Ask(hosts.get(i), OWNS_SOME_HOLDINGS, LIST_TIMEOUT);
             try {
-                HttpResponse<String> response = answers.get(i).get();
-                bodies.add(new Reply(answered(ask, response), partitions(response)));
+                HttpResponse<byte[]> response = answers.get(i).get();
+                if (response.statusCode() != 200) {
+                    throw refusal(ask, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+                }
+                bodies.add(new Reply(list(ask, response.body()), partitions(response)));
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof IOException cause ? unreachable(ask, cause)
                         : new IllegalStateException("asking instance " + ask.named() + " failed", e.getCause());
@@ -108,8 +123,22 @@ final class RemoteGuards {
         return bodies;
     }
 
+    /** Another instance's list, as it sent it, once it is seen to be one JSON array. */
+    private JsonArrayBytes list(Ask ask, byte[] body) {
+        try {
+            return JsonArrayBytes.read(json.getFactory(), body);
+        } catch (JsonProcessingException e) {
+            String answered = "instance " + ask.named() + " answered 200";
+            throw ApiException.badGateway(answered + " with what is not a list of positions (not a guard's answer: "
+                    + "a proxy between the instances?)").withDetail(answered + ", " + e.getOriginalMessage() + ": "
+                            + shortened(new String(body, StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // read from memory
+        }
+    }
+
     /** The partitions {@code response} says its list covers, or null when it does not say (or says nonsense). */
-    private static Set<Integer> partitions(HttpResponse<String> response) {
+    private static Set<Integer> partitions(HttpResponse<?> response) {
         String listed = response.headers().firstValue(PARTITIONS_HEADER).orElse(null);
         if (listed == null) {
             return null;
@@ -130,7 +159,8 @@ final class RemoteGuards {
     private JsonNode send(Ask ask, HttpRequest.Builder request, String callerAuthorization) {
         HttpResponse<String> response;
         try {
-            response = http.send(request(request, callerAuthorization), HttpResponse.BodyHandlers.ofString());
+            response = http.send(request(request, callerAuthorization, ask.timeout()),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             note(ask, null, e);
             throw unreachable(ask, e);
@@ -146,13 +176,13 @@ final class RemoteGuards {
         }
     }
 
-    /** {@code request} with its timeout, carrying the credential {@link PeerAccess} gives for the caller's. */
-    private HttpRequest request(HttpRequest.Builder request, String callerAuthorization) {
+    /** {@code request} with {@code timeout}, carrying the credential {@link PeerAccess} gives for the caller's. */
+    private HttpRequest request(HttpRequest.Builder request, String callerAuthorization, Duration timeout) {
         String authorization = access.authorization(callerAuthorization);
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        return request.timeout(TIMEOUT).build();
+        return request.timeout(timeout).build();
     }
 
     /**
@@ -160,14 +190,20 @@ final class RemoteGuards {
      * failure to connect or to be answered in time, or a 5xx that is not a guard's (a proxy's or a sidecar's page
      * between the instances), does not.
      */
-    private void note(Ask ask, HttpResponse<String> response, Throwable failure) {
-        if (response != null && (response.statusCode() < 500 || isGuardsError(response.body()))) {
+    private void note(Ask ask, HttpResponse<?> response, Throwable failure) {
+        if (response != null && (response.statusCode() < 500 || isGuardsError(text(response)))) {
             unreachable.answered(ask.named());
         } else if (response != null) {
             unreachable.failed(ask.named(), "it answered " + response.statusCode() + " without a guard's answer");
         } else if (failure instanceof IOException e) {
-            unreachable.failed(ask.named(), why(e));
+            unreachable.failed(ask.named(), why(ask, e));
         }
+    }
+
+    /** A body as text, whether it was read as text or, for a list, as bytes. */
+    private static String text(HttpResponse<?> response) {
+        return response.body() instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8)
+                : String.valueOf(response.body());
     }
 
     /** The body of another instance's 200, or what its other answer means here. */
@@ -175,25 +211,29 @@ final class RemoteGuards {
         if (response.statusCode() == 200) {
             return json.readTree(response.body());
         }
+        throw refusal(ask, response.statusCode(), response.body());
+    }
+
+    /** What another instance's answer other than 200, {@code status} with {@code body}, means here. */
+    private ApiException refusal(Ask ask, int status, String body) throws IOException {
         String instance = "instance " + ask.named();
-        if ((response.statusCode() == 503 || response.statusCode() == 421) && isGuardsError(response.body())) {
-            throw ApiException.notReady(instance + " " + ask.role() + " is not ready (rebalancing); retry");
+        if ((status == 503 || status == 421) && isGuardsError(body)) {
+            return ApiException.notReady(instance + " " + ask.role() + " is not ready (rebalancing); retry");
         }
-        if (response.statusCode() == 429) {
-            throw ApiException.tooManyRequests(instance + " " + ask.role() + " has too many requests of this caller "
+        if (status == 429) {
+            return ApiException.tooManyRequests(instance + " " + ask.role() + " has too many requests of this caller "
                     + "under way; retry");
         }
-        if (response.statusCode() == 404) {
-            throw ApiException.notFound(json.readTree(response.body()).path("error").asText("not found"));
+        if (status == 404) {
+            return ApiException.notFound(json.readTree(body).path("error").asText("not found"));
         }
-        if (response.statusCode() == 401 || response.statusCode() == 403) {
+        if (status == 401 || status == 403) {
             // the instances disagree on credentials (api.service.token, issuer, keys): an operator's problem
-            throw ApiException.badGateway(instance + " refused this instance's credential (" + response.statusCode()
+            return ApiException.badGateway(instance + " refused this instance's credential (" + status
                     + "): give every instance the same api.service.token and api.auth.* settings");
         }
-        String answered = instance + " answered " + response.statusCode();
-        throw ApiException.badGateway(answered + guardsError(response.body()))
-                .withDetail(answered + ": " + shortened(response.body()));
+        String answered = instance + " answered " + status;
+        return ApiException.badGateway(answered + guardsError(body)).withDetail(answered + ": " + shortened(body));
     }
 
     /**
@@ -201,7 +241,12 @@ final class RemoteGuards {
      * advertised address cannot be reached from here is not, and the answer says what to check once it lasts.
      */
     private static ApiException unreachable(Ask ask, IOException e) {
-        String why = why(e);
+        if (answeredTooSlowly(e)) {
+            // connected, and so reachable: slow (a long list, a busy machine) or hung, not misaddressed
+            return ApiException.notReady("instance " + ask.named() + " " + ask.role() + " " + why(ask, e)
+                    + "; retry");
+        }
+        String why = why(ask, e);
         return ApiException.notReady("instance " + ask.named() + " " + ask.role() + " cannot be reached (" + why
                 + "); retry" + (why.endsWith("?") ? "" : ", and if this lasts, is its http.advertised.host an "
                         + "address the other instances can reach?"));
@@ -251,7 +296,10 @@ final class RemoteGuards {
      * name that does not resolve, which the client reports as a refused connection too (the other instance's
      * http.advertised.host, a pod name, say).
      */
-    private static String why(IOException e) {
+    private static String why(Ask ask, IOException e) {
+        if (answeredTooSlowly(e)) {
+            return "did not answer within " + ask.timeout().toSeconds() + " s";
+        }
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
                 return "its name does not resolve here: is its http.advertised.host a name or address the other "
@@ -272,8 +320,16 @@ final class RemoteGuards {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
-    /** An instance asked, and what it is asked as ({@code "that owns this holding"}), for the errors that name it. */
-    private record Ask(HostInfo host, String role) {
+    /** A request's time out once connected, not its connection's ({@link #TIMEOUT}, always). */
+    private static boolean answeredTooSlowly(IOException e) {
+        return e instanceof HttpTimeoutException && !(e instanceof HttpConnectTimeoutException);
+    }
+
+    /**
+     * An instance asked, what it is asked as ({@code "that owns this holding"}), for the errors that name it, and how
+     * long its answer is waited for.
+     */
+    private record Ask(HostInfo host, String role, Duration timeout) {
 
         String named() {
             return host.host() + ":" + host.port();

@@ -2,7 +2,6 @@ package com.lockupguard.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.contract.OrderMapper;
 import com.lockupguard.rules.HoldingKey;
@@ -51,7 +50,6 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
     private final UnreachablePeers unreachable = new UnreachablePeers();
     private final RemoteGuards remote;
     private final LocalHoldings local;
-    private final ObjectMapper json;
 
     /**
      * {@code running}: the partitions whose task runs here, restored, which alone are read from this instance's
@@ -68,7 +66,6 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
         this.ordersTopic = topics.orders().name();
         this.threadWaits = threadWaits;
         this.self = self;
-        this.json = json;
         this.remote = new RemoteGuards(json, peers, unreachable);
         this.local = new LocalHoldings(name -> streams.store(StoreQueryParameters.fromNameAndType(name,
                 QueryableStoreTypes.<String, byte[]>keyValueStore())), topics, json, clock);
@@ -94,7 +91,7 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
     }
 
     @Override
-    public Answer all(boolean localOnly, String authorization) {
+    public ListAnswer all(boolean localOnly, String authorization) {
         ensureRunning();
         for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
             for (TaskMetadata task : thread.activeTasks()) {
@@ -103,7 +100,8 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
         }
         boolean none = givenNoHolding(streams);
         Set<Integer> here = none ? new TreeSet<>() : activeHere();
-        ArrayNode positions = none ? json.createArrayNode() : local.all();
+        List<JsonArrayBytes> positions = new ArrayList<>();
+        positions.add(none ? JsonArrayBytes.EMPTY : local.all());
         if (!none && !activeHere().equals(here)) {
             // a task came or went while the stores were read: the list may lack holdings it says it covers
             throw ApiException.notReady("this instance's partitions changed while its holdings were read "
@@ -128,12 +126,12 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
             Set<Integer> covered = new TreeSet<>(here);
             for (int i = 0; i < replies.size(); i++) {
                 RemoteGuards.Reply reply = replies.get(i);
-                reply.body().forEach(positions::add);
+                positions.add(reply.body());
                 covered.addAll(reply.partitions() != null ? reply.partitions() : theirs.get(i));
             }
             requireEveryPartition(covered);
         }
-        return new Answer(positions, hostAndPort(self), localOnly ? here : null);
+        return new ListAnswer(positions, hostAndPort(self), localOnly ? here : null);
     }
 
     @Override

@@ -1866,12 +1866,12 @@ class GuardWebServerTest {
         }
 
         @Override
-        public Answer all(boolean local, String authorization) {
+        public ListAnswer all(boolean local, String authorization) {
             check();
             localOnly.add(local);
             authorizations.add(String.valueOf(authorization));
-            return new Answer(JSON.createArrayNode().add(JSON.createObjectNode().put("investorId", "dutchess")),
-                    "127.0.0.1:2");
+            return new ListAnswer(List.of(JsonArrayBytes.written("[{\"investorId\":\"dutchess\"}]".getBytes(
+                    StandardCharsets.UTF_8))), "127.0.0.1:2", null);
         }
 
         @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.Agreement;
@@ -109,6 +110,15 @@ class LocalHoldingsTest {
         orders.pipeInput(LETTER.asString(), ExecutionReport.newBuilder().setExecutionId(executionId)
                 .setOrderId(orderId).setInvestorId("dutchess").setSecurityId("CBYI").setKind(kind)
                 .setQuantity(quantity).build(), at(at));
+    }
+
+    /** Every position this instance lists, read back from the list's bytes. */
+    private JsonNode list() {
+        try {
+            return JSON.readTree(holdings.all().toString());
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("the list is not JSON", e);
+        }
     }
 
     private static ProposedOrder whatIf(String orderId, long quantity) {
@@ -218,8 +228,23 @@ class LocalHoldingsTest {
         JsonNode tokyo = holdings.one(new HoldingKey("dutchess", "TKY"));
         assertThat(tokyo.get("timeZone").asText()).isEqualTo("Asia/Tokyo");
         assertThat(tokyo.get("firstReleaseAt").asText()).isEqualTo("2003-07-26T15:00:00Z");
-        assertThat(holdings.all()).extracting(p -> p.get("timeZone").asText())
+        assertThat(list()).extracting(p -> p.get("timeZone").asText())
                 .containsExactlyInAnyOrder("America/New_York", "Asia/Tokyo");
+    }
+
+    @Test
+    void shouldListEachPositionAsItsHoldingIsAnsweredAlone() {
+        // given the letter on two securities, one of them with an approval still open
+        registered("TKY");
+        sale("TKY", "s1", 50_000, "2003-07-11T10:00:00-04:00");
+
+        // when every position is listed, written one at a time rather than as one tree
+        JsonNode listed = list();
+
+        // then each is the position its holding's own answer gives, as JSON (read back, numbers are ints or longs)
+        assertThat(listed).hasSize(2).map(JsonNode::toString).containsExactlyInAnyOrder(
+                holdings.one(LETTER).toString(), holdings.one(new HoldingKey("dutchess", "TKY")).toString());
+        assertThat(listed.findValues("reservedNow")).extracting(JsonNode::asLong).contains(50_000L);
     }
 
     @Test
@@ -314,8 +339,8 @@ class LocalHoldingsTest {
         try (CapturedLogs logs = CapturedLogs.of(LocalHoldings.class)) {
 
             // when the list is asked for twice, as a dashboard asks for it again at every position
-            JsonNode first = holdings.all();
-            JsonNode second = holdings.all();
+            JsonNode first = list();
+            JsonNode second = list();
 
             // then both list the readable holdings, and the unreadable one is named in the log once
             assertThat(first).extracting(position -> position.get("securityId").asText())

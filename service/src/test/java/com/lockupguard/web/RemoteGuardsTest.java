@@ -83,6 +83,55 @@ class RemoteGuardsTest {
     }
 
     @Test
+    void shouldSayAnOwnerThatTookTheRequestButDidNotAnswerInTimeIsSlowNotMisaddressed() throws Exception {
+        // given an owner that takes the request and answers only after the three seconds an instance waits
+        CountDownLatch done = new CountDownLatch(1);
+        HttpServer slow = server(exchange -> {
+            await(done);
+            answer(exchange, 200, "{}");
+        });
+        UnreachablePeers unreachable = new UnreachablePeers();
+        try {
+            // when another instance asks it
+            Throwable refused = catchThrowable(() -> new RemoteGuards(JSON, new PeerAccess(false, null, null),
+                    unreachable).get(hostOf(slow), "/api/holdings/dutchess/CBYI?local=true", null));
+
+            // then a 503 to retry that says it was slow, and sends nobody to check addresses (seen: "cannot be
+            // reached (request timed out) ... is its http.advertised.host an address ...?" for a busy owner)
+            assertThat(refused).isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.status()).isEqualTo(503);
+                assertThat(e.getMessage()).isEqualTo("instance " + hostOf(slow).host() + ":" + hostOf(slow).port()
+                        + " that owns this holding did not answer within 3 s; retry");
+            });
+            assertThat(unreachable.count()).isEqualTo(1);
+        } finally {
+            done.countDown();
+            slow.stop(0);
+        }
+    }
+
+    @Test
+    void shouldCallAListThatIsNotAJsonArrayNotAGuardsAnswer() throws Exception {
+        // given an instance whose answer to the list is a 200 that is not one, as a proxy's page would be
+        HttpServer proxied = server(exchange -> answer(exchange, 200, "<html>[maintenance]</html>"));
+        try {
+            // when this instance asks it for its holdings
+            Throwable refused = catchThrowable(() -> new RemoteGuards(JSON, new PeerAccess(false, null, null))
+                    .getEach(List.of(hostOf(proxied)), "/api/holdings?local=true", null));
+
+            // then a 502 that says so, with what it answered in the detail, not a list with holdings missing
+            assertThat(refused).isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.status()).isEqualTo(502);
+                assertThat(e.getMessage()).endsWith("answered 200 with what is not a list of positions (not a "
+                        + "guard's answer: a proxy between the instances?)");
+                assertThat(e.detail()).endsWith(": <html>[maintenance]</html>");
+            });
+        } finally {
+            proxied.stop(0);
+        }
+    }
+
+    @Test
     void shouldNoLongerCountAnInstanceUnreachableOnceItAnswers() throws Exception {
         // given an instance that could not be reached, and then answers
         HttpServer up = server(exchange -> answer(exchange, 404, "{\"error\":\"no such holding\"}"));

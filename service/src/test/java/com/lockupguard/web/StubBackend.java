@@ -22,8 +22,8 @@ final class StubBackend {
     /** Answers every holding query from this instance: no holdings, any one holding as itself, what-if approved. */
     static final class Holdings implements HoldingsQuery {
         @Override
-        public Answer all(boolean localOnly, String authorization) {
-            return new Answer(JSON.createArrayNode(), "127.0.0.1:1");
+        public ListAnswer all(boolean localOnly, String authorization) {
+            return new ListAnswer(List.of(JsonArrayBytes.EMPTY), "127.0.0.1:1", null);
         }
 
         @Override
