@@ -182,6 +182,13 @@ public final class GuardApplication implements AutoCloseable {
                         service.streams()));
             }
 
+            /** Ready only in the state read once for the answer: RUNNING, whatever it became meanwhile. */
+            @Override
+            public Readiness readiness() {
+                KafkaStreams.State state = service.state();
+                return new Readiness(state == KafkaStreams.State.RUNNING && ready(), state.name());
+            }
+
             private boolean storesQueryable() {
                 try {
                     service.streams().store(StoreQueryParameters.fromNameAndType(StoreNames.HOLDING_STATE,

@@ -35,6 +35,12 @@ public final class FeedAwareHealth implements Health {
     }
 
     @Override
+    public Readiness readiness() {
+        Readiness kafkaStreams = streams.readiness();
+        return new Readiness(kafkaStreams.ready() && feedOutage.get().isEmpty(), kafkaStreams.state());
+    }
+
+    @Override
     public boolean stopping() {
         return streams.stopping();
     }

@@ -138,6 +138,8 @@ public final class GuardWebServer implements AutoCloseable {
     private static final String LIVE_STREAM_PLACE = "lockup-guard.live-stream-place";
     private static final String EVENT_STREAM = "text/event-stream";
     private static final String SERVED_BY_HEADER = "X-Lockup-Guard-Served-By";
+    /** The state /health says before the guard's backend is attached. */
+    private static final String STARTING = "STARTING";
     /** A request attribute: the request's body was opened, which asks a client that waits to be asked to send it. */
     private static final String BODY_OPENED = "lockup-guard.body-opened";
     /** A request attribute: its route reads its body ({@link #takingABody}). */
@@ -505,17 +507,20 @@ public final class GuardWebServer implements AutoCloseable {
     private void live(Context ctx) {
         Backend attached = backend;
         boolean live = attached == null || attached.health().live();
-        ctx.status(live ? 200 : 503).json(status(live ? "UP" : "DOWN", attached));
+        ctx.status(live ? 200 : 503).json(status(live ? "UP" : "DOWN", attached == null ? STARTING
+                : attached.health().state()));
     }
 
     private void ready(Context ctx) {
         Backend attached = backend;
+        Health.Readiness readiness = attached == null ? new Health.Readiness(false, STARTING)
+                : attached.health().readiness();
         // stopping, it takes no new order: a load balancer should send them elsewhere at once
-        boolean ready = !stopping && attached != null && attached.health().ready();
+        boolean ready = !stopping && readiness.ready();
         if (!ready) {
             ctx.header("Retry-After", "1");
         }
-        ObjectNode status = status(ready ? "UP" : "DOWN", attached);
+        ObjectNode status = status(ready ? "UP" : "DOWN", readiness.state());
         ReadinessReason reason = stopping
                 ? ReadinessReason.same("stopping: the orders under way are being answered, and no new one is taken")
                 : attached == null ? null : attached.health().reason();
@@ -557,9 +562,8 @@ public final class GuardWebServer implements AutoCloseable {
         return caller.kind() != Principal.Kind.PEER && caller.has(Role.READ);
     }
 
-    private ObjectNode status(String status, Backend attached) {
-        return json.createObjectNode().put("status", status)
-                .put("state", attached == null ? "STARTING" : attached.health().state());
+    private ObjectNode status(String status, String state) {
+        return json.createObjectNode().put("status", status).put("state", state);
     }
 
     private void submitOrder(Context ctx) {

@@ -20,6 +20,20 @@ public interface Health {
         return false;
     }
 
+    /** Whether it is ready, and the state it was read in: a 200 never comes with a state that says otherwise. */
+    record Readiness(boolean ready, String state) {
+    }
+
+    /**
+     * {@link #ready()} with {@link #state()} as one answer. An implementation whose state can move between the two
+     * reads (a rebalance starting) reads it once: read one after the other, a guard was seen answering 200 with
+     * {@code "state":"REBALANCING"}.
+     */
+    default Readiness readiness() {
+        String state = state();
+        return new Readiness(ready(), state);
+    }
+
     /** Why it is not ready when {@link #state()} does not say (the decision feed is down, say), or null. */
     default ReadinessReason reason() {
         return null;

@@ -33,6 +33,29 @@ class FeedAwareHealthTest {
     }
 
     @Test
+    void shouldAnswerReadinessWithTheStateKafkaStreamsReadItInAndTheFeedsOutage() {
+        // given: Kafka Streams' readiness read once, ready in RUNNING, though a later read would say otherwise
+        AtomicReference<ReadinessReason> outage = new AtomicReference<>();
+        Health streams = new StubBackend.Up() {
+            @Override
+            public Readiness readiness() {
+                return new Readiness(true, "RUNNING");
+            }
+
+            @Override
+            public String state() {
+                return "REBALANCING";
+            }
+        };
+        Health health = new FeedAwareHealth(streams, () -> Optional.ofNullable(outage.get()), () -> false);
+
+        // when / then that one reading, and not ready while the feed is down
+        assertThat(health.readiness()).isEqualTo(new Health.Readiness(true, "RUNNING"));
+        outage.set(ReadinessReason.same("the decision feed failed"));
+        assertThat(health.readiness()).isEqualTo(new Health.Readiness(false, "RUNNING"));
+    }
+
+    @Test
     void shouldSayTheGuardIsStoppingWhenItsStreamsDo() {
         // given: Kafka Streams stopping, the feed reading
         Health stopping = new StubBackend.Up() {

@@ -1190,6 +1190,41 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldNeverSayReadyWithAStateThatSaysOtherwise() throws Exception {
+        // given a rebalance that starts just after readiness was read: ready, and then REBALANCING
+        Health moving = new Health() {
+            private volatile String state = "RUNNING";
+
+            @Override
+            public boolean live() {
+                return true;
+            }
+
+            @Override
+            public boolean ready() {
+                boolean ready = state.equals("RUNNING");
+                state = "REBALANCING";
+                return ready;
+            }
+
+            @Override
+            public String state() {
+                return state;
+            }
+        };
+        server.close();
+        start(null, false);
+        server.attach(new GuardWebServer.Backend(gateway, holdings, history, moving));
+
+        // when a probe asks
+        HttpResponse<String> answer = get("/health/ready");
+
+        // then its status and its state are of one moment (seen: 200 with "state":"REBALANCING")
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(json(answer).get("state").asText()).isEqualTo("RUNNING");
+    }
+
+    @Test
     void shouldTellNoRequestTheDetailWhileAuthenticationIsOffHoweverItIsAddressed() throws Exception {
         // given: the decision feed down, in words that name a broker's host
         health.ready = false;
