@@ -52,11 +52,14 @@ public final class LockupGuardCli {
     }
 
     /**
-     * The settings every guard command line shares: enum values in any case, and the jar's version for
+     * The settings every guard command line shares: enum values in any case; an argument beginning with {@code @} taken
+     * as written (picocli would read the file named after the {@code @} as more arguments, where one exists: a timeline
+     * named {@code @day.jsonl} was replayed as whatever {@code day.jsonl} named); and the jar's version for
      * {@code --version} of every command (picocli gives a subcommand none of its parent's, and it printed nothing).
      */
     public static CommandLine configured(CommandLine commandLine) {
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setExpandAtFiles(false);
         withVersion(commandLine);
         return commandLine;
     }

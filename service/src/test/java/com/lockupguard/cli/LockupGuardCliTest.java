@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class LockupGuardCliTest {
@@ -79,6 +82,34 @@ class LockupGuardCliTest {
         assertThat(err.toString()).startsWith("out of memory: the JVM's heap (at most ")
                 .endsWith(" MiB) was too small for this command, and what it wrote ends early: give it more "
                         + "(java -Xmx...)" + System.lineSeparator());
+    }
+
+    @Test
+    void shouldTakeAnArgumentBeginningWithAnAtSignAsItIsNotAsAFileOfArguments(@TempDir Path folder)
+            throws IOException {
+        // given a file that names another (seen: the replay of a timeline named @day.jsonl replayed the file that
+        // day.jsonl beside it named, exit 0; a large day.jsonl held the command for minutes)
+        Path day = Files.writeString(folder.resolve("day.jsonl"), folder.resolve("other.jsonl") + "\n");
+        TakesAFile command = new TakesAFile();
+
+        // when a command is given an argument that is @ and that file's name
+        int exit = LockupGuardCli.execute(LockupGuardCli.configured(new CommandLine(command)),
+                new String[] {"@" + day});
+
+        // then it is given the argument as it was written, a name like any other
+        assertThat(exit).isZero();
+        assertThat(command.file).isEqualTo("@" + day);
+    }
+
+    @CommandLine.Command(name = "takes-a-file")
+    static final class TakesAFile implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Parameters(index = "0")
+        String file;
+
+        @Override
+        public Integer call() {
+            return 0;
+        }
     }
 
     @CommandLine.Command(name = "runs-out")
