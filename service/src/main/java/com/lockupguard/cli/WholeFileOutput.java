@@ -81,6 +81,10 @@ final class WholeFileOutput implements Closeable {
         if (folder == null || !Files.isDirectory(folder)) {
             throw new IOException("its folder " + folder + " does not exist");
         }
+        if (readOnly(followed)) {
+            // replaced by a rename it could be, but its owner said it is not to change (root's writes too)
+            throw new IOException("it is read-only: make it writable, or name another file");
+        }
         // hidden, and this process's own: two exports to one file do not write or delete each other's
         Path partial = folder.resolve("." + followed.getFileName() + "." + ProcessHandle.current().pid() + ".partial");
         partial.toFile().deleteOnExit(); // stopped by a signal too
@@ -117,6 +121,22 @@ final class WholeFileOutput implements Closeable {
             current = real.resolveSibling(Files.readSymbolicLink(real));
         }
         return null;
+    }
+
+    /** Whether {@code file} is there and nobody may write it, or this process may not. */
+    private static boolean readOnly(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        if (!Files.isWritable(file)) {
+            return true;
+        }
+        try {
+            return Files.getPosixFilePermissions(file).stream().noneMatch(permission -> permission.name()
+                    .endsWith("_WRITE"));
+        } catch (UnsupportedOperationException e) {
+            return false; // no POSIX permissions here: writable, as it said
+        }
     }
 
     /** The permissions of {@code file} to create another with: none (the umask's) if it is not there. */

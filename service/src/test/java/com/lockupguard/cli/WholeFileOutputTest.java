@@ -188,6 +188,22 @@ class WholeFileOutputTest {
     }
 
     @Test
+    void shouldRefuseAReadOnlyFileSayingSoAndLeaveItAsItWas() throws IOException {
+        // given an earlier export its owner made read-only
+        Path file = Files.writeString(dir.resolve("kept.jsonl"), "old\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+
+        // when / then it is refused as read-only (seen: "its folder ... cannot be written", a folder that could be),
+        // and nothing is written beside it or into it, whoever runs the export (root included)
+        assertThatThrownBy(() -> WholeFileOutput.open(file)).isInstanceOf(IOException.class)
+                .hasMessage("it is read-only: make it writable, or name another file");
+        assertThat(file).hasContent("old");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(file);
+        }
+    }
+
+    @Test
     void shouldSayTheFolderDoesNotExist() {
         Path missing = dir.resolve("no-such-folder");
         assertThatThrownBy(() -> WholeFileOutput.open(missing.resolve("given.jsonl"))).isInstanceOf(IOException.class)
