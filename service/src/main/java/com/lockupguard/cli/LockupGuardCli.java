@@ -36,8 +36,8 @@ public final class LockupGuardCli {
 
     /** Made when the class is loaded: once the heap is full, joining strings fails too. */
     private static final String OUT_OF_MEMORY = "out of memory: the JVM's heap (at most "
-            + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB) was too small for this command, and what it wrote "
-            + "ends early: give it more (java -Xmx...)";
+            + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB) was too small for this command, which stopped "
+            + "where it was (what it wrote or sent, if anything, ends there): give it more (java -Xmx...)";
 
     public static void main(String[] args) {
         GeneratedClassTrust.install();

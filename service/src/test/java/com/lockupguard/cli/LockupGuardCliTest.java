@@ -80,8 +80,8 @@ class LockupGuardCliTest {
         assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
         assertThat(out.toString()).isEqualTo("an answer" + System.lineSeparator());
         assertThat(err.toString()).startsWith("out of memory: the JVM's heap (at most ")
-                .endsWith(" MiB) was too small for this command, and what it wrote ends early: give it more "
-                        + "(java -Xmx...)" + System.lineSeparator());
+                .endsWith(" MiB) was too small for this command, which stopped where it was (what it wrote or sent, "
+                        + "if anything, ends there): give it more (java -Xmx...)" + System.lineSeparator());
     }
 
     @Test
