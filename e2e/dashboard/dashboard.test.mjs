@@ -317,12 +317,14 @@ try {
   const hostileIds = (url) => url.pathname === '/api/holdings';
   const rlo = 'Zo\u00e9\u202eevil';
   const long = 'L'.repeat(256);
+  // a variation selector and a no-break space: 'xy z' to the eye, another id than 'xy z' (seen shown as 'xy z')
+  const lookAlike = 'x\ufe0fy\u00a0z';
   await page.route(hostileIds, async (route) => {
     const response = await route.fetch();
     const list = await response.json();
     const letter = list.find((h) => h.investorId === 'dutchess' && h.securityId === 'CBYI');
     await route.fulfill({ response, json: [...list, { ...letter, investorId: rlo, securityId: 'S' },
-      { ...letter, investorId: long, securityId: 'S' }] });
+      { ...letter, investorId: long, securityId: 'S' }, { ...letter, investorId: lookAlike, securityId: 'S' }] });
   });
   const rloRow = page.locator(`#holdings tbody tr[data-holding="${rlo}/S"]`);
   await rloRow.waitFor({ timeout: 30_000 });
@@ -331,6 +333,12 @@ try {
   const boxed = await rloRow.locator('td').first().locator('bdi.id .cp').allInnerTexts();
   if (rloCell !== 'Zo\u00e9U+202Eevil' || boxed.join() !== 'U+202E') {
     throw new Error(`an id with a right-to-left override shows as '${rloCell}' (boxed: ${boxed})`);
+  }
+  const lookAlikeRow = page.locator(`#holdings tbody tr[data-holding="${lookAlike}/S"]`);
+  await lookAlikeRow.waitFor({ timeout: 30_000 });
+  const lookAlikeBoxed = await lookAlikeRow.locator('td').first().locator('bdi.id .cp').allInnerTexts();
+  if (lookAlikeBoxed.join() !== 'U+FE0F,U+00A0') {
+    throw new Error(`an id with a variation selector and a no-break space boxes ${lookAlikeBoxed}`);
   }
   const spread = await page.evaluate(() => ({ table: document.querySelector('#holdings').scrollWidth,
     window: document.documentElement.clientWidth }));

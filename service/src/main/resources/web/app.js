@@ -23,8 +23,11 @@ const MAX_RESERVATIONS = 200;
 function esc(value) {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 }
-// Characters that show as nothing (controls, direction marks, joiners, fillers, tags): written out by code point
-const INVISIBLE = /([\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\u{e0000}-\u{e007f}])/u;
+// Characters that show as nothing (controls, direction marks, joiners, fillers, variation selectors, separators, tags)
+// or as a plain space (no-break and wide spaces, the Braille blank): written out by code point
+const INVISIBLE = new RegExp('([\\u0000-\\u001f\\u007f-\\u00a0\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5'
+  + '\\u180b-\\u180f\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u206f\\u2800\\u3000\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0'
+  + '\\ufff9-\\ufffb\\u{1d173}-\\u{1d17a}\\u{e0000}-\\u{e007f}\\u{e0100}-\\u{e01ef}])', 'u');
 
 /**
  * An id (investor, security, order, execution) as text: isolated from the text around it, so that one written right to
