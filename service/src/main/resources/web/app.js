@@ -10,8 +10,10 @@
 // it reconnects.
 'use strict';
 
-// alertsError: why the alerts could not be loaded, while none is shown (null: they were, or are being, loaded)
-const state = { holdings: [], selected: null, history: [], alerts: [], alertKeys: new Set(), alertsError: null };
+// alertsError: why the alerts could not be loaded (null: they were, or are being, loaded); alertsAway: why the
+// alerts shown may have missed some since (the live feed down or paused), until the next load replaces them
+const state = { holdings: [], selected: null, history: [], alerts: [], alertKeys: new Set(), alertsError: null,
+  alertsAway: null };
 const fmt = new Intl.NumberFormat('en-US');
 const $ = (selector) => document.querySelector(selector);
 // the latest alerts within the limit the page keeps, and, kept apart, the latest breaches of the agreement: a run of
@@ -854,6 +856,14 @@ function takeAlerts() {
   renderAlerts();
 }
 
+/** The alerts shown may have missed some ({@code why}) until the next load replaces them. */
+function alertsAway(why) {
+  if (state.alertsAway === null) {
+    state.alertsAway = `${why} at ${new Date().toLocaleTimeString()}`;
+    renderAlerts();
+  }
+}
+
 function renderAlerts() {
   const list = $('#alerts');
   const breaches = state.alerts.filter((a) => a.breachesAgreement).length;
@@ -872,7 +882,10 @@ function renderAlerts() {
       : '<li class="muted">no alerts</li>';
     return;
   }
-  list.innerHTML = state.alerts.map((a) => `<li class="alert ${a.breachesAgreement ? 'breach' : 'warning'}"
+  // what it holds is as last loaded: say so above it, rather than show it as current
+  const notCurrent = state.alertsError ? `not loaded again: ${state.alertsError}` : state.alertsAway;
+  list.innerHTML = (notCurrent ? `<li class="stale-note">not current (${esc(notCurrent)}): the alerts below are `
+    + 'as last loaded</li>' : '') + state.alerts.map((a) => `<li class="alert ${a.breachesAgreement ? 'breach' : 'warning'}"
       data-execution-id="${esc(a.executionId)}" data-holding="${esc(a.investorId)}/${esc(a.securityId)}"
       data-breach="${a.breachesAgreement}">
     <span class="when">${when(a.evaluatedAt)}</span>
@@ -885,18 +898,29 @@ function renderAlerts() {
 
 let alertsAsked = 0;
 
+/** Alerts the live feed brought while the latest load of them was under way (null: none is): kept when it lands. */
+let alertsLiveMeanwhile = null;
+
 async function loadAlerts() {
   const asked = ++alertsAsked;
+  alertsLiveMeanwhile = [];
   try {
     // the breaches apart: the latest alerts may all be within the limit, and the breaches older
     const [alerts, breaches] = await Promise.all([getJson(`/api/alerts?limit=${MAX_ALERTS}`),
       getJson(`/api/alerts?breaches=true&limit=${MAX_BREACHES}`)]);
     if (asked !== alertsAsked) return; // a later load shows them (or the screen was cleared meanwhile)
     state.alertsError = null;
-    addAlerts([...alerts, ...breaches]);
+    state.alertsAway = null;
+    // what the guard lists now replaces what the page held: a guard restarted, or another instance answering,
+    // lists what it has read, and alerts the page kept from before would pass for current
+    state.alerts = [];
+    state.alertKeys.clear();
+    addAlerts([...alerts, ...breaches, ...alertsLiveMeanwhile]);
+    alertsLiveMeanwhile = null;
     alertsRetry.reset();
   } catch (e) {
     if (asked !== alertsAsked) return;
+    alertsLiveMeanwhile = null;
     state.alertsError = describe(e);
     renderAlerts();
     if (e.status !== 401 && e.status !== 403) {
@@ -934,6 +958,7 @@ function feedDown(source, why) {
   feedLost = true;
   events = null;
   feedState(why, false);
+  alertsAway(`live feed ${why}`);
   clearTimeout(reconnect);
   reconnect = setTimeout(connectFeed, feedRetry.next());
 }
@@ -969,6 +994,7 @@ function pauseFeed() {
   if (events) { events.close(); events = null; }
   feedLost = true;
   feedState('paused while the tab is hidden', null);
+  alertsAway('live feed paused while the tab was hidden');
 }
 
 /** Opens the live feed with a fresh single-use ticket; on any error, closes it and comes back with a new one. */
@@ -1023,6 +1049,7 @@ async function connectFeed() {
     if (beat.feed === 'down') {
       feedStalled = true;
       feedState(`stalled: ${beat.reason || 'the guard reads no records now'}`, false);
+      alertsAway('live feed stalled');
     } else {
       feedResumed();
     }
@@ -1046,7 +1073,11 @@ async function connectFeed() {
     showLive(reportKey(r), () => renderReport(r));
     if (`${r.investorId}/${r.securityId}` === state.selected) refreshSelectedSoon();
   });
-  events.addEventListener('alert', (e) => addAlerts([JSON.parse(e.data)]));
+  events.addEventListener('alert', (e) => {
+    const alert = JSON.parse(e.data);
+    if (alertsLiveMeanwhile) alertsLiveMeanwhile.push(alert);
+    addAlerts([alert]);
+  });
 }
 
 const orderForm = $('#order-form');
@@ -1167,6 +1198,8 @@ function clearScreen() {
   state.alerts = [];
   state.alertKeys.clear();
   state.alertsError = null;
+  state.alertsAway = null;
+  alertsLiveMeanwhile = null;
   alertsIncoming = [];
   clearTimeout(alertsTimer);
   alertsTimer = null;
