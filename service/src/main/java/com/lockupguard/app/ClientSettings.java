@@ -95,6 +95,45 @@ public final class ClientSettings {
         madeAs("the guard's admin", new AdminClientConfig(config.adminProperties()).values());
         // after the clients' own checks: Kafka Streams parses its producer's settings as it builds its consumers'
         refuseReadingUncommitted(streams);
+        refuseSkippingInputs(streams);
+        refuseOtherPartitioners(streams);
+    }
+
+    /**
+     * Refuses a main consumer that starts a partition without a committed position anywhere but its first record:
+     * with {@code latest} (given plainly, for every consumer or for the main one), a first start after records came,
+     * or a position the topic no longer holds, skips orders and agreements without a word, where every order must get
+     * its decision (seen: 9 orders on the topic, none decided, nothing logged).
+     */
+    private static void refuseSkippingInputs(StreamsConfig streams) {
+        String client = "settings-check";
+        Object reset = streams.getMainConsumerConfigs(client, client, 0).get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG);
+        if (reset != null && !"earliest".equalsIgnoreCase(String.valueOf(reset).trim())) {
+            throw new ConfigException(StreamsConfig.MAIN_CONSUMER_PREFIX + ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                    reset, "the guard decides every record on its inputs, from the first one it has not: a consumer "
+                            + "that starts elsewhere skips orders and agreements. Leave it unset (earliest)");
+        }
+    }
+
+    /**
+     * Refuses a partitioner of Kafka Streams' producer: the guard's outputs go to the partition of their holding's key,
+     * as its inputs came, so that a reader of one holding reads its decisions, results and positions in order and a
+     * compacted positions topic keeps one position of a holding (seen: one holding's decisions spread over five
+     * partitions).
+     */
+    private static void refuseOtherPartitioners(StreamsConfig streams) {
+        Map<String, Object> producer = streams.getProducerConfigs("settings-check");
+        for (String setting : List.of(ProducerConfig.PARTITIONER_CLASS_CONFIG,
+                ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG)) {
+            Object given = producer.get(setting);
+            boolean asDefault = given == null || (setting.equals(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG)
+                    && "false".equalsIgnoreCase(String.valueOf(given).trim()));
+            if (!asDefault) {
+                throw new ConfigException(StreamsConfig.PRODUCER_PREFIX + setting, given, "the guard writes each "
+                        + "answer to its holding's partition, as Kafka's default partitioner puts the key: leave it "
+                        + "unset");
+            }
+        }
     }
 
     /**

@@ -165,6 +165,43 @@ class RunCommandTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"auto.offset.reset=latest", "consumer.auto.offset.reset=latest",
+        "main.consumer.auto.offset.reset=latest", "main.consumer.auto.offset.reset=none"})
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldRefuseAConsumerOfKafkaStreamsThatWouldSkipTheInputsItHasNotRead(String setting) {
+        // given a main consumer told to start a partition it has no position on at its end (seen: 9 orders on the
+        // topic before the first start, none decided, nothing said)
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = run(err, "--http-port", "-1", "--set", "bootstrap.servers=127.0.0.1:1", "--set", setting);
+
+        // then it is refused before anything is asked of the cluster, naming the setting and why
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("configuration error: ").contains("main.consumer.auto.offset.reset")
+                .contains("a consumer that starts elsewhere skips orders and agreements");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"producer.partitioner.class=org.apache.kafka.clients.producer.RoundRobinPartitioner",
+        "partitioner.class=org.apache.kafka.clients.producer.RoundRobinPartitioner",
+        "producer.partitioner.ignore.keys=true"})
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldRefuseAPartitionerThatWouldSendAHoldingsAnswersElsewhereThanItsKeysPartition(String setting) {
+        // given Kafka Streams' producer told to partition otherwise than by key (seen: one holding's decisions on five
+        // partitions of orders-blocked)
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = run(err, "--http-port", "-1", "--set", "bootstrap.servers=127.0.0.1:1", "--set", setting);
+
+        // then it is refused before anything is asked of the cluster
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("configuration error: ").contains("producer.partitioner.")
+                .contains("the guard writes each answer to its holding's partition");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {
         "deserialization.exception.handler=org.apache.kafka.streams.errors.LogAndContinueExceptionHandler",
         "processing.exception.handler=org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler",
