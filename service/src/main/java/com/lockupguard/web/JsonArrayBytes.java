@@ -7,7 +7,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.SequenceInputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,22 +18,18 @@ import java.util.List;
 /**
  * One JSON array as its bytes, whose elements are sent joined with other arrays' as one array, never parsed into a
  * tree. The list of every holding's position is about 560 bytes of JSON a holding, and several times that as
- * Jackson's tree: built as one, 100,000 holdings took a 512 MB heap out of memory.
+ * Jackson's tree: built as one, 100,000 holdings took a 512 MB heap out of memory. Written here, it is kept in chunks
+ * ({@link Output}), never copied whole as a growing buffer is.
  */
 final class JsonArrayBytes {
 
-    static final JsonArrayBytes EMPTY = written(new byte[] {'[', ']'});
+    static final JsonArrayBytes EMPTY = new JsonArrayBytes(List.of());
 
-    private final byte[] bytes;
-    /** The first byte after the array's {@code [}. */
-    private final int from;
-    /** The array's {@code ]}. */
-    private final int to;
+    /** The bytes between the array's {@code [} and {@code ]}, in order. */
+    private final List<ByteBuffer> inner;
 
-    private JsonArrayBytes(byte[] bytes, int from, int to) {
-        this.bytes = bytes;
-        this.from = from;
-        this.to = to;
+    private JsonArrayBytes(List<ByteBuffer> inner) {
+        this.inner = inner;
     }
 
     /** An array this instance wrote: {@code [}, the elements, {@code ]}, nothing around them. */
@@ -39,7 +37,7 @@ final class JsonArrayBytes {
         if (bytes.length < 2 || bytes[0] != '[' || bytes[bytes.length - 1] != ']') {
             throw new IllegalArgumentException("not an array as written: " + bytes.length + " bytes");
         }
-        return new JsonArrayBytes(bytes, 1, bytes.length - 1);
+        return new JsonArrayBytes(List.of(ByteBuffer.wrap(bytes, 1, bytes.length - 2)));
     }
 
     /** {@code bytes} read from elsewhere: refused unless they are one JSON array, whitespace around it allowed. */
@@ -54,15 +52,17 @@ final class JsonArrayBytes {
             if (parser.nextToken() != null) {
                 throw new JsonParseException(parser, "more than one JSON array");
             }
-            return new JsonArrayBytes(bytes, open + 1, close);
+            return new JsonArrayBytes(List.of(ByteBuffer.wrap(bytes, open + 1, close - open - 1)));
         }
     }
 
     boolean isEmpty() {
-        for (int i = from; i < to; i++) {
-            byte b = bytes[i];
-            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
-                return false;
+        for (ByteBuffer slice : inner) {
+            for (int i = slice.position(); i < slice.limit(); i++) {
+                byte b = slice.get(i);
+                if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                    return false;
+                }
             }
         }
         return true;
@@ -72,12 +72,17 @@ final class JsonArrayBytes {
     static InputStream joined(List<JsonArrayBytes> arrays) {
         List<InputStream> pieces = new ArrayList<>();
         pieces.add(piece("["));
+        boolean first = true;
         for (JsonArrayBytes array : arrays) {
             if (!array.isEmpty()) {
-                if (pieces.size() > 1) {
+                if (!first) {
                     pieces.add(piece(","));
                 }
-                pieces.add(new ByteArrayInputStream(array.bytes, array.from, array.to - array.from));
+                first = false;
+                for (ByteBuffer slice : array.inner) {
+                    pieces.add(new ByteArrayInputStream(slice.array(), slice.arrayOffset() + slice.position(),
+                            slice.remaining()));
+                }
             }
         }
         pieces.add(piece("]"));
@@ -88,9 +93,63 @@ final class JsonArrayBytes {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** The array as it was written or read. */
+    /** The array's text, {@code [} and {@code ]} around its elements. */
     @Override
     public String toString() {
-        return new String(bytes, StandardCharsets.UTF_8);
+        StringBuilder text = new StringBuilder("[");
+        for (ByteBuffer slice : inner) {
+            text.append(StandardCharsets.UTF_8.decode(slice.duplicate()));
+        }
+        return text.append(']').toString();
+    }
+
+    /** Where an array is written: chunks of a megabyte, none copied as more come. */
+    static final class Output extends OutputStream {
+
+        private static final int CHUNK = 1 << 20;
+
+        private final List<byte[]> chunks = new ArrayList<>();
+        private int used = CHUNK; // of the last chunk: none yet
+
+        @Override
+        public void write(int b) {
+            if (used == CHUNK) {
+                chunks.add(new byte[CHUNK]);
+                used = 0;
+            }
+            chunks.get(chunks.size() - 1)[used++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            while (length > 0) {
+                if (used == CHUNK) {
+                    chunks.add(new byte[CHUNK]);
+                    used = 0;
+                }
+                int taken = Math.min(length, CHUNK - used);
+                System.arraycopy(bytes, offset, chunks.get(chunks.size() - 1), used, taken);
+                used += taken;
+                offset += taken;
+                length -= taken;
+            }
+        }
+
+        /** What was written, which must be one array with nothing around it, as written by a JSON generator. */
+        JsonArrayBytes array() {
+            List<ByteBuffer> slices = new ArrayList<>();
+            for (int i = 0; i < chunks.size(); i++) {
+                slices.add(ByteBuffer.wrap(chunks.get(i), 0, i == chunks.size() - 1 ? used : CHUNK));
+            }
+            ByteBuffer first = slices.isEmpty() ? null : slices.get(0);
+            ByteBuffer last = slices.isEmpty() ? null : slices.get(slices.size() - 1);
+            if (first == null || !first.hasRemaining() || first.get(0) != '[' || !last.hasRemaining()
+                    || last.get(last.limit() - 1) != ']' || (slices.size() == 1 && first.remaining() < 2)) {
+                throw new IllegalStateException("not an array as written");
+            }
+            first.position(1);
+            last.limit(last.limit() - 1);
+            return new JsonArrayBytes(List.copyOf(slices));
+        }
     }
 }

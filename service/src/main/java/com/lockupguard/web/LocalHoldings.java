@@ -26,7 +26,6 @@ import com.lockupguard.state.StateCodec;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.RegistryOutage;
 import com.lockupguard.topology.StoreNames;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -90,7 +89,7 @@ final class LocalHoldings {
      * every other: its records are dead-lettered as they come, and its own position is a 500.
      */
     JsonArrayBytes all() {
-        ByteArrayOutputStream positions = new ByteArrayOutputStream();
+        JsonArrayBytes.Output positions = new JsonArrayBytes.Output();
         StateCodec codec = topics.stateCodec();
         Map<String, String> unreadable = new TreeMap<>();
         try (JsonGenerator list = json.createGenerator(positions)) {
@@ -118,7 +117,7 @@ final class LocalHoldings {
             throw new UncheckedIOException(e);
         }
         reportUnreadable(unreadable);
-        return JsonArrayBytes.written(positions.toByteArray());
+        return positions.array();
     }
 
     private void reportUnreadable(Map<String, String> unreadable) {

@@ -23,6 +23,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -56,6 +58,7 @@ final class RemoteGuards {
     private final ObjectMapper json;
     private final PeerAccess access;
     private final UnreachablePeers unreachable;
+    private final Duration listTimeout;
 
     RemoteGuards(ObjectMapper json, PeerAccess access) {
         this(json, access, new UnreachablePeers());
@@ -63,6 +66,12 @@ final class RemoteGuards {
 
     /** {@code unreachable}: told of each instance that could not be reached, and of each that answered. */
     RemoteGuards(ObjectMapper json, PeerAccess access, UnreachablePeers unreachable) {
+        this(json, access, unreachable, LIST_TIMEOUT);
+    }
+
+    /** {@code listTimeout}: how long another instance's list is waited for, whole. */
+    RemoteGuards(ObjectMapper json, PeerAccess access, UnreachablePeers unreachable, Duration listTimeout) {
+        this.listTimeout = listTimeout;
         this.json = json;
         this.access = access;
         this.unreachable = unreachable;
@@ -95,16 +104,20 @@ final class RemoteGuards {
     List<Reply> getEach(List<HostInfo> hosts, String path, String authorization) {
         List<CompletableFuture<HttpResponse<byte[]>>> answers = new ArrayList<>();
         for (HostInfo host : hosts) {
-            Ask ask = new Ask(host, OWNS_SOME_HOLDINGS, LIST_TIMEOUT);
+            Ask ask = new Ask(host, OWNS_SOME_HOLDINGS, listTimeout);
             answers.add(http.sendAsync(request(HttpRequest.newBuilder(uri(host, path)).GET(), authorization,
-                    LIST_TIMEOUT), HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, failure) -> note(
+                    listTimeout), HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, failure) -> note(
                             ask, response, failure instanceof CompletionException ? failure.getCause() : failure)));
         }
         List<Reply> bodies = new ArrayList<>();
+        // the client's time out ends at an answer's headers: a list whose body stalls (its instance stopped while
+        // sending it) is waited for as long, from the first request, and no longer
+        long deadline = System.nanoTime() + listTimeout.toNanos();
         for (int i = 0; i < hosts.size(); i++) {
-            Ask ask = new Ask(hosts.get(i), OWNS_SOME_HOLDINGS, LIST_TIMEOUT);
+            Ask ask = new Ask(hosts.get(i), OWNS_SOME_HOLDINGS, listTimeout);
             try {
-                HttpResponse<byte[]> response = answers.get(i).get();
+                HttpResponse<byte[]> response = answers.get(i).get(Math.max(0, deadline - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
                 if (response.statusCode() != 200) {
                     throw refusal(ask, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
                 }
@@ -112,6 +125,11 @@ final class RemoteGuards {
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof IOException cause ? unreachable(ask, cause)
                         : new IllegalStateException("asking instance " + ask.named() + " failed", e.getCause());
+            } catch (TimeoutException e) {
+                answers.forEach(answer -> answer.cancel(true));
+                HttpTimeoutException late = new HttpTimeoutException("its list's body did not come in time");
+                unreachable.failed(ask.named(), why(ask, late), true);
+                throw unreachable(ask, late);
             } catch (IOException e) {
                 throw unreachable(ask, e);
             } catch (InterruptedException e) {
@@ -196,7 +214,7 @@ final class RemoteGuards {
         } else if (response != null) {
             unreachable.failed(ask.named(), "it answered " + response.statusCode() + " without a guard's answer");
         } else if (failure instanceof IOException e) {
-            unreachable.failed(ask.named(), why(ask, e));
+            unreachable.failed(ask.named(), why(ask, e), answeredTooSlowly(e));
         }
     }
 
@@ -298,7 +316,9 @@ final class RemoteGuards {
      */
     private static String why(Ask ask, IOException e) {
         if (answeredTooSlowly(e)) {
-            return "did not answer within " + ask.timeout().toSeconds() + " s";
+            Duration waited = ask.timeout();
+            return "did not answer within " + (waited.toMillis() % 1000 == 0 ? waited.toSeconds() + " s"
+                    : waited.toMillis() + " ms");
         }
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {

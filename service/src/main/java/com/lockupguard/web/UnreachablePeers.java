@@ -32,13 +32,25 @@ final class UnreachablePeers {
 
     /** {@code peer} ({@code host:port}) could not be reached, for {@code why}. */
     void failed(String peer, String why) {
+        failed(peer, why, false);
+    }
+
+    /**
+     * {@code peer} could not be reached, or ({@code tookTheRequest}) took the request and did not answer in time: hung
+     * or overloaded, not misaddressed. Counted alike: asking it fails either way.
+     */
+    void failed(String peer, String why, boolean tookTheRequest) {
         long now = nanos.getAsLong();
         boolean[] tell = new boolean[1];
         failing.compute(peer, (named, before) -> {
             tell[0] = before == null || now - before.loggedNanos() >= REMEMBERED.toNanos();
             return new Failing(now, tell[0] ? now : before.loggedNanos());
         });
-        if (tell[0]) {
+        if (tell[0] && tookTheRequest) {
+            LOG.warn("instance {} took a request for its holdings and {}: each query of them here answers 503 until "
+                    + "it answers in time. If this lasts, is it overloaded, stopped, or pausing for garbage "
+                    + "collection (its log and its JVM's metrics)?", peer, why);
+        } else if (tell[0]) {
             LOG.warn("instance {} cannot be reached ({}): asking it for its holdings fails, and each query of them "
                     + "here answers 503, until it can be. If this lasts, is its http.advertised.host (and "
                     + "http.port) an address this instance can reach?", peer, why);

@@ -38,7 +38,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -1190,6 +1192,40 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldBuildAtMostTwoListsOfEveryHoldingAtOnceAndStillServeItsOwnListToAnotherInstance() throws Exception {
+        // given two lists of every holding under way, each held in memory until sent (56 MB at 100,000 holdings:
+        // four at once took a 512 MB heap out of memory)
+        CountDownLatch release = new CountDownLatch(1);
+        holdings.wholeListsHeld = release;
+        List<CompletableFuture<HttpResponse<String>>> underWay = List.of(
+                http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/holdings")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()),
+                http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/holdings")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> holdings.wholeListsBuilding.get() == 2);
+        try {
+            // when another instance asks for this one's own list, and a third caller for every holding
+            HttpResponse<String> own = get("/api/holdings?local=true");
+            HttpResponse<String> third = get("/api/holdings");
+
+            // then the other instance is answered (two instances listing at once never wait for each other), and the
+            // third is told to retry once it has waited its turn in vain, not built beside the two
+            assertThat(own.statusCode()).isEqualTo(200);
+            assertThat(third.statusCode()).isEqualTo(503);
+            assertThat(third.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(json(third).get("error").asText()).isEqualTo("this instance builds 2 lists of every holding "
+                    + "already, each held in memory until sent; retry");
+            assertThat(holdings.wholeListsBuilding.get()).isEqualTo(2);
+        } finally {
+            release.countDown();
+        }
+        // and the two are sent once built
+        for (CompletableFuture<HttpResponse<String>> list : underWay) {
+            assertThat(list.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void shouldNeverSayReadyWithAStateThatSaysOtherwise() throws Exception {
         // given a rebalance that starts just after readiness was read: ready, and then REBALANCING
         Health moving = new Health() {
@@ -1880,6 +1916,9 @@ class GuardWebServerTest {
         final List<String> authorizations = new CopyOnWriteArrayList<>();
         volatile boolean rebalancing;
         volatile boolean broken;
+        /** While set, each list of every holding waits for it to open, counted in {@link #wholeListsBuilding}. */
+        volatile CountDownLatch wholeListsHeld;
+        final AtomicInteger wholeListsBuilding = new AtomicInteger();
 
         private void check() {
             if (rebalancing) {
@@ -1903,6 +1942,15 @@ class GuardWebServerTest {
         @Override
         public ListAnswer all(boolean local, String authorization) {
             check();
+            CountDownLatch held = wholeListsHeld;
+            if (!local && held != null) {
+                wholeListsBuilding.incrementAndGet();
+                try {
+                    held.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             localOnly.add(local);
             authorizations.add(String.valueOf(authorization));
             return new ListAnswer(List.of(JsonArrayBytes.written("[{\"investorId\":\"dutchess\"}]".getBytes(

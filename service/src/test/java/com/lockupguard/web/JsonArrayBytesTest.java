@@ -59,6 +59,41 @@ class JsonArrayBytesTest {
     }
 
     @Test
+    void shouldKeepAnArrayWrittenOverSeveralChunksWholeAndInOrder() throws Exception {
+        // given 40,000 positions of about 60 bytes written one at a time, 2.4 MB: three chunks of a megabyte
+        JsonArrayBytes.Output output = new JsonArrayBytes.Output();
+        try (var list = JSON.createGenerator(output)) {
+            list.writeStartArray();
+            for (int i = 0; i < 40_000; i++) {
+                list.writeTree(JSON.createObjectNode().put("securityId", "S" + i).put("availableNow", 200_000L));
+            }
+            list.writeEndArray();
+        }
+
+        // when it is joined, alone and beside an empty array
+        var joined = JSON.readTree(joined(output.array(), JsonArrayBytes.EMPTY));
+
+        // then every position is there, in the order written
+        assertThat(joined).hasSize(40_000);
+        assertThat(joined.get(0).get("securityId").asText()).isEqualTo("S0");
+        assertThat(joined.get(39_999).get("securityId").asText()).isEqualTo("S39999");
+    }
+
+    @Test
+    void shouldKeepAnArrayWhoseLastByteOpensAChunk() throws Exception {
+        // given an array of exactly one megabyte and one byte: its ] alone in the second chunk
+        JsonArrayBytes.Output output = new JsonArrayBytes.Output();
+        String element = "\"" + "x".repeat((1 << 20) - 3) + "\"";
+        output.write(("[" + element + "]").getBytes(StandardCharsets.US_ASCII));
+
+        // when / then its one element is read back whole, and an empty array written so is empty
+        assertThat(JSON.readTree(joined(output.array())).get(0).asText()).hasSize((1 << 20) - 3);
+        JsonArrayBytes.Output empty = new JsonArrayBytes.Output();
+        empty.write("[]".getBytes(StandardCharsets.US_ASCII));
+        assertThat(empty.array().isEmpty()).isTrue();
+    }
+
+    @Test
     void shouldTakeAsWrittenOnlyAnArrayWithNothingAroundIt() {
         assertThat(catchThrowable(() -> JsonArrayBytes.written(" []".getBytes(StandardCharsets.US_ASCII))))
                 .isInstanceOf(IllegalArgumentException.class);

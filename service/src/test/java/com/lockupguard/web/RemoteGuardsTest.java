@@ -111,6 +111,41 @@ class RemoteGuardsTest {
     }
 
     @Test
+    void shouldGiveUpOnAListWhoseBodyStallsOnceItsTimeHasPassedAndSayItWasSlow() throws Exception {
+        // given an instance that sends its answer's headers and the start of its list, then stops (seen: a list
+        // asked of an instance stopped while it sent its body waited 26 s, the client's time out ending at headers)
+        CountDownLatch done = new CountDownLatch(1);
+        HttpServer stalls = server(exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write("[{\"securityId\":".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await(done);
+            out.close();
+        });
+        UnreachablePeers unreachable = new UnreachablePeers();
+        try {
+            // when this instance asks it for its holdings, waiting half a second for the whole list
+            long started = System.nanoTime();
+            Throwable refused = catchThrowable(() -> new RemoteGuards(JSON, new PeerAccess(false, null, null),
+                    unreachable, Duration.ofMillis(500)).getEach(List.of(hostOf(stalls)), "/api/holdings?local=true",
+                    null));
+
+            // then a 503 once that time has passed, saying the instance did not answer in it, and it is counted
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            assertThat(refused).isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.status()).isEqualTo(503);
+                assertThat(e.getMessage()).isEqualTo("instance " + hostOf(stalls).host() + ":"
+                        + hostOf(stalls).port() + " that owns some of the holdings did not answer within 500 ms; retry");
+            });
+            assertThat(unreachable.count()).isEqualTo(1);
+        } finally {
+            done.countDown();
+            stalls.stop(0);
+        }
+    }
+
+    @Test
     void shouldCallAListThatIsNotAJsonArrayNotAGuardsAnswer() throws Exception {
         // given an instance whose answer to the list is a 200 that is not one, as a proxy's page would be
         HttpServer proxied = server(exchange -> answer(exchange, 200, "<html>[maintenance]</html>"));

@@ -14,6 +14,21 @@ class UnreachablePeersTest {
     private final UnreachablePeers peers = new UnreachablePeers(now::get);
 
     @Test
+    void shouldSayAnInstanceThatTookTheRequestButDidNotAnswerInTimeIsSlowNotMisaddressedAndCountIt() {
+        try (CapturedLogs logged = CapturedLogs.of(UnreachablePeers.class)) {
+            // when an instance took the request for its holdings and did not answer in time (stopped, say)
+            peers.failed("10.0.0.7:8080", "did not answer within 8 s", true);
+
+            // then the log says so, and sends nobody to check its address (seen: "cannot be reached (did not answer
+            // within 8 s) ... is its http.advertised.host ... an address this instance can reach?"); it counts
+            assertThat(logged.messagesAt(Level.WARN)).singleElement().asString()
+                    .startsWith("instance 10.0.0.7:8080 took a request for its holdings and did not answer within 8 s")
+                    .doesNotContain("http.advertised.host");
+            assertThat(peers.count()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldWarnOfAnInstanceThatCannotBeReachedOnceAndAgainEveryFiveMinutesWhileItLasts() {
         try (CapturedLogs logged = CapturedLogs.of(UnreachablePeers.class)) {
             // given an instance that cannot be reached, asked every 5 s for six minutes
