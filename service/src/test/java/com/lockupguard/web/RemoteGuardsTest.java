@@ -136,7 +136,8 @@ class RemoteGuardsTest {
             assertThat(refused).isInstanceOfSatisfying(ApiException.class, e -> {
                 assertThat(e.status()).isEqualTo(503);
                 assertThat(e.getMessage()).isEqualTo("instance " + hostOf(stalls).host() + ":"
-                        + hostOf(stalls).port() + " that owns some of the holdings did not answer within 500 ms; retry");
+                        + hostOf(stalls).port() + " that owns some of the holdings did not answer within 500 ms; "
+                        + "retry");
             });
             assertThat(unreachable.count()).isEqualTo(1);
         } finally {
