@@ -315,10 +315,11 @@ public final class GuardConfig extends AbstractConfig {
                             + "request then needs a credential; /health/* and the dashboard's files stay open. "
                             + "At least 16 characters when the API is served beyond this machine. Production: JWTs "
                             + "(api.auth.jwt.*).")
-            .define(API_DECISION_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM,
-                    "How long POST /api/orders waits for the order's decision before answering 504; also the "
-                            + "longest it waits to send the order while the brokers do not answer (then 502: the "
-                            + "order was not sent), less when the producer's max.block.ms says less.");
+            .define(API_DECISION_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.between(1, 600_000),
+                    Importance.MEDIUM, "How long POST /api/orders waits for the order's decision before answering "
+                            + "504; also the longest it waits to send the order while the brokers do not answer (then "
+                            + "502: the order was not sent), less when the producer's max.block.ms says less. At most "
+                            + "10 minutes: a stop waits as long for the orders under way.");
 
     static {
         defineHttpSecurity(DEFINITION);

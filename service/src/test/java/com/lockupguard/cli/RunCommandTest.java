@@ -165,6 +165,23 @@ class RunCommandTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"600001", "9223372036854775807"})
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldRefuseADecisionTimeoutBeyondTenMinutes(String timeout) {
+        // given a decision timeout beyond what a pre-trade check waits (seen: Long.MAX_VALUE accepted, every order
+        // then a 500 of a long overflow, and a stop that never closed Kafka Streams)
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = run(err, "--http-port", "-1", "--set", "bootstrap.servers=127.0.0.1:1", "--set",
+                "api.decision.timeout.ms=" + timeout);
+
+        // then it is refused before anything is asked of the cluster, naming the setting
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("configuration error: ").contains("api.decision.timeout.ms");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"auto.offset.reset=latest", "consumer.auto.offset.reset=latest",
         "main.consumer.auto.offset.reset=latest", "main.consumer.auto.offset.reset=none"})
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
