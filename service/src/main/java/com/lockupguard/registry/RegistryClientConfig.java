@@ -296,11 +296,14 @@ public final class RegistryClientConfig extends AbstractConfig {
      * A setting's {@code value} — a URL, or a comma-separated list of them — as a message or {@code config --check}
      * may quote it: {@link #shown} when each of its URLs parses, and {@code [hidden]} whole when one holds an
      * {@code @} but does not parse as a URL with user-info and a host (a password with an unencoded space or
-     * {@code ://} in it): where such a password ends cannot be told, so none of it is shown.
+     * {@code ://} in it), or has no scheme: where such a password ends cannot be told, so none of it is shown.
      */
     public static String quoted(String value) {
         for (String entry : value.split(",")) {
             String url = entry.trim();
+            if (!url.contains("://") && url.indexOf('@') >= 0) {
+                return HIDDEN; // no scheme: user:password@host, its user-info not told from the rest by a URL's rules
+            }
             if (url.contains("://") && url.indexOf('@') >= 0) {
                 try {
                     URI parsed = new URI(url);

@@ -138,6 +138,14 @@ class RegistryClientConfigTest {
     }
 
     @Test
+    void shouldQuoteAValueHiddenWholeWhenAUrlWithAPasswordHasNoScheme() {
+        // seen: config --check and its refusal quoted u:SECRETX@127.0.0.1:21410 as given
+        assertThat(RegistryClientConfig.quoted("u:SECRETX@127.0.0.1:8081")).isEqualTo("[hidden]");
+        assertThat(RegistryClientConfig.quoted("http://r0:8081, desk:s3cret@r1:8081")).isEqualTo("[hidden]");
+        assertThat(RegistryClientConfig.quoted("r0:8081")).isEqualTo("r0:8081");
+    }
+
+    @Test
     void shouldLeaveAnAtSignAfterTheUrlAlone() {
         // given a message naming a registry, then someone's address
         String message = "schema registry http://registry:8081 answered 500 (ask ops@example.com)";
