@@ -400,7 +400,9 @@ public final class GuardConfig extends AbstractConfig {
      * Each topic.* names its own topic: an output named like an input would be read back (a dead letter dead-lettered
      * again, for ever), and two outputs sharing one would mix records their readers cannot tell apart or take the
      * other's retention (positions are compacted; the decisions must never be). Two names that differ only by '.'
-     * against '_' are one to the broker, which refuses to create the second (they would share metric names).
+     * against '_' are one to the broker, which refuses to create the second (they would share metric names). Nor may
+     * one be named as Kafka Streams names the changelogs of the guard's state (seen: positions written into the
+     * holding-state changelog, accepted).
      */
     private void refuseATopicOfTwoRoles() {
         Map<String, String> roleOf = new HashMap<>();
@@ -408,6 +410,12 @@ public final class GuardConfig extends AbstractConfig {
                 TOPIC_BLOCKED_CONFIG, TOPIC_DEAD_LETTERS_CONFIG, TOPIC_POSITIONS_CONFIG, TOPIC_AGREEMENT_AUDIT_CONFIG,
                 TOPIC_EXECUTION_RESULTS_CONFIG, TOPIC_COMPLIANCE_ALERTS_CONFIG)) {
             String topic = getString(setting);
+            String internal = getString(APPLICATION_ID_CONFIG) + "-";
+            if (topic.startsWith(internal) && (topic.endsWith("-changelog") || topic.endsWith("-repartition"))) {
+                throw new ConfigException(setting, topic, "is named as Kafka Streams names the guard's own topics "
+                        + "(<application.id>-<store>-changelog): its records would mix with the state's, which a "
+                        + "restore reads back as state");
+            }
             String other = roleOf.putIfAbsent(Topic.unifyCollisionChars(topic), setting);
             if (other != null && getString(other).equals(topic)) {
                 throw new ConfigException(setting, topic, "is also " + other + "'s topic: each of the guard's "

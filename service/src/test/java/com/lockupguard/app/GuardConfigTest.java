@@ -690,6 +690,19 @@ class GuardConfigTest {
                 .doesNotThrowAnyException();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"topic.positions", "topic.approved", "topic.orders", "topic.dead.letters"})
+    void shouldRefuseATopicNamedAsTheChangelogOfTheGuardsOwnState(String setting) {
+        // given / when a topic of the guard's named as Kafka Streams names a store's changelog (seen: positions
+        // written into rev27d-holding-state-changelog, accepted, the decision feed skipping every state record)
+        // then refused at once, naming the setting
+        assertThatThrownBy(() -> new GuardConfig(Map.of("application.id", "desk", setting,
+                "desk-holding-state-changelog"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(setting).hasMessageContaining("<application.id>-<store>-changelog");
+        assertThatCode(() -> new GuardConfig(Map.of("application.id", "desk", setting, "other-desk-changelog")))
+                .doesNotThrowAnyException();
+    }
+
     @Test
     void shouldRefuseTwoTopicsThatDifferOnlyByADotAgainstAnUnderscore() {
         // given / when approved and blocked decisions on topics Kafka's metrics cannot tell apart (the broker refuses
