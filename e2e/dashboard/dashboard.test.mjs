@@ -505,7 +505,8 @@ try {
     const letter = list.find((h) => h.investorId === 'dutchess' && h.securityId === 'CBYI');
     await route.fulfill({ response, json: [...list, { ...letter, investorId: 'fake', securityId: 'USED',
       totalShares: 1000, releasedToDate: 1000, soldToDate: 600, reservedNow: 400, availableNow: 0, contractCapacity: 0,
-      nextReleaseAt: null, availableAtNextRelease: null }] });
+      nextReleaseAt: null, availableAtNextRelease: null }, { ...letter, investorId: 'fake', securityId: 'SOON',
+      nextReleaseAt: new Date(Date.now() + 3_600_000).toISOString() }] });
   });
   const isUsed = (url) => url.pathname.startsWith('/api/holdings/fake/USED/');
   let usedAnswer = (route) => route.fulfill({ json: new URL(route.request().url()).pathname.endsWith('/history')
@@ -518,6 +519,16 @@ try {
     throw new Error(`a holding all sold or reserved shows '${usedText}'`);
   }
   console.log(`a holding all sold or reserved: '${usedText}'`);
+  // a release an hour away counts down on screen, second by second (only the rows on screen are ticked)
+  const soon = page.locator('#holdings tbody tr[data-holding="fake/SOON"] td.countdown');
+  await soon.scrollIntoViewIfNeeded();
+  const soonBefore = (await soon.innerText()).trim();
+  await page.waitForTimeout(2_100);
+  const soonAfter = (await soon.innerText()).trim();
+  if (!/^in 00:5\d:\d\d$/.test(soonAfter) || soonAfter === soonBefore) {
+    throw new Error(`a release an hour away shows '${soonBefore}', then '${soonAfter}'`);
+  }
+  console.log(`a release an hour away, on screen: '${soonBefore}', then '${soonAfter}'`);
   // its calendar comes from the list already read: shown at once, while its history and reservations still load
   let releaseUsed;
   const usedHeld = new Promise((resolve) => { releaseUsed = resolve; });
