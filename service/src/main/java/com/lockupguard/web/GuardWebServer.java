@@ -33,8 +33,10 @@ import io.javalin.router.ParsedEndpoint;
 import io.javalin.security.Roles;
 import io.javalin.security.RouteRole;
 import jakarta.servlet.ServletInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
@@ -146,6 +148,12 @@ public final class GuardWebServer implements AutoCloseable {
      * four at once took a 512 MB heap out of memory.
      */
     static final int MOST_LISTS_AT_ONCE = 2;
+    /** What a list is written through: Javalin compresses an answer whose first write is at least 1,500 bytes. */
+    private static final int LIST_WRITE_BUFFER = 64 * 1024;
+    /** A request attribute: when {@link #timed} began. */
+    private static final String TIMED_FROM = "lockup-guard.timed-from";
+    /** A request attribute: when the answer was ready, before a body sent apart ({@link #answered}). */
+    private static final String ANSWERED_AT = "lockup-guard.answered-at";
     /** How long a list waits for a place before it is refused: the dashboard gives up after 10 s. */
     private static final long LIST_PLACE_WAIT_MS = 5_000;
     /** The state /health says before the guard's backend is attached. */
@@ -934,21 +942,43 @@ public final class GuardWebServer implements AutoCloseable {
                     + (local ? "its own" : "every") + " holding already, each held in memory until sent; retry");
         }
         try {
-            answer(ctx, backend().holdings().all(local, authorization(ctx)));
+            HoldingsQuery.ListAnswer answer = backend().holdings().all(local, authorization(ctx));
+            answered(ctx);
+            answer(ctx, answer);
         } finally {
             places.release();
         }
     }
 
+    /**
+     * The answer is ready, its body still to be sent: its time is taken here (Server-Timing, sent before the body,
+     * and the endpoint's timer), not when a slow client has read it.
+     */
+    private static void answered(Context ctx) {
+        long now = System.nanoTime();
+        ctx.attribute(ANSWERED_AT, now);
+        Long from = ctx.attribute(TIMED_FROM);
+        if (from != null) {
+            ctx.header("Server-Timing", serverTiming(now - from));
+        }
+    }
+
     /** The list as the instances' lists are joined, never as one tree: it can be tens of MB (JsonArrayBytes). */
-    private static void answer(Context ctx, HoldingsQuery.ListAnswer answer) throws IOException {
+    private static void answer(Context ctx, HoldingsQuery.ListAnswer answer) {
         if (answer.partitions() != null) {
             ctx.header(RemoteGuards.PARTITIONS_HEADER, answer.partitions().stream().sorted().map(String::valueOf)
                     .collect(Collectors.joining(",")));
         }
         ctx.header(SERVED_BY_HEADER, answer.servedBy()).contentType(ContentType.APPLICATION_JSON);
-        try (InputStream body = answer.body()) {
-            body.transferTo(ctx.outputStream()); // here, within the list's place
+        // buffered: the compression Javalin applies is chosen at the first write, by its size, and the first piece of
+        // the list is its "[" alone (seen: every list sent whole, eleven times the bytes)
+        try (InputStream body = answer.body();
+                OutputStream out = new BufferedOutputStream(ctx.outputStream(), LIST_WRITE_BUFFER)) {
+            body.transferTo(out); // here, within the list's place
+        } catch (IOException e) {
+            // the caller hung up (a dashboard's poll given up, a tab closed): nothing more can be sent, and the
+            // answer was the server's 200, not a failure of it
+            LOG.debug("a list of holdings was not read to its end: {}", e.toString());
         }
     }
 
@@ -998,6 +1028,7 @@ public final class GuardWebServer implements AutoCloseable {
     private Handler timed(String endpoint, Handler handler) {
         return ctx -> {
             long start = System.nanoTime();
+            ctx.attribute(TIMED_FROM, start);
             Integer failedWith = null;
             try {
                 handler.handle(ctx);
@@ -1009,14 +1040,21 @@ public final class GuardWebServer implements AutoCloseable {
                 failedWith = 500;
                 throw e;
             } finally {
-                long took = System.nanoTime() - start;
-                ctx.header("Server-Timing", String.format(Locale.ROOT, "app;dur=%.3f", took / 1e6));
+                Long answeredAt = ctx.attribute(ANSWERED_AT);
+                long took = (answeredAt != null ? answeredAt : System.nanoTime()) - start;
+                if (answeredAt == null) {
+                    ctx.header("Server-Timing", serverTiming(took));
+                }
                 if (!ctx.method().equals(HandlerType.HEAD)) { // a probe's HEADs would dilute what callers wait
                     metrics.apiTimer(endpoint, failedWith != null ? failedWith : ctx.statusCode())
                             .record(took, TimeUnit.NANOSECONDS);
                 }
             }
         };
+    }
+
+    private static String serverTiming(long nanos) {
+        return String.format(Locale.ROOT, "app;dur=%.3f", nanos / 1e6);
     }
 
     /**

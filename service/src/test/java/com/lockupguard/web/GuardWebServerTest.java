@@ -1427,6 +1427,46 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldCompressALargeListAndTimeItBeforeItsBodyIsSent() throws Exception {
+        // given a list of 20,000 positions, about 1.2 MB
+        holdings.morePositions = 20_000;
+
+        // when a client that takes gzip asks for it
+        HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(URI.create(base + "/api/holdings"))
+                .header("Accept-Encoding", "gzip").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+
+        // then it is compressed (seen: sent whole, the list's first write its "[" alone), whole, and its server time is
+        // said before the body
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        try (var unzipped = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(answer.body()))) {
+            assertThat(JSON.readTree(unzipped)).hasSize(20_001);
+        }
+        assertThat(answer.body().length).isLessThan(200_000);
+        assertThat(answer.headers().firstValue("Server-Timing")).hasValueSatisfying(timing -> assertThat(timing)
+                .matches("app;dur=\\d+\\.\\d{3}"));
+    }
+
+    @Test
+    void shouldCountAListItsCallerHungUpOnAsAnsweredNotAsAFailure() throws Exception {
+        // given a list of 100,000 positions, about 6 MB, and a caller that reads a little of it, then hangs up (a tab
+        // closed, a poll given up)
+        holdings.morePositions = 100_000;
+        URI uri = URI.create(base);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.getOutputStream().write(("GET /api/holdings HTTP/1.1\r\nHost: " + uri.getAuthority()
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertThat(socket.getInputStream().readNBytes(4096)).hasSize(4096);
+            socket.setSoLinger(true, 0); // a reset, as a closed tab's connection ends
+        }
+
+        // when / then it is counted as the 200 it was (seen: a 500 for each)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get("/metrics").body())
+                .contains("lockup_guard_api_requests_seconds_count{endpoint=\"holdings\",status=\"200\"} 1")
+                .doesNotContain("endpoint=\"holdings\",status=\"500\""));
+    }
+
+    @Test
     void shouldNotTimeAHeadAsARequestOfItsEndpoint() throws Exception {
         // given a list of holdings asked once with GET and three times with HEAD (a load balancer's probes)
         assertThat(get("/api/holdings").statusCode()).isEqualTo(200);
@@ -1919,6 +1959,8 @@ class GuardWebServerTest {
         /** While set, each list of every holding waits for it to open, counted in {@link #wholeListsBuilding}. */
         volatile CountDownLatch wholeListsHeld;
         final AtomicInteger wholeListsBuilding = new AtomicInteger();
+        /** How many more positions the list holds, each of about 60 bytes. */
+        volatile int morePositions;
 
         private void check() {
             if (rebalancing) {
@@ -1953,7 +1995,12 @@ class GuardWebServerTest {
             }
             localOnly.add(local);
             authorizations.add(String.valueOf(authorization));
-            return new ListAnswer(List.of(JsonArrayBytes.written("[{\"investorId\":\"dutchess\"}]".getBytes(
+            StringBuilder list = new StringBuilder("[{\"investorId\":\"dutchess\"}");
+            for (int i = 0; i < morePositions; i++) {
+                list.append(",{\"investorId\":\"inv").append(i)
+                        .append("\",\"securityId\":\"S\",\"availableNow\":200000}");
+            }
+            return new ListAnswer(List.of(JsonArrayBytes.written(list.append(']').toString().getBytes(
                     StandardCharsets.UTF_8))), "127.0.0.1:2", null);
         }
 
