@@ -123,19 +123,19 @@ final class WholeFileOutput implements Closeable {
         return null;
     }
 
-    /** Whether {@code file} is there and nobody may write it, or this process may not. */
+    /**
+     * Whether {@code file} is there and nobody may write it. One another user owns, that this process may not write,
+     * is not: it is replaced by the rename, as the folder allows.
+     */
     private static boolean readOnly(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             return false;
-        }
-        if (!Files.isWritable(file)) {
-            return true;
         }
         try {
             return Files.getPosixFilePermissions(file).stream().noneMatch(permission -> permission.name()
                     .endsWith("_WRITE"));
         } catch (UnsupportedOperationException e) {
-            return false; // no POSIX permissions here: writable, as it said
+            return !Files.isWritable(file); // no POSIX permissions here
         }
     }
 
