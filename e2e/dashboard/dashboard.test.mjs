@@ -666,6 +666,12 @@ try {
       .catch(() => { throw new Error('a feed that reads again was not shown connected'); });
     await tab.locator('#alerts li.muted', { hasText: 'no alerts' }).waitFor({ timeout: 10_000 })
       .catch(() => { throw new Error('alerts the guard no longer lists stayed on the page once it read again'); });
+    // none listed, and the feed stalled again: not "no alerts", which would say none happened meanwhile
+    await beat(JSON.stringify({ feed: 'down', reason: 'the decision feed failed (TimeoutException)' }));
+    await tab.locator('#alerts li.stale-note', { hasText: 'none as last loaded' }).waitFor({ timeout: 10_000 })
+      .catch(() => { throw new Error('no alerts shown as current while the feed stalled'); });
+    await beat('{}');
+    await tab.locator('#alerts li.muted', { hasText: 'no alerts' }).waitFor({ timeout: 10_000 });
     await tab.unroute(alertsList);
     console.log('a stalled live feed: shown stalled, its alerts not current, then connected again, its alerts '
       + 'replaced by what the guard lists');

@@ -898,15 +898,18 @@ function renderAlerts() {
   // the page holds the latest alerts only (what it loaded, then what came live), not a count since the start
   pill.textContent = state.alerts.length
     ? `alerts: latest ${state.alerts.length}${breaches ? ` (${breaches} breach${breaches > 1 ? 'es' : ''})` : ''}`
-    : state.alertsError ? 'alerts: not loaded' : 'alerts: none recent';
+    : state.alertsError ? 'alerts: not loaded' : state.alertsAway ? 'alerts: none as last loaded' : 'alerts: none recent';
   pill.title = `the latest compliance alerts on this page: at most ${MAX_ALERTS} within the limit and, kept apart, `
     + `the latest ${MAX_BREACHES} breaches; /metrics counts every alert since each instance started `
     + '(lockup_guard_compliance_alerts_total)';
-  pill.className = 'pill ' + (breaches ? 'bad' : state.alerts.length || state.alertsError ? 'warn' : 'ok');
+  pill.className = 'pill ' + (breaches ? 'bad' : state.alerts.length || state.alertsError || state.alertsAway ? 'warn'
+    : 'ok');
   if (!state.alerts.length) {
-    // not "no alerts" when they could not be read (a token not given yet, the guard away): that would say none happened
+    // not "no alerts" when they could not be read (a token not given yet, the guard away), nor while the feed that
+    // would bring them is away: that would say none happened
     list.innerHTML = state.alertsError ? `<li class="muted">alerts not loaded: ${esc(state.alertsError)}</li>`
-      : '<li class="muted">no alerts</li>';
+      : state.alertsAway ? `<li class="stale-note">not current (${esc(state.alertsAway)}): none as last loaded</li>`
+        : '<li class="muted">no alerts</li>';
     return;
   }
   // what it holds is as last loaded: say so above it, rather than show it as current
