@@ -235,8 +235,13 @@ final class RemoteGuards {
     /** What another instance's answer other than 200, {@code status} with {@code body}, means here. */
     private ApiException refusal(Ask ask, int status, String body) throws IOException {
         String instance = "instance " + ask.named();
-        if ((status == 503 || status == 421) && isGuardsError(body)) {
+        if (status == 421 && isGuardsError(body)) {
             return ApiException.notReady(instance + " " + ask.role() + " is not ready (rebalancing); retry");
+        }
+        if (status == 503 && isGuardsError(body)) {
+            // in its own words: rebalancing, starting, stopping, or busy with lists already
+            return ApiException.notReady(instance + " " + ask.role() + " cannot answer now ("
+                    + errorOf(body).replaceFirst("; retry$", "") + "); retry");
         }
         if (status == 429) {
             return ApiException.tooManyRequests(instance + " " + ask.role() + " has too many requests of this caller "

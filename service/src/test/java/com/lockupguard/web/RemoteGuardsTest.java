@@ -147,6 +147,27 @@ class RemoteGuardsTest {
     }
 
     @Test
+    void shouldSayWhyAnInstanceOfTheListCannotAnswerNowInItsOwnWords() throws Exception {
+        // given an instance busy with lists already (seen: called "not ready (rebalancing)", which it was not)
+        HttpServer busy = server(exchange -> answer(exchange, 503, "{\"status\":503,\"error\":\"this instance "
+                + "builds 2 lists of its own holding already, each held in memory until sent; retry\"}"));
+        try {
+            // when this instance asks it for its holdings
+            Throwable refused = catchThrowable(() -> new RemoteGuards(JSON, new PeerAccess(false, null, null))
+                    .getEach(List.of(hostOf(busy)), "/api/holdings?local=true", null));
+
+            // then a 503 to retry, with the instance's reason
+            assertThat(refused).isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.status()).isEqualTo(503);
+                assertThat(e.getMessage()).endsWith(" that owns some of the holdings cannot answer now (this instance "
+                        + "builds 2 lists of its own holding already, each held in memory until sent); retry");
+            });
+        } finally {
+            busy.stop(0);
+        }
+    }
+
+    @Test
     void shouldCallAListThatIsNotAJsonArrayNotAGuardsAnswer() throws Exception {
         // given an instance whose answer to the list is a 200 that is not one, as a proxy's page would be
         HttpServer proxied = server(exchange -> answer(exchange, 200, "<html>[maintenance]</html>"));
