@@ -299,11 +299,14 @@ public final class RegistryClientConfig extends AbstractConfig {
      * {@code ://} in it), or has no scheme: where such a password ends cannot be told, so none of it is shown.
      */
     public static String quoted(String value) {
+        String before = "";
         for (String entry : value.split(",")) {
             String url = entry.trim();
-            if (!url.contains("://") && url.indexOf('@') >= 0) {
-                return HIDDEN; // no scheme: user:password@host, its user-info not told from the rest by a URL's rules
+            // no scheme: user:password@host, unless it is the rest of a password with a comma in it
+            if (!url.contains("://") && url.indexOf('@') >= 0 && before.indexOf('@') < 0) {
+                return HIDDEN;
             }
+            before = url;
             if (url.contains("://") && url.indexOf('@') >= 0) {
                 try {
                     URI parsed = new URI(url);
