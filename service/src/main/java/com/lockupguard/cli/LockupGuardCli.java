@@ -34,6 +34,9 @@ public final class LockupGuardCli {
     /** Exit code when nothing was sent because the target topics would delete or refuse some of it. */
     public static final int EXIT_REFUSED = 3;
 
+    /** picocli's tracing level, a system property. */
+    private static final String PARSER_TRACE = "picocli.trace";
+
     /** Made when the class is loaded: once the heap is full, joining strings fails too. */
     private static final String OUT_OF_MEMORY = "out of memory: the JVM's heap (at most "
             + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB) was too small for this command, which stopped "
@@ -58,10 +61,22 @@ public final class LockupGuardCli {
      * {@code --version} of every command (picocli gives a subcommand none of its parent's, and it printed nothing).
      */
     public static CommandLine configured(CommandLine commandLine) {
+        quietParser();
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExpandAtFiles(false);
         withVersion(commandLine);
         return commandLine;
+    }
+
+    /**
+     * picocli's own tracing off, unless asked for ({@code -Dpicocli.trace=...}): it writes to standard error, outside
+     * the command's own messages, and quotes the value it traces: a {@code --set} value with an unbalanced quote in it,
+     * a password's, say, was echoed whole (the value itself is taken as written).
+     */
+    private static void quietParser() {
+        if (System.getProperty(PARSER_TRACE) == null) {
+            System.setProperty(PARSER_TRACE, "OFF");
+        }
     }
 
     private static void withVersion(CommandLine commandLine) {

@@ -2,10 +2,13 @@ package com.lockupguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -99,6 +102,40 @@ class LockupGuardCliTest {
         // then it is given the argument as it was written, a name like any other
         assertThat(exit).isZero();
         assertThat(command.file).isEqualTo("@" + day);
+    }
+
+    @Test
+    void shouldNotEchoASettingsValueWithAnUnbalancedQuoteToStandardError() {
+        // given a setting whose value holds one quote, a password's, say (seen: picocli's tracing quoted it whole on
+        // standard error, twice), and picocli's tracing as a start leaves it
+        System.clearProperty("picocli.trace");
+        PrintStream standardError = System.err;
+        ByteArrayOutputStream traced = new ByteArrayOutputStream();
+        TakesSettings command = new TakesSettings();
+        try {
+            System.setErr(new PrintStream(traced, true, StandardCharsets.UTF_8));
+            // when a command takes it
+            int exit = LockupGuardCli.execute(LockupGuardCli.configured(new CommandLine(command)),
+                    new String[] {"--set", "api.token=tok\"S3cretS3cretS3cret"});
+
+            // then it is taken as written, and nothing quotes it
+            assertThat(exit).isZero();
+            assertThat(command.settings).containsEntry("api.token", "tok\"S3cretS3cretS3cret");
+        } finally {
+            System.setErr(standardError);
+        }
+        assertThat(traced.toString(StandardCharsets.UTF_8)).doesNotContain("S3cret");
+    }
+
+    @CommandLine.Command(name = "takes-settings")
+    static final class TakesSettings implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Option(names = "--set")
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+
+        @Override
+        public Integer call() {
+            return 0;
+        }
     }
 
     @CommandLine.Command(name = "takes-a-file")
