@@ -942,9 +942,11 @@ async function loadAlerts() {
     state.alertsError = null;
     state.alertsAway = null;
     // what the guard lists now replaces what the page held: a guard restarted, or another instance answering,
-    // lists what it has read, and alerts the page kept from before would pass for current
+    // lists what it has read, and alerts the page kept from before would pass for current. That includes those not
+    // taken in yet: an earlier load that landed within the last 100 ms put back what this one no longer lists
     state.alerts = [];
     state.alertKeys.clear();
+    alertsIncoming = [];
     addAlerts([...alerts, ...breaches, ...alertsLiveMeanwhile]);
     alertsLiveMeanwhile = null;
     alertsRetry.reset();
