@@ -48,9 +48,10 @@ import org.slf4j.LoggerFactory;
  * execution-results and compliance-alerts topics. It hands each decision to whoever waits for
  * it (by its order's correlation header), keeps the recent decisions, the recent alerts and each
  * holding's position history, and tells live subscribers of all of them. A record it cannot decode
- * is logged and skipped; on any other failure (a registry outage while decoding, a broker gone) it
- * restarts its consumer after a bounded backoff, resuming where it stopped, and says so in
- * {@link #outage()} meanwhile, for /health/ready and the API.
+ * is logged and skipped; on any other failure (a registry outage while decoding, a broker gone, no
+ * fetch answered for {@link FetchesAnswered#silence}) it restarts its consumer after a bounded
+ * backoff, resuming where it stopped, and says so in {@link #outage()} meanwhile, for /health/ready
+ * and the API, until a fetch is answered again.
  */
 public final class DecisionFeed implements DecisionHistory, AutoCloseable {
 
@@ -76,6 +77,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     private final List<String> topics;
     private final long historyPerPartition;
     private final long partitionCheckNanos;
+    private final Duration fetchSilence;
     private final DecisionWaiters waiting = new DecisionWaiters();
     private final RecentDecisions recent = new RecentDecisions(RECENT_DECISIONS);
     private final RecentOfHoldings<ComplianceAlert> alerts = RecentOfHoldings.alerts(RECENT_ALERTS);
@@ -98,7 +100,8 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
 
     public DecisionFeed(Properties clientProperties, GuardTopics topics, long historyPerPartition) {
         this(() -> createConsumer(clientProperties, topics), topicsRead(topics), historyPerPartition,
-                partitionCheck(clientProperties));
+                partitionCheck(clientProperties),
+                FetchesAnswered.silence(clientProperties.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG)));
     }
 
     /** The topics the guard's feed reads, of {@code topics}. */
@@ -122,7 +125,14 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     /** The same, looking for partitions added to {@code topics} every {@code partitionCheck}. */
     DecisionFeed(Supplier<Consumer<String, Object>> consumers, List<String> topics, long historyPerPartition,
             Duration partitionCheck) {
+        this(consumers, topics, historyPerPartition, partitionCheck, FetchesAnswered.LEAST_SILENCE);
+    }
+
+    /** The same, failing a consumer that has had no fetch answered for {@code fetchSilence}. */
+    DecisionFeed(Supplier<Consumer<String, Object>> consumers, List<String> topics, long historyPerPartition,
+            Duration partitionCheck, Duration fetchSilence) {
         this.consumers = consumers;
+        this.fetchSilence = fetchSilence;
         this.topics = topics;
         this.historyPerPartition = historyPerPartition;
         this.partitionCheckNanos = partitionCheck.toNanos();
@@ -252,6 +262,9 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
      * data); anything else by its class.
      */
     static String kind(Throwable failure) {
+        if (failure instanceof FetchesAnswered.Unanswered) {
+            return failure.getMessage(); // names no topic or host
+        }
         if (RegistryOutage.causes(failure)) {
             return "the schema registry cannot be reached";
         }
@@ -287,6 +300,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                 return; // closed while it was created: close() woke up the one before
             }
             assign(reader);
+            FetchesAnswered fetches = new FetchesAnswered(reader, fetchSilence, System::nanoTime);
             long partitionsChecked = System.nanoTime();
             while (running.get()) {
                 if (System.nanoTime() - partitionsChecked >= partitionCheckNanos) {
@@ -303,8 +317,12 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                     skip(reader, e);
                     continue;
                 }
-                backoff.reset();
-                outage = null; // reading again: not before, or a feed failing at every poll would look up between
+                // reading again once a fetch is answered: not before, or a feed failing at every poll would look up
+                // between, and one whose brokers hang would look up after each restart
+                if (fetches.answeredAfterPoll(records.count())) {
+                    backoff.reset();
+                    outage = null;
+                }
                 for (ConsumerRecord<String, Object> record : records) {
                     handleOrSkip(record);
                     readUpTo.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);

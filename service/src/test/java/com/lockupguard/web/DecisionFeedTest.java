@@ -15,12 +15,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.RecordDeserializationException.DeserializationExceptionOrigin;
@@ -511,6 +515,86 @@ class DecisionFeedTest {
             pollAnswers.countDown();
         }
         // and once the poll has answered, it reads
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.outage().isEmpty());
+    }
+
+    /** A consumer that counts its fetches answered, as Kafka's does: none until the test has its brokers answer. */
+    private static final class FetchCountingConsumer extends MockFeedConsumer {
+
+        private final AtomicBoolean answering;
+        private double answered;
+
+        FetchCountingConsumer(AtomicBoolean answering) {
+            super(1, List.of());
+            this.answering = answering;
+        }
+
+        @Override
+        public ConsumerRecords<String, Object> poll(Duration timeout) {
+            if (answering.get()) {
+                answered++;
+            }
+            return super.poll(timeout);
+        }
+
+        @Override
+        public synchronized Map<MetricName, ? extends Metric> metrics() {
+            MetricName name = new MetricName("fetch-total", "consumer-fetch-manager-metrics", "", Map.of());
+            return Map.of(name, new Metric() {
+                @Override
+                public MetricName metricName() {
+                    return name;
+                }
+
+                @Override
+                public Object metricValue() {
+                    return answered;
+                }
+            });
+        }
+    }
+
+    @Test
+    void shouldFailWhenNoFetchIsAnsweredForItsSilence() {
+        // given a feed whose brokers hang: its polls come back empty, and no fetch is answered
+        AtomicBoolean answering = new AtomicBoolean(false);
+        feed = new DecisionFeed(() -> new FetchCountingConsumer(answering), MockFeedConsumer.TOPICS, 5_000,
+                DecisionFeed.PARTITION_CHECK, Duration.ofSeconds(1));
+
+        // when it has polled for longer than its silence
+        feed.start();
+
+        // then it says it is down, and why, in words that name no topic or host
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.outage().isPresent());
+        assertThat(feed.outageReason()).get().extracting(ReadinessReason::summary).asString()
+                .startsWith("the decision feed failed (no fetch answered for 1 s: the brokers hang, or cannot be "
+                        + "reached) at ");
+        assertThat(feed.restarts()).isPositive();
+    }
+
+    @Test
+    void shouldStayDownAcrossItsRestartsUntilAFetchIsAnswered() throws Exception {
+        // given a feed that failed because its brokers answer no fetch
+        AtomicBoolean answering = new AtomicBoolean(false);
+        feed = new DecisionFeed(() -> new FetchCountingConsumer(answering), MockFeedConsumer.TOPICS, 5_000,
+                DecisionFeed.PARTITION_CHECK, Duration.ofMillis(300));
+        feed.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.outage().isPresent());
+
+        // when it restarts its consumer, and polls again, while they still answer none
+        long restartsBefore = feed.restarts();
+        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        boolean upMeanwhile = false;
+        while (System.nanoTime() < until) {
+            upMeanwhile |= feed.outage().isEmpty();
+            Thread.sleep(5);
+        }
+
+        // then it was down throughout (not up at each empty poll, flapping between restarts)
+        assertThat(feed.restarts()).as("restarted meanwhile").isGreaterThan(restartsBefore);
+        assertThat(upMeanwhile).as("up at some moment meanwhile").isFalse();
+        // and once a fetch is answered, it reads
+        answering.set(true);
         await().atMost(Duration.ofSeconds(10)).until(() -> feed.outage().isEmpty());
     }
 }
