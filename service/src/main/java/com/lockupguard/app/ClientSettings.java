@@ -86,17 +86,20 @@ public final class ClientSettings {
         refuseMisspeltTopicSettings(config);
         refuseChangelogsThatDelete(config);
         String client = "settings-check";
-        producer("Kafka Streams' producer", streams.getProducerConfigs(client));
-        consumer("Kafka Streams' main consumer", streams.getMainConsumerConfigs(client, client, 0));
-        consumer("Kafka Streams' restore consumer", streams.getRestoreConsumerConfigs(client));
+        Map<String, Object> streamsProducer = streams.getProducerConfigs(client);
+        Map<String, Object> mainConsumer = streams.getMainConsumerConfigs(client, client, 0);
+        Map<String, Object> restoreConsumer = streams.getRestoreConsumerConfigs(client);
+        producer("Kafka Streams' producer", streamsProducer);
+        consumer("Kafka Streams' main consumer", mainConsumer);
+        consumer("Kafka Streams' restore consumer", restoreConsumer);
         madeAs("Kafka Streams' admin", new AdminClientConfig(streams.getAdminConfigs(client)).values());
         producer("the API's producer", config.producerProperties());
         consumer("the decision feed's consumer", config.consumerProperties());
         madeAs("the guard's admin", new AdminClientConfig(config.adminProperties()).values());
         // after the clients' own checks: Kafka Streams parses its producer's settings as it builds its consumers'
-        refuseReadingUncommitted(streams);
-        refuseSkippingInputs(streams);
-        refuseOtherPartitioners(streams);
+        refuseReadingUncommitted(streams, mainConsumer, restoreConsumer);
+        refuseSkippingInputs(mainConsumer);
+        refuseOtherPartitioners(streamsProducer);
     }
 
     /**
@@ -105,9 +108,8 @@ public final class ClientSettings {
      * or a position the topic no longer holds, skips orders and agreements without a word, where every order must get
      * its decision (seen: 9 orders on the topic, none decided, nothing logged).
      */
-    private static void refuseSkippingInputs(StreamsConfig streams) {
-        String client = "settings-check";
-        Object reset = streams.getMainConsumerConfigs(client, client, 0).get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG);
+    private static void refuseSkippingInputs(Map<String, Object> mainConsumer) {
+        Object reset = mainConsumer.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG);
         if (reset != null && !"earliest".equalsIgnoreCase(String.valueOf(reset).trim())) {
             throw new ConfigException(StreamsConfig.MAIN_CONSUMER_PREFIX + ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                     reset, "the guard decides every record on its inputs, from the first one it has not: a consumer "
@@ -121,8 +123,7 @@ public final class ClientSettings {
      * compacted positions topic keeps one position of a holding (seen: one holding's decisions spread over five
      * partitions).
      */
-    private static void refuseOtherPartitioners(StreamsConfig streams) {
-        Map<String, Object> producer = streams.getProducerConfigs("settings-check");
+    private static void refuseOtherPartitioners(Map<String, Object> producer) {
         for (String setting : List.of(ProducerConfig.PARTITIONER_CLASS_CONFIG,
                 ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG)) {
             Object given = producer.get(setting);
@@ -183,13 +184,11 @@ public final class ClientSettings {
      * ({@code consumer.}), but not given for its main or restore consumer alone (4.4): an order an aborted transaction
      * wrote would be decided, and a changelog's aborted writes restored into the state.
      */
-    private static void refuseReadingUncommitted(StreamsConfig streams) {
+    private static void refuseReadingUncommitted(StreamsConfig streams, Map<String, Object> main,
+            Map<String, Object> restore) {
         if (StreamsConfig.AT_LEAST_ONCE.equals(streams.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
             return;
         }
-        String client = "settings-check";
-        Map<String, Object> main = streams.getMainConsumerConfigs(client, client, 0);
-        Map<String, Object> restore = streams.getRestoreConsumerConfigs(client);
         for (Map.Entry<String, Map<String, Object>> consumer : Map.of(StreamsConfig.MAIN_CONSUMER_PREFIX, main,
                 StreamsConfig.RESTORE_CONSUMER_PREFIX, restore).entrySet()) {
             Object isolation = consumer.getValue().get(ConsumerConfig.ISOLATION_LEVEL_CONFIG);
