@@ -66,7 +66,8 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the timeline to FILE instead of "
             + "standard output: to a hidden .FILE.<pid>.partial beside it, moved to FILE once whole (an export that "
-            + "fails or is stopped leaves none; a link is followed, a pipe or device written to as it is).")
+            + "fails or is stopped leaves none; a link is followed, a pipe or device written to as it is). "
+            + "-: standard output.")
     private Path output;
 
     @Option(names = "--holding", paramLabel = "INVESTOR/SECURITY", description = "Export only this holding's "
@@ -91,6 +92,9 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
+        if (output != null && output.toString().equals("-")) {
+            output = null; // as other command-line tools take it (seen: a file named '-' written)
+        }
         GuardConfig config;
         try {
             config = new GuardConfig(settings.load());

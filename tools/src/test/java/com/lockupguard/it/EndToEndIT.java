@@ -232,6 +232,12 @@ class EndToEndIT {
             assertThat(Scenario.sorted(Scenario.of(Files.readAllLines(one)).expected())).isNotEmpty()
                     .containsExactlyElementsOf(Scenario.sorted(BrokerIO.outcomes(decisions).stream()
                             .filter(outcome -> outcome.investorId().equals("investor-3")).toList()));
+            // and '--output -' writes the same to standard output, as other tools take it, not to a file named '-'
+            StringWriter dashOut = new StringWriter();
+            assertThat(GuardCommand.run(List.of("export"), settings, dashOut, new StringWriter(), "--holding",
+                    "investor-3/SEC", "--output", "-")).isZero();
+            assertThat(dashOut.toString().lines()).containsExactlyElementsOf(Files.readAllLines(one));
+            assertThat(Path.of("-")).doesNotExist();
             // and an export up to the time of a line half-way is the whole export's lines up to that time (the
             // tombstone, stamped now, after it), whose replay gives the guard's decisions of the orders among them
             List<String> whole = Files.readAllLines(exported);
