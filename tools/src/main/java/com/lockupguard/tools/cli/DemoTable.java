@@ -5,6 +5,7 @@ import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.Position;
 import com.lockupguard.avro.ReportAlert;
 import com.lockupguard.avro.ReportResult;
+import com.lockupguard.timeline.OneLine;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -21,7 +22,8 @@ import java.util.stream.Stream;
 /**
  * Decisions and execution report results as rows of one fixed-width table in event time, and alerts, for people. With
  * several holdings, each has its rows under a line naming it: a position is a holding's, and rows of two holdings in
- * one run of time read as one position jumping.
+ * one run of time read as one position jumping. An id is printed as {@link OneLine} writes it: one given with a line
+ * break or an ANSI escape (a timeline's, or another producer's) neither breaks a row nor drives the terminal.
  */
 final class DemoTable {
 
@@ -67,8 +69,9 @@ final class DemoTable {
 
     private String alert(ComplianceAlert alert) {
         return String.format(Locale.ROOT, "  %s  %s %s: %s of %,d shares sold, %,d uncovered, %,d allowed now%s%n",
-                TIME.format(alert.getReportedAt().atZone(zone)), alert.getType(), alert.getExecutionId(),
-                "order " + alert.getOrderId(), alert.getReportedQuantity(), alert.getQuantity(), alert.getAllowedNow(),
+                TIME.format(alert.getReportedAt().atZone(zone)), alert.getType(), id(alert.getExecutionId()),
+                "order " + id(alert.getOrderId()), alert.getReportedQuantity(), alert.getQuantity(),
+                alert.getAllowedNow(),
                 alert.getBreachesAgreement() ? "  ** BREACH OF THE AGREEMENT **" : "");
     }
 
@@ -77,7 +80,7 @@ final class DemoTable {
                 : decision.getReasons().stream().map(Enum::name).collect(Collectors.joining(", "));
         String outcome = decision.getOutcome().name();
         return new Row(holding(decision.getInvestorId(), decision.getSecurityId()), decision.getOrderAt(), outcome,
-                List.of(time(decision.getOrderAt()), String.valueOf(decision.getOrderId()),
+                List.of(time(decision.getOrderAt()), id(decision.getOrderId()),
                         decision.getKind() == null ? "?" : decision.getKind().name(),
                         decision.getQuantity() == null ? "?" : number(decision.getQuantity()), outcome,
                         reasons + (decision.getRepeated() ? " (repeated)" : ""),
@@ -96,7 +99,7 @@ final class DemoTable {
         }
         String outcome = result.getOutcome().name();
         return new Row(holding(result.getInvestorId(), result.getSecurityId()), result.getReportedAt(), outcome,
-                List.of(time(result.getReportedAt()), String.valueOf(result.getOrderId()),
+                List.of(time(result.getReportedAt()), id(result.getOrderId()),
                         "  " + (result.getKind() == null ? "?" : result.getKind().name()),
                         result.getQuantity() == null ? "" : number(result.getQuantity()), outcome, did,
                         column(result.getPosition(), Position::getSoldToDate),
@@ -110,7 +113,11 @@ final class DemoTable {
     }
 
     private static String holding(CharSequence investor, CharSequence security) {
-        return java.util.Objects.toString(investor, "?") + " / " + java.util.Objects.toString(security, "?");
+        return (investor == null ? "?" : id(investor)) + " / " + (security == null ? "?" : id(security));
+    }
+
+    private static String id(CharSequence id) {
+        return OneLine.of(String.valueOf(id));
     }
 
     private String time(Instant at) {

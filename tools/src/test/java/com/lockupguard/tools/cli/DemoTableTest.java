@@ -115,4 +115,31 @@ class DemoTableTest {
                 line -> assertThat(line).startsWith("  2003-06-01 10:00 EDT  UNAPPROVED_SALE early:"),
                 line -> assertThat(line).startsWith("  2003-09-09 10:00 EDT  UNAPPROVED_SALE late:"));
     }
+
+    @Test
+    void shouldPrintIdsWithControlCharactersOnOneLineAndWithoutTheirEscapes() {
+        // given a decision and an alert whose ids hold a line break and an ANSI escape (a terminal's colours)
+        Decision decision = decision("e1\n2003-01-01 fake row", "dutch\u001b[31mess", "CBYI", "2003-05-15T14:00:00Z");
+        ComplianceAlert alert = alert("x\u001b]0;title\u0007", "2003-06-01T14:00:00Z");
+
+        // when they are tabled
+        String rows = table.table(List.of(decision), List.of());
+        String alerts = table.alerts(List.of(alert));
+
+        // then each stays on its line, its control characters written as the commands' messages write them
+        assertThat(rows.lines()).hasSize(3);
+        assertThat(rows).contains("e1\\n2003-01-01 fake row").doesNotContain("\u001b");
+        assertThat(alerts.lines()).singleElement().asString().contains("UNAPPROVED_SALE x?]0;title?:")
+                .doesNotContain("\u001b").doesNotContain("\u0007");
+    }
+
+    @Test
+    void shouldNameAHoldingWhoseIdsHoldControlCharactersOnOneLine() {
+        // given two holdings, one of whose investor ids holds a carriage return
+        List<Decision> decisions = List.of(decision("a1", "dutchess", "CBYI", "2003-07-11T13:45:00Z"),
+                decision("b1", "fund\rb", "CBYX", "2003-07-11T14:00:00Z"));
+
+        // when / then its name is one line, the carriage return written as a line break is
+        assertThat(table.table(decisions, List.of()).lines()).contains("holding fund\\nb / CBYX");
+    }
 }
