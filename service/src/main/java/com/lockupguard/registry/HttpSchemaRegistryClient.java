@@ -15,6 +15,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -349,8 +350,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             int urlIndex = Math.floorMod(preferredUrl + attempt, urls.size());
             String url = urls.get(urlIndex);
             try {
-                HttpResponse<String> response = http.send(request(method, url, path, body),
-                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                HttpResponse<String> response = exchange(request(method, url, path, body));
                 if (response.statusCode() < 300) {
                     try {
                         JsonNode answer = json.readTree(response.body());
@@ -432,8 +432,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      */
     private boolean servesConfig(String url) {
         try {
-            return isConfigAnswer(http.send(request("GET", url, "/config", null),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
+            return isConfigAnswer(exchange(request("GET", url, "/config", null)));
         } catch (IOException e) {
             return false; // no answer
         } catch (InterruptedException e) {
@@ -491,6 +490,28 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     .orElse(0L);
         } catch (NumberFormatException e) {
             return 0; // an HTTP date: the usual backoff will do
+        }
+    }
+
+    /**
+     * Sends {@code request} and reads its answer whole within {@code http.read.timeout.ms}. The request's own timeout
+     * ends at the answer's headers: a registry, or a proxy, that stalled in the body held the calling thread (a stream
+     * thread decoding a record) for as long as the connection stayed open, with no retry and no other URL asked.
+     */
+    private HttpResponse<String> exchange(HttpRequest request) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request,
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        try {
+            return answer.get(readTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new HttpTimeoutException("no whole answer within " + readTimeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        } finally {
+            answer.cancel(true); // an answer given up on: its connection closed, not left to stall on
         }
     }
 

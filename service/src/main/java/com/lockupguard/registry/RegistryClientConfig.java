@@ -66,7 +66,7 @@ public final class RegistryClientConfig extends AbstractConfig {
             .define(CONNECT_TIMEOUT_MS, Type.INT, 60_000, Range.atLeast(1), Importance.LOW,
                     "Connection timeout.")
             .define(READ_TIMEOUT_MS, Type.INT, 60_000, Range.atLeast(1), Importance.LOW,
-                    "How long to wait for an answer.")
+                    "How long to wait for an answer, its body included (then asked again, or another URL).")
             .define(MISSING_ID_CACHE_TTL_SEC, Type.LONG, 1L, Range.atLeast(0), Importance.LOW,
                     "How long a schema id the registry does not know, or whose schema is not Avro, is remembered "
                             + "so (0: not at all), so that a run of records naming it asks the registry once, not "

@@ -104,6 +104,83 @@ class HttpSchemaRegistryClientScriptedTest {
     }
 
     @Test
+    void shouldGiveUpOnAnAnswerWhoseBodyStallsWithinTheReadTimeoutAndAskTheNextUrl() throws Exception {
+        // given a registry that sends an answer's headers and the start of its body, then nothing more, the
+        // connection open (a proxy that stalled); and a registry that answers, after it
+        try (ServerSocket stalling = new ServerSocket(0)) {
+            stallEachAnswer(stalling);
+            Registry answering = registry();
+            answering.answer("GET /schemas/ids/5", 200, ORDER_JSON);
+            HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(settings("http://127.0.0.1:"
+                    + stalling.getLocalPort() + ",http://localhost:" + answering.port(), Map.of("max.retries", "0",
+                            "http.read.timeout.ms", "500")));
+
+            // when a schema is asked for
+            long started = System.nanoTime();
+            Schema schema = client.getSchemaById(5);
+
+            // then the stalled answer is given up on within the read timeout, and the next URL's taken
+            assertThat(schema).isEqualTo(ORDER);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void shouldSayAStalledAnswerWasNotWholeWithinTheReadTimeout() throws Exception {
+        // given only a registry whose answers stall in their body
+        try (ServerSocket stalling = new ServerSocket(0)) {
+            stallEachAnswer(stalling);
+            HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(settings("http://127.0.0.1:"
+                    + stalling.getLocalPort(), Map.of("max.retries", "0", "http.read.timeout.ms", "500")));
+
+            // when / then
+            assertThatThrownBy(() -> client.getSchemaById(5)).isInstanceOf(SchemaRegistryException.Unavailable.class)
+                    .hasMessageContaining("gave no answer (HttpTimeoutException: no whole answer within 500 ms)");
+        }
+    }
+
+    /**
+     * Answers each connection's request with headers and part of a body, then holds the connection, silent; on a
+     * thread of its own, until {@code server} is closed.
+     */
+    private static void stallEachAnswer(ServerSocket server) {
+        Thread stalling = new Thread(() -> stallEachAnswerUntilClosed(server), "stalling-registry");
+        stalling.setDaemon(true);
+        stalling.start();
+    }
+
+    private static void stallEachAnswerUntilClosed(ServerSocket server) {
+        List<java.net.Socket> held = new ArrayList<>();
+        try {
+            while (true) {
+                java.net.Socket socket = server.accept();
+                held.add(socket);
+                InputStream in = socket.getInputStream();
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    int read = in.read();
+                    if (read < 0) {
+                        break;
+                    }
+                    head.append((char) read);
+                }
+                OutputStream out = socket.getOutputStream();
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/vnd.schemaregistry.v1+json\r\n"
+                        + "Content-Length: 1000\r\n\r\n{\"schema\":").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+        } catch (IOException closed) {
+            held.forEach(socket -> {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // closing anyway
+                }
+            });
+        }
+    }
+
+    @Test
     void shouldSayARefusedConnectionCouldNotConnect() throws IOException {
         // given a URL where nothing listens
         int port;
