@@ -88,7 +88,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofMillis(config.getInt(RegistryClientConfig.CONNECT_TIMEOUT_MS)))
                 // never: the JDK's client would send the Authorization header on to wherever a redirect points
-                .followRedirects(HttpClient.Redirect.NEVER);
+                .followRedirects(HttpClient.Redirect.NEVER)
+                // HTTP/1.1, as Confluent's client speaks: the JDK's default asks a plain-http registry to upgrade
+                // to HTTP/2 (Upgrade: h2c) on every first request, which some proxies and load balancers mishandle
+                .version(HttpClient.Version.HTTP_1_1);
         InetSocketAddress proxy = config.proxy();
         if (proxy != null) {
             builder.proxy(ProxySelector.of(proxy));

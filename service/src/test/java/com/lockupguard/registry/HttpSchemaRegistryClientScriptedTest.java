@@ -181,6 +181,20 @@ class HttpSchemaRegistryClientScriptedTest {
     }
 
     @Test
+    void shouldSpeakHttp11WithoutAskingToUpgradeToHttp2() {
+        // given a registry over plain http
+        Registry registry = registry();
+        registry.answer("GET /schemas/ids/5", 200, ORDER_JSON);
+
+        // when a schema is asked for
+        client(Map.of(), registry).getSchemaById(5);
+
+        // then the request asks for no upgrade (h2c), as Confluent's client does not
+        assertThat(registry.headers).singleElement().satisfies(sent -> assertThat(sent.keySet())
+                .doesNotContain("Upgrade", "Http2-settings", "HTTP2-Settings"));
+    }
+
+    @Test
     void shouldSayARefusedConnectionCouldNotConnect() throws IOException {
         // given a URL where nothing listens
         int port;
