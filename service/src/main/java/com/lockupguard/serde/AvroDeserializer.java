@@ -18,6 +18,7 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -34,12 +35,16 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         GeneratedClassTrust.install();
     }
 
+    static final String VALUE_SCHEMA_ID_HEADER = "__value_schema_id";
+    static final String KEY_SCHEMA_ID_HEADER = "__key_schema_id";
     private static final ThreadLocal<StrictUtf8Decoder> DECODER = ThreadLocal.withInitial(StrictUtf8Decoder::new);
 
     private final Schema readerSchema;
     private final Map<String, Schema> readerSchemasByName;
     private SchemaRegistryClient registry;
     private boolean specificReader;
+    /** The header in which Confluent's serializers name the schema instead, when told to: not read. */
+    private String schemaIdHeader = VALUE_SCHEMA_ID_HEADER;
     private final Map<Integer, Reading<T>> readersById = new ConcurrentHashMap<>();
 
     /**
@@ -86,11 +91,27 @@ public class AvroDeserializer<T> implements Deserializer<T> {
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
+        schemaIdHeader = isKey ? KEY_SCHEMA_ID_HEADER : VALUE_SCHEMA_ID_HEADER;
         AvroSerdeConfig config = new AvroSerdeConfig(configs);
         specificReader = readerSchema != null || config.specificAvroReader();
         if (registry == null) {
             registry = SchemaRegistryClients.fromConfig(configs);
         }
+    }
+
+    /**
+     * Refuses a record that names its schema in a header, as Confluent's serializers do when told to (their
+     * {@code HeaderSchemaIdSerializer}): its value starts with the Avro record, with no id, and read as this format
+     * its first bytes were taken for an id (seen: "names schema id 33974638 that the registry cannot give").
+     */
+    @Override
+    public T deserialize(String topic, Headers headers, byte[] data) {
+        if (data != null && headers != null && headers.lastHeader(schemaIdHeader) != null) {
+            throw new SerializationException("record on '" + topic + "' names its schema in its " + schemaIdHeader
+                    + " header (Confluent's schema ids in headers), which the guard does not read: have its "
+                    + "producer write the schema id at the start of the value, Confluent's default");
+        }
+        return deserialize(topic, data);
     }
 
     @Override

@@ -35,6 +35,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -168,6 +169,26 @@ class AvroSerdeTest {
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("schema id 12345")
                 .hasMessageContaining("orders");
+    }
+
+    @Test
+    void shouldRefuseARecordThatNamesItsSchemaInAHeaderRatherThanReadItsFirstBytesAsAnId() {
+        // given an order as Confluent's serializers write it when told to name its schema in a header: the Avro
+        // record alone in the value, the schema's id in __value_schema_id
+        SpecificAvroSerde<ProposedOrder> serde = SpecificAvroSerde.forValues(ProposedOrder.class, config);
+        byte[] framed = serde.serializer().serialize("orders", order());
+        byte[] avroAlone = Arrays.copyOfRange(framed, 5, framed.length);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("__value_schema_id", Arrays.copyOfRange(framed, 1, 5));
+
+        // when / then it is refused, saying why, rather than read as naming some schema id of its bytes
+        assertThatThrownBy(() -> serde.deserializer().deserialize("orders", headers, avroAlone))
+                .isInstanceOf(SerializationException.class)
+                .hasMessage("record on 'orders' names its schema in its __value_schema_id header (Confluent's schema "
+                        + "ids in headers), which the guard does not read: have its producer write the schema id at "
+                        + "the start of the value, Confluent's default");
+        // and a record without that header is read as before, headers or not
+        assertThat(serde.deserializer().deserialize("orders", new RecordHeaders(), framed)).isEqualTo(order());
     }
 
     @Test

@@ -1142,6 +1142,29 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldDeadLetterAnOrderThatNamesItsSchemaInAHeaderSayingSo() {
+            // given the letter, and an order as Confluent's serializers write it when told to name its schema in a
+            // header: the Avro record alone in the value
+            registeredLetter();
+            byte[] framed = guard.topics.orders().valueSerde().serializer()
+                    .serialize("orders", order("h1", OrderKind.PUBLIC_SALE, 10));
+            Headers headers = new RecordHeaders().add("__value_schema_id", java.util.Arrays.copyOfRange(framed, 1, 5));
+
+            // when it arrives
+            guard.rawOrders.pipeInput(new TestRecord<>(HOLDING, java.util.Arrays.copyOfRange(framed, 5,
+                    framed.length), headers, at("2003-07-11T09:46:00-04:00")));
+
+            // then it is dead-lettered, saying why, and nothing is decided
+            assertThat(guard.drainDeadLetters()).singleElement().satisfies(letter -> {
+                assertThat(header(letter, DeadLetters.EXCEPTION_HEADER)).contains("SerializationException");
+                assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("names its schema in its "
+                        + "__value_schema_id header (Confluent's schema ids in headers), which the guard does not "
+                        + "read");
+            });
+            assertThat(guard.drainDecisions()).isEmpty();
+        }
+
+        @Test
         void shouldChangeNothingForAnOrderWhoseDecisionCannotBeEncoded() {
             // given the letter, and a registry that refuses the decision's schema for orders-approved (another
             // record is registered under the subject, and its compatibility is FULL)
