@@ -1,6 +1,8 @@
 package com.lockupguard.tools.soak;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -9,16 +11,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One guard instance in its own JVM (`lockup-guard run`), which the soak kills with SIGKILL and restarts. */
+/**
+ * One guard instance in its own JVM (`lockup-guard run`), which the soak kills with SIGKILL and restarts. Its
+ * temporary files (RocksDB's native library, 15 MB, which a JVM killed so leaves behind) go into a folder of its own
+ * beside its log, which a passing soak deletes with the rest.
+ */
 final class GuardProcess {
 
+    /** What the guard logs once Kafka Streams runs: it decides from then on. */
+    private static final byte[] RUNNING = " -> RUNNING".getBytes(StandardCharsets.UTF_8);
+
     private final int number;
+    private final String mainClass;
     private final Map<String, String> settings;
     private final Path logFile;
     private Process process;
     private int starts;
+    /** Where the current start's output begins in the log. */
+    private long logFrom;
+    private boolean ranSinceStart;
 
     GuardProcess(int number, Map<String, String> settings, Path logFile) {
+        this(number, settings, logFile, "com.lockupguard.cli.LockupGuardCli");
+    }
+
+    /** The same, running {@code mainClass} (of this JVM's class path) in place of the guard's command line. */
+    GuardProcess(int number, Map<String, String> settings, Path logFile, String mainClass) {
+        this.mainClass = mainClass;
         this.number = number;
         this.settings = settings;
         this.logFile = logFile;
@@ -32,9 +51,11 @@ final class GuardProcess {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx384m");
+        Path temporary = Files.createDirectories(logFile.resolveSibling("tmp-" + number));
+        command.add("-Djava.io.tmpdir=" + temporary);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add("com.lockupguard.cli.LockupGuardCli");
+        command.add(mainClass);
         command.add("run");
         settings.forEach((key, value) -> {
             command.add("--set");
@@ -42,6 +63,8 @@ final class GuardProcess {
         });
         Files.writeString(logFile, "=== start " + (++starts) + System.lineSeparator(),
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        logFrom = Files.size(logFile);
+        ranSinceStart = false;
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
     }
@@ -66,6 +89,38 @@ final class GuardProcess {
 
     synchronized boolean isAlive() {
         return process != null && process.isAlive();
+    }
+
+    /**
+     * Whether the instance is up and has reached RUNNING since it was last started: deciding, not still booting. A
+     * kill of one that boots (about 10 s here) proves nothing about a crash while deciding.
+     */
+    synchronized boolean decides() {
+        if (!isAlive()) {
+            return false;
+        }
+        if (!ranSinceStart) {
+            try (InputStream log = Files.newInputStream(logFile)) {
+                log.skipNBytes(logFrom);
+                ranSinceStart = contains(log.readAllBytes(), RUNNING);
+            } catch (IOException e) {
+                return false; // not known to decide
+            }
+        }
+        return ranSinceStart;
+    }
+
+    private static boolean contains(byte[] text, byte[] part) {
+        for (int at = 0; at + part.length <= text.length; at++) {
+            int matched = 0;
+            while (matched < part.length && text[at + matched] == part[matched]) {
+                matched++;
+            }
+            if (matched == part.length) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int number() {

@@ -383,8 +383,12 @@ public final class Soak {
                 (System.nanoTime() - started) / 1e9, reports, answered, alerted, deadLetters, expected.deadLettered());
     }
 
-    /** Kills instances and bounces brokers at random moments of the soak; never two brokers down at once. */
+    /**
+     * Kills instances that decide and bounces brokers at random moments of the soak; never two brokers down at once.
+     */
     private final class Chaos {
+        /** How long a kill waits for an instance that decides, before it is skipped (and the soak fails). */
+        private static final Duration KILL_WAIT = Duration.ofSeconds(60);
         final AtomicInteger kills = new AtomicInteger();
         final AtomicInteger bounces = new AtomicInteger();
         private final EmbeddedKafkaCluster kafka;
@@ -439,19 +443,22 @@ public final class Soak {
         }
 
         private void kill() throws InterruptedException {
-            // with every instance down (their restarts pending), wait for one: killing a dead one would only
-            // schedule a second restart of it, and two JVMs on one state directory
-            List<GuardProcess> alive = alive();
-            long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (alive.isEmpty() && running.get() && System.nanoTime() < waitUntil) {
+            // only an instance that decides: killing a dead one would schedule a second restart of it, and two JVMs
+            // on one state directory; and one still booting was killed before it decided anything (seen: ten kills,
+            // none of a guard that had run, and the soak passed). With none deciding (their restarts pending, or
+            // booting), wait for one
+            List<GuardProcess> deciding = deciding();
+            long waitUntil = System.nanoTime() + KILL_WAIT.toNanos();
+            while (deciding.isEmpty() && running.get() && System.nanoTime() < waitUntil) {
                 Thread.sleep(200);
-                alive = alive();
+                deciding = deciding();
             }
-            if (alive.isEmpty()) {
-                log("kill skipped: no instance is up");
+            if (deciding.isEmpty()) {
+                log("kill skipped: no instance reached RUNNING since its last start within %d s",
+                        KILL_WAIT.toSeconds());
                 return;
             }
-            GuardProcess victim = alive.get(random.nextInt(alive.size()));
+            GuardProcess victim = deciding.get(random.nextInt(deciding.size()));
             victim.kill();
             int n = kills.incrementAndGet();
             long restartIn = 1_000 + random.nextInt(3_000);
@@ -466,8 +473,8 @@ public final class Soak {
             }, restartIn, TimeUnit.MILLISECONDS);
         }
 
-        private List<GuardProcess> alive() {
-            return instances.stream().filter(GuardProcess::isAlive).toList();
+        private List<GuardProcess> deciding() {
+            return instances.stream().filter(GuardProcess::decides).toList();
         }
 
         private void bounce() throws InterruptedException, IOException {
