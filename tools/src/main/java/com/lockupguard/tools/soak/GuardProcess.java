@@ -55,6 +55,8 @@ final class GuardProcess {
         command.add("-Djava.io.tmpdir=" + temporary);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
+        command.add(ExitWithSoak.class.getName()); // it stops if the soak is killed
+        command.addAll(List.of(ExitWithSoak.namingThisJvm()));
         command.add(mainClass);
         command.add("run");
         settings.forEach((key, value) -> {
@@ -121,6 +123,11 @@ final class GuardProcess {
             }
         }
         return false;
+    }
+
+    /** The process id of the instance's JVM now. */
+    synchronized long pid() {
+        return process.pid();
     }
 
     int number() {

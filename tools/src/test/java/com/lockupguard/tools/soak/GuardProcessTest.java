@@ -64,4 +64,63 @@ class GuardProcessTest {
             instance.kill();
         }
     }
+
+    @Test
+    void shouldStopTheInstanceWhenTheSoakThatStartedItIsKilled() throws Exception {
+        // given a soak's JVM that started an instance
+        Process soak = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), SoakStandIn.class.getName(), dir.toString())
+                .redirectErrorStream(true).start();
+        ProcessHandle instance = null;
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                soak.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            assertThat(line).startsWith("instance ");
+            instance = ProcessHandle.of(Long.parseLong(line.substring("instance ".length()))).orElseThrow();
+
+            // when the soak is killed with SIGKILL (no shutdown hook of its runs), at once, while the instance's JVM
+            // starts
+            soak.destroyForcibly().waitFor();
+
+            // then the instance stops too, rather than run on with no soak
+            ProcessHandle started = instance;
+            await().atMost(Duration.ofSeconds(20)).until(() -> !started.isAlive());
+            assertThat(Files.readString(dir.resolve("instance-0.log")))
+                    .contains("the soak that started this guard instance is gone: stopping it");
+        } finally {
+            soak.destroyForcibly();
+            if (instance != null) {
+                instance.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void shouldStopTheInstanceOfASoakKilledOnceTheInstanceRuns() throws Exception {
+        // given a soak's JVM that started an instance, which runs
+        Process soak = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), SoakStandIn.class.getName(), dir.toString())
+                .redirectErrorStream(true).start();
+        ProcessHandle instance = null;
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                soak.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            instance = ProcessHandle.of(Long.parseLong(line.substring("instance ".length()))).orElseThrow();
+            Files.createFile(dir.resolve("go"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(dir.resolve("instance-0.log"))
+                    .contains("-> RUNNING"));
+
+            // when the soak is killed with SIGKILL
+            soak.destroyForcibly().waitFor();
+
+            // then the instance stops too
+            ProcessHandle started = instance;
+            await().atMost(Duration.ofSeconds(20)).until(() -> !started.isAlive());
+        } finally {
+            soak.destroyForcibly();
+            if (instance != null) {
+                instance.destroyForcibly();
+            }
+        }
+    }
 }
