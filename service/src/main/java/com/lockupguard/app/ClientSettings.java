@@ -86,11 +86,13 @@ public final class ClientSettings {
         refuseMisspeltTopicSettings(config);
         refuseChangelogsThatDelete(config);
         String client = "settings-check";
+        // each checked as soon as it is built: Kafka Streams parses its producer's settings as it builds its
+        // consumers' (seen: producer.batch.size=big a NumberFormatException, not the producer's refusal)
         Map<String, Object> streamsProducer = streams.getProducerConfigs(client);
-        Map<String, Object> mainConsumer = streams.getMainConsumerConfigs(client, client, 0);
-        Map<String, Object> restoreConsumer = streams.getRestoreConsumerConfigs(client);
         producer("Kafka Streams' producer", streamsProducer);
+        Map<String, Object> mainConsumer = streams.getMainConsumerConfigs(client, client, 0);
         consumer("Kafka Streams' main consumer", mainConsumer);
+        Map<String, Object> restoreConsumer = streams.getRestoreConsumerConfigs(client);
         consumer("Kafka Streams' restore consumer", restoreConsumer);
         madeAs("Kafka Streams' admin", new AdminClientConfig(streams.getAdminConfigs(client)).values());
         producer("the API's producer", config.producerProperties());
