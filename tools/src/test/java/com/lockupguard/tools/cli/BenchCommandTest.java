@@ -126,6 +126,18 @@ class BenchCommandTest {
     }
 
     @Test
+    void shouldRefuseASettingNeitherTheGuardNorKafkaKnowsBeforeStartingTheBroker() {
+        // when a --set key is misspelt
+        int exit = run("bench", "--quick", "--api-requests", "0", "--set", "commit.intervall.ms=100");
+
+        // then it is refused before the broker starts, rather than measure the defaults under its name
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).isEqualTo("bench: --set: settings neither the guard nor Kafka's clients know, so "
+                + "without effect (misspelt?): commit.intervall.ms" + System.lineSeparator());
+        assertThat(out.toString()).doesNotContain("machine:");
+    }
+
+    @Test
     void shouldRefuseASettingThatCannotBeReadBeforeStartingTheBroker() {
         // when a --set value is not of its setting's type: a Kafka Streams setting, and a client's under its prefix
         int streams = run("bench", "--quick", "--api-requests", "0", "--set", "commit.interval.ms=abc");
