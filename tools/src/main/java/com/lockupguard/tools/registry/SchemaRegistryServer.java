@@ -210,6 +210,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
             return versionOf(path[1], id);
         }
         if (path.length == 3 && path[0].equals("subjects") && path[2].equals("versions") && method.equals("POST")) {
+            refuseInvalidSubject(path[1]);
             return json.createObjectNode().put("id", registry.register(path[1], requestSchema(exchange)));
         }
         if (path.length == 3 && path[0].equals("subjects") && path[2].equals("versions") && method.equals("GET")) {
@@ -320,6 +321,17 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
     private static boolean isLatest(String version) {
         return version.equals("latest") || version.equals("-1");
+    }
+
+    /**
+     * Refuses to register under a subject Confluent's registry refuses (42208): an empty one, one with a control
+     * character, or a name it keeps for itself. Accepted here, a test would pass that a real registry fails.
+     */
+    private static void refuseInvalidSubject(String subject) {
+        if (subject.isEmpty() || subject.chars().anyMatch(Character::isISOControl) || subject.equals("__GLOBAL")
+                || subject.equals("__EMPTY")) {
+            throw new SchemaRegistryException("Invalid subject " + subject, 42208);
+        }
     }
 
     /** A subject's version, with Confluent's codes: 40401 no such subject, 40402 no such version, 42202 no version. */

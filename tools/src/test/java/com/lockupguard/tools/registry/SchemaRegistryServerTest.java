@@ -215,6 +215,19 @@ class SchemaRegistryServerTest {
     }
 
     @Test
+    void shouldRefuseASubjectConfluentsRegistryRefusesWith42208() throws Exception {
+        // when a schema is registered under an empty subject, one with a line break, and one the registry keeps
+        List<Answer> answers = List.of(ask("POST", "/subjects//versions", schema(V1)),
+                ask("POST", "/subjects/ctl%0Aline/versions", schema(V1)),
+                ask("POST", "/subjects/__GLOBAL/versions", schema(V1)));
+
+        // then each is the caller's invalid subject, as a real registry answers it, and nothing is registered
+        assertThat(answers).extracting(Answer::codes).allSatisfy(codes -> assertThat(codes)
+                .containsExactly(422, 42208));
+        assertThat(registry.getAllSubjects()).isEmpty();
+    }
+
+    @Test
     void shouldReadAPlusInASubjectAsAPlus() throws Exception {
         // given a subject whose name has a plus in it
         registry.register("a+b", new Schema.Parser().parse(V1));
