@@ -587,6 +587,27 @@ try {
   await page.locator('#detail-title', { hasText: 'Holding dutchess/CBYI' }).waitFor({ timeout: 10_000 });
   await page.unroute(isUsed);
   console.log('holdings read again: no longer stale');
+  // a selected holding the guard no longer lists (its agreement removed): said so over its detail, which is not asked
+  // for again every 5 s meanwhile (seen: its reservations answered 404 every 5 s, shown stale for ever), and asked for
+  // again once it is listed again
+  let detailReads = 0;
+  const countDetailRead = (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/holdings/dutchess/CBYI/') || (url.pathname === '/api/decisions'
+      && url.searchParams.get('investorId') === 'dutchess')) detailReads++;
+  };
+  page.on('request', countDetailRead);
+  await page.route(isHoldingsList, (route) => route.fulfill({ status: 200, json: [] }));
+  await page.locator('#detail-title', { hasText: 'no longer listed by the guard' }).waitFor({ timeout: 15_000 })
+    .catch(() => { throw new Error('a holding no longer listed is not said to be'); });
+  detailReads = 0;
+  await page.waitForTimeout(11_000); // two of the detail's polls
+  if (detailReads) throw new Error(`a holding no longer listed was asked for ${detailReads} times in 11 s`);
+  await page.unroute(isHoldingsList);
+  await page.locator('#detail-title .stale-note').waitFor({ state: 'detached', timeout: 15_000 });
+  await waitUntil('the holding listed again asked for again', async () => detailReads > 0, 15_000);
+  page.off('request', countDetailRead);
+  console.log('a holding no longer listed: said so, not asked for; listed again: asked for again');
 
   // a guard that is not ready says why in its pill, not only in a tooltip
   const isReady = (url) => url.pathname === '/health/ready';

@@ -311,6 +311,23 @@ async function readHoldings() {
   state.holdings.sort((a, b) => key(a).localeCompare(key(b)));
   renderHoldings();
   if (!state.selected && state.holdings.length) select(key(state.holdings[0]));
+  else if (state.selected) showDetailTitle();
+}
+
+/** Whether the guard's latest list holds the selected holding. */
+function selectedListed() {
+  return state.holdings.some((h) => key(h) === state.selected);
+}
+
+/**
+ * The selected holding's name over its detail, and, once the guard no longer lists it (its agreement removed, say),
+ * that it does not: its detail is then not asked for again every 5 s (seen: its reservations answered 404 every 5 s,
+ * shown stale for ever), and what is shown of it is as it was.
+ */
+function showDetailTitle() {
+  const gone = holdingsReads.shown > 0 && !selectedListed();
+  $('#detail-title').innerHTML = `Holding ${state.selected.split('/').map(idText).join('/')}`
+    + (gone ? ' <span class="stale-note">no longer listed by the guard: shown as last read</span>' : '');
 }
 
 /**
@@ -508,7 +525,7 @@ async function select(holding) {
   }
   $('#detail').hidden = false;
   // ids hold no '/': the holding's two, each isolated
-  $('#detail-title').innerHTML = `Holding ${holding.split('/').map(idText).join('/')}`;
+  showDetailTitle();
   renderCalendar(); // from the list already read: under this title at once, never the holding shown before
   await Promise.all([refreshHistory(), refreshReservations(), refreshHoldingDecisions()]);
   renderCalendar();
@@ -1283,6 +1300,6 @@ refreshAll();
 setInterval(() => { if (!document.hidden) refreshHealth(); }, 5000);
 setInterval(() => { if (!auth.waiting && !document.hidden) refreshHoldings(); }, 5000);
 setInterval(() => {
-  if (!auth.waiting && !document.hidden) { refreshReservations(); refreshHoldingDecisions(); }
+  if (!auth.waiting && !document.hidden && selectedListed()) { refreshReservations(); refreshHoldingDecisions(); }
 }, 5000);
 setInterval(tickCountdowns, 1000);
