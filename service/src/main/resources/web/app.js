@@ -900,8 +900,12 @@ function takeAlerts() {
   renderAlerts();
 }
 
+/** How many times the alerts were said to be away: a load clears the note only if none was said after it started. */
+let alertsAwayCount = 0;
+
 /** The alerts shown may have missed some ({@code why}) until the next load replaces them. */
 function alertsAway(why) {
+  alertsAwayCount++;
   if (state.alertsAway === null) {
     state.alertsAway = `${why} at ${new Date().toLocaleTimeString()}`;
     renderAlerts();
@@ -950,6 +954,7 @@ let alertsLiveMeanwhile = null;
 
 async function loadAlerts() {
   const asked = ++alertsAsked;
+  const awayBefore = alertsAwayCount;
   alertsLiveMeanwhile = [];
   try {
     // the breaches apart: the latest alerts may all be within the limit, and the breaches older
@@ -957,7 +962,8 @@ async function loadAlerts() {
       getJson(`/api/alerts?breaches=true&limit=${MAX_BREACHES}`)]);
     if (asked !== alertsAsked) return; // a later load shows them (or the screen was cleared meanwhile)
     state.alertsError = null;
-    state.alertsAway = null;
+    // not a stall said after the load was asked for: what the guard listed before it may miss what comes meanwhile
+    if (alertsAwayCount === awayBefore) state.alertsAway = null;
     // what the guard lists now replaces what the page held: a guard restarted, or another instance answering,
     // lists what it has read, and alerts the page kept from before would pass for current. That includes those not
     // taken in yet: an earlier load that landed within the last 100 ms put back what this one no longer lists
