@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -72,6 +73,9 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
      * that metadata is refreshed ({@code metadata.max.age.ms}) when that is more often.
      */
     static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
+    /** How long a consumer that failed may take to close; one closed in the ordinary way, {@link #CLOSE}. */
+    static final Duration FAILED_CLOSE = Duration.ofSeconds(1);
+    static final Duration CLOSE = Duration.ofSeconds(30);
 
     private final Supplier<Consumer<String, Object>> consumers;
     private final List<String> topics;
@@ -233,8 +237,11 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
 
     private void readAndRestart() {
         while (running.get()) {
+            Consumer<String, Object> reader = null;
             try {
-                read();
+                reader = consumers.get();
+                consumer = reader;
+                read(reader);
             } catch (WakeupException e) {
                 // closing
             } catch (RuntimeException e) {
@@ -250,8 +257,25 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                         "the decision feed failed (" + e + rootCause(e) + restart);
                 LOG.error("the decision feed failed: it restarts its consumer in {} ms, where it stopped reading",
                         delay.toMillis(), e);
+                // after the outage is said, and briefly: its close waits on the brokers that failed it (seen: 30 s
+                // more before a hang with several brokers was said)
+                close(reader, FAILED_CLOSE);
+                reader = null;
                 pause(delay);
+            } finally {
+                close(reader, CLOSE);
             }
+        }
+    }
+
+    private static void close(Consumer<String, Object> reader, Duration timeout) {
+        if (reader == null) {
+            return;
+        }
+        try {
+            reader.close(CloseOptions.timeout(timeout));
+        } catch (RuntimeException e) {
+            LOG.debug("the decision feed's consumer did not close cleanly", e);
         }
     }
 
@@ -292,41 +316,40 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         return root == failure ? "" : "; " + root;
     }
 
-    /** Reads until closed: from where the last consumer stopped, or the recent backlog at first. */
-    private void read() {
-        try (Consumer<String, Object> reader = consumers.get()) {
-            consumer = reader;
-            if (!running.get()) {
-                return; // closed while it was created: close() woke up the one before
+    /** Reads with {@code reader} until closed: from where the last consumer stopped, or the recent backlog at first. */
+    private void read(Consumer<String, Object> reader) {
+        if (!running.get()) {
+            return; // closed while it was created: close() woke up the one before
+        }
+        assign(reader);
+        FetchesAnswered fetches = new FetchesAnswered(reader, fetchSilence, System::nanoTime);
+        long partitionsChecked = System.nanoTime();
+        while (running.get()) {
+            if (System.nanoTime() - partitionsChecked >= partitionCheckNanos) {
+                // no longer than the fetches may stay silent: brokers gone leave no metadata to read, and the
+                // wait for it held off the silence's check (seen: 49 s, not 30)
+                readAddedPartitions(reader, fetches.silenceLeft());
+                partitionsChecked = System.nanoTime();
             }
-            assign(reader);
-            FetchesAnswered fetches = new FetchesAnswered(reader, fetchSilence, System::nanoTime);
-            long partitionsChecked = System.nanoTime();
-            while (running.get()) {
-                if (System.nanoTime() - partitionsChecked >= partitionCheckNanos) {
-                    readAddedPartitions(reader);
-                    partitionsChecked = System.nanoTime();
+            ConsumerRecords<String, Object> records;
+            try {
+                records = reader.poll(Duration.ofMillis(200));
+            } catch (RecordDeserializationException e) {
+                if (RegistryOutage.causes(e) || RegistryOutage.refusal(e).isPresent()) {
+                    throw e; // not the record's fault: read it again once the registry answers or admits the guard
                 }
-                ConsumerRecords<String, Object> records;
-                try {
-                    records = reader.poll(Duration.ofMillis(200));
-                } catch (RecordDeserializationException e) {
-                    if (RegistryOutage.causes(e) || RegistryOutage.refusal(e).isPresent()) {
-                        throw e; // not the record's fault: read it again once the registry answers or admits the guard
-                    }
-                    skip(reader, e);
-                    continue;
-                }
-                // reading again once a fetch is answered: not before, or a feed failing at every poll would look up
-                // between, and one whose brokers hang would look up after each restart
-                if (fetches.answeredAfterPoll(records.count())) {
-                    backoff.reset();
-                    outage = null;
-                }
-                for (ConsumerRecord<String, Object> record : records) {
-                    handleOrSkip(record);
-                    readUpTo.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
-                }
+                skip(reader, e);
+                continue;
+            }
+            // reading again once a fetch is answered: not before, or a feed failing at every poll would look up
+            // between, and one whose brokers hang would look up after each restart
+            if (fetches.answeredAfterPoll(records.count())) {
+                backoff.reset();
+                outage = null;
+            }
+            for (ConsumerRecord<String, Object> record : records) {
+                handleOrSkip(record);
+                readUpTo.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
             }
         }
     }
@@ -403,11 +426,11 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
      * without this the decisions of the holdings moved there would never reach their callers (each would time out,
      * and so would its resend). Seen once the consumer's metadata is refreshed ({@code metadata.max.age.ms}).
      */
-    private void readAddedPartitions(Consumer<String, Object> reader) {
+    private void readAddedPartitions(Consumer<String, Object> reader, Duration within) {
         Set<TopicPartition> assigned = reader.assignment();
         List<TopicPartition> added = new ArrayList<>();
         for (String topic : topics) {
-            for (PartitionInfo info : reader.partitionsFor(topic, Duration.ofSeconds(30))) {
+            for (PartitionInfo info : reader.partitionsFor(topic, within)) {
                 TopicPartition partition = new TopicPartition(topic, info.partition());
                 if (!assigned.contains(partition)) {
                     added.add(partition);

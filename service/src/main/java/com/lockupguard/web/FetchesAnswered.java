@@ -70,6 +70,12 @@ final class FetchesAnswered {
         return false;
     }
 
+    /** How long the fetches may still stay silent before they are taken as unanswered; a millisecond at least. */
+    Duration silenceLeft() {
+        long left = silenceNanos - (nanoTime.getAsLong() - lastAnsweredAt);
+        return Duration.ofNanos(Math.max(left, Duration.ofMillis(1).toNanos()));
+    }
+
     private static double value(Metric metric) {
         Object value = metric.metricValue();
         return value instanceof Number number ? number.doubleValue() : 0.0;

@@ -21,10 +21,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.RecordDeserializationException.DeserializationExceptionOrigin;
@@ -519,7 +521,7 @@ class DecisionFeedTest {
     }
 
     /** A consumer that counts its fetches answered, as Kafka's does: none until the test has its brokers answer. */
-    private static final class FetchCountingConsumer extends MockFeedConsumer {
+    private static class FetchCountingConsumer extends MockFeedConsumer {
 
         private final AtomicBoolean answering;
         private double answered;
@@ -596,5 +598,62 @@ class DecisionFeedTest {
         // and once a fetch is answered, it reads
         answering.set(true);
         await().atMost(Duration.ofSeconds(10)).until(() -> feed.outage().isEmpty());
+    }
+
+    @Test
+    void shouldSayItIsDownBeforeItClosesTheConsumerThatFailedAndCloseItBriefly() throws Exception {
+        // given a feed whose brokers answer no fetch, and whose consumer's close waits on them (a close of Kafka's
+        // waits for the fetch sessions it closes, up to 30 s)
+        CountDownLatch closing = new CountDownLatch(1);
+        List<Duration> closeTimeouts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicBoolean answering = new AtomicBoolean(false);
+        AtomicInteger created = new AtomicInteger();
+        feed = new DecisionFeed(() -> created.getAndIncrement() > 0 ? new FetchCountingConsumer(answering)
+                : new FetchCountingConsumer(answering) {
+                    // (MockConsumer's close() closes so too, with Kafka's default of 30 s)
+                    @Override
+                    public void close(CloseOptions options) {
+                        Duration timeout = options.timeout().orElse(Duration.ofSeconds(30));
+                        closeTimeouts.add(timeout);
+                        closing.countDown();
+                        try {
+                            Thread.sleep(Math.min(timeout.toMillis(), 3_000)); // waits on the brokers
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        super.close(options);
+                    }
+                }, MockFeedConsumer.TOPICS, 5_000, DecisionFeed.PARTITION_CHECK, Duration.ofMillis(300));
+
+        // when it fails for the silence
+        feed.start();
+        assertThat(closing.await(10, TimeUnit.SECONDS)).isTrue();
+
+        // then it is said down while its consumer closes, not after, and the close is brief
+        assertThat(feed.outage()).as("said down while the failed consumer closes").isPresent();
+        assertThat(closeTimeouts).containsExactly(DecisionFeed.FAILED_CLOSE);
+    }
+
+    @Test
+    void shouldLookForAddedPartitionsNoLongerThanItsFetchesMayStaySilent() {
+        // given a feed whose brokers answer no fetch, looking for added partitions often
+        List<Duration> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicBoolean answering = new AtomicBoolean(false);
+        feed = new DecisionFeed(() -> new FetchCountingConsumer(answering) {
+            @Override
+            public synchronized List<PartitionInfo> partitionsFor(String topic, Duration timeout) {
+                asked.add(timeout);
+                return super.partitionsFor(topic, timeout);
+            }
+        }, MockFeedConsumer.TOPICS, 5_000, Duration.ofMillis(50), Duration.ofSeconds(2));
+
+        // when it reads, and looks for them
+        feed.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() > 2 * MockFeedConsumer.TOPICS.size());
+
+        // then each look waits no longer than its fetches may still stay silent (brokers gone have no metadata to
+        // give, and a look waiting 30 s held off the silence's check), after the first assignment's
+        assertThat(asked.subList(MockFeedConsumer.TOPICS.size(), asked.size()))
+                .allSatisfy(timeout -> assertThat(timeout).isLessThanOrEqualTo(Duration.ofSeconds(2)));
     }
 }
