@@ -102,6 +102,29 @@ public final class ClientSettings {
         refuseReadingUncommitted(streams, mainConsumer, restoreConsumer);
         refuseSkippingInputs(mainConsumer);
         refuseOtherPartitioners(streamsProducer);
+        refuseFetchesThatTimeOut("Kafka Streams' main consumer", StreamsConfig.MAIN_CONSUMER_PREFIX, mainConsumer);
+        refuseFetchesThatTimeOut("the decision feed's consumer", "", config.consumerProperties());
+    }
+
+    /**
+     * Refuses a consumer whose fetches wait on the broker as long as, or longer than, the consumer waits for an answer:
+     * on quiet topics each fetch then times out before the broker answers it. The decision feed takes fetches
+     * unanswered for three {@code fetch.max.wait.ms} for brokers that hang (seen: fetch.max.wait.ms=40000, "no fetch
+     * answered for 120 s" every two minutes on a healthy, idle cluster), and Kafka Streams' main consumer reads
+     * nothing while its fetches time out.
+     */
+    private static void refuseFetchesThatTimeOut(String client, String prefix, Map<?, ?> settings) {
+        Map<String, Object> consumer = copy(settings);
+        consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        ConsumerConfig values = new ConsumerConfig(consumer);
+        int fetchWait = values.getInt(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+        int requestTimeout = values.getInt(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG);
+        if (fetchWait >= requestTimeout) {
+            throw new ConfigException(prefix + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchWait, client + " would "
+                    + "time out each fetch of quiet topics before the broker answers it (request.timeout.ms="
+                    + requestTimeout + "): keep it well below that (Kafka's default: 500)");
+        }
     }
 
     /**

@@ -200,6 +200,24 @@ class RunCommandTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"fetch.max.wait.ms=40000", "consumer.fetch.max.wait.ms=30000",
+        "main.consumer.fetch.max.wait.ms=30000"})
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldRefuseAConsumerWhoseFetchesWouldTimeOutBeforeTheBrokerAnswers(String setting) {
+        // given a consumer whose fetches wait on the broker at least as long as it waits for an answer (seen: the
+        // decision feed failing every two minutes on a healthy, idle cluster, "no fetch answered for 120 s")
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = run(err, "--http-port", "-1", "--set", "bootstrap.servers=127.0.0.1:1", "--set", setting);
+
+        // then it is refused before anything is asked of the cluster, naming the setting and why
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("configuration error: ").contains("fetch.max.wait.ms")
+                .contains("would time out each fetch of quiet topics before the broker answers it");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"producer.partitioner.class=org.apache.kafka.clients.producer.RoundRobinPartitioner",
         "partitioner.class=org.apache.kafka.clients.producer.RoundRobinPartitioner",
         "producer.partitioner.ignore.keys=true"})
