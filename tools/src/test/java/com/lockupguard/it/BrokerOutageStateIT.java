@@ -72,7 +72,7 @@ import org.slf4j.LoggerFactory;
  * The test fails, rather than passing without meaning, when the corruption is not seen in three outages; what it
  * logged along the way is printed at the end (failsafe's {@code -output.txt}).
  */
-@Timeout(300)
+@Timeout(360) // about 65 s, and 60 s more for each outage that corrupts no task
 class BrokerOutageStateIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -141,9 +141,13 @@ class BrokerOutageStateIT {
                 // again, and what the stream thread was doing is printed
                 long stoppedAt = 0;
                 Optional<PathLog.Line> corrupted = Optional.empty();
+                long rebuiltBefore = 0;
                 for (int outage = 1; outage <= OUTAGES && corrupted.isEmpty(); outage++) {
+                    // the repair must come of the outage that corrupts: one of an outage before could count
+                    rebuiltBefore = guard.service().rebuiltTasks();
+                    // new order ids each time: ids decided before are answered as repeats, which write no state
                     stoppedAt = stopBrokerWithATransactionOpen(kafka, broker, guard.service().streams(), settings,
-                            timeline);
+                            timeline, "o" + outage + "-p");
                     corrupted = path.await(stoppedAt, Duration.ofMillis(CORRUPTION_WITHIN_MS),
                             line -> line.message().contains("Detected the states of tasks")
                                     && line.message().contains("corrupted"));
@@ -215,7 +219,7 @@ class BrokerOutageStateIT {
                         answerBefore, "after-outage");
                 // rebuilt at the latest on the order that check sent, before deciding it
                 softly.assertThat(guard.service().rebuiltTasks()).as("tasks the guard had Kafka Streams rebuild")
-                        .isPositive();
+                        .isGreaterThan(rebuiltBefore);
                 timeline.mark("running guard checked");
             } finally {
                 guard.close();
@@ -274,13 +278,13 @@ class BrokerOutageStateIT {
     }
 
     /**
-     * Sends purchases of dutchess/CBYI one after another until Kafka Streams commits, so that its next commit is a
-     * commit interval away; a second more of them, decided in the transaction that commit would close; waits for
-     * their records to be acknowledged; and stops the broker. Tries again if a commit came meanwhile. Returns when it
-     * stopped (epoch millis).
+     * Sends purchases of dutchess/CBYI (ids {@code idPrefix} and a number) one after another until Kafka Streams
+     * commits, so that its next commit is a commit interval away; a second more of them, decided in the transaction
+     * that commit would close; waits for their records to be acknowledged; and stops the broker. Tries again if a
+     * commit came meanwhile. Returns when it stopped (epoch millis).
      */
     private static long stopBrokerWithATransactionOpen(TestKafka kafka, int broker, KafkaStreams streams,
-            Map<String, String> settings, Timeline timeline) throws Exception {
+            Map<String, String> settings, Timeline timeline, String idPrefix) throws Exception {
         int sent = 0;
         try (TimelineProducer producer = new TimelineProducer(new GuardConfig(settings).clientProperties(),
                 new BrokerIO(settings).topics())) {
@@ -290,14 +294,14 @@ class BrokerOutageStateIT {
                 while (commits(streams) == commits) {
                     assertThat(System.nanoTime()).as("a commit within 3 commit intervals of orders coming in")
                             .isLessThan(deadline);
-                    send(producer, purchase("p" + sent++));
+                    send(producer, purchase(idPrefix + sent++));
                     Thread.sleep(100);
                 }
                 double aligned = commits(streams);
                 long committedAt = System.currentTimeMillis();
                 int first = sent;
                 while (System.currentTimeMillis() - committedAt < 1_000) {
-                    send(producer, purchase("p" + sent++));
+                    send(producer, purchase(idPrefix + sent++));
                     Thread.sleep(100);
                 }
                 Thread.sleep(700); // decided, and what they wrote acknowledged by the broker
