@@ -1,17 +1,16 @@
 package com.lockupguard.tools.soak;
 
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
-import java.time.Instant;
 import java.util.Arrays;
-import java.util.Optional;
 
 /**
- * Runs a main class in a JVM that stops once the soak that started it is gone: {@code args} are the soak's process
- * id, the instant it started (epoch milliseconds, to the second: a process id can be reused), the main class, and
- * that class's arguments. The soak starts each guard instance so: a soak killed with SIGKILL (by the OOM killer, or
- * a CI step's time limit) runs no shutdown hook to stop them, and they ran on for good, 350 MB each, retrying
- * brokers that had gone with it. The soak is named, not taken for this JVM's parent: one killed while this JVM
- * started would leave it the child of init.
+ * Runs a main class ({@code args[0]}, given the rest) in a JVM that stops once the soak that started it is gone: the
+ * soak holds the write end of this JVM's standard input, and the kernel closes it when the soak ends, however it ends.
+ * The soak starts each guard instance so: a soak killed with SIGKILL (by the OOM killer, or a CI step's time limit)
+ * runs no shutdown hook to stop them, and they ran on for good, 350 MB each, retrying brokers that had gone with it.
+ * Neither the soak's process id nor this JVM's parent is watched: a parent is init once the soak is gone before this
+ * JVM looks, and a start time compared across JVMs moves with the wall clock.
  */
 public final class ExitWithSoak {
 
@@ -19,31 +18,26 @@ public final class ExitWithSoak {
     }
 
     public static void main(String[] args) throws Throwable {
-        Optional<ProcessHandle> soak = ProcessHandle.of(Long.parseLong(args[0]))
-                .filter(handle -> handle.info().startInstant().map(Instant::toEpochMilli)
-                        .map(started -> Math.abs(started - Long.parseLong(args[1])) < 1_000).orElse(true));
-        if (soak.isEmpty()) {
-            stop();
-        }
-        soak.get().onExit().thenRun(ExitWithSoak::stop);
+        Thread watch = new Thread(ExitWithSoak::stopAtEndOfInput, "soak-watch");
+        watch.setDaemon(true);
+        watch.start();
         try {
-            Class.forName(args[2]).getMethod("main", String[].class)
-                    .invoke(null, (Object) Arrays.copyOfRange(args, 3, args.length));
+            Class.forName(args[0]).getMethod("main", String[].class)
+                    .invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
     }
 
-    /** The instance's own shutdown: it leaves its group, as after SIGTERM. */
-    private static void stop() {
+    private static void stopAtEndOfInput() {
+        try {
+            while (System.in.read() != -1) {
+                // the soak writes nothing: only the end counts
+            }
+        } catch (IOException e) {
+            // as good as the end: the pipe is gone
+        }
         System.err.println("the soak that started this guard instance is gone: stopping it");
-        System.exit(1);
-    }
-
-    /** The arguments before the main class's that name this JVM as the soak. */
-    static String[] namingThisJvm() {
-        ProcessHandle soak = ProcessHandle.current();
-        return new String[] {Long.toString(soak.pid()),
-                Long.toString(soak.info().startInstant().map(Instant::toEpochMilli).orElse(0L))};
+        System.exit(1); // the instance's own shutdown: it leaves its group, as after SIGTERM
     }
 }

@@ -56,7 +56,6 @@ final class GuardProcess {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ExitWithSoak.class.getName()); // it stops if the soak is killed
-        command.addAll(List.of(ExitWithSoak.namingThisJvm()));
         command.add(mainClass);
         command.add("run");
         settings.forEach((key, value) -> {
