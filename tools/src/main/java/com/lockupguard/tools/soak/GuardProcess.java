@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 final class GuardProcess {
 
     /** What the guard logs once Kafka Streams runs: it decides from then on. */
-    private static final byte[] RUNNING = " -> RUNNING".getBytes(StandardCharsets.UTF_8);
+    private static final String RUNNING = " -> RUNNING";
 
     private final int number;
     private final String mainClass;
@@ -103,25 +103,12 @@ final class GuardProcess {
         if (!ranSinceStart) {
             try (InputStream log = Files.newInputStream(logFile)) {
                 log.skipNBytes(logFrom);
-                ranSinceStart = contains(log.readAllBytes(), RUNNING);
+                ranSinceStart = new String(log.readAllBytes(), StandardCharsets.UTF_8).contains(RUNNING);
             } catch (IOException e) {
                 return false; // not known to decide
             }
         }
         return ranSinceStart;
-    }
-
-    private static boolean contains(byte[] text, byte[] part) {
-        for (int at = 0; at + part.length <= text.length; at++) {
-            int matched = 0;
-            while (matched < part.length && text[at + matched] == part[matched]) {
-                matched++;
-            }
-            if (matched == part.length) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The process id of the instance's JVM now. */

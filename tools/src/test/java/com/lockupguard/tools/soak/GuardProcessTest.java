@@ -3,6 +3,10 @@ package com.lockupguard.tools.soak;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,62 +69,64 @@ class GuardProcessTest {
         }
     }
 
+    /** A soak's JVM ({@link SoakStandIn}) that started one instance, and that instance; both killed by close. */
+    private record StartedSoak(Process soak, ProcessHandle instance) implements AutoCloseable {
+
+        static StartedSoak in(Path dir) throws IOException {
+            Process soak = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                    System.getProperty("java.class.path"), SoakStandIn.class.getName(), dir.toString())
+                    .redirectErrorStream(true).start();
+            try {
+                String line = new BufferedReader(new InputStreamReader(soak.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine();
+                assertThat(line).startsWith("instance ");
+                return new StartedSoak(soak, ProcessHandle.of(Long.parseLong(line.substring("instance ".length())))
+                        .orElseThrow());
+            } catch (IOException | RuntimeException | AssertionError e) {
+                soak.destroyForcibly();
+                throw e;
+            }
+        }
+
+        /** SIGKILL: no shutdown hook of the soak's runs. */
+        void kill() throws InterruptedException {
+            soak.destroyForcibly().waitFor();
+        }
+
+        @Override
+        public void close() {
+            soak.destroyForcibly();
+            instance.destroyForcibly();
+        }
+    }
+
     @Test
     void shouldStopTheInstanceWhenTheSoakThatStartedItIsKilled() throws Exception {
         // given a soak's JVM that started an instance
-        Process soak = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), SoakStandIn.class.getName(), dir.toString())
-                .redirectErrorStream(true).start();
-        ProcessHandle instance = null;
-        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
-                soak.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
-            String line = out.readLine();
-            assertThat(line).startsWith("instance ");
-            instance = ProcessHandle.of(Long.parseLong(line.substring("instance ".length()))).orElseThrow();
-
-            // when the soak is killed with SIGKILL (no shutdown hook of its runs), at once, while the instance's JVM
-            // starts
-            soak.destroyForcibly().waitFor();
+        try (StartedSoak started = StartedSoak.in(dir)) {
+            // when the soak is killed, at once, while the instance's JVM starts
+            started.kill();
 
             // then the instance stops too, rather than run on with no soak
-            ProcessHandle started = instance;
-            await().atMost(Duration.ofSeconds(20)).until(() -> !started.isAlive());
+            await().atMost(Duration.ofSeconds(20)).until(() -> !started.instance().isAlive());
             assertThat(Files.readString(dir.resolve("instance-0.log")))
                     .contains("the soak that started this guard instance is gone: stopping it");
-        } finally {
-            soak.destroyForcibly();
-            if (instance != null) {
-                instance.destroyForcibly();
-            }
         }
     }
 
     @Test
     void shouldStopTheInstanceOfASoakKilledOnceTheInstanceRuns() throws Exception {
         // given a soak's JVM that started an instance, which runs
-        Process soak = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), SoakStandIn.class.getName(), dir.toString())
-                .redirectErrorStream(true).start();
-        ProcessHandle instance = null;
-        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
-                soak.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
-            String line = out.readLine();
-            instance = ProcessHandle.of(Long.parseLong(line.substring("instance ".length()))).orElseThrow();
+        try (StartedSoak started = StartedSoak.in(dir)) {
             Files.createFile(dir.resolve("go"));
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(dir.resolve("instance-0.log"))
                     .contains("-> RUNNING"));
 
-            // when the soak is killed with SIGKILL
-            soak.destroyForcibly().waitFor();
+            // when the soak is killed
+            started.kill();
 
             // then the instance stops too
-            ProcessHandle started = instance;
-            await().atMost(Duration.ofSeconds(20)).until(() -> !started.isAlive());
-        } finally {
-            soak.destroyForcibly();
-            if (instance != null) {
-                instance.destroyForcibly();
-            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> !started.instance().isAlive());
         }
     }
 }
