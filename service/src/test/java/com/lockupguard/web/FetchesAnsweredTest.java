@@ -15,13 +15,16 @@ import org.junit.jupiter.api.Test;
 /** Whether a consumer's fetches are answered, by its own count of them. */
 class FetchesAnsweredTest {
 
+    /** Kafka's own consumer, made without a broker to reach: it measures its fetches from the start. */
+    private static KafkaConsumer<String, String> consumerWithoutBroker() {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9"),
+                new StringDeserializer(), new StringDeserializer());
+    }
+
     @Test
     void shouldFindTheFetchCountOfKafkasOwnConsumer() {
         // given Kafka's consumer, which measures its fetches from the start (no broker needed)
-        Map<String, Object> settings = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9",
-                ConsumerConfig.CLIENT_ID_CONFIG, "fetches-answered-test");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(settings, new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = consumerWithoutBroker()) {
             // when its fetch count is looked for / then it is there, at 0: a Kafka that renamed it would leave the
             // feed blind to brokers that hang, each poll counted as answered
             assertThat(FetchesAnswered.fetchTotal(consumer.metrics())).get()
@@ -53,9 +56,7 @@ class FetchesAnsweredTest {
     void shouldCountRecordsAsAnAnswerWhateverTheCountSays() {
         // given Kafka's consumer, its count of fetches answered at 0, past the silence
         AtomicLong now = new AtomicLong();
-        Map<String, Object> settings = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(settings, new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = consumerWithoutBroker()) {
             FetchesAnswered fetches = new FetchesAnswered(consumer, Duration.ofSeconds(30), now::get);
             now.set(Duration.ofSeconds(31).toNanos());
 
@@ -69,9 +70,7 @@ class FetchesAnsweredTest {
     void shouldTakeFetchesAsUnansweredAfterTheSilence() {
         // given Kafka's consumer, which has had no fetch answered (no broker)
         AtomicLong now = new AtomicLong();
-        Map<String, Object> settings = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(settings, new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = consumerWithoutBroker()) {
             FetchesAnswered fetches = new FetchesAnswered(consumer, Duration.ofSeconds(30), now::get);
 
             // when less than the silence has passed / then it waits
