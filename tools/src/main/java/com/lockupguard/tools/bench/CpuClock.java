@@ -10,6 +10,10 @@ import java.util.Map;
  * Kafka Streams application (threads named {@code <client id prefix>...-StreamThread-<n>}), and
  * of the broker's request handler, network and transaction marker threads (the broker runs in
  * this process).
+ *
+ * <p>The process's figure steps by clock ticks on Linux (the JVM reads it with times(2): user and
+ * system time, each in ticks of 10 ms), so a stretch's figure may fall short by up to 20 ms (2% of
+ * a one-second stretch); the threads' figures are exact to the nanosecond.
  */
 final class CpuClock {
 
