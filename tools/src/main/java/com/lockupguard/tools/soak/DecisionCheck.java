@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** Compares the decisions the guard wrote with the replay's decision lines: one per order id, equal. */
+/** Compares the decisions the guard wrote with the replay's decision lines: one per order line, equal. */
 final class DecisionCheck {
 
     private static final int LOGGED = 5;
@@ -25,27 +25,37 @@ final class DecisionCheck {
     }
 
     /**
-     * Lost: an order without decision; duplicated: a second one; mismatched: a decision that is not the replay's
-     * line, field for field (outcome, reasons, maxAllowedNow, ids, kind, quantity, times, agreement, repeated, and
-     * every field of the position it carries: a review's mutations of a position or a quantity passed when only the
-     * first four were compared; a sole decision marked repeated is a retry's answer, the first never committed), and
-     * every decision for an order id the replay never decided.
+     * Each order id's decisions against its replay lines, one per order line (an id sent again has its first
+     * decision again, marked repeated). Lost: a line without a decision; duplicated: a decision beyond the lines;
+     * mismatched: a decision that is not one of its id's lines, field for field (outcome, reasons, maxAllowedNow,
+     * ids, kind, quantity, times, agreement, repeated, and every field of the position it carries: a review's
+     * mutations of a position or a quantity passed when only the first four were compared; a sole decision marked
+     * repeated is a retry's answer, the first never committed), and every decision for an order id the replay never
+     * decided. An id's decisions are compared with its lines as a multiset, not in order: they are read from two
+     * topics, approved and blocked, and a first approval and its id's later block are in no order between them.
      */
-    Tally decisions(Map<String, JsonNode> expected, List<Decision> actual) {
+    Tally decisions(Map<String, List<JsonNode>> expected, List<Decision> actual) {
         Map<String, List<Decision>> byId = byOrderId(actual);
-        long lost = expected.keySet().stream().filter(id -> !byId.containsKey(id)).count();
-        long duplicated = byId.values().stream().mapToLong(list -> list.size() - 1).sum();
+        long lost = 0;
+        long duplicated = 0;
         long mismatched = 0;
-        for (Map.Entry<String, JsonNode> entry : expected.entrySet()) {
-            List<Decision> got = byId.get(entry.getKey());
-            if (got == null) {
-                continue;
+        for (Map.Entry<String, List<JsonNode>> entry : expected.entrySet()) {
+            List<Decision> got = byId.getOrDefault(entry.getKey(), List.of());
+            // as the replay writes its lines: the same writer, so the same fields in the same order
+            List<String> unexpected = new ArrayList<>(got.stream().map(d -> contracts.decision(d).toString()).toList());
+            List<String> missing = new ArrayList<>();
+            for (JsonNode line : entry.getValue()) {
+                if (!unexpected.remove(line.toString())) {
+                    missing.add(line.toString());
+                }
             }
-            JsonNode want = entry.getValue();
-            // as the replay writes its line: the same writer, so the same fields in the same order
-            String first = contracts.decision(got.get(0)).toString();
-            if (!want.toString().equals(first) && ++mismatched <= LOGGED) {
-                log.accept(String.format(Locale.ROOT, "MISMATCH %s: expected %s, got %s", entry.getKey(), want, first));
+            int paired = Math.min(entry.getValue().size(), got.size());
+            lost += entry.getValue().size() - paired;
+            duplicated += got.size() - paired;
+            long different = paired - (entry.getValue().size() - missing.size());
+            if (different > 0 && (mismatched += different) <= LOGGED) {
+                log.accept(String.format(Locale.ROOT, "MISMATCH %s: expected %s, got %s", entry.getKey(),
+                        String.join(" and ", missing), String.join(" and ", unexpected)));
             }
         }
         for (Map.Entry<String, List<Decision>> entry : byId.entrySet()) {

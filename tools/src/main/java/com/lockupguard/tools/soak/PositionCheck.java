@@ -6,6 +6,7 @@ import com.lockupguard.avro.ReportResult;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -33,8 +34,10 @@ final class PositionCheck {
             ReplayedTimeline.FinalPosition want = entry.getValue();
             Position got;
             if (want.orderId() != null) {
-                List<Decision> answers = decisionsById.get(want.orderId());
-                got = answers == null ? null : answers.get(0).getPosition();
+                // a decision of the id with a position: the first's, or a retry's, which repeats it; a block of a
+                // reuse of the id, read before them from the blocked topic, carries none
+                got = decisionsById.getOrDefault(want.orderId(), List.of()).stream().map(Decision::getPosition)
+                        .filter(Objects::nonNull).findFirst().orElse(null);
             } else {
                 List<ReportResult> answers = resultsById.get(want.report());
                 got = answers == null || answers.size() <= want.occurrence() ? null

@@ -24,9 +24,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The replay of a soak's timeline, which the guard's output must equal: each order's decision line, each
- * execution report's result line (in line order), and each holding's final position — the position after its
- * last decision or applied report.
+ * The replay of a soak's timeline, which the guard's output must equal: each order line's decision line (an
+ * order id sent again has its first decision again, marked repeated), each execution report's result line (in
+ * line order), and each holding's final position — the position after its last decision or applied report.
  */
 final class ReplayedTimeline {
 
@@ -40,7 +40,7 @@ final class ReplayedTimeline {
     private static final Set<String> DEAD_LETTERED_RESULTS = Set.of(ExecutionResult.INVALID.name(),
             ExecutionResult.DUPLICATE_EXECUTION_ID.name(), ExecutionResult.UNKNOWN_AGREEMENT.name());
 
-    private final Map<String, JsonNode> decisions = new HashMap<>();
+    private final Map<String, List<JsonNode>> decisions = new HashMap<>();
     private final List<JsonNode> results = new ArrayList<>();
     private final Map<String, FinalPosition> finalPositions = new HashMap<>();
     private final Map<ReportId, Integer> occurrences = new HashMap<>();
@@ -65,7 +65,8 @@ final class ReplayedTimeline {
             if (answer.has("result")) {
                 replayed.results.add(answer);
             } else {
-                replayed.decisions.put(answer.get("orderId").asText(), answer);
+                replayed.decisions.computeIfAbsent(answer.get("orderId").asText(), id -> new ArrayList<>())
+                        .add(answer);
             }
         }
         return replayed;
@@ -82,9 +83,20 @@ final class ReplayedTimeline {
                 .filter(DEAD_LETTERED_RESULTS::contains).count();
     }
 
-    /** The decision lines, by order id. */
-    Map<String, JsonNode> decisions() {
+    /** The decision lines, by order id, each id's in line order: more than one for an order id sent again. */
+    Map<String, List<JsonNode>> decisions() {
         return decisions;
+    }
+
+    /** How many decision lines there are: one per order line. */
+    long decisionCount() {
+        return decisions.values().stream().mapToLong(List::size).sum();
+    }
+
+    /** How many decision lines answer a retry: an order id's first decision again, marked repeated. */
+    long repeatedCount() {
+        return decisions.values().stream().flatMap(List::stream).filter(line -> line.get("repeated").asBoolean())
+                .count();
     }
 
     /** The result lines, one per report line, in line order. */
@@ -114,7 +126,8 @@ final class ReplayedTimeline {
         @Override
         public void decided(TimelineEntry.OrderLine line, Decision decision) {
             ProposedOrder order = line.order();
-            if (decision.getPosition() != null) {
+            // a retry's answer is the first decision again, with the position after it, not the holding's now
+            if (decision.getPosition() != null && !decision.getRepeated()) {
                 finalPositions.put(HoldingKey.keyOf(order.getInvestorId(), order.getSecurityId()),
                         new FinalPosition(decision.getPosition(), decision.getOrderId(), null, 0));
             }

@@ -121,6 +121,7 @@ public final class Soak {
             Instant windowEnd = start.plusSeconds(2).plus(options.duration().dividedBy(2));
             long orders;
             long reports;
+            Resends resends = new Resends(generator, options.seed());
             try (TimelineProducer producer = new TimelineProducer(config.clientProperties(), topics);
                     ExecutionDesk desk = generator.desk(windowEnd)) {
                 List<String> agreements = generator.agreements(start, windowEnd);
@@ -136,12 +137,14 @@ public final class Soak {
                     instances.add(instance);
                 }
                 chaos.start();
-                orders = produce(new Lines(producer, timelineReader, timeline), generator, desk);
+                orders = produce(new Lines(producer, timelineReader, timeline), generator, resends, desk);
                 checkStop();
                 chaos.stop();
                 reports = desk.reports();
-                log("stopped producing after %d orders and %d execution reports; %d kills, %d broker bounces", orders,
-                        reports, chaos.kills.get(), chaos.bounces.get());
+                log("stopped producing after %d orders (and %d sent again: %d retries, %d reused ids) and %d "
+                        + "execution reports; %d kills, %d broker bounces", orders,
+                        resends.retries() + resends.reuses(), resends.retries(), resends.reuses(), reports,
+                        chaos.kills.get(), chaos.bounces.get());
             }
             for (GuardProcess instance : instances) {
                 if (!instance.isAlive()) {
@@ -151,16 +154,16 @@ public final class Soak {
             Path timelineFile = options.workDir().resolve("timeline.jsonl");
             Files.write(timelineFile, timeline);
             ReplayedTimeline expected = ReplayedTimeline.of(timeline);
-            log("replayed the %d lines through the topology test driver: %d decisions and %d report results "
-                    + "expected %s", timeline.size(), expected.decisions().size(), expected.results().size(),
-                    expected.resultCounts());
+            log("replayed the %d lines through the topology test driver: %d decisions (%d repeated) and %d report "
+                    + "results expected %s", timeline.size(), expected.decisionCount(), expected.repeatedCount(),
+                    expected.results().size(), expected.resultCounts());
 
             // wait for the guard to catch up: every decision, and the reports after the last order
             try (DecisionReader reader = new DecisionReader(config.clientProperties(), topics);
                     CommittedReader<ReportResult> results = new CommittedReader<>(config.clientProperties(),
                             topics.executionResults())) {
                 log("read %d decisions and %d report results read_committed",
-                        readUntil(expected.decisions().size(), Duration.ofMinutes(5),
+                        readUntil(expected.decisionCount(), Duration.ofMinutes(5),
                                 (count, timeout) -> reader.readUntil((int) count, timeout, d -> { }).size()),
                         readUntil(expected.results().size(), Duration.ofMinutes(2),
                                 (count, timeout) -> results.readUntil(count, timeout).size()));
@@ -186,8 +189,9 @@ public final class Soak {
             log("read %d decisions, %d report results, %d compliance alerts, %d dead letters and the positions of %d "
                     + "holdings read_committed", decisions.size(), results.size(), alerts.size(), deadLetters,
                     published.size());
-            SoakReport report = verify(expected, decisions, results, alerts, published, orders, reports, chaos,
-                    transactionsFinished, groupEmpty, deadLetters);
+            SoakReport report = verify(expected, decisions, results, alerts, published, orders,
+                    resends.retries() + resends.reuses(), reports, chaos, transactionsFinished, groupEmpty,
+                    deadLetters);
             if (report.passed()) {
                 Utils.delete(options.workDir().toFile());
             } else {
@@ -231,10 +235,12 @@ public final class Soak {
     }
 
     /**
-     * Sends orders at the configured rate for the configured time, each stamped with its send time, and the
-     * desk's reports as they come due; then the reports still planned, as they come due. Returns the orders sent.
+     * Sends orders at the configured rate for the configured time, each stamped with its send time, now and then
+     * one sent again ({@link Resends}), and the desk's reports as they come due; then the reports still planned, as
+     * they come due. Returns the orders sent, not counting those sent again.
      */
-    private long produce(Lines lines, SyntheticTimeline generator, ExecutionDesk desk) throws InterruptedException {
+    private long produce(Lines lines, SyntheticTimeline generator, Resends resends, ExecutionDesk desk)
+            throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + options.duration().toNanos();
         long nextLog = start + TimeUnit.SECONDS.toNanos(10);
@@ -246,9 +252,12 @@ public final class Soak {
             List<String> orders = new ArrayList<>();
             Instant now = Instant.now();
             for (int i = 0; sent < due; i++) {
-                orders.add(generator.order(sent++, now.plusMillis(i)));
+                String order = generator.order(sent++, now.plusMillis(i));
+                orders.add(order);
+                resends.after(order, now.plusMillis(i)).ifPresent(orders::add);
             }
             lines.send(desk.batch(now, orders));
+            resends.batchSent(System.nanoTime());
             if (System.nanoTime() - nextLog >= 0) {
                 log("%d orders and %d execution reports sent", sent, desk.reports());
                 nextLog += TimeUnit.SECONDS.toNanos(10);
@@ -368,8 +377,8 @@ public final class Soak {
     }
 
     private SoakReport verify(ReplayedTimeline expected, List<Decision> decisions, List<ReportResult> results,
-            List<ComplianceAlert> alerts, Map<String, Position> published, long orders, long reports, Chaos chaos,
-            boolean transactionsFinished, boolean groupEmpty, long deadLetters) {
+            List<ComplianceAlert> alerts, Map<String, Position> published, long orders, long resent, long reports,
+            Chaos chaos, boolean transactionsFinished, boolean groupEmpty, long deadLetters) {
         Tally decided = new DecisionCheck(this::log).decisions(expected.decisions(), decisions);
         PositionCheck positionCheck = new PositionCheck(this::log);
         long positionsMismatched = positionCheck.mismatched(expected.finalPositions(), decisions, results);
@@ -377,9 +386,9 @@ public final class Soak {
         ReportCheck reportCheck = new ReportCheck(this::log);
         Tally answered = reportCheck.results(expected.results(), results);
         Tally alerted = reportCheck.alerts(expected.results(), alerts);
-        return new SoakReport(options.instances(), orders, chaos.kills.get(), options.kills(), chaos.bounces.get(),
-                options.bounces(), decided.read(), decided.lost(), decided.duplicated(), decided.mismatched(),
-                positionsMismatched, publishedMismatched, transactionsFinished, groupEmpty,
+        return new SoakReport(options.instances(), orders, resent, chaos.kills.get(), options.kills(),
+                chaos.bounces.get(), options.bounces(), decided.read(), decided.lost(), decided.duplicated(),
+                decided.mismatched(), positionsMismatched, publishedMismatched, transactionsFinished, groupEmpty,
                 (System.nanoTime() - started) / 1e9, reports, answered, alerted, deadLetters, expected.deadLettered());
     }
 

@@ -1,14 +1,15 @@
 package com.lockupguard.tools.soak;
 
 /**
- * What a soak did and found. Lost, duplicated and mismatched must be 0: every order decided
- * exactly once, as the replay of the same input decides it, and every holding's final position
+ * What a soak did and found. Lost, duplicated and mismatched must be 0: every order line decided
+ * exactly once, as the replay of the same input decides it (an order sent again: its first decision
+ * again, marked repeated, or a block of its reused id), and every holding's final position
  * equal, in its last answer and as last published on the positions topic; every execution
  * report answered exactly once, as the replay answers it, and every alert raised exactly once.
  * And the soak must have done the kills and broker bounces it was asked for: a clean answer
  * without them proves nothing about crashes.
  */
-public record SoakReport(int instances, long orders, int kills, int killsAsked, int brokerBounces,
+public record SoakReport(int instances, long orders, long resent, int kills, int killsAsked, int brokerBounces,
         int brokerBouncesAsked, long decisions, long lost,
         long duplicated, long mismatched, long positionsMismatched, long publishedPositionsMismatched,
         boolean transactionsFinished, boolean groupEmpty, double seconds, long reports, Tally results, Tally alerts,
@@ -32,15 +33,15 @@ public record SoakReport(int instances, long orders, int kills, int killsAsked, 
     }
 
     public String figures() {
-        return String.format(java.util.Locale.ROOT, "instances=%d orders=%d kills=%d broker_bounces=%d decisions=%d "
-                + "lost=%d duplicated=%d mismatched=%d final_positions_mismatched=%d "
+        return String.format(java.util.Locale.ROOT, "instances=%d orders=%d resent=%d kills=%d broker_bounces=%d "
+                + "decisions=%d lost=%d duplicated=%d mismatched=%d final_positions_mismatched=%d "
                 + "published_positions_mismatched=%d transactions_finished=%s "
                 + "group_empty=%s seconds=%.0f reports=%d results=%d results_lost=%d results_duplicated=%d "
                 + "results_mismatched=%d alerts=%d alerts_lost=%d alerts_duplicated=%d alerts_mismatched=%d "
                 + "dead_letters=%d dead_letters_expected=%d",
-                instances, orders, kills, brokerBounces, decisions, lost, duplicated, mismatched, positionsMismatched,
-                publishedPositionsMismatched, transactionsFinished, groupEmpty, seconds, reports, results.read(),
-                results.lost(), results.duplicated(), results.mismatched(), alerts.read(), alerts.lost(),
-                alerts.duplicated(), alerts.mismatched(), deadLetters, deadLettersExpected);
+                instances, orders, resent, kills, brokerBounces, decisions, lost, duplicated, mismatched,
+                positionsMismatched, publishedPositionsMismatched, transactionsFinished, groupEmpty, seconds, reports,
+                results.read(), results.lost(), results.duplicated(), results.mismatched(), alerts.read(),
+                alerts.lost(), alerts.duplicated(), alerts.mismatched(), deadLetters, deadLettersExpected);
     }
 }

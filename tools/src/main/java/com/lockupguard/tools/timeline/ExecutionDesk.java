@@ -60,7 +60,8 @@ public final class ExecutionDesk implements AutoCloseable {
 
     /**
      * The lines to append at {@code now}: the reports due by then, in due order, then {@code orders}, whose own
-     * reports are planned as they are appended.
+     * reports are planned as they are appended. An order sent again, answered with its first decision marked
+     * repeated, gets no reports: the desk trades an order once, on its first decision.
      */
     public List<String> batch(Instant now, List<String> orders) {
         List<String> lines = new ArrayList<>();
@@ -70,7 +71,7 @@ public final class ExecutionDesk implements AutoCloseable {
         for (String order : orders) {
             Optional<Decision> decision = oracle.accept(order);
             lines.add(order);
-            decision.ifPresent(d -> plan(order, d));
+            decision.filter(d -> !d.getRepeated()).ifPresent(d -> plan(order, d));
         }
         return lines;
     }

@@ -1,5 +1,6 @@
 package com.lockupguard.tools.timeline;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -135,6 +136,31 @@ public final class SyntheticTimeline {
         order.put("kind", kind < 70 ? "PUBLIC_SALE" : kind < 92 ? "PRIVATE_TRANSFER" : "PURCHASE");
         order.put("quantity", random.nextInt(100) < 2 ? 0 : 1 + random.nextInt(random.nextBoolean() ? 5_000 : 60_000));
         return order.toString();
+    }
+
+    /** {@code orderLine} sent again at {@code at}: a client's retry, with the same id, kind and quantity. */
+    public String resent(String orderLine, Instant at) {
+        return withAt(orderLine, at).toString();
+    }
+
+    /**
+     * An order at {@code at} that reuses {@code orderLine}'s id with one share more: a client's mistake, blocked
+     * DUPLICATE_ORDER_ID when the id's first order was decided (one invalid was not, and this one is then new).
+     */
+    public String reused(String orderLine, Instant at) {
+        ObjectNode order = withAt(orderLine, at);
+        order.put("quantity", order.get("quantity").asLong() + 1);
+        return order.toString();
+    }
+
+    private ObjectNode withAt(String orderLine, Instant at) {
+        try {
+            ObjectNode order = (ObjectNode) json.readTree(orderLine);
+            order.put("at", at.toString());
+            return order;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not an order line of this timeline: " + orderLine, e);
+        }
     }
 
     /** The whole timeline: agreements at {@code start}, then {@code orders} orders {@code spacing} apart. */

@@ -65,6 +65,25 @@ class PositionCheckTest {
     }
 
     @Test
+    void shouldTakeAHoldingsLastPositionFromItsOrdersDecisionWhenABlockOfAReuseOfItsIdIsReadFirst() {
+        // given a holding the replay left after order o-2, whose id was sent again: reused (blocked, no position)
+        // and retried (its first decision repeated, with the position after it)
+        Position after = position(100, 200, 50, 30);
+        Map<String, ReplayedTimeline.FinalPosition> expected = Map.of("a/SEC", afterOrder("o-2", after));
+        Decision reuse = decision("o-2", null);
+        reuse.setOutcome(Outcome.BLOCKED);
+        Decision repeated = decision("o-2", after);
+        repeated.setRepeated(true);
+
+        // when the guard's decisions for o-2 are read with the reuse's first (it is on the blocked topic)
+        long mismatched = check.mismatched(expected, List.of(reuse, repeated, decision("o-2", after)), List.of());
+
+        // then the holding is where the replay left it
+        assertThat(mismatched).isZero();
+        assertThat(logged).isEmpty();
+    }
+
+    @Test
     void shouldCountAHoldingWhoseLastPositionDiffersInAnyFigureOrWasNotReadAsMismatched() {
         // given six holdings, each left in the same position by the replay
         Position want = position(100, 200, 50, 30);

@@ -2,6 +2,8 @@ package com.lockupguard.tools.soak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -63,5 +65,31 @@ class ReplayedTimelineTest {
         // counted though the guard never gets it)
         assertThat(replayed.resultCounts()).contains("DUPLICATE_EXECUTION_ID=1", "INVALID=1", "UNKNOWN_AGREEMENT=1");
         assertThat(replayed.deadLettered()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldKeepEveryAnswerToAnOrderIdSentAgainButNotTakeARetrysPositionAsTheHoldingsLast() throws IOException {
+        // given two orders, then a retry of the first (same content) and a reuse of the second's id (another quantity)
+        List<String> timeline = List.of(AGREEMENT, order("e1", "2003-07-11T09:45:00-04:00", 120_000),
+                order("o2", "2003-07-11T09:50:00-04:00", 1_000), order("e1", "2003-07-11T09:55:00-04:00", 120_000),
+                order("o2", "2003-07-11T10:00:00-04:00", 1_001));
+
+        // when
+        ReplayedTimeline replayed = ReplayedTimeline.of(timeline);
+
+        // then each id has two answers in line order: the retry's is the first decision, repeated; the reuse is
+        // blocked
+        assertThat(replayed.decisionCount()).isEqualTo(4);
+        assertThat(replayed.repeatedCount()).isEqualTo(1);
+        List<JsonNode> retried = replayed.decisions().get("e1");
+        assertThat(retried.get(1).get("repeated").asBoolean()).isTrue();
+        assertThat(((ObjectNode) retried.get(1).deepCopy()).put("repeated", false)).isEqualTo(retried.get(0));
+        List<JsonNode> reused = replayed.decisions().get("o2");
+        assertThat(reused.get(1).get("reasons").toString()).isEqualTo("[\"DUPLICATE_ORDER_ID\"]");
+        // and the holding was last left by the second order's decision, not by the retry's (which carries the
+        // position after the first: seen, the soak then expected every retried holding back where it had been)
+        ReplayedTimeline.FinalPosition last = replayed.finalPositions().get("d/C");
+        assertThat(last.orderId()).isEqualTo("o2");
+        assertThat(last.position().getReservedNow()).isEqualTo(121_000);
     }
 }

@@ -16,7 +16,7 @@ class SoakReportTest {
 
     private static SoakReport report(long lost, long duplicated, long mismatched, long positions, long published,
             boolean transactionsFinished, boolean groupEmpty, Tally results, Tally alerts) {
-        return new SoakReport(2, 100, 3, 3, 1, 1, 100, lost, duplicated, mismatched, positions, published,
+        return new SoakReport(2, 100, 0, 3, 3, 1, 1, 100, lost, duplicated, mismatched, positions, published,
                 transactionsFinished, groupEmpty, 30, 40, results, alerts, 0, 0);
     }
 
@@ -50,8 +50,8 @@ class SoakReportTest {
     void shouldFailOnADeadLetterTheReplayDidNotWrite() {
         // given everything answered once, as the replay answers it, and one dead letter more than the replay's
         // (seen: orders decided and dead-lettered besides, and reports applied and dead-lettered, passed)
-        SoakReport report = new SoakReport(2, 100, 3, 3, 1, 1, 100, 0, 0, 0, 0, 0, true, true, 30, 40, CLEAN, CLEAN,
-                1, 0);
+        SoakReport report = new SoakReport(2, 100, 0, 3, 3, 1, 1, 100, 0, 0, 0, 0, 0, true, true, 30, 40, CLEAN,
+                CLEAN, 1, 0);
         // then it does not pass
         assertThat(report.passed()).isFalse();
     }
@@ -60,9 +60,9 @@ class SoakReportTest {
     void shouldNotPassASoakThatSentOrDecidedNothing() {
         // given soaks whose every tally is clean because there was nothing to count
         Tally none = new Tally(0, 0, 0, 0);
-        SoakReport nothingSent = new SoakReport(2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, true, true, 1, 0, none,
+        SoakReport nothingSent = new SoakReport(2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, true, true, 1, 0, none,
                 none, 0, 0);
-        SoakReport nothingDecided = new SoakReport(2, 100, 3, 3, 1, 1, 0, 0, 0, 0, 0, 0, true, true, 30, 0, CLEAN,
+        SoakReport nothingDecided = new SoakReport(2, 100, 0, 3, 3, 1, 1, 0, 0, 0, 0, 0, 0, true, true, 30, 0, CLEAN,
                 CLEAN, 0, 0);
 
         // then neither passes: two empty sets agree, and prove nothing
@@ -72,9 +72,9 @@ class SoakReportTest {
     @Test
     void shouldFailAsCleanASoakThatDidNotKillOrBounceAsAsked() {
         // given clean answers after fewer kills, or fewer broker bounces, than asked for (a chaos event that failed)
-        SoakReport noKills = new SoakReport(2, 100, 0, 3, 1, 1, 100, 0, 0, 0, 0, 0, true, true, 30, 40, CLEAN,
+        SoakReport noKills = new SoakReport(2, 100, 0, 0, 3, 1, 1, 100, 0, 0, 0, 0, 0, true, true, 30, 40, CLEAN,
                 CLEAN, 0, 0);
-        SoakReport noBounce = new SoakReport(2, 100, 3, 3, 0, 1, 100, 0, 0, 0, 0, 0, true, true, 30, 40, CLEAN,
+        SoakReport noBounce = new SoakReport(2, 100, 0, 3, 3, 0, 1, 100, 0, 0, 0, 0, 0, true, true, 30, 40, CLEAN,
                 CLEAN, 0, 0);
         // then neither passes, and each says what it did not do
         assertThat(List.of(noKills, noBounce)).noneMatch(SoakReport::passed);
@@ -86,11 +86,12 @@ class SoakReportTest {
     @Test
     void shouldPrintEveryFigureUnderItsName() {
         // given
-        SoakReport report = new SoakReport(3, 48_000, 24, 24, 3, 3, 48_001, 1, 2, 3, 4, 11, true, false, 513.4,
-                9_000,
+        SoakReport report = new SoakReport(3, 48_000, 14, 24, 24, 3, 3, 48_001, 1, 2, 3, 4, 11, true, false,
+                513.4, 9_000,
                 new Tally(9_001, 5, 6, 7), new Tally(300, 8, 9, 10), 12, 13);
         // then
-        assertThat(report.figures()).isEqualTo("instances=3 orders=48000 kills=24 broker_bounces=3 decisions=48001 "
+        assertThat(report.figures()).isEqualTo("instances=3 orders=48000 resent=14 kills=24 broker_bounces=3 "
+                + "decisions=48001 "
                 + "lost=1 duplicated=2 mismatched=3 final_positions_mismatched=4 published_positions_mismatched=11 "
                 + "transactions_finished=true "
                 + "group_empty=false seconds=513 reports=9000 results=9001 results_lost=5 results_duplicated=6 "
