@@ -10,6 +10,7 @@ import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.ReportResult;
 import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.timeline.TimelineEntry;
+import com.lockupguard.topology.DeadLetterReason;
 import com.lockupguard.tools.replay.Replay;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -37,8 +37,11 @@ final class ReplayedTimeline {
     record FinalPosition(Position position, String orderId, ReportId report, int occurrence) {
     }
 
-    private static final Set<String> DEAD_LETTERED_RESULTS = Set.of(ExecutionResult.INVALID.name(),
-            ExecutionResult.DUPLICATE_EXECUTION_ID.name(), ExecutionResult.UNKNOWN_AGREEMENT.name());
+    /** The results whose reports the guard dead-letters besides, and the reason it gives. */
+    private static final Map<String, String> DEAD_LETTERED_RESULTS = Map.of(
+            ExecutionResult.INVALID.name(), DeadLetterReason.INVALID_EXECUTION.name(),
+            ExecutionResult.DUPLICATE_EXECUTION_ID.name(), DeadLetterReason.DUPLICATE_EXECUTION_ID.name(),
+            ExecutionResult.UNKNOWN_AGREEMENT.name(), DeadLetterReason.UNKNOWN_AGREEMENT.name());
 
     private final Map<String, List<JsonNode>> decisions = new HashMap<>();
     private final List<JsonNode> results = new ArrayList<>();
@@ -79,8 +82,32 @@ final class ReplayedTimeline {
      * {@code produce} refuses to send one.
      */
     long deadLettered() {
-        return unanswered + results.stream().map(result -> result.get("result").asText())
-                .filter(DEAD_LETTERED_RESULTS::contains).count();
+        return unanswered + deadLetters().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * The dead letters of {@link #deadLettered()} whose key and reason the replay knows, by key and reason: each
+     * report's that is answered and dead-lettered besides, keyed by its holding as it names it.
+     */
+    Map<DeadLetterCheck.Letter, Long> deadLetters() {
+        Map<DeadLetterCheck.Letter, Long> letters = new HashMap<>();
+        for (JsonNode result : results) {
+            String reason = DEAD_LETTERED_RESULTS.get(result.get("result").asText());
+            if (reason != null) {
+                String key = HoldingKey.keyOf(text(result.get("investorId")), text(result.get("securityId")));
+                letters.merge(new DeadLetterCheck.Letter(key, reason), 1L, Long::sum);
+            }
+        }
+        return letters;
+    }
+
+    /** The records the replay dead-letters instead of answering: their key and reason it does not know. */
+    long unanswered() {
+        return unanswered;
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asText();
     }
 
     /** The decision lines, by order id, each id's in line order: more than one for an order id sent again. */

@@ -17,6 +17,7 @@ import com.lockupguard.tools.timeline.CommittedReader;
 import com.lockupguard.tools.timeline.DecisionReader;
 import com.lockupguard.tools.timeline.ExecutionDesk;
 import com.lockupguard.tools.timeline.SyntheticTimeline;
+import com.lockupguard.topology.DeadLetters;
 import com.lockupguard.topology.GuardTopics;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -185,9 +186,9 @@ public final class Soak {
             List<ComplianceAlert> alerts = readAll(config, topics.complianceAlerts());
             Map<String, Position> published = lastByKey(config, topics.positions());
             // an order or report dead-lettered instead of answered, or besides: none of the others shows it
-            long deadLetters = readAll(config, topics.deadLetters()).size();
+            List<DeadLetterCheck.Letter> deadLetters = deadLetters(config, topics.deadLetters());
             log("read %d decisions, %d report results, %d compliance alerts, %d dead letters and the positions of %d "
-                    + "holdings read_committed", decisions.size(), results.size(), alerts.size(), deadLetters,
+                    + "holdings read_committed", decisions.size(), results.size(), alerts.size(), deadLetters.size(),
                     published.size());
             SoakReport report = verify(expected, decisions, results, alerts, published, orders,
                     resends.retries() + resends.reuses(), reports, chaos, transactionsFinished, groupEmpty,
@@ -333,6 +334,15 @@ public final class Soak {
         }
     }
 
+    /** The dead letters committed, by key and the guard's reason (none for a record Kafka Streams could not read). */
+    private static List<DeadLetterCheck.Letter> deadLetters(GuardConfig config,
+            GuardTopics.Topic<String, byte[]> topic) {
+        try (CommittedReader<byte[]> reader = new CommittedReader<>(config.clientProperties(), topic)) {
+            return reader.readToEnd(Duration.ofMinutes(1)).stream().map(read -> new DeadLetterCheck.Letter(read.key(),
+                    DeadLetters.header(read.headers(), DeadLetters.REASON_HEADER).orElse(null))).toList();
+        }
+    }
+
     /** The last value of each key of {@code topic}, committed: a partition is read in order, and a key is on one. */
     private static <V> Map<String, V> lastByKey(GuardConfig config, GuardTopics.Topic<String, V> topic) {
         Map<String, V> last = new HashMap<>();
@@ -378,7 +388,7 @@ public final class Soak {
 
     private SoakReport verify(ReplayedTimeline expected, List<Decision> decisions, List<ReportResult> results,
             List<ComplianceAlert> alerts, Map<String, Position> published, long orders, long resent, long reports,
-            Chaos chaos, boolean transactionsFinished, boolean groupEmpty, long deadLetters) {
+            Chaos chaos, boolean transactionsFinished, boolean groupEmpty, List<DeadLetterCheck.Letter> deadLetters) {
         Tally decided = new DecisionCheck(this::log).decisions(expected.decisions(), decisions);
         PositionCheck positionCheck = new PositionCheck(this::log);
         long positionsMismatched = positionCheck.mismatched(expected.finalPositions(), decisions, results);
@@ -386,10 +396,13 @@ public final class Soak {
         ReportCheck reportCheck = new ReportCheck(this::log);
         Tally answered = reportCheck.results(expected.results(), results);
         Tally alerted = reportCheck.alerts(expected.results(), alerts);
+        Tally deadLettered = new DeadLetterCheck(this::log).deadLetters(expected.deadLetters(), expected.unanswered(),
+                deadLetters);
         return new SoakReport(options.instances(), orders, resent, chaos.kills.get(), options.kills(),
                 chaos.bounces.get(), options.bounces(), decided.read(), decided.lost(), decided.duplicated(),
                 decided.mismatched(), positionsMismatched, publishedMismatched, transactionsFinished, groupEmpty,
-                (System.nanoTime() - started) / 1e9, reports, answered, alerted, deadLetters, expected.deadLettered());
+                (System.nanoTime() - started) / 1e9, reports, answered, alerted, deadLettered,
+                expected.deadLettered());
     }
 
     /**

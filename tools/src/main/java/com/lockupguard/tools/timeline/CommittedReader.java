@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Reads some of the guard's output topics from the beginning, {@code read_committed}, with their
@@ -21,7 +22,8 @@ import org.apache.kafka.common.TopicPartition;
 public final class CommittedReader<V> implements AutoCloseable {
 
     /** A record as read, with where it was read from. */
-    public record Read<V>(String topic, int partition, long offset, String key, long timestamp, V value) {
+    public record Read<V>(String topic, int partition, long offset, String key, long timestamp, V value,
+            Headers headers) {
     }
 
     private final KafkaConsumer<String, V> consumer;
@@ -51,7 +53,7 @@ public final class CommittedReader<V> implements AutoCloseable {
         List<Read<V>> records = new ArrayList<>();
         for (ConsumerRecord<String, V> record : consumer.poll(timeout)) {
             records.add(new Read<>(record.topic(), record.partition(), record.offset(), record.key(),
-                    record.timestamp(), record.value()));
+                    record.timestamp(), record.value(), record.headers()));
         }
         return records;
     }

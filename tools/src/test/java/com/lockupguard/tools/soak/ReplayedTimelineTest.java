@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ReplayedTimelineTest {
@@ -65,6 +66,12 @@ class ReplayedTimelineTest {
         // counted though the guard never gets it)
         assertThat(replayed.resultCounts()).contains("DUPLICATE_EXECUTION_ID=1", "INVALID=1", "UNKNOWN_AGREEMENT=1");
         assertThat(replayed.deadLettered()).isEqualTo(3);
+        // each with its holding's key and the guard's reason
+        assertThat(replayed.deadLetters()).containsOnly(
+                Map.entry(new DeadLetterCheck.Letter("d/C", "INVALID_EXECUTION"), 1L),
+                Map.entry(new DeadLetterCheck.Letter("d/C", "DUPLICATE_EXECUTION_ID"), 1L),
+                Map.entry(new DeadLetterCheck.Letter("nobody/C", "UNKNOWN_AGREEMENT"), 1L));
+        assertThat(replayed.unanswered()).isZero();
     }
 
     @Test
