@@ -104,9 +104,9 @@ class ExactlyOnceUnderFailureIT {
             // and the log holds the aborted attempt: read_uncommitted, some orders were decided more than once,
             // every committed decision is among them, and each attempt decided as the committed one did
             Map<String, List<Scenario.Outcome>> attempts = io.awaitValues(io.topics().approved(), 0,
-                    Duration.ofSeconds(2), "read_uncommitted").stream().map(Scenario.Outcome::of)
+                    Duration.ofSeconds(30), "read_uncommitted").stream().map(Scenario.Outcome::of)
                     .collect(Collectors.groupingBy(Scenario.Outcome::orderId));
-            io.awaitValues(io.topics().blocked(), 0, Duration.ofSeconds(2), "read_uncommitted").stream()
+            io.awaitValues(io.topics().blocked(), 0, Duration.ofSeconds(30), "read_uncommitted").stream()
                     .map(Scenario.Outcome::of)
                     .forEach(o -> attempts.computeIfAbsent(o.orderId(), id -> new ArrayList<>()).add(o));
             Map<String, Scenario.Outcome> committed = BrokerIO.lastBy(BrokerIO.outcomes(decisions),
@@ -156,7 +156,7 @@ class ExactlyOnceUnderFailureIT {
             // then the failure happened inside an open transaction, and its results were aborted, not read
             assertThat(failOnce.failed).isTrue();
             assertThat(guard.service().replacedThreads()).isEqualTo(1);
-            assertThat(io.awaitValues(io.topics().executionResults(), reports, Duration.ofSeconds(2),
+            assertThat(io.awaitValues(io.topics().executionResults(), reports, Duration.ofSeconds(30),
                     "read_uncommitted")).as("results of the aborted attempt are in the log").hasSizeGreaterThan(reports);
             // and read_committed, each order decided once and each report answered once, as the replay does:
             // a resent report is a DUPLICATE, and no fill is counted twice
@@ -167,7 +167,7 @@ class ExactlyOnceUnderFailureIT {
             assertThat(expected).extracting(Scenario.ResultOutcome::result).contains("DUPLICATE");
             assertThat(Scenario.sortedResults(results.stream().map(Scenario.ResultOutcome::of).toList()))
                     .containsExactlyElementsOf(Scenario.sortedResults(expected));
-            assertThat(io.awaitValues(io.topics().complianceAlerts(), 0, Duration.ofSeconds(2)))
+            assertThat(io.awaitValues(io.topics().complianceAlerts(), 0, Duration.ofSeconds(30)))
                     .hasSize((int) expected.stream().filter(r -> r.alertType() != null).count());
         } finally {
             InMemorySchemaRegistry.dropScope(scope);

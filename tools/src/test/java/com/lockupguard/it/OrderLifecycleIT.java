@@ -90,7 +90,7 @@ class OrderLifecycleIT {
             assertThat(result.getAlert()).isNull();
             assertThat(result.getPosition().getSoldToDate()).isEqualTo(120_000L);
             assertThat(result.getPosition().getReservedNow()).isZero();
-            assertThat(io.awaitValues(io.topics().complianceAlerts(), 0, Duration.ofSeconds(2))).isEmpty();
+            assertThat(io.awaitValues(io.topics().complianceAlerts(), 0, Duration.ofSeconds(30))).isEmpty();
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
@@ -111,7 +111,7 @@ class OrderLifecycleIT {
             List<DecisionReader.DecisionRecord> decisions = io.awaitDecisions(300, Duration.ofSeconds(90));
             List<ReportResult> results = io.awaitValues(io.topics().executionResults(), scenario.executionCount(),
                     Duration.ofSeconds(90));
-            List<ComplianceAlert> alerts = io.awaitValues(io.topics().complianceAlerts(), 0, Duration.ofSeconds(2));
+            List<ComplianceAlert> alerts = io.awaitValues(io.topics().complianceAlerts(), 0, Duration.ofSeconds(30));
             // then every order decided once, every report answered once, as the replay does
             BrokerIO.assertEachOrderDecidedOnce(decisions, 300);
             assertThat(Scenario.sorted(BrokerIO.outcomes(decisions)))
@@ -156,7 +156,7 @@ class OrderLifecycleIT {
             assertThat(DeadLetters.header(letter.headers(), DeadLetters.REASON_HEADER)).contains("WRONG_PARTITION");
             assertThat(DeadLetters.header(letter.headers(), DeadLetters.PARTITION_HEADER))
                     .contains(Integer.toString(other));
-            assertThat(io.awaitValues(io.topics().executionResults(), 0, Duration.ofSeconds(2))).isEmpty();
+            assertThat(io.awaitValues(io.topics().executionResults(), 0, Duration.ofSeconds(30))).isEmpty();
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }

@@ -92,8 +92,9 @@ class ScaleOutIT {
                 first.close();
 
                 // then the second decides every partition's orders well before the first's session would expire:
-                // orders do not wait a session timeout for a guard that said it was going
-                await().atMost(Duration.ofSeconds(30))
+                // orders do not wait a session timeout for a guard that said it was going (60 s; 50 s leaves a loaded
+                // machine the time to restore and take the tasks)
+                await().atMost(Duration.ofSeconds(50))
                         .until(() -> activeTasks(second) == 4 && second.service().isReady());
             } finally {
                 first.close();
