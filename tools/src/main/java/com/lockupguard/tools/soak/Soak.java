@@ -410,7 +410,7 @@ public final class Soak {
      */
     private final class Chaos {
         /** How long a kill waits for an instance that decides, before it is skipped (and the soak fails). */
-        private static final Duration KILL_WAIT = Duration.ofSeconds(60);
+        private static final Duration KILL_WAIT = Duration.ofSeconds(180);
         final AtomicInteger kills = new AtomicInteger();
         final AtomicInteger bounces = new AtomicInteger();
         private final EmbeddedKafkaCluster kafka;
