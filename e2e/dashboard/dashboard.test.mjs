@@ -152,10 +152,10 @@ try {
   const orders = postsTo('/api/orders').length;
   const whatIfs = postsTo('/api/what-if').length;
   await page.press('input[name="quantity"]', 'Enter');
-  await page.waitForTimeout(1_500);
-  if (postsTo('/api/orders').length !== orders) throw new Error('Enter in the quantity field placed a real order');
-  if (postsTo('/api/what-if').length !== whatIfs + 1) throw new Error('Enter in the quantity field asked no what-if');
+  // (waited for, not slept on: on a loaded machine the request may come later than a fixed pause)
+  await waitUntil('Enter in the quantity field asking a what-if', async () => postsTo('/api/what-if').length === whatIfs + 1);
   await page.locator('#order-result', { hasText: '"decision"' }).waitFor({ timeout: 30_000 });
+  if (postsTo('/api/orders').length !== orders) throw new Error('Enter in the quantity field placed a real order');
   console.log('Enter in the form: a what-if, no order');
   // a what-if with no quantity is not sent (it went as 0)
   await page.fill('input[name="quantity"]', '');
@@ -435,7 +435,10 @@ try {
     if (listed === 'hung') {
       await page.locator(`#feed li[data-order-id="${raced}"]`).waitFor({ timeout: 20_000 });
     } else {
-      await page.waitForTimeout(2_000); // its live event reaches the page while the list is held
+      // its live event reaches the page while the list is held (waited for: a fixed pause let a slow event come
+      // after the list, and the race went untested, or the row was counted before it came)
+      await page.waitForFunction((id) => (feedSync.held || []).some((row) => row.key.includes(id)), raced,
+        { timeout: 30_000 });
     }
     releaseList();
     await page.locator('#feed li[data-order-id="e1"]').waitFor({ timeout: 30_000 });
