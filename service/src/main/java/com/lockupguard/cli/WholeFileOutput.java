@@ -21,18 +21,18 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 /**
- * Where a command writes a file it must write whole or not at all ({@code export -o}): a regular file is written
- * beside itself, to a hidden {@code .FILE.<pid>.partial} made with its permissions, and moved into its place once
- * whole, so that a command that fails or is stopped leaves nothing that could pass for all of it. A symbolic link is
- * followed, as the kernel follows it: the file it names is replaced, the link kept. The process's own standard output
- * or error ({@code /dev/stdout}, {@code /dev/fd/1}, {@code /proc/self/fd/1}, ...) is written to through the descriptor
- * it inherited, as a shell's redirection left it (appending, at its offset): reopened or replaced, a file it is
- * redirected to would be overwritten from its start, or replaced by a new one. Anything else that is no regular file
+ * Where a command writes a file it must write whole or not at all ({@code export -o}, {@code timeline -o}): a regular
+ * file is written beside itself, to a hidden {@code .FILE.<pid>.partial} made with its permissions, and moved into its
+ * place once whole, so that a command that fails or is stopped leaves nothing that could pass for all of it. A symbolic
+ * link is followed, as the kernel follows it: the file it names is replaced, the link kept. The process's own standard
+ * output or error ({@code /dev/stdout}, {@code /dev/fd/1}, {@code /proc/self/fd/1}, ...) is written to through the
+ * descriptor it inherited, as a shell's redirection left it (appending, at its offset): reopened or replaced, a file it
+ * is redirected to would be overwritten from its start, or replaced by a new one. Anything else that is no regular file
  * (a named pipe, a terminal, {@code /dev/null}, another descriptor of the process) is written to as it is, opened only
  * when the first line is written, so that a pipe no one reads yet holds up nothing before the command's own checks. A
  * folder, or a file in a folder that does not exist or cannot be written, is refused when opened, before any work.
  */
-final class WholeFileOutput implements Closeable {
+public final class WholeFileOutput implements Closeable {
 
     /** How many links deep a path is followed before giving up (Linux's own limit). */
     private static final int MAX_LINKS = 40;
@@ -59,7 +59,7 @@ final class WholeFileOutput implements Closeable {
     }
 
     /** Opens {@code path} for writing; the message of a refusal says why, in a few words. */
-    static WholeFileOutput open(Path path) throws IOException {
+    public static WholeFileOutput open(Path path) throws IOException {
         Path followed = followed(path);
         if (followed == null) {
             throw new IOException("it is a link that leads to itself");
@@ -157,7 +157,7 @@ final class WholeFileOutput implements Closeable {
     }
 
     /** Where the lines go; a pipe or device is opened now, and may wait for its reader. */
-    Writer writer() throws IOException {
+    public Writer writer() throws IOException {
         if (writer == null) {
             OutputStream stream = standard != null ? new Unclosed(new FileOutputStream(standard))
                     : Files.newOutputStream(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
@@ -172,7 +172,7 @@ final class WholeFileOutput implements Closeable {
     }
 
     /** The file is whole: it takes the place of what was there (a stream or device has had every line already). */
-    void complete() throws IOException {
+    public void complete() throws IOException {
         if (writer != null) {
             writer.close();
         }

@@ -19,15 +19,15 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code java -jar target/lockup-guard.jar <command>}: every command — the service's ({@code run},
  * {@code config}, {@code schemas}, {@code produce}) and the tools' ({@code demo}, {@code replay}, {@code broker},
- * {@code soak}, {@code bench}).
+ * {@code soak}, {@code bench}, {@code timeline}).
  */
 @Command(name = LockupGuardTools.NAME,
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = LockupGuardCli.DESCRIPTION,
         subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, ProduceCommand.class,
-            ExportCommand.class, BrokerCommand.class, SoakCommand.class, BenchCommand.class, ConfigCommand.class,
-            SchemasCommand.class, HelpCommand.class})
+            ExportCommand.class, BrokerCommand.class, SoakCommand.class, BenchCommand.class, TimelineCommand.class,
+            ConfigCommand.class, SchemasCommand.class, HelpCommand.class})
 public final class LockupGuardTools {
 
     static final String NAME = "lockup-guard";

@@ -3,6 +3,8 @@ package com.lockupguard.tools.timeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -13,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A reproducible timeline of many holdings for soaks and benchmarks: every agreement first (at
@@ -163,12 +166,16 @@ public final class SyntheticTimeline {
         }
     }
 
+    /** Takes the lines of a timeline, one at a time, in order. */
+    @FunctionalInterface
+    public interface LineSink {
+        void accept(String line) throws IOException;
+    }
+
     /** The whole timeline: agreements at {@code start}, then {@code orders} orders {@code spacing} apart. */
     public List<String> lines(Instant start, int orders, Duration spacing) {
-        List<String> lines = new ArrayList<>(agreements(start));
-        for (int n = 0; n < orders; n++) {
-            lines.add(order(n, start.plus(spacing.multipliedBy(n + 1))));
-        }
+        List<String> lines = new ArrayList<>();
+        writeTo(lines::add, start, orders, spacing, false);
         return lines;
     }
 
@@ -178,16 +185,50 @@ public final class SyntheticTimeline {
      * planned.
      */
     public List<String> linesWithReports(Instant start, int orders, Duration spacing) {
-        Instant windowEnd = start.plus(spacing.multipliedBy(orders / 2 + 1));
-        List<String> lines = new ArrayList<>(agreements(start, windowEnd));
-        try (ExecutionDesk desk = desk(windowEnd)) {
-            desk.appended(lines);
-            for (int n = 0; n < orders; n++) {
-                Instant at = start.plus(spacing.multipliedBy(n + 1));
-                lines.addAll(desk.batch(at, List.of(order(n, at))));
-            }
-            lines.addAll(desk.rest());
-        }
+        List<String> lines = new ArrayList<>();
+        writeTo(lines::add, start, orders, spacing, true);
         return lines;
+    }
+
+    /**
+     * Hands {@code sink} the lines of {@link #lines} or, with {@code reports}, of {@link #linesWithReports}, as each
+     * is made: a timeline of any length, in little memory.
+     */
+    public void write(LineSink sink, Instant start, long orders, Duration spacing, boolean reports)
+            throws IOException {
+        if (!reports) {
+            for (String agreement : agreements(start)) {
+                sink.accept(agreement);
+            }
+            for (long n = 0; n < orders; n++) {
+                sink.accept(order(n, start.plus(spacing.multipliedBy(n + 1))));
+            }
+            return;
+        }
+        Instant windowEnd = start.plus(spacing.multipliedBy(orders / 2 + 1));
+        List<String> agreements = agreements(start, windowEnd);
+        try (ExecutionDesk desk = desk(windowEnd)) {
+            desk.appended(agreements);
+            for (String agreement : agreements) {
+                sink.accept(agreement);
+            }
+            for (long n = 0; n < orders; n++) {
+                Instant at = start.plus(spacing.multipliedBy(n + 1));
+                for (String line : desk.batch(at, List.of(order(n, at)))) {
+                    sink.accept(line);
+                }
+            }
+            for (String line : desk.rest()) {
+                sink.accept(line);
+            }
+        }
+    }
+
+    private void writeTo(Consumer<String> lines, Instant start, int orders, Duration spacing, boolean reports) {
+        try {
+            write(lines::accept, start, orders, spacing, reports);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a list takes every line
+        }
     }
 }
