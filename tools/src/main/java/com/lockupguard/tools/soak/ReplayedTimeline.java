@@ -86,8 +86,8 @@ final class ReplayedTimeline {
     }
 
     /**
-     * The dead letters of {@link #deadLettered()} whose key and reason the replay knows, by key and reason: each
-     * report's that is answered and dead-lettered besides, keyed by its holding as it names it.
+     * The dead letters of {@link #deadLettered()} the replay can name, counted by letter: each report's that is
+     * answered and dead-lettered besides, keyed by its holding as it names it, with its execution id as received.
      */
     Map<DeadLetterCheck.Letter, Long> deadLetters() {
         Map<DeadLetterCheck.Letter, Long> letters = new HashMap<>();
@@ -95,13 +95,14 @@ final class ReplayedTimeline {
             String reason = DEAD_LETTERED_RESULTS.get(result.get("result").asText());
             if (reason != null) {
                 String key = HoldingKey.keyOf(text(result.get("investorId")), text(result.get("securityId")));
-                letters.merge(new DeadLetterCheck.Letter(key, reason), 1L, Long::sum);
+                letters.merge(new DeadLetterCheck.Letter(key, text(result.get("executionId")), reason), 1L,
+                        Long::sum);
             }
         }
         return letters;
     }
 
-    /** The records the replay dead-letters instead of answering: their key and reason it does not know. */
+    /** The records the replay dead-letters instead of answering: it cannot name their letters. */
     long unanswered() {
         return unanswered;
     }
@@ -122,7 +123,7 @@ final class ReplayedTimeline {
 
     /** How many decision lines answer a retry: an order id's first decision again, marked repeated. */
     long repeatedCount() {
-        return decisions.values().stream().flatMap(List::stream).filter(line -> line.get("repeated").asBoolean())
+        return decisions.values().stream().flatMap(List::stream).filter(line -> line.path("repeated").asBoolean())
                 .count();
     }
 

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * mostly as a retry, with the same id and content, as a client does after a 504 or a crash of its own (the guard
  * answers it with the first decision, marked repeated); now and then reusing the id with other content (blocked
  * {@code DUPLICATE_ORDER_ID}). Sent after a kill of the guard instance that decided the first, a retry must find
- * the order id in state that survived the kill. Not thread-safe.
+ * the order id in state that survived the kill. An invalid order (some 2% of them) is not remembered: its retry is
+ * answered {@code INVALID_ORDER} again, and a reuse of its id is decided as a new order. Not thread-safe.
  */
 final class Resends {
 

@@ -17,7 +17,6 @@ import com.lockupguard.tools.timeline.CommittedReader;
 import com.lockupguard.tools.timeline.DecisionReader;
 import com.lockupguard.tools.timeline.ExecutionDesk;
 import com.lockupguard.tools.timeline.SyntheticTimeline;
-import com.lockupguard.topology.DeadLetters;
 import com.lockupguard.topology.GuardTopics;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,10 +40,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -186,10 +187,11 @@ public final class Soak {
             List<ComplianceAlert> alerts = readAll(config, topics.complianceAlerts());
             Map<String, Position> published = lastByKey(config, topics.positions());
             // an order or report dead-lettered instead of answered, or besides: none of the others shows it
-            List<DeadLetterCheck.Letter> deadLetters = deadLetters(config, topics.deadLetters());
-            log("read %d decisions, %d report results, %d compliance alerts, %d dead letters and the positions of %d "
-                    + "holdings read_committed", decisions.size(), results.size(), alerts.size(), deadLetters.size(),
-                    published.size());
+            List<DeadLetterCheck.Letter> deadLetters = deadLetters(config, topics);
+            log("read %d decisions (%d repeated), %d report results, %d compliance alerts, %d dead letters and the "
+                    + "positions of %d holdings read_committed", decisions.size(),
+                    decisions.stream().filter(Decision::getRepeated).count(), results.size(), alerts.size(),
+                    deadLetters.size(), published.size());
             SoakReport report = verify(expected, decisions, results, alerts, published, orders,
                     resends.retries() + resends.reuses(), reports, chaos, transactionsFinished, groupEmpty,
                     deadLetters);
@@ -334,12 +336,23 @@ public final class Soak {
         }
     }
 
-    /** The dead letters committed, by key and the guard's reason (none for a record Kafka Streams could not read). */
-    private static List<DeadLetterCheck.Letter> deadLetters(GuardConfig config,
-            GuardTopics.Topic<String, byte[]> topic) {
-        try (CommittedReader<byte[]> reader = new CommittedReader<>(config.clientProperties(), topic)) {
-            return reader.readToEnd(Duration.ofMinutes(1)).stream().map(read -> new DeadLetterCheck.Letter(read.key(),
-                    DeadLetters.header(read.headers(), DeadLetters.REASON_HEADER).orElse(null))).toList();
+    /**
+     * The dead letters committed, each named by its key, the id of the record it holds (decoded as the orders topic's:
+     * none when it cannot be) and the guard's reason (none for a record Kafka Streams could not read).
+     */
+    private static List<DeadLetterCheck.Letter> deadLetters(GuardConfig config, GuardTopics topics) {
+        // the topics' own deserializer, shared: not closed here
+        Deserializer<SpecificRecord> records = topics.orders().valueSerde().deserializer();
+        try (CommittedReader<byte[]> reader = new CommittedReader<>(config.clientProperties(), topics.deadLetters())) {
+            return reader.readToEnd(Duration.ofMinutes(1)).stream().map(read -> {
+                SpecificRecord record;
+                try {
+                    record = read.value() == null ? null : records.deserialize(topics.orders().name(), read.value());
+                } catch (RuntimeException unreadable) {
+                    record = null; // its id unknown: it matches no expected letter
+                }
+                return DeadLetterCheck.Letter.of(read.key(), read.headers(), record);
+            }).toList();
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.avro.Decision;
+import com.lockupguard.avro.Reason;
 import java.io.UncheckedIOException;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -60,8 +61,10 @@ public final class ExecutionDesk implements AutoCloseable {
 
     /**
      * The lines to append at {@code now}: the reports due by then, in due order, then {@code orders}, whose own
-     * reports are planned as they are appended. An order sent again, answered with its first decision marked
-     * repeated, gets no reports: the desk trades an order once, on its first decision.
+     * reports are planned as they are appended. An order id sent again gets no reports, whether answered with its
+     * first decision marked repeated (a retry) or blocked {@code DUPLICATE_ORDER_ID} (a reuse with other content):
+     * the desk trades an order id once, on its first decision. (An invalid order's id is not remembered: sent again,
+     * it is a new order.)
      */
     public List<String> batch(Instant now, List<String> orders) {
         List<String> lines = new ArrayList<>();
@@ -71,7 +74,8 @@ public final class ExecutionDesk implements AutoCloseable {
         for (String order : orders) {
             Optional<Decision> decision = oracle.accept(order);
             lines.add(order);
-            decision.filter(d -> !d.getRepeated()).ifPresent(d -> plan(order, d));
+            decision.filter(d -> !d.getRepeated() && !d.getReasons().contains(Reason.DUPLICATE_ORDER_ID))
+                    .ifPresent(d -> plan(order, d));
         }
         return lines;
     }

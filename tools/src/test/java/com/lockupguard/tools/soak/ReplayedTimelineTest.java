@@ -66,11 +66,11 @@ class ReplayedTimelineTest {
         // counted though the guard never gets it)
         assertThat(replayed.resultCounts()).contains("DUPLICATE_EXECUTION_ID=1", "INVALID=1", "UNKNOWN_AGREEMENT=1");
         assertThat(replayed.deadLettered()).isEqualTo(3);
-        // each with its holding's key and the guard's reason
+        // each with its holding's key, its execution id and the guard's reason
         assertThat(replayed.deadLetters()).containsOnly(
-                Map.entry(new DeadLetterCheck.Letter("d/C", "INVALID_EXECUTION"), 1L),
-                Map.entry(new DeadLetterCheck.Letter("d/C", "DUPLICATE_EXECUTION_ID"), 1L),
-                Map.entry(new DeadLetterCheck.Letter("nobody/C", "UNKNOWN_AGREEMENT"), 1L));
+                Map.entry(new DeadLetterCheck.Letter("d/C", "x1", "INVALID_EXECUTION"), 1L),
+                Map.entry(new DeadLetterCheck.Letter("d/C", "x2", "DUPLICATE_EXECUTION_ID"), 1L),
+                Map.entry(new DeadLetterCheck.Letter("nobody/C", "x3", "UNKNOWN_AGREEMENT"), 1L));
         assertThat(replayed.unanswered()).isZero();
     }
 
