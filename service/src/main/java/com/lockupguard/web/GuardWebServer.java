@@ -167,6 +167,8 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     private final Settings settings;
+    /** How long a connection has for its headers ({@link HeaderDeadline}); a test may give it longer. */
+    private Duration headerDeadline = HeaderDeadline.DEADLINE;
     private final GuardMetrics metrics;
     private final ObjectMapper json;
     private final ContractJson contracts;
@@ -225,9 +227,17 @@ public final class GuardWebServer implements AutoCloseable {
         return streamExpiry.getQueue().size();
     }
 
+    /**
+     * Gives connections {@code deadline} for their headers instead of {@link HeaderDeadline#DEADLINE}, from
+     * {@link #start}: for a test that holds connections open longer than that on a loaded machine.
+     */
+    void headerDeadline(Duration deadline) {
+        this.headerDeadline = deadline;
+    }
+
     /** Starts listening; returns the port (the actual one when {@code port} is 0). */
     public int start() {
-        HeaderDeadline headers = new HeaderDeadline();
+        HeaderDeadline headers = new HeaderDeadline(headerDeadline);
         // assigned before it starts: its requests look up routes through it (routeRoles)
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

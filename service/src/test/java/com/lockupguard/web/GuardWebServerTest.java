@@ -392,14 +392,22 @@ class GuardWebServerTest {
 
     @Test
     void shouldCloseTheConnectionsOneClientAddressOpensPastItsShareAndServeAnotherAddress() throws Exception {
-        // given one client address opening 100 connections more than an address may have, asking nothing on them
-        int port = URI.create(base).getPort();
+        // given a server whose header deadline does not close the connections below before they are counted (on a
+        // loaded machine, opening them took up to 6 s, and counting them 3 s more, near the 10 s deadline)
+        server.close();
+        server = new GuardWebServer(new GuardWebServer.Settings("127.0.0.1", 0, null, Duration.ofMillis(300)),
+                metrics, JSON);
+        server.headerDeadline(Duration.ofMinutes(2));
+        int port = server.start();
+        server.attach(new GuardWebServer.Backend(gateway, holdings, history, health));
+        // and one client address opening 100 connections more than an address may have, asking nothing on them
         List<java.net.Socket> opened = new ArrayList<>();
         try {
             for (int i = 0; i < GuardWebServer.CONNECTIONS_PER_CLIENT + 100; i++) {
                 opened.add(new java.net.Socket("127.0.0.1", port));
             }
-            Thread.sleep(1_000); // the server has taken them all
+            // the server has taken them all, and closed those past the share
+            await().atMost(Duration.ofSeconds(30)).until(() -> closed(opened) >= 100);
 
             // when another client address asks meanwhile
             String answered;
@@ -410,11 +418,7 @@ class GuardWebServerTest {
 
             // then the first address's 100 past its share are closed unanswered, the others stay open (within the
             // header deadline), and the other address is served
-            long closed = 0;
-            for (java.net.Socket socket : opened) {
-                closed += closedWithin(socket, Duration.ofMillis(5)) ? 1 : 0;
-            }
-            assertThat(closed).isEqualTo(100);
+            assertThat(closed(opened)).isEqualTo(100);
             assertThat(answered).startsWith("HTTP/1.1 200");
         } finally {
             for (java.net.Socket socket : opened) {
@@ -424,10 +428,20 @@ class GuardWebServerTest {
         // and once it has closed them, the first address is served again: each connection is counted down as it
         // closes (seen: counted down by the address a closed connection no longer gave, so never, an address that had
         // opened 256 in all could not connect again)
-        Thread.sleep(1_000);
-        try (java.net.Socket again = new java.net.Socket("127.0.0.1", port)) {
-            assertThat(keptAliveGet(again)).startsWith("HTTP/1.1 200");
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            try (java.net.Socket again = new java.net.Socket("127.0.0.1", port)) {
+                return keptAliveGet(again).startsWith("HTTP/1.1 200");
+            }
+        });
+    }
+
+    /** How many of {@code sockets} the server has closed (each closed one stays so). */
+    private static long closed(List<java.net.Socket> sockets) throws Exception {
+        long closed = 0;
+        for (java.net.Socket socket : sockets) {
+            closed += closedWithin(socket, Duration.ofMillis(5)) ? 1 : 0;
         }
+        return closed;
     }
 
     /** Writes {@code headers} to {@code socket} a byte every 2 s, then X-Slow's value likewise, until it fails. */
@@ -602,7 +616,8 @@ class GuardWebServerTest {
 
         // when the guard stops (SIGTERM), and the decision comes while it is stopping
         CompletableFuture<Void> stopped = CompletableFuture.runAsync(server::close);
-        Thread.sleep(100);
+        // (its stop under way: waited for, not slept on, which a loaded machine outlasted)
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/health/ready").statusCode() == 503);
         HttpResponse<String> another = post("/api/orders", ORDER.replace("o1", "o2"));
         HttpResponse<String> readiness = get("/health/ready");
         gateway.answers.get(0).complete(decision(gateway.sent.get(0), Outcome.APPROVED, List.of(), 1000L));
@@ -657,9 +672,10 @@ class GuardWebServerTest {
     @Test
     void shouldRefuseAnOrderAtOnceWhileAsManyAsAllowedWaitForTheirDecisionsAndStillAnswerTheHealthCheck()
             throws Exception {
-        // given a guard that cannot decide for now, and as many orders waiting for their decisions as it allows
+        // given a guard that cannot decide for now, and as many orders waiting for their decisions as it allows (for
+        // 30 s: sending them all took up to 2 s on a loaded machine, and none may time out before the last is sent)
         server.close();
-        start(null, true, Duration.ofSeconds(5));
+        start(null, true, Duration.ofSeconds(30));
         gateway.silent = true;
         List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
         for (int i = 0; i < GuardWebServer.MOST_ORDERS_WAITING; i++) {
@@ -680,6 +696,13 @@ class GuardWebServerTest {
         assertThat(gateway.sent).hasSize(GuardWebServer.MOST_ORDERS_WAITING);
         assertThat(get("/health/live").statusCode()).isEqualTo(200);
         assertThat(waiting).noneMatch(CompletableFuture::isDone);
+        // (decisions come, whichever order's: the server's stop need not wait 30 s for them)
+        for (int i = 0; i < GuardWebServer.MOST_ORDERS_WAITING; i++) {
+            gateway.answers.get(i).complete(decision(gateway.sent.get(i), Outcome.APPROVED, List.of(), 1000L));
+        }
+        for (CompletableFuture<HttpResponse<String>> answer : waiting) {
+            answer.get(30, TimeUnit.SECONDS);
+        }
     }
 
     @Test

@@ -214,7 +214,7 @@ class RequestBodiesTest {
         for (int i = 0; i < RequestBodies.PER_CALLER; i++) {
             senders.submit(() -> patient.read("slow", -1, false, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
         }
-        Thread.sleep(300);
+        await().atMost(Duration.ofSeconds(10)).until(() -> patient.coming() == RequestBodies.PER_CALLER);
         AtomicLong opened = new AtomicLong();
         // when it sends one more that waits to be asked (Expect: 100-continue)
         ApiException refused = catchThrowableOfType(ApiException.class, () -> patient.read("slow", 2, true, () -> {
@@ -262,7 +262,7 @@ class RequestBodiesTest {
         for (int i = 0; i < RequestBodies.PER_CALLER; i++) {
             senders.submit(() -> patient.read("slow", -1, false, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
         }
-        Thread.sleep(300);
+        await().atMost(Duration.ofSeconds(10)).until(() -> patient.coming() == RequestBodies.PER_CALLER);
         // when a body of its answered unread is discarded
         Counted body = new Counted(100);
         patient.discard("slow", 100, body, NO_WAIT);
@@ -337,7 +337,7 @@ class RequestBodiesTest {
             coming.add(senders.submit(() -> patient.read("slow", -1, false, () -> trickle(Duration.ofMillis(100), stop),
                     NO_WAIT)));
         }
-        Thread.sleep(300);
+        await().atMost(Duration.ofSeconds(10)).until(() -> patient.coming() == RequestBodies.PER_CALLER);
         // when it starts one more, and another caller sends one
         ApiException refused = catchThrowableOfType(ApiException.class,
                 () -> patient.read("slow", -1, false, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
@@ -358,7 +358,7 @@ class RequestBodiesTest {
             comingAgain.add(senders.submit(() -> patient.read("slow", -1, false,
                     () -> trickle(Duration.ofMillis(100), again), NO_WAIT)));
         }
-        Thread.sleep(300);
+        await().atMost(Duration.ofSeconds(10)).until(() -> patient.coming() == RequestBodies.PER_CALLER);
         again.countDown();
         for (Future<byte[]> body : comingAgain) {
             assertThat(body.get(10, TimeUnit.SECONDS)).isNotEmpty();
@@ -372,7 +372,7 @@ class RequestBodiesTest {
             String caller = "caller-" + i;
             senders.submit(() -> patient.read(caller, -1, false, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
         }
-        Thread.sleep(500);
+        await().atMost(Duration.ofSeconds(10)).until(() -> patient.coming() == RequestBodies.IN_TRANSIT);
         // when one more comes, then it waits a moment and is told to come back
         ApiException refused = catchThrowableOfType(ApiException.class,
                 () -> patient.read("another", -1, false, () -> trickle(Duration.ofMillis(100), stop), NO_WAIT));
