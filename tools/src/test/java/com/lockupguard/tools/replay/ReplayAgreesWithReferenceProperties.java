@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.lockupguard.avro.TrancheMode;
+import com.lockupguard.tools.timeline.ExecutionDesk;
+import com.lockupguard.tools.timeline.SyntheticTimeline;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.jqwik.api.ForAll;
@@ -66,6 +70,42 @@ class ReplayAgreesWithReferenceProperties {
     void replayAgreesWithReferenceModelAfterACalendarMove(@ForAll long seed,
             @ForAll @IntRange(min = 8, max = 120) int length) throws IOException {
         agree(new RandomTimelines(seed).timelineWithACalendarMove(length), seed, null);
+    }
+
+    /**
+     * The soak's kind of timeline (many holdings, every tenth one's window ending halfway, the desk's reports), with
+     * orders sent again as its clients send them: retried with the same content, or their id reused with other. The
+     * soak holds the guard to the replay; this holds the replay to the reference model, on the same kind of input.
+     */
+    @Property(tries = 12)
+    void replayAgreesWithReferenceModelOnTheSoaksTimelinesWithResentOrders(@ForAll long seed) throws IOException {
+        agree(soakTimeline(seed, 20, 600), seed, null);
+    }
+
+    /** {@code orders} orders over {@code holdings}, 10 ms apart, with the desk's reports and clients' resends. */
+    private static List<String> soakTimeline(long seed, int holdings, int orders) {
+        SyntheticTimeline timeline = new SyntheticTimeline(seed, holdings);
+        Instant start = Instant.parse("2025-06-11T13:47:05.250Z");
+        Instant windowEnd = start.plusMillis(10L * (orders / 2 + 1));
+        Random random = new Random(seed);
+        List<String> lines = new ArrayList<>(timeline.agreements(start, windowEnd));
+        List<String> sent = new ArrayList<>();
+        try (ExecutionDesk desk = timeline.desk(windowEnd)) {
+            desk.appended(lines);
+            for (int n = 0; n < orders; n++) {
+                Instant at = start.plusMillis(10L * (n + 1));
+                List<String> batch = new ArrayList<>(List.of(timeline.order(n, at)));
+                int draw = random.nextInt(100);
+                if (!sent.isEmpty() && draw < 8) {
+                    String earlier = sent.get(Math.max(0, sent.size() - 1 - random.nextInt(50)));
+                    batch.add(draw < 6 ? timeline.resent(earlier, at) : timeline.reused(earlier, at));
+                }
+                sent.add(batch.get(0));
+                lines.addAll(desk.batch(at, batch));
+            }
+            lines.addAll(desk.rest());
+        }
+        return lines;
     }
 
     private static void agree(long seed, int length, TrancheMode mode) throws IOException {
