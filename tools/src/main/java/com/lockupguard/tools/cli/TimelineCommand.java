@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
                     + "a random holding. With --reports, a trading desk's execution reports for them besides, each "
                     + "after its order, as the guard's decisions allow (fills, partial fills, cancels, overfills, late "
                     + "fills, retried, conflicting and invalid reports), and every tenth holding's window ending "
-                    + "halfway through.",
+                    + "halfway through. Without --reports it runs in little memory however long; with, its desk keeps "
+                    + "the guard's state, some 550 bytes an order.",
             "The same options give the same file, line for line. A file given with -o is written whole or not at "
                     + "all (Ctrl-C leaves what was there)."
         })
@@ -43,8 +44,15 @@ final class TimelineCommand implements Callable<Integer> {
     /** Every how many lines standard output is asked whether it still takes them. */
     private static final long CHECK_EVERY = 4_096;
 
-    /** The latest time a line is stamped: a four-digit year, as ISO-8601's common form and its readers expect. */
-    private static final Instant LAST_INSTANT = Instant.parse("9999-12-31T23:59:59Z");
+    /**
+     * The latest time an order is stamped: far enough before the replay's last year (9999) that every date the rules
+     * derive from it (the next window, Rule 144's year) is in it.
+     */
+    private static final Instant LAST_INSTANT = Instant.parse("9990-01-01T00:00:00Z");
+    /** The earliest start: its agreements' execution dates, up to 500 days before it, are in 1970 or after. */
+    private static final Instant FIRST_START = Instant.parse("1971-06-01T00:00:00Z");
+    /** Every agreement is held in memory before the first line: some 300 bytes each. */
+    private static final int MOST_HOLDINGS = 1_000_000;
 
     @Option(names = "--holdings", defaultValue = "200", description = "Holdings (investors). Default ${DEFAULT-VALUE}.")
     private int holdings;
@@ -94,8 +102,8 @@ final class TimelineCommand implements Callable<Integer> {
                 write(timeline, spec.commandLine().getOut(), null);
                 return 0;
             } catch (IOException e) {
-                err.println("timeline: " + e.getMessage());
-                return 1;
+                err.println("timeline: cannot write the output: " + e.getMessage());
+                return LockupGuardCli.EXIT_USAGE;
             }
         }
         // Ctrl-C stops the lines at the next one, and the half-written file is deleted before the JVM halts
@@ -104,11 +112,13 @@ final class TimelineCommand implements Callable<Integer> {
                 write(timeline, file.writer(), shutdown);
                 file.complete();
                 return 0;
-            } catch (StoppedBySignal stopped) {
-                err.println("timeline: stopped by a signal; " + OneLine.of(output.toString()) + " left as it was");
-                err.flush(); // before the handshake closes: the JVM halts then
-                return 1;
             } catch (IOException e) {
+                // a signal may also break what is written to (a pipe whose reader the same Ctrl-C stopped)
+                if (e instanceof StoppedBySignal || shutdown.stopRequested()) {
+                    err.println("timeline: stopped by a signal; " + OneLine.of(output.toString()) + " left as it was");
+                    err.flush(); // before the handshake closes: the JVM halts then
+                    return 1;
+                }
                 err.println("timeline: cannot write " + OneLine.of(output.toString()) + ": "
                         + TimelineInput.describe(e));
                 return LockupGuardCli.EXIT_USAGE;
@@ -129,24 +139,30 @@ final class TimelineCommand implements Callable<Integer> {
             out.write(line);
             out.write('\n');
             if (++written[0] % CHECK_EVERY == 0 && out instanceof PrintWriter printer && printer.checkError()) {
-                throw new IOException("standard output stopped taking the lines after " + written[0]);
+                throw new IOException("standard output stopped taking the lines (closed, or its disk full)");
             }
         }, start, orders, spacing, reports);
         out.flush();
     }
 
     private String refusedOption() {
-        if (holdings < 1) {
-            return "--holdings must be at least 1";
+        if (holdings < 1 || holdings > MOST_HOLDINGS) {
+            return "--holdings must be from 1 to " + MOST_HOLDINGS;
         }
         if (orders < 0) {
             return "--orders must be at least 0";
         }
-        if (spacing.isNegative() || spacing.isZero()) {
-            return "--spacing must be longer than 0";
+        if (spacing.compareTo(Duration.ofMillis(1)) < 0) {
+            // less, and an order can share its instant with an agreement or its report: the replay warns of each
+            return "--spacing must be at least 1 ms (PT0.001S)";
+        }
+        if (start.isBefore(FIRST_START) || start.isAfter(LAST_INSTANT)) {
+            return "--start must be from " + FIRST_START + " to " + LAST_INSTANT + ": the agreements' execution dates "
+                    + "lie up to 500 days before it, and every date the rules derive must fall in the years 1970 to "
+                    + "9999, as the replay takes them";
         }
         try {
-            Instant last = start.plus(spacing.multipliedBy(orders + 1));
+            Instant last = start.plus(spacing.multipliedBy(orders)); // order n is stamped start + (n + 1) spacings
             if (last.isAfter(LAST_INSTANT)) {
                 return "the last order would be stamped " + last + ", after " + LAST_INSTANT + ": give fewer --orders, "
                         + "a shorter --spacing or an earlier --start";

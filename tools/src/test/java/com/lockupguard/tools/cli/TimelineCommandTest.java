@@ -106,11 +106,15 @@ class TimelineCommandTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = ';', value = {"--holdings;0;--holdings must be at least 1",
-        "--orders;-1;--orders must be at least 0", "--spacing;PT0S;--spacing must be longer than 0",
-        "--spacing;-PT1S;--spacing must be longer than 0",
+    @CsvSource(delimiter = ';', value = {"--holdings;0;--holdings must be from 1 to 1000000",
+        "--holdings;1000001;--holdings must be from 1 to 1000000", "--orders;-1;--orders must be at least 0",
+        "--spacing;PT0S;--spacing must be at least 1 ms", "--spacing;-PT1S;--spacing must be at least 1 ms",
+        "--spacing;PT0.0005S;--spacing must be at least 1 ms",
+        "--start;1970-06-01T00:00:00Z;--start must be from 1971-06-01T00:00:00Z",
+        "--start;9999-12-31T23:59:00Z;--start must be from 1971-06-01T00:00:00Z",
         "--spacing;P3650000D;the last order would be stamped +",
-        "--spacing;PT2562047788015215H;the last order would be stamped past the end of time"})
+        "--spacing;PT2562047788015215H;the last order would be stamped past the end of time",
+        "--orders;9223372036854775807;the last order would be stamped past the end of time"})
     void shouldRefuseATimelineItCannotWriteBeforeWritingAnything(String option, String value, String message) {
         // when
         StringWriter out = new StringWriter();
