@@ -683,7 +683,8 @@ class GuardWebServerTest {
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
                             ORDER.replace("\"o1\"", "\"w" + i + "\""))).build(), HttpResponse.BodyHandlers.ofString()));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.sent.size() == GuardWebServer.MOST_ORDERS_WAITING);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.sent.size() == GuardWebServer.MOST_ORDERS_WAITING
+                && gateway.answers.size() == GuardWebServer.MOST_ORDERS_WAITING);
 
         // when one more order comes
         HttpResponse<String> refused = post("/api/orders", ORDER);

@@ -277,15 +277,16 @@ class LiveStreamsTest {
 
     @Test
     void shouldSendNoHeartbeatWhileEventsKeepTheStreamBusy() throws Exception {
-        // given a guard whose streams are sent a heartbeat after 5 s without a write (a loaded machine may stall the
+        // given a guard whose streams are sent a heartbeat after 4 s without a write (a loaded machine may stall the
         // publishing below for a second or two), and a connected reader
-        restartWithHeartbeat(Duration.ofSeconds(5));
+        restartWithHeartbeat(Duration.ofSeconds(4));
         BufferedReader lines = streamLines(openStream(0));
         await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.size() == 1);
 
-        // when a decision is sent every 200 ms for 3 s
+        // when a decision is sent every 200 ms for 9 s: more than two heartbeats' time, so that one sent on a clock
+        // of its own, whatever the writes, would come
         List<String> seen = new ArrayList<>();
-        for (int i = 0; i < 15; i++) {
+        for (int i = 0; i < 45; i++) {
             feed.publish(decisionEvent(i));
             Thread.sleep(200);
         }
