@@ -73,7 +73,8 @@ public final class GuardApplication implements AutoCloseable {
         // a client's login, say, Kafka reads only as the client is made: refused here as a configuration error
         ClientSettings.check(config);
         GuardMetrics metrics = new GuardMetrics(config.ordersStampedOnArrival());
-        metrics.bindInfo(config.getString(GuardConfig.APPLICATION_ID_CONFIG));
+        metrics.bindInfo(config.getString(GuardConfig.APPLICATION_ID_CONFIG),
+                config.getString(GuardConfig.PROCESSING_GUARANTEE_CONFIG));
         try {
             return start(config, metrics, made);
         } catch (RuntimeException | Error | InterruptedException e) {

@@ -205,15 +205,18 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
 
     /**
      * {@code lockup_guard_info}: 1, labelled with the guard's {@code application.id}, its version, the time-zone rules
-     * it counts release dates with (the JVM's tz database, not the operating system's) and the Java runtime, so that
-     * the instances of one guard that differ in them can be found.
+     * it counts release dates with (the JVM's tz database, not the operating system's), the Java runtime, and its
+     * {@code processing.guarantee}, so that the instances of one guard that differ in them can be found, and one that
+     * does not commit exactly once (which may approve more than an agreement allows after a crash) is seen.
      */
-    public void bindInfo(String applicationId) {
+    public void bindInfo(String applicationId, String processingGuarantee) {
         Gauge.builder("lockup.guard.info", () -> 1)
                 .description("1, labelled with this guard's application.id and version, the time-zone rules it counts "
-                        + "release dates with (the JVM's tz database, not the operating system's) and the Java runtime")
+                        + "release dates with (the JVM's tz database, not the operating system's), the Java runtime "
+                        + "and its processing.guarantee")
                 .tags("application", applicationId, "version", RuntimeVersions.guard(),
-                        "zone_rules", RuntimeVersions.zoneRules(), "java", Runtime.version().toString())
+                        "zone_rules", RuntimeVersions.zoneRules(), "java", Runtime.version().toString(),
+                        "processing_guarantee", processingGuarantee)
                 .register(registry);
     }
 

@@ -288,7 +288,7 @@ class DockerComposeTest {
     /** A scrape of the guard's metrics, bound as the application binds them, a dead letter and a request in. */
     private static String scrapeAsTheApplicationBindsIt() {
         try (com.lockupguard.metrics.GuardMetrics metrics = new com.lockupguard.metrics.GuardMetrics()) {
-            metrics.bindInfo("lockup-guard");
+            metrics.bindInfo("lockup-guard", "exactly_once_v2");
             metrics.bindTopicProblems(() -> 0);
             metrics.bindReplacedThreads(() -> 0);
             metrics.bindRebuiltTasks(() -> 0);

@@ -62,17 +62,19 @@ class GuardMetricsTest {
 
     @Test
     void shouldExposeTheTimeZoneRulesReleaseDatesAreCountedWithSoThatInstancesThatDifferCanBeFound() {
-        // given the metrics of guard lockup-guard
-        metrics.bindInfo("lockup-guard");
+        // given the metrics of guard lockup-guard, committing at least once
+        metrics.bindInfo("lockup-guard", "at_least_once");
 
         // when scraped
         String scrape = metrics.scrape();
 
-        // then they say which tz database this JVM counts release dates with, and which Java and guard it is
+        // then they say which tz database this JVM counts release dates with, which Java and guard it is, and that it
+        // does not commit exactly once
         String zoneRules = java.time.zone.ZoneRulesProvider.getVersions("UTC").lastKey();
         assertThat(zoneRules).matches("[0-9]{4}[a-z]");
         String info = "lockup_guard_info{application=\"lockup-guard\",java=\"" + Runtime.version()
-                + "\",version=\"development\",zone_rules=\"" + zoneRules + "\"} 1";
+                + "\",processing_guarantee=\"at_least_once\",version=\"development\",zone_rules=\"" + zoneRules
+                + "\"} 1";
         assertThat(scrape).containsPattern(java.util.regex.Pattern.quote(info) + "(\\.0)?\n");
     }
 

@@ -279,10 +279,11 @@ class HttpApiIT {
             assertThat(recent).isNotEmpty();
             assertThat(recent.get(0).get("orderId").asText()).isEqualTo("p1");
 
-            // GET /metrics counts it, and says the instance is ready, as /health/ready does
+            // GET /metrics counts it, says the instance is ready, as /health/ready does, and that it commits exactly
+            // once, as its default has it
             String metrics = get(a, "/metrics").body();
             assertThat(metrics).contains("lockup_guard_api_requests_seconds_count{endpoint=\"orders\",status=\"200\"}")
-                    .contains("lockup_guard_ready 1.0");
+                    .contains("lockup_guard_ready 1.0").contains("processing_guarantee=\"exactly_once_v2\"");
         }
     }
 
