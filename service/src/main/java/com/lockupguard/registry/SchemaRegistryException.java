@@ -73,9 +73,21 @@ public class SchemaRegistryException extends RuntimeException {
     /** 5xx or no answer, after every retry on every URL. */
     public static final class Unavailable extends SchemaRegistryException {
         private static final long serialVersionUID = 1L;
+        private final boolean unheard;
 
         public Unavailable(String message, Throwable cause) {
+            this(message, cause, false);
+        }
+
+        /** @param unheard no URL gave any HTTP answer: connections refused, timed out or cut, not a page or a 5xx */
+        public Unavailable(String message, Throwable cause, boolean unheard) {
             super(message, -1, cause);
+            this.unheard = unheard;
+        }
+
+        /** Whether no URL gave any HTTP answer, every time it was asked: the registry is down or cut off. */
+        public boolean unheard() {
+            return unheard;
         }
     }
 }

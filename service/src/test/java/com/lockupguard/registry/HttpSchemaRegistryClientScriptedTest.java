@@ -12,8 +12,10 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
@@ -686,6 +689,35 @@ class HttpSchemaRegistryClientScriptedTest {
         assertThat(client(Map.of(RegistryClientConfig.MAX_RETRIES, "0"), proxied).testCompatibility("s", ORDER))
                 .isFalse();
         assertThat(client(Map.of(), bad).testCompatibility("s", ORDER)).isTrue();
+    }
+
+    @Test
+    void shouldNotAskTheLatestVersionOfARegistryThatGaveNoAnswerAtAll() throws Exception {
+        // given a registry URL that takes each connection and closes it unanswered (a registry going down), counted
+        AtomicInteger connections = new AtomicInteger();
+        try (ServerSocket cutting = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!cutting.isClosed()) {
+                    try (Socket connection = cutting.accept()) {
+                        connections.incrementAndGet();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(settings("http://127.0.0.1:"
+                    + cutting.getLocalPort(), Map.of(RegistryClientConfig.MAX_RETRIES, "0")));
+
+            // when the guard asks whether a schema is compatible
+            Throwable thrown = catchThrowable(() -> client.testCompatibility("s", ORDER));
+
+            // then it is told the registry is unavailable, having asked once: not again of the latest version,
+            // which after an outage's retries would wait them out a second time (seen: twice)
+            assertThat(thrown).isInstanceOf(SchemaRegistryException.Unavailable.class);
+            assertThat(connections).hasValue(1);
+        }
     }
 
     @Test
