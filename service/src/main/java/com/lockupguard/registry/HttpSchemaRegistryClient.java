@@ -251,7 +251,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * against every version the level names ({@code /compatibility/subjects/{subject}/versions}: the latest, or all of
      * them under a {@code _TRANSITIVE} level), and of the latest version alone where a registry does not serve that
      * (whatever it answers instead: a 404, a 405, a proxy's page), as every registry speaking Confluent's API does; not
-     * where no URL answered at all (the registry down or cut off), which would only be waited out twice.
+     * after an outage (nothing but no answer, a 5xx, a 408 or a 429 from every URL), which would be waited out twice.
      */
     @Override
     public boolean testCompatibility(String subject, Schema schema) {
@@ -264,8 +264,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         } catch (SchemaRegistryException.NotAuthorized e) {
             throw e;
         } catch (SchemaRegistryException notServed) {
-            if (notServed instanceof SchemaRegistryException.Unavailable down && down.unheard()) {
-                // down or cut off, not a path it does not serve: the latest version's check would wait as long again
+            if (notServed instanceof SchemaRegistryException.Unavailable down
+                    && (down.outage() || Thread.currentThread().isInterrupted())) {
+                // down, cut off or overloaded (or the caller stopping), not a path it does not serve: the latest
+                // version's check would wait as long again
                 throw down;
             }
             LOG.debug("the schema registry does not check against every version ({}); asking of the latest",
@@ -354,13 +356,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         long maxWait = config.getInt(RegistryClientConfig.RETRIES_MAX_WAIT_MS);
         Exception last = null;
         String lastProblem = null;
-        boolean heard = false;
+        boolean answeredOtherwise = false; // than an outage does: no answer, a 5xx, a 408 or a 429
         for (int attempt = 0; attempt < attempts; attempt++) {
             int urlIndex = Math.floorMod(preferredUrl + attempt, urls.size());
             String url = urls.get(urlIndex);
             try {
                 HttpResponse<String> response = exchange(request(method, url, path, body));
-                heard = true;
+                answeredOtherwise |= response.statusCode() < 500 && !isTransient(response.statusCode());
                 if (response.statusCode() < 300) {
                     try {
                         JsonNode answer = json.readTree(response.body());
@@ -431,7 +433,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         throw new SchemaRegistryException.Unavailable("schema registry unavailable after " + attempts + " attempts on "
                 + urls.stream().map(RegistryClientConfig::shown).toList() + ": " + lastProblem
-                + ". Check schema.registry.url and that the registry is up.", last, !heard);
+                + ". Check schema.registry.url and that the registry is up.", last, !answeredOtherwise);
     }
 
     /**

@@ -73,21 +73,24 @@ public class SchemaRegistryException extends RuntimeException {
     /** 5xx or no answer, after every retry on every URL. */
     public static final class Unavailable extends SchemaRegistryException {
         private static final long serialVersionUID = 1L;
-        private final boolean unheard;
+        private final boolean outage;
 
         public Unavailable(String message, Throwable cause) {
             this(message, cause, false);
         }
 
-        /** @param unheard no URL gave any HTTP answer: connections refused, timed out or cut, not a page or a 5xx */
-        public Unavailable(String message, Throwable cause, boolean unheard) {
+        /**
+         * @param outage every URL, every time it was asked, gave no answer, a 5xx, a 408 or a 429 (the registry down,
+         *     cut off or overloaded, or a load balancer or proxy in front of it saying so), never another answer
+         */
+        public Unavailable(String message, Throwable cause, boolean outage) {
             super(message, -1, cause);
-            this.unheard = unheard;
+            this.outage = outage;
         }
 
-        /** Whether no URL gave any HTTP answer, every time it was asked: the registry is down or cut off. */
-        public boolean unheard() {
-            return unheard;
+        /** Whether it was an outage: nothing but no answer, 5xx, 408 or 429, from every URL, every time. */
+        public boolean outage() {
+            return outage;
         }
     }
 }

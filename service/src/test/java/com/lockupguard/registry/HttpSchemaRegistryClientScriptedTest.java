@@ -721,6 +721,23 @@ class HttpSchemaRegistryClientScriptedTest {
     }
 
     @Test
+    void shouldNotAskTheLatestVersionOfARegistryThatALoadBalancerSaysIsDown() {
+        // given a registry behind a load balancer that answers 503 while it is down
+        Registry down = registry();
+        down.answer("POST /compatibility/subjects/s/versions", 503, "<html>no healthy upstream</html>");
+        down.answer("POST /compatibility/subjects/s/versions/latest", 200, "{\"is_compatible\":true}");
+        HttpSchemaRegistryClient client = client(Map.of(RegistryClientConfig.MAX_RETRIES, "0"), down);
+
+        // when the guard asks whether a schema is compatible
+        Throwable thrown = catchThrowable(() -> client.testCompatibility("s", ORDER));
+
+        // then it is told the registry is unavailable, not asked again of the latest version: a 503 is an outage,
+        // not a path the registry does not serve (helper-218: it waited the outage's retries out twice)
+        assertThat(thrown).isInstanceOf(SchemaRegistryException.Unavailable.class);
+        assertThat(down.asked).containsExactly("POST /compatibility/subjects/s/versions");
+    }
+
+    @Test
     void shouldRefuseToStartForASchemaNotRegisteredThoughTheRegistryCannotSayWhetherItIsCompatible() {
         // given a registry that does not hold the schema, and whose compatibility checks fail
         Registry registry = registry();
