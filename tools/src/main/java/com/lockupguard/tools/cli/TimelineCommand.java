@@ -162,7 +162,8 @@ final class TimelineCommand implements Callable<Integer> {
                     + "9999, as the replay takes them";
         }
         try {
-            Instant last = start.plus(spacing.multipliedBy(orders)); // order n is stamped start + (n + 1) spacings
+            // order n is stamped start + (n + 1) spacings; with reports, some windows end one spacing in at least
+            Instant last = start.plus(spacing.multipliedBy(Math.max(orders, 1)));
             if (last.isAfter(LAST_INSTANT)) {
                 return "the last order would be stamped " + last + ", after " + LAST_INSTANT + ": give fewer --orders, "
                         + "a shorter --spacing or an earlier --start";

@@ -114,11 +114,14 @@ class TimelineCommandTest {
         "--start;9999-12-31T23:59:00Z;--start must be from 1971-06-01T00:00:00Z",
         "--spacing;P3650000D;the last order would be stamped +",
         "--spacing;PT2562047788015215H;the last order would be stamped past the end of time",
-        "--orders;9223372036854775807;the last order would be stamped past the end of time"})
+        "--orders;9223372036854775807;the last order would be stamped past the end of time",
+        "--orders;0 --spacing P3650000D --reports;the last order would be stamped +",
+        "--orders;0 --spacing PT2562047788015215H --reports;the last order would be stamped past the end of time"})
     void shouldRefuseATimelineItCannotWriteBeforeWritingAnything(String option, String value, String message) {
-        // when
+        // when (a value with spaces: options of its own after it)
         StringWriter out = new StringWriter();
-        int exit = CapturedCommand.run(out, err, "timeline", option, value);
+        int exit = CapturedCommand.run(out, err, Stream.concat(Stream.of("timeline", option),
+                Stream.of(value.split(" "))).toArray(String[]::new));
         // then
         assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
         assertThat(err.toString()).startsWith(message);
