@@ -362,7 +362,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             String url = urls.get(urlIndex);
             try {
                 HttpResponse<String> response = exchange(request(method, url, path, body));
-                answeredOtherwise |= response.statusCode() < 500 && !isTransient(response.statusCode());
+                // (a 501 says it does not serve the path: an answer, whatever it is retried as)
+                answeredOtherwise |= response.statusCode() < 500 && !isTransient(response.statusCode())
+                        || response.statusCode() == 501;
                 if (response.statusCode() < 300) {
                     try {
                         JsonNode answer = json.readTree(response.body());

@@ -80,8 +80,8 @@ public class SchemaRegistryException extends RuntimeException {
         }
 
         /**
-         * @param outage every URL, every time it was asked, gave no answer, a 5xx, a 408 or a 429 (the registry down,
-         *     cut off or overloaded, or a load balancer or proxy in front of it saying so), never another answer
+         * @param outage every URL, every time it was asked, gave no answer, a 5xx but 501, a 408 or a 429 (the registry
+         *     down, cut off or overloaded, or a load balancer or proxy in front of it saying so), never another answer
          */
         public Unavailable(String message, Throwable cause, boolean outage) {
             super(message, -1, cause);

@@ -738,6 +738,18 @@ class HttpSchemaRegistryClientScriptedTest {
     }
 
     @Test
+    void shouldAskTheLatestVersionOfARegistryThatSaysItDoesNotImplementTheCheckAgainstEveryVersion() {
+        // given a registry answering the check against every version 501 Not Implemented: not served, not down
+        Registry minimal = registry();
+        minimal.answer("POST /compatibility/subjects/s/versions", 501, "{\"error_code\":501,\"message\":\"no\"}");
+        minimal.answer("POST /compatibility/subjects/s/versions/latest", 200, "{\"is_compatible\":false}");
+
+        // when / then it is asked of its latest version (helper-219: a 501 was taken for an outage)
+        assertThat(client(Map.of(RegistryClientConfig.MAX_RETRIES, "0"), minimal).testCompatibility("s", ORDER))
+                .isFalse();
+    }
+
+    @Test
     void shouldRefuseToStartForASchemaNotRegisteredThoughTheRegistryCannotSayWhetherItIsCompatible() {
         // given a registry that does not hold the schema, and whose compatibility checks fail
         Registry registry = registry();
