@@ -163,10 +163,11 @@ final class TimelineCommand implements Callable<Integer> {
         }
         try {
             // order n is stamped start + (n + 1) spacings; with reports, some windows end one spacing in at least
-            Instant last = start.plus(spacing.multipliedBy(Math.max(orders, 1)));
+            Instant last = start.plus(spacing.multipliedBy(Math.max(orders, reports ? 1 : 0)));
             if (last.isAfter(LAST_INSTANT)) {
-                return "the last order would be stamped " + last + ", after " + LAST_INSTANT + ": give fewer --orders, "
-                        + "a shorter --spacing or an earlier --start";
+                return (orders > 0 ? "the last order would be stamped " : "the windows --reports ends would end ")
+                        + last + ", after " + LAST_INSTANT + ": give fewer --orders, a shorter --spacing or an "
+                        + "earlier --start";
             }
         } catch (ArithmeticException | DateTimeException e) {
             return "the last order would be stamped past the end of time: give fewer --orders, a shorter --spacing "

@@ -115,7 +115,7 @@ class TimelineCommandTest {
         "--spacing;P3650000D;the last order would be stamped +",
         "--spacing;PT2562047788015215H;the last order would be stamped past the end of time",
         "--orders;9223372036854775807;the last order would be stamped past the end of time",
-        "--orders;0 --spacing P3650000D --reports;the last order would be stamped +",
+        "--orders;0 --spacing P3650000D --reports;the windows --reports ends would end +",
         "--orders;0 --spacing PT2562047788015215H --reports;the last order would be stamped past the end of time"})
     void shouldRefuseATimelineItCannotWriteBeforeWritingAnything(String option, String value, String message) {
         // when (a value with spaces: options of its own after it)
