@@ -102,8 +102,10 @@ public final class ClientSettings {
         refuseReadingUncommitted(streams, mainConsumer, restoreConsumer);
         refuseSkippingInputs(mainConsumer);
         refuseOtherPartitioners(streamsProducer);
-        refuseFetchesThatTimeOut("Kafka Streams' main consumer", StreamsConfig.MAIN_CONSUMER_PREFIX, mainConsumer);
-        refuseFetchesThatTimeOut("the decision feed's consumer", "", config.consumerProperties());
+        refuseFetchesThatTimeOut("Kafka Streams' main consumer", config.originals(), mainConsumer,
+                StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, "");
+        refuseFetchesThatTimeOut("the decision feed's consumer", config.originals(), config.consumerProperties(),
+                StreamsConfig.CONSUMER_PREFIX, "");
     }
 
     /**
@@ -111,9 +113,11 @@ public final class ClientSettings {
      * on quiet topics each fetch then times out before the broker answers it. The decision feed takes fetches
      * unanswered for three {@code fetch.max.wait.ms} for brokers that hang (seen: fetch.max.wait.ms=40000, "no fetch
      * answered for 120 s" every two minutes on a healthy, idle cluster), and Kafka Streams' main consumer reads
-     * nothing while its fetches time out.
+     * nothing while its fetches time out. Named as {@code given} has it: the first of {@code prefixes} (each addresses
+     * this client, the closest first) under which a setting was given.
      */
-    private static void refuseFetchesThatTimeOut(String client, String prefix, Map<?, ?> settings) {
+    private static void refuseFetchesThatTimeOut(String client, Map<String, ?> given, Map<?, ?> settings,
+            String... prefixes) {
         Map<String, Object> consumer = copy(settings);
         consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -121,10 +125,28 @@ public final class ClientSettings {
         int fetchWait = values.getInt(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
         int requestTimeout = values.getInt(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG);
         if (fetchWait >= requestTimeout) {
-            throw new ConfigException(prefix + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchWait, client + " would "
-                    + "time out each fetch of quiet topics before the broker answers it (request.timeout.ms="
-                    + requestTimeout + "): keep it well below that (Kafka's default: 500)");
+            String fetchKey = givenAs(given, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, prefixes);
+            String timeoutKey = givenAs(given, ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, prefixes);
+            if (fetchKey == null && timeoutKey != null) {
+                throw new ConfigException(timeoutKey, requestTimeout, client + " would time out each fetch of quiet "
+                        + "topics before the broker answers it (fetch.max.wait.ms=" + fetchWait + "): keep it well "
+                        + "above that (Kafka's default: 30000)");
+            }
+            String named = fetchKey != null ? fetchKey : prefixes[0] + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG;
+            throw new ConfigException(named, fetchWait, client + " would time out each fetch of quiet topics before the broker answers it "
+                            + "(request.timeout.ms=" + requestTimeout + "): keep it well below that (Kafka's "
+                            + "default: 500)");
         }
+    }
+
+    /** The key {@code setting} was given under in {@code given}: the first of {@code prefixes} it has; else null. */
+    private static String givenAs(Map<String, ?> given, String setting, String... prefixes) {
+        for (String prefix : prefixes) {
+            if (given.containsKey(prefix + setting)) {
+                return prefix + setting;
+            }
+        }
+        return null;
     }
 
     /**

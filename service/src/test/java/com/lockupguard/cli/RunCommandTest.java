@@ -201,7 +201,7 @@ class RunCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"fetch.max.wait.ms=40000", "consumer.fetch.max.wait.ms=30000",
-        "main.consumer.fetch.max.wait.ms=30000"})
+        "main.consumer.fetch.max.wait.ms=30000", "request.timeout.ms=400", "consumer.request.timeout.ms=500"})
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void shouldRefuseAConsumerWhoseFetchesWouldTimeOutBeforeTheBrokerAnswers(String setting) {
         // given a consumer whose fetches wait on the broker at least as long as it waits for an answer (seen: the
@@ -211,9 +211,12 @@ class RunCommandTest {
         // when
         int exit = run(err, "--http-port", "-1", "--set", "bootstrap.servers=127.0.0.1:1", "--set", setting);
 
-        // then it is refused before anything is asked of the cluster, naming the setting and why
+        // then it is refused before anything is asked of the cluster, naming the setting as it was given (seen:
+        // "main.consumer.fetch.max.wait.ms" for a plain fetch.max.wait.ms, and fetch.max.wait.ms for a lowered
+        // request.timeout.ms), and why
         assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
-        assertThat(err.toString()).startsWith("configuration error: ").contains("fetch.max.wait.ms")
+        assertThat(err.toString()).startsWith("configuration error: ")
+                .contains(" for configuration " + setting.substring(0, setting.indexOf('=')) + ": ")
                 .contains("would time out each fetch of quiet topics before the broker answers it");
     }
 
