@@ -113,8 +113,9 @@ public final class ClientSettings {
      * on quiet topics each fetch then times out before the broker answers it. The decision feed takes fetches
      * unanswered for three {@code fetch.max.wait.ms} for brokers that hang (seen: fetch.max.wait.ms=40000, "no fetch
      * answered for 120 s" every two minutes on a healthy, idle cluster), and Kafka Streams' main consumer reads
-     * nothing while its fetches time out. Named as {@code given} has it: the first of {@code prefixes} (each addresses
-     * this client, the closest first) under which a setting was given.
+     * nothing while its fetches time out. Named as {@code given} has it, under the first of {@code prefixes} (each
+     * addresses this client, the closest first) that has it: the one of the two settings given closer to this client
+     * (the fetch wait when both are given as close), and the other as given too.
      */
     private static void refuseFetchesThatTimeOut(String client, Map<String, ?> given, Map<?, ?> settings,
             String... prefixes) {
@@ -125,28 +126,33 @@ public final class ClientSettings {
         int fetchWait = values.getInt(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
         int requestTimeout = values.getInt(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG);
         if (fetchWait >= requestTimeout) {
-            String fetchKey = givenAs(given, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, prefixes);
-            String timeoutKey = givenAs(given, ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, prefixes);
-            if (fetchKey == null && timeoutKey != null) {
-                throw new ConfigException(timeoutKey, requestTimeout, client + " would time out each fetch of quiet "
-                        + "topics before the broker answers it (fetch.max.wait.ms=" + fetchWait + "): keep it well "
-                        + "above that (Kafka's default: 30000)");
+            int fetchAt = givenAt(given, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, prefixes);
+            int timeoutAt = givenAt(given, ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, prefixes);
+            String fetch = named(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchAt, prefixes);
+            String timeout = named(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutAt, prefixes);
+            String why = client + " would time out each fetch of quiet topics before the broker answers it";
+            if (timeoutAt < fetchAt) {
+                // the timeout given closer to this client than the fetch wait, or the fetch wait not given at all
+                throw new ConfigException(timeout, requestTimeout, why + " (" + fetch + "=" + fetchWait + "): keep "
+                        + "it well above that (Kafka's default: 30000)");
             }
-            String named = fetchKey != null ? fetchKey : prefixes[0] + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG;
-            throw new ConfigException(named, fetchWait, client + " would time out each fetch of quiet topics before the broker answers it "
-                            + "(request.timeout.ms=" + requestTimeout + "): keep it well below that (Kafka's "
-                            + "default: 500)");
+            throw new ConfigException(fetch, fetchWait, why + " (" + timeout + "=" + requestTimeout + "): keep it well "
+                    + "below that (Kafka's default: 500)");
         }
     }
 
-    /** The key {@code setting} was given under in {@code given}: the first of {@code prefixes} it has; else null. */
-    private static String givenAs(Map<String, ?> given, String setting, String... prefixes) {
-        for (String prefix : prefixes) {
-            if (given.containsKey(prefix + setting)) {
-                return prefix + setting;
-            }
+    /** Which of {@code prefixes} (the closest to a client first) {@code setting} was given under; past them, none. */
+    private static int givenAt(Map<String, ?> given, String setting, String... prefixes) {
+        int at = 0;
+        while (at < prefixes.length && !given.containsKey(prefixes[at] + setting)) {
+            at++;
         }
-        return null;
+        return at;
+    }
+
+    /** {@code setting} as it was given, under the prefix at {@code at}; its bare name when it was not given. */
+    private static String named(String setting, int at, String... prefixes) {
+        return at < prefixes.length ? prefixes[at] + setting : setting;
     }
 
     /**

@@ -7,11 +7,14 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
@@ -200,24 +203,37 @@ class RunCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"fetch.max.wait.ms=40000", "consumer.fetch.max.wait.ms=30000",
-        "main.consumer.fetch.max.wait.ms=30000", "request.timeout.ms=400", "consumer.request.timeout.ms=500"})
+    @CsvSource(delimiter = '|', value = {
+        "fetch.max.wait.ms=40000|fetch.max.wait.ms|Kafka Streams' main consumer",
+        "consumer.fetch.max.wait.ms=30000|consumer.fetch.max.wait.ms|Kafka Streams' main consumer",
+        "main.consumer.fetch.max.wait.ms=30000|main.consumer.fetch.max.wait.ms|Kafka Streams' main consumer",
+        "request.timeout.ms=400|request.timeout.ms|Kafka Streams' main consumer",
+        "consumer.request.timeout.ms=500|consumer.request.timeout.ms|Kafka Streams' main consumer",
+        "main.consumer.fetch.max.wait.ms=100 fetch.max.wait.ms=40000|fetch.max.wait.ms|the decision feed's consumer",
+        "fetch.max.wait.ms=45000 consumer.fetch.max.wait.ms=40000|consumer.fetch.max.wait.ms|Kafka Streams' main",
+        "consumer.fetch.max.wait.ms=40000 main.consumer.fetch.max.wait.ms=50000|main.consumer.fetch.max.wait.ms|Kafka",
+        "fetch.max.wait.ms=500 main.consumer.request.timeout.ms=300|main.consumer.request.timeout.ms|Kafka Streams'"})
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    void shouldRefuseAConsumerWhoseFetchesWouldTimeOutBeforeTheBrokerAnswers(String setting) {
+    void shouldRefuseAConsumerWhoseFetchesWouldTimeOutBeforeTheBrokerAnswers(String settings, String named,
+            String client) {
         // given a consumer whose fetches wait on the broker at least as long as it waits for an answer (seen: the
         // decision feed failing every two minutes on a healthy, idle cluster, "no fetch answered for 120 s")
         StringWriter err = new StringWriter();
+        List<String> args = new ArrayList<>(List.of("--http-port", "-1", "--set", "bootstrap.servers=127.0.0.1:1"));
+        for (String setting : settings.split(" ")) {
+            args.addAll(List.of("--set", setting));
+        }
 
         // when
-        int exit = run(err, "--http-port", "-1", "--set", "bootstrap.servers=127.0.0.1:1", "--set", setting);
+        int exit = run(err, args.toArray(String[]::new));
 
-        // then it is refused before anything is asked of the cluster, naming the setting as it was given (seen:
-        // "main.consumer.fetch.max.wait.ms" for a plain fetch.max.wait.ms, and fetch.max.wait.ms for a lowered
-        // request.timeout.ms), and why
+        // then it is refused before anything is asked of the cluster, naming the client, and the setting as it was
+        // given, the one closer to the client of the two (seen: "main.consumer.fetch.max.wait.ms" for a plain
+        // fetch.max.wait.ms, and fetch.max.wait.ms for a lowered request.timeout.ms), and why
         assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
-        assertThat(err.toString()).startsWith("configuration error: ")
-                .contains(" for configuration " + setting.substring(0, setting.indexOf('=')) + ": ")
-                .contains("would time out each fetch of quiet topics before the broker answers it");
+        assertThat(err.toString()).startsWith("configuration error: ").contains(" for configuration " + named + ": ")
+                .contains(client).contains("would time out each fetch of quiet topics before the broker answers it")
+                .contains(named.endsWith("request.timeout.ms") ? "keep it well above" : "keep it well below");
     }
 
     @ParameterizedTest
