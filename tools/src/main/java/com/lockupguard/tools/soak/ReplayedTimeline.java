@@ -94,8 +94,8 @@ final class ReplayedTimeline {
         for (JsonNode result : results) {
             String reason = DEAD_LETTERED_RESULTS.get(result.get("result").asText());
             if (reason != null) {
-                String key = HoldingKey.keyOf(text(result.get("investorId")), text(result.get("securityId")));
-                letters.merge(new DeadLetterCheck.Letter(key, text(result.get("executionId")), reason), 1L,
+                ReportId report = ReportCheck.idOf(result);
+                letters.merge(new DeadLetterCheck.Letter(report.holding(), report.executionId(), reason), 1L,
                         Long::sum);
             }
         }
@@ -105,10 +105,6 @@ final class ReplayedTimeline {
     /** The records the replay dead-letters instead of answering: it cannot name their letters. */
     long unanswered() {
         return unanswered;
-    }
-
-    private static String text(JsonNode node) {
-        return node == null || node.isNull() ? null : node.asText();
     }
 
     /** The decision lines, by order id, each id's in line order: more than one for an order id sent again. */
