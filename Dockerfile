@@ -10,10 +10,10 @@
 #     -e LOCKUP_GUARD_GROUP_INSTANCE_ID=lockup-guard-1 \
 #     -e LOCKUP_GUARD_HTTP_HOST=0.0.0.0 -e LOCKUP_GUARD_API_TOKEN=... lockup-guard:0.2.0-SNAPSHOT run
 # (the defaults, localhost:8081 and 127.0.0.1, point inside the container; serving beyond loopback needs
-# authentication: README, Security; a named volume keeps the state, which --rm would otherwise delete; a
+# authentication: docs/SECURITY.md; a named volume keeps the state, which --rm would otherwise delete; a
 # memory limit sizes the heap, 70 % of it, which is otherwise sized from the whole host's memory; the close
-# can take 54 s, where Docker kills after 10 by default; one group.instance.id per instance: README, Running
-# against a Kafka cluster)
+# can take 54 s, where Docker kills after 10 by default; one group.instance.id per instance: docs/OPERATIONS.md,
+# Running against a Kafka cluster)
 
 FROM maven:3.9.9-eclipse-temurin-17 AS build
 WORKDIR /src

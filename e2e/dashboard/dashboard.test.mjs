@@ -346,7 +346,7 @@ try {
   await page.unroute(hostileIds);
   console.log(`hostile ids: '${rloCell}', a 256-character id in a table ${spread.table} px wide of ${spread.window}`);
 
-  // the page loads as many alerts within the limit as it keeps (README: the latest 200)
+  // the page loads as many alerts within the limit as it keeps (docs/API.md: the latest 200)
   if (!requested.some((url) => new URL(url).pathname === '/api/alerts' && new URL(url).search === '?limit=200')) {
     throw new Error(`the alerts were not asked for 200 at a time: ${requested.filter((u) => u.includes('/api/alerts'))}`);
   }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * it, with every thread of the group deciding nothing meanwhile. Once the failed thread has ended, the guard removes
  * that member, as an operator would with the admin API, and the rebalance goes on at once. A dynamic member can be
  * removed only by its member id, which Kafka Streams does not expose: without {@code group.instance.id} the wait
- * stays (README, Operations).
+ * stays (docs/OPERATIONS.md).
  */
 final class FailedThreadMember {
 

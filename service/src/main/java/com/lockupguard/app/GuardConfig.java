@@ -434,7 +434,7 @@ public final class GuardConfig extends AbstractConfig {
         return new ConfigDef(DEFINITION);
     }
 
-    /** The HTTP API's authentication and TLS settings: README's "Security" section says how they fit together. */
+    /** The HTTP API's authentication and TLS settings: docs/SECURITY.md says how they fit together. */
     private static void defineHttpSecurity(ConfigDef definition) {
         definition
                 .define(API_SERVICE_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,

@@ -21,8 +21,8 @@ import org.apache.kafka.common.security.JaasContext;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The Kafka ACLs a guard with a given configuration needs, and nothing more: what README's
- * "Security" section lists (generated from here by {@code config --acls}; a test keeps it in
+ * The Kafka ACLs a guard with a given configuration needs, and nothing more: what docs/SECURITY.md
+ * lists (generated from here by {@code config --acls}; a test keeps it in
  * sync) and what the secured broker test grants.
  */
 public final class GuardPermissions {

@@ -129,13 +129,14 @@ public final class GuardService implements AutoCloseable {
     public static GuardService create(GuardConfig config, DecisionObserver observer) {
         if (config.groupInstanceId().isEmpty() && !STREAMS_GROUP_PROTOCOL.equalsIgnoreCase(String.valueOf(
                 config.originals().get(StreamsConfig.GROUP_PROTOCOL_CONFIG)).trim())) {
-            // README recommends one; without it, the stall below went unexplained in the log (a review, killing one
-            // of three instances). The streams group protocol has only the killed member's tasks wait (seen).
+            // docs/OPERATIONS.md recommends one; without it, the stall below went unexplained in the log (a review,
+            // killing one of three instances). The streams group protocol has only the killed member's tasks wait
+            // (seen).
             LOG.warn("no group.instance.id: an instance killed and started again within session.timeout.ms (45 s by "
                     + "default) waits for the killed member's session to end before it decides again, and so do "
                     + "the other instances of this guard without one, their own holdings included (36-52 s seen); "
-                    + "give each instance a group.instance.id of its own, the same at every start (README, 'Running "
-                    + "against a Kafka cluster')");
+                    + "give each instance a group.instance.id of its own, the same at every start (docs/OPERATIONS.md, "
+                    + "'Running against a Kafka cluster')");
         }
         Set<String> unknown = ClientSettings.unknown(config);
         if (!unknown.isEmpty()) {

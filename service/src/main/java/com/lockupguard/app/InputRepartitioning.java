@@ -17,7 +17,7 @@ final class InputRepartitioning {
 
     private static final String WHY = "Kafka puts a key on a partition by the partition count, so holdings' orders "
             + "now arrive on other partitions than their state, and would be decided without it (shares sold, "
-            + "approvals open). See README, 'The partition count is fixed'.";
+            + "approvals open). See docs/OPERATIONS.md, 'The partition count is fixed'.";
 
     private InputRepartitioning() {
     }

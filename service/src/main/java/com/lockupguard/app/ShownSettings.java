@@ -21,7 +21,7 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class ShownSettings {
 
-    /** A setting without a value, as the settings table in the README shows it too. */
+    /** A setting without a value, as the settings table in docs/OPERATIONS.md shows it too. */
     static final String UNSET = "(unset)";
     /** A secret set to nothing: shown so, rather than as a secret hidden. */
     static final String EMPTY_SECRET = "(empty)";

@@ -111,7 +111,7 @@ public final class TopicProvisioner {
                 throw new IllegalStateException("topics " + missing.stream().map(NewTopic::name).toList()
                         + " do not exist (or this principal may not describe them) and topics.create=false: create "
                         + "them (agreements compacted, agreements and orders with the same partition count, retention "
-                        + "as README's 'Retention and the audit trail' says) or set topics.create=true");
+                        + "as docs/OPERATIONS.md's 'Retention and the audit trail' says) or set topics.create=true");
             }
             createAll(missing);
         }

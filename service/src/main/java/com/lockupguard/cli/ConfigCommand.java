@@ -74,7 +74,7 @@ public final class ConfigCommand implements Callable<Integer> {
     private int timeoutSeconds;
 
     @Option(names = "--acls", description = "Print the kafka-acls commands that grant the guard, configured so, "
-            + "what it needs on the cluster (README's Security section lists them for the defaults).")
+            + "what it needs on the cluster (docs/SECURITY.md lists them for the defaults).")
     private boolean acls;
 
     @Option(names = "--principal", paramLabel = "PRINCIPAL", description = "The guard's principal for --acls "

@@ -6,12 +6,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The lines of a timeline a running guard may take in another order than the replay does. The replay takes the lines
- * as they come; {@code produce} sends a holding's agreements to the agreements topic and its orders and reports to the
+ * The lines of a timeline a running guard may take in another order than the replay does. The replay takes the lines as
+ * they come; {@code produce} sends a holding's agreements to the agreements topic and its orders and reports to the
  * orders topic, and Kafka Streams takes the records of the two in timestamp order whenever both have some waiting
- * (README, "Ordering between agreements and orders"). A line stamped no later than a line of its holding above it on
- * the other topic may then be taken before that line: an order decided under the agreement in force before, or an
- * agreement applied before an order above it. Each such line is warned of, a tie too, which Kafka Streams breaks
+ * (docs/HOW-IT-WORKS.md, "Ordering between agreements and orders"). A line stamped no later than a line of its holding
+ * above it on the other topic may then be taken before that line: an order decided under the agreement in force before,
+ * or an agreement applied before an order above it. Each such line is warned of, a tie too, which Kafka Streams breaks
  * either way. Told the lines in order, each with the time {@link LineTimes} stamps it with; a line without one (an
  * order without {@code at}, a line that is not a record) is left alone.
  */

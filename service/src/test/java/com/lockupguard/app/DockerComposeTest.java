@@ -132,7 +132,8 @@ class DockerComposeTest {
         long jvmOwnBytes = 170_000_000L;
         long inUse = heapBytes + jvmOwnBytes + config.getLong(GuardConfig.ROCKSDB_MEMORY_BYTES_CONFIG);
 
-        // then README's sizing holds (Memory: heap + ~170 MB + rocksdb.memory.bytes + a tenth), short of an OOM kill
+        // then docs/OPERATIONS.md's sizing holds (Memory: heap + ~170 MB + rocksdb.memory.bytes + a tenth), short of an
+        // OOM kill
         assertThat(inUse + inUse / 10).isLessThanOrEqualTo(limitBytes);
     }
 

@@ -197,14 +197,14 @@ class GuardServiceTest {
 
     @Test
     void shouldWarnThatAnInstanceKilledAndStartedAgainWaitsForItsSessionWithoutAGroupInstanceId() {
-        // given no group.instance.id, as a first deployment has (README recommends one)
+        // given no group.instance.id, as a first deployment has (docs/OPERATIONS.md recommends one)
         Map<String, String> settings = Map.of();
 
         // when run makes the guard, then the operator is told what it costs and what to set
         assertThat(warningsWhenMadeWith(settings)).singleElement().asString().startsWith("no group.instance.id: an "
                 + "instance killed and started again within session.timeout.ms (45 s by default) waits for the "
                 + "killed member's session to end").endsWith("give each instance a group.instance.id of its own, the "
-                + "same at every start (README, 'Running against a Kafka cluster')");
+                + "same at every start (docs/OPERATIONS.md, 'Running against a Kafka cluster')");
     }
 
     @Test

@@ -288,11 +288,11 @@ class KafkaAuthorizationTest {
     }
 
     @Test
-    void shouldListInTheReadmeExactlyTheAclsOfConfigAcls() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+    void shouldListInTheSecurityGuideExactlyTheAclsOfConfigAcls() throws Exception {
+        String guide = Files.readString(Path.of("docs/SECURITY.md"));
         String commands = GuardPermissions.commands(new GuardConfig(Map.of("bootstrap.servers", "<brokers>")),
                 "User:lockup-guard");
-        assertThat(readme).as("README's ACL list is out of date: run scripts/update-readme-config.py")
+        assertThat(guide).as("docs/SECURITY.md's ACL list is out of date: run scripts/update-config-docs.py")
                 .contains("```bash\n" + commands + "```");
     }
 }

@@ -155,7 +155,7 @@ class TopicProvisionerTest {
                         + "(application.id=guard-x) was built for 6: its changelog 'guard-x-holding-state-changelog' "
                         + "has 6")
                 .hasMessageContaining("would be decided without it")
-                .hasMessageContaining("README, 'The partition count is fixed'");
+                .hasMessageContaining("docs/OPERATIONS.md, 'The partition count is fixed'");
     }
 
     @Test

@@ -223,7 +223,7 @@ class BearerAuthenticatorTest {
             assertThat(new AuthenticationException(failure).getMessage()).as(failure.name())
                     .isEqualTo(failure.description()).isNotBlank();
         }
-        // and the failed-login counter's reason label takes the values the README and the dashboards name
+        // and the failed-login counter's reason label takes the values docs/API.md and the dashboards name
         assertThat(Stream.of(AuthFailure.values()).map(AuthFailure::tag)).containsExactly("missing", "malformed",
                 "invalid", "expired", "too_long_lived", "not_yet_valid", "contradictory_times", "wrong_issuer",
                 "wrong_audience", "wrong_type", "missing_claim", "token_in_url", "ticket", "forbidden");

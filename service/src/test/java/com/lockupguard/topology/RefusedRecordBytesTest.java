@@ -154,7 +154,7 @@ class RefusedRecordBytesTest {
         guard.orders.pipeInput("someone/ELSE", order("o-1", OrderKind.PUBLIC_SALE, 1_000), ordered);
 
         // then its dead letter carries the order's own timestamp, as everything the guard writes carries the
-        // timestamp of the record it answers (README, "Timestamps the broker refuses")
+        // timestamp of the record it answers (docs/OPERATIONS.md, "Timestamps the broker refuses")
         assertThat(single(guard.drainDeadLetters()).timestamp()).isEqualTo(ordered.toEpochMilli());
     }
 

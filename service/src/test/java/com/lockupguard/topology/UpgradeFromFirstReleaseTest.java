@@ -82,7 +82,8 @@ class UpgradeFromFirstReleaseTest {
         // and the First Release was sold in the first window, all of it: nothing of it carries into the period
         assertThat(nextPeriod.getReasons()).containsExactly(Reason.PERIOD_CAP);
         assertThat(nextPeriod.getMaxAllowedNow()).isEqualTo(158_559L);
-        // and a fill of e2, which 0.1.0 kept no reservation for, is counted again with an alert, as README warns
+        // and a fill of e2, which 0.1.0 kept no reservation for, is counted again with an alert, as
+        // docs/SCHEMA-REGISTRY.md warns
         ReportResult fill = guard.report(TopologyFixture.fill("x-e2", "e2", 120_000), "2003-08-11T10:10:00-04:00");
         assertThat(fill.getCovered()).isZero();
         assertThat(fill.getAlert().getType()).isEqualTo(AlertType.OVERFILL);

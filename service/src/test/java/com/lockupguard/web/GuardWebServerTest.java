@@ -1562,7 +1562,7 @@ class GuardWebServerTest {
     @Test
     void shouldRefuseALimitAboveTheDecisionsAndAlertsTheGuardKeeps() throws Exception {
         for (String path : List.of("/api/decisions", "/api/alerts", "/api/reports")) {
-            // when: at most what an instance keeps (README: at most 1,000; above, 400)
+            // when: at most what an instance keeps (docs/API.md: at most 1,000; above, 400)
             HttpResponse<String> most = get(path + "?limit=1000");
             HttpResponse<String> over = get(path + "?limit=1001");
 

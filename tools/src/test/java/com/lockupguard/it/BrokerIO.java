@@ -56,11 +56,11 @@ final class BrokerIO {
     }
 
     /**
-     * Sends the scenario as a desk trades on agreements that are in place: its leading agreement lines first,
-     * then the rest once the guard has applied them (each on the agreement audit). Kafka Streams takes a task's
-     * partitions in record-time order only among records it knows are on the broker as of its last fetch of
-     * each, so an order sent a moment after its agreement can still be decided before it (UNKNOWN_AGREEMENT,
-     * failing closed; the README says so). {@code auditReader} reads the audit (the sender may not be allowed to).
+     * Sends the scenario as a desk trades on agreements that are in place: its leading agreement lines first, then the
+     * rest once the guard has applied them (each on the agreement audit). Kafka Streams takes a task's partitions in
+     * record-time order only among records it knows are on the broker as of its last fetch of each, so an order sent a
+     * moment after its agreement can still be decided before it (UNKNOWN_AGREEMENT, failing closed;
+     * docs/HOW-IT-WORKS.md says so). {@code auditReader} reads the audit (the sender may not be allowed to).
      */
     void produce(Scenario scenario, BrokerIO auditReader) throws InterruptedException {
         int agreements = scenario.leadingAgreementLines();

@@ -52,11 +52,11 @@ import org.slf4j.LoggerFactory;
  * A long outage of the only broker while a transaction of the guard is open (orders coming in), with exactly-once
  * (v2): what the guard knows of its holdings must survive it, in the running guard and in one started again.
  *
- * <p>Kafka Streams 4.4.0 loses it, and the guard repairs it (README, "A task emptied by a long broker outage", and
- * EmptiedStateRepair). The commit cannot reach the broker ({@code SendOffsetsToTransaction timed out ... within
- * max.block.ms}) and the task is declared corrupted; its dirty close aborts the transaction, which fails too while the
- * broker is away, so that the task's record collector keeps the changelog offsets it wrote; the stores are wiped and
- * the task revived with that collector; when the state updater next checkpoints its restoring tasks (once its
+ * <p>Kafka Streams 4.4.0 loses it, and the guard repairs it (docs/OPERATIONS.md, "A task emptied by a long broker
+ * outage", and EmptiedStateRepair). The commit cannot reach the broker ({@code SendOffsetsToTransaction timed out ...
+ * within max.block.ms}) and the task is declared corrupted; its dirty close aborts the transaction, which fails too
+ * while the broker is away, so that the task's record collector keeps the changelog offsets it wrote; the stores are
+ * wiped and the task revived with that collector; when the state updater next checkpoints its restoring tasks (once its
  * end-offset lookup has given up, {@code default.api.timeout.ms} later) it writes those offsets into the new, empty
  * stores; and when the broker is back, the restore starts there, past everything the changelogs hold: the holding is
  * gone ({@code GET /api/holdings} is {@code []}, orders are blocked {@code UNKNOWN_AGREEMENT}), and a restart does not

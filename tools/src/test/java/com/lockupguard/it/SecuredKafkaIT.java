@@ -57,8 +57,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The guard on a locked-down cluster: SASL_SSL with SCRAM-SHA-512, the StandardAuthorizer, nothing
- * allowed without an ACL. With only the ACLs README lists (GuardPermissions, which README is
- * generated from) the real application — Kafka Streams, the API's live feed and order entry, over
+ * allowed without an ACL. With only the ACLs docs/SECURITY.md lists (GuardPermissions, which that list
+ * is generated from) the real application — Kafka Streams, the API's live feed and order entry, over
  * https with bearer JWTs — decides every order exactly once, as the replay does; a trading desk
  * that may write orders cannot forge an approval; and a guard missing one ACL stops, naming it.
  */
@@ -127,8 +127,8 @@ class SecuredKafkaIT {
     @Test
     @Order(1)
     void shouldDecideEveryOrderExactlyOnceWithOnlyTheAclsReadmeLists() throws Exception {
-        // given the guard's principal with exactly the ACLs `config --acls` prints (README's list), serving its
-        // API over https to bearer JWTs
+        // given the guard's principal with exactly the ACLs `config --acls` prints (docs/SECURITY.md's list), serving
+        // its API over https to bearer JWTs
         Map<String, String> settings = guardSettings(GUARD, GUARD);
         settings.put(GuardConfig.HTTP_PORT_CONFIG, "0");
         settings.put(GuardConfig.HTTP_SSL_KEYSTORE_LOCATION_CONFIG, TestPki.writeKeyStore(dir.resolve("http.p12"),
