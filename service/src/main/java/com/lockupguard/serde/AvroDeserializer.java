@@ -143,6 +143,12 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             }
             throw new SerializationException("record on '" + topic + "' is not valid Avro for schema id "
                     + schemaId + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+        } catch (StackOverflowError e) {
+            // a writer schema may nest a record in itself (a list, a tree), and Avro reads or skips each level by a
+            // call within a call: a few kilobytes nested some thousands deep overflow the stack. An Error reaches no
+            // deserialization handler: it would end the stream thread, and every replacement on the same record
+            throw new SerializationException("record on '" + topic + "' (schema id " + schemaId + ") nests records "
+                    + "too deeply to be read");
         }
     }
 

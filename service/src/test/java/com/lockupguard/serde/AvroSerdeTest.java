@@ -736,6 +736,24 @@ class AvroSerdeTest {
     }
 
     @Test
+    void shouldRefuseARecordNestedTooDeeplyToReadAsUnreadableRatherThanOverflowTheThreadsStack() {
+        // given a producer's schema of orders with a field the guard skips, a chain of nodes each holding the next,
+        // and the guard reading an order whose chain is short
+        int id = registry.register("orders-value", ForeignSchemas.ordersWithAChain());
+        var deserializer = SpecificAvroSerde.forValues(ProposedOrder.class, config).deserializer();
+        assertThat(deserializer.deserialize("orders", ForeignSchemas.orderWithAChain(id, order(), 100)))
+                .isEqualTo(order());
+
+        // when it reads one whose chain is 100,000 nodes long (100 KB: Avro skips a node by a call within a call)
+        byte[] deep = ForeignSchemas.orderWithAChain(id, order(), 100_000);
+
+        // then the record is refused as unreadable, saying why: an exception Kafka Streams gives the deserialization
+        // handler (a dead letter), not a StackOverflowError, which ends the stream thread and every replacement
+        assertThatThrownBy(() -> deserializer.deserialize("orders", deep)).isInstanceOf(SerializationException.class)
+                .hasMessageContaining("schema id " + id).hasMessageContaining("nests records too deeply");
+    }
+
+    @Test
     void shouldReadAGenericRecordOfEveryAvroTypeAsWritten() {
         // given a record of a type with floats, doubles, a fixed, bytes, an array, a map and a union
         Schema reading = SchemaBuilder.record("Reading").namespace("com.example").fields()

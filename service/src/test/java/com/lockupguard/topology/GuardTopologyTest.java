@@ -27,6 +27,7 @@ import com.lockupguard.rules.TermsFingerprint;
 import com.lockupguard.state.RememberedOrder;
 import com.lockupguard.state.StateCodec;
 import com.lockupguard.testing.CapturedLogs;
+import com.lockupguard.testing.ForeignSchemas;
 import com.lockupguard.web.OrderCorrelation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -899,6 +900,28 @@ class GuardTopologyTest {
             assertThat(header(letter, DeadLetters.EXCEPTION_HEADER)).contains("SerializationException");
             assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("magic byte");
             // and the stream goes on
+            assertThat(after.getOutcome()).isEqualTo(Outcome.APPROVED);
+        }
+
+        @Test
+        void shouldDeadLetterAnOrderNestedTooDeeplyToReadAndKeepGoing() {
+            // given the letter, and a producer's schema of orders with a field the guard skips: a chain of nodes, each
+            // holding the next
+            registeredLetter();
+            int schemaId = com.lockupguard.registry.InMemorySchemaRegistry.scope(guard.registryScope)
+                    .register("orders-value", ForeignSchemas.ordersWithAChain());
+            byte[] deep = ForeignSchemas.orderWithAChain(schemaId, order("deep", OrderKind.PUBLIC_SALE, 10), 100_000);
+
+            // when an order whose chain is 100,000 nodes long comes between two good orders
+            guard.decide(order("before", OrderKind.PUBLIC_SALE, 10), "2003-07-11T09:45:00-04:00");
+            guard.rawOrders.pipeInput(HOLDING, deep, at("2003-07-11T09:46:00-04:00"));
+            Decision after = guard.decide(order("after", OrderKind.PUBLIC_SALE, 10), "2003-07-11T09:47:00-04:00");
+
+            // then it is dead-lettered as it was, saying why, and the stream goes on
+            assertThat(guard.drainDeadLetters()).singleElement().satisfies(letter -> {
+                assertThat(letter.value()).containsExactly(deep);
+                assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).contains("nests records too deeply");
+            });
             assertThat(after.getOutcome()).isEqualTo(Outcome.APPROVED);
         }
 
