@@ -85,8 +85,12 @@ final class IdSweeper {
         return tenth.compareTo(INTERVAL) < 0 ? INTERVAL : tenth.compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : tenth;
     }
 
-    void schedule(ProcessingContext context) {
-        context.schedule(INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::sweep);
+    /** Sweeps a slice every {@link #INTERVAL}, each once {@code check} has not thrown. */
+    void schedule(ProcessingContext context, Runnable check) {
+        context.schedule(INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
+            check.run();
+            sweep(now);
+        });
     }
 
     void sweep(long now) {

@@ -62,14 +62,17 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
                 options.orderStamps());
         // releases happen with or without orders: publish positions as window boundaries pass
         positions.schedule(context, options.punctuationInterval());
+        Runnable throwIfEmptied = options.storage().logs()
+                ? () -> options.emptiedState().throwIfEmptied(context.taskId()) : () -> { };
         if (options.idRetention() != null) {
-            new IdSweeper(stores, options.idRetention()).schedule(context);
+            // nor before a task restored into an empty store is rebuilt: an execution id whose order was not restored
+            // would be taken for one whose order was forgotten, and forgotten too
+            new IdSweeper(stores, options.idRetention()).schedule(context, throwIfEmptied);
         }
         if (options.storage().logs()) {
             // a task restored into an empty store from the middle of its changelog is rebuilt before it decides
             // anything, even while no record comes
-            context.schedule(EMPTIED_STATE_CHECK, PunctuationType.WALL_CLOCK_TIME,
-                    now -> options.emptiedState().throwIfEmptied(context.taskId()));
+            context.schedule(EMPTIED_STATE_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> throwIfEmptied.run());
             // how many dead letters a run that stopped held back from the log, the processors' and the records' that
             // could not be read (every task's: each of its tasks says those of the instance, whichever comes first)
             DeadLetterLog unreadable = StreamsDefaults.deadLetterLog(context.appConfigs());

@@ -56,6 +56,22 @@ class EmptiedStateRepairTest {
     }
 
     @Test
+    void shouldHaveTheTopologyRebuildAnEmptiedTaskBeforeItSweepsItsRememberedIds(@TempDir Path stateDir) {
+        // given the guard's topology forgetting ids after an hour, whose task's holding state (empty) Kafka Streams
+        // restores from offset 88
+        TopologyOptions options = TopologyOptions.service().withIdRetention(Duration.ofHours(1));
+        try (TopologyFixture guard = new TopologyFixture(stateDir, options)) {
+            options.emptiedState().restoreStarting(StoreNames.HOLDING_STATE, 0, 88);
+
+            // when the wall clock moves on by one slice of the id sweep, sooner than the check every second, then the
+            // task is handed back to be rebuilt before the slice is swept (it would take an execution id whose order
+            // was not restored for one whose order was forgotten)
+            assertThatThrownBy(() -> guard.driver.advanceWallClockTime(IdSweeper.INTERVAL))
+                    .isInstanceOf(TaskCorruptedException.class);
+        }
+    }
+
+    @Test
     void shouldLetNoQueryReadATaskToBeRebuiltNorCountItsCloseAgainstItsSuccessor(@TempDir Path stateDir) {
         // given partition 0's holding state, empty, which Kafka Streams restores from offset 88 as its task starts
         TopologyOptions options = TopologyOptions.service();
