@@ -101,6 +101,11 @@ public final class GuardTopology {
             // scanned for due boundaries at every punctuation
             builder.addStateStore(store(options, StoreNames.RELEASE_SCHEDULE, Serdes.String(), false, true));
         }
+        if (options.idRetention() != null) {
+            // a walk's cursor, moved at every slice: cached, so logged once per commit. Not watched for a restore into
+            // an empty store: it is empty between walks, and a walk begun again from the first key loses nothing
+            builder.addStateStore(store(options, StoreNames.ID_SWEEP, Serdes.String(), true, false, false));
+        }
 
         KStream<String, Agreement> agreements = builder.stream(topics.agreements().name(),
                 Consumed.with(keys, topics.agreements().valueSerde()).withName(AGREEMENTS_SOURCE));
@@ -112,6 +117,9 @@ public final class GuardTopology {
                 StoreNames.SEEN_EXECUTIONS));
         if (storage.mayHoldOlderValues()) {
             orderStores.add(StoreNames.RESERVATIONS);
+        }
+        if (options.idRetention() != null) {
+            orderStores.add(StoreNames.ID_SWEEP);
         }
         if (options.publishPositions()) {
             positionsOutbox(agreements, topics);
@@ -163,10 +171,17 @@ public final class GuardTopology {
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(TopologyOptions options, String name,
             Serde<V> values, boolean cached, boolean scanned) {
+        return store(options, name, values, cached, scanned, true);
+    }
+
+    /** @param watched whether a restore into the store when empty is watched for ({@link EmptiedStateRepair}) */
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(TopologyOptions options, String name,
+            Serde<V> values, boolean cached, boolean scanned, boolean watched) {
         TopologyOptions.Storage storage = options.storage();
         KeyValueBytesStoreSupplier supplier = storage.supplier(name, scanned);
         StoreBuilder<KeyValueStore<String, V>> builder = Stores.keyValueStoreBuilder(
-                storage.logs() ? options.emptiedState().watched(supplier) : supplier, Serdes.String(), values);
+                storage.logs() && watched ? options.emptiedState().watched(supplier) : supplier, Serdes.String(),
+                values);
         if (!storage.logs()) {
             builder = builder.withLoggingDisabled();
         }

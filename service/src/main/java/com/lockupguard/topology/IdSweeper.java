@@ -17,17 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Forgets order and execution ids remembered longer than the retention, in wall-clock time since
- * the guard first saw them (an order whose reservation closed: since it closed), or since the
- * broker stamped them when that is later ({@link OrderStamps}). An open reservation is never
- * forgotten, nor an execution id while the order it reported on is remembered. Walks the stores a
- * slice at a time on a wall-clock punctuation, resuming where it stopped, so that a task is never
- * stalled for long, and starts a store's next walk {@link #walkEvery} after its last one started (a
- * small store is not re-read a thousand entries a second for nothing): an id is forgotten at most
- * that, plus one walk, after its retention passed. A value written before the guard kept the time
- * it first saw an id starts its retention when the walk first meets it. A value the guard cannot
- * read is kept (it may be an open reservation), walked past, and logged the first time a walk meets
- * it (not at every walk).
+ * Forgets order and execution ids remembered longer than the retention, in wall-clock time since the guard
+ * first saw them (an order whose reservation closed: since it closed), or since the broker stamped them when
+ * that is later ({@link OrderStamps}). An open reservation is never forgotten, nor an execution id while the
+ * order it reported on is remembered. Walks the stores a slice at a time on a wall-clock punctuation,
+ * resuming where it stopped (kept in the {@link StoreNames#ID_SWEEP} store, so that a task started again goes
+ * on from there), so that a task is never stalled for long, and starts a store's next walk {@link #walkEvery}
+ * after its last one started (a small store is not re-read a thousand entries a second for nothing): an id is
+ * forgotten at most that, plus one walk, after its retention passed. A value written before the guard kept
+ * the time it first saw an id starts its retention when the walk first meets it. A value the guard cannot
+ * read is kept (it may be an open reservation), walked past, and logged the first time a walk meets it (not
+ * at every walk).
  */
 final class IdSweeper {
 
@@ -42,23 +42,49 @@ final class IdSweeper {
     static final int SLICE = 100;
     /** The longest pause between two walks of a store. */
     static final Duration LONGEST_PAUSE = Duration.ofHours(1);
+    /**
+     * How often a walk's cursor is kept in the {@link StoreNames#ID_SWEEP} store while it moves: a task started again
+     * walks again at most what was walked since (ten thousand entries), and the store's changelog gets a record per
+     * walk every ten seconds rather than at every commit.
+     */
+    static final Duration KEEP_CURSOR_EVERY = Duration.ofSeconds(10);
     /** Unreadable values warned about, per store, before further ones are logged at DEBUG only. */
     static final int UNREADABLE_WARNINGS = 1_000;
 
     private final HoldingStores stores;
+    private final KeyValueStore<String, String> cursors;
     private final long retentionMillis;
     private final long walkEveryMillis;
-    private final Walk orders = new Walk();
-    private final Walk executions = new Walk();
+    private final Walk orders;
+    private final Walk executions;
 
     /**
      * Where a store's walk stands: its cursor (null: between walks) and when it started; and the values it could not
      * read.
      */
     private static final class Walk {
+        final String store;
         String cursor;
         long startedAt = Long.MIN_VALUE;
+        /** The cursor last kept in the cursors store (null: none), and when (MIN_VALUE: not by this task). */
+        String kept;
+        long keptAt = Long.MIN_VALUE;
         final UnreadableValues unreadable = new UnreadableValues();
+
+        /** The walk of {@code store}, where the last one kept in {@code cursors} stopped, if it had not ended. */
+        Walk(String store, KeyValueStore<String, String> cursors) {
+            this.store = store;
+            this.cursor = cursors.get(store);
+            this.kept = cursor;
+        }
+
+        /** Whether the cursor is to be kept at {@code now}: the walk ended, or it moved on for a while. */
+        boolean keepDue(long now) {
+            if (cursor == null) {
+                return kept != null;
+            }
+            return keptAt == Long.MIN_VALUE || now - keptAt >= KEEP_CURSOR_EVERY.toMillis();
+        }
 
         /** Whether a slice is due at {@code now}: a walk is under way, or the next one is due. */
         boolean due(long now, long walkEveryMillis) {
@@ -73,8 +99,11 @@ final class IdSweeper {
         }
     }
 
-    IdSweeper(HoldingStores stores, Duration retention) {
+    IdSweeper(HoldingStores stores, KeyValueStore<String, String> cursors, Duration retention) {
         this.stores = stores;
+        this.cursors = cursors;
+        this.orders = new Walk(StoreNames.SEEN_ORDERS, cursors);
+        this.executions = new Walk(StoreNames.SEEN_EXECUTIONS, cursors);
         this.retentionMillis = retention.toMillis();
         this.walkEveryMillis = walkEvery(retention).toMillis();
     }
@@ -96,7 +125,7 @@ final class IdSweeper {
     void sweep(long now) {
         long cutoff = now - retentionMillis;
         if (orders.due(now, walkEveryMillis)) {
-            orders.cursor = sweep(stores.seenOrders(), orders, (key, value) -> {
+            sweep(now, stores.seenOrders(), orders, (key, value) -> {
                 StateCodec.Retention retention = stores.codec().orderRetention(value, StoreNames.idOf(key));
                 if (retention.since() == RememberedOrder.SINCE_UNKNOWN) {
                     return stores.codec().encode(
@@ -106,7 +135,7 @@ final class IdSweeper {
             });
         }
         if (executions.due(now, walkEveryMillis)) {
-            executions.cursor = sweep(stores.seenExecutions(), executions, (key, value) -> {
+            sweep(now, stores.seenExecutions(), executions, (key, value) -> {
                 RememberedExecution execution = stores.codec().execution(value);
                 if (execution.rememberedAt() == RememberedOrder.SINCE_UNKNOWN) {
                     return stores.codec().encode(execution.rememberedSince(now));
@@ -174,8 +203,8 @@ final class IdSweeper {
         }
     }
 
-    /** Sweeps one slice of {@code store} from where {@code walk} stands; returns where the next starts (null: top). */
-    private static String sweep(KeyValueStore<String, byte[]> store, Walk walk, Verdict verdict) {
+    /** Sweeps one slice of {@code store} from where {@code walk} stands, and moves the walk on (kept in cursors). */
+    private void sweep(long now, KeyValueStore<String, byte[]> store, Walk walk, Verdict verdict) {
         List<KeyValue<String, byte[]>> changes = new ArrayList<>();
         String last = null;
         int read = 0;
@@ -200,6 +229,15 @@ final class IdSweeper {
                 store.put(change.key, change.value);
             }
         }
-        return read < SLICE ? null : StoreNames.after(last);
+        walk.cursor = read < SLICE ? null : StoreNames.after(last); // null: the walk ended, the next starts at the top
+        if (walk.keepDue(now)) {
+            if (walk.cursor == null) {
+                cursors.delete(walk.store);
+            } else {
+                cursors.put(walk.store, walk.cursor);
+            }
+            walk.kept = walk.cursor;
+            walk.keptAt = now;
+        }
     }
 }

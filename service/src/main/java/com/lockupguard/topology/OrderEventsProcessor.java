@@ -67,7 +67,8 @@ final class OrderEventsProcessor implements Processor<String, SpecificRecord, St
         if (options.idRetention() != null) {
             // nor before a task restored into an empty store is rebuilt: an execution id whose order was not restored
             // would be taken for one whose order was forgotten, and forgotten too
-            new IdSweeper(stores, options.idRetention()).schedule(context, throwIfEmptied);
+            new IdSweeper(stores, context.getStateStore(StoreNames.ID_SWEEP), options.idRetention())
+                    .schedule(context, throwIfEmptied);
         }
         if (options.storage().logs()) {
             // a task restored into an empty store from the middle of its changelog is rebuilt before it decides

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -221,6 +222,58 @@ class IdRetentionTest {
                     .isLessThanOrEqualTo(IdSweeper.SLICE);
             before = now;
         }
+    }
+
+    @Test
+    void shouldGoOnWithAWalkWhereItStoppedWhenItsTaskStartsAgain() {
+        // given an id past its retention after 150 that are not, in the walk's order: more than a slice before it
+        Instant at = TopologyFixture.at("2003-07-11T10:00:00-04:00");
+        guard.orders.pipeInput(HOLDING, order("z-old", OrderKind.PURCHASE, 1), at);
+        guard.driver.advanceWallClockTime(RETENTION.minusMinutes(1));
+        for (int i = 0; i < IdSweeper.SLICE * 3 / 2; i++) {
+            guard.orders.pipeInput(HOLDING, order(String.format(Locale.ROOT, "a%03d", i), OrderKind.PURCHASE, 1),
+                    at.plusSeconds(i));
+        }
+        guard.drainDecisions();
+        // and a walk that swept its first slice, the first hundred of them, once z-old's retention had passed
+        guard.driver.advanceWallClockTime(SWEPT);
+        Instant stopped = GUARD_CLOCK.plus(RETENTION).minus(Duration.ofMinutes(1)).plus(SWEPT);
+
+        // when its task starts again (a restart, a rebalance) and sweeps one slice
+        guard.driver.getAllStateStores().values().forEach(store -> store.close());
+        guard = new TopologyFixture(stateDir, guard.registryScope, TopologyOptions.service().withIdRetention(RETENTION));
+        guard.driver.advanceWallClockTime(Duration.between(TopologyFixture.WALL_CLOCK_START, stopped)
+                .plus(IdSweeper.INTERVAL));
+
+        // then the walk went on where it stopped, and reached z-old: begun again from the first key at every start,
+        // a walk of millions of ids (hours) would never reach the last keys of a task started more often
+        assertThat(keys(StoreNames.SEEN_ORDERS)).hasSize(IdSweeper.SLICE * 3 / 2)
+                .doesNotContain(StoreNames.idKey(HOLDING, "z-old"));
+    }
+
+    @Test
+    void shouldKeepAWalksCursorEveryTenSecondsAndForgetItWhenTheWalkEnds() {
+        // given three slices and a half of ids, none of them forgettable
+        Instant at = TopologyFixture.at("2003-07-11T10:00:00-04:00");
+        for (int i = 0; i < IdSweeper.SLICE * 7 / 2; i++) {
+            guard.orders.pipeInput(HOLDING, order(String.format(Locale.ROOT, "a%03d", i), OrderKind.PURCHASE, 1),
+                    at.plusSeconds(i));
+        }
+        guard.drainDecisions();
+        KeyValueStore<String, String> cursors = guard.driver.getKeyValueStore(StoreNames.ID_SWEEP);
+
+        // when a walk sweeps its first slice, then the next one at once, then one ten seconds later, then the last
+        List<String> kept = new ArrayList<>();
+        for (Duration pause : List.of(SWEPT, IdSweeper.INTERVAL, IdSweeper.KEEP_CURSOR_EVERY, IdSweeper.INTERVAL)) {
+            guard.driver.advanceWallClockTime(pause);
+            kept.add(cursors.get(StoreNames.SEEN_ORDERS));
+        }
+
+        // then the cursor kept moved after the first slice and after ten seconds, not at every slice, and went with
+        // the walk's end (a change of it at every commit would log tens of records a second while a walk lasts)
+        assertThat(kept).containsExactly(StoreNames.after(StoreNames.idKey(HOLDING, "a099")),
+                StoreNames.after(StoreNames.idKey(HOLDING, "a099")), StoreNames.after(StoreNames.idKey(HOLDING, "a299")),
+                null);
     }
 
     @Test

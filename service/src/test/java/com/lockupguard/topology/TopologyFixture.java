@@ -87,7 +87,8 @@ final class TopologyFixture implements AutoCloseable {
         this(stateDir, "topology-test-" + UUID.randomUUID(), TopologyOptions.service(), observer, settings);
     }
 
-    private TopologyFixture(Path stateDir, String registryScope, TopologyOptions options) {
+    /** A guard built with {@code options} on an existing registry scope, as a restarted instance would find it. */
+    TopologyFixture(Path stateDir, String registryScope, TopologyOptions options) {
         this(stateDir, registryScope, options, DecisionObserver.NONE);
     }
 
