@@ -32,6 +32,7 @@ import io.javalin.json.JavalinJackson;
 import io.javalin.router.ParsedEndpoint;
 import io.javalin.security.Roles;
 import io.javalin.security.RouteRole;
+import io.javalin.util.JavalinBindException;
 import jakarta.servlet.ServletInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -308,7 +309,13 @@ public final class GuardWebServer implements AutoCloseable {
             config.routes.post("/api/events/ticket", this::ticket, Access.READ);
             config.routes.sse("/api/events", this::events, Access.READ, Access.TICKET);
         });
-        app.start();
+        try {
+            app.start();
+        } catch (JavalinBindException e) {
+            // in the words of the settings, not of Javalin's classes: the start's one line says only this
+            throw new IllegalStateException("the HTTP port " + settings.port() + " on " + settings.host() + " is in "
+                    + "use: stop what listens there, or give the guard another (http.port, or --http-port)", e);
+        }
         LOG.info("HTTP API, dashboard and /metrics on {}://{}:{}/ (authentication: {})",
                 settings.https() == null ? "http" : "https", settings.host(), app.port(),
                 settings.authentication().describe());
