@@ -21,6 +21,9 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.security.auth.login.AppConfigurationEntry;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -86,18 +89,37 @@ public final class ClientSettings {
         refuseMisspeltTopicSettings(config);
         refuseChangelogsThatDelete(config);
         String client = "settings-check";
+        Map<String, Object> given = config.originals();
         // each checked as soon as it is built: Kafka Streams parses its producer's settings as it builds its
         // consumers' (seen: producer.batch.size=big a NumberFormatException, not the producer's refusal)
-        Map<String, Object> streamsProducer = streams.getProducerConfigs(client);
-        producer("Kafka Streams' producer", streamsProducer);
-        Map<String, Object> mainConsumer = streams.getMainConsumerConfigs(client, client, 0);
-        consumer("Kafka Streams' main consumer", mainConsumer);
-        Map<String, Object> restoreConsumer = streams.getRestoreConsumerConfigs(client);
-        consumer("Kafka Streams' restore consumer", restoreConsumer);
-        madeAs("Kafka Streams' admin", new AdminClientConfig(streams.getAdminConfigs(client)).values());
-        producer("the API's producer", config.producerProperties());
-        consumer("the decision feed's consumer", config.consumerProperties());
-        madeAs("the guard's admin", new AdminClientConfig(config.adminProperties()).values());
+        Map<String, Object> streamsProducer = namedAsGiven(given, () -> {
+            Map<String, Object> settings = streams.getProducerConfigs(client);
+            producer("Kafka Streams' producer", settings);
+            return settings;
+        }, StreamsConfig.PRODUCER_PREFIX, "");
+        Map<String, Object> mainConsumer = namedAsGiven(given, () -> {
+            Map<String, Object> settings = streams.getMainConsumerConfigs(client, client, 0);
+            consumer("Kafka Streams' main consumer", settings);
+            return settings;
+        }, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, "");
+        Map<String, Object> restoreConsumer = namedAsGiven(given, () -> {
+            Map<String, Object> settings = streams.getRestoreConsumerConfigs(client);
+            consumer("Kafka Streams' restore consumer", settings);
+            return settings;
+        }, StreamsConfig.RESTORE_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, "");
+        madeAs("Kafka Streams' admin", namedAsGiven(given,
+                () -> new AdminClientConfig(streams.getAdminConfigs(client)), StreamsConfig.ADMIN_CLIENT_PREFIX, "")
+                .values());
+        namedAsGiven(given, () -> {
+            producer("the API's producer", config.producerProperties());
+            return null;
+        }, StreamsConfig.PRODUCER_PREFIX, "");
+        namedAsGiven(given, () -> {
+            consumer("the decision feed's consumer", config.consumerProperties());
+            return null;
+        }, StreamsConfig.CONSUMER_PREFIX, "");
+        madeAs("the guard's admin", namedAsGiven(given, () -> new AdminClientConfig(config.adminProperties()),
+                StreamsConfig.ADMIN_CLIENT_PREFIX, "").values());
         // after the clients' own checks: Kafka Streams parses its producer's settings as it builds its consumers'
         refuseReadingUncommitted(streams, mainConsumer, restoreConsumer);
         refuseSkippingInputs(mainConsumer);
@@ -148,6 +170,34 @@ public final class ClientSettings {
             at++;
         }
         return at;
+    }
+
+    /** How Kafka's configurations say a value they refuse ({@code ConfigException(name, value, message)}). */
+    private static final Pattern REFUSED = Pattern.compile(
+            "Invalid value (.*) for configuration ([^:\\s]+)(?:: (.*))?", Pattern.DOTALL);
+
+    /**
+     * What {@code check} of one client returns, a value its configuration refuses named as it was given among
+     * {@code given}, under the first of {@code prefixes} (each addresses the client, the closest first) that has it:
+     * Kafka names the setting as the client reads it, {@code linger.ms} for a {@code producer.linger.ms=abc}.
+     */
+    private static <T> T namedAsGiven(Map<String, ?> given, Supplier<T> check, String... prefixes) {
+        try {
+            return check.get();
+        } catch (ConfigException e) {
+            Matcher refused = REFUSED.matcher(String.valueOf(e.getMessage()));
+            if (!refused.matches()) {
+                throw e;
+            }
+            String setting = refused.group(2);
+            String asGiven = named(setting, givenAt(given, setting, prefixes), prefixes);
+            if (asGiven.equals(setting)) {
+                throw e;
+            }
+            ConfigException renamed = new ConfigException(asGiven, refused.group(1), refused.group(3));
+            renamed.initCause(e);
+            throw renamed;
+        }
     }
 
     /** {@code setting} as it was given, under the prefix at {@code at}; its bare name when it was not given. */

@@ -37,15 +37,20 @@ class ConfigCommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "producer.linger.ms=abc|Invalid value abc for configuration linger.ms",
-        "consumer.max.poll.records=0|Invalid value 0 for configuration max.poll.records",
+        "producer.linger.ms=abc|Invalid value abc for configuration producer.linger.ms: Not a number of type LONG",
+        "linger.ms=abc|Invalid value abc for configuration linger.ms: Not a number of type LONG",
+        "admin.retries=x|Invalid value x for configuration admin.retries: Not a number of type INT",
+        "consumer.max.poll.records=0|Invalid value 0 for configuration consumer.max.poll.records: Value must be at",
+        "main.consumer.max.poll.records=0|Invalid value 0 for configuration main.consumer.max.poll.records",
+        "restore.consumer.max.poll.records=0|Invalid value 0 for configuration restore.consumer.max.poll.records",
         "schema.registry.url=ftp://registry:8081|a schema registry URL starts with http://, https:// or mock://",
         "consumer.enable.metrics.push=false|Kafka Streams metrics push enabled but consumer.enable.metrics is false",
         "main.consumer.enable.metrics.push=no|Invalid value no for configuration main.consumer.enable.metrics.push",
         "value.subject.name.strategy=Bogus|Invalid value Bogus for configuration value.subject.name.strategy",
         "topic.cleanup.policy=compact,delete|Kafka Streams would create the changelogs of the guard's state with it"})
     void shouldRefuseAValueOneOfTheGuardsClientsWouldRefuseAtStart(String setting, String refusal) {
-        // when a value only a Kafka client or the registry's client checks is given
+        // when a value only a Kafka client or the registry's client checks is given (named as it was given, not as
+        // the client reads it: linger.ms for a producer.linger.ms)
         java.util.Map.Entry<Integer, String> result = runForExit("--check", "--set", "http.port=-1", "--set", setting);
 
         // then it is refused as run refuses it, before any cluster is asked
