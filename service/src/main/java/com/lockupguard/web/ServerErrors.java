@@ -45,8 +45,17 @@ final class ServerErrors extends ErrorHandler {
         return body(status, reason);
     }
 
+    /**
+     * What a 400 of the web server's own says when Jetty gives no reason ("Bad Request"): it does so for a path or
+     * query it will not decode, and then hands over neither the path nor why.
+     */
+    static final String UNREADABLE_REQUEST = "the request cannot be read: its path or query is malformed (each % "
+            + "must begin a byte written as two hex digits, as %2F), or its request line or a header is";
+
     private ByteBuffer body(int status, String message) {
-        String error = message == null || message.isBlank() ? HttpStatus.getMessage(status) : message;
+        boolean said = message != null && !message.isBlank() && !message.equals(HttpStatus.getMessage(status));
+        String error = said ? message : status == HttpStatus.BAD_REQUEST_400 ? UNREADABLE_REQUEST
+                : HttpStatus.getMessage(status);
         return ByteBuffer.wrap(json.createObjectNode().put("status", status).put("error", error).toString()
                 .getBytes(StandardCharsets.UTF_8));
     }

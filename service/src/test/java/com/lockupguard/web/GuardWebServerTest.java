@@ -1363,8 +1363,10 @@ class GuardWebServerTest {
         "/api/holdings/dutchess/CBYI/orders/%uFFFF  | token | " + UNREADABLE_PATH,
         "/api/holdings/dutchess/CB%u0059I/history   | none  | " + UNREADABLE_PATH,
         // refused by the web server itself
-        "/api/holdings/d%u00/CBYI                   | token | Bad Request",
-        "/api/holdings/%U0064utchess/CBYI           | none  | Bad Request"})
+        "/api/holdings/d%u00/CBYI                   | token | " + ServerErrors.UNREADABLE_REQUEST,
+        "/api/holdings/%U0064utchess/CBYI           | none  | " + ServerErrors.UNREADABLE_REQUEST,
+        "/api/holdings/a%zz/CBYI                    | none  | " + ServerErrors.UNREADABLE_REQUEST,
+        "/api/holdings/dutchess/CBYI%               | token | " + ServerErrors.UNREADABLE_REQUEST})
     void shouldRefuseAPathWhosePercentEncodingItCannotReadAsTheWebServerRefusesAnother(String path, String token,
             String refusal) throws Exception {
         // given a guard with a token, or none (which answers only requests addressed to this machine)
