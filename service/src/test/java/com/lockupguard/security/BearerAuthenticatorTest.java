@@ -111,6 +111,8 @@ class BearerAuthenticatorTest {
         assertThat(refusal(tokens, "Bearer dev-token2")).isEqualTo(AuthFailure.INVALID);
         assertThat(refusal(tokens, "Bearer dev-toke")).isEqualTo(AuthFailure.INVALID);
         assertThat(refusal(tokens, "dev-token")).isEqualTo(AuthFailure.MALFORMED);
+        // and a wrong static token is told so in words that fit a static token too, not of a JWT's signature alone
+        assertThat(AuthFailure.INVALID.description()).startsWith("the token is not accepted: neither a static token");
     }
 
     /**
