@@ -186,7 +186,7 @@ final class DemoCommand implements Callable<Integer> {
         List<TimelineEntry> timeline = lines.sendable();
         long orderLines = timeline.stream().filter(TimelineEntry.OrderLine.class::isInstance).count();
         long executionLines = timeline.stream().filter(TimelineEntry.ExecutionLine.class::isInstance).count();
-        out.println("Lockup Guard demo: the 2003 Dutchess / Cal Bay letter on a real Kafka broker");
+        out.println(banner(timelineFile));
 
         step(out, "starting Kafka (KRaft, 1 node, in this JVM)");
         String registryScope = "demo-" + UUID.randomUUID();
@@ -333,6 +333,12 @@ final class DemoCommand implements Callable<Integer> {
         }
         return (https ? "https" : "http") + "://" + (bare.contains(":") ? "[" + bare + "]" : bare) + ":" + port
                 + "/";
+    }
+
+    /** The demo's first line: what it feeds the guard, the letter's story or the {@code --timeline} given. */
+    static String banner(Path timelineFile) {
+        return "Lockup Guard demo: " + (timelineFile == null ? "the 2003 Dutchess / Cal Bay letter"
+                : "the timeline " + OneLine.of(timelineFile.toString())) + " on a real Kafka broker";
     }
 
     private static String endpointsJson(String bootstrapServers, String registryUrl, String dashboard)

@@ -81,6 +81,15 @@ class DemoCommandTest {
     }
 
     @Test
+    void shouldNameTheTimelineItFeedsTheGuardInItsFirstLine() {
+        // given no --timeline, then another one; when / then the first line says which story is told
+        assertThat(DemoCommand.banner(null))
+                .isEqualTo("Lockup Guard demo: the 2003 Dutchess / Cal Bay letter on a real Kafka broker");
+        assertThat(DemoCommand.banner(java.nio.file.Path.of("examples/lifecycle-2003.jsonl")))
+                .isEqualTo("Lockup Guard demo: the timeline examples/lifecycle-2003.jsonl on a real Kafka broker");
+    }
+
+    @Test
     void shouldShowTimesInTheFirstZoneThereIsPassingOverAnAgreementWhoseZoneIsATypo() {
         // given a timeline whose first agreement names a zone that does not exist, and a second a real one
         TimelineParser parser = new TimelineParser(new ObjectMapper());
