@@ -64,6 +64,7 @@ public final class LockupGuardCli {
         quietParser();
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExpandAtFiles(false);
+        IsoTimeOptions.registerWith(commandLine);
         withVersion(commandLine);
         return commandLine;
     }

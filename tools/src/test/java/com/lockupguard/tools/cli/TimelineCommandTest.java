@@ -116,7 +116,11 @@ class TimelineCommandTest {
         "--spacing;PT2562047788015215H;the last order would be stamped past the end of time",
         "--orders;9223372036854775807;the last order would be stamped past the end of time",
         "--orders;0 --spacing P3650000D --reports;the windows --reports ends would end +",
-        "--orders;0 --spacing PT2562047788015215H --reports;the last order would be stamped past the end of time"})
+        "--orders;0 --spacing PT2562047788015215H --reports;the last order would be stamped past the end of time",
+        "--spacing;5m;Invalid value for option '--spacing': '5m' is not an ISO-8601 duration such as PT10S, PT5M "
+            + "or PT1H",
+        "--start;yesterday;Invalid value for option '--start': 'yesterday' is not an instant such as "
+            + "2003-04-28T13:00:00Z or 2003-04-28T09:00:00-04:00"})
     void shouldRefuseATimelineItCannotWriteBeforeWritingAnything(String option, String value, String message) {
         // when (a value with spaces: options of its own after it)
         StringWriter out = new StringWriter();
@@ -126,6 +130,13 @@ class TimelineCommandTest {
         assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
         assertThat(err.toString()).startsWith(message);
         assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void shouldTakeAStartWithAnOffsetAsTheTimelinesWriteTheirTimes() throws IOException {
+        // when / then an instant given with its offset is the same instant as in UTC
+        assertThat(timeline("--holdings", "1", "--orders", "1", "--start", "2003-04-28T09:00:00-04:00"))
+                .isEqualTo(timeline("--holdings", "1", "--orders", "1", "--start", "2003-04-28T13:00:00Z"));
     }
 
     private static List<JsonNode> parsed(String timeline) throws IOException {
