@@ -36,10 +36,15 @@ public final class LogLevels {
         void close();
     }
 
-    /** Kafka (broker and clients) at {@code kafka}, the guard's own loggers at {@code guard}. */
-    public static void quiet(Level kafka, Level guard) {
-        set("kafka", kafka);
-        set("org.apache.kafka", kafka);
+    /**
+     * The libraries a command runs at {@code libraries}: Kafka (broker and clients), and the web server (Jetty, Javalin)
+     * of a guard serving its API, which said every start and stop at INFO; the guard's own loggers at {@code guard}.
+     */
+    public static void quiet(Level libraries, Level guard) {
+        set("kafka", libraries);
+        set("org.apache.kafka", libraries);
+        set("org.eclipse.jetty", libraries);
+        set("io.javalin", libraries);
         set("com.lockupguard", guard);
     }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -29,5 +32,30 @@ class LogLevelsTest {
         assertThat(inherited.getLevel()).isNull();
         assertThat(inherited.getEffectiveLevel()).isEqualTo(
                 ((Logger) LoggerFactory.getLogger("com.lockupguard.test.levels")).getEffectiveLevel());
+    }
+
+    @Test
+    void shouldQuietTheWebServerOfAGuardServingItsApiWithKafka() {
+        // given the loggers a quiet command sets, as they are (given back afterwards: other tests share the JVM)
+        Map<Logger, Level> before = new LinkedHashMap<>();
+        for (String name : List.of("kafka", "org.apache.kafka", "org.eclipse.jetty", "io.javalin", "com.lockupguard")) {
+            Logger logger = (Logger) LoggerFactory.getLogger(name);
+            before.put(logger, logger.getLevel());
+        }
+        try {
+            // when a command quiets the libraries it runs (the demo without -v)
+            LogLevels.quiet(Level.ERROR, Level.WARN);
+
+            // then the web server says its every start and stop no more than Kafka does (seen at INFO: Jetty's
+            // start and stop lines among the demo's own)
+            assertThat(((Logger) LoggerFactory.getLogger("org.eclipse.jetty.server.Server")).getEffectiveLevel())
+                    .isEqualTo(Level.ERROR);
+            assertThat(((Logger) LoggerFactory.getLogger("io.javalin.Javalin")).getEffectiveLevel())
+                    .isEqualTo(Level.ERROR);
+            assertThat(((Logger) LoggerFactory.getLogger("com.lockupguard.web")).getEffectiveLevel())
+                    .isEqualTo(Level.WARN);
+        } finally {
+            before.forEach(Logger::setLevel);
+        }
     }
 }
