@@ -146,7 +146,7 @@ class BenchCommandTest {
         assertThat(streams).isEqualTo(LockupGuardCli.EXIT_USAGE);
         assertThat(producer).isEqualTo(LockupGuardCli.EXIT_USAGE);
         assertThat(err.toString()).contains("bench: --set: Invalid value abc for configuration commit.interval.ms")
-                .contains("Invalid value big for configuration batch.size").doesNotContain("\tat ");
+                .contains("Invalid value big for configuration producer.batch.size").doesNotContain("\tat ");
         assertThat(out.toString()).doesNotContain("machine:");
     }
 
