@@ -102,9 +102,7 @@ public final class GuardTopology {
             builder.addStateStore(store(options, StoreNames.RELEASE_SCHEDULE, Serdes.String(), false, true));
         }
         if (options.idRetention() != null) {
-            // a walk's cursor, moved at every slice: cached, so logged once per commit. Not watched for a restore into
-            // an empty store: it is empty between walks, and a walk begun again from the first key loses nothing
-            builder.addStateStore(store(options, StoreNames.ID_SWEEP, Serdes.String(), true, false, false));
+            builder.addStateStore(sweepStore(options.storage()));
         }
 
         KStream<String, Agreement> agreements = builder.stream(topics.agreements().name(),
@@ -171,21 +169,26 @@ public final class GuardTopology {
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(TopologyOptions options, String name,
             Serde<V> values, boolean cached, boolean scanned) {
-        return store(options, name, values, cached, scanned, true);
-    }
-
-    /** @param watched whether a restore into the store when empty is watched for ({@link EmptiedStateRepair}) */
-    private static <V> StoreBuilder<KeyValueStore<String, V>> store(TopologyOptions options, String name,
-            Serde<V> values, boolean cached, boolean scanned, boolean watched) {
         TopologyOptions.Storage storage = options.storage();
         KeyValueBytesStoreSupplier supplier = storage.supplier(name, scanned);
         StoreBuilder<KeyValueStore<String, V>> builder = Stores.keyValueStoreBuilder(
-                storage.logs() && watched ? options.emptiedState().watched(supplier) : supplier, Serdes.String(),
-                values);
+                storage.logs() ? options.emptiedState().watched(supplier) : supplier, Serdes.String(), values);
         if (!storage.logs()) {
             builder = builder.withLoggingDisabled();
         }
         return cached && storage.caches() ? builder.withCachingEnabled() : builder;
+    }
+
+    /**
+     * Where the id stores' walks stand ({@link StoreNames#ID_SWEEP}): two keys, in memory, restored whole from the
+     * changelog the service gives it (no RocksDB instance, memtable or block cache for them), which the sweep writes
+     * every ten seconds while a walk moves. Not watched for a restore into an empty store: it is empty between walks,
+     * and a walk begun again from the first key loses nothing.
+     */
+    private static StoreBuilder<KeyValueStore<String, String>> sweepStore(TopologyOptions.Storage storage) {
+        StoreBuilder<KeyValueStore<String, String>> builder = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(StoreNames.ID_SWEEP), Serdes.String(), Serdes.String());
+        return storage.logs() ? builder : builder.withLoggingDisabled();
     }
 
     /**

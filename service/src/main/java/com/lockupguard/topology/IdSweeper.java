@@ -55,8 +55,10 @@ final class IdSweeper {
     private final KeyValueStore<String, String> cursors;
     private final long retentionMillis;
     private final long walkEveryMillis;
-    private final Walk orders;
-    private final Walk executions;
+    private final Walk orders = new Walk(StoreNames.SEEN_ORDERS);
+    private final Walk executions = new Walk(StoreNames.SEEN_EXECUTIONS);
+    /** Whether the walks were resumed from the cursors store: at this task's first slice. */
+    private boolean resumed;
 
     /**
      * Where a store's walk stands: its cursor (null: between walks) and when it started; and the values it could not
@@ -71,11 +73,14 @@ final class IdSweeper {
         long keptAt = Long.MIN_VALUE;
         final UnreadableValues unreadable = new UnreadableValues();
 
-        /** The walk of {@code store}, where the last one kept in {@code cursors} stopped, if it had not ended. */
-        Walk(String store, KeyValueStore<String, String> cursors) {
+        Walk(String store) {
             this.store = store;
-            this.cursor = cursors.get(store);
-            this.kept = cursor;
+        }
+
+        /** Goes on where the last walk kept in {@code cursors} stopped, if it had not ended. */
+        void resumeFrom(KeyValueStore<String, String> cursors) {
+            cursor = cursors.get(store);
+            kept = cursor;
         }
 
         /** Whether the cursor is to be kept at {@code now}: the walk ended, or it moved on for a while. */
@@ -102,8 +107,6 @@ final class IdSweeper {
     IdSweeper(HoldingStores stores, KeyValueStore<String, String> cursors, Duration retention) {
         this.stores = stores;
         this.cursors = cursors;
-        this.orders = new Walk(StoreNames.SEEN_ORDERS, cursors);
-        this.executions = new Walk(StoreNames.SEEN_EXECUTIONS, cursors);
         this.retentionMillis = retention.toMillis();
         this.walkEveryMillis = walkEvery(retention).toMillis();
     }
@@ -123,6 +126,11 @@ final class IdSweeper {
     }
 
     void sweep(long now) {
+        if (!resumed) {
+            orders.resumeFrom(cursors);
+            executions.resumeFrom(cursors);
+            resumed = true;
+        }
         long cutoff = now - retentionMillis;
         if (orders.due(now, walkEveryMillis)) {
             sweep(now, stores.seenOrders(), orders, (key, value) -> {

@@ -36,9 +36,10 @@ public final class StoreNames {
     public static final String RELEASE_SCHEDULE = "release-schedule";
     /**
      * Where each id store's walk ({@link IdSweeper}) stands: the store's name to the key its next slice starts from,
-     * nothing between walks. Kept with a changelog, so that a task started again, here or on another instance, goes
-     * on where its walk stopped: a walk of millions of ids takes hours, and one begun again from the first key at
-     * every start would never reach the last keys of a task started more often than that.
+     * nothing between walks. In memory (two keys), with a changelog, so that a task started again, here or on another
+     * instance, goes on where its walk stopped: a walk of millions of ids takes hours, and one begun again from the
+     * first key at every start would never reach the last keys of a task started more often than that. Not among
+     * {@link #withChangelogs()}: it holds no state whose loss matters (a walk begun again from the first key).
      */
     public static final String ID_SWEEP = "id-sweep";
 
@@ -47,7 +48,7 @@ public final class StoreNames {
 
     /** The stores backed by a changelog in the service: every store but the positions outbox. */
     public static List<String> withChangelogs() {
-        return List.of(HOLDING_STATE, SEEN_ORDERS, RESERVATIONS, SEEN_EXECUTIONS, RELEASE_SCHEDULE, ID_SWEEP);
+        return List.of(HOLDING_STATE, SEEN_ORDERS, RESERVATIONS, SEEN_EXECUTIONS, RELEASE_SCHEDULE);
     }
 
     /**

@@ -16,26 +16,26 @@ class MemtableFitTest {
     @Test
     void shouldSayWhenTheMemtablesShareCannotHoldABlockOfEveryStoreTheInstanceMayHold() {
         // given a 16 MiB bound, whose 8 MiB for memtables hold a 128 KiB block of 56 stores
-        // when an instance may hold 12 partitions' 6 stores
+        // when an instance may hold 12 partitions' 5 stores
         MemtableFit twelve = MemtableFit.of(16 * MIB, 0.5, 12, 0);
 
-        // then the bound is said too small for 72 stores, with the least that would hold them, and that one does
+        // then the bound is said too small for 60 stores, with the least that would hold them, and that one does
         assertThat(twelve.fits()).isFalse();
         assertThat(twelve.describe()).startsWith("rocksdb.memory.bytes=16777216 holds the memtables of 56 RocksDB "
-                + "stores, and this instance may hold 72 (12 partitions, 6 stores each, standbys included): with "
-                + "more of them written to").contains("Raise it to at least 22020096 (21 MiB),");
-        assertThat(RocksDBMemory.storesThatFit(22020096, 0.5)).isGreaterThanOrEqualTo(72);
-        assertThat(RocksDBMemory.storesThatFit(22020096 - MIB, 0.5)).isLessThan(72);
+                + "stores, and this instance may hold 60 (12 partitions, 5 stores each, standbys included): with "
+                + "more of them written to").contains("Raise it to at least 18874368 (18 MiB),");
+        assertThat(RocksDBMemory.storesThatFit(18874368, 0.5)).isGreaterThanOrEqualTo(60);
+        assertThat(RocksDBMemory.storesThatFit(18874368 - MIB, 0.5)).isLessThan(60);
     }
 
     @Test
-    void shouldFitNinePartitionsButNotTenInSixteenMib() {
+    void shouldFitElevenPartitionsButNotTwelveWithAStandbyInSixteenMib() {
         // given the same 16 MiB bound
-        // when an instance may hold 9 partitions' stores (54), or 10 partitions' (60)
+        // when an instance may hold 11 partitions' stores (55), or 12 partitions' with a standby each (120)
         // then the first fit, and the describing says so without a warning; the second does not
-        assertThat(MemtableFit.of(16 * MIB, 0.5, 9, 0).fits()).isTrue();
-        assertThat(MemtableFit.of(16 * MIB, 0.5, 9, 0).describe()).doesNotContain("Raise");
-        assertThat(MemtableFit.of(16 * MIB, 0.5, 10, 0).fits()).isFalse();
+        assertThat(MemtableFit.of(16 * MIB, 0.5, 11, 0).fits()).isTrue();
+        assertThat(MemtableFit.of(16 * MIB, 0.5, 11, 0).describe()).doesNotContain("Raise");
+        assertThat(MemtableFit.of(16 * MIB, 0.5, 12, 1).fits()).isFalse();
     }
 
     @Test
@@ -44,10 +44,10 @@ class MemtableFitTest {
         GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1"));
 
         // when an instance may hold 12 partitions, or 90
-        // then 12 partitions' 144 stores fit many times over (896), and 90's 1,080 do not
+        // then 12 partitions' 120 stores fit many times over (896), and 90's 900 do not
         assertThat(MemtableFit.of(config, 12)).hasValueSatisfying(fit -> {
             assertThat(fit.fits()).isTrue();
-            assertThat(fit.stores()).isEqualTo(144);
+            assertThat(fit.stores()).isEqualTo(120);
             assertThat(fit.storesThatFit()).isEqualTo(896);
         });
         assertThat(MemtableFit.of(config, 90)).hasValueSatisfying(fit -> assertThat(fit.fits()).isFalse());
@@ -76,7 +76,7 @@ class MemtableFitTest {
         // then neither fits, neither count went negative, and no bound is named that would not hold them
         assertThat(many.fits()).isFalse();
         assertThat(many.describe()).endsWith("No bound holds them: lower num.standby.replicas");
-        assertThat(most.stores()).isEqualTo(10_000L * 6 * (1L + Integer.MAX_VALUE));
+        assertThat(most.stores()).isEqualTo(10_000L * 5 * (1L + Integer.MAX_VALUE));
         assertThat(most.fits()).isFalse();
         assertThat(most.describe()).endsWith("No bound holds them: lower num.standby.replicas");
     }

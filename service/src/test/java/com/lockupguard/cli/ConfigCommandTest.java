@@ -260,7 +260,7 @@ class ConfigCommandTest {
 
     @Test
     void shouldSayAsRunWouldThatTheRocksDbBoundCannotHoldTheMemtablesOfEveryStore() {
-        // given a 16 MiB bound, whose memtables' share holds 56 stores, for 12 partitions' 72, and no cluster
+        // given a 16 MiB bound, whose memtables' share holds 56 stores, for 12 partitions' 60, and no cluster
         // when
         java.util.Map.Entry<Integer, String> result = runForExit("--check", "--timeout", "1", "--set",
                 "http.port=-1", "--set", "bootstrap.servers=127.0.0.1:1", "--set", "rocksdb.memory.bytes=16777216",
@@ -268,8 +268,8 @@ class ConfigCommandTest {
 
         // then the start-up warning is said, with the bound that would hold them and where the count came from
         assertThat(result.getValue()).contains("# rocksdb: `run` would warn: rocksdb.memory.bytes=16777216 holds the "
-                + "memtables of 56 RocksDB stores, and this instance may hold 72 (12 partitions, 6 stores each, "
-                + "standbys included)").contains("Raise it to at least 22020096 (21 MiB), or "
+                + "memtables of 56 RocksDB stores, and this instance may hold 60 (12 partitions, 5 stores each, "
+                + "standbys included)").contains("Raise it to at least 18874368 (18 MiB), or "
                 + "rocksdb.memory.write.buffer.ratio [12 partitions: topics.partitions, the topics not checked]");
         assertThat(result.getKey()).isZero();
     }
@@ -285,7 +285,7 @@ class ConfigCommandTest {
 
         // then the first holds the default 6 partitions with a standby each, and the second says it is not bounded
         assertThat(bounded).contains("# rocksdb: rocksdb.memory.bytes=268435456 holds the memtables of 896 RocksDB "
-                + "stores, and this instance may hold 72 (6 partitions, 6 stores each, standbys included) [6 "
+                + "stores, and this instance may hold 60 (6 partitions, 5 stores each, standbys included) [6 "
                 + "partitions: topics.partitions, the topics not checked]").doesNotContain("would warn");
         assertThat(unbounded).contains("# rocksdb: rocksdb.memory.bytes=-1: not bounded");
     }

@@ -31,9 +31,11 @@ class StoreNamesTest {
                             .forEach(stores::add)));
 
             // then they are the stores with changelogs, whose partition counts the start-up check compares with
-            // the inputs', and the outbox, which has none; all in the one sub-topology the inputs feed
+            // the inputs', the outbox, which has none, and the id sweep's cursors, whose changelog holds nothing
+            // whose loss matters; all in the one sub-topology the inputs feed
             List<String> expected = new ArrayList<>(StoreNames.withChangelogs());
             expected.add(StoreNames.POSITIONS_OUTBOX);
+            expected.add(StoreNames.ID_SWEEP);
             assertThat(stores).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(description.subtopologies()).hasSize(1);
         } finally {

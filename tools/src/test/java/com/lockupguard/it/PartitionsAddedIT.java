@@ -64,7 +64,7 @@ class PartitionsAddedIT {
             assertThat(ConfigCheck.run(settings, out)).isEqualTo(1);
             assertThat(out.toString()).contains("# topics: `run` would refuse to start: 'agreements' and 'orders' "
                     + "have 8 partitions, but this guard's state (application.id=guard-partitions-watch) was built "
-                    + "for 4").contains("this instance may hold 48 (8 partitions, 6 stores each, standbys included)"
+                    + "for 4").contains("this instance may hold 40 (8 partitions, 5 stores each, standbys included)"
                     + " [8 partitions: topic orders]");
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
