@@ -19,6 +19,7 @@ import com.lockupguard.security.BearerAuthenticator;
 import com.lockupguard.security.Principal;
 import com.lockupguard.security.Role;
 import com.lockupguard.security.SseTickets;
+import com.lockupguard.topology.FailureCauses;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.ContentType;
@@ -312,9 +313,18 @@ public final class GuardWebServer implements AutoCloseable {
         try {
             app.start();
         } catch (JavalinBindException e) {
-            // in the words of the settings, not of Javalin's classes: the start's one line says only this
-            throw new IllegalStateException("the HTTP port " + settings.port() + " on " + settings.host() + " is in "
-                    + "use: stop what listens there, or give the guard another (http.port, or --http-port)", e);
+            // in the words of the settings, not of Javalin's classes: the start's one line says only this. Javalin
+            // throws it for any failure to bind (an address not this machine's, a name that does not resolve, a
+            // port below 1024 without the right): only the port taken is said to be in use
+            List<Throwable> causes = FailureCauses.of(e);
+            Throwable root = causes.get(causes.size() - 1);
+            boolean taken = root instanceof java.net.BindException && String.valueOf(root.getMessage())
+                    .contains("Address already in use");
+            throw new IllegalStateException(taken
+                    ? "the HTTP port " + settings.port() + " on " + settings.host() + " is in use: stop what listens "
+                            + "there, or give the guard another (http.port, or --http-port)"
+                    : "the HTTP API cannot listen on " + settings.host() + ":" + settings.port() + " (" + root
+                            + "): check http.host and http.port", e);
         }
         LOG.info("HTTP API, dashboard and /metrics on {}://{}:{}/ (authentication: {})",
                 settings.https() == null ? "http" : "https", settings.host(), app.port(),

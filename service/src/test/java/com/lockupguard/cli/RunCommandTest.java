@@ -63,6 +63,23 @@ class RunCommandTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldSayWhyTheHttpApiCannotListenWhereNothingElseListensEither() {
+        // given an address no interface of this machine has (TEST-NET-1), with the token serving beyond it needs
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = run(err, "--http-port", "18999", "--set", "http.host=192.0.2.1", "--set",
+                "api.token=" + "t".repeat(32), "--set", "bootstrap.servers=127.0.0.1:1");
+
+        // then one line says what the system said, not that a port is taken that nothing holds
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).startsWith("cannot start: the HTTP API cannot listen on 192.0.2.1:18999 "
+                + "(java.net.BindException: ").contains("): check http.host and http.port")
+                .doesNotContain("in use").hasLineCount(1);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldSayInOneLineThatNoBootstrapServerResolves() {
         // given a bootstrap server no name service knows
         StringWriter err = new StringWriter();
