@@ -47,10 +47,11 @@ final class ServerErrors extends ErrorHandler {
 
     /**
      * What a 400 of the web server's own says when Jetty gives no reason ("Bad Request"): it does so for a path or
-     * query it will not decode, and then hands over neither the path nor why.
+     * query it will not take, and then hands over neither the path nor why (a header, a request line or an ambiguous
+     * path come with a reason of their own, which is said instead).
      */
-    static final String UNREADABLE_REQUEST = "the request cannot be read: its path or query is malformed (each % "
-            + "must begin a byte written as two hex digits, as %2F), or its request line or a header is";
+    static final String UNREADABLE_REQUEST = "the request's path or query cannot be read: a % not followed by two hex "
+            + "digits (write a byte as %2F), a /.. above the root, or an escaped character a path may not hold (%00)";
 
     private ByteBuffer body(int status, String message) {
         boolean said = message != null && !message.isBlank() && !message.equals(HttpStatus.getMessage(status));
