@@ -8,9 +8,13 @@ public enum AuthFailure {
     MISSING("missing", 401, null, "this endpoint needs 'Authorization: Bearer <token>'"),
     MALFORMED("malformed", 401, "invalid_token",
             "the credential is not a well-formed bearer token: send one 'Authorization: Bearer <token>' header"),
-    /** A static token that is not the one configured, or a JWT whose signature, algorithm or key is not trusted. */
-    INVALID("invalid", 401, "invalid_token", "the token is not accepted: neither a static token this guard is given, "
-            + "nor a JWT signed with a key and algorithm it trusts"),
+    INVALID("invalid", 401, "invalid_token", "the token's signature, algorithm or key is not accepted"),
+    /**
+     * A token that is no static token this guard is given, and not a JWT it would verify (none configured, or not of
+     * a JWT's shape): counted as {@link #INVALID}, told without a JWT's terms (seen: a wrong api.token was told of its
+     * "signature, algorithm or key").
+     */
+    NOT_ACCEPTED("invalid", 401, "invalid_token", "the token is not one this guard accepts"),
     EXPIRED("expired", 401, "invalid_token", "the token has expired"),
     TOO_LONG_LIVED("too_long_lived", 401, "invalid_token",
             "the token lives more than a day (its exp more than 24 hours ahead): the guard takes access tokens of a "

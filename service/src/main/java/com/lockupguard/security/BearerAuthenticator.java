@@ -95,6 +95,6 @@ public final class BearerAuthenticator {
         if (jwt != null && (!staticTokenBeside || JwtVerifier.isCompactJws(token))) {
             return jwt.verify(token);
         }
-        throw new AuthenticationException(AuthFailure.INVALID);
+        throw new AuthenticationException(AuthFailure.NOT_ACCEPTED);
     }
 }
