@@ -22,8 +22,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.security.auth.login.AppConfigurationEntry;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -172,32 +170,48 @@ public final class ClientSettings {
         return at;
     }
 
-    /** How Kafka's configurations say a value they refuse ({@code ConfigException(name, value, message)}). */
-    private static final Pattern REFUSED = Pattern.compile(
-            "Invalid value (.*) for configuration ([^:\\s]+)(?:: (.*))?", Pattern.DOTALL);
-
     /**
-     * What {@code check} of one client returns, a value its configuration refuses named as it was given among
-     * {@code given}, under the first of {@code prefixes} (each addresses the client, the closest first) that has it:
-     * Kafka names the setting as the client reads it, {@code linger.ms} for a {@code producer.linger.ms=abc}.
+     * What {@code check} of one client returns, a setting it refuses named as it was given among {@code given}, under
+     * the first of {@code prefixes} (each addresses the client, the closest first) that has it: Kafka names a value
+     * it refuses as the client reads it ({@code linger.ms} for a {@code producer.linger.ms=abc}), and so do this
+     * class's own checks of a client's login and stores ({@code ssl.keystore.location (of ...)}).
      */
     private static <T> T namedAsGiven(Map<String, ?> given, Supplier<T> check, String... prefixes) {
         try {
             return check.get();
         } catch (ConfigException e) {
-            Matcher refused = REFUSED.matcher(String.valueOf(e.getMessage()));
-            if (!refused.matches()) {
-                throw e;
+            String message = String.valueOf(e.getMessage());
+            for (String prefix : prefixes) {
+                if (prefix.isEmpty()) {
+                    continue; // as Kafka names it already
+                }
+                for (Map.Entry<String, ?> setting : given.entrySet()) {
+                    String name = setting.getKey();
+                    if (!name.startsWith(prefix)) {
+                        continue;
+                    }
+                    String bare = name.substring(prefix.length());
+                    // as ConfigException(name, value, message) says it: the value as given, so that a message quoting
+                    // a value that reads like another setting's is not taken for that setting's
+                    String refused = "Invalid value " + setting.getValue() + " for configuration " + bare;
+                    if (message.startsWith(refused) && (message.length() == refused.length()
+                            || message.charAt(refused.length()) == ':')) {
+                        throw renamed(e, "Invalid value " + setting.getValue() + " for configuration " + name
+                                + message.substring(refused.length()));
+                    }
+                    if (message.startsWith(bare + " (of ")) {
+                        throw renamed(e, name + message.substring(bare.length()));
+                    }
+                }
             }
-            String setting = refused.group(2);
-            String asGiven = named(setting, givenAt(given, setting, prefixes), prefixes);
-            if (asGiven.equals(setting)) {
-                throw e;
-            }
-            ConfigException renamed = new ConfigException(asGiven, refused.group(1), refused.group(3));
-            renamed.initCause(e);
-            throw renamed;
+            throw e;
         }
+    }
+
+    private static ConfigException renamed(ConfigException refusal, String message) {
+        ConfigException renamed = new ConfigException(message);
+        renamed.initCause(refusal);
+        return renamed;
     }
 
     /** {@code setting} as it was given, under the prefix at {@code at}; its bare name when it was not given. */

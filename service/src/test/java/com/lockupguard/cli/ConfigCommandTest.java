@@ -43,6 +43,8 @@ class ConfigCommandTest {
         "consumer.max.poll.records=0|Invalid value 0 for configuration consumer.max.poll.records: Value must be at",
         "main.consumer.max.poll.records=0|Invalid value 0 for configuration main.consumer.max.poll.records",
         "restore.consumer.max.poll.records=0|Invalid value 0 for configuration restore.consumer.max.poll.records",
+        "producer.partitioner.class=x for configuration linger.ms: y|Invalid value x for configuration linger.ms: "
+            + "y for configuration producer.partitioner.class",
         "schema.registry.url=ftp://registry:8081|a schema registry URL starts with http://, https:// or mock://",
         "consumer.enable.metrics.push=false|Kafka Streams metrics push enabled but consumer.enable.metrics is false",
         "main.consumer.enable.metrics.push=no|Invalid value no for configuration main.consumer.enable.metrics.push",
@@ -124,7 +126,7 @@ class ConfigCommandTest {
         "SASL_PLAINTEXT|sasl.jaas.config|org.apache.kafka.common.security.plain.PlainLoginModule required "
             + "username=\"guard\" password=\"s3cret\"|JAAS config entry not terminated by semi-colon",
         "SASL_SSL|producer.sasl.jaas.config|com.example.NoSuchLoginModule required username=\"guard\" "
-            + "password=\"s3cret\";|sasl.jaas.config (of Kafka Streams' producer): no login module "
+            + "password=\"s3cret\";|producer.sasl.jaas.config (of Kafka Streams' producer): no login module "
             + "com.example.NoSuchLoginModule on the class path",
         "SASL_PLAINTEXT|sasl.jaas.config|com.sun.security.auth.module.JndiLoginModule required;"
             + "|JndiLoginModule is not allowed",
@@ -146,7 +148,7 @@ class ConfigCommandTest {
         // then it is refused as a configuration error, as run now refuses it, and not "topics not checked"; and no
         // word of the password is shown
         assertThat(result.getKey()).isEqualTo(LockupGuardCli.EXIT_USAGE);
-        assertThat(result.getValue()).contains("configuration error: sasl.jaas.config (of ").contains(refusal)
+        assertThat(result.getValue()).contains("configuration error: " + setting + " (of ").contains(refusal)
                 .doesNotContain("# topics").doesNotContain("s3cret");
     }
 
@@ -160,10 +162,10 @@ class ConfigCommandTest {
                 "--set", "security.protocol=SSL", "--set", "ssl.truststore.location=" + trust,
                 "--set", "producer.ssl.keystore.location=" + dir);
 
-        // then it is refused as run refuses it, naming the setting, the client and the path, not "topics not
-        // checked" and exit 0 under Kafka's stack trace
+        // then it is refused as run refuses it, naming the setting as given, the client and the path, not "topics
+        // not checked" and exit 0 under Kafka's stack trace
         assertThat(result.getKey()).isEqualTo(LockupGuardCli.EXIT_USAGE);
-        assertThat(result.getValue()).contains("configuration error: ssl.keystore.location (of Kafka Streams' "
+        assertThat(result.getValue()).contains("configuration error: producer.ssl.keystore.location (of Kafka Streams' "
                 + "producer): " + dir + " is not a file this process can read").doesNotContain("# topics");
     }
 
