@@ -69,6 +69,8 @@ final class TopicWatch implements AutoCloseable {
     });
     private volatile int inputPartitions;
     private volatile Map<String, Uuid> changelogs = Map.of();
+    /** The id sweep's changelog, by topic id, where the guard forgets ids and it is there; else null. */
+    private volatile Uuid sweepChangelog;
     private volatile Map<String, Uuid> outputs = Map.of();
     /** The topics it writes found deleted and created again, with when ({@link #nanoTime}) each was last found. */
     private final Map<String, Long> recreated = new ConcurrentHashMap<>();
@@ -136,6 +138,7 @@ final class TopicWatch implements AutoCloseable {
      */
     void rememberTopics(Collection<TopicListing> listings) {
         changelogs = changelogIds(listings.stream().map(TopicListing::name).collect(Collectors.toSet()), listings);
+        sweepChangelog = sweepChangelogId(listings);
         outputs = outputIds(listings);
     }
 
@@ -211,10 +214,13 @@ final class TopicWatch implements AutoCloseable {
             Collection<TopicListing> listings = AdminRequests.retrying(timeout, () -> admin.listTopics().listings());
             Set<String> existing = listings.stream().map(TopicListing::name).collect(Collectors.toSet());
             Map<String, Uuid> now = changelogIds(existing, listings);
+            Uuid sweepNow = sweepChangelogId(listings);
             Optional<String> deleted = DeletedOutputs.among(config, existing).or(() -> LostState.since(
-                    config.getString(GuardConfig.APPLICATION_ID_CONFIG), config.topicNames(), changelogs, now));
+                    config.getString(GuardConfig.APPLICATION_ID_CONFIG), config.topicNames(), changelogs, now))
+                    .or(() -> sweepChangelogDeleted(sweepNow));
             if (deleted.isEmpty()) {
                 changelogs = now;
+                sweepChangelog = sweepNow;
                 Map<String, Uuid> outputsNow = outputIds(listings);
                 for (RecreatedOutputs.Recreated topic : RecreatedOutputs.since(outputs, outputsNow)) {
                     LOG.error("{}", topic.message());
@@ -244,6 +250,34 @@ final class TopicWatch implements AutoCloseable {
         Set<String> names = Set.copyOf(config.topicNames().outputs());
         return listings.stream().filter(listing -> names.contains(listing.name()))
                 .collect(Collectors.toUnmodifiableMap(TopicListing::name, TopicListing::topicId));
+    }
+
+    /** The id sweep's changelog's topic id, where the guard forgets ids ({@link StoreNames#ID_SWEEP}); else null. */
+    private Uuid sweepChangelogId(Collection<TopicListing> listings) {
+        if (config.idRetention().isEmpty()) {
+            return null; // no such store: a changelog of one left from an earlier configuration is not written
+        }
+        String name = StoreNames.changelogTopic(config.getString(GuardConfig.APPLICATION_ID_CONFIG),
+                StoreNames.ID_SWEEP);
+        return listings.stream().filter(listing -> listing.name().equals(name)).map(TopicListing::topicId)
+                .findFirst().orElse(null);
+    }
+
+    /**
+     * Why the guard must stop, when the id sweep's changelog it had is gone: what it holds is not state (a walk begun
+     * again from the first key loses nothing), but Kafka Streams' producer would retry writing it without end, and no
+     * order would be decided while the guard says RUNNING. Created again (by Kafka Streams at the next start, or by
+     * hand meanwhile), it is written again.
+     */
+    private Optional<String> sweepChangelogDeleted(Uuid now) {
+        if (sweepChangelog == null || now != null) {
+            return Optional.empty();
+        }
+        return Optional.of("the id sweep's changelog '" + StoreNames.changelogTopic(
+                config.getString(GuardConfig.APPLICATION_ID_CONFIG), StoreNames.ID_SWEEP) + "' was deleted while "
+                + "the guard ran: Kafka Streams could no longer write it, and would decide no order. The guard stops. "
+                + "It held only where the walks that forget ids stood: started again, the guard has Kafka Streams "
+                + "create it anew, and loses nothing but a walk begun again from the first id.");
     }
 
     private Map<String, Uuid> changelogIds(Set<String> existing, Collection<TopicListing> listings) {

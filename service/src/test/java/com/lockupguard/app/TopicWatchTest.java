@@ -256,6 +256,30 @@ class TopicWatchTest {
     }
 
     @Test
+    void shouldSayWhyTheGuardMustStopOnceTheIdSweepsChangelogIsDeletedWhereItIsWritten() throws Exception {
+        // given the id sweep's changelog, and the watches of a guard that forgets ids (the default), which writes it,
+        // and of one that remembers them for ever, which has no such store
+        String sweep = StoreNames.changelogTopic("guard-x", StoreNames.ID_SWEEP);
+        cluster.topic(sweep, 6, Map.of("cleanup.policy", "compact"));
+        TopicWatch forever = startedWatch(new GuardConfig(Map.of("application.id", "guard-x", "bootstrap.servers",
+                "broker:9092", "order.ids.retention.ms", "-1")));
+        forever.rememberTopics(cluster.admin().listTopics().listings().get());
+        TopicWatch watch = startedWatch();
+        watch.rememberTopics(cluster.admin().listTopics().listings().get());
+        assertThat(watch.mustStop()).isEmpty();
+
+        // when it is deleted
+        cluster.topics.remove(sweep);
+
+        // then the first must stop, saying so, rather than stall with its producer retrying the topic for ever; what
+        // it held was not state, so that is said too; the second goes on
+        assertThat(watch.mustStop()).hasValueSatisfying(reason -> assertThat(reason).startsWith("the id sweep's "
+                + "changelog 'guard-x-id-sweep-changelog' was deleted while the guard ran").contains("loses nothing "
+                + "but a walk begun again"));
+        assertThat(forever.mustStop()).isEmpty();
+    }
+
+    @Test
     void shouldWatchTheChangelogsKafkaStreamsCreatesAfterAFirstStart() throws Exception {
         // given a guard's first start: no changelog yet
         TopicWatch watch = startedWatch();
