@@ -50,8 +50,15 @@ public final class FreePorts {
                 // as it would for them
                 socket.bind(address, 1);
             } catch (IOException e) {
-                throw new IllegalArgumentException("port " + port + " of " + host + " is in use (" + e.getMessage()
-                        + "): choose another, or 0 for any free port", e);
+                // only a port taken is in use: an address not this machine's, or a port below 1024 without the right,
+                // is said as the system says it
+                boolean taken = e instanceof java.net.BindException && String.valueOf(e.getMessage())
+                        .contains("Address already in use");
+                throw new IllegalArgumentException(taken
+                        ? "port " + port + " of " + host + " is in use (" + e.getMessage() + "): choose another, or 0 "
+                                + "for any free port"
+                        : "port " + port + " of " + host + " cannot be listened on (" + e.getMessage() + "): check the "
+                                + "host and the port", e);
             }
         }
     }

@@ -33,6 +33,28 @@ class PortOptionsTest {
         }
     }
 
+    @Test
+    void shouldSayWhyADemoPortCannotBeListenedOnWhereNothingListensOnIt() throws Exception {
+        // given an address no interface of this machine has (TEST-NET-1); not where the system lets a process bind
+        // an address it does not have (net.ipv4.ip_nonlocal_bind)
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress("192.0.2.1", 0));
+            org.junit.jupiter.api.Assumptions.abort("this machine lets a process bind 192.0.2.1");
+        } catch (java.io.IOException expected) {
+            // as on most machines: the address is not this machine's
+        }
+
+        // when the demo's dashboard is to listen there
+        int exitCode = CapturedCommand.run(out, err, "demo", "--keep-running", "--http-port", "18997", "--set",
+                "http.host=192.0.2.1", "--set", "api.token=" + "t".repeat(32));
+
+        // then it is refused before anything starts, in the system's words, not as a port taken that nothing holds
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).contains("port 18997 of 192.0.2.1 cannot be listened on (")
+                .doesNotContain("is in use");
+        assertThat(out.toString()).doesNotContain("Lockup Guard demo");
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
         "--kafka-port %d                   | --kafka-port",
