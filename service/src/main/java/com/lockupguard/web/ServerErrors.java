@@ -50,8 +50,9 @@ final class ServerErrors extends ErrorHandler {
      * query it will not take, and then hands over neither the path nor why (a header, a request line or an ambiguous
      * path come with a reason of their own, which is said instead).
      */
-    static final String UNREADABLE_REQUEST = "the request's path or query cannot be read: a % not followed by two hex "
-            + "digits (write a byte as %2F), a /.. above the root, or an escaped character a path may not hold (%00)";
+    static final String UNREADABLE_REQUEST = "the request's path or query cannot be read: a path not beginning with /, "
+            + "a % not followed by two hex digits (write a byte as %2F), a /.. above the root, or an escaped character "
+            + "a path may not hold (%00)";
 
     private ByteBuffer body(int status, String message) {
         boolean said = message != null && !message.isBlank() && !message.equals(HttpStatus.getMessage(status));

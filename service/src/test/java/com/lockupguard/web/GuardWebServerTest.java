@@ -1368,7 +1368,8 @@ class GuardWebServerTest {
         "/api/holdings/a%zz/CBYI                    | none  | " + ServerErrors.UNREADABLE_REQUEST,
         "/api/holdings/dutchess/CBYI%               | token | " + ServerErrors.UNREADABLE_REQUEST,
         "/api/../../health/live                     | none  | " + ServerErrors.UNREADABLE_REQUEST,
-        "/health/live%00                            | none  | " + ServerErrors.UNREADABLE_REQUEST})
+        "/health/live%00                            | none  | " + ServerErrors.UNREADABLE_REQUEST,
+        "health/live                                | none  | " + ServerErrors.UNREADABLE_REQUEST})
     void shouldRefuseAPathWhosePercentEncodingItCannotReadAsTheWebServerRefusesAnother(String path, String token,
             String refusal) throws Exception {
         // given a guard with a token, or none (which answers only requests addressed to this machine)
