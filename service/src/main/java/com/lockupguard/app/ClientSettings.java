@@ -173,8 +173,9 @@ public final class ClientSettings {
     /**
      * What {@code check} of one client returns, a setting it refuses named as it was given among {@code given}, under
      * the first of {@code prefixes} (each addresses the client, the closest first) that has it: Kafka names a value
-     * it refuses as the client reads it ({@code linger.ms} for a {@code producer.linger.ms=abc}), and so do this
-     * class's own checks of a client's login and stores ({@code ssl.keystore.location (of ...)}).
+     * it refuses as the client reads it ({@code linger.ms} for a {@code producer.linger.ms=abc}; a list's own checks,
+     * {@code Configuration 'ssl.cipher.suites' values ...}), and so do this class's own checks of a client's login
+     * and stores ({@code ssl.keystore.location (of ...)}).
      */
     private static <T> T namedAsGiven(Map<String, ?> given, Supplier<T> check, String... prefixes) {
         try {
@@ -201,6 +202,10 @@ public final class ClientSettings {
                     }
                     if (message.startsWith(bare + " (of ")) {
                         throw renamed(e, name + message.substring(bare.length()));
+                    }
+                    String listed = "Configuration '" + bare + "' "; // a list's checks: "values must not be empty"
+                    if (message.startsWith(listed)) {
+                        throw renamed(e, "Configuration '" + name + "' " + message.substring(listed.length()));
                     }
                 }
             }

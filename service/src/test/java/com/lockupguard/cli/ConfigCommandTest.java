@@ -43,6 +43,7 @@ class ConfigCommandTest {
         "consumer.max.poll.records=0|Invalid value 0 for configuration consumer.max.poll.records: Value must be at",
         "main.consumer.max.poll.records=0|Invalid value 0 for configuration main.consumer.max.poll.records",
         "restore.consumer.max.poll.records=0|Invalid value 0 for configuration restore.consumer.max.poll.records",
+        "producer.ssl.cipher.suites=A,,B|Configuration 'producer.ssl.cipher.suites' values must not be empty",
         "producer.partitioner.class=x for configuration linger.ms: y|Invalid value x for configuration linger.ms: "
             + "y for configuration producer.partitioner.class",
         "schema.registry.url=ftp://registry:8081|a schema registry URL starts with http://, https:// or mock://",
