@@ -252,7 +252,11 @@ public final class TopicProvisioner {
                     + "partition count (and key both by investorId/securityId).", names.agreements(),
                     agreementPartitions, names.orders(), orderPartitions));
         }
-        List<String> changelogs = StoreNames.changelogsAmong(applicationId, existing);
+        List<String> changelogs = new ArrayList<>(StoreNames.changelogsAmong(applicationId, existing));
+        String sweep = StoreNames.changelogTopic(applicationId, StoreNames.ID_SWEEP);
+        if (existing.contains(sweep)) {
+            changelogs.add(sweep);
+        }
         if (changelogs.isEmpty()) {
             return Optional.empty();
         }
@@ -266,6 +270,15 @@ public final class TopicProvisioner {
         }
         for (String changelog : changelogs) {
             int built = described.get(changelog).partitions().size();
+            if (built != orderPartitions && changelog.equals(sweep)) {
+                // not a sign of inputs repartitioned: a broker that creates topics on first use makes it again,
+                // with its own partition count, when a write follows its deletion; Kafka Streams then fails every
+                // thread on it, for ever
+                return Optional.of(String.format(Locale.ROOT, "the id sweep's changelog '%s' has %d partitions, not "
+                        + "the inputs' %d (deleted, and created again by a broker that creates topics on first use?): "
+                        + "delete it, and Kafka Streams creates it anew at the start. It holds only where the walks "
+                        + "that forget ids stood", sweep, built, orderPartitions));
+            }
             if (built != orderPartitions) {
                 return Optional.of(InputRepartitioning.atStart(names, orderPartitions, changelog, built,
                         applicationId));

@@ -264,20 +264,24 @@ final class TopicWatch implements AutoCloseable {
     }
 
     /**
-     * Why the guard must stop, when the id sweep's changelog it had is gone: what it holds is not state (a walk begun
-     * again from the first key loses nothing), but Kafka Streams' producer would retry writing it without end, and no
-     * order would be decided while the guard says RUNNING. Created again (by Kafka Streams at the next start, or by
-     * hand meanwhile), it is written again.
+     * Why the guard must stop, when the id sweep's changelog it had is gone, or is another topic: what it holds is
+     * not state (a walk begun again from the first key loses nothing), but gone, Kafka Streams' producer retries
+     * writing it without end, and no order is decided while the guard says RUNNING; and a broker that creates topics
+     * on first use makes it again at the next write, with its own partition count, on which Kafka Streams fails every
+     * thread, for ever (both seen).
      */
     private Optional<String> sweepChangelogDeleted(Uuid now) {
-        if (sweepChangelog == null || now != null) {
+        if (sweepChangelog == null || sweepChangelog.equals(now)) {
             return Optional.empty();
         }
-        return Optional.of("the id sweep's changelog '" + StoreNames.changelogTopic(
-                config.getString(GuardConfig.APPLICATION_ID_CONFIG), StoreNames.ID_SWEEP) + "' was deleted while "
-                + "the guard ran: Kafka Streams could no longer write it, and would decide no order. The guard stops. "
-                + "It held only where the walks that forget ids stood: started again, the guard has Kafka Streams "
-                + "create it anew, and loses nothing but a walk begun again from the first id.");
+        String topic = StoreNames.changelogTopic(config.getString(GuardConfig.APPLICATION_ID_CONFIG),
+                StoreNames.ID_SWEEP);
+        return Optional.of("the id sweep's changelog '" + topic + "' was deleted" + (now == null ? ""
+                : " and created again") + " while the guard ran: Kafka Streams can no longer write it, and decides no "
+                + "order. The guard stops. It held only where the walks that forget ids stood: delete '" + topic
+                + "' if it is there (a broker that creates topics on first use makes it again, with its own partition "
+                + "count), and start the guard, whose Kafka Streams creates it anew; nothing is lost but a walk begun "
+                + "again from the first id.");
     }
 
     private Map<String, Uuid> changelogIds(Set<String> existing, Collection<TopicListing> listings) {

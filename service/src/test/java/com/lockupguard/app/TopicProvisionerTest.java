@@ -159,6 +159,23 @@ class TopicProvisionerTest {
     }
 
     @Test
+    void shouldRefuseAnIdSweepChangelogOfAnotherPartitionCountSayingToDeleteIt() {
+        // given inputs and changelogs of 6 partitions, and the id sweep's changelog made again with 1 by a broker that
+        // creates topics on first use (its own count and policy), after it was deleted
+        existingTopics(6);
+        Map<String, String> compacted = Map.of("cleanup.policy", "compact");
+        cluster.topic("guard-x-holding-state-changelog", 6, compacted);
+        cluster.topic("guard-x-id-sweep-changelog", 1, Map.of("cleanup.policy", "delete"));
+
+        // when / then the guard refuses to start, saying what to do, not that the inputs were repartitioned (Kafka
+        // Streams would fail every thread on it, for ever)
+        assertThatThrownBy(() -> provisioner().provision(true)).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("the id sweep's changelog 'guard-x-id-sweep-changelog' has 1 partitions, not "
+                        + "the inputs' 6").hasMessageContaining("delete it, and Kafka Streams creates it anew")
+                .hasMessageNotContaining("partition count is fixed");
+    }
+
+    @Test
     void shouldStartOnInputsWithThePartitionCountOfItsStateAndIgnoreOtherApplicationsChangelogs() throws Exception {
         // given inputs and the guard's changelogs of 6 partitions, and changelogs of other applications whose ids
         // start like the guard's, with another count

@@ -274,9 +274,27 @@ class TopicWatchTest {
         // then the first must stop, saying so, rather than stall with its producer retrying the topic for ever; what
         // it held was not state, so that is said too; the second goes on
         assertThat(watch.mustStop()).hasValueSatisfying(reason -> assertThat(reason).startsWith("the id sweep's "
-                + "changelog 'guard-x-id-sweep-changelog' was deleted while the guard ran").contains("loses nothing "
+                + "changelog 'guard-x-id-sweep-changelog' was deleted while the guard ran").contains("nothing is lost "
                 + "but a walk begun again"));
         assertThat(forever.mustStop()).isEmpty();
+    }
+
+    @Test
+    void shouldSayWhyTheGuardMustStopOnceTheIdSweepsChangelogIsAnotherTopic() throws Exception {
+        // given the id sweep's changelog, and the watch of a guard that writes it
+        String sweep = StoreNames.changelogTopic("guard-x", StoreNames.ID_SWEEP);
+        cluster.topic(sweep, 6, Map.of("cleanup.policy", "compact"));
+        TopicWatch watch = startedWatch();
+        watch.rememberTopics(cluster.admin().listTopics().listings().get());
+
+        // when it is deleted and, before the next look, made again by a broker that creates topics on first use
+        cluster.topics.remove(sweep);
+        cluster.topic(sweep, 1, Map.of("cleanup.policy", "delete"));
+
+        // then the guard must stop, saying to delete it (Kafka Streams would fail every thread on its partition count)
+        assertThat(watch.mustStop()).hasValueSatisfying(reason -> assertThat(reason).startsWith("the id sweep's "
+                + "changelog 'guard-x-id-sweep-changelog' was deleted and created again while the guard ran")
+                .contains("delete 'guard-x-id-sweep-changelog' if it is there"));
     }
 
     @Test
