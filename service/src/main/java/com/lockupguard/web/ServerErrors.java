@@ -47,8 +47,8 @@ final class ServerErrors extends ErrorHandler {
 
     /**
      * What a 400 of the web server's own says when Jetty gives no reason ("Bad Request"): it does so for a path or
-     * query it will not take, and then hands over neither the path nor why (a header, a request line or an ambiguous
-     * path come with a reason of their own, which is said instead).
+     * query it will not take, and then hands over neither the path nor why (a header or an ambiguous path comes with
+     * a reason of its own, which is said instead).
      */
     static final String UNREADABLE_REQUEST = "the request's path or query cannot be read: a path not beginning with /, "
             + "a % not followed by two hex digits (write a byte as %2F), a /.. above the root, or an escaped character "
