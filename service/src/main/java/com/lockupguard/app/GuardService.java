@@ -44,6 +44,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.MissingSourceTopicException;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.slf4j.Logger;
@@ -164,8 +165,8 @@ public final class GuardService implements AutoCloseable {
         GuardService service;
         try {
             StreamsConfig streamsConfig = new StreamsConfig(properties); // fails here, naming a bad setting
-            service = new GuardService(config, topics, new KafkaStreams(topology, streamsConfig), options,
-                    outputLimit, memory, observer);
+            service = new GuardService(config, topics, streams(topology, streamsConfig), options, outputLimit, memory,
+                    observer);
         } catch (RuntimeException | Error e) {
             if (memory != null) {
                 memory.close();
@@ -424,6 +425,26 @@ public final class GuardService implements AutoCloseable {
             removeMemberOnceEnded(Thread.currentThread());
         }
         return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    /**
+     * Kafka Streams made for {@code topology}; a state directory another instance holds refused in the guard's words
+     * (Kafka Streams says "Unable to initialize state, this can happen if multiple instances of Kafka Streams are
+     * running in the same state directory", under its class name).
+     */
+    private static KafkaStreams streams(Topology topology, StreamsConfig config) {
+        try {
+            return new KafkaStreams(topology, config);
+        } catch (StreamsException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("Unable to initialize state")) {
+                throw e;
+            }
+            String applicationId = config.getString(StreamsConfig.APPLICATION_ID_CONFIG);
+            throw new IllegalStateException("the state directory " + java.nio.file.Path.of(config.getString(
+                    StreamsConfig.STATE_DIR_CONFIG), applicationId) + " is held by another instance of this guard "
+                    + "(application.id=" + applicationId + ") on this machine: give each instance a state.dir of its "
+                    + "own, or stop the other", e);
+        }
     }
 
     /**

@@ -63,6 +63,23 @@ class GuardServiceTest {
     }
 
     @Test
+    void shouldSayAStateDirectoryHeldByAnotherInstanceOfTheGuardInItsOwnWords() {
+        // given a guard made on a state directory
+        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
+                "mock://guard-service-test", "state.dir", stateDir.toString()));
+        try (GuardService first = GuardService.create(config, DecisionObserver.NONE)) {
+            // when a second instance of it is made on the same one (two guards on a host with one state.dir)
+            // then it is refused, saying which directory, whose, and what to do (before: Kafka Streams' "Unable to
+            // initialize state", under its class name)
+            assertThatThrownBy(() -> GuardService.create(config, DecisionObserver.NONE))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("the state directory " + stateDir.resolve("lockup-guard") + " is held by another "
+                            + "instance of this guard (application.id=lockup-guard) on this machine: give each "
+                            + "instance a state.dir of its own, or stop the other");
+        }
+    }
+
+    @Test
     void shouldFreeTheRocksDbMemoryOnceClosed() {
         // given a guard with the default bound
         GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
