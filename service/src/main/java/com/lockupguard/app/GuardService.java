@@ -66,6 +66,7 @@ public final class GuardService implements AutoCloseable {
     private static final String TOPICS_CHANGED = "its topics changed under it (an input's partitions added, or a "
             + "topic it reads, writes or keeps its state in deleted)";
     private static final String CHANGELOGS_REFUSED = "Kafka refuses to create its changelogs with that many replicas";
+    private static final String TRANSACTIONS_REFUSED = "Kafka refuses its transactions' timeout";
     private static final String INSTANCE_ID_TAKEN = "another instance of the guard took its group.instance.id";
 
     /**
@@ -273,6 +274,11 @@ public final class GuardService implements AutoCloseable {
         if (settings.isPresent()) {
             throw new IllegalStateException(settings.get());
         }
+        // and their producers' transaction timeout, which a broker refuses at every thread's start when too long
+        Optional<String> transactions = TransactionTimeout.refusal(admin, config, PERMISSION_CHECK_TIMEOUT);
+        if (transactions.isPresent()) {
+            throw new IllegalStateException(transactions.get());
+        }
         try {
             TopicProvisioner.Verified verified = provisioner.verify();
             inputPartitions.set(verified.partitions());
@@ -380,6 +386,11 @@ public final class GuardService implements AutoCloseable {
                     + "correct or remove the topic.* setting named, which Kafka Streams passes on to them, and start "
                     + "it again";
             return stopsFor(CHANGELOGS_REFUSED, reason);
+        }
+        java.util.Optional<String> transactions = TransactionTimeout.stopFor(failure, config);
+        if (transactions.isPresent()) {
+            // a transaction timeout the brokers do not allow: each replacement would ask for the same
+            return stopsFor(TRANSACTIONS_REFUSED, transactions.get());
         }
         java.util.Optional<FencedInstanceIdException> fenced = FailureCauses.find(failure,
                 FencedInstanceIdException.class);

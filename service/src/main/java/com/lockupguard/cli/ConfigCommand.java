@@ -17,6 +17,7 @@ import com.lockupguard.app.MemtableFit;
 import com.lockupguard.app.ShownSettings;
 import com.lockupguard.app.TopicPolicy;
 import com.lockupguard.app.TopicProvisioner;
+import com.lockupguard.app.TransactionTimeout;
 import com.lockupguard.registry.RegistryClientConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -54,7 +55,8 @@ import picocli.CommandLine.Spec;
                     + "topics.retention.check=fail, the partitions, another guard's decisions with "
                     + "topics.existing.decisions.check=fail, its state gone with topics.lost.state.check=fail, its "
                     + "positions gone with topics.lost.positions.check=fail, a replication.factor above the "
-                    + "cluster's brokers, topic.* settings the cluster refuses for the changelogs) or when the "
+                    + "cluster's brokers, topic.* settings the cluster refuses for the changelogs, a transaction "
+                    + "timeout given above the brokers' transaction.max.timeout.ms) or when the "
                     + "cluster answers but refuses the check (a login it does not take, say), 0 "
                     + "when no broker answers within --timeout (the topics are then not checked), 2 on a "
                     + "configuration error.",
@@ -199,6 +201,9 @@ public final class ConfigCommand implements Callable<Integer> {
             }
             if (refused.isEmpty()) {
                 refused = ChangelogSettings.refusal(admin, config, timeout);
+            }
+            if (refused.isEmpty()) {
+                refused = TransactionTimeout.refusal(admin, config, timeout);
             }
             findings = refused.isEmpty() ? historyFindings(admin, config, timeout, out) : List.of();
             TopicProvisioner.Reading reading = provisioner.readAgain();

@@ -83,6 +83,12 @@ final class FakeAdmin {
     RuntimeException listTransactionsFailure;
     /** Why ListTopics fails, when it does. */
     RuntimeException listTopicsFailure;
+    /** Each broker's settings, as DescribeConfigs answers them, by broker id; a broker not here has none. */
+    final Map<String, Map<String, String>> brokerConfigs = new HashMap<>();
+    /** Why DescribeConfigs of a broker fails, when it does. */
+    RuntimeException brokerConfigsFailure;
+    /** How many brokers DescribeConfigs was asked about. */
+    int brokerConfigsAsked;
     /** How many brokers DescribeCluster answers. */
     int brokers = 1;
     /** How many of those are fenced (stopped for a moment): answered only when fenced brokers are asked for. */
@@ -188,6 +194,13 @@ final class FakeAdmin {
         Map<ConfigResource, KafkaFuture<Config>> futures = new HashMap<>();
         for (Object resource : resources) {
             ConfigResource config = (ConfigResource) resource;
+            if (config.type() == ConfigResource.Type.BROKER) {
+                brokerConfigsAsked++;
+                futures.put(config, brokerConfigsFailure != null ? failed(brokerConfigsFailure)
+                        : KafkaFuture.completedFuture(new Config(brokerConfigs.getOrDefault(config.name(), Map.of())
+                                .entrySet().stream().map(e -> new ConfigEntry(e.getKey(), e.getValue())).toList())));
+                continue;
+            }
             Topic topic = topics.get(config.name());
             if (topic == null || topic.describeConfigsFailure != null) {
                 futures.put(config, failed(topic == null ? new UnknownTopicOrPartitionException("unknown topic "

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
@@ -158,6 +159,30 @@ class GuardServiceTest {
                     .startsWith("Kafka refuses to create the guard's changelogs (Invalid value abc for configuration "
                             + "segment.bytes)")
                     .contains("correct or remove the topic.* setting named"));
+        }
+    }
+
+    @Test
+    void shouldStopRatherThanReplaceAStreamThreadWhoseTransactionTimeoutTheBrokersRefuse() {
+        // given a guard whose producers ask for longer transactions than the brokers allow
+        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
+                "mock://guard-service-test", "state.dir", stateDir.toString(),
+                "producer.transaction.timeout.ms", "1800000"));
+        try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
+            // when a stream thread fails as the brokers refuse its first transactional request
+            StreamThreadExceptionResponse response = service.onThreadFailure(new StreamsException(
+                    "Error encountered trying to initialize transactions", new KafkaException("Unexpected error in "
+                            + "InitProducerIdResponse; The transaction timeout is larger than the maximum value "
+                            + "allowed by the broker (as configured by transaction.max.timeout.ms).")));
+
+            // then the guard stops, naming the setting: a replacement would be refused the same, for ever
+            assertThat(response).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+            assertThat(service.stopped()).hasValueSatisfying(stop -> {
+                assertThat(stop.kind()).isEqualTo("Kafka refuses its transactions' timeout");
+                assertThat(stop.reason()).startsWith("Kafka refuses the guard's transactions (")
+                        .contains("producer.transaction.timeout.ms=1800000 is above the brokers' "
+                                + "transaction.max.timeout.ms");
+            });
         }
     }
 
