@@ -65,7 +65,7 @@ public final class GuardService implements AutoCloseable {
     private static final String STREAMS_GROUP_PROTOCOL = "streams";
     private static final String TOPICS_CHANGED = "its topics changed under it (an input's partitions added, or a "
             + "topic it reads, writes or keeps its state in deleted)";
-    private static final String CHANGELOGS_REFUSED = "Kafka refuses to create its changelogs with that many replicas";
+    private static final String CHANGELOGS_REFUSED = "Kafka refuses to create its changelogs";
     private static final String TRANSACTIONS_REFUSED = "Kafka refuses its transactions' timeout";
     private static final String INSTANCE_ID_TAKEN = "another instance of the guard took its group.instance.id";
 

@@ -153,12 +153,14 @@ class GuardServiceTest {
                     "Could not create topic guard-holding-state-changelog",
                     new InvalidConfigurationException("Invalid value abc for configuration segment.bytes")));
 
-            // then the guard stops, saying why and what to correct: a replacement would be refused the same, for ever
+            // then the guard stops, saying why and what to correct: a replacement would be refused the same, for ever;
+            // and what anyone may read of it does not blame the replicas
             assertThat(response).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
-            assertThat(service.stopped()).hasValueSatisfying(stop -> assertThat(stop.reason())
-                    .startsWith("Kafka refuses to create the guard's changelogs (Invalid value abc for configuration "
-                            + "segment.bytes)")
-                    .contains("correct or remove the topic.* setting named"));
+            assertThat(service.stopped()).hasValueSatisfying(stop -> {
+                assertThat(stop.kind()).isEqualTo("Kafka refuses to create its changelogs");
+                assertThat(stop.reason()).startsWith("Kafka refuses to create the guard's changelogs (Invalid value "
+                        + "abc for configuration segment.bytes)").contains("correct or remove the topic.* setting named");
+            });
         }
     }
 
