@@ -22,6 +22,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import javax.security.auth.login.AppConfigurationEntry;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -59,6 +60,22 @@ public final class ClientSettings {
     /** A config provider's own settings ({@code config.providers.<name>.class}, ...): every client takes them. */
     private static final String CONFIG_PROVIDERS = "config.providers.";
 
+    /**
+     * Where only the guard's own settings are, and its registry client's ({@code http.connect.timeout.ms}, as
+     * Confluent's names it): no Kafka client, nor Kafka Streams, has a setting under these.
+     */
+    static final List<String> GUARD_NAMESPACES = List.of("api.", "http.", "topics.", "order.ids.", "orders.",
+            "inputs.", "positions.", "shutdown.");
+
+    /**
+     * What the variables Kubernetes gives every pod for a Service ({@code LOCKUP_GUARD_HTTP_SERVICE_PORT=8080},
+     * {@code LOCKUP_GUARD_HTTP_PORT_8080_TCP_ADDR=10.96.0.12} for one named {@code lockup-guard-http}) read as: not
+     * settings, and not refused, or the guard would not start because of a Service's name. (Those whose value is a
+     * link, {@code tcp://...}, are left out as they are read.)
+     */
+    private static final Pattern KUBERNETES_SERVICE_LINK = Pattern.compile("(?:.+\\.)?service\\.(?:host|port)(?:\\..+)?"
+            + "|.+\\.port\\.[0-9]+\\.(?:tcp|udp|sctp)(?:\\.(?:proto|port|addr))?");
+
     /** The settings a topic takes: Kafka's {@link TopicConfig}, and the replication throttles it keeps with quotas. */
     private static final Set<String> TOPIC_SETTINGS = topicSettings();
 
@@ -85,6 +102,7 @@ public final class ClientSettings {
         refuseNoRecordCache(streams);
         refuseTheGuardsOwnHandling(config);
         refuseMisspeltTopicSettings(config);
+        refuseUnknownGuardSettings(config);
         refuseChangelogsThatDelete(config);
         String client = "settings-check";
         Map<String, Object> given = config.originals();
@@ -379,6 +397,28 @@ public final class ClientSettings {
                         + "the guard no such topic: did you mean " + StreamsConfig.TOPIC_PREFIX + meant.get() + "? (a "
                         + "broker would refuse it on every changelog of the guard's state, and the guard never start)");
             }
+        }
+    }
+
+    /**
+     * Refuses a setting under one of the {@link #GUARD_NAMESPACES}, which no Kafka client reads, that is not one the
+     * guard or its registry client knows: misspelt, or left from another version, it would have no effect, often
+     * unseen ({@code topics.partition=12} created the topics with the default partitions, which cannot be taken
+     * back; {@code topics.decisions.retention.msec} kept decisions for ever). Its value is not shown: it may be a
+     * secret.
+     */
+    private static void refuseUnknownGuardSettings(GuardConfig config) {
+        Set<String> guards = GuardConfig.definition().names();
+        for (String name : unknown(config)) {
+            Optional<String> namespace = GUARD_NAMESPACES.stream().filter(name::startsWith).findFirst();
+            if (namespace.isEmpty() || KUBERNETES_SERVICE_LINK.matcher(name).matches()) {
+                continue;
+            }
+            Optional<String> meant = guards.stream().filter(candidate -> lettersApart(name, candidate) <= 2)
+                    .min(Comparator.comparingInt(candidate -> lettersApart(name, candidate)));
+            throw new ConfigException(name + ": the guard has no such setting, and nothing else reads settings under "
+                    + namespace.get() + ", so it would have no effect" + meant.map(m -> ": did you mean " + m + "?")
+                    .orElse(" (`lockup-guard config` lists the guard's settings)"));
         }
     }
 

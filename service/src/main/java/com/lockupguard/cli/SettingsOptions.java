@@ -49,7 +49,8 @@ final class SettingsOptions {
 
     /**
      * Warns on {@code err} of the settings neither the guard nor Kafka's clients know, as {@code run} logs them: a
-     * misspelt {@code topics.orders} would otherwise send to, or read, the default topic without a word.
+     * misspelt {@code comit.interval.ms} would otherwise be without effect without a word. (One under the guard's own
+     * names, a misspelt {@code topics.orders}, is refused before: {@code ClientSettings.check}.)
      */
     static void warnOfUnknown(GuardConfig config, PrintWriter err) {
         Set<String> unknown = ClientSettings.unknown(config);

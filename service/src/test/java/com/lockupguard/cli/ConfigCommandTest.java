@@ -227,6 +227,54 @@ class ConfigCommandTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "api.auth.jwt.isuer=https://idp.example|api.auth.jwt.isuer: the guard has no such setting, and nothing else "
+            + "reads settings under api., so it would have no effect: did you mean api.auth.jwt.issuer?",
+        "topics.partition=12|topics.partition: the guard has no such setting, and nothing else reads settings under "
+            + "topics., so it would have no effect: did you mean topics.partitions?",
+        "http.ssl.keystore.pasword=s3cret|http.ssl.keystore.pasword: the guard has no such setting, and nothing "
+            + "else reads settings under http., so it would have no effect: did you mean http.ssl.keystore.password?",
+        "order.ids.keep.days=90|order.ids.keep.days: the guard has no such setting, and nothing else reads settings "
+            + "under order.ids., so it would have no effect (`lockup-guard config` lists the guard's settings)"})
+    void shouldRefuseASettingUnderTheGuardsOwnNamesThatIsNotOneOfItsOwn(String setting, String refusal) {
+        // when a setting under a name only the guard reads is given, misspelt (a misspelt issuer left tokens of
+        // every issuer accepted) or not the guard's at all
+        java.util.Map.Entry<Integer, String> result = runForExit("--check", "--timeout", "1", "--set",
+                "http.port=-1", "--set", "bootstrap.servers=127.0.0.1:1", "--set", setting);
+
+        // then it is refused, named, with what was meant when it is near enough, and without its value (a secret?)
+        assertThat(result.getKey()).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(result.getValue()).contains("configuration error: " + refusal).doesNotContain("s3cret");
+    }
+
+    @Test
+    void shouldNotRefuseWhatKubernetesGivesAPodForAServiceNamedLikeTheGuardsSettings() {
+        // when the variables of a Service named lockup-guard-http (and one named lockup-guard-api, with a named
+        // port) are read as settings, but for the links, which are left out as they are read
+        java.util.Map.Entry<Integer, String> result = runForExit("--check", "--timeout", "1", "--set",
+                "http.port=-1", "--set", "bootstrap.servers=127.0.0.1:1", "--set", "http.service.host=10.96.0.12",
+                "--set", "http.service.port=8080", "--set", "http.port.8080.tcp.proto=tcp", "--set",
+                "http.port.8080.tcp.port=8080", "--set", "http.port.8080.tcp.addr=10.96.0.12", "--set",
+                "api.service.port.https=8443");
+
+        // then the guard is not refused because of a Service's name: they are only named as unknown
+        assertThat(result.getKey()).isZero();
+        assertThat(result.getValue()).contains("(misspelt?): api.service.port.https, http.port.8080.tcp.addr");
+    }
+
+    @Test
+    void shouldTakeTheRegistryClientsSettingsUnderTheGuardsOwnNames() {
+        // when the registry client's timeouts, which Confluent's client names http.*, are given
+        java.util.Map.Entry<Integer, String> result = runForExit("--check", "--timeout", "1", "--set",
+                "http.port=-1", "--set", "bootstrap.servers=127.0.0.1:1", "--set", "http.connect.timeout.ms=5000",
+                "--set", "http.read.timeout.ms=5000");
+
+        // then they are taken, and not named as unknown
+        assertThat(result.getKey()).isZero();
+        assertThat(result.getValue()).doesNotContain("misspelt?");
+    }
+
     @Test
     void shouldNameButTakeATopicSettingOfAnotherBroker() {
         // given a topic setting Confluent Server takes and Apache Kafka's topics do not

@@ -73,16 +73,28 @@ class ExportCommandTest {
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    void shouldWarnOfAMisspeltSettingRatherThanReadTheDefaultTopicWithoutAWord() throws Exception {
-        // given a loopback port nothing listens on, and the orders topic named under a key no one knows
+    void shouldWarnOfAMisspeltSettingAsRunLogsIt() throws Exception {
+        // given a loopback port nothing listens on, and a Kafka Streams setting misspelt
         int port = portNothingListensOn();
 
         // when
-        run("export", "--set", "topics.orders=orders-desk-2", "--set", "bootstrap.servers=127.0.0.1:" + port);
+        run("export", "--set", "comit.interval.ms=50", "--set", "bootstrap.servers=127.0.0.1:" + port);
 
         // then its first line names the setting, as run's log does
         assertThat(err.toString()).startsWith("warning: settings neither the guard nor Kafka's clients know, so "
-                + "without effect (misspelt?): topics.orders" + System.lineSeparator() + "cannot export: ");
+                + "without effect (misspelt?): comit.interval.ms" + System.lineSeparator() + "cannot export: ");
+    }
+
+    @Test
+    void shouldRefuseTheOrdersTopicNamedUnderAKeyNoOneKnowsRatherThanReadTheDefaultTopic() {
+        // when the orders topic is named under topics.orders, which the guard does not have (topic.orders)
+        int exit = run("export", "--set", "topics.orders=orders-desk-2", "--set", "bootstrap.servers=127.0.0.1:1");
+
+        // then the export is refused, saying what was meant, before the cluster is asked
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).isEqualTo("cannot export: topics.orders: the guard has no such setting, and "
+                + "nothing else reads settings under topics., so it would have no effect: did you mean topic.orders?"
+                + System.lineSeparator());
     }
 
     @Test
