@@ -497,7 +497,8 @@ public final class GuardConfig extends AbstractConfig {
                         "Trust store for the guard's own https calls: other instances (their certificates' CA) "
                                 + "and the JWKS URL, in addition to the JVM's CAs.")
                 .define(HTTP_SSL_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
-                        "Password of http.ssl.truststore.location, if it has one.")
+                        "Password of http.ssl.truststore.location: a PKCS12 store's certificates are read only "
+                                + "with it (one read without it holds none, and is refused).")
                 .define(HTTP_SSL_TRUSTSTORE_TYPE_CONFIG, Type.STRING, STORE_TYPE_PKCS12,
                         ValidString.in(STORE_TYPE_PKCS12, STORE_TYPE_JKS), Importance.LOW,
                         "Type of http.ssl.truststore.location.");

@@ -207,10 +207,13 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
         KeyStore store = null;
         if (!location.isEmpty()) {
             try {
-                store = TlsStores.load(Path.of(location), secret(config, GuardConfig.HTTP_SSL_TRUSTSTORE_PASSWORD_CONFIG),
+                store = TlsStores.loadTrusted(Path.of(location),
+                        secret(config, GuardConfig.HTTP_SSL_TRUSTSTORE_PASSWORD_CONFIG),
                         config.getString(GuardConfig.HTTP_SSL_TRUSTSTORE_TYPE_CONFIG));
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(GuardConfig.HTTP_SSL_TRUSTSTORE_LOCATION_CONFIG + ": " + e.getMessage());
+                throw new ConfigException(GuardConfig.HTTP_SSL_TRUSTSTORE_LOCATION_CONFIG + ": " + e.getMessage()
+                        + " (check " + GuardConfig.HTTP_SSL_TRUSTSTORE_PASSWORD_CONFIG + " and "
+                        + GuardConfig.HTTP_SSL_TRUSTSTORE_TYPE_CONFIG + ")");
             }
         }
         return TlsStores.trusting(store, true);

@@ -18,9 +18,11 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -767,9 +769,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             TrustManagerFactory trust = null;
             String truststore = config.getString(RegistryClientConfig.TRUSTSTORE_LOCATION);
             if (truststore != null) {
+                char[] password = RegistryClientConfig.chars(config.getPassword(RegistryClientConfig.TRUSTSTORE_PASSWORD));
+                KeyStore store = load(config, RegistryClientConfig.TRUSTSTORE_LOCATION,
+                        RegistryClientConfig.TRUSTSTORE_TYPE, password, RegistryClientConfig.TRUSTSTORE_PASSWORD);
+                refuseWithoutCertificates(store, truststore, password);
                 trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                trust.init(load(truststore, config.getString(RegistryClientConfig.TRUSTSTORE_TYPE),
-                        RegistryClientConfig.chars(config.getPassword(RegistryClientConfig.TRUSTSTORE_PASSWORD))));
+                trust.init(store);
             }
             KeyManagerFactory keys = null;
             String keystore = config.getString(RegistryClientConfig.KEYSTORE_LOCATION);
@@ -777,25 +782,51 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 char[] keyPassword = RegistryClientConfig.chars(config.getPassword(RegistryClientConfig.KEY_PASSWORD));
                 char[] storePassword = RegistryClientConfig.chars(config.getPassword(RegistryClientConfig.KEYSTORE_PASSWORD));
-                keys.init(load(keystore, config.getString(RegistryClientConfig.KEYSTORE_TYPE), storePassword),
+                keys.init(load(config, RegistryClientConfig.KEYSTORE_LOCATION, RegistryClientConfig.KEYSTORE_TYPE,
+                        storePassword, RegistryClientConfig.KEYSTORE_PASSWORD),
                         keyPassword != null ? keyPassword : storePassword);
             }
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(),
                     null);
             return context;
-        } catch (GeneralSecurityException | IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new ConfigException("cannot set up TLS to the schema registry from schema.registry.ssl.*: "
                     + e.getMessage());
         }
     }
 
-    private static KeyStore load(String location, String type, char[] password)
-            throws GeneralSecurityException, IOException {
-        KeyStore store = KeyStore.getInstance(type);
-        try (InputStream in = Files.newInputStream(Path.of(location))) {
-            store.load(in, password);
+    /**
+     * A trust store that trusts nothing: a PKCS12 store read without its password (its certificates are encrypted
+     * with it, and left out) failed every handshake as a registry that does not answer.
+     */
+    private static void refuseWithoutCertificates(KeyStore store, String location, char[] password)
+            throws KeyStoreException {
+        for (String alias : java.util.Collections.list(store.aliases())) {
+            if (store.getCertificate(alias) != null) {
+                return;
+            }
         }
-        return store;
+        throw new ConfigException(RegistryClientConfig.TRUSTSTORE_LOCATION + ": the " + store.getType() + " store "
+                + location + " holds no certificate" + (password == null ? " read without a password (a PKCS12 "
+                + "store's certificates are read only with it: give " + RegistryClientConfig.TRUSTSTORE_PASSWORD
+                + ")" : ""));
+    }
+
+    /** The store {@code location} names, or a refusal naming that setting, never the password. */
+    private static KeyStore load(RegistryClientConfig config, String location, String type, char[] password,
+            String passwordSetting) {
+        String file = config.getString(location);
+        String storeType = config.getString(type);
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
+            KeyStore store = KeyStore.getInstance(storeType);
+            store.load(in, password);
+            return store;
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(location + ": " + file + " does not exist");
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException(location + ": cannot read " + file + " as a " + storeType + " store ("
+                    + e.getMessage() + "): check " + passwordSetting + " and " + type);
+        }
     }
 }

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -29,11 +31,35 @@ public final class TlsStores {
             KeyStore store = KeyStore.getInstance(type);
             store.load(in, password == null ? null : password.toCharArray());
             return store;
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("the " + type + " store " + location + " does not exist", e);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot read the " + type + " store " + location + ": "
                     + e.getClass().getSimpleName() + (e.getCause() instanceof java.security.UnrecoverableKeyException
                             ? " (wrong password?)" : ""), e);
         }
+    }
+
+    /**
+     * A trust store from its file, refused when it trusts nothing: a PKCS12 store read without its password (its
+     * certificates are encrypted with it, and left out) is empty, and failed every handshake, the JVM's own CAs
+     * unasked, with "the trustAnchors parameter must be non-empty".
+     */
+    public static KeyStore loadTrusted(Path location, String password, String type) {
+        KeyStore store = load(location, password, type);
+        try {
+            for (String alias : java.util.Collections.list(store.aliases())) {
+                if (store.getCertificate(alias) != null) {
+                    return store;
+                }
+            }
+        } catch (KeyStoreException e) {
+            throw new IllegalArgumentException("cannot read the " + type + " store " + location + ": "
+                    + e.getClass().getSimpleName(), e);
+        }
+        throw new IllegalArgumentException("the " + type + " store " + location + " holds no certificate"
+                + (password == null ? " read without a password (a PKCS12 store's certificates are read only with it)"
+                        : ""));
     }
 
     /**
@@ -89,6 +115,9 @@ public final class TlsStores {
                     return;
                 } catch (CertificateException e) {
                     last = e;
+                } catch (RuntimeException e) {
+                    // a manager that cannot check at all (no trust anchors) trusts nothing: the next one may
+                    last = new CertificateException(e.getMessage(), e);
                 }
             }
             throw last;

@@ -1050,11 +1050,13 @@ class HttpSchemaRegistryClientScriptedTest {
 
     @Test
     void shouldSetUpTlsFromATrustStoreAndRefuseOneWithTheWrongPassword(@TempDir Path dir) throws Exception {
-        // given a PKCS12 trust store with a password
-        Path store = dir.resolve("trust.p12");
+        // given a PKCS12 trust store with a password, and one that holds no certificate
+        Path store = com.lockupguard.security.testing.TestPki.create("registry-ca")
+                .writeTrustStore(dir.resolve("trust.p12"), "PKCS12", "changeit");
+        Path emptyStore = dir.resolve("empty.p12");
         KeyStore empty = KeyStore.getInstance("PKCS12");
         empty.load(null, null);
-        try (OutputStream out = Files.newOutputStream(store)) {
+        try (OutputStream out = Files.newOutputStream(emptyStore)) {
             empty.store(out, "changeit".toCharArray());
         }
         Map<String, Object> right = Map.of(RegistryClientConfig.TRUSTSTORE_LOCATION, store.toString(),
@@ -1068,13 +1070,27 @@ class HttpSchemaRegistryClientScriptedTest {
         assertThatCode(() -> new HttpSchemaRegistryClient(settings("https://localhost:1", right)))
                 .doesNotThrowAnyException();
         assertThatThrownBy(() -> new HttpSchemaRegistryClient(settings("https://localhost:1", wrong)))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.ssl");
+                .isInstanceOf(ConfigException.class).hasMessage("schema.registry.ssl.truststore.location: cannot "
+                        + "read " + store + " as a PKCS12 store (keystore password was incorrect): check "
+                        + "schema.registry.ssl.truststore.password and schema.registry.ssl.truststore.type");
         assertThatThrownBy(() -> HttpSchemaRegistryClient.checked(settings("https://localhost:1", wrong)))
                 .isInstanceOf(ConfigException.class);
+        // and one read without its password (its certificates left out), or holding none, which trusts nothing and
+        // failed every handshake as a registry that does not answer, is refused, naming the setting to give
+        assertThatThrownBy(() -> new HttpSchemaRegistryClient(settings("https://localhost:1", Map.of(
+                RegistryClientConfig.TRUSTSTORE_LOCATION, store.toString(), RegistryClientConfig.TRUSTSTORE_TYPE,
+                "PKCS12")))).isInstanceOf(ConfigException.class).hasMessage("schema.registry.ssl.truststore.location: "
+                        + "the PKCS12 store " + store + " holds no certificate read without a password (a PKCS12 "
+                        + "store's certificates are read only with it: give schema.registry.ssl.truststore.password)");
+        assertThatThrownBy(() -> new HttpSchemaRegistryClient(settings("https://localhost:1", Map.of(
+                RegistryClientConfig.TRUSTSTORE_LOCATION, emptyStore.toString(), RegistryClientConfig.TRUSTSTORE_TYPE,
+                "PKCS12", RegistryClientConfig.TRUSTSTORE_PASSWORD, "changeit")))).isInstanceOf(ConfigException.class)
+                .hasMessage("schema.registry.ssl.truststore.location: the PKCS12 store " + emptyStore + " holds no "
+                        + "certificate");
         // and so is a key store, for client authentication
-        Map<String, Object> keys = Map.of(RegistryClientConfig.KEYSTORE_LOCATION, store.toString(),
+        Map<String, Object> keys = Map.of(RegistryClientConfig.KEYSTORE_LOCATION, emptyStore.toString(),
                 RegistryClientConfig.KEYSTORE_TYPE, "PKCS12", RegistryClientConfig.KEYSTORE_PASSWORD, "changeit");
-        Map<String, Object> wrongKeys = Map.of(RegistryClientConfig.KEYSTORE_LOCATION, store.toString(),
+        Map<String, Object> wrongKeys = Map.of(RegistryClientConfig.KEYSTORE_LOCATION, emptyStore.toString(),
                 RegistryClientConfig.KEYSTORE_TYPE, "PKCS12", RegistryClientConfig.KEYSTORE_PASSWORD, "wrong");
         assertThatCode(() -> new HttpSchemaRegistryClient(settings("https://localhost:1", keys)))
                 .doesNotThrowAnyException();
@@ -1097,8 +1113,9 @@ class HttpSchemaRegistryClientScriptedTest {
         Throwable built = catchThrowable(() -> new HttpSchemaRegistryClient(settings));
         Throwable checked = catchThrowable(() -> HttpSchemaRegistryClient.checked(settings));
 
-        // then the trust store was read for it, and refused
-        assertThat(built).isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.ssl");
+        // then the trust store was read for it, and refused, saying it is not there
+        assertThat(built).isInstanceOf(ConfigException.class).hasMessage("schema.registry.ssl.truststore.location: "
+                + dir.resolve("missing.p12") + " does not exist");
         assertThat(checked).isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.ssl");
     }
 

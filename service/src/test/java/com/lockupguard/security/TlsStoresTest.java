@@ -69,6 +69,33 @@ class TlsStoresTest {
     }
 
     @Test
+    void shouldRefuseATrustStoreThatTrustsNothingSayingWhenItsPasswordWasNotGiven() throws Exception {
+        // given a PKCS12 trust store with a password, as keytool makes them, and one that holds no certificate
+        Path file = ours.writeTrustStore(dir.resolve("trust.p12"), "PKCS12", "trust-secret");
+        Path empty = dir.resolve("empty.p12");
+        KeyStore nothing = KeyStore.getInstance("PKCS12");
+        nothing.load(null, null);
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(empty)) {
+            nothing.store(out, "trust-secret".toCharArray());
+        }
+
+        // when it is read with its password, then it trusts its CA
+        assertThat(TlsStores.loadTrusted(file, "trust-secret", "PKCS12").getCertificate("ca"))
+                .isEqualTo(ours.caCertificate());
+        // and without one (its certificates are encrypted with it, and left out), it is refused, saying so, where it
+        // made every handshake fail with "the trustAnchors parameter must be non-empty"
+        assertThatThrownBy(() -> TlsStores.loadTrusted(file, null, "PKCS12"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the PKCS12 store " + file + " holds no certificate read without a password (a PKCS12 "
+                        + "store's certificates are read only with it)");
+        // and a store with none is refused with its password too, and a missing one is said to be missing
+        assertThatThrownBy(() -> TlsStores.loadTrusted(empty, "trust-secret", "PKCS12"))
+                .hasMessage("the PKCS12 store " + empty + " holds no certificate");
+        assertThatThrownBy(() -> TlsStores.loadTrusted(dir.resolve("nope.p12"), "trust-secret", "PKCS12"))
+                .hasMessage("the PKCS12 store " + dir.resolve("nope.p12") + " does not exist");
+    }
+
+    @Test
     void shouldRefuseAServerOfAnotherCaAlsoWhenTheJvmsCasAreTrustedBesideTheConfiguredOne() throws Exception {
         // given the guard trusting its trust store's CA beside the JVM's, and two servers on localhost: one with a
         // certificate of that CA, one with a certificate of a CA nobody configured
@@ -96,6 +123,7 @@ class TlsStoresTest {
         SSLContext both;
         SSLContext configuredOnly;
         SSLContext jvmOnly;
+        SSLContext emptyBeside;
         SSLContext.getDefault(); // the JVM's default context is made from its own CAs, before the test changes them
         String[] names = {"javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword",
             "javax.net.ssl.trustStoreType"};
@@ -113,6 +141,9 @@ class TlsStoresTest {
             both = TlsStores.trusting(trustStore(ours), true);
             configuredOnly = TlsStores.trusting(trustStore(ours), false);
             jvmOnly = TlsStores.trusting(null, false);
+            KeyStore empty = KeyStore.getInstance("PKCS12");
+            empty.load(null, null);
+            emptyBeside = TlsStores.trusting(empty, true);
         } finally {
             for (int i = 0; i < names.length; i++) {
                 if (saved[i] == null) {
@@ -130,6 +161,10 @@ class TlsStoresTest {
             assertThat(handshakeOverASocket(configuredOnly, publicServer)).isFalse();
             assertThat(handshakeOverASocket(jvmOnly, publicServer)).isTrue();
             assertThat(handshakeOverASocket(jvmOnly, configured)).isFalse();
+            // and a configured store that trusts nothing, which cannot check at all, does not keep the JVM's from it
+            assertThat(handshakeOverASocket(emptyBeside, publicServer)).isTrue();
+            assertThat(getOverAnEngine(emptyBeside, publicServer)).isEqualTo(200);
+            assertThat(handshakeOverASocket(emptyBeside, configured)).isFalse();
         } finally {
             configured.stop(0);
             publicServer.stop(0);
