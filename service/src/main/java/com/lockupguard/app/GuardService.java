@@ -225,9 +225,17 @@ public final class GuardService implements AutoCloseable {
         try {
             provision(admin, watch);
             topicWatch = watch;
-            topics.registry().ifPresent(registry -> new SchemaBootstrap(registry,
-                    config.getBoolean(GuardConfig.AUTO_REGISTER_SCHEMAS_CONFIG))
-                    .ensure(topics.subjects()));
+            topics.registry().ifPresent(registry -> {
+                boolean autoRegister = config.getBoolean(GuardConfig.AUTO_REGISTER_SCHEMAS_CONFIG);
+                SchemaBootstrap schemas = new SchemaBootstrap(registry, autoRegister);
+                schemas.ensure(topics.subjects());
+                if (!autoRegister && config.getInt(GuardConfig.HTTP_PORT_CONFIG) >= 0) {
+                    // the orders the API sends: the desks' producers may write them under another version, so a
+                    // start is not refused for it, but every POST /api/orders would be answered 502
+                    schemas.whyNotWritable(topics.ordersWritten()).ifPresent(why -> LOG.warn("POST /api/orders "
+                            + "cannot send orders, and answers 502, until this is mended: {}", why));
+                }
+            });
             LOG.info("starting guard '{}' on {} with {}, release dates counted with the time-zone rules {} of Java {}",
                     config.getString(GuardConfig.APPLICATION_ID_CONFIG),
                     String.join(",", config.getList(GuardConfig.BOOTSTRAP_SERVERS_CONFIG)),

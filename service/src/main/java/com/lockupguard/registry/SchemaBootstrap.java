@@ -1,6 +1,7 @@
 package com.lockupguard.registry;
 
 import java.util.List;
+import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.slf4j.Logger;
@@ -38,15 +39,30 @@ public final class SchemaBootstrap {
         }
     }
 
+    /**
+     * Why the guard could not write under {@code subject} (a refusal {@link #ensure} would throw), looked up only:
+     * for a subject the guard writes on request, which a start is not refused for.
+     */
+    public Optional<String> whyNotWritable(Subject subject) {
+        try {
+            ensureWritable(subject);
+            return Optional.empty();
+        } catch (IllegalStateException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
     private void ensureWritable(Subject subject) {
         try {
             int id = autoRegister ? registry.register(subject.name(), subject.schema())
                     : registry.getId(subject.name(), subject.schema());
             LOG.info("subject {}: {} has id {}", subject.name(), subject.schema().getFullName(), id);
         } catch (SchemaRegistryException.SubjectNotFound e) {
+            // (the .avsc files name shared types, which a registry without schema references cannot resolve)
             throw new IllegalStateException("schema registry has no subject '" + subject.name() + "' and "
-                    + "auto.register.schemas=false: register " + subject.schema().getFullName() + " from schemas/ "
-                    + "under it (or set auto.register.schemas=true)", e);
+                    + "auto.register.schemas=false: register " + subject.schema().getFullName() + " under it with "
+                    + "`lockup-guard schemas --register` and this configuration (or set auto.register.schemas=true)",
+                    e);
         } catch (SchemaRegistryException.SchemaNotFound e) {
             SchemaMetadata latest = registry.getLatestSchemaMetadata(subject.name());
             String compatibility;

@@ -78,10 +78,31 @@ class SchemaBootstrapTest {
 
     @Test
     void shouldRefuseToStartNamingTheMissingSubjectWhenNotAutoRegistering() {
+        // given / when / then: the command that registers it is named, not the .avsc files, whose shared types a
+        // registry without schema references cannot resolve
         assertThatThrownBy(() -> new SchemaBootstrap(registry, false).ensure(subjects))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("orders-approved-value")
-                .hasMessageContaining("auto.register.schemas=false");
+                .hasMessage("schema registry has no subject 'orders-approved-value' and auto.register.schemas=false: "
+                        + "register com.lockupguard.avro.Decision under it with `lockup-guard schemas --register` and "
+                        + "this configuration (or set auto.register.schemas=true)");
+    }
+
+    @Test
+    void shouldSayWhyTheOrdersTheApiSendsCannotBeWrittenWithoutRegisteringThem() {
+        // given a guard that does not register schemas, whose API writes orders under orders-value
+        SchemaBootstrap.Subject orders = GuardTopics.avro(TopicNames.defaults(), Map.of("schema.registry.url",
+                "mock://" + scope)).ordersWritten();
+        SchemaBootstrap lookingUp = new SchemaBootstrap(registry, false);
+
+        // when the subject is missing, then why is said (the start warns: every POST /api/orders would be a 502),
+        // and nothing is registered
+        assertThat(lookingUp.whyNotWritable(orders)).hasValueSatisfying(why -> assertThat(why)
+                .startsWith("schema registry has no subject 'orders-value'")
+                .contains("`lockup-guard schemas --register`"));
+        assertThat(registry.getAllSubjects()).isEmpty();
+        // and once the orders schema is registered, nothing is
+        registry.register("orders-value", orders.schema());
+        assertThat(lookingUp.whyNotWritable(orders)).isEmpty();
     }
 
     @Test
