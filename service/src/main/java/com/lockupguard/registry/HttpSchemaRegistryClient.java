@@ -359,9 +359,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         Exception last = null;
         String lastProblem = null;
         boolean answeredOtherwise = false; // than an outage does: no answer, a 5xx, a 408 or a 429
+        boolean untrusted = false; // whether the last failure was a certificate refused
         for (int attempt = 0; attempt < attempts; attempt++) {
             int urlIndex = Math.floorMod(preferredUrl + attempt, urls.size());
             String url = urls.get(urlIndex);
+            untrusted = false;
             try {
                 HttpResponse<String> response = exchange(request(method, url, path, body));
                 // (a 501 says it does not serve the path: an answer, whatever it is retried as)
@@ -418,10 +420,19 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 }
             } catch (IOException e) {
                 last = e;
-                // the JDK's client leaves a refused connection's message out (ConnectException: null)
-                lastProblem = RegistryClientConfig.shown(url) + " gave no answer (" + (e instanceof ConnectException
-                        && e.getMessage() == null ? "could not connect" : e.getClass().getSimpleName() + ": "
-                        + e.getMessage()) + ")";
+                Throwable certificate = certificateRefusal(e);
+                if (certificate != null) {
+                    // waited out as an outage all the same: a registry's certificate expired, or swapped for one
+                    // its clients do not trust yet, is mended on the registry's side
+                    untrusted = true;
+                    lastProblem = RegistryClientConfig.shown(url) + " presented a certificate the guard does not "
+                            + "trust (" + certificate.getMessage() + ")";
+                } else {
+                    // the JDK's client leaves a refused connection's message out (ConnectException: null)
+                    lastProblem = RegistryClientConfig.shown(url) + " gave no answer (" + (e instanceof ConnectException
+                            && e.getMessage() == null ? "could not connect" : e.getClass().getSimpleName() + ": "
+                            + e.getMessage()) + ")";
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SchemaRegistryException.Unavailable("interrupted while calling the schema registry", e);
@@ -436,8 +447,24 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             }
         }
         throw new SchemaRegistryException.Unavailable("schema registry unavailable after " + attempts + " attempts on "
-                + urls.stream().map(RegistryClientConfig::shown).toList() + ": " + lastProblem
-                + ". Check schema.registry.url and that the registry is up.", last, !answeredOtherwise);
+                + urls.stream().map(RegistryClientConfig::shown).toList() + ": " + lastProblem + (untrusted
+                        ? ". Check that the registry's certificate is valid, names the host in schema.registry.url, "
+                                + "and is issued by a CA in schema.registry.ssl.truststore.location (or the JVM's)."
+                        : ". Check schema.registry.url and that the registry is up."), last, !answeredOtherwise);
+    }
+
+    /** What refused the registry's certificate in {@code failure} (expired, another CA's, another host's), if so. */
+    private static Throwable certificateRefusal(IOException failure) {
+        if (!(failure instanceof javax.net.ssl.SSLHandshakeException)) {
+            return null;
+        }
+        Throwable cause = failure.getCause();
+        for (int depth = 0; cause != null && depth < 16; depth++, cause = cause.getCause()) {
+            if (cause instanceof java.security.cert.CertificateException) {
+                return cause; // the outermost: "PKIX path validation failed: ... validity check failed"
+            }
+        }
+        return null;
     }
 
     /**
@@ -769,7 +796,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             TrustManagerFactory trust = null;
             String truststore = config.getString(RegistryClientConfig.TRUSTSTORE_LOCATION);
             if (truststore != null) {
-                char[] password = RegistryClientConfig.chars(config.getPassword(RegistryClientConfig.TRUSTSTORE_PASSWORD));
+                char[] password = RegistryClientConfig.chars(
+                        config.getPassword(RegistryClientConfig.TRUSTSTORE_PASSWORD));
                 KeyStore store = load(config, RegistryClientConfig.TRUSTSTORE_LOCATION,
                         RegistryClientConfig.TRUSTSTORE_TYPE, password, RegistryClientConfig.TRUSTSTORE_PASSWORD);
                 refuseWithoutCertificates(store, truststore, password);

@@ -838,11 +838,21 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
-    void shouldRefuseRegistryWhoseCertificateIsNotTrusted() throws Exception {
+    void shouldRefuseRegistryWhoseCertificateIsNotTrustedSayingSoRatherThanThatItIsDown() throws Exception {
+        // given a registry whose certificate's CA the guard was not given
         TestCertificates serverCert = TestCertificates.create(dir, "registry");
         server = builder().tls(serverCert.serverContext(serverCert)).start();
         HttpSchemaRegistryClient client = client(server.url(), "max.retries", "0");
+
+        // when / then the certificate is named as what failed, and where its CA goes; still waited out as an
+        // outage, since a registry's certificate expired or swapped is mended on its side
         assertThatThrownBy(() -> client.register("things-value", v1))
-                .isInstanceOf(SchemaRegistryException.Unavailable.class).hasMessageContaining("SSL");
+                .isInstanceOf(SchemaRegistryException.Unavailable.class)
+                .hasMessageContaining(server.url() + " presented a certificate the guard does not trust (PKIX path "
+                        + "building failed")
+                .hasMessageEndingWith("Check that the registry's certificate is valid, names the host in "
+                        + "schema.registry.url, and is issued by a CA in schema.registry.ssl.truststore.location (or "
+                        + "the JVM's).")
+                .satisfies(e -> assertThat(((SchemaRegistryException.Unavailable) e).outage()).isTrue());
     }
 }
