@@ -22,6 +22,15 @@ public final class ClusterNotAnsweredException extends IllegalStateException {
         this.plainly = plainly;
     }
 
+    /**
+     * No name in {@code servers} (bootstrap.servers) resolved: from here, no broker can answer (a check run where the
+     * cluster's names are not known, a CI runner say, is not refused for it).
+     */
+    public static ClusterNotAnsweredException unresolved(String servers, Throwable cause) {
+        return new ClusterNotAnsweredException("no name in bootstrap.servers (" + servers + ") resolves from here",
+                cause);
+    }
+
     /** What happened, without the start's question. */
     public String plainly() {
         return plainly;

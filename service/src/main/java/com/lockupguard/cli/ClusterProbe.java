@@ -9,7 +9,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * A command's first question to a cluster: does it answer at all, within a short time? Without it, a dead cluster
@@ -32,7 +35,17 @@ final class ClusterProbe {
      */
     static Admin reach(Properties properties, Duration timeout) throws InterruptedException {
         try (LogLevels.Scope quiet = LogLevels.lowered(Level.OFF, CONNECTION_LOGGERS)) {
-            Admin admin = Admin.create(properties);
+            Admin admin;
+            try {
+                admin = Admin.create(properties);
+            } catch (KafkaException e) {
+                if (e.getCause() instanceof ConfigException refused
+                        && String.valueOf(refused.getMessage()).startsWith("No resolvable bootstrap urls")) {
+                    throw ClusterNotAnsweredException.unresolved(OneLine.of(String.valueOf(
+                            properties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG))), e);
+                }
+                throw e;
+            }
             boolean answered = false;
             try {
                 admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))

@@ -58,8 +58,8 @@ import picocli.CommandLine.Spec;
                     + "cluster's brokers, topic.* settings the cluster refuses for the changelogs, a transaction "
                     + "timeout given above the brokers' transaction.max.timeout.ms) or when the "
                     + "cluster answers but refuses the check (a login it does not take, say), 0 "
-                    + "when no broker answers within --timeout (the topics are then not checked), 2 on a "
-                    + "configuration error.",
+                    + "when no broker answers within --timeout, or none of their names resolves (the topics are "
+                    + "then not checked), 2 on a configuration error.",
             "With --acls it prints the kafka-acls commands that grant what the guard needs."})
 public final class ConfigCommand implements Callable<Integer> {
 
