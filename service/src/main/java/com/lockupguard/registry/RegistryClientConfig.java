@@ -134,8 +134,9 @@ public final class RegistryClientConfig extends AbstractConfig {
         }
         Password token = getPassword(BEARER_TOKEN);
         if (token == null || token.value().isBlank()) {
-            throw new org.apache.kafka.common.config.ConfigException(BEARER_TOKEN, HIDDEN,
-                    "bearer.auth.credentials.source=STATIC_TOKEN needs the token in bearer.auth.token");
+            // not "Invalid value [hidden]": there is none to hide
+            throw new org.apache.kafka.common.config.ConfigException(BEARER_TOKEN + " is not set, or blank: "
+                    + BEARER_CREDENTIALS_SOURCE + "=STATIC_TOKEN needs the token in it");
         }
         return token.value();
     }
@@ -173,7 +174,7 @@ public final class RegistryClientConfig extends AbstractConfig {
                     return info.value();
                 }
             }
-            throw new org.apache.kafka.common.config.ConfigException(USER_INFO, HIDDEN, "must be given (as "
+            throw new org.apache.kafka.common.config.ConfigException(USER_INFO + " is not set: it must be given (as "
                     + "user:password) when " + CREDENTIALS_SOURCE + " is USER_INFO");
         }
         java.net.URI uri = java.net.URI.create(url);

@@ -95,7 +95,8 @@ class RegistryClientConfigTest {
                 .hasMessageContaining("only STATIC_TOKEN");
         org.assertj.core.api.Assertions.assertThatThrownBy(blank::bearerToken)
                 .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
-                .hasMessageContaining("bearer.auth.token");
+                .hasMessage("bearer.auth.token is not set, or blank: bearer.auth.credentials.source=STATIC_TOKEN "
+                        + "needs the token in it");
     }
 
     @Test
@@ -114,8 +115,8 @@ class RegistryClientConfigTest {
                         + "specified");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> noUserInfo.userInfo("http://r1:8081"))
                 .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
-                .hasMessageContaining("basic.auth.user.info").hasMessageContaining("USER_INFO")
-                .hasMessageNotContaining("secret");
+                .hasMessage("basic.auth.user.info is not set: it must be given (as user:password) when "
+                        + "basic.auth.credentials.source is USER_INFO");
         // and so does the check config --check makes
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpSchemaRegistryClient.checked(java.util.Map.of(
                 "schema.registry.url", "http://r1:8081", "basic.auth.credentials.source", "USER_INFO")))
