@@ -446,9 +446,10 @@ public final class GuardConfig extends AbstractConfig {
                                 + "served beyond this machine.")
                 .define(API_AUTH_JWT_JWKS_URL_CONFIG, Type.STRING, "", new JwksUrl(), Importance.HIGH,
                         "The JWKS URL of the issuer of bearer JWTs (OIDC: the jwks_uri of "
-                                + "<issuer>/.well-known/openid-configuration). Fetched when needed and cached; "
-                                + "https, trusting the JVM's CAs and http.ssl.truststore.* (http only to localhost, "
-                                + "127.0.0.0/8 or [::1], written so).")
+                                + "<issuer>/.well-known/openid-configuration). Fetched at start and when needed, "
+                                + "and cached; https, trusting the JVM's CAs and http.ssl.truststore.* (http only to "
+                                + "localhost, 127.0.0.0/8 or [::1], written so); no credentials in it (none are "
+                                + "sent).")
                 .define(API_AUTH_JWT_JWKS_FILE_CONFIG, Type.STRING, "", Importance.HIGH,
                         "A JWKS file instead of a URL (air-gapped issuers): read at start, and again when it "
                                 + "changes.")
@@ -526,6 +527,12 @@ public final class GuardConfig extends AbstractConfig {
                 throw new org.apache.kafka.common.config.ConfigException(name, RegistryClientConfig.quoted(text),
                         "its host name holds a '_', which a host name may not (Java refuses it for https): name the "
                                 + "issuer by an alias without '_', or by its address");
+            }
+            if (uri.getRawUserInfo() != null) {
+                // seen: accepted and never sent (the keys are fetched without credentials, as issuers serve them)
+                throw new org.apache.kafka.common.config.ConfigException(name, RegistryClientConfig.quoted(text),
+                        "credentials in it (user:password@) would not be sent: a JWKS is fetched without any, as "
+                                + "issuers serve it; remove them");
             }
             boolean loopbackHttp = "http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null
                     && LoopbackHost.named(uri.getHost()); // written so: a name is looked up at every fetch

@@ -643,6 +643,19 @@ class GuardConfigTest {
     }
 
     @Test
+    void shouldRefuseCredentialsInTheJwksUrlWhichWouldNotBeSent() {
+        // given / when a JWKS URL with user-info (seen: accepted, and the fetch sent no credentials)
+        // then it is refused, saying they would not be sent, without showing them
+        assertThatThrownBy(() -> new GuardConfig(Map.of("api.auth.jwt.jwks.url",
+                "https://jwks-user:S3cret@idp.example/certs")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("api.auth.jwt.jwks.url")
+                .hasMessageContaining("credentials in it (user:password@) would not be sent")
+                .hasMessageNotContaining("S3cret");
+        assertThatCode(() -> new GuardConfig(Map.of("api.auth.jwt.jwks.url", "https://idp.example/certs")))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
     void shouldRefuseATopicNamedForTwoRoles() {
         // given / when a dead-letter topic named like the orders topic (the guard would read its own dead letters,
         // and dead-letter them again), and positions (compacted) sharing the blocked decisions' topic
