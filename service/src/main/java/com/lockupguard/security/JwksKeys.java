@@ -512,26 +512,45 @@ public final class JwksKeys {
         }
     }
 
-    /** A JWKS file, read again when its modification time changes. */
+    /**
+     * A JWKS file, read again when its modification time changes. What it holds is said as it is read: how many keys
+     * a token can be checked with (RSA and EC: the algorithms allowed are asymmetric), and a warning when none, or
+     * when some have no {@code kid}, which a token naming one is not checked against.
+     */
     private static final class FileKeys implements VerificationKeyResolver {
         private final Path file;
         private volatile Snapshot snapshot;
+        /** The modification time of a version that could not be read: not read, nor warned of, again. */
+        private FileTime unreadable;
+        /** Why the file could not be read when last looked at; null once it is. */
+        private String lastProblem;
 
         private record Snapshot(FileTime modified, JwksVerificationKeyResolver resolver, long checkedAtNanos) {
         }
 
         FileKeys(Path file) throws IOException {
             this.file = file;
-            this.snapshot = read(System.nanoTime());
-            LOG.info("JWKS file {}: read", file);
+            this.snapshot = read(System.nanoTime(), "read");
         }
 
-        private Snapshot read(long now) throws IOException {
+        private Snapshot read(long now, String how) throws IOException {
             FileTime modified = Files.getLastModifiedTime(file);
             try {
-                JwksVerificationKeyResolver resolver = new JwksVerificationKeyResolver(
-                        new JsonWebKeySet(Files.readString(file)).getJsonWebKeys());
+                List<JsonWebKey> keys = new JsonWebKeySet(Files.readString(file)).getJsonWebKeys();
+                JwksVerificationKeyResolver resolver = new JwksVerificationKeyResolver(keys);
                 resolver.setDisambiguateWithVerifySignature(true);
+                List<JsonWebKey> usable = keys.stream().filter(key -> "RSA".equals(key.getKeyType())
+                        || "EC".equals(key.getKeyType())).toList();
+                long withoutId = usable.stream().filter(key -> key.getKeyId() == null).count();
+                if (usable.isEmpty()) {
+                    LOG.warn("JWKS file {}: {}, and holds no RSA or EC key: every bearer JWT is refused until it "
+                            + "does", file, how);
+                } else if (withoutId > 0) {
+                    LOG.warn("JWKS file {}: {}, {} key(s), {} of them without a kid: a token that names a kid is "
+                            + "not checked against those", file, how, usable.size(), withoutId);
+                } else {
+                    LOG.info("JWKS file {}: {}, {} key(s)", file, how, usable.size());
+                }
                 return new Snapshot(modified, resolver, now);
             } catch (JoseException e) {
                 throw new IOException("JWKS file " + file + " is not a JSON Web Key Set: " + e.getMessage(), e);
@@ -555,16 +574,23 @@ public final class JwksKeys {
                 if (now - seen.checkedAtNanos() < FILE_CHECK_INTERVAL.toNanos()) {
                     return seen;
                 }
+                FileTime modified = null;
                 try {
-                    if (!Files.getLastModifiedTime(file).equals(seen.modified())) {
-                        snapshot = read(now);
-                        LOG.info("JWKS file {}: read again (it changed)", file);
+                    modified = Files.getLastModifiedTime(file);
+                    if (!modified.equals(seen.modified()) && !modified.equals(unreadable)) {
+                        snapshot = read(now, "read again (it changed)");
+                        lastProblem = null;
                     } else {
                         snapshot = new Snapshot(seen.modified(), seen.resolver(), now);
                     }
                 } catch (IOException e) {
-                    LOG.warn("JWKS file {} cannot be read again ({}); keeping the keys read before", file,
-                            e.getMessage());
+                    // once for each version of the file, and for its absence: not every few seconds
+                    if (modified != null || !String.valueOf(e.getMessage()).equals(lastProblem)) {
+                        LOG.warn("JWKS file {} cannot be read again ({}); keeping the keys read before", file,
+                                e.getMessage());
+                    }
+                    unreadable = modified;
+                    lastProblem = String.valueOf(e.getMessage());
                     snapshot = new Snapshot(seen.modified(), seen.resolver(), now);
                 }
                 return snapshot;

@@ -414,6 +414,37 @@ class JwtVerifierTest {
 
             // then tokens of the keys read before are still accepted
             assertThat(verifier.verify(issuer.token().sign()).subject()).isEqualTo("alice");
+
+            // and the same broken version is not read, nor warned of, again at the next looks (seen: a warning
+            // every 5 s while tokens came)
+            Thread.sleep(JwksKeys.FILE_CHECK_INTERVAL.toMillis() + 500);
+            verifier.verify(issuer.token().sign());
+            assertThat(logged.messages()).filteredOn(message -> message.contains("cannot be read again")).hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldSayHowManyKeysAJwksFileHoldsAndWarnWhenNoneOrSomeWithoutAKidCanCheckATokenNamingOne(
+            @TempDir Path dir) throws Exception {
+        // given JWKS files: two keys with ids, none at all, and one key without an id
+        TestIssuer second = TestIssuer.rsa("key-2");
+        Path two = Files.writeString(dir.resolve("two.json"), TestIssuer.jwks(issuer, second));
+        Path none = Files.writeString(dir.resolve("none.json"), "{\"keys\":[]}");
+        Path unnamed = Files.writeString(dir.resolve("unnamed.json"), TestIssuer.jwks(TestIssuer.rsa(null)));
+
+        try (CapturedLogs logged = CapturedLogs.of(JwksKeys.class)) {
+            // when each is read
+            JwksKeys.file(two);
+            JwksKeys.file(none);
+            JwksKeys.file(unnamed);
+
+            // then what a token can be checked with is said, and a file that would refuse them is warned of
+            assertThat(logged.messages()).containsExactly(
+                    "JWKS file " + two + ": read, 2 key(s)",
+                    "JWKS file " + none + ": read, and holds no RSA or EC key: every bearer JWT is refused until it "
+                            + "does",
+                    "JWKS file " + unnamed + ": read, 1 key(s), 1 of them without a kid: a token that names a kid is "
+                            + "not checked against those");
         }
     }
 
