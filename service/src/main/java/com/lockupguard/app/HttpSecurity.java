@@ -79,8 +79,11 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
                 try {
                     keys = JwksKeys.file(Path.of(file));
                 } catch (IOException e) {
+                    // the JDK's message for a missing or unreadable file is its path alone
                     throw new ConfigException(GuardConfig.API_AUTH_JWT_JWKS_FILE_CONFIG, file,
-                            "cannot be read as a JWKS: " + e.getMessage());
+                            e instanceof java.nio.file.NoSuchFileException ? "does not exist"
+                                    : e instanceof java.nio.file.AccessDeniedException ? "cannot be read (permission "
+                                            + "denied)" : "cannot be read as a JWKS: " + e.getMessage());
                 }
                 jwtDescription = "JWT from " + file;
             }

@@ -143,6 +143,15 @@ class HttpSecurityTest {
     }
 
     @Test
+    void shouldSayAJwksFileIsNotThereRatherThanNameItsPathAlone() {
+        // given / when / then: the JDK's message for a missing file is its path, which said nothing of what was wrong
+        Path missing = dir.resolve("nope.json");
+        assertThatThrownBy(() -> HttpSecurity.from(config("api.auth.jwt.jwks.file", missing.toString(),
+                "api.auth.jwt.issuer", "i", "api.auth.jwt.audience", "a"))).isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value " + missing + " for configuration api.auth.jwt.jwks.file: does not exist");
+    }
+
+    @Test
     void shouldDescribeTheAuthenticationWithoutTheJwksUrlsQuery() {
         // given a JWKS fetched with a signature in its URL's query (credentials in its user-info are refused: they
         // would not be sent)
