@@ -57,6 +57,8 @@ public final class ClientSettings {
     private static final String DEPRECATED_DESERIALIZATION_HANDLER = "default.deserialization.exception.handler";
     private static final String DEPRECATED_PRODUCTION_HANDLER = "default.production.exception.handler";
 
+    private static final String STREAMS_GROUP_PROTOCOL = "streams";
+
     /** A config provider's own settings ({@code config.providers.<name>.class}, ...): every client takes them. */
     private static final String CONFIG_PROVIDERS = "config.providers.";
 
@@ -116,6 +118,7 @@ public final class ClientSettings {
         Map<String, Object> mainConsumer = namedAsGiven(given, () -> {
             Map<String, Object> settings = streams.getMainConsumerConfigs(client, client, 0);
             consumer("Kafka Streams' main consumer", settings);
+            refuseHeartbeatsThatFail(streams, settings);
             return settings;
         }, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, "");
         Map<String, Object> restoreConsumer = namedAsGiven(given, () -> {
@@ -498,7 +501,41 @@ public final class ClientSettings {
         Map<String, Object> producer = copy(settings);
         producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        madeAs(client, new ProducerConfig(producer).values());
+        ProducerConfig values = new ProducerConfig(producer);
+        refuseProducersThatCannotSend(values, producer.containsKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG));
+        madeAs(client, values.values());
+    }
+
+    /**
+     * Refuses what a producer refuses only as it is made, or takes and then cannot send with: each passed
+     * {@code config --check} and left the guard replacing its stream thread for ever, or never ready (seen: a
+     * batch.size above buffer.memory failed every send, "Attempt to allocate ... bytes"; request.timeout.ms=0
+     * timed every request out, said as a broker in bad state; max.block.ms=0, "not present in metadata after 0 ms").
+     * Named as Kafka names them: the caller renames them as given.
+     */
+    private static void refuseProducersThatCannotSend(ProducerConfig values, boolean deliveryTimeoutGiven) {
+        int batch = values.getInt(ProducerConfig.BATCH_SIZE_CONFIG);
+        long buffer = values.getLong(ProducerConfig.BUFFER_MEMORY_CONFIG);
+        if (batch > buffer) {
+            throw new ConfigException(ProducerConfig.BATCH_SIZE_CONFIG, batch, "above buffer.memory (" + buffer
+                    + "): the producer could not hold one batch, and every send would fail");
+        }
+        int requestTimeout = values.getInt(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG);
+        if (requestTimeout == 0) {
+            throw new ConfigException(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 0, "every request would time out "
+                    + "before the broker answers it (Kafka's default: 30000)");
+        }
+        if (values.getLong(ProducerConfig.MAX_BLOCK_MS_CONFIG) == 0) {
+            throw new ConfigException(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0, "the producer could not wait even "
+                    + "for the brokers to name a topic's partitions (Kafka's default: 60000)");
+        }
+        long linger = values.getLong(ProducerConfig.LINGER_MS_CONFIG);
+        int delivery = values.getInt(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
+        if (deliveryTimeoutGiven && delivery < linger + requestTimeout) {
+            // what the producer's constructor refuses, as the client is made, in words of its own
+            throw new ConfigException(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, delivery, "must be at least "
+                    + "linger.ms + request.timeout.ms (" + (linger + requestTimeout) + ")");
+        }
     }
 
     private static void consumer(String client, Map<?, ?> settings) {
@@ -506,6 +543,31 @@ public final class ClientSettings {
         consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         madeAs(client, new ConsumerConfig(consumer).values());
+    }
+
+    /**
+     * Refuses heartbeats a group member cannot keep: at 0 the heartbeat thread spun and the guard hung, never ready,
+     * without a word; at or above the session timeout the consumer's constructor refuses them, as the client is
+     * made. Kafka Streams' own group protocol ({@code group.protocol=streams}) has the brokers set both.
+     */
+    private static void refuseHeartbeatsThatFail(StreamsConfig streams, Map<String, Object> mainConsumer) {
+        if (STREAMS_GROUP_PROTOCOL.equalsIgnoreCase(streams.getString(StreamsConfig.GROUP_PROTOCOL_CONFIG))) {
+            return;
+        }
+        Map<String, Object> consumer = copy(mainConsumer);
+        consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        ConsumerConfig values = new ConsumerConfig(consumer);
+        int heartbeat = values.getInt(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG);
+        int session = values.getInt(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+        if (heartbeat <= 0) {
+            throw new ConfigException(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, heartbeat, "a group member must "
+                    + "send heartbeats some time apart (Kafka's default: 3000)");
+        }
+        if (heartbeat >= session) {
+            throw new ConfigException(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, heartbeat, "must be below "
+                    + "session.timeout.ms (" + session + "), a third of it at most as Kafka advises");
+        }
     }
 
     /** What {@code client} reads only as it is made: its SASL login and its TLS stores. */

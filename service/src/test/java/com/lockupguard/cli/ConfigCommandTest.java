@@ -50,7 +50,17 @@ class ConfigCommandTest {
         "consumer.enable.metrics.push=false|Kafka Streams metrics push enabled but consumer.enable.metrics is false",
         "main.consumer.enable.metrics.push=no|Invalid value no for configuration main.consumer.enable.metrics.push",
         "value.subject.name.strategy=Bogus|Invalid value Bogus for configuration value.subject.name.strategy",
-        "topic.cleanup.policy=compact,delete|Kafka Streams would create the changelogs of the guard's state with it"})
+        "topic.cleanup.policy=compact,delete|Kafka Streams would create the changelogs of the guard's state with it",
+        "producer.batch.size=67108864|Invalid value 67108864 for configuration producer.batch.size: above "
+            + "buffer.memory (33554432)",
+        "producer.buffer.memory=1000|Invalid value 16384 for configuration batch.size: above buffer.memory (1000)",
+        "producer.request.timeout.ms=0|Invalid value 0 for configuration producer.request.timeout.ms: every request",
+        "producer.max.block.ms=0|Invalid value 0 for configuration producer.max.block.ms: the producer could not wait",
+        "producer.delivery.timeout.ms=1000|Invalid value 1000 for configuration producer.delivery.timeout.ms: must "
+            + "be at least linger.ms + request.timeout.ms",
+        "heartbeat.interval.ms=0|Invalid value 0 for configuration heartbeat.interval.ms: a group member must send",
+        "main.consumer.heartbeat.interval.ms=50000|Invalid value 50000 for configuration "
+            + "main.consumer.heartbeat.interval.ms: must be below session.timeout.ms (45000)"})
     void shouldRefuseAValueOneOfTheGuardsClientsWouldRefuseAtStart(String setting, String refusal) {
         // when a value only a Kafka client or the registry's client checks is given (named as it was given, not as
         // the client reads it: linger.ms for a producer.linger.ms)
