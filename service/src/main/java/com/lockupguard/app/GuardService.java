@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,6 +39,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.InvalidSessionTimeoutException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -67,6 +69,7 @@ public final class GuardService implements AutoCloseable {
             + "topic it reads, writes or keeps its state in deleted)";
     private static final String CHANGELOGS_REFUSED = "Kafka refuses to create its changelogs";
     private static final String TRANSACTIONS_REFUSED = "Kafka refuses its transactions' timeout";
+    private static final String SESSION_REFUSED = "Kafka refuses its consumer group session timeout";
     private static final String INSTANCE_ID_TAKEN = "another instance of the guard took its group.instance.id";
 
     /**
@@ -394,6 +397,20 @@ public final class GuardService implements AutoCloseable {
                     + "correct or remove the topic.* setting named, which Kafka Streams passes on to them, and start "
                     + "it again";
             return stopsFor(CHANGELOGS_REFUSED, reason);
+        }
+        java.util.Optional<InvalidSessionTimeoutException> session = FailureCauses.find(failure,
+                InvalidSessionTimeoutException.class);
+        if (session.isPresent()) {
+            // refused before it joins the group: each replacement is refused at once (seen: 30 a second, for ever)
+            String given = Stream.of(StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, "")
+                    .map(prefix -> prefix + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)
+                    .filter(config.originals()::containsKey).findFirst()
+                    .map(name -> name + "=" + config.originals().get(name))
+                    .orElse(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG + " (Kafka's default, 45000)");
+            String reason = "Kafka refuses the guard's group session (" + session.get().getMessage() + "): set "
+                    + given + " within the brokers' group.min.session.timeout.ms and group.max.session.timeout.ms "
+                    + "(6000 and 1800000 by default), and start the guard again";
+            return stopsFor(SESSION_REFUSED, reason);
         }
         java.util.Optional<String> transactions = TransactionTimeout.stopFor(failure, config);
         if (transactions.isPresent()) {

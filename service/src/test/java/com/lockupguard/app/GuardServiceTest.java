@@ -189,6 +189,31 @@ class GuardServiceTest {
     }
 
     @Test
+    void shouldStopRatherThanReplaceAStreamThreadWhoseSessionTimeoutTheBrokersRefuse() {
+        // given a guard whose main consumer asks for a session shorter than the brokers allow
+        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
+                "mock://guard-service-test", "state.dir", stateDir.toString(),
+                "main.consumer.session.timeout.ms", "4000"));
+        try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
+            // when a stream thread fails as the group coordinator refuses its JoinGroup
+            StreamThreadExceptionResponse response = service.onThreadFailure(new StreamsException(
+                    new org.apache.kafka.common.errors.InvalidSessionTimeoutException("The session timeout is not "
+                            + "within the range allowed by the broker (as configured by group.min.session.timeout.ms "
+                            + "and group.max.session.timeout.ms).")));
+
+            // then the guard stops, naming the setting as given: each replacement was refused at once, for ever
+            assertThat(response).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+            assertThat(service.stopped()).hasValueSatisfying(stop -> {
+                assertThat(stop.kind()).isEqualTo("Kafka refuses its consumer group session timeout");
+                assertThat(stop.reason()).startsWith("Kafka refuses the guard's group session (The session timeout "
+                        + "is not within").endsWith("set main.consumer.session.timeout.ms=4000 within the brokers' "
+                        + "group.min.session.timeout.ms and group.max.session.timeout.ms (6000 and 1800000 by "
+                        + "default), and start the guard again");
+            });
+        }
+    }
+
+    @Test
     void shouldStopWhenAnotherInstanceTookItsGroupInstanceId() {
         // given a guard whose stream threads join under main.consumer.group.instance.id
         GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
