@@ -329,6 +329,14 @@ public final class GuardService implements AutoCloseable {
                         + "without it: {}", what, failure.getMessage()))) {
             refuseOrWarn(finding);
         }
+        try {
+            // nothing to refuse for (they are gone, and a restart would not bring them back), but loud
+            DeletedUnread.find(admin, history, PERMISSION_CHECK_TIMEOUT).forEach(lost -> LOG.error(
+                    "input records lost: {}", lost));
+        } catch (IllegalStateException e) {
+            LOG.warn("whether input records were deleted before the guard read them is not checked: {}",
+                    e.getMessage());
+        }
     }
 
     /** Refuses to start for {@code finding}, or warns of it, as its setting says. */

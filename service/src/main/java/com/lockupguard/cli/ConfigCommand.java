@@ -7,6 +7,7 @@ import com.lockupguard.app.ClientSettings;
 import com.lockupguard.app.ClusterNotAnsweredException;
 import com.lockupguard.app.ConfigTable;
 import com.lockupguard.app.CredentialsInClear;
+import com.lockupguard.app.DeletedUnread;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.app.GuardService;
 import com.lockupguard.app.GuardHistory;
@@ -274,6 +275,13 @@ public final class ConfigCommand implements Callable<Integer> {
             PrintWriter out) throws InterruptedException {
         Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
         GuardHistory history = GuardHistory.read(admin, config, existing, timeout);
+        try {
+            DeletedUnread.find(admin, history, timeout).forEach(lost -> out.println("# topics: `run` would log an "
+                    + "error: input records lost: " + lost));
+        } catch (IllegalStateException e) {
+            out.println("# topics: not checked, whether input records were deleted before the guard read them: "
+                    + e.getMessage());
+        }
         // one check the cluster does not answer (a permission missing, say) leaves the others to report
         return HistoryChecks.run(admin, config, history, existing, timeout, (what, failure) -> out.println(
                 "# topics: not checked, " + what + ": " + failure.getMessage()));

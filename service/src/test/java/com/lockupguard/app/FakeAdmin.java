@@ -89,6 +89,8 @@ final class FakeAdmin {
     RuntimeException brokerConfigsFailure;
     /** How many brokers DescribeConfigs was asked about. */
     int brokerConfigsAsked;
+    /** Each partition's first offset kept, as ListOffsets answers for the earliest; a partition not here has 0. */
+    final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
     /** How many brokers DescribeCluster answers. */
     int brokers = 1;
     /** How many of those are fenced (stopped for a moment): answered only when fenced brokers are asked for. */
@@ -112,6 +114,7 @@ final class FakeAdmin {
                     case "createTopics" -> createTopics((Collection<?>) arguments[0]);
                     case "describeTopics" -> describeTopics((Collection<?>) arguments[0]);
                     case "describeConfigs" -> describeConfigs((Collection<?>) arguments[0]);
+                    case "listOffsets" -> listOffsets((Map<?, ?>) arguments[0]);
                     case "describeConsumerGroups" -> describeConsumerGroups((Collection<?>) arguments[0]);
                     case "describeProducers" -> describeProducers((Collection<?>) arguments[0]);
                     case "listTransactions" -> listTransactions((ListTransactionsOptions) arguments[0]);
@@ -188,6 +191,17 @@ final class FakeAdmin {
             }
         }
         return new DescribeTopicsResult(null, futures) { };
+    }
+
+    private org.apache.kafka.clients.admin.ListOffsetsResult listOffsets(Map<?, ?> asked) {
+        Map<TopicPartition, KafkaFuture<org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo>>
+                futures = new HashMap<>();
+        for (Object partition : asked.keySet()) {
+            futures.put((TopicPartition) partition, KafkaFuture.completedFuture(
+                    new org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo(
+                            firstOffsets.getOrDefault((TopicPartition) partition, 0L), -1L, java.util.Optional.empty())));
+        }
+        return new org.apache.kafka.clients.admin.ListOffsetsResult(futures);
     }
 
     private DescribeConfigsResult describeConfigs(Collection<?> resources) {
