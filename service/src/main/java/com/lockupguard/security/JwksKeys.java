@@ -520,9 +520,7 @@ public final class JwksKeys {
     private static final class FileKeys implements VerificationKeyResolver {
         private final Path file;
         private volatile Snapshot snapshot;
-        /** The modification time of a version that could not be read: not read, nor warned of, again. */
-        private FileTime unreadable;
-        /** Why the file could not be read when last looked at; null once it is. */
+        /** Why, and at which modification time, the file could not be read when last looked at; null once it is. */
         private String lastProblem;
 
         private record Snapshot(FileTime modified, JwksVerificationKeyResolver resolver, long checkedAtNanos) {
@@ -577,20 +575,22 @@ public final class JwksKeys {
                 FileTime modified = null;
                 try {
                     modified = Files.getLastModifiedTime(file);
-                    if (!modified.equals(seen.modified()) && !modified.equals(unreadable)) {
+                    if (!modified.equals(seen.modified())) {
+                        // read again at every look while it cannot be: a copy finished within the same tick of
+                        // the modification time, or a chmod, mends it without changing that time
                         snapshot = read(now, "read again (it changed)");
                         lastProblem = null;
                     } else {
                         snapshot = new Snapshot(seen.modified(), seen.resolver(), now);
                     }
                 } catch (IOException e) {
-                    // once for each version of the file, and for its absence: not every few seconds
-                    if (modified != null || !String.valueOf(e.getMessage()).equals(lastProblem)) {
+                    // warned of once for each version of the file and reason, not at every look (every 5 s)
+                    String problem = modified + " " + e.getMessage();
+                    if (!problem.equals(lastProblem)) {
                         LOG.warn("JWKS file {} cannot be read again ({}); keeping the keys read before", file,
                                 e.getMessage());
                     }
-                    unreadable = modified;
-                    lastProblem = String.valueOf(e.getMessage());
+                    lastProblem = problem;
                     snapshot = new Snapshot(seen.modified(), seen.resolver(), now);
                 }
                 return snapshot;

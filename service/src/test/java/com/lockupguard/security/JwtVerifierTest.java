@@ -424,6 +424,31 @@ class JwtVerifierTest {
     }
 
     @Test
+    void shouldReadAJwksFileAgainThatWasMendedWithoutItsModificationTimeChanging() throws Exception {
+        // given a JWKS file read at start, then caught half-written by a look
+        TestIssuer rotated = TestIssuer.rsa("key-2");
+        Path file = issuer.writeJwks(dir.resolve("mended.json"));
+        JwtVerifier verifier = new JwtVerifier(JwksKeys.file(file), settings(List.of("scope")));
+        FileTime written = FileTime.from(Instant.now().plusSeconds(10));
+        try (CapturedLogs logged = CapturedLogs.of(JwksKeys.class)) {
+            Files.writeString(file, "{\"keys\":[{\"kty\":");
+            Files.setLastModifiedTime(file, written);
+            org.awaitility.Awaitility.await().atMost(JwksKeys.FILE_CHECK_INTERVAL.plusSeconds(5)).until(() -> {
+                verifier.verify(issuer.token().sign());
+                return logged.messages().stream().anyMatch(message -> message.contains("cannot be read again"));
+            });
+        }
+
+        // when the copy ends within the same tick of the modification time (a chmod mends a file so too)
+        Files.writeString(file, TestIssuer.jwks(issuer, rotated));
+        Files.setLastModifiedTime(file, written);
+
+        // then the next look reads it: tokens of the new key pass
+        org.awaitility.Awaitility.await().atMost(JwksKeys.FILE_CHECK_INTERVAL.plusSeconds(5))
+                .until(() -> refusal(verifier, rotated.token().sign()) == null);
+    }
+
+    @Test
     void shouldSayHowManyKeysAJwksFileHoldsAndWarnWhenNoneOrSomeWithoutAKidCanCheckATokenNamingOne(
             @TempDir Path dir) throws Exception {
         // given JWKS files: two keys with ids, none at all, and one key without an id
