@@ -215,8 +215,9 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
                         config.getString(GuardConfig.HTTP_SSL_TRUSTSTORE_TYPE_CONFIG));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(GuardConfig.HTTP_SSL_TRUSTSTORE_LOCATION_CONFIG + ": " + e.getMessage()
-                        + " (check " + GuardConfig.HTTP_SSL_TRUSTSTORE_PASSWORD_CONFIG + " and "
-                        + GuardConfig.HTTP_SSL_TRUSTSTORE_TYPE_CONFIG + ")");
+                        + (Files.exists(Path.of(location)) ? " (check "
+                                + GuardConfig.HTTP_SSL_TRUSTSTORE_PASSWORD_CONFIG + " and "
+                                + GuardConfig.HTTP_SSL_TRUSTSTORE_TYPE_CONFIG + ")" : ""));
             }
         }
         return TlsStores.trusting(store, true);

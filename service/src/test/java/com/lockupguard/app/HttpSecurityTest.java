@@ -143,6 +143,15 @@ class HttpSecurityTest {
     }
 
     @Test
+    void shouldSayATrustStoreIsNotThereWithoutBlamingItsPassword() {
+        // given / when / then: a missing file is said to be missing, without "(check ...password...)"
+        Path missing = dir.resolve("nope.p12");
+        assertThatThrownBy(() -> HttpSecurity.from(config("http.ssl.truststore.location", missing.toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("http.ssl.truststore.location: the PKCS12 store " + missing + " does not exist");
+    }
+
+    @Test
     void shouldSayAJwksFileIsNotThereRatherThanNameItsPathAlone() {
         // given / when / then: the JDK's message for a missing file is its path, which said nothing of what was wrong
         Path missing = dir.resolve("nope.json");
