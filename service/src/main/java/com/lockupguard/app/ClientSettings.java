@@ -411,7 +411,8 @@ public final class ClientSettings {
      * secret.
      */
     private static void refuseUnknownGuardSettings(GuardConfig config) {
-        Set<String> guards = GuardConfig.definition().names();
+        Set<String> guards = new TreeSet<>(GuardConfig.definition().names());
+        guards.addAll(RegistryClientConfig.names()); // http.connect.timeout.ms, ...
         for (String name : unknown(config)) {
             Optional<String> namespace = GUARD_NAMESPACES.stream().filter(name::startsWith).findFirst();
             if (namespace.isEmpty() || KUBERNETES_SERVICE_LINK.matcher(name).matches()) {

@@ -245,6 +245,8 @@ class ConfigCommandTest {
             + "topics., so it would have no effect: did you mean topics.partitions?",
         "http.ssl.keystore.pasword=s3cret|http.ssl.keystore.pasword: the guard has no such setting, and nothing "
             + "else reads settings under http., so it would have no effect: did you mean http.ssl.keystore.password?",
+        "http.connect.timeout.msec=5000|http.connect.timeout.msec: the guard has no such setting, and nothing else "
+            + "reads settings under http., so it would have no effect: did you mean http.connect.timeout.ms?",
         "order.ids.keep.days=90|order.ids.keep.days: the guard has no such setting, and nothing else reads settings "
             + "under order.ids., so it would have no effect (`lockup-guard config` lists the guard's settings)"})
     void shouldRefuseASettingUnderTheGuardsOwnNamesThatIsNotOneOfItsOwn(String setting, String refusal) {
