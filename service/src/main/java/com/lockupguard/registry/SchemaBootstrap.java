@@ -47,8 +47,8 @@ public final class SchemaBootstrap {
         try {
             ensureWritable(subject);
             return Optional.empty();
-        } catch (IllegalStateException e) {
-            return Optional.of(e.getMessage());
+        } catch (IllegalStateException | SchemaRegistryException e) {
+            return Optional.of(e.getMessage()); // a registry that does not answer this lookup does not stop a start
         }
     }
 

@@ -103,6 +103,12 @@ class SchemaBootstrapTest {
         // and once the orders schema is registered, nothing is
         registry.register("orders-value", orders.schema());
         assertThat(lookingUp.whyNotWritable(orders)).isEmpty();
+        // and a registry that does not answer the lookup is said, not thrown: it does not stop a start
+        SchemaRegistryClient away = (SchemaRegistryClient) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {SchemaRegistryClient.class}, (proxy, method, args) -> {
+                    throw new SchemaRegistryException.Unavailable("schema registry unavailable", null, true);
+                });
+        assertThat(new SchemaBootstrap(away, false).whyNotWritable(orders)).hasValue("schema registry unavailable");
     }
 
     @Test
