@@ -174,8 +174,8 @@ public final class RegistryClientConfig extends AbstractConfig {
                     return info.value();
                 }
             }
-            throw new org.apache.kafka.common.config.ConfigException(USER_INFO + " is not set: it must be given (as "
-                    + "user:password) when " + CREDENTIALS_SOURCE + " is USER_INFO");
+            throw new org.apache.kafka.common.config.ConfigException(USER_INFO + " is not set, or empty: it must be "
+                    + "given (as user:password) when " + CREDENTIALS_SOURCE + " is USER_INFO");
         }
         java.net.URI uri = java.net.URI.create(url);
         return uri.getUserInfo();

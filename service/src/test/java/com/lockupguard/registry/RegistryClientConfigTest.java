@@ -115,7 +115,7 @@ class RegistryClientConfigTest {
                         + "specified");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> noUserInfo.userInfo("http://r1:8081"))
                 .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
-                .hasMessage("basic.auth.user.info is not set: it must be given (as user:password) when "
+                .hasMessage("basic.auth.user.info is not set, or empty: it must be given (as user:password) when "
                         + "basic.auth.credentials.source is USER_INFO");
         // and so does the check config --check makes
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpSchemaRegistryClient.checked(java.util.Map.of(
