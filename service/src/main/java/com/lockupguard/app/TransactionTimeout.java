@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The transaction timeout of Kafka Streams' producers against the longest the brokers allow, their
- * {@code transaction.max.timeout.ms}. A broker refuses a longer one at the producer's first request: every stream thread
- * failed, was replaced and failed again, for ever, one a session timeout apart, the guard never ready and its log
- * saying why only deep in a stack trace (seen: producer.transaction.timeout.ms=1800000 against the brokers' default,
- * 900000).
+ * {@code transaction.max.timeout.ms}. A broker refuses a longer one at the producer's first request: every stream
+ * thread failed, was replaced and failed again, for ever, one a session timeout apart, the guard never ready and its
+ * log saying why only deep in a stack trace (seen: producer.transaction.timeout.ms=1800000 against the brokers'
+ * default, 900000).
  */
 public final class TransactionTimeout {
 

@@ -197,9 +197,10 @@ final class FakeAdmin {
         Map<TopicPartition, KafkaFuture<org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo>>
                 futures = new HashMap<>();
         for (Object partition : asked.keySet()) {
+            long first = firstOffsets.getOrDefault((TopicPartition) partition, 0L);
             futures.put((TopicPartition) partition, KafkaFuture.completedFuture(
-                    new org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo(
-                            firstOffsets.getOrDefault((TopicPartition) partition, 0L), -1L, java.util.Optional.empty())));
+                    new org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo(first, -1L,
+                            java.util.Optional.empty())));
         }
         return new org.apache.kafka.clients.admin.ListOffsetsResult(futures);
     }

@@ -159,7 +159,8 @@ class GuardServiceTest {
             assertThat(service.stopped()).hasValueSatisfying(stop -> {
                 assertThat(stop.kind()).isEqualTo("Kafka refuses to create its changelogs");
                 assertThat(stop.reason()).startsWith("Kafka refuses to create the guard's changelogs (Invalid value "
-                        + "abc for configuration segment.bytes)").contains("correct or remove the topic.* setting named");
+                        + "abc for configuration segment.bytes)")
+                        .contains("correct or remove the topic.* setting named");
             });
         }
     }
