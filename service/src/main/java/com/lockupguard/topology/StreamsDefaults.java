@@ -51,6 +51,9 @@ public final class StreamsDefaults {
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 ProcessingFailureHandler.class.getName());
         properties.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, names.deadLetters());
+        // a record the producer cannot send fails the thread with the broker's words, and no dead letter
+        properties.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                ProductionFailureHandler.class.getName());
         // a record without a timestamp is refused as one bad record, not a failed stream thread
         properties.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, RecordTimestamps.class.getName());
         // the topology has no global stores; enabling it now is what Kafka 5.0 will default to
