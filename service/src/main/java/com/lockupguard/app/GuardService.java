@@ -70,6 +70,10 @@ public final class GuardService implements AutoCloseable {
     private static final String CHANGELOGS_REFUSED = "Kafka refuses to create its changelogs";
     private static final String TRANSACTIONS_REFUSED = "Kafka refuses its transactions' timeout";
     private static final String SESSION_REFUSED = "Kafka refuses its consumer group session timeout";
+    private static final String STATE_REFUSED = "Kafka refuses a record of its state on a changelog";
+    /** Kafka Streams' words for a record it could not send: "Error encountered sending record to topic T for ...". */
+    private static final java.util.regex.Pattern SENT_TO_TOPIC = java.util.regex.Pattern.compile(
+            "sending record to topic (\\S+) for task");
     private static final String INSTANCE_ID_TAKEN = "another instance of the guard took its group.instance.id";
 
     /**
@@ -376,6 +380,32 @@ public final class GuardService implements AutoCloseable {
         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 
+    /**
+     * Why the guard must stop, when {@code failure} is the broker refusing a record of the guard's state on one of its
+     * changelogs for its size or its timestamp: the changelog's own {@code max.message.bytes} or
+     * {@code message.timestamp.*.max.ms}, which a replaced thread would meet again with the same record (seen: replaced
+     * for ever, 45 s apart).
+     */
+    private java.util.Optional<String> stateRecordRefused(Throwable failure) {
+        java.util.Optional<org.apache.kafka.common.errors.ApiException> refusal = FailureCauses.of(failure).stream()
+                .filter(cause -> cause instanceof RecordTooLargeException
+                        || cause instanceof org.apache.kafka.common.errors.InvalidTimestampException)
+                .map(org.apache.kafka.common.errors.ApiException.class::cast).findFirst();
+        if (refusal.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        String prefix = config.getString(GuardConfig.APPLICATION_ID_CONFIG) + "-";
+        return FailureCauses.of(failure).stream().map(cause -> String.valueOf(cause.getMessage()))
+                .map(SENT_TO_TOPIC::matcher).filter(java.util.regex.Matcher::find)
+                .map(found -> found.group(1))
+                .filter(topic -> topic.startsWith(prefix) && topic.endsWith("-changelog")).findFirst()
+                .map(topic -> "Kafka refuses a record of the guard's state on its changelog " + topic + " ("
+                        + refusal.get().getMessage() + "): the changelog's max.message.bytes or "
+                        + "message.timestamp.before.max.ms / after.max.ms (a topic.* setting, or altered on the topic) "
+                        + "is too strict for it; remove the limit from the changelog (and the topic.* setting), and "
+                        + "start the guard again");
+    }
+
     /** What the failure of a stream thread leads to: a replaced thread, or the guard stopped, saying why. */
     StreamThreadExceptionResponse onThreadFailure(Throwable failure) {
         java.util.Optional<MissingPermissionException> denied = KafkaAuthorization.explain(failure, config, null);
@@ -405,6 +435,11 @@ public final class GuardService implements AutoCloseable {
                     + "correct or remove the topic.* setting named, which Kafka Streams passes on to them, and start "
                     + "it again";
             return stopsFor(CHANGELOGS_REFUSED, reason);
+        }
+        java.util.Optional<String> stateRefused = stateRecordRefused(failure);
+        if (stateRefused.isPresent()) {
+            // a changelog's own limits (topic.* given, or altered since): each replacement would send the same record
+            return stopsFor(STATE_REFUSED, stateRefused.get());
         }
         java.util.Optional<InvalidSessionTimeoutException> session = FailureCauses.find(failure,
                 InvalidSessionTimeoutException.class);

@@ -18,6 +18,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.junit.jupiter.api.Test;
@@ -211,6 +212,35 @@ class GuardServiceTest {
                         + "group.min.session.timeout.ms and group.max.session.timeout.ms (6000 and 1800000 by "
                         + "default), and start the guard again");
             });
+        }
+    }
+
+    @Test
+    void shouldStopRatherThanReplaceAStreamThreadWhoseStateRecordAChangelogRefuses() {
+        // given a guard whose changelogs were given a size limit below its state's records
+        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
+                "mock://guard-service-test", "state.dir", stateDir.toString(), "application.id", "desk-guard"));
+        try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
+            // when a stream thread fails as Kafka Streams 4.4 reports the broker's refusal of a changelog record
+            StreamThreadExceptionResponse response = service.onThreadFailure(new StreamsException(
+                    "Error encountered sending record to topic desk-guard-seen-orders-changelog for task 0_3 due to:\n"
+                            + "org.apache.kafka.common.errors.RecordTooLargeException: too large",
+                    new RecordTooLargeException("The request included a message larger than the max message size "
+                            + "the server will accept.")));
+
+            // then the guard stops, naming the changelog and what to remove: a replacement would send the same record
+            assertThat(response).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+            assertThat(service.stopped()).hasValueSatisfying(stop -> {
+                assertThat(stop.kind()).isEqualTo("Kafka refuses a record of its state on a changelog");
+                assertThat(stop.reason()).startsWith("Kafka refuses a record of the guard's state on its changelog "
+                        + "desk-guard-seen-orders-changelog (The request included a message larger than");
+            });
+        }
+        // and an output's refusal (a limit the replacement reads again and keeps within) is not a stop
+        try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
+            assertThat(service.onThreadFailure(new StreamsException("Error encountered sending record to topic "
+                    + "orders-approved for task 0_3 due to:", new RecordTooLargeException("too large"))))
+                    .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
         }
     }
 
