@@ -47,6 +47,12 @@ public final class RepeatedKafkaWarnings extends TurboFilter {
      * with correlation id 4711 : {orders=UNKNOWN_TOPIC_OR_PARTITION}}): a new one each time, it makes no warning new.
      */
     private static final Pattern CORRELATION_ID = Pattern.compile("correlation id \\d+");
+    /**
+     * The retries a producer has left, which its warning of each refused send counts down ({@code Got error produce
+     * response with correlation id 12 on topic-partition orders-approved-0, retrying (2147483646 attempts left).
+     * Error: NOT_ENOUGH_REPLICAS}): seen, 121 such warnings in 4 minutes while a partition lacked in-sync replicas.
+     */
+    private static final Pattern ATTEMPTS_LEFT = Pattern.compile("\\(\\d+ attempts left\\)");
 
     private final LongSupplier millis;
     private final boolean sweepOnTimer;
@@ -87,7 +93,9 @@ public final class RepeatedKafkaWarnings extends TurboFilter {
         String key;
         try {
             // Kafka's clients pass the text formatted, without arguments, and an exception of its own
-            key = logger.getName() + '\n' + CORRELATION_ID.matcher(format).replaceAll("correlation id #") + '\n'
+            String text = ATTEMPTS_LEFT.matcher(CORRELATION_ID.matcher(format).replaceAll("correlation id #"))
+                    .replaceAll("(# attempts left)");
+            key = logger.getName() + '\n' + text + '\n'
                     + Arrays.deepToString(params) + '\n' + (thrown == null ? "" : thrown.toString());
         } catch (RuntimeException e) {
             // an argument whose toString fails: a log call must not throw, and logback's own formatting copes

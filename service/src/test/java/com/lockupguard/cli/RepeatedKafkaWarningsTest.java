@@ -99,6 +99,23 @@ class RepeatedKafkaWarningsTest {
     }
 
     @Test
+    void shouldTakeAProducersRetryWarningCountingDownItsAttemptsForARepeat() {
+        // given a producer refused by a partition without enough in-sync replicas, which warns of every retry
+        Logger sender = context.getLogger("org.apache.kafka.clients.producer.internals.Sender");
+
+        // when it retries ten times
+        for (int retry = 1; retry <= 10; retry++) {
+            sender.warn("[Producer clientId=guard-api-producer] Got error produce response with correlation id "
+                    + (300 + retry) + " on topic-partition orders-0, retrying (" + (2_147_483_647 - retry)
+                    + " attempts left). Error: NOT_ENOUGH_REPLICAS");
+            now.addAndGet(100);
+        }
+
+        // then it is written once: the attempts left make it no new warning (seen: 121 lines in 4 minutes)
+        assertThat(messages()).hasSize(1);
+    }
+
+    @Test
     void shouldTellWarningsOfTheSameTextApartByTheirExceptions() {
         // given Kafka's clients' way: the text formatted, no arguments, an exception of their own
         Logger producer = context.getLogger("org.apache.kafka.clients.producer.internals.Sender");
