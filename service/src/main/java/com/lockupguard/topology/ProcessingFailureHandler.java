@@ -2,6 +2,9 @@ package com.lockupguard.topology;
 
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -34,6 +37,10 @@ public final class ProcessingFailureHandler extends LogAndContinueProcessingExce
         if (RegistryOutage.stopsTheThread(context, failure)) {
             return Response.fail(List.of());
         }
+        if (producerCannotSend(failure)) {
+            // no fault of the record: its transaction is aborted, and it is read again once the thread is replaced
+            return Response.fail(List.of());
+        }
         if (failure instanceof RejectedRecordException refused) {
             // logged and counted where it was refused
             return Response.resume(deadLetterTopic == null ? List.of()
@@ -41,5 +48,18 @@ public final class ProcessingFailureHandler extends LogAndContinueProcessingExce
         }
         observer.deadLettered(DeadLetterReason.PROCESSING_FAILURE);
         return fit.fit(super.handleError(context, record, failure));
+    }
+
+    /**
+     * Whether {@code failure} is the stream thread's producer unable to send at all: fenced, or left in an error state
+     * by an earlier send the broker refused. Dead-lettering the record then counted a processing failure, which pages
+     * as an order without a decision (seen twice after a refused send), though the dead letter is aborted with the
+     * transaction and the order decided once the thread is replaced.
+     */
+    static boolean producerCannotSend(Throwable failure) {
+        return FailureCauses.of(failure).stream().anyMatch(cause -> cause instanceof ProducerFencedException
+                || cause instanceof InvalidProducerEpochException
+                || cause instanceof KafkaException && String.valueOf(cause.getMessage())
+                        .startsWith("Cannot execute transactional method because we are in an error state"));
     }
 }

@@ -46,6 +46,33 @@ class ProcessingFailureHandlerTest {
                 null));
     }
 
+    @Test
+    void shouldFailTheThreadWithoutADeadLetterWhenItsProducerCannotSend() {
+        // given a guard whose observer counts dead letters, and a send that fails inside processing because an
+        // earlier send left the producer in an error state (seen: counted as PROCESSING_FAILURE, paging for an
+        // order that was decided once the thread was replaced)
+        java.util.concurrent.atomic.AtomicInteger counted = new java.util.concurrent.atomic.AtomicInteger();
+        ProcessingFailureHandler handler = new ProcessingFailureHandler();
+        handler.configure(Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "orders-dlq",
+                StreamsDefaults.OBSERVER_CONFIG, new DecisionObserver() {
+                    @Override
+                    public void deadLettered(DeadLetterReason reason) {
+                        counted.incrementAndGet();
+                    }
+                }));
+        SourceRecordContext context = new SourceRecordContext("orders", 0, 1234, "investor/SEC", bytes(10));
+
+        // when
+        ProcessingExceptionHandler.Response response = handler.handleError(context, new Record<>("k", "v", 5L),
+                new org.apache.kafka.streams.errors.StreamsException(new org.apache.kafka.common.KafkaException(
+                        "Cannot execute transactional method because we are in an error state")));
+
+        // then the thread fails, nothing is dead-lettered or counted: the record is read again after the replacement
+        assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+        assertThat(response.deadLetterQueueRecords()).isEmpty();
+        assertThat(counted).hasValue(0);
+    }
+
     private static void fitsWithoutItsValue(ProducerRecord<byte[], byte[]> letter, String reason) {
         assertThat(letter.topic()).isEqualTo("orders-dlq");
         assertThat(letter.value()).isNull();
