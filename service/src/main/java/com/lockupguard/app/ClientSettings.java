@@ -51,8 +51,8 @@ public final class ClientSettings {
             StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
 
     /**
-     * Kafka Streams' older names of its deserialization and production handlers, read (4.4) where the new ones are not
-     * given: the guard gives the first, not the second, which a production handler under the old name would be.
+     * Kafka Streams' older names of its deserialization and production handlers, read (4.4) only where the new ones are
+     * not given, which the guard gives both: refused all the same, as a handler of another's meant to replace its own.
      */
     private static final String DEPRECATED_DESERIALIZATION_HANDLER = "default.deserialization.exception.handler";
     private static final String DEPRECATED_PRODUCTION_HANDLER = "default.production.exception.handler";
@@ -503,7 +503,7 @@ public final class ClientSettings {
         producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         ProducerConfig values = new ProducerConfig(producer);
-        refuseProducersThatCannotSend(values, producer.containsKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG));
+        refuseProducersThatCannotSend(values, producer.keySet());
         madeAs(client, values.values());
     }
 
@@ -514,10 +514,15 @@ public final class ClientSettings {
      * timed every request out, said as a broker in bad state; max.block.ms=0, "not present in metadata after 0 ms").
      * Named as Kafka names them: the caller renames them as given.
      */
-    private static void refuseProducersThatCannotSend(ProducerConfig values, boolean deliveryTimeoutGiven) {
+    private static void refuseProducersThatCannotSend(ProducerConfig values, Set<String> given) {
         int batch = values.getInt(ProducerConfig.BATCH_SIZE_CONFIG);
         long buffer = values.getLong(ProducerConfig.BUFFER_MEMORY_CONFIG);
         if (batch > buffer) {
+            // named as given: the one of the two the client was given, batch.size if both
+            if (!given.contains(ProducerConfig.BATCH_SIZE_CONFIG)) {
+                throw new ConfigException(ProducerConfig.BUFFER_MEMORY_CONFIG, buffer, "below batch.size (" + batch
+                        + "): the producer could not hold one batch, and every send would fail");
+            }
             throw new ConfigException(ProducerConfig.BATCH_SIZE_CONFIG, batch, "above buffer.memory (" + buffer
                     + "): the producer could not hold one batch, and every send would fail");
         }
@@ -530,12 +535,13 @@ public final class ClientSettings {
             throw new ConfigException(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0, "the producer could not wait even "
                     + "for the brokers to name a topic's partitions (Kafka's default: 60000)");
         }
-        long linger = values.getLong(ProducerConfig.LINGER_MS_CONFIG);
+        // what the producer's constructor refuses, as the client is made, capped as it caps it
+        long least = Math.min(Math.min(values.getLong(ProducerConfig.LINGER_MS_CONFIG), Integer.MAX_VALUE)
+                + requestTimeout, Integer.MAX_VALUE);
         int delivery = values.getInt(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
-        if (deliveryTimeoutGiven && delivery < linger + requestTimeout) {
-            // what the producer's constructor refuses, as the client is made, in words of its own
+        if (given.contains(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG) && delivery < least) {
             throw new ConfigException(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, delivery, "must be at least "
-                    + "linger.ms + request.timeout.ms (" + (linger + requestTimeout) + ")");
+                    + "linger.ms + request.timeout.ms (" + least + ")");
         }
     }
 
@@ -566,6 +572,11 @@ public final class ClientSettings {
                     + "send heartbeats some time apart (Kafka's default: 3000)");
         }
         if (heartbeat >= session) {
+            // named as given: the heartbeat if it was, else the session timeout that fell to it
+            if (!mainConsumer.containsKey(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)) {
+                throw new ConfigException(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session, "must be above "
+                        + "heartbeat.interval.ms (" + heartbeat + "), three times it at least as Kafka advises");
+            }
             throw new ConfigException(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, heartbeat, "must be below "
                     + "session.timeout.ms (" + session + "), a third of it at most as Kafka advises");
         }

@@ -53,7 +53,10 @@ class ConfigCommandTest {
         "topic.cleanup.policy=compact,delete|Kafka Streams would create the changelogs of the guard's state with it",
         "producer.batch.size=67108864|Invalid value 67108864 for configuration producer.batch.size: above "
             + "buffer.memory (33554432)",
-        "producer.buffer.memory=1000|Invalid value 16384 for configuration batch.size: above buffer.memory (1000)",
+        "producer.buffer.memory=1000|Invalid value 1000 for configuration producer.buffer.memory: below batch.size "
+            + "(16384)",
+        "main.consumer.session.timeout.ms=2500|Invalid value 2500 for configuration "
+            + "main.consumer.session.timeout.ms: must be above heartbeat.interval.ms (3000)",
         "producer.request.timeout.ms=0|Invalid value 0 for configuration producer.request.timeout.ms: every request",
         "producer.max.block.ms=0|Invalid value 0 for configuration producer.max.block.ms: the producer could not wait",
         "producer.delivery.timeout.ms=1000|Invalid value 1000 for configuration producer.delivery.timeout.ms: must "
@@ -273,6 +276,17 @@ class ConfigCommandTest {
         // then the guard is not refused because of a Service's name: they are only named as unknown
         assertThat(result.getKey()).isZero();
         assertThat(result.getValue()).contains("(misspelt?): api.service.port.https, http.port.8080.tcp.addr");
+    }
+
+    @Test
+    void shouldTakeALingerThatKafkasProducerTakesWhateverItsSumWithTheRequestTimeout() {
+        // given / when a linger near the largest int under exactly_once_v2, whose delivery timeout Kafka Streams sets
+        // to the largest int: Kafka's producer caps linger.ms + request.timeout.ms there, and takes it
+        java.util.Map.Entry<Integer, String> result = runForExit("--check", "--timeout", "1", "--set",
+                "http.port=-1", "--set", "bootstrap.servers=127.0.0.1:1", "--set", "producer.linger.ms=2147483000");
+
+        // then
+        assertThat(result.getValue()).doesNotContain("configuration error");
     }
 
     @Test
