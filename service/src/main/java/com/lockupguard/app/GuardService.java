@@ -15,6 +15,7 @@ import com.lockupguard.topology.OrderStamps;
 import com.lockupguard.topology.OutputMessageLimit;
 import com.lockupguard.topology.RegistryOutage;
 import com.lockupguard.topology.RunningPartitions;
+import com.lockupguard.topology.StoreNames;
 import com.lockupguard.topology.StreamsDefaults;
 import com.lockupguard.topology.TopologyOptions;
 import com.lockupguard.web.ReadinessReason;
@@ -394,16 +395,24 @@ public final class GuardService implements AutoCloseable {
         if (refusal.isEmpty()) {
             return java.util.Optional.empty();
         }
-        String prefix = config.getString(GuardConfig.APPLICATION_ID_CONFIG) + "-";
+        String applicationId = config.getString(GuardConfig.APPLICATION_ID_CONFIG);
+        java.util.Set<String> changelogs = Stream.concat(StoreNames.withChangelogs().stream(),
+                Stream.of(StoreNames.ID_SWEEP)).map(store -> StoreNames.changelogTopic(applicationId, store))
+                .collect(Collectors.toSet());
+        String refused = refusal.get().getMessage();
+        // the producer's own limits refuse a record before any broker sees it ("... which is the value of the
+        // max.request.size configuration"): those are the settings to raise, not the changelog's
+        String fix = String.valueOf(refused).contains("max.request.size") || String.valueOf(refused)
+                .contains("buffer.memory") ? "the producer's max.request.size or buffer.memory (producer.* settings) "
+                        + "is too small for it; raise it, and start the guard again"
+                : "the changelog's max.message.bytes or message.timestamp.before.max.ms / after.max.ms (a topic.* "
+                        + "setting, or altered on the topic) is too strict for it; remove the limit from the changelog "
+                        + "(and the topic.* setting), and start the guard again";
         return FailureCauses.of(failure).stream().map(cause -> String.valueOf(cause.getMessage()))
                 .map(SENT_TO_TOPIC::matcher).filter(java.util.regex.Matcher::find)
-                .map(found -> found.group(1))
-                .filter(topic -> topic.startsWith(prefix) && topic.endsWith("-changelog")).findFirst()
+                .map(found -> found.group(1)).filter(changelogs::contains).findFirst()
                 .map(topic -> "Kafka refuses a record of the guard's state on its changelog " + topic + " ("
-                        + refusal.get().getMessage() + "): the changelog's max.message.bytes or "
-                        + "message.timestamp.before.max.ms / after.max.ms (a topic.* setting, or altered on the topic) "
-                        + "is too strict for it; remove the limit from the changelog (and the topic.* setting), and "
-                        + "start the guard again");
+                        + refused + "): " + fix);
     }
 
     /** What the failure of a stream thread leads to: a replaced thread, or the guard stopped, saying why. */

@@ -236,6 +236,16 @@ class GuardServiceTest {
                         + "desk-guard-seen-orders-changelog (The request included a message larger than");
             });
         }
+        // and a refusal by the producer's own limit names that limit, not the changelog's
+        try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
+            service.onThreadFailure(new StreamsException("Error encountered sending record to topic "
+                    + "desk-guard-holding-state-changelog for task 0_1 due to:", new RecordTooLargeException("The "
+                            + "message is 3000 bytes when serialized which is larger than 200, which is the value of "
+                            + "the max.request.size configuration.")));
+            assertThat(service.stopped()).hasValueSatisfying(stop -> assertThat(stop.reason())
+                    .endsWith("the producer's max.request.size or buffer.memory (producer.* settings) is too small "
+                            + "for it; raise it, and start the guard again"));
+        }
         // and an output's refusal (a limit the replacement reads again and keeps within) is not a stop
         try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
             assertThat(service.onThreadFailure(new StreamsException("Error encountered sending record to topic "
