@@ -36,10 +36,12 @@ public final class DeletedUnread {
             ListOffsetsResultInfo start = starts.get(partition);
             if (position != null && start != null && position.offset() < start.offset()) {
                 long offsets = start.offset() - position.offset();
-                lost.add(String.format(Locale.ROOT, "%s: offsets %d to %d (%d, transaction markers among them) were "
-                        + "deleted before the guard read them (retention, or records deleted by an operator): the "
-                        + "orders and agreements among them get no decision; find them where they were produced, "
-                        + "and send the orders again", partition, position.offset(), start.offset() - 1, offsets));
+                lost.add(String.format(Locale.ROOT, "%s: offsets %d to %d (up to %d records; transaction markers "
+                        + "or aborted records may be among them) were deleted before the guard read them (retention, "
+                        + "or records deleted by an operator): any orders and agreements among them got no decision; "
+                        + "find them where they were produced, and send the orders again (said at every start until "
+                        + "the partition gets a record the guard decides)", partition, position.offset(),
+                        start.offset() - 1, offsets));
             }
         });
         return lost;

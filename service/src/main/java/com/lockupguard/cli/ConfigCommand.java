@@ -23,6 +23,7 @@ import com.lockupguard.registry.RegistryClientConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,9 @@ public final class ConfigCommand implements Callable<Integer> {
 
     @Option(names = "--check", description = "Resolve defaults, file, environment and --set, and validate.")
     private boolean check;
+
+    /** What {@code run} would log of input records deleted before the guard read them: printed with the findings. */
+    private final List<String> lostRecords = new ArrayList<>();
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "How long --check waits for the cluster (default: ${DEFAULT-VALUE}).")
@@ -230,9 +234,10 @@ public final class ConfigCommand implements Callable<Integer> {
         findings.forEach(finding -> out.println("# topics: `run` would " + (finding.refuses(config)
                 ? "refuse to start: " + finding.reason() : "warn: " + finding.warning())));
         changelogWarnings.forEach(warning -> out.println("# topics: `run` would warn: " + warning));
+        lostRecords.forEach(out::println);
         boolean refuses = refused.isPresent() || findings.stream().anyMatch(finding -> finding.refuses(config));
         if (problems.isEmpty()) {
-            if (!refuses && findings.isEmpty()) {
+            if (!refuses && findings.isEmpty() && lostRecords.isEmpty()) {
                 out.println("# topics: the existing ones keep what the guard must read and keep, and take its answers");
             }
             return refuses ? LockupGuardCli.EXIT_UNREADABLE_INPUT : 0;
@@ -271,13 +276,13 @@ public final class ConfigCommand implements Callable<Integer> {
      * deleted, or another guard's decisions on the outputs of a never-run one; each a refusal unless its check is set
      * to warn.
      */
-    private static List<HistoryChecks.Finding> historyFindings(Admin admin, GuardConfig config, Duration timeout,
+    private List<HistoryChecks.Finding> historyFindings(Admin admin, GuardConfig config, Duration timeout,
             PrintWriter out) throws InterruptedException {
         Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
         GuardHistory history = GuardHistory.read(admin, config, existing, timeout);
         try {
-            DeletedUnread.find(admin, history, timeout).forEach(lost -> out.println("# topics: `run` would log an "
-                    + "error: input records lost: " + lost));
+            DeletedUnread.find(admin, history, timeout).forEach(lost -> lostRecords.add("# topics: `run` would log "
+                    + "an error: input records lost: " + lost));
         } catch (IllegalStateException e) {
             out.println("# topics: not checked, whether input records were deleted before the guard read them: "
                     + e.getMessage());

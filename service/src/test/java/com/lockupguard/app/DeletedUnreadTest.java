@@ -26,9 +26,11 @@ class DeletedUnreadTest {
         // when the start looks
         // then the records deleted unread are named, with what to do, and a partition that lost none is not
         assertThat(DeletedUnread.find(cluster.admin(), history, Duration.ofSeconds(1))).containsExactly(
-                "orders-0: offsets 946 to 1039 (94, transaction markers among them) were deleted before the guard "
-                        + "read them (retention, or records deleted by an operator): the orders and agreements among "
-                        + "them get no decision; find them where they were produced, and send the orders again");
+                "orders-0: offsets 946 to 1039 (up to 94 records; transaction markers or aborted records may be "
+                        + "among them) were deleted before the guard read them (retention, or records deleted by an "
+                        + "operator): any orders and agreements among them got no decision; find them where they were "
+                        + "produced, and send the orders again (said at every start until the partition gets a record "
+                        + "the guard decides)");
     }
 
     @Test
