@@ -160,10 +160,7 @@ public final class ClientSettings {
      */
     private static void refuseFetchesThatTimeOut(String client, Map<String, ?> given, Map<?, ?> settings,
             String... prefixes) {
-        Map<String, Object> consumer = copy(settings);
-        consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        ConsumerConfig values = new ConsumerConfig(consumer);
+        ConsumerConfig values = consumerValues(settings);
         int fetchWait = values.getInt(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
         int requestTimeout = values.getInt(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG);
         if (fetchWait >= requestTimeout) {
@@ -546,10 +543,15 @@ public final class ClientSettings {
     }
 
     private static void consumer(String client, Map<?, ?> settings) {
+        madeAs(client, consumerValues(settings).values());
+    }
+
+    /** A consumer's settings as it reads them, given the byte deserializers a check needs (no consumer is made). */
+    private static ConsumerConfig consumerValues(Map<?, ?> settings) {
         Map<String, Object> consumer = copy(settings);
         consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        madeAs(client, new ConsumerConfig(consumer).values());
+        return new ConsumerConfig(consumer);
     }
 
     /**
@@ -561,10 +563,7 @@ public final class ClientSettings {
         if (STREAMS_GROUP_PROTOCOL.equalsIgnoreCase(streams.getString(StreamsConfig.GROUP_PROTOCOL_CONFIG))) {
             return;
         }
-        Map<String, Object> consumer = copy(mainConsumer);
-        consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        ConsumerConfig values = new ConsumerConfig(consumer);
+        ConsumerConfig values = consumerValues(mainConsumer);
         int heartbeat = values.getInt(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG);
         int session = values.getInt(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
         if (heartbeat <= 0) {
