@@ -96,8 +96,13 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
         try {
             producer.send(new ProducerRecord<>(topics.orders().name(), null, holding, order,
                     OrderCorrelation.headers(correlationId)), (metadata, failure) -> {
-                if (failure != null) {
-                    decision.completeExceptionally(failure);
+                boolean told = failure == null || decision.completeExceptionally(failure);
+                if (!told && decision.isCompletedExceptionally()) {
+                    // its caller was answered already (504, or the stop's 503) that the order may still be decided:
+                    // only the log can say that Kafka did not take it after all
+                    LOG.warn("Kafka did not take order {}, whose caller was answered before the send ended ({}): "
+                            + "resend it (same orderId, kind and quantity) to have it decided; if Kafka took it after "
+                            + "all, the resend is answered its decision", order.getOrderId(), failure.toString());
                 }
             });
         } catch (RuntimeException refused) {

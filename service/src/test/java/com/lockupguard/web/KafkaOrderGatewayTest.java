@@ -11,6 +11,7 @@ import com.lockupguard.avro.Outcome;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.avro.Reason;
 import com.lockupguard.registry.SchemaRegistryException;
+import com.lockupguard.testing.CapturedLogs;
 import com.lockupguard.topology.GuardTopics;
 import com.lockupguard.topology.TopicNames;
 import java.net.InetAddress;
@@ -182,6 +183,47 @@ class KafkaOrderGatewayTest {
         assertThat(decision).failsWithin(Duration.ofSeconds(1)).withThrowableOfType(ExecutionException.class)
                 .havingCause().withMessageContaining("Expiring 1 record(s)");
         assertThat(feed.waitingForDecisions()).isZero();
+    }
+
+    @Test
+    void shouldLogAnOrderKafkaDidNotTakeAfterItsCallerWasAnsweredThatItMayBeDecided() {
+        // given an order still being sent whose caller stopped waiting, as the API does when it answers 504
+        MockProducer<String, SpecificRecord> pending = new MockProducer<>(false, null, new StringSerializer(),
+                (topic, value) -> new byte[0]);
+        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
+                Map.of("schema.registry.url", "mock://gateway-test-" + UUID.randomUUID()));
+        KafkaOrderGateway sending = new KafkaOrderGateway(topics, feed, pending);
+        sending.submit(DecisionFeedTest.order("o-6", 10)).cancel(false);
+
+        try (CapturedLogs logs = CapturedLogs.of(KafkaOrderGateway.class)) {
+            // when its delivery times out after all
+            pending.errorNext(new org.apache.kafka.common.errors.TimeoutException("Expiring 1 record(s)"));
+
+            // then the log says it was not taken, and what to do: its caller was told it may still be decided
+            assertThat(logs.messages()).singleElement().asString()
+                    .startsWith("Kafka did not take order o-6, whose caller was answered before the send ended")
+                    .contains("Expiring 1 record(s)", "resend it (same orderId, kind and quantity)");
+        }
+    }
+
+    @Test
+    void shouldLogNothingMoreForAnOrderWhoseCallerIsToldKafkaDidNotTakeIt() {
+        // given an order still being sent whose caller waits
+        MockProducer<String, SpecificRecord> pending = new MockProducer<>(false, null, new StringSerializer(),
+                (topic, value) -> new byte[0]);
+        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
+                Map.of("schema.registry.url", "mock://gateway-test-" + UUID.randomUUID()));
+        KafkaOrderGateway sending = new KafkaOrderGateway(topics, feed, pending);
+        CompletableFuture<Decision> decision = sending.submit(DecisionFeedTest.order("o-7", 10));
+
+        try (CapturedLogs logs = CapturedLogs.of(KafkaOrderGateway.class)) {
+            // when its delivery times out
+            pending.errorNext(new org.apache.kafka.common.errors.TimeoutException("Expiring 1 record(s)"));
+
+            // then the caller is told, and the log (the API's 502 logs it) is not written twice
+            assertThat(decision).isCompletedExceptionally();
+            assertThat(logs.messages()).isEmpty();
+        }
     }
 
     @Test
