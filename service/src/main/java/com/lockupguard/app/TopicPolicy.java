@@ -141,7 +141,16 @@ public final class TopicPolicy {
                             TopicConfig.CLEANUP_POLICY_DELETE, "compaction keeps only the latest order of each "
                                     + "holding and deletes the others, read or not"));
                 }
-                if (deletes && createTime) {
+                if (deletes && createTime && roleOf(topic) == Role.AGREEMENTS
+                        && (retentionMs >= 0 || retentionBytes >= 0)) {
+                    // compacted, as the guard creates it, it keeps every holding's latest agreement and no version is
+                    // deleted unread: more to the point than keeping every version for ever
+                    problems.add(new Problem(topic, TopicConfig.CLEANUP_POLICY_CONFIG, cleanup,
+                            TopicConfig.CLEANUP_POLICY_COMPACT, "the broker deletes agreements by age (on CreateTime "
+                                    + "by the producer's timestamp, so a back-dated agreement is deleted before the "
+                                    + "guard reads it) or size, read or not; compacted, as the guard creates it, the "
+                                    + "topic keeps every holding's latest agreement"));
+                } else if (deletes && createTime) {
                     if (retentionMs >= 0) {
                         problems.add(new Problem(topic, TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs),
                                 FOREVER, "on CreateTime the broker deletes by the producer's timestamp, so a "

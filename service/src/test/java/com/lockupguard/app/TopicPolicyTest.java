@@ -229,11 +229,24 @@ class TopicPolicyTest {
         }
 
         @Test
-        void shouldRefuseAgreementsThatDeleteRecordsByTheirOldTimestamps() {
-            assertThat(keepForever(GuardConfig.CREATE_TIME).check(topic("agreements", "cleanup.policy",
-                    "compact,delete"))).extracting(TopicPolicy.Problem::setting).containsExactly("retention.ms");
+        void shouldRefuseAgreementsThatDeleteRecordsByTheirOldTimestampsAndAskThemCompactedAgain() {
+            // given agreements altered to delete by age, or by size, or both, alone or with compaction
+            for (String[] altered : List.of(new String[] {"cleanup.policy", "compact,delete"},
+                    new String[] {"cleanup.policy", "delete"},
+                    new String[] {"cleanup.policy", "delete", "retention.ms", "-1", "retention.bytes", "10"})) {
+                // when checked, then compaction is asked back, as the guard creates them, not every version kept
+                assertThat(keepForever(GuardConfig.CREATE_TIME).check(topic("agreements", altered)))
+                        .as(String.join(" ", altered)).singleElement().satisfies(problem -> {
+                            assertThat(problem.setting()).isEqualTo("cleanup.policy");
+                            assertThat(problem.required()).isEqualTo("compact");
+                            assertThat(problem.message()).contains("deletes agreements by age",
+                                    "--add-config cleanup.policy=compact");
+                        });
+            }
             assertThat(keepForever(GuardConfig.CREATE_TIME).check(topic("agreements", "cleanup.policy", "compact")))
                     .isEmpty();
+            assertThat(keepForever(GuardConfig.CREATE_TIME).check(topic("agreements", "cleanup.policy", "delete",
+                    "retention.ms", "-1"))).isEmpty();
         }
 
         @Test
