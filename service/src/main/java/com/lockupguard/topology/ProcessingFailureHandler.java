@@ -3,8 +3,6 @@ package com.lockupguard.topology;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -18,6 +16,14 @@ import org.apache.kafka.streams.processor.api.Record;
  * goes on. A dead letter too large for the producer is cut down ({@link DeadLetterFit}).
  */
 public final class ProcessingFailureHandler extends LogAndContinueProcessingExceptionHandler {
+
+    /** Kafka Streams' words for a send the broker refused, kept and thrown by the next send (4.4). */
+    static final String EARLIER_SEND_FAILED = "Error encountered sending record to topic ";
+    /** ... and for a send whose callback failed. */
+    static final String SEND_CALLBACK_FAILED = "Producer.send `Callback` failed";
+    /** The producer's, after a refused send under exactly_once_v2. */
+    static final String PRODUCER_IN_ERROR_STATE = "Cannot execute transactional method because we are in an error "
+            + "state";
 
     private String deadLetterTopic;
     private DecisionObserver observer = DecisionObserver.NONE;
@@ -38,7 +44,8 @@ public final class ProcessingFailureHandler extends LogAndContinueProcessingExce
             return Response.fail(List.of());
         }
         if (producerCannotSend(failure)) {
-            // no fault of the record: its transaction is aborted, and it is read again once the thread is replaced
+            // no fault of the record: the thread fails with the earlier send's failure, as a commit would have, and
+            // both records are read again once it is replaced
             return Response.fail(List.of());
         }
         if (failure instanceof RejectedRecordException refused) {
@@ -51,15 +58,21 @@ public final class ProcessingFailureHandler extends LogAndContinueProcessingExce
     }
 
     /**
-     * Whether {@code failure} is the stream thread's producer unable to send at all: fenced, or left in an error state
-     * by an earlier send the broker refused. Dead-lettering the record then counted a processing failure, which pages
-     * as an order without a decision (seen twice after a refused send), though the dead letter is aborted with the
-     * transaction and the order decided once the thread is replaced.
+     * Whether {@code failure} is an earlier send's failure, not this record's: Kafka Streams keeps a send the broker
+     * refused (which {@link ProductionFailureHandler} fails) and throws it from the next record's send, inside that
+     * record's processing, and then forgets it. Dead-lettered, the earlier record's refused output was lost for good
+     * under at_least_once (its offset committed, the thread going on), and under exactly_once_v2 an innocent record
+     * was counted as a processing failure, which pages as an order without a decision, though its dead letter was
+     * aborted and the order decided once the thread was replaced. In a narrower window the producer's own error state
+     * answers instead. Fencing never reaches this handler: Kafka Streams rethrows it as a migrated task.
      */
     static boolean producerCannotSend(Throwable failure) {
-        return FailureCauses.of(failure).stream().anyMatch(cause -> cause instanceof ProducerFencedException
-                || cause instanceof InvalidProducerEpochException
-                || cause instanceof KafkaException && String.valueOf(cause.getMessage())
-                        .startsWith("Cannot execute transactional method because we are in an error state"));
+        return FailureCauses.of(failure).stream().anyMatch(cause -> cause instanceof KafkaException
+                && (message(cause).startsWith(EARLIER_SEND_FAILED) || message(cause).equals(SEND_CALLBACK_FAILED)
+                        || message(cause).startsWith(PRODUCER_IN_ERROR_STATE)));
+    }
+
+    private static String message(Throwable failure) {
+        return String.valueOf(failure.getMessage());
     }
 }

@@ -3,6 +3,7 @@ package com.lockupguard.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StreamsConfig;
@@ -71,6 +72,64 @@ class ProcessingFailureHandlerTest {
         assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
         assertThat(response.deadLetterQueueRecords()).isEmpty();
         assertThat(counted).hasValue(0);
+    }
+
+    @Test
+    void shouldFailTheThreadWithoutADeadLetterWhenTheRecordMeetsAnEarlierSendsRefusal() {
+        // given a guard whose observer counts dead letters
+        java.util.concurrent.atomic.AtomicInteger counted = new java.util.concurrent.atomic.AtomicInteger();
+        ProcessingFailureHandler handler = countingHandler(counted);
+        SourceRecordContext context = new SourceRecordContext("orders", 0, 1235, "investor/SEC", bytes(10));
+
+        // when a record's send throws what Kafka Streams 4.4 kept of an earlier send the broker refused (it throws
+        // it from the next send, inside that record's processing, and then forgets it)
+        Exception earlier = new org.apache.kafka.streams.errors.StreamsException(String.format(Locale.ROOT,
+                "Error encountered sending record to topic orders-blocked for task 0_0 due to:%n%s%nException "
+                        + "handler choose to FAIL the processing, no more records would be sent.",
+                "org.apache.kafka.common.InvalidRecordException: out of range"),
+                new org.apache.kafka.common.InvalidRecordException("out of range"));
+        ProcessingExceptionHandler.Response response = handler.handleError(context, new Record<>("k", "v", 5L),
+                earlier);
+
+        // then the thread fails with it, as a commit would have: resumed, the refused answer was lost for good under
+        // at_least_once, and this record dead-lettered and counted as an order without a decision
+        assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+        assertThat(response.deadLetterQueueRecords()).isEmpty();
+        assertThat(counted).hasValue(0);
+        // and so when a send's callback failed
+        assertThat(handler.handleError(context, new Record<>("k", "v", 5L),
+                new org.apache.kafka.streams.errors.StreamsException("Producer.send `Callback` failed",
+                        new IllegalStateException("boom"))).result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+    }
+
+    @Test
+    void shouldDeadLetterARecordWhoseOwnAnswerCannotBeSerialized() {
+        // given a guard whose observer counts dead letters
+        java.util.concurrent.atomic.AtomicInteger counted = new java.util.concurrent.atomic.AtomicInteger();
+        ProcessingFailureHandler handler = countingHandler(counted);
+        SourceRecordContext context = new SourceRecordContext("orders", 0, 1236, "investor/SEC", bytes(10));
+
+        // when the record's own answer cannot be serialized (Kafka Streams' words for it, also sending a record)
+        ProcessingExceptionHandler.Response response = handler.handleError(context, new Record<>("k", "v", 5L),
+                new org.apache.kafka.streams.errors.StreamsException("Unable to serialize record. ProducerRecord("
+                        + "topic=[orders-approved], partition=[null], timestamp=[5]", new IllegalStateException("x")));
+
+        // then it is this record's failure: dead-lettered and counted, and the stream goes on
+        assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).hasSize(1);
+        assertThat(counted).hasValue(1);
+    }
+
+    private static ProcessingFailureHandler countingHandler(java.util.concurrent.atomic.AtomicInteger counted) {
+        ProcessingFailureHandler handler = new ProcessingFailureHandler();
+        handler.configure(Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "orders-dlq",
+                StreamsDefaults.OBSERVER_CONFIG, new DecisionObserver() {
+                    @Override
+                    public void deadLettered(DeadLetterReason reason) {
+                        counted.incrementAndGet();
+                    }
+                }));
+        return handler;
     }
 
     private static void fitsWithoutItsValue(ProducerRecord<byte[], byte[]> letter, String reason) {
