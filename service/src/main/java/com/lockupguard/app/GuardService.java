@@ -34,6 +34,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -72,6 +73,7 @@ public final class GuardService implements AutoCloseable {
     private static final String TRANSACTIONS_REFUSED = "Kafka refuses its transactions' timeout";
     private static final String SESSION_REFUSED = "Kafka refuses its consumer group session timeout";
     private static final String STATE_REFUSED = "Kafka refuses a record of its state on a changelog";
+    private static final String ANSWER_REFUSED = "Kafka refuses a record it writes on one of its topics";
     /** Kafka Streams' words for a record it could not send: "Error encountered sending record to topic T for ...". */
     private static final java.util.regex.Pattern SENT_TO_TOPIC = java.util.regex.Pattern.compile(
             "sending record to topic (\\S+) for task");
@@ -382,37 +384,51 @@ public final class GuardService implements AutoCloseable {
     }
 
     /**
-     * Why the guard must stop, when {@code failure} is the broker refusing a record of the guard's state on one of its
-     * changelogs for its size or its timestamp: the changelog's own {@code max.message.bytes} or
-     * {@code message.timestamp.*.max.ms}, which a replaced thread would meet again with the same record (seen: replaced
-     * for ever, 45 s apart).
+     * Why the guard must stop, when {@code failure} is Kafka refusing a record the guard sends, for good: a replaced
+     * stream thread would send the same record again (seen: replaced for ever, 45 s apart). On one of its changelogs,
+     * for its size or its timestamp: the changelog's own {@code max.message.bytes} or {@code message.timestamp.*}
+     * limits, or the producer's own. On a topic it writes, for anything but its size (a timestamp outside what the
+     * topic was altered to take, Kafka 4.4 saying so with an {@link InvalidRecordException}): a size the replacement
+     * keeps within, reading the topic's limit again.
      */
-    private java.util.Optional<String> stateRecordRefused(Throwable failure) {
+    private java.util.Optional<Stop> recordRefused(Throwable failure) {
         java.util.Optional<org.apache.kafka.common.errors.ApiException> refusal = FailureCauses.of(failure).stream()
-                .filter(cause -> cause instanceof RecordTooLargeException
+                .filter(cause -> cause instanceof RecordTooLargeException || cause instanceof InvalidRecordException
                         || cause instanceof org.apache.kafka.common.errors.InvalidTimestampException)
                 .map(org.apache.kafka.common.errors.ApiException.class::cast).findFirst();
-        if (refusal.isEmpty()) {
+        java.util.Optional<String> topic = FailureCauses.of(failure).stream()
+                .map(cause -> SENT_TO_TOPIC.matcher(String.valueOf(cause.getMessage())))
+                .filter(java.util.regex.Matcher::find).map(found -> found.group(1)).findFirst();
+        if (refusal.isEmpty() || topic.isEmpty()) {
             return java.util.Optional.empty();
         }
         String applicationId = config.getString(GuardConfig.APPLICATION_ID_CONFIG);
-        java.util.Set<String> changelogs = Stream.concat(StoreNames.withChangelogs().stream(),
-                Stream.of(StoreNames.ID_SWEEP)).map(store -> StoreNames.changelogTopic(applicationId, store))
-                .collect(Collectors.toSet());
+        boolean changelog = Stream.concat(StoreNames.withChangelogs().stream(), Stream.of(StoreNames.ID_SWEEP))
+                .map(store -> StoreNames.changelogTopic(applicationId, store)).anyMatch(topic.get()::equals);
         String refused = refusal.get().getMessage();
         // the producer's own limits refuse a record before any broker sees it ("... which is the value of the
-        // max.request.size configuration"): those are the settings to raise, not the changelog's
-        String fix = String.valueOf(refused).contains("max.request.size") || String.valueOf(refused)
-                .contains("buffer.memory") ? "the producer's max.request.size or buffer.memory (producer.* settings) "
-                        + "is too small for it; raise it, and start the guard again"
-                : "the changelog's max.message.bytes or message.timestamp.before.max.ms / after.max.ms (a topic.* "
-                        + "setting, or altered on the topic) is too strict for it; remove the limit from the changelog "
-                        + "(and the topic.* setting), and start the guard again";
-        return FailureCauses.of(failure).stream().map(cause -> String.valueOf(cause.getMessage()))
-                .map(SENT_TO_TOPIC::matcher).filter(java.util.regex.Matcher::find)
-                .map(found -> found.group(1)).filter(changelogs::contains).findFirst()
-                .map(topic -> "Kafka refuses a record of the guard's state on its changelog " + topic + " ("
-                        + refused + "): " + fix);
+        // max.request.size configuration"): those are the settings to raise, not the topic's
+        boolean producerLimit = String.valueOf(refused).contains("max.request.size")
+                || String.valueOf(refused).contains("buffer.memory");
+        String raiseProducerLimit = "the producer's max.request.size or buffer.memory (producer.* settings) is too "
+                + "small for it; raise it, and start the guard again";
+        String relaxChangelog = "the changelog's max.message.bytes or message.timestamp.before.max.ms / after.max.ms "
+                + "(a topic.* setting, or altered on the topic) is too strict for it; remove the limit from the "
+                + "changelog (and the topic.* setting), and start the guard again";
+        if (changelog) {
+            return java.util.Optional.of(new Stop(STATE_REFUSED, "Kafka refuses a record of the guard's state on its "
+                    + "changelog " + topic.get() + " (" + refused + "): "
+                    + (producerLimit ? raiseProducerLimit : relaxChangelog)));
+        }
+        if (refusal.get() instanceof RecordTooLargeException || !config.topicNames().all().contains(topic.get())
+                || config.topicNames().inputs().contains(topic.get())) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Stop(ANSWER_REFUSED, "Kafka refuses a record the guard writes on its topic "
+                + topic.get() + " (" + refused + "): each answer carries the timestamp of the record it answers, "
+                + "however old or new, and a replaced stream thread would send the same one again; take the limit "
+                + "Kafka names off the topic (message.timestamp.before.max.ms or after.max.ms, say: `config --check` "
+                + "names what the guard needs), and start the guard again"));
     }
 
     /** What the failure of a stream thread leads to: a replaced thread, or the guard stopped, saying why. */
@@ -435,8 +451,9 @@ public final class GuardService implements AutoCloseable {
                     + "replication.factor to at most the cluster's brokers, or -1, and start it again";
             return stopsFor(CHANGELOGS_REFUSED, reason);
         }
-        java.util.Optional<InvalidConfigurationException> invalid = FailureCauses.find(failure,
-                InvalidConfigurationException.class);
+        // a record the broker refuses is an InvalidConfigurationException too (InvalidRecordException), not a setting
+        java.util.Optional<Throwable> invalid = FailureCauses.of(failure).stream().filter(cause -> cause
+                instanceof InvalidConfigurationException && !(cause instanceof InvalidRecordException)).findFirst();
         if (invalid.isPresent()) {
             // a topic.* value the broker refuses on every changelog (one the start-up check could not ask about):
             // each replacement would ask for the same
@@ -445,10 +462,10 @@ public final class GuardService implements AutoCloseable {
                     + "it again";
             return stopsFor(CHANGELOGS_REFUSED, reason);
         }
-        java.util.Optional<String> stateRefused = stateRecordRefused(failure);
-        if (stateRefused.isPresent()) {
-            // a changelog's own limits (topic.* given, or altered since): each replacement would send the same record
-            return stopsFor(STATE_REFUSED, stateRefused.get());
+        java.util.Optional<Stop> recordRefused = recordRefused(failure);
+        if (recordRefused.isPresent()) {
+            // a topic's own limits (topic.* given, or altered since): each replacement would send the same record
+            return stopsFor(recordRefused.get().kind(), recordRefused.get().reason());
         }
         java.util.Optional<InvalidSessionTimeoutException> session = FailureCauses.find(failure,
                 InvalidSessionTimeoutException.class);

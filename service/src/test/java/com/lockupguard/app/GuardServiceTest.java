@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
@@ -251,6 +252,41 @@ class GuardServiceTest {
             assertThat(service.onThreadFailure(new StreamsException("Error encountered sending record to topic "
                     + "orders-approved for task 0_3 due to:", new RecordTooLargeException("too large"))))
                     .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+        }
+    }
+
+    @Test
+    void shouldStopNamingTheTopicWhenKafkaRefusesARecordTheGuardWritesForItsTimestamp() {
+        // given a guard
+        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
+                "mock://guard-service-test", "state.dir", stateDir.toString(), "application.id", "desk-guard"));
+        String outOfRange = "Timestamp 1053649427000 of message with offset 0 is out of range. The timestamp should "
+                + "be within [1796573735957, -9223370240194639852]";
+        try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
+            // when a stream thread fails as Kafka 4.4 reports a decision topic, altered to take no old timestamps,
+            // refusing the decision of a back-dated order (an InvalidConfigurationException, as Kafka has it)
+            StreamThreadExceptionResponse response = service.onThreadFailure(new StreamsException(
+                    "Error encountered sending record to topic orders-blocked for task 0_0 due to:\n"
+                            + "org.apache.kafka.common.InvalidRecordException: " + outOfRange,
+                    new InvalidRecordException(outOfRange)));
+
+            // then the guard stops, naming the topic and the broker's words, not a changelog it could not create
+            assertThat(response).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+            assertThat(service.stopped()).hasValueSatisfying(stop -> {
+                assertThat(stop.kind()).isEqualTo("Kafka refuses a record it writes on one of its topics");
+                assertThat(stop.reason()).startsWith("Kafka refuses a record the guard writes on its topic "
+                        + "orders-blocked (" + outOfRange + "): each answer carries the timestamp of the record it "
+                        + "answers").contains("message.timestamp.before.max.ms or after.max.ms");
+            });
+        }
+        // and the same refusal on a changelog is a refusal of the guard's state
+        try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
+            service.onThreadFailure(new StreamsException("Error encountered sending record to topic "
+                    + "desk-guard-holding-state-changelog for task 0_1 due to:",
+                    new InvalidRecordException(outOfRange)));
+            assertThat(service.stopped()).hasValueSatisfying(stop -> assertThat(stop.reason())
+                    .startsWith("Kafka refuses a record of the guard's state on its changelog "
+                            + "desk-guard-holding-state-changelog (" + outOfRange + "): the changelog's"));
         }
     }
 
