@@ -42,7 +42,7 @@ final class BrokerCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "0", description = "Port of the first broker on 127.0.0.1, the next "
             + "ones on the ports after it (9092: bootstrap.servers=127.0.0.1:9092,...); 0, the default: any free "
-            + "ports.")
+            + "ports. The controller listens on 127.0.0.1 too, on any free port.")
     private int port;
 
     @Option(names = "--registry-port", defaultValue = "0", description = "Port of the schema registry on "
