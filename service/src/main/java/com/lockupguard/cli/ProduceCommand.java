@@ -89,8 +89,9 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Option(names = "--no-guard-wait", description = "Send the lines after a run of agreements once the broker has "
             + "the agreements, without waiting for a running guard (application.id) to take them first: faster for a "
-            + "timeline of many agreement versions between its orders, but an order sent moments after its agreement "
-            + "may then meet the guard first and be blocked UNKNOWN_AGREEMENT.")
+            + "timeline of many agreement versions between its orders, but the orders sent after an agreement may then "
+            + "meet the guard first and be blocked UNKNOWN_AGREEMENT (seen: 327 orders of 13 holdings, with the "
+            + "guard running while the timeline was sent).")
     private boolean noGuardWait;
 
     @Spec
