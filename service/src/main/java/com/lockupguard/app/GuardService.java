@@ -3,6 +3,7 @@ package com.lockupguard.app;
 import com.lockupguard.metrics.RuntimeVersions;
 import com.lockupguard.registry.SchemaBootstrap;
 import com.lockupguard.registry.SchemaRegistryException;
+import com.lockupguard.state.NewerGuardStateException;
 import com.lockupguard.state.RocksDBMemory;
 import com.lockupguard.state.RocksDBMemoryConfigSetter;
 import com.lockupguard.topology.DecisionObserver;
@@ -73,6 +74,7 @@ public final class GuardService implements AutoCloseable {
     private static final String TRANSACTIONS_REFUSED = "Kafka refuses its transactions' timeout";
     private static final String SESSION_REFUSED = "Kafka refuses its consumer group session timeout";
     private static final String STATE_REFUSED = "Kafka refuses a record of its state on a changelog";
+    private static final String NEWER_STATE = "a newer guard wrote its state";
     private static final String ANSWER_REFUSED = "Kafka refuses a record it writes on one of its topics";
     /** Kafka Streams' words for a record it could not send: "Error encountered sending record to topic T for ...". */
     private static final java.util.regex.Pattern SENT_TO_TOPIC = java.util.regex.Pattern.compile(
@@ -461,6 +463,15 @@ public final class GuardService implements AutoCloseable {
                     + "correct or remove the topic.* setting named, which Kafka Streams passes on to them, and start "
                     + "it again";
             return stopsFor(CHANGELOGS_REFUSED, reason);
+        }
+        java.util.Optional<NewerGuardStateException> newer = FailureCauses.find(failure,
+                NewerGuardStateException.class);
+        if (newer.isPresent()) {
+            // a replaced thread would meet the same value; stopped, its tasks go to the newer instances
+            return stopsFor(NEWER_STATE, "this guard meets state a newer guard wrote (" + newer.get().getMessage()
+                    + "): it stops rather than leave the orders of those holdings undecided. Run only the newer "
+                    + "version on application.id=" + config.getString(GuardConfig.APPLICATION_ID_CONFIG) + "; its "
+                    + "instances decide what this one did not (docs/HOW-IT-WORKS.md, Stores)");
         }
         java.util.Optional<Stop> recordRefused = recordRefused(failure);
         if (recordRefused.isPresent()) {

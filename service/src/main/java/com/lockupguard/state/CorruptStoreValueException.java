@@ -1,7 +1,7 @@
 package com.lockupguard.state;
 
 /** A store value that is not in any format this guard reads: the store or its changelog holds foreign bytes. */
-public final class CorruptStoreValueException extends RuntimeException {
+public class CorruptStoreValueException extends RuntimeException {
 
     public CorruptStoreValueException(String message) {
         super(message);

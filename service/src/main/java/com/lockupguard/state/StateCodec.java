@@ -32,7 +32,9 @@ import java.util.function.Supplier;
  *       {@code trancheUsed}. A holding-state value of format {@value #COMPACT}, from a guard before it, reads 0
  *       there;</li>
  *   <li>{@code 0} — Confluent's magic byte: an Avro record written by an older guard, read through
- *       {@link LegacyStoreValues} with the writer's schema from the registry.</li>
+ *       {@link LegacyStoreValues} with the writer's schema from the registry;</li>
+ *   <li>after each store's newest, up to {@code 0x1f} — a newer guard's, which this one does not read: it stops
+ *       ({@link NewerGuardStateException}).</li>
  * </ul>
  *
  * The public topics keep their Avro contracts; these values live only in the guard's own stores and
@@ -89,7 +91,8 @@ public final class StateCodec {
         }
         boolean countsPreviousTranche = value.length > 0 && value[0] == COMPACT_HOLDING_2;
         if (!countsPreviousTranche && (value.length == 0 || value[0] != COMPACT)) {
-            throw notThisEncoding(value, "holding-state", "0x02, or 0x01 before the previous tranche was counted");
+            throw notThisEncoding(value, "holding-state", "0x02, or 0x01 before the previous tranche was counted",
+                    COMPACT_HOLDING_2);
         }
         CompactInput in = new CompactInput(value, 1);
         long version = in.readLong();
@@ -302,12 +305,16 @@ public final class StateCodec {
 
     private static CompactInput compact(byte[] value, String store) {
         if (value.length == 0 || value[0] != COMPACT) {
-            throw notThisEncoding(value, store, "0x01");
+            throw notThisEncoding(value, store, "0x01", COMPACT);
         }
         return new CompactInput(value, 1);
     }
 
-    private static CorruptStoreValueException notThisEncoding(byte[] value, String store, String formats) {
+    private static CorruptStoreValueException notThisEncoding(byte[] value, String store, String formats,
+            int newestKnown) {
+        if (value.length > 0 && NewerGuardStateException.isLater(value[0], newestKnown)) {
+            return new NewerGuardStateException(store, value[0], formats);
+        }
         return new CorruptStoreValueException(store + " value starts with "
                 + (value.length == 0 ? "nothing" : String.format(Locale.ROOT, "byte 0x%02x", value[0]))
                 + ": neither this guard's encoding (" + formats + ") nor an older guard's Avro (0x00)");

@@ -5,6 +5,7 @@ import com.lockupguard.rules.LockupCalendar;
 import com.lockupguard.rules.LockupRules;
 import com.lockupguard.rules.Position;
 import com.lockupguard.state.CorruptStoreValueException;
+import com.lockupguard.state.NewerGuardStateException;
 import com.lockupguard.state.StoredHolding;
 import java.time.Duration;
 import java.time.Instant;
@@ -250,7 +251,9 @@ final class PositionPublisher {
         try {
             return read.get();
         } catch (CorruptStoreValueException e) {
-            if (RegistryOutage.causes(e) || RegistryOutage.refusal(e).isPresent()) {
+            // dropped, a newer guard's holding would lose its schedule entry, and the newer guard its releases
+            if (RegistryOutage.causes(e) || RegistryOutage.refusal(e).isPresent()
+                    || e instanceof NewerGuardStateException) {
                 throw e;
             }
             LOG.error("holding {}'s stored state cannot be read: its releases are not published ({})", holdingKey,

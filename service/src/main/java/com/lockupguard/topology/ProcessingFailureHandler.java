@@ -1,5 +1,6 @@
 package com.lockupguard.topology;
 
+import com.lockupguard.state.NewerGuardStateException;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.KafkaException;
@@ -41,6 +42,10 @@ public final class ProcessingFailureHandler extends LogAndContinueProcessingExce
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception failure) {
         if (RegistryOutage.stopsTheThread(context, failure)) {
+            return Response.fail(List.of());
+        }
+        if (FailureCauses.find(failure, NewerGuardStateException.class).isPresent()) {
+            // a newer guard's state: not this record's fault, and a newer instance decides it once this one stops
             return Response.fail(List.of());
         }
         if (producerCannotSend(failure)) {

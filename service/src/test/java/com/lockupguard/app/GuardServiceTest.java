@@ -2,10 +2,12 @@ package com.lockupguard.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchRuntimeException;
 
 import ch.qos.logback.classic.Level;
 import com.lockupguard.state.RocksDBMemory;
 import com.lockupguard.state.RocksDBMemoryConfigSetter;
+import com.lockupguard.state.StateCodec;
 import com.lockupguard.testing.CapturedLogs;
 import com.lockupguard.topology.DecisionObserver;
 import java.nio.file.Path;
@@ -287,6 +289,28 @@ class GuardServiceTest {
             assertThat(service.stopped()).hasValueSatisfying(stop -> assertThat(stop.reason())
                     .startsWith("Kafka refuses a record of the guard's state on its changelog "
                             + "desk-guard-holding-state-changelog (" + outOfRange + "): the changelog's"));
+        }
+    }
+
+    @Test
+    void shouldStopWhenItMeetsStateANewerGuardWrote() {
+        // given a guard, and what its codec says of a value in a format only a newer guard writes
+        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
+                "mock://guard-service-test", "state.dir", stateDir.toString(), "application.id", "desk-guard"));
+        RuntimeException newer = catchRuntimeException(() -> new StateCodec(null).execution(new byte[] {2, 1}));
+        try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
+            // when a stream thread fails on it (its processing, or a punctuation, failed the thread)
+            StreamThreadExceptionResponse response = service.onThreadFailure(new StreamsException(newer));
+
+            // then the guard stops, saying why and what to run: a replaced thread would meet the same value, and
+            // stopped, its tasks go to the newer instances
+            assertThat(response).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+            assertThat(service.stopped()).hasValueSatisfying(stop -> {
+                assertThat(stop.kind()).isEqualTo("a newer guard wrote its state");
+                assertThat(stop.reason()).startsWith("this guard meets state a newer guard wrote (seen-executions "
+                        + "value starts with byte 0x02").contains("Run only the newer version on "
+                                + "application.id=desk-guard");
+            });
         }
     }
 

@@ -103,6 +103,29 @@ class StateCodecTest {
     }
 
     @Test
+    void shouldNameAFormatANewerGuardMayWriteAsSuchAndForeignBytesAsCorrupt() {
+        // given values whose first byte is past each store's newest format: 0x03 for holding-state, 0x02 for the others
+        byte[] holding = codec.encode(new StoredHolding(holding(letter(), 1, Counters.NONE, null), null));
+        holding[0] = 3;
+        byte[] execution = codec.encode(new RememberedExecution(ExecutionKind.FILL, "e2", 100_000L, 5));
+        execution[0] = 2;
+
+        // when read, then each is a newer guard's, naming the store, the byte and what this guard writes
+        assertThatThrownBy(() -> codec.holding(holding)).isInstanceOf(NewerGuardStateException.class)
+                .hasMessageStartingWith("holding-state value starts with byte 0x03, a format of a newer guard: this "
+                        + "one writes 0x02, or 0x01");
+        assertThatThrownBy(() -> codec.execution(execution)).isInstanceOf(NewerGuardStateException.class)
+                .hasMessageStartingWith("seen-executions value starts with byte 0x02, a format of a newer guard");
+        assertThatThrownBy(() -> codec.order(new byte[] {0x1f, 1}, "o-1"))
+                .isInstanceOf(NewerGuardStateException.class);
+        // and a first byte no guard's format will take is corrupt, as before
+        assertThatThrownBy(() -> codec.order(new byte[] {0x20, 1}, "o-1"))
+                .isInstanceOf(CorruptStoreValueException.class).isNotInstanceOf(NewerGuardStateException.class);
+        assertThatThrownBy(() -> codec.holding(new byte[] {(byte) 0xff, 1}))
+                .isInstanceOf(CorruptStoreValueException.class).isNotInstanceOf(NewerGuardStateException.class);
+    }
+
+    @Test
     void shouldShareTheCachedTermsAndCalendarBetweenReadsButKeepEachVersion() {
         // given one holding's state written at two agreement versions with the same terms
         byte[] atOne = codec.encode(new StoredHolding(holding(letter(), 1, Counters.NONE, null), null));
