@@ -697,6 +697,18 @@ public final class GuardWebServer implements AutoCloseable {
             throw ApiException.unsupportedMediaType("send the order as JSON, with 'Content-Type: application/json'"
                     + (type == null ? "" : " (not '" + type + "')"));
         }
+        // JSON is UTF-8 (RFC 8259) and read so: a body sent in another charset would be read as other ids (Latin-1's
+        // "ZoÃ©" as "Zoé", a holding its sender never named)
+        for (String parameter : type.split(";")) {
+            String[] nameAndValue = parameter.split("=", 2);
+            if (nameAndValue.length == 2 && nameAndValue[0].trim().equalsIgnoreCase("charset")) {
+                String charset = nameAndValue[1].trim().replace("\"", "");
+                if (!charset.equalsIgnoreCase("utf-8")) {
+                    throw ApiException.unsupportedMediaType("send the order as JSON in UTF-8, the charset JSON "
+                            + "has (not '" + QuotedText.of(charset) + "')");
+                }
+            }
+        }
         // every Content-Encoding line, each a list: read as it came, a gzip body was refused as "not UTF-8: byte 2 is
         // 0x8b"
         for (String line : Collections.list(ctx.req().getHeaders("Content-Encoding"))) {

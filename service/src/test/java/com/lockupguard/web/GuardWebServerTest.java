@@ -904,6 +904,30 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldRefuseABodyInAnotherCharsetThanUtf8RatherThanReadItAsOtherIds() throws Exception {
+        // given an order whose investor is Zoé, sent in Latin-1 and said so (seen: read as UTF-8, "ZoÃ©" in Latin-1
+        // bytes became "Zoé", and the order was decided for a holding its sender never named)
+        byte[] latin1 = ORDER.replace("dutchess", "ZoÃ©").getBytes(StandardCharsets.ISO_8859_1);
+
+        // when
+        HttpResponse<String> response = post("/api/orders", latin1, "Content-Type",
+                "application/json; charset=ISO-8859-1");
+
+        // then 415, naming the charset, and nothing is sent; nor is a UTF-16 one, nor one on the what-if
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertThat(json(response).get("error").asText()).isEqualTo("send the order as JSON in UTF-8, the charset "
+                + "JSON has (not 'iso-8859-1')");
+        assertThat(post("/api/orders", ORDER.getBytes(StandardCharsets.UTF_16), "Content-Type",
+                "application/json;charset=\"utf-16\"").statusCode()).isEqualTo(415);
+        assertThat(post("/api/what-if", latin1, "Content-Type", "application/json; charset=latin1").statusCode())
+                .isEqualTo(415);
+        assertThat(gateway.sent).isEmpty();
+        // and UTF-8, named in any case or quoted, is read
+        assertThat(post("/api/what-if", ORDER, "Content-Type", "application/json; Charset=\"UTF-8\"").statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
     void shouldRefuseAnOrderIdGivenAsNullRatherThanGenerateOne() throws Exception {
         // given an order whose id is null, as a client serializing an unset field writes it
         String body = ORDER.replaceFirst("\"orderId\":\"[^\"]*\"", "\"orderId\":null");
