@@ -99,8 +99,9 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
                 boolean told = failure == null || decision.completeExceptionally(failure);
                 if (!told && decision.isCompletedExceptionally()) {
                     // its caller was answered already (504, or the stop's 503) that the order may still be decided:
-                    // only the log can say that Kafka did not take it after all
-                    LOG.warn("Kafka did not take order {}, whose caller was answered before the send ended ({}): "
+                    // only the log can say that Kafka did not confirm it after all (a send that timed out in flight,
+                    // or cut short by the producer's close, may still have been written)
+                    LOG.warn("Kafka did not confirm order {}, whose caller was answered before the send ended ({}): "
                             + "resend it (same orderId, kind and quantity) to have it decided; if Kafka took it after "
                             + "all, the resend is answered its decision", order.getOrderId(), failure.toString());
                 }

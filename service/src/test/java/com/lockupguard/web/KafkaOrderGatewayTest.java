@@ -199,9 +199,9 @@ class KafkaOrderGatewayTest {
             // when its delivery times out after all
             pending.errorNext(new org.apache.kafka.common.errors.TimeoutException("Expiring 1 record(s)"));
 
-            // then the log says it was not taken, and what to do: its caller was told it may still be decided
+            // then the log says it was not confirmed, and what to do: its caller was told it may still be decided
             assertThat(logs.messages()).singleElement().asString()
-                    .startsWith("Kafka did not take order o-6, whose caller was answered before the send ended")
+                    .startsWith("Kafka did not confirm order o-6, whose caller was answered before the send ended")
                     .contains("Expiring 1 record(s)", "resend it (same orderId, kind and quantity)");
         }
     }
