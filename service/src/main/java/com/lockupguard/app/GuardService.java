@@ -36,6 +36,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -78,7 +79,9 @@ public final class GuardService implements AutoCloseable {
     private static final String ANSWER_REFUSED = "Kafka refuses a record it writes on one of its topics";
     /** Kafka Streams' words for a record it could not send: "Error encountered sending record to topic T for ...". */
     private static final java.util.regex.Pattern SENT_TO_TOPIC = java.util.regex.Pattern.compile(
-            "sending record to topic (\\S+) for task");
+            "(?:sending|trying to send) record to topic ([A-Za-z0-9._-]+)");
+    /** The producer's words for a record refused only because another one of its batch was. */
+    private static final String REFUSED_WITH_ITS_BATCH = "Failed to append record because it was part of a batch";
     private static final String INSTANCE_ID_TAKEN = "another instance of the guard took its group.instance.id";
 
     /**
@@ -394,10 +397,13 @@ public final class GuardService implements AutoCloseable {
      * keeps within, reading the topic's limit again.
      */
     private java.util.Optional<Stop> recordRefused(Throwable failure) {
-        java.util.Optional<org.apache.kafka.common.errors.ApiException> refusal = FailureCauses.of(failure).stream()
+        java.util.Optional<Throwable> refusal = FailureCauses.of(failure).stream()
                 .filter(cause -> cause instanceof RecordTooLargeException || cause instanceof InvalidRecordException
-                        || cause instanceof org.apache.kafka.common.errors.InvalidTimestampException)
-                .map(org.apache.kafka.common.errors.ApiException.class::cast).findFirst();
+                        || cause instanceof org.apache.kafka.common.errors.InvalidTimestampException
+                        // the first record of a batch refused for another of its records is what Kafka Streams keeps
+                        || cause instanceof KafkaException
+                                && String.valueOf(cause.getMessage()).startsWith(REFUSED_WITH_ITS_BATCH))
+                .findFirst();
         java.util.Optional<String> topic = FailureCauses.of(failure).stream()
                 .map(cause -> SENT_TO_TOPIC.matcher(String.valueOf(cause.getMessage())))
                 .filter(java.util.regex.Matcher::find).map(found -> found.group(1)).findFirst();
@@ -427,10 +433,10 @@ public final class GuardService implements AutoCloseable {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(new Stop(ANSWER_REFUSED, "Kafka refuses a record the guard writes on its topic "
-                + topic.get() + " (" + refused + "): each answer carries the timestamp of the record it answers, "
-                + "however old or new, and a replaced stream thread would send the same one again; take the limit "
-                + "Kafka names off the topic (message.timestamp.before.max.ms or after.max.ms, say: `config --check` "
-                + "names what the guard needs), and start the guard again"));
+                + topic.get() + " (" + refused + "), and a replaced stream thread would send the same record again: "
+                + "change on the topic what keeps it out (a message.timestamp.before.max.ms or after.max.ms: each "
+                + "answer carries the timestamp of the record it answers, however old or new; `config --check` names "
+                + "what the guard needs), and start the guard again"));
     }
 
     /** What the failure of a stream thread leads to: a replaced thread, or the guard stopped, saying why. */
@@ -453,9 +459,10 @@ public final class GuardService implements AutoCloseable {
                     + "replication.factor to at most the cluster's brokers, or -1, and start it again";
             return stopsFor(CHANGELOGS_REFUSED, reason);
         }
-        // a record the broker refuses is an InvalidConfigurationException too (InvalidRecordException), not a setting
-        java.util.Optional<Throwable> invalid = FailureCauses.of(failure).stream().filter(cause -> cause
-                instanceof InvalidConfigurationException && !(cause instanceof InvalidRecordException)).findFirst();
+        // that class itself: a record the broker refuses (InvalidRecordException), a failed login
+        // (AuthenticationException) and more are InvalidConfigurationExceptions too, and are no setting of a changelog
+        java.util.Optional<Throwable> invalid = FailureCauses.of(failure).stream()
+                .filter(cause -> cause.getClass() == InvalidConfigurationException.class).findFirst();
         if (invalid.isPresent()) {
             // a topic.* value the broker refuses on every changelog (one the start-up check could not ask about):
             // each replacement would ask for the same

@@ -277,9 +277,22 @@ class GuardServiceTest {
             assertThat(service.stopped()).hasValueSatisfying(stop -> {
                 assertThat(stop.kind()).isEqualTo("Kafka refuses a record it writes on one of its topics");
                 assertThat(stop.reason()).startsWith("Kafka refuses a record the guard writes on its topic "
-                        + "orders-blocked (" + outOfRange + "): each answer carries the timestamp of the record it "
-                        + "answers").contains("message.timestamp.before.max.ms or after.max.ms");
+                        + "orders-blocked (" + outOfRange + "), and a replaced stream thread would send the same "
+                        + "record again").contains("message.timestamp.before.max.ms or after.max.ms");
             });
+        }
+        // and so when the record Kafka Streams kept is one refused only for another of its batch (a current order's
+        // decision before a back-dated one's), or is said as under exactly_once_v2 once the producer is in error
+        for (StreamsException failure : List.of(new StreamsException("Error encountered sending record to topic "
+                + "orders-approved for task 0_0 due to:", new KafkaException("Failed to append record because it was "
+                        + "part of a batch which had one more more invalid records")),
+                new StreamsException("Error encountered trying to send record to topic orders-approved",
+                        new InvalidRecordException(outOfRange)))) {
+            try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
+                assertThat(service.onThreadFailure(failure)).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+                assertThat(service.stopped()).hasValueSatisfying(stop -> assertThat(stop.reason())
+                        .startsWith("Kafka refuses a record the guard writes on its topic orders-approved ("));
+            }
         }
         // and the same refusal on a changelog is a refusal of the guard's state
         try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
@@ -289,6 +302,24 @@ class GuardServiceTest {
             assertThat(service.stopped()).hasValueSatisfying(stop -> assertThat(stop.reason())
                     .startsWith("Kafka refuses a record of the guard's state on its changelog "
                             + "desk-guard-holding-state-changelog (" + outOfRange + "): the changelog's"));
+        }
+    }
+
+    @Test
+    void shouldReplaceAThreadWhoseLoginFailedRatherThanStopForAChangelogSetting() {
+        // given a guard
+        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
+                "mock://guard-service-test", "state.dir", stateDir.toString()));
+        try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
+            // when a stream thread fails on a failed login (an InvalidConfigurationException, as Kafka has it; seen
+            // while credentials are rotated)
+            StreamThreadExceptionResponse response = service.onThreadFailure(new StreamsException(
+                    new org.apache.kafka.common.errors.SaslAuthenticationException("Authentication failed during "
+                            + "authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512")));
+
+            // then it is replaced, not stopped as "Kafka refuses to create the guard's changelogs"
+            assertThat(response).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+            assertThat(service.stopped()).isEmpty();
         }
     }
 
