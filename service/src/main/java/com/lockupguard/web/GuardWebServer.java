@@ -95,6 +95,11 @@ public final class GuardWebServer implements AutoCloseable {
      */
     static final int CONNECTIONS_PER_CLIENT = 256;
     /**
+     * Threads that may write answers to one client address at once, of the server's 250 ({@link WritesPerClient}): a
+     * client that reads its answers has one or two at a time; one that reads none holds this many, no more.
+     */
+    static final int WRITES_PER_CLIENT = 16;
+    /**
      * How long a connection may stay idle while the connections are at their limit: kept-alive connections that ask
      * nothing (one client's thousand, say) then make room for others within a second, not the usual idle timeout.
      */
@@ -189,6 +194,7 @@ public final class GuardWebServer implements AutoCloseable {
     private long maxRequestBytes;
     private RequestBodies bodies;
     private final ConnectionsPerClient connectionsPerClient = new ConnectionsPerClient(CONNECTIONS_PER_CLIENT);
+    private final WritesPerClient writesPerClient = new WritesPerClient(WRITES_PER_CLIENT);
 
     public GuardWebServer(Settings settings, GuardMetrics metrics, ObjectMapper json) {
         this(settings, metrics, json, Clock.systemUTC());
@@ -269,6 +275,10 @@ public final class GuardWebServer implements AutoCloseable {
                 });
                 headers.watch(server);
             });
+            // around everything the server writes, Javalin's results and its static files alike
+            config.jetty.modifyServletContextHandler(context -> context.addFilter(
+                    new org.eclipse.jetty.ee10.servlet.FilterHolder(writesPerClient), "/*",
+                    java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
             // the https connector's configuration is a copy of this one, customizers included
             config.jetty.modifyHttpConfiguration(http -> http.addCustomizer(headers));
             config.jsonMapper(new JavalinJackson(json, false));

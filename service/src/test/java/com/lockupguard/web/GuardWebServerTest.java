@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -580,6 +581,49 @@ class GuardWebServerTest {
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
+    }
+
+    @Test
+    void shouldLetAClientThatReadsNoAnswersHoldNoMoreThanItsShareOfTheServersThreads() throws Exception {
+        // given a client at another address asking for the dashboard's script 40 times on each of 40 connections, and
+        // reading nothing (seen in a review with 250 connections: 246 of the server's 250 threads waited in a write,
+        // and health checks and orders went unanswered)
+        byte[] asks = "GET /app.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".repeat(40)
+                .getBytes(StandardCharsets.ISO_8859_1);
+        List<java.net.Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                java.net.Socket socket = new java.net.Socket();
+                socket.setReceiveBufferSize(2048);
+                socket.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", URI.create(base).getPort()));
+                socket.getOutputStream().write(asks);
+                sockets.add(socket);
+            }
+
+            // when the server has written what that client takes, then it waits to write to it on its share of
+            // threads, and no more
+            await().atMost(Duration.ofSeconds(10)).until(() -> threadsWaitingToWrite() >= 8);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                    .until(() -> threadsWaitingToWrite() <= GuardWebServer.WRITES_PER_CLIENT);
+            // and a health check from elsewhere is answered at once
+            long asked = System.nanoTime();
+            assertThat(get("/health/live").statusCode()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(2));
+        } finally {
+            for (java.net.Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    /** The server's threads blocked in a write of an answer, by their stacks. */
+    private static long threadsWaitingToWrite() {
+        return Arrays.stream(java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(false, false))
+                .filter(thread -> Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName()
+                        .endsWith(".HttpOutput") && frame.getMethodName().equals("write")))
+                .filter(thread -> Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName()
+                        .contains("Blocker"))).count();
     }
 
     @Test
