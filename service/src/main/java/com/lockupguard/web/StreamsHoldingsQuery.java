@@ -201,7 +201,10 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
                     + "instances are rebalancing, or the one that holds it serves no API (http.port=-1 there); retry");
         }
         if (localOnly) {
-            throw ApiException.notReady("holding " + holding + " moved to another instance; retry");
+            // a forwarded request: its holding moved meanwhile, and the instance that forwarded it (which says
+            // "retry" in its own words) asks again; a caller that asked this one only must ask without local=true
+            throw ApiException.notReady("holding " + holding + " is on instance " + hostAndPort(owner) + ", not "
+                    + "this one: local=true asks this one only (ask without it); retry");
         }
         return owner;
     }

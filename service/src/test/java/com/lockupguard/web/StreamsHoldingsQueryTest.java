@@ -197,6 +197,22 @@ class StreamsHoldingsQueryTest {
     }
 
     @Test
+    void shouldTellACallerAskingThisInstanceOnlyThatAnotherHoldsTheHoldingRatherThanToRetry() {
+        // given a holding another instance runs
+        StreamsHoldingsQuery query = queryWith(new KeyQueryMetadata(new HostInfo("guard-b", 8080), Set.of(), 4));
+        HoldingKey holding = new HoldingKey("dutchess", "CBYI");
+
+        // when it is asked for with local=true, as another instance forwards a request, or a caller may
+        ApiException refused = catchThrowableOfType(ApiException.class, () -> query.one(holding, true, null));
+
+        // then 503, naming the instance that holds it and what to do (seen: "moved to another instance; retry",
+        // which a caller retried for ever)
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.getMessage()).isEqualTo("holding dutchess/CBYI is on instance guard-b:8080, not this one: "
+                + "local=true asks this one only (ask without it); retry");
+    }
+
+    @Test
     void shouldAnswer503ForAHoldingOfThisInstanceWhoseTaskIsNotRunningYet() {
         // given the holding's partition is this instance's, and its task has not started: Kafka Streams restores it
         // (moved here, or revived after it was corrupted) and would let a query read its stores meanwhile
