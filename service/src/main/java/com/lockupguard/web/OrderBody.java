@@ -165,8 +165,9 @@ final class OrderBody {
                     + "integer (1000, not 1000.0 or 1e3)" + (value.isNumber() ? "" : ", was " + value));
         }
         if (!value.canConvertToLong()) {
-            throw ApiException.badRequest("quantity", "quantity " + value + " is more than the most shares an order "
-                    + "can have, " + Long.MAX_VALUE);
+            throw ApiException.badRequest("quantity", value.bigIntegerValue().signum() < 0
+                    ? "quantity " + value + " is less than a quantity can be written as, " + Long.MIN_VALUE
+                    : "quantity " + value + " is more than the most shares an order can have, " + Long.MAX_VALUE);
         }
         return value.longValue();
     }

@@ -1029,6 +1029,11 @@ class GuardWebServerTest {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json(response).get("error").asText()).contains("more than the most shares")
                 .doesNotContain("whole number");
+        // and one too far below zero is not said to be too many shares
+        HttpResponse<String> negative = post("/api/orders", ORDER.replace("1000", "-9223372036854775809"));
+        assertThat(negative.statusCode()).isEqualTo(400);
+        assertThat(json(negative).get("error").asText()).isEqualTo("quantity -9223372036854775809 is less than a "
+                + "quantity can be written as, -9223372036854775808");
     }
 
     @Test
