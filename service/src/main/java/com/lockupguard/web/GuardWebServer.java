@@ -842,7 +842,7 @@ public final class GuardWebServer implements AutoCloseable {
     private void decisions(Context ctx) {
         int limit = intParam(ctx, "limit", 50, 1, DecisionFeed.RECENT_DECISIONS);
         ArrayNode decisions = json.createArrayNode();
-        for (Decision decision : backend().feed().recent(ctx.queryParam("investorId"), ctx.queryParam("securityId"),
+        for (Decision decision : backend().feed().recent(idFilter(ctx, "investorId"), idFilter(ctx, "securityId"),
                 limit)) {
             decisions.add(contracts.decision(decision));
         }
@@ -865,10 +865,19 @@ public final class GuardWebServer implements AutoCloseable {
     private <T> void listOfHoldings(Context ctx, int most, OfHoldings<T> query, Function<T, JsonNode> asJson) {
         int limit = intParam(ctx, "limit", 50, 1, most);
         ArrayNode records = json.createArrayNode();
-        for (T record : query.newestFirst(ctx.queryParam("investorId"), ctx.queryParam("securityId"), limit)) {
+        for (T record : query.newestFirst(idFilter(ctx, "investorId"), idFilter(ctx, "securityId"), limit)) {
             records.add(asJson.apply(record));
         }
         ctx.json(records);
+    }
+
+    /**
+     * The id the query parameter {@code name} filters by, null when it is not given. One given must be an id: an empty
+     * one ({@code ?investorId=}) matched nothing and answered an empty list, as if the holding had no records.
+     */
+    private static String idFilter(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        return value == null ? null : OrderBody.id(name, value);
     }
 
     /** A list of the feed's, by holding: {@link DecisionHistory#alerts} or {@link DecisionHistory#reports}. */

@@ -1037,6 +1037,21 @@ class GuardWebServerTest {
     }
 
     @Test
+    void shouldRefuseAnEmptyIdFilterRatherThanListNothing() throws Exception {
+        // given filters by an id that is empty, or is none (an id has no '/'), as a client building its query
+        // from an unset field sends them (seen: 200 and [], as if the holding had no records)
+        for (String path : List.of("/api/decisions?investorId=", "/api/decisions?investorId", "/api/alerts?securityId=",
+                "/api/reports?investorId=a/b")) {
+            // when asked, then 400, naming the field
+            HttpResponse<String> response = get(path);
+            assertThat(response.statusCode()).as(path).isEqualTo(400);
+            assertThat(json(response).get("field").asText()).as(path).isIn("investorId", "securityId");
+        }
+        // and a filter by an id is read as before
+        assertThat(get("/api/decisions?investorId=dutchess&securityId=CBYI").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void shouldNameTheFieldOfTheWrongType() throws Exception {
         HttpResponse<String> response = post("/api/orders", ORDER.replace("1000", "\"lots\""));
         assertThat(response.statusCode()).isEqualTo(400);
