@@ -79,7 +79,7 @@ public final class GuardService implements AutoCloseable {
     private static final String ANSWER_REFUSED = "Kafka refuses a record it writes on one of its topics";
     /** Kafka Streams' words for a record it could not send: "Error encountered sending record to topic T for ...". */
     private static final java.util.regex.Pattern SENT_TO_TOPIC = java.util.regex.Pattern.compile(
-            "(?:sending|trying to send) record to topic ([A-Za-z0-9._-]+)");
+            "sending record to topic ([A-Za-z0-9._-]+) for task");
     /** The producer's words for a record refused only because another one of its batch was. */
     private static final String REFUSED_WITH_ITS_BATCH = "Failed to append record because it was part of a batch";
     private static final String INSTANCE_ID_TAKEN = "another instance of the guard took its group.instance.id";

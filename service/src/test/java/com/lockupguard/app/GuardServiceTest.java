@@ -282,17 +282,22 @@ class GuardServiceTest {
             });
         }
         // and so when the record Kafka Streams kept is one refused only for another of its batch (a current order's
-        // decision before a back-dated one's), or is said as under exactly_once_v2 once the producer is in error
-        for (StreamsException failure : List.of(new StreamsException("Error encountered sending record to topic "
-                + "orders-approved for task 0_0 due to:", new KafkaException("Failed to append record because it was "
-                        + "part of a batch which had one more more invalid records")),
-                new StreamsException("Error encountered trying to send record to topic orders-approved",
-                        new InvalidRecordException(outOfRange)))) {
-            try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
-                assertThat(service.onThreadFailure(failure)).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
-                assertThat(service.stopped()).hasValueSatisfying(stop -> assertThat(stop.reason())
-                        .startsWith("Kafka refuses a record the guard writes on its topic orders-approved ("));
-            }
+        // decision before a back-dated one's)
+        try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
+            assertThat(service.onThreadFailure(new StreamsException("Error encountered sending record to topic "
+                    + "orders-approved for task 0_0 due to:", new KafkaException("Failed to append record because it "
+                            + "was part of a batch which had one more more invalid records"))))
+                    .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+            assertThat(service.stopped()).hasValueSatisfying(stop -> assertThat(stop.reason())
+                    .startsWith("Kafka refuses a record the guard writes on its topic orders-approved ("));
+        }
+        // but not when a later send meets the producer's error state: that names the later record's topic, not the
+        // refused one's, and the replaced thread meets the refusal again in the words above
+        try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
+            assertThat(service.onThreadFailure(new StreamsException("Error encountered trying to send record to topic "
+                    + "desk-guard-seen-orders-changelog", new KafkaException("Cannot execute transactional method "
+                            + "because we are in an error state", new InvalidRecordException(outOfRange)))))
+                    .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
         }
         // and the same refusal on a changelog is a refusal of the guard's state
         try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
