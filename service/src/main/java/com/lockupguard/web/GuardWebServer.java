@@ -701,7 +701,9 @@ public final class GuardWebServer implements AutoCloseable {
      * allows no other site. So a page the user happens to open cannot submit orders through the guard.
      */
     private String jsonBody(Context ctx) {
-        String type = ctx.contentType();
+        // as the client wrote it: the server's reading of it (ctx.contentType()) fails on a charset the JVM does not
+        // know, which answered 500
+        String type = ctx.req().getHeader("Content-Type");
         String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!mediaType.equals("application/json")) {
             throw ApiException.unsupportedMediaType("send the order as JSON, with 'Content-Type: application/json'"
@@ -709,14 +711,10 @@ public final class GuardWebServer implements AutoCloseable {
         }
         // JSON is UTF-8 (RFC 8259) and read so: a body sent in another charset would be read as other ids (Latin-1's
         // "ZoÃ©" as "Zoé", a holding its sender never named)
-        for (String parameter : type.split(";")) {
-            String[] nameAndValue = parameter.split("=", 2);
-            if (nameAndValue.length == 2 && nameAndValue[0].trim().equalsIgnoreCase("charset")) {
-                String charset = nameAndValue[1].trim().replace("\"", "");
-                if (!charset.equalsIgnoreCase("utf-8")) {
-                    throw ApiException.unsupportedMediaType("send the order as JSON in UTF-8, the charset JSON "
-                            + "has (not '" + QuotedText.of(charset) + "')");
-                }
+        for (String charset : MediaTypeCharsets.of(type)) {
+            if (!MediaTypeCharsets.readsAsUtf8(charset)) {
+                throw ApiException.unsupportedMediaType("send the order as JSON in UTF-8, the charset JSON has (not '"
+                        + QuotedText.of(charset) + "')");
             }
         }
         // every Content-Encoding line, each a list: read as it came, a gzip body was refused as "not UTF-8: byte 2 is

@@ -966,9 +966,18 @@ class GuardWebServerTest {
         assertThat(post("/api/what-if", latin1, "Content-Type", "application/json; charset=latin1").statusCode())
                 .isEqualTo(415);
         assertThat(gateway.sent).isEmpty();
-        // and UTF-8, named in any case or quoted, is read
-        assertThat(post("/api/what-if", ORDER, "Content-Type", "application/json; Charset=\"UTF-8\"").statusCode())
-                .isEqualTo(200);
+        // and a charset the JVM does not know, or a name no charset may have, is a 415 too (seen: 500 and a stack)
+        for (String unknown : List.of("x-nonexistent", "'utf-8'", "utf-8,latin1")) {
+            assertThat(post("/api/what-if", ORDER, "Content-Type", "application/json; charset=" + unknown)
+                    .statusCode()).as(unknown).isEqualTo(415);
+        }
+        // and UTF-8, by any of its names, in any case or quoted, is read, as is US-ASCII, and a parameter that only
+        // quotes the word charset is no charset
+        for (String utf8 : List.of("Charset=\"UTF-8\"", "charset=utf8", "charset = us-ascii",
+                "foo=\"x;charset=latin1\"")) {
+            assertThat(post("/api/what-if", ORDER, "Content-Type", "application/json; " + utf8).statusCode())
+                    .as(utf8).isEqualTo(200);
+        }
     }
 
     @Test
