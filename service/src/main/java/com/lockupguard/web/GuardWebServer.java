@@ -96,7 +96,8 @@ public final class GuardWebServer implements AutoCloseable {
     static final int CONNECTIONS_PER_CLIENT = 256;
     /**
      * Threads that may write answers to one client address at once, of the server's 250 ({@link WritesPerClient}): a
-     * client that reads its answers has one or two at a time; one that reads none holds this many, no more.
+     * client that reads its answers has one or two at a time; one that reads none holds this many, no more, and gives
+     * up the oldest of them, blocked a second, to a client behind the same address that reads.
      */
     static final int WRITES_PER_CLIENT = 16;
     /**

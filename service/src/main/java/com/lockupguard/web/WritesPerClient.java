@@ -11,11 +11,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,22 +28,37 @@ import org.slf4j.LoggerFactory;
  * that does not read blocks its thread until the connection's idle timeout: seen in a review, one address with no
  * credential asked for the dashboard's script 40 times on each of 250 connections and read nothing, 246 of the 250
  * threads waited in a write, and health checks, orders and the other instances' queries went unanswered for most of
- * each cycle. With this, a write past the client's share closes that connection instead of waiting: a client that reads
- * its answers is never near it (a write to it lasts microseconds), one that does not holds its share, no more.
+ * each cycle. With this, a write past the client's share takes the place of its oldest write blocked for a second or
+ * more, closing that one's connection; with none blocked that long, it closes its own connection instead of waiting.
+ * A client that reads its answers is never near its share (a write to it lasts microseconds); one that does not holds
+ * that many threads, no more; and a client that reads, behind the same address (a proxy, a node's probes), is answered
+ * once the other's writes have been blocked a second.
  */
 final class WritesPerClient implements Filter {
 
     private static final Logger LOG = LoggerFactory.getLogger(WritesPerClient.class);
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
+    /** How long a write must have been blocked to be taken for a client's that does not read. */
+    static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final int limit;
-    private final Map<String, Integer> writing = new ConcurrentHashMap<>();
+    /** Each client's writes under way, oldest first; guarded by this. */
+    private final Map<String, Deque<Write>> writing = new HashMap<>();
     /** Answers cut short since the last warning, said at most once a minute. */
     private final AtomicLong cut = new AtomicLong();
     private final AtomicLong warnedAt = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     WritesPerClient(int limit) {
         this.limit = limit;
+    }
+
+    /** One write under way, on the connection {@code endPoint}, since {@code since} ({@link System#nanoTime}). */
+    record Write(EndPoint endPoint, long since) {
+    }
+
+    /** A place given to a write, and the write whose place it took, if any, whose connection is to be closed. */
+    record Admission(Write write, Write taken) {
     }
 
     @Override
@@ -53,41 +71,79 @@ final class WritesPerClient implements Filter {
         }
     }
 
-    /** Whether one more thread may write to {@code client}; if so, it is counted until {@link #leave}. */
-    boolean enter(String client) {
-        boolean[] admitted = {false};
-        writing.compute(client, (address, count) -> {
-            int now = count == null ? 0 : count;
-            if (now >= limit) {
-                return count;
+    /**
+     * A place for one more write to {@code client} on {@code endPoint} at {@code now}: one of its share, or that of its
+     * oldest write when that one has been blocked {@link #STUCK_NANOS} or more; null when neither is free.
+     */
+    synchronized Admission enter(String client, EndPoint endPoint, long now) {
+        Deque<Write> writes = writing.computeIfAbsent(client, address -> new ArrayDeque<>());
+        Write taken = null;
+        if (writes.size() >= limit) {
+            Write oldest = writes.peekFirst();
+            if (oldest == null || now - oldest.since() < STUCK_NANOS) {
+                return null;
             }
-            admitted[0] = true;
-            return now + 1;
-        });
-        return admitted[0];
+            taken = writes.pollFirst();
+        }
+        Write write = new Write(endPoint, now);
+        writes.addLast(write);
+        return new Admission(write, taken);
     }
 
-    void leave(String client) {
-        writing.computeIfPresent(client, (address, count) -> count <= 1 ? null : count - 1);
+    synchronized void leave(String client, Write write) {
+        Deque<Write> writes = writing.get(client);
+        if (writes != null && writes.remove(write) && writes.isEmpty()) {
+            writing.remove(client);
+        }
     }
 
-    /** Threads writing to {@code client} now. */
-    int writing(String client) {
-        return writing.getOrDefault(client, 0);
+    /** Writes to {@code client} under way now. */
+    synchronized int writing(String client) {
+        Deque<Write> writes = writing.get(client);
+        return writes == null ? 0 : writes.size();
     }
 
-    private void cutShort(HttpServletRequest request, String client) throws EofException {
+    /** Counts a write to {@code client} on the connection of {@code request} while {@code write} runs. */
+    private void counted(HttpServletRequest request, String client, IoAction write) throws IOException {
+        EndPoint endPoint = ServletContextRequest.getServletContextRequest(request).getConnectionMetaData()
+                .getConnection().getEndPoint();
+        Admission admission = enter(client, endPoint, System.nanoTime());
+        if (admission == null) {
+            throw cutShort(client, endPoint);
+        }
+        if (admission.taken() != null) {
+            warn(client);
+            admission.taken().endPoint().close(); // its blocked write fails, and its thread is free
+        }
+        try {
+            write.run();
+        } finally {
+            leave(client, admission.write());
+        }
+    }
+
+    /** A write to the stream. */
+    @FunctionalInterface
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private void warn(String client) {
         cut.incrementAndGet();
         long last = warnedAt.get();
         long at = System.nanoTime();
         if (at - last >= WARN_EVERY_NANOS && warnedAt.compareAndSet(last, at)) {
-            LOG.warn("closed {} connection(s) whose answer would have been one more of the {} the server writes to one "
-                    + "client address at once, the others not read yet (now {}): a client that does not read its "
-                    + "answers holds that many of the server's threads, no more", cut.getAndSet(0), limit, client);
+            LOG.warn("closed {} connection(s) for room among the {} answers the server writes to one client address "
+                    + "at once (now {}, whose answers were not read): a client that does not read its answers holds "
+                    + "that many of the server's threads, no more", cut.getAndSet(0), limit, client);
         }
-        ServletContextRequest.getServletContextRequest(request).getConnectionMetaData().getConnection().getEndPoint()
-                .close();
-        throw new EofException("the client at " + client + " has " + limit + " answers being written already");
+    }
+
+    /** Closes the connection of a write that found no place, and says why. */
+    private EofException cutShort(String client, EndPoint endPoint) {
+        warn(client);
+        endPoint.close();
+        return new EofException("the client at " + client + " has " + limit + " answers being written already");
     }
 
     /** The answer to one request, whose writes are counted against its client's share. */
@@ -124,38 +180,17 @@ final class WritesPerClient implements Filter {
 
             @Override
             public void write(byte[] bytes, int offset, int length) throws IOException {
-                if (!enter(client)) {
-                    cutShort(request, client);
-                }
-                try {
-                    out.write(bytes, offset, length);
-                } finally {
-                    leave(client);
-                }
+                counted(request, client, () -> out.write(bytes, offset, length));
             }
 
             @Override
             public void flush() throws IOException {
-                if (!enter(client)) {
-                    cutShort(request, client);
-                }
-                try {
-                    out.flush();
-                } finally {
-                    leave(client);
-                }
+                counted(request, client, out::flush);
             }
 
             @Override
             public void close() throws IOException {
-                if (!enter(client)) {
-                    cutShort(request, client);
-                }
-                try {
-                    out.close();
-                } finally {
-                    leave(client);
-                }
+                counted(request, client, out::close);
             }
 
             @Override

@@ -602,7 +602,7 @@ class GuardWebServerTest {
             }
 
             // when the server has written what that client takes, then it waits to write to it on its share of
-            // threads, and no more
+            // threads, and no more: the writes past it close their connections
             await().atMost(Duration.ofSeconds(10)).until(() -> threadsWaitingToWrite() >= 8);
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
                     .until(() -> threadsWaitingToWrite() <= GuardWebServer.WRITES_PER_CLIENT);
@@ -610,6 +610,17 @@ class GuardWebServerTest {
             long asked = System.nanoTime();
             assertThat(get("/health/live").statusCode()).isEqualTo(200);
             assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(2));
+            // and so is one that reads its answer from the same address (a proxy's, a node's probes), in the place of
+            // a write blocked a second
+            try (java.net.Socket reader = new java.net.Socket()) {
+                reader.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+                reader.connect(new java.net.InetSocketAddress("127.0.0.1", URI.create(base).getPort()));
+                reader.setSoTimeout(5_000);
+                reader.getOutputStream().write(("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close"
+                        + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                assertThat(new String(reader.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
+                        .startsWith("HTTP/1.1 200");
+            }
         } finally {
             for (java.net.Socket socket : sockets) {
                 socket.close();
