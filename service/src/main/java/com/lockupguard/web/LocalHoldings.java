@@ -21,6 +21,7 @@ import com.lockupguard.rules.Reservation;
 import com.lockupguard.rules.Ruling;
 import com.lockupguard.rules.TermsFingerprint;
 import com.lockupguard.state.CorruptStoreValueException;
+import com.lockupguard.state.NewerGuardStateException;
 import com.lockupguard.state.RememberedOrder;
 import com.lockupguard.state.StateCodec;
 import com.lockupguard.topology.GuardTopics;
@@ -297,6 +298,10 @@ final class LocalHoldings {
             if (RegistryOutage.causes(e)) {
                 throw ApiException.notReady("the schema registry, which reads what an older guard stored, cannot "
                         + "be reached; retry");
+            }
+            if (e instanceof NewerGuardStateException) {
+                // the guard stops once it decides for that holding: an instance of the newer version answers
+                throw ApiException.notReady(e.getMessage() + ": ask an instance of the newer version");
             }
             throw e;
         }

@@ -378,6 +378,26 @@ class LocalHoldingsTest {
     }
 
     @Test
+    void shouldAnswer503NamingANewerGuardForAHoldingWhoseStateOneWrote() {
+        // given a holding whose state a newer guard wrote, in a format this one does not know
+        registered("TKY");
+        org.apache.kafka.streams.state.KeyValueStore<String, byte[]> store =
+                driver.getKeyValueStore(StoreNames.HOLDING_STATE);
+        byte[] newer = store.get("dutchess/TKY").clone();
+        newer[0] = 0x03;
+        store.put("dutchess/TKY", newer);
+
+        // when it is asked for
+        ApiException one = catchThrowableOfType(ApiException.class,
+                () -> holdings.one(new HoldingKey("dutchess", "TKY")));
+
+        // then 503, saying so and where to ask (seen: 500 with the server's stack), not an internal error
+        assertThat(one.status()).isEqualTo(503);
+        assertThat(one.getMessage()).startsWith("holding-state value starts with byte 0x03, a format of a newer guard")
+                .endsWith(": ask an instance of the newer version");
+    }
+
+    @Test
     void shouldAnswer503WhenTheStoresMoveAwayDuringARead() {
         // given: stores that a rebalance took away
         LocalHoldings moving = new LocalHoldings(name -> {
