@@ -53,14 +53,7 @@ class ProcessingFailureHandlerTest {
         // earlier send left the producer in an error state (seen: counted as PROCESSING_FAILURE, paging for an
         // order that was decided once the thread was replaced)
         java.util.concurrent.atomic.AtomicInteger counted = new java.util.concurrent.atomic.AtomicInteger();
-        ProcessingFailureHandler handler = new ProcessingFailureHandler();
-        handler.configure(Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "orders-dlq",
-                StreamsDefaults.OBSERVER_CONFIG, new DecisionObserver() {
-                    @Override
-                    public void deadLettered(DeadLetterReason reason) {
-                        counted.incrementAndGet();
-                    }
-                }));
+        ProcessingFailureHandler handler = countingHandler(counted);
         SourceRecordContext context = new SourceRecordContext("orders", 0, 1234, "investor/SEC", bytes(10));
 
         // when
