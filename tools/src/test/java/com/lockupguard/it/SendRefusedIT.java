@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.registry.InMemorySchemaRegistry;
+import com.lockupguard.tools.timeline.DecisionReader;
 import com.lockupguard.topology.DeadLetterReason;
 import com.lockupguard.topology.DecisionObserver;
-import com.lockupguard.tools.timeline.DecisionReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
