@@ -97,7 +97,7 @@ public final class GuardWebServer implements AutoCloseable {
     /**
      * Threads that may write answers to one client address at once, of the server's 250 ({@link WritesPerClient}): a
      * client that reads its answers has one or two at a time; one that reads none holds this many, no more, and gives
-     * up the oldest of them, blocked a second, to a client behind the same address that reads.
+     * up the oldest of them, under way 100 ms or more, to a client behind the same address that reads.
      */
     static final int WRITES_PER_CLIENT = 16;
     /**
@@ -705,6 +705,10 @@ public final class GuardWebServer implements AutoCloseable {
         // as the client wrote it: the server's reading of it (ctx.contentType()) fails on a charset the JVM does not
         // know, which answered 500
         String type = ctx.req().getHeader("Content-Type");
+        if (Collections.list(ctx.req().getHeaders("Content-Type")).size() > 1) {
+            // only the first would be read, and the second not checked
+            throw ApiException.unsupportedMediaType("send one Content-Type line, 'application/json'");
+        }
         String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!mediaType.equals("application/json")) {
             throw ApiException.unsupportedMediaType("send the order as JSON, with 'Content-Type: application/json'"

@@ -28,19 +28,23 @@ import org.slf4j.LoggerFactory;
  * that does not read blocks its thread until the connection's idle timeout: seen in a review, one address with no
  * credential asked for the dashboard's script 40 times on each of 250 connections and read nothing, 246 of the 250
  * threads waited in a write, and health checks, orders and the other instances' queries went unanswered for most of
- * each cycle. With this, a write past the client's share takes the place of its oldest write blocked for a second or
- * more, closing that one's connection; with none blocked that long, it closes its own connection instead of waiting.
- * A client that reads its answers is never near its share (a write to it lasts microseconds); one that does not holds
- * that many threads, no more; and a client that reads, behind the same address (a proxy, a node's probes), is answered
- * once the other's writes have been blocked a second.
+ * each cycle. With this, a write past the client's share takes the place of its oldest write under way for
+ * {@link #STUCK_NANOS} or more, closing that one's connection; with none that old, it closes its own connection
+ * instead of waiting. A client that reads its answers is never near its share (a write to it lasts microseconds); one
+ * that does not holds that many threads, no more; and a client that reads, behind the same address (a proxy, a node's
+ * probes), is answered in the place of one of the other's.
  */
 final class WritesPerClient implements Filter {
 
     private static final Logger LOG = LoggerFactory.getLogger(WritesPerClient.class);
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    /** How long a write must have been blocked to be taken for a client's that does not read. */
-    static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * How long a write must have been under way to be taken for a client's that does not read: a write to a client
+     * that reads lasts microseconds, or a few milliseconds for a 32 KB chunk on a slow link. At a second, a client
+     * reconnecting again and again (40 a second in a review) took most places as they came free, before a reader.
+     */
+    static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final int limit;
     /** Each client's writes under way, oldest first; guarded by this. */
@@ -54,7 +58,24 @@ final class WritesPerClient implements Filter {
     }
 
     /** One write under way, on the connection {@code endPoint}, since {@code since} ({@link System#nanoTime}). */
-    record Write(EndPoint endPoint, long since) {
+    static final class Write {
+        private final EndPoint endPoint;
+        private final long since;
+        /** Whether another write took its place, closing its connection: its failure is then no error. */
+        private volatile boolean taken;
+
+        Write(EndPoint endPoint, long since) {
+            this.endPoint = endPoint;
+            this.since = since;
+        }
+
+        long since() {
+            return since;
+        }
+
+        EndPoint endPoint() {
+            return endPoint;
+        }
     }
 
     /** A place given to a write, and the write whose place it took, if any, whose connection is to be closed. */
@@ -84,6 +105,7 @@ final class WritesPerClient implements Filter {
                 return null;
             }
             taken = writes.pollFirst();
+            taken.taken = true;
         }
         Write write = new Write(endPoint, now);
         writes.addLast(write);
@@ -111,12 +133,19 @@ final class WritesPerClient implements Filter {
         if (admission == null) {
             throw cutShort(client, endPoint);
         }
-        if (admission.taken() != null) {
-            warn(client);
-            admission.taken().endPoint().close(); // its blocked write fails, and its thread is free
-        }
         try {
+            if (admission.taken() != null) {
+                warn(client);
+                admission.taken().endPoint().close(); // its blocked write fails, and its thread is free
+            }
             write.run();
+        } catch (IOException e) {
+            if (admission.write().taken && !(e instanceof EofException)) {
+                // the connection was closed for room: a client's hang-up, as the server takes EofException, not an
+                // error logged with its stack at every place taken
+                throw new EofException(e);
+            }
+            throw e;
         } finally {
             leave(client, admission.write());
         }
