@@ -393,8 +393,9 @@ public final class GuardService implements AutoCloseable {
      * stream thread would send the same record again (seen: replaced for ever, 45 s apart). On one of its changelogs,
      * for its size or its timestamp: the changelog's own {@code max.message.bytes} or {@code message.timestamp.*}
      * limits, or the producer's own. On a topic it writes, for anything but its size (a timestamp outside what the
-     * topic was altered to take, Kafka 4.4 saying so with an {@link InvalidRecordException}): a size the replacement
-     * keeps within, reading the topic's limit again.
+     * topic was altered to take: Kafka 4.4 says so with an InvalidTimestampException for one record of a batch, an
+     * {@link InvalidRecordException} for several, and a plain KafkaException for their batch-mates): a size the
+     * replacement keeps within, reading the topic's limit again.
      */
     private java.util.Optional<Stop> recordRefused(Throwable failure) {
         java.util.Optional<Throwable> refusal = FailureCauses.of(failure).stream()

@@ -94,7 +94,7 @@ final class WritesPerClient implements Filter {
 
     /**
      * A place for one more write to {@code client} on {@code endPoint} at {@code now}: one of its share, or that of its
-     * oldest write when that one has been blocked {@link #STUCK_NANOS} or more; null when neither is free.
+     * oldest write when that one has been under way {@link #STUCK_NANOS} or more; null when neither is free.
      */
     synchronized Admission enter(String client, EndPoint endPoint, long now) {
         Deque<Write> writes = writing.computeIfAbsent(client, address -> new ArrayDeque<>());
@@ -117,12 +117,6 @@ final class WritesPerClient implements Filter {
         if (writes != null && writes.remove(write) && writes.isEmpty()) {
             writing.remove(client);
         }
-    }
-
-    /** Writes to {@code client} under way now. */
-    synchronized int writing(String client) {
-        Deque<Write> writes = writing.get(client);
-        return writes == null ? 0 : writes.size();
     }
 
     /** Counts a write to {@code client} on the connection of {@code request} while {@code write} runs. */
