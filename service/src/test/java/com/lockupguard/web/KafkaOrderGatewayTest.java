@@ -75,6 +75,13 @@ class KafkaOrderGatewayTest {
         feed.close();
     }
 
+    /** A gateway sending through {@code producer}, with topics of a registry of its own. */
+    private KafkaOrderGateway sendingTo(MockProducer<String, SpecificRecord> producer) {
+        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
+                Map.of("schema.registry.url", "mock://gateway-test-" + UUID.randomUUID()));
+        return new KafkaOrderGateway(topics, feed, producer);
+    }
+
     private void decide(ProducerRecord<String, SpecificRecord> sent, Decision decision) {
         consumer.append(decision.getOutcome() == Outcome.APPROVED ? MockFeedConsumer.APPROVED
                 : MockFeedConsumer.BLOCKED, 0, sent.key(), decision, sent.headers());
@@ -170,9 +177,7 @@ class KafkaOrderGatewayTest {
         // given: a producer whose sends are acknowledged only when the test says
         MockProducer<String, SpecificRecord> pending = new MockProducer<>(false, null, new StringSerializer(),
                 (topic, value) -> new byte[0]);
-        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
-                Map.of("schema.registry.url", "mock://gateway-test-" + UUID.randomUUID()));
-        KafkaOrderGateway sending = new KafkaOrderGateway(topics, feed, pending);
+        KafkaOrderGateway sending = sendingTo(pending);
         CompletableFuture<Decision> decision = sending.submit(DecisionFeedTest.order("o-5", 10));
 
         // when the broker does not take it (its delivery timed out)
@@ -190,9 +195,7 @@ class KafkaOrderGatewayTest {
         // given an order still being sent whose caller stopped waiting, as the API does when it answers 504
         MockProducer<String, SpecificRecord> pending = new MockProducer<>(false, null, new StringSerializer(),
                 (topic, value) -> new byte[0]);
-        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
-                Map.of("schema.registry.url", "mock://gateway-test-" + UUID.randomUUID()));
-        KafkaOrderGateway sending = new KafkaOrderGateway(topics, feed, pending);
+        KafkaOrderGateway sending = sendingTo(pending);
         sending.submit(DecisionFeedTest.order("o-6", 10)).cancel(false);
 
         try (CapturedLogs logs = CapturedLogs.of(KafkaOrderGateway.class)) {
@@ -211,9 +214,7 @@ class KafkaOrderGatewayTest {
         // given an order still being sent whose caller waits
         MockProducer<String, SpecificRecord> pending = new MockProducer<>(false, null, new StringSerializer(),
                 (topic, value) -> new byte[0]);
-        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
-                Map.of("schema.registry.url", "mock://gateway-test-" + UUID.randomUUID()));
-        KafkaOrderGateway sending = new KafkaOrderGateway(topics, feed, pending);
+        KafkaOrderGateway sending = sendingTo(pending);
         CompletableFuture<Decision> decision = sending.submit(DecisionFeedTest.order("o-7", 10));
 
         try (CapturedLogs logs = CapturedLogs.of(KafkaOrderGateway.class)) {
