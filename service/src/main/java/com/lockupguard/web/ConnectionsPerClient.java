@@ -1,6 +1,5 @@
 package com.lockupguard.web;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
@@ -12,11 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closes a connection that would give one client address more than {@code limit} open at once. The server's limit on
- * connections is shared by every client: seen in a review, one address with no credential holding 1,200 connections,
- * each sending its headers a byte at a time and opened again once the header deadline closed it, kept the server at
- * that limit, and a health check from elsewhere waited 5-20 s for an answer or had none (an orchestrator's liveness
- * probe then restarts the guard). With this, such a client holds its own share; the rest stay for the others.
+ * Closes a connection that would give one client address (an IPv6 client's /64 network: {@link ClientNetwork}) more
+ * than {@code limit} open at once. The server's limit on connections is shared by every client: seen in a review, one
+ * address with no credential holding 1,200 connections, each sending its headers a byte at a time and opened again once
+ * the header deadline closed it, kept the server at that limit, and a health check from elsewhere waited 5-20 s for an
+ * answer or had none (an orchestrator's liveness probe then restarts the guard). With this, such a client holds its own
+ * share; the rest stay for the others.
  */
 final class ConnectionsPerClient implements Connection.Listener {
 
@@ -24,12 +24,13 @@ final class ConnectionsPerClient implements Connection.Listener {
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final int limit;
-    private final Map<InetAddress, Integer> open = new ConcurrentHashMap<>();
+    /** The connections open, by client: an IPv4 address or an IPv6 /64 network ({@link ClientNetwork}). */
+    private final Map<String, Integer> open = new ConcurrentHashMap<>();
     /**
      * The connections counted in {@link #open}, each until it closes, with its client's address: a closed connection's
      * end point no longer says it.
      */
-    private final Map<Connection, InetAddress> counted = new ConcurrentHashMap<>();
+    private final Map<Connection, String> counted = new ConcurrentHashMap<>();
     /** Connections closed for their client's limit since the last warning, said at most once a minute. */
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong warnedAt = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
@@ -40,7 +41,7 @@ final class ConnectionsPerClient implements Connection.Listener {
 
     @Override
     public void onOpened(Connection connection) {
-        InetAddress client = clientOf(connection);
+        String client = clientOf(connection);
         if (client == null) {
             return;
         }
@@ -64,21 +65,22 @@ final class ConnectionsPerClient implements Connection.Listener {
         if (at - last >= WARN_EVERY_NANOS && warnedAt.compareAndSet(last, at)) {
             LOG.warn("closed {} connection(s) past the {} one client address may have open to the web server at once "
                     + "(now {}); a proxy in front of the guard gives all its clients its own address",
-                    refused.getAndSet(0), limit, client.getHostAddress());
+                    refused.getAndSet(0), limit, client);
         }
         connection.getEndPoint().close();
     }
 
     @Override
     public void onClosed(Connection connection) {
-        InetAddress client = counted.remove(connection);
+        String client = counted.remove(connection);
         if (client != null) {
             open.computeIfPresent(client, (address, count) -> count <= 1 ? null : count - 1);
         }
     }
 
-    private static InetAddress clientOf(Connection connection) {
+    private static String clientOf(Connection connection) {
         SocketAddress remote = connection.getEndPoint().getRemoteSocketAddress();
-        return remote instanceof InetSocketAddress address ? address.getAddress() : null;
+        return remote instanceof InetSocketAddress address && address.getAddress() != null
+                ? ClientNetwork.of(address.getAddress()) : null;
     }
 }

@@ -11,6 +11,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -24,15 +26,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lets at most {@code limit} of the server's threads write answers to one client address at once. A write to a client
- * that does not read blocks its thread until the connection's idle timeout: seen in a review, one address with no
- * credential asked for the dashboard's script 40 times on each of 250 connections and read nothing, 246 of the 250
- * threads waited in a write, and health checks, orders and the other instances' queries went unanswered for most of
- * each cycle. With this, a write past the client's share takes the place of its oldest write under way for
- * {@link #STUCK_NANOS} or more, closing that one's connection; with none that old, it closes its own connection
- * instead of waiting. A client that reads its answers is never near its share (a write to it lasts microseconds); one
- * that does not holds that many threads, no more; and a client that reads, behind the same address (a proxy, a node's
- * probes), is answered in the place of one of the other's.
+ * Lets at most {@code limit} of the server's threads write answers to one client address (an IPv6 client's /64 network:
+ * {@link ClientNetwork}) at once. A write to a client that does not read blocks its thread until the connection's idle
+ * timeout: seen in a review, one address with no credential asked for the dashboard's script 40 times on each of 250
+ * connections and read nothing, 246 of the 250 threads waited in a write, and health checks, orders and the other
+ * instances' queries went unanswered for most of each cycle. With this, a write past the client's share takes the place
+ * of its oldest write under way for {@link #STUCK_NANOS} or more, closing that one's connection; with none that old, it
+ * closes its own connection instead of waiting. A client that reads its answers is never near its share (a write to it
+ * lasts microseconds); one that does not holds that many threads, no more; and a client that reads, behind the same
+ * address (a proxy, a node's probes), is answered in the place of one of the other's.
  */
 final class WritesPerClient implements Filter {
 
@@ -179,6 +181,14 @@ final class WritesPerClient implements Filter {
         return new EofException("the client at " + client + " has " + limit + " answers being written already");
     }
 
+    /** The client the writes to {@code request}'s connection count against: its address, or its IPv6 /64 network. */
+    private static String clientOf(HttpServletRequest request) {
+        SocketAddress remote = ServletContextRequest.getServletContextRequest(request).getConnectionMetaData()
+                .getRemoteSocketAddress();
+        return remote instanceof InetSocketAddress address && address.getAddress() != null
+                ? ClientNetwork.of(address.getAddress()) : request.getRemoteAddr();
+    }
+
     /** The answer to one request, whose writes are counted against its client's share. */
     private final class Counted extends HttpServletResponseWrapper {
         private final HttpServletRequest request;
@@ -188,7 +198,7 @@ final class WritesPerClient implements Filter {
         Counted(HttpServletRequest request, HttpServletResponse response) {
             super(response);
             this.request = request;
-            this.client = request.getRemoteAddr();
+            this.client = clientOf(request);
         }
 
         @Override

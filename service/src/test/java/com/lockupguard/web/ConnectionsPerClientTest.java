@@ -1,0 +1,78 @@
+package com.lockupguard.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.junit.jupiter.api.Test;
+
+/** The connections one client may have open at once, counted by address, or by /64 network for IPv6. */
+class ConnectionsPerClientTest {
+
+    /** A connection from {@code address}, whose end point says whether it was closed. */
+    private record Opened(Connection connection, AtomicBoolean closed) {
+    }
+
+    private static Opened from(String address) throws Exception {
+        InetSocketAddress remote = new InetSocketAddress(InetAddress.getByName(address), 40_000);
+        AtomicBoolean closed = new AtomicBoolean();
+        EndPoint endPoint = (EndPoint) Proxy.newProxyInstance(EndPoint.class.getClassLoader(),
+                new Class<?>[] {EndPoint.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getRemoteSocketAddress" -> remote;
+                    case "close" -> {
+                        closed.set(true);
+                        yield null;
+                    }
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        Connection connection = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getEndPoint" -> endPoint;
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        return new Opened(connection, closed);
+    }
+
+    @Test
+    void shouldCloseAConnectionPastTheLimitFromAnotherAddressOfTheSameIpv6Network() throws Exception {
+        // given a limit of two connections per client, and two open from two addresses of 2001:db8:1:2::/64
+        ConnectionsPerClient limit = new ConnectionsPerClient(2);
+        Opened first = from("2001:db8:1:2::1");
+        Opened second = from("2001:db8:1:2::2");
+        limit.onOpened(first.connection());
+        limit.onOpened(second.connection());
+        // when a third comes from a third address of that network, and one from another network
+        Opened third = from("2001:db8:1:2::3");
+        Opened elsewhere = from("2001:db8:1:3::1");
+        limit.onOpened(third.connection());
+        limit.onOpened(elsewhere.connection());
+
+        // then the third is closed, the others are not
+        assertThat(third.closed()).isTrue();
+        assertThat(first.closed()).isFalse();
+        assertThat(second.closed()).isFalse();
+        assertThat(elsewhere.closed()).isFalse();
+    }
+
+    @Test
+    void shouldGiveTheNetworkItsPlaceBackWhenOneOfItsConnectionsCloses() throws Exception {
+        // given a limit of one connection per client, taken by one address of a network
+        ConnectionsPerClient limit = new ConnectionsPerClient(1);
+        Opened first = from("2001:db8:1:2::1");
+        limit.onOpened(first.connection());
+        // when it closes and another address of the network connects
+        limit.onClosed(first.connection());
+        Opened next = from("2001:db8:1:2::2");
+        limit.onOpened(next.connection());
+        // then that one is let be
+        assertThat(next.closed()).isFalse();
+    }
+}
