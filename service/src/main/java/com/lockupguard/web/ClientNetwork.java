@@ -1,9 +1,13 @@
 package com.lockupguard.web;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /**
  * The client a per-client limit counts a connection or a write against: an IPv4 address, or the /64 network of an
@@ -31,5 +35,13 @@ final class ClientNetwork {
         } catch (UnknownHostException e) {
             throw new IllegalStateException("16 bytes are an IPv6 address", e); // only a wrong length is refused
         }
+    }
+
+    /** What the client of {@code request} is counted as: its connection's address, or that address's /64 network. */
+    static String of(HttpServletRequest request) {
+        SocketAddress remote = ServletContextRequest.getServletContextRequest(request).getConnectionMetaData()
+                .getRemoteSocketAddress();
+        return remote instanceof InetSocketAddress address && address.getAddress() != null
+                ? of(address.getAddress()) : request.getRemoteAddr();
     }
 }

@@ -753,9 +753,12 @@ public final class GuardWebServer implements AutoCloseable {
         };
     }
 
-    /** A caller is a credential from an address: with authentication off, or one token for all, each client. */
+    /**
+     * A caller is a credential from an address (an IPv6 client's /64 network: {@link ClientNetwork}): with
+     * authentication off, or one token for all, each client.
+     */
     private static String callerOf(Context ctx) {
-        return countedAs(ctx.attribute(PRINCIPAL)) + "@" + ctx.ip();
+        return countedAs(ctx.attribute(PRINCIPAL)) + "@" + ClientNetwork.of(ctx.req());
     }
 
     /**

@@ -11,8 +11,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -181,14 +179,6 @@ final class WritesPerClient implements Filter {
         return new EofException("the client at " + client + " has " + limit + " answers being written already");
     }
 
-    /** The client the writes to {@code request}'s connection count against: its address, or its IPv6 /64 network. */
-    private static String clientOf(HttpServletRequest request) {
-        SocketAddress remote = ServletContextRequest.getServletContextRequest(request).getConnectionMetaData()
-                .getRemoteSocketAddress();
-        return remote instanceof InetSocketAddress address && address.getAddress() != null
-                ? ClientNetwork.of(address.getAddress()) : request.getRemoteAddr();
-    }
-
     /** The answer to one request, whose writes are counted against its client's share. */
     private final class Counted extends HttpServletResponseWrapper {
         private final HttpServletRequest request;
@@ -198,7 +188,7 @@ final class WritesPerClient implements Filter {
         Counted(HttpServletRequest request, HttpServletResponse response) {
             super(response);
             this.request = request;
-            this.client = clientOf(request);
+            this.client = ClientNetwork.of(request);
         }
 
         @Override
