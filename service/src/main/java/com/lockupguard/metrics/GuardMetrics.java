@@ -29,13 +29,10 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -84,8 +81,7 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
     private final Counter stampedAhead;
     /** Listens to the JVM's collections until closed: one left bound keeps its registry. */
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
-    /** The scrape being built, which scrapes asked for meanwhile answer; null while none is. */
-    private final AtomicReference<CompletableFuture<String>> scraping = new AtomicReference<>();
+    private final SharedScrapes scrapes = new SharedScrapes(registry::scrape);
     private final AtomicBoolean closed = new AtomicBoolean();
     /**
      * Whether an order's timestamp is when the broker took it, so that all of its age is waiting: as the setting
@@ -403,40 +399,11 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
     }
 
     /**
-     * The Prometheus text exposition of every metric. Scrapes asked for while one is being built wait for it and
-     * answer its text: the text of a few thousand series is built once, not once per client, and concurrent scrapes
-     * (clients, or a caller asking many times at once) do not queue on Kafka's metric locks with the stream threads.
+     * The Prometheus text exposition of every metric, built after this call began; concurrent calls share builds
+     * ({@link SharedScrapes}).
      */
     public String scrape() {
-        CompletableFuture<String> mine = new CompletableFuture<>();
-        CompletableFuture<String> underWay = scraping.compareAndExchange(null, mine);
-        if (underWay != null) {
-            return textOf(underWay);
-        }
-        try {
-            String text = registry.scrape();
-            mine.complete(text);
-            return text;
-        } catch (RuntimeException | Error e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            scraping.compareAndSet(mine, null);
-        }
-    }
-
-    private static String textOf(CompletableFuture<String> scrape) {
-        try {
-            return scrape.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            if (e.getCause() instanceof Error failure) {
-                throw failure;
-            }
-            throw e;
-        }
+        return scrapes.text();
     }
 
     public PrometheusMeterRegistry registry() {

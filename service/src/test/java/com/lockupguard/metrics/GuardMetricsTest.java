@@ -19,21 +19,13 @@ import com.lockupguard.rules.Outcome;
 import com.lockupguard.rules.PriorExecution;
 import com.lockupguard.rules.Reason;
 import com.lockupguard.topology.DeadLetterReason;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
@@ -323,63 +315,6 @@ class GuardMetricsTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
                     .noneMatch(thread -> thread.isAlive() && thread.getName().equals("lockup-guard-kafka-metrics")));
         }
-    }
-
-    @Test
-    void shouldBuildOneScrapeForTheScrapesAskedForWhileItIsBeingBuilt() throws Exception {
-        // given a meter whose reading counts itself and waits to be let go, and a scrape under way reading it
-        AtomicLong readings = new AtomicLong();
-        CountDownLatch letGo = new CountDownLatch(1);
-        Gauge.builder("test.slow.reading", () -> {
-            readings.incrementAndGet();
-            try {
-                letGo.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return 1;
-        }).register(metrics.registry());
-        ExecutorService clients = Executors.newFixedThreadPool(8);
-        try {
-            Future<String> first = clients.submit(metrics::scrape);
-            await().atMost(Duration.ofSeconds(10)).until(() -> readings.get() == 1);
-            // when seven more scrapes are asked for while it is read, and then it is let go
-            List<Thread> waiting = new CopyOnWriteArrayList<>();
-            List<Future<String>> others = new ArrayList<>();
-            for (int i = 0; i < 7; i++) {
-                others.add(clients.submit(() -> {
-                    waiting.add(Thread.currentThread());
-                    return metrics.scrape();
-                }));
-            }
-            await().atMost(Duration.ofSeconds(10)).until(() -> waiting.size() == 7
-                    && waiting.stream().allMatch(thread -> thread.getState() == Thread.State.WAITING));
-            letGo.countDown();
-
-            // then the meter was read once, and every scrape answered that one text
-            String text = first.get(10, TimeUnit.SECONDS);
-            assertThat(text).contains("test_slow_reading 1.0");
-            for (Future<String> other : others) {
-                assertThat(other.get(10, TimeUnit.SECONDS)).isSameAs(text);
-            }
-            assertThat(readings).hasValue(1);
-        } finally {
-            letGo.countDown();
-            clients.shutdownNow();
-        }
-    }
-
-    @Test
-    void shouldBuildAFreshScrapeOnceTheOneUnderWayIsDone() {
-        // given a counter scraped once
-        Counter counter = Counter.builder("test.counted").register(metrics.registry());
-        String before = metrics.scrape();
-        // when it is counted and scraped again
-        counter.increment();
-        String after = metrics.scrape();
-        // then the second scrape is built anew and shows the count
-        assertThat(before).contains("test_counted_total 0.0");
-        assertThat(after).contains("test_counted_total 1.0");
     }
 
     @Test
