@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,11 @@ final class ConnectionsPerClient implements Connection.Listener {
 
     @Override
     public void onOpened(Connection connection) {
+        if (connection.getEndPoint() instanceof EndPoint.Wrapper) {
+            // over TLS, the HTTP connection on top of the TLS one, on its decrypted end point: one network connection,
+            // counted once (seen in a review: counted twice, a client's 129th TLS connection was closed)
+            return;
+        }
         String client = clientOf(connection);
         if (client == null) {
             return;

@@ -18,10 +18,19 @@ class ConnectionsPerClientTest {
     }
 
     private static Opened from(String address) throws Exception {
+        return from(address, EndPoint.class);
+    }
+
+    /** The HTTP connection over a TLS one from {@code address}: on the end point that decrypts, a wrapper. */
+    private static Opened decryptedFrom(String address) throws Exception {
+        return from(address, EndPoint.class, EndPoint.Wrapper.class);
+    }
+
+    private static Opened from(String address, Class<?>... endPointTypes) throws Exception {
         InetSocketAddress remote = new InetSocketAddress(InetAddress.getByName(address), 40_000);
         AtomicBoolean closed = new AtomicBoolean();
         EndPoint endPoint = (EndPoint) Proxy.newProxyInstance(EndPoint.class.getClassLoader(),
-                new Class<?>[] {EndPoint.class}, (proxy, method, args) -> switch (method.getName()) {
+                endPointTypes, (proxy, method, args) -> switch (method.getName()) {
                     case "getRemoteSocketAddress" -> remote;
                     case "close" -> {
                         closed.set(true);
@@ -74,5 +83,25 @@ class ConnectionsPerClientTest {
         limit.onOpened(next.connection());
         // then that one is let be
         assertThat(next.closed()).isFalse();
+    }
+
+    @Test
+    void shouldCountATlsConnectionOnceNotAgainForTheHttpConnectionOnTop() throws Exception {
+        // given a limit of two connections per client, and a TLS connection from an address with HTTP on top of it
+        ConnectionsPerClient limit = new ConnectionsPerClient(2);
+        limit.onOpened(from("192.0.2.1").connection());
+        limit.onOpened(decryptedFrom("192.0.2.1").connection());
+        // when a second TLS connection comes from that address, HTTP on top of it
+        Opened second = from("192.0.2.1");
+        Opened secondHttp = decryptedFrom("192.0.2.1");
+        limit.onOpened(second.connection());
+        limit.onOpened(secondHttp.connection());
+        // then it is let be: two connections of the two the address may have
+        assertThat(second.closed()).isFalse();
+        assertThat(secondHttp.closed()).isFalse();
+        // and a third is closed
+        Opened third = from("192.0.2.1");
+        limit.onOpened(third.connection());
+        assertThat(third.closed()).isTrue();
     }
 }
