@@ -99,7 +99,8 @@ public final class GuardApplication implements AutoCloseable {
             }
             web = new GuardWebServer(new GuardWebServer.Settings(host, config.getInt(GuardConfig.HTTP_PORT_CONFIG),
                     Duration.ofMillis(config.getLong(GuardConfig.API_DECISION_TIMEOUT_MS_CONFIG)),
-                    security.authentication(), security.https()), metrics, json);
+                    security.authentication(), security.https(),
+                    config.getInt(GuardConfig.HTTP_CLIENT_IPV6_PREFIX_LENGTH_CONFIG)), metrics, json);
             int port = web.start();
             Map<String, String> settings = new HashMap<>(config.originalStrings());
             settings.put(GuardConfig.HTTP_PORT_CONFIG, Integer.toString(port));

@@ -67,6 +67,7 @@ public final class GuardConfig extends AbstractConfig {
     public static final String HTTP_HOST_CONFIG = "http.host";
     public static final String HTTP_PORT_CONFIG = "http.port";
     public static final String HTTP_ADVERTISED_HOST_CONFIG = "http.advertised.host";
+    public static final String HTTP_CLIENT_IPV6_PREFIX_LENGTH_CONFIG = "http.client.ipv6.prefix.length";
     public static final String API_TOKEN_CONFIG = "api.token";
     public static final String API_DECISION_TIMEOUT_MS_CONFIG = "api.decision.timeout.ms";
     public static final String TOPICS_CREATE_CONFIG = "topics.create";
@@ -309,6 +310,15 @@ public final class GuardConfig extends AbstractConfig {
             .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, "", new HostOnly(), Importance.MEDIUM,
                     "Host other instances use to reach this one's HTTP API (interactive queries); empty: http.host, "
                             + "or this machine's name when http.host is every interface's (0.0.0.0 or ::).")
+            .define(HTTP_CLIENT_IPV6_PREFIX_LENGTH_CONFIG, Type.INT, 128, Range.between(32, 128), Importance.LOW,
+                    "How many leading bits of an IPv6 client's address name the client that the web server's "
+                            + "per-client limits count (256 connections open, 16 answers written at once, 8 request "
+                            + "bodies arriving per credential); IPv4 addresses always count alone. 128: each address "
+                            + "alone. 64: each /64 network, for an API reachable by hosts that choose their own "
+                            + "addresses, one of which could otherwise take a fresh address, and a fresh share, for "
+                            + "each connection; every host of one /64 then shares one share, as a proxy's clients "
+                            + "share its address: an AWS subnet's instances, a Kubernetes node's pods, the IPv4 "
+                            + "clients of a NAT64 prefix.")
             .define(API_TOKEN_CONFIG, Type.PASSWORD, null, Importance.HIGH,
                     "A static bearer token for development and tests: 'Authorization: Bearer <token>' grants read "
                             + "and submit. Setting it (or a JWKS) turns authentication on: every /api/* and /metrics "

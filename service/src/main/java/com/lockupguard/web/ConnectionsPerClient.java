@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closes a connection that would give one client address (an IPv6 client's /64 network: {@link ClientNetwork}) more
+ * Closes a connection that would give one client address (or an IPv6 client's network: {@link ClientNetwork}) more
  * than {@code limit} open at once. The server's limit on connections is shared by every client: seen in a review, one
  * address with no credential holding 1,200 connections, each sending its headers a byte at a time and opened again once
  * the header deadline closed it, kept the server at that limit, and a health check from elsewhere waited 5-20 s for an
@@ -25,6 +25,7 @@ final class ConnectionsPerClient implements Connection.Listener {
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final int limit;
+    private final ClientNetwork clients;
     /** The connections open, by client: an IPv4 address or an IPv6 /64 network ({@link ClientNetwork}). */
     private final Map<String, Integer> open = new ConcurrentHashMap<>();
     /**
@@ -36,8 +37,9 @@ final class ConnectionsPerClient implements Connection.Listener {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong warnedAt = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
-    ConnectionsPerClient(int limit) {
+    ConnectionsPerClient(int limit, ClientNetwork clients) {
         this.limit = limit;
+        this.clients = clients;
     }
 
     @Override
@@ -84,9 +86,9 @@ final class ConnectionsPerClient implements Connection.Listener {
         }
     }
 
-    private static String clientOf(Connection connection) {
+    private String clientOf(Connection connection) {
         SocketAddress remote = connection.getEndPoint().getRemoteSocketAddress();
         return remote instanceof InetSocketAddress address && address.getAddress() != null
-                ? ClientNetwork.of(address.getAddress()) : null;
+                ? clients.of(address.getAddress()) : null;
     }
 }

@@ -120,9 +120,17 @@ public final class GuardWebServer implements AutoCloseable {
      *
      * @param authentication who may call the API (off: {@link BearerAuthenticator#none()})
      * @param https TLS, or null for plain http
+     * @param ipv6ClientPrefixLength the leading bits of an IPv6 client's address that name the client the
+     *     per-client limits count: 128, each address alone ({@link ClientNetwork})
      */
     public record Settings(String host, int port, Duration decisionTimeout, BearerAuthenticator authentication,
-            HttpsSettings https) {
+            HttpsSettings https, int ipv6ClientPrefixLength) {
+
+        /** Each IPv6 address counted alone. */
+        public Settings(String host, int port, Duration decisionTimeout, BearerAuthenticator authentication,
+                HttpsSettings https) {
+            this(host, port, decisionTimeout, authentication, https, ClientNetwork.EACH_ADDRESS);
+        }
 
         /** Plain http; {@code apiToken}, when set, is the only credential (grants read and submit). */
         public Settings(String host, int port, String apiToken, Duration decisionTimeout) {
@@ -194,8 +202,9 @@ public final class GuardWebServer implements AutoCloseable {
     private Javalin app;
     private long maxRequestBytes;
     private RequestBodies bodies;
-    private final ConnectionsPerClient connectionsPerClient = new ConnectionsPerClient(CONNECTIONS_PER_CLIENT);
-    private final WritesPerClient writesPerClient = new WritesPerClient(WRITES_PER_CLIENT);
+    private final ClientNetwork clients;
+    private final ConnectionsPerClient connectionsPerClient;
+    private final WritesPerClient writesPerClient;
 
     public GuardWebServer(Settings settings, GuardMetrics metrics, ObjectMapper json) {
         this(settings, metrics, json, Clock.systemUTC());
@@ -209,6 +218,9 @@ public final class GuardWebServer implements AutoCloseable {
     GuardWebServer(Settings settings, GuardMetrics metrics, ObjectMapper json, Clock clock, Duration liveHeartbeat) {
         this.liveStreams = new LiveStreams(liveHeartbeat);
         this.settings = settings;
+        this.clients = new ClientNetwork(settings.ipv6ClientPrefixLength());
+        this.connectionsPerClient = new ConnectionsPerClient(CONNECTIONS_PER_CLIENT, clients);
+        this.writesPerClient = new WritesPerClient(WRITES_PER_CLIENT, clients);
         this.metrics = metrics;
         this.json = json;
         this.contracts = new ContractJson(json);
@@ -754,11 +766,11 @@ public final class GuardWebServer implements AutoCloseable {
     }
 
     /**
-     * A caller is a credential from an address (an IPv6 client's /64 network: {@link ClientNetwork}): with
+     * A caller is a credential from an address (or an IPv6 client's network: {@link ClientNetwork}): with
      * authentication off, or one token for all, each client.
      */
-    private static String callerOf(Context ctx) {
-        return countedAs(ctx.attribute(PRINCIPAL)) + "@" + ClientNetwork.of(ctx.req());
+    private String callerOf(Context ctx) {
+        return countedAs(ctx.attribute(PRINCIPAL)) + "@" + clients.of(ctx.req());
     }
 
     /**

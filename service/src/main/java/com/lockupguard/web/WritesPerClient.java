@@ -47,14 +47,16 @@ final class WritesPerClient implements Filter {
     static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final int limit;
+    private final ClientNetwork clients;
     /** Each client's writes under way, oldest first; guarded by this. */
     private final Map<String, Deque<Write>> writing = new HashMap<>();
     /** Answers cut short since the last warning, said at most once a minute. */
     private final AtomicLong cut = new AtomicLong();
     private final AtomicLong warnedAt = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
-    WritesPerClient(int limit) {
+    WritesPerClient(int limit, ClientNetwork clients) {
         this.limit = limit;
+        this.clients = clients;
     }
 
     /** One write under way, on the connection {@code endPoint}, since {@code since} ({@link System#nanoTime}). */
@@ -188,7 +190,7 @@ final class WritesPerClient implements Filter {
         Counted(HttpServletRequest request, HttpServletResponse response) {
             super(response);
             this.request = request;
-            this.client = ClientNetwork.of(request);
+            this.client = clients.of(request);
         }
 
         @Override

@@ -52,8 +52,9 @@ class ConnectionsPerClientTest {
 
     @Test
     void shouldCloseAConnectionPastTheLimitFromAnotherAddressOfTheSameIpv6Network() throws Exception {
-        // given a limit of two connections per client, and two open from two addresses of 2001:db8:1:2::/64
-        ConnectionsPerClient limit = new ConnectionsPerClient(2);
+        // given a limit of two connections per client, counted by /64 network, and two open from two addresses of
+        // 2001:db8:1:2::/64
+        ConnectionsPerClient limit = new ConnectionsPerClient(2, new ClientNetwork(64));
         Opened first = from("2001:db8:1:2::1");
         Opened second = from("2001:db8:1:2::2");
         limit.onOpened(first.connection());
@@ -72,9 +73,24 @@ class ConnectionsPerClientTest {
     }
 
     @Test
+    void shouldCountEachIpv6AddressApartByDefault() throws Exception {
+        // given a limit of one connection per client, each IPv6 address one, and one open from 2001:db8:1:2::1
+        ConnectionsPerClient limit = new ConnectionsPerClient(1, new ClientNetwork(ClientNetwork.EACH_ADDRESS));
+        limit.onOpened(from("2001:db8:1:2::1").connection());
+        // when another address of its /64 connects, and the first address again
+        Opened neighbour = from("2001:db8:1:2::2");
+        Opened again = from("2001:db8:1:2::1");
+        limit.onOpened(neighbour.connection());
+        limit.onOpened(again.connection());
+        // then the neighbour is let be, the first address's second connection closed
+        assertThat(neighbour.closed()).isFalse();
+        assertThat(again.closed()).isTrue();
+    }
+
+    @Test
     void shouldGiveTheNetworkItsPlaceBackWhenOneOfItsConnectionsCloses() throws Exception {
-        // given a limit of one connection per client, taken by one address of a network
-        ConnectionsPerClient limit = new ConnectionsPerClient(1);
+        // given a limit of one connection per client, counted by /64 network, taken by one address of a network
+        ConnectionsPerClient limit = new ConnectionsPerClient(1, new ClientNetwork(64));
         Opened first = from("2001:db8:1:2::1");
         limit.onOpened(first.connection());
         // when it closes and another address of the network connects
@@ -88,7 +104,7 @@ class ConnectionsPerClientTest {
     @Test
     void shouldCountATlsConnectionOnceNotAgainForTheHttpConnectionOnTop() throws Exception {
         // given a limit of two connections per client, and a TLS connection from an address with HTTP on top of it
-        ConnectionsPerClient limit = new ConnectionsPerClient(2);
+        ConnectionsPerClient limit = new ConnectionsPerClient(2, new ClientNetwork(ClientNetwork.EACH_ADDRESS));
         limit.onOpened(from("192.0.2.1").connection());
         limit.onOpened(decryptedFrom("192.0.2.1").connection());
         // when a second TLS connection comes from that address, HTTP on top of it
