@@ -110,8 +110,9 @@ final class DemoCommand implements Callable<Integer> {
     private Map<String, String> overrides = new java.util.LinkedHashMap<>();
 
     @Option(names = "--endpoints-file", paramLabel = "FILE",
-            description = "Write bootstrap.servers and schema.registry.url as JSON here once everything is up (a file "
-                    + "left there by an earlier run is removed at start); deleted on exit.")
+            description = "Write the endpoints here as one JSON object once everything is up: bootstrapServers, "
+                    + "schemaRegistryUrl and, when HTTP is served, httpUrl (a file left there by an earlier run is "
+                    + "removed at start); deleted on exit.")
     private Path endpointsFile;
 
     @Spec
