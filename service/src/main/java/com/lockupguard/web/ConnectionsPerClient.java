@@ -26,7 +26,7 @@ final class ConnectionsPerClient implements Connection.Listener {
 
     private final int limit;
     private final ClientNetwork clients;
-    /** The connections open, by client: an IPv4 address or an IPv6 /64 network ({@link ClientNetwork}). */
+    /** The connections open, by client: an address, or an IPv6 network ({@link ClientNetwork}). */
     private final Map<String, Integer> open = new ConcurrentHashMap<>();
     /**
      * The connections counted in {@link #open}, each until it closes, with its client's address: a closed connection's
@@ -71,9 +71,9 @@ final class ConnectionsPerClient implements Connection.Listener {
         long last = warnedAt.get();
         long at = System.nanoTime();
         if (at - last >= WARN_EVERY_NANOS && warnedAt.compareAndSet(last, at)) {
-            LOG.warn("closed {} connection(s) past the {} one client address may have open to the web server at once "
-                    + "(now {}); a proxy in front of the guard gives all its clients its own address",
-                    refused.getAndSet(0), limit, client);
+            LOG.warn("closed {} connection(s) past the {} one client (address or IPv6 network) may have open to the "
+                    + "web server at once (now {}); a proxy in front of the guard gives all its clients its own "
+                    + "address", refused.getAndSet(0), limit, client);
         }
         connection.getEndPoint().close();
     }

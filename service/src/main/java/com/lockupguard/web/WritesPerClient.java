@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lets at most {@code limit} of the server's threads write answers to one client address (an IPv6 client's /64 network:
+ * Lets at most {@code limit} of the server's threads write answers to one client address (or an IPv6 client's network:
  * {@link ClientNetwork}) at once. A write to a client that does not read blocks its thread until the connection's idle
  * timeout: seen in a review, one address with no credential asked for the dashboard's script 40 times on each of 250
  * connections and read nothing, 246 of the 250 threads waited in a write, and health checks, orders and the other
@@ -168,9 +168,9 @@ final class WritesPerClient implements Filter {
         long last = warnedAt.get();
         long at = System.nanoTime();
         if (at - last >= WARN_EVERY_NANOS && warnedAt.compareAndSet(last, at)) {
-            LOG.warn("closed {} connection(s) for room among the {} answers the server writes to one client address "
-                    + "at once (now {}, whose answers were not read): a client that does not read its answers holds "
-                    + "that many of the server's threads, no more", cut.getAndSet(0), limit, client);
+            LOG.warn("closed {} connection(s) for room among the {} answers the server writes to one client (address "
+                    + "or IPv6 network) at once (now {}, whose answers were not read): a client that does not read its "
+                    + "answers holds that many of the server's threads, no more", cut.getAndSet(0), limit, client);
         }
     }
 

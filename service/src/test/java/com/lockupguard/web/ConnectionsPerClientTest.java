@@ -10,7 +10,7 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.junit.jupiter.api.Test;
 
-/** The connections one client may have open at once, counted by address, or by /64 network for IPv6. */
+/** The connections one client may have open at once: an address, or an IPv6 network when so configured. */
 class ConnectionsPerClientTest {
 
     /** A connection from {@code address}, whose end point says whether it was closed. */
