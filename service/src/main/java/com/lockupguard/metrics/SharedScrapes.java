@@ -19,6 +19,11 @@ final class SharedScrapes {
     private CompletableFuture<String> underWay;
     /** The scrape to be built when the one under way ends, shared by those asking for it meanwhile; guarded by this. */
     private CompletableFuture<String> next;
+    /**
+     * Completed when {@link #next} has become the scrape under way, which nobody can join any more: its builder waits
+     * for it, not for the answer of the one before; guarded by this.
+     */
+    private CompletableFuture<Void> nextsTurn;
 
     SharedScrapes(Supplier<String> build) {
         this.build = build;
@@ -27,57 +32,78 @@ final class SharedScrapes {
     /** A scrape built after this call began. */
     String text() {
         CompletableFuture<String> mine;
-        CompletableFuture<String> before;
+        CompletableFuture<Void> turn;
         boolean builds;
         synchronized (this) {
             if (underWay == null) {
                 underWay = new CompletableFuture<>();
                 mine = underWay;
-                before = null;
+                turn = null;
                 builds = true;
             } else if (next == null) {
                 next = new CompletableFuture<>();
+                nextsTurn = new CompletableFuture<>();
                 mine = next;
-                before = underWay;
+                turn = nextsTurn;
                 builds = true;
             } else {
                 mine = next;
-                before = null;
+                turn = null;
                 builds = false;
             }
         }
         if (!builds) {
             return textOf(mine);
         }
-        if (before != null) {
-            // its failure is its own callers'; this one builds anew once it has ended
-            before.handle((text, failure) -> null).join();
+        if (turn != null) {
+            awaitTurn(turn, mine);
         }
         return built(mine);
     }
 
-    /** Builds the scrape {@code mine}, the one under way, and makes the next one asked for the one under way. */
-    private String built(CompletableFuture<String> mine) {
+    /** Waits until {@code mine}, the next scrape, is the one under way. */
+    private void awaitTurn(CompletableFuture<Void> turn, CompletableFuture<String> mine) {
         try {
-            String text = build.get();
-            ended();
-            mine.complete(text);
-            return text;
+            turn.join();
+        } catch (Throwable failure) {
+            // this thread could not wait (out of memory, say): the scrape is built all the same when its turn comes,
+            // by the thread that gives it, or the scrapes asked for after it would wait for ever
+            turn.whenComplete((ignored, none) -> built(mine));
+            throw failure;
+        }
+    }
+
+    /** Builds {@code mine}, the scrape under way, and answers its callers. */
+    private String built(CompletableFuture<String> mine) {
+        String text;
+        try {
+            text = build.get();
         } catch (Throwable failure) {
             ended();
             mine.completeExceptionally(failure);
             throw failure;
         }
+        ended();
+        mine.complete(text);
+        return text;
     }
 
     /**
-     * The scrape under way has been built: the next one, if asked for, is now under way, and whoever asks from now on
-     * waits for it to end and then for the one after. Done before its callers are answered, so that the next one's
-     * builder, which waits for that answer, starts only once nobody can join it any more.
+     * The scrape under way has been built: the next one, if asked for, is now the one under way, which nobody can
+     * join any more, and its builder may start; whoever asks from now on waits for it to end and then for the one
+     * after.
      */
-    private synchronized void ended() {
-        underWay = next;
-        next = null;
+    private void ended() {
+        CompletableFuture<Void> turn;
+        synchronized (this) {
+            underWay = next;
+            next = null;
+            turn = nextsTurn;
+            nextsTurn = null;
+        }
+        if (turn != null) {
+            turn.complete(null);
+        }
     }
 
     private static String textOf(CompletableFuture<String> scrape) {

@@ -122,6 +122,26 @@ class SharedScrapesTest {
     }
 
     @Test
+    void shouldShowEveryCallerTheCountItMadeBeforeItAskedWhateverTheOthersDo() throws Exception {
+        // given builds that say the count they read as they begin
+        SharedScrapes scrapes = new SharedScrapes(() -> Long.toString(counted.get()));
+        // when eight callers each count and then scrape, 2,000 times at once
+        List<Future<?>> loops = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            loops.add(callers.submit(() -> {
+                for (int n = 0; n < 2_000; n++) {
+                    long mine = counted.incrementAndGet();
+                    // then each scrape was read after its caller's count
+                    assertThat(Long.parseLong(scrapes.text())).isGreaterThanOrEqualTo(mine);
+                }
+            }));
+        }
+        for (Future<?> loop : loops) {
+            loop.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void shouldNeverBuildTwoScrapesAtOnce() throws Exception {
         // given builds that say how many run at once
         AtomicInteger running = new AtomicInteger();
