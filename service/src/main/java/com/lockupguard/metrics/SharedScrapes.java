@@ -36,15 +36,16 @@ final class SharedScrapes {
         boolean builds;
         synchronized (this) {
             if (underWay == null) {
-                underWay = new CompletableFuture<>();
-                mine = underWay;
+                mine = new CompletableFuture<>();
+                underWay = mine;
                 turn = null;
                 builds = true;
             } else if (next == null) {
-                next = new CompletableFuture<>();
-                nextsTurn = new CompletableFuture<>();
-                mine = next;
-                turn = nextsTurn;
+                // both made before either is kept: a next scrape without its turn would have no builder
+                mine = new CompletableFuture<>();
+                turn = new CompletableFuture<>();
+                next = mine;
+                nextsTurn = turn;
                 builds = true;
             } else {
                 mine = next;
@@ -73,18 +74,21 @@ final class SharedScrapes {
         }
     }
 
-    /** Builds {@code mine}, the scrape under way, and answers its callers. */
+    /**
+     * Builds {@code mine}, the scrape under way, answers its callers, and then gives the next one its turn: answered
+     * first, they do not wait for the next build should the turn run it in this thread ({@link #awaitTurn}).
+     */
     private String built(CompletableFuture<String> mine) {
         String text;
         try {
             text = build.get();
         } catch (Throwable failure) {
-            ended();
             mine.completeExceptionally(failure);
+            ended();
             throw failure;
         }
-        ended();
         mine.complete(text);
+        ended();
         return text;
     }
 

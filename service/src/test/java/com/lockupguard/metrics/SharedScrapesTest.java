@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -18,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Scrapes built one at a time, shared by the callers asking meanwhile, never older than the call. */
 class SharedScrapesTest {
@@ -139,6 +142,43 @@ class SharedScrapesTest {
         for (Future<?> loop : loops) {
             loop.get(60, TimeUnit.SECONDS);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"runtime", "error", "checked"})
+    void shouldFailEveryCallerSharingAFailedBuildWhateverItThrewAndBuildTheNextAnew(String kind) throws Exception {
+        // given a second build that fails with a runtime exception, an error or a checked exception thrown unchecked
+        Throwable thrown = switch (kind) {
+            case "runtime" -> new IllegalStateException("a meter could not be read");
+            case "error" -> new AssertionError("a meter could not be read");
+            default -> new java.io.IOException("a meter could not be read");
+        };
+        SharedScrapes scrapes = new SharedScrapes(() -> {
+            String text = build();
+            if (text.startsWith("build 2 ")) {
+                throw SharedScrapesTest.<RuntimeException>unchecked(thrown);
+            }
+            return text;
+        });
+        Future<String> first = callers.submit(scrapes::text);
+        await().atMost(Duration.ofSeconds(10)).until(() -> builds.get() == 1);
+        // when two scrapes are asked for while the first is built: the second builds, the third shares its build
+        List<Future<String>> asked = askedWhileTheFirstIsBuilt(scrapes, 2);
+        letGo.countDown();
+
+        // then both have its failure, and the next scrape is built anew
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("build 1 counted 0");
+        for (Future<String> sharing : asked) {
+            assertThatThrownBy(() -> sharing.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .rootCause().isSameAs(thrown);
+        }
+        assertThat(scrapes.text()).isEqualTo("build 3 counted 0");
+    }
+
+    /** {@code failure} thrown as if unchecked, as a library may throw a checked exception it does not declare. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T unchecked(Throwable failure) throws T {
+        throw (T) failure;
     }
 
     @Test
