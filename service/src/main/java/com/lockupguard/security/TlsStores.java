@@ -107,20 +107,31 @@ public final class TlsStores {
             void run(X509ExtendedTrustManager manager) throws CertificateException;
         }
 
+        /**
+         * Passes when any manager trusts; else throws the first manager's refusal (the configured trust store's, before
+         * the JVM's CAs: seen in a review, the JVM's "unable to find valid certification path" hid the trust store's
+         * "No subject alternative names matching IP address" and "validity check failed"), the others suppressed in
+         * it. A manager that cannot check at all (no trust anchors) trusts nothing, and says least.
+         */
         private void any(Check check) throws CertificateException {
-            CertificateException last = null;
+            List<CertificateException> refusals = new ArrayList<>();
+            CertificateException cannotCheck = null;
             for (X509ExtendedTrustManager manager : managers) {
                 try {
                     check.run(manager);
                     return;
                 } catch (CertificateException e) {
-                    last = e;
+                    refusals.add(e);
                 } catch (RuntimeException e) {
-                    // a manager that cannot check at all (no trust anchors) trusts nothing: the next one may
-                    last = new CertificateException(e.getMessage(), e);
+                    cannotCheck = new CertificateException(e.getMessage(), e);
                 }
             }
-            throw last;
+            if (cannotCheck != null) {
+                refusals.add(cannotCheck);
+            }
+            CertificateException first = refusals.get(0);
+            refusals.subList(1, refusals.size()).forEach(first::addSuppressed);
+            throw first;
         }
 
         @Override

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -116,6 +117,24 @@ class TlsStoresTest {
     }
 
     @Test
+    void shouldSayWhyTheConfiguredCaRefusesAServerRatherThanThatTheJvmsCasDoNotKnowIt() throws Exception {
+        // given the guard trusting its trust store's CA beside the JVM's, and a server with a certificate of that CA
+        // for another name than the one the guard asks for
+        SSLContext guard = TlsStores.trusting(trustStore(ours), true);
+        HttpsServer misnamed = server(TestPki.serverContext(ours.issue("otherhost", List.of("otherhost.example"),
+                List.of())));
+        try {
+            // when the guard connects to it as localhost, over an engine and over a socket
+            // then the refusal says the name does not match (the trust store's words), not that no CA is known
+            assertThatThrownBy(() -> getOverAnEngine(guard, misnamed)).isInstanceOf(SSLHandshakeException.class)
+                    .rootCause().hasMessageContaining("No subject alternative DNS name matching localhost");
+            assertThat(handshakeOverASocket(guard, misnamed)).isFalse();
+        } finally {
+            misnamed.stop(0);
+        }
+    }
+
+    @Test
     void shouldTrustTheJvmsCasBesideTheConfiguredOneOnlyWhenAskedOrWhenNoneIsConfigured() throws Exception {
         // given servers with a certificate of the guard's CA and of a CA among the JVM's own (javax.net.ssl.trustStore)
         HttpsServer configured = server(ours);
@@ -180,8 +199,13 @@ class TlsStoresTest {
 
     /** An https server on loopback with a certificate for localhost that {@code pki} issued. */
     private static HttpsServer server(TestPki pki) throws Exception {
+        return server(pki.localhostServerContext());
+    }
+
+    /** An https server on loopback presenting what {@code context} holds. */
+    private static HttpsServer server(SSLContext context) throws Exception {
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(pki.localhostServerContext()));
+        server.setHttpsConfigurator(new HttpsConfigurator(context));
         return JwksEndpoint.serve(server, 200, () -> "{\"keys\":[]}", new AtomicInteger());
     }
 

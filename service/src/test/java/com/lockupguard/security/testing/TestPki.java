@@ -141,7 +141,11 @@ public final class TestPki {
 
     /** A server context that presents a certificate for localhost and 127.0.0.1 this CA issued. */
     public SSLContext localhostServerContext() throws Exception {
-        Issued issued = localhost();
+        return serverContext(localhost());
+    }
+
+    /** A server context that presents {@code issued}. */
+    public static SSLContext serverContext(Issued issued) throws Exception {
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
         keys.setKeyEntry("server", issued.keys().getPrivate(), "x".toCharArray(),
