@@ -1187,6 +1187,10 @@ public final class GuardWebServer implements AutoCloseable {
         if (e.retryAfterSeconds() != null) {
             ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
         }
+        if (e.status() == 401 && ctx.res().getHeader("WWW-Authenticate") == null) {
+            // a 401 says how to authenticate (RFC 9110): one the instance owning a holding gave the caller's token
+            ctx.header("WWW-Authenticate", "Bearer realm=\"lockup-guard\", error=\"invalid_token\"");
+        }
         ctx.status(e.status()).json(body);
     }
 

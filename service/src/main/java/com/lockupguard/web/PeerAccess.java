@@ -14,6 +14,11 @@ public record PeerAccess(boolean https, SSLContext ssl, String serviceToken) {
         return serviceToken != null ? "Bearer " + serviceToken : callerAuthorization;
     }
 
+    /** Whether calls carry the service token, rather than the caller's own credential. */
+    boolean sendsServiceToken() {
+        return serviceToken != null;
+    }
+
     @Override
     public String toString() {
         return "PeerAccess[https=" + https + ", serviceToken=" + (serviceToken == null ? "none" : "[hidden]") + "]";

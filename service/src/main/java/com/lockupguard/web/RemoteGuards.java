@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -204,12 +205,16 @@ final class RemoteGuards {
     }
 
     /**
-     * Tells {@link UnreachablePeers} how asking {@code ask}'s instance ended: an answer of the guard's reaches it; a
-     * failure to connect or to be answered in time, or a 5xx that is not a guard's (a proxy's or a sidecar's page
-     * between the instances), does not.
+     * Tells {@link UnreachablePeers} how asking {@code ask}'s instance ended: an answer of the guard's reaches it, but
+     * for a refusal of the service token; a failure to connect or to be answered in time, or a 5xx that is not a
+     * guard's (a proxy's or a sidecar's page between the instances), does not.
      */
     private void note(Ask ask, HttpResponse<?> response, Throwable failure) {
-        if (response != null && (response.statusCode() < 500 || isGuardsError(text(response)))) {
+        if (response != null && (response.statusCode() == 401 || response.statusCode() == 403)
+                && access.sendsServiceToken() && isGuardsError(text(response))) {
+            // answered, but asking it fails until the instances' credentials agree: nothing else says so
+            unreachable.refused(ask.named(), response.statusCode(), errorOf(text(response)));
+        } else if (response != null && (response.statusCode() < 500 || isGuardsError(text(response)))) {
             unreachable.answered(ask.named());
         } else if (response != null) {
             unreachable.failed(ask.named(), "it answered " + response.statusCode() + " without a guard's answer");
@@ -249,6 +254,14 @@ final class RemoteGuards {
         }
         if (status == 404) {
             return ApiException.notFound(json.readTree(body).path("error").asText("not found"));
+        }
+        if ((status == 401 || status == 403) && !access.sendsServiceToken() && isGuardsError(body)) {
+            // the caller's own credential, checked there as here: refused there (a key rotated that it has not
+            // fetched yet, a token expiring between the two checks, roles configured apart), it is the caller's
+            // answer, in the owner's words (seen in a review: a valid token's every such query a 502 for 30 s)
+            String why = instance + " " + ask.role() + " refused the caller's credential, which this instance "
+                    + "accepted (" + status + "): " + errorOf(body);
+            return status == 401 ? ApiException.unauthorized(why) : ApiException.forbidden(why);
         }
         if (status == 401 || status == 403) {
             // the instances disagree on credentials (api.service.token, issuer, keys): an operator's problem
@@ -329,6 +342,11 @@ final class RemoteGuards {
             if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
                 return "its name does not resolve here: is its http.advertised.host a name or address the other "
                         + "instances can reach?";
+            }
+            if (cause instanceof SSLException) {
+                // reached, and refused in TLS: its certificate (its name, its dates, its CA), not its address
+                return "TLS refused: " + cause.getMessage() + ": does it serve https with a certificate a CA of "
+                        + "this instance's trust store issued, valid now and naming its http.advertised.host?";
             }
         }
         return e.getMessage() != null ? e.getMessage()

@@ -40,21 +40,46 @@ final class UnreachablePeers {
      * or overloaded, not misaddressed. Counted alike: asking it fails either way.
      */
     void failed(String peer, String why, boolean tookTheRequest) {
+        boolean tell = remembered(peer);
+        if (tell && tookTheRequest) {
+            LOG.warn("instance {} took a request for its holdings and {}: each query of them here answers 503 until "
+                    + "it answers in time. If this lasts, is it overloaded, stopped, or pausing for garbage "
+                    + "collection (its log and its JVM's metrics)?", peer, why);
+        } else if (tell && why.endsWith("?")) {
+            // the reason asks what to check already (a name that does not resolve, a certificate refused)
+            LOG.warn("instance {} cannot be reached ({}): asking it for its holdings fails, and each query of them "
+                    + "here answers 503, until it can be", peer, why);
+        } else if (tell) {
+            LOG.warn("instance {} cannot be reached ({}): asking it for its holdings fails, and each query of them "
+                    + "here answers 503, until it can be. If this lasts, is its http.advertised.host (and "
+                    + "http.port) an address this instance can reach?", peer, why);
+        }
+    }
+
+    /**
+     * {@code peer} refused the service credential this instance asks it with ({@code status}, in {@code its} words):
+     * the instances' {@code api.service.token} or {@code api.auth.*} settings differ, and asking it fails until they
+     * agree. Counted and told as an instance that cannot be reached is: the refusing one says no more than a DEBUG
+     * line and a count among its refused credentials.
+     */
+    void refused(String peer, int status, String its) {
+        boolean tell = remembered(peer);
+        if (tell) {
+            LOG.warn("instance {} refuses this instance's service credential ({}{}): asking it for its holdings fails, "
+                    + "and each query of them here answers 502, until every instance has the same api.service.token "
+                    + "and api.auth.* settings", peer, status, its == null ? "" : ": " + its);
+        }
+    }
+
+    /** Remembers that asking {@code peer} failed now; whether to tell of it (the first time, or again later). */
+    private boolean remembered(String peer) {
         long now = nanos.getAsLong();
         boolean[] tell = new boolean[1];
         failing.compute(peer, (named, before) -> {
             tell[0] = before == null || now - before.loggedNanos() >= REMEMBERED.toNanos();
             return new Failing(now, tell[0] ? now : before.loggedNanos());
         });
-        if (tell[0] && tookTheRequest) {
-            LOG.warn("instance {} took a request for its holdings and {}: each query of them here answers 503 until "
-                    + "it answers in time. If this lasts, is it overloaded, stopped, or pausing for garbage "
-                    + "collection (its log and its JVM's metrics)?", peer, why);
-        } else if (tell[0]) {
-            LOG.warn("instance {} cannot be reached ({}): asking it for its holdings fails, and each query of them "
-                    + "here answers 503, until it can be. If this lasts, is its http.advertised.host (and "
-                    + "http.port) an address this instance can reach?", peer, why);
-        }
+        return tell[0];
     }
 
     /** {@code peer} answered: it is reached again. */

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.metrics.GuardMetrics;
+import com.lockupguard.security.testing.TestPki;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -185,6 +188,79 @@ class RemoteGuardsTest {
             });
         } finally {
             proxied.stop(0);
+        }
+    }
+
+    @Test
+    void shouldAnswerTheCallerTheOwnersRefusalOfItsOwnCredentialWhenNoServiceTokenIsSet() throws Exception {
+        // given an owner that refuses the caller's token (a key it has not fetched yet), asked with that token
+        HttpServer owner = server(exchange -> answer(exchange, 401, "{\"status\":401,\"error\":\"the token's "
+                + "signature, algorithm or key is not accepted\"}"));
+        UnreachablePeers unreachable = new UnreachablePeers();
+        try {
+            // when this instance, which accepted the token, asks it for a holding
+            Throwable refused = catchThrowable(() -> new RemoteGuards(JSON, new PeerAccess(false, null, null),
+                    unreachable).get(hostOf(owner), "/api/holdings/d/S?local=true", "Bearer caller-token"));
+
+            // then the caller is told 401 in the owner's words, not a 502 blaming the instances' settings, and the
+            // owner is reached
+            assertThat(refused).isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.status()).isEqualTo(401);
+                assertThat(e.getMessage()).contains("refused the caller's credential, which this instance accepted "
+                        + "(401): the token's signature, algorithm or key is not accepted");
+            });
+            assertThat(unreachable.count()).isZero();
+        } finally {
+            owner.stop(0);
+        }
+    }
+
+    @Test
+    void shouldCountAnInstanceThatRefusesTheServiceTokenAsOneThatCannotBeAsked() throws Exception {
+        // given an instance with another api.service.token, which refuses this one's
+        HttpServer other = server(exchange -> answer(exchange, 401, "{\"status\":401,\"error\":\"the token is "
+                + "not one this guard accepts\"}"));
+        UnreachablePeers unreachable = new UnreachablePeers();
+        try {
+            // when this instance asks it for a holding with its service token
+            Throwable refused = catchThrowable(() -> new RemoteGuards(JSON, new PeerAccess(false, null,
+                    "service-token-of-this-instance"), unreachable).get(hostOf(other), "/api/holdings/d/S?local=true",
+                    "Bearer caller-token"));
+
+            // then a 502 naming the settings to align, and the instance counted as one that cannot be asked
+            assertThat(refused).isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.status()).isEqualTo(502);
+                assertThat(e.getMessage()).contains("give every instance the same api.service.token");
+            });
+            assertThat(unreachable.count()).isEqualTo(1);
+        } finally {
+            other.stop(0);
+        }
+    }
+
+    @Test
+    void shouldSayAnOwnerWhoseCertificateIsRefusedIsRefusedInTlsNotMisaddressed() throws Exception {
+        // given an owner serving https with a certificate of a CA this instance's trust store does not hold
+        TestPki rogue = TestPki.create("rogue-ca");
+        HttpsServer owner = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        owner.setHttpsConfigurator(new HttpsConfigurator(rogue.localhostServerContext()));
+        owner.createContext("/", exchange -> answer(exchange, 200, "{}"));
+        owner.start();
+        try {
+            // when this instance asks it for a holding over https
+            Throwable refused = catchThrowable(() -> new RemoteGuards(JSON, new PeerAccess(true,
+                    TestPki.create("guard-ca").clientContext(), null)).get(new HostInfo("localhost",
+                    owner.getAddress().getPort()), "/api/holdings/d/S?local=true", null));
+
+            // then the answer says its certificate was refused and what to check of it, not of its address
+            assertThat(refused).isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.status()).isEqualTo(503);
+                assertThat(e.getMessage()).contains("cannot be reached (TLS refused: ",
+                        "with a certificate a CA of this instance's trust store issued, valid now and naming its "
+                                + "http.advertised.host?); retry").doesNotContain("an address the other instances");
+            });
+        } finally {
+            owner.stop(0);
         }
     }
 
