@@ -8,6 +8,14 @@ public enum AuthFailure {
     MISSING("missing", 401, null, "this endpoint needs 'Authorization: Bearer <token>'"),
     MALFORMED("malformed", 401, "invalid_token",
             "the credential is not a well-formed bearer token: send one 'Authorization: Bearer <token>' header"),
+    /**
+     * A token in a well-formed header that is not a JWT where only JWTs are accepted: counted as {@link #MALFORMED},
+     * told what is wrong with the token, not with the header (seen: an opaque token was told to send a well-formed
+     * 'Authorization: Bearer' header, which it had).
+     */
+    NOT_A_JWT("malformed", 401, "invalid_token",
+            "the token is not a well-formed JWT (three base64url parts joined by dots, JSON in the first two), the "
+                    + "kind this guard accepts"),
     INVALID("invalid", 401, "invalid_token", "the token's signature, algorithm or key is not accepted"),
     /**
      * A token that is no static token this guard is given, and not a JWT it would verify (none configured, or not of

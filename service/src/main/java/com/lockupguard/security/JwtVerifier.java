@@ -92,7 +92,7 @@ public final class JwtVerifier {
     /** The caller the token names, with the roles its claims grant; refused with the reason only. */
     public Principal verify(String token) throws AuthenticationException {
         if (!isCompactJws(token)) {
-            throw refused(AuthFailure.MALFORMED, List.of());
+            throw refused(AuthFailure.NOT_A_JWT, List.of());
         }
         JwtClaims claims;
         try {
@@ -156,7 +156,7 @@ public final class JwtVerifier {
             return AuthFailure.MISSING_CLAIM;
         }
         if (e.hasErrorCode(ErrorCodes.JSON_INVALID)) {
-            return AuthFailure.MALFORMED;
+            return AuthFailure.NOT_A_JWT;
         }
         // a bad signature, an algorithm not allowed (none, HS256, ...), an unknown key
         return AuthFailure.INVALID;

@@ -95,8 +95,10 @@ class BearerAuthenticatorTest {
         // not a misshapen one whose caller is told to send a well-formed header
         assertThat(refusal(withApiToken, "Bearer dev-tokem")).isEqualTo(AuthFailure.NOT_ACCEPTED);
         assertThat(refusal(withServiceToken, "Bearer peer-tokem")).isEqualTo(AuthFailure.NOT_ACCEPTED);
-        // and where only JWTs are taken, a credential without a JWT's shape is still malformed
-        assertThat(refusal(jwtOnly, "Bearer dev-tokem")).isEqualTo(AuthFailure.MALFORMED);
+        // and where only JWTs are taken, a credential without a JWT's shape is still malformed (counted so), and
+        // told it is not a JWT, not that its header is wrong
+        assertThat(refusal(jwtOnly, "Bearer dev-tokem")).isEqualTo(AuthFailure.NOT_A_JWT);
+        assertThat(AuthFailure.NOT_A_JWT.tag()).isEqualTo(AuthFailure.MALFORMED.tag());
         // and a token of a JWT's shape still goes to the JWT verifier beside a static token (no key: invalid)
         assertThat(refusal(withApiToken, "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"))
                 .isEqualTo(AuthFailure.INVALID);

@@ -298,9 +298,9 @@ class JwtVerifierTest {
     void shouldRejectMalformedTokens() throws Exception {
         JwtVerifier verifier = verifier(issuer);
         for (String token : List.of("", "not-a-jwt", "a.b", "a.b.c.d.e", "eyJ!.eyJ.sig", "e30.e30.")) {
-            assertThat(refusal(verifier, token)).as(token).isIn(AuthFailure.MALFORMED, AuthFailure.INVALID);
+            assertThat(refusal(verifier, token)).as(token).isIn(AuthFailure.NOT_A_JWT, AuthFailure.INVALID);
         }
-        assertThat(refusal(verifier, "not-a-jwt")).isEqualTo(AuthFailure.MALFORMED);
+        assertThat(refusal(verifier, "not-a-jwt")).isEqualTo(AuthFailure.NOT_A_JWT);
     }
 
     @Test
@@ -318,7 +318,7 @@ class JwtVerifierTest {
             AuthFailure refused = refusal(verifier, token);
 
             // then the caller is told its token is malformed, not that a signature or claim is wrong
-            assertThat(refused).as(payload).isEqualTo(AuthFailure.MALFORMED);
+            assertThat(refused).as(payload).isEqualTo(AuthFailure.NOT_A_JWT);
         }
     }
 
