@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
+import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -108,10 +109,12 @@ public final class TlsStores {
         }
 
         /**
-         * Passes when any manager trusts; else throws the first manager's refusal (the configured trust store's, before
-         * the JVM's CAs: seen in a review, the JVM's "unable to find valid certification path" hid the trust store's
-         * "No subject alternative names matching IP address" and "validity check failed"), the others suppressed in
-         * it. A manager that cannot check at all (no trust anchors) trusts nothing, and says least.
+         * Passes when any manager trusts; else throws the refusal of the manager that knew the certificate's CA: the
+         * first refusal that is not "unable to find valid certification path" (seen in a review, the JVM CAs' words
+         * hid the trust store's "No subject alternative names matching IP address" and "validity check failed"; and
+         * the trust store's hide the JVM CAs' for a public CA's certificate of another name), else the first; the
+         * others suppressed in it. A manager that cannot check at all (no trust anchors) trusts nothing, and says
+         * least.
          */
         private void any(Check check) throws CertificateException {
             List<CertificateException> refusals = new ArrayList<>();
@@ -129,9 +132,22 @@ public final class TlsStores {
             if (cannotCheck != null) {
                 refusals.add(cannotCheck);
             }
-            CertificateException first = refusals.get(0);
-            refusals.subList(1, refusals.size()).forEach(first::addSuppressed);
-            throw first;
+            CertificateException saysLeast = cannotCheck;
+            CertificateException told = refusals.stream()
+                    .filter(refusal -> refusal != saysLeast && !knowsNoPath(refusal)).findFirst()
+                    .orElse(refusals.get(0));
+            refusals.stream().filter(refusal -> refusal != told).forEach(told::addSuppressed);
+            throw told;
+        }
+
+        /** Whether {@code refusal} says only that its manager knows no CA the certificate leads to. */
+        private static boolean knowsNoPath(CertificateException refusal) {
+            for (Throwable cause = refusal; cause != null; cause = cause.getCause()) {
+                if (cause instanceof CertPathBuilderException) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override

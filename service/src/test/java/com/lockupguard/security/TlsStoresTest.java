@@ -139,6 +139,8 @@ class TlsStoresTest {
         // given servers with a certificate of the guard's CA and of a CA among the JVM's own (javax.net.ssl.trustStore)
         HttpsServer configured = server(ours);
         HttpsServer publicServer = server(publicCa);
+        HttpsServer misnamedPublic = server(TestPki.serverContext(publicCa.issue("otherhost",
+                List.of("otherhost.example"), List.of())));
         SSLContext both;
         SSLContext configuredOnly;
         SSLContext jvmOnly;
@@ -184,9 +186,14 @@ class TlsStoresTest {
             assertThat(handshakeOverASocket(emptyBeside, publicServer)).isTrue();
             assertThat(getOverAnEngine(emptyBeside, publicServer)).isEqualTo(200);
             assertThat(handshakeOverASocket(emptyBeside, configured)).isFalse();
+            // and a public CA's certificate for another name is refused in the JVM CAs' words (the name), not in the
+            // trust store's, which knows no path to that CA
+            assertThatThrownBy(() -> getOverAnEngine(both, misnamedPublic)).isInstanceOf(SSLHandshakeException.class)
+                    .rootCause().hasMessageContaining("No subject alternative DNS name matching localhost");
         } finally {
             configured.stop(0);
             publicServer.stop(0);
+            misnamedPublic.stop(0);
         }
     }
 
