@@ -214,6 +214,10 @@ final class RemoteGuards {
                 && access.sendsServiceToken() && isGuardsError(text(response))) {
             // answered, but asking it fails until the instances' credentials agree: nothing else says so
             unreachable.refused(ask.named(), response.statusCode(), errorOf(text(response)));
+        } else if (response != null && (response.statusCode() == 401 || response.statusCode() == 403)
+                && isGuardsError(text(response))) {
+            unreachable.answered(ask.named());
+            unreachable.refusedCallers(ask.named(), response.statusCode(), errorOf(text(response)));
         } else if (response != null && (response.statusCode() < 500 || isGuardsError(text(response)))) {
             unreachable.answered(ask.named());
         } else if (response != null) {

@@ -20,6 +20,8 @@ final class UnreachablePeers {
     static final Duration REMEMBERED = Duration.ofMinutes(5);
 
     private final Map<String, Failing> failing = new ConcurrentHashMap<>();
+    /** When a refusal of a caller's credential was last told of, by instance ({@link System#nanoTime}). */
+    private final Map<String, Long> callerRefusalsTold = new ConcurrentHashMap<>();
     private final LongSupplier nanos;
 
     UnreachablePeers() {
@@ -40,7 +42,7 @@ final class UnreachablePeers {
      * or overloaded, not misaddressed. Counted alike: asking it fails either way.
      */
     void failed(String peer, String why, boolean tookTheRequest) {
-        boolean tell = remembered(peer);
+        boolean tell = remembered(peer, tookTheRequest ? Kind.SLOW : Kind.UNREACHED);
         if (tell && tookTheRequest) {
             LOG.warn("instance {} took a request for its holdings and {}: each query of them here answers 503 until "
                     + "it answers in time. If this lasts, is it overloaded, stopped, or pausing for garbage "
@@ -63,7 +65,7 @@ final class UnreachablePeers {
      * line and a count among its refused credentials.
      */
     void refused(String peer, int status, String its) {
-        boolean tell = remembered(peer);
+        boolean tell = remembered(peer, Kind.REFUSED);
         if (tell) {
             LOG.warn("instance {} refuses this instance's service credential ({}{}): asking it for its holdings fails, "
                     + "and each query of them here answers 502, until every instance has the same api.service.token "
@@ -71,15 +73,50 @@ final class UnreachablePeers {
         }
     }
 
-    /** Remembers that asking {@code peer} failed now; whether to tell of it (the first time, or again later). */
-    private boolean remembered(String peer) {
+    /**
+     * {@code peer} refused a caller's own credential ({@code status}, in {@code its} words), passed on for want of a
+     * service token, which this instance accepted: not counted (the peer answers, and the caller is told), but said
+     * at most every {@link #REMEMBERED} for each instance, since a refusal that lasts means the instances'
+     * {@code api.auth.*} settings differ, which only the callers would see otherwise.
+     */
+    void refusedCallers(String peer, int status, String its) {
+        long now = nanos.getAsLong();
+        boolean[] tell = new boolean[1];
+        callerRefusalsTold.compute(peer, (named, told) -> {
+            tell[0] = told == null || now - told >= REMEMBERED.toNanos();
+            return tell[0] ? now : told;
+        });
+        if (tell[0]) {
+            LOG.warn("instance {} refused a caller's credential that this instance accepted ({}{}): now and then, a "
+                    + "key rotated that it has not fetched yet, or a token expiring between the two checks; if it "
+                    + "lasts, the instances' api.auth.* settings differ (issuer, audience, keys, roles)", peer, status,
+                    its == null ? "" : ": " + its);
+        }
+    }
+
+    /**
+     * Remembers that asking {@code peer} failed now, for a reason of {@code kind}; whether to tell of it: the first
+     * time, when the kind of failure changed (seen in a review: an instance that refused the service token and then
+     * presented a certificate refused in TLS was not logged again for five minutes), or again later.
+     */
+    private boolean remembered(String peer, Kind kind) {
         long now = nanos.getAsLong();
         boolean[] tell = new boolean[1];
         failing.compute(peer, (named, before) -> {
-            tell[0] = before == null || now - before.loggedNanos() >= REMEMBERED.toNanos();
-            return new Failing(now, tell[0] ? now : before.loggedNanos());
+            tell[0] = before == null || before.kind() != kind || now - before.loggedNanos() >= REMEMBERED.toNanos();
+            return new Failing(now, tell[0] ? now : before.loggedNanos(), kind);
         });
         return tell[0];
+    }
+
+    /** Why asking an instance failed, as far as telling of it goes. */
+    private enum Kind {
+        /** Not reached: refused, unresolved, refused in TLS, a proxy's page. */
+        UNREACHED,
+        /** Reached, but did not answer in time. */
+        SLOW,
+        /** Answered, refusing the service credential. */
+        REFUSED
     }
 
     /** {@code peer} answered: it is reached again. */
@@ -96,6 +133,6 @@ final class UnreachablePeers {
         return failing.size();
     }
 
-    private record Failing(long lastNanos, long loggedNanos) {
+    private record Failing(long lastNanos, long loggedNanos, Kind kind) {
     }
 }

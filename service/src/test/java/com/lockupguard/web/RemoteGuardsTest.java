@@ -3,10 +3,12 @@ package com.lockupguard.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.lockupguard.metrics.GuardMetrics;
 import com.lockupguard.security.testing.TestPki;
+import com.lockupguard.testing.CapturedLogs;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -197,19 +199,21 @@ class RemoteGuardsTest {
         HttpServer owner = server(exchange -> answer(exchange, 401, "{\"status\":401,\"error\":\"the token's "
                 + "signature, algorithm or key is not accepted\"}"));
         UnreachablePeers unreachable = new UnreachablePeers();
-        try {
+        try (CapturedLogs logged = CapturedLogs.of(UnreachablePeers.class)) {
             // when this instance, which accepted the token, asks it for a holding
             Throwable refused = catchThrowable(() -> new RemoteGuards(JSON, new PeerAccess(false, null, null),
                     unreachable).get(hostOf(owner), "/api/holdings/d/S?local=true", "Bearer caller-token"));
 
-            // then the caller is told 401 in the owner's words, not a 502 blaming the instances' settings, and the
-            // owner is reached
+            // then the caller is told 401 in the owner's words, not a 502 blaming the instances' settings; the owner
+            // is reached, and the refusal logged once for the operator
             assertThat(refused).isInstanceOfSatisfying(ApiException.class, e -> {
                 assertThat(e.status()).isEqualTo(401);
                 assertThat(e.getMessage()).contains("refused the caller's credential, which this instance accepted "
                         + "(401): the token's signature, algorithm or key is not accepted");
             });
             assertThat(unreachable.count()).isZero();
+            assertThat(logged.messagesAt(Level.WARN)).singleElement().asString()
+                    .contains("refused a caller's credential that this instance accepted");
         } finally {
             owner.stop(0);
         }

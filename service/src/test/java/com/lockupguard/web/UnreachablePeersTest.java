@@ -48,6 +48,45 @@ class UnreachablePeersTest {
     }
 
     @Test
+    void shouldWarnAgainAtOnceWhenAnInstanceFailsForAnotherKindOfReason() {
+        try (CapturedLogs logged = CapturedLogs.of(UnreachablePeers.class)) {
+            // given an instance that refused the service token, and was told of
+            peers.refused("10.0.0.7:8080", 401, "the token is not one this guard accepts");
+            // when, a minute later, it is refused in TLS instead (restarted with another certificate, say)
+            now.set(Duration.ofMinutes(1).toNanos());
+            peers.failed("10.0.0.7:8080", "TLS refused: No subject alternative names matching IP address 10.0.0.7 "
+                    + "found: does it serve https with a certificate ...?");
+
+            // then that is told too, not held back for five minutes behind the first (seen in a review), and the
+            // instance still counts once
+            assertThat(logged.messagesAt(Level.WARN)).hasSize(2).last().asString()
+                    .startsWith("instance 10.0.0.7:8080 cannot be reached (TLS refused: ")
+                    .doesNotContain("If this lasts, is its http.advertised.host");
+            assertThat(peers.count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldWarnOfAnInstanceRefusingCallersCredentialsEveryFiveMinutesWithoutCountingIt() {
+        try (CapturedLogs logged = CapturedLogs.of(UnreachablePeers.class)) {
+            // given an instance that refuses the callers' tokens this one accepted, asked every 5 s for six minutes
+            for (long second = 0; second <= 360; second += 5) {
+                now.set(Duration.ofSeconds(second).toNanos());
+                // when
+                peers.refusedCallers("10.0.0.7:8080", 401, "the token is meant for another audience");
+            }
+
+            // then it was said at once and after five minutes, naming the settings that differ if it lasts, and the
+            // instance is not counted among those that cannot be asked: it answers, and each caller is told
+            assertThat(logged.messagesAt(Level.WARN)).hasSize(2).allSatisfy(message -> assertThat(message)
+                    .startsWith("instance 10.0.0.7:8080 refused a caller's credential that this instance accepted "
+                            + "(401: the token is meant for another audience)")
+                    .contains("api.auth.* settings differ"));
+            assertThat(peers.count()).isZero();
+        }
+    }
+
+    @Test
     void shouldCountAnInstanceNoLongerOnceItAnswersOrIsNotAskedForFiveMinutes() {
         try (CapturedLogs logged = CapturedLogs.of(UnreachablePeers.class)) {
             // given two instances that could not be reached
