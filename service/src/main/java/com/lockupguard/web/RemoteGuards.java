@@ -264,7 +264,7 @@ final class RemoteGuards {
             // fetched yet, a token expiring between the two checks, roles configured apart), it is the caller's
             // answer, in the owner's words (seen in a review: a valid token's every such query a 502 for 30 s)
             String why = instance + " " + ask.role() + " refused the caller's credential, which this instance "
-                    + "accepted (" + status + "): " + errorOf(body);
+                    + "let in (" + status + "): " + errorOf(body);
             return status == 401 ? ApiException.unauthorized(why) : ApiException.forbidden(why);
         }
         if (status == 401 || status == 403) {

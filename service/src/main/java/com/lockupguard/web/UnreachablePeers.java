@@ -19,9 +19,10 @@ final class UnreachablePeers {
     /** How long a failure counts with no other since, and how often one that goes on is logged again. */
     static final Duration REMEMBERED = Duration.ofMinutes(5);
 
-    private final Map<String, Failing> failing = new ConcurrentHashMap<>();
-    /** When a refusal of a caller's credential was last told of, by instance ({@link System#nanoTime}). */
-    private final Map<String, Long> callerRefusalsTold = new ConcurrentHashMap<>();
+    /** When asking each instance last failed ({@link System#nanoTime}), by instance. */
+    private final Map<String, Long> failing = new ConcurrentHashMap<>();
+    /** When each kind of trouble with an instance was last told of, by instance and kind. */
+    private final Map<String, Long> told = new ConcurrentHashMap<>();
     private final LongSupplier nanos;
 
     UnreachablePeers() {
@@ -75,36 +76,38 @@ final class UnreachablePeers {
 
     /**
      * {@code peer} refused a caller's own credential ({@code status}, in {@code its} words), passed on for want of a
-     * service token, which this instance accepted: not counted (the peer answers, and the caller is told), but said
+     * service token, which this instance let in: not counted (the peer answers, and the caller is told), but said
      * at most every {@link #REMEMBERED} for each instance, since a refusal that lasts means the instances'
      * {@code api.auth.*} settings differ, which only the callers would see otherwise.
      */
     void refusedCallers(String peer, int status, String its) {
-        long now = nanos.getAsLong();
-        boolean[] tell = new boolean[1];
-        callerRefusalsTold.compute(peer, (named, told) -> {
-            tell[0] = told == null || now - told >= REMEMBERED.toNanos();
-            return tell[0] ? now : told;
-        });
-        if (tell[0]) {
-            LOG.warn("instance {} refused a caller's credential that this instance accepted ({}{}): now and then, a "
-                    + "key rotated that it has not fetched yet, or a token expiring between the two checks; if it "
-                    + "lasts, the instances' api.auth.* settings differ (issuer, audience, keys, roles)", peer, status,
-                    its == null ? "" : ": " + its);
+        if (toldNow(peer, Kind.CALLERS_REFUSED)) {
+            LOG.warn("instance {} refused a caller's credential that this instance let in ({}{}): once in a while "
+                    + "this is a key rotated that it has not fetched yet, or a token expiring between the two checks; "
+                    + "if it lasts, the instances' api.auth.* settings differ (issuer, audience, keys, roles)", peer,
+                    status, its == null ? "" : ": " + its);
         }
     }
 
-    /**
-     * Remembers that asking {@code peer} failed now, for a reason of {@code kind}; whether to tell of it: the first
-     * time, when the kind of failure changed (seen in a review: an instance that refused the service token and then
-     * presented a certificate refused in TLS was not logged again for five minutes), or again later.
-     */
+    /** Remembers that asking {@code peer} failed now, for a reason of {@code kind}; whether to tell of it now. */
     private boolean remembered(String peer, Kind kind) {
+        failing.put(peer, nanos.getAsLong());
+        return toldNow(peer, kind);
+    }
+
+    /**
+     * Whether to tell now of trouble of {@code kind} with {@code peer}: the first time, and again at most every
+     * {@link #REMEMBERED}, for each kind apart, so that a trouble of another kind is told at once (seen in a review: an
+     * instance that refused the service token and then presented a certificate refused in TLS was not logged again
+     * for five minutes) while one that flaps between two kinds (a connection timing out, then a request) is told at
+     * most twice in that time, not at every failure.
+     */
+    private boolean toldNow(String peer, Kind kind) {
         long now = nanos.getAsLong();
         boolean[] tell = new boolean[1];
-        failing.compute(peer, (named, before) -> {
-            tell[0] = before == null || before.kind() != kind || now - before.loggedNanos() >= REMEMBERED.toNanos();
-            return new Failing(now, tell[0] ? now : before.loggedNanos(), kind);
+        told.compute(peer + " " + kind, (key, at) -> {
+            tell[0] = at == null || now - at >= REMEMBERED.toNanos();
+            return tell[0] ? now : at;
         });
         return tell[0];
     }
@@ -116,7 +119,9 @@ final class UnreachablePeers {
         /** Reached, but did not answer in time. */
         SLOW,
         /** Answered, refusing the service credential. */
-        REFUSED
+        REFUSED,
+        /** Answered, refusing a caller's own credential. */
+        CALLERS_REFUSED
     }
 
     /** {@code peer} answered: it is reached again. */
@@ -129,10 +134,8 @@ final class UnreachablePeers {
     /** The instances that could not be reached when last asked, within the past {@link #REMEMBERED}. */
     int count() {
         long now = nanos.getAsLong();
-        failing.entrySet().removeIf(peer -> now - peer.getValue().lastNanos() >= REMEMBERED.toNanos());
+        failing.entrySet().removeIf(peer -> now - peer.getValue() >= REMEMBERED.toNanos());
+        told.entrySet().removeIf(trouble -> now - trouble.getValue() >= REMEMBERED.toNanos());
         return failing.size();
-    }
-
-    private record Failing(long lastNanos, long loggedNanos, Kind kind) {
     }
 }

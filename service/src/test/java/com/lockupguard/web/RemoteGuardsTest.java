@@ -208,12 +208,12 @@ class RemoteGuardsTest {
             // is reached, and the refusal logged once for the operator
             assertThat(refused).isInstanceOfSatisfying(ApiException.class, e -> {
                 assertThat(e.status()).isEqualTo(401);
-                assertThat(e.getMessage()).contains("refused the caller's credential, which this instance accepted "
+                assertThat(e.getMessage()).contains("refused the caller's credential, which this instance let in "
                         + "(401): the token's signature, algorithm or key is not accepted");
             });
             assertThat(unreachable.count()).isZero();
             assertThat(logged.messagesAt(Level.WARN)).singleElement().asString()
-                    .contains("refused a caller's credential that this instance accepted");
+                    .contains("refused a caller's credential that this instance let in");
         } finally {
             owner.stop(0);
         }

@@ -79,10 +79,28 @@ class UnreachablePeersTest {
             // then it was said at once and after five minutes, naming the settings that differ if it lasts, and the
             // instance is not counted among those that cannot be asked: it answers, and each caller is told
             assertThat(logged.messagesAt(Level.WARN)).hasSize(2).allSatisfy(message -> assertThat(message)
-                    .startsWith("instance 10.0.0.7:8080 refused a caller's credential that this instance accepted "
+                    .startsWith("instance 10.0.0.7:8080 refused a caller's credential that this instance let in "
                             + "(401: the token is meant for another audience)")
                     .contains("api.auth.* settings differ"));
             assertThat(peers.count()).isZero();
+        }
+    }
+
+    @Test
+    void shouldTellAnInstanceFlappingBetweenTwoKindsOfFailureOnlyOnceForEachEveryFiveMinutes() {
+        try (CapturedLogs logged = CapturedLogs.of(UnreachablePeers.class)) {
+            // given an overloaded instance whose connections time out and whose requests do, in turn, every 5 s for
+            // six minutes
+            for (long second = 0; second <= 360; second += 5) {
+                now.set(Duration.ofSeconds(second).toNanos());
+                // when
+                peers.failed("10.0.0.7:8080", second % 10 == 0 ? "connect timed out" : "did not answer within 8 s",
+                        second % 10 != 0);
+            }
+
+            // then each kind was told at once and after five minutes, not at every failure (seen in a review)
+            assertThat(logged.messagesAt(Level.WARN)).hasSize(4);
+            assertThat(peers.count()).isEqualTo(1);
         }
     }
 
