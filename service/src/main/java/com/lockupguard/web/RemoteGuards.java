@@ -210,20 +210,27 @@ final class RemoteGuards {
      * guard's (a proxy's or a sidecar's page between the instances), does not.
      */
     private void note(Ask ask, HttpResponse<?> response, Throwable failure) {
-        if (response != null && (response.statusCode() == 401 || response.statusCode() == 403)
-                && access.sendsServiceToken() && isGuardsError(text(response))) {
+        if (response == null) {
+            if (failure instanceof IOException e) {
+                unreachable.failed(ask.named(), why(ask, e), answeredTooSlowly(e));
+            }
+            return;
+        }
+        int status = response.statusCode();
+        boolean refusal = status == 401 || status == 403;
+        // read as text only where it may be a guard's error, once: never a list's 200, which may be tens of MB
+        String body = refusal || status >= 500 ? text(response) : null;
+        boolean guards = body != null && isGuardsError(body);
+        if (refusal && guards && access.sendsServiceToken()) {
             // answered, but asking it fails until the instances' credentials agree: nothing else says so
-            unreachable.refused(ask.named(), response.statusCode(), errorOf(text(response)));
-        } else if (response != null && (response.statusCode() == 401 || response.statusCode() == 403)
-                && isGuardsError(text(response))) {
+            unreachable.refused(ask.named(), status, errorOf(body));
+        } else if (status < 500 || guards) {
             unreachable.answered(ask.named());
-            unreachable.refusedCallers(ask.named(), response.statusCode(), errorOf(text(response)));
-        } else if (response != null && (response.statusCode() < 500 || isGuardsError(text(response)))) {
-            unreachable.answered(ask.named());
-        } else if (response != null) {
-            unreachable.failed(ask.named(), "it answered " + response.statusCode() + " without a guard's answer");
-        } else if (failure instanceof IOException e) {
-            unreachable.failed(ask.named(), why(ask, e), answeredTooSlowly(e));
+            if (refusal && guards) {
+                unreachable.refusedCallers(ask.named(), status, errorOf(body));
+            }
+        } else {
+            unreachable.failed(ask.named(), "it answered " + status + " without a guard's answer");
         }
     }
 
