@@ -4,8 +4,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.slf4j.Logger;
@@ -22,7 +20,6 @@ import org.slf4j.LoggerFactory;
 final class ConnectionsPerClient implements Connection.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionsPerClient.class);
-    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final int limit;
     private final ClientNetwork clients;
@@ -33,9 +30,8 @@ final class ConnectionsPerClient implements Connection.Listener {
      * end point no longer says it.
      */
     private final Map<Connection, String> counted = new ConcurrentHashMap<>();
-    /** Connections closed for their client's limit since the last warning, said at most once a minute. */
-    private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong warnedAt = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    /** Connections closed for their client's limit, said at most once a minute. */
+    private final WarnedOncePerMinute refused = new WarnedOncePerMinute();
 
     ConnectionsPerClient(int limit, ClientNetwork clients) {
         this.limit = limit;
@@ -67,13 +63,11 @@ final class ConnectionsPerClient implements Connection.Listener {
             counted.put(connection, client);
             return;
         }
-        refused.incrementAndGet();
-        long last = warnedAt.get();
-        long at = System.nanoTime();
-        if (at - last >= WARN_EVERY_NANOS && warnedAt.compareAndSet(last, at)) {
+        long closed = refused.counted();
+        if (closed > 0) {
             LOG.warn("closed {} connection(s) past the {} one client (address or IPv6 network) may have open to the "
                     + "web server at once (now {}); a proxy in front of the guard gives all its clients its own "
-                    + "address", refused.getAndSet(0), limit, client);
+                    + "address", closed, limit, client);
         }
         connection.getEndPoint().close();
     }

@@ -16,7 +16,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
@@ -37,7 +36,6 @@ import org.slf4j.LoggerFactory;
 final class WritesPerClient implements Filter {
 
     private static final Logger LOG = LoggerFactory.getLogger(WritesPerClient.class);
-    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     /**
      * How long a write must have been under way to be taken for a client's that does not read: a write to a client
@@ -50,9 +48,8 @@ final class WritesPerClient implements Filter {
     private final ClientNetwork clients;
     /** Each client's writes under way, oldest first; guarded by this. */
     private final Map<String, Deque<Write>> writing = new HashMap<>();
-    /** Answers cut short since the last warning, said at most once a minute. */
-    private final AtomicLong cut = new AtomicLong();
-    private final AtomicLong warnedAt = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    /** Answers cut short, said at most once a minute. */
+    private final WarnedOncePerMinute cut = new WarnedOncePerMinute();
 
     WritesPerClient(int limit, ClientNetwork clients) {
         this.limit = limit;
@@ -164,13 +161,11 @@ final class WritesPerClient implements Filter {
     }
 
     private void warn(String client) {
-        cut.incrementAndGet();
-        long last = warnedAt.get();
-        long at = System.nanoTime();
-        if (at - last >= WARN_EVERY_NANOS && warnedAt.compareAndSet(last, at)) {
+        long closed = cut.counted();
+        if (closed > 0) {
             LOG.warn("closed {} connection(s) for room among the {} answers the server writes to one client (address "
                     + "or IPv6 network) at once (now {}, whose answers were not read): a client that does not read its "
-                    + "answers holds that many of the server's threads, no more", cut.getAndSet(0), limit, client);
+                    + "answers holds that many of the server's threads, no more", closed, limit, client);
         }
     }
 
