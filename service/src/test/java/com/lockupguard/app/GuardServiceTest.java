@@ -33,11 +33,16 @@ class GuardServiceTest {
     @TempDir
     Path stateDir;
 
+    /** A guard's settings with no broker behind them: the service is made, never started. */
+    private GuardConfig unreachableCluster() {
+        return new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
+                "mock://guard-service-test", "state.dir", stateDir.toString()));
+    }
+
     @Test
     void shouldSayTheGuardIsNotRunningWhenItDidNotGetThereInTime() throws Exception {
         // given a guard that never starts (its cluster never answers, a rebalance that never ends)
-        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
-                "mock://guard-service-test", "state.dir", stateDir.toString()));
+        GuardConfig config = unreachableCluster();
         try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
             // when a caller waits for it to run, then it is told it did not, once the time is up
             long waited = System.nanoTime();
@@ -70,8 +75,7 @@ class GuardServiceTest {
     @Test
     void shouldSayAStateDirectoryHeldByAnotherInstanceOfTheGuardInItsOwnWords() {
         // given a guard made on a state directory
-        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
-                "mock://guard-service-test", "state.dir", stateDir.toString()));
+        GuardConfig config = unreachableCluster();
         try (GuardService first = GuardService.create(config, DecisionObserver.NONE)) {
             // when a second instance of it is made on the same one (two guards on a host with one state.dir)
             // then it is refused, saying which directory, whose, and what to do (before: Kafka Streams' "Unable to
@@ -87,8 +91,7 @@ class GuardServiceTest {
     @Test
     void shouldFreeTheRocksDbMemoryOnceClosed() {
         // given a guard with the default bound
-        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
-                "mock://guard-service-test", "state.dir", stateDir.toString()));
+        GuardConfig config = unreachableCluster();
         GuardService service = GuardService.create(config, DecisionObserver.NONE);
         RocksDBMemory memory = service.rocksDBMemory().orElseThrow();
         assertThat(memory.limit()).isEqualTo(256L * 1024 * 1024);
@@ -111,8 +114,7 @@ class GuardServiceTest {
     @Test
     void shouldNotWaitForAGuardThatStoppedToRun() throws Exception {
         // given a guard that was closed (or failed with no thread left)
-        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
-                "mock://guard-service-test", "state.dir", stateDir.toString()));
+        GuardConfig config = unreachableCluster();
         GuardService service = GuardService.create(config, DecisionObserver.NONE);
         service.close();
 
@@ -128,8 +130,7 @@ class GuardServiceTest {
     @Test
     void shouldStopRatherThanReplaceAStreamThreadThatKafkaRefusesItsChangelogs() {
         // given a guard whose cluster has lost brokers since the start counted them
-        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
-                "mock://guard-service-test", "state.dir", stateDir.toString()));
+        GuardConfig config = unreachableCluster();
         try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
             // when a stream thread fails because Kafka refuses to create a changelog with that many replicas
             StreamThreadExceptionResponse response = service.onThreadFailure(new StreamsException(
@@ -313,8 +314,7 @@ class GuardServiceTest {
     @Test
     void shouldReplaceAThreadWhoseLoginFailedRatherThanStopForAChangelogSetting() {
         // given a guard
-        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
-                "mock://guard-service-test", "state.dir", stateDir.toString()));
+        GuardConfig config = unreachableCluster();
         try (GuardService service = GuardService.create(config, DecisionObserver.NONE)) {
             // when a stream thread fails on a failed login (an InvalidConfigurationException, as Kafka has it; seen
             // while credentials are rotated)
@@ -376,8 +376,7 @@ class GuardServiceTest {
     @Test
     void shouldStopOnceWhenClosedTwice() {
         // given a guard
-        GuardConfig config = new GuardConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "schema.registry.url",
-                "mock://guard-service-test", "state.dir", stateDir.toString()));
+        GuardConfig config = unreachableCluster();
         GuardService service = GuardService.create(config, DecisionObserver.NONE);
         try (CapturedLogs logged = CapturedLogs.of(GuardService.class)) {
             // when it is closed, and closed again (the shutdown hook after the guard stopped on its own)
