@@ -1,5 +1,6 @@
 package com.lockupguard.security;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -10,6 +11,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.cert.CertPathBuilderException;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -28,17 +30,48 @@ public final class TlsStores {
 
     /** A key or trust store from its file; the message names the file and never the password. */
     public static KeyStore load(Path location, String password, String type) {
-        try (InputStream in = Files.newInputStream(location)) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(location);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("the " + type + " store " + location + " does not exist", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the " + type + " store " + location + ": "
+                    + e.getClass().getSimpleName(), e);
+        }
+        return load(content, location, password, type);
+    }
+
+    /** A key or trust store from {@code content}, read from {@code location}; the message never names the password. */
+    public static KeyStore load(byte[] content, Path location, String password, String type) {
+        try (InputStream in = new ByteArrayInputStream(content)) {
             KeyStore store = KeyStore.getInstance(type);
             store.load(in, password == null ? null : password.toCharArray());
             return store;
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("the " + type + " store " + location + " does not exist", e);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot read the " + type + " store " + location + ": "
                     + e.getClass().getSimpleName() + (e.getCause() instanceof java.security.UnrecoverableKeyException
                             ? " (wrong password?)" : ""), e);
         }
+    }
+
+    /**
+     * The certificate chains of {@code store}'s private keys, each key opened with {@code keyPassword} (a key that
+     * does not open throws); empty when it holds no private key.
+     */
+    public static List<X509Certificate[]> keyChains(KeyStore store, String keyPassword)
+            throws GeneralSecurityException {
+        List<X509Certificate[]> chains = new ArrayList<>();
+        for (String alias : java.util.Collections.list(store.aliases())) {
+            if (store.isKeyEntry(alias)) {
+                store.getKey(alias, keyPassword.toCharArray());
+                Certificate[] chain = store.getCertificateChain(alias);
+                if (chain != null && chain.length > 0 && chain[0] instanceof X509Certificate) {
+                    chains.add(java.util.Arrays.copyOf(chain, chain.length, X509Certificate[].class));
+                }
+            }
+        }
+        return chains;
     }
 
     /**
@@ -68,6 +101,22 @@ public final class TlsStores {
      * the JVM's own CAs too (an issuer's JWKS behind a public CA, other instances behind a private one).
      */
     public static SSLContext trusting(KeyStore trustStore, boolean withJvmDefaults) {
+        return trusting(trustManager(trustStore, withJvmDefaults));
+    }
+
+    /** A client context that trusts what {@code trust} trusts. */
+    public static SSLContext trusting(X509ExtendedTrustManager trust) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trust}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /** What {@link #trusting(KeyStore, boolean)} trusts, as a trust manager. */
+    public static X509ExtendedTrustManager trustManager(KeyStore trustStore, boolean withJvmDefaults) {
         try {
             List<X509ExtendedTrustManager> managers = new ArrayList<>();
             if (trustStore != null) {
@@ -76,10 +125,7 @@ public final class TlsStores {
             if (withJvmDefaults || trustStore == null) {
                 managers.add(x509(null));
             }
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {managers.size() == 1 ? managers.get(0) : new AnyOf(managers)},
-                    null);
-            return context;
+            return managers.size() == 1 ? managers.get(0) : new AnyOf(managers);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build a TLS context: " + e.getMessage(), e);
         }
