@@ -493,7 +493,9 @@ public final class GuardConfig extends AbstractConfig {
                         "Role-claim values that grant 'submit': POST /api/orders and /api/what-if.")
                 .define(HTTP_SSL_KEYSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.HIGH,
                         "Key store with the HTTP server's certificate and key: when set, the API, the dashboard "
-                                + "and /metrics are served over https only, and instances call each other over https.")
+                                + "and /metrics are served over https only, and instances call each other over https. "
+                                + "The file is looked at every 30 s: a key store written over it is served without a "
+                                + "restart.")
                 .define(HTTP_SSL_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.HIGH,
                         "Password of http.ssl.keystore.location.")
                 .define(HTTP_SSL_KEY_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.HIGH,

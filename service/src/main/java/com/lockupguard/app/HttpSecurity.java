@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 import org.jose4j.keys.resolvers.VerificationKeyResolver;
@@ -42,8 +43,9 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
     static final int MIN_STATIC_TOKEN_LENGTH = 16;
 
     public static HttpSecurity from(GuardConfig config) {
-        HttpsSettings https = https(config);
-        SSLContext trust = trust(config);
+        X509ExtendedTrustManager peersTrust = trust(config);
+        SSLContext trust = TlsStores.trusting(peersTrust);
+        HttpsSettings https = https(config, peersTrust);
         String apiToken = secret(config, GuardConfig.API_TOKEN_CONFIG);
         String serviceToken = secret(config, GuardConfig.API_SERVICE_TOKEN_CONFIG);
         if (apiToken != null && apiToken.equals(serviceToken)) {
@@ -155,7 +157,7 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
         }
     }
 
-    private static HttpsSettings https(GuardConfig config) {
+    private static HttpsSettings https(GuardConfig config, X509ExtendedTrustManager peersTrust) {
         String location = config.getString(GuardConfig.HTTP_SSL_KEYSTORE_LOCATION_CONFIG).trim();
         if (location.isEmpty()) {
             return null;
@@ -172,8 +174,13 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
         }
         String keyPassword = secret(config, GuardConfig.HTTP_SSL_KEY_PASSWORD_CONFIG);
         checkKeyStore(keyStore, password, keyPassword == null ? password : keyPassword, type);
+        // what the other instances will say of the certificate is checked where they can ask this one: an API on
+        // loopback, advertised as such, is one instance's alone
+        boolean peers = !config.getString(GuardConfig.HTTP_ADVERTISED_HOST_CONFIG).isBlank()
+                || !HttpExposure.isLoopback(config.getString(GuardConfig.HTTP_HOST_CONFIG));
         return new HttpsSettings(keyStore, password, keyPassword, type,
-                config.getList(GuardConfig.HTTP_SSL_ENABLED_PROTOCOLS_CONFIG));
+                config.getList(GuardConfig.HTTP_SSL_ENABLED_PROTOCOLS_CONFIG), peers ? config.advertisedHost() : null,
+                peers ? peersTrust : null, HttpsSettings.RELOAD_INTERVAL);
     }
 
     /** Opens the key store and its key now, so that a wrong password stops start-up with a clear message. */
@@ -187,14 +194,7 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
                     + GuardConfig.HTTP_SSL_KEYSTORE_TYPE_CONFIG + ")");
         }
         try {
-            boolean hasKey = false;
-            for (String alias : java.util.Collections.list(store.aliases())) {
-                if (store.isKeyEntry(alias)) {
-                    store.getKey(alias, keyPassword.toCharArray());
-                    hasKey = true;
-                }
-            }
-            if (!hasKey) {
+            if (TlsStores.keyChains(store, keyPassword).isEmpty()) {
                 throw new ConfigException(GuardConfig.HTTP_SSL_KEYSTORE_LOCATION_CONFIG + ": " + location
                         + " holds no private key");
             }
@@ -205,7 +205,7 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
     }
 
     /** Trusts the JVM's CAs and the configured trust store, for calls to other instances and the JWKS. */
-    private static SSLContext trust(GuardConfig config) {
+    private static X509ExtendedTrustManager trust(GuardConfig config) {
         String location = config.getString(GuardConfig.HTTP_SSL_TRUSTSTORE_LOCATION_CONFIG).trim();
         KeyStore store = null;
         if (!location.isEmpty()) {
@@ -220,7 +220,7 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
                                 + GuardConfig.HTTP_SSL_TRUSTSTORE_TYPE_CONFIG + ")" : ""));
             }
         }
-        return TlsStores.trusting(store, true);
+        return TlsStores.trustManager(store, true);
     }
 
     private static String secret(GuardConfig config, String name) {

@@ -26,6 +26,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
@@ -299,6 +301,28 @@ public final class GuardMetrics implements DecisionObserver, AutoCloseable {
                 .description("Other instances this one could not reach when it last asked them for their holdings, "
                         + "in the past five minutes")
                 .register(registry);
+    }
+
+    /**
+     * The HTTP server's certificate: {@code lockup_guard_http_certificate_not_before_timestamp_seconds} and
+     * {@code ..._not_after_timestamp_seconds} of the one served that expires first, and
+     * {@code lockup_guard_http_keystore_refused}, 1 while the key store's file holds one that cannot be served.
+     */
+    public void bindHttpCertificate(Supplier<Instant> notBefore, Supplier<Instant> notAfter, BooleanSupplier refused) {
+        Gauge.builder("lockup.guard.http.certificate.not.before.timestamp", () -> seconds(notBefore.get()))
+                .baseUnit("seconds").description("When the HTTP server's certificate that expires first became valid")
+                .register(registry);
+        Gauge.builder("lockup.guard.http.certificate.not.after.timestamp", () -> seconds(notAfter.get()))
+                .baseUnit("seconds").description("When the HTTP server's certificate that expires first expires")
+                .register(registry);
+        Gauge.builder("lockup.guard.http.keystore.refused", () -> refused.getAsBoolean() ? 1 : 0)
+                .description("1 while the HTTP key store's file holds a key store that cannot be served (the one "
+                        + "loaded before is served), 0 otherwise")
+                .register(registry);
+    }
+
+    private static double seconds(Instant instant) {
+        return instant.getEpochSecond() + instant.getNano() / 1e9;
     }
 
     @Override

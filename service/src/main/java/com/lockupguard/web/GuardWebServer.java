@@ -259,6 +259,10 @@ public final class GuardWebServer implements AutoCloseable {
     /** Starts listening; returns the port (the actual one when {@code port} is 0). */
     public int start() {
         HeaderDeadline headers = new HeaderDeadline(headerDeadline);
+        ServedKeyStore keys = settings.https() == null ? null : new ServedKeyStore(settings.https(), clock);
+        if (keys != null) {
+            metrics.bindHttpCertificate(keys::notBefore, keys::notAfter, keys::refused);
+        }
         // assigned before it starts: its requests look up routes through it (routeRoles)
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -267,10 +271,13 @@ public final class GuardWebServer implements AutoCloseable {
             if (settings.https() != null) {
                 // replaces the plain connector: nothing is served in clear
                 config.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, settings.host(),
-                        settings.port(), settings.https()));
+                        settings.port(), keys));
             }
             config.jetty.modifyServer(server -> {
                 server.setErrorHandler(new ServerErrors(json, settings.https() != null));
+                if (keys != null) {
+                    server.addBean(keys); // looks at the key store's file while the server runs
+                }
                 // past the limit, connections wait in the system's backlog instead of each taking a socket and a
                 // buffer here; and one must send its headers in time, or a slow one holds its place for ever
                 NetworkConnectionLimit limit = new NetworkConnectionLimit(MAX_CONNECTIONS, server);

@@ -12,24 +12,16 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The https connector Javalin serves on when TLS is configured (Javalin 7 has no SSL plugin: a
- * Jetty connector added through its config replaces the plain one, so nothing listens in clear).
+ * Jetty connector added through its config replaces the plain one, so nothing listens in clear),
+ * with the key store {@link ServedKeyStore} serves and renews.
  */
 final class HttpsConnector {
 
     private HttpsConnector() {
     }
 
-    static Connector create(Server server, HttpConfiguration javalinHttp, String host, int port, HttpsSettings tls) {
-        SslContextFactory.Server ssl = new SslContextFactory.Server();
-        ssl.setKeyStorePath(tls.keyStore().toString());
-        ssl.setKeyStorePassword(tls.keyStorePassword());
-        ssl.setKeyManagerPassword(tls.keyPassword() == null ? tls.keyStorePassword() : tls.keyPassword());
-        ssl.setKeyStoreType(tls.keyStoreType());
-        ssl.setIncludeProtocols(tls.protocols().toArray(new String[0]));
-        // TLS 1.2 with authenticated encryption only (GCM, ChaCha20-Poly1305): Jetty's defaults leave in the CBC
-        // suites with SHA-256 and SHA-384, which current guidance (Mozilla's "intermediate") drops
-        ssl.addExcludeCipherSuites("^.*_CBC_.*$");
-
+    static Connector create(Server server, HttpConfiguration javalinHttp, String host, int port, ServedKeyStore keys) {
+        SslContextFactory.Server ssl = keys.sslContextFactory();
         HttpConfiguration https = new HttpConfiguration(javalinHttp); // Javalin's settings, plus:
         https.setSecureScheme("https");
         https.setSecurePort(port);

@@ -296,6 +296,8 @@ class DockerComposeTest {
             metrics.bindDecisionFeed(() -> true, () -> 0, () -> 0);
             metrics.bindReadiness(() -> true);
             metrics.bindUnreachablePeers(() -> 0);
+            // with TLS on
+            metrics.bindHttpCertificate(java.time.Instant::now, java.time.Instant::now, () -> false);
             metrics.bindRocksDBMemory(256L * 1024 * 1024, () -> 0, () -> 0);
             metrics.bindWaitingInputs(List.of(new org.apache.kafka.common.TopicPartition("orders", 0)),
                     partition -> 0, partition -> 0);

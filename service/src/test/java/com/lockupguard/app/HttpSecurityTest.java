@@ -10,6 +10,7 @@ import com.lockupguard.security.Principal;
 import com.lockupguard.security.testing.TestIssuer;
 import com.lockupguard.security.testing.TestPki;
 import com.lockupguard.testing.CapturedLogs;
+import com.lockupguard.web.HttpsSettings;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -235,6 +236,37 @@ class HttpSecurityTest {
         assertThat(tls.peers().https()).isTrue();
         assertThat(tls.toString() + tls.peers() + tls.https()).doesNotContain("right-pass")
                 .doesNotContain("peer-secret");
+    }
+
+    @Test
+    void shouldCheckTheCertificateForTheOtherInstancesOnlyWhereTheyCanAskThisOne() throws Exception {
+        // given a key store
+        Path store = TestPki.writeKeyStore(dir.resolve("server.p12"), "PKCS12", "store-pass", "store-pass",
+                TestPki.create("ca").localhost());
+        String[] tls = {"http.ssl.keystore.location", store.toString(), "http.ssl.keystore.password", "store-pass"};
+
+        // when served on loopback, advertised as such: one instance's alone, nothing to check for the others
+        HttpsSettings loopback = HttpSecurity.from(config(tls)).https();
+        // when advertised, or served beyond loopback: its name and the trust of the others are checked
+        HttpsSettings advertised = HttpSecurity.from(config(with(tls, "http.advertised.host",
+                "guard-1.example.com"))).https();
+        HttpsSettings exposed = HttpSecurity.from(config(with(tls, "http.host", "10.11.12.13"))).https();
+
+        // then
+        assertThat(loopback.advertisedHost()).isNull();
+        assertThat(loopback.peersTrust()).isNull();
+        assertThat(advertised.advertisedHost()).isEqualTo("guard-1.example.com");
+        assertThat(advertised.peersTrust()).isNotNull();
+        assertThat(exposed.advertisedHost()).isEqualTo("10.11.12.13");
+        assertThat(exposed.peersTrust()).isNotNull();
+        assertThat(loopback.reloadInterval()).isEqualTo(HttpsSettings.RELOAD_INTERVAL);
+    }
+
+    private static String[] with(String[] settings, String name, String value) {
+        String[] more = java.util.Arrays.copyOf(settings, settings.length + 2);
+        more[settings.length] = name;
+        more[settings.length + 1] = value;
+        return more;
     }
 
     @Test

@@ -73,10 +73,16 @@ public final class TestPki {
         return caCertificate;
     }
 
-    /** A server (and client) certificate naming {@code dnsNames} and {@code addresses}. */
+    /** A server (and client) certificate naming {@code dnsNames} and {@code addresses}, valid for a day. */
     public Issued issue(String commonName, List<String> dnsNames, List<String> addresses) throws Exception {
-        KeyPair keys = rsa();
         Instant now = Instant.now();
+        return issue(commonName, dnsNames, addresses, now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1)));
+    }
+
+    /** A server (and client) certificate naming {@code dnsNames} and {@code addresses}, valid in those dates. */
+    public Issued issue(String commonName, List<String> dnsNames, List<String> addresses, Instant notBefore,
+            Instant notAfter) throws Exception {
+        KeyPair keys = rsa();
         List<GeneralName> names = new ArrayList<>();
         dnsNames.forEach(name -> names.add(new GeneralName(GeneralName.dNSName, name)));
         for (String address : addresses) {
@@ -84,8 +90,7 @@ public final class TestPki {
         }
         JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCertificate, serial(),
-                Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(1))),
-                new X500Name("CN=" + commonName), keys.getPublic())
+                Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + commonName), keys.getPublic())
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                 .addExtension(Extension.keyUsage, true,
                         new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
