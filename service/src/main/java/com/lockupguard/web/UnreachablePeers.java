@@ -9,18 +9,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The other instances this one could not reach when it last asked them for their holdings. A rebalance makes that
- * brief; an instance whose {@code http.advertised.host} the others cannot reach makes it last, every query of its
- * holdings a 503 on every other instance while each says it is ready. So the first failure is logged, and again
- * every {@link #REMEMBERED} while they go on, and {@link #count} feeds {@code lockup_guard_api_peers_unreachable}.
+ * brief, and so does an instance stopping (its web server closes before it leaves the group); an instance whose
+ * {@code http.advertised.host} the others cannot reach makes it last, every query of its holdings a 503 on every
+ * other instance while each says it is ready. So a connection that fails is logged at INFO, and at WARN once it has
+ * failed for {@link #BRIEF}, and again every {@link #REMEMBERED} while it goes on; a failure that says what to check
+ * (a name that does not resolve, a certificate refused), a refused credential, or an instance that took the request
+ * and did not answer is logged at WARN at once. {@link #count} feeds {@code lockup_guard_api_peers_unreachable}.
  */
 final class UnreachablePeers {
 
     private static final Logger LOG = LoggerFactory.getLogger(UnreachablePeers.class);
     /** How long a failure counts with no other since, and how often one that goes on is logged again. */
     static final Duration REMEMBERED = Duration.ofMinutes(5);
+    /**
+     * How long connections to an instance may fail before it is warned of: an instance stopping is refused for a
+     * second or two before it leaves the group, and a rolling restart would otherwise warn of every instance.
+     */
+    static final Duration BRIEF = Duration.ofSeconds(30);
 
     /** When asking each instance last failed ({@link System#nanoTime}), by instance. */
     private final Map<String, Long> failing = new ConcurrentHashMap<>();
+    /** When each instance's connections began to fail, with no answer since, by instance. */
+    private final Map<String, Long> unreachedSince = new ConcurrentHashMap<>();
     /** When each kind of trouble with an instance was last told of, by instance and kind. */
     private final Map<String, Long> told = new ConcurrentHashMap<>();
     private final LongSupplier nanos;
@@ -43,20 +53,43 @@ final class UnreachablePeers {
      * or overloaded, not misaddressed. Counted alike: asking it fails either way.
      */
     void failed(String peer, String why, boolean tookTheRequest) {
-        boolean tell = remembered(peer, tookTheRequest ? Kind.SLOW : Kind.UNREACHED);
-        if (tell && tookTheRequest) {
-            LOG.warn("instance {} took a request for its holdings and {}: each query of them here answers 503 until "
-                    + "it answers in time. If this lasts, is it overloaded, stopped, or pausing for garbage "
-                    + "collection (its log and its JVM's metrics)?", peer, why);
-        } else if (tell && why.endsWith("?")) {
+        long failingFor = failingFor(peer);
+        if (tookTheRequest) {
+            if (toldNow(peer, Kind.SLOW)) {
+                LOG.warn("instance {} took a request for its holdings and {}: each query of them here answers 503 "
+                        + "until it answers in time. If this lasts, is it overloaded, stopped, or pausing for garbage "
+                        + "collection (its log and its JVM's metrics)?", peer, why);
+            }
+        } else if (why.endsWith("?")) {
             // the reason asks what to check already (a name that does not resolve, a certificate refused)
-            LOG.warn("instance {} cannot be reached ({}): asking it for its holdings fails, and each query of them "
-                    + "here answers 503, until it can be", peer, why);
-        } else if (tell) {
-            LOG.warn("instance {} cannot be reached ({}): asking it for its holdings fails, and each query of them "
-                    + "here answers 503, until it can be. If this lasts, is its http.advertised.host (and "
-                    + "http.port) an address this instance can reach?", peer, why);
+            if (toldNow(peer, Kind.UNREACHED)) {
+                LOG.warn("instance {} cannot be reached ({}): asking it for its holdings fails, and each query of "
+                        + "them here answers 503, until it can be", peer, why);
+            }
+        } else if (failingFor < BRIEF.toNanos()) {
+            if (toldNow(peer, Kind.UNREACHED_BRIEFLY)) {
+                LOG.info("instance {} cannot be reached ({}): asking it for its holdings fails, and each query of "
+                        + "them here answers 503, until it can be (an instance stopping, or restarting); warned of "
+                        + "if it lasts {} s", peer, why, BRIEF.toSeconds());
+            }
+        } else if (toldNow(peer, Kind.UNREACHED)) {
+            LOG.warn("instance {} cannot be reached ({}), for {} s now: asking it for its holdings fails, and each "
+                    + "query of them here answers 503, until it can be. Is its http.advertised.host (and http.port) "
+                    + "an address this instance can reach?", peer, why,
+                    java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(failingFor));
         }
+    }
+
+    /**
+     * Remembers that asking {@code peer} failed now; how long it has failed, from the first failure since it last
+     * answered, with no gap of {@link #REMEMBERED} between failures.
+     */
+    private long failingFor(String peer) {
+        long now = nanos.getAsLong();
+        Long previous = failing.put(peer, now);
+        boolean goesOn = previous != null && now - previous < REMEMBERED.toNanos();
+        long since = unreachedSince.compute(peer, (key, first) -> first == null || !goesOn ? now : first);
+        return now - since;
     }
 
     /**
@@ -116,6 +149,8 @@ final class UnreachablePeers {
     private enum Kind {
         /** Not reached: refused, unresolved, refused in TLS, a proxy's page. */
         UNREACHED,
+        /** Not reached, for less than {@link #BRIEF}. */
+        UNREACHED_BRIEFLY,
         /** Reached, but did not answer in time. */
         SLOW,
         /** Answered, refusing the service credential. */
@@ -126,6 +161,7 @@ final class UnreachablePeers {
 
     /** {@code peer} answered: it is reached again. */
     void answered(String peer) {
+        unreachedSince.remove(peer);
         if (failing.remove(peer) != null) {
             LOG.info("instance {} is reached again", peer);
         }
@@ -135,6 +171,7 @@ final class UnreachablePeers {
     int count() {
         long now = nanos.getAsLong();
         failing.entrySet().removeIf(peer -> now - peer.getValue() >= REMEMBERED.toNanos());
+        unreachedSince.keySet().retainAll(failing.keySet());
         told.entrySet().removeIf(trouble -> now - trouble.getValue() >= REMEMBERED.toNanos());
         return failing.size();
     }

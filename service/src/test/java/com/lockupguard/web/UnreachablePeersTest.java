@@ -38,12 +38,76 @@ class UnreachablePeersTest {
                 peers.failed("10.0.0.7:8080", "connection refused");
             }
 
-            // then it was said at once and after five minutes, naming the setting to check, and it counts (seen:
-            // nothing said or counted, the instances ready, every query of its holdings a 503 elsewhere)
-            assertThat(logged.messagesAt(Level.WARN)).hasSize(2).allSatisfy(message -> assertThat(message)
-                    .startsWith("instance 10.0.0.7:8080 cannot be reached (connection refused)")
-                    .contains("http.advertised.host"));
+            // then it was said once it had lasted 30 s and again five minutes later, naming the setting to check,
+            // and it counts (seen: nothing said or counted, the instances ready, every query of its holdings a 503
+            // elsewhere)
+            assertThat(logged.messagesAt(Level.WARN)).containsExactly("instance 10.0.0.7:8080 cannot be reached "
+                    + "(connection refused), for 30 s now: asking it for its holdings fails, and each query of them "
+                    + "here answers 503, until it can be. Is its http.advertised.host (and http.port) an address this "
+                    + "instance can reach?", "instance 10.0.0.7:8080 cannot be reached (connection refused), for 330 s "
+                    + "now: asking it for its holdings fails, and each query of them here answers 503, until it can "
+                    + "be. Is its http.advertised.host (and http.port) an address this instance can reach?");
             assertThat(peers.count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldTellOfAnInstanceRefusingConnectionsBrieflyOnlyAtInfo() {
+        try (CapturedLogs logged = CapturedLogs.of(UnreachablePeers.class)) {
+            // given an instance stopping: its web server closed, for a second and a half before it leaves the group
+            for (long millis = 0; millis <= 1500; millis += 500) {
+                now.set(Duration.ofMillis(millis).toNanos());
+                // when
+                peers.failed("10.0.0.7:8080", "connection refused");
+            }
+
+            // then it is told once, at INFO, and counted (seen in a review: every rolling restart warned of each
+            // instance, sending the operator to check its http.advertised.host)
+            assertThat(logged.messagesAt(Level.WARN)).isEmpty();
+            assertThat(logged.messagesAt(Level.INFO)).containsExactly("instance 10.0.0.7:8080 cannot be reached "
+                    + "(connection refused): asking it for its holdings fails, and each query of them here answers "
+                    + "503, until it can be (an instance stopping, or restarting); warned of if it lasts 30 s");
+            assertThat(peers.count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldCountHowLongAnInstanceFailsFromItsFirstFailureSinceItAnswered() {
+        try (CapturedLogs logged = CapturedLogs.of(UnreachablePeers.class)) {
+            // given an instance that failed, answered 20 s later, and failed again 20 s after that
+            peers.failed("10.0.0.7:8080", "connection refused");
+            now.set(Duration.ofSeconds(20).toNanos());
+            peers.answered("10.0.0.7:8080");
+            now.set(Duration.ofSeconds(40).toNanos());
+            peers.failed("10.0.0.7:8080", "connection refused");
+            // and one that failed, was not asked for five minutes, and failed again
+            now.set(Duration.ofSeconds(50).toNanos());
+            peers.failed("10.0.0.8:8080", "connection refused");
+            now.set(Duration.ofSeconds(50).plus(UnreachablePeers.REMEMBERED).toNanos());
+            peers.failed("10.0.0.8:8080", "connection refused");
+
+            // then neither has failed for 30 s: no warning
+            assertThat(logged.messagesAt(Level.WARN)).isEmpty();
+
+            // when the second fails on for 30 s, then it is warned of
+            now.addAndGet(Duration.ofSeconds(30).toNanos());
+            peers.failed("10.0.0.8:8080", "connection refused");
+            assertThat(logged.messagesAt(Level.WARN)).singleElement().asString()
+                    .startsWith("instance 10.0.0.8:8080 cannot be reached (connection refused), for 30 s now");
+        }
+    }
+
+    @Test
+    void shouldWarnAtOnceOfAFailureThatSaysWhatToCheck() {
+        try (CapturedLogs logged = CapturedLogs.of(UnreachablePeers.class)) {
+            // when an instance's name does not resolve
+            peers.failed("guard-2:8080", "its name does not resolve here: is its http.advertised.host a name or "
+                    + "address the other instances can reach?");
+
+            // then
+            assertThat(logged.messagesAt(Level.WARN)).singleElement().asString()
+                    .startsWith("instance guard-2:8080 cannot be reached (its name does not resolve here");
+            assertThat(logged.messagesAt(Level.INFO)).isEmpty();
         }
     }
 
@@ -119,7 +183,8 @@ class UnreachablePeersTest {
             // then the first is said to be reached again, and neither counts once five minutes have passed
             assertThat(afterTheAnswer).isEqualTo(1);
             assertThat(peers.count()).isZero();
-            assertThat(logged.messagesAt(Level.INFO)).containsExactly("instance 10.0.0.7:8080 is reached again");
+            assertThat(logged.messagesAt(Level.INFO)).filteredOn(message -> message.endsWith("is reached again"))
+                    .containsExactly("instance 10.0.0.7:8080 is reached again");
         }
     }
 
