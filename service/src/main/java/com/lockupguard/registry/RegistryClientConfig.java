@@ -297,7 +297,8 @@ public final class RegistryClientConfig extends AbstractConfig {
      * A setting's {@code value} — a URL, or a comma-separated list of them — as a message or {@code config --check}
      * may quote it: {@link #shown} when each of its URLs parses, and {@code [hidden]} whole when one holds an
      * {@code @} but does not parse as a URL with user-info and a host (a password with an unencoded space or
-     * {@code ://} in it), or has no scheme: where such a password ends cannot be told, so none of it is shown.
+     * {@code ://} in it), or has no scheme, or holds a query or fragment but does not parse (a secret parameter's
+     * value with an unencoded space in it): where such a secret ends cannot be told, so none of it is shown.
      */
     public static String quoted(String value) {
         String before = "";
@@ -308,6 +309,13 @@ public final class RegistryClientConfig extends AbstractConfig {
                 return HIDDEN;
             }
             before = url;
+            if (url.contains("://") && url.indexOf('@') < 0 && (url.indexOf('?') >= 0 || url.indexOf('#') >= 0)) {
+                try {
+                    new URI(url);
+                } catch (URISyntaxException e) {
+                    return HIDDEN;
+                }
+            }
             if (url.contains("://") && url.indexOf('@') >= 0) {
                 try {
                     URI parsed = new URI(url);

@@ -139,6 +139,23 @@ class RegistryClientConfigTest {
     }
 
     @Test
+    void shouldQuoteAValueHiddenWholeWhenASecretParameterCannotBeToldFromWhatFollows() {
+        // seen in a review: "not a URL" quoted https://issuer.example/my jwks?sig=SecretC as given, and of
+        // ?sig=SecretA SecretB hid only SecretA
+        assertThat(RegistryClientConfig.quoted("https://issuer.example/my jwks?sig=SecretC")).isEqualTo("[hidden]");
+        assertThat(RegistryClientConfig.quoted("https://issuer.example/jwks?sig=SecretA SecretB"))
+                .isEqualTo("[hidden]");
+        assertThat(RegistryClientConfig.quoted("http://r0:8081, http://h:1/a b#api_key=SecretE"))
+                .isEqualTo("[hidden]");
+        // a URL that parses keeps its parameters that are not secret, and hides those that are
+        assertThat(RegistryClientConfig.quoted("https://issuer.example/jwks?tenant=a&sig=SecretD"))
+                .isEqualTo("https://issuer.example/jwks?tenant=a&sig=[hidden]");
+        // and one without a query is quoted, however it fails
+        assertThat(RegistryClientConfig.quoted("https://issuer.example/my jwks"))
+                .isEqualTo("https://issuer.example/my jwks");
+    }
+
+    @Test
     void shouldQuoteAValueHiddenWholeWhenAUrlWithAPasswordHasNoScheme() {
         // seen: config --check and its refusal quoted u:SECRETX@127.0.0.1:21410 as given
         assertThat(RegistryClientConfig.quoted("u:SECRETX@127.0.0.1:8081")).isEqualTo("[hidden]");
