@@ -35,6 +35,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.security.JaasContext;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -581,10 +582,36 @@ public final class ClientSettings {
         }
     }
 
-    /** What {@code client} reads only as it is made: its SASL login and its TLS stores. */
+    /** What {@code client} reads only as it is made: its brokers' addresses, its SASL login and its TLS stores. */
     private static void madeAs(String client, Map<String, ?> settings) {
+        addresses(client, settings);
         login(client, settings);
         stores(client, settings);
+    }
+
+    /**
+     * A client's {@code bootstrap.servers} as Kafka parses them when the client is made: each {@code host:port}, the
+     * port at most 65535. Kafka checks them only then, so "localhost" (no port) stopped {@code run} with exit 1 under
+     * "Failed to create new KafkaAdminClient", and {@code config --check} said the cluster had refused (seen in a
+     * review). Whether the names resolve is left to the start: a name not resolving yet is not a setting's fault.
+     */
+    private static void addresses(String client, Map<String, ?> settings) {
+        Object servers = settings.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        List<?> addresses = servers instanceof List<?> list ? list
+                : servers == null ? List.of() : List.of(servers.toString().split(","));
+        for (Object given : addresses) {
+            String address = String.valueOf(given).trim();
+            if (address.isEmpty()) {
+                continue;
+            }
+            String host = Utils.getHost(address);
+            Integer port = Utils.getPort(address);
+            if (host == null || host.isEmpty() || port == null || port > 65535) {
+                throw new ConfigException(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG + " (of " + client + "): "
+                        + RegistryClientConfig.quoted(address) + " is not a broker's host:port (kafka-1:9092, "
+                        + "10.0.0.5:9092, [fd42::5]:9092)");
+            }
+        }
     }
 
     /**

@@ -314,6 +314,24 @@ class ConfigCommandTest {
         assertThat(result.getValue()).contains("(misspelt?): topic.confluent.placement.constraints");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "bootstrap.servers=localhost|bootstrap.servers (of Kafka Streams' producer): localhost is not",
+        "bootstrap.servers=127.0.0.1:abc|bootstrap.servers (of Kafka Streams' producer): 127.0.0.1:abc is not",
+        "bootstrap.servers=:9092|bootstrap.servers (of Kafka Streams' producer): :9092 is not",
+        "bootstrap.servers=k1:9092,k2:99999|bootstrap.servers (of Kafka Streams' producer): k2:99999 is not",
+        "admin.bootstrap.servers=k1|bootstrap.servers (of Kafka Streams' admin): k1 is not"})
+    void shouldRefuseABootstrapServerThatIsNotAHostAndPort(String setting, String refusal) {
+        // when a broker's address Kafka's clients parse only as they are made is not host:port
+        java.util.Map.Entry<Integer, String> result = runForExit("--check", "--set", "http.port=-1", "--set", setting);
+
+        // then it is refused as a configuration error, before any cluster is asked (seen in a review: run stopped
+        // with exit 1 under "Failed to create new KafkaAdminClient", and config --check said the cluster refused)
+        assertThat(result.getKey()).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(result.getValue()).contains("configuration error: " + refusal + " a broker's host:port")
+                .doesNotContain("# topics");
+    }
+
     @Test
     void shouldTakeBrokerNamesThatDoNotResolveHereForAClusterThatDidNotAnswer() {
         // when the check runs where the cluster's names are not known (a CI runner, say)
