@@ -27,16 +27,28 @@ import javax.security.auth.login.AppConfigurationEntry;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerInterceptor;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerInterceptor;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.metrics.MetricsReporter;
 import org.apache.kafka.common.security.JaasContext;
+import org.apache.kafka.common.security.auth.AuthenticateCallbackHandler;
+import org.apache.kafka.common.security.auth.Login;
+import org.apache.kafka.common.security.auth.SslEngineFactory;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.TimestampExtractor;
+import org.apache.kafka.streams.processor.api.ProcessorWrapper;
+import org.apache.kafka.streams.processor.assignment.TaskAssignor;
+import org.apache.kafka.streams.state.DslStoreSuppliers;
 
 /**
  * The settings as every client of the guard takes them: Kafka Streams and the clients it makes (producer, main and
@@ -103,6 +115,7 @@ public final class ClientSettings {
             throw new ConfigException("Kafka Streams cannot read these settings: " + e);
         }
         refuseNoRecordCache(streams);
+        STREAMS_PLUGGED_IN.forEach((setting, kind) -> pluggedIn("Kafka Streams", streams.originals(), setting, kind));
         refuseTheGuardsOwnHandling(config);
         refuseMisspeltTopicSettings(config);
         refuseUnknownGuardSettings(config);
@@ -127,9 +140,10 @@ public final class ClientSettings {
             consumer("Kafka Streams' restore consumer", settings);
             return settings;
         }, StreamsConfig.RESTORE_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, "");
-        madeAs("Kafka Streams' admin", namedAsGiven(given,
-                () -> new AdminClientConfig(streams.getAdminConfigs(client)), StreamsConfig.ADMIN_CLIENT_PREFIX, "")
-                .values());
+        namedAsGiven(given, () -> {
+            madeAs("Kafka Streams' admin", new AdminClientConfig(streams.getAdminConfigs(client)).values());
+            return null;
+        }, StreamsConfig.ADMIN_CLIENT_PREFIX, "");
         namedAsGiven(given, () -> {
             producer("the API's producer", config.producerProperties());
             return null;
@@ -138,8 +152,10 @@ public final class ClientSettings {
             consumer("the decision feed's consumer", config.consumerProperties());
             return null;
         }, StreamsConfig.CONSUMER_PREFIX, "");
-        madeAs("the guard's admin", namedAsGiven(given, () -> new AdminClientConfig(config.adminProperties()),
-                StreamsConfig.ADMIN_CLIENT_PREFIX, "").values());
+        namedAsGiven(given, () -> {
+            madeAs("the guard's admin", new AdminClientConfig(config.adminProperties()).values());
+            return null;
+        }, StreamsConfig.ADMIN_CLIENT_PREFIX, "");
         // after the clients' own checks: Kafka Streams parses its producer's settings as it builds its consumers'
         refuseReadingUncommitted(streams, mainConsumer, restoreConsumer);
         refuseSkippingInputs(mainConsumer);
@@ -502,6 +518,7 @@ public final class ClientSettings {
         producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         ProducerConfig values = new ProducerConfig(producer);
         refuseProducersThatCannotSend(values, producer.keySet());
+        pluggedIn(client, values.values(), ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, ProducerInterceptor.class);
         madeAs(client, values.values());
     }
 
@@ -544,7 +561,9 @@ public final class ClientSettings {
     }
 
     private static void consumer(String client, Map<?, ?> settings) {
-        madeAs(client, consumerValues(settings).values());
+        Map<String, ?> values = consumerValues(settings).values();
+        pluggedIn(client, values, ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, ConsumerInterceptor.class);
+        madeAs(client, values);
     }
 
     /** A consumer's settings as it reads them, given the byte deserializers a check needs (no consumer is made). */
@@ -582,11 +601,67 @@ public final class ClientSettings {
         }
     }
 
-    /** What {@code client} reads only as it is made: its brokers' addresses, its SASL login and its TLS stores. */
+    /**
+     * What {@code client} reads only as it is made: its brokers' addresses, the classes it loads, its SASL login and
+     * its TLS stores.
+     */
     private static void madeAs(String client, Map<String, ?> settings) {
         addresses(client, settings);
+        pluggedIn(client, settings, CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG, MetricsReporter.class);
+        pluggedIn(client, settings, SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG, SslEngineFactory.class);
+        pluggedIn(client, settings, SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS,
+                AuthenticateCallbackHandler.class);
+        pluggedIn(client, settings, SaslConfigs.SASL_CLIENT_CALLBACK_HANDLER_CLASS,
+                AuthenticateCallbackHandler.class);
+        pluggedIn(client, settings, SaslConfigs.SASL_LOGIN_CLASS, Login.class);
         login(client, settings);
         stores(client, settings);
+    }
+
+    /** The classes Kafka Streams loads by setting, and what each must be. */
+    private static final Map<String, Class<?>> STREAMS_PLUGGED_IN = Map.of(
+            StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serde.class,
+            StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serde.class,
+            StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, TimestampExtractor.class,
+            StreamsConfig.TASK_ASSIGNOR_CLASS_CONFIG, TaskAssignor.class,
+            StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, DslStoreSuppliers.class,
+            StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, ProcessorWrapper.class,
+            StreamsConfig.DEFAULT_CLIENT_SUPPLIER_CONFIG, KafkaClientSupplier.class,
+            CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG, MetricsReporter.class);
+
+    /**
+     * Refuses a class that {@code client} would load by {@code setting} and that is not a {@code kind}, or that is not
+     * there. Kafka checks, with the other settings, only that a class setting's class exists, and a list's not at all;
+     * that it is of the right kind only as it makes the client or uses the class (seen in a review:
+     * default.value.serde=...StringSerializer and metric.reporters=java.lang.String stopped run with exit 1 under a
+     * ClassCastException, and a task.assignor.class that is no assignor left the guard replacing its stream thread
+     * for ever, all of them passing config --check).
+     */
+    private static void pluggedIn(String client, Map<String, ?> settings, String setting, Class<?> kind) {
+        Object value = settings.get(setting);
+        List<?> classes = value instanceof List<?> list ? list
+                : value instanceof String text ? List.of(text.split(",")) : value == null ? List.of() : List.of(value);
+        for (Object plugged : classes) {
+            Class<?> type;
+            if (plugged instanceof Class<?> given) {
+                type = given;
+            } else {
+                String name = String.valueOf(plugged).trim();
+                if (name.isEmpty()) {
+                    continue;
+                }
+                try {
+                    type = Class.forName(name, false, Utils.getContextOrKafkaClassLoader());
+                } catch (ClassNotFoundException | LinkageError e) {
+                    throw new ConfigException(setting + " (of " + client + "): no class " + name
+                            + " on the class path");
+                }
+            }
+            if (!kind.isAssignableFrom(type)) {
+                throw new ConfigException(setting + " (of " + client + "): " + type.getName() + " is not a "
+                        + kind.getSimpleName() + " (" + kind.getName() + ")");
+            }
+        }
     }
 
     /**
