@@ -298,7 +298,7 @@ public final class GuardConfig extends AbstractConfig {
                             + "the heap in a container's memory limit. -1: Kafka Streams' own, per store of every "
                             + "task (standbys included), each up to a 50 MiB cache and 48 MiB of memtables, the "
                             + "index and filter blocks beside them: unbounded as partitions and state grow.")
-            .define(ROCKSDB_MEMORY_WRITE_BUFFER_RATIO_CONFIG, Type.DOUBLE, 0.5, Range.between(0.1, 0.9),
+            .define(ROCKSDB_MEMORY_WRITE_BUFFER_RATIO_CONFIG, Type.DOUBLE, 0.5, new Share(0.1, 0.9),
                     Importance.LOW, "The share of rocksdb.memory.bytes the memtables may take before those of "
                             + "the store written to are written to disk; the rest caches blocks read, a tenth of the "
                             + "whole kept for index and filter blocks. The guard warns at start, and config --check "
@@ -633,6 +633,28 @@ public final class GuardConfig extends AbstractConfig {
      * A list without an empty value: "a," is read as "a" and "", and an empty value would grant a role to a token
      * whose claim holds an empty string.
      */
+    /** A share within a range: {@link Range} takes NaN, every comparison with which is false. */
+    private static final class Share implements ConfigDef.Validator {
+        private final Range range;
+
+        Share(double least, double most) {
+            this.range = Range.between(least, most);
+        }
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value instanceof Double share && share.isNaN()) {
+                throw new ConfigException(name, value, "not a number");
+            }
+            range.ensureValid(name, value);
+        }
+
+        @Override
+        public String toString() {
+            return range.toString();
+        }
+    }
+
     private static final class NoBlankValues implements ConfigDef.Validator {
         @Override
         public void ensureValid(String name, Object value) {
