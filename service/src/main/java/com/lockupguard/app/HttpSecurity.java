@@ -174,13 +174,16 @@ public record HttpSecurity(BearerAuthenticator authentication, HttpsSettings htt
         }
         String keyPassword = secret(config, GuardConfig.HTTP_SSL_KEY_PASSWORD_CONFIG);
         checkKeyStore(keyStore, password, keyPassword == null ? password : keyPassword, type);
-        // what the other instances will say of the certificate is checked where they can ask this one: an API on
-        // loopback, advertised as such, is one instance's alone
-        boolean peers = !config.getString(GuardConfig.HTTP_ADVERTISED_HOST_CONFIG).isBlank()
-                || !HttpExposure.isLoopback(config.getString(GuardConfig.HTTP_HOST_CONFIG));
+        // what the other instances will say of the certificate is checked where they can ask this one (an API on
+        // loopback, advertised as such, is one instance's alone), and its name where the host they ask at is known:
+        // advertised, or the one address served, not this machine's name, which the guard falls back to
+        String httpHost = config.getString(GuardConfig.HTTP_HOST_CONFIG);
+        boolean advertised = !config.getString(GuardConfig.HTTP_ADVERTISED_HOST_CONFIG).isBlank();
+        boolean peers = advertised || !HttpExposure.isLoopback(httpHost);
+        boolean hostKnown = advertised || peers && !GuardConfig.isEveryInterface(httpHost);
         return new HttpsSettings(keyStore, password, keyPassword, type,
-                config.getList(GuardConfig.HTTP_SSL_ENABLED_PROTOCOLS_CONFIG), peers ? config.advertisedHost() : null,
-                peers ? peersTrust : null, HttpsSettings.RELOAD_INTERVAL);
+                config.getList(GuardConfig.HTTP_SSL_ENABLED_PROTOCOLS_CONFIG),
+                hostKnown ? config.advertisedHost() : null, peers ? peersTrust : null, HttpsSettings.RELOAD_INTERVAL);
     }
 
     /** Opens the key store and its key now, so that a wrong password stops start-up with a clear message. */

@@ -1,5 +1,7 @@
 package com.lockupguard.web;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -8,8 +10,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 import javax.net.ssl.X509TrustManager;
-import org.eclipse.jetty.util.ssl.X509;
 
 /**
  * What clients and the other instances will say of the certificates a key store serves, told before they say it:
@@ -38,10 +44,12 @@ final class CertificateWarnings {
         List<X509Certificate[]> valid = new ArrayList<>();
         for (X509Certificate[] chain : chains) {
             String validity = validity(chain[0], now);
-            if (validity == null) {
-                valid.add(chain);
-            } else {
+            if (validity != null) {
                 warnings.add(validity);
+            }
+            // one due for renewal is in its dates: what else is said of it is said too (seen in a review)
+            if (inDates(chain[0], now)) {
+                valid.add(chain);
             }
         }
         List<X509Certificate[]> named = host == null ? chains : chains.stream()
@@ -64,6 +72,11 @@ final class CertificateWarnings {
         return warnings;
     }
 
+    static boolean inDates(X509Certificate certificate, Instant now) {
+        return !now.isBefore(certificate.getNotBefore().toInstant())
+                && !now.isAfter(certificate.getNotAfter().toInstant());
+    }
+
     /** What is wrong with {@code certificate}'s dates now; null: nothing. */
     private static String validity(X509Certificate certificate, Instant now) {
         Instant notBefore = certificate.getNotBefore().toInstant();
@@ -83,10 +96,89 @@ final class CertificateWarnings {
         return null;
     }
 
-    /** Whether {@code certificate} names {@code host} as a client checks it (a wildcard, an address). */
-    private static boolean names(X509Certificate certificate, String host) {
+    /**
+     * Whether {@code certificate} names {@code host} as Java's HTTP client checks it (RFC 2818, RFC 6125), which is how
+     * the other instances ask this one: an address only by an IP address among its subject alternative names; a name
+     * by its DNS names, or by its subject's most specific common name when it has none, a wildcard standing for the
+     * leftmost label alone. Jetty's own matching takes the common name beside the DNS names, a DNS name for an
+     * address, and *.example.com for example.com, all of which the client refuses (seen in a review).
+     */
+    static boolean names(X509Certificate certificate, String host) {
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        return new X509(null, certificate).matches(bare);
+        List<List<?>> alternatives = alternativeNames(certificate);
+        if (isAddress(bare)) {
+            InetAddress address = address(bare);
+            return address != null && alternatives.stream().anyMatch(name -> Integer.valueOf(IP_ADDRESS).equals(
+                    name.get(0)) && address.equals(address(String.valueOf(name.get(1)))));
+        }
+        List<String> dnsNames = alternatives.stream().filter(name -> Integer.valueOf(DNS_NAME).equals(name.get(0)))
+                .map(name -> String.valueOf(name.get(1))).toList();
+        if (!dnsNames.isEmpty()) {
+            return dnsNames.stream().anyMatch(name -> matches(bare, name));
+        }
+        String commonName = mostSpecificCommonName(certificate);
+        return commonName != null && matches(bare, commonName);
+    }
+
+    private static final int DNS_NAME = 2;
+    private static final int IP_ADDRESS = 7;
+    private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+
+    private static boolean isAddress(String host) {
+        return IPV4.matcher(host).matches() || host.indexOf(':') >= 0;
+    }
+
+    /** The address a literal names; null for one that is not an address (it is never looked up). */
+    private static InetAddress address(String literal) {
+        if (!isAddress(literal)) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** Whether {@code host} is {@code template}, in any case, a '*' in its leftmost label standing for any letters. */
+    private static boolean matches(String host, String template) {
+        String name = host.toLowerCase(Locale.ROOT);
+        String pattern = template.toLowerCase(Locale.ROOT);
+        if (pattern.indexOf('*') < 0) {
+            return name.equals(pattern);
+        }
+        int nameDot = name.indexOf('.');
+        int patternDot = pattern.indexOf('.');
+        if (nameDot < 0 || patternDot < 0 || pattern.indexOf('*', patternDot) >= 0
+                || !name.substring(nameDot).equals(pattern.substring(patternDot))) {
+            return false;
+        }
+        String label = Pattern.quote(pattern.substring(0, patternDot)).replace("*", "\\E[^.]*\\Q");
+        return name.substring(0, nameDot).matches(label);
+    }
+
+    private static String mostSpecificCommonName(X509Certificate certificate) {
+        try {
+            List<Rdn> rdns = new LdapName(certificate.getSubjectX500Principal().getName()).getRdns();
+            // in the order of the name read backwards: the most specific last
+            for (int i = rdns.size() - 1; i >= 0; i--) {
+                if (rdns.get(i).getType().equalsIgnoreCase("CN")) {
+                    return String.valueOf(rdns.get(i).getValue());
+                }
+            }
+        } catch (InvalidNameException e) {
+            return null;
+        }
+        return null;
+    }
+
+    private static List<List<?>> alternativeNames(X509Certificate certificate) {
+        try {
+            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+            return names == null ? List.of() : List.copyOf(names);
+        } catch (CertificateParsingException e) {
+            return List.of();
+        }
     }
 
     /** The first chain's refusal, when {@code trust} trusts none of them; null: it trusts one. */

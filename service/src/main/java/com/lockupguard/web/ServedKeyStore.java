@@ -44,8 +44,7 @@ final class ServedKeyStore extends AbstractLifeCycle {
         }
 
         boolean anyValidAt(Instant now) {
-            return chains.stream().anyMatch(chain -> !now.isBefore(chain[0].getNotBefore().toInstant())
-                    && !now.isAfter(chain[0].getNotAfter().toInstant()));
+            return chains.stream().anyMatch(chain -> CertificateWarnings.inDates(chain[0], now));
         }
     }
 
@@ -117,7 +116,8 @@ final class ServedKeyStore extends AbstractLifeCycle {
     private void lookSafely() {
         try {
             look();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // the next look is still made: a schedule whose task throws makes no other
             LOG.error("https: looking at the key store {} failed; looked at again in {}", settings.keyStore(),
                     every(), e);
         }
@@ -136,6 +136,10 @@ final class ServedKeyStore extends AbstractLifeCycle {
         if (Arrays.equals(digest, served.digest())) {
             refused = null;
             return;
+        }
+        String notTaken = java.util.HexFormat.of().formatHex(digest) + " not taken";
+        if (notTaken.equals(refused)) {
+            return; // Jetty could not serve it: tried once, not at every look, each failure a moment without TLS
         }
         Loaded renewed;
         try {
@@ -163,8 +167,8 @@ final class ServedKeyStore extends AbstractLifeCycle {
                 LOG.error("https: the key store loaded at {} could not be served again: new connections fail "
                         + "until the file holds one that can be", served.at(), again);
             }
-            refuse(java.util.HexFormat.of().formatHex(digest) + " not taken", "it could not be taken into use ("
-                    + e + ")");
+            refuse(notTaken, "it could not be taken into use (" + e + "); it is tried again once the file "
+                    + "changes");
             return;
         }
         served = renewed;

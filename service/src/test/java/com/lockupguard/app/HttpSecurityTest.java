@@ -251,6 +251,8 @@ class HttpSecurityTest {
         HttpsSettings advertised = HttpSecurity.from(config(with(tls, "http.advertised.host",
                 "guard-1.example.com"))).https();
         HttpsSettings exposed = HttpSecurity.from(config(with(tls, "http.host", "10.11.12.13"))).https();
+        // when served on every interface, not advertised: the trust is checked, not this machine's name
+        HttpsSettings everywhere = HttpSecurity.from(config(with(tls, "http.host", "0.0.0.0"))).https();
 
         // then
         assertThat(loopback.advertisedHost()).isNull();
@@ -259,6 +261,8 @@ class HttpSecurityTest {
         assertThat(advertised.peersTrust()).isNotNull();
         assertThat(exposed.advertisedHost()).isEqualTo("10.11.12.13");
         assertThat(exposed.peersTrust()).isNotNull();
+        assertThat(everywhere.advertisedHost()).isNull();
+        assertThat(everywhere.peersTrust()).isNotNull();
         assertThat(loopback.reloadInterval()).isEqualTo(HttpsSettings.RELOAD_INTERVAL);
     }
 

@@ -79,7 +79,10 @@ public final class TestPki {
         return issue(commonName, dnsNames, addresses, now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1)));
     }
 
-    /** A server (and client) certificate naming {@code dnsNames} and {@code addresses}, valid in those dates. */
+    /**
+     * A server (and client) certificate naming {@code dnsNames} and {@code addresses}, valid in those dates; with
+     * neither, it has no subject alternative names.
+     */
     public Issued issue(String commonName, List<String> dnsNames, List<String> addresses, Instant notBefore,
             Instant notAfter) throws Exception {
         KeyPair keys = rsa();
@@ -96,12 +99,14 @@ public final class TestPki {
                         new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
                 .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
                         new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
-                .addExtension(Extension.subjectAlternativeName, false,
-                        new GeneralNames(names.toArray(new GeneralName[0])))
                 .addExtension(Extension.authorityKeyIdentifier, false,
                         extensions.createAuthorityKeyIdentifier(caCertificate))
                 .addExtension(Extension.subjectKeyIdentifier, false,
                         extensions.createSubjectKeyIdentifier(keys.getPublic()));
+        if (!names.isEmpty()) { // none: named by its common name alone, as certificates once were
+            builder.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(names.toArray(new GeneralName[0])));
+        }
         X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
                 builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
         return new Issued(keys, certificate, caCertificate);
