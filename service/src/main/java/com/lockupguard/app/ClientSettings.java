@@ -97,11 +97,23 @@ public final class ClientSettings {
     private ClientSettings() {
     }
 
-    /** Throws the {@link ConfigException} the first client to refuse a value of {@code config} throws. */
-    public static void check(GuardConfig config) {
+    /**
+     * What a command that asks the schema registry alone ({@code schemas}) reads of the settings: the registry
+     * client's and the serdes', and the names under the guard's own, where a misspelt {@code topic.order} would have
+     * it register the subjects of the default topic (seen in a review). Kafka's clients' settings are left to the
+     * commands that make them: a TLS store of theirs may not be there where the schemas are registered.
+     */
+    public static void checkRegistryAndNames(GuardConfig config) {
         new AvroSerdeConfig(config.serdeConfig());
         SchemaRegistryClients.check(config.serdeConfig());
         refuseUnknownSubjectStrategy(config.serdeConfig());
+        refuseMisspeltTopicSettings(config);
+        refuseUnknownGuardSettings(config);
+    }
+
+    /** Throws the {@link ConfigException} the first client to refuse a value of {@code config} throws. */
+    public static void check(GuardConfig config) {
+        checkRegistryAndNames(config);
         Properties properties = StreamsDefaults.errorHandling(config.topicNames());
         properties.putAll(config.streamsProperties());
         StreamsConfig streams;
@@ -117,8 +129,6 @@ public final class ClientSettings {
         refuseNoRecordCache(streams);
         STREAMS_PLUGGED_IN.forEach((setting, kind) -> pluggedIn("Kafka Streams", streams.originals(), setting, kind));
         refuseTheGuardsOwnHandling(config);
-        refuseMisspeltTopicSettings(config);
-        refuseUnknownGuardSettings(config);
         refuseChangelogsThatDelete(config);
         String client = "settings-check";
         Map<String, Object> given = config.originals();

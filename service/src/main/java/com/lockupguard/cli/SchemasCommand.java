@@ -1,6 +1,7 @@
 package com.lockupguard.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.lockupguard.app.ClientSettings;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.registry.RegistryClientConfig;
@@ -66,6 +67,8 @@ public final class SchemasCommand implements Callable<Integer> {
         List<SchemaBootstrap.Subject> subjects;
         try {
             GuardConfig config = new GuardConfig(settings.load());
+            ClientSettings.checkRegistryAndNames(config);
+            SettingsOptions.warnOfUnknown(config, spec.commandLine().getErr());
             topics = GuardTopics.avro(config.topicNames(), config.serdeConfig());
             if (topics.whySubjectsUnknown().isPresent()) {
                 // printing TopicNameStrategy's subjects would send a deployment step to register the wrong ones

@@ -256,6 +256,33 @@ class SchemasCommandTest {
     }
 
     @Test
+    void shouldRefuseAMisspeltTopicOrGuardSettingRatherThanRegisterTheDefaultTopicsSubjects() {
+        // when a topic is named under a misspelt setting, or the guard's own names hold one it does not know
+        int misspeltTopic = run("--set", "topic.order=myorders", "--set", "schema.registry.url=mock://" + scope);
+        String misspeltTopicError = err.toString();
+        int unknown = run("--set", "topics.partition=3", "--set", "schema.registry.url=mock://" + scope);
+
+        // then each is refused as run refuses it, and nothing is printed or registered (seen in a review: exit 0,
+        // the subjects of the default orders topic registered)
+        assertThat(misspeltTopic).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(misspeltTopicError).startsWith("configuration error: ").contains("did you mean topic.orders?");
+        assertThat(unknown).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("topics.partition: the guard has no such setting");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void shouldWarnOfASettingNobodyKnowsAsRunDoes() {
+        // when
+        int exit = run("--set", "comit.interval.ms=3", "--set", "schema.registry.url=mock://" + scope);
+
+        // then the subjects are printed, with the warning run logs
+        assertThat(exit).isZero();
+        assertThat(err.toString()).contains("warning: settings neither the guard nor Kafka's clients know, so "
+                + "without effect (misspelt?): comit.interval.ms");
+    }
+
+    @Test
     void shouldNotShowTheRegistryPasswordWhenARefusedValueIsTheUrl() {
         // when the registry URL itself is refused, with its password in it
         int exit = run("--set", "schema.registry.url=ftp://guard:s3cret@registry.test");
