@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,7 +118,8 @@ public final class ConfigSources {
 
     public static Map<String, String> fromEnvironment(Map<String, String> environment) {
         Map<String, String> settings = new HashMap<>();
-        environment.forEach((name, value) -> {
+        Map<String, String> variables = new HashMap<>();
+        new java.util.TreeMap<>(environment).forEach((name, value) -> {
             if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length() && !name.equals(LOG_LEVEL_VARIABLE)) {
                 if (name.contains("_PORT") && SERVICE_LINK.matcher(value).matches()) {
                     // read as a setting it could be one the guard has (http.port), and refused: the guard would not
@@ -125,7 +127,14 @@ public final class ConfigSources {
                     LOG.warn("{} is a Kubernetes service link, not a setting: ignored (enableServiceLinks: false "
                             + "leaves them out)", name);
                 } else {
-                    settings.put(settingName(name.substring(ENV_PREFIX.length())), value);
+                    String setting = settingName(name.substring(ENV_PREFIX.length()));
+                    String other = variables.put(setting, name);
+                    if (other != null && !settings.get(setting).equals(value)) {
+                        // which one the guard took would hang on the order of a hash map (seen in a review)
+                        throw new ConfigException(other + " and " + name + " both give " + setting
+                                + ", with different values: unset one of them");
+                    }
+                    settings.put(setting, value);
                 }
             }
         });

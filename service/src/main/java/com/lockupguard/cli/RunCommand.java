@@ -43,7 +43,7 @@ public final class RunCommand implements Callable<Integer> {
         GuardConfig config;
         try {
             if (httpPort != null) {
-                settings.override(GuardConfig.HTTP_PORT_CONFIG, httpPort.toString());
+                settings.override("--http-port", GuardConfig.HTTP_PORT_CONFIG, httpPort.toString());
             }
             config = new GuardConfig(settings.load());
         } catch (ConfigException | IOException e) {

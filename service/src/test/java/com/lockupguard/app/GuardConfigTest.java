@@ -445,6 +445,21 @@ class GuardConfigTest {
     }
 
     @Test
+    void shouldRefuseTwoVariablesGivingOneSettingOtherwiseWithoutSayingEitherValue() {
+        // given two variables that map to commit.interval.ms, one in another case (seen in a review: one of them
+        // taken, as a hash map's order had it, without a word)
+        Map<String, String> environment = Map.of("LOCKUP_GUARD_COMMIT_INTERVAL_MS", "111",
+                "LOCKUP_GUARD_commit_interval_ms", "222");
+
+        // when / then
+        assertThatThrownBy(() -> ConfigSources.fromEnvironment(environment)).isInstanceOf(ConfigException.class)
+                .hasMessage("LOCKUP_GUARD_COMMIT_INTERVAL_MS and LOCKUP_GUARD_commit_interval_ms both give "
+                        + "commit.interval.ms, with different values: unset one of them");
+        assertThat(ConfigSources.fromEnvironment(Map.of("LOCKUP_GUARD_COMMIT_INTERVAL_MS", "111",
+                "LOCKUP_GUARD_commit_interval_ms", "111"))).containsOnly(Map.entry("commit.interval.ms", "111"));
+    }
+
+    @Test
     void shouldLetEnvironmentOverrideFileAndCommandLineOverrideBoth() throws Exception {
         Path file = Files.writeString(dir.resolve("guard.properties"),
                 "bootstrap.servers=file:9092\napplication.id=from-file\ntopics.partitions=12\n");
