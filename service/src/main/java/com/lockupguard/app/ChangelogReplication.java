@@ -1,6 +1,7 @@
 package com.lockupguard.app;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
@@ -13,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * Kafka Streams' {@code replication.factor} (its changelogs' and other internal topics' replicas) against the brokers
  * the cluster has. Kafka Streams creates those topics only as its stream threads join their group; a cluster that
  * refuses them (more replicas than brokers) failed every thread, each replaced, for ever, with the guard not ready
- * and nothing said at start. The guard's own topics ({@code topics.replication.factor}) need no such look: the start
- * creates them itself and stops on the refusal.
+ * and nothing said at start. The guard's own topics ({@code topics.replication.factor}) need that look only before
+ * the start, in {@code config --check}: the start creates them itself and stops on the refusal.
  */
 public final class ChangelogReplication {
 
@@ -46,6 +47,33 @@ public final class ChangelogReplication {
                 + "with %d replicas each, and the cluster has %d broker%s, so it refuses them and every stream thread "
                 + "would fail, and be replaced, for ever. Set replication.factor to at most %d (or -1, the broker's "
                 + "default.replication.factor).", replicas, replicas, brokers, brokers == 1 ? "" : "s", brokers));
+    }
+
+    /**
+     * Why the start would stop creating {@code missing} of the guard's own topics, when the cluster has fewer brokers
+     * than {@code topics.replication.factor} asks replicas of: for {@code config --check}, which passed it (seen in a
+     * review), while {@code run} stopped with "Unable to replicate the partition 3 time(s)".
+     */
+    public static Optional<String> topicsRefusal(Admin admin, GuardConfig config, List<String> missing,
+            Duration timeout) throws InterruptedException {
+        int replicas = config.getShort(GuardConfig.TOPICS_REPLICATION_FACTOR_CONFIG);
+        if (replicas <= 1 || missing.isEmpty() || !config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG)) {
+            return Optional.empty();
+        }
+        int brokers;
+        try {
+            brokers = brokers(admin, timeout);
+        } catch (IllegalStateException e) {
+            LOG.debug("not checked against the cluster's brokers: topics.replication.factor={}", replicas, e);
+            return Optional.empty();
+        }
+        if (replicas <= brokers) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "topics.replication.factor=%d: the start would create %s with "
+                + "%d replicas each, and the cluster has %d broker%s, so it refuses them. Set "
+                + "topics.replication.factor to at most %d (or -1, the broker's default.replication.factor)",
+                replicas, String.join(", ", missing), replicas, brokers, brokers == 1 ? "" : "s", brokers));
     }
 
     /**

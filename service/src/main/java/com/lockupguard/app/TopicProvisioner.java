@@ -89,6 +89,12 @@ public final class TopicProvisioner {
         createMissing(names.all(), create);
     }
 
+    /** The guard's topics that do not exist (or that this principal may not describe), which the start creates. */
+    public List<String> missing() throws InterruptedException {
+        Set<String> existing = AdminRequests.retrying(timeout, () -> admin.listTopics().names());
+        return names.all().stream().filter(topic -> !existing.contains(topic)).toList();
+    }
+
     /**
      * Fails, naming them, when any of {@code topics} is missing: for a command that writes them and creates nothing.
      * Only those it writes: a principal sees only the topics it may describe, and {@code Write} on a topic grants

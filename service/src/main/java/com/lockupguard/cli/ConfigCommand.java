@@ -56,8 +56,9 @@ import picocli.CommandLine.Spec;
                     + "inputs gone since it ran. Exit code 1 when `run` would refuse (a retention problem with "
                     + "topics.retention.check=fail, the partitions, another guard's decisions with "
                     + "topics.existing.decisions.check=fail, its state gone with topics.lost.state.check=fail, its "
-                    + "positions gone with topics.lost.positions.check=fail, a replication.factor above the "
-                    + "cluster's brokers, topic.* settings the cluster refuses for the changelogs, a transaction "
+                    + "positions gone with topics.lost.positions.check=fail, a replication.factor or, for topics "
+                    + "the start would create, a topics.replication.factor above the cluster's brokers, topic.* "
+                    + "settings the cluster refuses for the changelogs, a transaction "
                     + "timeout given above the brokers' transaction.max.timeout.ms) or when the "
                     + "cluster answers but refuses the check (a login it does not take, say), 0 "
                     + "when no broker answers within --timeout, or none of their names resolves (the topics are "
@@ -203,6 +204,9 @@ public final class ConfigCommand implements Callable<Integer> {
             refused = provisioner.partitionRefusal();
             if (refused.isEmpty()) {
                 refused = ChangelogReplication.refusal(admin, config, timeout);
+            }
+            if (refused.isEmpty()) {
+                refused = ChangelogReplication.topicsRefusal(admin, config, provisioner.missing(), timeout);
             }
             if (refused.isEmpty()) {
                 refused = ChangelogSettings.refusal(admin, config, timeout);

@@ -34,6 +34,28 @@ class ChangelogReplicationTest {
     }
 
     @Test
+    void shouldSayTheStartWouldStopCreatingTheGuardsTopicsWithMoreReplicasThanBrokers() throws Exception {
+        // given a cluster of one broker, and the guard's topics asked for three replicas, two of them missing
+        cluster.brokers = 1;
+        GuardConfig config = new GuardConfig(Map.of("topics.replication.factor", "3"));
+
+        // when config --check looks, then it says what the start would stop on (seen in a review: it passed)
+        assertThat(ChangelogReplication.topicsRefusal(cluster.admin(), config, java.util.List.of("orders", "approved"),
+                Duration.ofSeconds(1))).hasValue("topics.replication.factor=3: the start would create orders, "
+                        + "approved with 3 replicas each, and the cluster has 1 broker, so it refuses them. Set "
+                        + "topics.replication.factor to at most 1 (or -1, the broker's default.replication.factor)");
+        // and not where every topic exists, the start creates none, or there are brokers enough
+        assertThat(ChangelogReplication.topicsRefusal(cluster.admin(), config, java.util.List.of(),
+                Duration.ofSeconds(1))).isEmpty();
+        assertThat(ChangelogReplication.topicsRefusal(cluster.admin(), new GuardConfig(Map.of(
+                "topics.replication.factor", "3", "topics.create", "false")), java.util.List.of("orders"),
+                Duration.ofSeconds(1))).isEmpty();
+        cluster.brokers = 3;
+        assertThat(ChangelogReplication.topicsRefusal(cluster.admin(), config, java.util.List.of("orders"),
+                Duration.ofSeconds(1))).isEmpty();
+    }
+
+    @Test
     void shouldStartWithTheBrokersDefaultOrAsManyReplicasAsBrokers() throws Exception {
         // given a cluster of three brokers
         cluster.brokers = 3;
