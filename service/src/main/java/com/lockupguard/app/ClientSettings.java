@@ -168,8 +168,8 @@ public final class ClientSettings {
         }, StreamsConfig.ADMIN_CLIENT_PREFIX, "");
         // after the clients' own checks: Kafka Streams parses its producer's settings as it builds its consumers'
         refuseReadingUncommitted(streams, mainConsumer, restoreConsumer);
-        refuseSkippingInputs(mainConsumer);
-        refuseOtherPartitioners(streamsProducer);
+        refuseSkippingInputs(given, mainConsumer);
+        refuseOtherPartitioners(given, streamsProducer);
         refuseFetchesThatTimeOut("Kafka Streams' main consumer", config.originals(), mainConsumer,
                 StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, "");
         refuseFetchesThatTimeOut("the decision feed's consumer", config.originals(), config.consumerProperties(),
@@ -275,12 +275,15 @@ public final class ClientSettings {
      * or a position the topic no longer holds, skips orders and agreements without a word, where every order must get
      * its decision (seen: 9 orders on the topic, none decided, nothing logged).
      */
-    private static void refuseSkippingInputs(Map<String, Object> mainConsumer) {
+    private static void refuseSkippingInputs(Map<String, ?> given, Map<String, Object> mainConsumer) {
         Object reset = mainConsumer.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG);
         if (reset != null && !"earliest".equalsIgnoreCase(String.valueOf(reset).trim())) {
-            throw new ConfigException(StreamsConfig.MAIN_CONSUMER_PREFIX + ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                    reset, "the guard decides every record on its inputs, from the first one it has not: a consumer "
-                            + "that starts elsewhere skips orders and agreements. Leave it unset (earliest)");
+            // named as given (seen in a review: auto.offset.reset=latest was told as main.consumer.auto.offset.reset)
+            String[] prefixes = {StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX, ""};
+            throw new ConfigException(named(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                    givenAt(given, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, prefixes), prefixes), reset,
+                    "the guard decides every record on its inputs, from the first one it has not: a consumer that "
+                            + "starts elsewhere skips orders and agreements. Leave it unset (earliest)");
         }
     }
 
@@ -290,16 +293,17 @@ public final class ClientSettings {
      * compacted positions topic keeps one position of a holding (seen: one holding's decisions spread over five
      * partitions).
      */
-    private static void refuseOtherPartitioners(Map<String, Object> producer) {
+    private static void refuseOtherPartitioners(Map<String, ?> given, Map<String, Object> producer) {
+        String[] prefixes = {StreamsConfig.PRODUCER_PREFIX, ""};
         for (String setting : List.of(ProducerConfig.PARTITIONER_CLASS_CONFIG,
                 ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG)) {
-            Object given = producer.get(setting);
-            boolean asDefault = given == null || (setting.equals(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG)
-                    && "false".equalsIgnoreCase(String.valueOf(given).trim()));
+            Object value = producer.get(setting);
+            boolean asDefault = value == null || (setting.equals(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG)
+                    && "false".equalsIgnoreCase(String.valueOf(value).trim()));
             if (!asDefault) {
-                throw new ConfigException(StreamsConfig.PRODUCER_PREFIX + setting, given, "the guard writes each "
-                        + "answer to its holding's partition, as Kafka's default partitioner puts the key: leave it "
-                        + "unset");
+                throw new ConfigException(named(setting, givenAt(given, setting, prefixes), prefixes), value,
+                        "the guard writes each answer to its holding's partition, as Kafka's default partitioner puts "
+                        + "the key: leave it unset");
             }
         }
     }

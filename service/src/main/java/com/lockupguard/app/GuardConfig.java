@@ -303,7 +303,7 @@ public final class GuardConfig extends AbstractConfig {
                             + "the store written to are written to disk; the rest caches blocks read, a tenth of the "
                             + "whole kept for index and filter blocks. The guard warns at start, and config --check "
                             + "says, when the share cannot hold a 128 KiB memtable block for each store it may hold.")
-            .define(HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1", new ListenHost(), Importance.MEDIUM,
                     "Interface the HTTP API, dashboard and /metrics listen on; 0.0.0.0 for all.")
             .define(HTTP_PORT_CONFIG, Type.INT, 8080, Range.between(-1, 65_535), Importance.MEDIUM,
                     "Port of the HTTP API, dashboard and /metrics; 0 for any free port, -1 for no HTTP server.")
@@ -726,6 +726,28 @@ public final class GuardConfig extends AbstractConfig {
      * A host alone, empty for the default: a port or a scheme given with it would make the address other instances
      * are told (host:port) name a host no one can reach, and every query forwarded to this instance fail.
      */
+    /**
+     * A host to listen on: a name or address alone, every interface's ({@code 0.0.0.0}, {@code ::}) among them. Checked
+     * here, a value with a space or a port was refused as Kafka Streams' {@code application.server}, which the user
+     * never set (seen in a review).
+     */
+    private static final class ListenHost implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String host = value == null ? "" : value.toString().trim();
+            if (host.isEmpty() || host.contains("/") || host.chars().anyMatch(Character::isWhitespace)
+                    || host.chars().filter(c -> c == ':').count() == 1 || host.contains("]:")) {
+                throw new ConfigException(name, value, "must be a host name or address alone, without a scheme or a "
+                        + "port (the port is http.port's)");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a host name or address, without a port";
+        }
+    }
+
     private static final class HostOnly implements ConfigDef.Validator {
         @Override
         public void ensureValid(String name, Object value) {

@@ -444,6 +444,20 @@ class GuardConfigTest {
         assertThat(settings).containsOnly(Map.entry("bootstrap.servers", "kafka:9092"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"no such host", "127.0.0.1:8080", "http://guard"})
+    void shouldRefuseAnHttpHostThatIsNotAHostAloneNamingIt(String host) {
+        // when / then (seen in a review: "no such host" refused as application.server, a setting nobody gave)
+        assertThatThrownBy(() -> new GuardConfig(Map.of("http.host", host))).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Invalid value " + host + " for configuration http.host");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0", "::", "[::]", "guard-1.example.com", "fd42::1", "[fd42::1]"})
+    void shouldTakeAnHttpHostThatIsAHostAlone(String host) {
+        assertThat(new GuardConfig(Map.of("http.host", host)).getString("http.host")).isEqualTo(host);
+    }
+
     @Test
     void shouldRefuseTwoVariablesGivingOneSettingOtherwiseWithoutSayingEitherValue() {
         // given two variables that map to commit.interval.ms, one in another case (seen in a review: one of them
