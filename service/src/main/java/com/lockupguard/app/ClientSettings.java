@@ -510,15 +510,21 @@ public final class ClientSettings {
         Set<String> unknown = new TreeSet<>();
         for (String name : config.originalStrings().keySet()) {
             String bare = name;
+            Set<String> knownHere = known;
             for (String prefix : CLIENT_PREFIXES) {
                 if (name.startsWith(prefix)) {
                     bare = name.substring(prefix.length());
+                    // only that client reads it: a setting of the guard's or of Kafka Streams' under its prefix
+                    // (producer.topics.partitions) has no effect (seen in a review: not warned of)
+                    knownHere = prefix.equals(StreamsConfig.PRODUCER_PREFIX) ? ProducerConfig.configNames()
+                            : prefix.equals(StreamsConfig.ADMIN_CLIENT_PREFIX) ? AdminClientConfig.configNames()
+                            : ConsumerConfig.configNames();
                     break;
                 }
             }
             boolean topicSetting = name.startsWith(StreamsConfig.TOPIC_PREFIX)
                     && TOPIC_SETTINGS.contains(name.substring(StreamsConfig.TOPIC_PREFIX.length()));
-            if (!known.contains(bare) && !topicSetting && !bare.startsWith(StreamsConfig.CLIENT_TAG_PREFIX)
+            if (!knownHere.contains(bare) && !topicSetting && !bare.startsWith(StreamsConfig.CLIENT_TAG_PREFIX)
                     && !bare.startsWith(CONFIG_PROVIDERS)) {
                 unknown.add(name);
             }
