@@ -233,8 +233,8 @@ try {
     const box = await path.boundingBox();
     console.log(`chart ${series}: ${box && box.height > 0 ? 'drawn' : 'empty'}`);
   }
-  // unless "all time" is ticked the chart ends at the holding's latest point (the order just submitted, if it
-  // was approved), however long ago the letter was signed
+  // unless "all time" is ticked the chart shows the 400 days up to now, which is past the holding's latest point (the
+  // order just submitted, if it was approved), however long ago the letter was signed
   const history = await (await fetch(new URL('api/holdings/dutchess/CBYI/history', base), authorized)).json();
   const latest = Math.max(...history.map((p) => Date.parse(p.asOf)));
   await page.waitForFunction((t) => Date.parse(document.querySelector('#chart').dataset.to || '') >= t, latest,
@@ -509,7 +509,8 @@ try {
     await route.fulfill({ response, json: [...list, { ...letter, investorId: 'fake', securityId: 'USED',
       totalShares: 1000, releasedToDate: 1000, soldToDate: 600, reservedNow: 400, availableNow: 0, contractCapacity: 0,
       nextReleaseAt: null, availableAtNextRelease: null }, { ...letter, investorId: 'fake', securityId: 'SOON',
-      nextReleaseAt: new Date(Date.now() + 3_600_000).toISOString() }] });
+      nextReleaseAt: new Date(Date.now() + 3_600_000).toISOString() }, { ...letter, investorId: 'fake',
+      securityId: 'AGED' }] });
   });
   const isUsed = (url) => url.pathname.startsWith('/api/holdings/fake/USED/');
   let usedAnswer = (route) => route.fulfill({ json: new URL(route.request().url()).pathname.endsWith('/history')
@@ -532,6 +533,32 @@ try {
     throw new Error(`a release an hour away shows '${soonBefore}', then '${soonAfter}'`);
   }
   console.log(`a release an hour away, on screen: '${soonBefore}', then '${soonAfter}'`);
+  // the chart runs to now, where the position that held since the latest point still holds: a holding whose history
+  // covers more than a day (its axis ended at the latest point) drew no band at all of it as it is now
+  const daysAgo = (days) => new Date(Date.now() - days * 86_400_000).toISOString();
+  const agedHistory = [{ asOf: daysAgo(30), releasedToDate: 0, soldToDate: 0, reservedNow: 0, availableNow: 0 },
+    { asOf: daysAgo(10), releasedToDate: 1000, soldToDate: 400, reservedNow: 300, availableNow: 300 }];
+  const isAged = (url) => url.pathname.startsWith('/api/holdings/fake/AGED/');
+  await page.route(isAged, (route) => route.fulfill({
+    json: new URL(route.request().url()).pathname.endsWith('/history') ? agedHistory : [] }));
+  await page.locator('#holdings tbody tr[data-holding="fake/AGED"]').click();
+  await page.waitForFunction((from) => document.querySelector('#chart').dataset.from === from, agedHistory[0].asOf,
+    { timeout: 10_000 });
+  const agedChart = await page.evaluate(() => ({
+    // how far the axis ends from the page's clock, and how tall each band is at its right end (user units)
+    toNow: Date.parse(document.querySelector('#chart').dataset.to) - Date.now(),
+    bands: Object.fromEntries(['sold', 'reserved', 'available'].map((band) => {
+      const path = document.querySelector(`#chart path.${band}`);
+      let tall = 0;
+      for (let y = 0; y <= 300; y++) if (path.isPointInFill(new DOMPoint(740, y))) tall++;
+      return [band, tall];
+    })),
+  }));
+  if (Math.abs(agedChart.toNow) > 60_000 || Object.values(agedChart.bands).some((tall) => !tall)) {
+    throw new Error(`a holding last changed 10 days ago: its chart ends ${agedChart.toNow} ms from now, its bands at `
+      + `the right end ${JSON.stringify(agedChart.bands)}`);
+  }
+  console.log(`a chart that runs to now: bands at its right end ${JSON.stringify(agedChart.bands)}`);
   // its calendar comes from the list already read: shown at once, while its history and reservations still load
   let releaseUsed;
   const usedHeld = new Promise((resolve) => { releaseUsed = resolve; });
@@ -589,6 +616,7 @@ try {
   await page.locator('#holdings tbody tr[data-holding="dutchess/CBYI"]').click(); // as above, before the fake goes
   await page.locator('#detail-title', { hasText: 'Holding dutchess/CBYI' }).waitFor({ timeout: 10_000 });
   await page.unroute(isUsed);
+  await page.unroute(isAged);
   console.log('holdings read again: no longer stale');
   // a selected holding the guard no longer lists (its agreement removed): said so over its detail, which is not asked
   // for again every 5 s meanwhile (seen: its reservations answered 404 every 5 s, shown stale for ever), and asked for

@@ -689,9 +689,11 @@ function tickStep(highest) {
 
 /**
  * The holding over time: sold, reserved and available now stacked, within the released-to-date
- * line (released = sold + reserved + what the letter lets go now). Each value holds until the next point.
- * Unless "all time" is ticked, the chart shows the 400 days or so up to the latest point: the holding now,
- * however old its agreement, starting from the value that held when the window opens.
+ * line (released = sold + reserved + what the letter lets go now). Each value holds until the next point, the
+ * latest until now: the axis ends at the page's clock (or at a later point), so that the holding as it is now has
+ * width (an axis ending at the latest point drew it as a line of no width). Unless "all time" is ticked, the chart
+ * shows the 400 days up to then: the holding now, however old its agreement, starting from the value that held
+ * when the window opens.
  */
 /** {@code instead}: a word shown instead of the chart (loading, or why there is none). */
 function renderChart(instead) {
@@ -702,14 +704,15 @@ function renderChart(instead) {
   }
   const W = 760, H = 300, left = 70, right = 14, top = 12, bottom = 34;
   let points = state.history.map((p) => ({ ...p, reservedNow: p.reservedNow || 0, t: Date.parse(p.asOf) }));
+  const end = Math.max(Date.now(), points.length ? points[points.length - 1].t : 0);
   if (points.length && !$('#all-time').checked) {
-    const start = points[points.length - 1].t - 400 * 86400e3;
+    const start = end - 400 * 86400e3;
     const before = points.filter((p) => p.t < start).pop();
     points = points.filter((p) => p.t >= start);
     if (before) points.unshift({ ...before, t: start }); // what held when the window opens
   }
   if (!points.length) { svg.innerHTML = `<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no history yet</text>`; return; }
-  const t0 = points[0].t, t1 = Math.max(points[points.length - 1].t, t0 + 86400e3);
+  const t0 = points[0].t, t1 = Math.max(end, t0 + 86400e3);
   svg.dataset.from = new Date(t0).toISOString();
   svg.dataset.to = new Date(t1).toISOString();
   const sold = (p) => p.soldToDate;
