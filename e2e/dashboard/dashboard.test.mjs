@@ -534,10 +534,11 @@ try {
   }
   console.log(`a release an hour away, on screen: '${soonBefore}', then '${soonAfter}'`);
   // the chart runs to now, where the position that held since the latest point still holds: a holding whose history
-  // covers more than a day (its axis ended at the latest point) drew no band at all of it as it is now
+  // covers more than a day (its axis ended at the latest point) drew no band at all of it as it is now. And its
+  // labels of 10^15 shares are shown whole (right-aligned at 64 px, '1,000,000,000,000,000' read '00,000,000')
   const daysAgo = (days) => new Date(Date.now() - days * 86_400_000).toISOString();
   const agedHistory = [{ asOf: daysAgo(30), releasedToDate: 0, soldToDate: 0, reservedNow: 0, availableNow: 0 },
-    { asOf: daysAgo(10), releasedToDate: 1000, soldToDate: 400, reservedNow: 300, availableNow: 300 }];
+    { asOf: daysAgo(10), releasedToDate: 1e15, soldToDate: 4e14, reservedNow: 3e14, availableNow: 3e14 }];
   const isAged = (url) => url.pathname.startsWith('/api/holdings/fake/AGED/');
   await page.route(isAged, (route) => route.fulfill({
     json: new URL(route.request().url()).pathname.endsWith('/history') ? agedHistory : [] }));
@@ -553,12 +554,18 @@ try {
       for (let y = 0; y <= 300; y++) if (path.isPointInFill(new DOMPoint(740, y))) tall++;
       return [band, tall];
     })),
+    labels: [...document.querySelectorAll('#chart text[text-anchor="end"]')].map((label) => ({
+      text: label.textContent, left: label.getBBox().x })),
   }));
+  const labels = agedChart.labels.map((label) => label.text).join(' ');
+  if (labels !== '0 0.5Q 1Q' || agedChart.labels.some((label) => label.left < 0)) {
+    throw new Error(`a chart up to 10^15 shares labels its axis ${JSON.stringify(agedChart.labels)}`);
+  }
   if (Math.abs(agedChart.toNow) > 60_000 || Object.values(agedChart.bands).some((tall) => !tall)) {
     throw new Error(`a holding last changed 10 days ago: its chart ends ${agedChart.toNow} ms from now, its bands at `
       + `the right end ${JSON.stringify(agedChart.bands)}`);
   }
-  console.log(`a chart that runs to now: bands at its right end ${JSON.stringify(agedChart.bands)}`);
+  console.log(`a chart that runs to now: bands at its right end ${JSON.stringify(agedChart.bands)}, labels ${labels}`);
   // its calendar comes from the list already read: shown at once, while its history and reservations still load
   let releaseUsed;
   const usedHeld = new Promise((resolve) => { releaseUsed = resolve; });

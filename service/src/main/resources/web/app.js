@@ -688,6 +688,18 @@ function tickStep(highest) {
 }
 
 /**
+ * The chart's labels of shares, each at most 7 characters or so (the axis leaves 64 px for them, where 10^15 as a
+ * whole number showed as "00,000,000"): as a whole number below ten million, else all in the one unit of the
+ * highest, millions (M), billions (B), trillions (T) or quadrillions (Q), up to 10,000Q (2^63 is 9.2 thousand Q).
+ */
+function axisLabels(highest) {
+  const units = [[1e15, 'Q'], [1e12, 'T'], [1e9, 'B'], [1e6, 'M']];
+  const [unit, suffix] = highest < 1e7 ? [1, ''] : units.find(([size]) => highest >= size);
+  const inUnit = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });
+  return (v) => (unit === 1 ? fmt.format(v) : `${inUnit.format(v / unit)}${v ? suffix : ''}`);
+}
+
+/**
  * The holding over time: sold, reserved and available now stacked, within the released-to-date
  * line (released = sold + reserved + what the letter lets go now). Each value holds until the next point, the
  * latest until now: the axis ends at the page's clock (or at a later point), so that the holding as it is now has
@@ -732,6 +744,7 @@ function renderChart(instead) {
   const line = (c) => 'M' + c.map(([a, b]) => `${a.toFixed(1)} ${b.toFixed(1)}`).join(' L');
   const band = (lower, upper) => `${line(corners(upper))} L${corners(lower).reverse().map(([a, b]) => `${a.toFixed(1)} ${b.toFixed(1)}`).join(' L')} Z`;
   const ticks = Array.from({ length: Math.round(yMax / yStep) + 1 }, (_, i) => ({ v: i * yStep, y: y(i * yStep) }));
+  const label = axisLabels(yMax);
   const months = [];
   // a label at the start of each month shown (every few months on a long chart), from the first to begin after t0
   const first = new Date(t0);
@@ -744,7 +757,8 @@ function renderChart(instead) {
   }
   svg.innerHTML = `
     ${ticks.map((k) => `<line class="grid" x1="${left}" x2="${W - right}" y1="${k.y}" y2="${k.y}"/>
-      <text x="${left - 6}" y="${k.y + 4}" text-anchor="end">${fmt.format(k.v)}</text>`).join('')}
+      <g><title>${fmt.format(k.v)} shares</title>
+        <text x="${left - 6}" y="${k.y + 4}" text-anchor="end">${label(k.v)}</text></g>`).join('')}
     ${months.map((m) => `<text x="${x(m.t)}" y="${H - 12}" text-anchor="middle">${m.label}</text>`).join('')}
     <path class="available" d="${band(used, usable)}"/>
     <path class="reserved" d="${band(sold, used)}"/>
