@@ -172,7 +172,23 @@ try {
   const bigBody = postsTo('/api/what-if').at(-1).body;
   if (!bigBody.includes('"quantity":9007199254740993}')) throw new Error(`a quantity of 9007199254740993 went as ${bigBody}`);
   await page.locator('#order-result', { hasText: '"decision"' }).waitFor({ timeout: 30_000 });
-  console.log('a quantity past 2^53: sent as typed');
+  // and the answer is shown as the guard sent it (the parsed answer written out again read ...992)
+  const exactly = (text) => text.includes('9007199254740993') && !text.includes('9007199254740992');
+  const bigAnswer = await page.locator('#order-result').innerText();
+  if (!exactly(bigAnswer)) throw new Error(`the what-if of 9007199254740993 is shown as ${bigAnswer}`);
+  // as an order too, whose decision in the live feed shows every digit
+  const bigOrders = postsTo('/api/orders').length;
+  await page.click('#submit');
+  await waitUntil('the large order sent', async () => postsTo('/api/orders').length === bigOrders + 1);
+  const bigId = JSON.parse(postsTo('/api/orders').at(-1).body).orderId;
+  await page.locator('#order-result', { hasText: '"decision"' }).waitFor({ timeout: 30_000 });
+  const bigDecision = await page.locator('#order-result').innerText();
+  if (!exactly(bigDecision)) throw new Error(`the order of 9007199254740993 is answered as ${bigDecision}`);
+  const bigRow = page.locator(`#feed li[data-order-id="${bigId}"]`);
+  await bigRow.waitFor({ timeout: 30_000 });
+  const bigRowText = (await bigRow.innerText()).replace(/\s+/g, ' ');
+  if (!bigRowText.includes(' 9,007,199,254,740,993')) throw new Error(`its decision in the feed shows ${bigRowText}`);
+  console.log(`a quantity past 2^53: sent as typed, answered and shown in the feed with every digit: ${bigRowText}`);
   // a double click on 'Submit order' sends one order, with an id the page made (over plain http too, where
   // crypto.randomUUID is missing), and once it is decided the next order gets a new one
   await page.evaluate(() => Object.defineProperty(crypto, 'randomUUID', { value: undefined, configurable: true }));

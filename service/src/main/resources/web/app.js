@@ -43,7 +43,45 @@ function idText(value) {
     part.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}</span>`)).join('');
   return `<bdi class="id">${shown}</bdi>`;
 }
-function shares(n) { return n === null || n === undefined ? '–' : fmt.format(n); }
+/**
+ * A count of shares with its separators. A whole number past 2^53 is shown with every digit the guard sent
+ * ({@link parseJson}); one whose digits the page does not have (a browser that does not give JSON.parse the source
+ * text, or a number computed here) is a rounded one and marked so: 9007199254740993 was shown as ...992, silently.
+ */
+function shares(n) {
+  if (n === null || n === undefined) return '–';
+  if (n instanceof Number && n.digits) return fmt.format(BigInt(n.digits));
+  const value = Number(n);
+  return Number.isInteger(value) && !Number.isSafeInteger(value) ? `≈${fmt.format(value)}` : fmt.format(value);
+}
+
+/**
+ * The guard's JSON, with each whole number past 2^53 (a quantity is a long) as a Number object: it computes as the
+ * nearest Number (bars, the chart), and carries in {@code digits} every digit as sent (where the browser gives
+ * JSON.parse's reviver the number's source text: Chromium since 114), which {@link shares} shows.
+ */
+function parseJson(text) {
+  return JSON.parse(text, (k, value, context) => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || Number.isSafeInteger(value)) return value;
+    const source = context?.source;
+    return Object.assign(new Number(value), { digits: /^-?\d+$/.test(source ?? '') ? source : null });
+  });
+}
+
+/**
+ * The guard's JSON answer as it sent it, indented where the browser can write each number back as sent
+ * (JSON.rawJSON): JSON.stringify of the parsed answer showed 9007199254740993 as 9007199254740992.
+ */
+function answerText(text) {
+  if (typeof JSON.rawJSON !== 'function') return text;
+  try {
+    return JSON.stringify(JSON.parse(text, (k, value, context) => (typeof value === 'number' && context?.source
+      ? JSON.rawJSON(context.source) : value)), null, 2);
+  } catch (e) {
+    return text; // not JSON (a proxy's page, say): as it came
+  }
+}
+
 function when(iso) { return iso ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : '–'; }
 /**
  * An instant in the agreement's zone, where its release dates are counted (Tokyo's 07-27 00:00 is 07-26 15:00 UTC),
@@ -193,20 +231,35 @@ function markFresh(what) {
   for (const shown of [`#${what}`, ...STALE_WITH[what]]) $(shown).classList.remove('outdated');
 }
 
-/** {@code submit}: an order or what-if, for which a 403 says the token may read but not submit: polls go on. */
-async function getJson(url, { submit, ...options } = {}) {
-  const [response, body] = await timedFetch(url, withAuth(options), submit ? SUBMIT_TIMEOUT_MS : READ_TIMEOUT_MS,
-    async (answer) => [answer, await answer.json().catch((e) => {
+/**
+ * An API call's answer: its body as JSON, and as the text the guard sent ({@code text}). {@code submit}: an order or
+ * what-if, for which a 403 says the token may read but not submit: polls go on.
+ */
+async function requestJson(url, { submit, ...options } = {}) {
+  const [response, text] = await timedFetch(url, withAuth(options), submit ? SUBMIT_TIMEOUT_MS : READ_TIMEOUT_MS,
+    async (answer) => [answer, await answer.text().catch((e) => {
       if (e.name === 'TimeoutError' || e.name === 'AbortError') throw e; // a body that stopped coming: not an answer
-      return {};
+      return '';
     })]);
+  let body;
+  try {
+    body = parseJson(text);
+  } catch (e) {
+    body = {};
+  }
   if (response.status === 401 || response.status === 403) {
     needToken(response.status, body.error, !(submit && response.status === 403));
   } else if (response.ok) {
     auth.waiting = false; // the credential works (again): poll again
   }
-  if (!response.ok) throw Object.assign(new Error(body.error || response.statusText), { status: response.status, body });
-  return body;
+  if (!response.ok) {
+    throw Object.assign(new Error(body.error || response.statusText), { status: response.status, body, text });
+  }
+  return { body, text };
+}
+
+async function getJson(url, options) {
+  return (await requestJson(url, options)).body;
 }
 
 /** The guard refused the page's credential (or it has none): ask for a token. */
@@ -1117,7 +1170,7 @@ async function connectFeed() {
   // heartbeat says so, and the page shows it stalled, and reloads what it missed once records come again
   events.addEventListener('heartbeat', (e) => {
     if (events !== source) return;
-    const beat = JSON.parse(e.data || '{}');
+    const beat = parseJson(e.data || '{}');
     if (beat.feed === 'down') {
       feedStalled = true;
       feedState(`stalled: ${beat.reason || 'the guard reads no records now'}`, false);
@@ -1130,23 +1183,23 @@ async function connectFeed() {
     events.addEventListener(type, () => { if (events === source) feedResumed(); });
   }
   events.addEventListener('decision', (e) => {
-    const d = JSON.parse(e.data);
+    const d = parseJson(e.data);
     showLive(decisionKey(d), () => renderDecision(d, true));
     if (d.position && `${d.investorId}/${d.securityId}` === state.selected) refreshSelectedSoon();
     refreshHoldingsSoon();
   });
   events.addEventListener('position', (e) => {
-    const p = JSON.parse(e.data);
+    const p = parseJson(e.data);
     if (key(p) === state.selected) refreshSelectedSoon();
     refreshHoldingsSoon();
   });
   events.addEventListener('report', (e) => {
-    const r = JSON.parse(e.data);
+    const r = parseJson(e.data);
     showLive(reportKey(r), () => renderReport(r));
     if (`${r.investorId}/${r.securityId}` === state.selected) refreshSelectedSoon();
   });
   events.addEventListener('alert', (e) => {
-    const alert = JSON.parse(e.data);
+    const alert = parseJson(e.data);
     if (alertsLiveMeanwhile) alertsLiveMeanwhile.push(alert);
     addAlerts([alert]);
   });
@@ -1225,17 +1278,17 @@ async function sendOrder(real) {
   result.textContent = real ? `sending order ${order.orderId}…` : 'asking what if…';
   formBusy(true);
   try {
-    const decision = await getJson(real ? '/api/orders' : '/api/what-if', {
+    const { text } = await requestJson(real ? '/api/orders' : '/api/what-if', {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: orderJson(order), submit: true,
     });
-    result.textContent = JSON.stringify(decision, null, 2);
+    result.textContent = answerText(text);
     if (real) forgetGeneratedId(field);
   } catch (e) {
     if (e.name === 'TimeoutError' || e instanceof TypeError) {
       result.textContent = `${describe(e)}.` + (real ? ' The order may have been sent: send it again, with the'
         + ` same order id (${order.orderId}, kept in the form), for its decision.` : '');
     } else {
-      result.textContent = `${e.status || ''} ${JSON.stringify(e.body || e.message, null, 2)}`;
+      result.textContent = `${e.status || ''} ${e.text ? answerText(e.text) : JSON.stringify(e.message)}`;
     }
     if (real && e.body && e.body.orderId) field.value = e.body.orderId; // the order to resend, as the guard names it
     if (real && e.status && settled(e.status)) forgetGeneratedId(field);
