@@ -335,12 +335,17 @@ try {
   const long = 'L'.repeat(256);
   // a variation selector and a no-break space: 'xy z' to the eye, another id than 'xy z' (seen shown as 'xy z')
   const lookAlike = 'x\ufe0fy\u00a0z';
+  // characters browsers draw as nothing though no list named them (unassigned ones among them), and an id that
+  // differs from another by its normalisation alone ('Zoe' and U+0301, where the one above has the precomposed é)
+  const unseen = 'a\ufff0b\u{1bca0}c\u{e0080}d\u{e01f0}e';
+  const decomposed = 'Zoe\u0301';
   await page.route(hostileIds, async (route) => {
     const response = await route.fetch();
     const list = await response.json();
     const letter = list.find((h) => h.investorId === 'dutchess' && h.securityId === 'CBYI');
     await route.fulfill({ response, json: [...list, { ...letter, investorId: rlo, securityId: 'S' },
-      { ...letter, investorId: long, securityId: 'S' }, { ...letter, investorId: lookAlike, securityId: 'S' }] });
+      { ...letter, investorId: long, securityId: 'S' }, { ...letter, investorId: lookAlike, securityId: 'S' },
+      { ...letter, investorId: unseen, securityId: 'S' }, { ...letter, investorId: decomposed, securityId: 'S' }] });
   });
   const rloRow = page.locator(`#holdings tbody tr[data-holding="${rlo}/S"]`);
   await rloRow.waitFor({ timeout: 30_000 });
@@ -356,11 +361,18 @@ try {
   if (lookAlikeBoxed.join() !== 'U+FE0F,U+00A0') {
     throw new Error(`an id with a variation selector and a no-break space boxes ${lookAlikeBoxed}`);
   }
+  for (const [id, shows] of [[unseen, 'aU+FFF0bU+1BCA0cU+E0080dU+E01F0e'], [decomposed, 'ZoeU+0301']]) {
+    const cell = page.locator(`#holdings tbody tr[data-holding="${id}/S"] td`).first();
+    await cell.waitFor({ timeout: 30_000 });
+    const text = (await cell.innerText()).trim();
+    if (text !== shows) throw new Error(`the id ${JSON.stringify(id)} shows as '${text}', not '${shows}'`);
+  }
   const spread = await page.evaluate(() => ({ table: document.querySelector('#holdings').scrollWidth,
     window: document.documentElement.clientWidth }));
   if (spread.table > spread.window) throw new Error(`a 256-character id widens the holdings to ${spread.table} px in ${spread.window}`);
   await page.unroute(hostileIds);
-  console.log(`hostile ids: '${rloCell}', a 256-character id in a table ${spread.table} px wide of ${spread.window}`);
+  console.log(`hostile ids: '${rloCell}', 'ZoeU+0301', a 256-character id in a table ${spread.table} px wide of `
+    + `${spread.window}`);
 
   // the page loads as many alerts within the limit as it keeps (docs/API.md: the latest 200)
   if (!requested.some((url) => new URL(url).pathname === '/api/alerts' && new URL(url).search === '?limit=200')) {

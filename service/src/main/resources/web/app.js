@@ -25,24 +25,49 @@ const MAX_RESERVATIONS = 200;
 function esc(value) {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 }
-// Characters that show as nothing (controls, direction marks, joiners, fillers, variation selectors, separators, tags)
-// or as a plain space (no-break and wide spaces, the Braille blank): written out by code point
+// Characters that show as nothing (controls, direction marks, joiners, fillers, variation selectors, separators, tags,
+// shorthand format controls, and the unassigned ones browsers draw as nothing: U+FFF0-FFF8, U+E0080-E00FF,
+// U+E01F0-E0FFF) or as a plain space (no-break and wide spaces, the Braille blank): written out by code point
 const INVISIBLE = new RegExp('([\\u0000-\\u001f\\u007f-\\u00a0\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5'
   + '\\u180b-\\u180f\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u206f\\u2800\\u3000\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0'
-  + '\\ufff9-\\ufffb\\u{1d173}-\\u{1d17a}\\u{e0000}-\\u{e007f}\\u{e0100}-\\u{e01ef}])', 'u');
+  + '\\ufff0-\\ufffb\\u{1bca0}-\\u{1bca3}\\u{1d173}-\\u{1d17a}\\u{e0000}-\\u{e0fff}])', 'u');
+const NOT_NFC = "written otherwise than in Unicode's normal form (NFC): an id that looks the same may be another";
+const graphemes = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter('en', { granularity: 'grapheme' }) : null;
+
+/** A character by its code point, boxed (so that it does not read as the text "U+202E" would). */
+function codePoint(c, title) {
+  const hex = c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0');
+  return `<span class="cp" title="${esc(title)}">U+${hex}</span>`;
+}
 
 /**
  * An id (investor, security, order, execution) as text: isolated from the text around it, so that one written right to
  * left, or holding a direction control, cannot reorder the figures beside it ("Zoé" + U+202E turned "120,000" into
- * "000,021"), and with each invisible character shown by its code point, boxed (so that it does not read as the text
- * "U+202E" would): two ids that look alike are told apart.
+ * "000,021"), and with each invisible character shown by its code point, boxed: two ids that look alike are told
+ * apart. So are two that differ only by Unicode normalisation (é, and e + U+0301): in an id not in NFC, each
+ * character of a grapheme that NFC writes otherwise is boxed too, but for a first one that NFC keeps (e U+0301).
  */
 function idText(value) {
-  const parts = String(value ?? '').split(INVISIBLE); // odd parts are the invisible characters, one each
-  const shown = parts.map((part, i) => (i % 2 === 0 ? esc(part) : `<span class="cp" title="an invisible character">U+${
-    part.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}</span>`)).join('');
+  const id = String(value ?? '');
+  const denormal = id !== id.normalize('NFC');
+  const parts = id.split(INVISIBLE); // odd parts are the invisible characters, one each
+  const shown = parts.map((part, i) => (i % 2 ? codePoint(part, 'an invisible character')
+    : denormal ? unnormalized(part) : esc(part))).join('');
   return `<bdi class="id">${shown}</bdi>`;
 }
+
+/** Text of an id not in NFC: each grapheme that NFC would write otherwise, by code point but for a first it keeps. */
+function unnormalized(text) {
+  const clusters = graphemes ? [...graphemes.segment(text)].map((g) => g.segment)
+    : text.match(/\P{M}\p{M}*|\p{M}+/gu) || [];
+  return clusters.map((cluster) => {
+    if (cluster === cluster.normalize('NFC')) return esc(cluster);
+    const [first, ...rest] = [...cluster];
+    const kept = first === first.normalize('NFC') && !/\p{M}/u.test(first);
+    return (kept ? esc(first) : codePoint(first, NOT_NFC)) + rest.map((c) => codePoint(c, NOT_NFC)).join('');
+  }).join('');
+}
+
 /**
  * A count of shares with its separators. A whole number past 2^53 is shown with every digit the guard sent
  * ({@link parseJson}); one whose digits the page does not have (a browser that does not give JSON.parse the source
