@@ -46,6 +46,8 @@ const waitUntil = async (what, check, ms = 30_000) => {
   }
 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+// every time on the page: in UTC, to the second, the zone named
+const TIME = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC';
 
 let failed = false;
 let shot = false; // the screenshot of the dashboard in use was taken
@@ -108,6 +110,7 @@ try {
   await page.locator('#feed li[data-order-id="e1"]').waitFor({ timeout: 30_000 });
   const e1 = (await page.locator('#feed li[data-order-id="e1"]').innerText()).replace(/\s+/g, ' ');
   if (!e1.includes('BLOCKED') || !e1.includes('LOCKUP_ACTIVE')) throw new Error(`e1 shows ${e1}`);
+  if (!new RegExp(`^${TIME} BLOCKED`).test(e1)) throw new Error(`e1's time is not to the second in UTC: ${e1}`);
   console.log('decision e1:', e1);
   // and in the selected holding's own decisions, which lists that holding's alone
   const own = page.locator('#holding-decisions li[data-order-id="e1"]');
@@ -262,7 +265,7 @@ try {
   const calendar = (await page.locator('#calendar').innerText()).replace(/\s+/g, ' ');
   if (!calendar.includes('2004-04-28')) throw new Error(`calendar shows ${calendar}`);
   // its dates in the agreement's zone, where the letter counts them: the lock-up ended 16:30 in New York
-  if (!calendar.includes('2003-07-10 16:30 America/New_York 2003-07-10 20:30 UTC')) {
+  if (!calendar.includes('2003-07-10 16:30:00 America/New_York 2003-07-10 20:30:00 UTC')) {
     throw new Error(`calendar does not show the release dates in the agreement's zone: ${calendar}`);
   }
   // and which version of the agreement governs the holding, as its decisions cite it
@@ -631,13 +634,14 @@ try {
   // reservations and holdings that cannot be read (an instance gone: 503) are marked stale until a read succeeds
   provoked.push(503);
   usedAnswer = (route) => route.fulfill({ status: 503, json: { status: 503, error: 'rebalancing; retry' } });
-  await page.locator('#reservations-stale', { hasText: /^stale since \d\d:\d\d:\d\d UTC — 503 rebalancing; retry$/ })
+  await page.locator('#reservations-stale', { hasText: new RegExp(`^stale since ${TIME} — 503 rebalancing; retry$`) })
     .waitFor({ timeout: 15_000 });
   console.log('reservations that cannot be read:', (await page.locator('#reservations-stale').innerText()).trim());
   await page.unroute(isHoldingsList);
   await page.route(isHoldingsList, (route) => route.fulfill({ status: 503,
     json: { status: 503, error: 'the guard at 10.0.0.7:8080 did not answer within 3 s' } }));
-  await page.locator('#holdings-stale', { hasText: /^stale since \d\d:\d\d:\d\d UTC — 503 the guard at 10\.0\.0\.7:8080/ })
+  const unreadHoldings = new RegExp(`^stale since ${TIME} — 503 the guard at 10\\.0\\.0\\.7:8080`);
+  await page.locator('#holdings-stale', { hasText: unreadHoldings })
     .waitFor({ timeout: 15_000 });
   if (!await page.locator('#holdings tbody tr[data-holding="dutchess/CBYI"]').count()) {
     throw new Error('stale rows were taken away');
@@ -770,6 +774,9 @@ try {
     // the alerts shown may miss some meanwhile: said above them, not shown as current
     await tab.locator('#alerts li.stale-note', { hasText: 'not current (live feed stalled' })
       .waitFor({ timeout: 10_000 }).catch(() => { throw new Error('alerts shown as current while the feed stalled'); });
+    // when, as every time on the page: in UTC, to the second (it was the browser's zone, unnamed)
+    const awayNote = await tab.locator('#alerts li.stale-note').innerText();
+    if (!new RegExp(`live feed stalled at ${TIME}\\)`).test(awayNote)) throw new Error(`the note reads '${awayNote}'`);
     // and what the guard lists once it reads again replaces them, here none at all (seen: the page added the new list
     // to the old, 'latest 81' of a guard that listed 1)
     await beat('{}');

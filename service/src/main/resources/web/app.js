@@ -107,7 +107,16 @@ function answerText(text) {
   }
 }
 
-function when(iso) { return iso ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : '–'; }
+/**
+ * An instant (the guard's ISO text, or a Date) as every time on the page is shown: 2003-07-22 14:00:05 UTC, to the
+ * second, in UTC, the zone named. Text that is no instant is shown as it came.
+ */
+function when(instant) {
+  const t = instant instanceof Date ? instant.getTime() : Date.parse(instant ?? '');
+  if (Number.isNaN(t)) return instant ? String(instant) : '–';
+  return `${new Date(t).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 /**
  * An instant in the agreement's zone, where its release dates are counted (Tokyo's 07-27 00:00 is 07-26 15:00 UTC),
  * and in UTC beneath it: [text, under]. In UTC alone when the guard did not say the zone (an older instance) or the
@@ -117,9 +126,10 @@ function zoned(iso, zone) {
   if (!iso || !zone || zone === 'UTC') return [when(iso), null];
   try {
     const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric',
-      month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
       .formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
-    return [`${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${zone}`, when(iso)];
+    return [`${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${zone}`,
+      when(iso)];
   } catch (e) {
     return [when(iso), null];
   }
@@ -225,9 +235,6 @@ function describe(e) {
   return e.message || String(e);
 }
 
-/** A time of day, HH:MM:SS UTC, as every other time on the page. */
-function clock(date) { return `${date.toISOString().slice(11, 19)} UTC`; }
-
 // Since when each table (holdings, reservations) has failed to update, and when it last did
 const staleness = { holdings: { since: null, updated: null }, reservations: { since: null, updated: null },
   'holding-decisions': { since: null, updated: null } };
@@ -245,8 +252,8 @@ function markStale(what, e, empty) {
   s.since = s.since || new Date();
   const note = $(`#${what}-stale`);
   note.hidden = empty;
-  note.textContent = `stale since ${clock(s.since)} — ${describe(e)}`;
-  note.title = s.updated ? `last updated at ${clock(s.updated)}` : '';
+  note.textContent = `stale since ${when(s.since)} — ${describe(e)}`;
+  note.title = s.updated ? `last updated at ${when(s.updated)}` : '';
   for (const shown of [`#${what}`, ...STALE_WITH[what]]) $(shown).classList.toggle('outdated', !empty);
 }
 
@@ -637,8 +644,8 @@ async function refreshHistory() {
     const note = $('#chart-error');
     note.hidden = false;
     note.textContent = historyOf === holding
-      ? `chart not updated at ${clock(new Date())} — ${describe(e)}`
-      : `history not loaded at ${clock(new Date())} — ${describe(e)}`;
+      ? `chart not updated at ${when(new Date())} — ${describe(e)}`
+      : `history not loaded at ${when(new Date())} — ${describe(e)}`;
     if (historyOf !== holding) renderChart('history not loaded');
     return;
   }
@@ -683,7 +690,7 @@ async function refreshReservations() {
   const more = reservations.length - MAX_RESERVATIONS;
   body.innerHTML = reservations.slice(0, MAX_RESERVATIONS).map((r) => `<tr data-order-id="${esc(r.orderId)}"${r.ageSeconds > 86400 ? ' class="stale"' : ''}>
     <td>${idText(r.orderId)}</td><td>${esc(r.kind)}</td><td>${windowOf(r)}</td><td class="num">${shares(r.quantity)}</td>
-    <td class="num">${shares(r.taken)}</td><td class="num">${shares(r.rest)}</td><td>${when(r.openedAt)}</td>
+    <td class="num">${shares(r.taken)}</td><td class="num">${shares(r.rest)}</td><td>${esc(when(r.openedAt))}</td>
     <td class="num" title="${esc(r.ageSeconds)} s">${age(r.ageSeconds)}</td></tr>`).join('')
     + (more > 0 ? `<tr class="more"><td colspan="8" class="muted">and ${shares(more)} more, newer (the API's `
       + '/reservations of the holding lists every one)</td></tr>' : '');
@@ -870,7 +877,7 @@ function renderDecision(d, prepend) {
 
 /** A decision's row: when, the outcome, the order, its reasons and what the holding allowed then. */
 function decisionHtml(d) {
-  return `<span class="when">${when(d.at)}</span>
+  return `<span class="when">${esc(when(d.at))}</span>
     <span class="badge ${esc(d.decision)}">${esc(d.decision)}</span>
     <span><b>${idText(d.orderId)}</b>${d.repeated ? ' <span class="retry" title="a resend of this order, answered with its first decision">retry</span>' : ''} ${idText(d.investorId)}/${idText(d.securityId)} ${esc(d.kind || '?')} ${shares(d.quantity)}
       ${d.reasons.length ? `<div class="reasons">${esc(d.reasons.join(', '))}</div>` : ''}</span>
@@ -883,7 +890,7 @@ function renderReport(r, prepend = true) {
   item.classList.add('report');
   const what = r.result !== 'APPLIED' ? esc(r.result)
     : r.kind === 'CANCEL' ? `released ${shares(r.released)}` : `covered ${shares(r.covered)}`;
-  item.innerHTML = `<span class="when">${when(r.reportedAt)}</span>
+  item.innerHTML = `<span class="when">${esc(when(r.reportedAt))}</span>
     <span class="badge ${esc(r.kind || 'UNKNOWN')}">${esc(r.kind || '?')}</span>
     <span><b>${idText(r.orderId)}</b> ${idText(r.investorId)}/${idText(r.securityId)} ${r.kind === 'FILL' ? shares(r.quantity) : ''}
       <span class="muted">exec ${idText(r.executionId)}</span>
@@ -1002,7 +1009,7 @@ let alertsAwayCount = 0;
 function alertsAway(why) {
   alertsAwayCount++;
   if (state.alertsAway === null) {
-    state.alertsAway = `${why} at ${new Date().toLocaleTimeString()}`;
+    state.alertsAway = `${why} at ${when(new Date())}`;
     renderAlerts();
   }
 }
@@ -1034,7 +1041,7 @@ function renderAlerts() {
     + 'as last loaded</li>' : '') + state.alerts.map((a) => `<li class="alert ${a.breachesAgreement ? 'breach' : 'warning'}"
       data-execution-id="${esc(a.executionId)}" data-holding="${esc(a.investorId)}/${esc(a.securityId)}"
       data-breach="${a.breachesAgreement}">
-    <span class="when">${when(a.evaluatedAt)}</span>
+    <span class="when">${esc(when(a.evaluatedAt))}</span>
     <span class="label">${a.breachesAgreement ? 'breach' : 'within limit'}</span>
     <span><b>${idText(a.investorId)}/${idText(a.securityId)}</b> order <b>${idText(a.orderId)}</b> <span class="type">${esc(a.type)}</span>
       <span class="muted">exec ${idText(a.executionId)}</span></span>
