@@ -69,6 +69,21 @@ try {
     if (polls !== 1) throw new Error(`asked /api/holdings ${polls} times while waiting for a token`);
     // and offers no link to /metrics, which a link cannot send the token to
     if (await page.locator('#metrics-link').isVisible()) throw new Error('the metrics link is shown, but would be a 401');
+    // a token with a character a header cannot carry (a zero-width space pasted with it) is refused at once, and not
+    // kept: used, every request failed in fetch, blamed on the guard ('unreachable'), under 'token in use'
+    const apiAsked = () => requested.filter((url) => new URL(url).pathname.startsWith('/api/')).length;
+    const askedBefore = apiAsked();
+    await page.fill('#token', `${token.slice(0, 8)}\u200b${token.slice(8)}`);
+    await page.click('#use-token');
+    const invisibleRefused = 'a token is ASCII: this one has a character that is not (U+200B';
+    await page.locator('#auth-state', { hasText: invisibleRefused }).waitFor({ timeout: 10_000 })
+      .catch(() => { throw new Error('a token with a zero-width space was not refused'); });
+    await page.waitForTimeout(500);
+    if (await page.evaluate(() => sessionStorage.length) || apiAsked() !== askedBefore
+      || !await page.locator('#sign-in').isVisible()) {
+      throw new Error('a token with a zero-width space was kept or used');
+    }
+    console.log('a token with a zero-width space:', (await page.locator('#auth-state').innerText()).trim());
     await page.fill('#token', token);
     // pasted, and at once used again while the first still waits for its feed's ticket (as a sign-in during a
     // reconnect does): the page must open one live feed, not two that each show every decision

@@ -196,7 +196,23 @@ function backoff() {
 const TOKEN_KEY = 'lockup-guard.token';
 // waiting: the guard refused the page's credential; polls stop until a person gives another (each
 // refused poll would count as an authentication failure on the guard's metrics, ~720 an hour a tab)
-const auth = { token: sessionStorage.getItem(TOKEN_KEY) || '', waiting: false };
+const auth = { token: '', waiting: false };
+const storedToken = sessionStorage.getItem(TOKEN_KEY) || '';
+if (tokenProblem(storedToken)) sessionStorage.removeItem(TOKEN_KEY); else auth.token = storedToken;
+
+/**
+ * Why {@code token} cannot be used, or null. A header's value is ISO-8859-1, and fetch refuses every request whose
+ * header is not with a TypeError: a zero-width space pasted inside a token showed "token in use" while every request
+ * failed, blamed on the guard ("unreachable"). A bearer token (RFC 6750) is printable ASCII, without spaces.
+ */
+function tokenProblem(token) {
+  const chars = [...token];
+  const at = chars.findIndex((c) => c < '!' || c > '~');
+  if (at < 0) return null;
+  const which = `U+${chars[at].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}, character ${at + 1}`;
+  return chars[at] > '~' ? `a token is ASCII: this one has a character that is not (${which})`
+    : `a token has no spaces or control characters: this one has one (${which})`;
+}
 
 function withAuth(options = {}) {
   const headers = { ...(options.headers || {}) };
@@ -318,7 +334,18 @@ function signedIn() {
   $('#sign-out').hidden = false;
 }
 
+/** {@code token} pasted: used, kept for this tab and every list read with it; or refused, neither kept nor used. */
 function useToken(token) {
+  const problem = tokenProblem(token.trim());
+  if (problem) {
+    $('#token').value = '';
+    const pill = $('#auth-state');
+    pill.hidden = false;
+    pill.className = 'pill bad';
+    pill.textContent = `token not used: ${problem}`;
+    pill.title = 'paste the token again, as it was issued';
+    return;
+  }
   auth.token = token.trim();
   auth.waiting = false;
   if (auth.token) sessionStorage.setItem(TOKEN_KEY, auth.token); else sessionStorage.removeItem(TOKEN_KEY);
