@@ -849,6 +849,39 @@ try {
     await tab.close();
   }
 
+  // a live feed the guard refuses (429: its caller holds every stream it may) says why, which an EventSource cannot
+  // read (seen: 'reconnecting…' for ever, a ticket bought every 1-30 s): the page asks the same URL with fetch, the
+  // ticket not spent on a refusal. The test's own streams take the places the caller has left
+  const streams = [];
+  try {
+    let refusal = null;
+    while (refusal === null) {
+      const held = new AbortController();
+      const answer = await fetch(new URL('api/events', base), { signal: held.signal,
+        headers: { ...authorized.headers, Accept: 'text/event-stream' } });
+      if (answer.status === 429) refusal = (await answer.json()).error;
+      else if (answer.ok && streams.length < 64) streams.push(held);
+      else throw new Error(`stream ${streams.length + 1} of the test: ${answer.status}`);
+    }
+    const refused = await browser.newPage();
+    try {
+      await refused.addInitScript((pasted) => {
+        if (pasted) sessionStorage.setItem('lockup-guard.token', pasted);
+      }, token);
+      await refused.goto(base, { waitUntil: 'domcontentloaded' });
+      await refused.locator('#feed-state', { hasText: `live feed: refused: 429 ${refusal}; reconnecting…` })
+        .waitFor({ timeout: 30_000 }).catch(async () => {
+          throw new Error(`a feed refused (${refusal}) shows '${await refused.locator('#feed-state').innerText()}'`);
+        });
+      console.log(`a live feed refused, ${streams.length} streams held by the test:`,
+        (await refused.locator('#feed-state').innerText()).trim());
+    } finally {
+      await refused.close();
+    }
+  } finally {
+    streams.forEach((held) => held.abort());
+  }
+
   // the dashboard as a desk sees it, before the token is forgotten below
   await page.screenshot({ path: screenshot, fullPage: true });
   shot = true;

@@ -1163,6 +1163,7 @@ function feedResumed() {
 /** {@code ok}: true green, false red, null neither (paused). */
 function feedState(text, ok) {
   $('#feed-state').textContent = `live feed: ${text}`;
+  $('#feed-state').title = `live feed: ${text}`; // a long reason is cut off in the pill
   $('#feed-state').className = `pill${ok === null ? '' : ok ? ' ok' : ' bad'}`;
 }
 
@@ -1179,6 +1180,28 @@ function pauseFeed() {
   feedLost = true;
   feedState('paused while the tab is hidden', null);
   alertsAway('live feed paused while the tab was hidden');
+}
+
+/**
+ * Why the guard answered the live feed's {@code url} with no stream, read with fetch; null if it opens one this time
+ * (closed at once: the page opens its own, with a new ticket).
+ */
+async function whyRefused(url) {
+  try {
+    return await timedFetch(url, { headers: { Accept: 'text/event-stream' }, cache: 'no-store' }, READ_TIMEOUT_MS,
+      async (answer) => {
+        const type = answer.headers.get('Content-Type') || '';
+        if (answer.ok && type.startsWith('text/event-stream')) {
+          answer.body?.cancel();
+          return null;
+        }
+        if (answer.ok) return `the answer is no event stream (${type || 'no Content-Type'})`;
+        const body = await answer.text().then(parseJson).catch(() => ({}));
+        return `${answer.status} ${body?.error || answer.statusText}`;
+      });
+  } catch (e) {
+    return describe(e);
+  }
 }
 
 /** Opens the live feed with a fresh single-use ticket; on any error, closes it and comes back with a new one. */
@@ -1199,7 +1222,8 @@ async function connectFeed() {
     return;
   }
   if (attempt !== feedAttempt) return; // connectFeed was called again while this one waited: that one connects
-  const source = new EventSource(`/api/events?ticket=${encodeURIComponent(ticket.ticket)}`);
+  const url = `/api/events?ticket=${encodeURIComponent(ticket.ticket)}`;
+  const source = new EventSource(url);
   events = source;
   heard(source); // a stream that opens but never answers is given up as a silent one
   events.onopen = () => {
@@ -1219,7 +1243,15 @@ async function connectFeed() {
   events.onerror = () => {
     if (events !== source) { source.close(); return; } // one replaced since: not the page's feed any more
     // EventSource would retry with the same, spent ticket: start over instead
-    feedDown(source, 'reconnecting…');
+    if (source.readyState !== EventSource.CLOSED) { feedDown(source, 'reconnecting…'); return; }
+    // closed: the guard answered, but with no stream (429 too many live streams, 503 starting), whose reason an
+    // EventSource cannot read: shown 'reconnecting…' for ever. The guard does not spend a ticket on a stream it
+    // refuses: the same request made with fetch reads why
+    source.close();
+    clearTimeout(watchdog);
+    whyRefused(url).then((why) => {
+      if (events === source) feedDown(source, why ? `refused: ${why}; reconnecting…` : 'reconnecting…');
+    });
   };
   // every message shows the stream alive; a quiet guard sends a heartbeat event for that
   for (const type of ['heartbeat', 'decision', 'position', 'report', 'alert']) {
