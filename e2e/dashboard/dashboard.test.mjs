@@ -630,6 +630,25 @@ try {
   usedAnswer = answerUsed;
   releaseUsed();
   console.log('a holding selected from the keyboard: shown');
+  // the table is one Tab stop however many holdings it lists (a roving tabindex), not one a row: the row selected,
+  // then the one the arrow keys moved to, to which Shift+Tab comes back from past the table
+  const tabStops = () => page.locator('#holdings tbody tr[tabindex="0"]').evaluateAll((rows) => rows
+    .map((row) => row.dataset.holding));
+  const rowCount = await page.locator('#holdings tbody tr[data-holding]').count();
+  if ((await tabStops()).join() !== 'fake/USED') throw new Error(`Tab stops among the holdings: ${await tabStops()}`);
+  await page.keyboard.press('ArrowUp');
+  const movedTo = await page.evaluate(() => document.activeElement.dataset.holding);
+  if (!movedTo || movedTo === 'fake/USED' || (await tabStops()).join() !== movedTo) {
+    throw new Error(`ArrowUp from fake/USED moved the focus to ${movedTo}, the Tab stops to ${await tabStops()}`);
+  }
+  await page.keyboard.press('Tab');
+  const pastTable = await page.evaluate(() => !document.activeElement.closest('#holdings'));
+  await page.keyboard.press('Shift+Tab');
+  const backTo = await page.evaluate(() => document.activeElement.dataset.holding);
+  if (!pastTable || backTo !== movedTo) {
+    throw new Error(`Tab left the table: ${pastTable}; Shift+Tab came back to ${backTo}`);
+  }
+  console.log(`the holdings: one Tab stop of ${rowCount} rows, moved by the arrow keys (to ${movedTo})`);
   await page.locator('#chart path.released').waitFor({ state: 'attached', timeout: 10_000 }); // flat: not 'visible'
   const ticks = await page.locator('#chart text[text-anchor="end"]').evaluateAll((labels) => labels
     .map((label) => label.textContent.trim()));

@@ -503,7 +503,7 @@ function forgetCountdowns() {
 function holdingRow(holding) {
   const row = document.createElement('tr');
   row.dataset.holding = holding;
-  row.tabIndex = 0; // selected from the keyboard too: Enter or Space
+  row.tabIndex = -1; // selected from the keyboard too, Enter or Space: one row at a time is a Tab stop (keepTabStop)
   row.innerHTML = HOLDING_CELLS;
   countdownWatch?.observe(row.cells[COUNTDOWN_CELL]);
   return { row, cells: [...row.cells], shown: [] };
@@ -526,6 +526,27 @@ function showSelected(entry, selected) {
   if (selected) entry.row.setAttribute('aria-current', 'true'); else entry.row.removeAttribute('aria-current');
 }
 
+/**
+ * The holdings row Tab lands on: one row (a roving tabindex), which the arrow keys, Home and End move, not one Tab
+ * stop a row, past which a keyboard could not get with thousands of holdings. The row focused or selected last
+ * while it is shown, else the selected one, else the first shown.
+ */
+let tabStopRow = null;
+
+function setTabStop(row) {
+  if (tabStopRow === row) return;
+  if (tabStopRow) tabStopRow.tabIndex = -1;
+  tabStopRow = row;
+  if (row) row.tabIndex = 0;
+}
+
+function keepTabStop() {
+  if (tabStopRow && tabStopRow.isConnected && !tabStopRow.hidden) return;
+  const selected = holdingRows.get(state.selected)?.row;
+  setTabStop(selected && !selected.hidden ? selected
+    : $('#holdings tbody').querySelector(':scope > tr[data-holding]:not([hidden])'));
+}
+
 /** The filter typed above the holdings, lower-cased: a row is shown when its investor/security holds it. */
 let holdingFilter = '';
 
@@ -538,6 +559,7 @@ function filterHoldings() {
   }
   $('#holding-count').textContent = holdingFilter
     ? `${fmt.format(shown)} of ${fmt.format(holdingRows.size)} holdings${shown ? '' : ': none holds that text'}` : '';
+  keepTabStop(); // a row hidden, or gone, is no Tab stop
 }
 $('#holding-filter').addEventListener('input', (e) => {
   holdingFilter = e.target.value.trim().toLowerCase();
@@ -596,19 +618,27 @@ $('#holdings tbody').addEventListener('click', (e) => {
   const row = rowOf(e.target);
   if (row) select(row.dataset.holding);
 });
+$('#holdings tbody').addEventListener('focusin', (e) => {
+  const row = rowOf(e.target);
+  if (row) setTabStop(row); // Tab comes back to the row left
+});
 $('#holdings tbody').addEventListener('keydown', (e) => {
   const row = rowOf(e.target);
   if (!row || e.target !== row) return;
   if (e.key === 'Enter' || e.key === ' ') {
     e.preventDefault(); // Space would scroll
     select(row.dataset.holding);
-  } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+  } else if (['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(e.key)) {
     e.preventDefault();
-    // the next row shown: those the filter hides are passed over
-    let to = row;
-    do {
-      to = e.key === 'ArrowDown' ? to.nextElementSibling : to.previousElementSibling;
-    } while (to && to.hidden);
+    // the next row shown (or the first, or the last): those the filter hides are passed over
+    const rows = row.parentElement;
+    const back = e.key === 'ArrowUp' || e.key === 'End';
+    let to = e.key === 'Home' ? rows.firstElementChild : e.key === 'End' ? rows.lastElementChild : row;
+    if (e.key.startsWith('Arrow') || to?.hidden) {
+      do {
+        to = back ? to.previousElementSibling : to.nextElementSibling;
+      } while (to && to.hidden);
+    }
     to?.focus();
   }
 });
@@ -620,6 +650,7 @@ async function select(holding) {
   state.selected = holding;
   const now = holdingRows.get(holding);
   if (now) showSelected(now, true);
+  if (now && !now.row.hidden) setTabStop(now.row);
   if (another) {
     // nothing of the holding shown before stays, lest it pass for this one's while this one's loads (or fails to)
     state.history = [];
