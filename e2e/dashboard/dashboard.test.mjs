@@ -901,6 +901,30 @@ try {
     streams.forEach((held) => held.abort());
   }
 
+  // in a phone's width the page is as wide as the window: the holdings scroll in their own box (the page was 1,084 px
+  // wide), and the header wraps rather than squeeze its pills to 20-40 px and push its buttons off the screen
+  const narrow = async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    return page.evaluate(() => {
+      const right = (selector) => Math.max(0, ...[...document.querySelectorAll(selector)] // 0 when not shown
+        .map((shown) => Math.round(shown.getBoundingClientRect().right)));
+      const box = document.querySelector('#holdings').parentElement;
+      return { page: document.documentElement.scrollWidth, window: document.documentElement.clientWidth,
+        table: box.scrollWidth, box: box.clientWidth,
+        cut: [...document.querySelectorAll('header .pill:not([hidden])')]
+          .filter((pill) => pill.scrollWidth > pill.clientWidth + 1).map((pill) => pill.id),
+        right: Math.max(...['header h1', 'header .pill', '#sign-out', '#token', '#use-token', '#metrics-link']
+          .map(right)) };
+    });
+  };
+  const phone = await narrow();
+  if (phone.page > phone.window || phone.table <= phone.box || phone.cut.length || phone.right > phone.window) {
+    throw new Error(`375 px wide: ${JSON.stringify(phone)}`);
+  }
+  await page.screenshot({ path: screenshot.replace(/(\.png)?$/, '-375.png'), fullPage: true });
+  await page.setViewportSize({ width: 1400, height: 1100 });
+  console.log(`375 px wide: the page ${phone.page} px, the holdings ${phone.table} px scrolled in ${phone.box}`);
+
   // the dashboard as a desk sees it, before the token is forgotten below
   await page.screenshot({ path: screenshot, fullPage: true });
   shot = true;
@@ -920,6 +944,12 @@ try {
       throw new Error(`after 'Forget token' the page still shows ${JSON.stringify(left)}`);
     }
     console.log("'Forget token': holdings, feed, alerts and detail cleared");
+    // and the token's field and button, asked for again, are within a phone's width too
+    const signIn = await narrow();
+    await page.setViewportSize({ width: 1400, height: 1100 });
+    if (signIn.page > signIn.window || signIn.cut.length || signIn.right > signIn.window) {
+      throw new Error(`asking for a token, 375 px wide: ${JSON.stringify(signIn)}`);
+    }
   }
 
   // the page never put the token into a URL (the live feed went by a ticket)
