@@ -2125,7 +2125,8 @@ class GuardWebServerTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<title>Lockup Guard</title>").doesNotContain("https://")
                 .contains("id=\"alerts\"").contains("id=\"reservations\"").contains(">reserved</th>");
-        assertThat(get("/app.js").body()).contains("new EventSource(`/api/events?ticket=").contains("/api/events/ticket")
+        assertThat(get("/app.js").body()).contains("`/api/events?ticket=").contains("new EventSource(url)")
+                .contains("/api/events/ticket")
                 .contains("sessionStorage").doesNotContain("localStorage")
                 .contains("addEventListener('alert'").contains("/api/alerts").contains("/reservations");
     }
