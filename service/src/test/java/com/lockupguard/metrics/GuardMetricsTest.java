@@ -141,6 +141,20 @@ class GuardMetricsTest {
     }
 
     @Test
+    void shouldScrapeTheRocksDbStoresMetricsThatTheIdSweepsInMemoryStoreSharesANameWith() {
+        // given a store metric of the id sweep's in-memory store, as Kafka Streams tags it, registered first
+        Gauge.builder("kafka.stream.state.range.rate", () -> 1.0).tags("in.memory.state.id", "id-sweep",
+                "task.id", "0_3").register(metrics.registry());
+        // when a RocksDB store's metric of the same name comes
+        Gauge.builder("kafka.stream.state.range.rate", () -> 2.0).tags("rocksdb.state.id", "holding-state",
+                "task.id", "0_3").register(metrics.registry());
+        // then the store's is scraped (seen on a broker: "registration has failed: Prometheus requires that all
+        // meters with the same name have the same set of tag keys", at each start, one or the other kept out)
+        assertThat(metrics.scrape()).contains("kafka_stream_state_range_rate{rocksdb_state_id=\"holding-state\","
+                + "task_id=\"0_3\"} 2.0").doesNotContain("id-sweep");
+    }
+
+    @Test
     void shouldExposeEveryReportResultAndAlertSeriesAtZeroFromTheStart() {
         // given / when: a guard that has seen no report
         String scrape = metrics.scrape();
