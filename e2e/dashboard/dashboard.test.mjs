@@ -75,7 +75,8 @@ try {
     const askedBefore = apiAsked();
     await page.fill('#token', `${token.slice(0, 8)}\u200b${token.slice(8)}`);
     await page.click('#use-token');
-    const invisibleRefused = 'a token is ASCII: this one has a character that is not (U+200B';
+    const invisibleRefused = 'a header cannot carry it: this one has a character beyond U+00FF, or a line break '
+      + '(U+200B';
     await page.locator('#auth-state', { hasText: invisibleRefused }).waitFor({ timeout: 10_000 })
       .catch(() => { throw new Error('a token with a zero-width space was not refused'); });
     await page.waitForTimeout(500);
@@ -556,7 +557,7 @@ try {
       totalShares: 1000, releasedToDate: 1000, soldToDate: 600, reservedNow: 400, availableNow: 0, contractCapacity: 0,
       nextReleaseAt: null, availableAtNextRelease: null }, { ...letter, investorId: 'fake', securityId: 'SOON',
       nextReleaseAt: new Date(Date.now() + 3_600_000).toISOString() }, { ...letter, investorId: 'fake',
-      securityId: 'AGED' }] });
+      securityId: 'AGED' }, { ...letter, investorId: 'fake', securityId: 'OLD' }] });
   });
   const isUsed = (url) => url.pathname.startsWith('/api/holdings/fake/USED/');
   let usedAnswer = (route) => route.fulfill({ json: new URL(route.request().url()).pathname.endsWith('/history')
@@ -612,6 +613,29 @@ try {
       + `the right end ${JSON.stringify(agedChart.bands)}`);
   }
   console.log(`a chart that runs to now: bands at its right end ${JSON.stringify(agedChart.bands)}, labels ${labels}`);
+  // a holding unchanged for longer than the 400 days shown (a history all in 2003) is not one flat band up to now:
+  // its axis runs a twentieth of the 400 days past its latest point, where what holds now still has width
+  const oldHistory = [{ asOf: '2003-04-28T00:00:00Z', releasedToDate: 0, soldToDate: 0, reservedNow: 0,
+    availableNow: 0 }, { asOf: '2003-09-10T00:00:00Z', releasedToDate: 358559, soldToDate: 200000,
+    reservedNow: 58559, availableNow: 100000 }];
+  await page.route((url) => url.pathname.startsWith('/api/holdings/fake/OLD/'), (route) => route.fulfill({
+    json: new URL(route.request().url()).pathname.endsWith('/history') ? oldHistory : [] }));
+  await page.locator('#holdings tbody tr[data-holding="fake/OLD"]').click();
+  await page.waitForFunction(() => document.querySelector('#chart').dataset.to === '2003-09-30T00:00:00.000Z',
+    null, { timeout: 10_000 }).catch(async () => {
+    throw new Error(`a holding last changed in 2003: its chart runs from ${await page.locator('#chart')
+      .getAttribute('data-from')} to ${await page.locator('#chart').getAttribute('data-to')}`);
+  });
+  const oldBands = await page.evaluate(() => Object.fromEntries(['sold', 'reserved', 'available'].map((band) => {
+    const path = document.querySelector(`#chart path.${band}`);
+    let tall = 0;
+    for (let y = 0; y <= 300; y++) if (path.isPointInFill(new DOMPoint(740, y))) tall++;
+    return [band, tall];
+  })));
+  if (Object.values(oldBands).some((tall) => !tall)) {
+    throw new Error(`a holding last changed in 2003: its bands at the right end ${JSON.stringify(oldBands)}`);
+  }
+  console.log(`a chart of a history all in 2003: ends 20 days past its latest point, bands ${JSON.stringify(oldBands)}`);
   // its calendar comes from the list already read: shown at once, while its history and reservations still load
   let releaseUsed;
   const usedHeld = new Promise((resolve) => { releaseUsed = resolve; });
