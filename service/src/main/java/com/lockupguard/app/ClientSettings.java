@@ -58,6 +58,18 @@ import org.apache.kafka.streams.state.DslStoreSuppliers;
  */
 public final class ClientSettings {
 
+    /**
+     * What a consumer of Kafka Streams reads of its settings: its own, and the one of Kafka Streams' that its partition
+     * assignor reads from them and Kafka Streams does not put there itself (the guard gives it, GuardConfig).
+     */
+    private static final Set<String> CONSUMER_READS = consumerReads();
+
+    private static Set<String> consumerReads() {
+        Set<String> names = new TreeSet<>(ConsumerConfig.configNames());
+        names.add(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG);
+        return Set.copyOf(names);
+    }
+
     /** Prefixes by which a setting addresses one client of Kafka Streams alone. */
     static final List<String> CLIENT_PREFIXES = List.of(StreamsConfig.PRODUCER_PREFIX,
             StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
@@ -518,7 +530,7 @@ public final class ClientSettings {
                     // (producer.topics.partitions) has no effect (seen in a review: not warned of)
                     knownHere = prefix.equals(StreamsConfig.PRODUCER_PREFIX) ? ProducerConfig.configNames()
                             : prefix.equals(StreamsConfig.ADMIN_CLIENT_PREFIX) ? AdminClientConfig.configNames()
-                            : ConsumerConfig.configNames();
+                            : CONSUMER_READS;
                     break;
                 }
             }
@@ -700,8 +712,14 @@ public final class ClientSettings {
                 continue;
             }
             String host = Utils.getHost(address);
-            Integer port = Utils.getPort(address);
-            if (host == null || host.isEmpty() || port == null || port > 65535) {
+            Integer port;
+            try {
+                port = Utils.getPort(address);
+            } catch (NumberFormatException e) {
+                port = null; // more digits than an int holds (seen in a review: a stack trace, exit 1)
+            }
+            // an empty host is taken, as Kafka takes it: this machine (":9092")
+            if (host == null || port == null || port > 65535) {
                 throw new ConfigException(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG + " (of " + client + "): "
                         + RegistryClientConfig.quoted(address) + " is not a broker's host:port (kafka-1:9092, "
                         + "10.0.0.5:9092, [fd42::5]:9092)");

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
@@ -57,7 +58,7 @@ public final class ConfigSources {
         if (file != null) {
             settings.putAll(readProperties(file));
         }
-        Map<String, String> fromEnvironment = fromEnvironment(environment);
+        Map<String, String> fromEnvironment = fromEnvironment(environment, overrides.keySet());
         fromEnvironment.forEach((name, value) -> {
             String inFile = settings.get(name);
             if (inFile != null && !inFile.equals(value.trim()) && !overrides.containsKey(name)) {
@@ -117,6 +118,14 @@ public final class ConfigSources {
     }
 
     public static Map<String, String> fromEnvironment(Map<String, String> environment) {
+        return fromEnvironment(environment, Set.of());
+    }
+
+    /**
+     * The settings the environment gives; two variables giving one setting otherwise are refused, but for a setting
+     * {@code overridden} gives (--set's, which win over both).
+     */
+    static Map<String, String> fromEnvironment(Map<String, String> environment, Set<String> overridden) {
         Map<String, String> settings = new HashMap<>();
         Map<String, String> variables = new HashMap<>();
         new java.util.TreeMap<>(environment).forEach((name, value) -> {
@@ -129,7 +138,7 @@ public final class ConfigSources {
                 } else {
                     String setting = settingName(name.substring(ENV_PREFIX.length()));
                     String other = variables.put(setting, name);
-                    if (other != null && !settings.get(setting).equals(value)) {
+                    if (other != null && !settings.get(setting).equals(value) && !overridden.contains(setting)) {
                         // which one the guard took would hang on the order of a hash map (seen in a review)
                         throw new ConfigException(other + " and " + name + " both give " + setting
                                 + ", with different values: unset one of them");

@@ -629,10 +629,6 @@ public final class GuardConfig extends AbstractConfig {
         }
     }
 
-    /**
-     * A list without an empty value: "a," is read as "a" and "", and an empty value would grant a role to a token
-     * whose claim holds an empty string.
-     */
     /** A share within a range: {@link Range} takes NaN, every comparison with which is false. */
     private static final class Share implements ConfigDef.Validator {
         private final Range range;
@@ -655,6 +651,10 @@ public final class GuardConfig extends AbstractConfig {
         }
     }
 
+    /**
+     * A list without an empty value: "a," is read as "a" and "", and an empty value would grant a role to a token
+     * whose claim holds an empty string.
+     */
     private static final class NoBlankValues implements ConfigDef.Validator {
         @Override
         public void ensureValid(String name, Object value) {
@@ -723,10 +723,6 @@ public final class GuardConfig extends AbstractConfig {
     }
 
     /**
-     * A host alone, empty for the default: a port or a scheme given with it would make the address other instances
-     * are told (host:port) name a host no one can reach, and every query forwarded to this instance fail.
-     */
-    /**
      * A host to listen on: a name or address alone, every interface's ({@code 0.0.0.0}, {@code ::}) among them. Checked
      * here, a value with a space or a port was refused as Kafka Streams' {@code application.server}, which the user
      * never set (seen in a review).
@@ -735,7 +731,7 @@ public final class GuardConfig extends AbstractConfig {
         @Override
         public void ensureValid(String name, Object value) {
             String host = value == null ? "" : value.toString().trim();
-            if (host.isEmpty() || host.contains("/") || host.chars().anyMatch(Character::isWhitespace)
+            if (host.isEmpty() || !host.matches("[A-Za-z0-9._%:\\[\\]-]+")
                     || host.chars().filter(c -> c == ':').count() == 1 || host.contains("]:")) {
                 throw new ConfigException(name, value, "must be a host name or address alone, without a scheme or a "
                         + "port (the port is http.port's)");
@@ -748,6 +744,10 @@ public final class GuardConfig extends AbstractConfig {
         }
     }
 
+    /**
+     * A host alone, empty for the default: a port or a scheme given with it would make the address other instances
+     * are told (host:port) name a host no one can reach, and every query forwarded to this instance fail.
+     */
     private static final class HostOnly implements ConfigDef.Validator {
         @Override
         public void ensureValid(String name, Object value) {

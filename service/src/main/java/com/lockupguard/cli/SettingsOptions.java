@@ -82,7 +82,7 @@ final class SettingsOptions {
      */
     void override(String option, String name, String value) {
         overrides.forEach((given, was) -> {
-            if (given.trim().equals(name) && !was.equals(value)) {
+            if (given.trim().equals(name) && !was.trim().equals(value.trim())) {
                 throw new ConfigException(option + " " + value + " and --set " + name + "=" + was
                         + " disagree: give one of them");
             }

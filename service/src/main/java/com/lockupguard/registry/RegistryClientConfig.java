@@ -308,6 +308,11 @@ public final class RegistryClientConfig extends AbstractConfig {
             if (!url.contains("://") && url.indexOf('@') >= 0 && before.indexOf('@') < 0) {
                 return HIDDEN;
             }
+            // no scheme after a URL with a query or fragment: the rest of a parameter's value with a comma in it
+            // (seen in a review: ?sig=A,B C quoted as ?sig=[hidden] C)
+            if (!url.contains("://") && (before.indexOf('?') >= 0 || before.indexOf('#') >= 0)) {
+                return HIDDEN;
+            }
             before = url;
             if (url.contains("://") && url.indexOf('@') < 0 && (url.indexOf('?') >= 0 || url.indexOf('#') >= 0)) {
                 try {

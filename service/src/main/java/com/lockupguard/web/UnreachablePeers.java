@@ -74,8 +74,9 @@ final class UnreachablePeers {
             }
         } else if (toldNow(peer, Kind.UNREACHED)) {
             LOG.warn("instance {} cannot be reached ({}), for {} s now: asking it for its holdings fails, and each "
-                    + "query of them here answers 503, until it can be. Is its http.advertised.host (and http.port) "
-                    + "an address this instance can reach?", peer, why,
+                    + "query of them here answers 503, until it can be. Is it down (an instance restarting under its "
+                    + "group.instance.id stays in the group), or is its http.advertised.host (and http.port) not an "
+                    + "address this instance can reach?", peer, why,
                     java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(failingFor));
         }
     }

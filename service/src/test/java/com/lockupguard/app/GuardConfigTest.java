@@ -445,7 +445,7 @@ class GuardConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"no such host", "127.0.0.1:8080", "http://guard"})
+    @ValueSource(strings = {"no such host", "127.0.0.1:8080", "http://guard", "a!b"})
     void shouldRefuseAnHttpHostThatIsNotAHostAloneNamingIt(String host) {
         // when / then (seen in a review: "no such host" refused as application.server, a setting nobody gave)
         assertThatThrownBy(() -> new GuardConfig(Map.of("http.host", host))).isInstanceOf(ConfigException.class)
@@ -453,7 +453,7 @@ class GuardConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0.0.0.0", "::", "[::]", "guard-1.example.com", "fd42::1", "[fd42::1]"})
+    @ValueSource(strings = {"0.0.0.0", "::", "[::]", "guard-1.example.com", "fd42::1", "[fd42::1]", "fe80::1%lo"})
     void shouldTakeAnHttpHostThatIsAHostAlone(String host) {
         assertThat(new GuardConfig(Map.of("http.host", host)).getString("http.host")).isEqualTo(host);
     }
@@ -471,6 +471,9 @@ class GuardConfigTest {
                         + "commit.interval.ms, with different values: unset one of them");
         assertThat(ConfigSources.fromEnvironment(Map.of("LOCKUP_GUARD_COMMIT_INTERVAL_MS", "111",
                 "LOCKUP_GUARD_commit_interval_ms", "111"))).containsOnly(Map.entry("commit.interval.ms", "111"));
+        // and --set, which wins over both, settles it
+        assertThatCode(() -> ConfigSources.load(null, environment, Map.of("commit.interval.ms", "333")))
+                .doesNotThrowAnyException();
     }
 
     @Test

@@ -147,6 +147,7 @@ class RegistryClientConfigTest {
                 .isEqualTo("[hidden]");
         assertThat(RegistryClientConfig.quoted("http://r0:8081, http://h:1/a b#api_key=SecretE"))
                 .isEqualTo("[hidden]");
+        assertThat(RegistryClientConfig.quoted("https://issuer.example/jwks?sig=A,B C4")).isEqualTo("[hidden]");
         // a URL that parses keeps its parameters that are not secret, and hides those that are
         assertThat(RegistryClientConfig.quoted("https://issuer.example/jwks?tenant=a&sig=SecretD"))
                 .isEqualTo("https://issuer.example/jwks?tenant=a&sig=[hidden]");

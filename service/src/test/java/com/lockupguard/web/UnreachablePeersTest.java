@@ -41,12 +41,12 @@ class UnreachablePeersTest {
             // then it was said once it had lasted 30 s and again five minutes later, naming the setting to check,
             // and it counts (seen: nothing said or counted, the instances ready, every query of its holdings a 503
             // elsewhere)
+            String then = "asking it for its holdings fails, and each query of them here answers 503, until it can "
+                    + "be. Is it down (an instance restarting under its group.instance.id stays in the group), or is "
+                    + "its http.advertised.host (and http.port) not an address this instance can reach?";
             assertThat(logged.messagesAt(Level.WARN)).containsExactly("instance 10.0.0.7:8080 cannot be reached "
-                    + "(connection refused), for 30 s now: asking it for its holdings fails, and each query of them "
-                    + "here answers 503, until it can be. Is its http.advertised.host (and http.port) an address this "
-                    + "instance can reach?", "instance 10.0.0.7:8080 cannot be reached (connection refused), for 330 s "
-                    + "now: asking it for its holdings fails, and each query of them here answers 503, until it can "
-                    + "be. Is its http.advertised.host (and http.port) an address this instance can reach?");
+                    + "(connection refused), for 30 s now: " + then, "instance 10.0.0.7:8080 cannot be reached "
+                    + "(connection refused), for 330 s now: " + then);
             assertThat(peers.count()).isEqualTo(1);
         }
     }
