@@ -201,17 +201,21 @@ const storedToken = sessionStorage.getItem(TOKEN_KEY) || '';
 if (tokenProblem(storedToken)) sessionStorage.removeItem(TOKEN_KEY); else auth.token = storedToken;
 
 /**
- * Why {@code token} cannot be sent, or null. A header's value is ISO-8859-1, without NUL or a line break, and fetch
- * refuses every request whose header is not with a TypeError: a zero-width space pasted inside a token showed "token
- * in use" while every request failed, blamed on the guard ("unreachable"). Only that is refused: the guard takes any
- * api.token a header carries (spaces, Latin-1 letters), and a JWT is ASCII.
+ * Why {@code token} cannot be sent, or null. A header's value is ISO-8859-1, and fetch refuses every request whose
+ * header is not with a TypeError: a zero-width space pasted inside a token showed "token in use" while every request
+ * failed, blamed on the guard ("unreachable"); a control character (but a tab) fetch sends, and the guard's server
+ * answers 400. Only those are refused: the guard takes any api.token a header carries (spaces, Latin-1 letters), and
+ * a JWT is ASCII.
  */
 function tokenProblem(token) {
   const chars = [...token];
-  const at = chars.findIndex((c) => c.codePointAt(0) > 0xff || c === '\0' || c === '\n' || c === '\r');
+  const at = chars.findIndex((c) => {
+    const code = c.codePointAt(0);
+    return code > 0xff || (code < 0x20 && code !== 0x09) || code === 0x7f;
+  });
   if (at < 0) return null;
   const which = `U+${chars[at].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}, character ${at + 1}`;
-  return `a header cannot carry it: this one has a character beyond U+00FF, or a line break (${which})`;
+  return `a header cannot carry it: this one has a character beyond U+00FF, or a control character (${which})`;
 }
 
 function withAuth(options = {}) {
@@ -846,10 +850,9 @@ function axisLabels(highest) {
  * The holding over time: sold, reserved and available now stacked, within the released-to-date
  * line (released = sold + reserved + what the letter lets go now). Each value holds until the next point, the
  * latest until now: the axis ends at the page's clock (or at a later point), so that the holding as it is now has
- * width (an axis ending at the latest point drew it as a line of no width); for a holding unchanged in the 400 days
- * before now, a twentieth of the span shown past its latest point, lest its history be one flat band. Unless "all
- * time" is ticked, the chart shows the 400 days up to then: the holding now, however old its agreement, starting
- * from the value that held when the window opens.
+ * width (an axis ending at the latest point drew it as a line of no width); at most half the span shown past its
+ * latest point, lest its history be one flat band. Unless "all time" is ticked, the chart shows the 400 days up to
+ * then: the holding now, however old its agreement, starting from the value that held when the window opens.
  */
 /** {@code instead}: a word shown instead of the chart (loading, or why there is none). */
 function renderChart(instead) {
@@ -860,15 +863,14 @@ function renderChart(instead) {
   }
   const W = 760, H = 300, left = 70, right = 14, top = 12, bottom = 34;
   let points = state.history.map((p) => ({ ...p, reservedNow: p.reservedNow || 0, t: Date.parse(p.asOf) }));
-  // the axis runs to now, where what held since the latest point still holds; but a holding unchanged for longer
-  // than the window would show one flat band to now (a history all in 2003, say): its axis runs a twentieth of its
-  // span past the latest point, so that what holds now has width, and the dates say it ended there
+  // the axis runs to now, where what held since the latest point still holds, but no further past the latest point
+  // than half the 400 days shown (or, for all time, than the history lasted): a holding unchanged for longer would
+  // show one flat band up to now (a history all in 2003, say), its history squeezed to a sliver at the left
   const shownDays = 400 * 86400e3;
   const latest = points.length ? points[points.length - 1].t : 0;
   const allTime = $('#all-time').checked;
-  const span = allTime && points.length ? latest - points[0].t : shownDays;
-  const end = Date.now() - latest <= shownDays ? Math.max(Date.now(), latest)
-    : latest + Math.max(86400e3, span / 20);
+  const tail = allTime && points.length ? Math.max(latest - points[0].t, 86400e3) : shownDays / 2;
+  const end = Math.max(latest, Math.min(Date.now(), latest + tail));
   if (points.length && !allTime) {
     const start = end - shownDays;
     const before = points.filter((p) => p.t < start).pop();

@@ -147,6 +147,13 @@ final class CertificateWarnings {
      * label (RFC 2818, as the JDK's check for HTTPS takes it: in any label, not the leftmost alone).
      */
     private static boolean matches(String host, String template) {
+        // as the JDK refuses a wildcard it finds too broad: '*' or '*.' alone, or one with no '.' after its last '*'
+        // (guard-*, guard.example.*): such a name names nothing (seen in a review)
+        int lastWildcard = template.lastIndexOf('*');
+        if (template.equals("*") || template.equals("*.")
+                || lastWildcard >= 0 && template.indexOf('.', lastWildcard) < 0) {
+            return false;
+        }
         String[] name = host.toLowerCase(Locale.ROOT).split("\\.", -1);
         String[] pattern = template.toLowerCase(Locale.ROOT).split("\\.", -1);
         if (name.length != pattern.length) {
