@@ -31,19 +31,8 @@ public final class ChangelogReplication {
         if (replicas <= 1) {
             return Optional.empty(); // the broker's default (-1), or one replica, which any cluster has
         }
-        int brokers;
-        try {
-            brokers = brokers(admin, timeout);
-        } catch (IllegalStateException e) {
-            // a cluster that does not say how many brokers it has is not refused for it: Kafka Streams will say
-            LOG.debug("not checked against the cluster's brokers: replication.factor={}", replicas, e);
-            return Optional.empty();
-        }
-        if (replicas <= brokers) {
-            return Optional.empty();
-        }
-        return Optional.of(String.format(Locale.ROOT,
-                "replication.factor=%d: Kafka Streams would create the guard's changelogs "
+        return fewer(admin, timeout, GuardConfig.REPLICATION_FACTOR_CONFIG, replicas).map(brokers -> String.format(
+                Locale.ROOT, "replication.factor=%d: Kafka Streams would create the guard's changelogs "
                 + "with %d replicas each, and the cluster has %d broker%s, so it refuses them and every stream thread "
                 + "would fail, and be replaced, for ever. Set replication.factor to at most %d (or -1, the broker's "
                 + "default.replication.factor).", replicas, replicas, brokers, brokers == 1 ? "" : "s", brokers));
@@ -60,20 +49,27 @@ public final class ChangelogReplication {
         if (replicas <= 1 || missing.isEmpty() || !config.getBoolean(GuardConfig.TOPICS_CREATE_CONFIG)) {
             return Optional.empty();
         }
+        return fewer(admin, timeout, GuardConfig.TOPICS_REPLICATION_FACTOR_CONFIG, replicas).map(brokers ->
+                String.format(Locale.ROOT, "topics.replication.factor=%d: the start would create %s with %d replicas "
+                + "each, and the cluster has %d broker%s, so it refuses them. Set topics.replication.factor to at most "
+                + "%d (or -1, the broker's default.replication.factor)", replicas, String.join(", ", missing),
+                replicas, brokers, brokers == 1 ? "" : "s", brokers));
+    }
+
+    /**
+     * How many brokers the cluster has, when fewer than {@code replicas} (given by {@code setting}); empty when as
+     * many or more, or when the cluster does not say: it is not refused for that, the start will say.
+     */
+    private static Optional<Integer> fewer(Admin admin, Duration timeout, String setting, int replicas)
+            throws InterruptedException {
         int brokers;
         try {
             brokers = brokers(admin, timeout);
         } catch (IllegalStateException e) {
-            LOG.debug("not checked against the cluster's brokers: topics.replication.factor={}", replicas, e);
+            LOG.debug("not checked against the cluster's brokers: {}={}", setting, replicas, e);
             return Optional.empty();
         }
-        if (replicas <= brokers) {
-            return Optional.empty();
-        }
-        return Optional.of(String.format(Locale.ROOT, "topics.replication.factor=%d: the start would create %s with "
-                + "%d replicas each, and the cluster has %d broker%s, so it refuses them. Set "
-                + "topics.replication.factor to at most %d (or -1, the broker's default.replication.factor)",
-                replicas, String.join(", ", missing), replicas, brokers, brokers == 1 ? "" : "s", brokers));
+        return replicas <= brokers ? Optional.empty() : Optional.of(brokers);
     }
 
     /**
