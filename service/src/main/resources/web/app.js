@@ -864,12 +864,12 @@ function renderChart(instead) {
   const W = 760, H = 300, left = 70, right = 14, top = 12, bottom = 34;
   let points = state.history.map((p) => ({ ...p, reservedNow: p.reservedNow || 0, t: Date.parse(p.asOf) }));
   // the axis runs to now, where what held since the latest point still holds, but no further past the latest point
-  // than half the 400 days shown (or, for all time, than the history lasted): a holding unchanged for longer would
+  // than half the 400 days shown (or, for all time, than the history lasted, if longer): a holding unchanged longer would
   // show one flat band up to now (a history all in 2003, say), its history squeezed to a sliver at the left
   const shownDays = 400 * 86400e3;
   const latest = points.length ? points[points.length - 1].t : 0;
   const allTime = $('#all-time').checked;
-  const tail = allTime && points.length ? Math.max(latest - points[0].t, 86400e3) : shownDays / 2;
+  const tail = allTime && points.length ? Math.max(latest - points[0].t, shownDays / 2) : shownDays / 2;
   const end = Math.max(latest, Math.min(Date.now(), latest + tail));
   if (points.length && !allTime) {
     const start = end - shownDays;
