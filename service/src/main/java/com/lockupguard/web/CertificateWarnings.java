@@ -217,9 +217,9 @@ final class CertificateWarnings {
             if (alternatives != null) {
                 for (List<?> name : alternatives) {
                     Object type = name.get(0);
-                    if (Integer.valueOf(2).equals(type)) {
+                    if (Integer.valueOf(DNS_NAME).equals(type)) {
                         names.add("DNS:" + name.get(1));
-                    } else if (Integer.valueOf(7).equals(type)) {
+                    } else if (Integer.valueOf(IP_ADDRESS).equals(type)) {
                         names.add("IP:" + name.get(1));
                     }
                 }
