@@ -69,8 +69,21 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final String bearerToken;
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
+    /**
+     * How long the registry may fail to serve one schema id while it answers ({@code GET /config}) before the records
+     * naming it are dead-lettered, and how long they then are without asking again.
+     */
+    static final Duration UNSERVED_LIMIT = Duration.ofMinutes(5);
+    /** How long the registry is given to answer {@code GET /config} when an id it was asked for failed. */
+    private static final Duration UNSERVED_PROBE = Duration.ofSeconds(2);
+    /** The most ids {@link #unservedSince} holds. */
+    private static final int UNSERVED_KEPT = 1_000;
+
     /** Ids the registry said it does not know, with why and until when (System.nanoTime) that answer stands. */
     private final Map<Integer, Missing> missingIds = new ConcurrentHashMap<>();
+    /** Ids the registry failed to serve while it answered, since when (System.nanoTime), until it serves them. */
+    private final Map<Integer, Long> unservedSince = new ConcurrentHashMap<>();
+    private final Duration unservedLimit;
     private final long missingIdNanos;
     private final int missingIdsKept;
     private volatile int preferredUrl;
@@ -78,6 +91,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     /** An id the registry gave no usable schema for: unknown to it, or a schema that is not Avro the guard reads. */
     private record Missing(SchemaRegistryException failure, long untilNanos) {
         SchemaRegistryException again() {
+            if (failure instanceof SchemaRegistryException.SchemaNotServed) {
+                return new SchemaRegistryException.SchemaNotServed(failure.getMessage(), failure.errorCode());
+            }
             return failure instanceof SchemaRegistryException.InvalidSchema
                     ? new SchemaRegistryException.InvalidSchema(failure.getMessage())
                     : new SchemaRegistryException.SchemaNotFound(failure.getMessage());
@@ -85,6 +101,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     public HttpSchemaRegistryClient(Map<String, ?> configs) {
+        this(configs, UNSERVED_LIMIT);
+    }
+
+    /** A client that dead-letters the records of an id the registry fails to serve after {@code unservedLimit}. */
+    HttpSchemaRegistryClient(Map<String, ?> configs, Duration unservedLimit) {
+        this.unservedLimit = unservedLimit;
         this.config = withUrlsChecked(configs); // the rest is checked as it is built below
         this.urls = config.urls();
         HttpClient.Builder builder = HttpClient.newBuilder()
@@ -225,17 +247,63 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         try {
             schema = parse(send("GET", "/schemas/ids/" + id, null, null, RegistryAnswer.SCHEMA), "schema id " + id);
         } catch (SchemaRegistryException.SchemaNotFound | SchemaRegistryException.InvalidSchema e) {
-            if (missingIdNanos > 0 && missingIdsKept > 0) {
-                if (missingIds.size() >= missingIdsKept) {
-                    missingIds.clear(); // ids made up by the thousand: each asked once more, memory bounded
-                }
-                missingIds.put(id, new Missing(e, System.nanoTime() + missingIdNanos));
+            throw remembered(id, e, missingIdNanos);
+        } catch (SchemaRegistryException.NotAuthorized e) {
+            if (e.errorCode() != 403) {
+                throw e; // the credentials refused: no record can be read
             }
-            throw e;
+            // a registry lets a principal read a schema id where it may read a subject the id is registered under:
+            // the guard read its own subjects at start, so this is a producer's subject it was not granted
+            throw remembered(id, new SchemaRegistryException.SchemaNotServed(e.getMessage() + ". The record's "
+                    + "producer registered schema id " + id + " under a subject the guard's principal may not read: "
+                    + "grant it read on that subject, and send the record again", 403), missingIdNanos);
+        } catch (SchemaRegistryException.Unavailable e) {
+            throw unserved(id, e);
         }
         schemasById.putIfAbsent(id, schema);
         missingIds.remove(id);
+        unservedSince.remove(id);
         return schema;
+    }
+
+    /** {@code failure}, remembered as the answer for {@code id} for {@code nanos} (not when the cache is off). */
+    private SchemaRegistryException remembered(int id, SchemaRegistryException failure, long nanos) {
+        if (nanos > 0 && missingIdsKept > 0) {
+            if (missingIds.size() >= missingIdsKept) {
+                missingIds.clear(); // ids made up by the thousand: each asked once more, memory bounded
+            }
+            missingIds.put(id, new Missing(failure, System.nanoTime() + nanos));
+        }
+        return failure;
+    }
+
+    /**
+     * {@code failure} to get {@code id}'s schema as the outage it is, to be waited out, unless the registry answers
+     * {@code GET /config} and has failed to serve that id, and only it, for {@link #UNSERVED_LIMIT}: a registry that
+     * cannot give one schema (a 500 for it alone) would otherwise stop the stream thread at its records for ever, and
+     * every holding of its partitions with it. Then its records are not readable, and are not asked for again for as
+     * long.
+     */
+    private SchemaRegistryException unserved(int id, SchemaRegistryException.Unavailable failure) {
+        if (Thread.currentThread().isInterrupted() || !answers(UNSERVED_PROBE)) {
+            return failure; // the registry away, or the caller stopping
+        }
+        long now = System.nanoTime();
+        if (unservedSince.size() >= UNSERVED_KEPT && !unservedSince.containsKey(id)) {
+            unservedSince.clear(); // a registry failing for every id it is asked: memory bounded
+        }
+        long since = unservedSince.computeIfAbsent(id, unserved -> now);
+        if (now - since < unservedLimit.toNanos()) {
+            LOG.warn("schema registry answers, but not for schema id {} ({}); its records are dead-lettered if it "
+                    + "still does not serve it {} min after the first failure", id, failure.getMessage(),
+                    unservedLimit.toMinutes());
+            return failure;
+        }
+        return remembered(id, new SchemaRegistryException.SchemaNotServed("schema registry answers, but has not "
+                + "served schema id " + id + " for " + TimeUnit.NANOSECONDS.toSeconds(now - since) + " s ("
+                + failure.getMessage() + "): its records cannot be read, and it is asked for again in "
+                + unservedLimit.toMinutes() + " min; once the registry serves it, send them again", -1),
+                unservedLimit.toNanos());
     }
 
     @Override

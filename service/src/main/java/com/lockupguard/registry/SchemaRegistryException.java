@@ -61,6 +61,19 @@ public class SchemaRegistryException extends RuntimeException {
         }
     }
 
+    /**
+     * The registry answers, but will not give one schema id's schema: it does not let the guard read it (403: a
+     * producer registered it under a subject the guard's principal may not read), or it has failed to serve it for
+     * long while it answered other requests. Its records are the ones that cannot be read, not every record.
+     */
+    public static final class SchemaNotServed extends SchemaRegistryException {
+        private static final long serialVersionUID = 1L;
+
+        public SchemaNotServed(String message, int errorCode) {
+            super(message, errorCode);
+        }
+    }
+
     /** 401 or 403: the registry refused the credentials or the operation. */
     public static final class NotAuthorized extends SchemaRegistryException {
         private static final long serialVersionUID = 1L;

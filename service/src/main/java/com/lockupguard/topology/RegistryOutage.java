@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * its open transaction is aborted, and the record is read again from the last commit, by a replacement
  * thread once the registry answers, or, when the registry refused the guard's credentials (401 or 403),
  * after a person has fixed them and restarted the guard. Every other failure is dead-lettered as before,
- * and the stream goes on.
+ * and the stream goes on; among them a schema id the registry does not let the guard read, or has long
+ * failed to serve while it answered ({@code SchemaNotServed}): that id's records', not the registry's.
  */
 public final class RegistryOutage {
 

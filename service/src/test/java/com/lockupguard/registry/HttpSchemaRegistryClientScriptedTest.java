@@ -1343,18 +1343,82 @@ class HttpSchemaRegistryClientScriptedTest {
     }
 
     @Test
-    void shouldNameNoSubjectWhenARequestForNoSubjectIsForbidden() {
-        // given a registry that forbids reading a schema by its id
+    void shouldTakeASchemaIdTheGuardMayNotReadForItsRecordsAloneAndRememberIt() {
+        // given a registry that forbids reading one schema by its id (Confluent's ACLs: a subject not granted)
         Registry registry = registry();
         registry.answer("GET /schemas/ids/3", 403, "{\"error_code\":40301,\"message\":\"denied\"}");
+        HttpSchemaRegistryClient client = client(Map.of(RegistryClientConfig.MISSING_ID_CACHE_TTL_SEC, "60"), registry);
+
+        // when its schema is asked for twice
+        Throwable refused = catchThrowable(() -> client.getSchemaById(3));
+        Throwable again = catchThrowable(() -> client.getSchemaById(3));
+
+        // then it is that id's records that cannot be read (not the guard's credentials refused, which stop it),
+        // saying what to grant, and the registry is asked once
+        assertThat(refused).isInstanceOf(SchemaRegistryException.SchemaNotServed.class)
+                .isNotInstanceOf(SchemaRegistryException.NotAuthorized.class)
+                .hasMessageContaining("does not allow GET /schemas/ids/3 for these credentials (403)")
+                .hasMessageContaining("registered schema id 3 under a subject the guard's principal may not read: "
+                        + "grant it read on that subject, and send the record again").hasMessageNotContaining("null")
+                .satisfies(e -> assertThat(((SchemaRegistryException) e).errorCode()).isEqualTo(403));
+        assertThat(again).isInstanceOf(SchemaRegistryException.SchemaNotServed.class)
+                .hasMessage(refused.getMessage());
+        assertThat(registry.asked).containsExactly("GET /schemas/ids/3");
+    }
+
+    @Test
+    void shouldStillTakeRefusedCredentialsForASchemaIdAsTheGuards() {
+        // given a registry that refuses the guard's credentials
+        Registry registry = registry();
+        registry.answer("GET /schemas/ids/3", 401, "{\"error_code\":40101,\"message\":\"unauthorized\"}");
 
         // when
         Throwable refused = catchThrowable(() -> client(Map.of(), registry).getSchemaById(3));
 
-        // then
+        // then no record can be read: the refusal the guard stops for
         assertThat(refused).isInstanceOf(SchemaRegistryException.NotAuthorized.class)
-                .hasMessageContaining("does not allow GET /schemas/ids/3 for these credentials (403): grant the "
-                        + "guard's principal that access").hasMessageNotContaining("null");
+                .hasMessageContaining("refused the credentials (401)");
+    }
+
+    @Test
+    void shouldWaitOutASchemaIdTheRegistryFailsToServeUntilTheLimitAndThenTakeItForItsRecords() throws Exception {
+        // given a registry that answers, but fails every time for one schema id
+        Registry registry = registry();
+        registry.answer("GET /config", 200, "{\"compatibilityLevel\":\"BACKWARD\"}");
+        registry.answer("GET /schemas/ids/9", 500, "{\"error_code\":50001,\"message\":\"store error\"}");
+        HttpSchemaRegistryClient client = unservedAfter(Duration.ofMillis(300), registry);
+
+        // when it is asked for, before the limit and after it, and once more
+        Throwable first = catchThrowable(() -> client.getSchemaById(9));
+        Thread.sleep(400);
+        Throwable afterLimit = catchThrowable(() -> client.getSchemaById(9));
+        int asked = registry.asked.size();
+        Throwable again = catchThrowable(() -> client.getSchemaById(9));
+
+        // then it is first an outage, waited out, and then its records' alone; not asked for again meanwhile
+        assertThat(first).isInstanceOf(SchemaRegistryException.Unavailable.class);
+        assertThat(afterLimit).isInstanceOf(SchemaRegistryException.SchemaNotServed.class)
+                .hasMessageContaining("schema registry answers, but has not served schema id 9 for 0 s")
+                .hasMessageContaining("store error").hasMessageContaining("once the registry serves it, send them");
+        assertThat(again).isInstanceOf(SchemaRegistryException.SchemaNotServed.class);
+        assertThat(registry.asked).hasSize(asked);
+    }
+
+    @Test
+    void shouldWaitOutASchemaIdForAsLongAsTheRegistryIsAway() {
+        // given a registry that answers nothing, not even GET /config, and a limit already passed
+        Registry registry = registry();
+        registry.answer("GET /config", 503, "{\"message\":\"down\"}");
+        registry.answer("GET /schemas/ids/9", 503, "{\"message\":\"down\"}");
+        HttpSchemaRegistryClient client = unservedAfter(Duration.ZERO, registry);
+
+        // when
+        Throwable first = catchThrowable(() -> client.getSchemaById(9));
+        Throwable second = catchThrowable(() -> client.getSchemaById(9));
+
+        // then an outage, every time: no record is given up for it
+        assertThat(first).isInstanceOf(SchemaRegistryException.Unavailable.class);
+        assertThat(second).isInstanceOf(SchemaRegistryException.Unavailable.class);
     }
 
     private Registry registry() {
@@ -1374,6 +1438,12 @@ class HttpSchemaRegistryClientScriptedTest {
             urls.add("http://localhost:" + registry.port());
         }
         return new HttpSchemaRegistryClient(settings(String.join(",", urls), more));
+    }
+
+    /** A client of {@code registry} asking once a request, giving up an id it fails to serve after {@code limit}. */
+    private static HttpSchemaRegistryClient unservedAfter(Duration limit, Registry registry) {
+        return new HttpSchemaRegistryClient(settings("http://localhost:" + registry.port(),
+                Map.of(RegistryClientConfig.MAX_RETRIES, "0")), limit);
     }
 
     private static Map<String, Object> settings(String url, Map<String, ?> more) {

@@ -209,6 +209,29 @@ class RegistryOutageTest {
     }
 
     @Test
+    void shouldDeadLetterARecordWhoseSchemaTheRegistryDoesNotLetTheGuardRead(@TempDir Path stateDir)
+            throws IOException {
+        // given the guard's topology, whose registry does not let it read one schema id (a subject not granted)
+        HttpServer registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        registry.createContext("/", exchange -> {
+            byte[] body = "{\"error_code\":40301,\"message\":\"denied\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(403, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        registry.start();
+        try {
+            String url = "http://127.0.0.1:" + registry.getAddress().getPort();
+            Thrown thrown = pipeOrderWithUncachedSchema(url, stateDir);
+            // then that record alone cannot be read: it is dead-lettered, and the stream thread goes on
+            assertThat(thrown.failure()).isNull();
+            assertThat(thrown.deadLettersAndDecisions()).isEqualTo(1);
+        } finally {
+            registry.stop(0);
+        }
+    }
+
+    @Test
     void shouldStopTheIdSweepRatherThanPassAnOlderGuardsIdWhileTheRegistryIsAway(@TempDir Path stateDir)
             throws IOException {
         // given a guard whose registry gives no answer, and an order id an older guard remembered, in its Avro
