@@ -159,10 +159,11 @@ public final class GuardConfig extends AbstractConfig {
             .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 20L, Range.atLeast(1), Importance.MEDIUM,
                     "How often a transaction is committed: the floor of decision latency under exactly_once_v2 "
                             + "(Kafka Streams' default, 100, costs a pre-trade check about 80 ms; see BENCHMARKS.md).")
-            .define(POLL_MS_CONFIG, Type.LONG, 10L, Range.atLeast(1), Importance.LOW,
+            .define(POLL_MS_CONFIG, Type.LONG, 10L, Range.between(1, 1_000), Importance.LOW,
                     "How long a stream thread waits for orders before it looks at its commit timer again: a "
-                            + "lone order's decision waits up to this long for its commit (Kafka Streams' "
-                            + "default is 100).")
+                            + "lone order's decision waits up to this long for its commit, and a graceful stop to "
+                            + "begin (Kafka Streams' default is 100; a wait far longer kept the guard from ever "
+                            + "leaving REBALANCING).")
             .define(NUM_STREAM_THREADS_CONFIG, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
                     "Stream threads per instance.")
             .define(STATE_DIR_CONFIG, Type.STRING, System.getProperty("java.io.tmpdir") + "/kafka-streams",
@@ -196,9 +197,9 @@ public final class GuardConfig extends AbstractConfig {
                     new KafkaName(false), Importance.MEDIUM, "Output: fills no live approval covered "
                             + "(UNAPPROVED_SALE, LATE_FILL, OVERFILL), saying whether the agreement itself was breached.")
             .define(POSITIONS_PUNCTUATION_INTERVAL_MS_CONFIG, Type.LONG,
-                    TopologyOptions.DEFAULT_PUNCTUATION_INTERVAL.toMillis(), Range.atLeast(100), Importance.LOW,
-                    "How often the guard looks for holdings whose window boundary (release) has passed, to publish "
-                            + "their new position: the most a boundary position can be late.")
+                    TopologyOptions.DEFAULT_PUNCTUATION_INTERVAL.toMillis(), Range.between(100, 3_600_000),
+                    Importance.LOW, "How often the guard looks for holdings whose window boundary (release) has "
+                            + "passed, to publish their new position: the most a boundary position can be late.")
             .define(ORDER_IDS_RETENTION_MS_CONFIG, Type.LONG, TopologyOptions.DEFAULT_ID_RETENTION.toMillis(),
                     PositiveOrMinusOne.forever(), Importance.MEDIUM,
                     "How long the guard remembers an order id (so that a retry gets its first decision and a reused "
@@ -481,7 +482,7 @@ public final class GuardConfig extends AbstractConfig {
                         "How far the guard's clock and the issuer's may disagree when exp and nbf are checked "
                                 + "(rounded up to whole seconds, as the checks count them).")
                 .define(API_AUTH_JWT_ROLES_CLAIM_CONFIG, Type.LIST, API_AUTH_JWT_ROLES_CLAIM_DEFAULT,
-                        new NoBlankValues(), Importance.MEDIUM,
+                        new NoBlankValues(true), Importance.MEDIUM,
                         "The claim(s) a JWT's roles are read from: a space-separated string (scope) or a JSON array "
                                 + "(roles, groups); a dotted name reaches into an object (realm_access.roles).")
                 .define(API_AUTH_ROLE_READ_CONFIG, Type.LIST, API_AUTH_ROLE_READ_DEFAULT, new NoBlankValues(),
@@ -656,16 +657,30 @@ public final class GuardConfig extends AbstractConfig {
      * whose claim holds an empty string.
      */
     private static final class NoBlankValues implements ConfigDef.Validator {
+        /** Whether no value at all is refused too: a list that means nothing empty (a role may be granted to none). */
+        private final boolean atLeastOne;
+
+        NoBlankValues() {
+            this(false);
+        }
+
+        NoBlankValues(boolean atLeastOne) {
+            this.atLeastOne = atLeastOne;
+        }
+
         @Override
         public void ensureValid(String name, Object value) {
             if (value instanceof List<?> values && values.stream().anyMatch(v -> v == null || v.toString().isBlank())) {
                 throw new ConfigException(name, value, "holds an empty value (a comma too many?)");
             }
+            if (atLeastOne && value instanceof List<?> values && values.isEmpty()) {
+                throw new ConfigException(name, value, "names nothing: no token could be granted a role");
+            }
         }
 
         @Override
         public String toString() {
-            return "values without an empty one";
+            return atLeastOne ? "one value or more, none empty" : "values without an empty one";
         }
     }
 

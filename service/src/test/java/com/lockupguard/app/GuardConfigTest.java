@@ -57,6 +57,30 @@ class GuardConfigTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "  "})
+    void shouldRefuseNoRolesClaimAtAllUnderWhichNoTokenCouldBeGrantedARole(String value) {
+        // when the claims roles are read from are given as none, then that is refused, naming the setting
+        assertThatThrownBy(() -> new GuardConfig(Map.of("api.auth.jwt.roles.claim", value)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("api.auth.jwt.roles.claim")
+                .hasMessageContaining("names nothing");
+        // and a role granted to no claim value is taken: a deployment may grant none the right to submit
+        assertThatCode(() -> new GuardConfig(Map.of("api.auth.role.submit", value))).doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"poll.ms, 1001", "poll.ms, 9223372036854775807", "poll.ms, 0",
+            "positions.punctuation.interval.ms, 3600001", "positions.punctuation.interval.ms, 9223372036854775807"})
+    void shouldRefuseAWaitLongEnoughToHoldTheGuardBack(String name, String value) {
+        // when the setting is given so (seen: poll.ms=9223372036854775807 kept the guard in REBALANCING for good,
+        // and poll.ms=20000 made a graceful stop take 20 s), then it is refused, naming it
+        assertThatThrownBy(() -> new GuardConfig(Map.of(name, value))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(name);
+        // and the bounds themselves are taken
+        assertThatCode(() -> new GuardConfig(Map.of("poll.ms", "1000", "positions.punctuation.interval.ms",
+                "3600000"))).doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "  "})
     void shouldRefuseAnEmptyListOfTlsVersionsWhichWouldLeaveThemToTheJvm(String value) {
         // given no TLS version named, as an unset variable gives: the HTTP server would then accept whatever
         // versions the JVM enables, TLS 1.0 included where its java.security allows it
