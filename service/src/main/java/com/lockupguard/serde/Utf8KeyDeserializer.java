@@ -21,7 +21,7 @@ public final class Utf8KeyDeserializer implements Deserializer<String> {
         if (notUtf8 != null) {
             throw new SerializationException("the record key on '" + topic + "' is not UTF-8 (" + notUtf8 + "): keys "
                     + "are read as UTF-8 text, and with a replacement character, holdings whose keys differ only "
-                    + "there would be one");
+                    + "there would be one" + WireFormat.keyHint(data));
         }
         return new String(data, StandardCharsets.UTF_8);
     }

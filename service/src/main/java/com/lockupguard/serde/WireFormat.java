@@ -23,6 +23,19 @@ public final class WireFormat {
         target[4] = (byte) schemaId;
     }
 
+    /**
+     * What to add to a refusal of a record key that starts as this format does (a zero byte, a schema id, more):
+     * that a schema registry serde wrote it, where the guard's keys are plain UTF-8 text; nothing for another key.
+     */
+    public static String keyHint(byte[] key) {
+        if (key == null || key.length <= HEADER_SIZE || key[0] != MAGIC_BYTE) {
+            return "";
+        }
+        return " (it starts as a schema registry serde writes a key, a zero byte and schema id "
+                + readSchemaId(key, "") + ": the guard's keys are plain UTF-8 text, investorId/securityId, as "
+                + "Kafka's StringSerializer writes them)";
+    }
+
     /** The schema id in {@code data}'s header; fails with a clear message on a wrong or short header. */
     public static int readSchemaId(byte[] data, String topic) {
         if (data.length < HEADER_SIZE) {

@@ -109,8 +109,8 @@ final class AgreementProcessor implements Processor<String, Agreement, String, O
         AgreementTerms terms = ((AgreementProposal.Valid) check).terms();
         String holdingKey = terms.holding().asString();
         if (!holdingKey.equals(record.key())) {
-            reject(record, DeadLetterReason.KEY_MISMATCH, "record key '" + record.key()
-                    + "' does not match the agreement's holding '" + holdingKey + "'");
+            reject(record, DeadLetterReason.KEY_MISMATCH,
+                    KeyMismatch.reason(record.key(), "the agreement", holdingKey));
             return;
         }
         // applied on another partition's task, the holding's orders would never meet it (UNKNOWN_AGREEMENT), and

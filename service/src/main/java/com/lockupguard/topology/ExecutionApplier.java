@@ -66,8 +66,7 @@ final class ExecutionApplier {
         ExecutionRequest report = ExecutionMapper.toRequest(record.value());
         HoldingKey holding = report.holdingOrNull();
         if (holding != null && !holding.isKey(record.key())) {
-            deadLetter.send(DeadLetterReason.KEY_MISMATCH, "record key '" + record.key()
-                    + "' does not match the report's holding '" + holding + "'");
+            deadLetter.send(DeadLetterReason.KEY_MISMATCH, KeyMismatch.reason(record.key(), "the report", holding));
             return;
         }
         String misplaced = holding == null ? null : inputPartitions.misplaced("the report", record.key(), context);

@@ -50,8 +50,7 @@ final class OrderDecider {
         OrderRequest order = OrderMapper.toRequest(record.value());
         HoldingKey holding = order.holdingOrNull();
         if (holding != null && !holding.isKey(record.key())) {
-            deadLetter.send(DeadLetterReason.KEY_MISMATCH, "record key '" + record.key()
-                    + "' does not match the order's holding '" + holding + "'");
+            deadLetter.send(DeadLetterReason.KEY_MISMATCH, KeyMismatch.reason(record.key(), "the order", holding));
             return;
         }
         // decided on another partition's task, it would be decided without the holding's state, and remembered

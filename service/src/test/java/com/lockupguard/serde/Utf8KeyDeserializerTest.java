@@ -36,6 +36,18 @@ class Utf8KeyDeserializerTest {
     }
 
     @Test
+    void shouldSayThatARefusedKeyIsASchemaRegistrySerdesWhereItStartsAsOneWrites() {
+        // given a key as Confluent's Avro serializer writes a string under schema id 200 (00 00 00 00 C8, then Avro)
+        byte[] key = {0, 0, 0, 0, (byte) 200, 26, 'd', 'u', 't', 'c', 'h', 'e', 's', 's', '/', 'C', 'B', 'Y', 'I'};
+
+        // when / then it is refused, saying what wrote it and what the guard reads
+        assertThatThrownBy(() -> keys.deserialize("orders", key)).isInstanceOf(SerializationException.class)
+                .hasMessageContaining("byte 5 of 19 is 0xc8")
+                .hasMessageContaining("it starts as a schema registry serde writes a key, a zero byte and schema id "
+                        + "200: the guard's keys are plain UTF-8 text, investorId/securityId");
+    }
+
+    @Test
     void shouldRefuseAKeyWhoseFirstBytesAreNotUtf8ThoughTheRestIs() {
         // given Latin-1 keys of "Éric/CBYI" (C9 72 ...), whose first byte is the bad one, and of "ÉÈ" (C9 C8), with
         // no ASCII byte at all

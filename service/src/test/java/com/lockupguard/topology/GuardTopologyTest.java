@@ -466,6 +466,23 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldSayThatAKeyASchemaRegistrySerdeWroteIsNotTheHoldingsKey() {
+            // given an order keyed as Confluent's Avro serializer writes the holding's key under schema id 36
+            String avroKey = "\u0000\u0000\u0000\u0000$\u001a" + HOLDING;
+
+            // when
+            guard.orders.pipeInput(avroKey, order("o1", OrderKind.PUBLIC_SALE, 10), at("2003-07-11T09:40:00-04:00"));
+
+            // then it is dead-lettered, its key shown with its control characters escaped, saying what wrote it
+            TestRecord<String, byte[]> letter = guard.deadLetters.readRecord();
+            assertThat(header(letter, DeadLetters.REASON_HEADER)).isEqualTo("KEY_MISMATCH");
+            assertThat(header(letter, DeadLetters.MESSAGE_HEADER)).isEqualTo("record key '\\u0000\\u0000\\u0000"
+                    + "\\u0000$\\u001a" + HOLDING + "' does not match the order's holding '" + HOLDING + "' (it "
+                    + "starts as a schema registry serde writes a key, a zero byte and schema id 36: the guard's keys "
+                    + "are plain UTF-8 text, investorId/securityId, as Kafka's StringSerializer writes them)");
+        }
+
+        @Test
         void shouldSayWhereARefusedRecordWasReadSoThatItCanBeFoundOnItsTopic() {
             try (CapturedLogs logged = CapturedLogs.of(DeadLetters.class)) {
                 // when an order keyed to another holding is refused

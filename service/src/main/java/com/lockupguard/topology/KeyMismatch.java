@@ -1,0 +1,34 @@
+package com.lockupguard.topology;
+
+import com.lockupguard.serde.WireFormat;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** Why a record whose key is not its holding's is dead-lettered {@code KEY_MISMATCH}, its key shown as it is. */
+final class KeyMismatch {
+
+    private KeyMismatch() {
+    }
+
+    /** The reason for {@code key}, on a record ("the order") of {@code holding}. */
+    static String reason(String key, String record, Object holding) {
+        return "record key " + shown(key) + " does not match " + record + "'s holding '" + holding + "'"
+                + (key == null ? "" : WireFormat.keyHint(key.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** {@code key} quoted, each control character written as its escape: a header carries it whole. */
+    private static String shown(String key) {
+        if (key == null) {
+            return "null";
+        }
+        StringBuilder shown = new StringBuilder(key.length() + 2).append('\'');
+        key.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                shown.append(String.format(Locale.ROOT, "\\u%04x", c));
+            } else {
+                shown.appendCodePoint(c);
+            }
+        });
+        return shown.append('\'').toString();
+    }
+}
