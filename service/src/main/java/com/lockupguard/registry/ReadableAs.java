@@ -98,6 +98,35 @@ public final class ReadableAs {
         return null;
     }
 
+    /**
+     * What looks like a field renamed between {@code writer} and {@code reader}, both records, or null: fields the
+     * writer writes that no field of the reader reads (by name or alias) while reader fields it lacks are read as
+     * their defaults. Avro reads such a record without a word: a producer's {@code commitmentShares} would be
+     * dropped and the reader's {@code totalShares} be its default.
+     */
+    public static String renamedFields(Schema reader, Schema writer) {
+        if (reader.getType() != Type.RECORD || writer.getType() != Type.RECORD) {
+            return null;
+        }
+        Set<String> read = new HashSet<>();
+        List<String> defaulted = new ArrayList<>();
+        for (Schema.Field field : reader.getFields()) {
+            Schema.Field wrote = writtenField(writer, field);
+            if (wrote == null) {
+                defaulted.add(field.name());
+            } else {
+                read.add(wrote.name());
+            }
+        }
+        List<String> dropped = writer.getFields().stream().map(Schema.Field::name).filter(name -> !read.contains(name))
+                .toList();
+        if (dropped.isEmpty() || defaulted.isEmpty()) {
+            return null;
+        }
+        return "writes " + dropped + ", which are not read, and lacks " + defaulted + ", which are read as their "
+                + "defaults: was a field renamed?";
+    }
+
     /** Whether a record named as {@code writer} is read as {@code reader}, as Avro's own check has it. */
     public static boolean sameName(Schema reader, Schema writer) {
         return reader.getName().equals(writer.getName()) || reader.getAliases().contains(writer.getFullName());

@@ -20,6 +20,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deserializes Confluent wire-format Avro: the writer's schema comes from the registry by the
@@ -37,6 +39,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
 
     static final String VALUE_SCHEMA_ID_HEADER = "__value_schema_id";
     static final String KEY_SCHEMA_ID_HEADER = "__key_schema_id";
+    private static final Logger LOG = LoggerFactory.getLogger(AvroDeserializer.class);
     private static final ThreadLocal<StrictUtf8Decoder> DECODER = ThreadLocal.withInitial(StrictUtf8Decoder::new);
 
     private final Schema readerSchema;
@@ -186,6 +189,12 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             if (refusal != null) {
                 throw new SerializationException("record on '" + topic + "' (schema id " + schemaId + ") cannot be "
                         + "read as " + read.getFullName() + ": " + refusal);
+            }
+            String renamed = ReadableAs.renamedFields(read, writerSchema);
+            if (renamed != null) {
+                // read all the same, as Avro's resolution has it (a field left out takes its default: RULES.md)
+                LOG.warn("records on '{}' written with schema id {} ({}) are read as {}, but their schema {}", topic,
+                        schemaId, writerSchema.getFullName(), read.getFullName(), renamed);
             }
         }
         DatumReader<T> reader = read == null

@@ -6,6 +6,7 @@ import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.ProposedOrder;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
 import org.apache.avro.SchemaCompatibility;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +15,26 @@ class ReadableAsTest {
 
     private static Schema agreementWith(String from, String to) {
         return new Schema.Parser().parse(Agreement.getClassSchema().toString().replace(from, to));
+    }
+
+    @Test
+    void shouldTellAFieldThatLooksRenamedButNotOneLeftOutOrOneAdded() {
+        // given a producer's agreement with commitmentShares where the guard reads totalShares, one that leaves
+        // totalShares out, and one that adds a note
+        Schema renamed = agreementWith("\"name\":\"totalShares\"", "\"name\":\"commitmentShares\"");
+        Schema leftOut = SchemaBuilder.record("Agreement").namespace("com.acme").fields().requiredString("investorId")
+                .requiredString("securityId").requiredString("executionDate").endRecord();
+        Schema added = SchemaBuilder.record("Agreement").namespace("com.acme").fields().requiredString("investorId")
+                .requiredString("securityId").requiredString("executionDate").optionalString("note").endRecord();
+
+        // when / then only the first is told, naming both fields
+        assertThat(ReadableAs.renamedFields(Agreement.getClassSchema(), renamed)).isEqualTo("writes "
+                + "[commitmentShares], which are not read, and lacks [totalShares], which are read as their "
+                + "defaults: was a field renamed?");
+        assertThat(ReadableAs.renamedFields(Agreement.getClassSchema(), leftOut)).isNull();
+        assertThat(ReadableAs.renamedFields(Agreement.getClassSchema(), Agreement.getClassSchema())).isNull();
+        // (a field added while another is left out looks the same, and is told: one line for the schema id)
+        assertThat(ReadableAs.renamedFields(Agreement.getClassSchema(), added)).contains("[note]");
     }
 
     @Test

@@ -18,6 +18,7 @@ import com.lockupguard.registry.InMemorySchemaRegistry;
 import com.lockupguard.registry.SchemaMetadata;
 import com.lockupguard.registry.SchemaRegistryClient;
 import com.lockupguard.registry.SchemaRegistryException;
+import com.lockupguard.testing.CapturedLogs;
 import com.lockupguard.testing.ForeignSchemas;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -269,6 +270,37 @@ class AvroSerdeTest {
         assertThatThrownBy(() -> guard.deserialize("agreements", written))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("Agreement.effectiveAt is written as timestamp-micros, read as timestamp-millis");
+    }
+
+    @Test
+    void shouldWarnOnceForASchemaWhoseFieldLooksRenamedAndReadItAsRulesSay() {
+        // given a producer whose agreements carry commitmentShares where the guard reads totalShares
+        Schema renamed = new Schema.Parser().parse(Agreement.getClassSchema().toString()
+                .replace("\"name\":\"totalShares\"", "\"name\":\"commitmentShares\""));
+        GenericRecord agreement = new GenericData.Record(renamed);
+        renamed.getFields().stream().filter(Schema.Field::hasDefaultValue)
+                .forEach(field -> agreement.put(field.name(), GenericData.get().getDefaultValue(field)));
+        agreement.put("investorId", "acme");
+        agreement.put("securityId", "XYZ");
+        agreement.put("executionDate", (int) LocalDate.parse("2003-04-28").toEpochDay());
+        agreement.put("commitmentShares", 1_000L);
+        AvroSerializer<GenericRecord> producer = new AvroSerializer<>(registry);
+        producer.configure(config, false);
+        byte[] written = producer.serialize("agreements", agreement);
+        AvroDeserializer<Agreement> guard = new AvroDeserializer<>(registry, Agreement.class);
+
+        try (CapturedLogs logged = CapturedLogs.of(AvroDeserializer.class)) {
+            // when two of them are read
+            Agreement first = guard.deserialize("agreements", written);
+            guard.deserialize("agreements", written);
+
+            // then each is read as RULES.md says (a field left out takes the letter's value), and the schema is
+            // warned of once, naming both fields
+            assertThat(first.getTotalShares()).isEqualTo(675_675L);
+            assertThat(logged.messages()).singleElement().asString().contains("records on 'agreements' written "
+                    + "with schema id").contains("writes [commitmentShares], which are not read, and lacks "
+                    + "[totalShares], which are read as their defaults: was a field renamed?");
+        }
     }
 
     @Test
