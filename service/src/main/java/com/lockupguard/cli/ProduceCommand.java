@@ -184,7 +184,7 @@ public final class ProduceCommand implements Callable<Integer> {
                 if (!noGuardWait) {
                     producer.awaitAfterAgreements(new RunningGuardWait(admin,
                             config.getString(GuardConfig.APPLICATION_ID_CONFIG), RunningGuardWait.LONGEST,
-                            warning -> err.println("warning: " + warning)));
+                            warning -> err.println("warning: " + warning), shutdown::stopRequested));
                 }
                 SendProgress said = new SendProgress(lines.sendable(), PROGRESS_INTERVAL, System::nanoTime,
                         err::println);
@@ -215,16 +215,17 @@ public final class ProduceCommand implements Callable<Integer> {
                     throw new IllegalStateException(messageOf(e) + "; sending stopped after line " + lastSent[0]
                             + " was handed to the producer, and the lines after it were not sent: " + (answered == 0
                             ? "no line had an answer" : "every line up to line " + answered + " had its answer "
-                            + "(written, or named above as refused)") + (answered >= lastSent[0] ? "" : "; those "
-                            + "from line " + (answered + 1) + " may be on the topics or not (read them back with "
-                            + "export; an order or report sent again is known by its id)"), e);
+                            + "(written, or named above as refused or not acknowledged)") + (answered >= lastSent[0]
+                            ? "" : "; those from line " + (answered + 1) + " may be on the topics or not (read them "
+                            + "back with export; an order or report sent again is known by its id)"), e);
                 }
                 sent = producer.finish();
             }
             out.printf(Locale.ROOT,
                     "sent %d agreements to %s, %d orders and %d execution reports to %s%s%n", sent.agreements(),
                     topics.agreements().name(), sent.orders(), sent.executions(), topics.orders().name(),
-                    sent.refused() == 0 ? "" : "; the broker refused " + sent.refused() + " record(s)");
+                    sent.refused() == 0 ? "" : "; " + sent.refused() + " record(s) refused or not acknowledged, "
+                            + "named above");
             if (stopped) {
                 err.println(cannotProduce() + (lastSent[0] == 0 ? "stopped by a signal before its first line"
                         : "stopped by a signal after line " + lastSent[0] + ": the lines after it were not sent"));

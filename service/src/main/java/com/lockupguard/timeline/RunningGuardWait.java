@@ -6,11 +6,13 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.StreamsGroupDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -35,14 +37,25 @@ public final class RunningGuardWait implements TimelineProducer.AgreementsWritte
     private final String group;
     private final Duration longest;
     private final Consumer<String> warnings;
+    private final BooleanSupplier stopping;
     private boolean givenUp;
 
     /** Waiting for the guard whose {@code application.id} is {@code group}, reading its group with {@code admin}. */
     public RunningGuardWait(Admin admin, String group, Duration longest, Consumer<String> warnings) {
+        this(admin, group, longest, warnings, () -> false);
+    }
+
+    /**
+     * Waiting as above, and ending the wait, with an {@link InterruptedException}, within a look of {@code stopping}
+     * saying so (a signal): the line after the agreements is then not sent.
+     */
+    public RunningGuardWait(Admin admin, String group, Duration longest, Consumer<String> warnings,
+            BooleanSupplier stopping) {
         this.admin = admin;
         this.group = group;
         this.longest = longest;
         this.warnings = warnings;
+        this.stopping = stopping;
     }
 
     @Override
@@ -53,6 +66,7 @@ public final class RunningGuardWait implements TimelineProducer.AgreementsWritte
         long deadline = System.nanoTime() + longest.toNanos();
         try {
             while (isRunning() && !hasTaken(written)) {
+                stopIfAsked();
                 if (System.nanoTime() - deadline > 0) {
                     giveUp("guard '" + group + "' has not taken the agreements above line " + lineNumber + " within "
                             + longest.toSeconds() + " s (a backlog, or it is not consuming); sending on without "
@@ -77,8 +91,8 @@ public final class RunningGuardWait implements TimelineProducer.AgreementsWritte
      */
     private boolean isRunning() throws ExecutionException, InterruptedException, TimeoutException {
         try {
-            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).describedGroups()
-                    .get(group).get(longest.toMillis(), TimeUnit.MILLISECONDS);
+            ConsumerGroupDescription description = answer(admin.describeConsumerGroups(List.of(group))
+                    .describedGroups().get(group));
             return !description.members().isEmpty();
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof GroupIdNotFoundException)) {
@@ -86,8 +100,8 @@ public final class RunningGuardWait implements TimelineProducer.AgreementsWritte
             }
         }
         try {
-            StreamsGroupDescription description = admin.describeStreamsGroups(List.of(group)).describedGroups()
-                    .get(group).get(longest.toMillis(), TimeUnit.MILLISECONDS);
+            StreamsGroupDescription description = answer(admin.describeStreamsGroups(List.of(group))
+                    .describedGroups().get(group));
             return !description.members().isEmpty();
         } catch (ExecutionException e) {
             // no such group of either type, or brokers without streams groups
@@ -102,10 +116,31 @@ public final class RunningGuardWait implements TimelineProducer.AgreementsWritte
     /** Whether the guard has committed past the last agreement written on each partition. */
     private boolean hasTaken(Map<TopicPartition, Long> written)
             throws ExecutionException, InterruptedException, TimeoutException {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(longest.toMillis(), TimeUnit.MILLISECONDS);
+        Map<TopicPartition, OffsetAndMetadata> committed = answer(admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata());
         return written.entrySet().stream().allMatch(last -> committed.get(last.getKey()) != null
                 && committed.get(last.getKey()).offset() > last.getValue());
+    }
+
+    /** {@code future}'s answer, waited for {@code longest} at most, looking for a stop meanwhile. */
+    private <T> T answer(KafkaFuture<T> future) throws ExecutionException, InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + longest.toNanos();
+        while (true) {
+            try {
+                return future.get(LOOK_EVERY_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                stopIfAsked();
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void stopIfAsked() throws InterruptedException {
+        if (stopping.getAsBoolean()) {
+            throw new InterruptedException("stopped by a signal while waiting for guard '" + group + "'");
+        }
     }
 
     private void giveUp(String warning) {

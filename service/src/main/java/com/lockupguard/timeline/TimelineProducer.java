@@ -77,11 +77,24 @@ public final class TimelineProducer implements AutoCloseable {
         void await(Map<TopicPartition, Long> written, int lineNumber) throws InterruptedException;
     }
 
-    /** A line the broker did not take, and why; {@code type} is the line's ("agreement", "order", "execution"). */
-    public record Rejected(int lineNumber, String type, String topic, String reason) {
+    /**
+     * A line the broker did not take, and why; {@code type} is the line's ("agreement", "order", "execution");
+     * {@code unanswered} when no answer came before the producer gave up ({@code delivery.timeout.ms}): the broker may
+     * have written it all the same.
+     */
+    public record Rejected(int lineNumber, String type, String topic, String reason, boolean unanswered) {
+
+        Rejected(int lineNumber, String type, String topic, Throwable failure) {
+            this(lineNumber, type, topic, failure.toString(),
+                    failure instanceof org.apache.kafka.common.errors.TimeoutException);
+        }
+
         @Override
         public String toString() {
-            return "line " + lineNumber + ": rejected by the broker (topic " + topic + "): " + reason;
+            return "line " + lineNumber + (unanswered ? ": not acknowledged, and may be on the topic or not (topic "
+                    + topic + "; read it back with export, and send it again if it is not: an order or report is "
+                    + "known by its id, an agreement sent again is a new version): " : ": rejected by the broker "
+                    + "(topic " + topic + "): ") + reason;
         }
     }
 
@@ -289,7 +302,7 @@ public final class TimelineProducer implements AutoCloseable {
                 agreementsWritten.merge(partition, written.offset(), Math::max);
             }
         } catch (ExecutionException e) {
-            Rejected refusal = new Rejected(sent.lineNumber(), sent.type(), sent.topic(), e.getCause().toString());
+            Rejected refusal = new Rejected(sent.lineNumber(), sent.type(), sent.topic(), e.getCause());
             refused.merge(sent.type(), 1, Integer::sum);
             if (rejections == null) {
                 rejected.add(refusal);

@@ -112,7 +112,8 @@ class ProduceStopIT {
                 assertThat(produce.exitValue()).as(said).isEqualTo(2);
                 Matcher stopped = Pattern.compile("cannot produce .*orders.jsonl: .*; sending stopped after line "
                         + "(\\d+) was handed to the producer, and the lines after it were not sent: every line up to "
-                        + "line (\\d+) had its answer \\(written, or named above as refused\\)").matcher(said);
+                        + "line (\\d+) had its answer \\(written, or named above as refused or not "
+                        + "acknowledged\\)").matcher(said);
                 assertThat(stopped.find()).as(said).isTrue();
                 assertThat(Long.parseLong(stopped.group(2))).isPositive()
                         .isLessThanOrEqualTo(Long.parseLong(stopped.group(1)));

@@ -1,6 +1,7 @@
 package com.lockupguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.lockupguard.timeline.RunningGuardWait;
 import java.nio.file.Files;
@@ -144,6 +145,25 @@ class RunningGuardWaitIT {
             assertThat(warnings).containsExactly("guard '" + group + "' has not taken the agreements above line 7 "
                     + "within 3 s (a backlog, or it is not consuming); sending on without waiting for it: an order "
                     + "sent moments after its agreement may meet it first and be blocked UNKNOWN_AGREEMENT");
+        }
+    }
+
+    @Test
+    void shouldEndTheWaitAtOnceWhenTheCommandIsStopped() throws Exception {
+        // given a guard running that does not take the agreements, and a wait that a signal stops after 1 s
+        try (KafkaConsumer<byte[], byte[]> member = guardMember()) {
+            long started = System.nanoTime();
+            RunningGuardWait wait = new RunningGuardWait(admin, group, Duration.ofSeconds(30), warnings::add,
+                    () -> System.nanoTime() - started > Duration.ofSeconds(1).toNanos());
+
+            // when the agreements are waited for
+            Throwable stopped = catchThrowable(() -> wait.await(Map.of(agreements, 2L), 7));
+
+            // then the wait ends soon after the stop, as an interruption (the line after them is not sent), and
+            // says nothing of giving up
+            assertThat(stopped).isInstanceOf(InterruptedException.class).hasMessageContaining("stopped by a signal");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            assertThat(warnings).isEmpty();
         }
     }
 
