@@ -141,6 +141,10 @@ public final class TimelineParser {
         JsonNode node;
         try {
             node = readTree(line);
+        } catch (StreamConstraintsException e) {
+            // JSON all the same: a string of 20 million characters, a name of 50,000, more than 1,000 levels deep
+            return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "beyond what a timeline line may hold"
+                    + where(e, line) + ": " + inLineColumns(whyNot(e), line)));
         } catch (JsonProcessingException e) {
             return Optional.of(new TimelineEntry.UnreadableLine(lineNumber, "not valid JSON" + where(e, line) + ": "
                     + inLineColumns(whyNot(e), line) + lineEndingsHint(line)));

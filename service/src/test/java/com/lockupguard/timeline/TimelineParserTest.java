@@ -69,6 +69,25 @@ class TimelineParserTest {
     }
 
     @Test
+    void shouldSayThatAValidLineBeyondWhatTheReaderTakesIsThatNotInvalidJson() {
+        // given valid JSON lines beyond the reader's limits: a string of 20,000,001 characters, a field name of
+        // 60,000, and objects nested 1,001 deep
+        List<String> lines = List.of("{\"type\":\"order\",\"orderId\":\"" + "o".repeat(20_000_001) + "\"}",
+                "{\"type\":\"order\",\"" + "n".repeat(60_000) + "\":1}",
+                "{\"type\":\"order\",\"x\":" + "{\"x\":".repeat(1_000) + "1" + "}".repeat(1_001));
+
+        for (String line : lines) {
+            // when each is read
+            TimelineEntry entry = parser.parse(7, line).orElseThrow();
+
+            // then it is skipped as too large, saying which limit, and not called invalid JSON
+            assertThat(entry).isInstanceOfSatisfying(TimelineEntry.UnreadableLine.class, unreadable -> assertThat(
+                    unreadable.reason()).startsWith("beyond what a timeline line may hold").contains("exceeds")
+                    .doesNotContain("not valid JSON"));
+        }
+    }
+
+    @Test
     void shouldSayThatALineHoldingACrBeforeAnotherObjectMayBeAFileWhoseLinesEndInCrAlone() {
         // given an agreement and an order whose lines end in CR alone (old Mac line endings): one line to a reader
         String line = AGREEMENT.formatted("") + "\r" + ORDER.formatted("", "1") + "\r";
