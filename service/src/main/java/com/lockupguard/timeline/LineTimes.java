@@ -25,7 +25,14 @@ public final class LineTimes {
     public Instant of(TimelineEntry entry) {
         Instant at = null;
         if (entry instanceof TimelineEntry.AgreementLine line && line.atProblem() == null) {
-            at = line.at() != null ? line.at() : withoutAt(line.agreement());
+            if (line.at() == null && last == null) {
+                // its own time, not the lines' after it: an agreement whose zone or date is refused (stamped 1970)
+                // must not stamp the next agreements without an at 1970 too
+                Instant issued = issued(line.agreement());
+                last = issued;
+                return issued == null ? Instant.EPOCH : issued;
+            }
+            at = line.at() != null ? line.at() : last;
         } else if (entry instanceof TimelineEntry.OrderLine line) {
             at = line.at();
         } else if (entry instanceof TimelineEntry.ExecutionLine line) {
@@ -37,16 +44,14 @@ public final class LineTimes {
         return at;
     }
 
-    private Instant withoutAt(Agreement agreement) {
-        if (last != null) {
-            return last;
-        }
+    /** The start of {@code agreement}'s execution date in its zone; null before 1970 or in a zone it cannot have. */
+    private static Instant issued(Agreement agreement) {
         try {
             Instant issued = agreement.getExecutionDate().atStartOfDay(ZoneId.of(agreement.getTimeZone()))
                     .toInstant();
-            return issued.isBefore(Instant.EPOCH) ? Instant.EPOCH : issued;
+            return issued.isBefore(Instant.EPOCH) ? null : issued;
         } catch (DateTimeException e) {
-            return Instant.EPOCH;
+            return null;
         }
     }
 }

@@ -53,4 +53,25 @@ class LineTimesTest {
         assertThat(times.of(entries.get(0))).isNull();
         assertThat(times.of(entries.get(1))).isEqualTo(Instant.parse("2003-04-28T00:00:00Z"));
     }
+
+    @Test
+    void shouldNotLetAnAgreementStampedIn1970ForAZoneOrDateItCannotHaveStampTheNext() {
+        // given a first agreement without `at` in a zone that does not exist, one dated before 1970, then a valid
+        // one without `at`
+        List<TimelineEntry> entries = parse(
+                "{\"type\":\"agreement\",\"investorId\":\"d\",\"securityId\":\"S\",\"executionDate\":\"2003-04-28\","
+                        + "\"timeZone\":\"Mars/Olympus\"}",
+                "{\"type\":\"agreement\",\"investorId\":\"d\",\"securityId\":\"S\",\"executionDate\":\"1969-04-28\","
+                        + "\"timeZone\":\"UTC\"}",
+                "{\"type\":\"agreement\",\"investorId\":\"d\",\"securityId\":\"S\",\"executionDate\":\"2003-04-28\","
+                        + "\"timeZone\":\"UTC\"}");
+        LineTimes times = new LineTimes();
+
+        // when each is stamped in turn
+        List<Instant> stamped = entries.stream().map(times::of).toList();
+
+        // then the one in no zone takes 1970 (the one before 1970 is no record, and takes none), and the valid one
+        // the start of its own execution date, not 1970 after them
+        assertThat(stamped).containsExactly(Instant.EPOCH, null, Instant.parse("2003-04-28T00:00:00Z"));
+    }
 }
