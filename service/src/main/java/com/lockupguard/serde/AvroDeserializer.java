@@ -211,6 +211,14 @@ public class AvroDeserializer<T> implements Deserializer<T> {
      * as the start's check of the producers' schemas reads it; null for none.
      */
     private Schema targetOf(Schema writerSchema) {
+        if (writerSchema.getType() == Schema.Type.UNION) {
+            // a nullable record (["null", ProposedOrder]), as some producers write every value: read as that record,
+            // as a topic of one type reads it (a null written in it is refused by the reading)
+            List<Schema> records = writerSchema.getTypes().stream()
+                    .filter(branch -> branch.getType() != Schema.Type.NULL).toList();
+            return records.size() == 1 && records.get(0).getType() == Schema.Type.RECORD ? targetOf(records.get(0))
+                    : null;
+        }
         Schema exact = readerSchemasByName.get(writerSchema.getFullName());
         if (exact != null) {
             return exact;

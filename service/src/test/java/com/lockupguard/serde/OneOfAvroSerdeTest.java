@@ -7,9 +7,15 @@ import com.lockupguard.avro.ExecutionKind;
 import com.lockupguard.avro.ExecutionReport;
 import com.lockupguard.avro.ProposedOrder;
 import com.lockupguard.registry.InMemorySchemaRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,6 +62,24 @@ class OneOfAvroSerdeTest {
         assertThatThrownBy(() -> serde.deserializer().deserialize("orders", decision))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("com.lockupguard.avro.Decision")
                 .hasMessageContaining("ProposedOrder").hasMessageContaining("ExecutionReport");
+    }
+
+    @Test
+    void shouldReadAnOrderWrittenAsANullableRecordAsATopicOfOneTypeReadsIt() throws IOException {
+        // given an order written with the schema ["null", ProposedOrder], as some producers write every value
+        serde.configure(Map.of("schema.registry.url", "mock://" + scope), false);
+        Schema nullable = Schema.createUnion(Schema.create(Schema.Type.NULL), ProposedOrder.getClassSchema());
+        int id = registry.register("orders-value", nullable);
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        byte[] header = new byte[WireFormat.HEADER_SIZE];
+        WireFormat.writeHeader(header, id);
+        written.write(header);
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(written, null);
+        new SpecificDatumWriter<ProposedOrder>(nullable).write(AvroSerdeTest.order(), encoder);
+        encoder.flush();
+
+        // when the orders topic's serde reads it, then it is that order (the agreements topic read it so already)
+        assertThat(serde.deserializer().deserialize("orders", written.toByteArray())).isEqualTo(AvroSerdeTest.order());
     }
 
     @Test
