@@ -62,15 +62,18 @@ public final class LostPositions {
                 + "the first: each order it remembers answered a second time beside its first decision, each one it "
                 + "has forgotten (order.ids.retention.ms) decided again and its shares counted twice, each agreement "
                 + "version applied again. Set the positions where it stopped before starting it: each partition at "
-                + "the time of the last record the guard took from it, not after it (a record of that time read "
-                + "again is answered as before), e.g. kafka-consumer-groups --bootstrap-server <servers> --group %s "
-                + "--reset-offsets --topic %s:<partition> --to-datetime <time> --execute, and the same for '%s'. One "
+                + "the time of the last record the guard took from it, not after it (an order of that time read "
+                + "again is answered as before; a report is answered DUPLICATE, and an agreement applied again, "
+                + "its terms unchanged under a new version: for '%s', take the offset after each partition's last "
+                + "sourceOffset on the agreement-audit topic), e.g. kafka-consumer-groups --bootstrap-server "
+                + "<servers> --group %s --reset-offsets --topic %s:<partition> --to-datetime <time> --execute, and "
+                + "the same for '%s'. One "
                 + "time for all partitions skips, for good, the records a partition still had waiting from before "
                 + "it (lockup_guard_input_wait_seconds, per partition, said how long they waited); when unsure, set "
                 + "them earlier: an order it remembers, read again, is answered as before, one it has forgotten "
                 + "(order.ids.retention.ms) decided again. To read every kept record again, set %s=%s.",
-                history.applicationId(), held, names.agreements(), names.orders(), history.applicationId(),
-                names.orders(), names.agreements(),
+                history.applicationId(), held, names.agreements(), names.orders(), names.agreements(),
+                history.applicationId(), names.orders(), names.agreements(),
                 GuardConfig.TOPICS_LOST_POSITIONS_CHECK_CONFIG, GuardConfig.RETENTION_CHECK_WARN));
     }
 }
