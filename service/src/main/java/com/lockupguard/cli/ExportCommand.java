@@ -172,8 +172,9 @@ public final class ExportCommand implements Callable<Integer> {
             } catch (IOException e) {
                 stopped = shutdown.stopRequested(); // an I/O error after a signal is not what to say
                 if (!stopped) {
-                    err.println(cannotExport() + "cannot write " + (output == null ? "the output" : output) + ": "
-                            + e.getMessage());
+                    // one line, whatever the path holds (a line break in a name): as produce and replay say theirs
+                    err.println(cannotExport() + OneLine.of("cannot write " + (output == null ? "the output" : output)
+                            + ": " + e.getMessage()));
                     err.flush();
                     return LockupGuardCli.EXIT_USAGE;
                 }
@@ -308,7 +309,8 @@ public final class ExportCommand implements Callable<Integer> {
 
     /** What a stopped export left of its output. */
     private String stoppedOutput(boolean wholeOrNothing) {
-        return wholeOrNothing ? "nothing was written to " + output : "the timeline written is not whole";
+        return wholeOrNothing ? "nothing was written to " + OneLine.of(String.valueOf(output))
+                : "the timeline written is not whole";
     }
 
     private static String cannotExport() {

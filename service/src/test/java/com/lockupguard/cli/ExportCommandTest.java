@@ -73,6 +73,23 @@ class ExportCommandTest {
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldSayInOneLineThatAnOutputWhoseNameHoldsALineBreakCannotBeWritten() throws Exception {
+        // given a loopback port nothing listens on, and an output in a missing folder whose name holds a line break
+        int port = portNothingListensOn();
+        Path output = dir.resolve("no\ndir").resolve("x");
+
+        // when
+        int exit = run("export", "--output", output.toString(), "--set", "bootstrap.servers=127.0.0.1:" + port);
+
+        // then one line says so, the line break written \n, as produce and replay say theirs
+        assertThat(exit).isEqualTo(LockupGuardCli.EXIT_USAGE);
+        assertThat(err.toString()).isEqualTo("cannot export: cannot write " + dir + "/no\\ndir/x: its folder " + dir
+                + "/no\\ndir does not exist" + System.lineSeparator());
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void shouldWarnOfAMisspeltSettingAsRunLogsIt() throws Exception {
         // given a loopback port nothing listens on, and a Kafka Streams setting misspelt
         int port = portNothingListensOn();
