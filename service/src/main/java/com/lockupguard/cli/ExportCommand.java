@@ -42,8 +42,9 @@ import picocli.CommandLine.Spec;
                     + "first. Every agreement version is held in memory meanwhile.",
             "Settings as for `run` (--config, LOCKUP_GUARD_* environment, --set). Records the guard dead-letters "
                     + "before deciding them (unreadable, tombstones, misrouted) are left out and named on stderr, "
-                    + "and the exit code is then 1, as it is when the retention deletes records before the export "
-                    + "reads them (named too); versions it rejected are left out, as they changed nothing. "
+                    + "and the exit code is then 1, as it is when records were deleted (the retention) before the "
+                    + "export read them, before it started or while it read (named too: the replay cannot give the "
+                    + "guard's decisions); versions it rejected are left out, as they changed nothing. "
                     + "Exit code 2 on a usage or I/O error, a missing topic, or when Kafka or the schema registry "
                     + "cannot be read (Kafka not answering within 10 s at the start, or nothing read for 30 s). "
                     + "Ctrl-C or SIGTERM stops it at its next line (or at once while it waits for Kafka), saying "

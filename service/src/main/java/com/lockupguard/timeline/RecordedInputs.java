@@ -105,9 +105,11 @@ public final class RecordedInputs {
     private static final int ORDERS = 2;
     private static final int EXECUTIONS = 3;
     private static final int SKIPPED = 4;
-    /** Offsets of the inputs deleted (the retention) between the start of the export and its reading them. */
+    /** Offsets of the inputs deleted (the retention) before the export read them: before it started, or since. */
     private static final int DELETED = 5;
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How many partitions of a topic whose first offsets were deleted are named, a line each: the rest are counted. */
+    private static final int NAMED_PARTITIONS = 3;
     /** How long a consumer that read to the end may take to close: well within the 5 s a signal waits for export. */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
@@ -212,10 +214,10 @@ public final class RecordedInputs {
             Map<Integer, ArrayDeque<Read>> agreements = agreements(consumer, topics, sink);
             Map<Integer, ArrayDeque<Read>> orders = new TreeMap<>();
             partitions.forEach(partition -> orders.put(partition.partition(), new ArrayDeque<>()));
-            startReading(consumer, partitions);
+            Map<TopicPartition, Long> beginnings = startReading(consumer, partitions, sink);
             Deserializer<SpecificRecord> values = topics.orders().valueSerde().deserializer();
             Deserializer<String> keys = new Utf8KeyDeserializer(); // as the guard reads its inputs' keys
-            Progress progress = new Progress(consumer, partitions, ends, sink);
+            Progress progress = new Progress(consumer, partitions, beginnings, ends, sink);
             while (true) {
                 for (ConsumerRecord<byte[], byte[]> record : poll(consumer, ends, sink)) {
                     if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))
@@ -296,10 +298,10 @@ public final class RecordedInputs {
             Sink sink) {
         List<TopicPartition> partitions = partitions(consumer, topics.names().agreementAudit());
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout); // the last stable offsets
-        startReading(consumer, partitions);
+        Map<TopicPartition, Long> beginnings = startReading(consumer, partitions, sink);
         Deserializer<AgreementAudit> values = topics.agreementAudit().valueSerde().deserializer();
         Map<Integer, List<Read>> bySource = new TreeMap<>();
-        Progress progress = new Progress(consumer, partitions, ends, sink);
+        Progress progress = new Progress(consumer, partitions, beginnings, ends, sink);
         while (!partitions.stream().allMatch(progress::isRead)) {
             for (ConsumerRecord<byte[], byte[]> record : poll(consumer, ends, sink)) {
                 if (record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))
@@ -487,10 +489,39 @@ public final class RecordedInputs {
         }
     }
 
-    /** Assigns {@code partitions} from their beginnings. */
-    private static void startReading(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
+    /**
+     * Assigns {@code partitions} from the first offset each keeps, and names and counts the offsets before it: records
+     * deleted (the retention, a deletion of records) before the export started, which the timeline lacks, so that its
+     * replay cannot decide what came after them as the guard did. Each partition is read from the offset found, not
+     * from wherever its beginning is when the consumer first fetches: records deleted in between are met as a position
+     * out of range, and said as those deleted under the export are.
+     */
+    private Map<TopicPartition, Long> startReading(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
+            Sink sink) {
+        Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions, timeout);
+        List<TopicPartition> cut = partitions.stream().filter(partition -> beginnings.get(partition) > 0).toList();
+        long more = 0;
+        for (int i = 0; i < cut.size(); i++) {
+            TopicPartition partition = cut.get(i);
+            long first = beginnings.get(partition);
+            counts[DELETED] += first;
+            if (i < NAMED_PARTITIONS) {
+                sink.skipped(partition + "@0", String.format(Locale.ROOT, "offsets 0 to %d were deleted (the "
+                        + "topic's retention, or a deletion of records) before the export started: their records are "
+                        + "not in the timeline, and its replay cannot decide what came after them as the guard did",
+                        first - 1));
+            } else {
+                more += first;
+            }
+        }
+        if (cut.size() > NAMED_PARTITIONS) {
+            sink.skipped(partitions.get(0).topic(), String.format(Locale.ROOT, "%,d more of its partitions lost "
+                    + "their first offsets likewise, %,d offsets in all: their records are not in the timeline either",
+                    cut.size() - NAMED_PARTITIONS, more));
+        }
         consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        partitions.forEach(partition -> consumer.seek(partition, beginnings.get(partition)));
+        return beginnings;
     }
 
     /** Whether {@code record}'s key, as it is on the topic, is one of the holdings exported. */
@@ -516,12 +547,12 @@ public final class RecordedInputs {
         private final Map<TopicPartition, Long> positions = new HashMap<>();
         private long lastMoved = System.nanoTime();
 
-        Progress(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Map<TopicPartition, Long> ends,
-                Sink sink) {
+        Progress(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
+                Map<TopicPartition, Long> beginnings, Map<TopicPartition, Long> ends, Sink sink) {
             this.consumer = consumer;
             this.partitions = partitions;
             this.ends = ends;
-            this.beginnings = consumer.beginningOffsets(partitions, timeout);
+            this.beginnings = beginnings;
             this.sink = sink;
         }
 

@@ -76,6 +76,11 @@ class RecordedInputsTest {
      * after the export took its beginning: the poll fails with the position out of range, as Kafka's does.
      */
     private Map<TopicPartition, Long> keptFromOnceRead = Map.of();
+    /**
+     * The first offset each partition keeps when the export starts, the records before it deleted (the retention)
+     * before then; 0 unless given.
+     */
+    private Map<TopicPartition, Long> keptFrom = Map.of();
     /** The position the poll says is out of range, when not where the export is: one the topic never had. */
     private Long outOfRangeAt;
     /** The settings the last export's consumer was made with. */
@@ -149,8 +154,9 @@ class RecordedInputsTest {
             for (int p = 0; p < count; p++) {
                 TopicPartition partition = new TopicPartition(topic, p);
                 infos.add(new PartitionInfo(topic, p, Node.noNode(), new Node[0], new Node[0]));
-                beginnings.put(partition, 0L);
-                ends.put(partition, (long) written.getOrDefault(partition, List.of()).size());
+                beginnings.put(partition, keptFrom.getOrDefault(partition, 0L));
+                ends.put(partition, Math.max(beginnings.get(partition),
+                        written.getOrDefault(partition, List.of()).size()));
             }
             consumer.updatePartitions(topic, infos);
         }
@@ -341,6 +347,60 @@ class RecordedInputsTest {
         assertThat(counts).isEqualTo(new RecordedInputs.Counts(1, 0, 1, 0, 0, 2));
         // and a position deleted under the consumer is met by the export, not reset by the consumer to the end
         assertThat(consumerSettings.getProperty("auto.offset.reset")).isEqualTo("none");
+    }
+
+    @Test
+    void shouldNameTheOffsetsDeletedBeforeTheExportStartedOnEachInputPartitionAndCountThem() throws Exception {
+        // given an agreement version on the second partition of the audit whose first was deleted, and three orders
+        // on a partition whose first two were deleted, before the export started (the retention, as Kafka's
+        // deleteRecords does it)
+        String a = investorOn(0);
+        String b = investorOn(1);
+        audit(0, applied(agreement(a, "2003-04-28"), 10, 0, 0));
+        audit(1, applied(agreement(b, "2003-04-28"), 5, 1, 0));
+        audit(1, applied(agreement(b, "2003-05-01"), 20, 1, 1));
+        order(0, 100, a + "/SEC", sale("a1", a));
+        order(0, 200, a + "/SEC", sale("a2", a));
+        order(0, 300, a + "/SEC", sale("a3", a));
+        order(1, 150, b + "/SEC", sale("b1", b));
+        keptFrom = Map.of(new TopicPartition(AUDIT, 1), 1L, new TopicPartition(ORDERS, 0), 2L);
+
+        // when
+        List<JsonNode> lines = export(2, 2);
+
+        // then what is kept is exported, and each partition that lost its first offsets is named, with the offsets
+        // lost and what it means for the replay, and they are counted
+        assertThat(idsOf(lines)).containsExactly("agreement " + a + "@1970-01-01T00:00:00.010Z",
+                "agreement " + b + "@1970-01-01T00:00:00.020Z", "order b1", "order a3");
+        assertThat(skipped).containsExactly("agreement-audit-1@0: offsets 0 to 0 were deleted (the topic's "
+                + "retention, or a deletion of records) before the export started: their records are not in the "
+                + "timeline, and its replay cannot decide what came after them as the guard did",
+                "orders-0@0: offsets 0 to 1 were deleted (the topic's retention, or a deletion of records) before the "
+                + "export started: their records are not in the timeline, and its replay cannot decide what came "
+                + "after them as the guard did");
+        assertThat(counts).isEqualTo(new RecordedInputs.Counts(2, 0, 2, 0, 0, 3));
+    }
+
+    @Test
+    void shouldNameAFewPartitionsThatLostTheirFirstOffsetsAndCountTheRest() throws Exception {
+        // given 6 partitions of the orders topic, each of which lost its first offsets before the export started
+        Map<TopicPartition, Long> deleted = new HashMap<>();
+        IntStream.range(0, 6).forEach(partition -> deleted.put(new TopicPartition(ORDERS, partition),
+                partition + 1L));
+        keptFrom = deleted;
+
+        // when
+        List<JsonNode> lines = export(1, 6);
+
+        // then the first three are named, and the others counted in one line
+        assertThat(lines).isEmpty();
+        assertThat(skipped).hasSize(4).startsWith("orders-0@0: offsets 0 to 0 were deleted (the topic's "
+                + "retention, or a deletion of records) before the export started: their records are not in the "
+                + "timeline, and its replay cannot decide what came after them as the guard did");
+        assertThat(skipped.get(2)).startsWith("orders-2@0: offsets 0 to 2 were deleted");
+        assertThat(skipped.get(3)).isEqualTo("orders: 3 more of its partitions lost their first offsets likewise, "
+                + "15 offsets in all: their records are not in the timeline either");
+        assertThat(counts.deletedUnread()).isEqualTo(21);
     }
 
     @Test

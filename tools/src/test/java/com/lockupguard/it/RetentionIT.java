@@ -16,6 +16,7 @@ import com.lockupguard.timeline.RecordedInputs;
 import com.lockupguard.timeline.TimelineProducer;
 import com.lockupguard.tools.timeline.DecisionReader;
 import com.lockupguard.topology.DecisionObserver;
+import com.lockupguard.topology.InputPartitions;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -242,6 +243,66 @@ class RetentionIT {
             long lostFrom = Long.parseLong(warnings.get(0).replaceAll(".*@(\\d+):.*", "$1"));
             assertThat(ids.size() - kept.size()).isEqualTo(lostFrom);
             assertThat(counts.deletedUnread()).isEqualTo(50_000 - lostFrom);
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
+    void shouldNameTheOrdersDeletedBeforeTheExportStartedAndCountThem() throws Exception {
+        // given 30 orders of one holding on an orders topic of 3 partitions, the first 10 of which were deleted (as
+        // the retention deletes them) before the export starts
+        String scope = "export-before-" + UUID.randomUUID();
+        Map<String, String> settings = GuardInstance.withTopicPrefix(GuardInstance.settings(kafka,
+                "guard-export-before", scope), "export-before-");
+        settings.put(GuardConfig.TOPICS_PARTITIONS_CONFIG, "3");
+        GuardConfig config = new GuardConfig(settings);
+        String orders = config.topicNames().orders();
+        int partition = InputPartitions.expectedPartition("inv/SEC", 3);
+        BrokerIO io = new BrokerIO(settings);
+        io.createTopics();
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config.producerProperties(),
+                new StringSerializer(), io.topics().orders().valueSerde().serializer())) {
+            for (int n = 0; n < 30; n++) {
+                producer.send(new ProducerRecord<>(orders, "inv/SEC", ProposedOrder.newBuilder()
+                        .setOrderId(String.format(Locale.ROOT, "o-%05d", n)).setInvestorId("inv").setSecurityId("SEC")
+                        .setKind(OrderKind.PUBLIC_SALE).setQuantity(1L).build()));
+            }
+            producer.flush();
+        }
+        try (Admin admin = Admin.create(config.adminProperties())) {
+            admin.deleteRecords(Map.of(new TopicPartition(orders, partition), RecordsToDelete.beforeOffset(10)))
+                    .all().get();
+
+            // when
+            List<String> ids = new ArrayList<>();
+            List<String> said = new ArrayList<>();
+            RecordedInputs.Counts counts = new RecordedInputs(config, Duration.ofSeconds(30), List.of(), null)
+                    .read(new RecordedInputs.Sink() {
+                        @Override
+                        public void line(String line) {
+                            ids.add(line.replaceAll(".*\"orderId\":\"([^\"]*)\".*", "$1"));
+                        }
+
+                        @Override
+                        public void skipped(String where, String why) {
+                            said.add(where + ": left out: " + why);
+                        }
+
+                        @Override
+                        public void warning(String where, String what) {
+                            said.add(where + ": " + what);
+                        }
+                    });
+
+            // then the 20 kept are exported, and the 10 deleted are named and counted, where the export started from
+            // the first kept without a word
+            assertThat(ids).containsExactlyElementsOf(IntStream.range(10, 30)
+                    .mapToObj(n -> String.format(Locale.ROOT, "o-%05d", n)).toList());
+            assertThat(said).containsExactly(orders + "-" + partition + "@0: left out: offsets 0 to 9 were deleted "
+                    + "(the topic's retention, or a deletion of records) before the export started: their records "
+                    + "are not in the timeline, and its replay cannot decide what came after them as the guard did");
+            assertThat(counts.deletedUnread()).isEqualTo(10);
         } finally {
             InMemorySchemaRegistry.dropScope(scope);
         }
