@@ -44,7 +44,9 @@ import picocli.CommandLine.Spec;
                     + "before deciding them (unreadable, tombstones, misrouted) are left out and named on stderr, "
                     + "and the exit code is then 1, as it is when records were deleted (the retention) before the "
                     + "export read them, before it started or while it read (named too: the replay cannot give the "
-                    + "guard's decisions); versions it rejected are left out, as they changed nothing. "
+                    + "guard's decisions), and when the guard had not taken every agreement record on the agreements "
+                    + "topic (stopped, or behind: their versions are not on the audit; named too, by partition: "
+                    + "export once it has caught up); versions it rejected are left out, as they changed nothing. "
                     + "Exit code 2 on a usage or I/O error, a missing topic, or when Kafka or the schema registry "
                     + "cannot be read (Kafka not answering within 10 s at the start, or nothing read for 30 s). "
                     + "Ctrl-C or SIGTERM stops it at its next line (or at once while it waits for Kafka), saying "
@@ -204,13 +206,14 @@ public final class ExportCommand implements Callable<Integer> {
         if (stopped) {
             return LockupGuardCli.EXIT_USAGE; // after a signal, the JVM's exit code is the signal's (130, 143)
         }
-        return counts.skipped() == 0 && counts.deletedUnread() == 0 ? 0 : LockupGuardCli.EXIT_UNREADABLE_INPUT;
+        return counts.skipped() == 0 && counts.deletedUnread() == 0 && counts.untakenAgreements() == 0 ? 0
+                : LockupGuardCli.EXIT_UNREADABLE_INPUT;
     }
 
     /** The last line of an export read to its end: how many lines of each kind, and what was left out. */
     private static void summarize(RecordedInputs.Counts counts, Instant end, PrintWriter err) {
         err.println(String.format(Locale.ROOT, "exported %,d agreement versions, %,d orders and %,d execution reports"
-                + "%s%s%s%s", counts.agreements(), counts.orders(), counts.executions(),
+                + "%s%s%s%s%s", counts.agreements(), counts.orders(), counts.executions(),
                 end == null ? "" : " stamped up to " + IsoInstant.format(end),
                 counts.rejectedAgreements() == 0 ? "" : String.format(Locale.ROOT, "; left out %,d agreement versions "
                         + "the guard rejected", counts.rejectedAgreements()),
@@ -218,7 +221,10 @@ public final class ExportCommand implements Callable<Integer> {
                         + "dead-letters (above)", counts.skipped()),
                 counts.deletedUnread() == 0 ? "" : String.format(Locale.ROOT, "; %,d offsets of the inputs were "
                         + "deleted before the export read them (above): the timeline lacks their records",
-                        counts.deletedUnread())));
+                        counts.deletedUnread()),
+                counts.untakenAgreements() == 0 ? "" : String.format(Locale.ROOT, "; the guard had not taken %,d "
+                        + "agreement records (above): the timeline lacks their versions",
+                        counts.untakenAgreements())));
     }
 
     private static RecordedInputs.Counts export(RecordedInputs inputs, boolean progress, Writer out, PrintWriter err,

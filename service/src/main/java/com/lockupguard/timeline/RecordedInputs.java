@@ -17,6 +17,7 @@ import com.lockupguard.topology.InputPartitions;
 import com.lockupguard.topology.RecordTimestamps;
 import com.lockupguard.topology.RegistryOutage;
 import com.lockupguard.topology.SendLimit;
+import com.lockupguard.topology.TopicNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,15 +32,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -92,11 +98,17 @@ public final class RecordedInputs {
      * changed nothing); how many records were left out and said.
      */
     public record Counts(long agreements, long rejectedAgreements, long orders, long executions, long skipped,
-            long deletedUnread) {
+            long deletedUnread, long untakenAgreements) {
 
         /** Counts of an export no record of which was deleted before it was read. */
         public Counts(long agreements, long rejectedAgreements, long orders, long executions, long skipped) {
             this(agreements, rejectedAgreements, orders, executions, skipped, 0);
+        }
+
+        /** Counts of an export of a guard that had taken every agreement record. */
+        public Counts(long agreements, long rejectedAgreements, long orders, long executions, long skipped,
+                long deletedUnread) {
+            this(agreements, rejectedAgreements, orders, executions, skipped, deletedUnread, 0);
         }
     }
 
@@ -107,6 +119,8 @@ public final class RecordedInputs {
     private static final int SKIPPED = 4;
     /** Offsets of the inputs deleted (the retention) before the export read them: before it started, or since. */
     private static final int DELETED = 5;
+    /** Agreement records on the agreements topic when the export started that the guard had not taken. */
+    private static final int UNTAKEN = 6;
     private static final Duration POLL = Duration.ofMillis(200);
     /** How many partitions of a topic whose first offsets were deleted are named, a line each: the rest are counted. */
     private static final int NAMED_PARTITIONS = 3;
@@ -127,8 +141,10 @@ public final class RecordedInputs {
     private final GuardConfig config;
     private final Duration timeout;
     private final Function<Properties, Consumer<byte[], byte[]>> consumers;
+    /** The guard's group's committed positions on partitions of the agreements topic: none where it has none. */
+    private final Function<List<TopicPartition>, Map<TopicPartition, Long>> positions;
     private final int held;
-    private final long[] counts = new long[6];
+    private final long[] counts = new long[7];
     private final SendLimit limit;
     /** The keys of the holdings to export, as UTF-8; every holding's when empty. */
     private final List<byte[]> holdings;
@@ -150,7 +166,15 @@ public final class RecordedInputs {
     /** With {@code consumers} making the consumers it reads with, holding at most {@code held} records a partition. */
     RecordedInputs(GuardConfig config, Duration timeout, List<HoldingKey> holdings, Instant until,
             Function<Properties, Consumer<byte[], byte[]>> consumers, int held) {
+        this(config, timeout, holdings, until, consumers, held, committedPositions(config, timeout));
+    }
+
+    /** With {@code positions} giving the guard's committed positions on the agreements topic. */
+    RecordedInputs(GuardConfig config, Duration timeout, List<HoldingKey> holdings, Instant until,
+            Function<Properties, Consumer<byte[], byte[]>> consumers, int held,
+            Function<List<TopicPartition>, Map<TopicPartition, Long>> positions) {
         this.config = config;
+        this.positions = positions;
         this.timeout = timeout;
         this.holdings = holdings.stream().map(holding -> holding.asString().getBytes(StandardCharsets.UTF_8))
                 .toList();
@@ -206,12 +230,18 @@ public final class RecordedInputs {
             // later than those orders as a live one is, comes after them)
             List<TopicPartition> all = partitions(consumer, topics.names().orders());
             // the holdings' own partitions alone, when only some holdings are exported
-            List<TopicPartition> partitions = holdings.isEmpty() ? all : all.stream().filter(partition -> holdings
-                    .stream().anyMatch(key -> InputPartitions.expectedPartition(new String(key,
-                            StandardCharsets.UTF_8), all.size()) == partition.partition())).toList();
+            List<TopicPartition> partitions = holdingsPartitions(all);
             // where each partition's reading ends: moved back to its first record stamped after the end of the export
             Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, timeout));
-            Map<Integer, ArrayDeque<Read>> agreements = agreements(consumer, topics, sink);
+            // the agreement records given to the guard by then, and how far it had taken them, before the audit's end
+            // is taken: under exactly-once its positions are committed with its audit records, so that every version
+            // of a record before its position is on the audit by then
+            List<TopicPartition> given = holdingsPartitions(partitions(consumer, topics.names().agreements()));
+            Map<TopicPartition, Long> givenEnds = consumer.endOffsets(given, timeout);
+            Map<TopicPartition, Long> taken = guardPositions(given, topics.names().agreements(), sink);
+            Map<Integer, Long> audited = new HashMap<>();
+            Map<Integer, ArrayDeque<Read>> agreements = agreements(consumer, topics, audited, sink);
+            untakenAgreements(consumer, given, givenEnds, taken, audited, topics.names(), sink);
             Map<Integer, ArrayDeque<Read>> orders = new TreeMap<>();
             partitions.forEach(partition -> orders.put(partition.partition(), new ArrayDeque<>()));
             Map<TopicPartition, Long> beginnings = startReading(consumer, partitions, sink);
@@ -243,7 +273,7 @@ public final class RecordedInputs {
                 progress.check();
                 if (!emitWhileEveryPartitionHasAHead(agreements, orders, partitions, progress, sink)) {
                     return new Counts(counts[AGREEMENTS], counts[REJECTED], counts[ORDERS], counts[EXECUTIONS],
-                            counts[SKIPPED], counts[DELETED]);
+                            counts[SKIPPED], counts[DELETED], counts[UNTAKEN]);
                 }
             }
         } finally {
@@ -295,7 +325,7 @@ public final class RecordedInputs {
      * the partitions' versions in the order they were applied.
      */
     private Map<Integer, ArrayDeque<Read>> agreements(Consumer<byte[], byte[]> consumer, GuardTopics topics,
-            Sink sink) {
+            Map<Integer, Long> audited, Sink sink) {
         List<TopicPartition> partitions = partitions(consumer, topics.names().agreementAudit());
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout); // the last stable offsets
         Map<TopicPartition, Long> beginnings = startReading(consumer, partitions, sink);
@@ -308,15 +338,16 @@ public final class RecordedInputs {
                         || !isWanted(record)) {
                     continue;
                 }
-                AgreementAudit audited;
+                AgreementAudit audit;
                 try {
-                    audited = values.deserialize(record.topic(), record.headers(), record.value());
+                    audit = values.deserialize(record.topic(), record.headers(), record.value());
                 } catch (SerializationException e) {
                     // records the guard wrote itself: what cannot read them (the registry away) stops the export
                     throw new IllegalStateException("cannot read " + where(record) + ": " + e.getMessage(), e);
                 }
-                Read read = agreementLine(record, audited, sink);
+                Read read = agreementLine(record, audit, sink);
                 if (read != null) {
+                    audited.merge(read.partition(), read.offset() + 1, Math::max);
                     bySource.computeIfAbsent(read.partition(), partition -> new ArrayList<>()).add(read);
                 }
             }
@@ -331,6 +362,130 @@ public final class RecordedInputs {
             queues.put(partition, new ArrayDeque<>(inOrder));
         });
         return queues;
+    }
+
+    /**
+     * Says how many agreement records on the agreements topic when the export started the guard had not taken (it is
+     * stopped, or behind): their versions are not on the audit, so not in the timeline. A record is taken when the
+     * guard's committed position is past it, or a record after it on its partition is audited; of those after, only
+     * the records {@code read_committed} reads count (not transaction markers, nor aborted records, which take
+     * offsets), of the holdings exported, stamped up to the end of the export.
+     */
+    private void untakenAgreements(Consumer<byte[], byte[]> consumer, List<TopicPartition> given,
+            Map<TopicPartition, Long> ends, Map<TopicPartition, Long> taken, Map<Integer, Long> audited,
+            TopicNames names, Sink sink) {
+        Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(given, timeout);
+        Map<TopicPartition, Long> from = new HashMap<>();
+        List<TopicPartition> reading = new ArrayList<>();
+        for (TopicPartition partition : given) {
+            long first = Math.max(beginnings.get(partition), Math.max(taken.getOrDefault(partition, 0L),
+                    audited.getOrDefault(partition.partition(), 0L)));
+            from.put(partition, first);
+            if (first < ends.get(partition)) {
+                reading.add(partition);
+            }
+        }
+        if (reading.isEmpty()) {
+            return;
+        }
+        consumer.assign(reading);
+        reading.forEach(partition -> consumer.seek(partition, from.get(partition)));
+        Map<TopicPartition, long[]> untaken = new TreeMap<>(Comparator.comparingInt(TopicPartition::partition));
+        Progress progress = new Progress(consumer, reading, from, ends, sink);
+        while (!reading.stream().allMatch(progress::isRead)) {
+            ConsumerRecords<byte[], byte[]> records;
+            try {
+                records = consumer.poll(POLL);
+            } catch (OffsetOutOfRangeException e) {
+                // deleted under the export: what is left is what the guard has not taken
+                consumer.beginningOffsets(e.offsetOutOfRangePartitions().keySet(), timeout).forEach(consumer::seek);
+                continue;
+            }
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                if (record.offset() < ends.get(partition) && isWanted(record)
+                        && RecordTimestamps.readAt(record.timestamp()) <= until) {
+                    untaken.computeIfAbsent(partition, first -> new long[] {record.offset(), 0})[1]++;
+                }
+            }
+            progress.check();
+        }
+        if (untaken.isEmpty()) {
+            return;
+        }
+        long total = untaken.values().stream().mapToLong(found -> found[1]).sum();
+        counts[UNTAKEN] += total;
+        List<String> named = untaken.entrySet().stream().limit(NAMED_PARTITIONS).map(found -> String.format(
+                Locale.ROOT, "%s: %,d from offset %d", found.getKey(), found.getValue()[1], found.getValue()[0]))
+                .collect(Collectors.toCollection(ArrayList::new));
+        if (untaken.size() > NAMED_PARTITIONS) {
+            named.add(String.format(Locale.ROOT, "and %,d more partitions", untaken.size() - NAMED_PARTITIONS));
+        }
+        sink.skipped(names.agreements(), String.format(Locale.ROOT, "%,d agreement records the guard ('%s') had not "
+                + "taken when the export started (%s): their versions are not on %s, so not in the timeline, and its "
+                + "replay decides their holdings' orders without them (UNKNOWN_AGREEMENT, or under the terms before): "
+                + "export once the guard has caught up (lockup_guard_input_lag 0)", total, group(),
+                String.join(", ", named), names.agreementAudit()));
+    }
+
+    /**
+     * The guard's committed positions on {@code partitions} of the agreements topic; none, said, when its group
+     * cannot be read (not allowed to): what the guard has taken is then told from the audit alone.
+     */
+    private Map<TopicPartition, Long> guardPositions(List<TopicPartition> partitions, String topic, Sink sink) {
+        try {
+            return positions.apply(partitions);
+        } catch (RuntimeException e) {
+            sink.warning(topic, "cannot read the committed positions of the guard's group ('" + group() + "'): "
+                    + OneLine.of(String.valueOf(e.getMessage())) + ": whether it has taken every agreement record is "
+                    + "told from what is on the audit alone");
+            return Map.of();
+        }
+    }
+
+    private String group() {
+        return config.getString(GuardConfig.APPLICATION_ID_CONFIG);
+    }
+
+    /**
+     * The committed positions of the guard's group (its {@code application.id}), as the admin API lists them: under
+     * exactly-once, those of the transactions committed, which committed the audit records of the records before
+     * them too.
+     */
+    private static Function<List<TopicPartition>, Map<TopicPartition, Long>> committedPositions(GuardConfig config,
+            Duration timeout) {
+        return partitions -> {
+            Admin admin = Admin.create(config.adminProperties());
+            try {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(config.getString(
+                        GuardConfig.APPLICATION_ID_CONFIG)).partitionsToOffsetAndMetadata()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                Map<TopicPartition, Long> positions = new HashMap<>();
+                committed.forEach((partition, position) -> {
+                    if (position != null && partitions.contains(partition)) {
+                        positions.put(partition, position.offset());
+                    }
+                });
+                return positions;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause().getClass().getSimpleName() + ": "
+                        + e.getCause().getMessage(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("no answer within " + timeout.toSeconds() + " s", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } finally {
+                admin.close(CLOSE_TIMEOUT);
+            }
+        };
+    }
+
+    /** Of {@code all} the partitions of an input topic, those of the holdings exported: every one without them. */
+    private List<TopicPartition> holdingsPartitions(List<TopicPartition> all) {
+        return holdings.isEmpty() ? all : all.stream().filter(partition -> holdings.stream().anyMatch(key ->
+                InputPartitions.expectedPartition(new String(key, StandardCharsets.UTF_8), all.size())
+                        == partition.partition())).toList();
     }
 
     /**

@@ -55,6 +55,7 @@ class RecordedInputsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String AUDIT = "agreement-audit";
     private static final String ORDERS = "orders";
+    private static final String AGREEMENTS = "agreements";
 
     private final String scope = "recorded-inputs-" + UUID.randomUUID();
     private final GuardConfig config = new GuardConfig(Map.of("schema.registry.url", "mock://" + scope));
@@ -83,6 +84,8 @@ class RecordedInputsTest {
     private Map<TopicPartition, Long> keptFrom = Map.of();
     /** The position the poll says is out of range, when not where the export is: one the topic never had. */
     private Long outOfRangeAt;
+    /** The guard's committed positions on the agreements topic; none unless given. */
+    private Map<TopicPartition, Long> guardPositions = Map.of();
     /** The settings the last export's consumer was made with. */
     private Properties consumerSettings;
 
@@ -131,6 +134,8 @@ class RecordedInputsTest {
         List<ConsumerRecord<byte[], byte[]>> records = written.computeIfAbsent(place, p -> new ArrayList<>());
         byte[] bytes = value == null ? null : topic.equals(AUDIT)
                 ? topics.agreementAudit().valueSerde().serializer().serialize(topic, (AgreementAudit) value)
+                : topic.equals(AGREEMENTS)
+                ? topics.agreements().valueSerde().serializer().serialize(topic, (Agreement) value)
                 : topics.orders().valueSerde().serializer().serialize(topic, value);
         records.add(new ConsumerRecord<>(topic, partition, records.size(), time, TimestampType.CREATE_TIME, -1, -1,
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8), bytes, headers, Optional.empty()));
@@ -148,7 +153,7 @@ class RecordedInputsTest {
             throws IOException {
         Map<TopicPartition, Long> beginnings = new HashMap<>();
         Map<TopicPartition, Long> ends = new HashMap<>();
-        for (String topic : List.of(AUDIT, ORDERS)) {
+        for (String topic : List.of(AUDIT, AGREEMENTS, ORDERS)) {
             int count = topic.equals(AUDIT) ? auditPartitions : orderPartitions;
             List<PartitionInfo> infos = new ArrayList<>();
             for (int p = 0; p < count; p++) {
@@ -163,10 +168,16 @@ class RecordedInputsTest {
         ends.putAll(endsTaken);
         consumer.updateBeginningOffsets(beginnings);
         consumer.updateEndOffsets(ends);
-        // each topic's records once it is assigned (the partitions it reads): the agreements' audit first, then the
-        // orders
-        for (String topic : List.of(AUDIT, ORDERS)) {
-            consumer.schedulePollTask(() -> {
+        // each topic's records at the first poll it is assigned at (the partitions it reads): the agreements' audit
+        // first, then the agreements the guard has not taken, if any, then the orders
+        List<String> added = new ArrayList<>();
+        for (int task = 0; task < 3; task++) {
+            consumer.schedulePollTask(() -> List.of(AUDIT, AGREEMENTS, ORDERS).forEach(topic -> {
+                if (added.contains(topic) || consumer.assignment().stream()
+                        .noneMatch(partition -> partition.topic().equals(topic))) {
+                    return;
+                }
+                added.add(topic);
                 written.forEach((partition, records) -> {
                     if (partition.topic().equals(topic) && consumer.assignment().contains(partition)) {
                         records.forEach(consumer::addRecord);
@@ -181,7 +192,7 @@ class RecordedInputsTest {
                                 Map.of(partition, position)));
                     }
                 });
-            });
+            }));
         }
         List<JsonNode> lines = new ArrayList<>();
         RecordedInputs.Sink sink = new RecordedInputs.Sink() {
@@ -212,7 +223,7 @@ class RecordedInputsTest {
         counts = new RecordedInputs(config, Duration.ofSeconds(5), exported, until, properties -> {
             consumerSettings = properties;
             return consumer;
-        }, 2).read(sink);
+        }, 2, partitions -> guardPositions).read(sink);
         return lines;
     }
 
@@ -401,6 +412,57 @@ class RecordedInputsTest {
         assertThat(skipped.get(3)).isEqualTo("orders: 3 more of its partitions lost their first offsets likewise, "
                 + "15 offsets in all: their records are not in the timeline either");
         assertThat(counts.deletedUnread()).isEqualTo(21);
+    }
+
+    @Test
+    void shouldNameTheAgreementRecordsTheGuardHadNotTakenByPartitionAndCountThem() throws Exception {
+        // given a guard that took the first agreement of each of two holdings and stopped: a's second, and b's second
+        // and third, are on the agreements topic, not on the audit
+        String a = investorOn(0);
+        String b = investorOn(1);
+        audit(0, applied(agreement(a, "2003-04-28"), 10, 0, 0));
+        audit(0, applied(agreement(b, "2003-04-28"), 20, 1, 0));
+        write(AGREEMENTS, 0, 10, a + "/SEC", agreement(a, "2003-04-28"));
+        write(AGREEMENTS, 0, 30, a + "/SEC", agreement(a, "2003-05-01"));
+        write(AGREEMENTS, 1, 20, b + "/SEC", agreement(b, "2003-04-28"));
+        write(AGREEMENTS, 1, 40, b + "/SEC", agreement(b, "2003-05-01"));
+        write(AGREEMENTS, 1, 50, b + "/SEC", agreement(b, "2003-05-02"));
+        order(0, 100, a + "/SEC", sale("a1", a));
+        guardPositions = Map.of(new TopicPartition(AGREEMENTS, 0), 1L, new TopicPartition(AGREEMENTS, 1), 1L);
+
+        // when
+        List<JsonNode> lines = export(1, 2);
+
+        // then what the audit holds is exported, and the records not taken are named by partition and counted
+        assertThat(idsOf(lines)).containsExactly("agreement " + a + "@1970-01-01T00:00:00.010Z",
+                "agreement " + b + "@1970-01-01T00:00:00.020Z", "order a1");
+        assertThat(skipped).containsExactly("agreements: 3 agreement records the guard ('lockup-guard') had not "
+                + "taken when the export started (agreements-0: 1 from offset 1, agreements-1: 2 from offset 1): "
+                + "their versions are not on agreement-audit, so not in the timeline, and its replay decides their "
+                + "holdings' orders without them (UNKNOWN_AGREEMENT, or under the terms before): export once the "
+                + "guard has caught up (lockup_guard_input_lag 0)");
+        assertThat(counts).isEqualTo(new RecordedInputs.Counts(2, 0, 1, 0, 0, 0, 3));
+    }
+
+    @Test
+    void shouldSayNothingOfAgreementRecordsTheGuardTookWithoutAnAuditOrBeforeItsLastPosition() throws Exception {
+        // given a guard that took a's record it dead-letters (no audit) and committed past it, and b's, audited but
+        // committed with no position it has read yet
+        String a = investorOn(0);
+        String b = investorOn(1);
+        audit(0, applied(agreement(a, "2003-04-28"), 10, 0, 0));
+        audit(0, applied(agreement(b, "2003-04-28"), 20, 1, 0));
+        write(AGREEMENTS, 0, 10, a + "/SEC", agreement(a, "2003-04-28"));
+        write(AGREEMENTS, 0, 30, a + "/SEC", null);
+        write(AGREEMENTS, 1, 20, b + "/SEC", agreement(b, "2003-04-28"));
+        guardPositions = Map.of(new TopicPartition(AGREEMENTS, 0), 2L);
+
+        // when
+        export(1, 2);
+
+        // then
+        assertThat(skipped).isEmpty();
+        assertThat(counts.untakenAgreements()).isZero();
     }
 
     @Test

@@ -178,6 +178,45 @@ class EndToEndIT {
     }
 
     @Test
+    void shouldNameTheAgreementRecordsAStoppedGuardHadNotTakenAndExitOne() throws Exception {
+        // given a guard that decided 2 holdings' 10 orders, then stopped, and 2 new agreement versions and 4 orders
+        // sent after it stopped
+        String scope = "e2e-" + UUID.randomUUID();
+        Map<String, String> settings = GuardInstance.withTopicPrefix(
+                GuardInstance.settings(kafka, "guard-e2e-untaken", scope), "untaken-");
+        try {
+            BrokerIO io = new BrokerIO(settings);
+            try (GuardInstance guard = GuardInstance.start(settings, stateDir, DecisionObserver.NONE)) {
+                Scenario scenario = Scenario.random(71, 2, 10);
+                io.produce(scenario);
+                io.awaitDecisions(scenario.orderCount(), Duration.ofSeconds(90));
+                // when it has caught up, its export says nothing of agreements
+                StringWriter err = new StringWriter();
+                assertThat(GuardCommand.run(List.of("export"), settings, new StringWriter(), err)).as(err.toString())
+                        .isZero();
+            }
+            Scenario later = Scenario.random(72, 2, 4);
+            assertThat(later.leadingAgreementLines()).isEqualTo(2);
+            io.produce(later.head(2)); // agreements alone: not waiting for a guard to audit them
+            io.produce(later.tail(2));
+
+            // when its inputs are exported
+            StringWriter err = new StringWriter();
+            int exit = GuardCommand.run(List.of("export"), settings, new StringWriter(), err);
+
+            // then the agreement records it had not taken are named and counted, with exit code 1
+            assertThat(exit).as(err.toString()).isEqualTo(LockupGuardCli.EXIT_UNREADABLE_INPUT);
+            assertThat(err.toString()).containsPattern("untaken-agreements: left out: 2 agreement records the guard "
+                    + "\\('guard-e2e-untaken'\\) had not taken when the export started \\(untaken-agreements-\\d: .*"
+                    + "\\): their versions are not on untaken-agreement-audit, so not in the timeline")
+                    .contains("; the guard had not taken 2 agreement records (above): the timeline lacks their "
+                            + "versions");
+        } finally {
+            InMemorySchemaRegistry.dropScope(scope);
+        }
+    }
+
+    @Test
     void shouldExportWhatTheGuardWasGivenAsATimelineWhoseReplayGivesItsDecisionsAndResults() throws Exception {
         // given a guard that decided a random timeline of 6 holdings, fills and cancels among its orders, and a
         // tombstone on its orders topic, which it dead-letters; its inputs have 3 partitions, the outputs it
