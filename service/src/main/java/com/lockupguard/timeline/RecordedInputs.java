@@ -17,6 +17,7 @@ import com.lockupguard.topology.InputPartitions;
 import com.lockupguard.topology.RecordTimestamps;
 import com.lockupguard.topology.RegistryOutage;
 import com.lockupguard.topology.SendLimit;
+import com.lockupguard.topology.StoreNames;
 import com.lockupguard.topology.TopicNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -144,6 +145,8 @@ public final class RecordedInputs {
     /** The guard's group's committed positions on partitions of the agreements topic: none where it has none. */
     private final Function<List<TopicPartition>, Map<TopicPartition, Long>> positions;
     private final int held;
+    /** The partition count the guard's state was built with, or 0 ({@link #stateCount(Consumer)}). */
+    private int stateCount;
     private final long[] counts = new long[7];
     private final SendLimit limit;
     /** The keys of the holdings to export, as UTF-8; every holding's when empty. */
@@ -228,6 +231,7 @@ public final class RecordedInputs {
             // the orders' ends first, then the audit's: every version the guard applied before it decided the last
             // order taken is on the audit by then, if it has caught up (a version the guard took later, stamped
             // later than those orders as a live one is, comes after them)
+            stateCount = stateCount(consumer);
             List<TopicPartition> all = partitions(consumer, topics.names().orders());
             // the holdings' own partitions alone, when only some holdings are exported
             List<TopicPartition> partitions = holdingsPartitions(all);
@@ -481,11 +485,36 @@ public final class RecordedInputs {
         };
     }
 
-    /** Of {@code all} the partitions of an input topic, those of the holdings exported: every one without them. */
+    /**
+     * Of {@code all} the partitions of an input topic, those of the holdings exported (under the count the records
+     * were written under, or the guard's state's, {@link #stateCount}): every one without them.
+     */
     private List<TopicPartition> holdingsPartitions(List<TopicPartition> all) {
         return holdings.isEmpty() ? all : all.stream().filter(partition -> holdings.stream().anyMatch(key ->
-                InputPartitions.expectedPartition(new String(key, StandardCharsets.UTF_8), all.size())
-                        == partition.partition())).toList();
+                placed(new String(key, StandardCharsets.UTF_8), partition.partition(), all.size(), stateCount)))
+                .toList();
+    }
+
+    /**
+     * The partition count of the guard's state (its holding-state changelog's, which Kafka Streams made with the
+     * inputs' count of then), or 0 where it has none: partitions added to the inputs since (the guard then refuses
+     * to run, and the documented way on is a new guard fed this export) leave the records written before on the
+     * partitions of the count before.
+     */
+    private int stateCount(Consumer<byte[], byte[]> consumer) {
+        try {
+            List<PartitionInfo> infos = consumer.partitionsFor(StoreNames.changelogTopic(group(),
+                    StoreNames.HOLDING_STATE), timeout);
+            return infos == null ? 0 : infos.size();
+        } catch (RuntimeException e) {
+            return 0; // not allowed to see it, say: the inputs' count alone
+        }
+    }
+
+    /** Whether {@code key} belongs on {@code partition} under the inputs' count, or under the state's (0: none). */
+    private static boolean placed(String key, int partition, int partitions, int stateCount) {
+        return InputPartitions.expectedPartition(key, partitions) == partition
+                || stateCount > 0 && InputPartitions.expectedPartition(key, stateCount) == partition;
     }
 
     /**
@@ -566,7 +595,7 @@ public final class RecordedInputs {
             holding = ExecutionMapper.toRequest(report).holdingOrNull();
             line = TimelineLines.execution(report, at);
         }
-        String deadLettered = misplaced(record, key, holding, partitions);
+        String deadLettered = misplaced(record, key, holding, partitions, stateCount);
         // measured as the guard measures it: without the headers an earlier dead-lettering added, which it drops
         if (deadLettered == null
                 && !limit.leavesRoomForAnswer(key, DeadLetters.withoutErrors(record.headers().toArray()))) {
@@ -583,7 +612,8 @@ public final class RecordedInputs {
     }
 
     /** Why the guard dead-letters a record of {@code holding} before deciding it, as its processors check; or null. */
-    private static String misplaced(ConsumerRecord<?, ?> record, String key, HoldingKey holding, int partitions) {
+    private static String misplaced(ConsumerRecord<?, ?> record, String key, HoldingKey holding, int partitions,
+            int stateCount) {
         if (holding == null) {
             return null; // answered invalid, wherever it is
         }
@@ -593,7 +623,7 @@ public final class RecordedInputs {
                     + " (the guard dead-letters it KEY_MISMATCH)";
         }
         int expected = InputPartitions.expectedPartition(key, partitions);
-        if (expected != record.partition()) {
+        if (!placed(key, record.partition(), partitions, stateCount)) {
             return String.format(Locale.ROOT, "its key belongs on partition %d, not %d (the guard dead-letters it "
                     + "WRONG_PARTITION)", expected, record.partition());
         }

@@ -522,6 +522,31 @@ class RecordedInputsTest {
     }
 
     @Test
+    void shouldTakeARecordWrittenBeforePartitionsWereAddedToTheInputsAsPlacedWhereTheGuardDecidedIt()
+            throws Exception {
+        // given a guard whose state was built on inputs of 2 partitions, which have 3 now, and a holding whose key
+        // went to another partition then than it would now, with its agreement and an order written then
+        String investor = IntStream.range(0, 100).mapToObj(n -> "inv-" + n)
+                .filter(name -> InputPartitions.expectedPartition(name + "/SEC", 2)
+                        != InputPartitions.expectedPartition(name + "/SEC", 3))
+                .findFirst().orElseThrow();
+        int then = InputPartitions.expectedPartition(investor + "/SEC", 2);
+        consumer.updatePartitions("lockup-guard-holding-state-changelog", List.of(
+                new PartitionInfo("lockup-guard-holding-state-changelog", 0, Node.noNode(), new Node[0], new Node[0]),
+                new PartitionInfo("lockup-guard-holding-state-changelog", 1, Node.noNode(), new Node[0], new Node[0])));
+        audit(0, applied(agreement(investor, "2003-04-28"), 10, then, 0));
+        order(then, 100, investor + "/SEC", sale("o-1", investor));
+        exported = List.of(new HoldingKey(investor, "SEC"));
+
+        // when that holding is exported
+        List<JsonNode> lines = export(1, 3);
+
+        // then its order is in the timeline, as the guard decided it, not left out as misplaced
+        assertThat(idsOf(lines)).containsExactly("agreement " + investor + "@1970-01-01T00:00:00.010Z", "order o-1");
+        assertThat(skipped).isEmpty();
+    }
+
+    @Test
     void shouldEndBeforeTheFirstLineStampedAfterTheInstantAsTheWholeExportWould() throws Exception {
         // given, up to 200: on a's agreements partition a version at 300 before one at 120, which the whole export
         // places after it; on a's orders partition an order at 250 before one at 150 and a tombstone; on b's a
