@@ -36,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -78,11 +79,16 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private static final Duration UNSERVED_PROBE = Duration.ofSeconds(2);
     /** The most ids {@link #unservedSince} holds. */
     private static final int UNSERVED_KEPT = 1_000;
+    /** A quiet spell after which an id's failures are counted again from the next (a thread is replaced in ~1 min). */
+    private static final Duration UNSERVED_GAP = Duration.ofMinutes(2);
 
     /** Ids the registry said it does not know, with why and until when (System.nanoTime) that answer stands. */
     private final Map<Integer, Missing> missingIds = new ConcurrentHashMap<>();
-    /** Ids the registry failed to serve while it answered, since when (System.nanoTime), until it serves them. */
-    private final Map<Integer, Long> unservedSince = new ConcurrentHashMap<>();
+    /**
+     * Ids the registry failed to serve while it served others: since when, and when last (System.nanoTime), until it
+     * serves them.
+     */
+    private final Map<Integer, long[]> unservedSince = new ConcurrentHashMap<>();
     private final Duration unservedLimit;
     private final long missingIdNanos;
     private final int missingIdsKept;
@@ -91,8 +97,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     /** An id the registry gave no usable schema for: unknown to it, or a schema that is not Avro the guard reads. */
     private record Missing(SchemaRegistryException failure, long untilNanos) {
         SchemaRegistryException again() {
-            if (failure instanceof SchemaRegistryException.SchemaNotServed) {
-                return new SchemaRegistryException.SchemaNotServed(failure.getMessage(), failure.errorCode());
+            if (failure instanceof SchemaRegistryException.SchemaNotServed notServed) {
+                return new SchemaRegistryException.SchemaNotServed(failure.getMessage(), notServed.registryFailure());
             }
             return failure instanceof SchemaRegistryException.InvalidSchema
                     ? new SchemaRegistryException.InvalidSchema(failure.getMessage())
@@ -249,14 +255,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         } catch (SchemaRegistryException.SchemaNotFound | SchemaRegistryException.InvalidSchema e) {
             throw remembered(id, e, missingIdNanos);
         } catch (SchemaRegistryException.NotAuthorized e) {
-            if (e.errorCode() != 403) {
-                throw e; // the credentials refused: no record can be read
+            if (e.errorCode() != 403 || !servesAnotherSchema(id)) {
+                throw e; // the credentials refused, or every schema: no record can be read
             }
-            // a registry lets a principal read a schema id where it may read a subject the id is registered under:
-            // the guard read its own subjects at start, so this is a producer's subject it was not granted
-            throw remembered(id, new SchemaRegistryException.SchemaNotServed(e.getMessage() + ". The record's "
-                    + "producer registered schema id " + id + " under a subject the guard's principal may not read: "
-                    + "grant it read on that subject, and send the record again", 403), missingIdNanos);
+            // a registry lets a principal read a schema id where it may read a subject the id is registered under,
+            // and it gives the guard another: this one's producer registered it under a subject the guard may not read
+            throw remembered(id, new SchemaRegistryException.SchemaNotServed("schema registry does not let the guard "
+                    + "read schema id " + id + " (403), where it reads others: its producer registered it under a "
+                    + "subject the guard's principal may not read; grant it read on that subject, and send the record "
+                    + "again (" + e.getMessage() + ")", e), missingIdNanos);
         } catch (SchemaRegistryException.Unavailable e) {
             throw unserved(id, e);
         }
@@ -285,25 +292,40 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * long.
      */
     private SchemaRegistryException unserved(int id, SchemaRegistryException.Unavailable failure) {
-        if (Thread.currentThread().isInterrupted() || !answers(UNSERVED_PROBE)) {
-            return failure; // the registry away, or the caller stopping
+        if (Thread.currentThread().isInterrupted() || !servesAnotherSchema(id)) {
+            unservedSince.remove(id);
+            return failure; // the registry away, or its schemas all (or the caller stopping)
         }
         long now = System.nanoTime();
         if (unservedSince.size() >= UNSERVED_KEPT && !unservedSince.containsKey(id)) {
             unservedSince.clear(); // a registry failing for every id it is asked: memory bounded
         }
-        long since = unservedSince.computeIfAbsent(id, unserved -> now);
+        // counted from the first failure of a run of them: one after a quiet spell starts the count again
+        long[] failing = unservedSince.compute(id, (unserved, seen) -> seen == null
+                || now - seen[1] > UNSERVED_GAP.toNanos() ? new long[] {now, now} : new long[] {seen[0], now});
+        long since = failing[0];
         if (now - since < unservedLimit.toNanos()) {
             LOG.warn("schema registry answers, but not for schema id {} ({}); its records are dead-lettered if it "
                     + "still does not serve it {} min after the first failure", id, failure.getMessage(),
                     unservedLimit.toMinutes());
             return failure;
         }
-        return remembered(id, new SchemaRegistryException.SchemaNotServed("schema registry answers, but has not "
-                + "served schema id " + id + " for " + TimeUnit.NANOSECONDS.toSeconds(now - since) + " s ("
-                + failure.getMessage() + "): its records cannot be read, and it is asked for again in "
-                + unservedLimit.toMinutes() + " min; once the registry serves it, send them again", -1),
+        return remembered(id, new SchemaRegistryException.SchemaNotServed("schema registry serves other schemas, "
+                + "but has not served schema id " + id + " for " + TimeUnit.NANOSECONDS.toSeconds(now - since)
+                + " s (" + failure.getMessage() + "): its records cannot be read, and it is asked for again in "
+                + unservedLimit.toMinutes() + " min; once the registry serves it, send them again", failure),
                 unservedLimit.toNanos());
+    }
+
+    /**
+     * Whether the registry serves the guard, within {@link #UNSERVED_PROBE}, the schema of an id it served before
+     * (asked again, not from the cache), other than {@code failing}: then what fails is that id alone. False when the
+     * guard was served none yet, which says nothing.
+     */
+    private boolean servesAnotherSchema(int failing) {
+        Integer known = schemasById.keySet().stream().filter(id -> id != failing).findAny().orElse(null);
+        return known != null && firstAnswer("/schemas/ids/" + known, response -> response.statusCode() == 200
+                && isJsonHolding(response.body(), RegistryAnswer.SCHEMA), UNSERVED_PROBE);
     }
 
     @Override
@@ -367,14 +389,28 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      */
     @Override
     public boolean answers(Duration within) {
+        return firstAnswer("/config", this::isConfigAnswer, within);
+    }
+
+    /** Whether {@code body} is JSON that holds {@code expected}. */
+    private boolean isJsonHolding(String body, RegistryAnswer expected) {
+        try {
+            return expected.isHeldBy(json.readTree(body));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether any URL, asked {@code GET path} all at once, gives what {@code isAnswer} takes within {@code within}. */
+    private boolean firstAnswer(String path, Predicate<HttpResponse<String>> isAnswer, Duration within) {
         CompletableFuture<Boolean> answered = new CompletableFuture<>();
         List<CompletableFuture<HttpResponse<String>>> asked = new ArrayList<>(urls.size());
         List<CompletableFuture<HttpResponse<String>>> heard = new ArrayList<>(urls.size());
         for (String url : urls) {
-            CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request("GET", url, "/config", null),
+            CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request("GET", url, path, null),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             heard.add(answer.whenComplete((response, failure) -> {
-                if (response != null && isConfigAnswer(response)) {
+                if (response != null && isAnswer.test(response)) {
                     answered.complete(true);
                 } else if (failure != null) {
                     LOG.debug("schema registry {} gave no answer: {}", RegistryClientConfig.shown(url),

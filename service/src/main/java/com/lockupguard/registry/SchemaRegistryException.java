@@ -62,15 +62,24 @@ public class SchemaRegistryException extends RuntimeException {
     }
 
     /**
-     * The registry answers, but will not give one schema id's schema: it does not let the guard read it (403: a
-     * producer registered it under a subject the guard's principal may not read), or it has failed to serve it for
-     * long while it answered other requests. Its records are the ones that cannot be read, not every record.
+     * The registry answers, and serves the guard other schemas, but will not give one schema id's: it does not let the
+     * guard read it (403: a producer registered it under a subject the guard's principal may not read), or it has
+     * failed to serve it for long. A producer's record naming it is the one that cannot be read, not every record;
+     * for a value the guard stored itself, it is still the registry's {@link #registryFailure()}, which it was.
      */
     public static final class SchemaNotServed extends SchemaRegistryException {
         private static final long serialVersionUID = 1L;
+        /** Not the cause: what looks for a registry failure among the causes must not take a producer's record so. */
+        private final SchemaRegistryException registryFailure;
 
-        public SchemaNotServed(String message, int errorCode) {
-            super(message, errorCode);
+        public SchemaNotServed(String message, SchemaRegistryException registryFailure) {
+            super(message, registryFailure.errorCode());
+            this.registryFailure = registryFailure;
+        }
+
+        /** The registry's answer: a refusal ({@link NotAuthorized}, 403) or an outage ({@link Unavailable}). */
+        public SchemaRegistryException registryFailure() {
+            return registryFailure;
         }
     }
 

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * its open transaction is aborted, and the record is read again from the last commit, by a replacement
  * thread once the registry answers, or, when the registry refused the guard's credentials (401 or 403),
  * after a person has fixed them and restarted the guard. Every other failure is dead-lettered as before,
- * and the stream goes on; among them a schema id the registry does not let the guard read, or has long
- * failed to serve while it answered ({@code SchemaNotServed}): that id's records', not the registry's.
+ * and the stream goes on; among them, for a producer's record, a schema id the registry does not let the guard
+ * read, or has long failed to serve, while it serves others ({@code SchemaNotServed}): that id's records', not the
+ * registry's. Read from a value the guard stored, the same answer still stops the thread.
  */
 public final class RegistryOutage {
 
@@ -30,14 +31,29 @@ public final class RegistryOutage {
     private RegistryOutage() {
     }
 
-    /** Whether the registry's being away is what {@code failure} comes down to. */
+    /**
+     * Whether the registry's being away is what {@code failure} comes down to: for a value the guard stored itself,
+     * one schema id it has long failed to serve too.
+     */
     public static boolean causes(Throwable failure) {
-        return FailureCauses.find(failure, SchemaRegistryException.Unavailable.class).isPresent();
+        return FailureCauses.find(failure, SchemaRegistryException.Unavailable.class).isPresent()
+                || notServed(failure).filter(SchemaRegistryException.Unavailable.class::isInstance).isPresent();
     }
 
-    /** The registry's refusal of the guard's credentials or access (401, 403), if that is what {@code failure} is. */
+    /**
+     * The registry's refusal of the guard's credentials or access (401, 403), if that is what {@code failure} is: for a
+     * value the guard stored itself, a refusal of that one schema id too.
+     */
     public static Optional<SchemaRegistryException.NotAuthorized> refusal(Throwable failure) {
-        return FailureCauses.find(failure, SchemaRegistryException.NotAuthorized.class);
+        return FailureCauses.find(failure, SchemaRegistryException.NotAuthorized.class).or(() -> notServed(failure)
+                .filter(SchemaRegistryException.NotAuthorized.class::isInstance)
+                .map(SchemaRegistryException.NotAuthorized.class::cast));
+    }
+
+    /** What the registry answered for a schema id that it serves the guard no more, if {@code failure} is that. */
+    private static Optional<SchemaRegistryException> notServed(Throwable failure) {
+        return FailureCauses.find(failure, SchemaRegistryException.SchemaNotServed.class)
+                .map(SchemaRegistryException.SchemaNotServed::registryFailure);
     }
 
     /** Whether {@code failure} is the registry's, not the record's: the thread must stop, not skip the record. */
@@ -85,7 +101,10 @@ public final class RegistryOutage {
         @Override
         public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                 Exception failure) {
-            if (stopsTheThread(context, failure)) {
+            // a producer's record naming a schema id the registry will not give the guard, where it gives others:
+            // that record cannot be read, as Confluent's deserializer fails on it; a stored value's is the registry's
+            boolean notServed = FailureCauses.find(failure, SchemaRegistryException.SchemaNotServed.class).isPresent();
+            if (!notServed && stopsTheThread(context, failure)) {
                 return Response.fail(List.of());
             }
             observer.deadLettered(DeadLetterReason.UNDECODABLE);

@@ -1343,27 +1343,53 @@ class HttpSchemaRegistryClientScriptedTest {
     }
 
     @Test
-    void shouldTakeASchemaIdTheGuardMayNotReadForItsRecordsAloneAndRememberIt() {
-        // given a registry that forbids reading one schema by its id (Confluent's ACLs: a subject not granted)
+    void shouldTakeASchemaIdTheGuardMayNotReadWhereItReadsOthersForItsRecordsAloneAndRememberIt() {
+        // given a registry that serves the guard schema id 5, and forbids it schema id 3 (Confluent's ACLs: a
+        // subject not granted)
         Registry registry = registry();
+        registry.answer("GET /schemas/ids/5", 200, ORDER_JSON);
         registry.answer("GET /schemas/ids/3", 403, "{\"error_code\":40301,\"message\":\"denied\"}");
         HttpSchemaRegistryClient client = client(Map.of(RegistryClientConfig.MISSING_ID_CACHE_TTL_SEC, "60"), registry);
+        client.getSchemaById(5);
 
-        // when its schema is asked for twice
+        // when schema id 3 is asked for twice
         Throwable refused = catchThrowable(() -> client.getSchemaById(3));
         Throwable again = catchThrowable(() -> client.getSchemaById(3));
 
-        // then it is that id's records that cannot be read (not the guard's credentials refused, which stop it),
-        // saying what to grant, and the registry is asked once
+        // then it is that id's records that cannot be read (not the guard's access refused, which stops it), saying
+        // what to grant, the registry asked again for id 5 to tell, and asked once for id 3
         assertThat(refused).isInstanceOf(SchemaRegistryException.SchemaNotServed.class)
                 .isNotInstanceOf(SchemaRegistryException.NotAuthorized.class)
-                .hasMessageContaining("does not allow GET /schemas/ids/3 for these credentials (403)")
-                .hasMessageContaining("registered schema id 3 under a subject the guard's principal may not read: "
-                        + "grant it read on that subject, and send the record again").hasMessageNotContaining("null")
-                .satisfies(e -> assertThat(((SchemaRegistryException) e).errorCode()).isEqualTo(403));
+                .hasMessageStartingWith("schema registry does not let the guard read schema id 3 (403), where it "
+                        + "reads others: its producer registered it under a subject the guard's principal may not "
+                        + "read; grant it read on that subject, and send the record again")
+                .satisfies(e -> assertThat(((SchemaRegistryException.SchemaNotServed) e).registryFailure())
+                        .isInstanceOf(SchemaRegistryException.NotAuthorized.class));
         assertThat(again).isInstanceOf(SchemaRegistryException.SchemaNotServed.class)
                 .hasMessage(refused.getMessage());
-        assertThat(registry.asked).containsExactly("GET /schemas/ids/3");
+        assertThat(registry.asked).containsExactly("GET /schemas/ids/5", "GET /schemas/ids/3", "GET /schemas/ids/5");
+    }
+
+    @Test
+    void shouldTakeA403ToASchemaIdAsTheGuardsAccessWhereNoOtherSchemaIsServedToIt() {
+        // given a registry that forbids the guard every schema id, and one that it served nothing yet
+        Registry everyId = registry();
+        everyId.answer("GET /schemas/ids/5", 200, ORDER_JSON);
+        everyId.answer("GET /schemas/ids/5", 403, "{\"error_code\":40301,\"message\":\"denied\"}");
+        everyId.answer("GET /schemas/ids/3", 403, "{\"error_code\":40301,\"message\":\"denied\"}");
+        HttpSchemaRegistryClient lostAccess = client(Map.of(), everyId);
+        lostAccess.getSchemaById(5);
+        Registry first = registry();
+        first.answer("GET /schemas/ids/3", 403, "{\"error_code\":40301,\"message\":\"denied\"}");
+
+        // when schema id 3 is asked for of each
+        Throwable revoked = catchThrowable(() -> lostAccess.getSchemaById(3));
+        Throwable unknown = catchThrowable(() -> client(Map.of(), first).getSchemaById(3));
+
+        // then each is the refusal the guard stops for, as before: nothing tells it is the record's alone
+        assertThat(revoked).isInstanceOf(SchemaRegistryException.NotAuthorized.class)
+                .hasMessageContaining("does not allow GET /schemas/ids/3 for these credentials (403)");
+        assertThat(unknown).isInstanceOf(SchemaRegistryException.NotAuthorized.class);
     }
 
     @Test
@@ -1382,11 +1408,12 @@ class HttpSchemaRegistryClientScriptedTest {
 
     @Test
     void shouldWaitOutASchemaIdTheRegistryFailsToServeUntilTheLimitAndThenTakeItForItsRecords() throws Exception {
-        // given a registry that answers, but fails every time for one schema id
+        // given a registry that serves the guard schema id 5, but fails every time for schema id 9
         Registry registry = registry();
-        registry.answer("GET /config", 200, "{\"compatibilityLevel\":\"BACKWARD\"}");
+        registry.answer("GET /schemas/ids/5", 200, ORDER_JSON);
         registry.answer("GET /schemas/ids/9", 500, "{\"error_code\":50001,\"message\":\"store error\"}");
         HttpSchemaRegistryClient client = unservedAfter(Duration.ofMillis(300), registry);
+        client.getSchemaById(5);
 
         // when it is asked for, before the limit and after it, and once more
         Throwable first = catchThrowable(() -> client.getSchemaById(9));
@@ -1398,19 +1425,23 @@ class HttpSchemaRegistryClientScriptedTest {
         // then it is first an outage, waited out, and then its records' alone; not asked for again meanwhile
         assertThat(first).isInstanceOf(SchemaRegistryException.Unavailable.class);
         assertThat(afterLimit).isInstanceOf(SchemaRegistryException.SchemaNotServed.class)
-                .hasMessageContaining("schema registry answers, but has not served schema id 9 for 0 s")
+                .hasMessageContaining("schema registry serves other schemas, but has not served schema id 9 for 0 s")
                 .hasMessageContaining("store error").hasMessageContaining("once the registry serves it, send them");
         assertThat(again).isInstanceOf(SchemaRegistryException.SchemaNotServed.class);
         assertThat(registry.asked).hasSize(asked);
     }
 
     @Test
-    void shouldWaitOutASchemaIdForAsLongAsTheRegistryIsAway() {
-        // given a registry that answers nothing, not even GET /config, and a limit already passed
+    void shouldWaitOutASchemaIdForAsLongAsTheRegistryServesTheGuardNoSchema() {
+        // given a registry that served schema id 5 and then answers nothing, its GET /config answering (an outage of
+        // its schema lookups alone), and a limit already passed
         Registry registry = registry();
-        registry.answer("GET /config", 503, "{\"message\":\"down\"}");
+        registry.answer("GET /config", 200, "{\"compatibilityLevel\":\"BACKWARD\"}");
+        registry.answer("GET /schemas/ids/5", 200, ORDER_JSON);
+        registry.answer("GET /schemas/ids/5", 503, "{\"message\":\"down\"}");
         registry.answer("GET /schemas/ids/9", 503, "{\"message\":\"down\"}");
         HttpSchemaRegistryClient client = unservedAfter(Duration.ZERO, registry);
+        client.getSchemaById(5);
 
         // when
         Throwable first = catchThrowable(() -> client.getSchemaById(9));

@@ -42,6 +42,14 @@ class RegistryOutageTest {
             + "schema id 7 that the registry cannot give", new SchemaRegistryException.NotAuthorized(
                     "schema registry refused the credentials (401)", 401));
     private static final SerializationException GARBAGE = new SerializationException("unknown magic byte");
+    private static final SerializationException NOT_LET_READ = new SerializationException("record on 'orders' names "
+            + "schema id 7 that the registry cannot give", new SchemaRegistryException.SchemaNotServed("schema "
+                    + "registry does not let the guard read schema id 7 (403), where it reads others",
+                    new SchemaRegistryException.NotAuthorized("does not allow GET /schemas/ids/7 (403)", 403)));
+    private static final SerializationException LONG_UNSERVED = new SerializationException("record on 'orders' "
+            + "names schema id 7 that the registry cannot give", new SchemaRegistryException.SchemaNotServed("schema "
+                    + "registry serves other schemas, but has not served schema id 7 for 300 s",
+                    new SchemaRegistryException.Unavailable("answered 500", null)));
 
     @Test
     void shouldStopTheThreadWhenAnInputCannotBeReadForWantOfTheRegistry() {
@@ -135,6 +143,41 @@ class RegistryOutageTest {
     }
 
     @Test
+    void shouldDeadLetterAProducersRecordWhoseSchemaIdAloneTheRegistryWillNotGiveTheGuard() {
+        // given the guard's handler
+        DeserializationExceptionHandler handler = configured(new RegistryOutage.OnDeserialization());
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("orders", 0, 41, null, VALUE);
+        for (SerializationException notServed : List.of(NOT_LET_READ, LONG_UNSERVED)) {
+            // when a record names a schema id the registry refuses the guard, or has long failed to serve, while it
+            // serves it others
+            DeserializationExceptionHandler.Response response = handler.handleError(CONTEXT, record, notServed);
+
+            // then that record cannot be read: it is dead-lettered, and the stream goes on
+            assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
+            assertThat(response.deadLetterQueueRecords()).singleElement()
+                    .satisfies(letter -> assertThat(letter.topic()).isEqualTo("orders-dlq"));
+        }
+    }
+
+    @Test
+    void shouldStopTheThreadWhenAValueTheGuardStoredNamesASchemaIdTheRegistryWillNotGive() {
+        // given the same answers met reading a value the guard stored itself (an older guard's Avro), or writing
+        ProcessingExceptionHandler handler = configured(new ProcessingFailureHandler());
+        Record<String, byte[]> record = new Record<>("dutchess/CBYI", VALUE, 0L);
+
+        // when / then they are the registry's, as they were: the thread stops, the refusal stops the guard, and the
+        // value is not given up (a holding's schedule dropped, an order dead-lettered)
+        assertThat(handler.handleError(CONTEXT, record, NOT_LET_READ).result())
+                .isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+        assertThat(handler.handleError(CONTEXT, record, LONG_UNSERVED).result())
+                .isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+        assertThat(RegistryOutage.refusal(NOT_LET_READ)).get()
+                .satisfies(refusal -> assertThat(refusal.errorCode()).isEqualTo(403));
+        assertThat(RegistryOutage.causes(LONG_UNSERVED)).isTrue();
+        assertThat(RegistryOutage.causes(NOT_LET_READ)).isFalse();
+    }
+
+    @Test
     void shouldStopTheThreadWhenADecisionCannotBeWrittenForWantOfTheRegistry() {
         ProcessingExceptionHandler handler = configured(new ProcessingFailureHandler());
         Record<String, byte[]> record = new Record<>("dutchess/CBYI", VALUE, 0L);
@@ -203,29 +246,6 @@ class RegistryOutageTest {
             assertThat(RegistryOutage.refusal(thrown.failure())).get()
                     .satisfies(refusal -> assertThat(refusal.errorCode()).isEqualTo(401));
             assertThat(thrown.deadLettersAndDecisions()).isZero();
-        } finally {
-            registry.stop(0);
-        }
-    }
-
-    @Test
-    void shouldDeadLetterARecordWhoseSchemaTheRegistryDoesNotLetTheGuardRead(@TempDir Path stateDir)
-            throws IOException {
-        // given the guard's topology, whose registry does not let it read one schema id (a subject not granted)
-        HttpServer registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        registry.createContext("/", exchange -> {
-            byte[] body = "{\"error_code\":40301,\"message\":\"denied\"}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(403, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        registry.start();
-        try {
-            String url = "http://127.0.0.1:" + registry.getAddress().getPort();
-            Thrown thrown = pipeOrderWithUncachedSchema(url, stateDir);
-            // then that record alone cannot be read: it is dead-lettered, and the stream thread goes on
-            assertThat(thrown.failure()).isNull();
-            assertThat(thrown.deadLettersAndDecisions()).isEqualTo(1);
         } finally {
             registry.stop(0);
         }
