@@ -12,11 +12,11 @@ final class KeyMismatch {
 
     /** The reason for {@code key}, on a record ("the order") of {@code holding}. */
     static String reason(String key, String record, Object holding) {
-        return "record key " + shown(key) + " does not match " + record + "'s holding '" + holding + "'"
+        return "record key " + shown(key) + " does not match " + record + "'s holding " + shown(String.valueOf(holding))
                 + (key == null ? "" : WireFormat.keyHint(key.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** {@code key} quoted, each control character written as its escape: a header carries it whole. */
+    /** {@code key} (or an id) quoted, each control character written as its escape: a header carries it whole. */
     private static String shown(String key) {
         if (key == null) {
             return "null";

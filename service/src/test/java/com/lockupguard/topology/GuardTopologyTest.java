@@ -483,6 +483,20 @@ class GuardTopologyTest {
         }
 
         @Test
+        void shouldShowAHoldingWhoseIdsHoldControlCharactersEscapedInTheReason() {
+            // given an order whose investor id holds a line break and a NUL, keyed to another holding
+            ProposedOrder order = order("o1", OrderKind.PUBLIC_SALE, 10);
+            order.setInvestorId("dutch\nes\u0000s");
+
+            // when
+            guard.orders.pipeInput("someone/else", order, at("2003-07-11T09:40:00-04:00"));
+
+            // then both the key and the holding are shown, their control characters escaped
+            assertThat(header(guard.deadLetters.readRecord(), DeadLetters.MESSAGE_HEADER)).isEqualTo("record key "
+                    + "'someone/else' does not match the order's holding 'dutch\\u000aes\\u0000s/CBYI'");
+        }
+
+        @Test
         void shouldSayWhereARefusedRecordWasReadSoThatItCanBeFoundOnItsTopic() {
             try (CapturedLogs logged = CapturedLogs.of(DeadLetters.class)) {
                 // when an order keyed to another holding is refused
