@@ -190,18 +190,18 @@ public class AvroDeserializer<T> implements Deserializer<T> {
                 throw new SerializationException("record on '" + topic + "' (schema id " + schemaId + ") cannot be "
                         + "read as " + read.getFullName() + ": " + refusal);
             }
-            String renamed = ReadableAs.renamedFields(read, writerSchema);
-            if (renamed != null) {
-                // read all the same, as Avro's resolution has it (a field left out takes its default: RULES.md)
-                LOG.warn("records on '{}' written with schema id {} ({}) are read as {}, but their schema {}", topic,
-                        schemaId, writerSchema.getFullName(), read.getFullName(), renamed);
-            }
         }
         DatumReader<T> reader = read == null
                 ? new GenericDatumReader<>(writerSchema, writerSchema, GenericData.get())
                 : new SpecificDatumReader<>(writerSchema, read);
         Reading<T> reading = new Reading<>(reader, !holdsBytes(read == null ? writerSchema : read));
-        readersById.put(schemaId, reading);
+        String renamed = read == null ? null : ReadableAs.renamedFields(read, writerSchema);
+        // said by the one stream thread that keeps its reading first
+        if (readersById.putIfAbsent(schemaId, reading) == null && renamed != null) {
+            // read all the same, as Avro's resolution has it (a field left out takes its default: RULES.md)
+            LOG.warn("records on '{}' written with schema id {} ({}) are read as {}, but their schema {}", topic,
+                    schemaId, writerSchema.getFullName(), read.getFullName(), renamed);
+        }
         return reading;
     }
 
