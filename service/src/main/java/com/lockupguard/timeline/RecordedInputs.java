@@ -50,6 +50,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -147,6 +148,8 @@ public final class RecordedInputs {
     private final int held;
     /** The partition count the guard's state was built with, or 0 ({@link #stateCount(Consumer)}). */
     private int stateCount;
+    /** Why {@link #stateCount} is 0, said once with the first record it would have placed otherwise; or null. */
+    private String stateUnknown;
     private final long[] counts = new long[7];
     private final SendLimit limit;
     /** The keys of the holdings to export, as UTF-8; every holding's when empty. */
@@ -240,12 +243,25 @@ public final class RecordedInputs {
             // the agreement records given to the guard by then, and how far it had taken them, before the audit's end
             // is taken: under exactly-once its positions are committed with its audit records, so that every version
             // of a record before its position is on the audit by then
-            List<TopicPartition> given = holdingsPartitions(partitions(consumer, topics.names().agreements()));
-            Map<TopicPartition, Long> givenEnds = consumer.endOffsets(given, timeout);
-            Map<TopicPartition, Long> taken = guardPositions(given, topics.names().agreements(), sink);
+            List<TopicPartition> given;
+            Map<TopicPartition, Long> givenEnds;
+            try {
+                given = holdingsPartitions(partitions(consumer, topics.names().agreements()));
+                givenEnds = consumer.endOffsets(given, timeout);
+            } catch (AuthorizationException e) {
+                given = List.of(); // read by the guard, not by whoever exports: what it took is not told
+                givenEnds = Map.of();
+                cannotTellUntaken(topics.names().agreements(), e, sink);
+            }
+            Map<TopicPartition, Long> taken = given.isEmpty() ? Map.of()
+                    : guardPositions(given, topics.names().agreements(), sink);
             Map<Integer, Long> audited = new HashMap<>();
             Map<Integer, ArrayDeque<Read>> agreements = agreements(consumer, topics, audited, sink);
-            untakenAgreements(consumer, given, givenEnds, taken, audited, topics.names(), sink);
+            try {
+                untakenAgreements(consumer, given, givenEnds, taken, audited, topics.names(), sink);
+            } catch (AuthorizationException e) {
+                cannotTellUntaken(topics.names().agreements(), e, sink);
+            }
             Map<Integer, ArrayDeque<Read>> orders = new TreeMap<>();
             partitions.forEach(partition -> orders.put(partition.partition(), new ArrayDeque<>()));
             Map<TopicPartition, Long> beginnings = startReading(consumer, partitions, sink);
@@ -432,6 +448,11 @@ public final class RecordedInputs {
                 String.join(", ", named), names.agreementAudit()));
     }
 
+    private static void cannotTellUntaken(String topic, AuthorizationException e, Sink sink) {
+        sink.warning(topic, "cannot read it (" + OneLine.of(String.valueOf(e.getMessage())) + "): whether the guard "
+                + "had taken every agreement record on it is not told (Read on it tells)");
+    }
+
     /**
      * The guard's committed positions on {@code partitions} of the agreements topic; none, said, when its group
      * cannot be read (not allowed to): what the guard has taken is then told from the audit alone.
@@ -502,12 +523,18 @@ public final class RecordedInputs {
      * partitions of the count before.
      */
     private int stateCount(Consumer<byte[], byte[]> consumer) {
+        String changelog = StoreNames.changelogTopic(group(), StoreNames.HOLDING_STATE);
         try {
-            List<PartitionInfo> infos = consumer.partitionsFor(StoreNames.changelogTopic(group(),
-                    StoreNames.HOLDING_STATE), timeout);
-            return infos == null ? 0 : infos.size();
+            List<PartitionInfo> infos = consumer.partitionsFor(changelog, timeout);
+            if (infos == null || infos.isEmpty()) {
+                stateUnknown = "there is no " + changelog + " (is application.id the guard's?)";
+                return 0;
+            }
+            return infos.size();
         } catch (RuntimeException e) {
-            return 0; // not allowed to see it, say: the inputs' count alone
+            // not allowed to see it, say: the inputs' count alone
+            stateUnknown = changelog + " cannot be described (" + OneLine.of(String.valueOf(e.getMessage())) + ")";
+            return 0;
         }
     }
 
@@ -604,6 +631,12 @@ public final class RecordedInputs {
         }
         if (deadLettered != null) {
             counts[SKIPPED]++;
+            if (stateUnknown != null && deadLettered.endsWith("WRONG_PARTITION)")) {
+                sink.warning(where(record), "the partition count the guard's state was built with is not known: "
+                        + stateUnknown + "; a record placed by the count before partitions were added to the inputs "
+                        + "is named below as misplaced, though the guard may have decided it");
+                stateUnknown = null;
+            }
             sink.skipped(where(record), deadLettered);
             return null;
         }

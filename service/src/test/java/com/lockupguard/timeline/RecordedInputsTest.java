@@ -547,6 +547,26 @@ class RecordedInputsTest {
     }
 
     @Test
+    void shouldSayOnceThatAMisplacedRecordMayHaveBeenDecidedWhereTheStatesPartitionCountIsNotKnown()
+            throws Exception {
+        // given no changelog of the guard's state (another application.id, or not allowed to see it), and two
+        // orders on another partition than their key's on inputs of 2 partitions
+        String investor = investorOn(0);
+        audit(0, applied(agreement(investor, "2003-04-28"), 10, 0, 0));
+        order(1, 100, investor + "/SEC", sale("o-1", investor));
+        order(1, 110, investor + "/SEC", sale("o-2", investor));
+
+        // when
+        export(1, 2);
+
+        // then each is named as the guard dead-letters it, and that the count it may have been placed by is not
+        // known is said once
+        assertThat(skipped).hasSize(2).allMatch(line -> line.endsWith("(the guard dead-letters it WRONG_PARTITION)"));
+        assertThat(warnings).singleElement().asString().startsWith("orders-1@0: the partition count the guard's state "
+                + "was built with is not known: there is no lockup-guard-holding-state-changelog");
+    }
+
+    @Test
     void shouldEndBeforeTheFirstLineStampedAfterTheInstantAsTheWholeExportWould() throws Exception {
         // given, up to 200: on a's agreements partition a version at 300 before one at 120, which the whole export
         // places after it; on a's orders partition an order at 250 before one at 150 and a tombstone; on b's a
