@@ -79,8 +79,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private static final Duration UNSERVED_PROBE = Duration.ofSeconds(2);
     /** The most ids {@link #unservedSince} holds. */
     private static final int UNSERVED_KEPT = 1_000;
-    /** A quiet spell after which an id's failures are counted again from the next (a thread is replaced in ~1 min). */
-    private static final Duration UNSERVED_GAP = Duration.ofMinutes(2);
+    /**
+     * A quiet spell, from the end of one failure of an id to the start of the next ask, after which its failures are
+     * counted again: longer than a stream thread's replacement and restore take between two asks.
+     */
+    static final Duration UNSERVED_GAP = Duration.ofMinutes(10);
 
     /** Ids the registry said it does not know, with why and until when (System.nanoTime) that answer stands. */
     private final Map<Integer, Missing> missingIds = new ConcurrentHashMap<>();
@@ -90,6 +93,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      */
     private final Map<Integer, long[]> unservedSince = new ConcurrentHashMap<>();
     private final Duration unservedLimit;
+    private final Duration unservedGap;
+    /** Ids the guard read records by (producers' schemas, by id): the probe asks one of them first. */
+    private final Set<Integer> readIds = ConcurrentHashMap.newKeySet();
     private final long missingIdNanos;
     private final int missingIdsKept;
     private volatile int preferredUrl;
@@ -107,12 +113,16 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     public HttpSchemaRegistryClient(Map<String, ?> configs) {
-        this(configs, UNSERVED_LIMIT);
+        this(configs, UNSERVED_LIMIT, UNSERVED_GAP);
     }
 
-    /** A client that dead-letters the records of an id the registry fails to serve after {@code unservedLimit}. */
-    HttpSchemaRegistryClient(Map<String, ?> configs, Duration unservedLimit) {
+    /**
+     * A client that dead-letters the records of an id the registry fails to serve through {@code unservedLimit} of
+     * failures none of which came {@code unservedGap} after the one before.
+     */
+    HttpSchemaRegistryClient(Map<String, ?> configs, Duration unservedLimit, Duration unservedGap) {
         this.unservedLimit = unservedLimit;
+        this.unservedGap = unservedGap;
         this.config = withUrlsChecked(configs); // the rest is checked as it is built below
         this.urls = config.urls();
         HttpClient.Builder builder = HttpClient.newBuilder()
@@ -250,6 +260,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             throw missing.again();
         }
         Schema schema;
+        long asked = System.nanoTime();
         try {
             schema = parse(send("GET", "/schemas/ids/" + id, null, null, RegistryAnswer.SCHEMA), "schema id " + id);
         } catch (SchemaRegistryException.SchemaNotFound | SchemaRegistryException.InvalidSchema e) {
@@ -265,9 +276,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     + "subject the guard's principal may not read; grant it read on that subject, and send the record "
                     + "again (" + e.getMessage() + ")", e), missingIdNanos);
         } catch (SchemaRegistryException.Unavailable e) {
-            throw unserved(id, e);
+            throw unserved(id, e, asked);
         }
         schemasById.putIfAbsent(id, schema);
+        readIds.add(id);
         missingIds.remove(id);
         unservedSince.remove(id);
         return schema;
@@ -291,7 +303,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * every holding of its partitions with it. Then its records are not readable, and are not asked for again for as
      * long.
      */
-    private SchemaRegistryException unserved(int id, SchemaRegistryException.Unavailable failure) {
+    private SchemaRegistryException unserved(int id, SchemaRegistryException.Unavailable failure, long asked) {
         if (Thread.currentThread().isInterrupted() || !servesAnotherSchema(id)) {
             unservedSince.remove(id);
             return failure; // the registry away, or its schemas all (or the caller stopping)
@@ -300,9 +312,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (unservedSince.size() >= UNSERVED_KEPT && !unservedSince.containsKey(id)) {
             unservedSince.clear(); // a registry failing for every id it is asked: memory bounded
         }
-        // counted from the first failure of a run of them: one after a quiet spell starts the count again
+        // counted from the first failure of a run of them: an ask begun after a quiet spell starts the count again
         long[] failing = unservedSince.compute(id, (unserved, seen) -> seen == null
-                || now - seen[1] > UNSERVED_GAP.toNanos() ? new long[] {now, now} : new long[] {seen[0], now});
+                || asked - seen[1] > unservedGap.toNanos() ? new long[] {now, now} : new long[] {seen[0], now});
         long since = failing[0];
         if (now - since < unservedLimit.toNanos()) {
             LOG.warn("schema registry answers, but not for schema id {} ({}); its records are dead-lettered if it "
@@ -310,6 +322,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     unservedLimit.toMinutes());
             return failure;
         }
+        // its records are not asked for while it is remembered: the run goes on through that time
+        failing[1] = now + unservedLimit.toNanos();
         return remembered(id, new SchemaRegistryException.SchemaNotServed("schema registry serves other schemas, "
                 + "but has not served schema id " + id + " for " + TimeUnit.NANOSECONDS.toSeconds(now - since)
                 + " s (" + failure.getMessage() + "): its records cannot be read, and it is asked for again in "
@@ -323,7 +337,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * guard was served none yet, which says nothing.
      */
     private boolean servesAnotherSchema(int failing) {
-        Integer known = schemasById.keySet().stream().filter(id -> id != failing).findAny().orElse(null);
+        // one read as the failing one is, where there is one: the guard's own, which it writes, may be readable where
+        // its inputs' are no longer
+        Integer known = readIds.stream().filter(id -> id != failing).findAny()
+                .or(() -> schemasById.keySet().stream().filter(id -> id != failing).findAny()).orElse(null);
         return known != null && firstAnswer("/schemas/ids/" + known, response -> response.statusCode() == 200
                 && isJsonHolding(response.body(), RegistryAnswer.SCHEMA), UNSERVED_PROBE);
     }

@@ -602,8 +602,11 @@ public final class RecordedInputs {
             value = values.deserialize(record.topic(), record.headers(), record.value());
             key = keys.deserialize(record.topic(), record.key());
         } catch (RuntimeException e) {
-            if (RegistryOutage.causes(e) || RegistryOutage.refusal(e).isPresent()) {
-                throw e; // not the record's fault: said, and the export stops
+            // not the record's fault: said, and the export stops; but a schema id alone not served is the record's,
+            // which the guard dead-letters
+            if (!RegistryOutage.schemaNotServed(e)
+                    && (RegistryOutage.causes(e) || RegistryOutage.refusal(e).isPresent())) {
+                throw e;
             }
             counts[SKIPPED]++;
             sink.skipped(where(record), "cannot be read (the guard dead-letters it UNDECODABLE): "

@@ -50,6 +50,14 @@ public final class RegistryOutage {
                 .map(SchemaRegistryException.NotAuthorized.class::cast));
     }
 
+    /**
+     * Whether {@code failure} is a schema id the registry will not give the guard where it gives others: for a
+     * producer's record, that record's, which cannot be read (as Confluent's deserializer fails on it).
+     */
+    public static boolean schemaNotServed(Throwable failure) {
+        return FailureCauses.find(failure, SchemaRegistryException.SchemaNotServed.class).isPresent();
+    }
+
     /** What the registry answered for a schema id that it serves the guard no more, if {@code failure} is that. */
     private static Optional<SchemaRegistryException> notServed(Throwable failure) {
         return FailureCauses.find(failure, SchemaRegistryException.SchemaNotServed.class)
@@ -103,8 +111,7 @@ public final class RegistryOutage {
                 Exception failure) {
             // a producer's record naming a schema id the registry will not give the guard, where it gives others:
             // that record cannot be read, as Confluent's deserializer fails on it; a stored value's is the registry's
-            boolean notServed = FailureCauses.find(failure, SchemaRegistryException.SchemaNotServed.class).isPresent();
-            if (!notServed && stopsTheThread(context, failure)) {
+            if (!schemaNotServed(failure) && stopsTheThread(context, failure)) {
                 return Response.fail(List.of());
             }
             observer.deadLettered(DeadLetterReason.UNDECODABLE);

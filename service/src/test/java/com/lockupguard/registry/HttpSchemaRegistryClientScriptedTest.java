@@ -1432,6 +1432,40 @@ class HttpSchemaRegistryClientScriptedTest {
     }
 
     @Test
+    void shouldCountAnIdsFailuresFromTheFirstOfARunAndAgainAfterAQuietSpell() throws Exception {
+        // given a registry that serves the guard schema id 5, and fails every time for ids 9 and 10, and a client
+        // giving an id up after 400 ms of failures, none 300 ms after the one before
+        Registry registry = registry();
+        registry.answer("GET /schemas/ids/5", 200, ORDER_JSON);
+        registry.answer("GET /schemas/ids/9", 500, "{\"message\":\"store error\"}");
+        registry.answer("GET /schemas/ids/10", 500, "{\"message\":\"store error\"}");
+        HttpSchemaRegistryClient client = unservedAfter(Duration.ofMillis(400), Duration.ofMillis(300), registry);
+        client.getSchemaById(5);
+
+        // when id 9 fails every 200 ms, and id 10 once, then again after 350 ms of quiet
+        List<Throwable> nine = new ArrayList<>();
+        for (int ask = 0; ask < 4; ask++) {
+            nine.add(catchThrowable(() -> client.getSchemaById(9)));
+            Thread.sleep(200);
+        }
+        // id 9 was remembered as not served for 400 ms from its third ask: asked again once that has passed, over
+        // 300 ms after its last failure, but within 300 ms of the time it was not asked for
+        Thread.sleep(100);
+        Throwable nineAgain = catchThrowable(() -> client.getSchemaById(9));
+        Throwable tenFirst = catchThrowable(() -> client.getSchemaById(10));
+        Thread.sleep(350);
+        Throwable tenAfterQuiet = catchThrowable(() -> client.getSchemaById(10));
+
+        // then id 9 is given up once its run passes 400 ms, and stays so when asked again once that was forgotten
+        // (the time it was not asked for is part of the run); id 10's quiet spell starts its count again
+        assertThat(nine.get(0)).isInstanceOf(SchemaRegistryException.Unavailable.class);
+        assertThat(nine.get(3)).isInstanceOf(SchemaRegistryException.SchemaNotServed.class);
+        assertThat(nineAgain).isInstanceOf(SchemaRegistryException.SchemaNotServed.class);
+        assertThat(tenFirst).isInstanceOf(SchemaRegistryException.Unavailable.class);
+        assertThat(tenAfterQuiet).isInstanceOf(SchemaRegistryException.Unavailable.class);
+    }
+
+    @Test
     void shouldWaitOutASchemaIdForAsLongAsTheRegistryServesTheGuardNoSchema() {
         // given a registry that served schema id 5 and then answers nothing, its GET /config answering (an outage of
         // its schema lookups alone), and a limit already passed
@@ -1473,8 +1507,14 @@ class HttpSchemaRegistryClientScriptedTest {
 
     /** A client of {@code registry} asking once a request, giving up an id it fails to serve after {@code limit}. */
     private static HttpSchemaRegistryClient unservedAfter(Duration limit, Registry registry) {
+        return unservedAfter(limit, HttpSchemaRegistryClient.UNSERVED_GAP, registry);
+    }
+
+    /** As above, a quiet spell of {@code gap} before an ask starting the count again. */
+    private static HttpSchemaRegistryClient unservedAfter(Duration limit, Duration gap, Registry registry) {
         return new HttpSchemaRegistryClient(settings("http://localhost:" + registry.port(),
-                Map.of(RegistryClientConfig.MAX_RETRIES, "0")), limit);
+                Map.of(RegistryClientConfig.MAX_RETRIES, "0", RegistryClientConfig.MISSING_ID_CACHE_TTL_SEC, "0")),
+                limit, gap);
     }
 
     private static Map<String, Object> settings(String url, Map<String, ?> more) {
