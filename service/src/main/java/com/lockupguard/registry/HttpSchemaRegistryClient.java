@@ -71,11 +71,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
     /**
-     * How long the registry may fail to serve one schema id while it answers ({@code GET /config}) before the records
-     * naming it are dead-lettered, and how long they then are without asking again.
+     * How long a run of failures of the registry to serve one schema id, while it serves the guard others, lasts before
+     * the records naming it are dead-lettered, and how long they then are without asking again.
      */
     static final Duration UNSERVED_LIMIT = Duration.ofMinutes(5);
-    /** How long the registry is given to answer {@code GET /config} when an id it was asked for failed. */
+    /** How long the registry is given to serve another schema when an id it was asked for failed. */
     private static final Duration UNSERVED_PROBE = Duration.ofSeconds(2);
     /** The most ids {@link #unservedSince} holds. */
     private static final int UNSERVED_KEPT = 1_000;
@@ -297,11 +297,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     /**
-     * {@code failure} to get {@code id}'s schema as the outage it is, to be waited out, unless the registry answers
-     * {@code GET /config} and has failed to serve that id, and only it, for {@link #UNSERVED_LIMIT}: a registry that
-     * cannot give one schema (a 500 for it alone) would otherwise stop the stream thread at its records for ever, and
-     * every holding of its partitions with it. Then its records are not readable, and are not asked for again for as
-     * long.
+     * {@code failure} to get {@code id}'s schema as the outage it is, to be waited out, unless the registry serves the
+     * guard another schema ({@link #servesAnotherSchema}) and has failed to serve this id through a run of failures of
+     * {@link #UNSERVED_LIMIT}: a registry that cannot give one schema (a 500 for it alone) would otherwise stop the
+     * stream thread at its records for ever, and every holding of its partitions with it. Then its records are not
+     * readable, and are not asked for again for as long. {@code asked}: when this ask began.
      */
     private SchemaRegistryException unserved(int id, SchemaRegistryException.Unavailable failure, long asked) {
         if (Thread.currentThread().isInterrupted() || !servesAnotherSchema(id)) {
@@ -317,9 +317,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 || asked - seen[1] > unservedGap.toNanos() ? new long[] {now, now} : new long[] {seen[0], now});
         long since = failing[0];
         if (now - since < unservedLimit.toNanos()) {
-            LOG.warn("schema registry answers, but not for schema id {} ({}); its records are dead-lettered if it "
-                    + "still does not serve it {} min after the first failure", id, failure.getMessage(),
-                    unservedLimit.toMinutes());
+            LOG.warn("schema registry serves other schemas, but not schema id {} ({}); its records are "
+                    + "dead-lettered if it still does not serve it {} min after the first failure", id,
+                    failure.getMessage(), unservedLimit.toMinutes());
             return failure;
         }
         // its records are not asked for while it is remembered: the run goes on through that time
