@@ -1,5 +1,6 @@
 package com.lockupguard.timeline;
 
+import com.lockupguard.app.AdminRequests;
 import com.lockupguard.app.GuardConfig;
 import com.lockupguard.avro.Agreement;
 import com.lockupguard.avro.AgreementAudit;
@@ -33,9 +34,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
@@ -482,9 +480,9 @@ public final class RecordedInputs {
         return partitions -> {
             Admin admin = Admin.create(config.adminProperties());
             try {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(config.getString(
-                        GuardConfig.APPLICATION_ID_CONFIG)).partitionsToOffsetAndMetadata()
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                Map<TopicPartition, OffsetAndMetadata> committed = AdminRequests.retrying(timeout, () -> admin
+                        .listConsumerGroupOffsets(config.getString(GuardConfig.APPLICATION_ID_CONFIG))
+                        .partitionsToOffsetAndMetadata());
                 Map<TopicPartition, Long> positions = new HashMap<>();
                 committed.forEach((partition, position) -> {
                     if (position != null && partitions.contains(partition)) {
@@ -492,11 +490,6 @@ public final class RecordedInputs {
                     }
                 });
                 return positions;
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e.getCause().getClass().getSimpleName() + ": "
-                        + e.getCause().getMessage(), e.getCause());
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("no answer within " + timeout.toSeconds() + " s", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
