@@ -1,5 +1,7 @@
 package com.lockupguard.rules;
 
+import java.util.Locale;
+
 /**
  * A value quoted in a message (a refusal's reason, a line's problem): cut after {@value #SHOWN_CHARACTERS} characters,
  * saying how long it was, so that a field of megabytes makes a one-line message and not a screenful — in a
@@ -16,6 +18,23 @@ public final class QuotedText {
     /** {@code text}, cut after {@value #SHOWN_CHARACTERS} characters (code points, as the id rule counts them). */
     public static String of(String text) {
         return cut(text, text.codePointCount(0, text.length()));
+    }
+
+    /**
+     * {@code text} with each control character written as its escape ({@code \u000a}), so that a value from outside
+     * makes one line of a message, and characters drawn as nothing are seen.
+     */
+    public static String controlsEscaped(String text) {
+        StringBuilder escaped = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                escaped.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                escaped.append(c);
+            }
+        }
+        return escaped.toString();
     }
 
     /**

@@ -1,10 +1,10 @@
 package com.lockupguard.serde;
 
+import com.lockupguard.rules.QuotedText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
@@ -96,16 +96,8 @@ final class StrictUtf8Decoder extends Decoder {
 
     /** At most {@value #SHOWN_CHARS} characters of {@code text}, its control characters escaped. */
     private static String shown(String text) {
-        StringBuilder shown = new StringBuilder(SHOWN_CHARS + 8);
-        for (int i = 0; i < Math.min(text.length(), SHOWN_CHARS); i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c)) {
-                shown.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                shown.append(c);
-            }
-        }
-        return text.length() > SHOWN_CHARS ? shown.append('…').toString() : shown.toString();
+        String shown = QuotedText.controlsEscaped(text.substring(0, Math.min(text.length(), SHOWN_CHARS)));
+        return text.length() > SHOWN_CHARS ? shown + '…' : shown;
     }
 
     @Override

@@ -1,8 +1,8 @@
 package com.lockupguard.topology;
 
+import com.lockupguard.rules.QuotedText;
 import com.lockupguard.serde.WireFormat;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /** Why a record whose key is not its holding's is dead-lettered {@code KEY_MISMATCH}, its key shown as it is. */
 final class KeyMismatch {
@@ -18,17 +18,6 @@ final class KeyMismatch {
 
     /** {@code key} (or an id) quoted, each control character written as its escape: a header carries it whole. */
     private static String shown(String key) {
-        if (key == null) {
-            return "null";
-        }
-        StringBuilder shown = new StringBuilder(key.length() + 2).append('\'');
-        key.codePoints().forEach(c -> {
-            if (Character.isISOControl(c)) {
-                shown.append(String.format(Locale.ROOT, "\\u%04x", c));
-            } else {
-                shown.appendCodePoint(c);
-            }
-        });
-        return shown.append('\'').toString();
+        return key == null ? "null" : "'" + QuotedText.controlsEscaped(key) + "'";
     }
 }
