@@ -2,18 +2,31 @@ package com.lockupguard.web;
 
 import com.lockupguard.avro.Decision;
 import com.lockupguard.avro.ProposedOrder;
+import com.lockupguard.registry.SchemaRegistryException;
 import com.lockupguard.rules.HoldingKey;
 import com.lockupguard.topology.GuardTopics;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +41,18 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
 
     /** The most requests in flight an idempotent producer takes. */
     private static final int MAX_IDEMPOTENT_IN_FLIGHT = 5;
+    /**
+     * Threads that serialize orders: an order's schema id, not yet known, is asked of the schema registry there, so
+     * that its caller waits for the registry no longer than for its decision.
+     */
+    private static final int SERIALIZING_THREADS = 2;
 
     private final GuardTopics topics;
     private final DecisionFeed feed;
-    private final Producer<String, SpecificRecord> producer;
+    private final Producer<String, byte[]> producer;
+    private final Serializer<SpecificRecord> values;
+    private final Duration sendWait;
+    private final ExecutorService serializing;
 
     /**
      * A gateway sending with {@code clientProperties}; a send waits at most {@code sendWait} for the orders topic's
@@ -40,18 +61,24 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
      * caller's own deadline.
      */
     public KafkaOrderGateway(Properties clientProperties, Duration sendWait, GuardTopics topics, DecisionFeed feed) {
-        this(topics, feed, createProducer(producerSettings(clientProperties, sendWait), topics));
+        this(topics, feed, new KafkaProducer<>(producerSettings(clientProperties, sendWait), new StringSerializer(),
+                new ByteArraySerializer()), topics.orders().valueSerde().serializer(), sendWait);
     }
 
-    KafkaOrderGateway(GuardTopics topics, DecisionFeed feed, Producer<String, SpecificRecord> producer) {
+    /** A gateway sending through {@code producer} what {@code values} serializes, each within {@code sendWait}. */
+    KafkaOrderGateway(GuardTopics topics, DecisionFeed feed, Producer<String, byte[]> producer,
+            Serializer<SpecificRecord> values, Duration sendWait) {
         this.topics = topics;
         this.feed = feed;
         this.producer = producer;
-    }
-
-    private static Producer<String, SpecificRecord> createProducer(Properties settings, GuardTopics topics) {
-        return new KafkaProducer<>(settings, topics.orders().keySerde().serializer(),
-                topics.orders().valueSerde().serializer());
+        this.values = values;
+        this.sendWait = sendWait;
+        AtomicInteger threads = new AtomicInteger();
+        this.serializing = Executors.newFixedThreadPool(SERIALIZING_THREADS, task -> {
+            Thread thread = new Thread(task, "lockup-guard-order-serializer-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -87,15 +114,24 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
             return CompletableFuture.failedFuture(ApiException.notReady(notSent + " (" + feedDown.get().summary()
                     + ")").withDetail(notSent + " (" + feedDown.get().detail() + ")"));
         }
+        long deadline = System.nanoTime() + sendWait.toNanos();
         String holding = HoldingKey.keyOf(order.getInvestorId(), order.getSecurityId());
-        // wait first, send second: the decision cannot be read before anyone waits for it. It is told by the
-        // order's own correlation id, not its order id: a reused id's block must not answer the first order's
-        // caller, nor its approval the second's
+        // told by the order's own correlation id, not its order id: a reused id's block must not answer the first
+        // order's caller, nor its approval the second's
         String correlationId = OrderCorrelation.newId();
+        Headers headers = OrderCorrelation.headers(correlationId);
+        byte[] value;
+        try {
+            value = serialized(order, headers, deadline);
+        } catch (RuntimeException notSerialized) {
+            return CompletableFuture.failedFuture(notSerialized);
+        }
+        // wait first, send second: the decision cannot be read before anyone waits for it
         CompletableFuture<Decision> decision = feed.await(correlationId);
         try {
-            producer.send(new ProducerRecord<>(topics.orders().name(), null, holding, order,
-                    OrderCorrelation.headers(correlationId)), (metadata, failure) -> {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.orders().name(), null, holding,
+                    value, headers);
+            producer.send(record, (metadata, failure) -> {
                 boolean told = failure == null || decision.completeExceptionally(failure);
                 if (!told && decision.isCompletedExceptionally()) {
                     // its caller was answered already (504, or the stop's 503) that the order may still be decided:
@@ -107,7 +143,7 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
                 }
             });
         } catch (RuntimeException refused) {
-            // refused before it was sent (the serializer, say): completing the wait also forgets it
+            // refused before it was sent (waiting for the topic's metadata, say): completing the wait also forgets it
             decision.completeExceptionally(stoppedWhileSending(refused)
                     ? notSentByAStoppingGuard(order.getOrderId(), refused) : refused);
         }
@@ -115,9 +151,37 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
     }
 
     /**
+     * {@code order} serialized, on a thread of its own: with its schema id not known yet (after a start, or as
+     * {@code use.latest.version} asks again), the schema registry is asked, whose client waits minutes for a registry
+     * that does not answer. Seen: 20.2 s for a caller who waits 3 s, answered 504 "handed to Kafka". A serialization
+     * that outlasts {@code deadline} is not sent at all, and its caller is told so.
+     */
+    private byte[] serialized(ProposedOrder order, Headers headers, long deadline) {
+        String topic = topics.orders().name();
+        Future<byte[]> serialization = serializing.submit(() -> values.serialize(topic, headers, order));
+        try {
+            return serialization.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException refused) {
+                throw refused; // the registry unreachable, say: the serializer's own words
+            }
+            throw new SerializationException("cannot serialize order " + order.getOrderId(), e.getCause());
+        } catch (TimeoutException e) {
+            serialization.cancel(false); // its bytes, should they come, are never sent
+            String slow = "the order's schema id was not had from the schema registry within " + sendWait.toMillis()
+                    + " ms (api.decision.timeout.ms); the order was not sent";
+            throw new SerializationException(slow, new SchemaRegistryException.Unavailable(slow, null, true));
+        } catch (InterruptedException e) {
+            serialization.cancel(false);
+            Thread.currentThread().interrupt(); // for the server, which stops past its grace, to see
+            throw notSentByAStoppingGuard(order.getOrderId(), new InterruptException(e));
+        }
+    }
+
+    /**
      * Whether a send failed because the request's thread was interrupted, as the web server's stop does past its
-     * grace: while the producer waited for the topic's metadata or for buffer space ({@link InterruptException},
-     * which sets the interrupt again), or while the serializer asked the schema registry (which keeps it set).
+     * grace, while the producer waited for the topic's metadata or for buffer space ({@link InterruptException},
+     * which sets the interrupt again).
      */
     private static boolean stoppedWhileSending(RuntimeException failure) {
         return failure instanceof InterruptException || Thread.currentThread().isInterrupted();
@@ -135,6 +199,7 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
 
     @Override
     public void close() {
+        serializing.shutdownNow();
         producer.close(Duration.ofSeconds(5));
     }
 }

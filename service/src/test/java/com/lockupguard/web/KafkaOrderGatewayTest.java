@@ -23,9 +23,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,8 +55,8 @@ class KafkaOrderGatewayTest {
             // IllegalStateException, and a test that looked after the restart read that as the reason)
         }
     };
-    private final MockProducer<String, SpecificRecord> producer = new MockProducer<>(true, null,
-            new StringSerializer(), (topic, value) -> new byte[0]);
+    private final MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
+            new ByteArraySerializer());
     private DecisionFeed feed;
     private KafkaOrderGateway gateway;
 
@@ -64,9 +64,7 @@ class KafkaOrderGatewayTest {
     void start() {
         feed = new DecisionFeed(() -> consumer, MockFeedConsumer.TOPICS, 5_000);
         feed.start();
-        GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
-                Map.of("schema.registry.url", "mock://gateway-test-" + UUID.randomUUID()));
-        gateway = new KafkaOrderGateway(topics, feed, producer);
+        gateway = sendingTo(producer);
     }
 
     @AfterEach
@@ -76,13 +74,14 @@ class KafkaOrderGatewayTest {
     }
 
     /** A gateway sending through {@code producer}, with topics of a registry of its own. */
-    private KafkaOrderGateway sendingTo(MockProducer<String, SpecificRecord> producer) {
+    private KafkaOrderGateway sendingTo(MockProducer<String, byte[]> producer) {
         GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
                 Map.of("schema.registry.url", "mock://gateway-test-" + UUID.randomUUID()));
-        return new KafkaOrderGateway(topics, feed, producer);
+        return new KafkaOrderGateway(topics, feed, producer, topics.orders().valueSerde().serializer(),
+                Duration.ofSeconds(10));
     }
 
-    private void decide(ProducerRecord<String, SpecificRecord> sent, Decision decision) {
+    private void decide(ProducerRecord<String, byte[]> sent, Decision decision) {
         consumer.append(decision.getOutcome() == Outcome.APPROVED ? MockFeedConsumer.APPROVED
                 : MockFeedConsumer.BLOCKED, 0, sent.key(), decision, sent.headers());
     }
@@ -96,7 +95,7 @@ class KafkaOrderGatewayTest {
         CompletableFuture<Decision> second = gateway.submit(twenty);
 
         // when the guard approves the first and blocks the second as a reused id (RULES.md section 4.2)
-        List<ProducerRecord<String, SpecificRecord>> sent = producer.history();
+        List<ProducerRecord<String, byte[]>> sent = producer.history();
         assertThat(sent).hasSize(2);
         decide(sent.get(0), GuardWebServerTest.decision(ten, Outcome.APPROVED, List.of(), 100L));
         decide(sent.get(1), GuardWebServerTest.decision(twenty, Outcome.BLOCKED, List.of(Reason.DUPLICATE_ORDER_ID),
@@ -154,14 +153,12 @@ class KafkaOrderGatewayTest {
 
     @Test
     void shouldAnswerAnOrderThatCannotBeSentAndForgetItsWaiter() throws Exception {
-        // given: a producer that refuses the order outright (the serializer cannot reach the registry)
-        MockProducer<String, SpecificRecord> refusing = new MockProducer<>(true, null, new StringSerializer(),
-                (topic, value) -> {
-                    throw new org.apache.kafka.common.errors.SerializationException("registry unavailable");
-                });
+        // given: a serializer that refuses the order outright (it cannot reach the registry)
         GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
                 Map.of("schema.registry.url", "mock://gateway-test-" + UUID.randomUUID()));
-        KafkaOrderGateway failing = new KafkaOrderGateway(topics, feed, refusing);
+        KafkaOrderGateway failing = new KafkaOrderGateway(topics, feed, producer, (topic, value) -> {
+            throw new org.apache.kafka.common.errors.SerializationException("registry unavailable");
+        }, Duration.ofSeconds(10));
 
         // when an order is submitted
         CompletableFuture<Decision> decision = failing.submit(DecisionFeedTest.order("o-4", 10));
@@ -175,8 +172,8 @@ class KafkaOrderGatewayTest {
     @Test
     void shouldFailTheOrderAtOnceWhenKafkaDoesNotTakeIt() throws Exception {
         // given: a producer whose sends are acknowledged only when the test says
-        MockProducer<String, SpecificRecord> pending = new MockProducer<>(false, null, new StringSerializer(),
-                (topic, value) -> new byte[0]);
+        MockProducer<String, byte[]> pending = new MockProducer<>(false, null, new StringSerializer(),
+                new ByteArraySerializer());
         KafkaOrderGateway sending = sendingTo(pending);
         CompletableFuture<Decision> decision = sending.submit(DecisionFeedTest.order("o-5", 10));
 
@@ -193,8 +190,8 @@ class KafkaOrderGatewayTest {
     @Test
     void shouldLogAnOrderKafkaDidNotTakeAfterItsCallerWasAnsweredThatItMayBeDecided() {
         // given an order still being sent whose caller stopped waiting, as the API does when it answers 504
-        MockProducer<String, SpecificRecord> pending = new MockProducer<>(false, null, new StringSerializer(),
-                (topic, value) -> new byte[0]);
+        MockProducer<String, byte[]> pending = new MockProducer<>(false, null, new StringSerializer(),
+                new ByteArraySerializer());
         KafkaOrderGateway sending = sendingTo(pending);
         sending.submit(DecisionFeedTest.order("o-6", 10)).cancel(false);
 
@@ -212,8 +209,8 @@ class KafkaOrderGatewayTest {
     @Test
     void shouldLogNothingMoreForAnOrderWhoseCallerIsToldKafkaDidNotTakeIt() {
         // given an order still being sent whose caller waits
-        MockProducer<String, SpecificRecord> pending = new MockProducer<>(false, null, new StringSerializer(),
-                (topic, value) -> new byte[0]);
+        MockProducer<String, byte[]> pending = new MockProducer<>(false, null, new StringSerializer(),
+                new ByteArraySerializer());
         KafkaOrderGateway sending = sendingTo(pending);
         CompletableFuture<Decision> decision = sending.submit(DecisionFeedTest.order("o-7", 10));
 
@@ -310,16 +307,44 @@ class KafkaOrderGatewayTest {
         try (ServerSocket registry = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
                     Map.of("schema.registry.url", "http://127.0.0.1:" + registry.getLocalPort()));
-            MockProducer<String, SpecificRecord> serializing = new MockProducer<>(true, null, new StringSerializer(),
-                    topics.orders().valueSerde().serializer());
+            KafkaOrderGateway serializing = new KafkaOrderGateway(topics, feed, producer,
+                    topics.orders().valueSerde().serializer(), Duration.ofSeconds(10));
 
             // when an order is submitted on a request thread interrupted by a stop past its grace
-            Submitted submitted = submitWhileInterrupted(new KafkaOrderGateway(topics, feed, serializing), "o-7");
+            Submitted submitted = submitWhileInterrupted(serializing, "o-7");
 
             // then it is the stop's answer (503), not "the schema registry cannot be reached" (502), and nothing
             // was sent
             assertNotSentByAStoppingGuard(submitted, "o-7");
-            assertThat(serializing.history()).isEmpty();
+            assertThat(producer.history()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldAnswerAnOrderWhoseSchemaIdTheRegistryDoesNotGiveWithinTheCallersWaitAsNotSent() throws Exception {
+        // given a gateway whose serializer must ask the schema registry for the order's schema id, a registry that
+        // takes the connection and does not answer, and a caller that waits 1 s
+        try (ServerSocket registry = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
+                    Map.of("schema.registry.url", "http://127.0.0.1:" + registry.getLocalPort()));
+            KafkaOrderGateway serializing = new KafkaOrderGateway(topics, feed, producer,
+                    topics.orders().valueSerde().serializer(), Duration.ofSeconds(1));
+            long start = System.nanoTime();
+
+            // when an order is submitted
+            CompletableFuture<Decision> decision = serializing.submit(DecisionFeedTest.order("o-8", 10));
+
+            // then its caller is told within its wait, not after the registry client's minutes, that it was not
+            // sent, as a registry that cannot be reached is told (502); and nothing was sent, nor is waited for
+            assertThat(decision).failsWithin(Duration.ofSeconds(1)).withThrowableOfType(ExecutionException.class)
+                    .havingCause().isInstanceOf(org.apache.kafka.common.errors.SerializationException.class)
+                    .withMessage("the order's schema id was not had from the schema registry within 1000 ms "
+                            + "(api.decision.timeout.ms); the order was not sent");
+            assertThat(DecisionFeed.kind(decision.handle((d, failure) -> failure).get()))
+                    .isEqualTo("the schema registry cannot be reached");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            assertThat(producer.history()).isEmpty();
+            assertThat(feed.waitingForDecisions()).isZero();
         }
     }
 
