@@ -6,7 +6,8 @@ import java.util.Map;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -14,9 +15,12 @@ import org.apache.kafka.streams.processor.api.Record;
  * ({@link RejectedRecordException}) goes to the dead-letter topic as it was received, with its reason; one
  * that fails because the schema registry is away or refuses the guard stops the stream thread, so that it is
  * read again ({@link RegistryOutage}); any other failure is dead-lettered by Kafka Streams, and the stream
- * goes on. A dead letter too large for the producer is cut down ({@link DeadLetterFit}).
+ * goes on. A dead letter too large for the producer is cut down ({@link DeadLetterFit}). Such a failure is said in
+ * one line, within the instance's budget of dead-letter lines ({@link DeadLetterLog}), its stack trace in the dead
+ * letter's headers only: Kafka Streams' handler wrote some 25 lines for each, without limit (seen: 960 lines for 40
+ * fills that overflowed a holding's counters).
  */
-public final class ProcessingFailureHandler extends LogAndContinueProcessingExceptionHandler {
+public final class ProcessingFailureHandler implements ProcessingExceptionHandler {
 
     /** Kafka Streams' words for a send the broker refused, kept and thrown by the next send (4.4). */
     static final String EARLIER_SEND_FAILED = "Error encountered sending record to topic ";
@@ -29,11 +33,12 @@ public final class ProcessingFailureHandler extends LogAndContinueProcessingExce
     private String deadLetterTopic;
     private DecisionObserver observer = DecisionObserver.NONE;
     private DeadLetterFit fit = DeadLetterFit.of(Map.of());
+    private DeadLetterLog lines = StreamsDefaults.deadLetterLog(Map.of());
 
     @Override
     public void configure(Map<String, ?> configs) {
-        super.configure(configs);
         observer = StreamsDefaults.observer(configs);
+        lines = StreamsDefaults.deadLetterLog(configs);
         fit = DeadLetterFit.of(configs);
         Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
         deadLetterTopic = topic == null ? null : topic.toString();
@@ -59,7 +64,12 @@ public final class ProcessingFailureHandler extends LogAndContinueProcessingExce
                     : List.of(fit.fit(DeadLetters.of(deadLetterTopic, context, refused))));
         }
         observer.deadLettered(DeadLetterReason.PROCESSING_FAILURE);
-        return fit.fit(super.handleError(context, record, failure));
+        lines.warn(DeadLetterReason.PROCESSING_FAILURE, () -> "record at " + context.topic() + "-"
+                + context.partition() + "@" + context.offset() + " failed in " + context.processorNodeId()
+                + ", dead-lettered (PROCESSING_FAILURE), its stack trace in the dead letter's headers: "
+                + FailureCauses.oneLine(failure));
+        return fit.fit(Response.resume(ExceptionHandlerUtils.maybeBuildDeadLetterQueueRecords(deadLetterTopic,
+                context.sourceRawKey(), context.sourceRawValue(), context, failure)));
     }
 
     /**

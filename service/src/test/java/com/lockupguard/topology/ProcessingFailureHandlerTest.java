@@ -2,6 +2,7 @@ package com.lockupguard.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.lockupguard.testing.CapturedLogs;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -111,6 +112,37 @@ class ProcessingFailureHandlerTest {
         assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
         assertThat(response.deadLetterQueueRecords()).hasSize(1);
         assertThat(counted).hasValue(1);
+    }
+
+    @Test
+    void shouldSayEachFailedRecordInOneLineWithinTheInstancesDeadLetterLines() {
+        // given a guard's handler, and its instance's budget of dead-letter lines (20 a minute of each reason)
+        ProcessingFailureHandler handler = new ProcessingFailureHandler();
+        handler.configure(Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "orders-dlq",
+                StreamsDefaults.DEAD_LETTER_LOG_CONFIG, new DeadLetterLog(RegistryOutage.LOG, () -> 0L)));
+        IllegalStateException overflow = new IllegalStateException("boom", new ArithmeticException("long overflow"));
+
+        try (CapturedLogs logs = CapturedLogs.of(RegistryOutage.class);
+                CapturedLogs kafkas = CapturedLogs.of("org.apache.kafka.streams.errors")) {
+            // when the processing of 40 records fails in a minute (seen: 40 fills overflowing a holding's counters
+            // wrote 960 lines, each failure's stack trace, without limit)
+            for (long offset = 0; offset < 40; offset++) {
+                ProcessingExceptionHandler.Response response = handler.handleError(new SourceRecordContext("orders",
+                        2, offset, "investor/SEC", bytes(10)), new Record<>("k", "v", 5L), overflow);
+                assertThat(response.deadLetterQueueRecords()).hasSize(1);
+            }
+
+            // then the first 20 are said in a line each, with where and why, then that more are not, and no stack
+            // trace (each dead letter's headers carry it)
+            assertThat(logs.messages()).hasSize(21);
+            assertThat(logs.messages().get(0)).isEqualTo("record at orders-2@0 failed in orders-source, "
+                    + "dead-lettered (PROCESSING_FAILURE), its stack trace in the dead letter's headers: "
+                    + "java.lang.IllegalStateException: boom; caused by: java.lang.ArithmeticException: long overflow");
+            assertThat(logs.messages().get(20)).startsWith("20 records dead-lettered (PROCESSING_FAILURE) within a "
+                    + "minute");
+            assertThat(logs.events()).allSatisfy(event -> assertThat(event.getThrowableProxy()).isNull());
+            assertThat(kafkas.messages()).isEmpty();
+        }
     }
 
     private static ProcessingFailureHandler countingHandler(java.util.concurrent.atomic.AtomicInteger counted) {
