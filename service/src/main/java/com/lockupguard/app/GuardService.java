@@ -230,17 +230,6 @@ public final class GuardService implements AutoCloseable {
         }
     }
 
-    private static void warnOrdersUnwritable(SchemaBootstrap.Unwritable unwritable) {
-        if (unwritable.registryAway()) {
-            LOG.warn("POST /api/orders did not have its orders' schema id from the schema registry at start: it asks "
-                    + "again, and answers 502 while the registry gives none within api.decision.timeout.ms ({})",
-                    unwritable.why());
-        } else {
-            LOG.warn("POST /api/orders cannot send orders, and answers 502, until this is mended: {}",
-                    unwritable.why());
-        }
-    }
-
     /** Provisions and checks the topics and the registry's schemas, then starts processing. */
     public void start() throws InterruptedException {
         if (closing) {
@@ -255,12 +244,11 @@ public final class GuardService implements AutoCloseable {
                 boolean autoRegister = config.getBoolean(GuardConfig.AUTO_REGISTER_SCHEMAS_CONFIG);
                 SchemaBootstrap schemas = new SchemaBootstrap(registry, autoRegister);
                 schemas.ensure(topics.subjects());
-                if (config.getInt(GuardConfig.HTTP_PORT_CONFIG) >= 0) {
+                if (!autoRegister && config.getInt(GuardConfig.HTTP_PORT_CONFIG) >= 0) {
                     // the orders the API sends: the desks' producers may write them under another version, so a
-                    // start is not refused for it, but every POST /api/orders would be answered 502. Its id, looked
-                    // up (or registered) now, is known to the API's serializer, which shares the registry client:
-                    // the first order after a start does not wait for the registry
-                    schemas.whyNotWritable(topics.ordersWritten()).ifPresent(GuardService::warnOrdersUnwritable);
+                    // start is not refused for it, but every POST /api/orders would be answered 502
+                    schemas.whyNotWritable(topics.ordersWritten()).ifPresent(why -> LOG.warn("POST /api/orders "
+                            + "cannot send orders, and answers 502, until this is mended: {}", why));
                 }
             });
             LOG.info("starting guard '{}' on {} with {}, release dates counted with the time-zone rules {} of Java {}",

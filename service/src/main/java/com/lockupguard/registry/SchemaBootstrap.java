@@ -40,24 +40,15 @@ public final class SchemaBootstrap {
     }
 
     /**
-     * Why a subject cannot be written now: {@code registryAway} when the registry did not answer (down, overloaded),
-     * and a later ask may pass; otherwise it refused, and does until someone mends it.
+     * Why the guard could not write under {@code subject} (a refusal {@link #ensure} would throw), looked up only:
+     * for a subject the guard writes on request, which a start is not refused for.
      */
-    public record Unwritable(String why, boolean registryAway) {
-    }
-
-    /**
-     * Why the guard could not write under {@code subject} (a refusal {@link #ensure} would throw), registered or
-     * looked up as {@link #ensure} does: for a subject the guard writes on request, which a start is not refused for.
-     */
-    public Optional<Unwritable> whyNotWritable(Subject subject) {
+    public Optional<String> whyNotWritable(Subject subject) {
         try {
             ensureWritable(subject);
             return Optional.empty();
-        } catch (SchemaRegistryException.Unavailable e) {
-            return Optional.of(new Unwritable(e.getMessage(), true)); // does not stop a start
         } catch (IllegalStateException | SchemaRegistryException e) {
-            return Optional.of(new Unwritable(e.getMessage(), false));
+            return Optional.of(e.getMessage()); // a registry that does not answer this lookup does not stop a start
         }
     }
 
