@@ -201,5 +201,6 @@ public final class KafkaOrderGateway implements OrderGateway, AutoCloseable {
     public void close() {
         serializing.shutdownNow();
         producer.close(Duration.ofSeconds(5));
+        values.close(); // a plugged-in serde's closes its own registry client, as the producer closed it before
     }
 }

@@ -327,12 +327,15 @@ class KafkaOrderGatewayTest {
         try (ServerSocket registry = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             GuardTopics topics = GuardTopics.avro(TopicNames.defaults(),
                     Map.of("schema.registry.url", "http://127.0.0.1:" + registry.getLocalPort()));
-            KafkaOrderGateway serializing = new KafkaOrderGateway(topics, feed, producer,
-                    topics.orders().valueSerde().serializer(), Duration.ofSeconds(1));
+            MockProducer<String, byte[]> sending = new MockProducer<>(true, null, new StringSerializer(),
+                    new ByteArraySerializer());
+            CompletableFuture<Decision> decision;
             long start = System.nanoTime();
-
-            // when an order is submitted
-            CompletableFuture<Decision> decision = serializing.submit(DecisionFeedTest.order("o-8", 10));
+            try (KafkaOrderGateway serializing = new KafkaOrderGateway(topics, feed, sending,
+                    topics.orders().valueSerde().serializer(), Duration.ofSeconds(1))) {
+                // when an order is submitted
+                decision = serializing.submit(DecisionFeedTest.order("o-8", 10));
+            }
 
             // then its caller is told within its wait, not after the registry client's minutes, that it was not
             // sent, as a registry that cannot be reached is told (502); and nothing was sent, nor is waited for
@@ -343,7 +346,7 @@ class KafkaOrderGatewayTest {
             assertThat(DecisionFeed.kind(decision.handle((d, failure) -> failure).get()))
                     .isEqualTo("the schema registry cannot be reached");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-            assertThat(producer.history()).isEmpty();
+            assertThat(sending.history()).isEmpty();
             assertThat(feed.waitingForDecisions()).isZero();
         }
     }
