@@ -96,6 +96,12 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     private final RestartBackoff backoff = new RestartBackoff(FIRST_RESTART_DELAY, MAX_RESTART_DELAY);
     /** Per partition, the offset after the last record read (the feed's thread only): where a restart resumes. */
     private final Map<TopicPartition, Long> readUpTo = new HashMap<>();
+    /**
+     * Where each partition's records become news to the live pages: its end when first assigned. The backlog before
+     * it, read for the lists and the waiting callers, is history: told as live, a restarted instance sent each page
+     * hundreds of old decisions at once, and dropped it as too slow (10,000 events behind).
+     */
+    private final Map<TopicPartition, Long> liveFrom = new HashMap<>();
     private volatile Consumer<String, Object> consumer;
     private volatile ReadinessReason outage;
     private volatile boolean stoppedForGood;
@@ -417,6 +423,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                     readUpTo.getOrDefault(partition, end.get(partition) - historyPerPartition));
             reader.seek(partition, from);
             readUpTo.put(partition, from);
+            liveFrom.putIfAbsent(partition, end.get(partition));
         }
     }
 
@@ -467,30 +474,39 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
 
     private void handle(ConsumerRecord<String, Object> record) {
         RecordPlace place = new RecordPlace(record.topic(), record.partition(), record.offset());
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        if (record.offset() < readUpTo.getOrDefault(partition, 0L)) {
+            // read again from before where it was: the topic was deleted and created again, and all of it is news
+            liveFrom.remove(partition);
+        }
+        boolean live = record.offset() >= liveFrom.getOrDefault(partition, 0L);
         if (record.value() instanceof Decision decision) {
             waiting.decided(record.headers(), decision); // first: its caller gets it, whatever fails below
             recent.add(decision, place);
             if (decision.getPosition() != null) {
                 histories.add(record.key(), decision.getPosition());
             }
-            publish(new Event(Event.DECISION, record.key(), decision));
+            publish(live, new Event(Event.DECISION, record.key(), decision));
         } else if (record.value() instanceof Position position) {
             histories.add(record.key(), position);
-            publish(new Event(Event.POSITION, record.key(), position));
+            publish(live, new Event(Event.POSITION, record.key(), position));
         } else if (record.value() instanceof ComplianceAlert alert) {
             alerts.add(alert, place);
             if (alert.getBreachesAgreement()) {
                 breaches.add(alert, place);
             }
-            publish(new Event(Event.ALERT, record.key(), alert));
+            publish(live, new Event(Event.ALERT, record.key(), alert));
         } else if (record.value() instanceof ReportResult result) {
             reports.add(result, place);
-            publish(new Event(Event.REPORT, record.key(), result));
+            publish(live, new Event(Event.REPORT, record.key(), result));
         }
     }
 
-
-    private void publish(Event event) {
+    /** Tells the live pages of {@code event}, unless it is of the backlog read at the start ({@link #liveFrom}). */
+    private void publish(boolean live, Event event) {
+        if (!live) {
+            return;
+        }
         for (java.util.function.Consumer<Event> subscriber : subscribers) {
             try {
                 subscriber.accept(event);

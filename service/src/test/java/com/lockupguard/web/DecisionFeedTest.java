@@ -134,6 +134,32 @@ class DecisionFeedTest {
     }
 
     @Test
+    void shouldTellTheLivePagesOnlyWhatIsCommittedAfterItStartsAndListTheBacklog() throws Exception {
+        // given decisions committed before the feed starts (an instance restarted among others that went on), and a
+        // live page listening from the start
+        List<ConsumerRecord<String, Object>> backlog = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            backlog.add(MockFeedConsumer.record(MockFeedConsumer.APPROVED, 0, i, "dutchess/CBYI",
+                    RecentDecisionsTest.decision("old-" + i, "dutchess", "2026-01-05T15:00:00Z"), null));
+        }
+        MockFeedConsumer consumer = new MockFeedConsumer(1, backlog);
+        feed = new DecisionFeed(() -> consumer, MockFeedConsumer.TOPICS, 5_000);
+        List<DecisionHistory.Event> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        feed.subscribe(told::add);
+
+        // when it has read the backlog, and a decision is committed after it
+        feed.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.recent(null, null, 1_000).size() == 300);
+        consumer.append(MockFeedConsumer.APPROVED, 0, "dutchess/CBYI",
+                RecentDecisionsTest.decision("new-1", "dutchess", "2026-01-05T16:00:00Z"), null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.recent(null, null, 1_000).size() == 301);
+
+        // then the page was told of the new one only (seen: hundreds of old decisions sent as live at once, and the
+        // page dropped as 10,000 events behind), while the lists hold the backlog too
+        assertThat(told).extracting(event -> ((Decision) event.value()).getOrderId()).containsExactly("new-1");
+    }
+
+    @Test
     void shouldKeepTheReportResultsItReadsForAPageOpenedLater() throws Exception {
         // given a feed reading
         MockFeedConsumer consumer = new MockFeedConsumer(1, List.of());
