@@ -124,12 +124,18 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
             // what each listed, by its own word: an instance this one takes for an owner may not own them yet (its
             // threads run with no task while the group rebalances) or any longer, and its list lacks their holdings
             Set<Integer> covered = new TreeSet<>(here);
+            Set<Integer> twice = new TreeSet<>();
             for (int i = 0; i < replies.size(); i++) {
                 RemoteGuards.Reply reply = replies.get(i);
                 positions.add(reply.body());
-                covered.addAll(reply.partitions() != null ? reply.partitions() : theirs.get(i));
+                for (int partition : reply.partitions() != null ? reply.partitions() : theirs.get(i)) {
+                    if (!covered.add(partition)) {
+                        twice.add(partition);
+                    }
+                }
             }
             requireEveryPartition(covered);
+            requireEachPartitionOnce(twice);
         }
         return new ListAnswer(positions, hostAndPort(self), localOnly ? here : null);
     }
@@ -252,6 +258,19 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
             throw ApiException.notReady("the holdings of partition(s) " + missing.stream().map(String::valueOf)
                     .collect(Collectors.joining(", ")) + " are on no instance this one can ask: the "
                     + "guard's instances are rebalancing, or one serves no API (http.port=-1 there); retry");
+        }
+    }
+
+    /**
+     * 503 when two instances listed the holdings of one partition: one of them no longer owns it, and lists them as
+     * they were (seen: an instance resumed after a pause past its session listed its old partitions beside their new
+     * owners, 142 holdings of 100, for 0.6 s).
+     */
+    private static void requireEachPartitionOnce(Set<Integer> twice) {
+        if (!twice.isEmpty()) {
+            throw ApiException.notReady("the holdings of partition(s) " + twice.stream().map(String::valueOf)
+                    .collect(Collectors.joining(", ")) + " were listed by two instances at once: the guard's "
+                    + "instances are rebalancing; retry");
         }
     }
 

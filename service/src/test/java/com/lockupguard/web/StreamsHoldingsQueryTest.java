@@ -309,6 +309,25 @@ class StreamsHoldingsQueryTest {
     }
 
     @Test
+    void shouldAnswer503ForEveryHoldingWhenAnotherInstanceListsAPartitionThisOneListsToo() throws Exception {
+        // given the other instance lists every partition, this one's too: one of them no longer owns it (an instance
+        // resumed after a pause past its session, its metadata of before)
+        HttpServer peer = peerListing("0,1,2,3,4,5");
+        try {
+            StreamsHoldingsQuery query = queryBeside(peer);
+
+            // when every holding is asked for, then the caller is told to retry, rather than given the partition's
+            // holdings twice, one of them out of date
+            assertThatThrownBy(() -> query.all(false, null)).isInstanceOfSatisfying(ApiException.class,
+                    refused -> assertThat(refused.status()).isEqualTo(503))
+                    .hasMessage("the holdings of partition(s) 3 were listed by two instances at once: the guard's "
+                            + "instances are rebalancing; retry");
+        } finally {
+            peer.stop(0);
+        }
+    }
+
+    @Test
     void shouldListEveryHoldingWhenTheOtherInstanceCoversItsPartitionsOrIsOfAGuardThatDoesNotSay() throws Exception {
         for (String partitions : new String[] {"0,1,2,4,5", null}) {
             // given the other instance covers the partitions this one takes it to own, or does not say (older)
