@@ -102,6 +102,8 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
      * hundreds of old decisions at once, and dropped it as too slow (10,000 events behind).
      */
     private final Map<TopicPartition, Long> liveFrom = new HashMap<>();
+    /** Whether every partition has been read up to where it becomes live: until then a live stream is refused. */
+    private volatile boolean backlogRead;
     private volatile Consumer<String, Object> consumer;
     private volatile ReadinessReason outage;
     private volatile boolean stoppedForGood;
@@ -208,6 +210,11 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     @Override
     public Optional<ReadinessReason> outageReason() {
         return Optional.ofNullable(outage);
+    }
+
+    @Override
+    public boolean backlogRead() {
+        return backlogRead;
     }
 
     /** Records the feed could not decode or take in, and went past: the API and the page never show them. */
@@ -357,7 +364,28 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                 handleOrSkip(record);
                 readUpTo.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
             }
+            if (!backlogRead) {
+                backlogRead = readUpToLive(reader);
+            }
         }
+    }
+
+    /**
+     * Whether {@code reader} has read each partition up to where it becomes live: its position, past the
+     * transactions' markers too, not the last record's offset. A partition read again from before where it was (its
+     * topic deleted and created again, empty or not) is all news.
+     */
+    private boolean readUpToLive(Consumer<String, Object> reader) {
+        boolean read = true;
+        for (TopicPartition partition : reader.assignment()) {
+            long position = reader.position(partition);
+            if (position < readUpTo.getOrDefault(partition, 0L)) {
+                liveFrom.remove(partition);
+            } else if (position < liveFrom.getOrDefault(partition, 0L)) {
+                read = false;
+            }
+        }
+        return read;
     }
 
     /**
@@ -454,6 +482,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         for (TopicPartition partition : added) {
             reader.seek(partition, beginning.get(partition));
             readUpTo.put(partition, beginning.get(partition));
+            liveFrom.put(partition, beginning.get(partition)); // all news, also when read again after a restart
         }
         LOG.info("the decision feed reads the partitions added to its topics: {}", added);
     }

@@ -48,6 +48,15 @@ public interface DecisionHistory {
         return Optional.empty();
     }
 
+    /**
+     * Whether what was committed before it started reading has been read: until then its lists may lack the newest
+     * of it, and a live stream, which tells only what comes after, is not opened (a page loads its lists as its
+     * stream opens).
+     */
+    default boolean backlogRead() {
+        return true;
+    }
+
     /** The latest decisions, newest first, of one investor and/or one security, or of all (nulls). */
     List<Decision> recent(String investorId, String securityId, int limit);
 

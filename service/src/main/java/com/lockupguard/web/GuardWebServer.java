@@ -955,10 +955,15 @@ public final class GuardWebServer implements AutoCloseable {
     /**
      * 503 for a live stream while the guard is starting, before its answer begins: once begun, a stream without the
      * feed would stay open and silent, its page showing it connected (an {@code EventSource} reconnects on its own
-     * only when the stream ends). Asked before a ticket is spent: the page retries with it.
+     * only when the stream ends). And while the feed reads what was decided before: its page would load its lists
+     * without the newest of it. Asked before a ticket is spent: the page retries with it.
      */
     private void requireFeed(Context ctx) {
-        backend();
+        if (!backend().feed().backlogRead()) {
+            // its page loads its lists as the stream opens: not before they hold what was decided until now
+            throw ApiException.notReady("the live feed is reading what was decided before this instance started; "
+                    + "retry");
+        }
     }
 
     /**

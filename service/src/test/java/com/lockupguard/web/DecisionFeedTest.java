@@ -148,8 +148,10 @@ class DecisionFeedTest {
         feed.subscribe(told::add);
 
         // when it has read the backlog, and a decision is committed after it
+        assertThat(feed.backlogRead()).isFalse();
         feed.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> feed.recent(null, null, 1_000).size() == 300);
+        await().atMost(Duration.ofSeconds(10)).until(feed::backlogRead);
+        assertThat(feed.recent(null, null, 1_000)).hasSize(300);
         consumer.append(MockFeedConsumer.APPROVED, 0, "dutchess/CBYI",
                 RecentDecisionsTest.decision("new-1", "dutchess", "2026-01-05T16:00:00Z"), null);
         await().atMost(Duration.ofSeconds(10)).until(() -> feed.recent(null, null, 1_000).size() == 301);

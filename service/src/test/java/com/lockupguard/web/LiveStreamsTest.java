@@ -375,6 +375,27 @@ class LiveStreamsTest {
     }
 
     @Test
+    void shouldAnswer503ToAStreamAskedForWhileTheFeedReadsWhatWasDecidedBeforeAndOpenItOnceRead() throws Exception {
+        // given a guard whose feed still reads what was committed before it started (its page would load its lists
+        // without the newest of it as the stream opens, and the stream tells only what comes after)
+        feed.backlogRead = false;
+
+        // when a page asks for the live feed
+        String refused = wholeAnswer(openStream(0));
+
+        // then it is answered 503 with a retry, before any stream begins
+        assertThat(refused).startsWith("HTTP/1.1 503").contains("Retry-After: 1")
+                .contains("the live feed is reading what was decided before this instance started; retry")
+                .doesNotContain("text/event-stream");
+        assertThat(feed.subscribers).isEmpty();
+
+        // and once the feed has read it, the stream opens
+        feed.backlogRead = true;
+        assertThat(statusLine(openStream(0))).startsWith("HTTP/1.1 200");
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.size() == 1);
+    }
+
+    @Test
     void shouldGiveBackThePlaceOfAStreamThatFailedToOpen() throws Exception {
         // given a guard whose feed fails every subscription (a stream that cannot be opened, whatever the cause)
         server.attach(new GuardWebServer.Backend(null, new StubBackend.Holdings(), new StubBackend.Feed() {

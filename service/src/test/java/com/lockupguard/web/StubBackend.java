@@ -90,10 +90,17 @@ final class StubBackend {
         final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
         /** Why the feed reads nothing now; null while it reads. */
         volatile ReadinessReason outage;
+        /** Whether it has read what was committed before it started. */
+        volatile boolean backlogRead = true;
 
         @Override
         public Optional<ReadinessReason> outageReason() {
             return Optional.ofNullable(outage);
+        }
+
+        @Override
+        public boolean backlogRead() {
+            return backlogRead;
         }
 
         @Override
