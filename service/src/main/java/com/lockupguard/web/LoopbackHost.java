@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Whether a request's {@code Host}, or a URL's host, names this machine literally: {@code localhost}, an address in
- * 127.0.0.0/8 or {@code [::1]}, with any port. Names are never resolved: a name that resolves to 127.0.0.1 is exactly
+ * Whether a request's {@code Host}, or a URL's host, names this machine literally: {@code localhost} (or
+ * {@code localhost.}), an address in 127.0.0.0/8 or {@code [::1]}, with any port. Names are never resolved: a name that resolves to 127.0.0.1 is exactly
  * what a DNS-rebinding page uses, and a name looked up again at each use may not resolve there tomorrow.
  */
 public final class LoopbackHost {
@@ -27,7 +27,8 @@ public final class LoopbackHost {
                     && (end == host.length() - 1 || PORT.matcher(host.substring(end + 1)).matches());
         }
         host = PORT.matcher(host).replaceFirst("");
-        return host.equals("localhost") || IPV4_LOOPBACK.matcher(host).matches();
+        // "localhost." is the same name written whole (a root's dot), as some clients send it
+        return host.equals("localhost") || host.equals("localhost.") || IPV4_LOOPBACK.matcher(host).matches();
     }
 
     private static boolean isIpv6Loopback(String address) {
