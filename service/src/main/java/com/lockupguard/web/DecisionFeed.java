@@ -73,6 +73,8 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
      * that metadata is refreshed ({@code metadata.max.age.ms}) when that is more often.
      */
     static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
+    /** How long live streams wait, at most, for the backlog to be read ({@link #backlogRead}). */
+    static final Duration BACKLOG_WAIT = Duration.ofMinutes(2);
     /** How long a consumer that failed may take to close; one closed in the ordinary way, {@link #CLOSE}. */
     static final Duration FAILED_CLOSE = Duration.ofSeconds(1);
     static final Duration CLOSE = Duration.ofSeconds(30);
@@ -104,6 +106,9 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     private final Map<TopicPartition, Long> liveFrom = new HashMap<>();
     /** Whether every partition has been read up to where it becomes live: until then a live stream is refused. */
     private volatile boolean backlogRead;
+    /** Whether the partitions were assigned before (the feed's thread only), and when first: the backlog's wait. */
+    private boolean assignedBefore;
+    private long firstAssignedNanos;
     private volatile Consumer<String, Object> consumer;
     private volatile ReadinessReason outage;
     private volatile boolean stoppedForGood;
@@ -365,7 +370,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
                 readUpTo.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
             }
             if (!backlogRead) {
-                backlogRead = readUpToLive(reader);
+                backlogRead = readUpToLive(reader) || backlogOverdue();
             }
         }
     }
@@ -375,6 +380,20 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
      * transactions' markers too, not the last record's offset. A partition read again from before where it was (its
      * topic deleted and created again, empty or not) is all news.
      */
+    /**
+     * Whether the backlog has been read for longer than {@link #BACKLOG_WAIT}: a partition that does not reach where it
+     * becomes live (a topic deleted and created again, shorter, while it was read) must not keep every live stream
+     * refused; they open, and may be told some of the backlog.
+     */
+    private boolean backlogOverdue() {
+        if (System.nanoTime() - firstAssignedNanos < BACKLOG_WAIT.toNanos()) {
+            return false;
+        }
+        LOG.warn("the decision feed has not read what was decided before it started within {} s: live streams open "
+                + "now, and may be told some of it", BACKLOG_WAIT.toSeconds());
+        return true;
+    }
+
     private boolean readUpToLive(Consumer<String, Object> reader) {
         boolean read = true;
         for (TopicPartition partition : reader.assignment()) {
@@ -446,12 +465,26 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
         reader.assign(partitions);
         Map<TopicPartition, Long> beginning = reader.beginningOffsets(partitions);
         Map<TopicPartition, Long> end = reader.endOffsets(partitions);
+        boolean first = !assignedBefore;
         for (TopicPartition partition : partitions) {
-            long from = Math.max(beginning.get(partition),
-                    readUpTo.getOrDefault(partition, end.get(partition) - historyPerPartition));
+            Long resumeAt = readUpTo.get(partition);
+            long from;
+            if (resumeAt != null) {
+                from = Math.max(beginning.get(partition), resumeAt);
+            } else if (first) {
+                from = Math.max(beginning.get(partition), end.get(partition) - historyPerPartition);
+                liveFrom.put(partition, end.get(partition));
+            } else {
+                // added while the feed was away (a restart after a failure), before it looked for added ones: all news
+                from = beginning.get(partition);
+                liveFrom.put(partition, from);
+            }
             reader.seek(partition, from);
             readUpTo.put(partition, from);
-            liveFrom.putIfAbsent(partition, end.get(partition));
+        }
+        if (first) {
+            assignedBefore = true;
+            firstAssignedNanos = System.nanoTime();
         }
     }
 

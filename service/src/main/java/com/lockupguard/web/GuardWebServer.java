@@ -959,8 +959,10 @@ public final class GuardWebServer implements AutoCloseable {
      * without the newest of it. Asked before a ticket is spent: the page retries with it.
      */
     private void requireFeed(Context ctx) {
-        if (!backend().feed().backlogRead()) {
-            // its page loads its lists as the stream opens: not before they hold what was decided until now
+        DecisionHistory feed = backend().feed();
+        if (!feed.backlogRead() && feed.outageReason().isEmpty()) {
+            // its page loads its lists as the stream opens: not before they hold what was decided until now. A feed
+            // that reads nothing is told at once on a stream, with why, as every page is
             throw ApiException.notReady("the live feed is reading what was decided before this instance started; "
                     + "retry");
         }

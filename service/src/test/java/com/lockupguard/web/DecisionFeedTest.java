@@ -162,6 +162,57 @@ class DecisionFeedTest {
     }
 
     @Test
+    void shouldTakeTheBacklogAsReadOncePastATransactionsMarkerAfterItsLastRecord() {
+        // given a backlog whose last entry on the approved orders is a transaction's commit marker (offset 3, after
+        // three decisions), which a Kafka consumer's position moves past, and which is no record to read
+        TopicPartition marked = new TopicPartition(MockFeedConsumer.APPROVED, 0);
+        List<ConsumerRecord<String, Object>> backlog = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            backlog.add(MockFeedConsumer.record(MockFeedConsumer.APPROVED, 0, i, "dutchess/CBYI",
+                    RecentDecisionsTest.decision("old-" + i, "dutchess", "2026-01-05T15:00:00Z"), null));
+        }
+        MockFeedConsumer consumer = new MockFeedConsumer(1, backlog) {
+            @Override
+            public synchronized long position(TopicPartition partition) {
+                long position = super.position(partition);
+                return partition.equals(marked) && position == 3 ? 4 : position;
+            }
+        };
+        consumer.updateEndOffsets(Map.of(marked, 4L));
+
+        // when the feed reads it
+        start(consumer);
+
+        // then it is read once past the marker (the last record's offset alone would wait for another record)
+        await().atMost(Duration.ofSeconds(10)).until(feed::backlogRead);
+        assertThat(feed.recent(null, null, 10)).hasSize(3);
+    }
+
+    @Test
+    void shouldTellAsNewsAPartitionAddedWhileItWasAway() throws Exception {
+        // given a feed reading one partition of each topic, which fails (the registry away) and, restarted, finds a
+        // partition added to the approved orders meanwhile, with a decision on it
+        MockFeedConsumer first = new MockFeedConsumer(1, List.of());
+        MockFeedConsumer second = new MockFeedConsumer(2, List.of(MockFeedConsumer.record(MockFeedConsumer.APPROVED,
+                1, 0, "dutchess/CBYI", RecentDecisionsTest.decision("on-added", "dutchess", "2026-01-05T15:00:00Z"),
+                null)));
+        AtomicInteger created = new AtomicInteger();
+        feed = new DecisionFeed(() -> created.getAndIncrement() == 0 ? first : second, MockFeedConsumer.TOPICS, 5_000);
+        List<DecisionHistory.Event> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        feed.subscribe(told::add);
+        feed.start();
+        await().atMost(Duration.ofSeconds(10)).until(feed::backlogRead);
+
+        // when it fails, and reads again
+        first.appendUndecodable(MockFeedConsumer.APPROVED, 0,
+                new SchemaRegistryException.Unavailable("connection refused", null));
+
+        // then the decision on the added partition is told as live: all of it is news, not a backlog
+        await().atMost(Duration.ofSeconds(10)).until(() -> told.size() == 1);
+        assertThat(told).extracting(event -> ((Decision) event.value()).getOrderId()).containsExactly("on-added");
+    }
+
+    @Test
     void shouldKeepTheReportResultsItReadsForAPageOpenedLater() throws Exception {
         // given a feed reading
         MockFeedConsumer consumer = new MockFeedConsumer(1, List.of());

@@ -396,6 +396,19 @@ class LiveStreamsTest {
     }
 
     @Test
+    void shouldOpenTheStreamOfAFeedThatFailedBeforeItReadWhatWasDecidedBefore() throws Exception {
+        // given a feed that failed while it read what was committed before it started (its brokers away, say)
+        feed.backlogRead = false;
+        feed.outage = new ReadinessReason("the decision feed failed (TimeoutException) at 2026-12-07T10:00:00Z; it "
+                + "restarts 1000 ms after a failure", "the decision feed failed (TimeoutException)");
+
+        // when a page asks for the live feed, then it opens, to say at once that the feed reads nothing, and why,
+        // rather than refuse it as reading (for ever, were the feed stopped for good)
+        assertThat(statusLine(openStream(0))).startsWith("HTTP/1.1 200");
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.size() == 1);
+    }
+
+    @Test
     void shouldGiveBackThePlaceOfAStreamThatFailedToOpen() throws Exception {
         // given a guard whose feed fails every subscription (a stream that cannot be opened, whatever the cause)
         server.attach(new GuardWebServer.Backend(null, new StubBackend.Holdings(), new StubBackend.Feed() {
