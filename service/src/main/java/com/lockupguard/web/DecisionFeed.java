@@ -99,16 +99,21 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     /** Per partition, the offset after the last record read (the feed's thread only): where a restart resumes. */
     private final Map<TopicPartition, Long> readUpTo = new HashMap<>();
     /**
-     * Where each partition's records become news to the live pages: its end when first assigned. The backlog before
-     * it, read for the lists and the waiting callers, is history: told as live, a restarted instance sent each page
-     * hundreds of old decisions at once, and dropped it as too slow (10,000 events behind).
+     * Where each partition's records become news to the live pages: its end when first assigned (its beginning for
+     * one the feed finds later). The backlog before it, read for the lists and the waiting callers, is history: told
+     * as live, a restarted instance sent each page hundreds of old decisions at once, and dropped it as too slow
+     * (10,000 events behind).
      */
     private final Map<TopicPartition, Long> liveFrom = new HashMap<>();
-    /** Whether every partition has been read up to where it becomes live: until then a live stream is refused. */
+    /**
+     * Whether every partition has been read up to where it becomes live, or waited for {@link #BACKLOG_WAIT}: until
+     * then a live stream is refused ({@link #backlogRead()}).
+     */
     private volatile boolean backlogRead;
-    /** Whether the partitions were assigned before (the feed's thread only), and when first: the backlog's wait. */
+    /** Whether the partitions were assigned before (the feed's thread only). */
     private boolean assignedBefore;
-    private long firstAssignedNanos;
+    /** When the backlog's wait began: at each assignment while it is not read, so that an outage does not count. */
+    private long backlogWaitFromNanos;
     private volatile Consumer<String, Object> consumer;
     private volatile ReadinessReason outage;
     private volatile boolean stoppedForGood;
@@ -376,24 +381,25 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     }
 
     /**
+     * Whether the backlog has been read for longer than {@link #BACKLOG_WAIT}: a partition that does not reach where it
+     * becomes live (a topic deleted and created again, shorter, while it was read) must not keep every live stream
+     * refused. They open, and what is read from then on is told as news.
+     */
+    private boolean backlogOverdue() {
+        if (System.nanoTime() - backlogWaitFromNanos < BACKLOG_WAIT.toNanos()) {
+            return false;
+        }
+        LOG.warn("the decision feed has not read what was decided before it started within {} s: live streams open "
+                + "now, and are told what it reads from now on, the rest of that too", BACKLOG_WAIT.toSeconds());
+        liveFrom.clear();
+        return true;
+    }
+
+    /**
      * Whether {@code reader} has read each partition up to where it becomes live: its position, past the
      * transactions' markers too, not the last record's offset. A partition read again from before where it was (its
      * topic deleted and created again, empty or not) is all news.
      */
-    /**
-     * Whether the backlog has been read for longer than {@link #BACKLOG_WAIT}: a partition that does not reach where it
-     * becomes live (a topic deleted and created again, shorter, while it was read) must not keep every live stream
-     * refused; they open, and may be told some of the backlog.
-     */
-    private boolean backlogOverdue() {
-        if (System.nanoTime() - firstAssignedNanos < BACKLOG_WAIT.toNanos()) {
-            return false;
-        }
-        LOG.warn("the decision feed has not read what was decided before it started within {} s: live streams open "
-                + "now, and may be told some of it", BACKLOG_WAIT.toSeconds());
-        return true;
-    }
-
     private boolean readUpToLive(Consumer<String, Object> reader) {
         boolean read = true;
         for (TopicPartition partition : reader.assignment()) {
@@ -482,9 +488,9 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
             reader.seek(partition, from);
             readUpTo.put(partition, from);
         }
-        if (first) {
-            assignedBefore = true;
-            firstAssignedNanos = System.nanoTime();
+        assignedBefore = true;
+        if (!backlogRead) {
+            backlogWaitFromNanos = System.nanoTime();
         }
     }
 

@@ -49,9 +49,9 @@ public interface DecisionHistory {
     }
 
     /**
-     * Whether what was committed before it started reading has been read: until then its lists may lack the newest
-     * of it, and a live stream, which tells only what comes after, is not opened (a page loads its lists as its
-     * stream opens).
+     * Whether what was committed before it started reading has been read (or waited for long enough): until then its
+     * lists may lack the newest of it, and a live stream, which tells only what comes after, is not opened (a page
+     * loads its lists as its stream opens).
      */
     default boolean backlogRead() {
         return true;

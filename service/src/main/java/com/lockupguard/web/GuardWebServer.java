@@ -955,16 +955,18 @@ public final class GuardWebServer implements AutoCloseable {
     /**
      * 503 for a live stream while the guard is starting, before its answer begins: once begun, a stream without the
      * feed would stay open and silent, its page showing it connected (an {@code EventSource} reconnects on its own
-     * only when the stream ends). And while the feed reads what was decided before: its page would load its lists
-     * without the newest of it. Asked before a ticket is spent: the page retries with it.
+     * only when the stream ends). And while the feed reads what was decided before (or fails before it has): its
+     * page would load its lists without the newest of it. Asked before a ticket is spent: the page retries with it.
      */
     private void requireFeed(Context ctx) {
         DecisionHistory feed = backend().feed();
-        if (!feed.backlogRead() && feed.outageReason().isEmpty()) {
-            // its page loads its lists as the stream opens: not before they hold what was decided until now. A feed
-            // that reads nothing is told at once on a stream, with why, as every page is
-            throw ApiException.notReady("the live feed is reading what was decided before this instance started; "
-                    + "retry");
+        if (!feed.backlogRead()) {
+            // its page loads its lists as the stream opens: not before they hold what was decided until now (nor
+            // once the feed reads again after a failure, which it may before its backlog is read): refused saying
+            // why, the feed's failure first (seen: "reading" for ever, the feed stopped for good)
+            throw ApiException.notReady(feed.outageReason().map(reason -> "the live feed reads nothing now: "
+                    + reason.summary()).orElse("the live feed is reading what was decided before this instance "
+                    + "started") + "; retry");
         }
     }
 

@@ -190,14 +190,18 @@ class DecisionFeedTest {
 
     @Test
     void shouldTellAsNewsAPartitionAddedWhileItWasAway() throws Exception {
-        // given a feed reading one partition of each topic, which fails (the registry away) and, restarted, finds a
-        // partition added to the approved orders meanwhile, with a decision on it
+        // given a feed keeping 1 record of each partition's backlog, reading one partition of each topic, which fails
+        // (the registry away) and, restarted, finds a partition added to the approved orders meanwhile, with three
+        // decisions on it
         MockFeedConsumer first = new MockFeedConsumer(1, List.of());
-        MockFeedConsumer second = new MockFeedConsumer(2, List.of(MockFeedConsumer.record(MockFeedConsumer.APPROVED,
-                1, 0, "dutchess/CBYI", RecentDecisionsTest.decision("on-added", "dutchess", "2026-01-05T15:00:00Z"),
-                null)));
+        List<ConsumerRecord<String, Object>> onAdded = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            onAdded.add(MockFeedConsumer.record(MockFeedConsumer.APPROVED, 1, i, "dutchess/CBYI",
+                    RecentDecisionsTest.decision("on-added-" + i, "dutchess", "2026-01-05T15:00:00Z"), null));
+        }
+        MockFeedConsumer second = new MockFeedConsumer(2, onAdded);
         AtomicInteger created = new AtomicInteger();
-        feed = new DecisionFeed(() -> created.getAndIncrement() == 0 ? first : second, MockFeedConsumer.TOPICS, 5_000);
+        feed = new DecisionFeed(() -> created.getAndIncrement() == 0 ? first : second, MockFeedConsumer.TOPICS, 1);
         List<DecisionHistory.Event> told = new java.util.concurrent.CopyOnWriteArrayList<>();
         feed.subscribe(told::add);
         feed.start();
@@ -207,9 +211,10 @@ class DecisionFeedTest {
         first.appendUndecodable(MockFeedConsumer.APPROVED, 0,
                 new SchemaRegistryException.Unavailable("connection refused", null));
 
-        // then the decision on the added partition is told as live: all of it is news, not a backlog
-        await().atMost(Duration.ofSeconds(10)).until(() -> told.size() == 1);
-        assertThat(told).extracting(event -> ((Decision) event.value()).getOrderId()).containsExactly("on-added");
+        // then every decision on the added partition is read and told as live: all of it is news, not a backlog
+        await().atMost(Duration.ofSeconds(10)).until(() -> told.size() == 3);
+        assertThat(told).extracting(event -> ((Decision) event.value()).getOrderId())
+                .containsExactly("on-added-0", "on-added-1", "on-added-2");
     }
 
     @Test

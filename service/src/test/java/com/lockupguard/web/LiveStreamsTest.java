@@ -396,16 +396,21 @@ class LiveStreamsTest {
     }
 
     @Test
-    void shouldOpenTheStreamOfAFeedThatFailedBeforeItReadWhatWasDecidedBefore() throws Exception {
+    void shouldSayWhyTheFeedReadsNothingToAStreamRefusedBeforeItReadWhatWasDecidedBefore() throws Exception {
         // given a feed that failed while it read what was committed before it started (its brokers away, say)
         feed.backlogRead = false;
         feed.outage = new ReadinessReason("the decision feed failed (TimeoutException) at 2026-12-07T10:00:00Z; it "
                 + "restarts 1000 ms after a failure", "the decision feed failed (TimeoutException)");
 
-        // when a page asks for the live feed, then it opens, to say at once that the feed reads nothing, and why,
-        // rather than refuse it as reading (for ever, were the feed stopped for good)
-        assertThat(statusLine(openStream(0))).startsWith("HTTP/1.1 200");
-        await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscribers.size() == 1);
+        // when a page asks for the live feed
+        String refused = wholeAnswer(openStream(0));
+
+        // then it is refused saying why the feed reads nothing, not that it is reading (seen: for ever, the feed
+        // stopped for good); opened, its page would load its lists once the feed reads again, before the backlog is
+        assertThat(refused).startsWith("HTTP/1.1 503").contains("Retry-After: 1")
+                .contains("the live feed reads nothing now: the decision feed failed (TimeoutException) at "
+                        + "2026-12-07T10:00:00Z; it restarts 1000 ms after a failure; retry");
+        assertThat(feed.subscribers).isEmpty();
     }
 
     @Test
