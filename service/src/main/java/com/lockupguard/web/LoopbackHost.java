@@ -5,8 +5,9 @@ import java.util.regex.Pattern;
 
 /**
  * Whether a request's {@code Host}, or a URL's host, names this machine literally: {@code localhost} (or
- * {@code localhost.}), an address in 127.0.0.0/8 or {@code [::1]}, with any port. Names are never resolved: a name that resolves to 127.0.0.1 is exactly
- * what a DNS-rebinding page uses, and a name looked up again at each use may not resolve there tomorrow.
+ * {@code localhost.}), an address in 127.0.0.0/8 or {@code [::1]}, with any port. Names are never resolved: a name
+ * that resolves to 127.0.0.1 is exactly what a DNS-rebinding page uses, and a name looked up again at each use may
+ * not resolve there tomorrow.
  */
 public final class LoopbackHost {
 
