@@ -397,20 +397,28 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
 
     /**
      * Whether {@code reader} has read each partition up to where it becomes live: its position, past the
-     * transactions' markers too, not the last record's offset. A partition read again from before where it was (its
-     * topic deleted and created again, empty or not) is all news.
+     * transactions' markers too, not the last record's offset.
      */
     private boolean readUpToLive(Consumer<String, Object> reader) {
         boolean read = true;
         for (TopicPartition partition : reader.assignment()) {
             long position = reader.position(partition);
-            if (position < readUpTo.getOrDefault(partition, 0L)) {
-                liveFrom.remove(partition);
-            } else if (position < liveFrom.getOrDefault(partition, 0L)) {
+            readingAgainFrom(partition, position);
+            if (position < liveFrom.getOrDefault(partition, 0L)) {
                 read = false;
             }
         }
         return read;
+    }
+
+    /**
+     * Takes a partition read at {@code offset}, before where it was read to, as all news: its topic was deleted and
+     * created again, empty or not.
+     */
+    private void readingAgainFrom(TopicPartition partition, long offset) {
+        if (offset < readUpTo.getOrDefault(partition, 0L)) {
+            liveFrom.remove(partition);
+        }
     }
 
     /**
@@ -543,10 +551,7 @@ public final class DecisionFeed implements DecisionHistory, AutoCloseable {
     private void handle(ConsumerRecord<String, Object> record) {
         RecordPlace place = new RecordPlace(record.topic(), record.partition(), record.offset());
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        if (record.offset() < readUpTo.getOrDefault(partition, 0L)) {
-            // read again from before where it was: the topic was deleted and created again, and all of it is news
-            liveFrom.remove(partition);
-        }
+        readingAgainFrom(partition, record.offset());
         boolean live = record.offset() >= liveFrom.getOrDefault(partition, 0L);
         if (record.value() instanceof Decision decision) {
             waiting.decided(record.headers(), decision); // first: its caller gets it, whatever fails below
