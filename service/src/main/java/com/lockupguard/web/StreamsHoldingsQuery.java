@@ -14,6 +14,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -255,9 +256,8 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
             }
         }
         if (!missing.isEmpty()) {
-            throw ApiException.notReady("the holdings of partition(s) " + missing.stream().map(String::valueOf)
-                    .collect(Collectors.joining(", ")) + " are on no instance this one can ask: the "
-                    + "guard's instances are rebalancing, or one serves no API (http.port=-1 there); retry");
+            throw ApiException.notReady(holdingsOf(missing) + " are on no instance this one can ask: the guard's "
+                    + "instances are rebalancing, or one serves no API (http.port=-1 there); retry");
         }
     }
 
@@ -268,10 +268,15 @@ public final class StreamsHoldingsQuery implements HoldingsQuery {
      */
     private static void requireEachPartitionOnce(Set<Integer> twice) {
         if (!twice.isEmpty()) {
-            throw ApiException.notReady("the holdings of partition(s) " + twice.stream().map(String::valueOf)
-                    .collect(Collectors.joining(", ")) + " were listed by two instances at once: the guard's "
+            throw ApiException.notReady(holdingsOf(twice) + " were listed by two instances at once: the guard's "
                     + "instances are rebalancing; retry");
         }
+    }
+
+    /** "the holdings of partition(s) 0, 3", the subject of a 503 about {@code partitions}. */
+    private static String holdingsOf(Collection<Integer> partitions) {
+        return "the holdings of partition(s) " + partitions.stream().map(String::valueOf)
+                .collect(Collectors.joining(", "));
     }
 
     /**
